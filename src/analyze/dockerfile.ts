@@ -1,0 +1,170 @@
+/**
+ * Dockerfile reading side: dockerfile-ast parses, and this reduces the tree to the facts a
+ * merge needs (stages, COPY/ADD sources with their offsets, ARGs, parser directives).
+ */
+import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
+import { LineIndex } from '../model/text.js';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface StageFacts {
+  index: number;
+  name: string | null;
+  /** The FROM instruction. */
+  from: Span & { line: number };
+  /** End of the image reference (where ` AS name` goes). */
+  imageEnd: number;
+  image: string;
+  platform: string | null;
+  /** ARG names declared inside the stage. */
+  args: string[];
+}
+
+export interface CopyFacts {
+  keyword: 'COPY' | 'ADD';
+  stage: number;
+  line: number;
+  span: Span;
+  /** The `--from` flag value and the span of the whole flag, when present. */
+  from: { value: string; span: Span } | null;
+  /** Other flags' source text, e.g. `--chown=1:1`. */
+  otherFlags: string[];
+  json: boolean;
+  sources: (Span & { value: string })[];
+  dest: (Span & { value: string }) | null;
+  heredoc: boolean;
+}
+
+export interface DirectiveFacts {
+  name: string;
+  value: string;
+  /** The whole directive line, terminator included. */
+  span: Span;
+}
+
+export interface DockerfileFacts {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  escape: string;
+  directives: DirectiveFacts[];
+  /** Where the text after the directives starts. */
+  bodyStart: number;
+  globalArgs: { name: string; value: string | null }[];
+  stages: StageFacts[];
+  copies: CopyFacts[];
+  /** Instructions before which the first FROM's leading comments start. */
+  firstFromBlockStart: number;
+  instructions: Instruction[];
+}
+
+export function readDockerfile(path: string, text: string): DockerfileFacts {
+  const ast = DockerfileParser.parse(text);
+  const lines = new LineIndex(text);
+  const at = (p: { line: number; character: number }) => lines.offsetAt(p);
+  const span = (r: { start: { line: number; character: number }; end: { line: number; character: number } }): Span => ({
+    start: at(r.start),
+    end: at(r.end),
+  });
+
+  const directives: DirectiveFacts[] = ast.getDirectives().map((d) => {
+    const line = d.getRange().start.line + 1;
+    return { name: d.getName().toLowerCase(), value: d.getValue(), span: { start: lines.lineStart(line), end: lines.lineEndWithTerminator(line) } };
+  });
+  const bodyStart = directives.length ? directives[directives.length - 1]!.span.end : 0;
+
+  const stages: StageFacts[] = [];
+  const copies: CopyFacts[] = [];
+  const instructions = ast.getInstructions();
+  const globalArgs = ast.getInitialARGs().map((a) => {
+    const p = a.getProperty();
+    return { name: p?.getName() ?? '', value: p?.getValue() ?? null };
+  });
+
+  for (const ins of instructions) {
+    const kw = ins.getKeyword();
+    if (kw === 'FROM') {
+      const from = ins as any;
+      const imageRange = from.getImageRange();
+      const stageName: string | null = from.getBuildStage();
+      const platform = from.getPlatformFlag()?.getValue() ?? null;
+      const s = span(ins.getRange());
+      stages.push({
+        index: stages.length,
+        name: stageName,
+        from: { ...s, line: ins.getRange().start.line + 1 },
+        imageEnd: imageRange ? at(imageRange.end) : s.end,
+        image: from.getImage() ?? '',
+        platform,
+        args: [],
+      });
+      continue;
+    }
+    const stage = stages.length - 1;
+    if (kw === 'ARG' && stage >= 0) {
+      const name = (ins as any).getProperty()?.getName();
+      if (name) stages[stage]!.args.push(name);
+    }
+    if ((kw === 'COPY' || kw === 'ADD') && stage >= 0) {
+      copies.push(copyFacts(ins as Copy, kw, stage, span, lines));
+    }
+  }
+
+  // The first FROM's leading comment block moves with it, so a merge inserts above it.
+  let firstFromBlockStart = stages[0]?.from.start ?? text.length;
+  if (stages[0]) {
+    let l = stages[0].from.line - 1;
+    while (l >= 1 && /^[ \t]*#/.test(lines.lineText(l)) && lines.lineStart(l) >= bodyStart) l--;
+    firstFromBlockStart = lines.lineStart(l + 1);
+  }
+
+  return {
+    path,
+    text,
+    lines,
+    escape: ast.getEscapeCharacter(),
+    directives,
+    bodyStart,
+    globalArgs,
+    stages,
+    copies,
+    firstFromBlockStart,
+    instructions,
+  };
+}
+
+function copyFacts(
+  ins: Copy,
+  keyword: 'COPY' | 'ADD',
+  stage: number,
+  span: (r: any) => Span,
+  lines: LineIndex,
+): CopyFacts {
+  const flags = ins.getFlags();
+  const fromFlag = flags.find((f) => f.getName() === 'from');
+  const otherFlags = flags.filter((f) => f !== fromFlag).map((f) => f.toString());
+  const jsonStrings = (ins as any).getJSONStrings?.() ?? [];
+  const heredoc = ((ins as any).getHeredocs?.() ?? []).length > 0;
+  let items: (Span & { value: string })[];
+  const json = jsonStrings.length > 0;
+  if (json) {
+    items = jsonStrings.map((j: any) => ({ ...span(j.getRange()), value: j.getJSONValue() }));
+  } else {
+    items = ins.getArguments().map((a) => ({ ...span(a.getRange()), value: a.getValue() }));
+  }
+  return {
+    keyword,
+    stage,
+    line: ins.getRange().start.line + 1,
+    span: span(ins.getRange()),
+    from: fromFlag ? { value: fromFlag.getValue() ?? '', span: span(fromFlag.getRange()) } : null,
+    otherFlags,
+    json,
+    sources: items.slice(0, -1),
+    dest: items[items.length - 1] ?? null,
+    heredoc,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Every message a user can get is a coded diagnostic: data here, rendered at the edge.
+ * The README's "Diagnostics" table is checked against CODES by a test, so a new code
+ * cannot ship undocumented.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  /** Repository-relative path of the file the problem is in (forward slashes). */
+  file?: string;
+  /** 1-based line. */
+  line?: number;
+  message: string;
+  hint?: string;
+  /** The setup this diagnostic belongs to, when it belongs to one. */
+  setup?: string;
+}
+
+export const CODES = {
+  NO_SETUP: 'No builder-pattern setup was found.',
+  BROKEN_CONTINUATION: 'A backslash meant to continue a line is followed by spaces, so it does not continue it.',
+  SHELL_PARSE_ERROR: 'A shell script could not be parsed.',
+  DOCKERFILE_MISSING: 'A Dockerfile named by a build command does not exist.',
+  DOCKERFILE_PARSE_ERROR: 'A Dockerfile could not be read as a Dockerfile.',
+  DYNAMIC_ARTIFACT_PATH: 'An artifact path is only known at run time.',
+  DYNAMIC_CONTAINER: 'A container name or id is only known at run time.',
+  DYNAMIC_IMAGE: 'An image tag is only known at run time.',
+  DYNAMIC_BUILD_INPUT: 'A Dockerfile path or build context is only known at run time.',
+  UNKNOWN_DOCKER_FLAG: 'A docker flag is not known, so its arguments cannot be read safely.',
+  ARTIFACT_UNUSED: 'An extracted artifact is not copied into the runtime image.',
+  ARTIFACT_USED_ON_HOST: 'An extracted artifact is used on the host after extraction.',
+  ARTIFACT_IN_BROAD_COPY: 'An artifact reaches the runtime image through a broader COPY or a wildcard.',
+  ARTIFACT_DEST_EXISTS: 'An artifact is extracted onto a path that already exists in the repository.',
+  ARTIFACT_ARCHIVE_ADD: 'An artifact is an archive added with ADD, which unpacks it.',
+  RENAME_AMBIGUOUS_DEST: 'A renamed artifact is copied to a destination that may or may not be a directory.',
+  BUILDER_TAG_USED: 'The builder image tag is used by other commands.',
+  SPLIT_SETUP: 'The builder and runtime builds are driven from different files.',
+  CONTEXT_MISMATCH: 'The builder and runtime builds use different build contexts.',
+  IGNORE_MISMATCH: 'The builder and runtime builds use different ignore files.',
+  ESCAPE_MISMATCH: 'The two Dockerfiles use different escape characters.',
+  DIRECTIVE_CONFLICT: 'The two Dockerfiles have conflicting parser directives.',
+  ARG_CONFLICT: 'A build argument has different values in the two builds.',
+  ARG_LEAK: 'A build argument given to one build would reach a stage that did not get it before.',
+  FLAG_CONFLICT: 'A build flag has different values in the two builds.',
+  UNSUPPORTED_BUILD_FLAG: 'A build flag changes what a build outputs, so the merged build would differ.',
+  SHARED_DOCKERFILE: 'Two setups would merge into the same Dockerfile.',
+  BUILD_AT_RUN_TIME: 'The builder compiles when its container runs, not when its image is built.',
+  SCRIPT_EDIT_UNSAFE: 'A script cannot be edited safely at this place.',
+  STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',
+  TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',
+  GENERATED_DOCKERFILE_INVALID: 'The merged Dockerfile did not validate (an internal error: please report it).',
+  FILE_CHANGED: 'A file changed after the plan was made.',
+  UNSAFE_PATH: 'A path leaves the repository or goes through a symbolic link.',
+  READ_ERROR: 'A file could not be read.',
+  WRITE_ERROR: 'A file could not be written.',
+} as const;
+
+export type Code = keyof typeof CODES;
+
+export function diag(
+  code: Code,
+  severity: Severity,
+  message: string,
+  where: { file?: string; line?: number; hint?: string; setup?: string } = {},
+): Diagnostic {
+  const d: Diagnostic = { code, severity, message };
+  if (where.file !== undefined) d.file = where.file;
+  if (where.line !== undefined) d.line = where.line;
+  if (where.hint !== undefined) d.hint = where.hint;
+  if (where.setup !== undefined) d.setup = where.setup;
+  return d;
+}

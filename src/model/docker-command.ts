@@ -1,0 +1,213 @@
+/**
+ * The docker-command model: a docker CLI invocation reduced to its verb, flags and
+ * operands, independent of the script language it came from. The migration logic only
+ * ever looks at these.
+ */
+import type { ScriptCommand, Word } from './script.js';
+
+export type Verb = 'build' | 'create' | 'run' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
+
+export interface ParsedFlag {
+  /** Canonical long name, e.g. `--tag` for `-t`. */
+  name: string;
+  /** The value word (null for boolean flags). For `--tag=x` a synthetic word covering `x`. */
+  value: Word | null;
+  /** Index of the first word of the flag in `cmd.words`, and how many words it spans. */
+  wordIndex: number;
+  wordCount: number;
+}
+
+export interface DockerInvocation {
+  cmd: ScriptCommand;
+  verb: Verb;
+  /** Index in cmd.words of the last word of the subcommand (`build` in `docker image build`). */
+  verbIndex: number;
+  flags: ParsedFlag[];
+  /** Operands in order (context, image, container:path, …), with their word indexes. */
+  operands: { word: Word; index: number }[];
+  /** Flags that were not recognised (the invocation cannot be read safely past them). */
+  unknownFlags: Word[];
+}
+
+interface FlagTable {
+  /** Flags that take a value, short aliases mapped to canonical names. */
+  valued: Record<string, string>;
+  boolean: Record<string, string>;
+  /** After the first operand, everything is operands (the command run in a container). */
+  stopAtFirstOperand: boolean;
+}
+
+const long = (names: string[]): Record<string, string> => Object.fromEntries(names.map((n) => [n, n]));
+
+const BUILD: FlagTable = {
+  valued: {
+    '-t': '--tag', '-f': '--file', '-o': '--output', '-m': '--memory', '-c': '--cpu-shares',
+    ...long(['--tag', '--file', '--build-arg', '--target', '--platform', '--network', '--label',
+      '--cache-from', '--cache-to', '--iidfile', '--secret', '--ssh', '--progress', '--output',
+      '--build-context', '--add-host', '--shm-size', '--memory', '--memory-swap', '--cpu-shares',
+      '--cpuset-cpus', '--cpuset-mems', '--cpu-period', '--cpu-quota', '--cgroup-parent',
+      '--isolation', '--ulimit', '--security-opt', '--allow', '--attest', '--sbom', '--provenance',
+      '--metadata-file', '--builder', '--annotation', '--call']),
+  },
+  boolean: {
+    '-q': '--quiet',
+    ...long(['--no-cache', '--pull', '--quiet', '--rm', '--force-rm', '--squash', '--compress',
+      '--load', '--push', '--disable-content-trust', '--check']),
+  },
+  stopAtFirstOperand: false,
+};
+
+const CONTAINER: FlagTable = {
+  valued: {
+    '-e': '--env', '-v': '--volume', '-w': '--workdir', '-u': '--user', '-p': '--publish',
+    '-l': '--label', '-h': '--hostname', '-m': '--memory', '--net': '--network',
+    ...long(['--name', '--env', '--env-file', '--volume', '--workdir', '--entrypoint', '--user',
+      '--network', '--publish', '--mount', '--platform', '--label', '--hostname', '--add-host',
+      '--memory', '--cpus', '--restart', '--log-driver', '--log-opt', '--tmpfs', '--device',
+      '--cap-add', '--cap-drop', '--security-opt', '--ulimit', '--pull', '--expose', '--link',
+      '--dns', '--ipc', '--pid', '--group-add', '--stop-signal', '--volumes-from', '--cidfile',
+      '--shm-size', '--runtime', '--gpus', '--label-file', '--user-ns', '--userns', '--uts',
+      '--health-cmd', '--stop-timeout', '--detach-keys', '--attach', '--mac-address', '--ip']),
+  },
+  boolean: {
+    '-d': '--detach', '-i': '--interactive', '-t': '--tty', '-P': '--publish-all', '-q': '--quiet',
+    ...long(['--rm', '--detach', '--interactive', '--tty', '--init', '--privileged', '--read-only',
+      '--publish-all', '--no-healthcheck', '--quiet', '--sig-proxy', '--oom-kill-disable']),
+  },
+  stopAtFirstOperand: true,
+};
+
+const CP: FlagTable = {
+  valued: {},
+  boolean: { '-a': '--archive', '-L': '--follow-link', '-q': '--quiet', ...long(['--archive', '--follow-link', '--quiet']) },
+  stopAtFirstOperand: false,
+};
+
+const RM: FlagTable = {
+  valued: {},
+  boolean: { '-f': '--force', '-v': '--volumes', '-l': '--link', ...long(['--force', '--volumes', '--link', '--no-prune']) },
+  stopAtFirstOperand: false,
+};
+
+const PLAIN: FlagTable = { valued: {}, boolean: {}, stopAtFirstOperand: false };
+
+/** docker subcommand spellings → verb and the flag table that reads them. */
+const SUBCOMMANDS: Record<string, [Verb, FlagTable]> = {
+  build: ['build', BUILD], 'image build': ['build', BUILD], 'buildx build': ['build', BUILD], 'builder build': ['build', BUILD],
+  create: ['create', CONTAINER], 'container create': ['create', CONTAINER],
+  run: ['run', CONTAINER], 'container run': ['run', CONTAINER],
+  cp: ['cp', CP], 'container cp': ['cp', CP],
+  rm: ['rm', RM], 'container rm': ['rm', RM],
+  rmi: ['rmi', RM], 'image rm': ['rmi', RM], 'image remove': ['rmi', RM],
+  tag: ['tag', PLAIN], 'image tag': ['tag', PLAIN],
+  push: ['push', PLAIN], 'image push': ['push', PLAIN],
+};
+
+/** True when the command's program is docker (or a path to it). */
+export function isDockerProgram(word: Word | undefined): boolean {
+  const v = word?.value;
+  return v != null && (v === 'docker' || v.endsWith('/docker'));
+}
+
+/** Reads a script command as a docker invocation, or returns null when it is not one. */
+export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null {
+  const words = cmd.words;
+  if (!isDockerProgram(words[0])) return null;
+  // Global flags before the subcommand are rare in scripts; skip the common ones.
+  let i = 1;
+  while (i < words.length && words[i]!.value?.startsWith('-')) {
+    const v = words[i]!.value!;
+    i += /^--(context|host|config|log-level)$|^-[Hc]$/.test(v) ? 2 : 1;
+  }
+  const first = words[i]?.value ?? null;
+  const second = words[i + 1]?.value ?? null;
+  let verb: Verb = 'other';
+  let table: FlagTable = PLAIN;
+  let verbIndex = i;
+  const two = first !== null && second !== null ? SUBCOMMANDS[`${first} ${second}`] : undefined;
+  const one = first !== null ? SUBCOMMANDS[first] : undefined;
+  if (two) {
+    [verb, table] = two;
+    verbIndex = i + 1;
+  } else if (one) {
+    [verb, table] = one;
+  }
+  const inv: DockerInvocation = { cmd, verb, verbIndex, flags: [], operands: [], unknownFlags: [] };
+  if (verb === 'other') return inv;
+
+  for (let k = verbIndex + 1; k < words.length; k++) {
+    const w = words[k]!;
+    const v = w.value;
+    const isFlag = (v ?? w.staticPrefix).startsWith('-') && v !== '-' && (v ?? w.staticPrefix) !== '';
+    if (!isFlag || (table.stopAtFirstOperand && inv.operands.length > 0)) {
+      inv.operands.push({ word: w, index: k });
+      continue;
+    }
+    if (v === '--') {
+      for (let r = k + 1; r < words.length; r++) inv.operands.push({ word: words[r]!, index: r });
+      break;
+    }
+    const text = v ?? w.staticPrefix;
+    const eq = text.indexOf('=');
+    if (text.startsWith('--') && eq > 0) {
+      const name = text.slice(0, eq);
+      const canonical = table.valued[name] ?? table.boolean[name];
+      if (!canonical) inv.unknownFlags.push(w);
+      inv.flags.push({ name: canonical ?? name, value: sliceWord(w, eq + 1), wordIndex: k, wordCount: 1 });
+      continue;
+    }
+    if (table.valued[text]) {
+      const next = words[k + 1];
+      inv.flags.push({ name: table.valued[text]!, value: next ?? null, wordIndex: k, wordCount: next ? 2 : 1 });
+      k++;
+      continue;
+    }
+    if (table.boolean[text]) {
+      inv.flags.push({ name: table.boolean[text]!, value: null, wordIndex: k, wordCount: 1 });
+      continue;
+    }
+    // Short forms: attached value (-tapp:1) or bundled booleans (-it).
+    if (/^-[A-Za-z]/.test(text) && !text.startsWith('--')) {
+      const short = text.slice(0, 2);
+      if (table.valued[short]) {
+        inv.flags.push({ name: table.valued[short]!, value: sliceWord(w, 2), wordIndex: k, wordCount: 1 });
+        continue;
+      }
+      const letters = text.slice(1).split('');
+      if (letters.every((l) => table.boolean[`-${l}`])) {
+        for (const l of letters) inv.flags.push({ name: table.boolean[`-${l}`]!, value: null, wordIndex: k, wordCount: 1 });
+        continue;
+      }
+    }
+    inv.unknownFlags.push(w);
+    inv.flags.push({ name: text, value: null, wordIndex: k, wordCount: 1 });
+  }
+  return inv;
+}
+
+/**
+ * A word for the part of `w` after `offset` characters of its static text (`--tag=x` → `x`).
+ * Its raw text is only exact when the flag was written unquoted; callers that re-emit
+ * source text use the whole flag's words instead.
+ */
+function sliceWord(w: Word, offset: number): Word {
+  const head = w.staticPrefix.slice(0, offset);
+  const quote = w.raw.startsWith(head) ? 0 : 1;
+  const rawOffset = Math.min(w.raw.length, quote + offset);
+  return {
+    value: w.value === null ? null : w.value.slice(offset),
+    symbol: w.symbol.slice(offset),
+    staticPrefix: w.staticPrefix.slice(offset),
+    raw: w.raw.slice(rawOffset),
+    start: w.start + rawOffset,
+    end: w.end,
+  };
+}
+
+export function flagValues(inv: DockerInvocation, name: string): Word[] {
+  return inv.flags.filter((f) => f.name === name && f.value).map((f) => f.value!);
+}
+
+export function hasFlag(inv: DockerInvocation, name: string): boolean {
+  return inv.flags.some((f) => f.name === name);
+}

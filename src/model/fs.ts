@@ -1,0 +1,53 @@
+/**
+ * The small virtual file system analysis and planning read through, so the core stays
+ * pure and tests can run it on in-memory trees. Paths are repository-relative with
+ * forward slashes; nothing here writes.
+ */
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface RepoFs {
+  /** The file's text, or null when it does not exist or is not a readable regular file. */
+  readText(rel: string): string | null;
+  kind(rel: string): EntryKind | null;
+}
+
+export class MemoryFs implements RepoFs {
+  constructor(private readonly files: Record<string, string>) {}
+
+  readText(rel: string): string | null {
+    return Object.prototype.hasOwnProperty.call(this.files, rel) ? this.files[rel]! : null;
+  }
+
+  kind(rel: string): EntryKind | null {
+    if (this.readText(rel) !== null) return 'file';
+    const prefix = rel === '' ? '' : `${rel}/`;
+    return Object.keys(this.files).some((f) => f.startsWith(prefix)) ? 'dir' : null;
+  }
+
+  /** Returns the same tree with some files replaced or removed (null). */
+  with(changes: Record<string, string | null>): MemoryFs {
+    const next = { ...this.files };
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    return new MemoryFs(next);
+  }
+}
+
+/** A view of `base` with planned changes laid over it (used to re-analyse a plan's result). */
+export class OverlayFs implements RepoFs {
+  constructor(
+    private readonly base: RepoFs,
+    private readonly overlay: ReadonlyMap<string, string | null>,
+  ) {}
+
+  readText(rel: string): string | null {
+    return this.overlay.has(rel) ? this.overlay.get(rel)! : this.base.readText(rel);
+  }
+
+  kind(rel: string): EntryKind | null {
+    if (this.overlay.has(rel)) return this.overlay.get(rel) === null ? null : 'file';
+    return this.base.kind(rel);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The language-neutral view of a script every adapter (shell, Makefile recipe, CI YAML,
+ * package.json, JS) reduces its file to: an ordered list of simple commands, each a list
+ * of words with their static value when known and their exact source range.
+ */
+import type { Edit } from './edits.js';
+
+export interface Word {
+  /** The word's value after quote removal and variable expansion, or null when only known at run time. */
+  value: string | null;
+  /** A stable spelling for comparing words whose value is not static (e.g. `app:${TAG}`). */
+  symbol: string;
+  /** The static text before the first dynamic part (e.g. `https_proxy=` of `https_proxy=$https_proxy`). */
+  staticPrefix: string;
+  /** The word exactly as written in the file. */
+  raw: string;
+  start: number;
+  end: number;
+}
+
+export interface Redirect {
+  op: string;
+  /** File descriptor the redirect applies to, when written (`2>`). */
+  fd: string | null;
+  target: Word;
+}
+
+export interface ScriptCommand {
+  /** Repository-relative path of the file. */
+  file: string;
+  /** Position in the file's command list. */
+  index: number;
+  words: Word[];
+  redirects: Redirect[];
+  /** Source range of the whole command, redirects included. */
+  start: number;
+  end: number;
+  /** 1-based line where the command starts. */
+  line: number;
+  /** Repository-relative working directory the command runs in ('' is the root), null when unknown. */
+  cwd: string | null;
+  /** Index of the adapter's deletable unit (statement or chain member) this command is. */
+  unit: number;
+  /** Nesting that changes how often or whether the command runs. */
+  conditional: boolean;
+  loop: boolean;
+}
+
+/** What an adapter returns for one file. */
+export interface ScriptFile {
+  file: string;
+  kind: ScriptKind;
+  text: string;
+  commands: ScriptCommand[];
+}
+
+export type ScriptKind = 'shell';
+
+/**
+ * A script language adapter: parse to commands, and map edits back into the language's
+ * own syntax. The migration logic never sees the syntax, only ScriptCommands.
+ */
+export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
+  kind: ScriptKind;
+  /** Edits that remove the given commands (by index), or an error message when that cannot be done safely. */
+  deleteCommands(script: S, indices: readonly number[]): Edit[] | { error: string };
+  /** A word spelled so the language reads it back as exactly `value`. */
+  quote(value: string): string;
+  /** Edits that must accompany any in-place change of a command (e.g. repairing a broken continuation). */
+  repairs(script: S, index: number): Edit[];
+}

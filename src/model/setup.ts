@@ -1,0 +1,56 @@
+/**
+ * A setup: one builder-pattern migration unit. It links a builder build, the steps that
+ * take its artifacts out, and the runtime build that consumes them, all through image
+ * tags, container names and paths read from the docker-command model.
+ */
+import type { Diagnostic } from './diagnostics.js';
+import type { DockerInvocation } from './docker-command.js';
+import type { ScriptCommand } from './script.js';
+
+export interface BuildStep {
+  inv: DockerInvocation;
+  /** Tags as comparable symbols (static value, or the stable spelling of a dynamic one). */
+  tags: string[];
+  /** Repository-relative Dockerfile path, null when not static. */
+  dockerfile: string | null;
+  /** Repository-relative context directory ('' is the root), null when not static. */
+  context: string | null;
+  target: string | null;
+}
+
+export interface ArtifactConsumer {
+  dockerfile: string;
+  /** Index into the runtime Dockerfile's COPY/ADD facts, and into that instruction's sources. */
+  copy: number;
+  source: number;
+  line: number;
+  /** The source as written, and the path inside the builder stage it now comes from. */
+  hostSource: string;
+  stagePath: string;
+}
+
+export interface Artifact {
+  /** Absolute path inside the builder container. */
+  containerPath: string;
+  /** Repository-relative path on the host it was extracted to. */
+  hostPath: string;
+  via: DockerInvocation;
+  consumers: ArtifactConsumer[];
+}
+
+export interface Setup {
+  /** Stable id: `<script>:<line of the builder build>`. */
+  id: string;
+  script: string;
+  builder: BuildStep;
+  runtime: BuildStep | null;
+  artifacts: Artifact[];
+  /** Commands that only serve extraction (create, cp, container rm). */
+  extraction: ScriptCommand[];
+  /** Commands after the runtime build that clean up extracted artifacts or the builder image. */
+  cleanup: ScriptCommand[];
+  /** Words to drop from commands that clean up artifacts along with other files. */
+  cleanupWords: { cmd: ScriptCommand; word: number }[];
+  /** Errors here mean the setup is refused; warnings are shown with it. */
+  diagnostics: Diagnostic[];
+}

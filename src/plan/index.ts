@@ -1,0 +1,244 @@
+/**
+ * plan: pure. Setups → file changes (create / update / delete, updates as edits on the
+ * original text) plus coded diagnostics and one-line notes that explain each decision.
+ * A setup with any error is refused whole: none of its changes appear.
+ */
+import type { Analysis } from '../analyze/index.js';
+import type { ShellScript } from '../analyze/shell.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { parseDockerCommand } from '../model/docker-command.js';
+import { applyEdits, type Edit } from '../model/edits.js';
+import type { RepoFs } from '../model/fs.js';
+import type { Setup } from '../model/setup.js';
+import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
+import { shellAdapter } from '../../transforms/shell.js';
+import { carryBuilderFlags } from './build-flags.js';
+import { checkBuildInputs } from './build-inputs.js';
+import { validateMerged } from './validate.js';
+
+export interface FileChange {
+  path: string;
+  action: 'create' | 'update' | 'delete';
+  before: string | null;
+  after: string | null;
+  /** Setups this change belongs to (a shared script belongs to several). */
+  setups: string[];
+}
+
+export interface SetupPlan {
+  id: string;
+  script: string;
+  status: 'migrate' | 'refused';
+  builderDockerfile: string | null;
+  runtimeDockerfile: string | null;
+  stage: string | null;
+  finalTags: string[];
+  artifacts: { containerPath: string; hostPath: string; extractedAt: { file: string; line: number }; copies: { file: string; line: number; stagePath: string }[] }[];
+  notes: string[];
+  diagnostics: Diagnostic[];
+  /** Paths of the file changes this setup needs. */
+  changes: string[];
+}
+
+export interface Plan {
+  setups: SetupPlan[];
+  changes: FileChange[];
+  diagnostics: Diagnostic[];
+}
+
+export interface PlanOptions {
+  stageName: string;
+  /** Only these setups are planned for change (the rest are reported as skipped by the caller). */
+  include?: (id: string) => boolean;
+}
+
+interface ScriptWork {
+  deletes: number[];
+  edits: Edit[];
+}
+
+interface Draft {
+  setup: Setup;
+  plan: SetupPlan;
+  dockerfile: { path: string; before: string; after: string } | null;
+  deleteBuilder: string | null;
+  script: ScriptWork;
+}
+
+export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions): Plan {
+  const drafts = analysis.setups.map((s) => draftSetup(s, analysis, fs, opts));
+  const planned = drafts.filter((d) => d.plan.status === 'migrate' && (opts.include?.(d.plan.id) ?? true));
+
+  // Two setups merging into one Dockerfile cannot both be right.
+  const byDockerfile = new Map<string, Draft[]>();
+  for (const d of planned) if (d.dockerfile) byDockerfile.set(d.dockerfile.path, [...(byDockerfile.get(d.dockerfile.path) ?? []), d]);
+  for (const [p, ds] of byDockerfile) {
+    if (ds.length < 2) continue;
+    for (const d of ds) refuse(d, diag('SHARED_DOCKERFILE', 'error', `${ds.length} setups would each merge a builder into ${p}`, { file: p, setup: d.plan.id, hint: 'Give each runtime image its own Dockerfile, or migrate these setups by hand.' }));
+  }
+
+  const changes: FileChange[] = [];
+  let active = planned.filter((d) => d.plan.status === 'migrate');
+  // Script edits of every setup sharing a file are applied together; a conflict refuses those setups.
+  for (;;) {
+    const scriptChanges = combineScripts(active, analysis);
+    if ('refused' in scriptChanges) {
+      for (const d of scriptChanges.refused) refuse(d.draft, d.diagnostic);
+      active = active.filter((d) => d.plan.status === 'migrate');
+      continue;
+    }
+    changes.push(...scriptChanges.changes);
+    break;
+  }
+  const deleted = new Set<string>();
+  for (const d of active) {
+    if (d.dockerfile) {
+      changes.push({ path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: [d.plan.id] });
+    }
+    if (d.deleteBuilder && !deleted.has(d.deleteBuilder)) {
+      deleted.add(d.deleteBuilder);
+      const ids = active.filter((x) => x.deleteBuilder === d.deleteBuilder).map((x) => x.plan.id);
+      changes.push({ path: d.deleteBuilder, action: 'delete', before: fs.readText(d.deleteBuilder), after: null, setups: ids });
+    }
+  }
+  for (const d of active) d.plan.changes = changes.filter((c) => c.setups.includes(d.plan.id)).map((c) => c.path);
+  changes.sort((a, b) => a.path.localeCompare(b.path));
+
+  const diagnostics = [...analysis.diagnostics];
+  if (analysis.setups.length === 0) {
+    diagnostics.push(diag('NO_SETUP', 'info', 'no builder-pattern setup found (a script that builds an image, copies files out of a container made from it, and builds another image that COPYs them)'));
+  }
+  return { setups: drafts.map((d) => d.plan), changes, diagnostics };
+}
+
+function refuse(d: Draft, dg: Diagnostic): void {
+  d.plan.status = 'refused';
+  d.plan.diagnostics.push(dg);
+  d.plan.changes = [];
+}
+
+function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOptions): Draft {
+  const plan: SetupPlan = {
+    id: setup.id,
+    script: setup.script,
+    status: 'migrate',
+    builderDockerfile: setup.builder.dockerfile,
+    runtimeDockerfile: setup.runtime?.dockerfile ?? null,
+    stage: null,
+    finalTags: setup.runtime?.tags ?? [],
+    artifacts: setup.artifacts.map((a) => ({
+      containerPath: a.containerPath,
+      hostPath: a.hostPath,
+      extractedAt: { file: a.via.cmd.file, line: a.via.cmd.line },
+      copies: a.consumers.map((c) => ({ file: c.dockerfile, line: c.line, stagePath: c.stagePath })),
+    })),
+    notes: [],
+    diagnostics: [...setup.diagnostics],
+    changes: [],
+  };
+  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [] } };
+  const failed = () => plan.diagnostics.some((d) => d.severity === 'error');
+  if (failed() || !setup.runtime) {
+    plan.status = 'refused';
+    return draft;
+  }
+  const runtime = setup.runtime;
+  const builderFacts = analysis.dockerfiles.get(setup.builder.dockerfile!) ?? null;
+  const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!) ?? null;
+  if (!builderFacts || !runtimeFacts) {
+    plan.status = 'refused';
+    return draft;
+  }
+
+  plan.diagnostics.push(...checkBuildInputs(setup, fs));
+
+  let builderStage = builderFacts.stages.length - 1;
+  if (setup.builder.target) {
+    builderStage = builderFacts.stages.findIndex((s) => s.name?.toLowerCase() === setup.builder.target!.toLowerCase());
+    if (builderStage < 0) {
+      plan.diagnostics.push(diag('TARGET_NOT_FOUND', 'error', `--target ${setup.builder.target} names no stage of ${builderFacts.path}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Fix the --target, then run the tool again.' }));
+    }
+  }
+  const merge = mergeDockerfiles({
+    builder: builderFacts,
+    runtime: runtimeFacts,
+    builderStage,
+    stageName: opts.stageName,
+    builderTags: setup.builder.tags,
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource }))),
+    setup: setup.id,
+  });
+  plan.stage = merge.stageRef || null;
+  plan.diagnostics.push(...merge.diagnostics);
+  plan.notes.push(...merge.notes);
+  const carry = carryBuilderFlags(setup.builder, runtime, builderFacts, runtimeFacts, setup.id);
+  plan.diagnostics.push(...carry.diagnostics);
+  if (failed()) {
+    plan.status = 'refused';
+    return draft;
+  }
+  plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id));
+  if (failed()) {
+    plan.status = 'refused';
+    return draft;
+  }
+  draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };
+
+  // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
+  const script = analysis.scripts.get(setup.script) as ShellScript;
+  draft.script.deletes = [setup.builder.inv.cmd, ...setup.extraction, ...setup.cleanup].map((c) => c.index);
+  const rcmd = runtime.inv.cmd;
+  if (carry.carried.length > 0) {
+    const verbWord = rcmd.words[runtime.inv.verbIndex]!;
+    draft.script.edits.push({ start: verbWord.end, end: verbWord.end, text: ` ${carry.carried.join(' ')}` });
+    draft.script.edits.push(...shellAdapter.repairs(script, rcmd.index));
+  }
+  for (const { cmd, word } of setup.cleanupWords) {
+    const w = cmd.words[word]!;
+    const prevEnd = cmd.words[word - 1]!.end;
+    draft.script.edits.push({ start: prevEnd, end: w.end, text: '' });
+  }
+  const removed = draft.script.deletes.length;
+  plan.notes.push(`${setup.script}: the builder build and ${removed - 1} extraction/cleanup command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
+  plan.notes.push(...carry.notes);
+
+  // The builder Dockerfile goes, unless another command still builds or mentions it.
+  const builderPath = builderFacts.path;
+  const stillUsed = [...analysis.scripts.values()].some((s) =>
+    s.commands.some((c) => {
+      if (c === setup.builder.inv.cmd) return false;
+      const inv = parseDockerCommand(c);
+      return inv?.verb === 'build' && c.words.some((w) => w.value !== null && c.cwd !== null && (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '') === builderPath);
+    }),
+  );
+  if (stillUsed) plan.notes.push(`${builderPath} is kept: another build still uses it`);
+  else {
+    draft.deleteBuilder = builderPath;
+    plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
+  }
+  return draft;
+}
+
+type Combined = { changes: FileChange[] } | { refused: { draft: Draft; diagnostic: Diagnostic }[] };
+
+function combineScripts(drafts: Draft[], analysis: Analysis): Combined {
+  const byFile = new Map<string, Draft[]>();
+  for (const d of drafts) byFile.set(d.setup.script, [...(byFile.get(d.setup.script) ?? []), d]);
+  const changes: FileChange[] = [];
+  const refused: { draft: Draft; diagnostic: Diagnostic }[] = [];
+  for (const [file, ds] of byFile) {
+    const script = analysis.scripts.get(file) as ShellScript;
+    const deletions = shellAdapter.deleteCommands(script, ds.flatMap((d) => d.script.deletes));
+    if ('error' in deletions) {
+      for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });
+      continue;
+    }
+    try {
+      const after = applyEdits(script.text, [...deletions, ...ds.flatMap((d) => d.script.edits)]);
+      changes.push({ path: file, action: 'update', before: script.text, after, setups: ds.map((d) => d.plan.id) });
+    } catch (e) {
+      for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `the edits to ${file} overlap (${(e as Error).message})`, { file, setup: d.plan.id, hint: 'Please report this with the script attached.' }) });
+    }
+  }
+  return refused.length > 0 ? { refused } : { changes };
+}

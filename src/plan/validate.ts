@@ -1,0 +1,31 @@
+/**
+ * Every Dockerfile the tool produces is re-parsed and validated before it is offered,
+ * as ESLint's RuleTester re-parses fixed output. A problem the inputs did not already
+ * have means the merge is wrong: the setup is refused, never written.
+ */
+import { validate } from 'dockerfile-utils';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+
+const ERROR = 1;
+
+const text = (m: string | { value: string }): string => (typeof m === 'string' ? m : m.value);
+
+function errorsOf(dockerfile: string): string[] {
+  return validate(dockerfile)
+    .filter((d) => d.severity === ERROR)
+    .map((d) => text(d.message));
+}
+
+export function validateMerged(merged: string, inputs: string[], file: string, setup: string): Diagnostic[] {
+  const known = new Set(inputs.flatMap(errorsOf));
+  return validate(merged)
+    .filter((d) => d.severity === ERROR && !known.has(text(d.message)))
+    .map((d) =>
+      diag('GENERATED_DOCKERFILE_INVALID', 'error', `the merged ${file} would not be valid: ${text(d.message)} (line ${d.range.start.line + 1})`, {
+        file,
+        line: d.range.start.line + 1,
+        setup,
+        hint: 'Nothing was written for this setup. Please report this with both Dockerfiles attached.',
+      }),
+    );
+}

@@ -1,0 +1,124 @@
+/**
+ * Shell adapter, writing side: maps "remove these commands" back into shell syntax.
+ * A command alone on its lines loses its lines; one of several on a line loses itself and
+ * its `;`; one member of an `&&` chain loses itself and its operator. Where removal would
+ * change what the rest means (inside `||`, half a pipe) it refuses instead of guessing.
+ */
+import type { ShellScript } from '../src/analyze/shell.js';
+import type { Edit } from '../src/model/edits.js';
+import type { ScriptAdapter } from '../src/model/script.js';
+import { isBlank } from '../src/model/text.js';
+import { deleteLines } from './lines.js';
+
+export const shellAdapter: ScriptAdapter<ShellScript> = {
+  kind: 'shell',
+  deleteCommands,
+  quote: shellQuote,
+  repairs: (script, index) => script.continuationRepairs.get(index) ?? [],
+};
+
+export function shellQuote(value: string): string {
+  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[] | { error: string } {
+  const units = script.units;
+  const doomed = new Set<number>();
+  for (const i of indices) {
+    const c = script.commands[i];
+    if (c) doomed.add(c.unit);
+  }
+
+  // A chain whose members all go is removed as one statement.
+  const chains = new Map<number, number[]>();
+  units.forEach((u, k) => {
+    if (u.chain !== null) chains.set(u.chain, [...(chains.get(u.chain) ?? []), k]);
+  });
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const members of chains.values()) {
+      const parent = units[members[0]!]!.parent!;
+      if (!doomed.has(parent) && members.every((m) => doomed.has(m))) {
+        members.forEach((m) => doomed.delete(m));
+        doomed.add(parent);
+        changed = true;
+      }
+    }
+  }
+
+  const edits: Edit[] = [];
+  for (const members of chains.values()) {
+    const gone = members.filter((m) => doomed.has(m));
+    if (gone.length === 0) continue;
+    const ops = members.slice(1).map((m) => units[m]!.opBefore);
+    // Pipe groups: members joined by `|` stand or fall together.
+    const groups: number[][] = [];
+    members.forEach((m, k) => {
+      if (k > 0 && (units[m]!.opBefore === '|' || units[m]!.opBefore === '|&')) groups[groups.length - 1]!.push(m);
+      else groups.push([m]);
+    });
+    for (const g of groups) {
+      const n = g.filter((m) => doomed.has(m)).length;
+      if (n > 0 && n < g.length) return { error: `line ${script.lines.lineOf(units[g[0]!]!.start)}: cannot remove one side of a pipe` };
+    }
+    if (ops.some((o) => o === '||')) {
+      return { error: `line ${script.lines.lineOf(units[members[0]!]!.start)}: cannot remove a command from a chain that uses ||` };
+    }
+    const keptGroups = groups.filter((g) => !doomed.has(g[0]!));
+    let out = '';
+    keptGroups.forEach((g, k) => {
+      const first = units[g[0]!]!;
+      const last = units[g[g.length - 1]!]!;
+      if (k > 0) {
+        const prevIdx = members.indexOf(g[0]!) - 1;
+        const prevEnd = units[members[prevIdx]!]!.end;
+        out += script.text.slice(prevEnd, first.start);
+      }
+      out += script.text.slice(first.start, last.end);
+    });
+    edits.push({ start: units[members[0]!]!.start, end: units[members[members.length - 1]!]!.end, text: out });
+  }
+
+  // Statements in lists.
+  const byList = new Map<number, number[]>();
+  units.forEach((u, k) => {
+    if (u.list !== null) byList.set(u.list, [...(byList.get(u.list) ?? []), k]);
+  });
+  const lines = new Set<number>();
+  for (const [, members] of byList) {
+    const gone = members.filter((m) => doomed.has(m));
+    if (gone.length === 0) continue;
+    const emptied = gone.length === members.length && !units[members[0]!]!.top;
+    for (const m of gone) {
+      const u = units[m]!;
+      if (emptied && m === gone[gone.length - 1]) {
+        // A then/do/{ } body must not become empty: leave the no-op `:` in its place.
+        edits.push({ start: u.start, end: u.end, text: ':' });
+        continue;
+      }
+      const first = script.lines.lineOf(u.start);
+      const last = script.lines.lineOf(Math.max(u.start, u.end - 1));
+      const before = script.text.slice(script.lines.lineStart(first), u.start);
+      const after = script.text.slice(u.end, script.lines.lineEnd(last));
+      if (isBlank(before) && (isBlank(after) || after.trimStart().startsWith('#'))) {
+        for (let l = first; l <= last; l++) lines.add(l);
+        continue;
+      }
+      const k = members.indexOf(m);
+      const prev = k > 0 ? units[members[k - 1]!]! : null;
+      if (prev && script.lines.lineOf(Math.max(prev.start, prev.end - 1)) === first && !doomed.has(members[k - 1]!)) {
+        edits.push({ start: prev.end, end: u.end, text: '' });
+      } else {
+        let e = u.end;
+        while (e < script.text.length && (script.text[e] === ' ' || script.text[e] === '\t')) e++;
+        edits.push({ start: u.start, end: e, text: '' });
+      }
+    }
+  }
+  // Inline edits on lines that are deleted whole are redundant.
+  const lineEdits = deleteLines(script.text, lines);
+  const inline = edits.filter((e) => !lineEdits.some((d) => e.start >= d.start && e.end <= d.end));
+  return [...inline, ...lineEdits];
+}
