@@ -26,6 +26,10 @@ export function scriptKindOf(rel: string, text: string): 'shell' | null {
   return null;
 }
 
+function setupCommands(s: Setup) {
+  return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
+}
+
 export function analyze(fs: RepoFs, files: readonly string[]): Analysis {
   const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles: new Map() };
   for (const rel of files) {
@@ -38,12 +42,20 @@ export function analyze(fs: RepoFs, files: readonly string[]): Analysis {
     if (!text.includes('docker')) continue;
     if (scriptKindOf(rel, text) !== 'shell') continue;
     const { script, diagnostics } = parseShell(rel, text);
-    analysis.diagnostics.push(...diagnostics);
-    if (!script) continue;
+    if (!script) {
+      analysis.diagnostics.push(...diagnostics);
+      continue;
+    }
     analysis.scripts.set(rel, script);
     const linked = linkScript(script, fs, analysis.dockerfiles);
     analysis.setups.push(...linked.setups);
     analysis.diagnostics.push(...linked.diagnostics);
+    // A parse warning on a line a setup uses is shown with that setup.
+    for (const d of diagnostics) {
+      const owner = linked.setups.find((s) => setupCommands(s).some((c) => d.line !== undefined && c.line <= d.line && d.line <= script.lines.lineOf(Math.max(c.start, c.end - 1))));
+      if (owner) owner.diagnostics.push({ ...d, setup: owner.id });
+      else analysis.diagnostics.push(d);
+    }
   }
   return analysis;
 }

@@ -209,6 +209,11 @@ function makeSetup(
     );
     return setup;
   }
+  for (const inv of [builder.inv, setup.runtime.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]) {
+    for (const w of inv.unknownFlags) {
+      diagnostics.push(diag('UNKNOWN_DOCKER_FLAG', 'error', `\`${w.raw}\` is not a docker ${inv.verb} flag the tool knows, so the words after it cannot be read safely`, at(inv.cmd, 'Write the flag as --name=value, or report the flag so it can be supported.')));
+    }
+  }
   const runtimeFacts = loadDockerfile(setup.runtime.dockerfile!, fs, dockerfiles)!;
   findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false);
 

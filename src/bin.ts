@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/** The `multistage-codemod` executable: runs the CLI with the real process streams. */
+import { EXIT, main } from './cli.js';
+
+process.on('SIGINT', () => {
+  process.stderr.write('\nInterrupted: nothing was written.\n');
+  process.exit(EXIT.interrupted);
+});
+
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env })
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((e: unknown) => {
+    process.stderr.write(`multistage-codemod: fatal error: ${(e as Error)?.stack ?? String(e)}\nNothing was written. Please report this.\n`);
+    process.exitCode = EXIT.usage;
+  });

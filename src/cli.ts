@@ -1,0 +1,161 @@
+/**
+ * The CLI edge: flags, output, prompts and exit codes. The only place that prints errors
+ * and calls process.exit. Exit codes: 0 success or nothing to do; 1 something was refused
+ * or failed (or changes are pending without --yes); 2 bad usage or a fatal error;
+ * 130 interrupted or quit.
+ */
+import { ApplyRefused, applyOps } from './apply/apply.js';
+import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
+import { readVersion } from './cli/version.js';
+import type { Diagnostic } from './model/diagnostics.js';
+import { replan, runRoot, type RootRun } from './pipeline.js';
+import type { FileChange, SetupPlan } from './plan/index.js';
+import { makeColors, type Colors } from './review/colors.js';
+import { reviewSetups, ReviewInterrupted, type Decision } from './review/prompt.js';
+import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, summary, type SetupOutcome } from './review/report.js';
+
+export const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
+
+interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`multistage-codemod: ${e.message}\nRun \`multistage-codemod --help\` for usage.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (opts.version) {
+    io.stdout.write(`${readVersion()}\n`);
+    return EXIT.ok;
+  }
+  const c = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stdout.isTTY), env: io.env });
+  const interactive = !opts.yes && !opts.dryRun && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
+  const progress = (msg: string) => {
+    if (io.stderr.isTTY && !opts.json) io.stderr.write(`\r\x1b[K${c.dim(msg)}`);
+  };
+
+  const runs: RootRun[] = [];
+  for (const root of opts.paths) {
+    progress(`analysing ${root} …`);
+    runs.push(runRoot(root, { stageName: opts.stageName }));
+  }
+  progress('');
+  if (io.stderr.isTTY && !opts.json) io.stderr.write('\r\x1b[K');
+
+  const globalDiags = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
+  const items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
+  const migratable = items.filter((x) => x.setup.status === 'migrate');
+
+  // Decide which setups to write.
+  let decisions = new Map<SetupPlan, Decision>();
+  if (opts.yes) for (const x of migratable) decisions.set(x.setup, 'yes');
+  if (interactive && migratable.length > 0) {
+    for (const { run, setup } of items.filter((x) => x.setup.status === 'refused')) io.stdout.write(`${describeSetup(run, setup, c)}\n`);
+    try {
+      decisions = await reviewSetups(migratable, c, io.stdout);
+    } catch (e) {
+      if (e instanceof ReviewInterrupted) {
+        io.stderr.write('\nInterrupted: nothing was written.\n');
+        return EXIT.interrupted;
+      }
+      throw e;
+    }
+    if ([...decisions.values()].includes('quit')) {
+      io.stderr.write('Quit: nothing was written.\n');
+      return EXIT.interrupted;
+    }
+  }
+
+  const write = opts.yes || interactive;
+  const outcomes: SetupOutcome[] = [];
+  const written: { run: RootRun; change: FileChange }[] = [];
+  const failures: { run: RootRun; d: Diagnostic }[] = [];
+  for (const run of runs) {
+    const accepted = new Set(run.plan.setups.filter((s) => decisions.get(s) === 'yes').map((s) => s.id));
+    const plan = write ? (accepted.size === migratableCount(run) ? run.plan : replan(run, { stageName: opts.stageName }, accepted)) : run.plan;
+    const ops = write ? plan.changes.filter((ch) => ch.setups.some((id) => accepted.has(id))) : [];
+    let ok = true;
+    if (ops.length > 0) {
+      try {
+        applyOps(run.abs, ops);
+        written.push(...ops.map((change) => ({ run, change })));
+      } catch (e) {
+        if (!(e instanceof ApplyRefused)) throw e;
+        ok = false;
+        failures.push(...e.diagnostics.map((d) => ({ run, d })));
+      }
+    }
+    for (const s of run.plan.setups) {
+      const outcome = s.status === 'refused' ? 'refused' : !write ? 'planned' : accepted.has(s.id) && ok ? 'migrated' : accepted.has(s.id) ? 'refused' : 'skipped';
+      outcomes.push({ run, setup: s, outcome });
+    }
+  }
+  const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
+  const shownChanges = write ? written : planned;
+
+  if (opts.json) {
+    const report = jsonReport(outcomes, shownChanges, [...globalDiags, ...failures], {
+      version: readVersion(),
+      mode: opts.dryRun ? 'dry-run' : opts.yes ? 'apply' : 'plan',
+      applied: written.length > 0,
+    });
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    printText(io, c, { interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write });
+  }
+
+  const pending = !write && !opts.dryRun && planned.length > 0;
+  if (pending && !opts.json) {
+    io.stderr.write(`\nNothing was written: ${interactive ? '' : 'no terminal to ask on. '}Run again with --yes to apply these changes, or --dry-run to only review them.\n`);
+  }
+  if (pending && opts.json) io.stderr.write('Nothing was written (plan only). Add --yes to apply or --dry-run to mark this as a review.\n');
+  const refused = outcomes.some((o) => o.outcome === 'refused') || failures.length > 0;
+  return refused || pending ? EXIT.refused : EXIT.ok;
+}
+
+function migratableCount(run: RootRun): number {
+  return run.plan.setups.filter((s) => s.status === 'migrate').length;
+}
+
+function printText(
+  io: Io,
+  c: Colors,
+  s: {
+    interactive: boolean;
+    write: boolean;
+    items: { run: RootRun; setup: SetupPlan }[];
+    outcomes: SetupOutcome[];
+    globalDiags: { run: RootRun; d: Diagnostic }[];
+    failures: { run: RootRun; d: Diagnostic }[];
+    shownChanges: { run: RootRun; change: FileChange }[];
+    dryRun: boolean;
+  },
+): void {
+  const out = io.stdout;
+  if (!s.interactive) {
+    for (const { run, setup } of s.items) {
+      out.write(`${describeSetup(run, setup, c)}\n`);
+      const changes = changesOf(run, setup);
+      if (setup.status === 'migrate' && changes.length > 0) out.write(`\n${renderDiffs(run, changes, c)}\n`);
+    }
+  }
+  for (const { run, d } of [...s.globalDiags, ...s.failures]) {
+    (d.severity === 'info' ? out : io.stderr).write(`${formatDiagnostic(d, run, c)}\n`);
+  }
+  if (s.write) for (const { run, change } of s.shownChanges) out.write(`${c.green(change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated')} ${run.display === '.' ? change.path : `${run.display.replace(/\/+$/, '')}/${change.path}`}\n`);
+  out.write(`${summary(s.outcomes, s.shownChanges.map((x) => x.change), s.dryRun, c)}\n`);
+}

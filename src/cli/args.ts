@@ -1,0 +1,101 @@
+/** Flag parsing (node's util.parseArgs: no dependency, fast start) and the --help text. */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  paths: string[];
+  dryRun: boolean;
+  yes: boolean;
+  json: boolean;
+  stageName: string;
+  noColor: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export const HELP = `Usage: multistage-codemod [paths...] [options]
+
+Finds Docker builder-pattern setups (a builder Dockerfile, a script that builds it and
+copies the artifact out of a container, and a runtime Dockerfile that COPYs it), merges
+each into one multi-stage Dockerfile and rewrites the script to a single docker build.
+Each path (default: .) is a repository root; scripts run from their own folder.
+
+Options:
+  --dry-run           Print the plan and the diffs; write nothing.
+  -y, --yes           Apply every planned change without asking.
+  --json              Print a machine-readable report (setups, artifacts, changes,
+                      diagnostics) instead of text. Asks nothing; writes only with --yes.
+  --stage-name NAME   Name of the builder stage when the builder has none (default: builder).
+  --no-color          No colours (also: NO_COLOR=1).
+  -h, --help          Show this help.
+  -V, --version       Show the version.
+
+Without --yes or --dry-run, on a terminal each setup's diff is shown and you choose
+yes / no / all / quit (or view the resulting files); accepted setups are written when the
+review ends. Without a terminal nothing is written: the plan is printed and the exit
+code is 1.
+
+Exit codes:
+  0    success, or nothing to do
+  1    a setup was refused or a write failed, or changes are pending (no --yes)
+  2    bad usage or a fatal error
+  130  interrupted (Ctrl+C) or quit during the review; nothing was written
+
+Examples:
+  multistage-codemod                       review and migrate the repository here
+  multistage-codemod --dry-run             show what would change
+  multistage-codemod . --yes               migrate without asking (scripts, CI)
+  multistage-codemod services/* --dry-run --json > plan.json   review a monorepo's services
+`;
+
+const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
+
+export function parseCli(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        json: { type: 'boolean', default: false },
+        'stage-name': { type: 'string', default: 'builder' },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'V', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const v = parsed.values;
+  const opts: CliOptions = {
+    paths: parsed.positionals.length > 0 ? parsed.positionals : ['.'],
+    dryRun: Boolean(v['dry-run']),
+    yes: Boolean(v.yes),
+    json: Boolean(v.json),
+    stageName: String(v['stage-name']),
+    noColor: Boolean(v['no-color']),
+    help: Boolean(v.help),
+    version: Boolean(v.version),
+  };
+  if (opts.help || opts.version) return opts;
+  if (opts.dryRun && opts.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  if (!STAGE_NAME.test(opts.stageName)) {
+    throw new UsageError(`--stage-name ${JSON.stringify(opts.stageName)} is not a valid stage name (a letter, then letters, digits, _ . or -)`);
+  }
+  for (const p of opts.paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UsageError(`${p}: no such folder`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`${p} is not a folder: give the repository's root folder`);
+  }
+  return opts;
+}

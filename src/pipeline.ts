@@ -1,0 +1,47 @@
+/**
+ * discover → analyze → plan for one root. Pure apart from reading the root; the CLI
+ * decides what to show, ask and write.
+ */
+import path from 'node:path';
+import { analyze, type Analysis } from './analyze/index.js';
+import { NodeRepoFs } from './discover/node-fs.js';
+import { walk } from './discover/walk.js';
+import { diag } from './model/diagnostics.js';
+import { planMigration, type Plan, type PlanOptions } from './plan/index.js';
+
+export interface RootRun {
+  /** The root as the user wrote it (used to show paths). */
+  display: string;
+  abs: string;
+  fs: NodeRepoFs;
+  analysis: Analysis;
+  plan: Plan;
+}
+
+export function runRoot(display: string, opts: PlanOptions): RootRun {
+  const abs = path.resolve(display);
+  const fs = new NodeRepoFs(abs);
+  const walked = walk(abs);
+  const analysis = analyze(fs, walked.files);
+  for (const u of walked.unreadable) {
+    analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read the folder ${u.path} (${u.reason}); it was skipped`, { file: u.path }));
+  }
+  return { display, abs, fs, analysis, plan: planMigration(analysis, fs, opts) };
+}
+
+/** Plans again keeping only the chosen setups (a shared script must then be edited for those alone). */
+export function replan(run: RootRun, opts: PlanOptions, keep: ReadonlySet<string>): Plan {
+  return planMigration(run.analysis, run.fs, { ...opts, include: (id) => keep.has(id) });
+}
+
+/** A repository-relative path as the user should see it. */
+export function shown(run: { display: string }, rel: string): string {
+  const d = run.display.replace(/\\/g, '/').replace(/\/+$/, '');
+  return d === '' || d === '.' ? rel : `${d}/${rel}`;
+}
+
+/** A path for diff headers: relative to the working directory when the root is below it, else to the root. */
+export function diffPath(run: { abs: string }, rel: string): string {
+  const p = path.relative(process.cwd(), path.join(run.abs, rel)).split(path.sep).join('/');
+  return p.startsWith('..') || path.isAbsolute(p) ? rel : p;
+}

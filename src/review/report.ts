@@ -1,0 +1,124 @@
+/** Human text for plans and outcomes, and the JSON report (its schema is documented in README.md). */
+import type { Diagnostic } from '../model/diagnostics.js';
+import type { FileChange, SetupPlan } from '../plan/index.js';
+import { diffPath, shown, type RootRun } from '../pipeline.js';
+import type { Colors } from './colors.js';
+import { colorDiff, unifiedDiff } from './diff.js';
+
+export type Outcome = 'migrated' | 'planned' | 'skipped' | 'refused';
+
+export interface SetupOutcome {
+  run: RootRun;
+  setup: SetupPlan;
+  outcome: Outcome;
+}
+
+export function formatDiagnostic(d: Diagnostic, run: { display: string } | null, c: Colors): string {
+  const where = d.file ? `${run ? shown(run, d.file) : d.file}${d.line ? `:${d.line}` : ''}: ` : '';
+  const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.dim('info');
+  return `${where}${sev} ${c.bold(d.code)} ${d.message}${d.hint ? `\n    ${c.dim(`hint: ${d.hint}`)}` : ''}`;
+}
+
+export function setupHeader(run: RootRun, s: SetupPlan, c: Colors): string {
+  const target = s.finalTags[0] ? ` → ${s.finalTags[0]}` : '';
+  const from = s.builderDockerfile ? ` (${shown(run, s.builderDockerfile)}${s.runtimeDockerfile ? ` + ${shown(run, s.runtimeDockerfile)}` : ''})` : '';
+  return c.bold(`Setup ${shown(run, s.id)}${from}${target}`);
+}
+
+export function describeSetup(run: RootRun, s: SetupPlan, c: Colors): string {
+  const lines = [setupHeader(run, s, c)];
+  if (s.status === 'refused') lines.push(`  ${c.red('refused')}: nothing will be written for it`);
+  for (const n of s.notes) lines.push(`  - ${n}`);
+  for (const d of s.diagnostics) lines.push(`  ${formatDiagnostic(d, run, c).replace(/\n/g, '\n  ')}`);
+  return lines.join('\n');
+}
+
+export function changesOf(run: RootRun, s: SetupPlan): FileChange[] {
+  return run.plan.changes.filter((ch) => ch.setups.includes(s.id));
+}
+
+export function renderDiffs(run: RootRun, changes: FileChange[], c: Colors): string {
+  return changes.map((ch) => colorDiff(unifiedDiff({ ...ch, path: diffPath(run, ch.path) }), c)).join('\n');
+}
+
+export function summary(outcomes: SetupOutcome[], changes: FileChange[], dryRun: boolean, c: Colors): string {
+  const count = (o: Outcome) => outcomes.filter((x) => x.outcome === o).length;
+  const files = (a: FileChange['action']) => changes.filter((x) => x.action === a).length;
+  const verb = dryRun ? 'would be ' : '';
+  const parts = [
+    `${count(dryRun ? 'planned' : 'migrated')} setup(s) ${dryRun ? 'would be migrated' : 'migrated'}`,
+    `${count('skipped')} skipped`,
+    `${count('refused')} refused`,
+  ];
+  return `${c.bold('Summary:')} ${parts.join(', ')}; files ${verb}created ${files('create')}, updated ${files('update')}, deleted ${files('delete')}`;
+}
+
+export interface JsonReport {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  mode: 'dry-run' | 'apply' | 'plan';
+  applied: boolean;
+  setups: unknown[];
+  changes: unknown[];
+  diagnostics: unknown[];
+  summary: Record<string, number>;
+}
+
+export function jsonReport(
+  outcomes: SetupOutcome[],
+  changes: { run: RootRun; change: FileChange }[],
+  diagnostics: { run: RootRun; d: Diagnostic }[],
+  meta: { version: string; mode: JsonReport['mode']; applied: boolean },
+): JsonReport {
+  const diagJson = (run: RootRun, d: Diagnostic) => ({
+    code: d.code,
+    severity: d.severity,
+    file: d.file ? shown(run, d.file) : null,
+    line: d.line ?? null,
+    message: d.message,
+    hint: d.hint ?? null,
+  });
+  const count = (o: Outcome) => outcomes.filter((x) => x.outcome === o).length;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'multistage-codemod', version: meta.version },
+    mode: meta.mode,
+    applied: meta.applied,
+    setups: outcomes.map(({ run, setup: s, outcome }) => ({
+      id: shown(run, s.id),
+      root: run.display,
+      status: outcome,
+      script: shown(run, s.script),
+      builderDockerfile: s.builderDockerfile ? shown(run, s.builderDockerfile) : null,
+      runtimeDockerfile: s.runtimeDockerfile ? shown(run, s.runtimeDockerfile) : null,
+      stage: s.stage,
+      finalTags: s.finalTags,
+      artifacts: s.artifacts.map((a) => ({
+        containerPath: a.containerPath,
+        hostPath: shown(run, a.hostPath),
+        extractedAt: { file: shown(run, a.extractedAt.file), line: a.extractedAt.line },
+        copies: a.copies.map((cp) => ({ file: shown(run, cp.file), line: cp.line, stagePath: cp.stagePath })),
+      })),
+      notes: s.notes,
+      changes: s.changes.map((p) => shown(run, p)),
+      diagnostics: s.diagnostics.map((d) => diagJson(run, d)),
+    })),
+    changes: changes.map(({ run, change }) => ({
+      path: shown(run, change.path),
+      action: change.action,
+      setups: change.setups.map((id) => shown(run, id)),
+      diff: unifiedDiff({ ...change, path: diffPath(run, change.path) }),
+    })),
+    diagnostics: diagnostics.map(({ run, d }) => diagJson(run, d)),
+    summary: {
+      setups: outcomes.length,
+      migrated: count('migrated'),
+      planned: count('planned'),
+      skipped: count('skipped'),
+      refused: count('refused'),
+      created: changes.filter((x) => x.change.action === 'create').length,
+      updated: changes.filter((x) => x.change.action === 'update').length,
+      deleted: changes.filter((x) => x.change.action === 'delete').length,
+    },
+  };
+}

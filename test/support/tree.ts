@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Every regular file under `dir`, as repository-relative path → text. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const visit = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) visit(r);
+      else if (e.isFile()) out[r] = fs.readFileSync(path.join(dir, r), 'utf8');
+    }
+  };
+  visit('');
+  return out;
+}
+
+/** A fresh temporary copy of a folder (modes kept). */
+export function copyToTemp(dir: string, prefix = 'msc-'): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.cpSync(dir, tmp, { recursive: true, preserveTimestamps: true });
+  return tmp;
+}
+
+/** Writes a tree of files into a new temporary folder. */
+export function writeTemp(files: Record<string, string>, prefix = 'msc-'): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
+    fs.writeFileSync(path.join(tmp, rel), text);
+  }
+  return tmp;
+}
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
+
+export function fixtureCases(): string[] {
+  return fs.readdirSync(FIXTURES).filter((c) => fs.existsSync(path.join(FIXTURES, c, 'before')));
+}

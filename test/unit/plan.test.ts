@@ -1,0 +1,177 @@
+/**
+ * Planning on in-memory repositories: what is migrated, exactly how, and every refusal
+ * with its code, file and line (a refused setup has no changes at all).
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+const SCRIPT = [
+  '#!/bin/sh',
+  'set -e',
+  'docker build -t app:build -f Dockerfile.build .',
+  'docker create --name x app:build',
+  'docker cp x:/out/app ./app',
+  'docker rm x',
+  'docker build -t app:latest .',
+  'rm -f app',
+  '',
+].join('\n');
+
+const repo = (over: Record<string, string> = {}) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': SCRIPT, ...over });
+
+const only = (files: Record<string, string>) => {
+  const plan = planFiles(files);
+  expect(plan.setups).toHaveLength(1);
+  return { plan, setup: plan.setups[0]! };
+};
+
+const refusedWith = (files: Record<string, string>, code: string) => {
+  const { plan, setup } = only(files);
+  expect(setup.status).toBe('refused');
+  expect(plan.changes).toEqual([]);
+  const d = setup.diagnostics.find((x) => x.code === code);
+  expect(d, `expected ${code} in ${JSON.stringify(setup.diagnostics)}`).toBeDefined();
+  expect(d!.file).toBeTruthy();
+  expect(d!.severity).toBe('error');
+  return d!;
+};
+
+describe('plan: migrations', () => {
+  it('merges, rewrites the script and deletes the builder file', () => {
+    const { plan, setup } = only(repo());
+    expect(setup.status).toBe('migrate');
+    const out = applied(repo(), plan);
+    expect(out['Dockerfile']).toBe(`FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n`);
+    expect(out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build -t app:latest .\n');
+    expect(out['Dockerfile.build']).toBeUndefined();
+    expect(setup.artifacts).toEqual([{ containerPath: '/out/app', hostPath: 'app', extractedAt: { file: 'build.sh', line: 5 }, copies: [{ file: 'Dockerfile', line: 2, stagePath: '/out/app' }] }]);
+  });
+
+  it('uses --stage-name, and keeps an existing stage name', () => {
+    expect(applied(repo(), planFiles(repo(), 'compile'))['Dockerfile']).toContain('FROM golang:1.21 AS compile\n');
+    const named = repo({ 'Dockerfile.build': BUILDER.replace('FROM golang:1.21', 'FROM golang:1.21 AS gobuild') });
+    expect(applied(named, planFiles(named))['Dockerfile']).toContain('COPY --from=gobuild /out/app');
+  });
+
+  it('shifts numeric --from indexes of the runtime file past the inserted stages', () => {
+    const files = repo({ Dockerfile: 'FROM alpine:3.19 AS certs\nRUN true\nFROM alpine:3.19\nCOPY --from=0 /etc/x /etc/x\nCOPY app /app\n' });
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=1 /etc/x /etc/x\nCOPY --from=builder /out/app /app\n');
+  });
+
+  it('splits a COPY whose other sources still come from the context', () => {
+    const files = repo({ Dockerfile: 'FROM alpine:3.19\nCOPY --chown=1:1 app config.yml /srv/\n' });
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder --chown=1:1 /out/app /srv/\nCOPY --chown=1:1 config.yml /srv/\n');
+  });
+
+  it('turns ADD of a plain artifact into COPY --from, and handles JSON form', () => {
+    const files = repo({ Dockerfile: 'FROM alpine:3.19\nADD ["app", "/bin/app"]\n' });
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder ["/out/app", "/bin/app"]\n');
+  });
+
+  it('maps a path inside an extracted directory', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out ./dist').replace('rm -f app', 'rm -rf dist'), Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /bin/app\n' });
+    const out = applied(files, planFiles(files));
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /bin/app\n');
+    expect(out['build.sh']).not.toContain('dist');
+  });
+
+  it('carries the builder build args to the final build, with their original spelling', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f Dockerfile.build --build-arg "GOFLAGS=$FLAGS"') });
+    expect(applied(files, planFiles(files))['build.sh']).toContain('docker build --build-arg "GOFLAGS=$FLAGS" -t app:latest .\n');
+  });
+
+  it('turns FROM <builder tag> in the runtime file into the stage', () => {
+    const files = repo({ Dockerfile: 'FROM app:build AS dev\nFROM alpine:3.19\nCOPY app /app\n' });
+    const out = applied(files, planFiles(files))['Dockerfile']!;
+    expect(out).toContain('FROM builder AS dev\n');
+  });
+
+  it('hoists a parser directive of the builder file to the top', () => {
+    const files = repo({ 'Dockerfile.build': `# syntax=docker/dockerfile:1\n${BUILDER}` });
+    expect(applied(files, planFiles(files))['Dockerfile']!.startsWith('# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\n')).toBe(true);
+  });
+
+  it('finds nothing in a repository without the pattern', () => {
+    const plan = planFiles({ 'build.sh': 'docker build -t app .\n', Dockerfile: RUNTIME });
+    expect(plan.setups).toEqual([]);
+    expect(plan.diagnostics.map((d) => d.code)).toContain('NO_SETUP');
+  });
+});
+
+describe('plan: refusals (nothing written, a code, a file and a line)', () => {
+  it('a copied path only known at run time', () => {
+    const d = refusedWith(repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', '"x:$(cat path.txt)" ./app') }), 'DYNAMIC_ARTIFACT_PATH');
+    expect(d).toMatchObject({ file: 'build.sh', line: 5 });
+  });
+
+  it('a container only known at run time', () => {
+    const plan = planFiles(repo({ 'build.sh': SCRIPT.replace('x:/out/app', '"$cid:/out/app"') }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.diagnostics.map((d) => d.code)).toContain('DYNAMIC_CONTAINER');
+  });
+
+  it('a builder tag used by another command', () => {
+    const d = refusedWith(repo({ 'build.sh': SCRIPT.replace('docker rm x', 'docker rm x\ndocker run --rm app:build go test ./...') }), 'BUILDER_TAG_USED');
+    expect(d.line).toBe(7);
+  });
+
+  it('an artifact used on the host afterwards', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('rm -f app', 'sha256sum app > app.sha256') }), 'ARTIFACT_USED_ON_HOST');
+  });
+
+  it('an artifact copied with the whole context', () => {
+    refusedWith(repo({ Dockerfile: 'FROM alpine:3.19\nCOPY . /srv/\n' }), 'ARTIFACT_IN_BROAD_COPY');
+  });
+
+  it('an artifact extracted but copied by no later build', () => {
+    refusedWith(repo({ Dockerfile: 'FROM alpine:3.19\nCOPY other /srv/\n' }), 'ARTIFACT_UNUSED');
+  });
+
+  it('different build contexts', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build .', '-f Dockerfile.build src') }), 'CONTEXT_MISMATCH');
+  });
+
+  it('different ignore files', () => {
+    refusedWith(repo({ 'Dockerfile.build.dockerignore': '*.md\n' }), 'IGNORE_MISMATCH');
+  });
+
+  it('different escape characters', () => {
+    refusedWith(repo({ 'Dockerfile.build': `# escape=\`\n${BUILDER}` }), 'ESCAPE_MISMATCH');
+  });
+
+  it('a build arg that would leak into a stage that did not get it', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f Dockerfile.build --build-arg VERSION=1'), Dockerfile: `FROM alpine:3.19\nARG VERSION=dev\nCOPY app /app\n` });
+    refusedWith(files, 'ARG_LEAK');
+  });
+
+  it('a build arg with different values in the two builds', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f Dockerfile.build --build-arg V=1').replace('-t app:latest', '-t app:latest --build-arg V=2') });
+    refusedWith(files, 'ARG_CONFLICT');
+  });
+
+  it('a platform given to the builder only', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f Dockerfile.build --platform linux/arm64') }), 'FLAG_CONFLICT');
+  });
+
+  it('a stage name used by both files', () => {
+    refusedWith(repo({ Dockerfile: `FROM alpine:3.19 AS builder\nRUN true\nFROM alpine:3.19\nCOPY app /app\n` }), 'STAGE_NAME_COLLISION');
+  });
+
+  it('a renamed artifact copied into a directory', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('./app', './gateway').replace('rm -f app', 'rm -f gateway'), Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n' }), 'RENAME_AMBIGUOUS_DEST');
+  });
+
+  it('an archive artifact added with ADD', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out/app.tar.gz ./app.tar.gz').replace('rm -f app', 'rm -f app.tar.gz'), Dockerfile: 'FROM alpine:3.19\nADD app.tar.gz /srv/\n' }), 'ARTIFACT_ARCHIVE_ADD');
+  });
+
+  it('an unknown docker flag', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('docker create --name x', 'docker create --frobnicate --name x') }), 'UNKNOWN_DOCKER_FLAG');
+  });
+
+  it('a builder built by a container run (build at run time)', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('docker create --name x app:build', 'docker run --name x app:build make') }), 'BUILD_AT_RUN_TIME');
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { parseShell } from '../../src/analyze/shell.js';
+import { applyEdits } from '../../src/model/edits.js';
+import { shellAdapter, shellQuote } from '../../transforms/shell.js';
+
+const parse = (text: string, file = 'build.sh') => {
+  const r = parseShell(file, text);
+  if (!r.script) throw new Error(JSON.stringify(r.diagnostics));
+  return { ...r, script: r.script };
+};
+const values = (text: string) => parse(text).script.commands.map((c) => c.words.map((w) => w.value));
+
+describe('shell adapter: reading', () => {
+  it('evaluates quotes, escapes and static variables', () => {
+    expect(values(`T=app:1\nD="out dir"\ndocker build -t "$T" -f 'Docker file' \\\n  ./ctx\necho \${T:-x} \${U:-dflt} a\\ b\n`)).toEqual([
+      ['docker', 'build', '-t', 'app:1', '-f', 'Docker file', './ctx'],
+      ['echo', 'app:1', null, 'a b'],
+    ]);
+  });
+
+  it('marks values only known at run time, keeping a stable symbol and static prefix', () => {
+    const { script } = parse('docker cp "$cid:$(cat path.txt)" . --build-arg X=$X\n');
+    const [, , src, , , arg] = script.commands[0]!.words;
+    expect(src!.value).toBeNull();
+    expect(src!.symbol).toBe('${cid}:$(cat path.txt)');
+    expect(arg!.value).toBeNull();
+    expect(arg!.staticPrefix).toBe('X=');
+  });
+
+  it('treats variables assigned in branches and loops as unknown', () => {
+    expect(values('A=1\nif x; then A=2; fi\necho $A\nfor s in a b; do echo $s; done\n')).toEqual([['x'], ['echo', null], ['echo', null]]);
+  });
+
+  it('follows cd to know each command\'s working directory', () => {
+    const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\n', 'ci/build.sh');
+    expect(script.commands.map((c) => [c.words[0]!.value, c.cwd])).toEqual([
+      ['cd', 'ci'],
+      ['docker', 'ci/app'],
+      ['cd', 'ci/app'],
+      ['make', 'ci/web'],
+      ['make', 'ci/app'],
+      ['cd', 'ci/app'],
+      ['ls', 'ci'],
+      ['cd', 'ci'],
+      ['ls', null],
+    ]);
+  });
+
+  it('maps byte offsets to string offsets in non-ASCII scripts', () => {
+    const text = 'echo "héllo wörld"\ndocker build -t app .\n';
+    const { script } = parse(text);
+    const w = script.commands[1]!.words[3]!;
+    expect(text.slice(w.start, w.end)).toBe('app');
+  });
+
+  it('reads a backslash followed by spaces as the continuation it was meant to be, and warns', () => {
+    const text = 'docker build --build-arg a=1 \\  \n    -t app:build . -f Dockerfile.build\necho done\n';
+    const { script, diagnostics } = parse(text);
+    expect(script.commands.map((c) => c.words.map((w) => w.value))).toEqual([
+      ['docker', 'build', '--build-arg', 'a=1', '-t', 'app:build', '.', '-f', 'Dockerfile.build'],
+      ['echo', 'done'],
+    ]);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'BROKEN_CONTINUATION', severity: 'warning', file: 'build.sh', line: 1 })]);
+    // An edited command gets its continuation repaired.
+    expect(applyEdits(text, shellAdapter.repairs(script, 0))).toBe('docker build --build-arg a=1 \\\n    -t app:build . -f Dockerfile.build\necho done\n');
+  });
+
+  it('does not glue a command that merely ends in an escaped space onto an unrelated next line', () => {
+    const { script, diagnostics } = parse('echo a\\ \nls\n');
+    expect(script.commands).toHaveLength(2);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('reports a syntax error with its line instead of throwing', () => {
+    const r = parseShell('b.sh', 'echo ok\nif true; then\n  echo "unclosed\n');
+    expect(r.script).toBeNull();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR', file: 'b.sh' })]);
+    expect(r.diagnostics[0]!.line).toBeGreaterThan(0);
+  });
+});
+
+describe('shell adapter: removing commands', () => {
+  const remove = (text: string, pick: (words: string[]) => boolean) => {
+    const { script } = parse(text);
+    const idx = script.commands.filter((c) => pick(c.words.map((w) => w.value ?? ''))).map((c) => c.index);
+    const edits = shellAdapter.deleteCommands(script, idx);
+    if ('error' in edits) return edits;
+    return applyEdits(text, edits);
+  };
+  const isDocker = (w: string[]) => w[0] === 'docker';
+
+  it('removes whole lines and the blank lines a removed block leaves doubled', () => {
+    expect(remove('#!/bin/sh\necho a\n\ndocker create x\ndocker cp x:/a .\n\necho b\n', isDocker)).toBe('#!/bin/sh\necho a\n\necho b\n');
+  });
+
+  it('removes a comment paragraph whose commands all went, and keeps one that still heads a command', () => {
+    expect(remove('echo a\n\n# extract\ndocker cp x:/a .\n\n# build\ndocker cp x:/b .\nmake\n', isDocker)).toBe('echo a\n\n# build\nmake\n');
+  });
+
+  it('removes a member of an && chain with its operator', () => {
+    expect(remove('set -e\nmake && docker cp x:/a . && echo ok\n', isDocker)).toBe('set -e\nmake && echo ok\n');
+    expect(remove('docker cp x:/a . && echo ok\n', isDocker)).toBe('echo ok\n');
+    expect(remove('docker cp x:/a . && docker rm x\necho z\n', isDocker)).toBe('echo z\n');
+  });
+
+  it('removes one of several commands on a line with its separator', () => {
+    expect(remove('echo a; docker rm x; echo b\n', isDocker)).toBe('echo a; echo b\n');
+    expect(remove('echo a; docker rm x\n', isDocker)).toBe('echo a;\n');
+  });
+
+  it('leaves a no-op where a block would become empty', () => {
+    expect(remove('if true; then\n  docker rm x\nfi\n', isDocker)).toBe('if true; then\n  :\nfi\n');
+  });
+
+  it('refuses to remove half a pipe or a command inside ||', () => {
+    expect(remove('docker run x tar -c . | tar -x\n', isDocker)).toEqual({ error: expect.stringContaining('pipe') });
+    expect(remove('make || docker rm x\n', isDocker)).toEqual({ error: expect.stringContaining('||') });
+  });
+});
+
+describe('shellQuote', () => {
+  it('quotes only what needs it, and round-trips through the parser', () => {
+    for (const v of ['plain', 'app:1.0', 'with space', "it's", '$HOME', 'a"b', '']) {
+      const q = shellQuote(v);
+      expect(values(`echo ${q}\n`)[0]![1]).toBe(v);
+    }
+    expect(shellQuote('app:1.0')).toBe('app:1.0');
+  });
+});
