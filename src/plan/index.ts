@@ -102,7 +102,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     }
   }
   for (const d of active) d.plan.changes = changes.filter((c) => c.setups.includes(d.plan.id)).map((c) => c.path);
-  changes.sort((a, b) => a.path.localeCompare(b.path));
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const diagnostics = [...analysis.diagnostics];
   if (analysis.setups.length === 0) {

@@ -1,0 +1,129 @@
+/**
+ * The built CLI as users run it (node dist/src/bin.js), on temporary copies of fixtures:
+ * exit codes, what is written (or not), and the JSON report.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CODES } from '../../src/model/diagnostics.js';
+import { copyToTemp, FIXTURES, readTree, writeTemp } from '../support/tree.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../dist/src/bin.js');
+
+function run(args: string[], cwd = process.cwd(), env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const example = () => copyToTemp(path.join(FIXTURES, 'href-counter-printed', 'before'));
+
+describe('CLI', () => {
+  it('is built (npm test builds first)', () => {
+    expect(fs.existsSync(BIN)).toBe(true);
+  });
+
+  it('--help tells the contract and exits 0', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--dry-run', '--yes', '--json', '--stage-name', '--no-color', 'Exit codes', '130']) expect(r.stdout).toContain(flag);
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(run(['--version']).stdout.trim()).toBe(pkg.version);
+  });
+
+  it('bad usage exits 2 with a message and writes nothing', () => {
+    const dir = example();
+    const before = readTree(dir);
+    for (const args of [['--frob'], ['--dry-run', '--yes'], ['--stage-name', '1bad'], ['no/such/dir']]) {
+      const r = run([...args, ...(args[0] === 'no/such/dir' ? [] : [dir])]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/multistage-codemod: .+/);
+    }
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('without a terminal and without --yes prints the plan, writes nothing, says how to apply and exits 1', () => {
+    const dir = example();
+    const before = readTree(dir);
+    const r = run([dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('COPY --from=builder /go/src/github.com/alexellis/href-counter/app .');
+    expect(r.stderr).toContain('--yes');
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('--dry-run prints diffs and the broken-continuation warning, writes nothing, exits 0', () => {
+    const dir = example();
+    const before = readTree(dir);
+    const r = run(['--dry-run'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('deleted file mode 100644');
+    expect(r.stdout).toContain('+COPY --from=builder /go/src/github.com/alexellis/href-counter/app .');
+    expect(r.stdout).toMatch(/build\.sh:4: warning BROKEN_CONTINUATION/);
+    expect(r.stdout).toContain('1 setup(s) would be migrated');
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('--yes writes exactly the expected tree, and a second run has nothing to do', () => {
+    const dir = example();
+    const r = run(['.', '--yes'], dir);
+    expect(r.code).toBe(0);
+    expect(readTree(dir)).toEqual(readTree(path.join(FIXTURES, 'href-counter-printed', 'after')));
+    expect(fs.statSync(path.join(dir, 'build.sh')).mode & 0o777).toBe(fs.statSync(path.join(FIXTURES, 'href-counter-printed', 'before', 'build.sh')).mode & 0o777);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const again = run(['.', '--yes'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('NO_SETUP');
+  });
+
+  it('--json reports setups, artifacts, changes and coded diagnostics', () => {
+    const dir = example();
+    const r = run(['--dry-run', '--json'], dir);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ schemaVersion: 1, mode: 'dry-run', applied: false, summary: { setups: 1, planned: 1, refused: 0, updated: 2, deleted: 1 } });
+    expect(report.setups[0]).toMatchObject({
+      id: 'build.sh:4',
+      status: 'planned',
+      stage: 'builder',
+      artifacts: [{ containerPath: '/go/src/github.com/alexellis/href-counter/app', hostPath: 'app', extractedAt: { file: 'build.sh', line: 8 }, copies: [{ file: 'Dockerfile', line: 4 }] }],
+    });
+    expect(report.setups[0].diagnostics).toEqual([expect.objectContaining({ code: 'BROKEN_CONTINUATION', file: 'build.sh', line: 4, severity: 'warning' })]);
+    expect(report.changes.map((c: { path: string; action: string }) => [c.path, c.action])).toEqual([
+      ['Dockerfile', 'update'],
+      ['Dockerfile.build', 'delete'],
+      ['build.sh', 'update'],
+    ]);
+  });
+
+  it('a refused setup exits 1, names the code with file and line, and writes nothing', () => {
+    const dir = example();
+    fs.writeFileSync(path.join(dir, 'build.sh'), fs.readFileSync(path.join(dir, 'build.sh'), 'utf8').replace('extract:/go/src/github.com/alexellis/href-counter/app', '"extract:$(cat path.txt)"'));
+    const before = readTree(dir);
+    const r = run(['.', '--yes'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/build\.sh:8: error DYNAMIC_ARTIFACT_PATH/);
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('neither reads nor writes through a symlinked Dockerfile', () => {
+    const dir = writeTemp({});
+    const real = example();
+    fs.symlinkSync(path.join(real, 'Dockerfile'), path.join(dir, 'Dockerfile'));
+    for (const f of ['build.sh', 'Dockerfile.build', 'app.go']) fs.copyFileSync(path.join(real, f), path.join(dir, f));
+    const before = fs.readFileSync(path.join(real, 'Dockerfile'), 'utf8');
+    const r = run(['.', '--yes'], dir);
+    // The Dockerfile is a link, so it is not read as the runtime Dockerfile: nothing is migrated.
+    expect(r.code).not.toBe(0);
+    expect(fs.readFileSync(path.join(real, 'Dockerfile'), 'utf8')).toBe(before);
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(true);
+  });
+
+  it('documents every diagnostic code in the README', () => {
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const code of Object.keys(CODES)) expect(readme, code).toContain(`\`${code}\``);
+  });
+});
