@@ -4,15 +4,18 @@
  * or failed (or changes are pending without --yes); 2 bad usage or a fatal error;
  * 130 interrupted or quit.
  */
+import fs from 'node:fs';
 import { ApplyRefused, applyOps } from './apply/apply.js';
+import { uncommitted } from './apply/git-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
-import type { Diagnostic } from './model/diagnostics.js';
+import { diag, type Diagnostic } from './model/diagnostics.js';
 import { replan, runRoot, type RootRun } from './pipeline.js';
 import type { FileChange, SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
+import { buildPatch } from './review/patch.js';
 import { reviewSetups, ReviewInterrupted, type Decision } from './review/prompt.js';
-import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, summary, type SetupOutcome } from './review/report.js';
+import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, type SetupOutcome } from './review/report.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
 
@@ -43,7 +46,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const c = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stdout.isTTY), env: io.env });
-  const interactive = !opts.yes && !opts.dryRun && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
+  const reviewOnly = opts.dryRun || opts.check || opts.patch !== null;
+  const interactive = !opts.yes && !reviewOnly && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
   const progress = (msg: string) => {
     if (io.stderr.isTTY && !opts.json) io.stderr.write(`\r\x1b[K${c.dim(msg)}`);
   };
@@ -59,6 +63,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const globalDiags = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
   const items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
   const migratable = items.filter((x) => x.setup.status === 'migrate');
+
+  if (opts.check) return reportCheck(io, c, opts, items, globalDiags);
+
+  // Files with uncommitted edits are not written over (the migration must stay its own diff).
+  if ((opts.yes || interactive) && !opts.force) {
+    const dirty = runs.flatMap((run) => {
+      const paths = run.plan.changes.map((ch) => ch.path);
+      return (uncommitted(run.abs, paths) ?? []).map((p) => ({ run, d: diag('DIRTY_TREE', 'error', `${p} has uncommitted changes; nothing was written`, { file: p, hint: 'Commit or stash your changes first, or pass --force to write anyway.' }) }));
+    });
+    if (dirty.length > 0) {
+      for (const { run, d } of dirty) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
+      return EXIT.refused;
+    }
+  }
 
   // Decide which setups to write.
   let decisions = new Map<SetupPlan, Decision>();
@@ -106,19 +124,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const shownChanges = write ? written : planned;
+  if (opts.patch !== null) {
+    const patch = buildPatch(planned);
+    if (opts.patch === '-') io.stdout.write(patch);
+    else fs.writeFileSync(opts.patch, patch);
+    if (opts.patch !== '-') io.stderr.write(`Wrote a patch of ${planned.length} file change(s) to ${opts.patch} (apply it with \`git apply ${opts.patch}\`).\n`);
+    const refusedAny = outcomes.some((o) => o.outcome === 'refused');
+    if (opts.patch === '-') return refusedAny ? EXIT.refused : EXIT.ok;
+  }
 
   if (opts.json) {
     const report = jsonReport(outcomes, shownChanges, [...globalDiags, ...failures], {
       version: readVersion(),
-      mode: opts.dryRun ? 'dry-run' : opts.yes ? 'apply' : 'plan',
+      mode: reviewOnly ? 'dry-run' : opts.yes ? 'apply' : 'plan',
       applied: written.length > 0,
     });
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    printText(io, c, { interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write });
+    printText(io, c, { interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null });
   }
 
-  const pending = !write && !opts.dryRun && planned.length > 0;
+  const pending = !write && !reviewOnly && planned.length > 0;
   if (pending && !opts.json) {
     io.stderr.write(`\nNothing was written: ${interactive ? '' : 'no terminal to ask on. '}Run again with --yes to apply these changes, or --dry-run to only review them.\n`);
   }
@@ -143,6 +169,7 @@ function printText(
     failures: { run: RootRun; d: Diagnostic }[];
     shownChanges: { run: RootRun; change: FileChange }[];
     dryRun: boolean;
+    diffs: boolean;
   },
 ): void {
   const out = io.stdout;
@@ -150,7 +177,7 @@ function printText(
     for (const { run, setup } of s.items) {
       out.write(`${describeSetup(run, setup, c)}\n`);
       const changes = changesOf(run, setup);
-      if (setup.status === 'migrate' && changes.length > 0) out.write(`\n${renderDiffs(run, changes, c)}\n`);
+      if (s.diffs && setup.status === 'migrate' && changes.length > 0) out.write(`\n${renderDiffs(run, changes, c)}\n`);
     }
   }
   for (const { run, d } of [...s.globalDiags, ...s.failures]) {
@@ -158,4 +185,22 @@ function printText(
   }
   if (s.write) for (const { run, change } of s.shownChanges) out.write(`${c.green(change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated')} ${run.display === '.' ? change.path : `${run.display.replace(/\/+$/, '')}/${change.path}`}\n`);
   out.write(`${summary(s.outcomes, s.shownChanges.map((x) => x.change), s.dryRun, c)}\n`);
+}
+
+/** --check: list every setup found and fail when there is any; write nothing. */
+function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun; setup: SetupPlan }[], globalDiags: { run: RootRun; d: Diagnostic }[]): number {
+  if (opts.json) {
+    const outcomes: SetupOutcome[] = items.map(({ run, setup }) => ({ run, setup, outcome: setup.status === 'refused' ? 'refused' : 'planned' }));
+    io.stdout.write(`${JSON.stringify(jsonReport(outcomes, [], globalDiags, { version: readVersion(), mode: 'dry-run', applied: false }), null, 2)}\n`);
+  } else if (items.length === 0) {
+    io.stdout.write('No builder-pattern setup found.\n');
+  } else {
+    io.stdout.write(`${items.length} builder-pattern setup(s) found:\n`);
+    for (const { run, setup } of items) {
+      io.stdout.write(`  ${setupHeader(run, setup, c)}: ${setup.status === 'migrate' ? c.green('migratable') : c.red('needs a manual migration')}\n`);
+      for (const d of setup.diagnostics.filter((x) => x.severity === 'error')) io.stdout.write(`    ${formatDiagnostic(d, run, c).replace(/\n/g, '\n    ')}\n`);
+    }
+    io.stdout.write(`Run \`multistage-codemod\` to migrate them.\n`);
+  }
+  return items.length > 0 ? EXIT.refused : EXIT.ok;
 }

@@ -11,6 +11,10 @@ export interface CliOptions {
   json: boolean;
   stageName: string;
   noColor: boolean;
+  /** Where to write a patch of the planned changes ('-' for standard output), or null. */
+  patch: string | null;
+  check: boolean;
+  force: boolean;
   help: boolean;
   version: boolean;
 }
@@ -28,6 +32,11 @@ Options:
   --json              Print a machine-readable report (setups, artifacts, changes,
                       diagnostics) instead of text. Asks nothing; writes only with --yes.
   --stage-name NAME   Name of the builder stage when the builder has none (default: builder).
+  --patch FILE        Write the planned changes as one patch for \`git apply\` (- for standard
+                      output); write nothing else.
+  --check             For CI: list every builder-pattern setup found (migratable or not) and
+                      exit 1 if there is any; write nothing.
+  --force             Write even when files to change have uncommitted git changes.
   --no-color          No colours (also: NO_COLOR=1).
   -h, --help          Show this help.
   -V, --version       Show the version.
@@ -35,7 +44,8 @@ Options:
 Without --yes or --dry-run, on a terminal each setup's diff is shown and you choose
 yes / no / all / quit (or view the resulting files); accepted setups are written when the
 review ends. Without a terminal nothing is written: the plan is printed and the exit
-code is 1.
+code is 1. Before writing, files with uncommitted git changes stop the run (--force to
+write anyway), so the migration stays reviewable as its own diff.
 
 Exit codes:
   0    success, or nothing to do
@@ -44,10 +54,17 @@ Exit codes:
   130  interrupted (Ctrl+C) or quit during the review; nothing was written
 
 Examples:
-  multistage-codemod                       review and migrate the repository here
-  multistage-codemod --dry-run             show what would change
-  multistage-codemod . --yes               migrate without asking (scripts, CI)
-  multistage-codemod services/* --dry-run --json > plan.json   review a monorepo's services
+  One repository:
+    multistage-codemod                         review each setup, then write the accepted ones
+    multistage-codemod --dry-run               only show what would change
+    multistage-codemod . --yes                 migrate without asking
+  A monorepo or many repositories:
+    multistage-codemod services/* --dry-run --json > plan.json
+    multistage-codemod services/api services/worker --yes
+  CI (fail while builder-pattern setups remain):
+    multistage-codemod --check
+  Review in a pull request:
+    multistage-codemod --patch migrate.patch && git apply --stat migrate.patch
 `;
 
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
@@ -65,6 +82,9 @@ export function parseCli(argv: string[]): CliOptions {
         json: { type: 'boolean', default: false },
         'stage-name': { type: 'string', default: 'builder' },
         'no-color': { type: 'boolean', default: false },
+        patch: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'V', default: false },
       },
@@ -80,11 +100,16 @@ export function parseCli(argv: string[]): CliOptions {
     json: Boolean(v.json),
     stageName: String(v['stage-name']),
     noColor: Boolean(v['no-color']),
+    patch: typeof v.patch === 'string' ? v.patch : null,
+    check: Boolean(v.check),
+    force: Boolean(v.force),
     help: Boolean(v.help),
     version: Boolean(v.version),
   };
   if (opts.help || opts.version) return opts;
   if (opts.dryRun && opts.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  if (opts.yes && (opts.patch !== null || opts.check)) throw new UsageError(`${opts.check ? '--check' : '--patch'} only reviews and cannot be combined with --yes`);
+  if (opts.patch === '') throw new UsageError('--patch needs a file name (or - for standard output)');
   if (!STAGE_NAME.test(opts.stageName)) {
     throw new UsageError(`--stage-name ${JSON.stringify(opts.stageName)} is not a valid stage name (a letter, then letters, digits, _ . or -)`);
   }

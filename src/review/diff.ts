@@ -12,7 +12,7 @@ export interface DiffableChange {
   after: string | null;
 }
 
-export function unifiedDiff(change: DiffableChange, context = 3): string {
+export function unifiedDiff(change: DiffableChange, context = 3, mode = '100644'): string {
   const oldName = change.action === 'create' ? '/dev/null' : `a/${change.path}`;
   const newName = change.action === 'delete' ? '/dev/null' : `b/${change.path}`;
   let patch = createTwoFilesPatch(oldName, newName, change.before ?? '', change.after ?? '', undefined, undefined, { context });
@@ -21,10 +21,11 @@ export function unifiedDiff(change: DiffableChange, context = 3): string {
   const lines = patch.split('\n');
   const body = lines.filter((l) => !l.startsWith('--- ') && !l.startsWith('+++ ')).join('\n');
   let header = `diff --git a/${change.path} b/${change.path}\n`;
-  if (change.action === 'create') header += 'new file mode 100644\n';
-  if (change.action === 'delete') header += 'deleted file mode 100644\n';
+  if (change.action === 'create') header += `new file mode ${mode}\n`;
+  if (change.action === 'delete') header += `deleted file mode ${mode}\n`;
   header += `--- ${oldName}\n+++ ${newName}\n`;
-  return header + body.replace(/^\n+/, '');
+  const text = header + body.replace(/^\n+/, '');
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 export function colorDiff(text: string, c: Colors): string {

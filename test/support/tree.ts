@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Every regular file under `dir`, as repository-relative path → text. */
+/** Every regular file under `dir` (outside .git), as repository-relative path → text. */
 export function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const visit = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) visit(r);
+      if (e.isDirectory()) {
+        if (e.name !== '.git') visit(r);
+      }
       else if (e.isFile()) out[r] = fs.readFileSync(path.join(dir, r), 'utf8');
     }
   };

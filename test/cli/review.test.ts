@@ -1,0 +1,120 @@
+/** Review modes: --patch round-trips through git apply, --check, the dirty-tree guard, the JSON schema. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { exampleCopy, git, runCli, twoServices } from '../support/cli.js';
+import { readTree } from '../support/tree.js';
+
+const schema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../src/review/report.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+const expectValid = (report: unknown) => {
+  const ok = validate(report);
+  expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
+  expect(ok).toBe(true);
+};
+
+describe('--patch', () => {
+  it('writes one patch that git apply turns into exactly the --yes tree', () => {
+    const viaYes = twoServices();
+    const viaPatch = fs.mkdtempSync(path.join(path.dirname(viaYes), 'msc-patch-'));
+    fs.cpSync(viaYes, viaPatch, { recursive: true });
+    const patchFile = path.join(path.dirname(viaYes), `${path.basename(viaPatch)}.patch`);
+
+    const before = readTree(viaPatch);
+    const p = runCli(['--patch', patchFile], viaPatch);
+    expect(p.code).toBe(0);
+    expect(readTree(viaPatch)).toEqual(before);
+    expect(runCli(['.', '--yes'], viaYes).code).toBe(0);
+
+    git(viaPatch, 'init', '-q');
+    git(viaPatch, 'apply', patchFile);
+    expect(readTree(viaPatch)).toEqual(readTree(viaYes));
+    expect(fs.statSync(path.join(viaPatch, 'api/build.sh')).mode & 0o111).not.toBe(0);
+  });
+
+  it('--patch - prints only the patch', () => {
+    const r = runCli(['--patch', '-'], exampleCopy());
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('diff --git a/Dockerfile b/Dockerfile\n')).toBe(true);
+    expect(r.stdout).toContain('deleted file mode 100644\n--- a/Dockerfile.build\n+++ /dev/null\n');
+  });
+});
+
+describe('--check', () => {
+  it('fails while setups remain, lists them, writes nothing; passes once migrated', () => {
+    const dir = twoServices();
+    const before = readTree(dir);
+    const r = runCli(['--check'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('2 builder-pattern setup(s) found');
+    expect(r.stdout).toContain('api/build.sh:4');
+    expect(r.stdout).toContain('worker/build.sh:4');
+    expect(readTree(dir)).toEqual(before);
+    expect(runCli(['.', '--yes'], dir).code).toBe(0);
+    const after = runCli(['--check'], dir);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('No builder-pattern setup found');
+  });
+
+  it('counts refused setups too', () => {
+    const dir = exampleCopy();
+    fs.writeFileSync(path.join(dir, 'build.sh'), fs.readFileSync(path.join(dir, 'build.sh'), 'utf8').replace('./app  ', '"./$OUT"'));
+    const r = runCli(['--check', '--json'], dir);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expectValid(report);
+    expect(report.setups[0].status).toBe('refused');
+  });
+});
+
+describe('dirty-tree guard', () => {
+  it('refuses to write over uncommitted changes unless --force', () => {
+    const dir = exampleCopy();
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    fs.appendFileSync(path.join(dir, 'Dockerfile'), '# local edit\n');
+    const before = readTree(dir);
+    const r = runCli(['.', '--yes'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Dockerfile: error DIRTY_TREE/);
+    expect(r.stderr).not.toMatch(/build\.sh: error DIRTY_TREE/);
+    expect(readTree(dir)).toEqual(before);
+    const forced = runCli(['.', '--yes', '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(readTree(dir)['Dockerfile']).toContain('COPY --from=builder');
+  });
+
+  it('lets a clean work tree through', () => {
+    const dir = exampleCopy();
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    expect(runCli(['.', '--yes'], dir).code).toBe(0);
+    expect(git(dir, 'status', '--porcelain')).toContain(' D Dockerfile.build');
+  });
+});
+
+describe('--json schema', () => {
+  it('holds for dry-run, apply, nothing-found and refused reports', () => {
+    const dir = twoServices();
+    for (const args of [['--dry-run', '--json'], ['--json'], ['--yes', '--json'], ['--dry-run', '--json']]) {
+      const r = runCli(['.', ...args], dir);
+      expectValid(JSON.parse(r.stdout));
+    }
+    const refused = exampleCopy();
+    fs.writeFileSync(path.join(refused, 'Dockerfile'), 'FROM alpine:latest\nCOPY . /root/\n');
+    const r = runCli(['--dry-run', '--json'], refused);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expectValid(report);
+    expect(report.setups[0].diagnostics.map((d: { code: string }) => d.code)).toContain('ARTIFACT_IN_BROAD_COPY');
+  });
+
+  it('rejects a report that breaks the schema (the check can fail)', () => {
+    const r = JSON.parse(runCli(['--dry-run', '--json'], exampleCopy()).stdout);
+    r.setups[0].status = 'done';
+    expect(validate(r)).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+/** Drives the CLI through a real pseudo-terminal (node-pty): type keys, read the screen. */
+import pty from 'node-pty';
+import { BIN } from './cli.js';
+
+export interface PtySession {
+  /** Everything printed so far, with ANSI escapes removed. */
+  screen(): string;
+  /** Resolves once `text` has been printed `count` times in all (fails after a timeout). */
+  waitFor(text: string | RegExp, count?: number, timeoutMs?: number): Promise<void>;
+  type(keys: string): void;
+  exit: Promise<number>;
+}
+
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
+
+export function startCli(args: string[], cwd: string): PtySession {
+  const p = pty.spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    cols: 120,
+    rows: 40,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } as Record<string, string>,
+  });
+  let out = '';
+  p.onData((d) => {
+    out += d;
+  });
+  const exit = new Promise<number>((resolve) => p.onExit((e) => resolve(e.exitCode)));
+  const screen = () => out.replace(ANSI, '');
+  const occurrences = (t: string | RegExp) => (typeof t === 'string' ? screen().split(t).length - 1 : (screen().match(new RegExp(t.source, 'g')) ?? []).length);
+  return {
+    screen,
+    type: (keys) => p.write(keys),
+    exit,
+    waitFor: (text, count = 1, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const started = Date.now();
+        const tick = () => {
+          if (occurrences(text) >= count) return resolve();
+          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(text)} ×${count}; screen:\n${screen()}`));
+          setTimeout(tick, 25);
+        };
+        tick();
+      }),
+  };
+}
