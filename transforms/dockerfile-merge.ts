@@ -15,6 +15,8 @@ export interface ConsumerRewrite {
   source: number;
   stagePath: string;
   hostSource: string;
+  /** The mode the host copy had when the extraction lost the container's (`cat > f`). */
+  mode: number | null;
 }
 
 export interface MergeInput {
@@ -27,6 +29,8 @@ export interface MergeInput {
   /** Tags the old builder image had: references to them in the runtime file become the stage. */
   builderTags: string[];
   consumers: ConsumerRewrite[];
+  /** Instructions appended to the builder stage (a build that used to happen at run time). */
+  appendToBuilder?: string[];
   setup: string;
 }
 
@@ -99,6 +103,10 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
   } else {
     notes.push(`${builder.path} becomes the stages before ${runtime.path}'s own; its stage \`${stageRef}\` is the builder`);
   }
+  if (input.appendToBuilder && input.appendToBuilder.length > 0) {
+    const beol = detectEol(builder.text);
+    builderEdits.push({ start: stage.end, end: stage.end, text: input.appendToBuilder.map((l) => beol + l).join('') });
+  }
   let block = applyEdits(builder.text, builderEdits).slice(builder.bodyStart);
   block = block.replace(/^\uFEFF/, '').replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\r?\n/g, eol);
   block = block.replace(/(?:[ \t]*(?:\r?\n))*$/, '') + eol + eol;
@@ -146,7 +154,18 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
     const text = runtime.text;
     const kw = text.slice(copy.span.start, copy.span.start + copy.keyword.length);
     const copyKw = kw === kw.toLowerCase() ? 'copy' : 'COPY';
-    const fromFlag = `--from=${stageRef}`;
+    // `cat > f` lost the container's mode: keep the mode the host file had (after any chmod).
+    const modes = [...new Set(rewrites.map((r) => r.mode))];
+    let chmod = '';
+    if (modes.some((m) => m !== null) && !copy.otherFlags.some((f) => f.startsWith('--chmod'))) {
+      if (modes.length > 1) {
+        refuse('RENAME_AMBIGUOUS_DEST', `the files copied by ${copy.keyword} (${runtime.path}:${copy.line}) had different modes on the host`, runtime.path, copy.line, 'Copy them with separate lines, then run the tool again.');
+      } else {
+        chmod = ` --chmod=${modes[0]!.toString(8).padStart(3, '0')}`;
+        notes.push(`the extraction wrote ${rewrites.map((r) => r.hostSource).join(' ')} without the container's file mode; \`--chmod=${modes[0]!.toString(8).padStart(3, '0')}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);
+      }
+    }
+    const fromFlag = `--from=${stageRef}${chmod}`;
     const spell = (p: string) => (copy.json ? JSON.stringify(p) : p);
     if (rewrites.length === copy.sources.length) {
       // Every source is an artifact: rewrite in place.

@@ -21,6 +21,13 @@ export interface StageFacts {
   platform: string | null;
   /** ARG names declared inside the stage. */
   args: string[];
+  /** End of the stage's last instruction (where instructions are appended). */
+  end: number;
+  /** The stage's own last CMD / ENTRYPOINT: exec form as an array, shell form as a string. */
+  cmd: string[] | string | null;
+  entrypoint: string[] | string | null;
+  /** Paths declared with VOLUME in the stage. */
+  volumes: string[];
 }
 
 export interface CopyFacts {
@@ -100,10 +107,28 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
         image: from.getImage() ?? '',
         platform,
         args: [],
+        end: s.end,
+        cmd: null,
+        entrypoint: null,
+        volumes: [],
       });
       continue;
     }
     const stage = stages.length - 1;
+    if (stage >= 0) {
+      const st = stages[stage]!;
+      st.end = span(ins.getRange()).end;
+      if (kw === 'CMD' || kw === 'ENTRYPOINT') {
+        const json = ((ins as any).getJSONStrings?.() ?? []) as any[];
+        const value = json.length > 0 ? json.map((j) => String(j.getJSONValue())) : (ins.getRawArgumentsContent() ?? '');
+        if (kw === 'CMD') st.cmd = value;
+        else st.entrypoint = value;
+      }
+      if (kw === 'VOLUME') {
+        const json = ((ins as any).getJSONStrings?.() ?? []) as any[];
+        st.volumes.push(...(json.length > 0 ? json.map((j) => String(j.getJSONValue())) : ins.getArguments().map((a) => a.getValue())));
+      }
+    }
     if (kw === 'ARG' && stage >= 0) {
       const name = (ins as any).getProperty()?.getName();
       if (name) stages[stage]!.args.push(name);

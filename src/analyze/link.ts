@@ -11,29 +11,14 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
+import { canonicalImage, fromCatRedirect, fromCp, fromMountCopy, fromTarPipe, resolveRel, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 
 export interface LinkResult {
   setups: Setup[];
   diagnostics: Diagnostic[];
 }
 
-/** Canonical spelling of an image reference, so `alpine`, `alpine:latest` and `docker.io/library/alpine` match. */
-export function canonicalImage(ref: string): string {
-  let r = ref;
-  if (r.startsWith('docker.io/library/')) r = r.slice('docker.io/library/'.length);
-  else if (r.startsWith('docker.io/')) r = r.slice('docker.io/'.length);
-  const lastSlash = r.lastIndexOf('/');
-  if (!r.includes('@') && !r.slice(lastSlash + 1).includes(':')) r += ':latest';
-  return r;
-}
-
-const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
-
-/** Joins a repository-relative directory and a path as written in a script. */
-export function resolveRel(cwd: string, p: string): string {
-  const joined = path.normalize(path.join(cwd === '' ? '.' : cwd, p));
-  return joined === '.' ? '' : joined.replace(/\/$/, '');
-}
+export { canonicalImage, resolveRel } from './extractions.js';
 
 function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep {
   const cmd = inv.cmd;
@@ -64,12 +49,6 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
   return { inv, tags, dockerfile, context, target: targetWord?.value ?? null };
 }
 
-interface Container {
-  name: string;
-  image: string;
-  inv: DockerInvocation;
-}
-
 export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<string, DockerfileFacts | null>): LinkResult {
   const diagnostics: Diagnostic[] = [];
   const invs = script.commands.map(parseDockerCommand).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
@@ -77,84 +56,68 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
 
   const builds = new Map<DockerInvocation, BuildStep>();
   const containers = new Map<string, Container>();
-  const extractionsByBuild = new Map<BuildStep, { artifacts: Artifact[]; commands: Set<ScriptCommand> }>();
+  const extractions: Extraction[] = [];
   const unresolved: Diagnostic[] = [];
-
-  const lastBuildTagged = (image: string, before: DockerInvocation): BuildStep | null => {
-    let found: BuildStep | null = null;
-    for (const [inv, b] of builds) {
-      if (inv.cmd.index < before.cmd.index && b.tags.includes(image)) found = b;
-    }
-    return found;
-  };
 
   for (const inv of invs) {
     const cmd = inv.cmd;
-    const where = { file: cmd.file, line: cmd.line };
     if (inv.verb === 'build') {
       builds.set(inv, buildStep(inv, diagnostics));
       continue;
     }
-    if (inv.verb === 'create' || (inv.verb === 'run' && !inv.flags.some((f) => f.name === '--rm'))) {
+    const imageOp = inv.operands[0];
+    const rm = inv.flags.some((f) => f.name === '--rm');
+    if (inv.verb === 'create' || (inv.verb === 'run' && !rm)) {
       const nameWord = flagValues(inv, '--name')[0];
-      const image = inv.operands[0]?.word;
-      if (nameWord && image) containers.set(wordKey(nameWord), { name: wordKey(nameWord), image: canonicalImage(wordKey(image)), inv });
+      const key = nameWord ? wordKey(nameWord) : cmd.stdout?.kind === 'capture' ? cmd.stdout.symbol : null;
+      if (key && imageOp) {
+        const problems: Diagnostic[] = [];
+        const run = inv.verb === 'run' ? runStepOf(inv, imageOp.index, problems) : null;
+        containers.set(key, { key, image: canonicalImage(wordKey(imageOp.word)), made: inv, run, commands: [cmd], problems });
+      }
       continue;
     }
-    if (inv.verb === 'cp') {
-      const [srcOp, dstOp] = inv.operands;
-      if (!srcOp || !dstOp) continue;
-      const src = srcOp.word;
-      const colon = wordKey(src).indexOf(':');
-      // `docker cp host ctr:/path` copies into a container: not an extraction.
-      if (colon <= 0 || wordKey(dstOp.word).includes(':')) continue;
-      const ctrName = wordKey(src).slice(0, colon);
-      const ctr = containers.get(ctrName);
-      if (!ctr) {
-        if (src.staticPrefix.length <= colon || src.staticPrefix.indexOf(':') < 0) {
-          unresolved.push(
-            diag('DYNAMIC_CONTAINER', 'error', `cannot tell which container \`${src.raw}\` copies from: it is only known at run time`, {
-              ...where,
-              hint: 'Give the container a literal name with `docker create --name NAME IMAGE` in the same script.',
-            }),
-          );
-        }
-        continue;
-      }
-      const builder = lastBuildTagged(ctr.image, inv);
-      if (!builder) continue;
-      let entry = extractionsByBuild.get(builder);
-      if (!entry) extractionsByBuild.set(builder, (entry = { artifacts: [], commands: new Set([ctr.inv.cmd]) }));
-      entry.commands.add(ctr.inv.cmd);
-      entry.commands.add(cmd);
-      const containerPath = src.value === null ? null : src.value.slice(colon + 1);
-      const dst = dstOp.word.value;
-      if (containerPath === null || dst === null || cmd.cwd === null) {
-        unresolved.push(
-          diag('DYNAMIC_ARTIFACT_PATH', 'error', `the path copied by \`${cmd.words.map((w) => w.raw).join(' ')}\` is only known at run time`, {
-            ...where,
-            hint: 'Use literal paths (or variables assigned literals) in `docker cp`; the tool will not guess a path.',
-          }),
-        );
-        continue;
-      }
-      entry.artifacts.push({ containerPath, hostPath: resolveRel(cmd.cwd, dst), via: inv, consumers: [] });
-      continue;
-    }
-    if (inv.verb === 'rm') {
+    if (inv.verb === 'start') {
       for (const op of inv.operands) {
         const ctr = containers.get(wordKey(op.word));
         if (!ctr) continue;
-        for (const entry of extractionsByBuild.values()) {
-          if (entry.commands.has(ctr.inv.cmd) && inv.operands.every((o) => containers.has(wordKey(o.word)))) entry.commands.add(cmd);
-        }
+        ctr.commands.push(cmd);
+        const problems: Diagnostic[] = [];
+        ctr.run = runStepOf(ctr.made, ctr.made.operands[0]!.index, problems);
+        ctr.run.at = cmd;
+        ctr.problems.push(...problems);
       }
+      continue;
+    }
+    if (inv.verb === 'cp') {
+      const ex = fromCp(inv, containers, unresolved);
+      if (ex) extractions.push(ex);
+      continue;
+    }
+    if (inv.verb === 'run' && rm && imageOp) {
+      const next = cmd.stdout?.kind === 'pipe' ? script.commands[cmd.stdout.to] ?? null : null;
+      const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index);
+      if (ex) extractions.push(ex);
+      continue;
+    }
+    if (inv.verb === 'rm') {
+      const owned = inv.operands.map((o) => containers.get(wordKey(o.word)));
+      if (owned.length > 0 && owned.every(Boolean)) for (const c of owned) c!.commands.push(cmd);
     }
   }
 
+  // Group extractions by the builder build that made their image (the last build tagged with it before them).
+  const byBuild = new Map<BuildStep, Extraction[]>();
+  for (const ex of extractions) {
+    let builder: BuildStep | null = null;
+    for (const [inv, b] of builds) if (inv.cmd.index < ex.at.cmd.index && b.tags.includes(ex.image)) builder = b;
+    if (!builder) continue;
+    byBuild.set(builder, [...(byBuild.get(builder) ?? []), ex]);
+  }
+
   const setups: Setup[] = [];
-  for (const [builder, entry] of extractionsByBuild) {
-    const setup = makeSetup(script, builder, entry, builds, invs, fs, dockerfiles);
+  for (const [builder, exs] of byBuild) {
+    const setup = makeSetup(script, builder, exs, builds, invs, fs, dockerfiles);
     if (unresolved.length > 0) setup.diagnostics.push(...unresolved.map((d) => ({ ...d, setup: setup.id })));
     setups.push(setup);
   }
@@ -165,7 +128,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
 function makeSetup(
   script: ScriptFile,
   builder: BuildStep,
-  entry: { artifacts: Artifact[]; commands: Set<ScriptCommand> },
+  exs: Extraction[],
   builds: Map<DockerInvocation, BuildStep>,
   invs: DockerInvocation[],
   fs: RepoFs,
@@ -174,25 +137,27 @@ function makeSetup(
   const id = `${script.file}:${builder.inv.cmd.line}`;
   const diagnostics: Diagnostic[] = [];
   const at = (cmd: ScriptCommand, hint?: string) => ({ file: cmd.file, line: cmd.line, setup: id, ...(hint ? { hint } : {}) });
+  const commands = new Set(exs.flatMap((e) => [...e.commands, ...(e.container?.commands ?? [])]));
+  const runs = [...new Set(exs.map((e) => e.container?.run ?? e.run).filter((r): r is NonNullable<typeof r> => r !== null))];
   const setup: Setup = {
     id,
     script: script.file,
     builder,
     runtime: null,
-    artifacts: entry.artifacts,
-    extraction: [...entry.commands].sort((a, b) => a.index - b.index),
+    artifacts: exs.flatMap((e) => e.artifacts),
+    extraction: [...commands].sort((a, b) => a.index - b.index),
     cleanup: [],
     cleanupWords: [],
+    run: runs[0] ?? null,
     diagnostics,
   };
-  const lastExtraction = Math.max(...setup.extraction.map((c) => c.index));
-  for (const c of setup.extraction) {
-    const inv = parseDockerCommand(c);
-    if (inv?.verb === 'run') {
-      diagnostics.push(diag('BUILD_AT_RUN_TIME', 'error', `\`${c.words.map((w) => w.raw).join(' ')}\` runs a command in the builder before its files are copied out`, at(c, 'Builds that happen when the container runs are not migrated yet; migrate this setup by hand.')));
-    }
+  for (const e of exs) diagnostics.push(...[...e.problems, ...(e.container?.problems ?? [])].map((d) => ({ ...d, setup: id })));
+  if (runs.length > 1) {
+    diagnostics.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder image is run more than once before its files are copied out', at(runs[1]!.at, 'Migrate this setup by hand.')));
   }
-
+  const entry = { commands };
+  const extractionDirs = new Set(exs.flatMap((e) => e.dirs));
+  const lastExtraction = Math.max(...setup.extraction.map((c) => c.index));
   // The runtime build: the first later build whose Dockerfile copies one of the artifacts.
   for (const [inv, b] of builds) {
     if (inv.cmd.index <= lastExtraction || b.dockerfile === null || b.context === null) continue;
@@ -227,16 +192,40 @@ function makeSetup(
     diagnostics.push(diag('DYNAMIC_IMAGE', 'error', 'the builder build has no tag, so its containers cannot be followed', at(builder.inv.cmd)));
   }
 
-  // Cleanup after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.
+  // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
+  // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.
   const runtimeIndex = setup.runtime.inv.cmd.index;
+  const firstExtraction = Math.min(...setup.extraction.map((c) => c.index));
   const artifactPaths = new Set(setup.artifacts.map((a) => a.hostPath));
+  const disposable = new Set([...artifactPaths, ...extractionDirs]);
   const builderTags = new Set(builder.tags);
+  const operandsOf = (cmd: ScriptCommand) => cmd.words.slice(1).map((w, k) => ({ w, k: k + 1 })).filter(({ w }) => !(w.value ?? '-').startsWith('-'));
+  const resolved = (cmd: ScriptCommand, w: Word) => (w.value === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, w.value));
   for (const cmd of script.commands) {
-    if (cmd.index <= lastExtraction || entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd) continue;
+    if (entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd || cmd === builder.inv.cmd) continue;
     const prog = cmd.words[0]?.value;
+    if (prog === 'mkdir' && cmd.index < firstExtraction && cmd.index > builder.inv.cmd.index) {
+      const ops = operandsOf(cmd);
+      if (ops.length > 0 && ops.every(({ w }) => extractionDirs.has(resolved(cmd, w) ?? '\0'))) setup.extraction.push(cmd);
+      continue;
+    }
+    if (cmd.index <= lastExtraction) continue;
+    if (prog === 'chmod' && cmd.index < runtimeIndex) {
+      const ops = operandsOf(cmd);
+      const targets = ops.slice(1).map(({ w }) => setup.artifacts.find((a) => a.hostPath === resolved(cmd, w)));
+      const mode = ops[0]?.w.value ?? null;
+      if (targets.length > 0 && targets.every((t) => t && t.mode !== null) && mode !== null && !cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) {
+        const next = targets.map((t) => applyChmod(t!.mode!, mode));
+        if (next.every((m) => m !== null)) {
+          targets.forEach((t, k) => (t!.mode = next[k]!));
+          setup.extraction.push(cmd);
+          continue;
+        }
+      }
+    }
     if (prog === 'rm' && cmd.cwd !== null && cmd.index > runtimeIndex) {
-      const operands = cmd.words.slice(1).map((w, k) => ({ w, k: k + 1 })).filter(({ w }) => !(w.value ?? '-').startsWith('-'));
-      const hits = operands.filter(({ w }) => w.value !== null && artifactPaths.has(resolveRel(cmd.cwd!, w.value)));
+      const operands = operandsOf(cmd);
+      const hits = operands.filter(({ w }) => disposable.has(resolved(cmd, w) ?? '\0'));
       if (hits.length > 0 && hits.length === operands.length) setup.cleanup.push(cmd);
       else for (const h of hits) setup.cleanupWords.push({ cmd, word: h.k });
       continue;
@@ -253,16 +242,18 @@ function makeSetup(
       }
       continue;
     }
-    if (!inv && cmd.index > lastExtraction && cmd.cwd !== null) {
-      for (const w of cmd.words.slice(1)) {
-        if (w.value === null) continue;
-        const p = resolveRel(cmd.cwd, w.value);
+    if (!inv && cmd.cwd !== null) {
+      for (const w of [...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
+        const p = resolved(cmd, w);
+        if (p === null) continue;
         if ([...artifactPaths].some((a) => p === a || p.startsWith(`${a}/`))) {
           diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `\`${cmd.words.map((x) => x.raw).join(' ')}\` uses the extracted ${w.value} on the host`, at(cmd, 'Artifacts needed on the host after the build need an export stage; migrate this setup by hand for now.')));
+          break;
         }
       }
     }
   }
+  setup.extraction.sort((a, b) => a.index - b.index);
 
   checkArtifactDestinations(setup, fs);
   return setup;
@@ -351,4 +342,30 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs): void {
       }));
     }
   }
+}
+
+/** The mode after `chmod MODE` on a file of mode `from` (octal or simple symbolic modes), or null. */
+export function applyChmod(from: number, mode: string): number | null {
+  if (/^[0-7]{3,4}$/.test(mode)) return parseInt(mode, 8);
+  let m = from;
+  for (const clause of mode.split(',')) {
+    const c = /^([ugoa]*)([-+=])([rwxX]*)$/.exec(clause);
+    if (!c) return null;
+    const who = c[1] || 'a';
+    let bits = 0;
+    for (const p of c[3]!) bits |= p === 'r' ? 4 : p === 'w' ? 2 : 1;
+    let mask = 0;
+    if (who.includes('u') || who.includes('a')) mask |= bits << 6;
+    if (who.includes('g') || who.includes('a')) mask |= bits << 3;
+    if (who.includes('o') || who.includes('a')) mask |= bits;
+    // Without who, + and = honour the umask (022): `chmod +w` adds write for the owner only.
+    if (!c[1] && c[2] !== '-') mask &= ~0o022;
+    if (c[2] === '+') m |= mask;
+    else if (c[2] === '-') m &= ~mask;
+    else {
+      const span = (who.includes('u') || who.includes('a') ? 0o700 : 0) | (who.includes('g') || who.includes('a') ? 0o070 : 0) | (who.includes('o') || who.includes('a') ? 0o007 : 0);
+      m = (m & ~span) | mask;
+    }
+  }
+  return m;
 }

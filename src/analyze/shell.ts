@@ -146,7 +146,9 @@ export function parseShell(file: string, text: string): ShellParseResult {
             break;
           case 'CmdSubst': {
             const inner = src(p).replace(/\s+/g, ' ');
-            addDynamic(/^\$\(\s*pwd\s*\)$|^`\s*pwd\s*`$/.test(inner) ? '${PWD}' : inner);
+            const symbol = /^\$\(\s*pwd\s*\)$|^`\s*pwd\s*`$/.test(inner) ? '${PWD}' : inner;
+            captureSubst(p, symbol, scope);
+            addDynamic(symbol);
             break;
           }
           default:
@@ -156,6 +158,18 @@ export function parseShell(file: string, text: string): ShellParseResult {
     };
     visit(word.Parts, false);
     return { value, symbol, staticPrefix, raw: src(word), start: start(word), end: end(word) };
+  }
+
+  /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
+  let currentUnit = -1;
+  let currentCtx: Ctx = { conditional: false, loop: false };
+  function captureSubst(p: any, symbol: string, scope: Scope): void {
+    if (currentUnit < 0) return;
+    const first = script.commands.length;
+    const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+    for (const st of p.Stmts ?? []) walkStmt(st, inner, currentCtx, currentUnit, null);
+    const made = script.commands.slice(first);
+    if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };
   }
 
   function paramExp(p: any, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void): void {
@@ -197,6 +211,8 @@ export function parseShell(file: string, text: string): ShellParseResult {
       unit,
       conditional: ctx.conditional,
       loop: ctx.loop,
+      stdout: null,
+      stdinFrom: null,
     };
     script.commands.push(cmd);
     return cmd;
@@ -298,7 +314,27 @@ export function parseShell(file: string, text: string): ShellParseResult {
     if (!cmd) return;
     switch (type(cmd)) {
       case 'CallExpr': {
+        const savedUnit = currentUnit;
+        const savedCtx = currentCtx;
+        currentUnit = unit;
+        currentCtx = ctx;
+        // `id=$(docker create …)`: the captured output is read later as `${id}`.
+        if ((cmd.Args ?? []).length === 0) {
+          for (const a of cmd.Assigns ?? []) {
+            const parts = a.Value?.Parts ?? [];
+            const only = parts.length === 1 && type(parts[0]) === 'CmdSubst' ? parts[0] : parts.length === 1 && type(parts[0]) === 'DblQuoted' && parts[0].Parts?.length === 1 && type(parts[0].Parts[0]) === 'CmdSubst' ? parts[0].Parts[0] : null;
+            const before = script.commands.length;
+            if (only) {
+              const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+              for (const st of only.Stmts ?? []) walkStmt(st, inner, ctx, unit, null);
+              const made = script.commands.slice(before);
+              if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${String(a.Name?.Value ?? '')}}` };
+            }
+          }
+        }
         let words: Word[] = (cmd.Args ?? []).map((w: any) => evalWord(w, scope));
+        currentUnit = savedUnit;
+        currentCtx = savedCtx;
         let redirects = redirectsOf(stmt, scope);
         let e = end(stmt);
         if (glued) {
@@ -316,7 +352,11 @@ export function parseShell(file: string, text: string): ShellParseResult {
             script.continuationRepairs.set(c.index, [{ start: bs + 1, end: lines.lineEnd(lines.lineOf(bs)), text: '' }]);
           }
         }
+        // Assignments are evaluated for their values only: their `$(…)` commands were walked above.
+        const saved = currentUnit;
+        currentUnit = -1;
         effects(cmd, words, scope, ctx);
+        currentUnit = saved;
         return;
       }
       case 'DeclClause':
@@ -381,11 +421,22 @@ export function parseShell(file: string, text: string): ShellParseResult {
     };
     flatten(stmt, null);
     let afterOr = false;
+    let previousLast: ScriptCommand | null = null;
     for (const m of members) {
       const unit = script.units.length;
       script.units.push({ start: start(m.stmt), end: end(m.stmt), list: null, top: false, chain, opBefore: m.op, parent: stmtUnit });
       if (m.op === '||') afterOr = true;
-      walkStmt(m.stmt, scope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||' }, unit, null);
+      const first = script.commands.length;
+      // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
+      const piped = m.op === '|' || m.op === '|&' || members[members.indexOf(m) + 1]?.op === '|';
+      const memberScope = piped ? { vars: new Map(scope.vars), cwd: scope.cwd } : scope;
+      walkStmt(m.stmt, memberScope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||' }, unit, null);
+      const made = script.commands.slice(first).filter((c) => c.unit === unit);
+      if (previousLast && (m.op === '|' || m.op === '|&') && made[0]) {
+        previousLast.stdout = { kind: 'pipe', to: made[0].index };
+        made[0].stdinFrom = previousLast.index;
+      }
+      previousLast = made[made.length - 1] ?? null;
     }
   }
 

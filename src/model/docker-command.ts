@@ -5,7 +5,7 @@
  */
 import type { ScriptCommand, Word } from './script.js';
 
-export type Verb = 'build' | 'create' | 'run' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
+export type Verb = 'build' | 'create' | 'run' | 'start' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
 
 export interface ParsedFlag {
   /** Canonical long name, e.g. `--tag` for `-t`. */
@@ -91,11 +91,18 @@ const RM: FlagTable = {
 
 const PLAIN: FlagTable = { valued: {}, boolean: {}, stopAtFirstOperand: false };
 
+const START: FlagTable = {
+  valued: { ...long(['--detach-keys', '--checkpoint', '--checkpoint-dir']) },
+  boolean: { '-a': '--attach', '-i': '--interactive', ...long(['--attach', '--interactive']) },
+  stopAtFirstOperand: false,
+};
+
 /** docker subcommand spellings → verb and the flag table that reads them. */
 const SUBCOMMANDS: Record<string, [Verb, FlagTable]> = {
   build: ['build', BUILD], 'image build': ['build', BUILD], 'buildx build': ['build', BUILD], 'builder build': ['build', BUILD],
   create: ['create', CONTAINER], 'container create': ['create', CONTAINER],
   run: ['run', CONTAINER], 'container run': ['run', CONTAINER],
+  start: ['start', START], 'container start': ['start', START],
   cp: ['cp', CP], 'container cp': ['cp', CP],
   rm: ['rm', RM], 'container rm': ['rm', RM],
   rmi: ['rmi', RM], 'image rm': ['rmi', RM], 'image remove': ['rmi', RM],

@@ -44,6 +44,14 @@ export interface ScriptCommand {
   /** Nesting that changes how often or whether the command runs. */
   conditional: boolean;
   loop: boolean;
+  /**
+   * Where the command's standard output goes when it is not the terminal: captured by a
+   * command substitution (the symbol the capture reads as in other words, e.g. `${id}`),
+   * or piped into another command (its index).
+   */
+  stdout: { kind: 'capture'; symbol: string } | { kind: 'pipe'; to: number } | null;
+  /** Index of the command whose output is piped into this one. */
+  stdinFrom: number | null;
 }
 
 /** What an adapter returns for one file. */

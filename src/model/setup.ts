@@ -36,6 +36,19 @@ export interface Artifact {
   hostPath: string;
   via: DockerInvocation;
   consumers: ArtifactConsumer[];
+  /** The mode the host copy ends up with when extraction loses the container's (`cat > f`, then `chmod`). */
+  mode: number | null;
+  /** `docker cp x:/dir/. dst` copies the folder's contents. */
+  contentsOnly: boolean;
+}
+
+/** A command the builder ran when its container ran (the build happened at run time). */
+export interface RunStep {
+  command: string[] | null;
+  entrypoint: string | null;
+  env: [string, string][];
+  workdir: string | null;
+  at: ScriptCommand;
 }
 
 export interface Setup {
@@ -51,6 +64,8 @@ export interface Setup {
   cleanup: ScriptCommand[];
   /** Words to drop from commands that clean up artifacts along with other files. */
   cleanupWords: { cmd: ScriptCommand; word: number }[];
+  /** Set when the builder compiled at run time: the builder stage must do it in a RUN. */
+  run: RunStep | null;
   /** Errors here mean the setup is refused; warnings are shown with it. */
   diagnostics: Diagnostic[];
 }

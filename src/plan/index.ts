@@ -14,6 +14,7 @@ import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
 import { shellAdapter } from '../../transforms/shell.js';
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
+import { runStepLines } from './run-step.js';
 import { validateMerged } from './validate.js';
 
 export interface FileChange {
@@ -159,15 +160,19 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('TARGET_NOT_FOUND', 'error', `--target ${setup.builder.target} names no stage of ${builderFacts.path}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Fix the --target, then run the tool again.' }));
     }
   }
+  const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
+  if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const merge = mergeDockerfiles({
     builder: builderFacts,
     runtime: runtimeFacts,
     builderStage,
     stageName: opts.stageName,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode }))),
+    appendToBuilder: runStep?.lines ?? [],
     setup: setup.id,
   });
+  if (runStep?.note) plan.notes.push(runStep.note);
   plan.stage = merge.stageRef || null;
   plan.diagnostics.push(...merge.diagnostics);
   plan.notes.push(...merge.notes);

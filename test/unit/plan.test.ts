@@ -171,7 +171,13 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     refusedWith(repo({ 'build.sh': SCRIPT.replace('docker create --name x', 'docker create --frobnicate --name x') }), 'UNKNOWN_DOCKER_FLAG');
   });
 
-  it('a builder built by a container run (build at run time)', () => {
-    refusedWith(repo({ 'build.sh': SCRIPT.replace('docker create --name x app:build', 'docker run --name x app:build make') }), 'BUILD_AT_RUN_TIME');
+  it('a builder that compiles at run time from a base image whose ENTRYPOINT is unknown', () => {
+    const files = repo({ 'Dockerfile.build': 'FROM node:20\nWORKDIR /src\nCOPY . .\n', 'build.sh': SCRIPT.replace('docker create --name x app:build', 'docker run --name x app:build npm run build') });
+    refusedWith(files, 'BUILD_AT_RUN_TIME');
+  });
+
+  it('a run-time build whose output lands in a VOLUME', () => {
+    const files = repo({ 'Dockerfile.build': `${BUILDER}VOLUME /out\n`, 'build.sh': SCRIPT.replace('docker create --name x app:build', 'docker run --name x app:build make') });
+    refusedWith(files, 'BUILD_AT_RUN_TIME');
   });
 });

@@ -20,7 +20,8 @@ describe('shell adapter: reading', () => {
 
   it('marks values only known at run time, keeping a stable symbol and static prefix', () => {
     const { script } = parse('docker cp "$cid:$(cat path.txt)" . --build-arg X=$X\n');
-    const [, , src, , , arg] = script.commands[0]!.words;
+    const docker = script.commands.find((c) => c.words[0]!.value === 'docker')!;
+    const [, , src, , , arg] = docker.words;
     expect(src!.value).toBeNull();
     expect(src!.symbol).toBe('${cid}:$(cat path.txt)');
     expect(arg!.value).toBeNull();
@@ -39,11 +40,32 @@ describe('shell adapter: reading', () => {
       ['cd', 'ci/app'],
       ['make', 'ci/web'],
       ['make', 'ci/app'],
+      ['dirname', 'ci/app'],
       ['cd', 'ci/app'],
       ['ls', 'ci'],
       ['cd', 'ci'],
       ['ls', null],
     ]);
+  });
+
+  it('reads the commands inside $(…) as commands that run first, and records captures and pipes', () => {
+    const { script } = parse('id=$(docker create app:build)\ndocker cp "$id":/out/app . \ndocker cp $(docker create app:build):/a b\ndocker run --rm img tar -c . | tar -x -C out\n');
+    const c = script.commands;
+    expect(c.map((x) => x.words.slice(0, 2).map((w) => w.value))).toEqual([
+      ['docker', 'create'],
+      ['docker', 'cp'],
+      ['docker', 'create'],
+      ['docker', 'cp'],
+      ['docker', 'run'],
+      ['tar', '-x'],
+    ]);
+    expect(c[0]!.stdout).toEqual({ kind: 'capture', symbol: '${id}' });
+    expect(c[1]!.words[2]!.symbol).toBe('${id}:/out/app');
+    expect(c[2]!.stdout).toEqual({ kind: 'capture', symbol: '$(docker create app:build)' });
+    expect(c[3]!.words[2]!.symbol).toBe('$(docker create app:build):/a');
+    expect(c[2]!.unit).toBe(c[3]!.unit);
+    expect(c[4]!.stdout).toEqual({ kind: 'pipe', to: 5 });
+    expect(c[5]!.stdinFrom).toBe(4);
   });
 
   it('maps byte offsets to string offsets in non-ASCII scripts', () => {

@@ -1,0 +1,292 @@
+/**
+ * Every way a script takes files out of a builder image, reduced to one shape: which image,
+ * which container path lands at which host path, and which commands did it. The linker
+ * then treats all of them alike.
+ *
+ * Recognised: `docker cp` from a container made by `create` or `run` (named, or an id held
+ * in a variable or inline `$(docker create …)`); `docker run --rm IMG cat /p > f`;
+ * `docker run --rm IMG tar -c … | tar -x …` (also `sh -c 'cd D && tar -c .'`);
+ * `docker run --rm -v HOST:/m IMG cp SRC… /m/…`.
+ */
+import path from 'node:path/posix';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { flagValues, type DockerInvocation } from '../model/docker-command.js';
+import type { ScriptCommand, Word } from '../model/script.js';
+import type { Artifact, RunStep } from '../model/setup.js';
+import { parseShell } from './shell.js';
+
+export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
+
+/** Joins a repository-relative directory and a path as written in a script. */
+export function resolveRel(cwd: string, p: string): string {
+  const joined = path.normalize(path.join(cwd === '' ? '.' : cwd, p));
+  return joined === '.' ? '' : joined.replace(/\/$/, '');
+}
+
+/** Canonical spelling of an image reference, so `alpine`, `alpine:latest` and `docker.io/library/alpine` match. */
+export function canonicalImage(ref: string): string {
+  let r = ref;
+  if (r.startsWith('docker.io/library/')) r = r.slice('docker.io/library/'.length);
+  else if (r.startsWith('docker.io/')) r = r.slice('docker.io/'.length);
+  const lastSlash = r.lastIndexOf('/');
+  if (!r.includes('@') && !r.slice(lastSlash + 1).includes(':')) r += ':latest';
+  return r;
+}
+
+
+export interface Container {
+  key: string;
+  image: string;
+  made: DockerInvocation;
+  /** Set once the container has run (made by `run`, or `start`ed). */
+  run: RunStep | null;
+  commands: ScriptCommand[];
+  problems: Diagnostic[];
+}
+
+export interface Extraction {
+  image: string;
+  /** The container it copied from, whose own commands (create, start, rm) go with it. */
+  container: Container | null;
+  at: DockerInvocation;
+  commands: ScriptCommand[];
+  artifacts: Artifact[];
+  run: RunStep | null;
+  /** Host folders that only exist for the extraction (mount points, tar -x targets). */
+  dirs: string[];
+  problems: Diagnostic[];
+}
+
+const at = (cmd: ScriptCommand, hint: string) => ({ file: cmd.file, line: cmd.line, hint });
+const rendered = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+
+function dynamicPath(cmd: ScriptCommand): Diagnostic {
+  return diag('DYNAMIC_ARTIFACT_PATH', 'error', `the path copied by \`${rendered(cmd)}\` is only known at run time`, at(cmd, 'Use literal paths (or variables assigned literals); the tool will not guess a path.'));
+}
+
+/** The run step a `docker run` (or a later `start`) performs. */
+export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: Diagnostic[]): RunStep {
+  const cmd = inv.cmd;
+  const env: [string, string][] = [];
+  for (const e of flagValues(inv, '--env')) {
+    const v = e.value;
+    if (v === null || !v.includes('=')) problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the environment \`${e.raw}\` given to the builder is only known at run time`, at(cmd, 'Give the value literally, or migrate this setup by hand.')));
+    else env.push([v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]);
+  }
+  const workdir = flagValues(inv, '--workdir')[0];
+  if (workdir && workdir.value === null) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder\'s working directory is only known at run time', at(cmd, 'Give -w literally.')));
+  for (const f of inv.flags) {
+    if (['--volume', '--mount', '--user', '--env-file', '--volumes-from'].includes(f.name)) {
+      problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${f.name}, which a build step cannot reproduce`, at(cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
+    }
+  }
+  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
+  if (rest.some((w) => w.value === null)) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the command run in the builder is only known at run time', at(cmd, 'Write the command literally.')));
+  const entrypoint = flagValues(inv, '--entrypoint')[0]?.value ?? null;
+  return { command: rest.length > 0 ? rest.map((w) => w.value ?? '') : null, entrypoint, env, workdir: workdir?.value ?? null, at: cmd };
+}
+
+/** Finds the container a `CONTAINER:PATH` word names, by the longest known key before a colon. */
+export function containerOf(word: Word, containers: Map<string, Container>): { ctr: Container; path: string | null } | null {
+  const key = wordKey(word);
+  let best: Container | null = null;
+  for (const c of containers.values()) {
+    if (key.startsWith(`${c.key}:`) && (!best || c.key.length > best.key.length)) best = c;
+  }
+  if (!best) return null;
+  const rest = key.slice(best.key.length + 1);
+  return { ctr: best, path: word.value === null && /\$|`/.test(rest) ? null : rest };
+}
+
+/** `docker cp CTR:SRC DST` → an artifact of the container's image. */
+export function fromCp(inv: DockerInvocation, containers: Map<string, Container>, unresolved: Diagnostic[]): Extraction | null {
+  const cmd = inv.cmd;
+  const [srcOp, dstOp] = inv.operands;
+  if (!srcOp || !dstOp) return null;
+  const src = srcOp.word;
+  // `docker cp host ctr:/path` copies into a container: not an extraction.
+  if (!wordKey(src).includes(':') || /^[^/]*:/.test(wordKey(dstOp.word)) && !wordKey(dstOp.word).startsWith('/')) return null;
+  const found = containerOf(src, containers);
+  if (!found) {
+    if (src.value === null) {
+      unresolved.push(diag('DYNAMIC_CONTAINER', 'error', `cannot tell which container \`${src.raw}\` copies from: it is only known at run time`, at(cmd, 'Give the container a literal name with `docker create --name NAME IMAGE` in the same script.')));
+    }
+    return null;
+  }
+  const { ctr, path: containerPath } = found;
+  const ex: Extraction = { image: ctr.image, container: ctr, at: inv, commands: [cmd], artifacts: [], run: ctr.run, dirs: [], problems: [] };
+  const dst = dstOp.word.value;
+  if (containerPath === null || dst === null || cmd.cwd === null) {
+    ex.problems.push(dynamicPath(cmd));
+    return ex;
+  }
+  if (dst === '-') {
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${rendered(cmd)}\` streams a tar archive to standard output`, at(cmd, 'Copy to a path instead of -, or migrate this setup by hand.')));
+    return ex;
+  }
+  let hostPath = resolveRel(cmd.cwd, dst);
+  const contents = /\/\.$/.test(containerPath);
+  const cleanSrc = containerPath.replace(/\/\.$/, '').replace(/\/+$/, '') || '/';
+  // `docker cp x:/a/app dir/` (trailing slash): the file lands inside dir, under its own name.
+  if (!contents && /\/$/.test(dst)) hostPath = resolveRel(hostPath, path.basename(cleanSrc));
+  ex.artifacts.push({ containerPath: cleanSrc, hostPath, via: inv, consumers: [], mode: null, contentsOnly: contents });
+  return ex;
+}
+
+/** `docker run --rm IMG cat /p > f` (the host file loses the container's mode). */
+export function fromCatRedirect(inv: DockerInvocation, imageIndex: number): Extraction | null {
+  const cmd = inv.cmd;
+  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
+  const out = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|') && (r.fd === null || r.fd === '1'));
+  if (!out || rest[0]?.value !== 'cat' || rest.length !== 2) return null;
+  const ex = baseRun(inv, imageIndex);
+  const src = rest[1]!.value;
+  if (src === null || out.target.value === null || cmd.cwd === null) {
+    ex.problems.push(dynamicPath(cmd));
+    return ex;
+  }
+  const containerPath = absoluteIn(src, inv);
+  if (containerPath === null) {
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${src}\` is relative to the image's working directory, which the script does not state`, at(cmd, 'Use an absolute path in the container, or pass -w.')));
+    return ex;
+  }
+  // The shell creates the file: mode 0666 less the usual umask 022.
+  ex.artifacts.push({ containerPath, hostPath: resolveRel(cmd.cwd, out.target.value), via: inv, consumers: [], mode: 0o644, contentsOnly: false });
+  return ex;
+}
+
+/** `docker run --rm IMG tar -c … | tar -x …`. */
+export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: ScriptCommand | null): Extraction | null {
+  const cmd = inv.cmd;
+  if (!next || cmd.stdout?.kind !== 'pipe' || next.words[0]?.value !== 'tar') return null;
+  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
+  let tarWords: (string | null)[] | null = null;
+  let cdDir: string | null = null;
+  if (rest[0]?.value === 'tar') tarWords = rest.slice(1).map((w) => w.value);
+  else if (/^(\/bin\/)?(ba)?sh$/.test(rest[0]?.value ?? '') && rest[1]?.value === '-c' && rest[2]?.value) {
+    // `sh -c 'cd /dist && tar -c .'`: read the inner script with the same shell parser.
+    const inner = parseShell('-c', rest[2].value).script;
+    const cmds = inner?.commands ?? [];
+    const cd = cmds.length === 2 && cmds[0]!.words[0]?.value === 'cd' ? cmds[0]!.words[1]?.value ?? null : null;
+    const tar = cmds[cmds.length - 1];
+    if (tar?.words[0]?.value === 'tar' && (cmds.length === 1 || cd)) {
+      tarWords = tar.words.slice(1).map((w) => w.value);
+      cdDir = cd;
+    }
+  }
+  if (!tarWords) return null;
+  const ex = baseRun(inv, imageIndex);
+  ex.commands.push(next);
+  const create = readTar(tarWords, 'c');
+  const extract = readTar(next.words.slice(1).map((w) => w.value), 'x');
+  if (!create || !extract || next.cwd === null) {
+    ex.problems.push(dynamicPath(cmd));
+    return ex;
+  }
+  const base = create.dir ?? cdDir ?? null;
+  const hostDir = resolveRel(next.cwd, extract.dir ?? '.');
+  if (base === null || !base.startsWith('/')) {
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', 'the folder tar reads in the container is relative to the image\'s working directory', at(cmd, 'Use tar -C /absolute/dir.')));
+    return ex;
+  }
+  if (create.paths.some((p) => /[*?[]/.test(p))) {
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', 'tar expands a wildcard inside the container, so the files taken out are only known at run time', at(cmd, 'Name the files, or tar a whole folder.')));
+    return ex;
+  }
+  for (const p of create.paths) {
+    const containerPath = path.normalize(path.join(base, p)).replace(/\/$/, '') || '/';
+    const hostPath = resolveRel(hostDir, p);
+    ex.artifacts.push({ containerPath, hostPath, via: inv, consumers: [], mode: null, contentsOnly: p === '.' || p === './' });
+  }
+  ex.dirs.push(hostDir);
+  return ex;
+}
+
+/** `docker run --rm -v HOST:/m IMG cp [-r] SRC… /m/…`. */
+export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extraction | null {
+  const cmd = inv.cmd;
+  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word.value);
+  if (rest[0] !== 'cp' || cmd.cwd === null) return null;
+  const mounts: { host: string; ctr: string }[] = [];
+  for (const v of flagValues(inv, '--volume')) {
+    const key = wordKey(v);
+    const m = /^(\$\{PWD\}|\.)?([^:]*):(\/[^:]*)(:[a-z,]+)?$/.exec(key);
+    if (!m) continue;
+    const hostRel = m[1] ? `.${m[2]}` : m[2]!;
+    if (!m[1] && hostRel.startsWith('/')) continue;
+    mounts.push({ host: resolveRel(cmd.cwd, hostRel || '.'), ctr: m[3]!.replace(/\/+$/, '') || '/' });
+  }
+  if (mounts.length === 0) return null;
+  const args = rest.slice(1);
+  if (args.some((a) => a === null)) return null;
+  const flags = (args as string[]).filter((a) => a.startsWith('-'));
+  const paths = (args as string[]).filter((a) => !a.startsWith('-'));
+  if (paths.length < 2 || flags.some((f) => !/^-[rRapfv]+$/.test(f))) return null;
+  const dest = paths[paths.length - 1]!;
+  const mount = mounts.find((m) => dest === m.ctr || dest.startsWith(`${m.ctr}/`));
+  if (!mount) return null;
+  const ex = baseRun(inv, imageIndex);
+  const destRel = dest.slice(mount.ctr.length).replace(/^\/+/, '');
+  const destIsDir = /\/$/.test(dest) || dest === mount.ctr || paths.length > 2;
+  for (const src of paths.slice(0, -1)) {
+    const containerPath = absoluteIn(src, inv);
+    if (containerPath === null || /[*?[]/.test(src)) {
+      ex.problems.push(dynamicPath(cmd));
+      continue;
+    }
+    const hostPath = resolveRel(mount.host, destIsDir ? path.join(destRel, path.basename(containerPath)) : destRel);
+    ex.artifacts.push({ containerPath: containerPath.replace(/\/+$/, ''), hostPath, via: inv, consumers: [], mode: null, contentsOnly: false });
+  }
+  ex.dirs.push(mount.host);
+  return ex;
+}
+
+function baseRun(inv: DockerInvocation, imageIndex: number): Extraction {
+  const image = inv.operands.find((o) => o.index === imageIndex)!.word;
+  return { image: canonicalImage(wordKey(image)), container: null, at: inv, commands: [inv.cmd], artifacts: [], run: null, dirs: [], problems: [] };
+}
+
+function absoluteIn(p: string, inv: DockerInvocation): string | null {
+  if (p.startsWith('/')) return path.normalize(p);
+  const w = flagValues(inv, '--workdir')[0]?.value;
+  return w ? path.normalize(path.join(w, p)) : null;
+}
+
+/** Reads the words of a tar invocation: the -C folder and the paths (create) — null when unusual. */
+function readTar(words: (string | null)[], mode: 'c' | 'x'): { dir: string | null; paths: string[] } | null {
+  if (words.some((w) => w === null)) return null;
+  const ws = words as string[];
+  let dir: string | null = null;
+  const paths: string[] = [];
+  let sawMode = false;
+  for (let i = 0; i < ws.length; i++) {
+    let w = ws[i]!;
+    // Old-style bundled first word: `tar cf - .` / `tar xf - -C dir`.
+    if (i === 0 && /^[a-zA-Z]+$/.test(w) && w.includes(mode)) w = `-${w}`;
+    if (w === '-C' || w === '--directory') {
+      dir = ws[++i] ?? null;
+      continue;
+    }
+    if (w.startsWith('--directory=')) {
+      dir = w.slice('--directory='.length);
+      continue;
+    }
+    if (/^-[a-zA-Z]+$/.test(w)) {
+      if (w.includes(mode)) sawMode = true;
+      if (w.includes('f')) {
+        const f = ws[++i];
+        if (f !== '-') return null;
+      }
+      continue;
+    }
+    if (w === `--${mode === 'c' ? 'create' : 'extract'}`) {
+      sawMode = true;
+      continue;
+    }
+    if (w.startsWith('--')) continue;
+    paths.push(w);
+  }
+  if (!sawMode) return null;
+  if (mode === 'c' && paths.length === 0) return null;
+  return { dir, paths };
+}

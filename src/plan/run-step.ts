@@ -1,0 +1,92 @@
+/**
+ * A builder that compiled when its container ran (`docker run --name x img make`, or
+ * `docker create` + `docker start`) must compile in the builder stage instead: the same
+ * argv docker would have run (ENTRYPOINT + CMD or the given command), as an exec-form RUN,
+ * with the same environment and working directory.
+ */
+import type { DockerfileFacts, StageFacts } from '../analyze/dockerfile.js';
+import { canonicalImage } from '../analyze/extractions.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { RunStep } from '../model/setup.js';
+
+/** Official images known to declare no ENTRYPOINT, so a command given to `docker run` runs as is. */
+const NO_ENTRYPOINT = /^(golang|alpine|debian|ubuntu|busybox|rust|python|gcc|buildpack-deps|fedora|rockylinux|amazonlinux|eclipse-temurin|openjdk):/;
+
+type Form = string[] | string | null;
+
+function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoint: Form; cmd: Form; known: boolean; volumes: string[] } {
+  const chain: StageFacts[] = [];
+  let cur: StageFacts | undefined = stage;
+  while (cur) {
+    chain.push(cur);
+    const parent: string = cur.image.toLowerCase();
+    cur = facts.stages.find((s) => s.index < cur!.index && s.name?.toLowerCase() === parent);
+  }
+  let entrypoint: Form = null;
+  let cmd: Form = null;
+  let epSet = false;
+  let cmdSet = false;
+  for (const s of chain) {
+    if (!cmdSet && s.cmd !== null) {
+      cmd = s.cmd;
+      cmdSet = true;
+    }
+    if (!epSet && s.entrypoint !== null) {
+      entrypoint = s.entrypoint;
+      epSet = true;
+      // ENTRYPOINT resets a CMD inherited from below it.
+      if (!cmdSet) cmdSet = true;
+    }
+  }
+  const root = chain[chain.length - 1]!;
+  const known = NO_ENTRYPOINT.test(canonicalImage(root.image)) || epSet;
+  return { entrypoint: epSet ? entrypoint : null, cmd: cmdSet ? cmd : null, known, volumes: chain.flatMap((s) => s.volumes) };
+}
+
+export interface RunStepResult {
+  lines: string[];
+  note: string;
+  diagnostics: Diagnostic[];
+}
+
+const envValue = (v: string) => `"${v.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+
+export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: number, artifactPaths: string[], setup: string): RunStepResult {
+  const diagnostics: Diagnostic[] = [];
+  const where = { file: run.at.file, line: run.at.line, setup };
+  const stage = facts.stages[stageIndex]!;
+  const image = inherited(facts, stage);
+  const refuse = (message: string, hint: string) => diagnostics.push(diag('BUILD_AT_RUN_TIME', 'error', message, { ...where, hint }));
+
+  let argv: string[] | null = null;
+  if (run.entrypoint !== null) {
+    argv = [run.entrypoint, ...(run.command ?? [])];
+  } else if (typeof image.entrypoint === 'string') {
+    argv = ['/bin/sh', '-c', image.entrypoint];
+  } else {
+    const args: Form = run.command ?? image.cmd;
+    const tail = typeof args === 'string' ? ['/bin/sh', '-c', args] : args;
+    if (!image.known && image.entrypoint === null) {
+      refuse(`the builder's base image ${stage.image} may have an ENTRYPOINT the tool cannot see, which \`docker run\` would have used`, 'Declare the ENTRYPOINT (or `ENTRYPOINT []`) in the builder Dockerfile, then run the tool again.');
+    } else if (tail === null) {
+      refuse(`the builder runs its image's default command, which ${facts.path} does not declare (it comes from ${stage.image})`, 'Pass the command to `docker run` explicitly, or declare CMD in the builder Dockerfile.');
+    } else {
+      argv = [...(image.entrypoint ?? []), ...tail];
+    }
+  }
+  for (const v of image.volumes) {
+    const vol = v.replace(/\/+$/, '');
+    for (const p of artifactPaths) {
+      if (p === vol || p.startsWith(`${vol}/`)) {
+        refuse(`${p} is under VOLUME ${v}: written by a RUN step it would be discarded`, 'Write the build output outside the VOLUME, or migrate this setup by hand.');
+      }
+    }
+  }
+  if (!argv) return { lines: [], note: '', diagnostics };
+  const lines = [
+    ...(run.workdir ? [`WORKDIR ${run.workdir}`] : []),
+    ...run.env.map(([k, v]) => `ENV ${k}=${envValue(v)}`),
+    `RUN ${JSON.stringify(argv).replace(/","/g, '", "')}`,
+  ];
+  return { lines, note: `the builder compiled when its container ran (${run.at.file}:${run.at.line}); its stage now does the same in \`${lines[lines.length - 1]}\``, diagnostics };
+}

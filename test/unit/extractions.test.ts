@@ -1,0 +1,119 @@
+/**
+ * Every way of taking files out of a builder image, planned on in-memory repositories:
+ * each becomes the same COPY --from, and every command that served the extraction goes.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyChmod } from '../../src/analyze/link.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+
+function migrate(script: string, over: Record<string, string> = {}) {
+  const files = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': script, ...over };
+  const plan = planFiles(files);
+  expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
+  return applied(files, plan);
+}
+
+const FINAL = 'docker build -t app:latest .\n';
+
+describe('extraction variants', () => {
+  it('container id in a variable', () => {
+    const out = migrate(`set -e\ndocker build -t app:build -f Dockerfile.build .\nid=$(docker create app:build)\ndocker cp "$id":/out/app ./app\ndocker rm -v "$id"\n${FINAL}rm app\n`);
+    expect(out['build.sh']).toBe(`set -e\n${FINAL}`);
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it('inline $(docker create …) in docker cp', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker cp $(docker create app:build):/out/app ./app\n${FINAL}`);
+    expect(out['build.sh']).toBe(FINAL);
+  });
+
+  it('a dummy command after the image, and docker container rm -f', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build echo\ndocker cp x:/out/app ./app\ndocker container rm -f x\n${FINAL}`);
+    expect(out['build.sh']).toBe(FINAL);
+  });
+
+  it('docker run --rm … cat /p > f, then chmod +x: the host mode is kept with --chmod', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\nchmod +x app\n${FINAL}rm -f app\n`);
+    expect(out['build.sh']).toBe(FINAL);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chmod=755 /out/app /usr/local/bin/app\n');
+  });
+
+  it('cat > f without chmod keeps the 0644 the shell gave the file', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\n${FINAL}`);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chmod=644 /out/app');
+  });
+
+  it('tar -c | tar -x, with the mkdir of its target folder', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\nmkdir -p dist\ndocker run --rm app:build tar -C /out -c . | tar -x -C dist\n${FINAL}rm -rf dist\n`, {
+      Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n',
+    });
+    expect(out['build.sh']).toBe(FINAL);
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it("sh -c 'cd … && tar -c …' | tar -x", () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build sh -c 'cd /out && tar -c app' | tar -xf - -C .\n${FINAL}`);
+    expect(out['build.sh']).toBe(FINAL);
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it('docker run --rm -v "$PWD/out:/out" … cp', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm -v "$PWD/bin:/target" app:build cp /out/app /target/\n${FINAL}rm -rf bin\n`, {
+      Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n',
+    });
+    expect(out['build.sh']).toBe(FINAL);
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it('a build at run time: docker run --name, -e and -w become WORKDIR, ENV and an exec-form RUN', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --name x -e CGO_ENABLED=0 -w /src app:build go build -o /out/app .\ndocker cp x:/out/app ./app\ndocker rm x\n${FINAL}`, {
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\n',
+    });
+    expect(out['build.sh']).toBe(FINAL);
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nWORKDIR /src\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n');
+  });
+
+  it("a build at run time by the image's own CMD, through create + start", () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker start -a x\ndocker cp x:/out/app ./app\ndocker rm x\n${FINAL}`, {
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nCMD go build -o /out/app .\n',
+    });
+    expect(out['build.sh']).toBe(FINAL);
+    expect(out['Dockerfile']).toContain('CMD go build -o /out/app .\nRUN ["/bin/sh", "-c", "go build -o /out/app ."]\n');
+  });
+
+  it('a folder artifact, and a file copied into an existing folder (trailing slash)', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out ./out\ndocker cp x:/out/app ./bin/\ndocker rm x\n${FINAL}`, {
+      Dockerfile: 'FROM alpine:3.19\nCOPY out /srv/\nCOPY bin/app /usr/local/bin/app\n',
+      'bin/.keep': '',
+    });
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out /srv/\nCOPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it('a renamed folder read through a path inside it', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out ./dist\ndocker rm x\n${FINAL}`, {
+      Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n',
+    });
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it('a renamed file (docker cp x:/out/app ./gateway) copied to a named destination', () => {
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./gateway\ndocker rm x\n${FINAL}`, {
+      Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/gateway\n',
+    });
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/gateway\n');
+  });
+});
+
+describe('applyChmod', () => {
+  it('reads octal and symbolic modes as chmod does (umask 022 for bare +/=)', () => {
+    expect(applyChmod(0o644, '+x')).toBe(0o755);
+    expect(applyChmod(0o644, 'u+x')).toBe(0o744);
+    expect(applyChmod(0o644, '700')).toBe(0o700);
+    expect(applyChmod(0o755, 'go-rx')).toBe(0o700);
+    expect(applyChmod(0o644, 'a=rx')).toBe(0o555);
+    expect(applyChmod(0o644, 'u+s')).toBeNull();
+  });
+});
