@@ -204,7 +204,7 @@ function makeSetup(
   for (const cmd of script.commands) {
     if (entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd || cmd === builder.inv.cmd) continue;
     const prog = cmd.words[0]?.value;
-    if (prog === 'mkdir' && cmd.index < firstExtraction && cmd.index > builder.inv.cmd.index) {
+    if (prog === 'mkdir' && cmd.index < firstExtraction) {
       const ops = operandsOf(cmd);
       if (ops.length > 0 && ops.every(({ w }) => extractionDirs.has(resolved(cmd, w) ?? '\0'))) setup.extraction.push(cmd);
       continue;

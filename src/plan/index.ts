@@ -168,7 +168,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     builderStage,
     stageName: opts.stageName,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === a.containerPath.replace(/\/+$/, '') }))),
     appendToBuilder: runStep?.lines ?? [],
     setup: setup.id,
   });

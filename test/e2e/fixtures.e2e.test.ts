@@ -39,9 +39,12 @@ function plannedSetups(dir: string): PlannedSetup[] {
   });
 }
 
+/** Runs a script the way its shebang asks (bash or sh), from its own folder. */
 function runScript(dir: string, script: string): void {
-  const r = spawnSync('sh', [path.basename(script)], { cwd: path.join(dir, path.dirname(script)), env: envForEngine(engine!), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sh ${script} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const first = fs.readFileSync(path.join(dir, script), 'utf8').split('\n', 1)[0] ?? '';
+  const shell = /\bbash\b/.test(first) ? 'bash' : 'sh';
+  const r = spawnSync(shell, [path.basename(script)], { cwd: path.join(dir, path.dirname(script)), env: envForEngine(engine!), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${shell} ${script} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
 describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline and migrated', () => {
