@@ -17,6 +17,8 @@ export interface ConsumerRewrite {
   hostSource: string;
   /** The mode the host copy had when the extraction lost the container's (`cat > f`). */
   mode: number | null;
+  /** Known to be a folder (`docker cp x:/d/. dst`, `tar -c .`): COPY takes its contents, so its name does not matter. */
+  folder: boolean;
 }
 
 export interface MergeInput {
@@ -144,7 +146,7 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
     for (const r of rewrites) {
       const hostBase = r.hostSource.replace(/\/+$/, '').split('/').pop();
       const stageBase = r.stagePath.replace(/\/+$/, '').split('/').pop();
-      if (hostBase !== stageBase && destIsDir) {
+      if (hostBase !== stageBase && destIsDir && !r.folder) {
         refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${dest.value}\` is a directory, so the name it lands under depends on whether it is a file`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
       }
       if (copy.keyword === 'ADD' && ARCHIVE.test(r.hostSource)) {

@@ -15,6 +15,7 @@ export const shellAdapter: ScriptAdapter<ShellScript> = {
   deleteCommands,
   quote: shellQuote,
   repairs: (script, index) => script.continuationRepairs.get(index) ?? [],
+  encode: (_script, _index, text) => text,
 };
 
 export function shellQuote(value: string): string {
@@ -66,19 +67,27 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     if (ops.some((o) => o === '||')) {
       return { error: `line ${script.lines.lineOf(units[members[0]!]!.start)}: cannot remove a command from a chain that uses ||` };
     }
-    const keptGroups = groups.filter((g) => !doomed.has(g[0]!));
-    let out = '';
-    keptGroups.forEach((g, k) => {
-      const first = units[g[0]!]!;
-      const last = units[g[g.length - 1]!]!;
-      if (k > 0) {
-        const prevIdx = members.indexOf(g[0]!) - 1;
-        const prevEnd = units[members[prevIdx]!]!.end;
-        out += script.text.slice(prevEnd, first.start);
+    // Pure deletions (no rewritten text), so embedded hosts can map them back without re-encoding:
+    // a removed run of groups goes with the separator before it, or after it when it leads.
+    const gone_ = (g: number[]) => doomed.has(g[0]!);
+    for (let i = 0; i < groups.length; ) {
+      if (!gone_(groups[i]!)) {
+        i++;
+        continue;
       }
-      out += script.text.slice(first.start, last.end);
-    });
-    edits.push({ start: units[members[0]!]!.start, end: units[members[members.length - 1]!]!.end, text: out });
+      let j = i;
+      while (j + 1 < groups.length && gone_(groups[j + 1]!)) j++;
+      const first = units[groups[i]![0]!]!;
+      const last = units[groups[j]![groups[j]!.length - 1]!]!;
+      if (i === 0) {
+        const next = units[groups[j + 1]![0]!]!;
+        edits.push({ start: first.start, end: next.start, text: '' });
+      } else {
+        const prev = units[groups[i - 1]![groups[i - 1]!.length - 1]!]!;
+        edits.push({ start: prev.end, end: last.end, text: '' });
+      }
+      i = j + 1;
+    }
   }
 
   // Statements in lists.

@@ -4,7 +4,12 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptFile } from '../model/script.js';
+import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
+import { LineIndex } from '../model/text.js';
+import type { EmbeddedScript } from './embedded.js';
+import { parseCiYaml } from './hosts/ci-yaml.js';
+import { parseMakefile } from './hosts/makefile.js';
+import { parsePackageJson } from './hosts/package-json.js';
 import type { Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
@@ -19,11 +24,52 @@ export interface Analysis {
 }
 
 /** Which adapter reads a file, by name and first line. */
-export function scriptKindOf(rel: string, text: string): 'shell' | null {
+export function scriptKindOf(rel: string, text: string): ScriptKind | null {
+  const base = rel.split('/').pop()!;
+  if (base === 'package.json') return 'package-json';
+  if (/^(GNUmakefile|makefile|Makefile)$|\.mk$/.test(base)) return 'make';
+  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) return 'github-actions';
+  if (/^\.gitlab-ci\.ya?ml$/.test(base)) return 'gitlab-ci';
   if (/\.(sh|bash)$/i.test(rel)) return 'shell';
   const first = text.slice(0, 200).split(/\r?\n/, 1)[0] ?? '';
   if (/^#!.*\b(sh|bash|dash|ksh|zsh)\b/.test(first)) return 'shell';
   return null;
+}
+
+function readScript(kind: ScriptKind, rel: string, text: string): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
+  switch (kind) {
+    case 'shell':
+      return parseShell(rel, text);
+    case 'package-json':
+      return parsePackageJson(rel, text);
+    case 'make':
+      return parseMakefile(rel, text);
+    case 'github-actions':
+    case 'gitlab-ci':
+      return parseCiYaml(kind, rel, text);
+  }
+}
+
+/**
+ * A plain script runs top to bottom; embedded hosts run their commands in sequences (a target
+ * after its prerequisites, a job's steps, an npm script with the scripts it calls). A setup
+ * found in several sequences is kept once: the reading that links a runtime build, with the
+ * fewest refusals.
+ */
+function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['dockerfiles']): { setups: Setup[]; diagnostics: Diagnostic[] } {
+  const sequences = 'sequences' in script ? (script as EmbeddedScript).sequences : [script.commands];
+  const best = new Map<ScriptCommand, Setup>();
+  const diagnostics: Diagnostic[] = [];
+  const score = (s: Setup) => (s.runtime ? 0 : 1000) + s.diagnostics.filter((d) => d.severity === 'error').length;
+  for (const seq of sequences) {
+    const linked = linkScript(script, fs, dockerfiles, seq);
+    for (const d of linked.diagnostics) if (!diagnostics.some((x) => x.code === d.code && x.line === d.line && x.message === d.message)) diagnostics.push(d);
+    for (const s of linked.setups) {
+      const prev = best.get(s.builder.inv.cmd);
+      if (!prev || score(s) < score(prev)) best.set(s.builder.inv.cmd, s);
+    }
+  }
+  return { setups: [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index), diagnostics };
 }
 
 function setupCommands(s: Setup) {
@@ -40,19 +86,21 @@ export function analyze(fs: RepoFs, files: readonly string[]): Analysis {
     }
     // Cheap pre-filter: a script that never says docker cannot drive a setup.
     if (!text.includes('docker')) continue;
-    if (scriptKindOf(rel, text) !== 'shell') continue;
-    const { script, diagnostics } = parseShell(rel, text);
+    const kind = scriptKindOf(rel, text);
+    if (kind === null) continue;
+    const { script, diagnostics } = readScript(kind, rel, text);
     if (!script) {
       analysis.diagnostics.push(...diagnostics);
       continue;
     }
     analysis.scripts.set(rel, script);
-    const linked = linkScript(script, fs, analysis.dockerfiles);
+    const linked = linkSequences(script, fs, analysis.dockerfiles);
     analysis.setups.push(...linked.setups);
     analysis.diagnostics.push(...linked.diagnostics);
     // A parse warning on a line a setup uses is shown with that setup.
+    const lines = new LineIndex(text);
     for (const d of diagnostics) {
-      const owner = linked.setups.find((s) => setupCommands(s).some((c) => d.line !== undefined && c.line <= d.line && d.line <= script.lines.lineOf(Math.max(c.start, c.end - 1))));
+      const owner = linked.setups.find((s) => setupCommands(s).some((c) => d.line !== undefined && c.line <= d.line && d.line <= lines.lineOf(Math.max(c.start, c.end - 1))));
       if (owner) owner.diagnostics.push({ ...d, setup: owner.id });
       else analysis.diagnostics.push(d);
     }

@@ -49,9 +49,17 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
   return { inv, tags, dockerfile, context, target: targetWord?.value ?? null };
 }
 
-export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<string, DockerfileFacts | null>): LinkResult {
+/**
+ * Links the setups of one execution sequence of a script: by default the whole file in
+ * order; for files whose commands run in another order (Makefile targets, npm scripts that
+ * call each other, CI steps) the adapter gives each sequence. Only `sequence` order counts.
+ */
+export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<string, DockerfileFacts | null>, sequence: readonly ScriptCommand[] = script.commands): LinkResult {
   const diagnostics: Diagnostic[] = [];
-  const invs = script.commands.map(parseDockerCommand).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
+  const order = new Map(sequence.map((c, i) => [c, i]));
+  const pos = (c: ScriptCommand) => order.get(c) ?? -1;
+  const byIndex = new Map(script.commands.map((c) => [c.index, c]));
+  const invs = sequence.map(parseDockerCommand).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
   if (invs.length === 0) return { setups: [], diagnostics };
 
   const builds = new Map<DockerInvocation, BuildStep>();
@@ -95,7 +103,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       continue;
     }
     if (inv.verb === 'run' && rm && imageOp) {
-      const next = cmd.stdout?.kind === 'pipe' ? script.commands[cmd.stdout.to] ?? null : null;
+      const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
       const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index);
       if (ex) extractions.push(ex);
       continue;
@@ -110,14 +118,14 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const byBuild = new Map<BuildStep, Extraction[]>();
   for (const ex of extractions) {
     let builder: BuildStep | null = null;
-    for (const [inv, b] of builds) if (inv.cmd.index < ex.at.cmd.index && b.tags.includes(ex.image)) builder = b;
+    for (const [inv, b] of builds) if (pos(inv.cmd) < pos(ex.at.cmd) && b.tags.includes(ex.image)) builder = b;
     if (!builder) continue;
     byBuild.set(builder, [...(byBuild.get(builder) ?? []), ex]);
   }
 
   const setups: Setup[] = [];
   for (const [builder, exs] of byBuild) {
-    const setup = makeSetup(script, builder, exs, builds, invs, fs, dockerfiles);
+    const setup = makeSetup(script, sequence, pos, builder, exs, builds, invs, fs, dockerfiles);
     if (unresolved.length > 0) setup.diagnostics.push(...unresolved.map((d) => ({ ...d, setup: setup.id })));
     setups.push(setup);
   }
@@ -127,6 +135,8 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
 
 function makeSetup(
   script: ScriptFile,
+  sequence: readonly ScriptCommand[],
+  pos: (c: ScriptCommand) => number,
   builder: BuildStep,
   exs: Extraction[],
   builds: Map<DockerInvocation, BuildStep>,
@@ -145,7 +155,7 @@ function makeSetup(
     builder,
     runtime: null,
     artifacts: exs.flatMap((e) => e.artifacts),
-    extraction: [...commands].sort((a, b) => a.index - b.index),
+    extraction: [...commands].sort((a, b) => pos(a) - pos(b)),
     cleanup: [],
     cleanupWords: [],
     run: runs[0] ?? null,
@@ -157,10 +167,10 @@ function makeSetup(
   }
   const entry = { commands };
   const extractionDirs = new Set(exs.flatMap((e) => e.dirs));
-  const lastExtraction = Math.max(...setup.extraction.map((c) => c.index));
+  const lastExtraction = Math.max(...setup.extraction.map(pos));
   // The runtime build: the first later build whose Dockerfile copies one of the artifacts.
   for (const [inv, b] of builds) {
-    if (inv.cmd.index <= lastExtraction || b.dockerfile === null || b.context === null) continue;
+    if (pos(inv.cmd) <= lastExtraction || b.dockerfile === null || b.context === null) continue;
     const facts = loadDockerfile(b.dockerfile, fs, dockerfiles);
     if (!facts) continue;
     if (findConsumers(setup.artifacts, b, facts, diagnostics, id, true)) {
@@ -194,23 +204,23 @@ function makeSetup(
 
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.
-  const runtimeIndex = setup.runtime.inv.cmd.index;
-  const firstExtraction = Math.min(...setup.extraction.map((c) => c.index));
+  const runtimeIndex = pos(setup.runtime.inv.cmd);
+  const firstExtraction = Math.min(...setup.extraction.map(pos));
   const artifactPaths = new Set(setup.artifacts.map((a) => a.hostPath));
   const disposable = new Set([...artifactPaths, ...extractionDirs]);
   const builderTags = new Set(builder.tags);
   const operandsOf = (cmd: ScriptCommand) => cmd.words.slice(1).map((w, k) => ({ w, k: k + 1 })).filter(({ w }) => !(w.value ?? '-').startsWith('-'));
   const resolved = (cmd: ScriptCommand, w: Word) => (w.value === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, w.value));
-  for (const cmd of script.commands) {
+  for (const cmd of sequence) {
     if (entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd || cmd === builder.inv.cmd) continue;
     const prog = cmd.words[0]?.value;
-    if (prog === 'mkdir' && cmd.index < firstExtraction) {
+    if (prog === 'mkdir' && pos(cmd) < firstExtraction) {
       const ops = operandsOf(cmd);
       if (ops.length > 0 && ops.every(({ w }) => extractionDirs.has(resolved(cmd, w) ?? '\0'))) setup.extraction.push(cmd);
       continue;
     }
-    if (cmd.index <= lastExtraction) continue;
-    if (prog === 'chmod' && cmd.index < runtimeIndex) {
+    if (pos(cmd) <= lastExtraction) continue;
+    if (prog === 'chmod' && pos(cmd) < runtimeIndex) {
       const ops = operandsOf(cmd);
       const targets = ops.slice(1).map(({ w }) => setup.artifacts.find((a) => a.hostPath === resolved(cmd, w)));
       const mode = ops[0]?.w.value ?? null;
@@ -223,7 +233,7 @@ function makeSetup(
         }
       }
     }
-    if (prog === 'rm' && cmd.cwd !== null && cmd.index > runtimeIndex) {
+    if (prog === 'rm' && cmd.cwd !== null && pos(cmd) > runtimeIndex) {
       const operands = operandsOf(cmd);
       const hits = operands.filter(({ w }) => disposable.has(resolved(cmd, w) ?? '\0'));
       if (hits.length > 0 && hits.length === operands.length) setup.cleanup.push(cmd);
@@ -231,7 +241,7 @@ function makeSetup(
       continue;
     }
     const inv = invs.find((i) => i.cmd === cmd);
-    if (inv && inv.verb === 'rmi' && inv.cmd.index > runtimeIndex && inv.operands.length > 0 && inv.operands.every((o) => builderTags.has(canonicalImage(wordKey(o.word))))) {
+    if (inv && inv.verb === 'rmi' && pos(inv.cmd) > runtimeIndex && inv.operands.length > 0 && inv.operands.every((o) => builderTags.has(canonicalImage(wordKey(o.word))))) {
       setup.cleanup.push(cmd);
       continue;
     }
@@ -253,7 +263,7 @@ function makeSetup(
       }
     }
   }
-  setup.extraction.sort((a, b) => a.index - b.index);
+  setup.extraction.sort((a, b) => pos(a) - pos(b));
 
   checkArtifactDestinations(setup, fs);
   return setup;

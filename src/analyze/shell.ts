@@ -37,6 +37,8 @@ export interface ShellScript extends ScriptFile {
   /** Per command index: edits that repair a broken continuation, applied when the command is rewritten. */
   continuationRepairs: Map<number, Edit[]>;
   lines: LineIndex;
+  /** Variables and working directory when the script ends (a next snippet in the same shell starts there). */
+  final: { vars: ReadonlyMap<string, string | null>; cwd: string | null };
 }
 
 export interface ShellParseResult {
@@ -72,7 +74,14 @@ function offsetMapper(text: string): (byteOffset: number) => number {
   return (b) => map[b] ?? text.length;
 }
 
-export function parseShell(file: string, text: string): ShellParseResult {
+export interface ShellInit {
+  /** Variables known before the script starts (e.g. Makefile or CI `env:` values). */
+  vars?: ReadonlyMap<string, string | null>;
+  /** Working directory the script starts in; default: the script's folder. */
+  cwd?: string | null;
+}
+
+export function parseShell(file: string, text: string, init: ShellInit = {}): ShellParseResult {
   const sx = syntax();
   const diagnostics: Diagnostic[] = [];
   let ast: any;
@@ -102,6 +111,7 @@ export function parseShell(file: string, text: string): ShellParseResult {
     units: [],
     continuationRepairs: new Map(),
     lines,
+    final: { vars: new Map(), cwd: null },
   };
   const scriptDir = path.dirname(file) === '.' ? '' : path.dirname(file);
   let listCounter = 0;
@@ -440,7 +450,9 @@ export function parseShell(file: string, text: string): ShellParseResult {
     }
   }
 
-  walkList(ast.Stmts ?? [], { vars: new Map(), cwd: scriptDir }, { conditional: false, loop: false }, true);
+  const top: Scope = { vars: new Map(init.vars ?? []), cwd: init.cwd !== undefined ? init.cwd : scriptDir };
+  walkList(ast.Stmts ?? [], top, { conditional: false, loop: false }, true);
+  script.final = { vars: top.vars, cwd: top.cwd };
   return { script, diagnostics };
 }
 

@@ -15,9 +15,18 @@ export interface WalkResult {
   unreadable: { path: string; reason: string }[];
 }
 
-/** Names that can hold a script the shell adapter reads; extensionless files are checked by shebang later. */
-export function isCandidateName(name: string): boolean {
-  return /\.(sh|bash)$/i.test(name) || !name.includes('.');
+/**
+ * Paths that can hold a script some adapter reads: shell scripts (extensionless files are
+ * checked by shebang later), Makefiles, package.json, GitHub Actions workflows, GitLab CI.
+ */
+export function isCandidate(rel: string, name: string): boolean {
+  return (
+    /\.(sh|bash|mk)$/i.test(name) ||
+    !name.includes('.') ||
+    name === 'package.json' ||
+    /^\.gitlab-ci\.ya?ml$/.test(name) ||
+    /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)
+  );
 }
 
 export function walk(root: string): WalkResult {
@@ -52,7 +61,7 @@ export function walk(root: string): WalkResult {
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(e.name) || ignored(rel, true)) continue;
         visit(rel, scoped);
-      } else if (e.isFile() && isCandidateName(e.name) && !ignored(rel, false)) {
+      } else if (e.isFile() && isCandidate(rel, e.name) && !ignored(rel, false)) {
         result.files.push(rel);
       }
     }

@@ -62,7 +62,7 @@ export interface ScriptFile {
   commands: ScriptCommand[];
 }
 
-export type ScriptKind = 'shell';
+export type ScriptKind = 'shell' | 'make' | 'package-json' | 'github-actions' | 'gitlab-ci';
 
 /**
  * A script language adapter: parse to commands, and map edits back into the language's
@@ -76,4 +76,6 @@ export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
   quote(value: string): string;
   /** Edits that must accompany any in-place change of a command (e.g. repairing a broken continuation). */
   repairs(script: S, index: number): Edit[];
+  /** Shell text spelled for insertion into the file next to command `index` (e.g. JSON-escaped). */
+  encode(script: S, index: number, shellText: string): string;
 }

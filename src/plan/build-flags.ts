@@ -24,10 +24,11 @@ export interface CarryResult {
   notes: string[];
 }
 
-const raw = (inv: DockerInvocation, f: ParsedFlag) =>
+/** The flag as written in the file (its own syntax: shell quoting, Make variables, JSON escapes). */
+const raw = (text: string, inv: DockerInvocation, f: ParsedFlag) =>
   inv.cmd.words
     .slice(f.wordIndex, f.wordIndex + f.wordCount)
-    .map((w) => w.raw)
+    .map((w) => text.slice(w.start, w.end))
     .join(' ');
 
 const valueKey = (f: ParsedFlag) => (f.value ? (f.value.value ?? f.value.symbol) : '');
@@ -42,7 +43,7 @@ function declaredArgs(facts: DockerfileFacts): Set<string> {
   return new Set([...facts.globalArgs.map((a) => a.name), ...facts.stages.flatMap((s) => s.args)]);
 }
 
-export function carryBuilderFlags(builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string): CarryResult {
   const out: CarryResult = { carried: [], diagnostics: [], notes: [] };
   const b = builder.inv;
   const r = runtime.inv;
@@ -68,12 +69,12 @@ export function carryBuilderFlags(builder: BuildStep, runtime: BuildStep, builde
         out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the builder build, but ${runtimeFacts.path} declares ARG ${name}, which would now receive it`, at(b, `Rename the ARG in one Dockerfile, or pass the same value to both builds.`)));
         continue;
       }
-      out.carried.push(raw(b, f));
+      out.carried.push(raw(text, b, f));
       continue;
     }
     const same = r.flags.filter((x) => x.name === f.name);
     if (REPEATABLE.has(f.name)) {
-      if (!same.some((x) => valueKey(x) === valueKey(f))) out.carried.push(raw(b, f));
+      if (!same.some((x) => valueKey(x) === valueKey(f))) out.carried.push(raw(text, b, f));
       continue;
     }
     if (same.length > 0) {
@@ -86,7 +87,7 @@ export function carryBuilderFlags(builder: BuildStep, runtime: BuildStep, builde
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the builder build only; in one build it would apply to the runtime stage too`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
       continue;
     }
-    out.carried.push(raw(b, f));
+    out.carried.push(raw(text, b, f));
   }
 
   // The reverse leak: runtime build args now reach the builder stages too.

@@ -4,14 +4,13 @@
  * A setup with any error is refused whole: none of its changes appear.
  */
 import type { Analysis } from '../analyze/index.js';
-import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { parseDockerCommand } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
-import { shellAdapter } from '../../transforms/shell.js';
+import { adapterFor } from '../../transforms/adapters.js';
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { runStepLines } from './run-step.js';
@@ -176,7 +175,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.stage = merge.stageRef || null;
   plan.diagnostics.push(...merge.diagnostics);
   plan.notes.push(...merge.notes);
-  const carry = carryBuilderFlags(setup.builder, runtime, builderFacts, runtimeFacts, setup.id);
+  const script = analysis.scripts.get(setup.script)!;
+  const adapter = adapterFor(script);
+  const carry = carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id);
   plan.diagnostics.push(...carry.diagnostics);
   if (failed()) {
     plan.status = 'refused';
@@ -190,13 +191,12 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };
 
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
-  const script = analysis.scripts.get(setup.script) as ShellScript;
   draft.script.deletes = [setup.builder.inv.cmd, ...setup.extraction, ...setup.cleanup].map((c) => c.index);
   const rcmd = runtime.inv.cmd;
   if (carry.carried.length > 0) {
     const verbWord = rcmd.words[runtime.inv.verbIndex]!;
     draft.script.edits.push({ start: verbWord.end, end: verbWord.end, text: ` ${carry.carried.join(' ')}` });
-    draft.script.edits.push(...shellAdapter.repairs(script, rcmd.index));
+    draft.script.edits.push(...adapter.repairs(script, rcmd.index));
   }
   for (const { cmd, word } of setup.cleanupWords) {
     const w = cmd.words[word]!;
@@ -232,8 +232,8 @@ function combineScripts(drafts: Draft[], analysis: Analysis): Combined {
   const changes: FileChange[] = [];
   const refused: { draft: Draft; diagnostic: Diagnostic }[] = [];
   for (const [file, ds] of byFile) {
-    const script = analysis.scripts.get(file) as ShellScript;
-    const deletions = shellAdapter.deleteCommands(script, ds.flatMap((d) => d.script.deletes));
+    const script = analysis.scripts.get(file)!;
+    const deletions = adapterFor(script).deleteCommands(script, ds.flatMap((d) => d.script.deletes));
     if ('error' in deletions) {
       for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });
       continue;

@@ -1,0 +1,110 @@
+/**
+ * Shell embedded in another language: Makefile recipe lines, npm scripts, CI `run:` steps.
+ * Each host adapter cuts its file into snippets of shell (decoded as the shell will see
+ * them, with a map back to file offsets and an encoder for text going the other way); this
+ * layer parses every snippet with the shell adapter and presents the whole file as one
+ * ScriptFile, so the linker and planner never learn which language the commands came from.
+ */
+import type { Diagnostic } from '../model/diagnostics.js';
+import type { Edit } from '../model/edits.js';
+import type { ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
+import { parseShell, type ShellScript } from './shell.js';
+
+export interface Snippet {
+  /** The shell text as the shell receives it. */
+  shell: string;
+  /** File offset of every shell offset (length shell.length + 1: the last entry is the end). */
+  toFile: number[];
+  /** Spells shell text in the host language (escaping, indentation). */
+  encode: (shellText: string) => string;
+  cwd: string | null;
+  vars: ReadonlyMap<string, string | null>;
+  /** Host edits that remove the whole snippet (a recipe line, a step, a script entry), or null. */
+  remove: Edit[] | null;
+  /** A short name for messages (`target build`, `step 3`, `script "build"`). */
+  label: string;
+  /** Runs in the same shell as the snippet before it (GitLab `script:` items): starts where it ended. */
+  continues?: boolean;
+}
+
+export interface Part {
+  snippet: Snippet;
+  script: ShellScript;
+  /** Global index of the snippet's first command. */
+  first: number;
+}
+
+export interface EmbeddedScript extends ScriptFile {
+  parts: Part[];
+  /** Command sequences in the order they run (a target with its prerequisites, a job's steps…). */
+  sequences: ScriptCommand[][];
+}
+
+/** Identity map for text that is its own shell (no escapes). */
+export function identityMap(start: number, length: number): number[] {
+  return Array.from({ length: length + 1 }, (_, i) => start + i);
+}
+
+export function composeEmbedded(
+  file: string,
+  kind: ScriptKind,
+  text: string,
+  snippets: Snippet[],
+  sequencesOfSnippets: number[][],
+): { script: EmbeddedScript; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const parts: Part[] = [];
+  const commands: ScriptCommand[] = [];
+  const perSnippet: ScriptCommand[][] = [];
+  let previous: ShellScript | null = null;
+  for (const snippet of snippets) {
+    const init = snippet.continues && previous ? previous.final : { vars: snippet.vars, cwd: snippet.cwd };
+    const { script, diagnostics: d } = parseShell(file, snippet.shell, init);
+    previous = script;
+    const map = (o: number) => snippet.toFile[Math.min(o, snippet.toFile.length - 1)]!;
+    const lineOfFile = lineIndexer(text);
+    diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
+    if (!script) {
+      perSnippet.push([]);
+      continue;
+    }
+    const first = commands.length;
+    const mine: ScriptCommand[] = [];
+    for (const c of script.commands) {
+      const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end) });
+      const g: ScriptCommand = {
+        ...c,
+        file,
+        index: first + c.index,
+        words: c.words.map(mapWord),
+        redirects: c.redirects.map((r) => ({ ...r, target: mapWord(r.target) })),
+        start: map(c.start),
+        end: map(c.end),
+        line: lineOfFile(map(c.start)),
+        stdout: c.stdout?.kind === 'pipe' ? { kind: 'pipe', to: first + c.stdout.to } : c.stdout,
+        stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
+      };
+      commands.push(g);
+      mine.push(g);
+    }
+    parts.push({ snippet, script, first });
+    perSnippet.push(mine);
+  }
+  const sequences = sequencesOfSnippets.map((seq) => seq.flatMap((i) => perSnippet[i] ?? []));
+  return { script: { file, kind, text, commands, parts, sequences }, diagnostics };
+}
+
+function lineIndexer(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}

@@ -1,0 +1,223 @@
+/**
+ * CI YAML hosts (the `yaml` package, comments and layout kept since only the shell text is
+ * edited): GitHub Actions `run:` steps (each its own shell, from the repository root or its
+ * `working-directory`, with `env:` values known) and GitLab CI `script:` items (one shell per
+ * job, so a `cd` carries over to the next item). A job's steps are one sequence.
+ */
+import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { ScriptKind } from '../../model/script.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+
+const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
+
+interface Decoded {
+  shell: string;
+  toFile: number[];
+  encode: (s: string) => string;
+}
+
+/** Decodes a scalar's source into the shell text it holds, with a map back to the file. */
+function decodeScalar(text: string, node: Scalar, exprs: { n: number }): Decoded | null {
+  const [start, end] = node.range!;
+  const src = text.slice(start, end);
+  let shell = '';
+  const toFile: number[] = [];
+  const push = (s: string, at: number) => {
+    for (const ch of s) {
+      shell += ch;
+      toFile.push(at);
+    }
+  };
+  switch (node.type) {
+    case 'PLAIN':
+      if (src.includes('\n')) return null;
+      for (let i = 0; i < src.length; i++) push(src[i]!, start + i);
+      toFile.push(end);
+      return withExpressions({ shell, toFile, encode: (s) => s }, exprs);
+    case 'QUOTE_SINGLE': {
+      if (src.includes('\n')) return null;
+      for (let i = 1; i < src.length - 1; i++) {
+        push(src[i]!, start + i);
+        if (src[i] === "'" && src[i + 1] === "'") i++;
+      }
+      toFile.push(end - 1);
+      return withExpressions({ shell, toFile, encode: (s) => s.replace(/'/g, "''") }, exprs);
+    }
+    case 'QUOTE_DOUBLE': {
+      if (src.includes('\n')) return null;
+      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0', ' ': ' ' };
+      for (let i = 1; i < src.length - 1; i++) {
+        if (src[i] === '\\') {
+          const v = simple[src[i + 1]!];
+          if (v === undefined) return null;
+          push(v, start + i);
+          i++;
+        } else push(src[i]!, start + i);
+      }
+      toFile.push(end - 1);
+      return withExpressions({ shell, toFile, encode: (s) => JSON.stringify(s).slice(1, -1) }, exprs);
+    }
+    case 'BLOCK_LITERAL': {
+      const headerEnd = src.indexOf('\n');
+      if (headerEnd < 0) return null;
+      const explicit = /\|[+-]?(\d)|\|(\d)[+-]?/.exec(src.slice(0, headerEnd));
+      const lines = src.slice(headerEnd + 1).split('\n');
+      const firstContent = lines.find((l) => l.trim() !== '');
+      if (!firstContent) return null;
+      const base = lineIndent(text, start);
+      const indent = explicit ? base + Number(explicit[1] ?? explicit[2]) : firstContent.length - firstContent.trimStart().length;
+      let at = start + headerEnd + 1;
+      for (const l of lines) {
+        const cut = Math.min(indent, l.length - l.trimStart().length, l.length);
+        for (let i = cut; i < l.length; i++) push(l[i]!, at + i);
+        if (at + l.length < end) push('\n', at + l.length);
+        at += l.length + 1;
+      }
+      toFile.push(end);
+      const pad = ' '.repeat(indent);
+      return withExpressions({ shell, toFile, encode: (s) => s.replace(/\n/g, `\n${pad}`) }, exprs);
+    }
+    default:
+      // Folded scalars (`>`) join lines with spaces: their shell text cannot be edited line by line.
+      return null;
+  }
+}
+
+function lineIndent(text: string, offset: number): number {
+  let s = offset;
+  while (s > 0 && text[s - 1] !== '\n') s--;
+  let i = s;
+  while (text[i] === ' ') i++;
+  return i - s;
+}
+
+/** `${{ expr }}` is substituted by GitHub before the shell runs: read it as an unknown value. */
+function withExpressions(d: Decoded, exprs: { n: number }): Decoded {
+  let shell = '';
+  const toFile: number[] = [];
+  for (let i = 0; i < d.shell.length; ) {
+    if (d.shell.startsWith('${{', i)) {
+      const close = d.shell.indexOf('}}', i);
+      if (close > 0) {
+        for (const ch of `\${__ci_expression_${exprs.n++}}`) {
+          shell += ch;
+          toFile.push(d.toFile[i]!);
+        }
+        i = close + 2;
+        continue;
+      }
+    }
+    shell += d.shell[i];
+    toFile.push(d.toFile[i]!);
+    i++;
+  }
+  toFile.push(d.toFile[d.shell.length]!);
+  return { shell, toFile, encode: d.encode };
+}
+
+/**
+ * Lines from the `- ` that starts a sequence item through the end of the item, with the
+ * comment lines right above it at the same indentation (they describe the item).
+ */
+function itemLines(text: string, itemStart: number, itemEnd: number): { start: number; end: number } {
+  let start = itemStart;
+  while (start > 0 && text[start - 1] !== '\n') start--;
+  const indent = lineIndent(text, start);
+  for (;;) {
+    if (start === 0) break;
+    let prev = start - 1;
+    while (prev > 0 && text[prev - 1] !== '\n') prev--;
+    const line = text.slice(prev, start - 1);
+    if (!/^\s*#/.test(line) || line.length - line.trimStart().length !== indent) break;
+    start = prev;
+  }
+  let end = itemEnd;
+  while (end > itemStart && /\s/.test(text[end - 1]!)) end--;
+  while (end < text.length && text[end] !== '\n') end++;
+  if (end < text.length) end++;
+  return { start, end };
+}
+
+function staticEnv(node: unknown, into: Map<string, string | null>): Map<string, string | null> {
+  const out = new Map(into);
+  if (isMap(node)) {
+    for (const p of node.items) {
+      const k = isScalar(p.key) ? String(p.key.value) : null;
+      if (!k) continue;
+      const v = isScalar(p.value) ? String(p.value.value) : null;
+      out.set(k, v !== null && !v.includes('${{') && !v.includes('$') ? v : null);
+    }
+  }
+  return out;
+}
+
+export function parseCiYaml(kind: ScriptKind, file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const doc = parseDocument(text, { keepSourceTokens: true });
+  if (doc.errors.length > 0) {
+    return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const snippets: Snippet[] = [];
+  const groups: number[][] = [];
+  const exprs = { n: 0 };
+  const root = doc.contents;
+  if (!isMap(root)) return { script: null, diagnostics };
+
+  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean): boolean => {
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
+    const decoded = decodeScalar(text, node, exprs);
+    if (!decoded) return false;
+    snippets.push({ ...decoded, cwd, vars, remove: item ? [{ ...item, text: '' }] : null, label, continues });
+    return true;
+  };
+
+  if (kind === 'github-actions') {
+    const workflowEnv = staticEnv(root.get('env', true), new Map());
+    const jobs = root.get('jobs', true);
+    if (!isMap(jobs)) return { script: null, diagnostics };
+    for (const jp of jobs.items) {
+      const job = jp.value as YAMLMap;
+      if (!isMap(job)) continue;
+      const jobEnv = staticEnv(job.get('env', true), workflowEnv);
+      const defaults = job.getIn(['defaults', 'run', 'working-directory'], true) ?? root.getIn(['defaults', 'run', 'working-directory'], true);
+      const steps = job.get('steps', true);
+      if (!isSeq(steps)) continue;
+      const group: number[] = [];
+      steps.items.forEach((step, k) => {
+        if (!isMap(step) || !step.range) return;
+        const wd = step.get('working-directory', true) ?? defaults;
+        const cwd = wd === undefined || wd === null ? '' : isScalar(wd) && typeof wd.value === 'string' && !wd.value.includes('${{') ? wd.value.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
+        const shell = step.get('shell');
+        if (shell !== undefined && !/^(bash|sh)\b/.test(String(shell))) return;
+        const id = snippets.length;
+        if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) group.push(id);
+      });
+      groups.push(group);
+    }
+  } else {
+    const globalVars = staticEnv(root.get('variables', true), new Map());
+    const defaultBefore = root.getIn(['default', 'before_script'], true) ?? root.get('before_script', true);
+    for (const jp of root.items) {
+      const name = isScalar(jp.key) ? String(jp.key.value) : '';
+      if (!name || name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(jp.value)) continue;
+      const job = jp.value;
+      const vars = staticEnv(job.get('variables', true), globalVars);
+      const group: number[] = [];
+      const before = job.get('before_script', true) ?? defaultBefore;
+      for (const list of [before, job.get('script', true)]) {
+        const items = isSeq(list) ? list.items : list ? [list] : [];
+        for (const it of items) {
+          const id = snippets.length;
+          const node = it as Scalar;
+          const range = isSeq(list) && node.range ? itemLines(text, node.range[0], node.range[1]) : null;
+          if (add(node, range, '', vars, `${file} job ${name}`, group.length > 0)) group.push(id);
+        }
+      }
+      groups.push(group);
+    }
+  }
+  const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
+  diagnostics.push(...parsed);
+  return { script, diagnostics };
+}

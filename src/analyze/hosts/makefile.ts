@@ -1,0 +1,152 @@
+/**
+ * Makefile host (tree-sitter-make): every recipe line is a snippet of shell run by its own
+ * shell from the Makefile's folder. Make expands `$(VAR)` before the shell runs, so the
+ * snippet reads `${VAR}` with the variable's static value (when it has one), `$$` as `$`,
+ * and `$@` as the target. A target's sequence is its prerequisites' (in order, each once)
+ * followed by its own recipe.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path/posix';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { ScriptCommand } from '../../model/script.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+
+interface TsNode {
+  type: string;
+  startIndex: number;
+  endIndex: number;
+  children: TsNode[];
+  namedChildren: TsNode[];
+  hasError: boolean;
+  descendantsOfType(type: string | string[]): TsNode[];
+}
+
+let parser: { parse(text: string): { rootNode: TsNode } } | undefined;
+/** tree-sitter and its Make grammar are native modules: loaded only when a Makefile needs reading. */
+function makeParser() {
+  if (!parser) {
+    const req = createRequire(import.meta.url);
+    const Parser = req('tree-sitter');
+    const p = new Parser();
+    p.setLanguage(req('tree-sitter-make'));
+    parser = p;
+  }
+  return parser!;
+}
+
+/** Nodes inside a recipe whose text Make replaces before the shell sees it. */
+const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
+
+export function parseMakefile(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const root = makeParser().parse(text).rootNode;
+  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+
+  // Variables with a literal value (`IMG ?= app` counts: the default is what the file states).
+  const vars = new Map<string, string | null>();
+  for (const a of root.namedChildren.filter((n) => n.type === 'variable_assignment')) {
+    const name = a.namedChildren.find((c) => c.type === 'word');
+    const value = a.namedChildren.find((c) => c.type === 'text');
+    if (!name) continue;
+    const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
+    const v = value ? text.slice(value.startIndex, value.endIndex).trim() : '';
+    const key = text.slice(name.startIndex, name.endIndex);
+    vars.set(key, op === '+=' || v.includes('$') ? null : v);
+  }
+
+  const rules = root.namedChildren.filter((n) => n.type === 'rule');
+  if (rules.some((r) => /\.ONESHELL/.test(text.slice(r.startIndex, r.endIndex).split(':', 1)[0]!))) {
+    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} uses .ONESHELL, which is not supported yet; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand.' }));
+    return { script: null, diagnostics };
+  }
+
+  const snippets: Snippet[] = [];
+  const recipeOf = new Map<string, number[]>();
+  const prereqsOf = new Map<string, string[]>();
+  for (const rule of rules) {
+    const targets = (rule.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []).map((w) => text.slice(w.startIndex, w.endIndex));
+    const prereqs = rule.namedChildren.filter((c) => c.type === 'prerequisites').flatMap((p) => p.namedChildren.map((w) => text.slice(w.startIndex, w.endIndex)));
+    const lines = rule.descendantsOfType('recipe_line');
+    const ids: number[] = [];
+    for (const line of lines) {
+      ids.push(snippets.length);
+      snippets.push(recipeSnippet(file, text, line, targets[0] ?? '', vars, dir));
+    }
+    for (const t of targets) {
+      recipeOf.set(t, [...(recipeOf.get(t) ?? []), ...ids]);
+      prereqsOf.set(t, [...(prereqsOf.get(t) ?? []), ...prereqs]);
+    }
+  }
+
+  const { script, diagnostics: parsed } = composeEmbedded(file, 'make', text, snippets, []);
+  diagnostics.push(...parsed);
+  const commandsOf = (i: number): ScriptCommand[] => {
+    const part = script.parts.find((p) => p.snippet === snippets[i]);
+    return part ? script.commands.slice(part.first, part.first + part.script.commands.length) : [];
+  };
+  const sequence = (target: string, done: Set<string>): ScriptCommand[] => {
+    if (done.has(target)) return [];
+    done.add(target);
+    const out: ScriptCommand[] = [];
+    for (const p of prereqsOf.get(target) ?? []) out.push(...sequence(p, done));
+    for (const i of recipeOf.get(target) ?? []) out.push(...commandsOf(i));
+    return out;
+  };
+  script.sequences = [...recipeOf.keys()].filter((t) => !t.startsWith('.')).map((t) => sequence(t, new Set()));
+  return { script, diagnostics };
+}
+
+function recipeSnippet(file: string, text: string, line: TsNode, target: string, vars: Map<string, string | null>, cwd: string): Snippet {
+  let shell = '';
+  const toFile: number[] = [];
+  const emit = (s: string, at: number) => {
+    for (const ch of s) {
+      shell += ch;
+      toFile.push(at);
+    }
+  };
+  const expansions = line.descendantsOfType([...EXPANSIONS]).filter((n, _, all) => !all.some((o) => o !== n && o.startIndex <= n.startIndex && o.endIndex >= n.endIndex));
+  let i = line.startIndex;
+  // Recipe prefixes: @ (silent), - (ignore errors), + (always run).
+  while (i < line.endIndex && '@-+'.includes(text[i]!)) i++;
+  let fn = 0;
+  while (i < line.endIndex) {
+    const x = expansions.find((n) => n.startIndex === i);
+    if (x) {
+      const src = text.slice(x.startIndex, x.endIndex);
+      if (x.type === 'escape') emit('$', i);
+      else if (x.type === 'automatic_variable' && src === '$@') emit(target, i);
+      else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src)) emit(`\${${src.slice(2, -1)}}`, i);
+      else emit(`\${__make_expansion_${fn++}}`, i);
+      i = x.endIndex;
+      continue;
+    }
+    const c = text[i]!;
+    // A continued line keeps backslash-newline for the shell; Make drops the next line's leading tab.
+    if (c === '\\' && text[i + 1] === '\n') {
+      emit('\\\n', i);
+      toFile[toFile.length - 1] = i + 1;
+      i += 2;
+      if (text[i] === '\t') i++;
+      continue;
+    }
+    emit(c, i);
+    i++;
+  }
+  toFile.push(line.endIndex);
+  // Removing the whole recipe line: from its line's start through its newline.
+  let start = line.startIndex;
+  while (start > 0 && text[start - 1] !== '\n') start--;
+  let end = line.endIndex;
+  while (end < text.length && text[end] !== '\n') end++;
+  if (end < text.length) end++;
+  return {
+    shell,
+    toFile,
+    encode: (s) => s.replace(/\$/g, '$$$$'),
+    cwd,
+    vars,
+    remove: [{ start, end, text: '' }],
+    label: `${file} recipe of ${target}`,
+  };
+}

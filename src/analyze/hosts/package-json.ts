@@ -1,0 +1,100 @@
+/**
+ * package.json host: every `scripts` entry is a snippet of shell (a JSON string). A script
+ * runs from the package's folder; `npm run X` runs X (with its preX/postX) in its place, so
+ * each script's sequence expands the scripts it calls.
+ */
+import { modify, parseTree, type Node, type ParseError } from 'jsonc-parser';
+import path from 'node:path/posix';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { ScriptCommand } from '../../model/script.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+
+/** Decodes a JSON string token, mapping every decoded character back to the file. */
+export function decodeJsonString(text: string, offset: number, length: number): { value: string; toFile: number[] } {
+  let value = '';
+  const toFile: number[] = [];
+  const end = offset + length - 1;
+  for (let i = offset + 1; i < end; i++) {
+    const c = text[i]!;
+    if (c !== '\\') {
+      value += c;
+      toFile.push(i);
+      continue;
+    }
+    const n = text[i + 1]!;
+    const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+    if (n === 'u') {
+      value += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+      toFile.push(i);
+      i += 5;
+    } else {
+      value += simple[n] ?? n;
+      toFile.push(i);
+      i += 1;
+    }
+  }
+  toFile.push(end);
+  return { value, toFile };
+}
+
+const encodeJson = (s: string) => JSON.stringify(s).slice(1, -1);
+
+export function parsePackageJson(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  if (!root || errors.length > 0) {
+    return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as JSON; it was not analysed`, { file, hint: 'Fix the JSON (e.g. `node -e "require(\'./package.json\')"`), then run the tool again.' })] };
+  }
+  const scriptsNode = root.children?.find((p) => p.children?.[0]?.value === 'scripts')?.children?.[1];
+  if (!scriptsNode || scriptsNode.type !== 'object') return { script: null, diagnostics: [] };
+  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  const names: string[] = [];
+  const snippets: Snippet[] = [];
+  for (const prop of scriptsNode.children ?? []) {
+    const [key, value] = prop.children as [Node, Node];
+    if (value.type !== 'string') continue;
+    const name = String(key.value);
+    const { value: shell, toFile } = decodeJsonString(text, value.offset, value.length);
+    const edits = modify(text, ['scripts', name], undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+    names.push(name);
+    snippets.push({
+      shell,
+      toFile,
+      encode: encodeJson,
+      cwd: dir,
+      vars: new Map(),
+      remove: edits.map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content })),
+      label: `${file} script "${name}"`,
+    });
+  }
+  const { script, diagnostics } = composeEmbedded(file, 'package-json', text, snippets, []);
+  // Sequences: each script with its pre/post scripts, `npm run X` expanded in place.
+  const commandsOf = (i: number): ScriptCommand[] => {
+    const part = script.parts.find((p) => p.snippet === snippets[i]);
+    return part ? script.commands.slice(part.first, part.first + part.script.commands.length) : [];
+  };
+  const expand = (name: string, seen: Set<string>): ScriptCommand[] => {
+    if (seen.has(name)) return [];
+    const i = names.indexOf(name);
+    if (i < 0) return [];
+    const next = new Set(seen).add(name);
+    const out: ScriptCommand[] = [];
+    for (const hook of [`pre${name}`]) if (names.includes(hook)) out.push(...expand(hook, next));
+    for (const c of commandsOf(i)) {
+      const called = calledScript(c);
+      if (called !== null && names.includes(called)) out.push(...expand(called, next));
+      else out.push(c);
+    }
+    if (names.includes(`post${name}`)) out.push(...expand(`post${name}`, next));
+    return out;
+  };
+  script.sequences = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, ''))).map((n) => expand(n, new Set()));
+  return { script, diagnostics };
+}
+
+/** The script name an `npm run X` / `yarn run X` / `pnpm run X` command calls, or null. */
+function calledScript(c: ScriptCommand): string | null {
+  const w = c.words.map((x) => x.value);
+  if ((w[0] === 'npm' || w[0] === 'pnpm' || w[0] === 'yarn') && (w[1] === 'run' || w[1] === 'run-script')) return w[2] ?? null;
+  return null;
+}

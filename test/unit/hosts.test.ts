@@ -1,0 +1,201 @@
+/**
+ * The same migration driven from every kind of file that scripts it: Makefile recipes,
+ * npm scripts, GitHub Actions steps, GitLab CI jobs. The edits land in each file's own
+ * syntax; everything else in the file keeps its bytes.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
+const MERGED = 'FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\n';
+
+function migrate(files: Record<string, string>) {
+  const all = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, ...files };
+  const plan = planFiles(all);
+  expect(plan.setups.map((s) => [s.id, s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)])).toEqual([[expect.any(String), 'migrate', []]]);
+  const out = applied(all, plan);
+  expect(out['Dockerfile']).toBe(MERGED);
+  expect(out['Dockerfile.build']).toBeUndefined();
+  return out;
+}
+
+describe('Makefile', () => {
+  it('one recipe: removes the recipe lines, keeps $(VAR), @ prefixes and the rest', () => {
+    const out = migrate({
+      Makefile: [
+        'IMAGE ?= acme/app',
+        '',
+        '.PHONY: image clean',
+        '# Build the runtime image.',
+        'image:',
+        '\t@echo "building $(IMAGE)"',
+        '\tdocker build -t $(IMAGE):build -f Dockerfile.build .',
+        '\tdocker create --name extract $(IMAGE):build',
+        '\tdocker cp extract:/out/app ./app',
+        '\t-docker rm extract',
+        '\tdocker build --build-arg V=1 -t $(IMAGE):latest .',
+        '\trm -f app',
+        '',
+        'clean:',
+        '\trm -f app',
+        '',
+      ].join('\n'),
+    });
+    expect(out['Makefile']).toBe(['IMAGE ?= acme/app', '', '.PHONY: image clean', '# Build the runtime image.', 'image:', '\t@echo "building $(IMAGE)"', '\tdocker build --build-arg V=1 -t $(IMAGE):latest .', '', 'clean:', '\trm -f app', ''].join('\n'));
+  });
+
+  it('targets that depend on each other, $$ escapes and continued lines', () => {
+    const out = migrate({
+      Makefile: [
+        'TAG := acme/app',
+        'binary:',
+        '\tdocker build -f Dockerfile.build \\',
+        '\t  -t $(TAG)-builder .',
+        '\tid=$$(docker create $(TAG)-builder) && docker cp $$id:/out/app app && docker rm $$id',
+        '',
+        'image: binary',
+        '\tdocker build -t $(TAG) .',
+        '',
+      ].join('\n'),
+    });
+    expect(out['Makefile']).toBe(['TAG := acme/app', 'binary:', '', 'image: binary', '\tdocker build -t $(TAG) .', ''].join('\n'));
+  });
+
+  it('carries a builder flag spelled with a Make variable as written', () => {
+    const out = migrate({
+      Makefile: 'V := 1.2\nall:\n\tdocker build -t b -f Dockerfile.build --build-arg VERSION=$(V) .\n\tdocker create --name x b\n\tdocker cp x:/out/app app\n\tdocker build -t final .\n',
+    });
+    expect(out['Makefile']).toBe('V := 1.2\nall:\n\tdocker build --build-arg VERSION=$(V) -t final .\n');
+  });
+});
+
+describe('package.json scripts', () => {
+  it('rewrites a chained one-liner, JSON escapes kept', () => {
+    const pkg = `{
+  "name": "app",
+  "scripts": {
+    "build": "docker build -t app:build -f Dockerfile.build . && docker create --name x app:build && docker cp x:/out/app ./app && docker rm x && docker build -t \\"app:latest\\" .",
+    "test": "vitest"
+  }
+}
+`;
+    const out = migrate({ 'package.json': pkg });
+    expect(out['package.json']).toBe(pkg.replace('docker build -t app:build -f Dockerfile.build . && docker create --name x app:build && docker cp x:/out/app ./app && docker rm x && ', ''));
+  });
+
+  it('npm run a && npm run b: each script edited, an emptied script removed', () => {
+    const pkg = `{
+  "scripts": {
+    "build:bin": "docker build -t app:build -f Dockerfile.build . && docker create --name x app:build && docker cp x:/out/app ./app && docker rm x",
+    "build:image": "docker build -t app .",
+    "build": "npm run build:bin && npm run build:image"
+  }
+}
+`;
+    const out = migrate({ 'package.json': pkg });
+    expect(out['package.json']).toBe(`{
+  "scripts": {
+    "build:image": "docker build -t app .",
+    "build": "npm run build:bin && npm run build:image"
+  }
+}
+`);
+  });
+});
+
+describe('GitHub Actions', () => {
+  it('removes the builder steps, keeps comments, other steps and the final build', () => {
+    const wf = `name: image
+on: push
+env:
+  IMAGE: acme/app # the image name
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      # Compile in the builder image.
+      - name: Builder
+        run: docker build -t "$IMAGE:build" -f Dockerfile.build .
+      - name: Extract the binary
+        run: |
+          docker create --name extract "$IMAGE:build"
+          docker cp extract:/out/app ./app
+          docker rm extract
+      - name: Runtime image
+        run: |
+          echo "building $IMAGE"
+          docker build -t "$IMAGE:latest" .
+`;
+    const out = migrate({ '.github/workflows/image.yml': wf });
+    expect(out['.github/workflows/image.yml']).toBe(`name: image
+on: push
+env:
+  IMAGE: acme/app # the image name
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Runtime image
+        run: |
+          echo "building $IMAGE"
+          docker build -t "$IMAGE:latest" .
+`);
+  });
+
+  it('edits inside a run block that keeps other commands', () => {
+    const wf = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          set -e
+          docker build -t app:build -f Dockerfile.build .
+          docker create --name x app:build
+          docker cp x:/out/app ./app
+          docker rm x
+          docker build -t app .
+`;
+    const out = migrate({ '.github/workflows/ci.yaml': wf });
+    expect(out['.github/workflows/ci.yaml']).toBe(`on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          set -e
+          docker build -t app .
+`);
+  });
+});
+
+describe('GitLab CI', () => {
+  it('script items run in one shell: cd carries over; emptied items are removed', () => {
+    const ci = `stages: [build]
+variables:
+  TAG: registry.example.com/app
+image-build:
+  stage: build
+  script:
+    - cd service
+    - docker build -t $TAG:build -f ../Dockerfile.build ..
+    - docker create --name x $TAG:build
+    - docker cp x:/out/app ../app
+    - docker rm x
+    - docker build -t $TAG ..
+`;
+    const out = migrate({ '.gitlab-ci.yml': ci });
+    expect(out['.gitlab-ci.yml']).toBe(`stages: [build]
+variables:
+  TAG: registry.example.com/app
+image-build:
+  stage: build
+  script:
+    - cd service
+    - docker build -t $TAG ..
+`);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Writing side of embedded shell: removes commands snippet by snippet with the shell
+ * adapter, maps the (pure deletion) edits back to file offsets, and removes a snippet
+ * whole through its host (recipe line, CI step, npm script) when nothing is left of it.
+ */
+import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
+import { parseShell } from '../src/analyze/shell.js';
+import { applyEdits, type Edit } from '../src/model/edits.js';
+import type { ScriptAdapter } from '../src/model/script.js';
+import { shellAdapter } from './shell.js';
+
+function partOf(script: EmbeddedScript, index: number): Part | undefined {
+  return script.parts.find((p) => index >= p.first && index < p.first + p.script.commands.length);
+}
+
+function toHost(part: Part, edits: readonly Edit[]): Edit[] {
+  const map = (o: number) => part.snippet.toFile[Math.min(o, part.snippet.toFile.length - 1)]!;
+  return edits.map((e) => ({ start: map(e.start), end: map(e.end), text: e.text === '' ? '' : part.snippet.encode(e.text) }));
+}
+
+export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
+  kind: 'shell',
+  quote: shellAdapter.quote,
+  deleteCommands(script, indices) {
+    const edits: Edit[] = [];
+    for (const part of script.parts) {
+      const local = indices.filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+      if (local.length === 0) continue;
+      const inner = shellAdapter.deleteCommands(part.script, local);
+      if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };
+      const rest = applyEdits(part.snippet.shell, inner);
+      const left = parseShell(script.file, rest).script;
+      if (left && left.commands.length === 0 && !/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) {
+        if (!part.snippet.remove) return { error: `${part.snippet.label} would be left empty, and it cannot be removed` };
+        edits.push(...part.snippet.remove);
+        continue;
+      }
+      edits.push(...toHost(part, inner));
+    }
+    return edits;
+  },
+  repairs(script, index) {
+    const part = partOf(script, index);
+    if (!part) return [];
+    return toHost(part, part.script.continuationRepairs.get(index - part.first) ?? []);
+  },
+  encode(script, index, shellText) {
+    const part = partOf(script, index);
+    return part ? part.snippet.encode(shellText) : shellText;
+  },
+};
