@@ -22,15 +22,38 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
   deleteCommands(script, indices) {
+    // A snippet emptied by the removal goes whole, and so do the commands that call it
+    // (`npm run X` of a removed script): repeat until nothing more empties.
+    const doomed = new Set(indices);
+    const emptied = new Set<Part>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const part of script.parts) {
+        if (emptied.has(part)) continue;
+        const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+        if (local.length === 0) continue;
+        const inner = shellAdapter.deleteCommands(part.script, local);
+        if ('error' in inner) continue;
+        const rest = applyEdits(part.snippet.shell, inner);
+        const left = parseShell(script.file, rest).script;
+        if (left && left.commands.length === 0 && !/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) {
+          emptied.add(part);
+          for (const c of part.snippet.callers ?? []) {
+            if (!doomed.has(c)) {
+              doomed.add(c);
+              changed = true;
+            }
+          }
+        }
+      }
+    }
     const edits: Edit[] = [];
     for (const part of script.parts) {
-      const local = indices.filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+      const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
       if (local.length === 0) continue;
       const inner = shellAdapter.deleteCommands(part.script, local);
       if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };
-      const rest = applyEdits(part.snippet.shell, inner);
-      const left = parseShell(script.file, rest).script;
-      if (left && left.commands.length === 0 && !/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) {
+      if (emptied.has(part)) {
         if (!part.snippet.remove) return { error: `${part.snippet.label} would be left empty, and it cannot be removed` };
         edits.push(...part.snippet.remove);
         continue;

@@ -25,6 +25,8 @@ export interface Snippet {
   label: string;
   /** Runs in the same shell as the snippet before it (GitLab `script:` items): starts where it ended. */
   continues?: boolean;
+  /** Global indexes of commands that run this snippet (`npm run X`): they go when it goes. */
+  callers?: number[];
 }
 
 export interface Part {

@@ -14,6 +14,7 @@ import { runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
+import { runGithubJob, runGitlabJob } from './support/ci-runner.js';
 import { envForEngine } from './support/shim.js';
 
 const engine = await engineForTests();
@@ -24,6 +25,19 @@ const engine = await engineForTests();
  * means: the same files with the continuation intact.
  */
 const OLD_PIPELINE: Record<string, string> = { 'href-counter-printed': 'href-counter' };
+
+/** How to run a fixture's pipeline when it is not a shell script: the way its users would. */
+const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
+  'makefile-targets': (dir, env) => exec('make', ['image'], dir, env),
+  'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
+  'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
+};
+
+function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
 
 interface PlannedSetup {
   script: string;
@@ -69,7 +83,8 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
 
       // Old pipeline.
       for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
-      for (const s of setups) runScript(oldDir, s.script);
+      const runPipeline = (dir: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!)) : setups.forEach((s) => runScript(dir, s.script)));
+      runPipeline(oldDir);
       const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
       for (const t of finalTags) before.set(t, await snapshotImage(engine!, t));
 
@@ -77,7 +92,7 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
       for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
       const migrated = runCli(['.', '--yes'], newDir);
       expect(migrated.code, migrated.stderr).toBe(0);
-      for (const s of setups) runScript(newDir, s.script);
+      runPipeline(newDir);
       for (const t of finalTags) {
         const after = await snapshotImage(engine!, t);
         const diffs = compareSnapshots(before.get(t)!, after);

@@ -88,6 +88,10 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
     if (names.includes(`post${name}`)) out.push(...expand(`post${name}`, next));
     return out;
   };
+  // Calls `npm run X`: recorded so that removing script X also removes its calls.
+  for (const [i, name] of names.entries()) {
+    snippets[i]!.callers = script.commands.filter((c) => calledScript(c) === name).map((c) => c.index);
+  }
   script.sequences = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, ''))).map((n) => expand(n, new Set()));
   return { script, diagnostics };
 }
