@@ -9,6 +9,8 @@ import { ApplyRefused, applyOps } from './apply/apply.js';
 import { uncommitted } from './apply/git-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
+import { detectEngine, STORAGE_DRIVER_ENV } from './verify/engine.js';
+import { verifyRoot } from './verify/verify.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
 import { replan, runRoot, type RootRun } from './pipeline.js';
 import type { FileChange, SetupPlan } from './plan/index.js';
@@ -61,10 +63,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (io.stderr.isTTY && !opts.json) io.stderr.write('\r\x1b[K');
 
   const globalDiags = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
-  const items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
-  const migratable = items.filter((x) => x.setup.status === 'migrate');
+  let items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
 
   if (opts.check) return reportCheck(io, c, opts, items, globalDiags);
+  if (opts.verify) {
+    const code = await verifyRuns(runs, opts, io, progress);
+    if (code !== null) return code;
+  }
+
+  items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
+  const migratable = items.filter((x) => x.setup.status === 'migrate');
 
   // Files with uncommitted edits are not written over (the migration must stay its own diff).
   if ((opts.yes || interactive) && !opts.force) {
@@ -203,4 +211,40 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
     io.stdout.write(`Run \`multistage-codemod\` to migrate them.\n`);
   }
   return items.length > 0 ? EXIT.refused : EXIT.ok;
+}
+
+/**
+ * --verify: build old and new for every migratable setup; a setup that does not give the
+ * same final image is refused (and so never written). Returns an exit code on a fatal
+ * problem (no engine), else null.
+ */
+async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, progress: (msg: string) => void): Promise<number | null> {
+  let engine;
+  try {
+    // The engine's own storage and pull settings, unless MULTISTAGE_CODEMOD_STORAGE_DRIVER names one.
+    engine = await detectEngine(opts.engine ?? undefined, { storageDriver: io.env[STORAGE_DRIVER_ENV] ?? '' });
+  } catch (e) {
+    io.stderr.write(`multistage-codemod: --verify needs a container engine: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  for (const run of runs) {
+    const ids = run.plan.setups.filter((s) => s.status === 'migrate').map((s) => s.id);
+    if (ids.length === 0) continue;
+    const results = await verifyRoot(engine, run, run.plan.changes, ids, { progress });
+    progress('');
+    const failed = new Set([...results].filter(([, v]) => v.status !== 'identical').map(([id]) => id));
+    if (failed.size > 0) run.plan = replan(run, { stageName: opts.stageName }, new Set(ids.filter((id) => !failed.has(id))));
+    for (const s of run.plan.setups) {
+      const v = results.get(s.id);
+      if (!v) continue;
+      s.verification = v;
+      if (v.status === 'identical') s.notes.push(v.message);
+      else {
+        s.status = 'refused';
+        s.changes = [];
+        s.diagnostics.push(diag('VERIFY_FAILED', 'error', `${v.message}${v.differences.length ? `:\n      ${v.differences.join('\n      ')}` : ''}`, { file: s.script, setup: s.id, hint: v.status === 'not-verified' ? 'Run without --verify to plan it anyway, and check the result by hand.' : 'Nothing is written for this setup. Please report it with the files involved.' }));
+      }
+    }
+  }
+  return null;
 }

@@ -15,6 +15,8 @@ export interface CliOptions {
   patch: string | null;
   check: boolean;
   force: boolean;
+  verify: boolean;
+  engine: 'docker' | 'podman' | null;
   help: boolean;
   version: boolean;
 }
@@ -37,6 +39,13 @@ Options:
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing.
   --force             Write even when files to change have uncommitted git changes.
+  --verify            Prove each migration before it is offered: in temporary copies, replay
+                      the old pipeline's docker commands and build the migrated Dockerfile,
+                      then compare the final images (files and config). A setup that does
+                      not give the same image is refused. Runs real builds; needs docker (a
+                      daemon) or podman.
+  --engine NAME       With --verify: docker or podman (default: docker if a daemon answers,
+                      else podman).
   --no-color          No colours (also: NO_COLOR=1).
   -h, --help          Show this help.
   -V, --version       Show the version.
@@ -63,6 +72,8 @@ Examples:
     multistage-codemod services/api services/worker --yes
   CI (fail while builder-pattern setups remain):
     multistage-codemod --check
+  Prove it before writing:
+    multistage-codemod --verify --dry-run
   Review in a pull request:
     multistage-codemod --patch migrate.patch && git apply --stat migrate.patch
 `;
@@ -85,6 +96,8 @@ export function parseCli(argv: string[]): CliOptions {
         patch: { type: 'string' },
         check: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        verify: { type: 'boolean', default: false },
+        engine: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'V', default: false },
       },
@@ -103,12 +116,19 @@ export function parseCli(argv: string[]): CliOptions {
     patch: typeof v.patch === 'string' ? v.patch : null,
     check: Boolean(v.check),
     force: Boolean(v.force),
+    verify: Boolean(v.verify),
+    engine: null,
     help: Boolean(v.help),
     version: Boolean(v.version),
   };
   if (opts.help || opts.version) return opts;
   if (opts.dryRun && opts.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
   if (opts.yes && (opts.patch !== null || opts.check)) throw new UsageError(`${opts.check ? '--check' : '--patch'} only reviews and cannot be combined with --yes`);
+  if (typeof v.engine === 'string') {
+    if (v.engine !== 'docker' && v.engine !== 'podman') throw new UsageError(`--engine must be docker or podman, not ${JSON.stringify(v.engine)}`);
+    opts.engine = v.engine;
+  }
+  if (opts.engine && !opts.verify) throw new UsageError('--engine only matters with --verify');
   if (opts.patch === '') throw new UsageError('--patch needs a file name (or - for standard output)');
   if (!STAGE_NAME.test(opts.stageName)) {
     throw new UsageError(`--stage-name ${JSON.stringify(opts.stageName)} is not a valid stage name (a letter, then letters, digits, _ . or -)`);

@@ -38,6 +38,8 @@ export interface SetupPlan {
   diagnostics: Diagnostic[];
   /** Paths of the file changes this setup needs. */
   changes: string[];
+  /** Set by --verify. */
+  verification?: { status: string; message: string; differences: string[] };
 }
 
 export interface Plan {

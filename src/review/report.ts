@@ -100,6 +100,7 @@ export function jsonReport(
         copies: a.copies.map((cp) => ({ file: shown(run, cp.file), line: cp.line, stagePath: cp.stagePath })),
       })),
       notes: s.notes,
+      verification: s.verification ?? null,
       changes: s.changes.map((p) => shown(run, p)),
       diagnostics: s.diagnostics.map((d) => diagJson(run, d)),
     })),

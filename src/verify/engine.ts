@@ -118,7 +118,7 @@ export async function detectEngine(prefer?: EngineName, options: DetectOptions =
       }
       hints.add('Docker: start the daemon (dockerd or Docker Desktop) so that `docker info` works for this user.');
     } else {
-      const argv = ['podman', '--storage-driver', storageDriver, 'info', '--format', '{{.Version.Version}}'];
+      const argv = ['podman', ...(storageDriver ? ['--storage-driver', storageDriver] : []), 'info', '--format', '{{.Version.Version}}'];
       try {
         const version = await probe(argv, env, timeoutMs);
         // buildah is optional: it is only needed to run commands where `podman run` is broken.

@@ -25,16 +25,23 @@ export class PodmanEngine extends BaseEngine {
     super(version, env);
   }
 
+  /** An empty storage driver means the engine's own configuration (what users normally have). */
+  private storage(): string[] {
+    return this.storageDriver ? ['--storage-driver', this.storageDriver] : [];
+  }
+
   argv(...args: string[]): string[] {
-    return ['podman', '--storage-driver', this.storageDriver, ...args];
+    return ['podman', ...this.storage(), ...args];
   }
 
   private buildahArgv(...args: string[]): string[] {
-    return ['buildah', '--storage-driver', this.storageDriver, ...args];
+    return ['buildah', ...this.storage(), ...args];
   }
 
   protected buildFlags(): string[] {
-    return ['--isolation', 'chroot', '--pull=never', '--format', 'docker', '--layers=false'];
+    // --pull=missing: base images already present are used as they are (and the tests' local
+    // stand-ins are never looked up in a registry); absent ones are pulled, as docker would.
+    return ['--isolation', 'chroot', '--pull=missing', '--format', 'docker', '--layers=false'];
   }
 
   async inspectImage(image: string): Promise<ImageInfo> {
@@ -72,7 +79,7 @@ export class PodmanEngine extends BaseEngine {
 
     const container = `msc-run-${randomSuffix()}`;
     // --name makes cleanup possible even when `from` fails half-way (it can leave a container).
-    const fromArgv = this.buildahArgv('from', '--pull=never', '--quiet', '--name', container, image);
+    const fromArgv = this.buildahArgv('from', '--pull=missing', '--quiet', '--name', container, image);
     try {
       await execCommand(fromArgv, { env: this.env });
       const runArgs = ['run', '--isolation', 'chroot'];

@@ -122,6 +122,18 @@ describe('CLI', () => {
     expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(true);
   });
 
+  it('--verify without any container engine says so clearly and exits 2, writing nothing', () => {
+    const dir = example();
+    const before = readTree(dir);
+    const emptyPath = writeTemp({});
+    const r = run(['.', '--yes', '--verify'], dir, { PATH: emptyPath });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--verify needs a container engine/);
+    expect(r.stderr).toMatch(/docker/);
+    expect(r.stderr).toMatch(/podman/);
+    expect(readTree(dir)).toEqual(before);
+  });
+
   it('documents every diagnostic code in the README', () => {
     const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
     for (const code of Object.keys(CODES)) expect(readme, code).toContain(`\`${code}\``);
