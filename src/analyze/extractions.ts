@@ -99,7 +99,7 @@ export function containerOf(word: Word, containers: Map<string, Container>): { c
 }
 
 /** `docker cp CTR:SRC DST` → an artifact of the container's image. */
-export function fromCp(inv: DockerInvocation, containers: Map<string, Container>, unresolved: Diagnostic[]): Extraction | null {
+export function fromCp(inv: DockerInvocation, containers: Map<string, Container>, unresolved: Diagnostic[], isDir: (rel: string) => boolean): Extraction | null {
   const cmd = inv.cmd;
   const [srcOp, dstOp] = inv.operands;
   if (!srcOp || !dstOp) return null;
@@ -127,8 +127,9 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
   let hostPath = resolveRel(cmd.cwd, dst);
   const contents = /\/\.$/.test(containerPath);
   const cleanSrc = containerPath.replace(/\/\.$/, '').replace(/\/+$/, '') || '/';
-  // `docker cp x:/a/app dir/` (trailing slash): the file lands inside dir, under its own name.
-  if (!contents && /\/$/.test(dst)) hostPath = resolveRel(hostPath, path.basename(cleanSrc));
+  // Into an existing folder (`.`, `dir/`, or a folder of the repository), the copy lands
+  // inside it under its own name.
+  if (!contents && (/\/$/.test(dst) || /^\.\.?$/.test(dst) || isDir(hostPath))) hostPath = resolveRel(hostPath, path.basename(cleanSrc));
   ex.artifacts.push({ containerPath: cleanSrc, hostPath, via: inv, consumers: [], mode: null, contentsOnly: contents });
   return ex;
 }

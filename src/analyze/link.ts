@@ -98,7 +98,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       continue;
     }
     if (inv.verb === 'cp') {
-      const ex = fromCp(inv, containers, unresolved);
+      const ex = fromCp(inv, containers, unresolved, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       continue;
     }
@@ -144,7 +144,8 @@ function makeSetup(
   fs: RepoFs,
   dockerfiles: Map<string, DockerfileFacts | null>,
 ): Setup {
-  const id = `${script.file}:${builder.inv.cmd.line}`;
+  const iteration = builder.inv.cmd.iteration;
+  const id = `${script.file}:${builder.inv.cmd.line}${iteration ? ` [${iteration.label}]` : ''}`;
   const diagnostics: Diagnostic[] = [];
   const at = (cmd: ScriptCommand, hint?: string) => ({ file: cmd.file, line: cmd.line, setup: id, ...(hint ? { hint } : {}) });
   const commands = new Set(exs.flatMap((e) => [...e.commands, ...(e.container?.commands ?? [])]));

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
-import type { Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import type { Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
@@ -115,6 +115,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   };
   const scriptDir = path.dirname(file) === '.' ? '' : path.dirname(file);
   let listCounter = 0;
+  let loopCounter = 0;
   let chainCounter = 0;
 
   const start = (n: any): number => off(Number(n.Pos().Offset()));
@@ -221,6 +222,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       unit,
       conditional: ctx.conditional,
       loop: ctx.loop,
+      iteration: ctx.iteration ?? null,
       stdout: null,
       stdinFrom: null,
     };
@@ -231,6 +233,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   interface Ctx {
     conditional: boolean;
     loop: boolean;
+    iteration?: Iteration;
   }
 
   /** Runs the effects of a simple command on the scope (assignments, cd). */
@@ -399,6 +402,24 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         return;
       case 'ForClause': {
         const loopVar = cmd.Loop && type(cmd.Loop) === 'WordIter' ? String(cmd.Loop.Name.Value) : null;
+        // `for svc in api worker`: with static items the body is read once per item, the loop
+        // variable bound, so each service's setup can be followed (and all must agree).
+        // The items are expanded (and their `$(…)` run) once, before the first pass.
+        const savedUnit = currentUnit;
+        currentUnit = unit;
+        const items: Word[] = loopVar ? (cmd.Loop.Items ?? []).map((w: any) => evalWord(w, scope)) : [];
+        currentUnit = savedUnit;
+        if (loopVar && !ctx.iteration && items.length > 0 && items.every((w) => w.value !== null)) {
+          const values = items.flatMap((w) => (/['"\\]/.test(w.raw) ? [w.value!] : w.value!.split(/\s+/).filter(Boolean)));
+          const loop = loopCounter++;
+          for (const v of values) {
+            const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+            inner.vars.set(loopVar, v);
+            walkList(cmd.Do ?? [], inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, false);
+          }
+          scope.vars.set(loopVar, null);
+          return;
+        }
         if (loopVar) scope.vars.set(loopVar, null);
         walkList(cmd.Do ?? [], scope, { ...ctx, loop: true }, false);
         return;

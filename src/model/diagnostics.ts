@@ -44,6 +44,7 @@ export const CODES = {
   FLAG_CONFLICT: 'A build flag has different values in the two builds.',
   UNSUPPORTED_BUILD_FLAG: 'A build flag changes what a build outputs, so the merged build would differ.',
   SHARED_DOCKERFILE: 'Two setups would merge into the same Dockerfile.',
+  LOOP_INCONSISTENT: 'Setups read from one loop body cannot all be migrated the same way.',
   BUILD_AT_RUN_TIME: 'The builder compiles when its container runs, not when its image is built.',
   SCRIPT_EDIT_UNSAFE: 'A script cannot be edited safely at this place.',
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',

@@ -19,9 +19,20 @@ export class OverlappingEditsError extends Error {
   }
 }
 
-/** Sorts edits and checks they do not overlap (two inserts at one offset keep their order). */
+/**
+ * Sorts edits and checks they do not overlap (two inserts at one offset keep their order).
+ * Identical edits collapse into one: the same source change reached twice (a loop body
+ * read once per item) is one change.
+ */
 export function normalizeEdits(edits: readonly Edit[]): Edit[] {
-  const sorted = edits
+  const seen = new Set<string>();
+  const unique = edits.filter((e) => {
+    const k = `${e.start}:${e.end}:${e.text}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const sorted = unique
     .map((e, i) => ({ e, i }))
     .sort((x, y) => x.e.start - y.e.start || x.e.end - y.e.end || x.i - y.i)
     .map((x) => x.e);

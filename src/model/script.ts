@@ -52,6 +52,17 @@ export interface ScriptCommand {
   stdout: { kind: 'capture'; symbol: string } | { kind: 'pipe'; to: number } | null;
   /** Index of the command whose output is piped into this one. */
   stdinFrom: number | null;
+  /** Set when the command is one reading of a loop body (`for svc in api worker`). */
+  iteration: Iteration | null;
+}
+
+/** One pass of a loop whose items are static: the same source lines, the loop variable bound. */
+export interface Iteration {
+  loop: number;
+  /** e.g. `svc=api` */
+  label: string;
+  /** How many passes the loop makes. */
+  count: number;
 }
 
 /** What an adapter returns for one file. */

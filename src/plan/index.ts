@@ -79,6 +79,8 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     for (const d of ds) refuse(d, diag('SHARED_DOCKERFILE', 'error', `${ds.length} setups would each merge a builder into ${p}`, { file: p, setup: d.plan.id, hint: 'Give each runtime image its own Dockerfile, or migrate these setups by hand.' }));
   }
 
+  checkLoops(drafts, analysis);
+
   const changes: FileChange[] = [];
   let active = planned.filter((d) => d.plan.status === 'migrate');
   // Script edits of every setup sharing a file are applied together; a conflict refuses those setups.
@@ -111,6 +113,39 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     diagnostics.push(diag('NO_SETUP', 'info', 'no builder-pattern setup found (a script that builds an image, copies files out of a container made from it, and builds another image that COPYs them)'));
   }
   return { setups: drafts.map((d) => d.plan), changes, diagnostics };
+}
+
+/**
+ * Setups read from one loop body (`for svc in api worker`) share its lines: the body can be
+ * edited only if every pass migrates, and migrates those lines the same way.
+ */
+function checkLoops(drafts: Draft[], analysis: Analysis): void {
+  const groups = new Map<string, Draft[]>();
+  for (const d of drafts) {
+    const it = d.setup.builder.inv.cmd.iteration;
+    if (it) groups.set(`${d.setup.script}#${it.loop}`, [...(groups.get(`${d.setup.script}#${it.loop}`) ?? []), d]);
+  }
+  for (const ds of groups.values()) {
+    const it = ds[0]!.setup.builder.inv.cmd.iteration!;
+    const script = analysis.scripts.get(ds[0]!.setup.script)!;
+    const shape = (d: Draft) =>
+      JSON.stringify([d.script.deletes.map((i) => `${script.commands[i]!.start}-${script.commands[i]!.end}`).sort(), d.script.edits.map((e) => [e.start, e.end, e.text])]);
+    const migrating = ds.filter((d) => d.plan.status === 'migrate');
+    const why =
+      migrating.length === 0
+        ? null
+        : ds.length < it.count
+          ? `${it.count - ds.length} of the loop's ${it.count} passes drive no setup`
+          : migrating.length < ds.length
+            ? `the pass${ds.filter((d) => d.plan.status !== 'migrate').length > 1 ? 'es' : ''} ${ds.filter((d) => d.plan.status !== 'migrate').map((d) => d.setup.builder.inv.cmd.iteration!.label).join(', ')} cannot be migrated`
+            : new Set(migrating.map(shape)).size > 1
+              ? 'the passes would need different edits to the same lines'
+              : null;
+    if (!why) continue;
+    for (const d of migrating) {
+      refuse(d, diag('LOOP_INCONSISTENT', 'error', `this setup is one pass of a loop whose body serves every pass, and ${why}`, { file: d.setup.script, line: d.setup.builder.inv.cmd.line, setup: d.plan.id, hint: 'Make every pass of the loop migratable (see the other passes\' diagnostics), or migrate by hand.' }));
+    }
+  }
 }
 
 function refuse(d: Draft, dg: Diagnostic): void {

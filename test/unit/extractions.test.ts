@@ -117,3 +117,46 @@ describe('applyChmod', () => {
     expect(applyChmod(0o644, 'u+s')).toBeNull();
   });
 });
+
+describe('loops over services', () => {
+  const svc = (name: string) => ({
+    [`${name}/Dockerfile.build`]: `FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/${name} .\n`,
+    [`${name}/Dockerfile`]: `FROM alpine:3.19\nCOPY ${name} /usr/local/bin/${name}\n`,
+  });
+  const LOOP = [
+    '#!/bin/sh',
+    'set -e',
+    'for svc in api worker; do',
+    '  docker build -t "$svc:build" -f "$svc/Dockerfile.build" "$svc"',
+    '  docker create --name "$svc-x" "$svc:build"',
+    '  docker cp "$svc-x:/out/$svc" "$svc/$svc"',
+    '  docker rm "$svc-x"',
+    '  docker build -t "$svc:latest" "$svc"',
+    'done',
+    '',
+  ].join('\n');
+
+  it('gives each service its own multi-stage Dockerfile and keeps one build per service in the loop', () => {
+    const files = { ...svc('api'), ...svc('worker'), 'build.sh': LOOP };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => [s.id, s.status])).toEqual([
+      ['build.sh:4 [svc=api]', 'migrate'],
+      ['build.sh:4 [svc=worker]', 'migrate'],
+    ]);
+    const out = applied(files, plan);
+    expect(out['build.sh']).toBe('#!/bin/sh\nset -e\nfor svc in api worker; do\n  docker build -t "$svc:latest" "$svc"\ndone\n');
+    expect(out['api/Dockerfile']).toContain('COPY --from=builder /out/api /usr/local/bin/api\n');
+    expect(out['worker/Dockerfile']).toContain('COPY --from=builder /out/worker /usr/local/bin/worker\n');
+    expect(out['api/Dockerfile.build']).toBeUndefined();
+    expect(out['worker/Dockerfile.build']).toBeUndefined();
+  });
+
+  it('refuses every pass when one pass cannot be migrated (the body is shared)', () => {
+    const files = { ...svc('api'), ...svc('worker'), 'worker/Dockerfile': 'FROM alpine:3.19\nCOPY . /srv/\n', 'build.sh': LOOP };
+    const plan = planFiles(files);
+    expect(plan.changes).toEqual([]);
+    const api = plan.setups.find((s) => s.id.includes('api'))!;
+    expect(api.status).toBe('refused');
+    expect(api.diagnostics.map((d) => d.code)).toContain('LOOP_INCONSISTENT');
+  });
+});

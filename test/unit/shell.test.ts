@@ -28,8 +28,15 @@ describe('shell adapter: reading', () => {
     expect(arg!.staticPrefix).toBe('X=');
   });
 
-  it('treats variables assigned in branches and loops as unknown', () => {
-    expect(values('A=1\nif x; then A=2; fi\necho $A\nfor s in a b; do echo $s; done\n')).toEqual([['x'], ['echo', null], ['echo', null]]);
+  it('treats variables assigned in branches as unknown, and reads a loop over static items once per item', () => {
+    expect(values('A=1\nif x; then A=2; fi\necho $A\nfor s in a b; do echo $s; done\nfor f in $(ls); do echo $f; done\n')).toEqual([
+      ['x'],
+      ['echo', null],
+      ['echo', 'a'],
+      ['echo', 'b'],
+      ['ls'],
+      ['echo', null],
+    ]);
   });
 
   it('follows cd to know each command\'s working directory', () => {
