@@ -7,7 +7,31 @@ import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
+import { LineIndex } from '../src/model/text.js';
+import { deleteLines } from './lines.js';
 import { shellAdapter } from './shell.js';
+
+const COMMENT: Partial<Record<EmbeddedScript['kind'], string>> = { make: '#', 'github-actions': '#', 'gitlab-ci': '#', javascript: '//' };
+
+/**
+ * Whole lines removed from the host file go through the same line tidying as shell scripts
+ * (no doubled blank lines where a block stood, no comment paragraph left without its code).
+ */
+function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
+  const comment = COMMENT[script.kind];
+  if (!comment) return edits;
+  const idx = new LineIndex(script.text);
+  const lines = new Set<number>();
+  const rest: Edit[] = [];
+  for (const e of edits) {
+    const first = idx.lineOf(e.start);
+    const last = idx.lineOf(Math.max(e.start, e.end - 1));
+    if (e.text === '' && e.start === idx.lineStart(first) && e.end === idx.lineEndWithTerminator(last) && e.end > e.start) {
+      for (let l = first; l <= last; l++) lines.add(l);
+    } else rest.push(e);
+  }
+  return [...rest, ...deleteLines(script.text, lines, { comment })];
+}
 
 function partOf(script: EmbeddedScript, index: number): Part | undefined {
   return script.parts.find((p) => index >= p.first && index < p.first + p.script.commands.length);
@@ -60,12 +84,20 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       }
       edits.push(...toHost(part, inner));
     }
-    return edits;
+    return tidyLines(script, edits);
   },
   repairs(script, index) {
     const part = partOf(script, index);
     if (!part) return [];
     return toHost(part, part.script.continuationRepairs.get(index - part.first) ?? []);
+  },
+  insertWords(script, index, after, words) {
+    const part = partOf(script, index);
+    const cmd = script.commands[index]!;
+    if (part?.snippet.insertWords) return part.snippet.insertWords(cmd, after, words);
+    // Shell-text hosts: the words as written in this file already use its syntax.
+    const at = cmd.words[after]!.end;
+    return [{ start: at, end: at, text: ` ${words.map((w) => w.raw).join(' ')}` }];
   },
   encode(script, index, shellText) {
     const part = partOf(script, index);

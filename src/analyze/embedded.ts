@@ -27,6 +27,8 @@ export interface Snippet {
   continues?: boolean;
   /** Global indexes of commands that run this snippet (`npm run X`): they go when it goes. */
   callers?: number[];
+  /** For snippets that are not shell text (an argv array): how to add words after word `after`. */
+  insertWords?: (cmd: ScriptCommand, after: number, words: readonly Word[]) => Edit[] | { error: string };
 }
 
 export interface Part {

@@ -8,6 +8,7 @@ import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import type { EmbeddedScript } from './embedded.js';
 import { parseCiYaml } from './hosts/ci-yaml.js';
+import { parseJavaScript } from './hosts/javascript.js';
 import { parseMakefile } from './hosts/makefile.js';
 import { parsePackageJson } from './hosts/package-json.js';
 import type { Setup } from '../model/setup.js';
@@ -31,13 +32,16 @@ export function scriptKindOf(rel: string, text: string): ScriptKind | null {
   if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) return 'github-actions';
   if (/^\.gitlab-ci\.ya?ml$/.test(base)) return 'gitlab-ci';
   if (/\.(sh|bash)$/i.test(rel)) return 'shell';
+  if (/\.[mc]?[jt]sx?$/.test(base) && !/\.d\.[mc]?ts$/.test(base)) return 'javascript';
   const first = text.slice(0, 200).split(/\r?\n/, 1)[0] ?? '';
   if (/^#!.*\b(sh|bash|dash|ksh|zsh)\b/.test(first)) return 'shell';
   return null;
 }
 
-function readScript(kind: ScriptKind, rel: string, text: string): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
+function readScript(kind: ScriptKind, rel: string, text: string, fs: RepoFs): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
   switch (kind) {
+    case 'javascript':
+      return parseJavaScript(rel, text, packageDirOf(rel, fs));
     case 'shell':
       return parseShell(rel, text);
     case 'package-json':
@@ -72,6 +76,16 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
   return { setups: [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index), diagnostics };
 }
 
+/** Node scripts run from their package's folder (npm scripts start there): the nearest package.json. */
+function packageDirOf(rel: string, fs: RepoFs): string | null {
+  let dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  for (;;) {
+    if (fs.kind(dir === '' ? 'package.json' : `${dir}/package.json`) === 'file') return dir;
+    if (dir === '') return null;
+    dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+  }
+}
+
 function setupCommands(s: Setup) {
   return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
 }
@@ -88,7 +102,7 @@ export function analyze(fs: RepoFs, files: readonly string[]): Analysis {
     if (!text.includes('docker')) continue;
     const kind = scriptKindOf(rel, text);
     if (kind === null) continue;
-    const { script, diagnostics } = readScript(kind, rel, text);
+    const { script, diagnostics } = readScript(kind, rel, text, fs);
     if (!script) {
       analysis.diagnostics.push(...diagnostics);
       continue;

@@ -73,7 +73,7 @@ export interface ScriptFile {
   commands: ScriptCommand[];
 }
 
-export type ScriptKind = 'shell' | 'make' | 'package-json' | 'github-actions' | 'gitlab-ci';
+export type ScriptKind = 'shell' | 'make' | 'package-json' | 'github-actions' | 'gitlab-ci' | 'javascript';
 
 /**
  * A script language adapter: parse to commands, and map edits back into the language's
@@ -89,4 +89,9 @@ export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
   repairs(script: S, index: number): Edit[];
   /** Shell text spelled for insertion into the file next to command `index` (e.g. JSON-escaped). */
   encode(script: S, index: number, shellText: string): string;
+  /**
+   * Edits that add words to command `index` after its word `after`. Each word comes with its
+   * source text (`raw`, in the syntax of the command it was taken from) and its value.
+   */
+  insertWords(script: S, index: number, after: number, words: readonly Word[]): Edit[] | { error: string };
 }

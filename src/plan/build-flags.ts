@@ -6,6 +6,7 @@
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { DockerInvocation, ParsedFlag } from '../model/docker-command.js';
+import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 
 /** Flags that only name the builder build's own output: dropped, since that output is gone. */
@@ -18,8 +19,10 @@ const REPEATABLE = new Set(['--build-arg', '--label', '--secret', '--ssh', '--ad
 const SCOPE_CHANGING = new Set(['--platform', '--isolation', '--cgroup-parent']);
 
 export interface CarryResult {
-  /** Source text of the flags to add to the runtime build, in order. */
+  /** Source text of the flags to add to the runtime build, in order (for messages). */
   carried: string[];
+  /** The same flags word by word, as written in the file and as values, for the adapter to insert. */
+  words: Word[];
   diagnostics: Diagnostic[];
   notes: string[];
 }
@@ -44,7 +47,11 @@ function declaredArgs(facts: DockerfileFacts): Set<string> {
 }
 
 export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string): CarryResult {
-  const out: CarryResult = { carried: [], diagnostics: [], notes: [] };
+  const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
+  const carry = (f: ParsedFlag) => {
+    out.carried.push(raw(text, b, f));
+    out.words.push(...b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => ({ ...w, raw: text.slice(w.start, w.end) })));
+  };
   const b = builder.inv;
   const r = runtime.inv;
   const at = (inv: DockerInvocation, hint: string) => ({ file: inv.cmd.file, line: inv.cmd.line, setup, hint });
@@ -69,12 +76,12 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
         out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the builder build, but ${runtimeFacts.path} declares ARG ${name}, which would now receive it`, at(b, `Rename the ARG in one Dockerfile, or pass the same value to both builds.`)));
         continue;
       }
-      out.carried.push(raw(text, b, f));
+      carry(f);
       continue;
     }
     const same = r.flags.filter((x) => x.name === f.name);
     if (REPEATABLE.has(f.name)) {
-      if (!same.some((x) => valueKey(x) === valueKey(f))) out.carried.push(raw(text, b, f));
+      if (!same.some((x) => valueKey(x) === valueKey(f))) carry(f);
       continue;
     }
     if (same.length > 0) {
@@ -87,7 +94,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the builder build only; in one build it would apply to the runtime stage too`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
       continue;
     }
-    out.carried.push(raw(text, b, f));
+    carry(f);
   }
 
   // The reverse leak: runtime build args now reach the builder stages too.

@@ -230,10 +230,14 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
   draft.script.deletes = [setup.builder.inv.cmd, ...setup.extraction, ...setup.cleanup].map((c) => c.index);
   const rcmd = runtime.inv.cmd;
-  if (carry.carried.length > 0) {
-    const verbWord = rcmd.words[runtime.inv.verbIndex]!;
-    draft.script.edits.push({ start: verbWord.end, end: verbWord.end, text: ` ${carry.carried.join(' ')}` });
-    draft.script.edits.push(...adapter.repairs(script, rcmd.index));
+  if (carry.words.length > 0) {
+    const inserted = adapter.insertWords(script, rcmd.index, runtime.inv.verbIndex, carry.words);
+    if ('error' in inserted) {
+      plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot add the builder build's flags to the final build: ${inserted.error}`, { file: rcmd.file, line: rcmd.line, setup: setup.id, hint: 'Pass the flags to the final build yourself, remove them from the builder build, then run the tool again.' }));
+      plan.status = 'refused';
+      return draft;
+    }
+    draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
   }
   for (const { cmd, word } of setup.cleanupWords) {
     const w = cmd.words[word]!;

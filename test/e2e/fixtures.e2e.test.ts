@@ -32,6 +32,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
 };
 
 function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {

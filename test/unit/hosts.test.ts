@@ -199,3 +199,54 @@ image-build:
 `);
   });
 });
+
+describe('JavaScript / TypeScript build scripts', () => {
+  it('execSync with template literals and const bindings; zx; removed statements go whole', () => {
+    const js = [
+      "import { execSync } from 'node:child_process';",
+      "import { $ } from 'zx';",
+      '',
+      "const tag = 'app';",
+      '// compile in the builder image',
+      'execSync(`docker build -t ${tag}:build -f Dockerfile.build .`, { stdio: "inherit" });',
+      'await $`docker create --name x ${tag}:build`;',
+      "await $`docker cp x:/out/app ./app`;",
+      "execSync('docker rm x');",
+      'execSync(`docker build -t ${tag}:latest .`, { stdio: "inherit" });',
+      '',
+    ].join('\n');
+    const out = migrate({ 'package.json': '{"name":"x"}\n', 'scripts/build.mjs': js });
+    expect(out['scripts/build.mjs']).toBe(
+      [
+        "import { execSync } from 'node:child_process';",
+        "import { $ } from 'zx';",
+        '',
+        "const tag = 'app';",
+        'execSync(`docker build -t ${tag}:latest .`, { stdio: "inherit" });',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('spawnSync / execa argv arrays: flags carried as array elements', () => {
+    const ts = [
+      "import { spawnSync } from 'node:child_process';",
+      "import { execa } from 'execa';",
+      "spawnSync('docker', ['build', '--build-arg', 'GOFLAGS=-trimpath', '-t', 'app:build', '-f', 'Dockerfile.build', '.'], { stdio: 'inherit' });",
+      "spawnSync('docker', ['create', '--name', 'x', 'app:build']);",
+      "spawnSync('docker', ['cp', 'x:/out/app', 'app']);",
+      "await execa('docker', ['rm', 'x']);",
+      "await execa('docker', ['build', '-t', 'app', '.']);",
+      '',
+    ].join('\n');
+    const out = migrate({ 'build.ts': ts });
+    expect(out['build.ts']).toBe(
+      [
+        "import { spawnSync } from 'node:child_process';",
+        "import { execa } from 'execa';",
+        "await execa('docker', ['build', '--build-arg', 'GOFLAGS=-trimpath', '-t', 'app', '.']);",
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * JavaScript/TypeScript build scripts (parsed with jscodeshift): `exec`/`execSync` with a
+ * string or template literal (shell text), zx's `` $`…` `` (shell text whose `${…}` are single
+ * words), and `spawn`/`spawnSync`/`execFile`/`execa('docker', [...])` (an argv array, no
+ * shell). Each becomes a snippet; `${name}` of a `const name = '…'` is read as its value,
+ * any other expression as an unknown value. A call that is its own statement can be removed.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path/posix';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { Edit } from '../../model/edits.js';
+import type { ScriptCommand, Word } from '../../model/script.js';
+import { shellQuote } from '../../../transforms/shell.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+
+const SHELL_CALLS = new Set(['exec', 'execSync']);
+const ARGV_CALLS = new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync', 'execa', 'execaSync']);
+
+let jscodeshift: any;
+/** jscodeshift brings babel: loaded only when a script file needs reading. */
+function j(): any {
+  if (!jscodeshift) jscodeshift = createRequire(import.meta.url)('jscodeshift');
+  return jscodeshift;
+}
+
+/** Decodes the JS escapes of string or template text, mapping each character back to the file. */
+function decodeJs(text: string, start: number, end: number, out: { shell: string; toFile: number[] }): void {
+  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
+  for (let i = start; i < end; i++) {
+    const c = text[i]!;
+    if (c !== '\\') {
+      out.shell += c;
+      out.toFile.push(i);
+      continue;
+    }
+    const n = text[i + 1]!;
+    if (n === '\n') {
+      i++;
+      continue;
+    }
+    let v: string;
+    let len = 2;
+    if (n === 'x') {
+      v = String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
+      len = 4;
+    } else if (n === 'u' && text[i + 2] === '{') {
+      const close = text.indexOf('}', i);
+      v = String.fromCodePoint(parseInt(text.slice(i + 3, close), 16));
+      len = close - i + 1;
+    } else if (n === 'u') {
+      v = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+      len = 6;
+    } else v = simple[n] ?? n;
+    for (const ch of v) {
+      out.shell += ch;
+      out.toFile.push(i);
+    }
+    i += len - 1;
+  }
+}
+
+/** The statement a call stands as (possibly under `await`), so the whole call can be removed. */
+function statementRange(text: string, p: any): Edit[] | null {
+  let cur = p.parent;
+  if (cur?.node.type === 'AwaitExpression') cur = cur.parent;
+  if (cur?.node.type !== 'ExpressionStatement') return null;
+  const { start, end } = cur.node;
+  let ls = start;
+  while (ls > 0 && text[ls - 1] !== '\n') ls--;
+  let le = end;
+  while (le < text.length && text[le] !== '\n') le++;
+  if (/^[ \t]*$/.test(text.slice(ls, start)) && /^[ \t]*(\/\/.*)?$/.test(text.slice(end, le))) {
+    // `//` comment lines right above, at the same indentation, describe the statement: they go too.
+    const indent = start - ls;
+    for (;;) {
+      if (ls === 0) break;
+      let prev = ls - 1;
+      while (prev > 0 && text[prev - 1] !== '\n') prev--;
+      const line = text.slice(prev, ls - 1);
+      if (!/^\s*\/\//.test(line) || line.length - line.trimStart().length !== indent) break;
+      ls = prev;
+    }
+    return [{ start: ls, end: le < text.length ? le + 1 : le, text: '' }];
+  }
+  return [{ start, end, text: '' }];
+}
+
+export function parseJavaScript(file: string, text: string, packageDir: string | null): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const api = j();
+  let root: any;
+  try {
+    // One parser for JS and TS: babel with the TypeScript+JSX plugins reads both, with StringLiteral nodes.
+    root = api.withParser('tsx')(text);
+  } catch (e) {
+    return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}; it was not analysed`, { file, hint: 'Fix the syntax error, then run the tool again.' })] };
+  }
+  // `const tag = 'app:build'` (or a template without expressions): a value the tool can read.
+  const consts = new Map<string, string>();
+  root.find(api.VariableDeclarator).forEach((p: any) => {
+    const { id, init } = p.node;
+    if (p.parent.node.kind !== 'const' || id.type !== 'Identifier' || !init) return;
+    if (init.type === 'StringLiteral') consts.set(id.name, init.value);
+    if (init.type === 'TemplateLiteral' && init.expressions.length === 0) consts.set(id.name, init.quasis[0].value.cooked);
+  });
+  const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
+  let n = 0;
+  const calls: { start: number; snippet: Snippet }[] = [];
+  const nameOf = (callee: any): string | null => (callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null);
+  const cwdOf = (opts: any): string | null => {
+    const prop = opts?.type === 'ObjectExpression' ? opts.properties.find((x: any) => x.key?.name === 'cwd' || x.key?.value === 'cwd') : null;
+    if (!prop) return base;
+    return prop.value.type === 'StringLiteral' ? path.normalize(path.join(base || '.', prop.value.value)).replace(/^\.$/, '') : null;
+  };
+
+  /** Template literal → shell text; `zx` quotes each interpolation as one word. */
+  const template = (tpl: any, zx: boolean): { shell: string; toFile: number[] } => {
+    const out = { shell: '', toFile: [] as number[] };
+    tpl.quasis.forEach((q: any, k: number) => {
+      decodeJs(text, q.start, q.end, out);
+      const e = tpl.expressions[k];
+      if (!e) return;
+      const known = e.type === 'Identifier' ? consts.get(e.name) : e.type === 'StringLiteral' ? e.value : undefined;
+      const word = known !== undefined ? (zx ? shellQuote(known) : known) : `\${__js_expression_${n++}}`;
+      for (const ch of word) {
+        out.shell += ch;
+        out.toFile.push(e.start - 2);
+      }
+    });
+    out.toFile.push(tpl.quasis[tpl.quasis.length - 1].end);
+    return out;
+  };
+
+  const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, remove: Edit[] | null, line: number): Snippet => ({
+    ...decoded,
+    encode,
+    cwd,
+    vars: new Map(),
+    remove,
+    label: `${file}:${line}`,
+  });
+  const lineOf = (o: number) => text.slice(0, o).split('\n').length;
+
+  root.find(api.CallExpression).forEach((p: any) => {
+    const node = p.node;
+    const name = nameOf(node.callee);
+    const [a0, a1, a2] = node.arguments;
+    if (!name || !a0) return;
+    if (SHELL_CALLS.has(name) && (a0.type === 'StringLiteral' || a0.type === 'TemplateLiteral')) {
+      if (!text.slice(a0.start, a0.end).includes('docker')) return;
+      let decoded: { shell: string; toFile: number[] };
+      let encode: (s: string) => string;
+      if (a0.type === 'StringLiteral') {
+        decoded = { shell: '', toFile: [] };
+        decodeJs(text, a0.start + 1, a0.end - 1, decoded);
+        decoded.toFile.push(a0.end - 1);
+        const q = text[a0.start]!;
+        encode = (s) => s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n');
+      } else {
+        decoded = template(a0, false);
+        encode = (s) => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+      }
+      calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), statementRange(text, p), lineOf(node.start)) });
+      return;
+    }
+    if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
+      calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), statementRange(text, p), lineOf(node.start)) });
+    }
+  });
+  root.find(api.TaggedTemplateExpression).forEach((p: any) => {
+    const node = p.node;
+    if (node.tag.type !== 'Identifier' || node.tag.name !== '$' || !text.slice(node.start, node.end).includes('docker')) return;
+    const decoded = template(node.quasi, true);
+    calls.push({ start: node.start, snippet: shellSnippet(decoded, (s) => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${'), base, statementRange(text, p), lineOf(node.start)) });
+  });
+
+  /** An argv array as a shell command: each element one word, whose range is its element's. */
+  function argvSnippet(program: any, elements: any[], cwd: string | null, remove: Edit[] | null, line: number): Snippet {
+    const items = [
+      { word: 'docker', start: program.start, end: program.end },
+      ...elements.map((e) => {
+        const known = e?.type === 'StringLiteral' ? e.value : e?.type === 'Identifier' ? consts.get(e.name) : undefined;
+        return { word: known !== undefined ? shellQuote(known) : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
+      }),
+    ];
+    let shell = '';
+    const toFile: number[] = [];
+    items.forEach((it, k) => {
+      for (const ch of it.word) {
+        shell += ch;
+        toFile.push(it.start);
+      }
+      if (k < items.length - 1) shell += ' ';
+      toFile.push(it.end);
+    });
+    const quote = elements.find((e) => e?.type === 'StringLiteral') ? text[elements.find((e) => e?.type === 'StringLiteral').start]! : "'";
+    return {
+      shell,
+      toFile,
+      encode: (s) => s,
+      cwd,
+      vars: new Map(),
+      remove,
+      label: `${file}:${line}`,
+      insertWords: (cmd: ScriptCommand, after: number, words: readonly Word[]) => {
+        const parts: string[] = [];
+        for (const w of words) {
+          if (/^['"`]/.test(w.raw)) parts.push(w.raw);
+          else if (w.value !== null) parts.push(`${quote}${w.value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`);
+          else return { error: `${w.raw} is only known when the script runs, and cannot be written into an argument array` };
+        }
+        const at = cmd.words[after]!.end;
+        return [{ start: at, end: at, text: `, ${parts.join(', ')}` }];
+      },
+    };
+  }
+
+  if (calls.length === 0) return { script: null, diagnostics: [] };
+  calls.sort((a, b) => a.start - b.start);
+  const snippets = calls.map((c) => c.snippet);
+  return composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
+}
