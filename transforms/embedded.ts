@@ -9,7 +9,7 @@ import { applyEdits, type Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { LineIndex } from '../src/model/text.js';
 import { deleteLines } from './lines.js';
-import { shellAdapter } from './shell.js';
+import { shellAdapter, shellQuote } from './shell.js';
 
 const COMMENT: Partial<Record<EmbeddedScript['kind'], string>> = { make: '#', 'github-actions': '#', 'gitlab-ci': '#', javascript: '//' };
 
@@ -90,6 +90,12 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
     const part = partOf(script, index);
     if (!part) return [];
     return toHost(part, part.script.continuationRepairs.get(index - part.first) ?? []);
+  },
+  replaceWord(script, index, word, value) {
+    const part = partOf(script, index);
+    if (!part || part.snippet.insertWords) return { error: 'this command is an argument array; edit it by hand' };
+    const w = script.commands[index]!.words[word]!;
+    return [{ start: w.start, end: w.end, text: part.snippet.encode(shellQuote(value)) }];
   },
   insertWords(script, index, after, words) {
     const part = partOf(script, index);

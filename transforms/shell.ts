@@ -16,6 +16,10 @@ export const shellAdapter: ScriptAdapter<ShellScript> = {
   quote: shellQuote,
   repairs: (script, index) => script.continuationRepairs.get(index) ?? [],
   encode: (_script, _index, text) => text,
+  replaceWord: (script, index, word, value) => {
+    const w = script.commands[index]!.words[word]!;
+    return [{ start: w.start, end: w.end, text: shellQuote(value) }];
+  },
   insertWords: (script, index, after, words) => {
     const at = script.commands[index]!.words[after]!.end;
     return [{ start: at, end: at, text: ` ${words.map((w) => w.raw).join(' ')}` }];

@@ -159,6 +159,7 @@ function makeSetup(
     extraction: [...commands].sort((a, b) => pos(a) - pos(b)),
     cleanup: [],
     cleanupWords: [],
+    builderTagUsers: [],
     run: runs[0] ?? null,
     diagnostics,
   };
@@ -210,6 +211,7 @@ function makeSetup(
   const artifactPaths = new Set(setup.artifacts.map((a) => a.hostPath));
   const disposable = new Set([...artifactPaths, ...extractionDirs]);
   const builderTags = new Set(builder.tags);
+  const rmis: ScriptCommand[] = [];
   const operandsOf = (cmd: ScriptCommand) => cmd.words.slice(1).map((w, k) => ({ w, k: k + 1 })).filter(({ w }) => !(w.value ?? '-').startsWith('-'));
   const resolved = (cmd: ScriptCommand, w: Word) => (w.value === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, w.value));
   for (const cmd of sequence) {
@@ -219,6 +221,13 @@ function makeSetup(
       const ops = operandsOf(cmd);
       if (ops.length > 0 && ops.every(({ w }) => extractionDirs.has(resolved(cmd, w) ?? '\0'))) setup.extraction.push(cmd);
       continue;
+    }
+    const inv = invs.find((i) => i.cmd === cmd);
+    if (inv && inv.verb !== 'build' && inv.verb !== 'rmi' && pos(cmd) > pos(builder.inv.cmd)) {
+      const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
+      // The builder image is still wanted (tests run in it, it is pushed or retagged): the
+      // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
+      if (mentions) setup.builderTagUsers.push(cmd);
     }
     if (pos(cmd) <= lastExtraction) continue;
     if (prog === 'chmod' && pos(cmd) < runtimeIndex) {
@@ -241,18 +250,11 @@ function makeSetup(
       else for (const h of hits) setup.cleanupWords.push({ cmd, word: h.k });
       continue;
     }
-    const inv = invs.find((i) => i.cmd === cmd);
     if (inv && inv.verb === 'rmi' && pos(inv.cmd) > runtimeIndex && inv.operands.length > 0 && inv.operands.every((o) => builderTags.has(canonicalImage(wordKey(o.word))))) {
-      setup.cleanup.push(cmd);
+      rmis.push(cmd);
       continue;
     }
-    if (inv && inv.verb !== 'build' && inv.verb !== 'rmi') {
-      const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
-      if (mentions) {
-        diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${builder.tags[0]} is also used by \`${cmd.words.map((w) => w.raw).join(' ')}\``, at(cmd, 'Keeping a builder tag alive (`docker build --target`) is not supported yet; migrate this setup by hand.')));
-      }
-      continue;
-    }
+    if (inv && inv.verb !== 'build' && inv.verb !== 'rmi') continue;
     if (!inv && cmd.cwd !== null) {
       for (const w of [...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
         const p = resolved(cmd, w);
@@ -265,6 +267,8 @@ function makeSetup(
     }
   }
   setup.extraction.sort((a, b) => pos(a) - pos(b));
+  // `docker rmi` of the builder image is cleanup only when the builder build goes.
+  if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
 
   checkArtifactDestinations(setup, fs);
   return setup;

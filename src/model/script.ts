@@ -94,4 +94,6 @@ export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
    * source text (`raw`, in the syntax of the command it was taken from) and its value.
    */
   insertWords(script: S, index: number, after: number, words: readonly Word[]): Edit[] | { error: string };
+  /** Edits that replace word `word` of command `index` with one word of value `value`. */
+  replaceWord(script: S, index: number, word: number, value: string): Edit[] | { error: string };
 }

@@ -64,6 +64,8 @@ export interface Setup {
   cleanup: ScriptCommand[];
   /** Words to drop from commands that clean up artifacts along with other files. */
   cleanupWords: { cmd: ScriptCommand; word: number }[];
+  /** Commands that still use the builder image by its tag (tests, pushes): the tag is kept with --target. */
+  builderTagUsers: ScriptCommand[];
   /** Set when the builder compiled at run time: the builder stage must do it in a RUN. */
   run: RunStep | null;
   /** Errors here mean the setup is refused; warnings are shown with it. */

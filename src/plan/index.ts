@@ -10,7 +10,9 @@ import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
+import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
+import type { ScriptAdapter, ScriptFile, Word } from '../model/script.js';
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { runStepLines } from './run-step.js';
@@ -228,7 +230,19 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };
 
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
-  draft.script.deletes = [setup.builder.inv.cmd, ...setup.extraction, ...setup.cleanup].map((c) => c.index);
+  const keep = setup.builderTagUsers.length > 0;
+  draft.script.deletes = [...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index);
+  if (keep) {
+    const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter);
+    if ('error' in kept) {
+      plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
+      plan.status = 'refused';
+      return draft;
+    }
+    draft.script.edits.push(...kept);
+    const user = setup.builderTagUsers[0]!;
+    plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} is still used by \`${user.words.map((w) => w.raw).join(' ')}\` (${user.file}:${user.line})`);
+  }
   const rcmd = runtime.inv.cmd;
   if (carry.words.length > 0) {
     const inserted = adapter.insertWords(script, rcmd.index, runtime.inv.verbIndex, carry.words);
@@ -244,8 +258,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const prevEnd = cmd.words[word - 1]!.end;
     draft.script.edits.push({ start: prevEnd, end: w.end, text: '' });
   }
-  const removed = draft.script.deletes.length;
-  plan.notes.push(`${setup.script}: the builder build and ${removed - 1} extraction/cleanup command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
+  const removed = draft.script.deletes.length - (keep ? 0 : 1);
+  plan.notes.push(`${setup.script}: ${keep ? '' : 'the builder build and '}${removed} extraction/cleanup command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
   plan.notes.push(...carry.notes);
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
@@ -263,6 +277,31 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
   }
   return draft;
+}
+
+/** The builder build rewritten to build the merged Dockerfile's builder stage, under its old tag. */
+function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>): Edit[] | { error: string } {
+  const inv = setup.builder.inv;
+  const cmd = inv.cmd;
+  if (cmd.cwd === null) return { error: 'its working directory is unknown' };
+  const rel = path.relative(cmd.cwd || '.', runtimeDockerfile) || runtimeDockerfile;
+  const edits: Edit[] = [];
+  const file = inv.flags.find((f) => f.name === '--file');
+  const words: Word[] = [];
+  const word = (value: string): Word => ({ value, symbol: value, staticPrefix: value, raw: adapter.quote(value), start: 0, end: 0 });
+  if (!setup.builder.target) words.push(word('--target'), word(stage));
+  if (file && file.value) {
+    // `-f X` / `--file X`: the value word; `--file=X`: the whole word.
+    const r = file.wordCount === 2 ? adapter.replaceWord(script, cmd.index, file.wordIndex + 1, rel) : adapter.replaceWord(script, cmd.index, file.wordIndex, `--file=${rel}`);
+    if ('error' in r) return r;
+    edits.push(...r);
+  } else words.push(word('-f'), word(rel));
+  if (words.length > 0) {
+    const r = adapter.insertWords(script, cmd.index, inv.verbIndex, words);
+    if ('error' in r) return r;
+    edits.push(...r);
+  }
+  return [...edits, ...adapter.repairs(script, cmd.index)];
 }
 
 type Combined = { changes: FileChange[] } | { refused: { draft: Draft; diagnostic: Diagnostic }[] };

@@ -54,6 +54,11 @@ function plannedSetups(dir: string): PlannedSetup[] {
   });
 }
 
+async function listImages(): Promise<string[]> {
+  const out = (await engine!.exec(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.toString();
+  return out.split('\n').filter((l) => l && !l.includes('<none>'));
+}
+
 /** Runs a script the way its shebang asks (bash or sh), from its own folder. */
 function runScript(dir: string, script: string): void {
   const first = fs.readFileSync(path.join(dir, script), 'utf8').split('\n', 1)[0] ?? '';
@@ -84,13 +89,15 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
 
       // Old pipeline.
       for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
+      const baseline = new Set(await listImages());
       const runPipeline = (dir: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!)) : setups.forEach((s) => runScript(dir, s.script)));
       runPipeline(oldDir);
       const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
       for (const t of finalTags) before.set(t, await snapshotImage(engine!, t));
 
-      // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs.
-      for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
+      // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs, with none of the
+      // old run's images left (a migrated script must not lean on a stale builder image).
+      for (const ref of (await listImages()).filter((r) => !baseline.has(r))) await engine!.removeImage(ref, { force: true, ignoreMissing: true });
       const migrated = runCli(['.', '--yes'], newDir);
       expect(migrated.code, migrated.stderr).toBe(0);
       runPipeline(newDir);

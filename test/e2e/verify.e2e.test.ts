@@ -64,7 +64,8 @@ describe.skipIf(!engine)('--verify', () => {
   });
 
   it('leaves no image or container behind', async () => {
-    const images = (await engine!.exec(['images', '--format', '{{.Repository}}'])).stdout;
+    const images = (await engine!.exec(['images', '--format', '{{.Repository}}'])).stdout.toString();
+    expect(images).toContain('golang');
     expect(images).not.toContain('multistage-codemod-verify');
   });
 });

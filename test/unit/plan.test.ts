@@ -93,6 +93,14 @@ describe('plan: migrations', () => {
     expect(applied(files, planFiles(files))['Dockerfile']!.startsWith('# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\n')).toBe(true);
   });
 
+  it('keeps a builder tag still used elsewhere, as docker build --target of the merged Dockerfile', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('docker rm x', 'docker rm x\ndocker run --rm app:build go test ./...').replace('rm -f app', 'rm -f app\ndocker rmi app:build') });
+    const { plan, setup } = only(files);
+    expect(setup.status).toBe('migrate');
+    expect(applied(files, plan)['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build --target builder -t app:build -f Dockerfile .\ndocker run --rm app:build go test ./...\ndocker build -t app:latest .\ndocker rmi app:build\n');
+    expect(setup.notes.join('\n')).toMatch(/stays as `--target builder` of Dockerfile, because its image app:build is still used by `docker run --rm app:build go test/);
+  });
+
   it('finds nothing in a repository without the pattern', () => {
     const plan = planFiles({ 'build.sh': 'docker build -t app .\n', Dockerfile: RUNTIME });
     expect(plan.setups).toEqual([]);
@@ -110,11 +118,6 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     const plan = planFiles(repo({ 'build.sh': SCRIPT.replace('x:/out/app', '"$cid:/out/app"') }));
     expect(plan.changes).toEqual([]);
     expect(plan.diagnostics.map((d) => d.code)).toContain('DYNAMIC_CONTAINER');
-  });
-
-  it('a builder tag used by another command', () => {
-    const d = refusedWith(repo({ 'build.sh': SCRIPT.replace('docker rm x', 'docker rm x\ndocker run --rm app:build go test ./...') }), 'BUILDER_TAG_USED');
-    expect(d.line).toBe(7);
   });
 
   it('an artifact used on the host afterwards', () => {
