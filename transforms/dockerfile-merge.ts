@@ -33,6 +33,8 @@ export interface MergeInput {
   consumers: ConsumerRewrite[];
   /** Instructions appended to the builder stage (a build that used to happen at run time). */
   appendToBuilder?: string[];
+  /** A `FROM scratch` stage holding the files the host still needs (built with --output). */
+  exportStage?: { name: string; files: { containerPath: string; dest: string; mode: number | null }[] };
   setup: string;
 }
 
@@ -112,6 +114,12 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
   let block = applyEdits(builder.text, builderEdits).slice(builder.bodyStart);
   block = block.replace(/^\uFEFF/, '').replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\r?\n/g, eol);
   block = block.replace(/(?:[ \t]*(?:\r?\n))*$/, '') + eol + eol;
+  if (input.exportStage) {
+    const x = input.exportStage;
+    const lines = [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stage.name ?? input.stageName}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${f.containerPath} ${f.dest}`)];
+    block += lines.join(eol) + eol + eol;
+    notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
+  }
   edits.push({ start: runtime.firstFromBlockStart, end: runtime.firstFromBlockStart, text: block });
 
   // References to the old builder image inside the runtime file now name the stage.

@@ -259,14 +259,21 @@ function makeSetup(
       for (const w of [...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
         const p = resolved(cmd, w);
         if (p === null) continue;
-        if ([...artifactPaths].some((a) => p === a || p.startsWith(`${a}/`))) {
-          diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `\`${cmd.words.map((x) => x.raw).join(' ')}\` uses the extracted ${w.value} on the host`, at(cmd, 'Artifacts needed on the host after the build need an export stage; migrate this setup by hand for now.')));
+        const used = setup.artifacts.find((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
+        if (used) {
+          // Still needed on the host (a checksum, a release folder, a host-side test): an export stage keeps it.
+          used.hostNeeded ??= `\`${cmd.words.map((x) => x.raw).join(' ')}\` (${cmd.file}:${cmd.line}) uses it`;
           break;
         }
       }
     }
   }
   setup.extraction.sort((a, b) => pos(a) - pos(b));
+  // Files still needed on the host are not cleaned up: the export stage recreates them.
+  const kept = new Set(setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath));
+  const removesKept = (cmd: ScriptCommand) => operandsOf(cmd).some(({ w }) => kept.has(resolved(cmd, w) ?? '\0'));
+  setup.cleanup = setup.cleanup.filter((c) => !removesKept(c));
+  setup.cleanupWords = setup.cleanupWords.filter(({ cmd, word }) => !kept.has(resolved(cmd, cmd.words[word]!) ?? '\0'));
   // `docker rmi` of the builder image is cleanup only when the builder build goes.
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
 
@@ -331,14 +338,8 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
   });
   if (!probe) {
     for (const a of artifacts) {
-      if (a.consumers.length === 0 && !diagnostics.some((d) => d.code === 'ARTIFACT_IN_BROAD_COPY')) {
-        diagnostics.push(diag('ARTIFACT_UNUSED', 'error', `the extracted ${a.hostPath} is not copied into the runtime image built from ${facts.path}`, {
-          file: a.via.cmd.file,
-          line: a.via.cmd.line,
-          setup,
-          hint: 'Artifacts kept on the host need an export stage; migrate this setup by hand for now.',
-        }));
-      }
+      // Extracted but not copied into the runtime image: it was wanted on the host.
+      if (a.consumers.length === 0) a.hostNeeded ??= `it is not copied into the runtime image built from ${facts.path}`;
     }
   }
   return any;

@@ -40,6 +40,8 @@ export interface Artifact {
   mode: number | null;
   /** `docker cp x:/dir/. dst` copies the folder's contents. */
   contentsOnly: boolean;
+  /** Why the file is still needed on the host after the build (then an export stage keeps it), or null. */
+  hostNeeded?: string | null;
 }
 
 /** A command the builder ran when its container ran (the build happened at run time). */

@@ -3,7 +3,9 @@
  * original text) plus coded diagnostics and one-line notes that explain each decision.
  * A setup with any error is refused whole: none of its changes appear.
  */
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Analysis } from '../analyze/index.js';
+import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { parseDockerCommand } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
@@ -198,6 +200,12 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('TARGET_NOT_FOUND', 'error', `--target ${setup.builder.target} names no stage of ${builderFacts.path}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Fix the --target, then run the tool again.' }));
     }
   }
+  const exported = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!);
+  if ('error' in exported) {
+    plan.diagnostics.push(exported.error);
+    plan.status = 'refused';
+    return draft;
+  }
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const merge = mergeDockerfiles({
@@ -208,6 +216,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     builderTags: setup.builder.tags,
     consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === a.containerPath.replace(/\/+$/, '') }))),
     appendToBuilder: runStep?.lines ?? [],
+    ...(exported.stage ? { exportStage: exported.stage } : {}),
     setup: setup.id,
   });
   if (runStep?.note) plan.notes.push(runStep.note);
@@ -243,6 +252,26 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const user = setup.builderTagUsers[0]!;
     plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} is still used by \`${user.words.map((w) => w.raw).join(' ')}\` (${user.file}:${user.line})`);
   }
+  if (exported.stage) {
+    // The export build takes the place of the builder build (or of the first extraction step
+    // when the builder build stays), so later host commands find their files.
+    const target = keep ? setup.extraction.find((c) => c.stdout === null) : setup.builder.inv.cmd;
+    if (!target) {
+      plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', 'no command of the extraction stands on its own to be replaced by the export build', { file: setup.script, line: setup.extraction[0]!.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
+      plan.status = 'refused';
+      return draft;
+    }
+    draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index);
+    const b = setup.builder.inv;
+    const own = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
+    const flags = b.flags.filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => script.text.slice(w.start, w.end)));
+    const cwd = target.cwd ?? '';
+    const rel = (p: string) => path.relative(cwd || '.', p || '.') || '.';
+    const q = (w: string) => adapter.quote(w);
+    const text = ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path)].map(q).concat(flags, [q(rel(setup.builder.context ?? ''))]).join(' ');
+    draft.script.edits.push({ start: target.start, end: target.end, text });
+    plan.notes.push(`${exported.reasons.join('; ')}: \`${text}\` now writes it where the extraction did`);
+  }
   const rcmd = runtime.inv.cmd;
   if (carry.words.length > 0) {
     const inserted = adapter.insertWords(script, rcmd.index, runtime.inv.verbIndex, carry.words);
@@ -277,6 +306,27 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
   }
   return draft;
+}
+
+/**
+ * Files the host still needs after the build get a `FROM scratch` export stage. Supported
+ * where a command can be added as a line of its own (shell scripts).
+ */
+function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
+  const host = setup.artifacts.filter((a) => a.hostNeeded);
+  if (host.length === 0) return { stage: null, dest: '', reasons: [] };
+  const where = { file: setup.script, line: host[0]!.via.cmd.line, setup: setup.id };
+  if (script.kind !== 'shell') {
+    return { error: diag('ARTIFACT_USED_ON_HOST', 'error', `${host[0]!.hostPath} is still needed on the host (${host[0]!.hostNeeded}), and export stages are only written into shell scripts so far`, { ...where, hint: 'Migrate this setup by hand, or move the host steps into a shell script.' }) };
+  }
+  const taken = new Set([...builderFacts.stages, ...runtimeFacts.stages].map((s) => s.name?.toLowerCase()).filter(Boolean));
+  const name = ['export', `${stageName}-export`, 'host-export'].find((n) => !taken.has(n))!;
+  // One output folder: the deepest folder holding every file the host needs.
+  const dirs = host.map((a) => path.dirname(a.hostPath).replace(/^\.$/, ''));
+  let dest = dirs[0]!;
+  while (!dirs.every((d) => d === dest || d.startsWith(`${dest}/`) || dest === '')) dest = path.dirname(dest).replace(/^\.$/, '');
+  const files = host.map((a) => ({ containerPath: a.containerPath, dest: `/${dest ? a.hostPath.slice(dest.length + 1) : a.hostPath}`, mode: a.mode }));
+  return { stage: { name, files }, dest, reasons: host.map((a) => `${a.hostPath} is still needed on the host: ${a.hostNeeded}`) };
 }
 
 /** The builder build rewritten to build the merged Dockerfile's builder stage, under its old tag. */

@@ -35,6 +35,14 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
 };
 
+/** Files the pipeline leaves on the host for later use: old and migrated must leave the same. */
+const HOST_FILES: Record<string, string[]> = { 'export-host-artifacts': ['greeter', 'greeter.sha256'] };
+
+function hostFile(dir: string, rel: string): { mode: number; content: string } {
+  const p = path.join(dir, rel);
+  return { mode: fs.statSync(p).mode & 0o7777, content: fs.readFileSync(p).toString('base64') };
+}
+
 function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
@@ -107,7 +115,8 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
         expect(diffs, formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })).toEqual([]);
         expect(after.files.length).toBeGreaterThan(5);
       }
-      // The migrated script extracts nothing to the host.
+      // The host keeps exactly the files it kept before, and nothing else is extracted.
+      for (const f of HOST_FILES[c] ?? []) expect(hostFile(newDir, f), f).toEqual(hostFile(oldDir, f));
       expect(fs.existsSync(path.join(newDir, 'app'))).toBe(false);
     });
   }
