@@ -98,6 +98,14 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
     refuse('STAGE_NAME_COLLISION', `the stage name \`${stageRef}\` is already used`, runtime.path, undefined, 'Choose another name with --stage-name NAME.');
   }
 
+  // BuildKit builds only the stages the target depends on: say which builder stages that leaves out.
+  const onPath = stagesOnPath(builder, input.builderStage);
+  for (const st of builder.stages) {
+    if (!onPath.has(st.index)) {
+      notes.push(`stage ${st.name ?? st.index} of ${builder.path} (line ${st.from.line}) is not on the path to the final image: BuildKit skips it (as it did in the old build, unless that used the classic builder)`);
+    }
+  }
+
   // The builder block: the builder file minus its directives, its stage named.
   const builderEdits: Edit[] = [];
   if (!stage.name) {
@@ -201,4 +209,22 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
   let merged = runtime.text;
   if (diagnostics.length === 0) merged = applyEdits(runtime.text, edits);
   return { edits, text: merged, stageRef, notes, diagnostics };
+}
+
+/** Stages `target` depends on (through FROM <stage> and COPY --from), itself included. */
+function stagesOnPath(facts: DockerfileFacts, target: number): Set<number> {
+  const byRef = (ref: string) => (/^\d+$/.test(ref) ? facts.stages[Number(ref)] : facts.stages.find((s) => s.name?.toLowerCase() === ref.toLowerCase()));
+  const seen = new Set<number>();
+  const visit = (i: number) => {
+    if (seen.has(i) || !facts.stages[i]) return;
+    seen.add(i);
+    const parent = byRef(facts.stages[i]!.image);
+    if (parent && parent.index < i) visit(parent.index);
+    for (const c of facts.copies) if (c.stage === i && c.from) {
+      const dep = byRef(c.from.value);
+      if (dep) visit(dep.index);
+    }
+  };
+  visit(target);
+  return seen;
 }

@@ -189,3 +189,13 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     refusedWith(files, 'BUILD_AT_RUN_TIME');
   });
 });
+
+describe('plan: notes that explain non-obvious decisions', () => {
+  it('says when a builder stage is off the path to the final image (BuildKit skips it)', () => {
+    const files = repo({ 'Dockerfile.build': 'FROM golang:1.21 AS lint\nRUN golangci-lint run\n\nFROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go test ./... && go build -o /out/app .\n' });
+    const { setup } = only(files);
+    expect(setup.status).toBe('migrate');
+    expect(setup.notes.join('\n')).toMatch(/stage lint of Dockerfile.build \(line 1\) is not on the path to the final image/);
+    expect(setup.notes.join('\n')).not.toMatch(/stage 1 of/);
+  });
+});
