@@ -2,19 +2,14 @@
  * The built CLI as users run it (node dist/src/bin.js), on temporary copies of fixtures:
  * exit codes, what is written (or not), and the JSON report.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../../src/model/diagnostics.js';
+import { BIN, runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, readTree, writeTemp } from '../support/tree.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../dist/src/bin.js');
-
-function run(args: string[], cwd = process.cwd(), env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runCli;
 
 const example = () => copyToTemp(path.join(FIXTURES, 'href-counter-printed', 'before'));
 
