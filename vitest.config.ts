@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/{unit,fixtures,cli}/**/*.test.ts'],
+          include: ['test/{unit,fixtures,cli}/**/*.test.ts', 'test/property/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

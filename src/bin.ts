@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 /** The `multistage-codemod` executable: runs the CLI with the real process streams. */
-import { EXIT, main } from './cli.js';
+import { EXIT, main, writing } from './cli.js';
 
 process.on('SIGINT', () => {
-  process.stderr.write('\nInterrupted: nothing was written.\n');
+  process.stderr.write(
+    writing.active
+      ? '\nInterrupted while writing: the next run completes the change from its journal.\n'
+      : '\nInterrupted: nothing was written.\n',
+  );
   process.exit(EXIT.interrupted);
 });
 

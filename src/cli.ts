@@ -5,7 +5,7 @@
  * 130 interrupted or quit.
  */
 import fs from 'node:fs';
-import { ApplyRefused, applyOps } from './apply/apply.js';
+import { ApplyRefused, applyOps, recoverJournal } from './apply/apply.js';
 import { uncommitted } from './apply/git-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
@@ -16,10 +16,13 @@ import { replan, runRoot, type RootRun } from './pipeline.js';
 import type { FileChange, SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
-import { reviewSetups, ReviewInterrupted, type Decision } from './review/prompt.js';
+import type { Decision } from './review/prompt.js';
 import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, type SetupOutcome } from './review/report.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
+
+/** Set while files are being written, so an interrupt says what really happened. */
+export const writing = { active: false };
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -53,6 +56,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const progress = (msg: string) => {
     if (io.stderr.isTTY && !opts.json) io.stderr.write(`\r\x1b[K${c.dim(msg)}`);
   };
+
+  // An earlier run killed while writing left a journal: finish it (or roll it back) before
+  // planning, so no setup is ever seen half migrated. Review-only runs only report it.
+  const interrupted = new Set<string>();
+  for (const root of opts.paths) {
+    const r = recoverJournal(root, { dryRun: !(opts.yes || interactive) });
+    if (!r) continue;
+    io.stderr.write(`${r.message}\n`);
+    for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, c)}\n`);
+    if (!r.ok || (r.dryRun && r.outcome !== 'cleaned')) interrupted.add(root);
+  }
+  if (interrupted.size > 0) {
+    io.stderr.write(`Nothing was planned for ${[...interrupted].join(', ')}: run again with --yes (or interactively) to complete the interrupted run first.\n`);
+    return EXIT.refused;
+  }
 
   const runs: RootRun[] = [];
   for (const root of opts.paths) {
@@ -91,6 +109,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (opts.yes) for (const x of migratable) decisions.set(x.setup, 'yes');
   if (interactive && migratable.length > 0) {
     for (const { run, setup } of items.filter((x) => x.setup.status === 'refused')) io.stdout.write(`${describeSetup(run, setup, c)}\n`);
+    // inquirer is loaded only for an interactive review (it is a good part of start-up time).
+    const { reviewSetups, ReviewInterrupted } = await import('./review/prompt.js');
     try {
       decisions = await reviewSetups(migratable, c, io.stdout);
     } catch (e) {
@@ -117,9 +137,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     let ok = true;
     if (ops.length > 0) {
       try {
+        writing.active = true;
         applyOps(run.abs, ops);
+        writing.active = false;
         written.push(...ops.map((change) => ({ run, change })));
       } catch (e) {
+        writing.active = false;
         if (!(e instanceof ApplyRefused)) throw e;
         ok = false;
         failures.push(...e.diagnostics.map((d) => ({ run, d })));

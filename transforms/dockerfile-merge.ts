@@ -121,14 +121,17 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
   }
   let block = applyEdits(builder.text, builderEdits).slice(builder.bodyStart);
   block = block.replace(/^\uFEFF/, '').replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\r?\n/g, eol);
-  block = block.replace(/(?:[ \t]*(?:\r?\n))*$/, '') + eol + eol;
+  // Drop trailing blank lines only: trailing spaces of the last instruction are the user's bytes.
+  block = block.replace(/(?:\r?\n[ \t]*)+$/, '') + eol + eol;
   if (input.exportStage) {
     const x = input.exportStage;
     const lines = [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stage.name ?? input.stageName}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${f.containerPath} ${f.dest}`)];
     block += lines.join(eol) + eol + eol;
     notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
   }
-  edits.push({ start: runtime.firstFromBlockStart, end: runtime.firstFromBlockStart, text: block });
+  // A byte-order mark stays the first character of the file.
+  const insertAt = runtime.firstFromBlockStart === 0 && runtime.text.startsWith('\uFEFF') ? 1 : runtime.firstFromBlockStart;
+  edits.push({ start: insertAt, end: insertAt, text: block });
 
   // References to the old builder image inside the runtime file now name the stage.
   const tags = new Set(input.builderTags);
@@ -155,6 +158,13 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
   // COPY/ADD lines that read artifacts from the context now read them from the stage.
   const byCopy = new Map<number, ConsumerRewrite[]>();
   for (const c of input.consumers) byCopy.set(c.copy, [...(byCopy.get(c.copy) ?? []), c]);
+  // Paths are written into Dockerfile words as they are: refuse what would need quoting there.
+  const unwritable = (p: string) => /[\s'"$`\\]/.test(p) || p.includes(runtime.escape);
+  for (const c of [...input.consumers.map((r) => r.stagePath), ...(input.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])]) {
+    if (unwritable(c)) {
+      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has spaces, quotes, $ or backslashes, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
+    }
+  }
   for (const [ci, rewrites] of byCopy) {
     const copy = runtime.copies[ci]!;
     const dest = copy.dest!;

@@ -15,7 +15,8 @@ export interface DeleteLinesOptions {
 export function deleteLines(text: string, doomed: ReadonlySet<number>, opts: DeleteLinesOptions = {}): Edit[] {
   if (doomed.size === 0) return [];
   const idx = new LineIndex(text);
-  const n = idx.lineCount;
+  // A final newline ends the last line; it does not start an empty one.
+  const n = /\r?\n$|\r$/.test(text) ? idx.lineCount - 1 : idx.lineCount;
   const comment = opts.comment ?? '#';
   const del = new Set(doomed);
   const blank = (l: number) => isBlank(idx.lineText(l));
@@ -62,7 +63,13 @@ export function deleteLines(text: string, doomed: ReadonlySet<number>, opts: Del
       }
     }
     runs.push(run);
-    const spansDeletion = runs.length > 1 || (i > 0 && kept[i - 1]! + 1 !== kept[i]) || (j + 1 < kept.length && kept[j]! + 1 !== kept[j + 1]);
+    const spansDeletion =
+      runs.length > 1 ||
+      (i > 0 && kept[i - 1]! + 1 !== kept[i]) ||
+      (j + 1 < kept.length && kept[j]! + 1 !== kept[j + 1]) ||
+      // A blank run left at the very end or start of the file by a deletion beyond it.
+      (j === kept.length - 1 && kept[j] !== n) ||
+      (i === 0 && kept[0] !== 1);
     let keepCount = Math.max(...runs);
     // At the start or end of the file, keep only the blank lines that stood there before.
     if (j === kept.length - 1) keepCount = kept[j] === n ? runs[runs.length - 1]! : 0;

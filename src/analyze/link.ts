@@ -195,7 +195,12 @@ function makeSetup(
   findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false);
 
   if (builder.dockerfile !== null && !loadDockerfile(builder.dockerfile, fs, dockerfiles)) {
-    diagnostics.push(diag('DOCKERFILE_MISSING', 'error', `the builder Dockerfile ${builder.dockerfile} does not exist`, at(builder.inv.cmd, 'Check the -f path; paths in a script are read relative to the script\'s folder.')));
+    const exists = fs.kind(builder.dockerfile) === 'file';
+    diagnostics.push(
+      exists
+        ? diag('READ_ERROR', 'error', `the builder Dockerfile ${builder.dockerfile} cannot be read (binary, not UTF-8, or larger than the size limit)`, at(builder.inv.cmd, 'Check the file; the tool only reads text Dockerfiles.'))
+        : diag('DOCKERFILE_MISSING', 'error', `the builder Dockerfile ${builder.dockerfile} does not exist`, at(builder.inv.cmd, 'Check the -f path; paths in a script are read relative to the script\'s folder.')),
+    );
   }
   if (builder.dockerfile === null || builder.context === null) {
     diagnostics.push(diag('DYNAMIC_BUILD_INPUT', 'error', 'the builder build\'s Dockerfile or context is only known at run time', at(builder.inv.cmd)));
@@ -291,14 +296,23 @@ function loadDockerfile(rel: string, fs: RepoFs, cache: Map<string, DockerfileFa
 
 const GLOB = /[*?[]/;
 
+/** A Dockerfile source pattern (`*`, `?`, `[…]`, `[!…]`) as a RegExp; an unclosed `[` is a literal. */
 function globToRegExp(glob: string): RegExp {
   let re = '';
-  for (const ch of glob) {
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
     if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    else if (ch === '[' && glob.indexOf(']', i + 2) > 0) {
+      const close = glob.indexOf(']', i + 2);
+      let body = glob.slice(i + 1, close);
+      const negate = body.startsWith('!') || body.startsWith('^');
+      if (negate) body = body.slice(1);
+      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^${re.replace(/\\?\[/g, '[')}$`);
+  return new RegExp(`^${re}$`);
 }
 
 /**

@@ -223,6 +223,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       conditional: ctx.conditional,
       loop: ctx.loop,
       iteration: ctx.iteration ?? null,
+      vars: new Map(scope.vars),
       stdout: null,
       stdinFrom: null,
     };

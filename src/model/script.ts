@@ -54,6 +54,8 @@ export interface ScriptCommand {
   stdinFrom: number | null;
   /** Set when the command is one reading of a loop body (`for svc in api worker`). */
   iteration: Iteration | null;
+  /** The script variables the command sees (null: assigned a value only known at run time). */
+  vars: ReadonlyMap<string, string | null>;
 }
 
 /** One pass of a loop whose items are static: the same source lines, the loop variable bound. */

@@ -49,6 +49,15 @@ function declaredArgs(facts: DockerfileFacts): Set<string> {
 export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
+    // A flag that reads a script variable must mean the same at the final build.
+    for (const w of b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount)) {
+      for (const [, name] of text.slice(w.start, w.end).matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        if (b.cmd.vars.get(name!) !== r.cmd.vars.get(name!)) {
+          out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${name}, which has another value at the final build`, at(r, `Give $${name} one value for both builds, or write the value in the builder build.`)));
+          return;
+        }
+      }
+    }
     out.carried.push(raw(text, b, f));
     out.words.push(...b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => ({ ...w, raw: text.slice(w.start, w.end) })));
   };

@@ -10,15 +10,28 @@ const ERROR = 1;
 
 const text = (m: string | { value: string }): string => (typeof m === 'string' ? m : m.value);
 
+/**
+ * dockerfile-utils' validate, made safe: a leading byte-order mark is not part of the
+ * Dockerfile (and makes the validator recurse without end on some inputs), and a validator
+ * failure is reported as a problem of the file, never a crash.
+ */
+function check(dockerfile: string): { severity?: number; message: string | { value: string }; range: { start: { line: number } } }[] {
+  try {
+    return validate(dockerfile.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return [{ severity: ERROR, message: `the validator failed (${(e as Error).message})`, range: { start: { line: 0 } } }];
+  }
+}
+
 function errorsOf(dockerfile: string): string[] {
-  return validate(dockerfile)
+  return check(dockerfile)
     .filter((d) => d.severity === ERROR)
     .map((d) => text(d.message));
 }
 
 export function validateMerged(merged: string, inputs: string[], file: string, setup: string): Diagnostic[] {
   const known = new Set(inputs.flatMap(errorsOf));
-  return validate(merged)
+  return check(merged)
     .filter((d) => d.severity === ERROR && !known.has(text(d.message)))
     .map((d) =>
       diag('GENERATED_DOCKERFILE_INVALID', 'error', `the merged ${file} would not be valid: ${text(d.message)} (line ${d.range.start.line + 1})`, {

@@ -3,7 +3,8 @@
  * with its code, file and line (a refused setup has no changes at all).
  */
 import { describe, expect, it } from 'vitest';
-import { applied, planFiles } from '../support/plan.js';
+import { applied, planDir, planFiles } from '../support/plan.js';
+import { writeTemp } from '../support/tree.js';
 
 const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
 const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
@@ -197,5 +198,29 @@ describe('plan: notes that explain non-obvious decisions', () => {
     expect(setup.status).toBe('migrate');
     expect(setup.notes.join('\n')).toMatch(/stage lint of Dockerfile.build \(line 1\) is not on the path to the final image/);
     expect(setup.notes.join('\n')).not.toMatch(/stage 1 of/);
+  });
+});
+
+describe('plan: refusals found by property tests', () => {
+  it('an artifact path that would need quoting in a Dockerfile', () => {
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', '"x:/out/my app" ./app') }), 'PATH_NEEDS_QUOTING');
+    refusedWith(repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', "'x:/out/$HOME/app' ./app") }), 'PATH_NEEDS_QUOTING');
+  });
+
+  it('a carried flag that reads a variable reassigned before the final build', () => {
+    const script = SCRIPT.replace('docker build -t app:build -f Dockerfile.build .', 'X=1\ndocker build --build-arg V=$X -t app:build -f Dockerfile.build .').replace('docker build -t app:latest .', 'X=2\ndocker build -t app:latest .');
+    refusedWith(repo({ 'build.sh': script }), 'FLAG_CONFLICT');
+    // Unchanged, it is carried as written.
+    const same = SCRIPT.replace('docker build -t app:build -f Dockerfile.build .', 'X=1\ndocker build --build-arg V=$X -t app:build -f Dockerfile.build .');
+    const { plan } = only(repo({ 'build.sh': same }));
+    expect(applied(repo({ 'build.sh': same }), plan)['build.sh']).toContain('docker build --build-arg V=$X -t app:latest .');
+  });
+
+  it('a builder Dockerfile that exists but cannot be read is not called missing', () => {
+    const dir = writeTemp({ ...repo(), 'Dockerfile.build': 'FROM golang\n\u0000\u0001binary' });
+    const setup = planDir(dir).setups[0]!;
+    expect(setup.status).toBe('refused');
+    expect(setup.diagnostics.map((d) => [d.code, d.message])).toContainEqual(['READ_ERROR', expect.stringContaining('cannot be read')]);
+    expect(setup.diagnostics.map((d) => d.code)).not.toContain('DOCKERFILE_MISSING');
   });
 });

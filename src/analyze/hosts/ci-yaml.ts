@@ -4,7 +4,18 @@
  * `working-directory`, with `env:` values known) and GitLab CI `script:` items (one shell per
  * job, so a `cd` carries over to the next item). A job's steps are one sequence.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Scalar, YAMLMap } from 'yaml';
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+/** The yaml package is loaded only when a CI file needs reading (it costs start-up time). */
+function yaml(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
+const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
+const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
+const isSeq = (n: unknown): n is import('yaml').YAMLSeq => yaml().isSeq(n);
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
@@ -153,7 +164,7 @@ function staticEnv(node: unknown, into: Map<string, string | null>): Map<string,
 }
 
 export function parseCiYaml(kind: ScriptKind, file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { keepSourceTokens: true });
+  const doc = yaml().parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length > 0) {
     return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
   }

@@ -1,0 +1,152 @@
+/**
+ * The low-level writing primitives apply and recovery share: every file-system mutation
+ * goes through `mutated()` (so a test can kill the process after any one of them), files
+ * are written to temporary names beside their targets and fsync'd, and folders are fsync'd
+ * after entries in them appear, move or go.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Test-only fault injection: when set to N, the process kills itself with SIGKILL right after
+ * its Nth file-system mutation (a temporary file written, the journal written or published,
+ * a rename, a deletion, a folder created). A real kill, not an exception: nothing runs after it.
+ */
+export const CRASH_ENV = 'MULTISTAGE_CODEMOD_CRASH_AFTER_WRITES';
+
+let mutations = 0;
+
+/** Counts one file-system mutation (and dies there when the crash hook asks for it). */
+export function mutated(): void {
+  mutations++;
+  const at = process.env[CRASH_ENV];
+  if (at !== undefined && at !== '' && Number(at) === mutations) process.kill(process.pid, 'SIGKILL');
+}
+
+/** How many mutations this process has made (tests use it to count the write points of a run). */
+export function mutationCount(): number {
+  return mutations;
+}
+
+/**
+ * Temporary files are named `.<target name>.msc-<pid>-<run tag>-<n>.tmp`, beside their targets,
+ * so a rename never crosses file systems and a stray one can be recognised (and its owner's
+ * liveness checked) without a journal.
+ */
+export const TEMP_RE = /^\..*\.msc-(\d+)-([0-9a-f]+)-([0-9a-z]+)\.tmp$/;
+
+export function tempName(targetBase: string, tag: string, n: string | number): string {
+  return `.${targetBase}.msc-${process.pid}-${tag}-${n}.tmp`;
+}
+
+export function runTag(): string {
+  return crypto.randomBytes(4).toString('hex');
+}
+
+export function sha256(data: Buffer): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+/** Whether a process with this id is running on this machine (unknown elsewhere: assumed gone). */
+export function processAlive(pid: number, host: string = os.hostname()): boolean {
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes a new file (never over an existing one), fsync'd, with the given mode (and owner, when root). */
+export function writeNewFile(abs: string, data: Buffer, mode: number | null, owner?: { uid: number; gid: number }): void {
+  const fd = fs.openSync(abs, 'wx', mode ?? 0o666);
+  try {
+    fs.writeFileSync(fd, data);
+    if (mode !== null) fs.fchmodSync(fd, mode);
+    if (owner && process.getuid?.() === 0) {
+      try {
+        fs.fchownSync(fd, owner.uid, owner.gid);
+      } catch {
+        /* best effort: the content is what matters */
+      }
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  mutated();
+}
+
+/** Makes a folder's entries (new, renamed, removed files) durable. Not every platform can. */
+export function fsyncDir(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    /* e.g. Windows cannot open folders; the rename itself is still atomic */
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+}
+
+export function renameCounted(from: string, to: string): void {
+  fs.renameSync(from, to);
+  mutated();
+}
+
+/** Removes a file; true when there was one. */
+export function unlinkCounted(abs: string): boolean {
+  try {
+    fs.unlinkSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  mutated();
+  return true;
+}
+
+/** The bytes of a regular file, null when absent, 'other' when it is not a regular file (a link, a folder, a FIFO…). */
+export function readRegular(abs: string): Buffer | null | 'other' {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw e;
+  }
+  if (!st.isFile()) return 'other';
+  return fs.readFileSync(abs);
+}
+
+/** Repository-relative path (forward slashes) → absolute path. */
+export function absOf(root: string, rel: string): string {
+  return path.join(root, ...rel.split('/'));
+}
+
+/**
+ * Why a repository-relative path is unsafe to write (it leaves the root, or passes through a
+ * symbolic link), or null when it is safe. Components that do not exist yet are fine.
+ */
+export function unsafePath(root: string, rel: string): string | null {
+  const parts = rel.split('/');
+  const win = process.platform === 'win32' && (rel.includes('\\') || /^[A-Za-z]:/.test(rel));
+  if (rel === '' || win || path.isAbsolute(rel) || rel.includes('\0') || parts.some((p) => p === '..' || p === '')) {
+    return 'the path leaves the repository';
+  }
+  let cur = root;
+  for (const p of parts) {
+    cur = path.join(cur, p);
+    try {
+      if (fs.lstatSync(cur).isSymbolicLink()) return `${path.relative(root, cur).split(path.sep).join('/')} is a symbolic link`;
+    } catch {
+      return null; // the rest does not exist yet
+    }
+  }
+  return null;
+}

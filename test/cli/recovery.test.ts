@@ -1,0 +1,36 @@
+/**
+ * A run killed while writing is finished by the next CLI run: a review-only run reports it
+ * and plans nothing; a writing run completes it, says so, and the tree is the migrated one.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CRASH_ENV, JOURNAL_NAME } from '../../src/apply/apply.js';
+import { BIN, runCli, twoServices } from '../support/cli.js';
+import { FIXTURES, readTree } from '../support/tree.js';
+
+describe('recovery from an interrupted run, through the CLI', () => {
+  it('reports it on --dry-run, completes it on --yes', () => {
+    const dir = twoServices();
+    // Killed after the journal is published and the first renames are made (a write point well past staging).
+    const killed = spawnSync(process.execPath, [BIN, '.', '--yes'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', [CRASH_ENV]: '10' }, encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fs.existsSync(path.join(dir, JOURNAL_NAME))).toBe(true);
+    const halfway = readTree(dir);
+
+    const review = runCli(['--dry-run'], dir);
+    expect(review.code).toBe(1);
+    expect(review.stderr).toMatch(/interrupted/i);
+    expect(readTree(dir)).toEqual(halfway);
+
+    const done = runCli(['.', '--yes'], dir);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/completed/);
+    const after = readTree(path.join(FIXTURES, 'href-counter', 'after'));
+    const tree = readTree(dir);
+    for (const svc of ['api', 'worker']) for (const [f, text] of Object.entries(after)) expect(tree[`${svc}/${f}`], `${svc}/${f}`).toBe(text);
+    expect(fs.existsSync(path.join(dir, JOURNAL_NAME))).toBe(false);
+    expect(Object.keys(tree).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
