@@ -75,7 +75,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const runs: RootRun[] = [];
   for (const root of opts.paths) {
     progress(`analysing ${root} …`);
-    runs.push(runRoot(root, { stageName: opts.stageName }));
+    runs.push(runRoot(root, { stageName: opts.stageName, ignore: opts.ignore }));
   }
   progress('');
   if (io.stderr.isTTY && !opts.json) io.stderr.write('\r\x1b[K');

@@ -18,13 +18,24 @@ export interface RootRun {
   plan: Plan;
 }
 
-export function runRoot(display: string, opts: PlanOptions): RootRun {
+export interface RootOptions extends PlanOptions {
+  /** --ignore patterns (gitignore syntax, relative to the root). */
+  ignore?: string[];
+}
+
+export function runRoot(display: string, opts: RootOptions): RootRun {
   const abs = path.resolve(display);
   const fs = new NodeRepoFs(abs);
-  const walked = walk(abs);
+  // The walk reads each candidate once and keeps its text in fs, so analysis reads nothing twice.
+  const walked = walk(abs, { ignore: opts.ignore ?? [], repoFs: fs });
   const analysis = analyze(fs, walked.files);
   for (const u of walked.unreadable) {
     analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read the folder ${u.path} (${u.reason}); it was skipped`, { file: u.path }));
+  }
+  for (const f of walked.skipped) {
+    analysis.diagnostics.push(
+      diag('FILE_SKIPPED', 'info', `${f.path} was not read: ${f.reason === 'binary' ? 'it is binary' : `it is larger than the size limit (${f.bytes} bytes)`}`, { file: f.path, hint: 'A script this tool reads is text; if this one drives a builder-pattern setup, migrate that setup by hand.' }),
+    );
   }
   return { display, abs, fs, analysis, plan: planMigration(analysis, fs, opts) };
 }

@@ -47,6 +47,7 @@ export interface ShellParseResult {
 }
 
 let syntaxModule: any;
+let sharedParser: any;
 /** mvdan-sh is 1.5 MB of JavaScript; load it only when a shell file needs parsing. */
 function syntax(): any {
   if (!syntaxModule) syntaxModule = createRequire(import.meta.url)('mvdan-sh').syntax;
@@ -86,8 +87,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   const diagnostics: Diagnostic[] = [];
   let ast: any;
   try {
-    const parser = sx.NewParser(sx.KeepComments(true), sx.Variant(sx.LangBash));
-    ast = parser.Parse(text, file);
+    sharedParser ??= sx.NewParser(sx.KeepComments(true), sx.Variant(sx.LangBash));
+    ast = sharedParser.Parse(text, file);
   } catch (e: any) {
     const line = typeof e?.Pos?.Line === 'function' ? Number(e.Pos.Line()) : undefined;
     const message = typeof e?.Text === 'string' ? e.Text : String(e?.message ?? e);
@@ -168,7 +169,10 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       }
     };
     visit(word.Parts, false);
-    return { value, symbol, staticPrefix, raw: src(word), start: start(word), end: end(word) };
+    // Each Pos()/End() call crosses into GopherJS (slow): read them once per word.
+    const ws = start(word);
+    const we = end(word);
+    return { value, symbol, staticPrefix, raw: text.slice(ws, we), start: ws, end: we };
   }
 
   /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
@@ -285,7 +289,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       const stmt = stmts[i];
       const glued = brokenContinuation(stmts, i);
       const unit = script.units.length;
-      script.units.push({ start: start(stmt), end: end(glued ?? stmt), list, top, chain: null, opBefore: null, parent: null });
+      const stmtStart = start(stmt);
+      script.units.push({ start: stmtStart, end: end(glued ?? stmt), list, top, chain: null, opBefore: null, parent: null });
       walkStmt(stmt, scope, ctx, unit, glued);
       if (glued) i++;
     }
@@ -300,7 +305,11 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   function brokenContinuation(stmts: any[], i: number): any | null {
     const stmt = stmts[i];
     const next = stmts[i + 1];
-    if (!next || !stmt.Cmd || type(stmt.Cmd) !== 'CallExpr' || !next.Cmd || type(next.Cmd) !== 'CallExpr') return null;
+    if (!next) return null;
+    // Cheap text test first: the statement's last line must end in a backslash and blanks.
+    const stmtEnd = end(stmt);
+    if (!/\\[ \t]+$/.test(text.slice(lines.lineStart(lines.lineOf(Math.max(0, stmtEnd - 1))), lines.lineEnd(lines.lineOf(Math.max(0, stmtEnd - 1)))))) return null;
+    if (!stmt.Cmd || type(stmt.Cmd) !== 'CallExpr' || !next.Cmd || type(next.Cmd) !== 'CallExpr') return null;
     if ((stmt.Redirs ?? []).length > 0) return null;
     const args = stmt.Cmd.Args ?? [];
     const last = args[args.length - 1];
@@ -333,7 +342,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         currentUnit = unit;
         currentCtx = ctx;
         // `id=$(docker create …)`: the captured output is read later as `${id}`.
-        if ((cmd.Args ?? []).length === 0) {
+        const argNodes: any[] = cmd.Args ?? [];
+        if (argNodes.length === 0) {
           for (const a of cmd.Assigns ?? []) {
             const parts = a.Value?.Parts ?? [];
             const only = parts.length === 1 && type(parts[0]) === 'CmdSubst' ? parts[0] : parts.length === 1 && type(parts[0]) === 'DblQuoted' && parts[0].Parts?.length === 1 && type(parts[0].Parts[0]) === 'CmdSubst' ? parts[0].Parts[0] : null;
@@ -346,7 +356,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
             }
           }
         }
-        let words: Word[] = (cmd.Args ?? []).map((w: any) => evalWord(w, scope));
+        let words: Word[] = argNodes.map((w: any) => evalWord(w, scope));
         currentUnit = savedUnit;
         currentCtx = savedCtx;
         let redirects = redirectsOf(stmt, scope);
@@ -359,7 +369,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         if (words.length > 0) {
           const c = newCommand(words, redirects, start(stmt), e, scope, unit, ctx);
           if (glued) {
-            const args = cmd.Args;
+            const args = argNodes;
             const last = args[args.length - 1];
             const bs = start(last);
             // Repair: keep the backslash, drop the spaces after it.

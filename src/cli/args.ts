@@ -17,6 +17,7 @@ export interface CliOptions {
   force: boolean;
   verify: boolean;
   engine: 'docker' | 'podman' | null;
+  ignore: string[];
   help: boolean;
   version: boolean;
 }
@@ -46,6 +47,9 @@ Options:
                       daemon) or podman.
   --engine NAME       With --verify: docker or podman (default: docker if a daemon answers,
                       else podman).
+  --ignore PATTERN    Leave out matching paths (gitignore syntax, relative to each root;
+                      repeatable). .gitignore files, node_modules and VCS folders are always
+                      left out; symbolic links are never followed.
   --no-color          No colours (also: NO_COLOR=1).
   -h, --help          Show this help.
   -V, --version       Show the version.
@@ -98,6 +102,7 @@ export function parseCli(argv: string[]): CliOptions {
         force: { type: 'boolean', default: false },
         verify: { type: 'boolean', default: false },
         engine: { type: 'string' },
+        ignore: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'V', default: false },
       },
@@ -118,6 +123,7 @@ export function parseCli(argv: string[]): CliOptions {
     force: Boolean(v.force),
     verify: Boolean(v.verify),
     engine: null,
+    ignore: (v.ignore as string[] | undefined) ?? [],
     help: Boolean(v.help),
     version: Boolean(v.version),
   };

@@ -1,71 +1,181 @@
 /**
  * discover: which files to look at. Walks the root honouring .gitignore files at every
- * level, skips VCS folders and node_modules, never follows symbolic links, and returns
- * repository-relative paths of files that could drive a setup. Reads nothing else.
+ * level (and --ignore patterns), skips VCS folders and node_modules, never follows
+ * symbolic links, and returns repository-relative paths of files that could drive a setup.
+ *
+ * Cost model (measured on a 106,000-file monorepo, 2 cores): the walk is bound by system
+ * calls (readdir, and open/read/close of candidates, which include every .js/.ts file), so
+ * it stays synchronous and single-threaded: async readdir and reads through the libuv pool
+ * were slower, and a worker thread reading half the candidates gained nothing (on a shared
+ * 2-core machine; kernel time dominates). It never stats a file (the Dirent type is enough),
+ * tests ignore rules only for folders and candidates, and holds one open file at a time,
+ * reading at most MAX_FILE_BYTES of it. A candidate's bytes are searched for the word
+ * analysis needs ("docker") before any text is decoded, so files that cannot drive a setup
+ * are never decoded, kept or parsed, and texts that can are handed to the run's NodeRepoFs.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
+import { isBinary, MAX_FILE_BYTES, nodeIo, type FileIo, type NodeRepoFs } from './node-fs.js';
 
-const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules']);
+/** Never entered: VCS metadata and installed dependencies. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.bzr', '_darcs', 'CVS', '.jj', '.sl', 'node_modules']);
+
+/**
+ * The word every script that can drive a setup contains: analyze() drops any text without it
+ * before parsing, so the walker may drop the file before decoding it. Keep the two in step.
+ */
+export const SCRIPT_MENTION = 'docker';
+
+export interface WalkOptions {
+  /**
+   * --ignore patterns, gitignore syntax, relative to the root. They only add exclusions on top
+   * of the .gitignore files: a `!pattern` here re-includes only what an earlier --ignore
+   * pattern excluded, never what a .gitignore excludes.
+   */
+  ignore?: readonly string[];
+  /**
+   * Keep only candidates whose bytes contain this word (default SCRIPT_MENTION); null keeps
+   * every readable text candidate.
+   */
+  mention?: string | null;
+  /** The run's file system: texts read while walking are kept there, so nothing is read twice. */
+  repoFs?: NodeRepoFs;
+  /** Candidates larger than this are not read (default MAX_FILE_BYTES). */
+  maxFileBytes?: number;
+  /** The file-system layer (default: node:fs); tests inject failures through it. */
+  io?: FileIo;
+}
+
+/** A candidate that was not read, for a notice: it might have held a setup. */
+export interface SkippedFile {
+  path: string;
+  /** `too-large`: over the size limit (at most its first 64 KiB were read). `binary`: holds NUL bytes. */
+  reason: 'too-large' | 'binary';
+  bytes: number;
+}
 
 export interface WalkResult {
+  /**
+   * Candidate files to analyse, in a stable order (names sorted, depth first). With
+   * `mention`, only those that contain it; a candidate that could not be read stays in,
+   * so analysis reports it (READ_ERROR) as before.
+   */
   files: string[];
-  /** Folders that could not be read, with the reason. */
+  /** Folders that could not be read, with the reason (an errno code such as EACCES). */
   unreadable: { path: string; reason: string }[];
+  /** Candidates not read because of their size, or read and found binary (and, with `mention`, containing it). */
+  skipped: SkippedFile[];
 }
+
+const JS_EXT = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
+const DECLARATION = /\.d\.[mc]?ts$/i;
 
 /**
  * Paths that can hold a script some adapter reads: shell scripts (extensionless files are
- * checked by shebang later), Makefiles, package.json, GitHub Actions workflows, GitLab CI.
+ * checked by shebang later), Makefiles, package.json, JavaScript/TypeScript build scripts,
+ * GitHub Actions workflows, GitLab CI.
+ * Plain string tests: this runs for every file in the tree.
  */
 export function isCandidate(rel: string, name: string): boolean {
-  return (
-    /\.(sh|bash|mk)$/i.test(name) ||
-    !name.includes('.') ||
-    name === 'package.json' ||
-    /^\.gitlab-ci\.ya?ml$/.test(name) ||
-    /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)
-  );
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return true;
+  const ext = name.slice(dot + 1).toLowerCase();
+  if (ext === 'sh' || ext === 'bash' || ext === 'mk') return true;
+  // JavaScript/TypeScript build scripts (execSync, spawn, zx): the names scriptKindOf reads
+  // as 'javascript' (.js .mjs .cjs .ts .mts .cts .jsx .tsx, not declaration files).
+  if (JS_EXT.has(ext)) return !DECLARATION.test(name);
+  if (name === 'package.json' || name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml') return true;
+  if (ext !== 'yml' && ext !== 'yaml') return false;
+  const dir = rel.slice(0, rel.length - name.length - 1);
+  return dir === '.github/workflows' || dir.endsWith('/.github/workflows');
 }
 
-export function walk(root: string): WalkResult {
-  const result: WalkResult = { files: [], unreadable: [] };
-  const visit = (dirRel: string, rules: { base: string; ig: Ignore }[]) => {
-    const dirAbs = path.join(root, dirRel);
-    let entries: fs.Dirent[];
+/** One .gitignore's rules and the folder they are relative to ('' for the root). */
+interface Level {
+  base: string;
+  rules: IgnoreRule[];
+  parent: Level | null;
+}
+
+export function walk(root: string, options: WalkOptions = {}): WalkResult {
+  const io = options.io ?? nodeIo;
+  const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
+  const mention = options.mention === undefined ? SCRIPT_MENTION : options.mention;
+  const extra = compileIgnore(options.ignore ?? []);
+  const result: WalkResult = { files: [], unreadable: [], skipped: [] };
+
+  /** Git's precedence: the deepest .gitignore with a matching rule decides; within one, the last rule. */
+  const ignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => {
+    if (extra.length > 0 && decide(extra, rel, name, isDir) === true) return true;
+    for (let l = level; l; l = l.parent) {
+      const verdict = decide(l.rules, l.base === '' ? rel : rel.slice(l.base.length + 1), name, isDir);
+      if (verdict !== undefined) return verdict;
+    }
+    return false;
+  };
+
+  const readCandidate = (rel: string, abs: string) => {
+    let bytes;
     try {
-      entries = fs.readdirSync(dirAbs, { withFileTypes: true });
+      bytes = io.readFile(abs, maxBytes, true);
+    } catch (e) {
+      // Gone since readdir: nothing to say. Anything else: analysis reports it when it reads.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') result.files.push(rel);
+      return;
+    }
+    if (bytes === null) return; // swapped for a link or a non-file since readdir
+    if (!Buffer.isBuffer(bytes)) {
+      result.skipped.push({ path: rel, reason: 'too-large', bytes: bytes.tooLarge });
+      return;
+    }
+    if (mention !== null && !bytes.includes(mention)) return;
+    if (isBinary(bytes)) {
+      result.skipped.push({ path: rel, reason: 'binary', bytes: bytes.length });
+      return;
+    }
+    options.repoFs?.prime(rel, bytes.toString('utf8'));
+    result.files.push(rel);
+  };
+
+  const visit = (dirRel: string, dirAbs: string, parent: Level | null) => {
+    let entries;
+    try {
+      entries = io.readdir(dirAbs);
     } catch (e) {
       result.unreadable.push({ path: dirRel || '.', reason: (e as NodeJS.ErrnoException).code ?? String(e) });
       return;
     }
-    const here = entries.find((e) => e.name === '.gitignore' && e.isFile());
-    let scoped = rules;
-    if (here) {
+    // Children are joined by concatenation, not path.join: dirAbs is already normal, and this
+    // runs for every entry of the tree.
+    const prefix = dirAbs.endsWith(path.sep) ? dirAbs : dirAbs + path.sep;
+    let level = parent;
+    const gi = entries.find((e) => e.name === '.gitignore');
+    if (gi?.isFile()) {
       try {
-        scoped = [...rules, { base: dirRel, ig: ignore().add(fs.readFileSync(path.join(dirAbs, '.gitignore'), 'utf8')) }];
+        const bytes = io.readFile(`${prefix}.gitignore`, maxBytes, true);
+        if (Buffer.isBuffer(bytes)) {
+          const rules = compileIgnore(bytes.toString('utf8'));
+          if (rules.length > 0) level = { base: dirRel, rules, parent };
+        }
       } catch {
         /* an unreadable .gitignore ignores nothing */
       }
     }
-    const ignored = (rel: string, dir: boolean) =>
-      scoped.some(({ base, ig }) => {
-        const sub = base === '' ? rel : rel.slice(base.length + 1);
-        return ig.ignores(dir ? `${sub}/` : sub);
-      });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      const rel = dirRel === '' ? e.name : `${dirRel}/${e.name}`;
+      const name = e.name;
+      // Links are never followed, in or out of the root: no loops, no escapes, and nothing the
+      // writer would refuse to write through anyway.
       if (e.isSymbolicLink()) continue;
+      const rel = dirRel === '' ? name : `${dirRel}/${name}`;
       if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || ignored(rel, true)) continue;
-        visit(rel, scoped);
-      } else if (e.isFile() && isCandidate(rel, e.name) && !ignored(rel, false)) {
-        result.files.push(rel);
+        if (!SKIP_DIRS.has(name) && !ignored(rel, name, true, level)) visit(rel, prefix + name, level);
+      } else if (e.isFile() && isCandidate(rel, name) && !ignored(rel, name, false, level)) {
+        readCandidate(rel, prefix + name);
       }
     }
   };
-  visit('', []);
+
+  visit('', path.resolve(root), null);
   return result;
 }

@@ -55,6 +55,7 @@ export const CODES = {
   VERIFY_FAILED: 'The migrated build did not produce the same final image as the old pipeline.',
   FILE_CHANGED: 'A file changed after the plan was made.',
   UNSAFE_PATH: 'A path leaves the repository or goes through a symbolic link.',
+  FILE_SKIPPED: 'A file that could hold a script was not read: binary or too large.',
   READ_ERROR: 'A file could not be read.',
   WRITE_ERROR: 'A file could not be written.',
 } as const;

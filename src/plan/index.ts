@@ -14,7 +14,7 @@ import type { Setup } from '../model/setup.js';
 import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
-import type { ScriptAdapter, ScriptFile, Word } from '../model/script.js';
+import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { runStepLines } from './run-step.js';
@@ -293,19 +293,35 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
   const builderPath = builderFacts.path;
-  const stillUsed = [...analysis.scripts.values()].some((s) =>
-    s.commands.some((c) => {
-      if (c === setup.builder.inv.cmd) return false;
-      const inv = parseDockerCommand(c);
-      return inv?.verb === 'build' && c.words.some((w) => w.value !== null && c.cwd !== null && (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '') === builderPath);
-    }),
-  );
+  const stillUsed = (buildMentions(analysis).get(builderPath) ?? []).some((c) => c !== setup.builder.inv.cmd);
   if (stillUsed) plan.notes.push(`${builderPath} is kept: another build still uses it`);
   else {
     draft.deleteBuilder = builderPath;
     plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
   }
   return draft;
+}
+
+const mentionsCache = new WeakMap<Analysis, Map<string, ScriptCommand[]>>();
+/** Every docker build command, indexed by each repository path its words name; built once per analysis. */
+function buildMentions(analysis: Analysis): Map<string, ScriptCommand[]> {
+  const cached = mentionsCache.get(analysis);
+  if (cached) return cached;
+  const index = new Map<string, ScriptCommand[]>();
+  for (const s of analysis.scripts.values()) {
+    for (const c of s.commands) {
+      if (c.cwd === null || parseDockerCommand(c)?.verb !== 'build') continue;
+      for (const w of c.words) {
+        if (w.value === null) continue;
+        const p: string = (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '');
+        const list: ScriptCommand[] = index.get(p) ?? [];
+        if (!list.includes(c)) list.push(c);
+        index.set(p, list);
+      }
+    }
+  }
+  mentionsCache.set(analysis, index);
+  return index;
 }
 
 /**

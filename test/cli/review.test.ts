@@ -118,3 +118,16 @@ describe('--json schema', () => {
     expect(validate(r)).toBe(false);
   });
 });
+
+describe('walking', () => {
+  it('--ignore leaves out matching paths; binary candidates are reported as skipped', () => {
+    const dir = twoServices();
+    fs.writeFileSync(path.join(dir, 'release-tool'), Buffer.concat([Buffer.from('#!/bin/sh\ndocker cp x:/a b\n'), Buffer.from([0, 1, 2, 3])]));
+    const r = runCli(['--dry-run', '--json', '--ignore', 'worker/'], dir);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.setups.map((s: { id: string }) => s.id)).toEqual(['api/build.sh:4']);
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'FILE_SKIPPED', file: 'release-tool', severity: 'info' }));
+    expectValid(report);
+  });
+});
