@@ -83,6 +83,11 @@ describe('plan: migrations', () => {
     expect(applied(files, planFiles(files))['build.sh']).toContain('docker build --build-arg "GOFLAGS=$FLAGS" -t app:latest .\n');
   });
 
+  it('keeps COPY --from=<external image> as it is (an image, not a stage)', () => {
+    const files = repo({ Dockerfile: 'FROM alpine:3.19\nCOPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf\nCOPY app /app\n' });
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf\nCOPY --from=builder /out/app /app\n');
+  });
+
   it('turns FROM <builder tag> in the runtime file into the stage', () => {
     const files = repo({ Dockerfile: 'FROM app:build AS dev\nFROM alpine:3.19\nCOPY app /app\n' });
     const out = applied(files, planFiles(files))['Dockerfile']!;
