@@ -65,7 +65,7 @@ function dynamicPath(cmd: ScriptCommand): Diagnostic {
 }
 
 /** The run step a `docker run` (or a later `start`) performs. */
-export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: Diagnostic[]): RunStep {
+export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: Diagnostic[], outputMounts = false): RunStep {
   const cmd = inv.cmd;
   const env: [string, string][] = [];
   for (const e of flagValues(inv, '--env')) {
@@ -76,7 +76,7 @@ export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: D
   const workdir = flagValues(inv, '--workdir')[0];
   if (workdir && workdir.value === null) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder\'s working directory is only known at run time', at(cmd, 'Give -w literally.')));
   for (const f of inv.flags) {
-    if (['--volume', '--mount', '--user', '--env-file', '--volumes-from'].includes(f.name)) {
+    if ((outputMounts ? ['--mount', '--user', '--env-file', '--volumes-from'] : ['--volume', '--mount', '--user', '--env-file', '--volumes-from']).includes(f.name)) {
       problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${f.name}, which a build step cannot reproduce`, at(cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
     }
   }
@@ -208,16 +208,8 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
   const cmd = inv.cmd;
   const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word.value);
   if (rest[0] !== 'cp' || cmd.cwd === null) return null;
-  const mounts: { host: string; ctr: string }[] = [];
-  for (const v of flagValues(inv, '--volume')) {
-    const key = wordKey(v);
-    const m = /^(\$\{PWD\}|\.)?([^:]*):(\/[^:]*)(:[a-z,]+)?$/.exec(key);
-    if (!m) continue;
-    const hostRel = m[1] ? `.${m[2]}` : m[2]!;
-    if (!m[1] && hostRel.startsWith('/')) continue;
-    mounts.push({ host: resolveRel(cmd.cwd, hostRel || '.'), ctr: m[3]!.replace(/\/+$/, '') || '/' });
-  }
-  if (mounts.length === 0) return null;
+  const mounts = bindMounts(inv);
+  if (mounts === null || mounts.length === 0) return null;
   const args = rest.slice(1);
   if (args.some((a) => a === null)) return null;
   const flags = (args as string[]).filter((a) => a.startsWith('-'));
@@ -290,4 +282,41 @@ function readTar(words: (string | null)[], mode: 'c' | 'x'): { dir: string | nul
   if (!sawMode) return null;
   if (mode === 'c' && paths.length === 0) return null;
   return { dir, paths };
+}
+
+/** `-v HOST:/path` mounts of a repository folder (`$PWD/x`, `./x`, `x`); null when one is not such a mount. */
+function bindMounts(inv: DockerInvocation): { host: string; ctr: string }[] | null {
+  const cwd = inv.cmd.cwd;
+  if (cwd === null) return null;
+  const mounts: { host: string; ctr: string }[] = [];
+  for (const v of flagValues(inv, '--volume')) {
+    const m = /^(\$\{PWD\}|\.)?([^:]*):(\/[^:]*)(:[a-z,]+)?$/.exec(wordKey(v));
+    if (!m) return null;
+    const hostRel = m[1] ? `.${m[2]}` : m[2]!;
+    if (!m[1] && (hostRel.startsWith('/') || hostRel === '')) return null;
+    mounts.push({ host: resolveRel(cwd, hostRel || '.'), ctr: m[3]!.replace(/\/+$/, '') || '/' });
+  }
+  return mounts;
+}
+
+/**
+ * `docker run --rm -v "$PWD/out:/out" IMG make …`: a build that writes straight into a mounted
+ * folder. The folder (which must not exist in the repository, so it holds nothing but the
+ * output) is a folder artifact; the builder stage runs the same command, after creating it.
+ */
+export function fromMountBuild(inv: DockerInvocation, imageIndex: number, isDir: (rel: string) => boolean): Extraction | null {
+  const mounts = bindMounts(inv);
+  if (mounts === null || mounts.length !== 1) return null;
+  const mount = mounts[0]!;
+  const ex = baseRun(inv, imageIndex);
+  if (isDir(mount.host)) {
+    ex.problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${mount.host || '.'} of the repository mounted at ${mount.ctr}, so it reads host files at run time`, at(inv.cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
+    return ex;
+  }
+  ex.run = runStepOf(inv, imageIndex, ex.problems, true);
+  if (ex.run.command === null) ex.problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder runs its image\'s default command into a mounted folder', at(inv.cmd, 'Pass the command to docker run explicitly.')));
+  ex.run.prepare = [mount.ctr];
+  ex.artifacts.push({ containerPath: mount.ctr, hostPath: mount.host, via: inv, consumers: [], mode: null, contentsOnly: true });
+  ex.dirs.push(mount.host);
+  return ex;
 }

@@ -11,7 +11,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
-import { canonicalImage, fromCatRedirect, fromCp, fromMountCopy, fromTarPipe, resolveRel, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { canonicalImage, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, resolveRel, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -104,7 +104,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
     if (inv.verb === 'run' && rm && imageOp) {
       const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
-      const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index);
+      const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       continue;
     }

@@ -51,6 +51,8 @@ export interface RunStep {
   env: [string, string][];
   workdir: string | null;
   at: ScriptCommand;
+  /** Folders the command wrote into through a mount: created in the stage before it runs. */
+  prepare?: string[];
 }
 
 export interface Setup {

@@ -84,6 +84,8 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
   }
   if (!argv) return { lines: [], note: '', diagnostics };
   const lines = [
+    // A folder the command wrote into through a mount must exist before it runs.
+    ...(run.prepare?.length ? [`RUN ${JSON.stringify(['mkdir', '-p', ...run.prepare]).replace(/","/g, '", "')}`] : []),
     ...(run.workdir ? [`WORKDIR ${run.workdir}`] : []),
     ...run.env.map(([k, v]) => `ENV ${k}=${envValue(v)}`),
     `RUN ${JSON.stringify(argv).replace(/","/g, '", "')}`,

@@ -160,3 +160,27 @@ describe('loops over services', () => {
     expect(api.diagnostics.map((d) => d.code)).toContain('LOOP_INCONSISTENT');
   });
 });
+
+describe('builds that write straight into a mounted folder', () => {
+  const RUN = (cmd: string) => `docker build -t app:build -f Dockerfile.build .\nmkdir -p out\n${cmd}\ndocker build -t app:latest .\nrm -rf out\n`;
+  const files = (script: string) => ({
+    'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\n',
+    Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n',
+    'build.sh': script,
+  });
+
+  it('the builder stage creates the folder and runs the same command', () => {
+    const f = files(RUN('docker run --rm -v "$PWD/out:/out" -e CGO_ENABLED=0 app:build go build -o /out/app .'));
+    const plan = planFiles(f);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
+    const out = applied(f, plan);
+    expect(out['build.sh']).toBe('docker build -t app:latest .\n');
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN ["mkdir", "-p", "/out"]\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+
+  it('refuses a build that reads the repository through the mount', () => {
+    const f = files('docker build -t app:build -f Dockerfile.build .\ndocker run --rm -v "$PWD:/src" -w /src app:build go build -o out/app .\ndocker build -t app:latest .\n');
+    const plan = planFiles({ ...f, Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n' });
+    expect(plan.changes).toEqual([]);
+  });
+});
