@@ -187,7 +187,7 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
     let chmod = '';
     if (modes.some((m) => m !== null) && !copy.otherFlags.some((f) => f.startsWith('--chmod'))) {
       if (modes.length > 1) {
-        refuse('RENAME_AMBIGUOUS_DEST', `the files copied by ${copy.keyword} (${runtime.path}:${copy.line}) had different modes on the host`, runtime.path, copy.line, 'Copy them with separate lines, then run the tool again.');
+        refuse('MIXED_MODES', `the files copied by ${copy.keyword} (${runtime.path}:${copy.line}) had different modes on the host`, runtime.path, copy.line, 'Copy them with separate lines, then run the tool again.');
       } else {
         chmod = ` --chmod=${modes[0]!.toString(8).padStart(3, '0')}`;
         notes.push(`the extraction wrote ${rewrites.map((r) => r.hostSource).join(' ')} without the container's file mode; \`--chmod=${modes[0]!.toString(8).padStart(3, '0')}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);

@@ -34,6 +34,7 @@ export const CODES = {
   ARTIFACT_DEST_EXISTS: 'An artifact is extracted onto a path that already exists in the repository.',
   ARTIFACT_ARCHIVE_ADD: 'An artifact is an archive added with ADD, which unpacks it.',
   PATH_NEEDS_QUOTING: 'An artifact path would need quoting or escaping in a Dockerfile.',
+  MIXED_MODES: 'Files copied by one COPY had different modes on the host after extraction.',
   RENAME_AMBIGUOUS_DEST: 'A renamed artifact is copied to a destination that may or may not be a directory.',
   BUILDER_TAG_USED: 'The builder image tag is used by other commands.',
   CONTEXT_MISMATCH: 'The builder and runtime builds use different build contexts.',

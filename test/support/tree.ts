@@ -40,3 +40,18 @@ export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 export function fixtureCases(): string[] {
   return fs.readdirSync(FIXTURES).filter((c) => fs.existsSync(path.join(FIXTURES, c, 'before')));
 }
+
+/** Temporary trees for one test file, removed by `cleanup` (call it from afterAll). */
+export function tempTrees(prefix = 'msc-walk-'): { tree: (files: Record<string, string>) => string; cleanup: () => void } {
+  const made: string[] = [];
+  return {
+    tree: (files) => {
+      const dir = writeTemp(files, prefix);
+      made.push(dir);
+      return dir;
+    },
+    cleanup: () => {
+      for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -9,18 +9,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileIgnore, decide } from '../../src/discover/gitignore.js';
 import { isCandidate, walk } from '../../src/discover/walk.js';
-import { writeTemp } from '../support/tree.js';
+import { tempTrees } from '../support/tree.js';
 
 // Temporary trees made here are removed afterwards (the walker must not find old ones).
-const made: string[] = [];
-const tree = (files: Record<string, string>) => {
-  const dir = writeTemp(files, 'msc-walk-');
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+const { tree, cleanup } = tempTrees();
+afterAll(cleanup);
 
 const ignores = (patterns: string, rel: string, isDir = false) => decide(compileIgnore(patterns), rel, rel.split('/').pop()!, isDir) === true;
 

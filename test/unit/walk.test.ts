@@ -9,18 +9,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeRepoFs, nodeIo, type FileIo } from '../../src/discover/node-fs.js';
 import { walk } from '../../src/discover/walk.js';
-import { writeTemp } from '../support/tree.js';
+import { tempTrees } from '../support/tree.js';
 
 // Temporary trees made here are removed afterwards (the walker must not find old ones).
-const made: string[] = [];
-const tree = (files: Record<string, string>) => {
-  const dir = writeTemp(files, 'msc-walk-');
-  made.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
-});
+const { tree, cleanup } = tempTrees();
+afterAll(cleanup);
 
 const SH = '#!/bin/sh\ndocker build -t x .\n';
 const REPO = path.resolve(import.meta.dirname, '../..');
