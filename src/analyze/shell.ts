@@ -1,20 +1,23 @@
 /**
- * Shell adapter, reading side: parses POSIX sh / bash with mvdan/sh (the parser behind
- * shfmt, through its JavaScript build `mvdan-sh`) and reduces the file to ScriptCommands.
+ * Shell adapter, reading side: parses POSIX sh / bash with tree-sitter-bash and reduces the
+ * file to ScriptCommands.
  *
- * Why mvdan-sh and not sh-syntax (the WASM build of the same parser): sh-syntax's JSON
- * bridge only carries statement positions (a statement's Cmd has no words), which is not
- * enough to read a docker command. mvdan-sh exposes the full syntax tree.
+ * Why tree-sitter: it is native, so a tree costs microseconds per line; the Go parser built to
+ * JavaScript that came before it cost about a millisecond per line in field access alone, which
+ * dominated a monorepo sweep. tree-sitter is error-tolerant where a shell is not, so a tree
+ * with an ERROR node, or one of the shapes the grammar is known to misread (see
+ * `misread`), is not analysed at all: the file gets SHELL_PARSE_ERROR and nothing is planned
+ * from it.
  *
  * Nothing from the script is executed. Variables and `cd` are followed only where their
  * values are static; everything else is marked dynamic and the linker refuses to guess.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
+import { parseWith, type TsNode } from './tree-sitter.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
 export interface ShellUnit {
@@ -46,33 +49,15 @@ export interface ShellParseResult {
   diagnostics: Diagnostic[];
 }
 
-let syntaxModule: any;
-let sharedParser: any;
-/** mvdan-sh is 1.5 MB of JavaScript; load it only when a shell file needs parsing. */
-function syntax(): any {
-  if (!syntaxModule) syntaxModule = createRequire(import.meta.url)('mvdan-sh').syntax;
-  return syntaxModule;
-}
-
 interface Scope {
   vars: Map<string, string | null>;
   cwd: string | null;
 }
 
-/** Converts mvdan/sh byte offsets (UTF-8) to JavaScript string indices. */
-function offsetMapper(text: string): (byteOffset: number) => number {
-  if (!/[^\x00-\x7f]/.test(text)) return (b) => b;
-  const map: number[] = [];
-  let byte = 0;
-  for (let i = 0; i < text.length; i++) {
-    const cp = text.codePointAt(i)!;
-    const len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    for (let k = 0; k < len; k++) map[byte + k] = i;
-    byte += len;
-    if (cp >= 0x10000) i++;
-  }
-  map[byte] = text.length;
-  return (b) => map[b] ?? text.length;
+interface Ctx {
+  conditional: boolean;
+  loop: boolean;
+  iteration?: Iteration;
 }
 
 export interface ShellInit {
@@ -82,28 +67,54 @@ export interface ShellInit {
   cwd?: string | null;
 }
 
+/** Node types that are statements (what a list, body or chain member can hold). */
+const STATEMENTS = new Set([
+  'command',
+  'variable_assignment',
+  'variable_assignments',
+  'declaration_command',
+  'unset_command',
+  'redirected_statement',
+  'list',
+  'pipeline',
+  'negated_command',
+  'subshell',
+  'compound_statement',
+  'if_statement',
+  'while_statement',
+  'for_statement',
+  'c_style_for_statement',
+  'case_statement',
+  'function_definition',
+  'test_command',
+]);
+const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
+const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
+
+/** Statements nested deeper than this (subshells in subshells…) are not analysed: no real build script comes near it. */
+const MAX_DEPTH = 200;
+class TooDeep extends Error {
+  constructor(readonly at: number) {
+    super('nested too deeply');
+  }
+}
+
 export function parseShell(file: string, text: string, init: ShellInit = {}): ShellParseResult {
-  const sx = syntax();
   const diagnostics: Diagnostic[] = [];
-  let ast: any;
-  try {
-    sharedParser ??= sx.NewParser(sx.KeepComments(true), sx.Variant(sx.LangBash));
-    ast = sharedParser.Parse(text, file);
-  } catch (e: any) {
-    const line = typeof e?.Pos?.Line === 'function' ? Number(e.Pos.Line()) : undefined;
-    const message = typeof e?.Text === 'string' ? e.Text : String(e?.message ?? e);
+  const lines = new LineIndex(text);
+  const root = parseWith('tree-sitter-bash', text);
+  const bad = unreadable(root, text);
+  if (bad) {
     diagnostics.push(
-      diag('SHELL_PARSE_ERROR', 'warning', `cannot parse shell script: ${message}; it was not analysed`, {
+      diag('SHELL_PARSE_ERROR', 'warning', `cannot parse shell script: ${bad.why} at line ${lines.lineOf(bad.at)}; it was not analysed`, {
         file,
-        ...(line !== undefined ? { line } : {}),
+        line: lines.lineOf(bad.at),
         hint: 'Fix the syntax error (check it with `sh -n`), then run the tool again.',
       }),
     );
     return { script: null, diagnostics };
   }
 
-  const off = offsetMapper(text);
-  const lines = new LineIndex(text);
   const script: ShellScript = {
     file,
     kind: 'shell',
@@ -119,13 +130,10 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   let loopCounter = 0;
   let chainCounter = 0;
 
-  const start = (n: any): number => off(Number(n.Pos().Offset()));
-  const end = (n: any): number => off(Number(n.End().Offset()));
-  const src = (n: any): string => text.slice(start(n), end(n));
-  const type = (n: any): string => sx.NodeType(n);
+  const src = (n: TsNode): string => text.slice(n.startIndex, n.endIndex);
 
-  /** Static evaluation of one word. */
-  function evalWord(word: any, scope: Scope): Word {
+  /** Static evaluation of one word (an argument, an assignment value, a redirect target). */
+  function evalWord(word: TsNode, scope: Scope): Word {
     let value: string | null = '';
     let symbol = '';
     let staticPrefix = '';
@@ -140,77 +148,122 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       symbol += sym;
       dynamicSeen = true;
     };
-    const visit = (parts: any[], quoted: boolean) => {
+    /** Text between parts (quotes aside) is literal; parts are read by type. */
+    const visitParts = (parts: TsNode[], from: number, to: number, quoted: boolean) => {
+      let at = from;
       for (const p of parts) {
-        switch (type(p)) {
-          case 'Lit':
-            addStatic(unescapeLit(String(p.Value), quoted));
-            break;
-          case 'SglQuoted':
-            if (p.Dollar && String(p.Value).includes('\\')) addDynamic(src(p));
-            else addStatic(String(p.Value));
-            break;
-          case 'DblQuoted':
-            visit(p.Parts, true);
-            break;
-          case 'ParamExp':
-            paramExp(p, scope, addStatic, addDynamic);
-            break;
-          case 'CmdSubst': {
-            const inner = src(p).replace(/\s+/g, ' ');
-            const symbol = /^\$\(\s*pwd\s*\)$|^`\s*pwd\s*`$/.test(inner) ? '${PWD}' : inner;
-            captureSubst(p, symbol, scope);
-            addDynamic(symbol);
-            break;
-          }
-          default:
-            addDynamic(src(p));
-        }
+        if (!p.isNamed) continue;
+        if (p.startIndex > at) addStatic(unescapeLit(text.slice(at, p.startIndex), quoted));
+        visit(p, quoted);
+        at = p.endIndex;
+      }
+      if (to > at) addStatic(unescapeLit(text.slice(at, to), quoted));
+    };
+    const visit = (p: TsNode, quoted: boolean): void => {
+      if (++depth > MAX_DEPTH) throw new TooDeep(p.startIndex);
+      try {
+        visitIn(p, quoted);
+      } finally {
+        depth--;
       }
     };
-    visit(word.Parts, false);
-    // Each Pos()/End() call crosses into GopherJS (slow): read them once per word.
-    const ws = start(word);
-    const we = end(word);
-    return { value, symbol, staticPrefix, raw: text.slice(ws, we), start: ws, end: we };
+    const visitIn = (p: TsNode, quoted: boolean): void => {
+      switch (p.type) {
+        case 'word':
+        case 'string_content':
+          addStatic(unescapeLit(src(p), quoted));
+          return;
+        case 'number':
+          addStatic(src(p));
+          return;
+        case 'raw_string':
+          addStatic(text.slice(p.startIndex + 1, p.endIndex - 1));
+          return;
+        case 'ansi_c_string': {
+          const inner = text.slice(p.startIndex + 2, p.endIndex - 1);
+          if (inner.includes('\\')) addDynamic(src(p));
+          else addStatic(inner);
+          return;
+        }
+        case 'string':
+          visitParts(p.children, p.startIndex + 1, p.endIndex - 1, true);
+          return;
+        case 'concatenation':
+          visitParts(p.children, p.startIndex, p.endIndex, quoted);
+          return;
+        case 'simple_expansion': {
+          const name = text.slice(p.startIndex + 1, p.endIndex);
+          const known = scope.vars.get(name);
+          if (known != null) addStatic(known);
+          else addDynamic(`\${${name}}`);
+          return;
+        }
+        case 'expansion':
+          expansion(p, scope, addStatic, addDynamic);
+          return;
+        case 'command_substitution': {
+          const inner = src(p).replace(/\s+/g, ' ');
+          const sym = /^\$\(\s*pwd\s*\)$|^`\s*pwd\s*`$/.test(inner) ? '${PWD}' : inner;
+          captureSubst(p, sym, scope);
+          addDynamic(sym);
+          return;
+        }
+        default:
+          addDynamic(src(p));
+      }
+    };
+    visit(word, false);
+    return { value, symbol, staticPrefix, raw: src(word), start: word.startIndex, end: word.endIndex };
+  }
+
+  /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
+  function expansion(p: TsNode, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void): void {
+    const inner = p.children.slice(1, -1);
+    const nameNode = inner[0];
+    if (!nameNode || (nameNode.type !== 'variable_name' && nameNode.type !== 'special_variable_name')) return addDynamic(src(p));
+    const name = src(nameNode);
+    const known = scope.vars.get(name);
+    if (inner.length === 1) {
+      if (known != null) addStatic(known);
+      else addDynamic(`\${${name}}`);
+      return;
+    }
+    const op = inner[1]!;
+    if (op.isNamed || !DEFAULT_OPS.has(op.type) || known == null) return addDynamic(src(p));
+    if (op.type === '-' || op.type === '=' || op.type === '?' || known !== '' || op.type === ':?') return addStatic(known);
+    // The variable is set but empty: `:-`/`:=` give the default, read as an unquoted word.
+    const closing = p.children[p.children.length - 1]!;
+    const dflt = evalRange(inner.slice(2), op.endIndex, closing.startIndex, scope);
+    if (dflt === null) addDynamic(src(p));
+    else addStatic(dflt);
+  }
+
+  /** The static value of the parts between two offsets, or null when any part is dynamic. */
+  function evalRange(parts: TsNode[], from: number, to: number, scope: Scope): string | null {
+    let out = '';
+    let at = from;
+    for (const part of parts) {
+      if (!part.isNamed) continue;
+      if (part.startIndex > at) out += unescapeLit(text.slice(at, part.startIndex), false);
+      const v = evalWord(part, scope).value;
+      if (v === null) return null;
+      out += v;
+      at = part.endIndex;
+    }
+    if (to > at) out += unescapeLit(text.slice(at, to), false);
+    return out;
   }
 
   /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
   let currentUnit = -1;
   let currentCtx: Ctx = { conditional: false, loop: false };
-  function captureSubst(p: any, symbol: string, scope: Scope): void {
+  function captureSubst(p: TsNode, symbol: string, scope: Scope): void {
     if (currentUnit < 0) return;
     const first = script.commands.length;
     const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
-    for (const st of p.Stmts ?? []) walkStmt(st, inner, currentCtx, currentUnit, null);
+    for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(st, inner, currentCtx, currentUnit, null);
     const made = script.commands.slice(first);
     if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };
-  }
-
-  function paramExp(p: any, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void): void {
-    const name = String(p.Param?.Value ?? '');
-    const plain = !p.Exp && !p.Index && !p.Slice && !p.Repl && !p.Length && !p.Excl && !p.Width;
-    const known = scope.vars.get(name);
-    if (plain) {
-      if (known != null) addStatic(known);
-      else addDynamic(`\${${name}}`);
-      return;
-    }
-    if (p.Exp && !p.Index && !p.Slice && !p.Repl && !p.Length && !p.Excl) {
-      const opStart = end(p.Param);
-      const wordStart = p.Exp.Word ? start(p.Exp.Word) : end(p) - 1;
-      const op = text.slice(opStart, wordStart);
-      const dflt = p.Exp.Word ? evalWord(p.Exp.Word, scope).value : '';
-      if (known != null && (op === ':-' || op === ':=' || op === ':?')) {
-        addStatic(known === '' && dflt !== null && op !== ':?' ? dflt : known);
-        return;
-      }
-      if (known != null && (op === '-' || op === '=' || op === '?')) {
-        addStatic(known);
-        return;
-      }
-    }
-    addDynamic(src(p));
   }
 
   function newCommand(words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
@@ -235,24 +288,10 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     return cmd;
   }
 
-  interface Ctx {
-    conditional: boolean;
-    loop: boolean;
-    iteration?: Iteration;
-  }
-
-  /** Runs the effects of a simple command on the scope (assignments, cd). */
-  function effects(call: any, words: Word[], scope: Scope, ctx: Ctx): void {
+  /** Runs the effects of a simple command on the scope (`cd`, `pushd`). */
+  function effects(words: Word[], scope: Scope, ctx: Ctx): void {
     const uncertain = ctx.conditional || ctx.loop;
-    if (words.length === 0) {
-      for (const a of call.Assigns ?? []) {
-        const name = String(a.Name?.Value ?? '');
-        const v = a.Value ? evalWord(a.Value, scope).value : '';
-        scope.vars.set(name, uncertain || a.Append || a.Array ? null : v);
-      }
-      return;
-    }
-    const prog = words[0]!.value;
+    const prog = words[0]?.value;
     if (prog === 'cd') {
       const arg = words[1];
       if (!arg) scope.cwd = null;
@@ -264,161 +303,249 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     }
   }
 
-  function declEffects(decl: any, scope: Scope, ctx: Ctx): void {
+  /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
+  function assignments(nodes: TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
     const uncertain = ctx.conditional || ctx.loop;
-    for (const a of decl.Args ?? []) {
-      if (!a.Name) continue;
-      const name = String(a.Name.Value);
-      const v = a.Value ? evalWord(a.Value, scope).value : a.Naked ? (scope.vars.get(name) ?? null) : '';
-      scope.vars.set(name, uncertain ? null : v);
+    for (const a of nodes) {
+      const name = src(a.childForFieldName('name') ?? a.namedChildren[0]!);
+      const value = a.childForFieldName('value');
+      const subst = value ? onlySubstitution(value) : null;
+      if (subst) {
+        const before = script.commands.length;
+        const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+        for (const st of subst.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(st, inner, ctx, unit, null);
+        const made = script.commands.slice(before);
+        if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${name}}` };
+      }
+      // The value is evaluated for its text only: its `$(…)` commands were walked above.
+      const saved = currentUnit;
+      currentUnit = -1;
+      const v = value ? evalWord(value, scope).value : '';
+      currentUnit = saved;
+      const append = a.children.some((c) => !c.isNamed && c.type === '+=');
+      scope.vars.set(name, uncertain || append || value?.type === 'array' ? null : v);
     }
   }
 
-  function redirectsOf(stmt: any, scope: Scope): Redirect[] {
-    return (stmt.Redirs ?? []).map((r: any) => {
-      const opStart = off(Number(r.OpPos.Offset()));
-      const target = evalWord(r.Word, scope);
-      return { op: text.slice(opStart, target.start).trim(), fd: r.N ? String(r.N.Value) : null, target };
-    });
+  /** `$(…)` or `"$(…)"` as a whole value. */
+  function onlySubstitution(value: TsNode): TsNode | null {
+    if (value.type === 'command_substitution') return value;
+    if (value.type === 'string') {
+      const named = value.namedChildren;
+      if (named.length === 1 && named[0]!.type === 'command_substitution' && value.children.length === 3) return named[0]!;
+    }
+    return null;
   }
 
-  /** Walks a statement list: each statement is a unit of its own. */
-  function walkList(stmts: any[], scope: Scope, ctx: Ctx, top: boolean): void {
+  function declaration(decl: TsNode, scope: Scope, ctx: Ctx): void {
+    const uncertain = ctx.conditional || ctx.loop;
+    for (const a of decl.namedChildren) {
+      if (a.type === 'variable_assignment') {
+        const name = src(a.childForFieldName('name') ?? a.namedChildren[0]!);
+        const value = a.childForFieldName('value');
+        const v = value ? evalWord(value, scope).value : '';
+        scope.vars.set(name, uncertain || value?.type === 'array' ? null : v);
+      } else if (a.type === 'variable_name') {
+        const name = src(a);
+        scope.vars.set(name, uncertain ? null : (scope.vars.get(name) ?? null));
+      }
+    }
+  }
+
+  function redirectOf(r: TsNode, scope: Scope): Redirect | null {
+    const fdNode = r.namedChildren.find((c) => c.type === 'file_descriptor') ?? null;
+    const fd = fdNode ? src(fdNode) : null;
+    if (r.type === 'heredoc_redirect') {
+      const delim = r.namedChildren.find((c) => c.type === 'heredoc_start');
+      if (!delim) return null;
+      const op = r.children.find((c) => !c.isNamed && (c.type === '<<' || c.type === '<<-'))?.type ?? '<<';
+      return { op, fd, target: { value: null, symbol: src(delim), staticPrefix: '', raw: src(delim), start: delim.startIndex, end: delim.endIndex } };
+    }
+    const target = r.childForFieldName('destination') ?? r.namedChildren.filter((c) => c.type !== 'file_descriptor')[0];
+    if (!target) return null;
+    const word = evalWord(target, scope);
+    return { op: text.slice(fdNode ? fdNode.endIndex : r.startIndex, target.startIndex).trim(), fd, target: word };
+  }
+
+  /** Where a statement ends for deletion: after the `;` or `&` that terminates it, if any. */
+  function unitEnd(children: TsNode[], i: number): number {
+    const next = children[i + 1];
+    return next && !next.isNamed && (next.type === ';' || next.type === '&') ? next.endIndex : children[i]!.endIndex;
+  }
+
+  /** Walks a statement list (the statements among `children`): each statement is a unit of its own. */
+  function walkList(children: TsNode[], scope: Scope, ctx: Ctx, top: boolean): void {
     const list = listCounter++;
-    for (let i = 0; i < stmts.length; i++) {
-      const stmt = stmts[i];
-      const glued = brokenContinuation(stmts, i);
+    for (let i = 0; i < children.length; i++) {
+      const stmt = children[i]!;
+      if (!STATEMENTS.has(stmt.type)) continue;
+      const glued = brokenContinuation(children, i);
       const unit = script.units.length;
-      const stmtStart = start(stmt);
-      script.units.push({ start: stmtStart, end: end(glued ?? stmt), list, top, chain: null, opBefore: null, parent: null });
-      walkStmt(stmt, scope, ctx, unit, glued);
-      if (glued) i++;
+      const end = glued ? unitEnd(children, glued.index) : unitEnd(children, i);
+      script.units.push({ start: stmt.startIndex, end, list, top, chain: null, opBefore: null, parent: null });
+      walkStmt(stmt, scope, ctx, unit, glued?.node ?? null);
+      if (glued) i = glued.index;
     }
   }
 
   /**
    * The Docker documentation prints `docker build … \` with two spaces after the backslash,
-   * so the next line runs as a command of its own. When a statement ends in such an escaped
-   * space and the next line is visibly its continuation (indented, or starting with a flag),
-   * read the two as the one command the author meant, and say so.
+   * so the next line runs as a command of its own. When a command's line ends in such an
+   * escaped space and the next line is visibly its continuation (indented, or starting with a
+   * flag), read the two as the one command the author meant, and say so.
    */
-  function brokenContinuation(stmts: any[], i: number): any | null {
-    const stmt = stmts[i];
-    const next = stmts[i + 1];
-    if (!next) return null;
-    // Cheap text test first: the statement's last line must end in a backslash and blanks.
-    const stmtEnd = end(stmt);
-    if (!/\\[ \t]+$/.test(text.slice(lines.lineStart(lines.lineOf(Math.max(0, stmtEnd - 1))), lines.lineEnd(lines.lineOf(Math.max(0, stmtEnd - 1)))))) return null;
-    if (!stmt.Cmd || type(stmt.Cmd) !== 'CallExpr' || !next.Cmd || type(next.Cmd) !== 'CallExpr') return null;
-    if ((stmt.Redirs ?? []).length > 0) return null;
-    const args = stmt.Cmd.Args ?? [];
-    const last = args[args.length - 1];
-    if (!last || !/^\\[ \t]$/.test(src(last))) return null;
-    const backslashLine = lines.lineOf(start(last));
-    const rest = text.slice(end(last), lines.lineEnd(backslashLine));
-    if (!/^[ \t]*$/.test(rest)) return null;
-    const nextLine = lines.lineOf(start(next));
-    if (nextLine !== backslashLine + 1) return null;
-    const nextText = lines.lineText(nextLine);
-    if (!/^[ \t]+\S|^-/.test(nextText)) return null;
+  function brokenContinuation(children: TsNode[], i: number): { node: TsNode; index: number } | null {
+    const stmt = children[i]!;
+    if (stmt.type !== 'command') return null;
+    const backslashLine = lines.lineOf(Math.max(0, stmt.endIndex - 1));
+    const rest = text.slice(stmt.endIndex, lines.lineEnd(backslashLine));
+    const m = /^[ \t]+\\([ \t]+)$/.exec(rest);
+    if (!m) return null;
+    let j = i + 1;
+    while (j < children.length && !children[j]!.isNamed && children[j]!.type !== ';' && children[j]!.type !== '&') j++;
+    const next = children[j];
+    if (!next || next.type !== 'command' || lines.lineOf(next.startIndex) !== backslashLine + 1) return null;
+    const nextLine = backslashLine + 1;
+    if (!/^[ \t]+\S|^-/.test(lines.lineText(nextLine))) return null;
     diagnostics.push(
       diag(
         'BROKEN_CONTINUATION',
         'warning',
-        `the backslash at the end of line ${backslashLine} is followed by ${rest.length + 1} space(s), so line ${nextLine} runs as a separate command; read as one command, as evidently intended`,
+        `the backslash at the end of line ${backslashLine} is followed by ${m[1]!.length} space(s), so line ${nextLine} runs as a separate command; read as one command, as evidently intended`,
         { file, line: backslashLine, hint: 'Delete the spaces after the backslash so the line continues.' },
       ),
     );
-    return next;
+    return { node: next, index: j };
   }
 
-  function walkStmt(stmt: any, scope: Scope, ctx: Ctx, unit: number, glued: any | null): void {
-    const cmd = stmt.Cmd;
-    if (!cmd) return;
-    switch (type(cmd)) {
-      case 'CallExpr': {
-        const savedUnit = currentUnit;
-        const savedCtx = currentCtx;
-        currentUnit = unit;
-        currentCtx = ctx;
-        // `id=$(docker create …)`: the captured output is read later as `${id}`.
-        const argNodes: any[] = cmd.Args ?? [];
-        if (argNodes.length === 0) {
-          for (const a of cmd.Assigns ?? []) {
-            const parts = a.Value?.Parts ?? [];
-            const only = parts.length === 1 && type(parts[0]) === 'CmdSubst' ? parts[0] : parts.length === 1 && type(parts[0]) === 'DblQuoted' && parts[0].Parts?.length === 1 && type(parts[0].Parts[0]) === 'CmdSubst' ? parts[0].Parts[0] : null;
-            const before = script.commands.length;
-            if (only) {
-              const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
-              for (const st of only.Stmts ?? []) walkStmt(st, inner, ctx, unit, null);
-              const made = script.commands.slice(before);
-              if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${String(a.Name?.Value ?? '')}}` };
-            }
-          }
-        }
-        let words: Word[] = argNodes.map((w: any) => evalWord(w, scope));
-        currentUnit = savedUnit;
-        currentCtx = savedCtx;
-        let redirects = redirectsOf(stmt, scope);
-        let e = end(stmt);
-        if (glued) {
-          words = words.slice(0, -1).concat((glued.Cmd.Args ?? []).map((w: any) => evalWord(w, scope)));
-          redirects = redirects.concat(redirectsOf(glued, scope));
-          e = end(glued);
-        }
-        if (words.length > 0) {
-          const c = newCommand(words, redirects, start(stmt), e, scope, unit, ctx);
-          if (glued) {
-            const args = argNodes;
-            const last = args[args.length - 1];
-            const bs = start(last);
-            // Repair: keep the backslash, drop the spaces after it.
-            script.continuationRepairs.set(c.index, [{ start: bs + 1, end: lines.lineEnd(lines.lineOf(bs)), text: '' }]);
-          }
-        }
-        // Assignments are evaluated for their values only: their `$(…)` commands were walked above.
-        const saved = currentUnit;
-        currentUnit = -1;
-        effects(cmd, words, scope, ctx);
-        currentUnit = saved;
+  /** A simple command's words (name first) and redirects, in source order. */
+  function commandParts(cmd: TsNode): { words: TsNode[]; redirects: TsNode[] } {
+    const words: TsNode[] = [];
+    const redirects: TsNode[] = [];
+    for (const c of cmd.namedChildren) {
+      if (c.type === 'command_name') words.push(c.namedChildren[0] ?? c);
+      else if (REDIRECTS.has(c.type)) redirects.push(c);
+      else if (c.type !== 'variable_assignment' && c.type !== 'comment') words.push(c);
+    }
+    return { words, redirects };
+  }
+
+  function walkCommand(stmt: TsNode, cmd: TsNode, outer: TsNode[], scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+    const savedUnit = currentUnit;
+    const savedCtx = currentCtx;
+    currentUnit = unit;
+    currentCtx = ctx;
+    const parts = commandParts(cmd);
+    let words = parts.words.map((w) => evalWord(w, scope));
+    currentUnit = savedUnit;
+    currentCtx = savedCtx;
+    let redirects = [...parts.redirects, ...outer].flatMap((r) => redirectOf(r, scope) ?? []);
+    if (glued) {
+      const g = commandParts(glued);
+      words = words.concat(g.words.map((w) => evalWord(w, scope)));
+      redirects = redirects.concat(g.redirects.flatMap((r) => redirectOf(r, scope) ?? []));
+    }
+    if (words.length > 0) {
+      const c = newCommand(words, redirects, stmt.startIndex, glued ? glued.endIndex : stmt.endIndex, scope, unit, ctx);
+      if (glued) {
+        // Repair: keep the backslash, drop the blanks after it.
+        const lineEnd = lines.lineEnd(lines.lineOf(Math.max(0, stmt.endIndex - 1)));
+        const bs = text.lastIndexOf('\\', lineEnd);
+        script.continuationRepairs.set(c.index, [{ start: bs + 1, end: lineEnd, text: '' }]);
+      }
+    }
+    const saved = currentUnit;
+    currentUnit = -1;
+    effects(words, scope, ctx);
+    currentUnit = saved;
+  }
+
+  /** The lists of an `if`/`elif` clause: its condition and its body. */
+  function clause(node: TsNode): { cond: TsNode[]; body: TsNode[] } {
+    const kids = node.children;
+    const then = kids.findIndex((c) => !c.isNamed && c.type === 'then');
+    const stop = kids.findIndex((c) => c.type === 'elif_clause' || c.type === 'else_clause' || (!c.isNamed && c.type === 'fi'));
+    return { cond: kids.slice(0, then < 0 ? 0 : then), body: then < 0 ? [] : kids.slice(then + 1, stop < 0 ? kids.length : stop) };
+  }
+
+  let depth = 0;
+  function walkStmt(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+    if (++depth > MAX_DEPTH) throw new TooDeep(stmt.startIndex);
+    try {
+      walkStmtIn(stmt, scope, ctx, unit, glued);
+    } finally {
+      depth--;
+    }
+  }
+
+  function walkStmtIn(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+    switch (stmt.type) {
+      case 'command':
+        walkCommand(stmt, stmt, [], scope, ctx, unit, glued);
+        return;
+      case 'redirected_statement': {
+        const body = stmt.childForFieldName('body');
+        if (!body) return;
+        if (body.type === 'command') walkCommand(stmt, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
+        else walkStmt(body, scope, ctx, unit, null);
         return;
       }
-      case 'DeclClause':
-        declEffects(cmd, scope, ctx);
+      case 'variable_assignment':
+        assignments([stmt], scope, ctx, unit);
         return;
-      case 'BinaryCmd':
+      case 'variable_assignments':
+        assignments(stmt.namedChildren.filter((c) => c.type === 'variable_assignment'), scope, ctx, unit);
+        return;
+      case 'declaration_command':
+        declaration(stmt, scope, ctx);
+        return;
+      case 'unset_command':
+        for (const n of stmt.namedChildren) if (n.type === 'variable_name' || n.type === 'word') scope.vars.set(src(n), null);
+        return;
+      case 'negated_command': {
+        const inner = stmt.namedChildren.find((c) => STATEMENTS.has(c.type));
+        if (inner) walkStmt(inner, scope, ctx, unit, null);
+        return;
+      }
+      case 'list':
+      case 'pipeline':
         walkChain(stmt, scope, ctx, unit);
         return;
-      case 'Subshell': {
-        const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
-        walkList(cmd.Stmts ?? [], inner, ctx, false);
+      case 'subshell':
+        walkList(stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, false);
         return;
-      }
-      case 'Block':
-        walkList(cmd.Stmts ?? [], scope, ctx, false);
+      case 'compound_statement':
+        walkList(stmt.children, scope, ctx, false);
         return;
-      case 'IfClause': {
-        let clause = cmd;
+      case 'if_statement': {
         const cond: Ctx = { ...ctx, conditional: true };
-        while (clause) {
-          walkList(clause.Cond ?? [], scope, ctx, false);
-          walkList(clause.Then ?? [], scope, cond, false);
-          clause = clause.Else;
+        const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
+        for (const c of clauses) {
+          walkList(c.cond, scope, ctx, false);
+          walkList(c.body, scope, cond, false);
         }
+        const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
+        if (otherwise) walkList(otherwise.children, scope, cond, false);
         return;
       }
-      case 'WhileClause':
-        walkList(cmd.Cond ?? [], scope, { ...ctx, loop: true }, false);
-        walkList(cmd.Do ?? [], scope, { ...ctx, loop: true }, false);
+      case 'while_statement': {
+        const body = stmt.childForFieldName('body');
+        const loop = { ...ctx, loop: true };
+        walkList(stmt.children.filter((c) => c !== body), scope, loop, false);
+        if (body) walkList(body.children, scope, loop, false);
         return;
-      case 'ForClause': {
-        const loopVar = cmd.Loop && type(cmd.Loop) === 'WordIter' ? String(cmd.Loop.Name.Value) : null;
+      }
+      case 'for_statement': {
+        const variable = stmt.childForFieldName('variable');
+        const body = stmt.childForFieldName('body');
+        const bodyKids = body?.children ?? [];
+        const loopVar = variable ? src(variable) : null;
         // `for svc in api worker`: with static items the body is read once per item, the loop
         // variable bound, so each service's setup can be followed (and all must agree).
         // The items are expanded (and their `$(…)` run) once, before the first pass.
         const savedUnit = currentUnit;
         currentUnit = unit;
-        const items: Word[] = loopVar ? (cmd.Loop.Items ?? []).map((w: any) => evalWord(w, scope)) : [];
+        const items: Word[] = loopVar ? stmt.childrenForFieldName('value').map((w) => evalWord(w, scope)) : [];
         currentUnit = savedUnit;
         if (loopVar && !ctx.iteration && items.length > 0 && items.every((w) => w.value !== null)) {
           const values = items.flatMap((w) => (/['"\\]/.test(w.raw) ? [w.value!] : w.value!.split(/\s+/).filter(Boolean)));
@@ -426,51 +553,63 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
           for (const v of values) {
             const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
             inner.vars.set(loopVar, v);
-            walkList(cmd.Do ?? [], inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, false);
+            walkList(bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, false);
           }
           scope.vars.set(loopVar, null);
           return;
         }
         if (loopVar) scope.vars.set(loopVar, null);
-        walkList(cmd.Do ?? [], scope, { ...ctx, loop: true }, false);
+        walkList(bodyKids, scope, { ...ctx, loop: true }, false);
         return;
       }
-      case 'CaseClause':
-        for (const item of cmd.Items ?? []) walkList(item.Stmts ?? [], scope, { ...ctx, conditional: true }, false);
+      case 'c_style_for_statement':
+        walkList(stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true }, false);
         return;
-      case 'FuncDecl':
+      case 'case_statement':
+        for (const item of stmt.namedChildren.filter((c) => c.type === 'case_item')) {
+          const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
+          walkList(item.children.slice(close + 1), scope, { ...ctx, conditional: true }, false);
+        }
+        return;
+      case 'function_definition': {
         // A function body runs when (and as often as) it is called: treat it as conditional.
-        walkStmt(cmd.Body, { vars: new Map(scope.vars), cwd: scope.cwd }, { ...ctx, conditional: true }, unit, null);
+        const body = stmt.childForFieldName('body');
+        if (body) walkStmt(body, { vars: new Map(scope.vars), cwd: scope.cwd }, { ...ctx, conditional: true }, unit, null);
         return;
+      }
       default:
         return;
     }
   }
 
   /** Flattens `a && b || c | d` into members, each a unit of its own within one chain. */
-  function walkChain(stmt: any, scope: Scope, ctx: Ctx, stmtUnit: number): void {
+  function walkChain(stmt: TsNode, scope: Scope, ctx: Ctx, stmtUnit: number): void {
     const chain = chainCounter++;
-    const members: { stmt: any; op: string | null }[] = [];
-    const flatten = (s: any, op: string | null) => {
-      const c = s.Cmd;
-      if (c && type(c) === 'BinaryCmd' && (s.Redirs ?? []).length === 0 && !s.Negated) {
-        const opText = text.slice(off(Number(c.OpPos.Offset())), off(Number(c.OpPos.Offset())) + 2).replace(/[^&|]/g, '');
-        flatten(c.X, op);
-        flatten(c.Y, opText === '|&' || opText === '|' ? opText : opText.slice(0, 2));
-      } else {
+    const members: { stmt: TsNode; op: string | null }[] = [];
+    const flatten = (s: TsNode, op: string | null) => {
+      if (s.type !== 'list' && s.type !== 'pipeline') {
         members.push({ stmt: s, op });
+        return;
+      }
+      let nextOp = op;
+      for (const c of s.children) {
+        if (!c.isNamed) nextOp = c.type;
+        else if (c.type !== 'comment') {
+          flatten(c, nextOp);
+          nextOp = null;
+        }
       }
     };
     flatten(stmt, null);
     let afterOr = false;
     let previousLast: ScriptCommand | null = null;
-    for (const m of members) {
+    members.forEach((m, k) => {
       const unit = script.units.length;
-      script.units.push({ start: start(m.stmt), end: end(m.stmt), list: null, top: false, chain, opBefore: m.op, parent: stmtUnit });
+      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, chain, opBefore: m.op, parent: stmtUnit });
       if (m.op === '||') afterOr = true;
       const first = script.commands.length;
       // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
-      const piped = m.op === '|' || m.op === '|&' || members[members.indexOf(m) + 1]?.op === '|';
+      const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
       const memberScope = piped ? { vars: new Map(scope.vars), cwd: scope.cwd } : scope;
       walkStmt(m.stmt, memberScope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||' }, unit, null);
       const made = script.commands.slice(first).filter((c) => c.unit === unit);
@@ -479,13 +618,54 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         made[0].stdinFrom = previousLast.index;
       }
       previousLast = made[made.length - 1] ?? null;
-    }
+    });
   }
 
   const top: Scope = { vars: new Map(init.vars ?? []), cwd: init.cwd !== undefined ? init.cwd : scriptDir };
-  walkList(ast.Stmts ?? [], top, { conditional: false, loop: false }, true);
+  try {
+    walkList(root.children, top, { conditional: false, loop: false }, true);
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    diagnostics.push(
+      diag('SHELL_PARSE_ERROR', 'warning', `cannot analyse shell script: nested more than ${MAX_DEPTH} levels deep at line ${lines.lineOf(e.at)}; it was not analysed`, {
+        file,
+        line: lines.lineOf(e.at),
+        hint: 'Flatten the nesting (or migrate this script by hand).',
+      }),
+    );
+    return { script: null, diagnostics };
+  }
   script.final = { vars: top.vars, cwd: top.cwd };
   return { script, diagnostics };
+}
+
+/**
+ * Why a tree cannot be trusted, or null. An ERROR or MISSING node is a syntax error. Two
+ * shapes are misreadings the grammar is known for, which a shell never produces: a simple
+ * command whose parts are separated by an unescaped newline (assignments followed by the next
+ * line's command), and a pipeline holding an `&&`/`||` list.
+ */
+function unreadable(root: TsNode, text: string): { why: string; at: number } | null {
+  if (root.hasError) {
+    let n: TsNode = root;
+    for (;;) {
+      if (n.type === 'ERROR' || n.isMissing) return { why: n.isMissing ? `missing ${JSON.stringify(n.type)}` : 'syntax error', at: n.startIndex };
+      const next = n.children.find((c) => c.hasError || c.isMissing);
+      if (!next) return { why: 'syntax error', at: n.startIndex };
+      n = next;
+    }
+  }
+  for (const cmd of root.descendantsOfType('command')) {
+    const kids = cmd.children;
+    for (let i = 1; i < kids.length; i++) {
+      const gap = text.slice(kids[i - 1]!.endIndex, kids[i]!.startIndex);
+      if (gap.replace(/\\\r?\n/g, '').includes('\n')) return { why: 'two lines read as one command', at: kids[i]!.startIndex };
+    }
+  }
+  for (const pipe of root.descendantsOfType('pipeline')) {
+    if (pipe.namedChildren.some((c) => c.type === 'list')) return { why: 'a pipeline read around a && or || list', at: pipe.startIndex };
+  }
+  return null;
 }
 
 /** Removes shell backslash escapes from a literal, as the shell does before running a command. */

@@ -100,6 +100,28 @@ describe('shell adapter: reading', () => {
     expect(diagnostics).toEqual([]);
   });
 
+  it('refuses a tree the grammar is known to misread instead of planning from it', () => {
+    // Two assignments then a newline: the grammar reads the next line as their command.
+    const r = parseShell('b.sh', 'A=${B:-x} C=1\ndocker build -t app .\n');
+    expect(r.script).toBeNull();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR', file: 'b.sh', line: 2 })]);
+    expect(r.diagnostics[0]!.message).toContain('two lines read as one command');
+  });
+
+  it('reads CRLF scripts: a backslash before CR LF continues the line', () => {
+    expect(values('docker build -t a \\\r\n  -f b .\r\ncd sub\r\n')).toEqual([
+      ['docker', 'build', '-t', 'a', '-f', 'b', '.'],
+      ['cd', 'sub'],
+    ]);
+  });
+
+  it('keeps only the default forms of ${…} static; unset forgets a value', () => {
+    expect(values('X=ab\nE=\necho ${#X} ${X:+y} ${X%b} ${E:-d} ${E-d} ${X:=z}\nunset X\necho $X\n')).toEqual([
+      ['echo', null, null, null, 'd', '', 'ab'],
+      ['echo', null],
+    ]);
+  });
+
   it('reports a syntax error with its line instead of throwing', () => {
     const r = parseShell('b.sh', 'echo ok\nif true; then\n  echo "unclosed\n');
     expect(r.script).toBeNull();

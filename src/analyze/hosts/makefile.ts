@@ -5,41 +5,18 @@
  * and `$@` as the target. A target's sequence is its prerequisites' (in order, each once)
  * followed by its own recipe.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
-
-interface TsNode {
-  type: string;
-  startIndex: number;
-  endIndex: number;
-  children: TsNode[];
-  namedChildren: TsNode[];
-  hasError: boolean;
-  descendantsOfType(type: string | string[]): TsNode[];
-}
-
-let parser: { parse(text: string): { rootNode: TsNode } } | undefined;
-/** tree-sitter and its Make grammar are native modules: loaded only when a Makefile needs reading. */
-function makeParser() {
-  if (!parser) {
-    const req = createRequire(import.meta.url);
-    const Parser = req('tree-sitter');
-    const p = new Parser();
-    p.setLanguage(req('tree-sitter-make'));
-    parser = p;
-  }
-  return parser!;
-}
+import { parseWith, type TsNode } from '../tree-sitter.js';
 
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
 
 export function parseMakefile(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const root = makeParser().parse(text).rootNode;
+  const root = parseWith('tree-sitter-make', text);
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
 
   // Variables with a literal value (`IMG ?= app` counts: the default is what the file states).
