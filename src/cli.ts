@@ -5,7 +5,7 @@
  * 130 interrupted or quit.
  */
 import fs from 'node:fs';
-import { ApplyRefused, applyOps, recoverJournal } from './apply/apply.js';
+import { ApplyRefused, applyOps, cleanStrayTemps, recoverJournal } from './apply/apply.js';
 import { uncommitted } from './apply/git-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
@@ -56,12 +56,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const progress = (msg: string) => {
     if (io.stderr.isTTY && !opts.json) io.stderr.write(`\r\x1b[K${c.dim(msg)}`);
   };
+  const progressClear = () => (io.stderr.isTTY && !opts.json ? '\r\x1b[K' : '');
 
   // An earlier run killed while writing left a journal: finish it (or roll it back) before
   // planning, so no setup is ever seen half migrated. Review-only runs only report it.
+  // Temporary files a crashed run left without a journal changed nothing: the walk finds
+  // them (no second walk of the tree) and they are removed after it.
   const interrupted = new Set<string>();
+  const writes = opts.yes || interactive;
   for (const root of opts.paths) {
-    const r = recoverJournal(root, { dryRun: !(opts.yes || interactive) });
+    const r = recoverJournal(root, { dryRun: !writes, temps: [] });
     if (!r) continue;
     io.stderr.write(`${r.message}\n`);
     for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, c)}\n`);
@@ -75,7 +79,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const runs: RootRun[] = [];
   for (const root of opts.paths) {
     progress(`analysing ${root} …`);
-    runs.push(runRoot(root, { stageName: opts.stageName, ignore: opts.ignore }));
+    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore });
+    runs.push(run);
+    const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
+    if (strays) io.stderr.write(`${progressClear()}${strays.message}\n`);
   }
   progress('');
   if (io.stderr.isTTY && !opts.json) io.stderr.write('\r\x1b[K');

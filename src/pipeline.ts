@@ -16,6 +16,8 @@ export interface RootRun {
   fs: NodeRepoFs;
   analysis: Analysis;
   plan: Plan;
+  /** The tool's own temporary files the walk saw (the CLI removes those a crashed run left). */
+  temps: string[];
 }
 
 export interface RootOptions extends PlanOptions {
@@ -37,7 +39,7 @@ export function runRoot(display: string, opts: RootOptions): RootRun {
       diag('FILE_SKIPPED', 'info', `${f.path} was not read: ${f.reason === 'binary' ? 'it is binary' : `it is larger than the size limit (${f.bytes} bytes)`}`, { file: f.path, hint: 'A script this tool reads is text; if this one drives a builder-pattern setup, migrate that setup by hand.' }),
     );
   }
-  return { display, abs, fs, analysis, plan: planMigration(analysis, fs, opts) };
+  return { display, abs, fs, analysis, plan: planMigration(analysis, fs, opts), temps: walked.temps };
 }
 
 /** Plans again keeping only the chosen setups (a shared script must then be edited for those alone). */

@@ -93,18 +93,23 @@ const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
 
 /** Statements nested deeper than this (subshells in subshells…) are not analysed: no real build script comes near it. */
 const MAX_DEPTH = 200;
-class TooDeep extends Error {
-  constructor(readonly at: number) {
-    super('nested too deeply');
+/** A tree the walk cannot trust: nested too deeply, or a shape the grammar is known to misread. */
+class Untrusted extends Error {
+  constructor(
+    readonly why: string,
+    readonly at: number,
+  ) {
+    super(why);
   }
 }
+const tooDeep = (at: number) => new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, at);
 
 export function parseShell(file: string, text: string, init: ShellInit = {}): ShellParseResult {
   const diagnostics: Diagnostic[] = [];
   const lines = new LineIndex(text);
   const root = parseWith('tree-sitter-bash', text);
-  const bad = unreadable(root, text);
-  if (bad) {
+  if (root.hasError) {
+    const bad = syntaxError(root);
     diagnostics.push(
       diag('SHELL_PARSE_ERROR', 'warning', `cannot parse shell script: ${bad.why} at line ${lines.lineOf(bad.at)}; it was not analysed`, {
         file,
@@ -160,7 +165,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       if (to > at) addStatic(unescapeLit(text.slice(at, to), quoted));
     };
     const visit = (p: TsNode, quoted: boolean): void => {
-      if (++depth > MAX_DEPTH) throw new TooDeep(p.startIndex);
+      if (++depth > MAX_DEPTH) throw tooDeep(p.startIndex);
       try {
         visitIn(p, quoted);
       } finally {
@@ -418,11 +423,19 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     return { node: next, index: j };
   }
 
-  /** A simple command's words (name first) and redirects, in source order. */
+  /**
+   * A simple command's words (name first) and redirects, in source order. A shell never
+   * separates a command's parts by an unescaped newline; the grammar does when assignments
+   * end a line (`A=${B:-x} C=1` then the next line's command), so such a command is refused.
+   */
   function commandParts(cmd: TsNode): { words: TsNode[]; redirects: TsNode[] } {
     const words: TsNode[] = [];
     const redirects: TsNode[] = [];
-    for (const c of cmd.namedChildren) {
+    let at = -1;
+    for (const c of cmd.children) {
+      if (at >= 0 && text.slice(at, c.startIndex).replace(/\\\r?\n/g, '').includes('\n')) throw new Untrusted('two lines read as one command', c.startIndex);
+      at = c.endIndex;
+      if (!c.isNamed) continue;
       if (c.type === 'command_name') words.push(c.namedChildren[0] ?? c);
       else if (REDIRECTS.has(c.type)) redirects.push(c);
       else if (c.type !== 'variable_assignment' && c.type !== 'comment') words.push(c);
@@ -470,7 +483,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
 
   let depth = 0;
   function walkStmt(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
-    if (++depth > MAX_DEPTH) throw new TooDeep(stmt.startIndex);
+    if (++depth > MAX_DEPTH) throw tooDeep(stmt.startIndex);
     try {
       walkStmtIn(stmt, scope, ctx, unit, glued);
     } finally {
@@ -586,21 +599,23 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   function walkChain(stmt: TsNode, scope: Scope, ctx: Ctx, stmtUnit: number): void {
     const chain = chainCounter++;
     const members: { stmt: TsNode; op: string | null }[] = [];
-    const flatten = (s: TsNode, op: string | null) => {
+    const flatten = (s: TsNode, op: string | null, inPipe: boolean) => {
       if (s.type !== 'list' && s.type !== 'pipeline') {
         members.push({ stmt: s, op });
         return;
       }
+      // `|` binds tighter than `&&`/`||`: a list inside a pipeline is the grammar misreading.
+      if (inPipe && s.type === 'list') throw new Untrusted('a pipeline read around a && or || list', s.startIndex);
       let nextOp = op;
       for (const c of s.children) {
         if (!c.isNamed) nextOp = c.type;
         else if (c.type !== 'comment') {
-          flatten(c, nextOp);
+          flatten(c, nextOp, inPipe || s.type === 'pipeline');
           nextOp = null;
         }
       }
     };
-    flatten(stmt, null);
+    flatten(stmt, null, false);
     let afterOr = false;
     let previousLast: ScriptCommand | null = null;
     members.forEach((m, k) => {
@@ -625,12 +640,12 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   try {
     walkList(root.children, top, { conditional: false, loop: false }, true);
   } catch (e) {
-    if (!(e instanceof TooDeep)) throw e;
+    if (!(e instanceof Untrusted)) throw e;
     diagnostics.push(
-      diag('SHELL_PARSE_ERROR', 'warning', `cannot analyse shell script: nested more than ${MAX_DEPTH} levels deep at line ${lines.lineOf(e.at)}; it was not analysed`, {
+      diag('SHELL_PARSE_ERROR', 'warning', `cannot analyse shell script: ${e.why} at line ${lines.lineOf(e.at)}; it was not analysed`, {
         file,
         line: lines.lineOf(e.at),
-        hint: 'Flatten the nesting (or migrate this script by hand).',
+        hint: 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.',
       }),
     );
     return { script: null, diagnostics };
@@ -639,33 +654,15 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   return { script, diagnostics };
 }
 
-/**
- * Why a tree cannot be trusted, or null. An ERROR or MISSING node is a syntax error. Two
- * shapes are misreadings the grammar is known for, which a shell never produces: a simple
- * command whose parts are separated by an unescaped newline (assignments followed by the next
- * line's command), and a pipeline holding an `&&`/`||` list.
- */
-function unreadable(root: TsNode, text: string): { why: string; at: number } | null {
-  if (root.hasError) {
-    let n: TsNode = root;
-    for (;;) {
-      if (n.type === 'ERROR' || n.isMissing) return { why: n.isMissing ? `missing ${JSON.stringify(n.type)}` : 'syntax error', at: n.startIndex };
-      const next = n.children.find((c) => c.hasError || c.isMissing);
-      if (!next) return { why: 'syntax error', at: n.startIndex };
-      n = next;
-    }
+/** Where a syntax error is: the first ERROR or MISSING node on the way down. */
+function syntaxError(root: TsNode): { why: string; at: number } {
+  let n: TsNode = root;
+  for (;;) {
+    if (n.type === 'ERROR' || n.isMissing) return { why: n.isMissing ? `missing ${JSON.stringify(n.type)}` : 'syntax error', at: n.startIndex };
+    const next = n.children.find((c) => c.hasError || c.isMissing);
+    if (!next) return { why: 'syntax error', at: n.startIndex };
+    n = next;
   }
-  for (const cmd of root.descendantsOfType('command')) {
-    const kids = cmd.children;
-    for (let i = 1; i < kids.length; i++) {
-      const gap = text.slice(kids[i - 1]!.endIndex, kids[i]!.startIndex);
-      if (gap.replace(/\\\r?\n/g, '').includes('\n')) return { why: 'two lines read as one command', at: kids[i]!.startIndex };
-    }
-  }
-  for (const pipe of root.descendantsOfType('pipeline')) {
-    if (pipe.namedChildren.some((c) => c.type === 'list')) return { why: 'a pipeline read around a && or || list', at: pipe.startIndex };
-  }
-  return null;
 }
 
 /** Removes shell backslash escapes from a literal, as the shell does before running a command. */

@@ -21,7 +21,7 @@ import { absOf, fsyncDir, mutated, readRegular, renameCounted, runTag, sha256, T
 import { dropJournalTemp, JOURNAL_NAME, journalExists, newJournal, publishJournal, removeJournal, settleJournal, type JournalEntry } from './journal.js';
 
 export { CRASH_ENV } from './durable.js';
-export { findStrayTemps, JOURNAL_NAME, recoverJournal, type RecoveryOutcome, type RecoveryReport } from './journal.js';
+export { cleanStrayTemps, findStrayTemps, JOURNAL_NAME, recoverJournal, type RecoveryOutcome, type RecoveryReport } from './journal.js';
 
 export interface WriteOp {
   /** Repository-relative path. */

@@ -369,11 +369,24 @@ export function findStrayTemps(root: string): string[] {
  * anything. Null when there was nothing to do. With dryRun, reports what it would do and
  * touches nothing.
  */
-export function recoverJournal(root: string, opts: { dryRun?: boolean } = {}): RecoveryReport | null {
+export function recoverJournal(root: string, opts: { dryRun?: boolean; temps?: readonly string[] } = {}): RecoveryReport | null {
   const dryRun = opts.dryRun ?? false;
   const report = settleJournal(root, { dryRun });
   if (report && !report.ok) return report;
-  const strays = findStrayTemps(root).filter((t) => !report?.removedTemps.includes(t));
+  return cleanStrayTemps(root, opts.temps ?? findStrayTemps(root), report, dryRun);
+}
+
+/**
+ * Removes (or, with dryRun, reports) the temporary files among `temps` (repository-relative,
+ * e.g. what the walk found) whose run is no longer running, adding a note to `report`.
+ */
+export function cleanStrayTemps(root: string, temps: readonly string[], report: RecoveryReport | null, dryRun: boolean): RecoveryReport | null {
+  const strays = temps
+    .filter((t) => {
+      const m = TEMP_RE.exec(path.basename(t));
+      return m !== null && !processAlive(Number(m[1])) && !report?.removedTemps.includes(t);
+    })
+    .sort();
   if (strays.length === 0) return report;
   if (!dryRun) {
     const dirs = new Set<string>();

@@ -14,6 +14,7 @@
  * are never decoded, kept or parsed, and texts that can are handed to the run's NodeRepoFs.
  */
 import path from 'node:path';
+import { TEMP_RE } from '../apply/durable.js';
 import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
 import { isBinary, MAX_FILE_BYTES, nodeIo, type FileIo, type NodeRepoFs } from './node-fs.js';
 
@@ -65,6 +66,11 @@ export interface WalkResult {
   unreadable: { path: string; reason: string }[];
   /** Candidates not read because of their size, or read and found binary (and, with `mention`, containing it). */
   skipped: SkippedFile[];
+  /**
+   * Files named like the tool's own temporary files (`.NAME.msc-PID-….tmp`), wherever the walk
+   * went: the CLI removes those a crashed run left, without a second walk of the tree.
+   */
+  temps: string[];
 }
 
 const JS_EXT = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
@@ -102,7 +108,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const mention = options.mention === undefined ? SCRIPT_MENTION : options.mention;
   const extra = compileIgnore(options.ignore ?? []);
-  const result: WalkResult = { files: [], unreadable: [], skipped: [] };
+  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [] };
 
   /** Git's precedence: the deepest .gitignore with a matching rule decides; within one, the last rule. */
   const ignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => {
@@ -172,6 +178,8 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
         if (!SKIP_DIRS.has(name) && !ignored(rel, name, true, level)) visit(rel, prefix + name, level);
       } else if (e.isFile() && isCandidate(rel, name) && !ignored(rel, name, false, level)) {
         readCandidate(rel, prefix + name);
+      } else if (name.charCodeAt(0) === 46 && name.endsWith('.tmp') && TEMP_RE.test(name)) {
+        result.temps.push(rel);
       }
     }
   };

@@ -98,18 +98,24 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     changes.push(...scriptChanges.changes);
     break;
   }
-  const deleted = new Set<string>();
+  // Maps, not nested filters: a monorepo sweep plans thousands of setups.
+  const deletions = new Map<string, FileChange>();
   for (const d of active) {
     if (d.dockerfile) {
       changes.push({ path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: [d.plan.id] });
     }
-    if (d.deleteBuilder && !deleted.has(d.deleteBuilder)) {
-      deleted.add(d.deleteBuilder);
-      const ids = active.filter((x) => x.deleteBuilder === d.deleteBuilder).map((x) => x.plan.id);
-      changes.push({ path: d.deleteBuilder, action: 'delete', before: fs.readText(d.deleteBuilder), after: null, setups: ids });
+    if (!d.deleteBuilder) continue;
+    const gone = deletions.get(d.deleteBuilder);
+    if (gone) gone.setups.push(d.plan.id);
+    else {
+      const change: FileChange = { path: d.deleteBuilder, action: 'delete', before: fs.readText(d.deleteBuilder), after: null, setups: [d.plan.id] };
+      deletions.set(d.deleteBuilder, change);
+      changes.push(change);
     }
   }
-  for (const d of active) d.plan.changes = changes.filter((c) => c.setups.includes(d.plan.id)).map((c) => c.path);
+  const pathsOf = new Map<string, string[]>();
+  for (const c of changes) for (const id of c.setups) pathsOf.set(id, [...(pathsOf.get(id) ?? []), c.path]);
+  for (const d of active) d.plan.changes = pathsOf.get(d.plan.id) ?? [];
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const diagnostics = [...analysis.diagnostics];

@@ -33,4 +33,21 @@ describe('recovery from an interrupted run, through the CLI', () => {
     expect(fs.existsSync(path.join(dir, JOURNAL_NAME))).toBe(false);
     expect(Object.keys(tree).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('removes temporary files a run killed before its journal left, found by the same walk that plans', () => {
+    const dir = twoServices();
+    // PID 2^22+1 is above Linux's pid_max: no process can own this file.
+    const stray = 'api/.build.sh.msc-4194305-abc123-x1.tmp';
+    fs.writeFileSync(path.join(dir, stray), 'half a file');
+    const review = runCli(['--dry-run'], dir);
+    expect(review.code, review.stderr).toBe(0);
+    expect(review.stderr).toContain(`Would remove 1 temporary file(s)`);
+    expect(review.stderr).toContain(stray);
+    expect(fs.existsSync(path.join(dir, stray))).toBe(true);
+
+    const done = runCli(['.', '--yes'], dir);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toContain(`Removed 1 temporary file(s)`);
+    expect(fs.existsSync(path.join(dir, stray))).toBe(false);
+  });
 });

@@ -106,6 +106,11 @@ describe('shell adapter: reading', () => {
     expect(r.script).toBeNull();
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR', file: 'b.sh', line: 2 })]);
     expect(r.diagnostics[0]!.message).toContain('two lines read as one command');
+    // `|&` then `&&` then a backquoted word: the grammar nests the list inside the pipeline.
+    const p = parseShell('c.sh', 'echo ok\n! docker ps | grep x |& wc -l && echo `pwd` || false\n');
+    expect(p.script).toBeNull();
+    expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR', file: 'c.sh', line: 2 })]);
+    expect(p.diagnostics[0]!.message).toContain('a pipeline read around a && or || list');
   });
 
   it('reads CRLF scripts: a backslash before CR LF continues the line', () => {

@@ -114,9 +114,15 @@ describe('walk', () => {
     expect(r.files).toEqual(['ok/a.sh', 'z.sh']);
   });
 
+  it("lists the tool's own temporary files wherever it goes, candidates or not, so recovery needs no walk of its own", () => {
+    const dir = tree({ 'a.sh': SH, '.a.sh.msc-123-abc-x1.tmp': SH, 'sub/.Dockerfile.msc-9-ff-y.tmp': 'FROM x\n', 'sub/.notours.tmp': '', 'node_modules/.b.sh.msc-1-a-b.tmp': '' });
+    expect(walk(dir).temps).toEqual(['.a.sh.msc-123-abc-x1.tmp', 'sub/.Dockerfile.msc-9-ff-y.tmp']);
+    expect(walk(dir).files).toEqual(['a.sh']);
+  });
+
   it('reports the root itself when it cannot be read', () => {
     const io: FileIo = { readdir: () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); }, readFile: nodeIo.readFile };
-    expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [] });
+    expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [], temps: [] });
   });
 
   it('keeps a candidate it cannot open in the list, so analysis reports it', () => {
