@@ -8,7 +8,7 @@
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
-import { parseShell, type ShellScript } from './shell.js';
+import { parseShell, shellTrees, type ShellScript } from './shell.js';
 
 export interface Snippet {
   /** The shell text as the shell receives it. */
@@ -61,12 +61,13 @@ export function composeEmbedded(
   const commands: ScriptCommand[] = [];
   const perSnippet: ScriptCommand[][] = [];
   let previous: ShellScript | null = null;
-  for (const snippet of snippets) {
+  const trees = shellTrees(snippets.map((s) => s.shell));
+  const lineOfFile = lineIndexer(text);
+  for (const [n, snippet] of snippets.entries()) {
     const init = snippet.continues && previous ? previous.final : { vars: snippet.vars, cwd: snippet.cwd };
-    const { script, diagnostics: d } = parseShell(file, snippet.shell, init);
+    const { script, diagnostics: d } = parseShell(file, snippet.shell, { ...init, tree: trees[n] });
     previous = script;
     const map = (o: number) => snippet.toFile[Math.min(o, snippet.toFile.length - 1)]!;
-    const lineOfFile = lineIndexer(text);
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
     if (!script) {
       perSnippet.push([]);

@@ -17,7 +17,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
-import { parseWith, type TsNode } from './tree-sitter.js';
+import { parseWith, TsNode } from './tree-sitter.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
 export interface ShellUnit {
@@ -65,6 +65,8 @@ export interface ShellInit {
   vars?: ReadonlyMap<string, string | null>;
   /** Working directory the script starts in; default: the script's folder. */
   cwd?: string | null;
+  /** The text's syntax tree, when the caller parsed it already (see shellTrees). */
+  tree?: TsNode | null;
 }
 
 /** Node types that are statements (what a list, body or chain member can hold). */
@@ -107,7 +109,7 @@ const tooDeep = (at: number) => new Untrusted(`nested more than ${MAX_DEPTH} lev
 export function parseShell(file: string, text: string, init: ShellInit = {}): ShellParseResult {
   const diagnostics: Diagnostic[] = [];
   const lines = new LineIndex(text);
-  const root = parseWith('tree-sitter-bash', text);
+  const root = init.tree ?? parseWith('tree-sitter-bash', text);
   if (root.hasError) {
     const bad = syntaxError(root);
     diagnostics.push(
@@ -652,6 +654,59 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   }
   script.final = { vars: top.vars, cwd: top.cwd };
   return { script, diagnostics };
+}
+
+/**
+ * Syntax trees for many small scripts (npm scripts, recipe lines, CI steps) from one parse:
+ * a parse call has a fixed cost that dwarfs a one-line script. The texts are parsed joined by
+ * newlines; each gets the top-level statements inside its own range, re-based to its own
+ * offsets. A text is parsed alone (null in the result) when joining could change how it reads:
+ * it ends in a backslash, the joined tree has an error, or a statement crosses from one text
+ * into the next (an unclosed quote, a here-document).
+ */
+export function shellTrees(texts: readonly string[]): (TsNode | null)[] {
+  const out: (TsNode | null)[] = texts.map(() => null);
+  const batch = texts.map((t, i) => ({ t, i })).filter(({ t }) => !/\\\s*$/.test(t));
+  if (batch.length < 2) return out;
+  const starts: number[] = [];
+  let at = 0;
+  for (const { t } of batch) {
+    starts.push(at);
+    at += t.length + 1;
+  }
+  const joined = batch.map(({ t }) => t).join('\n');
+  const root = parseWith('tree-sitter-bash', joined);
+  if (root.hasError) return out;
+  const groups: TsNode[][] = batch.map(() => []);
+  let k = 0;
+  for (const child of root.children) {
+    while (k + 1 < batch.length && child.startIndex >= starts[k + 1]!) k++;
+    const end = starts[k]! + batch[k]!.t.length;
+    if (child.endIndex > end) return out;
+    groups[k]!.push(child);
+  }
+  batch.forEach(({ t, i }, b) => {
+    const program = new TsNode('program', true, false, 0, t.length, null);
+    for (const c of groups[b]!) program.children.push(rebase(c, starts[b]!));
+    out[i] = program;
+  });
+  return out;
+}
+
+/** A copy of a subtree with every index moved back by `by` (iterative: trees can nest deeply). */
+function rebase(node: TsNode, by: number): TsNode {
+  const copy = (n: TsNode) => new TsNode(n.type, n.isNamed, n.isMissing, n.startIndex - by, n.endIndex - by, n.field);
+  const top = copy(node);
+  const stack: [TsNode, TsNode][] = [[node, top]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    for (const c of from.children) {
+      const d = copy(c);
+      to.children.push(d);
+      stack.push([c, d]);
+    }
+  }
+  return top;
 }
 
 /** Where a syntax error is: the first ERROR or MISSING node on the way down. */

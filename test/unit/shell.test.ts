@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseShell } from '../../src/analyze/shell.js';
+import { parseShell, shellTrees } from '../../src/analyze/shell.js';
 import { applyEdits } from '../../src/model/edits.js';
 import { shellAdapter, shellQuote } from '../../transforms/shell.js';
 
@@ -125,6 +125,25 @@ describe('shell adapter: reading', () => {
       ['echo', null, null, null, 'd', '', 'ab'],
       ['echo', null],
     ]);
+  });
+
+  it('reads many small scripts from one parse exactly as it reads each alone', () => {
+    const texts = ['tsc -p . && docker build -t app:1 .', 'cd sub; docker cp "$(docker create app:1)":/app ./app # out', 'echo "a\nb" > f', 'X=1\nfor s in a b; do echo "$s$X"; done', ''];
+    const trees = shellTrees(texts);
+    expect(trees.every((t) => t !== null)).toBe(true);
+    const shape = (text: string, tree?: ReturnType<typeof shellTrees>[number]) => {
+      const r = parseShell('p.json', text, { cwd: '', tree }).script!;
+      return { commands: r.commands.map(({ words, start, end, line, stdout, unit, cwd }) => ({ words, start, end, line, stdout, unit, cwd })), units: r.units };
+    };
+    texts.forEach((t, i) => expect(shape(t, trees[i]), t).toEqual(shape(t)));
+  });
+
+  it('parses alone a script that joining could change: a trailing backslash, an open quote, a here-document', () => {
+    expect(shellTrees(['echo a \\', 'echo b', 'echo c'])).toEqual([null, expect.any(Object), expect.any(Object)]);
+    expect(shellTrees(['echo "open', 'echo b"'])).toEqual([null, null]);
+    expect(shellTrees(['cat <<EOF', 'text', 'EOF'])).toEqual([null, null, null]);
+    const alone = parseShell('p.json', 'echo "open').diagnostics;
+    expect(alone).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR' })]);
   });
 
   it('reports a syntax error with its line instead of throwing', () => {
