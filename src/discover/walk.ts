@@ -74,6 +74,22 @@ export interface WalkResult {
 }
 
 const JS_EXT = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
+
+/**
+ * Folders that hold an application's own code and tests, not its build scripts. JavaScript and
+ * TypeScript files under them (at any depth) are read only when another script names them
+ * (`node src/build-image.js` in package.json, a Makefile, a CI step or a shell script): in a
+ * monorepo they are most of the files, and reading every one would cost most of a sweep.
+ */
+export const SOURCE_DIRS: ReadonlySet<string> = new Set(['src', 'lib', 'test', 'tests', '__tests__', 'spec', 'specs']);
+
+/** Paths of JS/TS files a script names (`node scripts/x.js`, `tsx ./src/build.ts`), as written. */
+const JS_REFERENCE = /[\w@.+~-][\w@.+~/-]*\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
+
+function isJsName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot >= 0 && JS_EXT.has(name.slice(dot + 1).toLowerCase()) && !DECLARATION.test(name);
+}
 const DECLARATION = /\.d\.[mc]?ts$/i;
 
 /**
@@ -120,6 +136,19 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     return false;
   };
 
+  // JS/TS files under SOURCE_DIRS wait here until the walk ends; `named` collects the JS/TS
+  // paths other candidates mention, resolved against their folder and against the root.
+  const deferred: { rel: string; abs: string }[] = [];
+  const named = new Set<string>();
+  const noteReferences = (rel: string, bytes: Buffer) => {
+    if (!bytes.includes('js') && !bytes.includes('ts')) return;
+    const dir = path.posix.dirname(rel);
+    for (const m of bytes.toString('latin1').matchAll(JS_REFERENCE)) {
+      named.add(path.posix.normalize(m[0]));
+      if (dir !== '.') named.add(path.posix.join(dir, m[0]));
+    }
+  };
+
   const readCandidate = (rel: string, abs: string) => {
     let bytes;
     try {
@@ -134,6 +163,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       result.skipped.push({ path: rel, reason: 'too-large', bytes: bytes.tooLarge });
       return;
     }
+    noteReferences(rel, bytes);
     if (mention !== null && !bytes.includes(mention)) return;
     if (isBinary(bytes)) {
       result.skipped.push({ path: rel, reason: 'binary', bytes: bytes.length });
@@ -143,7 +173,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     result.files.push(rel);
   };
 
-  const visit = (dirRel: string, dirAbs: string, parent: Level | null) => {
+  const visit = (dirRel: string, dirAbs: string, parent: Level | null, inSource: boolean) => {
     let entries;
     try {
       entries = io.readdir(dirAbs);
@@ -175,15 +205,31 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       if (e.isSymbolicLink()) continue;
       const rel = dirRel === '' ? name : `${dirRel}/${name}`;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(name) && !ignored(rel, name, true, level)) visit(rel, prefix + name, level);
+        if (!SKIP_DIRS.has(name) && !ignored(rel, name, true, level)) visit(rel, prefix + name, level, inSource || SOURCE_DIRS.has(name));
       } else if (e.isFile() && isCandidate(rel, name) && !ignored(rel, name, false, level)) {
-        readCandidate(rel, prefix + name);
+        const js = isJsName(name);
+        if (js && inSource) deferred.push({ rel, abs: prefix + name });
+        else readCandidate(rel, prefix + name);
       } else if (name.charCodeAt(0) === 46 && name.endsWith('.tmp') && TEMP_RE.test(name)) {
         result.temps.push(rel);
       }
     }
   };
 
-  visit('', path.resolve(root), null);
+  visit('', path.resolve(root), null, false);
+  const late = deferred.filter((d) => named.has(d.rel));
+  for (const d of late) readCandidate(d.rel, d.abs);
+  if (late.length > 0) result.files.sort(byWalkOrder);
   return result;
+}
+
+/** The walk's order (names sorted, depth first), for files read after it. */
+function byWalkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
 }

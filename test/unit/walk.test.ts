@@ -120,6 +120,22 @@ describe('walk', () => {
     expect(walk(dir).files).toEqual(['a.sh']);
   });
 
+  it('reads JS/TS under source and test folders only when a script names them', () => {
+    const JS = "execSync('docker build -t app .');\n";
+    const dir = tree({
+      'package.json': JSON.stringify({ scripts: { image: 'tsx ./src/tools/build-image.ts && node lib/x.mjs' } }),
+      'src/app.ts': JS,
+      'src/tools/build-image.ts': JS,
+      'src/tools/other.ts': JS,
+      'lib/x.mjs': JS,
+      'pkg/a/Makefile': 'img:\n\tnode test/e2e.js\n',
+      'pkg/a/test/e2e.js': JS,
+      'pkg/a/tests/unnamed.js': JS,
+      'scripts/release.js': JS,
+    });
+    expect(walk(dir, { mention: null }).files).toEqual(['lib/x.mjs', 'package.json', 'pkg/a/Makefile', 'pkg/a/test/e2e.js', 'scripts/release.js', 'src/tools/build-image.ts']);
+  });
+
   it('reports the root itself when it cannot be read', () => {
     const io: FileIo = { readdir: () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); }, readFile: nodeIo.readFile };
     expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [], temps: [] });
