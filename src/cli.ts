@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { ApplyRefused, applyOps, cleanStrayTemps, recoverJournal } from './apply/apply.js';
+import type { Progress } from './model/progress.js';
 import { uncommitted } from './apply/git-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
@@ -17,7 +18,7 @@ import type { FileChange, SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
 import type { Decision } from './review/prompt.js';
-import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, type SetupOutcome } from './review/report.js';
+import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
 
@@ -78,8 +79,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   const runs: RootRun[] = [];
   for (const root of opts.paths) {
-    progress(`analysing ${root} …`);
-    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore });
+    progress(`${root}: walking …`);
+    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(root, progress) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${progressClear()}${strays.message}\n`);
@@ -179,7 +180,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    printText(io, c, { interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null });
+    printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null });
   }
 
   const pending = !write && !reviewOnly && planned.length > 0;
@@ -199,6 +200,7 @@ function printText(
   io: Io,
   c: Colors,
   s: {
+    runs: RootRun[];
     interactive: boolean;
     write: boolean;
     items: { run: RootRun; setup: SetupPlan }[];
@@ -222,6 +224,8 @@ function printText(
     (d.severity === 'info' ? out : io.stderr).write(`${formatDiagnostic(d, run, c)}\n`);
   }
   if (s.write) for (const { run, change } of s.shownChanges) out.write(`${c.green(change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated')} ${run.display === '.' ? change.path : `${run.display.replace(/\/+$/, '')}/${change.path}`}\n`);
+  const table = summaryTable(s.runs, s.outcomes, s.shownChanges, s.dryRun, c);
+  if (table) out.write(`\n${table}\n`);
   out.write(`${summary(s.outcomes, s.shownChanges.map((x) => x.change), s.dryRun, c)}\n`);
 }
 
@@ -277,4 +281,22 @@ async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, progress: (
     }
   }
   return null;
+}
+
+/**
+ * A Progress that shows `root: analysing 1,234/5,678 files` through `show`: each new phase at
+ * once, then at most ten times a second (a redraw per file would cost more than the work).
+ */
+function phaseProgress(root: string, show: (msg: string) => void): Progress {
+  let last = 0;
+  let lastPhase = '';
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (phase, done, total) => {
+    const now = Date.now();
+    if (phase === lastPhase && now - last < 100) return;
+    last = now;
+    lastPhase = phase;
+    if (phase === 'walking') show(`${root}: walking … ${n(done)} folders`);
+    else show(`${root}: ${phase} ${n(done)}/${n(total ?? 0)} ${phase === 'planning' ? 'setups' : 'files'}`);
+  };
 }

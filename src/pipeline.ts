@@ -29,8 +29,8 @@ export function runRoot(display: string, opts: RootOptions): RootRun {
   const abs = path.resolve(display);
   const fs = new NodeRepoFs(abs);
   // The walk reads each candidate once and keeps its text in fs, so analysis reads nothing twice.
-  const walked = walk(abs, { ignore: opts.ignore ?? [], repoFs: fs });
-  const analysis = analyze(fs, walked.files);
+  const walked = walk(abs, { ignore: opts.ignore ?? [], repoFs: fs, ...(opts.progress ? { progress: opts.progress } : {}) });
+  const analysis = analyze(fs, walked.files, opts.progress);
   for (const u of walked.unreadable) {
     analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read the folder ${u.path} (${u.reason}); it was skipped`, { file: u.path }));
   }

@@ -3,6 +3,7 @@
  * model, and link setups. Pure over a RepoFs; nothing is executed or written.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
@@ -90,9 +91,10 @@ function setupCommands(s: Setup) {
   return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
 }
 
-export function analyze(fs: RepoFs, files: readonly string[]): Analysis {
+export function analyze(fs: RepoFs, files: readonly string[], progress?: Progress): Analysis {
   const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles: new Map() };
-  for (const rel of files) {
+  for (const [n, rel] of files.entries()) {
+    if (progress && n % 64 === 0) progress('analysing', n, files.length);
     const text = fs.readText(rel);
     if (text === null) {
       analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read ${rel}; it was skipped`, { file: rel }));

@@ -15,6 +15,7 @@
  */
 import path from 'node:path';
 import { TEMP_RE } from '../apply/durable.js';
+import type { Progress } from '../model/progress.js';
 import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
 import { isBinary, MAX_FILE_BYTES, nodeIo, type FileIo, type NodeRepoFs } from './node-fs.js';
 
@@ -45,6 +46,8 @@ export interface WalkOptions {
   maxFileBytes?: number;
   /** The file-system layer (default: node:fs); tests inject failures through it. */
   io?: FileIo;
+  /** Told the number of folders walked so far, every 256 folders. */
+  progress?: Progress;
 }
 
 /** A candidate that was not read, for a notice: it might have held a setup. */
@@ -173,7 +176,9 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     result.files.push(rel);
   };
 
+  let folders = 0;
   const visit = (dirRel: string, dirAbs: string, parent: Level | null, inSource: boolean) => {
+    if (options.progress && ++folders % 256 === 0) options.progress('walking', folders, null);
     let entries;
     try {
       entries = io.readdir(dirAbs);

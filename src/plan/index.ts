@@ -7,6 +7,7 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Analysis } from '../analyze/index.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { Progress } from '../model/progress.js';
 import { parseDockerCommand } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
@@ -56,6 +57,8 @@ export interface PlanOptions {
   stageName: string;
   /** Only these setups are planned for change (the rest are reported as skipped by the caller). */
   include?: (id: string) => boolean;
+  /** Told how many setups have been drafted so far. */
+  progress?: Progress;
 }
 
 interface ScriptWork {
@@ -72,7 +75,10 @@ interface Draft {
 }
 
 export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions): Plan {
-  const drafts = analysis.setups.map((s) => draftSetup(s, analysis, fs, opts));
+  const drafts = analysis.setups.map((s, n) => {
+    if (opts.progress && n % 32 === 0) opts.progress('planning', n, analysis.setups.length);
+    return draftSetup(s, analysis, fs, opts);
+  });
   const planned = drafts.filter((d) => d.plan.status === 'migrate' && (opts.include?.(d.plan.id) ?? true));
 
   // Two setups merging into one Dockerfile cannot both be right.

@@ -53,6 +53,30 @@ export function summary(outcomes: SetupOutcome[], changes: FileChange[], dryRun:
   return `${c.bold('Summary:')} ${parts.join(', ')}; files ${verb}created ${files('create')}, updated ${files('update')}, deleted ${files('delete')}`;
 }
 
+/**
+ * The end of a batch run: one row per root (and a total when there are several) with how many
+ * setups were found and what became of them, the files changed, and which diagnostic codes
+ * refused setups (what to fix first). Empty for a run with at most one setup in one root.
+ */
+export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes: { run: RootRun; change: FileChange }[], dryRun: boolean, c: Colors): string {
+  if (roots.length < 2 && outcomes.length < 2) return '';
+  const done: Outcome = dryRun ? 'planned' : 'migrated';
+  const head = ['root', 'setups', dryRun ? 'would migrate' : 'migrated', 'skipped', 'refused', dryRun ? 'files to change' : 'files changed'];
+  const row = (label: string, os: SetupOutcome[], files: number) => [label, os.length, os.filter((o) => o.outcome === done).length, os.filter((o) => o.outcome === 'skipped').length, os.filter((o) => o.outcome === 'refused').length, files].map(String);
+  const rows = roots.map((r) => row(r.display, outcomes.filter((o) => o.run === r), changes.filter((x) => x.run === r).length));
+  if (roots.length > 1) rows.push(row('total', outcomes, changes.length));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const out = [c.bold(line(head)), ...rows.map(line)];
+  const codes = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.outcome !== 'refused') continue;
+    for (const code of new Set(o.setup.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))) codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  if (codes.size > 0) out.push(`  refused by: ${[...codes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  return out.join('\n');
+}
+
 export interface JsonReport {
   schemaVersion: 1;
   tool: { name: string; version: string };
