@@ -88,6 +88,9 @@ const SUB: Record<string, Flags> = {
   },
 };
 
+/** Refused flags that take a value. */
+const REFUSED_VALUED = set('--project-directory -H --host --context -c -u --user -v --volume --cap-add --cap-drop --scale --build-arg --ssh -m --memory --builder');
+
 interface ReadFlags {
   values: Map<string, string[]>;
   next: number;
@@ -97,6 +100,7 @@ interface ReadFlags {
 /** Reads flags from word `i` on; stops at the first operand. */
 function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
   const values = new Map<string, string[]>();
+  let problem: string | null = null;
   const put = (k: string, v: string) => values.set(k, [...(values.get(k) ?? []), v]);
   for (; i < words.length; i++) {
     const v = words[i]!.value;
@@ -104,7 +108,12 @@ function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
     if (!v.startsWith('-') || v === '-') break;
     const eq = v.indexOf('=');
     const name = v.startsWith('--') && eq > 0 ? v.slice(0, eq) : v;
-    if (table.refused.has(name)) return { values, next: i, problem: `\`${v}\` is not supported` };
+    if (table.refused.has(name)) {
+      // Read on past it (its value too), so the service is still found and the setup refused.
+      problem ??= `\`${v}\` is not supported`;
+      if (REFUSED_VALUED.has(name) && !(eq > 0 && v.startsWith('--'))) i++;
+      continue;
+    }
     if (table.valued.has(name)) {
       if (eq > 0 && v.startsWith('--')) put(name, v.slice(eq + 1));
       else {
@@ -121,7 +130,7 @@ function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
     }
     return { values, next: i, problem: `\`${v}\` is not a flag the tool knows` };
   }
-  return { values, next: i, problem: null };
+  return { values, next: i, problem };
 }
 
 /**
