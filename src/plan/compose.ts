@@ -28,7 +28,16 @@ export function composeOrigin(analysis: Analysis, cmd: ScriptCommand): ComposeOr
   return script && isExpanded(script) ? script.compose.origin[cmd.index] ?? null : null;
 }
 
-export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis): { changes: ComposeFileChange[] } | { refused: { id: string; diagnostic: Diagnostic }[] } {
+/** Subcommands that only stop or remove a service's containers: with the service gone, they go too. */
+const CLEANUP = new Set(['rm', 'stop', 'kill']);
+
+export interface ComposeCleanup {
+  id: string;
+  /** Index of the command in the (expanded) script. */
+  index: number;
+}
+
+export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis): { changes: ComposeFileChange[]; cleanup: ComposeCleanup[] } | { refused: { id: string; diagnostic: Diagnostic }[] } {
   // Which services go, and for which setups.
   const removed = new Map<string, Map<string, string[]>>();
   for (const d of drafts) {
@@ -42,8 +51,9 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
       removed.set(o.file, services);
     }
   }
-  if (removed.size === 0) return { changes: [] };
+  if (removed.size === 0) return { changes: [], cleanup: [] };
   const refused: { id: string; diagnostic: Diagnostic }[] = [];
+  const cleanup: ComposeCleanup[] = [];
 
   // A compose command that stays and names a service that goes would fail.
   for (const script of analysis.scripts.values()) {
@@ -56,6 +66,10 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
       const mine = x.baseIndex.flatMap((bb, k) => (bb === b ? [k] : []));
       if (mine.length > 0 && mine.every((k) => deleted.has(k))) continue;
       const cmd = x.base.commands[b]!;
+      if (CLEANUP.has(call.subcommand) && call.named.length > 0 && call.named.every((n) => services.has(n)) && mine.length === 1) {
+        for (const id of new Set(call.named.flatMap((n) => services.get(n)!))) if (drafts.find((d) => d.id === id)?.script === script.file) cleanup.push({ id, index: mine[0]! });
+        if (cleanup.some((c) => c.index === mine[0])) continue;
+      }
       for (const n of call.named) {
         for (const id of services.get(n) ?? []) {
           refused.push({ id, diagnostic: diag('COMPOSE_SERVICE_USED', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` still uses the compose service ${n}, which the migration removes from ${call.file}`, { file: cmd.file, line: cmd.line, setup: id, hint: 'Remove or change that command, or migrate by hand.' }) });
@@ -76,5 +90,5 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
     }
     changes.push({ path: file, before: compose.text, after: r.after, setups: ids });
   }
-  return refused.length > 0 ? { refused } : { changes };
+  return refused.length > 0 ? { refused } : { changes, cleanup };
 }

@@ -97,6 +97,11 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
       active = active.filter((d) => d.plan.status === 'migrate');
       continue;
     }
+    // `docker compose rm|stop|kill builder` only cleaned up after the service: it goes with it.
+    for (const c of composeChanges.changes.length > 0 ? composeChanges.cleanup : []) {
+      const d = active.find((x) => x.plan.id === c.id)!;
+      if (!d.script.deletes.includes(c.index)) d.script.deletes.push(c.index);
+    }
     const scriptChanges = combineScripts(active, analysis);
     if ('refused' in scriptChanges) {
       for (const d of scriptChanges.refused) refuse(d.draft, d.diagnostic);

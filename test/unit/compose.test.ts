@@ -88,6 +88,12 @@ describe('compose: setups found through the service definitions', () => {
     expect(out['scripts/build.sh']).toBe(['#!/bin/sh', 'cd ..', 'docker build -t acme/app .', ''].join('\n'));
   });
 
+  it('`docker compose rm|stop` of the builder service go with it; `down` stays', () => {
+    const script = ['#!/bin/sh', 'docker compose run builder', 'docker compose stop builder', 'docker compose rm -f builder', 'docker compose build app', 'docker compose down', ''].join('\n');
+    const out = migrated(files({ 'build.sh': script }));
+    expect(out['build.sh']).toBe(['#!/bin/sh', 'docker compose build app', 'docker compose down', ''].join('\n'));
+  });
+
   it('keeps comments and layout elsewhere in the compose file', () => {
     const compose = ['# dev stack', 'services:', '  db:', '    image: postgres:16 # pinned', '', '  # the toolchain', '  builder:', '    build:', '      context: .', '      dockerfile: Dockerfile.build', '    volumes:', '      - type: bind', '        source: ./out', '        target: /out', '    command: cp /src/app /out/', '', '  app:', '    build: .', '', 'volumes:', '  data: {}', ''].join('\n');
     const out = migrated(files({ 'docker-compose.yml': compose }));
