@@ -92,19 +92,26 @@ const SUB: Record<string, Flags> = {
 const REFUSED_VALUED = set('--project-directory -H --host --context -c -u --user -v --volume --cap-add --cap-drop --scale --build-arg --ssh -m --memory --builder');
 
 interface ReadFlags {
-  values: Map<string, string[]>;
+  /** Flag values; null when only known at run time. */
+  values: Map<string, (string | null)[]>;
   next: number;
+  /** A flag whose effect cannot be reproduced, or an unknown one. */
   problem: string | null;
+  /** A word only known at run time where a flag could be: what follows cannot be read. */
+  dynamic: string | null;
 }
 
 /** Reads flags from word `i` on; stops at the first operand. */
 function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
-  const values = new Map<string, string[]>();
+  const values = new Map<string, (string | null)[]>();
   let problem: string | null = null;
-  const put = (k: string, v: string) => values.set(k, [...(values.get(k) ?? []), v]);
+  const put = (k: string, v: string | null) => values.set(k, [...(values.get(k) ?? []), v]);
   for (; i < words.length; i++) {
     const v = words[i]!.value;
-    if (v === null) return { values, next: i, problem: `\`${words[i]!.raw}\` is only known at run time` };
+    if (v === null) {
+      if (words[i]!.staticPrefix.startsWith('-')) return { values, next: i, problem, dynamic: `\`${words[i]!.raw}\` is only known at run time` };
+      break;
+    }
     if (!v.startsWith('-') || v === '-') break;
     const eq = v.indexOf('=');
     const name = v.startsWith('--') && eq > 0 ? v.slice(0, eq) : v;
@@ -117,9 +124,8 @@ function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
     if (table.valued.has(name)) {
       if (eq > 0 && v.startsWith('--')) put(name, v.slice(eq + 1));
       else {
-        const next = words[i + 1]?.value;
-        if (next == null) return { values, next: i, problem: `the value of \`${v}\` is only known at run time` };
-        put(name, next);
+        if (i + 1 >= words.length) return { values, next: i + 1, problem: problem ?? `\`${v}\` has no value`, dynamic: null };
+        put(name, words[i + 1]!.value);
         i++;
       }
       continue;
@@ -128,9 +134,9 @@ function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
       put(name, '');
       continue;
     }
-    return { values, next: i, problem: `\`${v}\` is not a flag the tool knows` };
+    return { values, next: i, problem: `\`${v}\` is not a flag the tool knows`, dynamic: null };
   }
-  return { values, next: i, problem };
+  return { values, next: i, problem, dynamic: null };
 }
 
 /**
@@ -203,15 +209,24 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   const where = { file: cmd.file, line: cmd.line };
   const refuseAll: Diagnostic[] = [];
   const g = readFlags(words, start, GLOBAL);
-  if (g.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\`: ${g.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
-  const sub = words[g.next]?.value ?? null;
   const none: Made = { call: null, commands: [] };
+  const notAnalysed = (why: string, hint: string) => {
+    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\`: ${why}; it was not analysed`, { ...where, hint }));
+    return none;
+  };
+  if (g.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\`: ${g.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
+  if (g.dynamic) return notAnalysed(g.dynamic, 'Write the compose flags literally.');
+  const sub = words[g.next]?.value ?? null;
+  // COMPOSE_FILE set by the script names the files as -f does.
+  const fromEnv = cmd.vars.get('COMPOSE_FILE');
+  if (fromEnv === null || [...g.values.values()].flat().some((v) => v === null)) return notAnalysed('the compose file or project is only known at run time', 'Name the compose file literally.');
   if (cmd.cwd === null) {
     diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\` runs in a folder only known at run time, so its compose file is unknown; it was not analysed`, { ...where, hint: 'Run compose from a folder the script states (cd to a literal path).' }));
     return none;
   }
   // The compose file: -f, else the first default name in the folder or the nearest folder above.
-  const files = (g.values.get('-f') ?? []).concat(g.values.get('--file') ?? []);
+  const files = [...(g.values.get('-f') ?? []), ...(g.values.get('--file') ?? [])] as string[];
+  if (files.length === 0 && fromEnv) files.push(...fromEnv.split(':'));
   let file: string | null = null;
   if (files.length > 1) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\` merges ${files.length} compose files`, { ...where, hint: 'Migrate this setup by hand.' }));
   if (files.length > 0) file = files[0] === '-' ? null : path.normalize(cmd.cwd === '' ? files[0]! : `${cmd.cwd}/${files[0]}`);
@@ -243,6 +258,13 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   }
   const f = readFlags(words, g.next + 1, table);
   if (f.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\`: ${f.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
+  if (f.dynamic) return notAnalysed(f.dynamic, 'Write the compose flags literally.');
+  for (const [k, vs] of f.values) {
+    for (const v of vs) {
+      const passThrough = (k === '-e' || k === '--env') && v !== null && !v.includes('=');
+      if (v === null || passThrough) refuseAll.push(diag('COMPOSE_DYNAMIC', 'error', `\`${rendered(cmd)}\`: the value of ${k} is only known at run time`, { ...where, hint: 'Give the value literally.' }));
+    }
+  }
   const operands = words.slice(f.next);
   if (operands.some((w) => w.value === null) && sub !== 'run') {
     diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\` names services only known at run time; it was not analysed`, { ...where, hint: 'Name the services literally.' }));
@@ -299,14 +321,13 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
     else values.push('--rm');
     for (const v of s.volumes) values.push('-v', v);
     const env = new Map(s.environment);
-    for (const e of f.values.get('-e') ?? []) env.set(e.split('=')[0]!, e.slice(e.indexOf('=') + 1));
-    for (const e of f.values.get('--env') ?? []) env.set(e.split('=')[0]!, e.slice(e.indexOf('=') + 1));
+    for (const e of [...(f.values.get('-e') ?? []), ...(f.values.get('--env') ?? [])]) if (e?.includes('=')) env.set(e.split('=')[0]!, e.slice(e.indexOf('=') + 1));
     const problems = [...s.runProblems, ...needed(s)];
     for (const [k, v] of env) values.push('-e', `${k}=${v}`);
     const wd = f.values.get('-w')?.at(-1) ?? f.values.get('--workdir')?.at(-1) ?? s.workingDir;
     if (wd) values.push('-w', wd);
     const ep = f.values.get('--entrypoint')?.at(-1);
-    const entrypoint = ep !== undefined ? [ep] : s.entrypoint;
+    const entrypoint = ep != null ? [ep] : s.entrypoint;
     if (entrypoint && entrypoint.length > 0) values.push('--entrypoint', entrypoint[0]!);
     values.push(image(s));
     if (entrypoint) values.push(...entrypoint.slice(1));

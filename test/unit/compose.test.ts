@@ -137,6 +137,24 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     refused(planFiles(files({ 'docker-compose.override.yml': 'services:\n  builder:\n    environment: {A: "1"}\n' })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });
 
+  it('an environment variable passed through `run -e NAME` (COMPOSE_DYNAMIC)', () => {
+    refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run --rm -e GOFLAGS builder') })), 'COMPOSE_DYNAMIC', 'build.sh', 3);
+  });
+
+  it('a compose file only known at run time: not analysed, and said so (COMPOSE_DYNAMIC)', () => {
+    const plan = planFiles(files({ 'build.sh': SCRIPT.replace('docker compose run', 'docker compose -f "$1" run') }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.diagnostics.map((d) => [d.code, d.file, d.line])).toContainEqual(['COMPOSE_DYNAMIC', 'build.sh', 3]);
+  });
+
+  it('COMPOSE_FILE set by the script names the file', () => {
+    const script = SCRIPT.replace('set -e\n', 'set -e\nexport COMPOSE_FILE=ci/compose.yaml\n');
+    const compose = COMPOSE.replace('context: .', 'context: ..').replace('./out:/out', '../out:/out').replace('build: .', 'build: ..');
+    const plan = planFiles(files({ 'docker-compose.yml': undefined, 'ci/compose.yaml': compose, 'build.sh': script }));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files({ 'docker-compose.yml': undefined, 'ci/compose.yaml': compose, 'build.sh': script }), plan)['ci/compose.yaml']).toBe(COMPOSE_AFTER.replace('build: .', 'build: ..'));
+  });
+
   it('a detached run (COMPOSE_UNSUPPORTED)', () => {
     refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run -d builder') })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });
