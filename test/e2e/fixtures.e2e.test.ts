@@ -33,6 +33,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
 };
 
 /** Files the pipeline leaves on the host for later use: old and migrated must leave the same. */
@@ -49,6 +50,7 @@ const OLD_CALLS: Record<string, RegExp[]> = {
     /^docker run .*-e CGO_ENABLED=0 -v \S+\/bin:\/dist \S+_builder go build -o \/dist\/greeter \.$/m,
     /^docker-compose build app$/m,
   ],
+  'compose-cp': [/^docker-compose run --rm -T builder$/m, /^docker run .*-v \S+\/dist:\/out \S+_builder cp \/src\/abacus \/out\/$/m],
 };
 
 function hostFile(dir: string, rel: string): { mode: number; content: string } {
@@ -113,11 +115,13 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
       for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
       const baseline = new Set(await listImages());
       const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
-      const runPipeline = (dir: string, logFile?: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!)) : setups.forEach((s) => runScript(dir, s.script, logFile)));
-      runPipeline(oldDir, log);
-      if (OLD_CALLS[c]) {
-        const calls = fs.readFileSync(log, 'utf8');
-        for (const re of OLD_CALLS[c]) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
+      const runPipeline = (dir: string, logFile?: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(dir, s.script, logFile)));
+      try {
+        runPipeline(oldDir, log);
+        const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+        for (const re of OLD_CALLS[c] ?? []) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
+      } finally {
+        fs.rmSync(log, { force: true });
       }
       const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
       for (const t of finalTags) before.set(t, await snapshotImage(engine!, t));
