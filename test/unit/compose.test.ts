@@ -155,6 +155,11 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     expect(applied(files({ 'docker-compose.yml': undefined, 'ci/compose.yaml': compose, 'build.sh': script }), plan)['ci/compose.yaml']).toBe(COMPOSE_AFTER.replace('build: .', 'build: ..'));
   });
 
+  it('a builder service built from a YAML merge key (COMPOSE_UNSUPPORTED)', () => {
+    const compose = 'x-go: &go\n  working_dir: /src\n' + COMPOSE.replace('    command: ["cp", "/src/app", "/out/"]\n', '    command: ["cp", "/src/app", "/out/"]\n    <<: *go\n');
+    refused(planFiles(files({ 'docker-compose.yml': compose })), 'COMPOSE_UNSUPPORTED', 'docker-compose.yml', 5);
+  });
+
   it('a detached run (COMPOSE_UNSUPPORTED)', () => {
     refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run -d builder') })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });

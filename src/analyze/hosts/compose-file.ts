@@ -8,7 +8,7 @@
  * problem, so a setup that uses the service is refused instead of guessed.
  */
 import path from 'node:path/posix';
-import type { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { LineIndex } from '../../model/text.js';
 import { resolveRel } from '../extractions.js';
@@ -86,7 +86,7 @@ export function readComposeFile(file: string, text: string): ComposeFile {
   for (const pair of services.items) {
     if (!isScalar(pair.key)) continue;
     const name = String(pair.key.value);
-    const svc = readService(doc, file, dir, name, pair as Pair<Scalar, unknown>, lineOf);
+    const svc = readService(file, dir, name, pair as Pair<Scalar, unknown>, lineOf);
     svc.lines = serviceLines(text, lines, pair as Pair<Scalar, unknown>);
     out.services.set(name, svc);
   }
@@ -117,7 +117,7 @@ export function readComposeFile(file: string, text: string): ComposeFile {
   return out;
 }
 
-function readService(doc: Document, file: string, dir: string, name: string, pair: Pair<Scalar, unknown>, lineOf: (n: unknown) => number): ComposeService {
+function readService(file: string, dir: string, name: string, pair: Pair<Scalar, unknown>, lineOf: (n: unknown) => number): ComposeService {
   const svc: ComposeService = {
     name, file, line: lineOf(pair.key), build: null, image: null, containerName: null, volumes: [], command: null, entrypoint: null,
     workingDir: null, environment: [], buildProblems: [], runProblems: [], neededBy: [], lines: { first: 0, last: 0 },
