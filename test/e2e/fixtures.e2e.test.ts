@@ -34,6 +34,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
+  'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
 };
 
 /** Files the pipeline leaves on the host for later use: old and migrated must leave the same. */
@@ -50,6 +51,7 @@ const OLD_CALLS: Record<string, RegExp[]> = {
     /^docker run .*-e CGO_ENABLED=0 -v \S+\/bin:\/dist \S+_builder go build -o \/dist\/greeter \.$/m,
     /^docker-compose build app$/m,
   ],
+  'compose-up': [/^docker compose up builder$/m, /^docker run --rm -w \/src --entrypoint go -v \S+\/out:\/out \S+_builder build -o \/out\/ledger \.$/m],
   'compose-cp': [/^docker-compose run --rm -T builder$/m, /^docker run .*-v \S+\/dist:\/out \S+_builder cp \/src\/abacus \/out\/$/m],
 };
 
