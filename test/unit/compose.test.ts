@@ -164,3 +164,29 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run -d builder') })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });
 });
+
+describe('compose: from CI, and hostile compose files', () => {
+  it('a GitHub Actions step runs the builder service: the step goes, the service goes', () => {
+    const wf = ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      # Compile in the toolchain service.', '      - run: docker compose run --rm builder', '      - run: docker compose build app', ''].join('\n');
+    const out = migrated(files({ 'build.sh': undefined, '.github/workflows/image.yml': wf }));
+    expect(out['.github/workflows/image.yml']).toBe(['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: docker compose build app', ''].join('\n'));
+    expect(out['docker-compose.yml']).toBe(COMPOSE_AFTER);
+  });
+
+  const hostile = [
+    'services: [builder]\n',
+    'services:\n  builder:\n',
+    'services:\n  builder: [1, 2]\n',
+    'services:\n  builder:\n    build: {context: [.]}\n    volumes: [{type: bind}, 3, "a:b:c:d"]\n    command: {a: b}\n',
+    'services:\n  builder:\n    build: .\n    environment: [A]\n    command: "unclosed \'quote"\n',
+    ': : :\n  - [\n',
+    '',
+  ];
+  for (const [i, compose] of hostile.entries()) {
+    it(`does not throw on hostile compose file #${i + 1}, and writes nothing`, () => {
+      const plan = planFiles(files({ 'docker-compose.yml': compose }));
+      expect(plan.changes).toEqual([]);
+      expect(plan.setups.every((s) => s.status === 'refused')).toBe(true);
+    });
+  }
+});
