@@ -7,6 +7,7 @@ import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
+import { expandCompose, isExpanded } from './compose.js';
 import type { EmbeddedScript } from './embedded.js';
 import { parseCiYaml } from './hosts/ci-yaml.js';
 import { parseJavaScript } from './hosts/javascript.js';
@@ -104,13 +105,25 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
     if (!text.includes('docker')) continue;
     const kind = scriptKindOf(rel, text);
     if (kind === null) continue;
-    const { script, diagnostics } = readScript(kind, rel, text, fs);
-    if (!script) {
+    const read = readScript(kind, rel, text, fs);
+    const diagnostics = read.diagnostics;
+    if (!read.script) {
       analysis.diagnostics.push(...diagnostics);
       continue;
     }
+    // `docker compose run|up|build` read as the docker commands the compose file defines.
+    const script = expandCompose(read.script, fs, diagnostics);
     analysis.scripts.set(rel, script);
     const linked = linkSequences(script, fs, analysis.dockerfiles);
+    if (isExpanded(script)) {
+      for (const s of linked.setups) {
+        for (const c of setupCommands(s)) {
+          for (const d of script.compose.problems.get(c.index) ?? []) {
+            if (!s.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line && x.message === d.message)) s.diagnostics.push({ ...d, setup: s.id });
+          }
+        }
+      }
+    }
     analysis.setups.push(...linked.setups);
     analysis.diagnostics.push(...linked.diagnostics);
     // A parse warning on a line a setup uses is shown with that setup.

@@ -18,6 +18,7 @@ import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
+import { composeOrigin, planCompose } from './compose.js';
 import { runStepLines } from './run-step.js';
 import { validateMerged } from './validate.js';
 
@@ -95,6 +96,18 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
   let active = planned.filter((d) => d.plan.status === 'migrate');
   // Script edits of every setup sharing a file are applied together; a conflict refuses those setups.
   for (;;) {
+    // A builder that was a compose service leaves its compose file too.
+    const composeChanges = planCompose(active.map((d) => ({ id: d.plan.id, script: d.setup.script, deletes: d.script.deletes })), analysis);
+    if ('refused' in composeChanges) {
+      for (const r of composeChanges.refused) refuse(active.find((d) => d.plan.id === r.id)!, r.diagnostic);
+      active = active.filter((d) => d.plan.status === 'migrate');
+      continue;
+    }
+    // `docker compose rm|stop|kill builder` only cleaned up after the service: it goes with it.
+    for (const c of composeChanges.changes.length > 0 ? composeChanges.cleanup : []) {
+      const d = active.find((x) => x.plan.id === c.id)!;
+      if (!d.script.deletes.includes(c.index)) d.script.deletes.push(c.index);
+    }
     const scriptChanges = combineScripts(active, analysis);
     if ('refused' in scriptChanges) {
       for (const d of scriptChanges.refused) refuse(d.draft, d.diagnostic);
@@ -102,6 +115,10 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
       continue;
     }
     changes.push(...scriptChanges.changes);
+    for (const c of composeChanges.changes) {
+      changes.push({ path: c.path, action: c.after === null ? 'delete' : 'update', before: c.before, after: c.after, setups: c.setups });
+      for (const id of c.setups) active.find((d) => d.plan.id === id)?.plan.notes.push(`${c.path}: ${c.after === null ? 'deleted, its only service' : 'the builder service'} is now the builder stage`);
+    }
     break;
   }
   // Maps, not nested filters: a monorepo sweep plans thousands of setups.
@@ -305,7 +322,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
   const builderPath = builderFacts.path;
-  const stillUsed = (buildMentions(analysis).get(builderPath) ?? []).some((c) => c !== setup.builder.inv.cmd);
+  // Builds of the same compose service go with it (the service leaves the compose file).
+  const service = composeOrigin(analysis, setup.builder.inv.cmd);
+  const sameService = (c: ScriptCommand) => service !== null && composeOrigin(analysis, c)?.file === service.file && composeOrigin(analysis, c)?.service === service.service;
+  const stillUsed = (buildMentions(analysis).get(builderPath) ?? []).some((c) => c !== setup.builder.inv.cmd && !sameService(c));
   if (stillUsed) plan.notes.push(`${builderPath} is kept: another build still uses it`);
   else {
     draft.deleteBuilder = builderPath;

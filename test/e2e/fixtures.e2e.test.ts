@@ -33,10 +33,27 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
+  'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
 };
 
 /** Files the pipeline leaves on the host for later use: old and migrated must leave the same. */
 const HOST_FILES: Record<string, string[]> = { 'export-host-artifacts': ['greeter', 'greeter.sha256'] };
+
+/**
+ * Calls the old pipeline must make (read from the shim's log): proof that it ran the way the
+ * fixture says, e.g. through a real compose, and not some easier path.
+ */
+const OLD_CALLS: Record<string, RegExp[]> = {
+  'compose-builder': [
+    /^docker-compose run --rm builder$/m,
+    // podman-compose ran the service: its image, environment, bind mount and command.
+    /^docker run .*-e CGO_ENABLED=0 -v \S+\/bin:\/dist \S+_builder go build -o \/dist\/greeter \.$/m,
+    /^docker-compose build app$/m,
+  ],
+  'compose-up': [/^docker compose up builder$/m, /^docker run --rm -w \/src --entrypoint go -v \S+\/out:\/out \S+_builder build -o \/out\/ledger \.$/m],
+  'compose-cp': [/^docker-compose run --rm -T builder$/m, /^docker run .*-v \S+\/dist:\/out \S+_builder cp \/src\/abacus \/out\/$/m],
+};
 
 function hostFile(dir: string, rel: string): { mode: number; content: string } {
   const p = path.join(dir, rel);
@@ -68,10 +85,11 @@ async function listImages(): Promise<string[]> {
 }
 
 /** Runs a script the way its shebang asks (bash or sh), from its own folder. */
-function runScript(dir: string, script: string): void {
+function runScript(dir: string, script: string, logFile?: string): void {
   const first = fs.readFileSync(path.join(dir, script), 'utf8').split('\n', 1)[0] ?? '';
   const shell = /\bbash\b/.test(first) ? 'bash' : 'sh';
-  const r = spawnSync(shell, [path.basename(script)], { cwd: path.join(dir, path.dirname(script)), env: envForEngine(engine!), encoding: 'utf8' });
+  const env = envForEngine(engine!, process.env, logFile ? { logFile } : {});
+  const r = spawnSync(shell, [path.basename(script)], { cwd: path.join(dir, path.dirname(script)), env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${shell} ${script} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -98,8 +116,15 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
       // Old pipeline.
       for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
       const baseline = new Set(await listImages());
-      const runPipeline = (dir: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!)) : setups.forEach((s) => runScript(dir, s.script)));
-      runPipeline(oldDir);
+      const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
+      const runPipeline = (dir: string, logFile?: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(dir, s.script, logFile)));
+      try {
+        runPipeline(oldDir, log);
+        const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+        for (const re of OLD_CALLS[c] ?? []) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
+      } finally {
+        fs.rmSync(log, { force: true });
+      }
       const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
       for (const t of finalTags) before.set(t, await snapshotImage(engine!, t));
 

@@ -104,6 +104,33 @@ describe('package.json scripts', () => {
   });
 });
 
+describe('package.json scripts: removing an entry touches only its own text', () => {
+  it('the emptied script is first, and the next script calls it', () => {
+    const pkg = `{
+  "scripts": {
+    "bin": "docker build -t app:build -f Dockerfile.build . && docker create --name x app:build && docker cp x:/out/app ./app && docker rm x",
+    "image": "npm run bin && docker build -t app .",
+    "test": "vitest"
+  }
+}
+`;
+    const out = migrate({ 'package.json': pkg });
+    expect(out['package.json']).toBe(`{
+  "scripts": {
+    "image": "docker build -t app .",
+    "test": "vitest"
+  }
+}
+`);
+  });
+
+  it('the emptied script is last, right after its caller', () => {
+    const pkg = '{"scripts": {"image": "npm run bin && docker build -t app .", "bin": "docker build -t app:build -f Dockerfile.build . && docker create --name x app:build && docker cp x:/out/app ./app && docker rm x"}}\n';
+    const out = migrate({ 'package.json': pkg });
+    expect(out['package.json']).toBe('{"scripts": {"image": "docker build -t app ."}}\n');
+  });
+});
+
 describe('GitHub Actions', () => {
   it('removes the builder steps, keeps comments, other steps and the final build', () => {
     const wf = `name: image

@@ -4,15 +4,9 @@
  * `working-directory`, with `env:` values known) and GitLab CI `script:` items (one shell per
  * job, so a `cd` carries over to the next item). A job's steps are one sequence.
  */
-import { createRequire } from 'node:module';
 import type { Scalar, YAMLMap } from 'yaml';
+import { yaml } from './yaml-module.js';
 
-type YamlModule = typeof import('yaml');
-let yamlModule: YamlModule | undefined;
-/** The yaml package is loaded only when a CI file needs reading (it costs start-up time). */
-function yaml(): YamlModule {
-  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
-}
 const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
 const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
 const isSeq = (n: unknown): n is import('yaml').YAMLSeq => yaml().isSeq(n);

@@ -3,9 +3,10 @@
  * runs from the package's folder; `npm run X` runs X (with its preX/postX) in its place, so
  * each script's sequence expands the scripts it calls.
  */
-import { modify, parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { Edit } from '../../model/edits.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 
@@ -50,12 +51,13 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   const names: string[] = [];
   const snippets: Snippet[] = [];
-  for (const prop of scriptsNode.children ?? []) {
+  const props = scriptsNode.children ?? [];
+  for (const [k, prop] of props.entries()) {
     const [key, value] = prop.children as [Node, Node];
     if (value.type !== 'string') continue;
     const name = String(key.value);
     const { value: shell, toFile } = decodeJsonString(text, value.offset, value.length);
-    const edits = modify(text, ['scripts', name], undefined, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
+    const edits = removeProperty(text, scriptsNode, props, k);
     names.push(name);
     snippets.push({
       shell,
@@ -63,7 +65,7 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
       encode: encodeJson,
       cwd: dir,
       vars: new Map(),
-      remove: edits.map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content })),
+      remove: edits,
       label: `${file} script "${name}"`,
     });
   }
@@ -94,6 +96,23 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   }
   script.sequences = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, ''))).map((n) => expand(n, new Set()));
   return { script, diagnostics };
+}
+
+/**
+ * Removes one script entry and only its own text (with the comma that joined it to a
+ * neighbour), so that edits inside the neighbouring scripts (a removed `npm run X` call) can
+ * go with it: from the previous entry's end, or up to the next entry's start when it is first.
+ */
+function removeProperty(text: string, parent: Node, props: Node[], k: number): Edit[] {
+  const prop = props[k]!;
+  const end = prop.offset + prop.length;
+  if (k > 0) {
+    const prev = props[k - 1]!;
+    return [{ start: prev.offset + prev.length, end, text: '' }];
+  }
+  if (props.length > 1) return [{ start: prop.offset, end: props[1]!.offset, text: '' }];
+  // The only script: the object is left empty.
+  return [{ start: parent.offset + 1, end: parent.offset + parent.length - 1, text: '' }];
 }
 
 /** The script name an `npm run X` / `yarn run X` / `pnpm run X` command calls, or null. */

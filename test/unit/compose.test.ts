@@ -1,0 +1,192 @@
+/**
+ * docker-compose files: `docker compose run|up|build SERVICE` read as the docker commands the
+ * service defines, the builder service removed from the compose file, and a coded refusal
+ * (file and line, nothing written) for whatever compose does that a build stage cannot.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/plan/index.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /src/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n';
+const MERGED_CP = 'FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /src/app .\n\nFROM alpine:3.19\nCOPY --from=builder /src/app /usr/local/bin/app\n';
+
+const COMPOSE = [
+  'services:',
+  '  # Copies the binary out through a bind mount.',
+  '  builder:',
+  '    build:',
+  '      context: .',
+  '      dockerfile: Dockerfile.build',
+  '    volumes:',
+  '      - ./out:/out',
+  '    command: ["cp", "/src/app", "/out/"]',
+  '  app:',
+  '    build: .',
+  '    image: acme/app:latest',
+  '',
+].join('\n');
+const COMPOSE_AFTER = ['services:', '  app:', '    build: .', '    image: acme/app:latest', ''].join('\n');
+
+const SCRIPT = ['#!/bin/sh', 'set -e', 'docker compose run --rm builder', 'docker compose build app', 'rm -rf out', ''].join('\n');
+
+/** The default tree with some files replaced (undefined: left out). */
+function files(over: Record<string, string | undefined>): Record<string, string> {
+  const all = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'docker-compose.yml': COMPOSE, 'build.sh': SCRIPT, ...over };
+  return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function migrated(all: Record<string, string>) {
+  const plan = planFiles(all);
+  expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`)])).toEqual([['migrate', []]]);
+  const out = applied(all, plan);
+  expect(out['Dockerfile']).toBe(MERGED_CP);
+  expect(out['Dockerfile.build']).toBeUndefined();
+  return out;
+}
+
+/** The one setup is refused with `code` at file:line, and nothing at all is written. */
+function refused(plan: Plan, code: string, file: string, line: number) {
+  expect(plan.setups).toHaveLength(1);
+  expect(plan.setups[0]!.status).toBe('refused');
+  expect(plan.changes).toEqual([]);
+  expect(plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.file, d.line])).toContainEqual([code, file, line]);
+}
+
+describe('compose: setups found through the service definitions', () => {
+  it('`docker compose run --rm builder` with a cp into a bind mount; the service and the line go', () => {
+    const out = migrated(files({}));
+    expect(out['docker-compose.yml']).toBe(COMPOSE_AFTER);
+    expect(out['build.sh']).toBe(['#!/bin/sh', 'set -e', 'docker compose build app', ''].join('\n'));
+  });
+
+  it('`docker-compose` (v1) from a Makefile, with -f naming compose.yaml, then a plain docker build', () => {
+    const make = ['image:', '\tdocker-compose -f compose.yaml run --rm -T builder', '\tdocker build -t acme/app:latest .', ''].join('\n');
+    const out = migrated(files({ 'docker-compose.yml': undefined, 'compose.yaml': COMPOSE, 'build.sh': undefined, Makefile: make }));
+    expect(out['compose.yaml']).toBe(COMPOSE_AFTER);
+    expect(out['Makefile']).toBe(['image:', '\tdocker build -t acme/app:latest .', ''].join('\n'));
+  });
+
+  it('`docker compose up builder` from package.json', () => {
+    const pkg = JSON.stringify({ scripts: { image: 'docker compose up builder && docker compose build app' } }, null, 2) + '\n';
+    const out = migrated(files({ 'build.sh': undefined, 'package.json': pkg }));
+    expect(JSON.parse(out['package.json']!).scripts.image).toBe('docker compose build app');
+  });
+
+  it('a `docker compose build` of every service stays: without the builder service it builds the rest', () => {
+    const script = ['#!/bin/sh', 'docker compose build', 'docker compose run --rm builder', 'docker compose build app', ''].join('\n');
+    const out = migrated(files({ 'build.sh': script }));
+    expect(out['build.sh']).toBe(['#!/bin/sh', 'docker compose build', 'docker compose build app', ''].join('\n'));
+    expect(out['docker-compose.yml']).toBe(COMPOSE_AFTER);
+  });
+
+  it('the default compose file of a parent folder, and the only service: the compose file goes', () => {
+    const compose = ['version: "3.8"', 'services:', '  builder:', '    build: {context: ., dockerfile: Dockerfile.build}', '    volumes: ["./out:/out"]', '    command: cp /src/app /out/', ''].join('\n');
+    const script = ['#!/bin/sh', 'cd ..', 'docker compose run --rm builder', 'docker build -t acme/app .', ''].join('\n');
+    const out = migrated(files({ 'docker-compose.yml': compose, 'build.sh': undefined, 'scripts/build.sh': script }));
+    expect(out['docker-compose.yml']).toBeUndefined();
+    expect(out['scripts/build.sh']).toBe(['#!/bin/sh', 'cd ..', 'docker build -t acme/app .', ''].join('\n'));
+  });
+
+  it('`docker compose rm|stop` of the builder service go with it; `down` stays', () => {
+    const script = ['#!/bin/sh', 'docker compose run builder', 'docker compose stop builder', 'docker compose rm -f builder', 'docker compose build app', 'docker compose down', ''].join('\n');
+    const out = migrated(files({ 'build.sh': script }));
+    expect(out['build.sh']).toBe(['#!/bin/sh', 'docker compose build app', 'docker compose down', ''].join('\n'));
+  });
+
+  it('keeps comments and layout elsewhere in the compose file', () => {
+    const compose = ['# dev stack', 'services:', '  db:', '    image: postgres:16 # pinned', '', '  # the toolchain', '  builder:', '    build:', '      context: .', '      dockerfile: Dockerfile.build', '    volumes:', '      - type: bind', '        source: ./out', '        target: /out', '    command: cp /src/app /out/', '', '  app:', '    build: .', '', 'volumes:', '  data: {}', ''].join('\n');
+    const out = migrated(files({ 'docker-compose.yml': compose }));
+    expect(out['docker-compose.yml']).toBe(['# dev stack', 'services:', '  db:', '    image: postgres:16 # pinned', '', '  app:', '    build: .', '', 'volumes:', '  data: {}', ''].join('\n'));
+  });
+});
+
+describe('compose: refusals name the file and line, and nothing is written', () => {
+  const builderWith = (extra: string[]) => COMPOSE.replace('    command: ["cp", "/src/app", "/out/"]\n', ['    command: ["cp", "/src/app", "/out/"]', ...extra].map((l) => `${l}\n`).join(''));
+
+  it('env_file (COMPOSE_UNSUPPORTED)', () => {
+    refused(planFiles(files({ 'docker-compose.yml': builderWith(['    env_file: .env']) })), 'COMPOSE_UNSUPPORTED', 'docker-compose.yml', 10);
+  });
+
+  it('a variable interpolated by compose (COMPOSE_DYNAMIC)', () => {
+    const compose = COMPOSE.replace('["cp", "/src/app", "/out/"]', 'cp /src/${APP} /out/');
+    refused(planFiles(files({ 'docker-compose.yml': compose })), 'COMPOSE_DYNAMIC', 'docker-compose.yml', 9);
+  });
+
+  it('an environment value taken from the host (COMPOSE_DYNAMIC)', () => {
+    refused(planFiles(files({ 'docker-compose.yml': builderWith(['    environment:', '      - GOFLAGS']) })), 'COMPOSE_DYNAMIC', 'docker-compose.yml', 11);
+  });
+
+  it('a named volume (COMPOSE_UNSUPPORTED)', () => {
+    const plan = planFiles(files({ 'docker-compose.yml': COMPOSE.replace('      - ./out:/out\n', '      - ./out:/out\n      - gocache:/root/.cache\n') }));
+    refused(plan, 'COMPOSE_UNSUPPORTED', 'docker-compose.yml', 9);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message).join('\n')).toContain('the named volume `gocache`');
+  });
+
+  it('another service depends on the builder (COMPOSE_SERVICE_USED)', () => {
+    const compose = COMPOSE.replace('    image: acme/app:latest\n', '    image: acme/app:latest\n    depends_on: [builder]\n');
+    refused(planFiles(files({ 'docker-compose.yml': compose })), 'COMPOSE_SERVICE_USED', 'docker-compose.yml', 3);
+  });
+
+  it('a command that stays still names the builder service (COMPOSE_SERVICE_USED)', () => {
+    const script = SCRIPT.replace('rm -rf out\n', 'rm -rf out\ndocker compose logs builder\n');
+    refused(planFiles(files({ 'build.sh': script })), 'COMPOSE_SERVICE_USED', 'build.sh', 6);
+  });
+
+  it('an override file compose would merge (COMPOSE_UNSUPPORTED)', () => {
+    refused(planFiles(files({ 'docker-compose.override.yml': 'services:\n  builder:\n    environment: {A: "1"}\n' })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
+  });
+
+  it('an environment variable passed through `run -e NAME` (COMPOSE_DYNAMIC)', () => {
+    refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run --rm -e GOFLAGS builder') })), 'COMPOSE_DYNAMIC', 'build.sh', 3);
+  });
+
+  it('a compose file only known at run time: not analysed, and said so (COMPOSE_DYNAMIC)', () => {
+    const plan = planFiles(files({ 'build.sh': SCRIPT.replace('docker compose run', 'docker compose -f "$1" run') }));
+    expect(plan.changes).toEqual([]);
+    expect(plan.diagnostics.map((d) => [d.code, d.file, d.line])).toContainEqual(['COMPOSE_DYNAMIC', 'build.sh', 3]);
+  });
+
+  it('COMPOSE_FILE set by the script names the file', () => {
+    const script = SCRIPT.replace('set -e\n', 'set -e\nexport COMPOSE_FILE=ci/compose.yaml\n');
+    const compose = COMPOSE.replace('context: .', 'context: ..').replace('./out:/out', '../out:/out').replace('build: .', 'build: ..');
+    const plan = planFiles(files({ 'docker-compose.yml': undefined, 'ci/compose.yaml': compose, 'build.sh': script }));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files({ 'docker-compose.yml': undefined, 'ci/compose.yaml': compose, 'build.sh': script }), plan)['ci/compose.yaml']).toBe(COMPOSE_AFTER.replace('build: .', 'build: ..'));
+  });
+
+  it('a builder service built from a YAML merge key (COMPOSE_UNSUPPORTED)', () => {
+    const compose = 'x-go: &go\n  working_dir: /src\n' + COMPOSE.replace('    command: ["cp", "/src/app", "/out/"]\n', '    command: ["cp", "/src/app", "/out/"]\n    <<: *go\n');
+    refused(planFiles(files({ 'docker-compose.yml': compose })), 'COMPOSE_UNSUPPORTED', 'docker-compose.yml', 5);
+  });
+
+  it('a detached run (COMPOSE_UNSUPPORTED)', () => {
+    refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run -d builder') })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
+  });
+});
+
+describe('compose: from CI, and hostile compose files', () => {
+  it('a GitHub Actions step runs the builder service: the step goes, the service goes', () => {
+    const wf = ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      # Compile in the toolchain service.', '      - run: docker compose run --rm builder', '      - run: docker compose build app', ''].join('\n');
+    const out = migrated(files({ 'build.sh': undefined, '.github/workflows/image.yml': wf }));
+    expect(out['.github/workflows/image.yml']).toBe(['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: docker compose build app', ''].join('\n'));
+    expect(out['docker-compose.yml']).toBe(COMPOSE_AFTER);
+  });
+
+  const hostile = [
+    'services: [builder]\n',
+    'services:\n  builder:\n',
+    'services:\n  builder: [1, 2]\n',
+    'services:\n  builder:\n    build: {context: [.]}\n    volumes: [{type: bind}, 3, "a:b:c:d"]\n    command: {a: b}\n',
+    'services:\n  builder:\n    build: .\n    environment: [A]\n    command: "unclosed \'quote"\n',
+    ': : :\n  - [\n',
+    '',
+  ];
+  for (const [i, compose] of hostile.entries()) {
+    it(`does not throw on hostile compose file #${i + 1}, and writes nothing`, () => {
+      const plan = planFiles(files({ 'docker-compose.yml': compose }));
+      expect(plan.changes).toEqual([]);
+      expect(plan.setups.every((s) => s.status === 'refused')).toBe(true);
+    });
+  }
+});
