@@ -49,7 +49,9 @@ Options:
                       else podman).
   --ignore PATTERN    Leave out matching paths (gitignore syntax, relative to each root;
                       repeatable). .gitignore files, node_modules and VCS folders are always
-                      left out; symbolic links are never followed.
+                      left out; symbolic links are never followed. JS/TS files under
+                      src, lib, test(s), __tests__ or spec(s) folders are read only when
+                      a script names them by path.
   --no-color          No colours (also: NO_COLOR=1).
   -h, --help          Show this help.
   -V, --version       Show the version.
