@@ -6,7 +6,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
@@ -59,7 +59,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const order = new Map(sequence.map((c, i) => [c, i]));
   const pos = (c: ScriptCommand) => order.get(c) ?? -1;
   const byIndex = new Map(script.commands.map((c) => [c.index, c]));
-  const invs = sequence.map(parseDockerCommand).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
+  const invs = sequence.map(dockerInvocation).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
   if (invs.length === 0) return { setups: [], diagnostics };
 
   const builds = new Map<DockerInvocation, BuildStep>();

@@ -117,6 +117,22 @@ export function isDockerProgram(word: Word | undefined): boolean {
 }
 
 /** Reads a script command as a docker invocation, or returns null when it is not one. */
+const parsed = new WeakMap<ScriptCommand, DockerInvocation | null>();
+
+/**
+ * parseDockerCommand, read once per command: the linker reads every command of every sequence
+ * it belongs to (a Makefile target and each target that depends on it), and the planner reads
+ * them again. Invocations are never modified after parsing, so sharing them is safe.
+ */
+export function dockerInvocation(cmd: ScriptCommand): DockerInvocation | null {
+  let inv = parsed.get(cmd);
+  if (inv === undefined) {
+    inv = parseDockerCommand(cmd);
+    parsed.set(cmd, inv);
+  }
+  return inv;
+}
+
 export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null {
   const words = cmd.words;
   if (!isDockerProgram(words[0])) return null;

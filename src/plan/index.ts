@@ -8,7 +8,7 @@ import type { Analysis } from '../analyze/index.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
-import { parseDockerCommand } from '../model/docker-command.js';
+import { dockerInvocation } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
@@ -342,7 +342,7 @@ function buildMentions(analysis: Analysis): Map<string, ScriptCommand[]> {
   const index = new Map<string, ScriptCommand[]>();
   for (const s of analysis.scripts.values()) {
     for (const c of s.commands) {
-      if (c.cwd === null || parseDockerCommand(c)?.verb !== 'build') continue;
+      if (c.cwd === null || dockerInvocation(c)?.verb !== 'build') continue;
       for (const w of c.words) {
         if (w.value === null) continue;
         const p: string = (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '');
