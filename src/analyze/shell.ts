@@ -52,6 +52,13 @@ export interface ShellParseResult {
 interface Scope {
   vars: Map<string, string | null>;
   cwd: string | null;
+  /** A frozen copy of `vars` that commands share until the next assignment (most share one). */
+  snapshot?: ReadonlyMap<string, string | null> | undefined;
+}
+
+function setVar(scope: Scope, name: string, value: string | null): void {
+  scope.vars.set(name, value);
+  scope.snapshot = undefined;
 }
 
 interface Ctx {
@@ -287,7 +294,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       conditional: ctx.conditional,
       loop: ctx.loop,
       iteration: ctx.iteration ?? null,
-      vars: new Map(scope.vars),
+      vars: (scope.snapshot ??= new Map(scope.vars)),
       stdout: null,
       stdinFrom: null,
     };
@@ -330,7 +337,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       const v = value ? evalWord(value, scope).value : '';
       currentUnit = saved;
       const append = a.children.some((c) => !c.isNamed && c.type === '+=');
-      scope.vars.set(name, uncertain || append || value?.type === 'array' ? null : v);
+      setVar(scope, name, uncertain || append || value?.type === 'array' ? null : v);
     }
   }
 
@@ -351,10 +358,10 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         const name = src(a.childForFieldName('name') ?? a.namedChildren[0]!);
         const value = a.childForFieldName('value');
         const v = value ? evalWord(value, scope).value : '';
-        scope.vars.set(name, uncertain || value?.type === 'array' ? null : v);
+        setVar(scope, name, uncertain || value?.type === 'array' ? null : v);
       } else if (a.type === 'variable_name') {
         const name = src(a);
-        scope.vars.set(name, uncertain ? null : (scope.vars.get(name) ?? null));
+        setVar(scope, name, uncertain ? null : (scope.vars.get(name) ?? null));
       }
     }
   }
@@ -515,7 +522,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         declaration(stmt, scope, ctx);
         return;
       case 'unset_command':
-        for (const n of stmt.namedChildren) if (n.type === 'variable_name' || n.type === 'word') scope.vars.set(src(n), null);
+        for (const n of stmt.namedChildren) if (n.type === 'variable_name' || n.type === 'word') setVar(scope, src(n), null);
         return;
       case 'negated_command': {
         const inner = stmt.namedChildren.find((c) => STATEMENTS.has(c.type));
@@ -567,13 +574,13 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
           const loop = loopCounter++;
           for (const v of values) {
             const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
-            inner.vars.set(loopVar, v);
+            setVar(inner, loopVar, v);
             walkList(bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, false);
           }
-          scope.vars.set(loopVar, null);
+          setVar(scope, loopVar, null);
           return;
         }
-        if (loopVar) scope.vars.set(loopVar, null);
+        if (loopVar) setVar(scope, loopVar, null);
         walkList(bodyKids, scope, { ...ctx, loop: true }, false);
         return;
       }
