@@ -309,7 +309,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     if (prog === 'cd') {
       const arg = words[1];
       if (!arg) scope.cwd = null;
-      else if (/^"?\$\(\s*dirname\s+"?\$(0|\{0\}|BASH_SOURCE(\[0\])?|\{BASH_SOURCE(\[0\])?\})"?\s*\)"?$/.test(arg.raw)) scope.cwd = uncertain ? null : scriptDir;
+      else if (scriptRelative(arg.raw) !== null) scope.cwd = uncertain ? null : path.normalize(path.join(scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '');
       else if (arg.value !== null && scope.cwd !== null && !uncertain) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
       else scope.cwd = null;
     } else if (prog === 'pushd' || prog === 'popd') {
@@ -714,6 +714,21 @@ function rebase(node: TsNode, by: number): TsNode {
     }
   }
   return top;
+}
+
+/**
+ * For `cd "$(dirname "$0")"` and `cd "$(dirname "$0")/.."` (also `${BASH_SOURCE[0]}`): the
+ * literal path after the script's own folder ('' or '/..'), or null for any other word.
+ */
+function scriptRelative(raw: string): string | null {
+  const m = /^("?)\$\(\s*dirname\s+"?\$(?:0|\{0\}|BASH_SOURCE(?:\[0\])?|\{BASH_SOURCE(?:\[0\])?\})"?\s*\)(.*)$/.exec(raw);
+  if (!m) return null;
+  let rest = m[2]!;
+  if (m[1] === '"') {
+    if (!rest.endsWith('"')) return null;
+    rest = rest.slice(0, -1);
+  }
+  return /^(\/[\w.-]+)*\/?$/.test(rest) ? `.${rest}` : null;
 }
 
 /** Where a syntax error is: the first ERROR or MISSING node on the way down. */

@@ -40,7 +40,7 @@ describe('shell adapter: reading', () => {
   });
 
   it('follows cd to know each command\'s working directory', () => {
-    const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\n', 'ci/build.sh');
+    const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\ncd "$(dirname "${BASH_SOURCE[0]}")/.."\nls\n', 'ci/build.sh');
     expect(script.commands.map((c) => [c.words[0]!.value, c.cwd])).toEqual([
       ['cd', 'ci'],
       ['docker', 'ci/app'],
@@ -52,6 +52,9 @@ describe('shell adapter: reading', () => {
       ['ls', 'ci'],
       ['cd', 'ci'],
       ['ls', null],
+      ['dirname', null],
+      ['cd', null],
+      ['ls', ''],
     ]);
   });
 
