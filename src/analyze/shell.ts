@@ -117,16 +117,14 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   const diagnostics: Diagnostic[] = [];
   const lines = new LineIndex(text);
   const root = init.tree ?? parseWith('tree-sitter-bash', text);
+  /** The script is not analysed at all: say why, with the line. */
+  const notAnalysed = (what: string, at: number, hint: string): ShellParseResult => {
+    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${what} at line ${lines.lineOf(at)}; it was not analysed`, { file, line: lines.lineOf(at), hint }));
+    return { script: null, diagnostics };
+  };
   if (root.hasError) {
     const bad = syntaxError(root);
-    diagnostics.push(
-      diag('SHELL_PARSE_ERROR', 'warning', `cannot parse shell script: ${bad.why} at line ${lines.lineOf(bad.at)}; it was not analysed`, {
-        file,
-        line: lines.lineOf(bad.at),
-        hint: 'Fix the syntax error (check it with `sh -n`), then run the tool again.',
-      }),
-    );
-    return { script: null, diagnostics };
+    return notAnalysed(`cannot parse shell script: ${bad.why}`, bad.at, 'Fix the syntax error (check it with `sh -n`), then run the tool again.');
   }
 
   const script: ShellScript = {
@@ -650,14 +648,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     walkList(root.children, top, { conditional: false, loop: false }, true);
   } catch (e) {
     if (!(e instanceof Untrusted)) throw e;
-    diagnostics.push(
-      diag('SHELL_PARSE_ERROR', 'warning', `cannot analyse shell script: ${e.why} at line ${lines.lineOf(e.at)}; it was not analysed`, {
-        file,
-        line: lines.lineOf(e.at),
-        hint: 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.',
-      }),
-    );
-    return { script: null, diagnostics };
+    return notAnalysed(`cannot analyse shell script: ${e.why}`, e.at, 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.');
   }
   script.final = { vars: top.vars, cwd: top.cwd };
   return { script, diagnostics };
