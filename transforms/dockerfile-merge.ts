@@ -21,9 +21,9 @@ export interface ConsumerRewrite {
   folder: boolean;
 }
 
-export interface MergeInput {
+/** One builder Dockerfile to merge, with what its setup knows about it. */
+export interface BuilderPart {
   builder: DockerfileFacts;
-  runtime: DockerfileFacts;
   /** The builder stage the old build produced (its last, or the one named by --target). */
   builderStage: number;
   /** Name for the builder stage when it has none. */
@@ -35,6 +35,26 @@ export interface MergeInput {
   appendToBuilder?: string[];
   /** A `FROM scratch` stage holding the files the host still needs (built with --output). */
   exportStage?: { name: string; files: { containerPath: string; dest: string; mode: number | null }[] };
+}
+
+export interface MergeInput extends BuilderPart {
+  runtime: DockerfileFacts;
+  setup: string;
+}
+
+/**
+ * The first `instructions` instructions (the FROM included) of every builder's first stage
+ * are the same: they become one stage `name`, and each builder's first stage starts FROM it.
+ */
+export interface SharedBase {
+  name: string;
+  instructions: number;
+}
+
+export interface MergeManyInput {
+  runtime: DockerfileFacts;
+  builders: BuilderPart[];
+  sharedBase?: SharedBase | null;
   setup: string;
 }
 
@@ -46,10 +66,39 @@ export interface MergeResult {
   diagnostics: Diagnostic[];
 }
 
+export interface MergeManyResult {
+  edits: Edit[];
+  text: string;
+  /** Each builder's stage name in the merged file, in input order. */
+  stageRefs: string[];
+  notes: string[];
+  diagnostics: Diagnostic[];
+}
+
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 
 export function mergeDockerfiles(input: MergeInput): MergeResult {
-  const { builder, runtime, setup } = input;
+  const { runtime, setup, ...part } = input;
+  const r = mergeBuilders({ runtime, setup, builders: [part] });
+  return { edits: r.edits, text: r.text, stageRef: r.stageRefs[0] ?? '', notes: r.notes, diagnostics: r.diagnostics };
+}
+
+/** Where the stage `index` of `facts` ends its first `count` instructions (FROM included). */
+export function stagePrefixEnd(facts: DockerfileFacts, index: number, count: number): number {
+  const stage = facts.stages[index]!;
+  const own = facts.instructions.filter((ins) => {
+    const start = facts.lines.offsetAt(ins.getRange().start);
+    return start >= stage.from.start && start < stage.end;
+  });
+  return facts.lines.offsetAt(own[count - 1]!.getRange().end);
+}
+
+/**
+ * Merges one or more builder Dockerfiles into the runtime Dockerfile, in order, before its
+ * first FROM. Every builder's global ARGs stay global (they all go before the first stage).
+ */
+export function mergeBuilders(input: MergeManyInput): MergeManyResult {
+  const { runtime, setup, builders } = input;
   const diagnostics: Diagnostic[] = [];
   const notes: string[] = [];
   const edits: Edit[] = [];
@@ -58,109 +107,190 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
     diagnostics.push(diag(code, 'error', message, { file, ...(line !== undefined ? { line } : {}), hint, setup }));
 
   // Parser directives are only valid at the very top of the merged file.
-  if (builder.escape !== runtime.escape) {
-    refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
-  }
-  for (const d of builder.directives) {
-    if (d.name === 'escape') continue;
-    const other = runtime.directives.find((r) => r.name === d.name);
-    if (other && other.value.trim() !== d.value.trim()) {
-      refuse('DIRECTIVE_CONFLICT', `# ${d.name}= is ${d.value} in ${builder.path} but ${other.value} in ${runtime.path}`, builder.path, builder.lines.lineOf(d.span.start), `Make the two \`# ${d.name}=\` directives agree, then run the tool again.`);
-    } else if (!other) {
-      const line = builder.text.slice(d.span.start, d.span.end).replace(/\r?\n$/, '');
-      edits.push({ start: 0, end: 0, text: line + eol });
-      notes.push(`the \`# ${d.name}=\` directive of ${builder.path} moves to the top of ${runtime.path}, the only place it is valid`);
+  const moved = new Map<string, { value: string; path: string }>();
+  for (const { builder } of builders) {
+    if (builder.escape !== runtime.escape) {
+      refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
+    }
+    for (const d of builder.directives) {
+      if (d.name === 'escape') continue;
+      const other = runtime.directives.find((r) => r.name === d.name) ?? null;
+      const earlier = moved.get(d.name);
+      if (other && other.value.trim() !== d.value.trim()) {
+        refuse('DIRECTIVE_CONFLICT', `# ${d.name}= is ${d.value} in ${builder.path} but ${other.value} in ${runtime.path}`, builder.path, builder.lines.lineOf(d.span.start), `Make the two \`# ${d.name}=\` directives agree, then run the tool again.`);
+      } else if (!other && earlier && earlier.value.trim() !== d.value.trim()) {
+        refuse('DIRECTIVE_CONFLICT', `# ${d.name}= is ${d.value} in ${builder.path} but ${earlier.value} in ${earlier.path}`, builder.path, builder.lines.lineOf(d.span.start), `Make the two \`# ${d.name}=\` directives agree, then run the tool again.`);
+      } else if (!other && !earlier) {
+        moved.set(d.name, { value: d.value, path: builder.path });
+        const line = builder.text.slice(d.span.start, d.span.end).replace(/\r?\n$/, '');
+        edits.push({ start: 0, end: 0, text: line + eol });
+        notes.push(`the \`# ${d.name}=\` directive of ${builder.path} moves to the top of ${runtime.path}, the only place it is valid`);
+      }
     }
   }
 
-  // Global ARGs of both files stay global: the builder block goes in before the runtime's first FROM.
-  for (const a of builder.globalArgs) {
-    const r = runtime.globalArgs.find((x) => x.name === a.name);
-    if (r && r.value !== a.value) {
-      refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${r.value ?? '(nothing)'} in ${runtime.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
+  // Global ARGs of every file stay global: the builder blocks go in before the runtime's first FROM.
+  builders.forEach(({ builder }, bi) => {
+    for (const a of builder.globalArgs) {
+      const r = runtime.globalArgs.find((x) => x.name === a.name);
+      if (r && r.value !== a.value) {
+        refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${r.value ?? '(nothing)'} in ${runtime.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
+      }
+      for (const { builder: other } of builders.slice(0, bi)) {
+        const o = other.globalArgs.find((x) => x.name === a.name);
+        if (o && o.value !== a.value) {
+          refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${o.value ?? '(nothing)'} in ${other.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
+        }
+      }
     }
-  }
+  });
 
   // Stage names.
-  const stage = builder.stages[input.builderStage];
-  if (!stage) {
-    refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${input.builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
-    return { edits: [], text: runtime.text, stageRef: '', notes, diagnostics };
-  }
+  const stageRefs: string[] = [];
   const runtimeNames = new Set(runtime.stages.map((s) => s.name?.toLowerCase()).filter(Boolean) as string[]);
-  for (const s of builder.stages) {
-    if (s.name && runtimeNames.has(s.name.toLowerCase())) {
-      refuse('STAGE_NAME_COLLISION', `stage \`${s.name}\` is named in both ${builder.path} and ${runtime.path}`, builder.path, s.from.line, 'Rename the stage in one of the files, then run the tool again.');
+  const builderNames = new Map<string, string>();
+  for (const { builder, builderStage, stageName } of builders) {
+    const stage = builder.stages[builderStage];
+    if (!stage) {
+      refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
+      return { edits: [], text: runtime.text, stageRefs: [], notes, diagnostics };
     }
+    for (const s of builder.stages) {
+      if (s.name && runtimeNames.has(s.name.toLowerCase())) {
+        refuse('STAGE_NAME_COLLISION', `stage \`${s.name}\` is named in both ${builder.path} and ${runtime.path}`, builder.path, s.from.line, 'Rename the stage in one of the files, then run the tool again.');
+      }
+      const earlier = s.name ? builderNames.get(s.name.toLowerCase()) : undefined;
+      if (s.name && earlier) {
+        refuse('STAGE_NAME_COLLISION', `stage \`${s.name}\` is named in both ${builder.path} and ${earlier}`, builder.path, s.from.line, 'Rename the stage in one of the files, then run the tool again.');
+      }
+    }
+    for (const s of builder.stages) if (s.name) builderNames.set(s.name.toLowerCase(), builder.path);
+    stageRefs.push(stage.name ?? stageName);
   }
-  const stageRef = stage.name ?? input.stageName;
-  if (!stage.name && (runtimeNames.has(stageRef.toLowerCase()) || builder.stages.some((s) => s.name?.toLowerCase() === stageRef.toLowerCase()))) {
-    refuse('STAGE_NAME_COLLISION', `the stage name \`${stageRef}\` is already used`, runtime.path, undefined, 'Choose another name with --stage-name NAME.');
+  const allBuilderNames = new Set(builderNames.keys());
+  builders.forEach(({ builder, builderStage }, bi) => {
+    const ref = stageRefs[bi]!;
+    const clash = runtimeNames.has(ref.toLowerCase()) || allBuilderNames.has(ref.toLowerCase()) || stageRefs.slice(0, bi).some((r) => r.toLowerCase() === ref.toLowerCase());
+    if (!builder.stages[builderStage]!.name && clash) {
+      refuse('STAGE_NAME_COLLISION', `the stage name \`${ref}\` is already used`, runtime.path, undefined, 'Choose another name with --stage-name NAME.');
+    }
+  });
+  const base = input.sharedBase ?? null;
+  if (base && (runtimeNames.has(base.name.toLowerCase()) || allBuilderNames.has(base.name.toLowerCase()) || stageRefs.some((r) => r.toLowerCase() === base.name.toLowerCase()))) {
+    refuse('STAGE_NAME_COLLISION', `the stage name \`${base.name}\` for the shared base is already used`, runtime.path, undefined, 'Choose another name with --stage-name NAME.');
   }
 
   // BuildKit builds only the stages the target depends on: say which builder stages that leaves out.
-  const onPath = stagesOnPath(builder, input.builderStage);
-  for (const st of builder.stages) {
-    if (!onPath.has(st.index)) {
-      notes.push(`stage ${st.name ?? st.index} of ${builder.path} (line ${st.from.line}) is not on the path to the final image: BuildKit skips it (as it did in the old build, unless that used the classic builder)`);
+  for (const { builder, builderStage } of builders) {
+    const onPath = stagesOnPath(builder, builderStage);
+    for (const st of builder.stages) {
+      if (!onPath.has(st.index)) {
+        notes.push(`stage ${st.name ?? st.index} of ${builder.path} (line ${st.from.line}) is not on the path to the final image: BuildKit skips it (as it did in the old build, unless that used the classic builder)`);
+      }
     }
   }
 
-  // The builder block: the builder file minus its directives, its stage named.
-  const builderEdits: Edit[] = [];
-  if (!stage.name) {
-    const fromKw = builder.text.slice(stage.from.start, stage.from.start + 4);
-    builderEdits.push({ start: stage.imageEnd, end: stage.imageEnd, text: fromKw === 'from' ? ` as ${stageRef}` : ` AS ${stageRef}` });
-    notes.push(`${builder.path} becomes the stage \`${stageRef}\` of ${runtime.path}`);
-  } else {
-    notes.push(`${builder.path} becomes the stages before ${runtime.path}'s own; its stage \`${stageRef}\` is the builder`);
-  }
-  if (input.appendToBuilder && input.appendToBuilder.length > 0) {
-    const beol = detectEol(builder.text);
-    builderEdits.push({ start: stage.end, end: stage.end, text: input.appendToBuilder.map((l) => beol + l).join('') });
-  }
-  let block = applyEdits(builder.text, builderEdits).slice(builder.bodyStart);
-  block = block.replace(/^\uFEFF/, '').replace(/^(?:[ \t]*\r?\n)+/, '').replace(/\r?\n/g, eol);
+  // The builder blocks: each builder file minus its directives, its stage named. Global ARGs
+  // and the comments around them (the text before each file's first FROM) all go first.
+  const preambles: string[] = [];
+  const bodies: string[] = [];
+  let offset = base ? 1 : 0;
+  let baseText = '';
+  builders.forEach((part, bi) => {
+    const { builder } = part;
+    const stage = builder.stages[part.builderStage]!;
+    const stageRef = stageRefs[bi]!;
+    const builderEdits: Edit[] = [];
+    const first = builder.stages[0]!;
+    const fromKw = (st: typeof stage) => (builder.text.slice(st.from.start, st.from.start + 4) === 'from' ? 'from' : 'FROM');
+    const asKw = (st: typeof stage) => (fromKw(st) === 'from' ? 'as' : 'AS');
+    if (base) {
+      // The shared instructions go; the first stage starts FROM the base stage instead.
+      const end = stagePrefixEnd(builder, 0, base.instructions);
+      const name = first.name ?? (part.builderStage === 0 ? stageRef : null);
+      if (bi === 0) {
+        baseText = `${builder.text.slice(first.from.start, first.imageEnd)} ${asKw(first)} ${base.name}${builder.text.slice(first.from.end, end)}`;
+      }
+      const kept = builder.text
+        .slice(first.from.end, end)
+        .split(/\r?\n/)
+        .filter((l) => /^[ \t]*#/.test(l) && (bi === 0 || !baseText.split(/\r?\n/).includes(l)));
+      const own = bi === 0 ? [] : kept;
+      builderEdits.push({ start: first.from.start, end, text: [`${fromKw(first)} ${base.name}${name ? ` ${asKw(first)} ${name}` : ''}`, ...own].join(detectEol(builder.text)) });
+    }
+    if (!stage.name && !(base && part.builderStage === 0)) {
+      builderEdits.push({ start: stage.imageEnd, end: stage.imageEnd, text: ` ${asKw(stage)} ${stageRef}` });
+    }
+    if (!stage.name) notes.push(`${builder.path} becomes the stage \`${stageRef}\` of ${runtime.path}`);
+    else notes.push(`${builder.path} becomes the stages before ${runtime.path}'s own; its stage \`${stageRef}\` is the builder`);
+    if (part.appendToBuilder && part.appendToBuilder.length > 0) {
+      const beol = detectEol(builder.text);
+      builderEdits.push({ start: stage.end, end: stage.end, text: part.appendToBuilder.map((l) => beol + l).join('') });
+    }
+    // Numeric stage references inside the builder move with the stages inserted before it.
+    if (offset > 0) {
+      for (const c of builder.copies) {
+        if (c.from && /^\d+$/.test(c.from.value)) {
+          builderEdits.push({ start: c.from.span.end - c.from.value.length, end: c.from.span.end, text: String(Number(c.from.value) + offset) });
+          notes.push(`--from=${c.from.value} (${builder.path}:${c.line}) becomes --from=${Number(c.from.value) + offset}: ${offset} stage(s) now stand before it`);
+        }
+      }
+    }
+    offset += builder.stages.length;
+    const text = applyEdits(builder.text, builderEdits);
+    // Every edit is at or after the first FROM: the text before it is the file's own.
+    const split = builder.firstFromBlockStart;
+    preambles.push(text.slice(builder.bodyStart, split));
+    let body = text.slice(split);
+    if (part.exportStage) {
+      const x = part.exportStage;
+      body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stageRef}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${f.containerPath} ${f.dest}`)].join('\n');
+      notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
+    }
+    bodies.push(body);
+  });
+  const normalize = (t: string) => t.replace(/^\uFEFF/, '').replace(/\r?\n/g, eol);
   // Drop trailing blank lines only: trailing spaces of the last instruction are the user's bytes.
-  block = block.replace(/(?:\r?\n[ \t]*)+$/, '') + eol + eol;
-  if (input.exportStage) {
-    const x = input.exportStage;
-    const lines = [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stage.name ?? input.stageName}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${f.containerPath} ${f.dest}`)];
-    block += lines.join(eol) + eol + eol;
-    notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
-  }
+  const trim = (t: string) => t.replace(/(?:\r?\n[ \t]*)+$/, '') + eol + eol;
+  let block = [...preambles, ...(base ? [trim(baseText)] : []), ...bodies.map(trim)].map(normalize).join('');
+  block = block.replace(/^(?:[ \t]*\r?\n)+/, '');
   // A byte-order mark stays the first character of the file.
   const insertAt = runtime.firstFromBlockStart === 0 && runtime.text.startsWith('\uFEFF') ? 1 : runtime.firstFromBlockStart;
   edits.push({ start: insertAt, end: insertAt, text: block });
 
-  // References to the old builder image inside the runtime file now name the stage.
-  const tags = new Set(input.builderTags);
-  const shift = builder.stages.length;
+  // References to the old builder images inside the runtime file now name their stages.
+  const refOfTag = new Map<string, string>();
+  builders.forEach((b, bi) => b.builderTags.forEach((t) => refOfTag.set(t, stageRefs[bi]!)));
+  const shift = offset;
   for (const s of runtime.stages) {
-    if (tags.has(canonicalImage(s.image))) {
+    const ref = refOfTag.get(canonicalImage(s.image));
+    if (ref) {
       const imageStart = runtime.text.indexOf(s.image, s.from.start);
-      edits.push({ start: imageStart, end: imageStart + s.image.length, text: stageRef });
-      notes.push(`FROM ${s.image} (${runtime.path}:${s.from.line}) now starts from the stage \`${stageRef}\` instead of the separately built image`);
+      edits.push({ start: imageStart, end: imageStart + s.image.length, text: ref });
+      notes.push(`FROM ${s.image} (${runtime.path}:${s.from.line}) now starts from the stage \`${ref}\` instead of the separately built image`);
     }
   }
   runtime.copies.forEach((c) => {
     if (!c.from) return;
     const v = c.from.value;
     const valueStart = c.from.span.end - v.length;
+    const ref = refOfTag.get(canonicalImage(v));
     if (/^\d+$/.test(v)) {
       edits.push({ start: valueStart, end: c.from.span.end, text: String(Number(v) + shift) });
       notes.push(`--from=${v} (${runtime.path}:${c.line}) becomes --from=${Number(v) + shift}: ${shift} stage(s) now stand before it`);
-    } else if (tags.has(canonicalImage(v))) {
-      edits.push({ start: valueStart, end: c.from.span.end, text: stageRef });
+    } else if (ref) {
+      edits.push({ start: valueStart, end: c.from.span.end, text: ref });
     }
   });
 
-  // COPY/ADD lines that read artifacts from the context now read them from the stage.
-  const byCopy = new Map<number, ConsumerRewrite[]>();
-  for (const c of input.consumers) byCopy.set(c.copy, [...(byCopy.get(c.copy) ?? []), c]);
+  // COPY/ADD lines that read artifacts from the context now read them from the stages.
+  const byCopy = new Map<number, (ConsumerRewrite & { ref: string })[]>();
+  builders.forEach((b, bi) => {
+    for (const c of b.consumers) byCopy.set(c.copy, [...(byCopy.get(c.copy) ?? []), { ...c, ref: stageRefs[bi]! }]);
+  });
   // Paths are written into Dockerfile words as they are: refuse what would need quoting there.
   const unwritable = (p: string) => /[\s'"$`\\]/.test(p) || p.includes(runtime.escape);
-  for (const c of [...input.consumers.map((r) => r.stagePath), ...(input.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])]) {
+  for (const c of builders.flatMap((b) => [...b.consumers.map((r) => r.stagePath), ...(b.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])])) {
     if (unwritable(c)) {
       refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has spaces, quotes, $ or backslashes, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     }
@@ -183,18 +313,41 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
     const kw = text.slice(copy.span.start, copy.span.start + copy.keyword.length);
     const copyKw = kw === kw.toLowerCase() ? 'copy' : 'COPY';
     // `cat > f` lost the container's mode: keep the mode the host file had (after any chmod).
-    const modes = [...new Set(rewrites.map((r) => r.mode))];
-    let chmod = '';
-    if (modes.some((m) => m !== null) && !copy.otherFlags.some((f) => f.startsWith('--chmod'))) {
+    const chmodOf = (rs: ConsumerRewrite[]): string => {
+      const modes = [...new Set(rs.map((r) => r.mode))];
+      if (!modes.some((m) => m !== null) || copy.otherFlags.some((f) => f.startsWith('--chmod'))) return '';
       if (modes.length > 1) {
         refuse('MIXED_MODES', `the files copied by ${copy.keyword} (${runtime.path}:${copy.line}) had different modes on the host`, runtime.path, copy.line, 'Copy them with separate lines, then run the tool again.');
-      } else {
-        chmod = ` --chmod=${modes[0]!.toString(8).padStart(3, '0')}`;
-        notes.push(`the extraction wrote ${rewrites.map((r) => r.hostSource).join(' ')} without the container's file mode; \`--chmod=${modes[0]!.toString(8).padStart(3, '0')}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);
+        return '';
       }
-    }
-    const fromFlag = `--from=${stageRef}${chmod}`;
+      const m = modes[0]!.toString(8).padStart(3, '0');
+      notes.push(`the extraction wrote ${rs.map((r) => r.hostSource).join(' ')} without the container's file mode; \`--chmod=${m}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);
+      return ` --chmod=${m}`;
+    };
     const spell = (p: string) => (copy.json ? JSON.stringify(p) : p);
+    const flags = copy.otherFlags.join(' ');
+    const args = (paths: string[]) => (copy.json ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
+    const refs = [...new Set(rewrites.map((r) => r.ref))];
+    if (refs.length > 1) {
+      // Artifacts of several stages in one line: one line per run of sources from the same
+      // place, in the original order, so later files still land over earlier ones.
+      const runs: { ref: string | null; sources: number[] }[] = [];
+      copy.sources.forEach((_, si) => {
+        const ref = rewrites.find((r) => r.source === si)?.ref ?? null;
+        const last = runs[runs.length - 1];
+        if (last && last.ref === ref) last.sources.push(si);
+        else runs.push({ ref, sources: [si] });
+      });
+      const lines = runs.map((run) => {
+        if (run.ref === null) return [kw, flags, args([...run.sources.map((si) => copy.sources[si]!.value), dest.value])].filter(Boolean).join(' ');
+        const rs = run.sources.map((si) => rewrites.find((r) => r.source === si)!);
+        return [copyKw, `--from=${run.ref}${chmodOf(rs)}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
+      });
+      edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
+      notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) becomes ${lines.length} lines, one per stage the files now come from (${refs.map((r) => `\`${r}\``).join(', ')}), in the same order`);
+      continue;
+    }
+    const fromFlag = `--from=${refs[0]!}${chmodOf(rewrites)}`;
     if (rewrites.length === copy.sources.length) {
       // Every source is an artifact: rewrite in place.
       if (copy.keyword === 'ADD') edits.push({ start: copy.span.start, end: copy.span.start + 3, text: copyKw });
@@ -206,19 +359,17 @@ export function mergeDockerfiles(input: MergeInput): MergeResult {
       }
     } else {
       // Some sources stay in the context: split into a COPY --from line and the original line without them.
-      const flags = copy.otherFlags.join(' ');
-      const args = (paths: string[]) => (copy.json ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
       const rest = copy.sources.filter((_, si) => !rewrites.some((r) => r.source === si));
       const artifactLine = [copyKw, fromFlag, flags, args([...rewrites.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
-      const restLine = [text.slice(copy.span.start, copy.span.start + copy.keyword.length), flags, args([...rest.map((s) => s.value), dest.value])].filter(Boolean).join(' ');
+      const restLine = [kw, flags, args([...rest.map((s) => s.value), dest.value])].filter(Boolean).join(' ');
       edits.push({ start: copy.span.start, end: copy.span.end, text: `${artifactLine}${eol}${restLine}` });
     }
-    notes.push(`${copy.keyword} ${rewrites.map((r) => r.hostSource).join(' ')} (${runtime.path}:${copy.line}) now copies ${rewrites.map((r) => r.stagePath).join(' ')} from the stage \`${stageRef}\``);
+    notes.push(`${copy.keyword} ${rewrites.map((r) => r.hostSource).join(' ')} (${runtime.path}:${copy.line}) now copies ${rewrites.map((r) => r.stagePath).join(' ')} from the stage \`${refs[0]}\``);
   }
 
   let merged = runtime.text;
   if (diagnostics.length === 0) merged = applyEdits(runtime.text, edits);
-  return { edits, text: merged, stageRef, notes, diagnostics };
+  return { edits, text: merged, stageRefs, notes, diagnostics };
 }
 
 /** Stages `target` depends on (through FROM <stage> and COPY --from), itself included. */

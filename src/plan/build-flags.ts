@@ -34,15 +34,15 @@ const raw = (text: string, inv: DockerInvocation, f: ParsedFlag) =>
     .map((w) => text.slice(w.start, w.end))
     .join(' ');
 
-const valueKey = (f: ParsedFlag) => (f.value ? (f.value.value ?? f.value.symbol) : '');
+export const valueKey = (f: ParsedFlag) => (f.value ? (f.value.value ?? f.value.symbol) : '');
 
-function buildArgName(f: ParsedFlag): string {
+export function buildArgName(f: ParsedFlag): string {
   const v = f.value ? (f.value.value ?? f.value.staticPrefix) : '';
   const eq = v.indexOf('=');
   return eq >= 0 ? v.slice(0, eq) : v;
 }
 
-function declaredArgs(facts: DockerfileFacts): Set<string> {
+export function declaredArgs(facts: DockerfileFacts): Set<string> {
   return new Set([...facts.globalArgs.map((a) => a.name), ...facts.stages.flatMap((s) => s.args)]);
 }
 

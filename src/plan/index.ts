@@ -12,13 +12,15 @@ import { dockerInvocation } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
-import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
+import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transforms/dockerfile-merge.js';
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
+import { checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
+import { decideSharedBase } from './shared-base.js';
 import { runStepLines } from './run-step.js';
 import { validateMerged } from './validate.js';
 
@@ -73,23 +75,37 @@ interface Draft {
   dockerfile: { path: string; before: string; after: string } | null;
   deleteBuilder: string | null;
   script: ScriptWork;
+  /** What the merge of this setup's builder took, and the notes it gave (a group merges again). */
+  merge: { part: BuilderPart; notes: string[]; builder: DockerfileFacts; runtime: DockerfileFacts } | null;
+  /** Setups whose builders are merged into this draft's Dockerfile with it. */
+  group: string[] | null;
 }
 
 export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions): Plan {
+  // Builders feeding one runtime build get stage names that tell them apart.
+  const groups = runtimeGroups(analysis.setups);
+  const stageNames = new Map<string, string>();
+  for (const g of groups) groupStageNames(g, opts.stageName).forEach((n, i) => stageNames.set(g[i]!.id, n));
   const drafts = analysis.setups.map((s, n) => {
     if (opts.progress && n % 32 === 0) opts.progress('planning', n, analysis.setups.length);
-    return draftSetup(s, analysis, fs, opts);
+    return draftSetup(s, analysis, fs, { ...opts, stageName: stageNames.get(s.id) ?? opts.stageName });
   });
   const planned = drafts.filter((d) => d.plan.status === 'migrate' && (opts.include?.(d.plan.id) ?? true));
-
-  // Two setups merging into one Dockerfile cannot both be right.
-  const byDockerfile = new Map<string, Draft[]>();
-  for (const d of planned) if (d.dockerfile) byDockerfile.set(d.dockerfile.path, [...(byDockerfile.get(d.dockerfile.path) ?? []), d]);
-  for (const [p, ds] of byDockerfile) {
-    if (ds.length < 2) continue;
-    for (const d of ds) refuse(d, diag('SHARED_DOCKERFILE', 'error', `${ds.length} setups would each merge a builder into ${p}`, { file: p, setup: d.plan.id, hint: 'Give each runtime image its own Dockerfile, or migrate these setups by hand.' }));
+  const draftOf = new Map(planned.map((d) => [d.setup, d]));
+  for (const g of groups) {
+    const members = g.map((s) => draftOf.get(s)).filter((d): d is Draft => d?.plan.status === 'migrate');
+    if (members.length > 1) mergeGroup(members, analysis, fs, opts);
   }
 
+  // Two setups merging into one Dockerfile through different runtime builds cannot both be right.
+  const byDockerfile = new Map<string, Draft[]>();
+  for (const d of planned) if (d.dockerfile && d.plan.status === 'migrate') byDockerfile.set(d.dockerfile.path, [...(byDockerfile.get(d.dockerfile.path) ?? []), d]);
+  for (const [p, ds] of byDockerfile) {
+    if (ds.length < 2) continue;
+    for (const d of ds) refuse(d, diag('SHARED_DOCKERFILE', 'error', `${ds.length} different builds would each merge a builder into ${p}`, { file: d.setup.script, line: d.setup.runtime!.inv.cmd.line, setup: d.plan.id, hint: 'Give each runtime image its own Dockerfile, build it once, or migrate these setups by hand.' }));
+  }
+
+  refuseWholeGroups(planned);
   checkLoops(drafts, analysis);
 
   const changes: FileChange[] = [];
@@ -100,6 +116,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     const composeChanges = planCompose(active.map((d) => ({ id: d.plan.id, script: d.setup.script, deletes: d.script.deletes })), analysis);
     if ('refused' in composeChanges) {
       for (const r of composeChanges.refused) refuse(active.find((d) => d.plan.id === r.id)!, r.diagnostic);
+      refuseWholeGroups(active);
       active = active.filter((d) => d.plan.status === 'migrate');
       continue;
     }
@@ -111,6 +128,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     const scriptChanges = combineScripts(active, analysis);
     if ('refused' in scriptChanges) {
       for (const d of scriptChanges.refused) refuse(d.draft, d.diagnostic);
+      refuseWholeGroups(active);
       active = active.filter((d) => d.plan.status === 'migrate');
       continue;
     }
@@ -125,7 +143,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
   const deletions = new Map<string, FileChange>();
   for (const d of active) {
     if (d.dockerfile) {
-      changes.push({ path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: [d.plan.id] });
+      changes.push({ path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: d.group ?? [d.plan.id] });
     }
     if (!d.deleteBuilder) continue;
     const gone = deletions.get(d.deleteBuilder);
@@ -181,6 +199,61 @@ function checkLoops(drafts: Draft[], analysis: Analysis): void {
   }
 }
 
+/**
+ * Builders feeding one runtime build are merged into its Dockerfile together: one build, so
+ * the checks between the builders come first; then, where their first instructions provably
+ * build the same thing, one shared base stage.
+ */
+function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: PlanOptions): void {
+  const ids = members.map((d) => d.plan.id);
+  const runtime = members[0]!.merge!.runtime;
+  const refuseAll = (found: Diagnostic[]) => {
+    for (const d of members) {
+      const own = found.filter((x) => x.setup === d.plan.id);
+      for (const x of own.length > 0 ? own : found.map((x) => ({ ...x, setup: d.plan.id }))) refuse(d, x);
+    }
+  };
+  const bySetup = new Map(members.map((d) => [d.setup, d]));
+  const problems = checkBuilderGroup(members.map((d) => d.setup), (s) => bySetup.get(s)!.merge!.builder);
+  const exports = members.filter((d) => d.merge!.part.exportStage);
+  if (exports.length > 1) {
+    const at = exports[1]!.setup.builder.inv.cmd;
+    problems.push(diag('SHARED_DOCKERFILE', 'error', `${exports.length} of the builders merged into ${runtime.path} leave files on the host; one export stage per Dockerfile is supported so far`, { file: at.file, line: at.line, hint: 'Migrate these setups by hand.' }));
+  }
+  if (problems.length > 0) return refuseAll(problems);
+  const script = analysis.scripts.get(members[0]!.setup.script)!;
+  const decision = decideSharedBase(members.map((d) => ({ facts: d.merge!.builder, build: d.setup.builder })), script.text, fs, `${opts.stageName}-base`);
+  const merged = mergeBuilders({ runtime, builders: members.map((d) => d.merge!.part), sharedBase: decision.base, setup: ids[0]! });
+  const invalid = merged.diagnostics.length > 0 ? merged.diagnostics : validateMerged(merged.text, [...members.map((d) => d.merge!.builder.text), runtime.text], runtime.path, ids[0]!);
+  if (invalid.length > 0) return refuseAll(invalid);
+  members.forEach((d, i) => {
+    d.dockerfile = i === 0 ? { path: runtime.path, before: runtime.text, after: merged.text } : null;
+    d.group = ids;
+    d.plan.stage = merged.stageRefs[i] ?? d.plan.stage;
+    d.plan.notes = [...merged.notes, decision.note, ...d.plan.notes.filter((n) => !d.merge!.notes.includes(n))];
+  });
+  // `rm -f api worker`: each setup drops its own word; together they empty the command, so it goes.
+  for (const cmd of emptiedByGroup(members.map((d) => d.setup))) {
+    const spans = new Set(cmd.words.slice(1).map((w, k) => `${cmd.words[k]!.end}-${w.end}`));
+    for (const d of members) d.script.edits = d.script.edits.filter((e) => !(e.text === '' && spans.has(`${e.start}-${e.end}`)));
+    members[0]!.script.deletes.push(cmd.index);
+    for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) only removed extracted files, so it goes`);
+  }
+}
+
+/** A group's builders live in one Dockerfile change: one refused member refuses them all. */
+function refuseWholeGroups(drafts: Draft[]): void {
+  const byId = new Map(drafts.map((d) => [d.plan.id, d]));
+  for (const d of drafts) {
+    if (!d.group || d.plan.status === 'migrate') continue;
+    for (const other of d.group.map((id) => byId.get(id))) {
+      if (other && other !== d && other.plan.status === 'migrate') {
+        refuse(other, diag('SHARED_DOCKERFILE', 'error', `its builder is merged into ${d.setup.runtime!.dockerfile} together with that of ${d.plan.id}, which is refused`, { file: d.setup.script, line: d.setup.builder.inv.cmd.line, setup: other.plan.id, hint: 'See the other setup\'s diagnostics.' }));
+      }
+    }
+  }
+}
+
 function refuse(d: Draft, dg: Diagnostic): void {
   d.plan.status = 'refused';
   d.plan.diagnostics.push(dg);
@@ -206,7 +279,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     diagnostics: [...setup.diagnostics],
     changes: [],
   };
-  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [] } };
+  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [] }, merge: null, group: null };
   const failed = () => plan.diagnostics.some((d) => d.severity === 'error');
   if (failed() || !setup.runtime) {
     plan.status = 'refused';
@@ -237,17 +310,17 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
-  const merge = mergeDockerfiles({
+  const part: BuilderPart = {
     builder: builderFacts,
-    runtime: runtimeFacts,
     builderStage,
     stageName: opts.stageName,
     builderTags: setup.builder.tags,
     consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === a.containerPath.replace(/\/+$/, '') }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
-    setup: setup.id,
-  });
+  };
+  const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
+  draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
   if (runStep?.note) plan.notes.push(runStep.note);
   plan.stage = merge.stageRef || null;
   plan.diagnostics.push(...merge.diagnostics);
