@@ -45,7 +45,7 @@ export const CODES = {
   ARG_LEAK: 'A build argument given to one build would reach a stage that did not get it before.',
   FLAG_CONFLICT: 'A build flag has different values in the two builds.',
   UNSUPPORTED_BUILD_FLAG: 'A build flag changes what a build outputs, so the merged build would differ.',
-  SHARED_DOCKERFILE: 'Two setups would merge into the same Dockerfile.',
+  SHARED_DOCKERFILE: 'Two different builds would merge builders into the same Dockerfile, or builders merged together cannot all be migrated.',
   LOOP_INCONSISTENT: 'Setups read from one loop body cannot all be migrated the same way.',
   BUILD_AT_RUN_TIME: 'The builder compiles when its container runs, not when its image is built.',
   COMPOSE_UNSUPPORTED: 'A compose file or command uses a feature the tool cannot reproduce exactly.',

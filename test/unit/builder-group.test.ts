@@ -5,7 +5,9 @@
  * cannot do what the several did.
  */
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { applied, planFiles } from '../support/plan.js';
+import { readTree, writeTemp } from '../support/tree.js';
 
 const GO_API = 'FROM golang:1.21\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/api ./cmd/api\n';
 const GO_WORKER = 'FROM golang:1.21\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\nRUN go build -o /out/worker ./cmd/worker\n';
@@ -84,10 +86,10 @@ describe('several builders, one runtime build', () => {
 
   it('names the stages after --stage-name and after per-service folders', () => {
     const files = {
-      'api/Dockerfile.build': GO_API,
-      'worker/Dockerfile.build': GO_WORKER,
+      'services/api/Dockerfile.build': GO_API,
+      'services/worker/Dockerfile.build': GO_WORKER,
       Dockerfile: RUNTIME,
-      'build.sh': script().replace('-f Dockerfile.build-api', '-f api/Dockerfile.build').replace('-f Dockerfile.build-worker', '-f worker/Dockerfile.build'),
+      'build.sh': script().replace('-f Dockerfile.build-api', '-f services/api/Dockerfile.build').replace('-f Dockerfile.build-worker', '-f services/worker/Dockerfile.build'),
     };
     const plan = planFiles(files, 'compile');
     expect(plan.setups.map((s) => s.stage)).toEqual(['compile-api', 'compile-worker']);
@@ -166,5 +168,18 @@ describe('several builders, one runtime build: refusals', () => {
     const plan = planFiles(files);
     expect(plan.changes).toEqual([]);
     expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.code === 'SHARED_DOCKERFILE').map((d) => [d.file, d.line]))).toEqual([[['build.sh', 5]], [['build.sh', 10]]]);
+  });
+
+  it('writes nothing through the CLI, even with --yes, and names the code, file and line', () => {
+    const withArg = (t: string) => t.replace('RUN go build', 'ARG VERSION\nRUN go build');
+    const files = repo({ 'Dockerfile.build-api': withArg(GO_API), 'Dockerfile.build-worker': withArg(GO_WORKER), 'build.sh': script(' --build-arg VERSION=1', ' --build-arg VERSION=2') });
+    const dir = writeTemp(files);
+    const r = runCli(['.', '--yes', '--json'], dir);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.applied).toBe(false);
+    expect(report.setups.map((s: { status: string }) => s.status)).toEqual(['refused', 'refused']);
+    expect(report.setups[0].diagnostics).toContainEqual(expect.objectContaining({ code: 'ARG_CONFLICT', file: 'build.sh', line: 4 }));
+    expect(readTree(dir)).toEqual(files);
   });
 });
