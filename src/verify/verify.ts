@@ -56,11 +56,17 @@ function buildOptions(flags: readonly ParsedFlag[], env: NodeJS.ProcessEnv): Bui
   return opts;
 }
 
-function mergedFlags(builder: DockerInvocation, runtime: DockerInvocation): ParsedFlag[] {
+function mergedFlags(builders: readonly DockerInvocation[], runtime: DockerInvocation): ParsedFlag[] {
   const own = new Set(['--tag', '--file', '--target']);
   const key = (f: ParsedFlag) => `${f.name}=${f.value ? f.value.value ?? f.value.symbol : ''}`;
-  const seen = new Set(runtime.flags.map(key));
-  return [...runtime.flags, ...builder.flags.filter((f) => !own.has(f.name) && !seen.has(key(f)))];
+  const flags = [...runtime.flags];
+  const seen = new Set(flags.map(key));
+  for (const f of builders.flatMap((b) => b.flags)) {
+    if (own.has(f.name) || seen.has(key(f))) continue;
+    seen.add(key(f));
+    flags.push(f);
+  }
+  return flags;
 }
 
 function copyRepo(root: string, dest: string): void {
@@ -98,14 +104,18 @@ export async function verifyRoot(engine: Engine, run: RootRun, changes: readonly
     applyChanges(newDir, changes);
     for (const [k, id] of setupIds.entries()) {
       const setup = run.analysis.setups.find((s) => s.id === id);
-      if (!setup || !setup.runtime) continue;
+      if (!setup || !setup.runtime || results.has(id)) continue;
       options.progress?.(`verifying ${id} with ${engine.name} …`);
       const tag = (what: string) => {
         const t = `localhost/multistage-codemod-verify-${stamp}-${k}:${what}`;
         images.push(t);
         return t;
       };
-      results.set(id, await verifySetup(engine, run, setup, oldDir, newDir, tag, images, env));
+      // Builders feeding the same runtime build are replayed (and verified) together.
+      const group = run.analysis.setups.filter((s) => s.runtime?.inv.cmd === setup.runtime!.inv.cmd);
+      const migrated = group.filter((s) => setupIds.includes(s.id));
+      const result = await verifySetup(engine, run, group, migrated, oldDir, newDir, tag, images, env);
+      for (const s of migrated) results.set(s.id, result);
     }
   } finally {
     for (const image of images) await engine.removeImage(image, { force: true, ignoreMissing: true }).catch(() => undefined);
@@ -117,52 +127,32 @@ export async function verifyRoot(engine: Engine, run: RootRun, changes: readonly
 async function verifySetup(
   engine: Engine,
   run: RootRun,
-  setup: Setup,
+  group: readonly Setup[],
+  migrated: readonly Setup[],
   oldDir: string,
   newDir: string,
   tag: (what: string) => string,
   images: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<Verification> {
-  const runtime = setup.runtime!;
+  const runtime = group[0]!.runtime!;
   const notVerified = (why: string): Verification => ({ status: 'not-verified', message: `not verified: ${why}`, differences: [] });
-  if (setup.run) return notVerified('the old builder compiled when its container ran, which a replay of docker commands cannot do without running that container');
+  if (group.some((s) => s.run)) return notVerified('the old builder compiled when its container ran, which a replay of docker commands cannot do without running that container');
   const inputs = (b: BuildStep, dir: string, flags: readonly ParsedFlag[]): BuildOptions | string => {
     const o = buildOptions(flags, env);
     if (typeof o === 'string') return o;
     return { ...o, context: path.join(dir, b.context ?? ''), dockerfile: path.join(dir, b.dockerfile ?? 'Dockerfile') };
   };
 
-  // The old pipeline, replayed.
-  const oldBuilder = inputs(setup.builder, oldDir, setup.builder.inv.flags);
+  // The old pipeline, replayed: every builder feeding the runtime build, and its extraction
+  // (into the migrated copy too, for a builder that is not migrated and still extracts).
+  const oldBuilders = group.map((s) => inputs(s.builder, oldDir, s.builder.inv.flags));
   const oldRuntime = inputs(runtime, oldDir, runtime.inv.flags);
-  const newRuntime = inputs(runtime, newDir, mergedFlags(setup.builder.inv, runtime.inv));
-  for (const o of [oldBuilder, oldRuntime, newRuntime]) if (typeof o === 'string') return notVerified(o);
-  const builderTag = tag('builder');
-  try {
-    await engine.build({ ...(oldBuilder as BuildOptions), tag: builderTag });
-    // The runtime Dockerfile may name the builder image by its old tag (FROM app:build).
-    const runtimeText = fs.readFileSync(path.join(oldDir, runtime.dockerfile!), 'utf8');
-    for (const t of setup.builder.tags) {
-      const short = t.replace(/:latest$/, '');
-      if (runtimeText.includes(short)) {
-        await engine.tagImage(builderTag, t);
-        images.push(t);
-      }
-    }
-    const ctr = await engine.createContainer(builderTag);
-    try {
-      for (const a of setup.artifacts) {
-        const dest = path.join(oldDir, a.hostPath);
-        fs.mkdirSync(path.dirname(dest), { recursive: true });
-        await engine.cp(ctr, a.contentsOnly ? `${a.containerPath}/.` : a.containerPath, dest);
-        if (a.mode !== null) fs.chmodSync(dest, a.mode);
-      }
-    } finally {
-      await engine.removeContainer(ctr, { force: true, ignoreMissing: true });
-    }
-  } catch (e) {
-    return { status: 'old-build-failed', message: `the old pipeline failed: ${firstLine(e)}`, differences: [] };
+  const newRuntime = inputs(runtime, newDir, mergedFlags(migrated.map((s) => s.builder.inv), runtime.inv));
+  for (const o of [...oldBuilders, oldRuntime, newRuntime]) if (typeof o === 'string') return notVerified(o);
+  for (const [i, setup] of group.entries()) {
+    const failed = await replayBuilder(engine, setup, oldBuilders[i] as BuildOptions, migrated.includes(setup) ? [oldDir] : [oldDir, newDir], tag(`builder${i}`), images);
+    if (failed) return failed;
   }
   const oldFinal = tag('old');
   try {
@@ -180,6 +170,38 @@ async function verifySetup(
   if (diffs.length === 0) return { status: 'identical', message: `verified with ${engine.name}: the migrated build gives the same final image`, differences: [] };
   const text = formatDifferences(diffs, { labels: ['old pipeline', 'migrated'], maxLines: 40 });
   return { status: 'differs', message: `the final images differ (${diffs.length} difference(s))`, differences: text.split('\n').slice(1).map((l) => l.trim()).filter(Boolean) };
+}
+
+/** One builder build of the old pipeline and the extraction of its artifacts into `dirs`; a failure as a result. */
+async function replayBuilder(engine: Engine, setup: Setup, options: BuildOptions, dirs: string[], builderTag: string, images: string[]): Promise<Verification | null> {
+  try {
+    await engine.build({ ...options, tag: builderTag });
+    // The runtime Dockerfile may name the builder image by its old tag (FROM app:build).
+    const runtimeText = fs.readFileSync(path.join(dirs[0]!, setup.runtime!.dockerfile!), 'utf8');
+    for (const t of setup.builder.tags) {
+      const short = t.replace(/:latest$/, '');
+      if (runtimeText.includes(short)) {
+        await engine.tagImage(builderTag, t);
+        images.push(t);
+      }
+    }
+    const ctr = await engine.createContainer(builderTag);
+    try {
+      for (const a of setup.artifacts) {
+        for (const dir of dirs) {
+          const dest = path.join(dir, a.hostPath);
+          fs.mkdirSync(path.dirname(dest), { recursive: true });
+          await engine.cp(ctr, a.contentsOnly ? `${a.containerPath}/.` : a.containerPath, dest);
+          if (a.mode !== null) fs.chmodSync(dest, a.mode);
+        }
+      }
+    } finally {
+      await engine.removeContainer(ctr, { force: true, ignoreMissing: true });
+    }
+  } catch (e) {
+    return { status: 'old-build-failed', message: `the old pipeline failed: ${firstLine(e)}`, differences: [] };
+  }
+  return null;
 }
 
 function firstLine(e: unknown): string {

@@ -11,7 +11,7 @@ import type { FileChange } from '../../src/plan/index.js';
 import { STORAGE_DRIVER_ENV } from '../../src/verify/engine.js';
 import { verifyRoot } from '../../src/verify/verify.js';
 import { exampleCopy, runCli } from '../support/cli.js';
-import { readTree } from '../support/tree.js';
+import { copyToTemp, FIXTURES, readTree } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 
@@ -33,6 +33,14 @@ describe.skipIf(!engine)('--verify', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.setups[0].verification).toMatchObject({ status: 'identical' });
+  });
+
+  it('verifies builders merged into one runtime Dockerfile together, replaying every builder', () => {
+    const dir = copyToTemp(path.join(FIXTURES, 'shared-base', 'before'));
+    const r = runCli(['--verify', '--dry-run', '--json'], dir, ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.setups.map((s: { verification?: { status: string } }) => s.verification?.status)).toEqual(['identical', 'identical']);
   });
 
   const broken: [string, (d: string) => string, RegExp][] = [
