@@ -35,6 +35,8 @@ export interface BuilderPart {
   appendToBuilder?: string[];
   /** A `FROM scratch` stage holding the files the host still needs (built with --output). */
   exportStage?: { name: string; files: { containerPath: string; dest: string; mode: number | null }[] };
+  /** Edits on the builder's text that rewrite COPY/ADD sources (it was built from a subfolder of the runtime's context). */
+  sourceEdits?: Edit[];
 }
 
 export interface MergeInput extends BuilderPart {
@@ -202,6 +204,9 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const stageRef = stageRefs[bi]!;
     const builderEdits: Edit[] = [];
     const first = builder.stages[0]!;
+    const sourceEdits = part.sourceEdits ?? [];
+    const baseEnd = base ? stagePrefixEnd(builder, 0, base.instructions) : first.from.start;
+    builderEdits.push(...sourceEdits.filter((e) => e.start >= baseEnd));
     const fromKw = (st: typeof stage) => (builder.text.slice(st.from.start, st.from.start + 4) === 'from' ? 'from' : 'FROM');
     const asKw = (st: typeof stage) => (fromKw(st) === 'from' ? 'as' : 'AS');
     if (base) {
@@ -209,7 +214,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const end = stagePrefixEnd(builder, 0, base.instructions);
       const name = first.name ?? (part.builderStage === 0 ? stageRef : null);
       if (bi === 0) {
-        baseText = `${builder.text.slice(first.from.start, first.imageEnd)} ${asKw(first)} ${base.name}${builder.text.slice(first.from.end, end)}`;
+        const inside = sourceEdits.filter((e) => e.start < end).map((e) => ({ ...e, start: e.start - first.from.end, end: e.end - first.from.end }));
+        baseText = `${builder.text.slice(first.from.start, first.imageEnd)} ${asKw(first)} ${base.name}${applyEdits(builder.text.slice(first.from.end, end), inside)}`;
       }
       const kept = builder.text
         .slice(first.from.end, end)

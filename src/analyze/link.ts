@@ -297,7 +297,7 @@ function loadDockerfile(rel: string, fs: RepoFs, cache: Map<string, DockerfileFa
 const GLOB = /[*?[]/;
 
 /** A Dockerfile source pattern (`*`, `?`, `[…]`, `[!…]`) as a RegExp; an unclosed `[` is a literal. */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;

@@ -1,11 +1,14 @@
 /**
- * The merged build has one context and one ignore file. Until COPY sources are rewritten
- * across contexts, a setup whose two builds saw different files is refused rather than
+ * The merged build has one context and one ignore file. A builder built from a subfolder of
+ * the runtime's context can be merged (its COPY sources get the subfolder in front, see
+ * context-subfolder.ts) when the ignore rules provably exclude the same files there; any
+ * other pair of contexts, or ignore files that differ in effect, are refused rather than
  * silently given a different set of files.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import type { BuildStep, Setup } from '../model/setup.js';
+import { ignorePatterns, mayExcludeUnder, subfolderOf } from './context-subfolder.js';
 
 /** The ignore file a build applies: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's. */
 export function effectiveIgnoreFile(build: BuildStep, fs: RepoFs): string | null {
@@ -15,18 +18,37 @@ export function effectiveIgnoreFile(build: BuildStep, fs: RepoFs): string | null
   return fs.kind(ctx) === 'file' ? ctx : null;
 }
 
-export function checkBuildInputs(setup: Setup, fs: RepoFs): Diagnostic[] {
+export interface BuildInputs {
+  diagnostics: Diagnostic[];
+  /** The builder's context relative to the runtime's, when it is a subfolder of it. */
+  subfolder: string | null;
+}
+
+export function checkBuildInputs(setup: Setup, fs: RepoFs): BuildInputs {
   const out: Diagnostic[] = [];
   const runtime = setup.runtime!;
   const where = { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id };
-  if (setup.builder.context !== runtime.context) {
-    out.push(diag('CONTEXT_MISMATCH', 'error', `the builder build's context is ${setup.builder.context || '.'} but the runtime build's is ${runtime.context || '.'}`, { ...where, hint: 'Merging builds with different contexts is not supported yet; use one context for both, or migrate by hand.' }));
-    return out;
-  }
   const a = effectiveIgnoreFile(setup.builder, fs);
   const b = effectiveIgnoreFile(runtime, fs);
+  if (setup.builder.context !== runtime.context) {
+    const sub = subfolderOf(setup.builder.context!, runtime.context!);
+    if (sub === null) {
+      out.push(diag('CONTEXT_MISMATCH', 'error', `the builder build's context is ${setup.builder.context || '.'} but the runtime build's is ${runtime.context || '.'}, which does not hold it`, { ...where, hint: 'Only a builder built from a subfolder of the runtime build\'s context is merged so far; use one context for both, or migrate by hand.' }));
+      return { diagnostics: out, subfolder: null };
+    }
+    // The builder's files are now read through the runtime's ignore file.
+    const own = a === null ? [] : ignorePatterns(fs.readText(a) ?? '');
+    if (own.length > 0) {
+      out.push(diag('IGNORE_MISMATCH', 'error', `the builder build ignored files by ${a} (\`${own[0]!.pattern}\`), relative to ${sub}/; the merged build reads ${sub}/ through ${b ?? 'no ignore file'} instead`, { file: a!, line: own[0]!.line, setup: setup.id, hint: `Move the patterns into ${b ?? '.dockerignore'} with ${sub}/ in front (when the runtime stage does not need those files), then run the tool again.` }));
+    }
+    const reaching = b === null ? [] : ignorePatterns(fs.readText(b) ?? '').filter((p) => mayExcludeUnder(p.pattern, sub));
+    if (reaching.length > 0) {
+      out.push(diag('IGNORE_MISMATCH', 'error', `${b} has \`${reaching[0]!.pattern}\`, which may exclude files under ${sub}/ that the builder build (whose context was ${sub}/) saw`, { file: b!, line: reaching[0]!.line, setup: setup.id, hint: 'Make the pattern exclude nothing under the builder\'s folder, then run the tool again.' }));
+    }
+    return { diagnostics: out, subfolder: sub };
+  }
   if (a !== b && (a === null || b === null || fs.readText(a) !== fs.readText(b))) {
     out.push(diag('IGNORE_MISMATCH', 'error', `the builder build ignores files by ${a ?? 'nothing'} but the runtime build by ${b ?? 'nothing'}`, { ...where, hint: 'Make both builds use the same ignore file, then run the tool again.' }));
   }
-  return out;
+  return { diagnostics: out, subfolder: null };
 }

@@ -20,6 +20,7 @@ import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
+import { rewriteForSubfolder } from './context-subfolder.js';
 import { decideSharedBase } from './shared-base.js';
 import { runStepLines } from './run-step.js';
 import { validateMerged } from './validate.js';
@@ -293,7 +294,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     return draft;
   }
 
-  plan.diagnostics.push(...checkBuildInputs(setup, fs));
+  const inputs = checkBuildInputs(setup, fs);
+  plan.diagnostics.push(...inputs.diagnostics);
+  const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
+  if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
 
   let builderStage = builderFacts.stages.length - 1;
   if (setup.builder.target) {
@@ -318,10 +322,12 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === a.containerPath.replace(/\/+$/, '') }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
+    ...(subfolder ? { sourceEdits: subfolder.edits } : {}),
   };
   const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
   draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
   if (runStep?.note) plan.notes.push(runStep.note);
+  if (subfolder?.note) plan.notes.push(subfolder.note);
   plan.stage = merge.stageRef || null;
   plan.diagnostics.push(...merge.diagnostics);
   plan.notes.push(...merge.notes);
@@ -370,7 +376,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const cwd = target.cwd ?? '';
     const rel = (p: string) => path.relative(cwd || '.', p || '.') || '.';
     const q = (w: string) => adapter.quote(w);
-    const text = ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path)].map(q).concat(flags, [q(rel(setup.builder.context ?? ''))]).join(' ');
+    const text = ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path)].map(q).concat(flags, [q(rel(runtime.context ?? ''))]).join(' ');
     draft.script.edits.push({ start: target.start, end: target.end, text });
     plan.notes.push(`${exported.reasons.join('; ')}: \`${text}\` now writes it where the extraction did`);
   }
@@ -457,6 +463,13 @@ function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string
   if (cmd.cwd === null) return { error: 'its working directory is unknown' };
   const rel = path.relative(cmd.cwd || '.', runtimeDockerfile) || runtimeDockerfile;
   const edits: Edit[] = [];
+  // The merged Dockerfile is built from the runtime build's context.
+  const ctx = inv.operands[0];
+  if (ctx && setup.runtime && setup.runtime.context !== setup.builder.context) {
+    const r = adapter.replaceWord(script, cmd.index, ctx.index, path.relative(cmd.cwd || '.', setup.runtime.context || '.') || '.');
+    if ('error' in r) return r;
+    edits.push(...r);
+  }
   const file = inv.flags.find((f) => f.name === '--file');
   const words: Word[] = [];
   const word = (value: string): Word => ({ value, symbol: value, staticPrefix: value, raw: adapter.quote(value), start: 0, end: 0 });

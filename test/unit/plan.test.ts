@@ -143,8 +143,10 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     refusedWith(repo({ Dockerfile: 'FROM alpine:3.19\nCOPY other /srv/\n' }), 'ARTIFACT_UNUSED');
   });
 
-  it('different build contexts', () => {
-    refusedWith(repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build .', '-f Dockerfile.build src') }), 'CONTEXT_MISMATCH');
+  it('a runtime build context that does not hold the builder\'s', () => {
+    const script = SCRIPT.replace('docker cp x:/out/app ./app', 'docker cp x:/out/app ./dist/app').replace('docker build -t app:latest .', 'docker build -t app:latest -f Dockerfile dist').replace('rm -f app', 'rm -f dist/app');
+    const d = refusedWith(repo({ 'build.sh': script }), 'CONTEXT_MISMATCH');
+    expect([d.file, d.line]).toEqual(['build.sh', 3]);
   });
 
   it('different ignore files', () => {
