@@ -8,8 +8,9 @@
 import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { DockerInvocation } from '../model/docker-command.js';
-import type { ScriptCommand } from '../model/script.js';
+import { canonicalImage, wordKey } from '../analyze/extractions.js';
+import { parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { buildArgName, declaredArgs, valueKey } from './build-flags.js';
 
@@ -104,6 +105,29 @@ export function emptiedByGroup(group: Setup[]): ScriptCommand[] {
   for (const [cmd, words] of covered) {
     const operands = cmd.words.map((w, k) => ({ w, k })).filter(({ w, k }) => k > 0 && !(w.value ?? '-').startsWith('-'));
     if (operands.every(({ k }) => words.has(k))) out.push(cmd);
+  }
+  return out;
+}
+
+/**
+ * `docker rmi api:build worker:build` after the final build removes the builder images of
+ * several setups at once, so no one setup owns it; with every builder build gone it would
+ * fail. It goes, or, when it removes other images too, loses the builder tags (unless a
+ * builder image is kept for other uses).
+ */
+export function builderRmisOfGroup(group: Setup[], script: ScriptFile): { whole: ScriptCommand[]; words: { cmd: ScriptCommand; word: number }[] } {
+  const out: ReturnType<typeof builderRmisOfGroup> = { whole: [], words: [] };
+  if (group.some((s) => s.builderTagUsers.length > 0)) return out;
+  const tags = new Set(group.flatMap((s) => s.builder.tags));
+  const after = group[0]!.runtime!.inv.cmd.index;
+  const owned = new Set(group.flatMap((s) => s.cleanup));
+  for (const c of script.commands) {
+    if (c.index <= after || owned.has(c)) continue;
+    const inv = parseDockerCommand(c);
+    if (inv?.verb !== 'rmi' || inv.operands.length === 0) continue;
+    const hits = inv.operands.filter((o) => tags.has(canonicalImage(wordKey(o.word))));
+    if (hits.length === inv.operands.length) out.whole.push(c);
+    else out.words.push(...hits.map((o) => ({ cmd: c, word: o.index })));
   }
   return out;
 }

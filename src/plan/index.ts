@@ -19,7 +19,7 @@ import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/sc
 import { carryBuilderFlags } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
-import { checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
+import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
 import { rewriteForSubfolder } from './context-subfolder.js';
 import { decideSharedBase } from './shared-base.js';
 import { runStepLines } from './run-step.js';
@@ -239,6 +239,15 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
     for (const d of members) d.script.edits = d.script.edits.filter((e) => !(e.text === '' && spans.has(`${e.start}-${e.end}`)));
     members[0]!.script.deletes.push(cmd.index);
     for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) only removed extracted files, so it goes`);
+  }
+  const rmis = builderRmisOfGroup(members.map((d) => d.setup), script);
+  for (const cmd of rmis.whole) {
+    members[0]!.script.deletes.push(cmd.index);
+    for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) only removed the builder images, which are no longer built, so it goes`);
+  }
+  for (const { cmd, word } of rmis.words) {
+    members[0]!.script.edits.push({ start: cmd.words[word - 1]!.end, end: cmd.words[word]!.end, text: '' });
+    for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) no longer names ${cmd.words[word]!.raw}, which is no longer built`);
   }
 }
 

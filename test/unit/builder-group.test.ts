@@ -128,6 +128,12 @@ describe('several builders, one runtime build', () => {
     expect(out['Dockerfile']).toContain('FROM alpine:3.19\nCOPY --from=builder-api /out/api /usr/local/bin/\nCOPY config.yml /usr/local/bin/\nCOPY --from=builder-worker /out/worker /usr/local/bin/\n');
   });
 
+  it('removes a `docker rmi` of every builder image at once, and the builder tags from one that removes other images too', () => {
+    const withRmi = (rmi: string) => repo({ 'build.sh': script().replace('rm -f api worker\n', `rm -f api worker\n${rmi}\n`) });
+    expect(migrated(withRmi('docker rmi api:build worker:build')).out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build -t shop:latest .\n');
+    expect(migrated(withRmi('docker rmi api:build worker:build old:tag')).out['build.sh']).toContain('docker build -t shop:latest .\ndocker rmi old:tag\n');
+  });
+
   it('keeps the comments of the later builders that the base stage does not carry', () => {
     const { out } = migrated(repo({ 'Dockerfile.build-worker': GO_WORKER.replace('COPY . .\n', '# Sources, including the queue client.\nCOPY . .\n') }));
     expect(out['Dockerfile']).toContain('FROM builder-base AS builder-worker\n# Sources, including the queue client.\nRUN go build -o /out/worker ./cmd/worker\n');
