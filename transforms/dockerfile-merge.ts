@@ -108,9 +108,13 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const refuse = (code: Parameters<typeof diag>[0], message: string, file: string, line: number | undefined, hint: string) =>
     diagnostics.push(diag(code, 'error', message, { file, ...(line !== undefined ? { line } : {}), hint, setup }));
 
+  // One builder file built more than once (`--target api`, `--target worker`) goes in once.
+  const firstOf = builders.map((b) => builders.findIndex((x) => x.builder.path === b.builder.path));
+  const files = builders.filter((_, i) => firstOf[i] === i);
+
   // Parser directives are only valid at the very top of the merged file.
   const moved = new Map<string, { value: string; path: string }>();
-  for (const { builder } of builders) {
+  for (const { builder } of files) {
     if (builder.escape !== runtime.escape) {
       refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
     }
@@ -132,13 +136,13 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   }
 
   // Global ARGs of every file stay global: the builder blocks go in before the runtime's first FROM.
-  builders.forEach(({ builder }, bi) => {
+  files.forEach(({ builder }, bi) => {
     for (const a of builder.globalArgs) {
       const r = runtime.globalArgs.find((x) => x.name === a.name);
       if (r && r.value !== a.value) {
         refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${r.value ?? '(nothing)'} in ${runtime.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
       }
-      for (const { builder: other } of builders.slice(0, bi)) {
+      for (const { builder: other } of files.slice(0, bi)) {
         const o = other.globalArgs.find((x) => x.name === a.name);
         if (o && o.value !== a.value) {
           refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${o.value ?? '(nothing)'} in ${other.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
@@ -151,11 +155,20 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const stageRefs: string[] = [];
   const runtimeNames = new Set(runtime.stages.map((s) => s.name?.toLowerCase()).filter(Boolean) as string[]);
   const builderNames = new Map<string, string>();
-  for (const { builder, builderStage, stageName } of builders) {
+  for (const [bi, { builder, builderStage, stageName }] of builders.entries()) {
     const stage = builder.stages[builderStage];
     if (!stage) {
       refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
       return { edits: [], text: runtime.text, stageRefs: [], notes, diagnostics };
+    }
+    const first = builders[firstOf[bi]!]!;
+    if (first !== builders[bi]) {
+      // The file is in already: its stage is the builder, by its name.
+      if (!stage.name && first.builderStage !== builderStage) {
+        refuse('STAGE_NAME_COLLISION', `${builder.path} is built twice, and stage ${builderStage} has no name to tell it apart`, builder.path, stage.from.line, 'Name the stage, then run the tool again.');
+      }
+      stageRefs.push(stage.name ?? stageRefs[firstOf[bi]!]!);
+      continue;
     }
     for (const s of builder.stages) {
       if (s.name && runtimeNames.has(s.name.toLowerCase())) {
@@ -171,6 +184,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   }
   const allBuilderNames = new Set(builderNames.keys());
   builders.forEach(({ builder, builderStage }, bi) => {
+    if (firstOf[bi] !== bi) return;
     const ref = stageRefs[bi]!;
     const clash = runtimeNames.has(ref.toLowerCase()) || allBuilderNames.has(ref.toLowerCase()) || stageRefs.slice(0, bi).some((r) => r.toLowerCase() === ref.toLowerCase());
     if (!builder.stages[builderStage]!.name && clash) {
@@ -183,8 +197,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   }
 
   // BuildKit builds only the stages the target depends on: say which builder stages that leaves out.
-  for (const { builder, builderStage } of builders) {
-    const onPath = stagesOnPath(builder, builderStage);
+  for (const { builder } of files) {
+    const onPath = new Set(builders.filter((b) => b.builder.path === builder.path).flatMap((b) => [...stagesOnPath(builder, b.builderStage)]));
     for (const st of builder.stages) {
       if (!onPath.has(st.index)) {
         notes.push(`stage ${st.name ?? st.index} of ${builder.path} (line ${st.from.line}) is not on the path to the final image: BuildKit skips it (as it did in the old build, unless that used the classic builder)`);
@@ -202,6 +216,12 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const { builder } = part;
     const stage = builder.stages[part.builderStage]!;
     const stageRef = stageRefs[bi]!;
+    if (firstOf[bi] !== bi) {
+      if ((part.appendToBuilder?.length ?? 0) > 0 || part.exportStage) {
+        refuse('SHARED_DOCKERFILE', `${builder.path} is built twice, and the second build would add instructions of its own to the one copy`, builder.path, stage.from.line, 'Migrate these setups by hand.');
+      }
+      return;
+    }
     const builderEdits: Edit[] = [];
     const first = builder.stages[0]!;
     const sourceEdits = part.sourceEdits ?? [];

@@ -62,6 +62,11 @@ export function checkBuilderGroup(group: Setup[], facts: (s: Setup) => Dockerfil
   const args = (inv: DockerInvocation) => new Map(inv.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
   for (const [i, a] of group.entries()) {
     for (const b of group.slice(i + 1)) {
+      // One builder file built twice goes in once: both builds must have read it alike.
+      const own = (inv: DockerInvocation) => JSON.stringify(inv.flags.filter((f) => f.name !== '--tag' && f.name !== '--target').map((f) => `${f.name} ${valueKey(f)}`).sort());
+      if (a.builder.dockerfile === b.builder.dockerfile && (a.builder.context !== b.builder.context || own(a.builder.inv) !== own(b.builder.inv))) {
+        for (const s of group) out.push(diag('SHARED_DOCKERFILE', 'error', `${a.builder.dockerfile} is built twice with different contexts or flags, but goes into ${a.runtime!.dockerfile} once`, { file: b.builder.inv.cmd.file, line: b.builder.inv.cmd.line, setup: s.id, hint: 'Build it the same way both times (only --target and -t differing), or migrate these setups by hand.' }));
+      }
       const aArgs = args(a.builder.inv);
       const bArgs = args(b.builder.inv);
       for (const [name, value] of aArgs) {

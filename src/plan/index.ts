@@ -223,7 +223,11 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
   }
   if (problems.length > 0) return refuseAll(problems);
   const script = analysis.scripts.get(members[0]!.setup.script)!;
-  const decision = decideSharedBase(members.map((d) => ({ facts: d.merge!.builder, build: d.setup.builder })), script.text, fs, `${opts.stageName}-base`);
+  const files = members.filter((d, i) => members.findIndex((x) => x.merge!.builder.path === d.merge!.builder.path) === i);
+  const decision =
+    files.length > 1
+      ? decideSharedBase(files.map((d) => ({ facts: d.merge!.builder, build: d.setup.builder })), script.text, fs, `${opts.stageName}-base`)
+      : { base: null, note: `${files[0]!.merge!.builder.path} is the builder of every one of these builds (each its own --target): it goes in once, its own stages shared as they were` };
   const merged = mergeBuilders({ runtime, builders: members.map((d) => d.merge!.part), sharedBase: decision.base, setup: ids[0]! });
   const invalid = merged.diagnostics.length > 0 ? merged.diagnostics : validateMerged(merged.text, [...members.map((d) => d.merge!.builder.text), runtime.text], runtime.path, ids[0]!);
   if (invalid.length > 0) return refuseAll(invalid);
@@ -233,6 +237,14 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
     d.plan.stage = merged.stageRefs[i] ?? d.plan.stage;
     d.plan.notes = [...merged.notes, decision.note, ...d.plan.notes.filter((n) => !d.merge!.notes.includes(n))];
   });
+  // A builder file kept only because another member's build (now gone) used it goes too.
+  const builds = new Set(members.map((d) => d.setup.builder.inv.cmd));
+  for (const d of members) {
+    const p = d.merge!.builder.path;
+    if (d.deleteBuilder || (buildMentions(analysis).get(p) ?? []).some((c) => !builds.has(c))) continue;
+    d.deleteBuilder = p;
+    d.plan.notes = d.plan.notes.map((n) => (n === `${p} is kept: another build still uses it` ? `${p} is deleted: its instructions now live in ${runtime.path}` : n));
+  }
   // `rm -f api worker`: each setup drops its own word; together they empty the command, so it goes.
   for (const cmd of emptiedByGroup(members.map((d) => d.setup))) {
     const spans = new Set(cmd.words.slice(1).map((w, k) => `${cmd.words[k]!.end}-${w.end}`));

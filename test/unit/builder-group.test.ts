@@ -140,6 +140,28 @@ describe('several builders, one runtime build', () => {
   });
 });
 
+describe('one builder file built for several targets', () => {
+  const MULTI = 'FROM golang:1.21 AS deps\nWORKDIR /src\nCOPY . .\n\nFROM deps AS api\nRUN go build -o /out/api ./cmd/api\n\nFROM deps AS worker\nRUN go build -o /out/worker ./cmd/worker\n';
+  const targets = (api = '', worker = '') => ({
+    'Dockerfile.build': MULTI,
+    Dockerfile: RUNTIME,
+    'build.sh': script(` --target api${api}`, ` --target worker${worker}`).replace(/-f Dockerfile\.build-\w+/g, '-f Dockerfile.build'),
+  });
+
+  it('goes in once, each build\'s target the stage its files come from, and the file is deleted', () => {
+    const files = targets();
+    const { plan, out } = migrated(files);
+    expect(out['Dockerfile']).toBe(`${MULTI}\nFROM alpine:3.19\nCOPY --from=api /out/api /usr/local/bin/\nCOPY --from=worker /out/worker /usr/local/bin/\nCMD ["api"]\n`);
+    expect(out['Dockerfile.build']).toBeUndefined();
+    expect(out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build -t shop:latest .\n');
+    expect(plan.setups[0]!.notes).toContain('Dockerfile.build is the builder of every one of these builds (each its own --target): it goes in once, its own stages shared as they were');
+  });
+
+  it('is refused when the two builds read it differently', () => {
+    refusedWith(targets('', ' --build-arg CGO_ENABLED=0'), 'SHARED_DOCKERFILE', 4);
+  });
+});
+
 describe('several builders, one runtime build: refusals', () => {
   it('refuses conflicting --build-arg values (one build passes one)', () => {
     const withArg = (t: string) => t.replace('RUN go build', 'ARG VERSION\nRUN go build');
