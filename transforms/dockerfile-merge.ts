@@ -237,11 +237,9 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         const inside = sourceEdits.filter((e) => e.start < end).map((e) => ({ ...e, start: e.start - first.from.end, end: e.end - first.from.end }));
         baseText = `${builder.text.slice(first.from.start, first.imageEnd)} ${asKw(first)} ${base.name}${applyEdits(builder.text.slice(first.from.end, end), inside)}`;
       }
-      const kept = builder.text
-        .slice(first.from.end, end)
-        .split(/\r?\n/)
-        .filter((l) => /^[ \t]*#/.test(l) && (bi === 0 || !baseText.split(/\r?\n/).includes(l)));
-      const own = bi === 0 ? [] : kept;
+      // Comment lines among the shared instructions stay with the builder, unless the base stage has them.
+      const baseLines = baseText.split(/\r?\n/);
+      const own = bi === 0 ? [] : builder.text.slice(first.from.end, end).split(/\r?\n/).filter((l) => /^[ \t]*#/.test(l) && !baseLines.includes(l));
       builderEdits.push({ start: first.from.start, end, text: [`${fromKw(first)} ${base.name}${name ? ` ${asKw(first)} ${name}` : ''}`, ...own].join(detectEol(builder.text)) });
     }
     if (!stage.name && !(base && part.builderStage === 0)) {
@@ -262,7 +260,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         }
       }
     }
-    offset += builder.stages.length;
+    offset += builder.stages.length + (part.exportStage ? 1 : 0);
     const text = applyEdits(builder.text, builderEdits);
     // Every edit is at or after the first FROM: the text before it is the file's own.
     const split = builder.firstFromBlockStart;

@@ -116,6 +116,11 @@ describe('plan: migrations', () => {
     expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM scratch AS export\nCOPY --from=builder /out/app /app\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n');
   });
 
+  it('counts the export stage among the stages a numeric --from of the runtime file moves past', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('rm -f app', 'sha256sum app > app.sha256\nrm -f app'), Dockerfile: 'FROM alpine:3.19 AS certs\nRUN true\nFROM alpine:3.19\nCOPY --from=0 /etc/x /etc/x\nCOPY app /app\n' });
+    expect(applied(files, only(files).plan)['Dockerfile']).toContain('COPY --from=2 /etc/x /etc/x\n');
+  });
+
   it('finds nothing in a repository without the pattern', () => {
     const plan = planFiles({ 'build.sh': 'docker build -t app .\n', Dockerfile: RUNTIME });
     expect(plan.setups).toEqual([]);
