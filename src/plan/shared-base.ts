@@ -77,6 +77,10 @@ export function decideSharedBase(builders: GroupBuilder[], scriptText: string, f
       stop = `; ARG at ${facts.path}:${line} would not reach stages built FROM a base, so it cannot be shared`;
       break;
     }
+    if (ins.getKeyword() === 'ONBUILD') {
+      stop = `; ONBUILD at ${facts.path}:${line} would fire in every stage built FROM a base, so it cannot be shared`;
+      break;
+    }
     if (((ins as any).getHeredocs?.() ?? []).length > 0) {
       stop = `; the here-document at ${facts.path}:${line} is not compared`;
       break;

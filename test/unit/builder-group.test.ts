@@ -123,6 +123,13 @@ describe('several builders, one runtime build', () => {
     expect(plan.setups[0]!.notes.find((n) => n.startsWith('the first 4 instructions'))).toMatch(/ARG at Dockerfile\.build-api:5 would not reach stages built FROM a base/);
   });
 
+  it('ends the base stage before an ONBUILD, which would fire in the stages built FROM it', () => {
+    const withOnbuild = (t: string) => t.replace('RUN go mod download\n', 'RUN go mod download\nONBUILD RUN echo built\n');
+    const { plan, out } = migrated(repo({ 'Dockerfile.build-api': withOnbuild(GO_API), 'Dockerfile.build-worker': withOnbuild(GO_WORKER) }));
+    expect(out['Dockerfile']).toMatch(/^FROM golang:1\.21 AS builder-base\nWORKDIR \/src\nCOPY go\.mod \.\/\nRUN go mod download\n\nFROM builder-base AS builder-api\nONBUILD RUN echo built\n/);
+    expect(plan.setups[0]!.notes.find((n) => n.startsWith('the first 4 instructions'))).toMatch(/ONBUILD at Dockerfile\.build-api:5 would fire/);
+  });
+
   it('keeps every copy in its order when one COPY line mixes artifacts of both builders and context files', () => {
     const { out } = migrated(repo({ Dockerfile: 'FROM alpine:3.19\nCOPY api config.yml worker /usr/local/bin/\n' }));
     expect(out['Dockerfile']).toContain('FROM alpine:3.19\nCOPY --from=builder-api /out/api /usr/local/bin/\nCOPY config.yml /usr/local/bin/\nCOPY --from=builder-worker /out/worker /usr/local/bin/\n');
