@@ -9,7 +9,7 @@ import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { canonicalImage, wordKey } from '../analyze/extractions.js';
-import { parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { buildArgName, declaredArgs, valueKey } from './build-flags.js';
@@ -128,7 +128,7 @@ export function builderRmisOfGroup(group: Setup[], script: ScriptFile): { whole:
   const owned = new Set(group.flatMap((s) => s.cleanup));
   for (const c of script.commands) {
     if (c.index <= after || owned.has(c)) continue;
-    const inv = parseDockerCommand(c);
+    const inv = dockerInvocation(c);
     if (inv?.verb !== 'rmi' || inv.operands.length === 0) continue;
     const hits = inv.operands.filter((o) => tags.has(canonicalImage(wordKey(o.word))));
     if (hits.length === inv.operands.length) out.whole.push(c);
