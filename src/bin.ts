@@ -11,6 +11,14 @@ process.on('SIGINT', () => {
   process.exit(EXIT.interrupted);
 });
 
+// The reader went away (`… | head`): the rest of the output has nowhere to go. The run still
+// finishes, so a write it started completes; only what it prints is lost.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env })
   .then((code) => {
     process.exitCode = code;

@@ -129,6 +129,17 @@ describe('CLI', () => {
     expect(readTree(dir)).toEqual(before);
   });
 
+  it('stops quietly when its reader goes away (`| head`)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [BIN, path.join(FIXTURES, 'href-counter-printed', 'before'), '--dry-run'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|fatal|Unhandled/);
+    expect(code).toBe(0);
+  });
+
   it('documents every diagnostic code in the README', () => {
     const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
     for (const code of Object.keys(CODES)) expect(readme, code).toContain(`\`${code}\``);
