@@ -111,7 +111,6 @@ class Untrusted extends Error {
     super(why);
   }
 }
-const tooDeep = (at: number) => new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, at);
 
 export function parseShell(file: string, text: string, init: ShellInit = {}): ShellParseResult {
   const diagnostics: Diagnostic[] = [];
@@ -141,11 +140,22 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   let listCounter = 0;
   let loopCounter = 0;
   let chainCounter = 0;
+  /** How deep the walk is in statements and word parts (see nested). */
+  let depth = 0;
 
   const src = (n: TsNode): string => text.slice(n.startIndex, n.endIndex);
 
   /** Static evaluation of one word (an argument, an assignment value, a redirect target). */
   function evalWord(word: TsNode, scope: Scope): Word {
+    return evalParts([word], word.startIndex, word.endIndex, scope);
+  }
+
+  /**
+   * Static evaluation of the text between two offsets: the parts among `nodes` are read by
+   * type, the text between them is literal (unquoted). A word is one part; the default of
+   * `${X:-a$b}` is the parts after the operator.
+   */
+  function evalParts(nodes: TsNode[], from: number, to: number, scope: Scope): Word {
     let value: string | null = '';
     let symbol = '';
     let staticPrefix = '';
@@ -171,14 +181,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       }
       if (to > at) addStatic(unescapeLit(text.slice(at, to), quoted));
     };
-    const visit = (p: TsNode, quoted: boolean): void => {
-      if (++depth > MAX_DEPTH) throw tooDeep(p.startIndex);
-      try {
-        visitIn(p, quoted);
-      } finally {
-        depth--;
-      }
-    };
+    const visit = (p: TsNode, quoted: boolean): void => nested(p, () => visitIn(p, quoted));
     const visitIn = (p: TsNode, quoted: boolean): void => {
       switch (p.type) {
         case 'word':
@@ -224,8 +227,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
           addDynamic(src(p));
       }
     };
-    visit(word, false);
-    return { value, symbol, staticPrefix, raw: src(word), start: word.startIndex, end: word.endIndex };
+    visitParts(nodes, from, to, false);
+    return { value, symbol, staticPrefix, raw: text.slice(from, to), start: from, end: to };
   }
 
   /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
@@ -245,25 +248,9 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     if (op.type === '-' || op.type === '=' || op.type === '?' || known !== '' || op.type === ':?') return addStatic(known);
     // The variable is set but empty: `:-`/`:=` give the default, read as an unquoted word.
     const closing = p.children[p.children.length - 1]!;
-    const dflt = evalRange(inner.slice(2), op.endIndex, closing.startIndex, scope);
+    const dflt = evalParts(inner.slice(2), op.endIndex, closing.startIndex, scope).value;
     if (dflt === null) addDynamic(src(p));
     else addStatic(dflt);
-  }
-
-  /** The static value of the parts between two offsets, or null when any part is dynamic. */
-  function evalRange(parts: TsNode[], from: number, to: number, scope: Scope): string | null {
-    let out = '';
-    let at = from;
-    for (const part of parts) {
-      if (!part.isNamed) continue;
-      if (part.startIndex > at) out += unescapeLit(text.slice(at, part.startIndex), false);
-      const v = evalWord(part, scope).value;
-      if (v === null) return null;
-      out += v;
-      at = part.endIndex;
-    }
-    if (to > at) out += unescapeLit(text.slice(at, to), false);
-    return out;
   }
 
   /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
@@ -319,8 +306,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   function assignments(nodes: TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
     const uncertain = ctx.conditional || ctx.loop;
     for (const a of nodes) {
-      const name = src(a.childForFieldName('name') ?? a.namedChildren[0]!);
-      const value = a.childForFieldName('value');
+      const { name, value } = assignment(a);
       const subst = value ? onlySubstitution(value) : null;
       if (subst) {
         const before = script.commands.length;
@@ -339,6 +325,11 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     }
   }
 
+  /** The name and value node of a `variable_assignment` (`NAME=value`; no value for `NAME=`). */
+  function assignment(a: TsNode): { name: string; value: TsNode | null } {
+    return { name: src(a.childForFieldName('name') ?? a.namedChildren[0]!), value: a.childForFieldName('value') };
+  }
+
   /** `$(…)` or `"$(…)"` as a whole value. */
   function onlySubstitution(value: TsNode): TsNode | null {
     if (value.type === 'command_substitution') return value;
@@ -353,8 +344,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     const uncertain = ctx.conditional || ctx.loop;
     for (const a of decl.namedChildren) {
       if (a.type === 'variable_assignment') {
-        const name = src(a.childForFieldName('name') ?? a.namedChildren[0]!);
-        const value = a.childForFieldName('value');
+        const { name, value } = assignment(a);
         const v = value ? evalWord(value, scope).value : '';
         setVar(scope, name, uncertain || value?.type === 'array' ? null : v);
       } else if (a.type === 'variable_name') {
@@ -488,14 +478,18 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     return { cond: kids.slice(0, then < 0 ? 0 : then), body: then < 0 ? [] : kids.slice(then + 1, stop < 0 ? kids.length : stop) };
   }
 
-  let depth = 0;
-  function walkStmt(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
-    if (++depth > MAX_DEPTH) throw tooDeep(stmt.startIndex);
+  /** Runs `f` one level deeper; past MAX_DEPTH the script is not analysed (no stack overflow). */
+  function nested(node: TsNode, f: () => void): void {
+    if (++depth > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, node.startIndex);
     try {
-      walkStmtIn(stmt, scope, ctx, unit, glued);
+      f();
     } finally {
       depth--;
     }
+  }
+
+  function walkStmt(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+    nested(stmt, () => walkStmtIn(stmt, scope, ctx, unit, glued));
   }
 
   function walkStmtIn(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
