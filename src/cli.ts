@@ -54,10 +54,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const c = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stdout.isTTY), env: io.env });
   const reviewOnly = opts.dryRun || opts.check || opts.patch !== null;
   const interactive = !opts.yes && !reviewOnly && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
+  // Progress is drawn on one line of a terminal's stderr (`\r` + erase line), never with --json.
+  const live = Boolean(io.stderr.isTTY) && !opts.json;
+  const clearLine = live ? '\r\x1b[K' : '';
   const progress = (msg: string) => {
-    if (io.stderr.isTTY && !opts.json) io.stderr.write(`\r\x1b[K${c.dim(msg)}`);
+    if (live) io.stderr.write(`${clearLine}${c.dim(msg)}`);
   };
-  const progressClear = () => (io.stderr.isTTY && !opts.json ? '\r\x1b[K' : '');
 
   // An earlier run killed while writing left a journal: finish it (or roll it back) before
   // planning, so no setup is ever seen half migrated. Review-only runs only report it.
@@ -83,10 +85,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(root, progress) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
-    if (strays) io.stderr.write(`${progressClear()}${strays.message}\n`);
+    if (strays) io.stderr.write(`${clearLine}${strays.message}\n`);
   }
-  progress('');
-  if (io.stderr.isTTY && !opts.json) io.stderr.write('\r\x1b[K');
+  if (live) io.stderr.write(clearLine);
 
   const globalDiags = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
   let items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));

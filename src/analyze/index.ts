@@ -69,7 +69,7 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
   const score = (s: Setup) => (s.runtime ? 0 : 1000) + s.diagnostics.filter((d) => d.severity === 'error').length;
   for (const seq of sequences) {
     const linked = linkScript(script, fs, dockerfiles, seq);
-    for (const d of linked.diagnostics) if (!diagnostics.some((x) => x.code === d.code && x.line === d.line && x.message === d.message)) diagnostics.push(d);
+    for (const d of linked.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     for (const s of linked.setups) {
       const prev = best.get(s.builder.inv.cmd);
       if (!prev || score(s) < score(prev)) best.set(s.builder.inv.cmd, s);
@@ -86,6 +86,11 @@ function packageDirOf(rel: string, fs: RepoFs): string | null {
     if (dir === '') return null;
     dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
   }
+}
+
+/** The same finding (a script's several sequences, or several commands, can report one twice). */
+function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  return a.code === b.code && a.file === b.file && a.line === b.line && a.message === b.message;
 }
 
 function setupCommands(s: Setup) {
@@ -119,7 +124,7 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
       for (const s of linked.setups) {
         for (const c of setupCommands(s)) {
           for (const d of script.compose.problems.get(c.index) ?? []) {
-            if (!s.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line && x.message === d.message)) s.diagnostics.push({ ...d, setup: s.id });
+            if (!s.diagnostics.some((x) => sameDiagnostic(x, d))) s.diagnostics.push({ ...d, setup: s.id });
           }
         }
       }

@@ -89,30 +89,34 @@ export const SOURCE_DIRS: ReadonlySet<string> = new Set(['src', 'lib', 'test', '
 /** Paths of JS/TS files a script names (`node scripts/x.js`, `tsx ./src/build.ts`), as written. */
 const JS_REFERENCE = /[\w@.+~-][\w@.+~/-]*\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
 
-function isJsName(name: string): boolean {
-  const dot = name.lastIndexOf('.');
-  return dot >= 0 && JS_EXT.has(name.slice(dot + 1).toLowerCase()) && !DECLARATION.test(name);
-}
 const DECLARATION = /\.d\.[mc]?ts$/i;
+
 
 /**
  * Paths that can hold a script some adapter reads: shell scripts (extensionless files are
  * checked by shebang later), Makefiles, package.json, JavaScript/TypeScript build scripts,
  * GitHub Actions workflows, GitLab CI.
- * Plain string tests: this runs for every file in the tree.
  */
 export function isCandidate(rel: string, name: string): boolean {
+  return candidateKind(rel, name) !== null;
+}
+
+/**
+ * Whether a path is a candidate, and whether it is JavaScript/TypeScript (read later when under
+ * SOURCE_DIRS). Plain string tests: this runs for every file in the tree.
+ */
+function candidateKind(rel: string, name: string): 'js' | 'script' | null {
   const dot = name.lastIndexOf('.');
-  if (dot < 0) return true;
+  if (dot < 0) return 'script';
   const ext = name.slice(dot + 1).toLowerCase();
-  if (ext === 'sh' || ext === 'bash' || ext === 'mk') return true;
+  if (ext === 'sh' || ext === 'bash' || ext === 'mk') return 'script';
   // JavaScript/TypeScript build scripts (execSync, spawn, zx): the names scriptKindOf reads
   // as 'javascript' (.js .mjs .cjs .ts .mts .cts .jsx .tsx, not declaration files).
-  if (JS_EXT.has(ext)) return !DECLARATION.test(name);
-  if (name === 'package.json' || name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml') return true;
-  if (ext !== 'yml' && ext !== 'yaml') return false;
+  if (JS_EXT.has(ext)) return DECLARATION.test(name) ? null : 'js';
+  if (name === 'package.json' || name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml') return 'script';
+  if (ext !== 'yml' && ext !== 'yaml') return null;
   const dir = rel.slice(0, rel.length - name.length - 1);
-  return dir === '.github/workflows' || dir.endsWith('/.github/workflows');
+  return dir === '.github/workflows' || dir.endsWith('/.github/workflows') ? 'script' : null;
 }
 
 /** One .gitignore's rules and the folder they are relative to ('' for the root). */
@@ -211,9 +215,13 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       const rel = dirRel === '' ? name : `${dirRel}/${name}`;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(name) && !ignored(rel, name, true, level)) visit(rel, prefix + name, level, inSource || SOURCE_DIRS.has(name));
-      } else if (e.isFile() && isCandidate(rel, name) && !ignored(rel, name, false, level)) {
-        const js = isJsName(name);
-        if (js && inSource) deferred.push({ rel, abs: prefix + name });
+        continue;
+      }
+      if (!e.isFile()) continue;
+      const kind = candidateKind(rel, name);
+      if (kind !== null) {
+        if (ignored(rel, name, false, level)) continue;
+        if (kind === 'js' && inSource) deferred.push({ rel, abs: prefix + name });
         else readCandidate(rel, prefix + name);
       } else if (name.charCodeAt(0) === 46 && name.endsWith('.tmp') && TEMP_RE.test(name)) {
         result.temps.push(rel);

@@ -116,7 +116,6 @@ export function isDockerProgram(word: Word | undefined): boolean {
   return v != null && (v === 'docker' || v.endsWith('/docker'));
 }
 
-/** Reads a script command as a docker invocation, or returns null when it is not one. */
 const parsed = new WeakMap<ScriptCommand, DockerInvocation | null>();
 
 /**
@@ -133,6 +132,7 @@ export function dockerInvocation(cmd: ScriptCommand): DockerInvocation | null {
   return inv;
 }
 
+/** Reads a script command as a docker invocation, or returns null when it is not one. */
 export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null {
   const words = cmd.words;
   if (!isDockerProgram(words[0])) return null;
