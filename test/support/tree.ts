@@ -37,8 +37,25 @@ export function writeTemp(files: Record<string, string>, prefix = 'msc-'): strin
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 
+/** Fixture pairs that migrate: `fixtures/<case>/before` and `fixtures/<case>/after`. */
 export function fixtureCases(): string[] {
-  return fs.readdirSync(FIXTURES).filter((c) => fs.existsSync(path.join(FIXTURES, c, 'before')));
+  return fs.readdirSync(FIXTURES).filter((c) => fs.existsSync(path.join(FIXTURES, c, 'before')) && fs.existsSync(path.join(FIXTURES, c, 'after')));
+}
+
+/** What a refusal fixture expects: `fixtures/<case>/refused.json` beside `before/` (and no `after/`). */
+export interface RefusalExpectation {
+  /** Why this shape must be refused, in a sentence (shown when the test fails). */
+  why: string;
+  /** Error codes that must refuse the setup(s); each must appear, no setup may migrate. */
+  codes: string[];
+}
+
+/** Refusal fixtures: `fixtures/<case>/before` + `refused.json`; the tool must refuse and write nothing. */
+export function refusalCases(): { name: string; expect: RefusalExpectation }[] {
+  return fs
+    .readdirSync(FIXTURES)
+    .filter((c) => fs.existsSync(path.join(FIXTURES, c, 'refused.json')))
+    .map((c) => ({ name: c, expect: JSON.parse(fs.readFileSync(path.join(FIXTURES, c, 'refused.json'), 'utf8')) as RefusalExpectation }));
 }
 
 /** Temporary trees for one test file, removed by `cleanup` (call it from afterAll). */
