@@ -19,8 +19,9 @@ export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
 /** Joins a repository-relative directory and a path as written in a script. */
 export function resolveRel(cwd: string, p: string): string {
-  const joined = path.normalize(path.join(cwd === '' ? '.' : cwd, p));
-  return joined === '.' ? '' : joined.replace(/\/$/, '');
+  // `path.normalize('./')` keeps the slash: strip it first, so `./` and `.` are one folder.
+  const joined = path.normalize(path.join(cwd === '' ? '.' : cwd, p)).replace(/\/+$/, '');
+  return joined === '.' || joined === '' ? '' : joined;
 }
 
 /** Canonical spelling of an image reference, so `alpine`, `alpine:latest` and `docker.io/library/alpine` match. */

@@ -50,6 +50,16 @@ describe('plan: migrations', () => {
     expect(setup.artifacts).toEqual([{ containerPath: '/out/app', hostPath: 'app', extractedAt: { file: 'build.sh', line: 5 }, copies: [{ file: 'Dockerfile', line: 2, stagePath: '/out/app' }] }]);
   });
 
+  it('reads the context `./` as the same folder as `.` (no false CONTEXT_MISMATCH)', () => {
+    for (const [b, r] of [['./', '.'], ['.', './'], ['./', './.']]) {
+      const files = repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build .', `-f Dockerfile.build ${b}`).replace('app:latest .', `app:latest ${r}`) });
+      const { plan, setup } = only(files);
+      expect(setup.diagnostics, `${b} vs ${r}`).toEqual([]);
+      expect(setup.status).toBe('migrate');
+      expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app');
+    }
+  });
+
   it('uses --stage-name, and keeps an existing stage name', () => {
     expect(applied(repo(), planFiles(repo(), 'compile'))['Dockerfile']).toContain('FROM golang:1.21 AS compile\n');
     const named = repo({ 'Dockerfile.build': BUILDER.replace('FROM golang:1.21', 'FROM golang:1.21 AS gobuild') });
