@@ -19,11 +19,11 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), env: process.env })
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), stdin: process.stdin, env: process.env })
   .then((code) => {
     process.exitCode = code;
   })
   .catch((e: unknown) => {
     process.stderr.write(`multistage-codemod: fatal error: ${(e as Error)?.stack ?? String(e)}\nNothing was written. Please report this.\n`);
-    process.exitCode = EXIT.usage;
+    process.exitCode = EXIT.failed;
   });

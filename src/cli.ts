@@ -1,8 +1,8 @@
 /**
  * The CLI edge: flags, output, prompts and exit codes. The only place that prints errors
- * and calls process.exit. Exit codes: 0 success or nothing to do; 1 something was refused
- * or failed (or changes are pending without --yes); 2 bad usage or a fatal error;
- * 130 interrupted or quit.
+ * and calls process.exit. Exit codes: 0 done or nothing to do; 1 findings (refused setups,
+ * --check hits, pending changes) with everything else applied; 2 bad usage; 3 a failure (a
+ * write failed or was refused, no engine for --verify, an internal error); 130 interrupted.
  */
 import fs from 'node:fs';
 import { ApplyRefused, applyOps, cleanStrayTemps, recoverJournal } from './apply/apply.js';
@@ -13,14 +13,15 @@ import { readVersion } from './cli/version.js';
 import { detectEngine, STORAGE_DRIVER_ENV } from './verify/engine.js';
 import { verifyRoot } from './verify/verify.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
-import { replan, runRoot, type RootRun } from './pipeline.js';
+import { replan, runRoot, shown, type RootRun } from './pipeline.js';
+import { acceptedChanges, reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
+import type { Asker } from './review/prompt.js';
 import type { FileChange, SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
-import type { Decision } from './review/prompt.js';
-import { describeSetup, changesOf, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
+import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
 
-export const EXIT = { ok: 0, refused: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
 
 /** Set while files are being written, so an interrupt says what really happened. */
 export const writing = { active: false };
@@ -30,6 +31,10 @@ interface Io {
   stderr: NodeJS.WriteStream;
   stdinIsTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** The terminal's input (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
+  /** Answers the review's questions instead of the terminal (tests drive the review with it). */
+  asker?: Asker;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -76,7 +81,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (interrupted.size > 0) {
     io.stderr.write(`Nothing was planned for ${[...interrupted].join(', ')}: run again with --yes (or interactively) to complete the interrupted run first.\n`);
-    return EXIT.refused;
+    return EXIT.failed;
   }
 
   const runs: RootRun[] = [];
@@ -109,30 +114,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
     if (dirty.length > 0) {
       for (const { run, d } of dirty) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
-      return EXIT.refused;
+      return EXIT.failed;
     }
   }
 
-  // Decide which setups to write.
-  let decisions = new Map<SetupPlan, Decision>();
-  if (opts.yes) for (const x of migratable) decisions.set(x.setup, 'yes');
+  // Decide which setups to write: with --yes all of them; on a terminal, unit by unit.
+  let accepted = new Set<SetupPlan>(opts.yes ? migratable.map((x) => x.setup) : []);
   if (interactive && migratable.length > 0) {
     for (const { run, setup } of items.filter((x) => x.setup.status === 'refused')) io.stdout.write(`${describeSetup(run, setup, c)}\n`);
-    // inquirer is loaded only for an interactive review (it is a good part of start-up time).
-    const { reviewSetups, ReviewInterrupted } = await import('./review/prompt.js');
-    try {
-      decisions = await reviewSetups(migratable, c, io.stdout);
-    } catch (e) {
-      if (e instanceof ReviewInterrupted) {
-        io.stderr.write('\nInterrupted: nothing was written.\n');
-        return EXIT.interrupted;
-      }
-      throw e;
-    }
-    if ([...decisions.values()].includes('quit')) {
-      io.stderr.write('Quit: nothing was written.\n');
+    const review = await interactiveReview(runs, c, io, opts);
+    if (review === 'interrupted') {
+      io.stderr.write('\nInterrupted: nothing was written.\n');
       return EXIT.interrupted;
     }
+    accepted = review;
   }
 
   const write = opts.yes || interactive;
@@ -140,9 +135,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const written: { run: RootRun; change: FileChange }[] = [];
   const failures: { run: RootRun; d: Diagnostic }[] = [];
   for (const run of runs) {
-    const accepted = new Set(run.plan.setups.filter((s) => decisions.get(s) === 'yes').map((s) => s.id));
-    const plan = write ? (accepted.size === migratableCount(run) ? run.plan : replan(run, { stageName: opts.stageName }, accepted)) : run.plan;
-    const ops = write ? plan.changes.filter((ch) => ch.setups.some((id) => accepted.has(id))) : [];
+    const ids = new Set(run.plan.setups.filter((s) => accepted.has(s)).map((s) => s.id));
+    // Exactly the planned changes of the accepted units: what the review showed, byte for byte.
+    const ops = write ? acceptedChanges(run.plan, ids) : [];
     let ok = true;
     if (ops.length > 0) {
       try {
@@ -158,7 +153,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
     }
     for (const s of run.plan.setups) {
-      const outcome = s.status === 'refused' ? 'refused' : !write ? 'planned' : accepted.has(s.id) && ok ? 'migrated' : accepted.has(s.id) ? 'refused' : 'skipped';
+      const outcome = s.status === 'refused' ? 'refused' : !write ? 'planned' : ids.has(s.id) && ok ? 'migrated' : ids.has(s.id) ? 'refused' : 'skipped';
       outcomes.push({ run, setup: s, outcome });
     }
   }
@@ -187,14 +182,36 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const pending = !write && !reviewOnly && planned.length > 0;
   if (pending && !opts.json) {
     io.stderr.write(`\nNothing was written: ${interactive ? '' : 'no terminal to ask on. '}Run again with --yes to apply these changes, or --dry-run to only review them.\n`);
+    // Piped into a pager (`multistage-codemod | less`): the review needs the terminal for itself.
+    if (io.stdinIsTTY && !io.stdout.isTTY) io.stderr.write('The review asks on a terminal, so it is off while the output is piped. Run the tool without a pipe: each setup\'s diff is paged through $PAGER (less -R) there. To page the plan alone: FORCE_COLOR=1 multistage-codemod --dry-run | less -R\n');
   }
   if (pending && opts.json) io.stderr.write('Nothing was written (plan only). Add --yes to apply or --dry-run to mark this as a review.\n');
-  const refused = outcomes.some((o) => o.outcome === 'refused') || failures.length > 0;
+  if (failures.length > 0) return EXIT.failed;
+  const refused = outcomes.some((o) => o.outcome === 'refused');
   return refused || pending ? EXIT.refused : EXIT.ok;
 }
 
-function migratableCount(run: RootRun): number {
-  return run.plan.setups.filter((s) => s.status === 'migrate').length;
+/**
+ * The review on a terminal: the setups accepted, or 'interrupted' (Ctrl+C: nothing is written).
+ * `q` keeps what was accepted before it; the CLI says so before writing.
+ */
+async function interactiveReview(runs: RootRun[], c: Colors, io: Io, opts: CliOptions): Promise<Set<SetupPlan> | 'interrupted'> {
+  const { reviewUnits, ReviewInterrupted } = await import('./review/prompt.js');
+  const { terminalAsker, terminalPager } = await import('./review/terminal.js');
+  const items = runs.flatMap((run) => unitsOf(run.plan).map((unit) => ({ run, unit })));
+  const asker = io.asker ?? terminalAsker(io.stdin ?? process.stdin, io.stdout);
+  const pager = opts.pager ? terminalPager(io.env) : null;
+  try {
+    const r = await reviewUnits(items, c, io.stdout, asker, pager);
+    const setups = r.accepted.flatMap((x) => x.unit.setups);
+    if (r.quit) {
+      io.stderr.write(setups.length === 0 ? 'Quit: nothing was accepted, so nothing is written.\n' : `Quit: writing the ${setups.length} setup(s) accepted so far (${r.accepted.flatMap((x) => x.unit.setups.map((s) => shown(x.run, s.id))).join(', ')}); the rest are left as they are.\n`);
+    }
+    return new Set(setups);
+  } catch (e) {
+    if (e instanceof ReviewInterrupted) return 'interrupted';
+    throw e;
+  }
 }
 
 function printText(
@@ -215,10 +232,16 @@ function printText(
 ): void {
   const out = io.stdout;
   if (!s.interactive) {
+    // As in the review: setups that change the same files are shown together, each diff once.
+    const unitOf = new Map(s.runs.flatMap((run) => unitsOf(run.plan).flatMap((unit) => unit.setups.map((setup) => [setup, unit] as const))));
+    const printed = new Set<ReviewUnit>();
     for (const { run, setup } of s.items) {
-      out.write(`${describeSetup(run, setup, c)}\n`);
-      const changes = changesOf(run, setup);
-      if (s.diffs && setup.status === 'migrate' && changes.length > 0) out.write(`\n${renderDiffs(run, changes, c)}\n`);
+      const unit = unitOf.get(setup);
+      if (!unit) out.write(`${describeSetup(run, setup, c)}\n`);
+      if (!unit || printed.has(unit)) continue;
+      printed.add(unit);
+      out.write(`${unit.setups.map((x) => describeSetup(run, x, c)).join('\n')}\n`);
+      if (s.diffs && unit.changes.length > 0) out.write(`\n${renderDiffs(run, unit.changes, c)}\n`);
     }
   }
   for (const { run, d } of [...s.globalDiags, ...s.failures]) {
@@ -260,7 +283,7 @@ async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, progress: (
     engine = await detectEngine(opts.engine ?? undefined, { storageDriver: io.env[STORAGE_DRIVER_ENV] ?? '' });
   } catch (e) {
     io.stderr.write(`multistage-codemod: --verify needs a container engine: ${(e as Error).message}\n`);
-    return EXIT.usage;
+    return EXIT.failed;
   }
   for (const run of runs) {
     const ids = run.plan.setups.filter((s) => s.status === 'migrate').map((s) => s.id);

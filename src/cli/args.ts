@@ -11,6 +11,8 @@ export interface CliOptions {
   json: boolean;
   stageName: string;
   noColor: boolean;
+  /** Page each setup's diff through $PAGER during the review (off with --no-pager). */
+  pager: boolean;
   /** Where to write a patch of the planned changes ('-' for standard output), or null. */
   patch: string | null;
   check: boolean;
@@ -53,20 +55,28 @@ Options:
                       src, lib, test(s), __tests__ or spec(s) folders are read only when
                       a script names them by path.
   --no-color          No colours (also: NO_COLOR=1).
+  --no-pager          In the review, print each setup's diff instead of paging it
+                      through $PAGER (default: less -R).
   -h, --help          Show this help.
   -V, --version       Show the version.
 
-Without --yes or --dry-run, on a terminal each setup's diff is shown and you choose
-yes / no / all / quit (or view the resulting files); accepted setups are written when the
-review ends. Without a terminal nothing is written: the plan is printed and the exit
-code is 1. Before writing, files with uncommitted git changes stop the run (--force to
-write anyway), so the migration stays reviewable as its own diff.
+Without --yes or --dry-run, on a terminal each setup's diff is shown (paged through
+$PAGER) and you answer [y,n,a,q,v,?]: yes, no, all (this and every remaining setup),
+quit (write the setups accepted so far, leave the rest), view the resulting files, or ?
+for help. Enter alone is no answer: there is no default. Setups that change the same
+file are reviewed as one. Accepted setups are written, exactly as shown, when the review
+ends; Ctrl+C writes nothing. Without a terminal nothing is written: the plan is printed
+and the exit code is 1. Before writing, files with uncommitted git changes stop the run
+(--force to write anyway), so the migration stays reviewable as its own diff.
 
 Exit codes:
-  0    success, or nothing to do
-  1    a setup was refused or a write failed, or changes are pending (no --yes)
-  2    bad usage or a fatal error
-  130  interrupted (Ctrl+C) or quit during the review; nothing was written
+  0    done, or nothing to do
+  1    findings, with everything else applied: a setup was refused, --check found
+       setups, or changes are pending (no terminal and no --yes)
+  2    bad usage
+  3    a failure: a write failed or was refused (uncommitted changes, an interrupted
+       earlier run), no container engine for --verify, or an internal error
+  130  interrupted (Ctrl+C); nothing was written
 
 Examples:
   One repository:
@@ -99,6 +109,7 @@ export function parseCli(argv: string[]): CliOptions {
         json: { type: 'boolean', default: false },
         'stage-name': { type: 'string', default: 'builder' },
         'no-color': { type: 'boolean', default: false },
+        'no-pager': { type: 'boolean', default: false },
         patch: { type: 'string' },
         check: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
@@ -120,6 +131,7 @@ export function parseCli(argv: string[]): CliOptions {
     json: Boolean(v.json),
     stageName: String(v['stage-name']),
     noColor: Boolean(v['no-color']),
+    pager: !v['no-pager'],
     patch: typeof v.patch === 'string' ? v.patch : null,
     check: Boolean(v.check),
     force: Boolean(v.force),

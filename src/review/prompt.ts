@@ -1,66 +1,104 @@
 /**
- * Interactive review (inquirer): setup by setup, its notes and diffs, then
- * yes / no / all / quit, or view the files as they would be. Nothing is written here:
- * the answers go back to the CLI, which writes only once the review is over.
+ * The interactive review, like `git add -p`: unit by unit (setups that share a file are one
+ * unit), its notes and diffs, then an explicit answer. No key is a default: Enter alone asks
+ * again. Nothing is written here: the answers go back to the CLI, which writes once the
+ * review is over exactly the changes that were shown for the accepted units.
  */
-import { expand } from '@inquirer/prompts';
 import { shown, type RootRun } from '../pipeline.js';
-import type { SetupPlan } from '../plan/index.js';
 import type { Colors } from './colors.js';
-import { changesOf, describeSetup, renderDiffs } from './report.js';
+import { describeSetup, renderDiffs } from './report.js';
+import type { ReviewUnit } from './units.js';
 
-export type Decision = 'yes' | 'no' | 'quit';
+/** Asks one question and resolves with the line typed, or null when interrupted (Ctrl+C, end of input). */
+export interface Asker {
+  ask(question: string): Promise<string | null>;
+}
+
+/** Shows a unit's text through a pager; false when there is none to use (the text is then printed). */
+export type Pager = (text: string) => boolean;
 
 export class ReviewInterrupted extends Error {}
 
-export async function reviewSetups(
-  items: { run: RootRun; setup: SetupPlan }[],
-  c: Colors,
-  out: NodeJS.WritableStream,
-): Promise<Map<SetupPlan, Decision>> {
-  const decisions = new Map<SetupPlan, Decision>();
-  let all = false;
-  for (const [i, { run, setup }] of items.entries()) {
-    if (all) {
-      decisions.set(setup, 'yes');
-      continue;
-    }
-    const changes = changesOf(run, setup);
-    out.write(`\n${c.dim(`[${i + 1}/${items.length}]`)} ${describeSetup(run, setup, c)}\n\n${renderDiffs(run, changes, c)}\n`);
+export interface ReviewItem {
+  run: RootRun;
+  unit: ReviewUnit;
+}
+
+export interface ReviewResult {
+  /** The units accepted, in review order. */
+  accepted: ReviewItem[];
+  /** `q` ended the review: the units after it were not asked about. */
+  quit: boolean;
+}
+
+export const KEYS = '[y,n,a,q,v,?]';
+
+export const KEY_HELP = [
+  'y - yes: write this setup (every file change shown above)',
+  'n - no: leave this setup as it is',
+  'a - all: write this setup and every remaining one without asking',
+  'q - quit: stop here; write the setups accepted so far, leave the rest',
+  'v - view: show the files as they would be, in full',
+  '? - print this help',
+  'Ctrl+C stops at once and writes nothing.',
+].join('\n');
+
+type Answer = 'yes' | 'no' | 'all' | 'quit' | 'view' | 'help';
+
+const WORDS: Record<string, Answer> = { y: 'yes', yes: 'yes', n: 'no', no: 'no', a: 'all', all: 'all', q: 'quit', quit: 'quit', v: 'view', view: 'view', '?': 'help', h: 'help', help: 'help' };
+
+/** What a typed line means: one of the keys or its word (any case), '' for Enter alone, null for anything else. */
+export function readAnswer(line: string): Answer | '' | null {
+  const t = line.trim().toLowerCase();
+  if (t === '') return '';
+  return WORDS[t] ?? null;
+}
+
+/** The text shown for one unit: each setup's header, notes and diagnostics, then the unit's diffs. */
+export function unitText(item: ReviewItem, k: number, n: number, c: Colors): string {
+  const heads = item.unit.setups.map((s) => describeSetup(item.run, s, c)).join('\n');
+  const together = item.unit.setups.length > 1 ? `\n  ${c.yellow(`These ${item.unit.setups.length} setups change the same files, so they are reviewed together.`)}` : '';
+  return `${c.dim(`[${k}/${n}]`)} ${heads}${together}\n\n${renderDiffs(item.run, item.unit.changes, c)}`;
+}
+
+export function question(unit: ReviewUnit): string {
+  const files = `${unit.changes.length} file change${unit.changes.length === 1 ? '' : 's'}`;
+  const what = unit.setups.length === 1 ? 'this setup' : `these ${unit.setups.length} setups`;
+  return `Apply ${what} (${files}) ${KEYS}? `;
+}
+
+export async function reviewUnits(items: ReviewItem[], c: Colors, out: NodeJS.WritableStream, asker: Asker, pager: Pager | null): Promise<ReviewResult> {
+  const accepted: ReviewItem[] = [];
+  for (const [i, item] of items.entries()) {
+    const text = unitText(item, i + 1, items.length, c);
+    if (pager?.(`${text}\n`)) {
+      const ids = item.unit.setups.map((s) => shown(item.run, s.id)).join(', ');
+      out.write(`\n${c.dim(`[${i + 1}/${items.length}]`)} ${c.bold(ids)} ${c.dim('(shown in the pager)')}\n`);
+    } else out.write(`\n${text}\n`);
     for (;;) {
-      let answer: string;
-      try {
-        answer = await expand({
-          message: `Apply this setup (${changes.length} file change(s))?`,
-          default: 'y',
-          expanded: true,
-          choices: [
-            { key: 'y', name: 'yes: apply this setup', value: 'yes' },
-            { key: 'n', name: 'no: skip this setup', value: 'no' },
-            { key: 'a', name: 'all: apply this and every remaining setup', value: 'all' },
-            { key: 'q', name: 'quit: stop now and write nothing', value: 'quit' },
-            { key: 'v', name: 'view: show the resulting files in full', value: 'view' },
-          ],
-        });
-      } catch (e) {
-        if ((e as Error).name === 'ExitPromptError' || (e as Error).name === 'AbortPromptError') throw new ReviewInterrupted();
-        throw e;
+      const line = await asker.ask(question(item.unit));
+      if (line === null) throw new ReviewInterrupted();
+      const answer = readAnswer(line);
+      if (answer === '' || answer === null) {
+        out.write(`${answer === '' ? 'Enter alone does nothing: there is no default.' : `${JSON.stringify(line.trim())} is not an answer.`} Type y, n, a, q, v, or ? for help.\n`);
+        continue;
+      }
+      if (answer === 'help') {
+        out.write(`${KEY_HELP}\n`);
+        continue;
       }
       if (answer === 'view') {
-        for (const ch of changes) {
-          out.write(`\n${c.bold(`${shown(run, ch.path)} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n`);
+        for (const ch of item.unit.changes) {
+          out.write(`\n${c.bold(`${shown(item.run, ch.path)} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n`);
           out.write(ch.after ?? c.dim('(the file is deleted)\n'));
         }
         continue;
       }
-      if (answer === 'quit') {
-        decisions.set(setup, 'quit');
-        return decisions;
-      }
-      if (answer === 'all') all = true;
-      decisions.set(setup, answer === 'no' ? 'no' : 'yes');
+      if (answer === 'quit') return { accepted, quit: true };
+      if (answer === 'all') return { accepted: [...accepted, ...items.slice(i)], quit: false };
+      if (answer === 'yes') accepted.push(item);
       break;
     }
   }
-  return decisions;
+  return { accepted, quit: false };
 }

@@ -117,12 +117,12 @@ describe('CLI', () => {
     expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(true);
   });
 
-  it('--verify without any container engine says so clearly and exits 2, writing nothing', () => {
+  it('--verify without any container engine says so clearly and exits 3, writing nothing', () => {
     const dir = example();
     const before = readTree(dir);
     const emptyPath = writeTemp({});
     const r = run(['.', '--yes', '--verify'], dir, { PATH: emptyPath });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/--verify needs a container engine/);
     expect(r.stderr).toMatch(/docker/);
     expect(r.stderr).toMatch(/podman/);

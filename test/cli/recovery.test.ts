@@ -20,7 +20,7 @@ describe('recovery from an interrupted run, through the CLI', () => {
     const halfway = readTree(dir);
 
     const review = runCli(['--dry-run'], dir);
-    expect(review.code).toBe(1);
+    expect(review.code).toBe(3);
     expect(review.stderr).toMatch(/interrupted/i);
     expect(readTree(dir)).toEqual(halfway);
 

@@ -77,7 +77,7 @@ describe('dirty-tree guard', () => {
     fs.appendFileSync(path.join(dir, 'Dockerfile'), '# local edit\n');
     const before = readTree(dir);
     const r = runCli(['.', '--yes'], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/Dockerfile: error DIRTY_TREE/);
     expect(r.stderr).not.toMatch(/build\.sh: error DIRTY_TREE/);
     expect(readTree(dir)).toEqual(before);

@@ -13,12 +13,21 @@ export interface PtySession {
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>]/g;
 
-export function startCli(args: string[], cwd: string): PtySession {
-  const p = pty.spawn(process.execPath, [BIN, ...args], {
+export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): PtySession {
+  return startPty(process.execPath, [BIN, ...args], cwd, env);
+}
+
+/** A shell command line on the terminal; `$BIN` names the CLI (`node "$BIN" | cat`). */
+export function startShell(line: string, cwd: string, env: Record<string, string> = {}): PtySession {
+  return startPty('/bin/sh', ['-c', line], cwd, { BIN, NODE: process.execPath, ...env });
+}
+
+function startPty(file: string, args: string[], cwd: string, env: Record<string, string>): PtySession {
+  const p = pty.spawn(file, args, {
     cwd,
     cols: 120,
     rows: 40,
-    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } as Record<string, string>,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...env } as Record<string, string>,
   });
   let out = '';
   p.onData((d) => {
