@@ -7,12 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { applyPatch, parsePatch } from 'diff';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { twoServices } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { copyToTemp, fixtureCases, FIXTURES, readTree } from '../support/tree.js';
 
 const made: string[] = [];
@@ -20,41 +19,12 @@ afterAll(() => {
   for (const d of made) fs.rmSync(d, { recursive: true, force: true });
 });
 
-class Capture extends Writable {
-  text = '';
-  isTTY = true;
-  columns = 120;
-  rows = 40;
-  override _write(chunk: Buffer, _enc: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-/** One CLI run on a terminal, answering from `answers`; what each question followed, and the exit code. */
-async function review(roots: string[], answers: string[], cwd: string) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const shownBefore: string[] = [];
-  let asked = 0;
-  let mark = 0;
-  const asker = {
-    ask: async () => {
-      shownBefore.push(stdout.text.slice(mark));
-      mark = stdout.text.length;
-      const a = answers[asked++];
-      if (a === undefined) throw new Error(`asked more than the ${answers.length} answer(s) given`);
-      return a;
-    },
-  };
-  const prev = process.cwd();
-  process.chdir(cwd);
-  try {
-    const code = await main([...roots, '--no-pager'], { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stderr as unknown as NodeJS.WriteStream, stdinIsTTY: true, env: { NO_COLOR: '1' }, asker });
-    return { code, shownBefore, stdout: stdout.text, stderr: stderr.text, asked };
-  } finally {
-    process.chdir(prev);
-  }
+/** One review on a terminal answering from `answers` (more questions than answers fail the test). */
+function review(roots: string[], answers: string[], cwd: string) {
+  return runInProcess([...roots, '--no-pager'], cwd, (n) => {
+    if (n >= answers.length) throw new Error(`asked more than the ${answers.length} answer(s) given`);
+    return answers[n]!;
+  });
 }
 
 /** The file diffs in a piece of output, by path: the review prints them in the format `git apply` reads. */
@@ -107,17 +77,9 @@ function sequences(n: number): string[][] {
   return [['a'], ['q'], ...sequences(n - 1).flatMap((rest) => [['y', ...rest], ['n', ...rest]])];
 }
 
-/** A dry run of the same tree: every diff once, by path (relative to `cwd`'s view of the roots). */
+/** A dry run of the same tree: every diff once, by path. */
 async function dryRunDiffs(roots: string[], cwd: string): Promise<Map<string, string>> {
-  const stdout = new Capture();
-  const prev = process.cwd();
-  process.chdir(cwd);
-  try {
-    await main([...roots, '--dry-run'], { stdout: stdout as unknown as NodeJS.WriteStream, stderr: new Capture() as unknown as NodeJS.WriteStream, stdinIsTTY: false, env: { NO_COLOR: '1' } });
-  } finally {
-    process.chdir(prev);
-  }
-  return diffsIn(stdout.text);
+  return diffsIn((await runInProcess([...roots, '--dry-run'], cwd)).stdout);
 }
 
 async function check(makeTree: () => string, roots: string[], answers: string[]) {
