@@ -20,6 +20,14 @@ export function composeAdapter(inner: ScriptAdapter<ScriptFile>): ScriptAdapter<
   return {
     kind: inner.kind,
     quote: inner.quote,
+    companions(script, indices) {
+      // Guards are found on the script as written: a command there goes when all it stood for goes.
+      const x = script.compose;
+      const doomed = new Set(indices);
+      const bases = [...new Set(indices.map((i) => x.baseIndex[i]!))].filter((b) => x.baseIndex.every((bb, k) => bb !== b || doomed.has(k)));
+      const found = new Set(inner.companions(x.base, bases));
+      return x.baseIndex.flatMap((b, k) => (found.has(b) && x.origin[k] === null ? [k] : []));
+    },
     deleteCommands(script, indices) {
       const x = script.compose;
       const doomed = new Set(indices);

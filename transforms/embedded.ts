@@ -45,6 +45,12 @@ function toHost(part: Part, edits: readonly Edit[]): Edit[] {
 export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
+  companions(script, indices) {
+    return script.parts.flatMap((part) => {
+      const local = indices.filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+      return local.length === 0 ? [] : shellAdapter.companions(part.script, local).map((i) => i + part.first);
+    });
+  },
   deleteCommands(script, indices) {
     // A snippet emptied by the removal goes whole, and so do the commands that call it
     // (`npm run X` of a removed script): repeat until nothing more empties.

@@ -1,18 +1,24 @@
 /**
  * Shell adapter, writing side: maps "remove these commands" back into shell syntax.
  * A command alone on its lines loses its lines; one of several on a line loses itself and
- * its `;`; one member of an `&&` chain loses itself and its operator. Where removal would
- * change what the rest means (inside `||`, half a pipe) it refuses instead of guessing.
+ * its `;`; one member of an `&&` chain loses itself and its operator. A body the removal
+ * would empty (then/else/do, `{ }`, `( )`, a case arm, a function) keeps a `:` in the place of
+ * its last statement, before that statement's own terminator, so every one-line form stays
+ * valid. Where removal would change what the rest means (inside `||`, half a pipe, the
+ * condition of an `if`/`while`/`until`) it refuses instead of guessing; the one `||` it
+ * removes is a guard whose only job was failing with the removed commands (see guards.ts).
  */
 import type { ShellScript } from '../src/analyze/shell.js';
 import type { Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { isBlank } from '../src/model/text.js';
+import { guardOfChain, chainsOf } from './guards.js';
 import { deleteLines } from './lines.js';
 
 export const shellAdapter: ScriptAdapter<ShellScript> = {
   kind: 'shell',
   deleteCommands,
+  companions: guardCommands,
   quote: shellQuote,
   repairs: (script, index) => script.continuationRepairs.get(index) ?? [],
   encode: (_script, _index, text) => text,
@@ -39,22 +45,28 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     if (c) doomed.add(c.unit);
   }
 
-  // A chain whose members all go is removed as one statement.
-  const chains = new Map<number, number[]>();
-  units.forEach((u, k) => {
-    if (u.chain !== null) chains.set(u.chain, [...(chains.get(u.chain) ?? []), k]);
-  });
+  // A chain whose members all go is removed as one statement; so is one whose members all go
+  // but a `|| exit 1` guard that only failed the script when they failed.
+  const chains = chainsOf(script);
   let changed = true;
   while (changed) {
     changed = false;
     for (const members of chains.values()) {
       const parent = units[members[0]!]!.parent!;
-      if (!doomed.has(parent) && members.every((m) => doomed.has(m))) {
+      const guard = guardOfChain(script, members);
+      if (!doomed.has(parent) && members.every((m) => doomed.has(m) || m === guard)) {
         members.forEach((m) => doomed.delete(m));
         doomed.add(parent);
         changed = true;
       }
     }
+  }
+
+  // Removing a command from a condition changes which branch runs, or whether a loop ends.
+  for (const k of doomed) {
+    const u = units[k]!;
+    const owner = u.parent !== null ? units[u.parent]! : u;
+    if (owner.role === 'condition') return { error: `line ${script.lines.lineOf(u.start)}: cannot remove a command from the condition of an if, while or until` };
   }
 
   const edits: Edit[] = [];
@@ -111,8 +123,9 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     for (const m of gone) {
       const u = units[m]!;
       if (emptied && m === gone[gone.length - 1]) {
-        // A then/do/{ } body must not become empty: leave the no-op `:` in its place.
-        edits.push({ start: u.start, end: u.end, text: ':' });
+        // A body must not become empty: the no-op `:` takes the statement's place, and the
+        // `;` or `&` that terminated it stays (`then :; fi`, `{ :; }`, `do :; done`).
+        edits.push({ start: u.start, end: u.stmtEnd, text: ':' });
         continue;
       }
       const first = script.lines.lineOf(u.start);
@@ -138,4 +151,17 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   const lineEdits = deleteLines(script.text, lines);
   const inline = edits.filter((e) => !lineEdits.some((d) => e.start >= d.start && e.end <= d.end));
   return [...inline, ...lineEdits];
+}
+
+/** The commands of the `|| exit` guards that go with the removed commands (see guards.ts). */
+function guardCommands(script: ShellScript, indices: readonly number[]): number[] {
+  const doomedUnits = new Set(indices.map((i) => script.commands[i]?.unit).filter((u): u is number => u !== undefined));
+  const out: number[] = [];
+  for (const members of chainsOf(script).values()) {
+    const guard = guardOfChain(script, members);
+    if (guard === null || !members.every((m) => m === guard || doomedUnits.has(m))) continue;
+    const g = script.units[guard]!;
+    for (const c of script.commands) if (c.start >= g.start && c.end <= g.stmtEnd) out.push(c.index);
+  }
+  return out;
 }

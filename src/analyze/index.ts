@@ -40,7 +40,8 @@ export function scriptKindOf(rel: string, text: string): ScriptKind | null {
   return null;
 }
 
-function readScript(kind: ScriptKind, rel: string, text: string, fs: RepoFs): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
+/** Reads one script file with the reader of its kind (also how a rewritten script is read again). */
+export function readScript(kind: ScriptKind, rel: string, text: string, fs: RepoFs): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
   switch (kind) {
     case 'javascript':
       return parseJavaScript(rel, text, packageDirOf(rel, fs));

@@ -27,12 +27,22 @@ export interface ShellUnit {
   list: number | null;
   /** True for the file's top-level list. */
   top: boolean;
+  /**
+   * What the unit's list is in the syntax tree: the file's top level, a body (then/else/do,
+   * `{ }`, `( )`, a case arm, a function) that must not be left empty, or the condition of an
+   * `if`/`elif`/`while`/`until`, whose commands decide what runs.
+   */
+  role: ListRole;
+  /** End of the statement itself, before the `;` or `&` that terminates it (`end` includes it). */
+  stmtEnd: number;
   /** For chain members: the chain, and the operator that joins this member to the previous one. */
   chain: number | null;
   opBefore: string | null;
   /** For chain members: the unit of the whole chain statement. */
   parent: number | null;
 }
+
+export type ListRole = 'top' | 'body' | 'condition';
 
 export interface ShellScript extends ScriptFile {
   kind: 'shell';
@@ -376,7 +386,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   }
 
   /** Walks a statement list (the statements among `children`): each statement is a unit of its own. */
-  function walkList(children: TsNode[], scope: Scope, ctx: Ctx, top: boolean): void {
+  function walkList(children: TsNode[], scope: Scope, ctx: Ctx, role: ListRole): void {
     const list = listCounter++;
     for (let i = 0; i < children.length; i++) {
       const stmt = children[i]!;
@@ -384,7 +394,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       const glued = brokenContinuation(children, i);
       const unit = script.units.length;
       const end = glued ? unitEnd(children, glued.index) : unitEnd(children, i);
-      script.units.push({ start: stmt.startIndex, end, list, top, chain: null, opBefore: null, parent: null });
+      const stmtEnd = glued ? glued.node.endIndex : stmt.endIndex;
+      script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, chain: null, opBefore: null, parent: null });
       walkStmt(stmt, scope, ctx, unit, glued?.node ?? null);
       if (glued) i = glued.index;
     }
@@ -526,27 +537,27 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         walkChain(stmt, scope, ctx, unit);
         return;
       case 'subshell':
-        walkList(stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, false);
+        walkList(stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, 'body');
         return;
       case 'compound_statement':
-        walkList(stmt.children, scope, ctx, false);
+        walkList(stmt.children, scope, ctx, 'body');
         return;
       case 'if_statement': {
         const cond: Ctx = { ...ctx, conditional: true };
         const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
         for (const c of clauses) {
-          walkList(c.cond, scope, ctx, false);
-          walkList(c.body, scope, cond, false);
+          walkList(c.cond, scope, ctx, 'condition');
+          walkList(c.body, scope, cond, 'body');
         }
         const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
-        if (otherwise) walkList(otherwise.children, scope, cond, false);
+        if (otherwise) walkList(otherwise.children, scope, cond, 'body');
         return;
       }
       case 'while_statement': {
         const body = stmt.childForFieldName('body');
         const loop = { ...ctx, loop: true };
-        walkList(stmt.children.filter((c) => c !== body), scope, loop, false);
-        if (body) walkList(body.children, scope, loop, false);
+        walkList(stmt.children.filter((c) => c !== body), scope, loop, 'condition');
+        if (body) walkList(body.children, scope, loop, 'body');
         return;
       }
       case 'for_statement': {
@@ -567,22 +578,22 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
           for (const v of values) {
             const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
             setVar(inner, loopVar, v);
-            walkList(bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, false);
+            walkList(bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, 'body');
           }
           setVar(scope, loopVar, null);
           return;
         }
         if (loopVar) setVar(scope, loopVar, null);
-        walkList(bodyKids, scope, { ...ctx, loop: true }, false);
+        walkList(bodyKids, scope, { ...ctx, loop: true }, 'body');
         return;
       }
       case 'c_style_for_statement':
-        walkList(stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true }, false);
+        walkList(stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true }, 'body');
         return;
       case 'case_statement':
         for (const item of stmt.namedChildren.filter((c) => c.type === 'case_item')) {
           const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
-          walkList(item.children.slice(close + 1), scope, { ...ctx, conditional: true }, false);
+          walkList(item.children.slice(close + 1), scope, { ...ctx, conditional: true }, 'body');
         }
         return;
       case 'function_definition': {
@@ -621,7 +632,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     let previousLast: ScriptCommand | null = null;
     members.forEach((m, k) => {
       const unit = script.units.length;
-      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, chain, opBefore: m.op, parent: stmtUnit });
+      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, chain, opBefore: m.op, parent: stmtUnit });
       if (m.op === '||') afterOr = true;
       const first = script.commands.length;
       // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
@@ -639,7 +650,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
 
   const top: Scope = { vars: new Map(init.vars ?? []), cwd: init.cwd !== undefined ? init.cwd : scriptDir };
   try {
-    walkList(root.children, top, { conditional: false, loop: false }, true);
+    walkList(root.children, top, { conditional: false, loop: false }, 'top');
   } catch (e) {
     if (!(e instanceof Untrusted)) throw e;
     return notAnalysed(`cannot analyse shell script: ${e.why}`, e.at, 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.');

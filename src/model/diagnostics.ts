@@ -52,6 +52,8 @@ export const CODES = {
   COMPOSE_DYNAMIC: 'A compose value is only known at run time (interpolated or taken from the environment).',
   COMPOSE_SERVICE_USED: 'The builder compose service is still needed by other services or commands.',
   SCRIPT_EDIT_UNSAFE: 'A script cannot be edited safely at this place.',
+  SCRIPT_REREAD_FAILED: 'A rewritten script, read again with its own parser, does not parse or does not hold exactly the planned commands.',
+  DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',
   TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',
   GENERATED_DOCKERFILE_INVALID: 'The merged Dockerfile did not validate (an internal error: please report it).',

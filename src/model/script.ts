@@ -85,6 +85,11 @@ export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
   kind: ScriptKind;
   /** Edits that remove the given commands (by index), or an error message when that cannot be done safely. */
   deleteCommands(script: S, indices: readonly number[]): Edit[] | { error: string };
+  /**
+   * Commands that go with the given ones because their only job was to serve them (a
+   * `|| exit 1` guard of a removed command): deleteCommands removes them too.
+   */
+  companions(script: S, indices: readonly number[]): number[];
   /** A word spelled so the language reads it back as exactly `value`. */
   quote(value: string): string;
   /** Edits that must accompany any in-place change of a command (e.g. repairing a broken continuation). */

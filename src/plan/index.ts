@@ -22,6 +22,7 @@ import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
 import { rewriteForSubfolder } from './context-subfolder.js';
 import { decideSharedBase } from './shared-base.js';
+import { rereadScript, type WordChange } from './reread.js';
 import { runStepLines } from './run-step.js';
 import { validateMerged } from './validate.js';
 
@@ -68,6 +69,8 @@ export interface PlanOptions {
 interface ScriptWork {
   deletes: number[];
   edits: Edit[];
+  /** The same in-place changes, as the words each command must read as afterwards (checked by reread). */
+  rewrites: WordChange[];
 }
 
 interface Draft {
@@ -126,7 +129,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
       const d = active.find((x) => x.plan.id === c.id)!;
       if (!d.script.deletes.includes(c.index)) d.script.deletes.push(c.index);
     }
-    const scriptChanges = combineScripts(active, analysis);
+    const scriptChanges = combineScripts(active, analysis, fs);
     if ('refused' in scriptChanges) {
       for (const d of scriptChanges.refused) refuse(d.draft, d.diagnostic);
       refuseWholeGroups(active);
@@ -259,6 +262,7 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
   }
   for (const { cmd, word } of rmis.words) {
     members[0]!.script.edits.push({ start: cmd.words[word - 1]!.end, end: cmd.words[word]!.end, text: '' });
+    members[0]!.script.rewrites.push({ index: cmd.index, kind: 'remove', word });
     for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) no longer names ${cmd.words[word]!.raw}, which is no longer built`);
   }
 }
@@ -301,7 +305,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     diagnostics: [...setup.diagnostics],
     changes: [],
   };
-  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [] }, merge: null, group: null };
+  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [], rewrites: [] }, merge: null, group: null };
   const failed = () => plan.diagnostics.some((d) => d.severity === 'error');
   if (failed() || !setup.runtime) {
     plan.status = 'refused';
@@ -371,7 +375,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const keep = setup.builderTagUsers.length > 0;
   draft.script.deletes = [...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index);
   if (keep) {
-    const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter);
+    const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
     if ('error' in kept) {
       plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
       plan.status = 'refused';
@@ -399,6 +403,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const q = (w: string) => adapter.quote(w);
     const text = ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path)].map(q).concat(flags, [q(rel(runtime.context ?? ''))]).join(' ');
     draft.script.edits.push({ start: target.start, end: target.end, text });
+    const flagSymbols = b.flags.filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => w.symbol));
+    draft.script.rewrites.push({ index: target.index, kind: 'whole', words: ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path), ...flagSymbols, rel(runtime.context ?? '')] });
     plan.notes.push(`${exported.reasons.join('; ')}: \`${text}\` now writes it where the extraction did`);
   }
   const rcmd = runtime.inv.cmd;
@@ -410,11 +416,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       return draft;
     }
     draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
+    draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: carry.words.map((w) => w.symbol) });
   }
   for (const { cmd, word } of setup.cleanupWords) {
     const w = cmd.words[word]!;
     const prevEnd = cmd.words[word - 1]!.end;
     draft.script.edits.push({ start: prevEnd, end: w.end, text: '' });
+    draft.script.rewrites.push({ index: cmd.index, kind: 'remove', word });
   }
   const removed = draft.script.deletes.length - (keep ? 0 : 1);
   plan.notes.push(`${setup.script}: ${keep ? '' : 'the builder build and '}${removed} extraction/cleanup command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
@@ -478,7 +486,7 @@ function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: D
 }
 
 /** The builder build rewritten to build the merged Dockerfile's builder stage, under its old tag. */
-function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>): Edit[] | { error: string } {
+function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, rewrites: WordChange[]): Edit[] | { error: string } {
   const inv = setup.builder.inv;
   const cmd = inv.cmd;
   if (cmd.cwd === null) return { error: 'its working directory is unknown' };
@@ -487,9 +495,11 @@ function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string
   // The merged Dockerfile is built from the runtime build's context.
   const ctx = inv.operands[0];
   if (ctx && setup.runtime && setup.runtime.context !== setup.builder.context) {
-    const r = adapter.replaceWord(script, cmd.index, ctx.index, path.relative(cmd.cwd || '.', setup.runtime.context || '.') || '.');
+    const value = path.relative(cmd.cwd || '.', setup.runtime.context || '.') || '.';
+    const r = adapter.replaceWord(script, cmd.index, ctx.index, value);
     if ('error' in r) return r;
     edits.push(...r);
+    rewrites.push({ index: cmd.index, kind: 'replace', word: ctx.index, with: value });
   }
   const file = inv.flags.find((f) => f.name === '--file');
   const words: Word[] = [];
@@ -497,34 +507,46 @@ function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string
   if (!setup.builder.target) words.push(word('--target'), word(stage));
   if (file && file.value) {
     // `-f X` / `--file X`: the value word; `--file=X`: the whole word.
-    const r = file.wordCount === 2 ? adapter.replaceWord(script, cmd.index, file.wordIndex + 1, rel) : adapter.replaceWord(script, cmd.index, file.wordIndex, `--file=${rel}`);
+    const [word, value] = file.wordCount === 2 ? [file.wordIndex + 1, rel] : [file.wordIndex, `--file=${rel}`];
+    const r = adapter.replaceWord(script, cmd.index, word, value);
     if ('error' in r) return r;
     edits.push(...r);
+    rewrites.push({ index: cmd.index, kind: 'replace', word, with: value });
   } else words.push(word('-f'), word(rel));
   if (words.length > 0) {
     const r = adapter.insertWords(script, cmd.index, inv.verbIndex, words);
     if ('error' in r) return r;
     edits.push(...r);
+    rewrites.push({ index: cmd.index, kind: 'insert', after: inv.verbIndex, words: words.map((w) => w.symbol) });
   }
   return [...edits, ...adapter.repairs(script, cmd.index)];
 }
 
 type Combined = { changes: FileChange[] } | { refused: { draft: Draft; diagnostic: Diagnostic }[] };
 
-function combineScripts(drafts: Draft[], analysis: Analysis): Combined {
+function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combined {
   const byFile = new Map<string, Draft[]>();
   for (const d of drafts) byFile.set(d.setup.script, [...(byFile.get(d.setup.script) ?? []), d]);
   const changes: FileChange[] = [];
   const refused: { draft: Draft; diagnostic: Diagnostic }[] = [];
   for (const [file, ds] of byFile) {
     const script = analysis.scripts.get(file)!;
-    const deletions = adapterFor(script).deleteCommands(script, ds.flatMap((d) => d.script.deletes));
+    const adapter = adapterFor(script);
+    const asked = ds.flatMap((d) => d.script.deletes);
+    // `|| exit 1` guards of removed commands go with them.
+    const removed = [...new Set([...asked, ...adapter.companions(script, asked)])];
+    const deletions = adapter.deleteCommands(script, removed);
     if ('error' in deletions) {
       for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });
       continue;
     }
     try {
       const after = applyEdits(script.text, [...deletions, ...ds.flatMap((d) => d.script.edits)]);
+      const wrong = rereadScript({ script, after, removed, rewrites: ds.flatMap((d) => d.script.rewrites) }, fs);
+      if (wrong !== null) {
+        for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_REREAD_FAILED', 'error', `${file} was rewritten, but read again it does not hold the planned commands: ${wrong}`, { file, setup: d.plan.id, hint: 'Please report this with the script attached; migrate this setup by hand meanwhile.' }) });
+        continue;
+      }
       changes.push({ path: file, action: 'update', before: script.text, after, setups: ds.map((d) => d.plan.id) });
     } catch (e) {
       for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `the edits to ${file} overlap (${(e as Error).message})`, { file, setup: d.plan.id, hint: 'Please report this with the script attached.' }) });

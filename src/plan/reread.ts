@@ -1,0 +1,154 @@
+/**
+ * Proof, first layer, for scripts: a rewritten script is read again with the same reader that
+ * analysed it (tree-sitter-bash, the Makefile, package.json, CI YAML or JavaScript host), and
+ * its commands must be exactly the old commands minus the ones the plan removed, in the same
+ * order, with the commands the plan rewrote in place holding exactly the planned words. The
+ * only addition allowed is the no-op `:` that keeps an emptied body valid. Anything else (a
+ * parse error, a command swallowed by a deletion, a command that now runs in another folder or
+ * outside its `if`) means the edit did not do what was planned, and the setups using the file
+ * are refused before anything is offered.
+ */
+import { isExpanded } from '../analyze/compose.js';
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import { readScript } from '../analyze/index.js';
+import type { RepoFs } from '../model/fs.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+
+/**
+ * A planned change of one command's words, by the command's index in the analysed script and
+ * word indexes of the command as it was; a word is given by its symbol (its value when static).
+ */
+export type WordChange =
+  | { index: number; kind: 'insert'; after: number; words: string[] }
+  | { index: number; kind: 'replace'; word: number; with: string }
+  | { index: number; kind: 'remove'; word: number }
+  | { index: number; kind: 'whole'; words: string[] };
+
+export interface PlannedScript {
+  /** The script as analysed (compose commands possibly expanded). */
+  script: ScriptFile;
+  after: string;
+  /** Indexes (in `script`) of the commands the plan removes. */
+  removed: readonly number[];
+  rewrites: readonly WordChange[];
+}
+
+/** Null when the rewritten script reads back as planned, else why not. */
+export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
+  const { base, removed, rewrites } = asWritten(p);
+  const before = readScript(base.kind, base.file, base.text, fs);
+  const after = readScript(base.kind, base.file, p.after, fs);
+  const oldProblems = new Set(before.diagnostics.map((d) => d.code));
+  const fresh = after.diagnostics.find((d) => !oldProblems.has(d.code));
+  if (fresh) return `the rewritten file no longer reads cleanly: ${fresh.message}`;
+  if (!after.script && after.diagnostics.length > 0) return `the rewritten file cannot be read: ${after.diagnostics[0]!.message}`;
+  const oldCommands = before.script?.commands ?? [];
+  if (oldCommands.length !== base.commands.length) return 'reading the file again does not give the commands it was planned from';
+
+  const expected: Shape[] = [];
+  for (const c of oldCommands) if (!removed.has(c.index)) expected.push({ ...shapeOf(c), words: rewritten(c, rewrites.filter((r) => r.index === c.index)) });
+  const got = (after.script?.commands ?? []).map(shapeOf);
+  let g = 0;
+  for (const want of expected) {
+    // The no-op `:` left in an emptied body is the one command an edit may add.
+    while (g < got.length && isNoOp(got[g]!) && !sameShape(got[g]!, want)) g++;
+    const have = got[g];
+    if (!have) return `\`${want.words.join(' ')}\` (line ${want.line}) is missing from the rewritten file`;
+    if (!sameShape(have, want)) return `line ${have.line} reads as \`${have.words.join(' ')}\`${describe(have, want)} where the plan expects \`${want.words.join(' ')}\` (line ${want.line})`;
+    g++;
+  }
+  const extra = got.slice(g).find((c) => !isNoOp(c));
+  if (extra) return `line ${extra.line} adds \`${extra.words.join(' ')}\`, which the plan did not write`;
+  return null;
+}
+
+interface Shape {
+  words: string[];
+  redirects: string[];
+  cwd: string | null;
+  conditional: boolean;
+  loop: boolean;
+  iteration: string | null;
+  line: number;
+}
+
+function shapeOf(c: ScriptCommand): Shape {
+  return {
+    words: c.words.map((w) => w.symbol),
+    redirects: c.redirects.map((r) => `${r.fd ?? ''}${r.op}${r.target.symbol}`),
+    cwd: c.cwd,
+    conditional: c.conditional,
+    loop: c.loop,
+    iteration: c.iteration?.label ?? null,
+    line: c.line,
+  };
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return (
+    a.cwd === b.cwd &&
+    a.conditional === b.conditional &&
+    a.loop === b.loop &&
+    a.iteration === b.iteration &&
+    a.words.length === b.words.length &&
+    a.words.every((w, i) => w === b.words[i]) &&
+    a.redirects.join('\0') === b.redirects.join('\0')
+  );
+}
+
+function describe(have: Shape, want: Shape): string {
+  if (have.words.join('\0') !== want.words.join('\0') || have.redirects.join('\0') !== want.redirects.join('\0')) return '';
+  if (have.cwd !== want.cwd) return ` in ${have.cwd === null ? 'an unknown folder' : `folder "${have.cwd}"`}`;
+  return have.conditional !== want.conditional || have.loop !== want.loop ? ' under other conditions' : '';
+}
+
+const isNoOp = (s: Shape) => s.words.length === 1 && s.words[0] === ':' && s.redirects.length === 0;
+
+/** The planned words of a command: its old words with the plan's changes, all by old word index. */
+function rewritten(c: ScriptCommand, changes: readonly WordChange[]): string[] {
+  const whole = changes.find((x) => x.kind === 'whole');
+  if (whole) return [...whole.words];
+  const slots: (string | null)[] = c.words.map((w) => w.symbol);
+  const inserted: string[][] = c.words.map(() => []);
+  for (const x of changes) {
+    if (x.kind === 'insert') inserted[x.after]?.push(...x.words);
+    else if (x.kind === 'replace') slots[x.word] = x.with;
+    else if (x.kind === 'remove') slots[x.word] = null;
+  }
+  return slots.flatMap((s, i) => [...(s === null ? [] : [s]), ...inserted[i]!]);
+}
+
+/**
+ * The plan works on the analysed script; the check reads the file as written. Compose commands
+ * were read as what they stand for: one as written goes when everything it stood for goes. An
+ * npm script emptied by the removal goes with the `npm run` calls to it.
+ */
+function asWritten(p: PlannedScript): { base: ScriptFile; removed: Set<number>; rewrites: WordChange[] } {
+  const doomed = new Set(p.removed);
+  let base = p.script;
+  let removed = new Set(doomed);
+  let rewrites = [...p.rewrites];
+  if (isExpanded(p.script)) {
+    const x = p.script.compose;
+    base = x.base;
+    removed = new Set(x.baseIndex.filter((b) => x.baseIndex.every((bb, k) => bb !== b || doomed.has(k))));
+    rewrites = rewrites.filter((r) => x.origin[r.index] === null).map((r) => ({ ...r, index: x.baseIndex[r.index]! }));
+  }
+  if ('parts' in base) {
+    const parts = (base as EmbeddedScript).parts;
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const part of parts) {
+        const all = part.script.commands.length > 0 && part.script.commands.every((_, k) => removed.has(part.first + k));
+        if (!all) continue;
+        for (const caller of part.snippet.callers ?? []) {
+          if (!removed.has(caller)) {
+            removed.add(caller);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return { base, removed, rewrites };
+}

@@ -1,0 +1,61 @@
+/**
+ * `|| exit` guards. `docker cp x:/app . || exit 1`, `… || exit $?` and
+ * `… || { echo "copy failed" >&2; exit 1; }` only fail the script when the commands before
+ * them fail; when every one of those commands goes with a setup, the guard has nothing left
+ * to guard and goes too. Only these exact shapes count: anything else after `||` (a retry, a
+ * cleanup, a fallback, an `exit 0`) keeps the removal refused.
+ */
+import type { ShellScript } from '../src/analyze/shell.js';
+import type { ScriptCommand } from '../src/model/script.js';
+
+/** The members (unit indexes, in order) of every `&&`/`||`/`|` chain of the script. */
+export function chainsOf(script: ShellScript): Map<number, number[]> {
+  const chains = new Map<number, number[]>();
+  script.units.forEach((u, k) => {
+    if (u.chain !== null) chains.set(u.chain, [...(chains.get(u.chain) ?? []), k]);
+  });
+  return chains;
+}
+
+/**
+ * The unit of the chain's guard: its last member, joined by the chain's only `||`, when it is
+ * `exit`, `exit N` (N not 0), `exit $?`, or a `{ }` group of `echo`/`printf` lines (to the
+ * terminal or standard error) ending in `exit N`. Null when the chain has no such guard.
+ */
+export function guardOfChain(script: ShellScript, members: readonly number[]): number | null {
+  if (members.length < 2) return null;
+  const last = members[members.length - 1]!;
+  const g = script.units[last]!;
+  if (g.opBefore !== '||') return null;
+  if (members.slice(1, -1).some((m) => !['&&', '|', '|&'].includes(script.units[m]!.opBefore ?? ''))) return null;
+  const inside = (s: number, e: number) => s >= g.start && e <= g.stmtEnd;
+  const cmds = script.commands.filter((c) => inside(c.start, c.end));
+  if (cmds.length === 0) return null;
+  const exit = cmds[cmds.length - 1]!;
+  const text = script.text.slice(g.start, g.stmtEnd);
+  if (!text.startsWith('{')) {
+    // A simple `exit`: the statement is the command.
+    return cmds.length === 1 && exit.start === g.start && exit.end === g.stmtEnd && isFailingExit(exit, true) ? last : null;
+  }
+  if (!text.endsWith('}') || !isFailingExit(exit, false)) return null;
+  // A group: each statement in it is one of the commands, nothing else (no chains, no `$(…)`).
+  const inner = script.units.filter((u, k) => k !== last && inside(u.start, u.end));
+  if (inner.length !== cmds.length) return null;
+  if (!inner.every((u) => cmds.some((c) => c.start === u.start && c.end === u.stmtEnd))) return null;
+  return cmds.slice(0, -1).every(isMessage) ? last : null;
+}
+
+/** `exit N` with N not 0; alone after `||`, also `exit` and `exit $?` (the failed command's status). */
+function isFailingExit(c: ScriptCommand, alone: boolean): boolean {
+  if (c.words[0]?.value !== 'exit' || c.words.length > 2 || c.redirects.length > 0) return false;
+  const arg = c.words[1];
+  if (!arg) return alone;
+  if (arg.value !== null) return /^[0-9]+$/.test(arg.value) && Number(arg.value) % 256 !== 0;
+  return alone && arg.raw === '$?';
+}
+
+/** `echo …` or `printf …`, written to the terminal or to standard error. */
+function isMessage(c: ScriptCommand): boolean {
+  if (c.words[0]?.value !== 'echo' && c.words[0]?.value !== 'printf') return false;
+  return c.redirects.every((r) => r.op === '>&' && (r.fd === null || r.fd === '1') && r.target.value === '2');
+}
