@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseShell, shellTrees } from '../../src/analyze/shell.js';
 import { applyEdits } from '../../src/model/edits.js';
@@ -193,6 +194,58 @@ describe('shell adapter: removing commands', () => {
   it('refuses to remove half a pipe or a command inside ||', () => {
     expect(remove('docker run x tar -c . | tar -x\n', isDocker)).toEqual({ error: expect.stringContaining('pipe') });
     expect(remove('make || docker rm x\n', isDocker)).toEqual({ error: expect.stringContaining('||') });
+  });
+
+  it('empties one-line bodies of every compound form into valid shell (checked with bash -n and sh -n)', () => {
+    const forms: [string, string][] = [
+      ['if [ -f x ]; then docker cp b:/a .; fi\n', 'if [ -f x ]; then :; fi\n'],
+      ['if [ -f x ]; then echo; else docker cp b:/a .; fi\n', 'if [ -f x ]; then echo; else :; fi\n'],
+      ['if [ -f x ]; then echo; elif [ -f y ]; then docker cp b:/a .; fi\n', 'if [ -f x ]; then echo; elif [ -f y ]; then :; fi\n'],
+      ['{ docker cp b:/a . ; }\n', '{ : ; }\n'],
+      ['for i in 1 2; do docker cp b:/a .; done\n', 'for i in 1 2; do :; done\n'],
+      ['until [ -f x ]; do docker cp b:/a .; done\n', 'until [ -f x ]; do :; done\n'],
+      ['while [ -f x ]; do docker cp b:/a . & done\n', 'while [ -f x ]; do : & done\n'],
+      ['case $1 in a) docker cp b:/a .;; *) echo;; esac\n', 'case $1 in a) :;; *) echo;; esac\n'],
+      ['f() { docker cp b:/a .; }\n', 'f() { :; }\n'],
+      ['( docker cp b:/a . )\n', '( : )\n'],
+      ['if [ -f x ]; then docker create --name b i; docker cp b:/a .; docker rm b; fi\n', 'if [ -f x ]; then :; fi\n'],
+      ['if [ -f x ]; then docker create --name b i && docker cp b:/a .; fi\n', 'if [ -f x ]; then :; fi\n'],
+    ];
+    for (const [before, after] of forms) {
+      const out = remove(before, isDocker);
+      expect(out).toBe(after);
+      for (const sh of ['bash', 'sh']) expect(spawnSync(sh, ['-n'], { input: out as string }).status, `${sh} -n: ${out as string}`).toBe(0);
+    }
+  });
+
+  it('refuses to remove a command from the condition of an if, while or until', () => {
+    expect(remove('if docker cp b:/a .; then echo; fi\n', isDocker)).toEqual({ error: expect.stringContaining('condition') });
+    expect(remove('while docker cp b:/a . && true; do echo; done\n', isDocker)).toEqual({ error: expect.stringContaining('condition') });
+  });
+
+  it('removes an `|| exit` guard with the commands it guarded, and only the exact guard shapes', () => {
+    const withGuards = (text: string) => {
+      const { script } = parse(text);
+      const idx = script.commands.filter((c) => c.words[0]?.value === 'docker').map((c) => c.index);
+      const all = [...idx, ...shellAdapter.companions(script, idx)];
+      const edits = shellAdapter.deleteCommands(script, all);
+      return 'error' in edits ? edits : applyEdits(text, edits);
+    };
+    expect(withGuards('docker cp b:/a . || exit 1\necho z\n')).toBe('echo z\n');
+    expect(withGuards('docker cp b:/a . || exit $?\necho z\n')).toBe('echo z\n');
+    expect(withGuards('docker cp b:/a . || exit\necho z\n')).toBe('echo z\n');
+    expect(withGuards('docker create --name b i && docker cp b:/a . || { echo "copy failed" >&2; exit 2; }\necho z\n')).toBe('echo z\n');
+    expect(withGuards('if true; then docker cp b:/a . || exit 1; fi\n')).toBe('if true; then :; fi\n');
+    const refused = [
+      'docker cp b:/a . || exit 0\n',
+      'docker cp b:/a . || { echo failed; exit $?; }\n',
+      'docker cp b:/a . || { rm -rf out; exit 1; }\n',
+      'docker cp b:/a . || { echo "$(date) failed"; exit 1; }\n',
+      'docker cp b:/a . || echo failed\n',
+      'docker cp b:/a . || exit 1 || exit 2\n',
+      'make && docker cp b:/a . || exit 1\n',
+    ];
+    for (const text of refused) expect(withGuards(text), text).toEqual({ error: expect.stringContaining('||') });
   });
 });
 
