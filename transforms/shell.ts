@@ -5,7 +5,8 @@
  * would empty (then/else/do, `{ }`, `( )`, a case arm, a function) keeps a `:` in the place of
  * its last statement, before that statement's own terminator, so every one-line form stays
  * valid. Where removal would change what the rest means (inside `||`, half a pipe, the
- * condition of an `if`/`while`/`until`) it refuses instead of guessing; the one `||` it
+ * condition of an `if`/`while`/`until`, a `while`/`until` loop that may wait for what the
+ * removed command did) it refuses instead of guessing; the one `||` it
  * removes is a guard whose only job was failing with the removed commands (see guards.ts).
  */
 import type { ShellScript } from '../src/analyze/shell.js';
@@ -67,6 +68,9 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     const u = units[k]!;
     const owner = u.parent !== null ? units[u.parent]! : u;
     if (owner.role === 'condition') return { error: `line ${script.lines.lineOf(u.start)}: cannot remove a command from the condition of an if, while or until` };
+    // A while/until loop repeats until it sees what its body did: without the body's docker
+    // steps it may never end.
+    if (u.inWhile) return { error: `line ${script.lines.lineOf(u.start)}: cannot remove a command from a while or until loop, whose end may wait for what the command did` };
   }
 
   const edits: Edit[] = [];

@@ -35,6 +35,8 @@ export interface ShellUnit {
   role: ListRole;
   /** End of the statement itself, before the `;` or `&` that terminates it (`end` includes it). */
   stmtEnd: number;
+  /** Inside a `while`/`until` loop, which repeats until something the body did is seen. */
+  inWhile: boolean;
   /** For chain members: the chain, and the operator that joins this member to the previous one. */
   chain: number | null;
   opBefore: string | null;
@@ -74,6 +76,8 @@ function setVar(scope: Scope, name: string, value: string | null): void {
 interface Ctx {
   conditional: boolean;
   loop: boolean;
+  /** Inside a while/until loop. */
+  inWhile?: boolean;
   iteration?: Iteration;
 }
 
@@ -395,7 +399,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       const unit = script.units.length;
       const end = glued ? unitEnd(children, glued.index) : unitEnd(children, i);
       const stmtEnd = glued ? glued.node.endIndex : stmt.endIndex;
-      script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, chain: null, opBefore: null, parent: null });
+      script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, inWhile: ctx.inWhile === true, chain: null, opBefore: null, parent: null });
       walkStmt(stmt, scope, ctx, unit, glued?.node ?? null);
       if (glued) i = glued.index;
     }
@@ -555,7 +559,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       }
       case 'while_statement': {
         const body = stmt.childForFieldName('body');
-        const loop = { ...ctx, loop: true };
+        const loop = { ...ctx, loop: true, inWhile: true };
         walkList(stmt.children.filter((c) => c !== body), scope, loop, 'condition');
         if (body) walkList(body.children, scope, loop, 'body');
         return;
@@ -632,7 +636,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     let previousLast: ScriptCommand | null = null;
     members.forEach((m, k) => {
       const unit = script.units.length;
-      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, chain, opBefore: m.op, parent: stmtUnit });
+      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, inWhile: ctx.inWhile === true, chain, opBefore: m.op, parent: stmtUnit });
       if (m.op === '||') afterOr = true;
       const first = script.commands.length;
       // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
