@@ -4,7 +4,7 @@
  * its `;`; one member of an `&&` chain loses itself and its operator. A body the removal
  * would empty (then/else/do, `{ }`, `( )`, a case arm, a function) keeps a `:` in the place of
  * its last statement, before that statement's own terminator, so every one-line form stays
- * valid. Where removal would change what the rest means (inside `||`, half a pipe, the
+ * valid; a `{ }` or `( )` group emptied whole goes whole. Where removal would change what the rest means (inside `||`, half a pipe, the
  * condition of an `if`/`while`/`until`, a `while`/`until` loop that may wait for what the
  * removed command did) it refuses instead of guessing; the one `||` it
  * removes is a guard whose only job was failing with the removed commands (see guards.ts).
@@ -49,9 +49,21 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   // A chain whose members all go is removed as one statement; so is one whose members all go
   // but a `|| exit 1` guard that only failed the script when they failed.
   const chains = chainsOf(script);
+  // A `{ }` or `( )` group whose statements all go is removed whole.
+  const groups = new Map<number, number[]>();
+  units.forEach((u, k) => {
+    if (u.group !== null) groups.set(u.group, [...(groups.get(u.group) ?? []), k]);
+  });
   let changed = true;
   while (changed) {
     changed = false;
+    for (const [group, members] of groups) {
+      if (!doomed.has(group) && members.every((m) => doomed.has(m))) {
+        members.forEach((m) => doomed.delete(m));
+        doomed.add(group);
+        changed = true;
+      }
+    }
     for (const members of chains.values()) {
       const parent = units[members[0]!]!.parent!;
       const guard = guardOfChain(script, members);

@@ -37,6 +37,8 @@ export interface ShellUnit {
   stmtEnd: number;
   /** Inside a `while`/`until` loop, which repeats until something the body did is seen. */
   inWhile: boolean;
+  /** For the statements of a `{ }` or `( )` group (not a function body): the group's own unit. */
+  group: number | null;
   /** For chain members: the chain, and the operator that joins this member to the previous one. */
   chain: number | null;
   opBefore: string | null;
@@ -390,7 +392,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   }
 
   /** Walks a statement list (the statements among `children`): each statement is a unit of its own. */
-  function walkList(children: TsNode[], scope: Scope, ctx: Ctx, role: ListRole): void {
+  function walkList(children: TsNode[], scope: Scope, ctx: Ctx, role: ListRole, group: number | null = null): void {
     const list = listCounter++;
     for (let i = 0; i < children.length; i++) {
       const stmt = children[i]!;
@@ -399,7 +401,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       const unit = script.units.length;
       const end = glued ? unitEnd(children, glued.index) : unitEnd(children, i);
       const stmtEnd = glued ? glued.node.endIndex : stmt.endIndex;
-      script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, inWhile: ctx.inWhile === true, chain: null, opBefore: null, parent: null });
+      script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, inWhile: ctx.inWhile === true, group, chain: null, opBefore: null, parent: null });
       walkStmt(stmt, scope, ctx, unit, glued?.node ?? null);
       if (glued) i = glued.index;
     }
@@ -541,10 +543,10 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         walkChain(stmt, scope, ctx, unit);
         return;
       case 'subshell':
-        walkList(stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, 'body');
+        walkList(stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, 'body', unit);
         return;
       case 'compound_statement':
-        walkList(stmt.children, scope, ctx, 'body');
+        walkList(stmt.children, scope, ctx, 'body', unit);
         return;
       case 'if_statement': {
         const cond: Ctx = { ...ctx, conditional: true };
@@ -603,7 +605,11 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       case 'function_definition': {
         // A function body runs when (and as often as) it is called: treat it as conditional.
         const body = stmt.childForFieldName('body');
-        if (body) walkStmt(body, { vars: new Map(scope.vars), cwd: scope.cwd }, { ...ctx, conditional: true }, unit, null);
+        // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
+        const fnCtx = { ...ctx, conditional: true };
+        const fnScope = { vars: new Map(scope.vars), cwd: scope.cwd };
+        if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(body, () => walkList(body.children, fnScope, fnCtx, 'body'));
+        else if (body) walkStmt(body, fnScope, fnCtx, unit, null);
         return;
       }
       default:
@@ -636,7 +642,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     let previousLast: ScriptCommand | null = null;
     members.forEach((m, k) => {
       const unit = script.units.length;
-      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, inWhile: ctx.inWhile === true, chain, opBefore: m.op, parent: stmtUnit });
+      script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, inWhile: ctx.inWhile === true, group: null, chain, opBefore: m.op, parent: stmtUnit });
       if (m.op === '||') afterOr = true;
       const first = script.commands.length;
       // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
