@@ -11,6 +11,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
+import { detached } from './detached.js';
 import { canonicalImage, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, resolveRel, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 
 export interface LinkResult {
@@ -80,7 +81,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       const key = nameWord ? wordKey(nameWord) : cmd.stdout?.kind === 'capture' ? cmd.stdout.symbol : null;
       if (key && imageOp) {
         const problems: Diagnostic[] = [];
-        const run = inv.verb === 'run' ? runStepOf(inv, imageOp.index, problems) : null;
+        const run = inv.verb === 'run' ? detached(inv, imageOp.index, runStepOf(inv, imageOp.index, problems), problems) : null;
         containers.set(key, { key, image: canonicalImage(wordKey(imageOp.word)), made: inv, run, commands: [cmd], problems });
       }
       continue;
@@ -91,7 +92,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         if (!ctr) continue;
         ctr.commands.push(cmd);
         const problems: Diagnostic[] = [];
-        ctr.run = runStepOf(ctr.made, ctr.made.operands[0]!.index, problems);
+        ctr.run = detached(ctr.made, ctr.made.operands[0]!.index, runStepOf(ctr.made, ctr.made.operands[0]!.index, problems), problems, inv);
         ctr.run.at = cmd;
         ctr.problems.push(...problems);
       }
@@ -108,7 +109,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       if (ex) extractions.push(ex);
       continue;
     }
-    if (inv.verb === 'rm') {
+    if (inv.verb === 'rm' || inv.verb === 'stop' || inv.verb === 'kill') {
       const owned = inv.operands.map((o) => containers.get(wordKey(o.word)));
       if (owned.length > 0 && owned.every(Boolean)) for (const c of owned) c!.commands.push(cmd);
     }

@@ -5,7 +5,7 @@
  */
 import type { ScriptCommand, Word } from './script.js';
 
-export type Verb = 'build' | 'create' | 'run' | 'start' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
+export type Verb = 'build' | 'create' | 'run' | 'start' | 'stop' | 'kill' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
 
 export interface ParsedFlag {
   /** Canonical long name, e.g. `--tag` for `-t`. */
@@ -91,6 +91,8 @@ const RM: FlagTable = {
 
 const PLAIN: FlagTable = { valued: {}, boolean: {}, stopAtFirstOperand: false };
 
+const STOP: FlagTable = { valued: { '-t': '--time', '-s': '--signal', ...long(['--time', '--timeout', '--signal']) }, boolean: {}, stopAtFirstOperand: false };
+
 const START: FlagTable = {
   valued: { ...long(['--detach-keys', '--checkpoint', '--checkpoint-dir']) },
   boolean: { '-a': '--attach', '-i': '--interactive', ...long(['--attach', '--interactive']) },
@@ -103,6 +105,8 @@ const SUBCOMMANDS: Record<string, [Verb, FlagTable]> = {
   create: ['create', CONTAINER], 'container create': ['create', CONTAINER],
   run: ['run', CONTAINER], 'container run': ['run', CONTAINER],
   start: ['start', START], 'container start': ['start', START],
+  stop: ['stop', STOP], 'container stop': ['stop', STOP],
+  kill: ['kill', STOP], 'container kill': ['kill', STOP],
   cp: ['cp', CP], 'container cp': ['cp', CP],
   rm: ['rm', RM], 'container rm': ['rm', RM],
   rmi: ['rmi', RM], 'image rm': ['rmi', RM], 'image remove': ['rmi', RM],

@@ -53,6 +53,11 @@ export interface RunStep {
   at: ScriptCommand;
   /** Folders the command wrote into through a mount: created in the stage before it runs. */
   prepare?: string[];
+  /**
+   * Set for a detached container that only idles (`docker run -d … tail -f /dev/null`) while
+   * files are copied from it: the command as written, for messages. Nothing is built at run time.
+   */
+  idle?: string;
 }
 
 export interface Setup {

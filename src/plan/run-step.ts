@@ -57,6 +57,16 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
   const stage = facts.stages[stageIndex]!;
   const image = inherited(facts, stage);
   const refuse = (message: string, hint: string) => diagnostics.push(diag('BUILD_AT_RUN_TIME', 'error', message, { ...where, hint }));
+  if (run.idle !== undefined) {
+    // The container only waited while files were copied from it: no RUN, as with `docker create`,
+    // provided nothing runs in front of the idle command.
+    const ep = image.entrypoint !== null ? 'the image\'s ENTRYPOINT' : !image.known ? `an ENTRYPOINT ${stage.image} may have` : null;
+    if (ep) {
+      diagnostics.push(diag('DETACHED_BUILD', 'error', `the detached builder container runs \`${run.idle}\` as the arguments of ${ep}, which may build while the script copies from it`, { ...where, hint: 'Declare `ENTRYPOINT []` in the builder Dockerfile, or migrate this setup by hand.' }));
+      return { lines: [], note: '', diagnostics };
+    }
+    return { lines: [], note: `the builder container only idled (\`${run.idle}\`, ${run.at.file}:${run.at.line}) while files were copied from it, so its stage runs nothing more`, diagnostics };
+  }
 
   let argv: string[] | null = null;
   if (run.entrypoint !== null) {

@@ -137,7 +137,7 @@ async function verifySetup(
 ): Promise<Verification> {
   const runtime = group[0]!.runtime!;
   const notVerified = (why: string): Verification => ({ status: 'not-verified', message: `not verified: ${why}`, differences: [] });
-  if (group.some((s) => s.run)) return notVerified('the old builder compiled when its container ran, which a replay of docker commands cannot do without running that container');
+  if (group.some((s) => s.run && s.run.idle === undefined)) return notVerified('the old builder compiled when its container ran, which a replay of docker commands cannot do without running that container');
   const inputs = (b: BuildStep, dir: string, flags: readonly ParsedFlag[]): BuildOptions | string => {
     const o = buildOptions(flags, env);
     if (typeof o === 'string') return o;
