@@ -38,8 +38,9 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   const { base, removed, rewrites } = asWritten(p);
   const before = readScript(base.kind, base.file, base.text, fs);
   const after = readScript(base.kind, base.file, p.after, fs);
-  const oldProblems = new Set(before.diagnostics.map((d) => d.code));
-  const fresh = after.diagnostics.find((d) => !oldProblems.has(d.code));
+  // A problem the old text did not have (counted by code: one more unparsable snippet counts).
+  const count = (ds: typeof before.diagnostics, code: string) => ds.filter((d) => d.code === code).length;
+  const fresh = after.diagnostics.find((d) => count(after.diagnostics, d.code) > count(before.diagnostics, d.code));
   if (fresh) return `the rewritten file no longer reads cleanly: ${fresh.message}`;
   if (!after.script && after.diagnostics.length > 0) return `the rewritten file cannot be read: ${after.diagnostics[0]!.message}`;
   const oldCommands = before.script?.commands ?? [];

@@ -82,6 +82,11 @@ describe('reread: Makefile recipes', () => {
     expect(check('Makefile', MK, OK.replace('\t  --pull\n', ''))).toMatch(/reads as `docker build -t acme\/app \. echo done`/);
   });
 
+  it('catches a recipe line that no longer parses when another already did not', () => {
+    const broken = MK.replace('\techo done', '\techo "done\n\techo "unclosed');
+    expect(check('Makefile', broken, OK.replace('\techo done', '\techo "done\n\techo "unclosed').replace('\t  --pull', '\t  --pull "'))).toMatch(/no longer reads cleanly/);
+  });
+
   it('catches a recipe line that lost its tab', () => {
     expect(check('Makefile', MK, OK.replace('\techo done', 'echo done'))).not.toBeNull();
   });
