@@ -22,6 +22,7 @@ import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
 import { rewriteForSubfolder } from './context-subfolder.js';
 import { decideSharedBase } from './shared-base.js';
+import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { runStepLines } from './run-step.js';
 import { validateMerged } from './validate.js';
@@ -426,6 +427,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
   const removed = draft.script.deletes.length - (keep ? 0 : 1);
   plan.notes.push(`${setup.script}: ${keep ? '' : 'the builder build and '}${removed} extraction/cleanup command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
+  for (const echo of announcements(setup, script, draft.script.deletes)) {
+    draft.script.deletes.push(echo.index);
+    plan.notes.push(`\`${echo.words.map((w) => w.raw).join(' ')}\` (${echo.file}:${echo.line}) only announced a step that goes, so it goes too`);
+  }
   plan.notes.push(...carry.notes);
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
