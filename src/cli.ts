@@ -5,7 +5,8 @@
  * write failed or was refused, no engine for --verify, an internal error); 130 interrupted.
  */
 import fs from 'node:fs';
-import { ApplyRefused, applyOps, cleanStrayTemps, recoverJournal } from './apply/apply.js';
+import { cleanStrayTemps, recoverJournal } from './apply/apply.js';
+import { writeAccepted } from './apply/write-accepted.js';
 import type { Progress } from './model/progress.js';
 import { uncommitted } from './apply/git-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
@@ -14,7 +15,7 @@ import { detectEngine, STORAGE_DRIVER_ENV } from './verify/engine.js';
 import { verifyRoot } from './verify/verify.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
 import { replan, runRoot, shown, type RootRun } from './pipeline.js';
-import { acceptedChanges, reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
+import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
 import type { Asker } from './review/prompt.js';
 import type { FileChange, SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
@@ -131,32 +132,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const write = opts.yes || interactive;
-  const outcomes: SetupOutcome[] = [];
-  const written: { run: RootRun; change: FileChange }[] = [];
-  const failures: { run: RootRun; d: Diagnostic }[] = [];
-  for (const run of runs) {
-    const ids = new Set(run.plan.setups.filter((s) => accepted.has(s)).map((s) => s.id));
-    // Exactly the planned changes of the accepted units: what the review showed, byte for byte.
-    const ops = write ? acceptedChanges(run.plan, ids) : [];
-    let ok = true;
-    if (ops.length > 0) {
-      try {
-        writing.active = true;
-        applyOps(run.abs, ops);
-        writing.active = false;
-        written.push(...ops.map((change) => ({ run, change })));
-      } catch (e) {
-        writing.active = false;
-        if (!(e instanceof ApplyRefused)) throw e;
-        ok = false;
-        failures.push(...e.diagnostics.map((d) => ({ run, d })));
-      }
-    }
-    for (const s of run.plan.setups) {
-      const outcome = s.status === 'refused' ? 'refused' : !write ? 'planned' : ids.has(s.id) && ok ? 'migrated' : ids.has(s.id) ? 'refused' : 'skipped';
-      outcomes.push({ run, setup: s, outcome });
-    }
-  }
+  const { outcomes, written, failures } = writeAccepted(runs, accepted, write, (active) => {
+    writing.active = active;
+  });
   const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const shownChanges = write ? written : planned;
   if (opts.patch !== null) {

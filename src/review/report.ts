@@ -77,15 +77,51 @@ export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes
   return out.join('\n');
 }
 
+/** A diagnostic as the report gives it: paths as the user wrote the root. */
+export interface JsonDiagnostic {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  file: string | null;
+  line: number | null;
+  message: string;
+  hint: string | null;
+}
+
+export interface JsonSetup {
+  /** The script and line of the builder build (`build.sh:4`), under the root as written. */
+  id: string;
+  root: string;
+  status: Outcome;
+  script: string;
+  builderDockerfile: string | null;
+  runtimeDockerfile: string | null;
+  stage: string | null;
+  finalTags: string[];
+  artifacts: { containerPath: string; hostPath: string; extractedAt: { file: string; line: number }; copies: { file: string; line: number; stagePath: string }[] }[];
+  notes: string[];
+  verification: { status: string; message: string; differences: string[] } | null;
+  /** Paths of the files this setup changes. */
+  changes: string[];
+  diagnostics: JsonDiagnostic[];
+}
+
+export interface JsonChange {
+  path: string;
+  action: 'create' | 'update' | 'delete';
+  setups: string[];
+  /** A unified diff `git apply` accepts. */
+  diff: string;
+}
+
 export interface JsonReport {
   schemaVersion: 1;
   tool: { name: string; version: string };
   mode: 'dry-run' | 'apply' | 'plan';
   applied: boolean;
-  setups: unknown[];
-  changes: unknown[];
-  diagnostics: unknown[];
-  summary: Record<string, number>;
+  setups: JsonSetup[];
+  changes: JsonChange[];
+  diagnostics: JsonDiagnostic[];
+  summary: { setups: number; migrated: number; planned: number; skipped: number; refused: number; created: number; updated: number; deleted: number };
 }
 
 export function jsonReport(
@@ -94,7 +130,7 @@ export function jsonReport(
   diagnostics: { run: RootRun; d: Diagnostic }[],
   meta: { version: string; mode: JsonReport['mode']; applied: boolean },
 ): JsonReport {
-  const diagJson = (run: RootRun, d: Diagnostic) => ({
+  const diagJson = (run: RootRun, d: Diagnostic): JsonDiagnostic => ({
     code: d.code,
     severity: d.severity,
     file: d.file ? shown(run, d.file) : null,

@@ -1,0 +1,97 @@
+/**
+ * The programmatic API, the package's main export: plan repositories, look at the result (the
+ * `--json` report's shape), apply it. For batch engines and scripts that should not parse text.
+ *
+ *   import { plan, apply } from 'multistage-codemod';
+ *   const p = plan(['services/api']);
+ *   if (p.summary.refused === 0) apply(p);
+ */
+import fs from 'node:fs';
+import { uncommitted } from './apply/git-guard.js';
+import { writeAccepted } from './apply/write-accepted.js';
+import { readVersion } from './cli/version.js';
+import { diag } from './model/diagnostics.js';
+import { runRoot, shown, type RootRun } from './pipeline.js';
+import type { SetupPlan } from './plan/index.js';
+import { jsonReport, type JsonReport } from './review/report.js';
+import { reviewUnits } from './review/units.js';
+
+export type { JsonChange, JsonDiagnostic, JsonReport, JsonSetup } from './review/report.js';
+
+export interface PlanOptions {
+  /** Name of the builder stage when the builder has none (default `builder`). */
+  stageName?: string;
+  /** Paths to leave out (gitignore syntax, relative to each root), as `--ignore`. */
+  ignore?: string[];
+}
+
+/** What `plan` returns: the `--json --dry-run` report. Pass it, unchanged, to `apply`. */
+export type MigrationPlan = JsonReport & { mode: 'dry-run' };
+
+export interface ApplyOptions {
+  /**
+   * The setups to write, by their report `id`; default every setup that can migrate. Setups
+   * whose changes share a file go together: naming one of them without the others throws.
+   */
+  setups?: string[];
+  /** Write even over files with uncommitted git changes (as `--force`). */
+  force?: boolean;
+}
+
+const runsOf = new WeakMap<object, RootRun[]>();
+const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
+
+/** Walks, analyses and plans each root (a repository folder); reads files, writes nothing. */
+export function plan(roots: string | string[], options: PlanOptions = {}): MigrationPlan {
+  const list = typeof roots === 'string' ? [roots] : roots;
+  const stageName = options.stageName ?? 'builder';
+  if (!STAGE_NAME.test(stageName)) throw new TypeError(`stageName ${JSON.stringify(stageName)} is not a valid stage name`);
+  for (const r of list) if (!fs.statSync(r, { throwIfNoEntry: false })?.isDirectory()) throw new TypeError(`${r} is not a folder`);
+  const runs = list.map((root) => runRoot(root, { stageName, ignore: options.ignore ?? [] }));
+  const outcomes = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup, outcome: setup.status === 'refused' ? ('refused' as const) : ('planned' as const) })));
+  const changes = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
+  const diagnostics = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
+  const report = jsonReport(outcomes, changes, diagnostics, { version: readVersion(), mode: 'dry-run', applied: false }) as MigrationPlan;
+  runsOf.set(report, runs);
+  return report;
+}
+
+/**
+ * Writes a plan's changes (all, or `options.setups`) exactly as planned, one transaction per
+ * root, and returns the `--json --yes` report: each setup `migrated`, `skipped` or `refused`,
+ * and the diagnostics of a write that failed (`FILE_CHANGED` when a file changed since the
+ * plan, `DIRTY_TREE` for uncommitted changes: then nothing is written).
+ */
+export function apply(migration: MigrationPlan, options: ApplyOptions = {}): JsonReport {
+  const runs = runsOf.get(migration);
+  if (!runs) throw new TypeError('apply() takes the object plan() returned in this process');
+  const chosen = chooseSetups(runs, options.setups);
+  const meta = { version: readVersion(), mode: 'apply' as const };
+  if (!options.force) {
+    const dirty = runs.flatMap((run) => (uncommitted(run.abs, run.plan.changes.map((ch) => ch.path)) ?? []).map((p) => ({ run, d: diag('DIRTY_TREE', 'error', `${p} has uncommitted changes; nothing was written`, { file: p, hint: 'Commit or stash your changes first, or pass force: true.' }) })));
+    if (dirty.length > 0) {
+      const { outcomes } = writeAccepted(runs, new Set(), false);
+      return jsonReport(outcomes, [], dirty, { ...meta, applied: false });
+    }
+  }
+  const { outcomes, written, failures } = writeAccepted(runs, chosen, true);
+  const diagnostics = [...runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d }))), ...failures];
+  return jsonReport(outcomes, written, diagnostics, { ...meta, applied: written.length > 0 });
+}
+
+function chooseSetups(runs: RootRun[], ids: string[] | undefined): Set<SetupPlan> {
+  const units = runs.flatMap((run) => reviewUnits(run.plan).map((unit) => ({ run, unit })));
+  if (ids === undefined) return new Set(units.flatMap((x) => x.unit.setups));
+  const wanted = new Set(ids);
+  const chosen = new Set<SetupPlan>();
+  for (const { run, unit } of units) {
+    const named = unit.setups.filter((s) => wanted.delete(shown(run, s.id)));
+    if (named.length === 0) continue;
+    if (named.length < unit.setups.length) {
+      throw new Error(`setups ${unit.setups.map((s) => shown(run, s.id)).join(', ')} change the same files: apply all of them or none`);
+    }
+    for (const s of unit.setups) chosen.add(s);
+  }
+  if (wanted.size > 0) throw new Error(`no setup of this plan can be applied as ${[...wanted].join(', ')}`);
+  return chosen;
+}
