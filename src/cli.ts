@@ -20,6 +20,7 @@ import type { Asker } from './review/prompt.js';
 import type { FileChange, SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
+import { sarifLog } from './review/sarif.js';
 import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
@@ -61,7 +62,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const reviewOnly = opts.dryRun || opts.check || opts.patch !== null;
   const interactive = !opts.yes && !reviewOnly && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
   // Progress is drawn on one line of a terminal's stderr (`\r` + erase line), never with --json.
-  const live = Boolean(io.stderr.isTTY) && !opts.json;
+  const live = Boolean(io.stderr.isTTY) && !opts.json && !opts.sarif;
   const clearLine = live ? '\r\x1b[K' : '';
   const progress = (msg: string) => {
     if (live) io.stderr.write(`${clearLine}${c.dim(msg)}`);
@@ -98,7 +99,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const globalDiags = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
   let items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
 
-  if (opts.check) return reportCheck(io, c, opts, items, globalDiags);
+  if (opts.check) return reportCheck(io, c, opts, items, globalDiags, runs);
   if (opts.verify) {
     const code = await verifyRuns(runs, opts, io, progress);
     if (code !== null) return code;
@@ -146,7 +147,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (opts.patch === '-') return refusedAny ? EXIT.refused : EXIT.ok;
   }
 
-  if (opts.json) {
+  if (opts.sarif) {
+    io.stdout.write(`${JSON.stringify(sarifLog(outcomes, [...globalDiags, ...failures], readVersion()), null, 2)}\n`);
+  } else if (opts.json) {
     const report = jsonReport(outcomes, shownChanges, [...globalDiags, ...failures], {
       version: readVersion(),
       mode: reviewOnly ? 'dry-run' : opts.yes ? 'apply' : 'plan',
@@ -154,7 +157,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     });
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null });
+    printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null, summaryOnly: opts.summary });
   }
 
   const pending = !write && !reviewOnly && planned.length > 0;
@@ -206,9 +209,14 @@ function printText(
     shownChanges: { run: RootRun; change: FileChange }[];
     dryRun: boolean;
     diffs: boolean;
+    summaryOnly: boolean;
   },
 ): void {
   const out = io.stdout;
+  if (s.summaryOnly) {
+    out.write(`${summaryTable(s.runs, s.outcomes, s.shownChanges, s.dryRun, c, true)}\n${summary(s.outcomes, s.shownChanges.map((x) => x.change), s.dryRun, c)}\n`);
+    return;
+  }
   if (!s.interactive) {
     // As in the review: setups that change the same files are shown together, each diff once.
     const unitOf = new Map(s.runs.flatMap((run) => unitsOf(run.plan).flatMap((unit) => unit.setups.map((setup) => [setup, unit] as const))));
@@ -232,10 +240,14 @@ function printText(
 }
 
 /** --check: list every setup found and fail when there is any; write nothing. */
-function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun; setup: SetupPlan }[], globalDiags: { run: RootRun; d: Diagnostic }[]): number {
-  if (opts.json) {
-    const outcomes: SetupOutcome[] = items.map(({ run, setup }) => ({ run, setup, outcome: setup.status === 'refused' ? 'refused' : 'planned' }));
-    io.stdout.write(`${JSON.stringify(jsonReport(outcomes, [], globalDiags, { version: readVersion(), mode: 'dry-run', applied: false }), null, 2)}\n`);
+function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun; setup: SetupPlan }[], globalDiags: { run: RootRun; d: Diagnostic }[], runs: RootRun[]): number {
+  const checked = (): SetupOutcome[] => items.map(({ run, setup }) => ({ run, setup, outcome: setup.status === 'refused' ? 'refused' : 'planned' }));
+  if (opts.sarif) {
+    io.stdout.write(`${JSON.stringify(sarifLog(checked(), globalDiags, readVersion()), null, 2)}\n`);
+  } else if (opts.summary) {
+    io.stdout.write(`${summaryTable(runs, checked(), [], true, c, true)}\n${summary(checked(), [], true, c)}\n`);
+  } else if (opts.json) {
+    io.stdout.write(`${JSON.stringify(jsonReport(checked(), [], globalDiags, { version: readVersion(), mode: 'dry-run', applied: false }), null, 2)}\n`);
   } else if (items.length === 0) {
     io.stdout.write('No builder-pattern setup found.\n');
   } else {

@@ -9,6 +9,10 @@ export interface CliOptions {
   dryRun: boolean;
   yes: boolean;
   json: boolean;
+  /** --format sarif: a SARIF 2.1.0 log (with --check or --dry-run). */
+  sarif: boolean;
+  /** --summary: only the batch table and the summary line. */
+  summary: boolean;
   stageName: string;
   noColor: boolean;
   /** Page each setup's diff through $PAGER during the review (off with --no-pager). */
@@ -36,6 +40,10 @@ Options:
   -y, --yes           Apply every planned change without asking.
   --json              Print a machine-readable report (setups, artifacts, changes,
                       diagnostics) instead of text. Asks nothing; writes only with --yes.
+  --format FORMAT     text (default), json (the same as --json), or sarif: a SARIF 2.1.0
+                      log for code scanning, with --check or --dry-run (a rule per
+                      diagnostic code, results with file and line, planned edits as fixes).
+  --summary           Print only the batch table (a row per root) and the summary line.
   --stage-name NAME   Name of the builder stage when the builder has none (default: builder).
   --patch FILE        Write the planned changes as one patch for \`git apply\` (- for standard
                       output); write nothing else.
@@ -107,6 +115,8 @@ export function parseCli(argv: string[]): CliOptions {
         'dry-run': { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
+        summary: { type: 'boolean', default: false },
         'stage-name': { type: 'string', default: 'builder' },
         'no-color': { type: 'boolean', default: false },
         'no-pager': { type: 'boolean', default: false },
@@ -128,7 +138,9 @@ export function parseCli(argv: string[]): CliOptions {
     paths: parsed.positionals.length > 0 ? parsed.positionals : ['.'],
     dryRun: Boolean(v['dry-run']),
     yes: Boolean(v.yes),
-    json: Boolean(v.json),
+    json: Boolean(v.json) || v.format === 'json',
+    sarif: v.format === 'sarif',
+    summary: Boolean(v.summary),
     stageName: String(v['stage-name']),
     noColor: Boolean(v['no-color']),
     pager: !v['no-pager'],
@@ -142,6 +154,10 @@ export function parseCli(argv: string[]): CliOptions {
     version: Boolean(v.version),
   };
   if (opts.help || opts.version) return opts;
+  if (v.format !== undefined && !['text', 'json', 'sarif'].includes(String(v.format))) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(v.format)}`);
+  if (opts.sarif && !(opts.check || opts.dryRun)) throw new UsageError('--format sarif reports findings: use it with --check or --dry-run');
+  if ((opts.sarif || v.format === 'text') && v.json) throw new UsageError(`--json and --format ${String(v.format)} contradict each other: choose one`);
+  if (opts.summary && (opts.json || opts.sarif)) throw new UsageError('--summary is for text output, not --json or --format sarif');
   if (opts.dryRun && opts.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
   if (opts.yes && (opts.patch !== null || opts.check)) throw new UsageError(`${opts.check ? '--check' : '--patch'} only reviews and cannot be combined with --yes`);
   if (typeof v.engine === 'string') {

@@ -58,8 +58,8 @@ export function summary(outcomes: SetupOutcome[], changes: FileChange[], dryRun:
  * setups were found and what became of them, the files changed, and which diagnostic codes
  * refused setups (what to fix first). Empty for a run with at most one setup in one root.
  */
-export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes: { run: RootRun; change: FileChange }[], dryRun: boolean, c: Colors): string {
-  if (roots.length < 2 && outcomes.length < 2) return '';
+export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes: { run: RootRun; change: FileChange }[], dryRun: boolean, c: Colors, always = false): string {
+  if (!always && roots.length < 2 && outcomes.length < 2) return '';
   const done: Outcome = dryRun ? 'planned' : 'migrated';
   const head = ['root', 'setups', dryRun ? 'would migrate' : 'migrated', 'skipped', 'refused', dryRun ? 'files to change' : 'files changed'];
   const row = (label: string, os: SetupOutcome[], files: number) => [label, os.length, os.filter((o) => o.outcome === done).length, os.filter((o) => o.outcome === 'skipped').length, os.filter((o) => o.outcome === 'refused').length, files].map(String);
