@@ -5,7 +5,6 @@
  * (text replacements in the files it updates; a deleted file is named in the fix's
  * description, since SARIF replacements cannot delete a file).
  */
-import type * as Sarif from 'sarif';
 import { structuredPatch } from 'diff';
 import { CODES, type Code, type Diagnostic } from '../model/diagnostics.js';
 import { shown, type RootRun } from '../pipeline.js';
@@ -15,6 +14,25 @@ import type { SetupOutcome } from './report.js';
 import { reviewUnits } from './units.js';
 
 export const SETUP_RULE = 'BUILDER_PATTERN';
+
+/** The parts of the SARIF 2.1.0 object model this log uses (names as in the specification). */
+namespace Sarif {
+  export interface Message { text: string; markdown?: string }
+  export interface ReportingDescriptor { id: string; name: string; shortDescription: Message; fullDescription?: Message; help: Message; defaultConfiguration?: { level: Result.level } }
+  export interface ArtifactLocation { uri: string; uriBaseId?: string }
+  export interface Location { physicalLocation: { artifactLocation: ArtifactLocation; region?: { startLine: number } } }
+  export interface Replacement { deletedRegion: { charOffset: number; charLength: number }; insertedContent?: { text: string } }
+  export interface Fix { description: Message; artifactChanges: { artifactLocation: ArtifactLocation; replacements: Replacement[] }[] }
+  export interface Result { ruleId: string; ruleIndex: number; level: Result.level; message: Message; locations?: Location[]; fixes?: Fix[] }
+  export namespace Result {
+    export type level = 'none' | 'note' | 'warning' | 'error';
+  }
+  export interface Log {
+    $schema: string;
+    version: '2.1.0';
+    runs: { tool: { driver: { name: string; version: string; semanticVersion: string; rules: ReportingDescriptor[] } }; columnKind: 'utf16CodeUnits'; results: Result[] }[];
+  }
+}
 
 const LEVEL: Record<Diagnostic['severity'], Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note' };
 
