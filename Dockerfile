@@ -1,0 +1,29 @@
+# multistage-codemod as a container step for batch engines:
+#   docker build -t multistage-codemod .
+#   docker run --rm -v "$PWD:/repo" multistage-codemod --dry-run
+# The repository to migrate is mounted at /repo (the working folder); arguments are the CLI's.
+
+# Build: install every dependency (the native parsers compile or take their prebuilt
+# binaries here), compile the TypeScript, then drop the development dependencies.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY transforms ./transforms
+RUN npm ci && npm prune --omit=dev
+
+# Run: Node, git (for the uncommitted-changes guard) and the built tool, nothing else.
+FROM node:20-bookworm-slim
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends git \
+  && rm -rf /var/lib/apt/lists/* \
+  && git config --system --add safe.directory '*'
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json README.md LICENSE ./
+WORKDIR /repo
+ENTRYPOINT ["node", "/app/dist/src/bin.js"]
