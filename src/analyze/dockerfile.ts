@@ -4,6 +4,7 @@
  */
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
 import { LineIndex } from '../model/text.js';
+import { execFormArgs, jsonStringValue } from './exec-form.js';
 
 export interface Span {
   start: number;
@@ -91,6 +92,12 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     return { name: p?.getName() ?? '', value: p?.getValue() ?? null };
   });
 
+  const escape = ast.getEscapeCharacter();
+  /** The instruction's argument text as written (continuations included). */
+  const argText = (ins: Instruction): string => {
+    const r = ins.getArgumentsRange();
+    return r ? text.slice(at(r.start), at(r.end)) : '';
+  };
   for (const ins of instructions) {
     const kw = ins.getKeyword();
     if (kw === 'FROM') {
@@ -119,14 +126,12 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
       const st = stages[stage]!;
       st.end = span(ins.getRange()).end;
       if (kw === 'CMD' || kw === 'ENTRYPOINT') {
-        const json = ((ins as any).getJSONStrings?.() ?? []) as any[];
-        const value = json.length > 0 ? json.map((j) => String(j.getJSONValue())) : (ins.getRawArgumentsContent() ?? '');
+        const value = execFormArgs(argText(ins), escape) ?? (ins.getRawArgumentsContent() ?? '');
         if (kw === 'CMD') st.cmd = value;
         else st.entrypoint = value;
       }
       if (kw === 'VOLUME') {
-        const json = ((ins as any).getJSONStrings?.() ?? []) as any[];
-        st.volumes.push(...(json.length > 0 ? json.map((j) => String(j.getJSONValue())) : ins.getArguments().map((a) => a.getValue())));
+        st.volumes.push(...(execFormArgs(argText(ins), escape) ?? ins.getArguments().map((a) => a.getValue())));
       }
     }
     if (kw === 'ARG' && stage >= 0) {
@@ -134,7 +139,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
       if (name) stages[stage]!.args.push(name);
     }
     if ((kw === 'COPY' || kw === 'ADD') && stage >= 0) {
-      copies.push(copyFacts(ins as Copy, kw, stage, span, lines));
+      copies.push(copyFacts(ins as Copy, kw, stage, span, lines, text));
     }
   }
 
@@ -150,7 +155,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     path,
     text,
     lines,
-    escape: ast.getEscapeCharacter(),
+    escape,
     directives,
     bodyStart,
     globalArgs,
@@ -167,6 +172,7 @@ function copyFacts(
   stage: number,
   span: (r: any) => Span,
   lines: LineIndex,
+  text: string,
 ): CopyFacts {
   const flags = ins.getFlags();
   const fromFlag = flags.find((f) => f.getName() === 'from');
@@ -176,7 +182,10 @@ function copyFacts(
   let items: (Span & { value: string })[];
   const json = jsonStrings.length > 0;
   if (json) {
-    items = jsonStrings.map((j: any) => ({ ...span(j.getRange()), value: j.getJSONValue() }));
+    items = jsonStrings.map((j: any) => {
+      const s = span(j.getRange());
+      return { ...s, value: jsonStringValue(text.slice(s.start, s.end)) ?? j.getJSONValue() };
+    });
   } else {
     items = ins.getArguments().map((a) => ({ ...span(a.getRange()), value: a.getValue() }));
   }

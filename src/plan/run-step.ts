@@ -5,6 +5,7 @@
  * with the same environment and working directory.
  */
 import type { DockerfileFacts, StageFacts } from '../analyze/dockerfile.js';
+import { writeExecForm } from '../analyze/exec-form.js';
 import { canonicalImage } from '../analyze/extractions.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RunStep } from '../model/setup.js';
@@ -95,10 +96,10 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
   if (!argv) return { lines: [], note: '', diagnostics };
   const lines = [
     // A folder the command wrote into through a mount must exist before it runs.
-    ...(run.prepare?.length ? [`RUN ${JSON.stringify(['mkdir', '-p', ...run.prepare]).replace(/","/g, '", "')}`] : []),
+    ...(run.prepare?.length ? [`RUN ${writeExecForm(['mkdir', '-p', ...run.prepare])}`] : []),
     ...(run.workdir ? [`WORKDIR ${run.workdir}`] : []),
     ...run.env.map(([k, v]) => `ENV ${k}=${envValue(v)}`),
-    `RUN ${JSON.stringify(argv).replace(/","/g, '", "')}`,
+    `RUN ${writeExecForm(argv)}`,
   ];
   return { lines, note: `the builder compiled when its container ran (${run.at.file}:${run.at.line}); its stage now does the same in \`${lines[lines.length - 1]}\``, diagnostics };
 }
