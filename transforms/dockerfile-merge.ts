@@ -348,6 +348,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       notes.push(`the extraction wrote ${rs.map((r) => r.hostSource).join(' ')} without the container's file mode; \`--chmod=${m}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);
       return ` --chmod=${m}`;
     };
+    // The old COPY read the host copy, which the context gives to 0:0; COPY --from keeps the
+    // owner the file had in the builder stage. The line's own --chown still decides.
+    const chown = copy.otherFlags.some((f) => /^--chown\b/i.test(f)) ? '' : ' --chown=0:0';
+    if (chown) notes.push(`${copy.keyword} (${runtime.path}:${copy.line}) gets \`--chown=0:0\`: the extracted copy was owned by root in the old image, and COPY --from would keep the owner it had in the builder stage`);
     const spell = (p: string) => (copy.json ? JSON.stringify(p) : p);
     const flags = copy.otherFlags.join(' ');
     const args = (paths: string[]) => (copy.json ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
@@ -365,13 +369,13 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const lines = runs.map((run) => {
         if (run.ref === null) return [kw, flags, args([...run.sources.map((si) => copy.sources[si]!.value), dest.value])].filter(Boolean).join(' ');
         const rs = run.sources.map((si) => rewrites.find((r) => r.source === si)!);
-        return [copyKw, `--from=${run.ref}${chmodOf(rs)}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
+        return [copyKw, `--from=${run.ref}${chown}${chmodOf(rs)}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
       });
       edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
       notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) becomes ${lines.length} lines, one per stage the files now come from (${refs.map((r) => `\`${r}\``).join(', ')}), in the same order`);
       continue;
     }
-    const fromFlag = `--from=${refs[0]!}${chmodOf(rewrites)}`;
+    const fromFlag = `--from=${refs[0]!}${chown}${chmodOf(rewrites)}`;
     if (rewrites.length === copy.sources.length) {
       // Every source is an artifact: rewrite in place.
       if (copy.keyword === 'ADD') edits.push({ start: copy.span.start, end: copy.span.start + 3, text: copyKw });
