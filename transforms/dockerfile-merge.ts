@@ -8,6 +8,8 @@ import type { DockerfileFacts } from '../src/analyze/dockerfile.js';
 import { canonicalImage } from '../src/analyze/link.js';
 import { diag, type Diagnostic } from '../src/model/diagnostics.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
+import { stageRefsOf } from '../src/analyze/stage-refs.js';
+import type { MergeIntent } from '../src/plan/merge-structure.js';
 import { detectEol } from '../src/model/text.js';
 
 export interface ConsumerRewrite {
@@ -63,6 +65,8 @@ export interface MergeManyInput {
 export interface MergeResult {
   edits: Edit[];
   text: string;
+  /** What the merged text is meant to hold, for the structural check. */
+  intent: MergeIntent;
   stageRef: string;
   notes: string[];
   diagnostics: Diagnostic[];
@@ -71,6 +75,8 @@ export interface MergeResult {
 export interface MergeManyResult {
   edits: Edit[];
   text: string;
+  /** What the merged text is meant to hold, for the structural check. */
+  intent: MergeIntent;
   /** Each builder's stage name in the merged file, in input order. */
   stageRefs: string[];
   notes: string[];
@@ -82,7 +88,7 @@ const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 export function mergeDockerfiles(input: MergeInput): MergeResult {
   const { runtime, setup, ...part } = input;
   const r = mergeBuilders({ runtime, setup, builders: [part] });
-  return { edits: r.edits, text: r.text, stageRef: r.stageRefs[0] ?? '', notes: r.notes, diagnostics: r.diagnostics };
+  return { edits: r.edits, text: r.text, intent: r.intent, stageRef: r.stageRefs[0] ?? '', notes: r.notes, diagnostics: r.diagnostics };
 }
 
 /** Where the stage `index` of `facts` ends its first `count` instructions (FROM included). */
@@ -159,7 +165,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const stage = builder.stages[builderStage];
     if (!stage) {
       refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
-      return { edits: [], text: runtime.text, stageRefs: [], notes, diagnostics };
+      return { edits: [], text: runtime.text, intent: emptyIntent(runtime), stageRefs: [], notes, diagnostics };
     }
     const first = builders[firstOf[bi]!]!;
     if (first !== builders[bi]) {
@@ -196,6 +202,27 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     refuse('STAGE_NAME_COLLISION', `the stage name \`${base.name}\` for the shared base is already used`, runtime.path, undefined, 'Choose another name with --stage-name NAME.');
   }
 
+  // A new stage name must not capture a reference that meant an image (or a named context):
+  // `FROM alpine` under a stage named alpine, `COPY --from=builder` of an image named builder.
+  const exportNames = builders.flatMap((b) => (b.exportStage ? [b.exportStage.name] : []));
+  const introduced = new Map<string, string>();
+  for (const n of [...allBuilderNames, ...stageRefs, ...(base ? [base.name] : []), ...exportNames]) introduced.set(n.toLowerCase(), n);
+  const builderTagSet = new Set(builders.flatMap((b) => b.builderTags));
+  for (const r of stageRefsOf(runtime.instructions).refs) {
+    if (r.resolved !== null || builderTagSet.has(canonicalImage(r.value))) continue;
+    const n = introduced.get(r.value.toLowerCase());
+    if (n) refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${runtime.path} names an image, but the merged file would have a stage \`${n}\`, which it would then mean`, runtime.path, runtime.stages[r.stage]?.from.line, 'Choose another name with --stage-name NAME (or rename the stage), then run the tool again.');
+  }
+  files.forEach(({ builder }) => {
+    const own = new Set(builder.stages.map((st) => st.name?.toLowerCase()).filter(Boolean));
+    for (const r of stageRefsOf(builder.instructions).refs) {
+      if (r.resolved !== null) continue;
+      const lower = r.value.toLowerCase();
+      const n = introduced.get(lower) ?? (runtimeNames.has(lower) ? r.value : undefined);
+      if (n && !own.has(lower)) refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${builder.path} names an image, but the merged file would have a stage \`${n}\`, which it would then mean`, builder.path, builder.stages[r.stage]?.from.line, 'Choose another name with --stage-name NAME (or rename the stage), then run the tool again.');
+    }
+  });
+
   // BuildKit builds only the stages the target depends on: say which builder stages that leaves out.
   for (const { builder } of files) {
     const onPath = new Set(builders.filter((b) => b.builder.path === builder.path).flatMap((b) => [...stagesOnPath(builder, b.builderStage)]));
@@ -210,6 +237,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   // and the comments around them (the text before each file's first FROM) all go first.
   const preambles: string[] = [];
   const bodies: string[] = [];
+  const intendedBuilders: MergeIntent['builders'] = [];
   let offset = base ? 1 : 0;
   let baseText = '';
   builders.forEach((part, bi) => {
@@ -272,15 +300,19 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
     }
     bodies.push(body);
+    const appendAfter = builder.instructions.filter((ins) => builder.lines.offsetAt(ins.getRange().start) < stage.end).length;
+    intendedBuilders.push({ original: builder, body, dropped: base ? base.instructions : 0, appended: part.appendToBuilder ?? [], appendAfter });
   });
   const normalize = (t: string) => t.replace(/^\uFEFF/, '').replace(/\r?\n/g, eol);
   // Drop trailing blank lines only: trailing spaces of the last instruction are the user's bytes.
   const trim = (t: string) => t.replace(/(?:\r?\n[ \t]*)+$/, '') + eol + eol;
-  let block = [...preambles, ...(base ? [trim(baseText)] : []), ...bodies.map(trim)].map(normalize).join('');
+  const inserted = [...preambles, ...(base ? [trim(baseText)] : []), ...bodies.map(trim)].map(normalize);
+  let block = inserted.join('');
   block = block.replace(/^(?:[ \t]*\r?\n)+/, '');
   // A byte-order mark stays the first character of the file.
   const insertAt = runtime.firstFromBlockStart === 0 && runtime.text.startsWith('\uFEFF') ? 1 : runtime.firstFromBlockStart;
   edits.push({ start: insertAt, end: insertAt, text: block });
+  const firstRuntimeEdit = edits.length;
 
   // References to the old builder images inside the runtime file now name their stages.
   const refOfTag = new Map<string, string>();
@@ -396,8 +428,16 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   }
 
   let merged = runtime.text;
-  if (diagnostics.length === 0) merged = applyEdits(runtime.text, edits);
-  return { edits, text: merged, stageRefs, notes, diagnostics };
+  let intent = emptyIntent(runtime);
+  if (diagnostics.length === 0) {
+    merged = applyEdits(runtime.text, edits);
+    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null };
+  }
+  return { edits, text: merged, intent, stageRefs, notes, diagnostics };
+}
+
+function emptyIntent(runtime: DockerfileFacts): MergeIntent {
+  return { escape: runtime.escape, runtime: { original: runtime, edited: runtime.text }, inserted: [], builders: [], written: [], base: null };
 }
 
 /** Stages `target` depends on (through FROM <stage> and COPY --from), itself included. */

@@ -25,6 +25,7 @@ import { decideSharedBase } from './shared-base.js';
 import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { runStepLines } from './run-step.js';
+import { checkMergedStructure } from './merge-structure.js';
 import { validateMerged } from './validate.js';
 
 export interface FileChange {
@@ -233,7 +234,7 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
       ? decideSharedBase(files.map((d) => ({ facts: d.merge!.builder, build: d.setup.builder })), script.text, fs, `${opts.stageName}-base`)
       : { base: null, note: `${files[0]!.merge!.builder.path} is the builder of every one of these builds (each its own --target): it goes in once, its own stages shared as they were` };
   const merged = mergeBuilders({ runtime, builders: members.map((d) => d.merge!.part), sharedBase: decision.base, setup: ids[0]! });
-  const invalid = merged.diagnostics.length > 0 ? merged.diagnostics : validateMerged(merged.text, [...members.map((d) => d.merge!.builder.text), runtime.text], runtime.path, ids[0]!);
+  const invalid = merged.diagnostics.length > 0 ? merged.diagnostics : [...validateMerged(merged.text, [...members.map((d) => d.merge!.builder.text), runtime.text], runtime.path, ids[0]!), ...checkMergedStructure(merged.text, merged.intent, runtime.path, ids[0]!)];
   if (invalid.length > 0) return refuseAll(invalid);
   members.forEach((d, i) => {
     d.dockerfile = i === 0 ? { path: runtime.path, before: runtime.text, after: merged.text } : null;
@@ -365,7 +366,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.status = 'refused';
     return draft;
   }
-  plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id));
+  plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
   if (failed()) {
     plan.status = 'refused';
     return draft;

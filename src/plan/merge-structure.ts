@@ -1,0 +1,125 @@
+/**
+ * The merged Dockerfile is checked against what the merge meant to write, not only for
+ * errors: re-parsed whole, it must hold exactly the instructions of the pieces it was put
+ * together from, each parsed on its own (so a builder ending in a `\` continuation cannot
+ * swallow the runtime's FROM), its stages must carry the names intended, every builder stage
+ * must still run its file's instructions (plus the RUN lines a run-time build appended), the
+ * runtime stages their own, and every FROM, `COPY --from` and `RUN --mount from=` must
+ * resolve to the stage (or the image) intended. Any difference refuses the setup.
+ */
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { stageRefsOf, type StageRef } from '../analyze/stage-refs.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+
+export interface MergeIntent {
+  escape: string;
+  runtime: { original: DockerfileFacts; edited: string };
+  /** Texts inserted before the runtime's first stage, in order (global parts, the shared base, each builder's stages). */
+  inserted: string[];
+  /**
+   * Each builder file once: the text of its stages as inserted, how many of its first
+   * instructions moved to the shared base, the lines appended to its builder stage, and
+   * after how many of its instructions they go.
+   */
+  builders: { original: DockerfileFacts; body: string; dropped: number; appended: string[]; appendAfter: number }[];
+  /** Stage names the merge wrote into the runtime file: a reference to one of them means that stage. */
+  written: string[];
+  /** The shared base stage's name, when there is one. */
+  base: string | null;
+}
+
+interface Ins {
+  keyword: string;
+  args: string;
+}
+
+function parse(text: string, escape: string): Instruction[] {
+  const directive = escape === '\\' ? '' : `# escape=${escape}\n`;
+  return DockerfileParser.parse(directive + text.replace(/^\uFEFF/, '')).getInstructions();
+}
+
+const shape = (ins: Instruction): Ins => ({ keyword: ins.getKeyword(), args: ins.getArguments().map((a) => a.getValue()).join(' ') });
+const show = (i: Ins | undefined) => (i ? `${i.keyword} ${i.args}`.slice(0, 80) : '(nothing)');
+/** Instructions whose words the merge never changes. */
+const kept = (list: Instruction[]) => list.filter((i) => !['FROM', 'COPY', 'ADD'].includes(i.getKeyword())).map(shape);
+
+function firstDifference(a: Ins[], b: Ins[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i]?.keyword !== b[i]?.keyword || a[i]?.args !== b[i]?.args) return i;
+  }
+  return -1;
+}
+
+export function checkMergedStructure(merged: string, intent: MergeIntent, file: string, setup: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const fail = (message: string) =>
+    out.push(diag('GENERATED_DOCKERFILE_INVALID', 'error', `the merged ${file} would not be what was planned: ${message}`, { file, setup, hint: 'Nothing was written for this setup. Please report this with both Dockerfiles attached.' }));
+  const { escape } = intent;
+  const whole = parse(merged, escape);
+  const runtime = parse(intent.runtime.edited, escape);
+  const firstFrom = runtime.findIndex((i) => i.getKeyword() === 'FROM');
+  const head = firstFrom < 0 ? runtime : runtime.slice(0, firstFrom);
+  const tail = firstFrom < 0 ? [] : runtime.slice(firstFrom);
+  const pieces = intent.inserted.map((t) => parse(t, escape));
+
+  // 1. The whole reads as its pieces: nothing joined to what follows it, nothing lost.
+  const expected = [...head, ...pieces.flat(), ...tail].map(shape);
+  const actual = whole.map(shape);
+  const at = firstDifference(expected, actual);
+  if (at >= 0) {
+    fail(`instruction ${at + 1} reads as \`${show(actual[at])}\` where \`${show(expected[at])}\` was meant (a line continued into the next piece?)`);
+    return out;
+  }
+
+  // 2. Every builder stage runs its file's instructions, plus what was appended; the runtime its own.
+  for (const b of intent.builders) {
+    const original = b.original.instructions;
+    // Global ARGs before the first FROM went in with the other files' global parts.
+    const first = Math.max(0, original.findIndex((i) => i.getKeyword() === 'FROM')) + b.dropped;
+    const want = [...kept(original.slice(first, b.appendAfter)), ...kept(b.appended.flatMap((l) => parse(l, escape))), ...kept(original.slice(b.appendAfter))];
+    const got = kept(parse(b.body, escape));
+    const d = firstDifference(want, got);
+    if (d >= 0) fail(`the stages from ${b.original.path} run \`${show(got[d])}\` where \`${show(want[d])}\` was meant`);
+  }
+  const runtimeWant = kept(intent.runtime.original.instructions);
+  const runtimeGot = kept(runtime);
+  const rd = firstDifference(runtimeWant, runtimeGot);
+  if (rd >= 0) fail(`the stages of ${intent.runtime.original.path} run \`${show(runtimeGot[rd])}\` where \`${show(runtimeWant[rd])}\` was meant`);
+  if (intent.runtime.original.stages.length !== runtime.filter((i) => i.getKeyword() === 'FROM').length) fail(`${intent.runtime.original.path} no longer has its ${intent.runtime.original.stages.length} stage(s)`);
+
+  // 3. Stage names, and every reference resolving to what was meant.
+  const merged3 = stageRefsOf(whole);
+  const wantRefs: StageRef[] = [];
+  const names: (string | null)[] = [];
+  const addPiece = (list: Instruction[], external: (value: string) => number | null) => {
+    const offset = names.length;
+    const local = stageRefsOf(list);
+    for (const r of local.refs) {
+      const stage = r.stage + offset;
+      // The merge renumbers `COPY --from=N` (the text is already global); nothing else is renumbered.
+      const resolved = r.kind === 'copy' && /^\d+$/.test(r.value) ? (Number(r.value) < stage ? Number(r.value) : null) : r.resolved !== null ? r.resolved + offset : external(r.value);
+      wantRefs.push({ ...r, stage, resolved });
+    }
+    names.push(...local.stages.map((s) => s.name));
+  };
+  const byName = (v: string) => {
+    const i = names.findIndex((n) => n !== null && n.toLowerCase() === v.toLowerCase());
+    return i >= 0 ? i : null;
+  };
+  const base = intent.base?.toLowerCase() ?? null;
+  for (const p of pieces) addPiece(p, (v) => (base !== null && v.toLowerCase() === base ? byName(v) : null));
+  const written = new Set(intent.written.map((w) => w.toLowerCase()));
+  addPiece(tail, (v) => (written.has(v.toLowerCase()) ? byName(v) : null));
+  const gotNames = merged3.stages.map((s) => s.name?.toLowerCase() ?? null);
+  if (JSON.stringify(gotNames) !== JSON.stringify(names.map((n) => n?.toLowerCase() ?? null))) fail(`its stages are named ${JSON.stringify(gotNames)} where ${JSON.stringify(names)} was meant`);
+  const key = (r: StageRef) => `${r.kind} ${r.value} in stage ${r.stage} → ${r.resolved === null ? 'an image' : `stage ${r.resolved}`}`;
+  const want = wantRefs.map(key);
+  const got = merged3.refs.map(key);
+  const ri = want.findIndex((w, i) => got[i] !== w);
+  if (ri >= 0 || got.length !== want.length) {
+    const i = ri >= 0 ? ri : want.length;
+    fail(`${got[i] ?? '(no reference)'} where ${want[i] ?? '(no reference)'} was meant`);
+  }
+  return out;
+}
