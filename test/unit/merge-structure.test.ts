@@ -1,0 +1,92 @@
+/**
+ * The merged Dockerfile is checked against the plan (stages, instructions, references), and a
+ * new stage name never captures a reference that meant an image.
+ */
+import { describe, expect, it } from 'vitest';
+import { readDockerfile } from '../../src/analyze/dockerfile.js';
+import { checkMergedStructure } from '../../src/plan/merge-structure.js';
+import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
+import { planFiles } from '../support/plan.js';
+
+const SCRIPT = `#!/bin/sh
+set -e
+docker build -t app:build -f Dockerfile.build .
+docker create --name x app:build
+docker cp x:/out/app ./app
+docker rm x
+docker build -t app:latest .
+`;
+
+const merge = (builder: string, runtime: string, stageName = 'builder') =>
+  mergeDockerfiles({
+    builder: readDockerfile('Dockerfile.build', builder),
+    runtime: readDockerfile('Dockerfile', runtime),
+    builderStage: readDockerfile('Dockerfile.build', builder).stages.length - 1,
+    stageName,
+    builderTags: ['docker.io/library/app:build'],
+    consumers: [{ copy: 0, source: 0, stagePath: '/out/app', hostSource: 'app', mode: null, folder: false }],
+    setup: 's',
+  });
+
+const codes = (files: Record<string, string>, stageName = 'builder') => planFiles(files, stageName).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+
+describe('structural check of the merged Dockerfile', () => {
+  it('passes a merge that holds what was planned', () => {
+    const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\n');
+    expect(m.diagnostics).toEqual([]);
+    expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's')).toEqual([]);
+  });
+
+  it('refuses a builder whose last line continues into the runtime FROM', () => {
+    for (const tail of ['RUN go build -o /out/app . \\\n', 'RUN go build -o /out/app . \\\n# a comment\n', 'RUN go build -o /out/app . \\']) {
+      const m = merge(`FROM golang:1.21\n${tail}`, 'FROM alpine\nCOPY app /app\n');
+      const d = checkMergedStructure(m.text, m.intent, 'Dockerfile', 's');
+      expect(d.map((x) => x.code), tail).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+      expect(d[0]!.message).toContain('FROM alpine');
+    }
+  });
+
+  it('refuses a text that lost or changed an instruction of either file', () => {
+    const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\nCMD ["/app"]\n');
+    expect(checkMergedStructure(m.text.replace('CMD ["/app"]', 'CMD ["/bin/sh"]'), m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
+    expect(checkMergedStructure(m.text.replace('RUN go build -o /out/app .\n', ''), m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
+    expect(checkMergedStructure(m.text.replace('AS builder', 'AS other'), m.intent, 'Dockerfile', 's')[0]!.message).toMatch(/named|reference|meant/);
+  });
+
+  it('refuses a --from that resolves elsewhere than intended', () => {
+    const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\n');
+    const wrong = m.text.replace('--from=builder', '--from=0').replace('FROM golang:1.21 AS builder', 'FROM golang:1.21 AS builder\nFROM busybox AS other');
+    expect(checkMergedStructure(wrong, m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
+  });
+
+  it('refuses a numeric RUN --mount from= that the merge does not renumber', () => {
+    const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM busybox\nRUN true\nFROM alpine\nRUN --mount=type=bind,from=0,target=/b true\nCOPY app /app\n');
+    expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
+  });
+
+  it('refuses a migration whose builder ends in a continuation, through the plan', () => {
+    expect(codes({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app . \\\n', Dockerfile: 'FROM alpine\nCOPY app /app\n' })).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+  });
+});
+
+describe('a new stage name never captures an image reference', () => {
+  const files = (runtime: string, builder = 'FROM golang:1.21\nRUN go build -o /out/app .\n') => ({ 'build.sh': SCRIPT, 'Dockerfile.build': builder, Dockerfile: runtime });
+
+  it('FROM alpine with --stage-name alpine', () => {
+    expect(codes(files('FROM alpine\nCOPY app /app\n'), 'alpine')).toEqual(['STAGE_NAME_COLLISION']);
+    expect(codes(files('FROM alpine:3.19\nCOPY app /app\n'), 'alpine')).toEqual([]);
+  });
+
+  it('a runtime COPY --from=builder that meant an image named builder', () => {
+    expect(codes(files('FROM alpine\nCOPY --from=builder /etc/x /etc/x\nCOPY app /app\n'))).toEqual(['STAGE_NAME_COLLISION']);
+    expect(codes(files('FROM alpine\nRUN --mount=from=builder,target=/b true\nCOPY app /app\n'))).toEqual(['STAGE_NAME_COLLISION']);
+  });
+
+  it('a builder reference to an image named like a runtime stage', () => {
+    expect(codes(files('FROM alpine AS tools\nFROM alpine\nCOPY app /app\n', 'FROM golang:1.21\nCOPY --from=tools /x /x\nRUN go build -o /out/app .\n'))).toContain('STAGE_NAME_COLLISION');
+  });
+
+  it('keeps a reference to the builder image by its tag: that one is meant to become the stage', () => {
+    expect(codes(files('FROM alpine\nCOPY --from=app:build /out/other /other\nCOPY app /app\n'))).toEqual([]);
+  });
+});
