@@ -346,9 +346,13 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   });
   // Paths are written into Dockerfile words as they are: refuse what would need quoting there.
   const unwritable = (p: string) => /[\s'"$`\\]/.test(p) || p.includes(runtime.escape);
+  // `*`, `?` and `[` are literal in a `docker cp` path but patterns in COPY.
+  const glob = (p: string) => /[*?[]/.test(p);
   for (const c of builders.flatMap((b) => [...b.consumers.map((r) => r.stagePath), ...(b.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])])) {
     if (unwritable(c)) {
       refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has spaces, quotes, $ or backslashes, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
+    } else if (glob(c)) {
+      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has \`*\`, \`?\` or \`[\`: literal characters for docker cp, but a pattern in COPY, which could match other files`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     }
   }
   for (const [ci, rewrites] of byCopy) {
@@ -363,6 +367,9 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       }
       if (copy.keyword === 'ADD' && ARCHIVE.test(r.hostSource)) {
         refuse('ARTIFACT_ARCHIVE_ADD', `\`ADD ${r.hostSource}\` unpacks the archive; COPY --from would not`, runtime.path, copy.line, 'Unpack the archive in the builder stage and COPY its contents, then run the tool again.');
+      } else if (copy.keyword === 'ADD' && !r.folder) {
+        // ADD unpacks a local tar by its content, whatever its name: only a folder is provably not one.
+        refuse('ARTIFACT_ARCHIVE_ADD', `\`ADD ${r.hostSource}\` unpacks the file if its content is a tar archive, whatever its name; COPY --from would not, and nothing proves ${r.stagePath} is not one`, runtime.path, copy.line, 'Use COPY for the artifact (or unpack it in the builder stage), then run the tool again.');
       }
     }
     const text = runtime.text;

@@ -33,6 +33,7 @@ export const CODES = {
   ARTIFACT_IN_BROAD_COPY: 'An artifact reaches the runtime image through a broader COPY or a wildcard.',
   ARTIFACT_DEST_EXISTS: 'An artifact is extracted onto a path that already exists in the repository.',
   ARTIFACT_ARCHIVE_ADD: 'An artifact is an archive added with ADD, which unpacks it.',
+  ARTIFACT_IGNORED: 'A runtime ignore pattern may filter files inside an extracted artifact, which COPY --from would not.',
   PATH_NEEDS_QUOTING: 'An artifact path would need quoting or escaping in a Dockerfile.',
   MIXED_MODES: 'Files copied by one COPY had different modes on the host after extraction.',
   RENAME_AMBIGUOUS_DEST: 'A renamed artifact is copied to a destination that may or may not be a directory.',

@@ -8,6 +8,7 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import type { BuildStep, Setup } from '../model/setup.js';
+import { checkArtifactIgnores } from './artifact-ignore.js';
 import { ignorePatterns, mayExcludeUnder, subfolderOf } from './context-subfolder.js';
 
 /** The ignore file a build applies: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's. */
@@ -30,6 +31,7 @@ export function checkBuildInputs(setup: Setup, fs: RepoFs): BuildInputs {
   const where = { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id };
   const a = effectiveIgnoreFile(setup.builder, fs);
   const b = effectiveIgnoreFile(runtime, fs);
+  out.push(...checkArtifactIgnores(setup, b, fs));
   if (setup.builder.context !== runtime.context) {
     const sub = subfolderOf(setup.builder.context!, runtime.context!);
     if (sub === null) {
