@@ -157,6 +157,22 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     }
   });
 
+  // A global ARG default of one file now reaches the stages of the others that declare the ARG
+  // without a default (and their FROM lines), where it was empty before.
+  const everyFile = [runtime, ...files.map((f) => f.builder)];
+  for (const from of everyFile) {
+    for (const a of from.globalArgs) {
+      if (a.value === null) continue;
+      for (const to of everyFile) {
+        if (to === from || to.globalArgs.some((g) => g.name === a.name)) continue;
+        const st = to.stages.find((x) => x.bareArgs.includes(a.name) || new RegExp(`\\$\\{?${a.name}\\b`).test(x.image));
+        if (st) {
+          refuse('ARG_LEAK', `the global \`ARG ${a.name}=${a.value}\` of ${from.path} would reach stage ${st.name ?? st.index} of ${to.path} (line ${st.from.line}), where ${a.name} had no value before`, from.path, undefined, `Rename the ARG in one of the files (or give it a default in ${to.path}), then run the tool again.`);
+        }
+      }
+    }
+  }
+
   // Stage names.
   const stageRefs: string[] = [];
   const runtimeNames = new Set(runtime.stages.map((s) => s.name?.toLowerCase()).filter(Boolean) as string[]);

@@ -22,6 +22,8 @@ export interface StageFacts {
   platform: string | null;
   /** ARG names declared inside the stage. */
   args: string[];
+  /** ARG names declared inside the stage without a default: a global ARG's default reaches them. */
+  bareArgs: string[];
   /** End of the stage's last instruction (where instructions are appended). */
   end: number;
   /** The stage's own last CMD / ENTRYPOINT: exec form as an array, shell form as a string. */
@@ -114,6 +116,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
         image: from.getImage() ?? '',
         platform,
         args: [],
+        bareArgs: [],
         end: s.end,
         cmd: null,
         entrypoint: null,
@@ -135,8 +138,10 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
       }
     }
     if (kw === 'ARG' && stage >= 0) {
-      const name = (ins as any).getProperty()?.getName();
+      const prop = (ins as any).getProperty();
+      const name = prop?.getName();
       if (name) stages[stage]!.args.push(name);
+      if (name && prop.getValue() === null) stages[stage]!.bareArgs.push(name);
     }
     if ((kw === 'COPY' || kw === 'ADD') && stage >= 0) {
       copies.push(copyFacts(ins as Copy, kw, stage, span, lines, text));
