@@ -341,6 +341,17 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     }
   }
 
+  /** `NAME=value cmd …`: the variables set in the command's own environment only. */
+  function prefixAssignments(cmd: TsNode, scope: Scope): Map<string, string | null> {
+    const env = new Map<string, string | null>();
+    for (const c of cmd.children) {
+      if (c.type !== 'variable_assignment') continue;
+      const { name, value } = assignment(c);
+      env.set(name, value ? evalWord(value, scope).value : '');
+    }
+    return env;
+  }
+
   /** The name and value node of a `variable_assignment` (`NAME=value`; no value for `NAME=`). */
   function assignment(a: TsNode): { name: string; value: TsNode | null } {
     return { name: src(a.childForFieldName('name') ?? a.namedChildren[0]!), value: a.childForFieldName('value') };
@@ -474,6 +485,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     }
     if (words.length > 0) {
       const c = newCommand(words, redirects, stmt.startIndex, glued ? glued.endIndex : stmt.endIndex, scope, unit, ctx);
+      const env = prefixAssignments(cmd, scope);
+      if (env.size > 0) c.env = env;
       if (glued) {
         // Repair: keep the backslash, drop the blanks after it.
         const lineEnd = lines.lineEnd(lines.lineOf(Math.max(0, stmt.endIndex - 1)));

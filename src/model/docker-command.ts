@@ -57,6 +57,11 @@ const BUILD: FlagTable = {
   stopAtFirstOperand: false,
 };
 
+/** Every `docker build` flag the reader knows (canonical names), and whether it takes a value. */
+export const BUILD_FLAG_NAMES: readonly { name: string; valued: boolean }[] = [
+  ...new Set(Object.values(BUILD.valued)),
+].map((name) => ({ name, valued: true })).concat([...new Set(Object.values(BUILD.boolean))].map((name) => ({ name, valued: false })));
+
 const CONTAINER: FlagTable = {
   valued: {
     '-e': '--env', '-v': '--volume', '-w': '--workdir', '-u': '--user', '-p': '--publish',

@@ -56,6 +56,8 @@ export interface ScriptCommand {
   iteration: Iteration | null;
   /** The script variables the command sees (null: assigned a value only known at run time). */
   vars: ReadonlyMap<string, string | null>;
+  /** Variables set for this command alone (`NAME=value docker build …`). */
+  env?: ReadonlyMap<string, string | null>;
 }
 
 /** One pass of a loop whose items are static: the same source lines, the loop variable bound. */

@@ -9,14 +9,118 @@ import type { DockerInvocation, ParsedFlag } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 
-/** Flags that only name the builder build's own output: dropped, since that output is gone. */
-const BUILDER_OWN = new Set(['--tag', '--file', '--target', '--quiet']);
-/** Flags that change what a build outputs or where: carrying them would change the final build. */
-const OUTPUT = new Set(['--output', '--iidfile', '--load', '--push', '--metadata-file', '--call', '--check']);
-/** Flags that may repeat; each occurrence is carried unless the runtime build has it already. */
-const REPEATABLE = new Set(['--build-arg', '--label', '--secret', '--ssh', '--add-host', '--build-context', '--cache-from', '--cache-to', '--ulimit', '--allow', '--annotation', '--security-opt', '--attest']);
-/** Single flags whose value would change the runtime stage if only the builder had it. */
-const SCOPE_CHANGING = new Set(['--platform', '--isolation', '--cgroup-parent']);
+/**
+ * What each `docker build` flag of the builder build becomes in the one merged build:
+ * - `drop`: it described the builder image itself, which no longer exists (`-t`, `--label`,
+ *   attestations): it must not reach the final image;
+ * - `harmless`: it changes how the build runs, not what it produces (`--progress`, `--rm`);
+ * - `carry`: added to the final build (each occurrence, unless that build has it already);
+ *   resource limits and cache settings, and what only the builder's own instructions can use;
+ * - `same`: it applies to every stage of a build (`--platform`, `--network`, `--add-host`…): the
+ *   runtime build must have had exactly the same, or the setup is refused;
+ * - `output`: it sends the builder's result somewhere (`--output`, `--push`): refused;
+ * - `context`: a named build context changes what FROM and `COPY --from` resolve to: refused
+ *   unless the runtime build has the same one.
+ * `--build-arg`, `--secret` and `--ssh` get their own checks (what a stage may now receive).
+ */
+export type FlagTreatment = 'drop' | 'harmless' | 'carry' | 'same' | 'output' | 'context' | 'build-arg' | 'mount';
+
+export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
+  '--tag': 'drop',
+  '--file': 'drop',
+  '--target': 'drop',
+  '--label': 'drop',
+  '--annotation': 'drop',
+  '--attest': 'drop',
+  '--sbom': 'drop',
+  '--provenance': 'drop',
+  '--quiet': 'harmless',
+  '--progress': 'harmless',
+  '--rm': 'harmless',
+  '--force-rm': 'harmless',
+  '--compress': 'harmless',
+  '--no-cache': 'carry',
+  '--cache-from': 'carry',
+  '--cache-to': 'carry',
+  '--disable-content-trust': 'carry',
+  '--memory': 'carry',
+  '--memory-swap': 'carry',
+  '--shm-size': 'carry',
+  '--cpu-shares': 'carry',
+  '--cpuset-cpus': 'carry',
+  '--cpuset-mems': 'carry',
+  '--cpu-period': 'carry',
+  '--cpu-quota': 'carry',
+  '--ulimit': 'carry',
+  '--allow': 'carry',
+  '--platform': 'same',
+  '--network': 'same',
+  '--add-host': 'same',
+  '--isolation': 'same',
+  '--cgroup-parent': 'same',
+  '--security-opt': 'same',
+  '--pull': 'same',
+  '--squash': 'same',
+  '--builder': 'same',
+  '--output': 'output',
+  '--iidfile': 'output',
+  '--load': 'output',
+  '--push': 'output',
+  '--metadata-file': 'output',
+  '--call': 'output',
+  '--check': 'output',
+  '--build-context': 'context',
+  '--build-arg': 'build-arg',
+  '--secret': 'mount',
+  '--ssh': 'mount',
+};
+
+/**
+ * Environment variables the docker CLI reads for a build, given to the builder build (as a
+ * `NAME=value` prefix or set earlier in the script):
+ * - `same`: the merged build runs with the final build's environment, so the builder build must
+ *   have seen the same value (`DOCKER_DEFAULT_PLATFORM` is `--platform` for every stage;
+ *   `DOCKER_BUILDKIT=0` picks the legacy builder; `DOCKER_HOST`… another engine);
+ * - `harmless`: display only.
+ * Any other `DOCKER_*`, `BUILDKIT_*` or `BUILDX_*` variable is not modelled: refused.
+ */
+export const BUILD_ENV: Readonly<Record<string, 'same' | 'harmless'>> = {
+  DOCKER_BUILDKIT: 'same',
+  DOCKER_DEFAULT_PLATFORM: 'same',
+  DOCKER_HOST: 'same',
+  DOCKER_CONTEXT: 'same',
+  DOCKER_CONFIG: 'same',
+  DOCKER_CERT_PATH: 'same',
+  DOCKER_TLS_VERIFY: 'same',
+  DOCKER_API_VERSION: 'same',
+  DOCKER_CONTENT_TRUST: 'same',
+  BUILDKIT_HOST: 'same',
+  BUILDX_BUILDER: 'same',
+  BUILDKIT_PROGRESS: 'harmless',
+  BUILDKIT_COLORS: 'harmless',
+  BUILDX_NO_DEFAULT_LOAD: 'same',
+  DOCKER_CLI_HINTS: 'harmless',
+  DOCKER_SCAN_SUGGEST: 'harmless',
+  NO_COLOR: 'harmless',
+};
+
+/** Flags that may be given more than once, each occurrence its own value. */
+const REPEATABLE = new Set(['--cache-from', '--cache-to', '--ulimit', '--allow', '--secret', '--ssh', '--add-host', '--build-context', '--label', '--annotation', '--security-opt', '--attest', '--build-arg']);
+
+const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
+
+/** The value a variable has in a command's environment: its prefix assignment, else the script's variable. */
+function envOf(inv: DockerInvocation, name: string): string | null | undefined {
+  if (inv.cmd.env?.has(name)) return inv.cmd.env.get(name)!;
+  return inv.cmd.vars.has(name) ? inv.cmd.vars.get(name)! : undefined;
+}
+
+/** What the merged build would need that the legacy builder (DOCKER_BUILDKIT=0) cannot do. */
+export interface MergedNeeds {
+  chmod: boolean;
+  exportStage: boolean;
+  stageRefs: string[];
+}
 
 export interface CarryResult {
   /** Source text of the flags to add to the runtime build, in order (for messages). */
@@ -46,7 +150,14 @@ export function declaredArgs(facts: DockerfileFacts): Set<string> {
   return new Set([...facts.globalArgs.map((a) => a.name), ...facts.stages.flatMap((s) => s.args)]);
 }
 
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string): CarryResult {
+const show = (v: string | null | undefined) => (v === undefined ? 'unset' : v === null ? 'only known at run time' : JSON.stringify(v));
+
+/** Whether a Dockerfile has `RUN --mount=type=KIND`. */
+function mountsOf(facts: DockerfileFacts, kind: string): boolean {
+  return facts.instructions.some((ins) => ins.getKeyword() === 'RUN' && (((ins as any).getFlags?.() ?? []) as { getName(): string; getValue(): string | null }[]).some((f) => f.getName() === 'mount' && (f.getValue() ?? '').split(',').includes(`type=${kind}`)));
+}
+
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
     // A flag that reads a script variable must mean the same at the final build.
@@ -68,9 +179,10 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   const builderArgs = new Map(b.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
 
   for (const f of b.flags) {
-    if (BUILDER_OWN.has(f.name)) continue;
-    if (OUTPUT.has(f.name)) {
-      out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the builder build uses ${f.name}, which sends its result somewhere the merged build would not`, at(b, `Remove ${f.name} from the builder build or migrate this setup by hand.`)));
+    const treatment = BUILD_FLAGS[f.name];
+    if (treatment === 'drop' || treatment === 'harmless') continue;
+    if (treatment === undefined || treatment === 'output') {
+      out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the builder build uses ${f.name}, which ${treatment === 'output' ? 'sends its result somewhere the merged build would not' : 'the tool does not model'}`, at(b, `Remove ${f.name} from the builder build or migrate this setup by hand.`)));
       continue;
     }
     if (f.name === '--build-arg') {
@@ -85,25 +197,72 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
         out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the builder build, but ${runtimeFacts.path} declares ARG ${name}, which would now receive it`, at(b, `Rename the ARG in one Dockerfile, or pass the same value to both builds.`)));
         continue;
       }
+      // `--build-arg NAME` takes its value from the environment: the final build's must be the same.
+      const v = f.value?.value ?? f.value?.staticPrefix ?? '';
+      if (!v.includes('=') && envOf(b, name) !== envOf(r, name)) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `--build-arg ${name} takes its value from the environment, which differs at the final build`, at(b, `Write --build-arg ${name}=value, or give $${name} one value for both builds.`)));
+        continue;
+      }
       carry(f);
       continue;
     }
     const same = r.flags.filter((x) => x.name === f.name);
-    if (REPEATABLE.has(f.name)) {
-      if (!same.some((x) => valueKey(x) === valueKey(f))) carry(f);
+    const matched = same.some((x) => valueKey(x) === valueKey(f));
+    if (treatment === 'carry') {
+      if (same.length > 0 && !matched && !REPEATABLE.has(f.name)) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} differs between the builder build and the runtime build`, at(b, `Use the same ${f.name} for both builds, or migrate this setup by hand.`)));
+      } else if (!matched) carry(f);
       continue;
     }
-    if (same.length > 0) {
-      if (!same.some((x) => valueKey(x) === valueKey(f))) {
-        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} differs between the builder build and the runtime build`, at(b, `Use the same ${f.name} for both builds, or migrate this setup by hand.`)));
+    if (treatment === 'mount') {
+      // A secret or SSH agent the runtime stages never had would now be offered to their RUN --mount.
+      const kind = f.name === '--secret' ? 'secret' : 'ssh';
+      if (!matched && mountsOf(runtimeFacts, kind)) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the builder build only, and ${runtimeFacts.path} has RUN --mount=type=${kind}, which would now receive it`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+      } else if (!matched) carry(f);
+      continue;
+    }
+    if (treatment === 'context') {
+      if (!matched) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the builder build only; a named context changes what FROM and COPY --from mean in every stage of the one build`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+      continue;
+    }
+    // 'same': it applies to every stage of the one build.
+    if (same.length === 0 || !matched || b.flags.filter((x) => x.name === f.name).length !== same.length) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', same.length === 0 ? `${f.name} is given to the builder build only; in one build it would apply to the runtime stage too` : `${f.name} differs between the builder build and the runtime build`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+    }
+  }
+  // A flag of that kind given to the runtime build only now reaches the builder stages.
+  for (const f of r.flags) {
+    if (BUILD_FLAGS[f.name] === 'same' && !b.flags.some((x) => x.name === f.name)) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only; in one build it would apply to the builder stage too`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+    }
+    if (f.name === '--build-context' && merged) {
+      const name = (f.value?.value ?? f.value?.staticPrefix ?? '').split('=')[0]!.toLowerCase();
+      if (merged.stageRefs.some((n) => n.toLowerCase() === name) || builderFacts.stages.some((st) => st.name?.toLowerCase() === name)) {
+        out.diagnostics.push(diag('STAGE_NAME_COLLISION', 'error', `the runtime build's --build-context ${name}=… names a context that a stage of the merged file would now shadow`, at(r, 'Choose another name with --stage-name NAME (or rename the context), then run the tool again.')));
+      }
+    }
+  }
+
+  // The build environment: the merged build runs with the final build's.
+  const names = new Set([...(b.cmd.env?.keys() ?? []), ...(r.cmd.env?.keys() ?? []), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  for (const name of names) {
+    const kind = BUILD_ENV[name];
+    if (kind === 'harmless') continue;
+    if (kind === undefined) {
+      if (MODELLED_ENV.test(name) && (b.cmd.env?.has(name) || r.cmd.env?.has(name) || envOf(b, name) !== envOf(r, name))) {
+        out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `$${name} is set for a build, and the tool does not model what it does`, at(b.cmd.env?.has(name) ? b : r, `Remove ${name} from the build's environment, or migrate this setup by hand.`)));
       }
       continue;
     }
-    if (SCOPE_CHANGING.has(f.name)) {
-      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the builder build only; in one build it would apply to the runtime stage too`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
-      continue;
+    if (envOf(b, name) !== envOf(r, name)) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build; the one merged build runs with the final build's`, at(b, `Give ${name} the same value for both builds, or migrate this setup by hand.`)));
     }
-    carry(f);
+  }
+  // The legacy builder cannot run everything a merged file may need.
+  if (merged && envOf(r, 'DOCKER_BUILDKIT') === '0') {
+    const why = [merged.chmod ? 'COPY --chmod' : '', merged.exportStage ? 'an export stage built with --output' : ''].filter(Boolean);
+    if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs with DOCKER_BUILDKIT=0 (the legacy builder), which cannot run ${why.join(' or ')}, which the merged build needs`, at(r, 'Build with BuildKit, or migrate this setup by hand.')));
   }
 
   // The reverse leak: runtime build args now reach the builder stages too.

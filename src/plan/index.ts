@@ -360,7 +360,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id);
+  const carry = carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef] });
   plan.diagnostics.push(...carry.diagnostics);
   if (failed()) {
     plan.status = 'refused';

@@ -1,0 +1,123 @@
+/**
+ * Every docker build flag and every build-environment variable of the builder build is
+ * classified (src/plan/build-flags.ts): dropped, harmless, carried to the final build, required
+ * to be the same in both builds, or refused. Each entry of the table is checked here through
+ * a whole plan.
+ */
+import { describe, expect, it } from 'vitest';
+import { BUILD_FLAG_NAMES } from '../../src/model/docker-command.js';
+import { BUILD_ENV, BUILD_FLAGS } from '../../src/plan/build-flags.js';
+import { planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine\nCOPY app /app\n';
+
+function script(builderFlags: string, runtimeFlags = '', prelude = '', builderPrefix = '', runtimePrefix = ''): string {
+  return `#!/bin/sh\nset -e\n${prelude}${builderPrefix}docker build ${builderFlags} -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n${runtimePrefix}docker build ${runtimeFlags} -t app:latest .\n`;
+}
+
+function plan(sh: string, runtime = RUNTIME) {
+  const p = planFiles({ 'build.sh': sh, 'Dockerfile.build': BUILDER, Dockerfile: runtime });
+  const s = p.setups[0]!;
+  return { errors: s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), script: p.changes.find((c) => c.path === 'build.sh')?.after ?? null };
+}
+
+/** A value each valued flag accepts. */
+const SAMPLE: Record<string, string> = {
+  '--build-arg': 'GOFLAGS=-mod=vendor', '--label': 'team=core', '--annotation': 'a=b', '--platform': 'linux/arm64', '--network': 'host',
+  '--cache-from': 'type=registry,ref=app:cache', '--cache-to': 'type=inline', '--iidfile': 'id.txt', '--secret': 'id=npm,src=.npmrc',
+  '--ssh': 'default', '--progress': 'plain', '--output': 'type=local,dest=out', '--build-context': 'tools=../tools', '--add-host': 'proxy:10.0.0.1',
+  '--shm-size': '256m', '--memory': '2g', '--memory-swap': '3g', '--cpu-shares': '512', '--cpuset-cpus': '0', '--cpuset-mems': '0',
+  '--cpu-period': '100000', '--cpu-quota': '50000', '--cgroup-parent': 'build', '--isolation': 'default', '--ulimit': 'nofile=1024:1024',
+  '--security-opt': 'seccomp=unconfined', '--allow': 'network.host', '--attest': 'type=sbom', '--sbom': 'true', '--provenance': 'false',
+  '--metadata-file': 'meta.json', '--builder': 'ci', '--call': 'check',
+};
+
+describe('the build flag table', () => {
+  it('classifies every flag the reader knows, and only those', () => {
+    expect(Object.keys(BUILD_FLAGS).sort()).toEqual(BUILD_FLAG_NAMES.map((f) => f.name).sort());
+  });
+
+  const own = new Set(['--tag', '--file', '--target']);
+  for (const { name, valued } of BUILD_FLAG_NAMES.filter((f) => !own.has(f.name))) {
+    const treatment = BUILD_FLAGS[name]!;
+    const flag = valued ? `${name}=${SAMPLE[name] ?? 'x'}` : name;
+    it(`${flag}: ${treatment}`, () => {
+      const alone = plan(script(flag));
+      const both = plan(script(flag, flag));
+      switch (treatment) {
+        case 'drop':
+        case 'harmless':
+          expect(alone.errors).toEqual([]);
+          expect(alone.script).not.toContain(name);
+          break;
+        case 'carry':
+        case 'mount':
+        case 'build-arg':
+          expect(alone.errors).toEqual([]);
+          expect(alone.script).toMatch(new RegExp(`docker build ${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +-t app:latest`));
+          break;
+        case 'same':
+        case 'context':
+          expect(alone.errors).toEqual(['FLAG_CONFLICT']);
+          expect(both.errors).toEqual([]);
+          if (treatment === 'same') expect(plan(script('', flag)).errors).toEqual(['FLAG_CONFLICT']);
+          break;
+        case 'output':
+          expect(alone.errors).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+          break;
+      }
+    });
+  }
+
+  it('--label of the builder never reaches the final image', () => {
+    const r = plan(script('--label org.opencontainers.image.title=builder'));
+    expect(r.errors).toEqual([]);
+    expect(r.script).not.toContain('--label');
+  });
+
+  it('--secret is refused when the runtime Dockerfile mounts secrets it did not get', () => {
+    expect(plan(script('--secret id=npm,src=.npmrc'), 'FROM alpine\nRUN --mount=type=secret,id=npm true\nCOPY app /app\n').errors).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('--build-arg NAME (value from the environment) must see the same environment', () => {
+    expect(plan(script('--build-arg GOFLAGS', '', '', 'GOFLAGS=-mod=vendor ')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('--build-arg GOFLAGS', '', 'GOFLAGS=-mod=vendor\n')).errors).toEqual([]);
+  });
+
+  it('a runtime --build-context the new stage name would shadow', () => {
+    expect(plan(script('', '--build-context builder=../vendor')).errors).toEqual(['STAGE_NAME_COLLISION']);
+  });
+});
+
+describe('the build environment table', () => {
+  it('DOCKER_DEFAULT_PLATFORM given to the builder build alone is refused; set for both, it migrates', () => {
+    expect(plan(script('', '', '', 'DOCKER_DEFAULT_PLATFORM=linux/arm64 ')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('', '', 'export DOCKER_DEFAULT_PLATFORM=linux/arm64\n')).errors).toEqual([]);
+  });
+
+  it('DOCKER_BUILDKIT=0 for one build only is refused', () => {
+    expect(plan(script('', '', '', 'DOCKER_BUILDKIT=0 ')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('', '', '', '', 'DOCKER_BUILDKIT=0 ')).errors).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('the legacy builder for both builds: refused where the merge needs --chmod, migrated otherwise', () => {
+    expect(plan(script('', '', 'export DOCKER_BUILDKIT=0\n')).errors).toEqual([]);
+    const cat = `#!/bin/sh\nset -e\nexport DOCKER_BUILDKIT=0\ndocker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\nchmod 755 app\ndocker build -t app:latest .\n`;
+    expect(plan(cat).errors).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+  });
+
+  it('display-only variables are harmless; unmodelled DOCKER_* variables are refused', () => {
+    expect(BUILD_ENV.BUILDKIT_PROGRESS).toBe('harmless');
+    expect(plan(script('', '', '', 'BUILDKIT_PROGRESS=plain ')).errors).toEqual([]);
+    expect(plan(script('', '', '', 'DOCKER_SOMETHING_NEW=1 ')).errors).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+  });
+
+  it('every "same" variable differing between the builds is refused', () => {
+    for (const [name, kind] of Object.entries(BUILD_ENV)) {
+      if (kind !== 'same') continue;
+      expect(plan(script('', '', '', `${name}=x `)).errors, name).toEqual(['FLAG_CONFLICT']);
+      expect(plan(script('', '', '', `${name}=x `, `${name}=x `)).errors, name).toEqual([]);
+    }
+  });
+});
