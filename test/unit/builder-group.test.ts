@@ -68,8 +68,8 @@ describe('several builders, one runtime build', () => {
         'RUN go build -o /out/worker ./cmd/worker',
         '',
         'FROM alpine:3.19',
-        'COPY --from=builder-api /out/api /usr/local/bin/',
-        'COPY --from=builder-worker /out/worker /usr/local/bin/',
+        'COPY --from=builder-api --chown=0:0 /out/api /usr/local/bin/',
+        'COPY --from=builder-worker --chown=0:0 /out/worker /usr/local/bin/',
         'CMD ["api"]',
         '',
       ].join('\n'),
@@ -104,7 +104,7 @@ describe('several builders, one runtime build', () => {
       Dockerfile: 'FROM alpine:3.19\nCOPY api /usr/local/bin/\nCOPY web /srv/web\nCMD ["api"]\n',
     });
     const { plan, out } = migrated(files);
-    expect(out['Dockerfile']).toBe(`${GO_API.replace('FROM golang:1.21', 'FROM golang:1.21 AS builder-api')}\n${node.replace('FROM node:20', 'FROM node:20 AS builder-worker')}\nFROM alpine:3.19\nCOPY --from=builder-api /out/api /usr/local/bin/\nCOPY --from=builder-worker /out/web /srv/web\nCMD ["api"]\n`);
+    expect(out['Dockerfile']).toBe(`${GO_API.replace('FROM golang:1.21', 'FROM golang:1.21 AS builder-api')}\n${node.replace('FROM node:20', 'FROM node:20 AS builder-worker')}\nFROM alpine:3.19\nCOPY --from=builder-api --chown=0:0 /out/api /usr/local/bin/\nCOPY --from=builder-worker --chown=0:0 /out/web /srv/web\nCMD ["api"]\n`);
     expect(plan.setups[0]!.notes).toContain('no shared base stage for Dockerfile.build-api and Dockerfile.build-worker: they start FROM different images');
   });
 
@@ -132,7 +132,7 @@ describe('several builders, one runtime build', () => {
 
   it('keeps every copy in its order when one COPY line mixes artifacts of both builders and context files', () => {
     const { out } = migrated(repo({ Dockerfile: 'FROM alpine:3.19\nCOPY api config.yml worker /usr/local/bin/\n' }));
-    expect(out['Dockerfile']).toContain('FROM alpine:3.19\nCOPY --from=builder-api /out/api /usr/local/bin/\nCOPY config.yml /usr/local/bin/\nCOPY --from=builder-worker /out/worker /usr/local/bin/\n');
+    expect(out['Dockerfile']).toContain('FROM alpine:3.19\nCOPY --from=builder-api --chown=0:0 /out/api /usr/local/bin/\nCOPY config.yml /usr/local/bin/\nCOPY --from=builder-worker --chown=0:0 /out/worker /usr/local/bin/\n');
   });
 
   it('removes a `docker rmi` of every builder image at once, and the builder tags from one that removes other images too', () => {
@@ -158,7 +158,7 @@ describe('one builder file built for several targets', () => {
   it('goes in once, each build\'s target the stage its files come from, and the file is deleted', () => {
     const files = targets();
     const { plan, out } = migrated(files);
-    expect(out['Dockerfile']).toBe(`${MULTI}\nFROM alpine:3.19\nCOPY --from=api /out/api /usr/local/bin/\nCOPY --from=worker /out/worker /usr/local/bin/\nCMD ["api"]\n`);
+    expect(out['Dockerfile']).toBe(`${MULTI}\nFROM alpine:3.19\nCOPY --from=api --chown=0:0 /out/api /usr/local/bin/\nCOPY --from=worker --chown=0:0 /out/worker /usr/local/bin/\nCMD ["api"]\n`);
     expect(out['Dockerfile.build']).toBeUndefined();
     expect(out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build -t shop:latest .\n');
     expect(plan.setups[0]!.notes).toContain('Dockerfile.build is the builder of every one of these builds (each its own --target): it goes in once, its own stages shared as they were');
@@ -180,8 +180,12 @@ describe('several builders, one runtime build: refusals', () => {
     refusedWith(repo({ 'Dockerfile.build-worker': withArg(GO_WORKER), 'build.sh': script(' --build-arg VERSION=1') }), 'ARG_LEAK', 3);
   });
 
-  it('refuses builders built for different platforms', () => {
-    refusedWith(repo({ 'build.sh': script(' --platform linux/arm64', '', ' --platform linux/arm64') }), 'FLAG_CONFLICT', 4);
+  it('refuses a builder built for another platform than the final build (which would build its stage for that one)', () => {
+    const plan = planFiles(repo({ 'build.sh': script(' --platform linux/arm64', '', ' --platform linux/arm64') }));
+    const worker = plan.setups.find((s) => s.builderDockerfile === 'Dockerfile.build-worker')!;
+    expect(worker.status).toBe('refused');
+    expect(worker.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['FLAG_CONFLICT', 11]]);
+    expect(plan.changes.find((c) => c.path === 'build.sh')?.after ?? '').toContain('docker cp w:/out/worker ./worker');
   });
 
   it('still refuses one Dockerfile merged by two different runtime builds', () => {

@@ -41,7 +41,7 @@ const refusedWith = (files: Record<string, string>, code: string, file: string, 
 describe('builder context in a subfolder of the runtime context', () => {
   it('puts the subfolder in front of every COPY source, and says so', () => {
     const { plan, out } = migrated(repo());
-    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY svc/go.mod ./\nCOPY svc/*.go ./\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n');
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY svc/go.mod ./\nCOPY svc/*.go ./\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n');
     expect(out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build -t app:latest .\n');
     expect(plan.setups[0]!.notes).toContain('svc/Dockerfile.build was built from svc/, the merged build from the runtime\'s context: its 2 COPY/ADD source(s) now start with svc/, so they read the same files');
   });
@@ -91,7 +91,7 @@ describe('builder context in a subfolder of the runtime context', () => {
       ].join('\n'),
     };
     const { plan, out } = migrated(files);
-    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder-api\nWORKDIR /src\nCOPY api .\nRUN go build -o /out/api .\n\nFROM golang:1.21 AS builder-worker\nWORKDIR /src\nCOPY worker .\nRUN go build -o /out/worker .\n\nFROM alpine:3.19\nCOPY --from=builder-api /out/api /usr/local/bin/api\nCOPY --from=builder-worker /out/worker /usr/local/bin/worker\n');
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder-api\nWORKDIR /src\nCOPY api .\nRUN go build -o /out/api .\n\nFROM golang:1.21 AS builder-worker\nWORKDIR /src\nCOPY worker .\nRUN go build -o /out/worker .\n\nFROM alpine:3.19\nCOPY --from=builder-api --chown=0:0 /out/api /usr/local/bin/api\nCOPY --from=builder-worker --chown=0:0 /out/worker /usr/local/bin/worker\n');
     expect(plan.setups[0]!.notes).toContain('no shared base stage for api/Dockerfile.build and worker/Dockerfile.build: their builds use different contexts (api, worker), so the same COPY lines read different files');
   });
 

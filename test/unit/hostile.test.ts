@@ -133,7 +133,7 @@ describe('hostile input: what the CLI does with it', () => {
     const tree = readTree(dir);
     expect(tree['Dockerfile.build']).toBeUndefined();
     for (const f of ['build.sh', 'Dockerfile']) expect(tree[f]!.replace(/\r\n/g, ''), f).not.toMatch(/[\r\n]/);
-    expect(tree['Dockerfile']).toContain('COPY --from=builder /go/src/github.com/alexellis/href-counter/app .\r\n');
+    expect(tree['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /go/src/github.com/alexellis/href-counter/app .\r\n');
   });
 
   it('a script that is not UTF-8 is not rewritten (its other bytes would change): READ_ERROR, nothing written', async () => {

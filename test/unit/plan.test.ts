@@ -44,7 +44,7 @@ describe('plan: migrations', () => {
     const { plan, setup } = only(repo());
     expect(setup.status).toBe('migrate');
     const out = applied(repo(), plan);
-    expect(out['Dockerfile']).toBe(`FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n`);
+    expect(out['Dockerfile']).toBe(`FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n`);
     expect(out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build -t app:latest .\n');
     expect(out['Dockerfile.build']).toBeUndefined();
     expect(setup.artifacts).toEqual([{ containerPath: '/out/app', hostPath: 'app', extractedAt: { file: 'build.sh', line: 5 }, copies: [{ file: 'Dockerfile', line: 2, stagePath: '/out/app' }] }]);
@@ -63,12 +63,12 @@ describe('plan: migrations', () => {
   it('uses --stage-name, and keeps an existing stage name', () => {
     expect(applied(repo(), planFiles(repo(), 'compile'))['Dockerfile']).toContain('FROM golang:1.21 AS compile\n');
     const named = repo({ 'Dockerfile.build': BUILDER.replace('FROM golang:1.21', 'FROM golang:1.21 AS gobuild') });
-    expect(applied(named, planFiles(named))['Dockerfile']).toContain('COPY --from=gobuild /out/app');
+    expect(applied(named, planFiles(named))['Dockerfile']).toContain('COPY --from=gobuild --chown=0:0 /out/app');
   });
 
   it('shifts numeric --from indexes of the runtime file past the inserted stages', () => {
     const files = repo({ Dockerfile: 'FROM alpine:3.19 AS certs\nRUN true\nFROM alpine:3.19\nCOPY --from=0 /etc/x /etc/x\nCOPY app /app\n' });
-    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=1 /etc/x /etc/x\nCOPY --from=builder /out/app /app\n');
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=1 /etc/x /etc/x\nCOPY --from=builder --chown=0:0 /out/app /app\n');
   });
 
   it('splits a COPY whose other sources still come from the context', () => {
@@ -76,15 +76,22 @@ describe('plan: migrations', () => {
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder --chown=1:1 /out/app /srv/\nCOPY --chown=1:1 config.yml /srv/\n');
   });
 
-  it('turns ADD of a plain artifact into COPY --from, and handles JSON form', () => {
+  it('turns ADD of an extracted folder into COPY --from, and handles JSON form', () => {
+    const files = repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out/. ./dist').replace('rm -f app', 'rm -rf dist'), Dockerfile: 'FROM alpine:3.19\nADD ["dist", "/srv/"]\n' });
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder --chown=0:0 ["/out", "/srv/"]\n');
+  });
+
+  it('refuses ADD of a file artifact: ADD unpacks a tar by its content, whatever its name', () => {
     const files = repo({ Dockerfile: 'FROM alpine:3.19\nADD ["app", "/bin/app"]\n' });
-    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder ["/out/app", "/bin/app"]\n');
+    const plan = planFiles(files);
+    expect(plan.changes).toEqual([]);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toEqual(['ARTIFACT_ARCHIVE_ADD']);
   });
 
   it('maps a path inside an extracted directory', () => {
     const files = repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out ./dist').replace('rm -f app', 'rm -rf dist'), Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /bin/app\n' });
     const out = applied(files, planFiles(files));
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /bin/app\n');
     expect(out['build.sh']).not.toContain('dist');
   });
 
@@ -95,7 +102,7 @@ describe('plan: migrations', () => {
 
   it('keeps COPY --from=<external image> as it is (an image, not a stage)', () => {
     const files = repo({ Dockerfile: 'FROM alpine:3.19\nCOPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf\nCOPY app /app\n' });
-    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf\nCOPY --from=builder /out/app /app\n');
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf\nCOPY --from=builder --chown=0:0 /out/app /app\n');
   });
 
   it('turns FROM <builder tag> in the runtime file into the stage', () => {
@@ -123,7 +130,7 @@ describe('plan: migrations', () => {
     expect(setup.status).toBe('migrate');
     const out = applied(files, plan);
     expect(out['build.sh']).toBe('#!/bin/sh\nset -e\ndocker build --target export --output type=local,dest=. -f Dockerfile .\ndocker build -t app:latest .\nsha256sum app > app.sha256\nrm -f app\n');
-    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM scratch AS export\nCOPY --from=builder /out/app /app\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n');
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM scratch AS export\nCOPY --from=builder /out/app /app\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n');
   });
 
   it('counts the export stage among the stages a numeric --from of the runtime file moves past', () => {
