@@ -1,0 +1,63 @@
+/**
+ * What a multi-stage build changes that the old pipeline did not, each refused (or written
+ * exactly) by the plan: global ARG defaults reaching the other file's stages, runtime ignore
+ * patterns that filtered inside an artifact, ADD unpacking by content, glob characters in a
+ * docker cp path, and the owner COPY --from keeps.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const SCRIPT = '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\n';
+const BUILDER = 'FROM golang:1.21\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /app\n';
+
+const errors = (files: Record<string, string>) => {
+  const all = { 'build.sh': SCRIPT, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, ...files };
+  const plan = planFiles(all);
+  return { codes: plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)), out: applied(all, plan), plan };
+};
+
+describe('global ARG defaults', () => {
+  it('a builder global default reaching a bare runtime ARG is refused', () => {
+    expect(errors({ 'Dockerfile.build': `ARG V=dev\n${BUILDER}`, Dockerfile: 'FROM alpine:3.19\nARG V\nLABEL v=$V\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+  });
+  it('a runtime global default reaching a bare builder ARG is refused', () => {
+    expect(errors({ 'Dockerfile.build': 'FROM golang:1.21\nARG GOFLAGS\nRUN go build -o /out/app .\n', Dockerfile: 'ARG GOFLAGS=-race\nFROM alpine:3.19\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+  });
+  it('a global default reaching the other file\'s FROM is refused', () => {
+    expect(errors({ 'Dockerfile.build': `ARG TAG=3.19\n${BUILDER}`, Dockerfile: 'FROM alpine:${TAG}\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+  });
+  it('a stage ARG with its own default, or the same global in both files, is not a leak', () => {
+    expect(errors({ 'Dockerfile.build': `ARG V=dev\n${BUILDER}`, Dockerfile: 'FROM alpine:3.19\nARG V=prod\nCOPY app /app\n' }).codes).toEqual([]);
+    expect(errors({ 'Dockerfile.build': `ARG V=dev\n${BUILDER}`, Dockerfile: 'ARG V=dev\nFROM alpine:3.19\nARG V\nCOPY app /app\n' }).codes).toEqual([]);
+  });
+});
+
+describe('runtime ignore patterns and extracted folders', () => {
+  const dir = { 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out/dist ./dist'), Dockerfile: 'FROM alpine:3.19\nCOPY dist /srv/dist\n' };
+  it('a pattern that can match inside the artifact is refused', () => {
+    for (const p of ['**/*.map', 'dist/*.map', 'dist', '*/secret']) expect(errors({ ...dir, '.dockerignore': `${p}\n` }).codes, p).toEqual(['ARTIFACT_IGNORED']);
+  });
+  it('a pattern that cannot reach the artifact is not', () => {
+    for (const p of ['*.map', 'node_modules', 'docs/**', '!dist/keep']) expect(errors({ ...dir, '.dockerignore': `${p}\n` }).codes, p).toEqual([]);
+  });
+});
+
+describe('ADD and glob characters', () => {
+  it('ADD of a file artifact, whatever its name, is refused', () => {
+    expect(errors({ Dockerfile: 'FROM alpine:3.19\nADD app /app\n' }).codes).toEqual(['ARTIFACT_ARCHIVE_ADD']);
+    expect(errors({ 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out/app.tgz ./app.tgz'), Dockerfile: 'FROM alpine:3.19\nADD app.tgz /app/\n' }).codes).toEqual(['ARTIFACT_ARCHIVE_ADD']);
+  });
+  it('*, ? and [ in a docker cp path are refused', () => {
+    for (const name of ['app[1]', 'app?', 'app*x']) {
+      expect(errors({ 'build.sh': SCRIPT.replace('x:/out/app ./app', `'x:/out/${name}' ./app`) }).codes, name).toEqual(['PATH_NEEDS_QUOTING']);
+    }
+  });
+});
+
+describe('ownership', () => {
+  it('COPY --from gets --chown=0:0, and a line with its own --chown keeps it', () => {
+    expect(errors({}).out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /app\n');
+    expect(errors({ Dockerfile: 'FROM alpine:3.19\nCOPY --chown=1000:1000 app /app\n' }).out['Dockerfile']).toContain('COPY --chown=1000:1000 --from=builder /out/app /app\n');
+  });
+});
