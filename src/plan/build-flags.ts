@@ -43,6 +43,8 @@ export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--cache-from': 'carry',
   '--cache-to': 'carry',
   '--disable-content-trust': 'carry',
+  // Refreshes the same image references: what they name does not change.
+  '--pull': 'carry',
   '--memory': 'carry',
   '--memory-swap': 'carry',
   '--shm-size': 'carry',
@@ -59,7 +61,6 @@ export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--isolation': 'same',
   '--cgroup-parent': 'same',
   '--security-opt': 'same',
-  '--pull': 'same',
   '--squash': 'same',
   '--builder': 'same',
   '--output': 'output',

@@ -15,7 +15,7 @@ describe('bugs found by the property tests (regressions)', () => {
       'build.sh': script,
     });
     const df = plan.changes.find((c) => c.path === 'Dockerfile')!;
-    expect(df.after).toBe('FROM golang:1.7.3 AS builder\nRUN go build -o app .  \n\nFROM alpine:latest\nCOPY --from=builder /go/app .\n');
+    expect(df.after).toBe('FROM golang:1.7.3 AS builder\nRUN go build -o app .  \n\nFROM alpine:latest\nCOPY --from=builder --chown=0:0 /go/app .\n');
   });
 });
 
@@ -39,7 +39,7 @@ describe('known bugs: plausible setups refused', () => {
       'build.sh': script,
     });
     // Today: refused, GENERATED_DOCKERFILE_INVALID "Unknown instruction: \uFEFFFROM (line 4)".
-    expect(plan.changes.find((c) => c.path === 'Dockerfile')?.after).toBe('\uFEFFFROM golang:1.7.3 AS builder\nRUN go build -o app .\n\nFROM alpine:latest\nCOPY --from=builder /go/app .\n');
+    expect(plan.changes.find((c) => c.path === 'Dockerfile')?.after).toBe('\uFEFFFROM golang:1.7.3 AS builder\nRUN go build -o app .\n\nFROM alpine:latest\nCOPY --from=builder --chown=0:0 /go/app .\n');
   });
 });
 

@@ -183,14 +183,15 @@ const consumerCase = (host: string, containerPath: string) =>
     { kw: 'copy', pre: '', json: false, dest: '/usr/local/bin/app' },
     { kw: 'COPY', pre: '--chown=1:1 ', json: false, dest: '.' },
     { kw: 'COPY', pre: '', json: true, dest: '/root/' },
-    { kw: 'ADD', pre: '', json: false, dest: '/root/app' },
   ).map((c) => {
     const src = c.json ? `["${host}", "${c.dest}"]` : `${host} ${c.dest}`;
     const text = `${c.kw} ${c.pre}${src}`;
-    const kwAfter = c.kw === 'ADD' ? 'COPY' : c.kw;
+    const kwAfter = c.kw;
+    // The old context COPY gave the file to root: COPY --from says so, unless the line has its own --chown.
+    const from = (stage: string) => `--from=${stage}${c.pre.includes('--chown') ? '' : ' --chown=0:0'}`;
     return (stage: string) => ({
       text,
-      after: c.json ? `${kwAfter} ${c.pre}--from=${stage} ["${containerPath}", "${c.dest}"]` : `${kwAfter} ${c.pre}--from=${stage} ${containerPath} ${c.dest}`,
+      after: c.json ? `${kwAfter} ${c.pre}${from(stage)} ["${containerPath}", "${c.dest}"]` : `${kwAfter} ${c.pre}${from(stage)} ${containerPath} ${c.dest}`,
     });
   });
 
