@@ -45,7 +45,7 @@ describe('CLI', () => {
     const before = readTree(dir);
     const r = run([dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('COPY --from=builder /go/src/github.com/alexellis/href-counter/app .');
+    expect(r.stdout).toContain('COPY --from=builder --chown=0:0 /go/src/github.com/alexellis/href-counter/app .');
     expect(r.stderr).toContain('--yes');
     expect(readTree(dir)).toEqual(before);
   });
@@ -56,7 +56,7 @@ describe('CLI', () => {
     const r = run(['--dry-run'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('deleted file mode 100644');
-    expect(r.stdout).toContain('+COPY --from=builder /go/src/github.com/alexellis/href-counter/app .');
+    expect(r.stdout).toContain('+COPY --from=builder --chown=0:0 /go/src/github.com/alexellis/href-counter/app .');
     expect(r.stdout).toMatch(/build\.sh:4: warning BROKEN_CONTINUATION/);
     expect(r.stdout).toContain('1 setup(s) would be migrated');
     expect(readTree(dir)).toEqual(before);

@@ -21,7 +21,7 @@ describe('interactive review (pty)', () => {
     const s = startCli(NO_PAGER, dir);
     await s.waitFor(PROMPT);
     expect(s.screen()).toContain('[1/2]');
-    expect(s.screen()).toContain('+COPY --from=builder /go/src/github.com/alexellis/href-counter/app .');
+    expect(s.screen()).toContain('+COPY --from=builder --chown=0:0 /go/src/github.com/alexellis/href-counter/app .');
     expect(readTree(dir)).toEqual(before);
     s.type('y\r');
     await s.waitFor(PROMPT, 2);
