@@ -9,7 +9,7 @@ import { applied, planFiles } from '../support/plan.js';
 
 const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /src/app .\n';
 const RUNTIME = 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n';
-const MERGED_CP = 'FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /src/app .\n\nFROM alpine:3.19\nCOPY --from=builder /src/app /usr/local/bin/app\n';
+const MERGED_CP = 'FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /src/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /src/app /usr/local/bin/app\n';
 
 const COMPOSE = [
   'services:',

@@ -8,7 +8,7 @@ import { applied, planFiles } from '../support/plan.js';
 
 const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
 const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
-const MERGED = `FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n`;
+const MERGED = `FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n`;
 const FINAL = 'docker build -t app:latest .\n';
 
 function plan(run: string, over: Record<string, string> = {}, cleanup = 'docker rm -f x\n') {

@@ -22,7 +22,7 @@ describe('extraction variants', () => {
   it('container id in a variable', () => {
     const out = migrate(`set -e\ndocker build -t app:build -f Dockerfile.build .\nid=$(docker create app:build)\ndocker cp "$id":/out/app ./app\ndocker rm -v "$id"\n${FINAL}rm app\n`);
     expect(out['build.sh']).toBe(`set -e\n${FINAL}`);
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it('inline $(docker create …) in docker cp', () => {
@@ -38,12 +38,12 @@ describe('extraction variants', () => {
   it('docker run --rm … cat /p > f, then chmod +x: the host mode is kept with --chmod', () => {
     const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\nchmod +x app\n${FINAL}rm -f app\n`);
     expect(out['build.sh']).toBe(FINAL);
-    expect(out['Dockerfile']).toContain('COPY --from=builder --chmod=755 /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 --chmod=755 /out/app /usr/local/bin/app\n');
   });
 
   it('cat > f without chmod keeps the 0644 the shell gave the file', () => {
     const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\n${FINAL}`);
-    expect(out['Dockerfile']).toContain('COPY --from=builder --chmod=644 /out/app');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 --chmod=644 /out/app');
   });
 
   it('tar -c | tar -x, with the mkdir of its target folder', () => {
@@ -51,13 +51,13 @@ describe('extraction variants', () => {
       Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n',
     });
     expect(out['build.sh']).toBe(FINAL);
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it("sh -c 'cd … && tar -c …' | tar -x", () => {
     const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build sh -c 'cd /out && tar -c app' | tar -xf - -C .\n${FINAL}`);
     expect(out['build.sh']).toBe(FINAL);
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it('docker run --rm -v "$PWD/out:/out" … cp', () => {
@@ -65,7 +65,7 @@ describe('extraction variants', () => {
       Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n',
     });
     expect(out['build.sh']).toBe(FINAL);
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it('a build at run time: docker run --name, -e and -w become WORKDIR, ENV and an exec-form RUN', () => {
@@ -73,7 +73,7 @@ describe('extraction variants', () => {
       'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\n',
     });
     expect(out['build.sh']).toBe(FINAL);
-    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nWORKDIR /src\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\nCMD ["app"]\n');
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nWORKDIR /src\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n');
   });
 
   it("a build at run time by the image's own CMD, through create + start", () => {
@@ -89,21 +89,21 @@ describe('extraction variants', () => {
       Dockerfile: 'FROM alpine:3.19\nCOPY out /srv/\nCOPY bin/app /usr/local/bin/app\n',
       'bin/.keep': '',
     });
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out /srv/\nCOPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out /srv/\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it('a renamed folder read through a path inside it', () => {
     const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out ./dist\ndocker rm x\n${FINAL}`, {
       Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n',
     });
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it('a renamed file (docker cp x:/out/app ./gateway) copied to a named destination', () => {
     const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./gateway\ndocker rm x\n${FINAL}`, {
       Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/gateway\n',
     });
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/gateway\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\n');
   });
 });
 
@@ -145,8 +145,8 @@ describe('loops over services', () => {
     ]);
     const out = applied(files, plan);
     expect(out['build.sh']).toBe('#!/bin/sh\nset -e\nfor svc in api worker; do\n  docker build -t "$svc:latest" "$svc"\ndone\n');
-    expect(out['api/Dockerfile']).toContain('COPY --from=builder /out/api /usr/local/bin/api\n');
-    expect(out['worker/Dockerfile']).toContain('COPY --from=builder /out/worker /usr/local/bin/worker\n');
+    expect(out['api/Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/api /usr/local/bin/api\n');
+    expect(out['worker/Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/worker /usr/local/bin/worker\n');
     expect(out['api/Dockerfile.build']).toBeUndefined();
     expect(out['worker/Dockerfile.build']).toBeUndefined();
   });
@@ -175,7 +175,7 @@ describe('builds that write straight into a mounted folder', () => {
     expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
     const out = applied(f, plan);
     expect(out['build.sh']).toBe('docker build -t app:latest .\n');
-    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN ["mkdir", "-p", "/out"]\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN ["mkdir", "-p", "/out"]\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 
   it('refuses a build that reads the repository through the mount', () => {

@@ -56,7 +56,7 @@ describe('plan: migrations', () => {
       const { plan, setup } = only(files);
       expect(setup.diagnostics, `${b} vs ${r}`).toEqual([]);
       expect(setup.status).toBe('migrate');
-      expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app');
+      expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app');
     }
   });
 
