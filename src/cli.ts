@@ -87,9 +87,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const runs: RootRun[] = [];
-  for (const root of opts.paths) {
-    progress(`${root}: walking …`);
-    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(root, progress) });
+  for (const [k, root] of opts.paths.entries()) {
+    // A batch run says which root of how many it is on.
+    const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
+    progress(`${label}: walking …`);
+    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(label, progress) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${strays.message}\n`);
@@ -307,7 +309,8 @@ function phaseProgress(root: string, show: (msg: string) => void): Progress {
   const n = (x: number) => x.toLocaleString('en-US');
   return (phase, done, total) => {
     const now = Date.now();
-    if (phase === lastPhase && now - last < 100) return;
+    // At most ten redraws a second, but a phase's last count is always shown.
+    if (phase === lastPhase && now - last < 100 && done !== total) return;
     last = now;
     lastPhase = phase;
     if (phase === 'walking') show(`${root}: walking … ${n(done)} folders`);

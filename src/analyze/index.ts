@@ -140,5 +140,6 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
       else analysis.diagnostics.push(d);
     }
   }
+  progress?.('analysing', files.length, files.length);
   return analysis;
 }

@@ -96,6 +96,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     if (opts.progress && n % 32 === 0) opts.progress('planning', n, analysis.setups.length);
     return draftSetup(s, analysis, fs, { ...opts, stageName: stageNames.get(s.id) ?? opts.stageName });
   });
+  opts.progress?.('planning', analysis.setups.length, analysis.setups.length);
   const planned = drafts.filter((d) => d.plan.status === 'migrate' && (opts.include?.(d.plan.id) ?? true));
   const draftOf = new Map(planned.map((d) => [d.setup, d]));
   for (const g of groups) {

@@ -66,8 +66,16 @@ export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes
   const rows = roots.map((r) => row(r.display, outcomes.filter((o) => o.run === r), changes.filter((x) => x.run === r).length));
   if (roots.length > 1) rows.push(row('total', outcomes, changes.length));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `  ${cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ')}`.trimEnd();
-  const out = [c.bold(line(head)), ...rows.map(line)];
+  // A refused count above zero is red, coloured after padding so the columns stay aligned.
+  const refusedCol = head.indexOf('refused');
+  const line = (cells: string[], paint = false) =>
+    `  ${cells
+      .map((x, i) => {
+        const cell = i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!);
+        return paint && i === refusedCol && x !== '0' ? c.red(cell) : cell;
+      })
+      .join('  ')}`.trimEnd();
+  const out = [c.bold(line(head)), ...rows.map((r) => line(r, true))];
   const codes = new Map<string, number>();
   for (const o of outcomes) {
     if (o.outcome !== 'refused') continue;

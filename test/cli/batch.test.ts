@@ -49,7 +49,12 @@ describe('batch runs', () => {
     expect(await s.exit).toBe(0);
     const screen = s.screen();
     expect(screen).toMatch(/\.: analysing 0\/\d+ files/);
+    // The counter moves: every phase ends on its full count.
+    const files = Number(/\.: analysing 0\/(\d+) files/.exec(screen)![1]);
+    expect(files).toBeGreaterThan(64);
+    expect(screen).toContain(`.: analysing ${files}/${files} files`);
     expect(screen).toMatch(/\.: planning 0\/120 setups/);
+    expect(screen).toContain('.: planning 120/120 setups');
     expect(screen).toMatch(/Summary: 120 setup\(s\) would be migrated/);
 
     const json = startCli(['.', '--dry-run', '--json'], dir);
@@ -57,4 +62,21 @@ describe('batch runs', () => {
     expect(json.screen()).not.toMatch(/analysing|planning|walking/);
     expect(JSON.parse(json.screen()).setups).toHaveLength(120);
   }, 120_000);
+
+  it('says which root of how many it is on, and the counts of each root end full', async () => {
+    const s = startCli(['a', 'b', 'c', 'd', '--dry-run'], threeRoots());
+    expect(await s.exit).toBe(1);
+    const screen = s.screen();
+    for (const [k, root] of ['a', 'b', 'c', 'd'].entries()) expect(screen).toContain(`root ${k + 1}/4 ${root}: walking`);
+    expect(screen).toMatch(/root 1\/4 a: analysing (\d+)\/\1 files/);
+    expect(screen).toContain('root 3/4 c: planning 1/1 setups');
+  });
+
+  it('colours a refused count red in the table, and only that cell', () => {
+    const r = runCli(['a', 'b', 'c', 'd', '--dry-run'], threeRoots(), { NO_COLOR: '', FORCE_COLOR: '1' });
+    const red = (t: string) => `\x1b[31m${t}\x1b[39m`;
+    expect(r.stdout).toContain(`  c           1              0        0  ${red('      1')}                0`);
+    expect(r.stdout).toContain(`  total       3              2        0  ${red('      1')}                6`);
+    expect(r.stdout).toContain('  a           1              1        0        0                3');
+  });
 });
