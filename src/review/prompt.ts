@@ -88,10 +88,10 @@ export async function reviewUnits(items: ReviewItem[], c: Colors, out: NodeJS.Wr
         continue;
       }
       if (answer === 'view') {
-        for (const ch of item.unit.changes) {
-          out.write(`\n${c.bold(`${shown(item.run, ch.path)} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n`);
-          out.write(ch.after ?? c.dim('(the file is deleted)\n'));
-        }
+        const files = item.unit.changes
+          .map((ch) => `\n${c.bold(`${shown(item.run, ch.path)} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n${ch.after ?? c.dim('(the file is deleted)\n')}`)
+          .join('');
+        if (!pager?.(files)) out.write(files);
         continue;
       }
       if (answer === 'quit') return { accepted, quit: true };
