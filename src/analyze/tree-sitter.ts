@@ -1,17 +1,35 @@
 /**
- * tree-sitter, shared by the shell and Makefile readers. The parser and its grammars are
- * native modules: each grammar is loaded the first time a file needs it, so a run that reads
- * no Makefile never loads tree-sitter-make.
+ * tree-sitter, shared by the shell and Makefile readers, through web-tree-sitter: the parser
+ * and both grammars are WebAssembly (grammars/*.wasm, see grammars/sources.json), so the
+ * package installs with no native module and no compiler wherever Node runs.
  *
- * Why a copy of the tree: every property of the binding's nodes (`type`, `startIndex`,
- * `children`…) is a call into native code, and the readers look at each node several times.
- * One pass with a tree cursor copies the tree into plain objects, which then cost nothing to
- * read; on a monorepo sweep that halves the time spent in tree-sitter.
+ * Loading WebAssembly is asynchronous; this module does it once, at import, with a top-level
+ * await (runtime and both grammars together, about 15 ms), so every importer sees a ready parser
+ * and `parseWith` stays synchronous. Both grammars are loaded up front on purpose: compiling the
+ * small Makefile grammar after the shell grammar has started parsing waits for V8 to finish
+ * optimising the shell grammar's code (hundreds of milliseconds), while loading both first costs
+ * about 2 ms more.
  *
- * Indices are JavaScript string indices (the binding parses the UTF-16 string it is given), so
- * `text.slice(node.startIndex, node.endIndex)` is the node.
+ * The WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, set before the
+ * first module is compiled; the process runs no other WebAssembly). By default V8 recompiles
+ * hot functions with its optimising compiler, and the grammars' lexers are single huge
+ * functions: on a 2-core machine that took about 400 ms of CPU after the first parse, kept a
+ * short run from exiting until it finished, and on a sweep of 1,353 scripts and Makefiles
+ * parsing took 3× the CPU and twice the memory of the baseline code (see bench/parser-cost.mjs).
+ *
+ * Why a copy of the tree: each property of a web-tree-sitter node is a call into WebAssembly,
+ * the readers look at each node several times, and trees live in WebAssembly memory that must
+ * be freed by hand. One pass with a tree cursor copies the tree into plain objects, which cost
+ * nothing to read, then frees the original.
+ *
+ * Indices are JavaScript string indices (web-tree-sitter parses the UTF-16 string it is given
+ * and reports offsets in code units), so `text.slice(node.startIndex, node.endIndex)` is the node.
  */
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
 
 export class TsNode {
   readonly children: TsNode[] = [];
@@ -58,37 +76,49 @@ export class TsNode {
 }
 
 export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make';
+const GRAMMARS: readonly Grammar[] = ['tree-sitter-bash', 'tree-sitter-make'];
 
-interface Cursor {
-  nodeType: string;
-  nodeIsNamed: boolean;
-  nodeIsMissing: boolean;
-  startIndex: number;
-  endIndex: number;
-  currentFieldName: string | null | undefined;
-  gotoFirstChild(): boolean;
-  gotoNextSibling(): boolean;
-  gotoParent(): boolean;
-}
-
-interface Parser {
-  parse(input: string): { walk(): Cursor };
-}
-
-const parsers = new Map<Grammar, Parser>();
-const req = createRequire(import.meta.url);
-
-/** Parses `text` with one grammar (its parser made on first use) and returns a plain copy of the tree. */
-export function parseWith(grammar: Grammar, text: string): TsNode {
-  let parser = parsers.get(grammar);
-  if (!parser) {
-    const Parser = req('tree-sitter');
-    const p = new Parser();
-    p.setLanguage(req(grammar));
-    parser = p as Parser;
-    parsers.set(grammar, parser);
+/** The package's grammars/ folder: two levels up from src/analyze, three from dist/src/analyze. */
+function grammarsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    dir = path.dirname(dir);
+    const candidate = path.join(dir, 'grammars');
+    if (fs.existsSync(path.join(candidate, 'tree-sitter-bash.wasm'))) return candidate;
   }
-  const c = parser.parse(text).walk();
+  throw new Error(`grammars/tree-sitter-bash.wasm not found above ${fileURLToPath(import.meta.url)}: the package is incomplete`);
+}
+
+async function loadParsers(): Promise<Map<Grammar, Parser>> {
+  v8.setFlagsFromString('--liftoff-only');
+  await Parser.init();
+  const dir = grammarsDir();
+  const languages = await Promise.all(GRAMMARS.map((g) => Language.load(fs.readFileSync(path.join(dir, `${g}.wasm`)))));
+  return new Map(
+    GRAMMARS.map((g, i) => {
+      const p = new Parser();
+      p.setLanguage(languages[i]!);
+      return [g, p];
+    }),
+  );
+}
+
+const parsers = await loadParsers();
+
+/** Parses `text` with one grammar and returns a plain copy of the tree. */
+export function parseWith(grammar: Grammar, text: string): TsNode {
+  const tree = parsers.get(grammar)!.parse(text);
+  if (!tree) throw new Error(`${grammar}: the parser returned no tree`);
+  const c = tree.walk();
+  try {
+    return copyTree(c);
+  } finally {
+    c.delete();
+    tree.delete();
+  }
+}
+
+function copyTree(c: TreeCursor): TsNode {
   const copy = () => new TsNode(c.nodeType, c.nodeIsNamed, c.nodeIsMissing, c.startIndex, c.endIndex, c.currentFieldName ?? null);
   const root = copy();
   const stack = [root];
