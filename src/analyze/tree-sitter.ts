@@ -18,9 +18,9 @@
  * parsing took 3× the CPU and twice the memory of the baseline code (see bench/parser-cost.mjs).
  *
  * Why a copy of the tree: each property of a web-tree-sitter node is a call into WebAssembly,
- * the readers look at each node several times, and trees live in WebAssembly memory that must
- * be freed by hand. One pass with a tree cursor copies the tree into plain objects, which cost
- * nothing to read, then frees the original.
+ * and the readers look at each node several times. One pass with a tree cursor copies the
+ * tree into plain objects, which cost nothing to read, then frees the tree's WebAssembly memory
+ * at once rather than whenever the garbage collector finalises it.
  *
  * Indices are JavaScript string indices (web-tree-sitter parses the UTF-16 string it is given
  * and reports offsets in code units), so `text.slice(node.startIndex, node.endIndex)` is the node.
