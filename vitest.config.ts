@@ -22,6 +22,15 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        test: {
+          // Packs the package and installs it from the npm registry into a clean folder.
+          name: 'pack',
+          include: ['test/pack/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });
