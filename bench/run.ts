@@ -5,7 +5,7 @@
  * setups at 100%), compares `node dist/src/bin.js TREE --dry-run --json` with
  * `rg -l 'docker (container )?cp' TREE` (or `grep -rlE` when rg is missing): best wall time
  * over the runs (median shown too) and peak RSS, as ratios. Then one cold `--dry-run` of the bundled example against
- * `node -e 0`. Prints PASS/MISS per target; exits non-zero only when the bench itself could
+ * `node -e 0`, and the parser's own cost on the largest tree (bench/parser.ts). Prints PASS/MISS per target; exits non-zero only when the bench itself could
  * not run (a command failed, or the CLI did not plan every generated setup).
  *
  * Options: --runs N (measured runs per command, default 3; the cold single-repo run does 4×N,
@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate } from './generate.js';
 import { measureAll, rssMethod, type Command, type Stats } from './measure.js';
+import { measureParser, parserLines, type ParserCost } from './parser.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const DEFAULT_BIN = path.join(REPO, 'dist/src/bin.js');
@@ -69,6 +70,12 @@ function main(): number {
       );
       rows.push({ size, files: g.files, setups: opts.setups, tool: tool!, base: base! });
     }
+    let parser: ParserCost | undefined;
+    const largest = rows.at(-1);
+    if (largest) {
+      err('measuring the parser…');
+      parser = measureParser(BIN, path.join(work, `tree-${largest.size}`), runs);
+    }
     err('measuring the cold single-repo run…');
     const coldRuns = Math.max(10, 4 * runs);
     const [cold, bare] = measureAll(
@@ -81,6 +88,7 @@ function main(): number {
     );
     if (BIN !== DEFAULT_BIN) out(`cli: ${BIN}`);
     report(rows, cold!, bare!, baseName, coldRuns);
+    if (parser) out(`\n${parserLines(parser, rows.at(-1)?.tool.ms).join('\n')}`);
     // Other processes on a 2-core machine move every figure: say how busy it was.
     out(`\nload average ${loadavg()} at the end (1, 5, 15 min); above ~1 per core the figures are noisy`);
   } finally {
