@@ -4,10 +4,10 @@
  *
  * Why tree-sitter: compiled C (here as WebAssembly, see tree-sitter.ts), a tree costs
  * microseconds per line; the Go parser built to JavaScript that came before it cost about a
- * millisecond per line in field access alone, which dominated a monorepo sweep. tree-sitter is error-tolerant where a shell is not, so a tree
- * with an ERROR node, or one of the shapes the grammar is known to misread (see
- * `misread`), is not analysed at all: the file gets SHELL_PARSE_ERROR and nothing is planned
- * from it.
+ * millisecond per line in field access alone, which dominated a monorepo sweep. tree-sitter
+ * is error-tolerant where a shell is not, so a tree with an ERROR node, or one of the shapes
+ * the grammar is known to misread (see `misread`), is not analysed at all: the file gets
+ * SHELL_PARSE_ERROR and nothing is planned from it.
  *
  * Nothing from the script is executed. Variables and `cd` are followed only where their
  * values are static; everything else is marked dynamic and the linker refuses to guess.
