@@ -10,7 +10,9 @@
  *
  * Options: --runs N (measured runs per command, default 3; the cold single-repo run does 4×N,
  * at least 10), --sizes 25,50,100, --keep (leave the trees in the temporary folder),
- * --bin PATH (another build of the CLI, to compare a change; default dist/src/bin.js).
+ * --bin PATH (another build of the CLI; default dist/src/bin.js), --compare PATH (a second
+ * build measured in the same runs, interleaved with the first, e.g. main's build before a
+ * change: both see the same machine load, so their ratio holds even on a busy machine).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,11 +32,12 @@ const PATTERN = 'docker (container )?cp';
 const TARGETS = { timeRatio: 5, rssMiB: 300, slopeRatio: 1.5, coldMs: 250 };
 
 function main(): number {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '25,50,100' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, sizes: { type: 'string', default: '25,50,100' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' } } });
+  const COMPARE = values.compare === undefined ? undefined : path.resolve(values.compare);
   const BIN = path.resolve(values.bin);
   const runs = Math.max(1, Number(values.runs));
   const sizes = values.sizes.split(',').map(Number).filter((n) => n > 0 && n <= 100);
-  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: build first (npm run build)`);
+  for (const bin of [BIN, COMPARE]) if (bin && !fs.existsSync(bin)) throw new Error(`${bin} is missing: build first (npm run build)`);
 
   const method = rssMethod();
   const rg = spawnSync('rg', ['--version']).status === 0;
@@ -45,7 +48,7 @@ function main(): number {
   out(`baseline: ${baseName}${rg ? '' : ' (rg not found)'}; peak RSS: ${method === 'time' ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS via bench/rss-probe.mjs (none for the baseline)'}; best (and median) of ${runs} run(s) after a warm-up\n`);
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-bench-'));
-  const rows: { size: number; files: number; setups: number; tool: Stats; base: Stats }[] = [];
+  const rows: Row[] = [];
   try {
     for (const size of sizes) {
       const dir = path.join(work, `tree-${size}`);
@@ -60,28 +63,34 @@ function main(): number {
           throw new Error(`${size}%: the CLI planned ${planned} of ${report.setups.length} setups; the tree has ${opts.setups}`);
         }
       };
-      const [tool, base] = measureAll(
+      const sweep = (bin: string) => ({ cmd: process.execPath, args: [bin, dir, '--dry-run', '--json'], node: true });
+      const [tool, base, cmp] = measureAll(
         [
-          { label: `cli ${size}%`, c: { cmd: process.execPath, args: [BIN, dir, '--dry-run', '--json'], node: true }, check },
+          { label: `cli ${size}%`, c: sweep(BIN), check },
           { label: `baseline ${size}%`, c: baseline(dir) },
+          ...(COMPARE ? [{ label: `compared cli ${size}%`, c: sweep(COMPARE), check }] : []),
         ],
         method,
         runs,
       );
-      rows.push({ size, files: g.files, setups: opts.setups, tool: tool!, base: base! });
+      rows.push({ size, files: g.files, setups: opts.setups, tool: tool!, base: base!, cmp });
     }
     let parser: ParserCost | undefined;
+    let cmpParser: ParserCost | undefined;
     const largest = rows.at(-1);
     if (largest) {
       err('measuring the parser…');
       parser = measureParser(BIN, path.join(work, `tree-${largest.size}`), runs);
+      if (COMPARE) cmpParser = measureParser(COMPARE, path.join(work, `tree-${largest.size}`), runs);
     }
     err('measuring the cold single-repo run…');
     const coldRuns = Math.max(10, 4 * runs);
-    const [cold, bare] = measureAll(
+    const single = (bin: string) => ({ cmd: process.execPath, args: [bin, EXAMPLE, '--dry-run'], cwd: REPO, node: true });
+    const [cold, bare, cmpCold] = measureAll(
       [
-        { label: 'cold --dry-run', c: { cmd: process.execPath, args: [BIN, EXAMPLE, '--dry-run'], cwd: REPO, node: true } },
+        { label: 'cold --dry-run', c: single(BIN) },
         { label: 'node -e 0', c: { cmd: process.execPath, args: ['-e', '0'], node: true } },
+        ...(COMPARE ? [{ label: 'compared cold --dry-run', c: single(COMPARE) }] : []),
       ],
       method,
       coldRuns,
@@ -89,6 +98,7 @@ function main(): number {
     if (BIN !== DEFAULT_BIN) out(`cli: ${BIN}`);
     report(rows, cold!, bare!, baseName, coldRuns);
     if (parser) out(`\n${parserLines(parser, rows.at(-1)?.tool.ms).join('\n')}`);
+    if (COMPARE && cmpCold) compared(COMPARE, rows, cold!, cmpCold, parser, cmpParser);
     // Other processes on a 2-core machine move every figure: say how busy it was.
     out(`\nload average ${loadavg()} at the end (1, 5, 15 min); above ~1 per core the figures are noisy`);
   } finally {
@@ -98,7 +108,32 @@ function main(): number {
   return 0;
 }
 
-function report(rows: { size: number; files: number; setups: number; tool: Stats; base: Stats }[], cold: Stats, bare: Stats, baseName: string, coldRuns: number): void {
+interface Row {
+  size: number;
+  files: number;
+  setups: number;
+  tool: Stats;
+  base: Stats;
+  /** The --compare build, measured in the same runs. */
+  cmp?: Stats;
+}
+
+/** The --compare build beside the measured one: its figures, and the measured build's as a ratio of them. */
+function compared(bin: string, rows: Row[], cold: Stats, cmpCold: Stats, parser: ParserCost | undefined, cmpParser: ParserCost | undefined): void {
+  const r = (a: number, b: number) => `×${(a / b).toFixed(2)}`;
+  out(`\ncompared with ${bin} (same runs, interleaved); ratio = this build / that build:`);
+  for (const row of rows) {
+    if (!row.cmp) continue;
+    out(`  ${row.size}%: ${(row.cmp.ms / 1000).toFixed(2)} s, ${row.cmp.rssMiB?.toFixed(0) ?? 'n/a'} MiB   wall ${r(row.tool.ms, row.cmp.ms)}, RSS ${row.tool.rssMiB && row.cmp.rssMiB ? r(row.tool.rssMiB, row.cmp.rssMiB) : 'n/a'}`);
+  }
+  out(`  cold --dry-run: ${cmpCold.ms.toFixed(0)} ms (${cmpCold.medianMs.toFixed(0)})   ${r(cold.ms, cmpCold.ms)}`);
+  if (parser && cmpParser) {
+    out(`  ${parserLines(cmpParser, rows.at(-1)?.cmp?.ms).join('\n  ')}`);
+    out(`  parser start-up CPU ${r(parser.startup.cpuMs, cmpParser.startup.cpuMs)}, parse CPU ${r(parser.parse.cpuMs, cmpParser.parse.cpuMs)}`);
+  }
+}
+
+function report(rows: Row[], cold: Stats, bare: Stats, baseName: string, coldRuns: number): void {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const mib = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(0)} MiB`);
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `×${(a / b).toFixed(1)}`);
