@@ -3,19 +3,17 @@
 #   docker run --rm -v "$PWD:/repo" multistage-codemod --dry-run
 # The repository to migrate is mounted at /repo (the working folder); arguments are the CLI's.
 
-# Build: install every dependency (the native parsers compile or take their prebuilt
-# binaries here), compile the TypeScript, then drop the development dependencies.
+# Build: install every dependency without install scripts (the parsers are WebAssembly,
+# nothing is compiled; the development-only terminal library is never loaded), compile the
+# TypeScript, then drop the development dependencies.
 FROM node:20-bookworm-slim AS build
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY transforms ./transforms
-RUN npm ci && npm prune --omit=dev
+RUN npm ci --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-# Run: Node, git (for the uncommitted-changes guard) and the built tool, nothing else.
+# Run: Node, git (for the uncommitted-changes guard), the built tool and its grammars, nothing else.
 FROM node:20-bookworm-slim
 RUN apt-get update \
   && apt-get install -y --no-install-recommends git \
@@ -24,6 +22,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY grammars ./grammars
 COPY package.json README.md LICENSE ./
 WORKDIR /repo
 ENTRYPOINT ["node", "/app/dist/src/bin.js"]

@@ -33,6 +33,10 @@ describe('packaging', () => {
     expect(froms.map((f) => f.getBuildStage())).toEqual(['build', null]);
     expect(text).toContain('COPY --from=build /app/dist ./dist');
     expect(text).toContain('ENTRYPOINT ["node", "/app/dist/src/bin.js"]');
+    // The parsers' WebAssembly grammars are read at run time from /app/grammars; nothing is compiled.
+    expect(text).toContain('COPY grammars ./grammars');
+    expect(text).toContain('npm ci --ignore-scripts');
+    expect(text).not.toMatch(/\b(g\+\+|gcc|python3|build-essential)\b/);
   });
 
   it('a sweep of this repository leaves its own Dockerfile and ignore file alone', () => {
