@@ -94,8 +94,9 @@ Examples:
   A monorepo or many repositories:
     multistage-codemod services/* --dry-run --json > plan.json
     multistage-codemod services/api services/worker --yes
-  CI (fail while builder-pattern setups remain):
+  CI (fail while builder-pattern setups remain; annotate pull requests):
     multistage-codemod --check
+    multistage-codemod --check --format sarif > builder-pattern.sarif
   Prove it before writing:
     multistage-codemod --verify --dry-run
   Review in a pull request:
@@ -104,6 +105,26 @@ Examples:
 
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 
+/** Every flag parseArgs accepts (the --help text and the README's table name each one). */
+export const OPTIONS = {
+  'dry-run': { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
+  json: { type: 'boolean', default: false },
+  format: { type: 'string' },
+  summary: { type: 'boolean', default: false },
+  'stage-name': { type: 'string', default: 'builder' },
+  'no-color': { type: 'boolean', default: false },
+  'no-pager': { type: 'boolean', default: false },
+  patch: { type: 'string' },
+  check: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  verify: { type: 'boolean', default: false },
+  engine: { type: 'string' },
+  ignore: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'V', default: false },
+} as const;
+
 export function parseCli(argv: string[]): CliOptions {
   let parsed;
   try {
@@ -111,24 +132,7 @@ export function parseCli(argv: string[]): CliOptions {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        'dry-run': { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        json: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        summary: { type: 'boolean', default: false },
-        'stage-name': { type: 'string', default: 'builder' },
-        'no-color': { type: 'boolean', default: false },
-        'no-pager': { type: 'boolean', default: false },
-        patch: { type: 'string' },
-        check: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        verify: { type: 'boolean', default: false },
-        engine: { type: 'string' },
-        ignore: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'V', default: false },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
