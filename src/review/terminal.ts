@@ -1,28 +1,28 @@
 /**
- * The review's terminal side: questions read a line at a time (node:readline, so Backspace and
- * the arrow keys edit the line), and long text paged through $PAGER.
+ * The review's terminal side: questions asked with inquirer's line prompt (so Backspace and the
+ * arrow keys edit the answer), and long text paged through $PAGER.
  */
 import { spawnSync } from 'node:child_process';
-import readline from 'node:readline';
 import type { Asker, Pager } from './prompt.js';
 
-/** Reads one answer per question; Ctrl+C or end of input (Ctrl+D) resolves with null. */
+/**
+ * Reads one answer per question with inquirer's `input` prompt; what an answer means (and that
+ * Enter alone is no answer) is decided by the review, not here. Ctrl+C, or the input closing,
+ * resolves with null. inquirer loads only when a review asks something.
+ */
 export function terminalAsker(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Asker {
   return {
-    ask: (q) =>
-      new Promise((resolve) => {
-        const rl = readline.createInterface({ input, output, terminal: true });
-        let done = false;
-        const finish = (answer: string | null) => {
-          if (done) return;
-          done = true;
-          rl.close();
-          resolve(answer);
-        };
-        rl.on('SIGINT', () => finish(null));
-        rl.on('close', () => finish(null));
-        rl.question(q, (a) => finish(a));
-      }),
+    ask: async (q) => {
+      const { input: ask } = await import('@inquirer/prompts');
+      try {
+        // The question carries its own `[y,n,a,q,v,?]?`; inquirer's `?` prefix would repeat it.
+        return await ask({ message: q.trimEnd(), theme: { prefix: '' } }, { input, output, clearPromptOnDone: false });
+      } catch (err) {
+        // inquirer rejects with ExitPromptError on Ctrl+C and when its input closes.
+        if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) return null;
+        throw err;
+      }
+    },
   };
 }
 
