@@ -42,6 +42,14 @@ export interface EmbeddedScript extends ScriptFile {
   parts: Part[];
   /** Command sequences in the order they run (a target with its prerequisites, a job's steps…). */
   sequences: ScriptCommand[][];
+  /** Steps of a sequence that mention docker but run in a shell that is not read (PowerShell, cmd…). */
+  unread?: UnreadStep[];
+}
+
+/** A step not read as shell, by the index of the sequence it belongs to. */
+export interface UnreadStep {
+  sequence: number;
+  diagnostic: Diagnostic;
 }
 
 /** Identity map for text that is its own shell (no escapes). */

@@ -65,17 +65,25 @@ export function readScript(kind: ScriptKind, rel: string, text: string, fs: Repo
  */
 function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['dockerfiles']): { setups: Setup[]; diagnostics: Diagnostic[] } {
   const sequences = 'sequences' in script ? (script as EmbeddedScript).sequences : [script.commands];
+  const unread = 'unread' in script ? (script as EmbeddedScript).unread ?? [] : [];
   const best = new Map<ScriptCommand, Setup>();
   const diagnostics: Diagnostic[] = [];
   const score = (s: Setup) => (s.runtime ? 0 : 1000) + s.diagnostics.filter((d) => d.severity === 'error').length;
-  for (const seq of sequences) {
+  const reported = new Set<Diagnostic>();
+  for (const [n, seq] of sequences.entries()) {
     const linked = linkScript(script, fs, dockerfiles, seq);
+    // A step of this sequence that was not read may use the builder's image or artifact.
+    for (const u of unread.filter((x) => x.sequence === n)) {
+      for (const s of linked.setups) s.diagnostics.push({ ...u.diagnostic, severity: 'error', setup: s.id });
+      if (linked.setups.length > 0) reported.add(u.diagnostic);
+    }
     for (const d of linked.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     for (const s of linked.setups) {
       const prev = best.get(s.builder.inv.cmd);
       if (!prev || score(s) < score(prev)) best.set(s.builder.inv.cmd, s);
     }
   }
+  for (const u of unread) if (!reported.has(u.diagnostic)) diagnostics.push(u.diagnostic);
   return { setups: [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index), diagnostics };
 }
 

@@ -22,6 +22,7 @@ export const CODES = {
   NO_SETUP: 'No builder-pattern setup was found.',
   BROKEN_CONTINUATION: 'A backslash meant to continue a line is followed by spaces, so it does not continue it.',
   SHELL_PARSE_ERROR: 'A shell script could not be parsed.',
+  SHELL_NOT_READ: 'A CI step that mentions docker runs in a shell the tool does not read (PowerShell, cmd, Python), so its commands were not followed.',
   DOCKERFILE_MISSING: 'A Dockerfile named by a build command does not exist.',
   DYNAMIC_ARTIFACT_PATH: 'An artifact path is only known at run time.',
   DYNAMIC_CONTAINER: 'A container name or id is only known at run time.',

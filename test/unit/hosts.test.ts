@@ -277,3 +277,52 @@ describe('JavaScript / TypeScript build scripts', () => {
     );
   });
 });
+
+describe('CI steps in a shell that is not sh', () => {
+  const pattern = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .'];
+  const files = (wf: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/ci.yml': wf });
+  const block = (indent: string) => pattern.map((l) => `${indent}${l}`).join('\n');
+  const codes = (plan: ReturnType<typeof planFiles>) => [...plan.diagnostics, ...plan.setups.flatMap((s) => s.diagnostics)].map((d) => `${d.severity}:${d.code}`);
+
+  for (const [name, wf] of [
+    ['shell: pwsh on the step', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: |\n${block('          ')}\n`],
+    ['shell: cmd on the step', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: cmd\n        run: |\n${block('          ')}\n`],
+    ['defaults.run.shell: powershell of the workflow', `on: push\ndefaults:\n  run:\n    shell: powershell\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n`],
+    ['defaults.run.shell: python of the job', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: python\n    steps:\n      - run: |\n${block('          ')}\n`],
+    ['a Windows runner with no shell named', `on: push\njobs:\n  b:\n    runs-on: windows-2022\n    steps:\n      - run: |\n${block('          ')}\n`],
+    ['a matrix that lists a Windows runner', `on: push\njobs:\n  b:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-latest]\n    runs-on: \${{ matrix.os }}\n    steps:\n      - run: |\n${block('          ')}\n`],
+  ] as const) {
+    it(`${name}: not read as bash, and said so`, () => {
+      const plan = planFiles(files(wf));
+      expect(plan.setups).toEqual([]);
+      expect(plan.changes).toEqual([]);
+      expect(codes(plan)).toContain('warning:SHELL_NOT_READ');
+    });
+  }
+
+  it('shell: bash named on a Windows runner is read', () => {
+    const wf = `on: push\njobs:\n  b:\n    runs-on: windows-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n      - run: |\n${block('          ')}\n`;
+    expect(planFiles(files(wf)).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+
+  it('a setup whose job also runs docker in PowerShell is refused', () => {
+    const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n      - shell: pwsh\n        run: docker run --rm app:build go test ./...\n`;
+    const plan = planFiles(files(wf));
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('a PowerShell step in another job leaves the setup alone, with a warning', () => {
+    const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n  win:\n    runs-on: windows-latest\n    steps:\n      - run: docker build -t app-win .\n`;
+    const plan = planFiles(files(wf));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(codes(plan)).toContain('warning:SHELL_NOT_READ');
+  });
+
+  it('GitLab: a job tagged for a Windows runner is not read as sh', () => {
+    const ci = `build:\n  tags: [windows]\n  script:\n${pattern.map((l) => `    - ${l}`).join('\n')}\n`;
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.gitlab-ci.yml': ci });
+    expect(plan.setups).toEqual([]);
+    expect(codes(plan)).toContain('warning:SHELL_NOT_READ');
+  });
+});

@@ -12,7 +12,8 @@ const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
 const isSeq = (n: unknown): n is import('yaml').YAMLSeq => yaml().isSeq(n);
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
-import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+import { LineIndex } from '../../model/text.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
 
@@ -144,6 +145,34 @@ function itemLines(text: string, itemStart: number, itemEnd: number): { start: n
   return { start, end };
 }
 
+/** `sh` for a step bash or sh runs, else the name of the shell that runs it (or why it is not known). */
+function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
+  const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
+  if (named !== undefined && named !== null) {
+    const value = isScalar(named) ? String(named.value) : '';
+    if (value.includes('${{')) return 'a shell only known at run time';
+    return /^(bash|sh)\b/.test(value) ? 'sh' : value.split(/\s/)[0] || 'an unknown shell';
+  }
+  // No shell named: bash on Linux and macOS runners, PowerShell on Windows runners.
+  const runsOn = job.get('runs-on', true);
+  const labels = isSeq(runsOn) ? runsOn.items : [runsOn];
+  const windows = labels.some((l) => {
+    const v = isScalar(l) ? String(l.value) : '';
+    if (/windows/i.test(v)) return true;
+    // `${{ matrix.os }}`: a matrix that lists a Windows runner runs the step in PowerShell there.
+    const strategy = job.get('strategy', true);
+    return v.includes('${{') && strategy !== undefined && /windows/i.test(String(strategy));
+  });
+  return windows ? 'pwsh (the default shell of Windows runners)' : 'sh';
+}
+
+/** GitLab runs a job's script in the runner's shell: PowerShell on Windows runners (tagged `windows`). */
+function gitlabShell(job: YAMLMap): string {
+  const tags = job.get('tags', true);
+  const items = isSeq(tags) ? tags.items : [];
+  return items.some((t) => isScalar(t) && /windows/i.test(String(t.value))) ? 'PowerShell (a job for a Windows runner)' : 'sh';
+}
+
 function staticEnv(node: unknown, into: Map<string, string | null>): Map<string, string | null> {
   const out = new Map(into);
   if (isMap(node)) {
@@ -169,6 +198,23 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   const root = doc.contents;
   if (!isMap(root)) return { script: null, diagnostics };
 
+  // Steps another shell runs (PowerShell, cmd, Python): never read as sh. A setup found in
+  // the same job is refused when such a step mentions docker (see linkSequences).
+  const unread: UnreadStep[] = [];
+  const lines = new LineIndex(text);
+  const unreadStep = (node: unknown, at: number, label: string, shell: string) => {
+    const body = isScalar(node) && typeof node.value === 'string' ? node.value : '';
+    if (!body.includes('docker')) return;
+    unread.push({
+      sequence: groups.length,
+      diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} runs docker in ${shell}, a shell the tool does not read; its commands were not followed`, {
+        file,
+        line: lines.lineOf(at),
+        hint: 'Run the docker commands of the builder pattern from a bash or sh step, or migrate this step by hand.',
+      }),
+    });
+  };
+
   const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
@@ -193,8 +239,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         if (!isMap(step) || !step.range) return;
         const wd = step.get('working-directory', true) ?? defaults;
         const cwd = wd === undefined || wd === null ? '' : isScalar(wd) && typeof wd.value === 'string' && !wd.value.includes('${{') ? wd.value.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
-        const shell = step.get('shell');
-        if (shell !== undefined && !/^(bash|sh)\b/.test(String(shell))) return;
+        const shell = stepShell(step, job, root);
+        if (shell !== 'sh') {
+          unreadStep(step.get('run', true), step.range[0], `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, shell);
+          return;
+        }
         const id = snippets.length;
         if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) group.push(id);
       });
@@ -209,6 +258,14 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       const job = jp.value;
       const vars = staticEnv(job.get('variables', true), globalVars);
       const group: number[] = [];
+      const shell = gitlabShell(job);
+      if (shell !== 'sh') {
+        for (const list of [job.get('before_script', true) ?? defaultBefore, job.get('script', true)]) {
+          for (const it of isSeq(list) ? list.items : list ? [list] : []) unreadStep(it, isScalar(it) && it.range ? it.range[0] : job.range?.[0] ?? 0, `${file} job ${name}`, shell);
+        }
+        groups.push(group);
+        continue;
+      }
       const before = job.get('before_script', true) ?? defaultBefore;
       for (const list of [before, job.get('script', true)]) {
         const items = isSeq(list) ? list.items : list ? [list] : [];
@@ -224,5 +281,6 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   }
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
   diagnostics.push(...parsed);
+  if (unread.length > 0) script.unread = unread;
   return { script, diagnostics };
 }
