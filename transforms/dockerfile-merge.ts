@@ -225,6 +225,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   for (const n of [...allBuilderNames, ...stageRefs, ...(base ? [base.name] : []), ...exportNames]) introduced.set(n.toLowerCase(), n);
   const builderTagSet = new Set(builders.flatMap((b) => b.builderTags));
   for (const r of stageRefsOf(runtime.instructions).refs) {
+    if (r.resolved === null && r.kind === 'mount' && builderTagSet.has(canonicalImage(r.value))) {
+      // FROM and COPY --from of the builder image become the stage; a mount would keep naming an image no longer built.
+      refuse('BUILDER_TAG_USED', `\`RUN --mount=…from=${r.value}\` in ${runtime.path} mounts the builder image, which the merged build no longer builds`, runtime.path, runtime.stages[r.stage]?.from.line, 'Mount the builder stage by hand (from=<stage name>) after migrating, or migrate this setup by hand.');
+      continue;
+    }
     if (r.resolved !== null || builderTagSet.has(canonicalImage(r.value))) continue;
     const n = introduced.get(r.value.toLowerCase());
     if (n) refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${runtime.path} names an image, but the merged file would have a stage \`${n}\`, which it would then mean`, runtime.path, runtime.stages[r.stage]?.from.line, 'Choose another name with --stage-name NAME (or rename the stage), then run the tool again.');

@@ -86,6 +86,10 @@ describe('a new stage name never captures an image reference', () => {
     expect(codes(files('FROM alpine AS tools\nFROM alpine\nCOPY app /app\n', 'FROM golang:1.21\nCOPY --from=tools /x /x\nRUN go build -o /out/app .\n'))).toContain('STAGE_NAME_COLLISION');
   });
 
+  it('refuses a RUN --mount of the builder image by its tag, which would name an image no longer built', () => {
+    expect(codes(files('FROM alpine\nRUN --mount=type=bind,from=app:build,target=/b cp /b/out/x /x\nCOPY app /app\n'))).toEqual(['BUILDER_TAG_USED']);
+  });
+
   it('keeps a reference to the builder image by its tag: that one is meant to become the stage', () => {
     expect(codes(files('FROM alpine\nCOPY --from=app:build /out/other /other\nCOPY app /app\n'))).toEqual([]);
   });
