@@ -5,7 +5,6 @@
  * every file's path, type, mode, owner and content hash, and the image config. Identical,
  * or the test fails and names the differences.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 import { runGithubJob, runGitlabJob } from './support/ci-runner.js';
+import { exec, hostFile, listImages, runScript } from './support/pipeline.js';
 import { envForEngine } from './support/shim.js';
 
 const engine = await engineForTests();
@@ -55,16 +55,6 @@ const OLD_CALLS: Record<string, RegExp[]> = {
   'compose-cp': [/^docker-compose run --rm -T builder$/m, /^docker run .*-v \S+\/dist:\/out \S+_builder cp \/src\/abacus \/out\/$/m],
 };
 
-function hostFile(dir: string, rel: string): { mode: number; content: string } {
-  const p = path.join(dir, rel);
-  return { mode: fs.statSync(p).mode & 0o7777, content: fs.readFileSync(p).toString('base64') };
-}
-
-function exec(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-}
-
 interface PlannedSetup {
   script: string;
   finalTags: string[];
@@ -77,20 +67,6 @@ function plannedSetups(dir: string): PlannedSetup[] {
     expect(s.status).toBe('planned');
     return { script: s.script, finalTags: s.finalTags };
   });
-}
-
-async function listImages(): Promise<string[]> {
-  const out = (await engine!.exec(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.toString();
-  return out.split('\n').filter((l) => l && !l.includes('<none>'));
-}
-
-/** Runs a script the way its shebang asks (bash or sh), from its own folder. */
-function runScript(dir: string, script: string, logFile?: string): void {
-  const first = fs.readFileSync(path.join(dir, script), 'utf8').split('\n', 1)[0] ?? '';
-  const shell = /\bbash\b/.test(first) ? 'bash' : 'sh';
-  const env = envForEngine(engine!, process.env, logFile ? { logFile } : {});
-  const r = spawnSync(shell, [path.basename(script)], { cwd: path.join(dir, path.dirname(script)), env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${shell} ${script} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
 describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline and migrated', () => {
@@ -115,9 +91,9 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
 
       // Old pipeline.
       for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
-      const baseline = new Set(await listImages());
+      const baseline = new Set(await listImages(engine!));
       const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
-      const runPipeline = (dir: string, logFile?: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(dir, s.script, logFile)));
+      const runPipeline = (dir: string, logFile?: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(engine!, dir, s.script, logFile)));
       try {
         runPipeline(oldDir, log);
         const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
@@ -130,7 +106,7 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
 
       // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs, with none of the
       // old run's images left (a migrated script must not lean on a stale builder image).
-      for (const ref of (await listImages()).filter((r) => !baseline.has(r))) await engine!.removeImage(ref, { force: true, ignoreMissing: true });
+      for (const ref of (await listImages(engine!)).filter((r) => !baseline.has(r))) await engine!.removeImage(ref, { force: true, ignoreMissing: true });
       const migrated = runCli(['.', '--yes'], newDir);
       expect(migrated.code, migrated.stderr).toBe(0);
       runPipeline(newDir);

@@ -1,0 +1,153 @@
+/**
+ * The grammar of random builder-pattern repositories: a repository is a RepoSpec, one choice per
+ * feature, drawn from a seeded generator (same seed, same repository, on every machine). Each
+ * feature's FIRST option is its plainest form; the shrinker (./shrink.ts) moves features back to
+ * it. Features cover the shapes the tool migrates and the traps it must refuse or get exactly
+ * right (the hostile shapes of "never write a wrong migration").
+ */
+
+/** How the artifact leaves the builder. */
+export const EXTRACTIONS = [
+  'create-cp', // docker create --name x IMG; docker cp x:/p dst; docker rm x
+  'id-var', // id=$(docker create IMG); docker cp "$id":/p dst; docker rm -v "$id"
+  'inline-create', // docker cp $(docker create IMG):/p dst
+  'run-name', // docker run --name x IMG go build …; docker cp x:/p dst (run-time build)
+  'cat-redirect', // docker run --rm IMG cat /p > dst; chmod
+  'volume-cp', // docker run --rm -v "$PWD/out:/export" IMG cp /p /export/
+  'mount-build', // docker run --rm -v "$PWD/out:/out" IMG go build -o /out/app (run-time build)
+  'tar-pipe', // docker run --rm IMG tar -C /out -c . | tar -x -C build/
+] as const;
+export type Extraction = (typeof EXTRACTIONS)[number];
+
+/** Every feature and its options, plainest first. */
+export const FEATURES = {
+  driver: ['sh', 'bash', 'make', 'npm'],
+  extraction: EXTRACTIONS,
+  builderFile: ['Dockerfile.build', 'Dockerfile.builder', 'build.Dockerfile'],
+  builderTag: ['colon', 'dash'],
+  artifact: ['file', 'folder'],
+  dest: ['same', 'rename', 'bin-dir'],
+  argBeforeFrom: [false, true],
+  argAfterFrom: [false, true],
+  globalArgInRuntime: [false, true],
+  builderWorkdir: ['/src', '/go/src/app'],
+  builderUser: [false, true],
+  fileMode: ['default', '0700', '0750'],
+  builderJsonCmd: [false, true],
+  trailingBackslash: [false, true],
+  runtimeBase: ['alpine:3.19', 'busybox:latest', 'debian:bookworm-slim'],
+  runtimeWorkdir: [false, true],
+  runtimeUser: [false, true],
+  runtimeChown: [false, true],
+  runtimeCmdSpaces: [false, true],
+  stageCapture: [false, true],
+  archiveAdd: [false, true],
+  ignoreFile: ['none', 'docs', 'maps'],
+  label: [false, true],
+  shellOpts: ['e', 'eu', 'euo'],
+  inScriptsDir: [false, true],
+  echo: [false, true],
+  compound: ['none', 'if', 'brace', 'else'],
+  trapCleanup: [false, true],
+  guardedCp: [false, true],
+  inspectAfter: [false, true],
+  rmMkdirDest: [false, true],
+  postProcess: ['none', 'chmod', 'sed', 'append'],
+  hostUse: ['none', 'checksum', 'release'],
+  secondConsumer: [false, true],
+  dockerfileEdit: [false, true],
+  copyIn: [false, true],
+  cleanup: [true, false],
+} as const;
+
+export type Feature = keyof typeof FEATURES;
+export type RepoSpec = { seed: number; app: string } & { -readonly [K in Feature]: (typeof FEATURES)[K][number] };
+
+const APPS = ['ledger', 'relay', 'pinger', 'stamp', 'atlas', 'tally', 'compass', 'beacon', 'quill', 'harbor'];
+
+/**
+ * How many trap features a repository gets: none in about four seeds of ten (so that plenty of
+ * repositories are migrated and their images compared), else one to three.
+ */
+const TRAP_COUNTS = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3];
+/** Features that vary freely (shapes the tool supports); the rest are traps (see TRAP_COUNTS). */
+const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
+  'driver', 'extraction', 'builderFile', 'builderTag', 'artifact', 'dest', 'argBeforeFrom', 'argAfterFrom', 'builderWorkdir',
+  'runtimeBase', 'runtimeWorkdir', 'runtimeUser', 'shellOpts', 'echo', 'cleanup', 'fileMode', 'inScriptsDir',
+  'runtimeChown', 'runtimeCmdSpaces', 'builderJsonCmd',
+]);
+
+/** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The repository of one seed. */
+export function generate(seed: number): RepoSpec {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const spec: Record<string, unknown> = { seed, app: pick(APPS) };
+  const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
+  for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
+  const traps = entries.filter(([k]) => !SHAPES.has(k));
+  for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
+    const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
+    spec[k] = pick(options.slice(1));
+  }
+  return normalize(spec as RepoSpec);
+}
+
+/** True when the extraction builds the artifact when the container runs, not in the image. */
+export const runTimeBuild = (e: Extraction) => e === 'run-name' || e === 'mount-build';
+/** Extractions that keep a named or captured container until a `docker rm`. */
+export const keepsContainer = (e: Extraction) => e === 'create-cp' || e === 'id-var' || e === 'run-name';
+
+/**
+ * Makes a spec consistent: a combination the grammar cannot express is moved to the nearest one it
+ * can (e.g. a Makefile recipe line has no shell variables, so no `id=$(docker create …)`).
+ * Idempotent; applied after generation and after every shrinking step.
+ */
+export function normalize(input: RepoSpec): RepoSpec {
+  const s = { ...input };
+  const oneLineDriver = s.driver === 'make' || s.driver === 'npm';
+  if (oneLineDriver && (s.extraction === 'id-var' || s.extraction === 'inline-create')) s.extraction = 'create-cp';
+  if (s.driver !== 'bash' && s.shellOpts === 'euo') s.shellOpts = 'eu';
+  if (oneLineDriver) {
+    s.trapCleanup = false;
+    s.guardedCp = false;
+    s.inScriptsDir = false;
+    s.shellOpts = 'e';
+  }
+  if (s.extraction === 'cat-redirect' || runTimeBuild(s.extraction)) s.artifact = 'file';
+  if (s.extraction === 'tar-pipe') s.artifact = 'folder';
+  if (s.extraction === 'volume-cp' || s.extraction === 'mount-build' || s.extraction === 'tar-pipe') s.dest = 'same';
+  if (s.artifact === 'folder' && s.dest !== 'same') s.dest = 'same';
+  if (!runTimeBuild(s.extraction) || s.extraction === 'mount-build') s.builderJsonCmd = false;
+  if (s.extraction !== 'id-var') s.guardedCp = false;
+  if (!keepsContainer(s.extraction)) {
+    s.trapCleanup = false;
+    s.inspectAfter = false;
+    s.copyIn = false;
+  }
+  if (s.artifact !== 'folder') s.archiveAdd = false;
+  // a bind-mounted host folder is root's: the build cannot write it as another user
+  if (s.extraction === 'volume-cp' || s.extraction === 'mount-build') s.builderUser = false;
+  if (s.extraction !== 'create-cp' && s.extraction !== 'id-var' && s.extraction !== 'run-name' && s.extraction !== 'inline-create') s.compound = 'none';
+  if (!s.argBeforeFrom) s.globalArgInRuntime = false;
+  if (s.ignoreFile === 'maps' && s.artifact !== 'folder') s.ignoreFile = 'docs';
+  return s;
+}
+
+/** The features of `spec` that are not at their plainest option (what a finding is made of). */
+export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
+  const out: Record<string, unknown> = {};
+  for (const [k, options] of Object.entries(FEATURES) as [Feature, readonly unknown[]][]) if (spec[k] !== options[0]) out[k] = spec[k];
+  return out as Partial<RepoSpec>;
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm run fuzz -- --seeds N [--start S] [--out DIR] [--no-shrink] [--replay DIR]`
+ *
+ * Runs seeds S … S+N-1 (default 1 … 20) of the differential fuzzer on the real engine, prints
+ * each seed's verdict and a summary line, and exits 1 if any seed failed. Each failing seed is
+ * written to DIR/seed-<n>/ (default fuzz-out/) and, unless --no-shrink, shrunk to
+ * DIR/seed-<n>/minimal/. --replay re-runs stored reproductions (their spec.json) instead.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureBaseImages } from '../e2e/support/base-images.js';
+import { engineForTests } from '../e2e/support/engine-for-tests.js';
+import { activeFeatures, generate, type RepoSpec } from './grammar.js';
+import { readSpec, writeReproduction } from './repro.js';
+import { isFailure, runSeed, verdictLine, type Verdict } from './run-seed.js';
+import { shrink } from './shrink.js';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '20' },
+    start: { type: 'string', default: '1' },
+    out: { type: 'string', default: 'fuzz-out' },
+    'no-shrink': { type: 'boolean', default: false },
+    replay: { type: 'string', multiple: true },
+  },
+});
+
+const engine = await engineForTests();
+if (!engine) {
+  process.stderr.write('fuzz: no container engine on this machine\n');
+  process.exit(2);
+}
+await ensureBaseImages(engine);
+
+const sameFailure = (a: Verdict, b: Verdict) => a.kind === b.kind && (a.kind !== 'failure' || (b.kind === 'failure' && a.what === b.what));
+
+const specs: RepoSpec[] = values.replay
+  ? values.replay.map(readSpec)
+  : Array.from({ length: Number(values.seeds) }, (_, i) => generate(Number(values.start) + i));
+const counts: Record<string, number> = { identical: 0, refused: 0, ignored: 0, failure: 0, invalid: 0 };
+const started = Date.now();
+for (const spec of specs) {
+  const t0 = Date.now();
+  const verdict = await runSeed(engine, spec);
+  counts[verdict.kind]! += 1;
+  process.stdout.write(`${verdictLine(spec.seed, verdict)} [${((Date.now() - t0) / 1000).toFixed(1)}s]\n`);
+  if (!isFailure(verdict)) continue;
+  process.stdout.write(`${verdict.kind === 'failure' || verdict.kind === 'invalid' ? verdict.details : ''}\n`);
+  const dir = path.resolve(values.out!, `seed-${spec.seed}`);
+  writeReproduction(dir, spec, verdict);
+  process.stdout.write(`  reproduction: ${dir}\n`);
+  if (values['no-shrink'] || values.replay) continue;
+  let last: Verdict = verdict;
+  const minimal = await shrink(spec, async (candidate) => {
+    const v = await runSeed(engine, candidate);
+    if (sameFailure(v, verdict)) last = v;
+    return sameFailure(v, verdict);
+  }, (feature, value) => process.stdout.write(`  shrink: ${feature} → ${JSON.stringify(value)}\n`));
+  writeReproduction(path.join(dir, 'minimal'), minimal, last);
+  process.stdout.write(`  minimal: ${path.join(dir, 'minimal')} ${JSON.stringify(activeFeatures(minimal))}\n`);
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+process.stdout.write(`fuzz: ${specs.length} seeds in ${seconds}s: ${counts.identical} identical, ${counts.refused} refused, ${counts.ignored} not found, ${counts.failure} failed, ${counts.invalid} invalid\n`);
+process.exit(counts.failure! + counts.invalid! > 0 ? 1 : 0);

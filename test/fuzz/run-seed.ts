@@ -1,0 +1,156 @@
+/**
+ * One differential trial on the real engine: the rendered repository's old pipeline runs in one
+ * copy, the tool migrates another copy with `--yes`, and then either the tool refused and that
+ * copy is byte-identical to the original, or the migrated pipeline runs and must exit the same
+ * way, build the same final image(s) (files: path, type, mode, owner, hash; config) and leave
+ * the same host files the old run left.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Engine } from '../../src/verify/engine.js';
+import { compareSnapshots, formatDifferences, snapshotImage, type ImageSnapshot } from '../../src/verify/snapshot.js';
+import { runCli } from '../support/cli.js';
+import { engineBaseline, execStatus, removeAddedSince, runScriptStatus, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
+import { envForEngine } from '../e2e/support/shim.js';
+import type { RepoSpec } from './grammar.js';
+import { render, type RenderedRepo } from './render.js';
+
+export type FailureKind =
+  | 'tool-error' // the CLI crashed or printed no report
+  | 'refusal-wrote' // refused (or found nothing) yet changed the tree
+  | 'exit-status' // the migrated pipeline exits differently from the old one
+  | 'image-differs'
+  | 'image-missing'
+  | 'host-files-differ';
+
+export type Verdict =
+  | { kind: 'identical'; tags: string[] }
+  | { kind: 'refused'; codes: string[] }
+  | { kind: 'ignored' }
+  | { kind: 'invalid'; details: string }
+  | { kind: 'failure'; what: FailureKind; details: string };
+
+/** Writes the rendered repository into `dir` (created), with each file's mode. */
+export function writeRepo(dir: string, repo: RenderedRepo): void {
+  for (const f of repo.files) {
+    const p = path.join(dir, f.path);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, f.content);
+    fs.chmodSync(p, f.mode);
+  }
+}
+
+function copy(src: string, into: string, name: string): string {
+  const dir = path.join(into, name);
+  fs.cpSync(src, dir, { recursive: true, preserveTimestamps: true });
+  return dir;
+}
+
+export function runPipeline(engine: Engine, dir: string, repo: RenderedRepo): RunResult {
+  const env = envForEngine(engine, process.env);
+  switch (repo.entry.kind) {
+    case 'script':
+      return runScriptStatus(engine, dir, repo.entry.script);
+    case 'make':
+      return execStatus('make', [repo.entry.target], dir, env);
+    case 'npm':
+      return execStatus('npm', ['run', '--silent', repo.entry.script], dir, env);
+  }
+}
+
+const tail = (r: RunResult) => `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-25).join('\n');
+
+/** Files the run added under `dir` (paths not in the original tree), minus scratch paths. */
+function added(orig: Map<string, string>, after: Map<string, string>, scratch: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of after) {
+    if (orig.has(k)) continue;
+    if (scratch.some((p) => k === p || k.startsWith(`${p}/`))) continue;
+    out.set(k, v);
+  }
+  return out;
+}
+
+interface SetupReport {
+  status: string;
+  diagnostics: { code: string; severity: string }[];
+}
+
+export async function runSeed(engine: Engine, spec: RepoSpec): Promise<Verdict> {
+  const repo = render(spec);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `msc-fuzz-${spec.seed}-`));
+  const baseline = await engineBaseline(engine);
+  try {
+    const orig = path.join(work, 'orig');
+    writeRepo(orig, repo);
+    const origState = treeState(orig);
+
+    // Old pipeline.
+    const oldDir = copy(orig, work, 'old');
+    const oldRun = runPipeline(engine, oldDir, repo);
+    if (oldRun.status !== 0) return { kind: 'invalid', details: `the old pipeline failed (${oldRun.status}):\n${tail(oldRun)}` };
+    const before = new Map<string, ImageSnapshot>();
+    for (const t of repo.finalTags) {
+      if (!(await engine.imageExists(t))) return { kind: 'invalid', details: `the old pipeline built no ${t}` };
+      before.set(t, await snapshotImage(engine, t));
+    }
+    const oldLeft = added(origState, treeState(oldDir), repo.scratchPaths);
+    await removeAddedSince(engine, baseline);
+
+    // The tool, on a fresh copy.
+    const newDir = copy(orig, work, 'new');
+    const cli = runCli(['.', '--yes', '--json'], newDir);
+    let report: { setups: SetupReport[] };
+    try {
+      report = JSON.parse(cli.stdout);
+    } catch {
+      return { kind: 'failure', what: 'tool-error', details: `exit ${cli.code}, no JSON report:\n${cli.stdout}\n${cli.stderr}` };
+    }
+    if (cli.code === 2 || cli.code === null) return { kind: 'failure', what: 'tool-error', details: `exit ${cli.code}:\n${cli.stderr}` };
+    const migrated = report.setups.filter((s) => s.status === 'migrated');
+    if (migrated.length === 0) {
+      const changed = treeDifferences(origState, treeState(newDir));
+      if (changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `nothing migrated, yet these changed: ${changed.join(', ')}` };
+      const codes = [...new Set(report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)))].sort();
+      return report.setups.length === 0 ? { kind: 'ignored' } : { kind: 'refused', codes };
+    }
+
+    // Migrated pipeline, with none of the old run's images left.
+    const newRun = runPipeline(engine, newDir, repo);
+    if (newRun.status !== oldRun.status) return { kind: 'failure', what: 'exit-status', details: `the migrated pipeline exits ${newRun.status} (the old one ${oldRun.status}):\n${tail(newRun)}` };
+    const differences: string[] = [];
+    for (const t of repo.finalTags) {
+      if (!(await engine.imageExists(t))) return { kind: 'failure', what: 'image-missing', details: `the migrated pipeline built no ${t}` };
+      const diffs = compareSnapshots(before.get(t)!, await snapshotImage(engine, t));
+      if (diffs.length > 0) differences.push(`${t}:\n${formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })}`);
+    }
+    if (differences.length > 0) return { kind: 'failure', what: 'image-differs', details: differences.join('\n') };
+    const newLeft = added(origState, treeState(newDir), repo.scratchPaths);
+    const hostDiffs = treeDifferences(oldLeft, newLeft).map((p) => `${p}: ${!oldLeft.has(p) ? 'left only by the migrated run' : !newLeft.has(p) ? 'left by the old run, missing after the migrated run' : 'differs'}`);
+    if (hostDiffs.length > 0) return { kind: 'failure', what: 'host-files-differ', details: hostDiffs.join('\n') };
+    return { kind: 'identical', tags: repo.finalTags };
+  } finally {
+    await removeAddedSince(engine, baseline);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** One line for a verdict. */
+export function verdictLine(seed: number, v: Verdict): string {
+  switch (v.kind) {
+    case 'identical':
+      return `seed ${seed}: identical (${v.tags.join(', ')})`;
+    case 'refused':
+      return `seed ${seed}: refused, nothing written (${v.codes.join(', ') || 'no error code'})`;
+    case 'ignored':
+      return `seed ${seed}: no setup found, nothing written`;
+    case 'invalid':
+      return `seed ${seed}: INVALID (the generated old pipeline does not run): ${v.details.split('\n')[0]}`;
+    case 'failure':
+      return `seed ${seed}: FAILED ${v.what}: ${v.details.split('\n')[0]}`;
+  }
+}
+
+/** Failing verdicts: the tool's fault (failure) or the generator's (invalid). */
+export const isFailure = (v: Verdict) => v.kind === 'failure' || v.kind === 'invalid';
