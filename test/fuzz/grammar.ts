@@ -100,8 +100,54 @@ export function generate(seed: number): RepoSpec {
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
+    withPrerequisites(spec as RepoSpec, k);
   }
   return normalize(spec as RepoSpec);
+}
+
+/** Sets what a trap needs to be expressible at all (normalize would otherwise turn it off). */
+function withPrerequisites(s: RepoSpec, trap: Feature): void {
+  const needsShell = () => {
+    if (s.driver === 'make' || s.driver === 'npm') s.driver = 'sh';
+  };
+  const needsContainer = () => {
+    if (!keepsContainer(s.extraction)) s.extraction = 'create-cp';
+  };
+  const needsFolder = () => {
+    if (s.extraction === 'cat-redirect' || runTimeBuild(s.extraction)) s.extraction = 'create-cp';
+    s.artifact = 'folder';
+  };
+  switch (trap) {
+    case 'guardedCp':
+      needsShell();
+      s.extraction = 'id-var';
+      break;
+    case 'trapCleanup':
+      needsShell();
+      needsContainer();
+      break;
+    case 'inspectAfter':
+    case 'copyIn':
+      needsContainer();
+      break;
+    case 'compound':
+      if (!['create-cp', 'id-var', 'run-name', 'inline-create'].includes(s.extraction)) s.extraction = 'create-cp';
+      break;
+    case 'archiveAdd':
+      needsFolder();
+      break;
+    case 'ignoreFile':
+      if (s.ignoreFile === 'maps') needsFolder();
+      break;
+    case 'globalArgInRuntime':
+      s.argBeforeFrom = true;
+      break;
+    case 'builderUser':
+      if (s.extraction === 'volume-cp' || s.extraction === 'mount-build') s.extraction = 'create-cp';
+      break;
+    default:
+      break;
+  }
 }
 
 /** True when the extraction builds the artifact when the container runs, not in the image. */
@@ -128,7 +174,7 @@ export function normalize(input: RepoSpec): RepoSpec {
   if (s.extraction === 'cat-redirect' || runTimeBuild(s.extraction)) s.artifact = 'file';
   if (s.extraction === 'tar-pipe') s.artifact = 'folder';
   if (s.extraction === 'volume-cp' || s.extraction === 'mount-build' || s.extraction === 'tar-pipe') s.dest = 'same';
-  if (s.artifact === 'folder' && s.dest !== 'same') s.dest = 'same';
+  if (s.artifact === 'folder' && s.dest === 'bin-dir') s.dest = 'same';
   if (!runTimeBuild(s.extraction) || s.extraction === 'mount-build') s.builderJsonCmd = false;
   if (s.extraction !== 'id-var') s.guardedCp = false;
   if (!keepsContainer(s.extraction)) {

@@ -54,7 +54,11 @@ function layout(s: RepoSpec): Layout {
     default:
       break;
   }
-  if (folder) return { builderTag, container, containerPath, hostPath: 'dist', cpDest: './dist', destDir: s.rmMkdirDest ? 'dist' : null, hostProgram: 'dist/bin/' + a };
+  if (folder) {
+    // `docker cp x:/out .` keeps the folder's name; `docker cp x:/out ./dist` renames it
+    const host = s.dest === 'rename' ? 'dist' : 'out';
+    return { builderTag, container, containerPath, hostPath: host, cpDest: s.dest === 'rename' ? './dist' : '.', destDir: s.rmMkdirDest ? host : null, hostProgram: `${host}/bin/${a}` };
+  }
   if (s.dest === 'bin-dir') return { builderTag, container, containerPath, hostPath: `bin/${a}`, cpDest: s.extraction === 'cat-redirect' ? `bin/${a}` : 'bin', destDir: 'bin', hostProgram: `bin/${a}` };
   const host = s.dest === 'rename' ? `${a}-linux` : a;
   return { builderTag, container, containerPath, hostPath: host, cpDest: `./${host}`, destDir: null, hostProgram: host };
