@@ -16,8 +16,8 @@ import { runSeed, verdictLine, type FailureKind } from '../fuzz/run-seed.js';
 
 const engine = await engineForTests();
 
-/** About 6 s a seed on a 2-core machine with vfs storage: about 4 minutes. */
-const SEEDS = 40;
+/** 6 to 10 s a seed on a busy 2-core machine with vfs storage: 3 to 5 minutes. */
+const SEEDS = 30;
 const FIRST_SEED = 1;
 
 /** Seed → the failure it shows until its fix lands, and the finding that records it. */

@@ -1,10 +1,11 @@
 /**
- * `npm run fuzz -- --seeds N [--start S] [--out DIR] [--no-shrink] [--replay DIR]`
+ * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--out DIR] [--no-shrink] [--replay DIR]`
  *
  * Runs seeds S … S+N-1 (default 1 … 20) of the differential fuzzer on the real engine, prints
  * each seed's verdict and a summary line, and exits 1 if any seed failed. Each failing seed is
  * written to DIR/seed-<n>/ (default fuzz-out/) and, unless --no-shrink, shrunk to
- * DIR/seed-<n>/minimal/. --replay re-runs stored reproductions (their spec.json) instead.
+ * DIR/seed-<n>/minimal/. --only runs the listed seeds; --replay re-runs stored reproductions
+ * (their spec.json), without shrinking.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     start: { type: 'string', default: '1' },
     out: { type: 'string', default: 'fuzz-out' },
     'no-shrink': { type: 'boolean', default: false },
+    only: { type: 'string' },
     replay: { type: 'string', multiple: true },
   },
 });
@@ -36,6 +38,8 @@ const sameFailure = (a: Verdict, b: Verdict) => a.kind === b.kind && (a.kind !==
 
 const specs: RepoSpec[] = values.replay
   ? values.replay.map(readSpec)
+  : values.only
+  ? values.only.split(',').map((n) => generate(Number(n)))
   : Array.from({ length: Number(values.seeds) }, (_, i) => generate(Number(values.start) + i));
 const counts: Record<string, number> = { identical: 0, refused: 0, ignored: 0, failure: 0, invalid: 0 };
 const started = Date.now();
