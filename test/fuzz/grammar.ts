@@ -71,7 +71,7 @@ const APPS = ['ledger', 'relay', 'pinger', 'stamp', 'atlas', 'tally', 'compass',
  */
 const TRAP_COUNTS = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3];
 /** Features that vary freely (shapes the tool supports); the rest are traps (see TRAP_COUNTS). */
-const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
+export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
   'driver', 'extraction', 'builderFile', 'builderTag', 'artifact', 'dest', 'argBeforeFrom', 'argAfterFrom', 'builderWorkdir',
   'runtimeBase', 'runtimeWorkdir', 'runtimeUser', 'shellOpts', 'echo', 'cleanup', 'fileMode', 'inScriptsDir',
   'runtimeChown', 'runtimeCmdSpaces', 'builderJsonCmd',

@@ -4,7 +4,7 @@
  * failing. What is left is the smallest repository this grammar can write that still shows the
  * failure, ready to become a fixture.
  */
-import { FEATURES, normalize, type Feature, type RepoSpec } from './grammar.js';
+import { FEATURES, normalize, SHAPES, type Feature, type RepoSpec } from './grammar.js';
 
 const same = (a: RepoSpec, b: RepoSpec) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -15,10 +15,21 @@ const same = (a: RepoSpec, b: RepoSpec) => JSON.stringify(a) === JSON.stringify(
 export async function shrink(
   spec: RepoSpec,
   stillFails: (candidate: RepoSpec) => Promise<boolean>,
-  onStep: (feature: Feature, value: unknown, spec: RepoSpec) => void = () => undefined,
+  onStep: (feature: Feature | 'shapes', value: unknown, spec: RepoSpec) => void = () => undefined,
 ): Promise<RepoSpec> {
   let current = normalize(spec);
   const tried = new Set<string>([JSON.stringify(current)]);
+  // Most failures need one or two traps and none of the shapes: try all shapes plain at once first.
+  const plainShapes = { ...current } as Record<string, unknown>;
+  for (const f of SHAPES) plainShapes[f] = FEATURES[f][0];
+  const jump = normalize(plainShapes as RepoSpec);
+  if (!same(jump, current)) {
+    tried.add(JSON.stringify(jump));
+    if (await stillFails(jump)) {
+      current = jump;
+      onStep('shapes', 'plainest', current);
+    }
+  }
   for (let progress = true; progress; ) {
     progress = false;
     for (const [feature, options] of Object.entries(FEATURES) as [Feature, readonly unknown[]][]) {
