@@ -2,7 +2,8 @@
  * The differential fuzzer's fixed CI budget: seeds FIRST_SEED … FIRST_SEED+SEEDS-1 of the grammar
  * in test/fuzz, each a small builder-pattern repository run old and migrated on the real engine
  * (test/fuzz/run-seed.ts). Every seed must end identical, refused with nothing written, or not
- * found with nothing written. Run longer with `npm run fuzz -- --seeds N --start S`.
+ * found with nothing written (a failure is run twice; two runs that disagree are reported as
+ * flaky, an engine hiccup, not a failure). Run longer with `npm run fuzz -- --seeds N --start S`.
  *
  * KNOWN lists seeds whose failure is a finding not fixed yet (each kept, shrunk, under
  * test/fuzz/found/): such a seed must fail exactly that way or pass; when it passes, the test
@@ -12,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 import { generate } from '../fuzz/grammar.js';
-import { runSeed, verdictLine, type FailureKind } from '../fuzz/run-seed.js';
+import { runSeed, runSeedConfirmed, verdictLine, type FailureKind } from '../fuzz/run-seed.js';
 
 const engine = await engineForTests();
 
-/** 6 to 10 s a seed on a busy 2-core machine with vfs storage: 3 to 5 minutes. */
-const SEEDS = 30;
+/** 6 to 12 s a seed on a busy 2-core machine with vfs storage: 3 to 5 minutes. */
+const SEEDS = 25;
 const FIRST_SEED = 1;
 
 /** Seed → the failure it shows until its fix lands, and the finding that records it. */
@@ -42,16 +43,17 @@ describe.skipIf(!engine)('differential fuzzer: random builder-pattern repositori
 
   for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
     it(`seed ${seed}`, async () => {
-      const verdict = await runSeed(engine!, generate(seed));
-      process.stdout.write(`${verdictLine(seed, verdict)}\n`);
       const known = KNOWN[seed];
+      // a known failure needs no second run to be believed
+      const verdict = known ? await runSeed(engine!, generate(seed)) : await runSeedConfirmed(engine!, generate(seed));
+      process.stdout.write(`${verdictLine(seed, verdict)}\n`);
       if (known && verdict.kind === 'failure') {
         expect(verdict.what, `seed ${seed} (${known.finding}) now fails differently:\n${verdict.details}`).toBe(known.what);
         return;
       }
       if (known) fixed.push(seed);
       expect(verdict.kind === 'failure' || verdict.kind === 'invalid' ? verdict.details : '', verdictLine(seed, verdict)).toBe('');
-      expect(['identical', 'refused', 'ignored']).toContain(verdict.kind);
+      expect(['identical', 'refused', 'ignored', 'flaky']).toContain(verdict.kind);
     });
   }
 });

@@ -13,7 +13,7 @@ import { ensureBaseImages } from '../e2e/support/base-images.js';
 import { engineForTests } from '../e2e/support/engine-for-tests.js';
 import { activeFeatures, generate, type RepoSpec } from './grammar.js';
 import { readSpec, writeReproduction } from './repro.js';
-import { isFailure, runSeed, verdictLine, type Verdict } from './run-seed.js';
+import { isFailure, runSeed, runSeedConfirmed, sameVerdict, verdictLine, type Verdict } from './run-seed.js';
 import { shrink } from './shrink.js';
 
 const { values } = parseArgs({
@@ -34,18 +34,16 @@ if (!engine) {
 }
 await ensureBaseImages(engine);
 
-const sameFailure = (a: Verdict, b: Verdict) => a.kind === b.kind && (a.kind !== 'failure' || (b.kind === 'failure' && a.what === b.what));
-
 const specs: RepoSpec[] = values.replay
   ? values.replay.map(readSpec)
   : values.only
   ? values.only.split(',').map((n) => generate(Number(n)))
   : Array.from({ length: Number(values.seeds) }, (_, i) => generate(Number(values.start) + i));
-const counts: Record<string, number> = { identical: 0, refused: 0, ignored: 0, failure: 0, invalid: 0 };
+const counts: Record<string, number> = { identical: 0, refused: 0, ignored: 0, failure: 0, invalid: 0, flaky: 0 };
 const started = Date.now();
 for (const spec of specs) {
   const t0 = Date.now();
-  const verdict = await runSeed(engine, spec);
+  const verdict = await runSeedConfirmed(engine, spec);
   counts[verdict.kind]! += 1;
   process.stdout.write(`${verdictLine(spec.seed, verdict)} [${((Date.now() - t0) / 1000).toFixed(1)}s]\n`);
   if (!isFailure(verdict)) continue;
@@ -57,12 +55,12 @@ for (const spec of specs) {
   let last: Verdict = verdict;
   const minimal = await shrink(spec, async (candidate) => {
     const v = await runSeed(engine, candidate);
-    if (sameFailure(v, verdict)) last = v;
-    return sameFailure(v, verdict);
+    if (sameVerdict(v, verdict)) last = v;
+    return sameVerdict(v, verdict);
   }, (feature, value) => process.stdout.write(`  shrink: ${feature} → ${JSON.stringify(value)}\n`));
   writeReproduction(path.join(dir, 'minimal'), minimal, last);
   process.stdout.write(`  minimal: ${path.join(dir, 'minimal')} ${JSON.stringify(activeFeatures(minimal))}\n`);
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
-process.stdout.write(`fuzz: ${specs.length} seeds in ${seconds}s: ${counts.identical} identical, ${counts.refused} refused, ${counts.ignored} not found, ${counts.failure} failed, ${counts.invalid} invalid\n`);
+process.stdout.write(`fuzz: ${specs.length} seeds in ${seconds}s: ${counts.identical} identical, ${counts.refused} refused, ${counts.ignored} not found, ${counts.failure} failed, ${counts.invalid} invalid, ${counts.flaky} flaky\n`);
 process.exit(counts.failure! + counts.invalid! > 0 ? 1 : 0);

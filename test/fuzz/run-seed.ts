@@ -29,7 +29,8 @@ export type Verdict =
   | { kind: 'refused'; codes: string[] }
   | { kind: 'ignored' }
   | { kind: 'invalid'; details: string }
-  | { kind: 'failure'; what: FailureKind; details: string };
+  | { kind: 'failure'; what: FailureKind; details: string }
+  | { kind: 'flaky'; first: string; second: string };
 
 /** Writes the rendered repository into `dir` (created), with each file's mode. */
 export function writeRepo(dir: string, repo: RenderedRepo): void {
@@ -136,6 +137,21 @@ export async function runSeed(engine: Engine, spec: RepoSpec): Promise<Verdict> 
   }
 }
 
+/** Two verdicts that say the same thing (the same kind, and the same failure). */
+export const sameVerdict = (a: Verdict, b: Verdict) => a.kind === b.kind && (a.kind !== 'failure' || (b.kind === 'failure' && a.what === b.what));
+
+/**
+ * A trial whose failure is confirmed: a failing or invalid trial runs again, and when the second
+ * run disagrees the verdict is `flaky` (the engine, not the tool: e.g. a `docker run … cat`
+ * through buildah once left an empty file under heavy load), printed but not a failure.
+ */
+export async function runSeedConfirmed(engine: Engine, spec: RepoSpec): Promise<Verdict> {
+  const first = await runSeed(engine, spec);
+  if (!isFailure(first)) return first;
+  const second = await runSeed(engine, spec);
+  return sameVerdict(first, second) ? first : { kind: 'flaky', first: verdictLine(spec.seed, first), second: verdictLine(spec.seed, second) };
+}
+
 /** One line for a verdict. */
 export function verdictLine(seed: number, v: Verdict): string {
   switch (v.kind) {
@@ -149,6 +165,8 @@ export function verdictLine(seed: number, v: Verdict): string {
       return `seed ${seed}: INVALID (the generated old pipeline does not run): ${v.details.split('\n')[0]}`;
     case 'failure':
       return `seed ${seed}: FAILED ${v.what}: ${v.details.split('\n')[0]}`;
+    case 'flaky':
+      return `seed ${seed}: FLAKY, two runs disagree: ${v.first.replace(/^seed \d+: /, '')} / ${v.second.replace(/^seed \d+: /, '')}`;
   }
 }
 
