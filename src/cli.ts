@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { cleanStrayTemps, recoverJournal } from './apply/apply.js';
 import { writeAccepted } from './apply/write-accepted.js';
 import type { Progress } from './model/progress.js';
-import { uncommitted } from './apply/git-guard.js';
+import { guardWrites } from './apply/write-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
 import { detectEngine, STORAGE_DRIVER_ENV } from './verify/engine.js';
@@ -73,16 +73,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // Temporary files a crashed run left without a journal changed nothing: the walk finds
   // them (no second walk of the tree) and they are removed after it.
   const interrupted = new Set<string>();
+  const blockedRoots = new Set<string>();
   const writes = opts.yes || interactive;
   for (const root of opts.paths) {
-    const r = recoverJournal(root, { dryRun: !writes, temps: [] });
+    const r = recoverJournal(root, { dryRun: !writes, temps: [], force: opts.force });
     if (!r) continue;
     io.stderr.write(`${r.message}\n`);
     for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, c)}\n`);
     if (!r.ok || (r.dryRun && r.outcome !== 'cleaned')) interrupted.add(root);
+    if (!r.ok) blockedRoots.add(root);
   }
   if (interrupted.size > 0) {
-    io.stderr.write(`Nothing was planned for ${[...interrupted].join(', ')}: run again with --yes (or interactively) to complete the interrupted run first.\n`);
+    io.stderr.write(`${interruptedAdvice(interrupted, blockedRoots)}\n`);
     return EXIT.failed;
   }
 
@@ -110,16 +112,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
   const migratable = items.filter((x) => x.setup.status === 'migrate');
 
-  // Files with uncommitted edits are not written over (the migration must stay its own diff).
-  if ((opts.yes || interactive) && !opts.force) {
-    const dirty = runs.flatMap((run) => {
-      const paths = run.plan.changes.map((ch) => ch.path);
-      return (uncommitted(run.abs, paths) ?? []).map((p) => ({ run, d: diag('DIRTY_TREE', 'error', `${p} has uncommitted changes; nothing was written`, { file: p, hint: 'Commit or stash your changes first, or pass --force to write anyway.' }) }));
-    });
-    if (dirty.length > 0) {
-      for (const { run, d } of dirty) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
+  // Files with uncommitted edits (in their own repository) are not written over, and a git that
+  // refuses a repository stops the run too (see write-guard.ts).
+  if (opts.yes || interactive) {
+    const guard = runs.flatMap((run) => guardWrites(run.abs, run.plan.changes.map((ch) => ch.path), opts.force).map((d) => ({ run, d })));
+    if (guard.some((x) => x.d.severity === 'error')) {
+      for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
       return EXIT.failed;
     }
+    if (opts.json) globalDiags.push(...guard);
+    else for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
   }
 
   // Decide which setups to write: with --yes all of them; on a terminal, unit by unit.
@@ -174,27 +176,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return refused || pending ? EXIT.refused : EXIT.ok;
 }
 
-/**
- * The review on a terminal: the setups accepted, or 'interrupted' (Ctrl+C: nothing is written).
- * `q` keeps what was accepted before it; the CLI says so before writing.
- */
-async function interactiveReview(runs: RootRun[], c: Colors, io: Io, opts: CliOptions): Promise<Set<SetupPlan> | 'interrupted'> {
-  const { reviewUnits, ReviewInterrupted } = await import('./review/prompt.js');
-  const { terminalAsker, terminalPager } = await import('./review/terminal.js');
-  const items = runs.flatMap((run) => unitsOf(run.plan).map((unit) => ({ run, unit })));
-  const asker = io.asker ?? terminalAsker(io.stdin ?? process.stdin, io.stdout);
-  const pager = opts.pager ? terminalPager(io.env) : null;
-  try {
-    const r = await reviewUnits(items, c, io.stdout, asker, pager);
-    const setups = r.accepted.flatMap((x) => x.unit.setups);
-    if (r.quit) {
-      io.stderr.write(setups.length === 0 ? 'Quit: nothing was accepted, so nothing is written.\n' : `Quit: writing the ${setups.length} setup(s) accepted so far (${r.accepted.flatMap((x) => x.unit.setups.map((s) => shown(x.run, s.id))).join(', ')}); the rest are left as they are.\n`);
-    }
-    return new Set(setups);
-  } catch (e) {
-    if (e instanceof ReviewInterrupted) return 'interrupted';
-    throw e;
-  }
+/** What to do about roots whose interrupted run was not settled: blocked ones need the user; the others only a writing run. */
+function interruptedAdvice(interrupted: Set<string>, blocked: Set<string>): string {
+  const waiting = [...interrupted].filter((r) => !blocked.has(r));
+  const parts: string[] = [];
+  if (blocked.size > 0) parts.push(`Nothing was planned for ${[...blocked].join(', ')}: the interrupted run there can be neither finished nor undone as things are. Do what the hint above says, then run the tool again.`);
+  if (waiting.length > 0) parts.push(`Nothing was planned for ${waiting.join(', ')}: run again with --yes (or interactively) to complete the interrupted run first.`);
+  return parts.join('\n');
+}
+
+function migratableCount(run: RootRun): number {
+  return run.plan.setups.filter((s) => s.status === 'migrate').length;
 }
 
 function printText(

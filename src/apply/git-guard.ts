@@ -1,63 +1,56 @@
 /**
- * The dirty-tree guard: a migration should land as its own reviewable diff, so files it
- * would change must not carry uncommitted edits (or be untracked) unless --force says so.
- * Outside a git work tree there is nothing to guard.
+ * The dirty-tree guard and the "is it committed" check: a migration should land as its own
+ * reviewable diff, so files it would change must not carry uncommitted edits (or be untracked)
+ * unless --force says so; and files the tool would delete as its own leftovers must not be
+ * committed ones.
  *
- * Nothing from the repository runs: `git status` would start commands the repository's own
- * config names (core.fsmonitor, the clean/process commands of filter drivers that
- * .gitattributes selects), so those are switched off for the call; it takes no optional
- * locks (it does not rewrite the index) and does not descend into submodules.
+ * Each file is asked of its OWN repository (a submodule or a nested repository answers for the
+ * files in it), through git.ts: nothing the repository configures runs, and a git that refuses
+ * the repository throws GitError (never "not a repository").
  */
-import { spawnSync } from 'node:child_process';
+import { byRepository, gitIn } from './git.js';
 
-const git = (root: string, args: string[]) => spawnSync('git', ['--no-optional-locks', '-C', root, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-
-/** `-c` options that switch off every command the repository's config could make `git status` run. */
-export function neutralizingConfig(root: string): string[] {
-  const out = ['-c', 'core.fsmonitor=false'];
-  const r = git(root, ['config', '-z', '--get-regexp', '^filter\\.']);
-  if (r.error || r.status !== 0) return out; // status 1: no filter configured
-  const names = new Set<string>();
-  for (const entry of r.stdout.split('\0')) {
-    const key = entry.split('\n', 1)[0]!;
-    const m = /^filter\.(.+)\.[^.]+$/.exec(key);
-    if (m) names.add(m[1]!);
-  }
-  for (const n of names) out.push('-c', `filter.${n}.clean=`, '-c', `filter.${n}.smudge=`, '-c', `filter.${n}.process=`, '-c', `filter.${n}.required=false`);
-  return out;
+export interface DirtyReport {
+  /** Repository-relative paths git reports as modified or untracked. */
+  dirty: string[];
+  /** Repository-relative paths no git repository holds: nothing can be checked for them. */
+  outside: string[];
 }
 
-/** Repository-relative paths among `rels` that git reports as modified or untracked, or null outside git. */
-export function uncommitted(root: string, rels: readonly string[]): string[] | null {
-  if (rels.length === 0) return [];
-  const inside = git(root, ['rev-parse', '--is-inside-work-tree']);
-  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return null;
-  const st = git(root, [...neutralizingConfig(root), 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=all', '--', ...rels.map((r) => `:(literal)${r}`)]);
-  if (st.error || st.status !== 0) return null;
-  const prefix = git(root, ['rev-parse', '--show-prefix']).stdout.trim();
+/** Which of `rels` (relative to `root`) have uncommitted changes in their own repository. Throws GitError. */
+export function uncommitted(root: string, rels: readonly string[]): DirtyReport {
   const dirty = new Set<string>();
-  const entries = st.stdout.split('\0');
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    if (e.length < 4) continue;
-    const status = e.slice(0, 2);
-    const p = e.slice(3);
-    if (status[0] === 'R' || status[0] === 'C') i++; // the next entry is the rename's source
-    const rel = prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p;
-    if (rels.includes(rel)) dirty.add(rel);
+  const outside: string[] = [];
+  for (const [repo, files] of byRepository(root, rels)) {
+    if (repo === null) {
+      outside.push(...files.map((f) => f.rel));
+      continue;
+    }
+    const byInRepo = new Map(files.map((f) => [f.inRepo, f.rel]));
+    const out = gitIn(repo, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=all', '--', ...files.map((f) => `:(literal)${f.inRepo}`)]);
+    const entries = out.split('\0');
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.length < 4) continue;
+      if (e[0] === 'R' || e[0] === 'C') i++; // the next entry is the rename's source
+      const rel = byInRepo.get(e.slice(3));
+      if (rel !== undefined) dirty.add(rel);
+    }
   }
-  return [...dirty].sort();
+  return { dirty: [...dirty].sort(), outside: outside.sort() };
 }
 
-/** Repository-relative paths among `rels` that are committed (tracked) in git; empty outside git. */
+/** Which of `rels` (relative to `root`) are committed (tracked) in their own repository. Throws GitError. */
 export function tracked(root: string, rels: readonly string[]): string[] {
-  if (rels.length === 0) return [];
-  const r = git(root, [...neutralizingConfig(root), 'ls-files', '-z', '--full-name', '--', ...rels.map((x) => `:(literal)${x}`)]);
-  if (r.error || r.status !== 0) return [];
-  const prefix = git(root, ['rev-parse', '--show-prefix']).stdout.trim();
-  return r.stdout
-    .split('\0')
-    .filter(Boolean)
-    .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p))
-    .filter((p) => rels.includes(p));
+  const found: string[] = [];
+  for (const [repo, files] of byRepository(root, rels)) {
+    if (repo === null) continue;
+    const byInRepo = new Map(files.map((f) => [f.inRepo, f.rel]));
+    const out = gitIn(repo, ['ls-files', '-z', '--full-name', '--', ...files.map((f) => `:(literal)${f.inRepo}`)]);
+    for (const p of out.split('\0')) {
+      const rel = byInRepo.get(p);
+      if (rel !== undefined) found.push(rel);
+    }
+  }
+  return [...new Set(found)].sort();
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { GitError } from './git.js';
 import { tracked } from './git-guard.js';
 import { absOf, fsyncDir, mutated, processAlive, readRegular, renameCounted, runTag, sha256, TEMP_RE, tempName, unlinkCounted, unsafePath, writeNewFile } from './durable.js';
 
@@ -62,7 +63,7 @@ export interface RecoveryReport {
   changed: { path: string; action: 'created' | 'updated' | 'deleted' | 'restored' | 'removed' }[];
   /** Temporary files removed (repository-relative). */
   removedTemps: string[];
-  /** Coded problems (errors) when blocked. */
+  /** Coded problems: errors when blocked; warnings (a git error passed over with --force) otherwise. */
   diagnostics: Diagnostic[];
 }
 
@@ -196,7 +197,7 @@ function blocked(root: string, dryRun: boolean, message: string, diagnostics: Di
  * is committed to git came with the repository, not from a crash here, so it is refused: a
  * repository cannot ship one that swaps its files for hidden ones on the first run.
  */
-export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'rollback'; ownRun?: boolean } = {}): RecoveryReport | null {
+export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'rollback'; ownRun?: boolean; gitForce?: boolean } = {}): RecoveryReport | null {
   const dryRun = opts.dryRun ?? false;
   const journal = readJournal(root);
   if (journal === null) return null;
@@ -231,7 +232,21 @@ export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'r
     unsafe.push(diag('UNSAFE_PATH', 'error', `the journal names ${journal.journalTemp} as its own temporary file, which is not one`, { file: JOURNAL_NAME, hint: `Nothing was done. Check ${JOURNAL_NAME}, delete it, and run again.` }));
   }
   if (unsafe.length > 0) return blocked(root, dryRun, `${intro}, but its journal names paths the tool would never write; nothing was done.`, unsafe);
-  const committed = tracked(root, [JOURNAL_NAME, journal.journalTemp, ...journal.ops.flatMap((e) => (e.temp === null ? [] : [e.temp]))]);
+  let committed: string[];
+  let warnings: Diagnostic[] = [];
+  try {
+    committed = tracked(root, [JOURNAL_NAME, journal.journalTemp, ...journal.ops.flatMap((e) => (e.temp === null ? [] : [e.temp]))]);
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    const check = `so it cannot tell whether ${JOURNAL_NAME} came with the repository (committed) or from a run that crashed here`;
+    if (!opts.gitForce && !opts.ownRun) {
+      return blocked(root, dryRun, `${intro}, but ${e.message}, ${check}; nothing was done.`, [
+        diag('GIT_ERROR', 'error', `${e.message}; ${check}`, { file: JOURNAL_NAME, hint: 'Nothing was done. Fix what git reports (for "dubious ownership": run as the repository’s owner, or add it to safe.directory), or pass --force to finish or undo the interrupted change anyway.' }),
+      ]);
+    }
+    committed = [];
+    warnings = [diag('GIT_ERROR', 'warning', `${e.message}; ${check} (going on: --force)`, { file: JOURNAL_NAME })];
+  }
   if (committed.length > 0) {
     return blocked(root, dryRun, `${root} holds a write journal that is committed to git, so it came with the repository rather than from a run that crashed here; nothing was done.`, [
       diag('UNSAFE_PATH', 'error', `${list(committed)} ${committed.length === 1 ? 'is' : 'are'} committed to the repository; the tool only finishes changes its own interrupted runs left`, {
@@ -330,7 +345,7 @@ export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'r
     const what = changed.length === 0 ? 'no file had been changed yet' : `${would('the files it had already written were restored', 'the files it had already written would be restored')}: ${changes}`;
     message = `${intro}, and ${why}, so it ${would('was undone', 'would be undone')}; ${what}. Every file ${would('is', 'would be')} as it was before that run.`;
   }
-  return { root, outcome: forward ? 'completed' : 'rolled-back', ok: true, dryRun, message, changed, removedTemps, diagnostics: [] };
+  return { root, outcome: forward ? 'completed' : 'rolled-back', ok: true, dryRun, message, changed, removedTemps, diagnostics: warnings };
 }
 
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules']);
@@ -367,27 +382,40 @@ export function findStrayTemps(root: string): string[] {
  * What a CLI run calls first, for each root: finishes or undoes a change a crashed run left
  * (see settleJournal), and removes temporary files of runs that stopped before changing
  * anything. Null when there was nothing to do. With dryRun, reports what it would do and
- * touches nothing.
+ * touches nothing. `force` (--force) goes on when git cannot say whether the journal is committed.
  */
-export function recoverJournal(root: string, opts: { dryRun?: boolean; temps?: readonly string[] } = {}): RecoveryReport | null {
+export function recoverJournal(root: string, opts: { dryRun?: boolean; temps?: readonly string[]; force?: boolean } = {}): RecoveryReport | null {
   const dryRun = opts.dryRun ?? false;
-  const report = settleJournal(root, { dryRun });
+  const report = settleJournal(root, { dryRun, gitForce: opts.force ?? false });
   if (report && !report.ok) return report;
   return cleanStrayTemps(root, opts.temps ?? findStrayTemps(root), report, dryRun);
 }
 
 /**
  * Removes (or, with dryRun, reports) the temporary files among `temps` (repository-relative,
- * e.g. what the walk found) whose run is no longer running, adding a note to `report`.
+ * e.g. what the walk found) whose run is no longer running, adding a note to `report`. Only
+ * files git does not track are removed: a committed file that merely looks like a leftover is
+ * kept, and so is every one when git cannot tell (the note says so).
  */
 export function cleanStrayTemps(root: string, temps: readonly string[], report: RecoveryReport | null, dryRun: boolean): RecoveryReport | null {
-  const strays = temps
+  const candidates = temps
     .filter((t) => {
       const m = TEMP_RE.exec(path.basename(t));
       return m !== null && !processAlive(Number(m[1])) && !report?.removedTemps.includes(t);
     })
     .sort();
-  if (strays.length === 0) return report;
+  if (candidates.length === 0) return report;
+  let kept: string[];
+  let why: string;
+  try {
+    kept = tracked(root, candidates);
+    why = 'committed to git';
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    kept = candidates;
+    why = `${e.message}, so it cannot tell whether they are committed`;
+  }
+  const strays = candidates.filter((t) => !kept.includes(t));
   if (!dryRun) {
     const dirs = new Set<string>();
     for (const t of strays) {
@@ -396,7 +424,10 @@ export function cleanStrayTemps(root: string, temps: readonly string[], report: 
     }
     for (const d of dirs) fsyncDir(d);
   }
-  const note = `${dryRun ? 'Would remove' : 'Removed'} ${strays.length} temporary file(s) left by an interrupted run that had not changed any file yet (${list(strays)}).`;
+  const notes: string[] = [];
+  if (strays.length > 0) notes.push(`${dryRun ? 'Would remove' : 'Removed'} ${strays.length} temporary file(s) left by an interrupted run that had not changed any file yet (${list(strays)}).`);
+  if (kept.length > 0) notes.push(`Kept ${list(kept)}, named like the tool's temporary files: ${why}.`);
+  const note = notes.join(' ');
   if (report) return { ...report, message: `${report.message} ${note}`, removedTemps: [...report.removedTemps, ...strays] };
   return { root, outcome: 'cleaned', ok: true, dryRun, message: note, changed: [], removedTemps: strays, diagnostics: [] };
 }

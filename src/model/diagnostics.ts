@@ -60,6 +60,8 @@ export const CODES = {
   TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',
   GENERATED_DOCKERFILE_INVALID: 'The merged Dockerfile did not validate (an internal error: please report it).',
   DIRTY_TREE: 'Files the migration would change have uncommitted git changes.',
+  GIT_ERROR: 'git refused to read a repository, so uncommitted changes cannot be checked.',
+  NOT_IN_GIT: 'Files the migration changes are in no git repository: nothing checks them for uncommitted changes.',
   VERIFY_FAILED: 'The migrated build did not produce the same final image as the old pipeline.',
   FILE_CHANGED: 'A file changed after the plan was made.',
   UNSAFE_PATH: 'A path leaves the repository or goes through a symbolic link.',
