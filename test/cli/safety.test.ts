@@ -1,0 +1,147 @@
+/**
+ * Writing safely, through the CLI: a repository git refuses is an error (GIT_ERROR), never "no
+ * repository"; a nested repository's own edits stop the run (DIRTY_TREE); stray-temp cleanup
+ * never deletes a committed file; a journal that cannot be used says what to do; and a run
+ * outside git warns that nothing guarded it (NOT_IN_GIT).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CRASH_ENV, JOURNAL_NAME } from '../../src/apply/apply.js';
+import { BIN, exampleCopy, git, runCli } from '../support/cli.js';
+import { readTree } from '../support/tree.js';
+
+const DUBIOUS = { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' }; // git's own switch: every repository looks owned by someone else
+
+function committedExample(): string {
+  const dir = exampleCopy();
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'init');
+  return dir;
+}
+
+describe('a repository git refuses (dubious ownership)', () => {
+  it('--yes writes nothing and says GIT_ERROR with git’s message; --force writes with a warning', () => {
+    const dir = committedExample();
+    const before = readTree(dir);
+    const r = runCli(['.', '--yes'], dir, DUBIOUS);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/error GIT_ERROR .*dubious ownership/);
+    expect(r.stderr).not.toMatch(/NOT_IN_GIT/);
+    expect(readTree(dir)).toEqual(before);
+
+    const forced = runCli(['.', '--yes', '--force'], dir, DUBIOUS);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/warning GIT_ERROR .*dubious ownership/);
+    expect(readTree(dir)).not.toEqual(before);
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(false);
+  });
+
+  it('a committed journal and staged file are not trusted when git cannot say they are committed', () => {
+    const dir = committedExample();
+    // A run killed right after publishing its journal (its staged files are all there).
+    const killed = spawnSync(process.execPath, [BIN, '.', '--yes', '--force'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', [CRASH_ENV]: '4' }, encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fs.existsSync(path.join(dir, JOURNAL_NAME))).toBe(true);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'ships a journal');
+    const shipped = readTree(dir);
+
+    const r = runCli(['.', '--yes'], dir, DUBIOUS);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/error GIT_ERROR .*dubious ownership/);
+    expect(r.stderr).not.toMatch(/run again with --yes/);
+    expect(readTree(dir)).toEqual(shipped);
+    // And when git can read it, the committed journal is refused as before.
+    const readable = runCli(['.', '--yes'], dir);
+    expect(readable.code).toBe(1);
+    expect(readable.stderr).toMatch(/committed to/);
+    expect(readTree(dir)).toEqual(shipped);
+  });
+});
+
+describe('nested repositories', () => {
+  it('an uncommitted edit in a nested repository stops the run with DIRTY_TREE', () => {
+    const outer = fs.mkdtempSync(path.join(path.dirname(exampleCopy()), 'msc-outer-'));
+    fs.writeFileSync(path.join(outer, 'README.md'), 'services\n');
+    git(outer, 'init', '-q');
+    git(outer, 'add', '-A');
+    git(outer, 'commit', '-qm', 'outer');
+    const svc = committedExample();
+    fs.renameSync(svc, path.join(outer, 'svc'));
+    fs.appendFileSync(path.join(outer, 'svc', 'Dockerfile'), '# an edit not committed yet\n');
+    const before = readTree(outer);
+    const r = runCli(['.', '--yes'], outer);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/svc\/Dockerfile: error DIRTY_TREE/);
+    expect(readTree(outer)).toEqual(before);
+  });
+});
+
+describe('stray temporary files', () => {
+  it('removes an untracked leftover, never a committed file that looks like one', () => {
+    const dir = exampleCopy();
+    // PID 2^22+1 is above Linux's pid_max: no process can own these names.
+    const committedTemp = '.build.sh.msc-4194305-abc123-x1.tmp';
+    const strayTemp = '.Dockerfile.msc-4194305-abc123-x2.tmp';
+    fs.writeFileSync(path.join(dir, committedTemp), 'a committed file\n');
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    fs.writeFileSync(path.join(dir, strayTemp), 'half a file');
+    const r = runCli(['.', '--yes'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.existsSync(path.join(dir, strayTemp))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, committedTemp), 'utf8')).toBe('a committed file\n');
+    expect(r.stderr).toContain(`Kept ${committedTemp}`);
+  });
+
+  it('keeps every leftover when git cannot tell whether it is committed', () => {
+    const dir = committedExample();
+    const stray = '.Dockerfile.msc-4194305-abc123-x2.tmp';
+    fs.writeFileSync(path.join(dir, stray), 'half a file');
+    const r = runCli(['.', '--dry-run'], dir, DUBIOUS);
+    expect(r.stderr).toMatch(/Kept .*dubious ownership/);
+    expect(fs.existsSync(path.join(dir, stray))).toBe(true);
+  });
+});
+
+describe('a journal that cannot be used', () => {
+  it('says what to do, not "run again with --yes" to someone who just did', () => {
+    const dir = exampleCopy();
+    fs.writeFileSync(path.join(dir, JOURNAL_NAME), '{"tool": "multistage-codemod", "vers');
+    const r = runCli(['.', '--yes'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not valid JSON/);
+    expect(r.stderr).not.toMatch(/run again with --yes/i);
+    expect(r.stderr).toMatch(/delete the journal/);
+    expect(r.stderr).toMatch(/Do what the hint above says/);
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(true);
+  });
+});
+
+describe('outside a git repository', () => {
+  it('--yes writes, with a NOT_IN_GIT warning (text and JSON); inside git there is none', () => {
+    const dir = exampleCopy();
+    const r = runCli(['.', '--yes'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning NOT_IN_GIT .*no git repository.*git cannot undo/);
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(false);
+
+    const json = runCli(['.', '--yes', '--json'], exampleCopy());
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { diagnostics: { code: string; severity: string }[] };
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'NOT_IN_GIT', severity: 'warning' }));
+
+    const guarded = runCli(['.', '--yes'], committedExample());
+    expect(guarded.code, guarded.stderr).toBe(0);
+    expect(guarded.stderr).not.toMatch(/NOT_IN_GIT/);
+  });
+
+  it('a dry run does not warn (it writes nothing)', () => {
+    const r = runCli(['.', '--dry-run'], exampleCopy());
+    expect(r.stderr).not.toMatch(/NOT_IN_GIT/);
+  });
+});
