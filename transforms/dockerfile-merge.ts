@@ -10,7 +10,7 @@ import { diag, type Diagnostic } from '../src/model/diagnostics.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
 import { stageRefsOf } from '../src/analyze/stage-refs.js';
 import type { MergeIntent } from '../src/plan/merge-structure.js';
-import { detectEol } from '../src/model/text.js';
+import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 
 export interface ConsumerRewrite {
   copy: number;
@@ -381,8 +381,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const dest = copy.dest!;
     const destIsDir = /[/\\]$/.test(dest.value) || dest.value === '.' || dest.value === '..' || copy.sources.length > 1;
     for (const r of rewrites) {
-      const hostBase = r.hostSource.replace(/\/+$/, '').split('/').pop();
-      const stageBase = r.stagePath.replace(/\/+$/, '').split('/').pop();
+      const hostBase = trimTrailingSlashes(r.hostSource).split('/').pop();
+      const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
       if (hostBase !== stageBase && destIsDir && !r.folder) {
         refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${dest.value}\` is a directory, so the name it lands under depends on whether it is a file`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
       }

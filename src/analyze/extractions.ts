@@ -14,6 +14,7 @@ import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
+import { trimTrailingSlashes } from '../model/text.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -127,7 +128,7 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
   }
   let hostPath = resolveRel(cmd.cwd, dst);
   const contents = /\/\.$/.test(containerPath);
-  const cleanSrc = containerPath.replace(/\/\.$/, '').replace(/\/+$/, '') || '/';
+  const cleanSrc = trimTrailingSlashes(containerPath.replace(/\/\.$/, '')) || '/';
   // Into an existing folder (`.`, `dir/`, or a folder of the repository), the copy lands
   // inside it under its own name.
   if (!contents && (/\/$/.test(dst) || /^\.\.?$/.test(dst) || isDir(hostPath))) hostPath = resolveRel(hostPath, path.basename(cleanSrc));
@@ -229,7 +230,7 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
       continue;
     }
     const hostPath = resolveRel(mount.host, destIsDir ? path.join(destRel, path.basename(containerPath)) : destRel);
-    ex.artifacts.push({ containerPath: containerPath.replace(/\/+$/, ''), hostPath, via: inv, consumers: [], mode: null, contentsOnly: false });
+    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: false });
   }
   ex.dirs.push(mount.host);
   return ex;
@@ -295,7 +296,7 @@ function bindMounts(inv: DockerInvocation): { host: string; ctr: string }[] | nu
     if (!m) return null;
     const hostRel = m[1] ? `.${m[2]}` : m[2]!;
     if (!m[1] && (hostRel.startsWith('/') || hostRel === '')) return null;
-    mounts.push({ host: resolveRel(cwd, hostRel || '.'), ctr: m[3]!.replace(/\/+$/, '') || '/' });
+    mounts.push({ host: resolveRel(cwd, hostRel || '.'), ctr: trimTrailingSlashes(m[3]!) || '/' });
   }
   return mounts;
 }

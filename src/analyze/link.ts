@@ -13,6 +13,7 @@ import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { detached } from './detached.js';
 import { canonicalImage, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, resolveRel, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { trimTrailingSlashes } from '../model/text.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -335,7 +336,7 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
           any = true;
           if (!probe) {
             const suffix = hostSource.slice(a.hostPath.length);
-            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: src.value, stagePath: a.containerPath.replace(/\/+$/, '') + suffix });
+            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: src.value, stagePath: trimTrailingSlashes(a.containerPath) + suffix });
           }
         } else if (broad || globHit) {
           any = true;

@@ -1,5 +1,6 @@
 /**
- * gitignore patterns, compiled once per file into regular expressions.
+ * gitignore patterns, compiled once per file into glob matchers (glob-match.ts: no regular
+ * expression, so no pattern can make a match slow or fail to compile).
  *
  * Why not the `ignore` package: its `ignores()`/`test()` re-check every parent folder inside
  * one rule set, so a deeper .gitignore cannot re-include a folder a higher one excluded
@@ -9,6 +10,9 @@
  * gitignore(5) and git's wildmatch with WM_PATHNAME: `*`, `?` and `[…]` never match `/`.
  */
 
+import { GlobMatcher, type GlobToken } from './glob-match.js';
+import { trimTrailingSlashes } from '../model/text.js';
+
 export interface IgnoreRule {
   /** `!pattern`: re-includes what an earlier rule excluded. */
   negative: boolean;
@@ -16,7 +20,7 @@ export interface IgnoreRule {
   dirOnly: boolean;
   /** No slash before the end: matched against the entry's name at any depth. */
   nameOnly: boolean;
-  re: RegExp;
+  re: GlobMatcher;
 }
 
 /** Compiles the text of a .gitignore (or a list of --ignore patterns). Bad patterns are dropped, as git does. */
@@ -45,14 +49,14 @@ function compileLine(raw: string): IgnoreRule | null {
   let dirOnly = false;
   if (line.endsWith('/') && !escapedAt(line, line.length - 1)) {
     dirOnly = true;
-    line = line.replace(/\/+$/, '');
+    line = trimTrailingSlashes(line);
   }
   if (line === '') return null;
   const anchored = line.includes('/');
   if (line.startsWith('/')) line = line.slice(1);
-  const body = globToRegExp(line);
-  if (body === null) return null;
-  return { negative, dirOnly, nameOnly: !anchored, re: new RegExp(`^${body}$`) };
+  const tokens = globTokens(line);
+  if (tokens === null) return null;
+  return { negative, dirOnly, nameOnly: !anchored, re: new GlobMatcher(tokens) };
 }
 
 /** True when the character at `i` is preceded by an odd number of backslashes. */
@@ -62,15 +66,16 @@ function escapedAt(s: string, i: number): boolean {
   return n % 2 === 1;
 }
 
-const POSIX_CLASSES: Record<string, string> = {
-  alnum: 'a-zA-Z0-9', alpha: 'a-zA-Z', blank: ' \\t', cntrl: '\\x00-\\x1f\\x7f', digit: '0-9',
-  graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: ' \\t\\n\\r\\f\\v',
-  upper: 'A-Z', xdigit: '0-9a-fA-F',
+const r = (lo: string, hi = lo): [number, number] => [lo.charCodeAt(0), hi.charCodeAt(0)];
+const POSIX_CLASSES: Record<string, [number, number][]> = {
+  alnum: [r('a', 'z'), r('A', 'Z'), r('0', '9')], alpha: [r('a', 'z'), r('A', 'Z')], blank: [r(' '), r('\t')], cntrl: [[0, 0x1f], [0x7f, 0x7f]],
+  digit: [r('0', '9')], graph: [r('!', '~')], lower: [r('a', 'z')], print: [r(' ', '~')], punct: [r('!', '/'), r(':', '@'), r('[', '`'), r('{', '~')],
+  space: [r(' '), [9, 13]], upper: [r('A', 'Z')], xdigit: [r('0', '9'), r('a', 'f'), r('A', 'F')],
 };
 
-/** The regular-expression body for one glob, or null when it cannot match anything (a trailing lone `\`). */
-function globToRegExp(glob: string): string | null {
-  let out = '';
+/** The tokens of one glob, or null when it cannot match anything (a trailing lone `\`). */
+function globTokens(glob: string): GlobToken[] | null {
+  const out: GlobToken[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
     if (c === '*') {
@@ -82,10 +87,10 @@ function globToRegExp(glob: string): string | null {
         if (atStart && atEnd) {
           if (j === glob.length) {
             // `x/**`: everything inside (the `/` before it is already out); a bare `**`: everything.
-            out += '.*';
+            out.push({ kind: 'any' });
           } else {
             // `**/`: zero or more whole folders.
-            out += '(?:.*/)?';
+            out.push({ kind: 'dirs' });
             j++;
           }
           i = j - 1;
@@ -94,65 +99,79 @@ function globToRegExp(glob: string): string | null {
         // Any other `**` is an ordinary `*`.
         i = j - 1;
       }
-      out += '[^/]*';
+      if (out[out.length - 1]?.kind !== 'star') out.push({ kind: 'star' }); // `**` inside a segment is one `*`
     } else if (c === '?') {
-      out += '[^/]';
+      out.push({ kind: 'one' });
     } else if (c === '[') {
       const cls = bracket(glob, i);
       if (cls) {
-        out += cls.re;
+        out.push(cls.token);
         i = cls.end;
       } else {
-        out += '\\[';
+        out.push({ kind: 'char', code: 91 });
       }
     } else if (c === '\\') {
       if (i + 1 >= glob.length) return null;
-      out += escapeRe(glob[++i]!);
+      out.push({ kind: 'char', code: glob.charCodeAt(++i) });
     } else {
-      out += escapeRe(c);
+      out.push({ kind: 'char', code: glob.charCodeAt(i) });
     }
   }
   return out;
 }
 
-/** A `[…]` class starting at `start`: its regular expression and the index of its `]`, or null when unclosed. */
-function bracket(glob: string, start: number): { re: string; end: number } | null {
+/**
+ * A `[…]` class starting at `start`: its token and the index of its `]`, or null when unclosed.
+ * `!` or `^` first negates; a `]` first is literal; `a-z` is a range, a `-` first or last is
+ * literal; `[:name:]` is a POSIX class; `\x` is `x`.
+ */
+function bracket(glob: string, start: number): { token: GlobToken; end: number } | null {
   let i = start + 1;
   let negate = false;
   if (glob[i] === '!' || glob[i] === '^') {
     negate = true;
     i++;
   }
-  let body = '';
+  const ranges: [number, number][] = [];
   let first = true;
+  let rangeStart: number | null = null; // the last single character, which a `-` can extend
+  let dash = false;
   for (; i < glob.length; i++) {
     const c = glob[i]!;
-    if (c === ']' && !first) return { re: negate ? `[^/${body}]` : `(?!/)[${body}]`, end: i };
+    if (c === ']' && !first) {
+      if (dash) ranges.push([45, 45]);
+      return { token: { kind: 'class', negate, ranges }, end: i };
+    }
     first = false;
     if (c === '[' && glob[i + 1] === ':') {
       const close = glob.indexOf(':]', i + 2);
-      const name = close > 0 ? glob.slice(i + 2, close) : '';
-      if (close > 0 && POSIX_CLASSES[name]) {
-        body += POSIX_CLASSES[name];
+      const cls = close > 0 ? POSIX_CLASSES[glob.slice(i + 2, close)] : undefined;
+      if (cls) {
+        if (dash) ranges.push([45, 45]);
+        ranges.push(...cls);
+        dash = false;
+        rangeStart = null;
         i = close + 1;
         continue;
       }
     }
-    if (c === '\\' && i + 1 < glob.length) {
-      body += escapeClass(glob[++i]!);
+    let code: number;
+    if (c === '\\' && i + 1 < glob.length) code = glob.charCodeAt(++i);
+    else if (c === '-' && rangeStart !== null && !dash) {
+      dash = true;
       continue;
+    } else code = glob.charCodeAt(i);
+    if (dash) {
+      ranges.pop();
+      ranges.push([rangeStart!, code]);
+      rangeStart = null;
+      dash = false;
+    } else {
+      ranges.push([code, code]);
+      rangeStart = code;
     }
-    body += c === '-' ? '-' : escapeClass(c);
   }
   return null;
-}
-
-function escapeRe(c: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}` : c;
-}
-
-function escapeClass(c: string): string {
-  return /[\]\\^[-]/.test(c) ? `\\${c}` : c;
 }
 
 /**

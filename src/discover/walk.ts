@@ -86,8 +86,28 @@ const JS_EXT = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
  */
 export const SOURCE_DIRS: ReadonlySet<string> = new Set(['src', 'lib', 'test', 'tests', '__tests__', 'spec', 'specs']);
 
-/** Paths of JS/TS files a script names (`node scripts/x.js`, `tsx ./src/build.ts`), as written. */
-const JS_REFERENCE = /[\w@.+~-][\w@.+~/-]*\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
+/**
+ * Paths of JS/TS files a script names (`node scripts/x.js`, `tsx ./src/build-image.ts`), as
+ * written: in each maximal run of path characters, from its first character that is not a `/`
+ * to the end of its last `.js`/`.ts`/… (an extension not followed by a word character or `/`).
+ * Each run is matched once (PATH_RUN never backtracks into itself) and searched for extensions
+ * with a fixed-length pattern, so the scan is linear in the file's size: a single pattern
+ * `[\w@.+~-][\w@.+~/-]*\.(?:js|…)` would rescan a run from each of its characters (quadratic;
+ * minutes on one inline source map).
+ */
+const PATH_RUN = /[\w@.+~/-]+/g;
+const JS_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
+
+export function* jsReferences(text: string): Generator<string> {
+  for (const run of text.matchAll(PATH_RUN)) {
+    const r = run[0];
+    let start = 0;
+    while (start < r.length && r.charCodeAt(start) === 47) start++;
+    let end = -1;
+    for (const ext of r.matchAll(JS_EXTENSION)) if (ext.index! > start) end = ext.index! + ext[0].length;
+    if (end > 0) yield r.slice(start, end);
+  }
+}
 
 const DECLARATION = /\.d\.[mc]?ts$/i;
 
@@ -150,9 +170,9 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const noteReferences = (rel: string, bytes: Buffer) => {
     if (!bytes.includes('js') && !bytes.includes('ts')) return;
     const dir = path.posix.dirname(rel);
-    for (const m of bytes.toString('latin1').matchAll(JS_REFERENCE)) {
-      named.add(path.posix.normalize(m[0]));
-      if (dir !== '.') named.add(path.posix.join(dir, m[0]));
+    for (const ref of jsReferences(bytes.toString('latin1'))) {
+      named.add(path.posix.normalize(ref));
+      if (dir !== '.') named.add(path.posix.join(dir, ref));
     }
   };
 

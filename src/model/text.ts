@@ -65,3 +65,13 @@ export function detectEol(text: string): string {
 export function isBlank(s: string): boolean {
   return /^[ \t]*$/.test(s);
 }
+
+/**
+ * `s` without its trailing slashes. A loop, not `s.replace(/\/+$/, '')`: that pattern retries
+ * from every slash of a run that is not at the end, which is quadratic on text from a file.
+ */
+export function trimTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 47) end--;
+  return end === s.length ? s : s.slice(0, end);
+}

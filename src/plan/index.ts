@@ -27,6 +27,7 @@ import { rereadScript, type WordChange } from './reread.js';
 import { runStepLines } from './run-step.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { validateMerged } from './validate.js';
+import { trimTrailingSlashes } from '../model/text.js';
 
 export interface FileChange {
   path: string;
@@ -347,7 +348,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     builderStage,
     stageName: opts.stageName,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === a.containerPath.replace(/\/+$/, '') }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     ...(subfolder ? { sourceEdits: subfolder.edits } : {}),

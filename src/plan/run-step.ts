@@ -9,6 +9,7 @@ import { writeExecForm } from '../analyze/exec-form.js';
 import { canonicalImage } from '../analyze/extractions.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RunStep } from '../model/setup.js';
+import { trimTrailingSlashes } from '../model/text.js';
 
 /** Official images known to declare no ENTRYPOINT, so a command given to `docker run` runs as is. */
 const NO_ENTRYPOINT = /^(golang|alpine|debian|ubuntu|busybox|rust|python|gcc|buildpack-deps|fedora|rockylinux|amazonlinux|eclipse-temurin|openjdk):/;
@@ -86,7 +87,7 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
     }
   }
   for (const v of image.volumes) {
-    const vol = v.replace(/\/+$/, '');
+    const vol = trimTrailingSlashes(v);
     for (const p of artifactPaths) {
       if (p === vol || p.startsWith(`${vol}/`)) {
         refuse(`${p} is under VOLUME ${v}: written by a RUN step it would be discarded`, 'Write the build output outside the VOLUME, or migrate this setup by hand.');
