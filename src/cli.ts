@@ -22,6 +22,7 @@ import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
 import { sarifLog } from './review/sarif.js';
 import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
+import { printable, printableName } from './review/printable.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
 
@@ -78,13 +79,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   for (const root of opts.paths) {
     const r = recoverJournal(root, { dryRun: !writes, temps: [], force: opts.force });
     if (!r) continue;
-    io.stderr.write(`${r.message}\n`);
+    io.stderr.write(`${printable(r.message)}\n`);
     for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, c)}\n`);
     if (!r.ok || (r.dryRun && r.outcome !== 'cleaned')) interrupted.add(root);
     if (!r.ok) blockedRoots.add(root);
   }
   if (interrupted.size > 0) {
-    io.stderr.write(`${interruptedAdvice(interrupted, blockedRoots)}\n`);
+    io.stderr.write(`${printable(interruptedAdvice(interrupted, blockedRoots))}\n`);
     return EXIT.failed;
   }
 
@@ -96,7 +97,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(label, progress) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
-    if (strays) io.stderr.write(`${clearLine}${strays.message}\n`);
+    if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);
   }
   if (live) io.stderr.write(clearLine);
 
@@ -227,7 +228,7 @@ function printText(
   for (const { run, d } of [...s.globalDiags, ...s.failures]) {
     (d.severity === 'info' ? out : io.stderr).write(`${formatDiagnostic(d, run, c)}\n`);
   }
-  if (s.write) for (const { run, change } of s.shownChanges) out.write(`${c.green(change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated')} ${run.display === '.' ? change.path : `${run.display.replace(/\/+$/, '')}/${change.path}`}\n`);
+  if (s.write) for (const { run, change } of s.shownChanges) out.write(`${c.green(change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated')} ${printableName(run.display === '.' ? change.path : `${run.display.replace(/\/+$/, '')}/${change.path}`)}\n`);
   const table = summaryTable(s.runs, s.outcomes, s.shownChanges, s.dryRun, c);
   if (table) out.write(`\n${table}\n`);
   out.write(`${summary(s.outcomes, s.shownChanges.map((x) => x.change), s.dryRun, c)}\n`);

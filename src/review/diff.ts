@@ -12,19 +12,41 @@ export interface DiffableChange {
   after: string | null;
 }
 
+const C_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 34: '"', 92: '\\' };
+
+/**
+ * A path as git writes it in patch headers: as it is when it is plain, else in double quotes
+ * with C escapes (`\t`, `\n`, `\"`, `\\`) and every other control or non-ASCII byte of its
+ * UTF-8 as three octal digits (git's core.quotePath default), which `git apply` reads back.
+ */
+export function quoteGitPath(p: string): string {
+  const bytes = Buffer.from(p, 'utf8');
+  if (!bytes.some((b) => b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x7f)) return p;
+  let out = '"';
+  for (const b of bytes) {
+    const esc = C_ESCAPES[b];
+    if (esc) out += `\\${esc}`;
+    else if (b < 0x20 || b >= 0x7f) out += `\\${b.toString(8).padStart(3, '0')}`;
+    else out += String.fromCharCode(b);
+  }
+  return `${out}"`;
+}
+
 export function unifiedDiff(change: DiffableChange, context = 3, mode = '100644'): string {
-  const oldName = change.action === 'create' ? '/dev/null' : `a/${change.path}`;
-  const newName = change.action === 'delete' ? '/dev/null' : `b/${change.path}`;
-  let patch = createTwoFilesPatch(oldName, newName, change.before ?? '', change.after ?? '', undefined, undefined, { context });
-  // The diff package writes an "Index:"-less header with a separator line; git wants `diff --git` first.
-  patch = patch.replace(/^=+\n/m, '');
+  const a = quoteGitPath(`a/${change.path}`);
+  const b = quoteGitPath(`b/${change.path}`);
+  // The diff package is given plain names; only its hunks are kept (a name with a newline would split its header).
+  const patch = createTwoFilesPatch('a', 'b', change.before ?? '', change.after ?? '', undefined, undefined, { context });
   const lines = patch.split('\n');
-  const body = lines.filter((l) => !l.startsWith('--- ') && !l.startsWith('+++ ')).join('\n');
-  let header = `diff --git a/${change.path} b/${change.path}\n`;
+  const first = lines.findIndex((l) => l.startsWith('@@'));
+  const body = first < 0 ? '' : lines.slice(first).join('\n');
+  // As git does, a name with a space ends with a tab in the ---/+++ lines (so a trailing space is not lost).
+  const tab = change.path.includes(' ') ? '\t' : '';
+  let header = `diff --git ${a} ${b}\n`;
   if (change.action === 'create') header += `new file mode ${mode}\n`;
   if (change.action === 'delete') header += `deleted file mode ${mode}\n`;
-  header += `--- ${oldName}\n+++ ${newName}\n`;
-  const text = header + body.replace(/^\n+/, '');
+  header += `--- ${change.action === 'create' ? '/dev/null' : `${a}${tab}`}\n+++ ${change.action === 'delete' ? '/dev/null' : `${b}${tab}`}\n`;
+  const text = header + body;
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 

@@ -4,6 +4,7 @@ import type { FileChange, SetupPlan } from '../plan/index.js';
 import { diffPath, shown, type RootRun } from '../pipeline.js';
 import type { Colors } from './colors.js';
 import { colorDiff, unifiedDiff } from './diff.js';
+import { printable, printableName } from './printable.js';
 
 export type Outcome = 'migrated' | 'planned' | 'skipped' | 'refused';
 
@@ -14,21 +15,22 @@ export interface SetupOutcome {
 }
 
 export function formatDiagnostic(d: Diagnostic, run: { display: string } | null, c: Colors): string {
-  const where = d.file ? `${run ? shown(run, d.file) : d.file}${d.line ? `:${d.line}` : ''}: ` : '';
+  const where = d.file ? `${printableName(run ? shown(run, d.file) : d.file)}${d.line ? `:${d.line}` : ''}: ` : '';
   const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.dim('info');
-  return `${where}${sev} ${c.bold(d.code)} ${d.message}${d.hint ? `\n    ${c.dim(`hint: ${d.hint}`)}` : ''}`;
+  return `${where}${sev} ${c.bold(d.code)} ${printable(d.message)}${d.hint ? `\n    ${c.dim(`hint: ${printable(d.hint)}`)}` : ''}`;
 }
 
 export function setupHeader(run: RootRun, s: SetupPlan, c: Colors): string {
-  const target = s.finalTags[0] ? ` → ${s.finalTags[0]}` : '';
-  const from = s.builderDockerfile ? ` (${shown(run, s.builderDockerfile)}${s.runtimeDockerfile ? ` + ${shown(run, s.runtimeDockerfile)}` : ''})` : '';
-  return c.bold(`Setup ${shown(run, s.id)}${from}${target}`);
+  const target = s.finalTags[0] ? ` → ${printableName(s.finalTags[0])}` : '';
+  const name = (rel: string) => printableName(shown(run, rel));
+  const from = s.builderDockerfile ? ` (${name(s.builderDockerfile)}${s.runtimeDockerfile ? ` + ${name(s.runtimeDockerfile)}` : ''})` : '';
+  return c.bold(`Setup ${name(s.id)}${from}${target}`);
 }
 
 export function describeSetup(run: RootRun, s: SetupPlan, c: Colors): string {
   const lines = [setupHeader(run, s, c)];
   if (s.status === 'refused') lines.push(`  ${c.red('refused')}: nothing will be written for it`);
-  for (const n of s.notes) lines.push(`  - ${n}`);
+  for (const n of s.notes) lines.push(`  - ${printable(n)}`);
   for (const d of s.diagnostics) lines.push(`  ${formatDiagnostic(d, run, c).replace(/\n/g, '\n  ')}`);
   return lines.join('\n');
 }
@@ -38,7 +40,7 @@ export function changesOf(run: RootRun, s: SetupPlan): FileChange[] {
 }
 
 export function renderDiffs(run: RootRun, changes: FileChange[], c: Colors): string {
-  return changes.map((ch) => colorDiff(unifiedDiff({ ...ch, path: diffPath(run, ch.path) }), c)).join('\n');
+  return changes.map((ch) => colorDiff(printable(unifiedDiff({ ...ch, path: diffPath(run, ch.path) })), c)).join('\n');
 }
 
 export function summary(outcomes: SetupOutcome[], changes: FileChange[], dryRun: boolean, c: Colors): string {
@@ -63,7 +65,7 @@ export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes
   const done: Outcome = dryRun ? 'planned' : 'migrated';
   const head = ['root', 'setups', dryRun ? 'would migrate' : 'migrated', 'skipped', 'refused', dryRun ? 'files to change' : 'files changed'];
   const row = (label: string, os: SetupOutcome[], files: number) => [label, os.length, os.filter((o) => o.outcome === done).length, os.filter((o) => o.outcome === 'skipped').length, os.filter((o) => o.outcome === 'refused').length, files].map(String);
-  const rows = roots.map((r) => row(r.display, outcomes.filter((o) => o.run === r), changes.filter((x) => x.run === r).length));
+  const rows = roots.map((r) => row(printableName(r.display), outcomes.filter((o) => o.run === r), changes.filter((x) => x.run === r).length));
   if (roots.length > 1) rows.push(row('total', outcomes, changes.length));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // A refused count above zero is red, coloured after padding so the columns stay aligned.

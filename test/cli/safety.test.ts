@@ -145,3 +145,40 @@ describe('outside a git repository', () => {
     expect(r.stderr).not.toMatch(/NOT_IN_GIT/);
   });
 });
+
+describe('odd file names', () => {
+  const ODD_DIR = 'svc\t"ü"\\ \x1b[2J';
+
+  it('--patch quotes them as git does: git apply gives the same tree as --yes', () => {
+    const parent = fs.mkdtempSync(path.join(path.dirname(exampleCopy()), 'msc-odd-'));
+    fs.renameSync(exampleCopy(), path.join(parent, ODD_DIR));
+    git(parent, 'init', '-q');
+    git(parent, 'add', '-A');
+    git(parent, 'commit', '-qm', 'init');
+    const patched = fs.mkdtempSync(path.join(path.dirname(parent), 'msc-odd-copy-'));
+    fs.cpSync(parent, patched, { recursive: true });
+
+    const p = runCli(['--patch', '-'], parent);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toContain('diff --git "a/svc\\t\\"\\303\\274\\"\\\\ \\033[2J/build.sh"');
+    const applied = spawnSync('git', ['apply', '-'], { cwd: patched, input: p.stdout, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
+
+    const y = runCli(['.', '--yes'], parent);
+    expect(y.code, y.stderr).toBe(0);
+    expect(readTree(patched)).toEqual(readTree(parent));
+    expect(fs.existsSync(path.join(parent, ODD_DIR, 'Dockerfile.build'))).toBe(false);
+  });
+
+  it('text output shows their control characters as escapes; JSON keeps the names as they are', () => {
+    const parent = fs.mkdtempSync(path.join(path.dirname(exampleCopy()), 'msc-odd-'));
+    fs.renameSync(exampleCopy(), path.join(parent, ODD_DIR));
+    const r = runCli(['--dry-run'], parent);
+    expect(r.code, r.stderr).toBe(0);
+    for (const out of [r.stdout, r.stderr]) expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(r.stdout).toContain('svc\\t"ü"\\ \\x1b[2J/build.sh');
+    const json = runCli(['--dry-run', '--json'], parent);
+    const report = JSON.parse(json.stdout) as { setups: { script: string }[] };
+    expect(report.setups[0]!.script).toBe(`${ODD_DIR}/build.sh`);
+  });
+});
