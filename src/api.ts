@@ -7,10 +7,9 @@
  *   if (p.summary.refused === 0) apply(p);
  */
 import fs from 'node:fs';
-import { uncommitted } from './apply/git-guard.js';
+import { guardWrites } from './apply/write-guard.js';
 import { writeAccepted } from './apply/write-accepted.js';
 import { readVersion } from './cli/version.js';
-import { diag } from './model/diagnostics.js';
 import { runRoot, shown, type RootRun } from './pipeline.js';
 import type { SetupPlan } from './plan/index.js';
 import { jsonReport, type JsonReport } from './review/report.js';
@@ -60,22 +59,22 @@ export function plan(roots: string | string[], options: PlanOptions = {}): Migra
  * Writes a plan's changes (all, or `options.setups`) exactly as planned, one transaction per
  * root, and returns the `--json --yes` report: each setup `migrated`, `skipped` or `refused`,
  * and the diagnostics of a write that failed (`FILE_CHANGED` when a file changed since the
- * plan, `DIRTY_TREE` for uncommitted changes: then nothing is written).
+ * plan, `DIRTY_TREE` for uncommitted changes or `GIT_ERROR` when git cannot read the repository:
+ * then nothing is written; `NOT_IN_GIT` warns when no repository holds the files).
  */
 export function apply(migration: MigrationPlan, options: ApplyOptions = {}): JsonReport {
   const runs = runsOf.get(migration);
   if (!runs) throw new TypeError('apply() takes the object plan() returned in this process');
   const chosen = chooseSetups(runs, options.setups);
   const meta = { version: readVersion(), mode: 'apply' as const };
-  if (!options.force) {
-    const dirty = runs.flatMap((run) => (uncommitted(run.abs, run.plan.changes.map((ch) => ch.path)) ?? []).map((p) => ({ run, d: diag('DIRTY_TREE', 'error', `${p} has uncommitted changes; nothing was written`, { file: p, hint: 'Commit or stash your changes first, or pass force: true.' }) })));
-    if (dirty.length > 0) {
-      const { outcomes } = writeAccepted(runs, new Set(), false);
-      return jsonReport(outcomes, [], dirty, { ...meta, applied: false });
-    }
+  // The CLI's guard (write-guard.ts): DIRTY_TREE and GIT_ERROR stop the write unless force; NOT_IN_GIT warns.
+  const guard = runs.flatMap((run) => guardWrites(run.abs, run.plan.changes.map((ch) => ch.path), options.force ?? false).map((d) => ({ run, d })));
+  if (guard.some((x) => x.d.severity === 'error')) {
+    const { outcomes } = writeAccepted(runs, new Set(), false);
+    return jsonReport(outcomes, [], guard, { ...meta, applied: false });
   }
   const { outcomes, written, failures } = writeAccepted(runs, chosen, true);
-  const diagnostics = [...runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d }))), ...failures];
+  const diagnostics = [...runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d }))), ...guard, ...failures];
   return jsonReport(outcomes, written, diagnostics, { ...meta, applied: written.length > 0 });
 }
 

@@ -186,8 +186,27 @@ function interruptedAdvice(interrupted: Set<string>, blocked: Set<string>): stri
   return parts.join('\n');
 }
 
-function migratableCount(run: RootRun): number {
-  return run.plan.setups.filter((s) => s.status === 'migrate').length;
+/**
+ * The review on a terminal: the setups accepted, or 'interrupted' (Ctrl+C: nothing is written).
+ * `q` keeps what was accepted before it; the CLI says so before writing.
+ */
+async function interactiveReview(runs: RootRun[], c: Colors, io: Io, opts: CliOptions): Promise<Set<SetupPlan> | 'interrupted'> {
+  const { reviewUnits, ReviewInterrupted } = await import('./review/prompt.js');
+  const { terminalAsker, terminalPager } = await import('./review/terminal.js');
+  const items = runs.flatMap((run) => unitsOf(run.plan).map((unit) => ({ run, unit })));
+  const asker = io.asker ?? terminalAsker(io.stdin ?? process.stdin, io.stdout);
+  const pager = opts.pager ? terminalPager(io.env) : null;
+  try {
+    const r = await reviewUnits(items, c, io.stdout, asker, pager);
+    const setups = r.accepted.flatMap((x) => x.unit.setups);
+    if (r.quit) {
+      io.stderr.write(setups.length === 0 ? 'Quit: nothing was accepted, so nothing is written.\n' : `Quit: writing the ${setups.length} setup(s) accepted so far (${r.accepted.flatMap((x) => x.unit.setups.map((s) => shown(x.run, s.id))).join(', ')}); the rest are left as they are.\n`);
+    }
+    return new Set(setups);
+  } catch (e) {
+    if (e instanceof ReviewInterrupted) return 'interrupted';
+    throw e;
+  }
 }
 
 function printText(
