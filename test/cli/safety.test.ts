@@ -22,12 +22,13 @@ function committedExample(): string {
   return dir;
 }
 
+// Exit 3: a write refused for the repository's state (DIRTY_TREE, GIT_ERROR, an interrupted run that cannot be settled).
 describe('a repository git refuses (dubious ownership)', () => {
   it('--yes writes nothing and says GIT_ERROR with git’s message; --force writes with a warning', () => {
     const dir = committedExample();
     const before = readTree(dir);
     const r = runCli(['.', '--yes'], dir, DUBIOUS);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/error GIT_ERROR .*dubious ownership/);
     expect(r.stderr).not.toMatch(/NOT_IN_GIT/);
     expect(readTree(dir)).toEqual(before);
@@ -50,13 +51,13 @@ describe('a repository git refuses (dubious ownership)', () => {
     const shipped = readTree(dir);
 
     const r = runCli(['.', '--yes'], dir, DUBIOUS);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/error GIT_ERROR .*dubious ownership/);
     expect(r.stderr).not.toMatch(/run again with --yes/);
     expect(readTree(dir)).toEqual(shipped);
     // And when git can read it, the committed journal is refused as before.
     const readable = runCli(['.', '--yes'], dir);
-    expect(readable.code).toBe(1);
+    expect(readable.code).toBe(3);
     expect(readable.stderr).toMatch(/committed to/);
     expect(readTree(dir)).toEqual(shipped);
   });
@@ -74,7 +75,7 @@ describe('nested repositories', () => {
     fs.appendFileSync(path.join(outer, 'svc', 'Dockerfile'), '# an edit not committed yet\n');
     const before = readTree(outer);
     const r = runCli(['.', '--yes'], outer);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/svc\/Dockerfile: error DIRTY_TREE/);
     expect(readTree(outer)).toEqual(before);
   });
@@ -113,7 +114,7 @@ describe('a journal that cannot be used', () => {
     const dir = exampleCopy();
     fs.writeFileSync(path.join(dir, JOURNAL_NAME), '{"tool": "multistage-codemod", "vers');
     const r = runCli(['.', '--yes'], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/not valid JSON/);
     expect(r.stderr).not.toMatch(/run again with --yes/i);
     expect(r.stderr).toMatch(/delete the journal/);
