@@ -47,11 +47,19 @@ describe('linear growth on adversarial files', () => {
     const small = repo(512 * 1024);
     const large = repo(2 * 1024 * 1024);
     pipelineTime(small, 1); // load the parsers once
-    const t512 = pipelineTime(small, 3);
-    const t2m = pipelineTime(large, 3);
-    console.log(`growth: 512 KiB ${t512.toFixed(0)} ms, 2 MiB ${t2m.toFixed(0)} ms, ×${(t2m / t512).toFixed(2)}`);
-    expect(t2m / t512, `512 KiB: ${t512.toFixed(0)} ms, 2 MiB: ${t2m.toFixed(0)} ms`).toBeLessThanOrEqual(6);
-  }, 180_000);
+    // A shared machine's load can slow one measurement: up to three attempts, each best of 3.
+    // A quadratic scan grows 16× every time; noise does not repeat.
+    const seen: string[] = [];
+    let ratio = Infinity;
+    for (let attempt = 0; attempt < 3 && ratio > 6; attempt++) {
+      const t512 = pipelineTime(small, 3);
+      const t2m = pipelineTime(large, 3);
+      ratio = t2m / t512;
+      seen.push(`512 KiB ${t512.toFixed(0)} ms, 2 MiB ${t2m.toFixed(0)} ms, ×${ratio.toFixed(2)}`);
+    }
+    console.log(`growth: ${seen.join('; ')}`);
+    expect(ratio, seen.join('; ')).toBeLessThanOrEqual(6);
+  }, 400_000);
 
   it('the JS/TS reference scan finds what the old single pattern found', () => {
     const OLD = /[\w@.+~-][\w@.+~/-]*\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
