@@ -5,7 +5,7 @@
  * both files is kept, comments and trailing spaces included.
  */
 import type { DockerfileFacts } from '../src/analyze/dockerfile.js';
-import { canonicalImage } from '../src/analyze/link.js';
+import { canonicalImage } from '../src/model/image-ref.js';
 import { diag, type Diagnostic } from '../src/model/diagnostics.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
 import { stageRefsOf } from '../src/analyze/stage-refs.js';

@@ -9,7 +9,8 @@ import { applyEdits, type Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { LineIndex } from '../src/model/text.js';
 import { deleteLines } from './lines.js';
-import { shellAdapter, shellQuote } from './shell.js';
+import { shellQuote } from '../src/model/shell-quote.js';
+import { shellAdapter } from './shell.js';
 
 const COMMENT: Partial<Record<EmbeddedScript['kind'], string>> = { make: '#', 'github-actions': '#', 'gitlab-ci': '#', javascript: '//' };
 

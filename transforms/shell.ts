@@ -9,6 +9,7 @@
  * removed command did) it refuses instead of guessing; the one `||` it
  * removes is a guard whose only job was failing with the removed commands (see guards.ts).
  */
+import { shellQuote } from '../src/model/shell-quote.js';
 import type { ShellScript } from '../src/analyze/shell.js';
 import type { Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
@@ -33,10 +34,6 @@ export const shellAdapter: ScriptAdapter<ShellScript> = {
   },
 };
 
-export function shellQuote(value: string): string {
-  if (value !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[] | { error: string } {
   const units = script.units;

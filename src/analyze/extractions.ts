@@ -14,26 +14,13 @@ import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
+import { canonicalImage } from '../model/image-ref.js';
+import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
-/** Joins a repository-relative directory and a path as written in a script. */
-export function resolveRel(cwd: string, p: string): string {
-  // `path.normalize('./')` keeps the slash: strip it first, so `./` and `.` are one folder.
-  const joined = path.normalize(path.join(cwd === '' ? '.' : cwd, p)).replace(/\/+$/, '');
-  return joined === '.' || joined === '' ? '' : joined;
-}
 
-/** Canonical spelling of an image reference, so `alpine`, `alpine:latest` and `docker.io/library/alpine` match. */
-export function canonicalImage(ref: string): string {
-  let r = ref;
-  if (r.startsWith('docker.io/library/')) r = r.slice('docker.io/library/'.length);
-  else if (r.startsWith('docker.io/')) r = r.slice('docker.io/'.length);
-  const lastSlash = r.lastIndexOf('/');
-  if (!r.includes('@') && !r.slice(lastSlash + 1).includes(':')) r += ':latest';
-  return r;
-}
 
 
 export interface Container {

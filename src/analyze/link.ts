@@ -12,7 +12,10 @@ import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { detached } from './detached.js';
-import { canonicalImage, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, resolveRel, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { canonicalImage } from '../model/image-ref.js';
+import { globToRegExp } from '../model/glob.js';
+import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 
 export interface LinkResult {
@@ -20,7 +23,6 @@ export interface LinkResult {
   diagnostics: Diagnostic[];
 }
 
-export { canonicalImage, resolveRel } from './extractions.js';
 
 function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep {
   const cmd = inv.cmd;
@@ -297,25 +299,6 @@ function loadDockerfile(rel: string, fs: RepoFs, cache: Map<string, DockerfileFa
 }
 
 const GLOB = /[*?[]/;
-
-/** A Dockerfile source pattern (`*`, `?`, `[…]`, `[!…]`) as a RegExp; an unclosed `[` is a literal. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[' && glob.indexOf(']', i + 2) > 0) {
-      const close = glob.indexOf(']', i + 2);
-      let body = glob.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = close;
-    } else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
 
 /**
  * Maps each artifact to the COPY/ADD sources (in the runtime Dockerfile, without --from)

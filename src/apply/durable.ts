@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TEMP_RE, tempName } from '../model/temp-names.js';
 
 /**
  * Test-only fault injection: when set to N, the process kills itself with SIGKILL right after
@@ -30,16 +31,7 @@ export function mutationCount(): number {
   return mutations;
 }
 
-/**
- * Temporary files are named `.<target name>.msc-<pid>-<run tag>-<n>.tmp`, beside their targets,
- * so a rename never crosses file systems and a stray one can be recognised (and its owner's
- * liveness checked) without a journal.
- */
-export const TEMP_RE = /^\..*\.msc-(\d+)-([0-9a-f]+)-([0-9a-z]+)\.tmp$/;
-
-export function tempName(targetBase: string, tag: string, n: string | number): string {
-  return `.${targetBase}.msc-${process.pid}-${tag}-${n}.tmp`;
-}
+export { TEMP_RE, tempName };
 
 export function runTag(): string {
   return crypto.randomBytes(4).toString('hex');

@@ -14,7 +14,7 @@
  * are never decoded, kept or parsed, and texts that can are handed to the run's NodeRepoFs.
  */
 import path from 'node:path';
-import { TEMP_RE } from '../apply/durable.js';
+import { TEMP_RE } from '../model/temp-names.js';
 import type { Progress } from '../model/progress.js';
 import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
 import { isBinary, MAX_FILE_BYTES, nodeIo, type FileIo, type NodeRepoFs } from './node-fs.js';

@@ -8,7 +8,8 @@
 import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { canonicalImage, wordKey } from '../analyze/extractions.js';
+import { wordKey } from '../analyze/extractions.js';
+import { canonicalImage } from '../model/image-ref.js';
 import { dockerInvocation, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';

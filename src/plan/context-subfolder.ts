@@ -8,7 +8,7 @@
  */
 import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
-import { globToRegExp } from '../analyze/link.js';
+import { globToRegExp } from '../model/glob.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 

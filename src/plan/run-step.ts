@@ -6,7 +6,7 @@
  */
 import type { DockerfileFacts, StageFacts } from '../analyze/dockerfile.js';
 import { writeExecForm } from '../analyze/exec-form.js';
-import { canonicalImage } from '../analyze/extractions.js';
+import { canonicalImage } from '../model/image-ref.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RunStep } from '../model/setup.js';
 import { trimTrailingSlashes } from '../model/text.js';

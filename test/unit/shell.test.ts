@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseShell, shellTrees } from '../../src/analyze/shell.js';
 import { applyEdits } from '../../src/model/edits.js';
-import { shellAdapter, shellQuote } from '../../transforms/shell.js';
+import { shellQuote } from '../../src/model/shell-quote.js';
+import { shellAdapter } from '../../transforms/shell.js';
 
 const parse = (text: string, file = 'build.sh') => {
   const r = parseShell(file, text);

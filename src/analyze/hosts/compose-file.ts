@@ -11,7 +11,7 @@ import path from 'node:path/posix';
 import type { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { LineIndex } from '../../model/text.js';
-import { resolveRel } from '../extractions.js';
+import { resolveRel } from '../../model/paths.js';
 import { yaml } from './yaml-module.js';
 
 export interface ComposeBuild {

@@ -10,7 +10,7 @@ import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
 import type { ScriptCommand, Word } from '../../model/script.js';
-import { shellQuote } from '../../../transforms/shell.js';
+import { shellQuote } from '../../model/shell-quote.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 
 const SHELL_CALLS = new Set(['exec', 'execSync']);
