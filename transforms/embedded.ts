@@ -5,6 +5,7 @@
  */
 import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
 import { parseShell } from '../src/analyze/shell.js';
+import { fileKind } from '../src/kinds/registry.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { LineIndex } from '../src/model/text.js';
@@ -12,14 +13,12 @@ import { deleteLines } from './lines.js';
 import { shellQuote } from '../src/model/shell-quote.js';
 import { shellAdapter } from './shell.js';
 
-const COMMENT: Partial<Record<EmbeddedScript['kind'], string>> = { make: '#', 'github-actions': '#', 'gitlab-ci': '#', javascript: '//' };
-
 /**
  * Whole lines removed from the host file go through the same line tidying as shell scripts
  * (no doubled blank lines where a block stood, no comment paragraph left without its code).
  */
 function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
-  const comment = COMMENT[script.kind];
+  const comment = fileKind(script.kind).comment;
   if (!comment) return edits;
   const idx = new LineIndex(script.text);
   const lines = new Set<number>();

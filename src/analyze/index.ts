@@ -2,6 +2,7 @@
  * analyze: parse each candidate script with its adapter, reduce it to the docker-command
  * model, and link setups. Pure over a RepoFs; nothing is executed or written.
  */
+import { fileKind, kindOf } from '../kinds/registry.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
@@ -9,14 +10,9 @@ import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { expandCompose, isExpanded } from './compose.js';
 import type { EmbeddedScript } from './embedded.js';
-import { parseCiYaml } from './hosts/ci-yaml.js';
-import { parseJavaScript } from './hosts/javascript.js';
-import { parseMakefile } from './hosts/makefile.js';
-import { parsePackageJson } from './hosts/package-json.js';
 import type { Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
-import { parseShell } from './shell.js';
 
 export interface Analysis {
   scripts: Map<string, ScriptFile>;
@@ -26,35 +22,12 @@ export interface Analysis {
   dockerfiles: Map<string, DockerfileFacts | null>;
 }
 
-/** Which adapter reads a file, by name and first line. */
-export function scriptKindOf(rel: string, text: string): ScriptKind | null {
-  const base = rel.split('/').pop()!;
-  if (base === 'package.json') return 'package-json';
-  if (/^(GNUmakefile|makefile|Makefile)$|\.mk$/.test(base)) return 'make';
-  if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(rel)) return 'github-actions';
-  if (/^\.gitlab-ci\.ya?ml$/.test(base)) return 'gitlab-ci';
-  if (/\.(sh|bash)$/i.test(rel)) return 'shell';
-  if (/\.[mc]?[jt]sx?$/.test(base) && !/\.d\.[mc]?ts$/.test(base)) return 'javascript';
-  const first = text.slice(0, 200).split(/\r?\n/, 1)[0] ?? '';
-  if (/^#!.*\b(sh|bash|dash|ksh|zsh)\b/.test(first)) return 'shell';
-  return null;
-}
+/** Which file kind reads a file, by name and first line. */
+export const scriptKindOf = kindOf;
 
 /** Reads one script file with the reader of its kind (also how a rewritten script is read again). */
 export function readScript(kind: ScriptKind, rel: string, text: string, fs: RepoFs): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
-  switch (kind) {
-    case 'javascript':
-      return parseJavaScript(rel, text, packageDirOf(rel, fs));
-    case 'shell':
-      return parseShell(rel, text);
-    case 'package-json':
-      return parsePackageJson(rel, text);
-    case 'make':
-      return parseMakefile(rel, text);
-    case 'github-actions':
-    case 'gitlab-ci':
-      return parseCiYaml(kind, rel, text);
-  }
+  return fileKind(kind).read(rel, text, fs);
 }
 
 /**
@@ -85,16 +58,6 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
   }
   for (const u of unread) if (!reported.has(u.diagnostic)) diagnostics.push(u.diagnostic);
   return { setups: [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index), diagnostics };
-}
-
-/** Node scripts run from their package's folder (npm scripts start there): the nearest package.json. */
-function packageDirOf(rel: string, fs: RepoFs): string | null {
-  let dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
-  for (;;) {
-    if (fs.kind(dir === '' ? 'package.json' : `${dir}/package.json`) === 'file') return dir;
-    if (dir === '') return null;
-    dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
-  }
 }
 
 /** The same finding (a script's several sequences, or several commands, can report one twice). */

@@ -14,6 +14,7 @@
  * are never decoded, kept or parsed, and texts that can are handed to the run's NodeRepoFs.
  */
 import path from 'node:path';
+import { candidateOf } from '../kinds/registry.js';
 import { TEMP_RE } from '../model/temp-names.js';
 import type { Progress } from '../model/progress.js';
 import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
@@ -76,8 +77,6 @@ export interface WalkResult {
   temps: string[];
 }
 
-const JS_EXT = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
-
 /**
  * Folders that hold an application's own code and tests, not its build scripts. JavaScript and
  * TypeScript files under them (at any depth) are read only when another script names them
@@ -109,34 +108,10 @@ export function* jsReferences(text: string): Generator<string> {
   }
 }
 
-const DECLARATION = /\.d\.[mc]?ts$/i;
 
-
-/**
- * Paths that can hold a script some adapter reads: shell scripts (extensionless files are
- * checked by shebang later), Makefiles, package.json, JavaScript/TypeScript build scripts,
- * GitHub Actions workflows, GitLab CI.
- */
+/** Paths that can hold a script some file kind reads (src/kinds/registry.ts). */
 export function isCandidate(rel: string, name: string): boolean {
-  return candidateKind(rel, name) !== null;
-}
-
-/**
- * Whether a path is a candidate, and whether it is JavaScript/TypeScript (read later when under
- * SOURCE_DIRS). Plain string tests: this runs for every file in the tree.
- */
-function candidateKind(rel: string, name: string): 'js' | 'script' | null {
-  const dot = name.lastIndexOf('.');
-  if (dot < 0) return 'script';
-  const ext = name.slice(dot + 1).toLowerCase();
-  if (ext === 'sh' || ext === 'bash' || ext === 'mk') return 'script';
-  // JavaScript/TypeScript build scripts (execSync, spawn, zx): the names scriptKindOf reads
-  // as 'javascript' (.js .mjs .cjs .ts .mts .cts .jsx .tsx, not declaration files).
-  if (JS_EXT.has(ext)) return DECLARATION.test(name) ? null : 'js';
-  if (name === 'package.json' || name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml') return 'script';
-  if (ext !== 'yml' && ext !== 'yaml') return null;
-  const dir = rel.slice(0, rel.length - name.length - 1);
-  return dir === '.github/workflows' || dir.endsWith('/.github/workflows') ? 'script' : null;
+  return candidateOf(rel, name) !== null;
 }
 
 /** One .gitignore's rules and the folder they are relative to ('' for the root). */
@@ -238,7 +213,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
         continue;
       }
       if (!e.isFile()) continue;
-      const kind = candidateKind(rel, name);
+      const kind = candidateOf(rel, name);
       if (kind !== null) {
         if (ignored(rel, name, false, level)) continue;
         if (kind === 'js' && inSource) deferred.push({ rel, abs: prefix + name });

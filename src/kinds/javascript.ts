@@ -1,0 +1,30 @@
+/** JavaScript/TypeScript build scripts (execSync, spawn, zx), run from their package's folder. */
+import { parseJavaScript } from '../analyze/hosts/javascript.js';
+import type { RepoFs } from '../model/fs.js';
+import type { FileKind } from './types.js';
+
+const JS_EXT = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
+const DECLARATION = /\.d\.[mc]?ts$/i;
+
+export const javascriptKind: FileKind = {
+  kind: 'javascript',
+  // Read late, and under source folders only when another script names them (see the walker).
+  candidate: (_rel, name, ext) => (ext !== null && JS_EXT.has(ext) && !DECLARATION.test(name) ? 'js' : null),
+  claims(rel) {
+    const base = rel.split('/').pop()!;
+    return /\.[mc]?[jt]sx?$/.test(base) && !/\.d\.[mc]?ts$/.test(base);
+  },
+  read: (rel, text, fs) => parseJavaScript(rel, text, packageDirOf(rel, fs)),
+  writer: 'embedded',
+  comment: '//',
+};
+
+/** Node scripts run from their package's folder (npm scripts start there): the nearest package.json. */
+function packageDirOf(rel: string, fs: RepoFs): string | null {
+  let dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  for (;;) {
+    if (fs.kind(dir === '' ? 'package.json' : `${dir}/package.json`) === 'file') return dir;
+    if (dir === '') return null;
+    dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+  }
+}
