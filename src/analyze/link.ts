@@ -12,6 +12,7 @@ import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { detached } from './detached.js';
+import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
@@ -70,6 +71,8 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const containers = new Map<string, Container>();
   const extractions: Extraction[] = [];
   const unresolved: Diagnostic[] = [];
+  const stock: StockRun[] = [];
+  const isDir = (rel: string) => rel === '' || fs.kind(rel) === 'dir';
 
   for (const inv of invs) {
     const cmd = inv.cmd;
@@ -107,6 +110,12 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       continue;
     }
     if (inv.verb === 'run' && rm && imageOp) {
+      // A stock toolchain image with the sources mounted: the builder stage is generated.
+      const s = stockRun(inv, imageOp.index, new Set([...builds.values()].flatMap((b) => b.tags)), isDir);
+      if (s) {
+        stock.push(s);
+        continue;
+      }
       const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
       const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
@@ -132,6 +141,13 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     const setup = makeSetup(script, sequence, pos, builder, exs, builds, invs, fs, dockerfiles);
     if (unresolved.length > 0) setup.diagnostics.push(...unresolved.map((d) => ({ ...d, setup: setup.id })));
     setups.push(setup);
+  }
+  for (const s of stock) {
+    const later = [...builds].filter(([inv]) => pos(inv.cmd) > pos(s.inv.cmd)).map(([, b]) => b);
+    const parts = stockParts(s, later, sequence, fs, (rel) => loadDockerfile(rel, fs, dockerfiles));
+    if (!parts) continue;
+    dockerfiles.set(parts.builder.dockerfile!, parts.facts);
+    setups.push(makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles));
   }
   if (setups.length === 0 && unresolved.length > 0) diagnostics.push(...unresolved);
   return { setups, diagnostics };
@@ -209,7 +225,7 @@ function makeSetup(
   if (builder.dockerfile === null || builder.context === null) {
     diagnostics.push(diag('DYNAMIC_BUILD_INPUT', 'error', 'the builder build\'s Dockerfile or context is only known at run time', at(builder.inv.cmd)));
   }
-  if (builder.tags.length === 0) {
+  if (builder.tags.length === 0 && !builder.stock) {
     diagnostics.push(diag('DYNAMIC_IMAGE', 'error', 'the builder build has no tag, so its containers cannot be followed', at(builder.inv.cmd)));
   }
 

@@ -55,6 +55,8 @@ export const CODES = {
   COMPOSE_SERVICE_USED: 'The builder compose service is still needed by other services or commands.',
   SCRIPT_EDIT_UNSAFE: 'A script cannot be edited safely at this place.',
   SCRIPT_REREAD_FAILED: 'A rewritten script, read again with its own parser, does not parse or does not hold exactly the planned commands.',
+  STOCK_BUILD_UNSUPPORTED: 'A build run in a stock image with the sources mounted uses something a build stage cannot give it.',
+  EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',
   TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',

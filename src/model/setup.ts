@@ -16,6 +16,13 @@ export interface BuildStep {
   /** Repository-relative context directory ('' is the root), null when not static. */
   context: string | null;
   target: string | null;
+  /**
+   * Set when there is no builder build: a stock toolchain image ran with the sources mounted
+   * (`docker run --rm -v "$PWD":/src -w /src golang:1.21 go build …`). `dockerfile` then names
+   * a builder Dockerfile the tool generated (`FROM image` + `COPY folder mountpoint`), which is
+   * no file of the repository.
+   */
+  stock?: { image: string; mountHost: string; mountPoint: string };
 }
 
 export interface ArtifactConsumer {

@@ -26,6 +26,7 @@ import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { runStepLines } from './run-step.js';
 import { checkMergedStructure } from './merge-structure.js';
+import { stockCarry, stockNote } from './stock-stage.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 
@@ -295,7 +296,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     id: setup.id,
     script: setup.script,
     status: 'migrate',
-    builderDockerfile: setup.builder.dockerfile,
+    builderDockerfile: setup.builder.stock ? null : setup.builder.dockerfile,
     runtimeDockerfile: setup.runtime?.dockerfile ?? null,
     stage: null,
     finalTags: setup.runtime?.tags ?? [],
@@ -362,7 +363,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef] });
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef] });
   plan.diagnostics.push(...carry.diagnostics);
   if (failed()) {
     plan.status = 'refused';
@@ -377,7 +378,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
   const keep = setup.builderTagUsers.length > 0;
-  draft.script.deletes = [...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index);
+  draft.script.deletes = [...new Set([...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index))];
   if (keep) {
     const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
     if ('error' in kept) {
@@ -401,13 +402,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index);
     const b = setup.builder.inv;
     const own = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
-    const flags = b.flags.filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => script.text.slice(w.start, w.end)));
+    const flags = (setup.builder.stock ? [] : b.flags).filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => script.text.slice(w.start, w.end)));
     const cwd = target.cwd ?? '';
     const rel = (p: string) => path.relative(cwd || '.', p || '.') || '.';
     const q = (w: string) => adapter.quote(w);
     const text = ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path)].map(q).concat(flags, [q(rel(runtime.context ?? ''))]).join(' ');
     draft.script.edits.push({ start: target.start, end: target.end, text });
-    const flagSymbols = b.flags.filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => w.symbol));
+    const flagSymbols = (setup.builder.stock ? [] : b.flags).filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => w.symbol));
     draft.script.rewrites.push({ index: target.index, kind: 'whole', words: ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path), ...flagSymbols, rel(runtime.context ?? '')] });
     plan.notes.push(`${exported.reasons.join('; ')}: \`${text}\` now writes it where the extraction did`);
   }
@@ -428,8 +429,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     draft.script.edits.push({ start: prevEnd, end: w.end, text: '' });
     draft.script.rewrites.push({ index: cmd.index, kind: 'remove', word });
   }
-  const removed = draft.script.deletes.length - (keep ? 0 : 1);
-  plan.notes.push(`${setup.script}: ${keep ? '' : 'the builder build and '}${removed} extraction/cleanup command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
+  const removed = draft.script.deletes.length - (keep || setup.builder.stock ? 0 : 1);
+  plan.notes.push(`${setup.script}: ${keep || setup.builder.stock ? '' : 'the builder build and '}${removed} ${setup.builder.stock ? 'build/cleanup' : 'extraction/cleanup'} command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
   for (const echo of announcements(setup, script, draft.script.deletes)) {
     draft.script.deletes.push(echo.index);
     plan.notes.push(`\`${echo.words.map((w) => w.raw).join(' ')}\` (${echo.file}:${echo.line}) only announced a step that goes, so it goes too`);
@@ -438,6 +439,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
   const builderPath = builderFacts.path;
+  if (setup.builder.stock) {
+    plan.notes.push(stockNote(setup.builder.stock));
+    return draft;
+  }
   // Builds of the same compose service go with it (the service leaves the compose file).
   const service = composeOrigin(analysis, setup.builder.inv.cmd);
   const sameService = (c: ScriptCommand) => service !== null && composeOrigin(analysis, c)?.file === service.file && composeOrigin(analysis, c)?.service === service.service;
