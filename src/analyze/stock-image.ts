@@ -52,7 +52,7 @@ export function stockRun(inv: DockerInvocation, imageIndex: number, builtImages:
   for (const v of flagValues(inv, '--volume')) {
     const m = /^(\$\{PWD\}|\.)?([^:]*):(\/[^:]*)(:[a-z,]+)?$/.exec(wordKey(v));
     const hostRel = m ? (m[1] ? `.${m[2]}` : m[2]!) : null;
-    if (!m || hostRel === null || (!m[1] && (hostRel.startsWith('/') || hostRel === '' || hostRel.startsWith('~')))) {
+    if (!m || hostRel === null || (!m[1] && v.value === null) || (!m[1] && (hostRel.startsWith('/') || hostRel === '' || hostRel.startsWith('~')))) {
       other.push(v.raw);
       continue;
     }

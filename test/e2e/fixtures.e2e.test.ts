@@ -35,6 +35,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
   'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'stock-image-compose': (dir, env) => exec('make', ['image'], dir, env),
 };
 
 /** Files the pipeline leaves on the host for later use: old and migrated must leave the same. */
@@ -52,6 +53,7 @@ const OLD_CALLS: Record<string, RegExp[]> = {
     /^docker-compose build app$/m,
   ],
   'compose-up': [/^docker compose up builder$/m, /^docker run --rm -w \/src --entrypoint go -v \S+\/out:\/out \S+_builder build -o \/out\/ledger \.$/m],
+  'stock-image-compose': [/^docker compose run --rm ci-build$/m, /^docker run .*-v \S+:\/src .*golang:1\.21 go build -o bin\/tally \.$/m],
   'compose-cp': [/^docker-compose run --rm -T builder$/m, /^docker run .*-v \S+\/dist:\/out \S+_builder cp \/src\/abacus \/out\/$/m],
 };
 
