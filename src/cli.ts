@@ -256,14 +256,20 @@ function printText(
 /** --check: list every setup found and fail when there is any; write nothing. */
 function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun; setup: SetupPlan }[], globalDiags: { run: RootRun; d: Diagnostic }[], runs: RootRun[]): number {
   const checked = (): SetupOutcome[] => items.map(({ run, setup }) => ({ run, setup, outcome: setup.status === 'refused' ? 'refused' : 'planned' }));
+  // Extraction steps the tool could not follow are builder-pattern remains too.
+  const misses = globalDiags.filter(({ d }) => d.code === 'EXTRACTION_NOT_FOLLOWED');
+  const notFollowedList = (list: typeof misses, c: Colors) =>
+    list.length === 0 ? '' : `${list.length} extraction step(s) not followed:\n${list.map(({ run, d }) => `  ${formatDiagnostic(d, run, c).replace(/\n/g, '\n  ')}\n`).join('')}`;
   if (opts.sarif) {
     io.stdout.write(`${JSON.stringify(sarifLog(checked(), globalDiags, readVersion()), null, 2)}\n`);
   } else if (opts.summary) {
     io.stdout.write(`${summaryTable(runs, checked(), [], true, c, true)}\n${summary(checked(), [], true, c)}\n`);
   } else if (opts.json) {
     io.stdout.write(`${JSON.stringify(jsonReport(checked(), [], globalDiags, { version: readVersion(), mode: 'dry-run', applied: false }), null, 2)}\n`);
-  } else if (items.length === 0) {
+  } else if (items.length === 0 && misses.length === 0) {
     io.stdout.write('No builder-pattern setup found.\n');
+  } else if (items.length === 0) {
+    io.stdout.write(notFollowedList(misses, c));
   } else {
     io.stdout.write(`${items.length} builder-pattern setup(s) found:\n`);
     for (const { run, setup } of items) {
@@ -271,8 +277,9 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
       for (const d of setup.diagnostics.filter((x) => x.severity === 'error')) io.stdout.write(`    ${formatDiagnostic(d, run, c).replace(/\n/g, '\n    ')}\n`);
     }
     io.stdout.write(`Run \`multistage-codemod\` to migrate them.\n`);
+    io.stdout.write(notFollowedList(misses, c));
   }
-  return items.length > 0 ? EXIT.refused : EXIT.ok;
+  return items.length + misses.length > 0 ? EXIT.refused : EXIT.ok;
 }
 
 /**

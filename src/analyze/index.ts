@@ -13,6 +13,7 @@ import type { EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
+import { dropFollowed } from './near-miss.js';
 
 export interface Analysis {
   scripts: Map<string, ScriptFile>;
@@ -57,7 +58,9 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
     }
   }
   for (const u of unread) if (!reported.has(u.diagnostic)) diagnostics.push(u.diagnostic);
-  return { setups: [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index), diagnostics };
+  const setups = [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index);
+  const used = new Set(setups.flatMap((s) => setupCommands(s).map((c) => `${c.file}:${c.line}`)));
+  return { setups, diagnostics: dropFollowed(diagnostics, (file, line) => used.has(`${file}:${line}`)) };
 }
 
 /** The same finding (a script's several sequences, or several commands, can report one twice). */

@@ -13,7 +13,8 @@ import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
-import { fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun } from './near-miss.js';
+import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
@@ -72,6 +73,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const extractions: Extraction[] = [];
   const unresolved: Diagnostic[] = [];
   const stock: StockRun[] = [];
+  const nearMisses: { at: ScriptCommand; d: Diagnostic }[] = [];
   const isDir = (rel: string) => rel === '' || fs.kind(rel) === 'dir';
 
   for (const inv of invs) {
@@ -89,6 +91,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         const problems: Diagnostic[] = [];
         const run = inv.verb === 'run' ? detached(inv, imageOp.index, runStepOf(inv, imageOp.index, problems), problems) : null;
         containers.set(key, { key, image: canonicalImage(wordKey(imageOp.word)), made: inv, run, commands: [cmd], problems });
+      } else if (inv.verb === 'run') {
+        const miss = unrecognisedRun(inv);
+        if (miss) nearMisses.push({ at: cmd, d: miss });
       }
       continue;
     }
@@ -107,6 +112,10 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     if (inv.verb === 'cp') {
       const ex = fromCp(inv, containers, unresolved, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
+      else {
+        const miss = unfollowedCp(inv, (w) => containerOf(w, containers) !== null);
+        if (miss) nearMisses.push({ at: cmd, d: miss });
+      }
       continue;
     }
     if (inv.verb === 'run' && rm && imageOp) {
@@ -119,6 +128,10 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
       const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
+      else {
+        const miss = unrecognisedRun(inv);
+        if (miss) nearMisses.push({ at: cmd, d: miss });
+      }
       continue;
     }
     if (inv.verb === 'rm' || inv.verb === 'stop' || inv.verb === 'kill') {
@@ -132,7 +145,10 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   for (const ex of extractions) {
     let builder: BuildStep | null = null;
     for (const [inv, b] of builds) if (pos(inv.cmd) < pos(ex.at.cmd) && b.tags.includes(ex.image)) builder = b;
-    if (!builder) continue;
+    if (!builder) {
+      nearMisses.push({ at: ex.at.cmd, d: noBuilder(ex.at.cmd, ex.image) });
+      continue;
+    }
     byBuild.set(builder, [...(byBuild.get(builder) ?? []), ex]);
   }
 
@@ -145,11 +161,17 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   for (const s of stock) {
     const later = [...builds].filter(([inv]) => pos(inv.cmd) > pos(s.inv.cmd)).map(([, b]) => b);
     const parts = stockParts(s, later, sequence, fs, (rel) => loadDockerfile(rel, fs, dockerfiles));
-    if (!parts) continue;
+    if (!parts) {
+      nearMisses.push({ at: s.inv.cmd, d: stockUnused(s.inv.cmd, s.imageText, s.mount.host) });
+      continue;
+    }
     dockerfiles.set(parts.builder.dockerfile!, parts.facts);
     setups.push(makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles));
   }
   if (setups.length === 0 && unresolved.length > 0) diagnostics.push(...unresolved);
+  // Only a step some later build could have consumed is a near miss (not a log copied from a running service).
+  const lastBuild = Math.max(-1, ...[...builds.keys()].map((i) => pos(i.cmd)));
+  diagnostics.push(...nearMisses.filter((m) => pos(m.at) < lastBuild).sort((a, b) => pos(a.at) - pos(b.at)).map((m) => m.d));
   return { setups, diagnostics };
 }
 

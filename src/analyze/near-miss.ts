@@ -1,0 +1,60 @@
+/**
+ * Near misses: commands that look like they take build output out of a container (`docker cp`,
+ * `docker run … > f`, a build in a container with a folder mounted) that the linker could not
+ * follow into a setup. Each is reported (EXTRACTION_NOT_FOLLOWED, with its file and line and
+ * why), so a script the tool did not migrate is never passed over in silence.
+ */
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { flagValues, type DockerInvocation } from '../model/docker-command.js';
+import type { ScriptCommand } from '../model/script.js';
+
+const rendered = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+
+export function notFollowed(cmd: ScriptCommand, why: string, hint: string): Diagnostic {
+  return diag('EXTRACTION_NOT_FOLLOWED', 'warning', `\`${rendered(cmd)}\` was not followed: ${why}`, { file: cmd.file, line: cmd.line, hint });
+}
+
+/** An extraction from an image no earlier build of the script makes. */
+export function noBuilder(cmd: ScriptCommand, image: string): Diagnostic {
+  return notFollowed(cmd, `it takes files out of ${image}, which no earlier \`docker build\` in this sequence of the script makes`, 'Build the builder image in the same script (docker build -t TAG), or migrate by hand.');
+}
+
+/** `docker cp NAME:/p dst` from a container the script does not create. */
+export function unknownContainer(cmd: ScriptCommand, name: string): Diagnostic {
+  return notFollowed(cmd, `the container ${name} is not created (docker create / docker run --name) earlier in this sequence of the script`, 'Create the container in the same script, or migrate by hand.');
+}
+
+/** A stock-image build with the sources mounted whose output no later build copies. */
+export function stockUnused(cmd: ScriptCommand, image: string, mount: string): Diagnostic {
+  return notFollowed(cmd, `it builds in ${image} with ${mount || '.'} mounted, but no later build copies a file of that folder the repository does not hold`, 'Copy the build output by its own path (COPY bin/app …) in the runtime Dockerfile, or migrate by hand.');
+}
+
+/**
+ * `docker run … > f` or `docker run -v …` that no extraction shape recognised; null when the
+ * run does neither (an ordinary container run).
+ */
+export function unrecognisedRun(inv: DockerInvocation): Diagnostic | null {
+  const cmd = inv.cmd;
+  const redirect = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|' || r.op === '>>') && (r.fd === null || r.fd === '1'));
+  if (redirect) return notFollowed(cmd, `it streams a command's output into ${redirect.target.raw}, and only \`cat /path\` (with --rm) is read as an extraction`, 'Write it as `docker run --rm IMAGE cat /path > file`, or migrate by hand.');
+  const mounts = flagValues(inv, '--volume');
+  if (mounts.length > 0 && inv.flags.some((f) => f.name === '--rm')) {
+    return notFollowed(cmd, `it runs with ${mounts.map((m) => m.raw).join(', ')} mounted, in a shape the tool does not read as a build or an extraction`, 'Mount only the repository folder (-v "$PWD":/src) or an output folder, or migrate by hand.');
+  }
+  return null;
+}
+
+/** `docker cp NAME:/p dst` whose container the linker did not know; null when it is no extraction. */
+export function unfollowedCp(inv: DockerInvocation, known: (w: DockerInvocation['operands'][number]['word']) => boolean): Diagnostic | null {
+  const [src, dst] = inv.operands;
+  if (!src || !dst || src.word.value === null || known(src.word)) return null;
+  const v = src.word.value;
+  const colon = v.indexOf(':');
+  if (colon <= 0 || v.startsWith('/') || v.startsWith('.')) return null;
+  return unknownContainer(inv.cmd, v.slice(0, colon));
+}
+
+/** Near misses on lines a setup found in another sequence (a Makefile target run with its prerequisites) uses are no misses. */
+export function dropFollowed(diagnostics: Diagnostic[], used: (file: string, line: number) => boolean): Diagnostic[] {
+  return diagnostics.filter((d) => d.code !== 'EXTRACTION_NOT_FOLLOWED' || d.file === undefined || d.line === undefined || !used(d.file, d.line));
+}

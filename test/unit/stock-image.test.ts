@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const GO = 'package main\n\nfunc main() {}\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n';
+const script = (...lines: string[]) => `#!/bin/sh\nset -e\n${lines.join('\n')}\n`;
+const errors = (plan: ReturnType<typeof planFiles>) => plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+
+describe('builds in a stock image with the sources mounted', () => {
+  it('generate the builder stage from the mounted folder, with -w and -e', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -w /src -e GOOS=linux golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(errors(plan)).toEqual([]);
+    const df = plan.changes.find((c) => c.path === 'Dockerfile')!.after!;
+    expect(df).toBe('FROM golang:1.21 AS builder\nCOPY . /src\nWORKDIR /src\nENV GOOS="linux"\nRUN ["go", "build", "-o", "bin/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder /src/bin/app /usr/local/bin/app\n');
+    expect(plan.setups[0]!.builderDockerfile).toBeNull();
+    expect(plan.changes.map((c) => c.action)).not.toContain('delete');
+  });
+
+  it('copy a mounted subfolder of the context to the mount point, and make the folder a mkdir made', () => {
+    const plan = planFiles({
+      'src/main.go': GO,
+      Dockerfile: 'FROM alpine:3.19\nCOPY src/out/app /app\n',
+      'build.sh': script('mkdir -p src/out', 'docker run --rm -v "$PWD/src":/work -w /work golang:1.21 go build -o out/app .', 'docker build -t app .', 'rm -rf src/out'),
+    });
+    expect(errors(plan)).toEqual([]);
+    const df = plan.changes.find((c) => c.path === 'Dockerfile')!.after!;
+    expect(df).toContain('COPY src /work\nRUN ["mkdir", "-p", "/work/out"]\nWORKDIR /work\n');
+    expect(df).toContain('COPY --from=builder /work/out/app /app');
+    expect(plan.changes.find((c) => c.path === 'build.sh')!.after).toBe(script('docker build -t app .'));
+  });
+
+  it('refuse output beside the copied files that the script still uses', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/ .', 'docker build -t app .', 'tar -czf tools.tgz bin/tool') });
+    expect(errors(plan)).toContain('STOCK_BUILD_UNSUPPORTED');
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('refuse a mounted docker socket and --user', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -v /var/run/docker.sock:/var/run/docker.sock -u 1000 -w /src golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(errors(plan)).toEqual(expect.arrayContaining(['STOCK_BUILD_UNSUPPORTED', 'BUILD_AT_RUN_TIME']));
+  });
+
+  it('refuse a runtime COPY of the whole mounted folder, where the build may have written more', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\nCOPY . /srv\n', 'build.sh': script('docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(errors(plan)).toContain('ARTIFACT_IN_BROAD_COPY');
+  });
+
+  it('refuse an image whose ENTRYPOINT the tool cannot see', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -w /src example/toolchain:2 make', 'docker build -t app .') });
+    expect(errors(plan)).toContain('BUILD_AT_RUN_TIME');
+  });
+
+  it('report a build nothing later copies as not followed, not as a setup', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: 'FROM alpine:3.19\nCOPY main.go /\n', 'build.sh': script('docker run --rm -v "$PWD":/src -w /src golang:1.21 go vet ./...', 'docker build -t app .') });
+    expect(plan.setups).toEqual([]);
+    expect(plan.diagnostics.map((d) => [d.code, d.line])).toContainEqual(['EXTRACTION_NOT_FOLLOWED', 3]);
+  });
+});
