@@ -11,7 +11,7 @@ describe('builds in a stock image with the sources mounted', () => {
     const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -w /src -e GOOS=linux golang:1.21 go build -o bin/app .', 'docker build -t app .') });
     expect(errors(plan)).toEqual([]);
     const df = plan.changes.find((c) => c.path === 'Dockerfile')!.after!;
-    expect(df).toBe('FROM golang:1.21 AS builder\nCOPY . /src\nWORKDIR /src\nENV GOOS="linux"\nRUN ["go", "build", "-o", "bin/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder /src/bin/app /usr/local/bin/app\n');
+    expect(df).toBe('FROM golang:1.21 AS builder\nCOPY . /src\nWORKDIR /src\nENV GOOS="linux"\nRUN ["go", "build", "-o", "bin/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /src/bin/app /usr/local/bin/app\n');
     expect(plan.setups[0]!.builderDockerfile).toBeNull();
     expect(plan.changes.map((c) => c.action)).not.toContain('delete');
   });
@@ -25,7 +25,7 @@ describe('builds in a stock image with the sources mounted', () => {
     expect(errors(plan)).toEqual([]);
     const df = plan.changes.find((c) => c.path === 'Dockerfile')!.after!;
     expect(df).toContain('COPY src /work\nRUN ["mkdir", "-p", "/work/out"]\nWORKDIR /work\n');
-    expect(df).toContain('COPY --from=builder /work/out/app /app');
+    expect(df).toContain('COPY --from=builder --chown=0:0 /work/out/app /app');
     expect(plan.changes.find((c) => c.path === 'build.sh')!.after).toBe(script('docker build -t app .'));
   });
 
