@@ -6,6 +6,7 @@
  */
 import { shown, type RootRun } from '../pipeline.js';
 import type { Colors } from './colors.js';
+import { printable, printableName } from './printable.js';
 import { describeSetup, renderDiffs } from './report.js';
 import type { ReviewUnit } from './units.js';
 
@@ -72,7 +73,7 @@ export async function reviewUnits(items: ReviewItem[], c: Colors, out: NodeJS.Wr
   for (const [i, item] of items.entries()) {
     const text = unitText(item, i + 1, items.length, c);
     if (pager?.(`${text}\n`)) {
-      const ids = item.unit.setups.map((s) => shown(item.run, s.id)).join(', ');
+      const ids = item.unit.setups.map((s) => printableName(shown(item.run, s.id))).join(', ');
       out.write(`\n${c.dim(`[${i + 1}/${items.length}]`)} ${c.bold(ids)} ${c.dim('(shown in the pager)')}\n`);
     } else out.write(`\n${text}\n`);
     for (;;) {
@@ -89,7 +90,7 @@ export async function reviewUnits(items: ReviewItem[], c: Colors, out: NodeJS.Wr
       }
       if (answer === 'view') {
         const files = item.unit.changes
-          .map((ch) => `\n${c.bold(`${shown(item.run, ch.path)} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n${ch.after ?? c.dim('(the file is deleted)\n')}`)
+          .map((ch) => `\n${c.bold(`${printableName(shown(item.run, ch.path))} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n${ch.after === null ? c.dim('(the file is deleted)\n') : printable(ch.after)}`)
           .join('');
         if (!pager?.(files)) out.write(files);
         continue;

@@ -83,3 +83,27 @@ describe('text output shows control characters as escapes', () => {
     expect(text).toContain('do \\x9b1A this');
   });
 });
+
+describe('the review shows control characters as escapes', () => {
+  it('in the setup, its diffs and the files viewed with v', async () => {
+    const { exampleCopy } = await import('../support/cli.js');
+    const { runRoot } = await import('../../src/pipeline.js');
+    const { reviewUnits } = await import('../../src/review/prompt.js');
+    const { reviewUnits: unitsOf } = await import('../../src/review/units.js');
+    const dir = exampleCopy();
+    fs.appendFileSync(path.join(dir, 'Dockerfile'), '# \x1b]8;;http://evil.invalid\x07link\x1b]8;;\x07 \u202eright-to-left\n');
+    fs.renameSync(path.join(dir, 'build.sh'), path.join(dir, 'b\x1b[2Kuild.sh'));
+    const run = runRoot(dir, { stageName: 'builder' });
+    const items = unitsOf(run.plan).map((unit) => ({ run, unit }));
+    expect(items).toHaveLength(1);
+    let out = '';
+    const sink = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream;
+    const answers = ['v', 'n'];
+    const r = await reviewUnits(items, makeColors({ noColor: true, isTTY: false, env: {} }), sink, { ask: async () => answers.shift() ?? null }, null);
+    expect(r.accepted).toEqual([]);
+    expect(out).toContain('b\\x1b[2Kuild.sh');
+    expect(out).toContain('\\x1b]8;;http://evil.invalid\\x07link');
+    expect(out).toContain('\\u202eright-to-left');
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+  });
+});
