@@ -11,13 +11,14 @@ import type { Progress } from './model/progress.js';
 import { guardWrites } from './apply/write-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
-import { detectEngine, STORAGE_DRIVER_ENV } from './verify/engine.js';
+import { detectEngine, EngineCommandError, EngineUnavailableError, STORAGE_DRIVER_ENV } from './verify/engine.js';
 import { verifyRoot } from './verify/verify.js';
+import type { Verdict } from './model/verdict.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
-import { replan, runRoot, shown, type RootRun } from './pipeline.js';
+import { runRoot, shown, type RootRun } from './pipeline.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
 import type { Asker } from './review/prompt.js';
-import type { FileChange, SetupPlan } from './plan/index.js';
+import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
 import { sarifLog } from './review/sarif.js';
@@ -38,6 +39,8 @@ interface Io {
   stdin?: NodeJS.ReadableStream;
   /** Answers the review's questions instead of the terminal (tests drive the review with it). */
   asker?: Asker;
+  /** For tests only (bin.ts never sets it): see PlanOptions.perturb. */
+  perturb?: PlanOptions['perturb'];
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -89,12 +92,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT.failed;
   }
 
+  // How every root is planned (again): --verify adds its verdicts per root.
+  const verdicts = new Map<RootRun, Map<string, Verdict>>();
+  const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
   const runs: RootRun[] = [];
   for (const [k, root] of opts.paths.entries()) {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(label, progress) });
+    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(label, progress), ...(io.perturb ? { perturb: io.perturb } : {}) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);
@@ -106,8 +112,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   if (opts.check) return reportCheck(io, c, opts, items, globalDiags, runs);
   if (opts.verify) {
-    const code = await verifyRuns(runs, opts, io, progress);
+    const code = await verifyRuns(runs, opts, io, c, progress, verdicts);
     if (code !== null) return code;
+    for (const run of runs) if (verdicts.has(run)) run.plan = planMigration(run.analysis, run.fs, planOptions(run));
   }
 
   items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
@@ -283,37 +290,28 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
 }
 
 /**
- * --verify: build old and new for every migratable setup; a setup that does not give the
- * same final image is refused (and so never written). Returns an exit code on a fatal
- * problem (no engine), else null.
+ * --verify: run every migratable setup's pipeline both ways and record the verdicts, which the
+ * plan then takes as an input (a setup that does not verify is refused there). Returns an exit
+ * code when no engine can be used, else null.
  */
-async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, progress: (msg: string) => void): Promise<number | null> {
+async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, c: Colors, progress: (msg: string) => void, verdicts: Map<RootRun, Map<string, Verdict>>): Promise<number | null> {
   let engine;
   try {
-    // The engine's own storage and pull settings, unless MULTISTAGE_CODEMOD_STORAGE_DRIVER names one.
-    engine = await detectEngine(opts.engine ?? undefined, { storageDriver: io.env[STORAGE_DRIVER_ENV] ?? '' });
+    // podman first: only podman can give the scripts a private store. The store (driver, graph
+    // root, run root) is read once here; MULTISTAGE_CODEMOD_STORAGE_DRIVER names a driver.
+    engine = await detectEngine(opts.engine ?? 'podman', { storageDriver: io.env[STORAGE_DRIVER_ENV] ?? '', env: io.env, only: opts.engine !== null });
   } catch (e) {
-    io.stderr.write(`multistage-codemod: --verify needs a container engine: ${(e as Error).message}\n`);
+    if (!(e instanceof EngineUnavailableError) && !(e instanceof EngineCommandError)) throw e;
+    const code = e instanceof EngineUnavailableError ? 'ENGINE_UNAVAILABLE' : 'ENGINE_ERROR';
+    io.stderr.write(`${formatDiagnostic(diag(code, 'error', `--verify needs a container engine: ${e.message}`, { hint: opts.engine === 'docker' ? 'Start the Docker daemon, or use --engine podman.' : 'Install podman and buildah, or check `podman info`.' }), { display: '.' }, c)}\n`);
     return EXIT.failed;
   }
   for (const run of runs) {
     const ids = run.plan.setups.filter((s) => s.status === 'migrate').map((s) => s.id);
     if (ids.length === 0) continue;
-    const results = await verifyRoot(engine, run, run.plan.changes, ids, { progress });
+    const results = await verifyRoot(engine, run, run.plan.changes, ids, { progress, env: io.env, timeoutMs: opts.verifyTimeout * 1000 });
     progress('');
-    const failed = new Set([...results].filter(([, v]) => v.status !== 'identical').map(([id]) => id));
-    if (failed.size > 0) run.plan = replan(run, { stageName: opts.stageName }, new Set(ids.filter((id) => !failed.has(id))));
-    for (const s of run.plan.setups) {
-      const v = results.get(s.id);
-      if (!v) continue;
-      s.verification = v;
-      if (v.status === 'identical') s.notes.push(v.message);
-      else {
-        s.status = 'refused';
-        s.changes = [];
-        s.diagnostics.push(diag('VERIFY_FAILED', 'error', `${v.message}${v.differences.length ? `:\n      ${v.differences.join('\n      ')}` : ''}`, { file: s.script, setup: s.id, hint: v.status === 'not-verified' ? 'Run without --verify to plan it anyway, and check the result by hand.' : 'Nothing is written for this setup. Please report it with the files involved.' }));
-      }
-    }
+    verdicts.set(run, results);
   }
   return null;
 }

@@ -42,6 +42,8 @@ export interface EmbeddedScript extends ScriptFile {
   parts: Part[];
   /** Command sequences in the order they run (a target with its prerequisites, a job's steps…). */
   sequences: ScriptCommand[][];
+  /** What a user runs to run sequence i (a Makefile target, an npm script, a CI job), when it has a name. */
+  entries?: string[];
   /** Steps of a sequence that mention docker but run in a shell that is not read (PowerShell, cmd…). */
   unread?: UnreadStep[];
 }

@@ -22,6 +22,8 @@ export interface CliOptions {
   check: boolean;
   force: boolean;
   verify: boolean;
+  /** --verify-timeout: the limit for each run of a pipeline, in seconds. */
+  verifyTimeout: number;
   engine: 'docker' | 'podman' | null;
   ignore: string[];
   help: boolean;
@@ -50,13 +52,18 @@ Options:
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing.
   --force             Write even when files to change have uncommitted git changes.
-  --verify            Prove each migration before it is offered: in temporary copies, replay
-                      the old pipeline's docker commands and build the migrated Dockerfile,
-                      then compare the final images (files and config). A setup that does
-                      not give the same image is refused. Runs real builds; needs docker (a
-                      daemon) or podman.
-  --engine NAME       With --verify: docker or podman (default: docker if a daemon answers,
-                      else podman).
+  --verify            Prove each migration before it is offered. THIS RUNS THE REPOSITORY'S OWN
+                      CODE: the setup's script, make target, npm script or CI job is run
+                      twice, old and migrated, each in a temporary copy of the repository,
+                      with \`docker\` going to podman in a private temporary image store
+                      (your images are not touched; push, pull, login and remote engines
+                      are refused). The images of every tag the old run built, the files
+                      it left in the repository and its exit status must be the same, or
+                      the setup is refused. Needs podman (and buildah).
+  --verify-timeout S  With --verify: the time limit for each run, in seconds (default 600).
+  --engine NAME       With --verify: podman (the default) or docker; the engine named must
+                      work. A Docker daemon cannot give a private store, so with docker
+                      every setup is "not verified".
   --ignore PATTERN    Leave out matching paths (gitignore syntax, relative to each root;
                       repeatable). .gitignore files, node_modules and VCS folders are always
                       left out; symbolic links are never followed. JS/TS files under
@@ -119,6 +126,7 @@ export const OPTIONS = {
   check: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   verify: { type: 'boolean', default: false },
+  'verify-timeout': { type: 'string' },
   engine: { type: 'string' },
   ignore: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
@@ -152,6 +160,7 @@ export function parseCli(argv: string[]): CliOptions {
     check: Boolean(v.check),
     force: Boolean(v.force),
     verify: Boolean(v.verify),
+    verifyTimeout: 600,
     engine: null,
     ignore: (v.ignore as string[] | undefined) ?? [],
     help: Boolean(v.help),
@@ -169,6 +178,12 @@ export function parseCli(argv: string[]): CliOptions {
     opts.engine = v.engine;
   }
   if (opts.engine && !opts.verify) throw new UsageError('--engine only matters with --verify');
+  if (typeof v['verify-timeout'] === 'string') {
+    const t = Number(v['verify-timeout']);
+    if (!/^\d+(\.\d+)?$/.test(v['verify-timeout']) || !(t > 0)) throw new UsageError(`--verify-timeout must be a number of seconds, not ${JSON.stringify(v['verify-timeout'])}`);
+    if (!opts.verify) throw new UsageError('--verify-timeout only matters with --verify');
+    opts.verifyTimeout = t;
+  }
   if (opts.patch === '') throw new UsageError('--patch needs a file name (or - for standard output)');
   if (!STAGE_NAME.test(opts.stageName)) {
     throw new UsageError(`--stage-name ${JSON.stringify(opts.stageName)} is not a valid stage name (a letter, then letters, digits, _ . or -)`);

@@ -29,6 +29,8 @@ import { checkMergedStructure } from './merge-structure.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
+import { applyVerdict } from './verdicts.js';
+import type { Verdict } from '../model/verdict.js';
 
 export interface FileChange {
   path: string;
@@ -52,8 +54,8 @@ export interface SetupPlan {
   diagnostics: Diagnostic[];
   /** Paths of the file changes this setup needs. */
   changes: string[];
-  /** Set by --verify. */
-  verification?: { status: string; message: string; differences: string[] };
+  /** What --verify found (an input of the plan: see PlanOptions.verdicts). */
+  verification?: Verdict;
 }
 
 export interface Plan {
@@ -68,6 +70,13 @@ export interface PlanOptions {
   include?: (id: string) => boolean;
   /** Told how many setups have been drafted so far. */
   progress?: Progress;
+  /** --verify's findings by setup id: a setup that did not verify is refused. */
+  verdicts?: ReadonlyMap<string, Verdict>;
+  /**
+   * For tests only (the CLI never sets it): rewrites each planned change, so a test can break
+   * an otherwise correct plan and show that --verify catches it.
+   */
+  perturb?: (change: FileChange) => FileChange;
 }
 
 interface ScriptWork {
@@ -99,6 +108,10 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     return draftSetup(s, analysis, fs, { ...opts, stageName: stageNames.get(s.id) ?? opts.stageName });
   });
   opts.progress?.('planning', analysis.setups.length, analysis.setups.length);
+  for (const d of drafts) {
+    const problem = d.plan.status === 'migrate' ? applyVerdict(d.plan, opts.verdicts?.get(d.plan.id)) : null;
+    if (problem) refuse(d, problem);
+  }
   const planned = drafts.filter((d) => d.plan.status === 'migrate' && (opts.include?.(d.plan.id) ?? true));
   const draftOf = new Map(planned.map((d) => [d.setup, d]));
   for (const g of groups) {
@@ -167,6 +180,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
   for (const c of changes) for (const id of c.setups) pathsOf.set(id, [...(pathsOf.get(id) ?? []), c.path]);
   for (const d of active) d.plan.changes = pathsOf.get(d.plan.id) ?? [];
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (opts.perturb) changes.splice(0, changes.length, ...changes.map(opts.perturb));
 
   const diagnostics = [...analysis.diagnostics];
   if (analysis.setups.length === 0) {

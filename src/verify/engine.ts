@@ -26,7 +26,8 @@
 import { EngineCommandError, execCommand, formatArgv } from './exec.js';
 import { firstLine } from './engine-base.js';
 import { DockerEngine } from './docker-engine.js';
-import { PodmanEngine } from './podman-engine.js';
+import { PodmanEngine, type PodmanStorage } from './podman-engine.js';
+export { PodmanEngine, type PodmanStorage } from './podman-engine.js';
 import { DEFAULT_PODMAN_STORAGE_DRIVER, STORAGE_DRIVER_ENV, type Engine, type EngineName } from './engine-types.js';
 
 export { EngineCommandError, formatArgv, type ExecOptions, type ExecResult } from './exec.js';
@@ -53,6 +54,8 @@ export interface DetectOptions {
   env?: NodeJS.ProcessEnv;
   /** Limit for each `info` probe; a misconfigured DOCKER_HOST can otherwise hang. Default 30 s. */
   probeTimeoutMs?: number;
+  /** Try only the preferred engine: `--engine docker` without a daemon is an error, never podman. */
+  only?: boolean;
 }
 
 export interface DetectionAttempt {
@@ -101,6 +104,7 @@ export async function detectEngine(prefer?: EngineName, options: DetectOptions =
   const timeoutMs = options.probeTimeoutMs ?? 30_000;
   const storageDriver = options.storageDriver ?? (env[STORAGE_DRIVER_ENV] || DEFAULT_PODMAN_STORAGE_DRIVER);
   const order: EngineName[] = prefer === 'podman' ? ['podman', 'docker'] : ['docker', 'podman'];
+  if (options.only && prefer) order.splice(order.indexOf(prefer === 'podman' ? 'docker' : 'podman'), 1);
   const attempts: DetectionAttempt[] = [];
   const hints = new Set<string>();
 
@@ -118,9 +122,12 @@ export async function detectEngine(prefer?: EngineName, options: DetectOptions =
       }
       hints.add('Docker: start the daemon (dockerd or Docker Desktop) so that `docker info` works for this user.');
     } else {
-      const argv = ['podman', ...(storageDriver ? ['--storage-driver', storageDriver] : []), 'info', '--format', '{{.Version.Version}}'];
+      // The store is read ONCE here and passed to every later podman and buildah call.
+      const argv = ['podman', ...(storageDriver ? ['--storage-driver', storageDriver] : []), 'info', '--format', 'json'];
       try {
-        const version = await probe(argv, env, timeoutMs);
+        const info = JSON.parse(await probe(argv, env, timeoutMs)) as { version?: { Version?: string }; store?: { graphDriverName?: string; graphRoot?: string; runRoot?: string } };
+        const version = info.version?.Version ?? '';
+        const storage: PodmanStorage = { driver: info.store?.graphDriverName || storageDriver, graphRoot: info.store?.graphRoot ?? '', runRoot: info.store?.runRoot ?? '' };
         // buildah is optional: it is only needed to run commands where `podman run` is broken.
         let hasBuildah = true;
         try {
@@ -128,7 +135,7 @@ export async function detectEngine(prefer?: EngineName, options: DetectOptions =
         } catch {
           hasBuildah = false;
         }
-        return new PodmanEngine(version, storageDriver, hasBuildah, env);
+        return new PodmanEngine(version, storage, hasBuildah, env);
       } catch (err) {
         const reason = failureReason(err);
         attempts.push({ engine: 'podman', command: formatArgv(argv), reason });

@@ -1,5 +1,8 @@
 /**
- * podman (+ buildah for `run`), as root or rootless, with one storage driver for every call.
+ * podman (+ buildah for `run`), as root or rootless, with one store for every call: the storage
+ * driver, graph root and run root read once from `podman info` (or a private store --verify
+ * made), passed to every podman AND buildah call, so the two can never look at different
+ * stores (buildah does not read podman's database, so left alone it may pick another driver).
  * See ./engine.ts for why each flag is there.
  */
 import { createReadStream } from 'node:fs';
@@ -11,6 +14,15 @@ import { execCommand, execCommandAllowFailure } from './exec.js';
 import { BaseEngine, firstLine, normaliseConfig, parseInspect, randomSuffix } from './engine-base.js';
 import { EngineUnsupportedError, type ImageInfo, type MountedImage, type RunOptions } from './engine-types.js';
 
+/** Which store podman and buildah use; empty fields mean the engine's own configuration. */
+export interface PodmanStorage {
+  driver: string;
+  graphRoot: string;
+  runRoot: string;
+  /** A read-only image store beside the graph root (`<driver>.imagestore`). */
+  imageStore?: string;
+}
+
 export class PodmanEngine extends BaseEngine {
   readonly name = 'podman';
   protected readonly missingContainer = /no such container|no container with name or id/i;
@@ -18,24 +30,37 @@ export class PodmanEngine extends BaseEngine {
 
   constructor(
     version: string,
-    readonly storageDriver: string,
-    private readonly hasBuildah: boolean,
+    readonly storage: PodmanStorage,
+    readonly hasBuildah: boolean,
     env: NodeJS.ProcessEnv,
   ) {
     super(version, env);
   }
 
-  /** An empty storage driver means the engine's own configuration (what users normally have). */
-  private storage(): string[] {
-    return this.storageDriver ? ['--storage-driver', this.storageDriver] : [];
+  get storageDriver(): string {
+    return this.storage.driver;
+  }
+
+  /** The same engine on another store (a private one for --verify). */
+  withStorage(storage: PodmanStorage): PodmanEngine {
+    return new PodmanEngine(this.version, storage, this.hasBuildah, this.env);
+  }
+
+  private storageFlags(): string[] {
+    const s = this.storage;
+    const flags = s.driver ? ['--storage-driver', s.driver] : [];
+    if (s.graphRoot) flags.push('--root', s.graphRoot);
+    if (s.runRoot) flags.push('--runroot', s.runRoot);
+    if (s.imageStore) flags.push('--storage-opt', `${s.driver}.imagestore=${s.imageStore}`);
+    return flags;
   }
 
   argv(...args: string[]): string[] {
-    return ['podman', ...this.storage(), ...args];
+    return ['podman', ...this.storageFlags(), ...args];
   }
 
   private buildahArgv(...args: string[]): string[] {
-    return ['buildah', ...this.storage(), ...args];
+    return ['buildah', ...this.storageFlags(), ...args];
   }
 
   protected buildFlags(): string[] {

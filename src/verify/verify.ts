@@ -1,73 +1,38 @@
 /**
- * --verify: prove a migration with the user's own engine. In two temporary copies of the
- * repository, replay the old pipeline's docker commands as analysed (builder build, each
- * artifact copied out of a container made from it, runtime build) and build the migrated
- * Dockerfile with the merged build's flags; then compare the final images file by file and
- * key by key. Nothing of the user's script is executed, and everything created is removed.
+ * --verify: run the setup's real pipeline twice, through its own entry point (./entry.ts):
+ * the old one in a temporary copy of the repository, the migrated one in another copy with
+ * the planned changes applied. `docker` on PATH is the shipped shim (./shim), working in a
+ * private temporary podman store per run (./private-store.ts), so the user's images are never
+ * touched and nothing leaves the machine. Then compare: every image tag the old run left
+ * (files and config), the files it left in the repository, and the exit status.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { DockerInvocation, ParsedFlag } from '../model/docker-command.js';
-import type { Word } from '../model/script.js';
-import type { BuildStep, Setup } from '../model/setup.js';
+import type { Setup } from '../model/setup.js';
+import type { RunSummary, Verdict, VerifyStatus } from '../model/verdict.js';
 import type { FileChange } from '../plan/index.js';
 import type { RootRun } from '../pipeline.js';
-import type { BuildOptions, Engine } from './engine.js';
+import { EngineCommandError, PodmanEngine, type Engine } from './engine.js';
+import { entryOf, type Entry } from './entry.js';
+import { compareHostFiles, snapshotTree } from './host-files.js';
+import { privateStoreFor, verifyTempRoot, type PrivateStore } from './private-store.js';
+import { missingProgram, runSteps, stepsOf, type RunOutcome } from './run-entry.js';
+import { shimEnv } from './shim-env.js';
 import { compareSnapshots, formatDifferences, snapshotImage } from './snapshot.js';
+import { listOwnImages, poisonNames, sameRef } from './store-images.js';
 
-export type VerifyStatus = 'identical' | 'differs' | 'old-build-failed' | 'new-build-failed' | 'not-verified';
+export type { RunSummary, VerifyStatus } from '../model/verdict.js';
+/** A setup's verdict (the plan's input). */
+export type Verification = Verdict;
 
-export interface Verification {
-  status: VerifyStatus;
-  /** One line for people. */
-  message: string;
-  /** Readable differences (paths and config keys), when the images differ. */
-  differences: string[];
+export interface VerifyOptions {
+  env?: NodeJS.ProcessEnv;
+  progress?: (message: string) => void;
+  /** Limit for each run (old, migrated); default 10 minutes. */
+  timeoutMs?: number;
 }
 
-/** Flags that name a build's own output or how it is shown: never replayed. */
-const SKIP = new Set(['--tag', '--file', '--iidfile', '--quiet', '--output', '--push', '--load', '--progress', '--metadata-file']);
-
-/** A word's value at verify time: static, or made of `${NAME}` parts read from the environment. */
-export function wordValue(w: Word, env: NodeJS.ProcessEnv): string | null {
-  if (w.value !== null) return w.value;
-  if (/\$\(|`/.test(w.symbol)) return null;
-  const rest = w.symbol.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '');
-  if (rest.includes('$')) return null;
-  return w.symbol.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, n: string) => env[n] ?? '');
-}
-
-function buildOptions(flags: readonly ParsedFlag[], env: NodeJS.ProcessEnv): BuildOptions | string {
-  const opts: BuildOptions = { context: '', buildArgs: {}, extraArgs: [] };
-  for (const f of flags) {
-    if (SKIP.has(f.name)) continue;
-    const v = f.value ? wordValue(f.value, env) : null;
-    if (f.value && v === null) return `the value of ${f.name} is only known when the script runs`;
-    if (f.name === '--build-arg') {
-      const eq = v!.indexOf('=');
-      if (eq < 0) opts.buildArgs![v!] = env[v!] ?? '';
-      else opts.buildArgs![v!.slice(0, eq)] = v!.slice(eq + 1);
-    } else if (f.name === '--no-cache') opts.noCache = true;
-    else if (f.name === '--target') opts.target = v!;
-    else opts.extraArgs!.push(v === null ? f.name : `${f.name}=${v}`);
-  }
-  return opts;
-}
-
-function mergedFlags(builders: readonly DockerInvocation[], runtime: DockerInvocation): ParsedFlag[] {
-  const own = new Set(['--tag', '--file', '--target']);
-  const key = (f: ParsedFlag) => `${f.name}=${f.value ? f.value.value ?? f.value.symbol : ''}`;
-  const flags = [...runtime.flags];
-  const seen = new Set(flags.map(key));
-  for (const f of builders.flatMap((b) => b.flags)) {
-    if (own.has(f.name) || seen.has(key(f))) continue;
-    seen.add(key(f));
-    flags.push(f);
-  }
-  return flags;
-}
+const DEFAULT_TIMEOUT_MS = 600_000;
 
 function copyRepo(root: string, dest: string): void {
   fs.cpSync(root, dest, { recursive: true, verbatimSymlinks: true, filter: (src) => path.basename(src) !== '.git' });
@@ -84,129 +49,142 @@ function applyChanges(dir: string, changes: readonly FileChange[]): void {
   }
 }
 
-export interface VerifyOptions {
-  env?: NodeJS.ProcessEnv;
-  progress?: (message: string) => void;
-}
+const blank = (status: VerifyStatus, message: string, entry: string | null = null): Verification => ({ status, message, differences: [], entry, old: null, migrated: null, images: [], hostFiles: [] });
+const notVerified = (why: string, entry: string | null = null) => blank('not-verified', `not verified: ${why}`, entry);
 
 /** Verifies the given setups of one root against the planned changes. Returns one result per setup id. */
 export async function verifyRoot(engine: Engine, run: RootRun, changes: readonly FileChange[], setupIds: readonly string[], options: VerifyOptions = {}): Promise<Map<string, Verification>> {
-  const env = options.env ?? process.env;
   const results = new Map<string, Verification>();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-verify-'));
-  const oldDir = path.join(work, 'old');
-  const newDir = path.join(work, 'new');
-  const images: string[] = [];
-  const stamp = randomBytes(4).toString('hex');
-  try {
-    copyRepo(run.abs, oldDir);
-    copyRepo(run.abs, newDir);
-    applyChanges(newDir, changes);
-    for (const [k, id] of setupIds.entries()) {
-      const setup = run.analysis.setups.find((s) => s.id === id);
-      if (!setup || !setup.runtime || results.has(id)) continue;
-      options.progress?.(`verifying ${id} with ${engine.name} …`);
-      const tag = (what: string) => {
-        const t = `localhost/multistage-codemod-verify-${stamp}-${k}:${what}`;
-        images.push(t);
-        return t;
-      };
-      // Builders feeding the same runtime build are replayed (and verified) together.
-      const group = run.analysis.setups.filter((s) => s.runtime?.inv.cmd === setup.runtime!.inv.cmd);
-      const migrated = group.filter((s) => setupIds.includes(s.id));
-      const result = await verifySetup(engine, run, group, migrated, oldDir, newDir, tag, images, env);
-      for (const s of migrated) results.set(s.id, result);
+  const setups = setupIds.map((id) => run.analysis.setups.find((s) => s.id === id)).filter((s): s is Setup => s !== undefined);
+  if (!(engine instanceof PodmanEngine)) {
+    const why = 'running the scripts needs a private image store, which a shared Docker daemon cannot give (use --engine podman)';
+    for (const s of setups) results.set(s.id, notVerified(why));
+    return results;
+  }
+  // Setups run by the same entry point are verified by one pair of runs.
+  const byEntry = new Map<string, { entry: Entry; setups: Setup[] }>();
+  for (const s of setups) {
+    const e = entryOf(s, run.analysis);
+    if ('none' in e) {
+      results.set(s.id, notVerified(e.none));
+      continue;
     }
-  } finally {
-    for (const image of images) await engine.removeImage(image, { force: true, ignoreMissing: true }).catch(() => undefined);
-    fs.rmSync(work, { recursive: true, force: true });
+    const g = byEntry.get(e.label) ?? { entry: e, setups: [] };
+    g.setups.push(s);
+    byEntry.set(e.label, g);
+  }
+  for (const { entry, setups: group } of byEntry.values()) {
+    let v: Verification;
+    try {
+      v = await verifyEntry(engine, run, changes, entry, group, options);
+    } catch (e) {
+      if (!(e instanceof EngineCommandError)) throw e;
+      v = { ...blank('engine-error', `${engine.name} failed: ${e.message.split('\n')[0]}`, entry.label), differences: e.message.split('\n').slice(1) };
+    }
+    for (const s of group) results.set(s.id, v);
   }
   return results;
 }
 
-async function verifySetup(
-  engine: Engine,
-  run: RootRun,
-  group: readonly Setup[],
-  migrated: readonly Setup[],
-  oldDir: string,
-  newDir: string,
-  tag: (what: string) => string,
-  images: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<Verification> {
-  const runtime = group[0]!.runtime!;
-  const notVerified = (why: string): Verification => ({ status: 'not-verified', message: `not verified: ${why}`, differences: [] });
-  if (group.some((s) => s.run && s.run.idle === undefined)) return notVerified('the old builder compiled when its container ran, which a replay of docker commands cannot do without running that container');
-  const inputs = (b: BuildStep, dir: string, flags: readonly ParsedFlag[]): BuildOptions | string => {
-    const o = buildOptions(flags, env);
-    if (typeof o === 'string') return o;
-    return { ...o, context: path.join(dir, b.context ?? ''), dockerfile: path.join(dir, b.dockerfile ?? 'Dockerfile') };
-  };
+async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly FileChange[], entry: Entry, group: Setup[], options: VerifyOptions): Promise<Verification> {
+  const env = options.env ?? process.env;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const say = (what: string) => options.progress?.(`verifying ${entry.label}: ${what} …`);
+  const work = verifyTempRoot();
+  const stores: PrivateStore[] = [];
+  try {
+    const oldDir = path.join(work, 'old');
+    const newDir = path.join(work, 'migrated');
+    copyRepo(run.abs, oldDir);
+    copyRepo(run.abs, newDir);
+    applyChanges(newDir, changes);
+    const oldSteps = stepsOf(entry, oldDir);
+    const newSteps = stepsOf(entry, newDir);
+    if ('none' in oldSteps) return notVerified(oldSteps.none, entry.label);
+    if ('none' in newSteps) return notVerified(`the migrated pipeline: ${newSteps.none}`, entry.label);
+    for (const side of ['old', 'new'] as const) {
+      const store = privateStoreFor(engine, work, `${side}-store`);
+      if ('none' in store) return notVerified(store.none, entry.label);
+      stores.push(store);
+    }
+    const [oldStore, newStore] = stores as [PrivateStore, PrivateStore];
+    const missing = missingProgram(oldSteps, shimEnv(env, oldStore.shim));
+    if (missing) return notVerified(`\`${missing}\` is not installed here`, entry.label);
 
-  // The old pipeline, replayed: every builder feeding the runtime build, and its extraction
-  // (into the migrated copy too, for a builder that is not migrated and still extracts).
-  const oldBuilders = group.map((s) => inputs(s.builder, oldDir, s.builder.inv.flags));
-  const oldRuntime = inputs(runtime, oldDir, runtime.inv.flags);
-  const newRuntime = inputs(runtime, newDir, mergedFlags(migrated.map((s) => s.builder.inv), runtime.inv));
-  for (const o of [...oldBuilders, oldRuntime, newRuntime]) if (typeof o === 'string') return notVerified(o);
-  for (const [i, setup] of group.entries()) {
-    const failed = await replayBuilder(engine, setup, oldBuilders[i] as BuildOptions, migrated.includes(setup) ? [oldDir] : [oldDir, newDir], tag(`builder${i}`), images);
-    if (failed) return failed;
-  }
-  const oldFinal = tag('old');
-  try {
-    await engine.build({ ...(oldRuntime as BuildOptions), tag: oldFinal });
-  } catch (e) {
-    return { status: 'old-build-failed', message: `the old runtime build failed: ${firstLine(e)}`, differences: [] };
-  }
-  const newFinal = tag('new');
-  try {
-    await engine.build({ ...(newRuntime as BuildOptions), tag: newFinal });
-  } catch (e) {
-    return { status: 'new-build-failed', message: `the migrated build failed: ${firstLine(e)}`, differences: [] };
-  }
-  const diffs = compareSnapshots(await snapshotImage(engine, oldFinal), await snapshotImage(engine, newFinal));
-  if (diffs.length === 0) return { status: 'identical', message: `verified with ${engine.name}: the migrated build gives the same final image`, differences: [] };
-  const text = formatDifferences(diffs, { labels: ['old pipeline', 'migrated'], maxLines: 40 });
-  return { status: 'differs', message: `the final images differ (${diffs.length} difference(s))`, differences: text.split('\n').slice(1).map((l) => l.trim()).filter(Boolean) };
-}
+    // The old pipeline.
+    say('running the old pipeline');
+    const oldRefusals = path.join(work, 'old-refusals');
+    const oldBefore = snapshotTree(oldDir);
+    const oldRun = await runSteps(oldSteps, oldDir, shimEnv(env, oldStore.shim, { refusals: oldRefusals }), timeoutMs);
+    const oldAfter = snapshotTree(oldDir);
+    const summary = (r: RunOutcome): RunSummary => ({ exitCode: r.exitCode, timedOut: r.timedOut, seconds: Math.round(r.seconds * 10) / 10 });
+    const base = { entry: entry.label, old: summary(oldRun), migrated: null };
+    const refused = readLines(oldRefusals);
+    if (refused.length > 0) return { ...notVerified(`the old pipeline needs what --verify never does: ${refused[0]}`, entry.label), ...base };
+    if (oldRun.timedOut) return { ...notVerified(`the old pipeline did not finish within ${timeoutMs / 1000} s (--verify-timeout)`, entry.label), ...base };
+    if (oldRun.exitCode !== 0) return { ...notVerified(`the old pipeline fails here (exit ${oldRun.exitCode} in ${oldRun.failedStep}): ${lastLine(oldRun.output)}`, entry.label), differences: tail(oldRun.output), ...base };
+    const oldImages = await listOwnImages(oldStore.engine);
 
-/** One builder build of the old pipeline and the extraction of its artifacts into `dirs`; a failure as a result. */
-async function replayBuilder(engine: Engine, setup: Setup, options: BuildOptions, dirs: string[], builderTag: string, images: string[]): Promise<Verification | null> {
-  try {
-    await engine.build({ ...options, tag: builderTag });
-    // The runtime Dockerfile may name the builder image by its old tag (FROM app:build).
-    const runtimeText = fs.readFileSync(path.join(dirs[0]!, setup.runtime!.dockerfile!), 'utf8');
-    for (const t of setup.builder.tags) {
-      const short = t.replace(/:latest$/, '');
-      if (runtimeText.includes(short)) {
-        await engine.tagImage(builderTag, t);
-        images.push(t);
+    // The migrated pipeline, in a store where every name the old run built (and every builder
+    // tag) already names an empty image: leaning on an image it no longer builds shows.
+    say('running the migrated pipeline');
+    const builderTags = group.flatMap((s) => s.builder.tags);
+    const poison = await poisonNames(newStore.engine, [...oldImages.keys(), ...builderTags]);
+    const newRefusals = path.join(work, 'new-refusals');
+    const newBefore = snapshotTree(newDir);
+    const newRun = await runSteps(newSteps, newDir, shimEnv(env, newStore.shim, { refusals: newRefusals }), timeoutMs);
+    const newAfter = snapshotTree(newDir);
+    const done = { ...base, migrated: summary(newRun) };
+
+    say('comparing');
+    const differences: string[] = [];
+    for (const r of readLines(newRefusals)) differences.push(`the migrated pipeline asked for what --verify never does: ${r}`);
+    if (newRun.timedOut) differences.push(`the migrated pipeline did not finish within ${timeoutMs / 1000} s`);
+    else if (newRun.exitCode !== 0) differences.push(`exit status: the old pipeline 0, the migrated one ${newRun.exitCode} (in ${newRun.failedStep}): ${lastLine(newRun.output)}`);
+
+    const newImages = await listOwnImages(newStore.engine);
+    const dropped = new Set(group.filter((s) => s.builderTagUsers.length === 0).flatMap((s) => s.builder.tags));
+    const images: string[] = [];
+    for (const [name, oldId] of oldImages) {
+      const newId = newImages.get(name);
+      if (newId === undefined || newId === poison) {
+        if ([...dropped].some((t) => sameRef(t, name))) continue;
+        differences.push(`image ${name}: built by the old pipeline, not by the migrated one`);
+        continue;
+      }
+      images.push(name);
+      const diffs = compareSnapshots(await snapshotImage(oldStore.engine, oldId), await snapshotImage(newStore.engine, newId));
+      if (diffs.length > 0) {
+        const text = formatDifferences(diffs, { labels: ['old pipeline', 'migrated'], maxLines: 40 });
+        differences.push(...text.split('\n').slice(1).map((l) => `image ${name}: ${l.trim()}`).filter((l) => !l.endsWith(': ')));
       }
     }
-    const ctr = await engine.createContainer(builderTag);
-    try {
-      for (const a of setup.artifacts) {
-        for (const dir of dirs) {
-          const dest = path.join(dir, a.hostPath);
-          fs.mkdirSync(path.dirname(dest), { recursive: true });
-          await engine.cp(ctr, a.contentsOnly ? `${a.containerPath}/.` : a.containerPath, dest);
-          if (a.mode !== null) fs.chmodSync(dest, a.mode);
-        }
-      }
-    } finally {
-      await engine.removeContainer(ctr, { force: true, ignoreMissing: true });
+    for (const [name, id] of newImages) if (!oldImages.has(name) && id !== poison) differences.push(`image ${name}: left by the migrated pipeline only`);
+
+    const gone = group.flatMap((s) => s.artifacts.filter((a) => !a.hostNeeded).map((a) => a.hostPath.replace(/^\.\//, '').replace(/\/+$/, '')));
+    const exempt = (p: string) => gone.some((g) => p === g || p.startsWith(`${g}/`));
+    const host = compareHostFiles({ before: oldBefore, after: oldAfter }, { before: newBefore, after: newAfter }, exempt);
+    differences.push(...host.differences);
+
+    const result = { ...done, images, hostFiles: host.compared };
+    if (differences.length === 0) {
+      return { ...result, status: 'identical', message: `verified with ${engine.name} by running \`${entry.label}\` both ways: the same images (${images.join(', ') || 'none'}), host files and exit status`, differences: [] };
     }
-  } catch (e) {
-    return { status: 'old-build-failed', message: `the old pipeline failed: ${firstLine(e)}`, differences: [] };
+    return { ...result, status: 'differs', message: `running \`${entry.label}\` both ways gave ${differences.length} difference(s)`, differences };
+  } finally {
+    for (const s of stores) await s.dispose();
+    fs.rmSync(work, { recursive: true, force: true });
   }
-  return null;
 }
 
-function firstLine(e: unknown): string {
-  const err = e as { stderr?: string; message?: string };
-  const detail = (err.stderr ?? '').trim().split('\n').filter(Boolean).pop();
-  return detail ?? String(err.message ?? e).split('\n')[0]!;
+function readLines(file: string): string[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
+function tail(output: string): string[] {
+  return output.trimEnd().split('\n').slice(-15);
+}
+
+function lastLine(output: string): string {
+  return output.trimEnd().split('\n').filter(Boolean).pop() ?? '(no output)';
+}

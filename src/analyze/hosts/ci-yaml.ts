@@ -194,6 +194,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   const diagnostics: Diagnostic[] = [];
   const snippets: Snippet[] = [];
   const groups: number[][] = [];
+  const jobNames: string[] = [];
   const exprs = { n: 0 };
   const root = doc.contents;
   if (!isMap(root)) return { script: null, diagnostics };
@@ -248,6 +249,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) group.push(id);
       });
       groups.push(group);
+      jobNames.push(String(isScalar(jp.key) ? jp.key.value : ''));
     }
   } else {
     const globalVars = staticEnv(root.get('variables', true), new Map());
@@ -264,6 +266,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           for (const it of isSeq(list) ? list.items : list ? [list] : []) unreadStep(it, isScalar(it) && it.range ? it.range[0] : job.range?.[0] ?? 0, `${file} job ${name}`, shell);
         }
         groups.push(group);
+        jobNames.push(name);
         continue;
       }
       const before = job.get('before_script', true) ?? defaultBefore;
@@ -277,9 +280,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         }
       }
       groups.push(group);
+      jobNames.push(name);
     }
   }
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
+  script.entries = jobNames;
   diagnostics.push(...parsed);
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics };

@@ -69,7 +69,8 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
     for (const i of recipeOf.get(target) ?? []) out.push(...commandsOf(i));
     return out;
   };
-  script.sequences = [...recipeOf.keys()].filter((t) => !t.startsWith('.')).map((t) => sequence(t, new Set()));
+  script.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
+  script.sequences = script.entries.map((t) => sequence(t, new Set()));
   return { script, diagnostics };
 }
 

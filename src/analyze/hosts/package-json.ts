@@ -94,7 +94,8 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   for (const [i, name] of names.entries()) {
     snippets[i]!.callers = script.commands.filter((c) => calledScript(c) === name).map((c) => c.index);
   }
-  script.sequences = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, ''))).map((n) => expand(n, new Set()));
+  script.entries = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
+  script.sequences = script.entries.map((n) => expand(n, new Set()));
   return { script, diagnostics };
 }
 

@@ -1,0 +1,62 @@
+/**
+ * A CI job as the processes a runner would start, so --verify can run it locally: GitHub
+ * Actions `run:` steps (bash -eo pipefail, in their working-directory, with workflow, job and
+ * step `env:`; `actions/checkout` is the copy itself) and GitLab CI jobs (before_script + script
+ * in one bash -e, with `variables:`). What only the CI service can give (another action,
+ * `${{ … }}` expressions, secrets) makes the job one that cannot run here.
+ */
+import { parse } from 'yaml';
+import type { EntryStep } from './entry.js';
+
+type Obj = Record<string, unknown>;
+
+const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
+const strings = (o: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(o)).map(([k, v]) => [k, String(v)]));
+const EXPR = /\$\{\{/;
+
+function noExpressions(where: string, ...values: unknown[]): string | null {
+  for (const v of values) {
+    const text = typeof v === 'string' ? v : JSON.stringify(v ?? '');
+    if (EXPR.test(text)) return `${where} uses \${{ … }} expressions, which only the CI service evaluates`;
+  }
+  return null;
+}
+
+/** The steps of GitHub Actions job `job` in workflow text `text`, or why it cannot run here. */
+export function githubSteps(text: string, job: string): EntryStep[] | { none: string } {
+  const wf = obj(parse(text));
+  const j = obj(obj(wf['jobs'])[job]);
+  const steps = Array.isArray(j['steps']) ? (j['steps'] as unknown[]) : [];
+  const defaults = obj(obj(j['defaults'])['run'])['working-directory'] ?? obj(obj(wf['defaults'])['run'])['working-directory'];
+  const out: EntryStep[] = [];
+  for (const [k, raw] of steps.entries()) {
+    const step = obj(raw);
+    const label = `step ${k + 1}${typeof step['name'] === 'string' ? ` (${step['name']})` : ''}`;
+    if (typeof step['uses'] === 'string') {
+      if (/^actions\/checkout@/.test(step['uses'])) continue;
+      return { none: `job ${job} ${label} uses the action ${step['uses']}, which cannot run here` };
+    }
+    if (typeof step['run'] !== 'string') continue;
+    const shell = step['shell'] === undefined ? 'bash' : String(step['shell']);
+    if (shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
+    const wd = step['working-directory'] ?? defaults ?? '.';
+    const bad = noExpressions(`job ${job} ${label}`, step['run'], wd, wf['env'], j['env'], step['env'], step['if']);
+    if (bad) return { none: bad };
+    const argv = shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']] : ['sh', '-e', '-c', step['run']];
+    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label });
+  }
+  return out;
+}
+
+/** GitLab CI job `job` of `.gitlab-ci.yml` text as one step, or why it cannot run here. */
+export function gitlabSteps(text: string, job: string): EntryStep[] | { none: string } {
+  const ci = obj(parse(text));
+  const j = obj(ci[job]);
+  const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : x ? [String(x)] : []);
+  const lines = [...list(j['before_script'] ?? obj(ci['default'])['before_script'] ?? ci['before_script']), ...list(j['script'])];
+  const vars = { ...strings(ci['variables']), ...strings(j['variables']) };
+  if (Object.values(vars).some((v) => /\$CI_JOB_TOKEN|\$CI_REGISTRY_PASSWORD/.test(v)) || lines.some((l) => /\$CI_JOB_TOKEN|\$CI_REGISTRY_PASSWORD/.test(l))) {
+    return { none: `job ${job} uses a CI secret, which only GitLab gives` };
+  }
+  return [{ argv: ['bash', '-e', '-c', lines.join('\n')], cwd: '', env: { CI: 'true', GITLAB_CI: 'true', ...vars }, label: `job ${job}` }];
+}

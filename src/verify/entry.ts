@@ -1,0 +1,79 @@
+/**
+ * How a setup's pipeline is started, the way its users start it: a shell script by its
+ * shebang from its own folder, a Makefile target with `make TARGET`, an npm script with
+ * `npm run X`, a CI job's steps, a JavaScript build script with node. Compose commands run
+ * inside whichever of these drove them.
+ */
+import path from 'node:path';
+import type { Analysis } from '../analyze/index.js';
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import type { Setup } from '../model/setup.js';
+import type { ScriptCommand } from '../model/script.js';
+
+/** One process to run: argv from cwd (repository-relative), with extra environment. */
+export interface EntryStep {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** For messages: `step 2`. */
+  label: string;
+}
+
+export type Entry =
+  | { kind: 'process'; label: string; step: EntryStep }
+  /** A CI job: its steps run in order in one checkout; the job stops at the first that fails. */
+  | { kind: 'ci'; label: string; file: string; job: string; ciKind: 'github-actions' | 'gitlab-ci' };
+
+/** The entry that runs `setup`, or why there is none. */
+export function entryOf(setup: Setup, analysis: Analysis): Entry | { none: string } {
+  const script = analysis.scripts.get(setup.script);
+  if (!script) return { none: `${setup.script} was not read` };
+  const dir = path.posix.dirname(setup.script) === '.' ? '' : path.posix.dirname(setup.script);
+  const base = path.posix.basename(setup.script);
+  switch (script.kind) {
+    case 'shell': {
+      const argv = [...interpreter(script.text), base];
+      return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: setup.script } };
+    }
+    case 'javascript': {
+      if (!/\.[mc]?js$/.test(base)) return { none: `${setup.script} needs a TypeScript runner, which the tool does not choose for you` };
+      const argv = ['node', base];
+      return { kind: 'process', label: `node ${setup.script}`, step: { argv, cwd: dir, env: {}, label: setup.script } };
+    }
+    case 'make':
+    case 'package-json':
+    case 'github-actions':
+    case 'gitlab-ci': {
+      const name = sequenceName(script as EmbeddedScript, setup);
+      if (name === null) return { none: `no single ${script.kind === 'make' ? 'target' : script.kind === 'package-json' ? 'script' : 'job'} of ${setup.script} runs both the builder and the runtime build` };
+      if (script.kind === 'make') {
+        const argv = /^(GNUmakefile|makefile|Makefile)$/.test(base) ? ['make', name] : ['make', '-f', base, name];
+        return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: `${setup.script} target ${name}` } };
+      }
+      if (script.kind === 'package-json') {
+        const argv = ['npm', 'run', name];
+        return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: `${setup.script} script ${name}` } };
+      }
+      return { kind: 'ci', label: `${setup.script} job ${name}`, file: setup.script, job: name, ciKind: script.kind };
+    }
+  }
+}
+
+/** The shebang's interpreter and its argument, or `sh` (what `sh build.sh` and most runners do). */
+function interpreter(text: string): string[] {
+  const first = text.split('\n', 1)[0] ?? '';
+  if (!first.startsWith('#!')) return ['sh'];
+  return first.slice(2).trim().split(/\s+/).filter(Boolean);
+}
+
+/** The shortest named sequence running both the builder build and the runtime build. */
+function sequenceName(script: EmbeddedScript, setup: Setup): string | null {
+  const needed: ScriptCommand[] = [setup.builder.inv.cmd, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])];
+  let best: { name: string; length: number } | null = null;
+  for (const [i, seq] of script.sequences.entries()) {
+    const name = script.entries?.[i];
+    if (!name || !needed.every((c) => seq.includes(c))) continue;
+    if (!best || seq.length < best.length) best = { name, length: seq.length };
+  }
+  return best?.name ?? null;
+}
