@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Analysis } from '../analyze/index.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
+import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import type { ScriptCommand } from '../model/script.js';
 
@@ -25,7 +26,7 @@ export type Entry =
   | { kind: 'ci'; label: string; file: string; job: string; ciKind: 'github-actions' | 'gitlab-ci' };
 
 /** The entry that runs `setup`, or why there is none. */
-export function entryOf(setup: Setup, analysis: Analysis): Entry | { none: string } {
+export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | { none: string } {
   const script = analysis.scripts.get(setup.script);
   if (!script) return { none: `${setup.script} was not read` };
   const dir = path.posix.dirname(setup.script) === '.' ? '' : path.posix.dirname(setup.script);
@@ -37,8 +38,10 @@ export function entryOf(setup: Setup, analysis: Analysis): Entry | { none: strin
     }
     case 'javascript': {
       if (!/\.[mc]?js$/.test(base)) return { none: `${setup.script} needs a TypeScript runner, which the tool does not choose for you` };
-      const argv = ['node', base];
-      return { kind: 'process', label: `node ${setup.script}`, step: { argv, cwd: dir, env: {}, label: setup.script } };
+      // npm scripts (and so node build scripts) run from their package's folder.
+      const pkg = packageDir(dir, fs);
+      const argv = ['node', path.posix.relative(pkg, setup.script)];
+      return { kind: 'process', label: argv.join(' '), step: { argv, cwd: pkg, env: {}, label: setup.script } };
     }
     case 'make':
     case 'package-json':
@@ -59,6 +62,13 @@ export function entryOf(setup: Setup, analysis: Analysis): Entry | { none: strin
   }
 }
 
+function packageDir(dir: string, fs: RepoFs): string {
+  for (let d = dir; ; d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
+    if (fs.kind(d === '' ? 'package.json' : `${d}/package.json`) === 'file') return d;
+    if (d === '') return dir;
+  }
+}
+
 /** The shebang's interpreter and its argument, or `sh` (what `sh build.sh` and most runners do). */
 function interpreter(text: string): string[] {
   const first = text.split('\n', 1)[0] ?? '';
@@ -66,14 +76,17 @@ function interpreter(text: string): string[] {
   return first.slice(2).trim().split(/\s+/).filter(Boolean);
 }
 
-/** The shortest named sequence running both the builder build and the runtime build. */
+/**
+ * The shortest named sequence running both the builder build and the runtime build. Of equal
+ * ones (`all: image`, which runs the same commands) the later, usually the more specific.
+ */
 function sequenceName(script: EmbeddedScript, setup: Setup): string | null {
   const needed: ScriptCommand[] = [setup.builder.inv.cmd, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])];
   let best: { name: string; length: number } | null = null;
   for (const [i, seq] of script.sequences.entries()) {
     const name = script.entries?.[i];
     if (!name || !needed.every((c) => seq.includes(c))) continue;
-    if (!best || seq.length < best.length) best = { name, length: seq.length };
+    if (!best || seq.length <= best.length) best = { name, length: seq.length };
   }
   return best?.name ?? null;
 }

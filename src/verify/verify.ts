@@ -64,7 +64,7 @@ export async function verifyRoot(engine: Engine, run: RootRun, changes: readonly
   // Setups run by the same entry point are verified by one pair of runs.
   const byEntry = new Map<string, { entry: Entry; setups: Setup[] }>();
   for (const s of setups) {
-    const e = entryOf(s, run.analysis);
+    const e = entryOf(s, run.analysis, run.fs);
     if ('none' in e) {
       results.set(s.id, notVerified(e.none));
       continue;

@@ -129,6 +129,30 @@ describe('CLI', () => {
     expect(readTree(dir)).toEqual(before);
   });
 
+  it('--engine docker without a daemon is ENGINE_UNAVAILABLE, never a quiet fall back to podman', () => {
+    const dir = example();
+    const before = readTree(dir);
+    // A docker client that finds no daemon, and a podman that would work if it were asked.
+    const bin = writeTemp({ docker: '#!/bin/sh\necho "Cannot connect to the Docker daemon at unix:///var/run/docker.sock" >&2\nexit 1\n', podman: '#!/bin/sh\necho used > "$(dirname "$0")/podman-was-called"\nexit 0\n' });
+    fs.chmodSync(path.join(bin, 'docker'), 0o755);
+    fs.chmodSync(path.join(bin, 'podman'), 0o755);
+    const r = run(['.', '--yes', '--verify', '--engine', 'docker'], dir, { PATH: `${bin}:/usr/bin:/bin` });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/error ENGINE_UNAVAILABLE --verify needs a container engine/);
+    expect(r.stderr).toMatch(/Cannot connect to the Docker daemon/);
+    expect(r.stderr).not.toMatch(/Please report this/);
+    expect(fs.existsSync(path.join(bin, 'podman-was-called'))).toBe(false);
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('--verify-timeout takes seconds, and only with --verify', () => {
+    const dir = example();
+    expect(run(['.', '--dry-run', '--verify', '--verify-timeout', 'soon'], dir).stderr).toMatch(/--verify-timeout must be a number of seconds/);
+    const r = run(['.', '--dry-run', '--verify-timeout', '60'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--verify-timeout only matters with --verify/);
+  });
+
   it('stops quietly when its reader goes away (`| head`)', async () => {
     const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, [BIN, path.join(FIXTURES, 'href-counter-printed', 'before'), '--dry-run'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });

@@ -1,79 +1,145 @@
 /**
- * --verify on a real engine: a correct migration verifies; a deliberately broken one (wrong
- * COPY --from path, a dropped RUN, a changed WORKDIR) is caught with the difference named;
- * with --yes, a setup that does not verify is not written.
+ * --verify on a real engine: the setup's own pipeline runs old and migrated (through the
+ * shipped shim, in private stores) and the images, host files and exit status are compared.
+ * A correct migration verifies (a run-time build too); script-level breaks injected through
+ * the test-only `perturb` hook into an otherwise correct plan are caught and not written; the
+ * user's own image store is never touched; podman and buildah set to different storage
+ * drivers do not crash it.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { PlanOptions } from '../../src/plan/index.js';
 import { runRoot } from '../../src/pipeline.js';
-import type { FileChange } from '../../src/plan/index.js';
-import { STORAGE_DRIVER_ENV } from '../../src/verify/engine.js';
+import { detectEngine, STORAGE_DRIVER_ENV } from '../../src/verify/engine.js';
 import { verifyRoot } from '../../src/verify/verify.js';
-import { exampleCopy, runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, readTree } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 
 const engine = await engineForTests();
-const ENV = { [STORAGE_DRIVER_ENV]: engine?.storageDriver ?? 'vfs' };
+const ENV = { ...process.env, NO_COLOR: '1', [STORAGE_DRIVER_ENV]: engine?.storageDriver ?? 'vfs' };
 
-function tampered(changes: readonly FileChange[], edit: (dockerfile: string) => string): FileChange[] {
-  return changes.map((c) => (c.path === 'Dockerfile' ? { ...c, after: edit(c.after!) } : c));
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
 }
 
-describe.skipIf(!engine)('--verify', () => {
+/** The CLI in-process, so a test can hand it the plan hook bin.ts never sets. */
+async function cli(args: string[], root: string, perturb?: PlanOptions['perturb']): Promise<Result> {
+  const out = { stdout: '', stderr: '' };
+  const stream = (k: 'stdout' | 'stderr') => ({ isTTY: false, write: (s: string) => ((out[k] += s), true) }) as unknown as NodeJS.WriteStream;
+  const code = await main([root, ...args], { stdout: stream('stdout'), stderr: stream('stderr'), stdinIsTTY: false, env: ENV, ...(perturb ? { perturb } : {}) });
+  return { code, ...out };
+}
+
+const verification = (r: Result, n = 0) => JSON.parse(r.stdout).setups[n].verification;
+
+async function userImages(): Promise<string> {
+  return (await engine!.exec(['images', '--format', '{{.Id}} {{.Repository}}:{{.Tag}}'])).stdout.toString().split('\n').sort().join('\n');
+}
+
+/** A change of build.sh in the migrated copy: one line added or removed. */
+const editScript = (edit: (text: string) => string): PlanOptions['perturb'] => (c) => (c.path === 'build.sh' && c.after !== null ? { ...c, after: edit(c.after) } : c);
+
+describe.skipIf(!engine)('--verify runs the pipelines', () => {
   beforeAll(async () => {
     await ensureBaseImages(engine!);
   });
 
-  it('verifies a correct migration (CLI, JSON report)', () => {
-    const dir = exampleCopy();
-    const r = runCli(['--verify', '--dry-run', '--json'], dir, ENV);
+  it('verifies a correct migration by running build.sh both ways, leaving the user\'s store as it was', async () => {
+    const dir = copyToTemp(path.join(FIXTURES, 'href-counter', 'before'));
+    const before = await userImages();
+    const r = await cli(['--verify', '--dry-run', '--json'], dir);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.setups[0].verification).toMatchObject({ status: 'identical' });
+    const v = verification(r);
+    expect(v).toMatchObject({ status: 'identical', entry: '/bin/sh build.sh', old: { exitCode: 0 }, migrated: { exitCode: 0 }, differences: [] });
+    expect(v.images).toEqual(['localhost/alexellis2/href-counter:latest']);
+    expect(await userImages()).toBe(before);
   });
 
-  it('verifies builders merged into one runtime Dockerfile together, replaying every builder', () => {
-    const dir = copyToTemp(path.join(FIXTURES, 'shared-base', 'before'));
-    const r = runCli(['--verify', '--dry-run', '--json'], dir, ENV);
+  it('verifies a build that happens when the container runs (docker run, then docker cp) as identical', async () => {
+    const dir = copyToTemp(path.join(FIXTURES, 'run-then-cp', 'before'));
+    const r = await cli(['--verify', '--dry-run', '--json'], dir);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.setups.map((s: { verification?: { status: string } }) => s.verification?.status)).toEqual(['identical', 'identical']);
+    const v = verification(r);
+    expect(v).toMatchObject({ status: 'identical', images: ['localhost/relay:latest'] });
   });
 
-  const broken: [string, (d: string) => string, RegExp][] = [
-    ['a wrong COPY --from path', (d) => d.replace('href-counter/app .', 'href-counter/app.go ./app'), /\/root\/app\b.*(content|size)/],
-    ['a dropped RUN', (d) => d.replace('RUN apk --no-cache add ca-certificates\n', ''), /ca-certificates|\/etc\//],
-    ['a changed WORKDIR', (d) => d.replace('WORKDIR /root/', 'WORKDIR /srv/'), /WorkingDir/],
+  const breaks: [string, PlanOptions['perturb'], RegExp][] = [
+    [
+      'a dangling trap (the removed container is still cleaned up on exit)',
+      editScript((t) => t.replace('set -e\n', "set -e\ntrap 'docker rm greeter-x' EXIT\n")),
+      /exit status: the old pipeline 0, the migrated one 1/,
+    ],
+    ['an export build whose output is wiped afterwards', editScript((t) => `${t}rm -f greeter\n`), /host file greeter: the old pipeline left a file \(mode 0755.*the migrated one nothing/],
+    ['a dropped post-processing step (the checksum)', editScript((t) => t.replace('sha256sum greeter > greeter.sha256\n', '')), /host file greeter\.sha256: the old pipeline left a file .*the migrated one nothing/],
   ];
-  for (const [what, edit, named] of broken) {
-    it(`catches ${what}, naming the difference`, async () => {
-      const dir = exampleCopy();
-      const run = runRoot(dir, { stageName: 'builder' });
-      const id = run.plan.setups[0]!.id;
-      const results = await verifyRoot(engine!, run, tampered(run.plan.changes, edit), [id]);
-      const v = results.get(id)!;
-      expect(v.status).toBe('differs');
-      expect(v.differences.join('\n')).toMatch(named);
+  for (const [what, perturb, named] of breaks) {
+    it(`catches ${what}, and writes nothing`, async () => {
+      const dir = copyToTemp(path.join(FIXTURES, 'export-host-artifacts', 'before'));
+      const tree = readTree(dir);
+      const r = await cli(['--yes', '--verify', '--json'], dir, perturb);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect(report.setups[0].status).toBe('refused');
+      expect(report.setups[0].diagnostics.map((d: { code: string }) => d.code)).toContain('VERIFY_FAILED');
+      expect(report.setups[0].verification.status).toBe('differs');
+      expect(report.setups[0].verification.differences.join('\n')).toMatch(named);
+      expect(report.applied).toBe(false);
+      expect(readTree(dir)).toEqual(tree);
     });
   }
 
-  it('with --yes, does not write a setup whose old pipeline fails to build', () => {
-    const dir = exampleCopy();
-    // The builder does not produce what the script copies out: the old pipeline is broken.
-    fs.writeFileSync(path.join(dir, 'Dockerfile.build'), fs.readFileSync(path.join(dir, 'Dockerfile.build'), 'utf8').replace('-o app .', '-o app2 .'));
-    const before = readTree(dir);
-    const r = runCli(['.', '--yes', '--verify'], dir, ENV);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/VERIFY_FAILED the old pipeline failed/);
-    expect(readTree(dir)).toEqual(before);
+  it('catches a wrong COPY --from path in the merged Dockerfile, naming the image and file', async () => {
+    const dir = copyToTemp(path.join(FIXTURES, 'href-counter', 'before'));
+    const run = runRoot(dir, { stageName: 'builder' });
+    const id = run.plan.setups[0]!.id;
+    const changes = run.plan.changes.map((c) => (c.path === 'Dockerfile' ? { ...c, after: c.after!.replace('href-counter/app .', 'href-counter/app.go ./app') } : c));
+    const v = (await verifyRoot(engine!, run, changes, [id], { env: ENV })).get(id)!;
+    expect(v.status).toBe('differs');
+    expect(v.differences.join('\n')).toMatch(/image localhost\/alexellis2\/href-counter:latest: .*\/root\/app\b.*(content|size)/);
   });
 
-  it('leaves no image or container behind', async () => {
-    const images = (await engine!.exec(['images', '--format', '{{.Repository}}'])).stdout.toString();
-    expect(images).toContain('golang');
-    expect(images).not.toContain('multistage-codemod-verify');
+  it('says "not verified" when the old pipeline cannot run here, and writes nothing', async () => {
+    const dir = copyToTemp(path.join(FIXTURES, 'href-counter', 'before'));
+    // The old script pushes its image at the end: the shim refuses, so nothing can be proven.
+    fs.appendFileSync(path.join(dir, 'build.sh'), 'docker push alexellis2/href-counter:latest\n');
+    const tree = readTree(dir);
+    const r = await cli(['--yes', '--verify'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/VERIFY_FAILED not verified: the old pipeline needs what --verify never does: docker push/);
+    expect(readTree(dir)).toEqual(tree);
+  });
+});
+
+describe.skipIf(!engine || engine.name !== 'podman')('podman and buildah configured to different storage drivers', () => {
+  it('uses the store podman reports for every podman and buildah call', async () => {
+    // storage.conf says overlay (what buildah alone would use); the flag says vfs (what podman uses).
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-storage-conf-'));
+    const conf = path.join(tmp, 'storage.conf');
+    fs.writeFileSync(conf, `[storage]\ndriver = "overlay"\ngraphroot = "${tmp}/root"\nrunroot = "${tmp}/run"\n`);
+    const env = { ...process.env, CONTAINERS_STORAGE_CONF: conf };
+    try {
+      const buildahAlone = spawnSync('buildah', ['info', '--format', '{{.store.GraphDriverName}}'], { env, encoding: 'utf8' });
+      expect(buildahAlone.stdout.trim()).toBe('overlay');
+      const e = await detectEngine('podman', { storageDriver: 'vfs', env, only: true });
+      expect(e.storageDriver).toBe('vfs');
+      fs.mkdirSync(path.join(tmp, 'ctx'));
+      fs.writeFileSync(path.join(tmp, 'ctx', 'f'), 'x\n');
+      fs.writeFileSync(path.join(tmp, 'ctx', 'Dockerfile'), 'FROM scratch\nCOPY f /f\nCMD ["/f"]\n');
+      await e.build({ context: path.join(tmp, 'ctx'), tag: 'localhost/msc-driver-mismatch:1' });
+      // inspectImage asks buildah too (SHELL, ONBUILD): before, buildah looked in another store.
+      const info = await e.inspectImage('localhost/msc-driver-mismatch:1');
+      expect(info.config.Cmd).toEqual(['/f']);
+      expect(info.config.OnBuild).toEqual([]);
+    } finally {
+      // Everything lives under tmp (vfs keeps no mounts).
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,107 @@
+/** --verify's entry points: how each kind of script is started, and CI jobs read as steps. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runRoot } from '../../src/pipeline.js';
+import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
+import { entryOf, type EntryStep } from '../../src/verify/entry.js';
+import { missingProgram } from '../../src/verify/run-entry.js';
+import { shimDir, shimEnv } from '../../src/verify/shim-env.js';
+import { FIXTURES } from '../support/tree.js';
+
+function entryOfFixture(name: string) {
+  const run = runRoot(path.join(FIXTURES, name, 'before'), { stageName: 'builder' });
+  const setup = run.analysis.setups[0]!;
+  return entryOf(setup, run.analysis, run.fs);
+}
+
+describe('entry points', () => {
+  it('runs a shell script by its shebang, from its own folder', () => {
+    expect(entryOfFixture('href-counter')).toMatchObject({ kind: 'process', label: '/bin/sh build.sh', step: { argv: ['/bin/sh', 'build.sh'], cwd: '' } });
+  });
+
+  it('runs the Makefile target that holds both builds (the smallest one), with make', () => {
+    expect(entryOfFixture('makefile-targets')).toMatchObject({ kind: 'process', label: 'make image', step: { argv: ['make', 'image'], cwd: '' } });
+  });
+
+  it('runs the npm script whose sequence holds both builds, with npm run', () => {
+    expect(entryOfFixture('npm-scripts')).toMatchObject({ kind: 'process', label: 'npm run image' });
+  });
+
+  it('runs a node build script from its package folder', () => {
+    expect(entryOfFixture('js-build-script')).toMatchObject({ kind: 'process', step: { argv: ['node', 'scripts/image.mjs'], cwd: '' } });
+  });
+
+  it('runs CI jobs by name', () => {
+    expect(entryOfFixture('github-actions')).toMatchObject({ kind: 'ci', ciKind: 'github-actions', job: 'image', file: '.github/workflows/image.yml' });
+    expect(entryOfFixture('gitlab-ci')).toMatchObject({ kind: 'ci', ciKind: 'gitlab-ci', job: 'build-image' });
+  });
+});
+
+describe('CI jobs as steps', () => {
+  it('GitHub: run steps with their env and working directory; checkout is the copy itself', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'github-actions', 'before', '.github/workflows/image.yml'), 'utf8');
+    const steps = githubSteps(text, 'image');
+    expect(Array.isArray(steps)).toBe(true);
+    const list = steps as Exclude<typeof steps, { none: string }>;
+    expect(list.length).toBeGreaterThanOrEqual(3);
+    expect(list[0]!.argv.slice(0, 5)).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail']);
+    expect(list[0]!.argv.at(-1)).toMatch(/docker build -t "\$IMAGE:builder"/);
+    expect(list[0]!.env['IMAGE']).toBe('example/beacon');
+  });
+
+  it('GitHub: another action, or an expression, cannot run here', () => {
+    const wf = (step: string) => `jobs:\n  j:\n    steps:\n${step}`;
+    expect(githubSteps(wf('      - uses: docker/login-action@v3\n'), 'j')).toEqual({ none: expect.stringMatching(/uses the action docker\/login-action@v3/) });
+    expect(githubSteps(wf('      - run: docker build .\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n'), 'j')).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
+  });
+
+  it('GitLab: before_script and script in one shell, with variables', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'gitlab-ci', 'before', '.gitlab-ci.yml'), 'utf8');
+    const steps = gitlabSteps(text, 'build-image') as EntryStep[];
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.argv.slice(0, 3)).toEqual(['bash', '-e', '-c']);
+    expect(steps[0]!.argv[3]).toMatch(/^cd svc\ndocker build/);
+    expect(steps[0]!.env['IMAGE']).toBe('example/harbor');
+  });
+
+  it('finds a program that is not installed', () => {
+    expect(missingProgram([{ argv: ['no-such-program-here'], cwd: '', env: {}, label: 'x' }], { PATH: '/usr/bin:/bin' })).toBe('no-such-program-here');
+    expect(missingProgram([{ argv: ['sh', 'x'], cwd: '', env: {}, label: 'x' }], { PATH: '/usr/bin:/bin' })).toBeNull();
+  });
+});
+
+describe('the shipped docker shim refuses what leaves the machine', () => {
+  const refusals = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msc-shim-')), 'refusals');
+  const docker = (args: string[], extra: Record<string, string> = {}) => {
+    const file = refusals();
+    const env = { ...shimEnv({ PATH: process.env['PATH'] ?? '' }, { driver: 'vfs', root: '/nonexistent/root', runRoot: '/nonexistent/run' }, { refusals: file }), ...extra };
+    const r = spawnSync('docker', args, { env, encoding: 'utf8' });
+    return { code: r.status, stderr: r.stderr, refused: fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '' };
+  };
+
+  it('is first on PATH', () => {
+    const r = spawnSync('sh', ['-c', 'command -v docker'], { env: shimEnv({ PATH: '/usr/bin:/bin' }, { driver: 'vfs' }), encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe(path.join(shimDir(), 'docker'));
+  });
+
+  for (const [what, args, extra, named] of [
+    ['push', ['push', 'app:latest'], {}, /docker push app:latest would reach a registry/],
+    ['login', ['login', 'registry.example'], {}, /docker login/],
+    ['pull', ['pull', 'alpine'], {}, /docker pull/],
+    ['a remote host', ['-H', 'tcp://10.0.0.1:2375', 'ps'], {}, /global option -H/],
+    ['a context', ['--context', 'prod', 'ps'], {}, /global option --context/],
+    ['a remote DOCKER_HOST', ['ps'], { DOCKER_HOST: 'ssh://build@farm' }, /DOCKER_HOST=ssh:\/\/build@farm/],
+    ['a build that pushes', ['build', '--push', '-t', 'app', '.'], {}, /build --push would send the image/],
+    ['a build to a registry', ['build', '--output', 'type=registry', '.'], {}, /type=registry would send the image/],
+    ['compose push', ['compose', 'push'], {}, /compose push would reach a registry/],
+  ] as const) {
+    it(`refuses ${what}, and records why`, () => {
+      const r = docker([...args], { ...extra });
+      expect(r.code).toBe(125);
+      expect(r.refused).toMatch(named);
+    });
+  }
+});
