@@ -93,8 +93,10 @@ async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly
   const work = verifyTempRoot();
   const stores: PrivateStore[] = [];
   try {
-    const oldDir = path.join(work, 'old');
-    const newDir = path.join(work, 'migrated');
+    // Both copies keep the repository's folder name: compose names projects (and so images) after it.
+    const name = path.basename(run.abs) || 'repo';
+    const oldDir = path.join(work, 'old', name);
+    const newDir = path.join(work, 'migrated', name);
     copyRepo(run.abs, oldDir);
     copyRepo(run.abs, newDir);
     applyChanges(newDir, changes);
