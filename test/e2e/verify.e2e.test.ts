@@ -70,6 +70,17 @@ describe.skipIf(!engine)('--verify runs the pipelines', () => {
     expect(v).toMatchObject({ status: 'identical', images: ['localhost/relay:latest'] });
   });
 
+  for (const [fixture, entry] of [
+    ['makefile-targets', 'make image'],
+    ['github-actions', '.github/workflows/image.yml job image'],
+  ] as const) {
+    it(`verifies ${fixture} through its own entry point (${entry})`, async () => {
+      const r = await cli(['--verify', '--dry-run', '--json'], copyToTemp(path.join(FIXTURES, fixture, 'before')));
+      expect(r.code, r.stderr).toBe(0);
+      expect(verification(r)).toMatchObject({ status: 'identical', entry });
+    });
+  }
+
   const breaks: [string, PlanOptions['perturb'], RegExp][] = [
     [
       'a dangling trap (the removed container is still cleaned up on exit)',
