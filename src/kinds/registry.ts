@@ -4,12 +4,16 @@
  * table; a ScriptKind without a module here is a type error.
  */
 import type { ScriptKind } from '../model/script.js';
+import { azurePipelinesKind } from './azure-pipelines.js';
+import { bitbucketPipelinesKind } from './bitbucket-pipelines.js';
+import { circleCiKind } from './circleci.js';
 import { githubActionsKind } from './github-actions.js';
 import { gitlabCiKind } from './gitlab-ci.js';
 import { javascriptKind } from './javascript.js';
 import { makeKind } from './make.js';
 import { packageJsonKind } from './package-json.js';
 import { shellKind } from './shell.js';
+import { travisCiKind } from './travis-ci.js';
 import type { Candidate, FileKind } from './types.js';
 
 export const FILE_KINDS = {
@@ -17,6 +21,10 @@ export const FILE_KINDS = {
   make: makeKind,
   'github-actions': githubActionsKind,
   'gitlab-ci': gitlabCiKind,
+  'travis-ci': travisCiKind,
+  circleci: circleCiKind,
+  'azure-pipelines': azurePipelinesKind,
+  'bitbucket-pipelines': bitbucketPipelinesKind,
   javascript: javascriptKind,
   shell: shellKind,
 } as const satisfies Record<ScriptKind, FileKind>;

@@ -77,7 +77,17 @@ export interface ScriptFile {
   commands: ScriptCommand[];
 }
 
-export type ScriptKind = 'shell' | 'make' | 'package-json' | 'github-actions' | 'gitlab-ci' | 'javascript';
+export type ScriptKind =
+  | 'shell'
+  | 'make'
+  | 'package-json'
+  | 'github-actions'
+  | 'gitlab-ci'
+  | 'travis-ci'
+  | 'circleci'
+  | 'azure-pipelines'
+  | 'bitbucket-pipelines'
+  | 'javascript';
 
 /**
  * A script language adapter: parse to commands, and map edits back into the language's

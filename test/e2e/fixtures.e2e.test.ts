@@ -13,7 +13,7 @@ import { runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
-import { runGithubJob, runGitlabJob } from './support/ci-runner.js';
+import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runTravis } from './support/ci-runner.js';
 import { exec, hostFile, listImages, runScript } from './support/pipeline.js';
 import { envForEngine } from './support/shim.js';
 
@@ -32,6 +32,10 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  'travis-ci': (dir, env) => runTravis(dir, env),
+  circleci: (dir, env) => runCircleJob(dir, 'image', env),
+  'bitbucket-pipelines': (dir, env) => runBitbucketDefault(dir, env),
+  'azure-pipelines': (dir, env) => runAzureSteps(dir, env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
   'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),

@@ -7,9 +7,9 @@
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 
-const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
-const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
-const isSeq = (n: unknown): n is import('yaml').YAMLSeq => yaml().isSeq(n);
+export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
+export const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
+export const isSeq = (n: unknown): n is import('yaml').YAMLSeq => yaml().isSeq(n);
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
@@ -24,7 +24,7 @@ interface Decoded {
 }
 
 /** Decodes a scalar's source into the shell text it holds, with a map back to the file. */
-function decodeScalar(text: string, node: Scalar, exprs: { n: number }): Decoded | null {
+export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): Decoded | null {
   const [start, end] = node.range!;
   const src = text.slice(start, end);
   let shell = '';
@@ -126,7 +126,7 @@ function withExpressions(d: Decoded, exprs: { n: number }): Decoded {
  * Lines from the `- ` that starts a sequence item through the end of the item, with the
  * comment lines right above it at the same indentation (they describe the item).
  */
-function itemLines(text: string, itemStart: number, itemEnd: number): { start: number; end: number } {
+export function itemLines(text: string, itemStart: number, itemEnd: number): { start: number; end: number } {
   let start = itemStart;
   while (start > 0 && text[start - 1] !== '\n') start--;
   const indent = lineIndent(text, start);
@@ -173,7 +173,7 @@ function gitlabShell(job: YAMLMap): string {
   return items.some((t) => isScalar(t) && /windows/i.test(String(t.value))) ? 'PowerShell (a job for a Windows runner)' : 'sh';
 }
 
-function staticEnv(node: unknown, into: Map<string, string | null>): Map<string, string | null> {
+export function staticEnv(node: unknown, into: Map<string, string | null>): Map<string, string | null> {
   const out = new Map(into);
   if (isMap(node)) {
     for (const p of node.items) {

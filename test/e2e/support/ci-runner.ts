@@ -25,3 +25,52 @@ export function runGithubJob(repo: string, workflow: string, job: string, env: E
 export function runGitlabJob(repo: string, job: string, env: Env): void {
   runSteps(repo, gitlabSteps(fs.readFileSync(path.join(repo, '.gitlab-ci.yml'), 'utf8'), job), env, `.gitlab-ci.yml ${job}`);
 }
+
+/** Travis CI: the phases that run shell (before_install … after_success) in one bash -e, from the root, with `env: global`. */
+export function runTravis(repo: string, env: Env): void {
+  const ci = parse(fs.readFileSync(path.join(repo, '.travis.yml'), 'utf8'));
+  const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : x ? [String(x)] : []);
+  const globals = Object.fromEntries(list(ci.env?.global).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const script = ['before_install', 'install', 'before_script', 'script', 'after_success'].flatMap((p) => list(ci[p])).join('\n');
+  run(script, repo, { ...env, ...globals }, '.travis.yml');
+}
+
+/** CircleCI: each `run:` step of one job in its own bash -e, in its working directory, with `environment:`. */
+export function runCircleJob(repo: string, job: string, env: Env): void {
+  const ci = parse(fs.readFileSync(path.join(repo, '.circleci/config.yml'), 'utf8'));
+  const j = ci.jobs[job];
+  for (const [k, step] of (j.steps as unknown[]).entries()) {
+    const r = typeof step === 'object' && step !== null ? (step as Record<string, unknown>).run : undefined;
+    if (r === undefined) continue;
+    const detail = typeof r === 'string' ? { command: r } : (r as Record<string, unknown>);
+    const cwd = path.join(repo, String(detail.working_directory ?? '.'));
+    run(String(detail.command), cwd, { ...env, ...strings(j.environment), ...strings(detail.environment) }, `config.yml ${job} step ${k + 1}`);
+  }
+}
+
+/** Bitbucket Pipelines: each step of the default pipeline, its `script:` items in one bash -e from the root. */
+export function runBitbucketDefault(repo: string, env: Env): void {
+  const ci = parse(fs.readFileSync(path.join(repo, 'bitbucket-pipelines.yml'), 'utf8'));
+  for (const [k, entry] of (ci.pipelines.default as { step?: { script?: unknown[] } }[]).entries()) {
+    if (!entry.step) continue;
+    run((entry.step.script ?? []).map(String).join('\n'), repo, env, `bitbucket-pipelines.yml step ${k + 1}`);
+  }
+}
+
+/**
+ * Azure Pipelines: the root `steps:` on a Linux agent: `script:` and `bash:` steps each in
+ * their own bash -e, macros `$(name)` substituted from `variables:` (and the sources folder),
+ * variables also in the environment (upper case); `pwsh:` steps skipped (no PowerShell here).
+ */
+export function runAzureSteps(repo: string, env: Env): void {
+  const ci = parse(fs.readFileSync(path.join(repo, 'azure-pipelines.yml'), 'utf8'));
+  const vars: Record<string, string> = { ...strings(ci.variables), 'Build.SourcesDirectory': repo, 'System.DefaultWorkingDirectory': repo };
+  const macros = (s: string) => s.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, (m, name: string) => vars[name] ?? m);
+  const upper = Object.fromEntries(Object.entries(strings(ci.variables)).map(([k, v]) => [k.toUpperCase().replace(/\./g, '_'), v]));
+  for (const [k, step] of (ci.steps as Record<string, unknown>[]).entries()) {
+    const body = step.script ?? step.bash;
+    if (typeof body !== 'string') continue;
+    const cwd = path.resolve(repo, macros(String(step.workingDirectory ?? '.')));
+    run(macros(body), cwd, { ...env, ...upper, ...strings(step.env) }, `azure-pipelines.yml step ${k + 1}`);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Azure Pipelines (`azure-pipelines.yml`), read with the `yaml` Document API (comments and
+ * layout kept): `bash:` steps, and `script:` steps on Linux and macOS agents (where bash runs
+ * them), each its own shell from the sources folder (or its `workingDirectory`), with the
+ * step's `env:`. A job's steps are one sequence. `pwsh:`/`powershell:` steps, `script:` on
+ * Windows or unknown agents (cmd.exe there) and tasks are not read; one that mentions docker
+ * refuses a setup in its job. Macros `$(name)` are substituted before the shell runs: they are
+ * read as variables, with the value `variables:` gives them when it is static.
+ */
+import type { Scalar, YAMLMap } from 'yaml';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import { resolveRel } from '../../model/paths.js';
+import { LineIndex } from '../../model/text.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv } from './ci-yaml.js';
+import { yaml } from './yaml-module.js';
+
+const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)(\/|$)/;
+
+/** The shell variable a macro is read as (`$(image.tag)` → `${__azp_image_tag}`). */
+const macroVar = (name: string) => `__azp_${name.replace(/\W/g, '_')}`;
+
+/** Pipeline `variables:` (a map, or a list of `name`/`value` entries); null: some come from elsewhere (a group, a template). */
+function pipelineVariables(node: unknown, into: Map<string, string | null> | null): Map<string, string | null> | null {
+  if (into === null) return null;
+  const out = new Map(into);
+  const set = (k: string, v: unknown) => out.set(k, isScalar(v) && !String(v.value).includes('$') ? String(v.value) : null);
+  if (isMap(node)) for (const p of node.items) set(String(isScalar(p.key) ? p.key.value : ''), p.value);
+  else if (isSeq(node)) {
+    for (const e of node.items) {
+      if (!isMap(e)) return null;
+      if (e.has('group') || e.has('template')) return null;
+      if (e.has('name')) set(String(e.get('name')), e.get('value', true));
+    }
+  } else if (node !== undefined && node !== null) return null;
+  return out;
+}
+
+/**
+ * Replaces each macro `$(name)` of the shell text by a variable reference, with the map back to
+ * the file kept (every character of the reference maps to the macro's start). A one-word
+ * `$(cmd)` that is no known variable stays a command substitution when every variable is known.
+ */
+function withMacros(d: { shell: string; toFile: number[]; encode: (s: string) => string }, known: Map<string, string | null> | null) {
+  let shell = '';
+  const toFile: number[] = [];
+  for (let i = 0; i < d.shell.length; ) {
+    const m = /^\$\(([A-Za-z_][\w.-]*)\)/.exec(d.shell.slice(i, i + 200));
+    if (m && (m[1]!.includes('.') || known === null || known.has(m[1]!))) {
+      for (const ch of `\${${macroVar(m[1]!)}}`) {
+        shell += ch;
+        toFile.push(d.toFile[i]!);
+      }
+      i += m[0].length;
+      continue;
+    }
+    shell += d.shell[i];
+    toFile.push(d.toFile[i]!);
+    i++;
+  }
+  toFile.push(d.toFile[d.shell.length]!);
+  return { shell, toFile, encode: d.encode };
+}
+
+/** Linux or macOS agent: `script:` runs in bash. Null when the agent's OS is not known. */
+function bashAgent(pool: unknown): boolean | null {
+  if (pool === undefined || pool === null) return true; // the hosted default, ubuntu-latest
+  const image = isMap(pool) ? pool.get('vmImage') : null;
+  if (typeof image !== 'string' || image.includes('$')) return null;
+  if (/windows|vs20\d\d|win/i.test(image)) return false;
+  return /ubuntu|macos/i.test(image) ? true : null;
+}
+
+interface Job {
+  steps: unknown;
+  pool: unknown;
+  name: string;
+  vars: Map<string, string | null> | null;
+}
+
+function jobsOf(root: YAMLMap, vars: Map<string, string | null> | null): Job[] {
+  const out: Job[] = [];
+  const fromJobs = (jobs: unknown, pool: unknown, scope: Map<string, string | null> | null) => {
+    if (!isSeq(jobs)) return;
+    for (const j of jobs.items) {
+      if (!isMap(j) || !j.has('job')) continue;
+      out.push({ steps: j.get('steps', true), pool: j.get('pool', true) ?? pool, name: String(j.get('job')), vars: pipelineVariables(j.get('variables', true), scope) });
+    }
+  };
+  const pool = root.get('pool', true);
+  if (root.has('steps')) out.push({ steps: root.get('steps', true), pool, name: 'steps', vars });
+  fromJobs(root.get('jobs', true), pool, vars);
+  const stages = root.get('stages', true);
+  if (isSeq(stages)) for (const s of stages.items) if (isMap(s)) fromJobs(s.get('jobs', true), s.get('pool', true) ?? pool, pipelineVariables(s.get('variables', true), vars));
+  return out;
+}
+
+export function parseAzurePipelines(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const doc = yaml().parseDocument(text, { keepSourceTokens: true });
+  if (doc.errors.length > 0) {
+    return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
+  }
+  const root = doc.contents;
+  if (!isMap(root)) return { script: null, diagnostics: [] };
+  const snippets: Snippet[] = [];
+  const groups: number[][] = [];
+  const unread: UnreadStep[] = [];
+  const lines = new LineIndex(text);
+  const exprs = { n: 0 };
+  for (const job of jobsOf(root, pipelineVariables(root.get('variables', true), new Map()))) {
+    if (!isSeq(job.steps)) continue;
+    const group: number[] = [];
+    const onBash = bashAgent(job.pool);
+    // Pipeline variables reach the shell as macros and as environment variables (NAME_WITH_UNDERSCORES).
+    const env = new Map<string, string | null>();
+    for (const [k, v] of job.vars ?? []) {
+      env.set(macroVar(k), v);
+      env.set(k.toUpperCase().replace(/\./g, '_'), v);
+    }
+    job.steps.items.forEach((step, k) => {
+      if (!isMap(step) || !step.range) return;
+      const label = `${file} job ${job.name} step ${k + 1}`;
+      const key = ['bash', 'script', 'pwsh', 'powershell', 'task'].find((x) => step.has(x));
+      if (!key) return;
+      const body = step.get(key, true) as Scalar;
+      const shell = key === 'bash' || (key === 'script' && onBash === true) ? 'sh' : key === 'script' ? (onBash === false ? 'cmd.exe (script: on a Windows agent)' : 'script: on an agent whose OS is not known') : key === 'task' ? `a task (${String(step.get('task'))})` : key;
+      if (shell !== 'sh' || !isScalar(body) || typeof body.value !== 'string' || !body.range) {
+        if (String(step).includes('docker') || (isScalar(body) && String(body.value).includes('docker'))) {
+          unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} runs docker in ${shell}, which the tool does not read; its commands were not followed`, { file, line: lines.lineOf(step.range[0]), hint: 'Run the docker commands of the builder pattern from a bash: step, or migrate this job by hand.' }) });
+        }
+        return;
+      }
+      const decoded = decodeScalar(text, body, exprs);
+      if (!decoded) return;
+      const wd = step.get('workingDirectory');
+      const cwd = wd === undefined ? '' : typeof wd === 'string' && SOURCES.test(wd) ? resolveRel('', wd.replace(SOURCES, '') || '.') : typeof wd === 'string' && !wd.includes('$') && !wd.startsWith('/') ? resolveRel('', wd) : null;
+      group.push(snippets.length);
+      snippets.push({ ...withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
+    });
+    groups.push(group);
+  }
+  const { script, diagnostics } = composeEmbedded(file, 'azure-pipelines', text, snippets, groups);
+  if (unread.length > 0) script.unread = unread;
+  return { script, diagnostics };
+}

@@ -1,0 +1,129 @@
+/**
+ * CI files whose shell is a list of command strings, each list item a snippet (read with the
+ * `yaml` Document API, comments and layout kept since only the shell text is edited):
+ * Travis CI (`.travis.yml`: the job's phases run in one shell, from the repository root, so a
+ * `cd` carries over to the next item and phase) and Bitbucket Pipelines
+ * (`bitbucket-pipelines.yml`: each step's `script:` in one shell, each step its own machine).
+ */
+import type { Scalar, YAMLMap } from 'yaml';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { ScriptKind } from '../../model/script.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines } from './ci-yaml.js';
+import { yaml } from './yaml-module.js';
+
+/** The Travis phases that run shell commands, in the order they run. */
+const TRAVIS_PHASES = ['before_install', 'install', 'before_script', 'script', 'after_success'];
+
+interface Reader {
+  text: string;
+  file: string;
+  snippets: Snippet[];
+  exprs: { n: number };
+}
+
+/** Adds each item of a list (or a lone string) as a snippet; returns their snippet indexes. */
+function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | null>, label: string, continues: boolean): number[] {
+  const items = isSeq(list) ? list.items : list !== undefined && list !== null ? [list] : [];
+  const ids: number[] = [];
+  for (const it of items) {
+    const node = it as Scalar;
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) continue;
+    const decoded = decodeScalar(r.text, node, r.exprs);
+    if (!decoded) continue;
+    const remove = isSeq(list) ? [{ ...itemLines(r.text, node.range[0], node.range[1]), text: '' }] : null;
+    ids.push(r.snippets.length);
+    r.snippets.push({ ...decoded, cwd: '', vars, remove, label, continues: continues || ids.length > 1 });
+  }
+  return ids;
+}
+
+/** Travis `env:` as `NAME=value` strings: static values from `global`, names only known per job elsewhere. */
+function travisEnv(env: unknown): Map<string, string | null> {
+  const vars = new Map<string, string | null>();
+  const global = isMap(env) ? env.get('global', true) : null;
+  const each = (list: unknown, known: boolean) => {
+    for (const it of isSeq(list) ? list.items : list ? [list] : []) {
+      if (!isScalar(it) || typeof it.value !== 'string') continue;
+      const one = /^([A-Za-z_]\w*)=([^\s'"$`\\]*)$/.exec(it.value);
+      if (known && one) vars.set(one[1]!, one[2]!);
+      else for (const m of it.value.matchAll(/(?:^|\s)([A-Za-z_]\w*)=/g)) vars.set(m[1]!, null);
+    }
+  };
+  each(global, true);
+  // A matrix (`env:` as a list, or `env: jobs:`) sets its names differently per job.
+  each(isSeq(env) ? env : isMap(env) ? env.get('jobs', true) ?? env.get('matrix', true) : null, false);
+  return vars;
+}
+
+function parseDocument(file: string, text: string): { root: YAMLMap | null; diagnostics: Diagnostic[] } {
+  const doc = yaml().parseDocument(text, { keepSourceTokens: true });
+  if (doc.errors.length > 0) {
+    return { root: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
+  }
+  return { root: isMap(doc.contents) ? doc.contents : null, diagnostics: [] };
+}
+
+export function parseTravis(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const { root, diagnostics } = parseDocument(file, text);
+  if (!root) return { script: null, diagnostics };
+  const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
+  const vars = travisEnv(root.get('env', true));
+  const os = root.get('os', true);
+  if ([...(isSeq(os) ? os.items : [os])].some((o) => isScalar(o) && String(o.value) === 'windows')) {
+    // Travis runs Windows jobs in Git Bash, which the tool does not model.
+    return { script: null, diagnostics };
+  }
+  const group: number[] = [];
+  for (const phase of TRAVIS_PHASES) group.push(...addList(r, root.get(phase, true), vars, `${file} ${phase}`, group.length > 0));
+  return finish(file, 'travis-ci', text, r, [group], diagnostics);
+}
+
+/** Every `step` of a Bitbucket pipeline list, inside `parallel` and `stage` blocks too. */
+function bitbucketSteps(list: unknown, into: YAMLMap[]): void {
+  if (!isSeq(list)) return;
+  for (const entry of list.items) {
+    if (!isMap(entry)) continue;
+    const step = entry.get('step', true);
+    if (isMap(step)) into.push(step);
+    const parallel = entry.get('parallel', true);
+    bitbucketSteps(isMap(parallel) ? parallel.get('steps', true) : parallel, into);
+    const stage = entry.get('stage', true);
+    if (isMap(stage)) bitbucketSteps(stage.get('steps', true), into);
+  }
+}
+
+export function parseBitbucket(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const { root, diagnostics } = parseDocument(file, text);
+  if (!root) return { script: null, diagnostics };
+  const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
+  const pipelines = root.get('pipelines', true);
+  if (!isMap(pipelines)) return { script: null, diagnostics };
+  const steps: YAMLMap[] = [];
+  for (const p of pipelines.items) {
+    if (isSeq(p.value)) bitbucketSteps(p.value, steps);
+    // `branches:`, `tags:`, `pull-requests:`, `custom:`: pipelines by name.
+    else if (isMap(p.value)) for (const named of p.value.items) bitbucketSteps(named.value, steps);
+  }
+  const groups: number[][] = [];
+  const seen = new Set<YAMLMap>();
+  for (const step of steps) {
+    if (seen.has(step)) continue;
+    seen.add(step);
+    const name = step.get('name');
+    const label = `${file} step ${typeof name === 'string' ? `"${name}"` : `at line ${lineOf(text, step.range?.[0] ?? 0)}`}`;
+    groups.push(addList(r, step.get('script', true), new Map(), label, false));
+  }
+  return finish(file, 'bitbucket-pipelines', text, r, groups, diagnostics);
+}
+
+function finish(file: string, kind: ScriptKind, text: string, r: Reader, groups: number[][], diagnostics: Diagnostic[]) {
+  const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, r.snippets, groups);
+  return { script, diagnostics: [...diagnostics, ...parsed] };
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset; i++) if (text[i] === '\n') n++;
+  return n;
+}

@@ -1,0 +1,12 @@
+/** Travis CI (`.travis.yml` at the root): the phases of the job, in one shell. */
+import { parseTravis } from '../analyze/hosts/ci-lists.js';
+import type { FileKind } from './types.js';
+
+export const travisCiKind: FileKind = {
+  kind: 'travis-ci',
+  candidate: (rel) => (rel === '.travis.yml' || rel === '.travis.yaml' ? 'script' : null),
+  claims: (rel) => rel === '.travis.yml' || rel === '.travis.yaml',
+  read: (rel, text) => parseTravis(rel, text),
+  writer: 'embedded',
+  comment: '#',
+};
