@@ -1,0 +1,112 @@
+/**
+ * Travis CI, CircleCI, Azure Pipelines and Bitbucket Pipelines: where each runs its shell
+ * (one shell per job or per step, which folder, which variables), and the steps each does not
+ * read as shell.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
+
+type Plan = ReturnType<typeof planFiles>;
+const statuses = (plan: Plan) => plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+const codes = (plan: Plan) => [...plan.diagnostics, ...plan.setups.flatMap((s) => s.diagnostics)].map((d) => `${d.severity}:${d.code}`);
+
+describe('Travis CI', () => {
+  it('the phases run in one shell: a cd in before_script holds in script', () => {
+    const ci = `language: minimal\nbefore_script:\n  - cd svc\nscript:\n  - docker build -t app:build -f Dockerfile.build .\n  - docker create --name x app:build\n  - docker cp x:/out/app app\n  - docker rm x\n  - docker build -t app .\n`;
+    const files = { 'svc/Dockerfile.build': BUILDER, 'svc/Dockerfile': RUNTIME, '.travis.yml': ci };
+    const plan = planFiles(files);
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['.travis.yml']).toBe(`language: minimal\nbefore_script:\n  - cd svc\nscript:\n  - docker build -t app .\n`);
+  });
+
+  const pattern = (env: string) => `${env}script:\n  - docker build -t app:build -f Dockerfile.$KIND .\n  - docker create --name x app:build\n  - docker cp x:/out/app app\n  - docker rm x\n  - docker build -t app .\n`;
+  const files = (ci: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.travis.yml': ci });
+
+  it('env: global values are known', () => {
+    expect(statuses(planFiles(files(pattern('env:\n  global:\n    - KIND=build\n'))))).toEqual([['migrate', []]]);
+  });
+
+  it('a name the env matrix sets per job is not a known value', () => {
+    const plan = planFiles(files(pattern('env:\n  - KIND=build\n  - KIND=debug\n')));
+    expect(plan.changes).toEqual([]);
+    expect(plan.setups.map((s) => s.status)).not.toContain('migrate');
+  });
+});
+
+describe('CircleCI', () => {
+  const job = (steps: string, extra = '') => `version: 2.1\njobs:\n  image:\n    machine: true\n${extra}    steps:\n      - checkout\n${steps}`;
+  const pattern = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .'];
+
+  it("a step's working_directory is relative to the job's, where checkout put the repository", () => {
+    const ci = job(`      - run:\n          working_directory: svc\n          command: |\n${pattern.map((l) => `            ${l}`).join('\n')}\n`, '    working_directory: ~/repo\n');
+    const files = { 'svc/Dockerfile.build': BUILDER, 'svc/Dockerfile': RUNTIME, '.circleci/config.yml': ci };
+    const plan = planFiles(files);
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['.circleci/config.yml']).toContain('            docker build -t app .\n');
+  });
+
+  it('a command with << parameters >> is not read as a here-document; a setup in its job is refused', () => {
+    const ci = job(`      - run: |\n${pattern.map((l) => `          ${l}`).join('\n')}\n      - run: docker push app:<< parameters.tag >>\n`);
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.circleci/config.yml': ci });
+    expect(statuses(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+  });
+
+  it('a Windows executor runs PowerShell: not read', () => {
+    const ci = `version: 2.1\norbs:\n  win: circleci/windows@5\njobs:\n  image:\n    executor: win/default\n    steps:\n      - run: |\n${pattern.map((l) => `          ${l}`).join('\n')}\n`;
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.circleci/config.yml': ci });
+    expect(plan.setups).toEqual([]);
+    expect(codes(plan)).toContain('warning:SHELL_NOT_READ');
+  });
+});
+
+describe('Azure Pipelines', () => {
+  const steps = (kind: string, pool = 'pool:\n  vmImage: ubuntu-22.04\n', more = '') =>
+    `${pool}variables:\n  img: acme/app\nsteps:\n  - ${kind}: |\n      docker build -t $(img):build -f Dockerfile.build .\n      docker create --name x $(img):build\n      docker cp x:/out/app app\n      docker rm x\n      docker build -t $(img) .\n${more}`;
+  const files = (ci: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'azure-pipelines.yml': ci });
+
+  it('$(name) macros take their value from variables:', () => {
+    const plan = planFiles(files(steps('bash')));
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(files(steps('bash')), plan)['azure-pipelines.yml']).toContain('  - bash: |\n      docker build -t $(img) .\n');
+  });
+
+  it('script: on a Windows agent is cmd.exe: not read', () => {
+    const plan = planFiles(files(steps('script', 'pool:\n  vmImage: windows-2022\n')));
+    expect(plan.setups).toEqual([]);
+    expect(codes(plan)).toContain('warning:SHELL_NOT_READ');
+  });
+
+  it('script: on an agent whose OS is not known is not read', () => {
+    const plan = planFiles(files(steps('script', 'pool: build-agents\n')));
+    expect(plan.setups).toEqual([]);
+  });
+
+  for (const [what, more] of [
+    ['a pwsh step', '  - pwsh: docker run --rm acme/app:build go test ./...\n'],
+    ['a Docker task', '  - task: Docker@2\n    inputs:\n      command: push\n      repository: acme/app\n'],
+  ]) {
+    it(`${what} in the same job refuses the setup`, () => {
+      expect(statuses(planFiles(files(steps('bash', undefined, more))))).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    });
+  }
+});
+
+describe('Bitbucket Pipelines', () => {
+  it('each step is its own machine: a builder in one step and the runtime build in the next are not one setup', () => {
+    const ci = `pipelines:\n  default:\n    - step:\n        script:\n          - docker build -t app:build -f Dockerfile.build .\n          - docker create --name x app:build\n          - docker cp x:/out/app app\n          - docker rm x\n    - step:\n        script:\n          - docker build -t app .\n`;
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'bitbucket-pipelines.yml': ci });
+    expect(plan.changes).toEqual([]);
+    expect(plan.setups.some((s) => s.status === 'migrate')).toBe(false);
+  });
+
+  it('steps in parallel blocks and branch pipelines are read', () => {
+    const ci = `pipelines:\n  branches:\n    main:\n      - parallel:\n          - step:\n              script:\n                - echo lint\n          - step:\n              script:\n                - docker build -t app:build -f Dockerfile.build .\n                - docker create --name x app:build\n                - docker cp x:/out/app app\n                - docker rm x\n                - docker build -t app .\n`;
+    const files = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'bitbucket-pipelines.yml': ci };
+    const plan = planFiles(files);
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['bitbucket-pipelines.yml']).toContain('                - echo lint\n          - step:\n              script:\n                - docker build -t app .\n');
+  });
+});
