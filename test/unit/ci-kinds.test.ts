@@ -25,6 +25,12 @@ describe('Travis CI', () => {
   const pattern = (env: string) => `${env}script:\n  - docker build -t app:build -f Dockerfile.$KIND .\n  - docker create --name x app:build\n  - docker cp x:/out/app app\n  - docker rm x\n  - docker build -t app .\n`;
   const files = (ci: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.travis.yml': ci });
 
+  it('os: windows (Git Bash) is not read', () => {
+    const plan = planFiles(files(`os: windows\n${pattern('env:\n  global:\n    - KIND=build\n')}`));
+    expect(plan.setups).toEqual([]);
+    expect(codes(plan)).toContain('warning:SHELL_NOT_READ');
+  });
+
   it('env: global values are known', () => {
     expect(statuses(planFiles(files(pattern('env:\n  global:\n    - KIND=build\n'))))).toEqual([['migrate', []]]);
   });

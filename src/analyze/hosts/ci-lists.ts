@@ -72,6 +72,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   const os = root.get('os', true);
   if ([...(isSeq(os) ? os.items : [os])].some((o) => isScalar(o) && String(o.value) === 'windows')) {
     // Travis runs Windows jobs in Git Bash, which the tool does not model.
+    if (text.includes('docker')) diagnostics.push(diag('SHELL_NOT_READ', 'warning', `${file} runs on Windows (Git Bash), which the tool does not read; its commands were not followed`, { file, line: 1, hint: 'Migrate this build by hand.' }));
     return { script: null, diagnostics };
   }
   const group: number[] = [];
