@@ -735,12 +735,21 @@ function rebase(node: TsNode, by: number): TsNode {
   return top;
 }
 
+/** The script's own path (`$0`, `${BASH_SOURCE[0]}`), optionally quoted. */
+const SELF = String.raw`"?\$(?:0|\{0\}|BASH_SOURCE(?:\[0\])?|\{BASH_SOURCE(?:\[0\])?\})"?`;
+/** The same with links resolved (`$(readlink -f "$0")`, `$(realpath "$0")`): the walked file is no link. */
+const SELF_RESOLVED = String.raw`"?\$\(\s*(?:readlink\s+-f|realpath)\s+${SELF}\s*\)"?`;
+const SELF_DIR = String.raw`\$\(\s*dirname\s+(?:${SELF}|${SELF_RESOLVED})\s*\)`;
+/** The script's folder as a word: `$(dirname "$0")`, through readlink -f or realpath, or `$(realpath "$(dirname "$0")")`. */
+const SCRIPT_DIR = new RegExp(String.raw`^("?)(?:${SELF_DIR}|\$\(\s*realpath\s+"?${SELF_DIR}"?\s*\))(.*)$`);
+
 /**
- * For `cd "$(dirname "$0")"` and `cd "$(dirname "$0")/.."` (also `${BASH_SOURCE[0]}`): the
- * literal path after the script's own folder ('' or '/..'), or null for any other word.
+ * For `cd "$(dirname "$0")"` and `cd "$(dirname "$0")/.."` (also `${BASH_SOURCE[0]}`, and
+ * `$(dirname "$(readlink -f "$0")")` or `realpath`): the literal path after the script's own
+ * folder ('' or '/..'), or null for any other word.
  */
 function scriptRelative(raw: string): string | null {
-  const m = /^("?)\$\(\s*dirname\s+"?\$(?:0|\{0\}|BASH_SOURCE(?:\[0\])?|\{BASH_SOURCE(?:\[0\])?\})"?\s*\)(.*)$/.exec(raw);
+  const m = SCRIPT_DIR.exec(raw);
   if (!m) return null;
   let rest = m[2]!;
   if (m[1] === '"') {

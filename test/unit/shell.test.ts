@@ -267,3 +267,24 @@ describe('shellQuote', () => {
     expect(shellQuote('app:1.0')).toBe('app:1.0');
   });
 });
+
+describe('the script-location idioms', () => {
+  for (const word of [
+    '"$(dirname "$(readlink -f "$0")")"',
+    '"$(dirname "$(realpath "$0")")"',
+    '"$(realpath "$(dirname "$0")")"',
+    '"$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"',
+  ]) {
+    it(`cd ${word} is the script's folder, and /.. its parent`, () => {
+      const here = parse(`cd ${word}\ndocker build .\n`, 'ci/build.sh').script.commands;
+      expect(here.at(-1)!.cwd).toBe('ci');
+      const up = parse(`cd ${word.slice(0, -1)}/.."\ndocker build .\n`, 'ci/tools/build.sh').script.commands;
+      expect(up.at(-1)!.cwd).toBe('ci');
+    });
+  }
+
+  it('readlink without -f (one link step) is not the script\'s folder', () => {
+    const c = parse('cd "$(dirname "$(readlink "$0")")"\ndocker build .\n', 'ci/build.sh').script.commands;
+    expect(c.at(-1)!.cwd).toBeNull();
+  });
+});
