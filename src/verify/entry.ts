@@ -59,6 +59,12 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
       }
       return { kind: 'ci', label: `${setup.script} job ${name}`, file: setup.script, job: name, ciKind: script.kind };
     }
+    case 'travis-ci':
+    case 'circleci':
+    case 'azure-pipelines':
+    case 'bitbucket-pipelines':
+      // No local runner for these CI files yet: --verify cannot run their jobs.
+      return { none: `--verify cannot run ${script.kind} jobs yet` };
   }
 }
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EntryStep } from '../../../src/verify/entry.js';
+import { parse } from 'yaml';
 import { githubSteps, gitlabSteps } from '../../../src/verify/ci-steps.js';
 
 type Env = NodeJS.ProcessEnv;
@@ -17,6 +18,14 @@ function runSteps(repo: string, steps: EntryStep[] | { none: string }, env: Env,
     if (r.status !== 0) throw new Error(`${what} ${s.label} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
 }
+
+/** One bash -e for shell text (the CI kinds --verify does not run yet: Travis, CircleCI, Azure, Bitbucket). */
+function run(script: string, cwd: string, env: Env, what: string): void {
+  const r = spawnSync('bash', ['-e', '-c', script], { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+const strings = (o: unknown): Record<string, string> => Object.fromEntries(Object.entries((o as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
 
 export function runGithubJob(repo: string, workflow: string, job: string, env: Env): void {
   runSteps(repo, githubSteps(fs.readFileSync(path.join(repo, workflow), 'utf8'), job), env, `${workflow} ${job}`);
