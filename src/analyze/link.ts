@@ -13,6 +13,7 @@ import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
+import { streamed } from './stream.js';
 import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun } from './near-miss.js';
 import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -92,7 +93,10 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         const run = inv.verb === 'run' ? detached(inv, imageOp.index, runStepOf(inv, imageOp.index, problems), problems) : null;
         containers.set(key, { key, image: canonicalImage(wordKey(imageOp.word)), made: inv, run, commands: [cmd], problems });
       } else if (inv.verb === 'run') {
-        const miss = unrecognisedRun(inv);
+        // `docker run IMG cat /p > f` without --rm streams the same file; the container is only left behind.
+        const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index)) : null;
+        const miss = ex ? null : unrecognisedRun(inv);
+        if (ex) extractions.push(ex);
         if (miss) nearMisses.push({ at: cmd, d: miss });
       }
       continue;
@@ -126,7 +130,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         continue;
       }
       const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
-      const ex = fromCatRedirect(inv, imageOp.index) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
+      const ex = streamed(fromCatRedirect(inv, imageOp.index)) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
         const miss = unrecognisedRun(inv);

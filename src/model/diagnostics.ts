@@ -56,6 +56,7 @@ export const CODES = {
   SCRIPT_EDIT_UNSAFE: 'A script cannot be edited safely at this place.',
   SCRIPT_REREAD_FAILED: 'A rewritten script, read again with its own parser, does not parse or does not hold exactly the planned commands.',
   STOCK_BUILD_UNSUPPORTED: 'A build run in a stock image with the sources mounted uses something a build stage cannot give it.',
+  STREAM_TTY: 'A stream extraction (docker run … cat /p > f) ran with -t, which corrupts the file it wrote.',
   EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',

@@ -1,0 +1,24 @@
+/**
+ * Stream extractions (`docker run IMG cat /p > f`): what the old pipeline wrote is what the
+ * container printed. With `-t` it went through a terminal, which turns every `\n` into
+ * `\r\n`: a binary (or any file with a newline) arrived corrupted on the host, while the
+ * migrated `COPY --from` copies the file as it is in the image. That is refused (the final
+ * images would differ), with the reason, rather than silently "fixed".
+ */
+import { diag } from '../model/diagnostics.js';
+import type { Extraction } from './extractions.js';
+
+export function streamed(ex: Extraction | null): Extraction | null {
+  if (!ex) return null;
+  const inv = ex.at;
+  if (inv.flags.some((f) => f.name === '--tty')) {
+    ex.problems.push(
+      diag('STREAM_TTY', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` streams the file through a terminal (-t), which turns every newline into CR LF: the old pipeline copied a corrupted file, and the migrated build would copy the real one, so the images differ`, {
+        file: inv.cmd.file,
+        line: inv.cmd.line,
+        hint: 'Remove -t (the file then arrives intact), check the old image was not relying on the corruption, and run the tool again.',
+      }),
+    );
+  }
+  return ex;
+}
