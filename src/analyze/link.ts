@@ -20,6 +20,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
+import { dirStateAfter } from './host-dirs.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -114,7 +115,15 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       continue;
     }
     if (inv.verb === 'cp') {
-      const ex = fromCp(inv, containers, unresolved, (rel) => rel === '' || fs.kind(rel) === 'dir');
+      // Where the copy lands depends on the folders the script itself made or removed before it.
+      const before = sequence.slice(0, pos(cmd));
+      let unsure: string | null = null;
+      const ex = fromCp(inv, containers, unresolved, (rel) => {
+        const state = dirStateAfter(rel, before, fs);
+        if (state === 'unknown') unsure = rel;
+        return state === 'dir';
+      });
+      if (ex && unsure !== null) ex.problems.push(destUnknown(cmd, unsure));
       if (ex) extractions.push(ex);
       else {
         const miss = unfollowedCp(inv, (w) => containerOf(w, containers) !== null);
@@ -384,6 +393,15 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
     }
   }
   return any;
+}
+
+/** `docker cp` into a folder the script only sometimes makes (or removes): where it lands is not known. */
+function destUnknown(cmd: ScriptCommand, rel: string): Diagnostic {
+  return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` copies onto ${rel}, which the script makes or removes only in some runs, so whether the copy lands inside it is not known`, {
+    file: cmd.file,
+    line: cmd.line,
+    hint: 'Make or remove the folder unconditionally before the copy, or copy to a path ending in `/`.',
+  });
 }
 
 /** `docker cp` into an existing directory nests the artifact; a merged COPY would not. */

@@ -615,6 +615,9 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
           walkList(item.children.slice(close + 1), scope, { ...ctx, conditional: true }, 'body');
         }
         return;
+      case 'test_command':
+        testCommand(stmt, scope, ctx, unit);
+        return;
       case 'function_definition': {
         // A function body runs when (and as often as) it is called: treat it as conditional.
         const body = stmt.childForFieldName('body');
@@ -628,6 +631,26 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       default:
         return;
     }
+  }
+
+  /**
+   * `[ -n "$id" ]` and `[[ … ]]` read as a command named by its bracket, the words of its
+   * expression in order (operators included), so later passes see what it tests.
+   */
+  function testCommand(stmt: TsNode, scope: Scope, ctx: Ctx, unit: number): void {
+    const words: Word[] = [];
+    const token = (n: TsNode): Word => ({ value: src(n), symbol: src(n), staticPrefix: src(n), raw: src(n), start: n.startIndex, end: n.endIndex });
+    const savedUnit = currentUnit;
+    currentUnit = unit;
+    const flatten = (n: TsNode): void =>
+      nested(n, () => {
+        if (!n.isNamed || n.type === 'test_operator') words.push(token(n));
+        else if (n.type === 'unary_expression' || n.type === 'binary_expression' || n.type === 'parenthesized_expression' || n.type === 'negated_expression') n.children.forEach(flatten);
+        else if (n.type !== 'comment') words.push(evalWord(n, scope));
+      });
+    stmt.children.forEach(flatten);
+    currentUnit = savedUnit;
+    if (words.length > 0) newCommand(words, [], stmt.startIndex, stmt.endIndex, scope, unit, ctx);
   }
 
   /** Flattens `a && b || c | d` into members, each a unit of its own within one chain. */

@@ -24,6 +24,7 @@ import { rewriteForSubfolder } from './context-subfolder.js';
 import { decideSharedBase } from './shared-base.js';
 import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
+import { checkHostEffects } from './host-effects.js';
 import { runStepLines } from './run-step.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { stockCarry, stockNote } from './stock-stage.js';
@@ -393,6 +394,15 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
   const keep = setup.builderTagUsers.length > 0;
   draft.script.deletes = [...new Set([...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index))];
+  // Every command that stays is checked against what goes (containers, ids, paths, Dockerfiles).
+  const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles);
+  plan.diagnostics.push(...effects.diagnostics);
+  if (failed()) {
+    plan.status = 'refused';
+    return draft;
+  }
+  draft.script.deletes.push(...effects.deletes.map((c) => c.index));
+  plan.notes.push(...effects.notes);
   if (keep) {
     const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
     if ('error' in kept) {
@@ -405,9 +415,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} is still used by \`${user.words.map((w) => w.raw).join(' ')}\` (${user.file}:${user.line})`);
   }
   if (exported.stage) {
-    // The export build takes the place of the builder build (or of the first extraction step
-    // when the builder build stays), so later host commands find their files.
-    const target = keep ? setup.extraction.find((c) => c.stdout === null) : setup.builder.inv.cmd;
+    // The export build takes the place of the last extraction step that stands on its own: the
+    // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
+    const target = setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop();
     if (!target) {
       plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', 'no command of the extraction stands on its own to be replaced by the export build', { file: setup.script, line: setup.extraction[0]!.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
       plan.status = 'refused';

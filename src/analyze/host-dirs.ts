@@ -1,0 +1,50 @@
+/**
+ * Which host folders exist when a command runs: the repository's own, changed by the
+ * script's `mkdir`, `mkdir -p`, `rm -r`/`rm -rf` and `rmdir` before it. `docker cp x:/p dst`
+ * lands at `dst/<base>` when `dst` is a folder at that moment, so the script's own steps
+ * decide where an artifact lands, not only the repository's files.
+ */
+import type { RepoFs } from '../model/fs.js';
+import type { ScriptCommand } from '../model/script.js';
+import { resolveRel } from '../model/paths.js';
+
+export type DirState = 'dir' | 'absent' | 'unknown';
+
+interface DirChange {
+  path: string;
+  made: boolean;
+  /** `mkdir -p`: the parents are made too. */
+  parents: boolean;
+  /** Runs only sometimes (a branch, a loop): what exists afterwards is not known. */
+  uncertain: boolean;
+}
+
+/** The folder changes one command makes, or [] when it is none of mkdir/rm -r/rmdir. */
+export function dirChanges(cmd: ScriptCommand): DirChange[] {
+  const prog = cmd.words[0]?.value;
+  if (cmd.cwd === null || (prog !== 'mkdir' && prog !== 'rm' && prog !== 'rmdir')) return [];
+  const flags = cmd.words.slice(1).filter((w) => w.value !== null && /^-[A-Za-z]+$|^--[a-z-]+$/.test(w.value)).map((w) => w.value!);
+  const operands = cmd.words.slice(1).filter((w) => !(w.value !== null && w.value.startsWith('-')));
+  const recursive = flags.some((f) => f === '--recursive' || (!f.startsWith('--') && /[rR]/.test(f)));
+  if (prog === 'rm' && !recursive) return [];
+  const parents = prog === 'mkdir' && flags.some((f) => f === '--parents' || (!f.startsWith('--') && f.includes('p')));
+  const uncertain = cmd.conditional || cmd.loop;
+  return operands.flatMap((w) => (w.value === null ? [] : [{ path: resolveRel(cmd.cwd!, w.value), made: prog === 'mkdir', parents, uncertain }]));
+}
+
+/**
+ * The state of folder `rel` after the commands of `before` (in order), starting from the
+ * repository. A folder under one removed is gone; `mkdir -p a/b` makes `a` too.
+ */
+export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs: RepoFs): DirState {
+  if (rel === '') return 'dir';
+  let state: DirState = fs.kind(rel) === 'dir' ? 'dir' : 'absent';
+  for (const cmd of before) {
+    for (const c of dirChanges(cmd)) {
+      const hits = c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '';
+      if (!hits) continue;
+      state = c.uncertain ? 'unknown' : c.made ? 'dir' : 'absent';
+    }
+  }
+  return state;
+}

@@ -1,0 +1,144 @@
+/**
+ * What a host command does to files: which paths it reads, which it writes, and which it is
+ * given without the tool knowing what it does with them ("may touch"). The host-effects pass
+ * checks these against a setup's artifact paths and Dockerfiles. A command the table does not
+ * know is never assumed harmless: every path it is given may be written.
+ */
+import { resolveRel } from '../model/paths.js';
+import { globToRegExp } from '../model/glob.js';
+import type { ScriptCommand, Word } from '../model/script.js';
+
+export interface PathUse {
+  /** Repository-relative path, or null when only known at run time. */
+  path: string | null;
+  /** Written as a pattern the shell expands (`bin/*`). */
+  glob: boolean;
+  word: Word;
+}
+
+export interface HostEffect {
+  /** The program after wrappers (`sudo`, `env`, `command`, `time`, `nice`, `exec`). */
+  program: string | null;
+  /** Index of the program's word in the command (past the wrappers). */
+  at: number;
+  reads: PathUse[];
+  writes: PathUse[];
+  /** Paths given to a program the tool does not model. */
+  mayTouch: PathUse[];
+  known: boolean;
+}
+
+/** Programs that never read or write files named by their operands. */
+const NO_PATHS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift', 'unset', 'local', 'readonly', 'declare', 'typeset', 'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'umask', 'wait', 'basename', 'dirname', 'hostname', 'trap', 'shopt', 'seq', 'expr']);
+/** Programs that only read the files they are given. */
+const READS = new Set(['cat', 'ls', 'test', '[', '[[', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
+/** Programs that write (change, create or remove) every file they are given. */
+const WRITES = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'truncate', 'strip', 'upx', 'shred', 'gzip', 'gunzip', 'bzip2', 'xz', 'unxz', 'zstd', 'dos2unix', 'unix2dos', 'patchelf', 'setfattr', 'codesign']);
+/** The first operand is not a path (a mode, an owner), the rest are written. */
+const MODE_FIRST = new Set(['chmod', 'chown', 'chgrp']);
+/** The last operand is written (a destination), the others read (`mv` removes its sources too). */
+const COPIES = new Set(['cp', 'install', 'ln', 'rsync']);
+/** Wrappers that run the command after them. */
+const WRAPPERS = new Set(['sudo', 'env', 'command', 'time', 'nice', 'exec', 'nohup']);
+
+/** A word as a path relative to the repository (null when not static or the cwd is unknown). */
+function use(cmd: ScriptCommand, w: Word): PathUse {
+  const v = w.value;
+  const glob = v !== null && /[*?[]/.test(v) && !/^['"]/.test(w.raw);
+  return { path: v === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, v), glob, word: w };
+}
+
+const isFlag = (w: Word) => w.value !== null && w.value.startsWith('-') && w.value !== '-';
+
+/** Where the program starts, past `sudo -u x`, `env A=b`, `command`, `time -p`… */
+function programIndex(words: readonly Word[]): number {
+  let i = 0;
+  while (i < words.length && WRAPPERS.has(words[i]!.value ?? '')) {
+    i++;
+    while (i < words.length && (isFlag(words[i]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!.value ?? ''))) i++;
+  }
+  return i;
+}
+
+/** The file effects of one host command, redirects included. */
+export function hostEffect(cmd: ScriptCommand): HostEffect {
+  const at = programIndex(cmd.words);
+  const program = cmd.words[at]?.value ?? null;
+  const args = cmd.words.slice(at + 1);
+  const operands = args.filter((w) => !isFlag(w));
+  const flags = args.filter(isFlag).map((w) => w.value!);
+  const effect: HostEffect = { program, at, reads: [], writes: [], mayTouch: [], known: true };
+  for (const r of cmd.redirects) {
+    if (r.op.startsWith('<<')) continue;
+    if (r.op === '<') effect.reads.push(use(cmd, r.target));
+    else if (/^(>|>>|>\||&>|&>>)$/.test(r.op) && !/^&?\d*-?$/.test(r.target.value ?? 'x')) effect.writes.push(use(cmd, r.target));
+  }
+  if (program === null) {
+    effect.known = false;
+    effect.mayTouch.push(...args.map((w) => use(cmd, w)));
+    return effect;
+  }
+  if (NO_PATHS.has(program)) return effect;
+  if (READS.has(program)) effect.reads.push(...operands.map((w) => use(cmd, w)));
+  else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
+  else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));
+  else if ((COPIES.has(program) || program === 'mv') && !flags.some((f) => f === '-t' || f.startsWith('--target-directory'))) {
+    const dest = operands[operands.length - 1];
+    const sources = operands.slice(0, -1);
+    (program === 'mv' ? effect.writes : effect.reads).push(...sources.map((w) => use(cmd, w)));
+    if (dest) effect.writes.push(use(cmd, dest));
+  } else if (program === 'sed' || program === 'perl') {
+    const inPlace = flags.some((f) => /^-[A-Za-z]*i|^--in-place/.test(f));
+    (inPlace ? effect.writes : effect.reads).push(...operands.map((w) => use(cmd, w)));
+  } else if (program === 'tee') effect.writes.push(...operands.map((w) => use(cmd, w)));
+  else if (program === 'tar') tarEffect(cmd, args, effect);
+  else {
+    effect.known = false;
+    effect.mayTouch.push(...operands.map((w) => use(cmd, w)));
+  }
+  return effect;
+}
+
+/** `tar -x` writes into its `-C` folder (or the working directory); `tar -c` reads its operands and writes its `-f` archive. */
+function tarEffect(cmd: ScriptCommand, args: Word[], effect: HostEffect): void {
+  const first = args[0]?.value ?? '';
+  const cluster = first.startsWith('--') ? '' : first.replace(/^-/, '');
+  const has = (letter: string, long: string) => cluster.includes(letter) || args.some((w) => w.value === `-${letter}` || w.value === long);
+  const valueOf = (short: string, long: string): Word | null => {
+    const k = args.findIndex((w) => w.value === short || w.value === long);
+    if (k >= 0) return args[k + 1] ?? null;
+    // `-czf out.tgz`: the value of the cluster's f is the next word.
+    if (short === '-f' && cluster.includes('f')) return args[1] ?? null;
+    return null;
+  };
+  const archive = valueOf('-f', '--file');
+  const dir = valueOf('-C', '--directory');
+  const rest = args.filter((w, k) => k > 0 && w !== archive && w !== dir && !isFlag(w));
+  if (has('x', '--extract')) {
+    if (archive) effect.reads.push(use(cmd, archive));
+    effect.writes.push(dir ? use(cmd, dir) : { path: cmd.cwd, glob: false, word: args[0] ?? cmd.words[0]! });
+  } else if (has('c', '--create')) {
+    if (archive) effect.writes.push(use(cmd, archive));
+    if (dir) effect.reads.push(...rest.map((w) => ({ ...use(cmd, w), path: w.value === null || dir.value === null || cmd.cwd === null ? null : resolveRel(resolveRel(cmd.cwd, dir.value), w.value) })));
+    else effect.reads.push(...rest.map((w) => use(cmd, w)));
+  } else if (has('t', '--list')) {
+    if (archive) effect.reads.push(use(cmd, archive));
+  } else {
+    effect.known = false;
+    effect.mayTouch.push(...args.map((w) => use(cmd, w)));
+  }
+}
+
+/** How a path use meets a target path: at it, under it, over it (a parent), through a pattern, or unknown. */
+export function meets(u: PathUse, target: string): 'at' | 'under' | 'over' | 'glob' | 'unknown' | null {
+  if (u.path === null) return 'unknown';
+  if (u.path === target) return 'at';
+  if (u.path.startsWith(`${target}/`)) return 'under';
+  if (u.path === '' || target.startsWith(`${u.path}/`)) return 'over';
+  if (u.glob) {
+    const re = globToRegExp(u.path);
+    const parts = target.split('/');
+    for (let k = parts.length; k > 0; k--) if (re.test(parts.slice(0, k).join('/'))) return 'glob';
+  }
+  return null;
+}

@@ -1,0 +1,326 @@
+/**
+ * The host-effects pass: every command that stays in a setup's script (before, between and
+ * after the removed steps, trap bodies included) is checked against what the migration
+ * removes or moves: the containers and variables of the extraction, the builder tag, the
+ * artifact paths on the host, and the setup's Dockerfiles. A command that only served the
+ * removed steps goes with them; one that would now act on something gone, or that changed
+ * what the old pipeline copied, refuses the setup. What is not modelled may touch, and refuses.
+ */
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import { wordKey } from '../analyze/extractions.js';
+import { canonicalImage } from '../model/image-ref.js';
+import { resolveRel } from '../model/paths.js';
+import { readDockerfile, type DockerfileFacts } from '../analyze/dockerfile.js';
+import type { ShellScript } from '../analyze/shell.js';
+import { parseShell } from '../analyze/shell.js';
+import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
+import { dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import type { RepoFs } from '../model/fs.js';
+import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import type { Setup } from '../model/setup.js';
+import { hostEffect, meets, type PathUse } from './host-commands.js';
+import { uploadedPaths } from './upload-artifact.js';
+
+export interface HostEffects {
+  /** Commands that only served the removed steps: they go with them. */
+  deletes: ScriptCommand[];
+  diagnostics: Diagnostic[];
+  notes: string[];
+}
+
+interface Removed {
+  commands: Set<ScriptCommand>;
+  /** Container names and captured ids (`${cid}`) of containers made by removed commands. */
+  containers: Set<string>;
+  /** Variables assigned only by removed commands (`cid` of `cid=$(docker create …)`). */
+  vars: Set<string>;
+  /** Builder tags, when the builder build goes. */
+  tags: Set<string>;
+}
+
+const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+
+export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndices: readonly number[], fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>): HostEffects {
+  const out: HostEffects = { deletes: [], diagnostics: [], notes: [] };
+  const runtime = setup.runtime;
+  if (!runtime) return out;
+  const removed = removedOf(setup, script, removedIndices);
+  const refuse = (code: Code, cmd: ScriptCommand, message: string, hint: string) => {
+    if (!out.diagnostics.some((d) => d.code === code && d.line === cmd.line && d.file === cmd.file)) out.diagnostics.push(diag(code, 'error', message, { file: cmd.file, line: cmd.line, setup: setup.id, hint }));
+  };
+  const drop = (cmd: ScriptCommand, why: string) => {
+    if (out.deletes.includes(cmd)) return;
+    out.deletes.push(cmd);
+    out.notes.push(`\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${why}, so it goes`);
+  };
+  const dockerfilePaths = setupDockerfiles(setup);
+  const sequences = ('sequences' in script ? (script as EmbeddedScript).sequences : [script.commands]).filter((s) => s.includes(setup.builder.inv.cmd) && s.includes(runtime.inv.cmd));
+
+  checkVolumes(setup, removed, refuse);
+  for (const seq of sequences) {
+    const pos = new Map(seq.map((c, i) => [c, i]));
+    const firstExtraction = Math.min(...setup.extraction.map((c) => pos.get(c) ?? Infinity));
+    const runtimeAt = pos.get(runtime.inv.cmd)!;
+    for (const cmd of seq) {
+      if (removed.commands.has(cmd) || cmd === runtime.inv.cmd || cmd === setup.builder.inv.cmd) continue;
+      const at = pos.get(cmd)!;
+      const phase = at < firstExtraction ? 'before' : at < runtimeAt ? 'window' : 'after';
+      const effect = hostEffect(cmd);
+      // References to what the migration removes: containers, their ids, the builder tag.
+      if (effect.program === 'trap') {
+        checkTrap(cmd, effect.at, removed, refuse, drop);
+        continue;
+      }
+      const inv = effect.program === 'docker' || effect.program?.endsWith('/docker') ? (effect.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(effect.at) })) : null;
+      if (inv) {
+        checkDocker(inv, cmd, phase, setup, removed, fs, dockerfiles, refuse, drop);
+        continue;
+      }
+      if (usesRemovedVar(cmd.words, removed)) {
+        if (isGuardOfRemoved(cmd, script, removed)) drop(cmd, 'only tested the id of a container the migration no longer makes, guarding a removed command');
+        else refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
+        continue;
+      }
+      checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse);
+    }
+  }
+  if (script.kind === 'github-actions') checkUploads(setup, script, refuse);
+  return out;
+}
+
+/** What the migration removes, as names later commands could still use. */
+function removedOf(setup: Setup, script: ScriptFile, indices: readonly number[]): Removed {
+  const commands = new Set(indices.map((i) => script.commands[i]!).filter(Boolean));
+  const containers = new Set<string>();
+  const vars = new Set<string>();
+  for (const c of commands) {
+    if (c.stdout?.kind === 'capture') {
+      const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(c.stdout.symbol);
+      if (m) vars.add(m[1]!);
+    }
+    const inv = dockerInvocation(c);
+    if (inv && (inv.verb === 'create' || inv.verb === 'run')) {
+      const name = flagValues(inv, '--name')[0];
+      if (name) containers.add(wordKey(name));
+      if (c.stdout?.kind === 'capture') containers.add(c.stdout.symbol);
+    }
+  }
+  const tags = commands.has(setup.builder.inv.cmd) ? new Set(setup.builder.tags) : new Set<string>();
+  return { commands, containers, vars, tags };
+}
+
+const usesRemovedVar = (words: readonly Word[], removed: Removed) => words.some((w) => w.value === null && [...removed.vars].some((v) => w.symbol.includes(`\${${v}}`)));
+
+/** The container a word names (`x`, `"$cid"`, `x:/path`), when the migration removes it. */
+function removedContainer(w: Word, removed: Removed): boolean {
+  const key = wordKey(w);
+  return [...removed.containers].some((k) => key === k || key.startsWith(`${k}:`));
+}
+
+type Refuse = (code: Code, cmd: ScriptCommand, message: string, hint: string) => void;
+type Drop = (cmd: ScriptCommand, why: string) => void;
+
+/** Docker verbs that only stop or remove a container: harmless to drop with the container. */
+const CONTAINER_CLEANUP = new Set(['rm', 'stop', 'kill']);
+
+function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, phase: string, setup: Setup, removed: Removed, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, refuse: Refuse, drop: Drop): void {
+  // Verbs the model does not read (`inspect`, `logs`, `stop`…): every word after them may name a container.
+  const ops = inv.verb === 'other' ? inv.cmd.words.slice(inv.verbIndex + 1).filter((w) => !(w.value ?? '').startsWith('-') || w.value === null) : inv.operands.map((o) => o.word);
+  const sub = inv.verb === 'other' ? inv.cmd.words[inv.verbIndex]?.value ?? '' : inv.verb;
+  const namesContainer = ops.some((w) => removedContainer(w, removed)) || usesRemovedVar(cmd.words, removed);
+  if (namesContainer) {
+    if (inv.verb === 'cp' && ops[1] && removedContainer(ops[1], removed)) {
+      refuse('FILES_COPIED_IN', cmd, `\`${shown(cmd)}\` copies host files into the builder container, so what was copied out is not what the builder image holds`, 'Copy those files in the builder Dockerfile instead (COPY), then run the tool again.');
+    } else if (CONTAINER_CLEANUP.has(sub) && ops.length > 0 && ops.every((w) => removedContainer(w, removed))) {
+      drop(cmd, 'only removed a container the migration no longer makes');
+    } else {
+      refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a container the migration no longer makes`, 'Remove that command (or fold it into the removed steps), or migrate this setup by hand.');
+    }
+    return;
+  }
+  // `docker rmi` of builder images is cleanup the linker (and a group of builders) already decides on.
+  if (inv.verb !== 'rmi' && ops.concat(inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)).some((w) => removed.tags.has(canonicalImage(wordKey(w))))) {
+    refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses the builder image ${setup.builder.tags[0]}, which is no longer built`, 'Run that command without the prefix so the tool can keep the builder build, or migrate by hand.');
+    return;
+  }
+  if (inv.verb === 'build' && phase !== 'before') {
+    const why = readsArtifact(inv, setup, fs, dockerfiles);
+    if (why) refuse('ARTIFACT_SECOND_CONSUMER', cmd, `\`${shown(cmd)}\` also builds from the extracted files: ${why}`, 'Build that image from the merged Dockerfile (a stage of its own), or migrate by hand.');
+    return;
+  }
+  if ((inv.verb === 'run' || inv.verb === 'create') && phase === 'window') {
+    for (const f of inv.flags.filter((x) => x.name === '--volume' || x.name === '--mount' || x.name === '--volumes-from')) {
+      const host = f.value ? hostSideOf(f.name, f.value, cmd) : null;
+      if (host === undefined) continue;
+      if (host === null || setup.artifacts.some((a) => meets({ path: host, glob: false, word: f.value! }, a.hostPath) !== null)) {
+        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` mounts host files that may include ${setup.artifacts.map((a) => a.hostPath).join(', ')} between the extraction and the runtime build`, 'Do that step in the builder Dockerfile, or migrate by hand.');
+        return;
+      }
+    }
+  }
+}
+
+/** The host side of a bind mount (undefined: a named or anonymous volume; null: not known). */
+function hostSideOf(flag: string, value: Word, cmd: ScriptCommand): string | null | undefined {
+  if (flag === '--volumes-from') return null;
+  const v = value.value;
+  if (v === null) return null;
+  if (flag === '--mount') {
+    const fields = new Map(v.split(',').map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]));
+    if ((fields.get('type') ?? 'volume') !== 'bind') return undefined;
+    const src = fields.get('source') ?? fields.get('src');
+    return src === undefined || cmd.cwd === null ? null : resolveRel(cmd.cwd, src);
+  }
+  const parts = v.split(':');
+  if (parts.length < 2 || !/^[./~]/.test(parts[0]!)) return undefined;
+  return cmd.cwd === null || parts[0]!.startsWith('~') ? null : resolveRel(cmd.cwd, parts[0]!);
+}
+
+/** Why a later build reads an artifact from its context (null when it provably does not). */
+function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>): string | null {
+  const cmd = inv.cmd;
+  const ctx = inv.operands[0]?.word.value ?? null;
+  const file = flagValues(inv, '--file')[0];
+  if (ctx === null || cmd.cwd === null || (file && file.value === null)) return 'its context or Dockerfile is only known at run time';
+  if (/^[a-z]+:\/\/|^git@|^-$/.test(ctx)) return null;
+  const context = resolveRel(cmd.cwd, ctx);
+  const dockerfile = file ? resolveRel(cmd.cwd, file.value!) : resolveRel(context, 'Dockerfile');
+  const inside = setup.artifacts.filter((a) => context === '' || a.hostPath === context || a.hostPath.startsWith(`${context}/`));
+  if (inside.length === 0) return null;
+  let facts = dockerfiles.get(dockerfile) ?? null;
+  if (!facts) {
+    const text = fs.readText(dockerfile);
+    if (text === null) return `its Dockerfile ${dockerfile} cannot be read`;
+    facts = readDockerfile(dockerfile, text);
+  }
+  for (const copy of facts.copies) {
+    if (copy.from || copy.heredoc) continue;
+    for (const src of copy.sources) {
+      const p = resolveRel(context, src.value.replace(/^\/+/, ''));
+      const hit = inside.find((a) => meets({ path: p, glob: /[*?[]/.test(src.value), word: cmd.words[0]! }, a.hostPath) !== null);
+      if (hit) return `\`${copy.keyword} ${src.value}\` (${facts.path}:${copy.line}) reads ${hit.hostPath}`;
+    }
+  }
+  return null;
+}
+
+/** `[ -n "$id" ] && docker cp "$id":…`: a test of removed ids whose only use was to guard a removed command. */
+function isGuardOfRemoved(cmd: ScriptCommand, script: ScriptFile, removed: Removed): boolean {
+  const prog = cmd.words[0]?.value;
+  if (prog !== '[' && prog !== '[[' && prog !== 'test') return false;
+  if (!cmd.words.slice(1).every((w) => w.value !== null || [...removed.vars].some((v) => w.symbol === `\${${v}}`))) return false;
+  if (script.kind !== 'shell') return false;
+  const units = (script as ShellScript).units;
+  const unit = units[cmd.unit];
+  if (!unit || unit.chain === null) return false;
+  const members = units.map((u, k) => ({ u, k })).filter(({ u }) => u.chain === unit.chain);
+  const next = members[members.findIndex(({ k }) => k === cmd.unit) + 1];
+  if (!next || next.u.opBefore !== '&&') return false;
+  const guarded = script.commands.filter((c) => c.unit === next.k);
+  return guarded.length > 0 && guarded.every((c) => removed.commands.has(c));
+}
+
+/** `trap 'docker rm -f "$cid"' EXIT`: the body is shell too. */
+function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Refuse, drop: Drop): void {
+  const body = cmd.words[at + 1];
+  if (!body) return;
+  const hint = 'Remove what names the removed container from the trap (or the whole trap), then run the tool again.';
+  if (body.value === null) {
+    if (usesRemovedVar([body], removed)) refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` uses a container the migration no longer makes`, hint);
+    return;
+  }
+  const inner = parseShell(cmd.file, body.value, { vars: cmd.vars, cwd: cmd.cwd }).script;
+  if (!inner) {
+    refuse('REMOVED_NAME_USED', cmd, `the trap body of \`${shown(cmd)}\` cannot be read`, hint);
+    return;
+  }
+  const touches = inner.commands.filter((c) => usesRemovedVar(c.words, removed) || (dockerInvocation(c)?.operands ?? []).some((o) => removedContainer(o.word, removed)));
+  if (touches.length === 0) return;
+  const cleanupOnly = (c: ScriptCommand) => {
+    const inv = dockerInvocation(c);
+    const sub = inv?.verb === 'other' ? c.words[inv.verbIndex]?.value ?? '' : inv?.verb;
+    return !!inv && CONTAINER_CLEANUP.has(sub ?? '') && inv.operands.length > 0 && inv.operands.every((o) => removedContainer(o.word, removed));
+  };
+  if (inner.commands.length > 0 && inner.commands.every(cleanupOnly)) drop(cmd, 'only removed a container the migration no longer makes');
+  else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` removes a container the migration no longer makes, together with other work`, hint);
+}
+
+/** The Dockerfiles and ignore files the migration reads or rewrites. */
+function setupDockerfiles(setup: Setup): string[] {
+  const builds = [setup.builder, ...(setup.runtime ? [setup.runtime] : [])];
+  const out = new Set<string>();
+  for (const b of builds) {
+    if (b.dockerfile) out.add(b.dockerfile).add(`${b.dockerfile}.dockerignore`);
+    if (b.context !== null) out.add(b.context === '' ? '.dockerignore' : `${b.context}/.dockerignore`);
+  }
+  return [...out];
+}
+
+/** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */
+function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse): void {
+  for (const u of writes) {
+    const df = dockerfiles.find((d) => { const m = meets(u, d); return m === 'at' || m === 'glob'; });
+    if (df) {
+      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shown(cmd)}\` writes ${df} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
+      return;
+    }
+  }
+  if (phase === 'after') return;
+  for (const a of setup.artifacts) {
+    for (const u of writes) {
+      const m = meets(u, a.hostPath);
+      if (m === null) continue;
+      if (phase === 'window') {
+        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
+        return;
+      }
+      // Before the extraction: making or removing the destination is modelled; filling it is not.
+      const dirStep = program === 'mkdir' || program === 'rm' || program === 'rmdir';
+      if (m === 'under' || ((m === 'at' || m === 'over') && !dirStep)) {
+        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` puts files at ${a.hostPath} before it is extracted, so the runtime build copied more than the builder's files`, 'Do that step in the builder Dockerfile, then run the tool again.');
+        return;
+      }
+    }
+  }
+}
+
+/** A volume over (or under) the path copied out: `docker cp` read the host folder, not the image. */
+function checkVolumes(setup: Setup, removed: Removed, refuse: Refuse): void {
+  for (const c of removed.commands) {
+    const inv = dockerInvocation(c);
+    if (!inv || (inv.verb !== 'create' && inv.verb !== 'run')) continue;
+    const keys = [flagValues(inv, '--name')[0], null].map((w) => (w ? wordKey(w) : c.stdout?.kind === 'capture' ? c.stdout.symbol : null)).filter((k): k is string => k !== null);
+    const copied = setup.artifacts.filter((a) => a.via.verb === 'cp' && keys.some((k) => wordKey(a.via.operands[0]!.word).startsWith(`${k}:`)));
+    if (copied.length === 0) continue;
+    for (const f of inv.flags.filter((x) => x.name === '--volume' || x.name === '--mount' || x.name === '--volumes-from' || x.name === '--tmpfs')) {
+      const target = f.value ? volumeTarget(f.name, wordKey(f.value)) : null;
+      const hit = copied.find((a) => target === null || target === a.containerPath || a.containerPath.startsWith(`${target}/`) || target.startsWith(`${a.containerPath}/`) || target === '/');
+      if (hit) {
+        refuse('ARTIFACT_VOLUME', c, `\`${shown(c)}\` mounts ${target === null ? 'volumes whose paths are not known' : `a volume at ${target}`}, so \`docker cp\` of ${hit.containerPath} read the volume, not the builder image`, 'Copy from a container without that volume, or migrate by hand.');
+        return;
+      }
+    }
+  }
+}
+
+/** The container path of `-v host:/ctr[:opts]`, `-v /ctr`, `--mount …,target=/ctr`, `--tmpfs /ctr`. */
+function volumeTarget(flag: string, v: string): string | null {
+  if (flag === '--volumes-from') return null;
+  const clean = (p: string | undefined) => (p && p.startsWith('/') ? p.replace(/\/+$/, '') || '/' : null);
+  if (flag === '--mount') return clean(v.split(',').map((kv) => kv.split('=')).find(([k]) => k === 'target' || k === 'dst' || k === 'destination')?.[1]);
+  const parts = v.split(':');
+  return clean(flag === '--tmpfs' || parts.length === 1 ? parts[0] : parts[1]);
+}
+
+/** A GitHub Actions `actions/upload-artifact` step whose `path:` covers an artifact reads it from the host. */
+function checkUploads(setup: Setup, script: ScriptFile, refuse: Refuse): void {
+  for (const up of uploadedPaths(script.text)) {
+    for (const a of setup.artifacts) {
+      const m = up.path === null ? 'unknown' : meets({ path: up.path, glob: /[*?[]/.test(up.path), word: setup.builder.inv.cmd.words[0]! }, a.hostPath);
+      if (m === null) continue;
+      const at = { ...setup.builder.inv.cmd, line: up.line };
+      refuse('ARTIFACT_SECOND_CONSUMER', at, `the step \`uses: ${up.uses}\` (${script.file}:${up.line}) uploads ${up.path ?? 'a path only known at run time'}, which ${m === 'unknown' ? 'may hold' : 'holds'} the extracted ${a.hostPath}`, 'Upload the artifact from an export build, or migrate by hand.');
+      return;
+    }
+  }
+}
