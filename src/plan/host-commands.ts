@@ -45,7 +45,8 @@ const WRAPPERS = new Set(['sudo', 'env', 'command', 'time', 'nice', 'exec', 'noh
 function use(cmd: ScriptCommand, w: Word): PathUse {
   const v = w.value;
   const glob = v !== null && /[*?[]/.test(v) && !/^['"]/.test(w.raw);
-  return { path: v === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, v), glob, word: w };
+  // An absolute path is outside the repository as far as the script says (its root is not known).
+  return { path: v === null || cmd.cwd === null ? null : v.startsWith('/') ? v : resolveRel(cmd.cwd, v), glob, word: w };
 }
 
 const isFlag = (w: Word) => w.value !== null && w.value.startsWith('-') && w.value !== '-';
@@ -101,28 +102,58 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
 
 /** `tar -x` writes into its `-C` folder (or the working directory); `tar -c` reads its operands and writes its `-f` archive. */
 function tarEffect(cmd: ScriptCommand, args: Word[], effect: HostEffect): void {
-  const first = args[0]?.value ?? '';
-  const cluster = first.startsWith('--') ? '' : first.replace(/^-/, '');
-  const has = (letter: string, long: string) => cluster.includes(letter) || args.some((w) => w.value === `-${letter}` || w.value === long);
-  const valueOf = (short: string, long: string): Word | null => {
-    const k = args.findIndex((w) => w.value === short || w.value === long);
-    if (k >= 0) return args[k + 1] ?? null;
-    // `-czf out.tgz`: the value of the cluster's f is the next word.
-    if (short === '-f' && cluster.includes('f')) return args[1] ?? null;
-    return null;
+  const letters = new Set<string>();
+  let archive: Word | null = null;
+  let dir: Word | null = null;
+  const rest: Word[] = [];
+  let unclear = false;
+  for (let k = 0; k < args.length; k++) {
+    const v = args[k]!.value;
+    const cluster = v !== null && (/^-[A-Za-z]+$/.test(v) || (k === 0 && /^[A-Za-z]+$/.test(v))) ? v.replace(/^-/, '') : null;
+    if (cluster !== null) {
+      cluster.split('').forEach((l) => letters.add(l));
+      // A short option taking a value takes the next word when it ends the cluster.
+      for (const [l, set] of [['f', (w: Word) => (archive = w)], ['C', (w: Word) => (dir = w)]] as const) {
+        if (!cluster.includes(l)) continue;
+        if (!cluster.endsWith(l) || !args[k + 1]) unclear = true;
+        else set(args[++k]!);
+      }
+      continue;
+    }
+    if (v !== null && /^--(file|directory)=/.test(v)) {
+      const w = { ...args[k]!, value: v.slice(v.indexOf('=') + 1) };
+      if (v.startsWith('--file')) archive = w;
+      else dir = w;
+      continue;
+    }
+    if (v === '--file' || v === '--directory') {
+      if (v === '--file') archive = args[++k] ?? null;
+      else dir = args[++k] ?? null;
+      continue;
+    }
+    if (v === '--extract' || v === '--get') letters.add('x');
+    else if (v === '--create') letters.add('c');
+    else if (v === '--list') letters.add('t');
+    else if (v !== null && v.startsWith('-')) continue;
+    else rest.push(args[k]!);
+  }
+  const inDir = (w: Word): PathUse => {
+    const d = dir as Word | null;
+    if (!d) return use(cmd, w);
+    return { ...use(cmd, w), path: w.value === null || d.value === null || cmd.cwd === null ? null : resolveRel(resolveRel(cmd.cwd, d.value), w.value) };
   };
-  const archive = valueOf('-f', '--file');
-  const dir = valueOf('-C', '--directory');
-  const rest = args.filter((w, k) => k > 0 && w !== archive && w !== dir && !isFlag(w));
-  if (has('x', '--extract')) {
-    if (archive) effect.reads.push(use(cmd, archive));
+  const a = archive as Word | null;
+  if (unclear) {
+    effect.known = false;
+    effect.mayTouch.push(...args.map((w) => use(cmd, w)));
+  } else if (letters.has('x')) {
+    if (a) effect.reads.push(use(cmd, a));
     effect.writes.push(dir ? use(cmd, dir) : { path: cmd.cwd, glob: false, word: args[0] ?? cmd.words[0]! });
-  } else if (has('c', '--create')) {
-    if (archive) effect.writes.push(use(cmd, archive));
-    if (dir) effect.reads.push(...rest.map((w) => ({ ...use(cmd, w), path: w.value === null || dir.value === null || cmd.cwd === null ? null : resolveRel(resolveRel(cmd.cwd, dir.value), w.value) })));
-    else effect.reads.push(...rest.map((w) => use(cmd, w)));
-  } else if (has('t', '--list')) {
-    if (archive) effect.reads.push(use(cmd, archive));
+  } else if (letters.has('c')) {
+    if (a) effect.writes.push(use(cmd, a));
+    effect.reads.push(...rest.map(inDir));
+  } else if (letters.has('t')) {
+    if (a) effect.reads.push(use(cmd, a));
   } else {
     effect.known = false;
     effect.mayTouch.push(...args.map((w) => use(cmd, w)));

@@ -1,0 +1,178 @@
+/**
+ * The host-effects pass, planned on in-memory repositories: each command that stays is
+ * dropped with the setup when it only served the removed steps, left alone when it is
+ * harmless, or refuses the setup with a code when it would break or change the result.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+const BUILD = 'docker build -t app:build -f Dockerfile.build .';
+const RUN = 'docker build -t app:latest .';
+
+/** A repository whose build.sh is the given lines, after `#!/bin/sh` and `set -eu`. */
+const repo = (lines: string[], over: Record<string, string> = {}) => ({
+  'Dockerfile.build': BUILDER,
+  Dockerfile: RUNTIME,
+  'main.go': 'package main\n',
+  'build.sh': ['#!/bin/sh', 'set -eu', ...lines, ''].join('\n'),
+  ...over,
+});
+
+const migrates = (files: Record<string, string>) => {
+  const plan = planFiles(files);
+  expect(plan.setups).toHaveLength(1);
+  expect(plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(plan.setups[0]!.status).toBe('migrate');
+  return { out: applied(files, plan), notes: plan.setups[0]!.notes };
+};
+
+const refused = (files: Record<string, string>, code: string, line?: number) => {
+  const plan = planFiles(files);
+  expect(plan.setups).toHaveLength(1);
+  expect(plan.setups[0]!.status).toBe('refused');
+  expect(plan.changes).toEqual([]);
+  const d = plan.setups[0]!.diagnostics.find((x) => x.code === code);
+  expect(d, `expected ${code} in ${JSON.stringify(plan.setups[0]!.diagnostics)}`).toBeDefined();
+  expect(d!.severity).toBe('error');
+  if (line !== undefined) expect(d!.line).toBe(line);
+  return d!;
+};
+
+const EXTRACT = ['docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x'];
+
+describe('host effects: references to what the migration removes (item 2)', () => {
+  it('a trap that only removes the removed container goes, and so does a test that only guarded a removed copy', () => {
+    const { out, notes } = migrates(repo([BUILD, 'cid=$(docker create app:build)', 'trap \'docker rm -f "$cid"\' EXIT', '[ -n "$cid" ] && docker cp "$cid":/out/app ./app', RUN, 'rm -f app']));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
+    expect(notes.some((n) => n.includes('trap') && n.includes('so it goes'))).toBe(true);
+  });
+
+  it('`sudo docker rm NAME` and `docker stop NAME` of the removed container go', () => {
+    const { out } = migrates(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker stop x', RUN, 'sudo docker rm -f x']));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
+  });
+
+  it('`docker inspect NAME`, `docker logs NAME` and a use of the removed id refuse', () => {
+    refused(repo([BUILD, ...EXTRACT.slice(0, 2), 'docker inspect x', EXTRACT[2]!, RUN]), 'REMOVED_NAME_USED', 6);
+    refused(repo([BUILD, ...EXTRACT.slice(0, 2), 'docker logs --tail 5 x', EXTRACT[2]!, RUN]), 'REMOVED_NAME_USED', 6);
+    refused(repo([BUILD, 'id=$(docker create app:build)', 'docker cp "$id":/out/app ./app', 'docker rm "$id"', RUN, 'echo "extracted with $id"']), 'REMOVED_NAME_USED', 8);
+    // A test of the id that guards something else than the removed copy.
+    refused(repo([BUILD, 'id=$(docker create app:build)', 'docker cp "$id":/out/app ./app', 'docker rm "$id"', '[ -n "$id" ] && echo ok', RUN]), 'REMOVED_NAME_USED', 7);
+  });
+
+  it('a trap that removes the container together with other work refuses; an unrelated trap stays', () => {
+    refused(repo(['trap \'docker rm -f x; rm -rf "$TMPDIR/w"\' EXIT', BUILD, ...EXTRACT, RUN]), 'REMOVED_NAME_USED', 3);
+    const { out } = migrates(repo(['trap \'echo done\' EXIT', BUILD, ...EXTRACT, RUN]));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\ntrap 'echo done' EXIT\n${RUN}\n`);
+  });
+
+  it('`sudo docker run` of the builder image (which the tool cannot keep) refuses', () => {
+    refused(repo([BUILD, ...EXTRACT, RUN, 'sudo docker run --rm app:build go test ./...']), 'REMOVED_NAME_USED', 8);
+  });
+});
+
+describe('host effects: host post-processing between extraction and runtime build (item 4)', () => {
+  for (const step of ['chmod 0755 app', 'strip app', 'upx -9 app', "sed -i 's/dev/prod/' app", 'echo "# v1" >> app', 'cp other.bin app', './scripts/sign.sh app', 'rm -f app', 'cp -r assets .', 'tar -xf extra.tar']) {
+    it(`\`${step}\` refuses`, () => {
+      refused(repo([BUILD, ...EXTRACT, step, RUN]), 'HOST_POSTPROCESS', 7);
+    });
+  }
+
+  it('reading the artifact (a checksum) migrates with an export stage; unrelated steps are left alone', () => {
+    const { out } = migrates(repo([BUILD, ...EXTRACT, 'sha256sum app > app.sha256', 'go vet ./...', 'echo built', RUN]));
+    expect(out['build.sh']).toContain('docker build --target export --output type=local,dest=. -f Dockerfile .\nsha256sum app > app.sha256\ngo vet ./...\necho built\n');
+  });
+
+  it('files put into the destination folder before the copy refuse; making and emptying it does not', () => {
+    const folder = (pre: string[]) => repo([BUILD, ...pre, 'docker create --name x app:build', 'docker cp x:/out/. dist', 'docker rm x', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY dist /opt/app\n' });
+    refused(folder(['mkdir -p dist', 'echo 1.0 > dist/VERSION']), 'HOST_POSTPROCESS', 5);
+    refused(folder(['cp -r defaults dist']), 'HOST_POSTPROCESS', 4);
+    const { out } = migrates(folder(['rm -rf dist', 'mkdir -p dist']));
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out /opt/app');
+  });
+});
+
+describe('host effects: other consumers of the artifact (item 5)', () => {
+  it('a second build whose Dockerfile copies the artifact refuses; one that does not read it migrates', () => {
+    const debug = (copy: string) => repo([BUILD, ...EXTRACT, RUN, 'docker build -t app:debug -f Dockerfile.debug .', 'rm -f app'], { 'Dockerfile.debug': `FROM alpine:3.19\n${copy}\n` });
+    refused(debug('COPY app /app'), 'ARTIFACT_SECOND_CONSUMER', 8);
+    refused(debug('COPY . /src'), 'ARTIFACT_SECOND_CONSUMER', 8);
+    refused(debug('COPY a* /src/'), 'ARTIFACT_SECOND_CONSUMER', 8);
+    migrates(debug('COPY main.go /src/'));
+  });
+
+  it('a GitHub Actions upload-artifact step whose path covers the artifact refuses', () => {
+    const wf = (path: string) => ({
+      'Dockerfile.build': BUILDER,
+      Dockerfile: RUNTIME,
+      'main.go': 'package main\n',
+      '.github/workflows/image.yml': [
+        'on: push',
+        'jobs:',
+        '  image:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        `      - run: ${BUILD}`,
+        '      - run: |',
+        ...EXTRACT.map((l) => `          ${l}`),
+        `      - run: ${RUN}`,
+        '      - uses: actions/upload-artifact@v4',
+        '        with:',
+        '          name: binary',
+        `          path: ${path}`,
+        '',
+      ].join('\n'),
+    });
+    const d = refused(wf('app'), 'ARTIFACT_SECOND_CONSUMER', 16);
+    expect(d.message).toContain('actions/upload-artifact@v4');
+    refused(wf('"*"'), 'ARTIFACT_SECOND_CONSUMER');
+    refused(wf('${{ env.OUT }}'), 'ARTIFACT_SECOND_CONSUMER');
+    expect(planFiles(wf('docs/')).setups[0]!.status).toBe('migrate');
+  });
+});
+
+describe('host effects: Dockerfiles written at run time (item 6)', () => {
+  for (const step of ["printf 'FROM alpine:3.19\\nCOPY app /app\\n' > Dockerfile", 'cp runtime.dockerfile Dockerfile', "sed -i 's/1.21/1.22/' Dockerfile.build", 'echo "**/*.md" >> .dockerignore']) {
+    it(`\`${step}\` refuses`, () => {
+      refused(repo([step, BUILD, ...EXTRACT, RUN]), 'DOCKERFILE_WRITTEN', 3);
+    });
+  }
+  it('a here-document written over the runtime Dockerfile refuses', () => {
+    refused(repo([BUILD, ...EXTRACT, 'cat > Dockerfile <<EOF', 'FROM alpine:3.19', 'COPY app /app', 'EOF', RUN]), 'DOCKERFILE_WRITTEN', 7);
+  });
+});
+
+describe('host effects: volumes at the copied path, files copied in (items 15, 18)', () => {
+  const withCreate = (create: string) => repo([BUILD, create, 'docker cp x:/out/app ./app', 'docker rm x', RUN]);
+  it('a bind mount, a named or anonymous volume, or --mount at, over or under the copied path refuses', () => {
+    for (const flags of ['-v "$PWD/out:/out"', '-v cache:/out', '-v /out', '--mount type=bind,source=./out,target=/out', '-v "$PWD/bin:/out/app"', '--mount type=volume,dst=/', '--volumes-from data', '--tmpfs /out/app']) {
+      expect(planFiles(withCreate(`docker create ${flags} --name x app:build`)).setups[0]!.diagnostics.map((d) => d.code), flags).toContain('ARTIFACT_VOLUME');
+      refused(withCreate(`docker create ${flags} --name x app:build`), 'ARTIFACT_VOLUME', 4);
+    }
+  });
+  it('a volume elsewhere in the container is harmless', () => {
+    migrates(withCreate('docker create -v cache:/root/.cache --name x app:build'));
+  });
+  it('copying host files into the container before the extraction refuses', () => {
+    refused(repo([BUILD, 'docker create --name x app:build', 'docker cp config.json x:/out/config.json', 'docker cp x:/out/app ./app', 'docker rm x', RUN]), 'FILES_COPIED_IN', 5);
+  });
+});
+
+describe('where docker cp lands: the folders the script makes (item 13)', () => {
+  it('`mkdir -p bin; docker cp x:/out/app bin` lands at bin/app', () => {
+    const files = repo([BUILD, 'mkdir -p bin', 'docker create --name x app:build', 'docker cp x:/out/app bin', 'docker rm x', RUN, 'rm -rf bin'], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' });
+    const { out } = migrates(files);
+    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+  });
+  it('a folder of the repository removed first: the copy lands at its path', () => {
+    const files = repo([BUILD, 'rm -rf bin', 'docker create --name x app:build', 'docker cp x:/out/app bin', 'docker rm x', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY bin /usr/local/bin/app\n', 'bin/old': 'x\n' });
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.artifacts[0]!.hostPath).toBe('bin');
+  });
+  it('a folder made only in some runs: where the copy lands is not known, refused', () => {
+    refused(repo([BUILD, 'if [ -n "${CI:-}" ]; then mkdir -p bin; fi', 'docker create --name x app:build', 'docker cp x:/out/app bin', 'docker rm x', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' }), 'ARTIFACT_DEST_EXISTS', 6);
+  });
+});
