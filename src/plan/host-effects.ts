@@ -73,7 +73,7 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
       }
       const inv = effect.program === 'docker' || effect.program?.endsWith('/docker') ? (effect.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(effect.at) })) : null;
       if (inv) {
-        checkDocker(inv, cmd, phase, setup, removed, fs, dockerfiles, refuse, drop);
+        checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, refuse, drop);
         continue;
       }
       if (usesRemovedVar(cmd.words, removed)) {
@@ -123,7 +123,7 @@ type Drop = (cmd: ScriptCommand, why: string) => void;
 /** Docker verbs that only stop or remove a container: harmless to drop with the container. */
 const CONTAINER_CLEANUP = new Set(['rm', 'stop', 'kill']);
 
-function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, phase: string, setup: Setup, removed: Removed, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, refuse: Refuse, drop: Drop): void {
+function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFile, phase: string, setup: Setup, removed: Removed, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, refuse: Refuse, drop: Drop): void {
   // Verbs the model does not read (`inspect`, `logs`, `stop`…): every word after them may name a container.
   const ops = inv.verb === 'other' ? inv.cmd.words.slice(inv.verbIndex + 1).filter((w) => !(w.value ?? '').startsWith('-') || w.value === null) : inv.operands.map((o) => o.word);
   const sub = inv.verb === 'other' ? inv.cmd.words[inv.verbIndex]?.value ?? '' : inv.verb;
@@ -132,7 +132,8 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, phase: string, s
     if (inv.verb === 'cp' && ops[1] && removedContainer(ops[1], removed)) {
       refuse('FILES_COPIED_IN', cmd, `\`${shown(cmd)}\` copies host files into the builder container, so what was copied out is not what the builder image holds`, 'Copy those files in the builder Dockerfile instead (COPY), then run the tool again.');
     } else if (CONTAINER_CLEANUP.has(sub) && ops.length > 0 && ops.every((w) => removedContainer(w, removed))) {
-      drop(cmd, 'only removed a container the migration no longer makes');
+      // `docker rm -f x || true` (a stale container from an earlier run): harmless where it is.
+      if (!failureIgnored(cmd, script)) drop(cmd, 'only removed a container the migration no longer makes');
     } else {
       refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a container the migration no longer makes`, 'Remove that command (or fold it into the removed steps), or migrate this setup by hand.');
     }
@@ -204,6 +205,16 @@ function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfi
   return null;
 }
 
+/** The chain member after `cmd` runs when it fails (`cmd || true`). */
+function failureIgnored(cmd: ScriptCommand, script: ScriptFile): boolean {
+  if (script.kind !== 'shell') return cmd.conditional;
+  const units = (script as ShellScript).units;
+  const unit = units[cmd.unit];
+  if (!unit || unit.chain === null) return false;
+  const after = units.findIndex((u, k) => k > cmd.unit && u.chain === unit.chain);
+  return after >= 0 && units[after]!.opBefore === '||';
+}
+
 /** `[ -n "$id" ] && docker cp "$id":…`: a test of removed ids whose only use was to guard a removed command. */
 function isGuardOfRemoved(cmd: ScriptCommand, script: ScriptFile, removed: Removed): boolean {
   const prog = cmd.words[0]?.value;
@@ -241,7 +252,8 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
     const sub = inv?.verb === 'other' ? c.words[inv.verbIndex]?.value ?? '' : inv?.verb;
     return !!inv && CONTAINER_CLEANUP.has(sub ?? '') && inv.operands.length > 0 && inv.operands.every((o) => removedContainer(o.word, removed));
   };
-  if (inner.commands.length > 0 && inner.commands.every(cleanupOnly)) drop(cmd, 'only removed a container the migration no longer makes');
+  const noop = (c: ScriptCommand) => c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':');
+  if (inner.commands.some(cleanupOnly) && inner.commands.every((c) => cleanupOnly(c) || noop(c))) drop(cmd, 'only removed a container the migration no longer makes');
   else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` removes a container the migration no longer makes, together with other work`, hint);
 }
 

@@ -54,6 +54,13 @@ describe('host effects: references to what the migration removes (item 2)', () =
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
   });
 
+  it('a failure-tolerant `docker rm -f NAME || true` of a stale container stays; a trap doing that goes', () => {
+    const { out } = migrates(repo(['docker rm -f x 2>/dev/null || true', BUILD, ...EXTRACT, RUN]));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\ndocker rm -f x 2>/dev/null || true\n${RUN}\n`);
+    const trapped = migrates(repo(['trap \'docker rm -f x >/dev/null 2>&1 || true\' EXIT', BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN]));
+    expect(trapped.out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
+  });
+
   it('`docker inspect NAME`, `docker logs NAME` and a use of the removed id refuse', () => {
     refused(repo([BUILD, ...EXTRACT.slice(0, 2), 'docker inspect x', EXTRACT[2]!, RUN]), 'REMOVED_NAME_USED', 6);
     refused(repo([BUILD, ...EXTRACT.slice(0, 2), 'docker logs --tail 5 x', EXTRACT[2]!, RUN]), 'REMOVED_NAME_USED', 6);
