@@ -40,7 +40,11 @@ interface Removed {
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
-export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndices: readonly number[], fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>): HostEffects {
+/**
+ * `builders`: the builder builds of every setup found. Another setup's builder whose context
+ * merely holds the artifact (`COPY . .`) is that setup's own merge; one naming it is a consumer.
+ */
+export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndices: readonly number[], fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, builders: ReadonlySet<ScriptCommand> = new Set()): HostEffects {
   const out: HostEffects = { deletes: [], diagnostics: [], notes: [] };
   const runtime = setup.runtime;
   if (!runtime) return out;
@@ -73,7 +77,7 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
       }
       const inv = effect.program === 'docker' || effect.program?.endsWith('/docker') ? (effect.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(effect.at) })) : null;
       if (inv) {
-        checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, refuse, drop);
+        checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuse, drop);
         continue;
       }
       if (usesRemovedVar(cmd.words, removed)) {
@@ -123,7 +127,7 @@ type Drop = (cmd: ScriptCommand, why: string) => void;
 /** Docker verbs that only stop or remove a container: harmless to drop with the container. */
 const CONTAINER_CLEANUP = new Set(['rm', 'stop', 'kill']);
 
-function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFile, phase: string, setup: Setup, removed: Removed, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, refuse: Refuse, drop: Drop): void {
+function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFile, phase: string, setup: Setup, removed: Removed, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, otherBuilder: boolean, refuse: Refuse, drop: Drop): void {
   // Verbs the model does not read (`inspect`, `logs`, `stop`…): every word after them may name a container.
   const ops = inv.verb === 'other' ? inv.cmd.words.slice(inv.verbIndex + 1).filter((w) => !(w.value ?? '').startsWith('-') || w.value === null) : inv.operands.map((o) => o.word);
   const sub = inv.verb === 'other' ? inv.cmd.words[inv.verbIndex]?.value ?? '' : inv.verb;
@@ -145,7 +149,7 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
     return;
   }
   if (inv.verb === 'build' && phase !== 'before') {
-    const why = readsArtifact(inv, setup, fs, dockerfiles);
+    const why = readsArtifact(inv, setup, fs, dockerfiles, otherBuilder);
     if (why) refuse('ARTIFACT_SECOND_CONSUMER', cmd, `\`${shown(cmd)}\` also builds from the extracted files: ${why}`, 'Build that image from the merged Dockerfile (a stage of its own), or migrate by hand.');
     return;
   }
@@ -178,7 +182,7 @@ function hostSideOf(flag: string, value: Word, cmd: ScriptCommand): string | nul
 }
 
 /** Why a later build reads an artifact from its context (null when it provably does not). */
-function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>): string | null {
+function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, otherBuilder: boolean): string | null {
   const cmd = inv.cmd;
   const ctx = inv.operands[0]?.word.value ?? null;
   const file = flagValues(inv, '--file')[0];
@@ -186,6 +190,8 @@ function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfi
   if (/^[a-z]+:\/\/|^git@|^-$/.test(ctx)) return null;
   const context = resolveRel(cmd.cwd, ctx);
   const dockerfile = file ? resolveRel(cmd.cwd, file.value!) : resolveRel(context, 'Dockerfile');
+  // Another build of the runtime Dockerfile builds the merged file: it copies from the stage too.
+  if (dockerfile === setup.runtime?.dockerfile && context === setup.runtime.context) return null;
   const inside = setup.artifacts.filter((a) => context === '' || a.hostPath === context || a.hostPath.startsWith(`${context}/`));
   if (inside.length === 0) return null;
   let facts = dockerfiles.get(dockerfile) ?? null;
@@ -198,7 +204,10 @@ function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfi
     if (copy.from || copy.heredoc) continue;
     for (const src of copy.sources) {
       const p = resolveRel(context, src.value.replace(/^\/+/, ''));
-      const hit = inside.find((a) => meets({ path: p, glob: /[*?[]/.test(src.value), word: cmd.words[0]! }, a.hostPath) !== null);
+      const hit = inside.find((a) => {
+        const m = meets({ path: p, glob: /[*?[]/.test(src.value), word: cmd.words[0]! }, a.hostPath);
+        return m !== null && !(otherBuilder && m === 'over');
+      });
       if (hit) return `\`${copy.keyword} ${src.value}\` (${facts.path}:${copy.line}) reads ${hit.hostPath}`;
     }
   }

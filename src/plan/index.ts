@@ -395,7 +395,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const keep = setup.builderTagUsers.length > 0;
   draft.script.deletes = [...new Set([...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index))];
   // Every command that stays is checked against what goes (containers, ids, paths, Dockerfiles).
-  const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles);
+  const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles, builderBuilds(analysis));
   plan.diagnostics.push(...effects.diagnostics);
   if (failed()) {
     plan.status = 'refused';
@@ -477,6 +477,14 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
   }
   return draft;
+}
+
+const buildersCache = new WeakMap<Analysis, Set<ScriptCommand>>();
+/** The builder build of every setup found; built once per analysis. */
+function builderBuilds(analysis: Analysis): Set<ScriptCommand> {
+  let set = buildersCache.get(analysis);
+  if (!set) buildersCache.set(analysis, (set = new Set(analysis.setups.map((s) => s.builder.inv.cmd))));
+  return set;
 }
 
 const mentionsCache = new WeakMap<Analysis, Map<string, ScriptCommand[]>>();

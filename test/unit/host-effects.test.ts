@@ -110,6 +110,22 @@ describe('host effects: other consumers of the artifact (item 5)', () => {
     migrates(debug('COPY main.go /src/'));
   });
 
+  it('another setup\'s builder naming the artifact refuses; one whose context merely holds it (COPY . .) does not', () => {
+    const chained = (copy: string) => ({
+      ...repo([BUILD, ...EXTRACT, RUN, 'docker build -t tool:build -f Dockerfile.tool .', 'docker create --name t tool:build', 'docker cp t:/out/tool ./tool', 'docker rm t', 'docker build -t tool:latest -f Dockerfile.toolrt .']),
+      'Dockerfile.tool': `FROM golang:1.21\n${copy}\nRUN go build -o /out/tool .\n`,
+      'Dockerfile.toolrt': 'FROM alpine:3.19\nCOPY tool /usr/local/bin/tool\n',
+    });
+    const named = planFiles(chained('COPY app /src/app'));
+    expect(named.setups[0]!.diagnostics.map((d) => d.code)).toContain('ARTIFACT_SECOND_CONSUMER');
+    const broad = planFiles(chained('COPY . /src'));
+    expect(broad.setups[0]!.diagnostics.map((d) => d.code)).not.toContain('ARTIFACT_SECOND_CONSUMER');
+  });
+
+  it('a second build of the runtime Dockerfile builds the merged file, which copies from the stage too', () => {
+    migrates(repo([BUILD, ...EXTRACT, RUN, 'docker build -t app:edge .', 'rm -f app']));
+  });
+
   it('a GitHub Actions upload-artifact step whose path covers the artifact refuses', () => {
     const wf = (path: string) => ({
       'Dockerfile.build': BUILDER,
