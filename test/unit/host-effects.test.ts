@@ -97,7 +97,7 @@ describe('host effects: host post-processing between extraction and runtime buil
     refused(folder(['mkdir -p dist', 'echo 1.0 > dist/VERSION']), 'HOST_POSTPROCESS', 5);
     refused(folder(['cp -r defaults dist']), 'HOST_POSTPROCESS', 4);
     const { out } = migrates(folder(['rm -rf dist', 'mkdir -p dist']));
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out /opt/app');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out /opt/app');
   });
 });
 
@@ -188,7 +188,7 @@ describe('where docker cp lands: the folders the script makes (item 13)', () => 
   it('`mkdir -p bin; docker cp x:/out/app bin` lands at bin/app', () => {
     const files = repo([BUILD, 'mkdir -p bin', 'docker create --name x app:build', 'docker cp x:/out/app bin', 'docker rm x', RUN, 'rm -rf bin'], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' });
     const { out } = migrates(files);
-    expect(out['Dockerfile']).toContain('COPY --from=builder /out/app /usr/local/bin/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
   it('a folder of the repository removed first: the copy lands at its path', () => {
     const files = repo([BUILD, 'rm -rf bin', 'docker create --name x app:build', 'docker cp x:/out/app bin', 'docker rm x', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY bin /usr/local/bin/app\n', 'bin/old': 'x\n' });
