@@ -14,7 +14,7 @@ import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runTravis } from './support/ci-runner.js';
-import { exec, hostFile, listImages, runScript } from './support/pipeline.js';
+import { exec, hostFile, listImages, runScript, treeState } from './support/pipeline.js';
 import { envForEngine } from './support/shim.js';
 
 const engine = await engineForTests();
@@ -42,8 +42,24 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'stock-image-compose': (dir, env) => exec('make', ['image'], dir, env),
 };
 
-/** Files the pipeline leaves on the host for later use: old and migrated must leave the same. */
-const HOST_FILES: Record<string, string[]> = { 'export-host-artifacts': ['greeter', 'greeter.sha256'] };
+/** Artifacts the pipeline keeps on the host for later use (an export stage): old and migrated must leave the same. */
+const HOST_FILES: Record<string, string[]> = {
+  'export-host-artifacts': ['greeter', 'greeter.sha256'],
+  'export-after-clean-dest': ['dist/quill', 'dist/quill.sha256'],
+};
+
+/**
+ * What a run did to the repository: each path it created or changed (and how it left it), or
+ * removed. Paths at or under `skip` (the extracted artifacts, which the old pipeline may leave
+ * behind and a migration no longer extracts) are left out; HOST_FILES names the ones kept.
+ */
+function leftBy(before: Map<string, string>, after: Map<string, string>, skip: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const skipped = (p: string) => skip.some((s) => p === s || p.startsWith(`${s}/`));
+  for (const [p, v] of after) if (before.get(p) !== v && !skipped(p)) out[p] = v;
+  for (const p of before.keys()) if (!after.has(p) && !skipped(p)) out[p] = 'removed';
+  return out;
+}
 
 /**
  * Calls the old pipeline must make (read from the shim's log): proof that it ran the way the
@@ -64,14 +80,16 @@ const OLD_CALLS: Record<string, RegExp[]> = {
 interface PlannedSetup {
   script: string;
   finalTags: string[];
+  /** Where the old pipeline put each extracted artifact on the host. */
+  hostPaths: string[];
 }
 
 function plannedSetups(dir: string): PlannedSetup[] {
   const r = runCli(['--dry-run', '--json'], dir);
   const report = JSON.parse(r.stdout);
-  return report.setups.map((s: { script: string; finalTags: string[]; status: string }) => {
+  return report.setups.map((s: { script: string; finalTags: string[]; status: string; artifacts: { hostPath: string }[] }) => {
     expect(s.status).toBe('planned');
-    return { script: s.script, finalTags: s.finalTags };
+    return { script: s.script, finalTags: s.finalTags, hostPaths: s.artifacts.map((a) => a.hostPath) };
   });
 }
 
@@ -100,6 +118,7 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
       const baseline = new Set(await listImages(engine!));
       const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
       const runPipeline = (dir: string, logFile?: string) => (RUN[c] ? RUN[c](dir, envForEngine(engine!, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(engine!, dir, s.script, logFile)));
+      const oldTree = treeState(oldDir);
       try {
         runPipeline(oldDir, log);
         const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
@@ -115,6 +134,7 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
       for (const ref of (await listImages(engine!)).filter((r) => !baseline.has(r))) await engine!.removeImage(ref, { force: true, ignoreMissing: true });
       const migrated = runCli(['.', '--yes'], newDir);
       expect(migrated.code, migrated.stderr).toBe(0);
+      const newTree = treeState(newDir);
       runPipeline(newDir);
       for (const t of finalTags) {
         const after = await snapshotImage(engine!, t);
@@ -122,7 +142,10 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
         expect(diffs, formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })).toEqual([]);
         expect(after.files.length).toBeGreaterThan(5);
       }
-      // The host keeps exactly the files it kept before, and nothing else is extracted.
+      // The migrated run leaves the repository as the old run did: the same files created,
+      // changed (type, mode, content) or removed; the artifacts kept on the host are the same.
+      const artifacts = setups.flatMap((s) => s.hostPaths);
+      expect(leftBy(newTree, treeState(newDir), artifacts), 'files the run left in the repository').toEqual(leftBy(oldTree, treeState(oldDir), artifacts));
       for (const f of HOST_FILES[c] ?? []) expect(hostFile(newDir, f), f).toEqual(hostFile(oldDir, f));
       expect(fs.existsSync(path.join(newDir, 'app'))).toBe(false);
     });
