@@ -156,3 +156,19 @@ describe('reread: scripts that drive compose', () => {
     expect(rereadScript({ script, after: '#!/bin/sh\ndocker build -t app .\necho done\n', removed: fromService.slice(1), rewrites: [] }, fs)).toMatch(/docker compose run --rm builder/);
   });
 });
+
+describe('the CI kinds read through the registry are read again too', () => {
+  const lines = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .'];
+  const cases: [string, string, string, string][] = [
+    ['.travis.yml', `script:\n${lines.map((l) => `  - ${l}`).join('\n')}\n`, 'script:\n  - docker build -t app .\n', 'script:\n  - docker build -t app . &&\n'],
+    ['bitbucket-pipelines.yml', `pipelines:\n  default:\n    - step:\n        script:\n${lines.map((l) => `          - ${l}`).join('\n')}\n`, 'pipelines:\n  default:\n    - step:\n        script:\n          - docker build -t app .\n', 'pipelines:\n  default:\n    - step:\n        script:\n          - docker rm x\n          - docker build -t app .\n'],
+    ['.circleci/config.yml', `jobs:\n  b:\n    steps:\n      - run: |\n${lines.map((l) => `          ${l}`).join('\n')}\n`, 'jobs:\n  b:\n    steps:\n      - run: |\n          docker build -t app .\n', 'jobs:\n  b:\n    steps:\n      - run: |\n          if true; then docker build -t app .; fi\n'],
+    ['azure-pipelines.yml', `steps:\n  - bash: |\n${lines.map((l) => `      ${l}`).join('\n')}\n`, 'steps:\n  - bash: |\n      docker build -t app .\n', 'steps:\n  - bash: |\n      docker build -t app . )\n'],
+  ];
+  for (const [file, before, right, wrong] of cases) {
+    it(`${file}: the right edit passes, a wrong one is caught`, () => {
+      expect(check(file, before, right)).toBeNull();
+      expect(check(file, before, wrong)).not.toBeNull();
+    });
+  }
+});
