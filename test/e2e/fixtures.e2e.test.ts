@@ -55,7 +55,12 @@ const HOST_FILES: Record<string, string[]> = {
  */
 function leftBy(before: Map<string, string>, after: Map<string, string>, skip: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const skipped = (p: string) => skip.some((s) => p === s || p.startsWith(`${s}/`));
+  const artifact = (p: string) => skip.some((s) => p === s || p.startsWith(`${s}/`));
+  // A folder the run created that holds nothing but artifacts (`go build -o bin/app` through a
+  // mount makes bin/) is the artifact's footprint too.
+  const createdDir = (p: string) => !before.has(p) && (after.get(p) ?? '').startsWith('dir ');
+  const onlyArtifacts = (p: string) => createdDir(p) && [...after.keys()].filter((k) => k.startsWith(`${p}/`)).every((k) => artifact(k) || createdDir(k));
+  const skipped = (p: string) => artifact(p) || (skip.some((s) => s.startsWith(`${p}/`)) && onlyArtifacts(p));
   for (const [p, v] of after) if (before.get(p) !== v && !skipped(p)) out[p] = v;
   for (const p of before.keys()) if (!after.has(p) && !skipped(p)) out[p] = 'removed';
   return out;
