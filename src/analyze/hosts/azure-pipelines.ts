@@ -12,7 +12,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, substituteSpans, type Decoded } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
 const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)(\/|$)/;
@@ -41,25 +41,13 @@ function pipelineVariables(node: unknown, into: Map<string, string | null> | nul
  * the file kept (every character of the reference maps to the macro's start). A one-word
  * `$(cmd)` that is no known variable stays a command substitution when every variable is known.
  */
-function withMacros(d: { shell: string; toFile: number[]; encode: (s: string) => string }, known: Map<string, string | null> | null) {
-  let shell = '';
-  const toFile: number[] = [];
-  for (let i = 0; i < d.shell.length; ) {
-    const m = /^\$\(([A-Za-z_][\w.-]*)\)/.exec(d.shell.slice(i, i + 200));
-    if (m && (m[1]!.includes('.') || known === null || known.has(m[1]!))) {
-      for (const ch of `\${${macroVar(m[1]!)}}`) {
-        shell += ch;
-        toFile.push(d.toFile[i]!);
-      }
-      i += m[0].length;
-      continue;
-    }
-    shell += d.shell[i];
-    toFile.push(d.toFile[i]!);
-    i++;
-  }
-  toFile.push(d.toFile[d.shell.length]!);
-  return { shell, toFile, encode: d.encode };
+function withMacros(d: Decoded, known: Map<string, string | null> | null): Decoded {
+  const macro = /\$\(([A-Za-z_][\w.-]*)\)/y;
+  return substituteSpans(d, (shell, i) => {
+    macro.lastIndex = i;
+    const m = macro.exec(shell);
+    return m && (m[1]!.includes('.') || known === null || known.has(m[1]!)) ? { end: i + m[0].length, text: `\${${macroVar(m[1]!)}}` } : null;
+  });
 }
 
 /** Linux or macOS agent: `script:` runs in bash. Null when the agent's OS is not known. */

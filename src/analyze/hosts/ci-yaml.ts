@@ -17,7 +17,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } f
 
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
 
-interface Decoded {
+export interface Decoded {
   shell: string;
   toFile: number[];
   encode: (s: string) => string;
@@ -100,19 +100,29 @@ function lineIndent(text: string, offset: number): number {
 
 /** `${{ expr }}` is substituted by GitHub before the shell runs: read it as an unknown value. */
 function withExpressions(d: Decoded, exprs: { n: number }): Decoded {
+  return substituteSpans(d, (shell, i) => {
+    if (!shell.startsWith('${{', i)) return null;
+    const close = shell.indexOf('}}', i);
+    return close > 0 ? { end: close + 2, text: `\${__ci_expression_${exprs.n++}}` } : null;
+  });
+}
+
+/**
+ * Replaces the spans `match` finds in decoded shell text (a CI system's own substitutions) with
+ * other shell text, every character of which maps back to the span's start in the file.
+ */
+export function substituteSpans(d: Decoded, match: (shell: string, i: number) => { end: number; text: string } | null): Decoded {
   let shell = '';
   const toFile: number[] = [];
   for (let i = 0; i < d.shell.length; ) {
-    if (d.shell.startsWith('${{', i)) {
-      const close = d.shell.indexOf('}}', i);
-      if (close > 0) {
-        for (const ch of `\${__ci_expression_${exprs.n++}}`) {
-          shell += ch;
-          toFile.push(d.toFile[i]!);
-        }
-        i = close + 2;
-        continue;
+    const m = match(d.shell, i);
+    if (m) {
+      for (const ch of m.text) {
+        shell += ch;
+        toFile.push(d.toFile[i]!);
       }
+      i = m.end;
+      continue;
     }
     shell += d.shell[i];
     toFile.push(d.toFile[i]!);
