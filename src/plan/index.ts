@@ -42,6 +42,14 @@ export interface FileChange {
   setups: string[];
 }
 
+/** An artifact as the plan and its reports show it: where it was extracted, and each COPY that now reads it from a stage. */
+export interface PlannedArtifact {
+  containerPath: string;
+  hostPath: string;
+  extractedAt: { file: string; line: number };
+  copies: { file: string; line: number; stagePath: string }[];
+}
+
 export interface SetupPlan {
   id: string;
   script: string;
@@ -50,7 +58,7 @@ export interface SetupPlan {
   runtimeDockerfile: string | null;
   stage: string | null;
   finalTags: string[];
-  artifacts: { containerPath: string; hostPath: string; extractedAt: { file: string; line: number }; copies: { file: string; line: number; stagePath: string }[] }[];
+  artifacts: PlannedArtifact[];
   notes: string[];
   diagnostics: Diagnostic[];
   /** Paths of the file changes this setup needs. */

@@ -1,6 +1,6 @@
 /** Human text for plans and outcomes, and the JSON report (its schema is documented in README.md). */
 import type { Diagnostic } from '../model/diagnostics.js';
-import type { FileChange, SetupPlan } from '../plan/index.js';
+import type { FileChange, PlannedArtifact, SetupPlan } from '../plan/index.js';
 import { diffPath, shown, type RootRun } from '../pipeline.js';
 import type { Colors } from './colors.js';
 import { colorDiff, unifiedDiff } from './diff.js';
@@ -107,7 +107,7 @@ export interface JsonSetup {
   runtimeDockerfile: string | null;
   stage: string | null;
   finalTags: string[];
-  artifacts: { containerPath: string; hostPath: string; extractedAt: { file: string; line: number }; copies: { file: string; line: number; stagePath: string }[] }[];
+  artifacts: PlannedArtifact[];
   notes: string[];
   verification: { status: string; message: string; differences: string[] } | null;
   /** Paths of the files this setup changes. */
