@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * Rebuilds grammars/: the WebAssembly builds of the shell and Makefile grammars that
+ * Rebuilds grammars/: the WebAssembly builds of the shell, Makefile and Groovy grammars that
  * web-tree-sitter loads. Each is the .wasm published inside the grammar's own npm package, at
  * the exact version grammars/sources.json names, with its licence; nothing is compiled.
+ * A package that ships no licence file (tree-sitter-groovy 0.1.2 only declares "MIT" in its
+ * package.json) gets a notice written from its package.json: the licence it declares, its
+ * author and repository, and, for MIT, the licence's standard text.
  *
  *   node scripts/vendor-grammars.mjs           fetch (npm pack), check the sha256, write grammars/
  *   node scripts/vendor-grammars.mjs --check   only check that the committed files match sources.json
@@ -25,6 +28,25 @@ if (!['', '--check', '--update'].includes(mode)) {
   process.exit(2);
 }
 
+const MIT = `Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`;
+
 const sources = JSON.parse(fs.readFileSync(SOURCES, 'utf8'));
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 let failed = false;
@@ -42,7 +64,9 @@ for (const g of sources.grammars) {
   try {
     const spec = `${g.package}@${g.version}`;
     const tgz = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', tmp], { encoding: 'utf8' }).trim().split('\n').pop();
-    execFileSync('tar', ['-xzf', path.join(tmp, tgz), '-C', tmp, `package/${g.file}`, 'package/LICENSE']);
+    execFileSync('tar', ['-xzf', path.join(tmp, tgz), '-C', tmp, `package/${g.file}`, 'package/package.json']);
+    const hasLicense = execFileSync('tar', ['-tzf', path.join(tmp, tgz)], { encoding: 'utf8' }).split('\n').includes('package/LICENSE');
+    if (hasLicense) execFileSync('tar', ['-xzf', path.join(tmp, tgz), '-C', tmp, 'package/LICENSE']);
     const wasm = fs.readFileSync(path.join(tmp, 'package', g.file));
     const got = sha256(wasm);
     if (mode === '--update') g.sha256 = got;
@@ -52,11 +76,22 @@ for (const g of sources.grammars) {
       continue;
     }
     fs.writeFileSync(path.join(DIR, g.file), wasm);
-    fs.copyFileSync(path.join(tmp, 'package', 'LICENSE'), path.join(DIR, `${g.package}.LICENSE`));
+    const licenseOut = path.join(DIR, `${g.package}.LICENSE`);
+    if (hasLicense) fs.copyFileSync(path.join(tmp, 'package', 'LICENSE'), licenseOut);
+    else fs.writeFileSync(licenseOut, declaredLicense(JSON.parse(fs.readFileSync(path.join(tmp, 'package', 'package.json'), 'utf8'))));
     process.stdout.write(`${g.file} from ${spec} (${wasm.length} bytes, sha256 ${got})\n`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
+/** The licence notice of a package that ships no licence file, from what its package.json declares. */
+function declaredLicense(pkg) {
+  const author = typeof pkg.author === 'string' ? pkg.author : [pkg.author?.name, pkg.author?.email && `<${pkg.author.email}>`].filter(Boolean).join(' ');
+  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url ?? '';
+  const head = `${pkg.name} ${pkg.version}, by ${author} (${repo}).\nIts npm package ships no licence file; its package.json declares the licence "${pkg.license}".\n`;
+  if (pkg.license !== 'MIT') throw new Error(`${pkg.name}: no LICENSE file and licence ${pkg.license}: add its text by hand`);
+  return `${head}\nMIT License\n\nCopyright (c) ${author}\n\n${MIT}`;
+}
+
 if (mode === '--update') fs.writeFileSync(SOURCES, `${JSON.stringify(sources, null, 2)}\n`);
 process.exit(failed ? 1 : 0);

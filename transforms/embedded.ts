@@ -18,7 +18,7 @@ import { shellAdapter } from './shell.js';
  * (no doubled blank lines where a block stood, no comment paragraph left without its code).
  */
 function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
-  const comment = fileKind(script.kind).comment;
+  const { comment, braces } = fileKind(script.kind);
   if (!comment) return edits;
   const idx = new LineIndex(script.text);
   const lines = new Set<number>();
@@ -30,7 +30,7 @@ function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
       for (let l = first; l <= last; l++) lines.add(l);
     } else rest.push(e);
   }
-  return [...rest, ...deleteLines(script.text, lines, { comment })];
+  return [...rest, ...deleteLines(script.text, lines, { comment, braces: braces === true })];
 }
 
 function partOf(script: EmbeddedScript, index: number): Part | undefined {

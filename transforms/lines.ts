@@ -10,6 +10,12 @@ import { LineIndex, isBlank } from '../src/model/text.js';
 export interface DeleteLinesOptions {
   /** Prefix of a comment line (`#` for shell, Makefiles and Dockerfiles). */
   comment?: string;
+  /**
+   * Brace-delimited blocks (Groovy): a line opening a block (ending in `{`) and a line holding
+   * only closing braces also end a paragraph, so the comment above the first or last
+   * statements of a block goes with them.
+   */
+  braces?: boolean;
 }
 
 export function deleteLines(text: string, doomed: ReadonlySet<number>, opts: DeleteLinesOptions = {}): Edit[] {
@@ -20,6 +26,8 @@ export function deleteLines(text: string, doomed: ReadonlySet<number>, opts: Del
   const comment = opts.comment ?? '#';
   const del = new Set(doomed);
   const blank = (l: number) => isBlank(idx.lineText(l));
+  const closer = (l: number) => opts.braces === true && /^[\s}]+$/.test(idx.lineText(l));
+  const opener = (l: number) => opts.braces === true && idx.lineText(l).trimEnd().endsWith('{');
   const isComment = (l: number) => {
     const t = idx.lineText(l).trimStart();
     return t.startsWith(comment) && !(l === 1 && t.startsWith('#!'));
@@ -32,7 +40,7 @@ export function deleteLines(text: string, doomed: ReadonlySet<number>, opts: Del
       continue;
     }
     let e = l;
-    while (e + 1 <= n && !blank(e + 1)) e++;
+    while (e + 1 <= n && !blank(e + 1) && !closer(e + 1) && !opener(e)) e++;
     let anyDeleted = false;
     let allCode = true;
     for (let k = l; k <= e; k++) {
@@ -74,6 +82,9 @@ export function deleteLines(text: string, doomed: ReadonlySet<number>, opts: Del
     // At the start or end of the file, keep only the blank lines that stood there before.
     if (j === kept.length - 1) keepCount = kept[j] === n ? runs[runs.length - 1]! : 0;
     else if (i === 0) keepCount = kept[0] === 1 ? runs[0]! : 0;
+    // A blank run a deletion left right after a block's opening line or before its closing brace goes.
+    if (j + 1 < kept.length && closer(kept[j + 1]!) && kept[j]! + 1 !== kept[j + 1]) keepCount = 0;
+    if (i > 0 && opener(kept[i - 1]!) && kept[i - 1]! + 1 !== kept[i]) keepCount = 0;
     if (spansDeletion) for (let k = i + keepCount; k <= j; k++) del.add(kept[k]!);
     i = j + 1;
   }

@@ -75,8 +75,15 @@ export class TsNode {
   }
 }
 
-export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make';
+export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-groovy';
+/** Loaded at import: every run reads shell and Makefiles. */
 const GRAMMARS: readonly Grammar[] = ['tree-sitter-bash', 'tree-sitter-make'];
+/**
+ * Loaded on first use, synchronously (`Language.loadSync` of a module compiled with
+ * `new WebAssembly.Module`, about 5 ms): only a repository with a Jenkinsfile pays for the
+ * Groovy grammar, and parseWith stays synchronous.
+ */
+const LAZY: ReadonlySet<Grammar> = new Set(['tree-sitter-groovy']);
 
 /** The package's grammars/ folder: two levels up from src/analyze, three from dist/src/analyze. */
 function grammarsDir(): string {
@@ -105,9 +112,24 @@ async function loadParsers(): Promise<Map<Grammar, Parser>> {
 
 const parsers = await loadParsers();
 
+function parserFor(grammar: Grammar): Parser {
+  const loaded = parsers.get(grammar);
+  if (loaded) return loaded;
+  if (!LAZY.has(grammar)) throw new Error(`${grammar}: no such grammar`);
+  const p = new Parser();
+  p.setLanguage(Language.loadSync(new WebAssembly.Module(fs.readFileSync(path.join(grammarsDir(), `${grammar}.wasm`)))));
+  parsers.set(grammar, p);
+  return p;
+}
+
+/** Whether a grammar loaded on first use has been loaded (for the start-up cost test). */
+export function grammarLoaded(grammar: Grammar): boolean {
+  return parsers.has(grammar);
+}
+
 /** Parses `text` with one grammar and returns a plain copy of the tree. */
 export function parseWith(grammar: Grammar, text: string): TsNode {
-  const tree = parsers.get(grammar)!.parse(text);
+  const tree = parserFor(grammar).parse(text);
   if (!tree) throw new Error(`${grammar}: the parser returned no tree`);
   const c = tree.walk();
   try {

@@ -10,6 +10,7 @@ import { circleCiKind } from './circleci.js';
 import { githubActionsKind } from './github-actions.js';
 import { gitlabCiKind } from './gitlab-ci.js';
 import { javascriptKind } from './javascript.js';
+import { jenkinsfileKind } from './jenkinsfile.js';
 import { makeKind } from './make.js';
 import { packageJsonKind } from './package-json.js';
 import { shellKind } from './shell.js';
@@ -18,6 +19,7 @@ import type { Candidate, FileKind } from './types.js';
 
 export const FILE_KINDS = {
   'package-json': packageJsonKind,
+  jenkinsfile: jenkinsfileKind,
   make: makeKind,
   'github-actions': githubActionsKind,
   'gitlab-ci': gitlabCiKind,

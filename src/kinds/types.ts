@@ -27,4 +27,6 @@ export interface FileKind {
   writer: 'shell' | 'embedded';
   /** The file's line-comment syntax, for tidying the comments above removed lines (null: none). */
   comment: string | null;
+  /** Statements sit in `{ }` blocks: a line of closing braces ends a comment paragraph when tidying. */
+  braces?: boolean;
 }

@@ -87,6 +87,7 @@ export type ScriptKind =
   | 'circleci'
   | 'azure-pipelines'
   | 'bitbucket-pipelines'
+  | 'jenkinsfile'
   | 'javascript';
 
 /**

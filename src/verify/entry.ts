@@ -23,7 +23,7 @@ export interface EntryStep {
 export type Entry =
   | { kind: 'process'; label: string; step: EntryStep }
   /** A CI job: its steps run in order in one checkout; the job stops at the first that fails. */
-  | { kind: 'ci'; label: string; file: string; job: string; ciKind: 'github-actions' | 'gitlab-ci' };
+  | { kind: 'ci'; label: string; file: string; job: string; ciKind: 'github-actions' | 'gitlab-ci' | 'jenkinsfile' };
 
 /** The entry that runs `setup`, or why there is none. */
 export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | { none: string } {
@@ -42,6 +42,11 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
       const pkg = packageDir(dir, fs);
       const argv = ['node', path.posix.relative(pkg, setup.script)];
       return { kind: 'process', label: argv.join(' '), step: { argv, cwd: pkg, env: {}, label: setup.script } };
+    }
+    case 'jenkinsfile': {
+      const name = sequenceName(script as EmbeddedScript, setup);
+      if (name === null) return { none: `no single pipeline or node block of ${setup.script} runs both the builder and the runtime build` };
+      return { kind: 'ci', label: `${setup.script} ${name}`, file: setup.script, job: name, ciKind: 'jenkinsfile' };
     }
     case 'make':
     case 'package-json':

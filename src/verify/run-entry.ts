@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Entry, EntryStep } from './entry.js';
 import { githubSteps, gitlabSteps } from './ci-steps.js';
+import { jenkinsSteps } from './jenkins-steps.js';
 
 export interface RunOutcome {
   /** Exit status of the step that ended the run (0 when every step passed); null when killed. */
@@ -26,6 +27,7 @@ const KEEP = 8000;
 export function stepsOf(entry: Entry, dir: string): EntryStep[] | { none: string } {
   if (entry.kind === 'process') return [entry.step];
   const text = fs.readFileSync(path.join(dir, entry.file), 'utf8');
+  if (entry.ciKind === 'jenkinsfile') return jenkinsSteps(entry.file, text, entry.job);
   return entry.ciKind === 'github-actions' ? githubSteps(text, entry.job) : gitlabSteps(text, entry.job);
 }
 

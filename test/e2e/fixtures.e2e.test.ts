@@ -13,7 +13,7 @@ import { runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
-import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runTravis } from './support/ci-runner.js';
+import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runJenkinsfile, runTravis } from './support/ci-runner.js';
 import { exec, hostFile, listImages, runScript, treeState } from './support/pipeline.js';
 import { envForEngine } from './support/shim.js';
 
@@ -36,6 +36,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   circleci: (dir, env) => runCircleJob(dir, 'image', env),
   'bitbucket-pipelines': (dir, env) => runBitbucketDefault(dir, env),
   'azure-pipelines': (dir, env) => runAzureSteps(dir, env),
+  'jenkinsfile-declarative': (dir, env) => runJenkinsfile(dir, env),
+  'jenkinsfile-scripted': (dir, env) => runJenkinsfile(dir, env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
   'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
@@ -71,6 +73,9 @@ function leftBy(before: Map<string, string>, after: Map<string, string>, skip: s
  * fixture says, e.g. through a real compose, and not some easier path.
  */
 const OLD_CALLS: Record<string, RegExp[]> = {
+  // The steps ran in order, docker.build as the plugin's `docker build -t NAME ARGS`, in dir().
+  'jenkinsfile-declarative': [/^docker build -t example\/beacon:build -f Dockerfile.build \.\ndocker create --name beacon-x example\/beacon:build\ndocker cp beacon-x:\/out\/beacon beacon\ndocker rm beacon-x\ndocker build -t example\/beacon:latest \.$/m],
+  'jenkinsfile-scripted': [/^docker build -t ledger:builder -f Dockerfile.build \.\ndocker create --name ledger-extract ledger:builder\ndocker cp ledger-extract:\/out\/ledger \.\/ledger\ndocker rm -f ledger-extract\ndocker build -t ledger:latest \.$/m],
   'compose-builder': [
     /^docker-compose run --rm builder$/m,
     // podman-compose ran the service: its image, environment, bind mount and command.

@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { EntryStep } from '../../../src/verify/entry.js';
 import { parse } from 'yaml';
 import { githubSteps, gitlabSteps } from '../../../src/verify/ci-steps.js';
+import { readJenkinsfile } from '../../../src/analyze/hosts/jenkinsfile.js';
+import { jenkinsSteps } from '../../../src/verify/jenkins-steps.js';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -82,4 +84,15 @@ export function runAzureSteps(repo: string, env: Env): void {
     const cwd = path.resolve(repo, macros(String(step.workingDirectory ?? '.')));
     run(macros(body), cwd, { ...env, ...upper, ...strings(step.env) }, `azure-pipelines.yml step ${k + 1}`);
   }
+}
+
+/**
+ * A Jenkinsfile's one pipeline (or `node` block): its `sh` steps and `docker.build` calls in
+ * order, each as the `sh -xe` Jenkins runs, in its `dir()`, with the `environment {}` values.
+ */
+export function runJenkinsfile(repo: string, env: Env, file = 'Jenkinsfile'): void {
+  const text = fs.readFileSync(path.join(repo, file), 'utf8');
+  const { reading } = readJenkinsfile(file, text);
+  if (!reading || reading.names.length !== 1) throw new Error(`${file}: expected one pipeline, read ${reading?.names.length ?? 'none'}`);
+  runSteps(repo, jenkinsSteps(file, text, reading.names[0]!), env, file);
 }

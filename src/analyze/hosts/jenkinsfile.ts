@@ -1,0 +1,461 @@
+/**
+ * Jenkinsfiles (declarative `pipeline { … }` and scripted `node { … }`), parsed with
+ * tree-sitter-groovy. Each `sh` step is a snippet of shell (Jenkins runs it with `sh -xe`, in
+ * the current `dir()`, with the `environment {}` / `withEnv` values); `docker.build(name[, args])`
+ * is the shell command the Docker Pipeline plugin runs for it, `docker build -t name args`
+ * (args `.` when left out). Steps run in the order they are written; a pipeline (or each
+ * `node {}` block, or a stage with its own `agent`) is one machine, so one sequence.
+ *
+ * What is not modelled is not followed: steps under a condition or repeated (`post`, `when`,
+ * `parallel`, `retry`, `catchError`, `if`, loops, `try`), in a container (`agent { docker … }`,
+ * `docker.image(…).inside`, `container(…)`), other `docker.*` and image methods (`push`, `run`,
+ * `withRun`), other shells (`bat`, `powershell`, `pwsh`), a `sh` whose text cannot be decoded
+ * exactly or whose status is ignored, and every step the tool does not know (it may read or
+ * write the artifact). Each such step is an unread step of its sequence: a setup found there is
+ * refused (SHELL_NOT_READ). Only a few steps that touch no file (`echo`, `checkout`…) are
+ * passed over.
+ */
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { Edit } from '../../model/edits.js';
+import { resolveRel } from '../../model/paths.js';
+import type { ScriptCommand, Word } from '../../model/script.js';
+import { LineIndex } from '../../model/text.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
+import { parseWith, type TsNode } from '../tree-sitter.js';
+import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, quoteOf, type GroovyString, type Quote } from './groovy-string.js';
+
+/** Steps that touch no file of the workspace and run no container: passed over. */
+const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'junit', 'slackSend', 'mail', 'emailext', 'properties']);
+/** Declarative directives that configure the run and hold no steps: passed over with their blocks. */
+const DIRECTIVES = new Set(['options', 'parameters', 'triggers', 'tools', 'libraries', 'agent', 'input']);
+/** Blocks whose body runs once, in order, on the same machine. */
+const WRAPPERS = new Set(['pipeline', 'stages', 'steps', 'script', 'stage', 'timestamps', 'ansiColor', 'timeout', 'wrap', 'withCredentials', 'lock', 'sshagent']);
+/** Blocks whose body may run zero, several times, or concurrently. */
+const CONDITIONAL = new Set(['post', 'always', 'success', 'failure', 'unstable', 'changed', 'fixed', 'regression', 'aborted', 'cleanup', 'unsuccessful', 'when', 'parallel', 'retry', 'catchError', 'warnError', 'waitUntil']);
+/** In `post` blocks, after every stage: clearing the workspace changes no image. */
+const POST_INERT = new Set(['cleanWs', 'deleteDir']);
+
+export interface JenkinsReading {
+  snippets: Snippet[];
+  /** Per sequence, the snippets it runs, in order. */
+  sequences: number[][];
+  names: string[];
+  unread: UnreadStep[];
+  /** Snippets whose text holds a Groovy interpolation (only Jenkins can run them). */
+  interpolated: Set<number>;
+  /** The static environment each snippet sees (for running it). */
+  env: Map<string, string>[];
+  /** Interpolation N as written in the file (`${params.BINARY}`), for messages. */
+  spans: string[];
+}
+
+interface Ctx {
+  cwd: string | null;
+  vars: Map<string, string | null>;
+  seq: number;
+  /** Why steps here are not followed (a condition, a container), or null. */
+  blocked: string | null;
+  post: boolean;
+}
+
+class Reader {
+  readonly reading: JenkinsReading = { snippets: [], sequences: [], names: [], unread: [], interpolated: new Set(), env: [], spans: [] };
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly exprs = new Map<string, number>();
+  private readonly lines: LineIndex;
+  private readonly identifiers = new Map<string, number>();
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    root: TsNode,
+  ) {
+    this.lines = new LineIndex(text);
+    for (const n of root.descendantsOfType('identifier')) {
+      const name = this.src(n);
+      this.identifiers.set(name, (this.identifiers.get(name) ?? 0) + 1);
+    }
+  }
+
+  decode(n: TsNode): GroovyString | null {
+    return decodeGroovyString(n, this.text, this.exprs, this.reading.spans);
+  }
+
+  src(n: TsNode): string {
+    return this.text.slice(n.startIndex, n.endIndex);
+  }
+
+  line(n: TsNode): number {
+    return this.lines.lineOf(n.startIndex);
+  }
+
+  newSequence(name: string): number {
+    this.reading.sequences.push([]);
+    this.reading.names.push(name);
+    return this.reading.sequences.length - 1;
+  }
+
+  unread(ctx: Ctx, n: TsNode, why: string): void {
+    this.reading.unread.push({
+      sequence: ctx.seq,
+      diagnostic: diag('SHELL_NOT_READ', 'warning', `${this.file}:${this.line(n)}: ${why}; its commands were not followed`, { file: this.file, line: this.line(n), hint: 'Run the builder pattern\'s docker commands from plain `sh` steps (outside post, when, parallel and containers), or migrate this pipeline by hand.' }),
+    });
+  }
+
+  /** The statements of a block (a closure's or the program's children). */
+  body(node: TsNode, ctx: Ctx): void {
+    for (const s of node.namedChildren) this.statement(s, ctx);
+  }
+
+  statement(s: TsNode, ctx: Ctx): void {
+    switch (s.type) {
+      case 'line_comment':
+      case 'block_comment':
+      case 'shebang':
+      case 'import_declaration':
+        return;
+      case 'expression_statement': {
+        const e = s.namedChildren[0];
+        if (e && (e.type === 'method_invocation' || e.type === 'juxt_function_call')) this.call(e, s, ctx);
+        else if (e) this.other(e, ctx);
+        return;
+      }
+      case 'method_invocation':
+      case 'juxt_function_call':
+        this.call(s, s, ctx);
+        return;
+      case 'local_variable_declaration':
+        this.declaration(s, ctx);
+        return;
+      case 'if_statement':
+      case 'for_statement':
+      case 'enhanced_for_statement':
+      case 'while_statement':
+      case 'do_statement':
+      case 'try_statement':
+      case 'switch_expression':
+        this.blockedBody(s, { ...ctx, blocked: `a ${s.type.replace(/_(statement|expression)$/, '').replace(/_/g, ' ')} block runs its steps conditionally or repeatedly, which the tool does not follow` });
+        return;
+      default:
+        this.other(s, ctx);
+    }
+  }
+
+  /** Anything else: passed over unless it mentions docker. */
+  other(n: TsNode, ctx: Ctx): void {
+    if (this.src(n).includes('docker')) this.unread(ctx, n, `\`${firstLine(this.src(n))}\` is Groovy the tool does not model`);
+  }
+
+  /** Steps under a condition or in a container: inert steps pass, anything else is unread. */
+  blockedBody(n: TsNode, ctx: Ctx): void {
+    const calls = n.descendantsOfType(['method_invocation', 'juxt_function_call']);
+    if (n.type === 'method_invocation' || n.type === 'juxt_function_call') calls.unshift(n);
+    for (const c of calls) {
+      const name = callName(c, this.text);
+      if (name !== null && (INERT.has(name) || DIRECTIVES.has(name) || WRAPPERS.has(name) || CONDITIONAL.has(name) || name === 'dir' || name === 'withEnv' || (ctx.post && POST_INERT.has(name)))) continue;
+      if (name === null && !this.src(c).includes('docker')) continue;
+      this.unread(ctx, c, `\`${firstLine(this.src(c))}\`: ${ctx.blocked}`);
+      return;
+    }
+  }
+
+  declaration(s: TsNode, ctx: Ctx): void {
+    const declarators = s.childrenForFieldName('declarator');
+    const value = declarators.length === 1 ? declarators[0]!.childForFieldName('value') : null;
+    if (value && value.type === 'method_invocation' && this.isDockerBuild(value)) {
+      const name = this.src(declarators[0]!.childForFieldName('name')!);
+      // The statement can go with the build only when nothing else uses the image variable.
+      this.dockerBuild(value, (this.identifiers.get(name) ?? 0) === 1 ? s : null, ctx);
+      return;
+    }
+    // `agent any` in a declarative pipeline reads as a declaration.
+    this.other(s, ctx);
+  }
+
+  isDockerBuild(n: TsNode): boolean {
+    const obj = n.childForFieldName('object');
+    return obj !== null && obj.type === 'identifier' && this.src(obj) === 'docker' && this.src(n.childForFieldName('name')!) === 'build';
+  }
+
+  call(n: TsNode, stmt: TsNode, ctx: Ctx): void {
+    const obj = n.childForFieldName('object');
+    const name = this.src(n.childForFieldName('name') ?? n);
+    const closure = n.childForFieldName('body') ?? closureArg(n);
+    if (obj) {
+      if (this.isDockerBuild(n)) {
+        this.dockerBuild(n, stmt, ctx);
+        return;
+      }
+      if (obj.type === 'identifier' && this.src(obj) === 'docker' && ['withRegistry', 'withServer', 'withTool'].includes(name) && closure) {
+        this.body(closure, { ...ctx, vars: new Map(ctx.vars) });
+        return;
+      }
+      if (name === 'inside') {
+        this.unread(ctx, n, `\`${firstLine(this.src(n))}\` runs its steps in a container, which the tool does not model`);
+        return;
+      }
+      this.other(n, ctx);
+      return;
+    }
+    switch (name) {
+      case 'sh':
+        this.sh(n, stmt, ctx);
+        return;
+      case 'bat':
+      case 'powershell':
+      case 'pwsh':
+        if (this.src(n).includes('docker')) this.unread(ctx, n, `a \`${name}\` step runs a shell the tool does not read`);
+        return;
+      case 'dir':
+        if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), cwd: this.dirOf(n, ctx) });
+        return;
+      case 'withEnv':
+        if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx.vars) });
+        return;
+      case 'environment':
+        if (closure) this.environment(closure, ctx.vars);
+        return;
+      case 'node': {
+        if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), seq: this.newSequence(`node at line ${this.line(n)}`) });
+        return;
+      }
+      case 'container':
+        if (closure) this.blockedBody(closure, { ...ctx, blocked: 'it runs in a container, which the tool does not model' });
+        return;
+    }
+    if ((name === 'pipeline' || name === 'stage') && closure) {
+      this.block(n, name, closure, ctx);
+      return;
+    }
+    if (WRAPPERS.has(name) && closure) {
+      this.body(closure, { ...ctx, vars: new Map(ctx.vars) });
+      return;
+    }
+    if (CONDITIONAL.has(name)) {
+      this.blockedBody(closure ?? n, { ...ctx, blocked: `\`${name}\` runs its steps conditionally, repeatedly or concurrently, which the tool does not follow`, post: ctx.post || name === 'post' });
+      return;
+    }
+    if ((INERT.has(name) && !closure) || DIRECTIVES.has(name)) return;
+    this.unread(ctx, n, `the step \`${name}\` is not modelled (it may use the builder's image or artifact)`);
+  }
+
+  /** A declarative `pipeline` or `stage` block: its `agent` decides the machine, `when` makes it conditional. */
+  block(n: TsNode, name: string, closure: TsNode, ctx: Ctx): void {
+    const directives = closure.namedChildren;
+    const agent = directives.find((d) => /^agent\b/.test(this.src(d)));
+    const when = directives.find((d) => /^when\b/.test(this.src(d)));
+    let inner: Ctx = { ...ctx, vars: new Map(ctx.vars) };
+    if (agent) {
+      const spec = this.src(agent);
+      if (!/^agent\s+none\b/.test(spec)) {
+        if (name === 'stage' || ctx.seq < 0) inner.seq = this.newSequence(`${name} at line ${this.line(n)}`);
+        if (/\b(docker|dockerfile|kubernetes)\b/.test(spec)) inner.blocked = 'the agent runs its steps in a container, which the tool does not model';
+      }
+    }
+    if (name === 'pipeline' && inner.seq < 0) inner.seq = this.newSequence(`pipeline at line ${this.line(n)}`);
+    if (when) inner = { ...inner, blocked: '`when` runs the stage conditionally, which the tool does not follow' };
+    for (const d of directives) {
+      if (d === agent || d === when) continue;
+      if (inner.blocked) this.blockedBody(d, inner);
+      else this.statement(d, inner);
+    }
+  }
+
+  dirOf(n: TsNode, ctx: Ctx): string | null {
+    const arg = literalArgs(n)[0];
+    const s = arg ? this.decode(arg) : null;
+    if (!s || s.interpolated || ctx.cwd === null || s.value.startsWith('/')) return null;
+    return resolveRel(ctx.cwd, s.value);
+  }
+
+  withEnv(n: TsNode, vars: Map<string, string | null>): Map<string, string | null> {
+    const out = new Map(vars);
+    const list = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type === 'array_literal');
+    for (const item of list?.namedChildren ?? []) {
+      const s = this.decode(item);
+      const eq = s ? s.value.indexOf('=') : -1;
+      if (s && eq > 0) out.set(s.value.slice(0, eq), s.interpolated ? null : s.value.slice(eq + 1));
+    }
+    return out;
+  }
+
+  /** `environment { NAME = 'value' }`: static values are known to the steps, others are not. */
+  environment(closure: TsNode, vars: Map<string, string | null>): void {
+    for (const a of closure.descendantsOfType('assignment_expression')) {
+      const [left, right] = [a.namedChildren[0], a.namedChildren[a.namedChildren.length - 1]];
+      if (!left || left.type !== 'identifier' || !right) continue;
+      const s = this.decode(right);
+      vars.set(this.src(left), s && !s.interpolated ? s.value : null);
+    }
+  }
+
+  sh(n: TsNode, stmt: TsNode, ctx: Ctx): void {
+    let script: TsNode | null = null;
+    const args = n.childForFieldName('arguments') ?? n.childForFieldName('args');
+    for (const a of args?.namedChildren ?? []) {
+      if (a.type === 'map_item') {
+        const key = this.src(a.childForFieldName('key')!);
+        const value = a.childForFieldName('value');
+        if (key === 'script') script = value;
+        else if (key === 'returnStatus' && value && this.src(value) !== 'false') return this.unread(ctx, n, 'a `sh` step with `returnStatus` lets the pipeline go on when it fails');
+        else if (!['label', 'encoding', 'returnStdout'].includes(key)) return this.unread(ctx, n, `a \`sh\` step with \`${key}:\` is not modelled`);
+      } else if (script === null) script = a;
+      else return this.unread(ctx, n, 'a `sh` step with several arguments is not modelled');
+    }
+    const decoded = script ? this.decode(script) : null;
+    if (!decoded) return this.unread(ctx, n, 'the text of this `sh` step cannot be decoded exactly (a computed string, or an escape the tool does not read)');
+    if (decoded.value.startsWith('#!') && !/^#!\s*\S*\b(sh|bash|dash)\b/.test(decoded.value.split('\n', 1)[0]!)) return this.unread(ctx, n, 'this `sh` step names another interpreter');
+    const quote = decoded.quote;
+    this.add(ctx, n, decoded, {
+      shell: decoded.value,
+      toFile: decoded.toFile,
+      encode: (s) => encodeGroovyString(quote, s),
+      cwd: ctx.cwd,
+      vars: ctx.vars,
+      remove: this.removal(stmt),
+      label: `${this.file} sh step at line ${this.line(n)}`,
+      insertWords: (cmd, after, words) => this.insertInto(quote, cmd.words[after]!.end, words),
+    });
+  }
+
+  /** `docker.build(name[, args])`: the plugin runs `docker build -t ${name} ${args}` through `sh`. */
+  dockerBuild(n: TsNode, stmt: TsNode | null, ctx: Ctx): void {
+    const argNodes = literalArgs(n);
+    const all = n.childForFieldName('arguments')?.namedChildren ?? [];
+    const [name, args] = argNodes.map((a) => this.decode(a));
+    if (all.length !== argNodes.length || argNodes.length === 0 || argNodes.length > 2 || !name || (argNodes.length === 2 && !args)) {
+      this.unread(ctx, n, '`docker.build` with arguments that are not string literals is not modelled');
+      return;
+    }
+    const close = n.childForFieldName('arguments')!.endIndex - 1;
+    const prefix = 'docker build -t ';
+    const rest: GroovyString = args ?? { quote: "'", value: '.', toFile: [close, close], interpolated: false };
+    const shell = `${prefix}${name.value} ${rest.value}`;
+    const toFile = [...Array.from({ length: prefix.length }, () => n.startIndex), ...name.toFile.slice(0, -1), name.toFile[name.toFile.length - 1]!, ...rest.toFile];
+    const snippet: Snippet = {
+      shell,
+      toFile,
+      encode: (s) => encodeGroovyString(rest.quote, s),
+      cwd: ctx.cwd,
+      vars: ctx.vars,
+      remove: stmt ? this.removal(stmt) : null,
+      label: `${this.file} docker.build at line ${this.line(n)}`,
+      insertWords: (_cmd, _after, words) => {
+        // The flags go first in the second argument (they stay before the context there).
+        if (args) return this.insertInto(args.quote, argNodes[1]!.startIndex + args.quote.length, words, true);
+        const flags = this.flagText(words);
+        if (typeof flags !== 'string') return flags;
+        return [{ start: close, end: close, text: `, '${encodeGroovyString("'", `${flags} .`)}'` }];
+      },
+    };
+    this.add(ctx, n, { ...name, interpolated: name.interpolated || rest.interpolated }, snippet);
+  }
+
+  flagText(words: readonly Word[]): string | { error: string } {
+    if (words.some((w) => w.symbol.includes(INTERPOLATION_VAR) || w.raw.includes(INTERPOLATION_VAR))) return { error: 'a flag holds a Groovy interpolation, which cannot be written back exactly' };
+    return words.map((w) => w.raw).join(' ');
+  }
+
+  insertInto(quote: Quote, at: number, words: readonly Word[], before = false): Edit[] | { error: string } {
+    const flags = this.flagText(words);
+    if (typeof flags !== 'string') return flags;
+    return [{ start: at, end: at, text: encodeGroovyString(quote, before ? `${flags} ` : ` ${flags}`) }];
+  }
+
+  add(ctx: Ctx, n: TsNode, decoded: GroovyString, snippet: Snippet): void {
+    if (ctx.seq < 0) ctx.seq = this.newSequence(`steps at line ${this.line(n)}`);
+    const id = this.reading.snippets.length;
+    this.reading.snippets.push(snippet);
+    this.reading.sequences[ctx.seq]!.push(id);
+    if (decoded.interpolated) this.reading.interpolated.add(id);
+    const env = new Map<string, string>();
+    for (const [k, v] of ctx.vars) if (v !== null) env.set(k, v);
+    this.reading.env.push(env);
+  }
+
+  /** The statement's whole lines, when nothing else is on them. */
+  removal(stmt: TsNode): Edit[] | null {
+    const first = this.lines.lineOf(stmt.startIndex);
+    const last = this.lines.lineOf(Math.max(stmt.startIndex, stmt.endIndex - 1));
+    const start = this.lines.lineStart(first);
+    const end = this.lines.lineEndWithTerminator(last);
+    const before = this.text.slice(start, stmt.startIndex);
+    const after = this.text.slice(stmt.endIndex, end);
+    if (before.trim() !== '' || after.trim() !== '') return null;
+    return [{ start, end, text: '' }];
+  }
+}
+
+/** A call's own name (`sh`, `stage`), or null for a method on an object. */
+function callName(n: TsNode, text: string): string | null {
+  if (n.childForFieldName('object')) return null;
+  const name = n.childForFieldName('name');
+  return name ? text.slice(name.startIndex, name.endIndex) : null;
+}
+
+function closureArg(n: TsNode): TsNode | null {
+  const args = n.childForFieldName('arguments') ?? n.childForFieldName('args');
+  const last = args?.namedChildren[args.namedChildren.length - 1];
+  return last?.type === 'closure' ? last : null;
+}
+
+/** The string-literal arguments of a call, in order (others are left out). */
+function literalArgs(n: TsNode): TsNode[] {
+  const args = n.childForFieldName('arguments') ?? n.childForFieldName('args');
+  return (args?.namedChildren ?? []).filter((a) => a.type === 'character_literal' || a.type === 'string_literal');
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n', 1)[0]!;
+  return l.length > 60 ? `${l.slice(0, 57)}...` : l;
+}
+
+/** Reads a Jenkinsfile into its steps (for analysis and for running it), or why it cannot be read. */
+export function readJenkinsfile(file: string, text: string): { reading: JenkinsReading | null; diagnostics: Diagnostic[] } {
+  const root = parseWith('tree-sitter-groovy', text);
+  if (root.hasError) {
+    const bad = root.descendantsOfType('ERROR')[0] ?? root;
+    const line = new LineIndex(text).lineOf(bad.startIndex);
+    return { reading: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as Groovy (line ${line}); it was not analysed`, { file, line, hint: 'Check the Jenkinsfile (Jenkins\' "Replay" or the declarative linter); `try`/`catch` around steps written without parentheses is not read by the Groovy grammar: write `sh(\'…\')` there.' })] };
+  }
+  const r = new Reader(file, text, root);
+  r.body(root, { cwd: '', vars: new Map(), seq: -1, blocked: null, post: false });
+  // A declarative stage left with an empty `steps {}` is rejected by Jenkins.
+  for (const c of root.descendantsOfType('method_invocation')) {
+    const body = c.childForFieldName('body');
+    if (callName(c, text) === 'steps' && body && body.namedChildren.every((s) => s.type === 'line_comment' || s.type === 'block_comment')) {
+      r.diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file}:${r.line(c)}: a \`steps\` block without a step, which Jenkins rejects`, { file, line: r.line(c), hint: 'Give the stage a step, or remove it.' }));
+    }
+  }
+  return { reading: r.reading, diagnostics: r.diagnostics };
+}
+
+export function parseJenkinsfile(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const { reading, diagnostics } = readJenkinsfile(file, text);
+  if (!reading) return { script: null, diagnostics };
+  const composed = composeEmbedded(file, 'jenkinsfile', text, reading.snippets, reading.sequences);
+  const script = composed.script;
+  for (const c of script.commands) unknownInterpolations(c, reading.spans);
+  script.entries = reading.names;
+  script.unread = reading.unread;
+  return { script, diagnostics: [...diagnostics, ...composed.diagnostics] };
+}
+
+/**
+ * An interpolated span is an unknown value wherever the shell puts it: inside shell single
+ * quotes its placeholder would read as literal text, so a word holding one is never static.
+ */
+function unknownInterpolations(c: ScriptCommand, spans: readonly string[]): void {
+  const marker = `\${${INTERPOLATION_VAR}`;
+  const fix = (w: Word): Word => {
+    if (!w.raw.includes(marker)) return w;
+    // Shown as written in the Jenkinsfile; the symbol keeps the placeholder for comparing.
+    const raw = w.raw.replace(/\$\{__groovy_(\d+)\}/g, (m, n: string) => spans[Number(n)] ?? m);
+    if (w.value === null || !w.value.includes(marker)) return { ...w, raw };
+    return { ...w, raw, value: null, staticPrefix: w.value.slice(0, w.value.indexOf(marker)) };
+  };
+  c.words = c.words.map(fix);
+  c.redirects = c.redirects.map((r) => ({ ...r, target: fix(r.target) }));
+}
+
+export { quoteOf };

@@ -1,0 +1,28 @@
+/**
+ * A Jenkinsfile's pipeline as the processes a Jenkins agent would start, read by the same
+ * reader as analysis (src/analyze/hosts/jenkinsfile.ts): each `sh` step, and the `docker build`
+ * a `docker.build(…)` call runs, as `sh -xe -c TEXT` (what Jenkins runs a step's script with)
+ * in its `dir()`, with the static `environment {}` / `withEnv` values. What only Jenkins can
+ * give (a Groovy `${…}` interpolation, a step that is not followed) makes it one that cannot
+ * run here.
+ */
+import { readJenkinsfile } from '../analyze/hosts/jenkinsfile.js';
+import type { EntryStep } from './entry.js';
+
+/** The steps of sequence `job` (a name from the reading's entries) of the Jenkinsfile `text`. */
+export function jenkinsSteps(file: string, text: string, job: string): EntryStep[] | { none: string } {
+  const { reading } = readJenkinsfile(file, text);
+  if (!reading) return { none: `${file} cannot be parsed` };
+  const seq = reading.names.indexOf(job);
+  if (seq < 0) return { none: `${file} has no ${job}` };
+  const unread = reading.unread.find((u) => u.sequence === seq);
+  if (unread) return { none: unread.diagnostic.message };
+  const out: EntryStep[] = [];
+  for (const id of reading.sequences[seq]!) {
+    const s = reading.snippets[id]!;
+    if (reading.interpolated.has(id)) return { none: `${s.label} uses a Groovy \${…} interpolation, which only Jenkins evaluates` };
+    if (s.cwd === null) return { none: `${s.label} runs in a folder only known to Jenkins` };
+    out.push({ argv: ['sh', '-xe', '-c', s.shell], cwd: s.cwd, env: { JENKINS_URL: 'http://localhost/', ...Object.fromEntries(reading.env[id]!) }, label: s.label });
+  }
+  return out;
+}
