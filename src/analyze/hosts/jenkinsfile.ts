@@ -22,7 +22,7 @@ import type { ScriptCommand, Word } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
-import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, quoteOf, type GroovyString, type Quote } from './groovy-string.js';
+import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, type GroovyString, type Quote } from './groovy-string.js';
 
 /** Steps that touch no file of the workspace and run no container: passed over. */
 const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'junit', 'slackSend', 'mail', 'emailext', 'properties']);
@@ -63,18 +63,12 @@ class Reader {
   readonly diagnostics: Diagnostic[] = [];
   private readonly exprs = new Map<string, number>();
   private readonly lines: LineIndex;
-  private readonly identifiers = new Map<string, number>();
 
   constructor(
     readonly file: string,
     readonly text: string,
-    root: TsNode,
   ) {
     this.lines = new LineIndex(text);
-    for (const n of root.descendantsOfType('identifier')) {
-      const name = this.src(n);
-      this.identifiers.set(name, (this.identifiers.get(name) ?? 0) + 1);
-    }
   }
 
   decode(n: TsNode): GroovyString | null {
@@ -165,7 +159,7 @@ class Reader {
     if (value && value.type === 'method_invocation' && this.isDockerBuild(value)) {
       const name = this.src(declarators[0]!.childForFieldName('name')!);
       // The statement can go with the build only when nothing else uses the image variable.
-      this.dockerBuild(value, (this.identifiers.get(name) ?? 0) === 1 ? s : null, ctx);
+      this.dockerBuild(value, wordCount(this.text, name) === 1 ? s : null, ctx);
       return;
     }
     // `agent any` in a declarative pipeline reads as a declaration.
@@ -252,7 +246,7 @@ class Reader {
         if (/\b(docker|dockerfile|kubernetes)\b/.test(spec)) inner.blocked = 'the agent runs its steps in a container, which the tool does not model';
       }
     }
-    if (name === 'pipeline' && inner.seq < 0) inner.seq = this.newSequence(`pipeline at line ${this.line(n)}`);
+    if (name === 'pipeline' && inner.seq < 0 && !(agent && /^agent\s+none\b/.test(this.src(agent)))) inner.seq = this.newSequence(`pipeline at line ${this.line(n)}`);
     if (when) inner = { ...inner, blocked: '`when` runs the stage conditionally, which the tool does not follow' };
     for (const d of directives) {
       if (d === agent || d === when) continue;
@@ -340,13 +334,9 @@ class Reader {
       vars: ctx.vars,
       remove: stmt ? this.removal(stmt) : null,
       label: `${this.file} docker.build at line ${this.line(n)}`,
-      insertWords: (_cmd, _after, words) => {
-        // The flags go first in the second argument (they stay before the context there).
-        if (args) return this.insertInto(args.quote, argNodes[1]!.startIndex + args.quote.length, words, true);
-        const flags = this.flagText(words);
-        if (typeof flags !== 'string') return flags;
-        return [{ start: close, end: close, text: `, '${encodeGroovyString("'", `${flags} .`)}'` }];
-      },
+      // The plugin puts `-t NAME` right after `build`: flags written into the second argument
+      // would follow it, so the command would not read back as planned. Not guessed.
+      insertWords: () => ({ error: `docker.build (line ${this.line(n)}) writes \`-t NAME\` first; add the builder build's flags to its second argument by hand` }),
     };
     this.add(ctx, n, { ...name, interpolated: name.interpolated || rest.interpolated }, snippet);
   }
@@ -356,10 +346,11 @@ class Reader {
     return words.map((w) => w.raw).join(' ');
   }
 
-  insertInto(quote: Quote, at: number, words: readonly Word[], before = false): Edit[] | { error: string } {
+  /** Words added to a `sh` step's text, spelled for its quoting. */
+  insertInto(quote: Quote, at: number, words: readonly Word[]): Edit[] | { error: string } {
     const flags = this.flagText(words);
     if (typeof flags !== 'string') return flags;
-    return [{ start: at, end: at, text: encodeGroovyString(quote, before ? `${flags} ` : ` ${flags}`) }];
+    return [{ start: at, end: at, text: encodeGroovyString(quote, ` ${flags}`) }];
   }
 
   add(ctx: Ctx, n: TsNode, decoded: GroovyString, snippet: Snippet): void {
@@ -384,6 +375,14 @@ class Reader {
     if (before.trim() !== '' || after.trim() !== '') return null;
     return [{ start, end, text: '' }];
   }
+}
+
+/** How often `word` stands in `text` as a whole identifier (in code, strings and comments alike). */
+function wordCount(text: string, word: string): number {
+  const part = (c: string | undefined) => c !== undefined && /\w/.test(c);
+  let n = 0;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) if (!part(text[i - 1]) && !part(text[i + word.length])) n++;
+  return n;
 }
 
 /** A call's own name (`sh`, `stage`), or null for a method on an object. */
@@ -418,7 +417,7 @@ export function readJenkinsfile(file: string, text: string): { reading: JenkinsR
     const line = new LineIndex(text).lineOf(bad.startIndex);
     return { reading: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as Groovy (line ${line}); it was not analysed`, { file, line, hint: 'Check the Jenkinsfile (Jenkins\' "Replay" or the declarative linter); `try`/`catch` around steps written without parentheses is not read by the Groovy grammar: write `sh(\'…\')` there.' })] };
   }
-  const r = new Reader(file, text, root);
+  const r = new Reader(file, text);
   r.body(root, { cwd: '', vars: new Map(), seq: -1, blocked: null, post: false });
   // A declarative stage left with an empty `steps {}` is rejected by Jenkins.
   for (const c of root.descendantsOfType('method_invocation')) {
@@ -458,4 +457,3 @@ function unknownInterpolations(c: ScriptCommand, spans: readonly string[]): void
   c.redirects = c.redirects.map((r) => ({ ...r, target: fix(r.target) }));
 }
 
-export { quoteOf };

@@ -1,0 +1,249 @@
+/**
+ * The Jenkinsfile reader (tree-sitter-groovy): which steps are shell and what shell text they
+ * hold, Groovy strings decoded and encoded exactly, docker.build as the plugin's command,
+ * dir()/environment, one sequence per machine, what is not followed, and edits written back.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeGroovyString, encodeGroovyString, quoteOf, type Quote } from '../../src/analyze/hosts/groovy-string.js';
+import { parseJenkinsfile, readJenkinsfile } from '../../src/analyze/hosts/jenkinsfile.js';
+import { grammarLoaded, parseWith } from '../../src/analyze/tree-sitter.js';
+import { parseShell } from '../../src/analyze/shell.js';
+import { kindOf, candidateOf } from '../../src/kinds/registry.js';
+import { jenkinsSteps } from '../../src/verify/jenkins-steps.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
+
+const read = (text: string) => parseJenkinsfile('Jenkinsfile', text);
+const commands = (text: string) => read(text).script!.commands.map((c) => c.words.map((w) => w.value));
+const codes = (plan: ReturnType<typeof planFiles>) => plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+const declarative = (steps: string) => `pipeline {\n    agent any\n    stages {\n        stage('Build') {\n            steps {\n${steps}            }\n        }\n    }\n}\n`;
+
+describe('the Groovy grammar', () => {
+  it('is loaded only when a Jenkinsfile is read', () => {
+    parseShell('build.sh', 'docker build -t app .\n');
+    expect(grammarLoaded('tree-sitter-groovy')).toBe(false);
+    read(declarative("                sh 'docker build -t app .'\n"));
+    expect(grammarLoaded('tree-sitter-groovy')).toBe(true);
+  });
+});
+
+describe('which files are Jenkinsfiles', () => {
+  it('claims Jenkinsfile, Jenkinsfile.*, *.jenkinsfile and *.groovy named for Jenkins; not other Groovy', () => {
+    for (const f of ['Jenkinsfile', 'ci/Jenkinsfile.release', 'build.jenkinsfile', 'ci/Jenkinsfile.groovy', 'release.Jenkinsfile']) {
+      expect(kindOf(f, 'pipeline {}'), f).toBe('jenkinsfile');
+      expect(candidateOf(f, f.split('/').pop()!), f).toBe('script');
+    }
+    expect(kindOf('vars/buildImage.groovy', 'def call() { sh "docker build ." }')).toBe(null);
+    expect(kindOf('build.gradle', 'task x')).toBe(null);
+  });
+});
+
+describe('Groovy strings', () => {
+  const decode = (literal: string) => {
+    const text = `sh ${literal}\n`;
+    const root = parseWith('tree-sitter-groovy', text);
+    const node = root.descendantsOfType(['character_literal', 'string_literal'])[0]!;
+    return decodeGroovyString(node, text, new Map());
+  };
+
+  it('decodes escapes exactly, and maps every character back to the file', () => {
+    const d = decode(String.raw`'a \'q\' \\ b\tc'`)!;
+    expect(d.value).toBe("a 'q' \\ b\tc");
+    expect(d.interpolated).toBe(false);
+    // The `\\` at file offset 12 is one backslash of the value.
+    expect(d.toFile[d.value.indexOf('\\')]).toBe(`sh 'a \\'q\\' `.length);
+    expect(decode(String.raw`"cost \$HOME \u0041"`)!.value).toBe('cost $HOME A');
+    expect(decode("'''one \\\ntwo'''")!.value).toBe('one two');
+    expect(decode('"""a\n  b"""')!.value).toBe('a\n  b');
+    // Single-quoted strings are literal: `$` is a dollar sign.
+    expect(decode("'echo $HOME ${X}'")!.value).toBe('echo $HOME ${X}');
+  });
+
+  it('reads ${…} and $name.path in GStrings as unknown values, one per expression text', () => {
+    const exprs = new Map<string, number>();
+    const text = 'sh "a ${env.TAG} $B.c ${ env.TAG }"\n';
+    const node = parseWith('tree-sitter-groovy', text).descendantsOfType('string_literal')[0]!;
+    const d = decodeGroovyString(node, text, exprs)!;
+    expect(d.value).toBe('a ${__groovy_0} ${__groovy_1} ${__groovy_0}');
+    expect(d.interpolated).toBe(true);
+  });
+
+  it('refuses escapes and dollars it does not read', () => {
+    expect(decode(String.raw`'a \s b'`)).toBe(null);
+    expect(decode(String.raw`'a \101 b'`)).toBe(null);
+    expect(decode('"a $ b"')).toBe(null);
+    expect(decode('"a ${x("y")} b"')).toBe(null);
+  });
+
+  it('encodes text so each quoting reads it back exactly', () => {
+    const tricky = `it's "$HOME" \\ \${x} \t end`;
+    for (const q of ["'", "'''", '"', '"""'] as Quote[]) {
+      const text = `sh ${q}${encodeGroovyString(q, tricky)}${q}\n`;
+      const node = parseWith('tree-sitter-groovy', text).descendantsOfType(['character_literal', 'string_literal'])[0]!;
+      expect(quoteOf(node, text), q).toBe(q);
+      expect(decodeGroovyString(node, text, new Map())?.value, q).toBe(tricky);
+    }
+  });
+});
+
+describe('steps read as shell', () => {
+  it('reads every form of sh, in order, with its text decoded', () => {
+    const text = declarative(
+      [
+        "                sh 'docker build -t app:build -f Dockerfile.build .'",
+        "                sh '''",
+        '                    docker create --name x app:build',
+        '                    docker cp x:/out/app app',
+        "                '''",
+        '                sh "docker rm x"',
+        "                sh(script: 'echo one', label: 'first')",
+        '                sh script: """echo two"""',
+        '',
+      ].join('\n'),
+    );
+    expect(commands(text)).toEqual([
+      ['docker', 'build', '-t', 'app:build', '-f', 'Dockerfile.build', '.'],
+      ['docker', 'create', '--name', 'x', 'app:build'],
+      ['docker', 'cp', 'x:/out/app', 'app'],
+      ['docker', 'rm', 'x'],
+      ['echo', 'one'],
+      ['echo', 'two'],
+    ]);
+    const script = read(text).script!;
+    // Word offsets are offsets in the Jenkinsfile.
+    const cp = script.commands[2]!.words[2]!;
+    expect(text.slice(cp.start, cp.end)).toBe('x:/out/app');
+    expect(script.commands[2]!.line).toBe(9);
+    expect(script.sequences.length).toBe(1);
+  });
+
+  it('reads docker.build as the command the plugin runs: `docker build -t NAME ARGS`, `.` by default', () => {
+    const text = declarative("                script {\n                    docker.build('app:build', '-f Dockerfile.build --pull .')\n                    def img = docker.build(\"app\")\n                }\n");
+    expect(commands(text)).toEqual([
+      ['docker', 'build', '-t', 'app:build', '-f', 'Dockerfile.build', '--pull', '.'],
+      ['docker', 'build', '-t', 'app', '.'],
+    ]);
+    const name = read(text).script!.commands[0]!.words[3]!;
+    expect(text.slice(name.start, name.end)).toBe('app:build');
+  });
+
+  it('follows dir() and the environment: static values known, interpolated ones not', () => {
+    const text = `pipeline {\n  agent any\n  environment {\n    IMAGE = 'app'\n    TAG = "\${env.BUILD_ID}"\n  }\n  stages {\n    stage('b') {\n      steps {\n        dir('svc') {\n          dir('api') { sh 'docker build -t $IMAGE:$TAG .' }\n        }\n        withEnv(['K=v']) { sh 'echo $K' }\n      }\n    }\n  }\n}\n`;
+    const script = read(text).script!;
+    expect(script.commands.map((c) => c.cwd)).toEqual(['svc/api', '']);
+    const tag = script.commands[0]!.words[3]!;
+    expect(tag.value).toBe(null);
+    expect(tag.staticPrefix).toBe('app:');
+    expect(script.commands[1]!.words[1]!.value).toBe('v');
+  });
+
+  it('an interpolation is unknown wherever the shell puts it, also inside single quotes', () => {
+    const script = read(declarative(`                sh "docker cp 'x:/out/\${params.BIN}' bin"\n`)).script!;
+    const word = script.commands[0]!.words[2]!;
+    expect(word.value).toBe(null);
+    expect(word.raw).toBe("'x:/out/${params.BIN}'");
+  });
+
+  it('each node block, and each stage with its own agent, is its own machine', () => {
+    const scripted = `node {\n  sh 'docker build -t a .'\n}\nnode('arm') {\n  sh 'docker build -t b .'\n}\n`;
+    expect(read(scripted).script!.sequences.map((s) => s.map((c) => c.words[3]!.value))).toEqual([['a'], ['b']]);
+    const staged = `pipeline {\n  agent none\n  stages {\n    stage('x') {\n      agent { label 'linux' }\n      steps { sh 'docker build -t a .' }\n    }\n    stage('y') {\n      agent { label 'linux' }\n      steps { sh 'docker build -t b .' }\n    }\n  }\n}\n`;
+    expect(read(staged).script!.sequences.length).toBe(2);
+  });
+});
+
+describe('what is not followed', () => {
+  const unread = (text: string) => read(text).script!.unread!.map((u) => u.diagnostic.message);
+
+  it('steps in post, when, parallel, containers, other shells and unknown steps are unread steps', () => {
+    const cases: [string, RegExp][] = [
+      ["pipeline {\n agent any\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n post { always { sh 'docker rm -f x' } }\n}\n", /post/],
+      ["pipeline {\n agent any\n stages { stage('a') {\n when { branch 'main' }\n steps { sh 'docker build -t a .' } } }\n}\n", /when/],
+      ["pipeline {\n agent { docker { image 'golang' } }\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n}\n", /container/],
+      ["node {\n docker.image('golang').inside { sh 'go build -o app' }\n}\n", /container/],
+      ["node {\n bat 'docker build -t a .'\n}\n", /bat/],
+      ["node {\n archiveArtifacts artifacts: 'app'\n sh 'docker build -t a .'\n}\n", /archiveArtifacts/],
+      ["node {\n sh script: 'docker rm x', returnStatus: true\n}\n", /returnStatus/],
+      ["node {\n if (params.PUSH) { sh 'docker push a' }\n}\n", /conditionally/],
+    ];
+    for (const [text, why] of cases) expect(unread(text).join('\n'), text).toMatch(why);
+  });
+
+  it('passes over steps that touch no file, and cleanWs in post', () => {
+    const text = "pipeline {\n agent any\n options { timestamps() }\n parameters { string(name: 'X', defaultValue: 'y') }\n stages { stage('a') { steps {\n checkout scm\n echo 'hi'\n sh 'docker build -t a .'\n } } }\n post { always { cleanWs() } }\n}\n";
+    expect(unread(text)).toEqual([]);
+  });
+
+  it('a setup in a pipeline with an unread step is refused (SHELL_NOT_READ)', () => {
+    const jf = `node {\n  sh 'docker build -t app:build -f Dockerfile.build .'\n  sh 'docker create --name x app:build'\n  sh 'docker cp x:/out/app app'\n  archiveArtifacts artifacts: 'app'\n  sh 'docker rm x'\n  sh 'docker build -t app .'\n}\n`;
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf });
+    expect(codes(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+  });
+
+  it('a file the grammar cannot parse is not analysed (SHELL_PARSE_ERROR)', () => {
+    const r = readJenkinsfile('Jenkinsfile', "node {\n  sh /docker build $x/\n}\n");
+    expect(r.reading).toBe(null);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['SHELL_PARSE_ERROR']);
+  });
+});
+
+describe('edits written back into the Jenkinsfile', () => {
+  const pattern = (final: string) =>
+    declarative(
+      [
+        "                echo 'build'",
+        "                sh 'docker build --build-arg GOFLAGS=\"-trimpath\" -t app:build -f Dockerfile.build .'",
+        "                sh 'docker create --name x app:build'",
+        "                sh 'docker cp x:/out/app app'",
+        "                sh 'docker rm x'",
+        final,
+        '',
+      ].join('\n'),
+    );
+  const migrate = (jf: string) => {
+    const files = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf };
+    const plan = planFiles(files);
+    return { plan, after: applied(files, plan)['Jenkinsfile']! };
+  };
+
+  it('carries the builder build\'s flags into a sh step, spelled for its quoting', () => {
+    const { plan, after } = migrate(pattern('                sh "docker build -t app ."'));
+    expect(codes(plan)).toEqual([['migrate', []]]);
+    expect(after).toBe(declarative(`                echo 'build'\n                sh "docker build --build-arg GOFLAGS=\\"-trimpath\\" -t app ."\n`));
+  });
+
+  it('does not add them to docker.build, whose `-t NAME` comes first (SCRIPT_EDIT_UNSAFE)', () => {
+    for (const call of ["docker.build('app', '-f Dockerfile .')", "docker.build('app')"]) {
+      const { plan } = migrate(pattern(`                script { ${call} }`));
+      expect(codes(plan), call).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    }
+  });
+
+  it('refuses a removal that would leave a declarative steps block empty', () => {
+    const jf = `pipeline {\n  agent any\n  stages {\n    stage('compile') {\n      steps {\n        sh 'docker build -t app:build -f Dockerfile.build .'\n        sh 'docker create --name x app:build'\n        sh 'docker cp x:/out/app app'\n        sh 'docker rm x'\n      }\n    }\n    stage('image') {\n      steps { sh 'docker build -t app .' }\n    }\n  }\n}\n`;
+    expect(codes(migrate(jf).plan)).toEqual([['refused', ['SCRIPT_REREAD_FAILED']]]);
+  });
+
+  it('keeps the image variable\'s declaration when the variable is used again', () => {
+    const jf = `node {\n  def b = docker.build('app:build', '-f Dockerfile.build .')\n  sh 'docker create --name x app:build'\n  sh 'docker cp x:/out/app app'\n  sh 'docker rm x'\n  echo "\${b.id}"\n  sh 'docker build -t app .'\n}\n`;
+    expect(codes(migrate(jf).plan)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+  });
+});
+
+describe('running a pipeline (--verify)', () => {
+  it('gives each step as sh -xe in its folder, with the static environment', () => {
+    const text = `pipeline {\n  agent any\n  environment { IMAGE = 'app' }\n  stages { stage('b') { steps {\n    dir('svc') { sh 'docker build -t $IMAGE .' }\n    script { docker.build('app:2', 'svc') }\n  } } }\n}\n`;
+    const steps = jenkinsSteps('Jenkinsfile', text, readJenkinsfile('Jenkinsfile', text).reading!.names[0]!);
+    expect(steps).toEqual([
+      { argv: ['sh', '-xe', '-c', 'docker build -t $IMAGE .'], cwd: 'svc', env: { JENKINS_URL: 'http://localhost/', IMAGE: 'app' }, label: 'Jenkinsfile sh step at line 5' },
+      { argv: ['sh', '-xe', '-c', 'docker build -t app:2 svc'], cwd: '', env: { JENKINS_URL: 'http://localhost/', IMAGE: 'app' }, label: 'Jenkinsfile docker.build at line 6' },
+    ]);
+  });
+
+  it('cannot run a pipeline that needs Jenkins to fill in a Groovy interpolation', () => {
+    const text = `node {\n  sh "docker build -t app:\${env.BUILD_ID} ."\n}\n`;
+    expect(jenkinsSteps('Jenkinsfile', text, readJenkinsfile('Jenkinsfile', text).reading!.names[0]!)).toEqual({ none: expect.stringMatching(/interpolation/) });
+  });
+});
