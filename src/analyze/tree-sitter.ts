@@ -1,11 +1,12 @@
 /**
- * tree-sitter, shared by the shell and Makefile readers, through web-tree-sitter: the parser
- * and both grammars are WebAssembly (grammars/*.wasm, see grammars/sources.json), so the
+ * tree-sitter, shared by the shell, Makefile and Jenkinsfile readers, through web-tree-sitter:
+ * the parser and the grammars are WebAssembly (grammars/*.wasm, see grammars/sources.json), so the
  * package installs with no native module and no compiler wherever Node runs.
  *
  * Loading WebAssembly is asynchronous; this module does it once, at import, with a top-level
- * await (runtime and both grammars together, about 15 ms), so every importer sees a ready parser
- * and `parseWith` stays synchronous. Both grammars are loaded up front on purpose: compiling the
+ * await (runtime and the shell and Makefile grammars together, about 15 ms), so every importer
+ * sees a ready parser and `parseWith` stays synchronous. The Groovy grammar (1 MB) is loaded on
+ * first use instead, synchronously, so a repository without a Jenkinsfile never pays for it. Both grammars are loaded up front on purpose: compiling the
  * small Makefile grammar after the shell grammar has started parsing waits for V8 to finish
  * optimising the shell grammar's code (hundreds of milliseconds), while loading both first costs
  * about 2 ms more.
