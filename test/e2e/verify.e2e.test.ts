@@ -80,6 +80,8 @@ describe.skipIf(!engine)('--verify runs the pipelines', () => {
   for (const [fixture, entry] of [
     ['makefile-targets', 'make image'],
     ['github-actions', '.github/workflows/image.yml job image'],
+    ['jenkinsfile-declarative', 'Jenkinsfile pipeline at line 2'],
+    ['jenkinsfile-scripted', 'Jenkinsfile node at line 3'],
   ] as const) {
     it(`verifies ${fixture} through its own entry point (${entry})`, async () => {
       const r = await cli(['--verify', '--dry-run', '--json'], copyToTemp(path.join(FIXTURES, fixture, 'before')));
