@@ -46,7 +46,7 @@ export function plan(roots: string | string[], options: PlanOptions = {}): Migra
   const stageName = options.stageName ?? 'builder';
   if (!STAGE_NAME.test(stageName)) throw new TypeError(`stageName ${JSON.stringify(stageName)} is not a valid stage name`);
   for (const r of list) if (!fs.statSync(r, { throwIfNoEntry: false })?.isDirectory()) throw new TypeError(`${r} is not a folder`);
-  const runs = list.map((root) => runRoot(root, { stageName, ignore: options.ignore ?? [] }));
+  const runs = list.map((root) => runRoot(root, { stageName, stageNameFixed: options.stageName !== undefined, ignore: options.ignore ?? [] }));
   const outcomes = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup, outcome: setup.status === 'refused' ? ('refused' as const) : ('planned' as const) })));
   const changes = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const diagnostics = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));

@@ -94,13 +94,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   // How every root is planned (again): --verify adds its verdicts per root.
   const verdicts = new Map<RootRun, Map<string, Verdict>>();
-  const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
+  const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
   const runs: RootRun[] = [];
   for (const [k, root] of opts.paths.entries()) {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = runRoot(root, { stageName: opts.stageName, ignore: opts.ignore, progress: phaseProgress(label, progress), ...(io.perturb ? { perturb: io.perturb } : {}) });
+    const run = runRoot(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), ...(io.perturb ? { perturb: io.perturb } : {}) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);

@@ -11,6 +11,7 @@ import { applyEdits, type Edit } from '../src/model/edits.js';
 import { stageRefsOf } from '../src/analyze/stage-refs.js';
 import type { MergeIntent } from '../src/plan/merge-structure.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
+import { freeStageName, namesInUse } from './stage-names.js';
 
 export interface ConsumerRewrite {
   copy: number;
@@ -30,6 +31,8 @@ export interface BuilderPart {
   builderStage: number;
   /** Name for the builder stage when it has none. */
   stageName: string;
+  /** The user chose `stageName` (--stage-name): a clash refuses instead of picking another name. */
+  stageNameFixed?: boolean;
   /** Tags the old builder image had: references to them in the runtime file become the stage. */
   builderTags: string[];
   consumers: ConsumerRewrite[];
@@ -177,7 +180,12 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const stageRefs: string[] = [];
   const runtimeNames = new Set(runtime.stages.map((s) => s.name?.toLowerCase()).filter(Boolean) as string[]);
   const builderNames = new Map<string, string>();
-  for (const [bi, { builder, builderStage, stageName }] of builders.entries()) {
+  // A default name the merged file already uses gives way to a free one (`builder-2`).
+  const inUse = namesInUse([runtime, ...files.map((f) => f.builder)], new Set(builders.flatMap((b) => b.builderTags)), [
+    ...(input.sharedBase ? [input.sharedBase.name] : []),
+    ...builders.flatMap((b) => (b.exportStage ? [b.exportStage.name] : [])),
+  ]);
+  for (const [bi, { builder, builderStage, stageName, stageNameFixed }] of builders.entries()) {
     const stage = builder.stages[builderStage];
     if (!stage) {
       refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
@@ -202,7 +210,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       }
     }
     for (const s of builder.stages) if (s.name) builderNames.set(s.name.toLowerCase(), builder.path);
-    stageRefs.push(stage.name ?? stageName);
+    const ref = stage.name ?? (stageNameFixed ? stageName : freeStageName(stageName, inUse));
+    if (ref !== stageName && !stage.name) notes.push(`the builder stage is named \`${ref}\`: \`${stageName}\` is already a stage or an image name in these files`);
+    if (!stage.name) inUse.add(ref.toLowerCase());
+    stageRefs.push(ref);
   }
   const allBuilderNames = new Set(builderNames.keys());
   builders.forEach(({ builder, builderStage }, bi) => {

@@ -14,6 +14,8 @@ export interface CliOptions {
   /** --summary: only the batch table and the summary line. */
   summary: boolean;
   stageName: string;
+  /** --stage-name was given: a name already in use refuses instead of becoming `<name>-2`. */
+  stageNameFixed: boolean;
   noColor: boolean;
   /** Page each setup's diff through $PAGER during the review (off with --no-pager). */
   pager: boolean;
@@ -49,7 +51,8 @@ Options:
                       log for code scanning, with --check or --dry-run (a rule per
                       diagnostic code, results with file and line, planned edits as fixes).
   --summary           Print only the batch table (a row per root) and the summary line.
-  --stage-name NAME   Name of the builder stage when the builder has none (default: builder).
+  --stage-name NAME   Name of the builder stage when the builder has none (default: builder,
+                      or builder-2, builder-3… when the files already use it).
   --patch FILE        Write the planned changes as one patch for \`git apply\` (- for standard
                       output); write nothing else.
   --check             For CI: list every builder-pattern setup found (migratable or not) and
@@ -122,7 +125,7 @@ export const OPTIONS = {
   json: { type: 'boolean', default: false },
   format: { type: 'string' },
   summary: { type: 'boolean', default: false },
-  'stage-name': { type: 'string', default: 'builder' },
+  'stage-name': { type: 'string' },
   'no-color': { type: 'boolean', default: false },
   'no-pager': { type: 'boolean', default: false },
   patch: { type: 'string' },
@@ -156,7 +159,8 @@ export function parseCli(argv: string[]): CliOptions {
     json: Boolean(v.json) || v.format === 'json',
     sarif: v.format === 'sarif',
     summary: Boolean(v.summary),
-    stageName: String(v['stage-name']),
+    stageName: typeof v['stage-name'] === 'string' ? v['stage-name'] : 'builder',
+    stageNameFixed: typeof v['stage-name'] === 'string',
     noColor: Boolean(v['no-color']),
     pager: !v['no-pager'],
     patch: typeof v.patch === 'string' ? v.patch : null,

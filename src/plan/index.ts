@@ -75,6 +75,8 @@ export interface Plan {
 
 export interface PlanOptions {
   stageName: string;
+  /** The user named the stage (--stage-name): a name already in use refuses instead of becoming `<name>-2`. */
+  stageNameFixed?: boolean;
   /** Only these setups are planned for change (the rest are reported as skipped by the caller). */
   include?: (id: string) => boolean;
   /** Told how many setups have been drafted so far. */
@@ -371,6 +373,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     builder: builderFacts,
     builderStage,
     stageName: opts.stageName,
+    stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
     consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath) }))),
     appendToBuilder: runStep?.lines ?? [],

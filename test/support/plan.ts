@@ -4,16 +4,16 @@ import { planMigration, type Plan } from '../../src/plan/index.js';
 import { walk } from '../../src/discover/walk.js';
 import { NodeRepoFs } from '../../src/discover/node-fs.js';
 
-/** Plans a migration of an in-memory tree; every file is a candidate script. */
-export function planFiles(files: Record<string, string>, stageName = 'builder'): Plan {
+/** Plans a migration of an in-memory tree; every file is a candidate script. A `stageName` given is fixed, as --stage-name is. */
+export function planFiles(files: Record<string, string>, stageName?: string): Plan {
   const fs = new MemoryFs(files);
-  return planMigration(analyze(fs, Object.keys(files).sort()), fs, { stageName });
+  return planMigration(analyze(fs, Object.keys(files).sort()), fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
 }
 
-/** Plans a migration of a folder on disk, as the CLI does. */
-export function planDir(dir: string, stageName = 'builder'): Plan {
+/** Plans a migration of a folder on disk, as the CLI does (a `stageName` given is fixed, as --stage-name is). */
+export function planDir(dir: string, stageName?: string): Plan {
   const fs = new NodeRepoFs(dir);
-  return planMigration(analyze(fs, walk(dir).files), fs, { stageName });
+  return planMigration(analyze(fs, walk(dir).files), fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
 }
 
 /** The tree after applying every planned change. */

@@ -48,6 +48,8 @@ export interface RefusalExpectation {
   why: string;
   /** Error codes that must refuse the setup(s); each must appear, no setup may migrate. */
   codes: string[];
+  /** The --stage-name the run is given, if any (a name the user chose is never changed). */
+  stageName?: string;
 }
 
 /** Refusal fixtures: `fixtures/<case>/before` + `refused.json`; the tool must refuse and write nothing. */

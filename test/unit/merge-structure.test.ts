@@ -28,7 +28,7 @@ const merge = (builder: string, runtime: string, stageName = 'builder') =>
     setup: 's',
   });
 
-const codes = (files: Record<string, string>, stageName = 'builder') => planFiles(files, stageName).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+const codes = (files: Record<string, string>, stageName?: string) => planFiles(files, stageName).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
 
 describe('structural check of the merged Dockerfile', () => {
   it('passes a merge that holds what was planned', () => {
@@ -77,9 +77,22 @@ describe('a new stage name never captures an image reference', () => {
     expect(codes(files('FROM alpine:3.19\nCOPY app /app\n'), 'alpine')).toEqual([]);
   });
 
-  it('a runtime COPY --from=builder that meant an image named builder', () => {
-    expect(codes(files('FROM alpine\nCOPY --from=builder /etc/x /etc/x\nCOPY app /app\n'))).toEqual(['STAGE_NAME_COLLISION']);
-    expect(codes(files('FROM alpine\nRUN --mount=from=builder,target=/b true\nCOPY app /app\n'))).toEqual(['STAGE_NAME_COLLISION']);
+  it('a runtime COPY --from=builder that meant an image named builder, with --stage-name builder', () => {
+    expect(codes(files('FROM alpine\nCOPY --from=builder /etc/x /etc/x\nCOPY app /app\n'), 'builder')).toEqual(['STAGE_NAME_COLLISION']);
+    expect(codes(files('FROM alpine\nRUN --mount=from=builder,target=/b true\nCOPY app /app\n'), 'builder')).toEqual(['STAGE_NAME_COLLISION']);
+  });
+
+  it('without --stage-name, the builder stage takes the next free name instead', () => {
+    for (const runtime of ['FROM alpine\nCOPY --from=builder /etc/x /etc/x\nCOPY app /app\n', 'FROM alpine\nRUN --mount=from=builder,target=/b true\nCOPY app /app\n']) {
+      const plan = planFiles(files(runtime));
+      expect(plan.setups[0]!.status, runtime).toBe('migrate');
+      expect(plan.setups[0]!.stage).toBe('builder-2');
+      const merged = plan.changes.find((c) => c.path === 'Dockerfile')!.after!;
+      expect(merged).toContain('FROM golang:1.21 AS builder-2\n');
+      expect(merged).toContain('COPY --from=builder-2 --chown=0:0 /out/app /app');
+      // The reference that meant an image still means it.
+      expect(merged).toMatch(/from=builder[ ,]/);
+    }
   });
 
   it('a builder reference to an image named like a runtime stage', () => {

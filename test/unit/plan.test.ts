@@ -193,8 +193,11 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     refusedWith(repo({ 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f Dockerfile.build --platform linux/arm64') }), 'FLAG_CONFLICT');
   });
 
-  it('a stage name used by both files', () => {
-    refusedWith(repo({ Dockerfile: `FROM alpine:3.19 AS builder\nRUN true\nFROM alpine:3.19\nCOPY app /app\n` }), 'STAGE_NAME_COLLISION');
+  it('a stage name given with --stage-name that the runtime file already uses', () => {
+    const plan = planFiles(repo({ Dockerfile: `FROM alpine:3.19 AS builder\nRUN true\nFROM alpine:3.19\nCOPY app /app\n` }), 'builder');
+    expect(plan.setups[0]!.status).toBe('refused');
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toContain('STAGE_NAME_COLLISION');
+    expect(plan.changes).toEqual([]);
   });
 
   it('a renamed artifact copied into a directory', () => {

@@ -1,0 +1,59 @@
+/**
+ * A default builder stage name the files already use gives way to a free one (`builder-2`);
+ * a name the user gave with --stage-name is used as given, or the setup is refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { readDockerfile } from '../../src/analyze/dockerfile.js';
+import { freeStageName, namesInUse } from '../../transforms/stage-names.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+const SCRIPT = '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\nrm -f app\n';
+const repo = (runtime: string, builder = BUILDER) => ({ 'Dockerfile.build': builder, Dockerfile: runtime, 'build.sh': SCRIPT });
+
+describe('free stage names', () => {
+  it('keeps a free name and numbers a taken one, case-insensitively', () => {
+    expect(freeStageName('builder', new Set())).toBe('builder');
+    expect(freeStageName('builder', new Set(['builder']))).toBe('builder-2');
+    expect(freeStageName('Builder', new Set(['builder', 'builder-2']))).toBe('Builder-3');
+  });
+
+  it('counts stage names and references to images, but not the builder image itself', () => {
+    const runtime = readDockerfile('Dockerfile', 'FROM alpine AS base\nCOPY --from=tools /x /x\nCOPY --from=app:build /y /y\nFROM base\n');
+    const taken = namesInUse([runtime], new Set(['app:build']));
+    expect([...taken].sort()).toEqual(['alpine', 'base', 'tools']);
+  });
+});
+
+describe('planning with a taken stage name', () => {
+  const runtime = 'FROM alpine:3.19 AS builder\nRUN echo tools > /tools\n\nFROM alpine:3.19\nCOPY --from=builder /tools /tools\nCOPY app /usr/local/bin/app\n';
+
+  it('names the builder stage builder-2 when the runtime file has a stage builder', () => {
+    const files = repo(runtime);
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(plan.setups[0]!.stage).toBe('builder-2');
+    expect(plan.setups[0]!.notes.join('\n')).toContain('`builder-2`');
+    expect(applied(files, plan)['Dockerfile']).toBe(
+      'FROM golang:1.21 AS builder-2\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n\n' +
+        'FROM alpine:3.19 AS builder\nRUN echo tools > /tools\n\nFROM alpine:3.19\nCOPY --from=builder /tools /tools\nCOPY --from=builder-2 --chown=0:0 /out/app /usr/local/bin/app\n',
+    );
+  });
+
+  it('skips every number already taken', () => {
+    const plan = planFiles(repo(runtime.replace('FROM alpine:3.19\nCOPY --from', 'FROM alpine:3.19 AS builder-2\nFROM alpine:3.19\nCOPY --from')));
+    expect(plan.setups[0]!.stage).toBe('builder-3');
+  });
+
+  it('refuses as before when the name was given with --stage-name', () => {
+    const plan = planFiles(repo(runtime), 'builder');
+    expect(plan.setups[0]!.status).toBe('refused');
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toEqual(['STAGE_NAME_COLLISION']);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('a builder stage that has its own name keeps it', () => {
+    const plan = planFiles(repo(runtime.replace(' AS builder\n', ' AS tools\n').replace('--from=builder', '--from=tools'), BUILDER.replace('FROM golang:1.21', 'FROM golang:1.21 AS compile')));
+    expect(plan.setups[0]!.stage).toBe('compile');
+  });
+});
