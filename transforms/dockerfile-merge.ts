@@ -12,6 +12,7 @@ import { stageRefsOf } from '../src/analyze/stage-refs.js';
 import type { MergeIntent } from '../src/plan/merge-structure.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 import { freeStageName, namesInUse } from './stage-names.js';
+import { continuationEdits } from './escape-convert.js';
 
 export interface ConsumerRewrite {
   copy: number;
@@ -22,6 +23,8 @@ export interface ConsumerRewrite {
   mode: number | null;
   /** Known to be a folder (`docker cp x:/d/. dst`, `tar -c .`): COPY takes its contents, so its name does not matter. */
   folder: boolean;
+  /** What the Dockerfiles prove a renamed artifact is (src/plan/artifact-kind.ts), or null. */
+  kind?: 'file' | 'folder' | null;
 }
 
 /** One builder Dockerfile to merge, with what its setup knows about it. */
@@ -123,9 +126,17 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
 
   // Parser directives are only valid at the very top of the merged file.
   const moved = new Map<string, { value: string; path: string }>();
+  // A builder whose escape character only continues lines takes the runtime's.
+  const escapeEdits = new Map<string, Edit[]>();
   for (const { builder } of files) {
     if (builder.escape !== runtime.escape) {
-      refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
+      const converted = input.sharedBase ? null : continuationEdits(builder, runtime.escape);
+      if (converted) {
+        escapeEdits.set(builder.path, converted);
+        notes.push(`${builder.path} continues lines with \`${builder.escape}\` and uses it for nothing else: its ${converted.length} continuation(s) become ${runtime.path}'s \`${runtime.escape}\`, and every instruction reads as before`);
+      } else {
+        refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`, and its escape character does more than continue lines; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
+      }
     }
     for (const d of builder.directives) {
       if (d.name === 'escape') continue;
@@ -286,7 +297,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const first = builder.stages[0]!;
     const sourceEdits = part.sourceEdits ?? [];
     const baseEnd = base ? stagePrefixEnd(builder, 0, base.instructions) : first.from.start;
-    builderEdits.push(...sourceEdits.filter((e) => e.start >= baseEnd));
+    builderEdits.push(...sourceEdits.filter((e) => e.start >= baseEnd), ...(escapeEdits.get(builder.path) ?? []));
     const fromKw = (st: typeof stage) => (builder.text.slice(st.from.start, st.from.start + 4) === 'from' ? 'from' : 'FROM');
     const asKw = (st: typeof stage) => (fromKw(st) === 'from' ? 'as' : 'AS');
     if (base) {
@@ -391,15 +402,21 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const copy = runtime.copies[ci]!;
     const dest = copy.dest!;
     const destIsDir = /[/\\]$/.test(dest.value) || dest.value === '.' || dest.value === '..' || copy.sources.length > 1;
+    // A renamed file copied into a folder keeps its host name there: the destination names it.
+    let fileDest: string | null = null;
     for (const r of rewrites) {
       const hostBase = trimTrailingSlashes(r.hostSource).split('/').pop();
       const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
-      if (hostBase !== stageBase && destIsDir && !r.folder) {
+      const folder = r.folder || r.kind === 'folder';
+      if (hostBase !== stageBase && destIsDir && !folder && r.kind === 'file' && copy.sources.length === 1 && !copy.json && !/\\$/.test(dest.value)) {
+        fileDest = `${dest.value.replace(/\/?$/, '/')}${hostBase}`;
+        notes.push(`${r.stagePath} is a file (its build names it), so \`${copy.keyword} ${r.hostSource} ${dest.value}\` landed it as ${fileDest}: the COPY --from names that destination in full`);
+      } else if (hostBase !== stageBase && destIsDir && !folder) {
         refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${dest.value}\` is a directory, so the name it lands under depends on whether it is a file`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
       }
       if (copy.keyword === 'ADD' && ARCHIVE.test(r.hostSource)) {
         refuse('ARTIFACT_ARCHIVE_ADD', `\`ADD ${r.hostSource}\` unpacks the archive; COPY --from would not`, runtime.path, copy.line, 'Unpack the archive in the builder stage and COPY its contents, then run the tool again.');
-      } else if (copy.keyword === 'ADD' && !r.folder) {
+      } else if (copy.keyword === 'ADD' && !folder) {
         // ADD unpacks a local tar by its content, whatever its name: only a folder is provably not one.
         refuse('ARTIFACT_ARCHIVE_ADD', `\`ADD ${r.hostSource}\` unpacks the file if its content is a tar archive, whatever its name; COPY --from would not, and nothing proves ${r.stagePath} is not one`, runtime.path, copy.line, 'Use COPY for the artifact (or unpack it in the builder stage), then run the tool again.');
       }
@@ -456,6 +473,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         const s = copy.sources[r.source]!;
         edits.push({ start: s.start, end: s.end, text: spell(r.stagePath) });
       }
+      if (fileDest !== null) edits.push({ start: dest.start, end: dest.end, text: fileDest });
     } else {
       // Some sources stay in the context: split into a COPY --from line and the original line without them.
       const rest = copy.sources.filter((_, si) => !rewrites.some((r) => r.source === si));

@@ -72,12 +72,13 @@ describe('--format sarif', () => {
   for (const { name, expect: want } of refusalCases()) {
     it(`${name}: --check reports the refusing codes where --json puts them, exit 1`, () => {
       const dir = copyToTemp(path.join(FIXTURES, name, 'before'));
-      const r = runCli(['--check', '--format', 'sarif'], dir);
+      const stage = want.stageName ? ['--stage-name', want.stageName] : [];
+      const r = runCli(['--check', '--format', 'sarif', ...stage], dir);
       expect(r.code).toBe(1);
       const log = JSON.parse(r.stdout);
       expectValid(log);
       const results = log.runs[0].results as { ruleId: string; ruleIndex: number; level: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[];
-      const json = JSON.parse(runCli(['--check', '--json'], dir).stdout);
+      const json = JSON.parse(runCli(['--check', '--json', ...stage], dir).stdout);
       const diags = json.setups.flatMap((s: { diagnostics: { code: string; severity: string; file: string | null; line: number | null }[] }) => s.diagnostics).filter((d: { severity: string }) => d.severity === 'error');
       for (const code of want.codes) {
         const wanted = diags.filter((d: { code: string }) => d.code === code);

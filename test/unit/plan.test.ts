@@ -175,8 +175,8 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     refusedWith(repo({ 'Dockerfile.build.dockerignore': '*.md\n' }), 'IGNORE_MISMATCH');
   });
 
-  it('different escape characters', () => {
-    refusedWith(repo({ 'Dockerfile.build': `# escape=\`\n${BUILDER}` }), 'ESCAPE_MISMATCH');
+  it('different escape characters, when the builder\'s does more than continue lines', () => {
+    refusedWith(repo({ 'Dockerfile.build': `# escape=\`\n${BUILDER.replace('WORKDIR /src', 'WORKDIR /src\nENV GREETING=hello\` world')}` }), 'ESCAPE_MISMATCH');
   });
 
   it('a build arg that would leak into a stage that did not get it', () => {
@@ -200,8 +200,8 @@ describe('plan: refusals (nothing written, a code, a file and a line)', () => {
     expect(plan.changes).toEqual([]);
   });
 
-  it('a renamed artifact copied into a directory', () => {
-    refusedWith(repo({ 'build.sh': SCRIPT.replace('./app', './gateway').replace('rm -f app', 'rm -f gateway'), Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n' }), 'RENAME_AMBIGUOUS_DEST');
+  it('a renamed artifact copied into a directory, when nothing proves it a file or a folder', () => {
+    refusedWith(repo({ 'Dockerfile.build': BUILDER.replace('go build -o /out/app .', 'make'), 'build.sh': SCRIPT.replace('./app', './gateway').replace('rm -f app', 'rm -f gateway'), Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n' }), 'RENAME_AMBIGUOUS_DEST');
   });
 
   it('an archive artifact added with ADD', () => {

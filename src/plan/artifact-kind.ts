@@ -1,0 +1,232 @@
+/**
+ * Whether an artifact is a file or a folder, where the Dockerfiles prove it. `docker cp
+ * x:/out/app ./gateway` then `COPY gateway /usr/local/bin/` lands a file as
+ * /usr/local/bin/gateway but a folder's contents in /usr/local/bin/: the merged COPY can only
+ * be written once the kind is known.
+ *
+ * A file: the builder stage compiles to exactly that path (`go build -o P`, `gcc … -o P`) and
+ * nothing else in it names P or a path under P; or the runtime stage runs the landed file
+ * (its ENTRYPOINT or CMD program is the path the file lands at) and nothing in the builder
+ * names a path under P. A folder: the builder stage creates something under P (an `-o`, a
+ * `mkdir`, a COPY destination or a WORKDIR) and no command in it names P itself other than to
+ * make it or change its mode or owner.
+ */
+import path from 'node:path/posix';
+import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { execFormArgs, joinContinuations } from '../analyze/exec-form.js';
+import { parseShell } from '../analyze/shell.js';
+import { trimTrailingSlashes } from '../model/text.js';
+
+export type ArtifactKind = 'file' | 'folder' | null;
+
+/** `cc`-like compilers whose `-o NAME` is the output file. */
+const C_COMPILERS = new Set(['cc', 'gcc', 'c++', 'g++', 'clang', 'clang++', 'musl-gcc', 'tcc']);
+/** Commands that name a path without changing whether it is a file or a folder. */
+const KIND_KEEPING = new Set(['mkdir', 'chmod', 'chown', 'chgrp', 'ls', 'test', '[', 'stat', 'touch']);
+/** Folders on the PATH of every stock image: a bare program name run from one is that file. */
+const STANDARD_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** A path written in a stage, made absolute against the working directory (null when unknown). */
+function absolute(p: string, cwd: string | null): string | null {
+  if (p.startsWith('/')) return path.normalize(p);
+  if (cwd === null) return null;
+  return path.normalize(path.join(cwd, p));
+}
+
+const under = (p: string, dir: string) => p.startsWith(dir === '/' ? '/' : `${dir}/`) && p !== dir;
+
+/** One command a RUN of the stage runs: its words (null where only known at run time) and working directory. */
+interface StageCommand {
+  words: (string | null)[];
+  cwd: string | null;
+}
+
+/** What the instructions of the builder stage (and the stages it starts from) do with paths. */
+interface StageActions {
+  commands: StageCommand[];
+  /** Folders a COPY/ADD destination or a WORKDIR makes. */
+  madeDirs: string[];
+  /** Paths a COPY/ADD destination writes, made absolute (null: unknown). */
+  copyDests: (string | null)[];
+}
+
+/** The stages `index` starts from (FROM <earlier stage>), itself last. */
+function chainOf(facts: DockerfileFacts, index: number): Set<number> {
+  const out = new Set<number>();
+  let cur = facts.stages[index];
+  while (cur && !out.has(cur.index)) {
+    out.add(cur.index);
+    const parent = cur.image.toLowerCase();
+    cur = facts.stages.find((s) => s.index < cur!.index && s.name?.toLowerCase() === parent);
+  }
+  return out;
+}
+
+function argText(text: string, ins: Instruction, lineStart: (p: { line: number; character: number }) => number): string {
+  const r = ins.getArgumentsRange();
+  return r ? text.slice(lineStart(r.start), lineStart(r.end)) : '';
+}
+
+/** Reads the stage's instructions (with `appended` added at its end, as the merge writes them). */
+function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[]): StageActions | null {
+  const stage = facts.stages[stageIndex];
+  if (!stage) return null;
+  const eol = '\n';
+  const text = appended.length > 0 ? facts.text.slice(0, stage.end) + appended.map((l) => eol + l).join('') + facts.text.slice(stage.end) : facts.text;
+  const ast = DockerfileParser.parse(text);
+  const starts: number[] = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
+  const chain = chainOf(facts, stageIndex);
+  const escape = ast.getEscapeCharacter();
+  const out: StageActions = { commands: [], madeDirs: [], copyDests: [] };
+  let current = -1;
+  let cwd: string | null = null;
+  for (const ins of ast.getInstructions()) {
+    const kw = ins.getKeyword();
+    if (kw === 'FROM') {
+      current++;
+      // A stage starting from an image begins in that image's WORKDIR, unknown here.
+      const parent = facts.stages.find((s) => s.index < current && s.name?.toLowerCase() === facts.stages[current]?.image.toLowerCase());
+      if (!parent) cwd = null;
+      continue;
+    }
+    if (!chain.has(current)) continue;
+    if (kw === 'WORKDIR') {
+      const v = ins.getArguments().map((a) => a.getValue()).join(' ');
+      cwd = /\$/.test(v) || v === '' ? null : absolute(v, cwd ?? (v.startsWith('/') ? '/' : null));
+      if (cwd !== null) out.madeDirs.push(cwd);
+      continue;
+    }
+    if (kw === 'COPY' || kw === 'ADD') {
+      const args = ins.getArguments().map((a) => a.getValue());
+      const dest = args[args.length - 1];
+      const json = execFormArgs(argText(text, ins, offset), escape);
+      const d = json ? json[json.length - 1] : dest;
+      const abs = d === undefined || /\$/.test(d) ? null : absolute(d, cwd);
+      out.copyDests.push(abs);
+      if (abs !== null && d!.endsWith('/')) out.madeDirs.push(abs);
+      continue;
+    }
+    if (kw !== 'RUN') continue;
+    const raw = argText(text, ins, offset).replace(/^(?:\s*--\S+)+\s*/, '');
+    const exec = execFormArgs(raw, escape);
+    if (exec) {
+      out.commands.push({ words: exec, cwd });
+      continue;
+    }
+    const shell = joinContinuations(raw, escape);
+    const parsed = parseShell('RUN', shell, { cwd: cwd === null ? null : cwd.replace(/^\//, '') });
+    // A RUN the shell reader cannot follow may do anything with the path: nothing is proven.
+    if (!parsed.script) return null;
+    for (const c of parsed.script.commands) {
+      out.commands.push({ words: c.words.map((w) => w.value), cwd: c.cwd === null ? null : `/${c.cwd}` });
+    }
+  }
+  return out;
+}
+
+/** The output path an `-o` of a compiler command names, as written, or null. */
+function compilerOutput(words: (string | null)[]): { value: string; index: number } | null {
+  const prog = words[0] ? path.basename(words[0]) : null;
+  const go = prog === 'go' && words[1] === 'build';
+  if (!go && !(prog !== null && C_COMPILERS.has(prog))) return null;
+  for (let i = go ? 2 : 1; i < words.length; i++) {
+    const w = words[i];
+    if (w === null || w === undefined) continue;
+    if ((w === '-o' || (go && w === '--o')) && typeof words[i + 1] === 'string') return { value: words[i + 1]!, index: i + 1 };
+    const eq = /^--?o=(.+)$/.exec(w);
+    if (go && eq) return { value: eq[1]!, index: i };
+    if (!go && /^-o./.test(w)) return { value: w.slice(2), index: i };
+  }
+  return null;
+}
+
+/** Every path-like word of a command, made absolute, with whether it is the compiler's `-o`. */
+function pathWords(c: StageCommand): { abs: string; output: boolean; raw: string }[] {
+  const out = compilerOutput(c.words);
+  const found: { abs: string; output: boolean; raw: string }[] = [];
+  c.words.forEach((w, i) => {
+    if (w === null || i === 0) return;
+    const value = out && i === out.index ? out.value : w.replace(/^-[-\w]*=/, '');
+    if (value === '' || (value.startsWith('-') && !(out && i === out.index))) return;
+    const abs = absolute(value, c.cwd);
+    if (abs !== null) found.push({ abs, output: out !== null && i === out.index, raw: value });
+  });
+  return found;
+}
+
+/** How often `p` occurs in `text` as a whole path (not as the start of a longer name). */
+function occurrences(text: string, p: string): number {
+  let n = 0;
+  for (let i = text.indexOf(p); i >= 0; i = text.indexOf(p, i + 1)) {
+    const next = text[i + p.length];
+    if (next === undefined || !/[\w.-]/.test(next)) n++;
+  }
+  return n;
+}
+
+export interface KindQuery {
+  /** The artifact's path in the builder stage. */
+  stagePath: string;
+  builder: DockerfileFacts;
+  builderStage: number;
+  /** Instructions the merge appends to the builder stage (a build that used to happen at run time). */
+  appended: readonly string[];
+  runtime: DockerfileFacts;
+  /** The runtime COPY that reads the artifact, and the name the artifact had on the host. */
+  copy: number;
+  hostBase: string;
+}
+
+export function artifactKind(q: KindQuery): ArtifactKind {
+  const p = trimTrailingSlashes(q.stagePath) || '/';
+  const acts = stageActions(q.builder, q.builderStage, q.appended);
+  if (!acts) return null;
+  const words = acts.commands.flatMap((c) => pathWords(c).map((w) => ({ ...w, prog: c.words[0] ? path.basename(c.words[0]) : null })));
+  const inside = [
+    ...words.filter((w) => under(w.abs, p) && (w.output || w.prog === 'mkdir')).map((w) => w.abs),
+    ...acts.madeDirs.filter((d) => d === p || under(d, p)),
+    ...acts.copyDests.filter((d): d is string => d !== null && under(d, p)),
+  ];
+  const atP = words.filter((w) => w.abs === p);
+  // `go build -o /out/app/` writes into the folder /out/app.
+  const intoP = (w: (typeof words)[number]) => w.output && w.raw.endsWith('/');
+  const madeAtP = atP.filter((w) => w.prog === 'mkdir' || intoP(w)).length + acts.madeDirs.filter((d) => d === p).length;
+  if (inside.length > 0 || madeAtP > 0) {
+    // A folder, unless a command other than mkdir/chmod/chown names the path itself.
+    return atP.every((w) => intoP(w) || (w.prog !== null && KIND_KEEPING.has(w.prog) && !w.output)) ? 'folder' : null;
+  }
+  const chain = chainOf(q.builder, q.builderStage);
+  const text = [...q.builder.stages.filter((st) => chain.has(st.index)).map((st) => q.builder.text.slice(st.from.start, st.end)), ...q.appended].join('\n');
+  // Nothing else may name the path: the only mentions are compiler outputs.
+  const outputs = atP.filter((w) => w.output);
+  const quiet = atP.length === outputs.length && !acts.copyDests.some((d) => d === null || d === p) && occurrences(text, p) === outputs.filter((w) => w.raw.startsWith('/')).length;
+  if (!quiet) return null;
+  if (outputs.length > 0 && outputs.every((w) => !w.raw.endsWith('/'))) return 'file';
+  return runsLanded(q) ? 'file' : null;
+}
+
+/** The runtime stage's ENTRYPOINT (or CMD) runs the file where the COPY lands it. */
+function runsLanded(q: KindQuery): boolean {
+  const copy = q.runtime.copies[q.copy];
+  const dest = copy?.dest?.value;
+  if (!copy || dest === undefined || !dest.startsWith('/')) return false;
+  const landed = path.join(dest, q.hostBase);
+  const stage = q.runtime.stages[copy.stage]!;
+  const form = stage.entrypoint ?? stage.cmd;
+  let program: string | null = null;
+  if (Array.isArray(form)) program = form[0] ?? null;
+  else if (typeof form === 'string') program = parseShell('CMD', form).script?.commands[0]?.words[0]?.value ?? null;
+  if (program === null) return false;
+  if (program.startsWith('/')) return path.normalize(program) === landed;
+  return program === q.hostBase && STANDARD_PATH.includes(trimTrailingSlashes(dest)) && !q.runtime.instructions.some((i) => i.getKeyword() === 'ENV' && /\bPATH\b/.test(i.getRawArgumentsContent() ?? ''));
+}
+
+/** The kind of a renamed artifact (its host name differs from its name in the stage); null otherwise or when unproven. */
+export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts): ArtifactKind {
+  const hostBase = trimTrailingSlashes(c.hostSource).split('/').pop() ?? '';
+  if (hostBase === (trimTrailingSlashes(c.stagePath).split('/').pop() ?? '') || builderStage < 0) return null;
+  return artifactKind({ stagePath: c.stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase });
+}

@@ -1,0 +1,101 @@
+/**
+ * A renamed artifact copied into a folder lands under its host name if it is a file and as
+ * its contents if it is a folder: the merge writes the COPY only where the Dockerfiles prove
+ * which it is, and refuses (RENAME_AMBIGUOUS_DEST) otherwise.
+ */
+import { describe, expect, it } from 'vitest';
+import { readDockerfile } from '../../src/analyze/dockerfile.js';
+import { artifactKind } from '../../src/plan/artifact-kind.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const kind = (builder: string, stagePath = '/out/app', runtime = 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', appended: string[] = []) => {
+  const b = readDockerfile('Dockerfile.build', builder);
+  return artifactKind({ stagePath, builder: b, builderStage: b.stages.length - 1, appended, runtime: readDockerfile('Dockerfile', runtime), copy: 0, hostBase: 'gateway' });
+};
+
+describe('what the builder proves about a path', () => {
+  it('a compiler output is a file', () => {
+    expect(kind('FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n')).toBe('file');
+    expect(kind('FROM golang:1.21\nWORKDIR /src\nRUN go build -ldflags "-s -w" -o=/out/app ./cmd/gw\n')).toBe('file');
+    expect(kind('FROM gcc:13\nWORKDIR /out\nCOPY main.c .\nRUN gcc -O2 -o app main.c\n')).toBe('file');
+    expect(kind('FROM gcc:13\nWORKDIR /build\nCOPY main.c .\nRUN gcc -O2 -o app main.c && cp app /out/\n', '/build/app')).toBe(null); // `cp app` names it again
+    expect(kind('FROM gcc:13\nWORKDIR /build\nCOPY main.c .\nRUN gcc -O2 -o app main.c\n', '/build/app')).toBe('file');
+    expect(kind('FROM gcc:13\nWORKDIR /build\nCOPY main.c .\nRUN cd sub && cc -oapp main.c\n', '/build/sub/app')).toBe('file');
+  });
+
+  it('a build at run time, appended as an exec-form RUN, proves it too', () => {
+    expect(kind('FROM golang:1.21\nWORKDIR /src\nCOPY . .\n', '/out/app', undefined, ['RUN ["go", "build", "-o", "/out/app", "."]'])).toBe('file');
+  });
+
+  it('a path named by anything else is not proven a file', () => {
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app . && mv /tmp/x /out/app\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app .\nCOPY extra /out/app\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nENV OUT=/out/app\nRUN go build -o /out/app .\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app/ .\n')).toBe('folder');
+    expect(kind('FROM golang:1.21\nRUN make\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nRUN go build -o "$OUT" .\n')).toBe(null);
+  });
+
+  it('does not read /out/app in /out/apple', () => {
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app . && cp /out/app /out/apple\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app . && echo x > /out/apple.txt\n')).toBe('file');
+  });
+
+  it('something made under the path makes it a folder', () => {
+    expect(kind('FROM node:20\nWORKDIR /app\nRUN npm run build && mkdir -p /app/dist/assets\n', '/app/dist')).toBe('folder');
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/bin/app . && mkdir -p /out/share\n', '/out')).toBe('folder');
+    expect(kind('FROM golang:1.21\nCOPY conf/ /out/etc/\n', '/out')).toBe('folder');
+    expect(kind('FROM golang:1.21\nWORKDIR /out\nRUN make\n', '/out')).toBe('folder');
+    // …unless a command replaces the path itself.
+    expect(kind('FROM golang:1.21\nRUN mkdir -p /out/share && rm -rf /out && go build -o /out .\n', '/out')).toBe(null);
+  });
+
+  it('only the builder stage and the stages it starts from count', () => {
+    expect(kind('FROM golang:1.21 AS other\nRUN mkdir -p /out/app/x\nFROM golang:1.21\nRUN go build -o /out/app .\n')).toBe('file');
+    // The base stage made a folder there, which the later -o then names: not proven either way.
+    expect(kind('FROM golang:1.21 AS base\nRUN mkdir -p /out/app/x\nFROM base\nRUN go build -o /out/app .\n')).toBe(null);
+    expect(kind('FROM golang:1.21 AS base\nRUN mkdir -p /out/app/x\nFROM base\nRUN make\n')).toBe('folder');
+  });
+
+  it('a runtime that runs the landed file proves a file', () => {
+    const builder = 'FROM golang:1.21\nRUN make\n';
+    expect(kind(builder, '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nENTRYPOINT ["/usr/local/bin/gateway"]\n')).toBe('file');
+    expect(kind(builder, '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nCMD ["gateway", "--port", "80"]\n')).toBe('file');
+    expect(kind(builder, '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nCMD gateway --port 80\n')).toBe('file');
+    expect(kind(builder, '/out/app', 'FROM alpine:3.19\nCOPY gateway /opt/\nCMD ["gateway"]\n')).toBe(null); // /opt is on no PATH
+    expect(kind(builder, '/out/app', 'FROM alpine:3.19\nENV PATH=/opt\nCOPY gateway /usr/local/bin/\nCMD ["gateway"]\n')).toBe(null);
+    expect(kind(builder, '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nCMD ["/usr/local/bin/other"]\n')).toBe(null);
+    // The builder making something under the path outweighs the runtime's hint.
+    expect(kind('FROM golang:1.21\nRUN mkdir -p /out/app/bin && make\n', '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nENTRYPOINT ["/usr/local/bin/gateway"]\n')).toBe('folder');
+  });
+});
+
+const SCRIPT = (cp: string, rm: string) => `#!/bin/sh\nset -e\ndocker build -t gw:build -f Dockerfile.build .\ndocker create --name x gw:build\ndocker cp ${cp}\ndocker rm x\ndocker build -t gw:latest .\nrm -rf ${rm}\n`;
+
+describe('planning a renamed artifact copied into a folder', () => {
+  it('names a proven file in full in the destination', () => {
+    const files = { 'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n', Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nENTRYPOINT ["gateway"]\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(applied(files, plan)['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\nENTRYPOINT ["gateway"]\n');
+  });
+
+  it('copies a proven folder\'s contents as before', () => {
+    const files = { 'Dockerfile.build': 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm run build && mkdir -p /app/dist/assets\n', Dockerfile: 'FROM alpine:3.19\nCOPY public/ /srv/www/\n', 'build.sh': SCRIPT('x:/app/dist ./public', 'public') };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /app/dist /srv/www/\n');
+  });
+
+  it('still refuses what nothing proves', () => {
+    const files = { 'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN make\n', Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('refused');
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toEqual(['RENAME_AMBIGUOUS_DEST']);
+  });
+
+  it('refuses a proven file among several sources, whose destination cannot name it', () => {
+    const files = { 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app .\n', Dockerfile: 'FROM alpine:3.19\nCOPY gateway gateway.conf /usr/local/bin/\n', 'gateway.conf': 'x\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
+    expect(planFiles(files).setups[0]!.diagnostics.map((d) => d.code)).toContain('RENAME_AMBIGUOUS_DEST');
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Two `# escape=` characters: a builder whose escape character only continues lines is
+ * merged with its continuations turned into the runtime's; anything else is refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { readDockerfile } from '../../src/analyze/dockerfile.js';
+import { applyEdits } from '../../src/model/edits.js';
+import { continuationEdits } from '../../transforms/escape-convert.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const convert = (text: string, to: string) => {
+  const facts = readDockerfile('Dockerfile.build', text);
+  const edits = continuationEdits(facts, to);
+  return edits === null ? null : applyEdits(text, edits);
+};
+
+describe('continuation edits', () => {
+  it('turns backtick continuations into backslashes', () => {
+    expect(convert('# escape=`\nFROM golang:1.21\nRUN go get -d ./... `\n  && go build -o /out/app . `\t\n  && echo done\n', '\\')).toBe('# escape=`\nFROM golang:1.21\nRUN go get -d ./... \\\n  && go build -o /out/app . \\\t\n  && echo done\n');
+  });
+
+  it('turns backslash continuations into backticks, CRLF kept', () => {
+    expect(convert('FROM golang:1.21\r\nRUN go build \\\r\n  -o /out/app .\r\n', '`')).toBe('FROM golang:1.21\r\nRUN go build `\r\n  -o /out/app .\r\n');
+  });
+
+  it('keeps a backslash in a RUN command, which Docker hands to the shell as written either way', () => {
+    expect(convert('FROM golang:1.21\nRUN printf "a\\n" > /x \\\n  && go build -o /out/app .\n', '`')).toBe('FROM golang:1.21\nRUN printf "a\\n" > /x `\n  && go build -o /out/app .\n');
+  });
+
+  it('refuses an escape that changes a value, or a line the new character would continue', () => {
+    expect(convert('# escape=`\nFROM golang:1.21\nENV GREETING=hello` world\n', '\\')).toBeNull();
+    expect(convert('# escape=`\nFROM golang:1.21\nWORKDIR C:\\app\nRUN go build -o app .\n', '\\')).toBeNull();
+    expect(convert('# escape=`\nFROM golang:1.21\nENV DIR=C:\\ app\nRUN true\n', '\\')).toBeNull();
+    expect(convert('# escape=`\nFROM golang:1.21\nRUN echo trailing \\\nRUN go build -o /out/app .\n', '\\')).toBeNull();
+  });
+
+  it('refuses a continuation before the first stage', () => {
+    expect(convert('# escape=`\nARG A=1 `\n  B=2\nFROM golang:1.21\n', '\\')).toBeNull();
+  });
+});
+
+describe('planning with two escape characters', () => {
+  const SCRIPT = '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\nrm -f app\n';
+  it('merges a builder that only continues lines with its own character', () => {
+    const files = { 'build.sh': SCRIPT, 'Dockerfile.build': '# escape=`\nFROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go vet ./... `\n  && go build -o /out/app .\n', Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(plan.setups[0]!.notes.join('\n')).toContain('continuation(s) become');
+    expect(applied(files, plan)['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go vet ./... \\\n  && go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+  });
+});
