@@ -25,6 +25,8 @@ export interface ConsumerRewrite {
   folder: boolean;
   /** What the Dockerfiles prove a renamed artifact is (src/plan/artifact-kind.ts), or null. */
   kind?: 'file' | 'folder' | null;
+  /** The source is a repository folder holding the artifact at this relative path: the line stays, a COPY --from follows. */
+  within?: string;
 }
 
 /** One builder Dockerfile to merge, with what its setup knows about it. */
@@ -405,6 +407,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     // A renamed file copied into a folder keeps its host name there: the destination names it.
     let fileDest: string | null = null;
     for (const r of rewrites) {
+      // An artifact inside a copied folder gets a line of its own naming where it lands.
+      if (r.within !== undefined) continue;
       const hostBase = trimTrailingSlashes(r.hostSource).split('/').pop();
       const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
       const folder = r.folder || r.kind === 'folder';
@@ -444,6 +448,18 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const flags = copy.otherFlags.join(' ');
     const args = (paths: string[]) => (copy.json ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
     const refs = [...new Set(rewrites.map((r) => r.ref))];
+    if (rewrites.some((r) => r.within !== undefined)) {
+      if (rewrites.some((r) => r.within === undefined)) {
+        refuse('ARTIFACT_IN_BROAD_COPY', `${copy.keyword} (${runtime.path}:${copy.line}) copies an artifact by name and another inside a folder of the context in one line`, runtime.path, copy.line, 'Copy the artifacts with lines of their own, then run the tool again.');
+        continue;
+      }
+      // The folder's own files still come from the context; each artifact follows, where the folder's COPY put it.
+      const base = dest.value.replace(/\/+$/, '');
+      const lines = rewrites.map((r) => [copyKw, `--from=${r.ref}${chown}${chmodOf([r])}`, flags, args([r.stagePath, `${base}/${r.within}`])].filter(Boolean).join(' '));
+      edits.push({ start: copy.span.end, end: copy.span.end, text: lines.map((l) => eol + l).join('') });
+      notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) still copies the folder's own files; ${rewrites.map((r) => `${r.hostSource}, which the folder no longer holds,`).join(' and ')} now comes from the stage \`${refs.join('`, `')}\` in ${lines.length > 1 ? 'lines' : 'a line'} right after it`);
+      continue;
+    }
     if (refs.length > 1) {
       // Artifacts of several stages in one line: one line per run of sources from the same
       // place, in the original order, so later files still land over earlier ones.

@@ -21,6 +21,7 @@ import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { dirStateAfter } from './host-dirs.js';
+import { broadConsumer } from './broad-copy.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -230,7 +231,7 @@ function makeSetup(
     if (pos(inv.cmd) <= lastExtraction || b.dockerfile === null || b.context === null) continue;
     const facts = loadDockerfile(b.dockerfile, fs, dockerfiles);
     if (!facts) continue;
-    if (findConsumers(setup.artifacts, b, facts, diagnostics, id, true)) {
+    if (findConsumers(setup.artifacts, b, facts, diagnostics, id, true, fs)) {
       setup.runtime = b;
       break;
     }
@@ -247,7 +248,7 @@ function makeSetup(
     }
   }
   const runtimeFacts = loadDockerfile(setup.runtime.dockerfile!, fs, dockerfiles)!;
-  findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false);
+  findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false, fs);
 
   if (builder.dockerfile !== null && !loadDockerfile(builder.dockerfile, fs, dockerfiles)) {
     const exists = fs.kind(builder.dockerfile) === 'file';
@@ -355,7 +356,7 @@ const GLOB = /[*?[]/;
  * Maps each artifact to the COPY/ADD sources (in the runtime Dockerfile, without --from)
  * that read it from the build context. With `probe`, only answers whether any matches.
  */
-function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: DockerfileFacts, diagnostics: Diagnostic[], setup: string, probe: boolean): boolean {
+function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: DockerfileFacts, diagnostics: Diagnostic[], setup: string, probe: boolean, fs: RepoFs): boolean {
   let any = false;
   facts.copies.forEach((copy, ci) => {
     if (copy.from || copy.heredoc) return;
@@ -365,7 +366,8 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         const exact = hostSource === a.hostPath;
         const inside = hostSource.startsWith(`${a.hostPath}/`);
         const broad = a.hostPath.startsWith(hostSource === '' ? '' : `${hostSource}/`) && !exact;
-        const globHit = GLOB.test(src.value) && globToRegExp(hostSource).test(a.hostPath);
+        // A pattern matching the artifact or a folder holding it (`COPY stat* …` copies static/licenses).
+        const globHit = GLOB.test(src.value) && a.hostPath.split('/').some((_, k, parts) => globToRegExp(hostSource).test(parts.slice(0, k + 1).join('/')));
         if (exact || inside) {
           any = true;
           if (!probe) {
@@ -374,7 +376,9 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
           }
         } else if (broad || globHit) {
           any = true;
-          if (!probe) {
+          const split = globHit || probe ? null : broadConsumer(a, hostSource, copy, ci, si, facts.path, fs);
+          if (split) a.consumers.push(split);
+          else if (!probe) {
             diagnostics.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`${copy.keyword} ${src.value}\` copies the extracted ${a.hostPath} together with other files from the build context`, {
               file: facts.path,
               line: copy.line,

@@ -34,6 +34,11 @@ export interface ArtifactConsumer {
   /** The source as written, and the path inside the builder stage it now comes from. */
   hostSource: string;
   stagePath: string;
+  /**
+   * Set when the COPY source is a folder of the repository holding the artifact at this
+   * relative path (src/analyze/broad-copy.ts): the line stays, and a COPY --from follows it.
+   */
+  within?: string;
 }
 
 export interface Artifact {

@@ -27,6 +27,7 @@ import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
 import { runStepLines } from './run-step.js';
 import { renamedKind } from './artifact-kind.js';
+import { checkBroadCopies } from './broad-copy-check.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { validateMerged } from './validate.js';
@@ -351,7 +352,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
 
   const inputs = checkBuildInputs(setup, fs);
-  plan.diagnostics.push(...inputs.diagnostics);
+  plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, analysis));
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
   if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
 
@@ -376,7 +377,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), kind: renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), kind: c.within === undefined ? renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts) : null, ...(c.within !== undefined ? { within: c.within } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     ...(subfolder ? { sourceEdits: subfolder.edits } : {}),

@@ -131,5 +131,6 @@ describe('the review writes exactly what it showed', () => {
       }),
       { numRuns: 6 },
     );
-  });
+    // Six reviews of every fixture at once: it grows with each fixture pair, and a shared CPU slows it further.
+  }, 180_000);
 });

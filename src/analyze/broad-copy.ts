@@ -1,0 +1,29 @@
+/**
+ * A runtime COPY of a folder that holds an extracted artifact beside files of the repository
+ * (`COPY static /usr/share/nginx/html/static`, the script having extracted into
+ * `static/licenses`): the folder's own files stay a context COPY, and the artifact gets a
+ * `COPY --from` of its own right after it, at the place the folder's COPY landed it. That is
+ * the same image only when the context holds nothing at the artifact's path (so the old COPY
+ * took it from the extraction alone) and the folder is in the repository (so the context COPY
+ * still finds it), and when the COPY has no flag that filters or places files differently.
+ * The ignore file is checked with the other consumers (src/plan/artifact-ignore.ts).
+ */
+import type { CopyFacts } from './dockerfile.js';
+import type { RepoFs } from '../model/fs.js';
+import type { Artifact, ArtifactConsumer } from '../model/setup.js';
+import { trimTrailingSlashes } from '../model/text.js';
+
+/** Flags a split keeps on both lines without changing what lands where. */
+const KEPT_FLAGS = /^--(chown|chmod|link)(=|$)/i;
+
+/**
+ * The consumer for `artifact` inside the folder `folder` (repository-relative, '' for the
+ * root) that `copy`'s source `source` reads, or null when the split would not be exact.
+ */
+export function broadConsumer(artifact: Artifact, folder: string, copy: CopyFacts, ci: number, source: number, dockerfile: string, fs: RepoFs): ArtifactConsumer | null {
+  const src = copy.sources[source]!;
+  if (/[*?[]/.test(src.value) || copy.dest === null || copy.otherFlags.some((f) => !KEPT_FLAGS.test(f))) return null;
+  if ((folder !== '' && fs.kind(folder) !== 'dir') || fs.kind(artifact.hostPath) !== null) return null;
+  const within = artifact.hostPath.slice(folder === '' ? 0 : folder.length + 1);
+  return { dockerfile, copy: ci, source, line: copy.line, hostSource: `${trimTrailingSlashes(src.value) || '.'}/${within}`, stagePath: trimTrailingSlashes(artifact.containerPath) || '/', within };
+}
