@@ -45,6 +45,7 @@ export function adversarialRepo(dir: string, bytes: number): void {
   put('.gitlab-ci.yml', sized(bytes, 'build:\n  script:\n    - docker build -t gl:latest .\n', (n) => mixed(n, (s) => `# ${s}\n`, '#'), '\n'));
   put('dist/index.js', sized(bytes, 'require("child_process").execSync("docker build -t js:latest .");\n', (n) => mixed(n, (s) => `const s = ${JSON.stringify(s)};\n`, '//'), '\n//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozfQ==\n'));
   put('scripts/build.ts', sized(bytes, 'import { execSync } from "node:child_process";\nexecSync(`docker build -t ts:latest .`);\n', (n) => mixed(n, (s) => `export const t = ${JSON.stringify(s)};\n`, '//'), '\n'));
+  put('Jenkinsfile', sized(bytes, "pipeline {\n  agent any\n  stages {\n    stage('b') {\n      steps {\n        sh 'docker build -t jf:latest .'\n        script {\n          def img = docker.build('jf:2')\n        }\n", (n) => mixed(n, (s) => `        sh '${`echo ${JSON.stringify(s)}`.replace(/[\\']/g, (c) => `\\${c}`)}'\n`, '//'), '\n      }\n    }\n  }\n}\n'));
   // Also a pattern of many stars, which a glob compiled to a backtracking regular expression cannot match in time.
   put('.gitignore', sized(bytes, 'node_modules\n', (n) => `${'*a'.repeat(Math.floor(n / 8))}b\n${mixed(Math.floor((n * 3) / 4), (s) => `${s.replace(/\n/g, '')}\n`, 'z')}`, '\n'));
 }

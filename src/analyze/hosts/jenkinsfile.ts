@@ -25,7 +25,7 @@ import { parseWith, type TsNode } from '../tree-sitter.js';
 import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, type GroovyString, type Quote } from './groovy-string.js';
 
 /** Steps that touch no file of the workspace and run no container: passed over. */
-const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'junit', 'slackSend', 'mail', 'emailext', 'properties']);
+const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'junit', 'slackSend', 'mail', 'emailext', 'properties', 'stage']);
 /** Declarative directives that configure the run and hold no steps: passed over with their blocks. */
 const DIRECTIVES = new Set(['options', 'parameters', 'triggers', 'tools', 'libraries', 'agent', 'input']);
 /** Blocks whose body runs once, in order, on the same machine. */
@@ -71,6 +71,28 @@ class Reader {
     this.lines = new LineIndex(text);
   }
 
+  private words: Map<string, number> | undefined;
+
+  /** How often `word` stands in the file as a whole word (in code, strings and comments alike: a GString's `$img` is no identifier node). */
+  wordCount(word: string): number {
+    if (!this.words) {
+      this.words = new Map();
+      const text = this.text;
+      for (let i = 0; i < text.length; ) {
+        if (!isWordChar(text.charCodeAt(i))) {
+          i++;
+          continue;
+        }
+        let j = i + 1;
+        while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
+        const w = text.slice(i, j);
+        this.words.set(w, (this.words.get(w) ?? 0) + 1);
+        i = j;
+      }
+    }
+    return this.words.get(word) ?? 0;
+  }
+
   decode(n: TsNode): GroovyString | null {
     return decodeGroovyString(n, this.text, this.exprs, this.reading.spans);
   }
@@ -89,10 +111,15 @@ class Reader {
     return this.reading.sequences.length - 1;
   }
 
+  /**
+   * A step not followed. It refuses a setup found in its sequence; shown on its own only when it
+   * mentions docker (as a note otherwise: most pipelines have steps the tool does not know).
+   */
   unread(ctx: Ctx, n: TsNode, why: string): void {
+    if (ctx.seq < 0) ctx.seq = this.newSequence(`steps at line ${this.line(n)}`);
     this.reading.unread.push({
       sequence: ctx.seq,
-      diagnostic: diag('SHELL_NOT_READ', 'warning', `${this.file}:${this.line(n)}: ${why}; its commands were not followed`, { file: this.file, line: this.line(n), hint: 'Run the builder pattern\'s docker commands from plain `sh` steps (outside post, when, parallel and containers), or migrate this pipeline by hand.' }),
+      diagnostic: diag('SHELL_NOT_READ', this.src(n).includes('docker') ? 'warning' : 'info', `${this.file}:${this.line(n)}: ${why}; its commands were not followed`, { file: this.file, line: this.line(n), hint: 'Run the builder pattern\'s docker commands from plain `sh` steps (outside post, when, parallel and containers), or migrate this pipeline by hand.' }),
     });
   }
 
@@ -159,7 +186,7 @@ class Reader {
     if (value && value.type === 'method_invocation' && this.isDockerBuild(value)) {
       const name = this.src(declarators[0]!.childForFieldName('name')!);
       // The statement can go with the build only when nothing else uses the image variable.
-      this.dockerBuild(value, wordCount(this.text, name) === 1 ? s : null, ctx);
+      this.dockerBuild(value, this.wordCount(name) === 1 ? s : null, ctx);
       return;
     }
     // `agent any` in a declarative pipeline reads as a declaration.
@@ -377,12 +404,8 @@ class Reader {
   }
 }
 
-/** How often `word` stands in `text` as a whole identifier (in code, strings and comments alike). */
-function wordCount(text: string, word: string): number {
-  const part = (c: string | undefined) => c !== undefined && /\w/.test(c);
-  let n = 0;
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) if (!part(text[i - 1]) && !part(text[i + word.length])) n++;
-  return n;
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** A call's own name (`sh`, `stage`), or null for a method on an object. */
