@@ -182,6 +182,12 @@ describe('what is not followed', () => {
     expect(codes(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
   });
 
+  it('an unknown step is a warning when it mentions docker, a note otherwise', () => {
+    const severities = (text: string) => read(text).script!.unread!.map((u) => u.diagnostic.severity);
+    expect(severities("node {\n  archiveArtifacts artifacts: 'app'\n  sh 'docker build -t a .'\n}\n")).toEqual(['info']);
+    expect(severities("node {\n  dockerPush image: 'a'\n}\n")).toEqual(['warning']);
+  });
+
   it('a file the grammar cannot parse is not analysed (SHELL_PARSE_ERROR)', () => {
     const r = readJenkinsfile('Jenkinsfile', "node {\n  sh /docker build $x/\n}\n");
     expect(r.reading).toBe(null);
