@@ -10,6 +10,9 @@ import { grammarLoaded, parseWith } from '../../src/analyze/tree-sitter.js';
 import { parseShell } from '../../src/analyze/shell.js';
 import { kindOf, candidateOf } from '../../src/kinds/registry.js';
 import { jenkinsSteps } from '../../src/verify/jenkins-steps.js';
+import { analyze } from '../../src/analyze/index.js';
+import { MemoryFs } from '../../src/model/fs.js';
+import { rereadScript } from '../../src/plan/reread.js';
 import { applied, planFiles } from '../support/plan.js';
 
 const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
@@ -251,5 +254,25 @@ describe('running a pipeline (--verify)', () => {
   it('cannot run a pipeline that needs Jenkins to fill in a Groovy interpolation', () => {
     const text = `node {\n  sh "docker build -t app:\${env.BUILD_ID} ."\n}\n`;
     expect(jenkinsSteps('Jenkinsfile', text, readJenkinsfile('Jenkinsfile', text).reading!.names[0]!)).toEqual({ none: expect.stringMatching(/interpolation/) });
+  });
+});
+
+describe('the rewritten Jenkinsfile is read again with the Groovy grammar', () => {
+  const before = "node {\n  sh '''\n    docker build -t app:build -f Dockerfile.build .\n    docker create --name x app:build\n    docker cp x:/out/app app\n    docker rm x\n    docker build -t app .\n  '''\n}\n";
+  const check = (after: string) => {
+    const files = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: before };
+    const fs = new MemoryFs(files);
+    const script = analyze(fs, Object.keys(files).sort()).scripts.get('Jenkinsfile')!;
+    return rereadScript({ script, after, removed: [0, 1, 2, 3], rewrites: [] }, fs);
+  };
+
+  it('the right edit passes', () => {
+    expect(check("node {\n  sh '''\n    docker build -t app .\n  '''\n}\n")).toBeNull();
+  });
+
+  it('catches a kept command moved into another folder, into a post block, or a broken string', () => {
+    expect(check("node {\n  dir('sub') {\n    sh '''\n    docker build -t app .\n    '''\n  }\n}\n")).toMatch(/docker build -t app/);
+    expect(check("node {\n  if (env.X) {\n    sh 'docker build -t app .'\n  }\n}\n")).not.toBeNull();
+    expect(check("node {\n  sh '''\n    docker build -t app .\n}\n")).not.toBeNull();
   });
 });
