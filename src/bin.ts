@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 /** The `multistage-codemod` executable: runs the CLI with the real process streams. */
 import { EXIT, main, writing } from './cli.js';
+import { phaseTimes } from './model/timing.js';
+
+// MULTISTAGE_CODEMOD_TIMING=1: time per phase on stderr when the run ends.
+const clock = phaseTimes(process.env);
 
 process.on('SIGINT', () => {
   process.stderr.write(
@@ -19,9 +23,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), stdin: process.stdin, env: process.env })
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), stdin: process.stdin, env: process.env, ...(clock ? { clock } : {}) })
   .then((code) => {
     process.exitCode = code;
+    if (clock) process.stderr.write(clock.report());
   })
   .catch((e: unknown) => {
     process.stderr.write(`multistage-codemod: fatal error: ${(e as Error)?.stack ?? String(e)}\nNothing was written. Please report this.\n`);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { cleanStrayTemps, recoverJournal } from './apply/apply.js';
 import { writeAccepted } from './apply/write-accepted.js';
 import type { Progress } from './model/progress.js';
+import { NO_CLOCK, type PhaseClock } from './model/timing.js';
 import { guardWrites } from './apply/write-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
@@ -39,6 +40,8 @@ interface Io {
   stdin?: NodeJS.ReadableStream;
   /** Answers the review's questions instead of the terminal (tests drive the review with it). */
   asker?: Asker;
+  /** MULTISTAGE_CODEMOD_TIMING: the phases are measured on it (bin.ts prints it). */
+  clock?: PhaseClock;
   /** For tests only (bin.ts never sets it): see PlanOptions.perturb. */
   perturb?: PlanOptions['perturb'];
 }
@@ -62,6 +65,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`${readVersion()}\n`);
     return EXIT.ok;
   }
+  const clock = io.clock ?? NO_CLOCK;
   const c = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stdout.isTTY), env: io.env });
   const reviewOnly = opts.dryRun || opts.check || opts.patch !== null;
   const interactive = !opts.yes && !reviewOnly && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
@@ -100,7 +104,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = runRoot(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), ...(io.perturb ? { perturb: io.perturb } : {}) });
+    const run = runRoot(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}) });
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);
@@ -112,7 +116,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   if (opts.check) return reportCheck(io, c, opts, items, globalDiags, runs);
   if (opts.verify) {
+    const endVerify = clock.start('verify');
     const code = await verifyRuns(runs, opts, io, c, progress, verdicts);
+    endVerify();
     if (code !== null) return code;
     for (const run of runs) if (verdicts.has(run)) run.plan = planMigration(run.analysis, run.fs, planOptions(run));
   }
@@ -136,7 +142,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let accepted = new Set<SetupPlan>(opts.yes ? migratable.map((x) => x.setup) : []);
   if (interactive && migratable.length > 0) {
     for (const { run, setup } of items.filter((x) => x.setup.status === 'refused')) io.stdout.write(`${describeSetup(run, setup, c)}\n`);
+    const endAsking = clock.start('review');
     const review = await interactiveReview(runs, c, io, opts);
+    endAsking();
     if (review === 'interrupted') {
       io.stderr.write('\nInterrupted: nothing was written.\n');
       return EXIT.interrupted;
@@ -145,9 +153,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const write = opts.yes || interactive;
-  const { outcomes, written, failures } = writeAccepted(runs, accepted, write, (active) => {
+  const { outcomes, written, failures } = clock.time('apply', () => writeAccepted(runs, accepted, write, (active) => {
     writing.active = active;
-  });
+  }));
   const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const shownChanges = write ? written : planned;
   if (opts.patch !== null) {
@@ -159,6 +167,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (opts.patch === '-') return refusedAny ? EXIT.refused : EXIT.ok;
   }
 
+  const endReview = clock.start('review');
   if (opts.sarif) {
     io.stdout.write(`${JSON.stringify(sarifLog(outcomes, [...globalDiags, ...failures], readVersion()), null, 2)}\n`);
   } else if (opts.json) {
@@ -171,6 +180,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } else {
     printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null, summaryOnly: opts.summary });
   }
+  endReview();
 
   const pending = !write && !reviewOnly && planned.length > 0;
   if (pending && !opts.json) {

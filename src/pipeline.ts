@@ -6,6 +6,7 @@ import path from 'node:path';
 import { analyze, type Analysis } from './analyze/index.js';
 import { NodeRepoFs } from './discover/node-fs.js';
 import { walk } from './discover/walk.js';
+import { NO_CLOCK, type PhaseClock } from './model/timing.js';
 import { diag } from './model/diagnostics.js';
 import { planMigration, type Plan, type PlanOptions } from './plan/index.js';
 
@@ -23,14 +24,17 @@ export interface RootRun {
 export interface RootOptions extends PlanOptions {
   /** --ignore patterns (gitignore syntax, relative to the root). */
   ignore?: string[];
+  /** MULTISTAGE_CODEMOD_TIMING: each phase is measured on it. */
+  clock?: PhaseClock;
 }
 
 export function runRoot(display: string, opts: RootOptions): RootRun {
   const abs = path.resolve(display);
   const fs = new NodeRepoFs(abs);
   // The walk reads each candidate once and keeps its text in fs, so analysis reads nothing twice.
-  const walked = walk(abs, { ignore: opts.ignore ?? [], repoFs: fs, ...(opts.progress ? { progress: opts.progress } : {}) });
-  const analysis = analyze(fs, walked.files, opts.progress);
+  const clock = opts.clock ?? NO_CLOCK;
+  const walked = clock.time('discover', () => walk(abs, { ignore: opts.ignore ?? [], repoFs: fs, ...(opts.progress ? { progress: opts.progress } : {}) }));
+  const analysis = clock.time('analyze', () => analyze(fs, walked.files, opts.progress));
   for (const u of walked.unreadable) {
     analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read the folder ${u.path} (${u.reason}); it was skipped`, { file: u.path }));
   }
@@ -39,7 +43,8 @@ export function runRoot(display: string, opts: RootOptions): RootRun {
       diag('FILE_SKIPPED', 'info', `${f.path} was not read: ${f.reason === 'binary' ? 'it is binary' : `it is larger than the size limit (${f.bytes} bytes)`}`, { file: f.path, hint: 'A script this tool reads is text; if this one drives a builder-pattern setup, migrate that setup by hand.' }),
     );
   }
-  return { display, abs, fs, analysis, plan: planMigration(analysis, fs, opts), temps: walked.temps };
+  const plan = clock.time('plan', () => planMigration(analysis, fs, opts));
+  return { display, abs, fs, analysis, plan, temps: walked.temps };
 }
 
 /** Plans again keeping only the chosen setups (a shared script must then be edited for those alone). */

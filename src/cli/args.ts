@@ -81,6 +81,11 @@ Options:
   -h, --help          Show this help.
   -V, --version       Show the version.
 
+Environment:
+  MULTISTAGE_CODEMOD_TIMING=1   When the run ends, print the time each phase took
+                                (discover, analyze, plan, verify, review, apply) and the
+                                peak memory on stderr.
+
 Without --yes or --dry-run, on a terminal each setup's diff is shown (paged through
 $PAGER) and you answer [y,n,a,q,v,?]: yes, no, all (this and every remaining setup),
 quit (write the setups accepted so far, leave the rest), view the resulting files, or ?
