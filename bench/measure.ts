@@ -1,9 +1,9 @@
 /**
- * Runs a command and measures its wall time and peak RSS.
+ * Runs a command and measures its wall time, CPU time (user + system) and peak RSS.
  *
- * Peak RSS: `/usr/bin/time -f %M` (the kernel's maxrss of the child) when it exists; else, for
- * Node children only, bench/rss-probe.mjs preloaded into the child reports
- * process.resourceUsage().maxRSS; other commands (grep, rg) then have no RSS figure.
+ * CPU and peak RSS: `/usr/bin/time -f '%U %S %M'` (the kernel's rusage of the child) when it
+ * exists; else, for Node children only, bench/rss-probe.mjs preloaded into the child reports
+ * process.resourceUsage(); other commands (rg) then have no CPU or RSS figure.
  * Wall time is taken around the spawn, the same way for every command, so ratios are fair.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,8 @@ export function rssMethod(): RssMethod {
 
 export interface Sample {
   ms: number;
+  /** CPU time (user + system, every thread), or null when it cannot be measured for this command. */
+  cpuMs: number | null;
   /** Peak resident set size in MiB, or null when it cannot be measured for this command. */
   rssMiB: number | null;
   status: number | null;
@@ -37,8 +39,10 @@ export interface Command {
   cwd?: string;
   /** A Node script (cmd is process.execPath): can be measured by the probe. */
   node?: boolean;
-  /** Exit codes that mean success (grep exits 1 when nothing matches). */
+  /** Exit codes that mean success (rg exits 1 when nothing matches). */
   ok?: number[];
+  /** Variables added to the environment. */
+  env?: Record<string, string>;
 }
 
 /** One run; stdout goes to a file (the output is part of the work, a pipe buffer is not). */
@@ -48,10 +52,10 @@ export function runOnce(c: Command, method: RssMethod, keepStdout = false): Samp
   const outFd = fs.openSync(path.join(tmp, 'stdout'), 'w');
   let cmd = c.cmd;
   let args = c.args;
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env = { ...process.env, NO_COLOR: '1', ...c.env };
   if (method === 'time') {
     cmd = TIME_BIN;
-    args = ['-f', '%M', '-o', rssFile, c.cmd, ...c.args];
+    args = ['-f', '%U %S %M', '-o', rssFile, c.cmd, ...c.args];
   } else if (c.node) {
     args = ['--import', pathToFileURL(PROBE).href, ...c.args];
     Object.assign(env, { BENCH_RSS_FILE: rssFile });
@@ -61,25 +65,32 @@ export function runOnce(c: Command, method: RssMethod, keepStdout = false): Samp
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   fs.closeSync(outFd);
   let rssMiB: number | null = null;
+  let cpuMs: number | null = null;
   if (fs.existsSync(rssFile)) {
-    // `time -o` may write "Command exited with non-zero status N" before the figure.
-    const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-    if (Number.isFinite(kib) && kib > 0) rssMiB = kib / 1024;
+    // `time -o` may write "Command exited with non-zero status N" before the figures: seconds
+    // of user and system CPU, then KiB.
+    const [user, sys, kib] = (fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    if (Number.isFinite(kib) && kib! > 0) rssMiB = kib! / 1024;
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
   }
   const stdout = keepStdout ? fs.readFileSync(path.join(tmp, 'stdout'), 'utf8') : undefined;
   fs.rmSync(tmp, { recursive: true, force: true });
-  return { ms, rssMiB, status: r.status, stderr: r.error ? String(r.error) : r.stderr, ...(stdout !== undefined ? { stdout } : {}) };
+  return { ms, cpuMs, rssMiB, status: r.status, stderr: r.error ? String(r.error) : r.stderr, ...(stdout !== undefined ? { stdout } : {}) };
 }
 
+/** Medians over the runs (a load spike from other processes moves one run, not the median). */
 export interface Stats {
-  /**
-   * Best (lowest) wall time of the runs: other processes can only add time, so on a shared
-   * machine the best run is the steadiest estimate of the work itself.
-   */
+  /** Median wall time. */
   ms: number;
-  medianMs: number;
-  /** Highest peak RSS seen over the runs. */
+  /** Best (lowest) wall time. */
+  bestMs: number;
+  /** Median CPU time (user + system), null when not measured. */
+  cpuMs: number | null;
+  /** Median peak RSS, null when not measured. */
   rssMiB: number | null;
+  /** Highest peak RSS over the runs. */
+  maxRssMiB: number | null;
+  runs: number;
 }
 
 /**
@@ -104,7 +115,23 @@ export function measureAll(commands: { label: string; c: Command; check?: (stdou
 }
 
 export function summarize(samples: Sample[]): Stats {
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const ms = samples.map((s) => s.ms);
+  const cpu = samples.map((s) => s.cpuMs).filter((x): x is number => x !== null);
   const rss = samples.map((s) => s.rssMiB).filter((x): x is number => x !== null);
-  return { ms: ms[0]!, medianMs: ms[Math.floor(ms.length / 2)]!, rssMiB: rss.length > 0 ? Math.max(...rss) : null };
+  return {
+    ms: median(ms)!,
+    bestMs: Math.min(...ms),
+    cpuMs: median(cpu),
+    rssMiB: median(rss),
+    maxRssMiB: rss.length > 0 ? Math.max(...rss) : null,
+    runs: samples.length,
+  };
+}
+
+/** The middle value (the mean of the two middle ones for an even count), null for none. */
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
