@@ -16,7 +16,9 @@ import { detectEngine, EngineCommandError, EngineUnavailableError, STORAGE_DRIVE
 import { verifyRoot } from './verify/verify.js';
 import type { Verdict } from './model/verdict.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
-import { runRoot, shown, type RootRun } from './pipeline.js';
+import { shown, type RootRun } from './pipeline.js';
+import { runRootAuto } from './pipeline-threaded.js';
+import { requestedThreads } from './discover/walk-thread.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
 import type { Asker } from './review/prompt.js';
 import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from './plan/index.js';
@@ -56,6 +58,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.usage;
     }
     throw e;
+  }
+  try {
+    requestedThreads(io.env);
+  } catch (e) {
+    io.stderr.write(`multistage-codemod: ${(e as Error).message}\n`);
+    return EXIT.usage;
   }
   if (opts.help) {
     io.stdout.write(HELP);
@@ -104,7 +112,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = runRoot(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}) });
+    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}) }, io.env);
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { analyze, type Analysis } from './analyze/index.js';
 import { NodeRepoFs } from './discover/node-fs.js';
-import { walk } from './discover/walk.js';
+import { walk, type WalkResult } from './discover/walk.js';
 import { NO_CLOCK, type PhaseClock } from './model/timing.js';
 import { diag } from './model/diagnostics.js';
 import { planMigration, type Plan, type PlanOptions } from './plan/index.js';
@@ -35,6 +35,11 @@ export function runRoot(display: string, opts: RootOptions): RootRun {
   const clock = opts.clock ?? NO_CLOCK;
   const walked = clock.time('discover', () => walk(abs, { ignore: opts.ignore ?? [], repoFs: fs, ...(opts.progress ? { progress: opts.progress } : {}) }));
   const analysis = clock.time('analyze', () => analyze(fs, walked.files, opts.progress));
+  return finishRoot(display, abs, fs, walked, analysis, opts);
+}
+
+/** The walk's notices (unreadable folders, skipped files) and the plan: the end of every root's run. */
+export function finishRoot(display: string, abs: string, fs: NodeRepoFs, walked: WalkResult, analysis: Analysis, opts: RootOptions): RootRun {
   for (const u of walked.unreadable) {
     analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read the folder ${u.path} (${u.reason}); it was skipped`, { file: u.path }));
   }
@@ -43,7 +48,7 @@ export function runRoot(display: string, opts: RootOptions): RootRun {
       diag('FILE_SKIPPED', 'info', `${f.path} was not read: ${f.reason === 'binary' ? 'it is binary' : `it is larger than the size limit (${f.bytes} bytes)`}`, { file: f.path, hint: 'A script this tool reads is text; if this one drives a builder-pattern setup, migrate that setup by hand.' }),
     );
   }
-  const plan = clock.time('plan', () => planMigration(analysis, fs, opts));
+  const plan = (opts.clock ?? NO_CLOCK).time('plan', () => planMigration(analysis, fs, opts));
   return { display, abs, fs, analysis, plan, temps: walked.temps };
 }
 

@@ -72,48 +72,81 @@ function setupCommands(s: Setup) {
   return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
 }
 
-export function analyze(fs: RepoFs, files: readonly string[], progress?: Progress): Analysis {
-  const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles: new Map() };
-  for (const [n, rel] of files.entries()) {
-    if (progress && n % 64 === 0) progress('analysing', n, files.length);
-    const text = fs.readText(rel);
-    if (text === null) {
-      analysis.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read ${rel}; it was skipped`, { file: rel }));
-      continue;
-    }
-    // Cheap pre-filter: a script that never says docker cannot drive a setup.
-    if (!text.includes('docker')) continue;
-    const kind = scriptKindOf(rel, text);
-    if (kind === null) continue;
-    const read = readScript(kind, rel, text, fs);
-    const diagnostics = read.diagnostics;
-    if (!read.script) {
-      analysis.diagnostics.push(...diagnostics);
-      continue;
-    }
-    // `docker compose run|up|build` read as the docker commands the compose file defines.
-    const script = expandCompose(read.script, fs, diagnostics);
-    analysis.scripts.set(rel, script);
-    const linked = linkSequences(script, fs, analysis.dockerfiles);
-    if (isExpanded(script)) {
-      for (const s of linked.setups) {
-        for (const c of setupCommands(s)) {
-          for (const d of script.compose.problems.get(c.index) ?? []) {
-            if (!s.diagnostics.some((x) => sameDiagnostic(x, d))) s.diagnostics.push({ ...d, setup: s.id });
-          }
+/** What one file gave: its script (when it is one), its setups and the diagnostics not tied to them. */
+export interface FileAnalysis {
+  rel: string;
+  script: ScriptFile | null;
+  setups: Setup[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Analyses one candidate file. Independent of every other file (`dockerfiles` is only a cache
+ * of parsed Dockerfiles), so files may be analysed in any order and `assemble` gives the same
+ * Analysis: the walk may still be finding files while the first ones are analysed.
+ */
+export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dockerfiles']): FileAnalysis {
+  const result: FileAnalysis = { rel, script: null, setups: [], diagnostics: [] };
+  const text = fs.readText(rel);
+  if (text === null) {
+    result.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read ${rel}; it was skipped`, { file: rel }));
+    return result;
+  }
+  // Cheap pre-filter: a script that never says docker cannot drive a setup.
+  if (!text.includes('docker')) return result;
+  const kind = scriptKindOf(rel, text);
+  if (kind === null) return result;
+  const read = readScript(kind, rel, text, fs);
+  const diagnostics = read.diagnostics;
+  if (!read.script) {
+    result.diagnostics.push(...diagnostics);
+    return result;
+  }
+  // `docker compose run|up|build` read as the docker commands the compose file defines.
+  const script = expandCompose(read.script, fs, diagnostics);
+  result.script = script;
+  const linked = linkSequences(script, fs, dockerfiles);
+  if (isExpanded(script)) {
+    for (const s of linked.setups) {
+      for (const c of setupCommands(s)) {
+        for (const d of script.compose.problems.get(c.index) ?? []) {
+          if (!s.diagnostics.some((x) => sameDiagnostic(x, d))) s.diagnostics.push({ ...d, setup: s.id });
         }
       }
     }
-    analysis.setups.push(...linked.setups);
-    analysis.diagnostics.push(...linked.diagnostics);
-    // A parse warning on a line a setup uses is shown with that setup.
-    const lines = new LineIndex(text);
-    for (const d of diagnostics) {
-      const owner = linked.setups.find((s) => setupCommands(s).some((c) => d.line !== undefined && c.line <= d.line && d.line <= lines.lineOf(Math.max(c.start, c.end - 1))));
-      if (owner) owner.diagnostics.push({ ...d, setup: owner.id });
-      else analysis.diagnostics.push(d);
-    }
+  }
+  result.setups.push(...linked.setups);
+  result.diagnostics.push(...linked.diagnostics);
+  // A parse warning on a line a setup uses is shown with that setup.
+  const lines = new LineIndex(text);
+  for (const d of diagnostics) {
+    const owner = linked.setups.find((s) => setupCommands(s).some((c) => d.line !== undefined && c.line <= d.line && d.line <= lines.lineOf(Math.max(c.start, c.end - 1))));
+    if (owner) owner.diagnostics.push({ ...d, setup: owner.id });
+    else result.diagnostics.push(d);
+  }
+  return result;
+}
+
+/** The files' analyses, in the order of `files` (the walk's), as one Analysis. */
+export function assemble(files: readonly string[], analysed: ReadonlyMap<string, FileAnalysis>, dockerfiles: Analysis['dockerfiles']): Analysis {
+  const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles };
+  for (const rel of files) {
+    const a = analysed.get(rel);
+    if (!a) throw new Error(`internal error: ${rel} was not analysed`);
+    if (a.script) analysis.scripts.set(rel, a.script);
+    analysis.setups.push(...a.setups);
+    analysis.diagnostics.push(...a.diagnostics);
+  }
+  return analysis;
+}
+
+export function analyze(fs: RepoFs, files: readonly string[], progress?: Progress): Analysis {
+  const dockerfiles: Analysis['dockerfiles'] = new Map();
+  const analysed = new Map<string, FileAnalysis>();
+  for (const [n, rel] of files.entries()) {
+    if (progress && n % 64 === 0) progress('analysing', n, files.length);
+    analysed.set(rel, analyzeFile(fs, rel, dockerfiles));
   }
   progress?.('analysing', files.length, files.length);
-  return analysis;
+  return assemble(files, analysed, dockerfiles);
 }

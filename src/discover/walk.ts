@@ -41,8 +41,11 @@ export interface WalkOptions {
    * every readable text candidate.
    */
   mention?: string | null;
-  /** The run's file system: texts read while walking are kept there, so nothing is read twice. */
-  repoFs?: NodeRepoFs;
+  /**
+   * The run's file system: texts read while walking are kept there, so nothing is read twice
+   * (or, walking in a worker thread, whatever sends them to the thread that analyses them).
+   */
+  repoFs?: Pick<NodeRepoFs, 'prime'>;
   /** Candidates larger than this are not read (default MAX_FILE_BYTES). */
   maxFileBytes?: number;
   /** The file-system layer (default: node:fs); tests inject failures through it. */

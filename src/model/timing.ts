@@ -14,13 +14,16 @@ export interface PhaseClock {
   time<T>(phase: Phase, work: () => T): T;
   /** Starts measuring a phase (work that is awaited, or spans several statements); call the result to stop. */
   start(phase: Phase): () => void;
+  /** A line printed with the times (how a phase ran). */
+  note(text: string): void;
 }
 
 /** No clock: the work runs as it is. */
-export const NO_CLOCK: PhaseClock = { time: (_phase, work) => work(), start: () => () => {} };
+export const NO_CLOCK: PhaseClock = { time: (_phase, work) => work(), start: () => () => {}, note: () => {} };
 
 export class PhaseTimes implements PhaseClock {
   private readonly ms = new Map<Phase, number>();
+  private readonly notes = new Set<string>();
 
   time<T>(phase: Phase, work: () => T): T {
     const t0 = performance.now();
@@ -34,6 +37,10 @@ export class PhaseTimes implements PhaseClock {
   start(phase: Phase): () => void {
     const t0 = performance.now();
     return () => this.add(phase, performance.now() - t0);
+  }
+
+  note(text: string): void {
+    this.notes.add(text);
   }
 
   private add(phase: Phase, ms: number): void {
@@ -52,6 +59,7 @@ export class PhaseTimes implements PhaseClock {
       ...rows,
       `  ${'other'.padEnd(9)}${s(Math.max(0, other))}  (loading the tool, journal and git checks)`,
       `  ${'total'.padEnd(9)}${s(total)}  peak RSS ${(peakRssKiB / 1024).toFixed(0)} MiB`,
+      ...[...this.notes].map((n) => `  ${n}`),
       '',
     ].join('\n');
   }

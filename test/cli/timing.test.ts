@@ -23,7 +23,8 @@ describe('MULTISTAGE_CODEMOD_TIMING', () => {
   });
 
   it('is off without the variable and with 0', () => {
-    for (const env of [{}, { MULTISTAGE_CODEMOD_TIMING: '0' }]) {
+    const envs: Record<string, string>[] = [{}, { MULTISTAGE_CODEMOD_TIMING: '0' }];
+    for (const env of envs) {
       const r = runCli(['.', '--dry-run'], exampleCopy(), env);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toContain('timing');
@@ -41,6 +42,9 @@ describe('MULTISTAGE_CODEMOD_TIMING', () => {
     expect(lines.slice(1, 3).map((l) => l.trim().split(/ +/)[0])).toEqual(['discover', 'plan']);
     expect(lines.filter((l) => l.trim().startsWith('plan'))).toHaveLength(1);
     expect(lines.at(-2)).toMatch(/peak RSS 2 MiB$/);
+    t.note("a note");
+    t.note("a note");
+    expect(t.report(2048).split("\n").slice(-3)).toEqual([expect.stringMatching(/peak RSS 2 MiB$/), "  a note", ""]);
     expect(() => t.time('analyze', () => {
       throw new Error('boom');
     })).toThrow('boom');
