@@ -11,6 +11,9 @@
  * README, with the machine described. Exits non-zero when the bench could not run: ripgrep
  * missing (it says how to install it), a command failed, or the CLI did not plan every setup.
  *
+ * On the 1× tree the CLI also runs with MULTISTAGE_CODEMOD_WORKERS=1 in the same rounds: what
+ * the walk's worker thread gains or costs on this machine (--no-threads leaves that out).
+ *
  * Options: --runs N (measured runs per command, default 5; the cold run does 4×N, at least
  * 10), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
  * trees in the temporary folder), --bin PATH (another build of the CLI; default
@@ -34,7 +37,7 @@ const FULL = { packages: 2000, setups: 1000 };
 const PATTERN = 'docker (container )?cp';
 
 function main(): number {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false } } });
   const COMPARE = values.compare === undefined ? undefined : path.resolve(values.compare);
   const BIN = path.resolve(values.bin);
   const runs = Math.max(1, Number(values.runs));
@@ -70,17 +73,22 @@ function main(): number {
           throw new Error(`${n}×: the CLI planned ${planned} of ${report.setups.length} setups; the tree has ${opts.setups}`);
         }
       };
-      const sweep = (bin: string): Command => ({ cmd: process.execPath, args: [bin, dir, '--dry-run', '--json'], node: true });
-      const [tool, base, cmp] = measureAll(
+      const sweep = (bin: string, env?: Record<string, string>): Command => ({ cmd: process.execPath, args: [bin, dir, '--dry-run', '--json'], node: true, ...(env ? { env } : {}) });
+      // On the 1× tree, the same build kept on one thread: whether the walk's worker thread pays.
+      const oneThread = n === 1 && !values['no-threads'];
+      const [tool, base, ...more] = measureAll(
         [
           { label: `cli ${n}×`, c: sweep(BIN), check },
           { label: `rg ${n}×`, c: { cmd: 'rg', args: ['-l', PATTERN, dir], ok: [0, 1] } },
+          ...(oneThread ? [{ label: `cli ${n}× on one thread`, c: sweep(BIN, { MULTISTAGE_CODEMOD_WORKERS: '1' }), check }] : []),
           ...(COMPARE ? [{ label: `compared cli ${n}×`, c: sweep(COMPARE), check }] : []),
         ],
         method,
         runs,
       );
-      rows.push({ scale: n, files: g.files, setups: opts.setups, tool: tool!, base: base!, ...(cmp ? { cmp } : {}) });
+      const single = oneThread ? more.shift() : undefined;
+      const cmp = COMPARE ? more.shift() : undefined;
+      rows.push({ scale: n, files: g.files, setups: opts.setups, tool: tool!, base: base!, ...(cmp ? { cmp } : {}), ...(single ? { oneThread: single } : {}) });
       // A million files: measure the next tree with this one gone.
       if (!values.keep && n > 1) fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -90,12 +98,12 @@ function main(): number {
     const cmpParser = COMPARE ? measureParser(COMPARE, tree1, runs) : undefined;
     err('measuring the cold single-repo run…');
     const coldRuns = Math.max(10, 4 * runs);
-    const single = (bin: string): Command => ({ cmd: process.execPath, args: [bin, EXAMPLE, '--dry-run'], cwd: REPO, node: true });
+    const example = (bin: string): Command => ({ cmd: process.execPath, args: [bin, EXAMPLE, '--dry-run'], cwd: REPO, node: true });
     const [cold, bare, cmpCold] = measureAll(
       [
-        { label: 'cold --dry-run', c: single(BIN) },
+        { label: 'cold --dry-run', c: example(BIN) },
         { label: 'node -e 0', c: { cmd: process.execPath, args: ['-e', '0'], node: true } },
-        ...(COMPARE ? [{ label: 'compared cold --dry-run', c: single(COMPARE) }] : []),
+        ...(COMPARE ? [{ label: 'compared cold --dry-run', c: example(COMPARE) }] : []),
       ],
       method,
       coldRuns,
@@ -148,8 +156,16 @@ function report(rows: TreeRow[], cold: Stats, bare: Stats, baseName: string, col
   const widths = table[0]!.map((_, k) => Math.max(...table.map((row) => row[k]!.length)));
   out(`whole tree (--dry-run --json) vs ${baseName}, same tree, medians:`);
   for (const row of table) out(`  ${row.map((c, k) => (k < 1 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ')}`);
+  for (const r of rows.filter((x) => x.oneThread)) {
+    const t = r.oneThread!;
+    out(`\nthe walk's worker thread on the ${r.scale}× tree (${os.availableParallelism()} CPU(s)): with it ${s(r.tool.ms)}, CPU ${s(r.tool.cpuMs)}, ${mib(r.tool.rssMiB)}; on one thread (MULTISTAGE_CODEMOD_WORKERS=1) ${s(t.ms)}, CPU ${s(t.cpuMs)}, ${mib(t.rssMiB)}: wall ×${(r.tool.ms / t.ms).toFixed(2)}, CPU ${ratio2(r.tool.cpuMs, t.cpuMs)}, RSS ${ratio2(r.tool.rssMiB, t.rssMiB)}`);
+  }
   out(`\nsingle repo, cold --dry-run of ${EXAMPLE}, medians of ${coldRuns}:`);
   out(`  cli ${cold.ms.toFixed(0)} ms, ${mib(cold.rssMiB)}   node -e 0 ${bare.ms.toFixed(0)} ms, ${mib(bare.rssMiB)}   ratio ${ratio(cold.ms, bare.ms)}`);
+}
+
+function ratio2(a: number | null, b: number | null): string {
+  return a === null || b === null ? 'n/a' : `×${(a / b).toFixed(2)}`;
 }
 
 function loadavg(): string {
