@@ -11,8 +11,9 @@
  * README, with the machine described. Exits non-zero when the bench could not run: ripgrep
  * missing (it says how to install it), a command failed, or the CLI did not plan every setup.
  *
- * On the 1× tree the CLI also runs with MULTISTAGE_CODEMOD_WORKERS=1 in the same rounds: what
- * the walk's worker thread gains or costs on this machine (--no-threads leaves that out).
+ * On the 1× tree the CLI also runs with its threads switched from the machine's default
+ * (MULTISTAGE_CODEMOD_WORKERS=2 below 3 cores, =1 from 3), in the same rounds: what the walk's
+ * worker thread gains or costs on this machine (--no-threads leaves that out).
  *
  * Options: --runs N (measured runs per command, default 5; the cold run does 4×N, at least
  * 10), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
@@ -24,6 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { MIN_CORES } from '../src/discover/walk-thread.js';
 import { generate } from './generate.js';
 import { machine, ripgrep } from './machine.js';
 import { measureAll, rssMethod, type Command, type Stats } from './measure.js';
@@ -35,6 +37,8 @@ const DEFAULT_BIN = path.join(REPO, 'dist/src/bin.js');
 const EXAMPLE = 'fixtures/href-counter-printed/before'; // relative, run from REPO, as the README shows
 const FULL = { packages: 2000, setups: 1000 };
 const PATTERN = 'docker (container )?cp';
+/** The CLI's threads switched from this machine's default (src/discover/walk-thread.ts: a worker walks large trees from MIN_CORES cores). */
+const OTHER_THREADS = os.availableParallelism() >= MIN_CORES ? { workers: '1', label: 'on one thread' } : { workers: '2', label: 'with the walk in a worker thread' };
 
 function main(): number {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false } } });
@@ -74,13 +78,14 @@ function main(): number {
         }
       };
       const sweep = (bin: string, env?: Record<string, string>): Command => ({ cmd: process.execPath, args: [bin, dir, '--dry-run', '--json'], node: true, ...(env ? { env } : {}) });
-      // On the 1× tree, the same build kept on one thread: whether the walk's worker thread pays.
+      // On the 1× tree, the same build with the walk's worker thread switched the other way
+      // from this machine's default: whether the worker pays here.
       const oneThread = n === 1 && !values['no-threads'];
       const [tool, base, ...more] = measureAll(
         [
           { label: `cli ${n}×`, c: sweep(BIN), check },
           { label: `rg ${n}×`, c: { cmd: 'rg', args: ['-l', PATTERN, dir], ok: [0, 1] } },
-          ...(oneThread ? [{ label: `cli ${n}× on one thread`, c: sweep(BIN, { MULTISTAGE_CODEMOD_WORKERS: '1' }), check }] : []),
+          ...(oneThread ? [{ label: `cli ${n}× ${OTHER_THREADS.label}`, c: sweep(BIN, { MULTISTAGE_CODEMOD_WORKERS: OTHER_THREADS.workers }), check }] : []),
           ...(COMPARE ? [{ label: `compared cli ${n}×`, c: sweep(COMPARE), check }] : []),
         ],
         method,
@@ -88,7 +93,7 @@ function main(): number {
       );
       const single = oneThread ? more.shift() : undefined;
       const cmp = COMPARE ? more.shift() : undefined;
-      rows.push({ scale: n, files: g.files, setups: opts.setups, tool: tool!, base: base!, ...(cmp ? { cmp } : {}), ...(single ? { oneThread: single } : {}) });
+      rows.push({ scale: n, files: g.files, setups: opts.setups, tool: tool!, base: base!, ...(cmp ? { cmp } : {}), ...(single ? { otherThreads: { ...OTHER_THREADS, stats: single } } : {}) });
       // A million files: measure the next tree with this one gone.
       if (!values.keep && n > 1) fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -156,9 +161,9 @@ function report(rows: TreeRow[], cold: Stats, bare: Stats, baseName: string, col
   const widths = table[0]!.map((_, k) => Math.max(...table.map((row) => row[k]!.length)));
   out(`whole tree (--dry-run --json) vs ${baseName}, same tree, medians:`);
   for (const row of table) out(`  ${row.map((c, k) => (k < 1 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ')}`);
-  for (const r of rows.filter((x) => x.oneThread)) {
-    const t = r.oneThread!;
-    out(`\nthe walk's worker thread on the ${r.scale}× tree (${os.availableParallelism()} CPU(s)): with it ${s(r.tool.ms)}, CPU ${s(r.tool.cpuMs)}, ${mib(r.tool.rssMiB)}; on one thread (MULTISTAGE_CODEMOD_WORKERS=1) ${s(t.ms)}, CPU ${s(t.cpuMs)}, ${mib(t.rssMiB)}: wall ×${(r.tool.ms / t.ms).toFixed(2)}, CPU ${ratio2(r.tool.cpuMs, t.cpuMs)}, RSS ${ratio2(r.tool.rssMiB, t.rssMiB)}`);
+  for (const r of rows.filter((x) => x.otherThreads)) {
+    const t = r.otherThreads!;
+    out(`\nthreads on the ${r.scale}× tree (${os.availableParallelism()} CPU(s)): by default ${s(r.tool.ms)}, CPU ${s(r.tool.cpuMs)}, ${mib(r.tool.rssMiB)}; ${t.label} (MULTISTAGE_CODEMOD_WORKERS=${t.workers}) ${s(t.stats.ms)}, CPU ${s(t.stats.cpuMs)}, ${mib(t.stats.rssMiB)}: wall ×${(t.stats.ms / r.tool.ms).toFixed(2)}, CPU ${ratio2(t.stats.cpuMs, r.tool.cpuMs)}, RSS ${ratio2(t.stats.rssMiB, r.tool.rssMiB)} of the default's`);
   }
   out(`\nsingle repo, cold --dry-run of ${EXAMPLE}, medians of ${coldRuns}:`);
   out(`  cli ${cold.ms.toFixed(0)} ms, ${mib(cold.rssMiB)}   node -e 0 ${bare.ms.toFixed(0)} ms, ${mib(bare.rssMiB)}   ratio ${ratio(cold.ms, bare.ms)}`);

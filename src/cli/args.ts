@@ -88,8 +88,8 @@ Environment:
   MULTISTAGE_CODEMOD_WORKERS=N  0 or 1: run on one thread. 2 or more: walk each root in a
                                 worker thread while the main thread analyses what it has
                                 read. Unset: a worker thread walks trees of more than 1,000
-                                folders when the machine has more than one core. The output
-                                is the same either way.
+                                folders on machines with 3 cores or more. The output is the
+                                same either way.
 
 Without --yes or --dry-run, on a terminal each setup's diff is shown (paged through
 $PAGER) and you answer [y,n,a,q,v,?]: yes, no, all (this and every remaining setup),
