@@ -25,6 +25,7 @@ import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from
 import { makeColors, type Colors } from './review/colors.js';
 import { buildPatch } from './review/patch.js';
 import { sarifLog } from './review/sarif.js';
+import { writeJson } from './review/json-stream.js';
 import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
 import { printable, printableName } from './review/printable.js';
 
@@ -184,7 +185,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       mode: reviewOnly ? 'dry-run' : opts.yes ? 'apply' : 'plan',
       applied: written.length > 0,
     });
-    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    writeJson(report, (text) => io.stdout.write(text));
+    io.stdout.write('\n');
   } else {
     printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null, summaryOnly: opts.summary });
   }
