@@ -78,12 +78,23 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       }
     }
     const edits: Edit[] = [];
+    // A host item (a PowerShell CI step) whose snippets are all emptied goes whole.
+    const hostsGone = new Set<NonNullable<Part['snippet']['host']>>();
+    for (const part of emptied) {
+      const host = part.snippet.host;
+      if (host && [...emptied].filter((p) => p.snippet.host === host).length === host.size) hostsGone.add(host);
+    }
+    for (const host of hostsGone) {
+      if (!host.remove) return { error: 'a step would be left empty, and it cannot be removed' };
+      edits.push(...host.remove);
+    }
     for (const part of script.parts) {
       const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
       if (local.length === 0) continue;
       const inner = shellAdapter.deleteCommands(part.script, local);
       if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };
       if (emptied.has(part)) {
+        if (part.snippet.host && hostsGone.has(part.snippet.host)) continue;
         if (!part.snippet.remove) return { error: `${part.snippet.label} would be left empty, and it cannot be removed` };
         edits.push(...part.snippet.remove);
         continue;
@@ -99,6 +110,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   },
   replaceWord(script, index, word, value) {
     const part = partOf(script, index);
+    if (part?.snippet.replaceWord) return part.snippet.replaceWord(script.commands[index]!, word, value);
     if (!part || part.snippet.insertWords) return { error: 'this command is an argument array; edit it by hand' };
     const w = script.commands[index]!.words[word]!;
     return [{ start: w.start, end: w.end, text: part.snippet.encode(shellQuote(value)) }];

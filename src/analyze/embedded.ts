@@ -29,6 +29,13 @@ export interface Snippet {
   callers?: number[];
   /** For snippets that are not shell text (an argv array): how to add words after word `after`. */
   insertWords?: (cmd: ScriptCommand, after: number, words: readonly Word[]) => Edit[] | { error: string };
+  /** For snippets that are not shell text (PowerShell): how to replace word `word` with one of value `value`. */
+  replaceWord?: (cmd: ScriptCommand, word: number, value: string) => Edit[] | { error: string };
+  /**
+   * Snippets that share one host item (the statements of one PowerShell CI step): when every
+   * one of them is emptied, the item goes whole (`remove`) instead of each snippet.
+   */
+  host?: { size: number; remove: Edit[] | null };
 }
 
 export interface Part {

@@ -5,8 +5,9 @@
  *
  * Loading WebAssembly is asynchronous; this module does it once, at import, with a top-level
  * await (runtime and the shell and Makefile grammars together, about 15 ms), so every importer
- * sees a ready parser and `parseWith` stays synchronous. The Groovy grammar (1 MB) is loaded on
- * first use instead, synchronously, so a repository without a Jenkinsfile never pays for it. Both grammars are loaded up front on purpose: compiling the
+ * sees a ready parser and `parseWith` stays synchronous. The Groovy grammar (1 MB) and the
+ * PowerShell grammar (1 MB) are loaded on first use instead, synchronously, so a repository
+ * without a Jenkinsfile or PowerShell never pays for them. Both grammars are loaded up front on purpose: compiling the
  * small Makefile grammar after the shell grammar has started parsing waits for V8 to finish
  * optimising the shell grammar's code (hundreds of milliseconds), while loading both first costs
  * about 2 ms more.
@@ -76,7 +77,7 @@ export class TsNode {
   }
 }
 
-export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-groovy';
+export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-groovy' | 'tree-sitter-powershell';
 /** Loaded at import: every run reads shell and Makefiles. */
 const GRAMMARS: readonly Grammar[] = ['tree-sitter-bash', 'tree-sitter-make'];
 /**
@@ -84,7 +85,7 @@ const GRAMMARS: readonly Grammar[] = ['tree-sitter-bash', 'tree-sitter-make'];
  * `new WebAssembly.Module`, about 5 ms): only a repository with a Jenkinsfile pays for the
  * Groovy grammar, and parseWith stays synchronous.
  */
-const LAZY: ReadonlySet<Grammar> = new Set(['tree-sitter-groovy']);
+const LAZY: ReadonlySet<Grammar> = new Set(['tree-sitter-groovy', 'tree-sitter-powershell']);
 
 /** The package's grammars/ folder: two levels up from src/analyze, three from dist/src/analyze. */
 function grammarsDir(): string {

@@ -13,6 +13,7 @@ import { javascriptKind } from './javascript.js';
 import { jenkinsfileKind } from './jenkinsfile.js';
 import { makeKind } from './make.js';
 import { packageJsonKind } from './package-json.js';
+import { powershellKind } from './powershell.js';
 import { shellKind } from './shell.js';
 import { travisCiKind } from './travis-ci.js';
 import type { Candidate, FileKind } from './types.js';
@@ -28,6 +29,7 @@ export const FILE_KINDS = {
   'azure-pipelines': azurePipelinesKind,
   'bitbucket-pipelines': bitbucketPipelinesKind,
   javascript: javascriptKind,
+  powershell: powershellKind,
   shell: shellKind,
 } as const satisfies Record<ScriptKind, FileKind>;
 

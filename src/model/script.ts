@@ -88,7 +88,8 @@ export type ScriptKind =
   | 'azure-pipelines'
   | 'bitbucket-pipelines'
   | 'jenkinsfile'
-  | 'javascript';
+  | 'javascript'
+  | 'powershell';
 
 /**
  * A script language adapter: parse to commands, and map edits back into the language's

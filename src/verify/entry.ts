@@ -4,6 +4,7 @@
  * `npm run X`, a CI job's steps, a JavaScript build script with node. Compose commands run
  * inside whichever of these drove them.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Analysis } from '../analyze/index.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
@@ -70,7 +71,18 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
     case 'bitbucket-pipelines':
       // No local runner for these CI files yet: --verify cannot run their jobs.
       return { none: `--verify cannot run ${script.kind} jobs yet` };
+    case 'powershell': {
+      // A PowerShell script runs with pwsh from its own folder, when pwsh is installed.
+      if (!onPath('pwsh')) return { none: 'no PowerShell here (`pwsh` is not on PATH)' };
+      const argv = ['pwsh', '-NoProfile', '-NonInteractive', '-File', base];
+      return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: setup.script } };
+    }
   }
+}
+
+/** Whether a program is on PATH (a file of that name in one of its folders). */
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((d) => d !== '' && fs.existsSync(path.join(d, program)));
 }
 
 function packageDir(dir: string, fs: RepoFs): string {

@@ -2,8 +2,9 @@
  * Azure Pipelines (`azure-pipelines.yml`), read with the `yaml` Document API (comments and
  * layout kept): `bash:` steps, and `script:` steps on Linux and macOS agents (where bash runs
  * them), each its own shell from the sources folder (or its `workingDirectory`), with the
- * step's `env:`. A job's steps are one sequence. `pwsh:`/`powershell:` steps, `script:` on
- * Windows or unknown agents (cmd.exe there) and tasks are not read; one that mentions docker
+ * step's `env:`. A job's steps are one sequence. `pwsh:`/`powershell:` steps and `PowerShell@2`
+ * inline scripts are read by the PowerShell reader (powershell-steps.ts). `script:` on Windows
+ * or unknown agents (cmd.exe there) and other tasks are not read; one that mentions docker
  * refuses a setup in its job. Macros `$(name)` are substituted before the shell runs: they are
  * read as variables, with the value `variables:` gives them when it is static.
  */
@@ -13,6 +14,8 @@ import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, substituteSpans, type Decoded } from './ci-yaml.js';
+import type { PsSnippet } from './powershell.js';
+import { markNested, powerShellStep } from './powershell-steps.js';
 import { yaml } from './yaml-module.js';
 
 const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)(\/|$)/;
@@ -59,6 +62,27 @@ function bashAgent(pool: unknown): boolean | null {
   return /ubuntu|macos/i.test(image) ? true : null;
 }
 
+/** A step's `workingDirectory` as a repository folder ('' the sources folder), null when not known. */
+function workingDirOf(wd: unknown): string | null {
+  return wd === undefined ? '' : typeof wd === 'string' && SOURCES.test(wd) ? resolveRel('', wd.replace(SOURCES, '') || '.') : typeof wd === 'string' && !wd.includes('$') && !wd.startsWith('/') ? resolveRel('', wd) : null;
+}
+
+/**
+ * The PowerShell a step runs inline: a `pwsh:` or `powershell:` step, or a `PowerShell@2` task
+ * whose `inputs:` give an inline `script:` (`targetType: inline`), with its working directory.
+ */
+function powerShellBody(step: YAMLMap, key: string): { body: Scalar; workingDirectory: unknown } | null {
+  if (key === 'pwsh' || key === 'powershell') {
+    const body = step.get(key, true);
+    return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: step.get('workingDirectory') } : null;
+  }
+  if (key !== 'task' || !/^PowerShell@2$/i.test(String(step.get('task')))) return null;
+  const inputs = step.get('inputs', true);
+  if (!isMap(inputs) || String(inputs.get('targetType') ?? 'filePath').toLowerCase() !== 'inline') return null;
+  const body = inputs.get('script', true);
+  return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: inputs.get('workingDirectory') } : null;
+}
+
 interface Job {
   steps: unknown;
   pool: unknown;
@@ -95,6 +119,8 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
   const unread: UnreadStep[] = [];
   const lines = new LineIndex(text);
   const exprs = { n: 0 };
+  const psRead: PsSnippet[] = [];
+  const psDiagnostics: Diagnostic[] = [];
   for (const job of jobsOf(root, pipelineVariables(root.get('variables', true), new Map()))) {
     if (!isSeq(job.steps)) continue;
     const group: number[] = [];
@@ -111,6 +137,17 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       const key = ['bash', 'script', 'pwsh', 'powershell', 'task'].find((x) => step.has(x));
       if (!key) return;
       const body = step.get(key, true) as Scalar;
+      const ps = powerShellBody(step, key);
+      if (ps) {
+        const decoded = decodeScalar(text, ps.body, exprs);
+        const cwd = workingDirOf(ps.workingDirectory);
+        if (decoded) {
+          const r = powerShellStep(file, text, { decoded: withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
+          group.push(...r.ids);
+          psDiagnostics.push(...r.diagnostics);
+          return;
+        }
+      }
       const shell = key === 'bash' || (key === 'script' && onBash === true) ? 'sh' : key === 'script' ? (onBash === false ? 'cmd.exe (script: on a Windows agent)' : 'script: on an agent whose OS is not known') : key === 'task' ? `a task (${String(step.get('task'))})` : key;
       if (shell !== 'sh' || !isScalar(body) || typeof body.value !== 'string' || !body.range) {
         if (/docker/i.test(JSON.stringify(step.toJSON()))) {
@@ -120,14 +157,14 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       }
       const decoded = decodeScalar(text, body, exprs);
       if (!decoded) return;
-      const wd = step.get('workingDirectory');
-      const cwd = wd === undefined ? '' : typeof wd === 'string' && SOURCES.test(wd) ? resolveRel('', wd.replace(SOURCES, '') || '.') : typeof wd === 'string' && !wd.includes('$') && !wd.startsWith('/') ? resolveRel('', wd) : null;
+      const cwd = workingDirOf(step.get('workingDirectory'));
       group.push(snippets.length);
       snippets.push({ ...withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     });
     groups.push(group);
   }
   const { script, diagnostics } = composeEmbedded(file, 'azure-pipelines', text, snippets, groups);
+  markNested(script, psRead);
   if (unread.length > 0) script.unread = unread;
-  return { script, diagnostics };
+  return { script, diagnostics: [...psDiagnostics, ...diagnostics] };
 }

@@ -14,6 +14,8 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
+import type { PsSnippet } from './powershell.js';
+import { markNested, powerShellStep } from './powershell-steps.js';
 
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
 
@@ -208,6 +210,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   const exprs = { n: 0 };
   const root = doc.contents;
   if (!isMap(root)) return { script: null, diagnostics };
+  const psRead: PsSnippet[] = [];
 
   // Steps another shell runs (PowerShell, cmd, Python): never read as sh. A setup found in
   // the same job is refused when such a step mentions docker (see linkSequences).
@@ -251,6 +254,17 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         const wd = step.get('working-directory', true) ?? defaults;
         const cwd = wd === undefined || wd === null ? '' : isScalar(wd) && typeof wd.value === 'string' && !wd.value.includes('${{') ? wd.value.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
         const shell = stepShell(step, job, root);
+        const run = step.get('run', true);
+        if ((shell === 'pwsh' || shell === 'powershell') && isScalar(run) && typeof run.value === 'string') {
+          const decoded = decodeScalar(text, run, exprs);
+          const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
+          if (decoded) {
+            const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), jobEnv), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
+            group.push(...r.ids);
+            diagnostics.push(...r.diagnostics);
+            return;
+          }
+        }
         if (shell !== 'sh') {
           unreadStep(step.get('run', true), step.range[0], `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, shell);
           return;
@@ -294,6 +308,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     }
   }
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
+  markNested(script, psRead);
   script.entries = jobNames;
   diagnostics.push(...parsed);
   if (unread.length > 0) script.unread = unread;

@@ -1,0 +1,45 @@
+/**
+ * PowerShell steps of CI files (GitHub Actions `shell: pwsh`/`shell: powershell`, Azure
+ * Pipelines `pwsh:`/`powershell:` steps and `PowerShell@2` inline scripts): the step's text,
+ * decoded from its YAML scalar, read by the PowerShell reader. Its statements are snippets of
+ * one shell; when the migration empties every one of them, the step goes whole.
+ */
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Edit } from '../../model/edits.js';
+import type { EmbeddedScript, Snippet } from '../embedded.js';
+import type { Decoded } from './ci-yaml.js';
+import { markNested, powerShellSnippets, type PsSnippet } from './powershell.js';
+
+export interface PowerShellStep {
+  decoded: Decoded;
+  cwd: string | null;
+  vars: ReadonlyMap<string, string | null>;
+  label: string;
+  /** Edits removing the whole step. */
+  remove: Edit[] | null;
+}
+
+/** Snippets for one step (appended to `into`), and the PowerShell snippets to mark nested after composing. */
+export function powerShellStep(file: string, fileText: string, step: PowerShellStep, into: Snippet[], read: PsSnippet[]): { ids: number[]; diagnostics: Diagnostic[] } {
+  const { snippets, diagnostics } = powerShellSnippets(file, step.decoded.shell, {
+    toFile: step.decoded.toFile,
+    encode: step.decoded.encode,
+    fileText,
+    cwd: step.cwd,
+    vars: step.vars,
+    label: step.label,
+    scriptFile: false,
+  });
+  const host = { size: snippets.length, remove: step.remove };
+  const ids: number[] = [];
+  for (const s of snippets) {
+    s.snippet.host = host;
+    ids.push(into.length);
+    into.push(s.snippet);
+    read.push(s);
+  }
+  return { ids, diagnostics };
+}
+
+export { markNested };
+export type { EmbeddedScript };

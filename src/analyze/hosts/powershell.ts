@@ -1,0 +1,629 @@
+/**
+ * PowerShell (`*.ps1`, and the `pwsh`/`powershell` steps of CI files), parsed with
+ * tree-sitter-powershell. Each statement becomes one snippet of shell text that does the same
+ * to docker and to files: `docker …` (also `& docker …`, `docker.exe`) with its arguments read
+ * by PowerShell's quoting rules (see powershell-words.ts), the file cmdlets as the shell
+ * commands they equal (powershell-cmdlets.ts), `$name = 'value'` as an assignment, and
+ * `$id = docker create …` as a capture. The snippets run in one shell in order (a
+ * `Set-Location` carries on), so the shell reader resolves variables and folders exactly as it
+ * does for shell scripts, and the linker and planner never learn the commands came from
+ * PowerShell.
+ *
+ * A `$LASTEXITCODE`/`$?` check right after a native command (`if ($LASTEXITCODE -ne 0) { exit 1 }`,
+ * `{ throw "…" }`, `{ Write-Error "…"; exit 1 }`) is that command's `|| exit 1` guard: it goes
+ * with the command. Statements in a block (`if`, loops, `try`, functions, script blocks) are
+ * read as running conditionally and repeatedly, their assignments and `Set-Location`s as values
+ * only known at run time. `$ErrorActionPreference = 'Stop'` changes nothing the model follows
+ * (native commands do not stop the script on failure). A statement the reader does not model
+ * is a program it does not know, given an unknown value: as for shell, it refuses a setup
+ * whose artifact it could touch.
+ *
+ * Edits: a statement (with its guard) is removed as whole lines when it stands on lines of its
+ * own; words are added and replaced in PowerShell's spelling. The rewritten file is read again
+ * by this reader (src/plan/reread.ts).
+ */
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { Edit } from '../../model/edits.js';
+import type { ScriptCommand, Word } from '../../model/script.js';
+import { LineIndex } from '../../model/text.js';
+import { parseShell } from '../shell.js';
+import { parseWith, type TsNode } from '../tree-sitter.js';
+import path from 'node:path/posix';
+import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.js';
+import { argumentPieces, psQuote, shellWord, shellVarOf, staticValue, unwrap, variableName, type Piece } from './powershell-words.js';
+
+/** Nesting of a statement: inside a block it may run never or many times. */
+interface Ctx {
+  nested: boolean;
+}
+
+/** A PowerShell snippet and whether its commands run conditionally (inside a block). */
+export interface PsSnippet {
+  snippet: Snippet;
+  nested: boolean;
+}
+
+export interface PsOptions {
+  /** File offsets of the PowerShell text's offsets (CI steps); identity when absent. */
+  toFile?: readonly number[];
+  /** Spells PowerShell text in the host file (YAML indentation); identity when absent. */
+  encode?: (s: string) => string;
+  cwd: string | null;
+  vars: ReadonlyMap<string, string | null>;
+  label: string;
+  /** The whole file's text, when `toFile` maps into it (to remove whole lines of it). */
+  fileText?: string;
+  /** Whether `$PSScriptRoot` is the script's folder (a `.ps1` file) rather than empty (an inline step). */
+  scriptFile: boolean;
+}
+
+/** Assignments to these change nothing the model follows (error and progress preferences). */
+const INERT_VARIABLES = new Set(['erroractionpreference', 'progresspreference', 'verbosepreference', 'informationpreference', 'warningpreference', 'psnativecommanduseerroractionpreference', 'confirmpreference']);
+/** Cmdlets that only set how the session reports errors. */
+const INERT_CMDLETS = new Set(['set-strictmode']);
+
+/** Parses PowerShell text; a tree with an error is not read (the grammar recovers where PowerShell would not). */
+export function parsePowerShellTree(text: string): { root: TsNode } | { at: number } {
+  const root = parseWith('tree-sitter-powershell', text);
+  if (!root.hasError) return { root };
+  let n: TsNode = root;
+  for (;;) {
+    if (n.type === 'ERROR' || n.isMissing) return { at: n.startIndex };
+    const next = n.children.find((c) => c.hasError);
+    if (!next) return { at: n.startIndex };
+    n = next;
+  }
+}
+
+/** A command's name as written (`docker`, `Remove-Item`), or null when it is computed (`& $exe`). */
+function commandName(cmd: TsNode, text: string): { name: string | null; node: TsNode } {
+  const nameNode = cmd.childForFieldName('command_name') ?? cmd.namedChildren.find((c) => c.type === 'command_name' || c.type === 'command_name_expr')!;
+  let n = nameNode;
+  if (n.type === 'command_name_expr') {
+    const inner = n.namedChildren[0];
+    if (!inner) return { name: null, node: n };
+    if (inner.type === 'command_name') n = inner;
+    else {
+      const pieces = argumentPieces(inner, text);
+      return { name: staticValue(pieces), node: n };
+    }
+  }
+  return { name: text.slice(n.startIndex, n.endIndex), node: nameNode };
+}
+
+/** `docker`, `docker.exe` or a path to either (any case): the docker client. */
+function nativeProgram(name: string): string | null {
+  const base = name.replace(/^.*[\\/]/, '').toLowerCase().replace(/\.exe$/, '');
+  return base === 'docker' || base === 'docker-compose' ? base : null;
+}
+
+/** The argument nodes of a command: its elements without separators and redirections. */
+function elementsOf(cmd: TsNode): { args: TsNode[]; redirections: TsNode[] } {
+  const els = cmd.namedChildren.find((c) => c.type === 'command_elements');
+  const args: TsNode[] = [];
+  const redirections: TsNode[] = [];
+  for (const e of els?.namedChildren ?? []) {
+    if (e.type === 'command_argument_sep' || e.type === 'comment') continue;
+    if (e.type === 'redirection') redirections.push(e);
+    else args.push(e);
+  }
+  return { args, redirections };
+}
+
+/**
+ * Reads PowerShell text into snippets, one per statement (its guard included), in the order
+ * they run. Diagnostics: a syntax error (the text is not read at all).
+ */
+export function powerShellSnippets(file: string, text: string, opts: PsOptions): { snippets: PsSnippet[]; diagnostics: Diagnostic[] } {
+  const lines = new LineIndex(text);
+  const toFile = (o: number) => (opts.toFile ? opts.toFile[Math.min(o, opts.toFile.length - 1)]! : o);
+  const encode = opts.encode ?? ((s: string) => s);
+  const tree = parsePowerShellTree(text);
+  if ('at' in tree) {
+    const line = lines.lineOf(tree.at);
+    return { snippets: [], diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse PowerShell in ${opts.label}: syntax error at line ${line}; it was not analysed`, { file, hint: 'Fix the syntax error (or a construct tree-sitter-powershell does not read, such as `--flag=value`), then run the tool again.' })] };
+  }
+  const out: PsSnippet[] = [];
+  const exprs = { n: 0 };
+  /** Whether the working directory is the script's folder (so `$PSScriptRoot` is `.`). */
+  let atScriptDir = opts.scriptFile;
+
+  /** Shell text under construction, each character mapped to a PowerShell offset. */
+  class Out {
+    shell = '';
+    map: number[] = [];
+    /** End of the last word written: what follows it (a space, an operator) maps there, so word ranges end at the word. */
+    lastEnd: number | null = null;
+    emit(s: string, at: number): void {
+      for (const ch of s) {
+        this.shell += ch;
+        this.map.push(this.lastEnd ?? at);
+        this.lastEnd = null;
+      }
+    }
+    /** A word spanning [start, end): its first character maps to its start, the rest too, and the next character to its end. */
+    word(s: string, start: number, end: number): void {
+      for (const ch of s) {
+        this.shell += ch;
+        this.map.push(start);
+      }
+      this.lastEnd = end;
+    }
+  }
+
+  const unknownWord = () => `"\${__ps_expression_${exprs.n++}}"`;
+
+  /** A word for an argument node; native arguments with quotes or backslashes, or empty, are not modelled. */
+  const wordOf = (node: TsNode, native: boolean): string => {
+    let pieces: Piece[] = argumentPieces(node, text);
+    if (pieces[0]?.kind === 'self' && atScriptDir && opts.scriptFile) pieces = [{ kind: 'lit', text: '.' }, ...pieces.slice(1)];
+    const v = staticValue(pieces);
+    if (native && v !== null && (v === '' || v.includes('"') || v.includes('\\'))) return unknownWord();
+    return shellWord(pieces, exprs);
+  };
+
+  /** Writes one word spanning [start, end) of the PowerShell text. */
+  const putWord = (o: Out, word: string, start: number, end: number, first: boolean) => {
+    if (!first) o.emit(' ', start);
+    o.word(word, start, end);
+  };
+
+  /** Commands nested in an argument or expression (`$(…)`, `(…)`, script blocks): read as their own statements, nested. */
+  const hiddenCommands = (node: TsNode, skip: TsNode | null): TsNode[] => {
+    const found: TsNode[] = [];
+    const stack = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n === skip) continue;
+      if (n.type === 'command' && n !== node) {
+        found.push(n);
+        continue;
+      }
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    return found;
+  };
+
+  /**
+   * One command as shell words into `o`; returns whether it is a native program (whose exit
+   * status `$LASTEXITCODE` holds).
+   */
+  const command = (cmd: TsNode, o: Out, ctx: Ctx): { native: boolean; outNull: boolean } => {
+    const { name, node: nameNode } = commandName(cmd, text);
+    const { args, redirections } = elementsOf(cmd);
+    const start = cmd.startIndex;
+    const lower = name?.toLowerCase() ?? '';
+    const program = name === null ? null : nativeProgram(name);
+    let words: { word: string; start: number; end: number }[];
+    let stderr = false;
+    if (program) {
+      words = [{ word: program, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
+    } else if (name !== null && cmdletOf(name)) {
+      const c = cmdletCommand(name, args, text);
+      const type = c?.itemType ? staticValue(argumentPieces(c.itemType, text))?.toLowerCase() : undefined;
+      const prog = c === null ? null : c.program !== 'new-item' ? c.program : type === 'directory' ? 'mkdir' : type === 'file' ? 'touch' : null;
+      if (c && prog) {
+        stderr = c.stderr;
+        const moves = prog === 'cd' || prog === 'pushd' || prog === 'popd';
+        const path = (n: TsNode) => {
+          const w = wordOf(n, false);
+          // Cmdlets take `\` as a folder separator on every platform.
+          const v = staticValue(argumentPieces(n, text));
+          return v !== null && v.includes('\\') ? shellWord([{ kind: 'lit', text: v.replace(/\\/g, '/') }], exprs) : w;
+        };
+        words = [
+          { word: prog, start: nameNode.startIndex, end: nameNode.endIndex },
+          ...c.flags.map((f) => ({ word: f, start: nameNode.endIndex, end: nameNode.endIndex })),
+          ...c.operands.map((a) => ({ word: moves && ctx.nested ? unknownWord() : prog === 'echo' ? wordOf(a, false) : path(a), start: a.startIndex, end: a.endIndex })),
+        ];
+        if (moves) {
+          const target = c.operands[0];
+          atScriptDir = prog === 'cd' && !ctx.nested && target !== undefined && argumentPieces(target, text).length === 1 && argumentPieces(target, text)[0]!.kind === 'self';
+        }
+      } else words = unmodelled(name, nameNode, args);
+    } else words = unmodelled(name, nameNode, args);
+    words.forEach((w, k) => putWord(o, w.word, w.start, w.end, k === 0));
+    for (const r of redirections) redirect(r, o);
+    if (stderr) o.emit(' >&2', cmd.endIndex);
+    void start;
+    return { native: program !== null || (name !== null && !cmdletOf(name) && !INERT_CMDLETS.has(lower) && !/^[a-z]+-[a-z]+$/i.test(name)), outNull: false };
+  };
+
+  /** A program the tool does not model: its name (made distinct from shell programs it could be mistaken for) and its arguments. */
+  const unmodelled = (name: string | null, nameNode: TsNode, args: TsNode[]) => {
+    const prog = name === null ? unknownWord() : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : wordOf(nameNode.type === 'command_name' ? nameNode : nameNode, false);
+    return [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
+  };
+
+  /** `> file`, `>> file`, `2>&1`, `> $null`: as the shell's; anything else is an unknown target. */
+  const redirect = (r: TsNode, o: Out) => {
+    const raw = text.slice(r.startIndex, r.endIndex);
+    const merge = /^([12*])>&([12])$/.exec(raw.trim());
+    if (merge) {
+      o.emit(merge[1] === '*' ? ' 2>&1' : ` ${merge[1]}>&${merge[2]}`, r.startIndex);
+      return;
+    }
+    const op = r.namedChildren.find((c) => c.type === 'file_redirection_operator');
+    const target = r.namedChildren.find((c) => c.type === 'redirected_file_name');
+    const opText = op ? text.slice(op.startIndex, op.endIndex).trim() : '';
+    if (!target || !/^[12]?>>?$/.test(opText)) {
+      o.emit(` > ${unknownWord()}`, r.startIndex);
+      return;
+    }
+    const value = target.namedChildren.filter((c) => c.type !== 'command_argument_sep');
+    const only = value.length === 1 ? value[0]! : null;
+    const isNull = only !== null && variableName(text.slice(unwrap(only).startIndex, unwrap(only).endIndex))?.toLowerCase() === 'null';
+    o.emit(` ${opText} `, r.startIndex);
+    o.emit(isNull ? '/dev/null' : only ? wordOf(only, false) : unknownWord(), (only ?? r).startIndex);
+  };
+
+  /** A pipeline (`a | b`, `a && b || c`): its commands, as the shell's pipes and chains. */
+  const pipeline = (p: TsNode, o: Out, ctx: Ctx): { native: boolean } | null => {
+    const chain = p.type === 'pipeline_chain' ? p : p.namedChildren.find((c) => c.type === 'pipeline_chain');
+    if (!chain) return null;
+    let native = false;
+    const segments: { op: string | null; node: TsNode }[] = [{ op: null, node: chain }];
+    for (const tail of p.namedChildren.filter((c) => c.type === 'pipeline_chain_tail')) {
+      const op = tail.children.find((c) => c.type === '&&' || c.type === '||');
+      const inner = tail.namedChildren.find((c) => c.type === 'command' || c.type === 'pipeline_chain');
+      if (!op || !inner) return null;
+      segments.push({ op: op.type, node: inner });
+    }
+    for (const seg of segments) {
+      if (seg.op) o.emit(` ${seg.op} `, seg.node.startIndex);
+      const cmds = seg.node.type === 'command' ? [seg.node] : seg.node.namedChildren.filter((c) => c.type === 'command');
+      // Anything other than commands in the pipeline (an expression piped in): not modelled.
+      if (seg.node.type !== 'command' && seg.node.namedChildren.some((c) => c.type !== 'command' && c.type !== 'comment')) return null;
+      if (cmds.length === 0) return null;
+      const last = cmds[cmds.length - 1]!;
+      const outNull = cmds.length > 1 && commandName(last, text).name?.toLowerCase() === 'out-null' && elementsOf(last).args.length === 0;
+      const run = outNull ? cmds.slice(0, -1) : cmds;
+      run.forEach((c, k) => {
+        if (k > 0) o.emit(' | ', c.startIndex);
+        native = command(c, o, ctx).native;
+      });
+      if (outNull) o.emit(' >/dev/null', last.startIndex);
+    }
+    return { native };
+  };
+
+  /** The guard shape after a native command: `if ($LASTEXITCODE -ne 0) { exit 1 }` and kin; its shell text, or null. */
+  const guardOf = (stmt: TsNode): string | null => {
+    if (stmt.type !== 'if_statement') return null;
+    if (stmt.namedChildren.some((c) => c.type === 'elseif_clauses' || c.type === 'else_clause')) return null;
+    const cond = stmt.namedChildren.find((c) => c.type === 'pipeline');
+    const body = stmt.namedChildren.find((c) => c.type === 'statement_block');
+    if (!cond || !body) return null;
+    const c = text.slice(cond.startIndex, cond.endIndex).replace(/\s+/g, ' ').trim().toLowerCase();
+    if (!['$lastexitcode -ne 0', '$lastexitcode', '0 -ne $lastexitcode', '-not $?', '!$?', '! $?', '$lastexitcode -gt 0'].includes(c)) return null;
+    const list = body.namedChildren.find((x) => x.type === 'statement_list');
+    const stmts = (list?.namedChildren ?? []).filter((x) => x.type !== 'comment');
+    if (stmts.length === 0) return null;
+    const last = stmts[stmts.length - 1]!;
+    const lastText = text.slice(last.startIndex, last.endIndex).replace(/\s+/g, ' ').trim();
+    const messages: string[] = [];
+    for (const s of stmts.slice(0, -1)) {
+      const cmd = s.type === 'pipeline' ? s.descendantsOfType('command') : [];
+      if (cmd.length !== 1 || s.descendantsOfType('sub_expression').length > 0) return null;
+      const name = commandName(cmd[0]!, text).name?.toLowerCase();
+      if (name !== 'write-host' && name !== 'write-error' && name !== 'write-output') return null;
+      const { args, redirections } = elementsOf(cmd[0]!);
+      if (redirections.length > 0 || args.some((a) => a.type === 'command_parameter')) return null;
+      messages.push(`echo ${args.map((a) => wordOf(a, false)).join(' ')} >&2`);
+    }
+    let exit: string | null = null;
+    if (last.type === 'flow_control_statement') {
+      const kw = last.children[0]?.type;
+      const arg = lastText.replace(/^\w+\s*/, '');
+      if (kw === 'exit' && /^[0-9]+$/.test(arg) && Number(arg) % 256 !== 0) exit = `exit ${arg}`;
+      else if (kw === 'exit' && arg.toLowerCase() === '$lastexitcode') exit = messages.length === 0 ? 'exit $?' : null;
+      else if (kw === 'throw' && (arg === '' || last.descendantsOfType(['sub_expression', 'variable']).length === 0)) {
+        if (arg !== '') messages.push('echo guard >&2');
+        exit = 'exit 1';
+      }
+    }
+    if (exit === null) return null;
+    return messages.length === 0 ? exit : `{ ${messages.join('; ')}; ${exit}; }`;
+  };
+
+  /** Whole lines of [start, end) when nothing else stands on them (a comment after may), else null. */
+  const wholeLines = (start: number, end: number): Edit[] | null => {
+    const ls = lines.lineStart(lines.lineOf(start));
+    const lastLine = lines.lineOf(Math.max(start, end - 1));
+    let le = lines.lineEndWithTerminator(lastLine);
+    const before = text.slice(ls, start);
+    const after = text.slice(end, le);
+    if (!/^[ \t]*$/.test(before) || !/^[ \t;]*(#.*)?\r?\n?$/.test(after)) return null;
+    if (!opts.toFile) return [{ start: ls, end: le, text: '' }];
+    // In a CI file: the same lines of the file, from the start of the first (its indentation
+    // included) through the newline of the last.
+    const file = opts.fileText ?? '';
+    let fs = toFile(ls);
+    while (fs > 0 && (file[fs - 1] === ' ' || file[fs - 1] === '\t')) fs--;
+    if (fs > 0 && file[fs - 1] !== '\n') return null;
+    let fe = le > ls && text[le - 1] === '\n' ? toFile(le - 1) + 1 : toFile(le - 1) + 1;
+    while (fe < file.length && file[fe - 1] !== '\n') fe++;
+    return [{ start: fs, end: fe, text: '' }];
+  };
+
+  /** Adds a snippet for statement text [start, end) of the PowerShell source. */
+  const add = (o: Out, start: number, end: number, ctx: Ctx, removable: boolean) => {
+    o.map.push(end);
+    const fileMap = o.map.map(toFile);
+    const label = `${opts.label}:${lines.lineOf(start)}`;
+    out.push({
+      nested: ctx.nested,
+      snippet: {
+        shell: o.shell,
+        toFile: fileMap,
+        encode: (s) => encode(psFromShell(file, s)),
+        cwd: out.length === 0 ? opts.cwd : null,
+        vars: opts.vars,
+        remove: removable ? wholeLines(start, end) : null,
+        label,
+        continues: out.length > 0,
+        insertWords: (cmd, after, words) => insertPsWords(text, !opts.toFile, cmd, after, words, encode),
+        replaceWord: (cmd, word, value) => {
+          const w = cmd.words[word]!;
+          return [{ start: w.start, end: w.end, text: encode(psQuote(value)) }];
+        },
+      },
+    });
+  };
+
+  const simple = (text0: string, at: number, end: number, ctx: Ctx, removable = false) => {
+    const o = new Out();
+    o.emit(text0, at);
+    add(o, at, end, ctx, removable);
+  };
+
+  /**
+   * Statements nested in an expression (`$(…)`, script blocks): each command its own snippet,
+   * nested; a variable assigned in there is only known at run time afterwards.
+   */
+  const hidden = (node: TsNode, skip: TsNode | null) => {
+    for (const c of hiddenCommands(node, skip)) {
+      hidden(c, null);
+      const o = new Out();
+      command(c, o, { nested: true });
+      add(o, c.startIndex, c.endIndex, { nested: true }, false);
+    }
+    for (const a of node.descendantsOfType('assignment_expression')) assignedUnknown(a);
+  };
+
+  /** `$x = …` in a block or an expression: afterwards `$x` is only known at run time. */
+  const assignedUnknown = (a: TsNode) => {
+    const target = unwrap(a.namedChildren[0]!);
+    const name = target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
+    const v = name === null ? null : shellVarOf(name);
+    if (v) simple(`${/^env:/i.test(name!) ? 'export ' : ''}${v}=${unknownWord()}`, a.startIndex, a.endIndex, { nested: true });
+  };
+
+  /** `$name = …`: an assignment (static value), a capture (`$id = docker create …`), or an unknown value. */
+  const assignment = (stmt: TsNode, a: TsNode, ctx: Ctx) => {
+    const left = a.namedChildren[0]!;
+    const op = a.namedChildren.find((c) => c.type === 'assignement_operator' || c.type === 'assignment_operator');
+    const value = a.namedChildren.find((c, k) => k > 0 && c.type === 'pipeline');
+    const target = unwrap(left);
+    const name = target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
+    const opText = op ? text.slice(op.startIndex, op.endIndex).trim() : '';
+    const lower = name?.toLowerCase() ?? '';
+    if (name !== null && INERT_VARIABLES.has(lower.replace(/^(global|script):/, '')) && opText === '=' && value && hiddenCommands(value, null).length === 0) return;
+    const valueChain = value?.namedChildren.find((c) => c.type === 'pipeline_chain');
+    const cmds = valueChain ? valueChain.namedChildren.filter((c) => c.type === 'command') : [];
+    const shellName = name === null ? null : lower === 'null' ? 'null' : shellVarOf(name);
+    // `$null = New-Item …`: the command alone, its output discarded.
+    if (shellName === 'null' && value && valueChain && cmds.length > 0 && opText === '=') {
+      statement(value, ctx, stmt);
+      return;
+    }
+    const env = name !== null && /^env:/i.test(name);
+    const lhs = (v: string) => (env ? `export ${shellName}=${v}` : `${shellName}=${v}`);
+    if (shellName === null || shellName === 'null' || opText !== '=' || !value) {
+      // An assignment the model does not follow: to a property, an array item, `+=`…
+      hidden(a, null);
+      if (shellName && shellName !== 'null') simple(lhs(unknownWord()), stmt.startIndex, stmt.endIndex, ctx);
+      return;
+    }
+    const inner = unwrap(value);
+    if (valueChain && cmds.length > 0 && valueChain.namedChildren.every((c) => c.type === 'command')) {
+      // `$id = docker create app:build`: the command's output, captured.
+      const o = new Out();
+      o.emit(`${shellName}=$(`, stmt.startIndex);
+      const r = pipeline(value, o, ctx);
+      if (r) {
+        o.emit(')', value.endIndex);
+        for (const c of cmds) hidden(c, null);
+        add(o, stmt.startIndex, stmt.endIndex, ctx, true);
+        return;
+      }
+    }
+    const paren = inner.type === 'parenthesized_expression' ? inner.namedChildren.find((c) => c.type === 'pipeline') : undefined;
+    if (paren) {
+      const pc = paren.namedChildren.find((c) => c.type === 'pipeline_chain');
+      if (pc && pc.namedChildren.length > 0 && pc.namedChildren.every((c) => c.type === 'command')) {
+        const o = new Out();
+        o.emit(`${shellName}=$(`, stmt.startIndex);
+        if (pipeline(paren, o, ctx)) {
+          o.emit(')', value.endIndex);
+          add(o, stmt.startIndex, stmt.endIndex, ctx, true);
+          return;
+        }
+      }
+    }
+    hidden(value, null);
+    const pieces = argumentPieces(inner, text);
+    const known = !ctx.nested && (inner.type === 'string_literal' || inner.type === 'integer_literal' || inner.type === 'variable');
+    const o = new Out();
+    o.emit(lhs(known ? shellWord(pieces, exprs) : unknownWord()), stmt.startIndex);
+    add(o, stmt.startIndex, stmt.endIndex, ctx, true);
+  };
+
+  /** A statement that is a pipeline (commands, or an assignment); `guard` is the statement after it when that guards it. */
+  const statement = (stmt: TsNode, ctx: Ctx, whole: TsNode = stmt, guard: { node: TsNode; shell: string } | null = null): void => {
+    const a = stmt.namedChildren.find((c) => c.type === 'assignment_expression');
+    if (a) {
+      assignment(stmt, a, ctx);
+      return;
+    }
+    const chain = stmt.namedChildren.find((c) => c.type === 'pipeline_chain');
+    const onlyCommands = chain && chain.namedChildren.length > 0 && chain.namedChildren.every((c) => c.type === 'command' || c.type === 'comment');
+    if (!onlyCommands) {
+      // An expression statement (`'text'`, `$x.Method()`, `[IO.File]::Delete(…)`): not modelled.
+      hidden(stmt, null);
+      if (stmt.descendantsOfType(['invokation_expression', 'member_access', 'element_access']).length > 0 || text.slice(stmt.startIndex, stmt.endIndex).includes('::')) {
+        simple(`__ps_statement ${unknownWord()}`, stmt.startIndex, stmt.endIndex, ctx);
+      }
+      return;
+    }
+    const first = chain!.namedChildren.find((c) => c.type === 'command')!;
+    const n = commandName(first, text).name?.toLowerCase() ?? '';
+    if (INERT_CMDLETS.has(n) && chain!.namedChildren.length === 1) return;
+    for (const c of chain!.namedChildren.filter((x) => x.type === 'command')) hidden(c, null);
+    for (const tail of stmt.namedChildren.filter((c) => c.type === 'pipeline_chain_tail')) hidden(tail, null);
+    const o = new Out();
+    const r = pipeline(stmt, o, ctx);
+    if (!r) {
+      simple(`__ps_statement ${unknownWord()}`, stmt.startIndex, stmt.endIndex, ctx);
+      return;
+    }
+    let end = whole.endIndex;
+    if (guard) {
+      o.emit(' || ', guard.node.startIndex);
+      o.emit(guard.shell, guard.node.startIndex);
+      end = guard.node.endIndex;
+    }
+    add(o, whole.startIndex, end, ctx, true);
+  };
+
+  /** Whether a statement is a pipeline whose last command is docker, so `$LASTEXITCODE` is its status. */
+  const endsNative = (stmt: TsNode): boolean => {
+    if (stmt.type !== 'pipeline' || stmt.namedChildren.some((c) => c.type === 'assignment_expression')) return false;
+    const last = stmt.namedChildren.filter((c) => c.type === 'pipeline_chain' || c.type === 'pipeline_chain_tail').pop();
+    const lastCmd = last?.namedChildren.filter((c) => c.type === 'command').pop();
+    const name = lastCmd ? commandName(lastCmd, text).name : null;
+    return name !== null && nativeProgram(name) !== null;
+  };
+
+  /**
+   * A compound statement (`if`, loops, `try`, `switch`, functions…): its blocks' statements
+   * nested, and the commands of its conditions and other expressions as nested commands.
+   */
+  const compound = (node: TsNode, ctx: Ctx) => {
+    if (node.type === 'foreach_statement') {
+      const v = node.namedChildren.find((c) => c.type === 'variable');
+      const name = v ? shellVarOf(variableName(text.slice(v.startIndex, v.endIndex)) ?? '') : null;
+      if (name) simple(`${name}=${unknownWord()}`, node.startIndex, node.startIndex, { nested: true });
+    }
+    for (const c of node.children) {
+      if (c.type === 'statement_list') walk(c, { nested: true });
+      else if (c.type === 'command') {
+        hidden(c, null);
+        const o = new Out();
+        command(c, o, { nested: true });
+        add(o, c.startIndex, c.endIndex, { nested: true }, false);
+      } else if (c.type === 'assignment_expression') {
+        hidden(c, null);
+        assignedUnknown(c);
+      }
+      else if (c.namedChildren.length > 0) compound(c, ctx);
+    }
+  };
+
+  function walk(list: TsNode, ctx: Ctx): void {
+    const stmts = list.namedChildren.filter((c) => c.type !== 'comment');
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i]!;
+      if (s.type === 'pipeline') {
+        const next = stmts[i + 1];
+        const g = next && endsNative(s) ? guardOf(next) : null;
+        if (g && next) {
+          statement(s, ctx, s, { node: next, shell: g });
+          i++;
+        } else statement(s, ctx);
+        continue;
+      }
+      if (s.type === 'flow_control_statement') {
+        const kw = s.children[0]?.type ?? '';
+        const arg = s.namedChildren.find((c) => c.type === 'pipeline');
+        if (arg) hidden(arg, null);
+        const v = arg ? staticValue(argumentPieces(unwrap(arg), text)) : '';
+        if (kw === 'exit') simple(v !== null && /^[0-9]*$/.test(v) ? `exit${v ? ` ${v}` : ''}` : `exit ${unknownWord()}`, s.startIndex, s.endIndex, ctx, true);
+        else if (kw === 'throw') simple('exit 1', s.startIndex, s.endIndex, ctx, true);
+        else if (kw === 'return' && !ctx.nested) simple('exit 0', s.startIndex, s.endIndex, ctx, true);
+        else simple(`__ps_${kw || 'flow'}`, s.startIndex, s.endIndex, ctx);
+        continue;
+      }
+      compound(s, ctx);
+    }
+  }
+
+  const program = tree.root.namedChildren.find((c) => c.type === 'statement_list');
+  if (program) walk(program, { nested: false });
+  // Every snippet must read back as the shell it was written to be.
+  const diagnostics: Diagnostic[] = [];
+  return { snippets: out, diagnostics };
+}
+
+/**
+ * Shell text the planner writes (an export build) spelled in PowerShell: each word of its
+ * commands quoted for PowerShell. Text with anything but static words is returned as it is,
+ * which the re-read check then refuses.
+ */
+export function psFromShell(file: string, shell: string): string {
+  const parsed = parseShell(file, shell).script;
+  if (!parsed || parsed.commands.length !== 1) return shell;
+  const cmd = parsed.commands[0]!;
+  if (cmd.redirects.length > 0 || cmd.words.some((w) => w.value === null)) return shell;
+  return cmd.words.map((w) => psQuote(w.value!)).join(' ');
+}
+
+/** Words added to a command (flags the final build takes over): static ones quoted for PowerShell, variables as `$name`. */
+function insertPsWords(text: string, toFileIsIdentity: boolean, cmd: ScriptCommand, after: number, words: readonly Word[], encode: (s: string) => string): Edit[] | { error: string } {
+  const parts: string[] = [];
+  for (const w of words) {
+    // In a .ps1 file, a word as written where it was taken from (the re-read check proves it reads the same here).
+    const written = toFileIsIdentity && w.end > w.start ? text.slice(w.start, w.end) : '';
+    if (written && !/[\r\n`]/.test(written)) {
+      parts.push(written);
+      continue;
+    }
+    if (w.value !== null) {
+      parts.push(psQuote(w.value));
+      continue;
+    }
+    const m = /^"\$\{([A-Za-z_][A-Za-z0-9_]*)\}"$|^"([^"$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)\}"$/.exec(w.raw);
+    const prefix = m?.[2] ?? '';
+    const v = m?.[1] ?? m?.[3];
+    if (!v || v.startsWith('__ps_expression_')) return { error: `${w.raw} is only known when the script runs, and cannot be written into PowerShell` };
+    const ps = v.startsWith('__ps_') ? `$${v.slice(5)}` : `$env:${v}`;
+    parts.push(`"${prefix.replace(/[`"$]/g, (c) => `\`${c}`)}${ps}"`);
+  }
+  const at = cmd.words[after]!.end;
+  return [{ start: at, end: at, text: encode(` ${parts.join(' ')}`) }];
+}
+
+/** Commands of nested snippets run only sometimes, and maybe many times. */
+export function markNested(script: EmbeddedScript, snippets: readonly PsSnippet[]): void {
+  const nested = new Set(snippets.filter((s) => s.nested).map((s) => s.snippet));
+  for (const part of script.parts) {
+    if (!nested.has(part.snippet)) continue;
+    for (let k = part.first; k < part.first + part.script.commands.length; k++) {
+      const c = script.commands[k]!;
+      c.conditional = true;
+      c.loop = true;
+    }
+  }
+}
+
+/** A `.ps1` script: run from its own folder, one sequence. */
+export function parsePowerShell(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  const read = powerShellSnippets(file, text, { cwd: dir, vars: new Map(), label: file, scriptFile: true });
+  if (read.diagnostics.length > 0 && read.snippets.length === 0) return { script: null, diagnostics: read.diagnostics };
+  const snippets = read.snippets.map((s) => s.snippet);
+  const { script, diagnostics } = composeEmbedded(file, 'powershell', text, snippets, [snippets.map((_, i) => i)]);
+  markNested(script, read.snippets);
+  return { script, diagnostics: [...read.diagnostics, ...diagnostics] };
+}

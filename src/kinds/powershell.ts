@@ -1,0 +1,12 @@
+/** PowerShell scripts (`*.ps1`): each statement read as the shell command it equals, run from the script's folder. */
+import { parsePowerShell } from '../analyze/hosts/powershell.js';
+import type { FileKind } from './types.js';
+
+export const powershellKind: FileKind = {
+  kind: 'powershell',
+  candidate: (_rel, _name, ext) => (ext === 'ps1' ? 'script' : null),
+  claims: (rel) => /\.ps1$/i.test(rel),
+  read: (rel, text) => parsePowerShell(rel, text),
+  writer: 'embedded',
+  comment: '#',
+};
