@@ -5,6 +5,8 @@
  * in one bash -e, with `variables:`). What only the CI service can give (another action,
  * `${{ … }}` expressions, secrets) makes the job one that cannot run here.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'yaml';
 import type { EntryStep } from './entry.js';
 
@@ -37,12 +39,20 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
       return { none: `job ${job} ${label} uses the action ${step['uses']}, which cannot run here` };
     }
     if (typeof step['run'] !== 'string') continue;
-    const shell = step['shell'] === undefined ? 'bash' : String(step['shell']);
-    if (shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
+    const named = step['shell'] ?? obj(obj(j['defaults'])['run'])['shell'] ?? obj(obj(wf['defaults'])['run'])['shell'];
+    const shell = named === undefined ? 'bash' : String(named);
+    const ps = shell === 'pwsh' || shell === 'powershell';
+    if (ps && !onPath('pwsh')) return { none: `job ${job} ${label} runs in ${shell}: no PowerShell here (\`pwsh\` is not on PATH)` };
+    if (!ps && shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
     const wd = step['working-directory'] ?? defaults ?? '.';
     const bad = noExpressions(`job ${job} ${label}`, step['run'], wd, wf['env'], j['env'], step['env'], step['if']);
     if (bad) return { none: bad };
-    const argv = shell === 'bash' ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']] : ['sh', '-e', '-c', step['run']];
+    // pwsh steps as the runner wraps them: errors stop, and the last native command's status is the step's.
+    const argv = ps
+      ? ['pwsh', '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'stop'\n${step['run']}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`]
+      : shell === 'bash'
+        ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
+        : ['sh', '-e', '-c', step['run']];
     out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label });
   }
   return out;
@@ -59,4 +69,9 @@ export function gitlabSteps(text: string, job: string): EntryStep[] | { none: st
     return { none: `job ${job} uses a CI secret, which only GitLab gives` };
   }
   return [{ argv: ['bash', '-e', '-c', lines.join('\n')], cwd: '', env: { CI: 'true', GITLAB_CI: 'true', ...vars }, label: `job ${job}` }];
+}
+
+/** Whether a program is on PATH. */
+export function onPath(program: string): boolean {
+  return (process.env['PATH'] ?? '').split(path.delimiter).some((d) => d !== '' && fs.existsSync(path.join(d, program)));
 }

@@ -4,8 +4,8 @@
  * `npm run X`, a CI job's steps, a JavaScript build script with node. Compose commands run
  * inside whichever of these drove them.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { onPath } from './ci-steps.js';
 import type { Analysis } from '../analyze/index.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import type { RepoFs } from '../model/fs.js';
@@ -78,11 +78,6 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
       return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: setup.script } };
     }
   }
-}
-
-/** Whether a program is on PATH (a file of that name in one of its folders). */
-function onPath(program: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some((d) => d !== '' && fs.existsSync(path.join(d, program)));
 }
 
 function packageDir(dir: string, fs: RepoFs): string {

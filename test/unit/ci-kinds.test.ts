@@ -91,7 +91,7 @@ describe('Azure Pipelines', () => {
   });
 
   for (const [what, more] of [
-    ['a pwsh step', '  - pwsh: docker run --rm acme/app:build go test ./...\n'],
+    ['a Windows PowerShell task from a file', '  - task: PowerShell@2\n    inputs:\n      filePath: ci/test.ps1\n      arguments: docker\n'],
     ['a Docker task', '  - task: Docker@2\n    inputs:\n      command: push\n      repository: acme/app\n'],
   ]) {
     it(`${what} in the same job refuses the setup`, () => {

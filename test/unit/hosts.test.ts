@@ -285,9 +285,7 @@ describe('CI steps in a shell that is not sh', () => {
   const codes = (plan: ReturnType<typeof planFiles>) => [...plan.diagnostics, ...plan.setups.flatMap((s) => s.diagnostics)].map((d) => `${d.severity}:${d.code}`);
 
   for (const [name, wf] of [
-    ['shell: pwsh on the step', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: |\n${block('          ')}\n`],
     ['shell: cmd on the step', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: cmd\n        run: |\n${block('          ')}\n`],
-    ['defaults.run.shell: powershell of the workflow', `on: push\ndefaults:\n  run:\n    shell: powershell\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n`],
     ['defaults.run.shell: python of the job', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: python\n    steps:\n      - run: |\n${block('          ')}\n`],
     ['a Windows runner with no shell named', `on: push\njobs:\n  b:\n    runs-on: windows-2022\n    steps:\n      - run: |\n${block('          ')}\n`],
     ['a matrix that lists a Windows runner', `on: push\njobs:\n  b:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-latest]\n    runs-on: \${{ matrix.os }}\n    steps:\n      - run: |\n${block('          ')}\n`],
@@ -305,8 +303,27 @@ describe('CI steps in a shell that is not sh', () => {
     expect(planFiles(files(wf)).setups.map((s) => s.status)).toEqual(['migrate']);
   });
 
-  it('a setup whose job also runs docker in PowerShell is refused', () => {
+  for (const [name, wf] of [
+    ['shell: pwsh on the step', `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: |\n${block('          ')}\n`],
+    ['defaults.run.shell: powershell of the workflow', `on: push\ndefaults:\n  run:\n    shell: powershell\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n`],
+  ] as const) {
+    it(`${name}: read as PowerShell, and migrated`, () => {
+      const plan = planFiles(files(wf));
+      expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+      expect(codes(plan)).not.toContain('warning:SHELL_NOT_READ');
+      expect(plan.changes.find((c) => c.path === '.github/workflows/ci.yml')!.after).toContain('docker build -t app .');
+    });
+  }
+
+  it('a PowerShell step that uses the builder image keeps the builder build', () => {
     const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n      - shell: pwsh\n        run: docker run --rm app:build go test ./...\n`;
+    const plan = planFiles(files(wf));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(plan.changes.find((c) => c.path === '.github/workflows/ci.yml')!.after).toContain('docker build --target builder -t app:build -f Dockerfile .');
+  });
+
+  it('a setup whose job also runs docker in cmd is refused', () => {
+    const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n      - shell: cmd\n        run: docker run --rm app:build go test ./...\n`;
     const plan = planFiles(files(wf));
     expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SHELL_NOT_READ']]]);
     expect(plan.changes).toEqual([]);

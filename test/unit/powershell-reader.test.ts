@@ -1,0 +1,260 @@
+/**
+ * The PowerShell reader (src/analyze/hosts/powershell.ts): PowerShell's quoting, backtick
+ * continuations, `$LASTEXITCODE` guards, the file cmdlets, unknown values and blocks, read into
+ * the docker-command model; and the rewritten script read again with tree-sitter-powershell
+ * (the right edit passes, a wrong one is caught). No PowerShell interpreter runs here: this and
+ * the fixture pairs are how the PowerShell kind is proven.
+ */
+import nodeFs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NodeRepoFs } from '../../src/discover/node-fs.js';
+import { walk } from '../../src/discover/walk.js';
+import { grammarLoaded } from '../../src/analyze/tree-sitter.js';
+import { analyze } from '../../src/analyze/index.js';
+import { parsePowerShell, parsePowerShellTree } from '../../src/analyze/hosts/powershell.js';
+import { MemoryFs } from '../../src/model/fs.js';
+import type { ScriptCommand } from '../../src/model/script.js';
+import { rereadScript } from '../../src/plan/reread.js';
+import { applied, planFiles } from '../support/plan.js';
+import { FIXTURES } from '../support/tree.js';
+
+const fsText = (p: string) => nodeFs.readFileSync(p, 'utf8');
+
+const BUILDER = 'FROM golang:1.21\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /app\n';
+
+const read = (text: string, file = 'build.ps1') => {
+  const r = parsePowerShell(file, text);
+  expect(r.script, JSON.stringify(r.diagnostics)).not.toBeNull();
+  return r.script!;
+};
+/** Each command as its words' values (`?symbol` for a value only known at run time). */
+const words = (c: ScriptCommand) => c.words.map((w) => w.value ?? `?${w.symbol}`);
+const commands = (text: string) => read(text).commands.map(words);
+
+describe('PowerShell grammar', () => {
+  it('is loaded only when PowerShell is read', async () => {
+    // Sweeps without PowerShell never compile its grammar (about 1 MiB of WebAssembly).
+    analyze(new MemoryFs({ 'build.sh': 'docker build -t app .\n' }), ['build.sh']);
+    expect(grammarLoaded('tree-sitter-powershell')).toBe(false);
+    read('docker build -t app .\n');
+    expect(grammarLoaded('tree-sitter-powershell')).toBe(true);
+  });
+
+  it('a syntax error leaves the file unread, with its line', () => {
+    const r = parsePowerShell('build.ps1', 'docker build -t app .\nif ($x {\n');
+    expect(r.script).toBeNull();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['SHELL_PARSE_ERROR']);
+    expect(r.diagnostics[0]!.message).toMatch(/line 2/);
+  });
+});
+
+describe('PowerShell quoting', () => {
+  it("'…' is literal, with '' for a quote", () => {
+    expect(commands("docker build -t 'app:build' --label 'note=it''s $HOME' .\n")).toEqual([['docker', 'build', '-t', 'app:build', '--label', "note=it's $HOME", '.']]);
+  });
+
+  it('"…" expands variables assigned a literal, and backtick escapes', () => {
+    expect(commands('$Tag = \'1.2\'\n$name = "app"\ndocker build -t "${Name}:$tag" --label "q=`$HOME`tx" .\n')).toEqual([['docker', 'build', '-t', 'app:1.2', '--label', 'q=$HOME\tx', '.']]);
+  });
+
+  it('a bare word expands its variables; $env:NAME is the environment variable', () => {
+    const c = commands('$v = \'7\'\ndocker build -t app:$v --build-arg "P=$env:HTTP_PROXY" .\n');
+    expect(c[0]!.slice(0, 4)).toEqual(['docker', 'build', '-t', 'app:7']);
+    expect(c[0]![5]).toBe('?P=${HTTP_PROXY}');
+  });
+
+  it('$(…) is an unknown value, unless it only yields a variable or a literal', () => {
+    const c = commands("$img = 'app'\ndocker build -t \"$(Get-Content tag.txt)\" -t \"$($img):x\" -t \"$('lit')\" .\n");
+    // Get-Content runs first, as its own (nested) command.
+    expect(c[0]).toEqual(['cat', 'tag.txt']);
+    expect(c[1]![3]).toMatch(/^\?.*__ps_expression_/);
+    expect(c[1]!.slice(4)).toEqual(['-t', 'app:x', '-t', 'lit', '.']);
+  });
+
+  it('& docker, docker.exe and a path to docker.exe are the docker client', () => {
+    expect(commands("& docker build .\ndocker.exe build .\n& 'C:\\Program Files\\Docker\\docker.exe' build .\n").map((c) => c[0])).toEqual(['docker', 'docker', 'docker']);
+  });
+
+  it('native arguments PowerShell mangles (empty, embedded quotes, backslashes) are unknown', () => {
+    const c = commands("docker build --label '' --label 'a\"b' -f 'sub\\Dockerfile' .\n")[0]!;
+    expect(c.slice(2).filter((w) => w.startsWith('?')).length).toBe(3);
+  });
+});
+
+describe('PowerShell statements', () => {
+  it('a backtick continues the command on the next line; word ranges stay in the file', () => {
+    const text = 'docker build `\n  -t app:build `\n  -f Dockerfile.build .\n';
+    const s = read(text);
+    expect(s.commands.map(words)).toEqual([['docker', 'build', '-t', 'app:build', '-f', 'Dockerfile.build', '.']]);
+    const w = s.commands[0]!.words[3]!;
+    expect(text.slice(w.start, w.end)).toBe('app:build');
+    expect(s.commands[0]!.line).toBe(1);
+  });
+
+  it('$id = docker create … captures the id, and "${id}:/p" reads it', () => {
+    const s = read('$id = docker create app:build\ndocker cp "${id}:/out/app" ./app\n');
+    expect(s.commands[0]!.stdout).toEqual({ kind: 'capture', symbol: '${__ps_id}' });
+    expect(s.commands[1]!.words[2]!.symbol).toBe('${__ps_id}:/out/app');
+  });
+
+  it('the file cmdlets read as the shell commands they equal', () => {
+    expect(
+      commands(
+        [
+          'Remove-Item -Recurse -Force dist',
+          'New-Item -ItemType Directory -Force bin | Out-Null',
+          'New-Item -ItemType File stamp',
+          'Copy-Item -Path bin\\app -Destination out/app',
+          'Move-Item a b',
+          'Test-Path app',
+          'Write-Host "done"',
+          'Write-Error oops',
+          '',
+        ].join('\n'),
+      ),
+    ).toEqual([['rm', '-r', '-f', 'dist'], ['mkdir', '-p', 'bin'], ['touch', 'stamp'], ['cp', 'bin/app', 'out/app'], ['mv', 'a', 'b'], ['test', '-e', 'app'], ['echo', 'done'], ['echo', 'oops']]);
+  });
+
+  it('parameters bind by unique prefix, in any case; an unknown one leaves the cmdlet unmodelled', () => {
+    expect(commands('remove-item -rec -fo dist\n')).toEqual([['rm', '-r', '-f', 'dist']]);
+    expect(commands('Remove-Item dist -Include *.exe\n')[0]![0]).toBe('Remove-Item.ps');
+    // On Linux and macOS `rm` is the native program, on Windows Remove-Item: not modelled.
+    expect(commands('rm -rf dist\n')[0]![0]).toBe('rm.ps');
+  });
+
+  it('Set-Location moves the working directory; $PSScriptRoot is the script folder', () => {
+    const s = read('Set-Location "$PSScriptRoot/.."\ndocker build .\nSet-Location web\ndocker build .\n', 'ci/build.ps1');
+    expect(s.commands.filter((c) => c.words[0]!.value === 'docker').map((c) => c.cwd)).toEqual(['', 'web']);
+  });
+
+  it('commands in blocks run conditionally; assignments there are unknown afterwards', () => {
+    const s = read("$t = 'a'\nif ($env:CI) { $t = 'b'; docker rm -f x }\nforeach ($n in 1..2) { docker build -t \"app:$n\" . }\ndocker build -t \"app:$t\" .\n");
+    const flags = s.commands.map((c) => [words(c).join(' '), c.conditional]);
+    expect(flags).toContainEqual(['docker rm -f x', true]);
+    expect(s.commands.at(-1)!.conditional).toBe(false);
+    expect(s.commands.at(-1)!.words[3]!.value).toBeNull();
+  });
+
+  it('$ErrorActionPreference and Set-StrictMode are known and inert; a .NET call is an unknown program', () => {
+    expect(commands("$ErrorActionPreference = 'Stop'\nSet-StrictMode -Version Latest\ndocker build .\n")).toEqual([['docker', 'build', '.']]);
+    expect(commands("[IO.File]::Delete('app')\n")[0]![0]).toBe('__ps_statement');
+  });
+});
+
+describe('PowerShell guards', () => {
+  const pattern = (guard: string) =>
+    ['docker build -t app:build -f Dockerfile.build .', guard, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+
+  for (const guard of ['if ($LASTEXITCODE -ne 0) { exit 1 }', 'if (-not $?) { throw "builder build failed" }', "if ($LASTEXITCODE -ne 0) {\n    Write-Error 'builder build failed'\n    exit 1\n}"]) {
+    it(`\`${guard.split('\n')[0]}\` goes with the command it guards`, () => {
+      const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': pattern(guard) });
+      expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+      expect(applied({}, plan)['build.ps1']).toBe('docker build -t app .\n');
+    });
+  }
+
+  it('a $LASTEXITCODE check after a cmdlet guards nothing of the setup: it stays', () => {
+    const s = read('Remove-Item app\nif ($LASTEXITCODE -ne 0) { exit 1 }\n');
+    expect(s.commands.map(words)).toEqual([['rm', 'app'], ['exit', '1']]);
+    expect(s.commands[1]!.conditional).toBe(true);
+  });
+});
+
+describe('PowerShell setups', () => {
+  it('an artifact path from Get-Content is only known at run time: refused, nothing written', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', '$src = Get-Content artifact.txt', 'docker create --name x app:build', 'docker cp "x:$src" ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps, 'artifact.txt': '/out/app\n' });
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused']);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toContain('DYNAMIC_ARTIFACT_PATH');
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('an unknown program given the artifact after the extraction refuses the setup', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'Invoke-Signing ./app', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused']);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('the builder build flags the final build takes over are written as PowerShell', () => {
+    const ps = ["$v = '3'", 'docker build --build-arg "V=$v" -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(applied({}, plan)['build.ps1']).toBe("$v = '3'\ndocker build --build-arg \"V=$v\" -t app .\n");
+  });
+
+  it('a statement sharing its line with another cannot be removed: refused', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .; Write-Host built', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+  });
+
+  it('Azure Pipelines: pwsh: steps and PowerShell@2 inline scripts are read', () => {
+    const yml = [
+      'steps:',
+      '  - pwsh: |',
+      '      docker build -t app:build -f Dockerfile.build .',
+      '      docker create --name x app:build',
+      '  - task: PowerShell@2',
+      '    inputs:',
+      '      targetType: inline',
+      '      script: |',
+      '        docker cp x:/out/app ./app',
+      '        docker rm x',
+      '  - powershell: docker build -t app .',
+      '',
+    ].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'azure-pipelines.yml': yml });
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied({}, plan)['azure-pipelines.yml']).toBe('steps:\n  - powershell: docker build -t app .\n');
+  });
+});
+
+describe('PowerShell re-read', () => {
+  const ps = ['# build', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'if ($env:CI) {', '    docker build -t app .', '}', ''].join('\n');
+  const check = (after: string) => {
+    const files = { 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps };
+    const fs = new MemoryFs(files);
+    const script = analyze(fs, Object.keys(files).sort()).scripts.get('build.ps1')!;
+    const removed = script.commands.filter((c) => /app:build|x:|docker rm/.test(c.words.map((w) => w.value).join(' '))).map((c) => c.index);
+    expect(removed).toHaveLength(4);
+    return rereadScript({ script, after, removed, rewrites: [] }, fs);
+  };
+
+  it('the right edit reads back as planned', () => {
+    expect(check('if ($env:CI) {\n    docker build -t app .\n}\n')).toBeNull();
+  });
+
+  it('a syntax error, a command left behind, or one moved out of its block is caught', () => {
+    expect(check('if ($env:CI) {\n    docker build -t app .\n')).toMatch(/no longer reads cleanly|cannot be read/);
+    expect(check('docker rm x\nif ($env:CI) {\n    docker build -t app .\n}\n')).not.toBeNull();
+    expect(check('docker build -t app .\n')).toMatch(/outside|condition|if/);
+  });
+});
+
+describe('PowerShell fixture pairs, read again with the grammar', () => {
+  for (const [c, file] of [
+    ['powershell-script', 'build.ps1'],
+    ['powershell-github-actions', '.github/workflows/image.yml'],
+  ] as const) {
+    it(`${c}: after/${file} parses and holds the old commands minus the removed ones, in order`, () => {
+      const dir = (side: string) => path.join(FIXTURES, c, side);
+      const scriptOf = (side: string) => {
+        const fs = new NodeRepoFs(dir(side));
+        const a = analyze(fs, walk(dir(side)).files);
+        expect(a.diagnostics.filter((d) => d.code === 'SHELL_PARSE_ERROR')).toEqual([]);
+        return a.scripts.get(file)!;
+      };
+      const before = scriptOf('before').commands.map((x) => words(x).filter((w) => !w.startsWith('--build-arg') && !w.startsWith('VERSION=')).join(' '));
+      const after = scriptOf('after').commands.map((x) => words(x).filter((w) => !w.startsWith('--build-arg') && !w.startsWith('VERSION=')).join(' '));
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.length).toBeLessThan(before.length);
+      // A subsequence: nothing added, nothing reordered.
+      let k = 0;
+      for (const cmd of before) if (after[k] === cmd) k++;
+      expect(k).toBe(after.length);
+      if (file.endsWith('.ps1')) expect('root' in parsePowerShellTree(fsText(path.join(dir('after'), file)))).toBe(true);
+    });
+  }
+});
