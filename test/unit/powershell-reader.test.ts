@@ -155,10 +155,37 @@ describe('PowerShell guards', () => {
     });
   }
 
+  it('a guard after `$id = docker create …` goes with the capture', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', '$cid = docker create app:build', 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'docker cp "${cid}:/out/app" ./app', 'docker rm $cid', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(applied({}, plan)['build.ps1']).toBe('docker build -t app .\n');
+  });
+
+  it('a $LASTEXITCODE check that would now read another command refuses the setup (it could exit 1 on $null)', () => {
+    // Once `docker cp` goes, the check would read `docker create`'s status, or $null before any.
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', "Write-Host 'copied'", 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'docker rm x', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SCRIPT_REREAD_FAILED']]]);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('exit $LASTEXITCODE after the final build still reads the final build: migrated', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', 'exit $LASTEXITCODE', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(applied({}, plan)['build.ps1']).toBe('docker build -t app .\nexit $LASTEXITCODE\n');
+  });
+
+  it('a call of a function of the script between extraction and runtime build refuses the setup', () => {
+    const ps = ['function Sign { signtool sign ./app }', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'Sign', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused']);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'HOST_POSTPROCESS' && d.line === 6)).toBeDefined();
+  });
+
   it('a $LASTEXITCODE check after a cmdlet guards nothing of the setup: it stays', () => {
     const s = read('Remove-Item app\nif ($LASTEXITCODE -ne 0) { exit 1 }\n');
-    expect(s.commands.map(words)).toEqual([['rm', 'app'], ['exit', '1']]);
-    expect(s.commands[1]!.conditional).toBe(true);
+    expect(s.commands.map(words)).toEqual([['rm', 'app'], ['__ps_last_status', 'none'], ['exit', '1']]);
+    expect(s.commands[2]!.conditional).toBe(true);
   });
 });
 

@@ -31,6 +31,7 @@ import { parseWith, type TsNode } from '../tree-sitter.js';
 import path from 'node:path/posix';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.js';
+import { shellQuote } from '../../model/shell-quote.js';
 import { argumentPieces, psQuote, shellWord, shellVarOf, staticValue, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
@@ -126,6 +127,13 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   }
   const out: PsSnippet[] = [];
   const exprs = { n: 0 };
+  /** The shell text of the last docker command read (what `$LASTEXITCODE` then holds). */
+  let lastNative: string | null = null;
+  /** Functions the script defines: a call runs their body, which the reader reads in place as a block. */
+  const functions = new Set(tree.root.descendantsOfType('function_statement').map((f) => {
+    const n = f.namedChildren.find((c) => c.type === 'function_name');
+    return n ? text.slice(n.startIndex, n.endIndex).toLowerCase() : '';
+  }));
   /** Whether the working directory is the script's folder (so `$PSScriptRoot` is `.`). */
   let atScriptDir = opts.scriptFile;
 
@@ -185,15 +193,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return found;
   };
 
-  /**
-   * One command as shell words into `o`; returns whether it is a native program (whose exit
-   * status `$LASTEXITCODE` holds).
-   */
-  const command = (cmd: TsNode, o: Out, ctx: Ctx): { native: boolean; outNull: boolean } => {
+  /** One command as shell words into `o`. */
+  const command = (cmd: TsNode, o: Out, ctx: Ctx): void => {
     const { name, node: nameNode } = commandName(cmd, text);
     const { args, redirections } = elementsOf(cmd);
-    const start = cmd.startIndex;
-    const lower = name?.toLowerCase() ?? '';
     const program = name === null ? null : nativeProgram(name);
     let words: { word: string; start: number; end: number }[];
     let stderr = false;
@@ -226,14 +229,15 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     words.forEach((w, k) => putWord(o, w.word, w.start, w.end, k === 0));
     for (const r of redirections) redirect(r, o);
     if (stderr) o.emit(' >&2', cmd.endIndex);
-    void start;
-    return { native: program !== null || (name !== null && !cmdletOf(name) && !INERT_CMDLETS.has(lower) && !/^[a-z]+-[a-z]+$/i.test(name)), outNull: false };
   };
 
   /** A program the tool does not model: its name (made distinct from shell programs it could be mistaken for) and its arguments. */
   const unmodelled = (name: string | null, nameNode: TsNode, args: TsNode[]) => {
-    const prog = name === null ? unknownWord() : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : wordOf(nameNode.type === 'command_name' ? nameNode : nameNode, false);
-    return [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
+    const prog = name === null ? unknownWord() : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(name);
+    const out = [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
+    // A function of the script, or a command computed at run time (`& $step`): what it touches is not known.
+    if (name === null || functions.has(name.toLowerCase())) out.push({ word: unknownWord(), start: nameNode.endIndex, end: nameNode.endIndex });
+    return out;
   };
 
   /** `> file`, `>> file`, `2>&1`, `> $null`: as the shell's; anything else is an unknown target. */
@@ -259,33 +263,32 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   };
 
   /** A pipeline (`a | b`, `a && b || c`): its commands, as the shell's pipes and chains. */
-  const pipeline = (p: TsNode, o: Out, ctx: Ctx): { native: boolean } | null => {
+  const pipeline = (p: TsNode, o: Out, ctx: Ctx): boolean => {
     const chain = p.type === 'pipeline_chain' ? p : p.namedChildren.find((c) => c.type === 'pipeline_chain');
-    if (!chain) return null;
-    let native = false;
+    if (!chain) return false;
     const segments: { op: string | null; node: TsNode }[] = [{ op: null, node: chain }];
     for (const tail of p.namedChildren.filter((c) => c.type === 'pipeline_chain_tail')) {
       const op = tail.children.find((c) => c.type === '&&' || c.type === '||');
       const inner = tail.namedChildren.find((c) => c.type === 'command' || c.type === 'pipeline_chain');
-      if (!op || !inner) return null;
+      if (!op || !inner) return false;
       segments.push({ op: op.type, node: inner });
     }
     for (const seg of segments) {
       if (seg.op) o.emit(` ${seg.op} `, seg.node.startIndex);
       const cmds = seg.node.type === 'command' ? [seg.node] : seg.node.namedChildren.filter((c) => c.type === 'command');
       // Anything other than commands in the pipeline (an expression piped in): not modelled.
-      if (seg.node.type !== 'command' && seg.node.namedChildren.some((c) => c.type !== 'command' && c.type !== 'comment')) return null;
-      if (cmds.length === 0) return null;
+      if (seg.node.type !== 'command' && seg.node.namedChildren.some((c) => c.type !== 'command' && c.type !== 'comment')) return false;
+      if (cmds.length === 0) return false;
       const last = cmds[cmds.length - 1]!;
       const outNull = cmds.length > 1 && commandName(last, text).name?.toLowerCase() === 'out-null' && elementsOf(last).args.length === 0;
       const run = outNull ? cmds.slice(0, -1) : cmds;
       run.forEach((c, k) => {
         if (k > 0) o.emit(' | ', c.startIndex);
-        native = command(c, o, ctx).native;
+        command(c, o, ctx);
       });
       if (outNull) o.emit(' >/dev/null', last.startIndex);
     }
-    return { native };
+    return true;
   };
 
   /** The guard shape after a native command: `if ($LASTEXITCODE -ne 0) { exit 1 }` and kin; its shell text, or null. */
@@ -349,6 +352,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   /** Adds a snippet for statement text [start, end) of the PowerShell source. */
   const add = (o: Out, start: number, end: number, ctx: Ctx, removable: boolean) => {
+    if (/^(\w+=\$\()?docker(-compose)? /.test(o.shell)) lastNative = `${ctx.nested ? 'in a block: ' : ''}${o.shell}`;
     o.map.push(end);
     const fileMap = o.map.map(toFile);
     const label = `${opts.label}:${lines.lineOf(start)}`;
@@ -401,7 +405,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   };
 
   /** `$name = …`: an assignment (static value), a capture (`$id = docker create …`), or an unknown value. */
-  const assignment = (stmt: TsNode, a: TsNode, ctx: Ctx) => {
+  const assignment = (stmt: TsNode, a: TsNode, ctx: Ctx, guard: { node: TsNode; shell: string } | null) => {
     const left = a.namedChildren[0]!;
     const op = a.namedChildren.find((c) => c.type === 'assignement_operator' || c.type === 'assignment_operator');
     const value = a.namedChildren.find((c, k) => k > 0 && c.type === 'pipeline');
@@ -415,7 +419,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const shellName = name === null ? null : lower === 'null' ? 'null' : shellVarOf(name);
     // `$null = New-Item …`: the command alone, its output discarded.
     if (shellName === 'null' && value && valueChain && cmds.length > 0 && opText === '=') {
-      statement(value, ctx, stmt);
+      statement(value, ctx, stmt, guard);
       return;
     }
     const env = name !== null && /^env:/i.test(name);
@@ -435,7 +439,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       if (r) {
         o.emit(')', value.endIndex);
         for (const c of cmds) hidden(c, null);
-        add(o, stmt.startIndex, stmt.endIndex, ctx, true);
+        if (guard) {
+          o.emit(` || ${guard.shell}`, guard.node.startIndex);
+          add(o, stmt.startIndex, guard.node.endIndex, ctx, true);
+        } else add(o, stmt.startIndex, stmt.endIndex, ctx, true);
         return;
       }
     }
@@ -464,7 +471,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   const statement = (stmt: TsNode, ctx: Ctx, whole: TsNode = stmt, guard: { node: TsNode; shell: string } | null = null): void => {
     const a = stmt.namedChildren.find((c) => c.type === 'assignment_expression');
     if (a) {
-      assignment(stmt, a, ctx);
+      assignment(stmt, a, ctx, guard);
       return;
     }
     const chain = stmt.namedChildren.find((c) => c.type === 'pipeline_chain');
@@ -499,7 +506,13 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   /** Whether a statement is a pipeline whose last command is docker, so `$LASTEXITCODE` is its status. */
   const endsNative = (stmt: TsNode): boolean => {
-    if (stmt.type !== 'pipeline' || stmt.namedChildren.some((c) => c.type === 'assignment_expression')) return false;
+    if (stmt.type !== 'pipeline') return false;
+    // `$id = docker create …`: the captured command's status.
+    const a = stmt.namedChildren.find((c) => c.type === 'assignment_expression');
+    if (a) {
+      const value = a.namedChildren.find((c, k) => k > 0 && c.type === 'pipeline');
+      return value !== undefined && endsNative(value);
+    }
     const last = stmt.namedChildren.filter((c) => c.type === 'pipeline_chain' || c.type === 'pipeline_chain_tail').pop();
     const lastCmd = last?.namedChildren.filter((c) => c.type === 'command').pop();
     const name = lastCmd ? commandName(lastCmd, text).name : null;
@@ -531,10 +544,21 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     }
   };
 
+  /**
+   * A `$LASTEXITCODE` or `$?` that guards no command of its own reads the status of whichever
+   * command ran last: it is read as a command naming that one, so a migration that removes
+   * the command it read changes its reading, and the re-read check refuses the setup.
+   */
+  const statusReader = (s: TsNode, ctx: Ctx) => {
+    if (!/\$lastexitcode\b|\$\?/i.test(text.slice(s.startIndex, s.endIndex))) return;
+    simple(`__ps_last_status ${shellQuote(lastNative ?? 'none')}`, s.startIndex, s.startIndex, ctx);
+  };
+
   function walk(list: TsNode, ctx: Ctx): void {
     const stmts = list.namedChildren.filter((c) => c.type !== 'comment');
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i]!;
+      statusReader(s, ctx);
       if (s.type === 'pipeline') {
         const next = stmts[i + 1];
         const g = next && endsNative(s) ? guardOf(next) : null;
@@ -561,9 +585,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   const program = tree.root.namedChildren.find((c) => c.type === 'statement_list');
   if (program) walk(program, { nested: false });
-  // Every snippet must read back as the shell it was written to be.
-  const diagnostics: Diagnostic[] = [];
-  return { snippets: out, diagnostics };
+  return { snippets: out, diagnostics: [] };
 }
 
 /**
