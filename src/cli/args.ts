@@ -39,8 +39,8 @@ copies the artifact out of a container, and a runtime Dockerfile that COPYs it),
 each into one multi-stage Dockerfile and rewrites the script to a single docker build.
 Each path (default: .) is a repository root; scripts run from their own folder.
 Scripts are read from shell scripts, Makefiles, package.json, JS/TS build scripts,
-GitHub Actions, GitLab CI, Travis CI, CircleCI, Azure Pipelines, Bitbucket Pipelines
-and Jenkinsfiles.
+PowerShell (*.ps1), GitHub Actions, GitLab CI, Travis CI, CircleCI, Azure Pipelines,
+Bitbucket Pipelines and Jenkinsfiles.
 
 Options:
   --dry-run           Print the plan and the diffs; write nothing.
