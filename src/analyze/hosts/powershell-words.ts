@@ -177,19 +177,31 @@ export function staticValue(pieces: readonly Piece[]): string | null {
 }
 
 /**
- * One shell word for the pieces. Unknown pieces become `${__ps_expression_N}` (a variable
- * nothing assigns); the script's folder is `$(dirname "$0")`, which the shell reader follows
- * in `cd`.
+ * The name of the variable an unknown value is read as: `__ps_expression_` and a hash of the
+ * PowerShell text it stands for. The same text gives the same name wherever it is read, so a
+ * rewritten script reads back with the same symbols (a counter would shift when statements
+ * before it are removed), and two spellings of one expression compare equal, as in shell.
  */
-export function shellWord(pieces: readonly Piece[], exprs: { n: number }): string {
+export function unknownName(source: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193) >>> 0;
+  return `__ps_expression_${h.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * One shell word for the pieces of the PowerShell text `source`. Unknown pieces become
+ * `${__ps_expression_…}` (a variable nothing assigns, named from `source` and the piece's
+ * place); the script's folder is `$(dirname "$0")`, which the shell reader follows in `cd`.
+ */
+export function shellWord(pieces: readonly Piece[], source: string): string {
   const v = staticValue(pieces);
   if (v !== null) return shellQuote(v);
   let out = '"';
-  for (const p of pieces) {
+  for (const [k, p] of pieces.entries()) {
     if (p.kind === 'lit') out += p.text.replace(/[\\$`"]/g, (c) => `\\${c}`);
     else if (p.kind === 'var') out += `\${${p.name}}`;
     else if (p.kind === 'self') out += '$(dirname "$0")';
-    else out += `\${__ps_expression_${exprs.n++}}`;
+    else out += `\${${unknownName(`${source}#${k}`)}}`;
   }
   return `${out}"`;
 }

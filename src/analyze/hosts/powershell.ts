@@ -32,7 +32,7 @@ import path from 'node:path/posix';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.js';
 import { shellQuote } from '../../model/shell-quote.js';
-import { argumentPieces, psQuote, shellWord, shellVarOf, staticValue, unwrap, variableName, type Piece } from './powershell-words.js';
+import { argumentPieces, psQuote, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
 interface Ctx {
@@ -126,7 +126,6 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return { snippets: [], diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse PowerShell in ${opts.label}: syntax error at line ${line}; it was not analysed`, { file, hint: 'Fix the syntax error (or a construct tree-sitter-powershell does not read, such as `--flag=value`), then run the tool again.' })] };
   }
   const out: PsSnippet[] = [];
-  const exprs = { n: 0 };
   /** The shell text of the last docker command read (what `$LASTEXITCODE` then holds). */
   let lastNative: string | null = null;
   /** Functions the script defines: a call runs their body, which the reader reads in place as a block. */
@@ -160,15 +159,17 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     }
   }
 
-  const unknownWord = () => `"\${__ps_expression_${exprs.n++}}"`;
+  /** A word only known at run time, standing for PowerShell text [start, end) (and what it is used as). */
+  const unknownWord = (node: { startIndex: number; endIndex: number }, use = '') => `"\${${unknownName(`${use}${text.slice(node.startIndex, node.endIndex)}`)}}"`;
+  const src = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
 
   /** A word for an argument node; native arguments with quotes or backslashes, or empty, are not modelled. */
   const wordOf = (node: TsNode, native: boolean): string => {
     let pieces: Piece[] = argumentPieces(node, text);
     if (pieces[0]?.kind === 'self' && atScriptDir && opts.scriptFile) pieces = [{ kind: 'lit', text: '.' }, ...pieces.slice(1)];
     const v = staticValue(pieces);
-    if (native && v !== null && (v === '' || v.includes('"') || v.includes('\\'))) return unknownWord();
-    return shellWord(pieces, exprs);
+    if (native && v !== null && (v === '' || v.includes('"') || v.includes('\\'))) return unknownWord(node);
+    return shellWord(pieces, src(node));
   };
 
   /** Writes one word spanning [start, end) of the PowerShell text. */
@@ -213,12 +214,12 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
           const w = wordOf(n, false);
           // Cmdlets take `\` as a folder separator on every platform.
           const v = staticValue(argumentPieces(n, text));
-          return v !== null && v.includes('\\') ? shellWord([{ kind: 'lit', text: v.replace(/\\/g, '/') }], exprs) : w;
+          return v !== null && v.includes('\\') ? shellWord([{ kind: 'lit', text: v.replace(/\\/g, '/') }], src(n)) : w;
         };
         words = [
           { word: prog, start: nameNode.startIndex, end: nameNode.endIndex },
           ...c.flags.map((f) => ({ word: f, start: nameNode.endIndex, end: nameNode.endIndex })),
-          ...c.operands.map((a) => ({ word: moves && ctx.nested ? unknownWord() : prog === 'echo' ? wordOf(a, false) : path(a), start: a.startIndex, end: a.endIndex })),
+          ...c.operands.map((a) => ({ word: moves && ctx.nested ? unknownWord(a, 'cd ') : prog === 'echo' ? wordOf(a, false) : path(a), start: a.startIndex, end: a.endIndex })),
         ];
         if (moves) {
           const target = c.operands[0];
@@ -233,10 +234,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   /** A program the tool does not model: its name (made distinct from shell programs it could be mistaken for) and its arguments. */
   const unmodelled = (name: string | null, nameNode: TsNode, args: TsNode[]) => {
-    const prog = name === null ? unknownWord() : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(name);
+    const prog = name === null ? unknownWord(nameNode) : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(name);
     const out = [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
     // A function of the script, or a command computed at run time (`& $step`): what it touches is not known.
-    if (name === null || functions.has(name.toLowerCase())) out.push({ word: unknownWord(), start: nameNode.endIndex, end: nameNode.endIndex });
+    if (name === null || functions.has(name.toLowerCase())) out.push({ word: unknownWord(nameNode, 'call '), start: nameNode.endIndex, end: nameNode.endIndex });
     return out;
   };
 
@@ -252,14 +253,14 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const target = r.namedChildren.find((c) => c.type === 'redirected_file_name');
     const opText = op ? text.slice(op.startIndex, op.endIndex).trim() : '';
     if (!target || !/^[12]?>>?$/.test(opText)) {
-      o.emit(` > ${unknownWord()}`, r.startIndex);
+      o.emit(` > ${unknownWord(r)}`, r.startIndex);
       return;
     }
     const value = target.namedChildren.filter((c) => c.type !== 'command_argument_sep');
     const only = value.length === 1 ? value[0]! : null;
     const isNull = only !== null && variableName(text.slice(unwrap(only).startIndex, unwrap(only).endIndex))?.toLowerCase() === 'null';
     o.emit(` ${opText} `, r.startIndex);
-    o.emit(isNull ? '/dev/null' : only ? wordOf(only, false) : unknownWord(), (only ?? r).startIndex);
+    o.emit(isNull ? '/dev/null' : only ? wordOf(only, false) : unknownWord(r), (only ?? r).startIndex);
   };
 
   /** A pipeline (`a | b`, `a && b || c`): its commands, as the shell's pipes and chains. */
@@ -401,7 +402,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const target = unwrap(a.namedChildren[0]!);
     const name = target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
     const v = name === null ? null : shellVarOf(name);
-    if (v) simple(`${/^env:/i.test(name!) ? 'export ' : ''}${v}=${unknownWord()}`, a.startIndex, a.endIndex, { nested: true });
+    if (v) simple(`${/^env:/i.test(name!) ? 'export ' : ''}${v}=${unknownWord(a)}`, a.startIndex, a.endIndex, { nested: true });
   };
 
   /** `$name = …`: an assignment (static value), a capture (`$id = docker create …`), or an unknown value. */
@@ -427,7 +428,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     if (shellName === null || shellName === 'null' || opText !== '=' || !value) {
       // An assignment the model does not follow: to a property, an array item, `+=`…
       hidden(a, null);
-      if (shellName && shellName !== 'null') simple(lhs(unknownWord()), stmt.startIndex, stmt.endIndex, ctx);
+      if (shellName && shellName !== 'null') simple(lhs(unknownWord(a)), stmt.startIndex, stmt.endIndex, ctx);
       return;
     }
     const inner = unwrap(value);
@@ -463,7 +464,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const pieces = argumentPieces(inner, text);
     const known = !ctx.nested && (inner.type === 'string_literal' || inner.type === 'integer_literal' || inner.type === 'variable');
     const o = new Out();
-    o.emit(lhs(known ? shellWord(pieces, exprs) : unknownWord()), stmt.startIndex);
+    o.emit(lhs(known ? shellWord(pieces, src(inner)) : unknownWord(a)), stmt.startIndex);
     add(o, stmt.startIndex, stmt.endIndex, ctx, true);
   };
 
@@ -480,7 +481,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       // An expression statement (`'text'`, `$x.Method()`, `[IO.File]::Delete(…)`): not modelled.
       hidden(stmt, null);
       if (stmt.descendantsOfType(['invokation_expression', 'member_access', 'element_access']).length > 0 || text.slice(stmt.startIndex, stmt.endIndex).includes('::')) {
-        simple(`__ps_statement ${unknownWord()}`, stmt.startIndex, stmt.endIndex, ctx);
+        simple(`__ps_statement ${unknownWord(stmt)}`, stmt.startIndex, stmt.endIndex, ctx);
       }
       return;
     }
@@ -492,7 +493,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const o = new Out();
     const r = pipeline(stmt, o, ctx);
     if (!r) {
-      simple(`__ps_statement ${unknownWord()}`, stmt.startIndex, stmt.endIndex, ctx);
+      simple(`__ps_statement ${unknownWord(stmt)}`, stmt.startIndex, stmt.endIndex, ctx);
       return;
     }
     let end = whole.endIndex;
@@ -527,7 +528,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     if (node.type === 'foreach_statement') {
       const v = node.namedChildren.find((c) => c.type === 'variable');
       const name = v ? shellVarOf(variableName(text.slice(v.startIndex, v.endIndex)) ?? '') : null;
-      if (name) simple(`${name}=${unknownWord()}`, node.startIndex, node.startIndex, { nested: true });
+      if (name) simple(`${name}=${unknownWord(node, 'foreach ')}`, node.startIndex, node.startIndex, { nested: true });
     }
     for (const c of node.children) {
       if (c.type === 'statement_list') walk(c, { nested: true });
@@ -573,7 +574,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         const arg = s.namedChildren.find((c) => c.type === 'pipeline');
         if (arg) hidden(arg, null);
         const v = arg ? staticValue(argumentPieces(unwrap(arg), text)) : '';
-        if (kw === 'exit') simple(v !== null && /^[0-9]*$/.test(v) ? `exit${v ? ` ${v}` : ''}` : `exit ${unknownWord()}`, s.startIndex, s.endIndex, ctx, true);
+        if (kw === 'exit') simple(v !== null && /^[0-9]*$/.test(v) ? `exit${v ? ` ${v}` : ''}` : `exit ${unknownWord(s)}`, s.startIndex, s.endIndex, ctx, true);
         else if (kw === 'throw') simple('exit 1', s.startIndex, s.endIndex, ctx, true);
         else if (kw === 'return' && !ctx.nested) simple('exit 0', s.startIndex, s.endIndex, ctx, true);
         else simple(`__ps_${kw || 'flow'}`, s.startIndex, s.endIndex, ctx);
