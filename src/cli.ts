@@ -28,6 +28,7 @@ import { sarifLog } from './review/sarif.js';
 import { writeJson } from './review/json-stream.js';
 import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
 import { printable, printableName } from './review/printable.js';
+import { checkAdvice } from './review/check-advice.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
 
@@ -303,7 +304,7 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
       io.stdout.write(`  ${setupHeader(run, setup, c)}: ${setup.status === 'migrate' ? c.green('migratable') : c.red('needs a manual migration')}\n`);
       for (const d of setup.diagnostics.filter((x) => x.severity === 'error')) io.stdout.write(`    ${formatDiagnostic(d, run, c).replace(/\n/g, '\n    ')}\n`);
     }
-    io.stdout.write(`Run \`multistage-codemod\` to migrate them.\n`);
+    io.stdout.write(checkAdvice(items.map(({ setup }) => setup)));
     io.stdout.write(notFollowedList(misses, c));
   }
   return items.length + misses.length > 0 ? EXIT.refused : EXIT.ok;

@@ -57,10 +57,16 @@ function dynamicPath(cmd: ScriptCommand): Diagnostic {
 export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: Diagnostic[], outputMounts = false): RunStep {
   const cmd = inv.cmd;
   const env: [string, string][] = [];
+  const unknownEnv: string[] = [];
   for (const e of flagValues(inv, '--env')) {
     const v = e.value;
-    if (v === null || !v.includes('=')) problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the environment \`${e.raw}\` given to the builder is only known at run time`, at(cmd, 'Give the value literally, or migrate this setup by hand.')));
+    if (v === null || !v.includes('=')) unknownEnv.push(`\`${e.raw}\``);
     else env.push([v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]);
+  }
+  // One problem, one line: every variable whose value is only known at run time, together.
+  if (unknownEnv.length > 0) {
+    const what = unknownEnv.length === 1 ? `the environment ${unknownEnv[0]} given to the builder is` : `the environment ${unknownEnv.join(', ')} given to the builder are`;
+    problems.push(diag('BUILD_AT_RUN_TIME', 'error', `${what} only known at run time`, at(cmd, 'Give the values literally, or migrate this setup by hand.')));
   }
   const workdir = flagValues(inv, '--workdir')[0];
   if (workdir && workdir.value === null) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder\'s working directory is only known at run time', at(cmd, 'Give -w literally.')));

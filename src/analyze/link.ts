@@ -22,6 +22,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { dirStateAfter } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
+import { unreadableDockerfile } from './dockerfile-access.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -49,13 +50,22 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
   }
   if (context === null || dockerfile === null) {
     diagnostics.push(
-      diag('DYNAMIC_BUILD_INPUT', 'info', `the build's ${context === null ? 'context' : 'Dockerfile'} is only known at run time; this build is not analysed`, {
+      diag('DYNAMIC_BUILD_INPUT', 'info', `${unreadBuildInput(cmd, ctxWord, fileWord, context === null)}; this build is not analysed`, {
         ...where,
         hint: 'Write the context and -f path literally (or in a variable assigned a literal) so the build can be followed.',
       }),
     );
   }
   return { inv, tags, dockerfile, context, target: targetWord?.value ?? null };
+}
+
+/** Why a build's context (or Dockerfile) could not be followed, said as what it is: only "known at run time" when it is. */
+function unreadBuildInput(cmd: ScriptCommand, ctxWord: Word | undefined, fileWord: Word | undefined, contextMissing: boolean): string {
+  if (cmd.cwd === null) return 'the build runs in a folder only known at run time';
+  if (!contextMissing) return `the build's Dockerfile \`${fileWord?.raw ?? ''}\` is only known at run time`;
+  if (!ctxWord) return 'the build names no context';
+  if (ctxWord.value === null) return `the build's context \`${ctxWord.raw}\` is only known at run time`;
+  return ctxWord.value === '-' ? 'the build reads its context from standard input' : `the build's context ${ctxWord.value} is not a folder of the repository`;
 }
 
 /**
@@ -226,44 +236,71 @@ function makeSetup(
   const entry = { commands };
   const extractionDirs = new Set(exs.flatMap((e) => e.dirs));
   const lastExtraction = Math.max(...setup.extraction.map(pos));
+  // The builder's own inputs first: each is a blocker whether or not a runtime build is found.
+  if (builder.dockerfile !== null && !loadDockerfile(builder.dockerfile, fs, dockerfiles)) {
+    diagnostics.push({ ...unreadableDockerfile(builder.dockerfile, 'builder', fs, at(builder.inv.cmd)), setup: id });
+  }
+  if (builder.dockerfile === null || builder.context === null) {
+    const b = builder.inv;
+    diagnostics.push(diag('DYNAMIC_BUILD_INPUT', 'error', `the builder build cannot be followed: ${unreadBuildInput(b.cmd, b.operands[0]?.word, flagValues(b, '--file')[0], builder.context === null)}`, at(builder.inv.cmd)));
+  }
+  const dynamicTag = flagValues(builder.inv, '--tag').find((w) => w.value === null);
+  if (!builder.stock && (builder.tags.length === 0 || dynamicTag)) {
+    diagnostics.push(
+      dynamicTag
+        ? diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTag.raw}\` is only known at run time, so which later commands use that image cannot be known`, at(builder.inv.cmd, 'Tag the builder build with a literal name (or a variable assigned a literal).'))
+        : diag('DYNAMIC_IMAGE', 'error', 'the builder build has no tag, so its containers cannot be followed', at(builder.inv.cmd)),
+    );
+  }
+  const unknownFlags = (list: DockerInvocation[]) => {
+    for (const inv of list) {
+      for (const w of inv.unknownFlags) {
+        diagnostics.push(diag('UNKNOWN_DOCKER_FLAG', 'error', `\`${w.raw}\` is not a docker ${inv.verb} flag the tool knows, so the words after it cannot be read safely`, at(inv.cmd, 'Write the flag as --name=value, or report the flag so it can be supported.')));
+      }
+    }
+  };
+  unknownFlags([builder.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]);
+
   // The runtime build: the first later build whose Dockerfile copies one of the artifacts.
+  const unread: BuildStep[] = [];
   for (const [inv, b] of builds) {
-    if (pos(inv.cmd) <= lastExtraction || b.dockerfile === null || b.context === null) continue;
+    if (pos(inv.cmd) <= lastExtraction || b === builder) continue;
+    if (b.dockerfile === null || b.context === null) {
+      unread.push(b);
+      continue;
+    }
     const facts = loadDockerfile(b.dockerfile, fs, dockerfiles);
-    if (!facts) continue;
+    if (!facts) {
+      unread.push(b);
+      continue;
+    }
     if (findConsumers(setup.artifacts, b, facts, diagnostics, id, true, fs)) {
       setup.runtime = b;
       break;
     }
   }
   if (!setup.runtime) {
-    diagnostics.push(
-      diag('ARTIFACT_UNUSED', 'error', `the artifacts extracted from ${builder.tags[0] ?? 'the builder image'} (${setup.artifacts.map((a) => a.hostPath).join(', ') || 'none'}) are not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
-    );
+    // A later build the tool could not read may be the one that copies the artifacts: that is the problem to report.
+    for (const b of unread) {
+      const bad = b.dockerfile !== null && b.context !== null ? unreadableDockerfile(b.dockerfile, 'runtime', fs, at(b.inv.cmd)) : null;
+      diagnostics.push(
+        bad
+          ? { ...bad, message: `${bad.message}, so whether it copies what was extracted from ${shownTag(builder)} cannot be known` }
+          : diag('DYNAMIC_BUILD_INPUT', 'error', `a later build may copy what was extracted from ${shownTag(builder)}, but it cannot be followed: ${unreadBuildInput(b.inv.cmd, b.inv.operands[0]?.word, flagValues(b.inv, '--file')[0], b.context === null)}`, at(b.inv.cmd, 'Write the context and -f path literally.')),
+      );
+    }
+    if (unread.length === 0) {
+      const paths = setup.artifacts.map((a) => a.hostPath);
+      const what = paths.length > 0 ? `${paths.join(', ')}, extracted from ${shownTag(builder)},` : `nothing extracted from ${shownTag(builder)}`;
+      diagnostics.push(
+        diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 0 ? (paths.length > 1 ? 'are' : 'is') : 'is'} not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
+      );
+    }
     return setup;
   }
-  for (const inv of [builder.inv, setup.runtime.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]) {
-    for (const w of inv.unknownFlags) {
-      diagnostics.push(diag('UNKNOWN_DOCKER_FLAG', 'error', `\`${w.raw}\` is not a docker ${inv.verb} flag the tool knows, so the words after it cannot be read safely`, at(inv.cmd, 'Write the flag as --name=value, or report the flag so it can be supported.')));
-    }
-  }
+  unknownFlags([setup.runtime.inv]);
   const runtimeFacts = loadDockerfile(setup.runtime.dockerfile!, fs, dockerfiles)!;
   findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false, fs);
-
-  if (builder.dockerfile !== null && !loadDockerfile(builder.dockerfile, fs, dockerfiles)) {
-    const exists = fs.kind(builder.dockerfile) === 'file';
-    diagnostics.push(
-      exists
-        ? diag('READ_ERROR', 'error', `the builder Dockerfile ${builder.dockerfile} cannot be read (binary, not UTF-8, or larger than the size limit)`, at(builder.inv.cmd, 'Check the file; the tool only reads text Dockerfiles.'))
-        : diag('DOCKERFILE_MISSING', 'error', `the builder Dockerfile ${builder.dockerfile} does not exist`, at(builder.inv.cmd, 'Check the -f path; paths in a script are read relative to the script\'s folder.')),
-    );
-  }
-  if (builder.dockerfile === null || builder.context === null) {
-    diagnostics.push(diag('DYNAMIC_BUILD_INPUT', 'error', 'the builder build\'s Dockerfile or context is only known at run time', at(builder.inv.cmd)));
-  }
-  if (builder.tags.length === 0 && !builder.stock) {
-    diagnostics.push(diag('DYNAMIC_IMAGE', 'error', 'the builder build has no tag, so its containers cannot be followed', at(builder.inv.cmd)));
-  }
 
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.
@@ -397,6 +434,12 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
     }
   }
   return any;
+}
+
+/** The builder image as the script names it: its first tag as written, not a canonical form of a variable. */
+function shownTag(builder: BuildStep): string {
+  const w = flagValues(builder.inv, '--tag')[0];
+  return w ? (w.value ?? w.raw) : 'the builder image';
 }
 
 /** `docker cp` into a folder the script only sometimes makes (or removes): where it lands is not known. */

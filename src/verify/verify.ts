@@ -170,7 +170,7 @@ async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly
 
     const result = { ...done, images, hostFiles: host.compared };
     if (differences.length === 0) {
-      return { ...result, status: 'identical', message: `verified with ${engine.name} by running \`${entry.label}\` both ways: the same images (${images.join(', ') || 'none'}), host files and exit status`, differences: [] };
+      return { ...result, status: 'identical', message: `verified with ${engine.name} by running \`${entry.label}\` both ways: ${images.length > 0 ? `the same images (${images.join(', ')})` : 'no image either way'}, the same host files and exit status`, differences: [] };
     }
     return { ...result, status: 'differs', message: `running \`${entry.label}\` both ways gave ${differences.length} difference(s)`, differences };
   } finally {
