@@ -105,6 +105,8 @@ export function composeEmbedded(
         line: lineOfFile(map(c.start)),
         stdout: c.stdout?.kind === 'pipe' ? { kind: 'pipe', to: first + c.stdout.to } : c.stdout,
         stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
+        // Branch ids are unique within one snippet's parse: the snippet's number keeps them apart in the file.
+        ...(c.branches ? { branches: c.branches.map((b) => ({ ...b, id: `${n}/${b.id}`, ...(b.after ? { after: b.after.map((i) => first + i) } : {}), ...(b.when ? { when: b.when.map((w) => ({ ...w, cmds: w.cmds.map((i) => first + i) })) } : {}) })) } : {}),
       };
       commands.push(g);
       mine.push(g);

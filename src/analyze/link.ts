@@ -23,6 +23,7 @@ import { trimTrailingSlashes } from '../model/text.js';
 import { dirStateAfter } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
 import { unreadableDockerfile } from './dockerfile-access.js';
+import { stepConditions } from './conditions.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -376,6 +377,8 @@ function makeSetup(
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
 
   checkArtifactDestinations(setup, fs);
+  const conditions = stepConditions(setup, script, fs);
+  if (conditions) diagnostics.push(conditions);
   return setup;
 }
 

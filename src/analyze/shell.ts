@@ -15,7 +15,7 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
-import type { Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import type { Branch, Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { parseWith, TsNode } from './tree-sitter.js';
 
@@ -78,6 +78,8 @@ function setVar(scope: Scope, name: string, value: string | null): void {
 interface Ctx {
   conditional: boolean;
   loop: boolean;
+  /** The branches the statements walked run in (see ScriptCommand.branches). */
+  branches?: readonly Branch[];
   /** Inside a while/until loop. */
   inWhile?: boolean;
   iteration?: Iteration;
@@ -294,6 +296,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       unit,
       conditional: ctx.conditional,
       loop: ctx.loop,
+      ...(ctx.branches && ctx.branches.length > 0 ? { branches: ctx.branches } : {}),
       iteration: ctx.iteration ?? null,
       vars: (scope.snapshot ??= new Map(scope.vars)),
       stdout: null,
@@ -563,18 +566,28 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         return;
       case 'if_statement': {
         const cond: Ctx = { ...ctx, conditional: true };
+        // Each branch records the condition lists that decide it: those before it failed, its own succeeded.
+        const failed: { cmds: number[]; want: boolean }[] = [];
+        const branch = (part: string, own: { cmds: number[]; want: boolean } | null): Ctx => ({
+          ...cond,
+          branches: [...(ctx.branches ?? []), { id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed] }],
+        });
         const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
-        for (const c of clauses) {
-          walkList(c.cond, scope, ctx, 'condition');
-          walkList(c.body, scope, cond, 'body');
-        }
+        clauses.forEach((c, k) => {
+          // A later elif's condition runs only when the conditions before it failed.
+          const first = script.commands.length;
+          walkList(c.cond, scope, k === 0 ? ctx : { ...branch(`cond${k}`, null), conditional: ctx.conditional }, 'condition');
+          const cmds = Array.from({ length: script.commands.length - first }, (_, i) => first + i);
+          walkList(c.body, scope, branch(`${k}`, { cmds, want: true }), 'body');
+          failed.push({ cmds, want: false });
+        });
         const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
-        if (otherwise) walkList(otherwise.children, scope, cond, 'body');
+        if (otherwise) walkList(otherwise.children, scope, branch('else', null), 'body');
         return;
       }
       case 'while_statement': {
         const body = stmt.childForFieldName('body');
-        const loop = { ...ctx, loop: true, inWhile: true };
+        const loop = { ...ctx, loop: true, inWhile: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] };
         walkList(stmt.children.filter((c) => c !== body), scope, loop, 'condition');
         if (body) walkList(body.children, scope, loop, 'body');
         return;
@@ -603,17 +616,18 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
           return;
         }
         if (loopVar) setVar(scope, loopVar, null);
-        walkList(bodyKids, scope, { ...ctx, loop: true }, 'body');
+        // Items not known: the body may run any number of times, none included.
+        walkList(bodyKids, scope, { ...ctx, loop: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] }, 'body');
         return;
       }
       case 'c_style_for_statement':
-        walkList(stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true }, 'body');
+        walkList(stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] }, 'body');
         return;
       case 'case_statement':
-        for (const item of stmt.namedChildren.filter((c) => c.type === 'case_item')) {
+        stmt.namedChildren.filter((c) => c.type === 'case_item').forEach((item, k) => {
           const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
-          walkList(item.children.slice(close + 1), scope, { ...ctx, conditional: true }, 'body');
-        }
+          walkList(item.children.slice(close + 1), scope, { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `case${stmt.startIndex}:${k}` }] }, 'body');
+        });
         return;
       case 'test_command':
         testCommand(stmt, scope, ctx, unit);
@@ -622,7 +636,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         // A function body runs when (and as often as) it is called: treat it as conditional.
         const body = stmt.childForFieldName('body');
         // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
-        const fnCtx = { ...ctx, conditional: true };
+        const fnCtx = { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `fn${stmt.startIndex}` }] };
         const fnScope = { vars: new Map(scope.vars), cwd: scope.cwd };
         if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(body, () => walkList(body.children, fnScope, fnCtx, 'body'));
         else if (body) walkStmt(body, fnScope, fnCtx, unit, null);
@@ -676,6 +690,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     flatten(stmt, null, false);
     let afterOr = false;
     let previousLast: ScriptCommand | null = null;
+    const chainFirst = script.commands.length;
+    let memberBranches: readonly Branch[] | undefined = ctx.branches;
     members.forEach((m, k) => {
       const unit = script.units.length;
       script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, inWhile: ctx.inWhile === true, group: null, chain, opBefore: m.op, parent: stmtUnit });
@@ -684,7 +700,13 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
       const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
       const memberScope = piped ? { vars: new Map(scope.vars), cwd: scope.cwd } : scope;
-      walkStmt(m.stmt, memberScope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||' }, unit, null);
+      // A member after `&&`/`||` runs depending on the exit status of the commands before it; a
+      // member after `|` runs with the one it reads from.
+      if (m.op === '&&' || m.op === '||') {
+        const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
+        memberBranches = [...(ctx.branches ?? []), { id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success' }];
+      }
+      walkStmt(m.stmt, memberScope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) }, unit, null);
       const made = script.commands.slice(first).filter((c) => c.unit === unit);
       if (previousLast && (m.op === '|' || m.op === '|&') && made[0]) {
         previousLast.stdout = { kind: 'pipe', to: made[0].index };

@@ -66,6 +66,7 @@ export const CODES = {
   EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',
+  CONDITIONAL_STEP: 'The steps of a setup (builder build, extraction, runtime build, cleanup) do not all run on the same paths through the script.',
   TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',
   GENERATED_DOCKERFILE_INVALID: 'The merged Dockerfile did not validate (an internal error: please report it).',
   DIRTY_TREE: 'Files the migration would change have uncommitted git changes.',

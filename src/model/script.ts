@@ -45,6 +45,11 @@ export interface ScriptCommand {
   conditional: boolean;
   loop: boolean;
   /**
+   * The branches the command runs in, outermost first; absent or empty: on every path through
+   * its snippet. Two commands run on the same paths when their branch lists are the same.
+   */
+  branches?: readonly Branch[];
+  /**
    * Where the command's standard output goes when it is not the terminal: captured by a
    * command substitution (the symbol the capture reads as in other words, e.g. `${id}`),
    * or piped into another command (its index).
@@ -58,6 +63,22 @@ export interface ScriptCommand {
   vars: ReadonlyMap<string, string | null>;
   /** Variables set for this command alone (`NAME=value docker build …`). */
   env?: ReadonlyMap<string, string | null>;
+}
+
+/**
+ * A part of a script that runs only on some paths: an if/elif/else body (or a later elif's
+ * condition), a case item, a function body, a loop whose items are not known, or a member of an
+ * `&&`/`||` chain after its first.
+ */
+export interface Branch {
+  /** Unique within the file. */
+  id: string;
+  /** A chain member: the commands before it in its chain, whose exit status decides whether it runs. */
+  after?: readonly number[];
+  /** A chain member: runs when those succeeded (only `&&` before it) or may run when one failed (a `||` before it). */
+  on?: 'success' | 'failure';
+  /** An if/elif/else branch: runs when each of these condition lists (the commands in it) exits as wanted (true: success). */
+  when?: readonly { cmds: readonly number[]; want: boolean }[];
 }
 
 /** One pass of a loop whose items are static: the same source lines, the loop variable bound. */

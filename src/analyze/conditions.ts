@@ -1,0 +1,107 @@
+/**
+ * Whether a setup's steps run on the same paths through their script. The migration replaces
+ * the builder build, the extraction and its cleanup with the one runtime build: exact only when
+ * they all ran together. A step in a branch the others are not in (an `if`/`elif`/`else` body,
+ * a `case` item, after a test in an `&&` list or after `||`, a function body, a loop whose
+ * items are not known) ran on some paths only, and the migrated build would change what runs
+ * there.
+ */
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { Branch, ScriptCommand, ScriptFile } from '../model/script.js';
+import type { RepoFs } from '../model/fs.js';
+import type { Setup } from '../model/setup.js';
+import { resolveRel } from '../model/paths.js';
+
+/** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
+function isPredicate(cmd: ScriptCommand): boolean {
+  const prog = cmd.words[0]?.value;
+  if (prog === undefined || prog === null) return true;
+  if (['[', '[[', 'test', 'true', 'false', 'which', 'type', 'hash', 'cmp', 'diff'].includes(prog)) return true;
+  const has = (f: (v: string) => boolean) => cmd.words.slice(1).some((w) => w.value !== null && f(w.value));
+  if (prog === 'command') return has((v) => v === '-v' || v === '-V');
+  if (prog === 'grep') return has((v) => /^-[a-zA-Z]*[qs]/.test(v) || v === '--quiet' || v === '--silent');
+  if (prog === 'git') return has((v) => v === '--quiet' || v === '--exit-code');
+  if (prog === 'docker') return has((v) => v === 'inspect' || v === 'exists');
+  return false;
+}
+
+/** `[ -n "$cid" ]`: a test of nothing but the ids the extraction captured, true whenever the extraction ran. */
+function testsOnlySetupIds(cmd: ScriptCommand, ids: ReadonlySet<string>): boolean {
+  const prog = cmd.words[0]?.value;
+  if (prog !== '[' && prog !== '[[' && prog !== 'test') return false;
+  const dynamic = cmd.words.slice(1).filter((w) => w.value === null || ids.has(w.symbol));
+  return dynamic.length > 0 && dynamic.every((w) => ids.has(w.symbol));
+}
+
+const TESTS = new Set(['[', '[[', 'test']);
+
+/**
+ * The outcome of `[ -f PATH ]`, `[ -d PATH ]`, `[ -e PATH ]` (or `!` of one) on a path of the
+ * repository that no earlier command of the script names but tests: what the repository holds
+ * decides it. Null when it is not such a test.
+ */
+function staticTest(cmd: ScriptCommand, script: ScriptFile, fs: RepoFs, setupPaths: ReadonlySet<string>): boolean | null {
+  const v = cmd.words.map((w) => w.value);
+  if (v.some((x) => x === null) || !TESTS.has(v[0]!) || cmd.cwd === null) return null;
+  const words = v.slice(1, v[0] === 'test' ? undefined : -1) as string[];
+  if (v[0] !== 'test' && v[v.length - 1] !== (v[0] === '[' ? ']' : ']]')) return null;
+  const negate = words[0] === '!';
+  const [op, target, ...rest] = negate ? words.slice(1) : words;
+  if (rest.length > 0 || target === undefined || !['-f', '-d', '-e'].includes(op!)) return null;
+  const rel = resolveRel(cmd.cwd, target);
+  if (rel.startsWith('../') || setupPaths.has(rel) || [...setupPaths].some((p) => rel.startsWith(`${p}/`) || p.startsWith(`${rel}/`))) return null;
+  const names = (c: ScriptCommand, w: { value: string | null }) => w.value !== null && c.cwd !== null && resolveRel(c.cwd, w.value) === rel;
+  const named = script.commands.some((c) => c.index < cmd.index && !TESTS.has(c.words[0]?.value ?? '') && (c.words.some((w) => names(c, w)) || c.redirects.some((r) => names(c, r.target))));
+  if (named) return null;
+  const kind = fs.kind(rel);
+  if (kind === 'symlink' || kind === 'other') return null;
+  const holds = op === '-f' ? kind === 'file' : op === '-d' ? kind === 'dir' : kind !== null;
+  return negate ? !holds : holds;
+}
+
+function describe(b: Branch): string {
+  const kind = b.id.replace(/^\d+\//, '').replace(/[0-9:].*$/, '');
+  if (kind === 'if') return 'in an if/elif/else branch';
+  if (kind === 'case') return 'in a case item';
+  if (kind === 'fn') return 'in a function body';
+  if (kind === 'loop') return 'in a loop that may run any number of times';
+  return b.on === 'failure' ? 'after `||` (when a command before it failed)' : 'after a test in an `&&` list';
+}
+
+/** A CONDITIONAL_STEP error when the setup's steps do not all run on the same paths, else null. */
+export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Diagnostic | null {
+  if (!setup.runtime) return null;
+  const steps: { cmd: ScriptCommand; what: string }[] = [
+    { cmd: setup.builder.inv.cmd, what: setup.builder.stock ? 'the build' : 'the builder build' },
+    ...setup.extraction.map((cmd) => ({ cmd, what: 'the extraction step' })),
+    { cmd: setup.runtime.inv.cmd, what: 'the runtime build' },
+    ...[...setup.cleanup, ...setup.cleanupWords.map((w) => w.cmd)].map((cmd) => ({ cmd, what: 'the cleanup' })),
+  ];
+  const indices = new Set(steps.map((s) => s.cmd.index));
+  const ids = new Set(setup.extraction.flatMap((c) => (c.stdout?.kind === 'capture' ? [c.stdout.symbol] : [])));
+  const byIndex = new Map(script.commands.map((c) => [c.index, c]));
+  // A chain member that waits only on the setup's own steps, on commands expected to succeed, or
+  // on a test of the ids the extraction captured, runs whenever the setup does.
+  const setupPaths = new Set(setup.artifacts.map((a) => a.hostPath));
+  const known = (i: number) => staticTest(byIndex.get(i)!, script, fs, setupPaths);
+  // An if/elif/else branch whose conditions the repository decides, each as the branch wants, is always taken.
+  const taken = (b: Branch) => b.when !== undefined && b.when.every((w) => w.cmds.length === 1 && known(w.cmds[0]!) === w.want);
+  const real = (b: Branch) =>
+    !taken(b) && !(b.after && b.on === 'success' && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true));
+  const paths = steps.map((s) => (s.cmd.branches ?? []).filter(real));
+  const key = (bs: Branch[]) => bs.map((b) => b.id).join(' ');
+  const ref = key(paths[0]!);
+  const odd = paths.findIndex((p) => key(p) !== ref);
+  if (odd < 0) return null;
+  // The step that runs in a branch the other is not in.
+  const extraOf = (a: number, b: number) => paths[a]!.find((x) => !paths[b]!.some((y) => y.id === x.id));
+  const [first, second] = extraOf(0, odd) ? [0, odd] : [odd, 0];
+  const branch = extraOf(first, second)!;
+  const step = (k: number) => `${steps[k]!.what} \`${steps[k]!.cmd.words.map((w) => w.raw).join(' ')}\` (${steps[k]!.cmd.file}:${steps[k]!.cmd.line})`;
+  return diag('CONDITIONAL_STEP', 'error', `the setup's steps do not all run on the same paths: ${step(first)} runs only ${describe(branch)}, which ${step(second)} is not in; the merged build would run them together`, {
+    file: steps[first]!.cmd.file,
+    line: steps[first]!.cmd.line,
+    setup: setup.id,
+    hint: 'Put the builder build, the extraction and the runtime build under the same condition (or none), or migrate this setup by hand.',
+  });
+}
