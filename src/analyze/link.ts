@@ -290,7 +290,9 @@ function makeSetup(
           : diag('DYNAMIC_BUILD_INPUT', 'error', `a later build may copy what was extracted from ${shownTag(builder)}, but it cannot be followed: ${unreadBuildInput(b.inv.cmd, b.inv.operands[0]?.word, flagValues(b.inv, '--file')[0], b.context === null)}`, at(b.inv.cmd, 'Write the context and -f path literally.')),
       );
     }
-    if (unread.length === 0) {
+    // With a copied path only known at run time, what was extracted is not known: that is the blocker, not an unused artifact.
+    const partial = diagnostics.some((d) => d.code === 'DYNAMIC_ARTIFACT_PATH');
+    if (unread.length === 0 && !partial) {
       const paths = setup.artifacts.map((a) => a.hostPath);
       const what = paths.length > 0 ? `${paths.join(', ')}, extracted from ${shownTag(builder)},` : `nothing extracted from ${shownTag(builder)}`;
       diagnostics.push(

@@ -33,6 +33,7 @@ import { stockCarry, stockNote } from './stock-stage.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { applyVerdict } from './verdicts.js';
+import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
 
 export interface FileChange {
@@ -99,7 +100,7 @@ interface ScriptWork {
   rewrites: WordChange[];
 }
 
-interface Draft {
+export interface Draft {
   setup: Setup;
   plan: SetupPlan;
   dockerfile: { path: string; before: string; after: string } | null;
@@ -339,17 +340,17 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   };
   const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [], rewrites: [] }, merge: null, group: null };
   const failed = () => plan.diagnostics.some((d) => d.severity === 'error');
-  if (failed() || !setup.runtime) {
+  // Every independent blocker is reported at once: a refusal found so far stops only the checks that depend on it.
+  const builderFacts = setup.builder.dockerfile ? (analysis.dockerfiles.get(setup.builder.dockerfile) ?? null) : null;
+  const runtimeFacts = setup.runtime?.dockerfile ? (analysis.dockerfiles.get(setup.runtime.dockerfile) ?? null) : null;
+  const stop = prerequisiteMissing(setup, plan.diagnostics, builderFacts !== null && runtimeFacts !== null);
+  if (stop !== null || !setup.runtime || !builderFacts || !runtimeFacts) {
+    if (stop) plan.notes.push(stop);
     plan.status = 'refused';
     return draft;
   }
   const runtime = setup.runtime;
-  const builderFacts = analysis.dockerfiles.get(setup.builder.dockerfile!) ?? null;
-  const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!) ?? null;
-  if (!builderFacts || !runtimeFacts) {
-    plan.status = 'refused';
-    return draft;
-  }
+  const finish = (): Draft => finishDraft(draft, analysis.scripts.get(setup.script)!, failed());
 
   const inputs = checkBuildInputs(setup, fs);
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, analysis));
@@ -363,12 +364,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('TARGET_NOT_FOUND', 'error', `--target ${setup.builder.target} names no stage of ${builderFacts.path}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Fix the --target, then run the tool again.' }));
     }
   }
-  const exported = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!);
-  if ('error' in exported) {
-    plan.diagnostics.push(exported.error);
-    plan.status = 'refused';
-    return draft;
-  }
+  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!);
+  if ('error' in planned) plan.diagnostics.push(planned.error);
+  const exported = 'error' in planned ? { stage: null, dest: '', reasons: [] } : planned;
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const part: BuilderPart = {
@@ -393,16 +391,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const adapter = adapterFor(script);
   const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef] });
   plan.diagnostics.push(...carry.diagnostics);
-  if (failed()) {
-    plan.status = 'refused';
-    return draft;
-  }
-  plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
-  if (failed()) {
-    plan.status = 'refused';
-    return draft;
-  }
-  draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };
+  // The merged Dockerfile is checked only when everything it was made from was accepted.
+  if (!failed()) plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
+  if (!failed()) draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };
 
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
   const keep = setup.builderTagUsers.length > 0;
@@ -410,32 +401,25 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // Every command that stays is checked against what goes (containers, ids, paths, Dockerfiles).
   const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles, builderBuilds(analysis));
   plan.diagnostics.push(...effects.diagnostics);
-  if (failed()) {
-    plan.status = 'refused';
-    return draft;
-  }
   draft.script.deletes.push(...effects.deletes.map((c) => c.index));
   plan.notes.push(...effects.notes);
   if (keep) {
     const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
     if ('error' in kept) {
       plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
-      plan.status = 'refused';
-      return draft;
+    } else {
+      draft.script.edits.push(...kept);
+      const user = setup.builderTagUsers[0]!;
+      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} is still used by \`${user.words.map((w) => w.raw).join(' ')}\` (${user.file}:${user.line})`);
     }
-    draft.script.edits.push(...kept);
-    const user = setup.builderTagUsers[0]!;
-    plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} is still used by \`${user.words.map((w) => w.raw).join(' ')}\` (${user.file}:${user.line})`);
   }
-  if (exported.stage) {
-    // The export build takes the place of the last extraction step that stands on its own: the
-    // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
-    const target = setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop();
-    if (!target) {
-      plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', 'no command of the extraction stands on its own to be replaced by the export build', { file: setup.script, line: setup.extraction[0]!.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
-      plan.status = 'refused';
-      return draft;
-    }
+  // The export build takes the place of the last extraction step that stands on its own: the
+  // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
+  const target = exported.stage ? setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop() : undefined;
+  if (exported.stage && !target) {
+    plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', 'no command of the extraction stands on its own to be replaced by the export build', { file: setup.script, line: setup.extraction[0]!.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
+  }
+  if (exported.stage && target) {
     draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index);
     const b = setup.builder.inv;
     const own = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
@@ -454,11 +438,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const inserted = adapter.insertWords(script, rcmd.index, runtime.inv.verbIndex, carry.words);
     if ('error' in inserted) {
       plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot add the builder build's flags to the final build: ${inserted.error}`, { file: rcmd.file, line: rcmd.line, setup: setup.id, hint: 'Pass the flags to the final build yourself, remove them from the builder build, then run the tool again.' }));
-      plan.status = 'refused';
-      return draft;
+    } else {
+      draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
+      draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: carry.words.map((w) => w.symbol) });
     }
-    draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
-    draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: carry.words.map((w) => w.symbol) });
   }
   for (const { cmd, word } of setup.cleanupWords) {
     const w = cmd.words[word]!;
@@ -478,7 +461,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const builderPath = builderFacts.path;
   if (setup.builder.stock) {
     plan.notes.push(stockNote(setup.builder.stock));
-    return draft;
+    return finish();
   }
   // Builds of the same compose service go with it (the service leaves the compose file).
   const service = composeOrigin(analysis, setup.builder.inv.cmd);
@@ -489,7 +472,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     draft.deleteBuilder = builderPath;
     plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
   }
-  return draft;
+  return finish();
 }
 
 const buildersCache = new WeakMap<Analysis, Set<ScriptCommand>>();
