@@ -8,6 +8,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/{unit,fixtures,cli}/**/*.test.ts', 'test/property/**/*.test.ts'],
+          // The readers parse synchronously once tree-sitter is loaded (src/analyze/tree-sitter.ts).
+          setupFiles: ['test/support/tree-sitter.ts'],
           testTimeout: 30_000,
         },
       },
@@ -15,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['test/support/tree-sitter.ts'],
           // One engine, one vfs store: build one file's images at a time. These are not
           // timing tests; vfs copies layers and CI machines are slow.
           fileParallelism: false,

@@ -3,12 +3,13 @@
  * `--json` report's shape), apply it. For batch engines and scripts that should not parse text.
  *
  *   import { plan, apply } from 'multistage-codemod';
- *   const p = plan(['services/api']);
+ *   const p = await plan(['services/api']);
  *   if (p.summary.refused === 0) apply(p);
  */
 import fs from 'node:fs';
 import { guardWrites } from './apply/write-guard.js';
 import { writeAccepted } from './apply/write-accepted.js';
+import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { readVersion } from './cli/version.js';
 import { runRoot, shown, type RootRun } from './pipeline.js';
 import type { SetupPlan } from './plan/index.js';
@@ -41,11 +42,12 @@ const runsOf = new WeakMap<object, RootRun[]>();
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 
 /** Walks, analyses and plans each root (a repository folder); reads files, writes nothing. */
-export function plan(roots: string | string[], options: PlanOptions = {}): MigrationPlan {
+export async function plan(roots: string | string[], options: PlanOptions = {}): Promise<MigrationPlan> {
   const list = typeof roots === 'string' ? [roots] : roots;
   const stageName = options.stageName ?? 'builder';
   if (!STAGE_NAME.test(stageName)) throw new TypeError(`stageName ${JSON.stringify(stageName)} is not a valid stage name`);
   for (const r of list) if (!fs.statSync(r, { throwIfNoEntry: false })?.isDirectory()) throw new TypeError(`${r} is not a folder`);
+  await loadTreeSitter();
   const runs = list.map((root) => runRoot(root, { stageName, stageNameFixed: options.stageName !== undefined, ignore: options.ignore ?? [] }));
   const outcomes = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup, outcome: setup.status === 'refused' ? ('refused' as const) : ('planned' as const) })));
   const changes = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));

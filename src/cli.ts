@@ -15,6 +15,7 @@ import { readVersion } from './cli/version.js';
 import { detectEngine, EngineCommandError, EngineUnavailableError, STORAGE_DRIVER_ENV } from './verify/engine.js';
 import { verifyRoot } from './verify/verify.js';
 import type { Verdict } from './model/verdict.js';
+import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
 import { shown, type RootRun } from './pipeline.js';
 import { runRootAuto } from './pipeline-threaded.js';
@@ -110,6 +111,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const verdicts = new Map<RootRun, Map<string, Verdict>>();
   const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
   const runs: RootRun[] = [];
+  await loadTreeSitter();
   for (const [k, root] of opts.paths.entries()) {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;

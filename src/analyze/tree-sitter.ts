@@ -1,16 +1,15 @@
 /**
- * tree-sitter, shared by the shell, Makefile and Jenkinsfile readers, through web-tree-sitter:
- * the parser and the grammars are WebAssembly (grammars/*.wasm, see grammars/sources.json), so the
- * package installs with no native module and no compiler wherever Node runs.
+ * tree-sitter, shared by the shell, Makefile, Jenkinsfile and PowerShell readers, through web-tree-sitter:
+ * the parser and the grammars are WebAssembly (grammars/*.wasm, see grammars/sources.json), so
+ * the package installs with no native module and no compiler wherever Node runs.
  *
- * Loading WebAssembly is asynchronous; this module does it once, at import, with a top-level
- * await (runtime and the shell and Makefile grammars together, about 15 ms), so every importer
- * sees a ready parser and `parseWith` stays synchronous. The Groovy grammar (1 MB) and the
- * PowerShell grammar (1 MB) are loaded on first use instead, synchronously, so a repository
- * without a Jenkinsfile or PowerShell never pays for them. Both grammars are loaded up front on purpose: compiling the
- * small Makefile grammar after the shell grammar has started parsing waits for V8 to finish
- * optimising the shell grammar's code (hundreds of milliseconds), while loading both first costs
- * about 2 ms more.
+ * Loading the runtime is asynchronous and `parseWith` is synchronous: every entry point (the
+ * CLI, the API's `plan`, the test set-up) awaits `loadTreeSitter()` once before it analyses
+ * anything, and `parseWith` throws until that has finished. Nothing loads at import (no
+ * top-level await), so `require()` of the API works and a run that stops early (`--help`, a
+ * usage error) pays nothing. Each grammar then loads on its first use, synchronously
+ * (`Language.loadSync` of a module compiled with `new WebAssembly.Module`, a few ms): a
+ * repository without a Makefile, a Jenkinsfile or PowerShell never pays for those grammars.
  *
  * The WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, set before the
  * first module is compiled; the process runs no other WebAssembly). By default V8 recompiles
@@ -28,6 +27,7 @@
  * and reports offsets in code units), so `text.slice(node.startIndex, node.endIndex)` is the node.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -78,14 +78,6 @@ export class TsNode {
 }
 
 export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-groovy' | 'tree-sitter-powershell';
-/** Loaded at import: every run reads shell and Makefiles. */
-const GRAMMARS: readonly Grammar[] = ['tree-sitter-bash', 'tree-sitter-make'];
-/**
- * Loaded on first use, synchronously (`Language.loadSync` of a module compiled with
- * `new WebAssembly.Module`, about 5 ms): only a repository with a Jenkinsfile pays for the
- * Groovy grammar, and parseWith stays synchronous.
- */
-const LAZY: ReadonlySet<Grammar> = new Set(['tree-sitter-groovy', 'tree-sitter-powershell']);
 
 /** The package's grammars/ folder: two levels up from src/analyze, three from dist/src/analyze. */
 function grammarsDir(): string {
@@ -98,33 +90,43 @@ function grammarsDir(): string {
   throw new Error(`grammars/tree-sitter-bash.wasm not found above ${fileURLToPath(import.meta.url)}: the package is incomplete`);
 }
 
-async function loadParsers(): Promise<Map<Grammar, Parser>> {
-  v8.setFlagsFromString('--liftoff-only');
-  await Parser.init();
-  const dir = grammarsDir();
-  const languages = await Promise.all(GRAMMARS.map((g) => Language.load(fs.readFileSync(path.join(dir, `${g}.wasm`)))));
-  return new Map(
-    GRAMMARS.map((g, i) => {
-      const p = new Parser();
-      p.setLanguage(languages[i]!);
-      return [g, p];
-    }),
-  );
+/** web-tree-sitter's own runtime, resolved as a package file (so it is found from a bundled build too). */
+function runtimeWasm(): string {
+  return createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
 }
 
-const parsers = await loadParsers();
+let loading: Promise<void> | undefined;
+let runtimeLoaded = false;
+const parsers = new Map<Grammar, Parser>();
+
+/**
+ * Loads the tree-sitter runtime, once; later calls return the same promise. Await it before
+ * the first `parseWith`.
+ */
+export function loadTreeSitter(): Promise<void> {
+  return (loading ??= (async () => {
+    v8.setFlagsFromString('--liftoff-only');
+    await Parser.init({ wasmBinary: fs.readFileSync(runtimeWasm()) });
+    runtimeLoaded = true;
+  })());
+}
+
+/** True once `loadTreeSitter()` has finished. */
+export function treeSitterLoaded(): boolean {
+  return runtimeLoaded;
+}
 
 function parserFor(grammar: Grammar): Parser {
   const loaded = parsers.get(grammar);
   if (loaded) return loaded;
-  if (!LAZY.has(grammar)) throw new Error(`${grammar}: no such grammar`);
+  if (!runtimeLoaded) throw new Error('tree-sitter is not loaded: await loadTreeSitter() (src/analyze/tree-sitter.ts) before analysing');
   const p = new Parser();
   p.setLanguage(Language.loadSync(new WebAssembly.Module(fs.readFileSync(path.join(grammarsDir(), `${grammar}.wasm`)))));
   parsers.set(grammar, p);
   return p;
 }
 
-/** Whether a grammar loaded on first use has been loaded (for the start-up cost test). */
+/** Whether a grammar has been loaded (each loads on its first use). */
 export function grammarLoaded(grammar: Grammar): boolean {
   return parsers.has(grammar);
 }

@@ -22,7 +22,7 @@ function consumer(files: Record<string, string>): string {
 const SCRIPT = `
 import { plan, apply } from 'multistage-codemod';
 const root = process.argv[2];
-const p = plan([root]);
+const p = await plan([root]);
 const applied = apply(p);
 process.stdout.write(JSON.stringify({ p, applied }));
 `;
@@ -41,11 +41,27 @@ describe('programmatic API (package exports)', () => {
     expect(readTree(repo)).toEqual(readTree(path.join(FIXTURES, 'href-counter', 'after')));
   });
 
+  it('loads with require() from CommonJS (no top-level await in the module graph) and plans the same', () => {
+    const app = consumer({
+      'migrate.cjs': `
+const { plan } = require('multistage-codemod');
+plan([process.argv[2]]).then((p) => process.stdout.write(JSON.stringify(p)));
+`,
+    });
+    const repo = copyToTemp(path.join(FIXTURES, 'href-counter', 'before'));
+    const r = spawnSync(process.execPath, ['migrate.cjs', repo], { cwd: app, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('ERR_REQUIRE');
+    expect(r.status, r.stderr).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p).toMatchObject({ mode: 'dry-run', applied: false, summary: { setups: 1, planned: 1, refused: 0 } });
+    expect(readTree(repo)).toEqual(readTree(path.join(FIXTURES, 'href-counter', 'before')));
+  });
+
   it('applies only the setups named, whole units only, and refuses a plan it did not make', () => {
     const app = consumer({
       'pick.js': `
 import { plan, apply } from 'multistage-codemod';
-const p = plan([process.argv[2], process.argv[3]]);
+const p = await plan([process.argv[2], process.argv[3]]);
 const errors = [];
 try { apply(p, { setups: ['nope.sh:1'] }); } catch (e) { errors.push(e.message); }
 try { apply(JSON.parse(JSON.stringify(p))); } catch (e) { errors.push(e.message); }
@@ -69,7 +85,7 @@ process.stdout.write(JSON.stringify({ errors, statuses: applied.setups.map((s) =
     const app = consumer({
       'use.ts': `
 import { plan, apply, type JsonReport, type MigrationPlan } from 'multistage-codemod';
-const p: MigrationPlan = plan('.', { stageName: 'build' });
+const p: MigrationPlan = await plan('.', { stageName: 'build' });
 const refused: number = p.summary.refused;
 const codes: string[] = p.setups.flatMap((s) => s.diagnostics.map((d) => d.code));
 const r: JsonReport = apply(p, { setups: p.setups.map((s) => s.id), force: false });
@@ -77,7 +93,7 @@ const r: JsonReport = apply(p, { setups: p.setups.map((s) => s.id), force: false
 p.nothing;
 export { refused, codes, r };
 `,
-      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }),
     });
     const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], { encoding: 'utf8' });
     expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseShell } from '../../src/analyze/shell.js';
 import { parseWith, type TsNode } from '../../src/analyze/tree-sitter.js';
@@ -36,6 +37,23 @@ describe('tree-sitter through WebAssembly', () => {
     const root = parseWith('tree-sitter-make', text);
     expect(texts(root, text, 'rule').length).toBe(1);
     expect(texts(root, text, 'recipe_line')).toEqual(['docker build -t $(IMG) .', '@echo done é']);
+  });
+
+  it('loads nothing at import: parsing before loadTreeSitter() says so; then each grammar loads on its first use', () => {
+    const module = pathToFileURL(path.join(REPO, 'dist/src/analyze/tree-sitter.js')).href;
+    const script = `
+const ts = await import(${JSON.stringify(module)});
+const out = { loaded: [ts.treeSitterLoaded()] };
+try { ts.parseWith('tree-sitter-bash', 'true\\n'); } catch (e) { out.error = e.message; }
+await ts.loadTreeSitter();
+out.loaded.push(ts.treeSitterLoaded());
+out.grammars = [ts.grammarLoaded('tree-sitter-bash'), ts.grammarLoaded('tree-sitter-make')];
+out.type = ts.parseWith('tree-sitter-bash', 'true\\n').type;
+out.grammars.push(ts.grammarLoaded('tree-sitter-bash'), ts.grammarLoaded('tree-sitter-make'));
+process.stdout.write(JSON.stringify(out));
+`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    expect(out).toEqual({ loaded: [false, true], error: expect.stringContaining('await loadTreeSitter()'), grammars: [false, false, true, false], type: 'program' });
   });
 
   it('ships exactly the grammar builds grammars/sources.json names', () => {
