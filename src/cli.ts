@@ -12,8 +12,6 @@ import { NO_CLOCK, type PhaseClock } from './model/timing.js';
 import { guardWrites } from './apply/write-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
-import { detectEngine, EngineCommandError, EngineUnavailableError, STORAGE_DRIVER_ENV } from './verify/engine.js';
-import { verifyRoot } from './verify/verify.js';
 import type { Verdict } from './model/verdict.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
@@ -24,6 +22,7 @@ import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
 import type { Asker } from './review/prompt.js';
 import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
+import { groupDigits } from './review/digits.js';
 import { buildPatch } from './review/patch.js';
 import { sarifLog } from './review/sarif.js';
 import { writeJson } from './review/json-stream.js';
@@ -318,6 +317,9 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
  * code when no engine can be used, else null.
  */
 async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, c: Colors, progress: (msg: string) => void, verdicts: Map<RootRun, Map<string, Verdict>>): Promise<number | null> {
+  // Loaded here: a run without --verify does not pay for the engine code (and the YAML parser).
+  const { detectEngine, EngineCommandError, EngineUnavailableError, STORAGE_DRIVER_ENV } = await import('./verify/engine.js');
+  const { verifyRoot } = await import('./verify/verify.js');
   let engine;
   try {
     // podman first: only podman can give the scripts a private store. The store (driver, graph
@@ -346,7 +348,7 @@ async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, c: Colors, 
 function phaseProgress(root: string, show: (msg: string) => void): Progress {
   let last = 0;
   let lastPhase = '';
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = groupDigits;
   return (phase, done, total) => {
     const now = Date.now();
     // At most ten redraws a second, but a phase's last count is always shown.

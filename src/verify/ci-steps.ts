@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../analyze/hosts/yaml-module.js';
 import type { EntryStep } from './entry.js';
 
 type Obj = Record<string, unknown>;
@@ -26,7 +26,7 @@ function noExpressions(where: string, ...values: unknown[]): string | null {
 
 /** The steps of GitHub Actions job `job` in workflow text `text`, or why it cannot run here. */
 export function githubSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const wf = obj(parse(text));
+  const wf = obj(yaml().parse(text));
   const j = obj(obj(wf['jobs'])[job]);
   const steps = Array.isArray(j['steps']) ? (j['steps'] as unknown[]) : [];
   const defaults = obj(obj(j['defaults'])['run'])['working-directory'] ?? obj(obj(wf['defaults'])['run'])['working-directory'];
@@ -60,7 +60,7 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
 
 /** GitLab CI job `job` of `.gitlab-ci.yml` text as one step, or why it cannot run here. */
 export function gitlabSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const ci = obj(parse(text));
+  const ci = obj(yaml().parse(text));
   const j = obj(ci[job]);
   const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : x ? [String(x)] : []);
   const lines = [...list(j['before_script'] ?? obj(ci['default'])['before_script'] ?? ci['before_script']), ...list(j['script'])];
