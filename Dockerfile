@@ -5,13 +5,14 @@
 
 # Build: install every dependency without install scripts (the parsers are WebAssembly,
 # nothing is compiled; the development-only terminal library is never loaded), compile the
-# TypeScript, then drop the development dependencies.
+# TypeScript and bundle the CLI (npm run build), then drop the development dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY transforms ./transforms
-RUN npm ci --ignore-scripts && npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY scripts/bundle.mjs ./scripts/
+RUN npm ci --ignore-scripts && npm run build && npm prune --omit=dev
 
 # Run: Node, git (for the uncommitted-changes guard), the built tool and its grammars, nothing else.
 FROM node:20-bookworm-slim

@@ -1,34 +1,20 @@
 #!/usr/bin/env node
-/** The `multistage-codemod` executable: runs the CLI with the real process streams. */
-import { EXIT, main, writing } from './cli.js';
-import { phaseTimes } from './model/timing.js';
+/**
+ * The `multistage-codemod` executable. Start-up is most of a single-repository run, so:
+ *
+ * - Node's compile cache is turned on where Node has one (22.1+; NODE_DISABLE_COMPILE_CACHE=1
+ *   turns it off): later runs skip compiling the JavaScript.
+ * - The CLI runs from main.bundle.js, all of its modules in one file (scripts/bundle.mjs,
+ *   part of `npm run build`), when that bundle is at least as new as main.js; a build that
+ *   recompiled the modules without bundling them again runs them one by one (main.js).
+ */
+import fs from 'node:fs';
+import module from 'node:module';
 
-// MULTISTAGE_CODEMOD_TIMING=1: time per phase on stderr when the run ends.
-const clock = phaseTimes(process.env);
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-process.on('SIGINT', () => {
-  process.stderr.write(
-    writing.active
-      ? '\nInterrupted while writing: the next run completes the change from its journal.\n'
-      : '\nInterrupted: nothing was written.\n',
-  );
-  process.exit(EXIT.interrupted);
-});
-
-// The reader went away (`… | head`): the rest of the output has nowhere to go. The run still
-// finishes, so a write it started completes; only what it prints is lost.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
-  });
-}
-
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), stdin: process.stdin, env: process.env, ...(clock ? { clock } : {}) })
-  .then((code) => {
-    process.exitCode = code;
-    if (clock) process.stderr.write(clock.report());
-  })
-  .catch((e: unknown) => {
-    process.stderr.write(`multistage-codemod: fatal error: ${(e as Error)?.stack ?? String(e)}\nNothing was written. Please report this.\n`);
-    process.exitCode = EXIT.failed;
-  });
+const bundle = new URL('./main.bundle.js', import.meta.url);
+const modules = new URL('./main.js', import.meta.url);
+const mtime = (u: URL) => fs.statSync(u, { throwIfNoEntry: false })?.mtimeMs;
+const [bundled, compiled] = [mtime(bundle), mtime(modules)];
+await import(bundled !== undefined && (compiled === undefined || bundled >= compiled) ? bundle.href : modules.href);

@@ -1,0 +1,70 @@
+/**
+ * `npm run build`'s second step: the CLI's modules (dist/src/main.js and all it imports,
+ * compiled by tsc) bundled into dist/src/main.bundle.js, which bin.js runs. Loading one file
+ * instead of about 150 (and the dependencies' own files) is most of what a short run spent
+ * before its work began.
+ *
+ *   node scripts/bundle.mjs [--out FILE]   (FILE beside main.js; default dist/src/main.bundle.js)
+ *
+ * Left out of the bundle, loaded from node_modules when a run needs them: jscodeshift (babel;
+ * only for JavaScript build scripts), yaml (only for YAML files) and @inquirer/prompts (only
+ * in the terminal review).
+ *
+ * Each module keeps its own `import.meta.url`: the bundle gives every module that reads it
+ * the URL of its compiled file beside the bundle, so paths found from it (the package's
+ * grammars/, package.json and README, the docker shim, files loaded by URL) are the same
+ * bundled or not. Dependencies read it only to find their own files, which the code here
+ * hands them (web-tree-sitter's runtime), so they get the bundle's URL.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const ENTRY = path.join(REPO, 'dist/src/main.js');
+export const LAZY = ['jscodeshift', 'yaml', '@inquirer/prompts'];
+
+/** Bundles dist/src/main.js into `outfile` (which must sit beside it); returns esbuild's metafile. */
+export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.js')) {
+  const outDir = path.dirname(path.resolve(outfile));
+  if (outDir !== path.dirname(ENTRY)) throw new Error(`the bundle must sit beside ${ENTRY}: module URLs are resolved from it`);
+  if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: compile first (tsc -p tsconfig.build.json)`);
+  const moduleUrl = {
+    name: 'module-url',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
+        const text = await fs.promises.readFile(args.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        const own = args.path.split(path.sep).includes('node_modules')
+          ? '__bundleUrl'
+          : `new URL(${JSON.stringify(path.relative(outDir, args.path).split(path.sep).join('/'))}, __bundleUrl).href`;
+        return { contents: `var __moduleUrl = ${own};\n${text}`, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: [ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // jsonc-parser's "main" is a UMD build that requires its parts at run time.
+    mainFields: ['module', 'main'],
+    external: LAZY,
+    define: { 'import.meta.url': '__moduleUrl' },
+    banner: { js: 'const __bundleUrl = import.meta.url;' },
+    plugins: [moduleUrl],
+    legalComments: 'inline',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  await bundle(values.out && path.resolve(values.out));
+}

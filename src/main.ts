@@ -1,0 +1,36 @@
+/**
+ * What the `multistage-codemod` executable runs (bin.ts loads it, or its bundle): the CLI with
+ * the real process streams.
+ */
+import { EXIT, main, writing } from './cli.js';
+import { phaseTimes } from './model/timing.js';
+
+// MULTISTAGE_CODEMOD_TIMING=1: time per phase on stderr when the run ends.
+const clock = phaseTimes(process.env);
+
+process.on('SIGINT', () => {
+  process.stderr.write(
+    writing.active
+      ? '\nInterrupted while writing: the next run completes the change from its journal.\n'
+      : '\nInterrupted: nothing was written.\n',
+  );
+  process.exit(EXIT.interrupted);
+});
+
+// The reader went away (`… | head`): the rest of the output has nowhere to go. The run still
+// finishes, so a write it started completes; only what it prints is lost.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), stdin: process.stdin, env: process.env, ...(clock ? { clock } : {}) })
+  .then((code) => {
+    process.exitCode = code;
+    if (clock) process.stderr.write(clock.report());
+  })
+  .catch((e: unknown) => {
+    process.stderr.write(`multistage-codemod: fatal error: ${(e as Error)?.stack ?? String(e)}\nNothing was written. Please report this.\n`);
+    process.exitCode = EXIT.failed;
+  });

@@ -1,0 +1,110 @@
+/**
+ * The bundled CLI (scripts/bundle.mjs, run by `npm run build`): one file that imports nothing
+ * of its own, only Node's modules and the dependencies left out on purpose, and that behaves
+ * exactly as the modules it was made from, also where a module finds files from its own URL
+ * (package.json for --version, the README for SARIF help, the grammars) and where a dependency
+ * is loaded on demand (jscodeshift, yaml). And bin.js's choice between the bundle and the
+ * modules: the bundle only when it is at least as new as main.js.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../support/cli.js';
+import { FIXTURES } from '../support/tree.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+const DIST = path.join(REPO, 'dist/src');
+// Beside main.js, under a name of its own: the build's main.bundle.js may be in use by other tests.
+const OUT = path.join(DIST, `main.bundle-test-${process.pid}.js`);
+let meta: { outputs: Record<string, { imports: { path: string; external?: boolean }[] }>; inputs: Record<string, unknown> };
+
+function run(entry: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [entry, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  const { bundle } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { bundle: (out: string) => Promise<typeof meta> };
+  meta = await bundle(OUT);
+}, 120_000);
+
+afterAll(() => fs.rmSync(OUT, { force: true }));
+
+describe('bundled CLI', () => {
+  it('is one file: every import is a Node module or a dependency loaded on demand', async () => {
+    const { LAZY } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { LAZY: string[] };
+    const output = Object.values(meta.outputs)[0]!;
+    const imports = [...new Set(output.imports.map((i) => i.path))];
+    expect(imports.filter((p) => !builtinModules.includes(p.replace(/^node:/, '')) && !LAZY.includes(p))).toEqual([]);
+    expect(output.imports.every((i) => i.external)).toBe(true);
+    // The CLI's own modules went in: the readers, the planner, the transforms.
+    const inputs = Object.keys(meta.inputs);
+    for (const m of ['dist/src/analyze/tree-sitter.js', 'dist/src/plan/index.js', 'dist/transforms/dockerfile-merge.js']) expect(inputs).toContain(m);
+  });
+
+  it.each([
+    ['href-counter-printed', ['--dry-run']],
+    ['js-build-script', ['--dry-run']],
+    ['github-actions', ['--dry-run', '--json']],
+    ['makefile-targets', ['--dry-run']],
+    ['refuse-dynamic-artifact-path', ['--check', '--format', 'sarif']],
+  ])('%s %s: the same output, exit code and errors as the modules', (fixture, args) => {
+    const root = path.relative(REPO, path.join(FIXTURES, fixture, 'before'));
+    const modules = run(path.join(DIST, 'main.js'), [root, ...args]);
+    const bundled = run(OUT, [root, ...args]);
+    expect(bundled).toEqual(modules);
+    expect(modules.stdout.length).toBeGreaterThan(100);
+  });
+
+  it("gives each of its modules that reads import.meta.url that module's own URL (the docker shim is found from it)", () => {
+    const text = fs.readFileSync(OUT, 'utf8');
+    const readers = Object.keys(meta.inputs).filter((f) => f.startsWith('dist/') && fs.readFileSync(path.join(REPO, f), 'utf8').includes('import.meta.url'));
+    expect(readers).toContain('dist/src/verify/shim-env.js');
+    for (const f of readers) expect(text, f).toContain(`new URL(${JSON.stringify(path.relative('dist/src', f))}, __bundleUrl).href`);
+    // Only the bundle's own first line still reads it.
+    expect(text.split('import.meta.url').length - 1).toBe(1);
+    expect(text.startsWith('const __bundleUrl = import.meta.url;\n')).toBe(true);
+  });
+
+  it('walks in a worker thread from the bundle too (the worker module is found from its own URL)', () => {
+    const root = path.relative(REPO, path.join(FIXTURES, 'href-counter-printed', 'before'));
+    const env = { MULTISTAGE_CODEMOD_WORKERS: '2' };
+    const bundled = run(OUT, [root, '--dry-run'], env);
+    expect(bundled).toEqual(run(path.join(DIST, 'main.js'), [root, '--dry-run'], env));
+    expect(bundled.code).toBe(0);
+    expect(bundled.stdout).toContain('COPY --from=builder');
+  });
+
+  it('--version reads the package version from the bundle too', () => {
+    const version = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
+    expect(run(OUT, ['--version']).stdout).toBe(`${version}\n`);
+  });
+});
+
+describe('bin.js', () => {
+  const copy = (mtimes: { bundle?: number; modules?: number }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-bin-'));
+    fs.copyFileSync(BIN, path.join(dir, 'bin.js'));
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+    for (const [name, file] of [['bundle', 'main.bundle.js'], ['modules', 'main.js']] as const) {
+      const t = mtimes[name];
+      if (t === undefined) continue;
+      fs.writeFileSync(path.join(dir, file), `process.stdout.write(${JSON.stringify(name)});\n`);
+      fs.utimesSync(path.join(dir, file), t, t);
+    }
+    const r = spawnSync(process.execPath, [path.join(dir, 'bin.js')], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return r.stdout;
+  };
+
+  it('runs the bundle when it is as new as main.js or newer, else the modules (a build that did not bundle again)', () => {
+    expect(copy({ bundle: 2000, modules: 1000 })).toBe('bundle');
+    // npm pack gives every file the same time.
+    expect(copy({ bundle: 1000, modules: 1000 })).toBe('bundle');
+    expect(copy({ bundle: 1000, modules: 2000 })).toBe('modules');
+    expect(copy({ modules: 1000 })).toBe('modules');
+  });
+});
