@@ -30,6 +30,7 @@ const OLD_PIPELINE: Record<string, string> = { 'href-counter-printed': 'href-cou
 /** How to run a fixture's pipeline when it is not a shell script: the way its users would. */
 const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'makefile-targets': (dir, env) => exec('make', ['image'], dir, env),
+  'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),

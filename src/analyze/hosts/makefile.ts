@@ -2,7 +2,8 @@
  * Makefile host (tree-sitter-make): every recipe line is a snippet of shell run by its own
  * shell from the Makefile's folder. Make expands `$(VAR)` before the shell runs, so the
  * snippet reads `${VAR}` with the variable's static value (when it has one), `$$` as `$`,
- * and `$@` as the target. A target's sequence is its prerequisites' (in order, each once)
+ * and automatic variables (`$@`, `$<`, `$^`, `$(@D)`…) as their text when the rule is static
+ * (make-automatic.ts). A target's sequence is its prerequisites' (in order, each once)
  * followed by its own recipe.
  */
 import path from 'node:path/posix';
@@ -10,6 +11,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
+import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
 
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
@@ -37,6 +39,7 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
     return { script: null, diagnostics };
   }
 
+  const automatics = ruleAutomatics(root, text);
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
   const prereqsOf = new Map<string, string[]>();
@@ -47,7 +50,7 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
     const ids: number[] = [];
     for (const line of lines) {
       ids.push(snippets.length);
-      snippets.push(recipeSnippet(file, text, line, targets[0] ?? '', vars, dir));
+      snippets.push(recipeSnippet(file, text, line, targets[0] ?? '', automatics.get(rule), vars, dir));
     }
     for (const t of targets) {
       recipeOf.set(t, [...(recipeOf.get(t) ?? []), ...ids]);
@@ -74,7 +77,7 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
   return { script, diagnostics };
 }
 
-function recipeSnippet(file: string, text: string, line: TsNode, target: string, vars: Map<string, string | null>, cwd: string): Snippet {
+function recipeSnippet(file: string, text: string, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {
   let shell = '';
   const toFile: number[] = [];
   const emit = (s: string, at: number) => {
@@ -93,7 +96,8 @@ function recipeSnippet(file: string, text: string, line: TsNode, target: string,
     if (x) {
       const src = text.slice(x.startIndex, x.endIndex);
       if (x.type === 'escape') emit('$', i);
-      else if (x.type === 'automatic_variable' && src === '$@') emit(target, i);
+      // (tree-sitter-make reads `$|` as a variable reference.)
+      else if ((x.type === 'automatic_variable' || x.type === 'variable_reference') && automaticValue(src, automatic) !== null) emit(automaticValue(src, automatic)!, i);
       else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src)) emit(`\${${src.slice(2, -1)}}`, i);
       else emit(`\${__make_expansion_${fn++}}`, i);
       i = x.endIndex;

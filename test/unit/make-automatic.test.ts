@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseMakefile } from '../../src/analyze/hosts/makefile.js';
+
+/** The words the shell reads for each recipe line (null: only known at run time). */
+function words(makefile: string): (string | null)[][] {
+  const { script } = parseMakefile('Makefile', makefile);
+  return script!.commands.map((c) => c.words.map((w) => w.value));
+}
+
+describe('Make automatic variables', () => {
+  it('take their text from a static rule: target, first and all prerequisites, order-only, D and F parts', () => {
+    const mk = 'bin/app: main.go go.mod main.go | out\n\techo $@ $< $^ $+ $| $(@D) $(@F) ${<D} $(^F) $*\n';
+    expect(words(mk)).toEqual([['echo', 'bin/app', 'main.go', 'main.go', 'go.mod', 'main.go', 'go.mod', 'main.go', 'out', 'bin', 'app', '.', 'main.go', 'go.mod']]);
+  });
+
+  it('$(@D) of a target without a folder is .', () => {
+    expect(words('app: x\n\tcp x $(@D)/$(@F)\n')).toEqual([['cp', 'x', './app']]);
+  });
+
+  it('$* of an explicit rule is empty for a target without a suffix, unknown with one', () => {
+    expect(words('bin/app:\n\techo a$*b\n')).toEqual([['echo', 'ab']]);
+    expect(words('app.o:\n\techo $*\n')).toEqual([['echo', null]]);
+    expect(words('.SUFFIXES: .x\nbin/app:\n\techo $*\n')).toEqual([['echo', null]]);
+  });
+
+  it('$@ is unknown when one recipe serves several targets, or for pattern and grouped rules', () => {
+    expect(words('a b:\n\techo $@\n')).toEqual([['echo', null]]);
+    expect(words('%.o: %.c\n\techo $@ $<\n')).toEqual([['echo', null, null]]);
+    expect(words('a &: b\n\techo $@\n')).toEqual([['echo', null]]);
+    expect(words('bin/a: bin/%: %.go\n\techo $@ $<\n')).toEqual([['echo', null, null]]);
+  });
+
+  it('several targets share prerequisite lists, which stay known', () => {
+    expect(words('a b: c d\n\techo $< $^\n')).toEqual([['echo', 'c', 'c', 'd']]);
+  });
+
+  it('prerequisites are unknown when other rules add to them, vpath finds them, or an include may', () => {
+    expect(words('app: a\napp: b\n\techo $< $^ $@\n')).toEqual([['echo', null, null, 'app']]);
+    expect(words('VPATH = src\napp: a\n\techo $<\n')).toEqual([['echo', null]]);
+    expect(words('vpath %.go src\napp: a.go\n\techo $<\n')).toEqual([['echo', null]]);
+    expect(words('include deps.mk\napp: a\n\techo $^\n')).toEqual([['echo', null]]);
+    expect(words('.SECONDEXPANSION:\napp: a\n\techo $<\n')).toEqual([['echo', null]]);
+  });
+
+  it('prerequisites that are not literal make the lists unknown', () => {
+    expect(words('SRC := a\napp: $(SRC)\n\techo $<\n')).toEqual([['echo', null]]);
+    expect(words('app: *.go\n\techo $^\n')).toEqual([['echo', null]]);
+  });
+
+  it('$? depends on file times and is never known', () => {
+    expect(words('app: a\n\techo $?\n')).toEqual([['echo', null]]);
+  });
+});
