@@ -14,6 +14,7 @@ import type { Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
 import { dropFollowed } from './near-miss.js';
+import { DAPPER_MENTION } from '../discover/walk.js';
 
 export interface Analysis {
   scripts: Map<string, ScriptFile>;
@@ -93,7 +94,7 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
     return result;
   }
   // Cheap pre-filter: a script that never says docker cannot drive a setup.
-  if (!text.includes('docker')) return result;
+  if (!text.includes('docker') && !text.includes(DAPPER_MENTION)) return result;
   const kind = scriptKindOf(rel, text);
   if (kind === null) return result;
   const read = readScript(kind, rel, text, fs);

@@ -24,6 +24,8 @@ import { dirStateAfter } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
 import { unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
+import { builtStage, fromImageCat } from './image-cat.js';
+import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -80,7 +82,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const pos = (c: ScriptCommand) => order.get(c) ?? -1;
   const byIndex = new Map(script.commands.map((c) => [c.index, c]));
   const invs = sequence.map(dockerInvocation).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
-  if (invs.length === 0) return { setups: [], diagnostics };
+  // Builds through rancher/dapper are found (and refused) whatever else the script does.
+  const dapper = dapperSetups(script, sequence, fs);
+  if (invs.length === 0) return { setups: dapper, diagnostics };
 
   const builds = new Map<DockerInvocation, BuildStep>();
   const containers = new Map<string, Container>();
@@ -88,12 +92,26 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const unresolved: Diagnostic[] = [];
   const stock: StockRun[] = [];
   const nearMisses: { at: ScriptCommand; d: Diagnostic }[] = [];
+  const swaps = new Map<BuildStep, Diagnostic>();
   const isDir = (rel: string) => rel === '' || fs.kind(rel) === 'dir';
+  // The stage an image built earlier in the sequence ends in (its own CMD/ENTRYPOINT may do the `cat`).
+  const stageOf = (w: Word, before: ScriptCommand) => {
+    const b = [...builds].filter(([i, x]) => pos(i.cmd) < pos(before) && x.tags.includes(canonicalImage(wordKey(w))) && x.dockerfile !== null).pop()?.[1];
+    const facts = b ? loadDockerfile(b.dockerfile!, fs, dockerfiles) : null;
+    return facts ? builtStage(facts, b!.target) : null;
+  };
 
   for (const inv of invs) {
     const cmd = inv.cmd;
     if (inv.verb === 'build') {
-      builds.set(inv, buildStep(inv, diagnostics));
+      const b = buildStep(inv, diagnostics);
+      // `cp x.dockerfile Dockerfile` just before: read the file copied in, and refuse the setup.
+      const swap = b.dockerfile === null ? null : swappedIn(b.dockerfile, cmd, sequence);
+      if (swap) {
+        swaps.set(b, swapDiagnostic(inv, b.dockerfile!, swap.by));
+        if (swap.source !== null) b.dockerfile = swap.source;
+      }
+      builds.set(inv, b);
       continue;
     }
     const imageOp = inv.operands[0];
@@ -107,7 +125,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         containers.set(key, { key, image: canonicalImage(wordKey(imageOp.word)), made: inv, run, commands: [cmd], problems });
       } else if (inv.verb === 'run') {
         // `docker run IMG cat /p > f` without --rm streams the same file; the container is only left behind.
-        const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index)) : null;
+        const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd))) : null;
         const miss = ex ? null : unrecognisedRun(inv);
         if (ex) extractions.push(ex);
         if (miss) nearMisses.push({ at: cmd, d: miss });
@@ -151,7 +169,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         continue;
       }
       const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
-      const ex = streamed(fromCatRedirect(inv, imageOp.index)) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
+      const ex = streamed(fromCatRedirect(inv, imageOp.index) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd))) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
         const miss = unrecognisedRun(inv);
@@ -165,6 +183,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
   }
 
+  execBuilds(sequence, extractions, wordKey);
   // Group extractions by the builder build that made their image (the last build tagged with it before them).
   const byBuild = new Map<BuildStep, Extraction[]>();
   for (const ex of extractions) {
@@ -193,6 +212,8 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     dockerfiles.set(parts.builder.dockerfile!, parts.facts);
     setups.push(makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles));
   }
+  for (const s of setups) for (const b of [s.builder, s.runtime]) if (b && swaps.has(b)) s.diagnostics.push({ ...swaps.get(b)!, setup: s.id });
+  setups.push(...dapper);
   if (setups.length === 0 && unresolved.length > 0) diagnostics.push(...unresolved);
   // Only a step some later build could have consumed is a near miss (not a log copied from a running service).
   const lastBuild = Math.max(-1, ...[...builds.keys()].map((i) => pos(i.cmd)));

@@ -36,7 +36,7 @@ export function stockUnused(cmd: ScriptCommand, image: string, mount: string): D
 export function unrecognisedRun(inv: DockerInvocation): Diagnostic | null {
   const cmd = inv.cmd;
   const redirect = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|' || r.op === '>>') && (r.fd === null || r.fd === '1'));
-  if (redirect) return notFollowed(cmd, `it streams a command's output into ${redirect.target.raw}, and only \`cat /path\` (with --rm) is read as an extraction`, 'Write it as `docker run --rm IMAGE cat /path > file`, or migrate by hand.');
+  if (redirect) return notFollowed(cmd, `it streams a command's output into ${redirect.target.raw}, and only \`cat /path\` (given on the line, or as the builder stage's own ENTRYPOINT) is read as an extraction`, 'Write it as `docker run --rm IMAGE cat /path > file`, or migrate by hand.');
   const mounts = flagValues(inv, '--volume');
   if (mounts.length > 0 && inv.flags.some((f) => f.name === '--rm')) {
     return notFollowed(cmd, `it runs with ${mounts.map((m) => m.raw).join(', ')} mounted, in a shape the tool does not read as a build or an extraction`, 'Mount only the repository folder (-v "$PWD":/src) or an output folder, or migrate by hand.');

@@ -13,7 +13,7 @@ export function streamed(ex: Extraction | null): Extraction | null {
   const inv = ex.at;
   if (inv.flags.some((f) => f.name === '--tty')) {
     ex.problems.push(
-      diag('STREAM_TTY', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` streams the file through a terminal (-t), which turns every newline into CR LF: the old pipeline copied a corrupted file, and the migrated build would copy the real one, so the images differ`, {
+      diag('STREAM_TTY', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` streams the file through a terminal (-t), which turns every newline into CR LF: -t corrupts binaries (and any file with a newline) in the old pipeline, so the old image got a corrupted file while the migrated build would copy the real one`, {
         file: inv.cmd.file,
         line: inv.cmd.line,
         hint: 'Remove -t (the file then arrives intact), check the old image was not relying on the corruption, and run the tool again.',

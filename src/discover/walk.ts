@@ -28,6 +28,8 @@ export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.
  * before parsing, so the walker may drop the file before decoding it. Keep the two in step.
  */
 export const SCRIPT_MENTION = 'docker';
+/** A script that runs rancher/dapper (which drives docker itself) is read too, to be refused by name. */
+export const DAPPER_MENTION = 'dapper';
 
 export interface WalkOptions {
   /**
@@ -169,7 +171,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       return;
     }
     noteReferences(rel, bytes);
-    if (mention !== null && !bytes.includes(mention)) return;
+    if (mention !== null && !bytes.includes(mention) && !(mention === SCRIPT_MENTION && bytes.includes(DAPPER_MENTION))) return;
     if (isBinary(bytes)) {
       result.skipped.push({ path: rel, reason: 'binary', bytes: bytes.length });
       return;

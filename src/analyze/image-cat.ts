@@ -1,0 +1,74 @@
+/**
+ * `docker run --rm IMG > f` where the builder image's own ENTRYPOINT (with its CMD) is
+ * `cat /path`: the same stream extraction as `docker run --rm IMG cat /path > f`, read from the
+ * builder Dockerfile's stage. Only what the Dockerfile proves counts:
+ *
+ * - the stage sets ENTRYPOINT itself: exec form `["cat", "/out/app"]` (with the stage's own CMD
+ *   as its arguments, `ENTRYPOINT ["cat"]` + `CMD ["/out/app"]`), or shell form
+ *   `ENTRYPOINT cat /out/app` (which ignores CMD). A CMD without an ENTRYPOINT of the stage runs
+ *   under whatever ENTRYPOINT the base image has, which the Dockerfile does not say, so that is
+ *   not followed (`ENTRYPOINT []` in the stage clears it, and then CMD alone is the command);
+ * - the command is `cat` (or a path to it) of one absolute path, directly or as the whole of a
+ *   `sh -c` script; no `--entrypoint` and no command on the `docker run` line.
+ */
+import path from 'node:path/posix';
+import { flagValues, type DockerInvocation } from '../model/docker-command.js';
+import { canonicalImage } from '../model/image-ref.js';
+import { resolveRel } from '../model/paths.js';
+import type { DockerfileFacts, StageFacts } from './dockerfile.js';
+import { wordKey, type Extraction } from './extractions.js';
+import { parseShell } from './shell.js';
+
+/** The argv a container of the stage runs with no command given, or null when the Dockerfile does not prove it. */
+export function defaultArgv(stage: StageFacts): string[] | null {
+  const ep = stage.entrypoint;
+  if (ep === null) return null;
+  if (typeof ep === 'string') return ['/bin/sh', '-c', ep];
+  const cmd = stage.cmd === null ? [] : typeof stage.cmd === 'string' ? ['/bin/sh', '-c', stage.cmd] : stage.cmd;
+  return [...ep, ...cmd];
+}
+
+/** The absolute path `cat` prints, when argv is exactly `cat /path` or `sh -c 'cat /path'`. */
+export function catPath(argv: readonly string[]): string | null {
+  const isCat = (p: string | undefined) => p !== undefined && path.basename(p) === 'cat';
+  if (argv.length === 2 && isCat(argv[0]) && argv[1]!.startsWith('/')) return path.normalize(argv[1]!);
+  if (argv.length === 3 && /^(\/usr)?(\/bin\/)?(ba|da)?sh$/.test(argv[0]!) && argv[1] === '-c') {
+    const inner = parseShell('-c', argv[2]!).script;
+    const cmds = inner?.commands ?? [];
+    const c = cmds[0];
+    if (cmds.length !== 1 || !c || c.redirects.length > 0 || c.stdout !== null || c.words.length !== 2) return null;
+    const words = c.words.map((w) => w.value);
+    if (words.some((w) => w === null)) return null;
+    return catPath(words as string[]);
+  }
+  return null;
+}
+
+/** The stage a build of `facts` ends in (its --target, or the last). */
+export function builtStage(facts: DockerfileFacts, target: string | null): StageFacts | null {
+  if (target === null) return facts.stages[facts.stages.length - 1] ?? null;
+  return facts.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) ?? null;
+}
+
+/** The extraction, or null when the run is not this shape (the caller then reports it as not followed). */
+export function fromImageCat(inv: DockerInvocation, imageIndex: number, stage: StageFacts | null): Extraction | null {
+  const cmd = inv.cmd;
+  const out = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|') && (r.fd === null || r.fd === '1'));
+  if (!out || out.target.value === null || cmd.cwd === null || stage === null) return null;
+  if (inv.operands.some((o) => o.index > imageIndex) || flagValues(inv, '--entrypoint').length > 0 || inv.flags.some((f) => f.name === '--entrypoint')) return null;
+  const argv = defaultArgv(stage);
+  const containerPath = argv === null ? null : catPath(argv);
+  if (containerPath === null) return null;
+  const image = inv.operands.find((o) => o.index === imageIndex)!.word;
+  return {
+    image: canonicalImage(wordKey(image)),
+    container: null,
+    at: inv,
+    commands: [cmd],
+    // The shell creates the file: mode 0666 less the usual umask 022.
+    artifacts: [{ containerPath, hostPath: resolveRel(cmd.cwd, out.target.value), via: inv, consumers: [], mode: 0o644, contentsOnly: false }],
+    run: null,
+    dirs: [],
+    problems: [],
+  };
+}
