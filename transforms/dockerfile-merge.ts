@@ -26,6 +26,8 @@ export interface ConsumerRewrite {
   /** What the Dockerfiles prove a renamed artifact is (src/plan/artifact-kind.ts), or null. */
   kind?: 'file' | 'folder' | null;
   /** The source is a repository folder holding the artifact at this relative path: the line stays, a COPY --from follows. */
+  /** With `within`: a folder made only to hold artifacts, not in the repository; the line is replaced, not kept. */
+  folderOnly?: true;
   within?: string;
 }
 
@@ -407,7 +409,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     // A renamed file copied into a folder keeps its host name there: the destination names it.
     let fileDest: string | null = null;
     for (const r of rewrites) {
-      // An artifact inside a copied folder gets a line of its own naming where it lands.
+      // An artifact inside a copied folder gets a line of its own naming where it lands
+      // (a folder's entries keep their names, and ADD does not unpack what is inside a folder).
       if (r.within !== undefined) continue;
       const hostBase = trimTrailingSlashes(r.hostSource).split('/').pop();
       const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
@@ -449,7 +452,16 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const args = (paths: string[]) => (copy.json ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
     const refs = [...new Set(rewrites.map((r) => r.ref))];
     if (rewrites.some((r) => r.within !== undefined)) {
-      if (rewrites.some((r) => r.within === undefined)) {
+      if (rewrites.every((r) => r.folderOnly)) {
+        // A folder that only held artifacts: one COPY --from per artifact, to its place under the destination.
+        const lines = folderLines(copy, rewrites, { copyKw, chown, flags, args, chmodOf, refuse: (m) => refuse('ARTIFACT_IN_BROAD_COPY', m, runtime.path, copy.line, `Copy the artifacts with their own ${copy.keyword} lines, then run the tool again.`) });
+        if (lines) {
+          edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
+          notes.push(`${copy.keyword} ${copy.sources[0]!.value} (${runtime.path}:${copy.line}) copied a folder the script made only for the extracted files: it becomes ${lines.length === 1 ? 'a COPY --from' : `${lines.length} COPY --from lines`} of ${rewrites.map((r) => r.stagePath).join(', ')}, each to its place`);
+        }
+        continue;
+      }
+      if (rewrites.some((r) => r.within === undefined || r.folderOnly)) {
         refuse('ARTIFACT_IN_BROAD_COPY', `${copy.keyword} (${runtime.path}:${copy.line}) copies an artifact by name and another inside a folder of the context in one line`, runtime.path, copy.line, 'Copy the artifacts with lines of their own, then run the tool again.');
         continue;
       }
@@ -529,4 +541,23 @@ function stagesOnPath(facts: DockerfileFacts, target: number): Set<number> {
   };
   visit(target);
   return seen;
+}
+
+/**
+ * `COPY build/ /srv/` of a folder holding only artifacts: `COPY --from=<stage> <path> /srv/<name>`
+ * for each, in name order (COPY of a folder copies its contents, each entry under its own name);
+ * null when the line copies anything else too (then it was refused).
+ */
+function folderLines(
+  copy: DockerfileFacts['copies'][number],
+  rewrites: (ConsumerRewrite & { ref: string })[],
+  w: { copyKw: string; chown: string; flags: string; args: (paths: string[]) => string; chmodOf: (rs: ConsumerRewrite[]) => string; refuse: (message: string) => void },
+): string[] | null {
+  const dest = copy.dest!.value;
+  if (copy.sources.length !== 1 || rewrites.some((r) => r.within === undefined) || new Set(rewrites.map((r) => r.ref)).size > 1) {
+    w.refuse(`\`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')}\` copies a folder of extracted files together with other sources`);
+    return null;
+  }
+  const sorted = [...rewrites].sort((a, b) => (a.within! < b.within! ? -1 : a.within! > b.within! ? 1 : 0));
+  return sorted.map((r) => [w.copyKw, `--from=${r.ref}${w.chown}${w.chmodOf([r])}`, w.flags, w.args([r.stagePath, `${dest.replace(/\/+$/, '')}/${r.within}`])].filter(Boolean).join(' '));
 }

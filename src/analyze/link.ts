@@ -25,6 +25,7 @@ import { broadConsumer } from './broad-copy.js';
 import { unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
 import { builtStage, fromImageCat } from './image-cat.js';
+import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 
 export interface LinkResult {
@@ -324,7 +325,8 @@ function makeSetup(
   }
   unknownFlags([setup.runtime.inv]);
   const runtimeFacts = loadDockerfile(setup.runtime.dockerfile!, fs, dockerfiles)!;
-  findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false, fs);
+  const runtimeCmd = setup.runtime.inv.cmd;
+  findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false, fs, (folder) => folderOnlyHoldsArtifacts(folder, setup, sequence, runtimeCmd, fs));
 
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.
@@ -419,7 +421,7 @@ const GLOB = /[*?[]/;
  * Maps each artifact to the COPY/ADD sources (in the runtime Dockerfile, without --from)
  * that read it from the build context. With `probe`, only answers whether any matches.
  */
-function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: DockerfileFacts, diagnostics: Diagnostic[], setup: string, probe: boolean, fs: RepoFs): boolean {
+function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: DockerfileFacts, diagnostics: Diagnostic[], setup: string, probe: boolean, fs: RepoFs, onlyArtifacts?: (folder: string) => string | null): boolean {
   let any = false;
   facts.copies.forEach((copy, ci) => {
     if (copy.from || copy.heredoc) return;
@@ -440,9 +442,13 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         } else if (broad || globHit) {
           any = true;
           const split = globHit || probe ? null : broadConsumer(a, hostSource, copy, ci, si, facts.path, fs);
+          // A folder made only to hold the artifacts (not in the repository): each is copied from the stage to its place in it.
+          const whyNot = split || probe || !broad || hostSource === '' || GLOB.test(src.value) || !onlyArtifacts ? '' : onlyArtifacts(hostSource);
           if (split) a.consumers.push(split);
-          else if (!probe) {
-            diagnostics.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`${copy.keyword} ${src.value}\` copies the extracted ${a.hostPath} together with other files from the build context`, {
+          else if (whyNot === null) {
+            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: src.value, stagePath: trimTrailingSlashes(a.containerPath), within: a.hostPath.slice(hostSource.length + 1), folderOnly: true });
+          } else if (!probe) {
+            diagnostics.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`${copy.keyword} ${src.value}\` copies the extracted ${a.hostPath} together with other files from the build context${whyNot ? ` (${whyNot})` : ''}`, {
               file: facts.path,
               line: copy.line,
               setup,

@@ -39,6 +39,12 @@ export interface ArtifactConsumer {
    * relative path (src/analyze/broad-copy.ts): the line stays, and a COPY --from follows it.
    */
   within?: string;
+  /**
+   * With `within`: the folder is not in the repository and the script made it only to hold
+   * artifacts (src/analyze/artifact-folder.ts), so the line is replaced by the COPY --from
+   * lines, not kept.
+   */
+  folderOnly?: true;
 }
 
 export interface Artifact {

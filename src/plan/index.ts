@@ -375,7 +375,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), kind: c.within === undefined ? renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts) : null, ...(c.within !== undefined ? { within: c.within } : {}) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), kind: c.within === undefined ? renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts) : null, ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     ...(subfolder ? { sourceEdits: subfolder.edits } : {}),
