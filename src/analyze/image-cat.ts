@@ -3,11 +3,11 @@
  * `cat /path`: the same stream extraction as `docker run --rm IMG cat /path > f`, read from the
  * builder Dockerfile's stage. Only what the Dockerfile proves counts:
  *
- * - the stage sets ENTRYPOINT itself: exec form `["cat", "/out/app"]` (with the stage's own CMD
- *   as its arguments, `ENTRYPOINT ["cat"]` + `CMD ["/out/app"]`), or shell form
- *   `ENTRYPOINT cat /out/app` (which ignores CMD). A CMD without an ENTRYPOINT of the stage runs
- *   under whatever ENTRYPOINT the base image has, which the Dockerfile does not say, so that is
- *   not followed (`ENTRYPOINT []` in the stage clears it, and then CMD alone is the command);
+ * - the ENTRYPOINT and CMD the stage has (its own, or an earlier stage's it starts FROM):
+ *   exec-form ENTRYPOINT `["cat", "/out/app"]`, or `ENTRYPOINT ["cat"]` + `CMD ["/out/app"]`, or
+ *   shell form `ENTRYPOINT cat /out/app` (which ignores CMD). A CMD alone runs under whatever
+ *   ENTRYPOINT the base image has: followed only for the official images known to declare none
+ *   (golang, alpine, debian…, the table run steps use) or after `ENTRYPOINT []`;
  * - the command is `cat` (or a path to it) of one absolute path, directly or as the whole of a
  *   `sh -c` script; no `--entrypoint` and no command on the `docker run` line.
  */
@@ -18,14 +18,16 @@ import { resolveRel } from '../model/paths.js';
 import type { DockerfileFacts, StageFacts } from './dockerfile.js';
 import { wordKey, type Extraction } from './extractions.js';
 import { parseShell } from './shell.js';
+import { inherited } from '../plan/run-step.js';
 
 /** The argv a container of the stage runs with no command given, or null when the Dockerfile does not prove it. */
-export function defaultArgv(stage: StageFacts): string[] | null {
-  const ep = stage.entrypoint;
-  if (ep === null) return null;
+export function defaultArgv(facts: DockerfileFacts, stage: StageFacts): string[] | null {
+  const { entrypoint: ep, cmd, known } = inherited(facts, stage);
   if (typeof ep === 'string') return ['/bin/sh', '-c', ep];
-  const cmd = stage.cmd === null ? [] : typeof stage.cmd === 'string' ? ['/bin/sh', '-c', stage.cmd] : stage.cmd;
-  return [...ep, ...cmd];
+  // A CMD alone runs under the base image's ENTRYPOINT, when the tool cannot rule one out.
+  if (ep === null && !known) return null;
+  const tail = cmd === null ? [] : typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : cmd;
+  return [...(ep ?? []), ...tail];
 }
 
 /** The absolute path `cat` prints, when argv is exactly `cat /path` or `sh -c 'cat /path'`. */
@@ -45,18 +47,18 @@ export function catPath(argv: readonly string[]): string | null {
 }
 
 /** The stage a build of `facts` ends in (its --target, or the last). */
-export function builtStage(facts: DockerfileFacts, target: string | null): StageFacts | null {
-  if (target === null) return facts.stages[facts.stages.length - 1] ?? null;
-  return facts.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) ?? null;
+export function builtStage(facts: DockerfileFacts, target: string | null): { facts: DockerfileFacts; stage: StageFacts } | null {
+  const stage = target === null ? facts.stages[facts.stages.length - 1] : facts.stages.find((s) => s.name?.toLowerCase() === target.toLowerCase());
+  return stage ? { facts, stage } : null;
 }
 
 /** The extraction, or null when the run is not this shape (the caller then reports it as not followed). */
-export function fromImageCat(inv: DockerInvocation, imageIndex: number, stage: StageFacts | null): Extraction | null {
+export function fromImageCat(inv: DockerInvocation, imageIndex: number, built: { facts: DockerfileFacts; stage: StageFacts } | null): Extraction | null {
   const cmd = inv.cmd;
   const out = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|') && (r.fd === null || r.fd === '1'));
-  if (!out || out.target.value === null || cmd.cwd === null || stage === null) return null;
+  if (!out || out.target.value === null || cmd.cwd === null || built === null) return null;
   if (inv.operands.some((o) => o.index > imageIndex) || flagValues(inv, '--entrypoint').length > 0 || inv.flags.some((f) => f.name === '--entrypoint')) return null;
-  const argv = defaultArgv(stage);
+  const argv = defaultArgv(built.facts, built.stage);
   const containerPath = argv === null ? null : catPath(argv);
   if (containerPath === null) return null;
   const image = inv.operands.find((o) => o.index === imageIndex)!.word;

@@ -12,7 +12,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { flagValues, type DockerInvocation } from '../model/docker-command.js';
+import { flagValues, isDockerProgram, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Artifact, BuildStep } from '../model/setup.js';
@@ -21,6 +21,7 @@ import { ignorePatterns, mayExcludeUnder } from '../plan/context-subfolder.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { runStepOf, wordKey, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
+import { clearMountPoint, stockUser, trackedFilesUsedLater } from './stock-assumptions.js';
 import { resolveRel } from '../model/paths.js';
 
 export interface StockRun {
@@ -104,11 +105,13 @@ export function stockParts(
     const problems: Diagnostic[] = [...run.problems];
     const broad: Diagnostic[] = [];
     const broadHosts: string[] = [];
+    const copied: { path: string; file: string; line: number }[] = [];
     for (const copy of facts.copies) {
       if (copy.from || copy.heredoc) continue;
       for (const src of copy.sources) {
         const host = resolveRel(build.context, src.value.replace(/^\/+/, ''));
         const glob = /[*?[]/.test(src.value);
+        copied.push({ path: host, file: facts.path, line: copy.line });
         if (!glob && under(host) && host !== mount.host && fs.kind(host) === null) {
           artifacts.set(host, { containerPath: path.join(mount.ctr, inside(host)), hostPath: host, via: inv, consumers: [], mode: null, contentsOnly: false });
         } else if ((glob || fs.kind(host) === 'dir') && (under(host) || host === '' || mount.host.startsWith(`${host}/`))) {
@@ -164,10 +167,19 @@ export function stockParts(
         if (stray) problems.push(diag('STOCK_BUILD_UNSUPPORTED', 'error', `\`${c.words.map((w) => w.raw).join(' ')}\` uses ${stray}, which the build in ${run.imageText} wrote beside the files the image copies`, at(c, 'Copy it into the image too, or migrate this setup by hand.')));
       }
     });
-    const step = runStepOf(inv, run.imageIndex, problems, true);
+    // `-u`: the stage runs as that user, over sources it owns (stock-assumptions.ts).
+    const user = stockUser(inv);
+    if (user.problem) problems.push(user.problem);
+    const step = runStepOf({ ...inv, flags: inv.flags.filter((f) => f.name !== '--user') }, run.imageIndex, problems, true);
+    if (user.user !== null) step.user = user.user;
     if (step.command === null) problems.push(diag('STOCK_BUILD_UNSUPPORTED', 'error', `the build runs ${run.imageText}'s default command, which the tool cannot see`, at(cmd, 'Pass the command to docker run explicitly.')));
     if (made.size > 0) step.prepare = [...made].map((d) => path.join(mount.ctr, inside(d)));
-    const text = `FROM ${run.imageText}\nCOPY ${rel} ${mount.ctr}\n`;
+    // The mount hid what the image had at the mount point; the stage removes it before the COPY.
+    const cleared = clearMountPoint(mount.ctr, cmd);
+    if (cleared.problem) problems.push(cleared.problem);
+    const later = sequence.slice(runAt + 1).filter((c) => !isDockerProgram(c.words[0]));
+    problems.push(...trackedFilesUsedLater(mount.host, { cmd, argv: step.entrypoint === null ? step.command : null, image: run.imageText }, copied, later, fs));
+    const text = `FROM ${run.imageText}\n${cleared.line ? `${cleared.line}\n` : ''}COPY ${user.user !== null ? `--chown=${user.user} ` : ''}${rel} ${mount.ctr}\n`;
     const virtual = `${cmd.file}:${cmd.line} (docker run ${run.imageText})`;
     const facts2 = readDockerfile(virtual, text);
     const builder: BuildStep = { inv, tags: [], dockerfile: virtual, context, target: null, stock: { image: run.imageText, mountHost: mount.host, mountPoint: mount.ctr } };

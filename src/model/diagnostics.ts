@@ -67,6 +67,7 @@ export const CODES = {
   EXEC_BUILD: 'The builder container runs commands through docker exec before files are copied out of it.',
   DAPPER_BUILD: 'The build runs through rancher/dapper (Dockerfile.dapper), which the tool does not migrate.',
   DOCKERFILE_SWAPPED: 'A script copies or moves another file onto a Dockerfile just before building it.',
+  MAKE_PREREQUISITE_REMOVED: 'A Makefile rule lists the builder Dockerfile the migration deletes as a prerequisite.',
   DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',
   CONDITIONAL_STEP: 'The steps of a setup (builder build, extraction, runtime build, cleanup) do not all run on the same paths through the script.',

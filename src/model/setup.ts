@@ -71,6 +71,8 @@ export interface RunStep {
   at: ScriptCommand;
   /** Folders the command wrote into through a mount: created in the stage before it runs. */
   prepare?: string[];
+  /** The user the command ran as (`-u`, stock-image builds): the stage switches to it first. */
+  user?: string;
   /**
    * Set for a detached container that only idles (`docker run -d … tail -f /dev/null`) while
    * files are copied from it: the command as written, for messages. Nothing is built at run time.

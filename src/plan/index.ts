@@ -29,6 +29,7 @@ import { runStepLines } from './run-step.js';
 import { renamedKind } from './artifact-kind.js';
 import { checkBroadCopies } from './broad-copy-check.js';
 import { checkMergedStructure } from './merge-structure.js';
+import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
@@ -143,6 +144,12 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
 
   refuseWholeGroups(planned);
   checkLoops(drafts, analysis);
+  // A Makefile rule that lists the deleted builder Dockerfile could no longer be made.
+  for (const d of planned) {
+    const p = d.plan.status === 'migrate' ? removedPrerequisite(d.deleteBuilder, d.plan.id, analysis) : null;
+    if (p) refuse(d, p);
+  }
+  refuseWholeGroups(planned);
 
   const changes: FileChange[] = [];
   let active = planned.filter((d) => d.plan.status === 'migrate');

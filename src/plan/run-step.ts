@@ -16,7 +16,8 @@ const NO_ENTRYPOINT = /^(golang|alpine|debian|ubuntu|busybox|rust|python|gcc|bui
 
 type Form = string[] | string | null;
 
-function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoint: Form; cmd: Form; known: boolean; volumes: string[] } {
+/** The ENTRYPOINT, CMD and VOLUMEs a stage has through its chain of stages; `known` when no unseen base image may add an ENTRYPOINT. */
+export function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoint: Form; cmd: Form; known: boolean; volumes: string[] } {
   const chain: StageFacts[] = [];
   let cur: StageFacts | undefined = stage;
   while (cur) {
@@ -96,6 +97,8 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
   }
   if (!argv) return { lines: [], note: '', diagnostics };
   const lines = [
+    // The user the command ran as makes its folders too (they were the host user's).
+    ...(run.user !== undefined ? [`USER ${run.user}`] : []),
     // A folder the command wrote into through a mount must exist before it runs.
     ...(run.prepare?.length ? [`RUN ${writeExecForm(['mkdir', '-p', ...run.prepare])}`] : []),
     ...(run.workdir ? [`WORKDIR ${run.workdir}`] : []),

@@ -65,3 +65,15 @@ export function compareHostFiles(old: { before: Tree; after: Tree }, migrated: {
   }
   return { compared, differences };
 }
+
+/**
+ * What a migration stops leaving on the host on purpose: the extracted artifacts, and a folder
+ * the old run created that holds nothing but them (`go build -o bin/app` through a mount makes
+ * `bin/`; the migrated run builds it in a stage instead).
+ */
+export function artifactFootprint(gone: readonly string[], oldBefore: Tree, oldAfter: Tree): (p: string) => boolean {
+  const artifact = (p: string) => gone.some((g) => p === g || p.startsWith(`${g}/`));
+  const createdDir = (p: string) => !oldBefore.has(p) && oldAfter.get(p)?.type === 'dir';
+  const onlyArtifacts = (p: string) => createdDir(p) && [...oldAfter.keys()].filter((k) => k.startsWith(`${p}/`)).every((k) => artifact(k) || createdDir(k));
+  return (p) => artifact(p) || (gone.some((g) => g.startsWith(`${p}/`)) && onlyArtifacts(p));
+}

@@ -14,7 +14,7 @@ import type { FileChange } from '../plan/index.js';
 import type { RootRun } from '../pipeline.js';
 import { EngineCommandError, PodmanEngine, type Engine } from './engine.js';
 import { entryOf, type Entry } from './entry.js';
-import { compareHostFiles, snapshotTree } from './host-files.js';
+import { artifactFootprint, compareHostFiles, snapshotTree } from './host-files.js';
 import { privateStoreFor, verifyTempRoot, type PrivateStore } from './private-store.js';
 import { missingProgram, runSteps, stepsOf, type RunOutcome } from './run-entry.js';
 import { shimEnv } from './shim-env.js';
@@ -164,7 +164,7 @@ async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly
     for (const [name, id] of newImages) if (!oldImages.has(name) && id !== poison) differences.push(`image ${name}: left by the migrated pipeline only`);
 
     const gone = group.flatMap((s) => s.artifacts.filter((a) => !a.hostNeeded).map((a) => a.hostPath.replace(/^\.\//, '').replace(/\/+$/, '')));
-    const exempt = (p: string) => gone.some((g) => p === g || p.startsWith(`${g}/`));
+    const exempt = artifactFootprint(gone, oldBefore, oldAfter);
     const host = compareHostFiles({ before: oldBefore, after: oldAfter }, { before: newBefore, after: newAfter }, exempt);
     differences.push(...host.differences);
 

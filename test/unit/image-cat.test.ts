@@ -21,6 +21,9 @@ describe('docker run --rm IMG > f where the image itself prints the file', () =>
     ['shell-form ENTRYPOINT (CMD ignored)', 'ENTRYPOINT cat /out/app\nCMD ["ignored"]\n'],
     ['exec-form sh -c script', 'ENTRYPOINT ["sh", "-c", "cat /out/app"]\n'],
     ['ENTRYPOINT [] cleared, then CMD', 'ENTRYPOINT []\nCMD ["cat", "/out/app"]\n'],
+    ['a CMD alone on an official image known to declare no ENTRYPOINT', 'CMD ["cat", "/out/app"]\n'],
+    ['a shell-form CMD alone there', 'CMD cat /out/app\n'],
+    ['an ENTRYPOINT of the stage it starts FROM', 'FROM golang:1.21 AS base\nENTRYPOINT ["cat"]\nFROM base\nCMD ["/out/app"]\n'],
   ] as const) {
     it(`follows ${name}`, () => {
       const plan = planFiles(files(tail));
@@ -45,8 +48,7 @@ describe('docker run --rm IMG > f where the image itself prints the file', () =>
   });
 
   for (const [name, tail, run] of [
-    ['a CMD alone (the base image may have an ENTRYPOINT)', 'CMD ["cat", "/out/app"]\n', 'docker run --rm app:build > app'],
-    ['a shell-form CMD alone', 'CMD cat /out/app\n', 'docker run --rm app:build > app'],
+    ['a CMD alone on a base image that may have an ENTRYPOINT', 'FROM example/toolchain:1\nCMD ["cat", "/out/app"]\n', 'docker run --rm app:build > app'],
     ['a relative path', 'ENTRYPOINT ["cat", "out/app"]\n', 'docker run --rm app:build > app'],
     ['more than cat', 'ENTRYPOINT ["sh", "-c", "cat /out/app | gzip"]\n', 'docker run --rm app:build > app'],
     ['--entrypoint on the run', 'ENTRYPOINT ["cat", "/out/app"]\n', 'docker run --rm --entrypoint cat app:build > app'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMakefile } from '../../src/analyze/hosts/makefile.js';
+import { planFiles } from '../support/plan.js';
 
 /** The words the shell reads for each recipe line (null: only known at run time). */
 function words(makefile: string): (string | null)[][] {
@@ -49,5 +50,27 @@ describe('Make automatic variables', () => {
 
   it('$? depends on file times and is never known', () => {
     expect(words('app: a\n\techo $?\n')).toEqual([['echo', null]]);
+  });
+});
+
+describe('a rule that lists the builder Dockerfile the migration deletes', () => {
+  const files = (rule: string) => ({
+    'main.go': 'package main\n',
+    'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+    Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+    Makefile: `BUILDER := Dockerfile.build\nimage: app\n\tdocker build -t final .\n${rule}\n\tdocker build -t b -f Dockerfile.build .\n\tdocker create --name x b\n\tdocker cp x:/out/app app\n\tdocker rm x\n`,
+  });
+
+  it('is refused: make would find no rule for it', () => {
+    for (const rule of ['app: Dockerfile.build main.go', 'app: main.go | ./Dockerfile.build', 'app: $(BUILDER)']) {
+      const plan = planFiles(files(rule));
+      expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line]))).toEqual([[['MAKE_PREREQUISITE_REMOVED', 4]]]);
+      expect(plan.changes).toEqual([]);
+    }
+  });
+
+  it('other prerequisites are no reason', () => {
+    const plan = planFiles(files('app: main.go'));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
   });
 });

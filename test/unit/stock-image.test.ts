@@ -11,7 +11,7 @@ describe('builds in a stock image with the sources mounted', () => {
     const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -w /src -e GOOS=linux golang:1.21 go build -o bin/app .', 'docker build -t app .') });
     expect(errors(plan)).toEqual([]);
     const df = plan.changes.find((c) => c.path === 'Dockerfile')!.after!;
-    expect(df).toBe('FROM golang:1.21 AS builder\nCOPY . /src\nWORKDIR /src\nENV GOOS="linux"\nRUN ["go", "build", "-o", "bin/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /src/bin/app /usr/local/bin/app\n');
+    expect(df).toBe('FROM golang:1.21 AS builder\nRUN ["rm", "-rf", "/src"]\nCOPY . /src\nWORKDIR /src\nENV GOOS="linux"\nRUN ["go", "build", "-o", "bin/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /src/bin/app /usr/local/bin/app\n');
     expect(plan.setups[0]!.builderDockerfile).toBeNull();
     expect(plan.changes.map((c) => c.action)).not.toContain('delete');
   });
@@ -35,9 +35,17 @@ describe('builds in a stock image with the sources mounted', () => {
     expect(plan.changes).toEqual([]);
   });
 
-  it('refuse a mounted docker socket and --user', () => {
-    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -v /var/run/docker.sock:/var/run/docker.sock -u 1000 -w /src golang:1.21 go build -o bin/app .', 'docker build -t app .') });
-    expect(errors(plan)).toEqual(expect.arrayContaining(['STOCK_BUILD_UNSUPPORTED', 'BUILD_AT_RUN_TIME']));
+  it('refuse a mounted docker socket, and a user only known at run time', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -v /var/run/docker.sock:/var/run/docker.sock -w /src golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(errors(plan)).toEqual(['STOCK_BUILD_UNSUPPORTED']);
+    const dynamic = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -u "$(id -u):$(id -g)" -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(dynamic.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.message.includes('only known at run time')])).toEqual([['STOCK_BUILD_UNSUPPORTED', true]]);
+  });
+
+  it('run as a literal -u user over sources it owns: COPY --chown, then USER before the folders it makes', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('mkdir -p bin', 'docker run --rm --user=1000:1000 -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(errors(plan)).toEqual([]);
+    expect(plan.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('FROM golang:1.21 AS builder\nRUN ["rm", "-rf", "/src"]\nCOPY --chown=1000:1000 . /src\nUSER 1000:1000\nRUN ["mkdir", "-p", "/src/bin"]\nWORKDIR /src\nRUN ["go", "build", "-o", "bin/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /src/bin/app /usr/local/bin/app\n');
   });
 
   it('refuse a runtime COPY of the whole mounted folder, where the build may have written more', () => {
@@ -54,5 +62,25 @@ describe('builds in a stock image with the sources mounted', () => {
     const plan = planFiles({ 'main.go': GO, Dockerfile: 'FROM alpine:3.19\nCOPY main.go /\n', 'build.sh': script('docker run --rm -v "$PWD":/src -w /src golang:1.21 go vet ./...', 'docker build -t app .') });
     expect(plan.setups).toEqual([]);
     expect(plan.diagnostics.map((d) => [d.code, d.line])).toContainEqual(['EXTRACTION_NOT_FOLLOWED', 3]);
+  });
+
+  it('clear the mount point before copying the sources there (the mount hid what the image had), and refuse a system folder', () => {
+    const plan = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/go/src/app -w /go/src/app golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(plan.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('FROM golang:1.21 AS builder\nRUN ["rm", "-rf", "/go/src/app"]\nCOPY . /go/src/app\n');
+    const usr = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/usr/local -w /usr/local golang:1.21 go build -o bin/app .', 'docker build -t app .') });
+    expect(errors(usr)).toContain('STOCK_BUILD_UNSUPPORTED');
+    expect(usr.changes).toEqual([]);
+  });
+
+  it('refuse a runtime COPY of a tracked file under the mount, unless the command writes only its output', () => {
+    const files = (cmd: string) => ({ 'main.go': GO, 'app.conf': 'x=1\n', Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\nCOPY app.conf /etc/app.conf\n', 'build.sh': script(`docker run --rm -v "$PWD":/src -w /src golang:1.21 ${cmd}`, 'docker build -t app .') });
+    const make = planFiles(files('make build'));
+    expect(make.setups[0]!.diagnostics.filter((d) => d.code === 'STOCK_BUILD_UNSUPPORTED').map((d) => [d.file, d.line])).toEqual([['Dockerfile', 3]]);
+    expect(errors(planFiles(files('go build -o bin/app .')))).toEqual([]);
+  });
+
+  it('refuse a later host command that uses a tracked file under the mount', () => {
+    const plan = planFiles({ 'main.go': GO, 'version.txt': '1\n', Dockerfile: RUNTIME, 'build.sh': script('docker run --rm -v "$PWD":/src -w /src golang:1.21 make', 'cat version.txt', 'docker build -t app .') });
+    expect(plan.setups[0]!.diagnostics.filter((d) => d.code === 'STOCK_BUILD_UNSUPPORTED').map((d) => d.line)).toEqual([4]);
   });
 });
