@@ -107,10 +107,11 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     if (inv.verb === 'build') {
       const b = buildStep(inv, diagnostics);
       // `cp x.dockerfile Dockerfile` just before: read the file copied in, and refuse the setup.
+      // (Written from anything else, it is DOCKERFILE_WRITTEN's to refuse.)
       const swap = b.dockerfile === null ? null : swappedIn(b.dockerfile, cmd, sequence);
-      if (swap) {
+      if (swap && swap.source !== null && fs.kind(swap.source) === 'file') {
         swaps.set(b, swapDiagnostic(inv, b.dockerfile!, swap.by));
-        if (swap.source !== null) b.dockerfile = swap.source;
+        b.dockerfile = swap.source;
       }
       builds.set(inv, b);
       continue;
@@ -342,7 +343,8 @@ function makeSetup(
     if (entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd || cmd === builder.inv.cmd) continue;
     const prog = cmd.words[0]?.value;
     if (prog === 'mkdir' && pos(cmd) < firstExtraction) {
-      const ops = operandsOf(cmd);
+      // (`-m MODE` takes a value: the mode is no folder.)
+      const ops = operandsOf(cmd).filter(({ k }) => !/^(-m|--mode)$/.test(cmd.words[k - 1]?.value ?? ''));
       if (ops.length > 0 && ops.every(({ w }) => extractionDirs.has(resolved(cmd, w) ?? '\0'))) setup.extraction.push(cmd);
       continue;
     }
