@@ -2,7 +2,8 @@
  * A Makefile rule that lists the builder Dockerfile as a prerequisite (`bin/app: Dockerfile.build
  * main.go`) cannot be made once the migration deletes that file: `make` stops with "No rule to
  * make target". Such a setup is refused (MAKE_PREREQUISITE_REMOVED), also when a prerequisite
- * is a variable and the Makefile names the file anywhere.
+ * is a variable and the Makefile names the file anywhere. Every Makefile of the analysis is
+ * read once, however many setups ask.
  */
 import path from 'node:path/posix';
 import type { Analysis } from '../analyze/index.js';
@@ -11,29 +12,48 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { LineIndex } from '../model/text.js';
 import { resolveRel } from '../model/paths.js';
 
-export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis): Diagnostic | null {
-  if (deleted === null) return null;
+interface Prerequisite {
+  file: string;
+  line: number;
+  word: string;
+  /** The repository path it names, or null for a word with an expansion. */
+  path: string | null;
+  /** The Makefile's text, to look for the deleted file's name when the word is a variable. */
+  text: string;
+}
+
+const indexes = new WeakMap<Analysis, Prerequisite[]>();
+
+function prerequisites(analysis: Analysis): Prerequisite[] {
+  let all = indexes.get(analysis);
+  if (all) return all;
+  all = [];
   for (const script of analysis.scripts.values()) {
     if (script.kind !== 'make') continue;
     const dir = path.dirname(script.file) === '.' ? '' : path.dirname(script.file);
     const root = parseWith('tree-sitter-make', script.text);
     const lines = new LineIndex(script.text);
-    const mentions = script.text.includes(path.basename(deleted));
     for (const rule of root.namedChildren.filter((n) => n.type === 'rule')) {
       for (const list of rule.namedChildren.filter((c) => c.type === 'prerequisites')) {
         for (const w of list.namedChildren) {
           const word = script.text.slice(w.startIndex, w.endIndex);
-          const hit = word.includes('$') ? mentions : resolveRel(dir, word) === deleted;
-          if (!hit) continue;
-          return diag('MAKE_PREREQUISITE_REMOVED', 'error', `${script.file} lists \`${word}\` as a prerequisite${word.includes('$') ? `, which may name ${deleted}` : ''}; the migration deletes ${deleted}, and make would then stop with "No rule to make target"`, {
-            file: script.file,
-            line: lines.lineOf(w.startIndex),
-            setup,
-            hint: `Remove ${deleted} from the rule's prerequisites (its instructions now live in the runtime Dockerfile), then run the tool again.`,
-          });
+          all.push({ file: script.file, line: lines.lineOf(w.startIndex), word, path: word.includes('$') ? null : resolveRel(dir, word), text: script.text });
         }
       }
     }
   }
-  return null;
+  indexes.set(analysis, all);
+  return all;
+}
+
+export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis): Diagnostic | null {
+  if (deleted === null) return null;
+  const hit = prerequisites(analysis).find((p) => (p.path === null ? p.text.includes(path.basename(deleted)) : p.path === deleted));
+  if (!hit) return null;
+  return diag('MAKE_PREREQUISITE_REMOVED', 'error', `${hit.file} lists \`${hit.word}\` as a prerequisite${hit.path === null ? `, which may name ${deleted}` : ''}; the migration deletes ${deleted}, and make would then stop with "No rule to make target"`, {
+    file: hit.file,
+    line: hit.line,
+    setup,
+    hint: `Remove ${deleted} from the rule's prerequisites (its instructions now live in the runtime Dockerfile), then run the tool again.`,
+  });
 }
