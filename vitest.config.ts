@@ -11,6 +11,9 @@ export default defineConfig({
           // The readers parse synchronously once tree-sitter is loaded (src/analyze/tree-sitter.ts).
           setupFiles: ['test/support/tree-sitter.ts'],
           testTimeout: 30_000,
+          // Hooks remove large temporary trees (a thousand-file walk, every fixture copied); on a
+          // shared 2-CPU machine that outlives the 10 s default. Not a timing test.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -19,12 +19,12 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     expect(s.screen()).toContain('[1/2]');
     expect(s.screen()).toContain('+COPY --from=builder --chown=0:0 /go/src/github.com/alexellis/href-counter/app .');
     expect(readTree(dir)).toEqual(before);
     s.type('y\r');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     expect(s.screen()).toContain('[2/2]');
     s.type('n\r');
     expect(await s.exit).toBe(0);
@@ -39,10 +39,10 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('\r');
     await s.waitFor('Enter alone does nothing: there is no default.');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     expect(s.screen()).not.toContain('[2/2]');
     expect(readTree(dir)).toEqual(before);
     s.type('\x03');
@@ -54,9 +54,9 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('yes\r');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     s.type('NO\r');
     expect(await s.exit).toBe(0);
     const after = readTree(dir);
@@ -68,14 +68,14 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('x\x7f\r');
     await s.waitFor('Enter alone does nothing');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     expect(readTree(dir)).toEqual(before);
     s.type('nx\x7f\x7fy\r');
     await s.waitFor('[2/2]');
-    await s.waitFor(PROMPT, 3);
+    await s.waitForPrompt(PROMPT, 3);
     s.type('n\r');
     expect(await s.exit).toBe(0);
     expect(readTree(dir)['api/Dockerfile.build']).toBeUndefined();
@@ -85,13 +85,13 @@ describe('interactive review (pty)', () => {
   it('an unknown answer is named and asked again; ? prints what each key does', async () => {
     const dir = twoServices();
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('maybe\r');
     await s.waitFor('"maybe" is not an answer');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     s.type('?\r');
     for (const line of ['y - yes', 'n - no', 'a - all', 'q - quit: stop here; write the setups accepted so far', 'v - view', '? - print this help', 'Ctrl+C stops at once and writes nothing']) await s.waitFor(line);
-    await s.waitFor(PROMPT, 3);
+    await s.waitForPrompt(PROMPT, 3);
     s.type('\x03');
     expect(await s.exit).toBe(130);
   });
@@ -99,7 +99,7 @@ describe('interactive review (pty)', () => {
   it('"all" applies the current and every remaining setup', async () => {
     const dir = twoServices();
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('a\r');
     expect(await s.exit).toBe(0);
     expect(fs.existsSync(path.join(dir, 'api/Dockerfile.build'))).toBe(false);
@@ -110,9 +110,9 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('y\r');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     s.type('q\r');
     expect(await s.exit).toBe(0);
     const screen = s.screen();
@@ -127,7 +127,7 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('q\r');
     expect(await s.exit).toBe(0);
     expect(s.screen()).toContain('Quit: nothing was accepted, so nothing is written.');
@@ -138,9 +138,9 @@ describe('interactive review (pty)', () => {
     const dir = twoServices();
     const before = readTree(dir);
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('y\r');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     s.type('\x03');
     expect(await s.exit).toBe(130);
     expect(s.screen()).toContain('Interrupted: nothing was written.');
@@ -150,11 +150,11 @@ describe('interactive review (pty)', () => {
   it('"view" shows the resulting files in full, then asks again', async () => {
     const dir = twoServices();
     const s = startCli(NO_PAGER, dir);
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     s.type('v\r');
     await s.waitFor('api/Dockerfile (after the change)');
     await s.waitFor('api/Dockerfile.build (deleted)');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     s.type('\x03');
     expect(await s.exit).toBe(130);
   });
@@ -183,14 +183,14 @@ describe('interactive review (pty)', () => {
     await s.waitFor('(END)');
     expect(s.screen()).not.toContain(PROMPT);
     s.type('q');
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     const screen = s.screen();
     expect(screen).toContain('[1/2] api/build.sh:4 (shown in the pager)');
     expect(screen.lastIndexOf(PROMPT)).toBeGreaterThan(screen.lastIndexOf('(END)'));
     s.type('n\r');
     await s.waitFor('diff --git a/worker/Dockerfile.build');
     s.type('q');
-    await s.waitFor(PROMPT, 2);
+    await s.waitForPrompt(PROMPT, 2);
     s.type('n\r');
     expect(await s.exit).toBe(0);
   });
@@ -198,7 +198,7 @@ describe('interactive review (pty)', () => {
   it('--no-pager prints the diff instead of starting the pager', async () => {
     const dir = twoServices();
     const s = startCli(['--no-pager'], dir, { LESS: 'R', PAGER: 'less' });
-    await s.waitFor(PROMPT);
+    await s.waitForPrompt(PROMPT);
     expect(s.screen()).not.toContain('(END)');
     expect(s.screen()).toContain('+COPY --from=builder');
     s.type('\x03');

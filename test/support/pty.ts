@@ -7,6 +7,12 @@ export interface PtySession {
   screen(): string;
   /** Resolves once `text` has been printed `count` times in all (fails after a timeout). */
   waitFor(text: string | RegExp, count?: number, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once `prompt` has been printed `count` times in all AND is the last thing on the
+   * screen, i.e. the program waits for an answer. Counting alone is a race: answering a prompt
+   * redraws it with the answer, which counts once more before the next question is asked.
+   */
+  waitForPrompt(prompt: string, count?: number, timeoutMs?: number): Promise<void>;
   type(keys: string): void;
   exit: Promise<number>;
 }
@@ -40,15 +46,20 @@ function startPty(file: string, args: string[], cwd: string, env: Record<string,
     screen,
     type: (keys) => p.write(keys),
     exit,
-    waitFor: (text, count = 1, timeoutMs = 15_000) =>
-      new Promise((resolve, reject) => {
-        const started = Date.now();
-        const tick = () => {
-          if (occurrences(text) >= count) return resolve();
-          if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${String(text)} ×${count}; screen:\n${screen()}`));
-          setTimeout(tick, 25);
-        };
-        tick();
-      }),
+    waitFor: (text, count = 1, timeoutMs = 15_000) => poll(() => occurrences(text) >= count, `${String(text)} ×${count}`, timeoutMs),
+    waitForPrompt: (prompt, count = 1, timeoutMs = 15_000) =>
+      poll(() => occurrences(prompt) >= count && screen().trimEnd().endsWith(prompt.trimEnd()), `the prompt ${prompt} ×${count} waiting for an answer`, timeoutMs),
   };
+
+  function poll(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const tick = () => {
+        if (done()) return resolve();
+        if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}; screen:\n${screen()}`));
+        setTimeout(tick, 25);
+      };
+      tick();
+    });
+  }
 }
