@@ -136,10 +136,8 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
   });
 
   for (const c of fixtureCases()) {
-    if (NEEDS_PWSH[c] && !pwsh) {
-      it.skip(`${c}: NOT RUN, its pipeline needs PowerShell and pwsh is not on PATH (proven by the fixture pair and the grammar re-read)`, () => {});
-      continue;
-    }
+    // Announced by the banner above; no placeholder test is left in the suite for them.
+    if (NEEDS_PWSH[c] && !pwsh) continue;
     it(c, async () => {
       const oldDir = copyToTemp(path.join(FIXTURES, OLD_PIPELINE[c] ?? c, 'before'));
       const newDir = copyToTemp(path.join(FIXTURES, c, 'before'));
