@@ -1,7 +1,9 @@
 /**
  * How a setup's pipeline is started, the way its users start it: a shell script by its
  * shebang from its own folder, a Makefile target with `make TARGET`, an npm script with
- * `npm run X`, a CI job's steps, a JavaScript build script with node. Compose commands run
+ * `npm run X`, a CI job's steps (./ci-steps.ts, ./jobs/), a JavaScript build script with node.
+ * A new file kind needs its case here (the switch covers every ScriptKind, so a missing one
+ * does not compile). Compose commands run
  * inside whichever of these drove them.
  */
 import path from 'node:path';
@@ -24,7 +26,9 @@ export interface EntryStep {
 export type Entry =
   | { kind: 'process'; label: string; step: EntryStep }
   /** A CI job: its steps run in order in one checkout; the job stops at the first that fails. */
-  | { kind: 'ci'; label: string; file: string; job: string; ciKind: 'github-actions' | 'gitlab-ci' | 'jenkinsfile' };
+  | { kind: 'ci'; label: string; file: string; job: string; ciKind: CiKind };
+
+export type CiKind = 'github-actions' | 'gitlab-ci' | 'jenkinsfile' | 'travis-ci' | 'circleci' | 'azure-pipelines' | 'bitbucket-pipelines';
 
 /** The entry that runs `setup`, or why there is none. */
 export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | { none: string } {
@@ -52,9 +56,13 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
     case 'make':
     case 'package-json':
     case 'github-actions':
-    case 'gitlab-ci': {
+    case 'gitlab-ci':
+    case 'travis-ci':
+    case 'circleci':
+    case 'azure-pipelines':
+    case 'bitbucket-pipelines': {
       const name = sequenceName(script as EmbeddedScript, setup);
-      if (name === null) return { none: `no single ${script.kind === 'make' ? 'target' : script.kind === 'package-json' ? 'script' : 'job'} of ${setup.script} runs both the builder and the runtime build` };
+      if (name === null) return { none: `no single ${script.kind === 'make' ? 'target' : script.kind === 'package-json' ? 'script' : script.kind === 'bitbucket-pipelines' ? 'step' : 'job'} of ${setup.script} runs both the builder and the runtime build` };
       if (script.kind === 'make') {
         const argv = /^(GNUmakefile|makefile|Makefile)$/.test(base) ? ['make', name] : ['make', '-f', base, name];
         return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: `${setup.script} target ${name}` } };
@@ -63,14 +71,10 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
         const argv = ['npm', 'run', name];
         return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: `${setup.script} script ${name}` } };
       }
-      return { kind: 'ci', label: `${setup.script} job ${name}`, file: setup.script, job: name, ciKind: script.kind };
+      // Bitbucket names its steps `step N`; the other kinds name jobs.
+      const label = script.kind === 'bitbucket-pipelines' ? `${setup.script} ${name}` : `${setup.script} job ${name}`;
+      return { kind: 'ci', label, file: setup.script, job: name, ciKind: script.kind };
     }
-    case 'travis-ci':
-    case 'circleci':
-    case 'azure-pipelines':
-    case 'bitbucket-pipelines':
-      // No local runner for these CI files yet: --verify cannot run their jobs.
-      return { none: `--verify cannot run ${script.kind} jobs yet` };
     case 'powershell': {
       // A PowerShell script runs with pwsh from its own folder, when pwsh is installed.
       if (!onPath('pwsh')) return { none: 'no PowerShell here (`pwsh` is not on PATH)' };

@@ -6,8 +6,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Entry, EntryStep } from './entry.js';
+import type { CiKind, Entry, EntryStep } from './entry.js';
 import { githubSteps, gitlabSteps } from './ci-steps.js';
+import { azureSteps } from './jobs/azure.js';
+import { bitbucketSteps } from './jobs/bitbucket.js';
+import { circleSteps } from './jobs/circleci.js';
+import { travisSteps } from './jobs/travis.js';
 import { jenkinsSteps } from './jenkins-steps.js';
 
 export interface RunOutcome {
@@ -27,8 +31,26 @@ const KEEP = 8000;
 export function stepsOf(entry: Entry, dir: string): EntryStep[] | { none: string } {
   if (entry.kind === 'process') return [entry.step];
   const text = fs.readFileSync(path.join(dir, entry.file), 'utf8');
-  if (entry.ciKind === 'jenkinsfile') return jenkinsSteps(entry.file, text, entry.job);
-  return entry.ciKind === 'github-actions' ? githubSteps(text, entry.job) : gitlabSteps(text, entry.job);
+  return ciSteps(entry.ciKind, entry.file, text, entry.job, dir);
+}
+
+function ciSteps(kind: CiKind, file: string, text: string, job: string, dir: string): EntryStep[] | { none: string } {
+  switch (kind) {
+    case 'github-actions':
+      return githubSteps(text, job);
+    case 'gitlab-ci':
+      return gitlabSteps(text, job);
+    case 'jenkinsfile':
+      return jenkinsSteps(file, text, job);
+    case 'travis-ci':
+      return travisSteps(text, job);
+    case 'circleci':
+      return circleSteps(text, job);
+    case 'azure-pipelines':
+      return azureSteps(text, job, dir);
+    case 'bitbucket-pipelines':
+      return bitbucketSteps(text, job);
+  }
 }
 
 /** The first program of `steps` that is not on PATH, or null. */

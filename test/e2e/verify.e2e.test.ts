@@ -77,16 +77,30 @@ describe.skipIf(!engine)('--verify runs the pipelines', () => {
     expect(v).toMatchObject({ status: 'identical', images: ['localhost/relay:latest'] });
   });
 
-  for (const [fixture, entry] of [
-    ['makefile-targets', 'make image'],
-    ['github-actions', '.github/workflows/image.yml job image'],
-    ['jenkinsfile-declarative', 'Jenkinsfile pipeline at line 2'],
-    ['jenkinsfile-scripted', 'Jenkinsfile node at line 3'],
+  /** The Azure fixture's first step is PowerShell, which is not installed here: that copy goes without it. */
+  const withoutPwsh = (dir: string) => {
+    const file = path.join(dir, 'azure-pipelines.yml');
+    const text = fs.readFileSync(file, 'utf8');
+    const cut = text.replace(/  - pwsh: .*\n    displayName: Announce\n/, '');
+    if (cut === text) throw new Error('the fixture has no PowerShell step to leave out');
+    fs.writeFileSync(file, cut);
+  };
+  for (const [fixture, entry, prepare] of [
+    ['makefile-targets', 'make image', null],
+    ['github-actions', '.github/workflows/image.yml job image', null],
+    ['travis-ci', '.travis.yml job default', null],
+    ['circleci', '.circleci/config.yml job image', null],
+    ['azure-pipelines', 'azure-pipelines.yml job Job', withoutPwsh],
+    ['bitbucket-pipelines', 'bitbucket-pipelines.yml step 2', null],
+    ['jenkinsfile-declarative', 'Jenkinsfile pipeline at line 2', null],
+    ['jenkinsfile-scripted', 'Jenkinsfile node at line 3', null],
   ] as const) {
     it(`verifies ${fixture} through its own entry point (${entry})`, async () => {
-      const r = await cli(['--verify', '--dry-run', '--json'], copyToTemp(path.join(FIXTURES, fixture, 'before')));
+      const dir = copyToTemp(path.join(FIXTURES, fixture, 'before'));
+      prepare?.(dir);
+      const r = await cli(['--verify', '--dry-run', '--json'], dir);
       expect(r.code, r.stderr).toBe(0);
-      expect(verification(r)).toMatchObject({ status: 'identical', entry });
+      expect(verification(r)).toMatchObject({ status: 'identical', entry, old: { exitCode: 0 }, migrated: { exitCode: 0 } });
     });
   }
 

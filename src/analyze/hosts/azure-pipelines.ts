@@ -21,10 +21,10 @@ import { yaml } from './yaml-module.js';
 const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)(\/|$)/;
 
 /** The shell variable a macro is read as (`$(image.tag)` → `${__azp_image_tag}`). */
-const macroVar = (name: string) => `__azp_${name.replace(/\W/g, '_')}`;
+export const macroVar = (name: string) => `__azp_${name.replace(/\W/g, '_')}`;
 
 /** Pipeline `variables:` (a map, or a list of `name`/`value` entries); null: some come from elsewhere (a group, a template). */
-function pipelineVariables(node: unknown, into: Map<string, string | null> | null): Map<string, string | null> | null {
+export function pipelineVariables(node: unknown, into: Map<string, string | null> | null): Map<string, string | null> | null {
   if (into === null) return null;
   const out = new Map(into);
   const set = (k: string, v: unknown) => out.set(k, isScalar(v) && !String(v.value).includes('$') ? String(v.value) : null);
@@ -54,7 +54,7 @@ function withMacros(d: Decoded, known: Map<string, string | null> | null): Decod
 }
 
 /** Linux or macOS agent: `script:` runs in bash. Null when the agent's OS is not known. */
-function bashAgent(pool: unknown): boolean | null {
+export function bashAgent(pool: unknown): boolean | null {
   if (pool === undefined || pool === null) return true; // the hosted default, ubuntu-latest
   const image = isMap(pool) ? pool.get('vmImage') : null;
   if (typeof image !== 'string' || image.includes('$')) return null;
@@ -83,27 +83,33 @@ function powerShellBody(step: YAMLMap, key: string): { body: Scalar; workingDire
   return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: inputs.get('workingDirectory') } : null;
 }
 
-interface Job {
+export interface AzureJob {
   steps: unknown;
   pool: unknown;
+  /** `Job` for root `steps:` (Azure's name for the implicit job), `STAGE.JOB` inside a stage. */
   name: string;
   vars: Map<string, string | null> | null;
 }
 
-function jobsOf(root: YAMLMap, vars: Map<string, string | null> | null): Job[] {
-  const out: Job[] = [];
-  const fromJobs = (jobs: unknown, pool: unknown, scope: Map<string, string | null> | null) => {
+/** The jobs of a pipeline, in file order, with the variables each sees (null: some come from elsewhere). */
+export function azureJobs(root: YAMLMap): AzureJob[] {
+  const vars = pipelineVariables(root.get('variables', true), new Map());
+  const out: AzureJob[] = [];
+  const fromJobs = (jobs: unknown, pool: unknown, scope: Map<string, string | null> | null, stage: string | null) => {
     if (!isSeq(jobs)) return;
     for (const j of jobs.items) {
       if (!isMap(j) || !j.has('job')) continue;
-      out.push({ steps: j.get('steps', true), pool: j.get('pool', true) ?? pool, name: String(j.get('job')), vars: pipelineVariables(j.get('variables', true), scope) });
+      const name = stage === null ? String(j.get('job')) : `${stage}.${String(j.get('job'))}`;
+      out.push({ steps: j.get('steps', true), pool: j.get('pool', true) ?? pool, name, vars: pipelineVariables(j.get('variables', true), scope) });
     }
   };
   const pool = root.get('pool', true);
-  if (root.has('steps')) out.push({ steps: root.get('steps', true), pool, name: 'steps', vars });
-  fromJobs(root.get('jobs', true), pool, vars);
+  if (root.has('steps')) out.push({ steps: root.get('steps', true), pool, name: 'Job', vars });
+  fromJobs(root.get('jobs', true), pool, vars, null);
   const stages = root.get('stages', true);
-  if (isSeq(stages)) for (const s of stages.items) if (isMap(s)) fromJobs(s.get('jobs', true), s.get('pool', true) ?? pool, pipelineVariables(s.get('variables', true), vars));
+  if (isSeq(stages)) {
+    for (const s of stages.items) if (isMap(s)) fromJobs(s.get('jobs', true), s.get('pool', true) ?? pool, pipelineVariables(s.get('variables', true), vars), String(s.get('stage') ?? '?'));
+  }
   return out;
 }
 
@@ -121,7 +127,8 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
   const exprs = { n: 0 };
   const psRead: PsSnippet[] = [];
   const psDiagnostics: Diagnostic[] = [];
-  for (const job of jobsOf(root, pipelineVariables(root.get('variables', true), new Map()))) {
+  const names: string[] = [];
+  for (const job of azureJobs(root)) {
     if (!isSeq(job.steps)) continue;
     const group: number[] = [];
     const onBash = bashAgent(job.pool);
@@ -162,9 +169,11 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       snippets.push({ ...withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     });
     groups.push(group);
+    names.push(job.name);
   }
   const { script, diagnostics } = composeEmbedded(file, 'azure-pipelines', text, snippets, groups);
   markNested(script, psRead);
+  script.entries = names;
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics: [...psDiagnostics, ...diagnostics] };
 }

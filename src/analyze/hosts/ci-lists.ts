@@ -77,49 +77,56 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   }
   const group: number[] = [];
   for (const phase of TRAVIS_PHASES) group.push(...addList(r, root.get(phase, true), vars, `${file} ${phase}`, group.length > 0));
-  return finish(file, 'travis-ci', text, r, [group], diagnostics);
+  return finish(file, 'travis-ci', text, r, [group], ['default'], diagnostics);
 }
 
 /** Every `step` of a Bitbucket pipeline list, inside `parallel` and `stage` blocks too. */
-function bitbucketSteps(list: unknown, into: YAMLMap[]): void {
+function collectSteps(list: unknown, into: YAMLMap[]): void {
   if (!isSeq(list)) return;
   for (const entry of list.items) {
     if (!isMap(entry)) continue;
     const step = entry.get('step', true);
     if (isMap(step)) into.push(step);
     const parallel = entry.get('parallel', true);
-    bitbucketSteps(isMap(parallel) ? parallel.get('steps', true) : parallel, into);
+    collectSteps(isMap(parallel) ? parallel.get('steps', true) : parallel, into);
     const stage = entry.get('stage', true);
-    if (isMap(stage)) bitbucketSteps(stage.get('steps', true), into);
+    if (isMap(stage)) collectSteps(stage.get('steps', true), into);
   }
+}
+
+/**
+ * Every step of every pipeline of `bitbucket-pipelines.yml`, once each (a step shared through a
+ * YAML alias is one step), named `step N` in that order: the names --verify runs them by.
+ */
+export function bitbucketStepList(root: YAMLMap): { name: string; step: YAMLMap }[] {
+  const pipelines = root.get('pipelines', true);
+  if (!isMap(pipelines)) return [];
+  const steps: YAMLMap[] = [];
+  for (const p of pipelines.items) {
+    if (isSeq(p.value)) collectSteps(p.value, steps);
+    // `branches:`, `tags:`, `pull-requests:`, `custom:`: pipelines by name.
+    else if (isMap(p.value)) for (const named of p.value.items) collectSteps(named.value, steps);
+  }
+  return [...new Set(steps)].map((step, k) => ({ name: `step ${k + 1}`, step }));
 }
 
 export function parseBitbucket(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const { root, diagnostics } = parseDocument(file, text);
   if (!root) return { script: null, diagnostics };
   const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
-  const pipelines = root.get('pipelines', true);
-  if (!isMap(pipelines)) return { script: null, diagnostics };
-  const steps: YAMLMap[] = [];
-  for (const p of pipelines.items) {
-    if (isSeq(p.value)) bitbucketSteps(p.value, steps);
-    // `branches:`, `tags:`, `pull-requests:`, `custom:`: pipelines by name.
-    else if (isMap(p.value)) for (const named of p.value.items) bitbucketSteps(named.value, steps);
-  }
-  const groups: number[][] = [];
-  const seen = new Set<YAMLMap>();
-  for (const step of steps) {
-    if (seen.has(step)) continue;
-    seen.add(step);
+  if (!isMap(root.get('pipelines', true))) return { script: null, diagnostics };
+  const steps = bitbucketStepList(root);
+  const groups = steps.map(({ step }) => {
     const name = step.get('name');
     const label = `${file} step ${typeof name === 'string' ? `"${name}"` : `at line ${lineOf(text, step.range?.[0] ?? 0)}`}`;
-    groups.push(addList(r, step.get('script', true), new Map(), label, false));
-  }
-  return finish(file, 'bitbucket-pipelines', text, r, groups, diagnostics);
+    return addList(r, step.get('script', true), new Map(), label, false);
+  });
+  return finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
 }
 
-function finish(file: string, kind: ScriptKind, text: string, r: Reader, groups: number[][], diagnostics: Diagnostic[]) {
+function finish(file: string, kind: ScriptKind, text: string, r: Reader, groups: number[][], entries: string[], diagnostics: Diagnostic[]) {
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, r.snippets, groups);
+  script.entries = entries;
   return { script, diagnostics: [...diagnostics, ...parsed] };
 }
 

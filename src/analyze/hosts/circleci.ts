@@ -46,6 +46,7 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
   if (!isMap(jobs)) return { script: null, diagnostics: [] };
   const snippets: Snippet[] = [];
   const groups: number[][] = [];
+  const names: string[] = [];
   const unread: UnreadStep[] = [];
   const lines = new LineIndex(text);
   const exprs = { n: 0 };
@@ -87,8 +88,10 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     });
     groups.push(group);
+    names.push(jobName);
   }
   const { script, diagnostics } = composeEmbedded(file, 'circleci', text, snippets, groups);
+  script.entries = names;
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics };
 }

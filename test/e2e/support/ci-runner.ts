@@ -21,7 +21,7 @@ function runSteps(repo: string, steps: EntryStep[] | { none: string }, env: Env,
   }
 }
 
-/** One bash -e for shell text (the CI kinds --verify does not run yet: Travis, CircleCI, Azure, Bitbucket). */
+/** One bash -e for shell text: the fixture e2e's own simple reading of Travis, CircleCI, Azure and Bitbucket jobs (PowerShell steps skipped: no pwsh here); --verify's is src/verify/jobs/. */
 function run(script: string, cwd: string, env: Env, what: string): void {
   const r = spawnSync('bash', ['-e', '-c', script], { cwd, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);

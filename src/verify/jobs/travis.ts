@@ -1,0 +1,69 @@
+/**
+ * A Travis CI job as --verify runs it: one bash from the repository root (a `cd` carries on),
+ * `env: global` exported first, then `before_install`, `install` and `before_script` (the
+ * first failing command ends the job), `script` (every command runs; the job fails if one
+ * did) and `after_success` (its failures do not count). What only Travis gives makes the job
+ * one that cannot run here: encrypted values, an `env:` matrix of several rows, a language's
+ * default install or script, Windows.
+ */
+import { parse } from 'yaml';
+import type { EntryStep } from '../entry.js';
+import { ignoringFailure, runAllThenFail, stopOnFailure } from './items.js';
+
+type Obj = Record<string, unknown>;
+const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
+
+/** Languages whose default `install`/`script` is nothing. */
+const NO_DEFAULTS = new Set(['minimal', 'generic', 'shell', 'sh', 'bash']);
+
+/** A phase's commands (`skip` is none), or why it cannot run here. */
+function phase(ci: Obj, name: string): string[] | { none: string } {
+  const v = ci[name];
+  const items = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  if (items.length === 1 && items[0] === 'skip') return [];
+  if (items.some((i) => typeof i !== 'string' && typeof i !== 'number' && typeof i !== 'boolean')) return { none: `its ${name} phase holds something other than commands` };
+  return items.map(String);
+}
+
+/** `env:` lines to export: `global` and a single matrix row; why not, for secrets and matrices. */
+function envLines(env: unknown): string[] | { none: string } {
+  const list = (x: unknown) => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
+  const e = obj(env);
+  const isMatrixMap = typeof env === 'object' && env !== null && !Array.isArray(env);
+  const global = isMatrixMap ? list(e['global']) : [];
+  const rows = isMatrixMap ? list(e['jobs'] ?? e['matrix']) : list(env);
+  if (rows.length > 1) return { none: `its env: matrix makes ${rows.length} jobs, which --verify does not choose between` };
+  const lines = [...global, ...rows];
+  if (lines.some((l) => typeof l !== 'string')) return { none: 'it uses encrypted (secure:) values, which only Travis CI decrypts' };
+  return lines.map((l) => `export ${l as string}`);
+}
+
+/** The Travis CI job `job` (`default`, the file's own phases) of `.travis.yml` text, or why it cannot run here. */
+export function travisSteps(text: string, job: string): EntryStep[] | { none: string } {
+  const ci = obj(parse(text));
+  const why = (w: string) => ({ none: `.travis.yml job ${job}: ${w}` });
+  if (job !== 'default') return why('no such job');
+  const os = Array.isArray(ci['os']) ? ci['os'] : [ci['os']];
+  if (os.includes('windows')) return why('it runs on Windows');
+  const language = String(ci['language'] ?? 'ruby');
+  const phases: Record<string, string[]> = {};
+  for (const name of ['before_install', 'install', 'before_script', 'script', 'after_success']) {
+    const p = phase(ci, name);
+    if ('none' in p) return why(p.none);
+    phases[name] = p;
+  }
+  if (!NO_DEFAULTS.has(language)) {
+    for (const name of ['install', 'script']) if (ci[name] === undefined) return why(`it runs the default ${name} of language: ${language}, which only Travis CI knows`);
+  }
+  const env = envLines(ci['env']);
+  if ('none' in env) return why(env.none);
+  const shell = [
+    'export TRAVIS_BUILD_DIR="$PWD"\n',
+    ...env.map((l) => `${l}\n`),
+    stopOnFailure([...phases['before_install']!, ...phases['install']!, ...phases['before_script']!]),
+    runAllThenFail(phases['script']!),
+    ignoringFailure(phases['after_success']!),
+    'exit 0\n',
+  ].join('');
+  return [{ argv: ['bash', '-c', shell], cwd: '', env: { CI: 'true', TRAVIS: 'true', CONTINUOUS_INTEGRATION: 'true' }, label: `job ${job}` }];
+}
