@@ -17,6 +17,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { Branch, Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
+import { cdOperand, folderOf, folderValue, isFolderValue, scriptFolderAssigned, scriptRelative, withoutFolderValues, wordInCwd } from './script-folder.js';
 import { parseWith, TsNode } from './tree-sitter.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
@@ -188,6 +189,12 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       symbol += sym;
       dynamicSeen = true;
     };
+    /** The script's folder from a variable (./script-folder.ts): known, but not as literal text. */
+    const addFolder = (folder: string, name: string) => {
+      if (value !== null) value += folder;
+      symbol += `\${${name}}`;
+      dynamicSeen = true;
+    };
     /** Text between parts (quotes aside) is literal; parts are read by type. */
     const visitParts = (parts: TsNode[], from: number, to: number, quoted: boolean) => {
       let at = from;
@@ -227,12 +234,13 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
         case 'simple_expansion': {
           const name = text.slice(p.startIndex + 1, p.endIndex);
           const known = scope.vars.get(name);
-          if (known != null) addStatic(known);
+          if (isFolderValue(known)) addFolder(known, name);
+          else if (known != null) addStatic(known);
           else addDynamic(`\${${name}}`);
           return;
         }
         case 'expansion':
-          expansion(p, scope, addStatic, addDynamic);
+          expansion(p, scope, addStatic, addDynamic, addFolder);
           return;
         case 'command_substitution': {
           const inner = src(p).replace(/\s+/g, ' ');
@@ -250,12 +258,13 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   }
 
   /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
-  function expansion(p: TsNode, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void): void {
+  function expansion(p: TsNode, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void, addFolder: (f: string, name: string) => void): void {
     const inner = p.children.slice(1, -1);
     const nameNode = inner[0];
     if (!nameNode || (nameNode.type !== 'variable_name' && nameNode.type !== 'special_variable_name')) return addDynamic(src(p));
     const name = src(nameNode);
     const known = scope.vars.get(name);
+    if (isFolderValue(known)) return inner.length === 1 ? addFolder(known, name) : addDynamic(src(p));
     if (inner.length === 1) {
       if (known != null) addStatic(known);
       else addDynamic(`\${${name}}`);
@@ -287,8 +296,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     const cmd: ScriptCommand = {
       file,
       index: script.commands.length,
-      words,
-      redirects,
+      words: words.map((w) => wordInCwd(w, scope.cwd)),
+      redirects: redirects.map((r) => (isFolderValue(r.target.value) ? { ...r, target: wordInCwd(r.target, scope.cwd) } : r)),
       start: s,
       end: e,
       line: lines.lineOf(s),
@@ -298,7 +307,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       loop: ctx.loop,
       ...(ctx.branches && ctx.branches.length > 0 ? { branches: ctx.branches } : {}),
       iteration: ctx.iteration ?? null,
-      vars: (scope.snapshot ??= new Map(scope.vars)),
+      vars: (scope.snapshot ??= withoutFolderValues(scope.vars)),
       stdout: null,
       stdinFrom: null,
     };
@@ -311,10 +320,12 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     const uncertain = ctx.conditional || ctx.loop;
     const prog = words[0]?.value;
     if (prog === 'cd') {
-      const arg = words[1];
-      if (!arg) scope.cwd = null;
-      else if (scriptRelative(arg.raw) !== null) scope.cwd = uncertain ? null : path.normalize(path.join(scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '');
-      else if (arg.value !== null && scope.cwd !== null && !uncertain) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
+      const arg = cdOperand(words.slice(1));
+      if (!arg || uncertain || arg.raw === '-') scope.cwd = null;
+      else if (scriptRelative(arg.raw) !== null) scope.cwd = path.normalize(path.join(scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '');
+      // `cd "$DIR/.."`: a folder value is absolute, whatever the folder before.
+      else if (isFolderValue(arg.value)) scope.cwd = folderOf(arg.value);
+      else if (arg.value !== null && scope.cwd !== null) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
       else scope.cwd = null;
     } else if (prog === 'pushd' || prog === 'popd') {
       scope.cwd = null;
@@ -337,11 +348,17 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       // The value is evaluated for its text only: its `$(…)` commands were walked above.
       const saved = currentUnit;
       currentUnit = -1;
-      const v = value ? evalWord(value, scope).value : '';
+      const v = value ? folderAssigned(value) ?? evalWord(value, scope).value : '';
       currentUnit = saved;
       const append = a.children.some((c) => !c.isNamed && c.type === '+=');
       setVar(scope, name, uncertain || append || value?.type === 'array' ? null : v);
     }
+  }
+
+  /** `DIR=$(cd "$(dirname "$0")" && pwd)` and kin: the script's folder as a folder value, else null. */
+  function folderAssigned(value: TsNode): string | null {
+    const folder = scriptFolderAssigned(value, text, scriptDir);
+    return folder === null ? null : folderValue(folder);
   }
 
   /** `NAME=value cmd …`: the variables set in the command's own environment only. */
@@ -350,7 +367,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     for (const c of cmd.children) {
       if (c.type !== 'variable_assignment') continue;
       const { name, value } = assignment(c);
-      env.set(name, value ? evalWord(value, scope).value : '');
+      const v = value ? evalWord(value, scope).value : '';
+      env.set(name, isFolderValue(v) ? null : v);
     }
     return env;
   }
@@ -375,7 +393,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     for (const a of decl.namedChildren) {
       if (a.type === 'variable_assignment') {
         const { name, value } = assignment(a);
-        const v = value ? evalWord(value, scope).value : '';
+        const v = value ? folderAssigned(value) ?? evalWord(value, scope).value : '';
         setVar(scope, name, uncertain || value?.type === 'array' ? null : v);
       } else if (a.type === 'variable_name') {
         const name = src(a);
@@ -778,30 +796,6 @@ function rebase(node: TsNode, by: number): TsNode {
     }
   }
   return top;
-}
-
-/** The script's own path (`$0`, `${BASH_SOURCE[0]}`), optionally quoted. */
-const SELF = String.raw`"?\$(?:0|\{0\}|BASH_SOURCE(?:\[0\])?|\{BASH_SOURCE(?:\[0\])?\})"?`;
-/** The same with links resolved (`$(readlink -f "$0")`, `$(realpath "$0")`): the walked file is no link. */
-const SELF_RESOLVED = String.raw`"?\$\(\s*(?:readlink\s+-f|realpath)\s+${SELF}\s*\)"?`;
-const SELF_DIR = String.raw`\$\(\s*dirname\s+(?:${SELF}|${SELF_RESOLVED})\s*\)`;
-/** The script's folder as a word: `$(dirname "$0")`, through readlink -f or realpath, or `$(realpath "$(dirname "$0")")`. */
-const SCRIPT_DIR = new RegExp(String.raw`^("?)(?:${SELF_DIR}|\$\(\s*realpath\s+"?${SELF_DIR}"?\s*\))(.*)$`);
-
-/**
- * For `cd "$(dirname "$0")"` and `cd "$(dirname "$0")/.."` (also `${BASH_SOURCE[0]}`, and
- * `$(dirname "$(readlink -f "$0")")` or `realpath`): the literal path after the script's own
- * folder ('' or '/..'), or null for any other word.
- */
-function scriptRelative(raw: string): string | null {
-  const m = SCRIPT_DIR.exec(raw);
-  if (!m) return null;
-  let rest = m[2]!;
-  if (m[1] === '"') {
-    if (!rest.endsWith('"')) return null;
-    rest = rest.slice(0, -1);
-  }
-  return /^(\/[\w.-]+)*\/?$/.test(rest) ? `.${rest}` : null;
 }
 
 /** Where a syntax error is: the first ERROR or MISSING node on the way down. */

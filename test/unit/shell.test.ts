@@ -287,4 +287,47 @@ describe('the script-location idioms', () => {
     const c = parse('cd "$(dirname "$(readlink "$0")")"\ndocker build .\n', 'ci/build.sh').script.commands;
     expect(c.at(-1)!.cwd).toBeNull();
   });
+
+  it('cd "$(dirname "${BASH_SOURCE[0]}")" and cd -- "$(dirname -- "$0")" are the script\'s folder', () => {
+    for (const line of ['cd "$(dirname "${BASH_SOURCE[0]}")"', 'cd -- "$(dirname -- "$0")"', 'cd "$(dirname "${BASH_SOURCE}")/"']) {
+      const c = parse(`cd /tmp\n${line}\ndocker build .\n`, 'ci/build.sh').script.commands;
+      expect(c.at(-1)!.cwd, line).toBe('ci');
+    }
+  });
+});
+
+describe('a variable holding the script\'s folder', () => {
+  const last = (src: string, file = 'scripts/build.sh') => parse(src, file).script.commands.at(-1)!;
+  for (const assign of [
+    'DIR=$(cd "$(dirname "$0")" && pwd)',
+    'DIR="$(cd "$(dirname "$0")"; pwd)"',
+    'DIR="$( cd -- "$( dirname -- "${BASH_SOURCE[0]}" )" &> /dev/null && pwd )"',
+    'DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" >/dev/null 2>&1 && pwd -P)"',
+    'DIR=$(dirname "$(readlink -f "$0")")',
+    'DIR="$(dirname "$0")"',
+    'readonly DIR="$(cd "$(dirname "$0")" && pwd)"',
+  ]) {
+    it(`${assign}: cd "$DIR/.." is the parent folder, and $DIR/… paths are relative to each command's folder`, () => {
+      expect(last(`${assign}\ncd "$DIR/.."\ndocker build .\n`).cwd).toBe('');
+      const cp = last(`${assign}\ncd "$DIR/../web"\ndocker cp x:/out/app "$DIR/../web/app"\n`);
+      expect(cp.cwd).toBe('web');
+      expect(cp.words[3]!.value).toBe('./app');
+      expect(cp.words[3]!.symbol).toBe('${DIR}/../web/app');
+    });
+  }
+
+  it('keeps the folder through other variables and redirects, and after a cd elsewhere', () => {
+    const c = last('DIR=$(cd "$(dirname "$0")" && pwd)\nROOT="$DIR/.."\ncd "$ROOT/api"\ndocker build -f "$ROOT/api/Dockerfile.build" "$DIR" > "$ROOT/log/"\n');
+    expect(c.cwd).toBe('api');
+    expect(c.words.slice(3).map((w) => w.value)).toEqual(['./Dockerfile.build', '../scripts']);
+    expect(c.redirects[0]!.target.value).toBe('../log/');
+  });
+
+  it('is dynamic where the command\'s folder is not known, in what a command sees as variables, and when set in a branch', () => {
+    expect(last('DIR=$(cd "$(dirname "$0")" && pwd)\ncd "$1"\ndocker build "$DIR"\n').words[2]!.value).toBeNull();
+    expect(last('DIR=$(cd "$(dirname "$0")" && pwd)\ndocker build .\n').vars.get('DIR')).toBeNull();
+    expect(last('if [ -n "$X" ]; then DIR=$(cd "$(dirname "$0")" && pwd); fi\ncd "$DIR"\ndocker build .\n').cwd).toBeNull();
+    expect(last('DIR=$(cd "$(dirname "$0")" & pwd)\ncd "$DIR"\ndocker build .\n').cwd).toBeNull();
+    expect(last('DIR=$(cd "$(dirname "$0")" && pwd)\ndocker build --build-arg "X=${DIR:-a}" .\n').words[3]!.value).toBeNull();
+  });
 });
