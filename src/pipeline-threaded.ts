@@ -5,7 +5,7 @@
  * the threads' timing (a test compares the two).
  */
 import path from 'node:path';
-import { analyzeFile, assemble, type Analysis, type FileAnalysis } from './analyze/index.js';
+import { analyzeFile, assemble, followCallers, type Analysis, type FileAnalysis } from './analyze/index.js';
 import { NodeRepoFs } from './discover/node-fs.js';
 import { walkInWorker, walkThread, WalkThreadError } from './discover/walk-thread.js';
 import { NO_CLOCK } from './model/timing.js';
@@ -56,6 +56,7 @@ async function threaded(display: string, abs: string, opts: RootOptions): Promis
       if (opts.progress && n % 64 === 0) opts.progress('analysing', walked.files.length - rest.length + n, walked.files.length);
       analysed.set(rel, analyzeFile(fs, rel, dockerfiles));
     }
+    followCallers(fs, walked.files, walked.quiet, analysed, dockerfiles);
     opts.progress?.('analysing', walked.files.length, walked.files.length);
     return assemble(walked.files, analysed, dockerfiles);
   });

@@ -34,7 +34,7 @@ export function runRoot(display: string, opts: RootOptions): RootRun {
   // The walk reads each candidate once and keeps its text in fs, so analysis reads nothing twice.
   const clock = opts.clock ?? NO_CLOCK;
   const walked = clock.time('discover', () => walk(abs, { ignore: opts.ignore ?? [], repoFs: fs, ...(opts.progress ? { progress: opts.progress } : {}) }));
-  const analysis = clock.time('analyze', () => analyze(fs, walked.files, opts.progress));
+  const analysis = clock.time('analyze', () => analyze(fs, walked.files, opts.progress, walked.quiet));
   return finishRoot(display, abs, fs, walked, analysis, opts);
 }
 

@@ -8,6 +8,7 @@ import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
+import { startFolders, type Start } from './callers.js';
 import { expandCompose, isExpanded } from './compose.js';
 import type { EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
@@ -28,8 +29,8 @@ export interface Analysis {
 export const scriptKindOf = kindOf;
 
 /** Reads one script file with the reader of its kind (also how a rewritten script is read again). */
-export function readScript(kind: ScriptKind, rel: string, text: string, fs: RepoFs): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
-  return fileKind(kind).read(rel, text, fs);
+export function readScript(kind: ScriptKind, rel: string, text: string, fs: RepoFs, start?: { cwd: string | null }): { script: ScriptFile | null; diagnostics: Diagnostic[] } {
+  return fileKind(kind).read(rel, text, fs, start);
 }
 
 /**
@@ -86,7 +87,7 @@ export interface FileAnalysis {
  * of parsed Dockerfiles), so files may be analysed in any order and `assemble` gives the same
  * Analysis: the walk may still be finding files while the first ones are analysed.
  */
-export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dockerfiles']): FileAnalysis {
+export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dockerfiles'], start?: Start): FileAnalysis {
   const result: FileAnalysis = { rel, script: null, setups: [], diagnostics: [] };
   const text = fs.readText(rel);
   if (text === null) {
@@ -97,7 +98,7 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
   if (!text.includes('docker') && !text.includes(DAPPER_MENTION)) return result;
   const kind = scriptKindOf(rel, text);
   if (kind === null) return result;
-  const read = readScript(kind, rel, text, fs);
+  const read = readScript(kind, rel, text, fs, start ? { cwd: start.cwd } : undefined);
   const diagnostics = read.diagnostics;
   if (!read.script) {
     result.diagnostics.push(...diagnostics);
@@ -116,6 +117,7 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
       }
     }
   }
+  if (start?.conflict) for (const s of linked.setups) s.diagnostics.push({ ...start.conflict, setup: s.id });
   result.setups.push(...linked.setups);
   result.diagnostics.push(...linked.diagnostics);
   // A parse warning on a line a setup uses is shown with that setup.
@@ -141,13 +143,35 @@ export function assemble(files: readonly string[], analysed: ReadonlyMap<string,
   return analysis;
 }
 
-export function analyze(fs: RepoFs, files: readonly string[], progress?: Progress): Analysis {
+/**
+ * Shell scripts a caller runs from another folder start there (./callers.ts): once every file
+ * is analysed, those are analysed again from that folder. `quiet`: files without docker that
+ * may run a script (the walker's `quiet`).
+ */
+export function followCallers(fs: RepoFs, files: readonly string[], quiet: readonly string[], analysed: Map<string, FileAnalysis>, dockerfiles: Analysis['dockerfiles']): void {
+  const starts = startFolders(files, quiet, {
+    text: (rel) => fs.readText(rel),
+    isShell: (rel, text) => scriptKindOf(rel, text) === 'shell',
+    read: (rel, text, start) => {
+      if (!start) {
+        const done = analysed.get(rel)?.script;
+        if (done) return done;
+      }
+      const kind = scriptKindOf(rel, text);
+      return kind === null ? null : readScript(kind, rel, text, fs, start ?? undefined).script;
+    },
+  });
+  for (const [rel, start] of starts) analysed.set(rel, analyzeFile(fs, rel, dockerfiles, start));
+}
+
+export function analyze(fs: RepoFs, files: readonly string[], progress?: Progress, quiet: readonly string[] = []): Analysis {
   const dockerfiles: Analysis['dockerfiles'] = new Map();
   const analysed = new Map<string, FileAnalysis>();
   for (const [n, rel] of files.entries()) {
     if (progress && n % 64 === 0) progress('analysing', n, files.length);
     analysed.set(rel, analyzeFile(fs, rel, dockerfiles));
   }
+  followCallers(fs, files, quiet, analysed, dockerfiles);
   progress?.('analysing', files.length, files.length);
   return assemble(files, analysed, dockerfiles);
 }

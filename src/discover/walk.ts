@@ -73,6 +73,11 @@ export interface WalkResult {
   files: string[];
   /** Folders that could not be read, with the reason (an errno code such as EACCES). */
   unreadable: { path: string; reason: string }[];
+  /**
+   * Candidates (not JS/TS) read and found without `mention` that may run a script by its path
+   * (they hold `.sh`, `./` or `sh `): a shell script's callers (src/analyze/callers.ts).
+   */
+  quiet: string[];
   /** Candidates not read because of their size, or read and found binary (and, with `mention`, containing it). */
   skipped: SkippedFile[];
   /**
@@ -131,7 +136,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const mention = options.mention === undefined ? SCRIPT_MENTION : options.mention;
   const extra = compileIgnore(options.ignore ?? []);
-  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [] };
+  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [], quiet: [] };
 
   /** Git's precedence: the deepest .gitignore with a matching rule decides; within one, the last rule. */
   const ignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => {
@@ -156,7 +161,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     }
   };
 
-  const readCandidate = (rel: string, abs: string) => {
+  const readCandidate = (rel: string, abs: string, kind: 'script' | 'js') => {
     let bytes;
     try {
       bytes = io.readFile(abs, maxBytes, true);
@@ -171,7 +176,10 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       return;
     }
     noteReferences(rel, bytes);
-    if (mention !== null && !bytes.includes(mention) && !(mention === SCRIPT_MENTION && bytes.includes(DAPPER_MENTION))) return;
+    if (mention !== null && !bytes.includes(mention) && !(mention === SCRIPT_MENTION && bytes.includes(DAPPER_MENTION))) {
+      if (kind === 'script' && (bytes.includes('.sh') || bytes.includes('./') || bytes.includes('sh '))) result.quiet.push(rel);
+      return;
+    }
     if (isBinary(bytes)) {
       result.skipped.push({ path: rel, reason: 'binary', bytes: bytes.length });
       return;
@@ -222,7 +230,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       if (kind !== null) {
         if (ignored(rel, name, false, level)) continue;
         if (kind === 'js' && inSource) deferred.push({ rel, abs: prefix + name });
-        else readCandidate(rel, prefix + name);
+        else readCandidate(rel, prefix + name, kind);
       } else if (name.charCodeAt(0) === 46 && name.endsWith('.tmp') && TEMP_RE.test(name)) {
         result.temps.push(rel);
       }
@@ -231,7 +239,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
 
   visit('', path.resolve(root), null, false);
   const late = deferred.filter((d) => named.has(d.rel));
-  for (const d of late) readCandidate(d.rel, d.abs);
+  for (const d of late) readCandidate(d.rel, d.abs, 'js');
   if (late.length > 0) result.files.sort(byWalkOrder);
   return result;
 }

@@ -11,7 +11,12 @@ export const shellKind: FileKind = {
     const first = text.slice(0, 200).split(/\r?\n/, 1)[0] ?? '';
     return /^#!.*\b(sh|bash|dash|ksh|zsh)\b/.test(first);
   },
-  read: (rel, text) => parseShell(rel, text),
+  read(rel, text, _fs, start) {
+    if (!start) return parseShell(rel, text);
+    const read = parseShell(rel, text, { cwd: start.cwd });
+    if (read.script) read.script.startCwd = start.cwd;
+    return read;
+  },
   writer: 'shell',
   comment: '#',
 };

@@ -18,8 +18,11 @@ export interface FileKind {
   candidate(rel: string, name: string, ext: string | null): Candidate | null;
   /** Whether analysis reads the file as this kind, by its path and (for shebangs) its text. */
   claims(rel: string, text: string): boolean;
-  /** Reads the file into commands (shell snippets with positions in the file). */
-  read(rel: string, text: string, fs: RepoFs): { script: ScriptFile | null; diagnostics: Diagnostic[] };
+  /**
+   * Reads the file into commands (shell snippets with positions in the file). `start`: the
+   * folder a shell script's callers run it from, when not its own (src/analyze/callers.ts).
+   */
+  read(rel: string, text: string, fs: RepoFs, start?: { cwd: string | null }): { script: ScriptFile | null; diagnostics: Diagnostic[] };
   /**
    * How edits are encoded back: `shell` files are shell text; `embedded` files hold shell
    * snippets whose encoders (escaping, indentation) come with the reading.

@@ -28,6 +28,7 @@ export const CODES = {
   DYNAMIC_CONTAINER: 'A container name or id is only known at run time.',
   DYNAMIC_IMAGE: 'An image tag is only known at run time.',
   DYNAMIC_BUILD_INPUT: 'A Dockerfile path or build context is only known at run time.',
+  CALLER_FOLDERS_DIFFER: 'A script is run from different folders by its callers, and its relative paths name different files from each.',
   UNKNOWN_DOCKER_FLAG: 'A docker flag is not known, so its arguments cannot be read safely.',
   ARTIFACT_UNUSED: 'An extracted artifact is not copied into the runtime image.',
   ARTIFACT_USED_ON_HOST: 'An extracted artifact is used on the host after extraction.',

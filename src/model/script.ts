@@ -96,6 +96,8 @@ export interface ScriptFile {
   kind: ScriptKind;
   text: string;
   commands: ScriptCommand[];
+  /** A shell script its callers run from another folder: the folder it starts in (absent: its own). */
+  startCwd?: string | null;
 }
 
 export type ScriptKind =

@@ -36,8 +36,9 @@ export interface PlannedScript {
 /** Null when the rewritten script reads back as planned, else why not. */
 export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   const { base, removed, rewrites } = asWritten(p);
-  const before = readScript(base.kind, base.file, base.text, fs);
-  const after = readScript(base.kind, base.file, p.after, fs);
+  const start = base.startCwd !== undefined ? { cwd: base.startCwd } : undefined;
+  const before = readScript(base.kind, base.file, base.text, fs, start);
+  const after = readScript(base.kind, base.file, p.after, fs, start);
   // A problem the old text did not have (counted by code: one more unparsable snippet counts).
   const count = (ds: typeof before.diagnostics, code: string) => ds.filter((d) => d.code === code).length;
   const fresh = after.diagnostics.find((d) => count(after.diagnostics, d.code) > count(before.diagnostics, d.code));

@@ -38,8 +38,12 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
   const base = path.posix.basename(setup.script);
   switch (script.kind) {
     case 'shell': {
-      const argv = [...interpreter(script.text), base];
-      return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: setup.script } };
+      // Run from the folder its callers run it from (src/analyze/callers.ts), else its own.
+      const cwd = script.startCwd === undefined ? dir : script.startCwd;
+      if (cwd === null) return { none: `the folder ${setup.script} is run from is not known` };
+      const rel = path.posix.relative(cwd === '' ? '.' : cwd, setup.script);
+      const argv = [...interpreter(script.text), rel];
+      return { kind: 'process', label: argv.join(' '), step: { argv, cwd, env: {}, label: setup.script } };
     }
     case 'javascript': {
       if (!/\.[mc]?js$/.test(base)) return { none: `${setup.script} needs a TypeScript runner, which the tool does not choose for you` };

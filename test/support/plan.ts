@@ -13,7 +13,8 @@ export function planFiles(files: Record<string, string>, stageName?: string): Pl
 /** Plans a migration of a folder on disk, as the CLI does (a `stageName` given is fixed, as --stage-name is). */
 export function planDir(dir: string, stageName?: string): Plan {
   const fs = new NodeRepoFs(dir);
-  return planMigration(analyze(fs, walk(dir).files), fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
+  const walked = walk(dir);
+  return planMigration(analyze(fs, walked.files, undefined, walked.quiet), fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
 }
 
 /** The tree after applying every planned change. */

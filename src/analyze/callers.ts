@@ -1,0 +1,158 @@
+/**
+ * The folder a shell script starts in. Run by hand, a script is assumed to run from its own
+ * folder; but a script another script, a Makefile recipe, an npm script or a CI step runs
+ * (`./scripts/build.sh` from the root) starts in its caller's folder, and its relative paths
+ * are the caller's. This finds the callers of each shell script among the files read, and the
+ * folder each runs it from:
+ *
+ * - every caller runs it from one folder: the script is read from that folder;
+ * - callers run it from different folders (or from one the tool cannot follow), and the
+ *   script's commands do not run in the same folders either way (it does not `cd` to a fixed
+ *   place first): its setups are refused (`CALLER_FOLDERS_DIFFER`).
+ *
+ * A call is a command whose program is the script's path (`./scripts/build.sh`,
+ * `scripts/build.sh`) or `sh`/`bash`/`dash` with the path as first operand, resolved against
+ * the caller command's own folder. `source`/`.` run the file in the caller's own shell and are
+ * not calls.
+ */
+import path from 'node:path/posix';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+
+/** One command that runs a script, and the folder it runs it from (null: not known). */
+export interface Call {
+  file: string;
+  line: number;
+  cwd: string | null;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash']);
+
+/** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
+const FOLDER_FREE = new Set(['set', 'echo', 'printf', 'export', 'readonly', 'local', 'true', 'false', ':', 'exit', 'return', 'shopt', 'umask', 'cd', 'pwd', 'dirname', 'basename', 'readlink', 'realpath']);
+
+/** The script path a command runs (as written) and the folder it runs it from, or null. */
+function calledPath(cmd: ScriptCommand): string | null {
+  const words = cmd.words;
+  let i = words[0]?.value === 'exec' ? 1 : 0;
+  let prog = words[i]?.value ?? null;
+  if (prog === null) return null;
+  if (SHELLS.has(path.basename(prog))) {
+    // `bash -e scripts/build.sh`: options, then the file (`-c` runs text, not a file).
+    for (i++; words[i]?.value?.startsWith('-') && words[i]!.value !== '-'; i++) if (/^-[a-z]*c/.test(words[i]!.value!)) return null;
+    prog = words[i]?.value ?? null;
+    return prog !== null && !prog.startsWith('/') && !prog.startsWith('~') ? prog : null;
+  }
+  // A program named without a slash is looked up on PATH, not in the repository.
+  return prog.includes('/') && !prog.startsWith('/') && !prog.startsWith('~') ? prog : null;
+}
+
+/**
+ * The calls of each of `targets` (repository-relative shell scripts) made by `callers`. A call
+ * from a folder the tool cannot follow counts for every target of that file name.
+ */
+export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile>): Map<string, Call[]> {
+  const set = new Set(targets);
+  const named = new Map<string, string[]>();
+  for (const t of targets) named.set(path.basename(t), [...(named.get(path.basename(t)) ?? []), t]);
+  const out = new Map<string, Call[]>();
+  for (const script of callers) {
+    for (const cmd of script.commands) {
+      const prog = calledPath(cmd);
+      if (prog === null) continue;
+      const to = cmd.cwd === null ? named.get(path.basename(prog)) ?? [] : set.has(resolveRel(cmd.cwd, prog)) ? [resolveRel(cmd.cwd, prog)] : [];
+      for (const t of to) if (t !== script.file) out.set(t, [...(out.get(t) ?? []), { file: cmd.file, line: cmd.line, cwd: cmd.cwd }]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a script starts when callers run it from a folder other than its own; with `conflict`,
+ * callers run it from several (it is read from the first), which refuses its setups.
+ */
+export interface Start {
+  cwd: string | null;
+  conflict?: Diagnostic;
+}
+
+/**
+ * Where `script` starts given its calls: null for its own folder (no callers, or all run it
+ * from there). `readFrom(cwd)` reads it from a folder: folders that differ matter only when
+ * its commands run in different folders between those readings.
+ */
+export function startOf(script: string, calls: readonly Call[] | undefined, readFrom: (cwd: string | null) => ScriptFile | null): Start | null {
+  if (!calls || calls.length === 0) return null;
+  const own = path.dirname(script) === '.' ? '' : path.dirname(script);
+  const folders = [...new Set(calls.map((c) => c.cwd))];
+  if (folders.length > 1) {
+    const readings = folders.map((f) => readFrom(f)?.commands.filter((c) => !FOLDER_FREE.has(c.words[0]?.value ?? '')).map((c) => c.cwd) ?? null);
+    const first = readings[0];
+    const same = first != null && readings.every((r) => r !== null && r.length === first.length && r.every((cwd, i) => cwd !== null && cwd === first[i]));
+    if (!same) {
+      const shown = (c: Call) => `${c.file}:${c.line} from ${c.cwd === null ? 'a folder the tool cannot follow' : c.cwd === '' ? 'the root' : c.cwd}`;
+      return {
+        cwd: folders[0]!,
+        conflict: diag('CALLER_FOLDERS_DIFFER', 'error', `${script} is run from different folders (${calls.map(shown).join(', ')}), and its relative paths name different files from each`, {
+          file: script,
+          line: 1,
+          hint: 'Make the script move to a fixed folder first (cd "$(dirname "$0")/.."), or run it from one folder, then run the tool again.',
+        }),
+      };
+    }
+  }
+  return folders[0] === own ? null : { cwd: folders[0]! };
+}
+
+/** The reading of files the analysis needs here: a file's kind and its commands (from a start folder, for shell). */
+export interface Reader {
+  text(rel: string): string | null;
+  isShell(rel: string, text: string): boolean;
+  read(rel: string, text: string, start: { cwd: string | null } | null): ScriptFile | null;
+}
+
+/**
+ * Where each shell script of `files` that runs docker starts, for those its callers run from
+ * elsewhere. Callers are the files of `files` and `quiet` (files without docker that may run
+ * a script) that name a script's file name; a caller that is itself such a script is read
+ * from its own start (a few rounds, for chains of scripts).
+ */
+export function startFolders(files: readonly string[], quiet: readonly string[], r: Reader): Map<string, Start> {
+  const starts = new Map<string, Start>();
+  const targets = files.filter((rel) => {
+    const t = r.text(rel);
+    return t !== null && t.includes('docker') && r.isShell(rel, t);
+  });
+  if (targets.length === 0) return starts;
+  const names = [...new Set(targets.map((t) => path.basename(t)))];
+  const callers = [...files, ...quiet].filter((rel) => {
+    const t = r.text(rel);
+    return t !== null && names.some((n) => t.includes(n));
+  });
+  if (callers.length === 0) return starts;
+  const readings = new Map<string, ScriptFile>();
+  const readCaller = (rel: string) => {
+    const s = starts.get(rel);
+    const got = r.read(rel, r.text(rel)!, s ? { cwd: s.cwd } : null);
+    if (got) readings.set(rel, got);
+    else readings.delete(rel);
+  };
+  callers.forEach(readCaller);
+  for (let round = 0; round < 4; round++) {
+    const calls = callsOf(targets, readings.values());
+    const changed: string[] = [];
+    for (const t of targets) {
+      const next = startOf(t, calls.get(t), (cwd) => r.read(t, r.text(t)!, { cwd }));
+      const prev = starts.get(t) ?? null;
+      if (JSON.stringify(prev) === JSON.stringify(next)) continue;
+      if (next) starts.set(t, next);
+      else starts.delete(t);
+      changed.push(t);
+    }
+    const reread = changed.filter((t) => readings.has(t));
+    if (reread.length === 0) break;
+    reread.forEach(readCaller);
+  }
+  return starts;
+}
