@@ -14,10 +14,22 @@ export const javascriptKind: FileKind = {
     const base = rel.split('/').pop()!;
     return /\.[mc]?[jt]sx?$/.test(base) && !/\.d\.[mc]?ts$/.test(base);
   },
-  read: (rel, text, fs) => parseJavaScript(rel, text, packageDirOf(rel, fs)),
+  read: (rel, text, fs) => parseJavaScript(rel, text, packageDirOf(rel, fs), (json) => readJson(json, fs)),
   writer: 'embedded',
   comment: '//',
 };
+
+/** A JSON file's top-level object (`package.json` fields a script imports), or null. */
+function readJson(rel: string, fs: RepoFs): Record<string, unknown> | null {
+  const text = fs.readText(rel);
+  if (text === null) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Node scripts run from their package's folder (npm scripts start there): the nearest package.json. */
 function packageDirOf(rel: string, fs: RepoFs): string | null {

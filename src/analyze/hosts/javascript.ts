@@ -2,8 +2,10 @@
  * JavaScript/TypeScript build scripts (parsed with jscodeshift): `exec`/`execSync` with a
  * string or template literal (shell text), zx's `` $`…` `` (shell text whose `${…}` are single
  * words), and `spawn`/`spawnSync`/`execFile`/`execa('docker', [...])` (an argv array, no
- * shell). Each becomes a snippet; `${name}` of a `const name = '…'` is read as its value,
- * any other expression as an unknown value. A call that is its own statement can be removed.
+ * shell), also through a small wrapper that passes its arguments straight to one of them
+ * (./js-wrappers.ts). Each becomes a snippet; `${name}` of a `const name = '…'` (or of
+ * `package.json` fields) is read as its value, any other expression as an unknown value. A
+ * call that is its own statement can be removed.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path/posix';
@@ -13,8 +15,7 @@ import type { ScriptCommand, Word } from '../../model/script.js';
 import { shellQuote } from '../../model/shell-quote.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 
-const SHELL_CALLS = new Set(['exec', 'execSync']);
-const ARGV_CALLS = new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync', 'execa', 'execaSync']);
+import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 
 let jscodeshift: any;
 /** jscodeshift brings babel: loaded only when a script file needs reading. */
@@ -85,7 +86,7 @@ function statementRange(text: string, p: any): Edit[] | null {
   return [{ start, end, text: '' }];
 }
 
-export function parseJavaScript(file: string, text: string, packageDir: string | null): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+export function parseJavaScript(file: string, text: string, packageDir: string | null, readJson: ReadJson = () => null): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const api = j();
   let root: any;
   try {
@@ -94,14 +95,16 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   } catch (e) {
     return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}; it was not analysed`, { file, hint: 'Fix the syntax error, then run the tool again.' })] };
   }
-  // `const tag = 'app:build'` (or a template without expressions): a value the tool can read.
-  const consts = new Map<string, string>();
+  // `const tag = 'app:build'`, package.json fields, and templates of those: values the tool can read.
+  const { objects, fields } = packageJsonBindings(api, root, file, readJson);
+  const consts = new Map<string, string>(fields);
   root.find(api.VariableDeclarator).forEach((p: any) => {
     const { id, init } = p.node;
     if (p.parent.node.kind !== 'const' || id.type !== 'Identifier' || !init) return;
-    if (init.type === 'StringLiteral') consts.set(id.name, init.value);
-    if (init.type === 'TemplateLiteral' && init.expressions.length === 0) consts.set(id.name, init.quasis[0].value.cooked);
+    const v = staticString(init, consts, objects);
+    if (v !== undefined) consts.set(id.name, v);
   });
+  const wrappers = findWrappers(api, root);
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; snippet: Snippet }[] = [];
@@ -119,7 +122,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       decodeJs(text, q.start, q.end, out);
       const e = tpl.expressions[k];
       if (!e) return;
-      const known = e.type === 'Identifier' ? consts.get(e.name) : e.type === 'StringLiteral' ? e.value : undefined;
+      const known = staticString(e, consts, objects);
       const word = known !== undefined ? (zx ? shellQuote(known) : known) : `\${__js_expression_${n++}}`;
       for (const ch of word) {
         out.shell += ch;
@@ -142,8 +145,11 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
 
   root.find(api.CallExpression).forEach((p: any) => {
     const node = p.node;
-    const name = nameOf(node.callee);
-    const [a0, a1, a2] = node.arguments;
+    const wrapper = node.callee.type === 'Identifier' ? wrappers.get(node.callee.name) : undefined;
+    // A wrapper's call reads as the call it makes: its arguments, then the options it passes.
+    const name = wrapper ? (wrapper.kind === 'shell' ? 'execSync' : 'spawnSync') : nameOf(node.callee);
+    const [a0, a1, a2] = wrapper?.kind === 'shell' ? [node.arguments[0], wrapper.options, undefined] : wrapper ? [node.arguments[0], node.arguments[1], wrapper.options] : node.arguments;
+    if (wrapper && node.arguments.length > (wrapper.kind === 'shell' ? 1 : 2)) return;
     if (!name || !a0) return;
     if (SHELL_CALLS.has(name) && (a0.type === 'StringLiteral' || a0.type === 'TemplateLiteral')) {
       if (!text.slice(a0.start, a0.end).includes('docker')) return;
@@ -178,7 +184,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     const items = [
       { word: 'docker', start: program.start, end: program.end },
       ...elements.map((e) => {
-        const known = e?.type === 'StringLiteral' ? e.value : e?.type === 'Identifier' ? consts.get(e.name) : undefined;
+        const known = staticString(e, consts, objects);
         return { word: known !== undefined ? shellQuote(known) : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
       }),
     ];
