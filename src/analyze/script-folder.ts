@@ -75,6 +75,15 @@ export function scriptRelative(raw: string): string | null {
   return /^(\/[\w.-]+)*\/?$/.test(rest) ? `.${rest}` : null;
 }
 
+/**
+ * Whether a script-folder word resolves `$0` to an absolute path (`readlink -f "$0"`,
+ * `realpath "$0"`). Otherwise `dirname "$0"` is relative to the folder the script started
+ * in, and names the script's folder only while the script is still there.
+ */
+export function absoluteSelf(raw: string): boolean {
+  return new RegExp(String.raw`\$\(\s*(?:readlink\s+-f|realpath)\s+(?:--\s+)?${SELF}\s*\)`).test(raw);
+}
+
 /** `cd` options that do not change which folder it goes to. */
 const CD_OPTIONS = new Set(['--', '-P', '-L', '-e', '-@']);
 
@@ -102,7 +111,7 @@ function simpleWords(n: TsNode, text: string): string[] | null {
 }
 
 /** `cd DIR` (silenced or not) where DIR is the script's folder or below/above it: that relative path. */
-function cdToScript(n: TsNode, text: string): string | null {
+function cdToScript(n: TsNode, text: string, atStart: boolean): string | null {
   let cmd = n;
   if (n.type === 'redirected_statement') {
     const body = n.childForFieldName('body');
@@ -113,7 +122,7 @@ function cdToScript(n: TsNode, text: string): string | null {
   const words = simpleWords(cmd, text);
   if (!words || words[0] !== 'cd') return null;
   const operand = cdOperand(words.slice(1).map((raw) => ({ raw, value: raw })));
-  return operand ? scriptRelative(operand.raw) : null;
+  return operand && (atStart || absoluteSelf(operand.raw)) ? scriptRelative(operand.raw) : null;
 }
 
 /** `pwd`, `pwd -P` or `pwd -L`. */
@@ -125,12 +134,13 @@ function isPwd(n: TsNode, text: string): boolean {
 /**
  * The repository-relative folder an assignment's value names when it is the script's own folder
  * (or a folder given relative to it), or null. `value` is the assignment's value node; `scriptDir`
- * the script's folder in the repository.
+ * the script's folder in the repository; `atStart`: the script is still in the folder it
+ * started in (where a relative `$0` is relative to).
  */
-export function scriptFolderAssigned(value: TsNode, text: string, scriptDir: string): string | null {
+export function scriptFolderAssigned(value: TsNode, text: string, scriptDir: string, atStart: boolean): string | null {
   const raw = text.slice(value.startIndex, value.endIndex);
   const direct = scriptRelative(raw);
-  if (direct !== null) return resolveRel(scriptDir, direct);
+  if (direct !== null) return atStart || absoluteSelf(raw) ? resolveRel(scriptDir, direct) : null;
   // `$(cd "$(dirname "$0")" && pwd)`, `"$( cd … &> /dev/null && pwd )"`, `$(cd …; pwd)`.
   let subst: TsNode | null = value.type === 'command_substitution' ? value : null;
   if (value.type === 'string' && value.namedChildren.length === 1 && value.namedChildren[0]!.type === 'command_substitution' && value.children.length === 3) subst = value.namedChildren[0]!;
@@ -143,6 +153,6 @@ export function scriptFolderAssigned(value: TsNode, text: string, scriptDir: str
     if (kids.length === 3 && !kids[1]!.isNamed && kids[1]!.type === '&&') pair = [kids[0]!, kids[2]!];
   }
   if (!pair) return null;
-  const rel = cdToScript(pair[0]!, text);
+  const rel = cdToScript(pair[0]!, text, atStart);
   return rel !== null && isPwd(pair[1]!, text) ? resolveRel(scriptDir, rel) : null;
 }

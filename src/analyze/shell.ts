@@ -17,7 +17,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { Branch, Iteration, Redirect, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
-import { cdOperand, folderOf, folderValue, isFolderValue, scriptFolderAssigned, scriptRelative, withoutFolderValues, wordInCwd } from './script-folder.js';
+import { absoluteSelf, cdOperand, folderOf, folderValue, isFolderValue, scriptFolderAssigned, scriptRelative, withoutFolderValues, wordInCwd } from './script-folder.js';
 import { parseWith, TsNode } from './tree-sitter.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
@@ -156,6 +156,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     final: { vars: new Map(), cwd: null },
   };
   const scriptDir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  /** The folder the script starts in: a relative `$0` is relative to it. */
+  const startCwd = init.cwd !== undefined ? init.cwd : scriptDir;
   let listCounter = 0;
   let loopCounter = 0;
   let chainCounter = 0;
@@ -322,7 +324,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     if (prog === 'cd') {
       const arg = cdOperand(words.slice(1));
       if (!arg || uncertain || arg.raw === '-') scope.cwd = null;
-      else if (scriptRelative(arg.raw) !== null) scope.cwd = path.normalize(path.join(scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '');
+      // A relative `$0` names the script's folder only from the folder the script started in.
+      else if (scriptRelative(arg.raw) !== null) scope.cwd = scope.cwd === startCwd || absoluteSelf(arg.raw) ? path.normalize(path.join(scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '') : null;
       // `cd "$DIR/.."`: a folder value is absolute, whatever the folder before.
       else if (isFolderValue(arg.value)) scope.cwd = folderOf(arg.value);
       else if (arg.value !== null && scope.cwd !== null) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
@@ -348,7 +351,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
       // The value is evaluated for its text only: its `$(…)` commands were walked above.
       const saved = currentUnit;
       currentUnit = -1;
-      const v = value ? folderAssigned(value) ?? evalWord(value, scope).value : '';
+      const v = value ? folderAssigned(value, scope) ?? evalWord(value, scope).value : '';
       currentUnit = saved;
       const append = a.children.some((c) => !c.isNamed && c.type === '+=');
       setVar(scope, name, uncertain || append || value?.type === 'array' ? null : v);
@@ -356,8 +359,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
   }
 
   /** `DIR=$(cd "$(dirname "$0")" && pwd)` and kin: the script's folder as a folder value, else null. */
-  function folderAssigned(value: TsNode): string | null {
-    const folder = scriptFolderAssigned(value, text, scriptDir);
+  function folderAssigned(value: TsNode, scope: Scope): string | null {
+    const folder = scriptFolderAssigned(value, text, scriptDir, scope.cwd === startCwd);
     return folder === null ? null : folderValue(folder);
   }
 
@@ -393,7 +396,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     for (const a of decl.namedChildren) {
       if (a.type === 'variable_assignment') {
         const { name, value } = assignment(a);
-        const v = value ? folderAssigned(value) ?? evalWord(value, scope).value : '';
+        const v = value ? folderAssigned(value, scope) ?? evalWord(value, scope).value : '';
         setVar(scope, name, uncertain || value?.type === 'array' ? null : v);
       } else if (a.type === 'variable_name') {
         const name = src(a);
@@ -734,7 +737,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     });
   }
 
-  const top: Scope = { vars: new Map(init.vars ?? []), cwd: init.cwd !== undefined ? init.cwd : scriptDir };
+  const top: Scope = { vars: new Map(init.vars ?? []), cwd: startCwd };
   try {
     walkList(root.children, top, { conditional: false, loop: false }, 'top');
   } catch (e) {

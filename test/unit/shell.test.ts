@@ -43,6 +43,7 @@ describe('shell adapter: reading', () => {
 
   it('follows cd to know each command\'s working directory', () => {
     const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\ncd "$(dirname "${BASH_SOURCE[0]}")/.."\nls\n', 'ci/build.sh');
+    // (From the start, cd "$(dirname "$0")" is ci: see the script-location idioms below.)
     expect(script.commands.map((c) => [c.words[0]!.value, c.cwd])).toEqual([
       ['cd', 'ci'],
       ['docker', 'ci/app'],
@@ -51,12 +52,13 @@ describe('shell adapter: reading', () => {
       ['make', 'ci/app'],
       ['dirname', 'ci/app'],
       ['cd', 'ci/app'],
-      ['ls', 'ci'],
-      ['cd', 'ci'],
+      // A relative $0 is relative to where the script started, not to ci/app: not known.
+      ['ls', null],
+      ['cd', null],
       ['ls', null],
       ['dirname', null],
       ['cd', null],
-      ['ls', ''],
+      ['ls', null],
     ]);
   });
 
@@ -290,9 +292,20 @@ describe('the script-location idioms', () => {
 
   it('cd "$(dirname "${BASH_SOURCE[0]}")" and cd -- "$(dirname -- "$0")" are the script\'s folder', () => {
     for (const line of ['cd "$(dirname "${BASH_SOURCE[0]}")"', 'cd -- "$(dirname -- "$0")"', 'cd "$(dirname "${BASH_SOURCE}")/"']) {
-      const c = parse(`cd /tmp\n${line}\ndocker build .\n`, 'ci/build.sh').script.commands;
+      const c = parse(`${line}\ndocker build .\n`, 'ci/build.sh').script.commands;
       expect(c.at(-1)!.cwd, line).toBe('ci');
     }
+  });
+
+  it('a relative $0 names the script\'s folder only from the folder it started in; readlink -f and realpath of $0 from anywhere', () => {
+    const after = (line: string) => parse(`cd ..\n${line}\ndocker build .\n`, 'ci/tools/build.sh').script.commands.at(-1)!;
+    expect(after('cd "$(dirname "$0")"').cwd).toBeNull();
+    expect(after('cd "$(realpath "$(dirname "$0")")"').cwd).toBeNull();
+    expect(after('DIR=$(cd "$(dirname "$0")" && pwd)\ncd "$DIR"').cwd).toBeNull();
+    expect(after('cd "$(dirname "$(readlink -f "$0")")"').cwd).toBe('ci/tools');
+    expect(after('DIR=$(dirname "$(realpath "$0")")\ncd "$DIR/.."').cwd).toBe('ci');
+    // Back where it started, a relative $0 is right again.
+    expect(parse('cd ..\ncd tools\ncd "$(dirname "$0")"\ndocker build .\n', 'ci/tools/build.sh').script.commands.at(-1)!.cwd).toBe('ci/tools');
   });
 });
 
