@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.js';
 import { largerThan, requestedThreads } from '../../src/discover/walk-thread.js';
-import { analyzeFile, assemble, type FileAnalysis } from '../../src/analyze/index.js';
+import { analyzeFile, assemble, followCallers, type FileAnalysis } from '../../src/analyze/index.js';
 import { NodeRepoFs } from '../../src/discover/node-fs.js';
 import { walk } from '../../src/discover/walk.js';
 import { planMigration } from '../../src/plan/index.js';
@@ -55,6 +55,8 @@ describe('worker threads', () => {
     const dockerfiles = new Map();
     const analysed = new Map<string, FileAnalysis>();
     for (const rel of [...walked.files].reverse()) analysed.set(rel, analyzeFile(fsys, rel, dockerfiles));
+    // Then, as both paths do, scripts that callers run from another folder are read from there.
+    followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
     const plan = planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' });
     expect(JSON.stringify(plan)).toBe(JSON.stringify(expected));
     expect(() => assemble([...walked.files, 'missing.sh'], analysed, dockerfiles)).toThrow('missing.sh was not analysed');
