@@ -49,6 +49,8 @@ export interface BuilderPart {
   exportStage?: { name: string; files: { containerPath: string; dest: string; mode: number | null }[] };
   /** Edits on the builder's text that rewrite COPY/ADD sources (it was built from a subfolder of the runtime's context). */
   sourceEdits?: Edit[];
+  /** Edits on the runtime's text that rewrite its COPY/ADD sources (sibling contexts, read from their common parent). */
+  runtimeSourceEdits?: Edit[];
 }
 
 export interface MergeInput extends BuilderPart {
@@ -402,6 +404,14 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has \`*\`, \`?\` or \`[\`: literal characters for docker cp, but a pattern in COPY, which could match other files`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     }
   }
+  // The runtime's own sources, as the common parent of sibling contexts reads them.
+  const runtimeSource = new Map<number, Edit>();
+  for (const b of builders) for (const e of b.runtimeSourceEdits ?? []) runtimeSource.set(e.start, e);
+  const sourceText = (c: (typeof runtime.copies)[number], si: number) => {
+    const e = runtimeSource.get(c.sources[si]!.start);
+    return e ? (c.json ? (JSON.parse(e.text) as string) : e.text) : c.sources[si]!.value;
+  };
+  const keptLines = new Set<number>();
   for (const [ci, rewrites] of byCopy) {
     const copy = runtime.copies[ci]!;
     const dest = copy.dest!;
@@ -469,6 +479,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const base = dest.value.replace(/\/+$/, '');
       const lines = rewrites.map((r) => [copyKw, `--from=${r.ref}${chown}${chmodOf([r])}`, flags, args([r.stagePath, `${base}/${r.within}`])].filter(Boolean).join(' '));
       edits.push({ start: copy.span.end, end: copy.span.end, text: lines.map((l) => eol + l).join('') });
+      keptLines.add(ci);
       notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) still copies the folder's own files; ${rewrites.map((r) => `${r.hostSource}, which the folder no longer holds,`).join(' and ')} now comes from the stage \`${refs.join('`, `')}\` in ${lines.length > 1 ? 'lines' : 'a line'} right after it`);
       continue;
     }
@@ -483,7 +494,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         else runs.push({ ref, sources: [si] });
       });
       const lines = runs.map((run) => {
-        if (run.ref === null) return [kw, flags, args([...run.sources.map((si) => copy.sources[si]!.value), dest.value])].filter(Boolean).join(' ');
+        if (run.ref === null) return [kw, flags, args([...run.sources.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
         const rs = run.sources.map((si) => rewrites.find((r) => r.source === si)!);
         return [copyKw, `--from=${run.ref}${chown}${chmodOf(rs)}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
       });
@@ -504,12 +515,18 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       if (fileDest !== null) edits.push({ start: dest.start, end: dest.end, text: fileDest });
     } else {
       // Some sources stay in the context: split into a COPY --from line and the original line without them.
-      const rest = copy.sources.filter((_, si) => !rewrites.some((r) => r.source === si));
+      const rest = copy.sources.map((_, si) => si).filter((si) => !rewrites.some((r) => r.source === si));
       const artifactLine = [copyKw, fromFlag, flags, args([...rewrites.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
-      const restLine = [kw, flags, args([...rest.map((s) => s.value), dest.value])].filter(Boolean).join(' ');
+      const restLine = [kw, flags, args([...rest.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
       edits.push({ start: copy.span.start, end: copy.span.end, text: `${artifactLine}${eol}${restLine}` });
     }
     notes.push(`${copy.keyword} ${rewrites.map((r) => r.hostSource).join(' ')} (${runtime.path}:${copy.line}) now copies ${rewrites.map((r) => r.stagePath).join(' ')} from the stage \`${refs[0]}\``);
+  }
+
+  // Source rewrites of lines the merge did not write anew (nor rewrite in place: those are all artifacts).
+  for (const e of runtimeSource.values()) {
+    const ci = runtime.copies.findIndex((c) => e.start >= c.span.start && e.end <= c.span.end);
+    if (ci < 0 || !byCopy.has(ci) || keptLines.has(ci)) edits.push(e);
   }
 
   let merged = runtime.text;

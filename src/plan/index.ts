@@ -28,6 +28,7 @@ import { checkHostEffects } from './host-effects.js';
 import { runStepLines } from './run-step.js';
 import { renamedKind } from './artifact-kind.js';
 import { checkBroadCopies } from './broad-copy-check.js';
+import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
@@ -363,6 +364,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, analysis));
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
   if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
+  const runtimeSub = inputs.siblings ? rewriteForSubfolder(runtimeFacts, inputs.siblings.runtimeSub, setup.id) : null;
+  if (runtimeSub) plan.diagnostics.push(...runtimeSub.diagnostics);
 
   let builderStage = builderFacts.stages.length - 1;
   if (setup.builder.target) {
@@ -386,6 +389,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     ...(subfolder ? { sourceEdits: subfolder.edits } : {}),
+    ...(runtimeSub ? { runtimeSourceEdits: runtimeSub.edits } : {}),
   };
   const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
   draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
@@ -441,13 +445,25 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`${exported.reasons.join('; ')}: \`${text}\` now writes it where the extraction did`);
   }
   const rcmd = runtime.inv.cmd;
-  if (carry.words.length > 0) {
-    const inserted = adapter.insertWords(script, rcmd.index, runtime.inv.verbIndex, carry.words);
+  let insertWords = carry.words;
+  if (inputs.siblings) {
+    // Sibling contexts: the final build reads their common parent (context-siblings.ts).
+    const sib = keep || part.exportStage ? { error: 'another build of the merged file (the kept builder image or a host export) would still read the old context' } : siblingBuildEdits(setup, inputs.siblings, script, adapter, draft.script.rewrites);
+    if ('error' in sib) {
+      plan.diagnostics.push(diag('CONTEXT_MISMATCH', 'error', `the builder and runtime contexts are side by side, and ${sib.error}`, { file: rcmd.file, line: rcmd.line, setup: setup.id, hint: 'Use one context for both builds, or migrate this setup by hand.' }));
+    } else {
+      draft.script.edits.push(...sib.edits);
+      insertWords = [...sib.fileWords, ...carry.words];
+      plan.notes.push(`the builder was built from ${setup.builder.context}/ and the runtime from ${runtime.context}/: the merged build reads both from ${inputs.siblings.parent || '.'}, each file's COPY/ADD sources with its folder in front`);
+    }
+  }
+  if (insertWords.length > 0) {
+    const inserted = adapter.insertWords(script, rcmd.index, runtime.inv.verbIndex, insertWords);
     if ('error' in inserted) {
       plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot add the builder build's flags to the final build: ${inserted.error}`, { file: rcmd.file, line: rcmd.line, setup: setup.id, hint: 'Pass the flags to the final build yourself, remove them from the builder build, then run the tool again.' }));
     } else {
       draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
-      draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: carry.words.map((w) => w.symbol) });
+      draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: insertWords.map((w) => w.symbol) });
     }
   }
   for (const { cmd, word } of setup.cleanupWords) {
