@@ -39,7 +39,19 @@ function startPty(file: string, args: string[], cwd: string, env: Record<string,
   p.onData((d) => {
     out += d;
   });
-  const exit = new Promise<number>((resolve) => p.onExit((e) => resolve(e.exitCode)));
+  // node-pty may deliver the last output after the exit event: the exit counts once the screen
+  // has been quiet for 100 ms, so a test that reads the screen after `exit` sees all of it.
+  const exit = new Promise<number>((resolve) =>
+    p.onExit((e) => {
+      let seen = -1;
+      const settle = () => {
+        if (out.length === seen) return resolve(e.exitCode);
+        seen = out.length;
+        setTimeout(settle, 100);
+      };
+      settle();
+    }),
+  );
   const screen = () => out.replace(ANSI, '');
   const occurrences = (t: string | RegExp) => (typeof t === 'string' ? screen().split(t).length - 1 : (screen().match(new RegExp(t.source, 'g')) ?? []).length);
   return {
