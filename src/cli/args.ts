@@ -37,7 +37,8 @@ export const HELP = `Usage: multistage-codemod [paths...] [options]
 Finds Docker builder-pattern setups (a builder Dockerfile, a script that builds it and
 copies the artifact out of a container, and a runtime Dockerfile that COPYs it), merges
 each into one multi-stage Dockerfile and rewrites the script to a single docker build.
-Each path (default: .) is a repository root; scripts run from their own folder.
+Each path (default: .) is a repository root. A script is read as run from its own folder,
+or from its caller's when a Makefile, npm script, CI step or other script runs it.
 Scripts are read from shell scripts, Makefiles, package.json, JS/TS build scripts,
 PowerShell (*.ps1), GitHub Actions, GitLab CI, Travis CI, CircleCI, Azure Pipelines,
 Bitbucket Pipelines and Jenkinsfiles.
