@@ -37,6 +37,15 @@ const paths = (a: CmdletArgs, literal = true): TsNode[] | null => {
   return p ? [p, ...a.positional] : a.positional;
 };
 
+/** Copy-Item / Move-Item: exactly one source and one destination, named or by position; null otherwise. */
+function sourceAndDestination(a: CmdletArgs): [TsNode, TsNode] | null {
+  const namedSource = a.named.has('path') || a.named.has('literalpath');
+  const dest = a.named.get('destination') ?? (a.named.has('destination') ? null : a.positional[namedSource ? 0 : 1]);
+  const src = a.named.get('path') ?? a.named.get('literalpath') ?? (a.named.has('path') ? null : a.positional[0]);
+  const count = (a.named.has('destination') ? 1 : 0) + (namedSource ? 1 : 0) + a.positional.length;
+  return src && dest && count === 2 ? [src, dest] : null;
+}
+
 const CMDLETS: Record<string, Cmdlet> = {
   'remove-item': {
     params: { path: true, literalpath: true, recurse: false, force: false },
@@ -61,22 +70,16 @@ const CMDLETS: Record<string, Cmdlet> = {
     params: { path: true, literalpath: true, destination: true, recurse: false, force: false },
     positions: 2,
     shell: (a) => {
-      const dest = a.named.get('destination') ?? (a.named.has('destination') ? null : a.positional[a.named.has('path') || a.named.has('literalpath') ? 0 : 1]);
-      const src = a.named.get('path') ?? a.named.get('literalpath') ?? (a.named.has('path') ? null : a.positional[0]);
-      const count = (a.named.has('destination') ? 1 : 0) + (a.named.has('path') || a.named.has('literalpath') ? 1 : 0) + a.positional.length;
-      if (!src || !dest || count !== 2) return null;
-      return { program: 'cp', flags: a.named.has('recurse') ? ['-r'] : [], operands: [src, dest] };
+      const pair = sourceAndDestination(a);
+      return pair && { program: 'cp', flags: a.named.has('recurse') ? ['-r'] : [], operands: pair };
     },
   },
   'move-item': {
     params: { path: true, literalpath: true, destination: true, force: false },
     positions: 2,
     shell: (a) => {
-      const dest = a.named.get('destination') ?? (a.named.has('destination') ? null : a.positional[a.named.has('path') || a.named.has('literalpath') ? 0 : 1]);
-      const src = a.named.get('path') ?? a.named.get('literalpath') ?? (a.named.has('path') ? null : a.positional[0]);
-      const count = (a.named.has('destination') ? 1 : 0) + (a.named.has('path') || a.named.has('literalpath') ? 1 : 0) + a.positional.length;
-      if (!src || !dest || count !== 2) return null;
-      return { program: 'mv', flags: [], operands: [src, dest] };
+      const pair = sourceAndDestination(a);
+      return pair && { program: 'mv', flags: [], operands: pair };
     },
   },
   'set-location': {
