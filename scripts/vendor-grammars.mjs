@@ -12,7 +12,7 @@
  *
  * To move a grammar to another version: change its version in sources.json, run with
  * --update (which records the new sha256), then run the unit suite: the shell reader's known
- * misreadings (src/analyze/shell.ts) are tied to the grammar's version.
+ * misreadings (src/analyze/shell/) are tied to the grammar's version.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -1,0 +1,78 @@
+/** `NAME=value` statements, `NAME=value cmd` prefixes and `export`/`local`/`readonly` declarations. */
+import { folderValue, isFolderValue, scriptFolderAssigned } from '../script-folder.js';
+import type { TsNode } from '../tree-sitter.js';
+import { STATEMENTS } from './node-types.js';
+import { walkStmt } from './statements.js';
+import { setVar, type Ctx, type Scope } from './types.js';
+import { src, type ShellWalk } from './walk.js';
+import { evalWord } from './words.js';
+
+/** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
+export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
+  const uncertain = ctx.conditional || ctx.loop;
+  for (const a of nodes) {
+    const { name, value } = assignment(w, a);
+    const subst = value ? onlySubstitution(value) : null;
+    if (subst) {
+      const before = w.script.commands.length;
+      const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+      for (const st of subst.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, ctx, unit, null);
+      const made = w.script.commands.slice(before);
+      if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${name}}` };
+    }
+    // The value is evaluated for its text only: its `$(…)` commands were walked above.
+    const saved = w.currentUnit;
+    w.currentUnit = -1;
+    const v = value ? folderAssigned(w, value, scope) ?? evalWord(w, value, scope).value : '';
+    w.currentUnit = saved;
+    const append = a.children.some((c) => !c.isNamed && c.type === '+=');
+    setVar(scope, name, uncertain || append || value?.type === 'array' ? null : v);
+  }
+}
+
+/** `DIR=$(cd "$(dirname "$0")" && pwd)` and kin: the script's folder as a folder value, else null. */
+function folderAssigned(w: ShellWalk, value: TsNode, scope: Scope): string | null {
+  const folder = scriptFolderAssigned(value, w.text, w.scriptDir, scope.cwd === w.startCwd);
+  return folder === null ? null : folderValue(folder);
+}
+
+/** `NAME=value cmd …`: the variables set in the command's own environment only. */
+export function prefixAssignments(w: ShellWalk, cmd: TsNode, scope: Scope): Map<string, string | null> {
+  const env = new Map<string, string | null>();
+  for (const c of cmd.children) {
+    if (c.type !== 'variable_assignment') continue;
+    const { name, value } = assignment(w, c);
+    const v = value ? evalWord(w, value, scope).value : '';
+    env.set(name, isFolderValue(v) ? null : v);
+  }
+  return env;
+}
+
+/** The name and value node of a `variable_assignment` (`NAME=value`; no value for `NAME=`). */
+function assignment(w: ShellWalk, a: TsNode): { name: string; value: TsNode | null } {
+  return { name: src(w, a.childForFieldName('name') ?? a.namedChildren[0]!), value: a.childForFieldName('value') };
+}
+
+/** `$(…)` or `"$(…)"` as a whole value. */
+function onlySubstitution(value: TsNode): TsNode | null {
+  if (value.type === 'command_substitution') return value;
+  if (value.type === 'string') {
+    const named = value.namedChildren;
+    if (named.length === 1 && named[0]!.type === 'command_substitution' && value.children.length === 3) return named[0]!;
+  }
+  return null;
+}
+
+export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx): void {
+  const uncertain = ctx.conditional || ctx.loop;
+  for (const a of decl.namedChildren) {
+    if (a.type === 'variable_assignment') {
+      const { name, value } = assignment(w, a);
+      const v = value ? folderAssigned(w, value, scope) ?? evalWord(w, value, scope).value : '';
+      setVar(scope, name, uncertain || value?.type === 'array' ? null : v);
+    } else if (a.type === 'variable_name') {
+      const name = src(w, a);
+      setVar(scope, name, uncertain ? null : (scope.vars.get(name) ?? null));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/** Simple commands (and `[ … ]` tests) read into ScriptCommands, with the effects of `cd` on the scope. */
+import path from 'node:path/posix';
+import type { Redirect, ScriptCommand, Word } from '../../model/script.js';
+import { absoluteSelf, cdOperand, folderOf, isFolderValue, scriptRelative, withoutFolderValues, wordInCwd } from '../script-folder.js';
+import type { TsNode } from '../tree-sitter.js';
+import { prefixAssignments } from './assignments.js';
+import { REDIRECTS } from './node-types.js';
+import { redirectOf } from './redirects.js';
+import type { Ctx, Scope } from './types.js';
+import { nested, src, Untrusted, type ShellWalk } from './walk.js';
+import { evalWord } from './words.js';
+
+function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
+  const cmd: ScriptCommand = {
+    file: w.file,
+    index: w.script.commands.length,
+    words: words.map((word) => wordInCwd(word, scope.cwd)),
+    redirects: redirects.map((r) => (isFolderValue(r.target.value) ? { ...r, target: wordInCwd(r.target, scope.cwd) } : r)),
+    start: s,
+    end: e,
+    line: w.lines.lineOf(s),
+    cwd: scope.cwd,
+    unit,
+    conditional: ctx.conditional,
+    loop: ctx.loop,
+    ...(ctx.branches && ctx.branches.length > 0 ? { branches: ctx.branches } : {}),
+    iteration: ctx.iteration ?? null,
+    vars: (scope.snapshot ??= withoutFolderValues(scope.vars)),
+    stdout: null,
+    stdinFrom: null,
+  };
+  w.script.commands.push(cmd);
+  return cmd;
+}
+
+/** Runs the effects of a simple command on the scope (`cd`, `pushd`). */
+function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
+  const uncertain = ctx.conditional || ctx.loop;
+  const prog = words[0]?.value;
+  if (prog === 'cd') {
+    const arg = cdOperand(words.slice(1));
+    if (!arg || uncertain || arg.raw === '-') scope.cwd = null;
+    // A relative `$0` names the script's folder only from the folder the script started in.
+    else if (scriptRelative(arg.raw) !== null) scope.cwd = scope.cwd === w.startCwd || absoluteSelf(arg.raw) ? path.normalize(path.join(w.scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '') : null;
+    // `cd "$DIR/.."`: a folder value is absolute, whatever the folder before.
+    else if (isFolderValue(arg.value)) scope.cwd = folderOf(arg.value);
+    else if (arg.value !== null && scope.cwd !== null) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
+    else scope.cwd = null;
+  } else if (prog === 'pushd' || prog === 'popd') {
+    scope.cwd = null;
+  }
+}
+
+/**
+ * A simple command's words (name first) and redirects, in source order. A shell never
+ * separates a command's parts by an unescaped newline; the grammar does when assignments
+ * end a line (`A=${B:-x} C=1` then the next line's command), so such a command is refused.
+ */
+function commandParts(w: ShellWalk, cmd: TsNode): { words: TsNode[]; redirects: TsNode[] } {
+  const words: TsNode[] = [];
+  const redirects: TsNode[] = [];
+  let at = -1;
+  for (const c of cmd.children) {
+    if (at >= 0 && w.text.slice(at, c.startIndex).replace(/\\\r?\n/g, '').includes('\n')) throw new Untrusted('two lines read as one command', c.startIndex);
+    at = c.endIndex;
+    if (!c.isNamed) continue;
+    if (c.type === 'command_name') words.push(c.namedChildren[0] ?? c);
+    else if (REDIRECTS.has(c.type)) redirects.push(c);
+    else if (c.type !== 'variable_assignment' && c.type !== 'comment') words.push(c);
+  }
+  return { words, redirects };
+}
+
+export function walkCommand(w: ShellWalk, stmt: TsNode, cmd: TsNode, outer: TsNode[], scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+  const savedUnit = w.currentUnit;
+  const savedCtx = w.currentCtx;
+  w.currentUnit = unit;
+  w.currentCtx = ctx;
+  const parts = commandParts(w, cmd);
+  let words = parts.words.map((n) => evalWord(w, n, scope));
+  w.currentUnit = savedUnit;
+  w.currentCtx = savedCtx;
+  let redirects = [...parts.redirects, ...outer].flatMap((r) => redirectOf(w, r, scope) ?? []);
+  if (glued) {
+    const g = commandParts(w, glued);
+    words = words.concat(g.words.map((n) => evalWord(w, n, scope)));
+    redirects = redirects.concat(g.redirects.flatMap((r) => redirectOf(w, r, scope) ?? []));
+  }
+  if (words.length > 0) {
+    const c = newCommand(w, words, redirects, stmt.startIndex, glued ? glued.endIndex : stmt.endIndex, scope, unit, ctx);
+    const env = prefixAssignments(w, cmd, scope);
+    if (env.size > 0) c.env = env;
+    if (glued) {
+      // Repair: keep the backslash, drop the blanks after it.
+      const lineEnd = w.lines.lineEnd(w.lines.lineOf(Math.max(0, stmt.endIndex - 1)));
+      const bs = w.text.lastIndexOf('\\', lineEnd);
+      w.script.continuationRepairs.set(c.index, [{ start: bs + 1, end: lineEnd, text: '' }]);
+    }
+  }
+  const saved = w.currentUnit;
+  w.currentUnit = -1;
+  effects(w, words, scope, ctx);
+  w.currentUnit = saved;
+}
+
+/**
+ * `[ -n "$id" ]` and `[[ … ]]` read as a command named by its bracket, the words of its
+ * expression in order (operators included), so later passes see what it tests.
+ */
+export function testCommand(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: number): void {
+  const words: Word[] = [];
+  const token = (n: TsNode): Word => ({ value: src(w, n), symbol: src(w, n), staticPrefix: src(w, n), raw: src(w, n), start: n.startIndex, end: n.endIndex });
+  const savedUnit = w.currentUnit;
+  w.currentUnit = unit;
+  const flatten = (n: TsNode): void =>
+    nested(w, n, () => {
+      if (!n.isNamed || n.type === 'test_operator') words.push(token(n));
+      else if (n.type === 'unary_expression' || n.type === 'binary_expression' || n.type === 'parenthesized_expression' || n.type === 'negated_expression') n.children.forEach(flatten);
+      else if (n.type !== 'comment') words.push(evalWord(w, n, scope));
+    });
+  stmt.children.forEach(flatten);
+  w.currentUnit = savedUnit;
+  if (words.length > 0) newCommand(w, words, [], stmt.startIndex, stmt.endIndex, scope, unit, ctx);
+}

@@ -1,0 +1,80 @@
+/** Statement lists and `&&`/`||`/`|` chains: each statement, and each chain member, a deletable unit. */
+import type { Branch, ScriptCommand } from '../../model/script.js';
+import type { TsNode } from '../tree-sitter.js';
+import { brokenContinuation } from './continuation.js';
+import { STATEMENTS } from './node-types.js';
+import { walkStmt } from './statements.js';
+import type { Ctx, ListRole, Scope } from './types.js';
+import { Untrusted, type ShellWalk } from './walk.js';
+
+/** Where a statement ends for deletion: after the `;` or `&` that terminates it, if any. */
+function unitEnd(children: TsNode[], i: number): number {
+  const next = children[i + 1];
+  return next && !next.isNamed && (next.type === ';' || next.type === '&') ? next.endIndex : children[i]!.endIndex;
+}
+
+/** Walks a statement list (the statements among `children`): each statement is a unit of its own. */
+export function walkList(w: ShellWalk, children: TsNode[], scope: Scope, ctx: Ctx, role: ListRole, group: number | null = null): void {
+  const list = w.listCounter++;
+  for (let i = 0; i < children.length; i++) {
+    const stmt = children[i]!;
+    if (!STATEMENTS.has(stmt.type)) continue;
+    const glued = brokenContinuation(w, children, i);
+    const unit = w.script.units.length;
+    const end = glued ? unitEnd(children, glued.index) : unitEnd(children, i);
+    const stmtEnd = glued ? glued.node.endIndex : stmt.endIndex;
+    w.script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, inWhile: ctx.inWhile === true, group, chain: null, opBefore: null, parent: null });
+    walkStmt(w, stmt, scope, ctx, unit, glued?.node ?? null);
+    if (glued) i = glued.index;
+  }
+}
+
+/** Flattens `a && b || c | d` into members, each a unit of its own within one chain. */
+export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, stmtUnit: number): void {
+  const script = w.script;
+  const chain = w.chainCounter++;
+  const members: { stmt: TsNode; op: string | null }[] = [];
+  const flatten = (s: TsNode, op: string | null, inPipe: boolean) => {
+    if (s.type !== 'list' && s.type !== 'pipeline') {
+      members.push({ stmt: s, op });
+      return;
+    }
+    // `|` binds tighter than `&&`/`||`: a list inside a pipeline is the grammar misreading.
+    if (inPipe && s.type === 'list') throw new Untrusted('a pipeline read around a && or || list', s.startIndex);
+    let nextOp = op;
+    for (const c of s.children) {
+      if (!c.isNamed) nextOp = c.type;
+      else if (c.type !== 'comment') {
+        flatten(c, nextOp, inPipe || s.type === 'pipeline');
+        nextOp = null;
+      }
+    }
+  };
+  flatten(stmt, null, false);
+  let afterOr = false;
+  let previousLast: ScriptCommand | null = null;
+  const chainFirst = script.commands.length;
+  let memberBranches: readonly Branch[] | undefined = ctx.branches;
+  members.forEach((m, k) => {
+    const unit = script.units.length;
+    script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, inWhile: ctx.inWhile === true, group: null, chain, opBefore: m.op, parent: stmtUnit });
+    if (m.op === '||') afterOr = true;
+    const first = script.commands.length;
+    // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
+    const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
+    const memberScope = piped ? { vars: new Map(scope.vars), cwd: scope.cwd } : scope;
+    // A member after `&&`/`||` runs depending on the exit status of the commands before it; a
+    // member after `|` runs with the one it reads from.
+    if (m.op === '&&' || m.op === '||') {
+      const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
+      memberBranches = [...(ctx.branches ?? []), { id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success' }];
+    }
+    walkStmt(w, m.stmt, memberScope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) }, unit, null);
+    const made = script.commands.slice(first).filter((c) => c.unit === unit);
+    if (previousLast && (m.op === '|' || m.op === '|&') && made[0]) {
+      previousLast.stdout = { kind: 'pipe', to: made[0].index };
+      made[0].stdinFrom = previousLast.index;
+    }
+    previousLast = made[made.length - 1] ?? null;
+  });
+}

@@ -1,0 +1,144 @@
+/** One statement of any kind (command, assignment, `if`, loop, `case`, function…) walked into the script. */
+import type { Word } from '../../model/script.js';
+import type { TsNode } from '../tree-sitter.js';
+import { assignments, declaration } from './assignments.js';
+import { testCommand, walkCommand } from './commands.js';
+import { walkChain, walkList } from './lists.js';
+import { REDIRECTS, STATEMENTS } from './node-types.js';
+import { setVar, type Ctx, type Scope } from './types.js';
+import { nested, src, type ShellWalk } from './walk.js';
+import { evalWord } from './words.js';
+
+export function walkStmt(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+  nested(w, stmt, () => walkStmtIn(w, stmt, scope, ctx, unit, glued));
+}
+
+function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+  switch (stmt.type) {
+    case 'command':
+      walkCommand(w, stmt, stmt, [], scope, ctx, unit, glued);
+      return;
+    case 'redirected_statement': {
+      const body = stmt.childForFieldName('body');
+      if (!body) return;
+      if (body.type === 'command') walkCommand(w, stmt, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
+      else walkStmt(w, body, scope, ctx, unit, null);
+      return;
+    }
+    case 'variable_assignment':
+      assignments(w, [stmt], scope, ctx, unit);
+      return;
+    case 'variable_assignments':
+      assignments(w, stmt.namedChildren.filter((c) => c.type === 'variable_assignment'), scope, ctx, unit);
+      return;
+    case 'declaration_command':
+      declaration(w, stmt, scope, ctx);
+      return;
+    case 'unset_command':
+      for (const n of stmt.namedChildren) if (n.type === 'variable_name' || n.type === 'word') setVar(scope, src(w, n), null);
+      return;
+    case 'negated_command': {
+      const inner = stmt.namedChildren.find((c) => STATEMENTS.has(c.type));
+      if (inner) walkStmt(w, inner, scope, ctx, unit, null);
+      return;
+    }
+    case 'list':
+    case 'pipeline':
+      walkChain(w, stmt, scope, ctx, unit);
+      return;
+    case 'subshell':
+      walkList(w, stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, 'body', unit);
+      return;
+    case 'compound_statement':
+      walkList(w, stmt.children, scope, ctx, 'body', unit);
+      return;
+    case 'if_statement': {
+      const cond: Ctx = { ...ctx, conditional: true };
+      // Each branch records the condition lists that decide it: those before it failed, its own succeeded.
+      const failed: { cmds: number[]; want: boolean }[] = [];
+      const branch = (part: string, own: { cmds: number[]; want: boolean } | null): Ctx => ({
+        ...cond,
+        branches: [...(ctx.branches ?? []), { id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed] }],
+      });
+      const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
+      clauses.forEach((c, k) => {
+        // A later elif's condition runs only when the conditions before it failed.
+        const first = w.script.commands.length;
+        walkList(w, c.cond, scope, k === 0 ? ctx : { ...branch(`cond${k}`, null), conditional: ctx.conditional }, 'condition');
+        const cmds = Array.from({ length: w.script.commands.length - first }, (_, i) => first + i);
+        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: true }), 'body');
+        failed.push({ cmds, want: false });
+      });
+      const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
+      if (otherwise) walkList(w, otherwise.children, scope, branch('else', null), 'body');
+      return;
+    }
+    case 'while_statement': {
+      const body = stmt.childForFieldName('body');
+      const loop = { ...ctx, loop: true, inWhile: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] };
+      walkList(w, stmt.children.filter((c) => c !== body), scope, loop, 'condition');
+      if (body) walkList(w, body.children, scope, loop, 'body');
+      return;
+    }
+    case 'for_statement': {
+      const variable = stmt.childForFieldName('variable');
+      const body = stmt.childForFieldName('body');
+      const bodyKids = body?.children ?? [];
+      const loopVar = variable ? src(w, variable) : null;
+      // `for svc in api worker`: with static items the body is read once per item, the loop
+      // variable bound, so each service's setup can be followed (and all must agree).
+      // The items are expanded (and their `$(…)` run) once, before the first pass.
+      const savedUnit = w.currentUnit;
+      w.currentUnit = unit;
+      const items: Word[] = loopVar ? stmt.childrenForFieldName('value').map((n) => evalWord(w, n, scope)) : [];
+      w.currentUnit = savedUnit;
+      if (loopVar && !ctx.iteration && items.length > 0 && items.every((word) => word.value !== null)) {
+        const values = items.flatMap((word) => (/['"\\]/.test(word.raw) ? [word.value!] : word.value!.split(/\s+/).filter(Boolean)));
+        const loop = w.loopCounter++;
+        for (const v of values) {
+          const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+          setVar(inner, loopVar, v);
+          walkList(w, bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, 'body');
+        }
+        setVar(scope, loopVar, null);
+        return;
+      }
+      if (loopVar) setVar(scope, loopVar, null);
+      // Items not known: the body may run any number of times, none included.
+      walkList(w, bodyKids, scope, { ...ctx, loop: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] }, 'body');
+      return;
+    }
+    case 'c_style_for_statement':
+      walkList(w, stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] }, 'body');
+      return;
+    case 'case_statement':
+      stmt.namedChildren.filter((c) => c.type === 'case_item').forEach((item, k) => {
+        const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
+        walkList(w, item.children.slice(close + 1), scope, { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `case${stmt.startIndex}:${k}` }] }, 'body');
+      });
+      return;
+    case 'test_command':
+      testCommand(w, stmt, scope, ctx, unit);
+      return;
+    case 'function_definition': {
+      // A function body runs when (and as often as) it is called: treat it as conditional.
+      const body = stmt.childForFieldName('body');
+      // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
+      const fnCtx = { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `fn${stmt.startIndex}` }] };
+      const fnScope = { vars: new Map(scope.vars), cwd: scope.cwd };
+      if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(w, body, () => walkList(w, body.children, fnScope, fnCtx, 'body'));
+      else if (body) walkStmt(w, body, fnScope, fnCtx, unit, null);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** The lists of an `if`/`elif` clause: its condition and its body. */
+function clause(node: TsNode): { cond: TsNode[]; body: TsNode[] } {
+  const kids = node.children;
+  const then = kids.findIndex((c) => !c.isNamed && c.type === 'then');
+  const stop = kids.findIndex((c) => c.type === 'elif_clause' || c.type === 'else_clause' || (!c.isNamed && c.type === 'fi'));
+  return { cond: kids.slice(0, then < 0 ? 0 : then), body: then < 0 ? [] : kids.slice(then + 1, stop < 0 ? kids.length : stop) };
+}

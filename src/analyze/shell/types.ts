@@ -1,0 +1,81 @@
+/** The shapes the shell reader produces (ShellScript and its units) and the state its walk carries (Scope, Ctx). */
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { Edit } from '../../model/edits.js';
+import type { Branch, Iteration, ScriptFile } from '../../model/script.js';
+import type { LineIndex } from '../../model/text.js';
+import type { TsNode } from '../tree-sitter.js';
+
+/** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
+export interface ShellUnit {
+  start: number;
+  end: number;
+  /** Statement list the unit belongs to (units of one list share it); chain members have none. */
+  list: number | null;
+  /** True for the file's top-level list. */
+  top: boolean;
+  /**
+   * What the unit's list is in the syntax tree: the file's top level, a body (then/else/do,
+   * `{ }`, `( )`, a case arm, a function) that must not be left empty, or the condition of an
+   * `if`/`elif`/`while`/`until`, whose commands decide what runs.
+   */
+  role: ListRole;
+  /** End of the statement itself, before the `;` or `&` that terminates it (`end` includes it). */
+  stmtEnd: number;
+  /** Inside a `while`/`until` loop, which repeats until something the body did is seen. */
+  inWhile: boolean;
+  /** For the statements of a `{ }` or `( )` group (not a function body): the group's own unit. */
+  group: number | null;
+  /** For chain members: the chain, and the operator that joins this member to the previous one. */
+  chain: number | null;
+  opBefore: string | null;
+  /** For chain members: the unit of the whole chain statement. */
+  parent: number | null;
+}
+
+export type ListRole = 'top' | 'body' | 'condition';
+
+export interface ShellScript extends ScriptFile {
+  kind: 'shell';
+  units: ShellUnit[];
+  /** Per command index: edits that repair a broken continuation, applied when the command is rewritten. */
+  continuationRepairs: Map<number, Edit[]>;
+  lines: LineIndex;
+  /** Variables and working directory when the script ends (a next snippet in the same shell starts there). */
+  final: { vars: ReadonlyMap<string, string | null>; cwd: string | null };
+}
+
+export interface ShellParseResult {
+  script: ShellScript | null;
+  diagnostics: Diagnostic[];
+}
+
+export interface Scope {
+  vars: Map<string, string | null>;
+  cwd: string | null;
+  /** A frozen copy of `vars` that commands share until the next assignment (most share one). */
+  snapshot?: ReadonlyMap<string, string | null> | undefined;
+}
+
+export function setVar(scope: Scope, name: string, value: string | null): void {
+  scope.vars.set(name, value);
+  scope.snapshot = undefined;
+}
+
+export interface Ctx {
+  conditional: boolean;
+  loop: boolean;
+  /** The branches the statements walked run in (see ScriptCommand.branches). */
+  branches?: readonly Branch[];
+  /** Inside a while/until loop. */
+  inWhile?: boolean;
+  iteration?: Iteration;
+}
+
+export interface ShellInit {
+  /** Variables known before the script starts (e.g. Makefile or CI `env:` values). */
+  vars?: ReadonlyMap<string, string | null>;
+  /** Working directory the script starts in; default: the script's folder. */
+  cwd?: string | null;
+  /** The text's syntax tree, when the caller parsed it already (see shellTrees). */
+  tree?: TsNode | null;
+}

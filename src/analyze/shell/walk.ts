@@ -1,0 +1,55 @@
+/**
+ * The state one walk of a shell script shares between its steps (the script being built, its
+ * counters, how deep the walk is), and the guard that stops it where the tree cannot be trusted.
+ */
+import type { Diagnostic } from '../../model/diagnostics.js';
+import type { LineIndex } from '../../model/text.js';
+import type { TsNode } from '../tree-sitter.js';
+import type { Ctx, ShellScript } from './types.js';
+
+export interface ShellWalk {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  script: ShellScript;
+  diagnostics: Diagnostic[];
+  /** The script's own folder ('' for the root). */
+  scriptDir: string;
+  /** The folder the script starts in: a relative `$0` is relative to it. */
+  startCwd: string | null;
+  listCounter: number;
+  loopCounter: number;
+  chainCounter: number;
+  /** How deep the walk is in statements and word parts (see nested). */
+  depth: number;
+  /** The commands of a `$(…)` run before the command that uses it: the unit and context they run in (-1: not run). */
+  currentUnit: number;
+  currentCtx: Ctx;
+}
+
+/** The source text of a node. */
+export function src(w: ShellWalk, n: TsNode): string {
+  return w.text.slice(n.startIndex, n.endIndex);
+}
+
+/** Statements nested deeper than this (subshells in subshells…) are not analysed: no real build script comes near it. */
+const MAX_DEPTH = 200;
+/** A tree the walk cannot trust: nested too deeply, or a shape the grammar is known to misread. */
+export class Untrusted extends Error {
+  constructor(
+    readonly why: string,
+    readonly at: number,
+  ) {
+    super(why);
+  }
+}
+
+/** Runs `f` one level deeper; past MAX_DEPTH the script is not analysed (no stack overflow). */
+export function nested(w: ShellWalk, node: TsNode, f: () => void): void {
+  if (++w.depth > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, node.startIndex);
+  try {
+    f();
+  } finally {
+    w.depth--;
+  }
+}

@@ -1,0 +1,161 @@
+/** Static evaluation of words: literals, quotes, `$NAME`/`${NAME:-default}`, and the commands of `$(…)`. */
+import type { Word } from '../../model/script.js';
+import { isFolderValue } from '../script-folder.js';
+import type { TsNode } from '../tree-sitter.js';
+import { STATEMENTS } from './node-types.js';
+import { walkStmt } from './statements.js';
+import type { Scope } from './types.js';
+import { nested, src, type ShellWalk } from './walk.js';
+
+const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
+
+/** Static evaluation of one word (an argument, an assignment value, a redirect target). */
+export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
+  return evalParts(w, [word], word.startIndex, word.endIndex, scope);
+}
+
+/**
+ * Static evaluation of the text between two offsets: the parts among `nodes` are read by
+ * type, the text between them is literal (unquoted). A word is one part; the default of
+ * `${X:-a$b}` is the parts after the operator.
+ */
+function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scope: Scope): Word {
+  const text = w.text;
+  let value: string | null = '';
+  let symbol = '';
+  let staticPrefix = '';
+  let dynamicSeen = false;
+  const addStatic = (s: string) => {
+    if (value !== null) value += s;
+    symbol += s;
+    if (!dynamicSeen) staticPrefix += s;
+  };
+  const addDynamic = (sym: string) => {
+    value = null;
+    symbol += sym;
+    dynamicSeen = true;
+  };
+  /** The script's folder from a variable (../script-folder.ts): known, but not as literal text. */
+  const addFolder = (folder: string, name: string) => {
+    if (value !== null) value += folder;
+    symbol += `\${${name}}`;
+    dynamicSeen = true;
+  };
+  /** Text between parts (quotes aside) is literal; parts are read by type. */
+  const visitParts = (parts: TsNode[], from: number, to: number, quoted: boolean) => {
+    let at = from;
+    for (const p of parts) {
+      if (!p.isNamed) continue;
+      if (p.startIndex > at) addStatic(unescapeLit(text.slice(at, p.startIndex), quoted));
+      visit(p, quoted);
+      at = p.endIndex;
+    }
+    if (to > at) addStatic(unescapeLit(text.slice(at, to), quoted));
+  };
+  const visit = (p: TsNode, quoted: boolean): void => nested(w, p, () => visitIn(p, quoted));
+  const visitIn = (p: TsNode, quoted: boolean): void => {
+    switch (p.type) {
+      case 'word':
+      case 'string_content':
+        addStatic(unescapeLit(src(w, p), quoted));
+        return;
+      case 'number':
+        addStatic(src(w, p));
+        return;
+      case 'raw_string':
+        addStatic(text.slice(p.startIndex + 1, p.endIndex - 1));
+        return;
+      case 'ansi_c_string': {
+        const inner = text.slice(p.startIndex + 2, p.endIndex - 1);
+        if (inner.includes('\\')) addDynamic(src(w, p));
+        else addStatic(inner);
+        return;
+      }
+      case 'string':
+        visitParts(p.children, p.startIndex + 1, p.endIndex - 1, true);
+        return;
+      case 'concatenation':
+        visitParts(p.children, p.startIndex, p.endIndex, quoted);
+        return;
+      case 'simple_expansion': {
+        const name = text.slice(p.startIndex + 1, p.endIndex);
+        const known = scope.vars.get(name);
+        if (isFolderValue(known)) addFolder(known, name);
+        else if (known != null) addStatic(known);
+        else addDynamic(`\${${name}}`);
+        return;
+      }
+      case 'expansion':
+        expansion(w, p, scope, addStatic, addDynamic, addFolder);
+        return;
+      case 'command_substitution': {
+        const inner = src(w, p).replace(/\s+/g, ' ');
+        const sym = /^\$\(\s*pwd\s*\)$|^`\s*pwd\s*`$/.test(inner) ? '${PWD}' : inner;
+        captureSubst(w, p, sym, scope);
+        addDynamic(sym);
+        return;
+      }
+      default:
+        addDynamic(src(w, p));
+    }
+  };
+  visitParts(nodes, from, to, false);
+  return { value, symbol, staticPrefix, raw: text.slice(from, to), start: from, end: to };
+}
+
+/** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
+function expansion(w: ShellWalk, p: TsNode, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void, addFolder: (f: string, name: string) => void): void {
+  const inner = p.children.slice(1, -1);
+  const nameNode = inner[0];
+  if (!nameNode || (nameNode.type !== 'variable_name' && nameNode.type !== 'special_variable_name')) return addDynamic(src(w, p));
+  const name = src(w, nameNode);
+  const known = scope.vars.get(name);
+  if (isFolderValue(known)) return inner.length === 1 ? addFolder(known, name) : addDynamic(src(w, p));
+  if (inner.length === 1) {
+    if (known != null) addStatic(known);
+    else addDynamic(`\${${name}}`);
+    return;
+  }
+  const op = inner[1]!;
+  if (op.isNamed || !DEFAULT_OPS.has(op.type) || known == null) return addDynamic(src(w, p));
+  if (op.type === '-' || op.type === '=' || op.type === '?' || known !== '' || op.type === ':?') return addStatic(known);
+  // The variable is set but empty: `:-`/`:=` give the default, read as an unquoted word.
+  const closing = p.children[p.children.length - 1]!;
+  const dflt = evalParts(w, inner.slice(2), op.endIndex, closing.startIndex, scope).value;
+  if (dflt === null) addDynamic(src(w, p));
+  else addStatic(dflt);
+}
+
+/** The commands of a `$(…)` run before the command that uses it; their output is captured. */
+function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): void {
+  if (w.currentUnit < 0) return;
+  const first = w.script.commands.length;
+  const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+  for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, w.currentCtx, w.currentUnit, null);
+  const made = w.script.commands.slice(first);
+  if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };
+}
+
+/** Removes shell backslash escapes from a literal, as the shell does before running a command. */
+function unescapeLit(raw: string, quoted: boolean): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c !== '\\' || i + 1 >= raw.length) {
+      out += c;
+      continue;
+    }
+    const n = raw[i + 1]!;
+    if (n === '\n') {
+      i++;
+      continue;
+    }
+    if (!quoted || '$`"\\'.includes(n)) {
+      out += n;
+      i++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
