@@ -59,6 +59,8 @@ export interface EmbeddedScript extends ScriptFile {
 export interface UnreadStep {
   sequence: number;
   diagnostic: Diagnostic;
+  /** Only the setups with a step among these commands (a deploy that runs on some builds only); absent: every setup of the sequence. */
+  commands?: ReadonlySet<ScriptCommand>;
 }
 
 /** Identity map for text that is its own shell (no escapes). */

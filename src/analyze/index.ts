@@ -50,8 +50,10 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
     const linked = linkScript(script, fs, dockerfiles, seq);
     // A step of this sequence that was not read may use the builder's image or artifact.
     for (const u of unread.filter((x) => x.sequence === n)) {
-      for (const s of linked.setups) s.diagnostics.push({ ...u.diagnostic, severity: 'error', setup: s.id });
-      if (linked.setups.length > 0) reported.add(u.diagnostic);
+      const hit = linked.setups.filter((s) => !u.commands || setupCommands(s).some((c) => u.commands!.has(c)));
+      for (const s of hit) s.diagnostics.push({ ...u.diagnostic, severity: 'error', setup: s.id });
+      // One that names its commands concerns only the setups it hits.
+      if (hit.length > 0 || u.commands) reported.add(u.diagnostic);
     }
     for (const d of linked.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     for (const s of linked.setups) {

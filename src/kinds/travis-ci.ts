@@ -1,5 +1,5 @@
-/** Travis CI (`.travis.yml` at the root): the phases of the job, in one shell. */
-import { parseTravis } from '../analyze/hosts/ci-lists.js';
+/** Travis CI (`.travis.yml` at the root): the phases and script deploys of each job, in one shell per job. */
+import { parseTravis } from '../analyze/hosts/travis.js';
 import type { FileKind } from './types.js';
 
 export const travisCiKind: FileKind = {

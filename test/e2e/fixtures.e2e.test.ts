@@ -35,6 +35,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'travis-ci': (dir, env) => runTravis(dir, env),
+  'travis-jobs-deploy': (dir, env) => runTravis(dir, env, 1),
   circleci: (dir, env) => runCircleJob(dir, 'image', env),
   'bitbucket-pipelines': (dir, env) => runBitbucketDefault(dir, env),
   'azure-pipelines': (dir, env) => runAzureSteps(dir, env),

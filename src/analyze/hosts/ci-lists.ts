@@ -1,9 +1,8 @@
 /**
  * CI files whose shell is a list of command strings, each list item a snippet (read with the
- * `yaml` Document API, comments and layout kept since only the shell text is edited):
- * Travis CI (`.travis.yml`: the job's phases run in one shell, from the repository root, so a
- * `cd` carries over to the next item and phase) and Bitbucket Pipelines
- * (`bitbucket-pipelines.yml`: each step's `script:` in one shell, each step its own machine).
+ * `yaml` Document API, comments and layout kept since only the shell text is edited): the
+ * helpers Travis CI (./travis.ts) shares, and Bitbucket Pipelines (`bitbucket-pipelines.yml`:
+ * each step's `script:` in one shell, each step its own machine).
  */
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
@@ -12,10 +11,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.
 import { decodeScalar, isMap, isScalar, isSeq, itemLines } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
-/** The Travis phases that run shell commands, in the order they run. */
-const TRAVIS_PHASES = ['before_install', 'install', 'before_script', 'script', 'after_success'];
-
-interface Reader {
+export interface Reader {
   text: string;
   file: string;
   snippets: Snippet[];
@@ -23,7 +19,7 @@ interface Reader {
 }
 
 /** Adds each item of a list (or a lone string) as a snippet; returns their snippet indexes. */
-function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | null>, label: string, continues: boolean): number[] {
+export function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | null>, label: string, continues: boolean): number[] {
   const items = isSeq(list) ? list.items : list !== undefined && list !== null ? [list] : [];
   const ids: number[] = [];
   for (const it of items) {
@@ -39,7 +35,7 @@ function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | nu
 }
 
 /** Travis `env:` as `NAME=value` strings: static values from `global`, names only known per job elsewhere. */
-function travisEnv(env: unknown): Map<string, string | null> {
+export function travisEnv(env: unknown): Map<string, string | null> {
   const vars = new Map<string, string | null>();
   const global = isMap(env) ? env.get('global', true) : null;
   const each = (list: unknown, known: boolean) => {
@@ -56,28 +52,12 @@ function travisEnv(env: unknown): Map<string, string | null> {
   return vars;
 }
 
-function parseDocument(file: string, text: string): { root: YAMLMap | null; diagnostics: Diagnostic[] } {
+export function parseDocument(file: string, text: string): { root: YAMLMap | null; diagnostics: Diagnostic[] } {
   const doc = yaml().parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length > 0) {
     return { root: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
   }
   return { root: isMap(doc.contents) ? doc.contents : null, diagnostics: [] };
-}
-
-export function parseTravis(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
-  const { root, diagnostics } = parseDocument(file, text);
-  if (!root) return { script: null, diagnostics };
-  const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
-  const vars = travisEnv(root.get('env', true));
-  const os = root.get('os', true);
-  if ([...(isSeq(os) ? os.items : [os])].some((o) => isScalar(o) && String(o.value) === 'windows')) {
-    // Travis runs Windows jobs in Git Bash, which the tool does not model.
-    if (text.includes('docker')) diagnostics.push(diag('SHELL_NOT_READ', 'warning', `${file} runs on Windows (Git Bash), which the tool does not read; its commands were not followed`, { file, line: 1, hint: 'Migrate this build by hand.' }));
-    return { script: null, diagnostics };
-  }
-  const group: number[] = [];
-  for (const phase of TRAVIS_PHASES) group.push(...addList(r, root.get(phase, true), vars, `${file} ${phase}`, group.length > 0));
-  return finish(file, 'travis-ci', text, r, [group], ['default'], diagnostics);
 }
 
 /** Every `step` of a Bitbucket pipeline list, inside `parallel` and `stage` blocks too. */
@@ -124,10 +104,10 @@ export function parseBitbucket(file: string, text: string): { script: EmbeddedSc
   return finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
 }
 
-function finish(file: string, kind: ScriptKind, text: string, r: Reader, groups: number[][], entries: string[], diagnostics: Diagnostic[]) {
+export function finish(file: string, kind: ScriptKind, text: string, r: Reader, groups: number[][], entries: string[], diagnostics: Diagnostic[]) {
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, r.snippets, groups);
   script.entries = entries;
-  return { script, diagnostics: [...diagnostics, ...parsed] };
+  return { script: script as EmbeddedScript, diagnostics: [...diagnostics, ...parsed] };
 }
 
 function lineOf(text: string, offset: number): number {

@@ -37,12 +37,21 @@ export function runGitlabJob(repo: string, job: string, env: Env): void {
   runSteps(repo, gitlabSteps(fs.readFileSync(path.join(repo, '.gitlab-ci.yml'), 'utf8'), job), env, `.gitlab-ci.yml ${job}`);
 }
 
-/** Travis CI: the phases that run shell (before_install … after_success) in one bash -e, from the root, with `env: global`. */
-export function runTravis(repo: string, env: Env): void {
+/**
+ * Travis CI: one job's phases that run shell (before_install … after_success, then the `provider:
+ * script` deploys between before_deploy and after_deploy, as on a build of the branch they deploy)
+ * in one bash -e, from the root, with `env: global`. `include` is the index of a `jobs.include`
+ * entry, which inherits the root's keys it does not set; without it, the root's own job.
+ */
+export function runTravis(repo: string, env: Env, include?: number): void {
   const ci = parse(fs.readFileSync(path.join(repo, '.travis.yml'), 'utf8'));
+  const own = include === undefined ? {} : ci.jobs.include[include];
+  const job = (k: string) => (k in own ? own[k] : ci[k]);
   const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : x ? [String(x)] : []);
   const globals = Object.fromEntries(list(ci.env?.global).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  const script = ['before_install', 'install', 'before_script', 'script', 'after_success'].flatMap((p) => list(ci[p])).join('\n');
+  const deploys = (Array.isArray(job('deploy')) ? job('deploy') : job('deploy') ? [job('deploy')] : []).filter((d: { provider?: string }) => d.provider === 'script');
+  const deploy = deploys.length === 0 ? [] : [...list(job('before_deploy')), ...deploys.flatMap((d: { script?: unknown }) => list(d.script)), ...list(job('after_deploy'))];
+  const script = [...['before_install', 'install', 'before_script', 'script', 'after_success'].flatMap((p) => list(job(p))), ...deploy].join('\n');
   run(script, repo, { ...env, ...globals }, '.travis.yml');
 }
 

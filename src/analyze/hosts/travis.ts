@@ -1,0 +1,121 @@
+/**
+ * Travis CI (`.travis.yml`). A job's phases run in one shell from the repository root, so a `cd`
+ * carries over to the next item and phase, in Travis's order: before_install, install,
+ * before_script, script, after_success, then the deploy (`before_deploy`, each `deploy:` entry,
+ * `after_deploy`). A `provider: script` deploy is shell; a deploy with `on:` conditions runs on
+ * some builds only, so a setup whose steps are in it is refused (CONDITIONAL_STEP). Another
+ * provider is not shell: one that names a path (`file:`, `local_dir:`) may read the artifact,
+ * so the setups of its job are refused (SHELL_NOT_READ).
+ *
+ * `jobs.include` (or `matrix.include`) entries are jobs of their own, each inheriting the root's
+ * keys it does not set; a setup is read in one job, never across jobs. The root's own job runs
+ * when there is no include, or when a root key expands the matrix (travisJobs, ../../model/travis-jobs.ts).
+ */
+import type { Scalar, YAMLMap } from 'yaml';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { ScriptCommand } from '../../model/script.js';
+import { DEPLOY_PATH_KEYS, TRAVIS_PHASES, travisJobs } from '../../model/travis-jobs.js';
+import type { EmbeddedScript, UnreadStep } from '../embedded.js';
+import { addList, finish, parseDocument, travisEnv, type Reader } from './ci-lists.js';
+import { isMap, isScalar, isSeq } from './ci-yaml.js';
+
+const list = (n: unknown): unknown[] => (isSeq(n) ? n.items : n === undefined || n === null ? [] : [n]);
+
+export function parseTravis(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+  const { root, diagnostics } = parseDocument(file, text);
+  if (!root) return { script: null, diagnostics };
+  const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
+  const os = root.get('os', true);
+  if (list(os).some((o) => isScalar(o) && String(o.value) === 'windows')) {
+    // Travis runs Windows jobs in Git Bash, which the tool does not model.
+    if (text.includes('docker')) diagnostics.push(diag('SHELL_NOT_READ', 'warning', `${file} runs on Windows (Git Bash), which the tool does not read; its commands were not followed`, { file, line: 1, hint: 'Migrate this build by hand.' }));
+    return { script: null, diagnostics };
+  }
+  const get = (m: unknown, key: string): unknown => (isMap(m) ? m.get(key, true) : undefined);
+  const jobs = travisJobs<unknown>(root, { get, items: list, isMap });
+  // A phase the root and its jobs share is read once: a name some job sets otherwise is not known there.
+  const rootVars = travisEnv(root.get('env', true));
+  for (const job of jobs) if (job.own) for (const [k, v] of travisEnv(get(job.own, 'env'))) if (rootVars.get(k) !== v) rootVars.set(k, null);
+  // One snippet per YAML item: a phase the root and several jobs share is read once, in the root's place.
+  const read = new Map<unknown, number[]>();
+  const groups: number[][] = [];
+  const conditional: { job: number; snippets: number[]; label: string }[] = [];
+  const unread: { job: number; diagnostic: Diagnostic }[] = [];
+  /** A job's own snippet that follows a phase it inherits: the shell it starts in is that phase's end. */
+  const joins: { job: number; after: number; at: number; env: ReadonlyMap<string, string | null> }[] = [];
+  for (const [j, job] of jobs.entries()) {
+    const ownEnv = job.own ? travisEnv(get(job.own, 'env')) : new Map<string, string | null>();
+    const vars = job.own ? new Map([...rootVars, ...ownEnv]) : rootVars;
+    const group: number[] = [];
+    const where = job.name === 'default' ? file : `${file} job ${job.name}${job.stage ? ` (stage ${job.stage})` : ''}`;
+    const phase = (node: unknown, label: string): number[] => {
+      if (node === undefined || node === null) return [];
+      if (isScalar(node) && node.value === 'skip') return [];
+      const seen = read.get(node);
+      if (seen) return seen;
+      // The first snippet of a job continues the shell only when the snippet before it is this job's too.
+      const continues = group.length > 0 && group[group.length - 1] === r.snippets.length - 1;
+      const ids = addList(r, node, vars, `${where} ${label}`, continues);
+      if (group.length > 0 && !continues && ids.length > 0) joins.push({ job: j, after: group[group.length - 1]!, at: ids[0]!, env: ownEnv });
+      read.set(node, ids);
+      return ids;
+    };
+    for (const name of TRAVIS_PHASES) group.push(...phase(job.get(name), name));
+    const deploys = list(job.get('deploy')).filter(isMap);
+    if (deploys.length > 0) {
+      const before = group.length;
+      group.push(...phase(job.get('before_deploy'), 'before_deploy'));
+      for (const [k, d] of deploys.entries()) {
+        const provider = String(get(d, 'provider') ?? '');
+        const label = `deploy${deploys.length > 1 ? ` ${k + 1}` : ''} (provider ${provider || '?'})`;
+        if (provider === 'script') group.push(...phase(get(d, 'script'), label));
+        else {
+          const paths = DEPLOY_PATH_KEYS.filter((key) => get(d, key) !== undefined);
+          if (paths.length > 0) {
+            const at = (d as YAMLMap).range?.[0] ?? 0;
+            unread.push({ job: j, diagnostic: diag('SHELL_NOT_READ', 'warning', `${where} ${label} reads ${paths.map((p) => `\`${p}: ${String((get(d, p) as Scalar | undefined)?.value ?? '…')}\``).join(', ')} on the host, which the tool does not follow; it may read the artifact`, { file, line: lineOf(text, at), hint: 'Migrate this build by hand, or deploy from the image.' }) });
+          }
+        }
+      }
+      group.push(...phase(job.get('after_deploy'), 'after_deploy'));
+      const on = deploys.filter((d) => get(d, 'on') !== undefined);
+      if (on.length > 0) conditional.push({ job: j, snippets: group.slice(before), label: `${where} deploy` });
+    }
+    groups.push(group);
+  }
+  const out = finish(file, 'travis-ci', text, r, groups, jobs.map((j) => j.name), diagnostics);
+  const script = out.script;
+  const commandsOf = (ids: number[]): Set<ScriptCommand> => {
+    const snippets = new Set(ids.map((i) => r.snippets[i]));
+    return new Set(script.parts.filter((p) => snippets.has(p.snippet)).flatMap((p) => script.commands.slice(p.first, p.first + p.script.commands.length)));
+  };
+  const steps: UnreadStep[] = unread.map((u) => ({ sequence: u.job, diagnostic: u.diagnostic }));
+  for (const c of conditional) {
+    const commands = commandsOf(c.snippets);
+    if (commands.size === 0) continue;
+    const first = [...commands][0]!;
+    steps.push({
+      sequence: c.job,
+      commands,
+      diagnostic: diag('CONDITIONAL_STEP', 'warning', `${c.label} runs only on the builds its \`on:\` conditions allow; the setup's steps there do not run on every build, and the merged build would run them there`, { file, line: first.line, hint: 'Move the builder pattern out of the deploy, or migrate this build by hand.' }),
+    });
+  }
+  for (const jn of joins) {
+    const before = script.parts.find((p) => p.snippet === r.snippets[jn.after])?.script.final;
+    const start = r.snippets[jn.at]!;
+    if (before && before.cwd === start.cwd && sameVars(new Map([...before.vars, ...jn.env]), start.vars)) continue;
+    steps.push({ sequence: jn.job, diagnostic: diag('SHELL_NOT_READ', 'warning', `${start.label} runs after a phase the job inherits from the root, which changes the folder or the variables; the tool does not follow that shell across the two`, { file, line: lineOf(text, start.toFile[0] ?? 0), hint: 'Give the job its own copy of the phase, or migrate this build by hand.' }) });
+  }
+  if (steps.length > 0) script.unread = [...(script.unread ?? []), ...steps];
+  return out;
+}
+
+function sameVars(a: ReadonlyMap<string, string | null>, b: ReadonlyMap<string, string | null>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.has(k) && b.get(k) === v);
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset; i++) if (text[i] === '\n') n++;
+  return n;
+}
