@@ -14,6 +14,7 @@ import type { EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
+import { rememberReading } from './first-reading.js';
 import { dropFollowed } from './near-miss.js';
 import { DAPPER_MENTION } from '../discover/walk.js';
 
@@ -100,8 +101,10 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
   if (!text.includes('docker') && !text.includes(DAPPER_MENTION)) return result;
   const kind = scriptKindOf(rel, text);
   if (kind === null) return result;
-  const read = readScript(kind, rel, text, fs, start ? { cwd: start.cwd } : undefined);
+  const from = start ? { cwd: start.cwd } : undefined;
+  const read = readScript(kind, rel, text, fs, from);
   const diagnostics = read.diagnostics;
+  if (read.script) rememberReading(read.script, from, diagnostics);
   if (!read.script) {
     result.diagnostics.push(...diagnostics);
     return result;

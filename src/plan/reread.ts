@@ -11,6 +11,7 @@
 import { isExpanded } from '../analyze/compose.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { readScript } from '../analyze/index.js';
+import { firstReading } from '../analyze/first-reading.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 
@@ -37,7 +38,7 @@ export interface PlannedScript {
 export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   const { base, removed, rewrites } = asWritten(p);
   const start = base.startCwd !== undefined ? { cwd: base.startCwd } : undefined;
-  const before = readScript(base.kind, base.file, base.text, fs, start);
+  const before = firstReading(base, start) ?? readScript(base.kind, base.file, base.text, fs, start);
   const after = readScript(base.kind, base.file, p.after, fs, start);
   // A problem the old text did not have (counted by code: one more unparsable snippet counts).
   const count = (ds: typeof before.diagnostics, code: string) => ds.filter((d) => d.code === code).length;
