@@ -19,7 +19,7 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(REPO, 'dist/src');
 // Beside main.js, under a name of its own: the build's main.bundle.js may be in use by other tests.
 const OUT = path.join(DIST, `main.bundle-test-${process.pid}.js`);
-let meta: { outputs: Record<string, { imports: { path: string; external?: boolean }[] }>; inputs: Record<string, unknown> };
+let meta: { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>; inputs: Record<string, unknown> };
 
 function run(entry: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [entry, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
@@ -40,6 +40,8 @@ describe('bundled CLI', () => {
     const imports = [...new Set(output.imports.map((i) => i.path))];
     expect(imports.filter((p) => !builtinModules.includes(p.replace(/^node:/, '')) && !LAZY.includes(p))).toEqual([]);
     expect(output.imports.every((i) => i.external)).toBe(true);
+    // A dependency loaded on demand is never imported at the top: that would load it on every run.
+    expect(output.imports.filter((i) => LAZY.includes(i.path) && i.kind === 'import-statement')).toEqual([]);
     // The CLI's own modules went in: the readers, the planner, the transforms.
     const inputs = Object.keys(meta.inputs);
     for (const m of ['dist/src/analyze/tree-sitter.js', 'dist/src/plan/index.js', 'dist/transforms/dockerfile-merge.js']) expect(inputs).toContain(m);

@@ -7,7 +7,7 @@
  * a failure). Orb commands, `attach_workspace`, background steps, `<< … >>` parameters and
  * other shells make the job one that cannot run here.
  */
-import { parse } from 'yaml';
+import { yaml } from '../../analyze/hosts/yaml-module.js';
 import { resolveRel } from '../../model/paths.js';
 import type { EntryStep } from '../entry.js';
 
@@ -38,7 +38,7 @@ function shellArgv(named: unknown): string[] | null {
 
 /** CircleCI job `job` of `.circleci/config.yml` text, or why it cannot run here. */
 export function circleSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const j = obj(obj(obj(parse(text))['jobs'])[job]);
+  const j = obj(obj(obj(yaml().parse(text))['jobs'])[job]);
   const why = (w: string) => ({ none: `.circleci/config.yml job ${job} ${w}` });
   const steps = Array.isArray(j['steps']) ? (j['steps'] as unknown[]) : [];
   const executor = j['executor'];

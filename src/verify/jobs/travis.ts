@@ -10,7 +10,7 @@
  * gives makes the job one that cannot run here: encrypted values, an `env:` matrix of several
  * rows, a language's default install or script, Windows.
  */
-import { parse } from 'yaml';
+import { yaml } from '../../analyze/hosts/yaml-module.js';
 import { TRAVIS_PHASES, travisJobs } from '../../model/travis-jobs.js';
 import type { EntryStep } from '../entry.js';
 import { ignoringFailure, runAllThenFail, stopOnFailure } from './items.js';
@@ -45,7 +45,7 @@ function envLines(env: unknown): string[] | { none: string } {
 
 /** The Travis CI job `job` (`default`, the file's own phases) of `.travis.yml` text, or why it cannot run here. */
 export function travisSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const root = obj(parse(text));
+  const root = obj(yaml().parse(text));
   const why = (w: string) => ({ none: `.travis.yml job ${job}: ${w}` });
   const items = (x: unknown): unknown[] => (Array.isArray(x) ? x : x === undefined || x === null ? [] : [x]);
   const found = travisJobs<unknown>(root, { get: (m, k) => (m && typeof m === 'object' && !Array.isArray(m) ? (m as Obj)[k] : undefined), items, isMap: (x) => x !== null && typeof x === 'object' && !Array.isArray(x) }).find((j) => j.name === job);
