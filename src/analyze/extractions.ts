@@ -216,14 +216,19 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
   const ex = baseRun(inv, imageIndex);
   const destRel = dest.slice(mount.ctr.length).replace(/^\/+/, '');
   const destIsDir = /\/$/.test(dest) || dest === mount.ctr || paths.length > 2;
+  // `cp -r /out/. /m/` copies what /out holds into /m, not /out itself: the artifact is /m's
+  // contents. Several such sources would merge into one folder: not followed.
+  const contents = (src: string) => /(^|\/)\.\/?$/.test(src);
+  if (paths.length > 2 && paths.slice(0, -1).some(contents)) return null;
   for (const src of paths.slice(0, -1)) {
     const containerPath = absoluteIn(src, inv);
     if (containerPath === null || /[*?[]/.test(src)) {
       ex.problems.push(dynamicPath(cmd));
       continue;
     }
-    const hostPath = resolveRel(mount.host, destIsDir ? path.join(destRel, path.basename(containerPath)) : destRel);
-    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: false });
+    const whole = contents(src);
+    const hostPath = resolveRel(mount.host, destIsDir && !whole ? path.join(destRel, path.basename(containerPath)) : destRel);
+    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole });
   }
   ex.dirs.push(mount.host);
   return ex;
