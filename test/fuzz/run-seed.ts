@@ -3,7 +3,9 @@
  * copy, the tool migrates another copy with `--yes`, and then either the tool refused and that
  * copy is byte-identical to the original, or the migrated pipeline runs and must exit the same
  * way, build the same final image(s) (files: path, type, mode, owner, hash; config) and leave
- * the same host files the old run left.
+ * the same host files the old run left. Each pipeline runs in a store of its own (the old one's
+ * images are gone when the migrated one runs, and nothing outside the trial is touched), so
+ * several trials, e2e tests and CI runs can share the machine.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +13,8 @@ import path from 'node:path';
 import type { Engine } from '../../src/verify/engine.js';
 import { compareSnapshots, formatDifferences, snapshotImage, type ImageSnapshot } from '../../src/verify/snapshot.js';
 import { runCli } from '../support/cli.js';
-import { engineBaseline, execStatus, removeAddedSince, runScriptStatus, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
+import { execStatus, runScriptStatus, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
+import { openRunStore, type RunStore } from '../e2e/support/run-store.js';
 import { envForEngine } from '../e2e/support/shim.js';
 import type { RepoSpec } from './grammar.js';
 import { render, type RenderedRepo } from './render.js';
@@ -78,16 +81,22 @@ interface SetupReport {
   diagnostics: { code: string; severity: string }[];
 }
 
-export async function runSeed(engine: Engine, spec: RepoSpec): Promise<Verdict> {
+export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> {
   const repo = render(spec);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `msc-fuzz-${spec.seed}-`));
-  const baseline = await engineBaseline(engine);
+  const stores: RunStore[] = [];
+  const store = () => {
+    const s = openRunStore(shared, `store-${stores.length}`, work);
+    stores.push(s);
+    return s.engine;
+  };
   try {
     const orig = path.join(work, 'orig');
     writeRepo(orig, repo);
     const origState = treeState(orig);
 
     // Old pipeline.
+    let engine = store();
     const oldDir = copy(orig, work, 'old');
     const oldRun = runPipeline(engine, oldDir, repo);
     if (oldRun.status !== 0) return { kind: 'invalid', details: `the old pipeline failed (${oldRun.status}):\n${tail(oldRun)}` };
@@ -97,7 +106,7 @@ export async function runSeed(engine: Engine, spec: RepoSpec): Promise<Verdict> 
       before.set(t, await snapshotImage(engine, t));
     }
     const oldLeft = added(origState, treeState(oldDir), repo.scratchPaths);
-    await removeAddedSince(engine, baseline);
+    await stores.pop()!.dispose();
 
     // The tool, on a fresh copy.
     const newDir = copy(orig, work, 'new');
@@ -117,7 +126,8 @@ export async function runSeed(engine: Engine, spec: RepoSpec): Promise<Verdict> 
       return report.setups.length === 0 ? { kind: 'ignored' } : { kind: 'refused', codes };
     }
 
-    // Migrated pipeline, with none of the old run's images left.
+    // Migrated pipeline, in a fresh store: none of the old run's images are left.
+    engine = store();
     const newRun = runPipeline(engine, newDir, repo);
     if (newRun.status !== oldRun.status) return { kind: 'failure', what: 'exit-status', details: `the migrated pipeline exits ${newRun.status} (the old one ${oldRun.status}):\n${tail(newRun)}` };
     const differences: string[] = [];
@@ -132,7 +142,7 @@ export async function runSeed(engine: Engine, spec: RepoSpec): Promise<Verdict> 
     if (hostDiffs.length > 0) return { kind: 'failure', what: 'host-files-differ', details: hostDiffs.join('\n') };
     return { kind: 'identical', tags: repo.finalTags };
   } finally {
-    await removeAddedSince(engine, baseline);
+    for (const s of stores) await s.dispose();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

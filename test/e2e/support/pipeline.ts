@@ -57,23 +57,6 @@ export async function listContainers(engine: Engine): Promise<string[]> {
   return out.split('\n').filter((l) => l !== '');
 }
 
-/** What the engine held before a run, so that everything the run added can be removed after it. */
-export interface EngineBaseline {
-  images: Set<string>;
-  containers: Set<string>;
-}
-
-export async function engineBaseline(engine: Engine): Promise<EngineBaseline> {
-  return { images: new Set(await listImages(engine)), containers: new Set(await listContainers(engine)) };
-}
-
-/** Removes every container and tagged image that is not in `baseline`, and dangling images. */
-export async function removeAddedSince(engine: Engine, baseline: EngineBaseline): Promise<void> {
-  for (const c of (await listContainers(engine)).filter((c) => !baseline.containers.has(c))) await engine.removeContainer(c, { force: true, ignoreMissing: true });
-  for (const ref of (await listImages(engine)).filter((r) => !baseline.images.has(r))) await engine.removeImage(ref, { force: true, ignoreMissing: true });
-  await engine.exec(['image', 'prune', '-f']).catch(() => undefined);
-}
-
 /** A host file's mode and content, for comparing what two runs left. */
 export function hostFile(dir: string, rel: string): { mode: number; content: string } {
   const p = path.join(dir, rel);

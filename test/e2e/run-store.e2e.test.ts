@@ -1,0 +1,60 @@
+/**
+ * A run's own store (test/e2e/support/run-store.ts) on the real engine: what a pipeline builds
+ * there is seen there and nowhere else, removing it removes exactly that (the shared store is
+ * left as it was), and an image another process tags in the shared store during the run (the
+ * fresh tags a clean-clone CI run once lost to a fuzz clean-up) survives it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBaseImages } from './support/base-images.js';
+import { engineForTests } from './support/engine-for-tests.js';
+import { listContainers, listImages, runScript } from './support/pipeline.js';
+import { openRunStore } from './support/run-store.js';
+
+const engine = await engineForTests();
+
+describe.skipIf(!engine)('a run store', () => {
+  const id = randomBytes(4).toString('hex');
+  const bystander = `msc-bystander-${id}:fresh`;
+  let repo: string;
+
+  beforeAll(async () => {
+    await ensureBaseImages(engine!);
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-run-store-'));
+    fs.writeFileSync(path.join(repo, 'Dockerfile'), 'FROM busybox:latest\nRUN echo scoped > /scoped.txt\n');
+    fs.writeFileSync(path.join(repo, 'build.sh'), `#!/bin/sh\nset -e\ndocker build -t scoped-${id}:latest .\ndocker create --name scoped-${id}-x scoped-${id}:latest\n`);
+  });
+
+  afterAll(async () => {
+    await engine!.removeImage(bystander, { force: true, ignoreMissing: true });
+    fs.rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('keeps what the run builds to itself and removes exactly that', async () => {
+    const imagesBefore = await listImages(engine!);
+    const containersBefore = await listContainers(engine!);
+    const run = openRunStore(engine!, `msc-run-store-${id}`);
+    try {
+      runScript(run.engine, repo, 'build.sh');
+      // another process tags an image in the shared store while the run is going on
+      await engine!.exec(['tag', 'docker.io/library/busybox:latest', bystander]);
+
+      expect(await run.engine.imageExists(`scoped-${id}:latest`)).toBe(true);
+      expect(await listContainers(run.engine)).toContain(`scoped-${id}-x`);
+      // base images come from the shared store without being copied into the run's
+      expect(await run.engine.imageExists('docker.io/library/busybox:latest')).toBe(true);
+      expect((await listImages(engine!)).filter((r) => r.includes(`scoped-${id}`))).toEqual([]);
+      expect(await listContainers(engine!)).not.toContain(`scoped-${id}-x`);
+    } finally {
+      await run.dispose();
+    }
+
+    expect(fs.existsSync(run.dir)).toBe(false);
+    expect(await engine!.imageExists(bystander)).toBe(true);
+    expect((await listImages(engine!)).sort()).toEqual([...imagesBefore, `localhost/${bystander}`].sort());
+    expect((await listContainers(engine!)).sort()).toEqual([...containersBefore].sort());
+  });
+});
