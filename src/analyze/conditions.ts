@@ -60,6 +60,7 @@ function staticTest(cmd: ScriptCommand, script: ScriptFile, fs: RepoFs, setupPat
 }
 
 function describe(b: Branch): string {
+  if (b.where) return b.where;
   const kind = b.id.replace(/^\d+\//, '').replace(/[0-9:].*$/, '');
   if (kind === 'if') return 'in an if/elif/else branch';
   if (kind === 'case') return 'in a case item';

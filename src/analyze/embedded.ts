@@ -7,7 +7,7 @@
  */
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
-import type { ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
+import type { Branch, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
 import { parseShell, shellTrees, type ShellScript } from './shell.js';
 
 export interface Snippet {
@@ -36,6 +36,12 @@ export interface Snippet {
    * one of them is emptied, the item goes whole (`remove`) instead of each snippet.
    */
   host?: { size: number; remove: Edit[] | null };
+  /**
+   * Conditions the host file puts on the whole snippet (a GitHub step's `if:`, the branch of a
+   * Make `ifeq … endif` a recipe line is in), outermost first. Their ids are the host's own:
+   * snippets under the same condition share them, so steps under one condition run together.
+   */
+  branches?: Branch[];
 }
 
 export interface Part {
@@ -108,7 +114,7 @@ export function composeEmbedded(
         stdout: c.stdout?.kind === 'pipe' ? { kind: 'pipe', to: first + c.stdout.to } : c.stdout,
         stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
         // Branch ids are unique within one snippet's parse: the snippet's number keeps them apart in the file.
-        ...(c.branches ? { branches: c.branches.map((b) => ({ ...b, id: `${n}/${b.id}`, ...(b.after ? { after: b.after.map((i) => first + i) } : {}), ...(b.when ? { when: b.when.map((w) => ({ ...w, cmds: w.cmds.map((i) => first + i) })) } : {}) })) } : {}),
+        ...(c.branches || snippet.branches?.length ? { branches: [...(snippet.branches ?? []), ...(c.branches ?? []).map((b) => ({ ...b, id: `${n}/${b.id}`, ...(b.after ? { after: b.after.map((i) => first + i) } : {}), ...(b.when ? { when: b.when.map((w) => ({ ...w, cmds: w.cmds.map((i) => first + i) })) } : {}) }))] } : {}),
       };
       commands.push(g);
       mine.push(g);

@@ -79,6 +79,11 @@ export interface Branch {
   on?: 'success' | 'failure';
   /** An if/elif/else branch: runs when each of these condition lists (the commands in it) exits as wanted (true: success). */
   when?: readonly { cmds: readonly number[]; want: boolean }[];
+  /**
+   * A condition the host file puts on a whole snippet (a GitHub step's `if:`, a Make
+   * `ifeq … endif`), for messages: where the command runs (`in a step with \`if: …\``).
+   */
+  where?: string;
 }
 
 /** One pass of a loop whose items are static: the same source lines, the loop variable bound. */

@@ -31,6 +31,7 @@ const OLD_PIPELINE: Record<string, string> = { 'href-counter-printed': 'href-cou
 const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'makefile-targets': (dir, env) => exec('make', ['image'], dir, env),
   'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
+  'make-conditional-whole-setup': (dir, env) => exec('make', ['image'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),

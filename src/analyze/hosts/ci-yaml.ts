@@ -16,6 +16,7 @@ import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import type { PsSnippet } from './powershell.js';
 import { markNested, powerShellStep } from './powershell-steps.js';
+import { githubStepIf } from './step-conditions.js';
 
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
 
@@ -249,8 +250,10 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       const steps = job.get('steps', true);
       if (!isSeq(steps)) continue;
       const group: number[] = [];
-      steps.items.forEach((step, k) => {
-        if (!isMap(step) || !step.range) return;
+      const jobKey = String(isScalar(jp.key) ? jp.key.value : '?');
+      const setsEnv = text.slice(job.range?.[0] ?? 0, job.range?.[1] ?? text.length).includes('GITHUB_ENV');
+      const readStep = (step: YAMLMap, k: number): void => {
+        if (!step.range) return;
         const wd = step.get('working-directory', true) ?? defaults;
         const cwd = wd === undefined || wd === null ? '' : isScalar(wd) && typeof wd.value === 'string' && !wd.value.includes('${{') ? wd.value.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
         const shell = stepShell(step, job, root);
@@ -271,6 +274,13 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         }
         const id = snippets.length;
         if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) group.push(id);
+      };
+      steps.items.forEach((step, k) => {
+        if (!isMap(step) || !step.range) return;
+        const first = snippets.length;
+        readStep(step, k);
+        const branches = githubStepIf(step, jobKey, k + 1, setsEnv);
+        if (branches) for (const sn of snippets.slice(first)) sn.branches = branches;
       });
       groups.push(group);
       jobNames.push(String(isScalar(jp.key) ? jp.key.value : ''));

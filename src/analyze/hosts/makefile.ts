@@ -12,6 +12,8 @@ import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
+import { conditioned, rulesIn } from './make-conditionals.js';
+import { LineIndex } from '../../model/text.js';
 
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
@@ -32,8 +34,17 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
     const key = text.slice(name.startIndex, name.endIndex);
     vars.set(key, op === '+=' || v.includes('$') ? null : v);
   }
+  // A variable assigned inside a conditional has that value only in some runs.
+  for (const c of root.descendantsOfType('conditional')) {
+    for (const a of c.descendantsOfType('variable_assignment')) {
+      const name = a.namedChildren.find((n) => n.type === 'word');
+      if (name) vars.set(text.slice(name.startIndex, name.endIndex), null);
+    }
+  }
+  const lineOf = new LineIndex(text);
 
-  const rules = root.namedChildren.filter((n) => n.type === 'rule');
+  const found = rulesIn(root, text, (o) => lineOf.lineOf(o));
+  const rules = found.map((r) => r.node);
   if (rules.some((r) => /\.ONESHELL/.test(text.slice(r.startIndex, r.endIndex).split(':', 1)[0]!))) {
     diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} uses .ONESHELL, which is not supported yet; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand.' }));
     return { script: null, diagnostics };
@@ -43,14 +54,17 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
   const prereqsOf = new Map<string, string[]>();
-  for (const rule of rules) {
+  for (const { node: rule, branches: ruleBranches } of found) {
     const targets = (rule.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []).map((w) => text.slice(w.startIndex, w.endIndex));
     const prereqs = rule.namedChildren.filter((c) => c.type === 'prerequisites').flatMap((p) => p.namedChildren.map((w) => text.slice(w.startIndex, w.endIndex)));
-    const lines = rule.descendantsOfType('recipe_line');
+    const recipe = rule.namedChildren.find((c) => c.type === 'recipe');
+    const lines = recipe ? conditioned(recipe, 'recipe_line', text, (o) => lineOf.lineOf(o), ruleBranches) : [];
     const ids: number[] = [];
-    for (const line of lines) {
+    for (const { node: line, branches } of lines) {
       ids.push(snippets.length);
-      snippets.push(recipeSnippet(file, text, line, targets[0] ?? '', automatics.get(rule), vars, dir));
+      const snippet = recipeSnippet(file, text, line, targets[0] ?? '', automatics.get(rule), vars, dir);
+      if (branches.length > 0) snippet.branches = branches;
+      snippets.push(snippet);
     }
     for (const t of targets) {
       recipeOf.set(t, [...(recipeOf.get(t) ?? []), ...ids]);
