@@ -71,7 +71,7 @@ function commandParts(w: ShellWalk, cmd: TsNode): { words: TsNode[]; redirects: 
   return { words, redirects };
 }
 
-export function walkCommand(w: ShellWalk, stmt: TsNode, cmd: TsNode, outer: TsNode[], scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
+export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'endIndex'>, cmd: TsNode, outer: TsNode[], scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
   const savedUnit = w.currentUnit;
   const savedCtx = w.currentCtx;
   w.currentUnit = unit;

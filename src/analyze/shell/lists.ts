@@ -2,7 +2,8 @@
 import type { Branch, ScriptCommand } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { brokenContinuation } from './continuation.js';
-import { STATEMENTS } from './node-types.js';
+import { REDIRECTS, STATEMENTS } from './node-types.js';
+import { walkCommand } from './commands.js';
 import { walkStmt } from './statements.js';
 import type { Ctx, ListRole, Scope } from './types.js';
 import { Untrusted, type ShellWalk } from './walk.js';
@@ -33,8 +34,20 @@ export function walkList(w: ShellWalk, children: TsNode[], scope: Scope, ctx: Ct
 export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, stmtUnit: number): void {
   const script = w.script;
   const chain = w.chainCounter++;
-  const members: { stmt: TsNode; op: string | null }[] = [];
+  const members: { stmt: TsNode; op: string | null; redirects?: TsNode[]; end?: number }[] = [];
   const flatten = (s: TsNode, op: string | null, inPipe: boolean) => {
+    // tree-sitter-bash reads `a || b > f` as `(a || b) > f`; the shell redirects `b` alone, the
+    // last command of the list (`a | b > f` likewise).
+    const body = s.type === 'redirected_statement' ? s.childForFieldName('body') : null;
+    if (body && (body.type === 'list' || body.type === 'pipeline')) {
+      const at = members.length;
+      flatten(body, op, inPipe);
+      const last = members[members.length - 1];
+      if (!last || members.length === at) throw new Untrusted('a redirect read around a && or || list', s.startIndex);
+      last.redirects = [...(last.redirects ?? []), ...s.namedChildren.filter((c) => REDIRECTS.has(c.type))];
+      last.end = s.endIndex;
+      return;
+    }
     if (s.type !== 'list' && s.type !== 'pipeline') {
       members.push({ stmt: s, op });
       return;
@@ -57,7 +70,8 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
   let memberBranches: readonly Branch[] | undefined = ctx.branches;
   members.forEach((m, k) => {
     const unit = script.units.length;
-    script.units.push({ start: m.stmt.startIndex, end: m.stmt.endIndex, list: null, top: false, role: 'body', stmtEnd: m.stmt.endIndex, inWhile: ctx.inWhile === true, group: null, chain, opBefore: m.op, parent: stmtUnit });
+    const end = m.end ?? m.stmt.endIndex;
+    script.units.push({ start: m.stmt.startIndex, end, list: null, top: false, role: 'body', stmtEnd: end, inWhile: ctx.inWhile === true, group: null, chain, opBefore: m.op, parent: stmtUnit });
     if (m.op === '||') afterOr = true;
     const first = script.commands.length;
     // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
@@ -69,7 +83,9 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
       const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
       memberBranches = [...(ctx.branches ?? []), { id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success' }];
     }
-    walkStmt(w, m.stmt, memberScope, { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) }, unit, null);
+    const memberCtx = { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };
+    if (m.redirects) walkRedirected(w, m.stmt, m.redirects, end, memberScope, memberCtx, unit);
+    else walkStmt(w, m.stmt, memberScope, memberCtx, unit, null);
     const made = script.commands.slice(first).filter((c) => c.unit === unit);
     if (previousLast && (m.op === '|' || m.op === '|&') && made[0]) {
       previousLast.stdout = { kind: 'pipe', to: made[0].index };
@@ -77,4 +93,16 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     }
     previousLast = made[made.length - 1] ?? null;
   });
+}
+
+/**
+ * The last member of a chain with the redirects the grammar read around the whole chain: a
+ * simple command (with its own redirects first); anything else is not read.
+ */
+function walkRedirected(w: ShellWalk, stmt: TsNode, redirects: TsNode[], end: number, scope: Scope, ctx: Ctx, unit: number): void {
+  const range = { startIndex: stmt.startIndex, endIndex: end };
+  if (stmt.type === 'command') return walkCommand(w, range, stmt, redirects, scope, ctx, unit, null);
+  const body = stmt.type === 'redirected_statement' ? stmt.childForFieldName('body') : null;
+  if (body?.type === 'command') return walkCommand(w, range, body, [...stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), ...redirects], scope, ctx, unit, null);
+  throw new Untrusted('a redirect read around a && or || list', stmt.startIndex);
 }

@@ -22,6 +22,8 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const body = stmt.childForFieldName('body');
       if (!body) return;
       if (body.type === 'command') walkCommand(w, stmt, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
+      // `a || b > f`: the redirect is the last command's (src/analyze/shell/lists.ts).
+      else if (body.type === 'list' || body.type === 'pipeline') walkChain(w, stmt, scope, ctx, unit);
       else walkStmt(w, body, scope, ctx, unit, null);
       return;
     }
