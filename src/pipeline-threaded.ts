@@ -5,18 +5,20 @@
  * the threads' timing (a test compares the two).
  */
 import path from 'node:path';
-import { analyzeFile, assemble, followCallers, type Analysis, type FileAnalysis } from './analyze/index.js';
+import { AnalysePool } from './analyze/analyse-pool.js';
+import { assemble, followCallers } from './analyze/index.js';
 import { NodeRepoFs } from './discover/node-fs.js';
-import { walkInWorker, walkThread, WalkThreadError } from './discover/walk-thread.js';
+import { threadsFor, walkThread, WalkThreadError } from './discover/walk-thread.js';
 import { NO_CLOCK } from './model/timing.js';
 import { finishRoot, runRoot, type RootOptions, type RootRun } from './pipeline.js';
 
 /** runRoot, with the walk in a worker thread when the environment and the tree call for it. */
 export async function runRootAuto(display: string, opts: RootOptions, env: NodeJS.ProcessEnv): Promise<RootRun> {
   const abs = path.resolve(display);
-  if (!walkInWorker(abs, env)) return runRoot(display, opts);
+  const threads = threadsFor(abs, env);
+  if (threads < 2) return runRoot(display, opts);
   try {
-    return await threaded(display, abs, opts);
+    return await threaded(display, abs, opts, threads);
   } catch (e) {
     // No thread to be had (a resource limit, a build without the worker's module): the same
     // run on this thread. What the worker sent is dropped with its file system.
@@ -25,37 +27,34 @@ export async function runRootAuto(display: string, opts: RootOptions, env: NodeJ
   }
 }
 
-async function threaded(display: string, abs: string, opts: RootOptions): Promise<RootRun> {
+async function threaded(display: string, abs: string, opts: RootOptions, threads: number): Promise<RootRun> {
   const clock = opts.clock ?? NO_CLOCK;
-  clock.note('discover ran in a worker thread, beside analyze (discover: the time analyze waited for it)');
+  clock.note(`discover ran in a worker thread, beside analyze on ${threads} threads (discover: the time the main thread waited)`);
   const fs = new NodeRepoFs(abs);
-  const dockerfiles: Analysis['dockerfiles'] = new Map();
-  const analysed = new Map<string, FileAnalysis>();
-  // discover is the time spent waiting for the walk; analyze the time spent on what it sent.
+  // discover is the time the main thread waits; analyze the time it analyses and receives analyses.
   let endWaiting = clock.start('discover');
-  const walked = await walkThread(
-    abs,
-    opts.ignore ?? [],
-    (texts) => {
-      endWaiting();
-      clock.time('analyze', () => {
-        for (const [rel, text] of texts) {
-          fs.prime(rel, text);
-          analysed.set(rel, analyzeFile(fs, rel, dockerfiles));
-        }
-      });
+  const time = <T>(f: () => T): T => {
+    endWaiting();
+    try {
+      return clock.time('analyze', f);
+    } finally {
       endWaiting = clock.start('discover');
-    },
-    (folders) => opts.progress?.('walking', folders, null),
-  );
-  endWaiting();
-  // What the worker could not read (a READ_ERROR to report) is analysed here, from the disk.
-  const analysis = clock.time('analyze', () => {
-    const rest = walked.files.filter((rel) => !analysed.has(rel));
-    for (const [n, rel] of rest.entries()) {
-      if (opts.progress && n % 64 === 0) opts.progress('analysing', walked.files.length - rest.length + n, walked.files.length);
-      analysed.set(rel, analyzeFile(fs, rel, dockerfiles));
     }
+  };
+  let pool: AnalysePool;
+  try {
+    pool = new AnalysePool(fs, threads - 1, opts.progress, time);
+  } catch (e) {
+    throw new WalkThreadError((e as Error).message);
+  }
+  const walked = await walkThread(abs, opts.ignore ?? [], (texts) => pool.add(texts), (folders) => opts.progress?.('walking', folders, null)).catch(async (e: unknown) => {
+    await pool.abort();
+    throw e;
+  });
+  // What the walk could not read (a READ_ERROR to report) is analysed there too, from the disk.
+  const { analysed, dockerfiles } = await pool.finish(walked.files);
+  endWaiting();
+  const analysis = clock.time('analyze', () => {
     followCallers(fs, walked.files, walked.quiet, analysed, dockerfiles);
     opts.progress?.('analysing', walked.files.length, walked.files.length);
     return assemble(walked.files, analysed, dockerfiles);

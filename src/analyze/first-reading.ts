@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { ScriptFile } from '../model/script.js';
 
-interface Reading {
+export interface Reading {
   /** The start folder it was read from (undefined: where the script lies). */
   start: string | null | undefined;
   diagnostics: readonly Diagnostic[];
@@ -25,4 +25,14 @@ export function firstReading(script: ScriptFile, start: { cwd: string | null } |
   const r = readings.get(script);
   if (!r || r.start !== start?.cwd) return null;
   return { script, diagnostics: [...r.diagnostics] };
+}
+
+/** What was recorded for `script` (a worker thread sends it with the script: src/analyze/transfer.ts). */
+export function readingOf(script: object): Reading | undefined {
+  return readings.get(script as ScriptFile);
+}
+
+/** Records a reading another thread made of `script`. */
+export function restoreReading(script: object, reading: Reading): void {
+  readings.set(script as ScriptFile, reading);
 }

@@ -48,11 +48,21 @@ export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
  */
 export const MIN_CORES = 3;
 
+/**
+ * How many threads analyse `root` (1: the whole run on the main thread). From 2, the walk runs
+ * in a worker thread and the main thread and n - 1 worker threads analyse what it finds
+ * (src/analyze/analyse-pool.ts).
+ */
+export function threadsFor(root: string, env: NodeJS.ProcessEnv): number {
+  const n = requestedThreads(env);
+  if (n !== null) return Math.max(n, 1);
+  const cores = os.availableParallelism();
+  return cores >= MIN_CORES && largerThan(root, PROBE_FOLDERS) ? cores : 1;
+}
+
 /** Whether to walk `root` in a worker thread. */
 export function walkInWorker(root: string, env: NodeJS.ProcessEnv): boolean {
-  const n = requestedThreads(env);
-  if (n !== null) return n >= 2;
-  return os.availableParallelism() >= MIN_CORES && largerThan(root, PROBE_FOLDERS);
+  return threadsFor(root, env) >= 2;
 }
 
 /**

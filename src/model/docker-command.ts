@@ -141,6 +141,16 @@ export function dockerInvocation(cmd: ScriptCommand): DockerInvocation | null {
   return inv;
 }
 
+/** The invocation read for `cmd` so far (undefined: not read yet), so a worker thread can send it with the command. */
+export function cachedInvocation(cmd: ScriptCommand): DockerInvocation | null | undefined {
+  return parsed.get(cmd);
+}
+
+/** Records what another thread read for `cmd` (src/analyze/transfer.ts), keeping the setups' invocations the ones the planner reads. */
+export function primeInvocation(cmd: ScriptCommand, inv: DockerInvocation | null): void {
+  parsed.set(cmd, inv);
+}
+
 /** Reads a script command as a docker invocation, or returns null when it is not one. */
 export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null {
   const words = cmd.words;

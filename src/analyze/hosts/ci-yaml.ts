@@ -17,6 +17,15 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } f
 import type { PsSnippet } from './powershell.js';
 import { markNested, powerShellStep } from './powershell-steps.js';
 import { githubStepIf } from './step-conditions.js';
+import { revivable } from '../../model/revivable.js';
+
+/** How shell text is written back into a scalar of each style (functions that can cross threads: model/revivable.ts). */
+const scalarEncode = revivable('ci-yaml.encode', (style: 'plain' | 'single' | 'double' | 'block', pad: string = '') => (s: string): string => {
+  if (style === 'single') return s.replace(/'/g, "''");
+  if (style === 'double') return JSON.stringify(s).slice(1, -1);
+  if (style === 'block') return s.replace(/\n/g, `\n${pad}`);
+  return s;
+});
 
 const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
 
@@ -43,7 +52,7 @@ export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): 
       if (src.includes('\n')) return null;
       for (let i = 0; i < src.length; i++) push(src[i]!, start + i);
       toFile.push(end);
-      return withExpressions({ shell, toFile, encode: (s) => s }, exprs);
+      return withExpressions({ shell, toFile, encode: scalarEncode('plain') }, exprs);
     case 'QUOTE_SINGLE': {
       if (src.includes('\n')) return null;
       for (let i = 1; i < src.length - 1; i++) {
@@ -51,7 +60,7 @@ export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): 
         if (src[i] === "'" && src[i + 1] === "'") i++;
       }
       toFile.push(end - 1);
-      return withExpressions({ shell, toFile, encode: (s) => s.replace(/'/g, "''") }, exprs);
+      return withExpressions({ shell, toFile, encode: scalarEncode('single') }, exprs);
     }
     case 'QUOTE_DOUBLE': {
       if (src.includes('\n')) return null;
@@ -65,7 +74,7 @@ export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): 
         } else push(src[i]!, start + i);
       }
       toFile.push(end - 1);
-      return withExpressions({ shell, toFile, encode: (s) => JSON.stringify(s).slice(1, -1) }, exprs);
+      return withExpressions({ shell, toFile, encode: scalarEncode('double') }, exprs);
     }
     case 'BLOCK_LITERAL': {
       const headerEnd = src.indexOf('\n');
@@ -85,7 +94,7 @@ export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): 
       }
       toFile.push(end);
       const pad = ' '.repeat(indent);
-      return withExpressions({ shell, toFile, encode: (s) => s.replace(/\n/g, `\n${pad}`) }, exprs);
+      return withExpressions({ shell, toFile, encode: scalarEncode('block', pad) }, exprs);
     }
     default:
       // Folded scalars (`>`) join lines with spaces: their shell text cannot be edited line by line.

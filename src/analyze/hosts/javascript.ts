@@ -16,6 +16,14 @@ import { shellQuote } from '../../model/shell-quote.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
+import { revivable } from '../../model/revivable.js';
+
+/** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
+const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
+  if (kind === 'string') return s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n');
+  if (kind === 'template') return s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  return s;
+});
 
 let jscodeshift: any;
 /** jscodeshift brings babel: loaded only when a script file needs reading. */
@@ -160,10 +168,10 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         decodeJs(text, a0.start + 1, a0.end - 1, decoded);
         decoded.toFile.push(a0.end - 1);
         const q = text[a0.start]!;
-        encode = (s) => s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n');
+        encode = jsEncode('string', q);
       } else {
         decoded = template(a0, false);
-        encode = (s) => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+        encode = jsEncode('template');
       }
       calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), statementRange(text, p), lineOf(node.start)) });
       return;
@@ -176,7 +184,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     const node = p.node;
     if (node.tag.type !== 'Identifier' || node.tag.name !== '$' || !text.slice(node.start, node.end).includes('docker')) return;
     const decoded = template(node.quasi, true);
-    calls.push({ start: node.start, snippet: shellSnippet(decoded, (s) => s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${'), base, statementRange(text, p), lineOf(node.start)) });
+    calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, statementRange(text, p), lineOf(node.start)) });
   });
 
   /** An argv array as a shell command: each element one word, whose range is its element's. */
@@ -202,7 +210,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return {
       shell,
       toFile,
-      encode: (s) => s,
+      encode: jsEncode('argv'),
       cwd,
       vars: new Map(),
       remove,

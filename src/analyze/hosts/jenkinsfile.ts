@@ -23,6 +23,10 @@ import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, type GroovyString, type Quote } from './groovy-string.js';
+import { revivable } from '../../model/revivable.js';
+
+/** Shell text written into a Groovy string with this quote (a function that can cross threads: model/revivable.ts). */
+const groovyEncode = revivable('jenkinsfile.encode', (quote: Quote) => (s: string) => encodeGroovyString(quote, s));
 
 /** Steps that touch no file of the workspace and run no container: passed over. */
 const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'junit', 'slackSend', 'mail', 'emailext', 'properties', 'stage']);
@@ -330,7 +334,7 @@ class Reader {
     this.add(ctx, n, decoded, {
       shell: decoded.value,
       toFile: decoded.toFile,
-      encode: (s) => encodeGroovyString(quote, s),
+      encode: groovyEncode(quote),
       cwd: ctx.cwd,
       vars: ctx.vars,
       remove: this.removal(stmt),
@@ -356,7 +360,7 @@ class Reader {
     const snippet: Snippet = {
       shell,
       toFile,
-      encode: (s) => encodeGroovyString(rest.quote, s),
+      encode: groovyEncode(rest.quote),
       cwd: ctx.cwd,
       vars: ctx.vars,
       remove: stmt ? this.removal(stmt) : null,

@@ -14,6 +14,10 @@ import { parseWith, type TsNode } from '../tree-sitter.js';
 import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
 import { conditioned, rulesIn } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
+import { revivable } from '../../model/revivable.js';
+
+/** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
+const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
 
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
@@ -139,7 +143,7 @@ function recipeSnippet(file: string, text: string, line: TsNode, target: string,
   return {
     shell,
     toFile,
-    encode: (s) => s.replace(/\$/g, '$$$$'),
+    encode: recipeEncode(),
     cwd,
     vars,
     remove: [{ start, end, text: '' }],

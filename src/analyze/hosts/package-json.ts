@@ -9,6 +9,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+import { revivable } from '../../model/revivable.js';
 
 /** Decodes a JSON string token, mapping every decoded character back to the file. */
 export function decodeJsonString(text: string, offset: number, length: number): { value: string; toFile: number[] } {
@@ -39,6 +40,8 @@ export function decodeJsonString(text: string, offset: number, length: number): 
 }
 
 const encodeJson = (s: string) => JSON.stringify(s).slice(1, -1);
+/** encodeJson, so that it can cross threads (model/revivable.ts). */
+const jsonEncode = revivable('package-json.encode', () => encodeJson);
 
 export function parsePackageJson(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const errors: ParseError[] = [];
@@ -62,7 +65,7 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
     snippets.push({
       shell,
       toFile,
-      encode: encodeJson,
+      encode: jsonEncode(),
       cwd: dir,
       vars: new Map(),
       remove: edits,

@@ -1,0 +1,214 @@
+/**
+ * Analysis on several threads: the main thread and `workers` worker threads (analyse-worker.ts)
+ * analyse the batches of candidate files the walk sends, in the walk's order. Each worker has
+ * at most IN_FLIGHT batches at a time; the main thread takes the next batch whenever the
+ * workers are served, so a slow or crashed worker never holds work back.
+ *
+ * Whatever the threads' timing, the result is the one a single thread gives: analyses are
+ * keyed by file and assembled in the walk's order by the caller, the parsed Dockerfiles are
+ * merged from each file's trace (traced-dockerfiles.ts), and every file a worker could not
+ * give (its analysis threw, it could not be packed, the worker died) is analysed at the end on
+ * the main thread, in the walk's order: a file that throws there throws as on one thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { NodeRepoFs } from '../discover/node-fs.js';
+import type { Progress } from '../model/progress.js';
+import type { DockerfileFacts } from './dockerfile.js';
+import { analyzeFile, type FileAnalysis } from './index.js';
+import { mergeDockerfiles, TracedDockerfiles, type DockerfileTrace } from './traced-dockerfiles.js';
+import { unpackFacts, unpackFile, type PackedFile } from './transfer.js';
+
+export interface AnalyseWorkerData {
+  root: string;
+}
+
+export interface AnalyseBatch {
+  id: number;
+  texts: [string, string][];
+}
+
+export interface AnalysedFile {
+  rel: string;
+  /** null: the worker could not give this file's analysis (the main thread makes it). */
+  packed: PackedFile | null;
+  used: string[];
+  stored: [string, DockerfileFacts | null][];
+}
+
+export interface AnalysedBatch {
+  id: number;
+  files: AnalysedFile[];
+}
+
+/** Batches a worker holds at once: one to work on, one waiting, so it never idles on a round trip. */
+const IN_FLIGHT = 2;
+
+interface Thread {
+  worker: Worker;
+  inFlight: Map<number, AnalyseBatch>;
+  alive: boolean;
+}
+
+export interface PoolResult {
+  analysed: Map<string, FileAnalysis>;
+  dockerfiles: Map<string, DockerfileFacts | null>;
+}
+
+export class AnalysePool {
+  private readonly threads: Thread[] = [];
+  private readonly queue: AnalyseBatch[] = [];
+  private readonly analysed = new Map<string, FileAnalysis>();
+  private readonly traces = new Map<string, DockerfileTrace>();
+  private readonly own = new TracedDockerfiles();
+  private merged: Map<string, DockerfileFacts | null> | null = null;
+  private lazyCache: Map<string, DockerfileFacts | null> | null = null;
+  private nextId = 0;
+  private closed = false;
+  private reported = 0;
+  private wakeUp: (() => void) | null = null;
+  private readonly loop: Promise<void>;
+
+  /**
+   * `time` wraps the main thread's own analysis work (the run's `analyze` phase). Throws when a
+   * worker thread cannot be started (the caller then runs on one thread).
+   */
+  constructor(
+    private readonly fs: NodeRepoFs,
+    workers: number,
+    private readonly progress: Progress | undefined,
+    private readonly time: <T>(f: () => T) => T,
+  ) {
+    try {
+      for (let i = 0; i < workers; i++) this.threads.push(this.start());
+    } catch (e) {
+      for (const t of this.threads) void t.worker.terminate();
+      throw e;
+    }
+    this.loop = this.work();
+  }
+
+  private start(): Thread {
+    const worker = new Worker(new URL('./analyse-worker.js', import.meta.url), { workerData: { root: this.fs.root } satisfies AnalyseWorkerData });
+    const t: Thread = { worker, inFlight: new Map(), alive: true };
+    worker.on('message', (m: AnalysedBatch) => {
+      t.inFlight.delete(m.id);
+      this.time(() => {
+        for (const f of m.files) this.receive(f);
+      });
+      this.report();
+      this.wake();
+    });
+    // A worker that fails or exits: what it held is made on the main thread at the end.
+    const lost = () => {
+      t.alive = false;
+      t.inFlight.clear();
+      this.wake();
+    };
+    worker.on('error', lost);
+    worker.on('exit', lost);
+    return t;
+  }
+
+  private receive(f: AnalysedFile): void {
+    if (!f.packed) return;
+    const rel = f.rel;
+    this.analysed.set(rel, unpackFile(f.packed, () => analyzeFile(this.fs, rel, (this.lazyCache ??= new Map(this.merged ?? [])))));
+    this.traces.set(rel, { used: f.used, stored: f.stored.map(([k, v]) => [k, unpackFacts(v)]) });
+  }
+
+  /** Queues one batch of the walk's candidates (in the walk's order). */
+  add(texts: [string, string][]): void {
+    for (const [rel, text] of texts) this.fs.prime(rel, text);
+    this.queue.push({ id: this.nextId++, texts });
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  private dispatch(): void {
+    for (const t of this.threads) {
+      while (t.alive && t.inFlight.size < IN_FLIGHT && this.queue.length > 0) {
+        const b = this.queue.shift()!;
+        t.inFlight.set(b.id, b);
+        t.worker.postMessage(b);
+      }
+    }
+  }
+
+  private busy(): boolean {
+    return this.threads.some((t) => t.alive && t.inFlight.size > 0);
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      this.dispatch();
+      const b = this.queue.shift();
+      if (b) {
+        this.time(() => {
+          for (const [rel] of b.texts) {
+            this.own.begin();
+            // A file that throws is made again at the end, in the walk's order.
+            try {
+              this.analysed.set(rel, analyzeFile(this.fs, rel, this.own));
+            } catch {
+              this.own.begin();
+              continue;
+            }
+            this.traces.set(rel, this.own.begin());
+          }
+        });
+        this.report();
+        // Let the workers' results and the walk's next batches in.
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      if (this.closed && !this.busy()) return;
+      await new Promise<void>((r) => (this.wakeUp = r));
+    }
+  }
+
+  private report(): void {
+    if (this.progress && this.analysed.size - this.reported >= 64) {
+      this.reported = this.analysed.size;
+      this.progress('analysing', this.analysed.size, null);
+    }
+  }
+
+  /** Stops every thread and drops what is queued (the walk failed: the caller runs on one thread). */
+  async abort(): Promise<void> {
+    this.queue.length = 0;
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    this.wake();
+    await this.loop;
+  }
+
+  /**
+   * Once the walk has ended: waits for every batch, makes on this thread what no thread gave
+   * (in the walk's order), and returns every file's analysis with the merged Dockerfile cache.
+   */
+  async finish(files: readonly string[]): Promise<PoolResult> {
+    this.closed = true;
+    this.wake();
+    try {
+      await this.loop;
+      this.time(() => {
+        const redo = new TracedDockerfiles();
+        for (const rel of files) {
+          if (this.analysed.has(rel)) continue;
+          redo.begin();
+          this.analysed.set(rel, analyzeFile(this.fs, rel, redo));
+          this.traces.set(rel, redo.begin());
+        }
+        this.merged = mergeDockerfiles(files, this.traces);
+      });
+    } finally {
+      await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    }
+    return { analysed: this.analysed, dockerfiles: this.merged! };
+  }
+}
