@@ -77,9 +77,11 @@ export class AnalysePool {
     workers: number,
     private readonly progress: Progress | undefined,
     private readonly time: <T>(f: () => T) => T,
+    /** The worker's module (tests start one that fails on purpose). */
+    workerModule: URL = new URL('./analyse-worker.js', import.meta.url),
   ) {
     try {
-      for (let i = 0; i < workers; i++) this.threads.push(this.start());
+      for (let i = 0; i < workers; i++) this.threads.push(this.start(workerModule));
     } catch (e) {
       for (const t of this.threads) void t.worker.terminate();
       throw e;
@@ -87,8 +89,8 @@ export class AnalysePool {
     this.loop = this.work();
   }
 
-  private start(): Thread {
-    const worker = new Worker(new URL('./analyse-worker.js', import.meta.url), { workerData: { root: this.fs.root } satisfies AnalyseWorkerData });
+  private start(workerModule: URL): Thread {
+    const worker = new Worker(workerModule, { workerData: { root: this.fs.root } satisfies AnalyseWorkerData });
     const t: Thread = { worker, inFlight: new Map(), alive: true };
     worker.on('message', (m: AnalysedBatch) => {
       t.inFlight.delete(m.id);

@@ -1,6 +1,7 @@
 /**
- * The walk in a worker thread (MULTISTAGE_CODEMOD_WORKERS, discover/walk-thread.ts) changes
- * only where the work runs: on one tree holding a generated monorepo and every fixture's
+ * Worker threads (MULTISTAGE_CODEMOD_WORKERS: the walk in one, the analysis on the main thread
+ * and n - 1 others, discover/walk-thread.ts and analyze/analyse-pool.ts) change only where the
+ * work runs: on one tree holding a generated monorepo and every fixture's
  * repository (refusals, JS files only read because a script names them, compose files, CI
  * kinds), the report and the text plan are the same bytes with 1, 2 and 3 threads.
  */
