@@ -1,8 +1,9 @@
 /**
- * runRoot for the CLI on large trees: the walk runs in a worker thread while the main thread
- * analyses the files it sends (discover/walk-thread.ts). Files are analysed as they arrive
- * and assembled in the walk's order, so the run gives the same bytes as runRoot, whatever
- * the threads' timing (a test compares the two).
+ * runRoot for the CLI on large trees: the walk runs in a worker thread (discover/walk-thread.ts)
+ * while the main thread and n - 1 worker threads analyse the files it sends
+ * (analyze/analyse-pool.ts). Analyses are assembled in the walk's order and `followCallers`
+ * runs once every file is analysed, so the run gives the same bytes as runRoot, whatever the
+ * threads' timing (tests compare the two).
  */
 import path from 'node:path';
 import { AnalysePool } from './analyze/analyse-pool.js';
@@ -12,7 +13,7 @@ import { threadsFor, walkThread, WalkThreadError } from './discover/walk-thread.
 import { NO_CLOCK } from './model/timing.js';
 import { finishRoot, runRoot, type RootOptions, type RootRun } from './pipeline.js';
 
-/** runRoot, with the walk in a worker thread when the environment and the tree call for it. */
+/** runRoot, on several threads when the environment, the machine and the tree call for it. */
 export async function runRootAuto(display: string, opts: RootOptions, env: NodeJS.ProcessEnv): Promise<RootRun> {
   const abs = path.resolve(display);
   const threads = threadsFor(abs, env);
@@ -20,8 +21,8 @@ export async function runRootAuto(display: string, opts: RootOptions, env: NodeJ
   try {
     return await threaded(display, abs, opts, threads);
   } catch (e) {
-    // No thread to be had (a resource limit, a build without the worker's module): the same
-    // run on this thread. What the worker sent is dropped with its file system.
+    // No thread to be had (a resource limit, a build without the workers' modules): the same
+    // run on this thread. What the workers sent is dropped with its file system.
     if (e instanceof WalkThreadError) return runRoot(display, opts);
     throw e;
   }

@@ -65,6 +65,7 @@ export class AnalysePool {
   private nextId = 0;
   private closed = false;
   private reported = 0;
+  private total: number | null = null;
   private wakeUp: (() => void) | null = null;
   private readonly loop: Promise<void>;
 
@@ -173,10 +174,11 @@ export class AnalysePool {
     }
   }
 
+  /** Analyses done out of the walk's files, once the walk has ended (until then the walk's own progress shows). */
   private report(): void {
-    if (this.progress && this.analysed.size - this.reported >= 64) {
+    if (this.progress && this.total !== null && this.analysed.size - this.reported >= 64) {
       this.reported = this.analysed.size;
-      this.progress('analysing', this.analysed.size, null);
+      this.progress('analysing', this.analysed.size, this.total);
     }
   }
 
@@ -195,6 +197,8 @@ export class AnalysePool {
    */
   async finish(files: readonly string[]): Promise<PoolResult> {
     this.closed = true;
+    this.total = files.length;
+    this.report();
     this.wake();
     try {
       await this.loop;
@@ -202,6 +206,7 @@ export class AnalysePool {
         const redo = new TracedDockerfiles();
         for (const rel of files) {
           if (this.analysed.has(rel)) continue;
+          this.report();
           redo.begin();
           this.analysed.set(rel, analyzeFile(this.fs, rel, redo));
           this.traces.set(rel, redo.begin());

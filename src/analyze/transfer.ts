@@ -73,10 +73,6 @@ export function packFile(analysis: FileAnalysis): { packed: PackedFile; restore:
       fixups.push({ lines: v });
       return;
     }
-    const inv = cachedInvocation(v as never);
-    if (inv !== undefined) invocations.push([v, inv]);
-    const reading = readingOf(v);
-    if (reading) readings.push([v, reading]);
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         path.push(i);
@@ -84,6 +80,14 @@ export function packFile(analysis: FileAnalysis): { packed: PackedFile; restore:
         path.pop();
       }
     } else if (proto === Object.prototype || proto === null) {
+      // Only a script command has an invocation, only a script a reading (the side tables' keys).
+      if ('words' in v) {
+        const inv = cachedInvocation(v as never);
+        if (inv !== undefined) invocations.push([v, inv]);
+      } else if ('commands' in v) {
+        const reading = readingOf(v);
+        if (reading) readings.push([v, reading]);
+      }
       for (const k of Object.keys(v)) {
         path.push(k);
         visit(v, k, (v as Record<string, unknown>)[k]);

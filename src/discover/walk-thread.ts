@@ -1,14 +1,15 @@
 /**
  * The walk in a worker thread, for large trees: the walk is bound by system calls (readdir,
- * open, read) and analysis by parsing, so on a second core the walk runs while the main thread
- * analyses the files it has already sent. Only the walk moves: analysis and planning hold
- * parsed scripts and closures that cannot cross threads, and the plan looks at every setup.
+ * open, read) and analysis by parsing, so the walk runs while other threads analyse the files
+ * it has already sent: the main thread and n - 1 analysis workers (src/analyze/analyse-pool.ts,
+ * whose results cross threads through src/analyze/transfer.ts). Planning stays on the main
+ * thread: the plan looks at every setup at once.
  *
- * Whether to use it: MULTISTAGE_CODEMOD_WORKERS=0 or 1 keeps everything on the main thread,
- * 2 or more walks in a worker whatever the tree's size; unset, a worker is used when the
- * machine has at least MIN_CORES cores (os.availableParallelism()) and the tree is large (a
- * breadth-first probe finds more than PROBE_FOLDERS folders): starting a thread and loading
- * the tool's modules in it costs more than walking a small tree.
+ * How many threads: MULTISTAGE_CODEMOD_WORKERS=0 or 1 keeps everything on the main thread, n ≥ 2
+ * uses n threads whatever the tree's size; unset, a machine with at least MIN_CORES cores
+ * (os.availableParallelism()) uses all of them when the tree is large (a breadth-first probe
+ * finds more than PROBE_FOLDERS folders): starting threads and loading the tool's modules in
+ * them costs more than analysing a small tree.
  */
 import fs from 'node:fs';
 import os from 'node:os';

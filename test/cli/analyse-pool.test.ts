@@ -29,12 +29,13 @@ async function pooled(root: string, workers: number) {
   const walked = walk(root, { repoFs: new NodeRepoFs(root) });
   const fsys = new NodeRepoFs(root);
   const reports: number[] = [];
-  const pool = new AnalysePool(fsys, workers, (_phase, done) => reports.push(done), (f) => f(), FAULTY);
+  const totals: (number | null)[] = [];
+  const pool = new AnalysePool(fsys, workers, (_phase, done, total) => (reports.push(done), totals.push(total)), (f) => f(), FAULTY);
   const reader = new NodeRepoFs(root);
   for (let i = 0; i < walked.files.length; i += 8) pool.add(walked.files.slice(i, i + 8).map((rel) => [rel, reader.readText(rel)!] as [string, string]));
   const { analysed, dockerfiles } = await pool.finish(walked.files);
   followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-  return { plan: JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' })), reports };
+  return { plan: JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' })), reports, totals, files: walked.files.length };
 }
 
 function single(root: string): string {
@@ -66,9 +67,10 @@ describe('analysis threads that fail', () => {
     expect(fs.readFileSync(failed, 'utf8')).toBe('throw');
     expect(got.plan).toBe(single(root));
     expect(JSON.parse(got.plan).setups.length).toBeGreaterThan(10);
-    // Progress was reported as analyses came in.
+    // Progress was reported as analyses came in, out of the walk's files once it had ended.
     expect(got.reports.length).toBeGreaterThan(0);
     expect(got.reports).toEqual([...got.reports].sort((a, b) => a - b));
+    expect(got.totals.every((t) => t === got.files)).toBe(true);
   });
 
   it('a worker that dies in the middle of a batch loses none of its files', { timeout: 120_000 }, async () => {

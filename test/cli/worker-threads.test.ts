@@ -38,6 +38,7 @@ describe('worker threads', () => {
         const r = runCli(['.', ...args], dir, { MULTISTAGE_CODEMOD_WORKERS: threads, MULTISTAGE_CODEMOD_TIMING: '1' });
         expect(r.code, r.stderr).toBe(1); // the fixtures' refusals
         expect(r.stderr.includes('discover ran in a worker thread'), threads).toBe(threads !== '1');
+        expect(r.stderr.includes(`beside analyze on ${threads} threads`), threads).toBe(threads !== '1');
         return r.stdout;
       });
     const one = outputs('1');
