@@ -3,6 +3,7 @@
  * merge needs (stages, COPY/ADD sources with their offsets, ARGs, parser directives).
  */
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
+import './dockerfile-arguments.js';
 import { LineIndex } from '../model/text.js';
 import { execFormArgs, jsonStringValue } from './exec-form.js';
 

@@ -5,6 +5,7 @@
  * an image (or a named build context).
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import './dockerfile-arguments.js';
 
 export interface StageRef {
   kind: 'from' | 'copy' | 'mount';

@@ -13,6 +13,7 @@
  */
 import path from 'node:path/posix';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import '../analyze/dockerfile-arguments.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { execFormArgs, joinContinuations } from '../analyze/exec-form.js';
 import { parseShell } from '../analyze/shell.js';
