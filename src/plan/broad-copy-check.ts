@@ -7,14 +7,26 @@ import type { Analysis } from '../analyze/index.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Setup } from '../model/setup.js';
 
+/**
+ * The first file the migration may change that lies in `folder` ('' for the whole context):
+ * the setup's own files, then every script and Dockerfile the analysis read. Only a COPY of a
+ * folder around an artifact asks, so a sweep does not list every file for every setup.
+ */
+function heldFile(setup: Setup, analysis: Analysis, folder: string): string | undefined {
+  const inFolder = (f: string | null | undefined): f is string => typeof f === 'string' && (folder === '' || f.startsWith(`${folder}/`));
+  for (const f of [setup.script, setup.builder.dockerfile, setup.runtime?.dockerfile]) if (inFolder(f)) return f;
+  for (const f of analysis.scripts.keys()) if (inFolder(f)) return f;
+  for (const f of analysis.dockerfiles.keys()) if (inFolder(f)) return f;
+  return undefined;
+}
+
 export function checkBroadCopies(setup: Setup, analysis: Analysis): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const files = [setup.script, setup.builder.dockerfile, setup.runtime?.dockerfile, ...analysis.scripts.keys(), ...analysis.dockerfiles.keys()].filter((f): f is string => typeof f === 'string');
   for (const a of setup.artifacts) {
     for (const c of a.consumers) {
       if (c.within === undefined) continue;
       const folder = a.hostPath.slice(0, a.hostPath.length - c.within.length).replace(/\/$/, '');
-      const held = files.find((f) => folder === '' || f.startsWith(`${folder}/`));
+      const held = heldFile(setup, analysis, folder);
       if (!held) continue;
       out.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`COPY ${c.hostSource.slice(0, c.hostSource.length - c.within.length - 1)}\` copies the extracted ${a.hostPath} together with ${folder || 'the whole context'}, which also holds ${held}, a file the migration may change or delete`, {
         file: c.dockerfile,
