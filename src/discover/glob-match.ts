@@ -31,10 +31,32 @@ export type GlobToken =
   | { kind: 'dirs' };
 
 export class GlobMatcher {
-  constructor(private readonly tokens: readonly GlobToken[]) {}
+  /**
+   * The shape most .gitignore lines have, matched without the simulation: a literal with at
+   * most one `*` (`dist`, `*.log`, `/tmp-*`, `build-*.tar`) is a string that starts with what
+   * comes before the star, ends with what comes after it, and holds no `/` in between. A walk
+   * tests every entry against every rule, and the simulation allocates its state for each test.
+   */
+  private readonly simple: { head: string; star: boolean; tail: string } | null = null;
+
+  constructor(private readonly tokens: readonly GlobToken[]) {
+    const stars = tokens.filter((k) => k.kind === 'star').length;
+    if (stars > 1 || !tokens.every((k) => k.kind === 'char' || k.kind === 'star')) return;
+    const at = stars === 0 ? tokens.length : tokens.findIndex((k) => k.kind === 'star');
+    const text = (list: readonly GlobToken[]) => list.map((k) => String.fromCharCode((k as { code: number }).code)).join('');
+    this.simple = { head: text(tokens.slice(0, at)), star: stars === 1, tail: text(tokens.slice(at + 1)) };
+  }
 
   /** Whether the whole of `s` matches the whole glob. */
   test(s: string): boolean {
+    const simple = this.simple;
+    if (simple !== null) {
+      if (!simple.star) return s === simple.head;
+      const { head, tail } = simple;
+      if (s.length < head.length + tail.length || !s.startsWith(head) || !s.endsWith(tail)) return false;
+      const slash = s.indexOf('/', head.length);
+      return slash < 0 || slash >= s.length - tail.length;
+    }
     const t = this.tokens;
     const m = t.length;
     // State 2i: before token i (2m: after the last). State 2i+1: inside the `dirs` token i
