@@ -8,9 +8,11 @@
  * resolve to the stage (or the image) intended. Any difference refuses the setup.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import '../analyze/dockerfile-arguments.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { stageRefsOf, type StageRef } from '../analyze/stage-refs.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { parseKept } from './merged-parse.js';
 
 export interface MergeIntent {
   escape: string;
@@ -34,9 +36,14 @@ interface Ins {
   args: string;
 }
 
-function parse(text: string, escape: string): Instruction[] {
+/** The text as dockerfile-ast should read it: with the file's escape character, without a byte-order mark. */
+function source(text: string, escape: string): string {
   const directive = escape === '\\' ? '' : `# escape=${escape}\n`;
-  return DockerfileParser.parse(directive + text.replace(/^\uFEFF/, '')).getInstructions();
+  return directive + text.replace(/^\uFEFF/, '');
+}
+
+function parse(text: string, escape: string): Instruction[] {
+  return DockerfileParser.parse(source(text, escape)).getInstructions();
 }
 
 const shape = (ins: Instruction): Ins => ({ keyword: ins.getKeyword(), args: ins.getArguments().map((a) => a.getValue()).join(' ') });
@@ -56,7 +63,8 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
   const fail = (message: string) =>
     out.push(diag('GENERATED_DOCKERFILE_INVALID', 'error', `the merged ${file} would not be what was planned: ${message}`, { file, setup, hint: 'Nothing was written for this setup. Please report this with both Dockerfiles attached.' }));
   const { escape } = intent;
-  const whole = parse(merged, escape);
+  // The whole file as the validator read it, when it read the same text (validate.ts).
+  const whole = parseKept(source(merged, escape)).getInstructions();
   const runtime = parse(intent.runtime.edited, escape);
   const firstFrom = runtime.findIndex((i) => i.getKeyword() === 'FROM');
   const head = firstFrom < 0 ? runtime : runtime.slice(0, firstFrom);

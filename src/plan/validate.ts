@@ -4,7 +4,9 @@
  * have means the merge is wrong: the setup is refused, never written.
  */
 import { validate } from 'dockerfile-utils';
+import '../analyze/dockerfile-arguments.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { keepingParse } from './merged-parse.js';
 
 const ERROR = 1;
 
@@ -30,7 +32,8 @@ function errorsOf(dockerfile: string): string[] {
 }
 
 export function validateMerged(merged: string, inputs: string[], file: string, setup: string): Diagnostic[] {
-  const problems = check(merged).filter((d) => d.severity === ERROR);
+  // The validator's tree of the merged file is kept for the structural check (merged-parse.ts).
+  const problems = keepingParse(merged.replace(/^\uFEFF/, ''), () => check(merged)).filter((d) => d.severity === ERROR);
   // The inputs are validated only to excuse problems they already had: usually there are none.
   if (problems.length === 0) return [];
   const known = new Set(inputs.flatMap(errorsOf));
