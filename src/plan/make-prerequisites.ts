@@ -2,8 +2,8 @@
  * A Makefile rule that lists the builder Dockerfile as a prerequisite (`bin/app: Dockerfile.build
  * main.go`) cannot be made once the migration deletes that file: `make` stops with "No rule to
  * make target". Such a setup is refused (MAKE_PREREQUISITE_REMOVED), also when a prerequisite
- * is a variable and the Makefile names the file anywhere. Every Makefile of the analysis is
- * read once, however many setups ask.
+ * is a variable and the Makefile names the file anywhere. Only a Makefile that holds the deleted
+ * file's name is read, each once, however many setups ask.
  */
 import path from 'node:path/posix';
 import type { Analysis } from '../analyze/index.js';
@@ -22,33 +22,42 @@ interface Prerequisite {
   text: string;
 }
 
-const indexes = new WeakMap<Analysis, Prerequisite[]>();
+const indexes = new WeakMap<Analysis, Map<string, Prerequisite[]>>();
 
-function prerequisites(analysis: Analysis): Prerequisite[] {
-  let all = indexes.get(analysis);
+/** The prerequisites a Makefile's rules list, read once per Makefile however many setups ask. */
+function prerequisites(analysis: Analysis, script: { file: string; text: string }): Prerequisite[] {
+  let byFile = indexes.get(analysis);
+  if (!byFile) indexes.set(analysis, (byFile = new Map()));
+  let all = byFile.get(script.file);
   if (all) return all;
   all = [];
-  for (const script of analysis.scripts.values()) {
-    if (script.kind !== 'make') continue;
-    const dir = path.dirname(script.file) === '.' ? '' : path.dirname(script.file);
-    const root = parseWith('tree-sitter-make', script.text);
-    const lines = new LineIndex(script.text);
-    for (const rule of root.namedChildren.filter((n) => n.type === 'rule')) {
-      for (const list of rule.namedChildren.filter((c) => c.type === 'prerequisites')) {
-        for (const w of list.namedChildren) {
-          const word = script.text.slice(w.startIndex, w.endIndex);
-          all.push({ file: script.file, line: lines.lineOf(w.startIndex), word, path: word.includes('$') ? null : resolveRel(dir, word), text: script.text });
-        }
+  const dir = path.dirname(script.file) === '.' ? '' : path.dirname(script.file);
+  const root = parseWith('tree-sitter-make', script.text);
+  const lines = new LineIndex(script.text);
+  for (const rule of root.namedChildren.filter((n) => n.type === 'rule')) {
+    for (const list of rule.namedChildren.filter((c) => c.type === 'prerequisites')) {
+      for (const w of list.namedChildren) {
+        const word = script.text.slice(w.startIndex, w.endIndex);
+        all.push({ file: script.file, line: lines.lineOf(w.startIndex), word, path: word.includes('$') ? null : resolveRel(dir, word), text: script.text });
       }
     }
   }
-  indexes.set(analysis, all);
+  byFile.set(script.file, all);
   return all;
 }
 
 export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis): Diagnostic | null {
   if (deleted === null) return null;
-  const hit = prerequisites(analysis).find((p) => (p.path === null ? p.text.includes(path.basename(deleted)) : p.path === deleted));
+  const name = path.basename(deleted);
+  let hit: Prerequisite | undefined;
+  for (const script of analysis.scripts.values()) {
+    // Either kind of hit needs the file's name in the Makefile: a word that resolves to the
+    // file ends with its name (a word whose last part comes from the Makefile's own folder,
+    // `sub/..`, resolves to a folder), and a variable is a hit only when the text names the file.
+    if (script.kind !== 'make' || !script.text.includes(name)) continue;
+    hit = prerequisites(analysis, script).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
+    if (hit) break;
+  }
   if (!hit) return null;
   return diag('MAKE_PREREQUISITE_REMOVED', 'error', `${hit.file} lists \`${hit.word}\` as a prerequisite${hit.path === null ? `, which may name ${deleted}` : ''}; the migration deletes ${deleted}, and make would then stop with "No rule to make target"`, {
     file: hit.file,

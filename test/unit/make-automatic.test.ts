@@ -69,6 +69,13 @@ describe('a rule that lists the builder Dockerfile the migration deletes', () =>
     }
   });
 
+  it('is refused when another Makefile lists it through a relative path; Makefiles that do not name it are no reason', () => {
+    const refused = planFiles({ ...files('app: main.go'), 'a/Makefile': 'x: ../main.go\n\tdocker build -t x ..\n', 'b/Makefile': 'y: ../a/../Dockerfile.build\n\tdocker build -t y ..\n' });
+    expect(refused.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.file, d.line]))).toEqual([[['MAKE_PREREQUISITE_REMOVED', 'b/Makefile', 1]]]);
+    const kept = planFiles({ ...files('app: main.go'), 'a/Makefile': 'x: ../main.go\n\tdocker build -t x ..\n', 'b/Makefile': 'y: ../a/..\n\tdocker build -t y ..\n' });
+    expect(kept.setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+
   it('other prerequisites are no reason', () => {
     const plan = planFiles(files('app: main.go'));
     expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
