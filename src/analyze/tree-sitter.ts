@@ -137,15 +137,37 @@ export function parseWith(grammar: Grammar, text: string): TsNode {
   if (!tree) throw new Error(`${grammar}: the parser returned no tree`);
   const c = tree.walk();
   try {
-    return copyTree(c);
+    return copyTree(c, tree.language);
   } finally {
     c.delete();
     tree.delete();
   }
 }
 
-function copyTree(c: TreeCursor): TsNode {
-  const copy = () => new TsNode(c.nodeType, c.nodeIsNamed, c.nodeIsMissing, c.startIndex, c.endIndex, c.currentFieldName ?? null);
+/** Whether each node type of a language is named, asked once per type. */
+const namedTypes = new WeakMap<Language, Map<number, boolean>>();
+
+/**
+ * Each cursor property is a call into WebAssembly, so a node is read in four: its type id
+ * (the type's name and whether it is named come from the language, the latter asked once per
+ * type), its start, its end and its field id. Only a node of no length is asked whether it is
+ * MISSING (the parser inserts those with nothing in them).
+ */
+function copyTree(c: TreeCursor, language: Language): TsNode {
+  const { types, fields } = language;
+  let named = namedTypes.get(language);
+  if (!named) namedTypes.set(language, (named = new Map()));
+  const isNamed = (id: number): boolean => {
+    let v = named.get(id);
+    if (v === undefined) named.set(id, (v = language.nodeTypeIsNamed(id)));
+    return v;
+  };
+  const copy = () => {
+    const id = c.nodeTypeId;
+    const start = c.startIndex;
+    const end = c.endIndex;
+    return new TsNode(types[id] || 'ERROR', isNamed(id), start === end && c.nodeIsMissing, start, end, fields[c.currentFieldId] ?? null);
+  };
   const root = copy();
   const stack = [root];
   if (!c.gotoFirstChild()) return root;
