@@ -12,6 +12,7 @@ export interface DiffableChange {
   after: string | null;
 }
 
+const NEEDS_QUOTES = /[\u0000-\u001f"\\\u007f-\uffff]/;
 const C_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r', 34: '"', 92: '\\' };
 
 /**
@@ -20,8 +21,9 @@ const C_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11:
  * UTF-8 as three octal digits (git's core.quotePath default), which `git apply` reads back.
  */
 export function quoteGitPath(p: string): string {
+  // A character below U+0080 is its own byte and every other one has bytes from 0x80: one test of the string tells.
+  if (!NEEDS_QUOTES.test(p)) return p;
   const bytes = Buffer.from(p, 'utf8');
-  if (!bytes.some((b) => b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x7f)) return p;
   let out = '"';
   for (const b of bytes) {
     const esc = C_ESCAPES[b];

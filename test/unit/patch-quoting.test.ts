@@ -70,6 +70,16 @@ describe('--patch quotes paths the way git does', () => {
     expect(quoteGitPath('a/x\ty')).toBe('"a/x\\ty"');
     expect(quoteGitPath('a/é')).toBe('"a/\\303\\251"');
   });
+
+  it('quotes a name exactly when one of its UTF-8 bytes is a control, a quote, a backslash or not ASCII', () => {
+    const chars = ['a', '/', ' ', '~', '\x00', '\x1f', '"', '\\', '\x7f', '\x80', 'é', '\u2028', '\ud83d\ude00', '\ud800'];
+    let names = [''];
+    for (let i = 0; i < 3; i++) names = names.flatMap((n) => chars.map((c) => n + c));
+    const quoted = names.filter((n) => quoteGitPath(n) !== n);
+    expect(quoted).toEqual(names.filter((n) => Buffer.from(n, 'utf8').some((b) => b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x7f)));
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(quoted.length).toBeLessThan(names.length);
+  });
 });
 
 describe('text output shows control characters as escapes', () => {
