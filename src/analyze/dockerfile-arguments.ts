@@ -32,6 +32,8 @@ const proto = Instruction.prototype as unknown as Readable & { [INSTALLED]?: tru
 
 if (!proto[INSTALLED]) {
   const read = proto.getRawArguments;
+  // Read once: a bundled build reaches a CommonJS package's exports through a getter each time.
+  const Arg = Argument;
   proto[INSTALLED] = true;
   proto.getRawArguments = function (this: Readable): Argument[] {
     const words = this[WORDS];
@@ -39,7 +41,7 @@ if (!proto[INSTALLED]) {
       const out = new Array<Argument>(words.length);
       for (let i = 0; i < words.length; i++) {
         const w = words[i]!;
-        out[i] = new Argument(w[0], { start: { line: w[1], character: w[2] }, end: { line: w[3], character: w[4] } });
+        out[i] = new Arg(w[0], { start: { line: w[1], character: w[2] }, end: { line: w[3], character: w[4] } });
       }
       return out;
     }
