@@ -16,6 +16,7 @@ import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
 import { rememberReading } from './first-reading.js';
 import { dropFollowed } from './near-miss.js';
+import { fromOtherReadings, type Reading } from './shared-readings.js';
 import { DAPPER_MENTION } from '../discover/walk.js';
 
 export interface Analysis {
@@ -38,12 +39,13 @@ export function readScript(kind: ScriptKind, rel: string, text: string, fs: Repo
  * A plain script runs top to bottom; embedded hosts run their commands in sequences (a target
  * after its prerequisites, a job's steps, an npm script with the scripts it calls). A setup
  * found in several sequences is kept once: the reading that links a runtime build, with the
- * fewest refusals.
+ * fewest refusals, refused when the sequences that reach a runtime build read it differently.
  */
 function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['dockerfiles']): { setups: Setup[]; diagnostics: Diagnostic[] } {
   const sequences = 'sequences' in script ? (script as EmbeddedScript).sequences : [script.commands];
   const unread = 'unread' in script ? (script as EmbeddedScript).unread ?? [] : [];
   const best = new Map<ScriptCommand, Setup>();
+  const readings = new Map<ScriptCommand, Reading[]>();
   const diagnostics: Diagnostic[] = [];
   const score = (s: Setup) => (s.runtime ? 0 : 1000) + s.diagnostics.filter((d) => d.severity === 'error').length;
   const reported = new Set<Diagnostic>();
@@ -58,11 +60,14 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
     }
     for (const d of linked.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     for (const s of linked.setups) {
+      readings.set(s.builder.inv.cmd, [...(readings.get(s.builder.inv.cmd) ?? []), { sequence: n, entry: (script as EmbeddedScript).entries?.[n], setup: s, commands: seq }]);
       const prev = best.get(s.builder.inv.cmd);
       if (!prev || score(s) < score(prev)) best.set(s.builder.inv.cmd, s);
     }
   }
   for (const u of unread) if (!reported.has(u.diagnostic)) diagnostics.push(u.diagnostic);
+  // A setup several sequences share is edited once for all of them (./shared-readings.ts).
+  for (const [cmd, s] of best) s.diagnostics.push(...fromOtherReadings(readings.get(cmd)!, s));
   const setups = [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index);
   const used = new Set(setups.flatMap((s) => setupCommands(s).map((c) => `${c.file}:${c.line}`)));
   return { setups, diagnostics: dropFollowed(diagnostics, (file, line) => used.has(`${file}:${line}`)) };

@@ -50,6 +50,7 @@ export const CODES = {
   UNSUPPORTED_BUILD_FLAG: 'A build flag changes what a build outputs, so the merged build would differ.',
   SHARED_DOCKERFILE: 'Two different builds would merge builders into the same Dockerfile, or builders merged together cannot all be migrated.',
   LOOP_INCONSISTENT: 'Setups read from one loop body cannot all be migrated the same way.',
+  SHARED_STEPS_DIFFER: 'Builder steps several jobs or targets share are read differently in them, so one edit cannot be right for all.',
   BUILD_AT_RUN_TIME: 'The builder compiles when its container runs, not when its image is built.',
   COMPOSE_UNSUPPORTED: 'A compose file or command uses a feature the tool cannot reproduce exactly.',
   COMPOSE_DYNAMIC: 'A compose value is only known at run time (interpolated or taken from the environment).',

@@ -37,6 +37,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'travis-ci': (dir, env) => runTravis(dir, env),
   'travis-jobs-deploy': (dir, env) => runTravis(dir, env, 1),
+  // Every job: the image jobs share the root phases, the lint job runs them with no image build.
+  'travis-shared-phase': (dir, env) => [0, 1, 2].forEach((job) => runTravis(dir, env, job)),
   circleci: (dir, env) => runCircleJob(dir, 'image', env),
   'bitbucket-pipelines': (dir, env) => runBitbucketDefault(dir, env),
   'azure-pipelines': (dir, env) => runAzureSteps(dir, env),
