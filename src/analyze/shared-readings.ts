@@ -129,9 +129,9 @@ function differenceOf(ra: Reading, rb: Reading): string {
     const [which, other, why] = needed(a) ? [na, nb, needed(a)] : [nb, na, needed(b)];
     return `${which} still needs the artifact on the host afterwards (${why}), ${other} does not`;
   }
-  const lines = (cs: readonly ScriptCommand[]) => cs.map((c) => c.line).join(', ') || 'none';
-  if (a.extraction.map((c) => c.index).join() !== b.extraction.map((c) => c.index).join()) return `the extraction is the commands on lines ${lines(a.extraction)} in ${na}, ${lines(b.extraction)} in ${nb}`;
-  if (a.cleanup.map((c) => c.index).join() !== b.cleanup.map((c) => c.index).join()) return `the cleanup is the commands on lines ${lines(a.cleanup)} in ${na}, ${lines(b.cleanup)} in ${nb}`;
-  if (a.builderTagUsers.map((c) => c.index).join() !== b.builderTagUsers.map((c) => c.index).join()) return `the builder image is used by its tag on lines ${lines(a.builderTagUsers)} in ${na}, ${lines(b.builderTagUsers)} in ${nb}`;
+  const lines = (cs: readonly ScriptCommand[]) => (cs.length === 0 ? 'no command' : `the commands on lines ${cs.map((c) => c.line).join(', ')}`);
+  if (a.extraction.map((c) => c.index).join() !== b.extraction.map((c) => c.index).join()) return `the extraction is ${lines(a.extraction)} in ${na}, ${lines(b.extraction)} in ${nb}`;
+  if (a.cleanup.map((c) => c.index).join() !== b.cleanup.map((c) => c.index).join()) return `the cleanup is ${lines(a.cleanup)} in ${na}, ${lines(b.cleanup)} in ${nb}`;
+  if (a.builderTagUsers.map((c) => c.index).join() !== b.builderTagUsers.map((c) => c.index).join()) return `the builder image is used by its tag in ${lines(a.builderTagUsers)} in ${na}, ${lines(b.builderTagUsers)} in ${nb}`;
   return `${na} and ${nb} link its artifacts or build steps differently`;
 }
