@@ -11,6 +11,7 @@ import type { Branch, ScriptCommand, ScriptFile } from '../model/script.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
+import { testedPath } from './guarded-cleanup.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {
@@ -89,7 +90,9 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   const taken = (b: Branch) => b.when !== undefined && b.when.every((w) => w.cmds.length === 1 && known(w.cmds[0]!) === w.want);
   const real = (b: Branch) =>
     !taken(b) && !(b.after && b.on === 'success' && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true));
-  const paths = steps.map((s) => (s.cmd.branches ?? []).filter(real));
+  // A cleanup in the body of `if [ -f app ]` (app an artifact, the body only removing it) runs whenever the file is there to remove (./guarded-cleanup.ts).
+  const guardOnly = (b: Branch) => b.when !== undefined && b.when.length === 1 && b.when[0]!.want && b.when[0]!.cmds.length === 1 && setupPaths.has(testedPath(byIndex.get(b.when[0]!.cmds[0]!)!) ?? '\0');
+  const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b))));
   const key = (bs: Branch[]) => bs.map((b) => b.id).join(' ');
   const ref = key(paths[0]!);
   const odd = paths.findIndex((p) => key(p) !== ref);

@@ -24,6 +24,7 @@ import { dirStateAfter } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
 import { unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
+import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
@@ -368,6 +369,12 @@ function makeSetup(
           continue;
         }
       }
+    }
+    const guard = pos(cmd) > runtimeIndex ? guardOfRemoval(cmd, sequence, artifactPaths) : null;
+    if (guard) {
+      // `[ -f app ] && rm app`: the guard goes with the removal; an `if` condition stays (./guarded-cleanup.ts).
+      if (guard.chain) setup.cleanup.push(cmd);
+      continue;
     }
     if (prog === 'rm' && cmd.cwd !== null && pos(cmd) > runtimeIndex) {
       const operands = operandsOf(cmd);
