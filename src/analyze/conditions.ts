@@ -102,10 +102,22 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   const [first, second] = extraOf(0, odd) ? [0, odd] : [odd, 0];
   const branch = extraOf(first, second)!;
   const step = (k: number) => `${steps[k]!.what} \`${steps[k]!.cmd.words.map((w) => w.raw).join(' ')}\` (${steps[k]!.cmd.file}:${steps[k]!.cmd.line})`;
-  return diag('CONDITIONAL_STEP', 'error', `the setup's steps do not all run on the same paths: ${step(first)} runs only ${describe(branch)}, which ${step(second)} is not in; the merged build would run them together`, {
+  return diag('CONDITIONAL_STEP', 'error', `the setup's steps do not all run on the same paths: ${step(first)} runs only ${describe(branch)}, which ${step(second)} is not in; the merged build would run them together${otherBranchCopies(branch, script)}`, {
     file: steps[first]!.cmd.file,
     line: steps[first]!.cmd.line,
     setup: setup.id,
     hint: 'Put the builder build, the extraction and the runtime build under the same condition (or none), or migrate this setup by hand.',
   });
+}
+
+/**
+ * When another branch of the same `if` also takes files out of a container: why that is no
+ * unconditional extraction to the tool (each branch's copy is a step of its own, read apart).
+ */
+function otherBranchCopies(branch: Branch, script: ScriptFile): string {
+  const m = /^(.*\bif\d+:)[^:]*$/.exec(branch.id);
+  if (!m) return '';
+  const other = script.commands.find((c) => c.words[0]?.value === 'docker' && ['cp', 'run', 'create'].includes(c.words[1]?.value ?? '') && c.branches?.some((b) => b.id.startsWith(m[1]!) && b.id !== branch.id));
+  if (!other) return '';
+  return ` (another branch of the same \`if\` also takes files out of a container, at line ${other.line}: each branch's copy is read as a step of its own, and copies in several branches are not merged into one that always runs, even when they are alike, so the setup is refused rather than migrated as if one copy always ran)`;
 }

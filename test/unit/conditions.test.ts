@@ -31,6 +31,14 @@ describe('steps on different paths are refused', () => {
     const d = conditional(plan([BUILD, 'if [ "$MODE" = a ]; then', ...EXTRACT, 'elif [ "$MODE" = b ]; then', 'docker create --name y app:build', 'docker cp y:/out/app ./app', 'docker rm y', 'fi', FINAL]));
     expect(d).toMatchObject({ file: 'build.sh', line: 5 });
     expect(d.message).toContain('runs only in an if/elif/else branch');
+    expect(d.message).toContain('another branch of the same `if` also takes files out of a container, at line 9');
+  });
+
+  it('the same extraction in the if and else branches is refused, and the message says why', () => {
+    const d = conditional(plan([BUILD, 'if [ -n "$CI" ]; then', ...EXTRACT, 'else', ...EXTRACT, 'fi', FINAL]));
+    expect(d.message).toContain('another branch of the same `if` also takes files out of a container, at line 9');
+    // An if whose other branch copies nothing says nothing of it.
+    expect(conditional(plan([BUILD, 'if [ -n "$CI" ]; then', ...EXTRACT, 'else', 'echo skip', 'fi', FINAL])).message).not.toContain('another branch');
   });
 
   it('an extraction only in an if body, the builder and runtime builds on every path', () => {
