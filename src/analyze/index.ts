@@ -25,6 +25,8 @@ export interface Analysis {
   /** Diagnostics not tied to a setup (parse warnings, nothing found…). */
   diagnostics: Diagnostic[];
   dockerfiles: Map<string, DockerfileFacts | null>;
+  /** Every candidate file the walk kept, in its order (a file the plan deletes may be named in any: src/plan/builder-mentions.ts). */
+  files: readonly string[];
 }
 
 /** Which file kind reads a file, by name and first line. */
@@ -142,7 +144,7 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
 
 /** The files' analyses, in the order of `files` (the walk's), as one Analysis. */
 export function assemble(files: readonly string[], analysed: ReadonlyMap<string, FileAnalysis>, dockerfiles: Analysis['dockerfiles']): Analysis {
-  const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles };
+  const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles, files };
   for (const rel of files) {
     const a = analysed.get(rel);
     if (!a) throw new Error(`internal error: ${rel} was not analysed`);

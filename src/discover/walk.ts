@@ -30,6 +30,17 @@ export const SKIP_DIRS: ReadonlySet<string> = new Set(['.git', '.hg', '.svn', '.
 export const SCRIPT_MENTION = 'docker';
 /** A script that runs rancher/dapper (which drives docker itself) is read too, to be refused by name. */
 export const DAPPER_MENTION = 'dapper';
+/**
+ * Also kept without docker: a script that names a Dockerfile (`hadolint Dockerfile.build`, a
+ * Make prerequisite) breaks if the migration deletes that file (src/plan/builder-mentions.ts).
+ * A lowercase `dockerfile` already holds SCRIPT_MENTION.
+ */
+export const DOCKERFILE_MENTIONS: readonly string[] = ['Dockerfile', 'Containerfile'];
+
+/** Whether a candidate's bytes say what the default mention keeps. */
+function mentionsDocker(bytes: Buffer): boolean {
+  return bytes.includes(SCRIPT_MENTION) || bytes.includes(DAPPER_MENTION) || DOCKERFILE_MENTIONS.some((m) => bytes.includes(m));
+}
 
 export interface WalkOptions {
   /**
@@ -176,7 +187,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       return;
     }
     noteReferences(rel, bytes);
-    if (mention !== null && !bytes.includes(mention) && !(mention === SCRIPT_MENTION && bytes.includes(DAPPER_MENTION))) {
+    if (mention !== null && !(mention === SCRIPT_MENTION ? mentionsDocker(bytes) : bytes.includes(mention))) {
       if (kind === 'script' && (bytes.includes('.sh') || bytes.includes('./') || bytes.includes('sh '))) result.quiet.push(rel);
       return;
     }

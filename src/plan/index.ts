@@ -32,6 +32,7 @@ import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
+import { keepNamedBuilders } from './builder-keep.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { applyVerdict } from './verdicts.js';
@@ -147,7 +148,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
   checkLoops(drafts, analysis);
   // A Makefile rule that lists the deleted builder Dockerfile could no longer be made.
   for (const d of planned) {
-    const p = d.plan.status === 'migrate' ? removedPrerequisite(d.deleteBuilder, d.plan.id, analysis) : null;
+    const p = d.plan.status === 'migrate' ? removedPrerequisite(d.deleteBuilder, d.plan.id, analysis, fs) : null;
     if (p) refuse(d, p);
   }
   refuseWholeGroups(planned);
@@ -183,6 +184,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     }
     break;
   }
+  keepNamedBuilders(active, analysis, fs);
   // Maps, not nested filters: a monorepo sweep plans thousands of setups.
   const deletions = new Map<string, FileChange>();
   for (const d of active) {

@@ -6,7 +6,8 @@
  * file's name is read, each once, however many setups ask.
  */
 import path from 'node:path/posix';
-import type { Analysis } from '../analyze/index.js';
+import { scriptKindOf, type Analysis } from '../analyze/index.js';
+import type { RepoFs } from '../model/fs.js';
 import { parseWith } from '../analyze/tree-sitter.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { LineIndex } from '../model/text.js';
@@ -46,16 +47,18 @@ function prerequisites(analysis: Analysis, script: { file: string; text: string 
   return all;
 }
 
-export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis): Diagnostic | null {
+export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis, fs: RepoFs): Diagnostic | null {
   if (deleted === null) return null;
   const name = path.basename(deleted);
   let hit: Prerequisite | undefined;
-  for (const script of analysis.scripts.values()) {
+  // Every Makefile the walk kept, also one without docker in it (it names the Dockerfile: src/discover/walk.ts).
+  for (const file of analysis.files) {
+    const text = analysis.scripts.get(file)?.text ?? fs.readText(file);
     // Either kind of hit needs the file's name in the Makefile: a word that resolves to the
     // file ends with its name (a word whose last part comes from the Makefile's own folder,
     // `sub/..`, resolves to a folder), and a variable is a hit only when the text names the file.
-    if (script.kind !== 'make' || !script.text.includes(name)) continue;
-    hit = prerequisites(analysis, script).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
+    if (text === null || !text.includes(name) || scriptKindOf(file, text) !== 'make') continue;
+    hit = prerequisites(analysis, { file, text }).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
     if (hit) break;
   }
   if (!hit) return null;

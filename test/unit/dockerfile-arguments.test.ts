@@ -56,6 +56,6 @@ describe('Dockerfile instruction arguments read once', () => {
     expect(from.getImageName()).toBe('team/go');
     expect(from.getRegistry()).toBe('registry.example.com:5000');
     expect(from.getBuildStage()).toBe('build');
-    expect((from as Instruction as { getFlags(): { getName(): string }[] }).getFlags().map((f) => f.getName())).toEqual(['platform']);
+    expect((from as unknown as { getFlags(): { getName(): string }[] }).getFlags().map((f) => f.getName())).toEqual(['platform']);
   });
 });

@@ -42,6 +42,11 @@ describe('walk', () => {
     expect(walk(dir, { mention: 'podman' }).files).toEqual(['Makefile']);
   });
 
+  it('also keeps candidates that name a Dockerfile without saying docker: the migration may delete what they name', () => {
+    const dir = tree({ 'lint.sh': '#!/bin/sh\nhadolint Dockerfile.build\n', 'Makefile': 'app: Containerfile.build\n\t./build.sh\n', 'b.sh': '#!/bin/sh\necho dockerfile-less\n', 'c.sh': '#!/bin/sh\necho hi\n' });
+    expect(walk(dir).files).toEqual(['Makefile', 'b.sh', 'lint.sh']);
+  });
+
   it('hands the texts it read to the NodeRepoFs, so analysis does not read them again', () => {
     const dir = tree({ 'a.sh': SH, 'sub/b.sh': SH });
     const reads: string[] = [];

@@ -1,0 +1,52 @@
+/**
+ * The last word on deleting a builder Dockerfile: a file some command of the repository still
+ * names (src/plan/builder-mentions.ts) is kept, with a note saying where it is named.
+ */
+import path from 'node:path/posix';
+import type { Analysis } from '../analyze/index.js';
+import type { RepoFs } from '../model/fs.js';
+import type { ScriptCommand } from '../model/script.js';
+import type { Draft } from './index.js';
+import { stillNamed } from './builder-mentions.js';
+
+/** Commands the migration removes or rewrites: every step of each migrating setup. */
+function migratingCommands(drafts: readonly Draft[]): Set<ScriptCommand> {
+  const out = new Set<ScriptCommand>();
+  for (const { setup: s } of drafts) {
+    out.add(s.builder.inv.cmd);
+    for (const c of [...s.extraction, ...s.cleanup]) out.add(c);
+    if (s.runtime) out.add(s.runtime.inv.cmd);
+  }
+  return out;
+}
+
+export function keepNamedBuilders(drafts: readonly Draft[], analysis: Analysis, fs: RepoFs): void {
+  const deleting = drafts.filter((d) => d.deleteBuilder !== null);
+  if (deleting.length === 0) return;
+  const ignore = migratingCommands(drafts);
+  const bases = [...new Set(deleting.map((d) => path.basename(d.deleteBuilder!)))];
+  const verdicts = new Map<string, string | null>();
+  for (const d of deleting) {
+    const file = d.deleteBuilder!;
+    if (!verdicts.has(file)) verdicts.set(file, reasonToKeep(file, ignore, analysis, fs, bases));
+    const why = verdicts.get(file)!;
+    if (why === null) continue;
+    d.deleteBuilder = null;
+    const deleted = d.plan.notes.findIndex((n) => n.startsWith(`${file} is deleted: `));
+    const note = `${file} is kept: ${why}`;
+    if (deleted >= 0) d.plan.notes[deleted] = note;
+    else d.plan.notes.push(note);
+  }
+}
+
+function reasonToKeep(file: string, ignore: ReadonlySet<ScriptCommand>, analysis: Analysis, fs: RepoFs, bases: readonly string[]): string | null {
+  const base = path.basename(file);
+  // The walk kept every candidate that says docker, Dockerfile or Containerfile: a file of
+  // another name may be named in scripts it did not keep.
+  if (!/docker|Dockerfile|Containerfile/.test(base)) return `the tool only looks for other scripts naming Dockerfiles whose name says Dockerfile, and cannot tell whether one names ${base}`;
+  const n = stillNamed(file, ignore, analysis, fs, bases);
+  if (n === null) return null;
+  if (n.cmd) return `\`${n.cmd.words.map((w) => w.raw).join(' ')}\` (${n.file}:${n.line}) still names it`;
+  const read = analysis.scripts.has(n.file) ? 'outside the commands the tool reads there' : 'a file the tool does not read as a script, since it runs no docker command';
+  return `${n.file}:${n.line} still names it (${read}), and deleting it could break what uses it`;
+}

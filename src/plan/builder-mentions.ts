@@ -1,0 +1,91 @@
+/**
+ * A builder Dockerfile the migration would delete may still be named by a command it does not
+ * touch: a linter (`hadolint Dockerfile.build`), a copy, a checksum, in any script of the
+ * repository, with or without docker in it. Deleting the file would break that command, so
+ * the file is kept (its instructions are in the merged Dockerfile all the same).
+ *
+ * Docker builds are left to the plan's own index of build commands (a build of the file keeps
+ * it, a build a migration rewrites does not). Any other place a candidate file's text names
+ * the Dockerfile's base name counts, unless it is a word of a read command whose value and
+ * folder are known and resolve to another file: a comment, a step the reader did not follow, a
+ * word with a variable in it or a command whose folder is unknown all keep the file.
+ */
+import path from 'node:path/posix';
+import type { Analysis } from '../analyze/index.js';
+import { dockerInvocation } from '../model/docker-command.js';
+import type { RepoFs } from '../model/fs.js';
+import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { LineIndex } from '../model/text.js';
+import { resolveRel } from '../model/paths.js';
+
+export interface Naming {
+  file: string;
+  line: number;
+  /** The read command the name is in, when it is in one. */
+  cmd: ScriptCommand | null;
+}
+
+interface Index {
+  /** Names resolved to one repository path. */
+  exact: Map<string, Naming[]>;
+  /** Names that may be any file of that base name. */
+  loose: Map<string, Naming[]>;
+}
+
+/** A character that may continue a file name: the base name found must not be part of a longer one. */
+const NAME_CHAR = /[A-Za-z0-9_.\-]/;
+
+/** Every candidate file's namings of the given base names, read once per analysis and set of names. */
+function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[]): Index {
+  const index: Index = { exact: new Map(), loose: new Map() };
+  const add = (map: Map<string, Naming[]>, key: string, n: Naming) => map.set(key, [...(map.get(key) ?? []), n]);
+  for (const rel of analysis.files) {
+    const text = fs.readText(rel);
+    if (text === null) continue;
+    const script = analysis.scripts.get(rel) ?? null;
+    let lines: LineIndex | null = null;
+    for (const base of bases) {
+      for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1)) {
+        if (NAME_CHAR.test(text[at - 1] ?? '') || NAME_CHAR.test(text[at + base.length] ?? '')) continue;
+        const cmd = script ? commandAt(script, at) : null;
+        // Docker builds are the plan's build index's (src/plan/index.ts buildMentions), which needs a known folder.
+        if (cmd && cmd.cwd !== null && dockerInvocation(cmd)?.verb === 'build') continue;
+        lines ??= new LineIndex(text);
+        const naming: Naming = { file: rel, line: lines.lineOf(at), cmd };
+        const resolved = cmd ? resolvedPath(cmd, at) : null;
+        if (resolved !== null) add(index.exact, resolved, naming);
+        else add(index.loose, base, naming);
+      }
+    }
+  }
+  return index;
+}
+
+function commandAt(script: ScriptFile, at: number): ScriptCommand | null {
+  return script.commands.find((c) => c.start <= at && at < c.end) ?? null;
+}
+
+/** The repository path a command's word at `at` names, when its value and the command's folder are known and it is a plain path. */
+function resolvedPath(cmd: ScriptCommand, at: number): string | null {
+  if (cmd.cwd === null) return null;
+  const words: Word[] = [...cmd.words, ...cmd.redirects.map((r) => r.target)];
+  const word = words.find((w) => w.start <= at && at < w.end);
+  if (!word || word.value === null || word.value === '' || word.value.startsWith('-') || word.value.includes('=') || word.value.includes(':')) return null;
+  return resolveRel(cmd.cwd, word.value);
+}
+
+const indexes = new WeakMap<Analysis, { bases: string; index: Index }>();
+
+/**
+ * Where the repository still names `dockerfile` outside the given commands (those the
+ * migration removes or rewrites), the first such place; null when nothing does. `bases`: the
+ * base names of every Dockerfile the plan may delete, so one reading of the files serves all.
+ */
+export function stillNamed(dockerfile: string, ignore: ReadonlySet<ScriptCommand>, analysis: Analysis, fs: RepoFs, bases: readonly string[]): Naming | null {
+  const key = [...bases].sort().join('\n');
+  let cached = indexes.get(analysis);
+  if (!cached || cached.bases !== key) indexes.set(analysis, (cached = { bases: key, index: buildIndex(analysis, fs, bases) }));
+  const base = path.basename(dockerfile);
+  const all = [...(cached.index.exact.get(dockerfile) ?? []), ...(cached.index.loose.get(base) ?? [])];
+  return all.filter((n) => !(n.cmd && ignore.has(n.cmd))).sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1))[0] ?? null;
+}
