@@ -36,13 +36,16 @@ interface Index {
 const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 
 /** Every candidate file's namings of the given base names, read once per analysis and set of names. */
-function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[]): Index {
+function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], changed: ReadonlyMap<string, string | null>): Index {
   const index: Index = { exact: new Map(), loose: new Map() };
   const add = (map: Map<string, Naming[]>, key: string, n: Naming) => map.set(key, [...(map.get(key) ?? []), n]);
   for (const rel of analysis.files) {
-    const text = fs.readText(rel);
-    if (text === null) continue;
+    // A script the plan rewrites is read as it was: the commands it removes or rewrites are the
+    // caller's to ignore. Any other file it changes (a compose file losing the builder service)
+    // is read as it will be, every name there counting.
     const script = analysis.scripts.get(rel) ?? null;
+    const text = !script && changed.has(rel) ? changed.get(rel)! : fs.readText(rel);
+    if (text === null) continue;
     let lines: LineIndex | null = null;
     for (const base of bases) {
       for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1)) {
@@ -74,18 +77,18 @@ function resolvedPath(cmd: ScriptCommand, at: number): string | null {
   return resolveRel(cmd.cwd, word.value);
 }
 
-const indexes = new WeakMap<Analysis, { bases: string; index: Index }>();
-
 /**
- * Where the repository still names `dockerfile` outside the given commands (those the
- * migration removes or rewrites), the first such place; null when nothing does. `bases`: the
- * base names of every Dockerfile the plan may delete, so one reading of the files serves all.
+ * Where the repository, as the plan leaves it, still names `dockerfile` outside the given
+ * commands (those the migration removes or rewrites), the first such place; null when nothing
+ * does. `index`: made by
+ * `namingIndex` for the base names of every Dockerfile the plan may delete, one reading of the
+ * files for all of them, with the plan's new text of each file it changes that is not a script
+ * (null: deleted).
  */
-export function stillNamed(dockerfile: string, ignore: ReadonlySet<ScriptCommand>, analysis: Analysis, fs: RepoFs, bases: readonly string[]): Naming | null {
-  const key = [...bases].sort().join('\n');
-  let cached = indexes.get(analysis);
-  if (!cached || cached.bases !== key) indexes.set(analysis, (cached = { bases: key, index: buildIndex(analysis, fs, bases) }));
+export function stillNamed(dockerfile: string, ignore: ReadonlySet<ScriptCommand>, index: Index): Naming | null {
   const base = path.basename(dockerfile);
-  const all = [...(cached.index.exact.get(dockerfile) ?? []), ...(cached.index.loose.get(base) ?? [])];
+  const all = [...(index.exact.get(dockerfile) ?? []), ...(index.loose.get(base) ?? [])];
   return all.filter((n) => !(n.cmd && ignore.has(n.cmd))).sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1))[0] ?? null;
 }
+
+export { buildIndex as namingIndex, type Index as NamingIndex };

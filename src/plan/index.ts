@@ -184,7 +184,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     }
     break;
   }
-  keepNamedBuilders(active, analysis, fs);
+  keepNamedBuilders(active, analysis, fs, changes);
   // Maps, not nested filters: a monorepo sweep plans thousands of setups.
   const deletions = new Map<string, FileChange>();
   for (const d of active) {
