@@ -34,7 +34,7 @@ function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
 }
 
 function partOf(script: EmbeddedScript, index: number): Part | undefined {
-  return script.parts.find((p) => index >= p.first && index < p.first + p.script.commands.length);
+  return script.parts.find((p) => index >= p.first && index < p.first + p.count);
 }
 
 function toHost(part: Part, edits: readonly Edit[]): Edit[] {
@@ -47,7 +47,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   quote: shellAdapter.quote,
   companions(script, indices) {
     return script.parts.flatMap((part) => {
-      const local = indices.filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+      const local = indices.filter((i) => i >= part.first && i < part.first + part.count).map((i) => i - part.first);
       return local.length === 0 ? [] : shellAdapter.companions(part.script, local).map((i) => i + part.first);
     });
   },
@@ -60,7 +60,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       changed = false;
       for (const part of script.parts) {
         if (emptied.has(part)) continue;
-        const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+        const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.count).map((i) => i - part.first);
         if (local.length === 0) continue;
         const inner = shellAdapter.deleteCommands(part.script, local);
         if ('error' in inner) continue;
@@ -89,7 +89,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       edits.push(...host.remove);
     }
     for (const part of script.parts) {
-      const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.script.commands.length).map((i) => i - part.first);
+      const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.count).map((i) => i - part.first);
       if (local.length === 0) continue;
       const inner = shellAdapter.deleteCommands(part.script, local);
       if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };

@@ -46,9 +46,17 @@ export interface Snippet {
 
 export interface Part {
   snippet: Snippet;
+  /**
+   * The snippet's own reading (offsets in the snippet's shell text): only editing needs it, so
+   * once a file is analysed it is dropped and read again on demand (./release.ts).
+   */
   script: ShellScript;
   /** Global index of the snippet's first command. */
   first: number;
+  /** How many commands the snippet gave (script.commands.length, known without reading it). */
+  count: number;
+  /** What the snippet's reading started from (variables and folder), to read it again alike. */
+  init: { vars: ReadonlyMap<string, string | null>; cwd: string | null };
 }
 
 export interface EmbeddedScript extends ScriptFile {
@@ -119,7 +127,7 @@ export function composeEmbedded(
       commands.push(g);
       mine.push(g);
     }
-    parts.push({ snippet, script, first });
+    parts.push({ snippet, script, first, count: script.commands.length, init: { vars: init.vars, cwd: init.cwd } });
     perSnippet.push(mine);
   }
   const sequences = sequencesOfSnippets.map((seq) => seq.flatMap((i) => perSnippet[i] ?? []));

@@ -17,6 +17,7 @@ import { linkScript } from './link.js';
 import { rememberReading } from './first-reading.js';
 import { dropFollowed } from './near-miss.js';
 import { fromOtherReadings, type Reading } from './shared-readings.js';
+import { releaseSnippetReadings } from './release.js';
 import { DAPPER_MENTION } from '../discover/walk.js';
 
 export interface Analysis {
@@ -148,7 +149,7 @@ export function assemble(files: readonly string[], analysed: ReadonlyMap<string,
   for (const rel of files) {
     const a = analysed.get(rel);
     if (!a) throw new Error(`internal error: ${rel} was not analysed`);
-    if (a.script) analysis.scripts.set(rel, a.script);
+    if (a.script) analysis.scripts.set(rel, releaseSnippetReadings(a.script));
     analysis.setups.push(...a.setups);
     analysis.diagnostics.push(...a.diagnostics);
   }

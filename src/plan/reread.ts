@@ -142,7 +142,8 @@ function asWritten(p: PlannedScript): { base: ScriptFile; removed: Set<number>; 
     for (let changed = true; changed; ) {
       changed = false;
       for (const part of parts) {
-        const all = part.script.commands.length > 0 && part.script.commands.every((_, k) => removed.has(part.first + k));
+        let all = part.count > 0;
+        for (let k = 0; all && k < part.count; k++) all = removed.has(part.first + k);
         if (!all) continue;
         for (const caller of part.snippet.callers ?? []) {
           if (!removed.has(caller)) {

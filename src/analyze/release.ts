@@ -1,0 +1,68 @@
+/**
+ * What an analysed file keeps for planning. An embedded script (npm scripts, Makefile recipes,
+ * CI steps) holds every command twice: once at file offsets (the commands the linker and the
+ * plan read) and once per snippet at the snippet's own offsets, with the snippet's statement
+ * units and line index, which only editing the snippet needs. On a large tree that second
+ * reading was the largest part of what the analysis held, though the plan edits few snippets.
+ * So once the whole tree is analysed, each snippet's reading is dropped; a snippet the plan
+ * edits is read again from its text, with the same start (variables, folder), when first asked
+ * for, and checked against the commands the analysis kept.
+ */
+import type { EmbeddedScript, Part } from './embedded.js';
+import { isExpanded } from './compose.js';
+import { parseShell, type ShellScript } from './shell.js';
+import type { ScriptFile } from '../model/script.js';
+
+const released = new WeakSet<Part>();
+
+/** Drops the snippet readings of `read` (when it is embedded shell; they come back on demand) and returns it. */
+export function releaseSnippetReadings<S extends ScriptFile>(read: S): S {
+  // A script expanded with its compose services shares the parts of the script as read.
+  const script = isExpanded(read) ? read.compose.base : read;
+  const parts = (script as Partial<EmbeddedScript>).parts;
+  if (!Array.isArray(parts)) return read;
+  for (const part of parts) {
+    if (released.has(part)) continue;
+    released.add(part);
+    Object.defineProperty(part, 'script', {
+      configurable: true,
+      enumerable: true,
+      get: () => recent(part, () => readAgain(script, part)),
+      set: (v: ShellScript) => {
+        remember(part, v);
+      },
+    });
+  }
+  return read;
+}
+
+/**
+ * The readings made again lately: the plan asks for one snippet's reading several times in a
+ * row (the command's repairs, its companions, the removal), so a few are kept, and only a few:
+ * keeping each one read would hold again what was dropped.
+ */
+const RECENT = 32;
+const readings = new Map<Part, ShellScript>();
+
+function recent(part: Part, read: () => ShellScript): ShellScript {
+  const known = readings.get(part);
+  if (known) return known;
+  const r = read();
+  remember(part, r);
+  return r;
+}
+
+function remember(part: Part, reading: ShellScript): void {
+  readings.delete(part);
+  readings.set(part, reading);
+  if (readings.size > RECENT) readings.delete(readings.keys().next().value!);
+}
+
+function readAgain(script: ScriptFile, part: Part): ShellScript {
+  const again = parseShell(script.file, part.snippet.shell, { vars: part.init.vars, cwd: part.init.cwd }).script;
+  // The same text from the same start reads the same; anything else is a bug, never an edit.
+  const map = (o: number) => part.snippet.toFile[Math.min(o, part.snippet.toFile.length - 1)]!;
+  const same = again !== null && again.commands.length === part.count && again.commands.every((c, k) => map(c.start) === script.commands[part.first + k]?.start && map(c.end) === script.commands[part.first + k]?.end);
+  if (!same) throw new Error(`internal error: ${part.snippet.label} of ${script.file} reads differently the second time`);
+  return again;
+}
