@@ -28,6 +28,15 @@ export function composeOrigin(analysis: Analysis, cmd: ScriptCommand): ComposeOr
   return script && isExpanded(script) ? script.compose.origin[cmd.index] ?? null : null;
 }
 
+/** The parsed compose file `file` as the first script expanded from it holds it (no copy of the scripts per file). */
+function composeFile(analysis: Analysis, file: string) {
+  for (const s of analysis.scripts.values()) {
+    const f = isExpanded(s) ? s.compose.files.get(file) : undefined;
+    if (f) return f;
+  }
+  return undefined;
+}
+
 /** Subcommands that only stop or remove a service's containers: with the service gone, they go too. */
 const CLEANUP = new Set(['rm', 'stop', 'kill']);
 
@@ -81,7 +90,7 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
 
   const changes: ComposeFileChange[] = [];
   for (const [file, services] of removed) {
-    const compose = [...analysis.scripts.values()].map((s) => (isExpanded(s) ? s.compose.files.get(file) : undefined)).find(Boolean)!;
+    const compose = composeFile(analysis, file)!;
     const ids = [...new Set([...services.values()].flat())];
     const r = removeServices(compose, [...services.keys()]);
     if ('error' in r) {
