@@ -15,7 +15,7 @@ import { readVersion } from './cli/version.js';
 import type { Verdict } from './model/verdict.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
-import { shown, type RootRun } from './pipeline.js';
+import { releaseAnalysis, shown, type RootRun } from './pipeline.js';
 import { runRootAuto } from './pipeline-threaded.js';
 import { requestedThreads } from './discover/walk-thread.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
@@ -116,6 +116,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
     const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}) }, io.env);
+    // Only --verify plans again (with its verdicts); otherwise the plan is all the rest needs.
+    if (!opts.verify) releaseAnalysis(run);
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);

@@ -57,6 +57,21 @@ export function replan(run: RootRun, opts: PlanOptions, keep: ReadonlySet<string
   return planMigration(run.analysis, run.fs, { ...opts, include: (id) => keep.has(id) });
 }
 
+/**
+ * Lets a run's analysis go once nothing will plan the root again: it is the reading of every
+ * script and Dockerfile of the tree, far more than the plan and the report need. Asking for it
+ * afterwards is an internal error, never a silent empty analysis.
+ */
+export function releaseAnalysis(run: RootRun): void {
+  Object.defineProperty(run, 'analysis', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      throw new Error(`internal error: the analysis of ${run.display} was asked for after it was released`);
+    },
+  });
+}
+
 /** A repository-relative path as the user should see it. */
 export function shown(run: { display: string }, rel: string): string {
   const d = run.display.replace(/\\/g, '/').replace(/\/+$/, '');
