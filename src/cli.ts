@@ -16,6 +16,7 @@ import type { Verdict } from './model/verdict.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
 import { releaseAnalysis, shown, type RootRun } from './pipeline.js';
+import { heapCheckpoint } from './memory-policy.js';
 import { runRootAuto } from './pipeline-threaded.js';
 import { requestedThreads } from './discover/walk-thread.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
@@ -352,6 +353,8 @@ function phaseProgress(root: string, show: (msg: string) => void): Progress {
   let lastPhase = '';
   const n = groupDigits;
   return (phase, done, total) => {
+    // Called every few files or setups: where a run's heap may have become large.
+    heapCheckpoint();
     const now = Date.now();
     // At most ten redraws a second, but a phase's last count is always shown.
     if (phase === lastPhase && now - last < 100 && done !== total) return;

@@ -1,0 +1,49 @@
+/**
+ * The executable's heap policy (src/memory-policy.ts): once a run's heap is large, V8's heap
+ * grows by half between full collections; a small run, and any process that did not enable
+ * the policy (the API's host), keeps V8's default.
+ */
+import { spawnSync } from 'node:child_process';
+import v8 from 'node:v8';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { enableMemoryPolicy, HEAP_GROWING_FLAG, heapCheckpoint, LARGE_HEAP } from '../../src/memory-policy.js';
+
+const STATE = Symbol.for('multistage-codemod.memory-policy');
+
+function heapOf(used: number) {
+  vi.spyOn(v8, 'getHeapStatistics').mockReturnValue({ ...v8.getHeapStatistics(), used_heap_size: used });
+  return vi.spyOn(v8, 'setFlagsFromString').mockImplementation(() => undefined);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  delete (globalThis as Record<symbol, unknown>)[STATE];
+});
+
+describe('memory policy', () => {
+  it('not enabled (the API in a host process): never touches the flags, however large the heap', () => {
+    const set = heapOf(LARGE_HEAP * 4);
+    heapCheckpoint();
+    expect(set).not.toHaveBeenCalled();
+  });
+
+  it('enabled, small heap: V8 keeps its default', () => {
+    enableMemoryPolicy();
+    const set = heapOf(LARGE_HEAP - 1);
+    heapCheckpoint();
+    expect(set).not.toHaveBeenCalled();
+  });
+
+  it('enabled, large heap: the heap grows by half from then on, set once', () => {
+    enableMemoryPolicy();
+    const set = heapOf(LARGE_HEAP);
+    heapCheckpoint();
+    heapCheckpoint();
+    expect(set.mock.calls).toEqual([['--heap-growing-percent=50']]);
+  });
+
+  it('the flag is one this Node has (V8 would ignore an unknown one silently)', () => {
+    const r = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    expect(r.stdout).toContain(HEAP_GROWING_FLAG.split('=')[0]!);
+  });
+});
