@@ -13,7 +13,24 @@ import { isExpanded } from './compose.js';
 import { parseShell, type ShellScript } from './shell.js';
 import type { ScriptFile } from '../model/script.js';
 
-const released = new WeakSet<Part>();
+/**
+ * A snippet whose reading was dropped: a Part whose `script` is read again when asked for. The
+ * getter lives on the class, so a released part costs no closure of its own.
+ */
+class ReleasedPart implements Part {
+  constructor(
+    readonly snippet: Part['snippet'],
+    readonly first: number,
+    readonly count: number,
+    readonly init: Part['init'],
+    /** The script the part belongs to (the one as read, for a compose expansion). */
+    private readonly owner: ScriptFile,
+  ) {}
+
+  get script(): ShellScript {
+    return recent(this, () => readAgain(this.owner, this));
+  }
+}
 
 /** Drops the snippet readings of `read` (when it is embedded shell; they come back on demand) and returns it. */
 export function releaseSnippetReadings<S extends ScriptFile>(read: S): S {
@@ -21,18 +38,9 @@ export function releaseSnippetReadings<S extends ScriptFile>(read: S): S {
   const script = isExpanded(read) ? read.compose.base : read;
   const parts = (script as Partial<EmbeddedScript>).parts;
   if (!Array.isArray(parts)) return read;
-  for (const part of parts) {
-    if (released.has(part)) continue;
-    released.add(part);
-    Object.defineProperty(part, 'script', {
-      configurable: true,
-      enumerable: true,
-      get: () => recent(part, () => readAgain(script, part)),
-      set: (v: ShellScript) => {
-        remember(part, v);
-      },
-    });
-  }
+  parts.forEach((p, k) => {
+    if (!(p instanceof ReleasedPart)) parts[k] = new ReleasedPart(p.snippet, p.first, p.count, p.init, script);
+  });
   return read;
 }
 
