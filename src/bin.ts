@@ -11,11 +11,12 @@
  */
 import fs from 'node:fs';
 import module from 'node:module';
-import { enableMemoryPolicy } from './memory-policy.js';
 
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-// A large sweep's heap grows by half between full collections, not up to 4× (./memory-policy.ts).
-enableMemoryPolicy();
+// A large sweep's heap grows by half between full collections, not up to 4×: the policy of
+// ./memory-policy.ts, enabled here through its global state (this file imports nothing of the
+// CLI's own, so that it runs alone beside either build).
+(globalThis as Record<symbol, unknown>)[Symbol.for('multistage-codemod.memory-policy')] = { enabled: true, applied: false };
 
 const bundle = new URL('./main.bundle.js', import.meta.url);
 const modules = new URL('./main.js', import.meta.url);

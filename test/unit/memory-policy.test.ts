@@ -4,6 +4,7 @@
  * the policy (the API's host), keeps V8's default.
  */
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { enableMemoryPolicy, HEAP_GROWING_FLAG, heapCheckpoint, LARGE_HEAP } from '../../src/memory-policy.js';
@@ -45,5 +46,23 @@ describe('memory policy', () => {
   it('the flag is one this Node has (V8 would ignore an unknown one silently)', () => {
     const r = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
     expect(r.stdout).toContain(HEAP_GROWING_FLAG.split('=')[0]!);
+  });
+});
+
+describe('bin.js enables it', () => {
+  it('before loading the CLI, with the state memory-policy reads', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-policy-'));
+    try {
+      fs.copyFileSync(path.join(import.meta.dirname, '../../dist/src/bin.js'), path.join(dir, 'bin.js'));
+      fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
+      fs.writeFileSync(path.join(dir, 'main.bundle.js'), `process.stdout.write(JSON.stringify(globalThis[Symbol.for('multistage-codemod.memory-policy')]));\n`);
+      const r = spawnSync(process.execPath, [path.join(dir, 'bin.js')], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ enabled: true, applied: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
