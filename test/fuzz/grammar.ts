@@ -16,6 +16,9 @@ export const EXTRACTIONS = [
   'volume-cp', // docker run --rm -v "$PWD/out:/export" IMG cp /p /export/
   'mount-build', // docker run --rm -v "$PWD/out:/out" IMG go build -o /out/app (run-time build)
   'tar-pipe', // docker run --rm IMG tar -C /out -c . | tar -x -C build/
+  'detached-idle', // docker run -d --name x IMG tail -f /dev/null; docker cp x:/p dst; docker rm -f x
+  'cmd-cat', // the builder's CMD is `cat /p`: docker run --rm IMG > dst; chmod
+  'stock-build', // no builder image: docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .
 ] as const;
 export type Extraction = (typeof EXTRACTIONS)[number];
 
@@ -26,7 +29,25 @@ export const FEATURES = {
   builderFile: ['Dockerfile.build', 'Dockerfile.builder', 'build.Dockerfile'],
   builderTag: ['colon', 'dash'],
   artifact: ['file', 'folder'],
-  dest: ['same', 'rename', 'bin-dir'],
+  dest: ['same', 'rename', 'bin-dir', 'holder-dir'],
+  /** `bin/`, `build/`, `./dist/`: a destination folder written with its trailing slash. */
+  destSlash: [false, true],
+  /** The runtime COPY of a file names the folder it lands in (`COPY app /usr/local/bin/`). */
+  runtimeDestDir: [false, true],
+  /** A renamed artifact whose name holds a space (quoted in the script, JSON-form COPY). */
+  spaceName: [false, true],
+  /** The builder tag, container name and final tag held in variables (`TAG=…`, `TAG ?= …`, `${TAG:-…}`). */
+  vars: ['none', 'plain', 'default'],
+  /** An `|| exit 1` (or `|| { echo …; exit 1; }`) guard on the builder build and the copy. */
+  orGuard: ['none', 'exit', 'block'],
+  /** `docker container create|cp|rm` instead of `docker create|cp|rm`. */
+  spelling: ['short', 'long'],
+  /** Make: the artifact is a file target of its own, made with `$<` (builder file) and `$@` (destination). */
+  makeAuto: [false, true],
+  /** npm: the builder build in `preimage`, or in a script of its own run with `npm run`. */
+  npmSplit: ['none', 'pre', 'run'],
+  /** `--build-arg BUILD_MODE=debug` on the builder build (its ARG after FROM). */
+  buildArg: [false, true],
   argBeforeFrom: [false, true],
   argAfterFrom: [false, true],
   globalArgInRuntime: [false, true],
@@ -74,7 +95,8 @@ const TRAP_COUNTS = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3];
 export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
   'driver', 'extraction', 'builderFile', 'builderTag', 'artifact', 'dest', 'argBeforeFrom', 'argAfterFrom', 'builderWorkdir',
   'runtimeBase', 'runtimeWorkdir', 'runtimeUser', 'shellOpts', 'echo', 'cleanup', 'fileMode', 'inScriptsDir',
-  'runtimeChown', 'runtimeCmdSpaces', 'builderJsonCmd',
+  'runtimeChown', 'runtimeCmdSpaces', 'builderJsonCmd', 'destSlash', 'runtimeDestDir', 'spaceName', 'vars', 'orGuard', 'spelling',
+  'makeAuto', 'npmSplit', 'buildArg',
 ]);
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
@@ -114,7 +136,7 @@ function withPrerequisites(s: RepoSpec, trap: Feature): void {
     if (!keepsContainer(s.extraction)) s.extraction = 'create-cp';
   };
   const needsFolder = () => {
-    if (s.extraction === 'cat-redirect' || runTimeBuild(s.extraction)) s.extraction = 'create-cp';
+    if (catLike(s.extraction) || runTimeBuild(s.extraction) || s.extraction === 'stock-build') s.extraction = 'create-cp';
     s.artifact = 'folder';
   };
   switch (trap) {
@@ -131,7 +153,7 @@ function withPrerequisites(s: RepoSpec, trap: Feature): void {
       needsContainer();
       break;
     case 'compound':
-      if (!['create-cp', 'id-var', 'run-name', 'inline-create'].includes(s.extraction)) s.extraction = 'create-cp';
+      if (!cpLike(s.extraction)) s.extraction = 'create-cp';
       break;
     case 'archiveAdd':
       needsFolder();
@@ -140,10 +162,17 @@ function withPrerequisites(s: RepoSpec, trap: Feature): void {
       if (s.ignoreFile === 'maps') needsFolder();
       break;
     case 'globalArgInRuntime':
+      if (s.extraction === 'stock-build') s.extraction = 'create-cp';
       s.argBeforeFrom = true;
       break;
     case 'builderUser':
-      if (s.extraction === 'volume-cp' || s.extraction === 'mount-build') s.extraction = 'create-cp';
+      if (s.extraction === 'volume-cp' || s.extraction === 'mount-build' || s.extraction === 'stock-build') s.extraction = 'create-cp';
+      break;
+    case 'label':
+      if (s.extraction === 'stock-build') s.extraction = 'create-cp';
+      break;
+    case 'trailingBackslash':
+      if (s.extraction === 'stock-build' || s.extraction === 'cmd-cat') s.extraction = 'create-cp';
       break;
     default:
       break;
@@ -153,7 +182,11 @@ function withPrerequisites(s: RepoSpec, trap: Feature): void {
 /** True when the extraction builds the artifact when the container runs, not in the image. */
 export const runTimeBuild = (e: Extraction) => e === 'run-name' || e === 'mount-build';
 /** Extractions that keep a named or captured container until a `docker rm`. */
-export const keepsContainer = (e: Extraction) => e === 'create-cp' || e === 'id-var' || e === 'run-name';
+export const keepsContainer = (e: Extraction) => e === 'create-cp' || e === 'id-var' || e === 'run-name' || e === 'detached-idle';
+/** Extractions that stream the artifact to a host file (`> dst`), then chmod it. */
+export const catLike = (e: Extraction) => e === 'cat-redirect' || e === 'cmd-cat';
+/** Extractions whose `docker cp` names a host destination (a file or a folder). */
+export const cpLike = (e: Extraction) => keepsContainer(e) || e === 'inline-create';
 
 /**
  * Makes a spec consistent: a combination the grammar cannot express is moved to the nearest one it
@@ -171,10 +204,30 @@ export function normalize(input: RepoSpec): RepoSpec {
     s.inScriptsDir = false;
     s.shellOpts = 'e';
   }
-  if (s.extraction === 'cat-redirect' || runTimeBuild(s.extraction)) s.artifact = 'file';
+  if (s.extraction === 'stock-build') {
+    // no builder image at all: every builder-file feature is moot
+    Object.assign(s, { builderFile: 'Dockerfile.build', builderTag: 'colon', argBeforeFrom: false, argAfterFrom: false, builderUser: false, label: false });
+    Object.assign(s, { trailingBackslash: false, fileMode: 'default', builderWorkdir: '/src', builderJsonCmd: false });
+  }
+  if (s.extraction === 'cmd-cat') s.trailingBackslash = false;
+  if (catLike(s.extraction) || runTimeBuild(s.extraction) || s.extraction === 'stock-build') s.artifact = 'file';
   if (s.extraction === 'tar-pipe') s.artifact = 'folder';
-  if (s.extraction === 'volume-cp' || s.extraction === 'mount-build' || s.extraction === 'tar-pipe') s.dest = 'same';
-  if (s.artifact === 'folder' && s.dest === 'bin-dir') s.dest = 'same';
+  if (s.extraction === 'volume-cp' || s.extraction === 'mount-build' || s.extraction === 'tar-pipe' || s.extraction === 'stock-build') s.dest = 'same';
+  if (s.artifact === 'folder' && (s.dest === 'bin-dir' || s.dest === 'holder-dir')) s.dest = 'same';
+  const folderDest = s.dest === 'bin-dir' || s.dest === 'holder-dir' || (s.artifact === 'folder' && s.dest === 'rename');
+  if (!folderDest || !cpLike(s.extraction)) s.destSlash = false;
+  // podman cp will not create a missing folder named with a trailing slash
+  if (s.artifact === 'folder' && !s.rmMkdirDest) s.destSlash = false;
+  if (s.artifact !== 'file' || s.dest === 'holder-dir') s.runtimeDestDir = false;
+  if (s.dest !== 'rename' || s.artifact !== 'file') s.spaceName = false;
+  if (s.driver === 'npm') {
+    s.vars = 'none';
+    s.orGuard = 'none';
+  }
+  if (s.driver !== 'make' || s.artifact !== 'file' || !(s.dest === 'same' || s.dest === 'rename') || s.spaceName) s.makeAuto = false;
+  if (!(keepsContainer(s.extraction) || catLike(s.extraction))) s.makeAuto = false;
+  if (s.driver !== 'npm') s.npmSplit = 'none';
+  if (!s.argAfterFrom) s.buildArg = false;
   if (!runTimeBuild(s.extraction) || s.extraction === 'mount-build') s.builderJsonCmd = false;
   if (s.extraction !== 'id-var') s.guardedCp = false;
   if (!keepsContainer(s.extraction)) {
@@ -185,7 +238,7 @@ export function normalize(input: RepoSpec): RepoSpec {
   if (s.artifact !== 'folder') s.archiveAdd = false;
   // a bind-mounted host folder is root's: the build cannot write it as another user
   if (s.extraction === 'volume-cp' || s.extraction === 'mount-build') s.builderUser = false;
-  if (s.extraction !== 'create-cp' && s.extraction !== 'id-var' && s.extraction !== 'run-name' && s.extraction !== 'inline-create') s.compound = 'none';
+  if (!cpLike(s.extraction)) s.compound = 'none';
   if (!s.argBeforeFrom) s.globalArgInRuntime = false;
   if (s.ignoreFile === 'maps' && s.artifact !== 'folder') s.ignoreFile = 'docs';
   return s;

@@ -4,7 +4,7 @@
  * runtime Dockerfile, and the driver (sh/bash script, Makefile or package.json) that runs the
  * builder pattern. Pure: the same spec gives the same files.
  */
-import { runTimeBuild, type RepoSpec } from './grammar.js';
+import { catLike, runTimeBuild, type RepoSpec } from './grammar.js';
 
 export interface RepoFile {
   path: string;
@@ -45,23 +45,36 @@ function layout(s: RepoSpec): Layout {
   const container = s.extraction === 'run-name' ? `${a}-compile` : `${a}-extract`;
   const folder = s.artifact === 'folder';
   const containerPath = folder ? '/out' : `/out/${a}`;
+  const slash = (d: string) => (s.destSlash ? `${d}/` : d);
   switch (s.extraction) {
     case 'volume-cp':
     case 'mount-build':
       return { builderTag, container, containerPath, hostPath: folder ? 'out' : `out/${a}`, cpDest: 'out', destDir: 'out', hostProgram: folder ? `out/bin/${a}` : `out/${a}` };
     case 'tar-pipe':
       return { builderTag, container, containerPath, hostPath: 'build', cpDest: 'build/', destDir: 'build', hostProgram: `build/bin/${a}` };
+    case 'stock-build':
+      return { builderTag, container, containerPath, hostPath: `bin/${a}`, cpDest: `bin/${a}`, destDir: null, hostProgram: `bin/${a}` };
     default:
       break;
   }
   if (folder) {
     // `docker cp x:/out .` keeps the folder's name; `docker cp x:/out ./dist` renames it
     const host = s.dest === 'rename' ? 'dist' : 'out';
-    return { builderTag, container, containerPath, hostPath: host, cpDest: s.dest === 'rename' ? './dist' : '.', destDir: s.rmMkdirDest ? host : null, hostProgram: `${host}/bin/${a}` };
+    return { builderTag, container, containerPath, hostPath: host, cpDest: s.dest === 'rename' ? slash('./dist') : '.', destDir: s.rmMkdirDest ? host : null, hostProgram: `${host}/bin/${a}` };
   }
-  if (s.dest === 'bin-dir') return { builderTag, container, containerPath, hostPath: `bin/${a}`, cpDest: s.extraction === 'cat-redirect' ? `bin/${a}` : 'bin', destDir: 'bin', hostProgram: `bin/${a}` };
-  const host = s.dest === 'rename' ? `${a}-linux` : a;
+  if (s.dest === 'bin-dir') return { builderTag, container, containerPath, hostPath: `bin/${a}`, cpDest: catLike(s.extraction) ? `bin/${a}` : slash('bin'), destDir: 'bin', hostProgram: `bin/${a}` };
+  // a folder made only to hold the artifact, copied whole by the runtime build
+  if (s.dest === 'holder-dir') return { builderTag, container, containerPath, hostPath: 'build', cpDest: catLike(s.extraction) ? `build/${a}` : slash('build'), destDir: 'build', hostProgram: `build/${a}` };
+  const host = s.dest === 'rename' ? (s.spaceName ? `${a} linux` : `${a}-linux`) : a;
   return { builderTag, container, containerPath, hostPath: host, cpDest: `./${host}`, destDir: null, hostProgram: host };
+}
+
+/** A shell word for a path (quoted when it holds a space). */
+const q = (x: string) => (x.includes(' ') ? `"${x}"` : x);
+
+/** A Dockerfile COPY line, in JSON form when a path holds a space. */
+function copyLine(flags: string, src: string, dest: string): string {
+  return src.includes(' ') || dest.includes(' ') ? `COPY ${flags}${JSON.stringify([src, dest]).replace(/","/g, '", "')}` : `COPY ${flags}${src} ${dest}`;
 }
 
 function mainGo(a: string): string {
@@ -89,6 +102,7 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
     build.push(`RUN go build -o ${l.containerPath} .`);
     if (s.fileMode !== 'default') build.push(`RUN chmod ${s.fileMode} ${l.containerPath}`);
   }
+  if (s.extraction === 'cmd-cat') build.push(`CMD ["cat", "${l.containerPath}"]`);
   if (s.trailingBackslash && build.length > 0) build[build.length - 1] += ' \\\n    # end of the build';
   lines.push(...build);
   return `${lines.join('\n')}\n`;
@@ -105,30 +119,78 @@ function runtimeDockerfile(s: RepoSpec, l: Layout): string {
   if (s.dockerfileEdit) lines.push(`ENV ${a.toUpperCase()}_CHANNEL=stable`);
   if (s.runtimeWorkdir) lines.push('WORKDIR /app');
   const chown = s.runtimeChown ? '--chown=65534:65534 ' : '';
+  const dir = s.runtimeWorkdir ? '/app' : '/usr/local/bin';
   let program: string;
   if (s.artifact === 'folder') {
     const dest = s.runtimeWorkdir ? './' : `/opt/${a}/`;
-    lines.push(`COPY ${chown}${l.hostPath}/ ${dest}`);
+    lines.push(copyLine(chown, `${l.hostPath}/`, dest));
     if (s.archiveAdd) lines.push(`ADD ${l.hostPath}/${a}-assets /opt/${a}-data/`);
     program = s.runtimeWorkdir ? `/app/bin/${a}` : `/opt/${a}/bin/${a}`;
+  } else if (s.dest === 'holder-dir') {
+    lines.push(copyLine(chown, `${l.hostPath}/`, s.runtimeWorkdir ? './' : `${dir}/`));
+    program = `${dir}/${a}`;
+  } else if (s.runtimeDestDir) {
+    // the file keeps the name it has on the host
+    lines.push(copyLine(chown, l.hostPath, s.runtimeWorkdir ? './' : `${dir}/`));
+    program = `${dir}/${l.hostPath.split('/').pop()!}`;
   } else {
-    const dest = s.runtimeWorkdir ? `./${a}` : `/usr/local/bin/${a}`;
-    lines.push(`COPY ${chown}${l.hostPath} ${dest}`);
-    program = s.runtimeWorkdir ? `/app/${a}` : `/usr/local/bin/${a}`;
+    lines.push(copyLine(chown, l.hostPath, s.runtimeWorkdir ? `./${a}` : `${dir}/${a}`));
+    program = `${dir}/${a}`;
   }
   if (s.runtimeUser) lines.push('USER 65534');
   lines.push(s.runtimeCmdSpaces ? `CMD ["${program}", "--greeting", "hello world"]` : `CMD ["${program}"]`);
   return `${lines.join('\n')}\n`;
 }
 
-/** The pipeline's commands, one shell line each (the driver decides how they are joined). */
-function commands(s: RepoSpec, l: Layout, dollar: string): string[] {
+/** How a driver refers to a name held in a variable, and defines it. */
+interface Vars {
+  ref(name: string): string;
+  define(name: string, value: string): string;
+}
+
+function varsOf(s: RepoSpec): Vars | null {
+  if (s.vars === 'none') return null;
+  if (s.driver === 'make') return { ref: (n) => `$(${n})`, define: (n, v) => (s.vars === 'default' ? `${n} ?= ${v}` : `${n} := ${v}`) };
+  return { ref: (n) => `"$${n}"`, define: (n, v) => (s.vars === 'default' ? `${n}="\${${n}:-${v}}"` : `${n}=${v}`) };
+}
+
+/** The pipeline's commands in three parts (the driver decides how they are joined and split). */
+interface Commands {
+  /** Variable definitions (shell lines, or Makefile lines for make). */
+  defs: string[];
+  /** Up to and including the builder build. */
+  builder: string[];
+  /** The extraction, up to and including the container's removal. */
+  extract: string[];
+  /** From the first host step after the extraction to the end. */
+  after: string[];
+}
+
+function commands(s: RepoSpec, l: Layout, dollar: string, auto: { src: string; dest: string } | null = null): Commands {
   const a = s.app;
-  const out: string[] = [];
-  const q = (x: string) => x; // paths here never need quoting
-  if (s.echo) out.push(`echo "==> building ${a}"`);
-  out.push(`docker build ${s.label ? '--label org.example.role=builder ' : ''}-t ${l.builderTag} -f ${s.builderFile} .`);
-  if (l.destDir) out.push(s.rmMkdirDest ? `rm -rf ${l.destDir} && mkdir -p ${l.destDir}` : `mkdir -p ${l.destDir}`);
+  const v = varsOf(s);
+  const defs: string[] = [];
+  const named = (name: string, value: string) => {
+    if (!v) return value;
+    defs.push(v.define(name, value));
+    return v.ref(name);
+  };
+  const tag = s.extraction === 'stock-build' ? '' : named('BUILDER', l.builderTag);
+  const c = namedContainer(s) ? named('CONTAINER', l.container) : l.container;
+  const image = named('IMAGE', `${a}:latest`);
+  const ctr = (sub: string) => (s.spelling === 'long' ? `docker container ${sub}` : `docker ${sub}`);
+  const guard = (line: string) => (s.orGuard === 'exit' ? `${line} || exit 1` : s.orGuard === 'block' ? `${line} || { echo "${a}: step failed" >&2; exit 1; }` : line);
+  const cpDest = auto ? auto.dest : q(l.cpDest);
+  const catDest = auto ? auto.dest : q(l.hostProgram);
+
+  const builder: string[] = [];
+  if (s.echo) builder.push(`echo "==> building ${a}"`);
+  if (s.extraction !== 'stock-build') {
+    const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}`;
+    builder.push(guard(`docker build ${flags}-t ${tag} -f ${auto ? auto.src : s.builderFile} .`));
+  }
+  const extract: string[] = [];
+  if (l.destDir) extract.push(s.rmMkdirDest ? `rm -rf ${l.destDir} && mkdir -p ${l.destDir}` : `mkdir -p ${l.destDir}`);
   const wrap = (line: string): string => {
     switch (s.compound) {
       case 'if':
@@ -144,78 +206,101 @@ function commands(s: RepoSpec, l: Layout, dollar: string): string[] {
   const copyInTarget = s.artifact === 'folder' ? '/out/share/NOTICE' : '/out/NOTICE';
   switch (s.extraction) {
     case 'create-cp':
-    case 'run-name': {
-      const c = l.container;
-      if (s.trapCleanup) out.push(`trap 'docker rm -f ${c} >/dev/null 2>&1 || true' EXIT`);
-      if (s.extraction === 'create-cp') out.push(`docker create --name ${c} ${l.builderTag}`);
-      else out.push(`docker run --name ${c} -e CGO_ENABLED=0 ${l.builderTag}${s.builderJsonCmd ? '' : ` go build -o ${l.containerPath} .`}`);
-      if (s.copyIn) out.push(`docker cp NOTICE ${c}:${copyInTarget}`);
-      out.push(wrap(`docker cp ${c}:${l.containerPath} ${l.cpDest}`));
-      if (s.inspectAfter) out.push(`docker inspect ${c} > /dev/null`);
-      if (!s.trapCleanup) out.push(`docker rm ${c}`);
+    case 'run-name':
+    case 'detached-idle': {
+      if (s.trapCleanup) extract.push(`trap 'docker rm -f ${c.replace(/"/g, '')} >/dev/null 2>&1 || true' EXIT`);
+      if (s.extraction === 'create-cp') extract.push(`${ctr('create')} --name ${c} ${tag}`);
+      else if (s.extraction === 'detached-idle') extract.push(`docker run -d --name ${c} ${tag} tail -f /dev/null`);
+      else extract.push(`docker run --name ${c} -e CGO_ENABLED=0 ${tag}${s.builderJsonCmd ? '' : ` go build -o ${l.containerPath} .`}`);
+      if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
+      extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)));
+      if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
+      if (!s.trapCleanup) extract.push(s.extraction === 'detached-idle' ? `${ctr('rm')} -f ${c}` : `${ctr('rm')} ${c}`);
       break;
     }
     case 'id-var': {
-      out.push(`id=$(docker create ${l.builderTag})`);
-      if (s.trapCleanup) out.push(`trap 'docker rm -f "$id" >/dev/null 2>&1 || true' EXIT`);
-      if (s.copyIn) out.push(`docker cp NOTICE "$id":${copyInTarget}`);
-      const cp = `docker cp "$id":${l.containerPath} ${l.cpDest}`;
-      out.push(wrap(s.guardedCp ? `[ -n "$id" ] && ${cp}` : cp));
-      if (s.inspectAfter) out.push(`docker inspect "$id" > /dev/null`);
-      if (!s.trapCleanup) out.push(`docker rm -v "$id"`);
+      extract.push(`id=$(${ctr('create')} ${tag})`);
+      if (s.trapCleanup) extract.push(`trap 'docker rm -f "$id" >/dev/null 2>&1 || true' EXIT`);
+      if (s.copyIn) extract.push(`${ctr('cp')} NOTICE "$id":${copyInTarget}`);
+      const cp = `${ctr('cp')} "$id":${l.containerPath} ${cpDest}`;
+      extract.push(wrap(s.guardedCp ? `[ -n "$id" ] && ${cp}` : guard(cp)));
+      if (s.inspectAfter) extract.push(`docker inspect "$id" > /dev/null`);
+      if (!s.trapCleanup) extract.push(`${ctr('rm')} -v "$id"`);
       break;
     }
     case 'inline-create':
-      out.push(wrap(`docker cp $(docker create ${l.builderTag}):${l.containerPath} ${l.cpDest}`));
+      extract.push(wrap(guard(`${ctr('cp')} $(${ctr('create')} ${tag}):${l.containerPath} ${cpDest}`)));
       break;
     case 'cat-redirect':
-      out.push(`docker run --rm ${l.builderTag} cat ${l.containerPath} > ${q(l.hostPath)}`);
-      out.push(`chmod ${s.fileMode === 'default' ? '+x' : s.fileMode} ${l.hostPath}`);
+    case 'cmd-cat':
+      extract.push(guard(`docker run --rm ${tag}${s.extraction === 'cat-redirect' ? ` cat ${l.containerPath}` : ''} > ${catDest}`));
+      extract.push(`chmod ${s.fileMode === 'default' ? '+x' : s.fileMode} ${catDest}`);
       break;
     case 'volume-cp':
-      out.push(`docker run --rm -v "${dollar}PWD/out:/export" ${l.builderTag} ${s.artifact === 'folder' ? 'cp -r /out/. /export/' : `cp ${l.containerPath} /export/`}`);
+      extract.push(`docker run --rm -v "${dollar}PWD/out:/export" ${tag} ${s.artifact === 'folder' ? 'cp -r /out/. /export/' : `cp ${l.containerPath} /export/`}`);
       break;
     case 'mount-build':
-      out.push(`docker run --rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 ${l.builderTag} go build -o ${l.containerPath} .`);
+      extract.push(`docker run --rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 ${tag} go build -o ${l.containerPath} .`);
       break;
     case 'tar-pipe':
-      out.push(`docker run --rm ${l.builderTag} tar -C /out -c . | tar -x -C build/`);
+      extract.push(`docker run --rm ${tag} tar -C /out -c . | tar -x -C build/`);
+      break;
+    case 'stock-build':
+      extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .`));
       break;
   }
+  const after: string[] = [];
+  const program = q(l.hostProgram);
   switch (s.postProcess) {
     case 'chmod':
-      out.push(`chmod 0700 ${l.hostProgram}`);
+      after.push(`chmod 0700 ${program}`);
       break;
     case 'sed':
-      out.push(`sed -i 's/Fake program/Stamped program/' ${l.hostProgram}`);
+      after.push(`sed -i 's/Fake program/Stamped program/' ${program}`);
       break;
     case 'append':
-      out.push(`echo "# stamped" >> ${l.hostProgram}`);
+      after.push(`echo "# stamped" >> ${program}`);
       break;
     default:
       break;
   }
-  if (s.dockerfileEdit) out.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
-  out.push(`docker build -t ${a}:latest .`);
-  if (s.secondConsumer) out.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
-  if (s.hostUse === 'checksum') out.push(`sha256sum ${l.hostProgram} > ${a}.sha256`);
-  if (s.hostUse === 'release') out.push(`mkdir -p release && cp ${l.hostProgram} release/`);
-  if (s.cleanup) out.push(l.hostPath.includes('/') || s.artifact === 'folder' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${l.hostPath}`);
-  return out;
+  if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
+  after.push(`docker build -t ${image} .`);
+  if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
+  if (s.hostUse === 'checksum') after.push(`sha256sum ${program} > ${a}.sha256`);
+  if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
+  if (s.cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
+  return { defs, builder, extract, after };
 }
+
+/** Extractions with a container named in the script. */
+const namedContainer = (s: RepoSpec) => s.extraction === 'create-cp' || s.extraction === 'run-name' || s.extraction === 'detached-idle';
+
+const all = (c: Commands) => [...c.builder, ...c.extract, ...c.after];
 
 function shellScript(s: RepoSpec, l: Layout): string {
   const head = [s.driver === 'bash' ? '#!/usr/bin/env bash' : '#!/bin/sh', `set -${s.shellOpts === 'euo' ? 'euo pipefail' : s.shellOpts}`];
   if (s.inScriptsDir) head.push('cd "$(dirname "$0")/.."');
-  return `${[...head, '', ...commands(s, l, '$')].join('\n')}\n`;
+  const c = commands(s, l, '$');
+  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...all(c)].join('\n')}\n`;
 }
 
 function makefile(s: RepoSpec, l: Layout): string {
-  return `.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage:\n${commands(s, l, '$$').map((c) => `\t${c.replace(/\$\(/g, '$$(')}`).join('\n')}\n`;
+  const recipe = (lines: string[]) => lines.map((x) => `\t${x.replace(/\$\((?=docker )/g, '$$(')}`).join('\n');
+  const c = commands(s, l, '$$', s.makeAuto ? { src: '$<', dest: '$@' } : null);
+  const defs = c.defs.length > 0 ? `${c.defs.join('\n')}\n\n` : '';
+  if (!s.makeAuto) return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage:\n${recipe(all(c))}\n`;
+  // the artifact is a file target of its own, made from the builder file (its first prerequisite)
+  return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage: ${l.hostPath}\n${recipe(c.after)}\n\n${l.hostPath}: ${s.builderFile} main.go\n${recipe([...c.builder, ...c.extract])}\n`;
 }
 
 function packageJson(s: RepoSpec, l: Layout): string {
-  const pkg = { name: s.app, version: '1.0.0', private: true, scripts: { image: commands(s, l, '$').join(' && ') } };
+  const c = commands(s, l, '$');
+  const scripts: Record<string, string> =
+    s.npmSplit === 'pre' ? { preimage: c.builder.join(' && '), image: [...c.extract, ...c.after].join(' && ') }
+    : s.npmSplit === 'run' ? { builder: c.builder.join(' && '), image: ['npm run builder', ...c.extract, ...c.after].join(' && ') }
+    : { image: all(c).join(' && ') };
+  const pkg = { name: s.app, version: '1.0.0', private: true, scripts };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
@@ -224,13 +309,13 @@ export function render(s: RepoSpec): RenderedRepo {
   const a = s.app;
   const files: RepoFile[] = [
     { path: 'main.go', content: mainGo(a), mode: 0o644 },
-    { path: s.builderFile, content: builderDockerfile(s, l), mode: 0o644 },
+    ...(s.extraction === 'stock-build' ? [] : [{ path: s.builderFile, content: builderDockerfile(s, l), mode: 0o644 }]),
     { path: 'Dockerfile', content: runtimeDockerfile(s, l), mode: 0o644 },
     { path: 'NOTICE', content: `${a} is a fuzzer-made example.\n`, mode: 0o644 },
   ];
   if (s.ignoreFile === 'docs') files.push({ path: '.dockerignore', content: '*.md\nrelease/\n', mode: 0o644 }, { path: 'README.md', content: `# ${a}\n`, mode: 0o644 });
   if (s.ignoreFile === 'maps') files.push({ path: '.dockerignore', content: '**/*.map\n', mode: 0o644 });
-  if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\nCOPY ${l.hostPath} /debug/${a}\n`, mode: 0o644 });
+  if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\n${copyLine('', l.hostPath, `/debug/${a}`)}\n`, mode: 0o644 });
   let entry: PipelineEntry;
   if (s.driver === 'make') {
     files.push({ path: 'Makefile', content: makefile(s, l), mode: 0o644 });

@@ -4,9 +4,13 @@
  * grammar reaches every option of every feature, and the shrinker finds the smallest failing spec.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activeFeatures, FEATURES, generate, normalize, type Feature, type RepoSpec } from '../fuzz/grammar.js';
 import { render } from '../fuzz/render.js';
+import { writeRepo } from '../fuzz/run-seed.js';
 import { shrink } from '../fuzz/shrink.js';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => i + 1);
@@ -40,6 +44,7 @@ describe('fuzz grammar', () => {
   });
 
   it('writes scripts the shell accepts, JSON that parses and a Makefile with its target', () => {
+    const makefiles: [number, ReturnType<typeof render>][] = [];
     for (const seed of SEEDS) {
       const repo = render(generate(seed));
       for (const f of repo.files) {
@@ -49,12 +54,29 @@ describe('fuzz grammar', () => {
           expect(r.status, `seed ${seed} ${f.path}: ${r.stderr}\n${f.content}`).toBe(0);
         }
         if (f.path === 'package.json') {
-          const script = JSON.parse(f.content).scripts.image as string;
-          expect(spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' }).status, `seed ${seed}: ${script}`).toBe(0);
+          const scripts = JSON.parse(f.content).scripts as Record<string, string>;
+          expect(scripts.image).toBeDefined();
+          for (const script of Object.values(scripts)) expect(spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' }).status, `seed ${seed}: ${script}`).toBe(0);
         }
-        if (f.path === 'Makefile') expect(f.content).toMatch(/^image:\n(\t.+\n)+$/m);
+        if (f.path === 'Makefile') {
+          expect(f.content).toMatch(/^image:.*\n(\t.+\n)+/m);
+          makefiles.push([seed, repo]);
+        }
       }
       expect(repo.files.some((f) => f.path === 'Dockerfile' && /^CMD \[/m.test(f.content))).toBe(true);
+    }
+    // make itself reads every Makefile: its variables, its targets and their prerequisites
+    expect(makefiles.length).toBeGreaterThan(20);
+    for (const [seed, repo] of makefiles.slice(0, 40)) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-fuzz-make-'));
+      try {
+        writeRepo(dir, repo);
+        const r = spawnSync('make', ['-n', 'image'], { cwd: dir, encoding: 'utf8' });
+        expect(r.status, `seed ${seed}: ${r.stderr}`).toBe(0);
+        expect(r.stdout, `seed ${seed}`).toMatch(/docker build -t \S+:latest \./);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 
