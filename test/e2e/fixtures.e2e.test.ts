@@ -7,14 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/verify/engine.js';
 import { compareSnapshots, formatDifferences, snapshotImage } from '../../src/verify/snapshot.js';
 import { runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runJenkinsfile, runTravis } from './support/ci-runner.js';
-import { exec, hostFile, listImages, runScript, treeState } from './support/pipeline.js';
+import { exec, hostFile, runScript, treeState } from './support/pipeline.js';
+import { openRunStore } from './support/run-store.js';
 import { envForEngine } from './support/shim.js';
 import { onPath } from '../../src/verify/ci-steps.js';
 
@@ -131,14 +133,8 @@ function plannedSetups(dir: string): PlannedSetup[] {
 }
 
 describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline and migrated', () => {
-  const created = new Set<string>();
-
   beforeAll(async () => {
     await ensureBaseImages(engine!);
-  });
-
-  afterAll(async () => {
-    for (const ref of created) await engine!.removeImage(ref, { force: true, ignoreMissing: true });
   });
 
   for (const c of fixtureCases()) {
@@ -150,44 +146,50 @@ describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline
       const setups = plannedSetups(newDir);
       expect(setups.length).toBeGreaterThan(0);
       const finalTags = setups.flatMap((s) => s.finalTags);
-      finalTags.forEach((t) => created.add(t));
-
-      // Old pipeline.
-      for (const t of finalTags) await engine!.removeImage(t, { force: true, ignoreMissing: true });
-      const baseline = new Set(await listImages(engine!));
-      const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
-      const run = RUN[c] ?? NEEDS_PWSH[c];
-      const runPipeline = (dir: string, logFile?: string) => (run ? run(dir, envForEngine(engine!, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(engine!, dir, s.script, logFile)));
-      const oldTree = treeState(oldDir);
+      // Each pipeline builds in a store of its own (support/run-store.ts), removed after it: the
+      // migrated one finds none of the old run's images, and nothing outside the test is touched.
+      const oldStore = openRunStore(engine!, `msc-e2e-${c}-old`);
+      const stores = [oldStore];
       try {
-        runPipeline(oldDir, log);
-        const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
-        for (const re of OLD_CALLS[c] ?? []) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
-      } finally {
-        fs.rmSync(log, { force: true });
-      }
-      const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
-      for (const t of finalTags) before.set(t, await snapshotImage(engine!, t));
+        // Old pipeline.
+        const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
+        const run = RUN[c] ?? NEEDS_PWSH[c];
+        const runPipeline = (e: Engine, dir: string, logFile?: string) => (run ? run(dir, envForEngine(e, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(e, dir, s.script, logFile)));
+        const oldTree = treeState(oldDir);
+        try {
+          runPipeline(oldStore.engine, oldDir, log);
+          const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+          for (const re of OLD_CALLS[c] ?? []) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
+        } finally {
+          fs.rmSync(log, { force: true });
+        }
+        const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
+        for (const t of finalTags) before.set(t, await snapshotImage(oldStore.engine, t));
 
-      // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs, with none of the
-      // old run's images left (a migrated script must not lean on a stale builder image).
-      for (const ref of (await listImages(engine!)).filter((r) => !baseline.has(r))) await engine!.removeImage(ref, { force: true, ignoreMissing: true });
-      const migrated = runCli(['.', '--yes'], newDir);
-      expect(migrated.code, migrated.stderr).toBe(0);
-      const newTree = treeState(newDir);
-      runPipeline(newDir);
-      for (const t of finalTags) {
-        const after = await snapshotImage(engine!, t);
-        const diffs = compareSnapshots(before.get(t)!, after);
-        expect(diffs, formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })).toEqual([]);
-        expect(after.files.length).toBeGreaterThan(5);
+        // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs, with none of the
+        // old run's images left (a migrated script must not lean on a stale builder image).
+        await stores.shift()!.dispose();
+        const newStore = openRunStore(engine!, `msc-e2e-${c}-new`);
+        stores.push(newStore);
+        const migrated = runCli(['.', '--yes'], newDir);
+        expect(migrated.code, migrated.stderr).toBe(0);
+        const newTree = treeState(newDir);
+        runPipeline(newStore.engine, newDir);
+        for (const t of finalTags) {
+          const after = await snapshotImage(newStore.engine, t);
+          const diffs = compareSnapshots(before.get(t)!, after);
+          expect(diffs, formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })).toEqual([]);
+          expect(after.files.length).toBeGreaterThan(5);
+        }
+        // The migrated run leaves the repository as the old run did: the same files created,
+        // changed (type, mode, content) or removed; the artifacts kept on the host are the same.
+        const artifacts = setups.flatMap((s) => s.hostPaths);
+        expect(leftBy(newTree, treeState(newDir), artifacts), 'files the run left in the repository').toEqual(leftBy(oldTree, treeState(oldDir), artifacts));
+        for (const f of HOST_FILES[c] ?? []) expect(hostFile(newDir, f), f).toEqual(hostFile(oldDir, f));
+        expect(fs.existsSync(path.join(newDir, 'app'))).toBe(false);
+      } finally {
+        for (const st of stores) await st.dispose();
       }
-      // The migrated run leaves the repository as the old run did: the same files created,
-      // changed (type, mode, content) or removed; the artifacts kept on the host are the same.
-      const artifacts = setups.flatMap((s) => s.hostPaths);
-      expect(leftBy(newTree, treeState(newDir), artifacts), 'files the run left in the repository').toEqual(leftBy(oldTree, treeState(oldDir), artifacts));
-      for (const f of HOST_FILES[c] ?? []) expect(hostFile(newDir, f), f).toEqual(hostFile(oldDir, f));
-      expect(fs.existsSync(path.join(newDir, 'app'))).toBe(false);
     });
   }
 });

@@ -53,6 +53,14 @@ describe.skipIf(!engine)('a run store', () => {
     }
 
     expect(fs.existsSync(run.dir)).toBe(false);
+    // a name too long for podman's run root still gives a store that works
+    const long = openRunStore(engine!, `a-run-store-named-at-length-${'x'.repeat(60)}`);
+    try {
+      expect(path.join(long.dir, 'run').length).toBeLessThanOrEqual(50);
+      expect(await long.engine.imageExists('docker.io/library/busybox:latest')).toBe(true);
+    } finally {
+      await long.dispose();
+    }
     expect(await engine!.imageExists(bystander)).toBe(true);
     expect((await listImages(engine!)).sort()).toEqual([...imagesBefore, `localhost/${bystander}`].sort());
     expect((await listContainers(engine!)).sort()).toEqual([...containersBefore].sort());

@@ -21,9 +21,18 @@ export interface RunStore {
   dispose(): Promise<void>;
 }
 
-/** A new run store beside `shared`'s, named after `name` (a unique folder under `parent`). */
+/** podman refuses a run root longer than this (`the specified runroot is longer than 50 characters`). */
+const MAX_RUN_ROOT = 50;
+
+/**
+ * A new run store beside `shared`'s, named after `name` (a unique folder under `parent`, or under
+ * the temporary folder when that path would be too long for podman's run root).
+ */
 export function openRunStore(shared: Engine, name: string, parent: string = os.tmpdir()): RunStore {
   if (!(shared instanceof PodmanEngine)) throw new Error(`a run store needs podman (the engine here is ${shared.name})`);
+  // privateStoreFor makes `<parent>/<name>-XXXXXX/run`
+  const fits = (p: string, n: string) => path.join(p, `${n}-XXXXXX`, 'run').length <= MAX_RUN_ROOT;
+  if (!fits(parent, name)) [parent, name] = [os.tmpdir(), fits(os.tmpdir(), name) ? name : 'msc-run'];
   const store = privateStoreFor(shared, parent, name);
   if ('none' in store) throw new Error(`no run store: ${store.none}`);
   const dir = path.dirname(store.shim.root!);
