@@ -42,7 +42,7 @@ export const FEATURES = {
   orGuard: ['none', 'exit', 'block'],
   /** `docker container create|cp|rm` instead of `docker create|cp|rm`. */
   spelling: ['short', 'long'],
-  /** Make: the artifact is a file target of its own, made with `$<` (builder file) and `$@` (destination). */
+  /** Make: the artifact is a file target of its own (`ledger: main.go`), copied to `$@`. */
   makeAuto: [false, true],
   /** npm: the builder build in `preimage`, or in a script of its own run with `npm run`. */
   npmSplit: ['none', 'pre', 'run'],

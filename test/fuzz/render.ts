@@ -166,7 +166,7 @@ interface Commands {
   after: string[];
 }
 
-function commands(s: RepoSpec, l: Layout, dollar: string, auto: { src: string; dest: string } | null = null): Commands {
+function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string } | null = null): Commands {
   const a = s.app;
   const v = varsOf(s);
   const defs: string[] = [];
@@ -187,7 +187,7 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { src: string; d
   if (s.echo) builder.push(`echo "==> building ${a}"`);
   if (s.extraction !== 'stock-build') {
     const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}`;
-    builder.push(guard(`docker build ${flags}-t ${tag} -f ${auto ? auto.src : s.builderFile} .`));
+    builder.push(guard(`docker build ${flags}-t ${tag} -f ${s.builderFile} .`));
   }
   const extract: string[] = [];
   if (l.destDir) extract.push(s.rmMkdirDest ? `rm -rf ${l.destDir} && mkdir -p ${l.destDir}` : `mkdir -p ${l.destDir}`);
@@ -287,11 +287,11 @@ function shellScript(s: RepoSpec, l: Layout): string {
 
 function makefile(s: RepoSpec, l: Layout): string {
   const recipe = (lines: string[]) => lines.map((x) => `\t${x.replace(/\$\((?=docker )/g, '$$(')}`).join('\n');
-  const c = commands(s, l, '$$', s.makeAuto ? { src: '$<', dest: '$@' } : null);
+  const c = commands(s, l, '$$', s.makeAuto ? { dest: '$@' } : null);
   const defs = c.defs.length > 0 ? `${c.defs.join('\n')}\n\n` : '';
   if (!s.makeAuto) return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage:\n${recipe(all(c))}\n`;
-  // the artifact is a file target of its own, made from the builder file (its first prerequisite)
-  return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage: ${l.hostPath}\n${recipe(c.after)}\n\n${l.hostPath}: ${s.builderFile} main.go\n${recipe([...c.builder, ...c.extract])}\n`;
+  // the artifact is a file target of its own, made from the sources, named by $@ where it lands
+  return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage: ${l.hostPath}\n${recipe(c.after)}\n\n${l.hostPath}: main.go\n${recipe(['@echo "compiling $< into $@"', ...c.builder, ...c.extract])}\n`;
 }
 
 function packageJson(s: RepoSpec, l: Layout): string {
