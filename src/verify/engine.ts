@@ -19,7 +19,10 @@
  *    `--pull=never` (no registry; base images are local), `--format docker` (the default OCI
  *    format silently drops HEALTHCHECK, SHELL and ONBUILD, which would hide real differences),
  *    `--layers=false` (otherwise every RUN step leaves a cached intermediate image behind,
- *    and a verification run must not litter the user's image store).
+ *    and a verification run must not litter the user's image store); in a private store that
+ *    reads the user's as a read-only image store, `--layers` instead: podman 4.3 there fails a
+ *    build whose stages start FROM another stage with "layer not known" when it removes the
+ *    intermediate image, and the private store goes away whole afterwards.
  *  - `podman run` fails here (crun cannot set rlimits), so `run` uses
  *    `buildah from` + `buildah run --isolation chroot` + `buildah rm` when buildah exists.
  */

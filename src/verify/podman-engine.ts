@@ -66,7 +66,8 @@ export class PodmanEngine extends BaseEngine {
   protected buildFlags(): string[] {
     // --pull=missing: base images already present are used as they are (and the tests' local
     // stand-ins are never looked up in a registry); absent ones are pulled, as docker would.
-    return ['--isolation', 'chroot', '--pull=missing', '--format', 'docker', '--layers=false'];
+    // See ./engine.ts: a private store (read-only image store beside it) keeps its layers.
+    return ['--isolation', 'chroot', '--pull=missing', '--format', 'docker', this.storage.imageStore ? '--layers=true' : '--layers=false'];
   }
 
   async inspectImage(image: string): Promise<ImageInfo> {

@@ -28,6 +28,28 @@ describe.skipIf(!engine)('a run store', () => {
     fs.writeFileSync(path.join(repo, 'build.sh'), `#!/bin/sh\nset -e\ndocker build -t scoped-${id}:latest .\ndocker create --name scoped-${id}-x scoped-${id}:latest\n`);
   });
 
+  it('builds a Dockerfile whose stages start FROM another stage (podman 4.3 with a read-only image store once failed it)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-run-store-stages-'));
+    const run = openRunStore(engine!, `msc-run-store-${id}`);
+    try {
+      fs.mkdirSync(path.join(dir, 'cmd'));
+      fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/shop\n');
+      fs.writeFileSync(path.join(dir, 'cmd', 'main.go'), 'package main\n');
+      const dockerfile = [
+        'FROM busybox:latest AS base', 'WORKDIR /src', 'COPY go.mod ./', 'RUN true', 'COPY cmd ./cmd', '',
+        'FROM base AS api', 'RUN mkdir /out && echo api > /out/api', '',
+        'FROM alpine:3.19', 'RUN mkdir -p /var/lib/shop', 'COPY --from=api --chown=0:0 /out/api /usr/local/bin/', 'WORKDIR /var/lib/shop', 'CMD ["api"]',
+      ];
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), `${dockerfile.join('\n')}\n`);
+      fs.writeFileSync(path.join(dir, 'build.sh'), `#!/bin/sh\nset -e\ndocker build -t stages-${id}:latest .\n`);
+      runScript(run.engine, dir, 'build.sh');
+      expect(await run.engine.imageExists(`stages-${id}:latest`)).toBe(true);
+    } finally {
+      await run.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   afterAll(async () => {
     await engine!.removeImage(bystander, { force: true, ignoreMissing: true });
     fs.rmSync(repo, { recursive: true, force: true });
