@@ -46,6 +46,8 @@ for (const spec of specs) {
   const verdict = await runSeedConfirmed(engine, spec);
   counts[verdict.kind]! += 1;
   process.stdout.write(`${verdictLine(spec.seed, verdict)} [${((Date.now() - t0) / 1000).toFixed(1)}s]\n`);
+  // a flaky seed is not a failure, but what its failing run said is kept for a look later
+  if (verdict.kind === 'flaky') process.stdout.write(`${verdict.details.split('\n').map((l) => `  | ${l}`).join('\n')}\n`);
   if (!isFailure(verdict)) continue;
   process.stdout.write(`${verdict.kind === 'failure' || verdict.kind === 'invalid' ? verdict.details : ''}\n`);
   const dir = path.resolve(values.out!, `seed-${spec.seed}`);

@@ -33,7 +33,7 @@ export type Verdict =
   | { kind: 'ignored' }
   | { kind: 'invalid'; details: string }
   | { kind: 'failure'; what: FailureKind; details: string }
-  | { kind: 'flaky'; first: string; second: string };
+  | { kind: 'flaky'; first: string; second: string; /** What the failing run said, to look into later. */ details: string };
 
 /** Writes the rendered repository into `dir` (created), with each file's mode. */
 export function writeRepo(dir: string, repo: RenderedRepo): void {
@@ -159,7 +159,9 @@ export async function runSeedConfirmed(engine: Engine, spec: RepoSpec): Promise<
   const first = await runSeed(engine, spec);
   if (!isFailure(first)) return first;
   const second = await runSeed(engine, spec);
-  return sameVerdict(first, second) ? first : { kind: 'flaky', first: verdictLine(spec.seed, first), second: verdictLine(spec.seed, second) };
+  if (sameVerdict(first, second)) return first;
+  const details = [first, second].map((v) => (v.kind === 'failure' || v.kind === 'invalid' ? v.details : '')).filter((d) => d !== '').join('\n');
+  return { kind: 'flaky', first: verdictLine(spec.seed, first), second: verdictLine(spec.seed, second), details };
 }
 
 /** One line for a verdict. */
