@@ -402,11 +402,13 @@ function makeSetup(
     }
   }
   setup.extraction.sort((a, b) => pos(a) - pos(b));
-  // Files still needed on the host are not cleaned up: the export stage recreates them.
-  const kept = new Set(setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath));
-  const removesKept = (cmd: ScriptCommand) => operandsOf(cmd).some(({ w }) => kept.has(resolved(cmd, w) ?? '\0'));
+  // Files still needed on the host are not cleaned up: the export stage recreates them, and a
+  // removal of them, or of a folder holding them (`rm -rf out` after `sha256sum out/app`), stays.
+  const kept = setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath);
+  const keeps = (p: string | null) => p !== null && kept.some((k) => k === p || p === '' || k.startsWith(`${p}/`));
+  const removesKept = (cmd: ScriptCommand) => operandsOf(cmd).some(({ w }) => keeps(resolved(cmd, w)));
   setup.cleanup = setup.cleanup.filter((c) => !removesKept(c));
-  setup.cleanupWords = setup.cleanupWords.filter(({ cmd, word }) => !kept.has(resolved(cmd, cmd.words[word]!) ?? '\0'));
+  setup.cleanupWords = setup.cleanupWords.filter(({ cmd, word }) => !keeps(resolved(cmd, cmd.words[word]!)));
   // `docker rmi` of the builder image is cleanup only when the builder build goes.
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
 
