@@ -90,3 +90,47 @@ describe('Make conditionals', () => {
     expect(errorCodes(planFiles(makefile(text)))).toContain('DYNAMIC_IMAGE');
   });
 });
+
+const azure = (steps: [string | null, string][]) => ({
+  'Dockerfile.build': BUILDER,
+  Dockerfile: RUNTIME,
+  'azure-pipelines.yml': ['pool:', '  vmImage: ubuntu-latest', 'steps:', ...steps.flatMap(([cond, run]) => [`  - bash: ${run}`, ...(cond === null ? [] : [`    condition: ${cond}`])]), ''].join('\n'),
+});
+
+describe('Azure Pipelines step `condition:`', () => {
+  it('an extraction step with a condition the builds are not under is refused, naming the condition', () => {
+    const msg = conditionalMessage(planFiles(azure([[null, BUILD], ["eq(variables['Build.Reason'], 'PullRequest')", EXTRACT], [null, FINAL]])));
+    expect(msg).toContain("runs only in a step with `condition: eq(variables['Build.Reason'], 'PullRequest')`");
+  });
+
+  it('the same condition reading no variable on every step migrates; one reading a variable never counts as shared', () => {
+    migrates(planFiles(azure([["eq(parameters.publish, true)", BUILD], ["eq(parameters.publish, true)", EXTRACT], ["eq(parameters.publish, true)", FINAL]])));
+    conditionalMessage(planFiles(azure([["eq(variables.publish, 'yes')", BUILD], ["eq(variables.publish, 'yes')", EXTRACT], ["eq(variables.publish, 'yes')", FINAL]])));
+  });
+
+  it('succeeded(), always() and succeededOrFailed() hold on every successful run', () => {
+    for (const c of ['succeeded()', 'always()', 'succeededOrFailed()']) migrates(planFiles(azure([[null, BUILD], [c, EXTRACT], [null, FINAL]])));
+  });
+});
+
+const circleci = (steps: string[][]) => ({
+  'Dockerfile.build': BUILDER,
+  Dockerfile: RUNTIME,
+  '.circleci/config.yml': ['version: 2.1', 'jobs:', '  image:', '    machine:', '      image: ubuntu-2204:current', '    steps:', '      - checkout', ...steps.flat(), 'workflows:', '  build:', '    jobs:', '      - image', ''].join('\n'),
+});
+const run = (command: string, when?: string) => ['      - run:', `          command: ${command}`, ...(when ? [`          when: ${when}`] : [])];
+
+describe('CircleCI step conditions', () => {
+  it('a run step with `when: on_fail` is refused; `on_success` and `always` are every successful run', () => {
+    expect(conditionalMessage(planFiles(circleci([run(BUILD), run(EXTRACT, 'on_fail'), run(FINAL)])))).toContain('runs only in a step with `when: on_fail`');
+    for (const w of ['on_success', 'always']) migrates(planFiles(circleci([run(BUILD), run(EXTRACT, w), run(FINAL)])));
+  });
+
+  it('docker inside a `when:` or `unless:` step is said to be unread, never silently passed over', () => {
+    for (const gate of ['when', 'unless']) {
+      const p = planFiles(circleci([run(BUILD), [`      - ${gate}:`, '          condition: << pipeline.parameters.extract >>', '          steps:', ...run(EXTRACT).map((l) => `      ${l}`)], run(FINAL)]));
+      expect(p.diagnostics.filter((d) => d.code === 'SHELL_NOT_READ').map((d) => d.line)).toEqual([10]);
+      expect(p.changes).toEqual([]);
+    }
+  });
+});

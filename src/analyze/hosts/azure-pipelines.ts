@@ -16,6 +16,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } f
 import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, substituteSpans, type Decoded } from './ci-yaml.js';
 import type { PsSnippet } from './powershell.js';
 import { markNested, powerShellStep } from './powershell-steps.js';
+import { azureStepCondition } from './step-conditions.js';
 import { yaml } from './yaml-module.js';
 
 const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)(\/|$)/;
@@ -140,6 +141,13 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
     }
     job.steps.items.forEach((step, k) => {
       if (!isMap(step) || !step.range) return;
+      const first = snippets.length;
+      readStep(step, k);
+      const branches = azureStepCondition(step, job.name, k + 1);
+      if (branches) for (const sn of snippets.slice(first)) sn.branches = branches;
+    });
+    function readStep(step: YAMLMap, k: number): void {
+      if (!step.range) return;
       const label = `${file} job ${job.name} step ${k + 1}`;
       const key = ['bash', 'script', 'pwsh', 'powershell', 'task'].find((x) => step.has(x));
       if (!key) return;
@@ -167,7 +175,7 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       const cwd = workingDirOf(step.get('workingDirectory'));
       group.push(snippets.length);
       snippets.push({ ...withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
-    });
+    }
     groups.push(group);
     names.push(job.name);
   }

@@ -6,6 +6,7 @@
  */
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
+import type { Branch } from '../../model/script.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
@@ -65,6 +66,14 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
     const group: number[] = [];
     steps.items.forEach((step, k) => {
       if (!isMap(step) || !step.range) return;
+      // `- when:`/`- unless:` hold steps that run only on some pipelines: not followed.
+      const gate = ['when', 'unless'].find((g) => step.has(g));
+      if (gate) {
+        if (JSON.stringify(step.toJSON()).includes('docker')) {
+          unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${file} job ${jobName} step ${k + 1} is a \`${gate}:\` step that runs docker only on some pipelines; the tool does not read its steps, so their commands were not followed`, { file, line: lines.lineOf(step.range[0]), hint: 'Migrate this job by hand, or move the builder pattern\'s docker commands out of the conditional step.' }) });
+        }
+        return;
+      }
       const run = step.get('run', true);
       const detail = isMap(run) ? run : null;
       const command = (detail ? detail.get('command', true) : run) as Scalar | undefined;
@@ -85,7 +94,8 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const cwd = stepCwd(jobDir, checkoutElsewhere, detail?.get('working_directory', true));
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
-      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
+      const branches = circleciStepWhen(detail, jobName, k + 1);
+      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}) });
     });
     groups.push(group);
     names.push(jobName);
@@ -94,4 +104,15 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
   script.entries = names;
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics };
+}
+
+/**
+ * A run step's `when:` (on_success, the default; always; on_fail): a step that runs only after
+ * an earlier one failed is in a branch of its own (src/analyze/conditions.ts), so a setup
+ * with a step there is refused (CONDITIONAL_STEP). `always` also runs on every successful run.
+ */
+function circleciStepWhen(detail: YAMLMap | null, job: string, stepNo: number): Branch[] | undefined {
+  const when = detail?.get('when');
+  if (when === undefined || when === null || when === 'on_success' || when === 'always') return undefined;
+  return [{ id: `circleci-when:${job}:step${stepNo}`, where: `in a step with \`when: ${String(when)}\` (it runs only after an earlier step failed)` }];
 }
