@@ -81,7 +81,8 @@ function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
   return a.code === b.code && a.file === b.file && a.line === b.line && a.message === b.message;
 }
 
-function setupCommands(s: Setup) {
+/** The commands a setup is made of: builder build, extraction, cleanup and runtime build. */
+export function setupCommands(s: Setup): ScriptCommand[] {
   return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
 }
 

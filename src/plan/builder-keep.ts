@@ -3,29 +3,19 @@
  * names (src/plan/builder-mentions.ts) is kept, with a note saying where it is named.
  */
 import path from 'node:path/posix';
-import type { Analysis } from '../analyze/index.js';
+import { setupCommands, type Analysis } from '../analyze/index.js';
+import { DOCKERFILE_MENTIONS, SCRIPT_MENTION } from '../discover/walk.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
-import type { Draft } from './index.js';
 import { namingIndex, stillNamed, type NamingIndex } from './builder-mentions.js';
-import type { FileChange } from './index.js';
-
-/** Commands the migration removes or rewrites: every step of each migrating setup. */
-function migratingCommands(drafts: readonly Draft[]): Set<ScriptCommand> {
-  const out = new Set<ScriptCommand>();
-  for (const { setup: s } of drafts) {
-    out.add(s.builder.inv.cmd);
-    for (const c of [...s.extraction, ...s.cleanup]) out.add(c);
-    if (s.runtime) out.add(s.runtime.inv.cmd);
-  }
-  return out;
-}
+import type { Draft, FileChange } from './index.js';
 
 /** `changes`: the plan's changes to scripts and compose files so far (their new texts are what will name the file). */
 export function keepNamedBuilders(drafts: readonly Draft[], analysis: Analysis, fs: RepoFs, changes: readonly FileChange[]): void {
   const deleting = drafts.filter((d) => d.deleteBuilder !== null);
   if (deleting.length === 0) return;
-  const ignore = migratingCommands(drafts);
+  // The commands the migration removes or rewrites: every step of each migrating setup.
+  const ignore = new Set(drafts.flatMap((d) => setupCommands(d.setup)));
   const bases = [...new Set(deleting.map((d) => path.basename(d.deleteBuilder!)))];
   const index = namingIndex(analysis, fs, bases, new Map(changes.map((c) => [c.path, c.after])));
   const verdicts = new Map<string, string | null>();
@@ -46,7 +36,7 @@ function reasonToKeep(file: string, ignore: ReadonlySet<ScriptCommand>, analysis
   const base = path.basename(file);
   // The walk kept every candidate that says docker, Dockerfile or Containerfile: a file of
   // another name may be named in scripts it did not keep.
-  if (!/docker|Dockerfile|Containerfile/.test(base)) return `the tool only looks for other scripts naming Dockerfiles whose name says Dockerfile, and cannot tell whether one names ${base}`;
+  if (![SCRIPT_MENTION, ...DOCKERFILE_MENTIONS].some((m) => base.includes(m))) return `the tool only looks for other scripts naming Dockerfiles whose name says Dockerfile, and cannot tell whether one names ${base}`;
   const n = stillNamed(file, ignore, index);
   if (n === null) return null;
   if (n.cmd) return `\`${n.cmd.words.map((w) => w.raw).join(' ')}\` (${n.file}:${n.line}) still names it`;

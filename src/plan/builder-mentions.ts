@@ -38,7 +38,11 @@ const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 /** Every candidate file's namings of the given base names, read once per analysis and set of names. */
 function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], changed: ReadonlyMap<string, string | null>): Index {
   const index: Index = { exact: new Map(), loose: new Map() };
-  const add = (map: Map<string, Naming[]>, key: string, n: Naming) => map.set(key, [...(map.get(key) ?? []), n]);
+  const add = (map: Map<string, Naming[]>, key: string, n: Naming) => {
+    const list = map.get(key);
+    if (list) list.push(n);
+    else map.set(key, [n]);
+  };
   for (const rel of analysis.files) {
     // A script the plan rewrites is read as it was: the commands it removes or rewrites are the
     // caller's to ignore. Any other file it changes (a compose file losing the builder service)
