@@ -47,18 +47,35 @@ function prerequisites(analysis: Analysis, script: { file: string; text: string 
   return all;
 }
 
+const makefileLists = new WeakMap<Analysis, { file: string; text: string }[]>();
+
+/**
+ * Every Makefile the walk kept, also one without docker in it (it names the Dockerfile:
+ * src/discover/walk.ts), with its text: listed once per analysis, since every setup a sweep
+ * plans asks (reading and classing every file per setup made planning quadratic).
+ */
+function makefiles(analysis: Analysis, fs: RepoFs): { file: string; text: string }[] {
+  let list = makefileLists.get(analysis);
+  if (list) return list;
+  list = [];
+  for (const file of analysis.files) {
+    const text = analysis.scripts.get(file)?.text ?? fs.readText(file);
+    if (text !== null && scriptKindOf(file, text) === 'make') list.push({ file, text });
+  }
+  makefileLists.set(analysis, list);
+  return list;
+}
+
 export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis, fs: RepoFs): Diagnostic | null {
   if (deleted === null) return null;
   const name = path.basename(deleted);
   let hit: Prerequisite | undefined;
-  // Every Makefile the walk kept, also one without docker in it (it names the Dockerfile: src/discover/walk.ts).
-  for (const file of analysis.files) {
-    const text = analysis.scripts.get(file)?.text ?? fs.readText(file);
+  for (const makefile of makefiles(analysis, fs)) {
     // Either kind of hit needs the file's name in the Makefile: a word that resolves to the
     // file ends with its name (a word whose last part comes from the Makefile's own folder,
     // `sub/..`, resolves to a folder), and a variable is a hit only when the text names the file.
-    if (text === null || !text.includes(name) || scriptKindOf(file, text) !== 'make') continue;
-    hit = prerequisites(analysis, { file, text }).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
+    if (!makefile.text.includes(name)) continue;
+    hit = prerequisites(analysis, makefile).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
     if (hit) break;
   }
   if (!hit) return null;
