@@ -60,6 +60,8 @@ export interface TableContext {
   loadStart: string;
   loadEnd: string;
   baseName: string;
+  /** The cold run without the code cache: a first run after installing. */
+  first: Stats;
 }
 
 /** A ready-to-paste markdown paragraph and table: the machine, then a row per tree and the cold run. */
@@ -80,6 +82,7 @@ export function markdownTable(rows: TreeRow[], cold: Stats, bare: Stats, ctx: Ta
       ...(r.otherThreads ? [`| ${r.scale}× ${r.otherThreads.label} (\`MULTISTAGE_CODEMOD_WORKERS=${r.otherThreads.workers}\`) | | | ${s(r.otherThreads.stats.ms)} | ${s(r.otherThreads.stats.cpuMs)} | ${mib(r.otherThreads.stats.rssMiB)} | ${s(r.base.ms)} | ${s(r.base.cpuMs)} | ${ratio(r.otherThreads.stats.ms, r.base.ms)} | ${ratio(r.otherThreads.stats.cpuMs, r.base.cpuMs)} |`] : []),
     ]),
     `| cold \`--dry-run\` of the example (against \`node -e 0\`) | | | ${s(cold.ms)} | ${s(cold.cpuMs)} | ${mib(cold.rssMiB)} | ${s(bare.ms)} | ${s(bare.cpuMs)} | ${ratio(cold.ms, bare.ms)} | ${ratio(cold.cpuMs, bare.cpuMs)} |`,
+    `| the same without the code cache (a first run after installing) | | | ${s(ctx.first.ms)} | ${s(ctx.first.cpuMs)} | ${mib(ctx.first.rssMiB)} | ${s(bare.ms)} | ${s(bare.cpuMs)} | ${ratio(ctx.first.ms, bare.ms)} | ${ratio(ctx.first.cpuMs, bare.cpuMs)} |`,
     '',
   ].join('\n');
 }

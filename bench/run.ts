@@ -104,10 +104,13 @@ function main(): number {
     err('measuring the cold single-repo run…');
     const coldRuns = Math.max(10, 4 * runs);
     const example = (bin: string): Command => ({ cmd: process.execPath, args: [bin, EXAMPLE, '--dry-run'], cwd: REPO, node: true });
-    const [cold, bare, cmpCold] = measureAll(
+    // The code cache (src/code-cache.ts) is made by the warm-up; a first run after installing
+    // the package has none, which the run with it turned off measures.
+    const [cold, bare, first, cmpCold] = measureAll(
       [
         { label: 'cold --dry-run', c: example(BIN) },
         { label: 'node -e 0', c: { cmd: process.execPath, args: ['-e', '0'], node: true } },
+        { label: 'cold --dry-run without the code cache', c: { ...example(BIN), env: { NODE_DISABLE_COMPILE_CACHE: '1' } } },
         ...(COMPARE ? [{ label: 'compared cold --dry-run', c: example(COMPARE) }] : []),
       ],
       method,
@@ -115,6 +118,7 @@ function main(): number {
     );
     if (BIN !== DEFAULT_BIN) out(`cli: ${BIN}`);
     report(rows, cold!, bare!, baseName, coldRuns);
+    out(`  without the code cache (a first run after installing): cli ${first!.ms.toFixed(0)} ms   ratio ×${(first!.ms / bare!.ms).toFixed(1)}`);
     out(`\n${parserLines(parser, rows[0]?.tool.ms).join('\n')}`);
     if (COMPARE && cmpCold) compared(COMPARE, rows, cold!, cmpCold, parser, cmpParser);
     out('\ntargets:');
@@ -122,7 +126,7 @@ function main(): number {
     // Other processes on a 2-core machine move every figure: say how busy it was.
     const loadEnd = loadavg();
     out(`\nload average ${loadEnd} at the end (1, 5, 15 min); above ~1 per core the figures are noisy`);
-    out(`\nfor the README:\n\n${markdownTable(rows, cold!, bare!, { host, runs, coldRuns, loadStart, loadEnd, baseName })}`);
+    out(`\nfor the README:\n\n${markdownTable(rows, cold!, bare!, { host, runs, coldRuns, loadStart, loadEnd, baseName, first: first! })}`);
   } finally {
     if (values.keep) err(`trees kept in ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });

@@ -1,10 +1,18 @@
 /**
  * `npm run build`'s second step: the CLI's modules (dist/src/main.js and all it imports,
- * compiled by tsc) bundled into dist/src/main.bundle.js, which bin.js runs. Loading one file
+ * compiled by tsc) bundled into dist/src/main.bundle.cjs, which bin.js runs. Loading one file
  * instead of about 150 (and the dependencies' own files) is most of what a short run spent
  * before its work began.
  *
- *   node scripts/bundle.mjs [--out FILE]   (FILE beside main.js; default dist/src/main.bundle.js)
+ *   node scripts/bundle.mjs [--out FILE]   (FILE beside main.js; default dist/src/main.bundle.cjs)
+ *
+ * The bundle is CommonJS so that bin.js can compile it through `vm.Script` with a V8 code cache
+ * (src/code-cache.ts), which Node 20 offers for no ES module. Its first line is the SHA-256 of
+ * the rest, which names its cache. Dynamic `import()` becomes `require()`: code compiled by
+ * `vm.Script` cannot import on Node 20, and every module it loads on demand has a CommonJS
+ * form. A dependency's `import()` of one of Node's own modules (web-tree-sitter's `module` and
+ * `fs/promises`) goes through a small module of its own, since esbuild's `require` for it would
+ * meet the dependency's own local variable named `require`.
  *
  * Left out of the bundle, loaded from node_modules when a run needs them: jscodeshift (babel;
  * only for JavaScript build scripts), yaml (only for YAML files) and @inquirer/prompts (only
@@ -20,6 +28,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import crypto from 'node:crypto';
+import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -27,7 +37,7 @@ const ENTRY = path.join(REPO, 'dist/src/main.js');
 export const LAZY = ['jscodeshift', 'yaml', '@inquirer/prompts'];
 
 /** Bundles dist/src/main.js into `outfile` (which must sit beside it); returns esbuild's metafile. */
-export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.js')) {
+export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs')) {
   const outDir = path.dirname(path.resolve(outfile));
   if (outDir !== path.dirname(ENTRY)) throw new Error(`the bundle must sit beside ${ENTRY}: module URLs are resolved from it`);
   if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: compile first (tsc -p tsconfig.build.json)`);
@@ -44,23 +54,37 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.js'
       });
     },
   };
+  const nodeImports = {
+    name: 'node-dynamic-imports',
+    setup(build) {
+      const builtin = (p) => builtinModules.includes(p.replace(/^node:/, ''));
+      build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' && builtin(args.path) ? { path: args.path.replace(/^node:/, ''), namespace: 'node-import' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'node-import' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});\n`, loader: 'js' }));
+    },
+  };
   const result = await esbuild.build({
     entryPoints: [ENTRY],
     outfile,
+    write: false,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
+    supported: { 'dynamic-import': false },
     // jsonc-parser's "main" is a UMD build that requires its parts at run time.
     mainFields: ['module', 'main'],
     external: LAZY,
     define: { 'import.meta.url': '__moduleUrl' },
-    banner: { js: 'const __bundleUrl = import.meta.url;' },
-    plugins: [moduleUrl],
+    // Strict, as the modules were: a banner before esbuild's own "use strict" would end the directive prologue.
+    banner: { js: '"use strict";\nconst __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    plugins: [moduleUrl, nodeImports],
     legalComments: 'inline',
     metafile: true,
     logLevel: 'warning',
   });
+  const text = result.outputFiles[0].text;
+  const hash = crypto.createHash('sha256').update(text).digest('hex');
+  fs.writeFileSync(outfile, `// multistage-codemod bundle sha256:${hash}\n${text}`);
   return result.metafile;
 }
 

@@ -2,6 +2,7 @@
  * What the `multistage-codemod` executable runs (bin.ts loads it, or its bundle): the CLI with
  * the real process streams.
  */
+import tty from 'node:tty';
 import { EXIT, main, writing } from './cli.js';
 import { phaseTimes } from './model/timing.js';
 
@@ -25,7 +26,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: Boolean(process.stdin.isTTY), stdin: process.stdin, env: process.env, ...(clock ? { clock } : {}) })
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdinIsTTY: tty.isatty(0), get stdin() {
+    return process.stdin;
+  }, env: process.env, ...(clock ? { clock } : {}) })
   .then((code) => {
     process.exitCode = code;
     if (clock) process.stderr.write(clock.report());

@@ -10,13 +10,14 @@
  * give (its analysis threw, it could not be packed, the worker died) is analysed at the end on
  * the main thread, in the walk's order: a file that throws there throws as on one thread.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { NodeRepoFs } from '../discover/node-fs.js';
 import type { Progress } from '../model/progress.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { analyzeFile, type FileAnalysis } from './index.js';
 import { mergeDockerfiles, TracedDockerfiles, type DockerfileTrace } from './traced-dockerfiles.js';
 import { unpackFacts, unpackFile, type PackedFile } from './transfer.js';
+import { workerThreads } from '../model/node-lazy.js';
 
 export interface AnalyseWorkerData {
   root: string;
@@ -91,7 +92,7 @@ export class AnalysePool {
   }
 
   private start(workerModule: URL): Thread {
-    const worker = new Worker(workerModule, { workerData: { root: this.fs.root } satisfies AnalyseWorkerData });
+    const worker = new (workerThreads().Worker)(workerModule, { workerData: { root: this.fs.root } satisfies AnalyseWorkerData });
     const t: Thread = { worker, inFlight: new Map(), alive: true };
     worker.on('message', (m: AnalysedBatch) => {
       t.inFlight.delete(m.id);

@@ -11,8 +11,9 @@
  * (`Language.loadSync` of a module compiled with `new WebAssembly.Module`, a few ms): a
  * repository without a Makefile, a Jenkinsfile or PowerShell never pays for those grammars.
  *
- * The WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, set before the
- * first module is compiled; the process runs no other WebAssembly). By default V8 recompiles
+ * The WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, one of
+ * ../wasm-flags.ts's flags, set before the first module is compiled; the process runs no other
+ * WebAssembly). By default V8 recompiles
  * hot functions with its optimising compiler, and the grammars' lexers are single huge
  * functions: on a 2-core machine that took about 400 ms of CPU after the first parse, kept a
  * short run from exiting until it finished, and on a sweep of 1,353 scripts and Makefiles
@@ -32,6 +33,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
+import { WASM_FLAGS } from '../wasm-flags.js';
 
 export class TsNode {
   readonly children: TsNode[] = [];
@@ -105,7 +107,7 @@ const parsers = new Map<Grammar, Parser>();
  */
 export function loadTreeSitter(): Promise<void> {
   return (loading ??= (async () => {
-    v8.setFlagsFromString('--liftoff-only');
+    for (const flag of WASM_FLAGS) v8.setFlagsFromString(flag);
     await Parser.init({ wasmBinary: fs.readFileSync(runtimeWasm()) });
     runtimeLoaded = true;
   })());

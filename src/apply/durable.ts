@@ -4,11 +4,11 @@
  * are written to temporary names beside their targets and fsync'd, and folders are fsync'd
  * after entries in them appear, move or go.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TEMP_RE, tempName } from '../model/temp-names.js';
+import { crypto } from '../model/node-lazy.js';
 
 /**
  * Test-only fault injection: when set to N, the process kills itself with SIGKILL right after
@@ -34,11 +34,11 @@ export function mutationCount(): number {
 export { TEMP_RE, tempName };
 
 export function runTag(): string {
-  return crypto.randomBytes(4).toString('hex');
+  return crypto().randomBytes(4).toString('hex');
 }
 
 export function sha256(data: Buffer): string {
-  return crypto.createHash('sha256').update(data).digest('hex');
+  return crypto().createHash('sha256').update(data).digest('hex');
 }
 
 /** Whether a process with this id is running on this machine (unknown elsewhere: assumed gone). */

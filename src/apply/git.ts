@@ -13,9 +13,9 @@
  * folder that is a repository) is a `GitError`, never "not a repository": the callers' guards must
  * not switch off silently. "Not a repository" means no `.git` exists in the folder or above it.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { childProcess } from '../model/node-lazy.js';
 
 export class GitError extends Error {
   constructor(
@@ -78,7 +78,7 @@ function spawnGit(cwd: string, args: readonly string[], config: readonly [string
   env.GIT_NO_LAZY_FETCH = '1';
   env.GIT_TERMINAL_PROMPT = '0';
   env.GIT_OPTIONAL_LOCKS = '0';
-  const r = spawnSync('git', ['--no-optional-locks', ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = childProcess().spawnSync('git', ['--no-optional-locks', ...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

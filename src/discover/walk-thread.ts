@@ -14,8 +14,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SKIP_DIRS, type WalkResult } from './walk.js';
+import { workerThreads } from '../model/node-lazy.js';
 
 export const WORKERS_ENV = 'MULTISTAGE_CODEMOD_WORKERS';
 
@@ -104,7 +105,7 @@ export function walkThread(root: string, ignore: string[], onTexts: (texts: [str
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./walk-worker.js', import.meta.url), { workerData: { root, ignore } satisfies WalkWorkerData });
+      worker = new (workerThreads().Worker)(new URL('./walk-worker.js', import.meta.url), { workerData: { root, ignore } satisfies WalkWorkerData });
     } catch (e) {
       reject(new WalkThreadError((e as Error).message));
       return;

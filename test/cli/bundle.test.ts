@@ -12,13 +12,13 @@ import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../support/cli.js';
+import { binCopy } from '../support/bin-copy.js';
 import { FIXTURES } from '../support/tree.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(REPO, 'dist/src');
 // Beside main.js, under a name of its own: the build's main.bundle.js may be in use by other tests.
-const OUT = path.join(DIST, `main.bundle-test-${process.pid}.js`);
+const OUT = path.join(DIST, `main.bundle-test-${process.pid}.cjs`);
 let meta: { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>; inputs: Record<string, unknown> };
 
 function run(entry: string, args: string[], env: Record<string, string> = {}) {
@@ -40,11 +40,25 @@ describe('bundled CLI', () => {
     const imports = [...new Set(output.imports.map((i) => i.path))];
     expect(imports.filter((p) => !builtinModules.includes(p.replace(/^node:/, '')) && !LAZY.includes(p))).toEqual([]);
     expect(output.imports.every((i) => i.external)).toBe(true);
-    // A dependency loaded on demand is never imported at the top: that would load it on every run.
-    expect(output.imports.filter((i) => LAZY.includes(i.path) && i.kind === 'import-statement')).toEqual([]);
     // The CLI's own modules went in: the readers, the planner, the transforms.
     const inputs = Object.keys(meta.inputs);
     for (const m of ['dist/src/analyze/tree-sitter.js', 'dist/src/plan/index.js', 'dist/transforms/dockerfile-merge.js']) expect(inputs).toContain(m);
+  });
+
+  it('loads a dependency it loads on demand only when a run needs it (a shell-only repository needs none)', async () => {
+    const { LAZY } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { LAZY: string[] };
+    const loaded = (fixture: string) => {
+      const out = path.join(os.tmpdir(), `msc-loaded-${process.pid}.json`);
+      const r = spawnSync(process.execPath, ['-r', path.join(REPO, 'test/support/loaded-files.cjs'), OUT, path.join(FIXTURES, fixture, 'before'), '--dry-run'], { encoding: 'utf8', env: { ...process.env, LOADED_FILES_OUT: out } });
+      expect(r.status, r.stderr).toBe(0);
+      const files = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
+      fs.rmSync(out);
+      return LAZY.filter((dep) => files.some((f) => f.includes(`${path.sep}node_modules${path.sep}${dep.split('/').join(path.sep)}${path.sep}`)));
+    };
+    expect(loaded('href-counter-printed')).toEqual([]);
+    // The check sees a load: a JavaScript build script needs jscodeshift, a workflow needs yaml.
+    expect(loaded('js-build-script')).toContain('jscodeshift');
+    expect(loaded('github-actions')).toContain('yaml');
   });
 
   it.each([
@@ -66,9 +80,9 @@ describe('bundled CLI', () => {
     const readers = Object.keys(meta.inputs).filter((f) => f.startsWith('dist/') && fs.readFileSync(path.join(REPO, f), 'utf8').includes('import.meta.url'));
     expect(readers).toContain('dist/src/verify/shim-env.js');
     for (const f of readers) expect(text, f).toContain(`new URL(${JSON.stringify(path.relative('dist/src', f))}, __bundleUrl).href`);
-    // Only the bundle's own first line still reads it.
-    expect(text.split('import.meta.url').length - 1).toBe(1);
-    expect(text.startsWith('const __bundleUrl = import.meta.url;\n')).toBe(true);
+    // No module reads it any more: the bundle is CommonJS and finds its own URL from __filename.
+    expect(text).not.toContain('import.meta.url');
+    expect(text.split('\n').slice(1, 3)).toEqual(['"use strict";', 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;']);
   });
 
   it('walks in a worker thread from the bundle too (the worker module is found from its own URL)', () => {
@@ -88,15 +102,12 @@ describe('bundled CLI', () => {
 
 describe('bin.js', () => {
   const copy = (mtimes: { bundle?: number; modules?: number }) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-bin-'));
-    fs.copyFileSync(BIN, path.join(dir, 'bin.js'));
-    fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
-    for (const [name, file] of [['bundle', 'main.bundle.js'], ['modules', 'main.js']] as const) {
+    const files: Record<string, { text: string; mtime: number }> = {};
+    for (const [name, file] of [['bundle', 'main.bundle.cjs'], ['modules', 'main.js']] as const) {
       const t = mtimes[name];
-      if (t === undefined) continue;
-      fs.writeFileSync(path.join(dir, file), `process.stdout.write(${JSON.stringify(name)});\n`);
-      fs.utimesSync(path.join(dir, file), t, t);
+      if (t !== undefined) files[file] = { text: `process.stdout.write(${JSON.stringify(name)});\n`, mtime: t };
     }
+    const dir = binCopy(files);
     const r = spawnSync(process.execPath, [path.join(dir, 'bin.js')], { encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });
     return r.stdout;

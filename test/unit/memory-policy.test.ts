@@ -8,6 +8,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { enableMemoryPolicy, HEAP_GROWING_FLAG, heapCheckpoint, LARGE_HEAP } from '../../src/memory-policy.js';
+import { binCopy } from '../support/bin-copy.js';
 
 const STATE = Symbol.for('multistage-codemod.memory-policy');
 
@@ -52,12 +53,8 @@ describe('memory policy', () => {
 describe('bin.js enables it', () => {
   it('before loading the CLI, with the state memory-policy reads', async () => {
     const fs = await import('node:fs');
-    const os = await import('node:os');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-policy-'));
+    const dir = binCopy({ 'main.bundle.cjs': { text: `process.stdout.write(JSON.stringify(globalThis[Symbol.for('multistage-codemod.memory-policy')]));\n` } });
     try {
-      fs.copyFileSync(path.join(import.meta.dirname, '../../dist/src/bin.js'), path.join(dir, 'bin.js'));
-      fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
-      fs.writeFileSync(path.join(dir, 'main.bundle.js'), `process.stdout.write(JSON.stringify(globalThis[Symbol.for('multistage-codemod.memory-policy')]));\n`);
       const r = spawnSync(process.execPath, [path.join(dir, 'bin.js')], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toEqual({ enabled: true, applied: false });

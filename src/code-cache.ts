@@ -1,0 +1,114 @@
+/**
+ * Runs the bundled CLI (dist/src/main.bundle.cjs) with a V8 code cache: the bytecode of every
+ * function a run compiled, kept on disk so that later runs skip parsing and compiling them. On a
+ * single repository that compilation was most of the run (Node 20 has no compile cache of its
+ * own for modules; 22.1+ has one, but it keeps only what was compiled at load, not the functions
+ * a run compiles lazily afterwards).
+ *
+ * What keeps a cache from being wrong:
+ * - V8 accepts cached data only for a source of the same length, made by the same V8 with the
+ *   same flags; anything else is rejected and the bundle compiles from its text.
+ * - The cache file is named by the bundle's content hash (its first line, written by
+ *   scripts/bundle.mjs), the Node version and the architecture: another build of the same length
+ *   never finds this one's cache.
+ * - It lives in a folder of the user's own (mode 0700) under the system's temporary folder, and is
+ *   read only when that folder is a real folder the user owns. A write goes to a temporary file
+ *   renamed into place, so runs at the same time never read half a file.
+ * - The flags a run sets as it goes are set before compiling (./wasm-flags.ts, which the
+ *   tree-sitter runtime sets: src/analyze/tree-sitter.ts), so the cache made at the end of a run
+ *   carries the flags the next run starts with; a run whose heap policy changed a flag
+ *   (src/memory-policy.ts) writes none.
+ *
+ * The cache is written once, at the end of the first run that did real work (not --help or
+ * --version), and again only when V8 rejected it. NODE_DISABLE_COMPILE_CACHE=1 (Node's own
+ * switch for its compile cache) turns it off.
+ */
+import fs from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { WASM_FLAGS } from './wasm-flags.js';
+
+/** The first line scripts/bundle.mjs writes: the hash of everything after it. */
+export const HASH_LINE = /^\/\/ multistage-codemod bundle sha256:([0-9a-f]{64})\n/;
+const POLICY = Symbol.for('multistage-codemod.memory-policy');
+
+export interface CacheOptions {
+  env: NodeJS.ProcessEnv;
+  /** The command line's arguments: a run that only prints help or the version makes no cache. */
+  args: readonly string[];
+  /** Where the cache folder goes (default: the system's temporary folder). */
+  tmpdir?: string;
+}
+
+export interface CacheRun {
+  /** The cache file, or null when there is none to use (turned off, no hash line, unsafe folder). */
+  file: string | null;
+  /** Whether V8 took the cached data. */
+  used: boolean;
+}
+
+/** The folder for the cache, when it is the user's own: null if it cannot be made so. */
+function cacheFolder(tmp: string): string | null {
+  const uid = process.getuid?.();
+  const dir = path.join(tmp, `multistage-codemod-cache${uid === undefined ? '' : `-${uid}`}`);
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  try {
+    const st = fs.lstatSync(dir);
+    if (!st.isDirectory() || (uid !== undefined && (st.uid !== uid || (st.mode & 0o077) !== 0))) return null;
+  } catch {
+    return null;
+  }
+  return dir;
+}
+
+/** The cache file for a bundle's text, or null when no cache may be used. */
+export function cacheFileFor(source: string, opts: CacheOptions): string | null {
+  if (opts.env.NODE_DISABLE_COMPILE_CACHE === '1') return null;
+  const hash = HASH_LINE.exec(source)?.[1];
+  if (!hash) return null;
+  const dir = cacheFolder(opts.tmpdir ?? os.tmpdir());
+  return dir && path.join(dir, `${hash.slice(0, 32)}-node${process.version}-${process.arch}.v8cache`);
+}
+
+const INFO_ONLY = new Set(['--help', '-h', '--version', '-V']);
+
+/** Loads and runs the CommonJS bundle at `bundle` as Node would, with the code cache. */
+export function runBundle(bundle: string, opts: CacheOptions): CacheRun {
+  const source = fs.readFileSync(bundle, 'utf8');
+  const file = cacheFileFor(source, opts);
+  let cached: Buffer | undefined;
+  if (file) {
+    try {
+      cached = fs.readFileSync(file);
+    } catch {
+      cached = undefined;
+    }
+  }
+  for (const flag of WASM_FLAGS) v8.setFlagsFromString(flag);
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
+  const used = cached !== undefined && !script.cachedDataRejected;
+  if (file && !used && !opts.args.some((a) => INFO_ONLY.has(a))) {
+    process.once('exit', () => {
+      if (((globalThis as Record<symbol, { applied?: boolean } | undefined>)[POLICY])?.applied) return;
+      const tmp = `${file}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, file);
+      } catch {
+        fs.rmSync(tmp, { force: true });
+      }
+    });
+  }
+  const mod = new Module(bundle);
+  mod.filename = bundle;
+  const require = Module.createRequire(bundle);
+  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, require, mod, bundle, path.dirname(bundle));
+  return { file, used };
+}

@@ -1,0 +1,95 @@
+/**
+ * The executable's code cache (src/code-cache.ts): a run that did real work leaves V8's cached
+ * data for the bundle, the next run uses it, and nothing uses a cache that may not be this
+ * bundle's (another content, an unsafe folder) or when it is turned off.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheFileFor, HASH_LINE } from '../../src/code-cache.js';
+
+const LOADER = path.resolve(import.meta.dirname, '../../dist/src/code-cache.js');
+let dir: string;
+let tmp: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-cc-'));
+  tmp = path.join(dir, 'tmp');
+  fs.mkdirSync(tmp);
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A bundle as scripts/bundle.mjs writes one: a hash line, then CommonJS that does some work. */
+function bundle(name: string, body: string): string {
+  const text = `"use strict";\n${body}\n`;
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `// multistage-codemod bundle sha256:${crypto.createHash('sha256').update(text).digest('hex')}\n${text}`);
+  return file;
+}
+
+const WORK = `function sum(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }\nprocess.stdout.write(String(sum(10)) + ' ' + require('node:path').basename(__filename));`;
+
+/** Runs `file` through runBundle in a fresh process; its output and what runBundle said. */
+function run(file: string, args: string[] = [], env: Record<string, string> = {}) {
+  const script = `import { runBundle } from ${JSON.stringify(LOADER)};\nconst r = runBundle(${JSON.stringify(file)}, { env: process.env, args: ${JSON.stringify(args)}, tmpdir: ${JSON.stringify(tmp)} });\nprocess.stderr.write(JSON.stringify(r));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '', ...env } });
+  expect(r.status, r.stderr).toBe(0);
+  return { stdout: r.stdout, result: JSON.parse(r.stderr) as { file: string | null; used: boolean } };
+}
+
+describe('code cache', () => {
+  it('is written at the end of the first run and used by the next, which runs the same', () => {
+    const file = bundle('main.bundle.cjs', WORK);
+    const first = run(file, ['repo', '--dry-run']);
+    expect(first.stdout).toBe('45 main.bundle.cjs');
+    expect(first.result.used).toBe(false);
+    expect(fs.existsSync(first.result.file!)).toBe(true);
+    const second = run(file, ['repo']);
+    expect(second).toEqual({ stdout: first.stdout, result: { file: first.result.file, used: true } });
+  });
+
+  it('is not written by a run that only prints help or the version', () => {
+    const file = bundle('main.bundle.cjs', WORK);
+    for (const a of ['--version', '-h']) expect(fs.existsSync(run(file, [a]).result.file!)).toBe(false);
+  });
+
+  it('is named by the content hash: another bundle of the same length does not find it', () => {
+    const a = bundle('a.cjs', WORK);
+    const b = bundle('b.cjs', WORK.replace('sum(10)', 'sum(11)'));
+    expect(fs.statSync(a).size).toBe(fs.statSync(b).size);
+    expect(run(a).result.file).not.toBe(run(b).result.file);
+    expect(run(b)).toEqual({ stdout: '55 b.cjs', result: { file: expect.any(String), used: true } });
+  });
+
+  it('written by other flags, it is rejected and the bundle still runs from its text', () => {
+    const file = bundle('main.bundle.cjs', WORK);
+    const { result } = run(file);
+    // Cached data V8 cannot take: another V8's, or damaged.
+    fs.writeFileSync(result.file!, Buffer.alloc(fs.statSync(result.file!).size, 7));
+    expect(run(file)).toEqual({ stdout: '45 main.bundle.cjs', result: { file: result.file, used: false } });
+    expect(run(file).result.used).toBe(true);
+  });
+
+  it('is off with NODE_DISABLE_COMPILE_CACHE=1, and for a bundle without its hash line', () => {
+    const file = bundle('main.bundle.cjs', WORK);
+    expect(run(file, [], { NODE_DISABLE_COMPILE_CACHE: '1' }).result).toEqual({ file: null, used: false });
+    expect(fs.readdirSync(tmp).flatMap((d) => fs.readdirSync(path.join(tmp, d)))).toEqual([]);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(HASH_LINE.test(text)).toBe(true);
+    expect(cacheFileFor(text.replace(HASH_LINE, ''), { env: {}, args: [], tmpdir: tmp })).toBeNull();
+  });
+
+  it.runIf(process.getuid !== undefined)('is not used from a folder others can write to', () => {
+    const text = fs.readFileSync(bundle('main.bundle.cjs', WORK), 'utf8');
+    const folder = path.dirname(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })!);
+    expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
+    fs.chmodSync(folder, 0o777);
+    expect(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })).toBeNull();
+    fs.rmSync(folder, { recursive: true });
+    fs.symlinkSync(tmp, folder);
+    expect(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })).toBeNull();
+  });
+});
