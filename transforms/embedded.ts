@@ -33,8 +33,36 @@ function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
   return [...rest, ...deleteLines(script.text, lines, { comment, braces: braces === true })];
 }
 
+/** The part holding a global command index (parts are in file order and do not overlap). */
 function partOf(script: EmbeddedScript, index: number): Part | undefined {
-  return script.parts.find((p) => index >= p.first && index < p.first + p.count);
+  const parts = script.parts;
+  let lo = 0;
+  let hi = parts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = parts[mid]!;
+    if (index < p.first) hi = mid - 1;
+    else if (index >= p.first + p.count) lo = mid + 1;
+    else return p;
+  }
+  return undefined;
+}
+
+/**
+ * Global command indices grouped by the part holding each, as indices local to it (in the
+ * order given), parts in file order: a file with thousands of snippets (a monorepo's root
+ * workflow) is not scanned once per index.
+ */
+function localsByPart(script: EmbeddedScript, indices: Iterable<number>): [Part, number[]][] {
+  const by = new Map<Part, number[]>();
+  for (const i of indices) {
+    const p = partOf(script, i);
+    if (!p) continue;
+    const local = by.get(p);
+    if (local) local.push(i - p.first);
+    else by.set(p, [i - p.first]);
+  }
+  return [...by].sort((a, b) => a[0].first - b[0].first);
 }
 
 function toHost(part: Part, edits: readonly Edit[]): Edit[] {
@@ -46,10 +74,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
   companions(script, indices) {
-    return script.parts.flatMap((part) => {
-      const local = indices.filter((i) => i >= part.first && i < part.first + part.count).map((i) => i - part.first);
-      return local.length === 0 ? [] : shellAdapter.companions(part.script, local).map((i) => i + part.first);
-    });
+    return localsByPart(script, indices).flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
   },
   deleteCommands(script, indices) {
     // A snippet emptied by the removal goes whole, and so do the commands that call it
@@ -58,10 +83,8 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
     const emptied = new Set<Part>();
     for (let changed = true; changed; ) {
       changed = false;
-      for (const part of script.parts) {
+      for (const [part, local] of localsByPart(script, doomed)) {
         if (emptied.has(part)) continue;
-        const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.count).map((i) => i - part.first);
-        if (local.length === 0) continue;
         const inner = shellAdapter.deleteCommands(part.script, local);
         if ('error' in inner) continue;
         const rest = applyEdits(part.snippet.shell, inner);
@@ -88,9 +111,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       if (!host.remove) return { error: 'a step would be left empty, and it cannot be removed' };
       edits.push(...host.remove);
     }
-    for (const part of script.parts) {
-      const local = [...doomed].filter((i) => i >= part.first && i < part.first + part.count).map((i) => i - part.first);
-      if (local.length === 0) continue;
+    for (const [part, local] of localsByPart(script, doomed)) {
       const inner = shellAdapter.deleteCommands(part.script, local);
       if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };
       if (emptied.has(part)) {
