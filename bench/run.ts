@@ -25,7 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MIN_CORES } from '../src/discover/walk-thread.js';
+import { MIN_CORES } from '../src/analyze/thread-count.js';
 import { generate } from './generate.js';
 import { machine, ripgrep } from './machine.js';
 import { measureAll, rssMethod, type Command, type Stats } from './measure.js';

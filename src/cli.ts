@@ -18,7 +18,7 @@ import { diag, type Diagnostic } from './model/diagnostics.js';
 import { releaseAnalysis, shown, type RootRun } from './pipeline.js';
 import { heapCheckpoint } from './memory-policy.js';
 import { runRootAuto } from './pipeline-threaded.js';
-import { requestedThreads } from './discover/walk-thread.js';
+import { requestedThreads } from './analyze/thread-count.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
 import type { Asker } from './review/prompt.js';
 import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from './plan/index.js';

@@ -4,6 +4,11 @@
  * at most IN_FLIGHT batches at a time; the main thread takes the next batch whenever the
  * workers are served, so a slow or crashed worker never holds work back.
  *
+ * The main thread walks while the workers start analysing: `add` is called from inside the
+ * (synchronous) walk, when no message from a worker can be received, so each worker counts
+ * the batches it has finished in memory shared with the main thread, and `add` hands it the
+ * next ones as soon as it has room.
+ *
  * Whatever the threads' timing, the result is the one a single thread gives: analyses are
  * keyed by file and assembled in the walk's order by the caller, the parsed Dockerfiles are
  * merged from each file's trace (traced-dockerfiles.ts), and every file a worker could not
@@ -18,9 +23,12 @@ import { analyzeFile, type FileAnalysis } from './index.js';
 import { mergeDockerfiles, TracedDockerfiles, type DockerfileTrace } from './traced-dockerfiles.js';
 import { unpackFacts, unpackFile, type PackedFile } from './transfer.js';
 import { workerThreads } from '../model/node-lazy.js';
+import { analyseWorkerModule } from './worker-module.js';
 
 export interface AnalyseWorkerData {
   root: string;
+  /** One Int32: the batches the worker has finished (it adds 1 after sending each). */
+  finished: SharedArrayBuffer;
 }
 
 export interface AnalyseBatch {
@@ -47,6 +55,9 @@ const IN_FLIGHT = 2;
 interface Thread {
   worker: Worker;
   inFlight: Map<number, AnalyseBatch>;
+  /** Batches sent, and (shared with the worker) batches it has finished. */
+  sent: number;
+  finished: Int32Array;
   alive: boolean;
 }
 
@@ -80,7 +91,7 @@ export class AnalysePool {
     private readonly progress: Progress | undefined,
     private readonly time: <T>(f: () => T) => T,
     /** The worker's module (tests start one that fails on purpose). */
-    workerModule: URL = new URL('./analyse-worker.js', import.meta.url),
+    workerModule: URL = analyseWorkerModule(),
   ) {
     try {
       for (let i = 0; i < workers; i++) this.threads.push(this.start(workerModule));
@@ -92,8 +103,9 @@ export class AnalysePool {
   }
 
   private start(workerModule: URL): Thread {
-    const worker = new (workerThreads().Worker)(workerModule, { workerData: { root: this.fs.root } satisfies AnalyseWorkerData });
-    const t: Thread = { worker, inFlight: new Map(), alive: true };
+    const finished = new SharedArrayBuffer(4);
+    const worker = new (workerThreads().Worker)(workerModule, { workerData: { root: this.fs.root, finished } satisfies AnalyseWorkerData });
+    const t: Thread = { worker, inFlight: new Map(), sent: 0, finished: new Int32Array(finished), alive: true };
     worker.on('message', (m: AnalysedBatch) => {
       t.inFlight.delete(m.id);
       this.time(() => {
@@ -124,6 +136,8 @@ export class AnalysePool {
   add(texts: [string, string][]): void {
     for (const [rel, text] of texts) this.fs.prime(rel, text);
     this.queue.push({ id: this.nextId++, texts });
+    // During the walk the loop below cannot run: the workers are served from here.
+    this.dispatch();
     this.wake();
   }
 
@@ -135,12 +149,23 @@ export class AnalysePool {
 
   private dispatch(): void {
     for (const t of this.threads) {
-      while (t.alive && t.inFlight.size < IN_FLIGHT && this.queue.length > 0) {
+      while (t.alive && t.sent - Atomics.load(t.finished, 0) < IN_FLIGHT && this.queue.length > 0) {
         const b = this.queue.shift()!;
         t.inFlight.set(b.id, b);
+        t.sent++;
         t.worker.postMessage(b);
       }
     }
+  }
+
+  /** Batches handed to worker threads so far (tests: the workers are served during the walk). */
+  get handedOut(): number {
+    return this.threads.reduce((n, t) => n + t.sent, 0);
+  }
+
+  /** Batches the worker threads have finished, as they count them in shared memory. */
+  get finishedByWorkers(): number {
+    return this.threads.reduce((n, t) => n + Atomics.load(t.finished, 0), 0);
   }
 
   private busy(): boolean {

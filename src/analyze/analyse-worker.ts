@@ -4,6 +4,7 @@
  * would (analyzeFile over the same tree), and sends each batch's analyses back packed
  * (transfer.ts). A file whose analysis throws, or cannot be packed, is sent back as failed:
  * the main thread analyses it itself, so it fails, or succeeds, as on one thread.
+ * scripts/bundle.mjs bundles this module and all it imports into analyse-worker.bundle.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NodeRepoFs } from '../discover/node-fs.js';
@@ -13,7 +14,8 @@ import { TracedDockerfiles } from './traced-dockerfiles.js';
 import { packFacts, packFile } from './transfer.js';
 import { loadTreeSitter } from './tree-sitter.js';
 
-const { root } = workerData as AnalyseWorkerData;
+const { root, finished } = workerData as AnalyseWorkerData;
+const done = new Int32Array(finished);
 const port = parentPort!;
 const fs = new NodeRepoFs(root);
 const cache = new TracedDockerfiles();
@@ -46,5 +48,7 @@ function analyseBatch(batch: AnalyseBatch): void {
     port.postMessage({ id: batch.id, files: batch.texts.map(([rel]) => ({ rel, packed: null, used: [], stored: [] })) } satisfies AnalysedBatch);
   } finally {
     for (const r of restores) r();
+    // The main thread may be walking, unable to receive the message: this tells it there is room.
+    Atomics.add(done, 0, 1);
   }
 }

@@ -51,6 +51,31 @@ function mark(): string {
 
 const someScript = (root: string) => walk(root, { repoFs: new NodeRepoFs(root) }).files.find((f) => f.endsWith('.sh'))!;
 
+describe('analysis threads during the walk', () => {
+  it('are served while the main thread is busy walking: finished batches are counted in shared memory, no message needed', { timeout: 120_000 }, async () => {
+    const root = tree();
+    const walked = walk(root, { repoFs: new NodeRepoFs(root) });
+    const fsys = new NodeRepoFs(root);
+    const reader = new NodeRepoFs(root);
+    const pool = new AnalysePool(fsys, 1, undefined, (f) => f(), FAULTY);
+    const batches: [string, string][][] = [];
+    for (let i = 0; i < walked.files.length; i += 4) batches.push(walked.files.slice(i, i + 4).map((rel) => [rel, reader.readText(rel)!]));
+    expect(batches.length).toBeGreaterThan(10);
+    // As the walk does: every batch added from one synchronous run, the event loop never reached.
+    // Before each add, wait (busily, as a walk keeps the thread) until the worker has room.
+    const deadline = Date.now() + 60_000;
+    for (const b of batches) {
+      while (pool.handedOut - pool.finishedByWorkers >= 2 && Date.now() < deadline);
+      pool.add(b);
+    }
+    // Without the shared count only the first two batches could have gone: every one did.
+    expect(pool.handedOut).toBe(batches.length);
+    const { analysed, dockerfiles } = await pool.finish(walked.files);
+    followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
+    expect(JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' }))).toBe(single(root));
+  });
+});
+
 describe('analysis threads that fail', () => {
   const readText = NodeRepoFs.prototype.readText;
   afterEach(() => {

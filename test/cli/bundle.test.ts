@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binCopy } from '../support/bin-copy.js';
 import { FIXTURES } from '../support/tree.js';
@@ -85,7 +86,7 @@ describe('bundled CLI', () => {
     expect(text.split('\n').slice(1, 3)).toEqual(['"use strict";', 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;']);
   });
 
-  it('walks in a worker thread from the bundle too (the worker module is found from its own URL)', () => {
+  it('analyses on worker threads from the bundle too (the worker module is found from its own URL)', () => {
     const root = path.relative(REPO, path.join(FIXTURES, 'href-counter-printed', 'before'));
     const env = { MULTISTAGE_CODEMOD_WORKERS: '2' };
     const bundled = run(OUT, [root, '--dry-run'], env);
@@ -97,6 +98,52 @@ describe('bundled CLI', () => {
   it('--version reads the package version from the bundle too', () => {
     const version = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
     expect(run(OUT, ['--version']).stdout).toBe(`${version}\n`);
+  });
+});
+
+describe("the analysis worker's bundle", () => {
+  // Beside analyse-worker.js, under a name of its own: the build's bundle may be in use by other tests.
+  const out = path.join(DIST, 'analyze', `analyse-worker.bundle-test-${process.pid}.js`);
+  let workerMeta: typeof meta;
+  beforeAll(async () => {
+    const { bundleWorker } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { bundleWorker: (out: string) => Promise<typeof meta> };
+    workerMeta = await bundleWorker(out);
+  }, 120_000);
+  afterAll(() => fs.rmSync(out, { force: true }));
+
+  it('is one file holding the analysis: every import is a Node module or a dependency loaded on demand', async () => {
+    const { LAZY } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { LAZY: string[] };
+    const output = Object.values(workerMeta.outputs)[0]!;
+    expect([...new Set(output.imports.map((i) => i.path))].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')) && !LAZY.includes(p))).toEqual([]);
+    expect(output.imports.filter((i) => LAZY.includes(i.path) && i.kind === 'import-statement')).toEqual([]);
+    const inputs = Object.keys(workerMeta.inputs);
+    for (const m of ['dist/src/analyze/analyse-worker.js', 'dist/src/analyze/tree-sitter.js', 'dist/src/analyze/transfer.js', 'dist/src/kinds/registry.js']) expect(inputs).toContain(m);
+    // The planner stays out: a worker only analyses.
+    expect(inputs).not.toContain('dist/src/plan/index.js');
+  });
+
+  it('analyses as the modules do: a pool of its threads gives the plan one thread gives', { timeout: 120_000 }, async () => {
+    const { AnalysePool } = await import('../../src/analyze/analyse-pool.js');
+    const { analyze, assemble, followCallers } = await import('../../src/analyze/index.js');
+    const { NodeRepoFs } = await import('../../src/discover/node-fs.js');
+    const { walk } = await import('../../src/discover/walk.js');
+    const { planMigration } = await import('../../src/plan/index.js');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-worker-bundle-'));
+    // Shell, Makefile, package.json, CI YAML (yaml loaded on demand) and a JavaScript build script (jscodeshift).
+    for (const f of ['href-counter-printed', 'makefile-targets', 'github-actions', 'js-build-script']) fs.cpSync(path.join(FIXTURES, f, 'before'), path.join(root, f), { recursive: true });
+    const fsys = new NodeRepoFs(root);
+    const walked = walk(root, { repoFs: fsys });
+    const pool = new AnalysePool(fsys, 2, undefined, (f) => f(), pathToFileURL(out));
+    for (const rel of walked.files) pool.add([[rel, fsys.readText(rel)!]]);
+    const { analysed, dockerfiles } = await pool.finish(walked.files);
+    followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
+    const threaded = planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' });
+    const oneFs = new NodeRepoFs(root);
+    const one = walk(root, { repoFs: oneFs });
+    const single = planMigration(analyze(oneFs, one.files, undefined, one.quiet), oneFs, { stageName: 'builder' });
+    expect(pool.handedOut).toBeGreaterThan(0);
+    expect(JSON.stringify(threaded)).toBe(JSON.stringify(single));
+    expect(single.setups.filter((s) => s.status === 'migrate').length).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * Worker threads (MULTISTAGE_CODEMOD_WORKERS: the walk in one, the analysis on the main thread
- * and n - 1 others, discover/walk-thread.ts and analyze/analyse-pool.ts) change only where the
- * work runs: on one tree holding a generated monorepo and every fixture's
+ * Worker threads (MULTISTAGE_CODEMOD_WORKERS: the main thread walks and sends what it reads to
+ * n - 1 analysis threads, then analyses beside them; analyze/thread-count.ts and
+ * analyze/analyse-pool.ts) change only where the work runs: on one tree holding a generated monorepo and every fixture's
  * repository (refusals, JS files only read because a script names them, compose files, CI
  * kinds), the report and the text plan are the same bytes with 1, 2 and 3 threads.
  */
@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.js';
-import { largerThan, requestedThreads } from '../../src/discover/walk-thread.js';
+import { largerThan, requestedThreads } from '../../src/analyze/thread-count.js';
 import { analyzeFile, assemble, followCallers, type FileAnalysis } from '../../src/analyze/index.js';
 import { NodeRepoFs } from '../../src/discover/node-fs.js';
 import { walk } from '../../src/discover/walk.js';
@@ -37,8 +37,8 @@ describe('worker threads', () => {
       modes.map((args) => {
         const r = runCli(['.', ...args], dir, { MULTISTAGE_CODEMOD_WORKERS: threads, MULTISTAGE_CODEMOD_TIMING: '1' });
         expect(r.code, r.stderr).toBe(1); // the fixtures' refusals
-        expect(r.stderr.includes('discover ran in a worker thread'), threads).toBe(threads !== '1');
-        expect(r.stderr.includes(`beside analyze on ${threads} threads`), threads).toBe(threads !== '1');
+        expect(r.stderr.includes(`analyze ran on ${threads} threads`), threads).toBe(threads !== '1');
+        expect(r.stderr.includes(`went to ${Number(threads) - 1} worker thread`), threads).toBe(threads !== '1');
         return r.stdout;
       });
     const one = outputs('1');

@@ -1,0 +1,72 @@
+/**
+ * How many threads analyse a root. From 2, the main thread walks the tree and sends the
+ * candidates it reads, in batches, to n - 1 worker threads that analyse them
+ * (src/analyze/analyse-pool.ts, whose results cross threads through src/analyze/transfer.ts);
+ * once the walk ends the main thread analyses beside them. Planning stays on the main thread:
+ * the plan looks at every setup at once.
+ *
+ * MULTISTAGE_CODEMOD_WORKERS=0 or 1 keeps everything on the main thread, n ≥ 2 uses n threads
+ * whatever the tree's size; unset, a machine with at least MIN_CORES cores
+ * (os.availableParallelism()) uses all of them when the tree is large (a breadth-first probe
+ * finds more than PROBE_FOLDERS folders): starting a thread and loading the analysis in it
+ * costs more than analysing a small tree.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SKIP_DIRS } from '../discover/walk.js';
+
+export const WORKERS_ENV = 'MULTISTAGE_CODEMOD_WORKERS';
+
+/** A tree with more folders than this is analysed on several threads (when there are the cores). */
+export const PROBE_FOLDERS = 1000;
+
+/** How many threads the environment asks for (null: decide by the machine and the tree). */
+export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
+  const v = env[WORKERS_ENV];
+  if (v === undefined || v.trim() === '') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${WORKERS_ENV} must be a whole number (0 or 1: no worker thread), not ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * Cores a machine needs before large trees use threads by default. On 2 cores V8's own helper
+ * threads (concurrent marking, sweeping, compiling) already use the second one: measured there
+ * (a shared machine at load 10-19, bench 1× tree, same rounds), two threads cost 25% more CPU
+ * and three 40% more, for no wall time (a walk-only worker: 4% more).
+ * `MULTISTAGE_CODEMOD_WORKERS=2` still asks for them.
+ */
+export const MIN_CORES = 3;
+
+/** How many threads analyse `root` (1: the whole run on the main thread). */
+export function threadsFor(root: string, env: NodeJS.ProcessEnv): number {
+  const n = requestedThreads(env);
+  if (n !== null) return Math.max(n, 1);
+  const cores = os.availableParallelism();
+  return cores >= MIN_CORES && largerThan(root, PROBE_FOLDERS) ? cores : 1;
+}
+
+/**
+ * True when the tree under `root` holds more than `limit` folders, read breadth first and
+ * stopping there (so a small tree costs a few readdirs, a large one `limit` of them). Ignore
+ * files are not read: this only sizes the work.
+ */
+export function largerThan(root: string, limit: number): boolean {
+  const queue = [root];
+  let seen = 0;
+  for (let i = 0; i < queue.length; i++) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(queue[i]!, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || SKIP_DIRS.has(e.name)) continue;
+      if (++seen > limit) return true;
+      queue.push(path.join(queue[i]!, e.name));
+    }
+  }
+  return false;
+}
