@@ -37,8 +37,8 @@ const DEFAULT_BIN = path.join(REPO, 'dist/src/bin.js');
 const EXAMPLE = 'fixtures/href-counter-printed/before'; // relative, run from REPO, as the README shows
 const FULL = { packages: 2000, setups: 1000 };
 const PATTERN = 'docker (container )?cp';
-/** The CLI's threads switched from this machine's default (src/discover/walk-thread.ts: large trees use every core from MIN_CORES cores). */
-const OTHER_THREADS = os.availableParallelism() >= MIN_CORES ? { workers: '1', label: 'on one thread' } : { workers: '2', label: 'on two threads (the walk in a worker, analysis on two)' };
+/** The CLI's threads switched from this machine's default (src/analyze/thread-count.ts: large trees use every core from MIN_CORES cores). */
+const OTHER_THREADS = os.availableParallelism() >= MIN_CORES ? { workers: '1', label: 'on one thread' } : { workers: '2', label: 'on two threads (the main thread walks, analysis on two)' };
 
 function main(): number {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false } } });
