@@ -52,8 +52,11 @@ function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], ch
     if (text === null) continue;
     let lines: LineIndex | null = null;
     for (const base of bases) {
-      for (let at = text.indexOf(base); at >= 0; at = text.indexOf(base, at + 1)) {
-        if (NAME_CHAR.test(text[at - 1] ?? '') || NAME_CHAR.test(text[at + base.length] ?? '')) continue;
+      // A script the plan rewrites still names the file only if its new text holds the name:
+      // a comment that went with the steps it described (`# build Dockerfile.build` above the
+      // builder build) names nothing any more. Where the name stays, the old reading says how.
+      if (script && changed.has(rel) && nameAt(changed.get(rel) ?? '', base, 0) < 0) continue;
+      for (let at = nameAt(text, base, 0); at >= 0; at = nameAt(text, base, at + 1)) {
         const cmd = script ? commandAt(script, at) : null;
         // Docker builds are the plan's build index's (src/plan/index.ts buildMentions), which needs a known folder.
         if (cmd && cmd.cwd !== null && dockerInvocation(cmd)?.verb === 'build') continue;
@@ -66,6 +69,14 @@ function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], ch
     }
   }
   return index;
+}
+
+/** Where `base` next stands as a whole name (not part of a longer one) from `from`, or -1. */
+function nameAt(text: string, base: string, from: number): number {
+  for (let at = text.indexOf(base, from); at >= 0; at = text.indexOf(base, at + 1)) {
+    if (!NAME_CHAR.test(text[at - 1] ?? '') && !NAME_CHAR.test(text[at + base.length] ?? '')) return at;
+  }
+  return -1;
 }
 
 function commandAt(script: ScriptFile, at: number): ScriptCommand | null {

@@ -54,6 +54,18 @@ describe('a builder Dockerfile named elsewhere', () => {
     expect(r.deleted).toEqual(['Dockerfile.build']);
   });
 
+  it('is deleted when the only other name is a comment that goes with the steps it described', () => {
+    const script = '#!/bin/sh\nset -e\n\n# compile with Dockerfile.build\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n\ndocker build -t app:latest .\nrm -f app\n';
+    expect(outcome({ 'build.sh': script })).toEqual({ status: 'migrate', deleted: ['Dockerfile.build'], note: 'Dockerfile.build is deleted: its instructions now live in Dockerfile' });
+  });
+
+  it('is kept when a comment naming it stays in the rewritten script', () => {
+    const script = '#!/bin/sh\n# toolchain: Dockerfile.build\nset -e\n\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n\ndocker build -t app:latest .\nrm -f app\n';
+    const r = outcome({ 'build.sh': script });
+    expect(r.deleted).toEqual([]);
+    expect(r.note).toBe('Dockerfile.build is kept: build.sh:2 still names it (outside the commands the tool reads there), and deleting it could break what uses it');
+  });
+
   it('is refused, not kept, when a Makefile without docker lists it as a prerequisite', () => {
     const plan = planFiles({ ...SETUP, Makefile: '.stamp: main.go Dockerfile.build\n\t./build.sh\n\ttouch .stamp\n' });
     expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.file, d.line]))).toEqual([[['MAKE_PREREQUISITE_REMOVED', 'Makefile', 1]]]);
