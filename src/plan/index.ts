@@ -30,6 +30,7 @@ import { renamedKind } from './artifact-kind.js';
 import { checkBroadCopies } from './broad-copy-check.js';
 import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
+import { danglingContinuation } from './dangling-continuation.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { keepNamedBuilders } from './builder-keep.js';
@@ -364,6 +365,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   const inputs = checkBuildInputs(setup, fs);
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, analysis));
+  const continued = danglingContinuation(builderFacts, setup.id);
+  if (continued) plan.diagnostics.push(continued);
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
   if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
   const runtimeSub = inputs.siblings ? rewriteForSubfolder(runtimeFacts, inputs.siblings.runtimeSub, setup.id) : null;

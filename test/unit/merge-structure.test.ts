@@ -7,6 +7,7 @@ import { readDockerfile } from '../../src/analyze/dockerfile.js';
 import { checkMergedStructure } from '../../src/plan/merge-structure.js';
 import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
 import { planFiles } from '../support/plan.js';
+import { danglingContinuation } from '../../src/plan/dangling-continuation.js';
 
 const SCRIPT = `#!/bin/sh
 set -e
@@ -64,8 +65,13 @@ describe('structural check of the merged Dockerfile', () => {
     expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
   });
 
-  it('refuses a migration whose builder ends in a continuation, through the plan', () => {
-    expect(codes({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app . \\\n', Dockerfile: 'FROM alpine\nCOPY app /app\n' })).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+  it('refuses a migration whose builder ends in a continuation, through the plan, naming the line to fix', () => {
+    expect(codes({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app . \\\n', Dockerfile: 'FROM alpine\nCOPY app /app\n' })).toEqual(['BUILDER_ENDS_CONTINUED']);
+    const d = danglingContinuation({ path: 'Dockerfile.build', text: 'FROM golang:1.21\nRUN make \\\n  # done\n\n' }, 's');
+    expect([d?.code, d?.line]).toEqual(['BUILDER_ENDS_CONTINUED', 2]);
+    // A continuation the file itself ends is no concern when the last instruction is complete.
+    expect(danglingContinuation({ path: 'Dockerfile.build', text: 'FROM golang:1.21\nRUN make \\\n  all\n# done\n' }, 's')).toBeNull();
+    expect(danglingContinuation({ path: 'Dockerfile.build', text: 'FROM golang:1.21\nRUN make' }, 's')).toBeNull();
   });
 });
 
