@@ -70,7 +70,7 @@ export async function runRootAuto(display: string, opts: RootOptions, env: NodeJ
   const analysis = clock.time('analyze', () => {
     followCallers(fs, walked.files, walked.quiet, analysed, dockerfiles);
     opts.progress?.('analysing', walked.files.length, walked.files.length);
-    return assemble(walked.files, analysed, dockerfiles);
+    return assemble(walked.files, analysed, dockerfiles, fs);
   });
   return finishRoot(display, abs, fs, walked, analysis, opts);
 }

@@ -18,6 +18,7 @@ import { rememberReading } from './first-reading.js';
 import { dropFollowed } from './near-miss.js';
 import { fromOtherReadings, type Reading } from './shared-readings.js';
 import { releaseSnippetReadings } from './release.js';
+import { releaseScript } from './release-scripts.js';
 import { DAPPER_MENTION } from '../discover/walk.js';
 
 export interface Analysis {
@@ -145,12 +146,12 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
 }
 
 /** The files' analyses, in the order of `files` (the walk's), as one Analysis. */
-export function assemble(files: readonly string[], analysed: ReadonlyMap<string, FileAnalysis>, dockerfiles: Analysis['dockerfiles']): Analysis {
+export function assemble(files: readonly string[], analysed: ReadonlyMap<string, FileAnalysis>, dockerfiles: Analysis['dockerfiles'], fs: RepoFs): Analysis {
   const analysis: Analysis = { scripts: new Map(), setups: [], diagnostics: [], dockerfiles, files };
   for (const rel of files) {
     const a = analysed.get(rel);
     if (!a) throw new Error(`internal error: ${rel} was not analysed`);
-    if (a.script) analysis.scripts.set(rel, releaseSnippetReadings(a.script));
+    if (a.script) analysis.scripts.set(rel, releaseScript(releaseSnippetReadings(a.script), a.setups.length > 0, fs, readAgain));
     analysis.setups.push(...a.setups);
     analysis.diagnostics.push(...a.diagnostics);
   }
@@ -187,5 +188,12 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
   }
   followCallers(fs, files, quiet, analysed, dockerfiles);
   progress?.('analysing', files.length, files.length);
-  return assemble(files, analysed, dockerfiles);
+  return assemble(files, analysed, dockerfiles, fs);
+}
+
+/** A script read again as analyzeFile read it, compose services expanded (one that drives no setup: ./release-scripts.ts). */
+function readAgain(kind: ScriptKind, rel: string, text: string, fs: RepoFs, start: { cwd: string | null } | undefined): ScriptFile | null {
+  const read = readScript(kind, rel, text, fs, start).script;
+  // Shaped as assemble left the first reading: its snippets' own readings dropped.
+  return read && releaseSnippetReadings(expandCompose(read, fs, []));
 }

@@ -32,6 +32,7 @@ import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { removedPrerequisite } from './make-prerequisites.js';
+import { indexedBuilds } from '../analyze/release-scripts.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { keepNamedBuilders } from './builder-keep.js';
 import { validateMerged } from './validate.js';
@@ -518,8 +519,7 @@ function buildMentions(analysis: Analysis): Map<string, ScriptCommand[]> {
   if (cached) return cached;
   const index = new Map<string, ScriptCommand[]>();
   for (const s of analysis.scripts.values()) {
-    for (const c of s.commands) {
-      if (c.cwd === null || dockerInvocation(c)?.verb !== 'build') continue;
+    for (const c of indexedBuilds(s)) {
       for (const w of c.words) {
         if (w.value === null) continue;
         const p: string = (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '');
