@@ -69,8 +69,37 @@ export interface DockerfileFacts {
   copies: CopyFacts[];
   /** Instructions before which the first FROM's leading comments start. */
   firstFromBlockStart: number;
-  instructions: Instruction[];
+  /**
+   * dockerfile-ast's instructions. Not held: parsed again from `text` when asked for (a few
+   * recent parses are kept), since they were most of what a parsed Dockerfile held.
+   */
+  readonly instructions: Instruction[];
 }
+
+/**
+ * The facts of every Dockerfile are held from analysis to the end of the plan (the merge reads
+ * them), but dockerfile-ast's objects are asked for only while one setup is merged and checked,
+ * one Dockerfile after another. So they are parsed again on demand, about 0.1 ms a Dockerfile,
+ * and only the last few parses are kept. Each ask gets a whole parse of the same text: no one
+ * compares instructions of two asks.
+ */
+const RECENT = 16;
+const recent = new Map<object, Instruction[]>();
+
+function remember(facts: object, instructions: Instruction[]): Instruction[] {
+  recent.delete(facts);
+  recent.set(facts, instructions);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  return instructions;
+}
+
+/** What every DockerfileFacts shares: the getter of its instructions. */
+const FACTS = Object.defineProperty({}, 'instructions', {
+  get(this: DockerfileFacts) {
+    return recent.get(this) ?? remember(this, DockerfileParser.parse(this.text).getInstructions());
+  },
+  enumerable: false,
+});
 
 export function readDockerfile(path: string, text: string): DockerfileFacts {
   const ast = DockerfileParser.parse(text);
@@ -157,7 +186,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     firstFromBlockStart = lines.lineStart(l + 1);
   }
 
-  return {
+  const facts: DockerfileFacts = Object.assign(Object.create(FACTS) as DockerfileFacts, {
     path,
     text,
     lines,
@@ -168,8 +197,9 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     stages,
     copies,
     firstFromBlockStart,
-    instructions,
-  };
+  });
+  remember(facts, instructions);
+  return facts;
 }
 
 function copyFacts(
