@@ -19,6 +19,7 @@ import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { keptCommands } from './release-scripts.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -33,7 +34,7 @@ const SHELLS = new Set(['sh', 'bash', 'dash']);
 const FOLDER_FREE = new Set(['set', 'echo', 'printf', 'export', 'readonly', 'local', 'true', 'false', ':', 'exit', 'return', 'shopt', 'umask', 'cd', 'pwd', 'dirname', 'basename', 'readlink', 'realpath']);
 
 /** The script path a command runs (as written) and the folder it runs it from, or null. */
-function calledPath(cmd: ScriptCommand): string | null {
+export function calledPath(cmd: ScriptCommand): string | null {
   const words = cmd.words;
   let i = words[0]?.value === 'exec' ? 1 : 0;
   let prog = words[i]?.value ?? null;
@@ -58,7 +59,8 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
   for (const t of targets) named.set(path.basename(t), [...(named.get(path.basename(t)) ?? []), t]);
   const out = new Map<string, Call[]>();
   for (const script of callers) {
-    for (const cmd of script.commands) {
+    // A script released after analysis kept every command that calls a script (./release-scripts.ts).
+    for (const cmd of keptCommands(script)) {
       const prog = calledPath(cmd);
       if (prog === null) continue;
       const to = cmd.cwd === null ? named.get(path.basename(prog)) ?? [] : set.has(resolveRel(cmd.cwd, prog)) ? [resolveRel(cmd.cwd, prog)] : [];

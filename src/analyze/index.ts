@@ -8,7 +8,7 @@ import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
-import { startFolders, type Start } from './callers.js';
+import { calledPath, startFolders, type Start } from './callers.js';
 import { expandCompose, isExpanded } from './compose.js';
 import type { EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
@@ -18,7 +18,7 @@ import { rememberReading } from './first-reading.js';
 import { dropFollowed } from './near-miss.js';
 import { fromOtherReadings, type Reading } from './shared-readings.js';
 import { releaseSnippetReadings } from './release.js';
-import { releaseScript } from './release-scripts.js';
+import { isIndexedBuild, isReleased, releaseScript } from './release-scripts.js';
 import { DAPPER_MENTION } from '../discover/walk.js';
 
 export interface Analysis {
@@ -151,7 +151,7 @@ export function assemble(files: readonly string[], analysed: ReadonlyMap<string,
   for (const rel of files) {
     const a = analysed.get(rel);
     if (!a) throw new Error(`internal error: ${rel} was not analysed`);
-    if (a.script) analysis.scripts.set(rel, releaseScript(releaseSnippetReadings(a.script), a.setups.length > 0, fs, readAgain));
+    if (a.script) analysis.scripts.set(rel, forPlan(a, fs).script!);
     analysis.setups.push(...a.setups);
     analysis.diagnostics.push(...a.diagnostics);
   }
@@ -184,12 +184,26 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
   const analysed = new Map<string, FileAnalysis>();
   for (const [n, rel] of files.entries()) {
     if (progress && n % 64 === 0) progress('analysing', n, files.length);
-    analysed.set(rel, analyzeFile(fs, rel, dockerfiles));
+    analysed.set(rel, forPlan(analyzeFile(fs, rel, dockerfiles), fs));
   }
   followCallers(fs, files, quiet, analysed, dockerfiles);
   progress?.('analysing', files.length, files.length);
   return assemble(files, analysed, dockerfiles, fs);
 }
+
+/**
+ * A file's analysis as the rest of the run keeps it: its snippets' own readings dropped
+ * (./release.ts), and the script itself released when it drives no setup
+ * (./release-scripts.ts), keeping the commands that call scripts and the docker builds.
+ * Made as soon as the file is analysed, so the whole tree's readings are never held at once.
+ */
+export function forPlan(a: FileAnalysis, fs: RepoFs): FileAnalysis {
+  if (a.script && !isReleased(a.script)) a.script = releaseScript(releaseSnippetReadings(a.script), a.setups.length > 0, fs, readAgain, keptForCallers);
+  return a;
+}
+
+/** The commands a released script keeps as read: calls of scripts (./callers.ts) and the plan's indexed builds. */
+const keptForCallers = (c: ScriptCommand) => calledPath(c) !== null || isIndexedBuild(c);
 
 /** A script read again as analyzeFile read it, compose services expanded (one that drives no setup: ./release-scripts.ts). */
 function readAgain(kind: ScriptKind, rel: string, text: string, fs: RepoFs, start: { cwd: string | null } | undefined): ScriptFile | null {

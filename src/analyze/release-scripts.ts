@@ -2,16 +2,17 @@
  * What the analysis keeps of a script that drives no setup. Most candidate files of a large
  * tree mention docker without being part of a setup (deploy scripts, npm scripts that push,
  * JavaScript release scripts), yet their commands, words and variables were held until the
- * plan was made: on the bench's tree, a fifth of what the analysis held. The plan reads such a
- * script in three places only: its text (a Makefile's prerequisites, the search for names of
- * a builder Dockerfile it deletes), its docker builds (which builds still use a Dockerfile),
- * and the command at a place its text names a Dockerfile.
+ * plan was made: on the bench's tree, a fifth of what the analysis held. Once its file is
+ * analysed, such a script is asked for little: its text (a Makefile's prerequisites, the
+ * search for names of a builder Dockerfile the plan deletes), the commands that run a script
+ * (where callers start the scripts they run: ./callers.ts), its docker builds (which builds
+ * still use a Dockerfile), and the command at a place its text names a Dockerfile.
  *
- * So once the tree is analysed, such a script keeps its name, kind, text and start folder,
- * and its docker builds as read (the plan's index of builds compares those commands by
- * identity). Anything else asked of it is answered by reading the text again from the same
- * start (and expanding its compose services again, when it had some), checked against the
- * commands the first reading found.
+ * So as soon as its file is analysed, such a script keeps its name, kind, text and start
+ * folder, and the commands the caller search and the build index look at (as read: the plan
+ * compares builds by identity). Anything else asked of it is answered by reading the text
+ * again from the same start (and expanding its compose services again, when it had some),
+ * checked against the commands the first reading found.
  */
 import { dockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
@@ -31,7 +32,8 @@ interface State {
   keys: ReadonlySet<PropertyKey>;
   /** The first reading's command count and the ranges of its commands (the check of a second reading). */
   ranges: Int32Array;
-  builds: readonly ScriptCommand[];
+  /** The commands kept as first read, in their order. */
+  kept: readonly ScriptCommand[];
   again: Reader;
 }
 
@@ -67,11 +69,12 @@ const handler: ProxyHandler<Kept> = {
 };
 
 /**
- * `script` as the analysis keeps it: whole when `drivesSetup`, else released (see above).
- * `again` reads a script's text as the analysis did, compose services expanded.
+ * `script` as the analysis keeps it: whole when `drivesSetup`, else released (see above),
+ * keeping the commands `keep` selects. `again` reads a script's text as the analysis did,
+ * compose services expanded.
  */
-export function releaseScript(script: ScriptFile, drivesSetup: boolean, fs: RepoFs, again: Reader): ScriptFile {
-  if (drivesSetup) return script;
+export function releaseScript(script: ScriptFile, drivesSetup: boolean, fs: RepoFs, again: Reader, keep: (c: ScriptCommand) => boolean): ScriptFile {
+  if (drivesSetup || isReleased(script)) return script;
   const kept: Kept = { file: script.file, kind: script.kind, text: script.text };
   if (script.startCwd !== undefined) kept.startCwd = script.startCwd;
   const ranges = new Int32Array(script.commands.length * 2);
@@ -79,7 +82,7 @@ export function releaseScript(script: ScriptFile, drivesSetup: boolean, fs: Repo
     ranges[2 * k] = c.start;
     ranges[2 * k + 1] = c.end;
   });
-  states.set(kept, { fs, keys: keysOf(script), ranges, builds: script.commands.filter(isIndexedBuild), again });
+  states.set(kept, { fs, keys: keysOf(script), ranges, kept: script.commands.filter(keep), again });
   const proxy = new Proxy(kept, handler) as unknown as ScriptFile;
   keptOf.set(proxy, kept);
   return proxy;
@@ -101,10 +104,24 @@ export function isIndexedBuild(c: ScriptCommand): boolean {
   return c.cwd !== null && dockerInvocation(c)?.verb === 'build';
 }
 
-/** The commands of `script` that are docker builds in a known folder, without reading a released script again. */
-export function indexedBuilds(script: ScriptFile): readonly ScriptCommand[] {
+/** Whether `script` was released (a proxy that reads it again). */
+export function isReleased(script: ScriptFile): boolean {
+  return keptOf.has(script);
+}
+
+/**
+ * The commands of `script` to search for what the release kept (builds, calls of scripts),
+ * without reading a released script again: the kept ones of a released script, all of them
+ * otherwise. The caller filters them as before.
+ */
+export function keptCommands(script: ScriptFile): readonly ScriptCommand[] {
   const kept = keptOf.get(script);
-  return kept ? states.get(kept)!.builds : script.commands.filter(isIndexedBuild);
+  return kept ? states.get(kept)!.kept : script.commands;
+}
+
+/** The commands of `script` that are docker builds in a known folder (the plan's build index), without reading it again. */
+export function indexedBuilds(script: ScriptFile): readonly ScriptCommand[] {
+  return keptCommands(script).filter(isIndexedBuild);
 }
 
 /**

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, readScript, scriptKindOf } from '../../src/analyze/index.js';
 import { expandCompose, isExpanded } from '../../src/analyze/compose.js';
-import { indexedBuilds, releaseScript, type Reader } from '../../src/analyze/release-scripts.js';
+import { indexedBuilds, isIndexedBuild, keptCommands, releaseScript, type Reader } from '../../src/analyze/release-scripts.js';
+import { calledPath, callsOf } from '../../src/analyze/callers.js';
 import { MemoryFs } from '../../src/model/fs.js';
 import type { ScriptFile } from '../../src/model/script.js';
 import { planFiles } from '../support/plan.js';
@@ -63,11 +64,11 @@ describe('scripts that drive no setup, released after analysis', () => {
       return readScript(kind, rel, text, f, start).script;
     };
     const first = firstReading(fs, 'tools/lint.sh', { cwd: '' });
-    const released = releaseScript(first, false, fs, counting);
+    const released = releaseScript(first, false, fs, counting, isIndexedBuild);
     const builds = indexedBuilds(released);
     expect(builds.map((c) => c.words.map((w) => w.value).join(' '))).toEqual(['docker build -t lint -f tools/Dockerfile.lint .']);
     expect(builds[0]).toBe(first.commands[0]);
-    expect(indexedBuilds(released)).toBe(builds);
+    expect(indexedBuilds(released)[0]).toBe(builds[0]);
     expect([released.file, released.kind, released.startCwd, released.text === FILES['tools/lint.sh'], 'compose' in released, 'commands' in released]).toEqual(['tools/lint.sh', 'shell', '', true, false, true]);
     expect(reads).toBe(0);
     expect(released.commands).toEqual(first.commands);
@@ -75,15 +76,30 @@ describe('scripts that drive no setup, released after analysis', () => {
     expect(reads).toBe(1);
   });
 
+  it('keep the commands that call scripts: where callers run a script from is found without reading them again', () => {
+    const fs = new MemoryFs(FILES);
+    let reads = 0;
+    const counting: Reader = (kind, rel, text, f, start) => {
+      reads++;
+      return readScript(kind, rel, text, f, start).script;
+    };
+    const make = firstReading(fs, 'Makefile');
+    const released = releaseScript(make, false, fs, counting, (c) => calledPath(c) !== null);
+    expect(keptCommands(released)).toEqual([make.commands[0]]);
+    expect(callsOf(['tools/lint.sh'], [released])).toEqual(callsOf(['tools/lint.sh'], [make]));
+    expect(callsOf(['tools/lint.sh'], [released]).get('tools/lint.sh')).toEqual([{ file: 'Makefile', line: 2, cwd: '' }]);
+    expect(reads).toBe(0);
+  });
+
   it('stay whole when they drive a setup', () => {
     const fs = new MemoryFs(FILES);
     const script = firstReading(fs, 'build.sh');
-    expect(releaseScript(script, true, fs, () => null)).toBe(script);
+    expect(releaseScript(script, true, fs, () => null, () => true)).toBe(script);
   });
 
   it('a script that would read differently the second time is an internal error, never a plan', () => {
     const fs = new MemoryFs(FILES);
-    const released = releaseScript(firstReading(fs, 'Makefile'), false, fs, (kind, rel, _text, f, start) => readScript(kind, rel, 'lint:\n\tdocker push app:latest\n', f, start).script);
+    const released = releaseScript(firstReading(fs, 'Makefile'), false, fs, (kind, rel, _text, f, start) => readScript(kind, rel, 'lint:\n\tdocker push app:latest\n', f, start).script, () => false);
     expect(() => released.commands).toThrow(/Makefile reads differently the second time/);
     expect(() => Object.assign(released, { text: '' })).toThrow(/a released script was changed/);
   });
