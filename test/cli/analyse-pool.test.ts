@@ -35,7 +35,7 @@ async function pooled(root: string, workers: number) {
   for (let i = 0; i < walked.files.length; i += 8) pool.add(walked.files.slice(i, i + 8).map((rel) => [rel, reader.readText(rel)!] as [string, string]));
   const { analysed, dockerfiles } = await pool.finish(walked.files);
   followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-  return { plan: JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' })), reports, totals, files: walked.files.length };
+  return { plan: JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' })), reports, totals, files: walked.files.length };
 }
 
 function single(root: string): string {

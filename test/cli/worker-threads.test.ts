@@ -59,9 +59,9 @@ describe('worker threads', () => {
     for (const rel of [...walked.files].reverse()) analysed.set(rel, analyzeFile(fsys, rel, dockerfiles));
     // Then, as both paths do, scripts that callers run from another folder are read from there.
     followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-    const plan = planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' });
+    const plan = planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' });
     expect(JSON.stringify(plan)).toBe(JSON.stringify(expected));
-    expect(() => assemble([...walked.files, 'missing.sh'], analysed, dockerfiles)).toThrow('missing.sh was not analysed');
+    expect(() => assemble([...walked.files, 'missing.sh'], analysed, dockerfiles, fsys)).toThrow('missing.sh was not analysed');
   });
 
   it('MULTISTAGE_CODEMOD_WORKERS takes a whole number; anything else is a usage error', () => {

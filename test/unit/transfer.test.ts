@@ -46,7 +46,7 @@ function crossed(root: string, threads: number) {
   });
   const dockerfiles = mergeDockerfiles(walked.files, traces);
   followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-  const analysis = assemble(walked.files, analysed, dockerfiles);
+  const analysis = assemble(walked.files, analysed, dockerfiles, fsys);
   return { analysis, plan: planMigration(analysis, fsys, { stageName: 'builder' }), lazy: () => lazy };
 }
 
