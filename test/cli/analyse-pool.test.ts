@@ -72,7 +72,7 @@ describe('analysis threads during the walk', () => {
     expect(pool.handedOut).toBe(batches.length);
     const { analysed, dockerfiles } = await pool.finish(walked.files);
     followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-    expect(JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' }))).toBe(single(root));
+    expect(JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' }))).toBe(single(root));
   });
 });
 

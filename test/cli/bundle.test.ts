@@ -137,7 +137,7 @@ describe("the analysis worker's bundle", () => {
     for (const rel of walked.files) pool.add([[rel, fsys.readText(rel)!]]);
     const { analysed, dockerfiles } = await pool.finish(walked.files);
     followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-    const threaded = planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' });
+    const threaded = planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' });
     const oneFs = new NodeRepoFs(root);
     const one = walk(root, { repoFs: oneFs });
     const single = planMigration(analyze(oneFs, one.files, undefined, one.quiet), oneFs, { stageName: 'builder' });
