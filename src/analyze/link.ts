@@ -28,6 +28,7 @@ import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
+import { dynamicTags, extractionImages, tagUses, unfollowedTag } from './dynamic-tag.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -269,14 +270,16 @@ function makeSetup(
     const b = builder.inv;
     diagnostics.push(diag('DYNAMIC_BUILD_INPUT', 'error', `the builder build cannot be followed: ${unreadBuildInput(b.cmd, b.operands[0]?.word, flagValues(b, '--file')[0], builder.context === null)}`, at(builder.inv.cmd)));
   }
-  const dynamicTag = flagValues(builder.inv, '--tag').find((w) => w.value === null);
+  // A tag only known at run time is followed where each use is the same expansion (./dynamic-tag.ts).
+  const dynamicTag = unfollowedTag(builder);
   if (!builder.stock && (builder.tags.length === 0 || dynamicTag)) {
     diagnostics.push(
       dynamicTag
-        ? diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTag.raw}\` is only known at run time, so which later commands use that image cannot be known`, at(builder.inv.cmd, 'Tag the builder build with a literal name (or a variable assigned a literal).'))
+        ? diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTag.raw}\` is only known at run time${dynamicTag.same === null ? ' and may differ each time it is read' : ''}, so which later commands use that image cannot be known`, at(builder.inv.cmd, 'Tag the builder build with a literal name (or a variable assigned a literal).'))
         : diag('DYNAMIC_IMAGE', 'error', 'the builder build has no tag, so its containers cannot be followed', at(builder.inv.cmd)),
     );
   }
+  diagnostics.push(...extractionImages(setup, exs.flatMap((e) => (e.container ? [e.container] : []))));
   const unknownFlags = (list: DockerInvocation[]) => {
     for (const inv of list) {
       for (const w of inv.unknownFlags) {
@@ -412,6 +415,9 @@ function makeSetup(
   // `docker rmi` of the builder image is cleanup only when the builder build goes.
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
 
+  if (!builder.stock && !dynamicTag && dynamicTags(builder).length > 0) {
+    diagnostics.push(...tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds));
+  }
   checkArtifactDestinations(setup, fs);
   const conditions = stepConditions(setup, script, fs);
   if (conditions) diagnostics.push(conditions);

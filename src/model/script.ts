@@ -14,6 +14,15 @@ export interface Word {
   staticPrefix: string;
   /** The word exactly as written in the file. */
   raw: string;
+  /**
+   * For a word whose value is not static, a key equal for two words only when they surely
+   * expand to the same text: the same static text around the same variables, read at the same
+   * assignment of each (src/analyze/shell/versions.ts). Null: the word may expand differently
+   * each time (a `$(…)`, `$RANDOM`, a variable after a `read`); absent: the reader does not say.
+   */
+  same?: string | null;
+  /** The value when the environment sets none of the variables the script did not assign; null or absent: not known. */
+  fallback?: string | null;
   start: number;
   end: number;
 }

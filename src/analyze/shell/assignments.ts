@@ -3,9 +3,10 @@ import { folderValue, isFolderValue, scriptFolderAssigned } from '../script-fold
 import type { TsNode } from '../tree-sitter.js';
 import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
-import { setVar, type Ctx, type Scope } from './types.js';
+import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
+import { havoc, versionOf } from './versions.js';
 
 /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
 export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
@@ -15,7 +16,7 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     const subst = value ? onlySubstitution(value) : null;
     if (subst) {
       const before = w.script.commands.length;
-      const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+      const inner: Scope = childScope(scope);
       for (const st of subst.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, ctx, unit, null);
       const made = w.script.commands.slice(before);
       if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${name}}` };
@@ -23,10 +24,13 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     // The value is evaluated for its text only: its `$(…)` commands were walked above.
     const saved = w.currentUnit;
     w.currentUnit = -1;
-    const v = value ? folderAssigned(w, value, scope) ?? evalWord(w, value, scope).value : '';
+    const folder = value ? folderAssigned(w, value, scope) : null;
+    const word = value && folder === null ? evalWord(w, value, scope) : null;
+    const v = folder ?? (word ? word.value : '');
     w.currentUnit = saved;
     const append = a.children.some((c) => !c.isNamed && c.type === '+=');
-    setVar(scope, name, uncertain || append || value?.type === 'array' ? null : v);
+    const unsure = uncertain || append || value?.type === 'array';
+    setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
   }
 }
 
@@ -65,14 +69,25 @@ function onlySubstitution(value: TsNode): TsNode | null {
 
 export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx): void {
   const uncertain = ctx.conditional || ctx.loop;
+  const keyword = decl.children[0]?.type;
+  const flags = decl.namedChildren.filter((c) => c.type === 'word').map((c) => src(w, c));
+  // `declare -n ref=NAME`: assigning `ref` assigns NAME, which the walk does not follow.
+  if (flags.some((f) => /^-[a-zA-Z]*n/.test(f))) havoc(scope.versions);
+  const exports = keyword === 'export' || flags.some((f) => /^-[a-zA-Z]*x/.test(f));
   for (const a of decl.namedChildren) {
     if (a.type === 'variable_assignment') {
       const { name, value } = assignment(w, a);
-      const v = value ? folderAssigned(w, value, scope) ?? evalWord(w, value, scope).value : '';
-      setVar(scope, name, uncertain || value?.type === 'array' ? null : v);
+      const folder = value ? folderAssigned(w, value, scope) : null;
+      const word = value && folder === null ? evalWord(w, value, scope) : null;
+      const v = folder ?? (word ? word.value : '');
+      const unsure = uncertain || value?.type === 'array';
+      setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
+      if (exports) scope.versions.exported.add(name);
     } else if (a.type === 'variable_name') {
       const name = src(w, a);
-      setVar(scope, name, uncertain ? null : (scope.vars.get(name) ?? null));
+      const had = scope.vars.get(name) ?? null;
+      setVar(scope, name, uncertain ? null : had, uncertain ? null : had ?? versionOf(scope.versions, name).fallback);
+      if (exports) scope.versions.exported.add(name);
     }
   }
 }

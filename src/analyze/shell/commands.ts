@@ -9,6 +9,7 @@ import { redirectOf } from './redirects.js';
 import type { Ctx, Scope } from './types.js';
 import { nested, src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
+import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
   const cmd: ScriptCommand = {
@@ -49,6 +50,24 @@ function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
   } else if (prog === 'pushd' || prog === 'popd') {
     scope.cwd = null;
   }
+  if (mayAssign(w, words)) havoc(scope.versions);
+}
+
+/** A command that may assign variables the walk does not follow (./versions.ts). */
+function mayAssign(w: ShellWalk, words: Word[]): boolean {
+  const prog = words[0]?.value;
+  if (prog === undefined) return false;
+  if (prog === null || ASSIGNING_BUILTINS.has(prog) || w.functions.has(prog)) return true;
+  if (prog === 'printf') return words.slice(1).some((x) => x.value === null || x.value.startsWith('-v'));
+  // `command read x`: the builtin it runs.
+  if (prog === 'command') {
+    if (words.slice(1).some((x) => x.value === '-v' || x.value === '-V')) return false;
+    const next = words.slice(1).find((x) => x.value === null || !x.value.startsWith('-'));
+    return next !== undefined && mayAssign(w, [next]);
+  }
+  // A trap body that runs between the script's own commands.
+  if (prog === 'trap') return words.slice(2).some((x) => x.value === null || MID_SCRIPT_TRAPS.has(x.value.toUpperCase().replace(/^SIG/, '')));
+  return false;
 }
 
 /**
@@ -120,5 +139,7 @@ export function testCommand(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, 
     });
   stmt.children.forEach(flatten);
   w.currentUnit = savedUnit;
+  // `(( n++ ))` is arithmetic, which may assign.
+  if (stmt.children[0]?.type === '((') havoc(scope.versions);
   if (words.length > 0) newCommand(w, words, [], stmt.startIndex, stmt.endIndex, scope, unit, ctx);
 }

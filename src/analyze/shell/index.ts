@@ -24,6 +24,7 @@ import { parseWith } from '../tree-sitter.js';
 import { walkList } from './lists.js';
 import { syntaxError } from './syntax-error.js';
 import type { Scope, ShellInit, ShellParseResult, ShellScript } from './types.js';
+import { copyVersions, newVersions } from './versions.js';
 import { Untrusted, type ShellWalk } from './walk.js';
 
 export { shellTrees } from './batch-trees.js';
@@ -51,7 +52,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     units: [],
     continuationRepairs: new Map(),
     lines,
-    final: { vars: new Map(), cwd: null },
+    final: { vars: new Map(), cwd: null, versions: newVersions([]) },
   };
   const scriptDir = path.dirname(file) === '.' ? '' : path.dirname(file);
   const w: ShellWalk = {
@@ -68,15 +69,16 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     depth: 0,
     currentUnit: -1,
     currentCtx: { conditional: false, loop: false },
+    functions: new Set(),
   };
 
-  const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd };
+  const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? copyVersions(init.versions) : newVersions(init.vars?.keys() ?? []) };
   try {
     walkList(w, root.children, top, { conditional: false, loop: false }, 'top');
   } catch (e) {
     if (!(e instanceof Untrusted)) throw e;
     return notAnalysed(`cannot analyse shell script: ${e.why}`, e.at, 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.');
   }
-  script.final = { vars: top.vars, cwd: top.cwd };
+  script.final = { vars: top.vars, cwd: top.cwd, versions: top.versions };
   return { script, diagnostics };
 }

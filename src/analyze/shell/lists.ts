@@ -5,7 +5,7 @@ import { brokenContinuation } from './continuation.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
 import { walkCommand } from './commands.js';
 import { walkStmt } from './statements.js';
-import type { Ctx, ListRole, Scope } from './types.js';
+import { childScope, type Ctx, type ListRole, type Scope } from './types.js';
 import { Untrusted, type ShellWalk } from './walk.js';
 
 /** Where a statement ends for deletion: after the `;` or `&` that terminates it, if any. */
@@ -76,7 +76,7 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     const first = script.commands.length;
     // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
     const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
-    const memberScope = piped ? { vars: new Map(scope.vars), cwd: scope.cwd } : scope;
+    const memberScope = piped ? childScope(scope) : scope;
     // A member after `&&`/`||` runs depending on the exit status of the commands before it; a
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {

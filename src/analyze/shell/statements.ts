@@ -5,7 +5,7 @@ import { assignments, declaration } from './assignments.js';
 import { testCommand, walkCommand } from './commands.js';
 import { walkChain, walkList } from './lists.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
-import { setVar, type Ctx, type Scope } from './types.js';
+import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 
@@ -49,7 +49,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       walkChain(w, stmt, scope, ctx, unit);
       return;
     case 'subshell':
-      walkList(w, stmt.children, { vars: new Map(scope.vars), cwd: scope.cwd }, ctx, 'body', unit);
+      walkList(w, stmt.children, childScope(scope), ctx, 'body', unit);
       return;
     case 'compound_statement':
       walkList(w, stmt.children, scope, ctx, 'body', unit);
@@ -98,7 +98,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
         const values = items.flatMap((word) => (/['"\\]/.test(word.raw) ? [word.value!] : word.value!.split(/\s+/).filter(Boolean)));
         const loop = w.loopCounter++;
         for (const v of values) {
-          const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+          const inner: Scope = childScope(scope);
           setVar(inner, loopVar, v);
           walkList(w, bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, 'body');
         }
@@ -125,9 +125,11 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     case 'function_definition': {
       // A function body runs when (and as often as) it is called: treat it as conditional.
       const body = stmt.childForFieldName('body');
+      const fnName = stmt.childForFieldName('name');
+      if (fnName) w.functions.add(src(w, fnName));
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
       const fnCtx = { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `fn${stmt.startIndex}` }] };
-      const fnScope = { vars: new Map(scope.vars), cwd: scope.cwd };
+      const fnScope = childScope(scope);
       if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(w, body, () => walkList(w, body.children, fnScope, fnCtx, 'body'));
       else if (body) walkStmt(w, body, fnScope, fnCtx, unit, null);
       return;

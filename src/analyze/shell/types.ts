@@ -4,6 +4,7 @@ import type { Edit } from '../../model/edits.js';
 import type { Branch, Iteration, ScriptFile } from '../../model/script.js';
 import type { LineIndex } from '../../model/text.js';
 import type { TsNode } from '../tree-sitter.js';
+import { assigned, copyVersions, type Versions } from './versions.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
 export interface ShellUnit {
@@ -41,7 +42,7 @@ export interface ShellScript extends ScriptFile {
   continuationRepairs: Map<number, Edit[]>;
   lines: LineIndex;
   /** Variables and working directory when the script ends (a next snippet in the same shell starts there). */
-  final: { vars: ReadonlyMap<string, string | null>; cwd: string | null };
+  final: { vars: ReadonlyMap<string, string | null>; cwd: string | null; versions: Versions };
 }
 
 export interface ShellParseResult {
@@ -54,11 +55,20 @@ export interface Scope {
   cwd: string | null;
   /** A frozen copy of `vars` that commands share until the next assignment (most share one). */
   snapshot?: ReadonlyMap<string, string | null> | undefined;
+  /** Which assignment each variable's value comes from (./versions.ts). */
+  versions: Versions;
 }
 
-export function setVar(scope: Scope, name: string, value: string | null): void {
+/** `fallback`: the value when the environment sets nothing (./versions.ts), null when not known. */
+export function setVar(scope: Scope, name: string, value: string | null, fallback: string | null = value): void {
   scope.vars.set(name, value);
   scope.snapshot = undefined;
+  assigned(scope.versions, name, fallback);
+}
+
+/** The scope of a subshell, a function body or a loop pass: what it assigns stays there. */
+export function childScope(scope: Scope): Scope {
+  return { vars: new Map(scope.vars), cwd: scope.cwd, versions: copyVersions(scope.versions) };
 }
 
 export interface Ctx {
@@ -78,4 +88,6 @@ export interface ShellInit {
   cwd?: string | null;
   /** The text's syntax tree, when the caller parsed it already (see shellTrees). */
   tree?: TsNode | null;
+  /** The variables' versions where the shell is (a snippet continuing the one before: its `final`). */
+  versions?: Versions;
 }

@@ -25,6 +25,8 @@ export interface ShellWalk {
   /** The commands of a `$(…)` run before the command that uses it: the unit and context they run in (-1: not run). */
   currentUnit: number;
   currentCtx: Ctx;
+  /** Names of the functions the script defines: a call may assign any variable (./versions.ts). */
+  functions: Set<string>;
 }
 
 /** The source text of a node. */

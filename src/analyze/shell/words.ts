@@ -4,7 +4,8 @@ import { isFolderValue } from '../script-folder.js';
 import type { TsNode } from '../tree-sitter.js';
 import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
-import type { Scope } from './types.js';
+import { childScope, type Scope } from './types.js';
+import { assigned, fallbackOf, havoc, variableKey, versionOf } from './versions.js';
 import { nested, src, type ShellWalk } from './walk.js';
 
 const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
@@ -25,21 +26,35 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
   let symbol = '';
   let staticPrefix = '';
   let dynamicSeen = false;
+  // The word's key and fallback (./versions.ts), built part by part beside its value.
+  let same: string | null = '';
+  let fallback: string | null = '';
   const addStatic = (s: string) => {
     if (value !== null) value += s;
     symbol += s;
     if (!dynamicSeen) staticPrefix += s;
+    if (same !== null) same += s;
+    if (fallback !== null) fallback += s;
   };
-  const addDynamic = (sym: string) => {
+  const addDynamic = (sym: string, key: string | null = null, fb: string | null = null) => {
     value = null;
     symbol += sym;
     dynamicSeen = true;
+    same = same !== null && key !== null ? same + key : null;
+    fallback = fallback !== null && fb !== null ? fallback + fb : null;
   };
   /** The script's folder from a variable (../script-folder.ts): known, but not as literal text. */
   const addFolder = (folder: string, name: string) => {
     if (value !== null) value += folder;
     symbol += `\${${name}}`;
     dynamicSeen = true;
+    if (same !== null) same += folder;
+    if (fallback !== null) fallback += folder;
+  };
+  /** `$NAME`/`${NAME}` whose value is not known. */
+  const addVariable = (name: string) => {
+    const v = versionOf(scope.versions, name);
+    addDynamic(`\${${name}}`, variableKey(scope.versions, name, '', ''), v.fallback);
   };
   /** Text between parts (quotes aside) is literal; parts are read by type. */
   const visitParts = (parts: TsNode[], from: number, to: number, quoted: boolean) => {
@@ -82,11 +97,11 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
         const known = scope.vars.get(name);
         if (isFolderValue(known)) addFolder(known, name);
         else if (known != null) addStatic(known);
-        else addDynamic(`\${${name}}`);
+        else addVariable(name);
         return;
       }
       case 'expansion':
-        expansion(w, p, scope, addStatic, addDynamic, addFolder);
+        expansion(w, p, scope, addStatic, addDynamic, addFolder, addVariable);
         return;
       case 'command_substitution': {
         const inner = src(w, p).replace(/\s+/g, ' ');
@@ -95,16 +110,29 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
         addDynamic(sym);
         return;
       }
+      case 'arithmetic_expansion':
+        // `$((n = n + 1))` may assign: no word read before it is the same as one after.
+        havoc(scope.versions);
+        addDynamic(src(w, p));
+        return;
       default:
         addDynamic(src(w, p));
     }
   };
   visitParts(nodes, from, to, false);
-  return { value, symbol, staticPrefix, raw: text.slice(from, to), start: from, end: to };
+  return { value, symbol, staticPrefix, raw: text.slice(from, to), start: from, end: to, ...(value === null ? { same, fallback } : {}) };
 }
 
 /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
-function expansion(w: ShellWalk, p: TsNode, scope: Scope, addStatic: (s: string) => void, addDynamic: (s: string) => void, addFolder: (f: string, name: string) => void): void {
+function expansion(
+  w: ShellWalk,
+  p: TsNode,
+  scope: Scope,
+  addStatic: (s: string) => void,
+  addDynamic: (s: string, key?: string | null, fb?: string | null) => void,
+  addFolder: (f: string, name: string) => void,
+  addVariable: (name: string) => void,
+): void {
   const inner = p.children.slice(1, -1);
   const nameNode = inner[0];
   if (!nameNode || (nameNode.type !== 'variable_name' && nameNode.type !== 'special_variable_name')) return addDynamic(src(w, p));
@@ -113,14 +141,30 @@ function expansion(w: ShellWalk, p: TsNode, scope: Scope, addStatic: (s: string)
   if (isFolderValue(known)) return inner.length === 1 ? addFolder(known, name) : addDynamic(src(w, p));
   if (inner.length === 1) {
     if (known != null) addStatic(known);
-    else addDynamic(`\${${name}}`);
+    else addVariable(name);
     return;
   }
   const op = inner[1]!;
-  if (op.isNamed || !DEFAULT_OPS.has(op.type) || known == null) return addDynamic(src(w, p));
+  const closing = p.children[p.children.length - 1]!;
+  if (op.isNamed || !DEFAULT_OPS.has(op.type)) return addDynamic(src(w, p));
+  if (known == null) {
+    // Not known: the same variable read the same way, with the same default, is the same text.
+    // The default is read for its key alone: its `$(…)` commands are not walked again.
+    const saved = w.currentUnit;
+    w.currentUnit = -1;
+    const dflt = evalParts(w, inner.slice(2), op.endIndex, closing.startIndex, scope);
+    w.currentUnit = saved;
+    const v = versionOf(scope.versions, name);
+    const dfltKey = dflt.value !== null ? dflt.value : (dflt.same ?? null);
+    const dfltFallback = dflt.value !== null ? dflt.value : (dflt.fallback ?? null);
+    const fb = fallbackOf(v.fallback, op.type, dfltFallback);
+    addDynamic(src(w, p), variableKey(scope.versions, name, op.type, dfltKey), op.type === '?' || op.type === ':?' ? null : fb);
+    // `${NAME:=default}` assigns the variable: a later read is another version.
+    if (op.type === ':=' || op.type === '=') assigned(scope.versions, name, fb);
+    return;
+  }
   if (op.type === '-' || op.type === '=' || op.type === '?' || known !== '' || op.type === ':?') return addStatic(known);
   // The variable is set but empty: `:-`/`:=` give the default, read as an unquoted word.
-  const closing = p.children[p.children.length - 1]!;
   const dflt = evalParts(w, inner.slice(2), op.endIndex, closing.startIndex, scope).value;
   if (dflt === null) addDynamic(src(w, p));
   else addStatic(dflt);
@@ -130,7 +174,7 @@ function expansion(w: ShellWalk, p: TsNode, scope: Scope, addStatic: (s: string)
 function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): void {
   if (w.currentUnit < 0) return;
   const first = w.script.commands.length;
-  const inner: Scope = { vars: new Map(scope.vars), cwd: scope.cwd };
+  const inner: Scope = childScope(scope);
   for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, w.currentCtx, w.currentUnit, null);
   const made = w.script.commands.slice(first);
   if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };

@@ -1,0 +1,100 @@
+/**
+ * Which assignment a shell variable's value comes from at each point of the walk, so two words
+ * whose value is only known at run time can still be proven to expand to the same text: the
+ * same variables, read at the same assignments, with the same static text around them
+ * (`docker build -t "$TAG"` and `docker create "$TAG"` with no assignment to TAG between).
+ *
+ * Every assignment the walk follows gives the variable a new version. Whatever may assign
+ * variables the walk does not follow (`read`, `eval`, `source`, a call of a function of the
+ * script, `declare -n`, an arithmetic command, a `DEBUG`/`ERR`/`RETURN` trap…) gives every
+ * variable a new version: no word read before it is then the same as one read after it.
+ *
+ * Each variable also carries its *fallback*: the value it has when the environment sets none
+ * of the variables the script did not assign itself (`TAG=${TAG:-app-build}` falls back to
+ * `app-build`), or null when not known; that is the name a literal word would have to spell to
+ * name the same image.
+ */
+
+/** Versions are unique in the process, so words of two separate walks never compare equal. */
+let counter = 0;
+const fresh = () => `v${++counter}`;
+
+export interface VarVersion {
+  id: string;
+  fallback: string | null;
+}
+
+export interface Versions {
+  of: Map<string, VarVersion>;
+  /** The version of every variable not in `of`: those the script inherited. */
+  base: string;
+  /** Whether an inherited variable falls back to unset (false after a step that may assign anything). */
+  baseUnset: boolean;
+  /** Variables the script exports itself (`export NAME`, `declare -x NAME`): programs it runs see them. */
+  exported: Set<string>;
+  /** Names the first walk started with (a CI `env:`, a Makefile's variables): exported, and not unset. */
+  inherited: ReadonlySet<string>;
+}
+
+export function newVersions(inherited: Iterable<string>): Versions {
+  return { of: new Map(), base: fresh(), baseUnset: true, exported: new Set(), inherited: new Set(inherited) };
+}
+
+/** A copy for a subshell, a function body, a loop pass or the next snippet of one shell. */
+export function copyVersions(v: Versions): Versions {
+  return { of: new Map(v.of), base: v.base, baseUnset: v.baseUnset, exported: v.exported, inherited: v.inherited };
+}
+
+export function versionOf(v: Versions, name: string): VarVersion {
+  return v.of.get(name) ?? { id: v.base, fallback: v.baseUnset && !v.inherited.has(name) ? '' : null };
+}
+
+export function assigned(v: Versions, name: string, fallback: string | null): void {
+  v.of.set(name, { id: fresh(), fallback });
+}
+
+/** A step that may assign any variable. */
+export function havoc(v: Versions): void {
+  v.of.clear();
+  v.base = fresh();
+  v.baseUnset = false;
+}
+
+/**
+ * Variables whose value changes without an assignment (`$RANDOM`, `$SECONDS`, `$LINENO`…),
+ * or that builtins set as they run: a word reading one is never the same twice.
+ */
+export const VOLATILE = new Set([
+  'RANDOM', 'SRANDOM', 'SECONDS', 'LINENO', 'BASHPID', 'EPOCHSECONDS', 'EPOCHREALTIME', 'BASH_COMMAND', 'HISTCMD',
+  'PIPESTATUS', 'FUNCNAME', 'BASH_LINENO', 'BASH_SOURCE', 'BASH_ARGC', 'BASH_ARGV', 'BASH_SUBSHELL', 'BASH_REMATCH',
+  'OPTIND', 'OPTARG', 'OPTERR', 'REPLY', 'MAPFILE', 'PWD', 'OLDPWD', 'DIRSTACK', 'COLUMNS', 'LINES', 'IFS', '_',
+]);
+
+/** Builtins that may assign variables the walk does not follow. */
+export const ASSIGNING_BUILTINS = new Set(['read', 'eval', 'source', '.', 'getopts', 'mapfile', 'readarray', 'let', 'declare', 'typeset', 'local', 'export', 'readonly', 'builtin', 'enable']);
+
+/** Signals whose trap runs between the script's own commands (EXIT and the like run when it ends). */
+export const MID_SCRIPT_TRAPS = new Set(['DEBUG', 'ERR', 'RETURN']);
+
+/** What opens and closes a variable's part in a word's `same` key: no shell text holds these. */
+export const OPEN = '\u0001';
+export const CLOSE = '\u0002';
+
+/** The key part of a variable read as `${NAME<op><default>}`, or null when the read may differ each time. */
+export function variableKey(v: Versions, name: string, op: string, dflt: string | null): string | null {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || VOLATILE.has(name) || dflt === null) return null;
+  // `!`: the programs the script runs see the variable (it exports it, or a CI `env:` set it).
+  const exported = v.exported.has(name) || v.inherited.has(name) ? EXPORTED : '';
+  return `${OPEN}${name}#${versionOf(v, name).id}${exported}${op}${dflt}${CLOSE}`;
+}
+
+export const EXPORTED = '!';
+
+/** The value `${NAME<op>…}` falls back to (see Versions), given the variable's and the default's. */
+export function fallbackOf(own: string | null, op: string, dflt: string | null): string | null {
+  if (own === null) return null;
+  if (op === '') return own;
+  // `:-`/`:=`: unset and empty both take the default; `-`/`=`/`?`: a fallback '' may be set-but-empty.
+  if (op === ':-' || op === ':=') return own === '' ? dflt : own;
+  return own === '' ? null : own;
+}
