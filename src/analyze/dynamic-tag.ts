@@ -43,7 +43,7 @@ export function extractionImages(setup: Setup, containers: readonly Container[])
     const image = inv.operands[0]?.word;
     if (!image || tags.some((t) => sameText(t, image))) continue;
     out.push(
-      diag('DYNAMIC_IMAGE', 'error', `\`${shown(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is assigned again between them, or by a step the tool cannot follow`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, with no assignment between them.')),
+      diag('DYNAMIC_IMAGE', 'error', `\`${shown(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is not the expansion the build tagged, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, with no assignment between them.')),
     );
   }
   out.push(...containerNames(setup, containers));
@@ -123,7 +123,14 @@ interface Tag {
  * Every command after the builder build that may still name its image, now no longer built.
  * `builds`: the script's builds, `fromImages`: the base images of a build's Dockerfile.
  */
-export function tagUses(setup: Setup, sequence: readonly ScriptCommand[], pos: (c: ScriptCommand) => number, fromImages: (b: BuildStep) => readonly string[] | null, builds: ReadonlyMap<DockerInvocation, BuildStep>): Diagnostic[] {
+export function tagUses(
+  setup: Setup,
+  sequence: readonly ScriptCommand[],
+  pos: (c: ScriptCommand) => number,
+  fromImages: (b: BuildStep) => readonly string[] | null,
+  builds: ReadonlyMap<DockerInvocation, BuildStep>,
+  containers: readonly Container[],
+): Diagnostic[] {
   const builder = setup.builder;
   const runtime = setup.runtime;
   const tags: Tag[] = dynamicTags(builder).map((word) => {
@@ -138,7 +145,7 @@ export function tagUses(setup: Setup, sequence: readonly ScriptCommand[], pos: (
   const lastExtraction = Math.max(...setup.extraction.map(pos));
   const runtimeAt = runtime ? pos(runtime.inv.cmd) : Infinity;
   const out: Diagnostic[] = [];
-  const sure = (cmd: ScriptCommand) => diag('REMOVED_NAME_USED', 'error', `\`${shown(cmd)}\` uses the builder image \`${tags[0]!.word.raw}\`, which is no longer built`, where(cmd, setup.id, 'Remove that use, or migrate this setup by hand.'));
+  const sure = (cmd: ScriptCommand) => diag('REMOVED_NAME_USED', 'error', `\`${shown(cmd)}\` uses the builder image \`${tags[0]!.word.raw}\`, which is no longer built`, where(cmd, setup.id, 'Tag the builder build with a literal name (the tool then keeps its build for that use), or migrate this setup by hand.'));
   const maybe = (cmd: ScriptCommand, why: string) => diag('DYNAMIC_IMAGE', 'error', `\`${shown(cmd)}\` ${why}, and the builder image \`${tags[0]!.word.raw}\` is no longer built`, where(cmd, setup.id, 'Tag the builder build with a literal name, or spell that image so it is plainly another one (a different literal tag after the last variable).'));
 
   /** How an image word relates to the builder image: the same, maybe the same, or another. */
@@ -190,7 +197,9 @@ export function tagUses(setup: Setup, sequence: readonly ScriptCommand[], pos: (
       continue;
     }
     if (CONTAINER_VERBS.has(inv.verb) || (inv.verb === 'other' && NO_IMAGE.has(cmd.words[inv.verbIndex]?.value ?? ''))) continue;
-    const images = inv.verb === 'other' ? cmd.words.slice(inv.verbIndex + 1).filter((w) => w.value === null || !w.value.startsWith('-')) : inv.verb === 'create' || inv.verb === 'run' ? inv.operands.slice(0, 1).map((o) => o.word) : inv.operands.map((o) => o.word);
+    // (A word naming the extraction's container, `docker inspect "$id"`, is no image: the container's own check has it.)
+    const ownContainer = (w: Word) => containers.some((c) => w.symbol === c.key || w.symbol.startsWith(`${c.key}:`));
+    const images = inv.verb === 'other' ? cmd.words.slice(inv.verbIndex + 1).filter((w) => (w.value === null || !w.value.startsWith('-')) && !ownContainer(w)) : inv.verb === 'create' || inv.verb === 'run' ? inv.operands.slice(0, 1).map((o) => o.word) : inv.operands.map((o) => o.word);
     const verdicts = images.map((w) => classify(w, cmd));
     if (verdicts.includes('same')) out.push(sure(cmd));
     else if (verdicts.includes('maybe')) out.push(maybe(cmd, 'names an image only known at run time that may be it'));

@@ -416,7 +416,7 @@ function makeSetup(
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
 
   if (!builder.stock && !dynamicTag && dynamicTags(builder).length > 0) {
-    diagnostics.push(...tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds));
+    diagnostics.push(...tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds, exs.flatMap((e) => (e.container ? [e.container] : []))));
   }
   checkArtifactDestinations(setup, fs);
   const conditions = stepConditions(setup, script, fs);

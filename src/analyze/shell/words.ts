@@ -75,6 +75,8 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
         addStatic(unescapeLit(src(w, p), quoted));
         return;
       case 'number':
+      // The grammar reads the text of a default such as `${TAG:-app-build}` as `app` (a name) and `-build`.
+      case 'variable_name':
         addStatic(src(w, p));
         return;
       case 'raw_string':
