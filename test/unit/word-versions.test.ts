@@ -54,14 +54,14 @@ describe('shell words: the same expansion at the same assignment', () => {
 
   it('has no key for a word that may expand differently each time', () => {
     for (const w of ['"$(date +%s)"', '"$RANDOM"', '"$1"', '"${TAG/a/b}"', '"${TAG:-$(date)}"', '"$PWD/x"']) {
-      const [[word]] = dockerWords(`docker create ${w}\n`);
+      const word = dockerWords(`docker create ${w}\n`)[0]![0];
       expect(word!.value, w).toBeNull();
       expect(word!.same, w).toBeNull();
     }
   });
 
   it('keeps the value a tag falls back to when the environment sets nothing', () => {
-    const [[a], [b], [c], [d]] = dockerWords('TAG=${TAG:-app-build}\ndocker create "$TAG"\ndocker create "${IMAGE:-app}:build"\nX=$(git describe)\ndocker create "$X"\ndocker create "$UNSET"\n');
+    const [a, b, c, d] = dockerWords('TAG=${TAG:-app-build}\ndocker create "$TAG"\ndocker create "${IMAGE:-app}:build"\nX=$(git describe)\ndocker create "$X"\ndocker create "$UNSET"\n').map((ws) => ws[0]);
     expect(a!.fallback).toBe('app-build');
     expect(b!.fallback).toBe('app:build');
     expect(c!.fallback).toBeNull();
