@@ -14,7 +14,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import type { Container } from './extractions.js';
-import { CLOSE, EXPORTED, OPEN } from './shell/versions.js';
+import { CLOSE, EXPORTED, ID, OPEN } from './shell/versions.js';
 
 /** The builder's tags whose value is only known at run time. */
 export function dynamicTags(builder: BuildStep): Word[] {
@@ -43,7 +43,7 @@ export function extractionImages(setup: Setup, containers: readonly Container[])
     const image = inv.operands[0]?.word;
     if (!image || tags.some((t) => sameText(t, image))) continue;
     out.push(
-      diag('DYNAMIC_IMAGE', 'error', `\`${shown(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is not the expansion the build tagged, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, with no assignment between them.')),
+      diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTags(setup.builder)[0]!.raw}\` is only known at run time, and \`${shown(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is not the same expansion in the same shell, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, in the same shell, with no assignment between them.')),
     );
   }
   out.push(...containerNames(setup, containers));
@@ -217,12 +217,12 @@ function tagOf(text: string): string | null {
   return tag !== '' && !tag.includes('/') && !tag.includes(OPEN) && !tag.includes(CLOSE) ? tag : null;
 }
 
-/** The variables a key reads (`TAG` of `\u0001TAG#v3\u0002`), defaults included, and whether each is exported. */
+/** The variables a key reads (`TAG` of `\u0001TAG\u0003<id>\u0003\u0002`), defaults included, and whether each is exported. */
 function varsOf(key: string): { name: string; exported: boolean }[] {
   const out: { name: string; exported: boolean }[] = [];
   for (let i = key.indexOf(OPEN); i >= 0; i = key.indexOf(OPEN, i + 1)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)#v\d+/.exec(key.slice(i + 1));
-    if (m) out.push({ name: m[1]!, exported: key[i + 1 + m[0].length] === EXPORTED });
+    const m = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*)(${EXPORTED}?)${ID}`).exec(key.slice(i + 1));
+    if (m) out.push({ name: m[1]!, exported: m[2] === EXPORTED });
   }
   return out;
 }

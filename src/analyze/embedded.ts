@@ -9,6 +9,7 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { Branch, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
 import { parseShell, shellTrees, type ShellScript } from './shell.js';
+import type { Versions } from './shell/versions.js';
 
 export interface Snippet {
   /** The shell text as the shell receives it. */
@@ -56,7 +57,7 @@ export interface Part {
   /** How many commands the snippet gave (script.commands.length, known without reading it). */
   count: number;
   /** What the snippet's reading started from (variables and folder), to read it again alike. */
-  init: { vars: ReadonlyMap<string, string | null>; cwd: string | null };
+  init: { vars: ReadonlyMap<string, string | null>; cwd: string | null; seed: string; versions?: Versions };
 }
 
 export interface EmbeddedScript extends ScriptFile {
@@ -98,7 +99,9 @@ export function composeEmbedded(
   const lineOfFile = lineIndexer(text);
   for (const [n, snippet] of snippets.entries()) {
     const init = snippet.continues && previous ? previous.final : { vars: snippet.vars, cwd: snippet.cwd };
-    const { script, diagnostics: d } = parseShell(file, snippet.shell, { ...init, tree: trees[n] });
+    // Seeded by its place, a snippet read again (./release.ts) gets the same variable versions.
+    const seed = `${file}#${commands.length}`;
+    const { script, diagnostics: d } = parseShell(file, snippet.shell, { ...init, seed, tree: trees[n] });
     previous = script;
     const map = (o: number) => snippet.toFile[Math.min(o, snippet.toFile.length - 1)]!;
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
@@ -127,7 +130,7 @@ export function composeEmbedded(
       commands.push(g);
       mine.push(g);
     }
-    parts.push({ snippet, script, first, count: script.commands.length, init: { vars: init.vars, cwd: init.cwd } });
+    parts.push({ snippet, script, first, count: script.commands.length, init: { vars: init.vars, cwd: init.cwd, seed, ...('versions' in init ? { versions: init.versions } : {}) } });
     perSnippet.push(mine);
   }
   const sequences = sequencesOfSnippets.map((seq) => seq.flatMap((i) => perSnippet[i] ?? []));

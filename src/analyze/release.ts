@@ -67,7 +67,7 @@ function remember(part: Part, reading: ShellScript): void {
 }
 
 function readAgain(script: ScriptFile, part: Part): ShellScript {
-  const again = parseShell(script.file, part.snippet.shell, { vars: part.init.vars, cwd: part.init.cwd }).script;
+  const again = parseShell(script.file, part.snippet.shell, part.init).script;
   // The same text from the same start reads the same; anything else is a bug, never an edit.
   const map = (o: number) => part.snippet.toFile[Math.min(o, part.snippet.toFile.length - 1)]!;
   const same = again !== null && again.commands.length === part.count && again.commands.every((c, k) => map(c.start) === script.commands[part.first + k]?.start && map(c.end) === script.commands[part.first + k]?.end);

@@ -72,12 +72,16 @@ describe('the code names the problem', () => {
     expect(codes(nul)).toEqual(['READ_ERROR']);
   });
 
-  it('an unknown Make $(TAG) on the builder build is DYNAMIC_IMAGE, and so is a shell $TAG', () => {
+  it('an unknown Make $(TAG) on the builder build is DYNAMIC_IMAGE, and so is a shell tag read differently each time', () => {
     const make = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Makefile: 'build:\n\tdocker build -t $(TAG) -f Dockerfile.build .\n\tdocker create --name x $(TAG)\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n' });
     expect(codes(make)).toEqual(['DYNAMIC_IMAGE']);
     expect(errors(make)[0]!.message).toContain('only known at run time');
-    const sh = planFiles(repo({ 'build.sh': SCRIPT.replaceAll('app:build', '$TAG') }));
+    const sh = planFiles(repo({ 'build.sh': SCRIPT.replaceAll('app:build', '"app-$(date +%s)"') }));
     expect(codes(sh)).toEqual(['DYNAMIC_IMAGE']);
+    expect(errors(sh)[0]!.message).toContain('may differ each time');
+    // The same expansion at the build and the create, with no assignment between: the setup migrates.
+    const same = planFiles(repo({ 'build.sh': SCRIPT.replaceAll('app:build', '"$TAG"') }));
+    expect(same.setups[0]!.status).toBe('migrate');
     // A variable assigned a literal is known: the setup migrates.
     const known = planFiles(repo({ 'build.sh': SCRIPT.replace('set -e', 'set -e\nTAG=app:build').replaceAll('app:build -f', '$TAG -f').replace('x app:build', 'x $TAG') }));
     expect(known.setups[0]!.status).toBe('migrate');

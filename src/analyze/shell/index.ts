@@ -24,7 +24,7 @@ import { parseWith } from '../tree-sitter.js';
 import { walkList } from './lists.js';
 import { syntaxError } from './syntax-error.js';
 import type { Scope, ShellInit, ShellParseResult, ShellScript } from './types.js';
-import { copyVersions, newVersions } from './versions.js';
+import { continueVersions, newSeed, newVersions } from './versions.js';
 import { Untrusted, type ShellWalk } from './walk.js';
 
 export { shellTrees } from './batch-trees.js';
@@ -72,7 +72,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     functions: new Set(),
   };
 
-  const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? copyVersions(init.versions) : newVersions(init.vars?.keys() ?? []) };
+  const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars?.keys() ?? [], init.seed) };
   try {
     walkList(w, root.children, top, { conditional: false, loop: false }, 'top');
   } catch (e) {

@@ -90,4 +90,6 @@ export interface ShellInit {
   tree?: TsNode | null;
   /** The variables' versions where the shell is (a snippet continuing the one before: its `final`). */
   versions?: Versions;
+  /** What names this reading's versions (./versions.ts), so reading the same snippet again gives the same. */
+  seed?: string;
 }

@@ -15,9 +15,13 @@
  * name the same image.
  */
 
-/** Versions are unique in the process, so words of two separate walks never compare equal. */
-let counter = 0;
-const fresh = () => `v${++counter}`;
+/**
+ * Version ids are `<seed>.<n>`: a reading's seed names it (a snippet of a CI file is seeded by
+ * its file and place, so reading it again gives the same ids), or is unique in the process;
+ * either way two separate readings never share an id.
+ */
+let readings = 0;
+export const newSeed = () => `r${++readings}`;
 
 export interface VarVersion {
   id: string;
@@ -32,17 +36,27 @@ export interface Versions {
   baseUnset: boolean;
   /** Variables the script exports itself (`export NAME`, `declare -x NAME`): programs it runs see them. */
   exported: Set<string>;
-  /** Names the first walk started with (a CI `env:`, a Makefile's variables): exported, and not unset. */
+  /** Names the first reading started with (a CI `env:`, a Makefile's variables): exported, and not unset. */
   inherited: ReadonlySet<string>;
+  seed: string;
+  /** Shared by the copies of one reading, so its ids never repeat. */
+  counter: { n: number };
 }
 
-export function newVersions(inherited: Iterable<string>): Versions {
-  return { of: new Map(), base: fresh(), baseUnset: true, exported: new Set(), inherited: new Set(inherited) };
+const fresh = (v: Versions) => `${v.seed}.${++v.counter.n}`;
+
+export function newVersions(inherited: Iterable<string>, seed: string = newSeed()): Versions {
+  return { of: new Map(), base: `${seed}.0`, baseUnset: true, exported: new Set(), inherited: new Set(inherited), seed, counter: { n: 0 } };
 }
 
-/** A copy for a subshell, a function body, a loop pass or the next snippet of one shell. */
+/** A copy for a subshell, a function body or a loop pass: what it assigns or exports stays there. */
 export function copyVersions(v: Versions): Versions {
-  return { of: new Map(v.of), base: v.base, baseUnset: v.baseUnset, exported: v.exported, inherited: v.inherited };
+  return { ...v, of: new Map(v.of), exported: new Set(v.exported) };
+}
+
+/** Where the next snippet of one shell starts (a GitLab item after the one before): a reading of its own. */
+export function continueVersions(v: Versions, seed: string): Versions {
+  return { ...copyVersions(v), seed, counter: { n: 0 } };
 }
 
 export function versionOf(v: Versions, name: string): VarVersion {
@@ -50,13 +64,13 @@ export function versionOf(v: Versions, name: string): VarVersion {
 }
 
 export function assigned(v: Versions, name: string, fallback: string | null): void {
-  v.of.set(name, { id: fresh(), fallback });
+  v.of.set(name, { id: fresh(v), fallback });
 }
 
 /** A step that may assign any variable. */
 export function havoc(v: Versions): void {
   v.of.clear();
-  v.base = fresh();
+  v.base = fresh(v);
   v.baseUnset = false;
 }
 
@@ -85,10 +99,12 @@ export function variableKey(v: Versions, name: string, op: string, dflt: string 
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || VOLATILE.has(name) || dflt === null) return null;
   // `!`: the programs the script runs see the variable (it exports it, or a CI `env:` set it).
   const exported = v.exported.has(name) || v.inherited.has(name) ? EXPORTED : '';
-  return `${OPEN}${name}#${versionOf(v, name).id}${exported}${op}${dflt}${CLOSE}`;
+  return `${OPEN}${name}${exported}${ID}${versionOf(v, name).id}${ID}${op}${dflt}${CLOSE}`;
 }
 
 export const EXPORTED = '!';
+/** Around the version id in a variable's part (ids hold a file's path). */
+export const ID = '\u0003';
 
 /** The value `${NAME<op>…}` falls back to (see Versions), given the variable's and the default's. */
 export function fallbackOf(own: string | null, op: string, dflt: string | null): string | null {
