@@ -107,6 +107,8 @@ const PRINTS = new Set(['echo', 'printf', 'test', '[', '[[', 'true', ':']);
 const NO_ENGINE = new Set([...PRINTS, 'cd', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'chown', 'ls', 'cat', 'touch', 'ln', 'sha256sum', 'sha1sum', 'md5sum', 'tar', 'gzip', 'strip', 'upx', 'sed', 'grep', 'find', 'sleep', 'exit', 'set', 'install', 'file', 'head', 'tail', 'wc', 'sort', 'tee']);
 /** Docker verbs whose operands are containers, not images. */
 const CONTAINER_VERBS = new Set(['start', 'stop', 'kill', 'cp', 'rm']);
+/** Docker subcommands that read files naming images with the environment's variables. */
+const ENV_READERS = new Set(['compose', 'stack', 'buildx', 'bake']);
 /** Other docker subcommands that name no image. */
 const NO_IMAGE = new Set(['login', 'logout', 'version', 'info', 'ps', 'network', 'volume']);
 
@@ -158,6 +160,7 @@ export function tagUses(
       if (verdict === 'same') return;
       const other = w.value !== null ? tagOf(w.value) : typeof w.same === 'string' ? tagOf(w.same.slice(w.same.lastIndexOf(CLOSE) + 1)) : null;
       if (t.suffixTag !== null && other !== null && other !== t.suffixTag) return;
+      if (typeof w.same === 'string' && w.value === null && otherText(t.key, w.same)) return;
       if (w.value !== null) {
         if (fallbacks[k] === null) verdict ??= 'maybe';
         else if (fallbacks[k] !== '' && canonicalImage(w.value) === fallbacks[k]) verdict = 'same';
@@ -196,7 +199,13 @@ export function tagUses(
       else if (early.includes('maybe') || read) out.push(maybe(cmd, read ? 'hands the tag to the build' : 'may tag the same name'));
       continue;
     }
-    if (CONTAINER_VERBS.has(inv.verb) || (inv.verb === 'other' && NO_IMAGE.has(cmd.words[inv.verbIndex]?.value ?? ''))) continue;
+    const sub = inv.verb === 'other' ? (cmd.words[inv.verbIndex]?.value ?? null) : null;
+    // `docker compose` reads the environment, an exported tag included (`image: ${TAG}`).
+    if (tags.some((t) => t.exported) && inv.verb === 'other' && (sub === null || ENV_READERS.has(sub))) {
+      out.push(maybe(cmd, 'runs with the tag exported to it'));
+      continue;
+    }
+    if (CONTAINER_VERBS.has(inv.verb) || (sub !== null && NO_IMAGE.has(sub))) continue;
     // (A word naming the extraction's container, `docker inspect "$id"`, is no image: the container's own check has it.)
     const ownContainer = (w: Word) => containers.some((c) => w.symbol === c.key || w.symbol.startsWith(`${c.key}:`));
     const images = inv.verb === 'other' ? cmd.words.slice(inv.verbIndex + 1).filter((w) => (w.value === null || !w.value.startsWith('-')) && !ownContainer(w)) : inv.verb === 'create' || inv.verb === 'run' ? inv.operands.slice(0, 1).map((o) => o.word) : inv.operands.map((o) => o.word);
@@ -206,6 +215,18 @@ export function tagUses(
     else if (flagWords.some(readsTag)) out.push(maybe(cmd, 'hands the tag to a container'));
   }
   return out;
+}
+
+/**
+ * Two keys that read the same variables the same way and differ only in the static text after
+ * the last of them (`"$IMAGE-api:build"`, `"$IMAGE-worker:build"`) expand to different text;
+ * `:latest` aside, which a reference without a tag means too.
+ */
+function otherText(a: string, b: string): boolean {
+  const cut = (k: string) => k.lastIndexOf(CLOSE) + 1;
+  if (cut(a) === 0 || a.slice(0, cut(a)) !== b.slice(0, cut(b))) return false;
+  const [x, y] = [a.slice(cut(a)), b.slice(cut(b))].map((t) => t.replace(/:latest$/, ''));
+  return x !== y;
 }
 
 /** The tag of an image reference's text (`app:build` → `build`), when that text holds it. */

@@ -50,6 +50,7 @@ describe('builder tags only known at run time', () => {
     expect(codes(pattern('"$TAG"', { defs: 'TAG=${TAG:-app-build}\n', after: './scripts/scan.sh "$TAG"\n' }))).toEqual(['DYNAMIC_IMAGE']);
     expect(codes(pattern('"$TAG"', { defs: 'TAG=${TAG:-app-build}\n', after: 'echo "BUILDER=$TAG" >> "$GITHUB_ENV"\n' }))).toEqual(['DYNAMIC_IMAGE']);
     expect(codes(pattern('"$TAG"', { defs: 'export TAG=${TAG:-app-build}\n', after: './scripts/scan.sh\n' }))).toEqual(['DYNAMIC_IMAGE']);
+    expect(codes(pattern('"$TAG"', { defs: 'export TAG=${TAG:-app-build}\n', after: 'docker compose up -d\n' }))).toEqual(['DYNAMIC_IMAGE']);
     expect(codes(pattern('"$TAG"', { defs: 'TAG=${TAG:-app-build}\n', after: 'docker build --build-arg BASE="$TAG" -f Dockerfile.test .\n' }), { 'Dockerfile.test': 'ARG BASE\nFROM $BASE\n' })).toEqual(['DYNAMIC_IMAGE']);
     // A build between the builder build and the create that may tag the same name.
     expect(codes(pattern('"$TAG"', { defs: 'TAG=${TAG:-app-build}\n', between: 'docker build -t "$OTHER" -f Dockerfile.test .\n' }), { 'Dockerfile.test': 'FROM alpine:3.19\n' })).toEqual(['DYNAMIC_IMAGE']);
@@ -58,6 +59,8 @@ describe('builder tags only known at run time', () => {
   it('lets through what is plainly another image: another literal tag after the variable, the runtime tag after its build', () => {
     expect(codes(pattern('"${IMAGE:-app}:build"', { after: 'docker push "${IMAGE:-app}:latest"\ndocker push "$IMAGE:latest"\n' }))).toEqual([]);
     expect(codes(pattern('"$TAG"', { defs: 'TAG=${TAG:-app-build}\n', after: 'docker run --rm app:latest --version\n./scripts/scan.sh\n' }))).toEqual([]);
+    expect(codes(pattern('"$IMAGE-api:build"', { after: 'docker run --rm "$IMAGE-worker:build" true\n' }))).toEqual([]);
+    expect(codes(pattern('"$IMAGE"', { after: 'docker run --rm "$IMAGE:latest" true\n' }))).toEqual(['DYNAMIC_IMAGE']);
   });
 
   it('removes `docker rmi` of the image only when it names that very expansion', () => {
