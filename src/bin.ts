@@ -4,7 +4,7 @@
  *
  * - Node's compile cache is turned on where Node has one (22.1+; NODE_DISABLE_COMPILE_CACHE=1
  *   turns it off): later runs skip compiling the JavaScript.
- * - A large run's heap grows by half between full collections (./memory-policy.ts): peak RSS.
+ * - A large run's heap grows by a quarter between full collections (./memory-policy.ts): peak RSS.
  * - The CLI runs from main.bundle.cjs, all of its modules in one file (scripts/bundle.mjs,
  *   part of `npm run build`), when that bundle is at least as new as main.js; a build that
  *   recompiled the modules without bundling them again runs them one by one (main.js).
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { runBundle } from './code-cache.js';
 
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-// A large sweep's heap grows by half between full collections, not up to 4×: the policy of
+// A large sweep's heap grows by a quarter between full collections, not up to 4×: the policy of
 // ./memory-policy.ts, enabled here through its global state (this file imports nothing of the
 // CLI's own but the cache loader, which imports only Node's modules, so that it runs alone
 // beside either build).

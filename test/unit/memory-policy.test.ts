@@ -1,6 +1,6 @@
 /**
  * The executable's heap policy (src/memory-policy.ts): once a run's heap is large, V8's heap
- * grows by half between full collections; a small run, and any process that did not enable
+ * grows by a quarter between full collections; a small run, and any process that did not enable
  * the policy (the API's host), keeps V8's default.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,12 +36,12 @@ describe('memory policy', () => {
     expect(set).not.toHaveBeenCalled();
   });
 
-  it('enabled, large heap: the heap grows by half from then on, set once', () => {
+  it('enabled, large heap: the heap grows by a quarter from then on, set once', () => {
     enableMemoryPolicy();
     const set = heapOf(LARGE_HEAP);
     heapCheckpoint();
     heapCheckpoint();
-    expect(set.mock.calls).toEqual([['--heap-growing-percent=50']]);
+    expect(set.mock.calls).toEqual([['--heap-growing-percent=25']]);
   });
 
   it('the flag is one this Node has (V8 would ignore an unknown one silently)', () => {
