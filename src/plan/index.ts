@@ -31,6 +31,7 @@ import { checkBroadCopies } from './broad-copy-check.js';
 import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
+import { dirStateAfter } from '../analyze/host-dirs.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { indexedBuilds } from '../analyze/release-scripts.js';
 import { stockCarry, stockNote } from './stock-stage.js';
@@ -437,7 +438,16 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', 'no command of the extraction stands on its own to be replaced by the export build', { file: setup.script, line: setup.extraction[0]!.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
   }
   if (exported.stage && target) {
-    draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index);
+    // The `mkdir` of the folders the extraction filled stays: the export writes into them, and
+    // a folder it makes itself gets the engine's mode, not the one the host's mkdir gave it.
+    const made = new Set(setup.extraction.filter((c) => c.words[0]?.value === 'mkdir').map((c) => c.index));
+    draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index && !made.has(i));
+    // A folder the export has to make itself (the old run's extraction made it: `docker cp` of a
+    // folder, a bind mount Docker creates) would get the engine's mode and owner, not the old ones.
+    const staying = script.commands.filter((c) => c.index < target.index && !draft.script.deletes.includes(c.index));
+    if (dirStateAfter(exported.dest, staying, fs) !== 'dir') {
+      plan.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath).join(', ')} is still needed on the host, but no folder ${exported.dest} exists before the export build that would write it there: the build would make it itself, with the engine's mode and owner rather than those the extraction gave it`, { file: setup.script, line: target.line, setup: setup.id, hint: `Make the folder first in ${setup.script} (\`mkdir -p ${exported.dest}\` before the extraction), then run the tool again.` }));
+    }
     const b = setup.builder.inv;
     const own = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
     const flags = (setup.builder.stock ? [] : b.flags).filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => script.text.slice(w.start, w.end)));
