@@ -32,9 +32,20 @@ describe('removals of an artifact the host still uses', () => {
     const script = migrate({
       Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\nCMD ["app"]\n',
       'main.go': 'package main\n',
-      'build.sh': ['#!/bin/sh', 'set -e', 'docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .', 'docker build -t app:latest .', 'sha256sum bin/app > app.sha256', 'rm -rf bin', ''].join('\n'),
+      'build.sh': ['#!/bin/sh', 'set -e', 'mkdir -p bin', 'docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .', 'docker build -t app:latest .', 'sha256sum bin/app > app.sha256', 'rm -rf bin', ''].join('\n'),
     });
+    expect(script).toMatch(/^mkdir -p bin\ndocker build --target export --output type=local,dest=bin /m);
     expect(script).toMatch(/^rm -rf bin$/m);
+  });
+
+  it('refuses when the folder the export writes into is made by the old build itself (go build -o bin/app)', () => {
+    const plan = planFiles({
+      Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\nCMD ["app"]\n',
+      'main.go': 'package main\n',
+      'build.sh': ['#!/bin/sh', 'set -e', 'docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .', 'docker build -t app:latest .', 'sha256sum bin/app > app.sha256', ''].join('\n'),
+    });
+    expect(plan.setups.map((x) => x.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.hint]))).toEqual([[['ARTIFACT_USED_ON_HOST', 'Make the folder first in build.sh (`mkdir -p bin` before the extraction), then run the tool again.']]]);
+    expect(plan.changes).toEqual([]);
   });
 
   it('still drops `rm -rf out` when nothing on the host uses the artifact', () => {
