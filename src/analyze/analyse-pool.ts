@@ -19,7 +19,8 @@ import type { Worker } from 'node:worker_threads';
 import type { NodeRepoFs } from '../discover/node-fs.js';
 import type { Progress } from '../model/progress.js';
 import type { DockerfileFacts } from './dockerfile.js';
-import { analyzeFile, type FileAnalysis } from './index.js';
+import { analyzeFile, scriptKindOf, type FileAnalysis } from './index.js';
+import type { ScriptKind } from '../model/script.js';
 import { mergeDockerfiles, TracedDockerfiles, type DockerfileTrace } from './traced-dockerfiles.js';
 import { unpackFacts, unpackFile, type PackedFile } from './transfer.js';
 import { workerThreads } from '../model/node-lazy.js';
@@ -34,7 +35,17 @@ export interface AnalyseWorkerData {
 export interface AnalyseBatch {
   id: number;
   texts: [string, string][];
+  /** Files only a worker thread analyses while one is alive (their reader loads a large dependency of its own). */
+  workersOnly?: boolean;
 }
+
+/**
+ * Kinds whose reader loads a large dependency no other kind needs: jscodeshift (babel) for
+ * JavaScript, tree-sitter-groovy for Jenkinsfiles. While a worker thread is alive such files go
+ * to the workers only, so the main thread does not load the dependency to analyse them, nor
+ * V8 compile it a second time (each thread compiles the code it runs).
+ */
+const WORKERS_ONLY: ReadonlySet<ScriptKind> = new Set(['javascript', 'jenkinsfile']);
 
 export interface AnalysedFile {
   rel: string;
@@ -134,8 +145,25 @@ export class AnalysePool {
 
   /** Queues one batch of the walk's candidates (in the walk's order). */
   add(texts: [string, string][]): void {
-    for (const [rel, text] of texts) this.fs.prime(rel, text);
-    this.queue.push({ id: this.nextId++, texts });
+    // Split into runs of the same kind of batch, so the queue stays in the walk's order.
+    let run: [string, string][] = [];
+    let only = false;
+    const push = () => {
+      if (run.length > 0) this.queue.push({ id: this.nextId++, texts: run, ...(only ? { workersOnly: true } : {}) });
+      run = [];
+    };
+    for (const entry of texts) {
+      const [rel, text] = entry;
+      this.fs.prime(rel, text);
+      const kind = scriptKindOf(rel, text);
+      const workersOnly = kind !== null && WORKERS_ONLY.has(kind);
+      if (workersOnly !== only) {
+        push();
+        only = workersOnly;
+      }
+      run.push(entry);
+    }
+    push();
     // During the walk the loop below cannot run: the workers are served from here.
     this.dispatch();
     this.wake();
@@ -163,6 +191,11 @@ export class AnalysePool {
     return this.threads.reduce((n, t) => n + t.sent, 0);
   }
 
+  /** Batches queued, not yet taken by any thread. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   /** Batches the worker threads have finished, as they count them in shared memory. */
   get finishedByWorkers(): number {
     return this.threads.reduce((n, t) => n + Atomics.load(t.finished, 0), 0);
@@ -175,7 +208,11 @@ export class AnalysePool {
   private async work(): Promise<void> {
     for (;;) {
       this.dispatch();
-      const b = this.queue.shift();
+      // The main thread's next batch: the first the workers are not to have alone. Those left
+      // when the workers are gone are analysed at the end, in the walk's order, as a crashed
+      // worker's are: taken now, they would come after later files of this thread's own.
+      const at = this.queue.findIndex((x) => !x.workersOnly);
+      const b = at >= 0 ? this.queue.splice(at, 1)[0] : undefined;
       if (b) {
         this.time(() => {
           for (const [rel] of b.texts) {
