@@ -32,10 +32,10 @@ export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
 
 /**
  * Cores a machine needs before large trees use threads by default. On 2 cores V8's own helper
- * threads (concurrent marking, sweeping, compiling) already use the second one: measured there
- * (a shared machine at load 10-19, bench 1× tree, same rounds), two threads cost 25% more CPU
- * and three 40% more, for no wall time (a walk-only worker: 4% more).
- * `MULTISTAGE_CODEMOD_WORKERS=2` still asks for them.
+ * threads (TurboFan compiling, concurrent marking and sweeping) already keep the second one
+ * about half busy, and a worker is a second isolate that compiles the analysis again: measured
+ * there (a shared machine at load 8-12, bench 1× tree, same rounds), two threads cost 14-16%
+ * more CPU for no clear wall time. `MULTISTAGE_CODEMOD_WORKERS=2` still asks for them.
  */
 export const MIN_CORES = 3;
 
