@@ -37,7 +37,7 @@ describe('analysis threads and file kinds', () => {
     expect(js.length).toBeGreaterThanOrEqual(2);
     expect(loaded('jscodeshift')).toBe(false);
     // Planning their edits loads it (the rewritten scripts are read again).
-    const threaded = JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles), fsys, { stageName: 'builder' }));
+    const threaded = JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' }));
     const oneFs = new NodeRepoFs(root);
     const one = walk(root, { repoFs: oneFs });
     const single = planMigration(analyze(oneFs, one.files, undefined, one.quiet), oneFs, { stageName: 'builder' });
