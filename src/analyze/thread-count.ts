@@ -34,7 +34,7 @@ export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
  * Cores a machine needs before large trees use threads by default. On 2 cores V8's own helper
  * threads (TurboFan compiling, concurrent marking and sweeping) already keep the second one
  * about half busy, and a worker is a second isolate that compiles the analysis again: measured
- * there (a shared machine at load 8-12, bench 1× tree, same rounds), two threads cost 14-16%
+ * there (a shared machine at load 8-12, bench 1× tree, same rounds), two threads cost 14-24%
  * more CPU for no clear wall time. `MULTISTAGE_CODEMOD_WORKERS=2` still asks for them.
  */
 export const MIN_CORES = 3;
