@@ -26,17 +26,21 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
   let symbol = '';
   let staticPrefix = '';
   let dynamicSeen = false;
-  // The word's key and fallback (./versions.ts), built part by part beside its value.
+  // The word's key and fallback (./versions.ts), built beside its value once it stops being
+  // static (until then both are the value itself).
   let same: string | null = '';
   let fallback: string | null = '';
   const addStatic = (s: string) => {
     if (value !== null) value += s;
+    else {
+      if (same !== null) same += s;
+      if (fallback !== null) fallback += s;
+    }
     symbol += s;
     if (!dynamicSeen) staticPrefix += s;
-    if (same !== null) same += s;
-    if (fallback !== null) fallback += s;
   };
   const addDynamic = (sym: string, key: string | null = null, fb: string | null = null) => {
+    if (value !== null) [same, fallback] = [value, value];
     value = null;
     symbol += sym;
     dynamicSeen = true;
@@ -46,10 +50,12 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
   /** The script's folder from a variable (../script-folder.ts): known, but not as literal text. */
   const addFolder = (folder: string, name: string) => {
     if (value !== null) value += folder;
+    else {
+      if (same !== null) same += folder;
+      if (fallback !== null) fallback += folder;
+    }
     symbol += `\${${name}}`;
     dynamicSeen = true;
-    if (same !== null) same += folder;
-    if (fallback !== null) fallback += folder;
   };
   /** `$NAME`/`${NAME}` whose value is not known. */
   const addVariable = (name: string) => {
