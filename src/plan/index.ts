@@ -444,7 +444,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index && !made.has(i));
     // A folder the export has to make itself (the old run's extraction made it: `docker cp` of a
     // folder, a bind mount Docker creates) would get the engine's mode and owner, not the old ones.
-    const staying = script.commands.filter((c) => c.index < target.index && !draft.script.deletes.includes(c.index));
+    const gone = new Set(draft.script.deletes);
+    const staying = script.commands.filter((c) => c.index < target.index && !gone.has(c.index));
     if (dirStateAfter(exported.dest, staying, fs) !== 'dir') {
       plan.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath).join(', ')} is still needed on the host, but no folder ${exported.dest} exists before the export build that would write it there: the build would make it itself, with the engine's mode and owner rather than those the extraction gave it`, { file: setup.script, line: target.line, setup: setup.id, hint: `Make the folder first in ${setup.script} (\`mkdir -p ${exported.dest}\` before the extraction), then run the tool again.` }));
     }

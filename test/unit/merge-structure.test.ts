@@ -67,11 +67,15 @@ describe('structural check of the merged Dockerfile', () => {
 
   it('refuses a migration whose builder ends in a continuation, through the plan, naming the line to fix', () => {
     expect(codes({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app . \\\n', Dockerfile: 'FROM alpine\nCOPY app /app\n' })).toEqual(['BUILDER_ENDS_CONTINUED']);
-    const d = danglingContinuation({ path: 'Dockerfile.build', text: 'FROM golang:1.21\nRUN make \\\n  # done\n\n' }, 's');
+    const continued = (text: string) => danglingContinuation(readDockerfile('Dockerfile.build', text), 's');
+    const d = continued('FROM golang:1.21\nRUN make \\\n  # done\n\n');
     expect([d?.code, d?.line]).toEqual(['BUILDER_ENDS_CONTINUED', 2]);
     // A continuation the file itself ends is no concern when the last instruction is complete.
-    expect(danglingContinuation({ path: 'Dockerfile.build', text: 'FROM golang:1.21\nRUN make \\\n  all\n# done\n' }, 's')).toBeNull();
-    expect(danglingContinuation({ path: 'Dockerfile.build', text: 'FROM golang:1.21\nRUN make' }, 's')).toBeNull();
+    expect(continued('FROM golang:1.21\nRUN make \\\n  all\n# done\n')).toBeNull();
+    expect(continued('FROM golang:1.21\nRUN make')).toBeNull();
+    // Under `# escape=\``, the backtick continues a line and a backslash does not.
+    expect(continued('# escape=`\nFROM golang:1.21\nRUN make `\n# done\n')?.line).toBe(3);
+    expect(continued('# escape=`\nFROM golang:1.21\nRUN make C:\\\n')).toBeNull();
   });
 });
 
