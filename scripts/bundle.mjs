@@ -36,6 +36,19 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const ENTRY = path.join(REPO, 'dist/src/main.js');
 export const LAZY = ['jscodeshift', 'yaml', '@inquirer/prompts'];
 
+/** What both bundles (the CLI's and the analysis worker's) are built with. */
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  // jsonc-parser's "main" is a UMD build that requires its parts at run time.
+  mainFields: ['module', 'main'],
+  external: LAZY,
+  legalComments: 'inline',
+  metafile: true,
+  logLevel: 'warning',
+};
+
 /** Bundles dist/src/main.js into `outfile` (which must sit beside it); returns esbuild's metafile. */
 export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs')) {
   const outDir = path.dirname(path.resolve(outfile));
@@ -63,24 +76,16 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs
     },
   };
   const result = await esbuild.build({
+    ...COMMON,
     entryPoints: [ENTRY],
     outfile,
     write: false,
-    bundle: true,
-    platform: 'node',
     format: 'cjs',
-    target: 'node20',
     supported: { 'dynamic-import': false },
-    // jsonc-parser's "main" is a UMD build that requires its parts at run time.
-    mainFields: ['module', 'main'],
-    external: LAZY,
     define: { 'import.meta.url': '__moduleUrl' },
     // Strict, as the modules were: a banner before esbuild's own "use strict" would end the directive prologue.
     banner: { js: '"use strict";\nconst __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     plugins: [moduleUrl, nodeImports],
-    legalComments: 'inline',
-    metafile: true,
-    logLevel: 'warning',
   });
   const text = result.outputFiles[0].text;
   const hash = crypto.createHash('sha256').update(text).digest('hex');
@@ -101,18 +106,10 @@ export async function bundleWorker(outfile = path.join(REPO, 'dist/src/analyze/a
   if (path.dirname(path.resolve(outfile)) !== path.dirname(entry)) throw new Error(`the worker's bundle must sit beside ${entry}: files are found from its URL`);
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: compile first (tsc -p tsconfig.build.json)`);
   const result = await esbuild.build({
+    ...COMMON,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node20',
-    // As for the CLI's bundle: jsonc-parser's "main" requires its parts at run time.
-    mainFields: ['module', 'main'],
-    external: LAZY,
-    legalComments: 'inline',
-    metafile: true,
-    logLevel: 'warning',
   });
   return result.metafile;
 }

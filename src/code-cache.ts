@@ -14,8 +14,9 @@
  * - It lives in a folder of the user's own (mode 0700) under the system's temporary folder, and is
  *   read only when that folder is a real folder the user owns. A write goes to a temporary file
  *   renamed into place, so runs at the same time never read half a file.
- * - The flags a run sets as it goes are set before compiling (./wasm-flags.ts, which the
- *   tree-sitter runtime sets: src/analyze/tree-sitter.ts), so the cache made at the end of a run
+ * - The flags a run sets as it goes are set before compiling: bin.ts sets the executable's flags
+ *   (./wasm-flags.ts EXECUTABLE_FLAGS, which include those the tree-sitter runtime sets again:
+ *   src/analyze/tree-sitter.ts) before it calls runBundle, so the cache made at the end of a run
  *   carries the flags the next run starts with; a run whose heap policy changed a flag
  *   (src/memory-policy.ts) writes none.
  *
@@ -27,9 +28,7 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
 import vm from 'node:vm';
-import { WASM_FLAGS } from './wasm-flags.js';
 
 /** The first line scripts/bundle.mjs writes: the hash of everything after it. */
 export const HASH_LINE = /^\/\/ multistage-codemod bundle sha256:([0-9a-f]{64})\n/;
@@ -79,7 +78,7 @@ export function cacheFileFor(source: string, opts: CacheOptions): string | null 
 
 const INFO_ONLY = new Set(['--help', '-h', '--version', '-V']);
 
-/** Loads and runs the CommonJS bundle at `bundle` as Node would, with the code cache. */
+/** Loads and runs the CommonJS bundle at `bundle` as Node would, with the code cache; the caller has set the run's V8 flags. */
 export function runBundle(bundle: string, opts: CacheOptions): CacheRun {
   const source = fs.readFileSync(bundle, 'utf8');
   const file = cacheFileFor(source, opts);
@@ -91,7 +90,6 @@ export function runBundle(bundle: string, opts: CacheOptions): CacheRun {
       cached = undefined;
     }
   }
-  for (const flag of WASM_FLAGS) v8.setFlagsFromString(flag);
   const script = new vm.Script(Module.wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
   const used = cached !== undefined && !script.cachedDataRejected;
   if (file && !used && !opts.args.some((a) => INFO_ONLY.has(a))) {
