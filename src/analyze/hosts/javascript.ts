@@ -1,5 +1,5 @@
 /**
- * JavaScript/TypeScript build scripts (parsed with jscodeshift): `exec`/`execSync` with a
+ * JavaScript/TypeScript build scripts (parsed with babel, walked with ast-types: ./js-syntax.ts): `exec`/`execSync` with a
  * string or template literal (shell text), zx's `` $`…` `` (shell text whose `${…}` are single
  * words), and `spawn`/`spawnSync`/`execFile`/`execa('docker', [...])` (an argv array, no
  * shell), also through a small wrapper that passes its arguments straight to one of them
@@ -7,7 +7,6 @@
  * `package.json` fields) is read as its value, any other expression as an unknown value. A
  * call that is its own statement can be removed.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
@@ -17,6 +16,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.
 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 import { revivable } from '../../model/revivable.js';
+import { collectPaths, parseScriptTree } from './js-syntax.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -25,12 +25,6 @@ const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | '
   return s;
 });
 
-let jscodeshift: any;
-/** jscodeshift brings babel: loaded only when a script file needs reading. */
-function j(): any {
-  if (!jscodeshift) jscodeshift = createRequire(import.meta.url)('jscodeshift');
-  return jscodeshift;
-}
 
 /** Decodes the JS escapes of string or template text, mapping each character back to the file. */
 function decodeJs(text: string, start: number, end: number, out: { shell: string; toFile: number[] }): void {
@@ -94,25 +88,28 @@ function statementRange(text: string, p: any): Edit[] | null {
   return [{ start, end, text: '' }];
 }
 
+/** The node types the reader looks at (./js-wrappers.ts's included), collected in one walk. */
+const JS_NODE_TYPES = ['VariableDeclarator', 'FunctionDeclaration', 'AssignmentExpression', 'ImportDeclaration', 'CallExpression', 'TaggedTemplateExpression'] as const;
+
 export function parseJavaScript(file: string, text: string, packageDir: string | null, readJson: ReadJson = () => null): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
-  const api = j();
-  let root: any;
+  let tree: any;
   try {
     // One parser for JS and TS: babel with the TypeScript+JSX plugins reads both, with StringLiteral nodes.
-    root = api.withParser('tsx')(text);
+    tree = parseScriptTree(text);
   } catch (e) {
     return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file}: ${(e as Error).message.split('\n')[0]}; it was not analysed`, { file, hint: 'Fix the syntax error, then run the tool again.' })] };
   }
+  const paths = collectPaths(tree, JS_NODE_TYPES);
   // `const tag = 'app:build'`, package.json fields, and templates of those: values the tool can read.
-  const { objects, fields } = packageJsonBindings(api, root, file, readJson);
+  const { objects, fields } = packageJsonBindings(paths, file, readJson);
   const consts = new Map<string, string>(fields);
-  root.find(api.VariableDeclarator).forEach((p: any) => {
+  paths.VariableDeclarator.forEach((p: any) => {
     const { id, init } = p.node;
     if (p.parent.node.kind !== 'const' || id.type !== 'Identifier' || !init) return;
     const v = staticString(init, consts, objects);
     if (v !== undefined) consts.set(id.name, v);
   });
-  const wrappers = findWrappers(api, root);
+  const wrappers = findWrappers(paths);
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; snippet: Snippet }[] = [];
@@ -151,7 +148,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   });
   const lineOf = (o: number) => text.slice(0, o).split('\n').length;
 
-  root.find(api.CallExpression).forEach((p: any) => {
+  paths.CallExpression.forEach((p: any) => {
     const node = p.node;
     const wrapper = node.callee.type === 'Identifier' ? wrappers.get(node.callee.name) : undefined;
     // A wrapper's call reads as the call it makes: its arguments, then the options it passes.
@@ -180,7 +177,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), statementRange(text, p), lineOf(node.start)) });
     }
   });
-  root.find(api.TaggedTemplateExpression).forEach((p: any) => {
+  paths.TaggedTemplateExpression.forEach((p: any) => {
     const node = p.node;
     if (node.tag.type !== 'Identifier' || node.tag.name !== '$' || !text.slice(node.start, node.end).includes('docker')) return;
     const decoded = template(node.quasi, true);

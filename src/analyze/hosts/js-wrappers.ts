@@ -17,6 +17,9 @@ import path from 'node:path/posix';
 export const SHELL_CALLS = new Set(['exec', 'execSync']);
 export const ARGV_CALLS = new Set(['spawn', 'spawnSync', 'execFile', 'execFileSync', 'execa', 'execaSync']);
 
+/** The paths of a script's nodes by type, in walk order (./js-syntax.ts collectPaths). */
+export type ScriptPaths = Record<'VariableDeclarator' | 'FunctionDeclaration' | 'AssignmentExpression' | 'ImportDeclaration', any[]>;
+
 /** A wrapper: calls of it read as `via(...args, options)`. */
 export interface Wrapper {
   kind: 'shell' | 'argv';
@@ -63,29 +66,29 @@ function wrapperOf(fn: any): Wrapper | null {
 }
 
 /** Names bound more than once (or assigned to) cannot be trusted to be the wrapper everywhere. */
-function rebound(api: any, root: any): Set<string> {
+function rebound(paths: ScriptPaths): Set<string> {
   const seen = new Map<string, number>();
   const count = (n: string) => seen.set(n, (seen.get(n) ?? 0) + 1);
-  root.find(api.VariableDeclarator).forEach((p: any) => p.node.id.type === 'Identifier' && count(p.node.id.name));
-  root.find(api.FunctionDeclaration).forEach((p: any) => p.node.id && count(p.node.id.name));
-  root.find(api.AssignmentExpression).forEach((p: any) => {
+  paths.VariableDeclarator.forEach((p: any) => p.node.id.type === 'Identifier' && count(p.node.id.name));
+  paths.FunctionDeclaration.forEach((p: any) => p.node.id && count(p.node.id.name));
+  paths.AssignmentExpression.forEach((p: any) => {
     if (p.node.left.type === 'Identifier') seen.set(p.node.left.name, 2);
   });
   return new Set([...seen].filter(([, k]) => k > 1).map(([n]) => n));
 }
 
 /** The wrappers a file defines: `const x = (…) => …`, `const x = function (…) {…}`, `function x(…) {…}`. */
-export function findWrappers(api: any, root: any): Map<string, Wrapper> {
+export function findWrappers(paths: ScriptPaths): Map<string, Wrapper> {
   const out = new Map<string, Wrapper>();
-  const twice = rebound(api, root);
-  root.find(api.VariableDeclarator).forEach((p: any) => {
+  const twice = rebound(paths);
+  paths.VariableDeclarator.forEach((p: any) => {
     const { id, init } = p.node;
     if (p.parent.node.kind !== 'const' || id.type !== 'Identifier' || twice.has(id.name)) return;
     if (init?.type !== 'ArrowFunctionExpression' && init?.type !== 'FunctionExpression') return;
     const w = wrapperOf(init);
     if (w) out.set(id.name, w);
   });
-  root.find(api.FunctionDeclaration).forEach((p: any) => {
+  paths.FunctionDeclaration.forEach((p: any) => {
     const id = p.node.id;
     if (!id || twice.has(id.name)) return;
     const w = wrapperOf(p.node);
@@ -98,19 +101,19 @@ export function findWrappers(api: any, root: any): Map<string, Wrapper> {
 export type ReadJson = (rel: string) => Record<string, unknown> | null;
 
 /** `pkg` for `require('../package.json')` / `import pkg from '../package.json'`; destructured fields as constants. */
-export function packageJsonBindings(api: any, root: any, file: string, readJson: ReadJson): { objects: Map<string, Record<string, unknown>>; fields: Map<string, string> } {
+export function packageJsonBindings(paths: ScriptPaths, file: string, readJson: ReadJson): { objects: Map<string, Record<string, unknown>>; fields: Map<string, string> } {
   const objects = new Map<string, Record<string, unknown>>();
   const fields = new Map<string, string>();
   const dir = path.dirname(file);
   const load = (spec: string): Record<string, unknown> | null => (spec.endsWith('.json') && spec.startsWith('.') ? readJson(path.normalize(path.join(dir, spec))) : null);
-  root.find(api.ImportDeclaration).forEach((p: any) => {
+  paths.ImportDeclaration.forEach((p: any) => {
     const spec = p.node.source?.value;
     const def = p.node.specifiers?.find((s: any) => s.type === 'ImportDefaultSpecifier');
     if (typeof spec !== 'string' || !def || p.node.importKind === 'type') return;
     const json = load(spec);
     if (json) objects.set(def.local.name, json);
   });
-  root.find(api.VariableDeclarator).forEach((p: any) => {
+  paths.VariableDeclarator.forEach((p: any) => {
     const { id, init } = p.node;
     if (p.parent.node.kind !== 'const' || init?.type !== 'CallExpression' || init.callee.type !== 'Identifier' || init.callee.name !== 'require') return;
     const spec = init.arguments[0];

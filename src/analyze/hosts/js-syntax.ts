@@ -1,0 +1,66 @@
+/**
+ * A JavaScript/TypeScript build script's syntax tree, read once: babel (the parser jscodeshift's
+ * `tsx` parser wraps, with the same options) parses the text as it is, and one walk of the tree
+ * with ast-types collects the paths of the node types the reader asks for.
+ *
+ * Not through recast (jscodeshift's `j(text)`): recast parses a copy of the text with each
+ * line's leading tabs turned into spaces and its line breaks into the platform's, then copies
+ * the whole tree. Its offsets then pointed into that copy, not the file: a tab-indented or CRLF
+ * script was read at the wrong places. The copy, and one ast-types walk per node type asked
+ * for (each building its visitor's type table again), were also most of the reading's cost.
+ */
+import { createRequire } from 'node:module';
+
+let jscodeshift: any;
+/** jscodeshift (for ast-types' paths and types): loaded only when a script file needs reading. */
+export function jscodeshiftApi(): any {
+  if (!jscodeshift) jscodeshift = createRequire(import.meta.url)('jscodeshift');
+  return jscodeshift;
+}
+
+let parser: { parse(text: string): any } | undefined;
+/** babel's parser as jscodeshift's `tsx` parser configures it (TypeScript and JSX), without the token list. */
+function tsxParser(): { parse(text: string): any } {
+  if (parser) return parser;
+  // babel and the options are jscodeshift's own, resolved from it: the same parser it would run.
+  const fromJscodeshift = createRequire(createRequire(import.meta.url).resolve('jscodeshift'));
+  const babel = fromJscodeshift('@babel/parser');
+  const base = fromJscodeshift('./parser/tsOptions.js');
+  const options = { ...base, plugins: ['jsx', ...base.plugins], tokens: false };
+  parser = { parse: (text) => babel.parse(text, options) };
+  return parser;
+}
+
+/** The syntax tree of a script's text (offsets into the text itself); throws babel's error when it does not parse. */
+export function parseScriptTree(text: string): any {
+  return tsxParser().parse(text);
+}
+
+/**
+ * The paths (ast-types NodePaths, with `.node` and `.parent`) of every node of each asked type,
+ * in the order of a depth-first walk: what jscodeshift's `root.find(type)` gives for each type,
+ * a subtype counting as its base type (an OptionalCallExpression is a CallExpression), from one
+ * walk of the tree.
+ */
+export function collectPaths<T extends string>(tree: any, types: readonly T[]): Record<T, any[]> {
+  const api = jscodeshiftApi();
+  const out = {} as Record<T, any[]>;
+  for (const t of types) out[t] = [];
+  const wanted = new Map<string, T[]>();
+  const bucketsOf = (type: string): T[] => {
+    let b = wanted.get(type);
+    if (!b) {
+      const supers = new Set<string>([type, ...api.types.getSupertypeNames(type)]);
+      b = types.filter((t) => supers.has(t));
+      wanted.set(type, b);
+    }
+    return b;
+  };
+  api.types.visit(tree, {
+    visitNode(this: any, path: any) {
+      for (const t of bucketsOf(path.node.type)) out[t].push(path);
+      this.traverse(path);
+    },
+  });
+  return out;
+}
