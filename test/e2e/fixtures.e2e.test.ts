@@ -47,6 +47,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'jenkinsfile-declarative': (dir, env) => runJenkinsfile(dir, env),
   'jenkinsfile-scripted': (dir, env) => runJenkinsfile(dir, env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'js-build-script-tab-indented': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-wrapper-build': (dir, env) => exec('node', ['scripts/build.js'], dir, env),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
