@@ -7,7 +7,7 @@
  *   node scripts/bundle.mjs [--out FILE]   (FILE beside main.js; default dist/src/main.bundle.cjs)
  *
  * The bundle is CommonJS so that bin.js can compile it through `vm.Script` with a V8 code cache
- * (src/code-cache.ts), which Node 20 offers for no ES module. Its first line is the SHA-256 of
+ * (src/code-cache.cts), which Node 20 offers for no ES module. Its first line is the SHA-256 of
  * the rest, which names its cache. Dynamic `import()` becomes `require()`: code compiled by
  * `vm.Script` cannot import on Node 20, and every module it loads on demand has a CommonJS
  * form. A dependency's `import()` of one of Node's own modules (web-tree-sitter's `module` and
@@ -43,6 +43,10 @@ const COMMON = {
   target: 'node20',
   // jsonc-parser's "main" is a UMD build that requires its parts at run time.
   mainFields: ['module', 'main'],
+  // A package's exports as Node reads them (esbuild adds "module" unless told otherwise): a
+  // require() gets the CommonJS build. dockerfile-ast's fourteen require()s of
+  // vscode-languageserver-types each got a copy of the ES build's hundred exports, made at start.
+  conditions: [],
   external: LAZY,
   legalComments: 'inline',
   metafile: true,

@@ -44,6 +44,11 @@ describe('bundled CLI', () => {
     // The CLI's own modules went in: the readers, the planner, the transforms.
     const inputs = Object.keys(meta.inputs);
     for (const m of ['dist/src/analyze/tree-sitter.js', 'dist/src/plan/index.js', 'dist/transforms/dockerfile-merge.js']) expect(inputs).toContain(m);
+    // A dependency's require() of a package gets that package's CommonJS build, as under Node:
+    // dockerfile-ast requires vscode-languageserver-types, whose exports offer an ES build too.
+    const lsp = inputs.filter((i) => i.includes('node_modules/vscode-languageserver-'));
+    expect(lsp.length).toBeGreaterThan(0);
+    expect(lsp.filter((i) => !i.includes('/lib/umd/'))).toEqual([]);
   });
 
   it('loads a dependency it loads on demand only when a run needs it (a shell-only repository needs none)', async () => {
