@@ -12,7 +12,7 @@
  * repository without a Makefile, a Jenkinsfile or PowerShell never pays for those grammars.
  *
  * The WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, one of
- * ../wasm-flags.ts's flags, set before the first module is compiled; the process runs no other
+ * ../wasm-flags.cts's flags, set before the first module is compiled; the process runs no other
  * WebAssembly). By default V8 recompiles
  * hot functions with its optimising compiler, and the grammars' lexers are single huge
  * functions: on a 2-core machine that took about 400 ms of CPU after the first parse, kept a
@@ -33,7 +33,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
-import { WASM_FLAGS } from '../wasm-flags.js';
+import { WASM_FLAGS } from '../wasm-flags.cjs';
 
 export class TsNode {
   readonly children: TsNode[] = [];
@@ -92,8 +92,20 @@ function grammarsDir(): string {
   throw new Error(`grammars/tree-sitter-bash.wasm not found above ${fileURLToPath(import.meta.url)}: the package is incomplete`);
 }
 
-/** web-tree-sitter's own runtime, resolved as a package file (so it is found from a bundled build too). */
+/**
+ * web-tree-sitter's own runtime, found as Node finds a package from this module (so from a
+ * bundled build too): the first node_modules/web-tree-sitter in this module's folder or above
+ * (the package exports the file under its own name). Node's resolver, whose package-exports
+ * code a run loads for nothing else, resolves it only when that walk finds none (NODE_PATH, a
+ * global folder).
+ */
 function runtimeWasm(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = here, up = path.dirname(dir); ; dir = up, up = path.dirname(dir)) {
+    const file = path.join(dir, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.wasm');
+    if (fs.existsSync(file)) return file;
+    if (up === dir) break;
+  }
   return createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
 }
 
