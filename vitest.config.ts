@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+// The executable's own modules are CommonJS, written as TypeScript too (src/*.cts, see src/bin.cts).
+const oxc = { include: /\.(m?ts|cts|[jt]sx)$/ };
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     projects: [
       {
+        oxc,
         test: {
           name: 'unit',
           include: ['test/{unit,fixtures,cli}/**/*.test.ts', 'test/property/**/*.test.ts'],
@@ -17,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        oxc,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
@@ -29,6 +34,7 @@ export default defineConfig({
         },
       },
       {
+        oxc,
         test: {
           // Packs the package and installs it from the npm registry into a clean folder.
           name: 'pack',

@@ -3,7 +3,7 @@
  *
  * The 1× tree is 2,000 packages (about 106,000 files, 1,000 builder-pattern setups);
  * `--scale N` also measures N× that tree (N = 10: about a million files). Each tree:
- * `node dist/src/bin.js TREE --dry-run --json` against `rg -l 'docker (container )?cp' TREE`,
+ * `node dist/src/bin.cjs TREE --dry-run --json` against `rg -l 'docker (container )?cp' TREE`,
  * one after the other in every round (so a load spike hits both), medians of the runs (default
  * 5) after a warm-up: wall time, CPU time (user + system) and peak RSS, and their ratios. Then
  * one cold `--dry-run` of the bundled example against `node -e 0`, and the parser's own cost on
@@ -18,8 +18,9 @@
  * Options: --runs N (measured runs per command, default 5; the cold run does 4×N, at least
  * 10), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
  * trees in the temporary folder), --bin PATH (another build of the CLI; default
- * dist/src/bin.js), --compare PATH (a second build measured in the same rounds, e.g. main's
- * build before a change: both see the same machine load, so their ratio holds on a busy machine).
+ * dist/src/bin.cjs, the package's executable), --compare PATH (a second build measured in the
+ * same rounds, e.g. main's build before a change: both see the same machine load, so their
+ * ratio holds on a busy machine).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,7 +34,8 @@ import { measureParser, parserLines, type ParserCost } from './parser.js';
 import { markdownTable, targetLines, type TreeRow } from './report.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-const DEFAULT_BIN = path.join(REPO, 'dist/src/bin.js');
+/** The package's executable (package.json "bin"), as npx runs it. */
+const DEFAULT_BIN = path.join(REPO, 'dist/src/bin.cjs');
 const EXAMPLE = 'fixtures/href-counter-printed/before'; // relative, run from REPO, as the README shows
 const FULL = { packages: 2000, setups: 1000 };
 const PATTERN = 'docker (container )?cp';
@@ -104,7 +106,7 @@ function main(): number {
     err('measuring the cold single-repo run…');
     const coldRuns = Math.max(10, 4 * runs);
     const example = (bin: string): Command => ({ cmd: process.execPath, args: [bin, EXAMPLE, '--dry-run'], cwd: REPO, node: true });
-    // The code cache (src/code-cache.ts) is made by the warm-up; a first run after installing
+    // The code cache (src/code-cache.cts) is made by the warm-up; a first run after installing
     // the package has none, which the run with it turned off measures.
     const [cold, bare, first, cmpCold] = measureAll(
       [

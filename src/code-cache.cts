@@ -14,8 +14,8 @@
  * - It lives in a folder of the user's own (mode 0700) under the system's temporary folder, and is
  *   read only when that folder is a real folder the user owns. A write goes to a temporary file
  *   renamed into place, so runs at the same time never read half a file.
- * - The flags a run sets as it goes are set before compiling: bin.ts sets the executable's flags
- *   (./wasm-flags.ts EXECUTABLE_FLAGS, which include those the tree-sitter runtime sets again:
+ * - The flags a run sets as it goes are set before compiling: bin.cts sets the executable's flags
+ *   (./wasm-flags.cts EXECUTABLE_FLAGS, which include those the tree-sitter runtime sets again:
  *   src/analyze/tree-sitter.ts) before it calls runBundle, so the cache made at the end of a run
  *   carries the flags the next run starts with; a run whose heap policy changed a flag
  *   (src/memory-policy.ts) writes none.

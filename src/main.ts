@@ -1,5 +1,5 @@
 /**
- * What the `multistage-codemod` executable runs (bin.ts loads it, or its bundle): the CLI with
+ * What the `multistage-codemod` executable runs (bin.cts loads it, or its bundle): the CLI with
  * the real process streams.
  */
 import tty from 'node:tty';

@@ -16,13 +16,13 @@ import v8 from 'node:v8';
 export const HEAP_GROWING_FLAG = '--heap-growing-percent=25';
 export const LARGE_HEAP = 128 * 1024 * 1024;
 
-// bin.js and the bundled CLI are separate module graphs: the state lives on the global object
-// (bin.ts sets `{ enabled: true, applied: false }` itself, importing nothing).
+// bin.cjs and the bundled CLI are separate module graphs: the state lives on the global object
+// (bin.cts sets `{ enabled: true, applied: false }` itself, importing nothing).
 const STATE = Symbol.for('multistage-codemod.memory-policy');
 type State = { enabled: boolean; applied: boolean };
 const state = (): State => ((globalThis as Record<symbol, unknown>)[STATE] ??= { enabled: false, applied: false }) as State;
 
-/** The executable's choice (bin.ts): large runs grow their heap by a quarter. */
+/** The executable's choice (bin.cts): large runs grow their heap by a quarter. */
 export function enableMemoryPolicy(): void {
   state().enabled = true;
 }

@@ -152,15 +152,15 @@ describe("the analysis worker's bundle", () => {
   });
 });
 
-describe('bin.js', () => {
-  const copy = (mtimes: { bundle?: number; modules?: number }) => {
+describe('the executable (bin.cjs, and bin.js that runs it)', () => {
+  const copy = (mtimes: { bundle?: number; modules?: number }, entry = 'bin.cjs') => {
     const files: Record<string, { text: string; mtime: number }> = {};
     for (const [name, file] of [['bundle', 'main.bundle.cjs'], ['modules', 'main.js']] as const) {
       const t = mtimes[name];
       if (t !== undefined) files[file] = { text: `process.stdout.write(${JSON.stringify(name)});\n`, mtime: t };
     }
     const dir = binCopy(files);
-    const r = spawnSync(process.execPath, [path.join(dir, 'bin.js')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(dir, entry)], { encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });
     return r.stdout;
   };
@@ -171,5 +171,25 @@ describe('bin.js', () => {
     expect(copy({ bundle: 1000, modules: 1000 })).toBe('bundle');
     expect(copy({ bundle: 1000, modules: 2000 })).toBe('modules');
     expect(copy({ modules: 1000 })).toBe('modules');
+    expect(copy({ bundle: 2000, modules: 1000 }, 'bin.js')).toBe('bundle');
+    expect(copy({ bundle: 1000, modules: 2000 }, 'bin.js')).toBe('modules');
+  });
+
+  it("is CommonJS: a dry run starts without Node's ES module loader, its package-exports resolver or the promise-based fs", () => {
+    const bin = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).bin['multistage-codemod'] as string;
+    expect(bin).toBe('dist/src/bin.cjs');
+    const loaded = (entry: string) => {
+      const out = path.join(os.tmpdir(), `msc-builtins-${process.pid}.json`);
+      const root = path.join(FIXTURES, 'href-counter-printed', 'before');
+      const r = spawnSync(process.execPath, ['-r', path.join(REPO, 'test/support/loaded-builtins.cjs'), path.join(REPO, entry), root, '--dry-run'], { encoding: 'utf8', env: { ...process.env, LOADED_BUILTINS_OUT: out } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('COPY --from=builder');
+      const list = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
+      fs.rmSync(out);
+      return ['internal/modules/esm/translators', 'internal/modules/esm/resolve', 'internal/fs/promises'].filter((m) => list.includes(`NativeModule ${m}`));
+    };
+    expect(loaded(bin)).toEqual([]);
+    // The check sees them: an ES module entry point loads all three.
+    expect(loaded('dist/src/bin.js')).toEqual(['internal/modules/esm/translators', 'internal/modules/esm/resolve', 'internal/fs/promises']);
   });
 });

@@ -1,14 +1,15 @@
 /**
- * A temporary folder holding the built bin.js and the modules it imports (the code-cache loader
- * and the flags it sets), beside stand-ins for what it runs: for tests of bin.js's own choices.
+ * A temporary folder holding the built executable (bin.cjs, and bin.js that runs it) and the
+ * modules it requires (the code-cache loader and the flags it sets), beside stand-ins for what it
+ * runs: for tests of the executable's own choices.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const DIST = path.resolve(import.meta.dirname, '../../dist/src');
-/** What bin.js imports of its own (it imports nothing else of the CLI's). */
-export const BIN_FILES = ['bin.js', 'code-cache.js', 'wasm-flags.js'];
+/** The executable's files (it requires nothing else of the CLI's). */
+export const BIN_FILES = ['bin.js', 'bin.cjs', 'code-cache.cjs', 'wasm-flags.cjs'];
 
 /** Makes the folder; `files` maps a name to its text and, optionally, its modification time (seconds). */
 export function binCopy(files: Record<string, { text: string; mtime?: number }>): string {

@@ -1,5 +1,5 @@
 /**
- * The executable's code cache (src/code-cache.ts): a run that did real work leaves V8's cached
+ * The executable's code cache (src/code-cache.cts): a run that did real work leaves V8's cached
  * data for the bundle, the next run uses it, and nothing uses a cache that may not be this
  * bundle's (another content, an unsafe folder) or when it is turned off.
  */
@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFileFor, HASH_LINE } from '../../src/code-cache.js';
+import { cacheFileFor, HASH_LINE } from '../../src/code-cache.cjs';
 
-const LOADER = path.resolve(import.meta.dirname, '../../dist/src/code-cache.js');
+const LOADER = path.resolve(import.meta.dirname, '../../dist/src/code-cache.cjs');
 let dir: string;
 let tmp: string;
 
