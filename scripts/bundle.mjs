@@ -8,7 +8,8 @@
  *
  * The bundle is CommonJS so that bin.js can compile it through `vm.Script` with a V8 code cache
  * (src/code-cache.cts), which Node 20 offers for no ES module. Its first line is the SHA-256 of
- * the rest, which names its cache. Dynamic `import()` becomes `require()`: code compiled by
+ * the rest, which names its cache. Both bundles are ASCII only (./ascii-source.mjs): V8 then
+ * holds each as a one-byte string. Dynamic `import()` becomes `require()`: code compiled by
  * `vm.Script` cannot import on Node 20, and every module it loads on demand has a CommonJS
  * form. A dependency's `import()` of one of Node's own modules (web-tree-sitter's `module` and
  * `fs/promises`) goes through a small module of its own, since esbuild's `require` for it would
@@ -31,6 +32,7 @@ import { parseArgs } from 'node:util';
 import crypto from 'node:crypto';
 import { builtinModules } from 'node:module';
 import * as esbuild from 'esbuild';
+import { asciiSource } from './ascii-source.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const ENTRY = path.join(REPO, 'dist/src/main.js');
@@ -91,7 +93,7 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs
     banner: { js: '"use strict";\nconst __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     plugins: [moduleUrl, nodeImports],
   });
-  const text = result.outputFiles[0].text;
+  const text = asciiSource(result.outputFiles[0].text, 'script');
   const hash = crypto.createHash('sha256').update(text).digest('hex');
   fs.writeFileSync(outfile, `// multistage-codemod bundle sha256:${hash}\n${text}`);
   return result.metafile;
@@ -113,8 +115,10 @@ export async function bundleWorker(outfile = path.join(REPO, 'dist/src/analyze/a
     ...COMMON,
     entryPoints: [entry],
     outfile,
+    write: false,
     format: 'esm',
   });
+  fs.writeFileSync(outfile, asciiSource(result.outputFiles[0].text, 'module'));
   return result.metafile;
 }
 

@@ -49,6 +49,8 @@ describe('bundled CLI', () => {
     const lsp = inputs.filter((i) => i.includes('node_modules/vscode-languageserver-'));
     expect(lsp.length).toBeGreaterThan(0);
     expect(lsp.filter((i) => !i.includes('/lib/umd/'))).toEqual([]);
+    // ASCII only: one other character made V8 hold all of it as a two-byte string.
+    expect(/^[\x00-\x7f]*$/.test(fs.readFileSync(OUT, 'utf8'))).toBe(true);
   });
 
   it('loads a dependency it loads on demand only when a run needs it (a shell-only repository needs none)', async () => {
@@ -125,6 +127,7 @@ describe("the analysis worker's bundle", () => {
     for (const m of ['dist/src/analyze/analyse-worker.js', 'dist/src/analyze/tree-sitter.js', 'dist/src/analyze/transfer.js', 'dist/src/kinds/registry.js']) expect(inputs).toContain(m);
     // The planner stays out: a worker only analyses.
     expect(inputs).not.toContain('dist/src/plan/index.js');
+    expect(/^[\x00-\x7f]*$/.test(fs.readFileSync(out, 'utf8'))).toBe(true);
   });
 
   it('analyses as the modules do: a pool of its threads gives the plan one thread gives', { timeout: 120_000 }, async () => {
