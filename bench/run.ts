@@ -16,7 +16,7 @@
  * worker thread gains or costs on this machine (--no-threads leaves that out).
  *
  * Options: --runs N (measured runs per command, default 5; the cold run does 4×N, at least
- * 10), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
+ * 10), --cold-only (only the cold run: no trees, no ripgrep), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
  * trees in the temporary folder), --bin PATH (another build of the CLI; default
  * dist/src/bin.cjs, the package's executable), --compare PATH (a second build measured in the
  * same rounds, e.g. main's build before a change: both see the same machine load, so their
@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { MIN_CORES } from '../src/analyze/thread-count.js';
 import { generate } from './generate.js';
 import { machine, ripgrep } from './machine.js';
+import { EXAMPLE, measureCold } from './cold.js';
 import { measureAll, rssMethod, type Command, type Stats } from './measure.js';
 import { measureParser, parserLines, type ParserCost } from './parser.js';
 import { markdownTable, targetLines, type TreeRow } from './report.js';
@@ -36,14 +37,13 @@ import { markdownTable, targetLines, type TreeRow } from './report.js';
 const REPO = path.resolve(import.meta.dirname, '..');
 /** The package's executable (package.json "bin"), as npx runs it. */
 const DEFAULT_BIN = path.join(REPO, 'dist/src/bin.cjs');
-const EXAMPLE = 'fixtures/href-counter-printed/before'; // relative, run from REPO, as the README shows
 const FULL = { packages: 2000, setups: 1000 };
 const PATTERN = 'docker (container )?cp';
 /** The CLI's threads switched from this machine's default (src/analyze/thread-count.ts: large trees use every core from MIN_CORES cores). */
 const OTHER_THREADS = os.availableParallelism() >= MIN_CORES ? { workers: '1', label: 'on one thread' } : { workers: '2', label: 'on two threads (the main thread walks, analysis on two)' };
 
 function main(): number {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false }, 'cold-only': { type: 'boolean', default: false } } });
   const COMPARE = values.compare === undefined ? undefined : path.resolve(values.compare);
   const BIN = path.resolve(values.bin);
   const runs = Math.max(1, Number(values.runs));
@@ -51,6 +51,7 @@ function main(): number {
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`--scale takes a whole number ≥ 1, not ${values.scale}`);
   for (const bin of [BIN, COMPARE]) if (bin && !fs.existsSync(bin)) throw new Error(`${bin} is missing: build first (npm run build)`);
 
+  if (values['cold-only']) return coldOnly(BIN, COMPARE, runs);
   const rg = ripgrep();
   if (!rg) {
     err('The bench compares with ripgrep (`rg`), which is not installed. Install it and run again:\n  Debian/Ubuntu: apt-get install ripgrep\n  Fedora: dnf install ripgrep   macOS: brew install ripgrep   Windows: winget install BurntSushi.ripgrep.MSVC');
@@ -104,31 +105,20 @@ function main(): number {
     const parser: ParserCost = measureParser(BIN, tree1, runs);
     const cmpParser = COMPARE ? measureParser(COMPARE, tree1, runs) : undefined;
     err('measuring the cold single-repo run…');
-    const coldRuns = Math.max(10, 4 * runs);
-    const example = (bin: string): Command => ({ cmd: process.execPath, args: [bin, EXAMPLE, '--dry-run'], cwd: REPO, node: true });
     // The code cache (src/code-cache.cts) is made by the warm-up; a first run after installing
     // the package has none, which the run with it turned off measures.
-    const [cold, bare, first, cmpCold] = measureAll(
-      [
-        { label: 'cold --dry-run', c: example(BIN) },
-        { label: 'node -e 0', c: { cmd: process.execPath, args: ['-e', '0'], node: true } },
-        { label: 'cold --dry-run without the code cache', c: { ...example(BIN), env: { NODE_DISABLE_COMPILE_CACHE: '1' } } },
-        ...(COMPARE ? [{ label: 'compared cold --dry-run', c: example(COMPARE) }] : []),
-      ],
-      method,
-      coldRuns,
-    );
+    const { cold, bare, first, cmp: cmpCold, runs: coldRuns } = measureCold(REPO, BIN, COMPARE, runs, method);
     if (BIN !== DEFAULT_BIN) out(`cli: ${BIN}`);
-    report(rows, cold!, bare!, baseName, coldRuns);
-    out(`  without the code cache (a first run after installing): cli ${first!.ms.toFixed(0)} ms   ratio ×${(first!.ms / bare!.ms).toFixed(1)}`);
+    report(rows, cold, bare, baseName, coldRuns);
+    out(`  without the code cache (a first run after installing): cli ${first.ms.toFixed(0)} ms   ratio ×${(first.ms / bare.ms).toFixed(1)}`);
     out(`\n${parserLines(parser, rows[0]?.tool.ms).join('\n')}`);
-    if (COMPARE && cmpCold) compared(COMPARE, rows, cold!, cmpCold, parser, cmpParser);
+    if (COMPARE && cmpCold) compared(COMPARE, rows, cold, cmpCold, parser, cmpParser);
     out('\ntargets:');
-    for (const line of targetLines(rows, cold!, bare!)) out(`  ${line}`);
+    for (const line of targetLines(rows, cold, bare)) out(`  ${line}`);
     // Other processes on a 2-core machine move every figure: say how busy it was.
     const loadEnd = loadavg();
     out(`\nload average ${loadEnd} at the end (1, 5, 15 min); above ~1 per core the figures are noisy`);
-    out(`\nfor the README:\n\n${markdownTable(rows, cold!, bare!, { host, runs, coldRuns, loadStart, loadEnd, baseName, first: first! })}`);
+    out(`\nfor the README:\n\n${markdownTable(rows, cold, bare, { host, runs, coldRuns, loadStart, loadEnd, baseName, first })}`);
   } finally {
     if (values.keep) err(`trees kept in ${work}`);
     else fs.rmSync(work, { recursive: true, force: true });
@@ -149,6 +139,22 @@ function compared(bin: string, rows: TreeRow[], cold: Stats, cmpCold: Stats, par
     out(`  ${parserLines(cmpParser, rows[0]?.cmp?.ms).join('\n  ')}`);
     out(`  parser start-up CPU ${r(parser.startup.cpuMs, cmpParser.startup.cpuMs)}, parse CPU ${r(parser.parse.cpuMs, cmpParser.parse.cpuMs)}`);
   }
+}
+
+/** --cold-only: the cold single-repository run alone (against `node -e 0`, and the compared build's). */
+function coldOnly(bin: string, compare: string | undefined, runs: number): number {
+  const method = rssMethod();
+  const loadStart = loadavg();
+  const { cold, bare, first, cmp, runs: coldRuns } = measureCold(REPO, bin, compare, runs, method);
+  const line = (label: string, s: Stats) => `  ${label.padEnd(42)} ${s.ms.toFixed(1).padStart(7)} ms wall  ×${(s.ms / bare.ms).toFixed(2)}   CPU ${s.cpuMs?.toFixed(1) ?? 'n/a'} ms${s.cpuMs !== null && bare.cpuMs !== null ? `  ×${(s.cpuMs / bare.cpuMs).toFixed(2)}` : ''}`;
+  out(`cold --dry-run of ${EXAMPLE}, medians of ${coldRuns} after a warm-up, interleaved; load average ${loadStart} at the start, ${loadavg()} at the end`);
+  out(line('node -e 0', bare));
+  out(line(bin, cold));
+  out(line('the same without the code cache', first));
+  if (cmp) out(`${line(compare!, cmp)}
+  this build / that build: wall ×${(cold.ms / cmp.ms).toFixed(3)}${cold.cpuMs !== null && cmp.cpuMs !== null ? `, CPU ×${(cold.cpuMs / cmp.cpuMs).toFixed(3)}` : ''}`);
+  for (const l of targetLines([], cold, bare)) out(`  ${l}`);
+  return 0;
 }
 
 function report(rows: TreeRow[], cold: Stats, bare: Stats, baseName: string, coldRuns: number): void {
