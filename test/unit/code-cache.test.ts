@@ -51,6 +51,12 @@ describe('code cache', () => {
     expect(second).toEqual({ stdout: first.stdout, result: { file: first.result.file, used: true } });
   });
 
+  it('runs a bundle that is not ASCII as its UTF-8 text says, with its cache too', () => {
+    const file = bundle('main.bundle.cjs', "process.stdout.write(['été …', '😀'.length].join(' '));");
+    expect(run(file)).toEqual({ stdout: 'été … 2', result: { file: expect.any(String), used: false } });
+    expect(run(file)).toEqual({ stdout: 'été … 2', result: { file: expect.any(String), used: true } });
+  });
+
   it('is not written by a run that only prints help or the version', () => {
     const file = bundle('main.bundle.cjs', WORK);
     for (const a of ['--version', '-h']) expect(fs.existsSync(run(file, [a]).result.file!)).toBe(false);
