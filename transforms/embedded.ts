@@ -4,6 +4,7 @@
  * whole through its host (recipe line, CI step, npm script) when nothing is left of it.
  */
 import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
+import { fileOffset } from '../src/analyze/offset-runs.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { fileKind } from '../src/kinds/registry.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
@@ -66,7 +67,7 @@ function localsByPart(script: EmbeddedScript, indices: Iterable<number>): [Part,
 }
 
 function toHost(part: Part, edits: readonly Edit[]): Edit[] {
-  const map = (o: number) => part.snippet.toFile[Math.min(o, part.snippet.toFile.length - 1)]!;
+  const map = (o: number) => fileOffset(part.snippet.toFile, Math.min(o, part.snippet.toFile.length - 1))!;
   return edits.map((e) => ({ start: map(e.start), end: map(e.end), text: e.text === '' ? '' : part.snippet.encode(e.text) }));
 }
 

@@ -10,12 +10,13 @@ import type { Edit } from '../model/edits.js';
 import type { Branch, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
 import { parseShell, shellTrees, type ShellScript } from './shell.js';
 import type { Versions } from './shell/versions.js';
+import { fileOffset, type OffsetMap } from './offset-runs.js';
 
 export interface Snippet {
   /** The shell text as the shell receives it. */
   shell: string;
   /** File offset of every shell offset (length shell.length + 1: the last entry is the end). */
-  toFile: number[];
+  toFile: OffsetMap;
   /** Spells shell text in the host language (escaping, indentation). */
   encode: (shellText: string) => string;
   cwd: string | null;
@@ -103,7 +104,7 @@ export function composeEmbedded(
     const seed = `${file}#${commands.length}`;
     const { script, diagnostics: d } = parseShell(file, snippet.shell, { ...init, seed, tree: trees[n] });
     previous = script;
-    const map = (o: number) => snippet.toFile[Math.min(o, snippet.toFile.length - 1)]!;
+    const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
     if (!script) {
       perSnippet.push([]);

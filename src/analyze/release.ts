@@ -12,6 +12,7 @@ import type { EmbeddedScript, Part } from './embedded.js';
 import { isExpanded } from './compose.js';
 import { parseShell, type ShellScript } from './shell.js';
 import type { ScriptFile } from '../model/script.js';
+import { fileOffset, OffsetRuns } from './offset-runs.js';
 
 /**
  * A snippet whose reading was dropped: a Part whose `script` is read again when asked for. The
@@ -39,7 +40,10 @@ export function releaseSnippetReadings<S extends ScriptFile>(read: S): S {
   const parts = (script as Partial<EmbeddedScript>).parts;
   if (!Array.isArray(parts)) return read;
   parts.forEach((p, k) => {
-    if (!(p instanceof ReleasedPart)) parts[k] = new ReleasedPart(p.snippet, p.first, p.count, p.init, script);
+    if (p instanceof ReleasedPart) return;
+    // The snippet's offset map is kept as runs: a few numbers instead of one per character.
+    if (!(p.snippet.toFile instanceof OffsetRuns)) p.snippet.toFile = new OffsetRuns(p.snippet.toFile);
+    parts[k] = new ReleasedPart(p.snippet, p.first, p.count, p.init, script);
   });
   return read;
 }
@@ -69,7 +73,7 @@ function remember(part: Part, reading: ShellScript): void {
 function readAgain(script: ScriptFile, part: Part): ShellScript {
   const again = parseShell(script.file, part.snippet.shell, part.init).script;
   // The same text from the same start reads the same; anything else is a bug, never an edit.
-  const map = (o: number) => part.snippet.toFile[Math.min(o, part.snippet.toFile.length - 1)]!;
+  const map = (o: number) => fileOffset(part.snippet.toFile, Math.min(o, part.snippet.toFile.length - 1))!;
   const same = again !== null && again.commands.length === part.count && again.commands.every((c, k) => map(c.start) === script.commands[part.first + k]?.start && map(c.end) === script.commands[part.first + k]?.end);
   if (!same) throw new Error(`internal error: ${part.snippet.label} of ${script.file} reads differently the second time`);
   return again;

@@ -16,6 +16,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { DEPLOY_PATH_KEYS, TRAVIS_PHASES, travisJobs } from '../../model/travis-jobs.js';
 import type { EmbeddedScript, UnreadStep } from '../embedded.js';
+import { fileOffset } from '../offset-runs.js';
 import { addList, finish, parseDocument, travisEnv, type Reader } from './ci-lists.js';
 import { isMap, isScalar, isSeq } from './ci-yaml.js';
 
@@ -104,7 +105,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     const before = script.parts.find((p) => p.snippet === r.snippets[jn.after])?.script.final;
     const start = r.snippets[jn.at]!;
     if (before && before.cwd === start.cwd && sameVars(new Map([...before.vars, ...jn.env]), start.vars)) continue;
-    steps.push({ sequence: jn.job, diagnostic: diag('SHELL_NOT_READ', 'warning', `${start.label} runs after a phase the job inherits from the root, which changes the folder or the variables; the tool does not follow that shell across the two`, { file, line: lineOf(text, start.toFile[0] ?? 0), hint: 'Give the job its own copy of the phase, or migrate this build by hand.' }) });
+    steps.push({ sequence: jn.job, diagnostic: diag('SHELL_NOT_READ', 'warning', `${start.label} runs after a phase the job inherits from the root, which changes the folder or the variables; the tool does not follow that shell across the two`, { file, line: lineOf(text, fileOffset(start.toFile, 0) ?? 0), hint: 'Give the job its own copy of the phase, or migrate this build by hand.' }) });
   }
   if (steps.length > 0) script.unread = [...(script.unread ?? []), ...steps];
   return out;
