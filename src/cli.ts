@@ -116,8 +116,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}) }, io.env);
-    // Only --verify plans again (with its verdicts); otherwise the plan is all the rest needs.
+    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}), release: !opts.verify }, io.env);
+    // Only --verify plans again (with its verdicts); otherwise the plan is all the rest needs
+    // (planning let each part's scripts go already: `release`).
     if (!opts.verify) releaseAnalysis(run);
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);

@@ -21,8 +21,15 @@ import { resolveRel } from '../model/paths.js';
 export interface Naming {
   file: string;
   line: number;
-  /** The read command the name is in, when it is in one. */
-  cmd: ScriptCommand | null;
+  /**
+   * The read command the name is in, when it is in one: its words as written, and the setups
+   * whose steps it is (a setup that migrates removes or rewrites it).
+   */
+  cmd: { words: string; setups: readonly string[] } | null;
+  /** The file is a script the analysis read (its commands, not only its text). */
+  script: boolean;
+  /** The base name found. */
+  base: string;
 }
 
 interface Index {
@@ -30,45 +37,51 @@ interface Index {
   exact: Map<string, Naming[]>;
   /** Names that may be any file of that base name. */
   loose: Map<string, Naming[]>;
+  /** Every candidate file read, and whether the analysis read it as a script. */
+  files: Map<string, boolean>;
 }
 
 /** A character that may continue a file name: the base name found must not be part of a longer one. */
 const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 
-/** Every candidate file's namings of the given base names, read once per analysis and set of names. */
-function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], changed: ReadonlyMap<string, string | null>): Index {
-  const index: Index = { exact: new Map(), loose: new Map() };
+/**
+ * Every candidate file's namings of the given base names, read once per analysis, before the
+ * plan changes anything (and before any part of the root is planned and let go: ./parts.ts).
+ * What the plan then changes is applied when asking (`stillNamed`). `setupsOf`: the setups
+ * whose steps a command is.
+ */
+function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], setupsOf: (cmd: ScriptCommand) => readonly string[]): Index {
+  const index: Index = { exact: new Map(), loose: new Map(), files: new Map() };
+  for (const rel of analysis.files) {
+    const script = analysis.scripts.get(rel) ?? null;
+    index.files.set(rel, script !== null);
+    const text = fs.readText(rel);
+    if (text === null) continue;
+    scanNamings(index, rel, text, script, bases, setupsOf);
+  }
+  return index;
+}
+
+/** The namings of `bases` in one file's text (`script`: its reading, when it is a script). */
+function scanNamings(index: Index, rel: string, text: string, script: ScriptFile | null, bases: readonly string[], setupsOf: (cmd: ScriptCommand) => readonly string[]): void {
   const add = (map: Map<string, Naming[]>, key: string, n: Naming) => {
     const list = map.get(key);
     if (list) list.push(n);
     else map.set(key, [n]);
   };
-  for (const rel of analysis.files) {
-    // A script the plan rewrites is read as it was: the commands it removes or rewrites are the
-    // caller's to ignore. Any other file it changes (a compose file losing the builder service)
-    // is read as it will be, every name there counting.
-    const script = analysis.scripts.get(rel) ?? null;
-    const text = !script && changed.has(rel) ? changed.get(rel)! : fs.readText(rel);
-    if (text === null) continue;
-    let lines: LineIndex | null = null;
-    for (const base of bases) {
-      // A script the plan rewrites still names the file only if its new text holds the name:
-      // a comment that went with the steps it described (`# build Dockerfile.build` above the
-      // builder build) names nothing any more. Where the name stays, the old reading says how.
-      if (script && changed.has(rel) && nameAt(changed.get(rel) ?? '', base, 0) < 0) continue;
-      for (let at = nameAt(text, base, 0); at >= 0; at = nameAt(text, base, at + 1)) {
-        const cmd = script ? commandAt(script, at) : null;
-        // Docker builds are the plan's build index's (src/plan/index.ts buildMentions), which needs a known folder.
-        if (cmd && cmd.cwd !== null && dockerInvocation(cmd)?.verb === 'build') continue;
-        lines ??= new LineIndex(text);
-        const naming: Naming = { file: rel, line: lines.lineOf(at), cmd };
-        const resolved = cmd ? resolvedPath(cmd, at) : null;
-        if (resolved !== null) add(index.exact, resolved, naming);
-        else add(index.loose, base, naming);
-      }
+  let lines: LineIndex | null = null;
+  for (const base of bases) {
+    for (let at = nameAt(text, base, 0); at >= 0; at = nameAt(text, base, at + 1)) {
+      const cmd = script ? commandAt(script, at) : null;
+      // Docker builds are the plan's build index's (src/plan/build-index.ts buildMentions), which needs a known folder.
+      if (cmd && cmd.cwd !== null && dockerInvocation(cmd)?.verb === 'build') continue;
+      lines ??= new LineIndex(text);
+      const naming: Naming = { file: rel, line: lines.lineOf(at), cmd: cmd ? { words: cmd.words.map((w) => w.raw).join(' '), setups: setupsOf(cmd) } : null, script: script !== null, base };
+      const resolved = cmd ? resolvedPath(cmd, at) : null;
+      if (resolved !== null) add(index.exact, resolved, naming);
+      else add(index.loose, base, naming);
     }
   }
-  return index;
 }
 
 /** Where `base` next stands as a whole name (not part of a longer one) from `from`, or -1. */
@@ -93,17 +106,29 @@ function resolvedPath(cmd: ScriptCommand, at: number): string | null {
 }
 
 /**
- * Where the repository, as the plan leaves it, still names `dockerfile` outside the given
- * commands (those the migration removes or rewrites), the first such place; null when nothing
- * does. `index`: made by
- * `namingIndex` for the base names of every Dockerfile the plan may delete, one reading of the
- * files for all of them, with the plan's new text of each file it changes that is not a script
- * (null: deleted).
+ * Where the repository, as the plan leaves it, still names `dockerfile` outside the commands
+ * the migration removes or rewrites (`ignored`: those of a setup that migrates), the first
+ * such place; null when nothing does. `index`: made by `namingIndex` for the base names of
+ * every Dockerfile the plan may delete. `changed`: the plan's new text of each script and
+ * compose file it changes (null: deleted). A script the plan rewrites is read as it was (the
+ * commands it removes or rewrites are ignored), and still names the file only if its new text
+ * holds the name: a comment that went with the steps it described (`# build Dockerfile.build`
+ * above the builder build) names nothing any more. Any other file it changes (a compose file
+ * losing the builder service) is read as it will be, every name there counting.
  */
-export function stillNamed(dockerfile: string, ignore: ReadonlySet<ScriptCommand>, index: Index): Naming | null {
+export function stillNamed(dockerfile: string, ignored: (setups: readonly string[]) => boolean, index: Index, changed: ReadonlyMap<string, string | null>, rewritten: Index): Naming | null {
   const base = path.basename(dockerfile);
-  const all = [...(index.exact.get(dockerfile) ?? []), ...(index.loose.get(base) ?? [])];
-  return all.filter((n) => !(n.cmd && ignore.has(n.cmd))).sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1))[0] ?? null;
+  const stays = (n: Naming) => (n.script ? !changed.has(n.file) || nameAt(changed.get(n.file) ?? '', n.base, 0) >= 0 : !changed.has(n.file));
+  const all = [...(index.exact.get(dockerfile) ?? []), ...(index.loose.get(base) ?? [])].filter(stays);
+  all.push(...(rewritten.loose.get(base) ?? []));
+  return all.filter((n) => !(n.cmd && ignored(n.cmd.setups))).sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1))[0] ?? null;
+}
+
+/** The namings of `bases` in the new text of each candidate file the plan changes that is not a script (`stillNamed`'s `rewritten`). */
+export function rewrittenNamings(index: Index, changed: ReadonlyMap<string, string | null>, bases: readonly string[]): Index {
+  const again: Index = { exact: new Map(), loose: new Map(), files: new Map() };
+  for (const [file, text] of changed) if (text !== null && index.files.get(file) === false) scanNamings(again, file, text, null, bases, () => []);
+  return again;
 }
 
 export { buildIndex as namingIndex, type Index as NamingIndex };

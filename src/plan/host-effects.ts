@@ -44,7 +44,7 @@ const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
  * `builders`: the builder builds of every setup found. Another setup's builder whose context
  * merely holds the artifact (`COPY . .`) is that setup's own merge; one naming it is a consumer.
  */
-export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndices: readonly number[], fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, builders: ReadonlySet<ScriptCommand> = new Set()): HostEffects {
+export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndices: readonly number[], fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, builders: { has(cmd: ScriptCommand): boolean } = new Set()): HostEffects {
   const out: HostEffects = { deletes: [], diagnostics: [], notes: [] };
   const runtime = setup.runtime;
   if (!runtime) return out;

@@ -33,9 +33,10 @@ import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { dirStateAfter } from '../analyze/host-dirs.js';
 import { removedPrerequisite } from './make-prerequisites.js';
-import { indexedBuilds } from '../analyze/release-scripts.js';
 import { stockCarry, stockNote } from './stock-stage.js';
-import { keepNamedBuilders } from './builder-keep.js';
+import { keepNamedBuilders, type Kept } from './builder-keep.js';
+import { builderBuilds, buildMentions, forgetBuilds } from './build-index.js';
+import { partsOf, rootFacts, type RootFacts } from './parts.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { applyVerdict } from './verdicts.js';
@@ -90,6 +91,12 @@ export interface PlanOptions {
   include?: (id: string) => boolean;
   /** Told how many setups have been drafted so far. */
   progress?: Progress;
+  /**
+   * Nothing plans this analysis again (the CLI without --verify): each part of the root lets
+   * its scripts and setups go once it is planned (./parts.ts), and the analysis is left
+   * without its setups.
+   */
+  release?: boolean;
   /** --verify's findings by setup id: a setup that did not verify is refused. */
   verdicts?: ReadonlyMap<string, Verdict>;
   /**
@@ -119,15 +126,78 @@ export interface Draft {
 }
 
 export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions): Plan {
+  // The root in independent parts (./parts.ts), each with the facts of the whole root.
+  const facts = rootFacts(analysis, fs);
+  const all: (Setup | null)[] = [...analysis.setups];
+  const total = all.length;
+  const plans: SetupPlan[] = new Array(total);
+  const changes: FileChange[] = [];
+  const kept: KeptDraft[] = [];
+  let drafted = 0;
+  const drafting = () => {
+    if (opts.progress && drafted % 32 === 0) opts.progress('planning', drafted, total);
+    drafted++;
+  };
+  const parts = partsOf(analysis);
+  if (opts.release) analysis.setups = [];
+  for (const part of parts) {
+    const setups = part.map((i) => all[i]!);
+    const done = planPart(setups, analysis, fs, opts, facts, drafting);
+    part.forEach((i, k) => (plans[i] = done.plans[k]!));
+    changes.push(...done.changes);
+    kept.push(...done.kept);
+    if (!opts.release) continue;
+    // Nothing plans this part again: its scripts and setups go (the builds they hold with them).
+    const scripts = new Set(setups.map((s) => s.script));
+    forgetBuilds(analysis, scripts);
+    for (const f of scripts) analysis.scripts.delete(f);
+    for (const i of part) all[i] = null;
+  }
+  opts.progress?.('planning', total, total);
+
+  keepNamedBuilders(kept, facts.namings, changes);
+  // Maps, not nested filters: a monorepo sweep plans thousands of setups.
+  const deletions = new Map<string, FileChange>();
+  for (const d of kept) {
+    if (d.dockerfile) changes.push(d.dockerfile);
+    if (!d.deleteBuilder) continue;
+    const gone = deletions.get(d.deleteBuilder);
+    if (gone) gone.setups.push(d.plan.id);
+    else {
+      const change: FileChange = { path: d.deleteBuilder, action: 'delete', before: fs.readText(d.deleteBuilder), after: null, setups: [d.plan.id] };
+      deletions.set(d.deleteBuilder, change);
+      changes.push(change);
+    }
+  }
+  const pathsOf = new Map<string, string[]>();
+  for (const c of changes) for (const id of c.setups) pathsOf.set(id, [...(pathsOf.get(id) ?? []), c.path]);
+  for (const d of kept) d.plan.changes = pathsOf.get(d.plan.id) ?? [];
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (opts.perturb) changes.splice(0, changes.length, ...changes.map(opts.perturb));
+
+  const diagnostics = [...analysis.diagnostics];
+  if (total === 0) {
+    diagnostics.push(diag('NO_SETUP', 'info', 'no builder-pattern setup found (a script that builds an image, copies files out of a container made from it, and builds another image that COPYs them)'));
+  }
+  return { setups: plans, changes, diagnostics };
+}
+
+/** What the end of the plan keeps of a setup that migrates: its merged Dockerfile's change, and the builder it may delete. */
+type KeptDraft = Kept & { dockerfile: FileChange | null };
+
+/**
+ * One part of a root (./parts.ts): its setups' plans in their order, the changes to its scripts
+ * and compose files, and what the end of the plan needs of each setup that migrates.
+ */
+function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOptions, facts: RootFacts, drafting: () => void): { plans: SetupPlan[]; changes: FileChange[]; kept: KeptDraft[] } {
   // Builders feeding one runtime build get stage names that tell them apart.
-  const groups = runtimeGroups(analysis.setups);
+  const groups = runtimeGroups(setups);
   const stageNames = new Map<string, string>();
   for (const g of groups) groupStageNames(g, opts.stageName).forEach((n, i) => stageNames.set(g[i]!.id, n));
-  const drafts = analysis.setups.map((s, n) => {
-    if (opts.progress && n % 32 === 0) opts.progress('planning', n, analysis.setups.length);
-    return draftSetup(s, analysis, fs, { ...opts, stageName: stageNames.get(s.id) ?? opts.stageName });
+  const drafts = setups.map((s) => {
+    drafting();
+    return draftSetup(s, analysis, fs, { ...opts, stageName: stageNames.get(s.id) ?? opts.stageName }, facts);
   });
-  opts.progress?.('planning', analysis.setups.length, analysis.setups.length);
   for (const d of drafts) {
     const problem = d.plan.status === 'migrate' ? applyVerdict(d.plan, opts.verdicts?.get(d.plan.id)) : null;
     if (problem) refuse(d, problem);
@@ -187,33 +257,12 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     }
     break;
   }
-  keepNamedBuilders(active, analysis, fs, changes);
-  // Maps, not nested filters: a monorepo sweep plans thousands of setups.
-  const deletions = new Map<string, FileChange>();
-  for (const d of active) {
-    if (d.dockerfile) {
-      changes.push({ path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: d.group ?? [d.plan.id] });
-    }
-    if (!d.deleteBuilder) continue;
-    const gone = deletions.get(d.deleteBuilder);
-    if (gone) gone.setups.push(d.plan.id);
-    else {
-      const change: FileChange = { path: d.deleteBuilder, action: 'delete', before: fs.readText(d.deleteBuilder), after: null, setups: [d.plan.id] };
-      deletions.set(d.deleteBuilder, change);
-      changes.push(change);
-    }
-  }
-  const pathsOf = new Map<string, string[]>();
-  for (const c of changes) for (const id of c.setups) pathsOf.set(id, [...(pathsOf.get(id) ?? []), c.path]);
-  for (const d of active) d.plan.changes = pathsOf.get(d.plan.id) ?? [];
-  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (opts.perturb) changes.splice(0, changes.length, ...changes.map(opts.perturb));
-
-  const diagnostics = [...analysis.diagnostics];
-  if (analysis.setups.length === 0) {
-    diagnostics.push(diag('NO_SETUP', 'info', 'no builder-pattern setup found (a script that builds an image, copies files out of a container made from it, and builds another image that COPYs them)'));
-  }
-  return { setups: drafts.map((d) => d.plan), changes, diagnostics };
+  const kept = active.map((d): KeptDraft => ({
+    plan: d.plan,
+    deleteBuilder: d.deleteBuilder,
+    dockerfile: d.dockerfile ? { path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: d.group ?? [d.plan.id] } : null,
+  }));
+  return { plans: drafts.map((d) => d.plan), changes, kept };
 }
 
 /**
@@ -332,7 +381,7 @@ function refuse(d: Draft, dg: Diagnostic): void {
   d.plan.changes = [];
 }
 
-function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOptions): Draft {
+function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOptions, facts: RootFacts): Draft {
   const plan: SetupPlan = {
     id: setup.id,
     script: setup.script,
@@ -366,7 +415,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const finish = (): Draft => finishDraft(draft, analysis.scripts.get(setup.script)!, failed());
 
   const inputs = checkBuildInputs(setup, fs);
-  plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, analysis));
+  plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names));
   const continued = danglingContinuation(builderFacts, setup.id);
   if (continued) plan.diagnostics.push(continued);
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
@@ -513,35 +562,6 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`${builderPath} is deleted: its instructions now live in ${runtimeFacts.path}`);
   }
   return finish();
-}
-
-const buildersCache = new WeakMap<Analysis, Set<ScriptCommand>>();
-/** The builder build of every setup found; built once per analysis. */
-function builderBuilds(analysis: Analysis): Set<ScriptCommand> {
-  let set = buildersCache.get(analysis);
-  if (!set) buildersCache.set(analysis, (set = new Set(analysis.setups.map((s) => s.builder.inv.cmd))));
-  return set;
-}
-
-const mentionsCache = new WeakMap<Analysis, Map<string, ScriptCommand[]>>();
-/** Every docker build command, indexed by each repository path its words name; built once per analysis. */
-function buildMentions(analysis: Analysis): Map<string, ScriptCommand[]> {
-  const cached = mentionsCache.get(analysis);
-  if (cached) return cached;
-  const index = new Map<string, ScriptCommand[]>();
-  for (const s of analysis.scripts.values()) {
-    for (const c of indexedBuilds(s)) {
-      for (const w of c.words) {
-        if (w.value === null) continue;
-        const p: string = (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '');
-        const list: ScriptCommand[] = index.get(p) ?? [];
-        if (!list.includes(c)) list.push(c);
-        index.set(p, list);
-      }
-    }
-  }
-  mentionsCache.set(analysis, index);
-  return index;
 }
 
 /**

@@ -66,6 +66,11 @@ function makefiles(analysis: Analysis, fs: RepoFs): { file: string; text: string
   return list;
 }
 
+/** Lists the Makefiles before any part of the root is planned and its scripts let go (./parts.ts). */
+export function listMakefiles(analysis: Analysis, fs: RepoFs): void {
+  makefiles(analysis, fs);
+}
+
 export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis, fs: RepoFs): Diagnostic | null {
   if (deleted === null) return null;
   const name = path.basename(deleted);

@@ -1,0 +1,80 @@
+/**
+ * The plan's two indexes of docker builds, made once per analysis from every script and setup
+ * before any part of the root is planned (./parts.ts), so a part sees the builds of the whole
+ * root however many parts were planned and let go before it.
+ *
+ * - builderBuilds: the builder build of every setup. Held weakly: only a command still read
+ *   is ever asked about (a part asks about the commands of its own scripts).
+ * - buildMentions: every docker build in a known folder, by each repository path its words
+ *   name. A part's scripts are taken out of it once the part is planned (`forgetBuilds`):
+ *   another part never asks about them, since a script whose build names a setup's builder
+ *   Dockerfile is planned in that setup's part.
+ */
+import type { Analysis } from '../analyze/index.js';
+import { indexedBuilds } from '../analyze/release-scripts.js';
+import type { ScriptCommand } from '../model/script.js';
+
+const buildersCache = new WeakMap<Analysis, WeakSet<ScriptCommand>>();
+
+/** The builder build of every setup found; built once per analysis. */
+export function builderBuilds(analysis: Analysis): { has(cmd: ScriptCommand): boolean } {
+  let set = buildersCache.get(analysis);
+  if (!set) {
+    set = new WeakSet();
+    for (const s of analysis.setups) set.add(s.builder.inv.cmd);
+    buildersCache.set(analysis, set);
+  }
+  return set;
+}
+
+interface Mentions {
+  byPath: Map<string, ScriptCommand[]>;
+  /** The paths each script's builds are listed under, to take them out again. */
+  pathsOf: Map<string, string[]>;
+}
+
+const mentionsCache = new WeakMap<Analysis, Mentions>();
+
+function mentions(analysis: Analysis): Mentions {
+  const cached = mentionsCache.get(analysis);
+  if (cached) return cached;
+  const byPath = new Map<string, ScriptCommand[]>();
+  const pathsOf = new Map<string, string[]>();
+  for (const s of analysis.scripts.values()) {
+    for (const c of indexedBuilds(s)) {
+      for (const w of c.words) {
+        if (w.value === null) continue;
+        const p: string = (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '');
+        const list: ScriptCommand[] = byPath.get(p) ?? [];
+        if (!list.includes(c)) list.push(c);
+        byPath.set(p, list);
+        const paths = pathsOf.get(c.file);
+        if (!paths) pathsOf.set(c.file, [p]);
+        else if (paths[paths.length - 1] !== p) paths.push(p);
+      }
+    }
+  }
+  const made = { byPath, pathsOf };
+  mentionsCache.set(analysis, made);
+  return made;
+}
+
+/** Every docker build command, indexed by each repository path its words name; built once per analysis. */
+export function buildMentions(analysis: Analysis): ReadonlyMap<string, readonly ScriptCommand[]> {
+  return mentions(analysis).byPath;
+}
+
+/** Takes the builds of `files` (scripts of a part that was planned) out of the index. */
+export function forgetBuilds(analysis: Analysis, files: Iterable<string>): void {
+  const m = mentions(analysis);
+  for (const file of files) {
+    for (const p of m.pathsOf.get(file) ?? []) {
+      const list = m.byPath.get(p);
+      if (!list) continue;
+      const rest = list.filter((c) => c.file !== file);
+      if (rest.length === 0) m.byPath.delete(p);
+      else m.byPath.set(p, rest);
+    }
+    m.pathsOf.delete(file);
+  }
+}
