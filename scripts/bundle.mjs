@@ -55,6 +55,27 @@ const COMMON = {
   logLevel: 'warning',
 };
 
+/**
+ * One module per Node built-in that the modules import (`import fs from 'node:fs'`): its
+ * default export is the built-in itself, and its named exports are the built-in's. Without it
+ * a CommonJS bundle gives each importing module its own copy of the built-in's namespace, a
+ * getter per export made at start (sixty-six copies, about 4% of a cold run's instructions);
+ * with it there is one per built-in.
+ */
+const nodeBuiltins = {
+  name: 'node-builtins',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'import-statement' || args.namespace === 'node-builtin' || !builtinModules.includes(args.path.replace(/^node:/, ''))) return undefined;
+      return { path: args.path.replace(/^node:/, ''), namespace: 'node-builtin' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => {
+      const id = JSON.stringify(`node:${args.path}`);
+      return { contents: `export default require(${id});\nexport * from ${id};\n`, loader: 'js' };
+    });
+  },
+};
+
 /** Bundles dist/src/main.js into `outfile` (which must sit beside it); returns esbuild's metafile. */
 export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs')) {
   const outDir = path.dirname(path.resolve(outfile));
@@ -91,7 +112,7 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs
     define: { 'import.meta.url': '__moduleUrl' },
     // Strict, as the modules were: a banner before esbuild's own "use strict" would end the directive prologue.
     banner: { js: '"use strict";\nconst __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-    plugins: [moduleUrl, nodeImports],
+    plugins: [moduleUrl, nodeImports, nodeBuiltins],
   });
   const text = asciiSource(result.outputFiles[0].text, 'script');
   const hash = crypto.createHash('sha256').update(text).digest('hex');

@@ -20,7 +20,7 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(REPO, 'dist/src');
 // Beside main.js, under a name of its own: the build's main.bundle.js may be in use by other tests.
 const OUT = path.join(DIST, `main.bundle-test-${process.pid}.cjs`);
-let meta: { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>; inputs: Record<string, unknown> };
+let meta: { outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>; inputs: Record<string, { imports?: { path: string; kind: string; external?: boolean }[] }> };
 
 function run(entry: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [entry, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
@@ -49,6 +49,12 @@ describe('bundled CLI', () => {
     const lsp = inputs.filter((i) => i.includes('node_modules/vscode-languageserver-'));
     expect(lsp.length).toBeGreaterThan(0);
     expect(lsp.filter((i) => !i.includes('/lib/umd/'))).toEqual([]);
+    // A module's import of a Node built-in goes through the one module made for that built-in
+    // (one copy of its exports for the whole bundle, not one per importing module).
+    const builtin = (p: string) => builtinModules.includes(p.replace(/^node:/, ''));
+    const direct = Object.entries(meta.inputs).filter(([f, i]) => !f.startsWith('node-builtin:') && (i.imports ?? []).some((m) => m.kind === 'import-statement' && builtin(m.path)));
+    expect(direct.map(([f]) => f)).toEqual([]);
+    expect(inputs).toContain('node-builtin:fs');
     // ASCII only: one other character made V8 hold all of it as a two-byte string.
     expect(/^[\x00-\x7f]*$/.test(fs.readFileSync(OUT, 'utf8'))).toBe(true);
   });
