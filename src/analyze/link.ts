@@ -29,6 +29,7 @@ import { builtStage, fromImageCat } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, tagUses, unfollowedTag } from './dynamic-tag.js';
+import { mayNameImage, otherImageKeys } from './unknown-image.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -343,6 +344,10 @@ function makeSetup(
   const rmis: ScriptCommand[] = [];
   const operandsOf = (cmd: ScriptCommand) => cmd.words.slice(1).map((w, k) => ({ w, k: k + 1 })).filter(({ w }) => !(w.value ?? '-').startsWith('-'));
   const resolved = (cmd: ScriptCommand, w: Word) => (w.value === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, w.value));
+  // A later command naming an image only known at run time may name a literal builder tag (./unknown-image.ts).
+  const literalTag = !builder.stock && builder.tags.length > 0 && dynamicTags(builder).length === 0;
+  let otherKeys: Set<string> | null = null;
+  const others = () => (otherKeys ??= otherImageKeys(invs, builder.inv));
   for (const cmd of sequence) {
     if (entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd || cmd === builder.inv.cmd) continue;
     const prog = cmd.words[0]?.value;
@@ -357,7 +362,7 @@ function makeSetup(
       const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
       // The builder image is still wanted (tests run in it, it is pushed or retagged): the
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
-      if (mentions) setup.builderTagUsers.push(cmd);
+      if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()) !== null)) setup.builderTagUsers.push(cmd);
     }
     if (pos(cmd) <= lastExtraction) continue;
     if (prog === 'chmod' && pos(cmd) < runtimeIndex) {

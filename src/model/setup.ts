@@ -95,8 +95,18 @@ export interface Setup {
   cleanupWords: { cmd: ScriptCommand; word: number }[];
   /** Commands that still use the builder image by its tag (tests, pushes): the tag is kept with --target. */
   builderTagUsers: ScriptCommand[];
+  /**
+   * Set by the plan when a place outside the setup's script may use the builder image by its
+   * tag (another script, a Dockerfile `FROM`, a scanner given the name): src/plan/tag-mentions.ts.
+   */
+  builderTagUsedElsewhere?: { file: string; line: number; text: string };
   /** Set when the builder compiled at run time: the builder stage must do it in a RUN. */
   run: RunStep | null;
   /** Errors here mean the setup is refused; warnings are shown with it. */
   diagnostics: Diagnostic[];
+}
+
+/** Whether the builder image must still be built with its tag: something uses it after the setup. */
+export function keepsBuilderImage(s: Setup): boolean {
+  return s.builderTagUsers.length > 0 || s.builderTagUsedElsewhere !== undefined;
 }

@@ -12,7 +12,7 @@ import { wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { dockerInvocation, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
+import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { buildArgName, declaredArgs, valueKey } from './build-flags.js';
 
 /** Setups (in script order) that share one runtime build; only groups of two or more. */
@@ -123,7 +123,7 @@ export function emptiedByGroup(group: Setup[]): ScriptCommand[] {
  */
 export function builderRmisOfGroup(group: Setup[], script: ScriptFile): { whole: ScriptCommand[]; words: { cmd: ScriptCommand; word: number }[] } {
   const out: ReturnType<typeof builderRmisOfGroup> = { whole: [], words: [] };
-  if (group.some((s) => s.builderTagUsers.length > 0)) return out;
+  if (group.some(keepsBuilderImage)) return out;
   const tags = new Set(group.flatMap((s) => s.builder.tags));
   const after = group[0]!.runtime!.inv.cmd.index;
   const owned = new Set(group.flatMap((s) => s.cleanup));

@@ -11,7 +11,7 @@ import type { Progress } from '../model/progress.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
-import type { Setup } from '../model/setup.js';
+import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transforms/dockerfile-merge.js';
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
@@ -37,6 +37,7 @@ import { stockCarry, stockNote } from './stock-stage.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
+import { canonicalImage } from '../model/image-ref.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { applyVerdict } from './verdicts.js';
@@ -414,6 +415,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const runtime = setup.runtime;
   const finish = (): Draft => finishDraft(draft, analysis.scripts.get(setup.script)!, failed());
 
+  const tagRefusal = facts.tagRefusals.get(setup);
+  if (tagRefusal) plan.diagnostics.push(tagRefusal);
   const inputs = checkBuildInputs(setup, fs);
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names));
   const continued = danglingContinuation(builderFacts, setup.id);
@@ -463,7 +466,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (!failed()) draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };
 
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
-  const keep = setup.builderTagUsers.length > 0;
+  const keep = keepsBuilderImage(setup);
   draft.script.deletes = [...new Set([...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index))];
   // Every command that stays is checked against what goes (containers, ids, paths, Dockerfiles).
   const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles, builderBuilds(analysis));
@@ -476,8 +479,11 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
     } else {
       draft.script.edits.push(...kept);
-      const user = setup.builderTagUsers[0]!;
-      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} is still used by \`${user.words.map((w) => w.raw).join(' ')}\` (${user.file}:${user.line})`);
+      const cmd = setup.builderTagUsers[0];
+      const user = cmd ? { text: cmd.words.map((w) => w.raw).join(' '), file: cmd.file, line: cmd.line } : setup.builderTagUsedElsewhere!;
+      // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
+      const maybe = cmd !== undefined && !cmd.words.some((w) => w.value !== null && setup.builder.tags.includes(canonicalImage(w.value)));
+      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe ? ', which names an image only known at run time' : ''}`);
     }
   }
   // The export build takes the place of the last extraction step that stands on its own: the

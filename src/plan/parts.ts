@@ -27,11 +27,15 @@ import type { ReadNames } from './broad-copy-check.js';
 import { builderBuilds, buildMentions } from './build-index.js';
 import { namingIndex, type NamingIndex } from './builder-mentions.js';
 import { listMakefiles } from './make-prerequisites.js';
+import { markBuilderTagUses } from './tag-mentions.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 
 /** What every part is planned with: read from the whole root before any part. */
 export interface RootFacts {
   names: ReadNames;
   namings: NamingIndex;
+  /** Setups refused because a builder tag only known at run time is used elsewhere; literal ones are marked to keep their builder build (./tag-mentions.ts). */
+  tagRefusals: Map<Setup, Diagnostic>;
 }
 
 export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
@@ -54,7 +58,9 @@ export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
     }
   }
   const namings = namingIndex(analysis, fs, [...bases], (c) => setupsOf.get(c) ?? []);
-  return { names, namings };
+  // A builder image used by its tag anywhere in the root (another part's script included) keeps its build.
+  const tagRefusals = markBuilderTagUses(analysis, fs);
+  return { names, namings, tagRefusals };
 }
 
 /** The parts of a root: indexes into `analysis.setups`, ascending, the parts in the order of their first setup. */

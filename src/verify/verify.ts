@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Setup } from '../model/setup.js';
+import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import type { RunSummary, Verdict, VerifyStatus } from '../model/verdict.js';
 import type { FileChange } from '../plan/index.js';
 import type { RootRun } from '../pipeline.js';
@@ -145,7 +145,7 @@ async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly
     else if (newRun.exitCode !== 0) differences.push(`exit status: the old pipeline 0, the migrated one ${newRun.exitCode} (in ${newRun.failedStep}): ${lastLine(newRun.output)}`);
 
     const newImages = await listOwnImages(newStore.engine);
-    const dropped = new Set(group.filter((s) => s.builderTagUsers.length === 0).flatMap((s) => s.builder.tags));
+    const dropped = new Set(group.filter((s) => !keepsBuilderImage(s)).flatMap((s) => s.builder.tags));
     const images: string[] = [];
     for (const [name, oldId] of oldImages) {
       const newId = newImages.get(name);

@@ -1,0 +1,73 @@
+/**
+ * A docker command after the builder build may name an image through a word only known at run
+ * time (`docker run --rm "$CHECK_IMAGE" go vet ./...`, `docker push "$1"`). When the builder's
+ * tag is literal, that word may well be it: the old script left the builder image behind, so
+ * the command worked; with the builder build gone it would not. Such a command counts as a use
+ * of the builder image, which keeps the builder build (as `--target` of the merged Dockerfile).
+ *
+ * A word is plainly another image when it is the very expansion another build of the script
+ * tags (`docker build -t "$IMAGE" .` then `docker push "$IMAGE"`) or a `docker tag` makes, or
+ * when its static start begins no spelling of the builder's tags (`"registry.example/app:$V"`
+ * against `app:build`). (A builder tag only known at run time is ./dynamic-tag.ts's.)
+ */
+import { canonicalImage } from '../model/image-ref.js';
+import { flagValues, type DockerInvocation } from '../model/docker-command.js';
+import type { Word } from '../model/script.js';
+
+/** Docker subcommands the model does not read whose operands are images (or may be: `inspect`). */
+const IMAGE_SUBCOMMANDS = new Set(['save', 'history', 'inspect', 'image', 'scan', 'scout', 'sbom', 'manifest', 'trust']);
+
+/** Keys (`Word.same`) of the names the script's other builds and `docker tag`s give. */
+export function otherImageKeys(invs: readonly DockerInvocation[], builder: DockerInvocation): Set<string> {
+  const keys = new Set<string>();
+  const add = (w: Word | undefined) => {
+    if (w && w.value === null && typeof w.same === 'string') keys.add(w.same);
+  };
+  for (const inv of invs) {
+    if (inv === builder) continue;
+    if (inv.verb === 'build') flagValues(inv, '--tag').forEach(add);
+    if (inv.verb === 'tag') add(inv.operands[1]?.word);
+  }
+  return keys;
+}
+
+/** The spellings an image reference may start with (`app:build`, `docker.io/library/app:build`…). */
+function spellingsOf(tag: string): string[] {
+  const c = canonicalImage(tag);
+  const bare = c.endsWith(':latest') ? [c.slice(0, -':latest'.length)] : [];
+  const names = [c, ...bare];
+  const library = c.includes('/') ? [] : names.map((n) => `library/${n}`);
+  return [...names, ...library].flatMap((n) => [n, `docker.io/${n}`, `index.docker.io/${n}`]);
+}
+
+/** Whether an invocation after the builder build may name an image with one of `tags` through a run-time word. */
+export function mayNameImage(inv: DockerInvocation, tags: readonly string[], others: ReadonlySet<string>): Word | null {
+  const words = imageWords(inv);
+  const spellings = tags.flatMap(spellingsOf);
+  return (
+    words.find((w) => {
+      if (w.value !== null) return false;
+      if (typeof w.same === 'string' && others.has(w.same)) return false;
+      // The word's text starts with its static prefix: it can spell a tag only if the tag starts so too.
+      return spellings.some((s) => s.startsWith(w.staticPrefix));
+    }) ?? null
+  );
+}
+
+function imageWords(inv: DockerInvocation): Word[] {
+  switch (inv.verb) {
+    case 'run':
+    case 'create':
+    case 'tag':
+      return inv.operands.slice(0, 1).map((o) => o.word);
+    case 'push':
+      return inv.operands.map((o) => o.word);
+    case 'other': {
+      const sub = inv.cmd.words[inv.verbIndex]?.value ?? null;
+      if (sub === null || !IMAGE_SUBCOMMANDS.has(sub)) return [];
+      return inv.cmd.words.slice(inv.verbIndex + 1).filter((w) => w.value === null);
+    }
+    default:
+      return [];
+  }
+}

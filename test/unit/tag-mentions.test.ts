@@ -1,0 +1,98 @@
+/**
+ * A builder image used by its tag outside the setup's own steps keeps its build (as
+ * `--target` of the merged Dockerfile): src/plan/tag-mentions.ts for other files and commands
+ * that are not docker's, src/analyze/unknown-image.ts for a later docker command naming an
+ * image only known at run time. Without that, the migrated repository would run a test script,
+ * a scanner or a later build against an image no longer built.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const BUILD = '#!/bin/sh\nset -e\ndocker build -t acme/app:build -f Dockerfile.build .\ndocker create --name x acme/app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t acme/app:latest .\nrm -f app\n';
+const SETUP = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
+  'main.go': 'package main\n\nfunc main() {}\n',
+  'build.sh': BUILD,
+};
+const KEPT = 'docker build --target builder -t acme/app:build -f Dockerfile .\n';
+
+function outcome(extra: Record<string, string>) {
+  const plan = planFiles({ ...SETUP, ...extra });
+  const setup = plan.setups[0]!;
+  const script = plan.changes.find((c) => c.path === 'build.sh')?.after ?? null;
+  return {
+    status: setup.status,
+    kept: script?.includes(KEPT) ?? false,
+    note: setup.notes.find((n) => n.startsWith('the builder build stays')) ?? null,
+    codes: setup.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code),
+    script,
+  };
+}
+
+describe('a builder tag used outside the setup', () => {
+  it('lets the builder build go when nothing else names the tag', () => {
+    const r = outcome({});
+    expect(r).toMatchObject({ status: 'migrate', kept: false, note: null });
+  });
+
+  it('keeps the builder build for another script that runs the image, saying where', () => {
+    const r = outcome({ 'test.sh': '#!/bin/sh\ndocker run --rm acme/app:build go test ./...\n' });
+    expect(r.status).toBe('migrate');
+    expect(r.kept).toBe(true);
+    expect(r.note).toBe('the builder build stays as `--target builder` of Dockerfile, because its image acme/app:build is still used by `docker run --rm acme/app:build go test ./...` (test.sh:2)');
+  });
+
+  it('keeps it for a Makefile recipe, a CI step and a Dockerfile FROM another build reads', () => {
+    expect(outcome({ Makefile: 'test:\n\tdocker run --rm acme/app:build go vet ./...\n' }).kept).toBe(true);
+    expect(outcome({ '.github/workflows/ci.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./build.sh\n      - run: docker run --rm acme/app:build go test ./...\n' }).kept).toBe(true);
+    const from = outcome({ 'Dockerfile.test': 'FROM acme/app:build\nRUN go vet ./...\n', 'test.sh': '#!/bin/sh\ndocker build -f Dockerfile.test -t app-vet .\n' });
+    expect(from.kept).toBe(true);
+    expect(from.note).toContain('is still used by `FROM acme/app:build` (Dockerfile.test:1)');
+  });
+
+  it('keeps it for a program of the same script handed the tag, and for the tag written to a file', () => {
+    expect(outcome({ 'build.sh': `${BUILD}trivy image acme/app:build\n` }).kept).toBe(true);
+    expect(outcome({ 'build.sh': `${BUILD}echo "IMAGE=acme/app:build" >> "$GITHUB_ENV"\n` }).kept).toBe(true);
+    expect(outcome({ 'build.sh': `${BUILD}skopeo copy docker-daemon:acme/app:build oci:out\n` }).kept).toBe(true);
+  });
+
+  it('keeps it for a docker command after the build naming an image only known at run time', () => {
+    const r = outcome({ 'build.sh': `${BUILD}docker run --rm "$CHECK_IMAGE" go vet ./...\n` });
+    expect(r.kept).toBe(true);
+    expect(r.note).toBe('the builder build stays as `--target builder` of Dockerfile, because its image acme/app:build may still be used by `docker run --rm "$CHECK_IMAGE" go vet ./...` (build.sh:9), which names an image only known at run time');
+  });
+
+  it('lets it go for a run-time name that is plainly another image', () => {
+    // The very expansion the final build tags, one a `docker tag` makes, one no spelling of the tag starts with.
+    const own = BUILD.replace('-t acme/app:latest', '-t "$IMAGE"');
+    expect(outcome({ 'build.sh': `${own}docker push "$IMAGE"\n` }).kept).toBe(false);
+    expect(outcome({ 'build.sh': `${BUILD}docker tag acme/app:latest "$REGISTRY/app:$VERSION"\ndocker push "$REGISTRY/app:$VERSION"\n` }).kept).toBe(false);
+    expect(outcome({ 'build.sh': `${BUILD}docker push "registry.example.com/app:$VERSION"\n` }).kept).toBe(false);
+  });
+
+  it('does not count a printed name, a comment, a build that tags the name, or a longer name', () => {
+    expect(outcome({ 'build.sh': `${BUILD}echo "built acme/app:build"\n` }).kept).toBe(false);
+    expect(outcome({ 'test.sh': '#!/bin/sh\n# docker run --rm acme/app:build go test ./...\ndocker version\n' }).kept).toBe(false);
+    expect(outcome({ 'again.sh': '#!/bin/sh\ndocker build -t acme/app:build -f Dockerfile.build .\n' }).kept).toBe(false);
+    expect(outcome({ 'test.sh': '#!/bin/sh\ndocker run --rm acme/app:build-2 go test ./...\ndocker run --rm acme/myapp:build true\n' }).kept).toBe(false);
+  });
+
+  it('keeps the docker rmi of the image after the final build when the build stays', () => {
+    const r = outcome({ 'build.sh': `${BUILD}docker rmi acme/app:build\n`, 'test.sh': '#!/bin/sh\ndocker run --rm acme/app:build go test ./...\n' });
+    expect(r.kept).toBe(true);
+    expect(r.script).toContain('docker rmi acme/app:build\n');
+  });
+
+  it('lets a FROM of the tag in the runtime Dockerfile become the stage, but counts an ARG default there', () => {
+    expect(outcome({ Dockerfile: 'FROM acme/app:build AS dev\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' }).kept).toBe(false);
+    expect(outcome({ Dockerfile: 'ARG DEV=acme/app:build\nFROM $DEV AS dev\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' }).kept).toBe(true);
+  });
+
+  it('refuses a tag only known at run time whose fallback name another script uses', () => {
+    const dynamic = BUILD.replace('set -e\n', 'set -e\nTAG=${TAG:-app-build}\n').replaceAll('acme/app:build', '"$TAG"');
+    const r = outcome({ 'build.sh': dynamic, 'test.sh': '#!/bin/sh\ndocker run --rm app-build go test ./...\n' });
+    expect(r.status).toBe('refused');
+    expect(r.codes).toEqual(['REMOVED_NAME_USED']);
+  });
+});
