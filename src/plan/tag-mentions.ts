@@ -11,6 +11,12 @@
  * tag only known at run time cannot be kept that way: a use of the name it falls back to
  * refuses the setup instead.
  *
+ * A read script is searched by the values of its commands' words (and the variables set for a
+ * command alone), so `docker run "$B"` counts where `B=app:build` was set, and the assignment
+ * itself does not; a shell script's or Makefile's text outside its commands is variables,
+ * comments and syntax. In the other kinds (CI YAML, package.json, JavaScript, Jenkinsfiles,
+ * PowerShell) a name outside the commands read (a job's `image:`, an `env:` entry) counts.
+ *
  * What does not count: a command of any setup's own steps (the builder build, the extraction,
  * the cleanup, the runtime build: a setup that tags the same name builds it itself), a command
  * that only prints the name (`echo`, `printf` with no redirect to a file), a `docker build`
@@ -99,12 +105,8 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
   const own = new Set(analysis.setups.flatMap(setupCommands));
   const shortest = Math.min(...[...needles].map((n) => n.length));
   const longest = Math.max(...[...needles].map((n) => n.length));
-  // One pass over each file's text: every run of image-reference characters one of whose parts
-  // is one of the names is checked against the tags (a search per tag and file was quadratic).
-  for (const rel of filesToSearch(analysis)) {
-    const text = fs.readText(rel);
-    if (text === null) continue;
-    let lines: LineIndex | null = null;
+  /** Each run of image-reference characters in `text` one of whose parts is one of the names, with the setups it may name. */
+  const hitsIn = (text: string, found: (from: number, hits: { setup: Setup; dynamic: boolean }[]) => void, anyName = false) => {
     for (let i = 0; i < text.length; ) {
       if (!isRefChar(text.charCodeAt(i))) {
         i++;
@@ -122,15 +124,56 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
         if (!ref) break;
       }
       if (!named) continue;
+      if (anyName) return found(from, []);
       const hits = spellings(text.slice(from, i)).flatMap((c) => wanted.get(c) ?? []);
-      if (hits.length === 0) continue;
-      lines ??= new LineIndex(text);
-      for (const { setup, dynamic } of hits) {
-        if (out.has(setup) || rel === setup.builder.dockerfile) continue;
-        const found = mentionAt(rel, text, from, lines, analysis, own, setup);
-        if (found) out.set(setup, { mention: { ...found, tag: tagAsWritten(setup) }, dynamic });
-      }
+      if (hits.length > 0) found(from, hits);
     }
+  };
+  const record = (hits: { setup: Setup; dynamic: boolean }[], rel: string, mention: (setup: Setup) => Omit<TagMention, 'tag'> | null) => {
+    for (const { setup, dynamic } of hits) {
+      if (out.has(setup) || rel === setup.builder.dockerfile) continue;
+      const m = mention(setup);
+      if (m) out.set(setup, { mention: { ...m, tag: tagAsWritten(setup) }, dynamic });
+    }
+  };
+  // One pass over each file's text finds the files that hold one of the names at all (a search
+  // per tag and file was quadratic); a read script is then searched by the values of its
+  // commands' words, so a tag in a variable counts where the variable is used, not where it is set.
+  for (const rel of filesToSearch(analysis)) {
+    const text = fs.readText(rel);
+    if (text === null) continue;
+    // (A part is enough: `N=acme/app` then `"$N:build"` spells the tag only in the word's value.)
+    let holds = false;
+    hitsIn(text, () => (holds = true), true);
+    if (!holds) continue;
+    const lines = new LineIndex(text);
+    const script = analysis.scripts.get(rel) ?? null;
+    if (script) {
+      for (const cmd of script.commands) {
+        if (own.has(cmd) || printsOnly(cmd)) continue;
+        const inv = dockerInvocation(cmd);
+        const tagWords = inv?.verb === 'build' ? new Set(flagValues(inv, '--tag')) : null;
+        const words = [...cmd.words.map((w, k) => ({ w, k })), ...cmd.redirects.map((r) => ({ w: r.target, k: -1 }))];
+        for (const { w, k } of words) {
+          // The program and subcommand (`docker build` when a builder is tagged `build`) and a name a build gives with `-t` use no image.
+          if (w.value === null || (inv && k >= 0 && k <= inv.verbIndex) || tagWords?.has(w)) continue;
+          hitsIn(w.value, (_at, hits) => record(hits, rel, (setup) => (rel === setup.script && inv?.verb === 'rmi' ? null : commandMention(cmd))));
+        }
+        for (const v of cmd.env?.values() ?? []) if (v !== null) hitsIn(v, (_at, hits) => record(hits, rel, () => commandMention(cmd)));
+      }
+      // Shell and Make set variables outside commands (`B := app:build`): their uses are in the
+      // commands' words. In YAML, JSON, JavaScript, Groovy and PowerShell a name outside the
+      // commands read (a job's `image:`, an `env:` entry, a string) may be a use.
+      if (script.kind === 'shell' || script.kind === 'make') continue;
+    }
+    hitsIn(text, (at, hits) => {
+      if (script && commandAt(script, at)) return;
+      const line = lines.lineOf(at);
+      const lineText = lines.lineText(line);
+      const comment = script ? fileKind(script.kind).comment : '#';
+      if (comment !== null && lineText.trimStart().startsWith(comment)) return;
+      record(hits, rel, (setup) => (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup) ? null : { file: rel, line, text: lineText.trim() }));
+    });
   }
   return out;
 }
@@ -180,25 +223,7 @@ function filesToSearch(analysis: Analysis): string[] {
   return [...files].sort();
 }
 
-/** What stands at offset `at` of a candidate file, when it may use an image named there. */
-function mentionAt(rel: string, text: string, at: number, lines: LineIndex, analysis: Analysis, own: ReadonlySet<ScriptCommand>, setup: Setup): Omit<TagMention, 'tag'> | null {
-  const line = lines.lineOf(at);
-  const lineText = lines.lineText(line);
-  const script = analysis.scripts.get(rel) ?? null;
-  const comment = script ? fileKind(script.kind).comment : '#';
-  if (comment !== null && lineText.trimStart().startsWith(comment)) return null;
-  if (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup)) return null;
-  const cmd = script ? commandAt(script, at) : null;
-  if (!cmd) return { file: rel, line, text: lineText.trim() };
-  if (own.has(cmd) || printsOnly(cmd) || namesBuiltTag(cmd, at)) return null;
-  // The program and subcommand words (`docker build` when a builder is tagged `build`) name no image.
-  const inv = dockerInvocation(cmd);
-  const k = cmd.words.findIndex((w) => w.start <= at && at < w.end);
-  if (inv && k >= 0 && k <= inv.verbIndex) return null;
-  // `docker rmi` of builder images in the setup's own script is the linker's and the group's to decide (src/plan/builder-group.ts).
-  if (rel === setup.script && dockerInvocation(cmd)?.verb === 'rmi') return null;
-  return { file: rel, line: cmd.line, text: cmd.words.map((w) => w.raw).join(' ') };
-}
+const commandMention = (cmd: ScriptCommand): Omit<TagMention, 'tag'> => ({ file: cmd.file, line: cmd.line, text: cmd.words.map((w) => w.raw).join(' ') });
 
 /** A `FROM app:build` or `COPY --from=app:build` of the runtime Dockerfile: the merge makes it name the stage. */
 function mergedAway(facts: DockerfileFacts | null, at: number, setup: Setup): boolean {
@@ -217,11 +242,4 @@ function printsOnly(cmd: ScriptCommand): boolean {
   const prog = cmd.words[0]?.value;
   if (!prog || !PRINTS.has(path.basename(prog))) return false;
   return cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
-}
-
-/** A `docker build` whose `-t` gives the name at `at`: it makes the image, it does not use it. */
-function namesBuiltTag(cmd: ScriptCommand, at: number): boolean {
-  const inv = dockerInvocation(cmd);
-  if (inv?.verb !== 'build') return false;
-  return flagValues(inv, '--tag').some((w) => w.start <= at && at < w.end);
 }

@@ -51,6 +51,22 @@ describe('a builder tag used outside the setup', () => {
     expect(from.note).toContain('is still used by `FROM acme/app:build` (Dockerfile.test:1)');
   });
 
+  it('reads a script by its words\' values: a variable counts where it is used, not where it is set', () => {
+    expect(outcome({ 'test.sh': '#!/bin/sh\nN=acme/app\ndocker run --rm "$N:build" go test ./...\n' }).kept).toBe(true);
+    const viaVariable = '#!/bin/sh\nset -e\nB=acme/app:build\ndocker build -t "$B" -f Dockerfile.build .\ndocker create --name x "$B"\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t acme/app:latest .\nrm -f app\n';
+    expect(outcome({ 'build.sh': viaVariable }).kept).toBe(false);
+    const make = 'B := acme/app:build\nimage:\n\tdocker build -t $(B) -f Dockerfile.build .\n\tdocker create --name x $(B)\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t acme/app:latest .\n';
+    const r = planFiles({ ...SETUP, 'build.sh': '#!/bin/sh\necho nothing here\n', Makefile: make });
+    expect(r.setups.map((x) => x.status)).toEqual(['migrate']);
+    expect(r.setups[0]!.notes.some((n) => n.startsWith('the builder build stays'))).toBe(false);
+  });
+
+  it('counts a CI job that runs in the image (`image:`), outside the commands read', () => {
+    const r = outcome({ '.gitlab-ci.yml': 'build:\n  script:\n    - ./build.sh\ntest:\n  image: acme/app:build\n  script:\n    - go test ./...\n' });
+    expect(r.kept).toBe(true);
+    expect(r.note).toContain('is still used by `image: acme/app:build` (.gitlab-ci.yml:5)');
+  });
+
   it('keeps it for a program of the same script handed the tag, and for the tag written to a file', () => {
     expect(outcome({ 'build.sh': `${BUILD}trivy image acme/app:build\n` }).kept).toBe(true);
     expect(outcome({ 'build.sh': `${BUILD}echo "IMAGE=acme/app:build" >> "$GITHUB_ENV"\n` }).kept).toBe(true);
