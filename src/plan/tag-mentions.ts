@@ -40,7 +40,7 @@ import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { fileKind } from '../kinds/registry.js';
 import { resolveRel } from '../model/paths.js';
-import { indexedBuilds } from '../analyze/release-scripts.js';
+import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 
 export interface TagMention {
@@ -101,30 +101,44 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
     for (const n of new Set(names)) wanted.set(n, [...(wanted.get(n) ?? []), { setup: s, dynamic }]);
   }
   if (wanted.size === 0) return out;
-  const needles = new Set([...wanted.keys()].map(needleOf).filter((n) => n !== ''));
+  // Each name, with the `:tag` its tags spell after it (null: `:latest`, which a reference may leave out).
+  const suffixes = new Map<string, (string | null)[]>();
+  for (const c of wanted.keys()) {
+    const n = needleOf(c);
+    if (n === '') continue;
+    const tag = c.slice(c.lastIndexOf(':'));
+    suffixes.set(n, [...(suffixes.get(n) ?? []), tag === ':latest' || tag.includes('/') ? null : tag]);
+  }
+  const needles = new Set(suffixes.keys());
   const own = new Set(analysis.setups.flatMap(setupCommands));
   const shortest = Math.min(...[...needles].map((n) => n.length));
   const longest = Math.max(...[...needles].map((n) => n.length));
   /** Each run of image-reference characters in `text` one of whose parts is one of the names, with the setups it may name. */
-  const hitsIn = (text: string, found: (from: number, hits: { setup: Setup; dynamic: boolean }[]) => void, anyName = false) => {
+  const hitsIn = (text: string, found: (from: number, hits: { setup: Setup; dynamic: boolean }[]) => void, onName?: (name: string) => boolean) => {
     for (let i = 0; i < text.length; ) {
       if (!isRefChar(text.charCodeAt(i))) {
         i++;
         continue;
       }
       const from = i;
-      let named = false;
+      let named: string | null = null;
       for (let part = i; ; i++) {
         const code = i < text.length ? text.charCodeAt(i) : 0;
         const ref = isRefChar(code);
         if (!ref || code === SLASH || code === COLON || code === AT) {
-          if (!named && i - part >= shortest && i - part <= longest) named = needles.has(text.slice(part, i));
+          if (named === null && i - part >= shortest && i - part <= longest) {
+            const p = text.slice(part, i);
+            if (needles.has(p)) named = p;
+          }
           part = i + 1;
         }
         if (!ref) break;
       }
-      if (!named) continue;
-      if (anyName) return found(from, []);
+      if (named === null) continue;
+      if (onName) {
+        if (onName(named)) return;
+        continue;
+      }
       const hits = spellings(text.slice(from, i)).flatMap((c) => wanted.get(c) ?? []);
       if (hits.length > 0) found(from, hits);
     }
@@ -142,21 +156,24 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
   for (const rel of filesToSearch(analysis)) {
     const text = fs.readText(rel);
     if (text === null) continue;
-    // (A part is enough: `N=acme/app` then `"$N:build"` spells the tag only in the word's value.)
+    // A name is enough (`N=acme/app` then `"$N:build"` spells the tag only in the word's value);
+    // a script released after analysis is read again only if its text also holds the `:tag`.
+    const script = analysis.scripts.get(rel) ?? null;
+    const released = script !== null && isReleased(script);
     let holds = false;
-    hitsIn(text, () => (holds = true), true);
+    hitsIn(text, () => {}, (name) => (holds = !released || suffixes.get(name)!.some((t) => t === null || text.includes(t))));
     if (!holds) continue;
     const lines = new LineIndex(text);
-    const script = analysis.scripts.get(rel) ?? null;
     if (script) {
       for (const cmd of script.commands) {
         if (own.has(cmd) || printsOnly(cmd)) continue;
         const inv = dockerInvocation(cmd);
         const tagWords = inv?.verb === 'build' ? new Set(flagValues(inv, '--tag')) : null;
-        const words = [...cmd.words.map((w, k) => ({ w, k })), ...cmd.redirects.map((r) => ({ w: r.target, k: -1 }))];
-        for (const { w, k } of words) {
+        const n = cmd.words.length;
+        for (let k = 0; k < n + cmd.redirects.length; k++) {
+          const w = k < n ? cmd.words[k]! : cmd.redirects[k - n]!.target;
           // The program and subcommand (`docker build` when a builder is tagged `build`) and a name a build gives with `-t` use no image.
-          if (w.value === null || (inv && k >= 0 && k <= inv.verbIndex) || tagWords?.has(w)) continue;
+          if (w.value === null || w.value.length < shortest || (inv && k <= inv.verbIndex) || tagWords?.has(w)) continue;
           hitsIn(w.value, (_at, hits) => record(hits, rel, (setup) => (rel === setup.script && inv?.verb === 'rmi' ? null : commandMention(cmd))));
         }
         for (const v of cmd.env?.values() ?? []) if (v !== null) hitsIn(v, (_at, hits) => record(hits, rel, () => commandMention(cmd)));
