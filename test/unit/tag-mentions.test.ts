@@ -105,6 +105,20 @@ describe('a builder tag used outside the setup', () => {
     expect(outcome({ Dockerfile: 'ARG DEV=acme/app:build\nFROM $DEV AS dev\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' }).kept).toBe(true);
   });
 
+  it('sees a use in another part of the root: a setup in another folder whose script runs this builder\'s image', () => {
+    const svc = (name: string, extra = '') => ({
+      [`${name}/Dockerfile.build`]: SETUP['Dockerfile.build'],
+      [`${name}/Dockerfile`]: SETUP.Dockerfile,
+      [`${name}/main.go`]: SETUP['main.go'],
+      [`${name}/build.sh`]: `#!/bin/sh\nset -e\ncd "$(dirname "$0")"\ndocker build -t ${name}:build -f Dockerfile.build .\ndocker create --name ${name}-x ${name}:build\ndocker cp ${name}-x:/out/app ./app\ndocker rm ${name}-x\ndocker build -t ${name}:latest .\nrm -f app\n${extra}`,
+    });
+    const plan = planFiles({ ...svc('alpha'), ...svc('beta', 'docker run --rm alpha:build go vet ./...\n') });
+    const alpha = plan.setups.find((x) => x.script === 'alpha/build.sh')!;
+    expect(alpha.status).toBe('migrate');
+    expect(alpha.notes.find((n) => n.startsWith('the builder build stays'))).toContain('`docker run --rm alpha:build go vet ./...` (beta/build.sh:10)');
+    expect(plan.setups.find((x) => x.script === 'beta/build.sh')!.notes.some((n) => n.startsWith('the builder build stays'))).toBe(false);
+  });
+
   it('refuses a tag only known at run time whose fallback name another script uses', () => {
     const dynamic = BUILD.replace('set -e\n', 'set -e\nTAG=${TAG:-app-build}\n').replaceAll('acme/app:build', '"$TAG"');
     const r = outcome({ 'build.sh': dynamic, 'test.sh': '#!/bin/sh\ndocker run --rm app-build go test ./...\n' });
