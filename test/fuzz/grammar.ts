@@ -79,6 +79,12 @@ export const FEATURES = {
   dockerfileEdit: [false, true],
   copyIn: [false, true],
   cleanup: [true, false],
+  /**
+   * The builder image used by its tag after the final build, outside the script: a check script
+   * the pipeline runs (`docker image inspect app:build`), or a Dockerfile built `FROM` it. The
+   * migration must keep building that image. Drawn from a stream of its own (below).
+   */
+  tagUse: ['none', 'script', 'dockerfile'],
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -99,6 +105,9 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
   'makeAuto', 'npmSplit', 'buildArg',
 ]);
 
+/** Features drawn after the others from a second stream seeded from the seed (see generate). */
+const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse']);
+
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -118,12 +127,15 @@ export function generate(seed: number): RepoSpec {
   const spec: Record<string, unknown> = { seed, app: pick(APPS) };
   const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
   for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
-  const traps = entries.filter(([k]) => !SHAPES.has(k));
+  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k));
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
     withPrerequisites(spec as RepoSpec, k);
   }
+  // Features added later draw from a stream of their own: every earlier seed keeps the others as they were.
+  const own = prng(seed ^ 0x5bd1e995);
+  for (const k of OWN_STREAM) spec[k] = FEATURES[k][Math.floor(own() * FEATURES[k].length)];
   return normalize(spec as RepoSpec);
 }
 
@@ -196,6 +208,8 @@ export const cpLike = (e: Extraction) => keepsContainer(e) || e === 'inline-crea
 export function normalize(input: RepoSpec): RepoSpec {
   const s = { ...input };
   const oneLineDriver = s.driver === 'make' || s.driver === 'npm';
+  // A stock toolchain image has no builder tag to use.
+  if (s.extraction === 'stock-build') s.tagUse = 'none';
   if (oneLineDriver && (s.extraction === 'id-var' || s.extraction === 'inline-create')) s.extraction = 'create-cp';
   if (s.driver !== 'bash' && s.shellOpts === 'euo') s.shellOpts = 'eu';
   if (oneLineDriver) {

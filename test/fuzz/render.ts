@@ -267,6 +267,8 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
   if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
   after.push(`docker build -t ${image} .`);
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
+  if (s.tagUse === 'script') after.push('sh ./check-builder.sh');
+  if (s.tagUse === 'dockerfile') after.push(`docker build -t ${a}:check -f Dockerfile.check .`);
   if (s.hostUse === 'checksum') after.push(`sha256sum ${program} > ${a}.sha256`);
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
   if (s.cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
@@ -315,6 +317,8 @@ export function render(s: RepoSpec): RenderedRepo {
   ];
   if (s.ignoreFile === 'docs') files.push({ path: '.dockerignore', content: '*.md\nrelease/\n', mode: 0o644 }, { path: 'README.md', content: `# ${a}\n`, mode: 0o644 });
   if (s.ignoreFile === 'maps') files.push({ path: '.dockerignore', content: '**/*.map\n', mode: 0o644 });
+  if (s.tagUse === 'script') files.push({ path: 'check-builder.sh', content: `#!/bin/sh\nset -e\n# The builder image the pipeline leaves behind.\ndocker image inspect ${l.builderTag} > /dev/null\n`, mode: 0o755 });
+  if (s.tagUse === 'dockerfile') files.push({ path: 'Dockerfile.check', content: `FROM ${l.builderTag}\nLABEL org.example.checked=true\n`, mode: 0o644 });
   if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\n${copyLine('', l.hostPath, `/debug/${a}`)}\n`, mode: 0o644 });
   let entry: PipelineEntry;
   if (s.driver === 'make') {
