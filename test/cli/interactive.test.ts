@@ -208,7 +208,10 @@ describe('interactive review (pty)', () => {
   it('piped into a pager (stdout not a terminal), it says how to page the review instead', async () => {
     const dir = twoServices();
     const before = readTree(dir);
-    const s = startShell('"$NODE" "$BIN" | cat', dir);
+    // The line after the run, and the pause, keep the terminal open until all of the run's
+    // output has been read: what a pty holds when its last process exits may be dropped.
+    const s = startShell('"$NODE" "$BIN" | cat; echo "-- the piped run ended --"; sleep 1', dir);
+    await s.waitFor('-- the piped run ended --');
     await s.exit;
     expect(s.screen()).toContain('The review asks on a terminal, so it is off while the output is piped.');
     expect(s.screen()).toContain('FORCE_COLOR=1 multistage-codemod --dry-run | less -R');
