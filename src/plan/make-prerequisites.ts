@@ -71,18 +71,46 @@ export function listMakefiles(analysis: Analysis, fs: RepoFs): void {
   makefiles(analysis, fs);
 }
 
-export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis, fs: RepoFs): Diagnostic | null {
-  if (deleted === null) return null;
-  const name = path.basename(deleted);
-  let hit: Prerequisite | undefined;
-  for (const makefile of makefiles(analysis, fs)) {
+/**
+ * For one base name: the first Makefile (in the walk's order) that names it and lists a
+ * prerequisite that is a variable, and for each path a prerequisite resolves to, the first
+ * such Makefile that names it. Made once per name: a sweep's setups mostly share one builder
+ * name (`Dockerfile.build`), and asking every Makefile for every setup was quadratic.
+ */
+interface FirstHits {
+  variable: number;
+  byPath: Map<string, number>;
+}
+
+const firstHits = new WeakMap<Analysis, Map<string, FirstHits>>();
+
+function firstHitsOf(analysis: Analysis, fs: RepoFs, name: string): FirstHits {
+  let byName = firstHits.get(analysis);
+  if (!byName) firstHits.set(analysis, (byName = new Map()));
+  let hits = byName.get(name);
+  if (hits) return hits;
+  hits = { variable: Infinity, byPath: new Map() };
+  for (const [i, makefile] of makefiles(analysis, fs).entries()) {
     // Either kind of hit needs the file's name in the Makefile: a word that resolves to the
     // file ends with its name (a word whose last part comes from the Makefile's own folder,
     // `sub/..`, resolves to a folder), and a variable is a hit only when the text names the file.
     if (!makefile.text.includes(name)) continue;
-    hit = prerequisites(analysis, makefile).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
-    if (hit) break;
+    for (const p of prerequisites(analysis, makefile)) {
+      if (p.path === null) hits.variable = Math.min(hits.variable, i);
+      else if (!hits.byPath.has(p.path)) hits.byPath.set(p.path, i);
+    }
   }
+  byName.set(name, hits);
+  return hits;
+}
+
+export function removedPrerequisite(deleted: string | null, setup: string, analysis: Analysis, fs: RepoFs): Diagnostic | null {
+  if (deleted === null) return null;
+  const name = path.basename(deleted);
+  const hits = firstHitsOf(analysis, fs, name);
+  const first = Math.min(hits.variable, hits.byPath.get(deleted) ?? Infinity);
+  // The first Makefile with a hit, and its first hit.
+  const hit = first === Infinity ? undefined : prerequisites(analysis, makefiles(analysis, fs)[first]!).find((p) => (p.path === null ? p.text.includes(name) : p.path === deleted));
   if (!hit) return null;
   return diag('MAKE_PREREQUISITE_REMOVED', 'error', `${hit.file} lists \`${hit.word}\` as a prerequisite${hit.path === null ? `, which may name ${deleted}` : ''}; the migration deletes ${deleted}, and make would then stop with "No rule to make target"`, {
     file: hit.file,
