@@ -34,8 +34,8 @@ import type { Diagnostic } from '../model/diagnostics.js';
 export interface RootFacts {
   names: ReadNames;
   namings: NamingIndex;
-  /** Setups refused because a builder tag only known at run time is used elsewhere; literal ones are marked to keep their builder build (./tag-mentions.ts). */
-  tagRefusals: Map<Setup, Diagnostic>;
+  /** Setups refused because a builder tag only known at run time is used elsewhere (literal ones are marked to keep their builder build: ./tag-mentions.ts); weak, so a part planned and let go takes its entries with it. */
+  tagRefusals: WeakMap<Setup, Diagnostic>;
 }
 
 export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {

@@ -201,8 +201,8 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
  * too, as the old script removed it), a tag only known at run time refuses. Returns those
  * refusals. Planning the same analysis again finds the marks already made.
  */
-export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): Map<Setup, Diagnostic> {
-  const refusals = new Map<Setup, Diagnostic>();
+export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): WeakMap<Setup, Diagnostic> {
+  const refusals = new WeakMap<Setup, Diagnostic>();
   for (const [setup, { mention, dynamic }] of builderTagMentions(analysis, fs)) {
     const where = `\`${mention.text}\` (${mention.file}:${mention.line})`;
     if (dynamic) {
