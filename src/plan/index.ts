@@ -38,6 +38,7 @@ import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
 import { canonicalImage } from '../model/image-ref.js';
+import { dynamicTags } from '../analyze/dynamic-tag.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { applyVerdict } from './verdicts.js';
@@ -415,8 +416,6 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const runtime = setup.runtime;
   const finish = (): Draft => finishDraft(draft, analysis.scripts.get(setup.script)!, failed());
 
-  const tagRefusal = facts.tagRefusals.get(setup);
-  if (tagRefusal) plan.diagnostics.push(tagRefusal);
   const inputs = checkBuildInputs(setup, fs);
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names));
   const continued = danglingContinuation(builderFacts, setup.id);
@@ -483,7 +482,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       const user = cmd ? { text: cmd.words.map((w) => w.raw).join(' '), file: cmd.file, line: cmd.line } : setup.builderTagUsedElsewhere!;
       // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
       const maybe = cmd !== undefined && !cmd.words.some((w) => w.value !== null && setup.builder.tags.includes(canonicalImage(w.value)));
-      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe ? ', which names an image only known at run time' : ''}`);
+      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe ? ', which names an image only known at run time' : ''}`);
     }
   }
   // The export build takes the place of the last extraction step that stands on its own: the

@@ -28,14 +28,11 @@ import { builderBuilds, buildMentions } from './build-index.js';
 import { namingIndex, type NamingIndex } from './builder-mentions.js';
 import { listMakefiles } from './make-prerequisites.js';
 import { markBuilderTagUses } from './tag-mentions.js';
-import type { Diagnostic } from '../model/diagnostics.js';
 
 /** What every part is planned with: read from the whole root before any part. */
 export interface RootFacts {
   names: ReadNames;
   namings: NamingIndex;
-  /** Setups refused because a builder tag only known at run time is used elsewhere (literal ones are marked to keep their builder build: ./tag-mentions.ts); weak, so a part planned and let go takes its entries with it. */
-  tagRefusals: WeakMap<Setup, Diagnostic>;
 }
 
 export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
@@ -58,9 +55,10 @@ export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
     }
   }
   const namings = namingIndex(analysis, fs, [...bases], (c) => setupsOf.get(c) ?? []);
-  // A builder image used by its tag anywhere in the root (another part's script included) keeps its build.
-  const tagRefusals = markBuilderTagUses(analysis, fs);
-  return { names, namings, tagRefusals };
+  // A builder image used by its tag anywhere in the root (another part's script included) keeps
+  // its build: each such setup is marked before any part is planned (./tag-mentions.ts).
+  markBuilderTagUses(analysis, fs);
+  return { names, namings };
 }
 
 /** The parts of a root: indexes into `analysis.setups`, ascending, the parts in the order of their first setup. */

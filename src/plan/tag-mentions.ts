@@ -8,8 +8,8 @@
  * So every candidate file of the root is searched for every builder tag, and a place that may
  * use it keeps the builder build (as `docker build --target <stage>` of the merged Dockerfile):
  * the image is then built with the same tag, from the same instructions, as before. A builder
- * tag only known at run time cannot be kept that way: a use of the name it falls back to
- * refuses the setup instead.
+ * tag only known at run time (`-t "$TAG"` after `TAG=${TAG:-app-build}`) is searched for by the
+ * name it falls back to, and kept as it is written.
  *
  * A read script is searched by the values of its commands' words (and the variables set for a
  * command alone), so `docker run "$B"` counts where `B=app:build` was set, and the assignment
@@ -31,7 +31,6 @@ import path from 'node:path/posix';
 import { setupCommands, type Analysis } from '../analyze/index.js';
 import { dynamicTags } from '../analyze/dynamic-tag.js';
 import { wordKey } from '../analyze/extractions.js';
-import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -81,24 +80,22 @@ function spellings(token: string): string[] {
 }
 
 /** The literal names each setup's builder image is known by (a run-time tag: the name it falls back to). */
-function namesOf(setup: Setup): { names: string[]; dynamic: boolean } {
+function namesOf(setup: Setup): string[] {
   const dynamic = dynamicTags(setup.builder);
-  if (dynamic.length === 0) return { names: setup.builder.tags, dynamic: false };
-  const names = dynamic.flatMap((w) => (typeof w.fallback === 'string' && w.fallback !== '' ? [canonicalImage(w.fallback)] : []));
-  return { names, dynamic: true };
+  if (dynamic.length === 0) return setup.builder.tags;
+  return dynamic.flatMap((w) => (typeof w.fallback === 'string' && w.fallback !== '' ? [canonicalImage(w.fallback)] : []));
 }
 
 /**
  * For each setup whose builder build would go, the first place outside its own steps (in file
  * and line order) that may use its builder image by tag.
  */
-function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mention: TagMention; dynamic: boolean }> {
-  const out = new Map<Setup, { mention: TagMention; dynamic: boolean }>();
-  const wanted = new Map<string, { setup: Setup; dynamic: boolean }[]>();
+function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mention: TagMention }> {
+  const out = new Map<Setup, { mention: TagMention }>();
+  const wanted = new Map<string, { setup: Setup }[]>();
   for (const s of analysis.setups) {
     if (!s.runtime || s.builder.stock || keepsBuilderImage(s)) continue;
-    const { names, dynamic } = namesOf(s);
-    for (const n of new Set(names)) wanted.set(n, [...(wanted.get(n) ?? []), { setup: s, dynamic }]);
+    for (const n of new Set(namesOf(s))) wanted.set(n, [...(wanted.get(n) ?? []), { setup: s }]);
   }
   if (wanted.size === 0) return out;
   // Each name, with the `:tag` its tags spell after it (null: `:latest`, which a reference may leave out).
@@ -114,7 +111,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
   const shortest = Math.min(...[...needles].map((n) => n.length));
   const longest = Math.max(...[...needles].map((n) => n.length));
   /** Each run of image-reference characters in `text` one of whose parts is one of the names, with the setups it may name. */
-  const hitsIn = (text: string, found: (from: number, hits: { setup: Setup; dynamic: boolean }[]) => void, onName?: (name: string) => boolean) => {
+  const hitsIn = (text: string, found: (from: number, hits: { setup: Setup }[]) => void, onName?: (name: string) => boolean) => {
     for (let i = 0; i < text.length; ) {
       if (!isRefChar(text.charCodeAt(i))) {
         i++;
@@ -143,11 +140,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
       if (hits.length > 0) found(from, hits);
     }
   };
-  const record = (hits: { setup: Setup; dynamic: boolean }[], rel: string, mention: (setup: Setup) => Omit<TagMention, 'tag'> | null) => {
-    for (const { setup, dynamic } of hits) {
+  const record = (hits: { setup: Setup }[], rel: string, mention: (setup: Setup) => Omit<TagMention, 'tag'> | null) => {
+    for (const { setup } of hits) {
       if (out.has(setup) || rel === setup.builder.dockerfile) continue;
       const m = mention(setup);
-      if (m) out.set(setup, { mention: { ...m, tag: tagAsWritten(setup) }, dynamic });
+      if (m) out.set(setup, { mention: { ...m, tag: tagAsWritten(setup) } });
     }
   };
   // One pass over each file's text finds the files that hold one of the names at all (a search
@@ -196,19 +193,14 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
 }
 
 /**
- * Marks each setup whose builder image is used elsewhere: a literal tag keeps the builder build
- * (`builderTagUsedElsewhere`; a `docker rmi` of that image after the final build then stays
- * too, as the old script removed it), a tag only known at run time refuses. Returns those
- * refusals. Planning the same analysis again finds the marks already made.
+ * Marks each setup whose builder image is used elsewhere to keep its builder build
+ * (`builderTagUsedElsewhere`); a `docker rmi` of that image after the final build then stays
+ * too, as the old script removed it. A tag only known at run time is kept as it is written
+ * (`-t "$TAG"`), so whatever name it has, the image is built as before. Planning the same
+ * analysis again finds the marks already made.
  */
-export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): WeakMap<Setup, Diagnostic> {
-  const refusals = new WeakMap<Setup, Diagnostic>();
-  for (const [setup, { mention, dynamic }] of builderTagMentions(analysis, fs)) {
-    const where = `\`${mention.text}\` (${mention.file}:${mention.line})`;
-    if (dynamic) {
-      refusals.set(setup, diag('REMOVED_NAME_USED', 'error', `${where} may use the builder image \`${mention.tag}\` by the name its tag falls back to, and that image is no longer built`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Tag the builder build with a literal name (the tool then keeps its build for that use), or migrate this setup by hand.' }));
-      continue;
-    }
+export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
+  for (const [setup, { mention }] of builderTagMentions(analysis, fs)) {
     setup.builderTagUsedElsewhere = { file: mention.file, line: mention.line, text: mention.text };
     const tags = new Set(setup.builder.tags);
     setup.cleanup = setup.cleanup.filter((c) => {
@@ -216,7 +208,6 @@ export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): WeakMap<Setu
       return !(inv?.verb === 'rmi' && inv.operands.length > 0 && inv.operands.every((o) => tags.has(canonicalImage(wordKey(o.word)))));
     });
   }
-  return refusals;
 }
 
 function tagAsWritten(setup: Setup): string {

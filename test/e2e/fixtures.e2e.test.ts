@@ -55,6 +55,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'stock-image-compose': (dir, env) => exec('make', ['image'], dir, env),
   // The build, then the other script that runs the builder image by its tag: it must still find it.
   'builder-tag-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
+  'tag-default-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
 };
 
 /**

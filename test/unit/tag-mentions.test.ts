@@ -119,10 +119,11 @@ describe('a builder tag used outside the setup', () => {
     expect(plan.setups.find((x) => x.script === 'beta/build.sh')!.notes.some((n) => n.startsWith('the builder build stays'))).toBe(false);
   });
 
-  it('refuses a tag only known at run time whose fallback name another script uses', () => {
+  it('keeps a build tagged at run time as it is written, when another script uses the name it falls back to', () => {
     const dynamic = BUILD.replace('set -e\n', 'set -e\nTAG=${TAG:-app-build}\n').replaceAll('acme/app:build', '"$TAG"');
     const r = outcome({ 'build.sh': dynamic, 'test.sh': '#!/bin/sh\ndocker run --rm app-build go test ./...\n' });
-    expect(r.status).toBe('refused');
-    expect(r.codes).toEqual(['REMOVED_NAME_USED']);
+    expect(r.status).toBe('migrate');
+    expect(r.script).toContain('docker build --target builder -t "$TAG" -f Dockerfile .\n');
+    expect(r.note).toContain('is still used by `docker run --rm app-build go test ./...` (test.sh:2)');
   });
 });
