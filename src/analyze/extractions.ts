@@ -20,6 +20,11 @@ import { trimTrailingSlashes } from '../model/text.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
+/** `docker rmi` of these images and nothing else (`tags`: canonical references, as BuildStep.tags). */
+export function removesOnlyImages(inv: DockerInvocation | null, tags: ReadonlySet<string>): boolean {
+  return inv?.verb === 'rmi' && inv.operands.length > 0 && inv.operands.every((o) => tags.has(canonicalImage(wordKey(o.word))));
+}
+
 
 
 

@@ -15,7 +15,7 @@ import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
 import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun } from './near-miss.js';
-import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
@@ -37,13 +37,11 @@ export interface LinkResult {
 }
 
 
-function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep {
+/** A build's context folder and Dockerfile as repository paths, each null when not known (a URL, stdin, a run-time word). */
+export function buildInputs(inv: DockerInvocation): { context: string | null; dockerfile: string | null } {
   const cmd = inv.cmd;
-  const where = { file: cmd.file, line: cmd.line };
-  const tags = flagValues(inv, '--tag').map((w) => canonicalImage(wordKey(w)));
   const fileWord = flagValues(inv, '--file')[0];
   const ctxWord = inv.operands[0]?.word;
-  const targetWord = flagValues(inv, '--target')[0];
   let context: string | null = null;
   let dockerfile: string | null = null;
   if (ctxWord && ctxWord.value !== null && cmd.cwd !== null && !/^[a-z]+:\/\/|^git@|^-$/.test(ctxWord.value)) {
@@ -55,6 +53,17 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
   } else if (context !== null) {
     dockerfile = resolveRel(context, 'Dockerfile');
   }
+  return { context, dockerfile };
+}
+
+function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep {
+  const cmd = inv.cmd;
+  const where = { file: cmd.file, line: cmd.line };
+  const tags = flagValues(inv, '--tag').map((w) => canonicalImage(wordKey(w)));
+  const fileWord = flagValues(inv, '--file')[0];
+  const ctxWord = inv.operands[0]?.word;
+  const targetWord = flagValues(inv, '--target')[0];
+  const { context, dockerfile } = buildInputs(inv);
   if (context === null || dockerfile === null) {
     diagnostics.push(
       diag('DYNAMIC_BUILD_INPUT', 'info', `${unreadBuildInput(cmd, ctxWord, fileWord, context === null)}; this build is not analysed`, {
@@ -362,7 +371,7 @@ function makeSetup(
       const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
       // The builder image is still wanted (tests run in it, it is pushed or retagged): the
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
-      if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()) !== null)) setup.builderTagUsers.push(cmd);
+      if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()))) setup.builderTagUsers.push(cmd);
     }
     if (pos(cmd) <= lastExtraction) continue;
     if (prog === 'chmod' && pos(cmd) < runtimeIndex) {
@@ -391,7 +400,7 @@ function makeSetup(
       else for (const h of hits) setup.cleanupWords.push({ cmd, word: h.k });
       continue;
     }
-    if (inv && inv.verb === 'rmi' && pos(inv.cmd) > runtimeIndex && inv.operands.length > 0 && inv.operands.every((o) => builderTags.has(canonicalImage(wordKey(o.word))))) {
+    if (inv && pos(inv.cmd) > runtimeIndex && removesOnlyImages(inv, builderTags)) {
       rmis.push(cmd);
       continue;
     }

@@ -41,17 +41,14 @@ function spellingsOf(tag: string): string[] {
 }
 
 /** Whether an invocation after the builder build may name an image with one of `tags` through a run-time word. */
-export function mayNameImage(inv: DockerInvocation, tags: readonly string[], others: ReadonlySet<string>): Word | null {
-  const words = imageWords(inv);
+export function mayNameImage(inv: DockerInvocation, tags: readonly string[], others: ReadonlySet<string>): boolean {
   const spellings = tags.flatMap(spellingsOf);
-  return (
-    words.find((w) => {
-      if (w.value !== null) return false;
-      if (typeof w.same === 'string' && others.has(w.same)) return false;
-      // The word's text starts with its static prefix: it can spell a tag only if the tag starts so too.
-      return spellings.some((s) => s.startsWith(w.staticPrefix));
-    }) ?? null
-  );
+  return imageWords(inv).some((w) => {
+    if (w.value !== null) return false;
+    if (typeof w.same === 'string' && others.has(w.same)) return false;
+    // The word's text starts with its static prefix: it can spell a tag only if the tag starts so too.
+    return spellings.some((s) => s.startsWith(w.staticPrefix));
+  });
 }
 
 function imageWords(inv: DockerInvocation): Word[] {

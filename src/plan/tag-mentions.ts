@@ -30,7 +30,8 @@
 import path from 'node:path/posix';
 import { setupCommands, type Analysis } from '../analyze/index.js';
 import { dynamicTags } from '../analyze/dynamic-tag.js';
-import { wordKey } from '../analyze/extractions.js';
+import { removesOnlyImages } from '../analyze/extractions.js';
+import { buildInputs } from '../analyze/link.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -38,18 +39,11 @@ import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { fileKind } from '../kinds/registry.js';
-import { resolveRel } from '../model/paths.js';
 import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 
-export interface TagMention {
-  file: string;
-  line: number;
-  /** What stands there: the command as written, or the line. */
-  text: string;
-  /** The tag as the setup's build gives it. */
-  tag: string;
-}
+/** Where a builder image may be used: the command as written, or the line. */
+type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
 
 /** The characters of an image reference (`registry:5000/team/app:1.2@sha256:…`), by char code. */
 const REF_CHARS = new Uint8Array(128);
@@ -90,12 +84,12 @@ function namesOf(setup: Setup): string[] {
  * For each setup whose builder build would go, the first place outside its own steps (in file
  * and line order) that may use its builder image by tag.
  */
-function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mention: TagMention }> {
-  const out = new Map<Setup, { mention: TagMention }>();
-  const wanted = new Map<string, { setup: Setup }[]>();
+function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMention> {
+  const out = new Map<Setup, TagMention>();
+  const wanted = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
     if (!s.runtime || s.builder.stock || keepsBuilderImage(s)) continue;
-    for (const n of new Set(namesOf(s))) wanted.set(n, [...(wanted.get(n) ?? []), { setup: s }]);
+    for (const n of new Set(namesOf(s))) wanted.set(n, [...(wanted.get(n) ?? []), s]);
   }
   if (wanted.size === 0) return out;
   // Each name, with the `:tag` its tags spell after it (null: `:latest`, which a reference may leave out).
@@ -111,7 +105,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
   const shortest = Math.min(...[...needles].map((n) => n.length));
   const longest = Math.max(...[...needles].map((n) => n.length));
   /** Each run of image-reference characters in `text` one of whose parts is one of the names, with the setups it may name. */
-  const hitsIn = (text: string, found: (from: number, hits: { setup: Setup }[]) => void, onName?: (name: string) => boolean) => {
+  const hitsIn = (text: string, found: (from: number, hits: Setup[]) => void, onName?: (name: string) => boolean) => {
     for (let i = 0; i < text.length; ) {
       if (!isRefChar(text.charCodeAt(i))) {
         i++;
@@ -140,11 +134,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
       if (hits.length > 0) found(from, hits);
     }
   };
-  const record = (hits: { setup: Setup }[], rel: string, mention: (setup: Setup) => Omit<TagMention, 'tag'> | null) => {
-    for (const { setup } of hits) {
+  const record = (hits: Setup[], rel: string, mention: (setup: Setup) => TagMention | null) => {
+    for (const setup of hits) {
       if (out.has(setup) || rel === setup.builder.dockerfile) continue;
       const m = mention(setup);
-      if (m) out.set(setup, { mention: { ...m, tag: tagAsWritten(setup) } });
+      if (m) out.set(setup, m);
     }
   };
   // One pass over each file's text finds the files that hold one of the names at all (a search
@@ -160,7 +154,6 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
     let holds = false;
     hitsIn(text, () => {}, (name) => (holds = !released || suffixes.get(name)!.some((t) => t === null || text.includes(t))));
     if (!holds) continue;
-    const lines = new LineIndex(text);
     if (script) {
       for (const cmd of script.commands) {
         if (own.has(cmd) || printsOnly(cmd)) continue;
@@ -180,6 +173,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
       // commands read (a job's `image:`, an `env:` entry, a string) may be a use.
       if (script.kind === 'shell' || script.kind === 'make') continue;
     }
+    const lines = new LineIndex(text);
     hitsIn(text, (at, hits) => {
       if (script && commandAt(script, at)) return;
       const line = lines.lineOf(at);
@@ -200,18 +194,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, { mentio
  * analysis again finds the marks already made.
  */
 export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
-  for (const [setup, { mention }] of builderTagMentions(analysis, fs)) {
-    setup.builderTagUsedElsewhere = { file: mention.file, line: mention.line, text: mention.text };
+  for (const [setup, mention] of builderTagMentions(analysis, fs)) {
+    setup.builderTagUsedElsewhere = mention;
     const tags = new Set(setup.builder.tags);
-    setup.cleanup = setup.cleanup.filter((c) => {
-      const inv = dockerInvocation(c);
-      return !(inv?.verb === 'rmi' && inv.operands.length > 0 && inv.operands.every((o) => tags.has(canonicalImage(wordKey(o.word)))));
-    });
+    setup.cleanup = setup.cleanup.filter((c) => !removesOnlyImages(dockerInvocation(c), tags));
   }
-}
-
-function tagAsWritten(setup: Setup): string {
-  return flagValues(setup.builder.inv, '--tag')[0]?.raw ?? setup.builder.tags[0]!;
 }
 
 /** Every candidate file, and every Dockerfile a build of a read script names (`FROM app:build`). */
@@ -220,18 +207,14 @@ function filesToSearch(analysis: Analysis): string[] {
   for (const script of analysis.scripts.values()) {
     for (const c of indexedBuilds(script)) {
       const inv = dockerInvocation(c);
-      if (!inv) continue;
-      const file = flagValues(inv, '--file')[0];
-      const ctx = inv.operands[0]?.word.value ?? null;
-      if (file) {
-        if (file.value !== null) files.add(resolveRel(c.cwd!, file.value));
-      } else if (ctx !== null && !/^[a-z]+:\/\/|^git@|^-$/.test(ctx)) files.add(resolveRel(resolveRel(c.cwd!, ctx), 'Dockerfile'));
+      const dockerfile = inv ? buildInputs(inv).dockerfile : null;
+      if (dockerfile !== null) files.add(dockerfile);
     }
   }
   return [...files].sort();
 }
 
-const commandMention = (cmd: ScriptCommand): Omit<TagMention, 'tag'> => ({ file: cmd.file, line: cmd.line, text: cmd.words.map((w) => w.raw).join(' ') });
+const commandMention = (cmd: ScriptCommand): TagMention => ({ file: cmd.file, line: cmd.line, text: cmd.words.map((w) => w.raw).join(' ') });
 
 /** A `FROM app:build` or `COPY --from=app:build` of the runtime Dockerfile: the merge makes it name the stage. */
 function mergedAway(facts: DockerfileFacts | null, at: number, setup: Setup): boolean {
