@@ -48,6 +48,7 @@ export function finishRoot(display: string, abs: string, fs: NodeRepoFs, walked:
       diag('FILE_SKIPPED', 'info', `${f.path} was not read: ${f.reason === 'binary' ? 'it is binary' : `it is larger than the size limit (${f.bytes} bytes)`}`, { file: f.path, hint: 'A script this tool reads is text; if this one drives a builder-pattern setup, migrate that setup by hand.' }),
     );
   }
+  analysis.passedOver = walked.passedOver;
   const plan = (opts.clock ?? NO_CLOCK).time('plan', () => planMigration(analysis, fs, opts));
   return { display, abs, fs, analysis, plan, temps: walked.temps };
 }

@@ -29,6 +29,11 @@ export interface Analysis {
   dockerfiles: Map<string, DockerfileFacts | null>;
   /** Every candidate file the walk kept, in its order (a file the plan deletes may be named in any: src/plan/builder-mentions.ts). */
   files: readonly string[];
+  /**
+   * Files the walk passed over that may use an image (src/discover/passed-over.ts), searched
+   * for builder tags only when a setup would delete a builder build (src/plan/tag-mentions.ts).
+   */
+  passedOver?: readonly string[];
 }
 
 /** Which file kind reads a file, by name and first line. */

@@ -128,17 +128,24 @@ export class NodeRepoFs implements RepoFs {
 
   readText(rel: string): string | null {
     if (this.cache.has(rel)) return this.cache.get(rel)!;
-    let text: string | null = null;
-    if (this.inside(rel)) {
-      try {
-        const b = this.io.readFile(this.abs(rel), MAX_FILE_BYTES);
-        text = Buffer.isBuffer(b) && !isBinary(b) ? b.toString('utf8') : null;
-      } catch {
-        text = null;
-      }
-    }
+    const text = this.readFresh(rel);
     this.cache.set(rel, text);
     return text;
+  }
+
+  peekText(rel: string): string | null {
+    return this.cache.has(rel) ? this.cache.get(rel)! : this.readFresh(rel);
+  }
+
+  /** The file's text from the disk: null when missing, unreadable, larger than MAX_FILE_BYTES or binary. */
+  private readFresh(rel: string): string | null {
+    if (!this.inside(rel)) return null;
+    try {
+      const b = this.io.readFile(this.abs(rel), MAX_FILE_BYTES);
+      return Buffer.isBuffer(b) && !isBinary(b) ? b.toString('utf8') : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Keeps a text the walker already read, so analysis does not read it again. */

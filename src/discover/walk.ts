@@ -18,6 +18,7 @@ import { candidateOf } from '../kinds/registry.js';
 import { TEMP_RE } from '../model/temp-names.js';
 import type { Progress } from '../model/progress.js';
 import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
+import { isDocumentation, passedOverByName } from './passed-over.js';
 import { isBinary, MAX_FILE_BYTES, nodeIo, type FileIo, type NodeRepoFs } from './node-fs.js';
 
 /** Never entered: VCS metadata and installed dependencies. */
@@ -89,6 +90,13 @@ export interface WalkResult {
    * (they hold `.sh`, `./` or `sh `): a shell script's callers (src/analyze/callers.ts).
    */
   quiet: string[];
+  /**
+   * Files the walk passed over that may use an image by its tag (./passed-over.ts): candidates
+   * read and dropped for not saying `mention`, and files that are no candidate but may name an
+   * image (compose files, Dockerfiles, other-language scripts and task runners). Only their
+   * paths: the plan reads them again only if a setup would delete a builder build.
+   */
+  passedOver: string[];
   /** Candidates not read because of their size, or read and found binary (and, with `mention`, containing it). */
   skipped: SkippedFile[];
   /**
@@ -147,7 +155,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const mention = options.mention === undefined ? SCRIPT_MENTION : options.mention;
   const extra = compileIgnore(options.ignore ?? []);
-  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [], quiet: [] };
+  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [], quiet: [], passedOver: [] };
 
   /** Git's precedence: the deepest .gitignore with a matching rule decides; within one, the last rule. */
   const ignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => {
@@ -189,6 +197,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     noteReferences(rel, bytes);
     if (mention !== null && !(mention === SCRIPT_MENTION ? mentionsDocker(bytes) : bytes.includes(mention))) {
       if (kind === 'script' && (bytes.includes('.sh') || bytes.includes('./') || bytes.includes('sh '))) result.quiet.push(rel);
+      if (!isDocumentation(rel)) result.passedOver.push(rel);
       return;
     }
     if (isBinary(bytes)) {
@@ -244,6 +253,8 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
         else readCandidate(rel, prefix + name, kind);
       } else if (name.charCodeAt(0) === 46 && name.endsWith('.tmp') && TEMP_RE.test(name)) {
         result.temps.push(rel);
+      } else if (passedOverByName(rel, name, inSource) && !ignored(rel, name, false, level)) {
+        result.passedOver.push(rel);
       }
     }
   };

@@ -9,6 +9,11 @@ export interface RepoFs {
   /** The file's text, or null when it does not exist or is not a readable regular file. */
   readText(rel: string): string | null;
   kind(rel: string): EntryKind | null;
+  /**
+   * A file's text as readText gives it, without keeping it when it was not already kept: for a
+   * file read once and let go (one searched for a builder tag). Absent: readText.
+   */
+  peekText?(rel: string): string | null;
 }
 
 export class MemoryFs implements RepoFs {

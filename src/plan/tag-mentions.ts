@@ -7,7 +7,10 @@
  *
  * So every candidate file of the root is searched for every builder tag, and a place that may
  * use it keeps the builder build (as `docker build --target <stage>` of the merged Dockerfile):
- * the image is then built with the same tag, from the same instructions, as before. A builder
+ * the image is then built with the same tag, from the same instructions, as before. Files the
+ * walk passed over (a compose file no read script runs, a scanner script that never says docker,
+ * a Python script, a Taskfile: src/discover/passed-over.ts) are searched too, as text, in a second
+ * look made only when some builder build would go (./passed-over-files.ts). A builder
  * tag only known at run time (`-t "$TAG"` after `TAG=${TAG:-app-build}`) is searched for by the
  * name it falls back to, and kept as it is written.
  *
@@ -41,6 +44,7 @@ import { LineIndex } from '../model/text.js';
 import { fileKind } from '../kinds/registry.js';
 import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { commentsOf, passedOverFiles } from './passed-over-files.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -144,7 +148,8 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
   // One pass over each file's text finds the files that hold one of the names at all (a search
   // per tag and file was quadratic); a read script is then searched by the values of its
   // commands' words, so a tag in a variable counts where the variable is used, not where it is set.
-  for (const rel of filesToSearch(analysis)) {
+  const first = filesToSearch(analysis);
+  for (const rel of first) {
     const text = fs.readText(rel);
     if (text === null) continue;
     // A name is enough (`N=acme/app` then `"$N:build"` spells the tag only in the word's value);
@@ -181,6 +186,27 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
       const comment = script ? fileKind(script.kind).comment : '#';
       if (comment !== null && lineText.trimStart().startsWith(comment)) return;
       record(hits, rel, (setup) => (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup) ? null : { file: rel, line, text: lineText.trim() }));
+    });
+  }
+  // The second look (./passed-over-files.ts): files the walk passed over, read again only now
+  // that a builder build would go, and searched as text (a mention outside a whole-line comment
+  // counts), each let go once searched. Not needed once every such setup keeps its build.
+  const searching = new Set([...wanted.values()].flat());
+  for (const rel of passedOverFiles(analysis, new Set(first))) {
+    if (out.size === searching.size) break;
+    const text = fs.peekText ? fs.peekText(rel) : fs.readText(rel);
+    if (text === null) continue;
+    let holds = false;
+    hitsIn(text, () => {}, () => (holds = true));
+    if (!holds) continue;
+    const lines = new LineIndex(text);
+    const comments = commentsOf(rel, text);
+    hitsIn(text, (at, hits) => {
+      const line = lines.lineOf(at);
+      const lineText = lines.lineText(line);
+      const start = lineText.trimStart();
+      if (comments.some((c) => start.startsWith(c))) return;
+      record(hits, rel, () => ({ file: rel, line, text: lineText.trim() }));
     });
   }
   return out;

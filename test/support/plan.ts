@@ -14,7 +14,9 @@ export function planFiles(files: Record<string, string>, stageName?: string): Pl
 export function planDir(dir: string, stageName?: string): Plan {
   const fs = new NodeRepoFs(dir);
   const walked = walk(dir);
-  return planMigration(analyze(fs, walked.files, undefined, walked.quiet), fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
+  const analysis = analyze(fs, walked.files, undefined, walked.quiet);
+  analysis.passedOver = walked.passedOver;
+  return planMigration(analysis, fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
 }
 
 /** The tree after applying every planned change. */

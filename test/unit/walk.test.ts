@@ -143,7 +143,7 @@ describe('walk', () => {
 
   it('reports the root itself when it cannot be read', () => {
     const io: FileIo = { readdir: () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); }, readFile: nodeIo.readFile };
-    expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [], temps: [], quiet: [] });
+    expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [], temps: [], quiet: [], passedOver: [] });
   });
 
   it('keeps a candidate it cannot open in the list, so analysis reports it', () => {
