@@ -11,6 +11,7 @@
 import path from 'node:path/posix';
 import { isExpanded } from '../analyze/compose.js';
 import type { Analysis } from '../analyze/index.js';
+import { isReleased } from '../analyze/release-scripts.js';
 import { fileKind, kindOf } from '../kinds/registry.js';
 
 /** The passed-over files to search, in path order. */
@@ -18,7 +19,10 @@ export function passedOverFiles(analysis: Analysis, searched: ReadonlySet<string
   const list = analysis.passedOver ?? [];
   if (list.length === 0) return [];
   const modelled = new Set<string>();
-  for (const script of analysis.scripts.values()) if (isExpanded(script)) for (const f of script.compose.files.keys()) modelled.add(f);
+  // A script that drives no setup is released (src/analyze/release-scripts.ts), and asking for
+  // its compose files would read it again; its services build none of the setups' images, so a
+  // compose file only such a script runs is searched like any other (a use there counts).
+  for (const script of analysis.scripts.values()) if (!isReleased(script) && isExpanded(script)) for (const f of script.compose.files.keys()) modelled.add(f);
   return list.filter((rel) => !searched.has(rel) && !modelled.has(rel)).sort();
 }
 

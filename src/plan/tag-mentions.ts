@@ -191,11 +191,15 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
   // The second look (./passed-over-files.ts): files the walk passed over, read again only now
   // that a builder build would go, and searched as text (a mention outside a whole-line comment
   // counts), each let go once searched. Not needed once every such setup keeps its build.
+  // Only a literal spelling counts there, so when every name has a `:tag` of its own, a file
+  // holding none of those tags is done with one native search (most files, on a monorepo).
   const searching = new Set([...wanted.values()].flat());
+  const tags = [...suffixes.values()].flat();
+  const literalTags = tags.includes(null) ? null : [...new Set(tags as string[])];
   for (const rel of passedOverFiles(analysis, new Set(first))) {
     if (out.size === searching.size) break;
     const text = fs.peekText ? fs.peekText(rel) : fs.readText(rel);
-    if (text === null) continue;
+    if (text === null || (literalTags && !literalTags.some((t) => text.includes(t)))) continue;
     let holds = false;
     hitsIn(text, () => {}, () => (holds = true));
     if (!holds) continue;
