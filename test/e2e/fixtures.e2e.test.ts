@@ -56,6 +56,16 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // The build, then the other script that runs the builder image by its tag: it must still find it.
   'builder-tag-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
   'tag-default-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
+  // The build, then a use of the builder image from a file the walk passes over (no read script
+  // runs the compose file; the Python script never says docker): the migration must keep it built.
+  'builder-tag-in-compose-file': (dir, env) => {
+    exec('sh', ['build.sh'], dir, env);
+    exec('docker-compose', ['-f', 'docker-compose.test.yml', 'run', '--rm', 'unit'], dir, env);
+  },
+  'builder-tag-in-python-script': (dir, env) => {
+    exec('sh', ['build.sh'], dir, env);
+    exec('python3', ['tools/check.py'], dir, { ...env, ENGINE: 'docker' });
+  },
 };
 
 /**
