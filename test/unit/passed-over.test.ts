@@ -135,6 +135,27 @@ describe('a builder tag used in a file the walk passes over', () => {
   });
 });
 
+describe('the names a passed-over file is searched for', () => {
+  const UNTAGGED = BUILD.replaceAll('acme/app:build', 'acme/app-builder');
+
+  it('finds a builder named without a tag (`:latest`), spelled with or without it', () => {
+    for (const image of ['acme/app-builder', 'acme/app-builder:latest', 'docker.io/acme/app-builder']) {
+      const plan = planDir(tree({ 'build.sh': UNTAGGED, 'compose.yaml': `services:\n  t:\n    image: ${image}\n` }));
+      expect({ image, kept: plan.changes.find((c) => c.path === 'build.sh')?.after?.includes('docker build --target builder -t acme/app-builder -f Dockerfile .') }).toEqual({ image, kept: true });
+    }
+    const other = planDir(tree({ 'build.sh': UNTAGGED, 'compose.yaml': 'services:\n  t:\n    image: acme/app-builder:v2\n' }));
+    expect(other.changes.find((c) => c.path === 'build.sh')?.after).not.toContain('--target');
+  });
+
+  it('keeps only the setups whose own tag a file names', () => {
+    const second = Object.fromEntries(Object.entries(SETUP).map(([k, v]) => [`web/${k}`, v.replaceAll('acme/app', 'acme/web')]));
+    const plan = planDir(tree({ ...second, 'scan.sh': '#!/bin/sh\ntrivy image acme/web:build\n' }));
+    const kept = plan.changes.filter((c) => c.after?.includes('--target builder')).map((c) => c.path);
+    expect(kept).toEqual(['web/build.sh']);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate', 'migrate']);
+  });
+});
+
 describe('a compose file a read script runs', () => {
   it('is read as the commands its services stand for: the builder service naming the tag is the setup\'s own build', () => {
     const compose = 'services:\n  builder:\n    image: acme/app:build\n    build:\n      context: .\n      dockerfile: Dockerfile.build\n';
