@@ -59,7 +59,10 @@ describe('worker threads', () => {
     for (const rel of [...walked.files].reverse()) analysed.set(rel, analyzeFile(fsys, rel, dockerfiles));
     // Then, as both paths do, scripts that callers run from another folder are read from there.
     followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-    const plan = planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' });
+    // And, as finishRoot does, the plan is told what the walk passed over (src/discover/passed-over.ts).
+    const analysis = assemble(walked.files, analysed, dockerfiles, fsys);
+    analysis.passedOver = walked.passedOver;
+    const plan = planMigration(analysis, fsys, { stageName: 'builder' });
     expect(JSON.stringify(plan)).toBe(JSON.stringify(expected));
     expect(() => assemble([...walked.files, 'missing.sh'], analysed, dockerfiles, fsys)).toThrow('missing.sh was not analysed');
   });
