@@ -28,7 +28,8 @@ import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
-import { dynamicTags, extractionImages, tagUses, unfollowedTag } from './dynamic-tag.js';
+import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
+import { tagUses } from './dynamic-tag-uses.js';
 import { mayNameImage, otherImageKeys } from './unknown-image.js';
 
 export interface LinkResult {
@@ -427,11 +428,13 @@ function makeSetup(
   setup.cleanup = setup.cleanup.filter((c) => !removesKept(c));
   setup.cleanupWords = setup.cleanupWords.filter(({ cmd, word }) => !keeps(resolved(cmd, cmd.words[word]!)));
   // `docker rmi` of the builder image is cleanup only when the builder build goes.
-  if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
-
   if (!builder.stock && !dynamicTag && dynamicTags(builder).length > 0) {
-    diagnostics.push(...tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds, exs.flatMap((e) => (e.container ? [e.container] : []))));
+    // A run-time tag: whatever may use the image keeps its build as written (./dynamic-tag-uses.ts).
+    const uses = tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds, exs.flatMap((e) => (e.container ? [e.container] : [])), rmis);
+    diagnostics.push(...uses.diagnostics);
+    setup.builderTagUsers = [...new Set([...setup.builderTagUsers, ...uses.users])].sort((a, b) => pos(a) - pos(b));
   }
+  if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
   checkArtifactDestinations(setup, fs);
   const conditions = stepConditions(setup, script, fs);
   if (conditions) diagnostics.push(conditions);

@@ -54,7 +54,7 @@ const REF_CHARS = new Uint8Array(128);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@') REF_CHARS[c.charCodeAt(0)] = 1;
 const isRefChar = (code: number) => code < 128 && REF_CHARS[code] === 1;
 /** What separates the parts of a reference: its path components, tag and digest. */
-const [SLASH, COLON, AT] = ['/', ':', '@'].map((c) => c.charCodeAt(0)) as [number, number, number];
+const [SLASH, COLON, AT, DASH] = ['/', ':', '@', '-'].map((c) => c.charCodeAt(0)) as [number, number, number, number];
 /** Programs that only print a word they are given. */
 const PRINTS = new Set(['echo', 'printf']);
 
@@ -121,6 +121,8 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
         const code = i < text.length ? text.charCodeAt(i) : 0;
         const ref = isRefChar(code);
         if (!ref || code === SLASH || code === COLON || code === AT) {
+          // No part of a reference starts with `-`: one that does follows a shell default's `:-` (`${TAG:-app-build}`).
+          while (part < i && text.charCodeAt(part) === DASH) part++;
           if (named === null && i - part >= shortest && i - part <= longest) {
             const p = text.slice(part, i);
             if (needles.has(p)) named = p;
@@ -167,9 +169,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
         const n = cmd.words.length;
         for (let k = 0; k < n + cmd.redirects.length; k++) {
           const w = k < n ? cmd.words[k]! : cmd.redirects[k - n]!.target;
+          // A word only known at run time is searched by what it is when the environment sets nothing (`"${TAG:-app-build}"`).
+          const value = w.value ?? w.fallback ?? null;
           // The program and subcommand (`docker build` when a builder is tagged `build`) and a name a build gives with `-t` use no image.
-          if (w.value === null || w.value.length < shortest || (inv && k <= inv.verbIndex) || tagWords?.has(w)) continue;
-          hitsIn(w.value, (_at, hits) => record(hits, rel, (setup) => (rel === setup.script && inv?.verb === 'rmi' ? null : commandMention(cmd))));
+          if (value === null || value.length < shortest || (inv && k <= inv.verbIndex) || tagWords?.has(w)) continue;
+          hitsIn(value, (_at, hits) => record(hits, rel, (setup) => (rel === setup.script && inv?.verb === 'rmi' ? null : commandMention(cmd))));
         }
         for (const v of cmd.env?.values() ?? []) if (v !== null) hitsIn(v, (_at, hits) => record(hits, rel, () => commandMention(cmd)));
       }
