@@ -80,6 +80,13 @@ describe('builder tags only known at run time', () => {
     expect(migrated(pattern('"$TAG"', { defs, after: 'if [ -n "$PUSH" ]; then\n  docker push "$TAG"\nfi\n' }))).toContain(`${KEPT}docker build -t app:latest .\nif [ -n "$PUSH" ]; then\n  docker push "$TAG"\nfi\n`);
   });
 
+  it('keeps the build where it was under a condition around the whole setup; a builder build alone under one still refuses', () => {
+    const whole = 'TAG=${TAG:-app-build}\nif [ -z "$SKIP" ]; then\n  docker build -t "$TAG" -f Dockerfile.build .\n  docker create --name x "$TAG"\n  docker cp x:/out/app ./app\n  docker rm x\n  docker build -t app:latest .\n  rm app\nfi\ndocker push "$TAG"\n';
+    expect(migrated(whole)).toBe('#!/bin/sh\nset -e\nTAG=${TAG:-app-build}\nif [ -z "$SKIP" ]; then\n  docker build --target builder -t "$TAG" -f Dockerfile .\n  docker build -t app:latest .\nfi\ndocker push "$TAG"\n');
+    const alone = 'TAG=${TAG:-app-build}\nif [ -z "$SKIP" ]; then\n  docker build -t "$TAG" -f Dockerfile.build .\nfi\ndocker create --name x "$TAG"\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\nrm app\ndocker push "$TAG"\n';
+    expect(codes(alone)).toEqual(['CONDITIONAL_STEP']);
+  });
+
   it('keeps it for a use before the build, which a later run of the script would find built', () => {
     const script = 'TAG=${TAG:-app-build}\ndocker pull "$TAG" || true\ndocker build -t "$TAG" -f Dockerfile.build .\ndocker create --name x "$TAG"\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\nrm app\n';
     expect(migrated(script)).toBe(`#!/bin/sh\nset -e\nTAG=\${TAG:-app-build}\ndocker pull "$TAG" || true\n${KEPT}docker build -t app:latest .\n`);
