@@ -10,7 +10,7 @@
  * when its static start begins no spelling of the builder's tags (`"registry.example/app:$V"`
  * against `app:build`). (A builder tag only known at run time is ./dynamic-tag.ts's.)
  */
-import { canonicalImage } from '../model/image-ref.js';
+import { spellingsOf } from '../model/image-ref.js';
 import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 
@@ -29,15 +29,6 @@ export function otherImageKeys(invs: readonly DockerInvocation[], builder: Docke
     if (inv.verb === 'tag') add(inv.operands[1]?.word);
   }
   return keys;
-}
-
-/** The spellings an image reference may start with (`app:build`, `docker.io/library/app:build`…). */
-function spellingsOf(tag: string): string[] {
-  const c = canonicalImage(tag);
-  const bare = c.endsWith(':latest') ? [c.slice(0, -':latest'.length)] : [];
-  const names = [c, ...bare];
-  const library = c.includes('/') ? [] : names.map((n) => `library/${n}`);
-  return [...names, ...library].flatMap((n) => [n, `docker.io/${n}`, `index.docker.io/${n}`]);
 }
 
 /** Whether an invocation after the builder build may name an image with one of `tags` through a run-time word. */

@@ -68,7 +68,7 @@ function needleOf(canonical: string): string {
 function spellings(token: string): string[] {
   const out: string[] = [];
   const add = (t: string) => {
-    const s = t.replace(/^\/+/, '').replace(/^index\.docker\.io\//, 'docker.io/').replace(/^library\//, '');
+    const s = t.replace(/^\/+/, '');
     if (s !== '' && !s.endsWith(':') && !s.endsWith('/')) out.push(canonicalImage(s));
   };
   add(token);
