@@ -32,6 +32,8 @@ const CONTAINER_VERBS = new Set(['start', 'stop', 'kill', 'cp', 'rm']);
 const ENV_READERS = new Set(['compose', 'stack', 'buildx', 'bake']);
 /** Other docker subcommands that name no image. */
 const NO_IMAGE = new Set(['login', 'logout', 'version', 'info', 'ps', 'network', 'volume']);
+/** Other docker subcommands (also after `image`/`container`) that write images under names they are not given on the command line. */
+const WRITES_NAMES = new Set(['load', 'import', 'commit']);
 /** Other docker subcommands (also after `image`) that only read the image they name. */
 const READS_IMAGE = new Set(['inspect', 'history', 'save']);
 
@@ -144,13 +146,15 @@ export function tagUses(
     // `docker compose` reads the environment, an exported tag included (`image: ${TAG}`).
     if (tags.some((t) => t.exported) && inv.verb === 'other' && (sub === null || ENV_READERS.has(sub))) return { why: 'runs with the tag exported to it', moves: true };
     if (CONTAINER_VERBS.has(inv.verb) || (sub !== null && NO_IMAGE.has(sub))) return null;
+    const action = sub === 'image' || sub === 'container' ? (cmd.words[inv.verbIndex + 1]?.value ?? null) : sub;
+    // `docker load -i tools.tar` may bring an image under the builder's name, whatever its words say.
+    if (between(cmd) && action !== null && WRITES_NAMES.has(action)) return { why: 'may write an image under that name', moves: true };
     const flagWords = inv.flags.map((f) => f.value).filter((w): w is Word => w !== null);
     const images = inv.verb === 'other' ? cmd.words.slice(inv.verbIndex + 1).filter((w) => (w.value === null || !w.value.startsWith('-')) && !ownContainer(w)) : inv.verb === 'create' || inv.verb === 'run' ? inv.operands.slice(0, 1).map((o) => o.word) : inv.operands.map((o) => o.word);
     const verdicts = images.map((w) => classify(w, cmd));
     const handed = flagWords.some(readsTag);
     if (!verdicts.some((v) => v !== null)) return handed ? { why: 'hands the tag to a container', moves: true } : null;
     // What only reads the image leaves the name as it was: a container made from it, a push, `docker tag` from it.
-    const action = sub === 'image' ? (cmd.words[inv.verbIndex + 1]?.value ?? null) : sub;
     const target = inv.verb === 'tag' ? (verdicts[1] ?? null) : null;
     const reads = inv.verb === 'run' || inv.verb === 'create' || inv.verb === 'push' || (inv.verb === 'tag' && target === null) || (inv.verb === 'other' && action !== null && READS_IMAGE.has(action));
     const sure = (inv.verb === 'tag' ? target : verdicts.includes('same') ? 'same' : 'maybe') === 'same';

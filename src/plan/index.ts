@@ -483,7 +483,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
       // (A run-time tag spelled as the same expansion is surely it: src/analyze/dynamic-tag-uses.ts.)
       const maybe = cmd !== undefined && !cmd.words.some((w) => (w.value !== null && setup.builder.tags.includes(canonicalImage(w.value))) || dynamicTags(setup.builder).some((t) => w.value === null && typeof w.same === 'string' && w.same === t.same));
-      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe ? ', which names an image only known at run time' : ''}`);
+      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe && cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : ''}`);
     }
   }
   // The export build takes the place of the last extraction step that stands on its own: the

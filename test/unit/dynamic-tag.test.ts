@@ -55,10 +55,17 @@ describe('builder tags only known at run time', () => {
     // Tests run in it between the build and the extraction only read it.
     expect(migrated(pattern('"$TAG"', { defs, between: 'docker run --rm "$TAG" go test ./...\n' }))).toBe(`#!/bin/sh\nset -e\n${defs}${KEPT}docker run --rm "$TAG" go test ./...\ndocker build -t app:latest .\n`);
     expect(migrated(pattern('"$TAG"', { defs, between: 'docker tag "$TAG" app:tools\ndocker image inspect "$TAG"\n' }))).toContain(KEPT);
+    // A load after the extraction changes nothing the old containers read: no use.
+    expect(migrated(pattern('"$TAG"', { defs, after: 'docker load -i tools.tar\n' }))).not.toContain('--target builder');
     // A literal name that is the tag's value when the environment sets none.
     expect(migrated(pattern('"$TAG"', { defs, after: 'docker tag app-build app:tools\n' }))).toContain(KEPT);
     // A later build reading it as its base.
     expect(migrated(pattern('"$TAG"', { defs, after: 'docker build -f Dockerfile.test .\n' }), { 'Dockerfile.test': 'FROM app-build\nRUN go vet ./...\n' })).toContain(KEPT);
+    // The note says which use keeps it, and whether it surely is one.
+    const notes = (after: string, extra: Record<string, string> = {}) => planFiles({ 'build.sh': `#!/bin/sh\nset -e\n${pattern('"$TAG"', { defs, after })}`, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, ...extra }).setups[0]!.notes.filter((n) => n.startsWith('the builder build stays'));
+    expect(notes('docker push "$TAG"\n')).toEqual(['the builder build stays as `--target builder` of Dockerfile, because its image "$TAG" is still used by `docker push "$TAG"` (build.sh:10)']);
+    expect(notes('docker run --rm "$CHECK" go vet\n')).toEqual(['the builder build stays as `--target builder` of Dockerfile, because its image "$TAG" may still be used by `docker run --rm "$CHECK" go vet` (build.sh:10), which names an image only known at run time']);
+    expect(notes('docker build -f Dockerfile.test .\n', { 'Dockerfile.test': 'FROM app-build\n' })).toEqual(['the builder build stays as `--target builder` of Dockerfile, because its image "$TAG" may still be used by `docker build -f Dockerfile.test .` (build.sh:10)']);
     // Inline: the build keeps the expansion as written.
     expect(migrated(pattern('"${IMAGE:-app}:build"', { after: 'docker push "${IMAGE:-app}:build"\n' }))).toContain('docker build --target builder -t "${IMAGE:-app}:build" -f Dockerfile .\n');
   });
@@ -104,6 +111,8 @@ describe('builder tags only known at run time', () => {
     expect(refusal('docker tag other:1 "$TAG"\n')).toContain('` tags another image with that name, between');
     expect(refusal('docker pull "$TAG"\n')).toContain('` changes which image that name holds, between');
     expect(refusal('docker rmi "$TAG"\n')).toContain('` removes that name, between');
+    expect(refusal('docker load -i tools.tar\n')).toContain('` may write an image under that name, between');
+    expect(refusal('docker image load -i tools.tar\n')).toContain('` may write an image under that name, between');
     expect(refusal('docker pull "$CHECK"\n')).toContain('` may be it, and changes which image that name holds');
     // (A second build tagged "$TAG" there is the one the containers are made from: the first is then the refused use.)
     expect(refusal('docker build -t "$OTHER" -f Dockerfile.test .\n', { 'Dockerfile.test': 'FROM alpine:3.19\n' })).toContain('may tag the same name');
