@@ -57,10 +57,15 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'builder-tag-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
   'tag-default-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
   // The build, then a use of the builder image from a file the walk passes over (no read script
-  // runs the compose file; the Python script never says docker): the migration must keep it built.
+  // runs the compose file; the shell and Python scripts never say docker, and run the engine
+  // $ENGINE names): the migration must keep it built.
   'builder-tag-in-compose-file': (dir, env) => {
     exec('sh', ['build.sh'], dir, env);
     exec('docker-compose', ['-f', 'docker-compose.test.yml', 'run', '--rm', 'unit'], dir, env);
+  },
+  'builder-tag-in-engine-script': (dir, env) => {
+    exec('sh', ['build.sh'], dir, env);
+    exec('sh', ['check.sh'], dir, { ...env, ENGINE: 'docker' });
   },
   'builder-tag-in-python-script': (dir, env) => {
     exec('sh', ['build.sh'], dir, env);
