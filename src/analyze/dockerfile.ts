@@ -194,8 +194,10 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     directives,
     bodyStart,
     globalArgs,
-    stages,
-    copies,
+    // Built by push, which leaves room for 17 elements (about 150 bytes for one stage or COPY):
+    // every Dockerfile of the tree is kept until the plan is made, so each list is kept at its size.
+    stages: stages.map((st) => Object.assign(st, { args: st.args.slice(), bareArgs: st.bareArgs.slice(), volumes: st.volumes.slice() })),
+    copies: copies.slice(),
     firstFromBlockStart,
   });
   remember(facts, instructions);

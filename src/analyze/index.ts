@@ -19,6 +19,7 @@ import { dropFollowed } from './near-miss.js';
 import { fromOtherReadings, type Reading } from './shared-readings.js';
 import { releaseSnippetReadings } from './release.js';
 import { isIndexedBuild, isReleased, releaseScript } from './release-scripts.js';
+import { exactScriptLists, exactSetupLists } from './compact-kept.js';
 import { DAPPER_MENTION } from '../discover/walk.js';
 
 export interface Analysis {
@@ -203,7 +204,12 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
  * Made as soon as the file is analysed, so the whole tree's readings are never held at once.
  */
 export function forPlan(a: FileAnalysis, fs: RepoFs): FileAnalysis {
-  if (a.script && !isReleased(a.script)) a.script = releaseScript(releaseSnippetReadings(a.script), a.setups.length > 0, fs, readAgain, keptForCallers);
+  if (a.script && !isReleased(a.script)) {
+    a.script = releaseScript(releaseSnippetReadings(a.script), a.setups.length > 0, fs, readAgain, keptForCallers);
+    // Kept until the plan is made: its lists at their length (./compact-kept.ts).
+    if (!isReleased(a.script)) exactScriptLists(a.script);
+    for (const s of a.setups) exactSetupLists(s);
+  }
   return a;
 }
 

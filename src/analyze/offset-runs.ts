@@ -19,7 +19,8 @@ export class OffsetRuns {
       const at = toFile[i]!;
       if (i === 0 || at !== toFile[i - 1]! + 1) runs.push(i, at);
     }
-    this.runs = runs;
+    // At its length: pushing left room for 17 numbers, most of a short snippet's map.
+    this.runs = runs.slice();
     this.length = toFile.length;
   }
 

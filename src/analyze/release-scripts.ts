@@ -82,7 +82,7 @@ export function releaseScript(script: ScriptFile, drivesSetup: boolean, fs: Repo
     ranges[2 * k] = c.start;
     ranges[2 * k + 1] = c.end;
   });
-  states.set(kept, { fs, keys: keysOf(script), ranges, kept: script.commands.filter(keep), again });
+  states.set(kept, { fs, keys: keysOf(script), ranges, kept: script.commands.filter(keep).slice(), again });
   const proxy = new Proxy(kept, handler) as unknown as ScriptFile;
   keptOf.set(proxy, kept);
   return proxy;

@@ -224,6 +224,11 @@ export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null 
     inv.unknownFlags.push(w);
     inv.flags.push({ name: text, value: null, wordIndex: k, wordCount: 1 });
   }
+  // Each list at its length: pushing leaves room for 17 elements, and a sweep keeps every
+  // setup's invocations until the plan is made.
+  inv.flags = inv.flags.slice();
+  inv.operands = inv.operands.slice();
+  inv.unknownFlags = inv.unknownFlags.slice();
   return inv;
 }
 

@@ -1,14 +1,18 @@
 /** Line/offset helpers shared by every adapter. Lines are 1-based; offsets are string indices. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
   constructor(readonly text: string) {
+    const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       // \r\n counts once; a lone \r ends a line too (old Mac files), as editors show them.
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
     }
+    // At its length: pushing leaves up to half again as much room, and a sweep keeps the index
+    // of every setup's script and every Dockerfile until the plan is made.
+    this.starts = starts.slice();
   }
 
   get lineCount(): number {

@@ -81,7 +81,7 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {
       const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
-      memberBranches = [...(ctx.branches ?? []), { id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success' }];
+      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success' });
     }
     const memberCtx = { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };
     if (m.redirects) walkRedirected(w, m.stmt, m.redirects, end, memberScope, memberCtx, unit);

@@ -60,7 +60,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const failed: { cmds: number[]; want: boolean }[] = [];
       const branch = (part: string, own: { cmds: number[]; want: boolean } | null): Ctx => ({
         ...cond,
-        branches: [...(ctx.branches ?? []), { id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed] }],
+        branches: (ctx.branches ?? []).concat({ id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed] }),
       });
       const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
       clauses.forEach((c, k) => {
@@ -77,7 +77,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     }
     case 'while_statement': {
       const body = stmt.childForFieldName('body');
-      const loop = { ...ctx, loop: true, inWhile: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] };
+      const loop = { ...ctx, loop: true, inWhile: true, branches: (ctx.branches ?? []).concat({ id: `loop${stmt.startIndex}` }) };
       walkList(w, stmt.children.filter((c) => c !== body), scope, loop, 'condition');
       if (body) walkList(w, body.children, scope, loop, 'body');
       return;
@@ -107,16 +107,16 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       }
       if (loopVar) setVar(scope, loopVar, null);
       // Items not known: the body may run any number of times, none included.
-      walkList(w, bodyKids, scope, { ...ctx, loop: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] }, 'body');
+      walkList(w, bodyKids, scope, { ...ctx, loop: true, branches: (ctx.branches ?? []).concat({ id: `loop${stmt.startIndex}` }) }, 'body');
       return;
     }
     case 'c_style_for_statement':
-      walkList(w, stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true, branches: [...(ctx.branches ?? []), { id: `loop${stmt.startIndex}` }] }, 'body');
+      walkList(w, stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true, branches: (ctx.branches ?? []).concat({ id: `loop${stmt.startIndex}` }) }, 'body');
       return;
     case 'case_statement':
       stmt.namedChildren.filter((c) => c.type === 'case_item').forEach((item, k) => {
         const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
-        walkList(w, item.children.slice(close + 1), scope, { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `case${stmt.startIndex}:${k}` }] }, 'body');
+        walkList(w, item.children.slice(close + 1), scope, { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `case${stmt.startIndex}:${k}` }) }, 'body');
       });
       return;
     case 'test_command':
@@ -128,7 +128,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const fnName = stmt.childForFieldName('name');
       if (fnName) w.functions.add(src(w, fnName));
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
-      const fnCtx = { ...ctx, conditional: true, branches: [...(ctx.branches ?? []), { id: `fn${stmt.startIndex}` }] };
+      const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `fn${stmt.startIndex}` }) };
       const fnScope = childScope(scope);
       if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(w, body, () => walkList(w, body.children, fnScope, fnCtx, 'body'));
       else if (body) walkStmt(w, body, fnScope, fnCtx, unit, null);
