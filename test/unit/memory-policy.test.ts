@@ -1,13 +1,13 @@
 /**
  * The executable's heap policy (src/memory-policy.ts): once a run's heap is large, V8's heap
- * grows by a quarter between full collections; a small run, and any process that did not enable
+ * grows by a quarter between full collections, once it is huge by a tenth; a small run, and any process that did not enable
  * the policy (the API's host), keeps V8's default.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { enableMemoryPolicy, HEAP_GROWING_FLAG, heapCheckpoint, LARGE_HEAP } from '../../src/memory-policy.js';
+import { enableMemoryPolicy, HEAP_GROWING_FLAG, heapCheckpoint, HUGE_HEAP, HUGE_HEAP_GROWING_FLAG, LARGE_HEAP } from '../../src/memory-policy.js';
 import { binCopy } from '../support/bin-copy.js';
 
 const STATE = Symbol.for('multistage-codemod.memory-policy');
@@ -44,9 +44,35 @@ describe('memory policy', () => {
     expect(set.mock.calls).toEqual([['--heap-growing-percent=25']]);
   });
 
+  it('enabled, huge heap: the heap grows by a tenth from then on, set once', () => {
+    enableMemoryPolicy();
+    const set = heapOf(HUGE_HEAP);
+    heapCheckpoint();
+    heapCheckpoint();
+    expect(set.mock.calls).toEqual([['--heap-growing-percent=10']]);
+  });
+
+  it('a heap that grows large, then huge: a quarter, then a tenth; never back once it shrinks', () => {
+    enableMemoryPolicy();
+    let used = LARGE_HEAP;
+    const real = v8.getHeapStatistics();
+    vi.spyOn(v8, 'getHeapStatistics').mockImplementation(() => ({ ...real, used_heap_size: used }));
+    const set = vi.spyOn(v8, 'setFlagsFromString').mockImplementation(() => undefined);
+    heapCheckpoint();
+    used = HUGE_HEAP - 1;
+    heapCheckpoint();
+    used = HUGE_HEAP * 2;
+    heapCheckpoint();
+    used = LARGE_HEAP;
+    heapCheckpoint();
+    expect(set.mock.calls).toEqual([['--heap-growing-percent=25'], ['--heap-growing-percent=10']]);
+    expect(HUGE_HEAP).toBeGreaterThan(LARGE_HEAP);
+  });
+
   it('the flag is one this Node has (V8 would ignore an unknown one silently)', () => {
     const r = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
     expect(r.stdout).toContain(HEAP_GROWING_FLAG.split('=')[0]!);
+    expect(HUGE_HEAP_GROWING_FLAG.split('=')[0]).toBe(HEAP_GROWING_FLAG.split('=')[0]);
   });
 });
 
