@@ -1,6 +1,7 @@
 /**
  * A file's analysis is made compact once analysed (src/analyze/compact-kept.ts): its lists are
- * copied at their length and commands whose variable maps hold the same entries share one map.
+ * copied at their length, commands and snippets whose variable maps hold the same entries share
+ * one map, and a word's equal spellings one string.
  * Nothing the plan reads may change: the same commands (by identity, they key maps), the same
  * entries in every list, the same variables seen by every command.
  */
@@ -43,6 +44,20 @@ describe('a kept analysis made compact', () => {
     expect(new Set(make.commands.map((c) => c.vars)).size).toBe(1);
     // The first reading had a map per snippet.
     expect(new Set(first.commands.map((c) => c.vars)).size).toBeGreaterThan(1);
+  });
+
+  it("a snippet's variables share the commands' map, and the snippet reads the same again from it", () => {
+    for (const p of make.parts) {
+      expect(p.init.vars).toBe(make.commands[0]!.vars);
+      expect(p.snippet.vars).toBe(make.commands[0]!.vars);
+      // The second reading of a released snippet starts from init: the same commands.
+      expect(p.script.commands.map((c) => c.words.map((w) => w.value))).toEqual(first.commands.slice(p.first, p.first + p.count).map((c) => c.words.map((w) => w.value)));
+    }
+  });
+
+  it("keeps every word's spellings", () => {
+    const spell = (s: EmbeddedScript) => s.commands.map((c) => c.words.map((w) => [w.value, w.symbol, w.staticPrefix, w.raw, w.start, w.end]));
+    expect(spell(make)).toEqual(spell(first));
   });
 
   it('commands that see no variables share one empty map, across scripts', () => {
