@@ -18,6 +18,7 @@
 import type { EmbeddedScript } from './embedded.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { exactList } from '../model/exact-list.js';
 
 /** Replaces a script's command lists (its commands, sequences, parts and entries) with copies at their length; equal variable maps and a word's equal spellings shared. */
 export function exactScriptLists(script: ScriptFile): void {
@@ -34,7 +35,11 @@ export function exactScriptLists(script: ScriptFile): void {
     p.snippet.vars = shared(p.snippet.vars, seen);
     p.init.vars = shared(p.init.vars, seen);
   }
-  for (const c of script.commands) for (const w of c.words) shareEqualTexts(w);
+  for (const c of script.commands) {
+    for (const w of c.words) shareEqualTexts(w);
+    // Most commands have no redirect: their empty lists are one (../model/exact-list.ts).
+    c.redirects = exactList(c.redirects);
+  }
 }
 
 /**

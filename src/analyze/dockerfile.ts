@@ -5,6 +5,7 @@
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
 import './dockerfile-arguments.js';
 import { LineIndex } from '../model/text.js';
+import { exactList } from '../model/exact-list.js';
 import { execFormArgs, jsonStringValue } from './exec-form.js';
 
 export interface Span {
@@ -196,8 +197,8 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     globalArgs,
     // Built by push, which leaves room for 17 elements (about 150 bytes for one stage or COPY):
     // every Dockerfile of the tree is kept until the plan is made, so each list is kept at its size.
-    stages: stages.map((st) => Object.assign(st, { args: st.args.slice(), bareArgs: st.bareArgs.slice(), volumes: st.volumes.slice() })),
-    copies: copies.slice(),
+    stages: stages.map((st) => Object.assign(st, { args: exactList(st.args), bareArgs: exactList(st.bareArgs), volumes: exactList(st.volumes) })),
+    copies: exactList(copies),
     firstFromBlockStart,
   });
   remember(facts, instructions);
@@ -214,7 +215,7 @@ function copyFacts(
 ): CopyFacts {
   const flags = ins.getFlags();
   const fromFlag = flags.find((f) => f.getName() === 'from');
-  const otherFlags = flags.filter((f) => f !== fromFlag).map((f) => f.toString());
+  const otherFlags = exactList(flags.filter((f) => f !== fromFlag).map((f) => f.toString()));
   const jsonStrings = (ins as any).getJSONStrings?.() ?? [];
   const heredoc = ((ins as any).getHeredocs?.() ?? []).length > 0;
   let items: (Span & { value: string })[];

@@ -4,6 +4,7 @@
  * ever looks at these.
  */
 import type { ScriptCommand, Word } from './script.js';
+import { exactList } from './exact-list.js';
 
 export type Verb = 'build' | 'create' | 'run' | 'start' | 'stop' | 'kill' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
 
@@ -226,9 +227,9 @@ export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null 
   }
   // Each list at its length: pushing leaves room for 17 elements, and a sweep keeps every
   // setup's invocations until the plan is made.
-  inv.flags = inv.flags.slice();
-  inv.operands = inv.operands.slice();
-  inv.unknownFlags = inv.unknownFlags.slice();
+  inv.flags = exactList(inv.flags);
+  inv.operands = exactList(inv.operands);
+  inv.unknownFlags = exactList(inv.unknownFlags);
   return inv;
 }
 

@@ -95,4 +95,27 @@ describe('a kept analysis made compact', () => {
       expect(a.consumers).toEqual(consumers[i]);
     });
   });
+
+  it('empty kept lists are one frozen array, and full ones keep their entries', () => {
+    const svc = readScript('shell', 'svc/build.sh', FILES['svc/build.sh']!, fs).script!;
+    const other = readScript('shell', 'tools/push.sh', FILES['tools/push.sh']!, fs).script!;
+    exactScriptLists(svc);
+    exactScriptLists(other);
+    const [echo, build] = svc.commands;
+    expect(echo!.redirects).toEqual([]);
+    expect(echo!.redirects).toBe(other.commands[0]!.redirects);
+    expect(Object.isFrozen(echo!.redirects)).toBe(true);
+    // A reader that pushed to a kept empty list fails instead of filling every other one.
+    expect(() => (echo!.redirects as unknown[]).push(1)).toThrow(TypeError);
+    expect(echo!.redirects).toHaveLength(0);
+    // Each invocation and Dockerfile of the analysis: its empty lists shared, the others its own.
+    const s = analysis.setups[0]!;
+    expect(s.builder.inv.unknownFlags).toBe(s.runtime!.inv.unknownFlags);
+    expect(s.builder.inv.flags.map((f) => f.name)).toEqual(['--tag', '--file']);
+    const facts = analysis.dockerfiles.get('Dockerfile')!;
+    expect(facts.stages[0]!.args).toBe(facts.stages[0]!.volumes);
+    expect(facts.copies[0]!.otherFlags).toBe(facts.stages[0]!.args);
+    expect(facts.copies.map((c) => c.dest?.value)).toEqual(['/usr/local/bin/app']);
+    expect(build!.words.map((w) => w.value)).toEqual(['docker', 'build', '-t', 'svc:build', '-f', 'Dockerfile.build', '.']);
+  });
 });

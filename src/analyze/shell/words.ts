@@ -128,7 +128,10 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
     }
   };
   visitParts(nodes, from, to, false);
-  return { value, symbol, staticPrefix, raw: text.slice(from, to), start: from, end: to, ...(value === null ? { same, fallback } : {}) };
+  const raw = text.slice(from, to);
+  // Two literals, not a spread: an object made by spreading has room for more fields, and a
+  // sweep keeps every command's words until the plan is made.
+  return value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
 }
 
 /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
