@@ -11,9 +11,13 @@
  * first call keeps them as plain data on the instruction, later calls rebuild the same
  * arguments from that data.
  *
- * Every call still returns new `Argument` objects with new ranges, as before: callers shift
- * the array (ModifiableInstruction drops its flags from it) and FROM's image-name and
- * registry ranges are the first argument's range, edited in place.
+ * Every call still returns a new array of new `Argument` objects, each with its own range, as
+ * before: callers shift the array (ModifiableInstruction drops its flags from it) and FROM's
+ * image-name and registry ranges are the first argument's range, edited in place. But a range
+ * is made only when it is first asked for: most calls read the values alone (dockerfile-ast's
+ * parser asks a RUN for all its words three or four times, to find its flags and whether it is
+ * JSON, and looks at the range of the first and last), and a range with its two positions was
+ * three of the four objects each word cost on every call.
  *
  * Importing this module installs it, once, on the dockerfile-ast that every reader here and
  * dockerfile-utils' validator share (one copy of the package).
@@ -27,22 +31,44 @@ const WORDS = Symbol('dockerfile-arguments.words');
 const INSTALLED = Symbol.for('multistage-codemod.dockerfile-arguments');
 
 type Readable = { getRawArguments(): Argument[]; [WORDS]?: Word[] };
+type Range = ReturnType<Argument['getRange']>;
+
+/**
+ * An argument built from its data, whose range is made on its first use. It is an `Argument`
+ * (its prototype's parent is Argument's), and every method of Argument reads `this.range`, so
+ * each of them sees the range: made once per object, then kept, so an edit to it stays with
+ * that object as it did with dockerfile-ast's own.
+ */
+class WordArgument {
+  readonly value: string;
+  private made: Range | undefined = undefined;
+  constructor(private readonly word: Word) {
+    this.value = word[0];
+  }
+  get range(): Range {
+    let r = this.made;
+    if (r === undefined) {
+      const w = this.word;
+      r = this.made = { start: { line: w[1], character: w[2] }, end: { line: w[3], character: w[4] } };
+    }
+    return r;
+  }
+  set range(r: Range) {
+    this.made = r;
+  }
+}
 
 const proto = Instruction.prototype as unknown as Readable & { [INSTALLED]?: true };
 
 if (!proto[INSTALLED]) {
+  Object.setPrototypeOf(WordArgument.prototype, Argument.prototype);
   const read = proto.getRawArguments;
-  // Read once: a bundled build reaches a CommonJS package's exports through a getter each time.
-  const Arg = Argument;
   proto[INSTALLED] = true;
   proto.getRawArguments = function (this: Readable): Argument[] {
     const words = this[WORDS];
     if (words !== undefined) {
       const out = new Array<Argument>(words.length);
-      for (let i = 0; i < words.length; i++) {
-        const w = words[i]!;
-        out[i] = new Arg(w[0], { start: { line: w[1], character: w[2] }, end: { line: w[3], character: w[4] } });
-      }
+      for (let i = 0; i < words.length; i++) out[i] = new WordArgument(words[i]!) as unknown as Argument;
       return out;
     }
     const args = read.call(this);

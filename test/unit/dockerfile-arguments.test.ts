@@ -45,6 +45,20 @@ describe('Dockerfile instruction arguments read once', () => {
     expect(b[0]).not.toBe(a[0]);
   });
 
+  it('give arguments that answer every Argument method from a range made on first use, once per argument', () => {
+    const run = fresh()[3]!;
+    const own = run.getArguments();
+    const later = run.getArguments();
+    expect(later.every((a) => a instanceof Argument)).toBe(true);
+    expect(later.map((a) => a.toString())).toEqual(own.map((a) => a.toString()));
+    const at = { line: 5, character: 6 };
+    expect(later.map((a) => [a.isAfter(at), a.isBefore(at)])).toEqual(own.map((a) => [a.isAfter(at), a.isBefore(at)]));
+    expect(later[1]!.getRange()).toBe(later[1]!.getRange());
+    (later[1]!.getRange().end as { character: number }).character = 0;
+    expect(later[1]!.isBefore({ line: 4, character: 1 })).toBe(true);
+    expect(run.getArguments()[1]!.getRange()).toEqual(own[1]!.getRange());
+  });
+
   it("keep FROM's image ranges right after its image-name range was asked for (dockerfile-ast edits that range in place)", () => {
     const from = fresh()[1]! as From;
     const image = JSON.parse(JSON.stringify(from.getImageRange()));
