@@ -35,7 +35,7 @@ export function src(w: ShellWalk, n: TsNode): string {
 }
 
 /** Statements nested deeper than this (subshells in subshells…) are not analysed: no real build script comes near it. */
-const MAX_DEPTH = 200;
+export const MAX_DEPTH = 200;
 /** A tree the walk cannot trust: nested too deeply, or a shape the grammar is known to misread. */
 export class Untrusted extends Error {
   constructor(

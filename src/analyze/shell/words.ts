@@ -6,12 +6,20 @@ import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
 import { childScope, type Scope } from './types.js';
 import { assigned, fallbackOf, havoc, variableKey, versionOf } from './versions.js';
-import { nested, src, type ShellWalk } from './walk.js';
+import { MAX_DEPTH, nested, src, Untrusted, type ShellWalk } from './walk.js';
 
 const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
 
 /** Static evaluation of one word (an argument, an assignment value, a redirect target). */
 export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
+  // Most words are one plain `word` node: its value is its text, unescaped (what evalParts
+  // gives it, without the closures it makes for the general case).
+  if (word.type === 'word' && word.isNamed) {
+    if (w.depth + 1 > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, word.startIndex);
+    const raw = src(w, word);
+    const value = unescapeLit(raw, false);
+    return { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
+  }
   return evalParts(w, [word], word.startIndex, word.endIndex, scope);
 }
 
@@ -193,6 +201,7 @@ function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): vo
 
 /** Removes shell backslash escapes from a literal, as the shell does before running a command. */
 function unescapeLit(raw: string, quoted: boolean): string {
+  if (!raw.includes('\\')) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
