@@ -118,25 +118,43 @@ export const SOURCE_DIRS: ReadonlySet<string> = new Set(['src', 'lib', 'test', '
  * Paths of JS/TS files a script names (`node scripts/x.js`, `tsx ./src/build-image.ts`), as
  * written: in each maximal run of path characters, from its first character that is not a `/`
  * to the end of its last `.js`/`.ts`/… (an extension not followed by a word character or `/`).
- * Each run is matched once (PATH_RUN never backtracks into itself) and searched for extensions
- * with a fixed-length pattern, so the scan is linear in the file's size: a single pattern
+ * The text is searched for the extensions alone, and only a run that holds one is measured
+ * (once, from the first extension found in it), so the scan is linear in the file's size and
+ * makes nothing for the runs without one (most words of a file): a single pattern
  * `[\w@.+~-][\w@.+~/-]*\.(?:js|…)` would rescan a run from each of its characters (quadratic;
- * minutes on one inline source map).
+ * minutes on one inline source map), and matching every run made an object per word.
  */
-const PATH_RUN = /[\w@.+~/-]+/g;
 const JS_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
 
-export function* jsReferences(text: string): Generator<string> {
-  for (const run of text.matchAll(PATH_RUN)) {
-    const r = run[0];
-    let start = 0;
-    while (start < r.length && r.charCodeAt(start) === 47) start++;
-    let end = -1;
-    for (const ext of r.matchAll(JS_EXTENSION)) if (ext.index! > start) end = ext.index! + ext[0].length;
-    if (end > 0) yield r.slice(start, end);
-  }
+/** `[\w@.+~/-]`: a character of a path run. */
+function isPathChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 64 && c <= 90) || (c >= 45 && c <= 57) || c === 95 || c === 43 || c === 126;
 }
 
+export function* jsReferences(text: string): Generator<string> {
+  const ext = new RegExp(JS_EXTENSION);
+  // The run of the extensions seen last: where its path starts (after any leading `/`), where
+  // it ends, and the end of its last extension that is not at the path's start (-1: none yet).
+  let from = 0;
+  let to = -1;
+  let end = -1;
+  for (let m = ext.exec(text); m !== null; m = ext.exec(text)) {
+    const at = m.index;
+    if (at >= to) {
+      if (end !== -1) yield text.slice(from, end);
+      let s = at;
+      while (s > 0 && isPathChar(text.charCodeAt(s - 1))) s--;
+      let e = at;
+      while (e < text.length && isPathChar(text.charCodeAt(e))) e++;
+      while (s < e && text.charCodeAt(s) === 47) s++;
+      from = s;
+      to = e;
+      end = -1;
+    }
+    if (at > from) end = at + m[0].length;
+  }
+  if (end !== -1) yield text.slice(from, end);
+}
 
 /** Paths that can hold a script some file kind reads (src/kinds/registry.ts). */
 export function isCandidate(rel: string, name: string): boolean {
