@@ -45,8 +45,9 @@ export class TsNode {
     readonly type: string,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    /** Offsets in the parsed text; only ./shell/batch-trees.ts moves them, while the tree is its own. */
+    public startIndex: number,
+    public endIndex: number,
     /** The grammar's field name for this node in its parent (`name`, `value`, `body`…). */
     readonly field: string | null,
   ) {

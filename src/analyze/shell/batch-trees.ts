@@ -37,18 +37,17 @@ export function shellTrees(texts: readonly string[]): (TsNode | null)[] {
   return out;
 }
 
-/** A copy of a subtree with every index moved back by `by` (iterative: trees can nest deeply). */
+/**
+ * Moves every index of a subtree back by `by`, in place (iterative: trees can nest deeply). The
+ * joined tree is this function's own and each subtree goes to one text, so no node is moved twice.
+ */
 function rebase(node: TsNode, by: number): TsNode {
-  const copy = (n: TsNode) => new TsNode(n.type, n.isNamed, n.isMissing, n.startIndex - by, n.endIndex - by, n.field);
-  const top = copy(node);
-  const stack: [TsNode, TsNode][] = [[node, top]];
+  const stack: TsNode[] = [node];
   while (stack.length > 0) {
-    const [from, to] = stack.pop()!;
-    for (const c of from.children) {
-      const d = copy(c);
-      to.children.push(d);
-      stack.push([c, d]);
-    }
+    const n = stack.pop()!;
+    n.startIndex -= by;
+    n.endIndex -= by;
+    for (const c of n.children) stack.push(c);
   }
-  return top;
+  return node;
 }
