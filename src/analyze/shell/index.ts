@@ -30,6 +30,12 @@ import { Untrusted, type ShellWalk } from './walk.js';
 export { shellTrees } from './batch-trees.js';
 export type { ListRole, ShellInit, ShellParseResult, ShellScript, ShellUnit } from './types.js';
 
+/**
+ * A script's `final` until its walk ends: nothing reads it before (a script whose walk fails is
+ * not returned), so every reading shares this one rather than making a scope of its own.
+ */
+const UNWALKED: ShellScript['final'] = Object.freeze({ vars: new Map(), cwd: null, versions: newVersions([], 'unwalked') });
+
 export function parseShell(file: string, text: string, init: ShellInit = {}): ShellParseResult {
   const diagnostics: Diagnostic[] = [];
   const lines = new LineIndex(text);
@@ -52,7 +58,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     units: [],
     continuationRepairs: new Map(),
     lines,
-    final: { vars: new Map(), cwd: null, versions: newVersions([]) },
+    final: UNWALKED,
   };
   const scriptDir = path.dirname(file) === '.' ? '' : path.dirname(file);
   const w: ShellWalk = {
@@ -72,7 +78,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     functions: new Set(),
   };
 
-  const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars?.keys() ?? [], init.seed) };
+  const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars && init.vars.size > 0 ? init.vars.keys() : [], init.seed) };
   try {
     walkList(w, root.children, top, { conditional: false, loop: false }, 'top');
   } catch (e) {

@@ -45,8 +45,12 @@ export interface Versions {
 
 const fresh = (v: Versions) => `${v.seed}.${++v.counter.n}`;
 
+/** The names a reading that starts with no variables inherits (never added to: `inherited` is read only). */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 export function newVersions(inherited: Iterable<string>, seed: string = newSeed()): Versions {
-  return { of: new Map(), base: `${seed}.0`, baseUnset: true, exported: new Set(), inherited: new Set(inherited), seed, counter: { n: 0 } };
+  const names = Array.isArray(inherited) && inherited.length === 0 ? NO_NAMES : new Set(inherited);
+  return { of: new Map(), base: `${seed}.0`, baseUnset: true, exported: new Set(), inherited: names, seed, counter: { n: 0 } };
 }
 
 /** A copy for a subshell, a function body or a loop pass: what it assigns or exports stays there. */
