@@ -84,6 +84,14 @@ function namesOf(setup: Setup): string[] {
   return dynamic.flatMap((w) => (typeof w.fallback === 'string' && w.fallback !== '' ? [canonicalImage(w.fallback)] : []));
 }
 
+/** The line of `rel` holding offset `at`, as a mention; null when the line is a whole-line comment (it starts with one of `comments`). */
+function lineMention(rel: string, lines: LineIndex, at: number, comments: readonly string[]): TagMention | null {
+  const line = lines.lineOf(at);
+  const text = lines.lineText(line);
+  const start = text.trimStart();
+  return comments.some((c) => start.startsWith(c)) ? null : { file: rel, line, text: text.trim() };
+}
+
 /**
  * For each setup whose builder build would go, the first place outside its own steps (in file
  * and line order) that may use its builder image by tag.
@@ -185,11 +193,9 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
     const lines = new LineIndex(text);
     hitsIn(text, (at, hits) => {
       if (script && commandAt(script, at)) return;
-      const line = lines.lineOf(at);
-      const lineText = lines.lineText(line);
       const comment = script ? fileKind(script.kind).comment : '#';
-      if (comment !== null && lineText.trimStart().startsWith(comment)) return;
-      record(hits, rel, (setup) => (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup) ? null : { file: rel, line, text: lineText.trim() }));
+      const mention = lineMention(rel, lines, at, comment === null ? [] : [comment]);
+      if (mention) record(hits, rel, (setup) => (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup) ? null : mention));
     });
   }
   // The second look (./passed-over-files.ts): files the walk passed over, read again only now
@@ -210,11 +216,8 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
     const lines = new LineIndex(text);
     const comments = commentsOf(rel, text);
     hitsIn(text, (at, hits) => {
-      const line = lines.lineOf(at);
-      const lineText = lines.lineText(line);
-      const start = lineText.trimStart();
-      if (comments.some((c) => start.startsWith(c))) return;
-      record(hits, rel, () => ({ file: rel, line, text: lineText.trim() }));
+      const mention = lineMention(rel, lines, at, comments);
+      if (mention) record(hits, rel, () => mention);
     });
   }
   return out;
