@@ -13,6 +13,7 @@ import type { MergeIntent } from '../src/plan/merge-structure.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 import { freeStageName, namesInUse } from './stage-names.js';
 import { continuationEdits } from './escape-convert.js';
+import { unreadGlobalArgs } from './unread-global-args.js';
 
 export interface ConsumerRewrite {
   copy: number;
@@ -179,14 +180,25 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
 
   // A global ARG default of one file now reaches the stages of the others that declare the ARG
   // without a default (and their FROM lines), where it was empty before.
+  // A builder's global that none of its own readers names leaves the merged file instead.
   const everyFile = [runtime, ...files.map((f) => f.builder)];
+  const unread = new Map(files.map(({ builder }) => [builder, unreadGlobalArgs(builder)]));
+  const leftOut = new Map<DockerfileFacts, Edit[]>();
+  const leftOutNames = new Map<DockerfileFacts, string[]>();
   for (const from of everyFile) {
     for (const a of from.globalArgs) {
       if (a.value === null) continue;
       for (const to of everyFile) {
         if (to === from || to.globalArgs.some((g) => g.name === a.name)) continue;
         const st = to.stages.find((x) => x.bareArgs.includes(a.name) || new RegExp(`\\$\\{?${a.name}\\b`).test(x.image));
-        if (st) {
+        const removal = unread.get(from)?.get(a.name);
+        if (st && removal) {
+          if (!leftOut.get(from)?.some((e) => e.start === removal[0]!.start)) {
+            leftOut.set(from, [...(leftOut.get(from) ?? []), ...removal]);
+            leftOutNames.set(from, [...(leftOutNames.get(from) ?? []), a.name]);
+            notes.push(`the global \`ARG ${a.name}=${a.value}\` of ${from.path} is read by none of its FROM lines or stages, and would reach stage ${st.name ?? st.index} of ${to.path} (line ${st.from.line}), where ${a.name} had no value: the merged file leaves it out`);
+          }
+        } else if (st) {
           refuse('ARG_LEAK', `the global \`ARG ${a.name}=${a.value}\` of ${from.path} would reach stage ${st.name ?? st.index} of ${to.path} (line ${st.from.line}), where ${a.name} had no value before`, from.path, undefined, `Rename the ARG in one of the files (or give it a default in ${to.path}), then run the tool again.`);
         }
       }
@@ -341,7 +353,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const text = applyEdits(builder.text, builderEdits);
     // Every edit is at or after the first FROM: the text before it is the file's own.
     const split = builder.firstFromBlockStart;
-    preambles.push(text.slice(builder.bodyStart, split));
+    const globals = (leftOut.get(builder) ?? []).map((e) => ({ ...e, start: e.start - builder.bodyStart, end: e.end - builder.bodyStart }));
+    preambles.push(applyEdits(text.slice(builder.bodyStart, split), globals));
     let body = text.slice(split);
     if (part.exportStage) {
       const x = part.exportStage;
@@ -533,13 +546,13 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   let intent = emptyIntent(runtime);
   if (diagnostics.length === 0) {
     merged = applyEdits(runtime.text, edits);
-    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null };
+    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOutNames].map(([f, names]) => ({ path: f.path, names })) };
   }
   return { edits, text: merged, intent, stageRefs, notes, diagnostics };
 }
 
 function emptyIntent(runtime: DockerfileFacts): MergeIntent {
-  return { escape: runtime.escape, runtime: { original: runtime, edited: runtime.text }, inserted: [], builders: [], written: [], base: null };
+  return { escape: runtime.escape, runtime: { original: runtime, edited: runtime.text }, inserted: [], builders: [], written: [], base: null, leftOut: [] };
 }
 
 /** Stages `target` depends on (through FROM <stage> and COPY --from), itself included. */

@@ -3,6 +3,7 @@
  * merge needs (stages, COPY/ADD sources with their offsets, ARGs, parser directives).
  */
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
+import { argDeclarations } from './arg-declarations.js';
 import './dockerfile-arguments.js';
 import { LineIndex } from '../model/text.js';
 import { exactList } from '../model/exact-list.js';
@@ -120,10 +121,8 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
   const stages: StageFacts[] = [];
   const copies: CopyFacts[] = [];
   const instructions = ast.getInstructions();
-  const globalArgs = ast.getInitialARGs().map((a) => {
-    const p = a.getProperty();
-    return { name: p?.getName() ?? '', value: p?.getValue() ?? null };
-  });
+  // Every name an ARG line before the first FROM declares (`ARG A=1 B=2` declares two).
+  const globalArgs = ast.getInitialARGs().flatMap(argDeclarations);
 
   const escape = ast.getEscapeCharacter();
   /** The instruction's argument text as written (continuations included). */
@@ -169,10 +168,11 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
       }
     }
     if (kw === 'ARG' && stage >= 0) {
-      const prop = (ins as any).getProperty();
-      const name = prop?.getName();
-      if (name) stages[stage]!.args.push(name);
-      if (name && prop.getValue() === null) stages[stage]!.bareArgs.push(name);
+      // `ARG A B=1` declares both: every name counts, not only the first.
+      for (const { name, value } of argDeclarations(ins)) {
+        if (name) stages[stage]!.args.push(name);
+        if (name && value === null) stages[stage]!.bareArgs.push(name);
+      }
     }
     if ((kw === 'COPY' || kw === 'ADD') && stage >= 0) {
       copies.push(copyFacts(ins as Copy, kw, stage, span, lines, text));

@@ -54,6 +54,21 @@ describe('structural check of the merged Dockerfile', () => {
     expect(checkMergedStructure(m.text.replace('AS builder', 'AS other'), m.intent, 'Dockerfile', 's')[0]!.message).toMatch(/named|reference|meant/);
   });
 
+  it('refuses a global section that differs from the files\' global ARGs, less those the merge leaves out', () => {
+    const m = merge('ARG V=dev\nARG GO=1.21\nFROM golang:${GO}\nRUN go build -o /out/app .\n', 'FROM alpine\nARG V\nCOPY app /app\n');
+    expect(m.intent.leftOut).toEqual([{ path: 'Dockerfile.build', names: ['V'] }]);
+    expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's')).toEqual([]);
+    // The text agrees with its pieces; only the global section differs from what was meant.
+    const lost = checkMergedStructure(m.text, { ...m.intent, leftOut: [] }, 'Dockerfile', 's');
+    expect(lost.map((d) => d.code)).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+    expect(lost[0]!.message).toContain('`ARG V=dev` of the files it was merged from is missing');
+    const plain = merge('ARG V=dev\nFROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\n');
+    expect(plain.intent.leftOut).toEqual([]);
+    const kept = checkMergedStructure(plain.text, { ...plain.intent, leftOut: [{ path: 'Dockerfile.build', names: ['V'] }] }, 'Dockerfile', 's');
+    expect(kept.map((d) => d.code)).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+    expect(kept[0]!.message).toContain('`ARG V=dev`, which was meant to be left out');
+  });
+
   it('refuses a --from that resolves elsewhere than intended', () => {
     const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\n');
     const wrong = m.text.replace('--from=builder', '--from=0').replace('FROM golang:1.21 AS builder', 'FROM golang:1.21 AS builder\nFROM busybox AS other');
