@@ -35,6 +35,11 @@ interface Layout {
   cpDest: string;
   /** The folder the script prepares for the extraction, if any. */
   destDir: string | null;
+  /**
+   * A folder the extraction creates under a new name (`docker cp x:/out ./dist`): the script may
+   * only remove it first. Made again empty, the copy would land inside it (dist/out).
+   */
+  clearOnly?: string;
   /** The extracted program on the host (what post-processing and checksums touch). */
   hostProgram: string;
 }
@@ -60,7 +65,8 @@ function layout(s: RepoSpec): Layout {
   if (folder) {
     // `docker cp x:/out .` keeps the folder's name; `docker cp x:/out ./dist` renames it
     const host = s.dest === 'rename' ? 'dist' : 'out';
-    return { builderTag, container, containerPath, hostPath: host, cpDest: s.dest === 'rename' ? slash('./dist') : '.', destDir: s.rmMkdirDest ? host : null, hostProgram: `${host}/bin/${a}` };
+    const rename = s.dest === 'rename';
+    return { builderTag, container, containerPath, hostPath: host, cpDest: rename ? slash('./dist') : '.', destDir: s.rmMkdirDest && !rename ? host : null, ...(s.rmMkdirDest && rename ? { clearOnly: host } : {}), hostProgram: `${host}/bin/${a}` };
   }
   if (s.dest === 'bin-dir') return { builderTag, container, containerPath, hostPath: `bin/${a}`, cpDest: catLike(s.extraction) ? `bin/${a}` : slash('bin'), destDir: 'bin', hostProgram: `bin/${a}` };
   // a folder made only to hold the artifact, copied whole by the runtime build
@@ -191,6 +197,7 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
   }
   const extract: string[] = [];
   if (l.destDir) extract.push(s.rmMkdirDest ? `rm -rf ${l.destDir} && mkdir -p ${l.destDir}` : `mkdir -p ${l.destDir}`);
+  else if (l.clearOnly) extract.push(`rm -rf ${l.clearOnly}`);
   const wrap = (line: string): string => {
     switch (s.compound) {
       case 'if':
