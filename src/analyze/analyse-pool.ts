@@ -1,12 +1,13 @@
 /**
  * Analysis on several threads: the main thread and `workers` worker threads (analyse-worker.ts)
- * analyse the batches of candidate files the walk sends, in the walk's order. Each worker has
- * at most IN_FLIGHT batches at a time; the main thread takes the next batch whenever the
- * workers are served, so a slow or crashed worker never holds work back.
+ * analyse the batches of candidate files the walk sends, in the walk's order. Each worker holds
+ * at most IN_FLIGHT_FILES files at a time; the main thread takes the next batch whenever the
+ * workers are served, and serves them again between the files of its own, so a slow or crashed
+ * worker never holds work back and a fast one does not wait for the main thread's batch.
  *
  * The main thread walks while the workers start analysing: `add` is called from inside the
  * (synchronous) walk, when no message from a worker can be received, so each worker counts
- * the batches it has finished in memory shared with the main thread, and `add` hands it the
+ * the batches and files it has finished in memory shared with the main thread, and `add` hands it the
  * next ones as soon as it has room.
  *
  * Whatever the threads' timing, the result is the one a single thread gives: analyses are
@@ -28,13 +29,20 @@ import { analyseWorkerModule } from './worker-module.js';
 
 export interface AnalyseWorkerData {
   root: string;
-  /** One Int32: the batches the worker has finished (it adds 1 after sending each). */
+  /** Two Int32s: the batches and the files the worker has finished (it adds to both after sending each batch). */
   finished: SharedArrayBuffer;
 }
 
 export interface AnalyseBatch {
   id: number;
   texts: [string, string][];
+  /**
+   * One Int32, 0 until a thread takes the batch: the worker it was sent to and the main thread
+   * both set it with a compare-and-swap before analysing, so each batch is analysed once, by
+   * whichever thread comes first (the main thread takes back, from the end, what a worker holds
+   * and has not begun). Set when the batch is sent to a worker.
+   */
+  claim?: SharedArrayBuffer;
   /** Files only a worker thread analyses while one is alive (their reader loads a large dependency of its own). */
   workersOnly?: boolean;
 }
@@ -60,14 +68,20 @@ export interface AnalysedBatch {
   files: AnalysedFile[];
 }
 
-/** Batches a worker holds at once: one to work on, one waiting, so it never idles on a round trip. */
-const IN_FLIGHT = 2;
+/**
+ * Files a worker holds at once (sent, not yet finished): enough that it does not run dry between
+ * two moments the main thread can serve it (one `add` of the walk, one file of its own), few
+ * enough that at the end the main thread does not wait long for the last ones. Counted in files,
+ * not batches: the walk's batches are split by kind, and many hold a single file.
+ */
+const IN_FLIGHT_FILES = 128;
 
 interface Thread {
   worker: Worker;
   inFlight: Map<number, AnalyseBatch>;
-  /** Batches sent, and (shared with the worker) batches it has finished. */
+  /** Batches and files sent, and (shared with the worker) batches and files it has finished. */
   sent: number;
+  sentFiles: number;
   finished: Int32Array;
   alive: boolean;
 }
@@ -86,6 +100,7 @@ export class AnalysePool {
   private merged: Map<string, DockerfileFacts | null> | null = null;
   private lazyCache: Map<string, DockerfileFacts | null> | null = null;
   private nextId = 0;
+  private tookBack = 0;
   private closed = false;
   private reported = 0;
   private total: number | null = null;
@@ -114,9 +129,9 @@ export class AnalysePool {
   }
 
   private start(workerModule: URL): Thread {
-    const finished = new SharedArrayBuffer(4);
+    const finished = new SharedArrayBuffer(8);
     const worker = new (workerThreads().Worker)(workerModule, { workerData: { root: this.fs.root, finished } satisfies AnalyseWorkerData });
-    const t: Thread = { worker, inFlight: new Map(), sent: 0, finished: new Int32Array(finished), alive: true };
+    const t: Thread = { worker, inFlight: new Map(), sent: 0, sentFiles: 0, finished: new Int32Array(finished), alive: true };
     worker.on('message', (m: AnalysedBatch) => {
       t.inFlight.delete(m.id);
       this.time(() => {
@@ -177,10 +192,12 @@ export class AnalysePool {
 
   private dispatch(): void {
     for (const t of this.threads) {
-      while (t.alive && t.sent - Atomics.load(t.finished, 0) < IN_FLIGHT && this.queue.length > 0) {
+      while (t.alive && t.sentFiles - Atomics.load(t.finished, 1) < IN_FLIGHT_FILES && this.queue.length > 0) {
         const b = this.queue.shift()!;
+        b.claim = new SharedArrayBuffer(4);
         t.inFlight.set(b.id, b);
         t.sent++;
+        t.sentFiles += b.texts.length;
         t.worker.postMessage(b);
       }
     }
@@ -189,6 +206,11 @@ export class AnalysePool {
   /** Batches handed to worker threads so far (tests: the workers are served during the walk). */
   get handedOut(): number {
     return this.threads.reduce((n, t) => n + t.sent, 0);
+  }
+
+  /** Batches the main thread took back from the workers before they began them. */
+  get takenBack(): number {
+    return this.tookBack;
   }
 
   /** Batches queued, not yet taken by any thread. */
@@ -201,6 +223,33 @@ export class AnalysePool {
     return this.threads.reduce((n, t) => n + Atomics.load(t.finished, 0), 0);
   }
 
+  /**
+   * The main thread's next batch: the last one queued that the workers are not to have alone,
+   * else the last one a worker holds and has not begun (taken back through its claim). Taken
+   * from the end, so the workers, which take from the front, are never left waiting for the
+   * main thread, and both threads finish together. Batches for the workers alone that are left
+   * when the workers are gone are analysed at the end, in the walk's order, as a crashed
+   * worker's are.
+   */
+  private next(): AnalyseBatch | undefined {
+    for (let at = this.queue.length - 1; at >= 0; at--) if (!this.queue[at]!.workersOnly) return this.queue.splice(at, 1)[0];
+    for (const t of this.threads) {
+      if (!t.alive) continue;
+      // Never the first batch a worker holds: it is at work on it, or about to be.
+      const held = [...t.inFlight.values()];
+      for (let i = held.length - 1; i >= 1; i--) {
+        const b = held[i]!;
+        if (b.workersOnly) continue;
+        // Taken by the worker: so is every batch it holds before this one.
+        if (Atomics.compareExchange(new Int32Array(b.claim!), 0, 0, 1) !== 0) break;
+        t.inFlight.delete(b.id);
+        this.tookBack++;
+        return b;
+      }
+    }
+    return undefined;
+  }
+
   private busy(): boolean {
     return this.threads.some((t) => t.alive && t.inFlight.size > 0);
   }
@@ -208,14 +257,14 @@ export class AnalysePool {
   private async work(): Promise<void> {
     for (;;) {
       this.dispatch();
-      // The main thread's next batch: the first the workers are not to have alone. Those left
-      // when the workers are gone are analysed at the end, in the walk's order, as a crashed
-      // worker's are: taken now, they would come after later files of this thread's own.
-      const at = this.queue.findIndex((x) => !x.workersOnly);
-      const b = at >= 0 ? this.queue.splice(at, 1)[0] : undefined;
+      const b = this.next();
       if (b) {
         this.time(() => {
           for (const [rel] of b.texts) {
+            // The workers count what they finish in shared memory: they are served between two
+            // files of this batch, not only between batches (a batch here takes longer than the
+            // files a worker holds).
+            this.dispatch();
             this.own.begin();
             // A file that throws is made again at the end, in the walk's order.
             try {

@@ -1,6 +1,7 @@
 /**
  * Worker-thread entry (analyse-pool.ts starts it): analyses the batches of candidate files the
- * main thread sends, in the order they come (the walk's), each file exactly as the main thread
+ * main thread sends, in the order they come (the walk's), but for those the main thread has
+ * taken back (their claim, analyse-pool.ts), each file exactly as the main thread
  * would (analyzeFile over the same tree), and sends each batch's analyses back packed
  * (transfer.ts). A file whose analysis throws, or cannot be packed, is sent back as failed:
  * the main thread analyses it itself, so it fails, or succeeds, as on one thread.
@@ -26,6 +27,11 @@ port.on('message', (batch: AnalyseBatch) => {
 });
 
 function analyseBatch(batch: AnalyseBatch): void {
+  // The main thread took it back (it had nothing else to do): it only counts as finished.
+  if (batch.claim && Atomics.compareExchange(new Int32Array(batch.claim), 0, 0, 1) !== 0) {
+    countFinished(batch);
+    return;
+  }
   const files: AnalysedFile[] = [];
   const restores: (() => void)[] = [];
   for (const [rel, text] of batch.texts) {
@@ -48,7 +54,12 @@ function analyseBatch(batch: AnalyseBatch): void {
     port.postMessage({ id: batch.id, files: batch.texts.map(([rel]) => ({ rel, packed: null, used: [], stored: [] })) } satisfies AnalysedBatch);
   } finally {
     for (const r of restores) r();
-    // The main thread may be walking, unable to receive the message: this tells it there is room.
-    Atomics.add(done, 0, 1);
+    countFinished(batch);
   }
+}
+
+/** The main thread may be walking, unable to receive a message: this tells it there is room. */
+function countFinished(batch: AnalyseBatch): void {
+  Atomics.add(done, 1, batch.texts.length);
+  Atomics.add(done, 0, 1);
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.js';
 import { AnalysePool } from '../../src/analyze/analyse-pool.js';
-import { analyze, assemble, followCallers } from '../../src/analyze/index.js';
+import { analyze, assemble, followCallers, scriptKindOf } from '../../src/analyze/index.js';
 import { NodeRepoFs } from '../../src/discover/node-fs.js';
 import { walk } from '../../src/discover/walk.js';
 import { planMigration } from '../../src/plan/index.js';
@@ -80,6 +80,37 @@ describe('analysis threads during the walk', () => {
     expect(pool.waiting).toBe(0);
     expect(pool.handedOut).toBeGreaterThanOrEqual(batches.length);
     const { analysed, dockerfiles } = await pool.finish(walked.files);
+    followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
+    expect(JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' }))).toBe(single(root));
+  });
+});
+
+describe('a worker thread that is slow to begin', () => {
+  afterEach(() => {
+    delete process.env.MSC_TEST_ANALYSE_FAULT;
+  });
+
+  it('has its batches taken back by the main thread, all but the first it holds; the plan is unchanged', { timeout: 120_000 }, async () => {
+    const root = tree();
+    const go = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'msc-pool-go-')), 'go');
+    process.env.MSC_TEST_ANALYSE_FAULT = `wait:${go}`;
+    const walked = walk(root, { repoFs: new NodeRepoFs(root) });
+    const fsys = new NodeRepoFs(root);
+    const reader = new NodeRepoFs(root);
+    const pool = new AnalysePool(fsys, 1, undefined, (f) => f(), FAULTY);
+    // Files for the workers alone (JavaScript) are left out: the main thread analyses them at the end.
+    const files = walked.files.filter((rel) => scriptKindOf(rel, reader.readText(rel)!) !== 'javascript');
+    expect(files.length).toBeGreaterThan(40);
+    let batches = 0;
+    for (let i = 0; i < files.length; i += 4, batches++) pool.add(files.slice(i, i + 4).map((rel) => [rel, reader.readText(rel)!] as [string, string]));
+    // Every batch went to the worker (they fit in what it may hold), which does not start.
+    expect(pool.handedOut).toBe(batches);
+    const finished = pool.finish(walked.files);
+    const deadline = Date.now() + 60_000;
+    while (pool.takenBack < batches - 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.takenBack).toBe(batches - 1);
+    fs.writeFileSync(go, '');
+    const { analysed, dockerfiles } = await finished;
     followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
     expect(JSON.stringify(planMigration(assemble(walked.files, analysed, dockerfiles, fsys), fsys, { stageName: 'builder' }))).toBe(single(root));
   });
