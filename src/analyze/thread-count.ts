@@ -35,7 +35,10 @@ export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
  * threads (TurboFan compiling, concurrent marking and sweeping) already keep the second one
  * about half busy, and a worker is a second isolate that compiles the analysis again: measured
  * there (a shared machine at load 8-12, bench 1× tree, same rounds), two threads cost 14-24%
- * more CPU for no clear wall time. `MULTISTAGE_CODEMOD_WORKERS=2` still asks for them.
+ * more CPU for no clear wall time. With the worker kept busy (analyse-pool.ts) the main thread's
+ * CPU falls to 0.76-0.89 of one thread's but the process's rises 14-25%, so a run on 2 cores
+ * cannot take less than 0.83-0.93 of one thread's (README, Threads). `MULTISTAGE_CODEMOD_WORKERS=2`
+ * still asks for them.
  */
 export const MIN_CORES = 3;
 
