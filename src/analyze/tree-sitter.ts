@@ -32,7 +32,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import { Language, Parser, type TreeCursor } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { WASM_FLAGS } from '../wasm-flags.cjs';
 
 export class TsNode {
@@ -110,6 +110,54 @@ function runtimeWasm(): string {
   return createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
 }
 
+/**
+ * The runtime's own functions used to copy a tree (./copyTree). Parser.init makes the options
+ * object it is given the runtime's module object, which holds every exported function as
+ * `_name`; each `_wasm` cursor function takes the tree's address and finds the cursor in the
+ * runtime's transfer buffer.
+ */
+interface Runtime {
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+
+const RUNTIME_FUNCTIONS: readonly (keyof Runtime)[] = [
+  '_ts_tree_root_node_wasm',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+];
+
+let runtime: Runtime | undefined;
+
+function raw(): Runtime {
+  if (!runtime) throw new Error('tree-sitter is not loaded: await loadTreeSitter() (src/analyze/tree-sitter.ts) before analysing');
+  return runtime;
+}
+
+/** A tree's address in the runtime (the library keeps it as the tree's `0` property). */
+function treeAddress(tree: Tree): number {
+  const address = (tree as unknown as { 0: unknown })[0];
+  if (typeof address !== 'number' || address === 0) throw new Error('web-tree-sitter: a tree without an address (an unsupported version of the package)');
+  return address;
+}
+
 let loading: Promise<void> | undefined;
 let runtimeLoaded = false;
 const parsers = new Map<Grammar, Parser>();
@@ -121,7 +169,11 @@ const parsers = new Map<Grammar, Parser>();
 export function loadTreeSitter(): Promise<void> {
   return (loading ??= (async () => {
     for (const flag of WASM_FLAGS) v8.setFlagsFromString(flag);
-    await Parser.init({ wasmBinary: fs.readFileSync(runtimeWasm()) });
+    const module: Record<string, unknown> = { wasmBinary: fs.readFileSync(runtimeWasm()) };
+    await Parser.init(module);
+    const missing = RUNTIME_FUNCTIONS.filter((name) => typeof module[name] !== 'function');
+    if (missing.length > 0) throw new Error(`web-tree-sitter: the runtime lacks ${missing.join(', ')} (an unsupported version of the package)`);
+    runtime = module as unknown as Runtime;
     runtimeLoaded = true;
   })());
 }
@@ -150,53 +202,82 @@ export function grammarLoaded(grammar: Grammar): boolean {
 export function parseWith(grammar: Grammar, text: string): TsNode {
   const tree = parserFor(grammar).parse(text);
   if (!tree) throw new Error(`${grammar}: the parser returned no tree`);
-  const c = tree.walk();
   try {
-    return copyTree(c, tree.language);
+    return copyTree(treeAddress(tree), tree.language, shapeOf(tree.language));
   } finally {
-    c.delete();
     tree.delete();
   }
 }
+/** What a copy needs of a language, read once: each type's name and whether it is named, each field's name. */
+interface Shape {
+  types: readonly string[];
+  named: readonly boolean[];
+  fields: readonly (string | null)[];
+  /** Whether a type id past the language's count is named: the parser's own ERROR (65535), asked once. */
+  namedBeyond: Map<number, boolean>;
+}
 
-/** Whether each node type of a language is named, asked once per type. */
-const namedTypes = new WeakMap<Language, Map<number, boolean>>();
+const shapes = new WeakMap<Language, Shape>();
+
+function shapeOf(language: Language): Shape {
+  let shape = shapes.get(language);
+  if (!shape) {
+    const count = language.nodeTypeCount;
+    const types: string[] = [];
+    const named: boolean[] = [];
+    for (let id = 0; id < count; id++) {
+      types.push(language.types[id] || 'ERROR');
+      named.push(language.nodeTypeIsNamed(id));
+    }
+    // The parser's own ids past the count: ERROR, and the repeat of ERROR (never a visible node).
+    const namedBeyond = new Map([65534, 65535].map((id) => [id, language.nodeTypeIsNamed(id)]));
+    shapes.set(language, (shape = { types, named, fields: language.fields, namedBeyond }));
+  }
+  return shape;
+}
 
 /**
- * Each cursor property is a call into WebAssembly, so a node is read in four: its type id
- * (the type's name and whether it is named come from the language, the latter asked once per
- * type), its start, its end and its field id. Only a node of no length is asked whether it is
- * MISSING (the parser inserts those with nothing in them).
+ * Copies the tree with the runtime's cursor functions called directly. The library's
+ * TreeCursor writes its four handles into the runtime's transfer buffer before every call and
+ * reads them back after every move (eight heap accesses through a generic accessor per call,
+ * six calls per node). The runtime's functions read the cursor from that buffer and the moves
+ * write it back there, so a cursor made in the buffer and left there for the whole walk needs
+ * none of that: nothing else calls into the runtime until the walk ends (the language's names
+ * are read beforehand, ./shapeOf). A node is read in four calls: its type id, its start, its
+ * end and its field id; only a node of no length is asked whether it is MISSING (the parser
+ * inserts those with nothing in them).
  */
-function copyTree(c: TreeCursor, language: Language): TsNode {
-  const { types, fields } = language;
-  let named = namedTypes.get(language);
-  if (!named) namedTypes.set(language, (named = new Map()));
-  const isNamed = (id: number): boolean => {
-    let v = named.get(id);
-    if (v === undefined) named.set(id, (v = language.nodeTypeIsNamed(id)));
-    return v;
-  };
-  const copy = () => {
-    const id = c.nodeTypeId;
-    const start = c.startIndex;
-    const end = c.endIndex;
-    return new TsNode(types[id] || 'ERROR', isNamed(id), start === end && c.nodeIsMissing, start, end, fields[c.currentFieldId] ?? null);
-  };
-  const root = copy();
-  const stack = [root];
-  if (!c.gotoFirstChild()) return root;
-  for (;;) {
-    const node = copy();
-    stack[stack.length - 1]!.children.push(node);
-    if (node.hasError) for (let i = stack.length - 1; i >= 0 && !stack[i]!.hasError; i--) stack[i]!.hasError = true;
-    if (c.gotoFirstChild()) {
-      stack.push(node);
-      continue;
+function copyTree(tree: number, language: Language, { types, named, fields, namedBeyond }: Shape): TsNode {
+  // Any other id past the count (none in a tree of a sound grammar) is asked of the language, a call that leaves the transfer buffer alone.
+  const isNamed = (id: number): boolean => named[id] ?? namedBeyond.get(id) ?? language.nodeTypeIsNamed(id);
+  const r = raw();
+  r._ts_tree_root_node_wasm(tree);
+  r._ts_tree_cursor_new_wasm(tree);
+  try {
+    const copy = () => {
+      const id = r._ts_tree_cursor_current_node_type_id_wasm(tree);
+      const start = r._ts_tree_cursor_start_index_wasm(tree);
+      const end = r._ts_tree_cursor_end_index_wasm(tree);
+      const missing = start === end && r._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1;
+      return new TsNode(types[id] ?? 'ERROR', isNamed(id), missing, start, end, fields[r._ts_tree_cursor_current_field_id_wasm(tree)] ?? null);
+    };
+    const root = copy();
+    const stack = [root];
+    if (r._ts_tree_cursor_goto_first_child_wasm(tree) !== 1) return root;
+    for (;;) {
+      const node = copy();
+      stack[stack.length - 1]!.children.push(node);
+      if (node.hasError) for (let i = stack.length - 1; i >= 0 && !stack[i]!.hasError; i--) stack[i]!.hasError = true;
+      if (r._ts_tree_cursor_goto_first_child_wasm(tree) === 1) {
+        stack.push(node);
+        continue;
+      }
+      while (r._ts_tree_cursor_goto_next_sibling_wasm(tree) !== 1) {
+        if (r._ts_tree_cursor_goto_parent_wasm(tree) !== 1 || stack.length === 1) return root;
+        stack.pop();
+      }
     }
-    while (!c.gotoNextSibling()) {
-      if (!c.gotoParent() || stack.length === 1) return root;
-      stack.pop();
-    }
+  } finally {
+    r._ts_tree_cursor_delete_wasm(tree);
   }
 }
