@@ -35,11 +35,15 @@ import v8 from 'node:v8';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { WASM_FLAGS } from '../wasm-flags.cjs';
 
+/** The children of every leaf, and its named children: one shared array, frozen (most nodes are leaves). */
+const NO_CHILDREN: readonly TsNode[] = Object.freeze([]);
+
 export class TsNode {
-  readonly children: TsNode[] = [];
+  /** The node's children; a leaf's are the shared empty array (./copyTree gives a node its own when it finds a child). */
+  children: readonly TsNode[] = NO_CHILDREN;
   /** True when this node or one below it is an ERROR or MISSING node. */
   hasError: boolean;
-  private named: TsNode[] | undefined;
+  private named: readonly TsNode[] | undefined;
 
   constructor(
     readonly type: string,
@@ -54,8 +58,8 @@ export class TsNode {
     this.hasError = type === 'ERROR' || isMissing;
   }
 
-  get namedChildren(): TsNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+  get namedChildren(): readonly TsNode[] {
+    return (this.named ??= this.children.length === 0 ? NO_CHILDREN : this.children.filter((c) => c.isNamed));
   }
 
   childForFieldName(name: string): TsNode | null {
@@ -262,19 +266,23 @@ function copyTree(tree: number, language: Language, { types, named, fields, name
       return new TsNode(types[id] ?? 'ERROR', isNamed(id), missing, start, end, fields[r._ts_tree_cursor_current_field_id_wasm(tree)] ?? null);
     };
     const root = copy();
-    const stack = [root];
     if (r._ts_tree_cursor_goto_first_child_wasm(tree) !== 1) return root;
+    // The children of each node on the path from the root, filled as they are found.
+    const stack = [root];
+    const kids: TsNode[][] = [(root.children = [])];
     for (;;) {
       const node = copy();
-      stack[stack.length - 1]!.children.push(node);
+      kids[kids.length - 1]!.push(node);
       if (node.hasError) for (let i = stack.length - 1; i >= 0 && !stack[i]!.hasError; i--) stack[i]!.hasError = true;
       if (r._ts_tree_cursor_goto_first_child_wasm(tree) === 1) {
         stack.push(node);
+        kids.push((node.children = []));
         continue;
       }
       while (r._ts_tree_cursor_goto_next_sibling_wasm(tree) !== 1) {
         if (r._ts_tree_cursor_goto_parent_wasm(tree) !== 1 || stack.length === 1) return root;
         stack.pop();
+        kids.pop();
       }
     }
   } finally {

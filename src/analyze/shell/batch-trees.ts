@@ -31,7 +31,7 @@ export function shellTrees(texts: readonly string[]): (TsNode | null)[] {
   }
   batch.forEach(({ t, i }, b) => {
     const program = new TsNode('program', true, false, 0, t.length, null);
-    for (const c of groups[b]!) program.children.push(rebase(c, starts[b]!));
+    program.children = groups[b]!.map((c) => rebase(c, starts[b]!));
     out[i] = program;
   });
   return out;

@@ -9,7 +9,7 @@ import type { ShellWalk } from './walk.js';
  * escaped space and the next line is visibly its continuation (indented, or starting with a
  * flag), read the two as the one command the author meant, and say so.
  */
-export function brokenContinuation(w: ShellWalk, children: TsNode[], i: number): { node: TsNode; index: number } | null {
+export function brokenContinuation(w: ShellWalk, children: readonly TsNode[], i: number): { node: TsNode; index: number } | null {
   const { lines, text } = w;
   const stmt = children[i]!;
   if (stmt.type !== 'command') return null;

@@ -9,13 +9,13 @@ import { childScope, type Ctx, type ListRole, type Scope } from './types.js';
 import { Untrusted, type ShellWalk } from './walk.js';
 
 /** Where a statement ends for deletion: after the `;` or `&` that terminates it, if any. */
-function unitEnd(children: TsNode[], i: number): number {
+function unitEnd(children: readonly TsNode[], i: number): number {
   const next = children[i + 1];
   return next && !next.isNamed && (next.type === ';' || next.type === '&') ? next.endIndex : children[i]!.endIndex;
 }
 
 /** Walks a statement list (the statements among `children`): each statement is a unit of its own. */
-export function walkList(w: ShellWalk, children: TsNode[], scope: Scope, ctx: Ctx, role: ListRole, group: number | null = null): void {
+export function walkList(w: ShellWalk, children: readonly TsNode[], scope: Scope, ctx: Ctx, role: ListRole, group: number | null = null): void {
   const list = w.listCounter++;
   for (let i = 0; i < children.length; i++) {
     const stmt = children[i]!;

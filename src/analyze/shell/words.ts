@@ -28,7 +28,7 @@ export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
  * type, the text between them is literal (unquoted). A word is one part; the default of
  * `${X:-a$b}` is the parts after the operator.
  */
-function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scope: Scope): Word {
+function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: number, scope: Scope): Word {
   const text = w.text;
   let value: string | null = '';
   let symbol = '';
@@ -71,7 +71,7 @@ function evalParts(w: ShellWalk, nodes: TsNode[], from: number, to: number, scop
     addDynamic(`\${${name}}`, variableKey(scope.versions, name, '', ''), v.fallback);
   };
   /** Text between parts (quotes aside) is literal; parts are read by type. */
-  const visitParts = (parts: TsNode[], from: number, to: number, quoted: boolean) => {
+  const visitParts = (parts: readonly TsNode[], from: number, to: number, quoted: boolean) => {
     let at = from;
     for (const p of parts) {
       if (!p.isNamed) continue;
