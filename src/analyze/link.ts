@@ -92,13 +92,17 @@ function unreadBuildInput(cmd: ScriptCommand, ctxWord: Word | undefined, fileWor
  */
 export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<string, DockerfileFacts | null>, sequence: readonly ScriptCommand[] = script.commands): LinkResult {
   const diagnostics: Diagnostic[] = [];
-  const order = new Map(sequence.map((c, i) => [c, i]));
-  const pos = (c: ScriptCommand) => order.get(c) ?? -1;
-  const byIndex = new Map(script.commands.map((c) => [c.index, c]));
   const invs = sequence.map(dockerInvocation).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
   // Builds through rancher/dapper are found (and refused) whatever else the script does.
   const dapper = dapperSetups(script, sequence, fs);
   if (invs.length === 0) return { setups: dapper, diagnostics };
+  // Made past the early return, and the index of every command only when a pipe is followed:
+  // a file of many sequences (a Makefile's targets, a workflow's jobs) is linked once per
+  // sequence, and most sequences have no docker command.
+  const order = new Map(sequence.map((c, i) => [c, i]));
+  const pos = (c: ScriptCommand) => order.get(c) ?? -1;
+  let byIndex: Map<number, ScriptCommand> | undefined;
+  const commandAt = (index: number) => (byIndex ??= new Map(script.commands.map((c) => [c.index, c]))).get(index);
 
   const builds = new Map<DockerInvocation, BuildStep>();
   const containers = new Map<string, Container>();
@@ -183,7 +187,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         stock.push(s);
         continue;
       }
-      const next = cmd.stdout?.kind === 'pipe' ? byIndex.get(cmd.stdout.to) ?? null : null;
+      const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
       const ex = streamed(fromCatRedirect(inv, imageOp.index) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd))) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
