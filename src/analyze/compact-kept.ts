@@ -16,7 +16,7 @@
  * that are the same text are one string.
  */
 import type { EmbeddedScript } from './embedded.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import type { Branch, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { exactList } from '../model/exact-list.js';
 
@@ -35,11 +35,29 @@ export function exactScriptLists(script: ScriptFile): void {
     p.snippet.vars = shared(p.snippet.vars, seen);
     p.init.vars = shared(p.init.vars, seen);
   }
+  const branchLists = new Map<readonly Branch[], readonly Branch[]>();
   for (const c of script.commands) {
     for (const w of c.words) shareEqualTexts(w);
     // Most commands have no redirect: their empty lists are one (../model/exact-list.ts).
     c.redirects = exactList(c.redirects);
+    if (c.branches) c.branches = exactBranches(c.branches, branchLists);
   }
+}
+
+/**
+ * A command's branches at their length: a snippet's list is spread into each command's (room
+ * for 17 branches, about 150 bytes, for one or two), and the commands of one chain member share
+ * their list, which stays shared (one copy per list). A chain member's commands before it are
+ * an empty list for the chain's first member after a command that made none.
+ */
+function exactBranches(list: readonly Branch[], copies: Map<readonly Branch[], readonly Branch[]>): readonly Branch[] {
+  let copy = copies.get(list);
+  if (copy === undefined) {
+    copy = exactList(list);
+    for (const b of copy) if (b.after?.length === 0) b.after = exactList(b.after);
+    copies.set(list, copy);
+  }
+  return copy;
 }
 
 /**

@@ -118,4 +118,28 @@ describe('a kept analysis made compact', () => {
     expect(facts.copies.map((c) => c.dest?.value)).toEqual(['/usr/local/bin/app']);
     expect(build!.words.map((w) => w.value)).toEqual(['docker', 'build', '-t', 'svc:build', '-f', 'Dockerfile.build', '.']);
   });
+
+  it("a command's branches: copies at their length, one per list the commands shared, the same branches in them", () => {
+    const text = '#!/bin/sh\nif [ -n "$CI" ]; then\n  docker build -t a . && docker push a && docker rmi a\nfi\nmake lint || true\n';
+    const read = readScript('shell', 'ci.sh', text, fs).script!;
+    const before = read.commands.map((c) => c.branches);
+    const branchesOf = (cs: typeof read.commands) => cs.map((c) => c.branches?.map((b) => ({ ...b })));
+    const entries = branchesOf(read.commands);
+    exactScriptLists(read);
+    expect(branchesOf(read.commands)).toEqual(entries);
+    read.commands.forEach((c, i) => {
+      if (!before[i] || before[i]!.length === 0) return;
+      expect(c.branches).not.toBe(before[i]);
+      // The branches themselves are kept (a chain member's `after` read by identity of the branch).
+      c.branches!.forEach((b, k) => expect(b).toBe(before[i]![k]));
+    });
+    // Commands that shared one list still share one.
+    for (let i = 0; i < read.commands.length; i++) {
+      for (let j = 0; j < read.commands.length; j++) {
+        if (before[i] && before[i] === before[j]) expect(read.commands[i]!.branches).toBe(read.commands[j]!.branches);
+        if (before[i] && before[j] && before[i] !== before[j]) expect(read.commands[i]!.branches).not.toBe(read.commands[j]!.branches);
+      }
+    }
+    expect(read.commands.some((c) => (c.branches?.length ?? 0) > 0)).toBe(true);
+  });
 });
