@@ -363,12 +363,14 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     }
     bodies.push(body);
     const appendAfter = builder.instructions.filter((ins) => builder.lines.offsetAt(ins.getRange().start) < stage.end).length;
-    intendedBuilders.push({ original: builder, body, dropped: base ? base.instructions : 0, appended: part.appendToBuilder ?? [], appendAfter });
+    intendedBuilders.push({ original: builder, piece: -1, dropped: base ? base.instructions : 0, appended: part.appendToBuilder ?? [], appendAfter });
   });
   const normalize = (t: string) => t.replace(/^\uFEFF/, '').replace(/\r?\n/g, eol);
   // Drop trailing blank lines only: trailing spaces of the last instruction are the user's bytes.
   const trim = (t: string) => t.replace(/(?:\r?\n[ \t]*)+$/, '') + eol + eol;
   const inserted = [...preambles, ...(base ? [trim(baseText)] : []), ...bodies.map(trim)].map(normalize);
+  // Each builder's stages are checked as inserted: the piece after the preambles and the base.
+  intendedBuilders.forEach((b, k) => (b.piece = preambles.length + (base ? 1 : 0) + k));
   let block = inserted.join('');
   block = block.replace(/^(?:[ \t]*\r?\n)+/, '');
   // A byte-order mark stays the first character of the file.

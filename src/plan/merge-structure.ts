@@ -21,11 +21,11 @@ export interface MergeIntent {
   /** Texts inserted before the runtime's first stage, in order (global parts, the shared base, each builder's stages). */
   inserted: string[];
   /**
-   * Each builder file once: the text of its stages as inserted, how many of its first
+   * Each builder file once: which of `inserted` holds its stages, how many of its first
    * instructions moved to the shared base, the lines appended to its builder stage, and
    * after how many of its instructions they go.
    */
-  builders: { original: DockerfileFacts; body: string; dropped: number; appended: string[]; appendAfter: number }[];
+  builders: { original: DockerfileFacts; piece: number; dropped: number; appended: string[]; appendAfter: number }[];
   /** Stage names the merge wrote into the runtime file: a reference to one of them means that stage. */
   written: string[];
   /** The shared base stage's name, when there is one. */
@@ -89,7 +89,13 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     // Global ARGs before the first FROM went in with the other files' global parts.
     const first = Math.max(0, original.findIndex((i) => i.getKeyword() === 'FROM')) + b.dropped;
     const want = [...kept(original.slice(first, b.appendAfter)), ...kept(b.appended.flatMap((l) => parse(l, escape))), ...kept(original.slice(b.appendAfter))];
-    const got = kept(parse(b.body, escape));
+    // The piece as inserted (its own parse, made for step 1): the bytes written, not a copy before trimming.
+    const piece = pieces[b.piece];
+    if (!piece) {
+      fail(`the stages from ${b.original.path} are not among the inserted texts`);
+      continue;
+    }
+    const got = kept(piece);
     const d = firstDifference(want, got);
     if (d >= 0) fail(`the stages from ${b.original.path} run \`${show(got[d])}\` where \`${show(want[d])}\` was meant`);
   }

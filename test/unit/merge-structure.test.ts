@@ -69,6 +69,18 @@ describe('structural check of the merged Dockerfile', () => {
     expect(kept[0]!.message).toContain('`ARG V=dev`, which was meant to be left out');
   });
 
+  it('checks each builder\'s stages as inserted, so a piece that lost an instruction is caught even when the whole agrees with it', () => {
+    const m = merge('FROM golang:1.21\nRUN go mod download\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\n');
+    const piece = m.intent.builders[0]!.piece;
+    expect(m.intent.inserted[piece]).toContain('RUN go mod download');
+    const lost = (t: string) => t.replace('RUN go mod download\n', '');
+    const intent = { ...m.intent, inserted: m.intent.inserted.map((t, i) => (i === piece ? lost(t) : t)) };
+    const d = checkMergedStructure(lost(m.text), intent, 'Dockerfile', 's');
+    expect(d.map((x) => x.code)).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+    expect(d[0]!.message).toContain('the stages from Dockerfile.build run');
+    expect(checkMergedStructure(m.text, { ...m.intent, builders: [{ ...m.intent.builders[0]!, piece: m.intent.inserted.length }] }, 'Dockerfile', 's').map((x) => x.code)).toEqual(['GENERATED_DOCKERFILE_INVALID']);
+  });
+
   it('refuses a --from that resolves elsewhere than intended', () => {
     const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM alpine\nCOPY app /app\n');
     const wrong = m.text.replace('--from=builder', '--from=0').replace('FROM golang:1.21 AS builder', 'FROM golang:1.21 AS builder\nFROM busybox AS other');
