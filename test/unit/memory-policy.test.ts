@@ -66,7 +66,7 @@ describe('memory policy', () => {
     const kinds: number[] = [];
     const seen = new Promise<void>((resolve) => {
       const obs = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) kinds.push((e.detail as { kind: number }).kind);
+        for (const e of list.getEntries()) kinds.push((e as unknown as { detail: { kind: number } }).detail.kind);
         if (kinds.includes(constants.NODE_PERFORMANCE_GC_MAJOR)) {
           obs.disconnect();
           resolve();
