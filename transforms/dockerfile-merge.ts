@@ -179,23 +179,24 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   });
 
   // A global ARG default of one file now reaches the stages of the others that declare the ARG
-  // without a default (and their FROM lines), where it was empty before.
-  // A builder's global that none of its own readers names leaves the merged file instead.
+  // without a default (and their FROM lines), where it was empty before. A builder's global
+  // that none of its own readers names leaves the merged file instead (./unread-global-args.ts).
   const everyFile = [runtime, ...files.map((f) => f.builder)];
-  const unread = new Map(files.map(({ builder }) => [builder, unreadGlobalArgs(builder)]));
-  const leftOut = new Map<DockerfileFacts, Edit[]>();
-  const leftOutNames = new Map<DockerfileFacts, string[]>();
+  const unread = new Map<DockerfileFacts, Map<string, Edit[]>>();
+  const unreadOf = (f: DockerfileFacts) => unread.get(f) ?? unread.set(f, f === runtime ? new Map() : unreadGlobalArgs(f)).get(f)!;
+  /** Per builder file, the globals left out and the edits that remove them. */
+  const leftOut = new Map<DockerfileFacts, Map<string, Edit[]>>();
   for (const from of everyFile) {
     for (const a of from.globalArgs) {
       if (a.value === null) continue;
       for (const to of everyFile) {
         if (to === from || to.globalArgs.some((g) => g.name === a.name)) continue;
         const st = to.stages.find((x) => x.bareArgs.includes(a.name) || new RegExp(`\\$\\{?${a.name}\\b`).test(x.image));
-        const removal = unread.get(from)?.get(a.name);
+        const removal = st ? unreadOf(from).get(a.name) : undefined;
         if (st && removal) {
-          if (!leftOut.get(from)?.some((e) => e.start === removal[0]!.start)) {
-            leftOut.set(from, [...(leftOut.get(from) ?? []), ...removal]);
-            leftOutNames.set(from, [...(leftOutNames.get(from) ?? []), a.name]);
+          const names = leftOut.get(from) ?? leftOut.set(from, new Map()).get(from)!;
+          if (!names.has(a.name)) {
+            names.set(a.name, removal);
             notes.push(`the global \`ARG ${a.name}=${a.value}\` of ${from.path} is read by none of its FROM lines or stages, and would reach stage ${st.name ?? st.index} of ${to.path} (line ${st.from.line}), where ${a.name} had no value: the merged file leaves it out`);
           }
         } else if (st) {
@@ -353,7 +354,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const text = applyEdits(builder.text, builderEdits);
     // Every edit is at or after the first FROM: the text before it is the file's own.
     const split = builder.firstFromBlockStart;
-    const globals = (leftOut.get(builder) ?? []).map((e) => ({ ...e, start: e.start - builder.bodyStart, end: e.end - builder.bodyStart }));
+    const globals = [...(leftOut.get(builder)?.values() ?? [])].flat().map((e) => ({ ...e, start: e.start - builder.bodyStart, end: e.end - builder.bodyStart }));
     preambles.push(applyEdits(text.slice(builder.bodyStart, split), globals));
     let body = text.slice(split);
     if (part.exportStage) {
@@ -548,7 +549,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   let intent = emptyIntent(runtime);
   if (diagnostics.length === 0) {
     merged = applyEdits(runtime.text, edits);
-    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOutNames].map(([f, names]) => ({ path: f.path, names })) };
+    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOut].map(([f, names]) => ({ path: f.path, names: [...names.keys()] })) };
   }
   return { edits, text: merged, intent, stageRefs, notes, diagnostics };
 }

@@ -8,7 +8,7 @@
  * resolve to the stage (or the image) intended. Any difference refuses the setup.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { argDeclarations } from '../analyze/arg-declarations.js';
+import { argDeclarations, type ArgDeclaration } from '../analyze/arg-declarations.js';
 import '../analyze/dockerfile-arguments.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { stageRefsOf, type StageRef } from '../analyze/stage-refs.js';
@@ -139,16 +139,15 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     fail(`${got[i] ?? '(no reference)'} where ${want[i] ?? '(no reference)'} was meant`);
   }
   // 4. The global ARGs: every file's, with its default, but those the merge means to leave out.
-  const globals = (list: Instruction[]) => {
-    const firstFrom = list.findIndex((i) => i.getKeyword() === 'FROM');
-    return list.slice(0, firstFrom < 0 ? list.length : firstFrom).flatMap((i) => (i.getKeyword() === 'ARG' ? argDeclarations(i).map((a) => `${a.name}=${a.value ?? '(nothing)'}`) : []));
-  };
+  const argKey = (a: ArgDeclaration) => `${a.name}=${a.value ?? '(nothing)'}`;
   const wantGlobals = new Set<string>();
   for (const f of [intent.runtime.original, ...intent.builders.map((b) => b.original)]) {
     const left = new Set(intent.leftOut.find((l) => l.path === f.path)?.names ?? []);
-    for (const a of f.globalArgs) if (!left.has(a.name)) wantGlobals.add(`${a.name}=${a.value ?? '(nothing)'}`);
+    for (const a of f.globalArgs) if (!left.has(a.name)) wantGlobals.add(argKey(a));
   }
-  const gotGlobals = new Set(globals(whole));
+  const wholeFrom = whole.findIndex((i) => i.getKeyword() === 'FROM');
+  const wholeHead = whole.slice(0, wholeFrom < 0 ? whole.length : wholeFrom);
+  const gotGlobals = new Set(wholeHead.flatMap((i) => (i.getKeyword() === 'ARG' ? argDeclarations(i).map(argKey) : [])));
   const missing = [...wantGlobals].find((g) => !gotGlobals.has(g));
   const extra = [...gotGlobals].find((g) => !wantGlobals.has(g));
   if (missing) fail(`the global \`ARG ${missing}\` of the files it was merged from is missing`);
