@@ -66,7 +66,9 @@ function layout(s: RepoSpec): Layout {
     // `docker cp x:/out .` keeps the folder's name; `docker cp x:/out ./dist` renames it
     const host = s.dest === 'rename' ? 'dist' : 'out';
     const rename = s.dest === 'rename';
-    return { builderTag, container, containerPath, hostPath: host, cpDest: rename ? slash('./dist') : '.', destDir: s.rmMkdirDest && !rename ? host : null, ...(s.rmMkdirDest && rename ? { clearOnly: host } : {}), hostProgram: `${host}/bin/${a}` };
+    // Removed first, `./dist/` (which must exist) would fail: a cleared folder is named without the slash.
+    const clear = s.rmMkdirDest && rename;
+    return { builderTag, container, containerPath, hostPath: host, cpDest: rename ? (clear ? './dist' : slash('./dist')) : '.', destDir: s.rmMkdirDest && !rename ? host : null, ...(clear ? { clearOnly: host } : {}), hostProgram: `${host}/bin/${a}` };
   }
   if (s.dest === 'bin-dir') return { builderTag, container, containerPath, hostPath: `bin/${a}`, cpDest: catLike(s.extraction) ? `bin/${a}` : slash('bin'), destDir: 'bin', hostProgram: `bin/${a}` };
   // a folder made only to hold the artifact, copied whole by the runtime build
