@@ -13,7 +13,11 @@ import type { MergeIntent } from '../src/plan/merge-structure.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 import { freeStageName, namesInUse } from './stage-names.js';
 import { continuationEdits } from './escape-convert.js';
-import { unreadGlobalArgs } from './unread-global-args.js';
+import { changedGlobalReads } from './global-arg-reads.js';
+import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
+
+/** The runtime file keeps all its globals. */
+const NONE_UNREAD: UnreadGlobals = { names: new Set(), edits: () => [] };
 
 export interface ConsumerRewrite {
   copy: number;
@@ -163,15 +167,19 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   }
 
   // Global ARGs of every file stay global: the builder blocks go in before the runtime's first FROM.
+  /** Names refused already (a conflict, or a leak into a file): the reads check below does not repeat them. */
+  const refusedArgs = new Set<string>();
   files.forEach(({ builder }, bi) => {
     for (const a of builder.globalArgs) {
       const r = runtime.globalArgs.find((x) => x.name === a.name);
       if (r && r.value !== a.value) {
+        refusedArgs.add(a.name);
         refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${r.value ?? '(nothing)'} in ${runtime.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
       }
       for (const { builder: other } of files.slice(0, bi)) {
         const o = other.globalArgs.find((x) => x.name === a.name);
         if (o && o.value !== a.value) {
+          refusedArgs.add(a.name);
           refuse('ARG_CONFLICT', `the global ARG ${a.name} defaults to ${a.value ?? '(nothing)'} in ${builder.path} but ${o.value ?? '(nothing)'} in ${other.path}`, builder.path, undefined, 'Give the ARG the same default in both files, then run the tool again.');
         }
       }
@@ -182,28 +190,35 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   // without a default (and their FROM lines), where it was empty before. A builder's global
   // that none of its own readers names leaves the merged file instead (./unread-global-args.ts).
   const everyFile = [runtime, ...files.map((f) => f.builder)];
-  const unread = new Map<DockerfileFacts, Map<string, Edit[]>>();
-  const unreadOf = (f: DockerfileFacts) => unread.get(f) ?? unread.set(f, f === runtime ? new Map() : unreadGlobalArgs(f)).get(f)!;
-  /** Per builder file, the globals left out and the edits that remove them. */
-  const leftOut = new Map<DockerfileFacts, Map<string, Edit[]>>();
+  const unread = new Map<DockerfileFacts, UnreadGlobals>();
+  const unreadOf = (f: DockerfileFacts) => unread.get(f) ?? unread.set(f, f === runtime ? NONE_UNREAD : unreadGlobalArgs(f)).get(f)!;
+  /** Per builder file, the globals left out. */
+  const leftOut = new Map<DockerfileFacts, Set<string>>();
   for (const from of everyFile) {
     for (const a of from.globalArgs) {
       if (a.value === null) continue;
       for (const to of everyFile) {
         if (to === from || to.globalArgs.some((g) => g.name === a.name)) continue;
         const st = to.stages.find((x) => x.bareArgs.includes(a.name) || new RegExp(`\\$\\{?${a.name}\\b`).test(x.image));
-        const removal = st ? unreadOf(from).get(a.name) : undefined;
-        if (st && removal) {
-          const names = leftOut.get(from) ?? leftOut.set(from, new Map()).get(from)!;
+        if (st && unreadOf(from).names.has(a.name)) {
+          const names = leftOut.get(from) ?? leftOut.set(from, new Set()).get(from)!;
           if (!names.has(a.name)) {
-            names.set(a.name, removal);
+            names.add(a.name);
             notes.push(`the global \`ARG ${a.name}=${a.value}\` of ${from.path} is read by none of its FROM lines or stages, and would reach stage ${st.name ?? st.index} of ${to.path} (line ${st.from.line}), where ${a.name} had no value: the merged file leaves it out`);
           }
         } else if (st) {
+          refusedArgs.add(`${to.path}\0${a.name}`);
           refuse('ARG_LEAK', `the global \`ARG ${a.name}=${a.value}\` of ${from.path} would reach stage ${st.name ?? st.index} of ${to.path} (line ${st.from.line}), where ${a.name} had no value before`, from.path, undefined, `Rename the ARG in one of the files (or give it a default in ${to.path}), then run the tool again.`);
         }
       }
     }
+  }
+
+  // Every other read of a global (a FROM's flags, another global's default, a name declared in
+  // several files) must see what it saw in its own file (./global-arg-reads.ts).
+  for (const r of changedGlobalReads(everyFile, leftOut)) {
+    if (refusedArgs.has(r.name) || refusedArgs.has(`${r.file.path}\0${r.name}`)) continue;
+    refuse('ARG_LEAK', `line ${r.line} of ${r.file.path} reads the global ARG ${r.name}: there it is ${r.before}; in the merged file it would be ${r.after}`, r.file.path, r.line, `Give ${r.name} the same literal default in every file that declares it, or rename it in one of them, then run the tool again.`);
   }
 
   // Stage names.
@@ -354,7 +369,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const text = applyEdits(builder.text, builderEdits);
     // Every edit is at or after the first FROM: the text before it is the file's own.
     const split = builder.firstFromBlockStart;
-    const globals = [...(leftOut.get(builder)?.values() ?? [])].flat().map((e) => ({ ...e, start: e.start - builder.bodyStart, end: e.end - builder.bodyStart }));
+    const left = leftOut.get(builder);
+    const globals = (left ? unreadOf(builder).edits(left) : []).map((e) => ({ ...e, start: e.start - builder.bodyStart, end: e.end - builder.bodyStart }));
     preambles.push(applyEdits(text.slice(builder.bodyStart, split), globals));
     let body = text.slice(split);
     if (part.exportStage) {
@@ -549,7 +565,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   let intent = emptyIntent(runtime);
   if (diagnostics.length === 0) {
     merged = applyEdits(runtime.text, edits);
-    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOut].map(([f, names]) => ({ path: f.path, names: [...names.keys()] })) };
+    intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOut].map(([f, names]) => ({ path: f.path, names: [...names] })) };
   }
   return { edits, text: merged, intent, stageRefs, notes, diagnostics };
 }

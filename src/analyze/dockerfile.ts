@@ -121,10 +121,9 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
   const stages: StageFacts[] = [];
   const copies: CopyFacts[] = [];
   const instructions = ast.getInstructions();
-  // Every name an ARG line before the first FROM declares (`ARG A=1 B=2` declares two).
-  const globalArgs = ast.getInitialARGs().flatMap(argDeclarations);
-
   const escape = ast.getEscapeCharacter();
+  // Every name an ARG line before the first FROM declares (`ARG A=1 B=2` declares two).
+  const globalArgs = ast.getInitialARGs().flatMap((i) => argDeclarations(i, escape).map(({ name, value }) => ({ name, value })));
   /** The instruction's argument text as written (continuations included). */
   const argText = (ins: Instruction): string => {
     const r = ins.getArgumentsRange();
@@ -169,7 +168,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     }
     if (kw === 'ARG' && stage >= 0) {
       // `ARG A B=1` declares both: every name counts, not only the first.
-      for (const { name, value } of argDeclarations(ins)) {
+      for (const { name, value } of argDeclarations(ins, escape)) {
         if (name) stages[stage]!.args.push(name);
         if (name && value === null) stages[stage]!.bareArgs.push(name);
       }

@@ -139,7 +139,7 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     fail(`${got[i] ?? '(no reference)'} where ${want[i] ?? '(no reference)'} was meant`);
   }
   // 4. The global ARGs: every file's, with its default, but those the merge means to leave out.
-  const argKey = (a: ArgDeclaration) => `${a.name}=${a.value ?? '(nothing)'}`;
+  const argKey = (a: Pick<ArgDeclaration, 'name' | 'value'>) => `${a.name}=${a.value ?? '(nothing)'}`;
   const wantGlobals = new Set<string>();
   for (const f of [intent.runtime.original, ...intent.builders.map((b) => b.original)]) {
     const left = new Set(intent.leftOut.find((l) => l.path === f.path)?.names ?? []);
@@ -147,7 +147,7 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
   }
   const wholeFrom = whole.findIndex((i) => i.getKeyword() === 'FROM');
   const wholeHead = whole.slice(0, wholeFrom < 0 ? whole.length : wholeFrom);
-  const gotGlobals = new Set(wholeHead.flatMap((i) => (i.getKeyword() === 'ARG' ? argDeclarations(i).map(argKey) : [])));
+  const gotGlobals = new Set(wholeHead.flatMap((i) => (i.getKeyword() === 'ARG' ? argDeclarations(i, escape).map(argKey) : [])));
   const missing = [...wantGlobals].find((g) => !gotGlobals.has(g));
   const extra = [...gotGlobals].find((g) => !wantGlobals.has(g));
   if (missing) fail(`the global \`ARG ${missing}\` of the files it was merged from is missing`);

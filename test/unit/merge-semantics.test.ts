@@ -33,8 +33,28 @@ describe('global ARG defaults', () => {
     expect(errors({ 'Dockerfile.build': 'ARG V=dev\nARG IMG=golang:$V\nFROM $IMG\nRUN go build -o /out/app .\n', Dockerfile: runtime }).codes).toEqual(['ARG_LEAK']);
     expect(errors({ 'Dockerfile.build': 'ARG V=amd64\nFROM --platform=linux/$V golang:1.21\nRUN go build -o /out/app .\n', Dockerfile: runtime }).codes).toEqual(['ARG_LEAK']);
   });
-  it('a global declared beside another on one line is refused, not cut out of the line', () => {
-    expect(errors({ 'Dockerfile.build': `ARG GO=1.21 V=dev\n${BUILDER}`, Dockerfile: 'FROM alpine:3.19\nARG V\nLABEL v=$V\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+  it('a global declared beside another on one line is cut out of the line, the others kept', () => {
+    const r = errors({ 'Dockerfile.build': `ARG GO=1.21 V=dev\nFROM golang:\${GO}\nRUN go build -o /out/app .\n`, Dockerfile: 'FROM alpine:3.19\nARG V\nLABEL v=$V\nCOPY app /app\n' });
+    expect(r.codes).toEqual([]);
+    expect(r.out.Dockerfile).toBe('ARG GO=1.21\nFROM golang:${GO} AS builder\nRUN go build -o /out/app .\n\nFROM alpine:3.19\nARG V\nLABEL v=$V\nCOPY --from=builder --chown=0:0 /out/app /app\n');
+    // Beside a comment line inside its continuation it stays, and the leak is refused.
+    expect(errors({ 'Dockerfile.build': `ARG GO=1.21 \\\n# the version\n  V=dev\nFROM golang:\${GO}\nRUN go build -o /out/app .\n`, Dockerfile: 'FROM alpine:3.19\nARG V\nLABEL v=$V\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+  });
+  it('a global default reading a variable another file declares is refused (it would read that file\'s value)', () => {
+    // The runtime's own `ARG F=$X` read no X; the builder redeclares F after X=1.
+    const runtime = 'ARG F=$X\nFROM alpine:3.19\nARG F\nLABEL flavor=$F\nCOPY app /app\n';
+    expect(errors({ 'Dockerfile.build': `ARG X=1\nARG F=$X\n${BUILDER}`, Dockerfile: runtime }).codes).toEqual(['ARG_LEAK']);
+    // A runtime global read by the builder's own global default.
+    expect(errors({ 'Dockerfile.build': 'ARG IMG=golang:$GO\nFROM $IMG\nRUN go build -o /out/app .\n', Dockerfile: 'ARG GO=1.21\nFROM alpine:${GO}\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+    // A FROM flag of the builder reading a runtime global it never declared.
+    expect(errors({ 'Dockerfile.build': 'FROM --platform=linux/$ARCH golang:1.21\nRUN go build -o /out/app .\n', Dockerfile: 'ARG ARCH=arm64\nFROM alpine:3.19\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+  });
+  it('defaults written the same but worth something else in each file are refused; the same literal is not', () => {
+    const builder = 'ARG V=1\nARG TAG=$V\nFROM golang:1.21\nARG TAG\nRUN go build -o /out/app .\n';
+    expect(errors({ 'Dockerfile.build': builder, Dockerfile: 'ARG TAG=$V\nFROM alpine:3.19\nARG TAG\nLABEL t=$TAG\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
+    // Compared as written: double quotes expand $X, single quotes keep it.
+    expect(errors({ 'Dockerfile.build': `ARG X=1\nARG V="$X"\n${BUILDER}`, Dockerfile: "ARG X=1\nARG V='$X'\nFROM alpine:3.19\nCOPY app /app\n" }).codes).toEqual(['ARG_CONFLICT']);
+    expect(errors({ 'Dockerfile.build': 'ARG GO=1.21\nFROM golang:${GO}\nRUN go build -o /out/app .\n', Dockerfile: 'ARG GO=1.21\nFROM alpine:${GO}\nARG GO\nCOPY app /app\n' }).codes).toEqual([]);
   });
   it('`ARG A B` declares two bare ARGs (as BuildKit reads it), so a default reaching the second is seen', () => {
     expect(errors({ 'Dockerfile.build': READS_V, Dockerfile: 'FROM alpine:3.19\nARG FLAVOR V\nLABEL v=$V\nCOPY app /app\n' }).codes).toEqual(['ARG_LEAK']);
