@@ -85,6 +85,14 @@ export const FEATURES = {
    * migration must keep building that image. Drawn from a stream of its own (below).
    */
   tagUse: ['none', 'script', 'dockerfile'],
+  /**
+   * How the two files' global ARGs meet (with argBeforeFrom; drawn from the second stream):
+   * a second name on the builder's `ARG GO_VERSION=1.21` line, the same global in the runtime,
+   * a runtime global whose default reads the builder's GO_VERSION (before the builder's globals,
+   * so still empty), or a builder global reading a variable only the runtime declares (empty in
+   * the builder, the runtime's value once merged: must be refused).
+   */
+  globalArgs: ['none', 'shared-line', 'same-literal', 'runtime-reads-own', 'builder-reads-runtime'],
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -106,7 +114,7 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 ]);
 
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
-const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse']);
+const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs']);
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -253,7 +261,10 @@ export function normalize(input: RepoSpec): RepoSpec {
   // a bind-mounted host folder is root's: the build cannot write it as another user
   if (s.extraction === 'volume-cp' || s.extraction === 'mount-build') s.builderUser = false;
   if (!cpLike(s.extraction)) s.compound = 'none';
-  if (!s.argBeforeFrom) s.globalArgInRuntime = false;
+  if (!s.argBeforeFrom) {
+    s.globalArgInRuntime = false;
+    s.globalArgs = 'none';
+  }
   if (s.ignoreFile === 'maps' && s.artifact !== 'folder') s.ignoreFile = 'docs';
   return s;
 }

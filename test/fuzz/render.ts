@@ -92,9 +92,14 @@ function mainGo(a: string): string {
 function builderDockerfile(s: RepoSpec, l: Layout): string {
   const a = s.app;
   const lines: string[] = [`# Builds ${a} (the toolchain image of the builder pattern).`];
-  if (s.argBeforeFrom) lines.push('ARG GO_VERSION=1.21');
-  if (s.globalArgInRuntime) lines.push('ARG FLAVOR=fancy');
-  lines.push(s.argBeforeFrom ? 'FROM golang:${GO_VERSION}' : 'FROM golang:1.21');
+  if (s.globalArgs === 'shared-line') lines.push(`ARG GO_VERSION=1.21 ${s.globalArgInRuntime ? 'FLAVOR=fancy' : 'CHANNEL=beta'}`);
+  else {
+    if (s.argBeforeFrom) lines.push('ARG GO_VERSION=1.21');
+    if (s.globalArgInRuntime) lines.push('ARG FLAVOR=fancy');
+  }
+  // A global default reading a variable only the runtime declares: empty here, `-alpine` once merged.
+  if (s.globalArgs === 'builder-reads-runtime') lines.push('ARG GO_IMAGE=golang:${GO_VERSION}${GO_VARIANT}', 'FROM ${GO_IMAGE}');
+  else lines.push(s.argBeforeFrom ? 'FROM golang:${GO_VERSION}' : 'FROM golang:1.21');
   if (s.argAfterFrom) lines.push('ARG BUILD_MODE=release', 'RUN echo "mode=${BUILD_MODE}" > /etc/build-mode');
   lines.push(`WORKDIR ${s.builderWorkdir}`, 'COPY main.go .');
   if (s.builderUser) lines.push('RUN mkdir -p /out && chown 65534:65534 /out', 'USER 65534');
@@ -120,10 +125,14 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
 function runtimeDockerfile(s: RepoSpec, l: Layout): string {
   const a = s.app;
   const lines: string[] = [];
+  /** The runtime's global ARG (./grammar.ts globalArgs), read again by its stage. */
+  const global: [string, string] | undefined = ({ 'same-literal': ['GO_VERSION', '1.21'], 'runtime-reads-own': ['SUITE', 'go${GO_VERSION}'], 'builder-reads-runtime': ['GO_VARIANT', '-alpine'] } as Record<string, [string, string]>)[s.globalArgs];
+  if (global) lines.push(`ARG ${global[0]}=${global[1]}`);
   if (s.stageCapture) lines.push('FROM busybox:latest AS builder', `RUN echo "${a} config" > /${a}.conf`, '');
   lines.push(`FROM ${s.runtimeBase}`);
   if (s.stageCapture) lines.push(`COPY --from=builder /${a}.conf /etc/${a}.conf`);
   if (s.globalArgInRuntime) lines.push('ARG FLAVOR', `RUN echo "flavor=\${FLAVOR}" > /etc/${a}.flavor`);
+  if (global) lines.push(`ARG ${global[0]}`, `RUN echo "${global[0].toLowerCase()}=\${${global[0]}}" > /etc/${a}.${global[0].toLowerCase()}`);
   if (s.dockerfileEdit) lines.push(`ENV ${a.toUpperCase()}_CHANNEL=stable`);
   if (s.runtimeWorkdir) lines.push('WORKDIR /app');
   const chown = s.runtimeChown ? '--chown=65534:65534 ' : '';
