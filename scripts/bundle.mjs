@@ -128,8 +128,7 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs
  * and the lazily loaded dependencies are found from it as from the modules. Returns esbuild's
  * metafile.
  */
-export async function bundleWorker(outfile = path.join(REPO, 'dist/src/analyze/analyse-worker.bundle.js')) {
-  const entry = path.join(REPO, 'dist/src/analyze/analyse-worker.js');
+export async function bundleWorker(outfile = path.join(REPO, 'dist/src/analyze/analyse-worker.bundle.js'), entry = path.join(REPO, 'dist/src/analyze/analyse-worker.js')) {
   if (path.dirname(path.resolve(outfile)) !== path.dirname(entry)) throw new Error(`the worker's bundle must sit beside ${entry}: files are found from its URL`);
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: compile first (tsc -p tsconfig.build.json)`);
   const result = await esbuild.build({
@@ -143,8 +142,18 @@ export async function bundleWorker(outfile = path.join(REPO, 'dist/src/analyze/a
   return result.metafile;
 }
 
+/**
+ * Bundles the walk's worker (dist/src/discover/walk-worker.js, src/discover/walk-thread.ts) into
+ * `outfile` beside it (default walk-worker.bundle.js), as bundleWorker does the analysis
+ * worker: the thread starts by loading one file.
+ */
+export async function bundleWalkWorker(outfile = path.join(REPO, 'dist/src/discover/walk-worker.bundle.js')) {
+  return bundleWorker(outfile, path.join(REPO, 'dist/src/discover/walk-worker.js'));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { out: { type: 'string' } } });
   await bundle(values.out && path.resolve(values.out));
   await bundleWorker();
+  await bundleWalkWorker();
 }

@@ -18,6 +18,7 @@ import { diag, type Diagnostic } from './model/diagnostics.js';
 import { releaseAnalysis, shown, type RootRun } from './pipeline.js';
 import { heapCheckpoint } from './memory-policy.js';
 import { runRootAuto } from './pipeline-threaded.js';
+import { startWalkThread } from './pipeline-walk-thread.js';
 import { requestedThreads } from './analyze/thread-count.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
 import type { Asker } from './review/prompt.js';
@@ -111,12 +112,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const verdicts = new Map<RootRun, Map<string, Verdict>>();
   const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
   const runs: RootRun[] = [];
+  // A large first root is walked on a worker thread from now on, while the parsers load.
+  const walking = opts.paths.length > 0 ? startWalkThread(opts.paths[0]!, opts.ignore, io.env) : null;
   await loadTreeSitter();
   for (const [k, root] of opts.paths.entries()) {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}), release: !opts.verify }, io.env);
+    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}), release: !opts.verify }, io.env, k === 0 ? walking : undefined);
     // Only --verify plans again (with its verdicts); otherwise the plan is all the rest needs
     // (planning let each part's scripts go already: `release`).
     if (!opts.verify) releaseAnalysis(run);

@@ -13,12 +13,20 @@ import { NodeRepoFs } from './discover/node-fs.js';
 import { walk } from './discover/walk.js';
 import { NO_CLOCK } from './model/timing.js';
 import { finishRoot, runRoot, type RootOptions, type RootRun } from './pipeline.js';
+import { runRootWalkThread, startWalkThread } from './pipeline-walk-thread.js';
+import type { WalkThread } from './discover/walk-thread.js';
 
 /** Candidates sent to the analysis at once: enough to make a message worth its cost, few enough to share the last ones out. */
 const BATCH = 32;
 
-/** runRoot, on several threads when the environment, the machine and the tree call for it. */
-export async function runRootAuto(display: string, opts: RootOptions, env: NodeJS.ProcessEnv): Promise<RootRun> {
+/**
+ * runRoot, on several threads when the environment, the machine and the tree call for it.
+ * `walking`: the root's walk, started on a worker thread before the parsers were loaded (see
+ * startWalkThread; null: it was decided not to); undefined: decided here.
+ */
+export async function runRootAuto(display: string, opts: RootOptions, env: NodeJS.ProcessEnv, walking?: WalkThread | null): Promise<RootRun> {
+  const thread = walking === undefined ? startWalkThread(display, opts.ignore ?? [], env) : walking;
+  if (thread) return (await runRootWalkThread(display, opts, thread)) ?? runRoot(display, opts);
   const abs = path.resolve(display);
   const threads = threadsFor(abs, env);
   if (threads < 2) return runRoot(display, opts);

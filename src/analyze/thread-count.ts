@@ -21,12 +21,19 @@ export const WORKERS_ENV = 'MULTISTAGE_CODEMOD_WORKERS';
 /** A tree with more folders than this is analysed on several threads (when there are the cores). */
 export const PROBE_FOLDERS = 1000;
 
-/** How many threads the environment asks for (null: decide by the machine and the tree). */
-export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
+/** The value of WORKERS_ENV that asks for the walk on a worker thread whatever the tree's size. */
+export const WALK_THREAD = 'walk';
+
+/**
+ * How many threads the environment asks for, or WALK_THREAD (the walk on a worker thread, the
+ * analysis on the main thread); null: decide by the machine and the tree.
+ */
+export function requestedThreads(env: NodeJS.ProcessEnv): number | typeof WALK_THREAD | null {
   const v = env[WORKERS_ENV];
   if (v === undefined || v.trim() === '') return null;
+  if (v.trim() === WALK_THREAD) return WALK_THREAD;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${WORKERS_ENV} must be a whole number (0 or 1: no worker thread), not ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${WORKERS_ENV} must be a whole number (0 or 1: no worker thread) or ${WALK_THREAD}, not ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -42,13 +49,30 @@ export function requestedThreads(env: NodeJS.ProcessEnv): number | null {
  */
 export const MIN_CORES = 3;
 
-/** How many threads analyse `root` (1: the whole run on the main thread). */
+/** How many threads analyse `root` (1: the whole run on the main thread), when the walk stays on it. */
 export function threadsFor(root: string, env: NodeJS.ProcessEnv): number {
   const n = requestedThreads(env);
+  if (n === WALK_THREAD) return 1;
   if (n !== null) return Math.max(n, 1);
   const cores = os.availableParallelism();
   return cores >= MIN_CORES && largerThan(root, PROBE_FOLDERS) ? cores : 1;
 }
+
+/**
+ * Whether `root` is walked on a worker thread while the main thread analyses what it reads
+ * (src/pipeline-walk-thread.ts): when the environment says WALK_THREAD, and, unset, on a
+ * machine of WALK_CORES cores or more when the tree is large (the worker's start is then
+ * hidden behind the main thread's) and analysis threads are not used.
+ */
+export function walkThreadFor(root: string, env: NodeJS.ProcessEnv): boolean {
+  const n = requestedThreads(env);
+  if (n !== null) return n === WALK_THREAD;
+  const cores = os.availableParallelism();
+  return cores >= WALK_CORES && cores < MIN_CORES && largerThan(root, PROBE_FOLDERS);
+}
+
+/** Cores a machine needs before large trees are walked on a worker thread by default. */
+export const WALK_CORES = 2;
 
 /**
  * True when the tree under `root` holds more than `limit` folders, read breadth first and

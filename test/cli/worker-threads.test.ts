@@ -1,9 +1,10 @@
 /**
  * Worker threads (MULTISTAGE_CODEMOD_WORKERS: the main thread walks and sends what it reads to
  * n - 1 analysis threads, then analyses beside them; analyze/thread-count.ts and
- * analyze/analyse-pool.ts) change only where the work runs: on one tree holding a generated monorepo and every fixture's
+ * analyze/analyse-pool.ts; or, `walk`, a worker thread walks and the main thread analyses what
+ * it sends, pipeline-walk-thread.ts) change only where the work runs: on one tree holding a generated monorepo and every fixture's
  * repository (refusals, JS files only read because a script names them, compose files, CI
- * kinds), the report and the text plan are the same bytes with 1, 2 and 3 threads.
+ * kinds), the report and the text plan are the same bytes with 1, 2 and 3 threads and with the walk on a thread of its own.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,15 +31,17 @@ function mixedTree(): string {
 }
 
 describe('worker threads', () => {
-  // Five runs of the CLI on about 600 files: slow on a loaded machine, never timed.
+  // Seven runs of the CLI on about 600 files: slow on a loaded machine, never timed.
   it('give the same bytes as one thread: the --json report and the text plan', { timeout: 240_000 }, () => {
     const dir = mixedTree();
     const outputs = (threads: string, modes = [['--dry-run', '--json'], ['--dry-run']]) =>
       modes.map((args) => {
         const r = runCli(['.', ...args], dir, { MULTISTAGE_CODEMOD_WORKERS: threads, MULTISTAGE_CODEMOD_TIMING: '1' });
         expect(r.code, r.stderr).toBe(1); // the fixtures' refusals
-        expect(r.stderr.includes(`analyze ran on ${threads} threads`), threads).toBe(threads !== '1');
-        expect(r.stderr.includes(`went to ${Number(threads) - 1} worker thread`), threads).toBe(threads !== '1');
+        const pool = threads !== '1' && threads !== 'walk';
+        expect(r.stderr.includes(`analyze ran on ${threads} threads`), threads).toBe(pool);
+        expect(r.stderr.includes(`went to ${Number(threads) - 1} worker thread`), threads).toBe(pool);
+        expect(r.stderr.includes('discover ran on a worker thread while this one analysed'), threads).toBe(threads === 'walk');
         return r.stdout;
       });
     const one = outputs('1');
@@ -46,6 +49,7 @@ describe('worker threads', () => {
     expect(report.setups.filter((s) => s.status === 'planned').length).toBeGreaterThan(30);
     expect(report.setups.some((s) => s.status === 'refused')).toBe(true);
     expect(outputs('2')).toEqual(one);
+    expect(outputs('walk')).toEqual(one);
     expect(outputs('3', [['--dry-run', '--json']])).toEqual([one[0]]);
   });
 
@@ -67,11 +71,12 @@ describe('worker threads', () => {
     expect(() => assemble([...walked.files, 'missing.sh'], analysed, dockerfiles, fsys)).toThrow('missing.sh was not analysed');
   });
 
-  it('MULTISTAGE_CODEMOD_WORKERS takes a whole number; anything else is a usage error', () => {
+  it('MULTISTAGE_CODEMOD_WORKERS takes a whole number or walk; anything else is a usage error', () => {
     expect(requestedThreads({})).toBeNull();
     expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: '' })).toBeNull();
     expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: '0' })).toBe(0);
     expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: '4' })).toBe(4);
+    expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: 'walk' })).toBe('walk');
     for (const bad of ['two', '-1', '1.5']) expect(() => requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: bad })).toThrow('whole number');
     const r = runCli(['.', '--dry-run'], fs.mkdtempSync(path.join(os.tmpdir(), 'msc-workers-')), { MULTISTAGE_CODEMOD_WORKERS: 'many' });
     expect(r.code).toBe(2);
