@@ -21,15 +21,14 @@ import { NO_CLOCK } from './model/timing.js';
 import { finishRoot, type RootOptions, type RootRun } from './pipeline.js';
 
 /**
- * The walk of `display` on a worker thread, started now, when the environment, the machine and
- * the tree call for it (analyze/thread-count.ts); null when they do not, or no thread can be
- * started (the run is then made as without it).
+ * The walk of `display` on a worker thread, started now, when the environment asks for it
+ * (analyze/thread-count.ts); null when it does not, or no thread can be started (the run is
+ * then made as without it).
  */
 export function startWalkThread(display: string, ignore: readonly string[], env: NodeJS.ProcessEnv): WalkThread | null {
-  const abs = path.resolve(display);
-  if (!walkThreadFor(abs, env)) return null;
+  if (!walkThreadFor(env)) return null;
   try {
-    return new WalkThread(abs, ignore);
+    return new WalkThread(path.resolve(display), ignore);
   } catch {
     return null;
   }

@@ -6,8 +6,9 @@
  * the plan looks at every setup at once.
  *
  * MULTISTAGE_CODEMOD_WORKERS=0 or 1 keeps everything on the main thread, n ≥ 2 uses n threads
- * whatever the tree's size; unset, a machine with at least MIN_CORES cores
- * (os.availableParallelism()) uses all of them when the tree is large (a breadth-first probe
+ * whatever the tree's size, `walk` walks on a worker thread and analyses on the main one
+ * (walkThreadFor); unset, a machine with at least MIN_CORES cores (os.availableParallelism())
+ * uses all of them when the tree is large (a breadth-first probe
  * finds more than PROBE_FOLDERS folders): starting a thread and loading the analysis in it
  * costs more than analysing a small tree.
  */
@@ -59,20 +60,14 @@ export function threadsFor(root: string, env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Whether `root` is walked on a worker thread while the main thread analyses what it reads
- * (src/pipeline-walk-thread.ts): when the environment says WALK_THREAD, and, unset, on a
- * machine of WALK_CORES cores or more when the tree is large (the worker's start is then
- * hidden behind the main thread's) and analysis threads are not used.
+ * Whether the walk runs on a worker thread while the main thread analyses what it reads
+ * (src/pipeline-walk-thread.ts): only when the environment says WALK_THREAD. Never by default:
+ * on the 2-core machine it was measured on, it gave no clear wall time for a little more CPU
+ * (README, Threads).
  */
-export function walkThreadFor(root: string, env: NodeJS.ProcessEnv): boolean {
-  const n = requestedThreads(env);
-  if (n !== null) return n === WALK_THREAD;
-  const cores = os.availableParallelism();
-  return cores >= WALK_CORES && cores < MIN_CORES && largerThan(root, PROBE_FOLDERS);
+export function walkThreadFor(env: NodeJS.ProcessEnv): boolean {
+  return requestedThreads(env) === WALK_THREAD;
 }
-
-/** Cores a machine needs before large trees are walked on a worker thread by default. */
-export const WALK_CORES = 2;
 
 /**
  * True when the tree under `root` holds more than `limit` folders, read breadth first and

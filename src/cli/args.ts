@@ -88,9 +88,11 @@ Environment:
                                 peak memory on stderr.
   MULTISTAGE_CODEMOD_WORKERS=N  0 or 1: run on one thread. 2 or more: N - 1 worker threads
                                 analyse what the main thread reads while it walks each
-                                root, then the main thread analyses beside them. Unset: trees
-                                of more than 1,000 folders use every core on machines with
-                                3 cores or more. The output is the same either way.
+                                root, then the main thread analyses beside them. walk: a
+                                worker thread walks each root while the main thread
+                                analyses what it reads. Unset: trees of more than 1,000
+                                folders use every core on machines with 3 cores or more.
+                                The output is the same either way.
 
 Without --yes or --dry-run, on a terminal each setup's diff is shown (paged through
 $PAGER) and you answer [y,n,a,q,v,?]: yes, no, all (this and every remaining setup),

@@ -161,6 +161,53 @@ describe("the analysis worker's bundle", () => {
   });
 });
 
+describe("the walk worker's bundle", () => {
+  // Beside walk-worker.js, under a name of its own: the build's bundle may be in use by other tests.
+  const out = path.join(DIST, 'discover', `walk-worker.bundle-test-${process.pid}.js`);
+  let workerMeta: typeof meta;
+  beforeAll(async () => {
+    const { bundleWalkWorker } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { bundleWalkWorker: (out: string) => Promise<typeof meta> };
+    workerMeta = await bundleWalkWorker(out);
+  }, 120_000);
+  afterAll(() => fs.rmSync(out, { force: true }));
+
+  it('is one file holding the walk: every import is a Node module or a dependency loaded on demand', async () => {
+    const { LAZY } = (await import(path.join(REPO, 'scripts/bundle.mjs'))) as { LAZY: string[] };
+    const output = Object.values(workerMeta.outputs)[0]!;
+    expect([...new Set(output.imports.map((i) => i.path))].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')) && !LAZY.includes(p))).toEqual([]);
+    const inputs = Object.keys(workerMeta.inputs);
+    for (const m of ['dist/src/discover/walk-worker.js', 'dist/src/discover/walk.js', 'dist/src/discover/gitignore.js']) expect(inputs).toContain(m);
+    // The analysis and the planner stay out: the worker only walks.
+    for (const m of ['dist/src/analyze/index.js', 'dist/src/plan/index.js']) expect(inputs).not.toContain(m);
+    expect(/^[\x00-\x7f]*$/.test(fs.readFileSync(out, 'utf8'))).toBe(true);
+  });
+
+  it('walks as the modules do', { timeout: 120_000 }, async () => {
+    const { WalkThread } = await import('../../src/discover/walk-thread.js');
+    const { walk } = await import('../../src/discover/walk.js');
+    const root = path.join(FIXTURES, 'js-build-script', 'before');
+    const thread = new WalkThread(root, [], pathToFileURL(out));
+    const texts: string[] = [];
+    for (let m = await thread.next(); m !== null; m = await thread.next()) {
+      if (m.type === 'texts') texts.push(...m.texts.map(([rel]) => rel));
+      if (m.type !== 'done') continue;
+      expect(m.result).toEqual(walk(root));
+      expect(texts).toEqual(m.result.files);
+      break;
+    }
+    expect(texts.length).toBeGreaterThan(0);
+  });
+
+  it('is found by the bundled CLI from its own URL (MULTISTAGE_CODEMOD_WORKERS=walk)', () => {
+    const root = path.relative(REPO, path.join(FIXTURES, 'href-counter-printed', 'before'));
+    const env = { MULTISTAGE_CODEMOD_WORKERS: 'walk', MULTISTAGE_CODEMOD_TIMING: '1' };
+    const bundled = run(OUT, [root, '--dry-run'], env);
+    expect(bundled.stderr).toContain('discover ran on a worker thread');
+    expect(bundled.stdout).toBe(run(path.join(DIST, 'main.js'), [root, '--dry-run'], {}).stdout);
+    expect(bundled.stdout).toContain('COPY --from=builder');
+  });
+});
+
 describe('the executable (bin.cjs, and bin.js that runs it)', () => {
   const copy = (mtimes: { bundle?: number; modules?: number }, entry = 'bin.cjs') => {
     const files: Record<string, { text: string; mtime: number }> = {};

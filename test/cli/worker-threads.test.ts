@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.js';
-import { largerThan, requestedThreads } from '../../src/analyze/thread-count.js';
+import { largerThan, requestedThreads, walkThreadFor } from '../../src/analyze/thread-count.js';
 import { analyzeFile, assemble, followCallers, type FileAnalysis } from '../../src/analyze/index.js';
 import { NodeRepoFs } from '../../src/discover/node-fs.js';
 import { walk } from '../../src/discover/walk.js';
@@ -77,6 +77,9 @@ describe('worker threads', () => {
     expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: '0' })).toBe(0);
     expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: '4' })).toBe(4);
     expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: 'walk' })).toBe('walk');
+    // The walk has a thread of its own only when asked (README, Threads): never by default.
+    expect(walkThreadFor({ MULTISTAGE_CODEMOD_WORKERS: 'walk' })).toBe(true);
+    for (const v of [undefined, '', '0', '1', '2', '3']) expect(walkThreadFor({ MULTISTAGE_CODEMOD_WORKERS: v }), v).toBe(false);
     for (const bad of ['two', '-1', '1.5']) expect(() => requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: bad })).toThrow('whole number');
     const r = runCli(['.', '--dry-run'], fs.mkdtempSync(path.join(os.tmpdir(), 'msc-workers-')), { MULTISTAGE_CODEMOD_WORKERS: 'many' });
     expect(r.code).toBe(2);
