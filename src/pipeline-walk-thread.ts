@@ -46,10 +46,16 @@ export async function runRootWalkThread(display: string, opts: RootOptions, thre
   const cache = new TracedDockerfiles();
   const analysed = new Map<string, FileAnalysis>();
   const traces = new Map<string, DockerfileTrace>();
+  let folders = 0;
   const analyse = (rel: string) => {
     cache.begin();
     analysed.set(rel, forPlan(analyzeFile(fs, rel, cache), fs));
     traces.set(rel, cache.begin());
+    // Every 64 files, as analyze() reports them (the CLI checks the heap's size there too):
+    // the walk's count while the number of files is not known, then the files analysed.
+    if (!opts.progress || analysed.size % 64 !== 0) return;
+    if (thread.files === null) opts.progress('walking', folders, null);
+    else opts.progress('analysing', analysed.size, thread.files);
   };
   let walked: WalkResult | undefined;
   let began = 0;
@@ -69,6 +75,7 @@ export async function runRootWalkThread(display: string, opts: RootOptions, thre
           }
         });
       } else if (m.type === 'progress') {
+        folders = m.folders;
         opts.progress?.('walking', m.folders, null);
       } else if (m.type === 'done') {
         ({ result: walked, began, ended } = m);

@@ -67,9 +67,12 @@ function walkedHere(root: string, io: FileIo): WalkMessage[] {
 /** A walk source that gives `sent`, then (`then`) stops as a dead thread does. */
 function fed(sent: WalkMessage[]): WalkSource & { stopped: boolean } {
   const queue = [...sent];
+  const done = sent.find((m) => m.type === 'done');
   return {
     startedAt: 0,
     stopped: false,
+    // As the thread's: known once the result has arrived, here (messages queued at once) from the start.
+    files: done?.type === 'done' ? done.result.files.length : null,
     next: async () => queue.shift() ?? null,
     async stop() {
       this.stopped = true;
@@ -127,12 +130,22 @@ describe('the walk on a worker thread', () => {
     expect(threaded.analysis.diagnostics.filter((d) => d.code === 'READ_ERROR').map((d) => d.file)).toEqual(['ghost.sh', 'mono/packages']);
     expect(one.plan.setups.filter((s) => s.status === 'migrate').length).toBeGreaterThan(3);
     expect(threaded.temps).toEqual(walked.temps);
-    // The walk's progress as it went, then the analysis once the number of files is known.
+    // The walk's progress as it went, then the files analysed out of the walk's count (every 64
+    // files, as on one thread: the CLI checks the heap's size there).
     expect(progress.filter(([phase]) => phase === 'walking')).toEqual(walkedHere(root, io).flatMap((m) => (m.type === 'progress' ? [['walking', m.folders, null]] : [])));
     const analysing = progress.filter(([phase]) => phase === 'analysing');
     expect(analysing.at(-1)).toEqual(['analysing', walked.files.length, walked.files.length]);
-    const phases = progress.map(([phase]) => phase);
-    expect(phases.indexOf('analysing')).toBeGreaterThan(phases.lastIndexOf('walking'));
+    const counts = analysing.map(([, done]) => done);
+    expect(walked.files.length).toBeGreaterThan(64);
+    for (let k = 64; k <= walked.files.length; k += 64) expect(counts).toContain(k);
+    // A walk whose result comes last: until then the analysis reports the walk's count.
+    const late: [string, number, number | null][] = [];
+    const walkOnly = walkedHere(root, io);
+    await runRootWalkThread(root, { ...OPTS, progress: (...p) => late.push(p) }, { ...fed(walkOnly), files: null });
+    // (0 when the walk, with its unreadable folder, saw too few folders to report any.)
+    const lastFolders = walkOnly.flatMap((m) => (m.type === 'progress' ? [m.folders] : [])).at(-1) ?? 0;
+    expect(late.filter(([phase]) => phase === 'walking').length).toBeGreaterThan(walkOnly.filter((m) => m.type === 'progress').length);
+    expect(late.filter(([phase]) => phase === 'walking').at(-1)).toEqual(['walking', lastFolders, null]);
     expect(source.stopped).toBe(false);
   });
 
