@@ -56,6 +56,7 @@ export const CODES = {
   COMPOSE_DYNAMIC: 'A compose value is only known at run time (interpolated or taken from the environment).',
   COMPOSE_SERVICE_USED: 'The builder compose service is still needed by other services or commands.',
   REMOVED_NAME_USED: 'A command that stays uses a container, container id or builder image the migration removes.',
+  BUILDER_INPUT_CHANGED: 'A command between the builder build and the runtime build may write a file the builder reads; merged, the builder stage is built after it.',
   HOST_POSTPROCESS: 'A host command changes an artifact (or fills its destination) around its extraction, before the runtime build copies it.',
   ARTIFACT_SECOND_CONSUMER: 'Another build or CI step reads an extracted artifact from the host.',
   DOCKERFILE_WRITTEN: 'A script writes or edits a Dockerfile (or ignore file) of the setup when it runs.',

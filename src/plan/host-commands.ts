@@ -38,6 +38,14 @@ const WRITES = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'truncate', 'strip', 'u
 const MODE_FIRST = new Set(['chmod', 'chown', 'chgrp']);
 /** The last operand is written (a destination), the others read (`mv` removes its sources too). */
 const COPIES = new Set(['cp', 'install', 'ln', 'rsync']);
+/**
+ * Subcommands that write no file (they print): `git describe > VERSION` writes through its
+ * redirect alone. `git status` is not here: it may refresh .git/index.
+ */
+const PRINTS: Readonly<Record<string, ReadonlySet<string>>> = {
+  go: new Set(['vet', 'version', 'list']),
+  git: new Set(['describe', 'rev-parse', 'log', 'show', 'rev-list']),
+};
 /** Wrappers that run the command after them. */
 const WRAPPERS = new Set(['sudo', 'env', 'command', 'time', 'nice', 'exec', 'nohup']);
 
@@ -80,6 +88,8 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
     return effect;
   }
   if (NO_PATHS.has(program)) return effect;
+  // The subcommand is the first operand; a `git -C dir` (another repository) is not read.
+  if (PRINTS[program] && operands[0]?.value !== undefined && PRINTS[program]!.has(operands[0]!.value ?? '') && !flags.some((f) => f === '-C' || f.startsWith('--git-dir') || f.startsWith('--work-tree'))) return effect;
   if (READS.has(program)) effect.reads.push(...operands.map((w) => use(cmd, w)));
   else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
   else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));

@@ -18,6 +18,7 @@ import { dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, type PathUse } from './host-commands.js';
 import { uploadedPaths } from './upload-artifact.js';
 
@@ -61,10 +62,12 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
   const sequences = ('sequences' in script ? (script as EmbeddedScript).sequences : [script.commands]).filter((s) => s.includes(setup.builder.inv.cmd) && s.includes(runtime.inv.cmd));
 
   checkVolumes(setup, removed, refuse);
+  let reads: BuilderRead[] | undefined;
   for (const seq of sequences) {
     const pos = new Map(seq.map((c, i) => [c, i]));
     const firstExtraction = Math.min(...setup.extraction.map((c) => pos.get(c) ?? Infinity));
     const runtimeAt = pos.get(runtime.inv.cmd)!;
+    const builderAt = pos.get(setup.builder.inv.cmd)!;
     for (const cmd of seq) {
       if (removed.commands.has(cmd) || cmd === runtime.inv.cmd || cmd === setup.builder.inv.cmd) continue;
       const at = pos.get(cmd)!;
@@ -85,7 +88,13 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
         else refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
         continue;
       }
+      const before = out.diagnostics.length;
       checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse);
+      // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
+      if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {
+        const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)));
+        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, 'If the builder should read what this command leaves, move the command before the builder build; if it does not touch what the builder reads, move it after the runtime build; then run the tool again (or migrate by hand).');
+      }
     }
   }
   if (script.kind === 'github-actions') checkUploads(setup, script, refuse);

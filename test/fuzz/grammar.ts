@@ -93,6 +93,12 @@ export const FEATURES = {
    * the builder, the runtime's value once merged: must be refused).
    */
   globalArgs: ['none', 'shared-line', 'same-literal', 'runtime-reads-own', 'builder-reads-runtime'],
+  /**
+   * A command between the builder build and the runtime build changes main.go, which the builder
+   * read: appended to by `echo >>` (a known writer), or by a helper script the tool cannot read.
+   * Merged, the builder would compile the changed file: must be refused. Rare (see OWN_ODDS).
+   */
+  sourceEdit: ['none', 'known', 'unknown'],
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -114,7 +120,9 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 ]);
 
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
-const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs']);
+const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
+/** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1 };
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -143,7 +151,12 @@ export function generate(seed: number): RepoSpec {
   }
   // Features added later draw from a stream of their own: every earlier seed keeps the others as they were.
   const own = prng(seed ^ 0x5bd1e995);
-  for (const k of OWN_STREAM) spec[k] = FEATURES[k][Math.floor(own() * FEATURES[k].length)];
+  for (const k of OWN_STREAM) {
+    const options = FEATURES[k];
+    const odds = OWN_ODDS[k];
+    if (odds === undefined) spec[k] = options[Math.floor(own() * options.length)];
+    else spec[k] = own() < odds ? options[1 + Math.floor(own() * (options.length - 1))] : options[0];
+  }
   return normalize(spec as RepoSpec);
 }
 

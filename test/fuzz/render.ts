@@ -282,6 +282,8 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
     default:
       break;
   }
+  if (s.sourceEdit === 'known') after.push('echo "// stamped after the builder build" >> main.go');
+  if (s.sourceEdit === 'unknown') after.push('sh ./stamp-source.sh');
   if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
   after.push(`docker build -t ${image} .`);
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
@@ -335,6 +337,7 @@ export function render(s: RepoSpec): RenderedRepo {
   ];
   if (s.ignoreFile === 'docs') files.push({ path: '.dockerignore', content: '*.md\nrelease/\n', mode: 0o644 }, { path: 'README.md', content: `# ${a}\n`, mode: 0o644 });
   if (s.ignoreFile === 'maps') files.push({ path: '.dockerignore', content: '**/*.map\n', mode: 0o644 });
+  if (s.sourceEdit === 'unknown') files.push({ path: 'stamp-source.sh', content: `#!/bin/sh\nset -e\n# Marks the sources as built.\necho "// stamped after the builder build" >> main.go\n`, mode: 0o755 });
   if (s.tagUse === 'script') files.push({ path: 'check-builder.sh', content: `#!/bin/sh\nset -e\n# The builder image the pipeline leaves behind.\ndocker image inspect ${l.builderTag} > /dev/null\n`, mode: 0o755 });
   if (s.tagUse === 'dockerfile') files.push({ path: 'Dockerfile.check', content: `FROM ${l.builderTag}\nLABEL org.example.checked=true\n`, mode: 0o644 });
   if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\n${copyLine('', l.hostPath, `/debug/${a}`)}\n`, mode: 0o644 });

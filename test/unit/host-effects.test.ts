@@ -103,6 +103,28 @@ describe('host effects: host post-processing between extraction and runtime buil
   });
 });
 
+describe('host effects: what the builder reads, written before the merged builder builds', () => {
+  const BROAD = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+  it('a write between the builder build and the runtime build to a path the builder copies refuses', () => {
+    refused(repo([BUILD, ...EXTRACT, 'echo "// built" >> main.go', RUN]), 'BUILDER_INPUT_CHANGED', 7);
+    refused(repo([BUILD, 'git describe --tags > VERSION', ...EXTRACT, RUN], { 'Dockerfile.build': BROAD }), 'BUILDER_INPUT_CHANGED', 4);
+    refused(repo([BUILD, ...EXTRACT, 'cp config.example config.json', RUN], { 'Dockerfile.build': BROAD }), 'BUILDER_INPUT_CHANGED', 7);
+  });
+  it('a program the tool does not model, between the two, refuses while the builder reads its context', () => {
+    refused(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN]), 'BUILDER_INPUT_CHANGED', 7);
+    refused(repo([BUILD, ...EXTRACT, 'npm run codegen', RUN], { 'Dockerfile.build': BROAD }), 'BUILDER_INPUT_CHANGED', 7);
+    // A bind mount of the context is a read of all of it.
+    const mount = 'FROM golang:1.21\nRUN --mount=type=bind,target=/src go build -o /out/app /src\n';
+    refused(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], { 'Dockerfile.build': mount }), 'BUILDER_INPUT_CHANGED', 7);
+  });
+  it('writes the builder does not read, printing commands, and commands outside the two builds migrate', () => {
+    migrates(repo([BUILD, ...EXTRACT, 'echo "built" > notes.txt', 'go vet ./...', 'git describe --tags', RUN]));
+    migrates(repo(['./scripts/stamp.sh', 'git describe --tags > VERSION', BUILD, ...EXTRACT, RUN, './scripts/notify.sh'], { 'Dockerfile.build': BROAD }));
+    // A builder that reads nothing from its context.
+    migrates(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' }));
+  });
+});
+
 describe('host effects: other consumers of the artifact (item 5)', () => {
   it('a second build whose Dockerfile copies the artifact refuses; one that does not read it migrates', () => {
     const debug = (copy: string) => repo([BUILD, ...EXTRACT, RUN, 'docker build -t app:debug -f Dockerfile.debug .', 'rm -f app'], { 'Dockerfile.debug': `FROM alpine:3.19\n${copy}\n` });

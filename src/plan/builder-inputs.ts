@@ -1,0 +1,72 @@
+/**
+ * The builder build moves: in the old pipeline it ran where the script built the builder
+ * image; merged, the builder stage runs inside the final build. Every command that stays
+ * between the two places now runs BEFORE the builder reads its build context. One that writes a
+ * file the builder's Dockerfile reads (`git describe > VERSION` with `COPY . .`) would hand the
+ * merged builder another input than the old builder had, and so another artifact.
+ *
+ * What the builder reads: the sources of its Dockerfile's COPY and ADD lines that come from its
+ * context (not `--from`, not a URL), the whole context for a `RUN --mount` of type bind without
+ * `from`, and the mounted folder of a stock toolchain build. What a command writes comes from
+ * the host-command table (./host-commands.ts); a program the table does not know may write
+ * anything, so it meets every read. A Dockerfile that cannot be read is taken as reading it all.
+ */
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand } from '../model/script.js';
+import type { Setup } from '../model/setup.js';
+import { meets, type HostEffect, type PathUse } from './host-commands.js';
+
+/** A path the builder reads ('' is the repository root), and the instruction that reads it. */
+export interface BuilderRead {
+  path: string;
+  why: string;
+}
+
+/** What the setup's builder reads from the host; null when nothing is known to be read but the context as a whole. */
+export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>): BuilderRead[] {
+  const b = setup.builder;
+  if (b.stock) return [{ path: b.stock.mountHost, why: `the folder mounted into ${b.stock.image}` }];
+  const context = b.context;
+  const facts = b.dockerfile ? dockerfiles.get(b.dockerfile) ?? null : null;
+  if (context === null) return [{ path: '', why: 'its build context, known only at run time' }];
+  if (!facts) return [{ path: context, why: `its build context (${b.dockerfile ?? 'its Dockerfile'} could not be read)` }];
+  const reads: BuilderRead[] = [];
+  for (const copy of facts.copies) {
+    if (copy.from || copy.heredoc) continue;
+    for (const src of copy.sources) {
+      if (/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(src.value)) continue;
+      reads.push({ path: resolveRel(context, src.value.replace(/^\/+/, '')), why: `\`${copy.keyword} ${src.value}\` (${facts.path}:${copy.line})` });
+    }
+  }
+  for (const ins of facts.instructions) {
+    if (ins.getKeyword() !== 'RUN') continue;
+    const mounts = ((ins as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? []).filter((f) => f.getName() === 'mount');
+    const bind = mounts.find((f) => {
+      const fields = (f.getValue() ?? '').split(',');
+      return fields.includes('type=bind') && !fields.some((x) => x.startsWith('from='));
+    });
+    if (bind) reads.push({ path: context, why: `\`RUN --mount=${bind.getValue()}\` (${facts.path}:${ins.getRange().start.line + 1})` });
+  }
+  return reads;
+}
+
+/** How a written path meets a read one (the root '' holds every relative path). */
+function meetsRead(u: PathUse, read: string): boolean {
+  if (read === '') return u.path === null || !u.path.startsWith('/');
+  return meets(u, read) !== null;
+}
+
+/**
+ * Why `cmd`, which stays between the builder build and the runtime build, changes what the
+ * merged builder reads (null when it provably does not).
+ */
+export function changesBuilderInput(cmd: ScriptCommand, effect: HostEffect, reads: readonly BuilderRead[]): string | null {
+  if (reads.length === 0) return null;
+  for (const w of effect.writes.concat(effect.mayTouch)) {
+    const hit = reads.find((r) => meetsRead(w, r.path));
+    if (hit) return `it ${effect.writes.includes(w) ? 'writes' : 'is given'} ${w.path === null ? `\`${w.word.raw}\` (a path known only at run time)` : w.path || 'the repository root'}, which the builder reads (${hit.why})`;
+  }
+  if (!effect.known || effect.program === null) return `the tool does not know what \`${effect.program ?? cmd.words[0]?.raw ?? 'it'}\` writes, while the builder reads ${reads[0]!.why}`;
+  return null;
+}
