@@ -58,6 +58,8 @@ export function stockRun(inv: DockerInvocation, imageIndex: number, builtImages:
       continue;
     }
     const host = resolveRel(cwd, hostRel || '.');
+    // Mounted read-only, the folder cannot have received what the runtime build copies from it.
+    if ((m[4] ?? '').slice(1).split(',').includes('ro')) continue;
     if (host.startsWith('..')) other.push(v.raw);
     else repo.push({ host, ctr: m[3]!.replace(/\/+$/, '') || '/' });
   }

@@ -80,7 +80,14 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
       }
       const inv = effect.program === 'docker' || effect.program?.endsWith('/docker') ? (effect.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(effect.at) })) : null;
       if (inv) {
+        const before = out.diagnostics.length;
         checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuse, drop);
+        // A container writing host files between the two builds (a bind mount, `docker cp` out of it): as any other writer.
+        if (out.diagnostics.length === before && !out.deletes.includes(cmd) && at > builderAt && at < runtimeAt) {
+          const writes = dockerHostWrites(inv, cmd);
+          const why = writes.length > 0 ? changesBuilderInput(cmd, { program: 'docker', at: 0, reads: [], writes, mayTouch: [], known: true }, (reads ??= builderReads(setup, dockerfiles))) : null;
+          if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
+        }
         continue;
       }
       if (usesRemovedVar(cmd.words, removed)) {
@@ -93,11 +100,33 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
       // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
       if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {
         const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)));
-        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, 'If the builder should read what this command leaves, move the command before the builder build; if it does not touch what the builder reads, move it after the runtime build; then run the tool again (or migrate by hand).');
+        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
       }
     }
   }
   if (script.kind === 'github-actions') checkUploads(setup, script, refuse);
+  return out;
+}
+
+const BUILDER_INPUT_HINT = 'If the builder should read what this command leaves, move the command before the builder build; if it does not touch what the builder reads, move it after the runtime build; then run the tool again (or migrate by hand).';
+
+/** Host paths a docker command may write: its writable bind mounts (`docker run -v "$PWD":/src`), the destination of `docker cp CONTAINER:PATH HOST`. */
+function dockerHostWrites(inv: DockerInvocation, cmd: ScriptCommand): PathUse[] {
+  const out: PathUse[] = [];
+  if (inv.verb === 'run' || inv.verb === 'create') {
+    for (const f of inv.flags.filter((x) => x.name === '--volume' || x.name === '--mount' || x.name === '--volumes-from')) {
+      if (!f.value) continue;
+      const host = hostSideOf(f.name, f.value, cmd);
+      if (host === undefined) continue;
+      if (!readOnlyMount(f.name, f.value)) out.push({ path: host, glob: false, word: f.value });
+    }
+  }
+  if (inv.verb === 'cp' && inv.operands.length === 2) {
+    const [from, to] = [inv.operands[0]!.word, inv.operands[1]!.word];
+    // `CONTAINER:PATH HOST`: the second is a host path (a host source is `./x` or `/x`, a copy into the container).
+    const fromContainer = from.value === null || /^[^./][^:]*:/.test(from.value);
+    if (fromContainer && to.value !== '-') out.push({ path: to.value === null || cmd.cwd === null ? null : to.value.startsWith('/') ? to.value : resolveRel(cmd.cwd, to.value), glob: false, word: to });
+  }
   return out;
 }
 
@@ -165,13 +194,21 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
   if ((inv.verb === 'run' || inv.verb === 'create') && phase === 'window') {
     for (const f of inv.flags.filter((x) => x.name === '--volume' || x.name === '--mount' || x.name === '--volumes-from')) {
       const host = f.value ? hostSideOf(f.name, f.value, cmd) : null;
-      if (host === undefined) continue;
+      if (host === undefined || (f.value && readOnlyMount(f.name, f.value))) continue;
       if (host === null || setup.artifacts.some((a) => meets({ path: host, glob: false, word: f.value! }, a.hostPath) !== null)) {
         refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` mounts host files that may include ${setup.artifacts.map((a) => a.hostPath).join(', ')} between the extraction and the runtime build`, 'Do that step in the builder Dockerfile, or migrate by hand.');
         return;
       }
     }
   }
+}
+
+/** `-v host:/ctr:ro`, `--mount type=bind,…,readonly`: the container cannot write the host side. */
+function readOnlyMount(flag: string, value: Word): boolean {
+  // The options are static even where the host side is not (`"$PWD":/src:ro`).
+  const v = wordKey(value);
+  if (flag === '--volume') return (v.split(':')[2] ?? '').split(',').includes('ro');
+  return flag === '--mount' && v.split(',').some((kv) => kv === 'readonly' || kv === 'ro' || kv === 'readonly=true' || kv === 'ro=true');
 }
 
 /** The host side of a bind mount (undefined: a named or anonymous volume; null: not known). */

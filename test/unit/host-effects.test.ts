@@ -117,6 +117,16 @@ describe('host effects: what the builder reads, written before the merged builde
     const mount = 'FROM golang:1.21\nRUN --mount=type=bind,target=/src go build -o /out/app /src\n';
     refused(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], { 'Dockerfile.build': mount }), 'BUILDER_INPUT_CHANGED', 7);
   });
+  it('a container writing into the builder\'s context between the two builds refuses; a read-only mount does not', () => {
+    refused(repo([BUILD, 'docker run --rm -v "$PWD/api":/out example/protoc:3 --go_out=/out api.proto', ...EXTRACT, RUN], { 'Dockerfile.build': BROAD }), 'BUILDER_INPUT_CHANGED', 4);
+    // `docker cp` out of another container (read as a setup of its own, app:gen's): app:build's refuses.
+    const plan = planFiles(repo([BUILD, 'docker create --name gen app:gen', 'docker cp gen:/gen/main.go ./main.go', 'docker rm gen', ...EXTRACT, RUN]));
+    const own = plan.setups.find((x) => x.id === 'build.sh:3')!;
+    expect(own.status).toBe('refused');
+    expect(own.diagnostics.find((d) => d.code === 'BUILDER_INPUT_CHANGED')?.line).toBe(5);
+    // Read-only, it is neither a stock toolchain build of the artifact nor a change to it.
+    migrates(repo([BUILD, ...EXTRACT, 'docker run --rm -v "$PWD":/src:ro -w /src golang:1.21 go vet ./...', RUN], { 'Dockerfile.build': BROAD }));
+  });
   it('writes the builder does not read, printing commands, and commands outside the two builds migrate', () => {
     migrates(repo([BUILD, ...EXTRACT, 'echo "built" > notes.txt', 'go vet ./...', 'git describe --tags', RUN]));
     migrates(repo(['./scripts/stamp.sh', 'git describe --tags > VERSION', BUILD, ...EXTRACT, RUN, './scripts/notify.sh'], { 'Dockerfile.build': BROAD }));
