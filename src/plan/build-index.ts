@@ -4,7 +4,8 @@
  * root however many parts were planned and let go before it.
  *
  * - builderBuilds: the builder build of every setup. Held weakly: only a command still read
- *   is ever asked about (a part asks about the commands of its own scripts).
+ *   is ever asked about (a part asks about the commands of its own scripts). extractionSteps
+ *   indexes the setups' extraction and cleanup commands by their place in their script.
  * - buildMentions: every docker build in a known folder, by each repository path its words
  *   name that is the path of a Dockerfile the analysis read. It is only ever asked about a
  *   setup's builder Dockerfile (by its facts' path, and every setup's builder is one of those),
@@ -19,6 +20,26 @@ import { indexedBuilds } from '../analyze/release-scripts.js';
 import type { ScriptCommand } from '../model/script.js';
 
 const buildersCache = new WeakMap<Analysis, WeakSet<ScriptCommand>>();
+const stepsCache = new WeakMap<Analysis, Map<string, number>>();
+
+/** A command by its place (a script read again has new command objects, at the same places). */
+const placeOf = (c: ScriptCommand) => `${c.file}\0${c.index}`;
+
+/**
+ * Whether `cmd` is an extraction or cleanup command of a setup with the runtime build `runtime`:
+ * setups of one runtime build (several builders) are merged, or refused, together, so one's
+ * removed steps are the others' too. The index is built once per analysis.
+ */
+export function extractionSteps(analysis: Analysis): { isStepFor(cmd: ScriptCommand, runtime: ScriptCommand): boolean } {
+  let map = stepsCache.get(analysis);
+  if (!map) {
+    map = new Map();
+    for (const s of analysis.setups) if (s.runtime) for (const c of [...s.extraction, ...s.cleanup]) map.set(placeOf(c), s.runtime.inv.cmd.index);
+    stepsCache.set(analysis, map);
+  }
+  const m = map;
+  return { isStepFor: (cmd, runtime) => cmd.file === runtime.file && m.get(placeOf(cmd)) === runtime.index };
+}
 
 /** The builder build of every setup found; built once per analysis. */
 export function builderBuilds(analysis: Analysis): { has(cmd: ScriptCommand): boolean } {

@@ -44,8 +44,17 @@ const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 /**
  * `builders`: the builder builds of every setup found. Another setup's builder whose context
  * merely holds the artifact (`COPY . .`) is that setup's own merge; one naming it is a consumer.
+ * `steps`: every setup's extraction and cleanup commands, with their runtime build.
  */
-export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndices: readonly number[], fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, builders: { has(cmd: ScriptCommand): boolean } = new Set()): HostEffects {
+export function checkHostEffects(
+  setup: Setup,
+  script: ScriptFile,
+  removedIndices: readonly number[],
+  fs: RepoFs,
+  dockerfiles: ReadonlyMap<string, DockerfileFacts | null>,
+  builders: { has(cmd: ScriptCommand): boolean } = new Set(),
+  steps: { isStepFor(cmd: ScriptCommand, runtime: ScriptCommand): boolean } = { isStepFor: () => false },
+): HostEffects {
   const out: HostEffects = { deletes: [], diagnostics: [], notes: [] };
   const runtime = setup.runtime;
   if (!runtime) return out;
@@ -83,7 +92,9 @@ export function checkHostEffects(setup: Setup, script: ScriptFile, removedIndice
         const before = out.diagnostics.length;
         checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuse, drop);
         // A container writing host files between the two builds (a bind mount, `docker cp` out of it): as any other writer.
-        if (out.diagnostics.length === before && !out.deletes.includes(cmd) && at > builderAt && at < runtimeAt) {
+        // Another builder's extraction for the same runtime build goes (or stays) with this setup's own.
+        const sameGroup = steps.isStepFor(cmd, runtime.inv.cmd);
+        if (out.diagnostics.length === before && !sameGroup && !out.deletes.includes(cmd) && at > builderAt && at < runtimeAt) {
           const writes = dockerHostWrites(inv, cmd);
           const why = writes.length > 0 ? changesBuilderInput(cmd, { program: 'docker', at: 0, reads: [], writes, mayTouch: [], known: true }, (reads ??= builderReads(setup, dockerfiles))) : null;
           if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);

@@ -35,7 +35,7 @@ import { dirStateAfter } from '../analyze/host-dirs.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
-import { builderBuilds, buildMentions, forgetBuilds } from './build-index.js';
+import { builderBuilds, buildMentions, extractionSteps, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { dynamicTags } from '../analyze/dynamic-tag.js';
@@ -468,7 +468,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const keep = keepsBuilderImage(setup);
   draft.script.deletes = [...new Set([...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index))];
   // Every command that stays is checked against what goes (containers, ids, paths, Dockerfiles).
-  const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles, builderBuilds(analysis));
+  const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles, builderBuilds(analysis), extractionSteps(analysis));
   plan.diagnostics.push(...effects.diagnostics);
   draft.script.deletes.push(...effects.deletes.map((c) => c.index));
   plan.notes.push(...effects.notes);

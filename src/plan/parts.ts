@@ -24,7 +24,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import type { ReadNames } from './broad-copy-check.js';
-import { builderBuilds, buildMentions } from './build-index.js';
+import { builderBuilds, buildMentions, extractionSteps } from './build-index.js';
 import { namingIndex, type NamingIndex } from './builder-mentions.js';
 import { listMakefiles } from './make-prerequisites.js';
 import { markBuilderTagUses } from './tag-mentions.js';
@@ -37,6 +37,7 @@ export interface RootFacts {
 
 export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
   builderBuilds(analysis);
+  extractionSteps(analysis);
   buildMentions(analysis);
   listMakefiles(analysis, fs);
   const names: ReadNames = { scripts: [...analysis.scripts.keys()], dockerfiles: [...analysis.dockerfiles.keys()] };
