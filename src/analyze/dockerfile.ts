@@ -5,6 +5,7 @@
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
 import { argDeclarations } from './arg-declarations.js';
 import './dockerfile-arguments.js';
+import './dockerfile-parses.js';
 import { LineIndex } from '../model/text.js';
 import { exactList } from '../model/exact-list.js';
 import { execFormArgs, jsonStringValue } from './exec-form.js';
@@ -72,8 +73,8 @@ export interface DockerfileFacts {
   /** Instructions before which the first FROM's leading comments start. */
   firstFromBlockStart: number;
   /**
-   * dockerfile-ast's instructions. Not held: parsed again from `text` when asked for (a few
-   * recent parses are kept), since they were most of what a parsed Dockerfile held.
+   * dockerfile-ast's instructions. Not held: parsed again from `text` when asked for (the
+   * parser keeps its last few parses), since they were most of what a parsed Dockerfile held.
    */
   readonly instructions: Instruction[];
 }
@@ -81,24 +82,13 @@ export interface DockerfileFacts {
 /**
  * The facts of every Dockerfile are held from analysis to the end of the plan (the merge reads
  * them), but dockerfile-ast's objects are asked for only while one setup is merged and checked,
- * one Dockerfile after another. So they are parsed again on demand, about 0.1 ms a Dockerfile,
- * and only the last few parses are kept. Each ask gets a whole parse of the same text: no one
- * compares instructions of two asks.
+ * one Dockerfile after another. So they are parsed again on demand, about 0.1 ms a Dockerfile;
+ * the parser keeps its last parses by text (./dockerfile-parses.ts), so the asks of one setup's
+ * merge and checks, and of a file with the same text as one read just before, are one parse.
  */
-const RECENT = 16;
-const recent = new Map<object, Instruction[]>();
-
-function remember(facts: object, instructions: Instruction[]): Instruction[] {
-  recent.delete(facts);
-  recent.set(facts, instructions);
-  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
-  return instructions;
-}
-
-/** What every DockerfileFacts shares: the getter of its instructions. */
 const FACTS = Object.defineProperty({}, 'instructions', {
   get(this: DockerfileFacts) {
-    return recent.get(this) ?? remember(this, DockerfileParser.parse(this.text).getInstructions());
+    return DockerfileParser.parse(this.text).getInstructions();
   },
   enumerable: false,
 });
@@ -200,7 +190,6 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
     copies: exactList(copies),
     firstFromBlockStart,
   });
-  remember(facts, instructions);
   return facts;
 }
 

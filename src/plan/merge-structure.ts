@@ -10,10 +10,10 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { argDeclarations, type ArgDeclaration } from '../analyze/arg-declarations.js';
 import '../analyze/dockerfile-arguments.js';
+import '../analyze/dockerfile-parses.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { stageRefsOf, type StageRef } from '../analyze/stage-refs.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { parseKept } from './merged-parse.js';
 
 export interface MergeIntent {
   escape: string;
@@ -66,8 +66,9 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
   const fail = (message: string) =>
     out.push(diag('GENERATED_DOCKERFILE_INVALID', 'error', `the merged ${file} would not be what was planned: ${message}`, { file, setup, hint: 'Nothing was written for this setup. Please report this with both Dockerfiles attached.' }));
   const { escape } = intent;
-  // The whole file as the validator read it, when it read the same text (validate.ts).
-  const whole = parseKept(source(merged, escape)).getInstructions();
+  // The whole file as the validator read it, when it read the same text (validate.ts): the
+  // parser keeps its tree by the text (../analyze/dockerfile-parses.ts).
+  const whole = parse(merged, escape);
   const runtime = parse(intent.runtime.edited, escape);
   const firstFrom = runtime.findIndex((i) => i.getKeyword() === 'FROM');
   const head = firstFrom < 0 ? runtime : runtime.slice(0, firstFrom);

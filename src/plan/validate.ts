@@ -5,8 +5,8 @@
  */
 import { validate } from 'dockerfile-utils';
 import '../analyze/dockerfile-arguments.js';
+import '../analyze/dockerfile-parses.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { keepingParse } from './merged-parse.js';
 
 const ERROR = 1;
 
@@ -32,8 +32,9 @@ function errorsOf(dockerfile: string): string[] {
 }
 
 export function validateMerged(merged: string, inputs: string[], file: string, setup: string): Diagnostic[] {
-  // The validator's tree of the merged file is kept for the structural check (merged-parse.ts).
-  const problems = keepingParse(merged.replace(/^\uFEFF/, ''), () => check(merged)).filter((d) => d.severity === ERROR);
+  // The validator's tree of the merged file is the structural check's too: the parser keeps it
+  // by its text (../analyze/dockerfile-parses.ts).
+  const problems = check(merged).filter((d) => d.severity === ERROR);
   // The inputs are validated only to excuse problems they already had: usually there are none.
   if (problems.length === 0) return [];
   const known = new Set(inputs.flatMap(errorsOf));
