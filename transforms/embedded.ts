@@ -5,6 +5,7 @@
  */
 import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
 import { fileOffset } from '../src/analyze/offset-runs.js';
+import { readTogether } from '../src/analyze/release.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { fileKind } from '../src/kinds/registry.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
@@ -75,22 +76,39 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
   companions(script, indices) {
-    return localsByPart(script, indices).flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
+    const touched = localsByPart(script, indices);
+    // The snippets' readings were let go after analysis (src/analyze/release.ts): read them in one go.
+    readTogether(touched.map(([part]) => part));
+    return touched.flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
   },
   deleteCommands(script, indices) {
     // A snippet emptied by the removal goes whole, and so do the commands that call it
     // (`npm run X` of a removed script): repeat until nothing more empties.
     const doomed = new Set(indices);
     const emptied = new Set<Part>();
+    // Each part's removal, by the commands removed from it: the loop and the edits below ask again.
+    const removals = new Map<Part, { local: string; inner: Edit[] | { error: string } }>();
+    const removal = (part: Part, local: number[]) => {
+      const key = local.join(',');
+      const known = removals.get(part);
+      if (known?.local === key) return known.inner;
+      const inner = shellAdapter.deleteCommands(part.script, local);
+      removals.set(part, { local: key, inner });
+      return inner;
+    };
     for (let changed = true; changed; ) {
       changed = false;
-      for (const [part, local] of localsByPart(script, doomed)) {
+      const touched = localsByPart(script, doomed);
+      readTogether(touched.filter(([part]) => !emptied.has(part)).map(([part]) => part));
+      for (const [part, local] of touched) {
         if (emptied.has(part)) continue;
-        const inner = shellAdapter.deleteCommands(part.script, local);
+        const inner = removal(part, local);
         if ('error' in inner) continue;
         const rest = applyEdits(part.snippet.shell, inner);
+        // Only a text of blanks, `;`, `:` and comments can read as no command: the reading confirms it.
+        if (/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) continue;
         const left = parseShell(script.file, rest).script;
-        if (left && left.commands.length === 0 && !/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) {
+        if (left && left.commands.length === 0) {
           emptied.add(part);
           for (const c of part.snippet.callers ?? []) {
             if (!doomed.has(c)) {
@@ -113,7 +131,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       edits.push(...host.remove);
     }
     for (const [part, local] of localsByPart(script, doomed)) {
-      const inner = shellAdapter.deleteCommands(part.script, local);
+      const inner = removal(part, local);
       if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };
       if (emptied.has(part)) {
         if (part.snippet.host && hostsGone.has(part.snippet.host)) continue;
