@@ -77,8 +77,10 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   quote: shellAdapter.quote,
   companions(script, indices) {
     const touched = localsByPart(script, indices);
-    // The snippets' readings were let go after analysis (src/analyze/release.ts): read them in one go.
-    readTogether(touched.map(([part]) => part));
+    // The snippets' readings were let go after analysis (src/analyze/release.ts): read them in
+    // one go, with those of the commands that run them (`npm run build`), which go when one empties.
+    const callers = touched.flatMap(([part]) => (part.snippet.callers ?? []).map((c) => partOf(script, c)));
+    readTogether([...touched.map(([part]) => part), ...callers.filter((p): p is Part => p !== undefined)]);
     return touched.flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
   },
   deleteCommands(script, indices) {

@@ -19,6 +19,8 @@ import { revivable } from '../../model/revivable.js';
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
 
+const BACKSLASH = '\\'.charCodeAt(0);
+
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
 
@@ -104,13 +106,20 @@ function recipeSnippet(file: string, text: string, line: TsNode, target: string,
       toFile.push(at);
     }
   };
-  const expansions = line.descendantsOfType([...EXPANSIONS]).filter((n, _, all) => !all.some((o) => o !== n && o.startIndex <= n.startIndex && o.endIndex >= n.endIndex));
+  // The outermost expansions, in file order: they do not overlap, so each starts after the last.
+  const expansions = line
+    .descendantsOfType([...EXPANSIONS])
+    .filter((n, _, all) => !all.some((o) => o !== n && o.startIndex <= n.startIndex && o.endIndex >= n.endIndex))
+    .sort((a, b) => a.startIndex - b.startIndex);
+  let next = 0;
   let i = line.startIndex;
   // Recipe prefixes: @ (silent), - (ignore errors), + (always run).
   while (i < line.endIndex && '@-+'.includes(text[i]!)) i++;
   let fn = 0;
   while (i < line.endIndex) {
-    const x = expansions.find((n) => n.startIndex === i);
+    // The expansion starting here, if any (the walk only moves forward).
+    while (next < expansions.length && expansions[next]!.startIndex < i) next++;
+    const x = expansions[next]?.startIndex === i ? expansions[next] : undefined;
     if (x) {
       const src = text.slice(x.startIndex, x.endIndex);
       if (x.type === 'escape') emit('$', i);
@@ -130,8 +139,12 @@ function recipeSnippet(file: string, text: string, line: TsNode, target: string,
       if (text[i] === '\t') i++;
       continue;
     }
-    emit(c, i);
-    i++;
+    // Text the shell sees as written, up to the next expansion or backslash: copied in one piece.
+    const stop = Math.min(expansions[next]?.startIndex ?? line.endIndex, line.endIndex);
+    let j = i + 1;
+    while (j < stop && text.charCodeAt(j) !== BACKSLASH) j++;
+    shell += text.slice(i, j);
+    for (; i < j; i++) toFile.push(i);
   }
   toFile.push(line.endIndex);
   // Removing the whole recipe line: from its line's start through its newline.
