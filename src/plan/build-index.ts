@@ -66,11 +66,18 @@ function mentions(analysis: Analysis): Mentions {
   const byPath = new Map<string, ScriptCommand[]>();
   const pathsOf = new Map<string, string[]>();
   const dockerfiles = new Set<string>();
-  for (const f of analysis.dockerfiles.values()) if (f) dockerfiles.add(f.path);
+  // A word can name a Dockerfile only if it ends in one's base name: most words (`docker`,
+  // `build`, `-t`, the tag, `.`) are passed over without joining them to the folder.
+  const names = new Set<string>();
+  for (const f of analysis.dockerfiles.values()) {
+    if (!f) continue;
+    dockerfiles.add(f.path);
+    names.add(f.path.slice(f.path.lastIndexOf('/') + 1));
+  }
   for (const s of analysis.scripts.values()) {
     for (const c of indexedBuilds(s)) {
       for (const w of c.words) {
-        if (w.value === null) continue;
+        if (w.value === null || !names.has(w.value.slice(w.value.lastIndexOf('/') + 1))) continue;
         const p: string = (c.cwd === '' ? w.value : `${c.cwd}/${w.value}`).replace(/^\.\//, '');
         if (!dockerfiles.has(p)) continue;
         const list: ScriptCommand[] = byPath.get(p) ?? [];
