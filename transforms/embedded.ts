@@ -5,7 +5,6 @@
  */
 import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
 import { fileOffset } from '../src/analyze/offset-runs.js';
-import { readTogether } from '../src/analyze/release.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { fileKind } from '../src/kinds/registry.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
@@ -76,12 +75,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
   companions(script, indices) {
-    const touched = localsByPart(script, indices);
-    // The snippets' readings were let go after analysis (src/analyze/release.ts): read them in
-    // one go, with those of the commands that run them (`npm run build`), which go when one empties.
-    const callers = touched.flatMap(([part]) => (part.snippet.callers ?? []).map((c) => partOf(script, c)));
-    readTogether([...touched.map(([part]) => part), ...callers.filter((p): p is Part => p !== undefined)]);
-    return touched.flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
+    return localsByPart(script, indices).flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
   },
   deleteCommands(script, indices) {
     // A snippet emptied by the removal goes whole, and so do the commands that call it
@@ -100,9 +94,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
     };
     for (let changed = true; changed; ) {
       changed = false;
-      const touched = localsByPart(script, doomed);
-      readTogether(touched.filter(([part]) => !emptied.has(part)).map(([part]) => part));
-      for (const [part, local] of touched) {
+      for (const [part, local] of localsByPart(script, doomed)) {
         if (emptied.has(part)) continue;
         const inner = removal(part, local);
         if ('error' in inner) continue;

@@ -10,8 +10,7 @@
  */
 import type { EmbeddedScript, Part } from './embedded.js';
 import { isExpanded } from './compose.js';
-import { parseShell, shellTrees, type ShellScript } from './shell.js';
-import type { TsNode } from './tree-sitter.js';
+import { parseShell, type ShellScript } from './shell.js';
 import type { ScriptFile } from '../model/script.js';
 import { fileOffset, OffsetRuns } from './offset-runs.js';
 
@@ -30,12 +29,7 @@ class ReleasedPart implements Part {
   ) {}
 
   get script(): ShellScript {
-    return recent(this, () => readAgain(this.owner, this, null));
-  }
-
-  /** Reads the snippet again from a syntax tree already made of its text, and keeps the reading as a recent one. */
-  readFrom(tree: TsNode | null): void {
-    remember(this, readAgain(this.owner, this, tree));
+    return recent(this, () => readAgain(this.owner, this));
   }
 }
 
@@ -76,24 +70,8 @@ function remember(part: Part, reading: ShellScript): void {
   if (readings.size > RECENT) readings.delete(readings.keys().next().value!);
 }
 
-/**
- * Reads again, together, the released snippets among `parts` not read lately, as the analysis
- * read them: one syntax tree for all their texts (./shell/batch-trees.ts) instead of one parse
- * each, whose fixed cost dwarfs a one-line snippet. The plan edits a few snippets of a file at
- * once (the setup's steps, then the `npm run` calls of an emptied script): it says which here,
- * and then asks each for its reading. At most RECENT are read, so none pushes out another.
- */
-export function readTogether(parts: Iterable<Part>): void {
-  const due: ReleasedPart[] = [];
-  for (const p of parts) if (p instanceof ReleasedPart && !readings.has(p) && !due.includes(p) && due.length < RECENT) due.push(p);
-  // One is read when asked, alone, as before.
-  if (due.length < 2) return;
-  const trees = shellTrees(due.map((p) => p.snippet.shell));
-  due.forEach((p, k) => p.readFrom(trees[k] ?? null));
-}
-
-function readAgain(script: ScriptFile, part: Part, tree: TsNode | null): ShellScript {
-  const again = parseShell(script.file, part.snippet.shell, tree ? { ...part.init, tree } : part.init).script;
+function readAgain(script: ScriptFile, part: Part): ShellScript {
+  const again = parseShell(script.file, part.snippet.shell, part.init).script;
   // The same text from the same start reads the same; anything else is a bug, never an edit.
   const map = (o: number) => fileOffset(part.snippet.toFile, Math.min(o, part.snippet.toFile.length - 1))!;
   const same = again !== null && again.commands.length === part.count && again.commands.every((c, k) => map(c.start) === script.commands[part.first + k]?.start && map(c.end) === script.commands[part.first + k]?.end);

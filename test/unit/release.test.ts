@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, readScript, scriptKindOf } from '../../src/analyze/index.js';
 import type { EmbeddedScript } from '../../src/analyze/embedded.js';
-import { readTogether, releaseSnippetReadings } from '../../src/analyze/release.js';
+import { releaseSnippetReadings } from '../../src/analyze/release.js';
 import { MemoryFs } from '../../src/model/fs.js';
 
 const FILES: Record<string, string> = {
@@ -59,27 +59,5 @@ describe('snippet readings released after analysis', () => {
     const part = script.parts.find((p) => p.snippet.shell.startsWith('docker cp'))!;
     part.snippet.shell = `true; ${part.snippet.shell}`;
     expect(() => part.script).toThrow(/reads differently the second time/);
-  });
-
-  for (const rel of Object.keys(FILES)) {
-    it(`${rel}: snippets read again together (one syntax tree) read as the analysis first read them`, () => {
-      const script = read(rel);
-      const first = script.parts.map((p) => p.script);
-      releaseSnippetReadings(script);
-      readTogether(script.parts);
-      script.parts.forEach((p, k) => {
-        const again = p.script;
-        expect(again).not.toBe(first[k]);
-        expect(again).toEqual(first[k]);
-      });
-    });
-  }
-
-  it('a snippet read together with others that would read differently is an internal error too', () => {
-    const script = read('package.json');
-    releaseSnippetReadings(script);
-    const part = script.parts.find((p) => p.snippet.shell.startsWith('docker cp'))!;
-    part.snippet.shell = `true; ${part.snippet.shell}`;
-    expect(() => readTogether(script.parts)).toThrow(/reads differently the second time/);
   });
 });
