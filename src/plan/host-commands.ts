@@ -50,7 +50,7 @@ const PRINTS: Readonly<Record<string, ReadonlySet<string>>> = {
 const WRAPPERS = new Set(['sudo', 'env', 'command', 'time', 'nice', 'exec', 'nohup']);
 
 /** A word as a path relative to the repository (null when not static or the cwd is unknown). */
-function use(cmd: ScriptCommand, w: Word): PathUse {
+export function use(cmd: ScriptCommand, w: Word): PathUse {
   const v = w.value;
   const glob = v !== null && /[*?[]/.test(v) && !/^['"]/.test(w.raw);
   // An absolute path is outside the repository as far as the script says (its root is not known).

@@ -19,7 +19,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
-import { hostEffect, meets, type PathUse } from './host-commands.js';
+import { hostEffect, meets, use, type PathUse } from './host-commands.js';
 import { uploadedPaths } from './upload-artifact.js';
 
 export interface HostEffects {
@@ -136,7 +136,7 @@ function dockerHostWrites(inv: DockerInvocation, cmd: ScriptCommand): PathUse[] 
     const [from, to] = [inv.operands[0]!.word, inv.operands[1]!.word];
     // `CONTAINER:PATH HOST`: the second is a host path (a host source is `./x` or `/x`, a copy into the container).
     const fromContainer = from.value === null || /^[^./][^:]*:/.test(from.value);
-    if (fromContainer && to.value !== '-') out.push({ path: to.value === null || cmd.cwd === null ? null : to.value.startsWith('/') ? to.value : resolveRel(cmd.cwd, to.value), glob: false, word: to });
+    if (fromContainer && to.value !== '-') out.push(use(cmd, to));
   }
   return out;
 }
