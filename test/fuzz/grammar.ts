@@ -5,6 +5,7 @@
  * it. Features cover the shapes the tool migrates and the traps it must refuse or get exactly
  * right (the hostile shapes of "never write a wrong migration").
  */
+import { DOCKERFILE_FEATURES, drawDockerfileFeatures, isDockerfileFeature, normalizeDockerfile } from './dockerfile-features.js';
 
 /** How the artifact leaves the builder. */
 export const EXTRACTIONS = [
@@ -99,6 +100,8 @@ export const FEATURES = {
    * Merged, the builder would compile the changed file: must be refused. Rare (see OWN_ODDS).
    */
   sourceEdit: ['none', 'known', 'unknown'],
+  // ---- Dockerfile shapes (./dockerfile-features.ts; drawn from a stream of their own).
+  ...DOCKERFILE_FEATURES,
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -143,7 +146,7 @@ export function generate(seed: number): RepoSpec {
   const spec: Record<string, unknown> = { seed, app: pick(APPS) };
   const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
   for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
-  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k));
+  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k));
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
@@ -157,6 +160,7 @@ export function generate(seed: number): RepoSpec {
     if (odds === undefined) spec[k] = options[Math.floor(own() * options.length)];
     else spec[k] = own() < odds ? options[1 + Math.floor(own() * (options.length - 1))] : options[0];
   }
+  drawDockerfileFeatures(spec, seed, prng);
   return normalize(spec as RepoSpec);
 }
 
@@ -279,6 +283,7 @@ export function normalize(input: RepoSpec): RepoSpec {
     s.globalArgs = 'none';
   }
   if (s.ignoreFile === 'maps' && s.artifact !== 'folder') s.ignoreFile = 'docs';
+  normalizeDockerfile(s);
   return s;
 }
 

@@ -4,6 +4,7 @@
  * runtime Dockerfile, and the driver (sh/bash script, Makefile or package.json) that runs the
  * builder pattern. Pure: the same spec gives the same files.
  */
+import * as df from './render-dockerfile.js';
 import { catLike, runTimeBuild, type RepoSpec } from './grammar.js';
 
 export interface RepoFile {
@@ -91,18 +92,18 @@ function mainGo(a: string): string {
 
 function builderDockerfile(s: RepoSpec, l: Layout): string {
   const a = s.app;
-  const lines: string[] = [`# Builds ${a} (the toolchain image of the builder pattern).`];
+  const lines: string[] = [...df.builderDirectives(s), `# Builds ${a} (the toolchain image of the builder pattern).`, ...df.builderAfterComment(s)];
   if (s.globalArgs === 'shared-line') lines.push(`ARG GO_VERSION=1.21 ${s.globalArgInRuntime ? 'FLAVOR=fancy' : 'CHANNEL=beta'}`);
   else {
     if (s.argBeforeFrom) lines.push('ARG GO_VERSION=1.21');
     if (s.globalArgInRuntime) lines.push('ARG FLAVOR=fancy');
   }
   // A global default reading a variable only the runtime declares: empty here, `-alpine` once merged.
-  if (s.globalArgs === 'builder-reads-runtime') lines.push('ARG GO_IMAGE=golang:${GO_VERSION}${GO_VARIANT}', 'FROM ${GO_IMAGE}');
-  else lines.push(s.argBeforeFrom ? 'FROM golang:${GO_VERSION}' : 'FROM golang:1.21');
+  if (s.globalArgs === 'builder-reads-runtime') lines.push('ARG GO_IMAGE=golang:${GO_VERSION}${GO_VARIANT}', ...df.builderFrom(s, 'FROM ${GO_IMAGE}'));
+  else lines.push(...df.builderFrom(s, s.argBeforeFrom ? 'FROM golang:${GO_VERSION}' : 'FROM golang:1.21'));
   if (s.argAfterFrom) lines.push('ARG BUILD_MODE=release', 'RUN echo "mode=${BUILD_MODE}" > /etc/build-mode');
-  lines.push(`WORKDIR ${s.builderWorkdir}`, 'COPY main.go .');
-  if (s.builderUser) lines.push('RUN mkdir -p /out && chown 65534:65534 /out', 'USER 65534');
+  lines.push(...df.builderPrelude(s), ...df.builderWorkdir(s), 'COPY main.go .', ...df.builderExtras(s));
+  if (s.builderUser) lines.push(df.builderRun(s, 'RUN mkdir -p /out && chown 65534:65534 /out'), 'USER 65534');
   const build: string[] = [];
   if (runTimeBuild(s.extraction)) {
     if (s.builderJsonCmd) build.push(`CMD ["sh", "-c", "go build -o /out/${a} . && echo built ${a}"]`);
@@ -117,45 +118,54 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
   }
   if (s.extraction === 'cmd-cat') build.push(`CMD ["cat", "${l.containerPath}"]`);
   if (s.trailingBackslash && build.length > 0) build[build.length - 1] += ' \\\n    # end of the build';
-  lines.push(...build);
+  lines.push(...build.map((line) => df.builderRun(s, line)));
   return `${lines.join('\n')}\n`;
 }
 
 /** Where the runtime image keeps the program, and the COPY lines that put the artifact there. */
 function runtimeDockerfile(s: RepoSpec, l: Layout): string {
   const a = s.app;
-  const lines: string[] = [];
+  const lines: string[] = [...df.runtimeDirectives(s)];
   /** The runtime's global ARG (./grammar.ts globalArgs), read again by its stage. */
   const global: [string, string] | undefined = ({ 'same-literal': ['GO_VERSION', '1.21'], 'runtime-reads-own': ['SUITE', 'go${GO_VERSION}'], 'builder-reads-runtime': ['GO_VARIANT', '-alpine'] } as Record<string, [string, string]>)[s.globalArgs];
   if (global) lines.push(`ARG ${global[0]}=${global[1]}`);
   if (s.stageCapture) lines.push('FROM busybox:latest AS builder', `RUN echo "${a} config" > /${a}.conf`, '');
-  lines.push(`FROM ${s.runtimeBase}`);
+  const stages = df.runtimeFrom(s, s.runtimeBase);
+  lines.push(...stages.from);
   if (s.stageCapture) lines.push(`COPY --from=builder /${a}.conf /etc/${a}.conf`);
   if (s.globalArgInRuntime) lines.push('ARG FLAVOR', `RUN echo "flavor=\${FLAVOR}" > /etc/${a}.flavor`);
   if (global) lines.push(`ARG ${global[0]}`, `RUN echo "${global[0].toLowerCase()}=\${${global[0]}}" > /etc/${a}.${global[0].toLowerCase()}`);
   if (s.dockerfileEdit) lines.push(`ENV ${a.toUpperCase()}_CHANNEL=stable`);
-  if (s.runtimeWorkdir) lines.push('WORKDIR /app');
-  const chown = s.runtimeChown ? '--chown=65534:65534 ' : '';
   const dir = s.runtimeWorkdir ? '/app' : '/usr/local/bin';
+  // the folder the COPY destination (or the WORKDIR) names, maybe through an ENV
+  const home = s.runtimeWorkdir ? '/app' : s.artifact === 'folder' ? `/opt/${a}` : dir;
+  lines.push(...df.runtimeBeforeCopy(s, home));
+  if (s.runtimeWorkdir) lines.push(`WORKDIR ${df.runtimeDir(s, '/app')}`);
+  const to = df.runtimeDir(s, home);
+  const chown = s.runtimeChown ? '--chown=65534:65534 ' : '';
+  const flags = df.artifactCopyFlags(s, chown);
   let program: string;
   if (s.artifact === 'folder') {
-    const dest = s.runtimeWorkdir ? './' : `/opt/${a}/`;
-    lines.push(copyLine(chown, `${l.hostPath}/`, dest));
+    const dest = s.runtimeWorkdir ? './' : `${to}/`;
+    lines.push(copyLine(flags, `${l.hostPath}/`, dest));
     if (s.archiveAdd) lines.push(`ADD ${l.hostPath}/${a}-assets /opt/${a}-data/`);
     program = s.runtimeWorkdir ? `/app/bin/${a}` : `/opt/${a}/bin/${a}`;
   } else if (s.dest === 'holder-dir') {
-    lines.push(copyLine(chown, `${l.hostPath}/`, s.runtimeWorkdir ? './' : `${dir}/`));
+    lines.push(copyLine(flags, `${l.hostPath}/`, s.runtimeWorkdir ? './' : `${to}/`));
     program = `${dir}/${a}`;
   } else if (s.runtimeDestDir) {
     // the file keeps the name it has on the host
-    lines.push(copyLine(chown, l.hostPath, s.runtimeWorkdir ? './' : `${dir}/`));
+    lines.push(copyLine(flags, l.hostPath, s.runtimeWorkdir ? './' : `${to}/`));
     program = `${dir}/${l.hostPath.split('/').pop()!}`;
   } else {
-    lines.push(copyLine(chown, l.hostPath, s.runtimeWorkdir ? `./${a}` : `${dir}/${a}`));
+    lines.push(copyLine(flags, l.hostPath, s.runtimeWorkdir ? `./${a}` : `${to}/${a}`));
     program = `${dir}/${a}`;
   }
+  const extra = df.extraArtifact(s);
+  if (extra) lines.push(extra.copy(chown));
+  lines.push(...stages.split, ...df.runtimeMeta(s, program));
   if (s.runtimeUser) lines.push('USER 65534');
-  lines.push(s.runtimeCmdSpaces ? `CMD ["${program}", "--greeting", "hello world"]` : `CMD ["${program}"]`);
+  lines.push(df.runtimeCmd(s, s.runtimeCmdSpaces ? `CMD ["${program}", "--greeting", "hello world"]` : `CMD ["${program}"]`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -222,6 +232,9 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
     }
   };
   const copyInTarget = s.artifact === 'folder' ? '/out/share/NOTICE' : '/out/NOTICE';
+  const extra = df.extraArtifact(s);
+  /** The second artifact's copy out of the container `from` (./render-dockerfile.ts). */
+  const extraCp = (from: string) => (extra ? [guard(`${ctr('cp')} ${from}:${extra.containerPath} ${extra.host}`)] : []);
   switch (s.extraction) {
     case 'create-cp':
     case 'run-name':
@@ -231,7 +244,7 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
       else if (s.extraction === 'detached-idle') extract.push(`docker run -d --name ${c} ${tag} tail -f /dev/null`);
       else extract.push(`docker run --name ${c} -e CGO_ENABLED=0 ${tag}${s.builderJsonCmd ? '' : ` go build -o ${l.containerPath} .`}`);
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
-      extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)));
+      extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)), ...extraCp(c));
       if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
       if (!s.trapCleanup) extract.push(s.extraction === 'detached-idle' ? `${ctr('rm')} -f ${c}` : `${ctr('rm')} ${c}`);
       break;
@@ -241,13 +254,13 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
       if (s.trapCleanup) extract.push(`trap 'docker rm -f "$id" >/dev/null 2>&1 || true' EXIT`);
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE "$id":${copyInTarget}`);
       const cp = `${ctr('cp')} "$id":${l.containerPath} ${cpDest}`;
-      extract.push(wrap(s.guardedCp ? `[ -n "$id" ] && ${cp}` : guard(cp)));
+      extract.push(wrap(s.guardedCp ? `[ -n "$id" ] && ${cp}` : guard(cp)), ...extraCp('"$id"'));
       if (s.inspectAfter) extract.push(`docker inspect "$id" > /dev/null`);
       if (!s.trapCleanup) extract.push(`${ctr('rm')} -v "$id"`);
       break;
     }
     case 'inline-create':
-      extract.push(wrap(guard(`${ctr('cp')} $(${ctr('create')} ${tag}):${l.containerPath} ${cpDest}`)));
+      extract.push(wrap(guard(`${ctr('cp')} $(${ctr('create')} ${tag}):${l.containerPath} ${cpDest}`)), ...extraCp(`$(${ctr('create')} ${tag})`));
       break;
     case 'cat-redirect':
     case 'cmd-cat':
@@ -292,6 +305,7 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
   if (s.hostUse === 'checksum') after.push(`sha256sum ${program} > ${a}.sha256`);
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
   if (s.cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
+  if (s.cleanup && extra) after.push(`rm -rf ${extra.host}`);
   return { defs, builder, extract, after };
 }
 
@@ -337,6 +351,8 @@ export function render(s: RepoSpec): RenderedRepo {
   ];
   if (s.ignoreFile === 'docs') files.push({ path: '.dockerignore', content: '*.md\nrelease/\n', mode: 0o644 }, { path: 'README.md', content: `# ${a}\n`, mode: 0o644 });
   if (s.ignoreFile === 'maps') files.push({ path: '.dockerignore', content: '**/*.map\n', mode: 0o644 });
+  const allowlist = df.allowlistIgnore(s, l.hostPath.split('/')[0]!);
+  if (allowlist !== null) files.push({ path: '.dockerignore', content: allowlist, mode: 0o644 });
   if (s.sourceEdit === 'unknown') files.push({ path: 'stamp-source.sh', content: `#!/bin/sh\nset -e\n# Marks the sources as built.\necho "// stamped after the builder build" >> main.go\n`, mode: 0o755 });
   if (s.tagUse === 'script') files.push({ path: 'check-builder.sh', content: `#!/bin/sh\nset -e\n# The builder image the pipeline leaves behind.\ndocker image inspect ${l.builderTag} > /dev/null\n`, mode: 0o755 });
   if (s.tagUse === 'dockerfile') files.push({ path: 'Dockerfile.check', content: `FROM ${l.builderTag}\nLABEL org.example.checked=true\n`, mode: 0o644 });
@@ -355,6 +371,7 @@ export function render(s: RepoSpec): RenderedRepo {
   }
   const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : [])];
   const top = l.hostPath.split('/')[0]!;
-  const scratchPaths = s.hostUse === 'none' ? [top] : [];
+  const extra = df.extraArtifact(s);
+  const scratchPaths = [...(s.hostUse === 'none' ? [top] : []), ...(extra ? [extra.host] : [])];
   return { files, entry, finalTags, scratchPaths };
 }
