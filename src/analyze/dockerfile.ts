@@ -35,6 +35,14 @@ export interface StageFacts {
   entrypoint: string[] | string | null;
   /** Paths declared with VOLUME in the stage. */
   volumes: string[];
+  /**
+   * The SHELL the stage's own SHELL lines leave in effect at its end (`unknown` when one is not
+   * in exec form), null when it has none: shell-form RUN, CMD and ENTRYPOINT run through it.
+   */
+  shell: string[] | 'unknown' | null;
+  /** The stage's SHELL where its last CMD / ENTRYPOINT was written (null: none set before it in the stage). */
+  cmdShell: string[] | 'unknown' | null;
+  entrypointShell: string[] | 'unknown' | null;
 }
 
 export interface CopyFacts {
@@ -140,6 +148,9 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
         cmd: null,
         entrypoint: null,
         volumes: [],
+        shell: null,
+        cmdShell: null,
+        entrypointShell: null,
       });
       continue;
     }
@@ -149,8 +160,12 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
       st.end = span(ins.getRange()).end;
       if (kw === 'CMD' || kw === 'ENTRYPOINT') {
         const value = execFormArgs(argText(ins), escape) ?? (ins.getRawArgumentsContent() ?? '');
-        if (kw === 'CMD') st.cmd = value;
-        else st.entrypoint = value;
+        if (kw === 'CMD') [st.cmd, st.cmdShell] = [value, st.shell];
+        else [st.entrypoint, st.entrypointShell] = [value, st.shell];
+      }
+      if (kw === 'SHELL') {
+        const argv = execFormArgs(argText(ins), escape);
+        st.shell = argv && argv.length > 0 ? argv : 'unknown';
       }
       if (kw === 'VOLUME') {
         st.volumes.push(...(execFormArgs(argText(ins), escape) ?? ins.getArguments().map((a) => a.getValue())));

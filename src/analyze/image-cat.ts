@@ -22,12 +22,13 @@ import { inherited } from '../plan/run-step.js';
 
 /** The argv a container of the stage runs with no command given, or null when the Dockerfile does not prove it. */
 export function defaultArgv(facts: DockerfileFacts, stage: StageFacts): string[] | null {
-  const { entrypoint: ep, cmd, known } = inherited(facts, stage);
-  if (typeof ep === 'string') return ['/bin/sh', '-c', ep];
+  const { entrypoint: ep, cmd, known, entrypointArgv, cmdArgv } = inherited(facts, stage);
+  // A shell form runs through the stage's SHELL (`/bin/sh -c` unless one is set before it).
+  if (typeof ep === 'string') return entrypointArgv(ep);
   // A CMD alone runs under the base image's ENTRYPOINT, when the tool cannot rule one out.
   if (ep === null && !known) return null;
-  const tail = cmd === null ? [] : typeof cmd === 'string' ? ['/bin/sh', '-c', cmd] : cmd;
-  return [...(ep ?? []), ...tail];
+  const tail = cmd === null ? [] : typeof cmd === 'string' ? cmdArgv(cmd) : cmd;
+  return tail === null ? null : [...(ep ?? []), ...tail];
 }
 
 /** The absolute path `cat` prints, when argv is exactly `cat /path` or `sh -c 'cat /path'`. */

@@ -52,6 +52,7 @@ export const CODES = {
   LOOP_INCONSISTENT: 'Setups read from one loop body cannot all be migrated the same way.',
   SHARED_STEPS_DIFFER: 'Builder steps several jobs or targets share are read differently in them, so one edit cannot be right for all.',
   BUILD_AT_RUN_TIME: 'The builder compiles when its container runs, not when its image is built.',
+  BUILDER_SHELL_FORM: 'The builder container ran a shell-form CMD or ENTRYPOINT written after a SHELL instruction, which engines run differently.',
   COMPOSE_UNSUPPORTED: 'A compose file or command uses a feature the tool cannot reproduce exactly.',
   COMPOSE_DYNAMIC: 'A compose value is only known at run time (interpolated or taken from the environment).',
   COMPOSE_SERVICE_USED: 'The builder compose service is still needed by other services or commands.',

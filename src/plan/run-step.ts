@@ -16,8 +16,17 @@ const NO_ENTRYPOINT = /^(golang|alpine|debian|ubuntu|busybox|rust|python|gcc|bui
 
 type Form = string[] | string | null;
 
-/** The ENTRYPOINT, CMD and VOLUMEs a stage has through its chain of stages; `known` when no unseen base image may add an ENTRYPOINT. */
-export function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoint: Form; cmd: Form; known: boolean; volumes: string[] } {
+/** The argv of a shell-form CMD or ENTRYPOINT: the SHELL in effect where it was written, then its text. */
+export type ShellArgv = (text: string) => string[] | null;
+
+/**
+ * The ENTRYPOINT, CMD and VOLUMEs a stage has through its chain of stages; `known` when no
+ * unseen base image may add an ENTRYPOINT; `entrypointArgv`/`cmdArgv` turn a shell form into
+ * the argv it runs, `/bin/sh -c` and its text, or null when a SHELL other than that is in
+ * effect where it was written: Docker then runs it through that SHELL, buildah (podman 4.3)
+ * still through `/bin/sh -c`, so what the old container ran depends on the engine.
+ */
+export function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoint: Form; cmd: Form; known: boolean; volumes: string[]; entrypointArgv: ShellArgv; cmdArgv: ShellArgv } {
   const chain: StageFacts[] = [];
   let cur: StageFacts | undefined = stage;
   while (cur) {
@@ -29,21 +38,37 @@ export function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoi
   let cmd: Form = null;
   let epSet = false;
   let cmdSet = false;
-  for (const s of chain) {
+  const plainShell: ShellArgv = (text) => ['/bin/sh', '-c', text];
+  let cmdArgv = plainShell;
+  let entrypointArgv = plainShell;
+  const isPlain = (sh: string[] | 'unknown' | null) => sh === null || (Array.isArray(sh) && sh.length === 2 && sh[0] === '/bin/sh' && sh[1] === '-c');
+  /** The shell a shell form of stage `i` of the chain runs through, given the SHELL its own stage set before it. */
+  const through = (i: number, own: string[] | 'unknown' | null): ShellArgv => {
+    const inherits = own === null ? chain.slice(i + 1).find((s) => s.shell !== null)?.shell ?? null : own;
+    return isPlain(inherits) ? plainShell : () => null;
+  };
+  chain.forEach((s, i) => {
     if (!cmdSet && s.cmd !== null) {
       cmd = s.cmd;
       cmdSet = true;
+      cmdArgv = through(i, s.cmdShell);
     }
     if (!epSet && s.entrypoint !== null) {
       entrypoint = s.entrypoint;
       epSet = true;
+      entrypointArgv = through(i, s.entrypointShell);
       // ENTRYPOINT resets a CMD inherited from below it.
       if (!cmdSet) cmdSet = true;
     }
-  }
+  });
   const root = chain[chain.length - 1]!;
   const known = NO_ENTRYPOINT.test(canonicalImage(root.image)) || epSet;
-  return { entrypoint: epSet ? entrypoint : null, cmd: cmdSet ? cmd : null, known, volumes: chain.flatMap((s) => s.volumes) };
+  return { entrypoint: epSet ? entrypoint : null, cmd: cmdSet ? cmd : null, known, volumes: chain.flatMap((s) => s.volumes), entrypointArgv, cmdArgv };
+}
+
+/** A shell-form CMD or ENTRYPOINT the merged stage would have to run, written under a SHELL: engines disagree on what it ran. */
+function shellFormDiag(kw: 'CMD' | 'ENTRYPOINT', where: { file: string; line: number; setup: string }): Diagnostic {
+  return diag('BUILDER_SHELL_FORM', 'error', `the builder's container ran its shell-form ${kw}, written after a SHELL instruction: Docker runs it through that shell, buildah (podman) through /bin/sh -c, so what the old build ran depends on the engine`, { ...where, hint: `Write the ${kw} in exec form, naming the shell it is meant to run in (\`${kw} ["/bin/sh", "-c", "…"]\`), then run the tool again.` });
 }
 
 export interface RunStepResult {
@@ -75,11 +100,14 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
   if (run.entrypoint !== null) {
     argv = [run.entrypoint, ...(run.command ?? [])];
   } else if (typeof image.entrypoint === 'string') {
-    argv = ['/bin/sh', '-c', image.entrypoint];
+    argv = image.entrypointArgv(image.entrypoint);
+    if (argv === null) diagnostics.push(shellFormDiag('ENTRYPOINT', where));
   } else {
     const args: Form = run.command ?? image.cmd;
-    const tail = typeof args === 'string' ? ['/bin/sh', '-c', args] : args;
-    if (!image.known && image.entrypoint === null) {
+    const tail = typeof args === 'string' ? image.cmdArgv(args) : args;
+    if (typeof args === 'string' && tail === null) {
+      diagnostics.push(shellFormDiag('CMD', where));
+    } else if (!image.known && image.entrypoint === null) {
       refuse(`the builder's base image ${stage.image} may have an ENTRYPOINT the tool cannot see, which \`docker run\` would have used`, 'Declare the ENTRYPOINT (or `ENTRYPOINT []`) in the builder Dockerfile, then run the tool again.');
     } else if (tail === null) {
       refuse(`the builder runs its image's default command, which ${facts.path} does not declare (it comes from ${stage.image})`, 'Pass the command to `docker run` explicitly, or declare CMD in the builder Dockerfile.');
