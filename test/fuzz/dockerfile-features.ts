@@ -39,18 +39,24 @@ export const DOCKERFILE_FEATURES = {
    * starts from a `base` stage of its own, or copies the artifact in that base stage.
    */
   dfStages: ['none', 'builder-deps', 'builder-deps-builder', 'builder-named', 'runtime-base', 'runtime-copy-in-base'],
+  /**
+   * How the builder's own command is `cat` of the artifact (cmd-cat): `ENTRYPOINT ["cat"]` with
+   * the path as CMD (in the `deps` stage when there is one, so inherited), a shell-form
+   * ENTRYPOINT, or `CMD ["sh", "-c", "cat …"]`.
+   */
+  dfBuilderEntry: ['none', 'entrypoint-cat', 'entrypoint-shell', 'cmd-sh-c'],
 } as const;
 
 export type DockerfileFeature = keyof typeof DOCKERFILE_FEATURES;
 
-/** The chance each Dockerfile feature leaves its plainest option. */
-const ODDS = 0.3;
+/** The chance each Dockerfile feature leaves its plainest option (more for one that applies to one extraction only). */
+const ODDS: Record<DockerfileFeature, number> = { dfDirective: 0.3, dfShell: 0.3, dfRuntimeMeta: 0.3, dfPaths: 0.3, dfExtra: 0.3, dfCopyFlag: 0.3, dfIgnore: 0.3, dfStages: 0.3, dfBuilderEntry: 0.75 };
 
 /** Draws the Dockerfile features from their own stream. */
 export function drawDockerfileFeatures(spec: Record<string, unknown>, seed: number, prng: (seed: number) => () => number): void {
   const own = prng(seed ^ 0x3c6ef372);
   for (const [k, options] of Object.entries(DOCKERFILE_FEATURES) as [DockerfileFeature, readonly string[]][]) {
-    spec[k] = own() < ODDS ? options[1 + Math.floor(own() * (options.length - 1))] : options[0];
+    spec[k] = own() < ODDS[k] ? options[1 + Math.floor(own() * (options.length - 1))] : options[0];
   }
 }
 
@@ -73,6 +79,7 @@ export function normalizeDockerfile(s: RepoSpec): void {
   // The second artifact is copied out of a container with `docker cp`.
   if (!['create-cp', 'id-var', 'inline-create', 'run-name', 'detached-idle'].includes(s.extraction)) s.dfExtra = 'none';
   if (s.dfCopyFlag === 'chown-arg' && s.runtimeChown) s.dfCopyFlag = 'none';
+  if (s.extraction !== 'cmd-cat') s.dfBuilderEntry = 'none';
   // The allowlist replaces the ignore file; a stock build mounts the whole folder.
   if (s.ignoreFile !== 'none' || stock) s.dfIgnore = 'none';
 }

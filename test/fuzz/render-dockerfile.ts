@@ -20,11 +20,13 @@ export function builderAfterComment(s: RepoSpec): string[] {
 
 /** The builder's FROM line, with the stages in front of it or the name it gets. */
 export function builderFrom(s: RepoSpec, from: string): string[] {
-  const deps = (name: string) => [`${from} AS ${name}`, `RUN mkdir -p /go/pkg && echo "dependencies of ${s.app}" > /go/pkg/deps.txt`, `FROM ${name}`];
+  // `ENTRYPOINT ["cat"]` goes in the first stage: a stage started FROM it inherits it.
+  const cat = s.dfBuilderEntry === 'entrypoint-cat' ? ['ENTRYPOINT ["cat"]'] : [];
+  const deps = (name: string) => [`${from} AS ${name}`, `RUN mkdir -p /go/pkg && echo "dependencies of ${s.app}" > /go/pkg/deps.txt`, ...cat, `FROM ${name}`];
   if (s.dfStages === 'builder-deps') return deps('deps');
   if (s.dfStages === 'builder-deps-builder') return deps('builder');
-  if (s.dfStages === 'builder-named') return [`${from} AS build`];
-  return [from];
+  if (s.dfStages === 'builder-named') return [`${from} AS build`, ...cat];
+  return [from, ...cat];
 }
 
 /** Lines after the builder's FROM (and its ARG): a SHELL, the output folder in an ARG or ENV. */
@@ -40,6 +42,14 @@ export function builderPrelude(s: RepoSpec): string[] {
 export function builderWorkdir(s: RepoSpec): string[] {
   if (s.dfPaths !== 'relative-workdir') return [`WORKDIR ${s.builderWorkdir}`];
   return s.builderWorkdir === '/src' ? ['WORKDIR /', 'WORKDIR src'] : ['WORKDIR /go', 'WORKDIR src/app'];
+}
+
+/** The builder's own command for cmd-cat, which prints the artifact at `path`. */
+export function builderCatCommand(s: RepoSpec, path: string): string {
+  if (s.dfBuilderEntry === 'entrypoint-cat') return `CMD ["${path}"]`;
+  if (s.dfBuilderEntry === 'entrypoint-shell') return `ENTRYPOINT cat ${path}`;
+  if (s.dfBuilderEntry === 'cmd-sh-c') return `CMD ["sh", "-c", "cat ${path}"]`;
+  return `CMD ["cat", "${path}"]`;
 }
 
 /** Escape characters: the builder's and the runtime's. */

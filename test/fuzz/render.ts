@@ -116,7 +116,7 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
     build.push(`RUN go build -o ${l.containerPath} .`);
     if (s.fileMode !== 'default') build.push(`RUN chmod ${s.fileMode} ${l.containerPath}`);
   }
-  if (s.extraction === 'cmd-cat') build.push(`CMD ["cat", "${l.containerPath}"]`);
+  if (s.extraction === 'cmd-cat') build.push(df.builderCatCommand(s, l.containerPath));
   if (s.trailingBackslash && build.length > 0) build[build.length - 1] += ' \\\n    # end of the build';
   lines.push(...build.map((line) => df.builderRun(s, line)));
   return `${lines.join('\n')}\n`;
