@@ -23,11 +23,12 @@ import { inherited } from '../plan/run-step.js';
 /** The argv a container of the stage runs with no command given, or null when the Dockerfile does not prove it. */
 export function defaultArgv(facts: DockerfileFacts, stage: StageFacts): string[] | null {
   const { entrypoint: ep, cmd, known, entrypointArgv, cmdArgv } = inherited(facts, stage);
-  // A shell form runs through the stage's SHELL (`/bin/sh -c` unless one is set before it).
-  if (typeof ep === 'string') return entrypointArgv(ep);
+  // A shell form runs through the stage's SHELL (`/bin/sh -c` unless one is set before it);
+  // catPath below takes it only as one simple `cat /p`, which a shell's error options do not change.
+  if (typeof ep === 'string') return entrypointArgv(ep, true);
   // A CMD alone runs under the base image's ENTRYPOINT, when the tool cannot rule one out.
   if (ep === null && !known) return null;
-  const tail = cmd === null ? [] : typeof cmd === 'string' ? cmdArgv(cmd) : cmd;
+  const tail = cmd === null ? [] : typeof cmd === 'string' ? cmdArgv(cmd, true) : cmd;
   return tail === null ? null : [...(ep ?? []), ...tail];
 }
 

@@ -16,8 +16,28 @@ const NO_ENTRYPOINT = /^(golang|alpine|debian|ubuntu|busybox|rust|python|gcc|bui
 
 type Form = string[] | string | null;
 
-/** The argv of a shell-form CMD or ENTRYPOINT: the SHELL in effect where it was written, then its text. */
-export type ShellArgv = (text: string) => string[] | null;
+/**
+ * The argv of a shell-form CMD or ENTRYPOINT. `oneCommand`: the caller takes the text only
+ * when it is one simple command and reads only its output (`cat /p`); a SHELL that is a POSIX
+ * shell with nothing but error and trace options (`-e`, `-u`, `-x`, `-o pipefail`) runs such a
+ * command as `/bin/sh -c` does, so it reads as that on every engine.
+ */
+export type ShellArgv = (text: string, oneCommand?: boolean) => string[] | null;
+
+/** `["/bin/sh", "-ec"]`, `["/bin/bash", "-o", "pipefail", "-c"]`: a shell with options that do not change what one simple command prints. */
+function errorOptionsOnly(shell: string[]): boolean {
+  if (!/^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(shell[0] ?? '') || shell.length < 2 || !/^-[eux]*c$/.test(shell[shell.length - 1]!)) return false;
+  const opts = shell.slice(1, -1);
+  for (let i = 0; i < opts.length; i++) {
+    if (/^-[eux]+$/.test(opts[i]!)) continue;
+    if (opts[i] === '-o' && ['pipefail', 'errexit', 'nounset', 'xtrace'].includes(opts[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
 
 /**
  * The ENTRYPOINT, CMD and VOLUMEs a stage has through its chain of stages; `known` when no
@@ -45,7 +65,8 @@ export function inherited(facts: DockerfileFacts, stage: StageFacts): { entrypoi
   /** The shell a shell form of stage `i` of the chain runs through, given the SHELL its own stage set before it. */
   const through = (i: number, own: string[] | 'unknown' | null): ShellArgv => {
     const inherits = own === null ? chain.slice(i + 1).find((s) => s.shell !== null)?.shell ?? null : own;
-    return isPlain(inherits) ? plainShell : () => null;
+    if (isPlain(inherits)) return plainShell;
+    return (text, oneCommand) => (oneCommand && Array.isArray(inherits) && errorOptionsOnly(inherits) ? plainShell(text) : null);
   };
   chain.forEach((s, i) => {
     if (!cmdSet && s.cmd !== null) {

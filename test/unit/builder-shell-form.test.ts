@@ -47,5 +47,10 @@ describe('a builder run through its shell-form CMD or ENTRYPOINT', () => {
     expect(last('FROM golang:1.21\nCMD cat /out/app\n')).toEqual(['/bin/sh', '-c', 'cat /out/app']);
     expect(last('FROM golang:1.21\nSHELL ["/bin/sh", "-l", "-c"]\nCMD cat /out/app\n')).toBeNull();
     expect(last('FROM golang:1.21\nSHELL ["/bin/sh", "-l", "-c"]\nCMD ["cat", "/out/app"]\n')).toEqual(['cat', '/out/app']);
+    // a shell whose options only stop on errors or trace runs one simple command alike
+    expect(last('FROM golang:1.21\nSHELL ["/bin/sh", "-ec"]\nCMD cat /out/app\n')).toEqual(['/bin/sh', '-c', 'cat /out/app']);
+    expect(last('FROM golang:1.21\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nENTRYPOINT cat /out/app\n')).toEqual(['/bin/sh', '-c', 'cat /out/app']);
+    expect(last('FROM golang:1.21\nSHELL ["/bin/bash", "-o", "posix", "-c"]\nENTRYPOINT cat /out/app\n')).toBeNull();
+    expect(last('FROM golang:1.21\nSHELL ["/usr/bin/env", "-c"]\nENTRYPOINT cat /out/app\n')).toBeNull();
   });
 });
