@@ -102,6 +102,27 @@ export const FEATURES = {
   sourceEdit: ['none', 'known', 'unknown'],
   // ---- Dockerfile shapes (./dockerfile-features.ts; drawn from a stream of their own).
   ...DOCKERFILE_FEATURES,
+  // ---- What runs the commands besides the `driver` scripts (./render-ci.ts, ./render-js.ts; drawn from a stream of their own, DRIVER_STREAM).
+  /**
+   * `script`: the `driver` feature decides (sh, bash, Makefile, package.json). Else a GitHub
+   * Actions workflow (`run:` steps), a GitLab CI job (`script:` list), or a JS build script
+   * (`execSync`/`spawnSync` per command) runs them, and `driver` is moot.
+   */
+  runner: ['script', 'github', 'gitlab', 'js'],
+  /** CI: every command in one `run: |` block, a step (or multi-line item) per part, or a step (or item) per command. */
+  ciSteps: ['block', 'split', 'each'],
+  /** CI: where the names held in variables are set: job `env:`/`variables:`, each step's `env:` (GitHub), the workflow's/file's top. */
+  ciEnv: ['job', 'step', 'top'],
+  /** GitHub: each step has a `name:`. */
+  ciNames: [false, true],
+  /** CI: the repository lives in `svc/`: each step's `working-directory:` (GitLab: `cd svc`), or `defaults.run` (GitLab: `before_script`). */
+  ciWorkdir: ['none', 'step', 'defaults'],
+  /** JS: every command through `execSync(\`…\`)`, or the plain docker commands as `spawnSync('docker', [...])`. */
+  jsCall: ['exec', 'spawn'],
+  /** JS: `scripts/build.mjs` (import) or `scripts/build.js` (require). */
+  jsModule: ['mjs', 'cjs'],
+  /** JS: run as `node scripts/build.mjs`, or through a package.json script. */
+  jsEntry: ['node', 'npm'],
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -125,7 +146,12 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
 const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
 /** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5 };
+/**
+ * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
+ * half) writes exactly the repository it wrote before they were added.
+ */
+const DRIVER_STREAM: ReadonlySet<Feature> = new Set<Feature>(['runner', 'ciSteps', 'ciEnv', 'ciNames', 'ciWorkdir', 'jsCall', 'jsModule', 'jsEntry']);
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -146,22 +172,27 @@ export function generate(seed: number): RepoSpec {
   const spec: Record<string, unknown> = { seed, app: pick(APPS) };
   const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
   for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
-  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k));
+  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k));
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
     withPrerequisites(spec as RepoSpec, k);
   }
   // Features added later draw from a stream of their own: every earlier seed keeps the others as they were.
-  const own = prng(seed ^ 0x5bd1e995);
-  for (const k of OWN_STREAM) {
-    const options = FEATURES[k];
+  drawFrom(spec, OWN_STREAM, prng(seed ^ 0x5bd1e995));
+  drawDockerfileFeatures(spec, seed, prng);
+  drawFrom(spec, DRIVER_STREAM, prng(seed ^ 0x27d4eb2f));
+  return normalize(spec as RepoSpec);
+}
+
+/** Draws `features` from the stream `own`, in order, each with its OWN_ODDS if it has some. */
+function drawFrom(spec: Record<string, unknown>, features: ReadonlySet<Feature>, own: () => number): void {
+  for (const k of features) {
+    const options = FEATURES[k] as readonly unknown[];
     const odds = OWN_ODDS[k];
     if (odds === undefined) spec[k] = options[Math.floor(own() * options.length)];
     else spec[k] = own() < odds ? options[1 + Math.floor(own() * (options.length - 1))] : options[0];
   }
-  drawDockerfileFeatures(spec, seed, prng);
-  return normalize(spec as RepoSpec);
 }
 
 /** Sets what a trap needs to be expressible at all (normalize would otherwise turn it off). */
@@ -232,6 +263,7 @@ export const cpLike = (e: Extraction) => keepsContainer(e) || e === 'inline-crea
  */
 export function normalize(input: RepoSpec): RepoSpec {
   const s = { ...input };
+  normalizeRunner(s);
   const oneLineDriver = s.driver === 'make' || s.driver === 'npm';
   // A stock toolchain image has no builder tag to use.
   if (s.extraction === 'stock-build') s.tagUse = 'none';
@@ -292,4 +324,27 @@ export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
   const out: Record<string, unknown> = {};
   for (const [k, options] of Object.entries(FEATURES) as [Feature, readonly unknown[]][]) if (spec[k] !== options[0]) out[k] = spec[k];
   return out as Partial<RepoSpec>;
+}
+
+/**
+ * The runner features (DRIVER_STREAM) made consistent, before the rest of normalize. A spec
+ * written before they existed (a stored spec.json) reads as runner `script`. A CI job or JS
+ * script runs plain commands: no shell-script features (scripts/ folder, `set -u`), no Make or
+ * npm ones. Each execSync is a shell of its own: nothing held in a shell variable survives to
+ * the next command (no `id=$(…)`, no `trap`), and guards or compound lines make no sense there.
+ */
+function normalizeRunner(s: RepoSpec): void {
+  for (const k of DRIVER_STREAM) if (s[k] === undefined) (s as Record<string, unknown>)[k] = FEATURES[k][0];
+  const ci = s.runner === 'github' || s.runner === 'gitlab';
+  if (s.runner !== 'script') Object.assign(s, { driver: 'sh', inScriptsDir: false, shellOpts: 'e' });
+  if (ci && s.vars === 'default') s.vars = 'plain';
+  if (!ci) Object.assign(s, { ciSteps: 'block', ciEnv: 'job', ciWorkdir: 'none' });
+  if (s.runner !== 'github') s.ciNames = false;
+  if (s.runner === 'gitlab' && s.ciEnv === 'step') s.ciEnv = 'job';
+  if (ci && s.vars === 'none') s.ciEnv = 'job';
+  if (s.runner !== 'js') Object.assign(s, { jsCall: 'exec', jsModule: 'mjs', jsEntry: 'node' });
+  else {
+    if (s.extraction === 'id-var') s.extraction = 'create-cp';
+    Object.assign(s, { trapCleanup: false, guardedCp: false, compound: 'none', orGuard: 'none' });
+  }
 }

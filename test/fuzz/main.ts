@@ -1,11 +1,12 @@
 /**
- * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--out DIR] [--no-shrink] [--replay DIR]`
+ * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--runners R,…] [--out DIR] [--no-shrink] [--replay DIR]`
  *
  * Runs seeds S … S+N-1 (default 1 … 20) of the differential fuzzer on the real engine, prints
  * each seed's verdict and a summary line, and exits 1 if any seed failed. Each failing seed is
  * written to DIR/seed-<n>/ (default fuzz-out/) and, unless --no-shrink, shrunk to
  * DIR/seed-<n>/minimal/. --only runs the listed seeds; --replay re-runs stored reproductions
- * (their spec.json), without shrinking.
+ * (their spec.json), without shrinking. --runners (e.g. `github,gitlab,js`) runs, from S on, the
+ * first N seeds whose `runner` (./grammar.ts) is one of those.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     'no-shrink': { type: 'boolean', default: false },
     only: { type: 'string' },
     replay: { type: 'string', multiple: true },
+    runners: { type: 'string' },
   },
 });
 
@@ -38,7 +40,19 @@ const specs: RepoSpec[] = values.replay
   ? values.replay.map(readSpec)
   : values.only
   ? values.only.split(',').map((n) => generate(Number(n)))
+  : values.runners
+  ? seedsWithRunner(Number(values.start), Number(values.seeds), values.runners.split(','))
   : Array.from({ length: Number(values.seeds) }, (_, i) => generate(Number(values.start) + i));
+
+/** The first `n` seeds from `start` on whose runner is one of `runners`. */
+function seedsWithRunner(start: number, n: number, runners: string[]): RepoSpec[] {
+  const out: RepoSpec[] = [];
+  for (let seed = start; out.length < n; seed++) {
+    const spec = generate(seed);
+    if (runners.includes(spec.runner)) out.push(spec);
+  }
+  return out;
+}
 const counts: Record<string, number> = { identical: 0, refused: 0, ignored: 0, failure: 0, invalid: 0, flaky: 0 };
 const started = Date.now();
 for (const spec of specs) {

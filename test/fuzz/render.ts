@@ -2,10 +2,13 @@
  * A RepoSpec (./grammar.ts) written out as a small repository: a fake Go program, a builder
  * Dockerfile whose "build" is the go stand-in of the e2e base images writing a shell script, a
  * runtime Dockerfile, and the driver (sh/bash script, Makefile or package.json) that runs the
- * builder pattern. Pure: the same spec gives the same files.
+ * builder pattern, or a runner of its own: a GitHub Actions workflow, a GitLab CI job
+ * (./render-ci.ts) or a JS build script (./render-js.ts). Pure: the same spec gives the same files.
  */
 import * as df from './render-dockerfile.js';
 import { catLike, runTimeBuild, type RepoSpec } from './grammar.js';
+import { ciFolder, githubWorkflow, gitlabCi } from './render-ci.js';
+import { jsScript } from './render-js.js';
 
 export interface RepoFile {
   path: string;
@@ -13,7 +16,13 @@ export interface RepoFile {
   mode: number;
 }
 
-export type PipelineEntry = { kind: 'script'; script: string } | { kind: 'make'; target: string } | { kind: 'npm'; script: string };
+export type PipelineEntry =
+  | { kind: 'script'; script: string }
+  | { kind: 'make'; target: string }
+  | { kind: 'npm'; script: string }
+  | { kind: 'github'; workflow: string; job: string }
+  | { kind: 'gitlab'; job: string }
+  | { kind: 'node'; script: string };
 
 export interface RenderedRepo {
   files: RepoFile[];
@@ -25,7 +34,7 @@ export interface RenderedRepo {
   scratchPaths: string[];
 }
 
-interface Layout {
+export interface Layout {
   builderTag: string;
   container: string;
   /** Container path of the artifact: a file, or a folder holding bin/APP and share/. */
@@ -45,7 +54,7 @@ interface Layout {
   hostProgram: string;
 }
 
-function layout(s: RepoSpec): Layout {
+export function layout(s: RepoSpec): Layout {
   const a = s.app;
   const builderTag = s.builderTag === 'colon' ? `${a}:build` : `${a}-builder`;
   const container = s.extraction === 'run-name' ? `${a}-compile` : `${a}-extract`;
@@ -79,7 +88,7 @@ function layout(s: RepoSpec): Layout {
 }
 
 /** A shell word for a path (quoted when it holds a space). */
-const q = (x: string) => (x.includes(' ') ? `"${x}"` : x);
+export const q = (x: string) => (x.includes(' ') ? `"${x}"` : x);
 
 /** A Dockerfile COPY line, in JSON form when a path holds a space. */
 function copyLine(flags: string, src: string, dest: string): string {
@@ -175,16 +184,22 @@ interface Vars {
   define(name: string, value: string): string;
 }
 
+/** A name held in a JS constant, as the JS writer finds it in a command (./render-js.ts). */
+export const jsRef = (name: string) => `\u0001${name}\u0001`;
+
 function varsOf(s: RepoSpec): Vars | null {
   if (s.vars === 'none') return null;
+  if (s.runner === 'js') return { ref: jsRef, define: (n, v) => `${n}=${v}` };
   if (s.driver === 'make') return { ref: (n) => `$(${n})`, define: (n, v) => (s.vars === 'default' ? `${n} ?= ${v}` : `${n} := ${v}`) };
   return { ref: (n) => `"$${n}"`, define: (n, v) => (s.vars === 'default' ? `${n}="\${${n}:-${v}}"` : `${n}=${v}`) };
 }
 
 /** The pipeline's commands in three parts (the driver decides how they are joined and split). */
-interface Commands {
+export interface Commands {
   /** Variable definitions (shell lines, or Makefile lines for make). */
   defs: string[];
+  /** The same definitions as name and value (a CI file's `env:`, a JS script's constants). */
+  vars: [string, string][];
   /** Up to and including the builder build. */
   builder: string[];
   /** The extraction, up to and including the container's removal. */
@@ -193,13 +208,15 @@ interface Commands {
   after: string[];
 }
 
-function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string } | null = null): Commands {
+export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string } | null = null): Commands {
   const a = s.app;
   const v = varsOf(s);
   const defs: string[] = [];
+  const vars: [string, string][] = [];
   const named = (name: string, value: string) => {
     if (!v) return value;
     defs.push(v.define(name, value));
+    vars.push([name, value]);
     return v.ref(name);
   };
   const tag = s.extraction === 'stock-build' ? '' : named('BUILDER', l.builderTag);
@@ -306,13 +323,13 @@ function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string }
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
   if (s.cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
   if (s.cleanup && extra) after.push(`rm -rf ${extra.host}`);
-  return { defs, builder, extract, after };
+  return { defs, vars, builder, extract, after };
 }
 
 /** Extractions with a container named in the script. */
 const namedContainer = (s: RepoSpec) => s.extraction === 'create-cp' || s.extraction === 'run-name' || s.extraction === 'detached-idle';
 
-const all = (c: Commands) => [...c.builder, ...c.extract, ...c.after];
+export const all = (c: Commands) => [...c.builder, ...c.extract, ...c.after];
 
 function shellScript(s: RepoSpec, l: Layout): string {
   const head = [s.driver === 'bash' ? '#!/usr/bin/env bash' : '#!/bin/sh', `set -${s.shellOpts === 'euo' ? 'euo pipefail' : s.shellOpts}`];
@@ -357,6 +374,11 @@ export function render(s: RepoSpec): RenderedRepo {
   if (s.tagUse === 'script') files.push({ path: 'check-builder.sh', content: `#!/bin/sh\nset -e\n# The builder image the pipeline leaves behind.\ndocker image inspect ${l.builderTag} > /dev/null\n`, mode: 0o755 });
   if (s.tagUse === 'dockerfile') files.push({ path: 'Dockerfile.check', content: `FROM ${l.builderTag}\nLABEL org.example.checked=true\n`, mode: 0o644 });
   if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\n${copyLine('', l.hostPath, `/debug/${a}`)}\n`, mode: 0o644 });
+  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : [])];
+  const top = l.hostPath.split('/')[0]!;
+  const extra = df.extraArtifact(s);
+  const scratchPaths = [...(s.hostUse === 'none' ? [top] : []), ...(extra ? [extra.host] : [])];
+  if (s.runner !== 'script') return withRunner(s, l, files, finalTags, scratchPaths);
   let entry: PipelineEntry;
   if (s.driver === 'make') {
     files.push({ path: 'Makefile', content: makefile(s, l), mode: 0o644 });
@@ -369,9 +391,15 @@ export function render(s: RepoSpec): RenderedRepo {
     files.push({ path: script, content: shellScript(s, l), mode: 0o755 });
     entry = { kind: 'script', script };
   }
-  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : [])];
-  const top = l.hostPath.split('/')[0]!;
-  const extra = df.extraArtifact(s);
-  const scratchPaths = [...(s.hostUse === 'none' ? [top] : []), ...(extra ? [extra.host] : [])];
   return { files, entry, finalTags, scratchPaths };
+}
+
+/** The repository run by a CI job or a JS script (./render-ci.ts, ./render-js.ts); with `ciWorkdir` its own files move to svc/. */
+function withRunner(s: RepoSpec, l: Layout, own: RepoFile[], finalTags: string[], scratch: string[]): RenderedRepo {
+  const folder = ciFolder(s);
+  const inFolder = (p: string) => (folder ? `${folder}/${p}` : p);
+  const c = commands(s, l, '$');
+  const run = s.runner === 'github' ? githubWorkflow(s, c) : s.runner === 'gitlab' ? gitlabCi(s, c) : jsScript(s, c);
+  const files = [...own.map((f) => ({ ...f, path: inFolder(f.path) })), ...run.files];
+  return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder) };
 }

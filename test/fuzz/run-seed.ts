@@ -16,6 +16,8 @@ import { runCli } from '../support/cli.js';
 import { execStatus, runScriptStatus, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
 import { openRunStore, type RunStore } from '../e2e/support/run-store.js';
 import { envForEngine } from '../e2e/support/shim.js';
+import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
+import type { EntryStep } from '../../src/verify/entry.js';
 import type { RepoSpec } from './grammar.js';
 import { render, type RenderedRepo } from './render.js';
 
@@ -60,7 +62,25 @@ export function runPipeline(engine: Engine, dir: string, repo: RenderedRepo): Ru
       return execStatus('make', [repo.entry.target], dir, env);
     case 'npm':
       return execStatus('npm', ['run', '--silent', repo.entry.script], dir, env);
+    case 'node':
+      return execStatus('node', [repo.entry.script], dir, env);
+    case 'github':
+      return runSteps(githubSteps(fs.readFileSync(path.join(dir, repo.entry.workflow), 'utf8'), repo.entry.job), dir, env);
+    case 'gitlab':
+      return runSteps(gitlabSteps(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), repo.entry.job), dir, env);
   }
+}
+
+/** A CI job's steps as the product reads them (src/verify/ci-steps.ts), in order, until one fails. */
+function runSteps(steps: EntryStep[] | { none: string }, dir: string, env: NodeJS.ProcessEnv): RunResult {
+  if ('none' in steps) return { status: 127, stdout: '', stderr: `the job cannot run here: ${steps.none}` };
+  const out: RunResult = { status: 0, stdout: '', stderr: '' };
+  for (const step of steps) {
+    const r = execStatus(step.argv[0]!, step.argv.slice(1), path.join(dir, step.cwd), { ...env, ...step.env });
+    Object.assign(out, { status: r.status, stdout: out.stdout + r.stdout, stderr: out.stderr + r.stderr });
+    if (r.status !== 0) break;
+  }
+  return out;
 }
 
 const tail = (r: RunResult) => `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-25).join('\n');

@@ -1,9 +1,12 @@
 /**
  * The fuzzer's grammar (test/fuzz): seeds are deterministic, every repository it writes is well
- * formed (scripts pass `sh -n`/`bash -n`, package.json parses, the Makefile has the target), the
+ * formed (scripts pass `sh -n`/`bash -n`, package.json parses, the Makefile has the target, CI
+ * steps pass `bash -n`, JS scripts `node --check`), seeds whose runner stays a script write what
+ * they wrote before runners were drawn, the
  * grammar reaches every option of every feature, and the shrinker finds the smallest failing spec.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +15,8 @@ import { activeFeatures, FEATURES, generate, normalize, type Feature, type RepoS
 import { render } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
 import { shrink } from '../fuzz/shrink.js';
+import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
+import type { EntryStep } from '../../src/verify/entry.js';
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => i + 1);
 
@@ -45,6 +50,8 @@ describe('fuzz grammar', () => {
 
   it('writes scripts the shell accepts, JSON that parses and a Makefile with its target', () => {
     const makefiles: [number, ReturnType<typeof render>][] = [];
+    let ciFiles = 0;
+    let jsFiles = 0;
     for (const seed of SEEDS) {
       const repo = render(generate(seed));
       for (const f of repo.files) {
@@ -58,13 +65,30 @@ describe('fuzz grammar', () => {
           expect(scripts.image).toBeDefined();
           for (const script of Object.values(scripts)) expect(spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' }).status, `seed ${seed}: ${script}`).toBe(0);
         }
+        if (f.path.endsWith('.yml')) {
+          // every CI step's shell text, as the product reads the job
+          const steps = f.path === '.gitlab-ci.yml' ? gitlabSteps(f.content, 'build-image') : githubSteps(f.content, 'image');
+          expect('none' in steps ? steps.none : '', `seed ${seed} ${f.path}`).toBe('');
+          for (const step of steps as EntryStep[]) {
+            const text = step.argv[step.argv.indexOf('-c') + 1]!;
+            expect(spawnSync('bash', ['-n', '-c', text], { encoding: 'utf8' }).status, `seed ${seed} ${f.path}: ${text}`).toBe(0);
+          }
+          ciFiles += 1;
+        }
+        if (/^scripts\/build\.m?js$/.test(f.path)) {
+          const r = spawnSync('node', ['--check', `--input-type=${f.path.endsWith('.mjs') ? 'module' : 'commonjs'}`], { input: f.content, encoding: 'utf8' });
+          expect(r.status, `seed ${seed} ${f.path}: ${r.stderr}\n${f.content}`).toBe(0);
+          jsFiles += 1;
+        }
         if (f.path === 'Makefile') {
           expect(f.content).toMatch(/^image:.*\n(\t.+\n)+/m);
           makefiles.push([seed, repo]);
         }
       }
-      expect(repo.files.some((f) => f.path === 'Dockerfile' && /^CMD \[/m.test(f.content))).toBe(true);
+      expect(repo.files.some((f) => /^(svc\/)?Dockerfile$/.test(f.path) && /^CMD \[/m.test(f.content))).toBe(true);
     }
+    expect(ciFiles).toBeGreaterThan(50);
+    expect(jsFiles).toBeGreaterThan(20);
     // make itself reads every Makefile: its variables, its targets and their prerequisites
     expect(makefiles.length).toBeGreaterThan(20);
     for (const [seed, repo] of makefiles.slice(0, 40)) {
@@ -78,6 +102,34 @@ describe('fuzz grammar', () => {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }
+  });
+
+  it('keeps the repositories of seeds whose runner stays a script exactly as they were before runners were drawn', () => {
+    // Hashes of the specs and renders of seeds 1-50 written before the runner features existed.
+    const seeds = SEEDS.slice(0, 50).filter((s) => generate(s).runner === 'script');
+    expect(seeds).toEqual([1, 2, 5, 6, 10, 12, 14, 16, 19, 21, 22, 24, 29, 30, 33, 35, 36, 39, 40, 41, 42, 43, 46, 49, 50]);
+    const RUNNER_FEATURES = ['runner', 'ciSteps', 'ciEnv', 'ciNames', 'ciWorkdir', 'jsCall', 'jsModule', 'jsEntry'];
+    const earlier = (spec: RepoSpec) => Object.fromEntries(Object.entries(spec).filter(([k]) => !RUNNER_FEATURES.includes(k)));
+    const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex').slice(0, 16);
+    expect(hash(seeds.map((s) => earlier(generate(s))))).toBe('0ae225dac01a928d');
+    expect(hash(seeds.map((s) => render(generate(s))))).toBe('f86d24630b994e0b');
+    // a spec stored before they existed reads as a script-run one
+    const stored = earlier(generate(1)) as RepoSpec;
+    expect(render(normalize(stored))).toEqual(render(generate(1)));
+  });
+
+  it('writes each runner where the product looks for it, and runs it the way its users would', () => {
+    const bySeed = (runner: string) => SEEDS.map(generate).find((s) => s.runner === runner && s.ciWorkdir === 'none' && s.jsEntry === 'node')!;
+    expect(render(bySeed('github')).entry).toEqual({ kind: 'github', workflow: '.github/workflows/image.yml', job: 'image' });
+    expect(render(bySeed('gitlab')).entry).toEqual({ kind: 'gitlab', job: 'build-image' });
+    expect(render(bySeed('js')).entry.kind).toBe('node');
+    // in svc/, every file of the repository but the CI file moves there, and so do the scratch paths
+    const moved = SEEDS.map(generate).find((s) => s.runner === 'gitlab' && s.ciWorkdir !== 'none' && s.hostUse === 'none')!;
+    const repo = render(moved);
+    expect(repo.files.filter((f) => !f.path.startsWith('svc/')).map((f) => f.path)).toEqual(['.gitlab-ci.yml']);
+    expect(repo.scratchPaths.every((p) => p.startsWith('svc/'))).toBe(true);
+    // a JS script holds no shell state between calls: no `id=$(…)` extraction, no trap
+    for (const spec of SEEDS.map(generate).filter((s) => s.runner === 'js')) expect([spec.extraction, spec.trapCleanup]).not.toContain('id-var');
   });
 
   it('shrinks a failing spec to the plainest one that still fails', async () => {
