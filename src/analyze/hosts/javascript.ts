@@ -113,6 +113,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; snippet: Snippet }[] = [];
+  let mentionsDocker = false;
   const nameOf = (callee: any): string | null => (callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null);
   const cwdOf = (opts: any): string | null => {
     const prop = opts?.type === 'ObjectExpression' ? opts.properties.find((x: any) => x.key?.name === 'cwd' || x.key?.value === 'cwd') : null;
@@ -157,7 +158,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (wrapper && node.arguments.length > (wrapper.kind === 'shell' ? 1 : 2)) return;
     if (!name || !a0) return;
     if (SHELL_CALLS.has(name) && (a0.type === 'StringLiteral' || a0.type === 'TemplateLiteral')) {
-      if (!text.slice(a0.start, a0.end).includes('docker')) return;
+      // Every shell call is read, not only docker's: a `chmod`, `sed -i` or `cp` of the artifact between the builds is the host-effects check's to judge.
+      if (text.slice(a0.start, a0.end).includes('docker')) mentionsDocker = true;
       let decoded: { shell: string; toFile: number[] };
       let encode: (s: string) => string;
       if (a0.type === 'StringLiteral') {
@@ -174,12 +176,14 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       return;
     }
     if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
+      mentionsDocker = true;
       calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), statementRange(text, p), lineOf(node.start)) });
     }
   });
   paths.TaggedTemplateExpression.forEach((p: any) => {
     const node = p.node;
-    if (node.tag.type !== 'Identifier' || node.tag.name !== '$' || !text.slice(node.start, node.end).includes('docker')) return;
+    if (node.tag.type !== 'Identifier' || node.tag.name !== '$') return;
+    if (text.slice(node.start, node.end).includes('docker')) mentionsDocker = true;
     const decoded = template(node.quasi, true);
     calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, statementRange(text, p), lineOf(node.start)) });
   });
@@ -225,7 +229,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     };
   }
 
-  if (calls.length === 0) return { script: null, diagnostics: [] };
+  if (!mentionsDocker) return { script: null, diagnostics: [] };
   calls.sort((a, b) => a.start - b.start);
   const snippets = calls.map((c) => c.snippet);
   return composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
