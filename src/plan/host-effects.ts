@@ -286,14 +286,23 @@ function isGuardOfRemoved(cmd: ScriptCommand, script: ScriptFile, removed: Remov
   const prog = cmd.words[0]?.value;
   if (prog !== '[' && prog !== '[[' && prog !== 'test') return false;
   if (!cmd.words.slice(1).every((w) => w.value !== null || [...removed.vars].some((v) => w.symbol === `\${${v}}`))) return false;
-  if (script.kind !== 'shell') return false;
-  const units = (script as ShellScript).units;
+  // The shell text the test is a statement of: the script, or the snippet (a CI step, a recipe line…) holding it.
+  let shell: ShellScript;
+  let commands: readonly ScriptCommand[];
+  if (script.kind === 'shell') [shell, commands] = [script as ShellScript, script.commands];
+  else {
+    const part = 'parts' in script ? (script as EmbeddedScript).parts.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count) : undefined;
+    if (!part) return false;
+    // a snippet's commands keep their units; the script's commands are the same ones, in order
+    [shell, commands] = [part.script, script.commands.slice(part.first, part.first + part.count)];
+  }
+  const units = shell.units;
   const unit = units[cmd.unit];
   if (!unit || unit.chain === null) return false;
   const members = units.map((u, k) => ({ u, k })).filter(({ u }) => u.chain === unit.chain);
   const next = members[members.findIndex(({ k }) => k === cmd.unit) + 1];
   if (!next || next.u.opBefore !== '&&') return false;
-  const guarded = script.commands.filter((c) => c.unit === next.k);
+  const guarded = commands.filter((c) => c.unit === next.k);
   return guarded.length > 0 && guarded.every((c) => removed.commands.has(c));
 }
 

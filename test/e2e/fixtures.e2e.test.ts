@@ -37,6 +37,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'travis-ci': (dir, env) => runTravis(dir, env),
   'travis-jobs-deploy': (dir, env) => runTravis(dir, env, 1),
   // Every job: the image jobs share the root phases, the lint job runs them with no image build.
