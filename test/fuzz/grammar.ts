@@ -119,9 +119,9 @@ export const FEATURES = {
   ciWorkdir: ['none', 'step', 'defaults'],
   /** JS: every command through `execSync(\`…\`)`, or the plain docker commands as `spawnSync('docker', [...])`. */
   jsCall: ['exec', 'spawn'],
-  /** JS: `scripts/build.mjs` (import) or `scripts/build.js` (require). */
+  /** JS: `build.mjs` (import) or `build.js` (require). */
   jsModule: ['mjs', 'cjs'],
-  /** JS: run as `node scripts/build.mjs`, or through a package.json script. */
+  /** JS: `node build.mjs` at the root, or `scripts/build.mjs` run through a package.json script. */
   jsEntry: ['node', 'npm'],
 } as const;
 

@@ -1,6 +1,7 @@
 /**
  * The JS runner of the fuzzer's repositories (./grammar.ts `runner: js`): a build script,
- * `scripts/build.mjs` (import) or `scripts/build.js` (require), run from the repository root,
+ * `build.mjs` (import) or `build.js` (require), run with `node` from the repository root, or
+ * `scripts/build.mjs` run through a package.json script,
  * one call per command: `execSync(`…`, { stdio: 'inherit' })` (shell text in a template
  * literal), or with `jsCall: spawn` a plain docker command as `spawnSync('docker', [...])`.
  * Names held in variables are constants (`const builder = '…'`, or with `vars: default`
@@ -38,7 +39,8 @@ function call(s: RepoSpec, line: string): string {
 }
 
 export function jsScript(s: RepoSpec, c: Commands): { files: RepoFile[]; entry: PipelineEntry } {
-  const script = s.jsModule === 'mjs' ? 'scripts/build.mjs' : 'scripts/build.js';
+  // run with node from the root, it lives there (the tool reads a script's paths from its folder, or its package's)
+  const script = `${s.jsEntry === 'node' ? '' : 'scripts/'}build.${s.jsModule === 'mjs' ? 'mjs' : 'js'}`;
   const head = s.jsModule === 'mjs' ? "import { execSync, spawnSync } from 'node:child_process';" : "const { execSync, spawnSync } = require('node:child_process');";
   const consts = c.vars.map(([n, v]) => `const ${constName(n)} = ${s.vars === 'default' ? `process.env.${n} ?? '${v}'` : `'${v}'`};`);
   const body = [`// Builds the ${s.app} image through a builder image.`, head, '', ...(consts.length > 0 ? [...consts, ''] : []), ...all(c).map((line) => call(s, line))];
