@@ -208,6 +208,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       toFile.push(it.end);
     });
     const quote = elements.find((e) => e?.type === 'StringLiteral') ? text[elements.find((e) => e?.type === 'StringLiteral').start]! : "'";
+    const literal = (value: string) => `${quote}${value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;
     return {
       shell,
       toFile,
@@ -220,11 +221,17 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         const parts: string[] = [];
         for (const w of words) {
           if (/^['"`]/.test(w.raw)) parts.push(w.raw);
-          else if (w.value !== null) parts.push(`${quote}${w.value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`);
+          else if (w.value !== null) parts.push(literal(w.value));
           else return { error: `${w.raw} is only known when the script runs, and cannot be written into an argument array` };
         }
         const at = cmd.words[after]!.end;
         return [{ start: at, end: at, text: `, ${parts.join(', ')}` }];
+      },
+      // An element (not the program) becomes a string literal of the new value: `'-f', 'Dockerfile.build'` → `'-f', 'Dockerfile'`.
+      replaceWord: (cmd: ScriptCommand, word: number, value: string) => {
+        if (word === 0) return { error: 'the program of an argument array is not rewritten' };
+        const w = cmd.words[word]!;
+        return [{ start: w.start, end: w.end, text: literal(value) }];
       },
     };
   }
