@@ -66,9 +66,20 @@ function localsByPart(script: EmbeddedScript, indices: Iterable<number>): [Part,
   return [...by].sort((a, b) => a[0].first - b[0].first);
 }
 
-function toHost(part: Part, edits: readonly Edit[]): Edit[] {
+function toHost(part: Part, edits: readonly Edit[], text: string): Edit[] {
   const map = (o: number) => fileOffset(part.snippet.toFile, Math.min(o, part.snippet.toFile.length - 1))!;
-  return edits.map((e) => ({ start: map(e.start), end: map(e.end), text: e.text === '' ? '' : part.snippet.encode(e.text) }));
+  return edits.map((e) => {
+    const start = map(e.start);
+    const end = map(e.end);
+    if (e.text !== '') return { start, end, text: part.snippet.encode(e.text) };
+    // A whole line of a snippet indented in the file (a YAML block scalar's line, a recipe line)
+    // goes with its indentation: left behind, it would join the next line (`      ` + `- next item`
+    // would put the next list item inside the block).
+    let lineStart = start;
+    while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+    const whole = (lineStart === 0 || text[lineStart - 1] === '\n') && end > start && text[end - 1] === '\n';
+    return { start: whole ? lineStart : start, end, text: '' };
+  });
 }
 
 export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
@@ -133,14 +144,14 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
         edits.push(...part.snippet.remove);
         continue;
       }
-      edits.push(...toHost(part, inner));
+      edits.push(...toHost(part, inner, script.text));
     }
     return tidyLines(script, edits);
   },
   repairs(script, index) {
     const part = partOf(script, index);
     if (!part) return [];
-    return toHost(part, part.script.continuationRepairs.get(index - part.first) ?? []);
+    return toHost(part, part.script.continuationRepairs.get(index - part.first) ?? [], script.text);
   },
   replaceWord(script, index, word, value) {
     const part = partOf(script, index);

@@ -38,6 +38,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  'fuzz-ci-block-last-line-removed': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'travis-ci': (dir, env) => runTravis(dir, env),
   'travis-jobs-deploy': (dir, env) => runTravis(dir, env, 1),
   // Every job: the image jobs share the root phases, the lint job runs them with no image build.
@@ -49,6 +50,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'jenkinsfile-scripted': (dir, env) => runJenkinsfile(dir, env),
   'js-build-script': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-build-script-tab-indented': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'js-spawn-builder-kept': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-wrapper-build': (dir, env) => exec('node', ['scripts/build.js'], dir, env),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
