@@ -3,7 +3,9 @@
  * feature, drawn from a seeded generator (same seed, same repository, on every machine). Each
  * feature's FIRST option is its plainest form; the shrinker (./shrink.ts) moves features back to
  * it. Features cover the shapes the tool migrates and the traps it must refuse or get exactly
- * right (the hostile shapes of "never write a wrong migration").
+ * right (the hostile shapes of "never write a wrong migration"). What runs the commands is the
+ * `driver` (sh, bash, Makefile, package.json) or, drawn from a stream of its own, a `runner`: a
+ * GitHub Actions workflow, a GitLab CI job or a JS build script (./render-ci.ts, ./render-js.ts).
  */
 import { DOCKERFILE_FEATURES, drawDockerfileFeatures, isDockerfileFeature, normalizeDockerfile } from './dockerfile-features.js';
 

@@ -1,5 +1,6 @@
 /**
- * One differential trial on the real engine: the rendered repository's old pipeline runs in one
+ * One differential trial on the real engine: the rendered repository's old pipeline (a script,
+ * `make`, `npm run`, `node`, or a CI job's steps as the product reads them) runs in one
  * copy, the tool migrates another copy with `--yes`, and then either the tool refused and that
  * copy is byte-identical to the original, or the migrated pipeline runs and must exit the same
  * way, build the same final image(s) (files: path, type, mode, owner, hash; config) and leave
