@@ -265,7 +265,6 @@ export const cpLike = (e: Extraction) => keepsContainer(e) || e === 'inline-crea
  */
 export function normalize(input: RepoSpec): RepoSpec {
   const s = { ...input };
-  normalizeRunner(s);
   const oneLineDriver = s.driver === 'make' || s.driver === 'npm';
   // A stock toolchain image has no builder tag to use.
   if (s.extraction === 'stock-build') s.tagUse = 'none';
@@ -318,6 +317,7 @@ export function normalize(input: RepoSpec): RepoSpec {
   }
   if (s.ignoreFile === 'maps' && s.artifact !== 'folder') s.ignoreFile = 'docs';
   normalizeDockerfile(s);
+  normalizeRunner(s);
   return s;
 }
 
@@ -328,25 +328,38 @@ export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
   return out as Partial<RepoSpec>;
 }
 
+/** The runner features (DRIVER_STREAM), for the tests that set them plain. */
+export const RUNNER_FEATURES: readonly Feature[] = [...DRIVER_STREAM];
+
 /**
- * The runner features (DRIVER_STREAM) made consistent, before the rest of normalize. A spec
- * written before they existed (a stored spec.json) reads as runner `script`. A CI job or JS
- * script runs plain commands: no shell-script features (scripts/ folder, `set -u`), no Make or
- * npm ones. Each execSync is a shell of its own: nothing held in a shell variable survives to
- * the next command (no `id=$(…)`, no `trap`), and guards or compound lines make no sense there.
+ * The runner features (DRIVER_STREAM) made consistent among themselves, after the rest of
+ * normalize (they read `vars`, which it may change, and no other feature reads them); a spec written before they existed (a stored spec.json) reads as runner `script`.
+ * The other features keep their values (set back to `script`, a seed is what it was before):
+ * how a runner reads them is runnerView's.
  */
 function normalizeRunner(s: RepoSpec): void {
   for (const k of DRIVER_STREAM) if (s[k] === undefined) (s as Record<string, unknown>)[k] = FEATURES[k][0];
   const ci = s.runner === 'github' || s.runner === 'gitlab';
-  if (s.runner !== 'script') Object.assign(s, { driver: 'sh', inScriptsDir: false, shellOpts: 'e' });
-  if (ci && s.vars === 'default') s.vars = 'plain';
   if (!ci) Object.assign(s, { ciSteps: 'block', ciEnv: 'job', ciWorkdir: 'none' });
   if (s.runner !== 'github') s.ciNames = false;
   if (s.runner === 'gitlab' && s.ciEnv === 'step') s.ciEnv = 'job';
   if (ci && s.vars === 'none') s.ciEnv = 'job';
   if (s.runner !== 'js') Object.assign(s, { jsCall: 'exec', jsModule: 'mjs', jsEntry: 'node' });
-  else {
-    if (s.extraction === 'id-var') s.extraction = 'create-cp';
-    Object.assign(s, { trapCleanup: false, guardedCp: false, compound: 'none', orGuard: 'none' });
+}
+
+/**
+ * The spec as a runner writes it (./render.ts). A CI job or JS script runs plain commands: no
+ * shell-script features (scripts/ folder, `set -u`), no Make or npm ones, and a CI `env:` holds
+ * plain values. Each execSync is a shell of its own: nothing held in a shell variable survives
+ * to the next command (no `id=$(…)`, no `trap`), and guards or compound lines make no sense there.
+ */
+export function runnerView(s: RepoSpec): RepoSpec {
+  if (s.runner === 'script') return s;
+  const view: RepoSpec = { ...s, driver: 'sh', inScriptsDir: false, shellOpts: 'e' };
+  if (s.runner !== 'js' && view.vars === 'default') view.vars = 'plain';
+  if (s.runner === 'js') {
+    if (view.extraction === 'id-var') view.extraction = 'create-cp';
+    Object.assign(view, { trapCleanup: false, guardedCp: false, compound: 'none', orGuard: 'none' });
   }
+  return normalize(view);
 }

@@ -6,7 +6,7 @@
  * (./render-ci.ts) or a JS build script (./render-js.ts). Pure: the same spec gives the same files.
  */
 import * as df from './render-dockerfile.js';
-import { catLike, runTimeBuild, type RepoSpec } from './grammar.js';
+import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi } from './render-ci.js';
 import { jsScript } from './render-js.js';
 
@@ -357,7 +357,8 @@ function packageJson(s: RepoSpec, l: Layout): string {
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-export function render(s: RepoSpec): RenderedRepo {
+export function render(spec: RepoSpec): RenderedRepo {
+  const s = runnerView(spec);
   const l = layout(s);
   const a = s.app;
   const files: RepoFile[] = [

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { DockerfileParser } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import { DOCKERFILE_FEATURES, type DockerfileFeature } from '../fuzz/dockerfile-features.js';
-import { generate, normalize, type RepoSpec } from '../fuzz/grammar.js';
+import { FEATURES, generate, normalize, RUNNER_FEATURES, type RepoSpec } from '../fuzz/grammar.js';
 import { render } from '../fuzz/render.js';
 
 /** Each seed's repository before the Dockerfile shapes existed (a hash of render(generate(seed))). */
@@ -28,10 +28,13 @@ const BEFORE: [number, string][] = [
 const plain = (s: RepoSpec): RepoSpec => {
   const out = { ...s } as Record<string, unknown>;
   for (const [k, options] of Object.entries(DOCKERFILE_FEATURES)) out[k] = options[0];
+  // and run by a script, as before the runners (grammar.ts RUNNER_FEATURES) were drawn
+  for (const k of RUNNER_FEATURES) out[k] = FEATURES[k][0];
   return normalize(out as RepoSpec);
 };
 const hash = (s: RepoSpec) => createHash('sha256').update(JSON.stringify(render(s))).digest('hex').slice(0, 16);
-const seeds = Array.from({ length: 400 }, (_, i) => 30000 + i).map(generate);
+// run by a script (the shapes are read in its files, where a runner seed's may have moved to svc/)
+const seeds = Array.from({ length: 400 }, (_, i) => 30000 + i).map((n) => normalize({ ...generate(n), runner: 'script' }));
 const file = (s: RepoSpec, path: string) => render(s).files.find((f) => f.path === path)!.content;
 const withShape = (k: DockerfileFeature, v: string, also: (s: RepoSpec) => boolean = () => true) => seeds.find((s) => s[k] === v && also(s))!;
 
