@@ -69,6 +69,8 @@ export interface EmbeddedScript extends ScriptFile {
   entries?: string[];
   /** Steps of a sequence that mention docker but run in a shell that is not read (PowerShell, cmd…). */
   unread?: UnreadStep[];
+  /** A Makefile's: where its top-level rules' prerequisites are (./hosts/make-prerequisite-words.ts). */
+  prerequisiteWords?: readonly number[];
 }
 
 /** A step not read as shell, by the index of the sequence it belongs to. */

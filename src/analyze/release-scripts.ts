@@ -24,6 +24,8 @@ interface Kept {
   kind: ScriptFile['kind'];
   text: string;
   startCwd?: string | null;
+  /** A Makefile's prerequisites (../analyze/hosts/make-prerequisite-words.ts): small, and all the plan asks of most Makefiles. */
+  prerequisiteWords?: readonly number[];
 }
 
 interface State {
@@ -45,7 +47,7 @@ const states = new WeakMap<object, State>();
 const keptOf = new WeakMap<object, Kept>();
 
 /** Kept fields answer for themselves; any other is the second reading's. */
-const KEPT = new Set<PropertyKey>(['file', 'kind', 'text', 'startCwd']);
+const KEPT = new Set<PropertyKey>(['file', 'kind', 'text', 'startCwd', 'prerequisiteWords']);
 
 const handler: ProxyHandler<Kept> = {
   get(target, key) {
@@ -77,6 +79,8 @@ export function releaseScript(script: ScriptFile, drivesSetup: boolean, fs: Repo
   if (drivesSetup || isReleased(script)) return script;
   const kept: Kept = { file: script.file, kind: script.kind, text: script.text };
   if (script.startCwd !== undefined) kept.startCwd = script.startCwd;
+  const words = (script as { prerequisiteWords?: readonly number[] }).prerequisiteWords;
+  if (words !== undefined) kept.prerequisiteWords = words;
   const ranges = new Int32Array(script.commands.length * 2);
   script.commands.forEach((c, k) => {
     ranges[2 * k] = c.start;

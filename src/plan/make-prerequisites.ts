@@ -9,6 +9,7 @@ import path from 'node:path/posix';
 import { scriptKindOf, type Analysis } from '../analyze/index.js';
 import type { RepoFs } from '../model/fs.js';
 import { parseWith } from '../analyze/tree-sitter.js';
+import { prerequisiteWords } from '../analyze/hosts/make-prerequisite-words.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { LineIndex } from '../model/text.js';
 import { resolveRel } from '../model/paths.js';
@@ -25,42 +26,51 @@ interface Prerequisite {
 
 const indexes = new WeakMap<Analysis, Map<string, Prerequisite[]>>();
 
-/** The prerequisites a Makefile's rules list, read once per Makefile however many setups ask. */
-function prerequisites(analysis: Analysis, script: { file: string; text: string }): Prerequisite[] {
+/** A Makefile the walk kept: its text and, when the analysis read it, where its prerequisites are. */
+interface Makefile {
+  file: string;
+  text: string;
+  words?: readonly number[];
+}
+
+/**
+ * The prerequisites a Makefile's rules list, read once per Makefile however many setups ask:
+ * where the analysis found them, or from a parse of the text (a Makefile without docker in it).
+ */
+function prerequisites(analysis: Analysis, script: Makefile): Prerequisite[] {
   let byFile = indexes.get(analysis);
   if (!byFile) indexes.set(analysis, (byFile = new Map()));
   let all = byFile.get(script.file);
   if (all) return all;
   all = [];
   const dir = path.dirname(script.file) === '.' ? '' : path.dirname(script.file);
-  const root = parseWith('tree-sitter-make', script.text);
+  const words = script.words ?? prerequisiteWords(parseWith('tree-sitter-make', script.text));
   const lines = new LineIndex(script.text);
-  for (const rule of root.namedChildren.filter((n) => n.type === 'rule')) {
-    for (const list of rule.namedChildren.filter((c) => c.type === 'prerequisites')) {
-      for (const w of list.namedChildren) {
-        const word = script.text.slice(w.startIndex, w.endIndex);
-        all.push({ file: script.file, line: lines.lineOf(w.startIndex), word, path: word.includes('$') ? null : resolveRel(dir, word), text: script.text });
-      }
-    }
+  for (let k = 0; k < words.length; k += 2) {
+    const word = script.text.slice(words[k], words[k + 1]);
+    all.push({ file: script.file, line: lines.lineOf(words[k]!), word, path: word.includes('$') ? null : resolveRel(dir, word), text: script.text });
   }
   byFile.set(script.file, all);
   return all;
 }
 
-const makefileLists = new WeakMap<Analysis, { file: string; text: string }[]>();
+const makefileLists = new WeakMap<Analysis, Makefile[]>();
 
 /**
  * Every Makefile the walk kept, also one without docker in it (it names the Dockerfile:
  * src/discover/walk.ts), with its text: listed once per analysis, since every setup a sweep
  * plans asks (reading and classing every file per setup made planning quadratic).
  */
-function makefiles(analysis: Analysis, fs: RepoFs): { file: string; text: string }[] {
+function makefiles(analysis: Analysis, fs: RepoFs): Makefile[] {
   let list = makefileLists.get(analysis);
   if (list) return list;
   list = [];
   for (const file of analysis.files) {
-    const text = analysis.scripts.get(file)?.text ?? fs.readText(file);
-    if (text !== null && scriptKindOf(file, text) === 'make') list.push({ file, text });
+    const script = analysis.scripts.get(file);
+    const text = script?.text ?? fs.readText(file);
+    if (text === null || scriptKindOf(file, text) !== 'make') continue;
+    const words = script?.kind === 'make' ? (script as { prerequisiteWords?: readonly number[] }).prerequisiteWords : undefined;
+    list.push(words ? { file, text, words } : { file, text });
   }
   makefileLists.set(analysis, list);
   return list;

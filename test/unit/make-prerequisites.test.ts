@@ -5,7 +5,7 @@
  * is looked up once for a whole sweep, so many setups with one builder name ask cheaply.
  */
 import { describe, expect, it } from 'vitest';
-import type { Analysis } from '../../src/analyze/index.js';
+import { analyze, type Analysis } from '../../src/analyze/index.js';
 import { MemoryFs } from '../../src/model/fs.js';
 import { removedPrerequisite } from '../../src/plan/make-prerequisites.js';
 
@@ -50,5 +50,21 @@ describe('Makefile prerequisites of a deleted builder', () => {
     expect(only('d/Dockerfile.build')?.file).toBe('d/Makefile');
     expect(only('e/other/Dockerfile.build')?.file).toBe('e/Makefile');
     expect(only('a/Dockerfile.build')).toBeNull();
+  });
+
+  it('reads the prerequisites the analysis kept for a Makefile it read, and parses the others', () => {
+    const files = {
+      // Read by the analysis (it runs docker): its prerequisites come with its script.
+      'a/Makefile': 'bin/app: Dockerfile.build main.go\n\tdocker build -f Dockerfile.build .\n',
+      // Kept by the walk for naming the file, never analysed: parsed by the plan.
+      'b/Makefile': 'out: Dockerfile.build\n\ttrue\n',
+    };
+    const fs = new MemoryFs(files);
+    const analysis = analyze(fs, Object.keys(files));
+    const kept = analysis.scripts.get('a/Makefile') as { prerequisiteWords?: readonly number[] } | undefined;
+    expect(kept?.prerequisiteWords).toEqual([9, 25, 26, 33]);
+    expect(analysis.scripts.has('b/Makefile')).toBe(false);
+    expect(removedPrerequisite('a/Dockerfile.build', 'x', analysis, fs)).toMatchObject({ file: 'a/Makefile', line: 1 });
+    expect(removedPrerequisite('b/Dockerfile.build', 'x', analysis, fs)).toMatchObject({ file: 'b/Makefile', line: 1 });
   });
 });

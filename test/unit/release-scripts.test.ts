@@ -91,6 +91,24 @@ describe('scripts that drive no setup, released after analysis', () => {
     expect(reads).toBe(0);
   });
 
+  it("keep a Makefile's prerequisites: the plan finds them without reading the Makefile again", () => {
+    const fs = new MemoryFs(FILES);
+    let reads = 0;
+    const counting: Reader = (kind, rel, text, f, start) => {
+      reads++;
+      return readScript(kind, rel, text, f, start).script;
+    };
+    const text = 'IMG := app\nbin/app: Dockerfile.build $(SRC)\n\tdocker build -t $(IMG) .\nifdef X\nout: hidden\n\ttrue\nendif\nall: bin/app main.go\n';
+    const make = readScript('make', 'Makefile', text, fs).script!;
+    const released = releaseScript(make, false, fs, counting, () => false);
+    const words = (released as { prerequisiteWords?: readonly number[] }).prerequisiteWords!;
+    const shown = [];
+    for (let k = 0; k < words.length; k += 2) shown.push(text.slice(words[k], words[k + 1]));
+    // Top-level rules only, as make-prerequisites.ts always read them (a rule inside a conditional is not one).
+    expect(shown).toEqual(['Dockerfile.build', '$(SRC)', 'bin/app', 'main.go']);
+    expect(reads).toBe(0);
+  });
+
   it('stay whole when they drive a setup', () => {
     const fs = new MemoryFs(FILES);
     const script = firstReading(fs, 'build.sh');

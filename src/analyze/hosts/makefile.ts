@@ -12,6 +12,7 @@ import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
+import { prerequisiteWords } from './make-prerequisite-words.js';
 import { conditioned, rulesIn } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
 import { revivable } from '../../model/revivable.js';
@@ -92,6 +93,7 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
     for (const i of recipeOf.get(target) ?? []) out.push(...commandsOf(i));
     return out;
   };
+  script.prerequisiteWords = prerequisiteWords(root);
   script.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   script.sequences = script.entries.map((t) => sequence(t, new Set()));
   return { script, diagnostics };
