@@ -12,6 +12,7 @@ import { stageRefsOf } from '../src/analyze/stage-refs.js';
 import type { MergeIntent } from '../src/plan/merge-structure.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 import { freeStageName, namesInUse } from './stage-names.js';
+import { renameStages, shiftEdit } from './stage-rename.js';
 import { continuationEdits } from './escape-convert.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
@@ -85,6 +86,8 @@ export interface MergeResult {
   /** What the merged text is meant to hold, for the structural check. */
   intent: MergeIntent;
   stageRef: string;
+  /** Stages of the builder file renamed because another merged file has their name: their new names. */
+  renamed: string[];
   notes: string[];
   diagnostics: Diagnostic[];
 }
@@ -96,6 +99,8 @@ export interface MergeManyResult {
   intent: MergeIntent;
   /** Each builder's stage name in the merged file, in input order. */
   stageRefs: string[];
+  /** Stages of builder files renamed because another merged file has their name: their new names. */
+  renamed: string[];
   notes: string[];
   diagnostics: Diagnostic[];
 }
@@ -105,7 +110,7 @@ const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 export function mergeDockerfiles(input: MergeInput): MergeResult {
   const { runtime, setup, ...part } = input;
   const r = mergeBuilders({ runtime, setup, builders: [part] });
-  return { edits: r.edits, text: r.text, intent: r.intent, stageRef: r.stageRefs[0] ?? '', notes: r.notes, diagnostics: r.diagnostics };
+  return { edits: r.edits, text: r.text, intent: r.intent, stageRef: r.stageRefs[0] ?? '', renamed: r.renamed, notes: r.notes, diagnostics: r.diagnostics };
 }
 
 /** Where the stage `index` of `facts` ends its first `count` instructions (FROM included). */
@@ -123,13 +128,15 @@ export function stagePrefixEnd(facts: DockerfileFacts, index: number, count: num
  * first FROM. Every builder's global ARGs stay global (they all go before the first stage).
  */
 export function mergeBuilders(input: MergeManyInput): MergeManyResult {
-  const { runtime, setup, builders } = input;
+  const { runtime, setup } = input;
   const diagnostics: Diagnostic[] = [];
   const notes: string[] = [];
   const edits: Edit[] = [];
   const eol = detectEol(runtime.text);
   const refuse = (code: Parameters<typeof diag>[0], message: string, file: string, line: number | undefined, hint: string) =>
     diagnostics.push(diag(code, 'error', message, { file, ...(line !== undefined ? { line } : {}), hint, setup }));
+  const renamed: string[] = [];
+  const builders = renameSharedStageNames(input, notes, refuse, renamed);
 
   // One builder file built more than once (`--target api`, `--target worker`) goes in once.
   const firstOf = builders.map((b) => builders.findIndex((x) => x.builder.path === b.builder.path));
@@ -234,7 +241,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const stage = builder.stages[builderStage];
     if (!stage) {
       refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
-      return { edits: [], text: runtime.text, intent: emptyIntent(runtime), stageRefs: [], notes, diagnostics };
+      return { edits: [], text: runtime.text, intent: emptyIntent(runtime), stageRefs: [], renamed, notes, diagnostics };
     }
     const first = builders[firstOf[bi]!]!;
     if (first !== builders[bi]) {
@@ -567,7 +574,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     merged = applyEdits(runtime.text, edits);
     intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOut].map(([f, names]) => ({ path: f.path, names: [...names] })) };
   }
-  return { edits, text: merged, intent, stageRefs, notes, diagnostics };
+  return { edits, text: merged, intent, stageRefs, renamed, notes, diagnostics };
 }
 
 function emptyIntent(runtime: DockerfileFacts): MergeIntent {
@@ -609,4 +616,60 @@ function folderLines(
   }
   const sorted = [...rewrites].sort((a, b) => (a.within! < b.within! ? -1 : a.within! > b.within! ? 1 : 0));
   return sorted.map((r) => [w.copyKw, `--from=${r.ref}${w.chown}${w.chmodOf([r])}`, w.flags, w.args([r.stagePath, `${dest.replace(/\/+$/, '')}/${r.within}`])].filter(Boolean).join(' '));
+}
+
+/**
+ * A stage name of a builder file that the runtime file (or an earlier builder file) already
+ * uses: the builder file's stage takes the first free `<name>-N`, with every reference to it
+ * in that file (./stage-rename.ts). The runtime's names are the final image's and stay.
+ */
+function renameSharedStageNames(
+  input: MergeManyInput,
+  notes: string[],
+  refuse: (code: 'STAGE_NAME_COLLISION', message: string, file: string, line: number | undefined, hint: string) => void,
+  renamed: string[],
+): BuilderPart[] {
+  const { runtime, builders } = input;
+  const paths = [...new Set(builders.map((b) => b.builder.path))];
+  const fileOf = (path: string) => builders.find((b) => b.builder.path === path)!.builder;
+  const claimed = new Set(runtime.stages.flatMap((s) => (s.name ? [s.name.toLowerCase()] : [])));
+  // Nothing the merged file names otherwise: stages, images and contexts referred to, new stages.
+  const taken = namesInUse([runtime, ...paths.map(fileOf)], new Set(), [
+    ...(input.sharedBase ? [input.sharedBase.name] : []),
+    ...builders.flatMap((b) => [...(b.exportStage ? [b.exportStage.name] : []), ...(b.stageNameFixed ? [b.stageName] : []), ...b.builderTags]),
+  ]);
+  const renamedFiles = new Map<string, { facts: DockerfileFacts; edits: Edit[] }>();
+  for (const path of paths) {
+    const facts = fileOf(path);
+    const renames = new Map<string, string>();
+    for (const s of facts.stages) {
+      if (!s.name || !claimed.has(s.name.toLowerCase()) || renames.has(s.name.toLowerCase())) continue;
+      const to = freeStageName(s.name, new Set([...taken, ...claimed]));
+      renames.set(s.name.toLowerCase(), to);
+      taken.add(to.toLowerCase());
+    }
+    for (const s of facts.stages) if (s.name) claimed.add((renames.get(s.name.toLowerCase()) ?? s.name).toLowerCase());
+    if (renames.size === 0) continue;
+    const r = renameStages(facts, renames);
+    if ('refusal' in r) {
+      refuse('STAGE_NAME_COLLISION', `stage \`${[...renames.keys()].join('`, `')}\` of ${path} is named in another of the merged files too, and it cannot be renamed: ${r.refusal}`, path, r.line, 'Rename the stage in one of the files, then run the tool again.');
+      continue;
+    }
+    renamedFiles.set(path, r);
+    renamed.push(...renames.values());
+    for (const [from, to] of renames) {
+      const original = facts.stages.find((s) => s.name?.toLowerCase() === from)!.name!;
+      notes.push(`stage \`${original}\` of ${path} is renamed \`${to}\` (with every reference to it in that file): another of the merged files already has a stage of that name (names are case-insensitive)`);
+    }
+  }
+  return builders.map((b) => {
+    const r = renamedFiles.get(b.builder.path);
+    if (!r) return b;
+    const sourceEdits = b.sourceEdits?.map((e) => shiftEdit(e, r.edits));
+    if (sourceEdits?.some((e) => e === null)) {
+      refuse('STAGE_NAME_COLLISION', `${b.builder.path} has a stage name another merged file uses, and renaming it would touch a path the merge rewrites`, b.builder.path, undefined, 'Rename the stage in one of the files, then run the tool again.');
+      return b;
+    }
+    return { ...b, builder: r.facts, ...(sourceEdits ? { sourceEdits: sourceEdits as Edit[] } : {}) };
+  });
 }
