@@ -331,6 +331,19 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
   const merged = mergeBuilders({ runtime, builders: members.map((d) => d.merge!.part), sharedBase: decision.base, setup: ids[0]! });
   const invalid = merged.diagnostics.length > 0 ? merged.diagnostics : [...validateMerged(merged.text, [...members.map((d) => d.merge!.builder.text), runtime.text], runtime.path, ids[0]!), ...checkMergedStructure(merged.text, merged.intent, runtime.path, ids[0]!)];
   if (invalid.length > 0) return refuseAll(invalid);
+  // A kept builder build was written with its stage's name in this setup's own merge: the
+  // merged file must call that stage the same (a name another builder file has is renamed).
+  const moved = members.flatMap((d, i) => (keepsBuilderImage(d.setup) && d.plan.stage !== null && merged.stageRefs[i]!.toLowerCase() !== d.plan.stage.toLowerCase() ? [{ d, i }] : []));
+  // A stage renamed only here was not among the names the runtime build's contexts were checked against.
+  const contexts = (members[0]!.setup.runtime?.inv.flags ?? []).filter((f) => f.name === '--build-context').map((f) => (f.value?.value ?? f.value?.staticPrefix ?? '').split('=')[0]!.toLowerCase());
+  const shadowed = merged.renamed.find((n) => contexts.includes(n.toLowerCase()));
+  if (shadowed) {
+    const at = members[0]!.setup.runtime!.inv.cmd;
+    return refuseAll([diag('STAGE_NAME_COLLISION', 'error', `the runtime build's --build-context ${shadowed}=… names a context that a stage of the merged file would now shadow`, { file: at.file, line: at.line, hint: 'Rename the stage in one of the builder files (or rename the context), then run the tool again.' })]);
+  }
+  if (moved.length > 0) {
+    return refuseAll(moved.map(({ d, i }) => diag('BUILDER_TAG_USED', 'error', `the builder image ${d.setup.builder.tags[0]} is still used, but its build cannot be kept: its stage is \`${d.plan.stage}\` on its own and \`${merged.stageRefs[i]}\` in the file merged with the other builders`, { file: d.setup.script, line: d.setup.builder.inv.cmd.line, setup: d.plan.id, hint: 'Give the stages of the builder files different names, or migrate these setups by hand.' })));
+  }
   members.forEach((d, i) => {
     d.dockerfile = i === 0 ? { path: runtime.path, before: runtime.text, after: merged.text } : null;
     d.group = ids;
@@ -458,7 +471,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef] });
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] });
   plan.diagnostics.push(...carry.diagnostics);
   // The merged Dockerfile is checked only when everything it was made from was accepted.
   if (!failed()) plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
@@ -610,7 +623,22 @@ function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string
   const file = inv.flags.find((f) => f.name === '--file');
   const words: Word[] = [];
   const word = (value: string): Word => ({ value, symbol: value, staticPrefix: value, raw: adapter.quote(value), start: 0, end: 0 });
-  if (!setup.builder.target) words.push(word('--target'), word(stage));
+  // The builder build's own --target names the stage in its file, which the merge may have
+  // renamed (a name the runtime file uses too): it is written as the merged file's name.
+  const targets = inv.flags.filter((f) => f.name === '--target');
+  if (targets.length > 1) return { error: 'it gives --target more than once' };
+  const target = targets[0];
+  if (target) {
+    const value = target.value?.value ?? null;
+    if (value === null) return { error: 'its --target is not a literal, so the stage it would name in the merged Dockerfile is unknown' };
+    if (value.toLowerCase() !== stage.toLowerCase()) {
+      const [w, v] = target.wordCount === 2 ? [target.wordIndex + 1, stage] : [target.wordIndex, `--target=${stage}`];
+      const r = adapter.replaceWord(script, cmd.index, w, v);
+      if ('error' in r) return r;
+      edits.push(...r);
+      rewrites.push({ index: cmd.index, kind: 'replace', word: w, with: v });
+    }
+  } else words.push(word('--target'), word(stage));
   if (file && file.value) {
     // `-f X` / `--file X`: the value word; `--file=X`: the whole word.
     const [word, value] = file.wordCount === 2 ? [file.wordIndex + 1, rel] : [file.wordIndex, `--file=${rel}`];
