@@ -26,7 +26,8 @@ export function renameStages(facts: DockerfileFacts, renames: ReadonlyMap<string
   };
   /** The reference `value` at `range`: rewritten when it resolves to a renamed stage. */
   const reference = (value: string, range: Range | null, ins: Instruction) => {
-    if (/[$]/.test(value)) {
+    // A stage name has no `:`, `/` or `@`: a value built from a variable with one names an image.
+    if (/[$]/.test(value) && !/[:/@]/.test(value)) {
       refuse(`\`${ins.getKeyword()} … ${value}\` names a stage or an image through a variable, which could be a renamed stage`, ins);
       return;
     }

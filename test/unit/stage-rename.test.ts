@@ -42,6 +42,12 @@ describe('renaming stages of one file', () => {
     expect(renamed('FROM golang:1.21 AS builder\nONBUILD COPY --from=builder /a /a\n', [['builder', 'builder-2']])).toMatch(/^refused: .*ONBUILD/);
   });
 
+  it('an image built from a variable with a tag or a registry cannot be a stage, and stays', () => {
+    expect(renamed('ARG GO=1.21\nFROM golang:${GO} AS builder\nFROM ${REGISTRY}/alpine\nCOPY --from=builder /a /a\n', [['builder', 'builder-2']])).toBe(
+      'ARG GO=1.21\nFROM golang:${GO} AS builder-2\nFROM ${REGISTRY}/alpine\nCOPY --from=builder-2 /a /a\n',
+    );
+  });
+
   it('moves an edit of the original text past the renames before it, and refuses one that overlaps', () => {
     const renames = [{ start: 20, end: 27, text: 'builder-2' }];
     expect(shiftEdit({ start: 40, end: 45, text: 'x' }, renames)).toEqual({ start: 42, end: 47, text: 'x' });
