@@ -151,6 +151,20 @@ export function declaredArgs(facts: DockerfileFacts): Set<string> {
   return new Set([...facts.globalArgs.map((a) => a.name), ...facts.stages.flatMap((s) => s.args)]);
 }
 
+/**
+ * The runtime build's `--build-context NAME=…` that a stage of the merged file called NAME
+ * (in any case: stage names and context names are matched without case) would now shadow:
+ * `FROM NAME` and `COPY --from=NAME` would read the stage, not the context.
+ */
+export function contextShadowedBy(runtime: DockerInvocation, stageNames: readonly string[], hint: string, setup?: string): Diagnostic[] {
+  const names = new Set(stageNames.map((n) => n.toLowerCase()));
+  return runtime.flags
+    .filter((f) => f.name === '--build-context')
+    .map((f) => (f.value?.value ?? f.value?.staticPrefix ?? '').split('=')[0]!)
+    .filter((name) => names.has(name.toLowerCase()))
+    .map((name) => diag('STAGE_NAME_COLLISION', 'error', `the runtime build's --build-context ${name}=… names a context that a stage of the merged file would now shadow`, { file: runtime.cmd.file, line: runtime.cmd.line, ...(setup === undefined ? {} : { setup }), hint }));
+}
+
 const show = (v: string | null | undefined) => (v === undefined ? 'unset' : v === null ? 'only known at run time' : JSON.stringify(v));
 
 /** Whether a Dockerfile has `RUN --mount=type=KIND`. */
@@ -237,12 +251,10 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     if (BUILD_FLAGS[f.name] === 'same' && !b.flags.some((x) => x.name === f.name)) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only; in one build it would apply to the builder stage too`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
     }
-    if (f.name === '--build-context' && merged) {
-      const name = (f.value?.value ?? f.value?.staticPrefix ?? '').split('=')[0]!.toLowerCase();
-      if (merged.stageRefs.some((n) => n.toLowerCase() === name) || builderFacts.stages.some((st) => st.name?.toLowerCase() === name)) {
-        out.diagnostics.push(diag('STAGE_NAME_COLLISION', 'error', `the runtime build's --build-context ${name}=… names a context that a stage of the merged file would now shadow`, at(r, 'Choose another name with --stage-name NAME (or rename the context), then run the tool again.')));
-      }
-    }
+  }
+  if (merged) {
+    const stages = [...merged.stageRefs, ...builderFacts.stages.flatMap((st) => (st.name ? [st.name] : []))];
+    out.diagnostics.push(...contextShadowedBy(r, stages, 'Choose another name with --stage-name NAME (or rename the context), then run the tool again.', setup));
   }
 
   // The build environment: the merged build runs with the final build's.

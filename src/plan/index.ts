@@ -16,7 +16,7 @@ import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transfo
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
-import { carryBuilderFlags } from './build-flags.js';
+import { carryBuilderFlags, contextShadowedBy } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -335,12 +335,9 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
   // merged file must call that stage the same (a name another builder file has is renamed).
   const moved = members.flatMap((d, i) => (keepsBuilderImage(d.setup) && d.plan.stage !== null && merged.stageRefs[i]!.toLowerCase() !== d.plan.stage.toLowerCase() ? [{ d, i }] : []));
   // A stage renamed only here was not among the names the runtime build's contexts were checked against.
-  const contexts = (members[0]!.setup.runtime?.inv.flags ?? []).filter((f) => f.name === '--build-context').map((f) => (f.value?.value ?? f.value?.staticPrefix ?? '').split('=')[0]!.toLowerCase());
-  const shadowed = merged.renamed.find((n) => contexts.includes(n.toLowerCase()));
-  if (shadowed) {
-    const at = members[0]!.setup.runtime!.inv.cmd;
-    return refuseAll([diag('STAGE_NAME_COLLISION', 'error', `the runtime build's --build-context ${shadowed}=… names a context that a stage of the merged file would now shadow`, { file: at.file, line: at.line, hint: 'Rename the stage in one of the builder files (or rename the context), then run the tool again.' })]);
-  }
+  const runtimeInv = members[0]!.setup.runtime?.inv;
+  const shadowed = runtimeInv ? contextShadowedBy(runtimeInv, merged.renamed, 'Rename the stage in one of the builder files (or rename the context), then run the tool again.') : [];
+  if (shadowed.length > 0) return refuseAll(shadowed);
   if (moved.length > 0) {
     return refuseAll(moved.map(({ d, i }) => diag('BUILDER_TAG_USED', 'error', `the builder image ${d.setup.builder.tags[0]} is still used, but its build cannot be kept: its stage is \`${d.plan.stage}\` on its own and \`${merged.stageRefs[i]}\` in the file merged with the other builders`, { file: d.setup.script, line: d.setup.builder.inv.cmd.line, setup: d.plan.id, hint: 'Give the stages of the builder files different names, or migrate these setups by hand.' })));
   }

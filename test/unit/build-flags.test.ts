@@ -88,6 +88,14 @@ describe('the build flag table', () => {
   it('a runtime --build-context the new stage name would shadow', () => {
     expect(plan(script('', '--build-context builder=../vendor')).errors).toEqual(['STAGE_NAME_COLLISION']);
   });
+
+  it('a context name is matched against stage names without case, and named as written', () => {
+    const p = planFiles({ 'build.sh': script('', '--build-context=Builder=../vendor --build-context tools=../tools'), 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME });
+    const found = p.setups[0]!.diagnostics.filter((d) => d.code === 'STAGE_NAME_COLLISION');
+    expect(found.map((d) => d.message)).toEqual(["the runtime build's --build-context Builder=… names a context that a stage of the merged file would now shadow"]);
+    expect(found[0]!.hint).toMatch(/--stage-name NAME/);
+    expect(plan(script('', '--build-context tools=../tools')).errors).toEqual([]);
+  });
 });
 
 describe('the build environment table', () => {

@@ -131,6 +131,23 @@ describe('planning with a stage name in both files', () => {
     expect(codesOf(setup)).toContain('STAGE_NAME_COLLISION');
   });
 
+  it('refuses a group merge whose renamed stage would shadow the runtime build context, once, naming the context', () => {
+    const script = `${SCRIPT.split('docker build -t app:latest')[0]}docker build -t web:build -f Dockerfile.web .\ndocker create --name w web:build\ndocker cp w:/out/web ./web\ndocker rm w\ndocker build -t app:latest --build-context BUILDER-2=./extra .\nrm -f app web\n`;
+    const { plan, text } = merged({
+      'build.sh': script,
+      'Dockerfile.build': 'FROM golang:1.21 AS builder\nRUN go build -o /out/app .\n',
+      'Dockerfile.web': 'FROM golang:1.21 AS Builder\nRUN go build -o /out/web .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCOPY web /usr/local/bin/web\n',
+    });
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused', 'refused']);
+    for (const setup of plan.setups) {
+      const found = setup.diagnostics.filter((d) => d.code === 'STAGE_NAME_COLLISION');
+      expect(found.map((d) => d.message)).toEqual(["the runtime build's --build-context BUILDER-2=… names a context that a stage of the merged file would now shadow"]);
+      expect(found[0]!.hint).toMatch(/^Rename the stage in one of the builder files/);
+    }
+    expect(text).toBeNull();
+  });
+
   it('refuses to keep a builder build whose stage another builder file renamed in the group', () => {
     const script = `${SCRIPT.split('docker build -t app:latest')[0]}docker build -t web:build --target Builder -f Dockerfile.web .\ndocker create --name w web:build\ndocker cp w:/out/web ./web\ndocker rm w\ndocker build -t app:latest .\ndocker run --rm web:build ls\nrm -f app web\n`;
     const { plan, text } = merged({
