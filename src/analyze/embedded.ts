@@ -69,8 +69,18 @@ export interface EmbeddedScript extends ScriptFile {
   entries?: string[];
   /** Steps of a sequence that mention docker but run in a shell that is not read (PowerShell, cmd…). */
   unread?: UnreadStep[];
-  /** A Makefile's: where its top-level rules' prerequisites are (./hosts/make-prerequisite-words.ts). */
-  prerequisiteWords?: readonly number[];
+}
+
+/** A Makefile as ./hosts/makefile.ts reads it. */
+export interface MakeScript extends EmbeddedScript {
+  kind: 'make';
+  /** Where its top-level rules' prerequisites are, as start/end offset pairs (./hosts/make-prerequisite-words.ts). */
+  prerequisiteWords: readonly number[];
+}
+
+/** Every script of kind `make` the analysis holds was read by ./hosts/makefile.ts (released ones keep their words: ./release-scripts.ts). */
+export function isMakeScript(script: ScriptFile): script is MakeScript {
+  return script.kind === 'make';
 }
 
 /** A step not read as shell, by the index of the sequence it belongs to. */

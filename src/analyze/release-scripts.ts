@@ -17,6 +17,7 @@
 import { dockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { isMakeScript } from './embedded.js';
 
 /** What a released script holds itself; everything else comes from reading it again. */
 interface Kept {
@@ -79,8 +80,7 @@ export function releaseScript(script: ScriptFile, drivesSetup: boolean, fs: Repo
   if (drivesSetup || isReleased(script)) return script;
   const kept: Kept = { file: script.file, kind: script.kind, text: script.text };
   if (script.startCwd !== undefined) kept.startCwd = script.startCwd;
-  const words = (script as { prerequisiteWords?: readonly number[] }).prerequisiteWords;
-  if (words !== undefined) kept.prerequisiteWords = words;
+  if (isMakeScript(script)) kept.prerequisiteWords = script.prerequisiteWords;
   const ranges = new Int32Array(script.commands.length * 2);
   script.commands.forEach((c, k) => {
     ranges[2 * k] = c.start;

@@ -10,6 +10,7 @@ import { scriptKindOf, type Analysis } from '../analyze/index.js';
 import type { RepoFs } from '../model/fs.js';
 import { parseWith } from '../analyze/tree-sitter.js';
 import { prerequisiteWords } from '../analyze/hosts/make-prerequisite-words.js';
+import { isMakeScript } from '../analyze/embedded.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { LineIndex } from '../model/text.js';
 import { resolveRel } from '../model/paths.js';
@@ -69,7 +70,7 @@ function makefiles(analysis: Analysis, fs: RepoFs): Makefile[] {
     const script = analysis.scripts.get(file);
     const text = script?.text ?? fs.readText(file);
     if (text === null || scriptKindOf(file, text) !== 'make') continue;
-    const words = script?.kind === 'make' ? (script as { prerequisiteWords?: readonly number[] }).prerequisiteWords : undefined;
+    const words = script && isMakeScript(script) ? script.prerequisiteWords : undefined;
     list.push(words ? { file, text, words } : { file, text });
   }
   makefileLists.set(analysis, list);

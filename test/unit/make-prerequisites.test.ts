@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze, type Analysis } from '../../src/analyze/index.js';
+import { isMakeScript } from '../../src/analyze/embedded.js';
 import { MemoryFs } from '../../src/model/fs.js';
 import { removedPrerequisite } from '../../src/plan/make-prerequisites.js';
 
@@ -61,8 +62,8 @@ describe('Makefile prerequisites of a deleted builder', () => {
     };
     const fs = new MemoryFs(files);
     const analysis = analyze(fs, Object.keys(files));
-    const kept = analysis.scripts.get('a/Makefile') as { prerequisiteWords?: readonly number[] } | undefined;
-    expect(kept?.prerequisiteWords).toEqual([9, 25, 26, 33]);
+    const kept = analysis.scripts.get('a/Makefile')!;
+    expect(isMakeScript(kept) && kept.prerequisiteWords).toEqual([9, 25, 26, 33]);
     expect(analysis.scripts.has('b/Makefile')).toBe(false);
     expect(removedPrerequisite('a/Dockerfile.build', 'x', analysis, fs)).toMatchObject({ file: 'a/Makefile', line: 1 });
     expect(removedPrerequisite('b/Dockerfile.build', 'x', analysis, fs)).toMatchObject({ file: 'b/Makefile', line: 1 });

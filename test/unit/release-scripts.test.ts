@@ -10,6 +10,7 @@ import { analyze, readScript, scriptKindOf } from '../../src/analyze/index.js';
 import { expandCompose, isExpanded } from '../../src/analyze/compose.js';
 import { indexedBuilds, isIndexedBuild, keptCommands, releaseScript, type Reader } from '../../src/analyze/release-scripts.js';
 import { calledPath, callsOf } from '../../src/analyze/callers.js';
+import { isMakeScript } from '../../src/analyze/embedded.js';
 import { MemoryFs } from '../../src/model/fs.js';
 import type { ScriptFile } from '../../src/model/script.js';
 import { planFiles } from '../support/plan.js';
@@ -101,7 +102,8 @@ describe('scripts that drive no setup, released after analysis', () => {
     const text = 'IMG := app\nbin/app: Dockerfile.build $(SRC)\n\tdocker build -t $(IMG) .\nifdef X\nout: hidden\n\ttrue\nendif\nall: bin/app main.go\n';
     const make = readScript('make', 'Makefile', text, fs).script!;
     const released = releaseScript(make, false, fs, counting, () => false);
-    const words = (released as { prerequisiteWords?: readonly number[] }).prerequisiteWords!;
+    expect(isMakeScript(released)).toBe(true);
+    const words = isMakeScript(released) ? released.prerequisiteWords : [];
     const shown = [];
     for (let k = 0; k < words.length; k += 2) shown.push(text.slice(words[k], words[k + 1]));
     // Top-level rules only, as make-prerequisites.ts always read them (a rule inside a conditional is not one).

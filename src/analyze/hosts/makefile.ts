@@ -9,7 +9,7 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptCommand } from '../../model/script.js';
-import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+import { composeEmbedded, type MakeScript, type Snippet } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
 import { prerequisiteWords } from './make-prerequisite-words.js';
@@ -25,7 +25,7 @@ const BACKSLASH = '\\'.charCodeAt(0);
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
 
-export function parseMakefile(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+export function parseMakefile(file: string, text: string): { script: MakeScript | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const root = parseWith('tree-sitter-make', text);
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
@@ -93,10 +93,10 @@ export function parseMakefile(file: string, text: string): { script: EmbeddedScr
     for (const i of recipeOf.get(target) ?? []) out.push(...commandsOf(i));
     return out;
   };
-  script.prerequisiteWords = prerequisiteWords(root);
-  script.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
-  script.sequences = script.entries.map((t) => sequence(t, new Set()));
-  return { script, diagnostics };
+  const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
+  make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
+  make.sequences = make.entries.map((t) => sequence(t, new Set()));
+  return { script: make, diagnostics };
 }
 
 function recipeSnippet(file: string, text: string, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {
