@@ -136,7 +136,12 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const refuse = (code: Parameters<typeof diag>[0], message: string, file: string, line: number | undefined, hint: string) =>
     diagnostics.push(diag(code, 'error', message, { file, ...(line !== undefined ? { line } : {}), hint, setup }));
   const renamed: string[] = [];
-  const builders = renameSharedStageNames(input, notes, refuse, renamed);
+  // A file whose shared names could not be renamed was refused for them already, once.
+  const unrenamed = new Set<string>();
+  const builders = renameSharedStageNames(input, notes, (...args) => {
+    unrenamed.add(args[2]);
+    refuse(...args);
+  }, renamed);
 
   // One builder file built more than once (`--target api`, `--target worker`) goes in once.
   const firstOf = builders.map((b) => builders.findIndex((x) => x.builder.path === b.builder.path));
@@ -252,7 +257,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       stageRefs.push(stage.name ?? stageRefs[firstOf[bi]!]!);
       continue;
     }
-    for (const s of builder.stages) {
+    for (const s of unrenamed.has(builder.path) ? [] : builder.stages) {
       if (s.name && runtimeNames.has(s.name.toLowerCase())) {
         refuse('STAGE_NAME_COLLISION', `stage \`${s.name}\` is named in both ${builder.path} and ${runtime.path}`, builder.path, s.from.line, 'Rename the stage in one of the files, then run the tool again.');
       }

@@ -92,6 +92,15 @@ describe('planning with a stage name in both files', () => {
     expect(text).toBeNull();
   });
 
+  it('a rename that refuses reports the shared name once, with why it cannot be renamed', () => {
+    for (const builder of [`ARG FROM_STAGE=builder\n${BUILDER.replace('--from=builder', '--from=$FROM_STAGE')}`, `${BUILDER}ONBUILD COPY --from=builder /out/app /app\n`]) {
+      const { setup } = merged(repo(builder));
+      const found = setup.diagnostics.filter((d) => d.code === 'STAGE_NAME_COLLISION');
+      expect(found.length, builder).toBe(1);
+      expect(found[0]!.message).toMatch(/cannot be renamed/);
+    }
+  });
+
   const KEPT = SCRIPT.replace('docker build -t app:latest .\n', 'docker build -t app:latest .\ndocker run --rm app:build go version\n');
 
   it('a kept builder build with --target of the renamed stage targets its new name', () => {
