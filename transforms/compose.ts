@@ -9,7 +9,7 @@ import type { ExpandedScript } from '../src/analyze/compose.js';
 import type { ComposeFile } from '../src/analyze/hosts/compose-file.js';
 import { yaml } from '../src/analyze/hosts/yaml-module.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
-import type { ScriptAdapter, ScriptFile } from '../src/model/script.js';
+import type { NewWord, ScriptAdapter, ScriptFile } from '../src/model/script.js';
 import { LineIndex, isBlank } from '../src/model/text.js';
 import { deleteLines } from './lines.js';
 
@@ -65,6 +65,20 @@ export function composeAdapter(inner: ScriptAdapter<ScriptFile>): ScriptAdapter<
     replaceWord(script, index, word, value) {
       const b = asWritten(script, index);
       return typeof b === 'number' ? inner.replaceWord(script.compose.base, b, word, value) : b;
+    },
+    replaceCommand(script, index, words) {
+      const b = asWritten(script, index);
+      if (typeof b !== 'number') return b;
+      const mapped: NewWord[] = [];
+      for (const w of words) {
+        if ('value' in w) mapped.push(w);
+        else {
+          const from = asWritten(script, w.from);
+          if (typeof from !== 'number') return from;
+          mapped.push({ copy: w.copy, from });
+        }
+      }
+      return inner.replaceCommand(script.compose.base, b, mapped);
     },
   };
 }

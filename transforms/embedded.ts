@@ -3,7 +3,7 @@
  * adapter, maps the (pure deletion) edits back to file offsets, and removes a snippet
  * whole through its host (recipe line, CI step, npm script) when nothing is left of it.
  */
-import type { EmbeddedScript, Part } from '../src/analyze/embedded.js';
+import type { EmbeddedScript, Part, SpelledWord } from '../src/analyze/embedded.js';
 import { fileOffset } from '../src/analyze/offset-runs.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { fileKind } from '../src/kinds/registry.js';
@@ -171,5 +171,23 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   encode(script, index, shellText) {
     const part = partOf(script, index);
     return part ? part.snippet.encode(shellText) : shellText;
+  },
+  replaceCommand(script, index, words) {
+    const part = partOf(script, index);
+    const cmd = script.commands[index]!;
+    if (!part) return { error: 'the command is in no snippet of the file' };
+    const spelled: SpelledWord[] = [];
+    for (const w of words) {
+      if ('value' in w) spelled.push(w);
+      // A word of the same snippet is already written in its syntax; one of another snippet
+      // (another step, another call) is carried by its value, the one thing both agree on.
+      else if (partOf(script, w.from) === part) spelled.push({ written: script.text.slice(w.copy.start, w.copy.end) });
+      else if (w.copy.value !== null) spelled.push({ value: w.copy.value });
+      else return { error: `${script.text.slice(w.copy.start, w.copy.end)} is only known when ${partOf(script, w.from)?.snippet.label ?? 'its command'} runs, and cannot be written into ${part.snippet.label}` };
+    }
+    if (part.snippet.replaceCommand) return part.snippet.replaceCommand(cmd, spelled);
+    if (part.snippet.insertWords || part.snippet.replaceWord) return { error: `${part.snippet.label} is not shell text; edit it by hand` };
+    const text = spelled.map((w) => ('value' in w ? part.snippet.encode(shellQuote(w.value)) : w.written)).join(' ');
+    return [{ start: cmd.start, end: cmd.end, text }];
   },
 };

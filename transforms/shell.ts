@@ -32,6 +32,11 @@ export const shellAdapter: ScriptAdapter<ShellScript> = {
     const at = script.commands[index]!.words[after]!.end;
     return [{ start: at, end: at, text: ` ${words.map((w) => w.raw).join(' ')}` }];
   },
+  replaceCommand: (script, index, words) => {
+    const cmd = script.commands[index]!;
+    const text = words.map((w) => ('value' in w ? shellQuote(w.value) : script.text.slice(w.copy.start, w.copy.end))).join(' ');
+    return [{ start: cmd.start, end: cmd.end, text }];
+  },
 };
 
 

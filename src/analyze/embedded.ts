@@ -31,6 +31,11 @@ export interface Snippet {
   callers?: number[];
   /** For snippets that are not shell text (an argv array): how to add words after word `after`. */
   insertWords?: (cmd: ScriptCommand, after: number, words: readonly Word[]) => Edit[] | { error: string };
+  /**
+   * For snippets that are not shell text (an argv array): how to write command `cmd` anew,
+   * each word a value or a text already written in this snippet's syntax.
+   */
+  replaceCommand?: (cmd: ScriptCommand, words: readonly SpelledWord[]) => Edit[] | { error: string };
   /** For snippets that are not shell text (PowerShell): how to replace word `word` with one of value `value`. */
   replaceWord?: (cmd: ScriptCommand, word: number, value: string) => Edit[] | { error: string };
   /**
@@ -45,6 +50,9 @@ export interface Snippet {
    */
   branches?: Branch[];
 }
+
+/** A word of a command written anew: a value to spell, or text as written in the snippet's own syntax. */
+export type SpelledWord = { value: string } | { written: string };
 
 export interface Part {
   snippet: Snippet;

@@ -129,6 +129,12 @@ export type ScriptKind =
   | 'powershell';
 
 /**
+ * A word of a command the plan writes whole: a value, spelled by the adapter; or a word of
+ * command `from` of the same file, carried over as written there.
+ */
+export type NewWord = { value: string } | { copy: Word; from: number };
+
+/**
  * A script language adapter: parse to commands, and map edits back into the language's
  * own syntax. The migration logic never sees the syntax, only ScriptCommands.
  */
@@ -154,4 +160,9 @@ export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
   insertWords(script: S, index: number, after: number, words: readonly Word[]): Edit[] | { error: string };
   /** Edits that replace word `word` of command `index` with one word of value `value`. */
   replaceWord(script: S, index: number, word: number, value: string): Edit[] | { error: string };
+  /**
+   * Edits that replace command `index` whole (redirects included) with the command `words`
+   * (the first its program), in the form the command is written in (shell text, an argv array).
+   */
+  replaceCommand(script: S, index: number, words: readonly NewWord[]): Edit[] | { error: string };
 }

@@ -31,7 +31,7 @@ import { checkBroadCopies } from './broad-copy-check.js';
 import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
-import { dirStateAfter } from '../analyze/host-dirs.js';
+import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
@@ -498,33 +498,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
   // The export build takes the place of the last extraction step that stands on its own: the
   // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
-  const target = exported.stage ? setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop() : undefined;
-  if (exported.stage && !target) {
-    plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', 'no command of the extraction stands on its own to be replaced by the export build', { file: setup.script, line: setup.extraction[0]!.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
-  }
-  if (exported.stage && target) {
-    // The `mkdir` of the folders the extraction filled stays: the export writes into them, and
-    // a folder it makes itself gets the engine's mode, not the one the host's mkdir gave it.
-    const made = new Set(setup.extraction.filter((c) => c.words[0]?.value === 'mkdir').map((c) => c.index));
-    draft.script.deletes = draft.script.deletes.filter((i) => i !== target.index && !made.has(i));
-    // A folder the export has to make itself (the old run's extraction made it: `docker cp` of a
-    // folder, a bind mount Docker creates) would get the engine's mode and owner, not the old ones.
-    const gone = new Set(draft.script.deletes);
-    const staying = script.commands.filter((c) => c.index < target.index && !gone.has(c.index));
-    if (dirStateAfter(exported.dest, staying, fs) !== 'dir') {
-      plan.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath).join(', ')} is still needed on the host, but no folder ${exported.dest} exists before the export build that would write it there: the build would make it itself, with the engine's mode and owner rather than those the extraction gave it`, { file: setup.script, line: target.line, setup: setup.id, hint: `Make the folder first in ${setup.script} (\`mkdir -p ${exported.dest}\` before the extraction), then run the tool again.` }));
-    }
-    const b = setup.builder.inv;
-    const own = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
-    const flags = (setup.builder.stock ? [] : b.flags).filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => script.text.slice(w.start, w.end)));
-    const cwd = target.cwd ?? '';
-    const rel = (p: string) => path.relative(cwd || '.', p || '.') || '.';
-    const q = (w: string) => adapter.quote(w);
-    const text = ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path)].map(q).concat(flags, [q(rel(runtime.context ?? ''))]).join(' ');
-    draft.script.edits.push({ start: target.start, end: target.end, text });
-    const flagSymbols = (setup.builder.stock ? [] : b.flags).filter((f) => !own.has(f.name)).flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => w.symbol));
-    draft.script.rewrites.push({ index: target.index, kind: 'whole', words: ['docker', 'build', '--target', exported.stage.name, '--output', `type=local,dest=${rel(exported.dest)}`, '-f', rel(runtimeFacts.path), ...flagSymbols, rel(runtime.context ?? '')] });
-    plan.notes.push(`${exported.reasons.join('; ')}: \`${text}\` now writes it where the extraction did`);
+  if (exported.stage) {
+    const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs);
+    draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i));
+    draft.script.edits.push(...written.edits);
+    draft.script.rewrites.push(...written.rewrites);
+    plan.diagnostics.push(...written.diagnostics);
+    plan.notes.push(...written.notes);
   }
   const rcmd = runtime.inv.cmd;
   let insertWords = carry.words;
@@ -582,14 +562,14 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
 /**
  * Files the host still needs after the build get a `FROM scratch` export stage. Supported
- * where a command can be added as a line of its own (shell scripts).
+ * where the export build can take the extraction's place (./export-build.ts).
  */
 function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
   const host = setup.artifacts.filter((a) => a.hostNeeded);
   if (host.length === 0) return { stage: null, dest: '', reasons: [] };
   const where = { file: setup.script, line: host[0]!.via.cmd.line, setup: setup.id };
-  if (script.kind !== 'shell') {
-    return { error: diag('ARTIFACT_USED_ON_HOST', 'error', `${host[0]!.hostPath} is still needed on the host (${host[0]!.hostNeeded}), and export stages are only written into shell scripts so far`, { ...where, hint: 'Migrate this setup by hand, or move the host steps into a shell script.' }) };
+  if (!EXPORT_KINDS.has(script.kind)) {
+    return { error: diag('ARTIFACT_USED_ON_HOST', 'error', `${host[0]!.hostPath} is still needed on the host (${host[0]!.hostNeeded}), and export stages are only written into shell scripts, GitHub Actions and GitLab CI steps and JavaScript build scripts so far`, { ...where, hint: 'Migrate this setup by hand, or move the host steps into one of those.' }) };
   }
   const taken = new Set([...builderFacts.stages, ...runtimeFacts.stages].map((s) => s.name?.toLowerCase()).filter(Boolean));
   const name = ['export', `${stageName}-export`, 'host-export'].find((n) => !taken.has(n))!;

@@ -52,6 +52,9 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'js-build-script-tab-indented': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-spawn-builder-kept': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-wrapper-build': (dir, env) => exec('node', ['scripts/build.js'], dir, env),
+  'export-github-steps': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
+  'export-gitlab-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
   'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
@@ -99,6 +102,9 @@ if (!pwsh) {
 const HOST_FILES: Record<string, string[]> = {
   'export-host-artifacts': ['greeter', 'greeter.sha256'],
   'export-after-clean-dest': ['dist/quill', 'dist/quill.sha256'],
+  'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
+  'export-gitlab-script': ['svc/tern', 'svc/release/tern'],
+  'export-js-spawn': ['plover', 'plover.sha256'],
 };
 
 /**

@@ -12,7 +12,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
 import type { ScriptCommand, Word } from '../../model/script.js';
 import { shellQuote } from '../../model/shell-quote.js';
-import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet, type SpelledWord } from '../embedded.js';
 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 import { revivable } from '../../model/revivable.js';
@@ -226,6 +226,15 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         }
         const at = cmd.words[after]!.end;
         return [{ start: at, end: at, text: `, ${parts.join(', ')}` }];
+      },
+      // The program stays; the elements are written anew, each a string literal or an expression carried as written.
+      replaceCommand: (cmd: ScriptCommand, words: readonly SpelledWord[]) => {
+        const [program, ...rest] = words;
+        if (!program || !('value' in program) || program.value !== 'docker') return { error: 'an argument array runs docker, and is only rewritten as another docker command' };
+        if (elements.length === 0 || elements.some((e) => !e || e.type === 'SpreadElement')) return { error: 'the argument array has holes or spread elements; edit it by hand' };
+        const first = cmd.words[1]!;
+        const last = cmd.words[cmd.words.length - 1]!;
+        return [{ start: first.start, end: last.end, text: rest.map((w) => ('value' in w ? literal(w.value) : w.written)).join(', ') }];
       },
       // An element (not the program) becomes a string literal of the new value: `'-f', 'Dockerfile.build'` → `'-f', 'Dockerfile'`.
       replaceWord: (cmd: ScriptCommand, word: number, value: string) => {

@@ -1,0 +1,149 @@
+/**
+ * The export build: files the host still needs after the build come out of a `FROM scratch`
+ * export stage, built with `docker build --target NAME --output type=local,dest=DIR` in the
+ * place of the last extraction step, written in the form that step is written in (a shell
+ * line, a CI step's shell text, a JS string or argument array). The export build runs where
+ * the extraction ran (its folder, its step's environment), so what it builds must be what the
+ * builder build built: its carried flags must read the same values there, and the build
+ * environment (BuildKit, platform) must be the builder build's.
+ */
+import path from 'node:path/posix';
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import { dirStateAfter } from '../analyze/host-dirs.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { Edit } from '../model/edits.js';
+import type { RepoFs } from '../model/fs.js';
+import type { NewWord, ScriptAdapter, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
+import type { Setup } from '../model/setup.js';
+import { shellQuote } from '../model/shell-quote.js';
+import { BUILD_ENV } from './build-flags.js';
+import type { WordChange } from './reread.js';
+
+/** The kinds an export build is written into: a shell line, a CI step's shell, a JS build script's call. */
+export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'javascript']);
+
+/** Flags of the builder build the export build does not take: it names its own file, target and output. */
+const OWN = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
+
+const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
+
+export interface ExportBuild {
+  /** The stage to build and the folder it writes into (repository-relative, '' the root). */
+  stage: string;
+  dest: string;
+  /** Why the files are still needed on the host, for the note. */
+  reasons: string[];
+  /** The merged Dockerfile and the build's context. */
+  dockerfile: string;
+  context: string;
+}
+
+export interface ExportEdit {
+  edits: Edit[];
+  rewrites: WordChange[];
+  /** Commands that stay although the extraction goes: the export build takes the target's place, the `mkdir`s stay. */
+  keep: Set<number>;
+  diagnostics: Diagnostic[];
+  notes: string[];
+}
+
+/** The value a variable has in a command's environment: its prefix assignment, else the script's (or step's) variable. */
+function envOf(cmd: ScriptCommand, name: string): string | null | undefined {
+  if (cmd.env?.has(name)) return cmd.env.get(name)!;
+  return cmd.vars.has(name) ? cmd.vars.get(name)! : undefined;
+}
+
+const show = (v: string | null | undefined) => (v === undefined ? 'unset' : v === null ? 'only known at run time' : JSON.stringify(v));
+
+/** The commands that run, in order, in the sequence holding both commands (a CI job, a JS script), or null. */
+function sequenceOf(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): readonly ScriptCommand[] | null {
+  if (!('sequences' in script)) return script.commands;
+  return (script as EmbeddedScript).sequences.find((s) => s.includes(a) && s.includes(b)) ?? null;
+}
+
+/**
+ * The export build in place of the extraction's last step that stands on its own, or the
+ * diagnostics that say why it cannot be written.
+ */
+export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, deletes: readonly number[], fs: RepoFs): ExportEdit {
+  const out: ExportEdit = { edits: [], rewrites: [], keep: new Set(), diagnostics: [], notes: [] };
+  const refuse = (code: Parameters<typeof diag>[0], at: ScriptCommand, message: string, hint: string) => out.diagnostics.push(diag(code, 'error', message, { file: setup.script, line: at.line, setup: setup.id, hint }));
+  const target = setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop();
+  if (!target) {
+    refuse('SCRIPT_EDIT_UNSAFE', setup.extraction[0]!, 'no command of the extraction stands on its own to be replaced by the export build', 'Migrate this setup by hand.');
+    return out;
+  }
+  // The `mkdir` of the folders the extraction filled stays: the export writes into them, and
+  // a folder it makes itself gets the engine's mode, not the one the host's mkdir gave it.
+  out.keep = new Set([target.index, ...setup.extraction.filter((c) => c.words[0]?.value === 'mkdir').map((c) => c.index)]);
+  const b = setup.builder.inv;
+  const sequence = sequenceOf(script, target, b.cmd);
+  if (target.cwd === null || sequence === null) {
+    refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} is still needed on the host, but the folder the extraction runs in is not known, so the export build's paths cannot be written`, 'Give the step a literal working directory, or migrate this setup by hand.');
+    return out;
+  }
+  // A folder the export has to make itself (the old run's extraction made it: `docker cp` of a
+  // folder, a bind mount Docker creates) would get the engine's mode and owner, not the old ones.
+  const gone = new Set(deletes.filter((i) => !out.keep.has(i)));
+  const staying = sequence.slice(0, sequence.indexOf(target)).filter((c) => !gone.has(c.index));
+  if (dirStateAfter(exp.dest, staying, fs) !== 'dir') {
+    refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} is still needed on the host, but no folder ${exp.dest} exists before the export build that would write it there: the build would make it itself, with the engine's mode and owner rather than those the extraction gave it`, `Make the folder first in ${setup.script} (\`mkdir -p ${exp.dest}\` before the extraction), then run the tool again.`);
+  }
+  const flags = setup.builder.stock ? [] : b.flags.filter((f) => !OWN.has(f.name));
+  const copied = flags.flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount));
+  out.diagnostics.push(...environmentProblems(setup, target, copied));
+  const rel = (p: string) => path.relative(target.cwd || '.', p || '.') || '.';
+  const head = ['docker', 'build', '--target', exp.stage, '--output', `type=local,dest=${rel(exp.dest)}`, '-f', rel(exp.dockerfile)];
+  const words: NewWord[] = [...head.map((value) => ({ value })), ...copied.map((copy) => ({ copy, from: b.cmd.index })), { value: rel(exp.context) }];
+  const edits = adapter.replaceCommand(script, target.index, words);
+  if ('error' in edits) {
+    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build cannot be written in place of \`${target.words.map((w) => w.raw).join(' ')}\`: ${edits.error}`, 'Migrate this setup by hand.');
+    return out;
+  }
+  out.edits.push(...edits);
+  out.rewrites.push({ index: target.index, kind: 'whole', words: [...head, ...copied.map((w) => w.symbol), rel(exp.context)] });
+  const shown = words.map((w) => ('value' in w ? shellQuote(w.value) : w.copy.raw)).join(' ');
+  out.notes.push(`${exp.reasons.join('; ')}: \`${shown}\` now writes it where the extraction did`);
+  return out;
+}
+
+const hostPaths = (setup: Setup) =>
+  setup.artifacts
+    .filter((a) => a.hostNeeded)
+    .map((a) => a.hostPath)
+    .join(', ');
+
+/**
+ * The export build runs with the extraction's environment (in CI, its own step's), the
+ * builder build with its own: the builder stage must build the same either way.
+ */
+function environmentProblems(setup: Setup, target: ScriptCommand, copied: readonly Word[]): Diagnostic[] {
+  const b = setup.builder;
+  const out: Diagnostic[] = [];
+  const at = { file: target.file, line: target.line, setup: setup.id };
+  if (envOf(target, 'DOCKER_BUILDKIT') === '0') {
+    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', 'the export build would run with DOCKER_BUILDKIT=0 (the legacy builder), which cannot write a build\'s result with --output', { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
+  }
+  const names = new Set([...(b.inv.cmd.env?.keys() ?? []), ...(target.env?.keys() ?? []), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  for (const name of names) {
+    if (BUILD_ENV[name] === 'harmless' || name === 'DOCKER_BUILDKIT' || !MODELLED_ENV.test(name)) continue;
+    if (envOf(b.inv.cmd, name) !== envOf(target, name)) {
+      out.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b.inv.cmd, name))} for the builder build but ${show(envOf(target, name))} where the export build runs, which builds the builder stage again`, { ...at, hint: `Give ${name} the same value for both, or migrate this setup by hand.` }));
+    }
+  }
+  // A carried flag that reads a variable (or takes a build argument from the environment) must read the same value there.
+  if (b.stock) return out;
+  for (const f of b.inv.flags) {
+    const own = b.inv.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount);
+    if (!own.some((w) => copied.includes(w))) continue;
+    const read = own.flatMap((w) => [...w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
+    const value = f.value?.value ?? f.value?.staticPrefix ?? '';
+    if (f.name === '--build-arg' && !value.includes('=')) read.push(value);
+    const differs = read.find((name) => envOf(b.inv.cmd, name) !== envOf(target, name));
+    if (differs !== undefined) {
+      const shownFlag = own.map((w) => w.raw).join(' ');
+      out.push(diag('FLAG_CONFLICT', 'error', `the builder build's ${shownFlag} reads $${differs}, which is ${show(envOf(b.inv.cmd, differs))} there but ${show(envOf(target, differs))} where the export build runs`, { ...at, hint: `Give $${differs} one value for both, or write the value in the builder build.` }));
+    }
+  }
+  return out;
+}
