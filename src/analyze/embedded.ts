@@ -21,6 +21,12 @@ export interface Snippet {
   encode: (shellText: string) => string;
   cwd: string | null;
   vars: ReadonlyMap<string, string | null>;
+  /**
+   * The variables' versions the snippet's shell starts with, when the host runs its snippets in
+   * one environment (a JavaScript script's calls share its process's): a variable none of them
+   * sets is then the same value in each. Absent: a reading of its own.
+   */
+  versions?: Versions;
   /** Host edits that remove the whole snippet (a recipe line, a step, a script entry), or null. */
   remove: Edit[] | null;
   /** A short name for messages (`target build`, `step 3`, `script "build"`). */
@@ -119,7 +125,7 @@ export function composeEmbedded(
   const trees = shellTrees(snippets.map((s) => s.shell));
   const lineOfFile = lineIndexer(text);
   for (const [n, snippet] of snippets.entries()) {
-    const init = snippet.continues && previous ? previous.final : { vars: snippet.vars, cwd: snippet.cwd };
+    const init = snippet.continues && previous ? previous.final : { vars: snippet.vars, cwd: snippet.cwd, ...(snippet.versions ? { versions: snippet.versions } : {}) };
     // Seeded by its place, a snippet read again (./release.ts) gets the same variable versions.
     const seed = `${file}#${commands.length}`;
     // Built field by field rather than by spreading `init` (a snippet's start, or the last

@@ -17,6 +17,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type SpelledWord } 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 import { revivable } from '../../model/revivable.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
+import { readProcessEnv, type CallEnv } from './js-process-env.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -110,6 +111,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (v !== undefined) consts.set(id.name, v);
   });
   const wrappers = findWrappers(paths);
+  // One process runs every call: they share its environment (./js-process-env.ts).
+  const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects));
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; snippet: Snippet }[] = [];
@@ -122,14 +125,15 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   };
 
   /** Template literal → shell text; `zx` quotes each interpolation as one word. */
-  const template = (tpl: any, zx: boolean): { shell: string; toFile: number[] } => {
+  const template = (tpl: any, zx: boolean, callEnv: CallEnv): { shell: string; toFile: number[] } => {
     const out = { shell: '', toFile: [] as number[] };
     tpl.quasis.forEach((q: any, k: number) => {
       decodeJs(text, q.start, q.end, out);
       const e = tpl.expressions[k];
       if (!e) return;
       const known = staticString(e, consts, objects);
-      const word = known !== undefined ? (zx ? shellQuote(known) : known) : `\${__js_expression_${n++}}`;
+      const fromEnv = known === undefined ? env.word(e, callEnv) : undefined;
+      const word = known !== undefined ? (zx ? shellQuote(known) : known) : fromEnv !== undefined ? (zx ? `"${fromEnv}"` : fromEnv) : `\${__js_expression_${n++}}`;
       for (const ch of word) {
         out.shell += ch;
         out.toFile.push(e.start - 2);
@@ -139,11 +143,12 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return out;
   };
 
-  const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, remove: Edit[] | null, line: number): Snippet => ({
+  const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet => ({
     ...decoded,
     encode,
     cwd,
-    vars: new Map(),
+    vars: callEnv.vars,
+    versions: callEnv.versions,
     remove,
     label: `${file}:${line}`,
   });
@@ -162,6 +167,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       if (text.slice(a0.start, a0.end).includes('docker')) mentionsDocker = true;
       let decoded: { shell: string; toFile: number[] };
       let encode: (s: string) => string;
+      const callEnv = env.at(p, a1);
       if (a0.type === 'StringLiteral') {
         decoded = { shell: '', toFile: [] };
         decodeJs(text, a0.start + 1, a0.end - 1, decoded);
@@ -169,32 +175,34 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         const q = text[a0.start]!;
         encode = jsEncode('string', q);
       } else {
-        decoded = template(a0, false);
+        decoded = template(a0, false, callEnv);
         encode = jsEncode('template');
       }
-      calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), statementRange(text, p), lineOf(node.start)) });
+      calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)) });
       return;
     }
     if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
       mentionsDocker = true;
-      calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), statementRange(text, p), lineOf(node.start)) });
+      calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)) });
     }
   });
   paths.TaggedTemplateExpression.forEach((p: any) => {
     const node = p.node;
     if (node.tag.type !== 'Identifier' || node.tag.name !== '$') return;
     if (text.slice(node.start, node.end).includes('docker')) mentionsDocker = true;
-    const decoded = template(node.quasi, true);
-    calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, statementRange(text, p), lineOf(node.start)) });
+    const callEnv = env.at(p, undefined);
+    const decoded = template(node.quasi, true, callEnv);
+    calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)) });
   });
 
   /** An argv array as a shell command: each element one word, whose range is its element's. */
-  function argvSnippet(program: any, elements: any[], cwd: string | null, remove: Edit[] | null, line: number): Snippet {
+  function argvSnippet(program: any, elements: any[], cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet {
     const items = [
       { word: 'docker', start: program.start, end: program.end },
       ...elements.map((e) => {
         const known = staticString(e, consts, objects);
-        return { word: known !== undefined ? shellQuote(known) : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
+        const fromEnv = known === undefined ? env.word(e, callEnv) : undefined;
+        return { word: known !== undefined ? shellQuote(known) : fromEnv !== undefined ? `"${fromEnv}"` : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
       }),
     ];
     let shell = '';
@@ -214,7 +222,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       toFile,
       encode: jsEncode('argv'),
       cwd,
-      vars: new Map(),
+      vars: callEnv.vars,
+      versions: callEnv.versions,
       remove,
       label: `${file}:${line}`,
       insertWords: (cmd: ScriptCommand, after: number, words: readonly Word[]) => {

@@ -1,0 +1,197 @@
+/**
+ * The process environment of a JavaScript build script: every call the script makes runs its
+ * shell in ONE process, whose environment (`process.env`) each call passes on unless it gives
+ * its own `env:` option. So a variable the script does not set is the same value in every
+ * call (one inherited version, ../shell/versions.ts), and
+ * `const tag = process.env.TAG ?? 'app-build'` reads as the shell's `${TAG-app-build}`
+ * (`||`: `${TAG:-app-build}`), a run-time value with a known fallback.
+ *
+ * Read exactly, or not at all:
+ * - `process.env.X = '…'` (a literal, as a statement of the script's top level) sets X for the
+ *   top-level calls after it; any other write to `process.env` (in a function, a computed name,
+ *   `delete`, `Object.assign(process.env, …)`, `process.env` handed to anything, `env` imported
+ *   from `node:process`) leaves every call's environment unknown;
+ * - `env: { ...process.env, NAME: '…' }` (or `env: process.env`) is the process environment with
+ *   those names set; any other `env:`, or options that are not an object literal, leave that
+ *   call's environment unknown;
+ * - a const (top level, declared once) of `process.env.X ?? '…'` / `|| '…'` is read as
+ *   `${X-…}` / `${X:-…}` only in a call whose environment is the process environment with X as
+ *   inherited, and only when nothing in the script writes X; anywhere else it is an unknown.
+ */
+import { newVersions, type Versions } from '../shell/versions.js';
+import { collectPaths } from './js-syntax.js';
+
+/** A call's environment: its known variables, and the versions its shell starts with. */
+export interface CallEnv {
+  vars: Map<string, string | null>;
+  versions: Versions;
+}
+
+export interface ProcessEnv {
+  /** The environment a call's shell starts with: `call` is its CallExpression path, `options` its options argument (or a wrapper's). */
+  at(call: any, options: any): CallEnv;
+  /** Shell text for `e` (an interpolated expression) when it reads the process environment with a known fallback, in the call of environment `env`. */
+  word(e: any, env: CallEnv): string | undefined;
+}
+
+type StaticString = (e: any) => string | undefined;
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A fallback written as is into `${X-…}`: no quoting, expansion or space to read again. */
+const PLAIN_FALLBACK = /^[A-Za-z0-9_./:@+,=%^-]*$/;
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
+
+const isProcessEnv = (n: any): boolean => n?.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'process' && n.property.type === 'Identifier' && n.property.name === 'env';
+
+/** X of `process.env.X` or `process.env['X']`, or null. */
+function envName(n: any): string | null {
+  if (n?.type !== 'MemberExpression' || !isProcessEnv(n.object)) return null;
+  const name = !n.computed && n.property.type === 'Identifier' ? n.property.name : n.computed && n.property.type === 'StringLiteral' ? n.property.value : null;
+  return name !== null && NAME.test(name) ? name : null;
+}
+
+/** Whether a path's node runs in the script's top level, not in a function body. */
+function atTopLevel(p: any): boolean {
+  for (let cur = p.parent; cur; cur = cur.parent) if (FUNCTIONS.has(cur.node.type)) return false;
+  return true;
+}
+
+/** Whether an expression statement's path stands directly in the program's body. */
+const topStatement = (p: any): boolean => p?.node.type === 'ExpressionStatement' && p.parent?.node.type === 'Program';
+
+interface EnvConst {
+  name: string;
+  operator: '??' | '||';
+  fallback: string;
+}
+
+export function readProcessEnv(file: string, text: string, tree: any, paths: { VariableDeclarator: any[]; ImportDeclaration: any[]; CallExpression: any[] }, staticString: StaticString): ProcessEnv {
+  const shared = newVersions([], `${file}#env`);
+  /** Top-level `process.env.X = '…'`, in the order they run. */
+  const writes: { at: number; name: string; value: string }[] = [];
+  const written = new Set<string>();
+  let unknown = false;
+  const imported = (source: unknown) => source === 'process' || source === 'node:process';
+  if (paths.ImportDeclaration.some((p: any) => imported(p.node.source.value))) unknown = true;
+  if (paths.CallExpression.some((p: any) => p.node.callee.type === 'Identifier' && p.node.callee.name === 'require' && imported(p.node.arguments[0]?.value))) unknown = true;
+  if (!unknown && text.includes('process')) {
+    for (const p of collectPaths(tree, ['Identifier'] as const).Identifier) {
+      if (p.node.name !== 'process') continue;
+      const parent = p.parent?.node;
+      // `foo.process`, `{ process: … }`: a name, not the global
+      if ((parent?.type === 'MemberExpression' && parent.property === p.node && !parent.computed) || (parent?.type === 'ObjectProperty' && parent.key === p.node && !parent.computed)) continue;
+      if (parent?.type !== 'MemberExpression' || parent.object !== p.node || parent.computed) {
+        unknown = true;
+        break;
+      }
+      if (!isProcessEnv(parent)) continue;
+      const use = p.parent.parent;
+      const u = use?.node;
+      if (u?.type === 'MemberExpression' && u.object === parent) {
+        const target = use.parent?.node;
+        if (target?.type === 'AssignmentExpression' && target.left === u) {
+          const name = envName(u);
+          const value = target.operator === '=' ? staticString(target.right) : undefined;
+          if (name === null || value === undefined || !topStatement(use.parent.parent)) {
+            unknown = true;
+            break;
+          }
+          writes.push({ at: target.end, name, value });
+          written.add(name);
+          continue;
+        }
+        const patterns = ['UpdateExpression', 'ArrayPattern', 'ObjectPattern', 'RestElement', 'ForInStatement', 'ForOfStatement'];
+        if ((target?.type === 'UnaryExpression' && target.operator === 'delete') || patterns.includes(target?.type) || (target?.type === 'ObjectProperty' && use.parent.parent?.node.type === 'ObjectPattern') || (target?.type === 'AssignmentPattern' && target.left === u)) {
+          unknown = true;
+          break;
+        }
+        continue; // a read
+      }
+      // `{ ...process.env }` copies it; `env: process.env` hands it to a child that only reads it
+      if (u?.type === 'SpreadElement' && use.parent?.node.type === 'ObjectExpression') continue;
+      if (u?.type === 'ObjectProperty' && u.value === parent && !u.computed && (u.key.name === 'env' || u.key.value === 'env')) continue;
+      unknown = true;
+      break;
+    }
+  }
+  writes.sort((a, b) => a.at - b.at);
+
+  // Top-level consts of `process.env.X ?? '…'`, each name declared once in the file.
+  const declared = new Map<string, number>();
+  for (const p of paths.VariableDeclarator) if (p.node.id.type === 'Identifier') declared.set(p.node.id.name, (declared.get(p.node.id.name) ?? 0) + 1);
+  const consts = new Map<string, EnvConst>();
+  for (const p of paths.VariableDeclarator) {
+    const { id, init } = p.node;
+    if (id.type !== 'Identifier' || declared.get(id.name) !== 1 || p.parent.node.kind !== 'const' || p.parent.parent?.node.type !== 'Program') continue;
+    const read = envDefault(init);
+    if (read) consts.set(id.name, read);
+  }
+
+  function envDefault(e: any): EnvConst | null {
+    if (e?.type !== 'LogicalExpression' || (e.operator !== '??' && e.operator !== '||')) return null;
+    const name = envName(e.left);
+    const fallback = staticString(e.right);
+    if (name === null || fallback === undefined || !PLAIN_FALLBACK.test(fallback)) return null;
+    return { name, operator: e.operator, fallback };
+  }
+
+  /** Environments made here, by what they hold (`inherits`: which names still have the process's inherited value). */
+  const inheritsOf = new WeakMap<CallEnv, (name: string) => boolean>();
+  let calls = 0;
+  const unknownEnv = (): CallEnv => {
+    const versions = newVersions([], `${file}#env-unknown-${++calls}`);
+    versions.baseUnset = false;
+    const env = { vars: new Map<string, string | null>(), versions };
+    inheritsOf.set(env, () => false);
+    return env;
+  };
+  const withValues = (set: Map<string, { value: string; id: string }>): CallEnv => {
+    if (set.size === 0) {
+      const env = { vars: new Map<string, string | null>(), versions: shared };
+      inheritsOf.set(env, () => true);
+      return env;
+    }
+    const of = new Map(shared.of);
+    const vars = new Map<string, string | null>();
+    for (const [name, { value, id }] of set) {
+      of.set(name, { id, fallback: value });
+      vars.set(name, value);
+    }
+    const env = { vars, versions: { ...shared, of, inherited: new Set([...shared.inherited, ...set.keys()]), exported: new Set([...shared.exported, ...set.keys()]) } };
+    inheritsOf.set(env, (name) => !set.has(name));
+    return env;
+  };
+
+  return {
+    at(call, options) {
+      if (unknown) return unknownEnv();
+      const set = new Map<string, { value: string; id: string }>();
+      if (writes.length > 0) {
+        if (!atTopLevel(call)) return unknownEnv();
+        for (const w of writes) if (w.at <= call.node.start) set.set(w.name, { value: w.value, id: `${file}#env@${w.at}` });
+      }
+      if (options !== undefined && options !== null) {
+        if (options.type !== 'ObjectExpression') return unknownEnv();
+        for (const prop of options.properties) {
+          if (prop.type !== 'ObjectProperty' || prop.computed) return unknownEnv();
+          if ((prop.key.name ?? prop.key.value) !== 'env') continue;
+          const own = prop.value;
+          if (isProcessEnv(own)) continue;
+          if (own.type !== 'ObjectExpression' || own.properties.length === 0 || own.properties[0].type !== 'SpreadElement' || !isProcessEnv(own.properties[0].argument)) return unknownEnv();
+          for (const q of own.properties.slice(1)) {
+            const name = q.type === 'ObjectProperty' && !q.computed ? (q.key.name ?? q.key.value) : null;
+            const value = q.type === 'ObjectProperty' ? staticString(q.value) : undefined;
+            if (typeof name !== 'string' || !NAME.test(name) || value === undefined) return unknownEnv();
+            set.set(name, { value, id: `${file}#env@${q.start}` });
+          }
+        }
+      }
+      return withValues(set);
+    },
+    word(e, env) {
+      const read = e?.type === 'Identifier' ? consts.get(e.name) : null;
+      if (!read || written.has(read.name) || !inheritsOf.get(env)?.(read.name)) return undefined;
+      return `\${${read.name}${read.operator === '??' ? '-' : ':-'}${read.fallback}}`;
+    },
+  };
+}
