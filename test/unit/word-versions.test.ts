@@ -68,6 +68,13 @@ describe('shell words: the same expansion at the same assignment', () => {
     expect(d!.fallback).toBe('');
   });
 
+  it('gives ${TAG-default} the default when TAG is inherited and unset, and no fallback once TAG may be set empty', () => {
+    const [a, b, c] = dockerWords('docker create "${TAG-app-build}"\nTAG=$OTHER\ndocker create "${TAG-app-build}"\ndocker create "${TAG:-app-build}"\n').map((ws) => ws[0]);
+    expect(a!.fallback).toBe('app-build');
+    expect(b!.fallback).toBeNull();
+    expect(c!.fallback).toBe('app-build');
+  });
+
   it('carries versions into the next snippet of one shell, and only there', () => {
     const first = parseShell('ci.yml', 'TAG=${TAG:-app}\ndocker build -t "$TAG"\n').script!;
     const next = parseShell('ci.yml', 'docker create "$TAG"\n', { ...first.final }).script!;

@@ -26,6 +26,8 @@ export const newSeed = () => `r${++readings}`;
 export interface VarVersion {
   id: string;
   fallback: string | null;
+  /** The fallback '' is the variable unset (inherited, never assigned), not set empty: `${NAME-default}` then gives the default. */
+  unset?: true;
 }
 
 export interface Versions {
@@ -64,7 +66,9 @@ export function continueVersions(v: Versions, seed: string): Versions {
 }
 
 export function versionOf(v: Versions, name: string): VarVersion {
-  return v.of.get(name) ?? { id: v.base, fallback: v.baseUnset && !v.inherited.has(name) ? '' : null };
+  const own = v.of.get(name);
+  if (own) return own;
+  return v.baseUnset && !v.inherited.has(name) ? { id: v.base, fallback: '', unset: true } : { id: v.base, fallback: null };
 }
 
 export function assigned(v: Versions, name: string, fallback: string | null): void {
@@ -111,10 +115,11 @@ export const EXPORTED = '!';
 export const ID = '\u0003';
 
 /** The value `${NAME<op>…}` falls back to (see Versions), given the variable's and the default's. */
-export function fallbackOf(own: string | null, op: string, dflt: string | null): string | null {
+export function fallbackOf(own: string | null, op: string, dflt: string | null, unset = false): string | null {
   if (own === null) return null;
   if (op === '') return own;
-  // `:-`/`:=`: unset and empty both take the default; `-`/`=`/`?`: a fallback '' may be set-but-empty.
+  // `:-`/`:=`: unset and empty both take the default; `-`/`=`: only unset does, and a fallback '' may be set-but-empty unless it is the variable unset.
   if (op === ':-' || op === ':=') return own === '' ? dflt : own;
+  if (op === '-' || op === '=') return own === '' ? (unset ? dflt : null) : own;
   return own === '' ? null : own;
 }

@@ -176,7 +176,7 @@ function expansion(
     const v = versionOf(scope.versions, name);
     const dfltKey = dflt.value !== null ? dflt.value : (dflt.same ?? null);
     const dfltFallback = dflt.value !== null ? dflt.value : (dflt.fallback ?? null);
-    const fb = fallbackOf(v.fallback, op.type, dfltFallback);
+    const fb = fallbackOf(v.fallback, op.type, dfltFallback, v.unset === true);
     addDynamic(src(w, p), variableKey(scope.versions, name, op.type, dfltKey), op.type === '?' || op.type === ':?' ? null : fb);
     // `${NAME:=default}` assigns the variable: a later read is another version.
     if (op.type === ':=' || op.type === '=') assigned(scope.versions, name, fb);

@@ -1,0 +1,114 @@
+/** JavaScript build scripts share one process environment across their calls (src/analyze/hosts/js-process-env.ts). */
+import { describe, expect, it } from 'vitest';
+import { parseJavaScript } from '../../src/analyze/hosts/javascript.js';
+import type { Word } from '../../src/model/script.js';
+
+const read = (text: string) => parseJavaScript('build.mjs', text, '').script!;
+/** The word after `-t` of the first command, and the last word of the second: the builder tag where it is built and used. */
+function tagWords(text: string): [Word, Word] {
+  const [build, create] = read(text).commands;
+  return [build!.words[build!.words.findIndex((w) => w.value === '-t') + 1]!, create!.words[create!.words.length - 1]!];
+}
+const HEAD = "import { execSync, spawnSync } from 'node:child_process';\n";
+const BUILD_CREATE = "execSync(`docker build -t ${tag} -f Dockerfile.build .`);\nexecSync(`docker create --name out ${tag}`);\n";
+
+describe('a const read from the process environment', () => {
+  it('reads `?? v` as ${X-v}: a run-time value falling back to v, the same in every call', () => {
+    const [built, used] = tagWords(`${HEAD}const tag = process.env.TAG ?? 'app-build';\n${BUILD_CREATE}`);
+    expect(built.value).toBeNull();
+    expect(built.fallback).toBe('app-build');
+    expect(built.raw).toBe('${TAG-app-build}');
+    expect(typeof built.same).toBe('string');
+    expect(used.same).toBe(built.same);
+  });
+
+  it('reads `|| v` as ${X:-v}', () => {
+    const [built, used] = tagWords(`${HEAD}const tag = process.env.TAG || 'app-build';\n${BUILD_CREATE}`);
+    expect(built.raw).toBe('${TAG:-app-build}');
+    expect(built.fallback).toBe('app-build');
+    expect(used.same).toBe(built.same);
+  });
+
+  it('is one value in spawnSync argv elements and in shell text alike', () => {
+    const text = `${HEAD}const tag = process.env.TAG ?? 'app-build';\nexecSync(\`docker build -t \${tag} -f Dockerfile.build .\`);\nspawnSync('docker', ['create', '--name', 'out', tag]);\n`;
+    const [built, used] = tagWords(text);
+    expect(used.raw).toBe('"${TAG-app-build}"');
+    expect(used.fallback).toBe('app-build');
+    expect(used.same).toBe(built.same);
+  });
+
+  it('keeps calls with an env: of the process environment plus literals on the same value', () => {
+    const text = `${HEAD}const tag = process.env.TAG ?? 'app-build';\nexecSync(\`docker build -t \${tag} -f Dockerfile.build .\`, { env: { ...process.env, DOCKER_BUILDKIT: '1' } });\nexecSync(\`docker create --name out \${tag}\`, { env: process.env });\n`;
+    const [built, used] = tagWords(text);
+    expect(built.fallback).toBe('app-build');
+    expect(used.same).toBe(built.same);
+  });
+
+  for (const [what, text] of [
+    ['declared in a function', `${HEAD}function main() {\n  const tag = process.env.TAG ?? 'app-build';\n  ${BUILD_CREATE}}\nmain();\n`],
+    ['declared with let', `${HEAD}let tag = process.env.TAG ?? 'app-build';\n${BUILD_CREATE}`],
+    ['read by a computed name', `${HEAD}const name = 'TAG';\nconst tag = process.env[name] ?? 'app-build';\n${BUILD_CREATE}`],
+    ['with no fallback', `${HEAD}const tag = process.env.TAG;\n${BUILD_CREATE}`],
+    ['with a fallback that is not a literal', `${HEAD}const tag = process.env.TAG ?? other();\n${BUILD_CREATE}`],
+    ['whose variable the script also sets', `${HEAD}const tag = process.env.TAG ?? 'app-build';\nprocess.env.TAG = 'other';\n${BUILD_CREATE}`],
+    ['in a script that writes process.env in a function', `${HEAD}const tag = process.env.TAG ?? 'app-build';\nfunction f() { process.env.X = 'y'; }\n${BUILD_CREATE}`],
+    ['in a script that hands process.env to a function', `${HEAD}const tag = process.env.TAG ?? 'app-build';\nObject.assign(process.env, loaded);\n${BUILD_CREATE}`],
+    ['in a script that imports env from node:process', `${HEAD}import { env } from 'node:process';\nconst tag = process.env.TAG ?? 'app-build';\n${BUILD_CREATE}`],
+  ] as const) {
+    it(`is an unknown, never the same twice, when ${what}`, () => {
+      const [built, used] = tagWords(text);
+      expect(built.value).toBeNull();
+      expect(built.fallback).not.toBe('app-build');
+      expect(built.raw).toMatch(/^\$\{__js_expression_\d+\}$/);
+      expect(used.same === built.same && built.same !== null && built.same !== undefined).toBe(false);
+    });
+  }
+
+  for (const [what, env] of [
+    ['an env: built from an expression', 'env: makeEnv()'],
+    ['an env: without the process environment', "env: { TAG: 'x' }"],
+    ['an env: that sets the variable the const read', "env: { ...process.env, TAG: 'x' }"],
+  ] as const) {
+    it(`is not read as the environment's in a call given ${what}`, () => {
+      const text = `${HEAD}const tag = process.env.TAG ?? 'app-build';\nexecSync(\`docker build -t \${tag} -f Dockerfile.build .\`);\nexecSync(\`docker create --name out \${tag}\`, { ${env} });\n`;
+      const [built, used] = tagWords(text);
+      expect(built.fallback).toBe('app-build');
+      expect(used.raw).toMatch(/^\$\{__js_expression_\d+\}$/);
+      expect(used.same === built.same).toBe(false);
+    });
+  }
+});
+
+describe('variables the shell text reads from the process environment', () => {
+  const words = (text: string) => read(text).commands.map((c) => c.words.at(-1)!);
+
+  it('are the same inherited value in every call', () => {
+    const [a, b] = words(`${HEAD}execSync('docker create "$TAG"');\nexecSync('docker create "$TAG"');\n`);
+    expect(a!.value).toBeNull();
+    expect(typeof a!.same).toBe('string');
+    expect(b!.same).toBe(a!.same);
+  });
+
+  it('take a literal process.env assignment in the calls after it', () => {
+    const [before, after] = words(`${HEAD}execSync('docker create "$TAG"');\nprocess.env.TAG = 'app-build';\nexecSync('docker create "$TAG"');\n`);
+    expect(before!.value).toBeNull();
+    expect(after!.value).toBe('app-build');
+  });
+
+  it('take a call\'s own env: literals in that call only', () => {
+    const [own, next] = words(`${HEAD}execSync('docker create "$TAG"', { env: { ...process.env, TAG: 'app-build' } });\nexecSync('docker create "$TAG"');\n`);
+    expect(own!.value).toBe('app-build');
+    expect(next!.value).toBeNull();
+  });
+
+  it('are unknown and different in each call after a write the reader does not follow', () => {
+    const [a, b] = words(`${HEAD}process.env[name] = 'x';\nexecSync('docker create "$TAG"');\nexecSync('docker create "$TAG"');\n`);
+    expect(a!.fallback ?? null).toBeNull();
+    expect(b!.same === a!.same).toBe(false);
+  });
+
+  it('are unknown in a call made in a function once the script sets process.env', () => {
+    const [a, b] = words(`${HEAD}process.env.X = 'y';\nexecSync('docker create "$TAG"');\nfunction later() { execSync('docker create "$TAG"'); }\nlater();\n`);
+    expect(b!.same === a!.same).toBe(false);
+  });
+});
