@@ -112,3 +112,13 @@ describe('variables the shell text reads from the process environment', () => {
     expect(b!.same === a!.same).toBe(false);
   });
 });
+
+describe('argv elements', () => {
+  it('read a template of an environment const and literal text as one word', () => {
+    const text = `${HEAD}const box = process.env.BOX ?? 'app-out';\nspawnSync('docker', ['create', '--name', box, 'app:build']);\nspawnSync('docker', ['cp', \`\${box}:/out\`, '.']);\n`;
+    const [create, cp] = read(text).commands;
+    const src = cp!.words[2]!;
+    expect(src.fallback).toBe('app-out:/out');
+    expect(create!.words[3]!.fallback).toBe('app-out');
+  });
+});

@@ -195,14 +195,33 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)) });
   });
 
+  /** An argv element read from the process environment (`tag`, `${container}:/out`) as one shell word, or undefined. */
+  function argvEnvWord(e: any, callEnv: CallEnv): string | undefined {
+    const whole = env.word(e, callEnv);
+    if (whole !== undefined) return `"${whole}"`;
+    if (e?.type !== 'TemplateLiteral') return undefined;
+    let word = '';
+    for (const [k, q] of e.quasis.entries()) {
+      if (typeof q.value.cooked !== 'string') return undefined;
+      if (q.value.cooked !== '') word += shellQuote(q.value.cooked);
+      if (k === e.expressions.length) break;
+      const x = e.expressions[k];
+      const known = staticString(x, consts, objects);
+      const part = known !== undefined ? shellQuote(known) : env.word(x, callEnv);
+      if (part === undefined) return undefined;
+      word += known !== undefined ? part : `"${part}"`;
+    }
+    return word === '' ? "''" : word;
+  }
+
   /** An argv array as a shell command: each element one word, whose range is its element's. */
   function argvSnippet(program: any, elements: any[], cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet {
     const items = [
       { word: 'docker', start: program.start, end: program.end },
       ...elements.map((e) => {
         const known = staticString(e, consts, objects);
-        const fromEnv = known === undefined ? env.word(e, callEnv) : undefined;
-        return { word: known !== undefined ? shellQuote(known) : fromEnv !== undefined ? `"${fromEnv}"` : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
+        const fromEnv = known === undefined ? argvEnvWord(e, callEnv) : undefined;
+        return { word: known !== undefined ? shellQuote(known) : fromEnv !== undefined ? fromEnv : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
       }),
     ];
     let shell = '';
@@ -229,6 +248,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       insertWords: (cmd: ScriptCommand, after: number, words: readonly Word[]) => {
         const parts: string[] = [];
         for (const w of words) {
+          // A run-time word's shell text (`"${TAG-app}"`) is no JS string: an argument array passes it as is.
+          if (w.value === null) return { error: `${w.raw} is only known when the script runs, and cannot be written into an argument array` };
           if (/^['"`]/.test(w.raw)) parts.push(w.raw);
           else if (w.value !== null) parts.push(literal(w.value));
           else return { error: `${w.raw} is only known when the script runs, and cannot be written into an argument array` };
