@@ -55,6 +55,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-github-steps': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
   'export-gitlab-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  // Run as CI would, naming the builder (an empty box name falls back under `||`), before and after alike.
+  'js-env-builder-tag': (dir, env) => exec('node', ['build.mjs'], dir, { ...env, EMBER_BUILDER: 'ci/ember-build:7', EMBER_BOX: '' }),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
   'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
