@@ -122,3 +122,15 @@ describe('argv elements', () => {
     expect(create!.words[3]!.fallback).toBe('app-out');
   });
 });
+
+describe('a call whose own shell text changes the variable', () => {
+  it('reads the const as an unknown there, and as the environment\'s in the other calls', () => {
+    const text = `${HEAD}const tag = process.env.TAG ?? 'app-build';\nexecSync(\`docker build -t \${tag} -f Dockerfile.build .\`);\nexecSync(\`TAG=other; docker create --name out \${tag}\`);\nexecSync(\`docker create --name again \${tag}\`);\n`;
+    const [build, create, again] = read(text).commands.filter((c) => c.words[0]!.value === 'docker');
+    const last = (c: typeof build) => c!.words.at(-1)!;
+    expect(last(create).raw).toMatch(/^\$\{__js_expression_\d+\}$/);
+    expect(last(create).value).not.toBe('other');
+    expect(last(again).same).toBe(build!.words[3]!.same);
+    expect(build!.words[3]!.fallback).toBe('app-build');
+  });
+});

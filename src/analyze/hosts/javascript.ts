@@ -116,6 +116,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; snippet: Snippet }[] = [];
+  const envOf = new WeakMap<object, CallEnv>();
   let mentionsDocker = false;
   const nameOf = (callee: any): string | null => (callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null);
   const cwdOf = (opts: any): string | null => {
@@ -143,7 +144,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return out;
   };
 
-  const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet => ({
+  const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet => known(callEnv, {
     ...decoded,
     encode,
     cwd,
@@ -152,48 +153,60 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     remove,
     label: `${file}:${line}`,
   });
+  /** Notes which environment a snippet's call ran in. */
+  const known = (callEnv: CallEnv, snippet: Snippet): Snippet => {
+    envOf.set(snippet, callEnv);
+    return snippet;
+  };
   const lineOf = (o: number) => text.slice(0, o).split('\n').length;
 
-  paths.CallExpression.forEach((p: any) => {
-    const node = p.node;
-    const wrapper = node.callee.type === 'Identifier' ? wrappers.get(node.callee.name) : undefined;
-    // A wrapper's call reads as the call it makes: its arguments, then the options it passes.
-    const name = wrapper ? (wrapper.kind === 'shell' ? 'execSync' : 'spawnSync') : nameOf(node.callee);
-    const [a0, a1, a2] = wrapper?.kind === 'shell' ? [node.arguments[0], wrapper.options, undefined] : wrapper ? [node.arguments[0], node.arguments[1], wrapper.options] : node.arguments;
-    if (wrapper && node.arguments.length > (wrapper.kind === 'shell' ? 1 : 2)) return;
-    if (!name || !a0) return;
-    if (SHELL_CALLS.has(name) && (a0.type === 'StringLiteral' || a0.type === 'TemplateLiteral')) {
-      // Every shell call is read, not only docker's: a `chmod`, `sed -i` or `cp` of the artifact between the builds is the host-effects check's to judge.
-      if (text.slice(a0.start, a0.end).includes('docker')) mentionsDocker = true;
-      let decoded: { shell: string; toFile: number[] };
-      let encode: (s: string) => string;
-      const callEnv = env.at(p, a1);
-      if (a0.type === 'StringLiteral') {
-        decoded = { shell: '', toFile: [] };
-        decodeJs(text, a0.start + 1, a0.end - 1, decoded);
-        decoded.toFile.push(a0.end - 1);
-        const q = text[a0.start]!;
-        encode = jsEncode('string', q);
-      } else {
-        decoded = template(a0, false, callEnv);
-        encode = jsEncode('template');
+  /** Every call, read as a snippet. */
+  const collect = () => {
+    n = 0;
+    calls.length = 0;
+    mentionsDocker = false;
+    paths.CallExpression.forEach((p: any) => {
+      const node = p.node;
+      const wrapper = node.callee.type === 'Identifier' ? wrappers.get(node.callee.name) : undefined;
+      // A wrapper's call reads as the call it makes: its arguments, then the options it passes.
+      const name = wrapper ? (wrapper.kind === 'shell' ? 'execSync' : 'spawnSync') : nameOf(node.callee);
+      const [a0, a1, a2] = wrapper?.kind === 'shell' ? [node.arguments[0], wrapper.options, undefined] : wrapper ? [node.arguments[0], node.arguments[1], wrapper.options] : node.arguments;
+      if (wrapper && node.arguments.length > (wrapper.kind === 'shell' ? 1 : 2)) return;
+      if (!name || !a0) return;
+      if (SHELL_CALLS.has(name) && (a0.type === 'StringLiteral' || a0.type === 'TemplateLiteral')) {
+        // Every shell call is read, not only docker's: a `chmod`, `sed -i` or `cp` of the artifact between the builds is the host-effects check's to judge.
+        if (text.slice(a0.start, a0.end).includes('docker')) mentionsDocker = true;
+        let decoded: { shell: string; toFile: number[] };
+        let encode: (s: string) => string;
+        const callEnv = env.at(p, a1);
+        if (a0.type === 'StringLiteral') {
+          decoded = { shell: '', toFile: [] };
+          decodeJs(text, a0.start + 1, a0.end - 1, decoded);
+          decoded.toFile.push(a0.end - 1);
+          const q = text[a0.start]!;
+          encode = jsEncode('string', q);
+        } else {
+          decoded = template(a0, false, callEnv);
+          encode = jsEncode('template');
+        }
+        calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)) });
+        return;
       }
-      calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)) });
-      return;
-    }
-    if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
-      mentionsDocker = true;
-      calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)) });
-    }
-  });
-  paths.TaggedTemplateExpression.forEach((p: any) => {
-    const node = p.node;
-    if (node.tag.type !== 'Identifier' || node.tag.name !== '$') return;
-    if (text.slice(node.start, node.end).includes('docker')) mentionsDocker = true;
-    const callEnv = env.at(p, undefined);
-    const decoded = template(node.quasi, true, callEnv);
-    calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)) });
-  });
+      if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
+        mentionsDocker = true;
+        calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)) });
+      }
+    });
+    paths.TaggedTemplateExpression.forEach((p: any) => {
+      const node = p.node;
+      if (node.tag.type !== 'Identifier' || node.tag.name !== '$') return;
+      if (text.slice(node.start, node.end).includes('docker')) mentionsDocker = true;
+      const callEnv = env.at(p, undefined);
+      const decoded = template(node.quasi, true, callEnv);
+      calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)) });
+    });
+  };
+  collect();
 
   /** An argv element read from the process environment (`tag`, `${container}:/out`) as one shell word, or undefined. */
   function argvEnvWord(e: any, callEnv: CallEnv): string | undefined {
@@ -236,7 +249,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     });
     const quote = elements.find((e) => e?.type === 'StringLiteral') ? text[elements.find((e) => e?.type === 'StringLiteral').start]! : "'";
     const literal = (value: string) => `${quote}${value.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`)}${quote}`;
-    return {
+    return known(callEnv, {
       shell,
       toFile,
       encode: jsEncode('argv'),
@@ -272,11 +285,20 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         const w = cmd.words[word]!;
         return [{ start: w.start, end: w.end, text: literal(value) }];
       },
-    };
+    });
   }
 
   if (!mentionsDocker) return { script: null, diagnostics: [] };
-  calls.sort((a, b) => a.start - b.start);
-  const snippets = calls.map((c) => c.snippet);
-  return composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
+  const compose = () => {
+    calls.sort((a, b) => a.start - b.start);
+    const snippets = calls.map((c) => c.snippet);
+    return composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
+  };
+  const read = compose();
+  // A call whose own shell text changes a variable a const is spelled by reads those consts as unknowns.
+  const misread = env.misread(read.script.parts, read.script.commands, (s) => envOf.get(s));
+  if (misread.length === 0) return read;
+  env.plain(misread);
+  collect();
+  return compose();
 }

@@ -18,13 +18,18 @@
  *   `${X-…}` / `${X:-…}` only in a call whose environment is the process environment with X as
  *   inherited, and only when nothing in the script writes X; anywhere else it is an unknown.
  */
-import { newVersions, type Versions } from '../shell/versions.js';
+import { CLOSE, EXPORTED, ID, newVersions, OPEN, type Versions } from '../shell/versions.js';
+import type { ScriptCommand } from '../../model/script.js';
 import { collectPaths } from './js-syntax.js';
 
 /** A call's environment: its known variables, and the versions its shell starts with. */
 export interface CallEnv {
   vars: Map<string, string | null>;
   versions: Versions;
+  /** Where the call starts in the file. */
+  call: number;
+  /** The `${X-…}` spellings of consts written into the call's shell text, with the key each reads as while X is the inherited value. */
+  spelled: { name: string; text: string; keys: string[] }[];
 }
 
 export interface ProcessEnv {
@@ -32,6 +37,14 @@ export interface ProcessEnv {
   at(call: any, options: any): CallEnv;
   /** Shell text for `e` (an interpolated expression) when it reads the process environment with a known fallback, in the call of environment `env`. */
   word(e: any, env: CallEnv): string | undefined;
+  /**
+   * The calls (by start) whose shell text reads a const's spelling as something else than the
+   * value the const holds: the text itself assigns the variable before (`TAG=x; docker build
+   * -t ${TAG-app}`), or may (a `read`, an `eval`). Those calls are to be read again with `plain`.
+   */
+  misread(parts: readonly { snippet: object; first: number; count: number; script: { final: { versions: Versions } } | null }[], commands: readonly ScriptCommand[], envOf: (snippet: object) => CallEnv | undefined): number[];
+  /** Reads no const as the environment's in these calls (each const an unknown there). */
+  plain(calls: readonly number[]): void;
 }
 
 type StaticString = (e: any) => string | undefined;
@@ -138,16 +151,17 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
   /** Environments made here, by what they hold (`inherits`: which names still have the process's inherited value). */
   const inheritsOf = new WeakMap<CallEnv, (name: string) => boolean>();
   let calls = 0;
-  const unknownEnv = (): CallEnv => {
+  const plainCalls = new Set<number>();
+  const unknownEnv = (call: number): CallEnv => {
     const versions = newVersions([], `${file}#env-unknown-${++calls}`);
     versions.baseUnset = false;
-    const env = { vars: new Map<string, string | null>(), versions };
+    const env = { vars: new Map<string, string | null>(), versions, call, spelled: [] };
     inheritsOf.set(env, () => false);
     return env;
   };
-  const withValues = (set: Map<string, { value: string; id: string }>): CallEnv => {
+  const withValues = (call: number, set: Map<string, { value: string; id: string }>): CallEnv => {
     if (set.size === 0) {
-      const env = { vars: new Map<string, string | null>(), versions: shared };
+      const env = { vars: new Map<string, string | null>(), versions: shared, call, spelled: [] };
       inheritsOf.set(env, () => true);
       return env;
     }
@@ -157,41 +171,67 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
       of.set(name, { id, fallback: value });
       vars.set(name, value);
     }
-    const env = { vars, versions: { ...shared, of, inherited: new Set([...shared.inherited, ...set.keys()]), exported: new Set([...shared.exported, ...set.keys()]) } };
+    const env = { vars, versions: { ...shared, of, inherited: new Set([...shared.inherited, ...set.keys()]), exported: new Set([...shared.exported, ...set.keys()]) }, call, spelled: [] };
     inheritsOf.set(env, (name) => !set.has(name));
     return env;
   };
 
   return {
     at(call, options) {
-      if (unknown) return unknownEnv();
+      if (unknown) return unknownEnv(call.node.start);
       const set = new Map<string, { value: string; id: string }>();
       if (writes.length > 0) {
-        if (!atTopLevel(call)) return unknownEnv();
+        if (!atTopLevel(call)) return unknownEnv(call.node.start);
         for (const w of writes) if (w.at <= call.node.start) set.set(w.name, { value: w.value, id: `${file}#env@${w.at}` });
       }
       if (options !== undefined && options !== null) {
-        if (options.type !== 'ObjectExpression') return unknownEnv();
+        if (options.type !== 'ObjectExpression') return unknownEnv(call.node.start);
         for (const prop of options.properties) {
-          if (prop.type !== 'ObjectProperty' || prop.computed) return unknownEnv();
+          if (prop.type !== 'ObjectProperty' || prop.computed) return unknownEnv(call.node.start);
           if ((prop.key.name ?? prop.key.value) !== 'env') continue;
           const own = prop.value;
           if (isProcessEnv(own)) continue;
-          if (own.type !== 'ObjectExpression' || own.properties.length === 0 || own.properties[0].type !== 'SpreadElement' || !isProcessEnv(own.properties[0].argument)) return unknownEnv();
+          if (own.type !== 'ObjectExpression' || own.properties.length === 0 || own.properties[0].type !== 'SpreadElement' || !isProcessEnv(own.properties[0].argument)) return unknownEnv(call.node.start);
           for (const q of own.properties.slice(1)) {
             const name = q.type === 'ObjectProperty' && !q.computed ? (q.key.name ?? q.key.value) : null;
             const value = q.type === 'ObjectProperty' ? staticString(q.value) : undefined;
-            if (typeof name !== 'string' || !NAME.test(name) || value === undefined) return unknownEnv();
+            if (typeof name !== 'string' || !NAME.test(name) || value === undefined) return unknownEnv(call.node.start);
             set.set(name, { value, id: `${file}#env@${q.start}` });
           }
         }
       }
-      return withValues(set);
+      return withValues(call.node.start, set);
     },
     word(e, env) {
       const read = e?.type === 'Identifier' ? consts.get(e.name) : null;
-      if (!read || written.has(read.name) || !inheritsOf.get(env)?.(read.name)) return undefined;
-      return `\${${read.name}${read.operator === '??' ? '-' : ':-'}${read.fallback}}`;
+      if (!read || written.has(read.name) || plainCalls.has(env.call) || !inheritsOf.get(env)?.(read.name)) return undefined;
+      const op = read.operator === '??' ? '-' : ':-';
+      const text = `\${${read.name}${op}${read.fallback}}`;
+      const tail = `${ID}${env.versions.base}${ID}${op}${read.fallback}${CLOSE}`;
+      env.spelled.push({ name: read.name, text, keys: [`${OPEN}${read.name}${tail}`, `${OPEN}${read.name}${EXPORTED}${tail}`] });
+      return text;
+    },
+    misread(parts, commands, envOf) {
+      const out: number[] = [];
+      for (const part of parts) {
+        const env = envOf(part.snippet);
+        if (!env || env.spelled.length === 0) continue;
+        const final = part.script?.final.versions;
+        // The text assigned a variable it reads a const as, or may have assigned anything.
+        let bad = !final || final.base !== env.versions.base || env.spelled.some((s) => final.of.get(s.name) !== env.versions.of.get(s.name));
+        for (const cmd of commands.slice(part.first, part.first + part.count)) {
+          if (bad) break;
+          for (const w of [...cmd.words, ...cmd.redirects.map((r) => r.target)]) {
+            // Each word spelling a const must read it at the inherited value.
+            if (env.spelled.some((s) => w.raw.includes(s.text) && !(w.value === null && typeof w.same === 'string' && s.keys.some((k) => w.same!.includes(k))))) bad = true;
+          }
+        }
+        if (bad) out.push(env.call);
+      }
+      return out;
+    },
+    plain(calls) {
+      for (const c of calls) plainCalls.add(c);
     },
   };
 }
