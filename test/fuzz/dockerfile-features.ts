@@ -45,19 +45,39 @@ export const DOCKERFILE_FEATURES = {
    * ENTRYPOINT, or `CMD ["sh", "-c", "cat …"]`.
    */
   dfBuilderEntry: ['none', 'entrypoint-cat', 'entrypoint-shell', 'cmd-sh-c'],
+  /**
+   * A stage name both files use, `tools` (the merge renames the builder file's: one build sees
+   * both). Each file's `tools` writes /tools.txt with its own text: the runtime copies it with
+   * `COPY --from=tools` and the builder checks its own (a mix-up fails the build or changes the
+   * image); `case`: the runtime's is `Tools`, copied `--from=TOOLS`; `from`: each file starts a
+   * stage `FROM tools` (the builder's its build stage, the runtime's its final one); `target`:
+   * the builder's build stage itself is `tools`, built with `--target tools` (a later stage
+   * follows), so a kept builder build (tagUse) targets it by its new name.
+   * Drawn from a stream of its own (SHARED_STAGE_STREAM).
+   */
+  dfSharedStage: ['none', 'copy', 'case', 'from', 'target'],
 } as const;
 
 export type DockerfileFeature = keyof typeof DOCKERFILE_FEATURES;
 
 /** The chance each Dockerfile feature leaves its plainest option (more for one that applies to one extraction only). */
-const ODDS: Record<DockerfileFeature, number> = { dfDirective: 0.3, dfShell: 0.3, dfRuntimeMeta: 0.3, dfPaths: 0.3, dfExtra: 0.3, dfCopyFlag: 0.3, dfIgnore: 0.3, dfStages: 0.3, dfBuilderEntry: 0.75 };
+const ODDS: Record<DockerfileFeature, number> = { dfDirective: 0.3, dfShell: 0.3, dfRuntimeMeta: 0.3, dfPaths: 0.3, dfExtra: 0.3, dfCopyFlag: 0.3, dfIgnore: 0.3, dfStages: 0.3, dfBuilderEntry: 0.75, dfSharedStage: 0.3 };
 
-/** Draws the Dockerfile features from their own stream. */
+/** Features added after the first Dockerfile shapes, each drawn from a stream of its own seeded from the seed. */
+const OWN_STREAMS: Partial<Record<DockerfileFeature, number>> = { dfSharedStage: 0x85ebca6b };
+
+/** The Dockerfile features of a stream of their own (OWN_STREAMS), for the tests that set them plain. */
+export const LATER_DOCKERFILE_FEATURES = Object.keys(OWN_STREAMS) as DockerfileFeature[];
+
+/** Draws the Dockerfile features from their own stream (a later one from a stream of its own: the earlier ones keep their draws). */
 export function drawDockerfileFeatures(spec: Record<string, unknown>, seed: number, prng: (seed: number) => () => number): void {
-  const own = prng(seed ^ 0x3c6ef372);
-  for (const [k, options] of Object.entries(DOCKERFILE_FEATURES) as [DockerfileFeature, readonly string[]][]) {
+  const draw = (k: DockerfileFeature, own: () => number) => {
+    const options = DOCKERFILE_FEATURES[k] as readonly string[];
     spec[k] = own() < ODDS[k] ? options[1 + Math.floor(own() * (options.length - 1))] : options[0];
-  }
+  };
+  const own = prng(seed ^ 0x3c6ef372);
+  for (const k of Object.keys(DOCKERFILE_FEATURES) as DockerfileFeature[]) if (OWN_STREAMS[k] === undefined) draw(k, own);
+  for (const [k, salt] of Object.entries(OWN_STREAMS) as [DockerfileFeature, number][]) draw(k, prng(seed ^ salt));
 }
 
 /** Makes the Dockerfile features consistent with the rest of the spec (part of normalize). */
@@ -82,6 +102,10 @@ export function normalizeDockerfile(s: RepoSpec): void {
   if (s.extraction !== 'cmd-cat') s.dfBuilderEntry = 'none';
   // The allowlist replaces the ignore file; a stock build mounts the whole folder.
   if (s.ignoreFile !== 'none' || stock) s.dfIgnore = 'none';
+  // A stock build has no builder file to share a name with. The build stage is already named
+  // `build` (builder-named); a later stage after a RUN continued into a comment would continue it.
+  if (stock) s.dfSharedStage = 'none';
+  if (s.dfSharedStage === 'target' && (s.dfStages === 'builder-named' || s.trailingBackslash)) s.dfSharedStage = 'none';
 }
 
 /** True when `k` is one of the Dockerfile features. */

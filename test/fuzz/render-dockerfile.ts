@@ -29,10 +29,38 @@ export function builderFrom(s: RepoSpec, from: string): string[] {
   return [from, ...cat];
 }
 
-/** Lines after the builder's FROM (and its ARG): a SHELL, the output folder in an ARG or ENV. */
+/**
+ * The builder's stage of the name both files use (dfSharedStage), in front of its FROM, and
+ * the FROM the builder then starts with (`FROM tools` when its build stage starts from it).
+ */
+export function builderSharedStage(s: RepoSpec, from: string): { lines: string[]; from: string } {
+  const text = `RUN echo "builder tools of ${s.app}" > /tools.txt`;
+  if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'case') return { lines: ['FROM busybox:latest AS tools', text, ''], from };
+  if (s.dfSharedStage === 'from') return { lines: [`${from} AS tools`, text], from: 'FROM tools' };
+  return { lines: [], from };
+}
+
+/** The builder's FROM lines with its build stage (the last FROM) named `tools` when it is the shared name. */
+export function builderBuildStage(s: RepoSpec, lines: string[]): string[] {
+  if (s.dfSharedStage !== 'target') return lines;
+  const last = lines.map((l) => l.startsWith('FROM ')).lastIndexOf(true);
+  return lines.map((l, i) => (i === last ? `${l} AS tools` : l));
+}
+
+/** The builder's lines after its build: a later stage, so that the build needs `--target tools`. */
+export function builderTail(s: RepoSpec): string[] {
+  return s.dfSharedStage === 'target' ? ['', 'FROM tools AS verify', 'RUN echo "verified" > /verified.txt'] : [];
+}
+
+/** The builder build's --target of the shared stage name. */
+export const builderTarget = (s: RepoSpec) => (s.dfSharedStage === 'target' ? '--target tools ' : '');
+
+/** Lines after the builder's FROM (and its ARG): a SHELL, its own tools checked, the output folder in an ARG or ENV. */
 export function builderPrelude(s: RepoSpec): string[] {
   const out: string[] = [];
   if (s.dfShell === 'builder') out.push('SHELL ["/bin/sh", "-ec"]');
+  if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'case') out.push('COPY --from=tools /tools.txt /tools.txt');
+  if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'case' || s.dfSharedStage === 'from') out.push(`RUN grep -qx "builder tools of ${s.app}" /tools.txt`);
   if (s.dfPaths === 'builder-arg') out.push('ARG OUT_DIR=/out');
   if (s.dfPaths === 'builder-env') out.push('ENV OUT_DIR=/out');
   return out;
@@ -96,6 +124,25 @@ export function runtimeFrom(s: RepoSpec, base: string): { from: string[]; split:
   if (s.dfStages === 'runtime-base') return { from: [`FROM ${base} AS base`, `RUN mkdir -p /etc/${a} && echo "${a} base" > /etc/${a}/base.txt`, 'FROM base', ...shell], split: [] };
   if (s.dfStages === 'runtime-copy-in-base') return { from: [`FROM ${base} AS base`, ...shell], split: ['FROM base'] };
   return { from: [`FROM ${base}`, ...shell], split: [] };
+}
+
+/**
+ * The runtime's stage of the name both files use (dfSharedStage), in front of its stages, and
+ * the base its stages then start from (`tools` when its final stage starts from it).
+ */
+export function runtimeSharedStage(s: RepoSpec, base: string): { lines: string[]; base: string } {
+  const text = `RUN echo "runtime tools of ${s.app}" > /tools.txt`;
+  if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'target') return { lines: ['FROM busybox:latest AS tools', text, ''], base };
+  if (s.dfSharedStage === 'case') return { lines: ['FROM busybox:latest AS Tools', text, ''], base };
+  if (s.dfSharedStage === 'from') return { lines: [`FROM ${base} AS tools`, text, ''], base: 'tools' };
+  return { lines: [], base };
+}
+
+/** The runtime's COPY of its own tools (the shared stage name), at the top of its stages. */
+export function runtimeSharedCopy(s: RepoSpec): string[] {
+  if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'target') return [`COPY --from=tools /tools.txt /etc/${s.app}-tools.txt`];
+  if (s.dfSharedStage === 'case') return [`COPY --from=TOOLS /tools.txt /etc/${s.app}-tools.txt`];
+  return [];
 }
 
 /** Runtime lines before the artifact's COPY: the ARG its --chown reads, the ENV its destination reads. */

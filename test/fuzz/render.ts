@@ -108,8 +108,10 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
     if (s.globalArgInRuntime) lines.push('ARG FLAVOR=fancy');
   }
   // A global default reading a variable only the runtime declares: empty here, `-alpine` once merged.
-  if (s.globalArgs === 'builder-reads-runtime') lines.push('ARG GO_IMAGE=golang:${GO_VERSION}${GO_VARIANT}', ...df.builderFrom(s, 'FROM ${GO_IMAGE}'));
-  else lines.push(...df.builderFrom(s, s.argBeforeFrom ? 'FROM golang:${GO_VERSION}' : 'FROM golang:1.21'));
+  const image = s.globalArgs === 'builder-reads-runtime' ? 'FROM ${GO_IMAGE}' : s.argBeforeFrom ? 'FROM golang:${GO_VERSION}' : 'FROM golang:1.21';
+  if (s.globalArgs === 'builder-reads-runtime') lines.push('ARG GO_IMAGE=golang:${GO_VERSION}${GO_VARIANT}');
+  const shared = df.builderSharedStage(s, image);
+  lines.push(...shared.lines, ...df.builderBuildStage(s, df.builderFrom(s, shared.from)));
   if (s.argAfterFrom) lines.push('ARG BUILD_MODE=release', 'RUN echo "mode=${BUILD_MODE}" > /etc/build-mode');
   lines.push(...df.builderPrelude(s), ...df.builderWorkdir(s), 'COPY main.go .', ...df.builderExtras(s));
   if (s.builderUser) lines.push(df.builderRun(s, 'RUN mkdir -p /out && chown 65534:65534 /out'), 'USER 65534');
@@ -127,7 +129,7 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
   }
   if (s.extraction === 'cmd-cat') build.push(df.builderCatCommand(s, l.containerPath));
   if (s.trailingBackslash && build.length > 0) build[build.length - 1] += ' \\\n    # end of the build';
-  lines.push(...build.map((line) => df.builderRun(s, line)));
+  lines.push(...build.map((line) => df.builderRun(s, line)), ...df.builderTail(s));
   return `${lines.join('\n')}\n`;
 }
 
@@ -139,8 +141,9 @@ function runtimeDockerfile(s: RepoSpec, l: Layout): string {
   const global: [string, string] | undefined = ({ 'same-literal': ['GO_VERSION', '1.21'], 'runtime-reads-own': ['SUITE', 'go${GO_VERSION}'], 'builder-reads-runtime': ['GO_VARIANT', '-alpine'] } as Record<string, [string, string]>)[s.globalArgs];
   if (global) lines.push(`ARG ${global[0]}=${global[1]}`);
   if (s.stageCapture) lines.push('FROM busybox:latest AS builder', `RUN echo "${a} config" > /${a}.conf`, '');
-  const stages = df.runtimeFrom(s, s.runtimeBase);
-  lines.push(...stages.from);
+  const shared = df.runtimeSharedStage(s, s.runtimeBase);
+  const stages = df.runtimeFrom(s, shared.base);
+  lines.push(...shared.lines, ...stages.from, ...df.runtimeSharedCopy(s));
   if (s.stageCapture) lines.push(`COPY --from=builder /${a}.conf /etc/${a}.conf`);
   if (s.globalArgInRuntime) lines.push('ARG FLAVOR', `RUN echo "flavor=\${FLAVOR}" > /etc/${a}.flavor`);
   if (global) lines.push(`ARG ${global[0]}`, `RUN echo "${global[0].toLowerCase()}=\${${global[0]}}" > /etc/${a}.${global[0].toLowerCase()}`);
@@ -230,7 +233,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   const builder: string[] = [];
   if (s.echo) builder.push(`echo "==> building ${a}"`);
   if (s.extraction !== 'stock-build') {
-    const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}`;
+    const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}${df.builderTarget(s)}`;
     builder.push(guard(`docker build ${flags}-t ${tag} -f ${s.builderFile} .`));
   }
   const extract: string[] = [];
