@@ -49,7 +49,7 @@ export const DOCKERFILE_FEATURES = {
    * A stage name both files use, `tools` (the merge renames the builder file's: one build sees
    * both). Each file's `tools` writes /tools.txt with its own text: the runtime copies it with
    * `COPY --from=tools` and the builder checks its own (a mix-up fails the build or changes the
-   * image); `case`: the runtime's is `Tools`, copied `--from=TOOLS`; `from`: each file starts a
+   * image); `case`: the runtime's is `Tools` (a name matched without case by the tool and BuildKit; buildah matches references exactly, so written alike); `from`: each file starts a
    * stage `FROM tools` (the builder's its build stage, the runtime's its final one); `target`:
    * the builder's build stage itself is `tools`, built with `--target tools` (a later stage
    * follows), so a kept builder build (tagUse) targets it by its new name.

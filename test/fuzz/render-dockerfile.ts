@@ -141,7 +141,7 @@ export function runtimeSharedStage(s: RepoSpec, base: string): { lines: string[]
 /** The runtime's COPY of its own tools (the shared stage name), at the top of its stages. */
 export function runtimeSharedCopy(s: RepoSpec): string[] {
   if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'target') return [`COPY --from=tools /tools.txt /etc/${s.app}-tools.txt`];
-  if (s.dfSharedStage === 'case') return [`COPY --from=TOOLS /tools.txt /etc/${s.app}-tools.txt`];
+  if (s.dfSharedStage === 'case') return [`COPY --from=Tools /tools.txt /etc/${s.app}-tools.txt`];
   return [];
 }
 
