@@ -18,6 +18,7 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { execFormArgs, joinContinuations } from '../analyze/exec-form.js';
 import { parseShell } from '../analyze/shell.js';
 import { trimTrailingSlashes } from '../model/text.js';
+import { StageVariables } from './stage-variables.js';
 
 export type ArtifactKind = 'file' | 'folder' | null;
 
@@ -50,6 +51,8 @@ interface StageActions {
   madeDirs: string[];
   /** Paths a COPY/ADD destination writes, made absolute (null: unknown). */
   copyDests: (string | null)[];
+  /** Instructions that read a static variable: their text as written and with the values in. */
+  substituted: { before: string; after: string }[];
 }
 
 /** The stages `index` starts from (FROM <earlier stage>), itself last. */
@@ -70,7 +73,7 @@ function argText(text: string, ins: Instruction, lineStart: (p: { line: number; 
 }
 
 /** Reads the stage's instructions (with `appended` added at its end, as the merge writes them). */
-function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[]): StageActions | null {
+function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[], buildArgs: ReadonlySet<string> | null): StageActions | null {
   const stage = facts.stages[stageIndex];
   if (!stage) return null;
   const eol = '\n';
@@ -81,7 +84,8 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
   const offset = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
   const chain = chainOf(facts, stageIndex);
   const escape = ast.getEscapeCharacter();
-  const out: StageActions = { commands: [], madeDirs: [], copyDests: [] };
+  const out: StageActions = { commands: [], madeDirs: [], copyDests: [], substituted: [] };
+  const vars = new StageVariables(escape, buildArgs, facts.globalArgs);
   let current = -1;
   let cwd: string | null = null;
   for (const ins of ast.getInstructions()) {
@@ -91,9 +95,16 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
       // A stage starting from an image begins in that image's WORKDIR, unknown here.
       const parent = facts.stages.find((s) => s.index < current && s.name?.toLowerCase() === facts.stages[current]?.image.toLowerCase());
       if (!parent) cwd = null;
+      vars.enter(current, parent?.index ?? null);
       continue;
     }
     if (!chain.has(current)) continue;
+    const after = vars.substituted(ins, text, offset);
+    if (after !== null) out.substituted.push({ before: text.slice(offset(ins.getRange().start), offset(ins.getRange().end)), after });
+    if (kw === 'ENV' || kw === 'ARG') {
+      vars.read(ins);
+      continue;
+    }
     if (kw === 'WORKDIR') {
       const v = ins.getArguments().map((a) => a.getValue()).join(' ');
       cwd = /\$/.test(v) || v === '' ? null : absolute(v, cwd ?? (v.startsWith('/') ? '/' : null));
@@ -118,7 +129,7 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
       continue;
     }
     const shell = joinContinuations(raw, escape);
-    const parsed = parseShell('RUN', shell, { cwd: cwd === null ? null : cwd.replace(/^\//, '') });
+    const parsed = parseShell('RUN', shell, { cwd: cwd === null ? null : cwd.replace(/^\//, ''), vars: vars.values() });
     // A RUN the shell reader cannot follow may do anything with the path: nothing is proven.
     if (!parsed.script) return null;
     for (const c of parsed.script.commands) {
@@ -179,11 +190,13 @@ export interface KindQuery {
   /** The runtime COPY that reads the artifact, and the name the artifact had on the host. */
   copy: number;
   hostBase: string;
+  /** The names the builder build passes with `--build-arg` (their ARGs are not static); null: unknown (no ARG is). */
+  buildArgs: ReadonlySet<string> | null;
 }
 
 export function artifactKind(q: KindQuery): ArtifactKind {
   const p = trimTrailingSlashes(q.stagePath) || '/';
-  const acts = stageActions(q.builder, q.builderStage, q.appended);
+  const acts = stageActions(q.builder, q.builderStage, q.appended, q.buildArgs);
   if (!acts) return null;
   const words = acts.commands.flatMap((c) => pathWords(c).map((w) => ({ ...w, prog: c.words[0] ? path.basename(c.words[0]) : null })));
   const inside = [
@@ -203,7 +216,9 @@ export function artifactKind(q: KindQuery): ArtifactKind {
   const text = [...q.builder.stages.filter((st) => chain.has(st.index)).map((st) => q.builder.text.slice(st.from.start, st.end)), ...q.appended].join('\n');
   // Nothing else may name the path: the only mentions are compiler outputs.
   const outputs = atP.filter((w) => w.output);
-  const quiet = atP.length === outputs.length && !acts.copyDests.some((d) => d === null || d === p) && occurrences(text, p) === outputs.filter((w) => w.raw.startsWith('/')).length;
+  // (a variable with a static value counts as its value: `-o ${OUT_DIR}/app` names /out/app)
+  const named = occurrences(text, p) + acts.substituted.reduce((n, s) => n + occurrences(s.after, p) - occurrences(s.before, p), 0);
+  const quiet = atP.length === outputs.length && !acts.copyDests.some((d) => d === null || d === p) && named === outputs.filter((w) => w.raw.startsWith('/')).length;
   if (!quiet) return null;
   if (outputs.length > 0 && outputs.every((w) => !w.raw.endsWith('/'))) return 'file';
   return runsLanded(q) ? 'file' : null;
@@ -226,8 +241,8 @@ function runsLanded(q: KindQuery): boolean {
 }
 
 /** The kind of a renamed artifact (its host name differs from its name in the stage); null otherwise or when unproven. */
-export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts): ArtifactKind {
+export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): ArtifactKind {
   const hostBase = trimTrailingSlashes(c.hostSource).split('/').pop() ?? '';
   if (hostBase === (trimTrailingSlashes(c.stagePath).split('/').pop() ?? '') || builderStage < 0) return null;
-  return artifactKind({ stagePath: c.stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase });
+  return artifactKind({ stagePath: c.stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase, buildArgs });
 }

@@ -147,6 +147,13 @@ export function buildArgName(f: ParsedFlag): string {
   return eq >= 0 ? v.slice(0, eq) : v;
 }
 
+/** The names a build passes with `--build-arg`, or null when one is only known at run time (`--build-arg "$X"`). */
+export function builderArgNames(inv: DockerInvocation): Set<string> | null {
+  const flags = inv.flags.filter((f) => f.name === '--build-arg');
+  if (flags.some((f) => f.value === null || (f.value.value === null && !f.value.staticPrefix.includes('=')))) return null;
+  return new Set(flags.map(buildArgName));
+}
+
 export function declaredArgs(facts: DockerfileFacts): Set<string> {
   return new Set([...facts.globalArgs.map((a) => a.name), ...facts.stages.flatMap((s) => s.args)]);
 }

@@ -8,9 +8,9 @@ import { readDockerfile } from '../../src/analyze/dockerfile.js';
 import { artifactKind } from '../../src/plan/artifact-kind.js';
 import { applied, planFiles } from '../support/plan.js';
 
-const kind = (builder: string, stagePath = '/out/app', runtime = 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', appended: string[] = []) => {
+const kind = (builder: string, stagePath = '/out/app', runtime = 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', appended: string[] = [], buildArgs: ReadonlySet<string> | null = new Set()) => {
   const b = readDockerfile('Dockerfile.build', builder);
-  return artifactKind({ stagePath, builder: b, builderStage: b.stages.length - 1, appended, runtime: readDockerfile('Dockerfile', runtime), copy: 0, hostBase: 'gateway' });
+  return artifactKind({ stagePath, builder: b, builderStage: b.stages.length - 1, appended, runtime: readDockerfile('Dockerfile', runtime), copy: 0, hostBase: 'gateway', buildArgs });
 };
 
 describe('what the builder proves about a path', () => {
@@ -34,6 +34,28 @@ describe('what the builder proves about a path', () => {
     expect(kind('FROM golang:1.21\nRUN go build -o /out/app/ .\n')).toBe('folder');
     expect(kind('FROM golang:1.21\nRUN make\n')).toBe(null);
     expect(kind('FROM golang:1.21\nRUN go build -o "$OUT" .\n')).toBe(null);
+  });
+
+  it('an output path through an ENV or ARG with a static value is that path', () => {
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n')).toBe('file');
+    expect(kind('FROM golang:1.21\nENV OUT_DIR /out\nRUN go build -o "$OUT_DIR/app" .\n')).toBe('file');
+    expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n')).toBe('file');
+    // a bare ARG takes the global default
+    expect(kind('ARG OUT_DIR=/out\nFROM golang:1.21\nARG OUT_DIR\nRUN go build -o $OUT_DIR/app .\n')).toBe('file');
+    // an ENV reaches a stage started FROM its stage; an ARG does not
+    expect(kind('FROM golang:1.21 AS base\nENV OUT_DIR=/out\nFROM base\nRUN go build -o ${OUT_DIR}/app .\n')).toBe('file');
+    expect(kind('FROM golang:1.21 AS base\nARG OUT_DIR=/out\nFROM base\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null);
+  });
+
+  it('an output path through a variable is not proven when its value is not static, or the path is named again through it', () => {
+    // a --build-arg of the build may set the ARG (null: the build's arguments are not known)
+    expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n', undefined, undefined, [], new Set(['OUT_DIR']))).toBe(null);
+    expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n', undefined, undefined, [], null)).toBe(null);
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=$HOME/out\nRUN go build -o ${OUT_DIR}/app .\n', '/root/out/app')).toBe(null);
+    expect(kind('FROM golang:1.21\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null); // the image's ENV, unknown here
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app . && ls ${OUT_DIR}/app\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nVOLUME ${OUT_DIR}/app\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app/ .\n')).toBe('folder');
   });
 
   it('does not read /out/app in /out/apple', () => {
@@ -85,6 +107,16 @@ describe('planning a renamed artifact copied into a folder', () => {
     const plan = planFiles(files);
     expect(plan.setups[0]!.status).toBe('migrate');
     expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /app/dist /srv/www/\n');
+  });
+
+  it('names a file built to a path through an ENV in full; refuses when a --build-arg may move it', () => {
+    const builder = 'FROM golang:1.21\nARG OUT_DIR=/out\nWORKDIR /src\nCOPY main.go .\nRUN go build -o ${OUT_DIR}/app .\n';
+    const files = { 'Dockerfile.build': builder, Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\n');
+    const moved = { ...files, 'build.sh': files['build.sh'].replace('docker build -t gw:build', 'docker build --build-arg OUT_DIR=/out -t gw:build') };
+    expect(planFiles(moved).setups[0]!.diagnostics.map((d) => d.code)).toContain('RENAME_AMBIGUOUS_DEST');
   });
 
   it('still refuses what nothing proves', () => {
