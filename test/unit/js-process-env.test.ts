@@ -134,3 +134,13 @@ describe('a call whose own shell text changes the variable', () => {
     expect(build!.words[3]!.fallback).toBe('app-build');
   });
 });
+
+describe('a const inside a command substitution', () => {
+  it('is read as the environment\'s in the inner command', () => {
+    const text = `${HEAD}const tag = process.env.TAG ?? 'app-build';\nexecSync(\`docker build -t \${tag} -f Dockerfile.build .\`);\nexecSync(\`docker cp $(docker create \${tag}):/out/app ./app\`);\n`;
+    const cmds = read(text).commands.filter((c) => c.words[0]!.value === 'docker');
+    const create = cmds.find((c) => c.words[1]!.value === 'create')!;
+    expect(create.words[2]!.raw).toBe('${TAG-app-build}');
+    expect(create.words[2]!.same).toBe(cmds[0]!.words[3]!.same);
+  });
+});
