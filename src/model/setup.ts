@@ -100,6 +100,11 @@ export interface Setup {
    * tag (another script, a Dockerfile `FROM`, a scanner given the name): src/plan/tag-mentions.ts.
    */
   builderTagUsedElsewhere?: { file: string; line: number; text: string };
+  /**
+   * Set by the plan when the builder's tag is only known at run time and falls back to no name
+   * (`-t "$BUILDER"`): no name to search for, so the image is kept as the old script left it.
+   */
+  builderTagUnknown?: { file: string; line: number; tag: string };
   /** Set when the builder compiled at run time: the builder stage must do it in a RUN. */
   run: RunStep | null;
   /** Errors here mean the setup is refused; warnings are shown with it. */
@@ -108,5 +113,5 @@ export interface Setup {
 
 /** Whether the builder image must still be built with its tag: something uses it after the setup. */
 export function keepsBuilderImage(s: Setup): boolean {
-  return s.builderTagUsers.length > 0 || s.builderTagUsedElsewhere !== undefined;
+  return s.builderTagUsers.length > 0 || s.builderTagUsedElsewhere !== undefined || s.builderTagUnknown !== undefined;
 }

@@ -488,12 +488,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
     } else {
       draft.script.edits.push(...kept);
-      const cmd = setup.builderTagUsers[0];
-      const user = cmd ? { text: cmd.words.map((w) => w.raw).join(' '), file: cmd.file, line: cmd.line } : setup.builderTagUsedElsewhere!;
-      // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
-      // (A run-time tag spelled as the same expansion is surely it: src/analyze/dynamic-tag-uses.ts.)
-      const maybe = cmd !== undefined && !cmd.words.some((w) => (w.value !== null && setup.builder.tags.includes(canonicalImage(w.value))) || dynamicTags(setup.builder).some((t) => w.value === null && typeof w.same === 'string' && w.same === t.same));
-      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe && cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : ''}`);
+      plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because ${whyBuilderKept(setup)}`);
     }
   }
   // The export build takes the place of the last extraction step that stands on its own: the
@@ -581,6 +576,18 @@ function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: D
   return { stage: { name, files }, dest, reasons: host.map((a) => `${a.hostPath} is still needed on the host: ${a.hostNeeded}`) };
 }
 
+
+/** Why a kept builder build stays: the first use of its image after the setup, or its tag's unknown name. */
+function whyBuilderKept(setup: Setup): string {
+  const cmd = setup.builderTagUsers[0];
+  const unknown = setup.builderTagUnknown;
+  if (!cmd && unknown) return `its tag ${unknown.tag} (${unknown.file}:${unknown.line}) is only known at run time, with no name it falls back to: whatever chooses the name may use the image after the script, and there is no name to search the other files for`;
+  const user = cmd ? { text: cmd.words.map((w) => w.raw).join(' '), file: cmd.file, line: cmd.line } : setup.builderTagUsedElsewhere!;
+  // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
+  // (A run-time tag spelled as the same expansion is surely it: src/analyze/dynamic-tag-uses.ts.)
+  const maybe = cmd !== undefined && !cmd.words.some((w) => (w.value !== null && setup.builder.tags.includes(canonicalImage(w.value))) || dynamicTags(setup.builder).some((t) => w.value === null && typeof w.same === 'string' && w.same === t.same));
+  return `its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe && cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : ''}`;
+}
 /** The builder build rewritten to build the merged Dockerfile's builder stage, under its old tag. */
 function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, rewrites: WordChange[]): Edit[] | { error: string } {
   const inv = setup.builder.inv;

@@ -32,13 +32,13 @@
  */
 import path from 'node:path/posix';
 import { setupCommands, type Analysis } from '../analyze/index.js';
-import { dynamicTags } from '../analyze/dynamic-tag.js';
+import { dynamicTags, sameText } from '../analyze/dynamic-tag.js';
 import { removesOnlyImages } from '../analyze/extractions.js';
 import { buildInputs } from '../analyze/link.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { canonicalImage } from '../model/image-ref.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { fileKind } from '../kinds/registry.js';
@@ -77,11 +77,29 @@ function spellings(token: string): string[] {
   return out;
 }
 
-/** The literal names each setup's builder image is known by (a run-time tag: the name it falls back to). */
+/** The literal names each setup's builder image is known by: its literal tags, and the name each run-time tag falls back to. */
 function namesOf(setup: Setup): string[] {
   const dynamic = dynamicTags(setup.builder);
   if (dynamic.length === 0) return setup.builder.tags;
-  return dynamic.flatMap((w) => (typeof w.fallback === 'string' && w.fallback !== '' ? [canonicalImage(w.fallback)] : []));
+  const literal = flagValues(setup.builder.inv, '--tag').flatMap((w) => (w.value !== null ? [canonicalImage(w.value)] : []));
+  return [...literal, ...dynamic.flatMap((w) => (typeof w.fallback === 'string' && w.fallback !== '' ? [canonicalImage(w.fallback)] : []))];
+}
+
+/**
+ * A run-time tag with no name to fall back to (`-t "$BUILDER"` set by the caller or an earlier
+ * CI step, `-t "app-build:$(git rev-parse --short HEAD)"`): no name to search the other files
+ * for, and whatever chose the name may use the image after the script (a test script running
+ * `docker run app-build go test`). Null when the setup's own cleanup removes that image (`docker
+ * rmi "$BUILDER"` after the final build): nothing outside the script can use it then.
+ */
+export function unsearchableTag(setup: Setup): Word | null {
+  const tag = dynamicTags(setup.builder).find((w) => typeof w.fallback !== 'string' || w.fallback === '');
+  if (!tag) return null;
+  const removed = setup.cleanup.some((c) => {
+    const inv = dockerInvocation(c);
+    return inv?.verb === 'rmi' && inv.operands.some((o) => sameText(o.word, tag));
+  });
+  return removed ? null : tag;
 }
 
 /** The line of `rel` holding offset `at`, as a mention; null when the line is a whole-line comment (it starts with one of `comments`). */
@@ -231,6 +249,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
  * analysis again finds the marks already made.
  */
 export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
+  for (const setup of analysis.setups) {
+    if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup)) continue;
+    const tag = unsearchableTag(setup);
+    if (tag) setup.builderTagUnknown = { file: setup.script, line: setup.builder.inv.cmd.line, tag: tag.raw };
+  }
   for (const [setup, mention] of builderTagMentions(analysis, fs)) {
     setup.builderTagUsedElsewhere = mention;
     const tags = new Set(setup.builder.tags);

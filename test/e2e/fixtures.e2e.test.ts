@@ -64,6 +64,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // The build, then the other script that runs the builder image by its tag: it must still find it.
   'builder-tag-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
   'tag-default-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
+  // The caller names the builder image, then runs the tests in it by that name.
+  'builder-tag-from-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The build, then a use of the builder image from a file the walk passes over (no read script
   // runs the compose file; the shell and Python scripts never say docker, and run the engine
   // $ENGINE names): the migration must keep it built.

@@ -126,4 +126,36 @@ describe('a builder tag used outside the setup', () => {
     expect(r.script).toContain('docker build --target builder -t "$TAG" -f Dockerfile .\n');
     expect(r.note).toContain('is still used by `docker run --rm app-build go test ./...` (test.sh:2)');
   });
+
+  it('keeps a build whose run-time tag falls back to no name, whatever the other files say', () => {
+    // `-t "$BUILDER"` set by the caller: a test script may run `docker run app-build …` with the
+    // name the caller chose, and there is no name to search it by.
+    const fromCaller = BUILD.replaceAll('acme/app:build', '"$BUILDER"');
+    const r = outcome({ 'build.sh': fromCaller, 'test.sh': '#!/bin/sh\nBUILDER=app-build ./build.sh\ndocker run --rm app-build go test ./...\n' });
+    expect(r.status).toBe('migrate');
+    expect(r.script).toContain('docker build --target builder -t "$BUILDER" -f Dockerfile .\n');
+    expect(r.script).not.toContain('docker cp');
+    expect(r.note).toBe('the builder build stays as `--target builder` of Dockerfile, because its tag "$BUILDER" (build.sh:3) is only known at run time, with no name it falls back to: whatever chooses the name may use the image after the script, and there is no name to search the other files for');
+    // Alone in the repository, too: whatever set $BUILDER is outside it.
+    expect(outcome({ 'build.sh': fromCaller }).script).toContain('docker build --target builder -t "$BUILDER" -f Dockerfile .\n');
+    // A tag with a static part and a run-time part (`app-build:$(git rev-parse …)`) is the same.
+    const commit = BUILD.replace('set -e\n', 'set -e\nREV=$(git rev-parse --short HEAD)\n').replaceAll('acme/app:build', '"acme/app:build-$REV"');
+    expect(outcome({ 'build.sh': commit }).script).toContain('docker build --target builder -t "acme/app:build-$REV" -f Dockerfile .\n');
+  });
+
+  it('lets that build go when the script itself removes the image after the final build', () => {
+    const removed = BUILD.replaceAll('acme/app:build', '"$BUILDER"') + 'docker rmi "$BUILDER"\n';
+    const r = outcome({ 'build.sh': removed });
+    expect(r.status).toBe('migrate');
+    expect(r.note).toBe(null);
+    expect(r.script).not.toContain('docker build --target');
+    expect(r.script).not.toContain('docker rmi');
+  });
+
+  it('searches a build\'s literal tag beside a run-time one', () => {
+    const both = BUILD.replace('-t acme/app:build', '-t acme/app:build -t "${EXTRA:-acme/app:extra}"');
+    const r = outcome({ 'build.sh': both, 'test.sh': '#!/bin/sh\ndocker run --rm acme/app:build go test ./...\n' });
+    expect(r.status).toBe('migrate');
+    expect(r.note).toContain('is still used by `docker run --rm acme/app:build go test ./...` (test.sh:2)');
+  });
 });
