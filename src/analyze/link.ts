@@ -31,6 +31,7 @@ import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupport
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { mayNameImage, otherImageKeys } from './unknown-image.js';
+import { artifactUse } from './host-uses.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -409,19 +410,9 @@ function makeSetup(
       rmis.push(cmd);
       continue;
     }
-    if (inv && inv.verb !== 'build' && inv.verb !== 'rmi') continue;
-    if (!inv && cmd.cwd !== null) {
-      for (const w of [...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
-        const p = resolved(cmd, w);
-        if (p === null) continue;
-        const used = setup.artifacts.find((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
-        if (used) {
-          // Still needed on the host (a checksum, a release folder, a host-side test): an export stage keeps it.
-          used.hostNeeded ??= `\`${cmd.words.map((x) => x.raw).join(' ')}\` (${cmd.file}:${cmd.line}) uses it`;
-          break;
-        }
-      }
-    }
+    // Still needed on the host (a checksum, a release folder, a host-side test, a tarball of the folder): an export stage keeps it.
+    const used = inv && inv.verb !== 'run' && inv.verb !== 'create' ? null : artifactUse(cmd, inv ?? null, setup.artifacts);
+    if (used) used.artifact.hostNeeded ??= used.why;
   }
   setup.extraction.sort((a, b) => pos(a) - pos(b));
   // Files still needed on the host are not cleaned up: the export stage recreates them, and a

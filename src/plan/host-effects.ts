@@ -223,7 +223,7 @@ function readOnlyMount(flag: string, value: Word): boolean {
 }
 
 /** The host side of a bind mount (undefined: a named or anonymous volume; null: not known). */
-function hostSideOf(flag: string, value: Word, cmd: ScriptCommand): string | null | undefined {
+export function hostSideOf(flag: string, value: Word, cmd: ScriptCommand): string | null | undefined {
   if (flag === '--volumes-from') return null;
   const v = value.value;
   if (v === null) return null;

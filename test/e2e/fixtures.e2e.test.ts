@@ -109,6 +109,8 @@ const HOST_FILES: Record<string, string[]> = {
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
   'export-gitlab-script': ['svc/tern', 'svc/release/tern'],
   'export-js-spawn': ['plover', 'plover.sha256'],
+  // The folder the extraction filled, copied whole: the copy must hold the binary.
+  'export-folder-copied-whole': ['release/tally'],
 };
 
 /**

@@ -1,0 +1,88 @@
+/**
+ * Whether a command that stays in a setup's script after the extraction uses an extracted
+ * artifact on the host, so the migrated build must still leave it there (an export stage,
+ * src/plan/index.ts exportPlan).
+ *
+ * - A word naming the artifact, or a path inside it (`sha256sum app`, `cp out/app release/`).
+ * - A command that reads a folder holding it or a pattern that may
+ *   match it (`tar czf release.tgz .`, `cp -r out dist/`, `sha256sum *`), moves such a folder
+ *   (`mv out dist`), hands it to a program the tool does not model (`./package.sh out`), or
+ *   mounts it into a container (`docker run -v "$PWD":/w …`): the old run's folder held the
+ *   artifact, the migrated run's does not.
+ *
+ * Removing such a folder (`rm -rf out`), making it, or changing modes, owners or times under it
+ * is no use: without the artifact it does the same to the rest; nor is a listing of it printed
+ * to the terminal (`ls -l out`, `du -sh .`), which succeeds either way (a pattern still counts:
+ * one that matched only the artifact matches nothing, and the program fails). A container given a
+ * host folder only known at run time counts (it may be this one); a host command's path only
+ * known at run time does not (`[ -n "$PUBLISH" ]` reads no file; not modelled further). A named
+ * volume (`-v cache:/root/.cache`) is no host folder.
+ */
+import type { DockerInvocation } from '../model/docker-command.js';
+import type { ScriptCommand, Word } from '../model/script.js';
+import type { Artifact } from '../model/setup.js';
+import { resolveRel } from '../model/paths.js';
+import { hostEffect, meets, type PathUse } from '../plan/host-commands.js';
+import { hostSideOf } from '../plan/host-effects.js';
+
+/** Programs whose writes to a folder holding the artifact only remove, make or re-mode what is there. */
+const HARMLESS_OVER = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'chmod', 'chown', 'chgrp']);
+
+export interface ArtifactUse {
+  artifact: Artifact;
+  why: string;
+}
+
+const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+
+export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
+  if (cmd.cwd === null) return null;
+  if (!inv) {
+    for (const w of [...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
+      const p = w.value === null ? null : resolveRel(cmd.cwd, w.value);
+      if (p === null) continue;
+      const used = artifacts.find((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
+      if (used) return { artifact: used, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) uses it` };
+    }
+  }
+  const uses = inv ? mounts(inv, cmd) : broadUses(cmd);
+  for (const u of uses) {
+    for (const a of artifacts) {
+      const m = meets(u, a.hostPath);
+      if (m === 'over' || m === 'glob' || (m === 'unknown' && inv)) return { artifact: a, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'unknown' ? 'mounts a host folder only known at run time, which may hold it' : inv ? 'mounts the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads the folder holding it'}` };
+    }
+  }
+  return null;
+}
+
+/**
+ * Programs that describe a folder they read (its listing, sizes, counts) and succeed whatever
+ * it holds: printed to the terminal, their output is a report, not a result.
+ */
+const REPORTS = new Set(['ls', 'du', 'stat', 'file', 'wc', 'tree']);
+
+/** Output that goes to the terminal (or nowhere): no file, pipe or variable receives it. */
+const toTerminal = (cmd: ScriptCommand) => cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
+
+/** What a host command reads, moves or hands to a program the tool does not model. */
+function broadUses(cmd: ScriptCommand): PathUse[] {
+  const effect = hostEffect(cmd);
+  if (effect.known && effect.program !== null && REPORTS.has(effect.program) && toTerminal(cmd)) return effect.reads.filter((u) => u.glob);
+  const writes = effect.program !== null && HARMLESS_OVER.has(effect.program) ? [] : effect.writes;
+  return [...effect.reads, ...effect.mayTouch, ...writes];
+}
+
+/** The host folders a container is given (`-v HOST:CTR`, `--mount type=bind,source=HOST`). */
+function mounts(inv: DockerInvocation, cmd: ScriptCommand): PathUse[] {
+  if (inv.verb !== 'run' && inv.verb !== 'create') return [];
+  const out: PathUse[] = [];
+  for (const f of inv.flags) {
+    if ((f.name !== '--volume' && f.name !== '--mount') || !f.value) continue;
+    // `"$PWD":/w`, `"$(pwd)/out":/out`: the folder the command runs in.
+    const key = f.value.value === null ? f.value.symbol : null;
+    const here = key?.startsWith('${PWD}') ? { ...f.value, value: `.${key.slice('${PWD}'.length)}` } : f.value;
+    const host = hostSideOf(f.name, here as Word, cmd);
+    if (host !== undefined) out.push({ path: host, glob: false, word: f.value });
+  }
+  return out;
+}

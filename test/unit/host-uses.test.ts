@@ -1,0 +1,59 @@
+/**
+ * A command after the extraction that reads the folder holding an artifact (a tarball of it, a
+ * copy of the folder), moves it, names it through a pattern, or mounts it into a container uses
+ * the artifact on the host: the old run's folder held it. The migrated script must then still
+ * leave it there (an export stage), or the tarball is built without the binary (src/analyze/host-uses.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const FILES = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
+  'main.go': 'package main\n',
+};
+const script = (after: string) => ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .', after, ''].join('\n');
+
+function outcome(after: string) {
+  const plan = planFiles({ ...FILES, 'build.sh': script(after) });
+  const setup = plan.setups[0]!;
+  const written = plan.changes.find((c) => c.path === 'build.sh')?.after ?? '';
+  return { status: setup.status, exported: written.includes('--target export --output type=local,dest=.'), why: setup.notes.find((n) => n.startsWith('app is still needed on the host')) ?? null };
+}
+
+describe('an artifact used through the folder that holds it', () => {
+  it('exports it for a tarball of the folder, saying which command reads it', () => {
+    const r = outcome('tar czf release.tgz .');
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('`tar czf release.tgz .` (build.sh:8) reads the folder holding it');
+  });
+
+  it('exports it for a copy or a move of the folder, a pattern that may match it, and a program the tool does not model', () => {
+    expect(outcome('cp -r . /tmp/release').exported).toBe(true);
+    expect(outcome('mv . ../elsewhere').exported).toBe(true);
+    const glob = outcome('sha256sum a* > SUMS');
+    expect(glob.exported).toBe(true);
+    expect(glob.why).toContain('names it through a pattern');
+    expect(outcome('./package.sh .').exported).toBe(true);
+  });
+
+  it('exports it for a container given the folder', () => {
+    const r = outcome('docker run --rm -v "$PWD":/w alpine:3.19 ls /w');
+    expect(r.exported).toBe(true);
+    expect(r.why).toContain('mounts the folder holding it');
+  });
+
+  it('does not count a removal, a mode change or a listing printed to the terminal', () => {
+    for (const after of ['rm -rf ./tmp .cache', 'chmod -R go-w .', 'ls -l .', 'du -sh .']) expect(outcome(after)).toMatchObject({ status: 'migrate', exported: false, why: null });
+  });
+
+  it('counts a listing that is written to a file', () => {
+    expect(outcome('ls -l . > MANIFEST').exported).toBe(true);
+  });
+
+  it('does not count what reads the folder before the artifact is in it', () => {
+    const plan = planFiles({ ...FILES, 'build.sh': script('').replace('docker create', 'tar czf src.tgz .\ndocker create') });
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(plan.changes.find((c) => c.path === 'build.sh')!.after).not.toContain('--target export');
+  });
+});
