@@ -3,7 +3,8 @@
  * artifact on the host, so the migrated build must still leave it there (an export stage,
  * src/plan/index.ts exportPlan).
  *
- * - A word naming the artifact, or a path inside it (`sha256sum app`, `cp out/app release/`).
+ * - A word naming the artifact, or a path inside it (`sha256sum app`, `cp out/app release/`),
+ *   the program run included (`./app --version`).
  * - A command that reads a folder holding it or a pattern that may
  *   match it (`tar czf release.tgz .`, `cp -r out dist/`, `sha256sum *`), moves such a folder
  *   (`mv out dist`), hands it to a program the tool does not model (`./package.sh out`), or
@@ -38,7 +39,9 @@ const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
   if (cmd.cwd === null) return null;
   if (!inv) {
-    for (const w of [...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
+    // The program itself, when it is a path (`./relay --selftest`; a bare name is looked up on PATH).
+    const program = cmd.words[0]?.value?.includes('/') ? cmd.words.slice(0, 1) : [];
+    for (const w of [...program, ...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
       const p = w.value === null ? null : resolveRel(cmd.cwd, w.value);
       if (p === null) continue;
       const used = artifacts.find((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));

@@ -35,6 +35,8 @@ export interface Analysis {
    * for builder tags only when a setup would delete a builder build (src/plan/tag-mentions.ts).
    */
   passedOver?: readonly string[];
+  /** Files the walk kept because they may run a script, without docker in them (src/plan/caller-uses.ts). */
+  quiet?: readonly string[];
 }
 
 /** Which file kind reads a file, by name and first line. */

@@ -28,6 +28,7 @@ import { builderBuilds, buildMentions, extractionSteps } from './build-index.js'
 import { namingIndex, type NamingIndex } from './builder-mentions.js';
 import { listMakefiles } from './make-prerequisites.js';
 import { markBuilderTagUses } from './tag-mentions.js';
+import { markCallerUses } from './caller-uses.js';
 
 /** What every part is planned with: read from the whole root before any part. */
 export interface RootFacts {
@@ -59,6 +60,8 @@ export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
   // A builder image used by its tag anywhere in the root (another part's script included) keeps
   // its build: each such setup is marked before any part is planned (./tag-mentions.ts).
   markBuilderTagUses(analysis, fs);
+  // What a caller of a setup's script does after running it (./caller-uses.ts).
+  markCallerUses(analysis, fs);
   return { names, namings };
 }
 

@@ -66,6 +66,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'tag-default-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
   // The caller names the builder image, then runs the tests in it by that name.
   'builder-tag-from-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
+  // The caller runs the binary build.sh left behind: the migrated build.sh must leave it too.
+  'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The build, then a use of the builder image from a file the walk passes over (no read script
   // runs the compose file; the shell and Python scripts never say docker, and run the engine
   // $ENGINE names): the migration must keep it built.
@@ -111,6 +113,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-js-spawn': ['plover', 'plover.sha256'],
   // The folder the extraction filled, copied whole: the copy must hold the binary.
   'export-folder-copied-whole': ['release/tally'],
+  'caller-runs-artifact': ['relay', 'smoke.log'],
 };
 
 /**

@@ -16,6 +16,7 @@ export function planDir(dir: string, stageName?: string): Plan {
   const walked = walk(dir);
   const analysis = analyze(fs, walked.files, undefined, walked.quiet);
   analysis.passedOver = walked.passedOver;
+  analysis.quiet = walked.quiet;
   return planMigration(analysis, fs, { stageName: stageName ?? 'builder', stageNameFixed: stageName !== undefined });
 }
 

@@ -1,0 +1,112 @@
+/**
+ * What a caller of a setup's script does after running it. A script, Makefile recipe, npm
+ * script or CI step that runs `sh build.sh` (./src/analyze/callers.ts finds those calls) and
+ * then runs the extracted binary (`./relay --selftest`), packs the folder holding it, or
+ * removes the extraction's container used the host state the old script left behind; the
+ * migrated script no longer leaves it there.
+ *
+ * So each caller's commands (in any order: a Makefile target or another job may run after the
+ * call whatever their place in the file) are checked as the setup's own later commands are
+ * (src/analyze/host-uses.ts): one that uses an artifact keeps it on the host (an export stage,
+ * with the reason named); one that names the extraction's container refuses the setup
+ * (REMOVED_NAME_USED). A removal that cannot fail (`rm -f relay`) is no use. Callers are the
+ * files the analysis read and the files the walk kept as possible callers (no docker in them).
+ */
+import path from 'node:path/posix';
+import { scriptKindOf, readScript, type Analysis } from '../analyze/index.js';
+import { calledPath } from '../analyze/callers.js';
+import { artifactUse } from '../analyze/host-uses.js';
+import { wordKey } from '../analyze/extractions.js';
+import { diag } from '../model/diagnostics.js';
+import { dockerInvocation, flagValues } from '../model/docker-command.js';
+import type { RepoFs } from '../model/fs.js';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import type { Setup } from '../model/setup.js';
+
+const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+
+/** `rm -f x`, `rm -rf x`: a removal that succeeds whether or not the path exists. */
+function forcedRemoval(cmd: ScriptCommand): boolean {
+  const words = cmd.words;
+  if (words[0]?.value !== 'rm') return false;
+  return words.slice(1).some((w) => w.value === '--force' || (w.value !== null && /^-[a-zA-Z]*f[a-zA-Z]*$/.test(w.value)));
+}
+
+/** The scripts a command runs (repository-relative), when it calls one of `targets`. */
+function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, byName: ReadonlyMap<string, string[]>): string[] {
+  const prog = calledPath(cmd);
+  if (prog === null) return [];
+  if (cmd.cwd === null) return byName.get(path.basename(prog)) ?? [];
+  const rel = resolveRel(cmd.cwd, prog);
+  return targets.has(rel) ? [rel] : [];
+}
+
+export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
+  const byScript = new Map<string, Setup[]>();
+  for (const s of analysis.setups) {
+    if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error')) continue;
+    byScript.set(s.script, [...(byScript.get(s.script) ?? []), s]);
+  }
+  if (byScript.size === 0) return;
+  const targets = new Set(byScript.keys());
+  const byName = new Map<string, string[]>();
+  for (const t of targets) byName.set(path.basename(t), [...(byName.get(path.basename(t)) ?? []), t]);
+  const names = [...byName.keys()];
+  for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? [])])) {
+    const text = fs.readText(rel);
+    if (text === null || !names.some((n) => text.includes(n))) continue;
+    const script = callerScript(analysis, fs, rel, text);
+    if (!script) continue;
+    const calls = script.commands.flatMap((cmd) => calledTargets(cmd, targets, byName).filter((t) => t !== rel).map((t) => ({ cmd, target: t })));
+    const callCmds = new Set(calls.map((c) => c.cmd));
+    for (const { cmd: call, target } of calls) {
+      for (const setup of byScript.get(target)!) checkCaller(setup, script, call, callCmds);
+    }
+  }
+}
+
+function callerScript(analysis: Analysis, fs: RepoFs, rel: string, text: string): ScriptFile | null {
+  const known = analysis.scripts.get(rel);
+  if (known) return known;
+  const kind = scriptKindOf(rel, text);
+  return kind === null ? null : readScript(kind, rel, text, fs).script;
+}
+
+/** Whether the setup's own cleanup removes `hostPath` (or a folder holding it) after the final build. */
+function removedByScript(setup: Setup, hostPath: string): boolean {
+  const removes = (cmd: ScriptCommand, k: number) => {
+    const w = cmd.words[k];
+    const p = w?.value == null || cmd.cwd === null ? null : resolveRel(cmd.cwd, w.value);
+    return p !== null && (p === hostPath || p === '' || hostPath.startsWith(`${p}/`));
+  };
+  return setup.cleanup.some((c) => c.words[0]?.value === 'rm' && c.words.some((_, k) => k > 0 && removes(c, k))) || setup.cleanupWords.some(({ cmd, word }) => removes(cmd, word));
+}
+
+/** `calls`: the caller's commands that run a setup's script (they are the calls, not uses). */
+function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>): void {
+  const containers = new Set(setup.extraction.flatMap((c) => {
+    const inv = dockerInvocation(c);
+    const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
+    return name && name.value !== null ? [name.value] : [];
+  }));
+  const after = ` after running ${setup.script} (${call.file}:${call.line})`;
+  for (const cmd of caller.commands) {
+    if (calls.has(cmd) || forcedRemoval(cmd)) continue;
+    const inv = dockerInvocation(cmd);
+    if (inv) {
+      const named = inv.operands.map((o) => wordKey(o.word)).find((k) => [...containers].some((c) => k === c || k.startsWith(`${c}:`)));
+      if (named !== undefined) {
+        if (setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === cmd.file && d.line === cmd.line)) return;
+        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `\`${shown(cmd)}\` uses the container ${named.split(':')[0]} that ${setup.script} made${after}; the migration no longer makes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Remove that command (the migrated script leaves no container behind), then run the tool again.' }));
+        return;
+      }
+      if (inv.verb !== 'run' && inv.verb !== 'create') continue;
+    }
+    // An artifact the script removes itself (`rm ./relay` after the final build) was never there for the caller.
+    const pending = setup.artifacts.filter((a) => !a.hostNeeded && !removedByScript(setup, a.hostPath));
+    if (pending.length === 0) return;
+    const used = artifactUse(cmd, inv ?? null, pending);
+    if (used) used.artifact.hostNeeded = `${used.why}${after}`;
+  }
+}

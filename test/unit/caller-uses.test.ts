@@ -1,0 +1,63 @@
+/**
+ * A caller of a setup's script (another script, a Makefile recipe) that uses what the old
+ * script left on the host after running it: the extracted binary, the folder holding it, the
+ * extraction's container (src/plan/caller-uses.ts). The migrated script must still leave the
+ * binary there, or the setup is refused; the caller would fail otherwise.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const FILES = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY relay /usr/local/bin/relay\nCMD ["relay"]\n',
+  'main.go': 'package main\n',
+  'build.sh': ['#!/bin/sh', 'set -e', 'docker build -t relay:build -f Dockerfile.build .', 'docker create --name relay-x relay:build', 'docker cp relay-x:/out/relay ./relay', 'docker rm relay-x', 'docker build -t relay:latest .', ''].join('\n'),
+};
+
+function outcome(extra: Record<string, string>, build = FILES['build.sh']) {
+  const plan = planFiles({ ...FILES, 'build.sh': build, ...extra });
+  const setup = plan.setups[0]!;
+  const written = plan.changes.find((c) => c.path === 'build.sh')?.after ?? '';
+  return {
+    status: setup.status,
+    exported: written.includes('--target export --output type=local,dest=.'),
+    why: setup.notes.find((n) => n.startsWith('relay is still needed on the host')) ?? null,
+    errors: setup.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line}`),
+  };
+}
+
+describe('what a caller does after running the setup\'s script', () => {
+  it('keeps the binary on the host for a caller that runs it, saying which call', () => {
+    const r = outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\n./relay --selftest\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('`./relay --selftest` (ci.sh:4) uses it after running build.sh (ci.sh:3)');
+  });
+
+  it('keeps it for a Makefile recipe that packs the folder holding it', () => {
+    const r = outcome({ Makefile: 'release:\n\t./build.sh\n\ttar czf rel.tgz .\n' });
+    expect(r.exported).toBe(true);
+    expect(r.why).toContain('`tar czf rel.tgz .` (Makefile:3) reads the folder holding it after running build.sh (Makefile:2)');
+  });
+
+  it('refuses a caller that removes the extraction\'s container the migration no longer makes', () => {
+    const r = outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\ndocker rm relay-x\n' });
+    expect(r.status).toBe('refused');
+    expect(r.errors).toEqual(['REMOVED_NAME_USED ci.sh:4']);
+  });
+
+  it('lets the binary go for a caller whose only use is a removal that cannot fail, or that uses nothing of it', () => {
+    expect(outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\nrm -f relay\n' })).toMatchObject({ status: 'migrate', exported: false, why: null });
+    expect(outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\necho built\n' })).toMatchObject({ status: 'migrate', exported: false, why: null });
+  });
+
+  it('lets it go when the script removes the binary itself before the caller goes on', () => {
+    const removing = `${FILES['build.sh']}rm ./relay\n`;
+    expect(outcome({ 'ci.sh': '#!/bin/sh\nsh build.sh\n./relay --selftest || true\n' }, removing)).toMatchObject({ status: 'migrate', exported: false, why: null });
+  });
+
+  it('keeps it for the script\'s own later run of the binary', () => {
+    const r = outcome({}, `${FILES['build.sh']}./relay --version\n`);
+    expect(r.exported).toBe(true);
+    expect(r.why).toContain('`./relay --version` (build.sh:8) uses it');
+  });
+});
