@@ -53,7 +53,8 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   const byName = new Map<string, string[]>();
   for (const t of targets) byName.set(path.basename(t), [...(byName.get(path.basename(t)) ?? []), t]);
   const names = [...byName.keys()];
-  for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? [])])) {
+  // In path order, whatever order the walk found them in: the first use found is the one named.
+  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
     const text = fs.readText(rel);
     if (text === null || !names.some((n) => text.includes(n))) continue;
     const script = callerScript(analysis, fs, rel, text);

@@ -63,9 +63,11 @@ describe('worker threads', () => {
     for (const rel of [...walked.files].reverse()) analysed.set(rel, analyzeFile(fsys, rel, dockerfiles));
     // Then, as both paths do, scripts that callers run from another folder are read from there.
     followCallers(fsys, walked.files, walked.quiet, analysed, dockerfiles);
-    // And, as finishRoot does, the plan is told what the walk passed over (src/discover/passed-over.ts).
+    // And, as finishRoot does, the plan is told what the walk passed over (src/discover/passed-over.ts)
+    // and which files may call a script (src/plan/caller-uses.ts).
     const analysis = assemble(walked.files, analysed, dockerfiles, fsys);
     analysis.passedOver = walked.passedOver;
+    analysis.quiet = walked.quiet;
     const plan = planMigration(analysis, fsys, { stageName: 'builder' });
     expect(JSON.stringify(plan)).toBe(JSON.stringify(expected));
     expect(() => assemble([...walked.files, 'missing.sh'], analysed, dockerfiles, fsys)).toThrow('missing.sh was not analysed');
