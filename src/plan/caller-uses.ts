@@ -45,7 +45,8 @@ function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, byName:
 export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   const byScript = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
-    if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error')) continue;
+    // Only a shell script is run by its path (./src/analyze/callers.ts calledPath).
+    if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error') || analysis.scripts.get(s.script)?.kind !== 'shell') continue;
     byScript.set(s.script, [...(byScript.get(s.script) ?? []), s]);
   }
   if (byScript.size === 0) return;

@@ -125,6 +125,14 @@ export const FEATURES = {
   jsModule: ['mjs', 'cjs'],
   /** JS: `node build.mjs` at the root, or `scripts/build.mjs` run through a package.json script. */
   jsEntry: ['node', 'npm'],
+  // ---- What uses the artifact on the host afterwards without naming it (HOST_STREAM, a stream of its own).
+  /**
+   * After the final build, a command that reaches the artifact through what holds it: a copy of
+   * its folder (`cp -r bin kept/`), a pattern (`ls -d bin/ledge* > found.txt`), the binary run by
+   * its path (`./bin/ledger > run.log`), or a caller script (`ci.sh`: `sh build.sh`, then the
+   * binary run). The migration must still leave the artifact on the host.
+   */
+  hostReach: ['none', 'folder', 'glob', 'run', 'caller'],
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -148,12 +156,14 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
 const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
 /** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4 };
 /**
  * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
  * half) writes exactly the repository it wrote before they were added.
  */
 const DRIVER_STREAM: ReadonlySet<Feature> = new Set<Feature>(['runner', 'ciSteps', 'ciEnv', 'ciNames', 'ciWorkdir', 'jsCall', 'jsModule', 'jsEntry']);
+/** The host-reach feature, drawn after the runner features from a fourth stream: every earlier seed keeps its repository when it is `none`. */
+const HOST_STREAM: ReadonlySet<Feature> = new Set<Feature>(['hostReach']);
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -174,7 +184,7 @@ export function generate(seed: number): RepoSpec {
   const spec: Record<string, unknown> = { seed, app: pick(APPS) };
   const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
   for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
-  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k));
+  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k) && !HOST_STREAM.has(k));
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
@@ -184,6 +194,7 @@ export function generate(seed: number): RepoSpec {
   drawFrom(spec, OWN_STREAM, prng(seed ^ 0x5bd1e995));
   drawDockerfileFeatures(spec, seed, prng);
   drawFrom(spec, DRIVER_STREAM, prng(seed ^ 0x27d4eb2f));
+  drawFrom(spec, HOST_STREAM, prng(seed ^ 0x1b873593));
   return normalize(spec as RepoSpec);
 }
 
@@ -318,6 +329,7 @@ export function normalize(input: RepoSpec): RepoSpec {
   if (s.ignoreFile === 'maps' && s.artifact !== 'folder') s.ignoreFile = 'docs';
   normalizeDockerfile(s);
   normalizeRunner(s);
+  normalizeHostReach(s);
   return s;
 }
 
@@ -330,6 +342,20 @@ export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
 
 /** The runner features (DRIVER_STREAM), for the tests that set them plain. */
 export const RUNNER_FEATURES: readonly Feature[] = [...DRIVER_STREAM];
+/** The host-reach features (HOST_STREAM), for the tests that pin earlier seeds. */
+export const HOST_FEATURES: readonly Feature[] = [...HOST_STREAM];
+
+/**
+ * hostReach as the rest of the spec allows: a caller runs a sh or bash script (which then leaves
+ * the binary behind: render.ts writes no cleanup); the binary is run only when it is one file with a plain name; a
+ * pattern needs a name without spaces. A spec stored before the feature existed reads as `none`.
+ */
+function normalizeHostReach(s: RepoSpec): void {
+  if (s.hostReach === undefined) s.hostReach = 'none';
+  if (s.hostReach === 'caller' && (s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash'))) s.hostReach = 'run';
+  if ((s.hostReach === 'run' || s.hostReach === 'caller') && (s.artifact !== 'file' || s.spaceName)) s.hostReach = 'glob';
+  if (s.hostReach === 'glob' && s.spaceName) s.hostReach = 'none';
+}
 
 /**
  * The runner features (DRIVER_STREAM) made consistent among themselves, after the rest of

@@ -324,9 +324,32 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.tagUse === 'dockerfile') after.push(`docker build -t ${a}:check -f Dockerfile.check .`);
   if (s.hostUse === 'checksum') after.push(`sha256sum ${program} > ${a}.sha256`);
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
-  if (s.cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
-  if (s.cleanup && extra) after.push(`rm -rf ${extra.host}`);
+  const reach = hostReachCommand(s, l);
+  if (reach !== null && s.hostReach !== 'caller') after.push(reach);
+  // (a caller runs the binary the script leaves behind: no cleanup then)
+  const cleanup = s.cleanup && s.hostReach !== 'caller';
+  if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
+  if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
   return { defs, vars, builder, extract, after };
+}
+
+/** The command of hostReach (grammar.ts): it reaches the artifact without naming it, or runs it by its path. */
+function hostReachCommand(s: RepoSpec, l: Layout): string | null {
+  const glob = () => {
+    const at = l.hostPath.replace(/\/+$/, '');
+    return `ls -d ${at.slice(0, -1)}* > found.txt`;
+  };
+  switch (s.hostReach ?? 'none') {
+    case 'folder':
+      return l.hostPath.includes('/') ? `mkdir -p kept && cp -r ${l.hostPath.split('/')[0]} kept/` : glob();
+    case 'glob':
+      return glob();
+    case 'run':
+    case 'caller':
+      return `./${l.hostProgram} > run.log`;
+    default:
+      return null;
+  }
 }
 
 /** Extractions with a container named in the script. */
@@ -381,7 +404,8 @@ export function render(spec: RepoSpec): RenderedRepo {
   const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : [])];
   const top = l.hostPath.split('/')[0]!;
   const extra = df.extraArtifact(s);
-  const scratchPaths = [...(s.hostUse === 'none' ? [top] : []), ...(extra ? [extra.host] : [])];
+  const reached = (s.hostReach ?? 'none') !== 'none';
+  const scratchPaths = [...(s.hostUse === 'none' && !reached ? [top] : []), ...(extra ? [extra.host] : [])];
   if (s.runner !== 'script') return withRunner(s, l, files, finalTags, scratchPaths);
   let entry: PipelineEntry;
   if (s.driver === 'make') {
@@ -394,6 +418,11 @@ export function render(spec: RepoSpec): RenderedRepo {
     const script = s.inScriptsDir ? 'scripts/build.sh' : 'build.sh';
     files.push({ path: script, content: shellScript(s, l), mode: 0o755 });
     entry = { kind: 'script', script };
+    if (s.hostReach === 'caller') {
+      // A caller runs the build, then the binary it left behind.
+      files.push({ path: 'ci.sh', content: `#!/bin/sh\nset -e\nsh ${script}\n${hostReachCommand(s, l)}\n`, mode: 0o755 });
+      entry = { kind: 'script', script: 'ci.sh' };
+    }
   }
   return { files, entry, finalTags, scratchPaths };
 }

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeFeatures, FEATURES, generate, normalize, RUNNER_FEATURES, runnerView, type Feature, type RepoSpec } from '../fuzz/grammar.js';
+import { activeFeatures, FEATURES, generate, HOST_FEATURES, normalize, RUNNER_FEATURES, runnerView, type Feature, type RepoSpec } from '../fuzz/grammar.js';
 import { DOCKERFILE_FEATURES, LATER_DOCKERFILE_FEATURES } from '../fuzz/dockerfile-features.js';
 import { render } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
@@ -112,9 +112,10 @@ describe('fuzz grammar', () => {
     const seeds = SEEDS.slice(0, 50);
     expect(seeds.filter((s) => generate(s).runner === 'script')).toEqual([1, 2, 5, 6, 10, 12, 14, 16, 19, 21, 22, 24, 29, 30, 33, 35, 36, 39, 40, 41, 42, 43, 46, 49, 50]);
     // (and before the Dockerfile shapes of a stream of their own: they change no other choice)
-    const later = [...RUNNER_FEATURES, ...LATER_DOCKERFILE_FEATURES] as string[];
+    // (and before the host-reach feature of a fourth stream, set back to `none`)
+    const later = [...RUNNER_FEATURES, ...LATER_DOCKERFILE_FEATURES, ...HOST_FEATURES] as string[];
     const earlier = (spec: RepoSpec) => Object.fromEntries(Object.entries(spec).filter(([k]) => !later.includes(k)));
-    const plainLater = Object.fromEntries(LATER_DOCKERFILE_FEATURES.map((k) => [k, DOCKERFILE_FEATURES[k][0]]));
+    const plainLater = { ...Object.fromEntries(LATER_DOCKERFILE_FEATURES.map((k) => [k, DOCKERFILE_FEATURES[k][0]])), hostReach: 'none' as const };
     const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex').slice(0, 16);
     expect(hash(seeds.map((s) => earlier(generate(s))))).toBe('74e7bec64561b825');
     expect(hash(seeds.map((s) => render(normalize({ ...generate(s), runner: 'script', ...plainLater }))))).toBe('980d29ad6138e2d1');
@@ -149,5 +150,30 @@ describe('fuzz grammar', () => {
     const minimal = await shrink(start, fails);
     expect(activeFeatures(minimal)).toEqual({ driver: 'make', artifact: 'folder' });
     expect(trials).toBeLessThan(200);
+  });
+
+  it('writes each host reach of the artifact where it says, after the final build', () => {
+    const base = normalize({ ...generate(6424), hostReach: 'none' });
+    const script = (spec: RepoSpec) => {
+      const r = render(spec);
+      return { entry: r.entry, text: r.files.map((f) => `${f.path}:\n${f.content}`).join('\n'), scratch: r.scratchPaths };
+    };
+    expect(base.runner).toBe('script');
+    const plainRun = script(base);
+    const run = script(normalize({ ...base, hostReach: 'run' }));
+    expect(run.text).toMatch(/docker build -t \S+:latest \.\n(.*\n)*\.\/\S+ > run\.log\n/);
+    expect(run.scratch).toEqual([]);
+    const caller = script(normalize({ ...base, hostReach: 'caller' }));
+    expect(caller.entry).toEqual({ kind: 'script', script: 'ci.sh' });
+    expect(caller.text).toMatch(/ci\.sh:\n#!\/bin\/sh\nset -e\nsh (scripts\/)?build\.sh\n\.\/\S+ > run\.log\n/);
+    // the script the caller runs leaves the binary behind
+    expect(caller.text).not.toMatch(/^rm /m);
+    expect(script(normalize({ ...base, hostReach: 'glob' })).text).toMatch(/^ls -d \S+\* > found\.txt$/m);
+    // with none, exactly the repository as before
+    expect(script(normalize({ ...base }))).toEqual(plainRun);
+    // a folder artifact is not run; a caller is a sh or bash script's
+    const folder = normalize({ ...base, artifact: 'folder', hostReach: 'run' });
+    expect(folder.hostReach).toBe(folder.artifact === 'folder' ? 'glob' : 'run');
+    expect(normalize({ ...base, driver: 'make', hostReach: 'caller' }).hostReach).not.toBe('caller');
   });
 });
