@@ -68,6 +68,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'builder-tag-from-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller runs the binary build.sh left behind: the migrated build.sh must leave it too.
   'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
+  // Fuzz seed 6392: the JS build script runs the binary it took out (./out/tally), after the final build.
+  'fuzz-js-binary-run': (dir, env) => exec('node', ['build.mjs'], dir, env),
   // The build, then a use of the builder image from a file the walk passes over (no read script
   // runs the compose file; the shell and Python scripts never say docker, and run the engine
   // $ENGINE names): the migration must keep it built.
@@ -114,6 +116,7 @@ const HOST_FILES: Record<string, string[]> = {
   // The folder the extraction filled, copied whole: the copy must hold the binary.
   'export-folder-copied-whole': ['release/tally'],
   'caller-runs-artifact': ['relay', 'smoke.log'],
+  'fuzz-js-binary-run': ['out/tally', 'run.log'],
 };
 
 /**
