@@ -15,7 +15,7 @@
  *   recompiled the modules without bundling them again runs them one by one (main.js).
  * - The bundle runs with a V8 code cache (./code-cache.cts): a run after the first skips
  *   compiling the functions the first one compiled.
- * - V8 runs without inlining (./wasm-flags.cts EXECUTABLE_FLAGS): less CPU on large sweeps.
+ * - V8 runs without inlining, and optimises later (./wasm-flags.cts EXECUTABLE_FLAGS): less CPU on large sweeps.
  */
 import fs from 'node:fs';
 import module from 'node:module';
