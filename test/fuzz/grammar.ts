@@ -128,7 +128,7 @@ export const FEATURES = {
   // ---- What uses the artifact on the host afterwards without naming it (HOST_STREAM, a stream of its own).
   /**
    * After the final build, a command that reaches the artifact through what holds it: a copy of
-   * its folder (`cp -r bin kept/`), a pattern (`ls -d bin/ledge* > found.txt`), the binary run by
+   * its folder (`cp -r bin kept/`), a pattern (`ls -d bin/ledge? > found.txt`), the binary run by
    * its path (`./bin/ledger > run.log`), or a caller script (`ci.sh`: `sh build.sh`, then the
    * binary run). The migration must still leave the artifact on the host.
    */

@@ -335,9 +335,11 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
 
 /** The command of hostReach (grammar.ts): it reaches the artifact without naming it, or runs it by its path. */
 function hostReachCommand(s: RepoSpec, l: Layout): string | null {
+  // `?` for the last letter: a pattern of the artifact's own length, so it matches no other file
+  // the migration deletes or changes (`buil*` matched build.Dockerfile too: fuzz seed 6419).
   const glob = () => {
     const at = l.hostPath.replace(/\/+$/, '');
-    return `ls -d ${at.slice(0, -1)}* > found.txt`;
+    return `ls -d ${at.slice(0, -1)}? > found.txt`;
   };
   switch (s.hostReach ?? 'none') {
     case 'folder':
