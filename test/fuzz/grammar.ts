@@ -354,7 +354,8 @@ function normalizeHostReach(s: RepoSpec): void {
   if (s.hostReach === undefined) s.hostReach = 'none';
   if (s.hostReach === 'caller' && (s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash'))) s.hostReach = 'run';
   if ((s.hostReach === 'run' || s.hostReach === 'caller') && (s.artifact !== 'file' || s.spaceName)) s.hostReach = 'glob';
-  if (s.hostReach === 'glob' && s.spaceName) s.hostReach = 'none';
+  // a pattern or a folder copy of a name with a space would need quoting the grammar does not write (seeds 6422, 6426)
+  if ((s.hostReach === 'glob' || s.hostReach === 'folder') && s.spaceName) s.hostReach = 'none';
 }
 
 /**
