@@ -422,7 +422,8 @@ export function render(spec: RepoSpec): RenderedRepo {
     entry = { kind: 'script', script };
     if (s.hostReach === 'caller') {
       // A caller runs the build, then the binary it left behind.
-      files.push({ path: 'ci.sh', content: `#!/bin/sh\nset -e\nsh ${script}\n${hostReachCommand(s, l)}\n`, mode: 0o755 });
+      // (with the shell the script is written for: a bash script's `set -o pipefail` is no sh option; CI's fuzz seed 21)
+      files.push({ path: 'ci.sh', content: `#!/bin/sh\nset -e\n${s.driver === 'bash' ? 'bash' : 'sh'} ${script}\n${hostReachCommand(s, l)}\n`, mode: 0o755 });
       entry = { kind: 'script', script: 'ci.sh' };
     }
   }

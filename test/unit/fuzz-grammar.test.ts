@@ -165,7 +165,7 @@ describe('fuzz grammar', () => {
     expect(run.scratch).toEqual([]);
     const caller = script(normalize({ ...base, hostReach: 'caller' }));
     expect(caller.entry).toEqual({ kind: 'script', script: 'ci.sh' });
-    expect(caller.text).toMatch(/ci\.sh:\n#!\/bin\/sh\nset -e\nsh (scripts\/)?build\.sh\n\.\/\S+ > run\.log\n/);
+    expect(caller.text).toMatch(/ci\.sh:\n#!\/bin\/sh\nset -e\n(sh|bash) (scripts\/)?build\.sh\n\.\/\S+ > run\.log\n/);
     // the script the caller runs leaves the binary behind
     expect(caller.text).not.toMatch(/^rm /m);
     expect(script(normalize({ ...base, hostReach: 'glob' })).text).toMatch(/^ls -d \S+\? > found\.txt$/m);
