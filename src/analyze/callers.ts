@@ -50,6 +50,18 @@ export function calledPath(cmd: ScriptCommand): string | null {
 }
 
 /**
+ * The scripts of `targets` a command runs: the one its path names from its folder, or, from a
+ * folder the tool cannot follow, every target of that file name (`named`: targets by base name).
+ */
+export function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, named: ReadonlyMap<string, readonly string[]>): readonly string[] {
+  const prog = calledPath(cmd);
+  if (prog === null) return [];
+  if (cmd.cwd === null) return named.get(path.basename(prog)) ?? [];
+  const rel = resolveRel(cmd.cwd, prog);
+  return targets.has(rel) ? [rel] : [];
+}
+
+/**
  * The calls of each of `targets` (repository-relative shell scripts) made by `callers`. A call
  * from a folder the tool cannot follow counts for every target of that file name.
  */
@@ -61,10 +73,7 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
   for (const script of callers) {
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     for (const cmd of keptCommands(script)) {
-      const prog = calledPath(cmd);
-      if (prog === null) continue;
-      const to = cmd.cwd === null ? named.get(path.basename(prog)) ?? [] : set.has(resolveRel(cmd.cwd, prog)) ? [resolveRel(cmd.cwd, prog)] : [];
-      for (const t of to) if (t !== script.file) out.set(t, [...(out.get(t) ?? []), { file: cmd.file, line: cmd.line, cwd: cmd.cwd }]);
+      for (const t of calledTargets(cmd, set, named)) if (t !== script.file) out.set(t, [...(out.get(t) ?? []), { file: cmd.file, line: cmd.line, cwd: cmd.cwd }]);
     }
   }
   return out;

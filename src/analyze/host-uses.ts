@@ -65,7 +65,7 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
 const REPORTS = new Set(['ls', 'du', 'stat', 'file', 'wc', 'tree']);
 
 /** Output that goes to the terminal (or nowhere): no file, pipe or variable receives it. */
-const toTerminal = (cmd: ScriptCommand) => cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
+export const toTerminal = (cmd: ScriptCommand) => cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
 
 /** What a host command reads, moves or hands to a program the tool does not model. */
 function broadUses(cmd: ScriptCommand): PathUse[] {

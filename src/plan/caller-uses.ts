@@ -14,7 +14,7 @@
  */
 import path from 'node:path/posix';
 import { scriptKindOf, readScript, type Analysis } from '../analyze/index.js';
-import { calledPath } from '../analyze/callers.js';
+import { calledTargets } from '../analyze/callers.js';
 import { artifactUse } from '../analyze/host-uses.js';
 import { wordKey } from '../analyze/extractions.js';
 import { diag } from '../model/diagnostics.js';
@@ -31,15 +31,6 @@ function forcedRemoval(cmd: ScriptCommand): boolean {
   const words = cmd.words;
   if (words[0]?.value !== 'rm') return false;
   return words.slice(1).some((w) => w.value === '--force' || (w.value !== null && /^-[a-zA-Z]*f[a-zA-Z]*$/.test(w.value)));
-}
-
-/** The scripts a command runs (repository-relative), when it calls one of `targets`. */
-function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, byName: ReadonlyMap<string, string[]>): string[] {
-  const prog = calledPath(cmd);
-  if (prog === null) return [];
-  if (cmd.cwd === null) return byName.get(path.basename(prog)) ?? [];
-  const rel = resolveRel(cmd.cwd, prog);
-  return targets.has(rel) ? [rel] : [];
 }
 
 export function markCallerUses(analysis: Analysis, fs: RepoFs): void {

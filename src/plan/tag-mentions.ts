@@ -45,6 +45,7 @@ import { fileKind } from '../kinds/registry.js';
 import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { commentsOf, passedOverFiles } from './passed-over-files.js';
+import { toTerminal } from '../analyze/host-uses.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -292,5 +293,5 @@ function commandAt(script: ScriptFile, at: number): ScriptCommand | null {
 function printsOnly(cmd: ScriptCommand): boolean {
   const prog = cmd.words[0]?.value;
   if (!prog || !PRINTS.has(path.basename(prog))) return false;
-  return cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
+  return toTerminal(cmd);
 }
