@@ -15,6 +15,7 @@ import { freeStageName, namesInUse } from './stage-names.js';
 import { renameStages, shiftEdit } from './stage-rename.js';
 import { continuationEdits } from './escape-convert.js';
 import { changedGlobalReads } from './global-arg-reads.js';
+import { namedDest } from './renamed-dest.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
 
 /** The runtime file keeps all its globals. */
@@ -31,6 +32,8 @@ export interface ConsumerRewrite {
   folder: boolean;
   /** What the Dockerfiles prove a renamed artifact is (src/plan/artifact-kind.ts), or null. */
   kind?: 'file' | 'folder' | null;
+  /** Why the kind is unproven (null kind), for the refusal's message. */
+  kindWhy?: string;
   /** The source is a repository folder holding the artifact at this relative path: the line stays, a COPY --from follows. */
   /** With `within`: a folder made only to hold artifacts, not in the repository; the line is replaced, not kept. */
   folderOnly?: true;
@@ -469,11 +472,14 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const hostBase = trimTrailingSlashes(r.hostSource).split('/').pop();
       const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
       const folder = r.folder || r.kind === 'folder';
-      if (hostBase !== stageBase && destIsDir && !folder && r.kind === 'file' && copy.sources.length === 1 && !copy.json && !/\\$/.test(dest.value)) {
-        fileDest = `${dest.value.replace(/\/?$/, '/')}${hostBase}`;
-        notes.push(`${r.stagePath} is a file (its build names it), so \`${copy.keyword} ${r.hostSource} ${dest.value}\` landed it as ${fileDest}: the COPY --from names that destination in full`);
-      } else if (hostBase !== stageBase && destIsDir && !folder) {
-        refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${dest.value}\` is a directory, so the name it lands under depends on whether it is a file`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
+      if (hostBase !== stageBase && destIsDir && !folder) {
+        const named = namedDest(copy, r, hostBase ?? '', runtime.escape);
+        if (typeof named === 'string') {
+          fileDest = named;
+          notes.push(`${r.stagePath} is a file (its build names it), so \`${copy.keyword} ${r.hostSource} ${dest.value}\` landed it as ${copy.json ? JSON.parse(named) : named}: the COPY --from names that destination in full`);
+        } else {
+          refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${copy.keyword} … ${dest.value}\` copies it into a directory, so the name it lands under depends on whether it is a file: ${named.why}`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
+        }
       }
       if (copy.keyword === 'ADD' && ARCHIVE.test(r.hostSource)) {
         refuse('ARTIFACT_ARCHIVE_ADD', `\`ADD ${r.hostSource}\` unpacks the archive; COPY --from would not`, runtime.path, copy.line, 'Unpack the archive in the builder stage and COPY its contents, then run the tool again.');

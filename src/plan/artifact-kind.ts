@@ -5,7 +5,8 @@
  * be written once the kind is known.
  *
  * A file: the builder stage compiles to exactly that path (`go build -o P`, `gcc … -o P`) and
- * nothing else in it names P or a path under P; or the runtime stage runs the landed file
+ * nothing else in it names P or a path under P, other than a command that keeps a file a file
+ * (`chmod`, `chown`, `ls`, `test`…); or the runtime stage runs the landed file
  * (its ENTRYPOINT or CMD program is the path the file lands at) and nothing in the builder
  * names a path under P. A folder: the builder stage creates something under P (an `-o`, a
  * `mkdir`, a COPY destination or a WORKDIR) and no command in it names P itself other than to
@@ -73,7 +74,7 @@ function argText(text: string, ins: Instruction, lineStart: (p: { line: number; 
 }
 
 /** Reads the stage's instructions (with `appended` added at its end, as the merge writes them). */
-function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[], buildArgs: ReadonlySet<string> | null): StageActions | null {
+function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[], buildArgs: ReadonlySet<string> | null): StageActions | { unread: string } | null {
   const stage = facts.stages[stageIndex];
   if (!stage) return null;
   const eol = '\n';
@@ -131,7 +132,7 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
     const shell = joinContinuations(raw, escape);
     const parsed = parseShell('RUN', shell, { cwd: cwd === null ? null : cwd.replace(/^\//, ''), vars: vars.values() });
     // A RUN the shell reader cannot follow may do anything with the path: nothing is proven.
-    if (!parsed.script) return null;
+    if (!parsed.script) return { unread: shell.split('\n')[0]!.trim() };
     for (const c of parsed.script.commands) {
       out.commands.push({ words: c.words.map((w) => w.value), cwd: c.cwd === null ? null : `/${c.cwd}` });
     }
@@ -195,9 +196,16 @@ export interface KindQuery {
 }
 
 export function artifactKind(q: KindQuery): ArtifactKind {
+  return explainedKind(q).kind;
+}
+
+/** The kind, and when it is unproven, why (for the refusal's message). */
+export function explainedKind(q: KindQuery): { kind: ArtifactKind; why: string } {
   const p = trimTrailingSlashes(q.stagePath) || '/';
   const acts = stageActions(q.builder, q.builderStage, q.appended, q.buildArgs);
-  if (!acts) return null;
+  const unproven = (why: string) => ({ kind: null, why });
+  if (!acts) return unproven(`the builder stage of ${q.builder.path} is not known`);
+  if ('unread' in acts) return unproven(`the tool cannot read \`RUN ${acts.unread}\` in ${q.builder.path}, which may do anything with ${p}`);
   const words = acts.commands.flatMap((c) => pathWords(c).map((w) => ({ ...w, prog: c.words[0] ? path.basename(c.words[0]) : null })));
   const inside = [
     ...words.filter((w) => under(w.abs, p) && (w.output || w.prog === 'mkdir')).map((w) => w.abs),
@@ -210,18 +218,29 @@ export function artifactKind(q: KindQuery): ArtifactKind {
   const madeAtP = atP.filter((w) => w.prog === 'mkdir' || intoP(w)).length + acts.madeDirs.filter((d) => d === p).length;
   if (inside.length > 0 || madeAtP > 0) {
     // A folder, unless a command other than mkdir/chmod/chown names the path itself.
-    return atP.every((w) => intoP(w) || (w.prog !== null && KIND_KEEPING.has(w.prog) && !w.output)) ? 'folder' : null;
+    const other = atP.find((w) => !(intoP(w) || (w.prog !== null && KIND_KEEPING.has(w.prog) && !w.output)));
+    return other ? unproven(`${q.builder.path} makes something inside ${p}, yet \`${other.prog ?? '…'}\` names ${p} itself`) : { kind: 'folder', why: '' };
   }
   const chain = chainOf(q.builder, q.builderStage);
   const text = [...q.builder.stages.filter((st) => chain.has(st.index)).map((st) => q.builder.text.slice(st.from.start, st.end)), ...q.appended].join('\n');
-  // Nothing else may name the path: the only mentions are compiler outputs.
+  // Nothing else may name the path: the only mentions are compiler outputs, and commands that
+  // keep a file a file (`chmod 0750 /out/app`, `ls /out/app`; mkdir was ruled out above).
   const outputs = atP.filter((w) => w.output);
+  const keeping = atP.filter((w) => !w.output && w.prog !== null && KIND_KEEPING.has(w.prog));
   // (a variable with a static value counts as its value: `-o ${OUT_DIR}/app` names /out/app)
   const named = occurrences(text, p) + acts.substituted.reduce((n, s) => n + occurrences(s.after, p) - occurrences(s.before, p), 0);
-  const quiet = atP.length === outputs.length && !acts.copyDests.some((d) => d === null || d === p) && named === outputs.filter((w) => w.raw.startsWith('/')).length;
-  if (!quiet) return null;
-  if (outputs.length > 0 && outputs.every((w) => !w.raw.endsWith('/'))) return 'file';
-  return runsLanded(q) ? 'file' : null;
+  const written = [...outputs, ...keeping].filter((w) => w.raw.startsWith('/')).length;
+  const quiet = atP.length === outputs.length + keeping.length && !acts.copyDests.some((d) => d === null || d === p) && named === written;
+  if (!quiet) {
+    const other = atP.find((w) => !w.output && !keeping.includes(w));
+    if (other) return unproven(`\`${other.prog ?? '…'}\` in ${q.builder.path} names ${p}, and only a compiler output, chmod, chown, ls or test keep it provably a file`);
+    if (acts.copyDests.some((d) => d === null || d === p)) return unproven(`a COPY or ADD of ${q.builder.path} writes ${p} or a path only known at build time`);
+    return unproven(`${q.builder.path} names ${p} where the tool cannot tell how it is used (a string, a variable, a VOLUME…)`);
+  }
+  if (outputs.length > 0 && outputs.every((w) => !w.raw.endsWith('/'))) return { kind: 'file', why: '' };
+  // Without an output, only the runtime's program proves it, and a folder can be chmod-ed too.
+  if (keeping.length === 0 && runsLanded(q)) return { kind: 'file', why: '' };
+  return unproven(`no \`go build -o\` or \`cc -o\` of ${q.builder.path} writes ${p}${keeping.length === 0 ? ', and the runtime stage\'s ENTRYPOINT or CMD does not run it where it lands' : ''}`);
 }
 
 /** The runtime stage's ENTRYPOINT (or CMD) runs the file where the COPY lands it. */
@@ -241,8 +260,9 @@ function runsLanded(q: KindQuery): boolean {
 }
 
 /** The kind of a renamed artifact (its host name differs from its name in the stage); null otherwise or when unproven. */
-export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): ArtifactKind {
+export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { kind: ArtifactKind; why: string } {
   const hostBase = trimTrailingSlashes(c.hostSource).split('/').pop() ?? '';
-  if (hostBase === (trimTrailingSlashes(c.stagePath).split('/').pop() ?? '') || builderStage < 0) return null;
-  return artifactKind({ stagePath: c.stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase, buildArgs });
+  if (hostBase === (trimTrailingSlashes(c.stagePath).split('/').pop() ?? '')) return { kind: null, why: '' };
+  if (builderStage < 0) return { kind: null, why: 'the builder stage is not known' };
+  return explainedKind({ stagePath: c.stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase, buildArgs });
 }

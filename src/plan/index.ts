@@ -45,6 +45,9 @@ import { applyVerdict } from './verdicts.js';
 import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
 
+/** A consumer's proven kind, with why it is unproven for the refusal's message. */
+const kindOf = (k: { kind: 'file' | 'folder' | null; why: string }) => ({ kind: k.kind, ...(k.why ? { kindWhy: k.why } : {}) });
+
 export interface FileChange {
   path: string;
   action: 'create' | 'update' | 'delete';
@@ -453,7 +456,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), kind: c.within === undefined ? renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null, ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     ...(subfolder ? { sourceEdits: subfolder.edits } : {}),

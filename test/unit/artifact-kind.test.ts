@@ -53,9 +53,21 @@ describe('what the builder proves about a path', () => {
     expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n', undefined, undefined, [], null)).toBe(null);
     expect(kind('FROM golang:1.21\nENV OUT_DIR=$HOME/out\nRUN go build -o ${OUT_DIR}/app .\n', '/root/out/app')).toBe(null);
     expect(kind('FROM golang:1.21\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null); // the image's ENV, unknown here
-    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app . && ls ${OUT_DIR}/app\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app . && cp ${OUT_DIR}/app /srv/\n')).toBe(null);
     expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nVOLUME ${OUT_DIR}/app\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null);
     expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app/ .\n')).toBe('folder');
+  });
+
+  it('a chmod, chown, ls or test of the compiled file keeps it proven a file', () => {
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app .\nRUN chmod 0750 /out/app\n')).toBe('file');
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\nRUN chmod 0700 ${OUT_DIR}/app && chown 65534:65534 ${OUT_DIR}/app\n')).toBe('file');
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app . && ls ${OUT_DIR}/app && test -x ${OUT_DIR}/app\n')).toBe('file');
+    expect(kind('FROM gcc:13\nWORKDIR /out\nRUN gcc -o app main.c && chmod +x app\n')).toBe('file');
+    // …but not a command that may replace it, nor a mention the tool cannot follow
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app .\nRUN chmod 0750 /out/app && mv /tmp/x /out/app\n')).toBe(null);
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app .\nRUN sh -c "chmod 0750 /out/app"\n')).toBe(null);
+    // …and without an output, a chmod does not tell a file from a folder, whatever the runtime runs
+    expect(kind('FROM golang:1.21\nRUN make && chmod +x /out/app\n', '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nENTRYPOINT ["/usr/local/bin/gateway"]\n')).toBe(null);
   });
 
   it('does not read /out/app in /out/apple', () => {
@@ -119,11 +131,36 @@ describe('planning a renamed artifact copied into a folder', () => {
     expect(planFiles(moved).setups[0]!.diagnostics.map((d) => d.code)).toContain('RENAME_AMBIGUOUS_DEST');
   });
 
-  it('still refuses what nothing proves', () => {
+  it('still refuses what nothing proves, and says which line and why', () => {
     const files = { 'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN make\n', Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
     const plan = planFiles(files);
     expect(plan.setups[0]!.status).toBe('refused');
     expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toEqual(['RENAME_AMBIGUOUS_DEST']);
+    const d = plan.setups[0]!.diagnostics[0]!;
+    expect(d.message).toContain('`COPY … /usr/local/bin/`');
+    expect(d.message).toContain('no `go build -o` or `cc -o` of Dockerfile.build writes /out/app');
+    const moved = { ...files, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app . && mv /tmp/x /out/app\n' };
+    expect(planFiles(moved).setups[0]!.diagnostics[0]!.message).toContain('`mv` in Dockerfile.build names /out/app');
+  });
+
+  it('names a file chmod-ed in the builder in full, in a JSON-form line, a relative destination and one through a variable', () => {
+    const builder = 'FROM golang:1.21\nENV OUT_DIR=/out\nWORKDIR /src\nCOPY main.go .\nRUN go build -o ${OUT_DIR}/app .\nRUN chmod 0750 ${OUT_DIR}/app\n';
+    const cases: [string, string][] = [
+      ['WORKDIR /app\nCOPY ["gate way", "./"]\n', 'COPY --from=builder --chown=0:0 ["/out/app", "./gate way"]\n'],
+      ['ENV BIN=/usr/local/bin\nCOPY --chmod=0755 ["gate way", "${BIN}/"]\n', 'COPY --chmod=0755 --from=builder --chown=0:0 ["/out/app", "${BIN}/gate way"]\n'],
+    ];
+    for (const [runtime, merged] of cases) {
+      const files = { 'Dockerfile.build': builder, Dockerfile: `FROM alpine:3.19\n${runtime}`, 'build.sh': SCRIPT('x:/out/app "./gate way"', '"gate way"') };
+      const plan = planFiles(files);
+      expect(plan.setups[0]!.status).toBe('migrate');
+      expect(applied(files, plan)['Dockerfile']).toContain(merged);
+    }
+  });
+
+  it('refuses a host name the destination cannot hold as written', () => {
+    const files = { 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app .\n', Dockerfile: 'FROM alpine:3.19\nCOPY ["gate$way", "/usr/local/bin/"]\n', 'build.sh': SCRIPT("x:/out/app './gate$way'", "'gate$way'") };
+    const d = planFiles(files).setups[0]!.diagnostics.find((x) => x.code === 'RENAME_AMBIGUOUS_DEST');
+    expect(d?.message).toContain('its host name "gate$way" holds `$` or a backslash');
   });
 
   it('refuses a proven file among several sources, whose destination cannot name it', () => {
