@@ -10,6 +10,7 @@ import { diag, type Diagnostic } from '../src/model/diagnostics.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
 import { stageRefsOf } from '../src/analyze/stage-refs.js';
 import type { MergeIntent } from '../src/plan/merge-structure.js';
+import type { InnerMode } from '../src/plan/inner-modes.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 import { freeStageName, namesInUse } from './stage-names.js';
 import { renameStages, shiftEdit } from './stage-rename.js';
@@ -34,6 +35,8 @@ export interface ConsumerRewrite {
   kind?: 'file' | 'folder' | null;
   /** Why the kind is unproven (null kind), for the refusal's message. */
   kindWhy?: string;
+  /** Files inside this copied folder whose mode a host chmod set (src/plan/inner-modes.ts): each gets a COPY --chmod after the line. */
+  innerModes?: InnerMode[];
   /** The source is a repository folder holding the artifact at this relative path: the line stays, a COPY --from follows. */
   /** With `within`: a folder made only to hold artifacts, not in the repository; the line is replaced, not kept. */
   folderOnly?: true;
@@ -563,6 +566,14 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         edits.push({ start: s.start, end: s.end, text: spell(r.stagePath) });
       }
       if (fileDest !== null) edits.push({ start: dest.start, end: dest.end, text: fileDest });
+      // Files of the folder a host chmod changed: set their mode again (the line's own --chmod already sets every file's).
+      const moded = rewrites.flatMap((r) => (r.innerModes ?? []).map((m) => ({ ...m, ref: r.ref })));
+      if (moded.length > 0 && !copy.otherFlags.some((f) => /^--chmod\b/i.test(f))) {
+        const base = dest.value.replace(/\/+$/, '');
+        const lines = moded.map((m) => [copyKw, `--from=${m.ref}${chown} --chmod=${m.mode.toString(8).padStart(3, '0')}`, flags, args([m.stagePath, `${base}/${m.within}`])].filter(Boolean).join(' '));
+        edits.push({ start: copy.span.end, end: copy.span.end, text: lines.map((l) => eol + l).join('') });
+        notes.push(`${moded.map((m) => m.within).join(', ')} inside ${rewrites[0]!.hostSource} had ${moded.length > 1 ? 'their modes' : 'its mode'} set on the host before the runtime build: ${lines.length > 1 ? 'lines' : 'a line'} after ${copy.keyword} (${runtime.path}:${copy.line}) set${lines.length > 1 ? '' : 's'} ${moded.length > 1 ? 'them' : 'it'} again with \`--chmod\` (COPY --chmod needs BuildKit or podman)`);
+      }
     } else {
       // Some sources stay in the context: split into a COPY --from line and the original line without them.
       const rest = copy.sources.map((_, si) => si).filter((si) => !rewrites.some((r) => r.source === si));

@@ -392,6 +392,10 @@ function makeSetup(
           continue;
         }
       }
+      if (chmodInsideFolders(cmd, ops, setup.artifacts, resolved)) {
+        setup.extraction.push(cmd);
+        continue;
+      }
     }
     const guard = pos(cmd) > runtimeIndex ? guardOfRemoval(cmd, sequence, artifactPaths) : null;
     if (guard) {
@@ -525,6 +529,27 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs): void {
       }));
     }
   }
+}
+
+/**
+ * `chmod 0750 out/app` after `docker cp c:/out ./out`: an octal mode on files inside folders
+ * `docker cp` extracted is recorded on the folder (the merged COPY sets it again); true when
+ * every operand is such a file. A symbolic mode depends on the mode the file had, not known here.
+ */
+function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: Artifact[], resolved: (cmd: ScriptCommand, w: Word) => string | null): boolean {
+  const mode = ops[0]?.w.value ?? null;
+  if (mode === null || !/^[0-7]{3,4}$/.test(mode) || ops.length < 2 || cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) return false;
+  const hits = ops.slice(1).map(({ w }) => {
+    const p = resolved(cmd, w);
+    const a = p === null ? undefined : artifacts.find((x) => x.via.verb === 'cp' && x.mode === null && p.startsWith(`${x.hostPath}/`));
+    return a && p ? { a, path: p.slice(a.hostPath.length + 1) } : null;
+  });
+  if (!hits.every((h) => h !== null)) return false;
+  for (const h of hits) {
+    const list = (h!.a.innerModes ??= []).filter((m) => m.path !== h!.path);
+    h!.a.innerModes = [...list, { path: h!.path, mode: parseInt(mode, 8), cmd }];
+  }
+  return true;
 }
 
 /** The mode after `chmod MODE` on a file of mode `from` (octal or simple symbolic modes), or null. */

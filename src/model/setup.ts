@@ -60,6 +60,11 @@ export interface Artifact {
   contentsOnly: boolean;
   /** Why the file is still needed on the host after the build (then an export stage keeps it), or null. */
   hostNeeded?: string | null;
+  /**
+   * Files inside an extracted folder whose mode a host `chmod` set (an octal mode) between the
+   * extraction and the runtime build: `path` is relative to the folder.
+   */
+  innerModes?: { path: string; mode: number; cmd: ScriptCommand }[];
 }
 
 /** A command the builder ran when its container ran (the build happened at run time). */

@@ -1,0 +1,57 @@
+/**
+ * `docker cp c:/out ./out`, then `chmod 0750 out/app` on the host, then `COPY out/ /opt/x/`:
+ * the old image held /opt/x/app with mode 0750. Merged, the folder comes from the stage with
+ * the builder's modes, so a `COPY --from=<stage> --chmod=0750 /out/app /opt/x/app` follows the
+ * folder's line, the way a single extracted file gets `--chmod`. `--chmod` on a folder would
+ * set the mode of everything in it, so each path must be proven a file in the builder stage
+ * (./artifact-kind.ts); what cannot be written exactly is refused, naming the chmod.
+ */
+import path from 'node:path/posix';
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { Artifact, ArtifactConsumer, Setup } from '../model/setup.js';
+import { trimTrailingSlashes } from '../model/text.js';
+import { explainedKind } from './artifact-kind.js';
+
+export interface InnerMode {
+  /** The file's path inside the builder stage, and where it is relative to the copied folder. */
+  stagePath: string;
+  within: string;
+  mode: number;
+}
+
+const HINT = 'Do that chmod in the builder Dockerfile (a RUN after the build), then run the tool again.';
+
+/** The modes each consumer of a folder must set again, by consumer; refusals for what cannot be. */
+export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; diagnostics: Diagnostic[] } {
+  const byConsumer = new Map<ArtifactConsumer, InnerMode[]>();
+  const diagnostics: Diagnostic[] = [];
+  for (const a of setup.artifacts) {
+    if (!a.innerModes?.length) continue;
+    const refuse = (m: NonNullable<Artifact['innerModes']>[number], why: string) =>
+      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `\`chmod ${m.mode.toString(8).padStart(3, '0')} ${path.join(a.hostPath, m.path)}\` sets the mode of a file inside ${a.hostPath}, extracted from the builder, before the runtime build copies it: ${why}`, { file: m.cmd.file, line: m.cmd.line, setup: setup.id, hint: HINT }));
+    if (a.hostNeeded) {
+      for (const m of a.innerModes) refuse(m, `${a.hostPath} is still needed on the host (${a.hostNeeded}), and the export stage would write it with the builder's modes`);
+      continue;
+    }
+    const folder = trimTrailingSlashes(a.containerPath) || '/';
+    for (const c of a.consumers) {
+      const copy = runtime.copies[c.copy]!;
+      const whole = c.within === undefined && trimTrailingSlashes(c.stagePath) === folder;
+      const list: InnerMode[] = [];
+      for (const m of a.innerModes) {
+        const stagePath = path.join(folder, m.path);
+        if (!whole) refuse(m, `\`${copy.keyword} ${c.hostSource}\` (${runtime.path}:${copy.line}) copies part of it, and the tool only sets the mode again after a line that copies the whole folder`);
+        else if (copy.sources.length !== 1) refuse(m, `\`${copy.keyword}\` (${runtime.path}:${copy.line}) copies other sources into the same place, which may land over it`);
+        else if (/[\s'"$`\\*?[]/.test(m.path) || m.path.includes(runtime.escape)) refuse(m, `the path ${JSON.stringify(m.path)} holds characters the tool does not write into a Dockerfile`);
+        else {
+          const k = explainedKind({ stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase: path.basename(stagePath), buildArgs });
+          if (k.kind === 'file') list.push({ stagePath, within: m.path, mode: m.mode });
+          else refuse(m, `nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`);
+        }
+      }
+      if (list.length > 0) byConsumer.set(c, list);
+    }
+  }
+  return { byConsumer, diagnostics };
+}

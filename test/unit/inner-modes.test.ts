@@ -1,0 +1,64 @@
+/**
+ * `docker cp c:/out ./out`, then `chmod 0750 out/app` on the host before the runtime build
+ * copies the folder: the merged Dockerfile sets that file's mode again with a COPY --chmod after
+ * the folder's line, where the builder proves the path a file; otherwise the chmod is refused
+ * (HOST_POSTPROCESS), naming it and why.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && echo "region=eu" > /out/app.conf\n';
+const script = (chmod: string, after = '') => `#!/bin/sh\nset -e\ndocker build -t l:build -f Dockerfile.build .\ndocker create --name x l:build\ndocker cp x:/out ./out\ndocker rm x\n${chmod}\ndocker build -t l:latest .\n${after}rm -rf out\n`;
+const files = (runtime: string, chmod = 'chmod 0750 out/app', builder = BUILDER, after = '') => ({ 'Dockerfile.build': builder, Dockerfile: `FROM alpine:3.19\n${runtime}`, 'build.sh': script(chmod, after) });
+const errors = (f: Record<string, string>) => planFiles(f).setups[0]!.diagnostics.filter((d) => d.severity === 'error');
+
+describe('a chmod of a file inside an extracted folder', () => {
+  it('is set again after the folder\'s line, and the chmod goes', () => {
+    const f = files('COPY out/ /opt/ledger/\nCMD ["/opt/ledger/app"]\n');
+    const plan = planFiles(f);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    const out = applied(f, plan);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out /opt/ledger/\nCOPY --from=builder --chown=0:0 --chmod=750 /out/app /opt/ledger/app\nCMD');
+    expect(out['build.sh']).not.toContain('chmod');
+  });
+
+  it('writes each file of several, in the line\'s form, under a relative destination', () => {
+    const two = 'FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN gcc -o /out/app main.c && gcc -o /out/tool tool.c\n';
+    const f = files('WORKDIR /opt/ledger\nCOPY ["out", "."]\n', 'chmod 0700 out/app out/tool && chmod 0750 out/app', two);
+    const out = applied(f, planFiles(f));
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 ["/out", "."]\nCOPY --from=builder --chown=0:0 --chmod=700 ["/out/tool", "./tool"]\nCOPY --from=builder --chown=0:0 --chmod=750 ["/out/app", "./app"]\n');
+    // a file the builder writes with a redirect is not proven one
+    const conf = errors(files('COPY out/ /opt/ledger/\n', 'chmod 0600 out/app.conf'));
+    expect(conf.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(conf[0]!.message).toContain('nothing proves /out/app.conf a file');
+  });
+
+  it('adds nothing when the line sets every file\'s mode itself', () => {
+    const f = files('COPY --chmod=0755 out/ /opt/ledger/\n');
+    const out = applied(f, planFiles(f));
+    expect(out['Dockerfile']).toContain('COPY --chmod=0755 --from=builder --chown=0:0 /out /opt/ledger/\n');
+    expect(out['Dockerfile']).not.toContain('--chmod=750');
+  });
+
+  it('refuses a path the builder does not prove a file, naming the chmod', () => {
+    const e = errors(files('COPY out/ /opt/ledger/\n', 'chmod 0750 out/app', 'FROM golang:1.21\nRUN make\n'));
+    expect(e.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(e[0]!.message).toContain('`chmod 750 out/app` sets the mode of a file inside out');
+    expect(e[0]!.message).toContain('nothing proves /out/app a file');
+    expect(e[0]!.line).toBe(7);
+  });
+
+  it('refuses a symbolic mode (it depends on the mode the file had) and a flag', () => {
+    expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod +x out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+    expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod -R 0750 out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+  });
+
+  it('refuses when a line copies only part of the folder, or the folder is still needed on the host', () => {
+    const part = errors(files('COPY out/ /opt/ledger/\nCOPY out/app.conf /etc/ledger.conf\n'));
+    expect(part.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(part[0]!.message).toContain('`COPY out/app.conf` (Dockerfile:3) copies part of it');
+    const host = errors(files('COPY out/ /opt/ledger/\n', 'chmod 0750 out/app', BUILDER, 'sha256sum out/app > app.sha256\n'));
+    expect(host.map((d) => d.code)).toContain('HOST_POSTPROCESS');
+    expect(host.find((d) => d.code === 'HOST_POSTPROCESS')!.message).toContain('still needed on the host');
+  });
+});
