@@ -27,6 +27,8 @@ export type ArtifactKind = 'file' | 'folder' | null;
 const C_COMPILERS = new Set(['cc', 'gcc', 'c++', 'g++', 'clang', 'clang++', 'musl-gcc', 'tcc']);
 /** Commands that name a path without changing whether it is a file or a folder. */
 const KIND_KEEPING = new Set(['mkdir', 'chmod', 'chown', 'chgrp', 'ls', 'test', '[', 'stat', 'touch']);
+/** Shells whose `-c SCRIPT` is read as a shell script. */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 /** Folders on the PATH of every stock image: a bare program name run from one is that file. */
 const STANDARD_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -100,6 +102,8 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
       continue;
     }
     if (!chain.has(current)) continue;
+    // (a CMD or ENTRYPOINT does not run when a later stage copies from the stage)
+    if (kw === 'CMD' || kw === 'ENTRYPOINT') continue;
     const after = vars.substituted(ins, text, offset);
     if (after !== null) out.substituted.push({ before: text.slice(offset(ins.getRange().start), offset(ins.getRange().end)), after });
     if (kw === 'ENV' || kw === 'ARG') {
@@ -125,11 +129,13 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
     if (kw !== 'RUN') continue;
     const raw = argText(text, ins, offset).replace(/^(?:\s*--\S+)+\s*/, '');
     const exec = execFormArgs(raw, escape);
-    if (exec) {
+    // `["sh", "-c", "go build -o /out/app ."]` (a build the container ran, appended): the script is shell.
+    const script = exec && exec.length === 3 && SHELLS.has(path.basename(exec[0]!)) && exec[1] === '-c' ? exec[2]! : null;
+    if (exec && script === null) {
       out.commands.push({ words: exec, cwd });
       continue;
     }
-    const shell = joinContinuations(raw, escape);
+    const shell = script ?? joinContinuations(raw, escape);
     const parsed = parseShell('RUN', shell, { cwd: cwd === null ? null : cwd.replace(/^\//, ''), vars: vars.values() });
     // A RUN the shell reader cannot follow may do anything with the path: nothing is proven.
     if (!parsed.script) return { unread: shell.split('\n')[0]!.trim() };
@@ -222,7 +228,10 @@ export function explainedKind(q: KindQuery): { kind: ArtifactKind; why: string }
     return other ? unproven(`${q.builder.path} makes something inside ${p}, yet \`${other.prog ?? '…'}\` names ${p} itself`) : { kind: 'folder', why: '' };
   }
   const chain = chainOf(q.builder, q.builderStage);
-  const text = [...q.builder.stages.filter((st) => chain.has(st.index)).map((st) => q.builder.text.slice(st.from.start, st.end)), ...q.appended].join('\n');
+  // The stage's CMD and ENTRYPOINT do not run when a later stage copies from it: what they name does not count.
+  const unrun = q.builder.instructions.filter((i) => ['CMD', 'ENTRYPOINT'].includes(i.getKeyword())).map((i) => [q.builder.lines.offsetAt(i.getRange().start), q.builder.lines.offsetAt(i.getRange().end)] as const);
+  const ran = (from: number, to: number) => unrun.filter(([a, b]) => a >= from && b <= to).reduceRight((t, [a, b]) => t.slice(0, a - from) + ' '.repeat(b - a) + t.slice(b - from), q.builder.text.slice(from, to));
+  const text = [...q.builder.stages.filter((st) => chain.has(st.index)).map((st) => ran(st.from.start, st.end)), ...q.appended].join('\n');
   // Nothing else may name the path: the only mentions are compiler outputs, and commands that
   // keep a file a file (`chmod 0750 /out/app`, `ls /out/app`; mkdir was ruled out above).
   const outputs = atP.filter((w) => w.output);

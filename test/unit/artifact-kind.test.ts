@@ -70,6 +70,18 @@ describe('what the builder proves about a path', () => {
     expect(kind('FROM golang:1.21\nRUN make && chmod +x /out/app\n', '/out/app', 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\nENTRYPOINT ["/usr/local/bin/gateway"]\n')).toBe(null);
   });
 
+  it('what the stage\'s CMD or ENTRYPOINT names does not count (it does not run when a stage copies from it)', () => {
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app .\nENTRYPOINT cat /out/app\n')).toBe('file');
+    expect(kind('FROM golang:1.21\nENV OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\nCMD ["cat", "${OUT_DIR}/app"]\n')).toBe('file');
+    // …but a RUN still does
+    expect(kind('FROM golang:1.21\nRUN go build -o /out/app .\nRUN cat /out/app > /tmp/x\nCMD ["true"]\n')).toBe(null);
+  });
+
+  it('an exec-form `sh -c` script (a build the container ran, appended) is read as shell', () => {
+    expect(kind('FROM golang:1.21\nWORKDIR /src\nCMD ["sh", "-c", "go build -o /out/app . && echo built"]\n', '/out/app', undefined, ['RUN ["sh", "-c", "go build -o /out/app . && echo built"]'])).toBe('file');
+    expect(kind('FROM golang:1.21\nRUN ["/bin/bash", "-c", "go build -o /out/app . && mv /tmp/x /out/app"]\n')).toBe(null);
+  });
+
   it('does not read /out/app in /out/apple', () => {
     expect(kind('FROM golang:1.21\nRUN go build -o /out/app . && cp /out/app /out/apple\n')).toBe(null);
     expect(kind('FROM golang:1.21\nRUN go build -o /out/app . && echo x > /out/apple.txt\n')).toBe('file');
