@@ -568,7 +568,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       if (fileDest !== null) edits.push({ start: dest.start, end: dest.end, text: fileDest });
       // Files of the folder a host chmod changed: set their mode again (the line's own --chmod already sets every file's).
       const moded = rewrites.flatMap((r) => (r.innerModes ?? []).map((m) => ({ ...m, ref: r.ref })));
-      if (moded.length > 0 && !copy.otherFlags.some((f) => /^--chmod\b/i.test(f))) {
+      const unknownFlag = copy.otherFlags.find((f) => !/^--(chown|chmod|link)\b/i.test(f));
+      if (moded.length > 0 && unknownFlag !== undefined) {
+        refuse('HOST_POSTPROCESS', `${moded.map((m) => m.within).join(', ')} inside ${rewrites[0]!.hostSource} had its mode set on the host, and \`${unknownFlag}\` of ${copy.keyword} (${runtime.path}:${copy.line}) may leave it out of the folder's copy, so a line setting it again could add it`, runtime.path, copy.line, 'Do that chmod in the builder Dockerfile (a RUN after the build), then run the tool again.');
+      } else if (moded.length > 0 && !copy.otherFlags.some((f) => /^--chmod\b/i.test(f))) {
         const base = dest.value.replace(/\/+$/, '');
         const lines = moded.map((m) => [copyKw, `--from=${m.ref}${chown} --chmod=${m.mode.toString(8).padStart(3, '0')}`, flags, args([m.stagePath, `${base}/${m.within}`])].filter(Boolean).join(' '));
         edits.push({ start: copy.span.end, end: copy.span.end, text: lines.map((l) => eol + l).join('') });

@@ -40,6 +40,12 @@ describe('a chmod of a file inside an extracted folder', () => {
     expect(out['Dockerfile']).not.toContain('--chmod=750');
   });
 
+  it('refuses a line whose flag may leave the file out of the folder\'s copy', () => {
+    const e = errors(files('COPY --exclude=app out/ /opt/ledger/\n'));
+    expect(e.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(e[0]!.message).toContain('`--exclude=app` of COPY (Dockerfile:2) may leave it out');
+  });
+
   it('refuses a path the builder does not prove a file, naming the chmod', () => {
     const e = errors(files('COPY out/ /opt/ledger/\n', 'chmod 0750 out/app', 'FROM golang:1.21\nRUN make\n'));
     expect(e.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
