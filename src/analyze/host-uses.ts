@@ -15,15 +15,18 @@
  * is no use: without the artifact it does the same to the rest; nor is a listing of it printed
  * to the terminal (`ls -l out`, `du -sh .`), which succeeds either way (a pattern still counts:
  * one that matched only the artifact matches nothing, and the program fails). A container given a
- * host folder only known at run time counts (it may be this one); a host command's path only
- * known at run time does not (`[ -n "$PUBLISH" ]` reads no file; not modelled further). A named
- * volume (`-v cache:/root/.cache`) is no host folder.
+ * host folder only known at run time counts (it may be this one), and so does a path only known
+ * at run time that a host command reads or moves (`sha256sum "$BIN"`, `cp "$DIST"/app release/`,
+ * `tar czf out.tgz -C "$OUT_DIR" .`, `[ -f "$BIN" ]`): it may be the artifact or a folder holding
+ * it. A test's string operands are no paths (`[ -n "$PUBLISH" ]`, ./../plan/test-operands.ts);
+ * nor is a run-time word handed to a program the tool does not model (`git tag "$VERSION"`), or
+ * the destination of a copy. A named volume (`-v cache:/root/.cache`) is no host folder.
  */
 import type { DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
-import { hostEffect, meets, type PathUse } from '../plan/host-commands.js';
+import { hostEffect, meets, TESTS, type HostEffect, type PathUse } from '../plan/host-commands.js';
 import { hostSideOf } from '../plan/host-effects.js';
 
 /** Programs whose writes to a folder holding the artifact only remove, make or re-mode what is there. */
@@ -38,24 +41,38 @@ const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
 export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
   if (cmd.cwd === null) return null;
-  if (!inv) {
+  const effect = inv ? null : hostEffect(cmd);
+  if (effect) {
     // The program itself, when it is a path (`./relay --selftest`; a bare name is looked up on PATH).
     const program = cmd.words[0]?.value?.includes('/') ? cmd.words.slice(0, 1) : [];
-    for (const w of [...program, ...cmd.words.slice(1), ...cmd.redirects.map((r) => r.target)]) {
+    // A test names files only through its file operators (`[ "$MODE" = app ]` compares strings).
+    const words = effect.program !== null && TESTS.has(effect.program) ? effect.reads.map((u) => u.word) : [...program, ...cmd.words.slice(1)];
+    for (const w of [...words, ...cmd.redirects.map((r) => r.target)]) {
       const p = w.value === null ? null : resolveRel(cmd.cwd, w.value);
       if (p === null) continue;
       const used = artifacts.find((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
       if (used) return { artifact: used, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) uses it` };
     }
   }
-  const uses = inv ? mounts(inv, cmd) : broadUses(cmd);
+  const uses = inv ? mounts(inv, cmd) : broadUses(cmd, effect!);
   for (const u of uses) {
     for (const a of artifacts) {
       const m = meets(u, a.hostPath);
       if (m === 'over' || m === 'glob' || (m === 'unknown' && inv)) return { artifact: a, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'unknown' ? 'mounts a host folder only known at run time, which may hold it' : inv ? 'mounts the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads the folder holding it'}` };
     }
   }
+  // A path only known at run time (`sha256sum "$BIN"`, `cp "$DIST"/app release/`, `tar -C "$OUT" .`) that the command reads or moves may be the artifact or a folder holding it.
+  const unknown = effect && artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
+  if (unknown) return { artifact: artifacts[0]!, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect!.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
   return null;
+}
+
+/** Programs that need what they are given to be there: they read it, or move it away (`mv "$OUT"/app dist/`). */
+function runTimeReads(cmd: ScriptCommand, effect: HostEffect): PathUse | null {
+  const operands = effect.program === 'mv' ? effect.writes.filter((u) => cmd.words.indexOf(u.word) > effect.at) : [];
+  // `mv SRC… DEST`, or `mv -t DEST SRC…` (then the table records no operand).
+  const moved = operands.slice(0, -1);
+  return [...effect.reads, ...moved].find((u) => u.path === null) ?? null;
 }
 
 /**
@@ -68,8 +85,7 @@ const REPORTS = new Set(['ls', 'du', 'stat', 'file', 'wc', 'tree']);
 export const toTerminal = (cmd: ScriptCommand) => cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
 
 /** What a host command reads, moves or hands to a program the tool does not model. */
-function broadUses(cmd: ScriptCommand): PathUse[] {
-  const effect = hostEffect(cmd);
+function broadUses(cmd: ScriptCommand, effect: HostEffect): PathUse[] {
   if (effect.known && effect.program !== null && REPORTS.has(effect.program) && toTerminal(cmd)) return effect.reads.filter((u) => u.glob);
   const writes = effect.program !== null && HARMLESS_OVER.has(effect.program) ? [] : effect.writes;
   return [...effect.reads, ...effect.mayTouch, ...writes];

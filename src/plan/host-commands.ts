@@ -7,6 +7,7 @@
 import { resolveRel } from '../model/paths.js';
 import { globToRegExp } from '../model/glob.js';
 import type { ScriptCommand, Word } from '../model/script.js';
+import { testedPaths } from './test-operands.js';
 
 export interface PathUse {
   /** Repository-relative path, or null when only known at run time. */
@@ -31,7 +32,9 @@ export interface HostEffect {
 /** Programs that never read or write files named by their operands. */
 const NO_PATHS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift', 'unset', 'local', 'readonly', 'declare', 'typeset', 'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'umask', 'wait', 'basename', 'dirname', 'hostname', 'trap', 'shopt', 'seq', 'expr']);
 /** Programs that only read the files they are given. */
-const READS = new Set(['cat', 'ls', 'test', '[', '[[', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
+const READS = new Set(['cat', 'ls', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
+/** `test`, `[` and `[[`: only the operands of file operators are paths (./test-operands.ts). */
+export const TESTS: ReadonlySet<string> = new Set(['test', '[', '[[']);
 /** Programs that write (change, create or remove) every file they are given. */
 const WRITES = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'truncate', 'strip', 'upx', 'shred', 'gzip', 'gunzip', 'bzip2', 'xz', 'unxz', 'zstd', 'dos2unix', 'unix2dos', 'patchelf', 'setfattr', 'codesign']);
 /** The first operand is not a path (a mode, an owner), the rest are written. */
@@ -90,7 +93,8 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   if (NO_PATHS.has(program)) return effect;
   // The subcommand is the first operand; a `git -C dir` (another repository) is not read.
   if (PRINTS[program] && operands[0]?.value !== undefined && PRINTS[program]!.has(operands[0]!.value ?? '') && !flags.some((f) => f === '-C' || f.startsWith('--git-dir') || f.startsWith('--work-tree'))) return effect;
-  if (READS.has(program)) effect.reads.push(...operands.map((w) => use(cmd, w)));
+  if (TESTS.has(program)) effect.reads.push(...testedPaths(args, program).map((w) => use(cmd, w)));
+  else if (READS.has(program)) effect.reads.push(...operands.map((w) => use(cmd, w)));
   else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
   else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));
   else if ((COPIES.has(program) || program === 'mv') && !flags.some((f) => f === '-t' || f.startsWith('--target-directory'))) {

@@ -14,10 +14,27 @@ const effect = (line: string, file = 'build.sh') => {
 };
 
 describe('host command classifier', () => {
+  it('reads only the operands of a test\'s file operators', () => {
+    expect(effect('[ -n "$PUBLISH" ]').reads).toEqual([]);
+    expect(effect('test -z "$X"').reads).toEqual([]);
+    expect(effect('[ "$MODE" = app ]').reads).toEqual([]);
+    expect(effect('[ "$MODE" != release ]').reads).toEqual([]);
+    expect(effect('[ "$N" -gt 2 ]').reads).toEqual([]);
+    expect(effect('[ "$X" ]').reads).toEqual([]);
+    expect(effect('test -t 1').reads).toEqual([]);
+    expect(effect('[ -d out ]').reads).toEqual(['out']);
+    expect(effect('[ ! -s "$BIN" ]').reads).toEqual([null]);
+    expect(effect('test -e dist -a -x dist/app').reads).toEqual(['dist', 'dist/app']);
+    expect(effect('[ -a app ]').reads).toEqual(['app']);
+    expect(effect('[ app -nt main.go ]').reads).toEqual(['app', 'main.go']);
+    expect(effect('[ -n "$A" -o -f out/app ]').reads).toEqual(['out/app']);
+  });
+
+
   it('reads: checksums, listings, tests', () => {
     expect(effect('sha256sum app')).toMatchObject({ reads: ['app'], writes: [], known: true });
     expect(effect('ls -la bin/')).toMatchObject({ reads: ['bin'], writes: [] });
-    expect(effect('[ -f out/app ]')).toMatchObject({ program: '[', reads: ['out/app', ']'], writes: [] });
+    expect(effect('[ -f out/app ]')).toMatchObject({ program: '[', reads: ['out/app'], writes: [] });
     expect(effect('test -x app')).toMatchObject({ reads: ['app'], writes: [] });
   });
 

@@ -56,4 +56,26 @@ describe('an artifact used through the folder that holds it', () => {
     expect(plan.setups[0]!.status).toBe('migrate');
     expect(plan.changes.find((c) => c.path === 'build.sh')!.after).not.toContain('--target export');
   });
+
+  it('exports it for a command reading or moving a path only known at run time', () => {
+    const cases: [string, string][] = [
+      ['sha256sum "$BIN"', 'reads "$BIN", a path only known at run time'],
+      ['cp "$DIST"/app release/', 'reads "$DIST"/app'],
+      ['tar czf out.tgz -C "$OUT_DIR" .', 'reads .'],
+      ['[ -x "$1" ] || exit 1', 'reads "$1"'],
+      ['mv "$OUT"/app dist/', 'moves "$OUT"/app'],
+      ['cat < "$IN"', 'reads "$IN"'],
+    ];
+    for (const [after, why] of cases) {
+      const r = outcome(after);
+      expect(r, after).toMatchObject({ status: 'migrate', exported: true });
+      expect(r.why, after).toContain(why);
+    }
+  });
+
+  it('does not count a test of a string, a copy to a run-time destination, or a run-time word given to another program', () => {
+    for (const after of ['[ -n "$PUBLISH" ] && echo publishing', 'test -z "$X" || echo "$X"', '[ "$MODE" = app ] && echo ok', 'cp README.md "$DEST"/', 'git tag "$VERSION"', 'mv notes.txt "$DEST"']) {
+      expect(outcome(after), after).toMatchObject({ status: 'migrate', exported: false, why: null });
+    }
+  });
 });
