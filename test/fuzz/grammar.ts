@@ -133,6 +133,17 @@ export const FEATURES = {
    * binary run). The migration must still leave the artifact on the host.
    */
   hostReach: ['none', 'folder', 'glob', 'run', 'caller'],
+  // ---- A second setup driven by the same script (TWO_STREAM, a stream of its own).
+  /**
+   * A second builder pattern in the same sh or bash script: the `worker` program, built from the
+   * repository's root (`Dockerfile.worker.build`, `Dockerfile.worker`, its artifact `./worker`)
+   * or from a folder of its own (`worker/Dockerfile.build`, `worker/Dockerfile`, `worker/worker`).
+   */
+  twoSetups: ['none', 'same-folder', 'other-folder'],
+  /** How the second setup builds: a builder image and a container copy, or a stock toolchain image given the whole repository (`-v "$PWD":/src`). */
+  secondBuild: ['image', 'stock'],
+  /** Where its commands stand: after the first setup's, or between the first's extraction and its runtime build. */
+  secondAt: ['end', 'between'],
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -156,7 +167,7 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
 const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
 /** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4 };
 /**
  * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
  * half) writes exactly the repository it wrote before they were added.
@@ -164,6 +175,8 @@ const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.
 const DRIVER_STREAM: ReadonlySet<Feature> = new Set<Feature>(['runner', 'ciSteps', 'ciEnv', 'ciNames', 'ciWorkdir', 'jsCall', 'jsModule', 'jsEntry']);
 /** The host-reach feature, drawn after the runner features from a fourth stream: every earlier seed keeps its repository when it is `none`. */
 const HOST_STREAM: ReadonlySet<Feature> = new Set<Feature>(['hostReach']);
+/** The second-setup features, drawn last from a fifth stream: every earlier seed keeps its repository when twoSetups is `none`. */
+const TWO_STREAM: ReadonlySet<Feature> = new Set<Feature>(['twoSetups', 'secondBuild', 'secondAt']);
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -184,7 +197,7 @@ export function generate(seed: number): RepoSpec {
   const spec: Record<string, unknown> = { seed, app: pick(APPS) };
   const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
   for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
-  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k) && !HOST_STREAM.has(k));
+  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k) && !HOST_STREAM.has(k) && !TWO_STREAM.has(k));
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
@@ -195,6 +208,7 @@ export function generate(seed: number): RepoSpec {
   drawDockerfileFeatures(spec, seed, prng);
   drawFrom(spec, DRIVER_STREAM, prng(seed ^ 0x27d4eb2f));
   drawFrom(spec, HOST_STREAM, prng(seed ^ 0x1b873593));
+  drawFrom(spec, TWO_STREAM, prng(seed ^ 0x85ebca6b));
   return normalize(spec as RepoSpec);
 }
 
@@ -330,6 +344,7 @@ export function normalize(input: RepoSpec): RepoSpec {
   normalizeDockerfile(s);
   normalizeRunner(s);
   normalizeHostReach(s);
+  normalizeTwoSetups(s);
   return s;
 }
 
@@ -344,6 +359,21 @@ export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
 export const RUNNER_FEATURES: readonly Feature[] = [...DRIVER_STREAM];
 /** The host-reach features (HOST_STREAM), for the tests that pin earlier seeds. */
 export const HOST_FEATURES: readonly Feature[] = [...HOST_STREAM];
+/** The second-setup features (TWO_STREAM), for the tests that pin earlier seeds. */
+export const TWO_SETUP_FEATURES: readonly Feature[] = [...TWO_STREAM];
+
+/**
+ * A second setup as the rest of the spec allows: only a sh or bash script drives both; an
+ * allowlist .dockerignore in the root (./dockerfile-features.ts) would hide the root worker's
+ * files, so the worker then has a folder of its own. A spec stored before the features existed
+ * reads as one setup.
+ */
+function normalizeTwoSetups(s: RepoSpec): void {
+  for (const k of TWO_STREAM) if (s[k] === undefined) (s as Record<string, unknown>)[k] = FEATURES[k][0];
+  if (s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash')) s.twoSetups = 'none';
+  if (s.twoSetups === 'same-folder' && s.dfIgnore === 'allowlist') s.twoSetups = 'other-folder';
+  if (s.twoSetups === 'none') Object.assign(s, { secondBuild: 'image', secondAt: 'end' });
+}
 
 /**
  * hostReach as the rest of the spec allows: a caller runs a sh or bash script (which then leaves

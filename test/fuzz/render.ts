@@ -9,6 +9,7 @@ import * as df from './render-dockerfile.js';
 import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi } from './render-ci.js';
 import { jsScript } from './render-js.js';
+import { secondSetup } from './render-second.js';
 
 export interface RepoFile {
   path: string;
@@ -209,6 +210,8 @@ export interface Commands {
   extract: string[];
   /** From the first host step after the extraction to the end. */
   after: string[];
+  /** Where the runtime build stands in `after`. */
+  runtimeAt: number;
 }
 
 export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string } | null = null): Commands {
@@ -318,6 +321,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.sourceEdit === 'known') after.push('echo "// stamped after the builder build" >> main.go');
   if (s.sourceEdit === 'unknown') after.push('sh ./stamp-source.sh');
   if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
+  const runtimeAt = after.length;
   after.push(`docker build -t ${image} .`);
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
   if (s.tagUse === 'script') after.push('sh ./check-builder.sh');
@@ -330,7 +334,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   const cleanup = s.cleanup && s.hostReach !== 'caller';
   if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
-  return { defs, vars, builder, extract, after };
+  return { defs, vars, builder, extract, after, runtimeAt };
 }
 
 /** The command of hostReach (grammar.ts): it reaches the artifact without naming it, or runs it by its path. */
@@ -363,7 +367,10 @@ function shellScript(s: RepoSpec, l: Layout): string {
   const head = [s.driver === 'bash' ? '#!/usr/bin/env bash' : '#!/bin/sh', `set -${s.shellOpts === 'euo' ? 'euo pipefail' : s.shellOpts}`];
   if (s.inScriptsDir) head.push('cd "$(dirname "$0")/.."');
   const c = commands(s, l, '$');
-  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...all(c)].join('\n')}\n`;
+  // A second setup's commands at the end, or before the runtime build (./render-second.ts).
+  const second = secondSetup(s, '$')?.lines ?? [];
+  const after = s.secondAt === 'between' ? [...c.after.slice(0, c.runtimeAt), ...second, ...c.after.slice(c.runtimeAt)] : [...c.after, ...second];
+  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...c.builder, ...c.extract, ...after].join('\n')}\n`;
 }
 
 function makefile(s: RepoSpec, l: Layout): string {
@@ -403,7 +410,9 @@ export function render(spec: RepoSpec): RenderedRepo {
   if (s.tagUse === 'script') files.push({ path: 'check-builder.sh', content: `#!/bin/sh\nset -e\n# The builder image the pipeline leaves behind.\ndocker image inspect ${l.builderTag} > /dev/null\n`, mode: 0o755 });
   if (s.tagUse === 'dockerfile') files.push({ path: 'Dockerfile.check', content: `FROM ${l.builderTag}\nLABEL org.example.checked=true\n`, mode: 0o644 });
   if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\n${copyLine('', l.hostPath, `/debug/${a}`)}\n`, mode: 0o644 });
-  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : [])];
+  const second = secondSetup(s, '$');
+  if (second) files.push(...second.files);
+  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : [])];
   const top = l.hostPath.split('/')[0]!;
   const extra = df.extraArtifact(s);
   const reached = (s.hostReach ?? 'none') !== 'none';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeFeatures, FEATURES, generate, HOST_FEATURES, normalize, RUNNER_FEATURES, runnerView, type Feature, type RepoSpec } from '../fuzz/grammar.js';
+import { activeFeatures, FEATURES, generate, HOST_FEATURES, normalize, RUNNER_FEATURES, runnerView, TWO_SETUP_FEATURES, type Feature, type RepoSpec } from '../fuzz/grammar.js';
 import { DOCKERFILE_FEATURES, LATER_DOCKERFILE_FEATURES } from '../fuzz/dockerfile-features.js';
 import { render } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
@@ -112,10 +112,10 @@ describe('fuzz grammar', () => {
     const seeds = SEEDS.slice(0, 50);
     expect(seeds.filter((s) => generate(s).runner === 'script')).toEqual([1, 2, 5, 6, 10, 12, 14, 16, 19, 21, 22, 24, 29, 30, 33, 35, 36, 39, 40, 41, 42, 43, 46, 49, 50]);
     // (and before the Dockerfile shapes of a stream of their own: they change no other choice)
-    // (and before the host-reach feature of a fourth stream, set back to `none`)
-    const later = [...RUNNER_FEATURES, ...LATER_DOCKERFILE_FEATURES, ...HOST_FEATURES] as string[];
+    // (and before the host-reach feature of a fourth stream, set back to `none`, and the second setup of a fifth)
+    const later = [...RUNNER_FEATURES, ...LATER_DOCKERFILE_FEATURES, ...HOST_FEATURES, ...TWO_SETUP_FEATURES] as string[];
     const earlier = (spec: RepoSpec) => Object.fromEntries(Object.entries(spec).filter(([k]) => !later.includes(k)));
-    const plainLater = { ...Object.fromEntries(LATER_DOCKERFILE_FEATURES.map((k) => [k, DOCKERFILE_FEATURES[k][0]])), hostReach: 'none' as const };
+    const plainLater = { ...Object.fromEntries(LATER_DOCKERFILE_FEATURES.map((k) => [k, DOCKERFILE_FEATURES[k][0]])), hostReach: 'none' as const, twoSetups: 'none' as const };
     const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex').slice(0, 16);
     expect(hash(seeds.map((s) => earlier(generate(s))))).toBe('74e7bec64561b825');
     expect(hash(seeds.map((s) => render(normalize({ ...generate(s), runner: 'script', ...plainLater }))))).toBe('980d29ad6138e2d1');
@@ -175,5 +175,24 @@ describe('fuzz grammar', () => {
     const folder = normalize({ ...base, artifact: 'folder', hostReach: 'run' });
     expect(folder.hostReach).toBe(folder.artifact === 'folder' ? 'glob' : 'run');
     expect(normalize({ ...base, driver: 'make', hostReach: 'caller' }).hostReach).not.toBe('caller');
+  });
+
+  it('writes a second setup into the same script, in the root or a folder of its own, after the first or before its runtime build', () => {
+    const base = normalize({ ...generate(6424), twoSetups: 'none' });
+    const text = (spec: RepoSpec) => render(spec).files.map((f) => `${f.path}:\n${f.content}`).join('\n');
+    const script = (spec: RepoSpec) => render(spec).files.find((f) => /build\.sh$/.test(f.path))!.content;
+    const own = render(normalize({ ...base, twoSetups: 'other-folder' }));
+    expect(own.finalTags).toContain('worker:latest');
+    expect(own.files.map((f) => f.path)).toEqual(expect.arrayContaining(['worker/main.go', 'worker/Dockerfile.build', 'worker/Dockerfile']));
+    expect(script(normalize({ ...base, twoSetups: 'other-folder' }))).toMatch(/docker build -t \S+:latest \.\n(.*\n)*docker build -t worker:build -f worker\/Dockerfile\.build worker\n(.*\n)*docker build -t worker:latest worker\nrm -f worker\/worker\n/);
+    const root = normalize({ ...base, twoSetups: 'same-folder', secondBuild: 'stock', secondAt: 'between' });
+    expect(text(root)).toContain('Dockerfile.worker:\n');
+    // between the first setup's extraction and its runtime build
+    expect(script(root)).toMatch(/docker run --rm -v "\$PWD":\/src -w \/src -e CGO_ENABLED=0 golang:1\.21 go build -o worker \.\ndocker build -t worker:latest -f Dockerfile\.worker \.\nrm -f worker\n(.*\n)*docker build -t \S+:latest \.\n/);
+    // with none, exactly the repository as before; only a sh or bash script drives two setups
+    expect(text(base)).not.toContain('worker');
+    expect(render(base).finalTags).not.toContain('worker:latest');
+    expect(normalize({ ...base, driver: 'make', twoSetups: 'same-folder' }).twoSetups).toBe('none');
+    expect(normalize({ ...base, runner: 'github', twoSetups: 'same-folder' }).twoSetups).toBe('none');
   });
 });
