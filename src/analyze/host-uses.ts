@@ -18,7 +18,7 @@
  * host folder only known at run time counts (it may be this one), and so does a path only known
  * at run time that a host command reads or moves (`sha256sum "$BIN"`, `cp "$DIST"/app release/`,
  * `tar czf out.tgz -C "$OUT_DIR" .`, `[ -f "$BIN" ]`): it may be the artifact or a folder holding
- * it. A test's string operands are no paths (`[ -n "$PUBLISH" ]`, ./../plan/test-operands.ts);
+ * it. A test's string operands are no paths (`[ -n "$PUBLISH" ]`, src/plan/test-operands.ts);
  * nor is a run-time word handed to a program the tool does not model (`git tag "$VERSION"`), or
  * the destination of a copy. A named volume (`-v cache:/root/.cache`) is no host folder.
  */
@@ -33,7 +33,8 @@ import { hostSideOf } from '../plan/host-effects.js';
 const HARMLESS_OVER = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'chmod', 'chown', 'chgrp']);
 
 export interface ArtifactUse {
-  artifact: Artifact;
+  /** The artifacts it may use: one it names or reaches, or every one for a path only known at run time. */
+  artifacts: Artifact[];
   why: string;
 }
 
@@ -47,23 +48,23 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
     const program = cmd.words[0]?.value?.includes('/') ? cmd.words.slice(0, 1) : [];
     // A test names files only through its file operators (`[ "$MODE" = app ]` compares strings).
     const words = effect.program !== null && TESTS.has(effect.program) ? effect.reads.map((u) => u.word) : [...program, ...cmd.words.slice(1)];
-    for (const w of [...words, ...cmd.redirects.map((r) => r.target)]) {
-      const p = w.value === null ? null : resolveRel(cmd.cwd, w.value);
-      if (p === null) continue;
-      const used = artifacts.find((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
-      if (used) return { artifact: used, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) uses it` };
-    }
+    const paths = [...words, ...cmd.redirects.map((r) => r.target)].flatMap((w) => (w.value === null ? [] : [resolveRel(cmd.cwd!, w.value)]));
+    const named = artifacts.filter((a) => paths.some((p) => p === a.hostPath || p.startsWith(`${a.hostPath}/`)));
+    if (named.length > 0) return { artifacts: named, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) uses it` };
   }
   const uses = inv ? mounts(inv, cmd) : broadUses(cmd, effect!);
-  for (const u of uses) {
-    for (const a of artifacts) {
-      const m = meets(u, a.hostPath);
-      if (m === 'over' || m === 'glob' || (m === 'unknown' && inv)) return { artifact: a, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'unknown' ? 'mounts a host folder only known at run time, which may hold it' : inv ? 'mounts the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads the folder holding it'}` };
-    }
+  // A host folder only known at run time may hold any of them.
+  const mounted = inv ? uses.find((u) => u.path === null) : undefined;
+  if (mounted && artifacts.length > 0) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) mounts a host folder only known at run time, which may hold it` };
+  // Every artifact such a path reaches (`tar czf release.tgz .` packs all of them).
+  const met = artifacts.flatMap((a) => uses.map((u) => [a, meets(u, a.hostPath)] as const).filter(([, m]) => m === 'over' || m === 'glob').slice(0, 1));
+  if (met.length > 0) {
+    const m = met[0]![1];
+    return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${inv ? 'mounts the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads the folder holding it'}` };
   }
   // A path only known at run time (`sha256sum "$BIN"`, `cp "$DIST"/app release/`, `tar -C "$OUT" .`) that the command reads or moves may be the artifact or a folder holding it.
   const unknown = effect && artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
-  if (unknown) return { artifact: artifacts[0]!, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect!.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
+  if (unknown) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect!.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
   return null;
 }
 

@@ -416,7 +416,7 @@ function makeSetup(
     }
     // Still needed on the host (a checksum, a release folder, a host-side test, a tarball of the folder): an export stage keeps it.
     const used = inv && inv.verb !== 'run' && inv.verb !== 'create' ? null : artifactUse(cmd, inv ?? null, setup.artifacts);
-    if (used) used.artifact.hostNeeded ??= used.why;
+    for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
   }
   setup.extraction.sort((a, b) => pos(a) - pos(b));
   // Files still needed on the host are not cleaned up: the export stage recreates them, and a

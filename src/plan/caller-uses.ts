@@ -100,6 +100,6 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
     const pending = setup.artifacts.filter((a) => !a.hostNeeded && !removedByScript(setup, a.hostPath));
     if (pending.length === 0) return;
     const used = artifactUse(cmd, inv ?? null, pending);
-    if (used) used.artifact.hostNeeded = `${used.why}${after}`;
+    for (const a of used?.artifacts ?? []) a.hostNeeded = `${used!.why}${after}`;
   }
 }

@@ -33,7 +33,7 @@ export interface HostEffect {
 const NO_PATHS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift', 'unset', 'local', 'readonly', 'declare', 'typeset', 'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'umask', 'wait', 'basename', 'dirname', 'hostname', 'trap', 'shopt', 'seq', 'expr']);
 /** Programs that only read the files they are given. */
 const READS = new Set(['cat', 'ls', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
-/** `test`, `[` and `[[`: only the operands of file operators are paths (./test-operands.ts). */
+/** `test`, `[` and `[[`: only the operands of file operators are paths (src/plan/test-operands.ts). */
 export const TESTS: ReadonlySet<string> = new Set(['test', '[', '[[']);
 /** Programs that write (change, create or remove) every file they are given. */
 const WRITES = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'truncate', 'strip', 'upx', 'shred', 'gzip', 'gunzip', 'bzip2', 'xz', 'unxz', 'zstd', 'dos2unix', 'unix2dos', 'patchelf', 'setfattr', 'codesign']);

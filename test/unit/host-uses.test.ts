@@ -78,4 +78,19 @@ describe('an artifact used through the folder that holds it', () => {
       expect(outcome(after), after).toMatchObject({ status: 'migrate', exported: false, why: null });
     }
   });
+
+  it('keeps every artifact a folder read, a run-time path or a run-time mount may reach, not only the first', () => {
+    const files = {
+      ...FILES,
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && echo port=1 > /out/app.conf\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCOPY app.conf /etc/app.conf\nCMD ["app"]\n',
+    };
+    const twoOut = (after: string) => script(after).replace('docker cp x:/out/app ./app', 'docker cp x:/out/app ./app\ndocker cp x:/out/app.conf ./app.conf');
+    for (const after of ['tar czf release.tgz .', 'sha256sum "$BIN" > SUMS', 'docker run --rm -v "$DIR":/w alpine:3.19 ls /w', 'cp app app.conf release/']) {
+      const plan = planFiles({ ...files, 'build.sh': twoOut(after) });
+      const setup = plan.setups[0]!;
+      expect(setup.status, after).toBe('migrate');
+      expect(setup.notes, after).toContain('the stage `export` holds app, app.conf for the host: `docker build --target export --output type=local,dest=…` writes them where the extraction did');
+    }
+  });
 });
