@@ -71,7 +71,7 @@ export function composeAdapter(inner: ScriptAdapter<ScriptFile>): ScriptAdapter<
       if (typeof b !== 'number') return b;
       const mapped: NewWord[] = [];
       for (const w of words) {
-        if ('value' in w) mapped.push(w);
+        if ('value' in w || 'env' in w) mapped.push(w);
         else {
           const from = asWritten(script, w.from);
           if (typeof from !== 'number') return from;

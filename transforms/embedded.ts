@@ -177,8 +177,13 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
     const cmd = script.commands[index]!;
     if (!part) return { error: 'the command is in no snippet of the file' };
     const spelled: SpelledWord[] = [];
+    const env = words.filter((w) => 'env' in w);
+    if (env.length > 0 && (part.snippet.replaceCommand || part.snippet.insertWords || part.snippet.replaceWord)) {
+      return { error: `${part.snippet.label} is not shell text, so ${env.map((w) => w.env).join(', ')} cannot be set for the command in it` };
+    }
     for (const w of words) {
-      if ('value' in w) spelled.push(w);
+      if ('env' in w) spelled.push({ written: part.snippet.encode(`${w.env}=${shellQuote(w.to)}`) });
+      else if ('value' in w) spelled.push(w);
       // A word of the same snippet is already written in its syntax; one of another snippet
       // (another step, another call) is carried by its value, the one thing both agree on.
       else if (partOf(script, w.from) === part) spelled.push({ written: script.text.slice(w.copy.start, w.copy.end) });

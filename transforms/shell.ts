@@ -34,7 +34,7 @@ export const shellAdapter: ScriptAdapter<ShellScript> = {
   },
   replaceCommand: (script, index, words) => {
     const cmd = script.commands[index]!;
-    const text = words.map((w) => ('value' in w ? shellQuote(w.value) : script.text.slice(w.copy.start, w.copy.end))).join(' ');
+    const text = words.map((w) => ('value' in w ? shellQuote(w.value) : 'env' in w ? `${w.env}=${shellQuote(w.to)}` : script.text.slice(w.copy.start, w.copy.end))).join(' ');
     return [{ start: cmd.start, end: cmd.end, text }];
   },
 };

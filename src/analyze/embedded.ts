@@ -31,6 +31,11 @@ export interface Snippet {
   remove: Edit[] | null;
   /** A short name for messages (`target build`, `step 3`, `script "build"`). */
   label: string;
+  /**
+   * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
+   * every job without its own): where it is written and what else runs it, for messages.
+   */
+  shared?: string;
   /** Runs in the same shell as the snippet before it (GitLab `script:` items): starts where it ended. */
   continues?: boolean;
   /** Global indexes of commands that run this snippet (`npm run X`): they go when it goes. */

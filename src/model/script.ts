@@ -129,10 +129,11 @@ export type ScriptKind =
   | 'powershell';
 
 /**
- * A word of a command the plan writes whole: a value, spelled by the adapter; or a word of
- * command `from` of the same file, carried over as written there.
+ * A word of a command the plan writes whole: a value, spelled by the adapter; a word of
+ * command `from` of the same file, carried over as written there; or, before the program, a
+ * variable set for this command alone (`NAME=value`, the value spelled by the adapter).
  */
-export type NewWord = { value: string } | { copy: Word; from: number };
+export type NewWord = { value: string } | { copy: Word; from: number } | { env: string; to: string };
 
 /**
  * A script language adapter: parse to commands, and map edits back into the language's

@@ -53,6 +53,25 @@ function envOf(cmd: ScriptCommand, name: string): string | null | undefined {
   return cmd.vars.has(name) ? cmd.vars.get(name)! : undefined;
 }
 
+/** The value a variable has where the export build runs: the export build takes the place of the extraction's command whole, prefix assignments included. */
+const envAt = (target: ScriptCommand, name: string) => (target.vars.has(name) ? target.vars.get(name)! : undefined);
+
+/**
+ * Whether the value a command sees of a variable is in its environment, as docker sees it: set
+ * for the command alone, or the value its CI step or job started with (a step's `env:`, GitLab
+ * `variables:`). A shell variable may not be exported, and docker would not see it.
+ */
+function inEnvironment(script: ScriptFile, cmd: ScriptCommand, name: string): boolean {
+  if (cmd.env?.has(name)) return true;
+  if (!('parts' in script)) return false;
+  const parts = (script as EmbeddedScript).parts;
+  let k = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  // A snippet that goes on in the shell of the one before (GitLab's script items) starts from its variables, shell ones too.
+  while (k > 0 && parts[k]!.snippet.continues) k--;
+  const start = parts[k]?.snippet.vars;
+  return start !== undefined && start.has(name) && start.get(name) === cmd.vars.get(name);
+}
+
 const show = (v: string | null | undefined) => (v === undefined ? 'unset' : v === null ? 'only known at run time' : JSON.stringify(v));
 
 /** The commands that run, in order, in the sequence holding both commands (a CI job, a JS script), or null. */
@@ -91,18 +110,20 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   }
   const flags = setup.builder.stock ? [] : b.flags.filter((f) => !OWN.has(f.name));
   const copied = flags.flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount));
-  out.diagnostics.push(...environmentProblems(setup, target, copied));
+  const { env, problems } = environmentOf(setup, script, target, copied);
+  out.diagnostics.push(...problems);
   const rel = (p: string) => path.relative(target.cwd || '.', p || '.') || '.';
   const head = ['docker', 'build', '--target', exp.stage, '--output', `type=local,dest=${rel(exp.dest)}`, '-f', rel(exp.dockerfile)];
-  const words: NewWord[] = [...head.map((value) => ({ value })), ...copied.map((copy) => ({ copy, from: b.cmd.index })), { value: rel(exp.context) }];
+  const prefix: NewWord[] = [...env].map(([name, to]) => ({ env: name, to }));
+  const words: NewWord[] = [...prefix, ...head.map((value) => ({ value })), ...copied.map((copy) => ({ copy, from: b.cmd.index })), { value: rel(exp.context) }];
   const edits = adapter.replaceCommand(script, target.index, words);
   if ('error' in edits) {
     refuse('SCRIPT_EDIT_UNSAFE', target, `the export build cannot be written in place of \`${target.words.map((w) => w.raw).join(' ')}\`: ${edits.error}`, 'Migrate this setup by hand.');
     return out;
   }
   out.edits.push(...edits);
-  out.rewrites.push({ index: target.index, kind: 'whole', words: [...head, ...copied.map((w) => w.symbol), rel(exp.context)] });
-  const shown = words.map((w) => ('value' in w ? shellQuote(w.value) : w.copy.raw)).join(' ');
+  out.rewrites.push({ index: target.index, kind: 'whole', words: [...head, ...copied.map((w) => w.symbol), rel(exp.context)], env: Object.fromEntries(env) });
+  const shown = words.map((w) => ('value' in w ? shellQuote(w.value) : 'env' in w ? `${w.env}=${shellQuote(w.to)}` : w.copy.raw)).join(' ');
   out.notes.push(`${exp.reasons.join('; ')}: \`${shown}\` now writes it where the extraction did`);
   return out;
 }
@@ -115,35 +136,42 @@ const hostPaths = (setup: Setup) =>
 
 /**
  * The export build runs with the extraction's environment (in CI, its own step's), the
- * builder build with its own: the builder stage must build the same either way.
+ * builder build with its own: the builder stage must build the same either way. A build
+ * variable the builder build has a known value of, and the extraction's place has not, is set
+ * for the export build alone (`NAME=value docker build …`), as the builder build had it.
  */
-function environmentProblems(setup: Setup, target: ScriptCommand, copied: readonly Word[]): Diagnostic[] {
+function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, copied: readonly Word[]): { env: Map<string, string>; problems: Diagnostic[] } {
   const b = setup.builder;
   const out: Diagnostic[] = [];
+  const env = new Map<string, string>();
   const at = { file: target.file, line: target.line, setup: setup.id };
-  if (envOf(target, 'DOCKER_BUILDKIT') === '0') {
-    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', 'the export build would run with DOCKER_BUILDKIT=0 (the legacy builder), which cannot write a build\'s result with --output', { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
-  }
-  const names = new Set([...(b.inv.cmd.env?.keys() ?? []), ...(target.env?.keys() ?? []), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  const names = new Set([...(b.inv.cmd.env?.keys() ?? []), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
   for (const name of names) {
-    if (BUILD_ENV[name] === 'harmless' || name === 'DOCKER_BUILDKIT' || !MODELLED_ENV.test(name)) continue;
-    if (envOf(b.inv.cmd, name) !== envOf(target, name)) {
-      out.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b.inv.cmd, name))} for the builder build but ${show(envOf(target, name))} where the export build runs, which builds the builder stage again`, { ...at, hint: `Give ${name} the same value for both, or migrate this setup by hand.` }));
+    if (BUILD_ENV[name] === 'harmless' || !MODELLED_ENV.test(name)) continue;
+    const want = envOf(b.inv.cmd, name);
+    if (want === envAt(target, name)) continue;
+    if (typeof want === 'string' && inEnvironment(script, b.inv.cmd, name)) env.set(name, want);
+    // Where BuildKit was not asked for, the export build needs it all the same (DOCKER_BUILDKIT=0 there refuses below).
+    else if (name !== 'DOCKER_BUILDKIT') {
+      out.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(want)} for the builder build but ${show(envAt(target, name))} where the export build runs, which builds the builder stage again`, { ...at, hint: `Give ${name} the same value for both, or migrate this setup by hand.` }));
     }
   }
+  if ((env.get('DOCKER_BUILDKIT') ?? envAt(target, 'DOCKER_BUILDKIT')) === '0') {
+    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', 'the export build would run with DOCKER_BUILDKIT=0 (the legacy builder), which cannot write a build\'s result with --output', { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
+  }
   // A carried flag that reads a variable (or takes a build argument from the environment) must read the same value there.
-  if (b.stock) return out;
+  if (b.stock) return { env, problems: out };
   for (const f of b.inv.flags) {
     const own = b.inv.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount);
     if (!own.some((w) => copied.includes(w))) continue;
     const read = own.flatMap((w) => [...w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
     const value = f.value?.value ?? f.value?.staticPrefix ?? '';
     if (f.name === '--build-arg' && !value.includes('=')) read.push(value);
-    const differs = read.find((name) => envOf(b.inv.cmd, name) !== envOf(target, name));
+    const differs = read.find((name) => envOf(b.inv.cmd, name) !== envAt(target, name));
     if (differs !== undefined) {
       const shownFlag = own.map((w) => w.raw).join(' ');
-      out.push(diag('FLAG_CONFLICT', 'error', `the builder build's ${shownFlag} reads $${differs}, which is ${show(envOf(b.inv.cmd, differs))} there but ${show(envOf(target, differs))} where the export build runs`, { ...at, hint: `Give $${differs} one value for both, or write the value in the builder build.` }));
+      out.push(diag('FLAG_CONFLICT', 'error', `the builder build's ${shownFlag} reads $${differs}, which is ${show(envOf(b.inv.cmd, differs))} there but ${show(envAt(target, differs))} where the export build runs`, { ...at, hint: `Give $${differs} one value for both, or write the value in the builder build.` }));
     }
   }
-  return out;
+  return { env, problems: out };
 }

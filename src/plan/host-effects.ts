@@ -20,7 +20,7 @@ import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, use, type PathUse } from './host-commands.js';
-import { uploadedPaths } from './upload-artifact.js';
+import { uploadedPaths, uploadMeets } from './upload-artifact.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -403,10 +403,11 @@ function volumeTarget(flag: string, v: string): string | null {
 function checkUploads(setup: Setup, script: ScriptFile, refuse: Refuse): void {
   for (const up of uploadedPaths(script.text)) {
     for (const a of setup.artifacts) {
-      const m = up.path === null ? 'unknown' : meets({ path: up.path, glob: /[*?[]/.test(up.path), word: setup.builder.inv.cmd.words[0]! }, a.hostPath);
-      if (m === null) continue;
+      const m = uploadMeets(up, a.hostPath, setup.builder.inv.cmd.words[0]!);
+      // An artifact kept on the host is written by the export build where the step reads it.
+      if (m === null || (m === 'exact' && a.hostNeeded)) continue;
       const at = { ...setup.builder.inv.cmd, line: up.line };
-      refuse('ARTIFACT_SECOND_CONSUMER', at, `the step \`uses: ${up.uses}\` (${script.file}:${up.line}) uploads ${up.path ?? 'a path only known at run time'}, which ${m === 'unknown' ? 'may hold' : 'holds'} the extracted ${a.hostPath}`, 'Upload the artifact from an export build, or migrate by hand.');
+      refuse('ARTIFACT_SECOND_CONSUMER', at, `the step \`uses: ${up.uses}\` (${script.file}:${up.line}) uploads ${up.path ?? 'a path only known at run time'}, which ${up.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath}${m === 'inexact' ? ': only an upload of the artifact itself, of a path inside it, or of the folder it is written into is kept exact by an export build' : ''}`, 'Upload the artifact (or the folder it is extracted into) by its own path, or migrate by hand.');
       return;
     }
   }

@@ -33,6 +33,7 @@ import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
+import { sharedScriptEdit } from './shared-script.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
@@ -542,6 +543,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.notes.push(`\`${echo.words.map((w) => w.raw).join(' ')}\` (${echo.file}:${echo.line}) only announced a step that goes, so it goes too`);
   }
   plan.notes.push(...carry.notes);
+  const shared = sharedScriptEdit(setup, script, [...draft.script.deletes, ...draft.script.rewrites.map((r) => r.index)]);
+  if (shared) plan.diagnostics.push(shared);
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
   const builderPath = builderFacts.path;

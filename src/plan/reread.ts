@@ -23,7 +23,7 @@ export type WordChange =
   | { index: number; kind: 'insert'; after: number; words: string[] }
   | { index: number; kind: 'replace'; word: number; with: string }
   | { index: number; kind: 'remove'; word: number }
-  | { index: number; kind: 'whole'; words: string[] };
+  | { index: number; kind: 'whole'; words: string[]; env?: Readonly<Record<string, string>> };
 
 export interface PlannedScript {
   /** The script as analysed (compose commands possibly expanded). */
@@ -49,7 +49,7 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   if (oldCommands.length !== base.commands.length) return 'reading the file again does not give the commands it was planned from';
 
   const expected: Shape[] = [];
-  for (const c of oldCommands) if (!removed.has(c.index)) expected.push({ ...shapeOf(c), words: rewritten(c, rewrites.filter((r) => r.index === c.index)) });
+  for (const c of oldCommands) if (!removed.has(c.index)) expected.push({ ...shapeOf(c), ...rewritten(c, rewrites.filter((r) => r.index === c.index)) });
   const got = (after.script?.commands ?? []).map(shapeOf);
   let g = 0;
   for (const want of expected) {
@@ -67,6 +67,8 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
 
 interface Shape {
   words: string[];
+  /** Variables set for the command alone, `NAME=value` sorted. */
+  env: string[];
   redirects: string[];
   cwd: string | null;
   conditional: boolean;
@@ -78,6 +80,7 @@ interface Shape {
 function shapeOf(c: ScriptCommand): Shape {
   return {
     words: c.words.map((w) => w.symbol),
+    env: envShape(c.env ?? []),
     redirects: c.redirects.map((r) => `${r.fd ?? ''}${r.op}${r.target.symbol}`),
     cwd: c.cwd,
     conditional: c.conditional,
@@ -95,22 +98,24 @@ function sameShape(a: Shape, b: Shape): boolean {
     a.iteration === b.iteration &&
     a.words.length === b.words.length &&
     a.words.every((w, i) => w === b.words[i]) &&
+    a.env.join('\0') === b.env.join('\0') &&
     a.redirects.join('\0') === b.redirects.join('\0')
   );
 }
 
 function describe(have: Shape, want: Shape): string {
   if (have.words.join('\0') !== want.words.join('\0') || have.redirects.join('\0') !== want.redirects.join('\0')) return '';
+  if (have.env.join('\0') !== want.env.join('\0')) return ` with ${have.env.length > 0 ? have.env.join(' ') : 'no variables'} set for it`;
   if (have.cwd !== want.cwd) return ` in ${have.cwd === null ? 'an unknown folder' : `folder "${have.cwd}"`}`;
   return have.conditional !== want.conditional || have.loop !== want.loop ? ' under other conditions' : '';
 }
 
 const isNoOp = (s: Shape) => s.words.length === 1 && s.words[0] === ':' && s.redirects.length === 0;
 
-/** The planned words of a command: its old words with the plan's changes, all by old word index. */
-function rewritten(c: ScriptCommand, changes: readonly WordChange[]): string[] {
+/** The planned words of a command (its old words with the plan's changes, all by old word index) and the variables set for it alone. */
+function rewritten(c: ScriptCommand, changes: readonly WordChange[]): { words: string[]; env: string[] } {
   const whole = changes.find((x) => x.kind === 'whole');
-  if (whole) return [...whole.words];
+  if (whole) return { words: [...whole.words], env: envShape(Object.entries(whole.env ?? {})) };
   const slots: (string | null)[] = c.words.map((w) => w.symbol);
   const inserted: string[][] = c.words.map(() => []);
   for (const x of changes) {
@@ -118,8 +123,10 @@ function rewritten(c: ScriptCommand, changes: readonly WordChange[]): string[] {
     else if (x.kind === 'replace') slots[x.word] = x.with;
     else if (x.kind === 'remove') slots[x.word] = null;
   }
-  return slots.flatMap((s, i) => [...(s === null ? [] : [s]), ...inserted[i]!]);
+  return { words: slots.flatMap((s, i) => [...(s === null ? [] : [s]), ...inserted[i]!]), env: envShape(c.env ?? []) };
 }
+
+const envShape = (env: Iterable<[string, string | null]>) => [...env].map(([name, value]) => `${name}=${value ?? '\0'}`).sort();
 
 /**
  * The plan works on the analysed script; the check reads the file as written. Compose commands

@@ -55,6 +55,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-github-steps': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
   'export-gitlab-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'export-github-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
+  'export-gitlab-before-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
   // Run as CI would, naming the builder (an empty box name falls back under `||`), before and after alike.
   'js-env-builder-tag': (dir, env) => exec('node', ['build.mjs'], dir, { ...env, EMBER_BUILDER: 'ci/ember-build:7', EMBER_BOX: '' }),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
@@ -113,6 +115,9 @@ const HOST_FILES: Record<string, string[]> = {
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
   'export-gitlab-script': ['svc/tern', 'svc/release/tern'],
   'export-js-spawn': ['plover', 'plover.sha256'],
+  'export-env-prefix': ['dist/beacon', 'dist/beacon.sha256'],
+  'export-github-upload': ['dist/heron'],
+  'export-gitlab-before-script': ['svc/bin/wren', 'svc/bin/wren.sha256'],
   // The folder the extraction filled, copied whole: the copy must hold the binary.
   'export-folder-copied-whole': ['release/tally'],
   'caller-runs-artifact': ['relay', 'smoke.log'],

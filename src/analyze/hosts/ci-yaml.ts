@@ -297,6 +297,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   } else {
     const globalVars = staticEnv(root.get('variables', true), new Map());
     const defaultBefore = root.getIn(['default', 'before_script'], true) ?? root.get('before_script', true);
+    // Every job without a before_script of its own runs the default one: its text is theirs in common.
+    const isJob = (jp: (typeof root.items)[number]) => { const n = isScalar(jp.key) ? String(jp.key.value) : ''; return n !== '' && !n.startsWith('.') && !GITLAB_RESERVED.has(n) && isMap(jp.value); };
+    const sharing = defaultBefore ? root.items.filter((jp) => isJob(jp) && !(jp.value as YAMLMap).has('before_script')).map((jp) => String((jp.key as Scalar).value)) : [];
+    const defaultWhere = root.getIn(['default', 'before_script'], true) ? '`default: before_script`' : 'the top-level `before_script`';
+    const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf((defaultBefore as { range?: number[] }).range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
     for (const jp of root.items) {
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
       if (!name || name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(jp.value)) continue;
@@ -319,7 +324,10 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           const id = snippets.length;
           const node = it as Scalar;
           const range = isSeq(list) && node.range ? itemLines(text, node.range[0], node.range[1]) : null;
-          if (add(node, range, '', vars, `${file} job ${name}`, group.length > 0)) group.push(id);
+          if (add(node, range, '', vars, `${file} job ${name}`, group.length > 0)) {
+            if (shared && list === defaultBefore) snippets[id]!.shared = shared;
+            group.push(id);
+          }
         }
       }
       groups.push(group);
