@@ -160,7 +160,7 @@ describe('host effects: other consumers of the artifact (item 5)', () => {
     migrates(repo([BUILD, ...EXTRACT, RUN, 'docker build -t app:edge .', 'rm -f app']));
   });
 
-  it('a GitHub Actions upload-artifact step whose path covers the artifact refuses', () => {
+  it('a GitHub Actions upload-artifact step reading more than the artifact refuses; one reading the artifact keeps it on the host', () => {
     const wf = (path: string) => ({
       'Dockerfile.build': BUILDER,
       Dockerfile: RUNTIME,
@@ -183,8 +183,12 @@ describe('host effects: other consumers of the artifact (item 5)', () => {
         '',
       ].join('\n'),
     });
-    const d = refused(wf('app'), 'ARTIFACT_SECOND_CONSUMER', 16);
+    const d = refused(wf('.'), 'ARTIFACT_SECOND_CONSUMER', 16);
     expect(d.message).toContain('actions/upload-artifact@v4');
+    expect(d.message).toContain('only an upload of the artifact itself, of a path inside it, or of the folder it is written into is kept exact');
+    const exported = planFiles(wf('app'));
+    expect(exported.setups[0]!.status).toBe('migrate');
+    expect(exported.changes.find((c) => c.path === 'Dockerfile')!.after).toMatch(/^FROM scratch AS export$/m);
     refused(wf('"*"'), 'ARTIFACT_SECOND_CONSUMER');
     refused(wf('${{ env.OUT }}'), 'ARTIFACT_SECOND_CONSUMER');
     expect(planFiles(wf('docs/')).setups[0]!.status).toBe('migrate');
