@@ -18,7 +18,9 @@
  * command alone), so `docker run "$B"` counts where `B=app:build` was set, and the assignment
  * itself does not; a shell script's or Makefile's text outside its commands is variables,
  * comments and syntax. In the other kinds (CI YAML, package.json, JavaScript, Jenkinsfiles,
- * PowerShell) a name outside the commands read (a job's `image:`, an `env:` entry) counts.
+ * PowerShell) a name outside the commands read (a job's `image:`, an `env:` entry) counts, but
+ * for a JavaScript const whose every read is followed (./js-const-uses.ts): its declaration is
+ * no use, its reads are.
  *
  * What does not count: a command of any setup's own steps (the builder build, the extraction,
  * the cleanup, the runtime build: a setup that tags the same name builds it itself), a command
@@ -46,6 +48,7 @@ import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { commentsOf, passedOverFiles } from './passed-over-files.js';
 import { toTerminal } from '../analyze/host-uses.js';
+import { constUsesFollowed, jsBindings, type JsBindings } from './js-const-uses.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -210,8 +213,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
       if (script.kind === 'shell' || script.kind === 'make') continue;
     }
     const lines = new LineIndex(text);
+    // A JavaScript const's declaration is no use when every read of it is followed (./js-const-uses.ts).
+    let bindings: JsBindings | null | undefined;
+    const followedConst = (at: number) => script!.kind === 'javascript' && constUsesFollowed((bindings ??= jsBindings(text)) ?? null, script!, at);
     hitsIn(text, (at, hits) => {
-      if (script && commandAt(script, at)) return;
+      if (script && (commandAt(script, at) || followedConst(at))) return;
       const comment = script ? fileKind(script.kind).comment : '#';
       const mention = lineMention(rel, lines, at, comment === null ? [] : [comment]);
       if (mention) record(hits, rel, (setup) => (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup) ? null : mention));

@@ -159,3 +159,53 @@ describe('a builder tag used outside the setup', () => {
     expect(r.note).toContain('is still used by `docker run --rm acme/app:build go test ./...` (test.sh:2)');
   });
 });
+
+describe('a builder tag held in a JavaScript const', () => {
+  const HEAD = "import { execSync, spawnSync } from 'node:child_process';\nimport fs from 'node:fs';\n";
+  const CALLS = "execSync(`docker build -t ${builder} -f Dockerfile.build .`);\nspawnSync('docker', ['create', '--name', 'x', builder]);\nexecSync('docker cp x:/out/app ./app');\nexecSync('docker rm x');\nexecSync('docker build -t acme/app:latest .');\n";
+  /** The setup's outcome with build.mjs (no build.sh) declaring the builder tag as `decl`, then `extra` after the calls. */
+  function jsOutcome(decl: string, extra = '') {
+    const { 'build.sh': _shell, ...rest } = SETUP;
+    const plan = planFiles({ ...rest, 'build.mjs': `${HEAD}${decl}\n${CALLS}${extra}` });
+    const setup = plan.setups[0]!;
+    const script = plan.changes.find((c) => c.path === 'build.mjs')?.after ?? null;
+    return { status: setup.status, note: setup.notes.find((n) => n.startsWith('the builder build stays')) ?? null, script };
+  }
+
+  it('is not used by its own declaration: the build goes when every read is a command read', () => {
+    for (const decl of ["const builder = 'acme/app:build';", "const builder = process.env.BUILDER ?? 'acme/app:build';", "const builder = process.env.BUILDER || 'acme/app:build';"]) {
+      const r = jsOutcome(decl);
+      expect(r.status).toBe('migrate');
+      expect(r.note).toBe(null);
+      expect(r.script).not.toContain('docker build -t ${builder}');
+      expect(r.script).not.toContain('--target');
+    }
+  });
+
+  it('follows a const pasted into another, and a read that is only printed', () => {
+    for (const [decl, extra] of [
+      ["const image = 'acme/app:build';\nconst builder = `${image}`;", ''],
+      ["const builder = 'acme/app:build';", "console.log(`built ${builder}`);\nconsole.info('built ' + builder);\n"],
+    ]) {
+      const r = jsOutcome(decl!, extra);
+      expect(r.note).toBe(null);
+      expect(r.script).not.toContain('--target');
+    }
+  });
+
+  for (const [what, decl, extra] of [
+    ['handed to another program', "const builder = 'acme/app:build';", "spawnSync('trivy', ['image', builder]);\n"],
+    ['written to a file', "const builder = 'acme/app:build';", "fs.writeFileSync('builder.txt', builder);\n"],
+    ['exported', "export const builder = 'acme/app:build';", ''],
+    ['declared again in a function', "const builder = 'acme/app:build';", "function other(builder) { return builder; }\n"],
+    ['read in a call whose environment the reader does not know', "const builder = process.env.BUILDER ?? 'acme/app:build';", "execSync(`echo ${builder} > builder.txt`, { env: makeEnv() });\n"],
+    ['pasted into a const handed to another program', "const builder = 'acme/app:build';", "const ref = `docker-daemon:${builder}`;\nspawnSync('skopeo', ['inspect', ref]);\n"],
+  ] as const) {
+    it(`is used when it is ${what}: the build stays`, () => {
+      const r = jsOutcome(decl, extra);
+      expect(r.status).toBe('migrate');
+      expect(r.note).toMatch(/^the builder build stays as `--target builder` of Dockerfile, because its image .* is still used by `.*` \(build\.mjs:\d+\)$/);
+      expect(r.script).toContain('--target builder');
+    });
+  }
+});
