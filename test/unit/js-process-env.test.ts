@@ -144,3 +144,45 @@ describe('a const inside a command substitution', () => {
     expect(create.words[2]!.same).toBe(cmds[0]!.words[3]!.same);
   });
 });
+
+describe('a template literal\'s ${…} and the shell\'s own ${…}', () => {
+  const words = (text: string) => read(`${HEAD}${text}\n`).commands.map((c) => c.words.at(-1)!);
+
+  it('reads an escaped \\${X:-v} as the shell\'s expansion, and a JS ${x} of the const as the same value', () => {
+    const [shell, js] = words("const tag = process.env.TAG || 'app';\nexecSync(`docker build -t \\${TAG:-app}`);\nexecSync(`docker create ${tag}`);");
+    expect(shell!.raw).toBe('${TAG:-app}');
+    expect(shell!.value).toBeNull();
+    expect(shell!.fallback).toBe('app');
+    expect(js!.fallback).toBe('app');
+    expect(js!.same).toBe(shell!.same);
+  });
+
+  it('reads a JS ${x} of a literal const as its text, which the shell then reads: in single quotes, and where the text holds a $', () => {
+    const [quoted, dollar] = words("const tag = 'app-build';\nconst v = 'a$B';\nexecSync(`docker build -t '${tag}'`);\nexecSync(`docker create ${v}`);");
+    expect(quoted!.value).toBe('app-build');
+    expect(dollar!.value).toBeNull();
+    expect(dollar!.raw).toBe('a$B');
+  });
+
+  it('reads a JS ${x} of the environment inside shell single quotes as the pasted value, not the literal ${X-v}', () => {
+    const [built, used] = words("const tag = process.env.TAG ?? 'app-build';\nexecSync(`docker build -t 'acme/${tag}'`);\nexecSync(`docker create acme/${tag}`);");
+    expect(built!.value).toBeNull();
+    expect(built!.fallback).toBe('acme/app-build');
+    expect(typeof built!.same).toBe('string');
+    expect(built!.same).toBe(used!.same);
+  });
+
+  for (const [what, call] of [
+    ['inside shell single quotes', "execSync(`docker build -t 'x${f()}'`);"],
+    ['after a backslash', 'execSync(`docker build -t \\\\${tag}`);'],
+    ['after a $', 'execSync(`docker build -t $${tag}`);'],
+    ["inside $'…'", "execSync(`docker build -t $'${tag}'`);"],
+    ['inside single quotes of a zx command', "await $`docker build -t '${tag}'`;"],
+  ] as const) {
+    it(`reads a JS \${…} ${what} as an unknown with no fallback, never a literal`, () => {
+      const [w] = words(`const tag = process.env.TAG ?? 'app-build';\n${call}`);
+      expect(w!.value).toBeNull();
+      expect(w!.fallback ?? null).toBeNull();
+    });
+  }
+});

@@ -193,6 +193,12 @@ describe('a builder tag held in a JavaScript const', () => {
     }
   });
 
+  it('keeps it for a scan in single quotes of a const from the environment, naming the scan', () => {
+    const r = jsOutcome("const builder = 'acme/app:build';", "const image = process.env.IMAGE ?? 'acme/app:build';\nexecSync(`trivy image '${image}'`);\n");
+    expect(r.note).toMatch(/is still used by `trivy image ''"\$\{IMAGE-acme\/app:build\}"''` \(build\.mjs:\d+\)$/);
+    expect(r.script).toContain('--target builder');
+  });
+
   for (const [what, decl, extra] of [
     ['handed to another program', "const builder = 'acme/app:build';", "spawnSync('trivy', ['image', builder]);\n"],
     ['written to a file', "const builder = 'acme/app:build';", "fs.writeFileSync('builder.txt', builder);\n"],

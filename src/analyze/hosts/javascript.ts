@@ -18,6 +18,7 @@ import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticStrin
 import { revivable } from '../../model/revivable.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, type CallEnv } from './js-process-env.js';
+import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -125,23 +126,57 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return prop.value.type === 'StringLiteral' ? path.normalize(path.join(base || '.', prop.value.value)).replace(/^\.$/, '') : null;
   };
 
-  /** Template literal → shell text; `zx` quotes each interpolation as one word. */
+  /**
+   * Template literal → shell text; `zx` quotes each interpolation as one word. JavaScript pastes
+   * each `${…}` in before the shell runs: a known const as its text, which reads exactly wherever
+   * it lands; a value read from the process environment, or unknown, as a spelling checked
+   * where it lands (./js-template-context.ts).
+   */
   const template = (tpl: any, zx: boolean, callEnv: CallEnv): { shell: string; toFile: number[] } => {
-    const out = { shell: '', toFile: [] as number[] };
-    tpl.quasis.forEach((q: any, k: number) => {
-      decodeJs(text, q.start, q.end, out);
-      const e = tpl.expressions[k];
-      if (!e) return;
+    type Sub = { e: any; fixed: string } | { e: any; fromEnv: string | undefined; n: number };
+    const subs: Sub[] = tpl.expressions.map((e: any): Sub => {
       const known = staticString(e, consts, objects);
-      const fromEnv = known === undefined ? env.word(e, callEnv) : undefined;
-      const word = known !== undefined ? (zx ? shellQuote(known) : known) : fromEnv !== undefined ? (zx ? `"${fromEnv}"` : fromEnv) : `\${__js_expression_${n++}}`;
-      for (const ch of word) {
-        out.shell += ch;
-        out.toFile.push(e.start - 2);
-      }
+      if (known !== undefined) return { e, fixed: zx ? shellQuote(known) : known };
+      return { e, fromEnv: env.word(e, callEnv), n: n++ };
     });
-    out.toFile.push(tpl.quasis[tpl.quasis.length - 1].end);
-    return out;
+    /** How each substitution is spelled: as an expansion, closing the single quotes around one, or as an unknown. */
+    const how: ('plain' | 'single' | 'unknown')[] = subs.map(() => 'plain');
+    for (;;) {
+      const out = { shell: '', toFile: [] as number[] };
+      const spans: { k: number; start: number; end: number }[] = [];
+      tpl.quasis.forEach((q: any, k: number) => {
+        decodeJs(text, q.start, q.end, out);
+        const sub = subs[k];
+        if (!sub) return;
+        let word: string;
+        let inner = 0;
+        if ('fixed' in sub) word = sub.fixed;
+        else {
+          const expansion = how[k] !== 'unknown' && sub.fromEnv !== undefined ? sub.fromEnv : `\${${PLACEHOLDER}${sub.n}}`;
+          const quoted = zx && expansion === sub.fromEnv;
+          word = how[k] === 'single' ? `'"${expansion}"'` : quoted ? `"${expansion}"` : expansion;
+          inner = how[k] === 'single' ? 2 : quoted ? 1 : 0;
+          spans.push({ k, start: out.shell.length + inner, end: out.shell.length + word.length - inner });
+        }
+        for (const ch of word) {
+          out.shell += ch;
+          out.toFile.push(sub.e.start - 2);
+        }
+      });
+      out.toFile.push(tpl.quasis[tpl.quasis.length - 1].end);
+      let changed = false;
+      landings(out.shell, spans).forEach((landed, i) => {
+        const k = spans[i]!.k;
+        const sub = subs[k] as { fromEnv: string | undefined };
+        if (landed === 'expansion' || landed === 'comment') return;
+        const next = landed === 'single' && how[k] === 'plain' && !zx ? 'single' : sub.fromEnv !== undefined || how[k] === 'single' ? 'unknown' : how[k]!;
+        if (next !== how[k]) {
+          how[k] = next;
+          changed = true;
+        }
+      });
+      if (!changed) return out;
+    }
   };
 
   const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet => known(callEnv, {
@@ -234,7 +269,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       ...elements.map((e) => {
         const known = staticString(e, consts, objects);
         const fromEnv = known === undefined ? argvEnvWord(e, callEnv) : undefined;
-        return { word: known !== undefined ? shellQuote(known) : fromEnv !== undefined ? fromEnv : `\${__js_expression_${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
+        return { word: known !== undefined ? shellQuote(known) : fromEnv !== undefined ? fromEnv : `\${${PLACEHOLDER}${n++}}`, start: e?.start ?? program.end, end: e?.end ?? program.end };
       }),
     ];
     let shell = '';
@@ -292,7 +327,9 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const compose = () => {
     calls.sort((a, b) => a.start - b.start);
     const snippets = calls.map((c) => c.snippet);
-    return composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
+    const composed = composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
+    for (const c of composed.script.commands) unknownPlaceholders(c);
+    return composed;
   };
   const read = compose();
   // A call whose own shell text changes a variable a const is spelled by reads those consts as unknowns.
