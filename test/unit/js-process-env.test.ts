@@ -186,3 +186,25 @@ describe('a template literal\'s ${…} and the shell\'s own ${…}', () => {
     });
   }
 });
+
+describe('a name bound more than once in the file', () => {
+  const words = (text: string) => read(`${HEAD}${text}\n`).commands.map((c) => c.words.at(-2)!);
+  for (const [what, text] of [
+    ['a const of the same name in a function', "const df = 'Dockerfile.build';\nfunction lint() { const df = 'Dockerfile.lint'; execSync(`docker build -f ${df} .`); }\nexecSync(`docker build -f ${df} .`);"],
+    ['a parameter of the same name', "const df = 'Dockerfile.build';\nfunction lint(df) { execSync(`docker build -f ${df} .`); }\nexecSync(`docker build -f ${df} .`);"],
+    ['an environment const and a parameter of the same name', "const df = process.env.DF ?? 'Dockerfile.build';\nconst lint = (df) => execSync(`docker build -f ${df} .`);\nexecSync(`docker build -f ${df} .`);"],
+  ] as const) {
+    it(`is an unknown wherever it is read, never the other binding's value: ${what}`, () => {
+      const [a, b] = words(text);
+      for (const w of [a!, b!]) {
+        expect(w.value).toBeNull();
+        expect(w.fallback ?? null).toBeNull();
+      }
+    });
+  }
+
+  it('leaves a name bound once known', () => {
+    const [w] = words("const df = 'Dockerfile.build';\nfunction lint(other) { return other; }\nexecSync(`docker build -f ${df} .`);");
+    expect(w!.value).toBe('Dockerfile.build');
+  });
+});

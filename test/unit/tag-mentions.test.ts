@@ -203,7 +203,7 @@ describe('a builder tag held in a JavaScript const', () => {
     ['handed to another program', "const builder = 'acme/app:build';", "spawnSync('trivy', ['image', builder]);\n"],
     ['written to a file', "const builder = 'acme/app:build';", "fs.writeFileSync('builder.txt', builder);\n"],
     ['exported', "export const builder = 'acme/app:build';", ''],
-    ['declared again in a function', "const builder = 'acme/app:build';", "function other(builder) { return builder; }\n"],
+    ['returned by a function', "const builder = 'acme/app:build';", "function imageOf() { return builder; }\nscan(imageOf());\n"],
     ['read in a call whose environment the reader does not know', "const builder = process.env.BUILDER ?? 'acme/app:build';", "execSync(`echo ${builder} > builder.txt`, { env: makeEnv() });\n"],
     ['pasted into a const handed to another program', "const builder = 'acme/app:build';", "const ref = `docker-daemon:${builder}`;\nspawnSync('skopeo', ['inspect', ref]);\n"],
   ] as const) {

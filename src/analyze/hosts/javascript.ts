@@ -19,6 +19,7 @@ import { revivable } from '../../model/revivable.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
+import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -91,7 +92,7 @@ function statementRange(text: string, p: any): Edit[] | null {
 }
 
 /** The node types the reader looks at (./js-wrappers.ts's included), collected in one walk. */
-const JS_NODE_TYPES = ['VariableDeclarator', 'FunctionDeclaration', 'AssignmentExpression', 'ImportDeclaration', 'CallExpression', 'TaggedTemplateExpression'] as const;
+const JS_NODE_TYPES = [...new Set(['VariableDeclarator', 'FunctionDeclaration', 'AssignmentExpression', 'ImportDeclaration', 'CallExpression', 'TaggedTemplateExpression', ...DECLARATION_TYPES] as const)];
 
 export function parseJavaScript(file: string, text: string, packageDir: string | null, readJson: ReadJson = () => null): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   let tree: any;
@@ -103,17 +104,21 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   }
   const paths = collectPaths(tree, JS_NODE_TYPES);
   // `const tag = 'app:build'`, package.json fields, and templates of those: values the tool can read.
+  // Only a name bound once in the file is known by its value (./js-declarations.ts).
+  const bound = declarationCounts(paths);
+  const once = (name: string) => bound.get(name) === 1;
   const { objects, fields } = packageJsonBindings(paths, file, readJson);
-  const consts = new Map<string, string>(fields);
+  for (const name of [...objects.keys()]) if (!once(name)) objects.delete(name);
+  const consts = new Map<string, string>([...fields].filter(([name]) => once(name)));
   paths.VariableDeclarator.forEach((p: any) => {
     const { id, init } = p.node;
-    if (p.parent.node.kind !== 'const' || id.type !== 'Identifier' || !init) return;
+    if (p.parent.node.kind !== 'const' || id.type !== 'Identifier' || !init || !once(id.name)) return;
     const v = staticString(init, consts, objects);
     if (v !== undefined) consts.set(id.name, v);
   });
   const wrappers = findWrappers(paths);
   // One process runs every call: they share its environment (./js-process-env.ts).
-  const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects));
+  const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects), once);
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; snippet: Snippet }[] = [];

@@ -78,7 +78,7 @@ interface EnvConst {
   fallback: string;
 }
 
-export function readProcessEnv(file: string, text: string, tree: any, paths: { VariableDeclarator: any[]; ImportDeclaration: any[]; CallExpression: any[] }, staticString: StaticString): ProcessEnv {
+export function readProcessEnv(file: string, text: string, tree: any, paths: { VariableDeclarator: any[]; ImportDeclaration: any[]; CallExpression: any[] }, staticString: StaticString, boundOnce: (name: string) => boolean): ProcessEnv {
   const shared = newVersions([], `${file}#env`);
   /** Top-level `process.env.X = '…'`, in the order they run. */
   const writes: { at: number; name: string; value: string }[] = [];
@@ -129,13 +129,11 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
   }
   writes.sort((a, b) => a.at - b.at);
 
-  // Top-level consts of `process.env.X ?? '…'`, each name declared once in the file.
-  const declared = new Map<string, number>();
-  for (const p of paths.VariableDeclarator) if (p.node.id.type === 'Identifier') declared.set(p.node.id.name, (declared.get(p.node.id.name) ?? 0) + 1);
+  // Top-level consts of `process.env.X ?? '…'`, each name bound once in the file (no parameter or other declaration of it).
   const consts = new Map<string, EnvConst>();
   for (const p of paths.VariableDeclarator) {
     const { id, init } = p.node;
-    if (id.type !== 'Identifier' || declared.get(id.name) !== 1 || p.parent.node.kind !== 'const' || p.parent.parent?.node.type !== 'Program') continue;
+    if (id.type !== 'Identifier' || !boundOnce(id.name) || p.parent.node.kind !== 'const' || p.parent.parent?.node.type !== 'Program') continue;
     const read = envDefault(init);
     if (read) consts.set(id.name, read);
   }
