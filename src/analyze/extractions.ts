@@ -14,6 +14,7 @@ import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
+import { droppedRunFlags } from './run-flags.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
@@ -80,6 +81,7 @@ export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: D
       problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${f.name}, which a build step cannot reproduce`, at(cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
     }
   }
+  problems.push(...droppedRunFlags(inv));
   const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
   if (rest.some((w) => w.value === null)) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the command run in the builder is only known at run time', at(cmd, 'Write the command literally.')));
   const entrypoint = flagValues(inv, '--entrypoint')[0]?.value ?? null;

@@ -27,7 +27,7 @@ import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { hostEffect, meets, TESTS, type HostEffect, type PathUse } from '../plan/host-commands.js';
-import { hostSideOf } from '../plan/host-effects.js';
+import { mountHostSide } from '../plan/host-effects.js';
 
 /** Programs whose writes to a folder holding the artifact only remove, make or re-mode what is there. */
 const HARMLESS_OVER = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'chmod', 'chown', 'chgrp']);
@@ -99,9 +99,7 @@ function mounts(inv: DockerInvocation, cmd: ScriptCommand): PathUse[] {
   for (const f of inv.flags) {
     if ((f.name !== '--volume' && f.name !== '--mount') || !f.value) continue;
     // `"$PWD":/w`, `"$(pwd)/out":/out`: the folder the command runs in.
-    const key = f.value.value === null ? f.value.symbol : null;
-    const here = key?.startsWith('${PWD}') ? { ...f.value, value: `.${key.slice('${PWD}'.length)}` } : f.value;
-    const host = hostSideOf(f.name, here as Word, cmd);
+    const host = mountHostSide(f.name, f.value, cmd);
     if (host !== undefined) out.push({ path: host, glob: false, word: f.value });
   }
   return out;

@@ -190,7 +190,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         continue;
       }
       const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
-      const ex = streamed(fromCatRedirect(inv, imageOp.index) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd))) ?? fromTarPipe(inv, imageOp.index, next) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
+      const ex = streamed(fromCatRedirect(inv, imageOp.index) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd)) ?? fromTarPipe(inv, imageOp.index, next)) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
         const miss = unrecognisedRun(inv);

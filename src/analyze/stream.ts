@@ -1,9 +1,10 @@
 /**
- * Stream extractions (`docker run IMG cat /p > f`): what the old pipeline wrote is what the
- * container printed. With `-t` it went through a terminal, which turns every `\n` into
- * `\r\n`: a binary (or any file with a newline) arrived corrupted on the host, while the
- * migrated `COPY --from` copies the file as it is in the image. That is refused (the final
- * images would differ), with the reason, rather than silently "fixed".
+ * Stream extractions (`docker run IMG cat /p > f`, `docker run IMG tar -c … | tar -x`): what
+ * the old pipeline wrote is what the container printed. With `-t` it went through a terminal,
+ * which turns every `\n` into `\r\n`: a binary (or any file with a newline) arrived corrupted
+ * on the host, and an archive arrived damaged (tar -x then failed, or unpacked damaged files),
+ * while the migrated `COPY --from` copies the file as it is in the image. That is refused (the
+ * final images would differ), with the reason, rather than silently "fixed".
  */
 import { diag } from '../model/diagnostics.js';
 import type { Extraction } from './extractions.js';
@@ -12,8 +13,10 @@ export function streamed(ex: Extraction | null): Extraction | null {
   if (!ex) return null;
   const inv = ex.at;
   if (inv.flags.some((f) => f.name === '--tty')) {
+    // A cat writes the file through a redirect; a tar archive goes down a pipe to `tar -x`.
+    const archive = inv.cmd.stdout?.kind === 'pipe';
     ex.problems.push(
-      diag('STREAM_TTY', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` streams the file through a terminal (-t), which turns every newline into CR LF: -t corrupts binaries (and any file with a newline) in the old pipeline, so the old image got a corrupted file while the migrated build would copy the real one`, {
+      diag('STREAM_TTY', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` streams ${archive ? 'a tar archive' : 'the file'} through a terminal (-t), which turns every newline into CR LF: -t corrupts binaries (and any file with a newline) in the old pipeline, so the old image got ${archive ? 'damaged files (or the archive failed to unpack)' : 'a corrupted file'} while the migrated build would copy the real one`, {
         file: inv.cmd.file,
         line: inv.cmd.line,
         hint: 'Remove -t (the file then arrives intact), check the old image was not relying on the corruption, and run the tool again.',

@@ -17,7 +17,7 @@ import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
+import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, use, type PathUse } from './host-commands.js';
 import { uploadedPaths, uploadMeets } from './upload-artifact.js';
@@ -238,6 +238,13 @@ export function hostSideOf(flag: string, value: Word, cmd: ScriptCommand): strin
   return cmd.cwd === null || parts[0]!.startsWith('~') ? null : resolveRel(cmd.cwd, parts[0]!);
 }
 
+/** hostSideOf, with `"$PWD"` (`"$(pwd)"`) read as the folder the command runs in (`"$PWD"/out:/out`). */
+export function mountHostSide(flag: string, value: Word, cmd: ScriptCommand): string | null | undefined {
+  const key = value.value === null ? value.symbol : null;
+  const here = key?.startsWith('${PWD}') ? { ...value, value: `.${key.slice('${PWD}'.length)}` } : value;
+  return hostSideOf(flag, here as Word, cmd);
+}
+
 /** Why a later build reads an artifact from its context (null when it provably does not). */
 function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, otherBuilder: boolean): string | null {
   const cmd = inv.cmd;
@@ -371,19 +378,32 @@ function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean,
   }
 }
 
-/** A volume over (or under) the path copied out: `docker cp` read the host folder, not the image. */
+/**
+ * A volume over (or under) the path copied out: `docker cp` of the container, or the run's own
+ * `cat`, `tar -c` or `cp` (`docker run -v "$PWD/src:/src" IMG cat /src/app > app`), read the
+ * host folder, not the image. A run that writes its output through a mount is given that one
+ * mount: its folder is the artifact (`-v "$PWD/out:/out" IMG make`), or the copy's destination.
+ * (A stock toolchain image's mounted sources are modelled where its stage is made: ../analyze/stock-image.ts.)
+ */
 function checkVolumes(setup: Setup, removed: Removed, refuse: Refuse): void {
   for (const c of removed.commands) {
     const inv = dockerInvocation(c);
     if (!inv || (inv.verb !== 'create' && inv.verb !== 'run')) continue;
     const keys = [flagValues(inv, '--name')[0], null].map((w) => (w ? wordKey(w) : c.stdout?.kind === 'capture' ? c.stdout.symbol : null)).filter((k): k is string => k !== null);
-    const copied = setup.artifacts.filter((a) => a.via.verb === 'cp' && keys.some((k) => wordKey(a.via.operands[0]!.word).startsWith(`${k}:`)));
+    const copied = setup.artifacts.filter((a) => (a.via.verb === 'cp' && keys.some((k) => wordKey(a.via.operands[0]!.word).startsWith(`${k}:`))) || (a.via.verb === 'run' && a.via.cmd === c && !setup.builder.stock));
     if (copied.length === 0) continue;
     for (const f of inv.flags.filter((x) => x.name === '--volume' || x.name === '--mount' || x.name === '--volumes-from' || x.name === '--tmpfs')) {
       const target = f.value ? volumeTarget(f.name, wordKey(f.value)) : null;
-      const hit = copied.find((a) => target === null || target === a.containerPath || a.containerPath.startsWith(`${target}/`) || target.startsWith(`${a.containerPath}/`) || target === '/');
+      const host = f.value ? mountHostSide(f.name, f.value, c) : null;
+      const output = (a: Artifact) => a.via.verb === 'run' && typeof host === 'string' && (host === '' || a.hostPath === host || a.hostPath.startsWith(`${host}/`));
+      const hit = copied.find((a) =>
+        output(a)
+          ? target !== null && target !== a.containerPath && a.containerPath.startsWith(`${target === '/' ? '' : target}/`)
+          : target === null || target === a.containerPath || a.containerPath.startsWith(`${target}/`) || target.startsWith(`${a.containerPath}/`) || target === '/',
+      );
       if (hit) {
-        refuse('ARTIFACT_VOLUME', c, `\`${shown(c)}\` mounts ${target === null ? 'volumes whose paths are not known' : `a volume at ${target}`}, so \`docker cp\` of ${hit.containerPath} read the volume, not the builder image`, 'Copy from a container without that volume, or migrate by hand.');
+        const how = hit.via.verb === 'cp' ? '`docker cp`' : 'the container';
+        refuse('ARTIFACT_VOLUME', c, `\`${shown(c)}\` mounts ${target === null ? 'volumes whose paths are not known' : `a volume at ${target}`}, so ${how} read ${hit.containerPath} from the volume, not from the builder image`, 'Copy from a container without that volume, or migrate by hand.');
         return;
       }
     }

@@ -237,3 +237,39 @@ describe('where docker cp lands: the folders the script makes (item 13)', () => 
     refused(repo([BUILD, 'if [ -n "${CI:-}" ]; then mkdir -p bin; fi', 'docker create --name x app:build', 'docker cp x:/out/app bin', 'docker rm x', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' }), 'ARTIFACT_DEST_EXISTS', 6);
   });
 });
+
+describe('host effects: what the builder container was run with (run flags, volumes over a streamed path)', () => {
+  const runs = (run: string) => repo([BUILD, run, 'docker cp x:/out/app ./app', 'docker rm x', RUN, 'rm -f app']);
+  it('a flag that changes what the command sees refuses: the RUN made of it would run without it', () => {
+    for (const flags of ['--hostname box', '-h box', '--network none', '--add-host db:10.0.0.1', '--cap-add SYS_ADMIN', '--tmpfs /tmp', '--platform linux/arm64', '--init', '--read-only', '--pull always', '--privileged', '--shm-size 1g', '--ulimit nofile=1024', '--dns 10.0.0.2']) {
+      const d = refused(runs(`docker run --name x ${flags} app:build sh -c "hostname > /out/app"`), 'BUILD_AT_RUN_TIME', 4);
+      expect(d.message, flags).toContain(`\`${flags.split(' ')[0]}`);
+    }
+  });
+  it('the flags of a container made with create count when it is started; a container never run has no run step', () => {
+    refused(repo([BUILD, 'docker create --name x --hostname box app:build sh -c "hostname > /out/app"', 'docker start -a x', 'docker cp x:/out/app ./app', 'docker rm x', RUN]), 'BUILD_AT_RUN_TIME', 4);
+    migrates(repo([BUILD, 'docker create --name x --hostname box app:build', 'docker cp x:/out/app ./app', 'docker rm x', RUN]));
+  });
+  it('flags that only name, label, publish, log or limit the container migrate', () => {
+    for (const flags of ['-it', '--label team=core', '-p 8080:80', '--memory 2g', '--cpus 2', '--pull missing', '--restart no', '--log-driver none', '--stop-timeout 5']) {
+      const { out } = migrates(runs(`docker run --name x ${flags} app:build sh -c "cp /out/app /out/app2 && mv /out/app2 /out/app"`));
+      expect(out['Dockerfile'], flags).toContain('RUN ["sh", "-c", "cp /out/app /out/app2 && mv /out/app2 /out/app"]\n');
+    }
+  });
+  it('a volume at the path a run streams or copies out refuses: the container read the volume, not the image', () => {
+    refused(repo([BUILD, 'docker run --rm -v "$PWD/cache:/out" app:build cat /out/app > app', RUN]), 'ARTIFACT_VOLUME', 4);
+    refused(repo([BUILD, 'docker run --rm -v "$PWD/cache:/out" app:build tar -C /out -c app | tar -x', RUN]), 'ARTIFACT_VOLUME', 4);
+    refused(repo([BUILD, 'docker run --rm --tmpfs /out app:build cat /out/app > app', RUN]), 'ARTIFACT_VOLUME', 4);
+    refused(repo([BUILD, 'docker run --rm -v "$PWD:/dist" -v "$PWD/prebuilt:/out" app:build cp /out/app /dist/app', RUN]), 'ARTIFACT_VOLUME', 4);
+    refused(repo([BUILD, 'docker run --rm -v "$PWD:/out" app:build cp /out/app /out/app.copy', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY app.copy /usr/local/bin/app\n' }), 'ARTIFACT_VOLUME', 4);
+  });
+  it('a volume elsewhere, or the one mount a run writes its output through, migrates', () => {
+    migrates(repo([BUILD, 'docker run --rm -v cache:/root/.cache app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']));
+    migrates(repo([BUILD, 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app', RUN, 'rm -f app']));
+    migrates(repo([BUILD, 'docker run --rm -v "$PWD/bin:/dist" app:build sh -c "cp /out/app /dist/app"', RUN, 'rm -rf bin'], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' }));
+  });
+  it('a tar archive streamed through a terminal (-t) refuses, as a streamed file does', () => {
+    const d = refused(repo([BUILD, 'docker run --rm -t app:build tar -C /out -c app | tar -x', RUN]), 'STREAM_TTY', 4);
+    expect(d.message).toContain('a tar archive');
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The `docker run` / `docker create` flags a builder's run step may carry when the migration
+ * turns that run into a `RUN` of the builder stage (./extractions.ts runStepOf).
+ *
+ * A build step runs the command in a fresh container of the engine's choosing: its own host
+ * name, network, capabilities, devices, limits and init. A flag that changes what the command
+ * sees or may do (`--hostname box` with `hostname > /version`, `--network none`, `--add-host`,
+ * `--cap-add`, `--tmpfs /src`, `--platform`, `--read-only`, `--init`…) would be silently dropped,
+ * and the file the old run wrote could differ from the one the RUN writes. So the flags are an
+ * allowlist: those below leave what the command writes in the container unchanged; any other
+ * refuses the setup (`BUILD_AT_RUN_TIME`), naming the flag.
+ *
+ * Handled where the run step is read, so not listed: `--env`, `--workdir`, `--entrypoint`,
+ * `--user`, `--volume`, `--mount`, `--env-file`, `--volumes-from`; `--detach` (./detached.ts).
+ */
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { DockerInvocation } from '../model/docker-command.js';
+
+/** What names, labels, publishes, logs, restarts or limits the container, and nothing its command sees. */
+const KEPT_OUT: ReadonlySet<string> = new Set([
+  '--name', '--rm', '--detach', '--interactive', '--tty', '--attach', '--sig-proxy', '--detach-keys', '--quiet',
+  '--label', '--label-file', '--restart', '--log-driver', '--log-opt', '--stop-signal', '--stop-timeout',
+  '--health-cmd', '--no-healthcheck', '--publish', '--publish-all', '--expose',
+  // Limits: a command that stays under them (it succeeded in the old run) writes the same.
+  '--memory', '--cpus', '--oom-kill-disable',
+]);
+
+/** Handled where the run step is read (./extractions.ts). */
+const READ_THERE: ReadonlySet<string> = new Set(['--env', '--workdir', '--entrypoint', '--user', '--volume', '--mount', '--env-file', '--volumes-from']);
+
+/**
+ * The problems of `inv`'s flags for a run step made a `RUN`: one per flag the migration would
+ * drop although it may change what the command writes. `--pull missing` (the default) is kept
+ * out; another `--pull` may run a pulled image instead of the one just built.
+ */
+export function droppedRunFlags(inv: DockerInvocation): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const f of inv.flags) {
+    if (KEPT_OUT.has(f.name) || READ_THERE.has(f.name) || seen.has(f.name)) continue;
+    if (f.name === '--pull' && f.value?.value === 'missing') continue;
+    seen.add(f.name);
+    const written = inv.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => w.raw).join(' ');
+    out.push(
+      diag('BUILD_AT_RUN_TIME', 'error', `the builder's command runs with \`${written}\`${written.startsWith(f.name) ? '' : ` (${f.name})`}, which a build step would run without: what it writes may differ`, {
+        file: inv.cmd.file,
+        line: inv.cmd.line,
+        hint: `Remove ${f.name} if the command does not depend on it, or migrate this setup by hand.`,
+      }),
+    );
+  }
+  return out;
+}
