@@ -14,7 +14,7 @@ import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
-import { droppedRunFlags } from './run-flags.js';
+import { droppedRunFlags, stdinProblem } from './run-flags.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
@@ -85,7 +85,11 @@ export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: D
   const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
   if (rest.some((w) => w.value === null)) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the command run in the builder is only known at run time', at(cmd, 'Write the command literally.')));
   const entrypoint = flagValues(inv, '--entrypoint')[0]?.value ?? null;
-  return { command: rest.length > 0 ? rest.map((w) => w.value ?? '') : null, entrypoint, env, workdir: workdir?.value ?? null, at: cmd };
+  const command = rest.length > 0 ? rest.map((w) => w.value ?? '') : null;
+  // A container made with `create` reads the input its `docker start -ai` is given (link.ts).
+  const input = inv.verb === 'run' ? stdinProblem(inv.flags.some((f) => f.name === '--interactive'), cmd, command, inv) : null;
+  if (input) problems.push(input);
+  return { command, entrypoint, env, workdir: workdir?.value ?? null, at: cmd };
 }
 
 /** Finds the container a `CONTAINER:PATH` word names, by the longest known key before a colon. */

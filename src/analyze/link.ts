@@ -14,6 +14,7 @@ import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
+import { stdinProblem } from './run-flags.js';
 import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun } from './near-miss.js';
 import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -160,6 +161,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         ctr.commands.push(cmd);
         const problems: Diagnostic[] = [];
         ctr.run = detached(ctr.made, ctr.made.operands[0]!.index, runStepOf(ctr.made, ctr.made.operands[0]!.index, problems), problems, inv);
+        const interactive = [ctr.made, inv].every((i) => i.flags.some((f) => f.name === '--interactive'));
+        const input = stdinProblem(interactive, cmd, ctr.run.command, inv);
+        if (input) problems.push(input);
         ctr.run.at = cmd;
         ctr.problems.push(...problems);
       }

@@ -15,6 +15,7 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { DockerInvocation } from '../model/docker-command.js';
+import type { ScriptCommand } from '../model/script.js';
 
 /** What names, labels, publishes, logs, restarts or limits the container, and nothing its command sees. */
 const KEPT_OUT: ReadonlySet<string> = new Set([
@@ -50,4 +51,29 @@ export function droppedRunFlags(inv: DockerInvocation): Diagnostic[] {
     );
   }
   return out;
+}
+
+/** Shells that read their script from standard input when given no script (`sh`, `bash -s`). */
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'ksh', 'zsh', 'busybox']);
+
+/**
+ * The problem of a run step fed standard input (`docker run -i … sh < steps.sh`, a here-document,
+ * `cat steps.sh | docker run -i …`, `docker start -ai x < steps.sh`): the command read it, and a
+ * build step has none, so the RUN made of it would do something else (`sh` with nothing to read
+ * exits at once). With `-i` and nothing given, the command reads the script's own input: a shell
+ * with no script (`sh`, `bash -s`) reads it, so that refuses too. Without `-i` the container's
+ * input is empty, as a build step's is. `interactive`: the run (or the created container and its
+ * start) kept standard input open; `cmd`: the command whose input it is.
+ */
+export function stdinProblem(interactive: boolean, cmd: ScriptCommand, command: readonly string[] | null, at: DockerInvocation): Diagnostic | null {
+  if (!interactive) return null;
+  const given = cmd.stdinFrom !== null || cmd.redirects.some((r) => (r.fd === null || r.fd === '0') && /^<(?!&-)/.test(r.op) && !r.op.startsWith('<>'));
+  const program = command?.[0]?.split('/').pop() ?? null;
+  const shellReadsInput = program !== null && SHELLS.has(program) && (command!.length === 1 || command!.slice(1).every((a) => /^-[a-z]*s[a-z]*$|^-[elux]+$/.test(a)));
+  if (!given && !shellReadsInput) return null;
+  return diag('BUILD_AT_RUN_TIME', 'error', `the builder's command reads its standard input (\`-i\`${given ? ', given to it by the script' : `: \`${command!.join(' ')}\` reads its script from it`}), which a build step does not have`, {
+    file: at.cmd.file,
+    line: at.cmd.line,
+    hint: 'Pass the commands as arguments (`sh -c \'…\'`) or put them in the builder Dockerfile, then run the tool again.',
+  });
 }

@@ -273,3 +273,23 @@ describe('host effects: what the builder container was run with (run flags, volu
     expect(d.message).toContain('a tar archive');
   });
 });
+
+describe('host effects: a builder command fed standard input', () => {
+  const runs = (run: string[]) => repo([BUILD, ...run, 'docker cp x:/out/app ./app', 'docker rm x', RUN, 'rm -f app'], { 'steps.sh': 'cp /out/app /out/app.bak\n' });
+  it('input the script gives a `-i` run (a file, a here-document, a here-string, a pipe) refuses: a build step has none', () => {
+    for (const run of [['docker run -i --name x app:build sh < steps.sh'], ['docker run -i --name x app:build sh <<EOF', 'cp /out/app /out/app.bak', 'EOF'], ['docker run -i --name x app:build sh -s <<< "cp /out/app /out/app.bak"'], ['cat steps.sh | docker run -i --name x app:build sh']]) {
+      const d = refused(runs(run), 'BUILD_AT_RUN_TIME');
+      expect(d.message, run[0]).toContain('standard input');
+    }
+  });
+  it('a `-i` shell given no script reads the script\'s own input, and `docker start -ai` of a `create -i` container is fed as a run is', () => {
+    refused(runs(['docker run -i --name x app:build bash -s']), 'BUILD_AT_RUN_TIME', 4);
+    refused(runs(['docker create -i --name x app:build sh', 'docker start -ai x < steps.sh']), 'BUILD_AT_RUN_TIME', 5);
+  });
+  it('without -i the container reads nothing, as a build step; with -i a command that reads no input migrates', () => {
+    const { out } = migrates(runs(['docker run --name x app:build sh < steps.sh']));
+    expect(out['Dockerfile']).toContain('RUN ["sh"]\n');
+    const it = migrates(runs(['docker run -it --name x app:build sh -c "cp /out/app /out/app.bak"']));
+    expect(it.out['Dockerfile']).toContain('RUN ["sh", "-c", "cp /out/app /out/app.bak"]\n');
+  });
+});
