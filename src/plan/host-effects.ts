@@ -107,7 +107,10 @@ export function checkHostEffects(
         continue;
       }
       const before = out.diagnostics.length;
-      checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse);
+      // Each artifact's window opens at the command that extracts it: `mkdir -p dist` between
+      // `docker create` and `docker cp x:/app dist/app` makes its destination, before it is there.
+      const phaseFor = (a: Artifact) => (phase === 'window' && at < (pos.get(a.via.cmd) ?? firstExtraction) ? 'before' : phase);
+      checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse, phaseFor);
       // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
       if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {
         const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)));
@@ -351,7 +354,7 @@ function setupDockerfiles(setup: Setup): string[] {
 }
 
 /** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */
-function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse): void {
+function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse, phaseFor: (a: Artifact) => string): void {
   for (const u of writes) {
     const df = dockerfiles.find((d) => { const m = meets(u, d); return m === 'at' || m === 'glob'; });
     if (df) {
@@ -364,7 +367,7 @@ function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean,
     for (const u of writes) {
       const m = meets(u, a.hostPath);
       if (m === null) continue;
-      if (phase === 'window') {
+      if (phaseFor(a) === 'window') {
         refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
         return;
       }

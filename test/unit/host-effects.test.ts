@@ -293,3 +293,16 @@ describe('host effects: a builder command fed standard input', () => {
     expect(it.out['Dockerfile']).toContain('RUN ["sh", "-c", "cp /out/app /out/app.bak"]\n');
   });
 });
+
+describe('host effects: each artifact\'s window opens at the command that extracts it', () => {
+  const files = (between: string, after = '') =>
+    repo([BUILD, 'docker create --name x app:build', between, 'docker cp x:/out/app dist/app', ...(after ? [after] : []), 'docker rm x', RUN, 'rm -rf dist'], { Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n' });
+  it('`mkdir -p dist` after the create and before the cp makes the destination: it migrates', () => {
+    const { out } = migrates(files('mkdir -p dist'));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\nmkdir -p dist\n${RUN}\nrm -rf dist\n`);
+  });
+  it('filling the destination there, or changing the file after the cp, still refuses', () => {
+    refused(files('cp prebuilt dist/app'), 'HOST_POSTPROCESS', 5);
+    refused(files('mkdir -p dist', 'strip dist/app'), 'HOST_POSTPROCESS', 7);
+  });
+});
