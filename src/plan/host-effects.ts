@@ -21,6 +21,7 @@ import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, use, type PathUse } from './host-commands.js';
 import { uploadedPaths, uploadMeets } from './upload-artifact.js';
+import { failureIgnored } from './failure-ignored.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -195,7 +196,14 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
     }
     return;
   }
-  // `docker rmi` of builder images is cleanup the linker (and a group of builders) already decides on.
+  // A `docker rmi` of this builder's image alone that is not its cleanup after the final build
+  // (a stale image removed first, a `clean` branch): the image is no longer made, so the
+  // command would fail; it goes, unless its failure is ignored (`|| true`), where it is harmless.
+  if (inv.verb === 'rmi' && ops.length > 0 && ops.every((w) => removed.tags.has(canonicalImage(wordKey(w))))) {
+    if (!failureIgnored(cmd, script)) drop(cmd, 'only removed the builder image, which the migration no longer builds');
+    return;
+  }
+  // Any other `docker rmi` of builder images is cleanup the linker (and a group of builders) already decides on.
   if (inv.verb !== 'rmi' && ops.concat(inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)).some((w) => removed.tags.has(canonicalImage(wordKey(w))))) {
     refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses the builder image ${setup.builder.tags[0]}, which is no longer built`, 'Run that command without the prefix so the tool can keep the builder build, or migrate by hand.');
     return;
@@ -279,16 +287,6 @@ function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfi
     }
   }
   return null;
-}
-
-/** The chain member after `cmd` runs when it fails (`cmd || true`). */
-function failureIgnored(cmd: ScriptCommand, script: ScriptFile): boolean {
-  if (script.kind !== 'shell') return cmd.conditional;
-  const units = (script as ShellScript).units;
-  const unit = units[cmd.unit];
-  if (!unit || unit.chain === null) return false;
-  const after = units.findIndex((u, k) => k > cmd.unit && u.chain === unit.chain);
-  return after >= 0 && units[after]!.opBefore === '||';
 }
 
 /** `[ -n "$id" ] && docker cp "$id":…`: a test of removed ids whose only use was to guard a removed command. */

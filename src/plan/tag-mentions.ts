@@ -49,6 +49,8 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { commentsOf, passedOverFiles } from './passed-over-files.js';
 import { toTerminal } from '../analyze/host-uses.js';
 import { constUsesFollowed, jsBindings, type JsBindings } from './js-const-uses.js';
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import { failureIgnored } from './failure-ignored.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -203,7 +205,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
           const value = w.value ?? w.fallback ?? null;
           // The program and subcommand (`docker build` when a builder is tagged `build`) and a name a build gives with `-t` use no image.
           if (value === null || value.length < shortest || (inv && k <= inv.verbIndex) || tagWords?.has(w)) continue;
-          hitsIn(value, (_at, hits) => record(hits, rel, (setup) => (rel === setup.script && inv?.verb === 'rmi' ? null : commandMention(cmd))));
+          hitsIn(value, (_at, hits) => record(hits, rel, (setup) => (inv?.verb === 'rmi' && harmlessRemoval(script, setup, cmd) ? null : commandMention(cmd))));
         }
         for (const v of cmd.env?.values() ?? []) if (v !== null) hitsIn(v, (_at, hits) => record(hits, rel, () => commandMention(cmd)));
       }
@@ -293,6 +295,20 @@ function mergedAway(facts: DockerfileFacts | null, at: number, setup: Setup): bo
 
 function commandAt(script: ScriptFile, at: number): ScriptCommand | null {
   return script.commands.find((c) => c.start <= at && at < c.end) ?? null;
+}
+
+/**
+ * A `docker rmi` of a builder image that needs no builder build: one in the sequence (the script,
+ * a Make target, a CI job) holding the setup's builder build, which the linker takes as cleanup
+ * or host effects drop (./host-effects.ts), or one whose failure is ignored. Another (`make
+ * clean` running `docker rmi app:build`) would fail once the image is no longer built, so it
+ * keeps the build, as any other use of the tag does.
+ */
+function harmlessRemoval(script: ScriptFile, setup: Setup, cmd: ScriptCommand): boolean {
+  if (failureIgnored(cmd, script)) return true;
+  if (script.file !== setup.script) return false;
+  const sequences = 'sequences' in script ? (script as EmbeddedScript).sequences : [script.commands];
+  return sequences.some((s) => s.includes(cmd) && s.includes(setup.builder.inv.cmd));
 }
 
 /** `echo`/`printf` whose output goes to the terminal (or nowhere), not to a file another step reads. */

@@ -215,3 +215,34 @@ describe('a builder tag held in a JavaScript const', () => {
     });
   }
 });
+
+describe('a docker rmi of the builder image that is not the setup\'s cleanup', () => {
+  const IMAGE = 'image:\n\tdocker build -t acme/app:build -f Dockerfile.build .\n\tdocker create --name x acme/app:build\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t acme/app:latest .\n\trm -f app\n';
+  const make = (clean: string) => {
+    const { 'build.sh': _script, ...sources } = SETUP;
+    const plan = planFiles({ ...sources, Makefile: `${IMAGE}\nclean:\n\trm -f app\n\t${clean}\n` });
+    const after = plan.changes.find((c) => c.path === 'Makefile')?.after ?? '';
+    return { status: plan.setups[0]!.status, after, note: plan.setups[0]!.notes.find((n) => n.startsWith('the builder build stays')) ?? null };
+  };
+  it('in another Make target keeps the builder build: `make clean` would find no image to remove', () => {
+    const r = make('docker rmi acme/app:build');
+    expect(r.status).toBe('migrate');
+    expect(r.after).toContain('image:\n\tdocker build --target builder -t acme/app:build -f Dockerfile .\n');
+    expect(r.after).toContain('\tdocker rmi acme/app:build\n');
+    expect(r.note).toContain('Makefile:11');
+  });
+  it('whose failure is ignored there is harmless: the build goes', () => {
+    const r = make('docker rmi acme/app:build || true');
+    expect(r.after).not.toContain('--target builder');
+    expect(r.after).toContain('\tdocker rmi acme/app:build || true\n');
+  });
+  it('in the setup\'s own script, before the build or in a clean branch, goes with the build; one whose failure is ignored stays', () => {
+    const first = outcome({ 'build.sh': BUILD.replace('set -e\n', 'set -e\ndocker rmi acme/app:build\n') });
+    expect(first).toMatchObject({ status: 'migrate', kept: false });
+    expect(first.script).toBe('#!/bin/sh\nset -e\ndocker build -t acme/app:latest .\n');
+    const branch = outcome({ 'build.sh': BUILD.replace('set -e\n', 'set -e\nif [ "$1" = clean ]; then\n  docker rmi acme/app:build\n  exit 0\nfi\n') });
+    expect(branch.script).toBe('#!/bin/sh\nset -e\nif [ "$1" = clean ]; then\n  exit 0\nfi\ndocker build -t acme/app:latest .\n');
+    const tolerant = outcome({ 'build.sh': BUILD.replace('set -e\n', 'set -e\ndocker rmi acme/app:build 2>/dev/null || true\n') });
+    expect(tolerant.script).toBe('#!/bin/sh\nset -e\ndocker rmi acme/app:build 2>/dev/null || true\ndocker build -t acme/app:latest .\n');
+  });
+});
