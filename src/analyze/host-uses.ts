@@ -77,6 +77,38 @@ function runTimeReads(cmd: ScriptCommand, effect: HostEffect): PathUse | null {
 }
 
 /**
+ * A narrower reading for commands that only may run after the setup, in an order the file does
+ * not fix (the other targets of its Makefile, the other scripts of its package.json): one that
+ * reads the artifact, a folder holding it or a pattern over it, runs it, or hands it to a
+ * program the tool does not model uses it (handed a folder holding it, such a program is taken
+ * to read its own files there: `go vet ./...`). One that only makes or writes that path
+ * (`mkdir -p dist && cp -r src/. dist/` in a separate `build` script) builds its own files
+ * there whether or not the image was built first, and is no use.
+ */
+export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
+  if (cmd.cwd === null) return null;
+  if (inv) return artifactUse(cmd, inv, artifacts);
+  const program = cmd.words[0]?.value?.includes('/') ? cmd.words[0] : null;
+  const p = program?.value ? resolveRel(cmd.cwd, program.value) : null;
+  const ran = p === null ? [] : artifacts.filter((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
+  if (ran.length > 0) return { artifacts: ran, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) runs it` };
+  const effect = hostEffect(cmd);
+  const reads = effect.known && effect.program !== null && REPORTS.has(effect.program) && toTerminal(cmd) ? effect.reads.filter((u) => u.glob) : effect.reads;
+  // A program the tool does not model counts when it is handed the artifact itself; handed a
+  // folder holding it (`go vet ./...`, `go build .`) it reads its own sources there.
+  const handed = effect.mayTouch.filter((u) => artifacts.some((a) => { const m = meets(u, a.hostPath); return m === 'at' || m === 'under'; }));
+  const met = artifacts.flatMap((a) => [...reads, ...handed].map((u) => [a, meets(u, a.hostPath)] as const).filter(([, m]) => m !== null && m !== 'unknown').slice(0, 1));
+  if (met.length > 0) {
+    const m = met[0]![1];
+    return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'over' ? 'reads the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads it'}` };
+  }
+  // A path only known at run time that the command reads or moves may be the artifact or a folder holding it.
+  const unknown = artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
+  if (unknown) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
+  return null;
+}
+
+/**
  * Programs that describe a folder they read (its listing, sizes, counts) and succeed whatever
  * it holds: printed to the terminal, their output is a report, not a result.
  */

@@ -15,7 +15,7 @@
 import path from 'node:path/posix';
 import { scriptKindOf, readScript, type Analysis } from '../analyze/index.js';
 import { calledTargets } from '../analyze/callers.js';
-import { artifactUse } from '../analyze/host-uses.js';
+import { artifactRead, artifactUse } from '../analyze/host-uses.js';
 import { wordKey } from '../analyze/extractions.js';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
@@ -23,6 +23,7 @@ import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import type { EmbeddedScript } from '../analyze/embedded.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -34,6 +35,7 @@ function forcedRemoval(cmd: ScriptCommand): boolean {
 }
 
 export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
+  markSiblingUses(analysis);
   const byScript = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
     // Only a shell script is run by its path (./src/analyze/callers.ts calledPath).
@@ -76,16 +78,46 @@ function removedByScript(setup: Setup, hostPath: string): boolean {
   return setup.cleanup.some((c) => c.words[0]?.value === 'rm' && c.words.some((_, k) => k > 0 && removes(c, k))) || setup.cleanupWords.some(({ cmd, word }) => removes(cmd, word));
 }
 
+/** Kinds whose entries (Make targets, npm scripts) run one after another in the same working tree. */
+const SAME_TREE_ENTRIES: ReadonlySet<ScriptFile['kind']> = new Set(['make', 'package-json']);
+
+/**
+ * The other entries of a Makefile or package.json that holds a setup (`make image smoke`,
+ * `npm run image && npm run smoke`): the one that builds the image left the artifact and the
+ * extraction's container behind for them, whatever their place in the file, so their commands
+ * are checked as a caller's are. (CI jobs run on machines of their own; a target that has the
+ * builder's among its prerequisites holds the setup's steps itself: SHARED_STEPS_DIFFER.)
+ */
+function markSiblingUses(analysis: Analysis): void {
+  for (const setup of analysis.setups) {
+    const script = analysis.scripts.get(setup.script) as Partial<EmbeddedScript> | undefined;
+    if (!setup.runtime || !script?.sequences || !SAME_TREE_ENTRIES.has(script.kind!) || setup.diagnostics.some((d) => d.severity === 'error')) continue;
+    const holding = script.sequences.filter((seq) => seq.includes(setup.builder.inv.cmd));
+    const own = new Set(holding.flat());
+    const entry = (k: number) => (script.entries?.[k] ? `\`${script.entries[k]}\`` : 'another entry');
+    const first = script.sequences.indexOf(holding[0]!);
+    script.sequences.forEach((seq, k) => {
+      const others = seq.filter((c) => !own.has(c));
+      if (others.length === 0) return;
+      checkLater(setup, others, new Set(), `, in ${entry(k)} of ${setup.script}, which may run after ${entry(first)}`, artifactRead);
+    });
+  }
+}
+
 /** `calls`: the caller's commands that run a setup's script (they are the calls, not uses). */
 function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>): void {
+  checkLater(setup, caller.commands, calls, ` after running ${setup.script} (${call.file}:${call.line})`, artifactUse);
+}
+
+/** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
+function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse): void {
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);
     const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
     return name && name.value !== null ? [name.value] : [];
   }));
-  const after = ` after running ${setup.script} (${call.file}:${call.line})`;
-  for (const cmd of caller.commands) {
-    if (calls.has(cmd) || forcedRemoval(cmd)) continue;
+  for (const cmd of commands) {
+    if (skip.has(cmd) || forcedRemoval(cmd)) continue;
     const inv = dockerInvocation(cmd);
     if (inv) {
       const named = inv.operands.map((o) => wordKey(o.word)).find((k) => [...containers].some((c) => k === c || k.startsWith(`${c}:`)));
@@ -99,7 +131,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
     // An artifact the script removes itself (`rm ./relay` after the final build) was never there for the caller.
     const pending = setup.artifacts.filter((a) => !a.hostNeeded && !removedByScript(setup, a.hostPath));
     if (pending.length === 0) return;
-    const used = artifactUse(cmd, inv ?? null, pending);
-    for (const a of used?.artifacts ?? []) a.hostNeeded = `${used!.why}${after}`;
+    const used = uses(cmd, inv ?? null, pending);
+    for (const art of used?.artifacts ?? []) art.hostNeeded = `${used!.why}${after}`;
   }
 }

@@ -61,3 +61,43 @@ describe('what a caller does after running the setup\'s script', () => {
     expect(r.why).toContain('`./relay --version` (build.sh:8) uses it');
   });
 });
+
+describe('the other entries of a Makefile or package.json that holds the setup', () => {
+  const IMAGE = 'image:\n\tdocker build -t relay:build -f Dockerfile.build .\n\tdocker create --name relay-x relay:build\n\tdocker cp relay-x:/out/relay ./relay\n\tdocker rm relay-x\n\tdocker build -t relay:latest .\n';
+  const make = (rest: string, image = IMAGE) => {
+    const { 'build.sh': _script, ...sources } = FILES;
+    const plan = planFiles({ ...sources, Makefile: `${image}\n${rest}` });
+    const setup = plan.setups[0]!;
+    return { status: setup.status, errors: setup.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ code: d.code, line: d.line, message: d.message })) };
+  };
+  it('a target that runs or packs the binary the image target left (`make image smoke`) refuses: the Makefile gets no export stage', () => {
+    for (const recipe of ['smoke:\n\t./relay --selftest\n', 'release:\n\ttar czf relay.tgz relay\n', 'sums:\n\tsha256sum * > SUMS\n']) {
+      const r = make(recipe);
+      expect(r.status, recipe).toBe('refused');
+      expect(r.errors[0], recipe).toMatchObject({ code: 'ARTIFACT_USED_ON_HOST', line: 4 });
+      expect(r.errors[0]!.message, recipe).toContain(`of Makefile, which may run after \`image\``);
+    }
+  });
+  it('a target that names the extraction\'s container the image target left refuses', () => {
+    const r = make('clean:\n\tdocker rm -f relay-x\n', IMAGE.replace('\tdocker rm relay-x\n', ''));
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'REMOVED_NAME_USED', line: 8 })]);
+  });
+  it('a target that only removes or writes that path, or an image target that removes the binary itself, migrates', () => {
+    expect(make('clean:\n\trm -f relay\n').status).toBe('migrate');
+    expect(make('local:\n\tmkdir -p out && go build -o out/relay .\n\nvet:\n\tgo vet ./...\n').status).toBe('migrate');
+    expect(make('local:\n\tgo build -o relay .\n').status).toBe('refused');
+    expect(make('smoke:\n\t./relay --selftest\n', `${IMAGE}\trm -f relay\n`).status).toBe('migrate');
+  });
+  it('an npm script that writes into the extracted folder on its own migrates; one that reads the folder refuses', () => {
+    const pkg = (scripts: Record<string, string>) => {
+      const { 'build.sh': _script, ...sources } = FILES;
+      const image = 'docker build -t relay:build -f Dockerfile.build . && docker create --name relay-x relay:build && docker cp relay-x:/out/relay ./dist && docker rm relay-x && docker build -t relay:latest .';
+      const plan = planFiles({ ...sources, Dockerfile: 'FROM alpine:3.19\nCOPY dist /usr/local/bin/relay\n', 'package.json': JSON.stringify({ name: 'relay', scripts: { image, ...scripts } }, null, 2) });
+      return plan.setups[0]!;
+    };
+    expect(pkg({ build: 'mkdir -p dist && cp -r src/. dist/' }).status).toBe('migrate');
+    const read = pkg({ pack: 'tar czf relay.tgz dist' });
+    expect(read.status).toBe('refused');
+    expect(read.diagnostics.map((d) => d.code)).toContain('ARTIFACT_USED_ON_HOST');
+  });
+});
