@@ -86,8 +86,10 @@ export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: D
   if (rest.some((w) => w.value === null)) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the command run in the builder is only known at run time', at(cmd, 'Write the command literally.')));
   const entrypoint = flagValues(inv, '--entrypoint')[0]?.value ?? null;
   const command = rest.length > 0 ? rest.map((w) => w.value ?? '') : null;
-  // A container made with `create` reads the input its `docker start -ai` is given (link.ts).
-  const input = inv.verb === 'run' ? stdinProblem(inv.flags.some((f) => f.name === '--interactive'), cmd, command, inv) : null;
+  // A container made with `create` reads the input its `docker start -ai` is given (link.ts); a
+  // detached one (`-dit … sh`, which idles: ./detached.ts) is given none by the script.
+  const has = (name: string) => inv.flags.some((f) => f.name === name);
+  const input = inv.verb === 'run' ? stdinProblem(has('--interactive') && !has('--detach'), cmd, command, inv) : null;
   if (input) problems.push(input);
   return { command, entrypoint, env, workdir: workdir?.value ?? null, at: cmd };
 }
