@@ -62,10 +62,17 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
     const m = met[0]![1];
     return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${inv ? 'mounts the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads the folder holding it'}` };
   }
-  // A path only known at run time (`sha256sum "$BIN"`, `cp "$DIST"/app release/`, `tar -C "$OUT" .`) that the command reads or moves may be the artifact or a folder holding it.
-  const unknown = effect && artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
-  if (unknown) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect!.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
-  return null;
+  return effect ? runTimeUse(cmd, effect, artifacts) : null;
+}
+
+/**
+ * A path only known at run time (`sha256sum "$BIN"`, `cp "$DIST"/app release/`, `tar -C "$OUT" .`)
+ * that the command reads or moves may be any artifact or a folder holding it.
+ */
+function runTimeUse(cmd: ScriptCommand, effect: HostEffect, artifacts: readonly Artifact[]): ArtifactUse | null {
+  const unknown = artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
+  if (!unknown) return null;
+  return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
 }
 
 /** Programs that need what they are given to be there: they read it, or move it away (`mv "$OUT"/app dist/`). */
@@ -93,7 +100,7 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
   const ran = p === null ? [] : artifacts.filter((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
   if (ran.length > 0) return { artifacts: ran, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) runs it` };
   const effect = hostEffect(cmd);
-  const reads = effect.known && effect.program !== null && REPORTS.has(effect.program) && toTerminal(cmd) ? effect.reads.filter((u) => u.glob) : effect.reads;
+  const reads = reportOnly(cmd, effect) ? effect.reads.filter((u) => u.glob) : effect.reads;
   // A program the tool does not model counts when it is handed the artifact itself; handed a
   // folder holding it (`go vet ./...`, `go build .`) it reads its own sources there.
   const handed = effect.mayTouch.filter((u) => artifacts.some((a) => { const m = meets(u, a.hostPath); return m === 'at' || m === 'under'; }));
@@ -102,10 +109,7 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
     const m = met[0]![1];
     return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'over' ? 'reads the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads it'}` };
   }
-  // A path only known at run time that the command reads or moves may be the artifact or a folder holding it.
-  const unknown = artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
-  if (unknown) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
-  return null;
+  return runTimeUse(cmd, effect, artifacts);
 }
 
 /**
@@ -114,12 +118,15 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
  */
 const REPORTS = new Set(['ls', 'du', 'stat', 'file', 'wc', 'tree']);
 
+/** A listing or size of what it reads, printed to the terminal: only a pattern in it still counts. */
+const reportOnly = (cmd: ScriptCommand, effect: HostEffect) => effect.known && effect.program !== null && REPORTS.has(effect.program) && toTerminal(cmd);
+
 /** Output that goes to the terminal (or nowhere): no file, pipe or variable receives it. */
 export const toTerminal = (cmd: ScriptCommand) => cmd.stdout === null && cmd.redirects.every((r) => r.target.value === '/dev/null' || (r.op.includes('&') && /^[12]$/.test(r.target.value ?? '')));
 
 /** What a host command reads, moves or hands to a program the tool does not model. */
 function broadUses(cmd: ScriptCommand, effect: HostEffect): PathUse[] {
-  if (effect.known && effect.program !== null && REPORTS.has(effect.program) && toTerminal(cmd)) return effect.reads.filter((u) => u.glob);
+  if (reportOnly(cmd, effect)) return effect.reads.filter((u) => u.glob);
   const writes = effect.program !== null && HARMLESS_OVER.has(effect.program) ? [] : effect.writes;
   return [...effect.reads, ...effect.mayTouch, ...writes];
 }
