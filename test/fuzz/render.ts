@@ -121,7 +121,9 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
     if (s.builderJsonCmd) build.push(`CMD ["sh", "-c", "go build -o /out/${a} . && echo built ${a}"]`);
   } else if (s.artifact === 'folder') {
     let run = `RUN go build -o /out/bin/${a} . && mkdir -p /out/share && echo "${a} assets" > /out/share/${a}.txt && echo "{}" > /out/share/${a}.js.map`;
-    if (s.archiveAdd) run += ` && mkdir -p /tmp/assets && echo "${a} data" > /tmp/assets/${a}.dat && tar -C /tmp -cf /out/${a}-assets assets`;
+    // The archive's member times are pinned: a tar carries them in its bytes, and the two pipelines build
+    // it minutes apart, so an unpinned one differs whenever it reaches the final image as a file.
+    if (s.archiveAdd) run += ` && mkdir -p /tmp/assets && echo "${a} data" > /tmp/assets/${a}.dat && touch -t 200001010000 /tmp/assets/${a}.dat /tmp/assets && tar -C /tmp -cf /out/${a}-assets assets`;
     build.push(run);
     if (s.fileMode !== 'default') build.push(`RUN chmod ${s.fileMode} /out/bin/${a}`);
   } else {
