@@ -21,6 +21,8 @@ export interface Snippet {
   encode: (shellText: string) => string;
   cwd: string | null;
   vars: ReadonlyMap<string, string | null>;
+  /** Names of `vars` the host puts in the snippet's environment (Make's `export NAME`): its programs see them. */
+  exported?: readonly string[];
   /**
    * The variables' versions the snippet's shell starts with, when the host runs its snippets in
    * one environment (a JavaScript script's calls share its process's): a variable none of them
@@ -161,6 +163,7 @@ export function composeEmbedded(
         line: lineOfFile(map(c.start)),
         stdout: c.stdout?.kind === 'pipe' ? { kind: 'pipe', to: first + c.stdout.to } : c.stdout,
         stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
+        ...(snippet.exported?.length ? { exported: [...new Set([...snippet.exported, ...(c.exported ?? [])])] } : {}),
         // Branch ids are unique within one snippet's parse: the snippet's number keeps them apart in the file.
         ...(c.branches || snippet.branches?.length ? { branches: [...(snippet.branches ?? []), ...(c.branches ?? []).map((b) => ({ ...b, id: `${n}/${b.id}`, ...(b.after ? { after: b.after.map((i) => first + i) } : {}), ...(b.when ? { when: b.when.map((w) => ({ ...w, cmds: w.cmds.map((i) => first + i) })) } : {}) }))] } : {}),
       };

@@ -72,6 +72,12 @@ export interface ScriptCommand {
   vars: ReadonlyMap<string, string | null>;
   /** Variables set for this command alone (`NAME=value docker build …`). */
   env?: ReadonlyMap<string, string | null>;
+  /**
+   * The script's variables the program run sees in its environment: those it exported
+   * (`export NAME=…`, `declare -x`, any assignment under `set -a`); absent when none. Their
+   * values are in `vars`.
+   */
+  exported?: readonly string[];
 }
 
 /**

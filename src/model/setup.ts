@@ -104,7 +104,8 @@ export interface Setup {
    * Set by the plan when a place outside the setup's script may use the builder image by its
    * tag (another script, a Dockerfile `FROM`, a scanner given the name): src/plan/tag-mentions.ts.
    */
-  builderTagUsedElsewhere?: { file: string; line: number; text: string };
+  /** `via`: how the name reaches the command when no word of it spells the name (`BUILDER=app:build in its environment`). */
+  builderTagUsedElsewhere?: { file: string; line: number; text: string; via?: string };
   /**
    * Set by the plan when the builder's tag is only known at run time and falls back to no name
    * (`-t "$BUILDER"`): no name to search for, so the image is kept as the old script left it.

@@ -595,7 +595,7 @@ function whyBuilderKept(setup: Setup): string {
   // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
   // (A run-time tag spelled as the same expansion is surely it: src/analyze/dynamic-tag-uses.ts.)
   const maybe = cmd !== undefined && !cmd.words.some((w) => (w.value !== null && setup.builder.tags.includes(canonicalImage(w.value))) || dynamicTags(setup.builder).some((t) => w.value === null && typeof w.same === 'string' && w.same === t.same));
-  return `its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${maybe && cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : ''}`;
+  return `its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe || ('via' in user && user.via) ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${'via' in user && user.via ? `, given ${user.via}` : ''}${maybe && cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : ''}`;
 }
 /** The builder build rewritten to build the merged Dockerfile's builder stage, under its old tag. */
 function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, rewrites: WordChange[]): Edit[] | { error: string } {

@@ -51,6 +51,7 @@ import { toTerminal } from '../analyze/host-uses.js';
 import { constUsesFollowed, jsBindings, type JsBindings } from './js-const-uses.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { failureIgnored } from './failure-ignored.js';
+import { exportedReadBy } from './exported-env.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -208,6 +209,11 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
           hitsIn(value, (_at, hits) => record(hits, rel, (setup) => (inv?.verb === 'rmi' && harmlessRemoval(script, setup, cmd) ? null : commandMention(cmd))));
         }
         for (const v of cmd.env?.values() ?? []) if (v !== null) hitsIn(v, (_at, hits) => record(hits, rel, () => commandMention(cmd)));
+        // A name the script exported reaches the program in its environment (./exported-env.ts).
+        for (const name of exportedReadBy(cmd, inv)) {
+          const v = cmd.vars.get(name);
+          if (v != null && v.length >= shortest) hitsIn(v, (_at, hits) => record(hits, rel, () => ({ ...commandMention(cmd), via: `${name}=${v} in its environment` })));
+        }
       }
       // Shell and Make set variables outside commands (`B := app:build`): their uses are in the
       // commands' words. In YAML, JSON, JavaScript, Groovy and PowerShell a name outside the

@@ -246,3 +246,40 @@ describe('a docker rmi of the builder image that is not the setup\'s cleanup', (
     expect(tolerant.script).toBe('#!/bin/sh\nset -e\ndocker rmi acme/app:build 2>/dev/null || true\ndocker build -t acme/app:latest .\n');
   });
 });
+
+describe('a builder tag the script exports to the programs it runs', () => {
+  /** The builder build kept as written, its tag read from the variable. */
+  const keeps = (r: { script: string | null }) => r.script?.includes('docker build --target builder -t "$B" -f Dockerfile .\n') ?? false;
+  const exporting = (head: string, tail: string) => `#!/bin/sh\nset -e\n${head}docker build -t "$B" -f Dockerfile.build .\ndocker create --name x "$B"\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t acme/app:latest .\nrm -f app\n${tail}`;
+
+  it('keeps the build for a later script run with the tag in its environment, saying how it gets there', () => {
+    for (const head of ['export B=acme/app:build\n', 'B=acme/app:build\nexport B\n', 'set -a\nB=acme/app:build\n', 'set -eao pipefail\nB=acme/app:build\n', 'set -o allexport\nB=acme/app:build\n', 'declare -x B=acme/app:build\n']) {
+      const r = outcome({ 'build.sh': exporting(head, 'sh ./test.sh\n'), 'test.sh': '#!/bin/sh\ndocker run --rm "$B" go test ./...\n' });
+      expect([head, keeps(r)]).toEqual([head, true]);
+      expect(r.note).toBe('the builder build stays as `--target builder` of Dockerfile, because its image acme/app:build may still be used by `sh ./test.sh` (build.sh:' + (head.split('\n').length + 8) + '), given B=acme/app:build in its environment');
+    }
+  });
+
+  it('lets it go when nothing that may read the environment runs, the export is taken back, or the tag is not exported', () => {
+    for (const [head, tail] of [['export B=acme/app:build\n', 'ls -la\ndate\n'], ['set -a\nset +a\nB=acme/app:build\n', 'sh ./test.sh\n'], ['B=acme/app:build\nexport OTHER=1\n', 'sh ./test.sh\n']] as const) {
+      const r = outcome({ 'build.sh': exporting(head, tail) });
+      expect([head, r.status, r.note, r.script?.includes('docker build')]).toEqual([head, 'migrate', null, true]);
+      expect(r.script).not.toContain('Dockerfile.build');
+    }
+  });
+
+  it('counts a docker command only where it hands the variable on by name, or reads the environment itself', () => {
+    expect(keeps(outcome({ 'build.sh': exporting('export B=acme/app:build\n', 'docker run --rm -e B acme/app:latest app --check\n') }))).toBe(true);
+    expect(keeps(outcome({ 'build.sh': exporting('export B=acme/app:build\n', 'docker compose run --rm tests\n') }))).toBe(true);
+    const other = outcome({ 'build.sh': exporting('export B=acme/app:build\n', 'docker run --rm -e OTHER acme/app:latest app --check\ndocker push acme/app:latest\n') });
+    expect([other.status, other.note]).toEqual(['migrate', null]);
+  });
+
+  it('reads Make\'s export directives: the variable is in every recipe\'s environment', () => {
+    const make = (head: string) => `${head}\nimage:\n\tdocker build -t $(B) -f Dockerfile.build .\n\tdocker create --name x $(B)\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t acme/app:latest .\n\ntest: image\n\t./test.sh\n`;
+    const kept = (head: string) => planFiles({ ...SETUP, 'build.sh': '#!/bin/sh\necho nothing here\n', Makefile: make(head) }).changes.find((c) => c.path === 'Makefile')?.after?.includes('--target builder') ?? null;
+    for (const head of ['export B := acme/app:build', 'B := acme/app:build\nexport B', 'B := acme/app:build\nexport', 'B := acme/app:build\n.EXPORT_ALL_VARIABLES:']) expect([head, kept(head)]).toEqual([head, true]);
+    expect(kept('B := acme/app:build')).toBe(false);
+    expect(kept('B := acme/app:build\nexport B\nunexport B')).toBe(false);
+  });
+});

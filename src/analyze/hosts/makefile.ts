@@ -32,7 +32,8 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
 
   // Variables with a literal value (`IMG ?= app` counts: the default is what the file states).
   const vars = new Map<string, string | null>();
-  for (const a of root.namedChildren.filter((n) => n.type === 'variable_assignment')) {
+  const assignments = root.namedChildren.flatMap((n) => (n.type === 'variable_assignment' ? [n] : DIRECTIVES.has(n.type) ? n.namedChildren.filter((c) => c.type === 'variable_assignment') : []));
+  for (const a of assignments) {
     const name = a.namedChildren.find((c) => c.type === 'word');
     const value = a.namedChildren.find((c) => c.type === 'text');
     if (!name) continue;
@@ -49,6 +50,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     }
   }
   const lineOf = new LineIndex(text);
+  const exported = exportedNames(root, text, vars);
 
   const found = rulesIn(root, text, (o) => lineOf.lineOf(o));
   const rules = found.map((r) => r.node);
@@ -71,6 +73,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
       ids.push(snippets.length);
       const snippet = recipeSnippet(file, text, line, targets[0] ?? '', automatics.get(rule), vars, dir);
       if (branches.length > 0) snippet.branches = branches;
+      if (exported.length > 0) snippet.exported = exported;
       snippets.push(snippet);
     }
     for (const t of targets) {
@@ -97,6 +100,37 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
   return { script: make, diagnostics };
+}
+
+/** Directives that hold an assignment: `export NAME := value`, `override NAME = value`. */
+const DIRECTIVES = new Set(['export_directive', 'override_directive']);
+
+/**
+ * The variables Make puts in every recipe's environment: `export NAME[ := value]`, `export A B`,
+ * and all of them after a bare `export` or with a `.EXPORT_ALL_VARIABLES:` target. An
+ * `unexport` outside a conditional takes a name back; one inside may not, so it is kept.
+ */
+function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, string | null>): string[] {
+  const words = (n: TsNode) => n.descendantsOfType('word').map((w) => text.slice(w.startIndex, w.endIndex));
+  const out = new Set<string>();
+  let all = false;
+  for (const d of root.descendantsOfType('export_directive')) {
+    const named = d.namedChildren;
+    if (named.length === 0) all = true;
+    for (const c of named) {
+      if (c.type === 'variable_assignment') {
+        const name = c.namedChildren.find((n) => n.type === 'word');
+        if (name) out.add(text.slice(name.startIndex, name.endIndex));
+      } else words(c).forEach((w) => out.add(w));
+    }
+  }
+  for (const r of root.descendantsOfType('rule')) {
+    const targets = r.namedChildren.find((c) => c.type === 'targets');
+    if (targets && words(targets).includes('.EXPORT_ALL_VARIABLES')) all = true;
+  }
+  if (all) for (const name of vars.keys()) out.add(name);
+  for (const d of root.namedChildren.filter((n) => n.type === 'unexport_directive')) words(d).forEach((w) => out.delete(w));
+  return [...out];
 }
 
 function recipeSnippet(file: string, text: string, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {

@@ -31,6 +31,7 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     const append = a.children.some((c) => !c.isNamed && c.type === '+=');
     const unsure = uncertain || append || value?.type === 'array';
     setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
+    if (scope.versions.allExport) scope.versions.exported.add(name);
   }
 }
 

@@ -29,6 +29,7 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     vars: (scope.snapshot ??= withoutFolderValues(scope.vars)),
     stdout: null,
     stdinFrom: null,
+    ...(scope.versions.exported.size > 0 ? { exported: [...scope.versions.exported] } : {}),
   };
   w.script.commands.push(cmd);
   return cmd;
@@ -49,8 +50,36 @@ function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
     else scope.cwd = null;
   } else if (prog === 'pushd' || prog === 'popd') {
     scope.cwd = null;
+  } else if (prog === 'set') {
+    const on = allExportOption(words.slice(1));
+    // Under a condition or in a loop it may be on or off afterwards: on is the side that hides no export.
+    if (on !== null) scope.versions.allExport = on || (uncertain && scope.versions.allExport === true);
   }
   if (mayAssign(w, words)) havoc(scope.versions);
+}
+
+/**
+ * What a `set` command does to the allexport option: `-a` (alone or among other letters,
+ * `set -ea`) and `-o allexport` turn it on, `+a` and `+o allexport` off; null when it does not
+ * touch it. A word only known at run time (`set $OPTS`) may turn it on.
+ */
+function allExportOption(args: Word[]): boolean | null {
+  let on: boolean | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]!.value;
+    if (v === null) return true;
+    if (v === '--' || v === '-' || !/^[-+]/.test(v)) break;
+    const letters = v.slice(1);
+    if (letters.includes('a')) on = v.startsWith('-');
+    // `-o NAME`, also at the end of a cluster (`set -euo allexport`).
+    if (letters.endsWith('o')) {
+      const name = args[i + 1]?.value;
+      if (name === null) return true;
+      if (name === 'allexport') on = v.startsWith('-');
+      i++;
+    }
+  }
+  return on;
 }
 
 /** A command that may assign variables the walk does not follow (./versions.ts). */

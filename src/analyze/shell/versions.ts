@@ -40,6 +40,8 @@ export interface Versions {
   exported: Set<string>;
   /** Names the first reading started with (a CI `env:`, a Makefile's variables): exported, and not unset. */
   inherited: ReadonlySet<string>;
+  /** `set -a` (`set -o allexport`) is in effect: every variable assigned from here on is exported. */
+  allExport?: boolean;
   seed: string;
   /** Shared by the copies of one reading, so its ids never repeat. */
   counter: { n: number };
