@@ -43,6 +43,20 @@ describe('an artifact used through the folder that holds it', () => {
     expect(r.why).toContain('mounts the folder holding it');
   });
 
+  it('exports it for a container given the artifact itself, by -v or --mount, or a path inside an extracted folder', () => {
+    for (const after of ['docker run --rm -v "$PWD/app:/usr/local/bin/app" alpine:3.19 app --version', 'docker run --rm -v ./app:/app:ro alpine:3.19 /app', 'docker run --rm --mount type=bind,src=./app,dst=/app alpine:3.19 /app']) {
+      const r = outcome(after);
+      expect([after, r.status, r.exported]).toEqual([after, 'migrate', true]);
+      expect(r.why).toContain('mounts it:');
+    }
+    const folder = planFiles({ ...FILES, 'build.sh': script('docker run --rm -v "$PWD/out/bin:/opt/bin" alpine:3.19 /opt/bin/app').replace('x:/out/app ./app', 'x:/out ./out'), Dockerfile: 'FROM alpine:3.19\nCOPY out/ /usr/local/\n' });
+    expect(folder.changes.find((c) => c.path === 'build.sh')?.after).toContain('--target export --output type=local,dest=. -f Dockerfile .');
+  });
+
+  it('does not count a container given another host path, or a named volume', () => {
+    for (const after of ['docker run --rm -v "$PWD/conf:/conf" alpine:3.19 ls /conf', 'docker run --rm -v app:/data alpine:3.19 ls /data']) expect([after, outcome(after).exported]).toEqual([after, false]);
+  });
+
   it('does not count a removal, a mode change or a listing printed to the terminal', () => {
     for (const after of ['rm -rf ./tmp .cache', 'chmod -R go-w .', 'ls -l .', 'du -sh .']) expect(outcome(after)).toMatchObject({ status: 'migrate', exported: false, why: null });
   });
