@@ -66,6 +66,11 @@ function localsByPart(script: EmbeddedScript, indices: Iterable<number>): [Part,
   return [...by].sort((a, b) => a[0].first - b[0].first);
 }
 
+/** Whether words written in snippet `from` read the same in snippet `to` (Snippet.scope). */
+function sameScope(from: Part | undefined, to: Part): boolean {
+  return from === to || (from !== undefined && to.snippet.scope !== undefined && from.snippet.scope === to.snippet.scope);
+}
+
 function toHost(part: Part, edits: readonly Edit[], text: string): Edit[] {
   const map = (o: number) => fileOffset(part.snippet.toFile, Math.min(o, part.snippet.toFile.length - 1))!;
   return edits.map((e) => {
@@ -186,7 +191,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       else if ('value' in w) spelled.push(w);
       // A word of the same snippet is already written in its syntax; one of another snippet
       // (another step, another call) is carried by its value, the one thing both agree on.
-      else if (partOf(script, w.from) === part) spelled.push({ written: script.text.slice(w.copy.start, w.copy.end) });
+      else if (sameScope(partOf(script, w.from), part)) spelled.push({ written: script.text.slice(w.copy.start, w.copy.end) });
       else if (w.copy.value !== null) spelled.push({ value: w.copy.value });
       else return { error: `${script.text.slice(w.copy.start, w.copy.end)} is only known when ${partOf(script, w.from)?.snippet.label ?? 'its command'} runs, and cannot be written into ${part.snippet.label}` };
     }

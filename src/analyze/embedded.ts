@@ -34,6 +34,17 @@ export interface Snippet {
   /** A short name for messages (`target build`, `step 3`, `script "build"`). */
   label: string;
   /**
+   * Snippets with the same scope read text written in one of them as in another (the recipe
+   * lines of one Make rule: the same variables, automatic ones included), so a word of one is
+   * carried into another as written. Absent: only the snippet's own words are.
+   */
+  scope?: string;
+  /**
+   * The host goes on whatever the snippet's shell exits with (a Make recipe line written `-cmd`,
+   * or a recipe of a target `.IGNORE` lists): a failure of its last command stops nothing.
+   */
+  failureIgnored?: boolean;
+  /**
    * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
    * every job without its own): where it is written and what else runs it, for messages.
    */

@@ -79,7 +79,8 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
   }
   for (const u of unread) if (!reported.has(u.diagnostic)) diagnostics.push(u.diagnostic);
   // A setup several sequences share is edited once for all of them (./shared-readings.ts).
-  for (const [cmd, s] of best) s.diagnostics.push(...fromOtherReadings(readings.get(cmd)!, s));
+  const sameTree = script.kind === 'make' || script.kind === 'package-json';
+  for (const [cmd, s] of best) s.diagnostics.push(...fromOtherReadings(readings.get(cmd)!, s, sameTree));
   const setups = [...best.values()].sort((a, b) => a.builder.inv.cmd.index - b.builder.inv.cmd.index);
   const used = new Set(setups.flatMap((s) => setupCommands(s).map((c) => `${c.file}:${c.line}`)));
   return { setups, diagnostics: dropFollowed(diagnostics, (file, line) => used.has(`${file}:${line}`)) };

@@ -25,8 +25,8 @@ export interface Reading {
   commands: readonly ScriptCommand[];
 }
 
-/** What the migration of a setup depends on, as text two readings can be compared by. */
-function shape(s: Setup): string {
+/** What the migration of a setup depends on, as text two readings can be compared by (`needs`: whether the host's use of an artifact counts). */
+function shape(s: Setup, needs = true): string {
   const at = (c: ScriptCommand) => c.index;
   return JSON.stringify({
     builder: [s.builder.tags, s.builder.dockerfile, s.builder.context, s.builder.target, s.builder.stock ?? null],
@@ -36,7 +36,7 @@ function shape(s: Setup): string {
     cleanupWords: s.cleanupWords.map((w) => [at(w.cmd), w.word]),
     tagUsers: s.builderTagUsers.map(at),
     run: s.run ? [s.run.command, s.run.entrypoint, s.run.env, s.run.workdir, at(s.run.at), s.run.prepare ?? null, s.run.user ?? null, s.run.idle ?? null] : null,
-    artifacts: s.artifacts.map((a) => [a.containerPath, a.hostPath, at(a.via.cmd), a.mode, a.contentsOnly, a.hostNeeded ?? null, (a.innerModes ?? []).map((m) => [m.path, m.mode, at(m.cmd)]), a.consumers.map((c) => [c.dockerfile, c.copy, c.source, c.stagePath, c.within ?? null, c.folderOnly ?? false])]),
+    artifacts: s.artifacts.map((a) => [a.containerPath, a.hostPath, at(a.via.cmd), a.mode, a.contentsOnly, needs ? a.hostNeeded ?? null : null, (a.innerModes ?? []).map((m) => [m.path, m.mode, at(m.cmd)]), a.consumers.map((c) => [c.dockerfile, c.copy, c.source, c.stagePath, c.within ?? null, c.folderOnly ?? false])]),
   });
 }
 
@@ -45,13 +45,14 @@ function shape(s: Setup): string {
  * build: a refusal when they read it differently; when they agree, the errors only some of
  * them found (a step of one job the tool does not read), since the edit reaches every job.
  */
-export function fromOtherReadings(readings: readonly Reading[], chosen: Setup): Diagnostic[] {
+export function fromOtherReadings(readings: readonly Reading[], chosen: Setup, sameTree = false): Diagnostic[] {
   const full = readings.filter((r) => r.setup.runtime !== null);
   if (full.length === 0) return [];
   const partial = readings.flatMap((r) => (r.setup.runtime === null ? hostUseAfter(r) : []));
   if (partial.length > 0) return [partial[0]!.refusal(full, chosen)];
   if (full.length < 2) return [];
-  const differ = disagreement(full, chosen);
+  if (sameTree) shareHostNeeds(full, chosen);
+  const differ = disagreement(full, chosen, !sameTree);
   if (differ) return [differ];
   const seen = new Set(chosen.diagnostics.map(key));
   const out: Diagnostic[] = [];
@@ -63,6 +64,21 @@ export function fromOtherReadings(readings: readonly Reading[], chosen: Setup): 
     }
   }
   return out;
+}
+
+/**
+ * Entries run one after another in one working tree (Make targets, npm scripts): an artifact one
+ * of them still uses on the host after the shared steps is written there by the export build for
+ * all of them, as the extraction wrote it for all of them. So when the readings differ only in
+ * that use, the chosen one takes the first use another reading found.
+ */
+function shareHostNeeds(full: readonly Reading[], chosen: Setup): void {
+  if (new Set(full.map((r) => shape(r.setup, false))).size > 1) return;
+  chosen.artifacts.forEach((a, k) => {
+    if (a.hostNeeded) return;
+    const other = full.find((r) => r.setup.artifacts[k]?.hostNeeded);
+    if (other) a.hostNeeded = `${other.setup.artifacts[k]!.hostNeeded}, in ${nameOf(other)}`;
+  });
 }
 
 const key = (d: Diagnostic) => `${d.code} ${d.file ?? ''}:${d.line ?? ''} ${d.message}`;
@@ -101,10 +117,10 @@ const HINT = 'Give each job (or target) its own copy of the builder steps, or ma
 const rendered = (c: ScriptCommand) => c.words.map((w) => w.raw).join(' ');
 const nameOf = (r: Reading) => (r.entry ? `\`${r.entry}\`` : `sequence ${r.sequence + 1}`);
 
-function disagreement(full: readonly Reading[], chosen: Setup): Diagnostic | null {
+function disagreement(full: readonly Reading[], chosen: Setup, needs: boolean): Diagnostic | null {
   const groups = new Map<string, Reading[]>();
   for (const r of full) {
-    const k = shape(r.setup);
+    const k = shape(r.setup, needs);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   if (groups.size < 2) return null;

@@ -17,10 +17,12 @@ import type { NewWord, ScriptAdapter, ScriptCommand, ScriptFile, ScriptKind, Wor
 import type { Setup } from '../model/setup.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { BUILD_ENV } from './build-flags.js';
+import { snippetIgnoresFailure } from './failure-ignored.js';
+import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
 
-/** The kinds an export build is written into: a shell line, a CI step's shell, a JS build script's call. */
-export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'javascript']);
+/** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
+export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'make', 'package-json', 'javascript']);
 
 /** Flags of the builder build the export build does not take: it names its own file, target and output. */
 const OWN = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
@@ -95,6 +97,20 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   // The `mkdir` of the folders the extraction filled stays: the export writes into them, and
   // a folder it makes itself gets the engine's mode, not the one the host's mkdir gave it.
   out.keep = new Set([target.index, ...setup.extraction.filter((c) => c.words[0]?.value === 'mkdir').map((c) => c.index)]);
+  // The export build takes the target's line, and so whether its host goes on when it fails
+  // (Make's `-`): that must be what it was for the whole extraction.
+  const ignoring = setup.extraction.find((c) => snippetIgnoresFailure(c, script) !== snippetIgnoresFailure(target, script));
+  if (ignoring) {
+    const [ignored, counted] = snippetIgnoresFailure(target, script) ? [target, ignoring] : [ignoring, target];
+    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build would take the place of \`${render(target)}\`, but a failure of \`${render(ignored)}\` is ignored by ${setup.script} and one of \`${render(counted)}\` is not: the export build cannot fail as the extraction did`, 'Write the extraction\'s lines with the same prefix (both with `-` or neither), then run the tool again.');
+    return out;
+  }
+  const rule = ruleNamingFile(script, setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath));
+  if (rule) {
+    const named = rule.name.includes('$') ? `${rule.name}, a name only known once Make expands it, which may be ${hostPaths(setup)}` : rule.name;
+    out.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${hostPaths(setup)} is still needed on the host, and a rule of ${setup.script} has ${named} as a ${rule.role}: Make runs that rule or not by the file's modification time, which the export build need not give it as the extraction did`, { file: setup.script, line: rule.line ?? target.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
+    return out;
+  }
   const b = setup.builder.inv;
   const sequence = sequenceOf(script, target, b.cmd);
   if (target.cwd === null || sequence === null) {
@@ -127,6 +143,8 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   out.notes.push(`${exp.reasons.join('; ')}: \`${shown}\` now writes it where the extraction did`);
   return out;
 }
+
+const render = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
 const hostPaths = (setup: Setup) =>
   setup.artifacts

@@ -9,15 +9,26 @@ import type { ScriptCommand, ScriptFile } from '../model/script.js';
 
 /**
  * The chain member after `cmd` runs when it fails (`cmd || true`), in a shell script or in the
- * shell snippet of another kind that holds it (a Make recipe line, a CI step); outside shell
- * scripts, a command that may not run at all (`conditional`) counts too.
+ * shell snippet of another kind that holds it (a Make recipe line, a CI step); or `cmd` is the
+ * last command of a snippet whose host ignores its exit status (a Make recipe line `-cmd`, a
+ * recipe of a target `.IGNORE` lists). Outside shell scripts, a command that may not run at all
+ * (`conditional`) counts too.
  */
 export function failureIgnored(cmd: ScriptCommand, script: ScriptFile): boolean {
   if (script.kind === 'shell') return chainIgnores(script as ShellScript, cmd);
   if (cmd.conditional) return true;
   const part = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
   const inner = part?.script.commands[cmd.index - part.first];
-  return part !== undefined && inner !== undefined && chainIgnores(part.script, inner);
+  if (part === undefined || inner === undefined) return false;
+  return chainIgnores(part.script, inner) || (part.snippet.failureIgnored === true && lastRun(part.script, inner));
+}
+
+/**
+ * Whether a command is the last one its shell runs (no pipe after it, no command after it in the
+ * text): its failure is then only the snippet's exit status, which its host may ignore.
+ */
+function lastRun(script: ShellScript, cmd: ScriptCommand): boolean {
+  return cmd.stdout?.kind !== 'pipe' && script.commands.every((c) => c.index <= cmd.index && c.start <= cmd.start);
 }
 
 function chainIgnores(script: ShellScript, cmd: ScriptCommand): boolean {
@@ -26,4 +37,9 @@ function chainIgnores(script: ShellScript, cmd: ScriptCommand): boolean {
   if (!unit || unit.chain === null) return false;
   const after = units.findIndex((u, k) => k > cmd.unit && u.chain === unit.chain);
   return after >= 0 && units[after]!.opBefore === '||';
+}
+
+/** Whether the host of the snippet holding `cmd` goes on whatever its shell exits with (a Make recipe line `-cmd`, a target `.IGNORE` lists). */
+export function snippetIgnoresFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
+  return (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count)?.snippet.failureIgnored === true;
 }

@@ -573,7 +573,7 @@ function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: D
   if (host.length === 0) return { stage: null, dest: '', reasons: [] };
   const where = { file: setup.script, line: host[0]!.via.cmd.line, setup: setup.id };
   if (!EXPORT_KINDS.has(script.kind)) {
-    return { error: diag('ARTIFACT_USED_ON_HOST', 'error', `${host[0]!.hostPath} is still needed on the host (${host[0]!.hostNeeded}), and export stages are only written into shell scripts, GitHub Actions and GitLab CI steps and JavaScript build scripts so far`, { ...where, hint: 'Migrate this setup by hand, or move the host steps into one of those.' }) };
+    return { error: diag('ARTIFACT_USED_ON_HOST', 'error', `${host[0]!.hostPath} is still needed on the host (${host[0]!.hostNeeded}), and export stages are only written into shell scripts, GitHub Actions and GitLab CI steps, Makefile recipes, npm scripts and JavaScript build scripts so far`, { ...where, hint: 'Migrate this setup by hand, or move the host steps into one of those.' }) };
   }
   const taken = new Set([...builderFacts.stages, ...runtimeFacts.stages].map((s) => s.name?.toLowerCase()).filter(Boolean));
   const name = ['export', `${stageName}-export`, 'host-export'].find((n) => !taken.has(n))!;

@@ -57,11 +57,18 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
   'export-gitlab-before-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  // The image, then the sibling targets that run and pack the binary it left: the migrated
+  // Makefile must still leave it there (a missing ./relay fails them).
+  'export-make-sibling-target': (dir, env) => exec('make', ['image', 'smoke', 'release'], dir, env),
+  // The script that builds the image, then the one that runs the binary it left.
+  'export-npm-sibling-script': (dir, env) => exec('npm', ['run', 'ci'], dir, env),
   // Run as CI would, naming the builder (an empty box name falls back under `||`), before and after alike.
   'js-env-builder-tag': (dir, env) => exec('node', ['build.mjs'], dir, { ...env, EMBER_BUILDER: 'ci/ember-build:7', EMBER_BOX: '' }),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   // `make clean` removes the builder image: it must still find it after the migration.
   'builder-removed-by-clean-target': (dir, env) => ['image', 'clean'].forEach((t) => exec('make', [t], dir, env)),
+  // `make clean` removes the builder image with its failure ignored (`-`): gone with the migration, it must still exit 0.
+  'make-clean-rmi-ignored': (dir, env) => ['image', 'clean'].forEach((t) => exec('make', [t], dir, env)),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
   'compose-up': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'stock-image-compose': (dir, env) => exec('make', ['image'], dir, env),
@@ -123,6 +130,8 @@ const HOST_FILES: Record<string, string[]> = {
   // The folder the extraction filled, copied whole: the copy must hold the binary.
   'export-folder-copied-whole': ['release/tally'],
   'caller-runs-artifact': ['relay', 'smoke.log'],
+  'export-make-sibling-target': ['relay', 'smoke.log', 'relay.sha256'],
+  'export-npm-sibling-script': ['relay', 'smoke.log'],
   'fuzz-js-binary-run': ['out/tally', 'run.log'],
 };
 

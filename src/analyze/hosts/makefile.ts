@@ -13,7 +13,7 @@ import { composeEmbedded, type MakeScript, type Snippet } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
 import { prerequisiteWords } from './make-prerequisite-words.js';
-import { conditioned, rulesIn } from './make-conditionals.js';
+import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
 import { revivable } from '../../model/revivable.js';
 
@@ -59,6 +59,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     return { script: null, diagnostics };
   }
 
+  const ignored = ignoredTargets(found, text);
   const automatics = ruleAutomatics(root, text);
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
@@ -71,9 +72,10 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     const ids: number[] = [];
     for (const { node: line, branches } of lines) {
       ids.push(snippets.length);
-      const snippet = recipeSnippet(file, text, line, targets[0] ?? '', automatics.get(rule), vars, dir);
+      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir);
       if (branches.length > 0) snippet.branches = branches;
       if (exported.length > 0) snippet.exported = exported;
+      if (ignored !== null && targets.length > 0 && targets.every((t) => ignored === 'all' || ignored.has(t))) snippet.failureIgnored = true;
       snippets.push(snippet);
     }
     for (const t of targets) {
@@ -133,7 +135,7 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
   return [...out];
 }
 
-function recipeSnippet(file: string, text: string, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {
+function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {
   let shell = '';
   const toFile: number[] = [];
   const emit = (s: string, at: number) => {
@@ -150,7 +152,8 @@ function recipeSnippet(file: string, text: string, line: TsNode, target: string,
   let next = 0;
   let i = line.startIndex;
   // Recipe prefixes: @ (silent), - (ignore errors), + (always run).
-  while (i < line.endIndex && '@-+'.includes(text[i]!)) i++;
+  let ignoreErrors = false;
+  while (i < line.endIndex && '@-+'.includes(text[i]!)) ignoreErrors ||= text[i++] === '-';
   let fn = 0;
   while (i < line.endIndex) {
     // The expansion starting here, if any (the walk only moves forward).
@@ -197,5 +200,24 @@ function recipeSnippet(file: string, text: string, line: TsNode, target: string,
     vars,
     remove: [{ start, end, text: '' }],
     label: `${file} recipe of ${target}`,
+    scope: `rule@${rule.startIndex}`,
+    ...(ignoreErrors ? { failureIgnored: true } : {}),
   };
+}
+
+/**
+ * The targets whose recipes' errors Make ignores: those a `.IGNORE:` rule lists, or every target
+ * when one lists none ('all'); null when there is no such rule. A `.IGNORE` in a conditional
+ * holds in some runs only, and counts for none.
+ */
+function ignoredTargets(rules: readonly Conditioned[], text: string): Set<string> | 'all' | null {
+  let out: Set<string> | 'all' | null = null;
+  for (const { node, branches } of rules) {
+    const targets = (node.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []).map((w) => text.slice(w.startIndex, w.endIndex));
+    if (!targets.includes('.IGNORE') || branches.length > 0) continue;
+    const prereqs = node.namedChildren.filter((c) => c.type === 'prerequisites').flatMap((p) => p.namedChildren.map((w) => text.slice(w.startIndex, w.endIndex)));
+    if (prereqs.length === 0) return 'all';
+    out = new Set([...(out ?? []), ...prereqs]);
+  }
+  return out;
 }
