@@ -11,6 +11,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
+import { contextMounts } from './context-mounts.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
@@ -499,6 +500,22 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
       }
     });
   });
+  // A RUN that bind-mounts the artifact, a path in it or a folder holding it reads it from the
+  // context, as a COPY would; merged, the context no longer holds it, and no line can take its place.
+  for (const m of contextMounts(facts)) {
+    const mounted = resolveRel(runtime.context!, m.source);
+    const hit = artifacts.find((a) => mounted === '' || mounted === a.hostPath || mounted.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${mounted}/`));
+    if (!hit) continue;
+    any = true;
+    if (!probe) {
+      diagnostics.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`RUN --mount=${m.text}\` mounts ${mountedPhrase(mounted, hit.hostPath)}; merged, the context no longer holds it, and a mount cannot be pointed at the stage and the context at once`, {
+        file: facts.path,
+        line: m.line,
+        setup,
+        hint: `Copy the artifact with a COPY line of its own (or mount it with from=), then run the tool again.`,
+      }));
+    }
+  }
   if (!probe) {
     for (const a of artifacts) {
       // Extracted but not copied into the runtime image: it was wanted on the host.
@@ -506,6 +523,13 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
     }
   }
   return any;
+}
+
+/** What a mount of `mounted` (context-relative) is to the artifact at `hostPath`. */
+function mountedPhrase(mounted: string, hostPath: string): string {
+  if (mounted === hostPath) return `the extracted ${hostPath}`;
+  if (mounted.startsWith(`${hostPath}/`)) return `${mounted}, inside the extracted ${hostPath}`;
+  return `${mounted === '' ? 'the whole build context' : mounted}, which holds the extracted ${hostPath}`;
 }
 
 /** The builder image as the script names it: its first tag as written, not a canonical form of a variable. */

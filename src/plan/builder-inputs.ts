@@ -6,13 +6,14 @@
  * merged builder another input than the old builder had, and so another artifact.
  *
  * What the builder reads: the sources of its Dockerfile's COPY and ADD lines that come from its
- * context (not `--from`, not a URL), the whole context for a `RUN --mount` of type bind without
- * `from`, and the mounted folder of a stock toolchain build. What a command writes comes from
+ * context (not `--from`, not a URL), the path a `RUN --mount` of type bind (the default) without
+ * `from` mounts (the whole context when it names no `source`), and the mounted folder of a stock toolchain build. What a command writes comes from
  * the host-command table (./host-commands.ts); a program the table does not know may write
  * anything, so it meets every read. A Dockerfile that cannot be read is taken as reading it all.
  */
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { resolveRel } from '../model/paths.js';
+import { contextMounts } from '../analyze/context-mounts.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { meets, type HostEffect, type PathUse } from './host-commands.js';
@@ -39,15 +40,8 @@ export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, Dock
       reads.push({ path: resolveRel(context, src.value.replace(/^\/+/, '')), why: `\`${copy.keyword} ${src.value}\` (${facts.path}:${copy.line})` });
     }
   }
-  for (const ins of facts.instructions) {
-    if (ins.getKeyword() !== 'RUN') continue;
-    const mounts = ((ins as unknown as { getFlags?: () => { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? []).filter((f) => f.getName() === 'mount');
-    const bind = mounts.find((f) => {
-      const fields = (f.getValue() ?? '').split(',');
-      return fields.includes('type=bind') && !fields.some((x) => x.startsWith('from='));
-    });
-    if (bind) reads.push({ path: context, why: `\`RUN --mount=${bind.getValue()}\` (${facts.path}:${ins.getRange().start.line + 1})` });
-  }
+  // A bind mount (the default type) of the context, or of a path in it.
+  for (const m of contextMounts(facts)) reads.push({ path: resolveRel(context, m.source), why: `\`RUN --mount=${m.text}\` (${facts.path}:${m.line})` });
   return reads;
 }
 

@@ -11,6 +11,7 @@ import { wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { readDockerfile, type DockerfileFacts } from '../analyze/dockerfile.js';
+import { contextMounts } from '../analyze/context-mounts.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { parseShell } from '../analyze/shell.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
@@ -257,7 +258,7 @@ export function mountHostSide(flag: string, value: Word, cmd: ScriptCommand): st
 }
 
 /** Why a later build reads an artifact from its context (null when it provably does not). */
-function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, otherBuilder: boolean): string | null {
+export function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, otherBuilder: boolean): string | null {
   const cmd = inv.cmd;
   const ctx = inv.operands[0]?.word.value ?? null;
   const file = flagValues(inv, '--file')[0];
@@ -285,6 +286,11 @@ function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfi
       });
       if (hit) return `\`${copy.keyword} ${src.value}\` (${facts.path}:${copy.line}) reads ${hit.hostPath}`;
     }
+  }
+  for (const m of contextMounts(facts)) {
+    const mounted = resolveRel(context, m.source);
+    const hit = inside.find((a) => mounted === '' || mounted === a.hostPath || mounted.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${mounted}/`));
+    if (hit) return `\`RUN --mount=${m.text}\` (${facts.path}:${m.line}) mounts ${hit.hostPath}${mounted === hit.hostPath ? '' : ` (through ${mounted || 'the whole context'})`}`;
   }
   return null;
 }
