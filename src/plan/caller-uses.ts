@@ -24,6 +24,8 @@ import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { readsArtifact } from './host-effects.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -34,8 +36,15 @@ function forcedRemoval(cmd: ScriptCommand): boolean {
   return words.slice(1).some((w) => w.value === '--force' || (w.value !== null && /^-[a-zA-Z]*f[a-zA-Z]*$/.test(w.value)));
 }
 
+/** What a later build needs to read its Dockerfile: the repository and the Dockerfiles read so far. */
+interface BuildReading {
+  fs: RepoFs;
+  dockerfiles: ReadonlyMap<string, DockerfileFacts | null>;
+}
+
 export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
-  markSiblingUses(analysis);
+  const reading: BuildReading = { fs, dockerfiles: analysis.dockerfiles };
+  markSiblingUses(analysis, reading);
   const byScript = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
     // Only a shell script is run by its path (./src/analyze/callers.ts calledPath).
@@ -56,7 +65,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     const calls = script.commands.flatMap((cmd) => calledTargets(cmd, targets, byName).filter((t) => t !== rel).map((t) => ({ cmd, target: t })));
     const callCmds = new Set(calls.map((c) => c.cmd));
     for (const { cmd: call, target } of calls) {
-      for (const setup of byScript.get(target)!) checkCaller(setup, script, call, callCmds);
+      for (const setup of byScript.get(target)!) checkCaller(setup, script, call, callCmds, reading);
     }
   }
 }
@@ -88,7 +97,7 @@ const SAME_TREE_ENTRIES: ReadonlySet<ScriptFile['kind']> = new Set(['make', 'pac
  * are checked as a caller's are. (CI jobs run on machines of their own; a target that has the
  * builder's among its prerequisites holds the setup's steps itself: SHARED_STEPS_DIFFER.)
  */
-function markSiblingUses(analysis: Analysis): void {
+function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
   for (const setup of analysis.setups) {
     const script = analysis.scripts.get(setup.script) as Partial<EmbeddedScript> | undefined;
     if (!setup.runtime || !script?.sequences || !SAME_TREE_ENTRIES.has(script.kind!) || setup.diagnostics.some((d) => d.severity === 'error')) continue;
@@ -99,18 +108,18 @@ function markSiblingUses(analysis: Analysis): void {
     script.sequences.forEach((seq, k) => {
       const others = seq.filter((c) => !own.has(c));
       if (others.length === 0) return;
-      checkLater(setup, others, new Set(), `, in ${entry(k)} of ${setup.script}, which may run after ${entry(first)}`, artifactRead);
+      checkLater(setup, others, new Set(), `, in ${entry(k)} of ${setup.script}, which may run after ${entry(first)}`, artifactRead, reading);
     });
   }
 }
 
 /** `calls`: the caller's commands that run a setup's script (they are the calls, not uses). */
-function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>): void {
-  checkLater(setup, caller.commands, calls, ` after running ${setup.script} (${call.file}:${call.line})`, artifactUse);
+function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>, reading: BuildReading): void {
+  checkLater(setup, caller.commands, calls, ` after running ${setup.script} (${call.file}:${call.line})`, artifactUse, reading);
 }
 
 /** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
-function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse): void {
+function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);
     const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
@@ -125,6 +134,15 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
         if (setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === cmd.file && d.line === cmd.line)) return;
         setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `\`${shown(cmd)}\` uses the container ${named.split(':')[0]} that ${setup.script} made${after}; the migration no longer makes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Remove that command (the migrated script leaves no container behind), then run the tool again.' }));
         return;
+      }
+      // Another image built from a context the artifact was left in (`docker build -f
+      // Dockerfile.debug .` with `COPY app /debug/app`) read it there.
+      if (inv.verb === 'build') {
+        for (const a of setup.artifacts.filter((x) => !x.hostNeeded && !removedByScript(setup, x.hostPath))) {
+          const why = readsArtifact(inv, { ...setup, artifacts: [a] }, reading.fs, reading.dockerfiles, false);
+          if (why) a.hostNeeded = `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds from it: ${why}${after}`;
+        }
+        continue;
       }
       if (inv.verb !== 'run' && inv.verb !== 'create') continue;
     }

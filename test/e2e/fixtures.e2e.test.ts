@@ -79,6 +79,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'builder-tag-from-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller runs the binary build.sh left behind: the migrated build.sh must leave it too.
   'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
+  // The caller builds a debugging image from the binary build.sh left behind: it must still be there.
+  'caller-builds-debug-image': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // Fuzz seed 6392: the JS build script runs the binary it took out (./out/tally), after the final build.
   'fuzz-js-binary-run': (dir, env) => exec('node', ['build.mjs'], dir, env),
   // The build, then a use of the builder image from a file the walk passes over (no read script

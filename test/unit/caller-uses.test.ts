@@ -108,3 +108,25 @@ describe('the other entries of a Makefile or package.json that holds the setup',
     expect(read.notes.find((n) => n.startsWith('dist is still needed on the host'))).toContain('`pack` of package.json');
   });
 });
+
+describe('a later build of another image from the context the binary was left in', () => {
+  const DEBUG = { 'Dockerfile.debug': 'FROM busybox:latest\nCOPY relay /debug/relay\n' };
+
+  it('by a caller of the script keeps the binary on the host, naming the COPY that reads it', () => {
+    const r = outcome({ ...DEBUG, 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\ndocker build -f Dockerfile.debug -t relay:debug .\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true, errors: [] });
+    expect(r.why).toContain('`docker build -f Dockerfile.debug -t relay:debug .` (ci.sh:4) builds from it: `COPY relay` (Dockerfile.debug:2) reads relay after running build.sh (ci.sh:3)');
+  });
+
+  it('by a Makefile target after the one that runs the script keeps it too', () => {
+    const r = outcome({ ...DEBUG, Makefile: 'image:\n\t./build.sh\n\ndebug: image\n\tdocker build -f Dockerfile.debug -t relay:debug .\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+  });
+
+  it('does not count a build that copies other files, or another build of the runtime Dockerfile', () => {
+    for (const build of ['docker build -f Dockerfile.lint -t relay:lint .', 'docker build -t relay:again .']) {
+      const r = outcome({ 'Dockerfile.lint': 'FROM busybox:latest\nCOPY main.go /src/\n', 'ci.sh': `#!/bin/sh\nset -e\nsh build.sh\n${build}\n` });
+      expect([build, r.status, r.exported]).toEqual([build, 'migrate', false]);
+    }
+  });
+});
