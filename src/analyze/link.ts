@@ -34,7 +34,7 @@ import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { mayNameImage, otherImageKeys } from './unknown-image.js';
 import { artifactUse } from './host-uses.js';
-import { uploadUses } from '../plan/upload-artifact.js';
+import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -424,8 +424,8 @@ function makeSetup(
     const used = inv && inv.verb !== 'run' && inv.verb !== 'create' ? null : artifactUse(cmd, inv ?? null, setup.artifacts);
     for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
   }
-  // A GitHub Actions step uploading the file (or its folder) from the runner reads it on the host too.
-  if (script.kind === 'github-actions') for (const up of uploadUses(script.text, script.file, setup.artifacts, builder.inv.cmd.words[0]!)) up.artifact.hostNeeded ??= up.why;
+  // A CI key or step taking the file (or its folder) from the job's folder reads it on the host too (an upload, a release, `artifacts: paths:`).
+  for (const up of workspaceUses(script, setup.artifacts, builder.inv.cmd.words[0]!)) up.artifact.hostNeeded ??= up.why;
   setup.extraction.sort((a, b) => pos(a) - pos(b));
   // Files still needed on the host are not cleaned up: the export stage recreates them, and a
   // removal of them, or of a folder holding them (`rm -rf out` after `sha256sum out/app`), stays.

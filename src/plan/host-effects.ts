@@ -21,7 +21,7 @@ import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, use, type PathUse } from './host-commands.js';
-import { uploadedPaths, uploadMeets } from './upload-artifact.js';
+import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored } from './failure-ignored.js';
 
 export interface HostEffects {
@@ -120,7 +120,7 @@ export function checkHostEffects(
       }
     }
   }
-  if (script.kind === 'github-actions') checkUploads(setup, script, refuse);
+  checkWorkspaceReads(setup, script, refuse);
   return out;
 }
 
@@ -426,16 +426,8 @@ function volumeTarget(flag: string, v: string): string | null {
   return clean(flag === '--tmpfs' || parts.length === 1 ? parts[0] : parts[1]);
 }
 
-/** A GitHub Actions `actions/upload-artifact` step whose `path:` covers an artifact reads it from the host. */
-function checkUploads(setup: Setup, script: ScriptFile, refuse: Refuse): void {
-  for (const up of uploadedPaths(script.text)) {
-    for (const a of setup.artifacts) {
-      const m = uploadMeets(up, a.hostPath, setup.builder.inv.cmd.words[0]!);
-      // An artifact kept on the host is written by the export build where the step reads it.
-      if (m === null || (m === 'exact' && a.hostNeeded)) continue;
-      const at = { ...setup.builder.inv.cmd, line: up.line };
-      refuse('ARTIFACT_SECOND_CONSUMER', at, `the step \`uses: ${up.uses}\` (${script.file}:${up.line}) uploads ${up.path ?? 'a path only known at run time'}, which ${up.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath}${m === 'inexact' ? ': only an upload of the artifact itself, of a path inside it, or of the folder it is written into is kept exact by an export build' : ''}`, 'Upload the artifact (or the folder it is extracted into) by its own path, or migrate by hand.');
-      return;
-    }
-  }
+/** A CI key or step that takes an artifact from the job's folder, but not exactly where an export build would write it, refuses. */
+function checkWorkspaceReads(setup: Setup, script: ScriptFile, refuse: Refuse): void {
+  const hit = inexactRead(script, setup.artifacts, setup.builder.inv.cmd.words[0]!);
+  if (hit) refuse('ARTIFACT_USED_ON_HOST', { ...setup.builder.inv.cmd, line: hit.line }, hit.message, 'Have the key or step read the artifact (or the folder it is extracted into) by its own path, or migrate by hand.');
 }

@@ -86,14 +86,14 @@ describe('GitHub Actions: a step\'s env and an upload of the file', () => {
     for (const p of ['dist/app', './dist/', 'dist']) {
       const plan = planFiles({ ...BASE, '.github/workflows/ci.yml': workflow([...builderStep(), ...extractStep, ...finalStep(), ...upload(p)]) });
       expect(plan.setups.map((s) => s.status), p).toEqual(['migrate']);
-      expect(plan.setups[0]!.notes.join('\n'), p).toMatch(/dist\/app is still needed on the host: the step `uses: actions\/upload-artifact@v4` \(\.github\/workflows\/ci\.yml:\d+\) uploads dist/);
+      expect(plan.setups[0]!.notes.join('\n'), p).toMatch(/dist\/app is still needed on the host: the step `uses: actions\/upload-artifact@v4` \(`with: path:`\) \(\.github\/workflows\/ci\.yml:\d+\) reads dist/);
     }
   });
 
   it('still refuses an upload that reads more than the export writes, or a path only known at run time', () => {
     for (const p of ['dist/*', '.', '${{ env.OUT }}']) {
       const found = errors({ '.github/workflows/ci.yml': workflow([...builderStep(), ...extractStep, ...finalStep(), ...upload(p)]) });
-      expect(found.flat().map((m) => m.split(':')[0]), p).toEqual(['ARTIFACT_SECOND_CONSUMER']);
+      expect(found.flat().map((m) => m.split(':')[0]), p).toEqual(['ARTIFACT_USED_ON_HOST']);
     }
   });
 });

@@ -183,14 +183,14 @@ describe('host effects: other consumers of the artifact (item 5)', () => {
         '',
       ].join('\n'),
     });
-    const d = refused(wf('.'), 'ARTIFACT_SECOND_CONSUMER', 16);
+    const d = refused(wf('.'), 'ARTIFACT_USED_ON_HOST', 16);
     expect(d.message).toContain('actions/upload-artifact@v4');
-    expect(d.message).toContain('only an upload of the artifact itself, of a path inside it, or of the folder it is written into is kept exact');
+    expect(d.message).toContain('only a read of the artifact itself, of a path inside it, or of the folder it is written into is kept exact');
     const exported = planFiles(wf('app'));
     expect(exported.setups[0]!.status).toBe('migrate');
     expect(exported.changes.find((c) => c.path === 'Dockerfile')!.after).toMatch(/^FROM scratch AS export$/m);
-    refused(wf('"*"'), 'ARTIFACT_SECOND_CONSUMER');
-    refused(wf('${{ env.OUT }}'), 'ARTIFACT_SECOND_CONSUMER');
+    refused(wf('"*"'), 'ARTIFACT_USED_ON_HOST');
+    refused(wf('${{ env.OUT }}'), 'ARTIFACT_USED_ON_HOST');
     expect(planFiles(wf('docs/')).setups[0]!.status).toBe('migrate');
   });
 });

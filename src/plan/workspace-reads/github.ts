@@ -1,0 +1,67 @@
+/**
+ * GitHub Actions: `uses:` steps that read the runner's workspace through their `with:` inputs.
+ * Actions known to read files name the inputs they read (`actions/upload-artifact` `path:`,
+ * `softprops/action-gh-release` `files:`…); any other action may read any path its inputs
+ * mention, so each word of each input counts, and an input named like a path (`path`, `files`,
+ * `dir`…) holding a `${{ … }}` expression is a path only known at run time.
+ */
+import type { Document, YAMLMap } from 'yaml';
+import { yaml } from '../../analyze/hosts/yaml-module.js';
+import type { LineIndex } from '../../model/text.js';
+import { lineOf, pathLines, read, type WorkspaceRead } from './read.js';
+
+/** Actions that read the workspace, and the inputs they read it through. */
+const KNOWN: [RegExp, string[]][] = [
+  [/^actions\/upload-artifact(@|$)/, ['path']],
+  [/^actions\/upload-pages-artifact(@|$)/, ['path']],
+  [/^actions\/cache(\/save)?(@|$)/, ['path']],
+  [/^actions\/attest(-build-provenance|-sbom)?(@|$)/, ['subject-path', 'sbom-path']],
+  [/^softprops\/action-gh-release(@|$)/, ['files']],
+  [/^ncipollo\/release-action(@|$)/, ['artifacts']],
+];
+
+/** Actions that only write the workspace (the checkout itself) or read none of it. */
+const NO_READ = /^actions\/(checkout|download-artifact)(@|$)/;
+
+const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source|target|output/i;
+
+export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
+  const y = yaml();
+  const out: WorkspaceRead[] = [];
+  const jobs = y.isMap(doc.contents) ? doc.contents.get('jobs', true) : null;
+  if (!y.isMap(jobs)) return out;
+  for (const jp of jobs.items) {
+    const steps = y.isMap(jp.value) ? (jp.value as YAMLMap).get('steps', true) : null;
+    if (!y.isSeq(steps)) continue;
+    for (const step of steps.items) {
+      if (!y.isMap(step)) continue;
+      const uses = step.get('uses');
+      if (typeof uses !== 'string' || NO_READ.test(uses)) continue;
+      const inputs = step.get('with', true);
+      const known = KNOWN.find(([re]) => re.test(uses))?.[1];
+      if (!y.isMap(inputs)) continue;
+      for (const p of inputs.items) {
+        const key = y.isScalar(p.key) ? String(p.key.value) : '';
+        if (known && !known.includes(key)) continue;
+        const by = `the step \`uses: ${uses}\` (\`with: ${key}:\`)`;
+        const line = lineOf(lines, p.value, p.key);
+        const value = y.isScalar(p.value) ? p.value.value : null;
+        if (typeof value !== 'string') {
+          if (known || PATH_LIKE.test(key)) out.push({ by, path: null, glob: false, line });
+          continue;
+        }
+        // A known input is one path or pattern a line; another action's input may mention a path anywhere in it.
+        const words = known ? pathLines(value).flatMap((l) => l.split(',')) : value.split(/[\s,]+/);
+        for (const w of words.map((x) => x.trim()).filter((x) => x !== '')) {
+          if (w.includes('${{')) {
+            if (known || PATH_LIKE.test(key)) out.push({ by, path: null, glob: false, line });
+            continue;
+          }
+          // An unknown action's `$`-word is no mention of a workspace path unless its input is named for one.
+          out.push(...read(by, w, line).filter((r) => r.path !== null || known || PATH_LIKE.test(key)));
+        }
+      }
+    }
+  }
+  return out;
+}

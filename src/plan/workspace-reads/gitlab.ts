@@ -1,0 +1,51 @@
+/**
+ * GitLab CI: the keys that take files from the job's folder after its script: `artifacts:`
+ * (`paths:`, every `reports:` file, `untracked: true`) and `cache:` (`paths:`, `untracked:`;
+ * one cache or a list), of every job, template and `default:`. Another job gets them, so they
+ * are a use on the host after the extracting job's script.
+ */
+import type { Document, YAMLMap } from 'yaml';
+import { yaml } from '../../analyze/hosts/yaml-module.js';
+import type { LineIndex } from '../../model/text.js';
+import { lineOf, read, stringsOf, type WorkspaceRead } from './read.js';
+
+export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
+  const y = yaml();
+  const out: WorkspaceRead[] = [];
+  if (!y.isMap(doc.contents)) return out;
+  const paths = (node: unknown, by: string) => {
+    for (const s of stringsOf(node)) out.push(...read(by, s.value, lineOf(lines, s.node)));
+  };
+  const untracked = (m: YAMLMap, by: string) => {
+    const u = m.get('untracked', true);
+    if (y.isScalar(u) && u.value === true) out.push({ by: `${by} (\`untracked: true\`)`, path: '', glob: false, line: lineOf(lines, u) });
+  };
+  const keysOf = (job: YAMLMap, name: string) => {
+    const artifacts = job.get('artifacts', true);
+    if (y.isMap(artifacts)) {
+      const by = `the \`artifacts:\` of ${name}`;
+      paths(artifacts.get('paths', true), by);
+      untracked(artifacts, by);
+      const reports = artifacts.get('reports', true);
+      if (y.isMap(reports)) {
+        for (const r of reports.items) {
+          const kind = y.isScalar(r.key) ? String(r.key.value) : '';
+          // `coverage_report: {coverage_format, path}`; every other report is a file or a list of them.
+          paths(y.isMap(r.value) ? r.value.get('path', true) : r.value, `the \`artifacts: reports: ${kind}:\` of ${name}`);
+        }
+      }
+    }
+    const cache = job.get('cache', true);
+    for (const c of y.isSeq(cache) ? cache.items : [cache]) {
+      if (!y.isMap(c)) continue;
+      paths(c.get('paths', true), `the \`cache:\` of ${name}`);
+      untracked(c, `the \`cache:\` of ${name}`);
+    }
+  };
+  keysOf(doc.contents, 'the file');
+  for (const jp of doc.contents.items) {
+    const name = y.isScalar(jp.key) ? String(jp.key.value) : '';
+    if (y.isMap(jp.value)) keysOf(jp.value, name === 'default' ? '`default:`' : `job ${name}`);
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * CI-native workspace reads: keys and steps of a CI file that take files from the job's folder
+ * after its commands ran (GitHub `uses:` steps' inputs, GitLab `artifacts:`/`cache:`, CircleCI
+ * `store_artifacts`/`persist_to_workspace`, Azure publish and copy tasks, Bitbucket `artifacts:`,
+ * Travis `deploy:` files). Each is a use on the host of whatever extracted file it names: one
+ * reading the file where an export build writes it keeps the file on the host (an export stage),
+ * one that may read more or other refuses. Read with the `yaml` package.
+ */
+import path from 'node:path/posix';
+import type { Document } from 'yaml';
+import { yaml } from '../../analyze/hosts/yaml-module.js';
+import type { ScriptFile, ScriptKind, Word } from '../../model/script.js';
+import type { Artifact } from '../../model/setup.js';
+import { LineIndex } from '../../model/text.js';
+import { meets } from '../host-commands.js';
+import { azureReads } from './azure.js';
+import { bitbucketReads } from './bitbucket.js';
+import { circleReads } from './circleci.js';
+import { githubReads } from './github.js';
+import { gitlabReads } from './gitlab.js';
+import type { WorkspaceRead } from './read.js';
+import { travisReads } from './travis.js';
+
+export type { WorkspaceRead } from './read.js';
+
+const READERS: Partial<Record<ScriptKind, (doc: Document, lines: LineIndex) => WorkspaceRead[]>> = {
+  'github-actions': githubReads,
+  'gitlab-ci': gitlabReads,
+  circleci: circleReads,
+  'azure-pipelines': azureReads,
+  'bitbucket-pipelines': bitbucketReads,
+  'travis-ci': travisReads,
+};
+
+/** The file last read: the linker and the host-effects pass ask once for each setup of the same file. */
+let last: { kind: ScriptKind; text: string; reads: WorkspaceRead[] } | null = null;
+
+export function workspaceReads(kind: ScriptKind, text: string): WorkspaceRead[] {
+  const reader = READERS[kind];
+  if (!reader) return [];
+  if (last?.kind !== kind || last.text !== text) {
+    const doc = yaml().parseDocument(text);
+    last = { kind, text, reads: doc.errors.length > 0 ? [] : reader(doc, new LineIndex(text)) };
+  }
+  return last.reads;
+}
+
+/**
+ * How a read meets an artifact's host path: `exact` when it reads the artifact where an export
+ * build writes it (the path itself, a path inside it, or the folder the file is written into),
+ * `inexact` when it may read more or other (a glob, a folder further up that holds files the
+ * migration changes, a path only known at run time), null when not at all.
+ */
+export function readMeets(r: WorkspaceRead, hostPath: string, word: Word): 'exact' | 'inexact' | null {
+  const m = meets({ path: r.path, glob: r.glob, word }, hostPath);
+  if (m === null) return null;
+  if (m === 'at' || m === 'under') return 'exact';
+  return m === 'over' && r.path !== '' && r.path === path.dirname(hostPath) ? 'exact' : 'inexact';
+}
+
+const shown = (r: WorkspaceRead) => r.path ?? 'a path only known at run time';
+
+/** Artifacts a CI-native read takes exactly where an export build would write them, each with what reads it. */
+export function workspaceUses(script: ScriptFile, artifacts: readonly Artifact[], word: Word): { artifact: Artifact; why: string }[] {
+  const out: { artifact: Artifact; why: string }[] = [];
+  for (const r of workspaceReads(script.kind, script.text)) {
+    for (const a of artifacts) if (readMeets(r, a.hostPath, word) === 'exact') out.push({ artifact: a, why: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}` });
+  }
+  return out;
+}
+
+/** The first CI-native read that may take an artifact but not exactly where an export build writes it, as a message. */
+export function inexactRead(script: ScriptFile, artifacts: readonly Artifact[], word: Word): { line: number; message: string } | null {
+  for (const r of workspaceReads(script.kind, script.text)) {
+    for (const a of artifacts) {
+      const m = readMeets(r, a.hostPath, word);
+      if (m === null || (m === 'exact' && a.hostNeeded)) continue;
+      return {
+        line: r.line,
+        message: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}, which ${r.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath} after the job's commands${m === 'inexact' ? ': only a read of the artifact itself, of a path inside it, or of the folder it is written into is kept exact by an export build' : ''}`,
+      };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,122 @@
+/**
+ * CI-native keys and steps that take the extracted file from the job's folder after its
+ * commands: one reading it where the export build writes it keeps it there (GitHub and GitLab,
+ * where an export stage is written); one that may read more or other, or any in a CI kind with
+ * no export writer, refuses ARTIFACT_USED_ON_HOST naming the file, line and key. Without them,
+ * the extraction would go and the key would find no file.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const BASE = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\nCMD ["app"]\n',
+  'main.go': 'package main\n',
+};
+const EXTRACT = ['mkdir -p dist', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name app-x app:build', 'docker cp app-x:/out/app dist/app', 'docker rm app-x', 'docker build -t app:latest .'];
+
+const plan = (file: string, text: string) => {
+  const p = planFiles({ ...BASE, [file]: text });
+  expect(p.setups).toHaveLength(1);
+  return p;
+};
+
+/** Migrated with an export stage: the export build writes dist where the extraction did, and the note names the key. */
+const keeps = (file: string, text: string, key: RegExp) => {
+  const p = plan(file, text);
+  expect(p.setups[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  expect(p.setups[0]!.status).toBe('migrate');
+  expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).toMatch(/^FROM scratch AS export$/m);
+  expect(p.changes.find((c) => c.path === file)!.after).toContain('docker build --target export --output type=local,dest=dist');
+  expect(p.setups[0]!.notes.join('\n')).toMatch(key);
+};
+
+const refuses = (file: string, text: string, line: number, says: RegExp) => {
+  const p = plan(file, text);
+  expect(p.setups[0]!.status).toBe('refused');
+  expect(p.changes).toEqual([]);
+  const d = p.setups[0]!.diagnostics.find((x) => x.code === 'ARTIFACT_USED_ON_HOST');
+  expect(d, JSON.stringify(p.setups[0]!.diagnostics)).toBeDefined();
+  expect(d!.message).toMatch(says);
+  expect(d!.message).toContain(`${file}:${line}`);
+};
+
+describe('GitHub Actions: a uses: step whose with: input names the file', () => {
+  const wf = (step: string[]) =>
+    ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), ...step, ''].join('\n');
+  const F = '.github/workflows/ci.yml';
+  const step = (uses: string, key: string, value: string) => [`      - uses: ${uses}`, '        with:', `          ${key}: ${value}`];
+
+  it('a release step attaching the file keeps it on the host', () => {
+    keeps(F, wf(step('softprops/action-gh-release@v2', 'files', 'dist/app')), /the step `uses: softprops\/action-gh-release@v2` \(`with: files:`\) \(\.github\/workflows\/ci\.yml:16\) reads dist\/app/);
+  });
+
+  it('actions/cache and an attestation read their path inputs', () => {
+    keeps(F, wf(step('actions/cache@v4', 'path', 'dist')), /`with: path:`.*reads dist/);
+    keeps(F, wf(step('actions/attest-build-provenance@v1', 'subject-path', 'dist/app')), /`with: subject-path:`.*reads dist\/app/);
+  });
+
+  it('an unknown action mentioning the file counts as a read of it', () => {
+    keeps(F, wf(step('example/sign-action@v1', 'args', '--key cosign.key dist/app')), /`uses: example\/sign-action@v1` \(`with: args:`\)/);
+  });
+
+  it('a glob, a folder above, or a run-time path refuses', () => {
+    refuses(F, wf(step('softprops/action-gh-release@v2', 'files', 'dist/*')), 16, /action-gh-release@v2.*reads dist\/\*, which holds the extracted dist\/app/);
+    refuses(F, wf(step('example/sign-action@v1', 'dir', '.')), 16, /reads , which holds|only a read of the artifact itself/);
+    refuses(F, wf(step('actions/cache@v4', 'path', '${{ env.OUT }}')), 16, /reads a path only known at run time, which may hold the extracted dist\/app/);
+  });
+
+  it('an input that names neither the file nor its folders is no read', () => {
+    const p = plan(F, wf([...step('example/notify@v1', 'message', 'built app'), '          token: ${{ secrets.TOKEN }}', '          cache-path: ~/.cache/x']));
+    expect(p.setups[0]!.status).toBe('migrate');
+    expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).not.toMatch(/AS export/);
+  });
+});
+
+describe('GitLab CI: artifacts: and cache: of the job', () => {
+  const ci = (keys: string[]) => ['build-image:', '  script:', ...EXTRACT.map((l) => `    - ${l}`), ...keys, ''].join('\n');
+  const F = '.gitlab-ci.yml';
+
+  it('artifacts: paths: naming the file or its folder keeps it for later jobs', () => {
+    keeps(F, ci(['  artifacts:', '    paths:', '      - dist/app']), /the `artifacts:` of job build-image \(\.gitlab-ci\.yml:11\) reads dist\/app/);
+    keeps(F, ci(['  artifacts:', '    paths: [dist/]']), /\(\.gitlab-ci\.yml:10\) reads dist: /);
+  });
+
+  it('cache: paths: and a report file count as reads', () => {
+    keeps(F, ci(['  cache:', '    key: bin', '    paths:', '      - dist']), /the `cache:` of job build-image/);
+    keeps(F, ci(['  artifacts:', '    reports:', '      dotenv: dist/app']), /`artifacts: reports: dotenv:`/);
+  });
+
+  it('a pattern, a variable, or untracked: true refuses', () => {
+    refuses(F, ci(['  artifacts:', '    paths:', '      - "dist/**"']), 11, /reads dist\/\*\*/);
+    refuses(F, ci(['  artifacts:', '    paths:', '      - $OUT/app']), 11, /a path only known at run time/);
+    refuses(F, ci(['  artifacts:', '    untracked: true']), 10, /`untracked: true`/);
+  });
+});
+
+describe('CI kinds with no export writer refuse any read of the file', () => {
+  it('CircleCI store_artifacts and persist_to_workspace', () => {
+    const cfg = (step: string[]) =>
+      ['version: 2.1', 'jobs:', '  image:', '    machine: true', '    steps:', '      - checkout', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), ...step, ''].join('\n');
+    const F = '.circleci/config.yml';
+    refuses(F, cfg(['      - store_artifacts:', '          path: dist/app']), 15, /the step `store_artifacts:`.*reads dist\/app/);
+    refuses(F, cfg(['      - persist_to_workspace:', '          root: .', '          paths: [dist]']), 16, /the step `persist_to_workspace:`.*reads dist/);
+    refuses(F, cfg(['      - persist_to_workspace:', '          root: ~/project', '          paths:', '            - dist/app']), 17, /reads dist\/app/);
+  });
+
+  it('Azure Pipelines publish:, PublishPipelineArtifact, CopyFiles and ArchiveFiles', () => {
+    const pipe = (step: string[]) => ['steps:', '  - script: |', ...EXTRACT.map((l) => `      ${l}`), ...step, ''].join('\n');
+    const F = 'azure-pipelines.yml';
+    refuses(F, pipe(['  - publish: dist/app', '    artifact: app']), 9, /the step `publish:`.*reads dist\/app/);
+    refuses(F, pipe(['  - task: PublishPipelineArtifact@1', '    inputs:', '      targetPath: $(Build.SourcesDirectory)/dist']), 11, /`task: PublishPipelineArtifact@1` \(`targetPath:`\).*reads dist/);
+    refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: dist', '      Contents: app', '      TargetFolder: $(Build.ArtifactStagingDirectory)']), 12, /`Contents:`.*reads dist\/app/);
+    refuses(F, pipe(['  - task: ArchiveFiles@2', '    inputs:', '      rootFolderOrFile: dist']), 11, /`rootFolderOrFile:`/);
+  });
+
+  it('Bitbucket Pipelines artifacts: and Travis CI cache: directories:', () => {
+    const bb = ['pipelines:', '  default:', '    - step:', '        script:', ...EXTRACT.map((l) => `          - ${l}`), '        artifacts:', '          - dist/**', ''].join('\n');
+    refuses('bitbucket-pipelines.yml', bb, 12, /the step's `artifacts:`.*reads dist\/\*\*/);
+    const travis = ['language: minimal', 'script:', ...EXTRACT.map((l) => `  - ${l}`), 'cache:', '  directories:', '    - dist', ''].join('\n');
+    refuses('.travis.yml', travis, 11, /the `cache: directories:`.*reads dist/);
+  });
+});
