@@ -428,6 +428,6 @@ function volumeTarget(flag: string, v: string): string | null {
 
 /** A CI key or step that takes an artifact from the job's folder, but not exactly where an export build would write it, refuses. */
 function checkWorkspaceReads(setup: Setup, script: ScriptFile, refuse: Refuse): void {
-  const hit = inexactRead(script, setup.artifacts, setup.builder.inv.cmd.words[0]!);
+  const hit = inexactRead(script, setup, setup.builder.inv.cmd.words[0]!);
   if (hit) refuse('ARTIFACT_USED_ON_HOST', { ...setup.builder.inv.cmd, line: hit.line }, hit.message, 'Have the key or step read the artifact (or the folder it is extracted into) by its own path, or migrate by hand.');
 }

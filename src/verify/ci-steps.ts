@@ -35,8 +35,8 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
     const step = obj(raw);
     const label = `step ${k + 1}${typeof step['name'] === 'string' ? ` (${step['name']})` : ''}`;
     if (typeof step['uses'] === 'string') {
-      // Checking out is done; an upload only reads the workspace and sends it to the service, which changes no image.
-      if (/^actions\/(checkout|upload-artifact)@/.test(step['uses'])) continue;
+      // Checking out is done; an upload or a release only reads the workspace and sends it to the service, which changes no image.
+      if (/^(actions\/(checkout|upload-artifact)|softprops\/action-gh-release)@/.test(step['uses'])) continue;
       return { none: `job ${job} ${label} uses the action ${step['uses']}, which cannot run here` };
     }
     if (typeof step['run'] !== 'string') continue;

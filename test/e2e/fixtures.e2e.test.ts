@@ -62,6 +62,9 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-make-sibling-target': (dir, env) => exec('make', ['image', 'smoke', 'release'], dir, env),
   // The script that builds the image, then the one that runs the binary it left.
   'export-npm-sibling-script': (dir, env) => exec('npm', ['run', 'ci'], dir, env),
+  'export-github-release': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
+  // The image job, then the job its `artifacts:` feed, in the same folder (as GitLab hands them over).
+  'export-gitlab-artifacts': (dir, env) => ['build-image', 'package'].forEach((job) => runGitlabJob(dir, job, env)),
   // Run as CI would, naming the builder (an empty box name falls back under `||`), before and after alike.
   'js-env-builder-tag': (dir, env) => exec('node', ['build.mjs'], dir, { ...env, EMBER_BUILDER: 'ci/ember-build:7', EMBER_BOX: '' }),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
@@ -129,6 +132,9 @@ const HOST_FILES: Record<string, string[]> = {
   'export-env-prefix': ['dist/beacon', 'dist/beacon.sha256'],
   'export-github-upload': ['dist/heron'],
   'export-gitlab-before-script': ['svc/bin/wren', 'svc/bin/wren.sha256'],
+  // What the release step attaches, and what the later job made of the image job's artifacts.
+  'export-github-release': ['bin/kestrel'],
+  'export-gitlab-artifacts': ['out/plover', 'plover.sha256'],
   // The folder the extraction filled, copied whole: the copy must hold the binary.
   'export-folder-copied-whole': ['release/tally'],
   'caller-runs-artifact': ['relay', 'smoke.log'],

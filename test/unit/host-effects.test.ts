@@ -185,7 +185,7 @@ describe('host effects: other consumers of the artifact (item 5)', () => {
     });
     const d = refused(wf('.'), 'ARTIFACT_USED_ON_HOST', 16);
     expect(d.message).toContain('actions/upload-artifact@v4');
-    expect(d.message).toContain('only a read of the artifact itself, of a path inside it, or of the folder it is written into is kept exact');
+    expect(d.message).toContain('only a read of the artifact itself, of a path inside it, or of the folder it is written into (holding no script or Dockerfile the migration changes) is kept exact');
     const exported = planFiles(wf('app'));
     expect(exported.setups[0]!.status).toBe('migrate');
     expect(exported.changes.find((c) => c.path === 'Dockerfile')!.after).toMatch(/^FROM scratch AS export$/m);

@@ -58,6 +58,12 @@ describe('CI jobs as steps', () => {
     expect(githubSteps(wf('      - run: docker build .\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n'), 'j')).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
   });
 
+  it('GitHub: a release step only sends workspace files to the service, so the job runs without it', () => {
+    const wf = `jobs:\n  j:\n    steps:\n      - run: docker build .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/app\n`;
+    const steps = githubSteps(wf, 'j') as EntryStep[];
+    expect(steps.map((s) => s.argv.at(-1))).toEqual(['docker build .']);
+  });
+
   it('GitLab: before_script and script in one shell, with variables', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'gitlab-ci', 'before', '.gitlab-ci.yml'), 'utf8');
     const steps = gitlabSteps(text, 'build-image') as EntryStep[];

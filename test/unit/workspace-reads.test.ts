@@ -66,6 +66,18 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
     refuses(F, wf(step('actions/cache@v4', 'path', '${{ env.OUT }}')), 16, /reads a path only known at run time, which may hold the extracted dist\/app/);
   });
 
+  it('a path under the checkout variable is a path of the repository', () => {
+    keeps(F, wf(step('softprops/action-gh-release@v2', 'files', '${{ github.workspace }}/dist/app')), /reads dist\/app/);
+  });
+
+  it('the folder the file is written into refuses when it also holds a Dockerfile the migration changes', () => {
+    const files = { 'Dockerfile.build': BASE['Dockerfile.build'], 'main.go': BASE['main.go'], 'docker/Dockerfile': 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    const text = ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - run: |', '          docker build -t app:build -f Dockerfile.build .', '          docker create --name app-x app:build', '          docker cp app-x:/out/app docker/app', '          docker rm app-x', '          docker build -t app:latest docker', ...step('actions/upload-artifact@v4', 'path', 'docker'), ''].join('\n');
+    const p = planFiles({ ...files, [F]: text });
+    expect(p.setups.map((s) => s.status)).toEqual(['refused']);
+    expect(p.setups[0]!.diagnostics.find((d) => d.code === 'ARTIFACT_USED_ON_HOST')!.message).toMatch(/\(\.github\/workflows\/ci\.yml:14\) reads docker, which holds the extracted docker\/app.*holding no script or Dockerfile the migration changes/);
+  });
+
   it('an input that names neither the file nor its folders is no read', () => {
     const p = plan(F, wf([...step('example/notify@v1', 'message', 'built app'), '          token: ${{ secrets.TOKEN }}', '          cache-path: ~/.cache/x']));
     expect(p.setups[0]!.status).toBe('migrate');
@@ -92,6 +104,10 @@ describe('GitLab CI: artifacts: and cache: of the job', () => {
     refuses(F, ci(['  artifacts:', '    paths:', '      - $OUT/app']), 11, /a path only known at run time/);
     refuses(F, ci(['  artifacts:', '    untracked: true']), 10, /`untracked: true`/);
   });
+
+  it('$CI_PROJECT_DIR is the repository', () => {
+    keeps(F, ci(['  artifacts:', '    paths:', '      - ${CI_PROJECT_DIR}/dist/app']), /reads dist\/app/);
+  });
 });
 
 describe('CI kinds with no export writer refuse any read of the file', () => {
@@ -111,6 +127,7 @@ describe('CI kinds with no export writer refuse any read of the file', () => {
     refuses(F, pipe(['  - task: PublishPipelineArtifact@1', '    inputs:', '      targetPath: $(Build.SourcesDirectory)/dist']), 11, /`task: PublishPipelineArtifact@1` \(`targetPath:`\).*reads dist/);
     refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: dist', '      Contents: app', '      TargetFolder: $(Build.ArtifactStagingDirectory)']), 12, /`Contents:`.*reads dist\/app/);
     refuses(F, pipe(['  - task: ArchiveFiles@2', '    inputs:', '      rootFolderOrFile: dist']), 11, /`rootFolderOrFile:`/);
+    refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: $(Build.SourcesDirectory)', '      Contents: dist/app']), 12, /`Contents:`.*reads dist\/app/);
   });
 
   it('Bitbucket Pipelines artifacts: and Travis CI cache: directories:', () => {

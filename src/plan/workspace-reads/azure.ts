@@ -39,7 +39,7 @@ export function azureReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
       const source = str(getNoCase(inputs, 'SourceFolder')) ?? '.';
       const contents = getNoCase(inputs as YAMLMap, 'Contents');
       const base = rooted(source);
-      for (const c of str(contents) === null ? ['**'] : pathLines(str(contents)!)) out.push(...read(by('Contents'), `${base}/${c}`, lineOf(lines, contents, inputs)));
+      for (const c of str(contents) === null ? ['**'] : pathLines(str(contents)!)) out.push(...read(by('Contents'), base === '' ? c : `${base}/${c}`, lineOf(lines, contents, inputs)));
       continue;
     }
     const known = KNOWN.find(([re]) => re.test(task))?.[1].map((k) => k.toLowerCase());

@@ -8,11 +8,14 @@ import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { LineIndex } from '../../model/text.js';
 import { lineOf, maps, read, stringsOf, type WorkspaceRead } from './read.js';
 
+/** The checkout, `$BITBUCKET_CLONE_DIR`: a path under it is a path of the repository. */
+const ROOT = /^\$(\{BITBUCKET_CLONE_DIR\}|BITBUCKET_CLONE_DIR\b)(\/|$)/;
+
 export function bitbucketReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
   const y = yaml();
   const out: WorkspaceRead[] = [];
   const add = (node: unknown, by: string) => {
-    for (const s of stringsOf(node)) out.push(...read(by, s.value, lineOf(lines, s.node)));
+    for (const s of stringsOf(node)) out.push(...read(by, s.value, lineOf(lines, s.node), ROOT));
   };
   for (const m of maps(doc.contents)) {
     const step = m.get('step', true);

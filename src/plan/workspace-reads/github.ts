@@ -23,6 +23,9 @@ const KNOWN: [RegExp, string[]][] = [
 /** Actions that only write the workspace (the checkout itself) or read none of it. */
 const NO_READ = /^actions\/(checkout|download-artifact)(@|$)/;
 
+/** The checkout, `${{ github.workspace }}`: a path under it is a path of the repository. */
+const ROOT = /^\$\{\{\s*github\.workspace\s*\}\}(\/|$)/;
+
 const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source|target|output/i;
 
 export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
@@ -52,7 +55,7 @@ export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
         }
         // A known input is one path or pattern a line; another action's input may mention a path anywhere in it.
         const words = known ? pathLines(value).flatMap((l) => l.split(',')) : value.split(/[\s,]+/);
-        for (const w of words.map((x) => x.trim()).filter((x) => x !== '')) {
+        for (const w of words.map((x) => x.trim().replace(ROOT, './')).filter((x) => x !== '')) {
           if (w.includes('${{')) {
             if (known || PATH_LIKE.test(key)) out.push({ by, path: null, glob: false, line });
             continue;

@@ -9,12 +9,15 @@ import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { LineIndex } from '../../model/text.js';
 import { lineOf, read, stringsOf, type WorkspaceRead } from './read.js';
 
+/** The checkout, `$CI_PROJECT_DIR`: a path under it is a path of the repository. */
+const ROOT = /^\$(\{CI_PROJECT_DIR\}|CI_PROJECT_DIR\b)(\/|$)/;
+
 export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
   const y = yaml();
   const out: WorkspaceRead[] = [];
   if (!y.isMap(doc.contents)) return out;
   const paths = (node: unknown, by: string) => {
-    for (const s of stringsOf(node)) out.push(...read(by, s.value, lineOf(lines, s.node)));
+    for (const s of stringsOf(node)) out.push(...read(by, s.value, lineOf(lines, s.node), ROOT));
   };
   const untracked = (m: YAMLMap, by: string) => {
     const u = m.get('untracked', true);

@@ -10,7 +10,7 @@ import path from 'node:path/posix';
 import type { Document } from 'yaml';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { ScriptFile, ScriptKind, Word } from '../../model/script.js';
-import type { Artifact } from '../../model/setup.js';
+import type { Artifact, Setup } from '../../model/setup.js';
 import { LineIndex } from '../../model/text.js';
 import { meets } from '../host-commands.js';
 import { azureReads } from './azure.js';
@@ -48,36 +48,45 @@ export function workspaceReads(kind: ScriptKind, text: string): WorkspaceRead[] 
 /**
  * How a read meets an artifact's host path: `exact` when it reads the artifact where an export
  * build writes it (the path itself, a path inside it, or the folder the file is written into),
- * `inexact` when it may read more or other (a glob, a folder further up that holds files the
- * migration changes, a path only known at run time), null when not at all.
+ * `inexact` when it may read more or other (a glob, a folder further up, the folder holding a
+ * file the migration changes: its script or Dockerfiles; a path only known at run time), null
+ * when not at all.
  */
-export function readMeets(r: WorkspaceRead, hostPath: string, word: Word): 'exact' | 'inexact' | null {
+export function readMeets(r: WorkspaceRead, hostPath: string, word: Word, changed: readonly string[] = []): 'exact' | 'inexact' | null {
   const m = meets({ path: r.path, glob: r.glob, word }, hostPath);
   if (m === null) return null;
   if (m === 'at' || m === 'under') return 'exact';
-  return m === 'over' && r.path !== '' && r.path === path.dirname(hostPath) ? 'exact' : 'inexact';
+  const folder = r.path;
+  return m === 'over' && folder !== '' && folder === path.dirname(hostPath) && !changed.some((f) => f.startsWith(`${folder}/`)) ? 'exact' : 'inexact';
+}
+
+/** The files a setup's migration rewrites or deletes: its script and its Dockerfiles. */
+export function changedBy(setup: Setup): string[] {
+  return [setup.script, setup.builder.dockerfile, setup.runtime?.dockerfile].filter((f): f is string => typeof f === 'string');
 }
 
 const shown = (r: WorkspaceRead) => r.path ?? 'a path only known at run time';
 
 /** Artifacts a CI-native read takes exactly where an export build would write them, each with what reads it. */
-export function workspaceUses(script: ScriptFile, artifacts: readonly Artifact[], word: Word): { artifact: Artifact; why: string }[] {
+export function workspaceUses(script: ScriptFile, setup: Setup, word: Word): { artifact: Artifact; why: string }[] {
   const out: { artifact: Artifact; why: string }[] = [];
+  const changed = changedBy(setup);
   for (const r of workspaceReads(script.kind, script.text)) {
-    for (const a of artifacts) if (readMeets(r, a.hostPath, word) === 'exact') out.push({ artifact: a, why: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}` });
+    for (const a of setup.artifacts) if (readMeets(r, a.hostPath, word, changed) === 'exact') out.push({ artifact: a, why: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}` });
   }
   return out;
 }
 
 /** The first CI-native read that may take an artifact but not exactly where an export build writes it, as a message. */
-export function inexactRead(script: ScriptFile, artifacts: readonly Artifact[], word: Word): { line: number; message: string } | null {
+export function inexactRead(script: ScriptFile, setup: Setup, word: Word): { line: number; message: string } | null {
+  const changed = changedBy(setup);
   for (const r of workspaceReads(script.kind, script.text)) {
-    for (const a of artifacts) {
-      const m = readMeets(r, a.hostPath, word);
+    for (const a of setup.artifacts) {
+      const m = readMeets(r, a.hostPath, word, changed);
       if (m === null || (m === 'exact' && a.hostNeeded)) continue;
       return {
         line: r.line,
-        message: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}, which ${r.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath} after the job's commands${m === 'inexact' ? ': only a read of the artifact itself, of a path inside it, or of the folder it is written into is kept exact by an export build' : ''}`,
+        message: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}, which ${r.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath} after the job's commands${m === 'inexact' ? ': only a read of the artifact itself, of a path inside it, or of the folder it is written into (holding no script or Dockerfile the migration changes) is kept exact by an export build' : ''}`,
       };
     }
   }

@@ -35,9 +35,12 @@ export function workspacePath(raw: string, base = ''): string | null | undefined
   return parts.join('/');
 }
 
-/** The read of one written path, none when it is outside the workspace. */
-export function read(by: string, raw: string, line: number, base = ''): WorkspaceRead[] {
-  const path = workspacePath(raw, base);
+/**
+ * The read of one written path, none when it is outside the workspace. `root` matches the
+ * variable a CI kind gives for the checkout (`$CI_PROJECT_DIR`): a path under it is relative.
+ */
+export function read(by: string, raw: string, line: number, root?: RegExp): WorkspaceRead[] {
+  const path = workspacePath(root ? raw.trim().replace(root, './') : raw);
   if (path === undefined) return [];
   return [{ by, path, glob: path !== null && /[*?[]/.test(path), line }];
 }
