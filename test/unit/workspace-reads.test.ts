@@ -62,7 +62,9 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
 
   it('a glob, a folder above, or a run-time path refuses', () => {
     refuses(F, wf(step('softprops/action-gh-release@v2', 'files', 'dist/*')), 16, /action-gh-release@v2.*reads dist\/\*, which holds the extracted dist\/app/);
-    refuses(F, wf(step('example/sign-action@v1', 'dir', '.')), 16, /reads , which holds|only a read of the artifact itself/);
+    refuses(F, wf(step('example/sign-action@v1', 'dir', '.')), 16, /reads the whole checkout, which holds the extracted dist\/app.*only a read of the artifact itself/);
+    // A build of the checkout as its context reads the file too (a COPY of it would find none).
+    refuses(F, wf(step('docker/build-push-action@v6', 'context', '.')), 16, /`uses: docker\/build-push-action@v6` \(`with: context:`\)/);
     refuses(F, wf(step('actions/cache@v4', 'path', '${{ env.OUT }}')), 16, /reads a path only known at run time, which may hold the extracted dist\/app/);
   });
 
@@ -79,7 +81,7 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
   });
 
   it('an input that names neither the file nor its folders is no read', () => {
-    const p = plan(F, wf([...step('example/notify@v1', 'message', 'built app'), '          token: ${{ secrets.TOKEN }}', '          cache-path: ~/.cache/x']));
+    const p = plan(F, wf([...step('example/notify@v1', 'message', 'built app'), '          token: ${{ secrets.TOKEN }}', '          target: ${{ matrix.target }}', '          cache-path: ~/.cache/x']));
     expect(p.setups[0]!.status).toBe('migrate');
     expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).not.toMatch(/AS export/);
   });

@@ -20,7 +20,7 @@ const KNOWN: [RegExp, string[]][] = [
   [/^Cache(Beta)?@/i, ['path']],
 ];
 const NO_READ = /^(DownloadPipelineArtifact|DownloadBuildArtifacts|Bash|CmdLine|PowerShell|Checkout)@/i;
-const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source|target|output|contents/i;
+const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source|contents/i;
 
 const rooted = (p: string) => p.trim().replace(ROOT, '');
 

@@ -26,7 +26,7 @@ const NO_READ = /^actions\/(checkout|download-artifact)(@|$)/;
 /** The checkout, `${{ github.workspace }}`: a path under it is a path of the repository. */
 const ROOT = /^\$\{\{\s*github\.workspace\s*\}\}(\/|$)/;
 
-const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source|target|output/i;
+const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source/i;
 
 export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
   const y = yaml();

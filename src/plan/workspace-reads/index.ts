@@ -65,7 +65,7 @@ export function changedBy(setup: Setup): string[] {
   return [setup.script, setup.builder.dockerfile, setup.runtime?.dockerfile].filter((f): f is string => typeof f === 'string');
 }
 
-const shown = (r: WorkspaceRead) => r.path ?? 'a path only known at run time';
+const shown = (r: WorkspaceRead) => (r.path === null ? 'a path only known at run time' : r.path === '' ? 'the whole checkout' : r.path);
 
 /** Artifacts a CI-native read takes exactly where an export build would write them, each with what reads it. */
 export function workspaceUses(script: ScriptFile, setup: Setup, word: Word): { artifact: Artifact; why: string }[] {
