@@ -8,6 +8,8 @@
  * GitHub Actions workflow, a GitLab CI job or a JS build script (./render-ci.ts, ./render-js.ts).
  */
 import { DOCKERFILE_FEATURES, drawDockerfileFeatures, isDockerfileFeature, normalizeDockerfile } from './dockerfile-features.js';
+import { LATER_STEP_FEATURES, normalizeLaterStep } from './later-step-features.js';
+import { normalizeRunStep, RUN_STEP_FEATURES } from './run-step-features.js';
 
 /** How the artifact leaves the builder. */
 export const EXTRACTIONS = [
@@ -144,6 +146,9 @@ export const FEATURES = {
   secondBuild: ['image', 'stock'],
   /** Where its commands stand: after the first setup's, or between the first's extraction and its runtime build. */
   secondAt: ['end', 'between'],
+  // ---- The builder's run step (./run-step-features.ts) and what runs after the build (./later-step-features.ts): streams of their own.
+  ...RUN_STEP_FEATURES,
+  ...LATER_STEP_FEATURES,
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -167,7 +172,7 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
 const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
 /** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4 };
 /**
  * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
  * half) writes exactly the repository it wrote before they were added.
@@ -177,6 +182,13 @@ const DRIVER_STREAM: ReadonlySet<Feature> = new Set<Feature>(['runner', 'ciSteps
 const HOST_STREAM: ReadonlySet<Feature> = new Set<Feature>(['hostReach']);
 /** The second-setup features, drawn last from a fifth stream: every earlier seed keeps its repository when twoSetups is `none`. */
 const TWO_STREAM: ReadonlySet<Feature> = new Set<Feature>(['twoSetups', 'secondBuild', 'secondAt']);
+
+/**
+ * The run-step and later-step features, each drawn from a stream of its own after all the
+ * others (seeded from the seed and the stream's constant): a seed keeps every earlier choice,
+ * and its repository when the draw is `none`.
+ */
+const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491]];
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -197,7 +209,8 @@ export function generate(seed: number): RepoSpec {
   const spec: Record<string, unknown> = { seed, app: pick(APPS) };
   const entries = Object.entries(FEATURES) as [Feature, readonly unknown[]][];
   for (const [k, options] of entries) spec[k] = SHAPES.has(k) ? pick(options) : options[0];
-  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k) && !HOST_STREAM.has(k) && !TWO_STREAM.has(k));
+  const late = new Set(LATE_STREAMS.map(([k]) => k));
+  const traps = entries.filter(([k]) => !SHAPES.has(k) && !OWN_STREAM.has(k) && !isDockerfileFeature(k) && !DRIVER_STREAM.has(k) && !HOST_STREAM.has(k) && !TWO_STREAM.has(k) && !late.has(k));
   for (let n = pick(TRAP_COUNTS); n > 0 && traps.length > 0; n--) {
     const [k, options] = traps.splice(Math.floor(rnd() * traps.length), 1)[0]!;
     spec[k] = pick(options.slice(1));
@@ -209,6 +222,7 @@ export function generate(seed: number): RepoSpec {
   drawFrom(spec, DRIVER_STREAM, prng(seed ^ 0x27d4eb2f));
   drawFrom(spec, HOST_STREAM, prng(seed ^ 0x1b873593));
   drawFrom(spec, TWO_STREAM, prng(seed ^ 0x85ebca6b));
+  for (const [k, salt] of LATE_STREAMS) drawFrom(spec, new Set([k]), prng(seed ^ salt));
   return normalize(spec as RepoSpec);
 }
 
@@ -345,6 +359,8 @@ export function normalize(input: RepoSpec): RepoSpec {
   normalizeRunner(s);
   normalizeHostReach(s);
   normalizeTwoSetups(s);
+  normalizeRunStep(s);
+  normalizeLaterStep(s);
   return s;
 }
 
@@ -359,6 +375,8 @@ export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
 export const RUNNER_FEATURES: readonly Feature[] = [...DRIVER_STREAM];
 /** The host-reach features (HOST_STREAM), for the tests that pin earlier seeds. */
 export const HOST_FEATURES: readonly Feature[] = [...HOST_STREAM];
+/** The run-step and later-step features (LATE_STREAMS), for the tests that pin earlier seeds. */
+export const LATE_FEATURES: readonly Feature[] = LATE_STREAMS.map(([k]) => k);
 /** The second-setup features (TWO_STREAM), for the tests that pin earlier seeds. */
 export const TWO_SETUP_FEATURES: readonly Feature[] = [...TWO_STREAM];
 

@@ -1,18 +1,20 @@
 /**
- * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--runners R,…] [--out DIR] [--no-shrink] [--replay DIR]`
+ * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--runners R,…] [--active F,… [--focus]] [--out DIR] [--no-shrink] [--replay DIR]`
  *
  * Runs seeds S … S+N-1 (default 1 … 20) of the differential fuzzer on the real engine, prints
  * each seed's verdict and a summary line, and exits 1 if any seed failed. Each failing seed is
  * written to DIR/seed-<n>/ (default fuzz-out/) and, unless --no-shrink, shrunk to
  * DIR/seed-<n>/minimal/. --only runs the listed seeds; --replay re-runs stored reproductions
  * (their spec.json), without shrinking. --runners (e.g. `github,gitlab,js`) runs, from S on, the
- * first N seeds whose `runner` (./grammar.ts) is one of those.
+ * first N seeds whose `runner` (./grammar.ts) is one of those; --active (e.g. `runFlag,stdinFeed`)
+ * runs those of seeds S … S+N-1 that draw one of the listed features off its plainest option, and
+ * with --focus sets every other trap of theirs plain (so that no other refusal hides the drawn shape).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBaseImages } from '../e2e/support/base-images.js';
 import { engineForTests } from '../e2e/support/engine-for-tests.js';
-import { activeFeatures, generate, type RepoSpec } from './grammar.js';
+import { activeFeatures, FEATURES, generate, LATE_FEATURES, normalize, SHAPES, type Feature, type RepoSpec } from './grammar.js';
 import { readSpec, writeReproduction } from './repro.js';
 import { isFailure, runSeed, runSeedConfirmed, sameVerdict, verdictLine, type Verdict } from './run-seed.js';
 import { shrink } from './shrink.js';
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     replay: { type: 'string', multiple: true },
     runners: { type: 'string' },
+    active: { type: 'string' },
+    focus: { type: 'boolean', default: false },
   },
 });
 
@@ -42,7 +46,26 @@ const specs: RepoSpec[] = values.replay
   ? values.only.split(',').map((n) => generate(Number(n)))
   : values.runners
   ? seedsWithRunner(Number(values.start), Number(values.seeds), values.runners.split(','))
+  : values.active
+  ? seedsWith(Number(values.start), Number(values.seeds), values.active.split(',') as Feature[]).map((s) => (values.focus ? focused(s) : s))
   : Array.from({ length: Number(values.seeds) }, (_, i) => generate(Number(values.start) + i));
+
+/** The seeds from `start` up to `start + n - 1` that draw one of `features` off its plainest option. */
+function seedsWith(start: number, n: number, features: Feature[]): RepoSpec[] {
+  const out: RepoSpec[] = [];
+  for (let seed = start; seed < start + n; seed++) {
+    const spec = generate(seed);
+    if (features.some((k) => k in activeFeatures(spec))) out.push(spec);
+  }
+  return out;
+}
+
+/** `spec` with every feature but the shapes and the run-step and later-step ones at its plainest: no other trap to refuse first. */
+function focused(spec: RepoSpec): RepoSpec {
+  const out: Record<string, unknown> = { ...spec };
+  for (const [k, options] of Object.entries(FEATURES) as [Feature, readonly unknown[]][]) if (!SHAPES.has(k) && !LATE_FEATURES.includes(k)) out[k] = options[0];
+  return normalize(out as RepoSpec);
+}
 
 /** The first `n` seeds from `start` on whose runner is one of `runners`. */
 function seedsWithRunner(start: number, n: number, runners: string[]): RepoSpec[] {

@@ -10,6 +10,8 @@ import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi } from './render-ci.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
+import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
+import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
 
 export interface RepoFile {
   path: string;
@@ -18,7 +20,7 @@ export interface RepoFile {
 }
 
 export type PipelineEntry =
-  | { kind: 'script'; script: string }
+  | { kind: 'script'; script: string; args?: string[] }
   | { kind: 'make'; target: string }
   | { kind: 'npm'; script: string }
   | { kind: 'github'; workflow: string; job: string }
@@ -33,6 +35,10 @@ export interface RenderedRepo {
   finalTags: string[];
   /** Host paths the old run may leave behind that nothing uses afterwards (extraction by-products). */
   scratchPaths: string[];
+  /** What runs after `entry`, in order, in the old repository and the migrated one (./later-step-features.ts). */
+  later: PipelineEntry[];
+  /** The code the tool must refuse with, for a pipeline this engine cannot run (./run-step-features.ts mustRefuse). */
+  mustRefuse?: string;
 }
 
 export interface Layout {
@@ -266,8 +272,9 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
     case 'detached-idle': {
       if (s.trapCleanup) extract.push(`trap 'docker rm -f ${c.replace(/"/g, '')} >/dev/null 2>&1 || true' EXIT`);
       if (s.extraction === 'create-cp') extract.push(`${ctr('create')} --name ${c} ${tag}`);
-      else if (s.extraction === 'detached-idle') extract.push(`docker run -d --name ${c} ${tag} tail -f /dev/null`);
-      else extract.push(`docker run --name ${c} -e CGO_ENABLED=0 ${tag}${s.builderJsonCmd ? '' : ` go build -o ${l.containerPath} .`}`);
+      else if (s.extraction === 'detached-idle') extract.push(builderRun(s, dollar, `-d --name ${c} `, tag, 'tail', ['-f', '/dev/null']));
+      else if (s.stdinFeed !== 'none') extract.push(...fedRun(s, c, '-e CGO_ENABLED=0 ', tag, runTimeCommand(l)));
+      else extract.push(builderRun(s, dollar, `--name ${c} -e CGO_ENABLED=0 `, tag, s.builderJsonCmd ? '' : 'go', s.builderJsonCmd ? [] : ['build', '-o', l.containerPath, '.']));
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
       extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)), ...extraCp(c));
       if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
@@ -289,17 +296,18 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       break;
     case 'cat-redirect':
     case 'cmd-cat':
-      extract.push(guard(`docker run --rm ${tag}${s.extraction === 'cat-redirect' ? ` cat ${l.containerPath}` : ''} > ${catDest}`));
+      extract.push(guard(`${builderRun(s, dollar, '--rm ', tag, s.extraction === 'cat-redirect' ? 'cat' : '', s.extraction === 'cat-redirect' ? [l.containerPath] : [])} > ${catDest}`));
       extract.push(`chmod ${s.fileMode === 'default' ? '+x' : s.fileMode} ${catDest}`);
       break;
     case 'volume-cp':
-      extract.push(`docker run --rm -v "${dollar}PWD/out:/export" ${tag} ${s.artifact === 'folder' ? 'cp -r /out/. /export/' : `cp ${l.containerPath} /export/`}`);
+      extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', '/out/.', '/export/'] : [l.containerPath, '/export/']));
       break;
     case 'mount-build':
-      extract.push(`docker run --rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 ${tag} go build -o ${l.containerPath} .`);
+      if (s.stdinFeed !== 'none') extract.push(...fedRun(s, null, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, runTimeCommand(l)));
+      else extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.']));
       break;
     case 'tar-pipe':
-      extract.push(`docker run --rm ${tag} tar -C /out -c . | tar -x -C build/`);
+      extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', '/out', '-c', '.'])} | tar -x -C build/`);
       break;
     case 'stock-build':
       extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .`));
@@ -328,16 +336,21 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
   if (s.tagUse === 'script') after.push('sh ./check-builder.sh');
   if (s.tagUse === 'dockerfile') after.push(`docker build -t ${a}:check -f Dockerfile.check .`);
+  after.push(...rmiInSequence(s, tag));
   if (s.hostUse === 'checksum') after.push(`sha256sum ${program} > ${a}.sha256`);
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
   const reach = hostReachCommand(s, l);
   if (reach !== null && s.hostReach !== 'caller') after.push(reach);
   // (a caller runs the binary the script leaves behind: no cleanup then)
-  const cleanup = s.cleanup && s.hostReach !== 'caller';
+  // (nor when a sibling target reads, writes or removes what the image target leaves: ./later-step-features.ts)
+  const cleanup = s.cleanup && s.hostReach !== 'caller' && s.sibling === 'none';
   if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
   return { defs, vars, builder, extract, after, runtimeAt };
 }
+
+/** The command a run-time build runs in the builder container. */
+export const runTimeCommand = (l: Layout) => `go build -o ${l.containerPath} .`;
 
 /** The command of hostReach (grammar.ts): it reaches the artifact without naming it, or runs it by its path. */
 function hostReachCommand(s: RepoSpec, l: Layout): string | null {
@@ -360,6 +373,15 @@ function hostReachCommand(s: RepoSpec, l: Layout): string | null {
   }
 }
 
+/** The builder tag as the driver's commands name it (through its variable, if held in one). */
+function builderTagRef(s: RepoSpec, l: Layout): string {
+  const v = varsOf(s);
+  return v ? v.ref('BUILDER') : l.builderTag;
+}
+
+/** The Make targets or npm scripts besides the image's (./later-step-features.ts). */
+const others = (s: RepoSpec, l: Layout) => otherTargets(s, builderTagRef(s, l), q(l.hostProgram), l.hostPath.split('/')[0]!);
+
 /** Extractions with a container named in the script. */
 const namedContainer = (s: RepoSpec) => s.extraction === 'create-cp' || s.extraction === 'run-name' || s.extraction === 'detached-idle';
 
@@ -372,16 +394,20 @@ function shellScript(s: RepoSpec, l: Layout): string {
   // A second setup's commands at the end, or before the runtime build (./render-second.ts).
   const second = secondSetup(s, '$')?.lines ?? [];
   const after = s.secondAt === 'between' ? [...c.after.slice(0, c.runtimeAt), ...second, ...c.after.slice(c.runtimeAt)] : [...c.after, ...second];
-  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...c.builder, ...c.extract, ...after].join('\n')}\n`;
+  const clean = cleanBranch(s, builderTagRef(s, l));
+  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...clean, ...c.builder, ...c.extract, ...after].join('\n')}\n`;
 }
 
 function makefile(s: RepoSpec, l: Layout): string {
   const recipe = (lines: string[]) => lines.map((x) => `\t${x.replace(/\$\((?=docker )/g, '$$(')}`).join('\n');
   const c = commands(s, l, '$$', s.makeAuto ? { dest: '$@' } : null);
   const defs = c.defs.length > 0 ? `${c.defs.join('\n')}\n\n` : '';
-  if (!s.makeAuto) return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage:\n${recipe(all(c))}\n`;
+  const more = others(s, l);
+  const phony = ['image', ...more.map(([n]) => n)].join(' ');
+  const rest = more.map(([n, lines]) => `\n${n}:\n${recipe(lines)}\n`).join('');
+  if (!s.makeAuto) return `${defs}.PHONY: ${phony}\n\n# Builds the ${s.app} image through a builder image.\nimage:\n${recipe(all(c))}\n${rest}`;
   // the artifact is a file target of its own, made from the sources, named by $@ where it lands
-  return `${defs}.PHONY: image\n\n# Builds the ${s.app} image through a builder image.\nimage: ${l.hostPath}\n${recipe(c.after)}\n\n${l.hostPath}: main.go\n${recipe(['@echo "compiling $< into $@"', ...c.builder, ...c.extract])}\n`;
+  return `${defs}.PHONY: ${phony}\n\n# Builds the ${s.app} image through a builder image.\nimage: ${l.hostPath}\n${recipe(c.after)}\n\n${l.hostPath}: main.go\n${recipe(['@echo "compiling $< into $@"', ...c.builder, ...c.extract])}\n${rest}`;
 }
 
 function packageJson(s: RepoSpec, l: Layout): string {
@@ -390,6 +416,7 @@ function packageJson(s: RepoSpec, l: Layout): string {
     s.npmSplit === 'pre' ? { preimage: c.builder.join(' && '), image: [...c.extract, ...c.after].join(' && ') }
     : s.npmSplit === 'run' ? { builder: c.builder.join(' && '), image: ['npm run builder', ...c.extract, ...c.after].join(' && ') }
     : { image: all(c).join(' && ') };
+  for (const [n, lines] of others(s, l)) scripts[n] = lines.join(' && ');
   const pkg = { name: s.app, version: '1.0.0', private: true, scripts };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
@@ -414,11 +441,16 @@ export function render(spec: RepoSpec): RenderedRepo {
   if (s.secondConsumer) files.push({ path: 'Dockerfile.debug', content: `FROM busybox:latest\n${copyLine('', l.hostPath, `/debug/${a}`)}\n`, mode: 0o644 });
   const second = secondSetup(s, '$');
   if (second) files.push(...second.files);
+  const steps = stepsFile(s, runTimeCommand(l));
+  if (steps) files.push(steps);
+  const cached = cachedCopy(s);
+  if (cached) files.push(cached);
   const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : [])];
   const top = l.hostPath.split('/')[0]!;
   const extra = df.extraArtifact(s);
   const reached = (s.hostReach ?? 'none') !== 'none';
-  const scratchPaths = [...(s.hostUse === 'none' && !reached ? [top] : []), ...(extra ? [extra.host] : [])];
+  // (a sibling target reads, writes or removes what the image target left: it is no by-product)
+  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' ? [top] : []), ...(extra ? [extra.host] : [])];
   if (s.runner !== 'script') return withRunner(s, l, files, finalTags, scratchPaths);
   let entry: PipelineEntry;
   if (s.driver === 'make') {
@@ -438,7 +470,9 @@ export function render(spec: RepoSpec): RenderedRepo {
       entry = { kind: 'script', script: 'ci.sh' };
     }
   }
-  return { files, entry, finalTags, scratchPaths };
+  const script = entry.kind === 'script' ? (s.inScriptsDir ? 'scripts/build.sh' : 'build.sh') : null;
+  const refusal = mustRefuse(s);
+  return { files, entry, finalTags, scratchPaths, later: laterEntries(s, script), ...(refusal ? { mustRefuse: refusal } : {}) };
 }
 
 /** The repository run by a CI job or a JS script (./render-ci.ts, ./render-js.ts); with `ciWorkdir` its own files move to svc/. */
@@ -448,5 +482,6 @@ function withRunner(s: RepoSpec, l: Layout, own: RepoFile[], finalTags: string[]
   const c = commands(s, l, '$');
   const run = s.runner === 'github' ? githubWorkflow(s, c) : s.runner === 'gitlab' ? gitlabCi(s, c) : jsScript(s, c);
   const files = [...own.map((f) => ({ ...f, path: inFolder(f.path) })), ...run.files];
-  return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder) };
+  const refusal = mustRefuse(s);
+  return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder), later: [], ...(refusal ? { mustRefuse: refusal } : {}) };
 }

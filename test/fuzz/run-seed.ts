@@ -16,13 +16,13 @@ import path from 'node:path';
 import type { Engine } from '../../src/verify/engine.js';
 import { compareSnapshots, formatDifferences, snapshotImage, type ImageSnapshot } from '../../src/verify/snapshot.js';
 import { runCli } from '../support/cli.js';
-import { execStatus, runScriptStatus, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
+import { execStatus, runScriptStatus, shellOf, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
 import { openRunStore, type RunStore } from '../e2e/support/run-store.js';
 import { envForEngine } from '../e2e/support/shim.js';
 import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
 import type { EntryStep } from '../../src/verify/entry.js';
 import type { RepoSpec } from './grammar.js';
-import { render, type RenderedRepo } from './render.js';
+import { render, type PipelineEntry, type RenderedRepo } from './render.js';
 
 export type FailureKind =
   | 'tool-error' // the CLI crashed or printed no report
@@ -30,7 +30,8 @@ export type FailureKind =
   | 'exit-status' // the migrated pipeline exits differently from the old one
   | 'image-differs'
   | 'image-missing'
-  | 'host-files-differ';
+  | 'host-files-differ'
+  | 'not-refused'; // a pipeline this engine cannot run (RenderedRepo.mustRefuse) was migrated, or refused for another reason
 
 export type Verdict =
   | { kind: 'identical'; tags: string[] }
@@ -57,20 +58,37 @@ function copy(src: string, into: string, name: string): string {
 }
 
 export function runPipeline(engine: Engine, dir: string, repo: RenderedRepo): RunResult {
+  return runEntry(engine, dir, repo.entry);
+}
+
+/**
+ * What runs after the pipeline (a sibling target, the removal of the builder image), in order,
+ * until one fails: `which` names it.
+ */
+export function runLater(engine: Engine, dir: string, repo: RenderedRepo): RunResult & { which?: string } {
+  for (const entry of repo.later) {
+    const r = runEntry(engine, dir, entry);
+    if (r.status !== 0) return { ...r, which: JSON.stringify(entry) };
+  }
+  return { status: 0, stdout: '', stderr: '' };
+}
+
+function runEntry(engine: Engine, dir: string, entry: PipelineEntry): RunResult {
   const env = envForEngine(engine, process.env);
-  switch (repo.entry.kind) {
+  switch (entry.kind) {
     case 'script':
-      return runScriptStatus(engine, dir, repo.entry.script);
+      if (entry.args) return execStatus(shellOf(path.join(dir, entry.script)), [path.basename(entry.script), ...entry.args], path.join(dir, path.dirname(entry.script)), env);
+      return runScriptStatus(engine, dir, entry.script);
     case 'make':
-      return execStatus('make', [repo.entry.target], dir, env);
+      return execStatus('make', [entry.target], dir, env);
     case 'npm':
-      return execStatus('npm', ['run', '--silent', repo.entry.script], dir, env);
+      return execStatus('npm', ['run', '--silent', entry.script], dir, env);
     case 'node':
-      return execStatus('node', [repo.entry.script], dir, env);
+      return execStatus('node', [entry.script], dir, env);
     case 'github':
-      return runSteps(githubSteps(fs.readFileSync(path.join(dir, repo.entry.workflow), 'utf8'), repo.entry.job), dir, env);
+      return runSteps(githubSteps(fs.readFileSync(path.join(dir, entry.workflow), 'utf8'), entry.job), dir, env);
     case 'gitlab':
-      return runSteps(gitlabSteps(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), repo.entry.job), dir, env);
+      return runSteps(gitlabSteps(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), entry.job), dir, env);
   }
 }
 
@@ -118,11 +136,15 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     writeRepo(orig, repo);
     const origState = treeState(orig);
 
+    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse);
+
     // Old pipeline.
     let engine = store();
     const oldDir = copy(orig, work, 'old');
     const oldRun = runPipeline(engine, oldDir, repo);
     if (oldRun.status !== 0) return { kind: 'invalid', details: `the old pipeline failed (${oldRun.status}):\n${tail(oldRun)}` };
+    const oldLater = runLater(engine, oldDir, repo);
+    if (oldLater.status !== 0) return { kind: 'invalid', details: `the old pipeline's later step ${oldLater.which} failed (${oldLater.status}):\n${tail(oldLater)}` };
     const before = new Map<string, ImageSnapshot>();
     for (const t of repo.finalTags) {
       if (!(await engine.imageExists(t))) return { kind: 'invalid', details: `the old pipeline built no ${t}` };
@@ -153,6 +175,9 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     engine = store();
     const newRun = runPipeline(engine, newDir, repo);
     if (newRun.status !== oldRun.status) return { kind: 'failure', what: 'exit-status', details: `the migrated pipeline exits ${newRun.status} (the old one ${oldRun.status}):\n${tail(newRun)}` };
+    // a later step that ran after the old build must run after the migrated one: its failure is the migration's
+    const newLater = runLater(engine, newDir, repo);
+    if (newLater.status !== 0) return { kind: 'failure', what: 'exit-status', details: `after the migrated pipeline, the later step ${newLater.which} fails (${newLater.status}), as it did not after the old one:\n${tail(newLater)}` };
     const differences: string[] = [];
     for (const t of repo.finalTags) {
       if (!(await engine.imageExists(t))) return { kind: 'failure', what: 'image-missing', details: `the migrated pipeline built no ${t}` };
@@ -188,6 +213,23 @@ async function oldPipelineAgain(store: () => Engine, orig: string, work: string,
     else if (diffs.length > 0) out.push(`${t}:\n${formatDifferences(diffs, { labels: ['first run', 'second run'] })}`);
   }
   return out;
+}
+
+/** The tool's answer alone, for a pipeline this engine cannot run: a refusal with `code`, nothing written. */
+function mustRefuse(orig: string, work: string, origState: Map<string, string>, code: string): Verdict {
+  const dir = copy(orig, work, 'new');
+  const cli = runCli(['.', '--yes', '--json'], dir);
+  let report: { setups: SetupReport[] };
+  try {
+    report = JSON.parse(cli.stdout);
+  } catch {
+    return { kind: 'failure', what: 'tool-error', details: `exit ${cli.code}, no JSON report:\n${cli.stdout}\n${cli.stderr}` };
+  }
+  const changed = treeDifferences(origState, treeState(dir));
+  const codes = [...new Set(report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)))].sort();
+  if (report.setups.some((s) => s.status === 'migrated') || !codes.includes(code)) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool answered ${report.setups.map((s) => s.status).join(', ') || 'nothing'} (${codes.join(', ') || 'no error code'})` };
+  if (changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
+  return { kind: 'refused', codes };
 }
 
 /** Two verdicts that say the same thing (the same kind, and the same failure). */

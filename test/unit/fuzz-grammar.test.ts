@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeFeatures, FEATURES, generate, HOST_FEATURES, normalize, RUNNER_FEATURES, runnerView, TWO_SETUP_FEATURES, type Feature, type RepoSpec } from '../fuzz/grammar.js';
+import { activeFeatures, FEATURES, generate, HOST_FEATURES, LATE_FEATURES, normalize, RUNNER_FEATURES, runnerView, TWO_SETUP_FEATURES, type Feature, type RepoSpec } from '../fuzz/grammar.js';
 import { DOCKERFILE_FEATURES, LATER_DOCKERFILE_FEATURES } from '../fuzz/dockerfile-features.js';
 import { render } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
@@ -35,9 +35,10 @@ describe('fuzz grammar', () => {
     }
   });
 
-  it('reaches every option of every feature within 300 seeds', () => {
+  it('reaches every option of every feature within 300 seeds (the rarer run-step and later-step ones within 2000)', () => {
     const seen = new Map<Feature, Set<unknown>>();
     for (const seed of SEEDS) for (const [k, v] of Object.entries(generate(seed))) seen.set(k as Feature, (seen.get(k as Feature) ?? new Set()).add(v));
+    for (let seed = 301; seed <= 2000; seed++) for (const k of LATE_FEATURES) seen.get(k)!.add(generate(seed)[k]);
     for (const [k, options] of Object.entries(FEATURES) as [Feature, readonly unknown[]][]) expect([...(seen.get(k) ?? [])].sort(), k).toEqual([...options].sort());
   });
 
@@ -113,15 +114,19 @@ describe('fuzz grammar', () => {
     expect(seeds.filter((s) => generate(s).runner === 'script')).toEqual([1, 2, 5, 6, 10, 12, 14, 16, 19, 21, 22, 24, 29, 30, 33, 35, 36, 39, 40, 41, 42, 43, 46, 49, 50]);
     // (and before the Dockerfile shapes of a stream of their own: they change no other choice)
     // (and before the host-reach feature of a fourth stream, set back to `none`, and the second setup of a fifth)
-    const later = [...RUNNER_FEATURES, ...LATER_DOCKERFILE_FEATURES, ...HOST_FEATURES, ...TWO_SETUP_FEATURES] as string[];
+    // (and before the run-step and later-step features of streams of their own, set back to `none`)
+    const later = [...RUNNER_FEATURES, ...LATER_DOCKERFILE_FEATURES, ...HOST_FEATURES, ...TWO_SETUP_FEATURES, ...LATE_FEATURES] as string[];
     const earlier = (spec: RepoSpec) => Object.fromEntries(Object.entries(spec).filter(([k]) => !later.includes(k)));
-    const plainLater = { ...Object.fromEntries(LATER_DOCKERFILE_FEATURES.map((k) => [k, DOCKERFILE_FEATURES[k][0]])), hostReach: 'none' as const, twoSetups: 'none' as const };
+    const plainLater = { ...Object.fromEntries(LATER_DOCKERFILE_FEATURES.map((k) => [k, DOCKERFILE_FEATURES[k][0]])), hostReach: 'none' as const, twoSetups: 'none' as const, ...Object.fromEntries(LATE_FEATURES.map((k) => [k, 'none'])) };
     const hash = (x: unknown) => createHash('sha256').update(JSON.stringify(x)).digest('hex').slice(0, 16);
     expect(hash(seeds.map((s) => earlier(generate(s))))).toBe('74e7bec64561b825');
-    expect(hash(seeds.map((s) => render(normalize({ ...generate(s), runner: 'script', ...plainLater }))))).toBe('980d29ad6138e2d1');
+    // (what runs after the build is a field of its own: nothing when the later-step features are plain)
+    const rendered = seeds.map((s) => render(normalize({ ...generate(s), runner: 'script', ...plainLater })));
+    expect(rendered.flatMap((r) => r.later)).toEqual([]);
+    expect(hash(rendered.map(({ later: _, ...files }) => files))).toBe('980d29ad6138e2d1');
     // a spec stored before they existed reads as a script-run one
     const stored = earlier(generate(1)) as RepoSpec;
-    expect(render(normalize(stored))).toEqual(render(generate(1)));
+    expect(render(normalize(stored))).toEqual(render(normalize({ ...generate(1), ...plainLater })));
   });
 
   it('writes each runner where the product looks for it, and runs it the way its users would', () => {
