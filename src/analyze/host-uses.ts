@@ -87,7 +87,7 @@ function runTimeReads(cmd: ScriptCommand, effect: HostEffect): PathUse | null {
 /**
  * A narrower reading for commands that only may run after the setup, in an order the file does
  * not fix (the other targets of its Makefile, the other scripts of its package.json): one that
- * reads the artifact, a folder holding it or a pattern over it, runs it, or hands it to a
+ * reads the artifact, a folder holding it or a pattern over it, runs it, appends to it, or hands it to a
  * program the tool does not model uses it (handed a folder holding it, such a program is taken
  * to read its own files there: `go vet ./...`). One that only makes or writes that path
  * (`mkdir -p dist && cp -r src/. dist/` in a separate `build` script) builds its own files
@@ -100,6 +100,8 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
   const p = program?.value ? resolveRel(cmd.cwd, program.value) : null;
   const ran = p === null ? [] : artifacts.filter((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
   if (ran.length > 0) return { artifacts: ran, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) runs it` };
+  const grown = appendedTo(cmd, artifacts);
+  if (grown.length > 0) return { artifacts: grown, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) appends to it` };
   const effect = hostEffect(cmd);
   const reads = reportOnly(cmd, effect) ? effect.reads.filter((u) => u.glob) : effect.reads;
   // A program the tool does not model counts when it is handed the artifact itself; handed a
@@ -111,6 +113,16 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
     return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'over' ? 'reads the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads it'}` };
   }
   return runTimeUse(cmd, effect, artifacts);
+}
+
+/**
+ * The artifacts an append redirect (`echo "# stamped" >> app`, `&>>`) extends, or writes a file
+ * inside: it keeps what is there, so its result depends on the artifact being left (without it, a
+ * stamp alone is written). A plain `>` writes the same whether or not it was there.
+ */
+function appendedTo(cmd: ScriptCommand, artifacts: readonly Artifact[]): Artifact[] {
+  const targets = cmd.redirects.filter((r) => (r.op === '>>' || r.op === '&>>') && r.target.value !== null).map((r) => resolveRel(cmd.cwd!, r.target.value!));
+  return artifacts.filter((a) => targets.some((p) => p === a.hostPath || p.startsWith(`${a.hostPath}/`)));
 }
 
 /**
