@@ -56,9 +56,12 @@ const UNRUNNABLE: ReadonlySet<string> = new Set(['hostname', 'add-host', 'tmpfs'
 /**
  * The refusal a drawn run step must meet, when its old pipeline cannot run on this engine (the
  * trial then checks the tool's answer alone): a run-time build with a flag a build step would
- * run without (BUILD_AT_RUN_TIME), a file streamed out through a terminal (STREAM_TTY).
+ * run without, or fed its steps through `docker start -ai` (BUILD_AT_RUN_TIME), a file streamed
+ * out through a terminal (STREAM_TTY).
  */
 export function mustRefuse(s: RepoSpec): string | null {
+  // (the shim has no `docker start`: podman cannot start containers here)
+  if (s.stdinFeed === 'start') return 'BUILD_AT_RUN_TIME';
   if (!UNRUNNABLE.has(s.runFlag)) return null;
   if (s.runFlag === 'tty') return s.extraction === 'detached-idle' ? null : 'STREAM_TTY';
   return 'BUILD_AT_RUN_TIME';

@@ -74,6 +74,8 @@ describe('fuzz streams: the builder run step', () => {
       const s = spec({ extraction: 'run-name', stdinFeed: feed as RepoSpec['stdinFeed'] });
       expect(script(s), feed).toMatch(shape);
       expect(file(s, /^steps\.sh$/), feed).toBe(feed === 'heredoc' ? '' : 'set -e\ngo build -o /out/' + s.app + ' .\n');
+      // the engine here has no `docker start`: the tool must refuse it unrun
+      expect(render(s).mustRefuse, feed).toBe(feed === 'start' ? 'BUILD_AT_RUN_TIME' : undefined);
     }
     // only a run-time build reads steps; a Makefile has no here-document
     expect(spec({ extraction: 'cat-redirect', stdinFeed: 'pipe' }).stdinFeed).toBe('none');
