@@ -41,14 +41,18 @@ export function cleanBranch(s: RepoSpec, tag: string): string[] {
   return ['case "${1:-build}" in', 'clean)', `  docker rmi ${tag}`, '  exit 0', '  ;;', 'esac', ''];
 }
 
-/** The sibling's name and command (paths as the host has them: `program` the extracted program, `top` what holds it). */
-export function siblingStep(s: RepoSpec, program: string, top: string): { name: string; line: string } | null {
-  const folder = s.artifact === 'folder';
+/**
+ * The sibling's name and command (paths as the host has them: `program` the extracted program,
+ * `holder` the folder holding it, if any: an extracted folder, or one the file was copied into).
+ */
+export function siblingStep(s: RepoSpec, program: string, holder: string | null): { name: string; line: string } | null {
+  const folder = s.artifact === 'folder' && holder !== null;
   switch (s.sibling) {
     case 'read':
-      return { name: 'verify', line: folder ? `find ${top} -type f | sort > ${s.app}.files` : `sha256sum ${program} > ${s.app}.sha256` };
+      return { name: 'verify', line: folder ? `find ${holder} -type f | sort > ${s.app}.files` : `sha256sum ${program} > ${s.app}.sha256` };
     case 'remove':
-      return { name: 'distclean', line: folder ? `rm -rf ${top}` : `rm -f ${program}` };
+      // (the whole holder: an emptied folder the migrated run never made would be the only difference; fuzz seed 87138)
+      return { name: 'distclean', line: holder !== null ? `rm -rf ${holder}` : `rm -f ${program}` };
     case 'write':
       return { name: 'stamp', line: `echo "# stamped" >> ${program}` };
     default:
@@ -57,10 +61,10 @@ export function siblingStep(s: RepoSpec, program: string, top: string): { name: 
 }
 
 /** The Make targets or npm scripts besides `image` (name → recipe lines), for a Makefile or a package.json. */
-export function otherTargets(s: RepoSpec, tag: string, program: string, top: string): [string, string[]][] {
+export function otherTargets(s: RepoSpec, tag: string, program: string, holder: string | null): [string, string[]][] {
   const out: [string, string[]][] = [];
   if (s.builderRmi === 'elsewhere' && (s.driver === 'make' || s.driver === 'npm')) out.push(['clean', [`docker rmi ${tag}`]]);
-  const sib = siblingStep(s, program, top);
+  const sib = siblingStep(s, program, holder);
   if (sib) out.push([sib.name, [sib.line]]);
   return out;
 }
@@ -68,7 +72,7 @@ export function otherTargets(s: RepoSpec, tag: string, program: string, top: str
 /** What the driver runs after the build, in order: the sibling, then the removal of the builder image. */
 export function laterEntries(s: RepoSpec, script: string | null): PipelineEntry[] {
   const out: PipelineEntry[] = [];
-  const name = siblingStep(s, 'x', 'x')?.name;
+  const name = siblingStep(s, 'x', null)?.name;
   if (name) out.push(s.driver === 'make' ? { kind: 'make', target: name } : { kind: 'npm', script: name });
   if (s.builderRmi === 'elsewhere') {
     if (s.driver === 'make') out.push({ kind: 'make', target: 'clean' });

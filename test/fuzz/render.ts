@@ -380,7 +380,7 @@ function builderTagRef(s: RepoSpec, l: Layout): string {
 }
 
 /** The Make targets or npm scripts besides the image's (./later-step-features.ts). */
-const others = (s: RepoSpec, l: Layout) => otherTargets(s, builderTagRef(s, l), q(l.hostProgram), l.hostPath.split('/')[0]!);
+const others = (s: RepoSpec, l: Layout) => otherTargets(s, builderTagRef(s, l), q(l.hostProgram), s.artifact === 'folder' || l.hostPath.includes('/') || s.dest === 'holder-dir' ? l.hostPath.split('/')[0]! : null);
 
 /** Extractions with a container named in the script. */
 const namedContainer = (s: RepoSpec) => s.extraction === 'create-cp' || s.extraction === 'run-name' || s.extraction === 'detached-idle';

@@ -129,6 +129,8 @@ describe('fuzz streams: after the build', () => {
     const npm = spec({ driver: 'npm', artifact: 'folder', sibling: 'read' });
     expect(JSON.parse(file(npm, /^package\.json$/)).scripts.verify).toMatch(/^find out -type f \| sort > \w+\.files$/);
     expect(spec({ driver: 'sh', sibling: 'read' }).sibling).toBe('none');
+    // a file in a folder of its own goes with that folder
+    expect(file(spec({ driver: 'make', artifact: 'file', dest: 'bin-dir', sibling: 'remove' }), /^Makefile$/)).toMatch(/^distclean:\n\trm -rf bin$/m);
   });
 
   it('writes every drawn shape as text the shell accepts', () => {
