@@ -23,6 +23,10 @@ export const LATER_STEP_FEATURES = {
 export function normalizeLaterStep(s: RepoSpec): void {
   for (const k of Object.keys(LATER_STEP_FEATURES) as (keyof typeof LATER_STEP_FEATURES)[]) if (s[k] === undefined) (s as Record<string, unknown>)[k] = 'none';
   if (s.extraction === 'stock-build' || s.runner !== 'script') s.builderRmi = 'none';
+  // the containers `docker cp $(docker create …)` leaves keep the image in use: no engine removes it then (CI seed 22)
+  if (s.extraction === 'inline-create') s.builderRmi = 'none';
+  // nor before a trap removes the container, at the script's exit
+  if (s.trapCleanup && s.builderRmi === 'same') s.builderRmi = 'or-true';
   // (an npm script is one `&&` chain: an `|| true` at its end would cover every command before it)
   if (s.builderRmi === 'or-true' && s.driver === 'npm') s.builderRmi = 'same';
   if (s.runner !== 'script' || (s.driver !== 'make' && s.driver !== 'npm')) s.sibling = 'none';

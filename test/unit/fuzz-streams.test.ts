@@ -110,6 +110,7 @@ describe('fuzz streams: after the build', () => {
     // an npm chain's `|| true` would cover the whole chain
     expect(spec({ driver: 'npm', builderRmi: 'or-true' }).builderRmi).toBe('same');
     expect(spec({ extraction: 'stock-build', builderRmi: 'same' }).builderRmi).toBe('none');
+    expect(spec({ extraction: 'inline-create', builderRmi: 'elsewhere' }).builderRmi).toBe('none');
   });
 
   it('adds a sibling target that reads, removes or writes the artifact, runs it after the build, and keeps the artifact for it', () => {
