@@ -124,6 +124,9 @@ export function builderRun(s: RepoSpec, dollar: string, lead: string, tag: strin
       } else if (s.extraction === 'cat-redirect') {
         flags += '-w /out ';
         cmd = ['cat', s.app];
+      } else if (runTime) {
+        // the image's own CMD builds `.`: the folder it was written for (fuzz seed 86128)
+        flags += `-w ${s.builderWorkdir} `;
       } else flags += '-w /tmp ';
       break;
     case 'user': {

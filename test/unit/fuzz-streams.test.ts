@@ -53,6 +53,8 @@ describe('fuzz streams: the builder run step', () => {
     expect(env).toMatch(/docker run --name \S+ -e CGO_ENABLED=0 -e ([A-Z]+)_VERSION=1\.4\.2 \S+ sh -c 'go build -o \/out\/(\w+) \. && echo "# version \$\1_VERSION" >> \/out\/\2'/);
     expect(script(spec({ extraction: 'mount-build', runFlag: 'workdir' }))).toMatch(/ -w \/out \S+ go build -o (\w+) \/\S+\n/);
     expect(script(spec({ extraction: 'run-name', runFlag: 'entrypoint' }))).toMatch(/ --entrypoint go \S+ build -o \/out\/\w+ \.\n/);
+    // the image's own CMD builds `.`: run where it was written for
+    expect(script(spec({ extraction: 'run-name', builderJsonCmd: true, runFlag: 'workdir', builderWorkdir: '/src' }))).toMatch(/ -w \/src \S+\n/);
     // a flag that would stop the old pipeline from running at all is moved to one that does not
     expect(spec({ extraction: 'run-name', runFlag: 'read-only' }).runFlag).toBe('init');
     expect(spec({ extraction: 'tar-pipe', runFlag: 'tty' }).runFlag).toBe('interactive');
