@@ -142,10 +142,21 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
   return ex;
 }
 
-/** `docker run --rm IMG cat /p > f` (the host file loses the container's mode). */
+/**
+ * What the container runs, as the script gives it: the words after the image, behind the
+ * program `--entrypoint` names (`docker run --entrypoint cat IMG /p` runs `cat /p`; the image's
+ * ENTRYPOINT and CMD are then not run). An empty `--entrypoint ""` names none.
+ */
+function commandWords(inv: DockerInvocation, imageIndex: number): Word[] {
+  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
+  const entrypoint = flagValues(inv, '--entrypoint').at(-1);
+  return entrypoint && entrypoint.value !== '' ? [entrypoint, ...rest] : rest;
+}
+
+/** `docker run --rm IMG cat /p > f`, or `--entrypoint cat IMG /p` (the host file loses the container's mode). */
 export function fromCatRedirect(inv: DockerInvocation, imageIndex: number): Extraction | null {
   const cmd = inv.cmd;
-  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
+  const rest = commandWords(inv, imageIndex);
   const out = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|') && (r.fd === null || r.fd === '1'));
   if (!out || rest[0]?.value !== 'cat' || rest.length !== 2) return null;
   const ex = baseRun(inv, imageIndex);
@@ -164,11 +175,11 @@ export function fromCatRedirect(inv: DockerInvocation, imageIndex: number): Extr
   return ex;
 }
 
-/** `docker run --rm IMG tar -c … | tar -x …`. */
+/** `docker run --rm IMG tar -c … | tar -x …` (or `--entrypoint tar IMG -c …`). */
 export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: ScriptCommand | null): Extraction | null {
   const cmd = inv.cmd;
   if (!next || cmd.stdout?.kind !== 'pipe' || next.words[0]?.value !== 'tar') return null;
-  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
+  const rest = commandWords(inv, imageIndex);
   let tarWords: (string | null)[] | null = null;
   let cdDir: string | null = null;
   if (rest[0]?.value === 'tar') tarWords = rest.slice(1).map((w) => w.value);
