@@ -70,6 +70,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   // `make clean` removes the builder image: it must still find it after the migration.
   'builder-removed-by-clean-target': (dir, env) => ['image', 'clean'].forEach((t) => exec('make', [t], dir, env)),
+  // Fuzz seed 87009: the stamp target appends to the binary the image target left.
+  'fuzz-sibling-target-appends-artifact': (dir, env) => ['image', 'stamp'].forEach((t) => exec('make', [t], dir, env)),
   // `make clean` removes the builder image with its failure ignored (`-`): gone with the migration, it must still exit 0.
   'make-clean-rmi-ignored': (dir, env) => ['image', 'clean'].forEach((t) => exec('make', [t], dir, env)),
   'compose-cp': (dir, env) => exec('make', ['image'], dir, env),
