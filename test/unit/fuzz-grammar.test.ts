@@ -123,7 +123,8 @@ describe('fuzz grammar', () => {
     // (what runs after the build is a field of its own: nothing when the later-step features are plain)
     const rendered = seeds.map((s) => render(normalize({ ...generate(s), runner: 'script', ...plainLater })));
     expect(rendered.flatMap((r) => r.later)).toEqual([]);
-    expect(hash(rendered.map(({ later: _, ...files }) => files))).toBe('980d29ad6138e2d1');
+    // (a9c9…: since the builder's tar pins its members' times, fuzz seed 6921)
+    expect(hash(rendered.map(({ later: _, ...files }) => files))).toBe('a9c9e3df87f80d04');
     // a spec stored before they existed reads as a script-run one
     const stored = earlier(generate(1)) as RepoSpec;
     expect(render(normalize(stored))).toEqual(render(normalize({ ...generate(1), ...plainLater })));
