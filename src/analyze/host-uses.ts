@@ -96,7 +96,9 @@ function runTimeReads(cmd: ScriptCommand, effect: HostEffect): PathUse | null {
 export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
   if (cmd.cwd === null) return null;
   if (inv) return artifactUse(cmd, inv, artifacts);
-  const program = cmd.words[0]?.value?.includes('/') ? cmd.words[0] : null;
+  // The program itself, also when the shell is replaced by it (`exec ./relay --listen :8080`).
+  const first = cmd.words[0]?.value === 'exec' ? cmd.words[1] : cmd.words[0];
+  const program = first?.value?.includes('/') ? first : null;
   const p = program?.value ? resolveRel(cmd.cwd, program.value) : null;
   const ran = p === null ? [] : artifacts.filter((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
   if (ran.length > 0) return { artifacts: ran, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) runs it` };

@@ -33,7 +33,9 @@ import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupport
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { mayNameImage, otherImageKeys } from './unknown-image.js';
-import { artifactUse } from './host-uses.js';
+import { artifactUse, type ArtifactUse } from './host-uses.js';
+import { calledPath } from './callers.js';
+import { parseShell } from './shell.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
@@ -421,7 +423,7 @@ function makeSetup(
       continue;
     }
     // Still needed on the host (a checksum, a release folder, a host-side test, a tarball of the folder): an export stage keeps it.
-    const used = inv && inv.verb !== 'run' && inv.verb !== 'create' ? null : artifactUse(cmd, inv ?? null, setup.artifacts);
+    const used = inv && inv.verb !== 'run' && inv.verb !== 'create' ? null : artifactUse(cmd, inv ?? null, setup.artifacts) ?? (inv ? null : calleeUse(cmd, setup.artifacts, fs));
     for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
   }
   // A CI key or step taking the file (or its folder) from the job's folder reads it on the host too (an upload, a release, `artifacts: paths:`).
@@ -523,6 +525,28 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
     }
   }
   return any;
+}
+
+/**
+ * A script the command runs (`sh scripts/checksum.sh`, `./package.sh`): its commands run then,
+ * in the command's folder, and a use of the artifact there (`sha256sum harbor`) is the script's
+ * own. The call hands the callee no path the host-command table sees, so the callee is read as
+ * a shell script starting in that folder, and the first of its commands that uses an artifact
+ * names it. A callee that cannot be read is no use found (its words were checked as the call's).
+ */
+function calleeUse(cmd: ScriptCommand, artifacts: Artifact[], fs: RepoFs): ArtifactUse | null {
+  const prog = cmd.cwd === null ? null : calledPath(cmd);
+  if (prog === null || cmd.cwd === null) return null;
+  const rel = resolveRel(cmd.cwd, prog);
+  if (rel === cmd.file) return null;
+  const text = fs.readText(rel);
+  const callee = text === null ? null : parseShell(rel, text, { cwd: cmd.cwd }).script;
+  for (const c of callee?.commands ?? []) {
+    const inner = dockerInvocation(c);
+    const used = inner && inner.verb !== 'run' && inner.verb !== 'create' ? null : artifactUse(c, inner, artifacts);
+    if (used) return { artifacts: used.artifacts, why: `${used.why}, in ${rel}, which \`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) runs` };
+  }
+  return null;
 }
 
 /** What a mount of `mounted` (context-relative) is to the artifact at `hostPath`. */

@@ -13,7 +13,7 @@
  * files the analysis read and the files the walk kept as possible callers (no docker in them).
  */
 import path from 'node:path/posix';
-import { scriptKindOf, readScript, type Analysis } from '../analyze/index.js';
+import { scriptKindOf, readScript, setupCommands, type Analysis } from '../analyze/index.js';
 import { calledTargets } from '../analyze/callers.js';
 import { artifactRead, artifactUse } from '../analyze/host-uses.js';
 import { wordKey } from '../analyze/extractions.js';
@@ -56,6 +56,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   const byName = new Map<string, string[]>();
   for (const t of targets) byName.set(path.basename(t), [...(byName.get(path.basename(t)) ?? []), t]);
   const names = [...byName.keys()];
+  const callersOf = new Map<string, Set<string>>();
   // In path order, whatever order the walk found them in: the first use found is the one named.
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
     const text = fs.readText(rel);
@@ -66,8 +67,61 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     const callCmds = new Set(calls.map((c) => c.cmd));
     for (const { cmd: call, target } of calls) {
       for (const setup of byScript.get(target)!) checkCaller(setup, script, call, callCmds, reading);
+      callersOf.set(target, (callersOf.get(target) ?? new Set()).add(rel));
     }
   }
+  markNeighbourUses(analysis, fs, reading, callersOf);
+}
+
+/** Kinds of script a person runs by hand in the working tree (CI jobs start from a fresh checkout). */
+const LOCAL_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', 'package-json', 'javascript']);
+
+/**
+ * Scripts beside the setup's script (or beside what it extracts) that neither call it nor are
+ * called by it, run by hand after it (`./build.sh`, then `./debug.sh` building an image that
+ * COPYs the binary it left, or `./run.sh` starting it): they found the artifact the old script
+ * left behind. Each is checked for reads as a sibling target is, and a read keeps the artifact
+ * on the host through an export stage, which writes it where the old script left it. Only the
+ * folders of the setup's script and of its artifacts are searched: a script elsewhere reaching
+ * it by a relative path is not seen. A script there may say no docker at all (the walk passed it
+ * over, src/discover: `run.sh` running `./relay`).
+ */
+function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading, callersOf: ReadonlyMap<string, ReadonlySet<string>>): void {
+  const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)));
+  if (setups.length === 0) return;
+  const inFolder = new Map<string, string[]>();
+  // The files the walk kept, and the script candidates it passed over for not saying docker (`run.sh`: `./relay`).
+  for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])) {
+    const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
+    inFolder.set(dir, [...(inFolder.get(dir) ?? []), rel]);
+  }
+  const own = new Set(analysis.setups.flatMap(setupCommands));
+  const scripts = new Map<string, ScriptFile | null>();
+  const scriptOf = (rel: string) => {
+    if (!scripts.has(rel)) {
+      const text = fs.readText(rel);
+      scripts.set(rel, text === null ? null : callerScript(analysis, fs, rel, text));
+    }
+    return scripts.get(rel)!;
+  };
+  for (const setup of setups) {
+    const dirOf = (p: string) => (path.dirname(p) === '.' ? '' : path.dirname(p));
+    const folders = new Set([dirOf(setup.script), ...setup.artifacts.map((a) => dirOf(a.hostPath))]);
+    const skip = callersOf.get(setup.script) ?? new Set<string>();
+    const files = [...folders].flatMap((f) => inFolder.get(f) ?? []).filter((rel) => rel !== setup.script && !skip.has(rel)).sort();
+    for (const rel of files) {
+      const script = scriptOf(rel);
+      if (!script || !LOCAL_KINDS.has(script.kind) || calledBy(script, setup.script)) continue;
+      const commands = script.commands.filter((c) => !own.has(c));
+      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading);
+    }
+  }
+}
+
+/** Whether the script runs `target` itself (it is then a callee's caller, checked above, or its own setup). */
+function calledBy(script: ScriptFile, target: string): boolean {
+  const byName = new Map([[path.basename(target), [target]]]);
+  return script.commands.some((cmd) => calledTargets(cmd, new Set([target]), byName).length > 0);
 }
 
 function callerScript(analysis: Analysis, fs: RepoFs, rel: string, text: string): ScriptFile | null {
@@ -120,6 +174,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
 
 /** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
 function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
+  const left = (hostPath: string) => !removedByScript(setup, hostPath);
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);
     const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
@@ -138,7 +193,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
       // Another image built from a context the artifact was left in (`docker build -f
       // Dockerfile.debug .` with `COPY app /debug/app`) read it there.
       if (inv.verb === 'build') {
-        for (const a of setup.artifacts.filter((x) => !x.hostNeeded && !removedByScript(setup, x.hostPath))) {
+        for (const a of setup.artifacts.filter((x) => !x.hostNeeded && left(x.hostPath))) {
           const why = readsArtifact(inv, { ...setup, artifacts: [a] }, reading.fs, reading.dockerfiles, false);
           if (why) a.hostNeeded = `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds from it: ${why}${after}`;
         }
@@ -147,7 +202,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
       if (inv.verb !== 'run' && inv.verb !== 'create') continue;
     }
     // An artifact the script removes itself (`rm ./relay` after the final build) was never there for the caller.
-    const pending = setup.artifacts.filter((a) => !a.hostNeeded && !removedByScript(setup, a.hostPath));
+    const pending = setup.artifacts.filter((a) => !a.hostNeeded && left(a.hostPath));
     if (pending.length === 0) return;
     const used = uses(cmd, inv ?? null, pending);
     for (const art of used?.artifacts ?? []) art.hostNeeded = `${used!.why}${after}`;

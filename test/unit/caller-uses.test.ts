@@ -5,7 +5,10 @@
  * binary there, or the setup is refused; the caller would fail otherwise.
  */
 import { describe, expect, it } from 'vitest';
-import { planFiles } from '../support/plan.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planDir, planFiles } from '../support/plan.js';
 
 const FILES = {
   'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
@@ -135,6 +138,39 @@ describe('a later build of another image from the context the binary was left in
     for (const build of ['docker build -f Dockerfile.lint -t relay:lint .', 'docker build -t relay:again .']) {
       const r = outcome({ 'Dockerfile.lint': 'FROM busybox:latest\nCOPY main.go /src/\n', 'ci.sh': `#!/bin/sh\nset -e\nsh build.sh\n${build}\n` });
       expect([build, r.status, r.exported]).toEqual([build, 'migrate', false]);
+    }
+  });
+});
+
+describe('scripts beside the setup\'s script, and the scripts it runs itself', () => {
+  it('keeps the binary for a script the setup\'s script runs after the build, read from the folder of the call', () => {
+    const build = FILES['build.sh'] + 'sh scripts/package.sh\n';
+    const r = outcome({ 'scripts/package.sh': '#!/bin/sh\nset -e\ntar czf release.tgz relay\n' }, build);
+    expect(r).toMatchObject({ status: 'migrate', exported: true, errors: [] });
+    expect(r.why).toContain('`tar czf release.tgz relay` (scripts/package.sh:3) uses it, in scripts/package.sh, which `sh scripts/package.sh` (build.sh:8) runs');
+  });
+
+  it('keeps it for a script beside it, run by hand after it, that builds from it or runs it', () => {
+    const debug = outcome({ 'Dockerfile.debug': 'FROM busybox:latest\nCOPY relay /debug/relay\n', 'debug.sh': '#!/bin/sh\ndocker build -f Dockerfile.debug -t relay:debug .\n' });
+    expect(debug).toMatchObject({ status: 'migrate', exported: true });
+    expect(debug.why).toContain('in debug.sh, which may be run after build.sh left it there');
+    expect(outcome({ 'run.sh': '#!/bin/sh\ndocker ps\n./relay --listen :8080\n' }).exported).toBe(true);
+    // One that says no docker at all is a file the walk passes over: read from disk, as the CLI does.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-neighbour-'));
+    try {
+      for (const [rel, text] of Object.entries({ ...FILES, 'start.sh': '#!/bin/sh\nexec ./relay --listen :8080\n' })) fs.writeFileSync(path.join(dir, rel), text);
+      const setup = planDir(dir).setups[0]!;
+      expect(setup.status).toBe('migrate');
+      expect(setup.notes.find((n) => n.startsWith('relay is still needed on the host'))).toContain('`exec ./relay --listen :8080` (start.sh:2) runs it, in start.sh, which may be run after build.sh left it there');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not count a script that only removes it, one that runs none of it, or one in another folder', () => {
+    for (const extra of [{ 'clean.sh': '#!/bin/sh\ndocker ps\nrm -f relay\n' }, { 'lint.sh': '#!/bin/sh\ndocker ps\ngo vet ./...\n' }, { 'tools/run.sh': '#!/bin/sh\ndocker ps\n./relay\n' }] as Record<string, string>[]) {
+      const r = outcome(extra);
+      expect([Object.keys(extra)[0], r.status, r.exported]).toEqual([Object.keys(extra)[0], 'migrate', false]);
     }
   });
 });
