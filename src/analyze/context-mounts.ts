@@ -20,6 +20,11 @@ interface MountFlag {
   getValue(): string | null;
 }
 
+/** Whether a mount of `mounted` (context-relative, '' the whole context) shows the file at `hostPath`: it, a path in it, or a folder holding it. */
+export function mountReaches(mounted: string, hostPath: string): boolean {
+  return mounted === '' || mounted === hostPath || mounted.startsWith(`${hostPath}/`) || hostPath.startsWith(`${mounted}/`);
+}
+
 export function contextMounts(facts: DockerfileFacts): ContextMount[] {
   const out: ContextMount[] = [];
   for (const ins of facts.instructions) {

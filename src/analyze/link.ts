@@ -11,7 +11,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
-import { contextMounts } from './context-mounts.js';
+import { contextMounts, mountReaches } from './context-mounts.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
@@ -506,7 +506,7 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
   // context, as a COPY would; merged, the context no longer holds it, and no line can take its place.
   for (const m of contextMounts(facts)) {
     const mounted = resolveRel(runtime.context!, m.source);
-    const hit = artifacts.find((a) => mounted === '' || mounted === a.hostPath || mounted.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${mounted}/`));
+    const hit = artifacts.find((a) => mountReaches(mounted, a.hostPath));
     if (!hit) continue;
     any = true;
     if (!probe) {

@@ -11,7 +11,7 @@ import { wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { readDockerfile, type DockerfileFacts } from '../analyze/dockerfile.js';
-import { contextMounts } from '../analyze/context-mounts.js';
+import { contextMounts, mountReaches } from '../analyze/context-mounts.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { parseShell } from '../analyze/shell.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
@@ -289,7 +289,7 @@ export function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, d
   }
   for (const m of contextMounts(facts)) {
     const mounted = resolveRel(context, m.source);
-    const hit = inside.find((a) => mounted === '' || mounted === a.hostPath || mounted.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${mounted}/`));
+    const hit = inside.find((a) => mountReaches(mounted, a.hostPath));
     if (hit) return `\`RUN --mount=${m.text}\` (${facts.path}:${m.line}) mounts ${hit.hostPath}${mounted === hit.hostPath ? '' : ` (through ${mounted || 'the whole context'})`}`;
   }
   return null;
