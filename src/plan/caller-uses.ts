@@ -26,6 +26,7 @@ import type { Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
+import { markFarUses } from './far-uses.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -81,10 +82,10 @@ const LOCAL_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', '
  * called by it, run by hand after it (`./build.sh`, then `./debug.sh` building an image that
  * COPYs the binary it left, or `./run.sh` starting it): they found the artifact the old script
  * left behind. Each is checked for reads as a sibling target is, and a read keeps the artifact
- * on the host through an export stage, which writes it where the old script left it. Only the
- * folders of the setup's script and of its artifacts are searched: a script elsewhere reaching
- * it by a relative path is not seen. A script there may say no docker at all (the walk passed it
- * over, src/discover: `run.sh` running `./relay`).
+ * on the host through an export stage, which writes it where the old script left it. The
+ * folders of the setup's script and of its artifacts are searched whole; a script elsewhere is
+ * checked where it names the artifact by a path (./far-uses.ts). A script there may say no
+ * docker at all (the walk passed it over, src/discover: `run.sh` running `./relay`).
  */
 function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading, callersOf: ReadonlyMap<string, ReadonlySet<string>>): void {
   const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)));
@@ -116,6 +117,15 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
       checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading);
     }
   }
+  markFarUses({
+    analysis,
+    fs,
+    setups,
+    own,
+    scriptOf,
+    skip: (setup, rel, script) => rel === setup.script || (callersOf.get(setup.script)?.has(rel) ?? false) || calledBy(script, setup.script),
+    check: (setup, commands, after) => checkLater(setup, commands, new Set(), after, artifactRead, reading),
+  });
 }
 
 /** Whether the script runs `target` itself (it is then a callee's caller, checked above, or its own setup). */

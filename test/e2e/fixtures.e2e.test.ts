@@ -99,6 +99,12 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
     exec('sh', ['build.sh'], dir, env);
     exec('sh', ['check.sh'], dir, { ...env, ENGINE: 'docker' });
   },
+  // The build, then scripts in other folders that use the binary it left: one run from its own folder, one from the root.
+  'far-scripts-read-artifact': (dir, env) => {
+    exec('sh', ['build.sh'], dir, env);
+    exec('sh', ['checksum.sh'], `${dir}/deploy`, env);
+    exec('sh', ['tools/smoke.sh'], dir, env);
+  },
   'builder-tag-in-python-script': (dir, env) => {
     exec('sh', ['build.sh'], dir, env);
     exec('python3', ['tools/check.py'], dir, { ...env, ENGINE: 'docker' });
@@ -143,6 +149,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-make-sibling-target': ['relay', 'smoke.log', 'relay.sha256'],
   'export-npm-sibling-script': ['relay', 'smoke.log'],
   'fuzz-js-binary-run': ['out/tally', 'run.log'],
+  'far-scripts-read-artifact': ['out/harbor', 'deploy/harbor.sha256', 'smoke.log'],
 };
 
 /**

@@ -167,10 +167,12 @@ describe('scripts beside the setup\'s script, and the scripts it runs itself', (
     }
   });
 
-  it('does not count a script that only removes it, one that runs none of it, or one in another folder', () => {
-    for (const extra of [{ 'clean.sh': '#!/bin/sh\ndocker ps\nrm -f relay\n' }, { 'lint.sh': '#!/bin/sh\ndocker ps\ngo vet ./...\n' }, { 'tools/run.sh': '#!/bin/sh\ndocker ps\n./relay\n' }] as Record<string, string>[]) {
+  it('does not count a script that only removes it, one that runs none of it, or one in another folder naming another binary', () => {
+    for (const extra of [{ 'clean.sh': '#!/bin/sh\ndocker ps\nrm -f relay\n' }, { 'lint.sh': '#!/bin/sh\ndocker ps\ngo vet ./...\n' }, { 'tools/run.sh': '#!/bin/sh\ndocker ps\n./relayd\n' }] as Record<string, string>[]) {
       const r = outcome(extra);
       expect([Object.keys(extra)[0], r.status, r.exported]).toEqual([Object.keys(extra)[0], 'migrate', false]);
     }
+    // Run from the root, tools/run.sh's `./relay` is the binary (src/plan/far-uses.ts).
+    expect(outcome({ 'tools/run.sh': '#!/bin/sh\ndocker ps\n./relay\n' }).exported).toBe(true);
   });
 });

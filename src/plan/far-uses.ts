@@ -1,0 +1,135 @@
+/**
+ * Scripts anywhere in the repository that reach a setup's artifact by a path naming it
+ * (`deploy/upload.sh` running `scp ../out/app host:` from its own folder, or `sha256sum out/app`
+ * written to be run from the root): run by hand after the setup's script, they found the
+ * artifact it left, which the migration no longer leaves. ./caller-uses.ts reads the scripts
+ * beside the setup's script and its artifacts whole; a script in another folder is read here,
+ * and only its commands with a word whose path is the artifact, a path inside it or a folder
+ * holding it (not the root: `tar czf all.tgz .` in a far script, or a path only known at run
+ * time, names nothing of this setup). Who runs such a script, and from where, is unknown, so it
+ * is read from its own folder and, for a shell script in a subfolder, from the root too.
+ *
+ * Cost: a monorepo has thousands of candidate files and artifacts. Each file's text is first
+ * searched for words that, taken as paths from either folder, reach an artifact; only a file
+ * with such a word is read (the analysis's own reading for its folder; one more reading from
+ * the root only when a word reaches an artifact from there).
+ */
+import path from 'node:path/posix';
+import { readScript, scriptKindOf, type Analysis } from '../analyze/index.js';
+import type { RepoFs } from '../model/fs.js';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import type { Artifact, Setup } from '../model/setup.js';
+
+/** An artifact with the setup that extracts it. */
+interface Held {
+  setup: Setup;
+  artifact: Artifact;
+}
+
+/** Where a path reaches artifacts: the artifact's own path and every folder holding it (not the root). */
+class ReachIndex {
+  private readonly at = new Map<string, Held[]>();
+  private readonly over = new Map<string, Held[]>();
+  /** The last segment of every key: a word without one of them reaches nothing. */
+  readonly names = new Set<string>();
+
+  add(h: Held): void {
+    const p = h.artifact.hostPath;
+    this.at.set(p, [...(this.at.get(p) ?? []), h]);
+    for (let d = p; d !== ''; d = path.dirname(d) === '.' ? '' : path.dirname(d)) {
+      this.names.add(path.basename(d));
+      if (d !== p) this.over.set(d, [...(this.over.get(d) ?? []), h]);
+    }
+  }
+
+  get size(): number {
+    return this.at.size;
+  }
+
+  /** What repository path `p` reaches: the artifacts at or above it, or under it when it is a folder holding them. */
+  reached(p: string): Held[] {
+    if (p === '' || p.startsWith('..')) return [];
+    const out = [...(this.over.get(p) ?? [])];
+    for (let d = p; d !== ''; d = path.dirname(d) === '.' ? '' : path.dirname(d)) out.push(...(this.at.get(d) ?? []));
+    return out;
+  }
+}
+
+/** Words of a text or of a shell word's value, as paths may be written in them (`--file=../out/app`, `../out:/w`). */
+const PATHS = /[^\s"'`;&|()<>=$,{}:\\]+/g;
+
+/** The artifacts the path words of `text` reach from `cwd`; a word holding none of the index's names is not resolved. */
+function reachedIn(text: string, cwd: string, index: ReachIndex): Held[] {
+  const out: Held[] = [];
+  for (const m of text.matchAll(PATHS)) {
+    const word = m[0];
+    if (!word.split('/').some((s) => index.names.has(s))) continue;
+    // A word after a folder value (`$(dirname "$0")/../out/app` leaves `/../out/app`) is read from the folder too.
+    out.push(...index.reached(resolveRel(cwd, word.replace(/^\/+/, ''))));
+  }
+  return out;
+}
+
+/** The setups whose artifacts `cmd` names by a path, by the words the reader gave it. */
+function reachedBy(cmd: ScriptCommand, index: ReachIndex): Set<Setup> {
+  const out = new Set<Setup>();
+  if (cmd.cwd === null) return out;
+  for (const w of [...cmd.words, ...cmd.redirects.map((r) => r.target)]) {
+    if (w.value === null || w.value.startsWith('/')) continue;
+    for (const h of reachedIn(w.value, cmd.cwd, index)) out.add(h.setup);
+  }
+  return out;
+}
+
+export interface FarReading {
+  analysis: Analysis;
+  fs: RepoFs;
+  /** Setups with an artifact still to check, and whether a file is theirs to skip (their script, a caller, a callee…). */
+  setups: readonly Setup[];
+  skip(setup: Setup, rel: string, script: ScriptFile): boolean;
+  /** The script as the analysis read it (from its own folder). */
+  scriptOf(rel: string): ScriptFile | null;
+  /** Commands that belong to a setup (never a use of it). */
+  own: ReadonlySet<ScriptCommand>;
+  /** Checks `commands` of a file for reads of the setup's artifacts; `after` names where they are. */
+  check(setup: Setup, commands: readonly ScriptCommand[], after: string): void;
+}
+
+/** Kinds of script a person runs by hand in the working tree; only a shell script is run by its path from any folder. */
+const KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', 'package-json', 'javascript']);
+
+export function markFarUses(r: FarReading): void {
+  const index = new ReachIndex();
+  for (const setup of r.setups) for (const artifact of setup.artifacts) if (!artifact.hostNeeded) index.add({ setup, artifact });
+  if (index.size === 0) return;
+  const { analysis, fs } = r;
+  const kept = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort()) {
+    // A passed-over file is read once and let go (as the builder-tag search reads it).
+    const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
+    if (text === null) continue;
+    const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
+    const fromOwn = reachedIn(text, dir, index).length > 0;
+    const fromRoot = dir !== '' && reachedIn(text, '', index).length > 0;
+    if (!fromOwn && !fromRoot) continue;
+    const kind = scriptKindOf(rel, text);
+    if (kind === null || !KINDS.has(kind)) continue;
+    if (fromOwn) checkFile(r, index, rel, r.scriptOf(rel), '');
+    // Only a shell script is run by its path from another folder (a Makefile or package.json runs in its own).
+    if (fromRoot && kind === 'shell') checkFile(r, index, rel, readScript(kind, rel, text, fs, { cwd: '' }).script, ' run from the repository root');
+  }
+}
+
+function checkFile(r: FarReading, index: ReachIndex, rel: string, script: ScriptFile | null, how: string): void {
+  if (!script) return;
+  const bySetup = new Map<Setup, ScriptCommand[]>();
+  for (const cmd of script.commands) {
+    if (r.own.has(cmd)) continue;
+    for (const s of reachedBy(cmd, index)) bySetup.set(s, [...(bySetup.get(s) ?? []), cmd]);
+  }
+  for (const [setup, commands] of bySetup) {
+    if (r.skip(setup, rel, script)) continue;
+    r.check(setup, commands, `, in ${rel}${how}, which may be run after ${setup.script} left it there`);
+  }
+}

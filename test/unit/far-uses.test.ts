@@ -1,0 +1,66 @@
+/**
+ * Scripts in other folders than the setup's that reach its binary by a path naming it
+ * (src/plan/far-uses.ts): read from their own folder and, for a shell script, from the root,
+ * they keep the binary on the host through an export stage; one that names nothing of it
+ * (a path elsewhere, the whole root, a path only known at run time) does not.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const FILES = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY out/relay /usr/local/bin/relay\nCMD ["relay"]\n',
+  'main.go': 'package main\n',
+  'build.sh': ['#!/bin/sh', 'set -e', 'docker build -t relay:build -f Dockerfile.build .', 'mkdir -p out', 'docker create --name relay-x relay:build', 'docker cp relay-x:/out/relay ./out/relay', 'docker rm relay-x', 'docker build -t relay:latest .', ''].join('\n'),
+};
+
+function outcome(extra: Record<string, string>) {
+  const plan = planFiles({ ...FILES, ...extra });
+  const setup = plan.setups[0]!;
+  const written = plan.changes.find((c) => c.path === 'build.sh')?.after ?? '';
+  return {
+    status: setup.status,
+    exported: written.includes('--target export --output type=local,dest=out'),
+    why: setup.notes.find((n) => n.startsWith('out/relay is still needed on the host')) ?? null,
+  };
+}
+
+describe('scripts in other folders that name the binary by a path', () => {
+  it('keeps it for a script that reads it from its own folder (`scp ../out/relay`)', () => {
+    const r = outcome({ 'deploy/upload.sh': '#!/bin/sh\nset -e\nscp ../out/relay host:/srv/\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('`scp ../out/relay host:/srv/` (deploy/upload.sh:3) reads it, in deploy/upload.sh, which may be run after build.sh left it there');
+  });
+
+  it('keeps it for a script written to be run from the root (`sha256sum out/relay`), saying so', () => {
+    const r = outcome({ 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum out/relay > relay.sha256\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('(tools/checksum.sh:3) reads it, in tools/checksum.sh run from the repository root, which may be run after build.sh left it there');
+  });
+
+  it('keeps it for one that packs the folder holding it, runs it, or reaches it through the script\'s folder', () => {
+    expect(outcome({ 'release/pack.sh': '#!/bin/sh\ntar czf rel.tgz ../out\n' }).exported).toBe(true);
+    expect(outcome({ 'tools/smoke.sh': '#!/bin/sh\n./out/relay --selftest\n' }).exported).toBe(true);
+    expect(outcome({ 'ci/deep/sum.sh': '#!/bin/sh\ncd "$(dirname "$0")"\nsha256sum ../../out/relay\n' }).exported).toBe(true);
+  });
+
+  it('keeps it for a Makefile recipe or npm script in another folder, read from that folder', () => {
+    expect(outcome({ 'deploy/Makefile': 'upload:\n\tscp ../out/relay host:/srv/\n' }).exported).toBe(true);
+    expect(outcome({ 'web/package.json': JSON.stringify({ scripts: { bundle: 'cp ../out/relay public/relay' } }) }).exported).toBe(true);
+    // A Makefile runs in its own folder: from there `out/relay` is web/out/relay.
+    expect(outcome({ 'web/Makefile': 'sum:\n\tsha256sum out/relay\n' }).exported).toBe(false);
+  });
+
+  it('does not count one that only writes or removes it, names another path, the whole root, or a path known at run time', () => {
+    for (const extra of [
+      { 'tools/clean.sh': '#!/bin/sh\nrm -f ../out/relay\n' },
+      { 'tools/fetch.sh': '#!/bin/sh\ncp /tmp/relay ../out/relay\n' },
+      { 'tools/other.sh': '#!/bin/sh\nsha256sum ../dist/relay\n' },
+      { 'tools/all.sh': '#!/bin/sh\ntar czf all.tgz .\n' },
+      { 'tools/given.sh': '#!/bin/sh\nsha256sum "$1"\n' },
+    ] as Record<string, string>[]) {
+      const r = outcome(extra);
+      expect([Object.keys(extra)[0], r.status, r.exported]).toEqual([Object.keys(extra)[0], 'migrate', false]);
+    }
+  });
+});
