@@ -24,7 +24,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { dirStateAfter } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
-import { unreadableDockerfile } from './dockerfile-access.js';
+import { stdinDockerfile, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
 import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
@@ -55,8 +55,8 @@ export function buildInputs(inv: DockerInvocation): { context: string | null; do
     context = resolveRel(cmd.cwd, ctxWord.value);
   }
   if (fileWord) {
-    // docker resolves -f against the current directory, not the context.
-    if (fileWord.value !== null && cmd.cwd !== null) dockerfile = resolveRel(cmd.cwd, fileWord.value);
+    // docker resolves -f against the current directory, not the context; `-f -` reads standard input (no path).
+    if (fileWord.value !== null && fileWord.value !== '-' && cmd.cwd !== null) dockerfile = resolveRel(cmd.cwd, fileWord.value);
   } else if (context !== null) {
     dockerfile = resolveRel(context, 'Dockerfile');
   }
@@ -75,7 +75,7 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
     diagnostics.push(
       diag('DYNAMIC_BUILD_INPUT', 'info', `${unreadBuildInput(cmd, ctxWord, fileWord, context === null)}; this build is not analysed`, {
         ...where,
-        hint: 'Write the context and -f path literally (or in a variable assigned a literal) so the build can be followed.',
+        hint: fileWord?.value === '-' ? 'Name the Dockerfile by its path (`-f Dockerfile.build`, not `-f - < Dockerfile.build`) so the build can be followed.' : 'Write the context and -f path literally (or in a variable assigned a literal) so the build can be followed.',
       }),
     );
   }
@@ -85,6 +85,7 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
 /** Why a build's context (or Dockerfile) could not be followed, said as what it is: only "known at run time" when it is. */
 function unreadBuildInput(cmd: ScriptCommand, ctxWord: Word | undefined, fileWord: Word | undefined, contextMissing: boolean): string {
   if (cmd.cwd === null) return 'the build runs in a folder only known at run time';
+  if (!contextMissing && fileWord?.value === '-') return 'the build reads its Dockerfile from standard input (`-f -`)';
   if (!contextMissing) return `the build's Dockerfile \`${fileWord?.raw ?? ''}\` is only known at run time`;
   if (!ctxWord) return 'the build names no context';
   if (ctxWord.value === null) return `the build's context \`${ctxWord.raw}\` is only known at run time`;
@@ -290,7 +291,9 @@ function makeSetup(
   if (builder.dockerfile !== null && !loadDockerfile(builder.dockerfile, fs, dockerfiles)) {
     diagnostics.push({ ...unreadableDockerfile(builder.dockerfile, 'builder', fs, at(builder.inv.cmd)), setup: id });
   }
-  if (builder.dockerfile === null || builder.context === null) {
+  const onStdin = builder.context !== null ? stdinDockerfile(builder.inv, 'builder', at(builder.inv.cmd)) : null;
+  if (onStdin) diagnostics.push(onStdin);
+  else if (builder.dockerfile === null || builder.context === null) {
     const b = builder.inv;
     diagnostics.push(diag('DYNAMIC_BUILD_INPUT', 'error', `the builder build cannot be followed: ${unreadBuildInput(b.cmd, b.operands[0]?.word, flagValues(b, '--file')[0], builder.context === null)}`, at(builder.inv.cmd)));
   }
@@ -335,8 +338,11 @@ function makeSetup(
     // A later build the tool could not read may be the one that copies the artifacts: that is the problem to report.
     for (const b of unread) {
       const bad = b.dockerfile !== null && b.context !== null ? unreadableDockerfile(b.dockerfile, 'runtime', fs, at(b.inv.cmd)) : null;
+      const onStdin = b.context !== null ? stdinDockerfile(b.inv, 'runtime', at(b.inv.cmd)) : null;
       diagnostics.push(
-        bad
+        onStdin
+          ? { ...onStdin, message: `${onStdin.message}, so whether it copies what was extracted from ${shownTag(builder)} cannot be known` }
+          : bad
           ? { ...bad, message: `${bad.message}, so whether it copies what was extracted from ${shownTag(builder)} cannot be known` }
           : diag('DYNAMIC_BUILD_INPUT', 'error', `a later build may copy what was extracted from ${shownTag(builder)}, but it cannot be followed: ${unreadBuildInput(b.inv.cmd, b.inv.operands[0]?.word, flagValues(b.inv, '--file')[0], b.context === null)}`, at(b.inv.cmd, 'Write the context and -f path literally.')),
       );
