@@ -7,7 +7,9 @@
  * and only its commands with a word whose path is the artifact, a path inside it or a folder
  * holding it (not the root: `tar czf all.tgz .` in a far script, or a path only known at run
  * time, names nothing of this setup). Who runs such a script, and from where, is unknown, so it
- * is read from its own folder and, for a shell script in a subfolder, from the root too.
+ * is read from its own folder and, for a shell script in a subfolder, from the root too (not a
+ * setup's own script: the analysis already read it from the folder it runs in, and read from the
+ * root its own later `sha256sum out/app` would name another setup's `out/app`).
  *
  * Cost: a monorepo has thousands of candidate files and artifacts. Each file's text is first
  * searched for words that, taken as paths from either folder, reach an artifact; only a file
@@ -105,13 +107,15 @@ export function markFarUses(r: FarReading): void {
   if (index.size === 0) return;
   const { analysis, fs } = r;
   const kept = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  // A setup's script is read from the folder the analysis gave it (its own, or its callers'): its commands are its setup's.
+  const driving = new Set(analysis.setups.map((s) => s.script));
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort()) {
     // A passed-over file is read once and let go (as the builder-tag search reads it).
     const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
     if (text === null) continue;
     const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
     const fromOwn = reachedIn(text, dir, index).length > 0;
-    const fromRoot = dir !== '' && reachedIn(text, '', index).length > 0;
+    const fromRoot = dir !== '' && !driving.has(rel) && reachedIn(text, '', index).length > 0;
     if (!fromOwn && !fromRoot) continue;
     const kind = scriptKindOf(rel, text);
     if (kind === null || !KINDS.has(kind)) continue;

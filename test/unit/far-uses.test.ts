@@ -64,3 +64,18 @@ describe('scripts in other folders that name the binary by a path', () => {
     }
   });
 });
+
+describe('a setup\'s script in another folder', () => {
+  it('is read from its own folder only: its own use of its binary keeps that one, not the root\'s of the same name', () => {
+    const svc = {
+      'svc/Dockerfile.build': FILES['Dockerfile.build'],
+      'svc/Dockerfile': FILES.Dockerfile,
+      'svc/main.go': FILES['main.go'],
+      'svc/build.sh': FILES['build.sh'].replace('relay:latest', 'svc-relay:latest').replace(/relay:build/g, 'svc-relay:build').replace(/relay-x/g, 'svc-relay-x') + 'sha256sum out/relay > relay.sha256\n',
+    };
+    const plan = planFiles({ ...FILES, ...svc });
+    const exported = (script: string) => (plan.changes.find((c) => c.path === script)?.after ?? '').includes('--target export');
+    expect(plan.setups.map((s) => [s.script, s.status])).toEqual([['build.sh', 'migrate'], ['svc/build.sh', 'migrate']]);
+    expect([exported('build.sh'), exported('svc/build.sh')]).toEqual([false, true]);
+  });
+});
