@@ -60,6 +60,7 @@ export const CODES = {
   REMOVED_NAME_USED: 'A command that stays uses a container, container id or builder image the migration removes.',
   BUILDER_INPUT_CHANGED: 'A command between the builder build and the runtime build may write a file the builder reads; merged, the builder stage is built after it.',
   HOST_POSTPROCESS: 'A host command changes an artifact (or fills its destination) around its extraction, before the runtime build copies it.',
+  RUNTIME_REBUILT: 'Another build of the runtime Dockerfile would build the merged builder stage with another context or other flags than the builder build had.',
   ARTIFACT_SECOND_CONSUMER: 'Another build or CI step reads an extracted artifact from the host.',
   DOCKERFILE_WRITTEN: 'A script writes or edits a Dockerfile (or ignore file) of the setup when it runs.',
   ARTIFACT_VOLUME: 'A volume is mounted at, over or under the path copied out of the builder container.',

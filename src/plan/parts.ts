@@ -29,6 +29,7 @@ import { namingIndex, type NamingIndex } from './builder-mentions.js';
 import { listMakefiles } from './make-prerequisites.js';
 import { markBuilderTagUses } from './tag-mentions.js';
 import { markCallerUses } from './caller-uses.js';
+import { markRuntimeRebuilds } from './runtime-rebuilds.js';
 
 /** What every part is planned with: read from the whole root before any part. */
 export interface RootFacts {
@@ -62,6 +63,8 @@ export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
   markBuilderTagUses(analysis, fs);
   // What a caller of a setup's script does after running it (./caller-uses.ts).
   markCallerUses(analysis, fs);
+  // Other builds of a runtime Dockerfile the plan merges a builder into (./runtime-rebuilds.ts).
+  markRuntimeRebuilds(analysis, fs);
   return { names, namings };
 }
 

@@ -1,0 +1,140 @@
+/**
+ * Other builds of a setup's runtime Dockerfile. The migration merges the builder into that
+ * file, so every other `docker build` of it (a debug image, a release script, a second tag
+ * with other flags, in any script of the repository, before or after the setup) now builds
+ * the builder stage too, from its own context and with its own flags. Before, it only copied
+ * the binary the extraction had left on the host. Such a build gives the same image only when
+ * its builder stage sees what the setup's builder build saw:
+ *
+ * - the same context as the setup's runtime build (the merged file is written for that one:
+ *   `COPY . .` in the builder stage reads whatever context the build is given);
+ * - the flags the builder build had, as src/plan/build-flags.ts checks them for the setup's own
+ *   final build: a `--build-arg` the builder declares (`--build-arg GOFLAGS=-race`), a
+ *   `--platform`, a named context or a build environment variable it did not have would now
+ *   reach the builder stage; and a flag the setup's final build is given for the builder's sake
+ *   (`--build-arg VERSION=1.2`) is not given to this one, whose builder stage would build
+ *   without it.
+ *
+ * The same holds for a GitHub Actions step that builds it (`uses: docker/build-push-action`,
+ * ./action-builds.ts), and any other action handed its path is not modelled at all.
+ *
+ * Anything else refuses the setup (RUNTIME_REBUILT), naming that build. The setup's own final
+ * build and the final build of another setup of the same runtime build are not "other builds"
+ * (their edits are the plan's); a build whose Dockerfile is only known at run time, or that runs
+ * in a folder only known at run time, is not seen here.
+ */
+import type { Analysis } from '../analyze/index.js';
+import type { RepoFs } from '../model/fs.js';
+import { actionBuilds, isWorkflow, type ActionBuild } from './action-builds.js';
+import { buildInputs } from '../analyze/link.js';
+import { indexedBuilds } from '../analyze/release-scripts.js';
+import { diag } from '../model/diagnostics.js';
+import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
+import type { ScriptCommand } from '../model/script.js';
+import type { BuildStep, Setup } from '../model/setup.js';
+import { BUILD_FLAGS, carryBuilderFlags } from './build-flags.js';
+
+const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
+
+/**
+ * Flags the final build is given for the builder's sake that only decide whether a cached layer or
+ * a local base image is used: another build without them builds the same stage.
+ */
+const CACHE_ONLY = /^--(no-cache|pull|cache-from|cache-to)\b/;
+
+const NAMED_HINT = "Migrate by hand, making sure that step still does its job on the merged Dockerfile (a linter now reads the builder's instructions too).";
+
+const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+
+/** Marks each setup whose runtime Dockerfile another build would now build differently. */
+export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
+  const setups = analysis.setups.filter((s) => s.runtime?.dockerfile && !s.diagnostics.some((d) => d.severity === 'error'));
+  if (setups.length === 0) return;
+  const runtimes = new Set(setups.map((s) => s.runtime!.dockerfile!));
+  // The final builds the plan edits itself, and the builder builds it removes.
+  const own = new Set<ScriptCommand>(analysis.setups.flatMap((s) => [s.builder.inv.cmd, ...(s.runtime ? [s.runtime.inv.cmd] : [])]));
+  const byDockerfile = new Map<string, DockerInvocation[]>();
+  for (const script of analysis.scripts.values()) {
+    for (const cmd of indexedBuilds(script)) {
+      if (own.has(cmd)) continue;
+      const inv = dockerInvocation(cmd);
+      if (!inv) continue;
+      const { dockerfile } = buildInputs(inv);
+      if (dockerfile === null || !runtimes.has(dockerfile)) continue;
+      byDockerfile.set(dockerfile, [...(byDockerfile.get(dockerfile) ?? []), inv]);
+    }
+  }
+  const actions = workflowActions(analysis, fs);
+  for (const setup of setups) {
+    const byAction = actions.map((a) => [a, actionDiffers(setup, a)] as const).find(([, why]) => why !== null);
+    if (byAction) {
+      const [a, why] = byAction;
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the step \`uses: ${a.uses}\` (${a.file}:${a.line}) ${why}`, { file: a.file, line: a.line, setup: setup.id, hint: a.build ? HINT : NAMED_HINT }));
+      continue;
+    }
+    for (const inv of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {
+      const why = differs(analysis, setup, inv);
+      if (why === null) continue;
+      const cmd = inv.cmd;
+      setup.diagnostics.push(
+        diag('RUNTIME_REBUILT', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${why}`, {
+          file: cmd.file,
+          line: cmd.line,
+          setup: setup.id,
+          hint: HINT,
+        }),
+      );
+      break;
+    }
+  }
+}
+
+/** Why `inv`, another build of the setup's runtime Dockerfile, would build the merged file's builder stage differently (null: it would not). */
+function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): string | null {
+  const runtime = setup.runtime!;
+  const { context } = buildInputs(inv);
+  if (context === null) return 'its context is only known at run time';
+  if (context !== runtime.context) return `its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
+  // A stock toolchain build gave no flags of its own: its stage reads the context alone.
+  if (setup.builder.stock) return null;
+  const builderFacts = setup.builder.dockerfile ? analysis.dockerfiles.get(setup.builder.dockerfile) : null;
+  const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!);
+  const text = analysis.scripts.get(setup.builder.inv.cmd.file)?.text;
+  if (!builderFacts || !runtimeFacts || text === undefined) return null;
+  const other: BuildStep = { inv, tags: [], dockerfile: runtime.dockerfile, context, target: flagValues(inv, '--target')[0]?.value ?? null };
+  const carry = carryBuilderFlags(text, setup.builder, other, builderFacts, runtimeFacts, setup.id);
+  const first = carry.diagnostics[0];
+  if (first) return first.message.replace(/\bthe runtime build\b/g, 'this build').replace(/\bthe final build\b/g, 'this build');
+  const missing = carry.carried.filter((raw) => !CACHE_ONLY.test(raw));
+  if (missing.length > 0) return `its builder stage would be built without the builder build's ${missing.join(' ')}, which only the setup's own final build is given`;
+  return null;
+}
+
+/** The `uses:` steps of every workflow the walk found (with docker in it or not) that build or name a Dockerfile. */
+function workflowActions(analysis: Analysis, fs: RepoFs): ActionBuild[] {
+  const files = [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].filter(isWorkflow).sort();
+  return files.flatMap((rel) => {
+    const text = analysis.scripts.get(rel)?.text ?? fs.readText(rel);
+    return text === null ? [] : actionBuilds(rel, text);
+  });
+}
+
+/** Why an action step would now build the setup's merged Dockerfile differently, or read it unmodelled (null: it does neither). */
+function actionDiffers(setup: Setup, a: ActionBuild): string | null {
+  const runtime = setup.runtime!;
+  const df = runtime.dockerfile!;
+  if (!a.build) {
+    const named = a.named.find((n) => n.path === df);
+    return named ? `is given ${df} (\`with: ${named.key}:\`), and the tool does not model what that action does with it: it would now read the builder stage too` : null;
+  }
+  if (a.build.dockerfile !== df) return null;
+  const also = `also builds ${df}, which would now hold the builder stage`;
+  const { context } = a.build;
+  if (context === 'git') return `${also}: it builds from the Git context (the commit, without what earlier steps made), and the builder stage would read that instead of ${runtime.context || '.'}`;
+  if (context === null) return `${also}: its context is only known at run time`;
+  if (context !== runtime.context) return `${also}: its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
+  if (a.build.stageInputs.length > 0) return `${also}: its \`with: ${a.build.stageInputs[0]}:\` reaches every stage of the build, the builder stage too`;
+  const carried = setup.builder.stock ? [] : setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name));
+  if (carried.length > 0) return `${also}: its builder stage would be built without the builder build's ${carried.map((f) => f.name).join(', ')}`;
+  return null;
+}

@@ -1,0 +1,100 @@
+/**
+ * Other builds of a setup's runtime Dockerfile (src/plan/runtime-rebuilds.ts): merged, each of
+ * them builds the builder stage too, so it must give that stage what the builder build gave it.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nARG GOFLAGS\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+const EXTRACT = ['docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x'];
+
+const repo = (build: string[], over: Record<string, string> = {}) => ({
+  'Dockerfile.build': BUILDER,
+  Dockerfile: RUNTIME,
+  'main.go': 'package main\n',
+  'build.sh': ['#!/bin/sh', 'set -eu', ...build, ''].join('\n'),
+  ...over,
+});
+
+const verdict = (files: Record<string, string>) => {
+  const plan = planFiles(files);
+  expect(plan.setups).toHaveLength(1);
+  const s = plan.setups[0]!;
+  const rebuilt = s.diagnostics.filter((d) => d.code === 'RUNTIME_REBUILT');
+  return { status: s.status, rebuilt, changes: plan.changes.length };
+};
+
+const refusedAt = (files: Record<string, string>, file: string, line: number, says: RegExp) => {
+  const v = verdict(files);
+  expect(v.status).toBe('refused');
+  expect(v.changes).toBe(0);
+  expect(v.rebuilt).toHaveLength(1);
+  expect(v.rebuilt[0]!.severity).toBe('error');
+  expect([v.rebuilt[0]!.file, v.rebuilt[0]!.line]).toEqual([file, line]);
+  expect(v.rebuilt[0]!.message).toMatch(says);
+};
+
+describe('other builds of the runtime Dockerfile', () => {
+  const BUILD = 'docker build -t app:build -f Dockerfile.build .';
+  const RUN = 'docker build -t app:latest .';
+
+  it('one with the same context and no flag of its own migrates with the setup', () => {
+    const v = verdict(repo([BUILD, ...EXTRACT, RUN, 'docker build -t registry.example/app:1.0 --label v=1 .']));
+    expect(v.rebuilt).toEqual([]);
+    expect(v.status).toBe('migrate');
+    // In another script, the same: it builds the merged file from the same context.
+    expect(verdict(repo([BUILD, ...EXTRACT, RUN], { 'tag.sh': '#!/bin/sh\ndocker build -t app:again -f ./Dockerfile .\n' })).status).toBe('migrate');
+  });
+
+  it('one from another context refuses, wherever it is', () => {
+    refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'bundle.sh': '#!/bin/sh\nmkdir -p ctx && cp app ctx/\ndocker build -t app:bundle -f Dockerfile ctx\n' }), 'bundle.sh', 3, /its context is ctx/);
+    refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'sub/go.sh': '#!/bin/sh\ncd ..\ndocker build -t app:sub -f Dockerfile sub\n' }), 'sub/go.sh', 3, /its context is sub/);
+  });
+
+  it('one whose flags would reach the builder stage refuses', () => {
+    refusedAt(repo([BUILD, ...EXTRACT, RUN, 'docker build --build-arg GOFLAGS=-race -t app:race .']), 'build.sh', 8, /--build-arg GOFLAGS .*Dockerfile\.build declares ARG GOFLAGS/);
+    refusedAt(repo([BUILD, ...EXTRACT, RUN, 'docker build --platform linux/arm64 -t app:arm .']), 'build.sh', 8, /--platform/);
+    // Before the setup's steps too (a stale image rebuilt first).
+    refusedAt(repo(['docker build --platform linux/arm64 -t app:arm .', BUILD, ...EXTRACT, RUN]), 'build.sh', 3, /--platform/);
+  });
+
+  it('one without a flag the builder build had (which only the final build is given) refuses', () => {
+    const withArg = 'docker build --build-arg GOFLAGS=-trimpath -t app:build -f Dockerfile.build .';
+    refusedAt(repo([withArg, ...EXTRACT, RUN], { 'debug.sh': '#!/bin/sh\ndocker build -t app:debug .\n' }), 'debug.sh', 2, /without the builder build's --build-arg GOFLAGS=-trimpath/);
+    // Given the same flag, it builds the same stage.
+    expect(verdict(repo([withArg, ...EXTRACT, RUN], { 'debug.sh': '#!/bin/sh\ndocker build --build-arg GOFLAGS=-trimpath -t app:debug .\n' })).status).toBe('migrate');
+  });
+
+  it('one whose context is only known at run time refuses; one of another Dockerfile does not count', () => {
+    refusedAt(repo([BUILD, ...EXTRACT, RUN, 'docker build -t app:x -f Dockerfile "$CTX"']), 'build.sh', 8, /only known at run time/);
+    expect(verdict(repo([BUILD, ...EXTRACT, RUN, 'docker build -t other -f Dockerfile.other sub'], { 'Dockerfile.other': 'FROM alpine:3.19\n', 'sub/x': '' })).rebuilt).toEqual([]);
+  });
+});
+
+describe('GitHub Actions steps that build the runtime Dockerfile', () => {
+  const BUILD = 'docker build -t app:build -f Dockerfile.build .';
+  const RUN = 'docker build -t app:latest .';
+  const workflow = (step: string[]) => ['name: ci', 'on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: sh build.sh', ...step.map((l) => `      ${l}`), ''].join('\n');
+  const withWorkflow = (step: string[], build = BUILD) => repo([build, ...EXTRACT, RUN], { '.github/workflows/ci.yml': workflow(step) });
+
+  it('docker/build-push-action from the same context, with no input that reaches every stage, migrates', () => {
+    expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    push: true', '    tags: ghcr.io/x/app:latest'])).status).toBe('migrate');
+    // The builder build's cache flags are no input the stage needs.
+    expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .'], 'docker build --pull --no-cache -t app:build -f Dockerfile.build .')).status).toBe('migrate');
+  });
+
+  it('docker/build-push-action from the Git context, another context, or with stage inputs refuses', () => {
+    refusedAt(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    push: true']), '.github/workflows/ci.yml', 9, /Git context/);
+    refusedAt(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: ./ctx', '    file: ./Dockerfile']), '.github/workflows/ci.yml', 9, /its context is ctx/);
+    refusedAt(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    platforms: linux/amd64,linux/arm64']), '.github/workflows/ci.yml', 9, /with: platforms:/);
+    refusedAt(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .'], 'docker build --build-arg GOFLAGS=-trimpath -t app:build -f Dockerfile.build .'), '.github/workflows/ci.yml', 9, /without the builder build's --build-arg/);
+  });
+
+  it('another action handed the runtime Dockerfile refuses; one handed another file does not count', () => {
+    refusedAt(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: Dockerfile']), '.github/workflows/ci.yml', 9, /is given Dockerfile \(`with: dockerfile:`\)/);
+    expect(verdict(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: docs/Dockerfile.docs'])).status).toBe('migrate');
+    // docker/build-push-action building another Dockerfile.
+    expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: docs'])).status).toBe('migrate');
+  });
+});
