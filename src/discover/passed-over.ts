@@ -39,7 +39,7 @@ const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['py', 'rb', 'rake', 'pl'
 /** Settings files that name images, by name (outside the source folders). */
 const SETTINGS_NAMES: ReadonlySet<string> = new Set(['devcontainer.json', '.devcontainer.json', 'magefile.go']);
 /** A compose file, by the names `docker compose -f` is usually given. */
-const COMPOSE = /^(docker-)?compose([._-][^/]*)?\.ya?ml$/i;
+export const COMPOSE_FILE = /^(docker-)?compose([._-][^/]*)?\.ya?ml$/i;
 /** A Dockerfile or Containerfile, by name (`Dockerfile`, `Dockerfile.test`, `ci.Dockerfile`, `Containerfile`). */
 const DOCKERFILE = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|containerfile)$/i;
 
@@ -60,7 +60,7 @@ export function isDocumentation(rel: string): boolean {
  * `inSource`: the file is under one of the source folders.
  */
 export function passedOverByName(rel: string, name: string, inSource: boolean): boolean {
-  let hit = COMPOSE.test(name) || DOCKERFILE.test(name);
+  let hit = COMPOSE_FILE.test(name) || DOCKERFILE.test(name);
   if (!hit && !inSource) {
     const dot = name.lastIndexOf('.');
     hit = SETTINGS_NAMES.has(name) || (dot >= 0 && SCRIPT_EXTENSIONS.has(name.slice(dot + 1).toLowerCase()));

@@ -16,7 +16,9 @@
  *   without it.
  *
  * The same holds for a GitHub Actions step that builds it (`uses: docker/build-push-action`,
- * ./action-builds.ts), and any other action handed its path is not modelled at all.
+ * ./action-builds.ts), and any other action handed its path is not modelled at all; and for a
+ * compose service that builds it (`build:` with its context, `args:` and any key the tool does
+ * not reproduce), in a compose file no script of the setup runs it from.
  *
  * Anything else refuses the setup (RUNTIME_REBUILT), naming that build. The setup's own final
  * build and the final build of another setup of the same runtime build are not "other builds"
@@ -32,7 +34,10 @@ import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
-import { BUILD_FLAGS, carryBuilderFlags } from './build-flags.js';
+import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, valueKey } from './build-flags.js';
+import { isExpanded } from '../analyze/compose.js';
+import { readComposeFile, type ComposeService } from '../analyze/hosts/compose-file.js';
+import { COMPOSE_FILE } from '../discover/passed-over.js';
 
 const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
 
@@ -65,11 +70,19 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     }
   }
   const actions = workflowActions(analysis, fs);
+  const services = composeServices(analysis, fs);
+  const ownServices = servicesOfSetups(analysis);
   for (const setup of setups) {
     const byAction = actions.map((a) => [a, actionDiffers(setup, a)] as const).find(([, why]) => why !== null);
     if (byAction) {
       const [a, why] = byAction;
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the step \`uses: ${a.uses}\` (${a.file}:${a.line}) ${why}`, { file: a.file, line: a.line, setup: setup.id, hint: a.build ? HINT : NAMED_HINT }));
+      continue;
+    }
+    const service = services.find((s) => !ownServices.has(`${s.file}\0${s.name}`) && s.build?.dockerfile === setup.runtime!.dockerfile);
+    const byService = service ? composeDiffers(analysis, setup, service) : null;
+    if (byService) {
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the service ${service!.name} of ${service!.file} (line ${service!.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${byService}`, { file: service!.file, line: service!.line, setup: setup.id, hint: HINT }));
       continue;
     }
     for (const inv of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {
@@ -136,5 +149,46 @@ function actionDiffers(setup: Setup, a: ActionBuild): string | null {
   if (a.build.stageInputs.length > 0) return `${also}: its \`with: ${a.build.stageInputs[0]}:\` reaches every stage of the build, the builder stage too`;
   const carried = setup.builder.stock ? [] : setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name));
   if (carried.length > 0) return `${also}: its builder stage would be built without the builder build's ${carried.map((f) => f.name).join(', ')}`;
+  return null;
+}
+
+/** The services of every compose file the walk found, read as definitions. */
+function composeServices(analysis: Analysis, fs: RepoFs): ComposeService[] {
+  const files = [...new Set([...analysis.files, ...(analysis.passedOver ?? [])])].filter((rel) => COMPOSE_FILE.test(rel.slice(rel.lastIndexOf('/') + 1))).sort();
+  return files.flatMap((rel) => {
+    const text = fs.readText(rel);
+    return text === null ? [] : [...readComposeFile(rel, text).services.values()].filter((s) => s.build !== null);
+  });
+}
+
+/** The compose services setups build or run through a script's `docker compose` (their own builds, planned with them). */
+function servicesOfSetups(analysis: Analysis): Set<string> {
+  const out = new Set<string>();
+  for (const s of analysis.setups) {
+    const script = analysis.scripts.get(s.script);
+    if (!script || !isExpanded(script)) continue;
+    for (const cmd of [s.builder.inv.cmd, ...(s.runtime ? [s.runtime.inv.cmd] : [])]) {
+      const origin = script.compose.origin[script.commands.indexOf(cmd)];
+      if (origin) out.add(`${origin.file}\0${origin.service}`);
+    }
+  }
+  return out;
+}
+
+/** Why a compose service's build of the setup's runtime Dockerfile would build the merged builder stage differently (null: it would not). */
+function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): string | null {
+  const runtime = setup.runtime!;
+  const b = svc.build!;
+  if (svc.buildProblems.length > 0) return svc.buildProblems[0]!.message;
+  if (b.context !== runtime.context) return `its context is ${b.context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
+  if (setup.builder.stock) return null;
+  const builderFacts = setup.builder.dockerfile ? analysis.dockerfiles.get(setup.builder.dockerfile) : null;
+  const declared = builderFacts ? declaredArgs(builderFacts) : null;
+  const given = new Map(setup.builder.inv.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
+  for (const [name, value] of b.args) {
+    if ((declared === null || declared.has(name)) && given.get(name) !== `${name}=${value}`) return `its \`args: ${name}\` would now reach the builder stage, which declares ARG ${name}${given.has(name) ? ' and was given another value' : ''}`;
+  }
+  const missing = setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name) && !(f.name === '--build-arg' && b.args.some(([n, v]) => valueKey(f) === `${n}=${v}`)));
+  if (missing.length > 0) return `its builder stage would be built without the builder build's ${missing.map((f) => f.name).join(', ')}`;
   return null;
 }

@@ -98,3 +98,32 @@ describe('GitHub Actions steps that build the runtime Dockerfile', () => {
     expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: docs'])).status).toBe('migrate');
   });
 });
+
+describe('compose services that build the runtime Dockerfile', () => {
+  const BUILD = 'docker build -t app:build -f Dockerfile.build .';
+  const RUN = 'docker build -t app:latest .';
+  const compose = (build: string[]) => ['services:', '  web:', '    build:', ...build.map((l) => `      ${l}`), '    image: app:dev', ''].join('\n');
+  const withCompose = (build: string[]) => repo([BUILD, ...EXTRACT, RUN], { 'docker-compose.yml': compose(build) });
+
+  it('one from the same context, with no argument the builder declares, migrates', () => {
+    expect(verdict(withCompose(['context: .'])).status).toBe('migrate');
+    expect(verdict(withCompose(['context: .', 'args:', '  PORT: "8080"'])).status).toBe('migrate');
+  });
+
+  it('one passing an argument the builder declares, from another context, or with a key not reproduced refuses', () => {
+    refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args: GOFLAGS` would now reach the builder stage/);
+    refusedAt(withCompose(['context: ./ctx', 'dockerfile: ../Dockerfile']), 'docker-compose.yml', 2, /its context is ctx/);
+    refusedAt(withCompose(['context: .', 'platforms:', '  - linux/arm64']), 'docker-compose.yml', 2, /platforms/);
+  });
+
+  it('the setup\'s own compose build is not another build', () => {
+    const own = repo(['docker compose build builder', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker compose build web'], {
+      'docker-compose.yml': ['services:', '  builder:', '    build:', '      context: .', '      dockerfile: Dockerfile.build', '    image: app:build', '  web:', '    build:', '      context: .', '      args:', '        GOFLAGS: -race', '    image: app:latest', ''].join('\n'),
+    });
+    // Its argument reaching the builder stage is the setup's own check (ARG_LEAK), not a second finding.
+    const plan = planFiles(own);
+    expect(plan.setups).toHaveLength(1);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).toContain('ARG_LEAK');
+    expect(plan.setups[0]!.diagnostics.map((d) => d.code)).not.toContain('RUNTIME_REBUILT');
+  });
+});
