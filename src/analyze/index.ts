@@ -2,6 +2,7 @@
  * analyze: parse each candidate script with its adapter, reduce it to the docker-command
  * model, and link setups. Pure over a RepoFs; nothing is executed or written.
  */
+import { engineBuild } from '../model/engine-builds.js';
 import { fileKind, kindOf } from '../kinds/registry.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
@@ -217,8 +218,8 @@ export function forPlan(a: FileAnalysis, fs: RepoFs): FileAnalysis {
   return a;
 }
 
-/** The commands a released script keeps as read: calls of scripts (./callers.ts) and the plan's indexed builds. */
-const keptForCallers = (c: ScriptCommand) => calledPath(c) !== null || isIndexedBuild(c);
+/** The commands a released script keeps as read: calls of scripts (./callers.ts), the plan's indexed builds and other engines' builds (src/plan/runtime-rebuilds.ts). */
+const keptForCallers = (c: ScriptCommand) => calledPath(c) !== null || isIndexedBuild(c) || (c.cwd !== null && engineBuild(c) !== null);
 
 /** A script read again as analyzeFile read it, compose services expanded (one that drives no setup: ./release-scripts.ts). */
 function readAgain(kind: ScriptKind, rel: string, text: string, fs: RepoFs, start: { cwd: string | null } | undefined): ScriptFile | null {

@@ -23,16 +23,20 @@
  * Anything else refuses the setup (RUNTIME_REBUILT), naming that build. The setup's own final
  * build and the final build of another setup of the same runtime build are not "other builds"
  * (their edits are the plan's); a build whose Dockerfile is only known at run time, or that runs
- * in a folder only known at run time, is not seen here.
+ * in a folder only known at run time, is not seen here. Builds by podman, buildah and nerdctl are
+ * read as the docker builds they spell (../model/engine-builds.ts); a `docker buildx bake` in a
+ * folder holding the runtime Dockerfile may build it from a bake file the tool does not read.
  */
 import type { Analysis } from '../analyze/index.js';
 import type { RepoFs } from '../model/fs.js';
 import { actionBuilds, isWorkflow, type ActionBuild } from './action-builds.js';
 import { buildInputs } from '../analyze/link.js';
-import { indexedBuilds } from '../analyze/release-scripts.js';
+import { isIndexedBuild, keptCommands } from '../analyze/release-scripts.js';
+import { engineBuild } from '../model/engine-builds.js';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand } from '../model/script.js';
+import { resolveRel } from '../model/paths.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, valueKey } from './build-flags.js';
 import { isExpanded } from '../analyze/compose.js';
@@ -58,15 +62,18 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
   const runtimes = new Set(setups.map((s) => s.runtime!.dockerfile!));
   // The final builds the plan edits itself, and the builder builds it removes.
   const own = new Set<ScriptCommand>(analysis.setups.flatMap((s) => [s.builder.inv.cmd, ...(s.runtime ? [s.runtime.inv.cmd] : [])]));
-  const byDockerfile = new Map<string, DockerInvocation[]>();
+  const byDockerfile = new Map<string, { inv: DockerInvocation; cmd: ScriptCommand }[]>();
+  const bakes: ScriptCommand[] = [];
   for (const script of analysis.scripts.values()) {
-    for (const cmd of indexedBuilds(script)) {
-      if (own.has(cmd)) continue;
-      const inv = dockerInvocation(cmd);
+    for (const cmd of keptCommands(script)) {
+      if (own.has(cmd) || cmd.cwd === null) continue;
+      const other = isIndexedBuild(cmd) ? null : engineBuild(cmd);
+      if (other?.kind === 'bake') bakes.push(cmd);
+      const inv = other === null ? (isIndexedBuild(cmd) ? dockerInvocation(cmd) : null) : other.kind === 'build' ? other.inv : null;
       if (!inv) continue;
-      const { dockerfile } = buildInputs(inv);
-      if (dockerfile === null || !runtimes.has(dockerfile)) continue;
-      byDockerfile.set(dockerfile, [...(byDockerfile.get(dockerfile) ?? []), inv]);
+      for (const dockerfile of builtFiles(inv)) {
+        if (runtimes.has(dockerfile)) byDockerfile.set(dockerfile, [...(byDockerfile.get(dockerfile) ?? []), { inv, cmd }]);
+      }
     }
   }
   const actions = workflowActions(analysis, fs);
@@ -85,10 +92,15 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the service ${service!.name} of ${service!.file} (line ${service!.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${byService}`, { file: service!.file, line: service!.line, setup: setup.id, hint: HINT }));
       continue;
     }
-    for (const inv of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {
+    // A bake in the runtime Dockerfile's folder or above may build it: its bake file is not read.
+    const bake = bakes.find((c) => c.cwd === '' || setup.runtime!.dockerfile!.startsWith(`${c.cwd}/`));
+    if (bake) {
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(bake)}\` (${bake.file}:${bake.line}) builds the targets of a bake file, which the tool does not read, from a folder holding ${setup.runtime!.dockerfile}: one may build it, and would now build the builder stage too`, { file: bake.file, line: bake.line, setup: setup.id, hint: HINT }));
+      continue;
+    }
+    for (const { inv, cmd } of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {
       const why = differs(analysis, setup, inv);
       if (why === null) continue;
-      const cmd = inv.cmd;
       setup.diagnostics.push(
         diag('RUNTIME_REBUILT', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${why}`, {
           file: cmd.file,
@@ -105,6 +117,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
 /** Why `inv`, another build of the setup's runtime Dockerfile, would build the merged file's builder stage differently (null: it would not). */
 function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): string | null {
   const runtime = setup.runtime!;
+  if (inv.unknownFlags.length > 0) return `the tool does not know its flag ${inv.unknownFlags[0]!.raw}, so what it builds and what it gives the builder stage cannot be told`;
   const { context } = buildInputs(inv);
   if (context === null) return 'its context is only known at run time';
   if (context !== runtime.context) return `its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
@@ -191,4 +204,16 @@ function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): 
   const missing = setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name) && !(f.name === '--build-arg' && b.args.some(([n, v]) => valueKey(f) === `${n}=${v}`)));
   if (missing.length > 0) return `its builder stage would be built without the builder build's ${missing.map((f) => f.name).join(', ')}`;
   return null;
+}
+
+/**
+ * The Dockerfile a build reads, as a repository path (none when only known at run time). Past a
+ * flag the tool does not know, its words cannot be told apart (`--format docker`: is `docker`
+ * the flag's value or the context?), so each may be the context: every such reading counts.
+ */
+function builtFiles(inv: DockerInvocation): string[] {
+  const { dockerfile } = buildInputs(inv);
+  if (inv.unknownFlags.length === 0 || flagValues(inv, '--file').length > 0) return dockerfile === null ? [] : [dockerfile];
+  const cwd = inv.cmd.cwd!;
+  return inv.operands.flatMap((o) => (o.word.value === null ? [] : [resolveRel(resolveRel(cwd, o.word.value), 'Dockerfile')]));
 }

@@ -127,3 +127,28 @@ describe('compose services that build the runtime Dockerfile', () => {
     expect(plan.setups[0]!.diagnostics.map((d) => d.code)).not.toContain('RUNTIME_REBUILT');
   });
 });
+
+describe('builds by other programs', () => {
+  const BUILD = 'docker build -t app:build -f Dockerfile.build .';
+  const RUN = 'docker build -t app:latest .';
+  const after = (line: string) => repo([BUILD, ...EXTRACT, RUN, line]);
+
+  it('podman, buildah and nerdctl builds, and docker through a wrapper, are read as the docker builds they spell', () => {
+    refusedAt(after('podman build --build-arg GOFLAGS=-race -t app:race .'), 'build.sh', 8, /--build-arg GOFLAGS/);
+    refusedAt(after('sudo -E docker build --build-arg GOFLAGS=-race -t app:race .'), 'build.sh', 8, /--build-arg GOFLAGS/);
+    refusedAt(after('nerdctl image build --platform linux/arm64 -t app:arm .'), 'build.sh', 8, /--platform/);
+    refusedAt(after('buildah bud -t app:bundle -f Dockerfile ctx'), 'build.sh', 8, /its context is ctx/);
+    expect(verdict(after('buildah bud -t app:again .')).status).toBe('migrate');
+    expect(verdict(after('sudo podman build -t other -f Dockerfile.other .')).rebuilt).toEqual([]);
+  });
+
+  it('a flag the tool does not know refuses unless -f names another Dockerfile', () => {
+    refusedAt(after('podman build --format docker -t app:oci .'), 'build.sh', 8, /does not know its flag --format/);
+    expect(verdict(after('podman build --format docker -t other -f Dockerfile.other .')).rebuilt).toEqual([]);
+  });
+
+  it('a bake in a folder holding the runtime Dockerfile refuses; one elsewhere does not count', () => {
+    refusedAt(after('docker buildx bake'), 'build.sh', 8, /bake file, which the tool does not read/);
+    expect(verdict(after('(cd docs && docker buildx bake)')).rebuilt).toEqual([]);
+  });
+});
