@@ -20,6 +20,7 @@ import { BUILD_ENV } from './build-flags.js';
 import { snippetIgnoresFailure } from './failure-ignored.js';
 import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
+import { lostRedirect } from './replaced-redirects.js';
 
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
 export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'make', 'package-json', 'javascript']);
@@ -92,6 +93,11 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const target = setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop();
   if (!target) {
     refuse('SCRIPT_EDIT_UNSAFE', setup.extraction[0]!, 'no command of the extraction stands on its own to be replaced by the export build', 'Migrate this setup by hand.');
+    return out;
+  }
+  const lost = lostRedirect(setup, target);
+  if (lost !== null) {
+    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build would take the place of \`${render(target)}\`, whose redirect \`${lost}\` writes a file the export build does not write: the old command's redirects go with it`, 'If nothing reads that file, drop the redirect and run the tool again; otherwise migrate this setup by hand.');
     return out;
   }
   // The `mkdir` of the folders the extraction filled stays: the export writes into them, and

@@ -57,7 +57,10 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
     while (g < got.length && isNoOp(got[g]!) && !sameShape(got[g]!, want)) g++;
     const have = got[g];
     if (!have) return `\`${want.words.join(' ')}\` (line ${want.line}) is missing from the rewritten file`;
-    if (!sameShape(have, want)) return `line ${have.line} reads as \`${have.words.join(' ')}\`${describe(have, want)} where the plan expects \`${want.words.join(' ')}\` (line ${want.line})`;
+    if (!sameShape(have, want)) {
+      const words = have.words.join(' ') === want.words.join(' ') ? `, as planned from line ${want.line}, but` : ` where the plan expects \`${want.words.join(' ')}\` (line ${want.line}):`;
+      return `line ${have.line} reads as \`${have.words.join(' ')}\`${words} ${difference(have, want)}`;
+    }
     g++;
   }
   const extra = got.slice(g).find((c) => !isNoOp(c));
@@ -103,19 +106,33 @@ function sameShape(a: Shape, b: Shape): boolean {
   );
 }
 
-function describe(have: Shape, want: Shape): string {
-  if (have.words.join('\0') !== want.words.join('\0') || have.redirects.join('\0') !== want.redirects.join('\0')) return '';
-  if (have.env.join('\0') !== want.env.join('\0')) return ` with ${have.env.length > 0 ? have.env.join(' ') : 'no variables'} set for it`;
-  if (have.cwd !== want.cwd) return ` in ${have.cwd === null ? 'an unknown folder' : `folder "${have.cwd}"`}`;
-  return have.conditional !== want.conditional || have.loop !== want.loop ? ' under other conditions' : '';
+/** The first part in which a command read back differs from the planned one, both shown: the whole texts alone may look the same. */
+function difference(have: Shape, want: Shape): string {
+  for (let k = 0; k < Math.max(have.words.length, want.words.length); k++) {
+    const [h, w] = [have.words[k], want.words[k]];
+    if (h !== w) return `the first difference is word ${k + 1}, read as ${h === undefined ? 'missing' : `\`${h}\``} where the plan expects ${w === undefined ? 'no more words' : `\`${w}\``}`;
+  }
+  const list = (xs: string[], none: string) => (xs.length > 0 ? xs.map((x) => `\`${x.replace('\0', '(a value known at run time)')}\``).join(' ') : none);
+  if (have.redirects.join('\0') !== want.redirects.join('\0')) return `its redirects are ${list(have.redirects, 'none')} where the plan expects ${list(want.redirects, 'none')}`;
+  if (have.env.join('\0') !== want.env.join('\0')) return `the variables set for it are ${list(have.env, 'none')} where the plan expects ${list(want.env, 'none')}`;
+  const folder = (cwd: string | null) => (cwd === null ? 'an unknown folder' : `folder "${cwd}"`);
+  if (have.cwd !== want.cwd) return `it runs in ${folder(have.cwd)} where the plan expects ${folder(want.cwd)}`;
+  if (have.conditional !== want.conditional) return `it runs ${have.conditional ? 'conditionally' : 'unconditionally'} where the plan expects it to run ${want.conditional ? 'conditionally' : 'unconditionally'}`;
+  const loop = (s: Shape) => (s.loop ? `in a loop${s.iteration !== null ? ` (${s.iteration})` : ''}` : 'outside any loop');
+  return `it runs ${loop(have)} where the plan expects it to run ${loop(want)}`;
 }
 
 const isNoOp = (s: Shape) => s.words.length === 1 && s.words[0] === ':' && s.redirects.length === 0;
 
-/** The planned words of a command (its old words with the plan's changes, all by old word index) and the variables set for it alone. */
-function rewritten(c: ScriptCommand, changes: readonly WordChange[]): { words: string[]; env: string[] } {
+/**
+ * The planned words of a command (its old words with the plan's changes, all by old word index)
+ * and the variables set for it alone. A command replaced whole is written anew from its first
+ * word to its last redirect: the old command's redirects (a `< steps.sh` that fed the builder
+ * container) go with it, and the replacement has none.
+ */
+function rewritten(c: ScriptCommand, changes: readonly WordChange[]): { words: string[]; env: string[]; redirects?: string[] } {
   const whole = changes.find((x) => x.kind === 'whole');
-  if (whole) return { words: [...whole.words], env: envShape(Object.entries(whole.env ?? {})) };
+  if (whole) return { words: [...whole.words], env: envShape(Object.entries(whole.env ?? {})), redirects: [] };
   const slots: (string | null)[] = c.words.map((w) => w.symbol);
   const inserted: string[][] = c.words.map(() => []);
   for (const x of changes) {

@@ -132,7 +132,7 @@ describe('reading the rewritten script again', () => {
     const planned = { script, removed, rewrites: [{ index: idx('docker cp'), kind: 'whole' as const, words, env: { DOCKER_DEFAULT_PLATFORM: 'linux/arm64' } }] };
     const written = (prefix: string) => sh([`${prefix}docker build --target export --output type=local,dest=dist -f Dockerfile .`, 'docker build -t app:latest .']);
     expect(rereadScript({ ...planned, after: written('DOCKER_DEFAULT_PLATFORM=linux/arm64 ') }, fs)).toBeNull();
-    expect(rereadScript({ ...planned, after: written('') }, fs)).toMatch(/with no variables set for it where the plan expects/);
-    expect(rereadScript({ ...planned, after: written('DOCKER_DEFAULT_PLATFORM=linux/amd64 ') }, fs)).toMatch(/with DOCKER_DEFAULT_PLATFORM=linux\/amd64 set for it/);
+    expect(rereadScript({ ...planned, after: written('') }, fs)).toMatch(/as planned from line \d+, but the variables set for it are none where the plan expects `DOCKER_DEFAULT_PLATFORM=linux\/arm64`$/);
+    expect(rereadScript({ ...planned, after: written('DOCKER_DEFAULT_PLATFORM=linux/amd64 ') }, fs)).toMatch(/the variables set for it are `DOCKER_DEFAULT_PLATFORM=linux\/amd64` where the plan expects `DOCKER_DEFAULT_PLATFORM=linux\/arm64`$/);
   });
 });

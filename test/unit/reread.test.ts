@@ -55,7 +55,7 @@ describe('reread: shell scripts', () => {
   });
 
   it('catches a kept command that now runs only in a branch', () => {
-    expect(check('build.sh', SH, SH_OK.replace('then :; fi\ndocker build -t app .', 'then docker build -t app .; fi'))).toMatch(/under other conditions/);
+    expect(check('build.sh', SH, SH_OK.replace('then :; fi\ndocker build -t app .', 'then docker build -t app .; fi'))).toMatch(/as planned from line \d+, but it runs conditionally where the plan expects it to run unconditionally/);
   });
 
   it('catches a kept command that now runs in another folder', () => {
@@ -66,7 +66,22 @@ describe('reread: shell scripts', () => {
     const carry = (index: (p: string) => number): WordChange[] => [{ index: index('docker build -t app .'), kind: 'insert', after: 1, words: ['--build-arg', 'V=1'] }];
     expect(check('build.sh', SH, SH_OK.replace('docker build -t app .', 'docker build --build-arg V=1 -t app .'), carry)).toBeNull();
     expect(check('build.sh', SH, SH_OK, carry)).toMatch(/where the plan expects `docker build --build-arg V=1 -t app \.`/);
-    expect(check('build.sh', SH, SH_OK.replace('docker build -t app .', 'docker build --build-arg V=2 -t app .'), carry)).toMatch(/plan expects/);
+    expect(check('build.sh', SH, SH_OK.replace('docker build -t app .', 'docker build --build-arg V=2 -t app .'), carry)).toMatch(/the first difference is word 4, read as `V=2` where the plan expects `V=1`$/);
+  });
+
+  it('a command replaced whole leaves its redirects behind: the replacement has none, and one kept is shown as the difference', () => {
+    const before = '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\nmkdir -p out\ndocker run --rm -v "$PWD/out:/out" app:build go build -o /out/app . < steps.sh\ndocker build -t app .\n';
+    const files = { ...DOCKERFILES, 'build.sh': before };
+    const fs = new MemoryFs(files);
+    const script = analyze(fs, Object.keys(files).sort()).scripts.get('build.sh')!;
+    const run = script.commands.findIndex((c) => c.words[1]?.value === 'run');
+    const exported = ['docker', 'build', '--target', 'export', '--output', 'type=local,dest=.', '-f', 'Dockerfile', '.'];
+    const rewrites: WordChange[] = [{ index: run, kind: 'whole', words: exported }];
+    const after = (tail: string) => `#!/bin/sh\nset -e\nmkdir -p out\n${exported.join(' ')}${tail}\ndocker build -t app .\n`;
+    const reread = (text: string) => rereadScript({ script, after: text, removed: [run - 2], rewrites }, fs);
+    expect(script.commands[run - 2]!.words[1]!.value).toBe('build');
+    expect(reread(after(''))).toBeNull();
+    expect(reread(after(' < steps.sh'))).toBe(`line 4 reads as \`${exported.join(' ')}\`, as planned from line 5, but its redirects are \`<steps.sh\` where the plan expects none`);
   });
 });
 
