@@ -46,6 +46,8 @@ export interface ExportEdit {
   rewrites: WordChange[];
   /** Commands that stay although the extraction goes: the export build takes the target's place, the `mkdir`s stay. */
   keep: Set<number>;
+  /** The `cat FILE` that fed the replaced command through a pipe: the export build takes the whole pipeline's place. */
+  absorbed: Set<number>;
   diagnostics: Diagnostic[];
   notes: string[];
 }
@@ -88,9 +90,10 @@ function sequenceOf(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): rea
  * diagnostics that say why it cannot be written.
  */
 export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, deletes: readonly number[], fs: RepoFs): ExportEdit {
-  const out: ExportEdit = { edits: [], rewrites: [], keep: new Set(), diagnostics: [], notes: [] };
+  const out: ExportEdit = { edits: [], rewrites: [], keep: new Set(), absorbed: new Set(), diagnostics: [], notes: [] };
   const refuse = (code: Parameters<typeof diag>[0], at: ScriptCommand, message: string, hint: string) => out.diagnostics.push(diag(code, 'error', message, { file: setup.script, line: at.line, setup: setup.id, hint }));
-  const target = setup.extraction.filter((c) => c.stdout === null && c.stdinFrom === null).pop();
+  // (a command fed by a `cat FILE |` that goes with it, ./piped-feed.ts, stands on its own with it)
+  const target = setup.extraction.filter((c) => c.stdout === null && (c.stdinFrom === null || deletes.includes(c.stdinFrom))).pop();
   if (!target) {
     refuse('SCRIPT_EDIT_UNSAFE', setup.extraction[0]!, 'no command of the extraction stands on its own to be replaced by the export build', 'Migrate this setup by hand.');
     return out;
@@ -144,7 +147,13 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
     return out;
   }
   out.edits.push(...edits);
-  out.rewrites.push({ index: target.index, kind: 'whole', words: [...head, ...copied.map((w) => w.symbol), rel(exp.context)], env: Object.fromEntries(env) });
+  const feeder = target.stdinFrom === null ? null : script.commands[target.stdinFrom]!;
+  if (feeder) {
+    // `cat FILE | ` goes with the command it fed: the export build is written in the whole pipeline's place.
+    out.edits.push({ start: feeder.start, end: target.start, text: '' });
+    out.absorbed.add(feeder.index);
+  }
+  out.rewrites.push({ index: target.index, kind: 'whole', words: [...head, ...copied.map((w) => w.symbol), rel(exp.context)], env: Object.fromEntries(env), ...(feeder ? { absorbs: [feeder.index] } : {}) });
   const shown = words.map((w) => ('value' in w ? shellQuote(w.value) : 'env' in w ? `${w.env}=${shellQuote(w.to)}` : w.copy.raw)).join(' ');
   out.notes.push(`${exp.reasons.join('; ')}: \`${shown}\` now writes it where the extraction did`);
   return out;

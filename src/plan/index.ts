@@ -33,6 +33,7 @@ import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
+import { pipedFeeds } from './piped-feed.js';
 import { sharedScriptEdit } from './shared-script.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
@@ -484,6 +485,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // The script: drop the builder build, the extraction and the cleanup; the final build gets the carried flags.
   const keep = keepsBuilderImage(setup);
   draft.script.deletes = [...new Set([...(keep ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup].map((c) => c.index))];
+  // A `cat FILE |` that feeds a command that goes, goes with it (piped-feed.ts).
+  const feeds = pipedFeeds(setup, script, draft.script.deletes, fs);
+  plan.diagnostics.push(...feeds.diagnostics);
+  draft.script.deletes.push(...feeds.feeders);
   // Every command that stays is checked against what goes (containers, ids, paths, Dockerfiles).
   const effects = checkHostEffects(setup, script, draft.script.deletes, fs, analysis.dockerfiles, builderBuilds(analysis), extractionSteps(analysis));
   plan.diagnostics.push(...effects.diagnostics);
@@ -502,7 +507,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
   if (exported.stage) {
     const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs);
-    draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i));
+    draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i) && !written.absorbed.has(i));
     draft.script.edits.push(...written.edits);
     draft.script.rewrites.push(...written.rewrites);
     plan.diagnostics.push(...written.diagnostics);

@@ -23,7 +23,7 @@ export type WordChange =
   | { index: number; kind: 'insert'; after: number; words: string[] }
   | { index: number; kind: 'replace'; word: number; with: string }
   | { index: number; kind: 'remove'; word: number }
-  | { index: number; kind: 'whole'; words: string[]; env?: Readonly<Record<string, string>> };
+  | { index: number; kind: 'whole'; words: string[]; env?: Readonly<Record<string, string>>; absorbs?: readonly number[] };
 
 export interface PlannedScript {
   /** The script as analysed (compose commands possibly expanded). */
@@ -37,6 +37,8 @@ export interface PlannedScript {
 /** Null when the rewritten script reads back as planned, else why not. */
 export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   const { base, removed, rewrites } = asWritten(p);
+  // A command replaced whole may take the place of the commands piped into it (`cat FILE | …`): they are gone too.
+  for (const r of rewrites) if (r.kind === 'whole') for (const i of r.absorbs ?? []) removed.add(i);
   const start = base.startCwd !== undefined ? { cwd: base.startCwd } : undefined;
   const before = firstReading(base, start) ?? readScript(base.kind, base.file, base.text, fs, start);
   const after = readScript(base.kind, base.file, p.after, fs, start);
@@ -159,7 +161,7 @@ function asWritten(p: PlannedScript): { base: ScriptFile; removed: Set<number>; 
     const x = p.script.compose;
     base = x.base;
     removed = new Set(x.baseIndex.filter((b) => x.baseIndex.every((bb, k) => bb !== b || doomed.has(k))));
-    rewrites = rewrites.filter((r) => x.origin[r.index] === null).map((r) => ({ ...r, index: x.baseIndex[r.index]! }));
+    rewrites = rewrites.filter((r) => x.origin[r.index] === null).map((r) => ({ ...r, index: x.baseIndex[r.index]!, ...(r.kind === 'whole' && r.absorbs ? { absorbs: r.absorbs.map((i) => x.baseIndex[i]!) } : {}) }));
   }
   if ('parts' in base) {
     const parts = (base as EmbeddedScript).parts;
