@@ -62,6 +62,9 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-make-sibling-target': (dir, env) => exec('make', ['image', 'smoke', 'release'], dir, env),
   // The script that builds the image, then the one that runs the binary it left.
   'export-npm-sibling-script': (dir, env) => exec('npm', ['run', 'ci'], dir, env),
+  // A run-time build handed steps.sh on its input; the binary is run on the host after the image build.
+  'export-make-run-stdin': (dir, env) => exec('make', ['image'], dir, env),
+  'export-npm-run-stdin': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-release': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
   // The image job, then the job its `artifacts:` feed, in the same folder (as GitLab hands them over).
   'export-gitlab-artifacts': (dir, env) => ['build-image', 'package'].forEach((job) => runGitlabJob(dir, job, env)),
