@@ -35,6 +35,8 @@ export interface StageFacts {
   entrypoint: string[] | string | null;
   /** Paths declared with VOLUME in the stage. */
   volumes: string[];
+  /** The argument of the stage's own last USER, as written; null when it has none. */
+  user: string | null;
   /**
    * The SHELL the stage's own SHELL lines leave in effect at its end (`unknown` when one is not
    * in exec form), null when it has none: shell-form RUN, CMD and ENTRYPOINT run through it.
@@ -148,6 +150,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
         cmd: null,
         entrypoint: null,
         volumes: [],
+        user: null,
         shell: null,
         cmdShell: null,
         entrypointShell: null,
@@ -167,6 +170,7 @@ export function readDockerfile(path: string, text: string): DockerfileFacts {
         const argv = execFormArgs(argText(ins), escape);
         st.shell = argv && argv.length > 0 ? argv : 'unknown';
       }
+      if (kw === 'USER') st.user = ins.getRawArgumentsContent() ?? '';
       if (kw === 'VOLUME') {
         st.volumes.push(...(execFormArgs(argText(ins), escape) ?? ins.getArguments().map((a) => a.getValue())));
       }

@@ -77,10 +77,11 @@ export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: D
   const workdir = flagValues(inv, '--workdir')[0];
   if (workdir && workdir.value === null) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder\'s working directory is only known at run time', at(cmd, 'Give -w literally.')));
   for (const f of inv.flags) {
-    if ((outputMounts ? ['--mount', '--user', '--env-file', '--volumes-from'] : ['--volume', '--mount', '--user', '--env-file', '--volumes-from']).includes(f.name)) {
+    if ((outputMounts ? ['--mount', '--env-file', '--volumes-from'] : ['--volume', '--mount', '--env-file', '--volumes-from']).includes(f.name)) {
       problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${f.name}, which a build step cannot reproduce`, at(cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
     }
   }
+  const user = rootUser(inv, problems);
   problems.push(...droppedRunFlags(inv));
   const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
   if (rest.some((w) => w.value === null)) problems.push(diag('BUILD_AT_RUN_TIME', 'error', 'the command run in the builder is only known at run time', at(cmd, 'Write the command literally.')));
@@ -91,7 +92,27 @@ export function runStepOf(inv: DockerInvocation, imageIndex: number, problems: D
   const has = (name: string) => inv.flags.some((f) => f.name === name);
   const input = inv.verb === 'run' ? stdinProblem(has('--interactive') && !has('--detach'), cmd, command, inv) : null;
   if (input) problems.push(input);
-  return { command, entrypoint, env, workdir: workdir?.value ?? null, at: cmd };
+  return { command, entrypoint, env, workdir: workdir?.value ?? null, at: cmd, ...(user !== null ? { asRoot: user } : {}) };
+}
+
+/** `--user` values that name root whatever the image's /etc/passwd says (uid 0, group 0). */
+const ROOT = /^(root|0)(:(root|0))?$/;
+
+/**
+ * The `--user` of a run-time build, when it is root: the build step runs as root, with the
+ * home and groups root has in the image either way, and the stage's own USER comes back after
+ * it (run-step.ts). Another user is refused: where a build step and a container agree on its
+ * home, groups and the owner of what it writes is not proven.
+ */
+function rootUser(inv: DockerInvocation, problems: Diagnostic[]): string | null {
+  const flags = inv.flags.filter((f) => f.name === '--user');
+  const word = flags[flags.length - 1]?.value;
+  if (flags.length === 0) return null;
+  if (word && word.value !== null && ROOT.test(word.value)) return word.value;
+  const shown = `\`--user ${word?.raw ?? ''}\``;
+  const why = word && word.value === null ? `${shown}, a user only known at run time (the host user, usually)` : shown;
+  problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${why}: only \`--user root\` is migrated (as \`USER root\` around the build step), another user's home, groups and file owners in a build step are not proven the same`, at(inv.cmd, 'Drop --user (the build then runs as the image\'s USER), or use --user root, then run the tool again.')));
+  return null;
 }
 
 /** Finds the container a `CONTAINER:PATH` word names, by the longest known key before a colon. */

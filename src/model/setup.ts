@@ -79,6 +79,11 @@ export interface RunStep {
   /** The user the command ran as (`-u`, stock-image builds): the stage switches to it first. */
   user?: string;
   /**
+   * `--user root` (or 0) of a run-time build in a builder image: the build step runs as root
+   * (`USER root` before it) and the stage's own USER comes back after it, as written.
+   */
+  asRoot?: string;
+  /**
    * Set for a detached container that only idles (`docker run -d … tail -f /dev/null`) while
    * files are copied from it: the command as written, for messages. Nothing is built at run time.
    */

@@ -11,7 +11,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RunStep } from '../model/setup.js';
 import { trimTrailingSlashes } from '../model/text.js';
 
-/** Official images known to declare no ENTRYPOINT, so a command given to `docker run` runs as is. */
+/** Official images known to declare no ENTRYPOINT, so a command given to `docker run` runs as is. They declare no USER either: they run as root. */
 const NO_ENTRYPOINT = /^(golang|alpine|debian|ubuntu|busybox|rust|python|gcc|buildpack-deps|fedora|rockylinux|amazonlinux|eclipse-temurin|openjdk):/;
 
 type Form = string[] | string | null;
@@ -144,15 +144,42 @@ export function runStepLines(run: RunStep, facts: DockerfileFacts, stageIndex: n
       }
     }
   }
-  if (!argv) return { lines: [], note: '', diagnostics };
+  // `--user root`: root for the build step, then the stage's own USER again (see stageUser).
+  // (null: the stage runs as root all along, as its official base image does)
+  const back = run.asRoot !== undefined ? stageUser(facts, stage) : null;
+  if (back !== null && 'why' in back) refuse(`the builder runs with --user ${run.asRoot}, and ${back.why}, so the user its stage must return to after the build step cannot be written`, 'Declare the builder image\'s user with a literal USER in its Dockerfile, or drop --user root if the image already runs as root, then run the tool again.');
+  if (!argv || (back !== null && 'why' in back)) return { lines: [], note: '', diagnostics };
   const lines = [
     // The user the command ran as makes its folders too (they were the host user's).
     ...(run.user !== undefined ? [`USER ${run.user}`] : []),
+    ...(back !== null ? [`USER ${run.asRoot}`] : []),
     // A folder the command wrote into through a mount must exist before it runs.
     ...(run.prepare?.length ? [`RUN ${writeExecForm(['mkdir', '-p', ...run.prepare])}`] : []),
     ...(run.workdir ? [`WORKDIR ${run.workdir}`] : []),
     ...run.env.map(([k, v]) => `ENV ${k}=${envValue(v)}`),
     `RUN ${writeExecForm(argv)}`,
   ];
-  return { lines, note: `the builder compiled when its container ran (${run.at.file}:${run.at.line}); its stage now does the same in \`${lines[lines.length - 1]}\``, diagnostics };
+  const note = `the builder compiled when its container ran (${run.at.file}:${run.at.line}); its stage now does the same in \`${lines[lines.length - 1]}\``;
+  if (back === null) return { lines, note, diagnostics };
+  return { lines: [...lines, `USER ${back.user}`], note: `${note}, as root (\`--user ${run.asRoot}\`), then as its USER ${back.user} again`, diagnostics };
+}
+
+/**
+ * The USER a builder stage runs as at its end, as its own or its parent stages' last USER
+ * wrote it: written again after the build step, it gives the same user. One written with a
+ * variable (which may read otherwise at the end of the stage), or none in the file (the base
+ * image's, not seen), cannot be written again.
+ */
+function stageUser(facts: DockerfileFacts, stage: StageFacts): { user: string } | { why: string } | null {
+  let root: StageFacts = stage;
+  for (let cur: StageFacts | undefined = stage; cur; ) {
+    if (cur.user !== null) return /[$\\]/.test(cur.user) || cur.user.trim() === '' ? { why: `its USER ${cur.user} is not literal` } : { user: cur.user.trim() };
+    root = cur;
+    const parent = cur.image.toLowerCase();
+    const from: StageFacts = cur;
+    cur = facts.stages.find((s) => s.index < from.index && s.name?.toLowerCase() === parent);
+  }
+  // No USER anywhere: an official image that runs as root already runs the step as root.
+  if (NO_ENTRYPOINT.test(canonicalImage(root.image))) return null;
+  return { why: `${facts.path} declares no USER (the one ${root.image} runs as is not known)` };
 }
