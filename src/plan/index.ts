@@ -666,8 +666,16 @@ function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combin
     const adapter = adapterFor(script);
     const asked = ds.flatMap((d) => d.script.deletes);
     // `|| exit 1` guards of removed commands go with them.
-    const removed = [...new Set([...asked, ...adapter.companions(script, asked)])];
-    const deletions = adapter.deleteCommands(script, removed);
+    // A command inside the text of one rewritten whole (`docker container create` in `docker cp
+    // $(docker container create IMG):/out .`, replaced by the export build) goes with it: it gets
+    // no edit of its own (which would overlap the rewrite), nor do its guards (the rewritten
+    // command's own `|| exit 1` stays with it).
+    const wholes = ds.flatMap((d) => d.script.rewrites).filter((r) => r.kind === 'whole').map((r) => script.commands[r.index]!);
+    const within = (i: number) => { const c = script.commands[i]!; return wholes.some((w) => w !== c && w.file === c.file && c.start >= w.start && c.end <= w.end); };
+    const own = asked.filter((i) => !within(i));
+    const edited = [...new Set([...own, ...adapter.companions(script, own)])];
+    const removed = [...new Set([...edited, ...asked.filter(within)])];
+    const deletions = adapter.deleteCommands(script, edited);
     if ('error' in deletions) {
       for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });
       continue;

@@ -66,6 +66,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-make-run-stdin': (dir, env) => exec('make', ['image'], dir, env),
   'export-npm-run-stdin': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-release': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
+  // Fuzz seed 92002: each extraction creates its container inside the `docker cp` that copies from it; the export build replaces the whole line.
+  'fuzz-export-nested-create': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   // The image job, then the job its `artifacts:` feed, in the same folder (as GitLab hands them over).
   'export-gitlab-artifacts': (dir, env) => ['build-image', 'package'].forEach((job) => runGitlabJob(dir, job, env)),
   // Run as CI would, naming the builder (an empty box name falls back under `||`), before and after alike.
