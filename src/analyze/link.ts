@@ -33,9 +33,7 @@ import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupport
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { mayNameImage, otherImageKeys } from './unknown-image.js';
-import { artifactUse, type ArtifactUse } from './host-uses.js';
-import { calledPath } from './callers.js';
-import { parseShell } from './shell.js';
+import { laterUse } from './later-uses.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
@@ -393,7 +391,15 @@ function makeSetup(
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
       if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()))) setup.builderTagUsers.push(cmd);
     }
-    if (pos(cmd) <= lastExtraction) continue;
+    if (pos(cmd) <= lastExtraction) {
+      // Between the extraction's own steps (`docker cp …`, then this, then `docker rm …`): the
+      // files copied out before it are there for it to use, and an export build, which takes
+      // the place of the extraction's last step, would come after it.
+      const out = setup.extraction.includes(cmd) ? [] : setup.artifacts.filter((a) => pos(a.via.cmd) < pos(cmd));
+      const used = laterUse(cmd, out, fs, script);
+      if (used) diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${used.artifacts.map((a) => a.hostPath).join(', ')} may be used on the host between the extraction's own steps: ${used.why}; the export build that would keep it there takes the place of the extraction's last step, after this command`, at(cmd, 'Move the command after the extraction\'s last step (the removal of its container), then run the tool again.')));
+      continue;
+    }
     if (prog === 'chmod' && pos(cmd) < runtimeIndex) {
       const ops = operandsOf(cmd);
       const targets = ops.slice(1).map(({ w }) => setup.artifacts.find((a) => a.hostPath === resolved(cmd, w)));
@@ -428,8 +434,12 @@ function makeSetup(
       rmis.push(cmd);
       continue;
     }
-    // Still needed on the host (a checksum, a release folder, a host-side test, a tarball of the folder): an export stage keeps it.
-    const used = inv && inv.verb !== 'run' && inv.verb !== 'create' ? null : artifactUse(cmd, inv ?? null, setup.artifacts) ?? (inv ? null : calleeUse(cmd, setup.artifacts, fs));
+    // Still needed on the host (a checksum, a release folder, a host-side test, a tarball of the
+    // folder, a program the tool does not model run beside it): an export stage keeps it.
+    // Not once the script's own cleanup removed it (`rm -rf out`, then `./notify`).
+    const between = sequence.slice(lastExtraction + 1, pos(cmd));
+    const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, between));
+    const used = laterUse(cmd, present, fs, script);
     for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
   }
   // A CI key or step taking the file (or its folder) from the job's folder reads it on the host too (an upload, a release, `artifacts: paths:`).
@@ -534,25 +544,12 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
 }
 
 /**
- * A script the command runs (`sh scripts/checksum.sh`, `./package.sh`): its commands run then,
- * in the command's folder, and a use of the artifact there (`sha256sum harbor`) is the script's
- * own. The call hands the callee no path the host-command table sees, so the callee is read as
- * a shell script starting in that folder, and the first of its commands that uses an artifact
- * names it. A callee that cannot be read is no use found (its words were checked as the call's).
+ * Whether an `rm` between the extraction and `cmd` removed `hostPath` (or a folder holding it)
+ * on every run (`rm -rf out`, then `./notify`): a command after that cannot find it there.
  */
-function calleeUse(cmd: ScriptCommand, artifacts: Artifact[], fs: RepoFs): ArtifactUse | null {
-  const prog = cmd.cwd === null ? null : calledPath(cmd);
-  if (prog === null || cmd.cwd === null) return null;
-  const rel = resolveRel(cmd.cwd, prog);
-  if (rel === cmd.file) return null;
-  const text = fs.readText(rel);
-  const callee = text === null ? null : parseShell(rel, text, { cwd: cmd.cwd }).script;
-  for (const c of callee?.commands ?? []) {
-    const inner = dockerInvocation(c);
-    const used = inner && inner.verb !== 'run' && inner.verb !== 'create' ? null : artifactUse(c, inner, artifacts);
-    if (used) return { artifacts: used.artifacts, why: `${used.why}, in ${rel}, which \`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) runs` };
-  }
-  return null;
+function removedEarlier(hostPath: string, between: readonly ScriptCommand[]): boolean {
+  const removes = (c: ScriptCommand, w: Word) => w.value !== null && c.cwd !== null && ((p) => p === hostPath || p === '' || hostPath.startsWith(`${p}/`))(resolveRel(c.cwd, w.value));
+  return between.some((c) => c.words[0]?.value === 'rm' && !c.conditional && !c.loop && !(c.branches?.length) && c.words.slice(1).some((w) => removes(c, w)));
 }
 
 /** What a mount of `mounted` (context-relative) is to the artifact at `hostPath`. */

@@ -102,7 +102,8 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
     const sources = operands.slice(0, -1);
     (program === 'mv' ? effect.writes : effect.reads).push(...sources.map((w) => use(cmd, w)));
     if (dest) effect.writes.push(use(cmd, dest));
-  } else if (program === 'sed' || program === 'perl') {
+  } else if (program === 'sed' || (program === 'perl' && flags.some((f) => /^-[A-Za-z]*[pni]/.test(f)))) {
+    // perl as a filter over its operands (`perl -pi -e …`); `perl tools/stamp.pl` runs a program the tool does not model.
     const inPlace = flags.some((f) => /^-[A-Za-z]*i|^--in-place/.test(f));
     (inPlace ? effect.writes : effect.reads).push(...operands.map((w) => use(cmd, w)));
   } else if (program === 'tee') effect.writes.push(...operands.map((w) => use(cmd, w)));
@@ -186,4 +187,42 @@ export function meets(u: PathUse, target: string): 'at' | 'under' | 'over' | 'gl
     for (let k = parts.length; k > 0; k--) if (re.test(parts.slice(0, k).join('/'))) return 'glob';
   }
   return null;
+}
+
+/**
+ * Programs the tables above do not model that still read no file of the folder they run in
+ * unless a word names it (which the named-path check sees): a program the tool does not model
+ * is otherwise taken to read whatever its folder holds (src/analyze/later-uses.ts). Kept short
+ * on purpose: `git add`, `git commit -a`, `git status`, `npm publish`, `make`, interpreters and
+ * `./anything` may read any file there, and are not here.
+ */
+const LOOKUPS = new Set(['which', 'type', 'hash', 'tput', 'read', 'let', 'break', 'continue', 'getopts', 'ulimit', 'times', 'jobs', 'kill', 'alias', 'unalias']);
+/** git subcommands that talk to refs, the remote or the config, not the working tree. */
+const GIT_REFS_ONLY = new Set(['tag', 'push', 'fetch', 'remote', 'config', 'clone', 'ls-remote']);
+/** curl/wget options that send or read a local file (`-T app`, `--data-binary @app`, `--post-file=app`, `-K cfg`). */
+const UPLOADS = /^(--upload-file|--data|--data-binary|--data-raw|--data-urlencode|--form|--json|--config|--post-file|--body-file|--input-file|--load-cookies|-i$|-d|-F|-K|-T)/;
+/** kubectl options that read manifests or files (`-f k8s/`, `-k overlay/`, `--from-file=app`). */
+const KUBE_FILES = /^(-f|-k|--filename|--kustomize|--from-file|--from-env-file)/;
+
+/** A run-time word left unquoted (`$CURL_OPTS`) may split into options of its own (`-T app`); a quoted one is one operand (a URL, a name). */
+const splits = (w: Word) => !/^["']/.test(w.raw);
+
+/** Whether a program the tables do not model is known to read no file of its folder that no word names. */
+export function readsOnlyNamed(cmd: ScriptCommand, effect: HostEffect): boolean {
+  const p = effect.program;
+  if (p === null) return false;
+  const args = cmd.words.slice(effect.at + 1);
+  // `command -v jq`: a look-up on PATH (the wrapper skipped to `jq`, which is not run).
+  if (effect.at > 0 && cmd.words.slice(0, effect.at).some((w) => w.value === 'command') && cmd.words.slice(1, effect.at).some((w) => w.value === '-v' || w.value === '-V')) return true;
+  if (LOOKUPS.has(p)) return true;
+  if (p === 'git') {
+    // The subcommand first: `git -C dir …` and other global options are not read past.
+    return GIT_REFS_ONLY.has(args[0]?.value ?? '');
+  }
+  if (p === 'curl' || p === 'wget') {
+    // `-sSfT app`: a short option cluster may end in an uploading one; `@file` and `file:` operands read local files.
+    return !args.some((w) => w.value === null ? splits(w) : UPLOADS.test(w.value) || /^-[A-Za-z]*[TKdFi]$/.test(w.value) || w.value.includes('@') || w.value.startsWith('file:'));
+  }
+  if (p === 'kubectl') return !args.some((w) => w.value === null ? splits(w) : KUBE_FILES.test(w.value) || w.value === 'cp' || w.value === 'kustomize');
+  return false;
 }

@@ -127,6 +127,8 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const body = stmt.childForFieldName('body');
       const fnName = stmt.childForFieldName('name');
       if (fnName) w.functions.add(src(w, fnName));
+      // Its body's commands are found by this branch when the function is called (src/analyze/later-uses.ts).
+      if (fnName) (w.script.functions ??= new Map()).set(src(w, fnName), `fn${stmt.startIndex}`);
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
       const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `fn${stmt.startIndex}` }) };
       const fnScope = childScope(scope);

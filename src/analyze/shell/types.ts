@@ -43,6 +43,8 @@ export interface ShellScript extends ScriptFile {
   lines: LineIndex;
   /** Variables and working directory when the script ends (a next snippet in the same shell starts there). */
   final: { vars: ReadonlyMap<string, string | null>; cwd: string | null; versions: Versions };
+  /** The functions the script defines: each name, and the branch id its body's commands carry (last definition wins). */
+  functions?: Map<string, string>;
 }
 
 export interface ShellParseResult {

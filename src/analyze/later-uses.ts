@@ -1,0 +1,114 @@
+/**
+ * Whether a command the setup's own script runs after the extraction may use an artifact left on
+ * the host, reading past the command's own words (those are src/analyze/host-uses.ts
+ * artifactUse): "trust nothing not modelled".
+ *
+ * - A script it runs (`sh scripts/checksum.sh`, `./package.sh`) or sources (`. ./post.sh`) runs
+ *   its commands then, in the command's folder: each is checked the same way, and the first use
+ *   names the artifact. A sourced file that cannot be read (missing, or a path only known at run
+ *   time) counts as a use: what it runs is not known.
+ * - A call of a function the script defines runs the function's body: its commands are checked.
+ * - Any other program the tool does not model (`python3 scripts/publish.py`, `./deploy`,
+ *   `make release`, `npm publish`, `git add -A`) run from the folder holding an artifact, a
+ *   folder above it, inside it, or a folder only known at run time may read it (by a name in its
+ *   own source, a listing, a glob): it counts as a use, so an export stage keeps the file there.
+ *   Run from a folder that does not reach it (`(cd docs && ./render)` with the artifact in out/),
+ *   it is no use. A short table of programs known to read no file they are not given
+ *   (src/plan/host-commands.ts readsOnlyNamed: `git push`, `curl` without an upload) is exempt.
+ *
+ * Commands in other files that only may run later (sibling Make targets, neighbour scripts:
+ * src/plan/caller-uses.ts) keep the narrower reading of host-uses.ts artifactRead.
+ */
+import path from 'node:path/posix';
+import { dockerInvocation } from '../model/docker-command.js';
+import type { RepoFs } from '../model/fs.js';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import type { Artifact } from '../model/setup.js';
+import { hostEffect, readsOnlyNamed } from '../plan/host-commands.js';
+import { calledPath } from './callers.js';
+import { artifactUse, type ArtifactUse } from './host-uses.js';
+import { parseShell } from './shell.js';
+
+const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const at = (cmd: ScriptCommand) => `\`${shown(cmd)}\` (${cmd.file}:${cmd.line})`;
+
+/** Shells a script's first line may name: anything else (`#!/usr/bin/env python3`) is a program the tool does not model. */
+const SHELLS = new Set(['sh', 'bash', 'dash']);
+const DOCKER = new Set(['docker', 'podman']);
+
+/** `script`: the file holding `cmd` (its functions); `seen`: the files and functions on the way here, so a loop of calls ends. */
+export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs, script: ScriptFile | null, seen: ReadonlySet<string> = new Set()): ArtifactUse | null {
+  if (artifacts.length === 0) return null;
+  const inv = dockerInvocation(cmd);
+  // Docker's other verbs are the linker's and the planner's (builds, pushes, removals).
+  if (inv && inv.verb !== 'run' && inv.verb !== 'create') return null;
+  const named = artifactUse(cmd, inv, artifacts);
+  if (named || inv) return named;
+  const fn = functionBody(cmd, script, seen);
+  if (fn) return fn.body.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, script, fn.seen), `, in the function ${fn.name}, which ${at(cmd)} calls`), null);
+  const sourced = cmd.words[0]?.value === '.' || cmd.words[0]?.value === 'source';
+  const file = sourced ? sourcedPath(cmd) : cmd.cwd === null ? null : calledPath(cmd);
+  if (file !== null) {
+    const rel = resolveRel(cmd.cwd!, file);
+    if (rel === cmd.file || seen.has(rel)) return null;
+    const callee = shellScript(rel, cmd, fs, sourced);
+    if (callee) return callee.commands.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, callee, new Set([...seen, rel])), `, in ${rel}, which ${at(cmd)} ${sourced ? 'sources' : 'runs'}`), null);
+  }
+  if (sourced) return { artifacts: [...artifacts], why: `${at(cmd)} sources ${cmd.words[1] ? (file === null ? `${cmd.words[1].raw}, a file only known at run time` : `${resolveRel(cmd.cwd!, file)}, which cannot be read as a shell script`) : 'a file'}, which may use it` };
+  return unmodelledUse(cmd, artifacts);
+}
+
+/** A program the tool does not model, run where it may find an artifact. */
+function unmodelledUse(cmd: ScriptCommand, artifacts: readonly Artifact[]): ArtifactUse | null {
+  const effect = hostEffect(cmd);
+  // Docker behind a wrapper (`sudo docker rm …`) is the linker's and the planner's, as docker itself is.
+  if (effect.known || readsOnlyNamed(cmd, effect) || DOCKER.has(path.basename(effect.program ?? ''))) return null;
+  // The folder it runs in holds the artifact, is above it or inside it; or is only known at run time.
+  const cwd = cmd.cwd;
+  const reached = cwd === null ? [...artifacts] : artifacts.filter((a) => cwd === '' || a.hostPath === cwd || a.hostPath.startsWith(`${cwd}/`) || cwd.startsWith(`${a.hostPath}/`));
+  if (reached.length === 0) return null;
+  const where = cwd === null ? 'from a folder only known at run time, which may hold it' : `from ${cwd === '' ? 'the repository root' : cwd}, which holds it`;
+  return { artifacts: reached, why: `${at(cmd)} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, and may read it` };
+}
+
+const within = (used: ArtifactUse | null, where: string): ArtifactUse | null => (used ? { artifacts: used.artifacts, why: `${used.why}${where}` } : null);
+
+/** The body of a function of the script that `cmd` calls, unless it is already being read. */
+function functionBody(cmd: ScriptCommand, script: ScriptFile | null, seen: ReadonlySet<string>): { name: string; body: ScriptCommand[]; seen: ReadonlySet<string> } | null {
+  const name = cmd.words[0]?.value;
+  const functions = (script as { functions?: ReadonlyMap<string, string> } | null)?.functions;
+  const id = name ? functions?.get(name) : undefined;
+  if (!name || id === undefined || script === null) return null;
+  const key = `${script.file}#${name}`;
+  // A call inside its own body (recursion) adds nothing: its commands are already being checked.
+  if (seen.has(key)) return { name, body: [], seen };
+  return { name, body: script.commands.filter((c) => c !== cmd && c.branches?.some((b) => b.id === id)), seen: new Set([...seen, key]) };
+}
+
+/** The file `. FILE` / `source FILE` reads, as written (null: only known at run time). */
+function sourcedPath(cmd: ScriptCommand): string | null {
+  const v = cmd.words[1]?.value ?? null;
+  return v === null || cmd.cwd === null || v.startsWith('/') || v.startsWith('~') ? null : v;
+}
+
+/**
+ * The callee read as a shell script starting in the caller's folder, or null when it cannot be
+ * (missing, unparsable, or a program in another language: `#!/usr/bin/env python3`). A file
+ * sourced or named after `sh` is read by the shell whatever its first line says.
+ */
+function shellScript(rel: string, cmd: ScriptCommand, fs: RepoFs, sourced: boolean): ScriptFile | null {
+  const text = fs.readText(rel);
+  if (text === null) return null;
+  const explicit = sourced || (cmd.words[0]?.value !== undefined && SHELLS.has(path.basename(cmd.words[0]!.value ?? '')));
+  if (!explicit && text.startsWith('#!') && !SHELLS.has(interpreter(text))) return null;
+  return parseShell(rel, text, { cwd: cmd.cwd }).script;
+}
+
+/** The program a `#!` line names, past `env` and its options (`#!/usr/bin/env -S bash -e` → bash). */
+function interpreter(text: string): string {
+  const words = text.slice(2, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')).trim().split(/\s+/);
+  let k = 0;
+  if (path.basename(words[0] ?? '') === 'env') for (k = 1; words[k]?.startsWith('-') || words[k]?.includes('='); k++);
+  return path.basename(words[k] ?? '');
+}
