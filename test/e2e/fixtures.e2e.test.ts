@@ -155,6 +155,9 @@ const HOST_FILES: Record<string, string[]> = {
   'export-npm-sibling-script': ['relay', 'smoke.log'],
   'fuzz-js-binary-run': ['out/tally', 'run.log'],
   'far-scripts-read-artifact': ['out/harbor', 'deploy/harbor.sha256', 'smoke.log'],
+  // A program the tool does not model reads the binary by a name of its own, after the extraction.
+  'export-python-publish-after': ['dist/lark', 'dist/lark.sha256'],
+  'export-node-sign-after': ['out/wren', 'out/wren.sig'],
 };
 
 /**
