@@ -197,6 +197,12 @@ export function meets(u: PathUse, target: string): 'at' | 'under' | 'over' | 'gl
  * `./anything` may read any file there, and are not here.
  */
 const LOOKUPS = new Set(['which', 'type', 'hash', 'tput', 'read', 'let', 'break', 'continue', 'getopts', 'ulimit', 'times', 'jobs', 'kill', 'alias', 'unalias']);
+/**
+ * The PowerShell reader's stand-ins for a `$LASTEXITCODE`/`$?` check and for loop flow
+ * (src/analyze/hosts/powershell.ts); `__ps_statement`, an expression it does not model
+ * (`[IO.File]::ReadAllBytes('app')`), is not here.
+ */
+const PS_FLOW = new Set(['__ps_last_status', '__ps_break', '__ps_continue', '__ps_return', '__ps_flow']);
 /** git subcommands that talk to refs, the remote or the config, not the working tree. */
 const GIT_REFS_ONLY = new Set(['tag', 'push', 'fetch', 'remote', 'config', 'clone', 'ls-remote']);
 /** curl/wget options that send or read a local file (`-T app`, `--data-binary @app`, `--post-file=app`, `-K cfg`). */
@@ -214,7 +220,7 @@ export function readsOnlyNamed(cmd: ScriptCommand, effect: HostEffect): boolean 
   const args = cmd.words.slice(effect.at + 1);
   // `command -v jq`: a look-up on PATH (the wrapper skipped to `jq`, which is not run).
   if (effect.at > 0 && cmd.words.slice(0, effect.at).some((w) => w.value === 'command') && cmd.words.slice(1, effect.at).some((w) => w.value === '-v' || w.value === '-V')) return true;
-  if (LOOKUPS.has(p)) return true;
+  if (LOOKUPS.has(p) || PS_FLOW.has(p)) return true;
   if (p === 'git') {
     // The subcommand first: `git -C dir …` and other global options are not read past.
     return GIT_REFS_ONLY.has(args[0]?.value ?? '');
