@@ -68,7 +68,8 @@ function unmodelledUse(cmd: ScriptCommand, artifacts: readonly Artifact[]): Arti
   const cwd = cmd.cwd;
   const reached = cwd === null ? [...artifacts] : artifacts.filter((a) => cwd === '' || a.hostPath === cwd || a.hostPath.startsWith(`${cwd}/`) || cwd.startsWith(`${a.hostPath}/`));
   if (reached.length === 0) return null;
-  const where = cwd === null ? 'from a folder only known at run time, which may hold it' : `from ${cwd === '' ? 'the repository root' : cwd}, which holds it`;
+  const inside = cwd !== null && reached.some((a) => cwd.startsWith(`${a.hostPath}/`));
+  const where = cwd === null ? 'from a folder only known at run time, which may hold it' : `from ${cwd === '' ? 'the repository root' : cwd}, ${inside ? 'inside it' : 'which holds it'}`;
   return { artifacts: reached, why: `${at(cmd)} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, and may read it` };
 }
 
