@@ -21,6 +21,9 @@
  * it. A test's string operands are no paths (`[ -n "$PUBLISH" ]`, src/plan/test-operands.ts);
  * nor is a run-time word handed to a program the tool does not model (`git tag "$VERSION"`), or
  * the destination of a copy. A named volume (`-v cache:/root/.cache`) is no host folder.
+ *
+ * In the setup's own script, more counts (./later-uses.ts): what a script it runs or sources, or
+ * a function it calls, does; and any program the tool does not model run where it may find it.
  */
 import type { DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
