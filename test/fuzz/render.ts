@@ -12,6 +12,7 @@ import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
+import { keepsArtifact, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
 
 export interface RepoFile {
   path: string;
@@ -25,7 +26,9 @@ export type PipelineEntry =
   | { kind: 'npm'; script: string }
   | { kind: 'github'; workflow: string; job: string }
   | { kind: 'gitlab'; job: string }
-  | { kind: 'node'; script: string };
+  | { kind: 'node'; script: string }
+  /** A shell command run from the root (./reader-features.ts: `cd deploy && sh upload.sh`). */
+  | { kind: 'shell'; command: string };
 
 export interface RenderedRepo {
   files: RepoFile[];
@@ -341,9 +344,10 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
   const reach = hostReachCommand(s, l);
   if (reach !== null && s.hostReach !== 'caller') after.push(reach);
+  after.push(...readerLines(s, program, holderOf(s, l)));
   // (a caller runs the binary the script leaves behind: no cleanup then)
-  // (nor when a sibling target reads, writes or removes what the image target leaves: ./later-step-features.ts)
-  const cleanup = s.cleanup && s.hostReach !== 'caller' && s.sibling === 'none';
+  // (nor when a sibling target reads, writes or removes what the image target leaves: ./later-step-features.ts; nor for a later reader of it: ./reader-features.ts)
+  const cleanup = s.cleanup && s.hostReach !== 'caller' && s.sibling === 'none' && !keepsArtifact(s);
   if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
   return { defs, vars, builder, extract, after, runtimeAt };
@@ -379,8 +383,11 @@ function builderTagRef(s: RepoSpec, l: Layout): string {
   return v ? v.ref('BUILDER') : l.builderTag;
 }
 
-/** The Make targets or npm scripts besides the image's (./later-step-features.ts). */
-const others = (s: RepoSpec, l: Layout) => otherTargets(s, builderTagRef(s, l), q(l.hostProgram), s.artifact === 'folder' || l.hostPath.includes('/') || s.dest === 'holder-dir' ? l.hostPath.split('/')[0]! : null);
+/** The top folder holding the artifact on the host, if it is in one (an extracted folder, or one the file was copied into). */
+const holderOf = (s: RepoSpec, l: Layout) => (s.artifact === 'folder' || l.hostPath.includes('/') || s.dest === 'holder-dir' ? l.hostPath.split('/')[0]! : null);
+
+/** The Make targets or npm scripts besides the image's (./later-step-features.ts, ./reader-features.ts). */
+const others = (s: RepoSpec, l: Layout) => [...readerTargets(s), ...otherTargets(s, builderTagRef(s, l), q(l.hostProgram), holderOf(s, l))];
 
 /** Extractions with a container named in the script. */
 const namedContainer = (s: RepoSpec) => s.extraction === 'create-cp' || s.extraction === 'run-name' || s.extraction === 'detached-idle';
@@ -445,12 +452,13 @@ export function render(spec: RepoSpec): RenderedRepo {
   if (steps) files.push(steps);
   const cached = cachedCopy(s);
   if (cached) files.push(cached);
+  files.push(...readerFiles(s, l.hostProgram, q(l.hostProgram)));
   const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : [])];
   const top = l.hostPath.split('/')[0]!;
   const extra = df.extraArtifact(s);
   const reached = (s.hostReach ?? 'none') !== 'none';
   // (a sibling target reads, writes or removes what the image target left: it is no by-product)
-  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' ? [top] : []), ...(extra ? [extra.host] : [])];
+  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : [])];
   if (s.runner !== 'script') return withRunner(s, l, files, finalTags, scratchPaths);
   let entry: PipelineEntry;
   if (s.driver === 'make') {
@@ -472,7 +480,7 @@ export function render(spec: RepoSpec): RenderedRepo {
   }
   const script = entry.kind === 'script' ? (s.inScriptsDir ? 'scripts/build.sh' : 'build.sh') : null;
   const refusal = mustRefuse(s);
-  return { files, entry, finalTags, scratchPaths, later: laterEntries(s, script), ...(refusal ? { mustRefuse: refusal } : {}) };
+  return { files, entry, finalTags, scratchPaths, later: [...readerEntries(s), ...laterEntries(s, script)], ...(refusal ? { mustRefuse: refusal } : {}) };
 }
 
 /** The repository run by a CI job or a JS script (./render-ci.ts, ./render-js.ts); with `ciWorkdir` its own files move to svc/. */

@@ -85,6 +85,8 @@ function runEntry(engine: Engine, dir: string, entry: PipelineEntry): RunResult 
       return execStatus('npm', ['run', '--silent', entry.script], dir, env);
     case 'node':
       return execStatus('node', [entry.script], dir, env);
+    case 'shell':
+      return execStatus('sh', ['-c', entry.command], dir, env);
     case 'github':
       return runSteps(githubSteps(fs.readFileSync(path.join(dir, entry.workflow), 'utf8'), entry.job), dir, env);
     case 'gitlab':
