@@ -147,10 +147,9 @@ export const FEATURES = {
   secondBuild: ['image', 'stock'],
   /** Where its commands stand: after the first setup's, or between the first's extraction and its runtime build. */
   secondAt: ['end', 'between'],
-  // ---- The builder's run step (./run-step-features.ts) and what runs after the build (./later-step-features.ts): streams of their own.
+  // ---- The builder's run step (./run-step-features.ts), what runs after the build (./later-step-features.ts) and what reads the artifact then (./reader-features.ts): streams of their own.
   ...RUN_STEP_FEATURES,
   ...LATER_STEP_FEATURES,
-  // ---- What reads the artifact on the host after the build without naming it in the build's commands (./reader-features.ts): streams of their own.
   ...READER_FEATURES,
 } as const;
 
@@ -187,7 +186,7 @@ const HOST_STREAM: ReadonlySet<Feature> = new Set<Feature>(['hostReach']);
 const TWO_STREAM: ReadonlySet<Feature> = new Set<Feature>(['twoSetups', 'secondBuild', 'secondAt']);
 
 /**
- * The run-step and later-step features, each drawn from a stream of its own after all the
+ * The run-step, later-step and reader features, each drawn from a stream of its own after all the
  * others (seeded from the seed and the stream's constant): a seed keeps every earlier choice,
  * and its repository when the draw is `none`.
  */
@@ -379,7 +378,7 @@ export function activeFeatures(spec: RepoSpec): Partial<RepoSpec> {
 export const RUNNER_FEATURES: readonly Feature[] = [...DRIVER_STREAM];
 /** The host-reach features (HOST_STREAM), for the tests that pin earlier seeds. */
 export const HOST_FEATURES: readonly Feature[] = [...HOST_STREAM];
-/** The run-step and later-step features (LATE_STREAMS), for the tests that pin earlier seeds. */
+/** The run-step, later-step and reader features (LATE_STREAMS), for the tests that pin earlier seeds. */
 export const LATE_FEATURES: readonly Feature[] = LATE_STREAMS.map(([k]) => k);
 /** The second-setup features (TWO_STREAM), for the tests that pin earlier seeds. */
 export const TWO_SETUP_FEATURES: readonly Feature[] = [...TWO_STREAM];
