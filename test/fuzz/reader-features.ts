@@ -19,6 +19,13 @@ export const READER_FEATURES = {
   remoteReader: ['none', 'root', 'cd'],
   /** After the runtime build: `install -D -m 0755` of the program into a staging prefix, `mv` of it into a release folder, or a tarball (times and owners pinned) of what holds it. */
   releaseStep: ['none', 'install', 'move', 'tarball'],
+  /**
+   * Between the extraction and the runtime build, a program the tool does not model, the path
+   * only in its source: it reads the artifact (`python3 tools/check.py`: gone, it fails), or
+   * stamps it (`node tools/stamp.js`, `python3 tools/stamp.py` append a line: the runtime image
+   * holds the stamped file, which a `COPY --from` of the builder's would not).
+   */
+  preRuntimeTool: ['none', 'python-read', 'node-stamp', 'python-stamp'],
 } as const;
 
 /** The reader features as the rest of the spec allows (a spec stored before they existed reads them as `none`). */
@@ -37,6 +44,20 @@ const out = (s: RepoSpec, what: string) => `${s.app}.${what}`;
 export function readerFiles(s: RepoSpec, program: string, quoted: string): RepoFile[] {
   const files: RepoFile[] = [];
   const sum = out(s, 'post');
+  const stamp = JSON.stringify('# stamped by tools/stamp\n');
+  switch (s.preRuntimeTool) {
+    case 'python-read':
+      files.push({ path: 'tools/check.py', content: `"""Checks the program the build left before the image is built."""\nimport hashlib\n\nPROGRAM = ${JSON.stringify(program)}\n\nwith open(PROGRAM, "rb") as f:\n    digest = hashlib.sha256(f.read()).hexdigest()\nwith open(${JSON.stringify(out(s, 'pre'))}, "w") as f:\n    f.write(f"{digest}  {PROGRAM}\\n")\n`, mode: 0o644 });
+      break;
+    case 'node-stamp':
+      files.push({ path: 'tools/stamp.js', content: `// Stamps the program the build left before the image is built.\nconst fs = require('node:fs');\n\nfs.appendFileSync(${JSON.stringify(program)}, ${stamp});\n`, mode: 0o644 });
+      break;
+    case 'python-stamp':
+      files.push({ path: 'tools/stamp.py', content: `"""Stamps the program the build left before the image is built."""\n\nwith open(${JSON.stringify(program)}, "a") as f:\n    f.write(${stamp})\n`, mode: 0o644 });
+      break;
+    default:
+      break;
+  }
   switch (s.laterReader) {
     case 'python':
       files.push({ path: 'tools/post.py', content: `"""Records the checksum of the program the build left, for the release notes."""\nimport hashlib\n\nPROGRAM = ${JSON.stringify(program)}\n\nwith open(PROGRAM, "rb") as f:\n    digest = hashlib.sha256(f.read()).hexdigest()\nwith open(${JSON.stringify(sum)}, "w") as f:\n    f.write(f"{digest}  {PROGRAM}\\n")\n`, mode: 0o644 });
@@ -85,6 +106,20 @@ export function readerLines(s: RepoSpec, program: string, holder: string | null)
       break;
   }
   return lines;
+}
+
+/** The build's own line between the extraction and the runtime build, if drawn (preRuntimeTool). */
+export function preRuntimeLines(s: RepoSpec): string[] {
+  switch (s.preRuntimeTool) {
+    case 'python-read':
+      return ['python3 tools/check.py'];
+    case 'node-stamp':
+      return ['node tools/stamp.js'];
+    case 'python-stamp':
+      return ['python3 tools/stamp.py'];
+    default:
+      return [];
+  }
 }
 
 /** The Make target or npm script that runs the remote reader, if drawn (a sh or bash driver runs it as a command of its own). */

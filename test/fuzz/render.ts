@@ -12,7 +12,7 @@ import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
-import { keepsArtifact, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
+import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
 
 export interface RepoFile {
   path: string;
@@ -334,6 +334,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.sourceEdit === 'known') after.push('echo "// stamped after the builder build" >> main.go');
   if (s.sourceEdit === 'unknown') after.push('sh ./stamp-source.sh');
   if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
+  after.push(...preRuntimeLines(s));
   const runtimeAt = after.length;
   after.push(`docker build -t ${image} .`);
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);

@@ -15,7 +15,7 @@ import { FEATURES, generate, normalize, type RepoSpec } from '../fuzz/grammar.js
 import { layout, render, type RenderedRepo } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
 
-const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none' });
+const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none' });
 const spec = (over: Partial<RepoSpec>) => normalize({ ...base, ...over } as RepoSpec);
 const file = (r: RenderedRepo, p: string) => r.files.find((f) => f.path === p)?.content ?? '';
 const script = (s: RepoSpec) => file(render(s), 'build.sh');
@@ -76,11 +76,11 @@ describe('fuzz readers: a program that reads the artifact by a path in its own s
     let drawn = 0;
     for (let seed = 93000; seed < 93150; seed++) {
       const s = generate(seed);
-      if (s.laterReader === 'none' && s.remoteReader === 'none') continue;
+      if (s.laterReader === 'none' && s.remoteReader === 'none' && s.preRuntimeTool === 'none') continue;
       drawn += 1;
       for (const f of render(s).files) {
         const check = f.path.endsWith('.py') ? spawnSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: f.content, encoding: 'utf8' })
-          : f.path.endsWith('post.js') ? spawnSync('node', ['--check', '--input-type=commonjs'], { input: f.content, encoding: 'utf8' })
+          : f.path.startsWith('tools/') && f.path.endsWith('.js') ? spawnSync('node', ['--check', '--input-type=commonjs'], { input: f.content, encoding: 'utf8' })
           : f.path.endsWith('.sh') ? spawnSync('sh', ['-n'], { input: f.content, encoding: 'utf8' })
           : null;
         if (check) expect(check.status, `seed ${seed} ${f.path}: ${check.stderr}\n${f.content}`).toBe(0);
@@ -164,5 +164,33 @@ describe('fuzz readers: the release step', () => {
     expect(spec({ releaseStep: 'move', hostReach: 'caller' }).releaseStep).toBe('install');
     expect(spec({ driver: 'make', releaseStep: 'move', sibling: 'read' }).releaseStep).toBe('install');
     expect(spec({ releaseStep: 'move' }).releaseStep).toBe('move');
+  });
+});
+
+describe('fuzz readers: a program between the extraction and the runtime build', () => {
+  it('runs it just before the runtime build: it reads the program (and fails without it), or stamps it (what the runtime image then holds)', () => {
+    const steps: Record<string, string> = { 'python-read': 'python3 tools/check.py', 'node-stamp': 'node tools/stamp.js', 'python-stamp': 'python3 tools/stamp.py' };
+    expect(Object.keys(steps).sort()).toEqual(FEATURES.preRuntimeTool.filter((f) => f !== 'none').sort());
+    for (const [tool, line] of Object.entries(steps)) {
+      const s = spec({ preRuntimeTool: tool as RepoSpec['preRuntimeTool'] });
+      const lines = script(s).split('\n');
+      expect(lines[lines.findIndex((l) => /^docker build -t \S+:latest \.$/.test(l)) - 1], tool).toBe(line);
+      expect(line).not.toContain(layout(s).hostProgram);
+      const ok = runOnHost(s, [line], true);
+      try {
+        expect(ok.status, `${tool}: ${ok.stderr}`).toBe(0);
+        const program = fs.readFileSync(path.join(ok.dir, layout(s).hostProgram), 'utf8');
+        if (tool === 'python-read') {
+          expect(program).toBe('#!/bin/sh\necho stand-in\n');
+          expect(fs.readFileSync(path.join(ok.dir, `${s.app}.pre`), 'utf8')).toContain(sha(path.join(ok.dir, layout(s).hostProgram)));
+        } else expect(program, tool).toBe('#!/bin/sh\necho stand-in\n# stamped by tools/stamp\n');
+      } finally {
+        fs.rmSync(ok.dir, { recursive: true, force: true });
+      }
+      const gone = runOnHost(s, [line], false);
+      fs.rmSync(gone.dir, { recursive: true, force: true });
+      // (a stamp appends: without the program it would make a new file, which the runtime COPY then finds)
+      if (tool === 'python-read') expect(gone.status, tool).not.toBe(0);
+    }
   });
 });
