@@ -4,7 +4,8 @@
  * path (`python3 tools/post.py`, `node tools/post.js`, a sourced `. ./tools/post.sh`), a script
  * in another folder the driver runs after the build (`deploy/upload.sh`, from the root or from
  * its folder), and the release steps a builder-pattern script ends with (`install -D -m 0755`
- * into a staging prefix, `mv` into a release folder, a reproducible tarball of what holds it).
+ * into a staging prefix, `mv` into a release folder, a reproducible tarball of what holds it);
+ * and, before the runtime build, such a program reading or stamping it (which the tool must refuse).
  * Each leaves a file the trial compares (./run-seed.ts); with the artifact gone, the step fails.
  * Drawn from streams of their own, after every other feature: `none` writes what was written before.
  */
