@@ -23,6 +23,7 @@ import { builderReads, changesBuilderInput, type BuilderRead } from './builder-i
 import { hostEffect, meets, use, type PathUse } from './host-commands.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored } from './failure-ignored.js';
+import { removedOutputUses } from './removed-outputs.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -121,6 +122,8 @@ export function checkHostEffects(
     }
   }
   checkWorkspaceReads(setup, script, refuse);
+  // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
+  for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands)) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
   return out;
 }
 
