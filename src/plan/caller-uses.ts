@@ -52,7 +52,11 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error') || analysis.scripts.get(s.script)?.kind !== 'shell') continue;
     byScript.set(s.script, [...(byScript.get(s.script) ?? []), s]);
   }
-  if (byScript.size === 0) return;
+  // With no shell script to be called, the neighbours and far scripts are still read (a Makefile's or package.json's setup).
+  if (byScript.size === 0) {
+    markNeighbourUses(analysis, fs, reading, new Map());
+    return;
+  }
   const targets = new Set(byScript.keys());
   const byName = new Map<string, string[]>();
   for (const t of targets) byName.set(path.basename(t), [...(byName.get(path.basename(t)) ?? []), t]);

@@ -66,6 +66,9 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-make-run-stdin': (dir, env) => exec('make', ['image'], dir, env),
   'export-npm-run-stdin': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-release': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
+  // Fuzz seeds 99009, 99010: the image target (script), then another that runs deploy/upload.sh, which reads the binary by a path of its own.
+  'fuzz-make-target-runs-far-reader': (dir, env) => exec('make', ['image', 'upload'], dir, env),
+  'fuzz-npm-script-runs-far-reader': (dir, env) => ['image', 'upload'].forEach((s) => exec('npm', ['run', s], dir, env)),
   // Fuzz seed 92002: each extraction creates its container inside the `docker cp` that copies from it; the export build replaces the whole line.
   'fuzz-export-nested-create': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   // The image job, then the job its `artifacts:` feed, in the same folder (as GitLab hands them over).
