@@ -11,10 +11,10 @@
  * to a `working-directory`. Inputs that change what a stage sees (build arguments, platforms,
  * named contexts, secrets, SSH, network, hosts) are listed by name, so the caller can refuse.
  */
-import type { YAMLMap } from 'yaml';
 import { yaml } from '../analyze/hosts/yaml-module.js';
 import { LineIndex } from '../model/text.js';
 import { workspacePath } from './workspace-reads/read.js';
+import { usesSteps } from './workspace-reads/github.js';
 
 export interface ActionBuild {
   file: string;
@@ -51,43 +51,35 @@ export function actionBuilds(rel: string, text: string): ActionBuild[] {
   const base = at === 0 ? '' : rel.slice(0, at - 1);
   const lines = new LineIndex(text);
   const out: ActionBuild[] = [];
-  const jobs = doc.contents.get('jobs', true);
-  if (!y.isMap(jobs)) return out;
-  for (const jp of jobs.items) {
-    const steps = y.isMap(jp.value) ? (jp.value as YAMLMap).get('steps', true) : null;
-    if (!y.isSeq(steps)) continue;
-    for (const step of steps.items) {
-      if (!y.isMap(step)) continue;
-      const uses = step.get('uses');
-      if (typeof uses !== 'string' || NO_READ.test(uses)) continue;
-      const inputs = step.get('with', true);
-      const values = new Map<string, string | null>();
-      if (y.isMap(inputs)) {
-        for (const p of inputs.items) {
-          const key = y.isScalar(p.key) ? String(p.key.value) : '';
-          const v = y.isScalar(p.value) ? p.value.value : null;
-          values.set(key, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
-        }
+  for (const { step, uses } of usesSteps(doc)) {
+    if (NO_READ.test(uses)) continue;
+    const inputs = step.get('with', true);
+    const values = new Map<string, string | null>();
+    if (y.isMap(inputs)) {
+      for (const p of inputs.items) {
+        const key = y.isScalar(p.key) ? String(p.key.value) : '';
+        const v = y.isScalar(p.value) ? p.value.value : null;
+        values.set(key, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
       }
-      const line = lines.lineOf(step.range?.[0] ?? 0);
-      const path = (raw: string | null) => (raw === null || raw.includes('${{') ? null : workspacePath(raw, base) ?? null);
-      if (BUILD_PUSH.test(uses)) {
-        const ctxRaw = values.has('context') ? values.get('context')! : undefined;
-        const context = ctxRaw === undefined || ctxRaw?.trim() === '{{defaultContext}}' ? 'git' : path(ctxRaw);
-        const fileRaw = values.get('file');
-        const dockerfile = fileRaw !== undefined ? path(fileRaw) : context === null ? null : context === 'git' ? (base === '' ? 'Dockerfile' : `${base}/Dockerfile`) : context === '' ? 'Dockerfile' : `${context}/Dockerfile`;
-        out.push({ file: rel, line, uses, build: { dockerfile, context, stageInputs: [...values.keys()].filter((k) => STAGE_INPUTS.has(k)) }, named: [] });
-        continue;
-      }
-      const named: { path: string; key: string }[] = [];
-      for (const [key, v] of values) {
-        for (const word of (v ?? '').split(/[\s,]+/).filter((w) => w !== '')) {
-          const p = path(word);
-          if (p) named.push({ path: p, key });
-        }
-      }
-      if (named.length > 0) out.push({ file: rel, line, uses, build: null, named });
     }
+    const line = lines.lineOf(step.range?.[0] ?? 0);
+    const path = (raw: string | null) => (raw === null || raw.includes('${{') ? null : workspacePath(raw, base) ?? null);
+    if (BUILD_PUSH.test(uses)) {
+      const ctxRaw = values.has('context') ? values.get('context')! : undefined;
+      const context = ctxRaw === undefined || ctxRaw?.trim() === '{{defaultContext}}' ? 'git' : path(ctxRaw);
+      const fileRaw = values.get('file');
+      const dockerfile = fileRaw !== undefined ? path(fileRaw) : context === null ? null : context === 'git' ? (base === '' ? 'Dockerfile' : `${base}/Dockerfile`) : context === '' ? 'Dockerfile' : `${context}/Dockerfile`;
+      out.push({ file: rel, line, uses, build: { dockerfile, context, stageInputs: [...values.keys()].filter((k) => STAGE_INPUTS.has(k)) }, named: [] });
+      continue;
+    }
+    const named: { path: string; key: string }[] = [];
+    for (const [key, v] of values) {
+      for (const word of (v ?? '').split(/[\s,]+/).filter((w) => w !== '')) {
+        const p = path(word);
+        if (p) named.push({ path: p, key });
+      }
+    }
+    if (named.length > 0) out.push({ file: rel, line, uses, build: null, named });
   }
   return out;
 }
