@@ -2,8 +2,9 @@
  * `|| exit` guards. `docker cp x:/app . || exit 1`, `… || exit $?` and
  * `… || { echo "copy failed" >&2; exit 1; }` only fail the script when the commands before
  * them fail; when every one of those commands goes with a setup, the guard has nothing left
- * to guard and goes too. Only these exact shapes count: anything else after `||` (a retry, a
- * cleanup, a fallback, an `exit 0`) keeps the removal refused.
+ * to guard and goes too. So does an ignored failure, `docker rmi app:build || true` (or `|| :`):
+ * it only keeps the commands before it from failing the script. Only these exact shapes count:
+ * anything else after `||` (a retry, a cleanup, a fallback, an `exit 0`) keeps the removal refused.
  */
 import type { ShellScript } from '../src/analyze/shell.js';
 import type { ScriptCommand } from '../src/model/script.js';
@@ -19,7 +20,7 @@ export function chainsOf(script: ShellScript): Map<number, number[]> {
 
 /**
  * The unit of the chain's guard: its last member, joined by the chain's only `||`, when it is
- * `exit`, `exit N` (N not 0), `exit $?`, or a `{ }` group of `echo`/`printf` lines (to the
+ * `exit`, `exit N` (N not 0), `exit $?`, `true`, `:`, or a `{ }` group of `echo`/`printf` lines (to the
  * terminal or standard error) ending in `exit N`. Null when the chain has no such guard.
  */
 export function guardOfChain(script: ShellScript, members: readonly number[]): number | null {
@@ -35,7 +36,7 @@ export function guardOfChain(script: ShellScript, members: readonly number[]): n
   const text = script.text.slice(g.start, g.stmtEnd);
   if (!text.startsWith('{')) {
     // A simple `exit`: the statement is the command.
-    return cmds.length === 1 && exit.start === g.start && exit.end === g.stmtEnd && isFailingExit(exit, true) ? last : null;
+    return cmds.length === 1 && exit.start === g.start && exit.end === g.stmtEnd && (isFailingExit(exit, true) || isNoop(exit)) ? last : null;
   }
   if (!text.endsWith('}') || !isFailingExit(exit, false)) return null;
   // A group: each statement in it is one of the commands, nothing else (no chains, no `$(…)`).
@@ -44,6 +45,9 @@ export function guardOfChain(script: ShellScript, members: readonly number[]): n
   if (!inner.every((u) => cmds.some((c) => c.start === u.start && c.end === u.stmtEnd))) return null;
   return cmds.slice(0, -1).every(isMessage) ? last : null;
 }
+
+/** `true` or `:` alone, no arguments or redirects: the `|| true` that ignores a failure. */
+const isNoop = (c: ScriptCommand) => (c.words[0]?.value === 'true' || c.words[0]?.value === ':') && c.words.length === 1 && c.redirects.length === 0;
 
 /** `exit N` with N not 0; alone after `||`, also `exit` and `exit $?` (the failed command's status). */
 function isFailingExit(c: ScriptCommand, alone: boolean): boolean {

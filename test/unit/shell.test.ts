@@ -194,6 +194,14 @@ describe('shell adapter: removing commands', () => {
     expect(remove('if true; then\n  docker rm x\nfi\n', isDocker)).toBe('if true; then\n  :\nfi\n');
   });
 
+  it('removes an ignored failure (`|| true`, `|| :`) with the commands it only kept from failing', () => {
+    expect(remove('docker build -t a .\ndocker rmi a:build || true\necho z\n', (w) => w[0] === 'docker' && w[1] === 'rmi')).toBe('docker build -t a .\necho z\n');
+    expect(remove('docker rm -f x || :\necho z\n', isDocker)).toBe('echo z\n');
+    // A `true` with more to it, or a command before it that stays, keeps the removal refused.
+    expect(remove('docker rmi a || true >/dev/null\n', isDocker)).toEqual({ error: expect.stringContaining('||') });
+    expect(remove('make && docker rmi a || true\n', isDocker)).toEqual({ error: expect.stringContaining('||') });
+  });
+
   it('refuses to remove half a pipe or a command inside ||', () => {
     expect(remove('docker run x tar -c . | tar -x\n', isDocker)).toEqual({ error: expect.stringContaining('pipe') });
     expect(remove('make || docker rm x\n', isDocker)).toEqual({ error: expect.stringContaining('||') });
