@@ -86,8 +86,11 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the step \`uses: ${a.uses}\` (${a.file}:${a.line}) ${why}`, { file: a.file, line: a.line, setup: setup.id, hint: a.build ? HINT : NAMED_HINT }));
       continue;
     }
-    const service = services.find((s) => !ownServices.has(`${s.file}\0${s.name}`) && s.build?.dockerfile === setup.runtime!.dockerfile);
-    const byService = service ? composeDiffers(analysis, setup, service) : null;
+    // The first service of another build that would build the stage differently (a service that would not is no finding).
+    const [service, byService] = services
+      .filter((s) => !ownServices.has(`${s.file}\0${s.name}`) && s.build?.dockerfile === setup.runtime!.dockerfile)
+      .map((s) => [s, composeDiffers(analysis, setup, s)] as const)
+      .find(([, why]) => why !== null) ?? [null, null];
     if (byService) {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the service ${service!.name} of ${service!.file} (line ${service!.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${byService}`, { file: service!.file, line: service!.line, setup: setup.id, hint: HINT }));
       continue;

@@ -114,6 +114,9 @@ describe('compose services that build the runtime Dockerfile', () => {
     refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args: GOFLAGS` would now reach the builder stage/);
     refusedAt(withCompose(['context: ./ctx', 'dockerfile: ../Dockerfile']), 'docker-compose.yml', 2, /its context is ctx/);
     refusedAt(withCompose(['context: .', 'platforms:', '  - linux/arm64']), 'docker-compose.yml', 2, /platforms/);
+    // A service that would build the stage alike does not hide one after it that would not.
+    const two = ['services:', '  web:', '    build: .', '  race:', '    build:', '      context: .', '      args:', '        GOFLAGS: -race', ''].join('\n');
+    refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'compose.yaml': two }), 'compose.yaml', 4, /`args: GOFLAGS`/);
   });
 
   it('the setup\'s own compose build is not another build', () => {
