@@ -24,15 +24,22 @@ export interface ActionBuild {
    * For docker/build-push-action: the Dockerfile and context as repository paths ('git': the
    * Git context; null: only known at run time), and the inputs set that reach every stage.
    */
-  build: { dockerfile: string | null; context: string | 'git' | null; stageInputs: string[] } | null;
+  build: {
+    dockerfile: string | null;
+    context: string | 'git' | null;
+    /** Inputs other than `build-args:` that reach every stage. */
+    stageInputs: string[];
+    /** `build-args:` as NAME and value (null: only known at run time, or taken from the environment). */
+    buildArgs: [string, string | null][];
+  } | null;
   /** For any other action: the repository paths its inputs name, each with its input's key. */
   named: { path: string; key: string }[];
 }
 
 const BUILD_PUSH = /^docker\/build-push-action(@|$)/;
 
-/** Inputs of docker/build-push-action that reach every stage of the build (its flags of kind `same`, `build-arg`, `context`, `mount`). */
-const STAGE_INPUTS = new Set(['build-args', 'build-contexts', 'platforms', 'secrets', 'secret-files', 'secret-envs', 'ssh', 'network', 'add-hosts', 'allow', 'cgroup-parent', 'shm-size', 'ulimit', 'builder']);
+/** Inputs of docker/build-push-action that reach every stage of the build (its flags of kind `same`, `context`, `mount`; `build-args:` is read apart). */
+const STAGE_INPUTS = new Set(['build-contexts', 'platforms', 'secrets', 'secret-files', 'secret-envs', 'ssh', 'network', 'add-hosts', 'allow', 'cgroup-parent', 'shm-size', 'ulimit', 'builder']);
 
 /** Actions that only fetch files into the workspace or read none of it. */
 const NO_READ = /^actions\/(checkout|download-artifact|setup-[a-z]+|cache\/restore)(@|$)|^docker\/(setup-buildx-action|setup-qemu-action|login-action|metadata-action)(@|$)/;
@@ -69,7 +76,7 @@ export function actionBuilds(rel: string, text: string): ActionBuild[] {
       const context = ctxRaw === undefined || ctxRaw?.trim() === '{{defaultContext}}' ? 'git' : path(ctxRaw);
       const fileRaw = values.get('file');
       const dockerfile = fileRaw !== undefined ? path(fileRaw) : context === null ? null : context === 'git' ? (base === '' ? 'Dockerfile' : `${base}/Dockerfile`) : context === '' ? 'Dockerfile' : `${context}/Dockerfile`;
-      out.push({ file: rel, line, uses, build: { dockerfile, context, stageInputs: [...values.keys()].filter((k) => STAGE_INPUTS.has(k)) }, named: [] });
+      out.push({ file: rel, line, uses, build: { dockerfile, context, stageInputs: [...values.keys()].filter((k) => STAGE_INPUTS.has(k)), buildArgs: buildArgsOf(values) }, named: [] });
       continue;
     }
     const named: { path: string; key: string }[] = [];
@@ -82,4 +89,25 @@ export function actionBuilds(rel: string, text: string): ActionBuild[] {
     if (named.length > 0) out.push({ file: rel, line, uses, build: null, named });
   }
   return out;
+}
+
+/**
+ * docker/build-push-action's `build-args:`, a list of `NAME=value` lines (a line without `=`
+ * takes the value from the environment; `${{ … }}` is only known at run time). An input that is
+ * no plain string is one argument whose name is not known ('').
+ */
+function buildArgsOf(values: ReadonlyMap<string, string | null>): [string, string | null][] {
+  if (!values.has('build-args')) return [];
+  const raw = values.get('build-args');
+  if (raw === null || raw === undefined) return [['', null]];
+  return raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l): [string, string | null] => {
+      const eq = l.indexOf('=');
+      if (eq < 0) return [l, null];
+      const value = l.slice(eq + 1);
+      return [l.slice(0, eq), value.includes('${{') ? null : value];
+    });
 }

@@ -80,7 +80,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
   const services = composeServices(analysis, fs);
   const ownServices = servicesOfSetups(analysis);
   for (const setup of setups) {
-    const byAction = actions.map((a) => [a, actionDiffers(setup, a)] as const).find(([, why]) => why !== null);
+    const byAction = actions.map((a) => [a, actionDiffers(analysis, setup, a)] as const).find(([, why]) => why !== null);
     if (byAction) {
       const [a, why] = byAction;
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the step \`uses: ${a.uses}\` (${a.file}:${a.line}) ${why}`, { file: a.file, line: a.line, setup: setup.id, hint: a.build ? HINT : NAMED_HINT }));
@@ -149,7 +149,7 @@ function workflowActions(analysis: Analysis, fs: RepoFs): ActionBuild[] {
 }
 
 /** Why an action step would now build the setup's merged Dockerfile differently, or read it unmodelled (null: it does neither). */
-function actionDiffers(setup: Setup, a: ActionBuild): string | null {
+function actionDiffers(analysis: Analysis, setup: Setup, a: ActionBuild): string | null {
   const runtime = setup.runtime!;
   const df = runtime.dockerfile!;
   if (!a.build) {
@@ -163,7 +163,11 @@ function actionDiffers(setup: Setup, a: ActionBuild): string | null {
   if (context === null) return `${also}: its context is only known at run time`;
   if (context !== runtime.context) return `${also}: its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   if (a.build.stageInputs.length > 0) return `${also}: its \`with: ${a.build.stageInputs[0]}:\` reaches every stage of the build, the builder stage too`;
-  const carried = setup.builder.stock ? [] : setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name));
+  // A build argument reaches the builder stage only where it declares the ARG; the value the builder build gave it changes nothing.
+  const leak = argLeak(analysis, setup, a.build.buildArgs);
+  if (leak) return `${also}: its \`build-args:\` ${leak}`;
+  const passed = new Set(a.build.buildArgs.filter(([, v]) => v !== null).map(([n, v]) => `${n}=${v}`));
+  const carried = setup.builder.stock ? [] : setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name) && !(f.name === '--build-arg' && passed.has(valueKey(f))));
   if (carried.length > 0) return `${also}: its builder stage would be built without the builder build's ${carried.map((f) => f.name).join(', ')}`;
   return null;
 }
@@ -198,12 +202,8 @@ function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): 
   if (svc.buildProblems.length > 0) return svc.buildProblems[0]!.message;
   if (b.context !== runtime.context) return `its context is ${b.context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   if (setup.builder.stock) return null;
-  const builderFacts = setup.builder.dockerfile ? analysis.dockerfiles.get(setup.builder.dockerfile) : null;
-  const declared = builderFacts ? declaredArgs(builderFacts) : null;
-  const given = new Map(setup.builder.inv.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
-  for (const [name, value] of b.args) {
-    if ((declared === null || declared.has(name)) && given.get(name) !== `${name}=${value}`) return `its \`args: ${name}\` would now reach the builder stage, which declares ARG ${name}${given.has(name) ? ' and was given another value' : ''}`;
-  }
+  const leak = argLeak(analysis, setup, b.args);
+  if (leak) return `its \`args:\` ${leak}`;
   const missing = setup.builder.inv.flags.filter((f) => BUILD_FLAGS[f.name] !== 'drop' && BUILD_FLAGS[f.name] !== 'harmless' && !CACHE_ONLY.test(f.name) && !(f.name === '--build-arg' && b.args.some(([n, v]) => valueKey(f) === `${n}=${v}`)));
   if (missing.length > 0) return `its builder stage would be built without the builder build's ${missing.map((f) => f.name).join(', ')}`;
   return null;
@@ -219,4 +219,23 @@ function builtFiles(inv: DockerInvocation): string[] {
   if (inv.unknownFlags.length === 0 || flagValues(inv, '--file').length > 0) return dockerfile === null ? [] : [dockerfile];
   const cwd = inv.cmd.cwd!;
   return inv.operands.flatMap((o) => (o.word.value === null ? [] : [resolveRel(resolveRel(cwd, o.word.value), 'Dockerfile')]));
+}
+
+/**
+ * Which of `args` (NAME and value; null: only known at run time) would reach the builder stage
+ * with another value than the builder build gave it, said as the rest of a message, or null.
+ * A NAME of '' is an argument whose name is not known.
+ */
+function argLeak(analysis: Analysis, setup: Setup, args: readonly (readonly [string, string | null])[]): string | null {
+  if (args.length === 0 || setup.builder.stock) return null;
+  const builderFacts = setup.builder.dockerfile ? analysis.dockerfiles.get(setup.builder.dockerfile) : null;
+  const declared = builderFacts ? declaredArgs(builderFacts) : null;
+  const given = new Map(setup.builder.inv.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
+  for (const [name, value] of args) {
+    if (name === '') return 'are only known at run time, and may name an ARG the builder stage declares';
+    if (declared !== null && !declared.has(name)) continue;
+    if (value !== null && given.get(name) === `${name}=${value}`) continue;
+    return `${name} would now reach the builder stage, which declares ARG ${name}${value === null ? ', with a value only known at run time' : given.has(name) ? ', where the builder build gave it another value' : ''}`;
+  }
+  return null;
 }

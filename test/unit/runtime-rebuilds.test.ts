@@ -91,6 +91,16 @@ describe('GitHub Actions steps that build the runtime Dockerfile', () => {
     refusedAt(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .'], 'docker build --build-arg GOFLAGS=-trimpath -t app:build -f Dockerfile.build .'), '.github/workflows/ci.yml', 9, /without the builder build's --build-arg/);
   });
 
+  it('docker/build-push-action build-args reach the builder stage only where it declares the ARG', () => {
+    const push = (args: string[]) => withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    build-args: |', ...args.map((a) => `      ${a}`)]);
+    // PORT means nothing to Dockerfile.build: the image is the same.
+    expect(verdict(push(['PORT=8080'])).status).toBe('migrate');
+    refusedAt(push(['PORT=8080', 'GOFLAGS=-race']), '.github/workflows/ci.yml', 9, /`build-args:` GOFLAGS would now reach the builder stage, which declares ARG GOFLAGS/);
+    refusedAt(push(['GOFLAGS=${{ inputs.flags }}']), '.github/workflows/ci.yml', 9, /only known at run time/);
+    // The value the builder build gave it is the same stage.
+    expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    build-args: GOFLAGS=-trimpath'], 'docker build --build-arg GOFLAGS=-trimpath -t app:build -f Dockerfile.build .')).status).toBe('migrate');
+  });
+
   it('another action handed the runtime Dockerfile refuses; one handed another file does not count', () => {
     refusedAt(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: Dockerfile']), '.github/workflows/ci.yml', 9, /is given Dockerfile \(`with: dockerfile:`\)/);
     expect(verdict(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: docs/Dockerfile.docs'])).status).toBe('migrate');
@@ -111,12 +121,12 @@ describe('compose services that build the runtime Dockerfile', () => {
   });
 
   it('one passing an argument the builder declares, from another context, or with a key not reproduced refuses', () => {
-    refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args: GOFLAGS` would now reach the builder stage/);
+    refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args:` GOFLAGS would now reach the builder stage/);
     refusedAt(withCompose(['context: ./ctx', 'dockerfile: ../Dockerfile']), 'docker-compose.yml', 2, /its context is ctx/);
     refusedAt(withCompose(['context: .', 'platforms:', '  - linux/arm64']), 'docker-compose.yml', 2, /platforms/);
     // A service that would build the stage alike does not hide one after it that would not.
     const two = ['services:', '  web:', '    build: .', '  race:', '    build:', '      context: .', '      args:', '        GOFLAGS: -race', ''].join('\n');
-    refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'compose.yaml': two }), 'compose.yaml', 4, /`args: GOFLAGS`/);
+    refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'compose.yaml': two }), 'compose.yaml', 4, /`args:` GOFLAGS/);
   });
 
   it('the setup\'s own compose build is not another build', () => {
