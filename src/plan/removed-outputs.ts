@@ -1,10 +1,11 @@
 /**
  * Files the removed commands wrote through a redirect: `docker build … > build.log 2>&1`, `docker
  * run … go test ./... > report.txt`. The migrated script no longer writes them, so a command
- * that stays and reads one (`grep -c Step build.log`, `tar czf logs.tgz .`, a CI step uploading
- * it) would fail or read something else. Such a command refuses the setup (REMOVED_OUTPUT_USED),
- * and a removed command writing to a file only known at run time refuses it too, as what reads
- * that file cannot be told. A file nothing reads afterwards is simply no longer written.
+ * that stays and reads one (`grep -c Step build.log`, `tar czf logs.tgz .`), or a CI key or step
+ * of the same file taking it from the job's folder (`actions/upload-artifact` `path: build.log`),
+ * would fail or read something else. Such a read refuses the setup (REMOVED_OUTPUT_USED), and a
+ * removed command writing to a file only known at run time refuses it too, as what reads that
+ * file cannot be told. A file nothing reads afterwards is simply no longer written.
  *
  * The artifact itself (`docker run IMG cat /app > app`) is the extraction's own output, checked
  * as the artifact; `/dev/null` and descriptor moves (`2>&1`) write no file.
@@ -13,7 +14,8 @@ import { artifactUse } from '../analyze/host-uses.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { resolveRel } from '../model/paths.js';
-import type { ScriptCommand } from '../model/script.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import type { Artifact, Setup } from '../model/setup.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
@@ -46,7 +48,7 @@ function outputsOf(cmd: ScriptCommand, artifacts: readonly Artifact[]): Output[]
  * The diagnostics for the setup's commands that stay after a removed command wrote a file:
  * `sequence` in the order the commands run, `removed` what the migration takes out.
  */
-export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand[], removed: ReadonlySet<ScriptCommand>): Diagnostic[] {
+export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand[], removed: ReadonlySet<ScriptCommand>, script?: ScriptFile): Diagnostic[] {
   const out: Diagnostic[] = [];
   const outputs: Output[] = [];
   for (const cmd of sequence) {
@@ -67,6 +69,15 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
     if (!use) continue;
     const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
     out.push(diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+  }
+  // A CI key or step that takes the file from the job's folder afterwards (`actions/upload-artifact` `path: build.log`).
+  if (script) {
+    for (const o of outputs) {
+      const r = workspaceReads(script.kind, script.text).find((x) => readMeets(x, o.path!, o.by.words[0]!) !== null);
+      if (!r) continue;
+      const what = r.path === null ? `a path only known at run time, which may be ${o.path}` : r.path === o.path ? o.path! : `${r.path}, which holds ${o.path}`;
+      out.push(diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${script.file}:${r.line}) reads ${what}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file: script.file, line: r.line, setup: setup.id, hint: HINT }));
+    }
   }
   return out;
 }

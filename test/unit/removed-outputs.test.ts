@@ -47,3 +47,18 @@ describe('files the removed commands wrote', () => {
     expect(r.used[0]!.message).toMatch(/only known at run time/);
   });
 });
+
+describe('files the removed commands wrote, taken by a CI step', () => {
+  it('a GitHub step uploading the builder build\'s log refuses; one uploading another file does not', () => {
+    const workflow = (path: string) => ({
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'main.go': 'package main\n',
+      '.github/workflows/image.yml': ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: |', '          docker build -t app:build -f Dockerfile.build . > build.log 2>&1', '          docker create --name x app:build', '          docker cp x:/out/app ./app', '          docker rm x', '          docker build -t app:latest .', '      - uses: actions/upload-artifact@v4', '        with:', `          path: ${path}`, ''].join('\n'),
+    });
+    const refused = planFiles(workflow('build.log'));
+    expect(refused.setups[0]!.status).toBe('refused');
+    expect(refused.setups[0]!.diagnostics.find((d) => d.code === 'REMOVED_OUTPUT_USED')?.message).toMatch(/actions\/upload-artifact@v4.*reads build\.log, but it was written by `docker build/);
+    expect(planFiles(workflow('notes.txt')).setups[0]!.status).toBe('migrate');
+  });
+});
