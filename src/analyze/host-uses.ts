@@ -59,12 +59,14 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
   // A host folder only known at run time may hold any of them.
   const mounted = inv ? uses.find((u) => u.path === null) : undefined;
   if (mounted && artifacts.length > 0) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) mounts a host folder only known at run time, which may hold it` };
-  // Every artifact such a path reaches (`tar czf release.tgz .` packs all of them).
-  // A mount of the artifact itself, or of a path inside it, counts too (a host command naming it was met above).
-  const met = artifacts.flatMap((a) => uses.map((u) => [a, meets(u, a.hostPath)] as const).filter(([, m]) => m === 'over' || m === 'glob' || (inv !== null && (m === 'at' || m === 'under'))).slice(0, 1));
+  // Every artifact such a path reaches (`tar czf release.tgz .` packs all of them). The artifact
+  // itself, or a path inside it, counts too: a mount of it, or an operand a host command reads
+  // from another folder than its own (`tar -C out -czf app.tgz app` reads out/app), which the
+  // words above, taken from the command's own folder, do not name.
+  const met = artifacts.flatMap((a) => uses.map((u) => [a, meets(u, a.hostPath)] as const).filter(([, m]) => m !== null && m !== 'unknown').slice(0, 1));
   if (met.length > 0) {
     const m = met[0]![1];
-    return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${inv ? (m === 'over' ? 'mounts the folder holding it' : 'mounts it') : m === 'glob' ? 'names it through a pattern' : 'reads the folder holding it'}` };
+    return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${inv ? (m === 'over' ? 'mounts the folder holding it' : 'mounts it') : m === 'glob' ? 'names it through a pattern' : m === 'over' ? 'reads the folder holding it' : 'reads it'}` };
   }
   return effect ? runTimeUse(cmd, effect, artifacts) : null;
 }

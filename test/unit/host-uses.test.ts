@@ -37,6 +37,21 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('./package.sh .').exported).toBe(true);
   });
 
+  it('exports it for a tar that changes into its folder first and names it there (-C, --directory)', () => {
+    const inOut = (after: string) => {
+      const text = script(after).replace('docker build -t app:build', 'mkdir -p out\ndocker build -t app:build').replace('x:/out/app ./app', 'x:/out/app out/app');
+      const plan = planFiles({ ...FILES, Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n', 'build.sh': text });
+      return { after: plan.changes.find((c) => c.path === 'build.sh')?.after ?? '', notes: plan.setups[0]!.notes.join('\n') };
+    };
+    for (const after of ['tar -C out -czf app.tgz app', 'tar --directory=out -czf app.tgz app', 'tar czf app.tgz --directory out app']) {
+      const r = inOut(after);
+      expect([after, r.after.includes('--target export --output type=local,dest=out')]).toEqual([after, true]);
+      expect(r.notes).toContain(`\`${after}\` (build.sh:9) reads it`);
+    }
+    // Another file in that folder is no use of the artifact.
+    expect(inOut('tar -C out -czf notes.tgz NOTES').after).not.toContain('--target export');
+  });
+
   it('exports it for a container given the folder', () => {
     const r = outcome('docker run --rm -v "$PWD":/w alpine:3.19 ls /w');
     expect(r.exported).toBe(true);
