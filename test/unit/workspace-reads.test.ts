@@ -1,8 +1,8 @@
 /**
  * CI-native keys and steps that take the extracted file from the job's folder after its
- * commands: one reading it where the export build writes it keeps it there (GitHub and GitLab,
- * where an export stage is written); one that may read more or other, or any in a CI kind with
- * no export writer, refuses ARTIFACT_USED_ON_HOST naming the file, line and key. Without them,
+ * commands: one reading it where the export build writes it keeps it there (an export stage
+ * is written into every CI kind's shell steps); one that may read more or other refuses
+ * ARTIFACT_USED_ON_HOST naming the file, line and key. Without them,
  * the extraction would go and the key would find no file.
  */
 import { describe, expect, it } from 'vitest';
@@ -112,30 +112,32 @@ describe('GitLab CI: artifacts: and cache: of the job', () => {
   });
 });
 
-describe('CI kinds with no export writer refuse any read of the file', () => {
+describe('CircleCI, Azure, Bitbucket and Travis steps get the export build too', () => {
   it('CircleCI store_artifacts and persist_to_workspace', () => {
     const cfg = (step: string[]) =>
       ['version: 2.1', 'jobs:', '  image:', '    machine: true', '    steps:', '      - checkout', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), ...step, ''].join('\n');
     const F = '.circleci/config.yml';
-    refuses(F, cfg(['      - store_artifacts:', '          path: dist/app']), 15, /the step `store_artifacts:`.*reads dist\/app/);
-    refuses(F, cfg(['      - persist_to_workspace:', '          root: .', '          paths: [dist]']), 16, /the step `persist_to_workspace:`.*reads dist/);
-    refuses(F, cfg(['      - persist_to_workspace:', '          root: ~/project', '          paths:', '            - dist/app']), 17, /reads dist\/app/);
+    keeps(F, cfg(['      - store_artifacts:', '          path: dist/app']), /the step `store_artifacts:` \(\.circleci\/config\.yml:15\) reads dist\/app/);
+    keeps(F, cfg(['      - persist_to_workspace:', '          root: .', '          paths: [dist]']), /the step `persist_to_workspace:`.*reads dist/);
+    keeps(F, cfg(['      - persist_to_workspace:', '          root: ~/project', '          paths:', '            - dist/app']), /reads dist\/app/);
+    refuses(F, cfg(['      - store_artifacts:', '          path: .']), 15, /the step `store_artifacts:`.*reads the whole checkout/);
   });
 
   it('Azure Pipelines publish:, PublishPipelineArtifact, CopyFiles and ArchiveFiles', () => {
     const pipe = (step: string[]) => ['steps:', '  - script: |', ...EXTRACT.map((l) => `      ${l}`), ...step, ''].join('\n');
     const F = 'azure-pipelines.yml';
-    refuses(F, pipe(['  - publish: dist/app', '    artifact: app']), 9, /the step `publish:`.*reads dist\/app/);
-    refuses(F, pipe(['  - task: PublishPipelineArtifact@1', '    inputs:', '      targetPath: $(Build.SourcesDirectory)/dist']), 11, /`task: PublishPipelineArtifact@1` \(`targetPath:`\).*reads dist/);
-    refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: dist', '      Contents: app', '      TargetFolder: $(Build.ArtifactStagingDirectory)']), 12, /`Contents:`.*reads dist\/app/);
-    refuses(F, pipe(['  - task: ArchiveFiles@2', '    inputs:', '      rootFolderOrFile: dist']), 11, /`rootFolderOrFile:`/);
-    refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: $(Build.SourcesDirectory)', '      Contents: dist/app']), 12, /`Contents:`.*reads dist\/app/);
+    keeps(F, pipe(['  - publish: dist/app', '    artifact: app']), /the step `publish:` \(azure-pipelines\.yml:9\) reads dist\/app/);
+    keeps(F, pipe(['  - task: PublishPipelineArtifact@1', '    inputs:', '      targetPath: $(Build.SourcesDirectory)/dist']), /`task: PublishPipelineArtifact@1` \(`targetPath:`\).*reads dist/);
+    keeps(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: dist', '      Contents: app', '      TargetFolder: $(Build.ArtifactStagingDirectory)']), /`Contents:`.*reads dist\/app/);
+    keeps(F, pipe(['  - task: ArchiveFiles@2', '    inputs:', '      rootFolderOrFile: dist']), /`rootFolderOrFile:`/);
+    refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: $(Build.SourcesDirectory)', '      Contents: "**"']), 12, /`Contents:`/);
   });
 
   it('Bitbucket Pipelines artifacts: and Travis CI cache: directories:', () => {
-    const bb = ['pipelines:', '  default:', '    - step:', '        script:', ...EXTRACT.map((l) => `          - ${l}`), '        artifacts:', '          - dist/**', ''].join('\n');
-    refuses('bitbucket-pipelines.yml', bb, 12, /the step's `artifacts:`.*reads dist\/\*\*/);
+    const bb = (artifact: string) => ['pipelines:', '  default:', '    - step:', '        script:', ...EXTRACT.map((l) => `          - ${l}`), '        artifacts:', `          - ${artifact}`, ''].join('\n');
+    keeps('bitbucket-pipelines.yml', bb('dist/app'), /the step's `artifacts:` \(bitbucket-pipelines\.yml:12\) reads dist\/app/);
+    refuses('bitbucket-pipelines.yml', bb('dist/**'), 12, /the step's `artifacts:`.*reads dist\/\*\*/);
     const travis = ['language: minimal', 'script:', ...EXTRACT.map((l) => `  - ${l}`), 'cache:', '  directories:', '    - dist', ''].join('\n');
-    refuses('.travis.yml', travis, 11, /the `cache: directories:`.*reads dist/);
+    keeps('.travis.yml', travis, /the `cache: directories:` \(\.travis\.yml:11\) reads dist/);
   });
 });
