@@ -19,7 +19,7 @@ const PARTS = [
 ] as const;
 
 /** The commands grouped into steps as `ciSteps` says; a part that keeps shell state (`id=$(…)`, `trap`) stays one step. */
-function groups(s: RepoSpec, c: Commands): { title: string; lines: string[] }[] {
+export function groups(s: RepoSpec, c: Commands): { title: string; lines: string[] }[] {
   if (s.ciSteps === 'block') return [{ title: 'Build the image', lines: [...c.builder, ...c.extract, ...c.after] }];
   const stateful = s.extraction === 'id-var' || s.trapCleanup;
   const out: { title: string; lines: string[] }[] = [];

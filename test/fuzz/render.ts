@@ -7,7 +7,8 @@
  */
 import * as df from './render-dockerfile.js';
 import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
-import { ciFolder, githubWorkflow, gitlabCi } from './render-ci.js';
+import { ciFolder, githubWorkflow, gitlabCi, groups } from './render-ci.js';
+import { flavouredCi } from './ci-flavours.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
@@ -26,6 +27,10 @@ export type PipelineEntry =
   | { kind: 'npm'; script: string }
   | { kind: 'github'; workflow: string; job: string }
   | { kind: 'gitlab'; job: string }
+  | { kind: 'circleci'; job: string }
+  | { kind: 'azure'; job: string }
+  | { kind: 'bitbucket'; step: string }
+  | { kind: 'travis'; job: string }
   | { kind: 'node'; script: string }
   /** A shell command run from the root (./reader-features.ts: `cd deploy && sh upload.sh`). */
   | { kind: 'shell'; command: string };
@@ -489,7 +494,7 @@ function withRunner(s: RepoSpec, l: Layout, own: RepoFile[], finalTags: string[]
   const folder = ciFolder(s);
   const inFolder = (p: string) => (folder ? `${folder}/${p}` : p);
   const c = commands(s, l, '$');
-  const run = s.runner === 'github' ? githubWorkflow(s, c) : s.runner === 'gitlab' ? gitlabCi(s, c) : jsScript(s, c);
+  const run = flavouredCi(s, c, groups(s, c), folder) ?? (s.runner === 'github' ? githubWorkflow(s, c) : s.runner === 'gitlab' ? gitlabCi(s, c) : jsScript(s, c));
   const files = [...own.map((f) => ({ ...f, path: inFolder(f.path) })), ...run.files];
   const refusal = mustRefuse(s);
   return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder), later: [], ...(refusal ? { mustRefuse: refusal } : {}) };

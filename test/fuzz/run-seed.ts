@@ -20,6 +20,10 @@ import { execStatus, runScriptStatus, shellOf, treeDifferences, treeState, type 
 import { openRunStore, type RunStore } from '../e2e/support/run-store.js';
 import { envForEngine } from '../e2e/support/shim.js';
 import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
+import { azureSteps } from '../../src/verify/jobs/azure.js';
+import { bitbucketSteps } from '../../src/verify/jobs/bitbucket.js';
+import { circleSteps } from '../../src/verify/jobs/circleci.js';
+import { travisSteps } from '../../src/verify/jobs/travis.js';
 import type { EntryStep } from '../../src/verify/entry.js';
 import type { RepoSpec } from './grammar.js';
 import { render, type PipelineEntry, type RenderedRepo } from './render.js';
@@ -91,6 +95,14 @@ function runEntry(engine: Engine, dir: string, entry: PipelineEntry): RunResult 
       return runSteps(githubSteps(fs.readFileSync(path.join(dir, entry.workflow), 'utf8'), entry.job), dir, env);
     case 'gitlab':
       return runSteps(gitlabSteps(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), entry.job), dir, env);
+    case 'circleci':
+      return runSteps(circleSteps(fs.readFileSync(path.join(dir, '.circleci/config.yml'), 'utf8'), entry.job), dir, env);
+    case 'azure':
+      return runSteps(azureSteps(fs.readFileSync(path.join(dir, 'azure-pipelines.yml'), 'utf8'), entry.job, dir), dir, env);
+    case 'bitbucket':
+      return runSteps(bitbucketSteps(fs.readFileSync(path.join(dir, 'bitbucket-pipelines.yml'), 'utf8'), entry.step), dir, env);
+    case 'travis':
+      return runSteps(travisSteps(fs.readFileSync(path.join(dir, '.travis.yml'), 'utf8'), entry.job), dir, env);
   }
 }
 
