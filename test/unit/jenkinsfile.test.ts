@@ -276,3 +276,25 @@ describe('the rewritten Jenkinsfile is read again with the Groovy grammar', () =
     expect(check("node {\n  sh '''\n    docker build -t app .\n}\n")).not.toBeNull();
   });
 });
+
+describe('Jenkinsfile: the export build in an sh step', () => {
+  const FILES = { 'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/beacon .\n', Dockerfile: 'FROM alpine:3.19\nCOPY beacon /usr/bin/beacon\n', 'main.go': 'package main\n' };
+  const pipeline = (quote: string, first: string) =>
+    ['pipeline {', '  agent any', '  stages {', "    stage('Build') {", '      steps {', "        sh 'docker build -t beacon:build -f Dockerfile.build .'", `        sh ${quote}`, `          ${first}`, '          docker create --name beacon-x beacon:build', '          docker cp beacon-x:/out/beacon beacon', '          docker rm beacon-x', `        ${quote}`, "        sh 'docker build -t beacon:latest .'", "        sh 'sha256sum beacon > beacon.sha256'", '      }', '    }', '  }', '}', ''].join('\n');
+
+  it('takes the place of the extraction in the step, in its quoting', async () => {
+    const { planFiles } = await import('../support/plan.js');
+    const p = planFiles({ ...FILES, Jenkinsfile: pipeline("'''", 'echo ready') });
+    expect(p.setups[0]!.status).toBe('migrate');
+    const after = p.changes.find((c) => c.path === 'Jenkinsfile')!.after!;
+    expect(after).toContain("          echo ready\n          docker build --target export --output type=local,dest=. -f Dockerfile .\n        '''");
+    expect(after).not.toContain('docker cp');
+  });
+
+  it('refuses a step holding a Groovy interpolation, which only Jenkins fills in', async () => {
+    const { planFiles } = await import('../support/plan.js');
+    const p = planFiles({ ...FILES, Jenkinsfile: pipeline('"""', 'echo build ${env.BUILD_ID}') });
+    expect(p.setups[0]!.status).toBe('refused');
+    expect(p.setups[0]!.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['SCRIPT_EDIT_UNSAFE the export build cannot be written in place of `docker rm beacon-x`: the step\'s text holds a Groovy interpolation, which only Jenkins fills in']);
+  });
+});
