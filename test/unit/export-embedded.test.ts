@@ -204,9 +204,14 @@ describe('shell scripts', () => {
   });
 });
 
-describe('kinds the export build is not written into', () => {
-  it('still refuses in a Travis CI job', () => {
+describe('the other CI kinds and PowerShell', () => {
+  it('writes the export build into a Travis CI job\'s script phase', () => {
     const travis = ['language: minimal', 'script:', '  - docker build -t app:build -f Dockerfile.build .', '  - docker create --name x app:build', '  - docker cp x:/out/app ./app', '  - docker rm x', '  - docker build -t app:latest .', '  - sha256sum app', ''].join('\n');
-    expect(errors({ '.travis.yml': travis })).toEqual([['ARTIFACT_USED_ON_HOST']]);
+    expect(errors({ '.travis.yml': travis })).toEqual([[]]);
+  });
+
+  it('still refuses in a PowerShell script, which is not shell text', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .', 'Get-FileHash app', ''].join('\n');
+    expect(errors({ 'build.ps1': ps })).toEqual([['ARTIFACT_USED_ON_HOST']]);
   });
 });
