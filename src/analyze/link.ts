@@ -34,6 +34,7 @@ import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
+import { foldRenames } from './renamed-artifacts.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
@@ -314,6 +315,11 @@ function makeSetup(
   };
   unknownFlags([builder.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]);
 
+  // `docker cp c:/out/app app.tmp`, then `mv app.tmp app`: the rename is part of the extraction (./renamed-artifacts.ts).
+  for (const mv of foldRenames(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs)) {
+    commands.add(mv);
+    setup.extraction.push(mv);
+  }
   // The runtime build: the first later build whose Dockerfile copies one of the artifacts.
   const unread: BuildStep[] = [];
   for (const [inv, b] of builds) {

@@ -149,6 +149,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-host-artifacts': ['greeter', 'greeter.sha256'],
   'export-after-clean-dest': ['dist/quill', 'dist/quill.sha256'],
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
+  'extract-tmp-then-rename': ['bin/relay', 'relay.sha256'],
   'export-circleci-store-artifacts': ['build/curlew'],
   'export-jenkins-sh-step': ['beacon', 'beacon.sha256'],
   'export-azure-publish': ['web/dist/compass', 'web/dist/compass.sha256'],
