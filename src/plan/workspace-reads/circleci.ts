@@ -31,7 +31,8 @@ export function circleReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
         const body = sp.value;
         if (!y.isMap(body)) continue;
         const by = `the step \`${kind}:\``;
-        const add = (raw: string, node: unknown) => out.push(...read(by, raw, lineOf(lines, node)));
+        // A step reads its own job's folder: each job runs in an executor of its own.
+        const add = (raw: string, node: unknown) => out.push(...read(by, raw, lineOf(lines, node)).map((r) => ({ ...r, job: String(y.isScalar(jp.key) ? jp.key.value : '') })));
         if (kind === 'store_artifacts' || kind === 'store_test_results') {
           for (const s of stringsOf(body.get('path', true))) add(here(s.value), s.node);
         } else if (kind === 'save_cache') {

@@ -29,9 +29,9 @@ const ROOT = /^\$\{\{\s*github\.workspace\s*\}\}(\/|$)/;
 const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source/i;
 
 /** Every `uses:` step of a workflow's jobs, in file order, with the action it names. */
-export function usesSteps(doc: Document): { step: YAMLMap; uses: string }[] {
+export function usesSteps(doc: Document): { step: YAMLMap; uses: string; job: string }[] {
   const y = yaml();
-  const out: { step: YAMLMap; uses: string }[] = [];
+  const out: { step: YAMLMap; uses: string; job: string }[] = [];
   const jobs = y.isMap(doc.contents) ? doc.contents.get('jobs', true) : null;
   if (!y.isMap(jobs)) return out;
   for (const jp of jobs.items) {
@@ -39,41 +39,49 @@ export function usesSteps(doc: Document): { step: YAMLMap; uses: string }[] {
     if (!y.isSeq(steps)) continue;
     for (const step of steps.items) {
       const uses = y.isMap(step) ? step.get('uses') : undefined;
-      if (typeof uses === 'string') out.push({ step: step as YAMLMap, uses });
+      if (typeof uses === 'string') out.push({ step: step as YAMLMap, uses, job: String(y.isScalar(jp.key) ? jp.key.value : '') });
     }
   }
   return out;
 }
 
 export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
-  const y = yaml();
   const out: WorkspaceRead[] = [];
-  for (const { step, uses } of usesSteps(doc)) {
+  for (const { step, uses, job } of usesSteps(doc)) {
     if (NO_READ.test(uses)) continue;
-    const inputs = step.get('with', true);
-    const known = KNOWN.find(([re]) => re.test(uses))?.[1];
-    if (!y.isMap(inputs)) continue;
-    for (const p of inputs.items) {
-      const key = y.isScalar(p.key) ? String(p.key.value) : '';
-      if (known && !known.includes(key)) continue;
-      const by = `the step \`uses: ${uses}\` (\`with: ${key}:\`)`;
-      const line = lineOf(lines, p.value, p.key);
-      const value = y.isScalar(p.value) ? p.value.value : null;
-      if (typeof value !== 'string') {
+    const first = out.length;
+    readStep(step, uses, out, lines);
+    // A step reads its own job's folder: another job of the workflow runs on a runner of its own.
+    for (const r of out.slice(first)) r.job = job;
+  }
+  return out;
+}
+
+/** The paths one `uses:` step's inputs name, added to `out`. */
+function readStep(step: YAMLMap, uses: string, out: WorkspaceRead[], lines: LineIndex): void {
+  const y = yaml();
+  const inputs = step.get('with', true);
+  const known = KNOWN.find(([re]) => re.test(uses))?.[1];
+  if (!y.isMap(inputs)) return;
+  for (const p of inputs.items) {
+    const key = y.isScalar(p.key) ? String(p.key.value) : '';
+    if (known && !known.includes(key)) continue;
+    const by = `the step \`uses: ${uses}\` (\`with: ${key}:\`)`;
+    const line = lineOf(lines, p.value, p.key);
+    const value = y.isScalar(p.value) ? p.value.value : null;
+    if (typeof value !== 'string') {
+      if (known || PATH_LIKE.test(key)) out.push({ by, path: null, glob: false, line });
+      continue;
+    }
+    // A known input is one path or pattern a line; another action's input may mention a path anywhere in it.
+    const words = known ? pathLines(value).flatMap((l) => l.split(',')) : value.split(/[\s,]+/);
+    for (const w of words.map((x) => x.trim().replace(ROOT, './')).filter((x) => x !== '')) {
+      if (w.includes('${{')) {
         if (known || PATH_LIKE.test(key)) out.push({ by, path: null, glob: false, line });
         continue;
       }
-      // A known input is one path or pattern a line; another action's input may mention a path anywhere in it.
-      const words = known ? pathLines(value).flatMap((l) => l.split(',')) : value.split(/[\s,]+/);
-      for (const w of words.map((x) => x.trim().replace(ROOT, './')).filter((x) => x !== '')) {
-        if (w.includes('${{')) {
-          if (known || PATH_LIKE.test(key)) out.push({ by, path: null, glob: false, line });
-          continue;
-        }
-        // An unknown action's `$`-word is no mention of a workspace path unless its input is named for one.
-        out.push(...read(by, w, line).filter((r) => r.path !== null || known || PATH_LIKE.test(key)));
-      }
+      // An unknown action's `$`-word is no mention of a workspace path unless its input is named for one.
+      out.push(...read(by, w, line).filter((r) => r.path !== null || known || PATH_LIKE.test(key)));
     }
   }
-  return out;
 }

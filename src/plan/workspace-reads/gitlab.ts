@@ -48,7 +48,12 @@ export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
   keysOf(doc.contents, 'the file');
   for (const jp of doc.contents.items) {
     const name = y.isScalar(jp.key) ? String(jp.key.value) : '';
-    if (y.isMap(jp.value)) keysOf(jp.value, name === 'default' ? '`default:`' : `job ${name}`);
+    if (!y.isMap(jp.value)) continue;
+    const first = out.length;
+    keysOf(jp.value, name === 'default' ? '`default:`' : `job ${name}`);
+    // A job's own keys take its own folder (each job starts from a fresh clone); `default:`, a
+    // template (`.base`, which jobs extend) and the file's top-level keys may be any job's.
+    if (name !== 'default' && !name.startsWith('.')) for (const r of out.slice(first)) r.job = name;
   }
   return out;
 }

@@ -13,6 +13,11 @@ export interface WorkspaceRead {
   path: string | null;
   glob: boolean;
   line: number;
+  /**
+   * The job whose folder it reads (its name, as the CI file's entries give it); absent when the
+   * key may be any job's (GitLab's `default:` or a template) or the CI kind is not cut into jobs here.
+   */
+  job?: string;
 }
 
 /**
