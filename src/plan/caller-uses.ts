@@ -9,7 +9,9 @@
  * call whatever their place in the file) are checked as the setup's own later commands are
  * (src/analyze/host-uses.ts): one that uses an artifact keeps it on the host (an export stage,
  * with the reason named); one that names the extraction's container refuses the setup
- * (REMOVED_NAME_USED). A removal that cannot fail (`rm -f relay`) is no use. Callers are the
+ * (REMOVED_NAME_USED); one that reads a file a removed command wrote (`grep -q Successfully
+ * build.log`, ./removed-outputs.ts) refuses it too (REMOVED_OUTPUT_USED), as do the neighbours,
+ * far scripts and sibling entries below. A removal that cannot fail (`rm -f relay`) is no use. Callers are the
  * files the analysis read and the files the walk kept as possible callers (no docker in them).
  */
 import path from 'node:path/posix';
@@ -27,24 +29,22 @@ import type { EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
 import { markFarUses } from './far-uses.js';
+import { forcedRemoval } from './forced-removal.js';
+import { jobOf, leftOutputs, outputRead, outputTaken, sameJob } from './removed-outputs.js';
+import { workspaceReads } from './workspace-reads/index.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
-
-/** `rm -f x`, `rm -rf x`: a removal that succeeds whether or not the path exists. */
-function forcedRemoval(cmd: ScriptCommand): boolean {
-  const words = cmd.words;
-  if (words[0]?.value !== 'rm') return false;
-  return words.slice(1).some((w) => w.value === '--force' || (w.value !== null && /^-[a-zA-Z]*f[a-zA-Z]*$/.test(w.value)));
-}
 
 /** What a later build needs to read its Dockerfile: the repository and the Dockerfiles read so far. */
 interface BuildReading {
   fs: RepoFs;
   dockerfiles: ReadonlyMap<string, DockerfileFacts | null>;
+  /** The scripts the analysis read (a setup's own, for what it removes afterwards). */
+  scripts: ReadonlyMap<string, ScriptFile>;
 }
 
 export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
-  const reading: BuildReading = { fs, dockerfiles: analysis.dockerfiles };
+  const reading: BuildReading = { fs, dockerfiles: analysis.dockerfiles, scripts: analysis.scripts };
   markSiblingUses(analysis, reading);
   const byScript = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
@@ -92,7 +92,9 @@ const LOCAL_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', '
  * docker at all (the walk passed it over, src/discover: `run.sh` running `./relay`).
  */
 function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading, callersOf: ReadonlyMap<string, ReadonlySet<string>>): void {
-  const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)));
+  // A setup whose artifacts all stay on the host may still leave files the migration no longer writes (./removed-outputs.ts).
+  const outputsOf = new Map(analysis.setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script)).map((o) => o.path!)]));
+  const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && (s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)) || outputsOf.get(s)!.length > 0));
   if (setups.length === 0) return;
   const inFolder = new Map<string, string[]>();
   // The files the walk kept, and the script candidates it passed over for not saying docker (`run.sh`: `./relay`).
@@ -111,7 +113,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
   };
   for (const setup of setups) {
     const dirOf = (p: string) => (path.dirname(p) === '.' ? '' : path.dirname(p));
-    const folders = new Set([dirOf(setup.script), ...setup.artifacts.map((a) => dirOf(a.hostPath))]);
+    const folders = new Set([dirOf(setup.script), ...setup.artifacts.map((a) => dirOf(a.hostPath)), ...outputsOf.get(setup)!.map(dirOf)]);
     const skip = callersOf.get(setup.script) ?? new Set<string>();
     const files = [...folders].flatMap((f) => inFolder.get(f) ?? []).filter((rel) => rel !== setup.script && !skip.has(rel)).sort();
     for (const rel of files) {
@@ -127,6 +129,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
     setups,
     own,
     scriptOf,
+    outputs: (setup) => outputsOf.get(setup) ?? [],
     skip: (setup, rel, script) => rel === setup.script || (callersOf.get(setup.script)?.has(rel) ?? false) || calledBy(script, setup.script),
     check: (setup, commands, after) => checkLater(setup, commands, new Set(), after, artifactRead, reading),
   });
@@ -181,13 +184,34 @@ function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
   }
 }
 
+/**
+ * CI kinds whose jobs (the file's sequences) each start from a checkout of their own on a machine
+ * of their own: a file one job's commands wrote is not in another's folder (an artifact or cache
+ * passes it, and that is a CI-native read of the first job). A Jenkins agent's stages share one
+ * workspace, so not every CI kind is here.
+ */
+const OWN_MACHINE_JOBS: ReadonlySet<ScriptFile['kind']> = new Set(['github-actions', 'gitlab-ci', 'circleci']);
+
 /** `calls`: the caller's commands that run a setup's script (they are the calls, not uses). */
 function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>, reading: BuildReading): void {
-  checkLater(setup, caller.commands, calls, ` after running ${setup.script} (${call.file}:${call.line})`, artifactUse, reading);
+  const after = ` after running ${setup.script} (${call.file}:${call.line})`;
+  const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
+  // A file the call wrote is in the folder of the job that made it, and in no other job's.
+  checkLater(setup, caller.commands, calls, after, artifactUse, reading, OWN_MACHINE_JOBS.has(caller.kind) ? sequence : caller.commands);
+  // A CI file's keys and steps that take files from the folder of the job that made the call
+  // (`actions/upload-artifact` `path: build.log`, in any place: a cache is saved when the job ends).
+  const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
+  if (outputs.length === 0) return;
+  const job = jobOf(caller, sequence);
+  for (const r of workspaceReads(caller.kind, caller.text)) {
+    const d = sameJob(r, job) ? outputTaken(setup, r, caller.file, outputs, after) : null;
+    if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
+  }
 }
 
 /** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
-function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
+function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, outputReaders: readonly ScriptCommand[] = commands): void {
+  checkOutputReads(setup, outputReaders, skip, after, uses, reading);
   const left = (hostPath: string) => !removedByScript(setup, hostPath);
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);
@@ -220,5 +244,19 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
     if (pending.length === 0) return;
     const used = uses(cmd, inv ?? null, pending);
     for (const art of used?.artifacts ?? []) art.hostNeeded = `${used!.why}${after}`;
+  }
+}
+
+/**
+ * The files the removed commands wrote (`> build.log`, ./removed-outputs.ts) disappear for a later
+ * script as the artifacts do, but nothing writes them back: a read of one refuses the setup
+ * (REMOVED_OUTPUT_USED). Read as the artifacts are, by the same commands (`uses`).
+ */
+function checkOutputReads(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
+  const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
+  for (const cmd of commands) {
+    if (skip.has(cmd) || forcedRemoval(cmd)) continue;
+    const d = outputRead(setup, cmd, outputs, uses, after);
+    if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
   }
 }

@@ -9,7 +9,9 @@
  * time, names nothing of this setup). Who runs such a script, and from where, is unknown, so it
  * is read from its own folder and, for a shell script in a subfolder, from the root too (not a
  * setup's own script: the analysis already read it from the folder it runs in, and read from the
- * root its own later `sha256sum out/app` would name another setup's `out/app`).
+ * root its own later `sha256sum out/app` would name another setup's `out/app`). The files a
+ * setup's removed commands wrote (`> out/report.txt`, ./removed-outputs.ts) disappear the same
+ * way, and are looked for alike.
  *
  * Cost: a monorepo has thousands of candidate files and artifacts. Each file's text is first
  * searched for words that, taken as paths from either folder, reach an artifact; only a file
@@ -21,12 +23,12 @@ import { readScript, scriptKindOf, type Analysis } from '../analyze/index.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
-import type { Artifact, Setup } from '../model/setup.js';
+import type { Setup } from '../model/setup.js';
 
-/** An artifact with the setup that extracts it. */
+/** A path the migration takes off the host (an artifact, or a file a removed command wrote) with its setup. */
 interface Held {
   setup: Setup;
-  artifact: Artifact;
+  hostPath: string;
 }
 
 /** Where a path reaches artifacts: the artifact's own path and every folder holding it (not the root). */
@@ -37,7 +39,7 @@ class ReachIndex {
   readonly names = new Set<string>();
 
   add(h: Held): void {
-    const p = h.artifact.hostPath;
+    const p = h.hostPath;
     this.at.set(p, [...(this.at.get(p) ?? []), h]);
     for (let d = p; d !== ''; d = path.dirname(d) === '.' ? '' : path.dirname(d)) {
       this.names.add(path.basename(d));
@@ -94,7 +96,9 @@ export interface FarReading {
   scriptOf(rel: string): ScriptFile | null;
   /** Commands that belong to a setup (never a use of it). */
   own: ReadonlySet<ScriptCommand>;
-  /** Checks `commands` of a file for reads of the setup's artifacts; `after` names where they are. */
+  /** The files a setup's removed commands wrote (./removed-outputs.ts): they disappear as its artifacts do. */
+  outputs(setup: Setup): readonly string[];
+  /** Checks `commands` of a file for reads of the setup's artifacts and outputs; `after` names where they are. */
   check(setup: Setup, commands: readonly ScriptCommand[], after: string): void;
 }
 
@@ -103,7 +107,10 @@ const KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', 'packag
 
 export function markFarUses(r: FarReading): void {
   const index = new ReachIndex();
-  for (const setup of r.setups) for (const artifact of setup.artifacts) if (!artifact.hostNeeded) index.add({ setup, artifact });
+  for (const setup of r.setups) {
+    for (const artifact of setup.artifacts) if (!artifact.hostNeeded) index.add({ setup, hostPath: artifact.hostPath });
+    for (const hostPath of r.outputs(setup)) index.add({ setup, hostPath });
+  }
   if (index.size === 0) return;
   const { analysis, fs } = r;
   const kept = new Set([...analysis.files, ...(analysis.quiet ?? [])]);

@@ -15,15 +15,17 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
-import { readMeets, workspaceReads } from './workspace-reads/index.js';
-import type { Artifact, Setup } from '../model/setup.js';
+import { readMeets, workspaceReads, type WorkspaceRead } from './workspace-reads/index.js';
+import { forcedRemoval } from './forced-removal.js';
+import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
+import type { EmbeddedScript } from '../analyze/embedded.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
 /** Redirect operators that write a file. */
 const WRITES = new Set(['>', '>>', '>|', '&>', '&>>', '>&']);
 
-interface Output {
+export interface Output {
   path: string | null;
   by: ScriptCommand;
   raw: string;
@@ -62,7 +64,8 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
       }
       continue;
     }
-    if (outputs.length === 0) continue;
+    // `rm -f build.log` succeeds whether or not the file is there.
+    if (outputs.length === 0 || forcedRemoval(cmd)) continue;
     // A file read where it was written, or through a folder or pattern holding it, as an artifact is.
     const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
     const use = artifactUse(cmd, dockerInvocation(cmd), pseudo);
@@ -72,14 +75,89 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
   }
   // A CI key or step that takes the file from the job's folder afterwards (`actions/upload-artifact` `path: build.log`).
   if (script) {
+    const job = jobOf(script, sequence);
     for (const o of outputs) {
-      const r = workspaceReads(script.kind, script.text).find((x) => readMeets(x, o.path!, o.by.words[0]!) !== null);
-      if (!r) continue;
-      const what = r.path === null ? `a path only known at run time, which may be ${o.path}` : r.path === o.path ? o.path! : `${r.path}, which holds ${o.path}`;
-      out.push(diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${script.file}:${r.line}) reads ${what}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file: script.file, line: r.line, setup: setup.id, hint: HINT }));
+      for (const r of workspaceReads(script.kind, script.text)) {
+        const d = sameJob(r, job) ? outputTaken(setup, r, script.file, [o]) : null;
+        if (d) {
+          out.push(d);
+          break;
+        }
+      }
     }
   }
   return out;
+}
+
+/**
+ * What the migration stops writing for a setup, as a script run after the setup's own could find
+ * it (a caller reading the log after `sh build.sh`, a script beside it, another Make target): the
+ * files the commands it removes (the builder build unless its image is kept, the extraction and
+ * the cleanup) wrote through a redirect, less those a command of the script that stays removes
+ * after writing them (`rm -f build.log`), which the old script did not leave either. A path only
+ * known at run time is the setup's own refusal (removedOutputUses).
+ */
+export function leftOutputs(setup: Setup, script: ScriptFile | undefined): Output[] {
+  const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
+  const staying = (script?.commands ?? []).filter((c) => !removed.has(c));
+  const out: Output[] = [];
+  for (const cmd of removed) {
+    for (const o of outputsOf(cmd, setup.artifacts)) {
+      if (o.path === null || out.some((x) => x.path === o.path)) continue;
+      const gone = staying.some((c) => c.index > cmd.index && c.file === cmd.file && removes(c, o.path!));
+      if (!gone) out.push(o);
+    }
+  }
+  return out;
+}
+
+/** `rm … PATH` (or a folder holding it), run where it can be resolved. */
+function removes(cmd: ScriptCommand, target: string): boolean {
+  if (cmd.words[0]?.value !== 'rm' || cmd.cwd === null) return false;
+  return cmd.words.slice(1).some((w) => {
+    if (w.value === null || w.value.startsWith('-')) return false;
+    const p = resolveRel(cmd.cwd!, w.value);
+    return p === target || target.startsWith(`${p}/`);
+  });
+}
+
+/**
+ * The refusal for a command run after the setup's script that reads one of `outputs` (the
+ * artifacts' own reading, given as `uses`: a caller's, or the narrower one of a script that only
+ * may run after it); `after` says where it is and why it runs after the setup's script.
+ */
+export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly Output[], uses: typeof artifactUse, after: string): Diagnostic | null {
+  if (outputs.length === 0) return null;
+  const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
+  const use = uses(cmd, dockerInvocation(cmd), pseudo);
+  if (!use) return null;
+  const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
+  return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+}
+
+/** The refusal for a CI-native read (`actions/upload-artifact` `path: build.log`) of one of `outputs`, or null. */
+export function outputTaken(setup: Setup, r: WorkspaceRead, file: string, outputs: readonly Output[], after = ''): Diagnostic | null {
+  const o = outputs.find((x) => readMeets(r, x.path!, x.by.words[0]!) !== null);
+  if (!o) return null;
+  const what = r.path === null ? `a path only known at run time, which may be ${o.path}` : r.path === o.path ? o.path! : `${r.path}, which holds ${o.path}`;
+  return diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${file}:${r.line}) reads ${what}${after}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file, line: r.line, setup: setup.id, hint: HINT });
+}
+
+/** The job (entry) of a CI file that runs `sequence`, or undefined when the file is not cut into named jobs. */
+export function jobOf(script: ScriptFile, sequence: readonly ScriptCommand[]): string | undefined {
+  const e = script as Partial<EmbeddedScript>;
+  const k = e.sequences?.indexOf(sequence as ScriptCommand[]) ?? -1;
+  return k >= 0 ? e.entries?.[k] : undefined;
+}
+
+/**
+ * Whether a CI-native read takes the folder of `job`'s run: another job of the same file starts
+ * from a checkout of its own on its own machine (GitHub, GitLab, CircleCI), so a file one job's
+ * commands wrote is not in another's folder unless an artifact or cache passes it, and that is a
+ * read of the first job's own keys. A read of no known job (`default:`, a template) may be it.
+ */
+export function sameJob(r: WorkspaceRead, job: string | undefined): boolean {
+  return r.job === undefined || job === undefined || r.job === job;
 }
 
 const HINT = 'Write that file from a command that stays (or stop reading it), then run the tool again; or migrate by hand.';

@@ -60,5 +60,61 @@ describe('files the removed commands wrote, taken by a CI step', () => {
     expect(refused.setups[0]!.status).toBe('refused');
     expect(refused.setups[0]!.diagnostics.find((d) => d.code === 'REMOVED_OUTPUT_USED')?.message).toMatch(/actions\/upload-artifact@v4.*reads build\.log, but it was written by `docker build/);
     expect(planFiles(workflow('notes.txt')).setups[0]!.status).toBe('migrate');
+    // A later job of the workflow starts from a checkout of its own: the log was never in its folder.
+    const later = workflow('build.log');
+    later['.github/workflows/image.yml'] = later['.github/workflows/image.yml'].replace('      - uses: actions/upload-artifact@v4', '  logs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v4');
+    expect(planFiles(later).setups[0]!.status).toBe('migrate');
+  });
+});
+
+/** The same repository with the builder build's log, and `extra` files beside it. */
+const withLog = (extra: Record<string, string>, redirect = '> build.log 2>&1') => {
+  const plan = planFiles({ ...repo([`${BUILD} ${redirect}`, ...EXTRACT, RUN]), ...extra });
+  const setup = plan.setups.find((s) => s.id.startsWith('build.sh:'))!;
+  return { status: setup.status, used: setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`) };
+};
+
+describe('files the removed commands wrote, read by a script run after the setup\'s own', () => {
+  it('a caller that reads the log after running the script refuses, naming the reader, the call and the writer', () => {
+    const r = withLog({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\ngrep -q Successfully build.log\n' });
+    expect(r.status).toBe('refused');
+    expect(r.used).toEqual([expect.stringMatching(/^ci\.sh:4 `grep -q Successfully build\.log` \(ci\.sh:4\) uses build\.log after running build\.sh \(ci\.sh:3\), but it was written by `docker build -t app:build -f Dockerfile\.build \.` \(build\.sh:3\)/)]);
+    // Packing the folder holding it, from a Makefile recipe.
+    expect(withLog({ Makefile: 'release:\n\t./build.sh\n\ttar czf logs.tgz .\n' }).used).toEqual([expect.stringMatching(/^Makefile:3 `tar czf logs\.tgz \.`/)]);
+  });
+
+  it('a CI step that runs the script and then reads or uploads the log refuses; an upload in another job does not', () => {
+    const job = (name: string, steps: string[]) => [`  ${name}:`, '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', ...steps];
+    const upload = ['      - uses: actions/upload-artifact@v4', '        with:', '          path: build.log'];
+    const workflow = (...jobs: string[][]) => ({ '.github/workflows/ci.yml': ['on: push', 'jobs:', ...jobs.flat(), ''].join('\n') });
+    expect(withLog(workflow(job('image', ['      - run: ./build.sh', '      - run: cat build.log']))).used).toEqual([expect.stringMatching(/^\.github\/workflows\/ci\.yml:8 `cat build\.log`/)]);
+    const same = withLog(workflow(job('image', ['      - run: ./build.sh', ...upload])));
+    expect(same.used).toEqual([expect.stringMatching(/^\.github\/workflows\/ci\.yml:10 the step `uses: actions\/upload-artifact@v4` \(`with: path:`\) \(\.github\/workflows\/ci\.yml:10\) reads build\.log after running build\.sh \(\.github\/workflows\/ci\.yml:7\)/)]);
+    // Another job starts from a checkout of its own: the log was never in its folder.
+    expect(withLog(workflow(job('image', ['      - run: ./build.sh']), job('logs', upload))).status).toBe('migrate');
+    expect(withLog(workflow(job('image', ['      - run: ./build.sh']), job('logs', ['      - run: cat build.log || true']))).status).toBe('migrate');
+  });
+
+  it('a script beside the setup\'s, or in another folder naming the log by its path, refuses', () => {
+    expect(withLog({ 'check.sh': '#!/bin/sh\ngrep FAIL build.log && exit 1\nexit 0\n' }).used).toEqual([expect.stringMatching(/^check\.sh:2 `grep FAIL build\.log` \(check\.sh:2\) reads build\.log, in check\.sh, which may be run after build\.sh left it there/)]);
+    expect(withLog({ 'tools/report.sh': '#!/bin/sh\ncat ../out/report.txt\n' }, '> out/report.txt').used).toEqual([expect.stringMatching(/^tools\/report\.sh:2 `cat \.\.\/out\/report\.txt`/)]);
+  });
+
+  it('another Make target that reads the log the image target\'s build wrote refuses', () => {
+    const plan = planFiles({
+      ...repo([]),
+      Makefile: ['image:', '\tdocker build -t app:build -f Dockerfile.build . > build.log 2>&1', '\tdocker create --name x app:build', '\tdocker cp x:/out/app ./app', '\tdocker rm x', '\tdocker build -t app:latest .', '', 'check-log:', '\tgrep -q Successfully build.log', ''].join('\n'),
+    });
+    const setup = plan.setups.find((s) => s.id.startsWith('Makefile:'))!;
+    expect(setup.status).toBe('refused');
+    expect(setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`)).toEqual(['Makefile:9']);
+  });
+
+  it('a log no other script reads, one the script removes itself, or one a later script only writes, migrates', () => {
+    expect(withLog({ 'ci.sh': '#!/bin/sh\nsh build.sh\necho done\n', 'lint.sh': '#!/bin/sh\ncat README.md\n' }).status).toBe('migrate');
+    const removedItself = planFiles({ ...repo([`${BUILD} > build.log 2>&1`, ...EXTRACT, RUN, 'rm -f build.log']), 'ci.sh': '#!/bin/sh\nsh build.sh\ncat build.log\n' });
+    expect(removedItself.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(withLog({ 'check.sh': '#!/bin/sh\necho fresh > build.log\n' }).status).toBe('migrate');
+    expect(withLog({ 'ci.sh': '#!/bin/sh\nrm -f build.log\nsh build.sh\n' }).status).toBe('migrate');
   });
 });
