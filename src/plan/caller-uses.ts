@@ -30,7 +30,7 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
-import { jobOf, leftOutputs, outputRead, outputTaken, sameJob } from './removed-outputs.js';
+import { jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { workspaceReads } from './workspace-reads/index.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
@@ -120,7 +120,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
       const script = scriptOf(rel);
       if (!script || !LOCAL_KINDS.has(script.kind) || calledBy(script, setup.script)) continue;
       const commands = script.commands.filter((c) => !own.has(c));
-      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading);
+      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading, { commands, ordered: script.kind === 'shell' });
     }
   }
   markFarUses({
@@ -131,7 +131,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
     scriptOf,
     outputs: (setup) => outputsOf.get(setup) ?? [],
     skip: (setup, rel, script) => rel === setup.script || (callersOf.get(setup.script)?.has(rel) ?? false) || calledBy(script, setup.script),
-    check: (setup, commands, after) => checkLater(setup, commands, new Set(), after, artifactRead, reading),
+    check: (setup, commands, after, kind) => checkLater(setup, commands, new Set(), after, artifactRead, reading, { commands, ordered: kind === 'shell' }),
   });
 }
 
@@ -179,7 +179,8 @@ function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
     script.sequences.forEach((seq, k) => {
       const others = seq.filter((c) => !own.has(c));
       if (others.length === 0) return;
-      checkLater(setup, others, new Set(), `, in ${entry(k)} of ${setup.script}, which may run after ${entry(first)}`, artifactRead, reading);
+      // A sequence runs in its order (a target after its prerequisites).
+      checkLater(setup, others, new Set(), `, in ${entry(k)} of ${setup.script}, which may run after ${entry(first)}`, artifactRead, reading, { commands: others, ordered: true });
     });
   }
 }
@@ -197,7 +198,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const after = ` after running ${setup.script} (${call.file}:${call.line})`;
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
-  checkLater(setup, caller.commands, calls, after, artifactUse, reading, OWN_MACHINE_JOBS.has(caller.kind) ? sequence : caller.commands);
+  const ownJob = OWN_MACHINE_JOBS.has(caller.kind);
+  checkLater(setup, caller.commands, calls, after, artifactUse, reading, { commands: ownJob ? sequence : caller.commands, ordered: ownJob || caller.kind === 'shell' });
   // A CI file's keys and steps that take files from the folder of the job that made the call
   // (`actions/upload-artifact` `path: build.log`, in any place: a cache is saved when the job ends).
   const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
@@ -210,8 +212,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
 }
 
 /** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
-function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, outputReaders: readonly ScriptCommand[] = commands): void {
-  checkOutputReads(setup, outputReaders, skip, after, uses, reading);
+function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, readers: OutputReaders = { commands, ordered: false }): void {
+  checkOutputReads(setup, readers, skip, after, uses, reading);
   const left = (hostPath: string) => !removedByScript(setup, hostPath);
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);
@@ -252,11 +254,26 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
  * script as the artifacts do, but nothing writes them back: a read of one refuses the setup
  * (REMOVED_OUTPUT_USED). Read as the artifacts are, by the same commands (`uses`).
  */
-function checkOutputReads(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
+function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
   const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
-  for (const cmd of commands) {
+  let live = outputs;
+  for (const cmd of readers.commands) {
+    // A call of the setup's script writes them again.
+    if (skip.has(cmd)) live = outputs;
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
-    const d = outputRead(setup, cmd, outputs, uses, after);
+    const d = outputRead(setup, cmd, live, uses, after);
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
+    // Written anew on every path (`go test ./... > build.log`), a later read in the same run reads that.
+    if (readers.ordered) for (const p of rewritten(cmd)) live = live.filter((o) => o.path !== p);
   }
+}
+
+/**
+ * The commands of a later script to check for reads of the removed outputs; `ordered` when they
+ * run in that order, one run after another (a shell script, a CI job's steps, a Make target with
+ * its prerequisites), not in an order the file does not fix (a Makefile's or package.json's entries).
+ */
+interface OutputReaders {
+  commands: readonly ScriptCommand[];
+  ordered: boolean;
 }

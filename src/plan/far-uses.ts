@@ -99,7 +99,7 @@ export interface FarReading {
   /** The files a setup's removed commands wrote (./removed-outputs.ts): they disappear as its artifacts do. */
   outputs(setup: Setup): readonly string[];
   /** Checks `commands` of a file for reads of the setup's artifacts and outputs; `after` names where they are. */
-  check(setup: Setup, commands: readonly ScriptCommand[], after: string): void;
+  check(setup: Setup, commands: readonly ScriptCommand[], after: string, kind: ScriptFile['kind']): void;
 }
 
 /** Kinds of script a person runs by hand in the working tree; only a shell script is run by its path from any folder. */
@@ -141,6 +141,6 @@ function checkFile(r: FarReading, index: ReachIndex, rel: string, script: Script
   }
   for (const [setup, commands] of bySetup) {
     if (r.skip(setup, rel, script)) continue;
-    r.check(setup, commands, `, in ${rel}${how}, which may be run after ${setup.script} left it there`);
+    r.check(setup, commands, `, in ${rel}${how}, which may be run after ${setup.script} left it there`, script.kind);
   }
 }

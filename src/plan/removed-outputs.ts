@@ -67,11 +67,10 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
     // `rm -f build.log` succeeds whether or not the file is there.
     if (outputs.length === 0 || forcedRemoval(cmd)) continue;
     // A file read where it was written, or through a folder or pattern holding it, as an artifact is.
-    const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
-    const use = artifactUse(cmd, dockerInvocation(cmd), pseudo);
-    if (!use) continue;
-    const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
-    out.push(diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+    const d = outputRead(setup, cmd, outputs, artifactUse, '');
+    if (d) out.push(d);
+    // Written anew on every path (`make test > build.log`): what reads it afterwards reads this.
+    for (const p of rewritten(cmd)) outputs.splice(0, outputs.length, ...outputs.filter((o) => o.path !== p));
   }
   // A CI key or step that takes the file from the job's folder afterwards (`actions/upload-artifact` `path: build.log`).
   if (script) {
@@ -129,10 +128,27 @@ function removes(cmd: ScriptCommand, target: string): boolean {
 export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly Output[], uses: typeof artifactUse, after: string): Diagnostic | null {
   if (outputs.length === 0) return null;
   const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
-  const use = uses(cmd, dockerInvocation(cmd), pseudo);
+  // A redirect that truncates the file (`> build.log`) writes it whatever was there: no read of it.
+  const paths = new Set(outputs.map((o) => o.path));
+  const kept = cmd.redirects.filter((r) => !(TRUNCATES.has(r.op) && paths.has(redirectPath(cmd, r))));
+  const use = uses(kept.length === cmd.redirects.length ? cmd : { ...cmd, redirects: kept }, dockerInvocation(cmd), pseudo);
   if (!use) return null;
   const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
   return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+}
+
+/** Redirect operators that write a file from its start, whatever it held. */
+const TRUNCATES = new Set(['>', '>|', '&>']);
+
+const redirectPath = (cmd: ScriptCommand, r: ScriptCommand['redirects'][number]) => (r.target.value === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, r.target.value));
+
+/**
+ * The files `cmd` writes anew on every path through its script (`go test ./... > build.log`, not
+ * in a branch, a chain after its first member or a loop): a later read reads what it wrote.
+ */
+export function rewritten(cmd: ScriptCommand): string[] {
+  if (cmd.conditional || cmd.loop || (cmd.branches?.length ?? 0) > 0) return [];
+  return cmd.redirects.filter((r) => TRUNCATES.has(r.op)).flatMap((r) => redirectPath(cmd, r) ?? []);
 }
 
 /** The refusal for a CI-native read (`actions/upload-artifact` `path: build.log`) of one of `outputs`, or null. */

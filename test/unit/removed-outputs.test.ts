@@ -117,4 +117,14 @@ describe('files the removed commands wrote, read by a script run after the setup
     expect(withLog({ 'check.sh': '#!/bin/sh\necho fresh > build.log\n' }).status).toBe('migrate');
     expect(withLog({ 'ci.sh': '#!/bin/sh\nrm -f build.log\nsh build.sh\n' }).status).toBe('migrate');
   });
+
+  it('a read after the file was written anew on every path reads that, not the removed command\'s', () => {
+    // In the setup's own script, in a caller, and in a script elsewhere read from the root.
+    expect(codes([`${BUILD} > build.log 2>&1`, ...EXTRACT, RUN, 'go vet ./... > build.log 2>&1', 'grep -c vet build.log']).status).toBe('migrate');
+    expect(withLog({ 'ci.sh': '#!/bin/sh\nsh build.sh\ngo vet ./... > build.log\ncat build.log\n' }).status).toBe('migrate');
+    expect(withLog({ 'tools/vet.sh': '#!/bin/sh\ngo vet ./... > build.log\ncat build.log\n' }).status).toBe('migrate');
+    // Written only on some paths, or before the call that writes it again: the read may be the removed command's.
+    expect(withLog({ 'ci.sh': '#!/bin/sh\nsh build.sh\n[ -n "$VET" ] && go vet ./... > build.log\ncat build.log\n' }).used).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    expect(withLog({ 'ci.sh': '#!/bin/sh\ngo vet ./... > build.log\nsh build.sh\ncat build.log\n' }).used).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+  });
 });
