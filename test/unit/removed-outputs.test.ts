@@ -93,6 +93,11 @@ describe('files the removed commands wrote, read by a script run after the setup
     // Another job starts from a checkout of its own: the log was never in its folder.
     expect(withLog(workflow(job('image', ['      - run: ./build.sh']), job('logs', upload))).status).toBe('migrate');
     expect(withLog(workflow(job('image', ['      - run: ./build.sh']), job('logs', ['      - run: cat build.log || true']))).status).toBe('migrate');
+    // GitLab: the calling job's `artifacts:` take it; another job's never had it.
+    const gitlab = (other: string) => ({ '.gitlab-ci.yml': ['package:', '  script:', '    - ./build.sh', `${other}:`, '  script:', '    - echo logs', '  artifacts:', '    paths:', '      - build.log', ''].join('\n') });
+    expect(withLog(gitlab('logs')).status).toBe('migrate');
+    const own = withLog({ '.gitlab-ci.yml': ['package:', '  script:', '    - ./build.sh', '  artifacts:', '    paths:', '      - build.log', ''].join('\n') });
+    expect(own.used).toEqual([expect.stringMatching(/^\.gitlab-ci\.yml:6 the `artifacts:` of job package/)]);
   });
 
   it('a script beside the setup\'s, or in another folder naming the log by its path, refuses', () => {
