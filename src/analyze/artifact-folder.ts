@@ -7,7 +7,9 @@
  *
  * Refused (the caller keeps ARTIFACT_IN_BROAD_COPY) when the folder may hold anything else, or
  * the script does not make it (`mkdir`) before extracting into it: it is in the repository
- * (then src/analyze/broad-copy.ts may split the line instead), another command writes into it or may (a program the tool does
+ * (then src/analyze/broad-copy.ts may split the line instead), the setup's own builder build or
+ * extraction writes a log there through a redirect (`> build/build.log`: the migration no longer
+ * writes it), another command writes into it or may (a program the tool does
  * not model given a path there, a path only known at run time), or an artifact sits deeper
  * than directly in it (COPY would recreate the folders between with their host modes).
  */
@@ -57,7 +59,14 @@ export function folderOnlyHoldsArtifacts(folder: string, setup: Setup, sequence:
   const own = new Set([...setup.extraction, setup.builder.inv.cmd]);
   for (const cmd of sequence) {
     if (cmd === until) break;
-    if (own.has(cmd)) continue;
+    // The setup's own commands put the artifacts there; a file one of them writes through a
+    // redirect (`docker build … > build/build.log`) is in the folder too, and the migration
+    // no longer writes it.
+    if (own.has(cmd)) {
+      const logged = cmd.redirects.find((r) => (r.op.startsWith('>') || r.op.startsWith('&>')) && r.target.value !== null && cmd.cwd !== null && !/^[0-9-]$/.test(r.target.value) && meets({ path: resolveRel(cmd.cwd, r.target.value), glob: false, word: r.target }, folder) === 'under' && !inside.some((a) => a.hostPath === resolveRel(cmd.cwd!, r.target.value!)));
+      if (logged) return `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) writes ${logged.target.raw} into ${folder} too`;
+      continue;
+    }
     if (cmd.cwd === null || cmd.cwd === folder || cmd.cwd.startsWith(`${folder}/`)) return `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) runs in a folder that is only known at run time or inside ${folder}`;
     const { uses, program } = writesOf(cmd);
     for (const u of uses) {

@@ -39,6 +39,18 @@ describe('a folder the script made only for the artifacts, copied whole', () => 
     });
   }
 
+  it('refused when the builder build or an extraction also wrote a log into the folder (the old COPY copied it; the migration no longer writes it)', () => {
+    for (const [at, line] of [[1, 'docker build -t b -f Dockerfile.build . > dist/build.log 2>&1'], [3, 'docker cp x:/out/app dist/ 2> dist/cp.log']] as const) {
+      const lines = [...EXTRACT];
+      lines[at] = line;
+      const p = planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY dist/ /srv/\n', 'build.sh': sh(...lines, 'docker build -t app .') });
+      expect(p.setups[0]!.diagnostics.find((d) => d.code === 'ARTIFACT_IN_BROAD_COPY')?.message).toMatch(/writes dist\/(build|cp)\.log into dist too/);
+      expect(p.changes).toEqual([]);
+    }
+    // A log written elsewhere leaves the folder holding only the artifacts.
+    expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY dist/ /srv/\n', 'build.sh': sh(...EXTRACT.map((l, i) => (i === 1 ? `${l} > build.log 2>&1` : l)), 'docker build -t app .') }))).toEqual([]);
+  });
+
   it('a folder of the repository is not this: its line stays and the artifacts follow it (broad-copy.ts)', () => {
     const p = planFiles({ 'main.go': GO, 'README.md': 'r\n', 'dist/.keep': '', 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY dist/ /srv/\n', 'build.sh': sh(...EXTRACT, 'docker build -t app .') });
     expect(merged(p)).toContain('COPY dist/ /srv/\nCOPY --from=builder --chown=0:0 /out/app /srv/app\nCOPY --from=builder --chown=0:0 /out/helper /srv/tool\n');
