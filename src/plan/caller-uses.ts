@@ -261,7 +261,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
     // A call of the setup's script writes them again.
     if (skip.has(cmd)) live = outputs;
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
-    const d = outputRead(setup, cmd, live, uses, after);
+    const d = outputRead(setup, cmd, live, uses, after, reading);
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
     // Written anew on every path (`go test ./... > build.log`), a later read in the same run reads that.
     if (readers.ordered) for (const p of rewritten(cmd)) live = live.filter((o) => o.path !== p);

@@ -123,7 +123,7 @@ export function checkHostEffects(
   }
   checkWorkspaceReads(setup, script, refuse);
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
-  for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script)) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
+  for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
   return out;
 }
 

@@ -3,7 +3,10 @@
  * run … go test ./... > report.txt`. The migrated script no longer writes them, so a command
  * that stays and reads one (`grep -c Step build.log`, `tar czf logs.tgz .`), or a CI key or step
  * of the same file taking it from the job's folder (`actions/upload-artifact` `path: build.log`),
- * would fail or read something else. Such a read refuses the setup (REMOVED_OUTPUT_USED), and a
+ * would fail or read something else; so would a build that stays and copies it from its context
+ * (the runtime Dockerfile's `COPY out/ /srv/`, ./output-copies.ts): the image would lack it. The
+ * scripts run after the setup's own (callers, neighbours, sibling entries: ./caller-uses.ts) are
+ * read for these alike. Such a read refuses the setup (REMOVED_OUTPUT_USED), and a
  * removed command writing to a file only known at run time refuses it too, as what reads that
  * file cannot be told. A file nothing reads afterwards is simply no longer written.
  *
@@ -17,6 +20,7 @@ import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { readMeets, workspaceReads, type WorkspaceRead } from './workspace-reads/index.js';
 import { forcedRemoval } from './forced-removal.js';
+import { copiedFromContext, type BuildReading } from './output-copies.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 
@@ -50,7 +54,7 @@ function outputsOf(cmd: ScriptCommand, artifacts: readonly Artifact[]): Output[]
  * The diagnostics for the setup's commands that stay after a removed command wrote a file:
  * `sequence` in the order the commands run, `removed` what the migration takes out.
  */
-export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand[], removed: ReadonlySet<ScriptCommand>, script?: ScriptFile): Diagnostic[] {
+export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand[], removed: ReadonlySet<ScriptCommand>, script?: ScriptFile, reading?: BuildReading): Diagnostic[] {
   const out: Diagnostic[] = [];
   const outputs: Output[] = [];
   for (const cmd of sequence) {
@@ -67,7 +71,7 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
     // `rm -f build.log` succeeds whether or not the file is there.
     if (outputs.length === 0 || forcedRemoval(cmd)) continue;
     // A file read where it was written, or through a folder or pattern holding it, as an artifact is.
-    const d = outputRead(setup, cmd, outputs, artifactUse, '');
+    const d = outputRead(setup, cmd, outputs, artifactUse, '', reading);
     if (d) out.push(d);
     // Written anew on every path (`make test > build.log`): what reads it afterwards reads this.
     for (const p of rewritten(cmd)) outputs.splice(0, outputs.length, ...outputs.filter((o) => o.path !== p));
@@ -125,13 +129,20 @@ function removes(cmd: ScriptCommand, target: string): boolean {
  * artifacts' own reading, given as `uses`: a caller's, or the narrower one of a script that only
  * may run after it); `after` says where it is and why it runs after the setup's script.
  */
-export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly Output[], uses: typeof artifactUse, after: string): Diagnostic | null {
+export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly Output[], uses: typeof artifactUse, after: string, reading?: BuildReading): Diagnostic | null {
   if (outputs.length === 0) return null;
+  // A build that copies it from its context (the runtime build's `COPY out/ /srv/`): ./output-copies.ts.
+  const inv = dockerInvocation(cmd);
+  const copied = inv && reading ? copiedFromContext(inv, outputs.map((o) => o.path!), reading) : null;
+  if (copied) {
+    const o = outputs.find((x) => x.path === copied.path)!;
+    return diag('REMOVED_OUTPUT_USED', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds from ${o.path}${after}: ${copied.why}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+  }
   const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
   // A redirect that truncates the file (`> build.log`) writes it whatever was there: no read of it.
   const paths = new Set(outputs.map((o) => o.path));
   const kept = cmd.redirects.filter((r) => !(TRUNCATES.has(r.op) && paths.has(redirectPath(cmd, r))));
-  const use = uses(kept.length === cmd.redirects.length ? cmd : { ...cmd, redirects: kept }, dockerInvocation(cmd), pseudo);
+  const use = uses(kept.length === cmd.redirects.length ? cmd : { ...cmd, redirects: kept }, inv, pseudo);
   if (!use) return null;
   const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
   return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });

@@ -133,3 +133,31 @@ describe('files the removed commands wrote, read by a script run after the setup
     expect(withLog({ 'ci.sh': '#!/bin/sh\ngo vet ./... > build.log\nsh build.sh\ncat build.log\n' }).used).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
   });
 });
+
+describe('files the removed commands wrote, copied into an image by a build that stays', () => {
+  const folderRepo = (extra: Record<string, string>) => {
+    const plan = planFiles({
+      ...repo([`${BUILD} > out/build.log 2>&1`, 'docker create --name x app:build', 'docker cp x:/out/app ./out/app', 'docker rm x', RUN]),
+      Dockerfile: 'FROM alpine:3.19\nCOPY out/ /srv/\n',
+      'out/.keep': '',
+      ...extra,
+    });
+    return { status: plan.setups[0]!.status, used: plan.setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`) };
+  };
+
+  it('the runtime build copying the folder the log is in, or the log itself, refuses', () => {
+    expect(folderRepo({})).toEqual({ status: 'refused', used: [expect.stringMatching(/^build\.sh:7 `docker build -t app:latest \.` \(build\.sh:7\) builds from out\/build\.log: `COPY out\/` \(Dockerfile:2\) copies it into the image, but it was written by `docker build -t app:build/)] });
+    const own = planFiles({ ...repo([`${BUILD} > build.log 2>&1`, ...EXTRACT, RUN]), Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCOPY build.log /usr/share/doc/\n' });
+    expect(own.setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => d.line)).toEqual([7]);
+  });
+
+  it('an ignore file that leaves the log out for certain migrates; a later `!` rule may send it again', () => {
+    expect(folderRepo({ '.dockerignore': 'out/*.log\n' }).status).toBe('migrate');
+    expect(folderRepo({ '.dockerignore': 'out/*.log\n!out/build.log\n' }).status).toBe('refused');
+  });
+
+  it('a caller that builds another image copying the log refuses', () => {
+    const r = withLog({ 'Dockerfile.logs': 'FROM busybox:1.36\nCOPY build.log /logs/\n', 'ci.sh': '#!/bin/sh\nsh build.sh\ndocker build -f Dockerfile.logs -t logs .\n' });
+    expect(r.used).toEqual([expect.stringMatching(/^ci\.sh:3 `docker build -f Dockerfile\.logs -t logs \.` \(ci\.sh:3\) builds from build\.log after running build\.sh \(ci\.sh:2\): `COPY build\.log` \(Dockerfile\.logs:2\) copies it/)]);
+  });
+});
