@@ -30,7 +30,7 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
-import { jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
+import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { workspaceReads } from './workspace-reads/index.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
@@ -199,7 +199,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
   const ownJob = OWN_MACHINE_JOBS.has(caller.kind);
-  checkLater(setup, caller.commands, calls, after, artifactUse, reading, { commands: ownJob ? sequence : caller.commands, ordered: ownJob || caller.kind === 'shell' });
+  // In file order only when every call runs where it is written (not from a function, a branch or a loop).
+  checkLater(setup, caller.commands, calls, after, artifactUse, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell') });
   // A CI file's keys and steps that take files from the folder of the job that made the call
   // (`actions/upload-artifact` `path: build.log`, in any place: a cache is saved when the job ends).
   const outputs = leftOutputs(setup, reading.scripts.get(setup.script));

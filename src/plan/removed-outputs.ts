@@ -73,8 +73,9 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
     // A file read where it was written, or through a folder or pattern holding it, as an artifact is.
     const d = outputRead(setup, cmd, outputs, artifactUse, '', reading);
     if (d) out.push(d);
-    // Written anew on every path (`make test > build.log`): what reads it afterwards reads this.
-    for (const p of rewritten(cmd)) outputs.splice(0, outputs.length, ...outputs.filter((o) => o.path !== p));
+    // Written anew on every path (`make test > build.log`): what reads it afterwards reads this
+    // (when the removed writer ran where it is written, not from a function called later).
+    for (const p of rewritten(cmd)) outputs.splice(0, outputs.length, ...outputs.filter((o) => o.path !== p || !inPlace(o.by)));
   }
   // A CI key or step that takes the file from the job's folder afterwards (`actions/upload-artifact` `path: build.log`).
   if (script) {
@@ -158,9 +159,12 @@ const redirectPath = (cmd: ScriptCommand, r: ScriptCommand['redirects'][number])
  * in a branch, a chain after its first member or a loop): a later read reads what it wrote.
  */
 export function rewritten(cmd: ScriptCommand): string[] {
-  if (cmd.conditional || cmd.loop || (cmd.branches?.length ?? 0) > 0) return [];
+  if (!inPlace(cmd)) return [];
   return cmd.redirects.filter((r) => TRUNCATES.has(r.op)).flatMap((r) => redirectPath(cmd, r) ?? []);
 }
+
+/** Whether a command runs once, where it is written: not in a branch, a chain after its first member, a function or a loop. */
+export const inPlace = (cmd: ScriptCommand) => !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0;
 
 /** The refusal for a CI-native read (`actions/upload-artifact` `path: build.log`) of one of `outputs`, or null. */
 export function outputTaken(setup: Setup, r: WorkspaceRead, file: string, outputs: readonly Output[], after = ''): Diagnostic | null {

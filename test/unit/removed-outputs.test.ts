@@ -131,6 +131,8 @@ describe('files the removed commands wrote, read by a script run after the setup
     // Written only on some paths, or before the call that writes it again: the read may be the removed command's.
     expect(withLog({ 'ci.sh': '#!/bin/sh\nsh build.sh\n[ -n "$VET" ] && go vet ./... > build.log\ncat build.log\n' }).used).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
     expect(withLog({ 'ci.sh': '#!/bin/sh\ngo vet ./... > build.log\nsh build.sh\ncat build.log\n' }).used).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    // A call from a function runs where the function is called, not where it is written.
+    expect(withLog({ 'ci.sh': '#!/bin/sh\nbuild() { sh build.sh; }\ngo vet ./... > build.log\nbuild\ncat build.log\n' }).used).toEqual([expect.stringMatching(/^ci\.sh:5 /)]);
   });
 });
 
