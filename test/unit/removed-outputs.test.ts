@@ -105,6 +105,11 @@ describe('files the removed commands wrote, read by a script run after the setup
     expect(withLog({ 'tools/report.sh': '#!/bin/sh\ncat ../out/report.txt\n' }, '> out/report.txt').used).toEqual([expect.stringMatching(/^tools\/report\.sh:2 `cat \.\.\/out\/report\.txt`/)]);
   });
 
+  it('a Make target or npm script reading the log after another one ran the script refuses (`make build check-log`)', () => {
+    expect(withLog({ Makefile: 'build:\n\t./build.sh\n\ncheck-log: build\n\tgrep -q Successfully build.log\n' }).used).toEqual([expect.stringMatching(/^Makefile:5 `grep -q Successfully build\.log`/)]);
+    expect(withLog({ 'package.json': JSON.stringify({ scripts: { build: './build.sh', 'check-log': 'grep -q Successfully build.log' } }, null, 2) }).used).toEqual([expect.stringMatching(/^package\.json:\d+ `grep -q Successfully build\.log`/)]);
+  });
+
   it('another Make target that reads the log the image target\'s build wrote refuses', () => {
     const plan = planFiles({
       ...repo([]),
