@@ -11,6 +11,7 @@ import { DOCKERFILE_FEATURES, drawDockerfileFeatures, isDockerfileFeature, norma
 import { LATER_STEP_FEATURES, normalizeLaterStep } from './later-step-features.js';
 import { normalizeReaders, READER_FEATURES } from './reader-features.js';
 import { CI_FLAVOUR_FEATURES, normalizeCiFlavour } from './ci-flavours.js';
+import { EXTRACTION_LATE_FEATURES, normalizeExtractionLate } from './extraction-features.js';
 import { normalizeRunStep, RUN_STEP_FEATURES } from './run-step-features.js';
 
 /** How the artifact leaves the builder. */
@@ -154,6 +155,8 @@ export const FEATURES = {
   ...READER_FEATURES,
   // ---- The other CI kinds a GitHub or GitLab runner is written as (./ci-flavours.ts): a stream of its own.
   ...CI_FLAVOUR_FEATURES,
+  // ---- How the extraction lands the file (./extraction-features.ts): a stream of its own.
+  ...EXTRACTION_LATE_FEATURES,
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -177,7 +180,7 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
 const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
 /** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4, laterReader: 0.3, remoteReader: 0.3, releaseStep: 0.3, preRuntimeTool: 0.1, ciFlavour: 0.5 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4, laterReader: 0.3, remoteReader: 0.3, releaseStep: 0.3, preRuntimeTool: 0.1, ciFlavour: 0.5, tmpRename: 0.5 };
 /**
  * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
  * half) writes exactly the repository it wrote before they were added.
@@ -193,7 +196,7 @@ const TWO_STREAM: ReadonlySet<Feature> = new Set<Feature>(['twoSetups', 'secondB
  * others (seeded from the seed and the stream's constant): a seed keeps every earlier choice,
  * and its repository when the draw is `none`.
  */
-const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491], ['laterReader', 0x68e31da4], ['remoteReader', 0xb5297a4d], ['releaseStep', 0x1b56c4e9], ['preRuntimeTool', 0xcc9e2d51], ['ciFlavour', 0x85a308d3]];
+const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491], ['laterReader', 0x68e31da4], ['remoteReader', 0xb5297a4d], ['releaseStep', 0x1b56c4e9], ['preRuntimeTool', 0xcc9e2d51], ['ciFlavour', 0x85a308d3], ['tmpRename', 0xe6546b64]];
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -368,6 +371,7 @@ export function normalize(input: RepoSpec): RepoSpec {
   normalizeLaterStep(s);
   normalizeReaders(s);
   normalizeCiFlavour(s);
+  normalizeExtractionLate(s);
   return s;
 }
 

@@ -9,6 +9,7 @@ import * as df from './render-dockerfile.js';
 import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi, groups } from './render-ci.js';
 import { flavouredCi } from './ci-flavours.js';
+import { tmpRenameOf } from './extraction-features.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
@@ -246,7 +247,8 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   const image = named('IMAGE', `${a}:latest`);
   const ctr = (sub: string) => (s.spelling === 'long' ? `docker container ${sub}` : `docker ${sub}`);
   const guard = (line: string) => (s.orGuard === 'exit' ? `${line} || exit 1` : s.orGuard === 'block' ? `${line} || { echo "${a}: step failed" >&2; exit 1; }` : line);
-  const cpDest = auto ? auto.dest : q(l.cpDest);
+  const renamed = auto || l.cpDest !== `./${l.hostPath}` ? null : tmpRenameOf(s, l.hostPath, q);
+  const cpDest = auto ? auto.dest : renamed ? renamed.dest : q(l.cpDest);
   const catDest = auto ? auto.dest : q(l.hostProgram);
 
   const builder: string[] = [];
@@ -321,6 +323,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .`));
       break;
   }
+  if (renamed) extract.push(renamed.mv);
   const after: string[] = [];
   const program = q(l.hostProgram);
   switch (s.postProcess) {
