@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--runners R,…] [--active F,… [--focus]] [--out DIR] [--no-shrink] [--replay DIR]`
+ * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--runners R,…] [--active F,… [--focus] [--solo]] [--out DIR] [--no-shrink] [--replay DIR]`
  *
  * Runs seeds S … S+N-1 (default 1 … 20) of the differential fuzzer on the real engine, prints
  * each seed's verdict and a summary line, and exits 1 if any seed failed. Each failing seed is
@@ -8,7 +8,8 @@
  * (their spec.json), without shrinking. --runners (e.g. `github,gitlab,js`) runs, from S on, the
  * first N seeds whose `runner` (./grammar.ts) is one of those; --active (e.g. `runFlag,stdinFeed`)
  * runs those of seeds S … S+N-1 that draw one of the listed features off its plainest option, and
- * with --focus sets every other trap of theirs plain (so that no other refusal hides the drawn shape).
+ * with --focus sets every other trap of theirs plain (so that no other refusal hides the drawn shape),
+ * and with --solo every other run-step, later-step, reader, log and image feature too.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     runners: { type: 'string' },
     active: { type: 'string' },
     focus: { type: 'boolean', default: false },
+    solo: { type: 'boolean', default: false },
   },
 });
 
@@ -47,7 +49,7 @@ const specs: RepoSpec[] = values.replay
   : values.runners
   ? seedsWithRunner(Number(values.start), Number(values.seeds), values.runners.split(','))
   : values.active
-  ? seedsWith(Number(values.start), Number(values.seeds), values.active.split(',') as Feature[]).map((s) => (values.focus ? focused(s) : s))
+  ? seedsWith(Number(values.start), Number(values.seeds), values.active.split(',') as Feature[]).map((s) => (values.focus ? focused(s) : s)).map((s) => (values.solo ? solo(s, values.active!.split(',') as Feature[]) : s))
   : Array.from({ length: Number(values.seeds) }, (_, i) => generate(Number(values.start) + i));
 
 /** The seeds from `start` up to `start + n - 1` that draw one of `features` off its plainest option. */
@@ -64,6 +66,13 @@ function seedsWith(start: number, n: number, features: Feature[]): RepoSpec[] {
 function focused(spec: RepoSpec): RepoSpec {
   const out: Record<string, unknown> = { ...spec };
   for (const [k, options] of Object.entries(FEATURES) as [Feature, readonly unknown[]][]) if (!SHAPES.has(k) && !LATE_FEATURES.includes(k)) out[k] = options[0];
+  return normalize(out as RepoSpec);
+}
+
+/** `spec` with every run-step, later-step and reader feature but `features` at its plainest: the drawn shape alone. */
+function solo(spec: RepoSpec, features: Feature[]): RepoSpec {
+  const out: Record<string, unknown> = { ...spec };
+  for (const k of LATE_FEATURES) if (!features.includes(k)) out[k] = FEATURES[k][0];
   return normalize(out as RepoSpec);
 }
 
