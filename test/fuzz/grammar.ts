@@ -13,6 +13,8 @@ import { normalizeReaders, READER_FEATURES } from './reader-features.js';
 import { CI_FLAVOUR_FEATURES, normalizeCiFlavour } from './ci-flavours.js';
 import { EXTRACTION_LATE_FEATURES, normalizeExtractionLate } from './extraction-features.js';
 import { normalizeRunStep, RUN_STEP_FEATURES } from './run-step-features.js';
+import { LOG_FEATURES, normalizeLogs } from './log-features.js';
+import { IMAGE_FEATURES, normalizeImages } from './image-features.js';
 
 /** How the artifact leaves the builder. */
 export const EXTRACTIONS = [
@@ -157,6 +159,9 @@ export const FEATURES = {
   ...CI_FLAVOUR_FEATURES,
   // ---- How the extraction lands the file (./extraction-features.ts): a stream of its own.
   ...EXTRACTION_LATE_FEATURES,
+  // ---- A log a removed command writes (./log-features.ts), and how the pattern's images are built and used (./image-features.ts): streams of their own.
+  ...LOG_FEATURES,
+  ...IMAGE_FEATURES,
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -180,7 +185,7 @@ export const SHAPES: ReadonlySet<Feature> = new Set<Feature>([
 /** Features drawn after the others from a second stream seeded from the seed (see generate). */
 const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs', 'sourceEdit']);
 /** For a feature of the second stream that must stay rare: the chance it leaves its plainest option. */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4, laterReader: 0.3, remoteReader: 0.3, releaseStep: 0.3, preRuntimeTool: 0.1, ciFlavour: 0.5, tmpRename: 0.5 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4, laterReader: 0.3, remoteReader: 0.3, releaseStep: 0.3, preRuntimeTool: 0.1, ciFlavour: 0.5, tmpRename: 0.5, logWriter: 0.4, engineWrapper: 0.3, runtimeRebuild: 0.3, imageUse: 0.3 };
 /**
  * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
  * half) writes exactly the repository it wrote before they were added.
@@ -196,7 +201,7 @@ const TWO_STREAM: ReadonlySet<Feature> = new Set<Feature>(['twoSetups', 'secondB
  * others (seeded from the seed and the stream's constant): a seed keeps every earlier choice,
  * and its repository when the draw is `none`.
  */
-const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491], ['laterReader', 0x68e31da4], ['remoteReader', 0xb5297a4d], ['releaseStep', 0x1b56c4e9], ['preRuntimeTool', 0xcc9e2d51], ['ciFlavour', 0x85a308d3], ['tmpRename', 0xe6546b64]];
+const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491], ['laterReader', 0x68e31da4], ['remoteReader', 0xb5297a4d], ['releaseStep', 0x1b56c4e9], ['preRuntimeTool', 0xcc9e2d51], ['ciFlavour', 0x85a308d3], ['tmpRename', 0xe6546b64], ['logWriter', 0x3c6ef372], ['logReader', 0xa54ff53a], ['engineWrapper', 0x510e527f], ['runtimeRebuild', 0x9b05688c], ['imageUse', 0x1f83d9ab]];
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -372,6 +377,8 @@ export function normalize(input: RepoSpec): RepoSpec {
   normalizeReaders(s);
   normalizeCiFlavour(s);
   normalizeExtractionLate(s);
+  normalizeLogs(s);
+  normalizeImages(s);
   return s;
 }
 
@@ -388,6 +395,8 @@ export const RUNNER_FEATURES: readonly Feature[] = [...DRIVER_STREAM];
 export const HOST_FEATURES: readonly Feature[] = [...HOST_STREAM];
 /** The run-step, later-step and reader features (LATE_STREAMS), for the tests that pin earlier seeds. */
 export const LATE_FEATURES: readonly Feature[] = LATE_STREAMS.map(([k]) => k);
+/** The log and image features (./log-features.ts, ./image-features.ts) at their plainest, for the tests that write specs by hand. */
+export const PLAIN_LOGS_AND_IMAGES = { logWriter: 'none', logReader: 'none', engineWrapper: 'none', runtimeRebuild: 'none', imageUse: 'none' } as const;
 /** The second-setup features (TWO_STREAM), for the tests that pin earlier seeds. */
 export const TWO_SETUP_FEATURES: readonly Feature[] = [...TWO_STREAM];
 

@@ -15,6 +15,8 @@ import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
 import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
+import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logRedirect } from './log-features.js';
+import { afterBuilderLines, afterRuntimeLines, imageFinalTags, imageScratch, rebuildEntries, rebuildFiles, rebuildKeepsArtifact, rebuildLines, rebuildRefusal, runtimeBuildFlags, wrapEngine } from './image-features.js';
 
 export interface RepoFile {
   path: string;
@@ -48,6 +50,8 @@ export interface RenderedRepo {
   later: PipelineEntry[];
   /** The code the tool must refuse with, for a pipeline this engine cannot run (./run-step-features.ts mustRefuse). */
   mustRefuse?: string;
+  /** The code the tool must refuse with, for a pipeline that runs but whose migration the images compared may not show wrong (./image-features.ts rebuildRefusal). */
+  refuseWith?: string;
 }
 
 export interface Layout {
@@ -255,7 +259,8 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.echo) builder.push(`echo "==> building ${a}"`);
   if (s.extraction !== 'stock-build') {
     const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}${df.builderTarget(s)}`;
-    builder.push(guard(`docker build ${flags}-t ${tag} -f ${s.builderFile} .`));
+    builder.push(guard(`docker build ${flags}-t ${tag} -f ${s.builderFile} .${logRedirect(s, 'build')}`));
+    builder.push(...afterBuilderLines(s, tag));
   }
   const extract: string[] = [];
   if (l.destDir) extract.push(s.rmMkdirDest ? `rm -rf ${l.destDir} && mkdir -p ${l.destDir}` : `mkdir -p ${l.destDir}`);
@@ -284,7 +289,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       if (s.extraction === 'create-cp') extract.push(`${ctr('create')} --name ${c} ${tag}`);
       else if (s.extraction === 'detached-idle') extract.push(builderRun(s, dollar, `-d --name ${c} `, tag, 'tail', ['-f', '/dev/null']));
       else if (s.stdinFeed !== 'none') extract.push(...fedRun(s, c, '-e CGO_ENABLED=0 ', tag, runTimeCommand(l)));
-      else extract.push(builderRun(s, dollar, `--name ${c} -e CGO_ENABLED=0 `, tag, s.builderJsonCmd ? '' : 'go', s.builderJsonCmd ? [] : ['build', '-o', l.containerPath, '.']));
+      else extract.push(builderRun(s, dollar, `--name ${c} -e CGO_ENABLED=0 `, tag, s.builderJsonCmd ? '' : 'go', s.builderJsonCmd ? [] : ['build', '-o', l.containerPath, '.']) + logRedirect(s, 'run'));
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
       extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)), ...extraCp(c));
       if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
@@ -310,17 +315,17 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       extract.push(`chmod ${s.fileMode === 'default' ? '+x' : s.fileMode} ${catDest}`);
       break;
     case 'volume-cp':
-      extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', '/out/.', '/export/'] : [l.containerPath, '/export/']));
+      extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', '/out/.', '/export/'] : [l.containerPath, '/export/']) + logRedirect(s, 'run'));
       break;
     case 'mount-build':
       if (s.stdinFeed !== 'none') extract.push(...fedRun(s, null, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, runTimeCommand(l)));
-      else extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.']));
+      else extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.']) + logRedirect(s, 'run'));
       break;
     case 'tar-pipe':
       extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', '/out', '-c', '.'])} | tar -x -C build/`);
       break;
     case 'stock-build':
-      extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .`));
+      extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .${logRedirect(s, 'run')}`));
       break;
   }
   if (renamed) extract.push(renamed.mv);
@@ -344,7 +349,8 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
   after.push(...preRuntimeLines(s));
   const runtimeAt = after.length;
-  after.push(`docker build -t ${image} .`);
+  after.push(`docker build ${runtimeBuildFlags(s)}-t ${image} .`);
+  after.push(...rebuildLines(s, q(l.hostPath.split('/')[0]!), df.extraArtifact(s)?.host ?? null), ...afterRuntimeLines(s, image, dollar));
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
   if (s.tagUse === 'script') after.push('sh ./check-builder.sh');
   if (s.tagUse === 'dockerfile') after.push(`docker build -t ${a}:check -f Dockerfile.check .`);
@@ -353,13 +359,15 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
   const reach = hostReachCommand(s, l);
   if (reach !== null && s.hostReach !== 'caller') after.push(reach);
-  after.push(...readerLines(s, program, holderOf(s, l)));
+  after.push(...readerLines(s, program, holderOf(s, l)), ...logReadInScript(s));
   // (a caller runs the binary the script leaves behind: no cleanup then)
   // (nor when a sibling target reads, writes or removes what the image target leaves: ./later-step-features.ts; nor for a later reader of it: ./reader-features.ts)
-  const cleanup = s.cleanup && s.hostReach !== 'caller' && s.sibling === 'none' && !keepsArtifact(s);
+  const cleanup = s.cleanup && s.hostReach !== 'caller' && s.sibling === 'none' && !keepsArtifact(s) && !rebuildKeepsArtifact(s);
   if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
-  return { defs, vars, builder, extract, after, runtimeAt };
+  // every docker command of the pattern under the drawn wrapper (./image-features.ts)
+  const wrapped = (lines: string[]) => lines.map((line) => wrapEngine(s, line));
+  return { defs, vars, builder: wrapped(builder), extract: wrapped(extract), after: wrapped(after), runtimeAt };
 }
 
 /** The command a run-time build runs in the builder container. */
@@ -461,13 +469,16 @@ export function render(spec: RepoSpec): RenderedRepo {
   if (steps) files.push(steps);
   const cached = cachedCopy(s);
   if (cached) files.push(cached);
-  files.push(...readerFiles(s, l.hostProgram, q(l.hostProgram)));
-  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : [])];
+  files.push(...readerFiles(s, l.hostProgram, q(l.hostProgram)), ...logFiles(s), ...rebuildFiles(s));
+  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : []), ...imageFinalTags(s)];
   const top = l.hostPath.split('/')[0]!;
   const extra = df.extraArtifact(s);
   const reached = (s.hostReach ?? 'none') !== 'none';
   // (a sibling target reads, writes or removes what the image target left: it is no by-product)
-  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : [])];
+  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) && !rebuildKeepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : [])];
+  // (a log's or an image file's bytes are the engine's: ids and times, never the same twice; what reads them fails without them)
+  const log = logFile(s);
+  scratchPaths.push(...(log ? [log] : []), ...imageScratch(s));
   if (s.runner !== 'script') return withRunner(s, l, files, finalTags, scratchPaths);
   let entry: PipelineEntry;
   if (s.driver === 'make') {
@@ -480,16 +491,20 @@ export function render(spec: RepoSpec): RenderedRepo {
     const script = s.inScriptsDir ? 'scripts/build.sh' : 'build.sh';
     files.push({ path: script, content: shellScript(s, l), mode: 0o755 });
     entry = { kind: 'script', script };
-    if (s.hostReach === 'caller') {
-      // A caller runs the build, then the binary it left behind.
+    if (s.hostReach === 'caller' || s.logReader === 'caller') {
+      // A caller runs the build, then the binary it left behind, or reads the log it wrote (./log-features.ts).
       // (with the shell the script is written for: a bash script's `set -o pipefail` is no sh option; CI's fuzz seed 21)
-      files.push({ path: 'ci.sh', content: `#!/bin/sh\nset -e\n${s.driver === 'bash' ? 'bash' : 'sh'} ${script}\n${hostReachCommand(s, l)}\n`, mode: 0o755 });
+      const then = [...(s.hostReach === 'caller' ? [hostReachCommand(s, l)!] : []), ...logReadInCaller(s)];
+      files.push({ path: 'ci.sh', content: `#!/bin/sh\nset -e\n${s.driver === 'bash' ? 'bash' : 'sh'} ${script}\n${then.map((x) => `${x}\n`).join('')}`, mode: 0o755 });
       entry = { kind: 'script', script: 'ci.sh' };
     }
   }
   const script = entry.kind === 'script' ? (s.inScriptsDir ? 'scripts/build.sh' : 'build.sh') : null;
   const refusal = mustRefuse(s);
-  return { files, entry, finalTags, scratchPaths, later: [...readerEntries(s), ...laterEntries(s, script)], ...(refusal ? { mustRefuse: refusal } : {}) };
+  const refuse = rebuildRefusal(s);
+  // (the later steps of ./log-features.ts and ./image-features.ts read what the build left: before a sibling may remove it)
+  const later = [...readerEntries(s), ...logEntries(s), ...rebuildEntries(s), ...laterEntries(s, script)];
+  return { files, entry, finalTags, scratchPaths, later, ...(refusal ? { mustRefuse: refusal } : {}), ...(refuse ? { refuseWith: refuse } : {}) };
 }
 
 /** The repository run by a CI job or a JS script (./render-ci.ts, ./render-js.ts); with `ciWorkdir` its own files move to svc/. */
@@ -500,5 +515,6 @@ function withRunner(s: RepoSpec, l: Layout, own: RepoFile[], finalTags: string[]
   const run = flavouredCi(s, c, groups(s, c), folder) ?? (s.runner === 'github' ? githubWorkflow(s, c) : s.runner === 'gitlab' ? gitlabCi(s, c) : jsScript(s, c));
   const files = [...own.map((f) => ({ ...f, path: inFolder(f.path) })), ...run.files];
   const refusal = mustRefuse(s);
-  return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder), later: [], ...(refusal ? { mustRefuse: refusal } : {}) };
+  const refuse = rebuildRefusal(s);
+  return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder), later: [], ...(refusal ? { mustRefuse: refusal } : {}), ...(refuse ? { refuseWith: refuse } : {}) };
 }

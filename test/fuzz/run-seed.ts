@@ -13,10 +13,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Engine } from '../../src/verify/engine.js';
 import { compareSnapshots, formatDifferences, snapshotImage, type ImageSnapshot } from '../../src/verify/snapshot.js';
 import { runCli } from '../support/cli.js';
-import { execStatus, runScriptStatus, shellOf, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
+import { execStatus, shellOf, treeDifferences, treeState, type RunResult } from '../e2e/support/pipeline.js';
 import { openRunStore, type RunStore } from '../e2e/support/run-store.js';
 import { envForEngine } from '../e2e/support/shim.js';
 import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
@@ -77,12 +78,15 @@ export function runLater(engine: Engine, dir: string, repo: RenderedRepo): RunRe
   return { status: 0, stdout: '', stderr: '' };
 }
 
+/** The fuzzer's stand-ins (./bin: a `sudo` that keeps the docker shim on PATH), after the shim. */
+const FUZZ_BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bin');
+
 function runEntry(engine: Engine, dir: string, entry: PipelineEntry): RunResult {
-  const env = envForEngine(engine, process.env);
+  const shimmed = envForEngine(engine, process.env);
+  const env = { ...shimmed, PATH: `${FUZZ_BIN}${path.delimiter}${shimmed.PATH ?? ''}` };
   switch (entry.kind) {
     case 'script':
-      if (entry.args) return execStatus(shellOf(path.join(dir, entry.script)), [path.basename(entry.script), ...entry.args], path.join(dir, path.dirname(entry.script)), env);
-      return runScriptStatus(engine, dir, entry.script);
+      return execStatus(shellOf(path.join(dir, entry.script)), [path.basename(entry.script), ...(entry.args ?? [])], path.join(dir, path.dirname(entry.script)), env);
     case 'make':
       return execStatus('make', [entry.target], dir, env);
     case 'npm':
@@ -184,6 +188,8 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
       const codes = [...new Set(report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)))].sort();
       return report.setups.length === 0 ? { kind: 'ignored' } : { kind: 'refused', codes };
     }
+    // a migration the images may not show wrong (./image-features.ts): migrated at all, it is wrong
+    if (repo.refuseWith) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${repo.refuseWith}; the tool migrated ${migrated.length} setup(s)` };
 
     // Migrated pipeline, in a fresh store: none of the old run's images are left.
     engine = store();

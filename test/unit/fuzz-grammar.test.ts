@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeFeatures, FEATURES, generate, HOST_FEATURES, LATE_FEATURES, normalize, RUNNER_FEATURES, runnerView, TWO_SETUP_FEATURES, type Feature, type RepoSpec } from '../fuzz/grammar.js';
+import { activeFeatures, FEATURES, generate, HOST_FEATURES, LATE_FEATURES, normalize, PLAIN_LOGS_AND_IMAGES, RUNNER_FEATURES, runnerView, TWO_SETUP_FEATURES, type Feature, type RepoSpec } from '../fuzz/grammar.js';
 import { DOCKERFILE_FEATURES, LATER_DOCKERFILE_FEATURES } from '../fuzz/dockerfile-features.js';
 import { render } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
@@ -100,7 +100,7 @@ describe('fuzz grammar', () => {
         writeRepo(dir, repo);
         const r = spawnSync('make', ['-n', 'image'], { cwd: dir, encoding: 'utf8' });
         expect(r.status, `seed ${seed}: ${r.stderr}`).toBe(0);
-        expect(r.stdout, `seed ${seed}`).toMatch(/docker build -t \S+:latest \./);
+        expect(r.stdout, `seed ${seed}`).toMatch(/docker build (--iidfile \S+ )?-t \S+:latest \./);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -159,7 +159,7 @@ describe('fuzz grammar', () => {
   });
 
   it('writes each host reach of the artifact where it says, after the final build', () => {
-    const base = normalize({ ...generate(6424), hostReach: 'none' });
+    const base = normalize({ ...generate(6424), hostReach: 'none', ...PLAIN_LOGS_AND_IMAGES });
     const script = (spec: RepoSpec) => {
       const r = render(spec);
       return { entry: r.entry, text: r.files.map((f) => `${f.path}:\n${f.content}`).join('\n'), scratch: r.scratchPaths };

@@ -1,0 +1,131 @@
+/**
+ * The fuzzer's log and image draws (test/fuzz/log-features.ts, test/fuzz/image-features.ts):
+ * each option writes the shape it claims (a redirect on a command of the pattern and what reads
+ * it, a wrapper on every docker command, another build of the runtime Dockerfile, an image used
+ * by its tag or id), the trial is told what to compare, run later and expect refused, the
+ * stand-in sudo runs its command, and `none` writes what was written before.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FEATURES, generate, normalize, PLAIN_LOGS_AND_IMAGES, type RepoSpec } from '../fuzz/grammar.js';
+import { render } from '../fuzz/render.js';
+
+const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', argAfterFrom: false, ...PLAIN_LOGS_AND_IMAGES });
+const spec = (over: Partial<RepoSpec>) => normalize({ ...base, ...over } as RepoSpec);
+const file = (s: RepoSpec, p: string) => render(s).files.find((f) => f.path === p)?.content ?? '';
+const script = (s: RepoSpec) => file(s, 'build.sh');
+const app = base.app;
+
+describe('fuzz logs: a log a command of the pattern writes', () => {
+  it('redirects the builder build, or the builder run whose output is not the artifact, into a log that is never compared', () => {
+    const build = spec({ logWriter: 'build' });
+    expect(script(build)).toMatch(new RegExp(`^docker build -t \\S+ -f \\S+ \\. > build\\.log 2>&1$`, 'm'));
+    expect(render(build).scratchPaths).toEqual(['bin', 'build.log']);
+    const run = spec({ logWriter: 'run', extraction: 'run-name' });
+    expect(script(run)).toMatch(/^docker run --name \S+ -e CGO_ENABLED=0 \S+ go build -o \/out\/\w+ \. > test-report\.txt 2>&1$/m);
+    expect(spec({ logWriter: 'run', extraction: 'mount-build' }).logWriter).toBe('run');
+    // a copy out of a created container runs nothing: the build's log then; a stock run has no builder build
+    expect(spec({ logWriter: 'run', extraction: 'create-cp' }).logWriter).toBe('build');
+    expect(spec({ logWriter: 'build', extraction: 'stock-build' }).logWriter).toBe('run');
+    expect(script(spec({ logWriter: 'build' }))).not.toMatch(/test-report/);
+    expect(spec({ logReader: 'script' }).logReader).toBe('none');
+  });
+
+  it('reads it in the build, in a caller after it, or in a neighbour script run later', () => {
+    const inScript = spec({ logWriter: 'build', logReader: 'script' });
+    expect(script(inScript)).toMatch(/^docker build -t \S+:latest \.\ngrep -c \. build\.log\nrm -rf bin\n$/m);
+    const caller = render(spec({ logWriter: 'build', logReader: 'caller' }));
+    expect(caller.entry).toEqual({ kind: 'script', script: 'ci.sh' });
+    expect(caller.files.find((f) => f.path === 'ci.sh')!.content).toBe('#!/bin/sh\nset -e\nsh build.sh\ngrep -c . build.log\n');
+    const neighbour = spec({ logWriter: 'run', extraction: 'volume-cp', logReader: 'neighbour' });
+    expect(file(neighbour, 'check-log.sh')).toMatch(/^wc -l < test-report\.txt$/m);
+    expect(render(neighbour).later).toEqual([{ kind: 'script', script: 'check-log.sh' }]);
+    // a caller runs a sh or bash script; a CI job is one entry here
+    expect(spec({ logWriter: 'build', logReader: 'caller', driver: 'make' }).logReader).toBe('neighbour');
+    expect(spec({ logWriter: 'build', logReader: 'neighbour', runner: 'github' }).logReader).toBe('script');
+  });
+
+  it('leaves the caller of hostReach as it was when the log is not read there', () => {
+    const ci = (s: RepoSpec) => file(s, 'ci.sh');
+    expect(ci(spec({ hostReach: 'caller', logWriter: 'build' }))).toBe(`#!/bin/sh\nset -e\nsh build.sh\n./bin/${app} > run.log\n`);
+    expect(ci(spec({ hostReach: 'caller', logWriter: 'build', logReader: 'caller' }))).toBe(`#!/bin/sh\nset -e\nsh build.sh\n./bin/${app} > run.log\ngrep -c . build.log\n`);
+  });
+});
+
+describe('fuzz images: how the pattern runs docker, and what else uses its images', () => {
+  it('puts every docker command of the pattern under the wrapper (env: on builds only), and the trap as it was', () => {
+    const words: Record<string, string> = { sudo: 'sudo ', 'sudo-E': 'sudo -E ', nice: 'nice -n 5 ', env: 'env DOCKER_BUILDKIT=0 ', timeout: 'timeout 600 ', command: 'command ' };
+    expect(Object.keys(words).sort()).toEqual(FEATURES.engineWrapper.filter((f) => f !== 'none').sort());
+    for (const [wrapper, w] of Object.entries(words)) {
+      for (const extraction of ['id-var', 'inline-create', 'tar-pipe', 'create-cp'] as const) {
+        const s = spec({ engineWrapper: wrapper as RepoSpec['engineWrapper'], extraction, trapCleanup: extraction === 'create-cp' });
+        const text = script(s);
+        const docker = text.match(/(?:^|\$\(|[^'] *)(?:\S+ )*docker \w+/gm)!;
+        expect(docker.length, `${wrapper} ${extraction}`).toBeGreaterThan(1);
+        for (const line of text.split('\n').filter((l) => / ?docker (build|create|cp|rm|run|container)\b/.test(l) && !l.startsWith('trap '))) {
+          const builds = line.includes('docker build');
+          if (wrapper !== 'env' || builds) expect(line, `${wrapper} ${extraction}`).toContain(`${w}docker `);
+          else expect(line, `${wrapper} ${extraction}`).not.toContain(w);
+        }
+        expect(text.match(/^trap '.*$/m)?.[0] ?? '', wrapper).not.toContain(w);
+        expect(spawnSync('sh', ['-n'], { input: text, encoding: 'utf8' }).status, text).toBe(0);
+      }
+    }
+  });
+
+  it('has a sudo on the trials\' PATH that runs its command past sudo\'s flags', () => {
+    const sudo = path.join(__dirname, '..', 'fuzz', 'bin', 'sudo');
+    const r = spawnSync(sudo, ['-E', '-u', 'root', 'sh', '-c', 'echo "$0 $1"', 'a b', 'c'], { encoding: 'utf8' });
+    expect([r.status, r.stdout]).toEqual([0, 'a b c\n']);
+  });
+
+  it('builds the runtime Dockerfile again alike, later, with a build argument the builder declares, or from another context', () => {
+    const same = render(spec({ runtimeRebuild: 'same' }));
+    expect(same.files.find((f) => f.path === 'build.sh')!.content).toMatch(new RegExp(`^docker build -t ${app}:latest \\.\\ndocker build -t ${app}:dev \\.\\n`, 'm'));
+    expect(same.finalTags).toEqual([`${app}:latest`, `${app}:dev`]);
+    expect(same.refuseWith).toBeUndefined();
+    const later = render(spec({ runtimeRebuild: 'later' }));
+    expect(later.later).toEqual([{ kind: 'script', script: 'dev-image.sh' }]);
+    // it builds from the artifact the build left: no cleanup, and what is left is compared
+    expect(later.files.find((f) => f.path === 'build.sh')!.content).not.toMatch(/^rm -rf bin$/m);
+    expect(later.scratchPaths).toEqual([]);
+    const arg = spec({ runtimeRebuild: 'build-arg', argAfterFrom: true });
+    expect(script(arg)).toMatch(new RegExp(`^docker build --build-arg BUILD_MODE=trace -t ${app}:dev \\.$`, 'm'));
+    expect(file(arg, arg.builderFile)).toMatch(/^ARG BUILD_MODE=release$/m);
+    expect(render(arg).refuseWith).toBe('RUNTIME_REBUILT');
+    // without the builder's ARG, a build argument would reach nothing: another context then
+    expect(spec({ runtimeRebuild: 'build-arg' }).runtimeRebuild).toBe('context');
+    const context = render(spec({ runtimeRebuild: 'context' }));
+    expect(context.files.find((f) => f.path === 'build.sh')!.content).toMatch(new RegExp(`^rm -rf ctx && mkdir ctx && cp -r bin ctx/\\ndocker build -t ${app}:dev -f Dockerfile ctx\\nrm -rf ctx\\n`, 'm'));
+    expect(context.refuseWith).toBe('RUNTIME_REBUILT');
+  });
+
+  it('uses an image by its tag or id: a tag of the builder, a save or an inspect of the runtime image, its id file tagged again', () => {
+    expect(script(spec({ imageUse: 'tag-builder' }))).toMatch(/^docker build -t (\S+) -f \S+ \.\ndocker tag \1 \w+:build-cache$/m);
+    expect(render(spec({ imageUse: 'tag-builder' })).finalTags).toEqual([`${app}:latest`, `${app}:build-cache`]);
+    const save = render(spec({ imageUse: 'save-runtime' }));
+    expect(save.files.find((f) => f.path === 'build.sh')!.content).toContain(`docker save -o ${app}-image.tar ${app}:latest\n`);
+    expect(save.scratchPaths).toContain(`${app}-image.tar`);
+    const inspect = render(spec({ imageUse: 'inspect-runtime' }));
+    expect(inspect.files.find((f) => f.path === 'build.sh')!.content).toContain(`docker image inspect --format '{{json .Config.Cmd}}' ${app}:latest > ${app}.cmd\n`);
+    // (compared: the command is the image's own, the same in both)
+    expect(inspect.scratchPaths).toEqual(['bin']);
+    const iid = render(spec({ imageUse: 'iidfile' }));
+    expect(iid.files.find((f) => f.path === 'build.sh')!.content).toMatch(new RegExp(`^docker build --iidfile ${app}\\.iid -t ${app}:latest \\.\\ndocker tag "\\$\\(cat ${app}\\.iid\\)" ${app}:release$`, 'm'));
+    expect(iid.finalTags).toEqual([`${app}:latest`, `${app}:release`]);
+    const make = render(spec({ imageUse: 'iidfile', driver: 'make' }));
+    expect(make.files.find((f) => f.path === 'Makefile')!.content).toContain(`\tdocker tag "$$(cat ${app}.iid)" ${app}:release\n`);
+    expect(spec({ imageUse: 'tag-builder', extraction: 'stock-build' }).imageUse).toBe('inspect-runtime');
+  });
+
+  it('writes what it wrote before when every log and image feature is plain', () => {
+    for (let seed = 100000; seed < 100040; seed++) {
+      const drawn = generate(seed);
+      const plain = normalize({ ...drawn, ...PLAIN_LOGS_AND_IMAGES });
+      const r = render(plain);
+      expect(r.files.some((f) => /build\.log|test-report|dev-image|check-log|--iidfile|:build-cache|docker save|sudo |timeout 600/.test(`${f.path}\n${f.content}`)), `seed ${seed}`).toBe(false);
+      expect(r.refuseWith).toBeUndefined();
+    }
+  });
+});
