@@ -62,6 +62,13 @@ export function wrapEngine(s: RepoSpec, line: string): string {
   return line.replace(DOCKER, (_m, lead: string, verb: string) => `${lead}${wrapperOf(s, verb === 'build')}docker `);
 }
 
+/**
+ * The builder build's build argument (./render.ts), which a build alike must carry too: merged,
+ * that build also builds the builder stage, and without it, another one (RUNTIME_REBUILT). The
+ * runtime Dockerfile does not read it: the old pipeline builds the same image with it.
+ */
+const builderArgs = (s: RepoSpec) => (s.buildArg ? '--build-arg BUILD_MODE=debug ' : '');
+
 /** The tag of the other build of the runtime Dockerfile. */
 export const devTag = (s: RepoSpec) => `${s.app}:dev`;
 
@@ -72,7 +79,7 @@ export const devTag = (s: RepoSpec) => `${s.app}:dev`;
 export function rebuildLines(s: RepoSpec, top: string, extra: string | null): string[] {
   switch (s.runtimeRebuild) {
     case 'same':
-      return [`docker build -t ${devTag(s)} .`];
+      return [`docker build ${builderArgs(s)}-t ${devTag(s)} .`];
     case 'build-arg':
       return [`docker build --build-arg BUILD_MODE=trace -t ${devTag(s)} .`];
     case 'context':
@@ -86,7 +93,7 @@ export function rebuildLines(s: RepoSpec, top: string, extra: string | null): st
 /** The script run after the pipeline for runtimeRebuild `later`, if drawn. */
 export function rebuildFiles(s: RepoSpec): RepoFile[] {
   if (s.runtimeRebuild !== 'later') return [];
-  return [{ path: 'dev-image.sh', content: `#!/bin/sh\nset -e\n# The development image: the runtime image under another tag.\ndocker build -t ${devTag(s)} .\n`, mode: 0o755 }];
+  return [{ path: 'dev-image.sh', content: `#!/bin/sh\nset -e\n# The development image: the runtime image under another tag.\ndocker build ${builderArgs(s)}-t ${devTag(s)} .\n`, mode: 0o755 }];
 }
 
 export function rebuildEntries(s: RepoSpec): PipelineEntry[] {

@@ -85,6 +85,8 @@ describe('fuzz images: how the pattern runs docker, and what else uses its image
     expect(same.files.find((f) => f.path === 'build.sh')!.content).toMatch(new RegExp(`^docker build -t ${app}:latest \\.\\ndocker build -t ${app}:dev \\.\\n`, 'm'));
     expect(same.finalTags).toEqual([`${app}:latest`, `${app}:dev`]);
     expect(same.refuseWith).toBeUndefined();
+    // with the builder build's build argument, as the tool asks of a build alike (the runtime Dockerfile does not read it)
+    expect(script(spec({ runtimeRebuild: 'same', argAfterFrom: true, buildArg: true }))).toMatch(new RegExp(`^docker build --build-arg BUILD_MODE=debug -t ${app}:dev \\.$`, 'm'));
     const later = render(spec({ runtimeRebuild: 'later' }));
     expect(later.later).toEqual([{ kind: 'script', script: 'dev-image.sh' }]);
     // it builds from the artifact the build left: no cleanup, and what is left is compared
