@@ -495,7 +495,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   draft.script.deletes.push(...effects.deletes.map((c) => c.index));
   plan.notes.push(...effects.notes);
   if (keep) {
-    const kept = keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
+    // A build the container ran is now a step of the builder stage: built with --target, the
+    // image under the old tag would hold what that run wrote (and its environment), not the old image.
+    const ranInStage = runStep && runStep.lines.length > 0 && setup.run ? { error: `its stage now also runs the build its container ran (${setup.script}:${setup.run.at.line}), so the image under that tag would hold what that build wrote` } : null;
+    const kept = ranInStage ?? keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
     if ('error' in kept) {
       plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
     } else {

@@ -124,6 +124,19 @@ describe('plan: migrations', () => {
     expect(setup.notes.join('\n')).toMatch(/stays as `--target builder` of Dockerfile, because its image app:build is still used by `docker run --rm app:build go test/);
   });
 
+  it('refuses to keep a builder tag still used when the build ran in the builder container: the kept stage would hold that build', () => {
+    // `docker run` compiled in the container; merged, the builder stage does it in a RUN, which --target builder would build into the tagged image too
+    const files = repo({
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\n',
+      'build.sh': '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker tag app:build app:build-cache\ndocker run --name x -e CGO_ENABLED=0 app:build go build -o /out/app .\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\nrm -f app\n',
+    });
+    const d = refusedWith(files, 'BUILDER_TAG_USED');
+    expect([d.file, d.line]).toEqual(['build.sh', 3]);
+    expect(d.message).toMatch(/app:build is still used, but its build cannot be kept: its stage now also runs the build its container ran \(build\.sh:5\)/);
+    // with nothing using the tag afterwards, the same run-time build migrates
+    expect(only(repo({ ...files, 'build.sh': files['build.sh']!.replace('docker tag app:build app:build-cache\n', '') })).setup.status).toBe('migrate');
+  });
+
   it('keeps an artifact the host still needs with an export stage built in place of the extraction', () => {
     const files = repo({ 'build.sh': SCRIPT.replace('rm -f app', 'sha256sum app > app.sha256\nrm -f app') });
     const { plan, setup } = only(files);
