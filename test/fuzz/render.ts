@@ -475,7 +475,8 @@ export function render(spec: RepoSpec): RenderedRepo {
   const extra = df.extraArtifact(s);
   const reached = (s.hostReach ?? 'none') !== 'none';
   // (a sibling target reads, writes or removes what the image target left: it is no by-product)
-  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) && !rebuildKeepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : [])];
+  // (a later build of the runtime Dockerfile reads the artifact only before the migration: after it, what is left is a by-product; fuzz seed 100021)
+  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : [])];
   // (a log's or an image file's bytes are the engine's: ids and times, never the same twice; what reads them fails without them)
   const log = logFile(s);
   scratchPaths.push(...(log ? [log] : []), ...imageScratch(s));
