@@ -9,7 +9,8 @@
  * first N seeds whose `runner` (./grammar.ts) is one of those; --active (e.g. `runFlag,stdinFeed`)
  * runs those of seeds S … S+N-1 that draw one of the listed features off its plainest option, and
  * with --focus sets every other trap of theirs plain (so that no other refusal hides the drawn shape),
- * and with --solo every other run-step, later-step, reader, log and image feature too.
+ * and with --solo every other run-step, later-step, reader, log and image feature too (--only
+ * takes --focus, and --solo with the --active features, the same way).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,7 +46,7 @@ await ensureBaseImages(engine);
 const specs: RepoSpec[] = values.replay
   ? values.replay.map(readSpec)
   : values.only
-  ? values.only.split(',').map((n) => generate(Number(n)))
+  ? values.only.split(',').map((n) => generate(Number(n))).map((s) => (values.focus ? focused(s) : s)).map((s) => (values.solo && values.active ? solo(s, values.active.split(',') as Feature[]) : s))
   : values.runners
   ? seedsWithRunner(Number(values.start), Number(values.seeds), values.runners.split(','))
   : values.active
