@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+sh build.sh
+grep -c . build.log
