@@ -1,4 +1,0 @@
-#!/bin/sh
-set -e
-sh build.sh
-grep -c . build.log

@@ -1,8 +1,0 @@
-// Command relay is a tiny program for the builder-pattern fuzzer.
-package main
-
-import "fmt"
-
-func main() {
-	fmt.Println("relay: ok")
-}
