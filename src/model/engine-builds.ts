@@ -7,6 +7,7 @@
  */
 import { parseDockerCommand, type DockerInvocation } from './docker-command.js';
 import type { ScriptCommand, Word } from './script.js';
+import { programAt } from './wrappers.js';
 
 /** Each engine's spellings of a Dockerfile build, as the words after its program. */
 const BUILD_VERBS: Readonly<Record<string, readonly string[]>> = {
@@ -20,41 +21,24 @@ const programOf = (w: Word | undefined) => {
   return v == null ? null : v.slice(v.lastIndexOf('/') + 1);
 };
 
-/** Programs that run the command after them, and their flags that take a value (`sudo -u ci`, `nice -n 10`). */
-const WRAPPERS: Readonly<Record<string, ReadonlySet<string>>> = {
-  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U']),
-  env: new Set(['-u', '-C', '-S']),
-  nice: new Set(['-n']),
-  command: new Set(),
-  time: new Set(['-f', '-o']),
-  nohup: new Set(),
-  exec: new Set(['-a']),
-};
+/** Programs that may build an image from a Dockerfile. */
+const ENGINES = new Set(['docker', 'docker-buildx', ...Object.keys(BUILD_VERBS)]);
 
-/** Where the program run starts, past wrappers, their flags and `NAME=value` assignments. */
-function programAt(words: readonly Word[]): number {
-  let i = 0;
-  for (let wrapper = WRAPPERS[words[0]?.value ?? '']; wrapper; wrapper = WRAPPERS[words[i]?.value ?? '']) {
-    i++;
-    while (i < words.length) {
-      const w = words[i]!.value ?? '';
-      if (wrapper.has(w)) i += 2;
-      else if ((w.startsWith('-') && w !== '-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) i++;
-      else break;
-    }
-  }
-  return i;
-}
-
-export type EngineBuild = { kind: 'build'; engine: string; inv: DockerInvocation } | { kind: 'bake' };
+/**
+ * A build by another engine (`build`), a bake (`bake`: its bake file is not read), or a command
+ * run through a wrapper whose options the tool cannot read (`sudo -D dir docker build …`) that
+ * names an engine after them (`wrapped`): it may build any Dockerfile of its folder.
+ */
+export type EngineBuild = { kind: 'build'; engine: string; inv: DockerInvocation } | { kind: 'bake' } | { kind: 'wrapped'; wrapper: string };
 
 /**
  * What an image build by another program reads, or null when `cmd` is none: a podman, buildah or
  * nerdctl build read as the `docker build` with the same flags and operands (a flag docker does
- * not have is among `inv.unknownFlags`), or a bake.
+ * not have is among `inv.unknownFlags`), a bake, or an engine behind a wrapper the tool cannot read.
  */
 export function engineBuild(cmd: ScriptCommand): EngineBuild | null {
-  const at = programAt(cmd.words);
+  const { at, known } = programAt(cmd.words);
+  if (!known) return cmd.words.slice(at + 1).some((w) => ENGINES.has(programOf(w) ?? '')) ? { kind: 'wrapped', wrapper: cmd.words[at]!.raw } : null;
   const program = programOf(cmd.words[at]);
   if (program === null) return null;
   const v = (k: number) => cmd.words[at + k]?.value ?? null;

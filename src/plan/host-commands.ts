@@ -8,6 +8,7 @@ import { resolveRel } from '../model/paths.js';
 import { globToRegExp } from '../model/glob.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { testedPaths } from './test-operands.js';
+import { programAt } from '../model/wrappers.js';
 
 export interface PathUse {
   /** Repository-relative path, or null when only known at run time. */
@@ -18,7 +19,10 @@ export interface PathUse {
 }
 
 export interface HostEffect {
-  /** The program after wrappers (`sudo`, `env`, `command`, `time`, `nice`, `exec`). */
+  /**
+   * The program after wrappers (`sudo -u ci`, `env A=b`, `nice -n 10`, `timeout 5m`…: ../model/wrappers.ts);
+   * a wrapper whose options the tool cannot read is itself the program (one no table models).
+   */
   program: string | null;
   /** Index of the program's word in the command (past the wrappers). */
   at: number;
@@ -49,8 +53,6 @@ const PRINTS: Readonly<Record<string, ReadonlySet<string>>> = {
   go: new Set(['vet', 'version', 'list']),
   git: new Set(['describe', 'rev-parse', 'log', 'show', 'rev-list']),
 };
-/** Wrappers that run the command after them. */
-const WRAPPERS = new Set(['sudo', 'env', 'command', 'time', 'nice', 'exec', 'nohup']);
 
 /** A word as a path relative to the repository (null when not static or the cwd is unknown). */
 export function use(cmd: ScriptCommand, w: Word): PathUse {
@@ -62,19 +64,9 @@ export function use(cmd: ScriptCommand, w: Word): PathUse {
 
 const isFlag = (w: Word) => w.value !== null && w.value.startsWith('-') && w.value !== '-';
 
-/** Where the program starts, past `sudo -u x`, `env A=b`, `command`, `time -p`… */
-function programIndex(words: readonly Word[]): number {
-  let i = 0;
-  while (i < words.length && WRAPPERS.has(words[i]!.value ?? '')) {
-    i++;
-    while (i < words.length && (isFlag(words[i]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!.value ?? ''))) i++;
-  }
-  return i;
-}
-
 /** The file effects of one host command, redirects included. */
 export function hostEffect(cmd: ScriptCommand): HostEffect {
-  const at = programIndex(cmd.words);
+  const { at } = programAt(cmd.words);
   const program = cmd.words[at]?.value ?? null;
   const args = cmd.words.slice(at + 1);
   const operands = args.filter((w) => !isFlag(w));

@@ -64,11 +64,13 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
   const own = new Set<ScriptCommand>(analysis.setups.flatMap((s) => [s.builder.inv.cmd, ...(s.runtime ? [s.runtime.inv.cmd] : [])]));
   const byDockerfile = new Map<string, { inv: DockerInvocation; cmd: ScriptCommand }[]>();
   const bakes: ScriptCommand[] = [];
+  const wrapped: { cmd: ScriptCommand; wrapper: string }[] = [];
   for (const script of analysis.scripts.values()) {
     for (const cmd of keptCommands(script)) {
       if (own.has(cmd) || cmd.cwd === null) continue;
       const other = isIndexedBuild(cmd) ? null : engineBuild(cmd);
       if (other?.kind === 'bake') bakes.push(cmd);
+      if (other?.kind === 'wrapped') wrapped.push({ cmd, wrapper: other.wrapper });
       const inv = other === null ? (isIndexedBuild(cmd) ? dockerInvocation(cmd) : null) : other.kind === 'build' ? other.inv : null;
       if (!inv) continue;
       for (const dockerfile of builtFiles(inv)) {
@@ -99,6 +101,12 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     const bake = bakes.find((c) => c.cwd === '' || setup.runtime!.dockerfile!.startsWith(`${c.cwd}/`));
     if (bake) {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(bake)}\` (${bake.file}:${bake.line}) builds the targets of a bake file, which the tool does not read, from a folder holding ${setup.runtime!.dockerfile}: one may build it, and would now build the builder stage too`, { file: bake.file, line: bake.line, setup: setup.id, hint: HINT }));
+      continue;
+    }
+    // An engine behind a wrapper option the tool does not read (`sudo -D /srv docker build .`) may build it from anywhere.
+    if (wrapped[0]) {
+      const { cmd: hidden, wrapper } = wrapped[0];
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(hidden)}\` (${hidden.file}:${hidden.line}) runs an image build through ${wrapper} with an option the tool does not read (another folder, a shell, or in the background): it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: hidden.file, line: hidden.line, setup: setup.id, hint: HINT }));
       continue;
     }
     for (const { inv, cmd } of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {

@@ -160,6 +160,14 @@ describe('builds by other programs', () => {
     expect(verdict(after('podman build --format docker -t other -f Dockerfile.other .')).rebuilt).toEqual([]);
   });
 
+  it('wrapper options are read with their values; one the tool does not read refuses', () => {
+    refusedAt(after('sudo -u deploy docker build --build-arg GOFLAGS=-race -t app:race .'), 'build.sh', 8, /--build-arg GOFLAGS/);
+    refusedAt(after('timeout -s KILL 1h docker build --platform linux/arm64 -t app:arm .'), 'build.sh', 8, /--platform/);
+    expect(verdict(after('nice -n 10 docker build -t app:again .')).status).toBe('migrate');
+    // Another folder (`-D`): which Dockerfile it builds is not known.
+    refusedAt(after('sudo -D /srv/app docker build -t app:srv .'), 'build.sh', 8, /through sudo with an option the tool does not read/);
+  });
+
   it('a bake in a folder holding the runtime Dockerfile refuses; one elsewhere does not count', () => {
     refusedAt(after('docker buildx bake'), 'build.sh', 8, /bake file, which the tool does not read/);
     expect(verdict(after('(cd docs && docker buildx bake)')).rebuilt).toEqual([]);
