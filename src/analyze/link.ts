@@ -6,7 +6,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
@@ -16,7 +16,9 @@ import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
 import { stdinProblem } from './run-flags.js';
-import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun } from './near-miss.js';
+import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun, wrappedExtraction } from './near-miss.js';
+import { programAt } from '../model/wrappers.js';
+import { engineBuild } from '../model/engine-builds.js';
 import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
@@ -81,6 +83,25 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep 
   return { inv, tags, dockerfile, context, target: targetWord?.value ?? null };
 }
 
+/**
+ * `sudo docker cp NAME:/p dst` before a later image build: an extraction the linker does not
+ * follow (it reads docker run directly), reported so a setup run through sudo is not passed
+ * over in silence.
+ */
+function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  sequence.forEach((cmd, i) => {
+    const { at, known } = programAt(cmd.words);
+    if (at === 0 || !known || cmd.words[at]?.value !== 'docker') return;
+    const inv = parseDockerCommand({ ...cmd, words: cmd.words.slice(at) });
+    const src = inv?.verb === 'cp' ? inv.operands[0]?.word.value : null;
+    if (!src || src.indexOf(':') <= 0 || src.startsWith('/') || src.startsWith('.')) return;
+    if (!sequence.slice(i + 1).some((c) => dockerInvocation(c)?.verb === 'build' || engineBuild(c)?.kind === 'build')) return;
+    out.push(wrappedExtraction(cmd, cmd.words[0]!.raw));
+  });
+  return out;
+}
+
 /** Why a build's context (or Dockerfile) could not be followed, said as what it is: only "known at run time" when it is. */
 function unreadBuildInput(cmd: ScriptCommand, ctxWord: Word | undefined, fileWord: Word | undefined, contextMissing: boolean): string {
   if (cmd.cwd === null) return 'the build runs in a folder only known at run time';
@@ -99,6 +120,7 @@ function unreadBuildInput(cmd: ScriptCommand, ctxWord: Word | undefined, fileWor
 export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<string, DockerfileFacts | null>, sequence: readonly ScriptCommand[] = script.commands): LinkResult {
   const diagnostics: Diagnostic[] = [];
   const invs = sequence.map(dockerInvocation).filter((x): x is DockerInvocation => x !== null && x.verb !== 'other');
+  diagnostics.push(...wrappedExtractions(sequence));
   // Builds through rancher/dapper are found (and refused) whatever else the script does.
   const dapper = dapperSetups(script, sequence, fs);
   if (invs.length === 0) return { setups: dapper, diagnostics };
@@ -356,8 +378,12 @@ function makeSetup(
     if (unread.length === 0 && !partial) {
       const paths = setup.artifacts.map((a) => a.hostPath);
       const what = paths.length > 0 ? `${paths.join(', ')}, extracted from ${shownTag(builder)},` : `nothing extracted from ${shownTag(builder)}`;
+      // A later build through sudo may be the one: the tool reads a setup's builds run directly.
+      const wrapped = sequence.find((c) => pos(c) > lastExtraction && programAt(c.words).at > 0 && engineBuild(c)?.kind === 'build');
       diagnostics.push(
-        diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 0 ? (paths.length > 1 ? 'are' : 'is') : 'is'} not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
+        wrapped
+          ? diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool reads: \`${wrapped.words.map((w) => w.raw).join(' ')}\` (${wrapped.file}:${wrapped.line}) may, but it runs docker through \`${wrapped.words[0]!.raw}\` (root's daemon and config), and a setup's builds are only followed when docker runs directly`, at(builder.inv.cmd, 'Run the whole script with sudo (so its docker commands run directly), or migrate by hand.'))
+          : diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 0 ? (paths.length > 1 ? 'are' : 'is') : 'is'} not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
       );
     }
     return setup;

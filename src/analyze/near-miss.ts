@@ -24,6 +24,15 @@ export function unknownContainer(cmd: ScriptCommand, name: string): Diagnostic {
   return notFollowed(cmd, `the container ${name} is not created (docker create / docker run --name) earlier in this sequence of the script`, 'Create the container in the same script, or migrate by hand.');
 }
 
+/**
+ * `sudo docker cp NAME:/p dst` (docker behind a wrapper): the linker reads docker run directly.
+ * Through sudo, docker talks to root's daemon with root's config, and the copy lands owned by
+ * root; which of that the final image and the host's later commands depend on is not modelled.
+ */
+export function wrappedExtraction(cmd: ScriptCommand, wrapper: string): Diagnostic {
+  return notFollowed(cmd, `it runs docker through \`${wrapper}\`, and the tool only follows docker run directly (through sudo it talks to root's daemon, with root's config, and leaves files owned by root on the host)`, 'Run the whole script with sudo (so its docker commands run directly), or migrate by hand.');
+}
+
 /** A stock-image build with the sources mounted whose output no later build copies. */
 export function stockUnused(cmd: ScriptCommand, image: string, mount: string): Diagnostic {
   return notFollowed(cmd, `it builds in ${image} with ${mount || '.'} mounted, but no later build copies a file of that folder the repository does not hold`, 'Copy the build output by its own path (COPY bin/app …) in the runtime Dockerfile, or migrate by hand.');
