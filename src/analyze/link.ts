@@ -26,7 +26,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { dirStateAfter } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
-import { stdinDockerfile, unreadableDockerfile } from './dockerfile-access.js';
+import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
 import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
@@ -45,8 +45,13 @@ export interface LinkResult {
 }
 
 
-/** A build's context folder and Dockerfile as repository paths, each null when not known (a URL, stdin, a run-time word). */
-export function buildInputs(inv: DockerInvocation): { context: string | null; dockerfile: string | null } {
+/**
+ * A build's context folder and Dockerfile as repository paths, each null when not known (a URL,
+ * a context on standard input, a run-time word). A Dockerfile fed on standard input (`-f - <
+ * FILE`, or a plain `cat FILE` piped in: `feeder` is the command piping into the build) is read
+ * as FILE; whether that is the same build is dockerfile-access.ts's stdinDockerfile to say.
+ */
+export function buildInputs(inv: DockerInvocation, feeder?: ScriptCommand | null): { context: string | null; dockerfile: string | null } {
   const cmd = inv.cmd;
   const fileWord = flagValues(inv, '--file')[0];
   const ctxWord = inv.operands[0]?.word;
@@ -56,27 +61,34 @@ export function buildInputs(inv: DockerInvocation): { context: string | null; do
     context = resolveRel(cmd.cwd, ctxWord.value);
   }
   if (fileWord) {
-    // docker resolves -f against the current directory, not the context; `-f -` reads standard input (no path).
-    if (fileWord.value !== null && fileWord.value !== '-' && cmd.cwd !== null) dockerfile = resolveRel(cmd.cwd, fileWord.value);
+    // docker resolves -f against the current directory, not the context; `-f -` reads standard input.
+    const file = fileWord.value === '-' ? stdinFeed(inv, feeder)?.value ?? null : fileWord.value;
+    if (file !== null && cmd.cwd !== null) dockerfile = resolveRel(cmd.cwd, file);
   } else if (context !== null) {
     dockerfile = resolveRel(context, 'Dockerfile');
   }
   return { context, dockerfile };
 }
 
-function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[]): BuildStep {
+/** The command piping into `cmd` (`cat Dockerfile.build |`), if any. */
+const feederOf = (script: ScriptFile, cmd: ScriptCommand) => (cmd.stdinFrom === null ? null : script.commands.find((c) => c.index === cmd.stdinFrom) ?? null);
+
+function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[], fs: RepoFs, feeder: ScriptCommand | null): BuildStep {
   const cmd = inv.cmd;
   const where = { file: cmd.file, line: cmd.line };
   const tags = flagValues(inv, '--tag').map((w) => canonicalImage(wordKey(w)));
   const fileWord = flagValues(inv, '--file')[0];
   const ctxWord = inv.operands[0]?.word;
   const targetWord = flagValues(inv, '--target')[0];
-  const { context, dockerfile } = buildInputs(inv);
+  const inputs = buildInputs(inv, feeder);
+  const { context } = inputs;
+  // Fed on standard input with its own ignore file beside it, the file is not read as that build (stdinDockerfile says why).
+  const dockerfile = fileWord?.value === '-' && stdinDockerfile(inv, 'builder', where, fs, feeder) ? null : inputs.dockerfile;
   if (context === null || dockerfile === null) {
     diagnostics.push(
       diag('DYNAMIC_BUILD_INPUT', 'info', `${unreadBuildInput(cmd, ctxWord, fileWord, context === null)}; this build is not analysed`, {
         ...where,
-        hint: fileWord?.value === '-' ? 'Name the Dockerfile by its path (`-f Dockerfile.build`, not `-f - < Dockerfile.build`) so the build can be followed.' : 'Write the context and -f path literally (or in a variable assigned a literal) so the build can be followed.',
+        hint: fileWord?.value === '-' ? 'Feed it from a file of the repository (`-f - < Dockerfile.build`, with no Dockerfile.build.dockerignore beside it) or name it by its path (`-f Dockerfile.build`) so the build can be followed.' : 'Write the context and -f path literally (or in a variable assigned a literal) so the build can be followed.',
       }),
     );
   }
@@ -150,7 +162,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   for (const inv of invs) {
     const cmd = inv.cmd;
     if (inv.verb === 'build') {
-      const b = buildStep(inv, diagnostics);
+      const b = buildStep(inv, diagnostics, fs, feederOf(script, cmd));
       // `cp x.dockerfile Dockerfile` just before: read the file copied in, and refuse the setup.
       // (Written from anything else, it is DOCKERFILE_WRITTEN's to refuse.)
       const swap = b.dockerfile === null ? null : swappedIn(b.dockerfile, cmd, sequence);
@@ -312,7 +324,7 @@ function makeSetup(
   if (builder.dockerfile !== null && !loadDockerfile(builder.dockerfile, fs, dockerfiles)) {
     diagnostics.push({ ...unreadableDockerfile(builder.dockerfile, 'builder', fs, at(builder.inv.cmd)), setup: id });
   }
-  const onStdin = builder.context !== null ? stdinDockerfile(builder.inv, 'builder', at(builder.inv.cmd)) : null;
+  const onStdin = builder.context !== null ? stdinDockerfile(builder.inv, 'builder', at(builder.inv.cmd), fs, feederOf(script, builder.inv.cmd)) : null;
   if (onStdin) diagnostics.push(onStdin);
   else if (builder.dockerfile === null || builder.context === null) {
     const b = builder.inv;
@@ -364,7 +376,7 @@ function makeSetup(
     // A later build the tool could not read may be the one that copies the artifacts: that is the problem to report.
     for (const b of unread) {
       const bad = b.dockerfile !== null && b.context !== null ? unreadableDockerfile(b.dockerfile, 'runtime', fs, at(b.inv.cmd)) : null;
-      const onStdin = b.context !== null ? stdinDockerfile(b.inv, 'runtime', at(b.inv.cmd)) : null;
+      const onStdin = b.context !== null ? stdinDockerfile(b.inv, 'runtime', at(b.inv.cmd), fs, feederOf(script, b.inv.cmd)) : null;
       diagnostics.push(
         onStdin
           ? { ...onStdin, message: `${onStdin.message}, so whether it copies what was extracted from ${shownTag(builder)} cannot be known` }

@@ -24,7 +24,7 @@ export const CODES = {
   SHELL_PARSE_ERROR: 'A shell script could not be parsed.',
   SHELL_NOT_READ: 'A CI step that mentions docker runs in a shell the tool does not read (PowerShell, cmd, Python), so its commands were not followed.',
   DOCKERFILE_MISSING: 'A Dockerfile named by a build command does not exist.',
-  DOCKERFILE_ON_STDIN: 'A build reads its Dockerfile from standard input (`-f -`), not from a path.',
+  DOCKERFILE_ON_STDIN: 'A build reads its Dockerfile from standard input (`-f -`), and not as the build of a file: its own ignore file lies beside it, or what is fed is no file.',
   DYNAMIC_ARTIFACT_PATH: 'An artifact path is only known at run time.',
   DYNAMIC_CONTAINER: 'A container name or id is only known at run time.',
   DYNAMIC_IMAGE: 'An image tag is only known at run time.',

@@ -12,6 +12,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { readDockerfile, type DockerfileFacts } from '../analyze/dockerfile.js';
 import { contextMounts, mountReaches } from '../analyze/context-mounts.js';
+import { stdinFeed } from '../analyze/dockerfile-access.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { parseShell } from '../analyze/shell.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
@@ -264,7 +265,8 @@ export function mountHostSide(flag: string, value: Word, cmd: ScriptCommand): st
 export function readsArtifact(inv: DockerInvocation, setup: Setup, fs: RepoFs, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>, otherBuilder: boolean): string | null {
   const cmd = inv.cmd;
   const ctx = inv.operands[0]?.word.value ?? null;
-  const file = flagValues(inv, '--file')[0];
+  // `-f - < Dockerfile.dbg`: the file fed (a `cat FILE |` feeding it is not looked up here, so it stays unread).
+  const file = flagValues(inv, '--file')[0]?.value === '-' ? stdinFeed(inv, null) ?? { value: null } : flagValues(inv, '--file')[0];
   if (ctx === null || cmd.cwd === null || (file && file.value === null)) return 'its context or Dockerfile is only known at run time';
   if (/^[a-z]+:\/\/|^git@|^-$/.test(ctx)) return null;
   const context = resolveRel(cmd.cwd, ctx);

@@ -622,6 +622,8 @@ function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string
     rewrites.push({ index: cmd.index, kind: 'replace', word: ctx.index, with: value });
   }
   const file = inv.flags.find((f) => f.name === '--file');
+  // `-f - < Dockerfile.build`: the file fed goes with the merge, and the redirect would fail to open it.
+  if (file?.value?.value === '-') return { error: 'it reads its Dockerfile from standard input, fed from the builder Dockerfile the migration deletes' };
   const words: Word[] = [];
   const word = (value: string): Word => ({ value, symbol: value, staticPrefix: value, raw: adapter.quote(value), start: 0, end: 0 });
   // The builder build's own --target names the stage in its file, which the merge may have

@@ -73,7 +73,8 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       if (other?.kind === 'wrapped') wrapped.push({ cmd, wrapper: other.wrapper });
       const inv = other === null ? (isIndexedBuild(cmd) ? dockerInvocation(cmd) : null) : other.kind === 'build' ? other.inv : null;
       if (!inv) continue;
-      for (const dockerfile of builtFiles(inv)) {
+      const feeder = cmd.stdinFrom === null ? null : script.commands.find((c) => c.index === cmd.stdinFrom);
+      for (const dockerfile of builtFiles(inv, feeder)) {
         if (runtimes.has(dockerfile)) byDockerfile.set(dockerfile, [...(byDockerfile.get(dockerfile) ?? []), { inv, cmd }]);
       }
     }
@@ -222,8 +223,9 @@ function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): 
  * flag the tool does not know, its words cannot be told apart (`--format docker`: is `docker`
  * the flag's value or the context?), so each may be the context: every such reading counts.
  */
-function builtFiles(inv: DockerInvocation): string[] {
-  const { dockerfile } = buildInputs(inv);
+function builtFiles(inv: DockerInvocation, feeder: ScriptCommand | null | undefined): string[] {
+  // A Dockerfile fed on standard input (`-f - < Dockerfile`, `cat Dockerfile | …`) is the file fed.
+  const { dockerfile } = buildInputs(inv, feeder);
   if (inv.unknownFlags.length === 0 || flagValues(inv, '--file').length > 0) return dockerfile === null ? [] : [dockerfile];
   const cwd = inv.cmd.cwd!;
   return inv.operands.flatMap((o) => (o.word.value === null ? [] : [resolveRel(resolveRel(cwd, o.word.value), 'Dockerfile')]));

@@ -282,7 +282,7 @@ function filesToSearch(analysis: Analysis): string[] {
   for (const script of analysis.scripts.values()) {
     for (const c of indexedBuilds(script)) {
       const inv = dockerInvocation(c);
-      const dockerfile = inv ? buildInputs(inv).dockerfile : null;
+      const dockerfile = inv ? buildInputs(inv, c.stdinFrom === null ? null : script.commands.find((f) => f.index === c.stdinFrom)).dockerfile : null;
       if (dockerfile !== null) files.add(dockerfile);
     }
   }
