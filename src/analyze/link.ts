@@ -16,8 +16,8 @@ import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
 import { stdinProblem } from './run-flags.js';
-import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun, wrappedExtraction } from './near-miss.js';
-import { programAt } from '../model/wrappers.js';
+import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
+import { isWrapper, programAt } from '../model/wrappers.js';
 import { engineBuild } from '../model/engine-builds.js';
 import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -95,6 +95,9 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[], fs: RepoFs,
   return { inv, tags, dockerfile, context, target: targetWord?.value ?? null };
 }
 
+/** The wrapper programs before word `at` (`sudo -u ci nice -n 5 docker …` → sudo, nice). */
+const wrapperNames = (cmd: ScriptCommand, at: number) => cmd.words.slice(0, at).filter((w) => isWrapper(w.value)).map((w) => w.value!);
+
 /**
  * `sudo docker cp NAME:/p dst` before a later image build: an extraction the linker does not
  * follow (it reads docker run directly), reported so a setup run through sudo is not passed
@@ -109,7 +112,7 @@ function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
     const src = inv?.verb === 'cp' ? inv.operands[0]?.word.value : null;
     if (!src || src.indexOf(':') <= 0 || src.startsWith('/') || src.startsWith('.')) return;
     if (!sequence.slice(i + 1).some((c) => dockerInvocation(c)?.verb === 'build' || engineBuild(c)?.kind === 'build')) return;
-    out.push(wrappedExtraction(cmd, cmd.words[0]!.raw));
+    out.push(wrappedExtraction(cmd, wrapperNames(cmd, at)));
   });
   return out;
 }
@@ -394,7 +397,7 @@ function makeSetup(
       const wrapped = sequence.find((c) => pos(c) > lastExtraction && programAt(c.words).at > 0 && engineBuild(c)?.kind === 'build');
       diagnostics.push(
         wrapped
-          ? diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool reads: \`${wrapped.words.map((w) => w.raw).join(' ')}\` (${wrapped.file}:${wrapped.line}) may, but it runs docker through \`${wrapped.words[0]!.raw}\` (root's daemon and config), and a setup's builds are only followed when docker runs directly`, at(builder.inv.cmd, 'Run the whole script with sudo (so its docker commands run directly), or migrate by hand.'))
+          ? diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool reads: \`${wrapped.words.map((w) => w.raw).join(' ')}\` (${wrapped.file}:${wrapped.line}) may, but it runs docker through ${wrappedThrough(wrapperNames(wrapped, programAt(wrapped.words).at))}, and a setup's builds are only followed when docker runs directly`, at(builder.inv.cmd, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.'))
           : diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 0 ? (paths.length > 1 ? 'are' : 'is') : 'is'} not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
       );
     }

@@ -25,12 +25,18 @@ export function unknownContainer(cmd: ScriptCommand, name: string): Diagnostic {
 }
 
 /**
- * `sudo docker cp NAME:/p dst` (docker behind a wrapper): the linker reads docker run directly.
- * Through sudo, docker talks to root's daemon with root's config, and the copy lands owned by
- * root; which of that the final image and the host's later commands depend on is not modelled.
+ * `sudo docker cp NAME:/p dst` (docker behind a wrapper: sudo, timeout, nice…): the linker reads
+ * docker run directly. Through sudo, docker also talks to root's daemon with root's config, and
+ * the copy lands owned by root, which the migration does not model.
  */
-export function wrappedExtraction(cmd: ScriptCommand, wrapper: string): Diagnostic {
-  return notFollowed(cmd, `it runs docker through \`${wrapper}\`, and the tool only follows docker run directly (through sudo it talks to root's daemon, with root's config, and leaves files owned by root on the host)`, 'Run the whole script with sudo (so its docker commands run directly), or migrate by hand.');
+export function wrappedExtraction(cmd: ScriptCommand, wrappers: readonly string[]): Diagnostic {
+  return notFollowed(cmd, `it runs docker through ${wrappedThrough(wrappers)}, and the tool only follows docker run directly`, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.');
+}
+
+/** `\`sudo\`` or `\`timeout\`` said with what sudo changes (root's daemon and config, root-owned files). */
+export function wrappedThrough(wrappers: readonly string[]): string {
+  const names = wrappers.map((w) => `\`${w}\``).join(' and ');
+  return wrappers.includes('sudo') ? `${names} (as root: root's daemon and config, and files left owned by root)` : names;
 }
 
 /** A stock-image build with the sources mounted whose output no later build copies. */

@@ -1,7 +1,7 @@
 /**
- * A setup whose own docker commands run through sudo. The linker follows docker run directly:
- * through sudo it talks to root's daemon with root's config and leaves root-owned files on the
- * host, which the migration does not model. Such a setup is never migrated, and never passed
+ * A setup whose own docker commands run through sudo (or another wrapper). The linker follows
+ * docker run directly: through sudo it talks to root's daemon with root's config and leaves
+ * root-owned files on the host, which the migration does not model. Such a setup is never migrated, and never passed
  * over in silence: the extraction is a near miss, a final build through sudo is named.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,11 @@ describe('docker through sudo in a setup', () => {
     expect(p.changes).toEqual([]);
     const found = codes(p);
     expect(found.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
-    expect(found[0]![2]).toContain('it runs docker through `sudo`');
+    expect(found[0]![2]).toContain("it runs docker through `sudo` (as root: root's daemon and config, and files left owned by root)");
+    // Another wrapper says only what it is.
+    const timed = codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'timeout 60 docker cp x:/out/relay ./relay', 'docker build -t relay:latest .']));
+    expect(timed.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
+    expect(timed[0]![2]).toContain('it runs docker through `timeout`, and the tool only follows docker run directly');
     // `sudo -u ci`: the user is the wrapper's, docker still the program.
     expect(codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'sudo -u ci docker cp x:/out/relay ./relay', 'docker build -t relay:latest .'])).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
   });
@@ -36,6 +40,6 @@ describe('docker through sudo in a setup', () => {
     const [e, ...rest] = codes(p);
     expect(rest).toEqual([]);
     expect(e![0]).toBe('ARTIFACT_UNUSED');
-    expect(e![2]).toContain('`sudo docker build -t relay:latest .` (build.sh:7) may, but it runs docker through `sudo`');
+    expect(e![2]).toContain("`sudo docker build -t relay:latest .` (build.sh:7) may, but it runs docker through `sudo` (as root: root's daemon and config");
   });
 });
