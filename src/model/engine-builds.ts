@@ -21,8 +21,9 @@ const programOf = (w: Word | undefined) => {
   return v == null ? null : v.slice(v.lastIndexOf('/') + 1);
 };
 
-/** Programs that may build an image from a Dockerfile. */
+/** Programs that may build an image from a Dockerfile, and the words that make a build of their commands. */
 const ENGINES = new Set(['docker', 'docker-buildx', ...Object.keys(BUILD_VERBS)]);
+const BUILDS = new Set(['build', 'bud', 'build-using-dockerfile', 'bake']);
 
 /**
  * A build by another engine (`build`), a bake (`bake`: its bake file is not read), or a command
@@ -38,7 +39,12 @@ export type EngineBuild = { kind: 'build'; engine: string; inv: DockerInvocation
  */
 export function engineBuild(cmd: ScriptCommand): EngineBuild | null {
   const { at, known } = programAt(cmd.words);
-  if (!known) return cmd.words.slice(at + 1).some((w) => ENGINES.has(programOf(w) ?? '')) ? { kind: 'wrapped', wrapper: cmd.words[at]!.raw } : null;
+  if (!known) {
+    // Past the options it cannot read, any word may be the engine, and any later one its build verb.
+    const rest = cmd.words.slice(at + 1);
+    const engine = rest.findIndex((w) => ENGINES.has(programOf(w) ?? ''));
+    return engine >= 0 && rest.slice(engine + 1).some((w) => BUILDS.has(w.value ?? '')) ? { kind: 'wrapped', wrapper: cmd.words[at]!.raw } : null;
+  }
   const program = programOf(cmd.words[at]);
   if (program === null) return null;
   const v = (k: number) => cmd.words[at + k]?.value ?? null;

@@ -96,6 +96,8 @@ describe('both readers use it', () => {
   it('an engine behind a wrapper option the tool does not read is a build it cannot read', () => {
     expect(engineBuild(command('sudo -D /srv docker build .'))).toEqual({ kind: 'wrapped', wrapper: 'sudo' });
     expect(engineBuild(command('sudo -D /srv make'))).toBeNull();
+    expect(engineBuild(command('sudo -i docker ps'))).toBeNull();
+    expect(engineBuild(command('sudo -i podman build -t x .'))).toEqual({ kind: 'wrapped', wrapper: 'sudo' });
   });
 
   it('`sudo -u deploy cat app` reads app; the user is no program', () => {
