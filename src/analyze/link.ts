@@ -99,8 +99,8 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[], fs: RepoFs,
 const wrapperNames = (cmd: ScriptCommand, at: number) => cmd.words.slice(0, at).filter((w) => isWrapper(w.value)).map((w) => w.value!);
 
 /**
- * `sudo docker cp NAME:/p dst` before a later image build: an extraction the linker does not
- * follow (it reads docker run directly), reported so a setup run through sudo is not passed
+ * `sudo docker cp NAME:/p dst` (or a `sudo docker run` writing host files: a `>` redirect, a
+ * mount) before a later image build: an extraction the linker does not follow (it reads docker run directly), reported so a setup run through sudo is not passed
  * over in silence.
  */
 function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
@@ -110,7 +110,10 @@ function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
     if (at === 0 || !known || cmd.words[at]?.value !== 'docker') return;
     const inv = parseDockerCommand({ ...cmd, words: cmd.words.slice(at) });
     const src = inv?.verb === 'cp' ? inv.operands[0]?.word.value : null;
-    if (!src || src.indexOf(':') <= 0 || src.startsWith('/') || src.startsWith('.')) return;
+    const copies = !!src && src.indexOf(':') > 0 && !src.startsWith('/') && !src.startsWith('.');
+    // `sudo docker run … > app`, `sudo docker run -v "$PWD/out:/out" …`: a run that may write host files.
+    const writes = inv?.verb === 'run' && (flagValues(inv, '--volume').length > 0 || cmd.redirects.some((r) => /^>>?\|?$/.test(r.op) && (r.fd === null || r.fd === '1')));
+    if (!copies && !writes) return;
     if (!sequence.slice(i + 1).some((c) => dockerInvocation(c)?.verb === 'build' || engineBuild(c)?.kind === 'build')) return;
     out.push(wrappedExtraction(cmd, wrapperNames(cmd, at)));
   });

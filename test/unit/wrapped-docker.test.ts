@@ -30,6 +30,13 @@ describe('docker through sudo in a setup', () => {
     expect(codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'sudo -u ci docker cp x:/out/relay ./relay', 'docker build -t relay:latest .'])).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
   });
 
+  it('a run through sudo that writes host files is a near miss too', () => {
+    const p = plan(['docker build -t relay:build -f Dockerfile.build .', 'sudo docker run --rm relay:build cat /out/relay > relay', 'docker build -t relay:latest .']);
+    expect(p.changes).toEqual([]);
+    expect(codes(p).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 4]]);
+    expect(codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'sudo docker run --rm -v "$PWD/out:/out" relay:build cp /out/relay /out/', 'docker build -t relay:latest .'])).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 4]]);
+  });
+
   it('a copy through sudo after no image build is no near miss (a log taken out of a service)', () => {
     expect(codes(plan(['sudo docker cp web:/var/log/app.log ./app.log']))).toEqual([]);
   });
