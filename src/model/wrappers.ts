@@ -3,9 +3,10 @@
  * `timeout 5m ./test.sh`): where, past them, the program a command runs starts. Each wrapper's
  * options are read as its own parser reads them (the options of sudo 1.9, GNU coreutils and
  * util-linux), so the value of an option (`deploy`, `10`) is never taken for the program. An
- * option the table does not know, or one that makes the wrapper run the command somewhere else,
- * later (`sudo -b`) or not at all (`sudo -D dir`, `env -C dir`, `chrt -p`, `time -o FILE`), leaves the command
- * unmodelled: the callers then read it as a program they do not know, never as the one after.
+ * option the table does not know, or one that makes the wrapper run the command elsewhere
+ * (`sudo -D dir`, `env -C dir`), later (`sudo -b`), not at all (`chrt -p PID`) or with effects
+ * of its own (`time -o FILE`), leaves the command unmodelled: the callers then read the wrapper
+ * as a program they do not know, never the command after it as run.
  */
 import type { Word } from './script.js';
 
@@ -30,12 +31,13 @@ interface WrapperOptions {
 
 /**
  * The wrappers the tool reads through. Options left out on purpose (so they leave the command
- * unmodelled): sudo -b/--background (it runs on while the script goes on), -D/--chdir and -R/--chroot (another folder), -i/--login and -s/--shell (a
- * shell runs it), -e/--edit, -l/--list, -v/--validate, -K, -V and the ambiguous -h (help or a
- * host); env -C/--chdir (another folder) and -S/--split-string (the command is inside a string);
- * ionice and chrt -p/-P/-u (they change running processes), chrt -m; taskset -p; time -o/-a (it
- * writes a file); exec -c (an empty environment) is kept: the program is the same.
- * `xargs` is no wrapper: the words it runs come from its input.
+ * unmodelled): sudo -b/--background (it runs on while the script goes on), -D/--chdir and
+ * -R/--chroot (another folder), -i/--login and -s/--shell (a shell runs it), -e/--edit, -l/--list,
+ * -v/--validate, -K, -V and the ambiguous -h (help or a host); env -C/--chdir (another folder)
+ * and -S/--split-string (the command is inside a string); ionice -p/-P/-u and chrt -p (they change
+ * running processes), chrt -m; taskset -p; time -o/-a (it writes a file). exec -c (an empty
+ * environment) is read: the program is the same. `xargs` is no wrapper: the words it runs come
+ * from its input.
  */
 const WRAPPERS: Readonly<Record<string, WrapperOptions>> = {
   sudo: {
