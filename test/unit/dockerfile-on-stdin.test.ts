@@ -81,5 +81,12 @@ describe('a Dockerfile on standard input', () => {
     const { errors } = run(script('docker build -t relay:build -f Dockerfile.build .'), { 'dbg.sh': '#!/bin/sh\ndocker build -t relay:dbg -f - ctx < Dockerfile\n', 'ctx/a': 'x\n' });
     expect(errors.map((e) => [e.code, e.line])).toEqual([['RUNTIME_REBUILT', 2]]);
     expect(errors[0]!.message).toContain('its context is ctx');
+    // Piped in by `cat`, the same; and built by podman after the setup's final build.
+    const piped = run(script('docker build -t relay:build -f Dockerfile.build .'), { 'dbg.sh': '#!/bin/sh\ncat Dockerfile | docker build -t relay:dbg -f - ctx\n', 'ctx/a': 'x\n' }).errors;
+    expect(piped.map((e) => [e.code, e.line])).toEqual([['RUNTIME_REBUILT', 2]]);
+    const podman = run(script('docker build -t relay:build -f Dockerfile.build .', undefined, ['podman build -t relay:dbg -f - ctx < Dockerfile']), { 'ctx/a': 'x\n' }).errors;
+    expect(podman.map((e) => [e.code, e.line])).toEqual([['RUNTIME_REBUILT', 8]]);
+    // Fed another file, it is no build of the runtime Dockerfile.
+    expect(run(script('docker build -t relay:build -f Dockerfile.build .'), { 'dbg.sh': '#!/bin/sh\ndocker build -t relay:dbg -f - ctx < Dockerfile.dbg\n', 'Dockerfile.dbg': 'FROM alpine:3.19\n', 'ctx/a': 'x\n' }).errors).toEqual([]);
   });
 });
