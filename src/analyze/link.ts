@@ -31,6 +31,8 @@ import { stepConditions } from './conditions.js';
 import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
+import { shadowedCommands } from './shadowed-commands.js';
+import { noteModeSource, umaskDependence } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
@@ -267,6 +269,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const setups: Setup[] = [];
   for (const [builder, exs] of byBuild) {
     const setup = makeSetup(script, sequence, pos, builder, exs, builds, invs, fs, dockerfiles);
+    setup.diagnostics.push(...shadowedCommands(script, sequence, setup));
     if (unresolved.length > 0) setup.diagnostics.push(...unresolved.map((d) => ({ ...d, setup: setup.id })));
     setups.push(setup);
   }
@@ -278,7 +281,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       continue;
     }
     dockerfiles.set(parts.builder.dockerfile!, parts.facts);
-    setups.push(makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles));
+    const setup = makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles);
+    setup.diagnostics.push(...shadowedCommands(script, sequence, setup));
+    setups.push(setup);
   }
   for (const s of setups) for (const b of [s.builder, s.runtime]) if (b && swaps.has(b)) s.diagnostics.push({ ...swaps.get(b)!, setup: s.id });
   setups.push(...dapper);
@@ -414,6 +419,8 @@ function makeSetup(
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.
   const runtimeIndex = pos(setup.runtime.inv.cmd);
+  // Artifacts an octal chmod gave their whole mode: no umask changes it (./host-umask.ts).
+  const umaskFree = new Set<Artifact>();
   const firstExtraction = Math.min(...setup.extraction.map(pos));
   const artifactPaths = new Set(setup.artifacts.map((a) => a.hostPath));
   const disposable = new Set([...artifactPaths, ...extractionDirs]);
@@ -458,6 +465,7 @@ function makeSetup(
         const next = targets.map((t) => applyChmod(t!.mode!, mode));
         if (next.every((m) => m !== null)) {
           targets.forEach((t, k) => (t!.mode = next[k]!));
+          noteModeSource(targets as Artifact[], mode, umaskFree);
           setup.extraction.push(cmd);
           continue;
         }
@@ -510,6 +518,7 @@ function makeSetup(
     setup.builderTagUsers = [...new Set([...setup.builderTagUsers, ...uses.users])].sort((a, b) => pos(a) - pos(b));
   }
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
+  diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), umaskFree));
   checkArtifactDestinations(setup, fs);
   const conditions = stepConditions(setup, script, fs);
   if (conditions) diagnostics.push(conditions);
@@ -669,13 +678,15 @@ export function applyChmod(from: number, mode: string): number | null {
     if (!c) return null;
     const who = c[1] || 'a';
     let bits = 0;
-    for (const p of c[3]!) bits |= p === 'r' ? 4 : p === 'w' ? 2 : 1;
+    // `X` is execute only for a file some execute bit is already set on (these are files, not folders).
+    for (const p of c[3]!) bits |= p === 'r' ? 4 : p === 'w' ? 2 : p === 'x' || (m & 0o111) !== 0 ? 1 : 0;
     let mask = 0;
     if (who.includes('u') || who.includes('a')) mask |= bits << 6;
     if (who.includes('g') || who.includes('a')) mask |= bits << 3;
     if (who.includes('o') || who.includes('a')) mask |= bits;
-    // Without who, + and = honour the umask (022): `chmod +w` adds write for the owner only.
-    if (!c[1] && c[2] !== '-') mask &= ~0o022;
+    // Without who, +, - and = honour the umask (022): `chmod +w` adds write for the owner
+    // only, and `chmod -w` takes it from the owner only.
+    if (!c[1]) mask &= ~0o022;
     if (c[2] === '+') m |= mask;
     else if (c[2] === '-') m &= ~mask;
     else {

@@ -116,6 +116,15 @@ describe('applyChmod', () => {
     expect(applyChmod(0o644, 'a=rx')).toBe(0o555);
     expect(applyChmod(0o644, 'u+s')).toBeNull();
   });
+
+  it('X is execute only where some execute bit is set; a bare - keeps the umask bits too (as GNU chmod under umask 022)', () => {
+    expect(applyChmod(0o644, '+X')).toBe(0o644);
+    expect(applyChmod(0o644, 'a+X')).toBe(0o644);
+    expect(applyChmod(0o744, '+X')).toBe(0o755);
+    expect(applyChmod(0o644, 'u+x,go+X')).toBe(0o755);
+    expect(applyChmod(0o777, '-w')).toBe(0o577);
+    expect(applyChmod(0o777, 'a-w')).toBe(0o555);
+  });
 });
 
 describe('loops over services', () => {

@@ -1,0 +1,54 @@
+/**
+ * Shell state a script sets for the setup's own steps: a function or alias under the name of a
+ * program they run (COMMAND_SHADOWED), and a umask the mode of a `cat`-written file follows
+ * (HOST_UMASK). Both changed what the old pipeline built; neither may migrate silently.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const GO = 'package main\n\nfunc main() {}\n';
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
+const sh = (...lines: string[]) => `#!/bin/sh\nset -e\n${lines.join('\n')}\n`;
+const errors = (plan: ReturnType<typeof planFiles>) => plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}:${d.line}`)]);
+const CP = ['docker build -t b -f Dockerfile.build .', 'docker create --name x b', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .', 'rm app'];
+const CAT = ['docker build -t b -f Dockerfile.build .', 'docker run --rm b cat /out/app > app'];
+
+describe('a program of the setup redefined by the script', () => {
+  it('a docker function that also chmods what it copied: refused at the first step it runs', () => {
+    const plan = planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('docker() {', '  command docker "$@"', '  if [ "$1" = cp ]; then chmod 0700 "$3"; fi', '}', ...CP) });
+    expect(errors(plan)).toEqual([['refused', ['COMMAND_SHADOWED:7']]]);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('an alias of docker, or of rm (the cleanup), refuses too', () => {
+    expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh("alias docker='docker --log-level=warn'", ...CP) }))).toEqual([['refused', ['COMMAND_SHADOWED:4']]]);
+    expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('rm() { echo "keeping $*"; }', ...CP) }))).toEqual([['refused', ['COMMAND_SHADOWED:9']]]);
+  });
+
+  it('functions and aliases of other names are no concern', () => {
+    const plan = planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('log() { echo "== $*"; }', "alias ll='ls -l'", 'log building', ...CP) });
+    expect(errors(plan)).toEqual([['migrate', []]]);
+  });
+});
+
+describe('a umask the file `cat` writes follows', () => {
+  it('umask 077 before the stream: refused, also when a chmod without who (which honours it) follows', () => {
+    for (const after of [[], ['chmod +x app'], ['chmod 644 app', 'chmod +x app']]) {
+      const plan = planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('umask 077', ...CAT, ...after, 'docker build -t app .') });
+      expect(errors(plan)).toEqual([['refused', ['HOST_UMASK:3']]]);
+    }
+  });
+
+  it('an octal chmod after it sets the whole mode: migrated, with that mode', () => {
+    const files = { 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('umask 077', ...CAT, 'chmod 750 app', 'chmod u+w app', 'docker build -t app .') };
+    const plan = planFiles(files);
+    expect(errors(plan)).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 --chmod=750 /out/app /usr/local/bin/app\n');
+  });
+
+  it('a umask that only prints, one after the runtime build, or a docker cp extraction (which keeps the mode) are no concern', () => {
+    expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('umask', 'umask -S', ...CAT, 'chmod +x app', 'docker build -t app .', 'umask 077') }))).toEqual([['migrate', []]]);
+    expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('umask 077', ...CP) }))).toEqual([['migrate', []]]);
+  });
+});
