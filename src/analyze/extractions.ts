@@ -14,6 +14,7 @@ import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
+import { readTar } from './tar-options.js';
 import { droppedRunFlags, stdinProblem } from './run-flags.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
@@ -220,6 +221,9 @@ export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: Scr
   ex.commands.push(next);
   const create = readTar(tarWords, 'c');
   const extract = readTar(next.words.slice(1).map((w) => w.value), 'x');
+  // An option that changes what is passed on (./tar-options.ts): read the rest, and refuse with it named.
+  const odd = create?.unsupported ? { option: create.unsupported, side: 'the container\'s tar', at: cmd } : extract?.unsupported ? { option: extract.unsupported, side: 'the host\'s `tar -x`', at: next } : null;
+  if (odd) ex.problems.push(diag('HOST_POSTPROCESS', 'error', `\`${odd.option}\` of ${odd.side} changes which files come out of the builder, their names or their modes: COPY --from would copy the folder as the builder stage holds it`, at(odd.at, 'Drop the option (do that step in the builder Dockerfile, a RUN), then run the tool again; or migrate by hand.')));
   if (!create || !extract || next.cwd === null) {
     ex.problems.push(dynamicPath(cmd));
     return ex;
@@ -290,44 +294,6 @@ function absoluteIn(p: string, inv: DockerInvocation): string | null {
   return w ? path.normalize(path.join(w, p)) : null;
 }
 
-/** Reads the words of a tar invocation: the -C folder and the paths (create) — null when unusual. */
-function readTar(words: (string | null)[], mode: 'c' | 'x'): { dir: string | null; paths: string[] } | null {
-  if (words.some((w) => w === null)) return null;
-  const ws = words as string[];
-  let dir: string | null = null;
-  const paths: string[] = [];
-  let sawMode = false;
-  for (let i = 0; i < ws.length; i++) {
-    let w = ws[i]!;
-    // Old-style bundled first word: `tar cf - .` / `tar xf - -C dir`.
-    if (i === 0 && /^[a-zA-Z]+$/.test(w) && w.includes(mode)) w = `-${w}`;
-    if (w === '-C' || w === '--directory') {
-      dir = ws[++i] ?? null;
-      continue;
-    }
-    if (w.startsWith('--directory=')) {
-      dir = w.slice('--directory='.length);
-      continue;
-    }
-    if (/^-[a-zA-Z]+$/.test(w)) {
-      if (w.includes(mode)) sawMode = true;
-      if (w.includes('f')) {
-        const f = ws[++i];
-        if (f !== '-') return null;
-      }
-      continue;
-    }
-    if (w === `--${mode === 'c' ? 'create' : 'extract'}`) {
-      sawMode = true;
-      continue;
-    }
-    if (w.startsWith('--')) continue;
-    paths.push(w);
-  }
-  if (!sawMode) return null;
-  if (mode === 'c' && paths.length === 0) return null;
-  return { dir, paths };
-}
 
 /** `-v HOST:/path` mounts of a repository folder (`$PWD/x`, `./x`, `x`); null when one is not such a mount. */
 function bindMounts(inv: DockerInvocation): { host: string; ctr: string }[] | null {

@@ -107,6 +107,31 @@ describe('extraction variants', () => {
   });
 });
 
+describe('tar options of a stream extraction', () => {
+  const plan = (pipe: string) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY dist /srv\n', 'build.sh': `set -e\ndocker build -t app:build -f Dockerfile.build .\nmkdir -p dist\n${pipe}\n${FINAL}` });
+  const errors = (p: ReturnType<typeof plan>) => p.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}:${d.line}`));
+
+  it('an option that changes the files, names or modes passed on refuses HOST_POSTPROCESS at the tar that has it', () => {
+    for (const [pipe, line] of [
+      ["docker run --rm app:build tar -C /out -c --exclude='*.map' . | tar -x -C dist", 4],
+      ['docker run --rm app:build tar -C /out -ch . | tar -x -C dist', 4],
+      ['docker run --rm app:build tar -C /out --mode=0755 -c . | tar -x -C dist', 4],
+      ['docker run --rm app:build tar -C /out -c . | tar -x --no-same-permissions -C dist', 4],
+      ['docker run --rm app:build tar -C /out -c . | tar -x --strip-components=1 -C dist', 4],
+      ['docker run --rm app:build tar -C /out -c . | tar -xk -C dist', 4],
+      ['docker run --rm app:build tar -C /out -c . | tar -x -C dist ./app', 4],
+    ] as const) {
+      expect(errors(plan(pipe)), pipe).toEqual([`HOST_POSTPROCESS:${line}`]);
+    }
+  });
+
+  it('verbose, compression, owner and time options change nothing copied: migrated', () => {
+    for (const pipe of ['docker run --rm app:build tar -C /out -czvf - . | tar -xzpmo -C dist', 'docker run --rm app:build tar --directory=/out --create --gzip . | tar --extract --gunzip --no-same-owner --touch -C dist']) {
+      expect(errors(plan(pipe)), pipe).toEqual([]);
+    }
+  });
+});
+
 describe('applyChmod', () => {
   it('reads octal and symbolic modes as chmod does (umask 022 for bare +/=)', () => {
     expect(applyChmod(0o644, '+x')).toBe(0o755);
