@@ -553,6 +553,19 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         const globHit = GLOB.test(src.value) && a.hostPath.split('/').some((_, k, parts) => globToRegExp(hostSource).test(parts.slice(0, k + 1).join('/')));
         if (exact || inside) {
           any = true;
+          // `--parents` keeps the source's folders: `/out/app` from the stage lands as
+          // `<dest>/out/app`, not where `app` from the context did. Only flags known to mean
+          // the same with --from are carried (`--exclude`, `--parents`, what a later
+          // frontend adds, are not).
+          const odd = copy.otherFlags.find((f) => !/^--(chown|chmod|link)(=|$)/i.test(f));
+          if (!probe && odd !== undefined) {
+            diagnostics.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`${odd}\` on \`${copy.keyword} ${src.value}\` may not mean the same once the line copies ${a.hostPath} from the builder stage (\`--parents\` would keep the stage's folders, ${path.dirname(a.containerPath)}, under the destination)`, {
+              file: facts.path,
+              line: copy.line,
+              setup,
+              hint: `Drop \`${odd}\` from the line (name the destination in full), then run the tool again.`,
+            }));
+          }
           if (!probe) {
             const suffix = hostSource.slice(a.hostPath.length);
             a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: src.value, stagePath: trimTrailingSlashes(a.containerPath) + suffix });

@@ -218,3 +218,15 @@ describe('builds that write straight into a mounted folder', () => {
     expect(plan.changes).toEqual([]);
   });
 });
+
+describe('flags of the runtime COPY line that copies an artifact', () => {
+  it('--parents (which would keep the stage folders under the destination) and --exclude refuse; --chown, --chmod and --link are carried', () => {
+    for (const flag of ['--parents', '--exclude=*.map']) {
+      const files = { 'Dockerfile.build': BUILDER, Dockerfile: `# syntax=docker/dockerfile:1.7-labs\nFROM alpine:3.19\nCOPY ${flag} app /usr/local/bin/\n`, 'build.sh': `docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\n${FINAL}` };
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}:${d.line}`)), flag).toEqual([['ARTIFACT_IN_BROAD_COPY:3']]);
+    }
+    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\n${FINAL}`, { Dockerfile: 'FROM alpine:3.19\nCOPY --link --chown=1:1 app /usr/local/bin/\n' });
+    expect(out['Dockerfile']).toContain('COPY --link --chown=1:1 --from=builder --chmod=644 /out/app /usr/local/bin/\n');
+  });
+});
