@@ -154,6 +154,12 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
     ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${rendered(cmd)}\` streams a tar archive to standard output`, at(cmd, 'Copy to a path instead of -, or migrate this setup by hand.')));
     return ex;
   }
+  if (!containerPath.startsWith('/')) {
+    // docker reads a relative path from the container's root, podman (4.x) from its working
+    // directory: which file the old pipeline copied depends on the engine.
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${rendered(cmd)}\` is relative: docker reads it from the container's root, podman from the image's working directory, so which file was copied depends on the engine`, at(cmd, `Write the absolute path in the container (\`/${containerPath}\` if docker is what ran it), then run the tool again.`)));
+    return ex;
+  }
   let hostPath = resolveRel(cmd.cwd, dst);
   const contents = /\/\.$/.test(containerPath);
   const cleanSrc = trimTrailingSlashes(containerPath.replace(/\/\.$/, '')) || '/';

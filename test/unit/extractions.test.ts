@@ -230,3 +230,10 @@ describe('flags of the runtime COPY line that copies an artifact', () => {
     expect(out['Dockerfile']).toContain('COPY --link --chown=1:1 --from=builder --chmod=644 /out/app /usr/local/bin/\n');
   });
 });
+
+describe('a relative path in docker cp', () => {
+  it('is refused: docker reads it from the root, podman from the working directory', () => {
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': `docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:out/app ./app\ndocker rm x\n${FINAL}` });
+    expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}:${d.line}`))).toEqual([['DYNAMIC_ARTIFACT_PATH:3']]);
+  });
+});
