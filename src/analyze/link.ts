@@ -32,6 +32,8 @@ import { guardOfRemoval } from './guarded-cleanup.js';
 import { builtStage, fromImageCat } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { shadowedCommands } from './shadowed-commands.js';
+import { sourcedFolderChanges } from './sourced-folders.js';
+import { onbuildContextReads } from './onbuild-base.js';
 import { noteModeSource, umaskDependence } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
@@ -269,7 +271,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const setups: Setup[] = [];
   for (const [builder, exs] of byBuild) {
     const setup = makeSetup(script, sequence, pos, builder, exs, builds, invs, fs, dockerfiles);
-    setup.diagnostics.push(...shadowedCommands(script, sequence, setup));
+    setup.diagnostics.push(...shadowedCommands(script, sequence, setup), ...sourcedFolderChanges(setup, sequence, fs));
     if (unresolved.length > 0) setup.diagnostics.push(...unresolved.map((d) => ({ ...d, setup: setup.id })));
     setups.push(setup);
   }
@@ -282,7 +284,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
     dockerfiles.set(parts.builder.dockerfile!, parts.facts);
     const setup = makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles);
-    setup.diagnostics.push(...shadowedCommands(script, sequence, setup));
+    setup.diagnostics.push(...shadowedCommands(script, sequence, setup), ...sourcedFolderChanges(setup, sequence, fs));
     setups.push(setup);
   }
   for (const s of setups) for (const b of [s.builder, s.runtime]) if (b && swaps.has(b)) s.diagnostics.push({ ...swaps.get(b)!, setup: s.id });
@@ -415,6 +417,9 @@ function makeSetup(
   const runtimeFacts = loadDockerfile(setup.runtime.dockerfile!, fs, dockerfiles)!;
   const runtimeCmd = setup.runtime.inv.cmd;
   findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false, fs, (folder) => folderOnlyHoldsArtifacts(folder, setup, sequence, runtimeCmd, fs));
+  // A base image the script built with `ONBUILD COPY . …`: the trigger reads the runtime context (./onbuild-base.ts).
+  const bases = [...builds].filter(([i, b]) => b !== builder && pos(i.cmd) < pos(runtimeCmd)).map(([, b]) => b);
+  diagnostics.push(...onbuildContextReads(runtimeFacts, setup.runtime.dockerfile!, bases, (rel) => loadDockerfile(rel, fs, dockerfiles), id));
 
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.

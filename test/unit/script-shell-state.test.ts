@@ -52,3 +52,43 @@ describe('a umask the file `cat` writes follows', () => {
     expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('umask 077', ...CP) }))).toEqual([['migrate', []]]);
   });
 });
+
+describe('a folder change the script reading does not see', () => {
+  // (A builder that reads no context: a command between the builds then changes none of its inputs.)
+  const DEPLOY = { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo app > /out/app\n', Dockerfile: RUNTIME, 'deploy/Dockerfile': RUNTIME };
+  const STEPS = ['docker build -t b -f Dockerfile.build .', 'docker create --name x b', 'MOVE', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .', 'rm app'];
+  const at = (move: string) => STEPS.map((s) => (s === 'MOVE' ? move : s));
+
+  it('a call of a function whose { } body runs cd: what follows is in a folder not known, and refused', () => {
+    const plan = planFiles({ ...DEPLOY, 'build.sh': sh('goto_deploy() { cd deploy; }', 'step() { goto_deploy; }', ...at('step')) });
+    expect(errors(plan)).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH:8', 'DYNAMIC_BUILD_INPUT:10']]]);
+  });
+
+  it('a function with a ( ) body, or one that does not cd, moves nothing', () => {
+    expect(errors(planFiles({ ...DEPLOY, 'build.sh': sh('goto_deploy() ( cd deploy; ls )', ...at('goto_deploy')) }))).toEqual([['migrate', []]]);
+    expect(errors(planFiles({ ...DEPLOY, 'build.sh': sh('say() { echo "$@"; }', ...at('say copying')) }))).toEqual([['migrate', []]]);
+  });
+
+  it('a sourced file that ends in another folder (or cannot be read) refuses at the source; one that only sets variables does not', () => {
+    expect(errors(planFiles({ ...DEPLOY, 'env.sh': 'APP_ENV=prod\ncd deploy\n', 'build.sh': sh(...at('. ./env.sh')) }))).toEqual([['refused', ['DYNAMIC_BUILD_INPUT:5']]]);
+    expect(errors(planFiles({ ...DEPLOY, 'build.sh': sh(...at('. ./missing.sh')) }))).toEqual([['refused', ['DYNAMIC_BUILD_INPUT:5']]]);
+    expect(errors(planFiles({ ...DEPLOY, 'env.sh': 'APP_ENV=prod\n', 'build.sh': sh(...at('source ./env.sh')) }))).toEqual([['migrate', []]]);
+  });
+});
+
+describe('a runtime base image the script built, with ONBUILD triggers', () => {
+  const BASE_BUILD = 'docker build -t base:1 -f Dockerfile.base .';
+  const files = (trigger: string) => ({ 'main.go': GO, 'Dockerfile.build': BUILDER, 'Dockerfile.base': `FROM alpine:3.19\nONBUILD ${trigger}\n`, Dockerfile: 'FROM base:1\nCOPY app /usr/local/bin/app\n', 'build.sh': sh(BASE_BUILD, ...CP) });
+
+  it('a trigger that reads the context (COPY, ADD, RUN --mount) refuses at the runtime FROM', () => {
+    for (const trigger of ['COPY . /ctx', 'ADD --chown=1:1 . /ctx', 'RUN --mount=target=/ctx ls /ctx > /list']) {
+      expect(errors(planFiles(files(trigger))), trigger).toEqual([['refused', ['ARTIFACT_IN_BROAD_COPY:1']]]);
+    }
+  });
+
+  it('one that does not (a RUN, a COPY --from) is no concern', () => {
+    for (const trigger of ['RUN echo hi > /hi', 'COPY --from=busybox:1.36 /bin/busybox /bin/']) {
+      expect(errors(planFiles(files(trigger))), trigger).toEqual([['migrate', []]]);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { redirectOf } from './redirects.js';
 import type { Ctx, Scope } from './types.js';
 import { nested, src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
+import { callMayChangeFolder } from './function-folders.js';
 import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
@@ -49,6 +50,9 @@ function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
     else if (arg.value !== null && scope.cwd !== null) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
     else scope.cwd = null;
   } else if (prog === 'pushd' || prog === 'popd') {
+    scope.cwd = null;
+  } else if (prog != null && w.functions.has(prog) && callMayChangeFolder(w, prog)) {
+    // `goto_deploy` whose body runs `cd deploy` in the caller's shell (./function-folders.ts).
     scope.cwd = null;
   } else if (prog === 'set') {
     const on = allExportOption(words.slice(1));

@@ -76,6 +76,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     currentUnit: -1,
     currentCtx: { conditional: false, loop: false },
     functions: new Set(),
+    functionBodies: new Map(),
   };
 
   const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars && init.vars.size > 0 ? init.vars.keys() : [], init.seed) };

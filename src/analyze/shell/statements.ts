@@ -127,6 +127,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const body = stmt.childForFieldName('body');
       const fnName = stmt.childForFieldName('name');
       if (fnName) w.functions.add(src(w, fnName));
+      if (fnName && body) w.functionBodies.set(src(w, fnName), body);
       // Its body's commands are found by this branch when the function is called (src/analyze/later-uses.ts).
       if (fnName) (w.script.functions ??= new Map()).set(src(w, fnName), `fn${stmt.startIndex}`);
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.

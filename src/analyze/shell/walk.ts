@@ -27,6 +27,8 @@ export interface ShellWalk {
   currentCtx: Ctx;
   /** Names of the functions the script defines: a call may assign any variable (./versions.ts). */
   functions: Set<string>;
+  /** Each function's body (the last definition), for what a call of it may change (./function-folders.ts). */
+  functionBodies: Map<string, TsNode>;
 }
 
 /** The source text of a node. */

@@ -1,0 +1,54 @@
+/**
+ * A runtime stage built FROM an image the script built earlier, whose Dockerfile declares
+ * `ONBUILD COPY . /ctx` (or ADD, or a RUN with a bind mount): the trigger runs at the start of
+ * the runtime stage and reads the runtime build's context, extracted artifact included. Merged,
+ * the context no longer holds the artifact (and the Dockerfiles and scripts the migration
+ * changes differ), so the trigger copies other files: refused as a broad copy. Base images
+ * from a registry are not read; their triggers are not seen.
+ */
+import type { Instruction } from 'dockerfile-ast';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { canonicalImage } from '../model/image-ref.js';
+import type { BuildStep } from '../model/setup.js';
+import type { DockerfileFacts } from './dockerfile.js';
+import { builtStage } from './image-cat.js';
+
+/** The trigger's own instruction reads the context: a COPY or ADD without --from, or a RUN --mount (a bind mount reads it by default). */
+function readsContext(trigger: string): boolean {
+  const t = trigger.trim();
+  if (/^(COPY|ADD)\s/i.test(t)) return !/^\S+\s+(--\S+\s+)*--from[=\s]/i.test(t);
+  return /^RUN\s/i.test(t) && /--mount[=\s]/i.test(t);
+}
+
+export function onbuildContextReads(
+  runtimeFacts: DockerfileFacts,
+  runtimeDockerfile: string,
+  earlier: readonly BuildStep[],
+  load: (rel: string) => DockerfileFacts | null,
+  setupId: string,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const stage of runtimeFacts.stages) {
+    const image = canonicalImage(stage.image);
+    const base = [...earlier].reverse().find((b) => b.tags.includes(image) && b.dockerfile !== null);
+    const facts = base ? load(base.dockerfile!) : null;
+    const built = facts ? builtStage(facts, base!.target) : null;
+    if (!built) continue;
+    const next = built.facts.stages[built.stage.index + 1];
+    const triggers = built.facts.instructions.filter((i: Instruction) => {
+      const at = built.facts.lines.offsetAt(i.getRange().start);
+      return i.getKeyword() === 'ONBUILD' && at > built.stage.from.start && (next === undefined || at < next.from.start);
+    });
+    const reading = triggers.find((i) => readsContext(i.getRawArgumentsContent() ?? ''));
+    if (!reading) continue;
+    out.push(
+      diag('ARTIFACT_IN_BROAD_COPY', 'error', `${runtimeDockerfile}:${stage.from.line} starts FROM ${stage.image}, built from ${base!.dockerfile}, whose \`ONBUILD ${reading.getRawArgumentsContent()}\` (line ${reading.getRange().start.line + 1}) reads the runtime build's context, extracted artifact included: merged, the context no longer holds it`, {
+        file: runtimeDockerfile,
+        line: stage.from.line,
+        setup: setupId,
+        hint: 'Copy the context explicitly in the runtime Dockerfile (with the artifact on its own COPY line), or migrate by hand.',
+      }),
+    );
+  }
+  return out;
+}

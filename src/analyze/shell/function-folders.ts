@@ -1,0 +1,30 @@
+/**
+ * Whether calling one of the script's functions may change the caller's working directory.
+ * A function whose body is a `{ }` group runs in the caller's shell: a `cd` in it
+ * (`goto_deploy() { cd deploy; }`) moves every command after the call, so the walk cannot
+ * keep the folder it had before (the call's cwd becomes unknown). A `( )` body runs in a
+ * subshell and moves nothing. Read from the body's tree: any `cd`, `pushd`, `popd`, `source`,
+ * `.` or `eval` in it (even one in a nested subshell: an over-reading that only makes the
+ * folder unknown), a command whose name is only known at run time, or a call of another
+ * function that may.
+ */
+import type { TsNode } from '../tree-sitter.js';
+import { src, type ShellWalk } from './walk.js';
+
+const MOVING = new Set(['cd', 'pushd', 'popd', 'source', '.', 'eval']);
+
+export function callMayChangeFolder(w: ShellWalk, name: string, seen: Set<string> = new Set()): boolean {
+  const body = w.functionBodies.get(name);
+  if (body === undefined || seen.has(name)) return false;
+  if (body.type === 'subshell') return false;
+  seen.add(name);
+  const walk = (n: TsNode): boolean => {
+    if (n.type === 'command') {
+      const nameNode = n.children.find((c) => c.type === 'command_name');
+      const prog = nameNode ? src(w, nameNode) : null;
+      if (prog !== null && (MOVING.has(prog) || /[$`]/.test(prog) || callMayChangeFolder(w, prog, seen))) return true;
+    }
+    return n.namedChildren.some(walk);
+  };
+  return walk(body);
+}
