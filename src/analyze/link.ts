@@ -560,9 +560,10 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
           any = true;
           // `--parents` keeps the source's folders: `/out/app` from the stage lands as
           // `<dest>/out/app`, not where `app` from the context did. Only flags known to mean
-          // the same with --from are carried (`--exclude`, `--parents`, what a later
-          // frontend adds, are not).
-          const odd = copy.otherFlags.find((f) => !/^--(chown|chmod|link)(=|$)/i.test(f));
+          // the same with --from are carried (`--exclude` is weighed where it matters, for
+          // folders: ./broad-copy.ts, src/plan/inner-modes.ts; `--parents` and what a later
+          // frontend adds are not).
+          const odd = copy.otherFlags.find((f) => !/^--(chown|chmod|link|exclude)(=|$)/i.test(f));
           if (!probe && odd !== undefined) {
             diagnostics.push(diag('ARTIFACT_IN_BROAD_COPY', 'error', `\`${odd}\` on \`${copy.keyword} ${src.value}\` may not mean the same once the line copies ${a.hostPath} from the builder stage (\`--parents\` would keep the stage's folders, ${path.dirname(a.containerPath)}, under the destination)`, {
               file: facts.path,

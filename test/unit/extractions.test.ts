@@ -220,8 +220,8 @@ describe('builds that write straight into a mounted folder', () => {
 });
 
 describe('flags of the runtime COPY line that copies an artifact', () => {
-  it('--parents (which would keep the stage folders under the destination) and --exclude refuse; --chown, --chmod and --link are carried', () => {
-    for (const flag of ['--parents', '--exclude=*.map']) {
+  it('--parents (which would keep the stage folders under the destination) or an unknown flag refuses; --chown, --chmod and --link are carried', () => {
+    for (const flag of ['--parents', '--keep-git-dir=true']) {
       const files = { 'Dockerfile.build': BUILDER, Dockerfile: `# syntax=docker/dockerfile:1.7-labs\nFROM alpine:3.19\nCOPY ${flag} app /usr/local/bin/\n`, 'build.sh': `docker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\n${FINAL}` };
       const plan = planFiles(files);
       expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}:${d.line}`)), flag).toEqual([['ARTIFACT_IN_BROAD_COPY:3']]);
