@@ -101,6 +101,12 @@ export interface EmbeddedScript extends ScriptFile {
   entries?: string[];
   /** Steps of a sequence that mention docker but run in a shell that is not read (PowerShell, cmd…). */
   unread?: UnreadStep[];
+  /**
+   * The names of the shell functions any snippet defines: a step named like one may run it
+   * instead of the program (src/analyze/shadowed-commands.ts). Gathered over every snippet,
+   * whether or not they share a shell: a name defined in another step counts too.
+   */
+  definedFunctions?: Set<string>;
 }
 
 /** A Makefile as ./hosts/makefile.ts reads it. */
@@ -140,6 +146,7 @@ export function composeEmbedded(
   const commands: ScriptCommand[] = [];
   const perSnippet: ScriptCommand[][] = [];
   let previous: ShellScript | null = null;
+  let functions: Set<string> | undefined;
   const trees = shellTrees(snippets.map((s) => s.shell));
   const lineOfFile = lineIndexer(text);
   for (const [n, snippet] of snippets.entries()) {
@@ -152,6 +159,7 @@ export function composeEmbedded(
     if ('versions' in init) start.versions = init.versions;
     const { script, diagnostics: d } = parseShell(file, snippet.shell, start);
     previous = script;
+    for (const name of script?.functions?.keys() ?? []) (functions ??= new Set()).add(name);
     const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
     // One word mapper per snippet, not one per command.
     const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end) });
@@ -185,7 +193,7 @@ export function composeEmbedded(
     perSnippet.push(mine);
   }
   const sequences = sequencesOfSnippets.map((seq) => seq.flatMap((i) => perSnippet[i] ?? []));
-  return { script: { file, kind, text, commands, parts, sequences }, diagnostics };
+  return { script: { file, kind, text, commands, parts, sequences, ...(functions ? { definedFunctions: functions } : {}) }, diagnostics };
 }
 
 function lineIndexer(text: string): (offset: number) => number {

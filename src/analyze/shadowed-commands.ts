@@ -25,8 +25,10 @@ function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, Scri
 
 /** COMMAND_SHADOWED for each program of the setup's own steps that the script redefines. */
 export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCommand[], setup: Setup): Diagnostic[] {
-  // Shell scripts record the functions they define (src/analyze/shell/statements.ts).
-  const functions = (script as { functions?: ReadonlyMap<string, string> }).functions ?? new Map<string, string>();
+  // Shell scripts record the functions they define (src/analyze/shell/statements.ts), scripts
+  // embedded in other files (CI steps, Make recipes) those of any snippet (../analyze/embedded.ts).
+  const own = script as { functions?: ReadonlyMap<string, string>; definedFunctions?: ReadonlySet<string> };
+  const functions = new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]);
   const aliases = aliasNames(sequence);
   if (functions.size === 0 && aliases.size === 0) return [];
   const steps = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : []), ...setup.cleanup, ...setup.builderTagUsers];

@@ -26,6 +26,13 @@ describe('a program of the setup redefined by the script', () => {
     expect(errors(planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('rm() { echo "keeping $*"; }', ...CP) }))).toEqual([['refused', ['COMMAND_SHADOWED:9']]]);
   });
 
+  it('in a CI step too (each run: step read as shell)', () => {
+    const step = ['docker() { command docker "$@"; if [ "$1" = cp ]; then chmod 0700 "$3"; fi; }', ...CP].map((l) => `          ${l}`).join('\n');
+    const workflow = `name: image\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${step}\n`;
+    const plan = planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': workflow });
+    expect(errors(plan)).toEqual([['refused', ['COMMAND_SHADOWED:10']]]);
+  });
+
   it('functions and aliases of other names are no concern', () => {
     const plan = planFiles({ 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': sh('log() { echo "== $*"; }', "alias ll='ls -l'", 'log building', ...CP) });
     expect(errors(plan)).toEqual([['migrate', []]]);
