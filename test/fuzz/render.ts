@@ -50,6 +50,11 @@ export interface RenderedRepo {
   later: PipelineEntry[];
   /** The code the tool must refuse with, for a pipeline this engine cannot run (./run-step-features.ts mustRefuse). */
   mustRefuse?: string;
+  /**
+   * With a second setup beside it, only the setup holding the run step must refuse: the other may
+   * migrate (unverified: the old pipeline cannot run here to compare).
+   */
+  mustRefuseOne?: true;
   /** The code the tool must refuse with, for a pipeline that runs but whose migration the images compared may not show wrong (./image-features.ts rebuildRefusal). */
   refuseWith?: string;
 }
@@ -505,7 +510,7 @@ export function render(spec: RepoSpec): RenderedRepo {
   const refuse = rebuildRefusal(s);
   // (the later steps of ./log-features.ts and ./image-features.ts read what the build left: before a sibling may remove it)
   const later = [...readerEntries(s), ...logEntries(s), ...rebuildEntries(s), ...laterEntries(s, script)];
-  return { files, entry, finalTags, scratchPaths, later, ...(refusal ? { mustRefuse: refusal } : {}), ...(refuse ? { refuseWith: refuse } : {}) };
+  return { files, entry, finalTags, scratchPaths, later, ...(refusal ? { mustRefuse: refusal, ...(second ? { mustRefuseOne: true as const } : {}) } : {}), ...(refuse ? { refuseWith: refuse } : {}) };
 }
 
 /** The repository run by a CI job or a JS script (./render-ci.ts, ./render-js.ts); with `ciWorkdir` its own files move to svc/. */

@@ -154,7 +154,7 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     writeRepo(orig, repo);
     const origState = treeState(orig);
 
-    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse);
+    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse, repo.mustRefuseOne === true);
 
     // Old pipeline.
     let engine = store();
@@ -236,7 +236,7 @@ async function oldPipelineAgain(store: () => Engine, orig: string, work: string,
 }
 
 /** The tool's answer alone, for a pipeline this engine cannot run: a refusal with `code`, nothing written. */
-function mustRefuse(orig: string, work: string, origState: Map<string, string>, code: string): Verdict {
+function mustRefuse(orig: string, work: string, origState: Map<string, string>, code: string, one: boolean): Verdict {
   const dir = copy(orig, work, 'new');
   const cli = runCli(['.', '--yes', '--json'], dir);
   let report: { setups: SetupReport[] };
@@ -247,8 +247,11 @@ function mustRefuse(orig: string, work: string, origState: Map<string, string>, 
   }
   const changed = treeDifferences(origState, treeState(dir));
   const codes = [...new Set(report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)))].sort();
-  if (report.setups.some((s) => s.status === 'migrated') || !codes.includes(code)) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool answered ${report.setups.map((s) => s.status).join(', ') || 'nothing'} (${codes.join(', ') || 'no error code'})` };
-  if (changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
+  // (with `one`, the other setup may migrate: only the one holding the run step must refuse, with the code)
+  const migrated = report.setups.filter((s) => s.status === 'migrated').length;
+  const refusedWith = report.setups.some((s) => s.status !== 'migrated' && s.diagnostics.some((d) => d.severity === 'error' && d.code === code));
+  if (migrated > (one ? report.setups.length - 1 : 0) || !refusedWith) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool answered ${report.setups.map((s) => s.status).join(', ') || 'nothing'} (${codes.join(', ') || 'no error code'})` };
+  if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
   return { kind: 'refused', codes };
 }
 
