@@ -283,7 +283,7 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
     }
     const whole = contents(src);
     const hostPath = resolveRel(mount.host, destIsDir && !whole ? path.join(destRel, path.basename(containerPath)) : destRel);
-    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole });
+    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole, ...(flags.some((f) => /[ap]/.test(f)) ? {} : { plainCp: true as const }) });
   }
   ex.dirs.push(mount.host);
   return ex;

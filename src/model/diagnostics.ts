@@ -61,6 +61,7 @@ export const CODES = {
   REMOVED_OUTPUT_USED: 'A command that stays reads a file that a command the migration removes wrote (`docker build … > build.log`, then `grep … build.log`).',
   BUILDER_INPUT_CHANGED: 'A command between the builder build and the runtime build may write a file the builder reads; merged, the builder stage is built after it.',
   HOST_POSTPROCESS: 'A host command changes an artifact (or fills its destination) around its extraction, before the runtime build copies it.',
+  EXTRACTION_MODE_CHANGED: 'A plain `cp` in a container copied the artifact out, and the builder stage may give it modes that cp would not keep.',
   HOST_UMASK: 'The script sets a umask before the runtime build, and the mode of a file the shell created (`cat > f`) depends on it.',
   RUNTIME_REBUILT: 'Another build of the runtime Dockerfile would build the merged builder stage with another context or other flags than the builder build had.',
   ARTIFACT_SECOND_CONSUMER: 'Another build or CI step reads an extracted artifact from the host.',

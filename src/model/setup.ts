@@ -65,6 +65,12 @@ export interface Artifact {
    * extraction and the runtime build: `path` is relative to the folder.
    */
   innerModes?: { path: string; mode: number; cmd: ScriptCommand }[];
+  /**
+   * Set when a container's plain `cp` (no `-p`/`-a`) copied it out through a bind mount: cp gives
+   * its copies the source's mode less the umask, without special bits (src/plan/index.ts checks
+   * the builder stage gives it no mode that would change so).
+   */
+  plainCp?: true;
 }
 
 /** A command the builder ran when its container ran (the build happened at run time). */

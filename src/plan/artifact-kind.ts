@@ -275,3 +275,69 @@ export function renamedKind(c: { copy: number; stagePath: string; hostSource: st
   if (builderStage < 0) return { kind: null, why: 'the builder stage is not known' };
   return explainedKind({ stagePath: c.stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase, buildArgs });
 }
+
+/** Top folders of base images whose files and folders may carry any mode (`/go` is 1777 in golang, `/tmp` 1777). */
+const BASE_IMAGE_DIRS = new Set(['bin', 'boot', 'dev', 'etc', 'go', 'home', 'lib', 'lib32', 'lib64', 'libx32', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var']);
+/** Programs that write where a word tells them: one with a word only known at build time may write the path. */
+const WRITE_WHERE_TOLD = new Set(['cp', 'mv', 'install', 'tar', 'chmod', 'chown', 'ln', 'rsync', 'unzip', 'dd', 'tee', 'curl', 'wget', 'git', 'cpio', 'bsdtar']);
+/** Programs that make or leave files with the RUN's umask (022) and no special bit, whatever paths they name. */
+const UMASK_MADE = new Set(['mkdir', 'touch', 'rm', 'rmdir', 'ls', 'test', '[', 'stat', 'strip', 'echo', 'printf', 'true', ':']);
+
+/** Whether an octal or symbolic chmod mode can give group or other write, or a setuid, setgid or sticky bit. */
+function widens(mode: string | null): boolean {
+  if (mode === null) return true;
+  if (/^[0-7]{1,4}$/.test(mode)) return (parseInt(mode, 8) & 0o7022) !== 0;
+  // `+x`, `u+rwx`, `go-w`, `a+r`: removing anything, or adding r/x, or w for the owner alone.
+  return !mode.split(',').every((clause) => /^[ugoa]*-[rwxXst]+$/.test(clause) || /^[ugoa]*\+[rxX]+$/.test(clause) || /^u\+[rwxX]+$/.test(clause));
+}
+
+/**
+ * Why `cp` without `-p` in a container of the builder image (`docker run -v "$PWD/out:/out" IMG
+ * cp /out/app /out/`) may hand on another mode than the stage holds, or null when it cannot:
+ * cp makes its copies with the source's mode less the umask (022) and without setuid, setgid or
+ * sticky bits, where `COPY --from` keeps the stage's mode. Proven when everything at `stagePath`
+ * was made in the stage with the RUN's umask: a compiler's output, or a fresh folder (not under
+ * a base image's own folders) whose files only such commands make; no COPY or ADD writes there
+ * (the context's files keep the host's modes), no `umask`, and a chmod only to a mode without
+ * group or other write or a special bit.
+ */
+export function plainCopyChangesModes(stagePath: string, builder: DockerfileFacts, builderStage: number, appended: readonly string[], buildArgs: ReadonlySet<string> | null): string | null {
+  const p = trimTrailingSlashes(stagePath) || '/';
+  const acts = stageActions(builder, builderStage, appended, buildArgs);
+  if (!acts) return `the builder stage of ${builder.path} is not known`;
+  if ('unread' in acts) return `the tool cannot read \`RUN ${acts.unread}\` in ${builder.path}, which may give ${p} any mode`;
+  const near = (abs: string) => abs === p || under(abs, p) || under(p, abs);
+  // A compiler output at the path itself is a new file, whatever a COPY put in the folder above it
+  // (`WORKDIR /src`, `COPY . .`, `go build -o /src/app`); files in a folder may come from a COPY.
+  const compiled = acts.commands.some((c) => pathWords(c).some((w) => w.output && w.abs === p && !w.raw.endsWith('/')));
+  const copied = acts.copyDests.find((d) => d === null || d === p || under(d, p) || (!compiled && under(p, d)));
+  if (copied !== undefined) return `a COPY or ADD of ${builder.path} writes ${copied ?? 'a path only known at build time'}, and its files keep the modes they had in the context`;
+  let output = false;
+  for (const c of acts.commands) {
+    const prog = c.words[0] ? path.basename(c.words[0]) : null;
+    if (prog === 'umask') return `\`umask\` in ${builder.path} changes the modes its RUNs give`;
+    const words = pathWords(c).filter((w) => near(w.abs));
+    const compiler = compilerOutput(c.words) !== null;
+    const unknownWord = c.words.some((w) => w === null) && (prog === null || WRITE_WHERE_TOLD.has(prog));
+    if (words.length === 0 && !unknownWord) continue;
+    // A compiler writes its `-o` alone (with the RUN's umask); its other words are what it reads.
+    if (compiler) {
+      output ||= words.some((w) => w.output && w.abs === p);
+      continue;
+    }
+    if (prog === 'mkdir' && !c.words.some((w) => w === null || /^(-m|--mode)/.test(w) || /^-[a-z]*m/.test(w))) continue;
+    if (prog !== null && UMASK_MADE.has(prog) && prog !== 'mkdir' && !c.words.some((w) => w === null)) continue;
+    if (prog === 'chmod') {
+      const args = c.words.slice(1).filter((w) => w === null || !w.startsWith('-'));
+      if (!widens(args[0] ?? null) && !args.some((w) => w === null)) continue;
+    }
+    if (prog === 'cp' && !c.words.some((w) => w === null || /^-[a-zA-Z]*[ap]/.test(w) || /^--(preserve|archive)/.test(w))) continue;
+    return `\`${c.words.map((w) => w ?? '…').join(' ')}\` in ${builder.path} may give ${p}, or a file in it, a mode with group or other write or a special bit`;
+  }
+  if (output) return null;
+  const top = p.split('/')[1] ?? '';
+  const made = acts.madeDirs.some((d) => d === p || under(p, d) || under(d, p)) || acts.commands.some((c) => pathWords(c).some((w) => (w.output || c.words[0] === 'mkdir') && (w.abs === p || under(w.abs, p))));
+  if (p === '/' || BASE_IMAGE_DIRS.has(top)) return `${p} lies in a folder the base image may already hold, with modes of its own`;
+  if (!made) return `nothing in ${builder.path} makes ${p}`;
+  return null;
+}

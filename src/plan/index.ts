@@ -26,7 +26,7 @@ import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
 import { runStepLines } from './run-step.js';
-import { renamedKind } from './artifact-kind.js';
+import { plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { innerModes } from './inner-modes.js';
 import { checkBroadCopies } from './broad-copy-check.js';
 import { siblingBuildEdits } from './context-siblings.js';
@@ -455,6 +455,11 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null;
   if (inner) plan.diagnostics.push(...inner.diagnostics);
+  // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`: the copy's mode is the stage's less the umask (artifact-kind.ts).
+  for (const a of builderStage >= 0 ? setup.artifacts.filter((x) => x.plainCp) : []) {
+    const why = plainCopyChangesModes(a.containerPath, builderFacts, builderStage, runStep?.lines ?? [], builderArgNames(setup.builder.inv));
+    if (why !== null) plan.diagnostics.push(diag('EXTRACTION_MODE_CHANGED', 'error', `\`${a.via.cmd.words.map((w) => w.raw).join(' ')}\` copies ${a.containerPath} out with plain cp, which drops group and other write and special bits from the modes it copies, and COPY --from would keep them: ${why}`, { file: a.via.cmd.file, line: a.via.cmd.line, setup: setup.id, hint: 'If the image should hold the stage\'s own modes, copy with `cp -p` (or `-a`) and run the tool again; otherwise migrate this setup by hand.' }));
+  }
   const part: BuilderPart = {
     builder: builderFacts,
     builderStage,
