@@ -307,24 +307,20 @@ export function plainCopyChangesModes(stagePath: string, builder: DockerfileFact
   if (!acts) return `the builder stage of ${builder.path} is not known`;
   if ('unread' in acts) return `the tool cannot read \`RUN ${acts.unread}\` in ${builder.path}, which may give ${p} any mode`;
   const near = (abs: string) => abs === p || under(abs, p) || under(p, abs);
+  const named = acts.commands.map((c) => ({ c, words: pathWords(c) }));
   // A compiler output at the path itself is a new file, whatever a COPY put in the folder above it
   // (`WORKDIR /src`, `COPY . .`, `go build -o /src/app`); files in a folder may come from a COPY.
-  const compiled = acts.commands.some((c) => pathWords(c).some((w) => w.output && w.abs === p && !w.raw.endsWith('/')));
+  // (`go build -o /go/bin/` writes into a folder: that folder is no new file.)
+  const compiled = named.some(({ words }) => words.some((w) => w.output && w.abs === p && !w.raw.endsWith('/')));
   const copied = acts.copyDests.find((d) => d === null || d === p || under(d, p) || (!compiled && under(p, d)));
   if (copied !== undefined) return `a COPY or ADD of ${builder.path} writes ${copied ?? 'a path only known at build time'}, and its files keep the modes they had in the context`;
-  let output = false;
-  for (const c of acts.commands) {
+  for (const { c, words } of named) {
     const prog = c.words[0] ? path.basename(c.words[0]) : null;
     if (prog === 'umask') return `\`umask\` in ${builder.path} changes the modes its RUNs give`;
-    const words = pathWords(c).filter((w) => near(w.abs));
-    const compiler = compilerOutput(c.words) !== null;
     const unknownWord = c.words.some((w) => w === null) && (prog === null || WRITE_WHERE_TOLD.has(prog));
-    if (words.length === 0 && !unknownWord) continue;
+    if (!words.some((w) => near(w.abs)) && !unknownWord) continue;
     // A compiler writes its `-o` alone (with the RUN's umask); its other words are what it reads.
-    if (compiler) {
-      output ||= words.some((w) => w.output && w.abs === p);
-      continue;
-    }
+    if (compilerOutput(c.words) !== null) continue;
     if (prog === 'mkdir' && !c.words.some((w) => w === null || /^(-m|--mode)/.test(w) || /^-[a-z]*m/.test(w))) continue;
     if (prog !== null && UMASK_MADE.has(prog) && prog !== 'mkdir' && !c.words.some((w) => w === null)) continue;
     if (prog === 'chmod') {
@@ -334,9 +330,9 @@ export function plainCopyChangesModes(stagePath: string, builder: DockerfileFact
     if (prog === 'cp' && !c.words.some((w) => w === null || /^-[a-zA-Z]*[ap]/.test(w) || /^--(preserve|archive)/.test(w))) continue;
     return `\`${c.words.map((w) => w ?? '…').join(' ')}\` in ${builder.path} may give ${p}, or a file in it, a mode with group or other write or a special bit`;
   }
-  if (output) return null;
+  if (compiled) return null;
   const top = p.split('/')[1] ?? '';
-  const made = acts.madeDirs.some((d) => d === p || under(p, d) || under(d, p)) || acts.commands.some((c) => pathWords(c).some((w) => (w.output || c.words[0] === 'mkdir') && (w.abs === p || under(w.abs, p))));
+  const made = acts.madeDirs.some((d) => d === p || under(p, d) || under(d, p)) || named.some(({ c, words }) => words.some((w) => (w.output || c.words[0] === 'mkdir') && (w.abs === p || under(w.abs, p))));
   if (p === '/' || BASE_IMAGE_DIRS.has(top)) return `${p} lies in a folder the base image may already hold, with modes of its own`;
   if (!made) return `nothing in ${builder.path} makes ${p}`;
   return null;

@@ -52,6 +52,10 @@ describe('a plain cp out of the builder through a bind mount', () => {
     const gobin = outcome(files(builder('RUN go install .'), 'cp -r /go/bin/. /export/', 'COPY dist/ /usr/local/bin/'));
     expect(gobin.status).toBe('refused');
     expect(gobin.why).toMatch(/\/go\/bin lies in a folder the base image may already hold/);
+    // a compiler writing into that folder (`-o DIR/`) makes no new folder of it
+    const into = outcome(files(builder('RUN go build -o /go/bin/ .'), 'cp -r /go/bin /export/', 'COPY dist/bin/ /usr/local/bin/'));
+    expect(into.status).toBe('refused');
+    expect(into.why).toMatch(/\/go\/bin lies in a folder the base image may already hold/);
   });
 
   it('migrates the same with cp -p or -a, which kept the stage\'s modes', () => {
