@@ -17,6 +17,7 @@ import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
 import { releaseAnalysis, shown, type RootRun } from './pipeline.js';
 import { heapCheckpoint } from './memory-policy.js';
+import { noteCandidates } from './cache-run.js';
 import { runRootAuto } from './pipeline-threaded.js';
 import { startWalkThread } from './pipeline-walk-thread.js';
 import { requestedThreads } from './analyze/thread-count.js';
@@ -359,6 +360,8 @@ function phaseProgress(root: string, show: (msg: string) => void): Progress {
   return (phase, done, total) => {
     // Called every few files or setups: where a run's heap may have become large.
     heapCheckpoint();
+    // A run over many files leaves the code cache to a smaller one (src/cache-run.ts).
+    if (phase === 'analysing' && total !== null) noteCandidates(total);
     const now = Date.now();
     // At most ten redraws a second, but a phase's last count is always shown.
     if (phase === lastPhase && now - last < 100 && done !== total) return;

@@ -21,7 +21,8 @@
  *   (src/memory-policy.ts) writes none.
  *
  * The cache is written once, at the end of the first run that did real work (not --help or
- * --version), and again only when V8 rejected it. NODE_DISABLE_COMPILE_CACHE=1 (Node's own
+ * --version) on a single repository's worth of files (./cache-run.ts: a sweep's cache would slow
+ * every later short run), and again only when V8 rejected it. NODE_DISABLE_COMPILE_CACHE=1 (Node's own
  * switch for its compile cache) turns it off.
  */
 import { isAscii } from 'node:buffer';
@@ -34,6 +35,8 @@ import vm from 'node:vm';
 /** The first line scripts/bundle.mjs writes: the hash of everything after it. */
 export const HASH_LINE = /^\/\/ multistage-codemod bundle sha256:([0-9a-f]{64})\n/;
 const POLICY = Symbol.for('multistage-codemod.memory-policy');
+/** Set by the CLI when a run analysed many files (./cache-run.ts): such a run writes no cache. */
+const RUN = Symbol.for('multistage-codemod.code-cache-run');
 
 export interface CacheOptions {
   env: NodeJS.ProcessEnv;
@@ -105,7 +108,8 @@ export function runBundle(bundle: string, opts: CacheOptions): CacheRun {
   const used = cached !== undefined && !script.cachedDataRejected;
   if (file && !used && !opts.args.some((a) => INFO_ONLY.has(a))) {
     process.once('exit', () => {
-      if (((globalThis as Record<symbol, { applied?: boolean } | undefined>)[POLICY])?.applied) return;
+      const state = globalThis as Record<symbol, { applied?: boolean; large?: boolean } | undefined>;
+      if (state[POLICY]?.applied || state[RUN]?.large) return;
       const tmp = `${file}.${process.pid}.tmp`;
       try {
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LARGE_RUN_FILES } from '../../src/cache-run.js';
 import { cacheFileFor, HASH_LINE } from '../../src/code-cache.cjs';
 
 const LOADER = path.resolve(import.meta.dirname, '../../dist/src/code-cache.cjs');
@@ -97,5 +98,37 @@ describe('code cache', () => {
     fs.rmSync(folder, { recursive: true });
     fs.symlinkSync(tmp, folder);
     expect(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })).toBeNull();
+  });
+});
+
+describe('which runs write the code cache (src/cache-run.ts)', () => {
+  it('a bundle that marked its run large writes none; the next run, not marked, does', () => {
+    const mark = `globalThis[Symbol.for('multistage-codemod.code-cache-run')] = { large: process.env.MSC_LARGE === '1' };`;
+    const file = bundle('main.bundle.cjs', `${mark}\n${WORK}`);
+    const large = run(file, ['repo'], { MSC_LARGE: '1' });
+    expect(large.result.used).toBe(false);
+    expect(fs.existsSync(large.result.file!)).toBe(false);
+    const small = run(file, ['repo']);
+    expect(small.result.used).toBe(false);
+    expect(fs.existsSync(small.result.file!)).toBe(true);
+    expect(run(file, ['repo'], { MSC_LARGE: '1' }).result.used).toBe(true);
+  });
+
+  it('the executable leaves the cache to a run of at most LARGE_RUN_FILES candidates', () => {
+    const BIN = path.resolve(import.meta.dirname, '../../dist/src/bin.cjs');
+    const cli = (root: string) => spawnSync(process.execPath, [BIN, root, '--dry-run', '--json'], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '' } });
+    const caches = () => fs.readdirSync(tmp).flatMap((d) => fs.readdirSync(path.join(tmp, d)).filter((f) => f.endsWith('.v8cache')));
+    const many = path.join(dir, 'many');
+    for (let i = 0; i <= LARGE_RUN_FILES; i++) {
+      fs.mkdirSync(path.join(many, `p${i}`), { recursive: true });
+      fs.writeFileSync(path.join(many, `p${i}`, 'ps.sh'), '#!/bin/sh\ndocker ps\n');
+    }
+    const big = cli(many);
+    expect(big.status, big.stderr).toBe(0);
+    expect(JSON.parse(big.stdout).setups).toEqual([]);
+    expect(caches()).toEqual([]);
+    fs.rmSync(path.join(many, `p${LARGE_RUN_FILES}`), { recursive: true });
+    expect(cli(many).status).toBe(0);
+    expect(caches()).toHaveLength(1);
   });
 });
