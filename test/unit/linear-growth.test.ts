@@ -4,8 +4,10 @@
  * (walk, analyse, plan) runs on repositories whose every file kind is filled with what makes a
  * careless pattern quadratic (long word runs, long lines, many quotes and backslashes, a
  * many-star .gitignore line), at 512 KiB and at 2 MiB per file: the time may grow 4× for 4× the
- * bytes, and must stay within 6× (a quadratic scan grows 16×). A ratio, not a timing: it holds
- * on a slow machine too.
+ * bytes, and must stay within 8×, the geometric middle between linear (4×) and quadratic (16×).
+ * A ratio, not a timing: it holds on a slow machine too. (The bound was 6×: linear code measured
+ * ×5.0 to ×5.98 on a 2-CPU machine at a load average of 16: a bound that close fails on load
+ * alone, and 8× still fails every quadratic scan by a factor of two.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -43,7 +45,7 @@ function pipelineTime(dir: string, n: number): number {
 }
 
 describe('linear growth on adversarial files', () => {
-  it('the pipeline on 2 MiB files takes at most 6× its time on 512 KiB files', () => {
+  it('the pipeline on 2 MiB files takes at most 8× its time on 512 KiB files', () => {
     const small = repo(512 * 1024);
     const large = repo(2 * 1024 * 1024);
     pipelineTime(small, 1); // load the parsers once
@@ -51,14 +53,14 @@ describe('linear growth on adversarial files', () => {
     // A quadratic scan grows 16× every time; noise does not repeat.
     const seen: string[] = [];
     let ratio = Infinity;
-    for (let attempt = 0; attempt < 3 && ratio > 6; attempt++) {
+    for (let attempt = 0; attempt < 3 && ratio > 8; attempt++) {
       const t512 = pipelineTime(small, 3);
       const t2m = pipelineTime(large, 3);
       ratio = t2m / t512;
       seen.push(`512 KiB ${t512.toFixed(0)} ms, 2 MiB ${t2m.toFixed(0)} ms, ×${ratio.toFixed(2)}`);
     }
     console.log(`growth: ${seen.join('; ')}`);
-    expect(ratio, seen.join('; ')).toBeLessThanOrEqual(6);
+    expect(ratio, seen.join('; ')).toBeLessThanOrEqual(8);
   }, 400_000);
 
   it('the JS/TS reference scan finds what the old single pattern found', () => {
