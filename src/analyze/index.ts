@@ -21,7 +21,7 @@ import { fromOtherReadings, type Reading } from './shared-readings.js';
 import { releaseSnippetReadings } from './release.js';
 import { isIndexedBuild, isReleased, releaseScript } from './release-scripts.js';
 import { exactScriptLists, exactSetupLists } from './compact-kept.js';
-import { DAPPER_MENTION } from '../discover/walk.js';
+import { SCRIPT_MENTIONS } from '../discover/walk.js';
 
 export interface Analysis {
   scripts: Map<string, ScriptFile>;
@@ -117,8 +117,9 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
     result.diagnostics.push(diag('READ_ERROR', 'warning', `cannot read ${rel}; it was skipped`, { file: rel }));
     return result;
   }
-  // Cheap pre-filter: a script that never says docker cannot drive a setup.
-  if (!text.includes('docker') && !text.includes(DAPPER_MENTION)) return result;
+  // Cheap pre-filter: a script that says neither docker nor another engine neither drives a
+  // setup nor builds a Dockerfile a migration changes.
+  if (!SCRIPT_MENTIONS.some((m) => text.includes(m))) return result;
   const kind = scriptKindOf(rel, text);
   if (kind === null) return result;
   const from = start ? { cwd: start.cwd } : undefined;

@@ -15,6 +15,7 @@
  */
 import path from 'node:path';
 import { candidateOf } from '../kinds/registry.js';
+import { OTHER_ENGINES } from '../model/engine-names.js';
 import { TEMP_RE } from '../model/temp-names.js';
 import type { Progress } from '../model/progress.js';
 import { compileIgnore, decide, type IgnoreRule } from './gitignore.js';
@@ -32,6 +33,12 @@ export const SCRIPT_MENTION = 'docker';
 /** A script that runs rancher/dapper (which drives docker itself) is read too, to be refused by name. */
 export const DAPPER_MENTION = 'dapper';
 /**
+ * Every word that makes a candidate a script the analysis reads: docker, dapper, and the other
+ * engines (src/model/engine-names.ts), whose builds of a runtime Dockerfile a migration must
+ * check (src/plan/runtime-rebuilds.ts).
+ */
+export const SCRIPT_MENTIONS: readonly string[] = [SCRIPT_MENTION, DAPPER_MENTION, ...OTHER_ENGINES];
+/**
  * Also kept without docker: a script that names a Dockerfile (`hadolint Dockerfile.build`, a
  * Make prerequisite) breaks if the migration deletes that file (src/plan/builder-mentions.ts).
  * A lowercase `dockerfile` already holds SCRIPT_MENTION.
@@ -40,7 +47,7 @@ export const DOCKERFILE_MENTIONS: readonly string[] = ['Dockerfile', 'Containerf
 
 /** Whether a candidate's bytes say what the default mention keeps. */
 function mentionsDocker(bytes: Buffer): boolean {
-  return bytes.includes(SCRIPT_MENTION) || bytes.includes(DAPPER_MENTION) || DOCKERFILE_MENTIONS.some((m) => bytes.includes(m));
+  return SCRIPT_MENTIONS.some((m) => bytes.includes(m)) || DOCKERFILE_MENTIONS.some((m) => bytes.includes(m));
 }
 
 export interface WalkOptions {

@@ -7,10 +7,11 @@
  */
 import { parseDockerCommand, type DockerInvocation } from './docker-command.js';
 import type { ScriptCommand, Word } from './script.js';
+import { OTHER_ENGINES } from './engine-names.js';
 import { programAt } from './wrappers.js';
 
-/** Each engine's spellings of a Dockerfile build, as the words after its program. */
-const BUILD_VERBS: Readonly<Record<string, readonly string[]>> = {
+/** Each engine's spellings of a Dockerfile build, as the words after its program (one entry for each of OTHER_ENGINES). */
+export const BUILD_VERBS: Readonly<Record<(typeof OTHER_ENGINES)[number], readonly string[]>> = {
   podman: ['build', 'image build', 'buildx build'],
   buildah: ['bud', 'build', 'build-using-dockerfile'],
   nerdctl: ['build', 'image build', 'builder build'],
@@ -22,7 +23,7 @@ const programOf = (w: Word | undefined) => {
 };
 
 /** Programs that may build an image from a Dockerfile, and the words that make a build of their commands. */
-const ENGINES = new Set(['docker', 'docker-buildx', ...Object.keys(BUILD_VERBS)]);
+const ENGINES = new Set(['docker', 'docker-buildx', ...OTHER_ENGINES]);
 const BUILDS = new Set(['build', 'bud', 'build-using-dockerfile', 'bake']);
 
 /**

@@ -36,10 +36,20 @@ describe('walk', () => {
   });
 
   it('keeps only candidates that mention docker, unless told otherwise', () => {
-    const dir = tree({ 'a.sh': SH, 'b.sh': '#!/bin/sh\necho hi\n', 'Makefile': 'all:\n\tpodman build .\n' });
+    const dir = tree({ 'a.sh': SH, 'b.sh': '#!/bin/sh\necho hi\n', 'Makefile': 'all:\n\tkubectl apply -f k8s/\n' });
     expect(walk(dir).files).toEqual(['a.sh']);
     expect(walk(dir, { mention: null }).files).toEqual(['Makefile', 'a.sh', 'b.sh']);
-    expect(walk(dir, { mention: 'podman' }).files).toEqual(['Makefile']);
+    expect(walk(dir, { mention: 'kubectl' }).files).toEqual(['Makefile']);
+  });
+
+  it('keeps candidates that run another engine without saying docker: their builds of a runtime Dockerfile are checked', () => {
+    const dir = tree({
+      'release.sh': '#!/bin/sh\npodman build -t app:release .\n',
+      'Makefile': 'image:\n\tbuildah bud -t app .\n',
+      'ci.sh': '#!/bin/sh\nnerdctl build -t app .\n',
+      'b.sh': '#!/bin/sh\necho hi\n',
+    });
+    expect(walk(dir).files).toEqual(['Makefile', 'ci.sh', 'release.sh']);
   });
 
   it('also keeps candidates that name a Dockerfile without saying docker: the migration may delete what they name', () => {
