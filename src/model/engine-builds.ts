@@ -8,6 +8,7 @@
 import { parseDockerCommand, type DockerInvocation } from './docker-command.js';
 import type { ScriptCommand, Word } from './script.js';
 import { OTHER_ENGINES } from './engine-names.js';
+import { foreignBuild, type ForeignBuild } from './foreign-builds.js';
 import { programAt } from './wrappers.js';
 
 /** Each engine's spellings of a Dockerfile build, as the words after its program (one entry for each of OTHER_ENGINES). */
@@ -27,11 +28,12 @@ const ENGINES = new Set(['docker', 'docker-buildx', ...OTHER_ENGINES]);
 const BUILDS = new Set(['build', 'bud', 'build-using-dockerfile', 'bake']);
 
 /**
- * A build by another engine (`build`), a bake (`bake`: its bake file is not read), or a command
+ * A build by another engine (`build`), a bake (`bake`: its bake file is not read), a build by kaniko
+ * or buildctl (`foreign`: only the name of its Dockerfile is read), or a command
  * run through a wrapper whose options the tool cannot read (`sudo -D dir docker build …`) that
  * names an engine after them (`wrapped`): it may build any Dockerfile of its folder.
  */
-export type EngineBuild = { kind: 'build'; engine: string; inv: DockerInvocation } | { kind: 'bake' } | { kind: 'wrapped'; wrapper: string };
+export type EngineBuild = { kind: 'build'; engine: string; inv: DockerInvocation } | { kind: 'bake' } | { kind: 'wrapped'; wrapper: string } | ({ kind: 'foreign' } & ForeignBuild);
 
 /**
  * What an image build by another program reads, or null when `cmd` is none: a podman, buildah or
@@ -48,6 +50,9 @@ export function engineBuild(cmd: ScriptCommand): EngineBuild | null {
   }
   const program = programOf(cmd.words[at]);
   if (program === null) return null;
+  // kaniko and buildctl: builds whose flags are not docker's (./foreign-builds.ts).
+  const foreign = foreignBuild(cmd, at);
+  if (foreign) return { kind: 'foreign', ...foreign };
   const v = (k: number) => cmd.words[at + k]?.value ?? null;
   // `docker build` itself, unless run through a wrapper (`sudo docker build …`), is the build index's.
   if (program === 'docker' && at > 0 && v(1) !== 'bake' && !(v(1) === 'buildx' && v(2) === 'bake')) {

@@ -25,7 +25,9 @@
  * (their edits are the plan's); a build whose Dockerfile is only known at run time, or that runs
  * in a folder only known at run time, is not seen here. Builds by podman, buildah and nerdctl are
  * read as the docker builds they spell (../model/engine-builds.ts); a `docker buildx bake` in a
- * folder holding the runtime Dockerfile may build it from a bake file the tool does not read.
+ * folder holding the runtime Dockerfile may build it from a bake file the tool does not read; a
+ * kaniko or buildctl build of a Dockerfile that may be the runtime one (../model/foreign-builds.ts)
+ * builds it from a context and with arguments the tool does not read.
  */
 import type { Analysis } from '../analyze/index.js';
 import type { RepoFs } from '../model/fs.js';
@@ -33,6 +35,8 @@ import { actionBuilds, isWorkflow, type ActionBuild } from './action-builds.js';
 import { buildInputs } from '../analyze/link.js';
 import { isIndexedBuild, keptCommands } from '../analyze/release-scripts.js';
 import { engineBuild } from '../model/engine-builds.js';
+import type { ForeignBuild } from '../model/foreign-builds.js';
+import path from 'node:path/posix';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand } from '../model/script.js';
@@ -65,10 +69,14 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
   const byDockerfile = new Map<string, { inv: DockerInvocation; cmd: ScriptCommand }[]>();
   const bakes: ScriptCommand[] = [];
   const wrapped: { cmd: ScriptCommand; wrapper: string }[] = [];
+  const foreign: { cmd: ScriptCommand; build: ForeignBuild }[] = [];
   for (const script of analysis.scripts.values()) {
     for (const cmd of keptCommands(script)) {
-      if (own.has(cmd) || cmd.cwd === null) continue;
+      if (own.has(cmd)) continue;
       const other = isIndexedBuild(cmd) ? null : engineBuild(cmd);
+      // Only the name of a kaniko or buildctl build's Dockerfile is read: the folder it runs in does not matter.
+      if (other?.kind === 'foreign') foreign.push({ cmd, build: other });
+      if (cmd.cwd === null) continue;
       if (other?.kind === 'bake') bakes.push(cmd);
       if (other?.kind === 'wrapped') wrapped.push({ cmd, wrapper: other.wrapper });
       const inv = other === null ? (isIndexedBuild(cmd) ? dockerInvocation(cmd) : null) : other.kind === 'build' ? other.inv : null;
@@ -108,6 +116,15 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     if (wrapped[0]) {
       const { cmd: hidden, wrapper } = wrapped[0];
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(hidden)}\` (${hidden.file}:${hidden.line}) runs an image build through ${wrapper} with an option the tool does not read (another folder, a shell, or in the background): it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: hidden.file, line: hidden.line, setup: setup.id, hint: HINT }));
+      continue;
+    }
+    // kaniko or buildctl, whose context and build arguments are not read: any build of a Dockerfile that may be this one.
+    const runtimeName = path.basename(setup.runtime!.dockerfile!);
+    const unread = foreign.find(({ build }) => build.dockerfileName === null || build.dockerfileName === runtimeName);
+    if (unread) {
+      const { cmd: c, build } = unread;
+      const which = build.dockerfileName === null ? 'a Dockerfile only known at run time' : `a Dockerfile named ${build.dockerfileName}`;
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(c)}\` (${c.file}:${c.line}) builds ${which} with ${build.program}, whose context and build arguments the tool does not read: it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: c.file, line: c.line, setup: setup.id, hint: HINT }));
       continue;
     }
     for (const { inv, cmd } of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {

@@ -172,4 +172,17 @@ describe('builds by other programs', () => {
     refusedAt(after('docker buildx bake'), 'build.sh', 8, /bake file, which the tool does not read/);
     expect(verdict(after('(cd docs && docker buildx bake)')).rebuilt).toEqual([]);
   });
+
+  it('kaniko and buildctl builds of a Dockerfile that may be the runtime one refuse, from any folder; of another name they do not count', () => {
+    refusedAt(after('/kaniko/executor --context "$PWD" --dockerfile Dockerfile --destination reg/app:1'), 'build.sh', 8, /with kaniko, whose context and build arguments the tool does not read/);
+    // No --dockerfile: kaniko builds the context's Dockerfile.
+    refusedAt(after('(cd /workspace && executor --context dir:///workspace --no-push)'), 'build.sh', 8, /a Dockerfile named Dockerfile with kaniko/);
+    refusedAt(after('/kaniko/executor -f "$DOCKERFILE" -c . --destination reg/app:1'), 'build.sh', 8, /a Dockerfile only known at run time with kaniko/);
+    refusedAt(after('buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=reg/app'), 'build.sh', 8, /a Dockerfile named Dockerfile with buildctl/);
+    refusedAt(after('buildctl-daemonless.sh build --frontend=dockerfile.v0 --local context=. --local dockerfile=deploy --opt filename=Dockerfile'), 'build.sh', 8, /with buildctl/);
+    expect(verdict(after('/kaniko/executor --context . --dockerfile=docker/Dockerfile.prod --destination reg/app:1')).rebuilt).toEqual([]);
+    expect(verdict(after('buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile=. --opt filename=Dockerfile.debug')).rebuilt).toEqual([]);
+    // A program named executor that is not kaniko's: no kaniko flag.
+    expect(verdict(after('./executor run-all')).status).toBe('migrate');
+  });
 });
