@@ -47,6 +47,7 @@ import { fileKind } from '../kinds/registry.js';
 import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { commentsOf, passedOverFiles } from './passed-over-files.js';
+import { isDocumentation } from '../discover/passed-over.js';
 import { toTerminal } from '../analyze/host-uses.js';
 import { constUsesFollowed, jsBindings, type JsBindings } from './js-const-uses.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
@@ -278,7 +279,9 @@ export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
 
 /** Every candidate file, and every Dockerfile a build of a read script names (`FROM app:build`). */
 function filesToSearch(analysis: Analysis): string[] {
-  const files = new Set([...analysis.files, ...analysis.dockerfiles.keys()]);
+  // A kept file that no reader took as a script and that is documentation by its name (a
+  // README without an extension that says `docker run app:build`) is not searched, as a passed-over one is not.
+  const files = new Set([...analysis.files.filter((f) => analysis.scripts.has(f) || !isDocumentation(f)), ...analysis.dockerfiles.keys()]);
   for (const script of analysis.scripts.values()) {
     for (const c of indexedBuilds(script)) {
       const inv = dockerInvocation(c);

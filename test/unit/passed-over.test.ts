@@ -104,6 +104,8 @@ describe('a builder tag used in a file the walk passes over', () => {
     for (const [file, text] of Object.entries({
       'README.md': 'Run the tests with `docker run acme/app:build go test`.\n',
       README: 'podman run acme/app:build go test\n',
+      // Kept by the walk (it says docker, and an extensionless file may be a script), but no script: documentation still.
+      'docs/README': 'docker run acme/app:build go test\n',
       'docs/test.sh': '#!/bin/sh\ntrivy image acme/app:build\n',
       'doc/compose.yaml': 'services:\n  t:\n    image: acme/app:build\n',
       'notes.txt': 'acme/app:build\n',
