@@ -36,6 +36,7 @@ import { buildInputs } from '../analyze/link.js';
 import { isIndexedBuild, keptCommands } from '../analyze/release-scripts.js';
 import { engineBuild } from '../model/engine-builds.js';
 import type { ForeignBuild } from '../model/foreign-builds.js';
+import { mayBuild, unreadBuilds, type UnreadBuild } from './unread-builds.js';
 import path from 'node:path/posix';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
@@ -87,6 +88,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       }
     }
   }
+  let unreadFiles: UnreadBuild[] | undefined;
   const actions = workflowActions(analysis, fs);
   const services = composeServices(analysis, fs);
   const ownServices = servicesOfSetups(analysis);
@@ -125,6 +127,13 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       const { cmd: c, build } = unread;
       const which = build.dockerfileName === null ? 'a Dockerfile only known at run time' : `a Dockerfile named ${build.dockerfileName}`;
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(c)}\` (${c.file}:${c.line}) builds ${which} with ${build.program}, whose context and build arguments the tool does not read: it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: c.file, line: c.line, setup: setup.id, hint: HINT }));
+      continue;
+    }
+    // A build in a file the tool does not read as a script (a CodeBuild buildspec, a Taskfile, a Python release script).
+    const elsewhere = (unreadFiles ??= unreadBuilds(analysis, fs)).find((b) => mayBuild(b, setup.runtime!.dockerfile!));
+    if (elsewhere) {
+      const which = elsewhere.dockerfileName === null ? 'a Dockerfile only known at run time' : elsewhere.dockerfileName === 'default' ? 'the Dockerfile of its context' : `a Dockerfile named ${elsewhere.dockerfileName}`;
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${elsewhere.text}\` (${elsewhere.file}:${elsewhere.line}) builds ${which} with ${elsewhere.program}, in a file the tool does not read as a script: it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: elsewhere.file, line: elsewhere.line, setup: setup.id, hint: HINT }));
       continue;
     }
     for (const { inv, cmd } of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {

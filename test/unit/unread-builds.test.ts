@@ -1,0 +1,50 @@
+/**
+ * Image builds in files the tool does not read as scripts (src/plan/unread-builds.ts): found on
+ * their lines, in any quoting, or in a YAML file's strings and program/argument-list steps; only
+ * the Dockerfile's name is read.
+ */
+import { describe, expect, it } from 'vitest';
+import { mayBuild, unreadBuildsIn } from '../../src/plan/unread-builds.js';
+import { planFiles } from '../support/plan.js';
+
+const found = (file: string, text: string) => unreadBuildsIn(file, text).map((b) => [b.line, b.program, b.dockerfileName]);
+
+describe('builds in files the tool does not read', () => {
+  it('finds an engine build on a line, in any quoting, past global options; not other verbs or comments', () => {
+    expect(found('release.py', 'import subprocess\n# docker build -t x .\nsubprocess.run(["docker", "build", "-t", "app", "."])\n')).toEqual([[3, 'docker', 'default']]);
+    expect(found('justfile', 'image:\n    docker --context ci buildx build -f deploy/Dockerfile.prod .\n')).toEqual([[2, 'docker', 'Dockerfile.prod']]);
+    expect(found('tox.ini', '[testenv:image]\ncommands = podman build --file=$DOCKERFILE .\n')).toEqual([[2, 'podman', null]]);
+    expect(found('build.gradle', 'exec { commandLine "buildah", "bud", "-t", "app", "." }\n')).toEqual([[1, 'buildah', 'default']]);
+    expect(found('ship.rb', 'system("/kaniko/executor --dockerfile Containerfile")\nsystem("buildctl build --frontend dockerfile.v0 --opt filename=Dockerfile.ci")\n')).toEqual([[1, 'kaniko', 'Containerfile'], [2, 'buildctl', 'Dockerfile.ci']]);
+    // Not a build: another verb (whatever words follow), an image name, a whole-line comment.
+    expect(found('release.py', 'subprocess.run(["docker", "run", "--rm", "app", "make", "build"])\nimage = "docker.io/acme/build-tools"\n  # docker build .\n')).toEqual([]);
+  });
+
+  it('reads a YAML file\'s strings and its program/argument-list steps', () => {
+    const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    args: ["build", "-t", "gcr.io/p/app", "."]\n  - name: gcr.io/cloud-builders/docker\n    args: [push, gcr.io/p/app]\n';
+    expect(found('cloudbuild.yaml', cloud)).toEqual([[2, 'docker', 'default']]);
+    const spec = 'version: 0.2\n# docker build -t old .\nphases:\n  build:\n    commands:\n      - |\n        echo start\n        docker build -f Dockerfile.release -t app .\n';
+    expect(found('buildspec.yml', spec)).toEqual([[8, 'docker', 'Dockerfile.release']]);
+  });
+
+  it('may build a Dockerfile of the same name; no name is the engine\'s default; a run-time name is any', () => {
+    const [named, plain, dynamic] = unreadBuildsIn('t.py', '"docker build -f x/Dockerfile.web ."\n"docker build ."\n"docker build -f $F ."\n');
+    expect([mayBuild(named!, 'web/Dockerfile.web'), mayBuild(named!, 'Dockerfile')]).toEqual([true, false]);
+    expect([mayBuild(plain!, 'svc/Dockerfile'), mayBuild(plain!, 'Containerfile'), mayBuild(plain!, 'Dockerfile.runtime')]).toEqual([true, true, false]);
+    expect(mayBuild(dynamic!, 'Dockerfile.runtime')).toBe(true);
+  });
+
+  it('refuses a setup whose runtime Dockerfile such a build may build, naming the file and line', () => {
+    const files = {
+      'Dockerfile.build': 'FROM golang:1.21\nARG GOFLAGS\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'main.go': 'package main\n',
+      'build.sh': '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\n',
+    };
+    const rebuilt = (extra: Record<string, string>) => planFiles({ ...files, ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'RUNTIME_REBUILT').map((d) => [d.file, d.line]);
+    expect(rebuilt({ 'buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build --build-arg GOFLAGS=-race -t app:race .\n' })).toEqual([['buildspec.yml', 4]]);
+    expect(rebuilt({ 'buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -f Dockerfile.debug -t app:debug .\n' })).toEqual([]);
+    // Documentation shows builds; nobody runs it.
+    expect(rebuilt({ 'docs/release.yml': 'steps:\n  - run: docker build -t app:race .\n' })).toEqual([]);
+  });
+});
