@@ -9,46 +9,92 @@
  * that file; anything else may be.
  */
 import path from 'node:path/posix';
-import type { ScriptCommand, Word } from './script.js';
+import { resolveRel } from './paths.js';
+import type { ScriptCommand } from './script.js';
 
-export interface ForeignBuild {
+/** What a build builds: Dockerfiles by repository path, or, where a path is only known at run time, by file name. */
+export interface Targets {
+  /** The Dockerfiles it builds, as repository paths; null when only `names` is known. */
+  dockerfiles: string[] | null;
+  /** With `dockerfiles` null: the file names it may build (empty: any). */
+  names: string[];
+}
+
+export interface ForeignBuild extends Targets {
   /** The program, as messages name it. */
   program: 'kaniko' | 'buildctl';
-  /** The file name (last segment) of the Dockerfile it builds; null when only known at run time. */
-  dockerfileName: string | null;
 }
 
-/** kaniko's flags that name the Dockerfile, and the file it builds without them. */
-const KANIKO_DOCKERFILE = new Set(['--dockerfile', '-f']);
+/** kaniko's own flags: a program named `executor` given one of them is kaniko's. */
 const KANIKO_FLAGS = /^--(context|dockerfile|destination|no-push|build-arg|target|cache)\b|^-[cf]$/;
 
-/** The value of flag `names` among `words` (`--f v` or `--f=v`); undefined when absent, null when only known at run time. */
-function flagValue(words: readonly Word[], names: ReadonlySet<string>): string | null | undefined {
-  let found: string | null | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const v = words[i]!.value;
-    if (v === null) continue;
-    const eq = v.indexOf('=');
-    if (eq > 0 && names.has(v.slice(0, eq))) found = v.slice(eq + 1);
-    else if (names.has(v)) found = words[i + 1] ? words[i + 1]!.value : null;
+/** What makes a word only known when a file runs, in the languages searched (`$X`, `%X%`, `{{.X}}`, `<x>`, globs). */
+export const DYNAMIC = /[$%{}<>*?]/;
+
+/** The last segment of a path word, when it is static (`$CI_PROJECT_DIR/Dockerfile` → `Dockerfile`). */
+export function lastName(text: string): string | null {
+  const name = text.slice(text.lastIndexOf('/') + 1);
+  return name === '' || DYNAMIC.test(name) ? null : name;
+}
+
+/** Whether a build of `targets` may build the Dockerfile at `dockerfile` (a repository path). */
+export function mayBuild(targets: Targets, dockerfile: string): boolean {
+  if (targets.dockerfiles !== null) return targets.dockerfiles.includes(dockerfile);
+  return targets.names.length === 0 || targets.names.includes(path.basename(dockerfile));
+}
+
+/** The value of one of `flags` among `words` (`--f v` or `--f=v`); undefined when absent. */
+function flagValue(words: readonly string[], flags: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    const eq = w.indexOf('=');
+    if (eq > 0 && flags.includes(w.slice(0, eq))) found = w.slice(eq + 1);
+    else if (flags.includes(w)) found = words[k + 1] ?? '';
   }
   return found;
 }
 
-/** The `--opt filename=NAME` of a buildctl build (undefined: none; null: only known at run time). */
-function buildctlFilename(words: readonly Word[]): string | null | undefined {
-  let found: string | null | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const v = words[i]!.value;
-    const opt = v === '--opt' ? words[i + 1]?.value : v?.startsWith('--opt=') ? v.slice('--opt='.length) : undefined;
-    if (opt === undefined) continue;
-    if (opt === null) found = null;
-    else if (opt.startsWith('filename=')) found = opt.slice('filename='.length);
+/** What a kaniko or buildctl build builds (the words after its program), read from each of `cwds`. */
+export function foreignTargets(words: readonly string[], program: 'kaniko' | 'buildctl', cwds: readonly string[] | null): Targets {
+  // With the folder it runs in unknown (null), no relative path can be resolved.
+  const known = (p: string | undefined): p is string => cwds !== null && p !== undefined && p !== '' && !DYNAMIC.test(p) && !p.startsWith('/');
+  if (program === 'kaniko') {
+    const context = flagValue(words, ['--context', '-c'])?.replace(/^dir:\/\//, '');
+    const df = flagValue(words, ['--dockerfile', '-f']);
+    if (df === undefined) return known(context) ? { dockerfiles: [...new Set(cwds!.map((c) => resolveRel(resolveRel(c, context), 'Dockerfile')))], names: [] } : { dockerfiles: null, names: ['Dockerfile'] };
+    const name = lastName(df);
+    if (!known(df)) return { dockerfiles: null, names: name === null ? [] : [name] };
+    // kaniko reads a relative --dockerfile from the folder it runs in, or else from the context.
+    const from = [...cwds!.map((c) => resolveRel(c, df)), ...(known(context) ? cwds!.map((c) => resolveRel(resolveRel(c, context), df)) : [])];
+    return { dockerfiles: [...new Set(from)], names: [] };
   }
-  return found;
+  let dir: string | undefined;
+  let name = 'Dockerfile';
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!;
+    const opt = w === '--local' || w === '--opt' ? words[k + 1] : w.startsWith('--local=') || w.startsWith('--opt=') ? w.slice(w.indexOf('=') + 1) : undefined;
+    if (opt?.startsWith('dockerfile=')) dir = opt.slice('dockerfile='.length);
+    if (opt?.startsWith('filename=')) name = opt.slice('filename='.length);
+  }
+  const last = lastName(name);
+  if (!known(dir) || DYNAMIC.test(name)) return { dockerfiles: null, names: last === null ? [] : [last] };
+  return { dockerfiles: [...new Set(cwds!.map((c) => resolveRel(resolveRel(c, dir!), name)))], names: [] };
 }
 
-const named = (value: string | null | undefined): string | null => (value === undefined ? 'Dockerfile' : value === null || value === '' ? null : path.basename(value));
+/**
+ * A word only known at run time, as the path it names where that is known: in GitLab CI,
+ * `$CI_PROJECT_DIR` is the folder the repository is checked out to, where the job starts
+ * (the usual `--context "$CI_PROJECT_DIR" --dockerfile "$CI_PROJECT_DIR/Dockerfile"`);
+ * anything else stays as written, which DYNAMIC takes as unknown.
+ */
+function runTimeText(cmd: ScriptCommand, raw: string): string {
+  const text = raw.replace(/^"(.*)"$/s, '$1');
+  const gitlab = /(^|\/)\.gitlab-ci\.ya?ml$/.test(cmd.file);
+  const rest = gitlab ? /^(?:\$CI_PROJECT_DIR|\$\{CI_PROJECT_DIR\})(\/.*)?$/.exec(text) : null;
+  if (rest) return `.${rest[1] ?? ''}`;
+  return DYNAMIC.test(text) ? text : '$';
+}
 
 /** The build `cmd` runs with kaniko or buildctl, from its program word `at`; null when it is none. */
 export function foreignBuild(cmd: ScriptCommand, at: number): ForeignBuild | null {
@@ -56,11 +102,9 @@ export function foreignBuild(cmd: ScriptCommand, at: number): ForeignBuild | nul
   if (program == null) return null;
   const base = program.slice(program.lastIndexOf('/') + 1);
   const rest = cmd.words.slice(at + 1);
-  if (base === 'executor' && (program.includes('kaniko') || rest.some((w) => w.value !== null && KANIKO_FLAGS.test(w.value)))) {
-    return { program: 'kaniko', dockerfileName: named(flagValue(rest, KANIKO_DOCKERFILE)) };
-  }
-  if ((base === 'buildctl' || base === 'buildctl-daemonless.sh') && rest.some((w) => w.value === 'build')) {
-    return { program: 'buildctl', dockerfileName: named(buildctlFilename(rest)) };
-  }
+  const texts = rest.map((w) => w.value ?? runTimeText(cmd, w.raw));
+  const cwds = cmd.cwd === null ? null : [cmd.cwd];
+  if (base === 'executor' && (program.includes('kaniko') || rest.some((w) => w.value !== null && KANIKO_FLAGS.test(w.value)))) return { program: 'kaniko', ...foreignTargets(texts, 'kaniko', cwds) };
+  if ((base === 'buildctl' || base === 'buildctl-daemonless.sh') && rest.some((w) => w.value === 'build')) return { program: 'buildctl', ...foreignTargets(texts, 'buildctl', cwds) };
   return null;
 }

@@ -36,7 +36,8 @@ import { buildInputs } from '../analyze/link.js';
 import { isIndexedBuild, keptCommands } from '../analyze/release-scripts.js';
 import { engineBuild } from '../model/engine-builds.js';
 import type { ForeignBuild } from '../model/foreign-builds.js';
-import { mayBuild, unreadBuilds, type UnreadBuild } from './unread-builds.js';
+import { unreadBuilds, type UnreadBuild } from './unread-builds.js';
+import { mayBuild } from '../model/foreign-builds.js';
 import path from 'node:path/posix';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
@@ -120,20 +121,16 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(hidden)}\` (${hidden.file}:${hidden.line}) runs an image build through ${wrapper} with an option the tool does not read (another folder, a shell, or in the background): it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: hidden.file, line: hidden.line, setup: setup.id, hint: HINT }));
       continue;
     }
-    // kaniko or buildctl, whose context and build arguments are not read: any build of a Dockerfile that may be this one.
-    const runtimeName = path.basename(setup.runtime!.dockerfile!);
-    const unread = foreign.find(({ build }) => build.dockerfileName === null || build.dockerfileName === runtimeName);
-    if (unread) {
-      const { cmd: c, build } = unread;
-      const which = build.dockerfileName === null ? 'a Dockerfile only known at run time' : `a Dockerfile named ${build.dockerfileName}`;
-      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(c)}\` (${c.file}:${c.line}) builds ${which} with ${build.program}, whose context and build arguments the tool does not read: it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: c.file, line: c.line, setup: setup.id, hint: HINT }));
-      continue;
-    }
-    // A build in a file the tool does not read as a script (a CodeBuild buildspec, a Taskfile, a Python release script).
-    const elsewhere = (unreadFiles ??= unreadBuilds(analysis, fs)).find((b) => mayBuild(b, setup.runtime!.dockerfile!));
-    if (elsewhere) {
-      const which = elsewhere.dockerfileName === null ? 'a Dockerfile only known at run time' : elsewhere.dockerfileName === 'default' ? 'the Dockerfile of its context' : `a Dockerfile named ${elsewhere.dockerfileName}`;
-      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${elsewhere.text}\` (${elsewhere.file}:${elsewhere.line}) builds ${which} with ${elsewhere.program}, in a file the tool does not read as a script: it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: elsewhere.file, line: elsewhere.line, setup: setup.id, hint: HINT }));
+    // kaniko or buildctl (read for the Dockerfiles they build), or a build in a file the tool does not read as a script.
+    const runtimePath = setup.runtime!.dockerfile!;
+    const byForeign = foreign.find(({ build }) => mayBuild(build, runtimePath));
+    const elsewhere = byForeign ? undefined : (unreadFiles ??= unreadBuilds(analysis, fs)).find((b) => mayBuild(b, runtimePath));
+    if (byForeign || elsewhere) {
+      const at = byForeign ? { file: byForeign.cmd.file, line: byForeign.cmd.line, text: shown(byForeign.cmd), program: byForeign.build.program } : elsewhere!;
+      const targets = byForeign ? byForeign.build : elsewhere!;
+      const which = targets.dockerfiles !== null ? runtimePath : targets.names.length === 0 ? 'a Dockerfile only known at run time' : `a Dockerfile named ${targets.names.join(' or ')} from a folder only known at run time`;
+      const how = byForeign ? `, whose context and build arguments the tool does not read` : `, in a file the tool does not read as a script`;
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${at.text}\` (${at.file}:${at.line}) builds ${which} with ${at.program}${how}: it may build ${runtimePath}, and would now build the builder stage too`, { file: at.file, line: at.line, setup: setup.id, hint: HINT }));
       continue;
     }
     for (const { inv, cmd } of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {

@@ -25,14 +25,18 @@ import { COMPOSE_FILE, isDocumentation } from '../discover/passed-over.js';
 import type { RepoFs } from '../model/fs.js';
 import { commentsOf } from './passed-over-files.js';
 import { yaml } from '../analyze/hosts/yaml-module.js';
+import { buildInputs } from '../analyze/link.js';
+import { flagValues, parseDockerCommand } from '../model/docker-command.js';
+import { engineBuild } from '../model/engine-builds.js';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand, Word } from '../model/script.js';
+import { DYNAMIC, foreignTargets, lastName, type Targets } from '../model/foreign-builds.js';
 
-export interface UnreadBuild {
+export interface UnreadBuild extends Targets {
   file: string;
   line: number;
   text: string;
   program: string;
-  /** The Dockerfile's name; 'default' when none is named; null when only known at run time. */
-  dockerfileName: string | 'default' | null;
 }
 
 const ENGINE_WORDS = ['docker', 'podman', 'nerdctl', 'buildah', 'kaniko', 'buildctl'];
@@ -41,44 +45,66 @@ const DOCKERFILE_NAME = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|co
 const SEPARATORS = /[\s"'`,;()[\]{}]+/;
 /** Docker's global options that take a value, so the word after them is no verb. */
 const GLOBAL_WITH_VALUE = new Set(['-c', '--context', '-H', '--host', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
-const FILE_FLAGS = new Set(['-f', '--file', '--dockerfile']);
 
 /** The build a line's words run, from word `i` (a program), or null. */
-function buildAt(words: readonly string[], i: number): { program: string; verbEnd: number } | null {
+function buildAt(words: readonly string[], i: number): { program: string } | null {
   const word = words[i]!;
   const base = word.slice(word.lastIndexOf('/') + 1);
-  if (base === 'executor' && word.includes('kaniko')) return { program: 'kaniko', verbEnd: i + 1 };
-  if (base === 'buildctl' || base === 'buildctl-daemonless.sh') return words.slice(i + 1).includes('build') ? { program: 'buildctl', verbEnd: i + 1 } : null;
-  if (base !== 'docker' && base !== 'podman' && base !== 'nerdctl' && base !== 'buildah' && base !== 'docker-buildx') return null;
+  if (base === 'executor' && word.includes('kaniko')) return { program: 'kaniko' };
+  if (base === 'buildctl' || base === 'buildctl-daemonless.sh') return words.slice(i + 1).includes('build') ? { program: 'buildctl' } : null;
+  if (base !== 'docker' && base !== 'podman' && base !== 'nerdctl' && base !== 'buildah') return null;
   let j = i + 1;
   while (j < words.length && words[j]!.startsWith('-')) j += GLOBAL_WITH_VALUE.has(words[j]!) ? 2 : 1;
   const verb = words[j];
-  if (base === 'buildah') return verb === 'bud' || verb === 'build' || verb === 'build-using-dockerfile' ? { program: base, verbEnd: j + 1 } : null;
-  if (verb === 'build' || verb === 'bake') return { program: base, verbEnd: j + 1 };
-  if ((verb === 'buildx' || verb === 'image' || verb === 'builder') && (words[j + 1] === 'build' || words[j + 1] === 'bake')) return { program: base, verbEnd: j + 2 };
+  if (base === 'buildah') return verb === 'bud' || verb === 'build' || verb === 'build-using-dockerfile' ? { program: base } : null;
+  if (verb === 'build' || verb === 'bake') return { program: base };
+  if ((verb === 'buildx' || verb === 'image' || verb === 'builder') && (words[j + 1] === 'build' || words[j + 1] === 'bake')) return { program: base };
   return null;
 }
 
-/** The name of the Dockerfile the words after a build's verb name. */
-function dockerfileName(words: readonly string[]): string | 'default' | null {
-  let name: string | 'default' | null = 'default';
-  for (let k = 0; k < words.length; k++) {
-    const w = words[k]!;
-    const eq = w.indexOf('=');
-    let value: string | undefined;
-    if (FILE_FLAGS.has(w)) value = words[k + 1] ?? '';
-    else if (eq > 0 && (FILE_FLAGS.has(w.slice(0, eq)) || w.slice(0, eq) === 'filename')) value = w.slice(eq + 1);
-    if (value === undefined) continue;
-    name = value === '' || /[$%{}<>*?]/.test(value) ? null : path.basename(value);
-  }
-  return name;
+/** A word as the docker-command model reads it: a value, or null when only known at run time. */
+function wordOf(text: string): Word {
+  const cut = text.search(DYNAMIC);
+  return { value: cut < 0 ? text : null, symbol: text, staticPrefix: cut < 0 ? text : text.slice(0, cut), raw: text, start: 0, end: 0 };
 }
 
-/** The build the words of one command run, or null. */
+function commandOf(file: string, line: number, words: readonly string[], cwd: string): ScriptCommand {
+  return { file, index: 0, words: words.map(wordOf), redirects: [], start: 0, end: 0, line, cwd, unit: 0, conditional: false, loop: false, stdout: null, stdinFrom: null, iteration: null, vars: new Map() };
+}
+
+
+/** What a docker, podman, buildah or nerdctl build (its program word first) builds, read from each of `cwds`. */
+function dockerTargets(file: string, line: number, words: readonly string[], program: string, cwds: readonly string[]): Targets {
+  const defaults = program === 'podman' || program === 'buildah' ? ['Dockerfile', 'Containerfile'] : ['Dockerfile'];
+  const paths: string[] = [];
+  for (const cwd of cwds) {
+    const cmd = commandOf(file, line, words, cwd);
+    const engine = program === 'docker' ? null : engineBuild(cmd);
+    const inv = program === 'docker' ? parseDockerCommand(cmd) : engine?.kind === 'build' ? engine.inv : null;
+    // A bake, or a build whose words the model cannot read: any Dockerfile of the default names.
+    if (!inv || inv.verb !== 'build') return { dockerfiles: null, names: defaults };
+    const { context, dockerfile } = buildInputs(inv);
+    const fileWord = flagValues(inv, '--file')[0];
+    if (dockerfile === null) {
+      const name = fileWord ? lastName(fileWord.raw) : null;
+      return { dockerfiles: null, names: fileWord ? (name === null ? [] : [name]) : defaults };
+    }
+    paths.push(dockerfile);
+    if (!fileWord && context !== null) for (const d of defaults.slice(1)) paths.push(resolveRel(context, d));
+  }
+  return { dockerfiles: [...new Set(paths)], names: [] };
+}
+
+/** The build the words of one command run (read from its file's folder and from the root), or null. */
 function buildOf(file: string, line: number, text: string, words: readonly string[]): UnreadBuild | null {
+  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  const cwds = dir === '' ? [''] : [dir, ''];
   for (let i = 0; i < words.length; i++) {
     const b = buildAt(words, i);
-    if (b) return { file, line, text, program: b.program, dockerfileName: dockerfileName(words.slice(b.verbEnd)) };
+    if (!b) continue;
+    const rest = words.slice(i);
+    const targets = b.program === 'kaniko' || b.program === 'buildctl' ? foreignTargets(rest.slice(1), b.program, cwds) : dockerTargets(file, line, rest, b.program, cwds);
+    return { file, line, text, program: b.program, ...targets };
   }
   return null;
 }
@@ -147,13 +173,7 @@ function lineBuilds(file: string, text: string, comments: readonly string[]): Un
   return out;
 }
 
-/** Whether `build` may build the Dockerfile at `dockerfile` (a repository path). */
-export function mayBuild(build: UnreadBuild, dockerfile: string): boolean {
-  const base = path.basename(dockerfile);
-  if (build.dockerfileName === null) return true;
-  if (build.dockerfileName === 'default') return base === 'Dockerfile' || base === 'Containerfile';
-  return build.dockerfileName === base;
-}
+export { mayBuild } from '../model/foreign-builds.js';
 
 /** Every such build in the files the analysis did not read as scripts (see above). */
 export function unreadBuilds(analysis: Analysis, fs: RepoFs): UnreadBuild[] {

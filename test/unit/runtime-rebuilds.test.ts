@@ -173,13 +173,16 @@ describe('builds by other programs', () => {
     expect(verdict(after('(cd docs && docker buildx bake)')).rebuilt).toEqual([]);
   });
 
-  it('kaniko and buildctl builds of a Dockerfile that may be the runtime one refuse, from any folder; of another name they do not count', () => {
+  it('kaniko and buildctl builds that may build the runtime Dockerfile refuse; of another file they do not count', () => {
     refusedAt(after('/kaniko/executor --context "$PWD" --dockerfile Dockerfile --destination reg/app:1'), 'build.sh', 8, /with kaniko, whose context and build arguments the tool does not read/);
     // No --dockerfile: kaniko builds the context's Dockerfile.
-    refusedAt(after('(cd /workspace && executor --context dir:///workspace --no-push)'), 'build.sh', 8, /a Dockerfile named Dockerfile with kaniko/);
-    refusedAt(after('/kaniko/executor -f "$DOCKERFILE" -c . --destination reg/app:1'), 'build.sh', 8, /a Dockerfile only known at run time with kaniko/);
-    refusedAt(after('buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=reg/app'), 'build.sh', 8, /a Dockerfile named Dockerfile with buildctl/);
-    refusedAt(after('buildctl-daemonless.sh build --frontend=dockerfile.v0 --local context=. --local dockerfile=deploy --opt filename=Dockerfile'), 'build.sh', 8, /with buildctl/);
+    refusedAt(after('(cd /workspace && executor --context dir:///workspace --no-push)'), 'build.sh', 8, /a Dockerfile named Dockerfile from a folder only known at run time with kaniko/);
+    refusedAt(after('/kaniko/executor -f "$DOCKERFILE" -c . --destination reg/app:1'), 'build.sh', 8, /builds a Dockerfile only known at run time with kaniko/);
+    refusedAt(after('buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile=. --output type=image,name=reg/app'), 'build.sh', 8, /builds Dockerfile with buildctl/);
+    refusedAt(after('buildctl-daemonless.sh build --frontend=dockerfile.v0 --local context=. --local=dockerfile=. --opt filename=Dockerfile'), 'build.sh', 8, /with buildctl/);
+    // A path only known at run time: any Dockerfile of the name.
+    refusedAt(after('buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile="$SRC"'), 'build.sh', 8, /named Dockerfile from a folder only known at run time with buildctl/);
+    expect(verdict(after('buildctl-daemonless.sh build --frontend=dockerfile.v0 --local context=. --local dockerfile=deploy --opt filename=Dockerfile')).rebuilt).toEqual([]);
     expect(verdict(after('/kaniko/executor --context . --dockerfile=docker/Dockerfile.prod --destination reg/app:1')).rebuilt).toEqual([]);
     expect(verdict(after('buildctl build --frontend dockerfile.v0 --local context=. --local dockerfile=. --opt filename=Dockerfile.debug')).rebuilt).toEqual([]);
     // A program named executor that is not kaniko's: no kaniko flag.

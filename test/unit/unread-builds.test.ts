@@ -7,30 +7,32 @@ import { describe, expect, it } from 'vitest';
 import { mayBuild, unreadBuildsIn } from '../../src/plan/unread-builds.js';
 import { planFiles } from '../support/plan.js';
 
-const found = (file: string, text: string) => unreadBuildsIn(file, text).map((b) => [b.line, b.program, b.dockerfileName]);
+const found = (file: string, text: string) => unreadBuildsIn(file, text).map((b) => [b.line, b.program, b.dockerfiles ?? b.names]);
 
 describe('builds in files the tool does not read', () => {
   it('finds an engine build on a line, in any quoting, past global options; not other verbs or comments', () => {
-    expect(found('release.py', 'import subprocess\n# docker build -t x .\nsubprocess.run(["docker", "build", "-t", "app", "."])\n')).toEqual([[3, 'docker', 'default']]);
-    expect(found('justfile', 'image:\n    docker --context ci buildx build -f deploy/Dockerfile.prod .\n')).toEqual([[2, 'docker', 'Dockerfile.prod']]);
-    expect(found('tox.ini', '[testenv:image]\ncommands = podman build --file=$DOCKERFILE .\n')).toEqual([[2, 'podman', null]]);
-    expect(found('build.gradle', 'exec { commandLine "buildah", "bud", "-t", "app", "." }\n')).toEqual([[1, 'buildah', 'default']]);
-    expect(found('ship.rb', 'system("/kaniko/executor --dockerfile Containerfile")\nsystem("buildctl build --frontend dockerfile.v0 --opt filename=Dockerfile.ci")\n')).toEqual([[1, 'kaniko', 'Containerfile'], [2, 'buildctl', 'Dockerfile.ci']]);
+    expect(found('release.py', 'import subprocess\n# docker build -t x .\nsubprocess.run(["docker", "build", "-t", "app", "."])\n')).toEqual([[3, 'docker', ['Dockerfile']]]);
+    // Read from the file's folder and from the root.
+    expect(found('ops/justfile', 'image:\n    docker --context ci buildx build -f deploy/Dockerfile.prod .\n')).toEqual([[2, 'docker', ['ops/deploy/Dockerfile.prod', 'deploy/Dockerfile.prod']]]);
+    expect(found('svc/api/Taskfile.yml', 'tasks:\n  image:\n    cmds: ["podman build -t api ."]\n')).toEqual([[3, 'podman', ['svc/api/Dockerfile', 'svc/api/Containerfile', 'Dockerfile', 'Containerfile']]]);
+    // A path only known when the file runs: any Dockerfile of the name it gives, or of any name.
+    expect(found('tox.ini', '[testenv:image]\ncommands = podman build --file=deploy/Dockerfile.$ENV .\n  buildah bud -t app $CTX\n')).toEqual([[2, 'podman', []], [3, 'buildah', ['Dockerfile', 'Containerfile']]]);
+    expect(found('ship.rb', 'system("/kaniko/executor --context $CI_PROJECT_DIR --dockerfile $CI_PROJECT_DIR/Dockerfile")\nsystem("buildctl build --frontend dockerfile.v0 --local dockerfile=ci --opt filename=Dockerfile.ci")\n')).toEqual([[1, 'kaniko', ['Dockerfile']], [2, 'buildctl', ['ci/Dockerfile.ci']]]);
     // Not a build: another verb (whatever words follow), an image name, a whole-line comment.
     expect(found('release.py', 'subprocess.run(["docker", "run", "--rm", "app", "make", "build"])\nimage = "docker.io/acme/build-tools"\n  # docker build .\n')).toEqual([]);
   });
 
   it('reads a YAML file\'s strings and its program/argument-list steps', () => {
     const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    args: ["build", "-t", "gcr.io/p/app", "."]\n  - name: gcr.io/cloud-builders/docker\n    args: [push, gcr.io/p/app]\n';
-    expect(found('cloudbuild.yaml', cloud)).toEqual([[2, 'docker', 'default']]);
+    expect(found('cloudbuild.yaml', cloud)).toEqual([[2, 'docker', ['Dockerfile']]]);
     const spec = 'version: 0.2\n# docker build -t old .\nphases:\n  build:\n    commands:\n      - |\n        echo start\n        docker build -f Dockerfile.release -t app .\n';
-    expect(found('buildspec.yml', spec)).toEqual([[8, 'docker', 'Dockerfile.release']]);
+    expect(found('buildspec.yml', spec)).toEqual([[8, 'docker', ['Dockerfile.release']]]);
   });
 
-  it('may build a Dockerfile of the same name; no name is the engine\'s default; a run-time name is any', () => {
-    const [named, plain, dynamic] = unreadBuildsIn('t.py', '"docker build -f x/Dockerfile.web ."\n"docker build ."\n"docker build -f $F ."\n');
-    expect([mayBuild(named!, 'web/Dockerfile.web'), mayBuild(named!, 'Dockerfile')]).toEqual([true, false]);
-    expect([mayBuild(plain!, 'svc/Dockerfile'), mayBuild(plain!, 'Containerfile'), mayBuild(plain!, 'Dockerfile.runtime')]).toEqual([true, true, false]);
+  it('may build the Dockerfiles it resolves to; with a path only known at run time, any of the name it gives', () => {
+    const [named, plain, dynamic] = unreadBuildsIn('t.py', '"docker build -f web/Dockerfile.web ."\n"docker build $CTX"\n"docker build -f $F ."\n');
+    expect([mayBuild(named!, 'web/Dockerfile.web'), mayBuild(named!, 'api/Dockerfile.web')]).toEqual([true, false]);
+    expect([mayBuild(plain!, 'svc/Dockerfile'), mayBuild(plain!, 'Dockerfile.runtime')]).toEqual([true, false]);
     expect(mayBuild(dynamic!, 'Dockerfile.runtime')).toBe(true);
   });
 
@@ -44,6 +46,10 @@ describe('builds in files the tool does not read', () => {
     const rebuilt = (extra: Record<string, string>) => planFiles({ ...files, ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'RUNTIME_REBUILT').map((d) => [d.file, d.line]);
     expect(rebuilt({ 'buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build --build-arg GOFLAGS=-race -t app:race .\n' })).toEqual([['buildspec.yml', 4]]);
     expect(rebuilt({ 'buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -f Dockerfile.debug -t app:debug .\n' })).toEqual([]);
+    // Read from its folder and from the root (CodeBuild runs a buildspec's commands from the root wherever the file is).
+    expect(rebuilt({ 'svc/buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -t svc .\n' })).toEqual([['svc/buildspec.yml', 4]]);
+    // Another service's build, from either folder, is not this Dockerfile's.
+    expect(rebuilt({ 'svc/buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -t svc -f svc/Dockerfile svc\n', 'svc/Dockerfile': 'FROM alpine\n' })).toEqual([]);
     // Documentation shows builds; nobody runs it.
     expect(rebuilt({ 'docs/release.yml': 'steps:\n  - run: docker build -t app:race .\n' })).toEqual([]);
   });
