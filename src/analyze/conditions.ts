@@ -12,6 +12,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { testedPath } from './guarded-cleanup.js';
+import { inspectsBuiltImage } from './image-presence.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {
@@ -82,14 +83,15 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   const indices = new Set(steps.map((s) => s.cmd.index));
   const ids = new Set(setup.extraction.flatMap((c) => (c.stdout?.kind === 'capture' ? [c.stdout.symbol] : [])));
   const byIndex = new Map(script.commands.map((c) => [c.index, c]));
-  // A chain member that waits only on the setup's own steps, on commands expected to succeed, or
-  // on a test of the ids the extraction captured, runs whenever the setup does.
+  // A chain member that waits only on the setup's own steps, on commands expected to succeed, on
+  // a test of the ids the extraction captured, or on an inspect of the image the runtime build
+  // just made (./image-presence.ts), runs whenever the setup does.
   const setupPaths = new Set(setup.artifacts.map((a) => a.hostPath));
   const known = (i: number) => staticTest(byIndex.get(i)!, script, fs, setupPaths);
   // An if/elif/else branch whose conditions the repository decides, each as the branch wants, is always taken.
   const taken = (b: Branch) => b.when !== undefined && b.when.every((w) => w.cmds.length === 1 && known(w.cmds[0]!) === w.want);
   const real = (b: Branch) =>
-    !taken(b) && !(b.after && b.on === 'success' && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true));
+    !taken(b) && !(b.after && b.on === 'success' && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true || inspectsBuiltImage(byIndex.get(i)!, b.after!, setup, byIndex)));
   // A cleanup in the body of `if [ -f app ]` (app an artifact, the body only removing it) runs whenever the file is there to remove (./guarded-cleanup.ts).
   const guardOnly = (b: Branch) => b.when !== undefined && b.when.length === 1 && b.when[0]!.want && b.when[0]!.cmds.length === 1 && setupPaths.has(testedPath(byIndex.get(b.when[0]!.cmds[0]!)!) ?? '\0');
   const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b))));

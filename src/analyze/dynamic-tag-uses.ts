@@ -25,7 +25,7 @@ import { CLOSE, EXPORTED, ID, OPEN } from './shell/versions.js';
 /** Programs that only print or test a word they are given: handing them the tag uses no image. */
 const PRINTS = new Set(['echo', 'printf', 'test', '[', '[[', 'true', ':']);
 /** Programs known to run no container engine, for a tag the script exports to what it runs. */
-const NO_ENGINE = new Set([...PRINTS, 'cd', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'chown', 'ls', 'cat', 'touch', 'ln', 'sha256sum', 'sha1sum', 'md5sum', 'tar', 'gzip', 'strip', 'upx', 'sed', 'grep', 'find', 'sleep', 'exit', 'set', 'install', 'file', 'head', 'tail', 'wc', 'sort', 'tee']);
+export const NO_ENGINE = new Set([...PRINTS, 'cd', 'mkdir', 'rm', 'cp', 'mv', 'chmod', 'chown', 'ls', 'cat', 'touch', 'ln', 'sha256sum', 'sha1sum', 'md5sum', 'tar', 'gzip', 'strip', 'upx', 'sed', 'grep', 'find', 'sleep', 'exit', 'set', 'install', 'file', 'head', 'tail', 'wc', 'sort', 'tee']);
 /** Docker verbs whose operands are containers, not images. */
 const CONTAINER_VERBS = new Set(['start', 'stop', 'kill', 'cp', 'rm']);
 /** Docker subcommands that read files naming images with the environment's variables. */

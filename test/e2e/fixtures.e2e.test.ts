@@ -37,6 +37,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
   'make-conditional-whole-setup': (dir, env) => exec('make', ['image'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),
