@@ -10,6 +10,7 @@ import type { Ctx, Scope } from './types.js';
 import { nested, src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 import { callMayChangeFolder } from './function-folders.js';
+import { stackEffects } from './dir-stack.js';
 import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
@@ -36,21 +37,31 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
   return cmd;
 }
 
+/** Where `cd ARG` goes from the scope's folder: null when only known at run time. */
+function cdTarget(w: ShellWalk, arg: Word, scope: Scope): string | null {
+  // A relative `$0` names the script's folder only from the folder the script started in.
+  if (scriptRelative(arg.raw) !== null) return scope.cwd === w.startCwd || absoluteSelf(arg.raw) ? path.normalize(path.join(w.scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '') : null;
+  // `cd "$DIR/.."`: a folder value is absolute, whatever the folder before.
+  if (isFolderValue(arg.value)) return folderOf(arg.value);
+  if (arg.value !== null && scope.cwd !== null) return path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
+  return null;
+}
+
+/** A `pushd` in a branch of its own or a loop: the folder after it depends on the path taken (one straight in a function's body does not). */
+function stackUncertain(ctx: Ctx): boolean {
+  if (ctx.loop) return true;
+  return ctx.conditional && (ctx.certainIn === undefined || ctx.branches?.[ctx.branches.length - 1]?.id !== ctx.certainIn);
+}
+
 /** Runs the effects of a simple command on the scope (`cd`, `pushd`). */
 function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
   const uncertain = ctx.conditional || ctx.loop;
   const prog = words[0]?.value;
   if (prog === 'cd') {
     const arg = cdOperand(words.slice(1));
-    if (!arg || uncertain || arg.raw === '-') scope.cwd = null;
-    // A relative `$0` names the script's folder only from the folder the script started in.
-    else if (scriptRelative(arg.raw) !== null) scope.cwd = scope.cwd === w.startCwd || absoluteSelf(arg.raw) ? path.normalize(path.join(w.scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '') : null;
-    // `cd "$DIR/.."`: a folder value is absolute, whatever the folder before.
-    else if (isFolderValue(arg.value)) scope.cwd = folderOf(arg.value);
-    else if (arg.value !== null && scope.cwd !== null) scope.cwd = path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
-    else scope.cwd = null;
-  } else if (prog === 'pushd' || prog === 'popd') {
-    scope.cwd = null;
+    scope.cwd = !arg || uncertain || arg.raw === '-' ? null : cdTarget(w, arg, scope);
+  } else if (prog != null && stackEffects(prog, words.slice(1), scope, ctx, (arg) => (stackUncertain(ctx) ? null : cdTarget(w, arg, scope)))) {
+    // `pushd DIR` … `popd` (./dir-stack.ts).
   } else if (prog != null && w.functions.has(prog) && callMayChangeFolder(w, prog)) {
     // `goto_deploy` whose body runs `cd deploy` in the caller's shell (./function-folders.ts).
     scope.cwd = null;

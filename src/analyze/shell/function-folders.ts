@@ -6,7 +6,8 @@
  * subshell and moves nothing. Read from the body's tree: any `cd`, `pushd`, `popd`, `source`,
  * `.` or `eval` in it (even one in a nested subshell: an over-reading that only makes the
  * folder unknown), a command whose name is only known at run time, or a call of another
- * function that may.
+ * function that may. A `pushd` and `popd` do not when the walk found each `pushd` of the body
+ * undone by its `popd` on every path (./dir-stack.ts).
  */
 import type { TsNode } from '../tree-sitter.js';
 import { src, type ShellWalk } from './walk.js';
@@ -22,7 +23,8 @@ export function callMayChangeFolder(w: ShellWalk, name: string, seen: Set<string
     if (n.type === 'command') {
       const nameNode = n.children.find((c) => c.type === 'command_name');
       const prog = nameNode ? src(w, nameNode) : null;
-      if (prog !== null && (MOVING.has(prog) || /[$`]/.test(prog) || callMayChangeFolder(w, prog, seen))) return true;
+      const stack = prog === 'pushd' || prog === 'popd';
+      if (prog !== null && ((MOVING.has(prog) && !(stack && w.returnsHome.has(name))) || /[$`]/.test(prog) || callMayChangeFolder(w, prog, seen))) return true;
     }
     return n.namedChildren.some(walk);
   };

@@ -77,6 +77,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     currentCtx: { conditional: false, loop: false },
     functions: new Set(),
     functionBodies: new Map(),
+    returnsHome: new Set(),
   };
 
   const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars && init.vars.size > 0 ? init.vars.keys() : [], init.seed) };

@@ -2,6 +2,7 @@
 import type { Word } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { assignments, declaration } from './assignments.js';
+import { stackBalanced } from './dir-stack.js';
 import { testCommand, walkCommand } from './commands.js';
 import { walkChain, walkList } from './lists.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
@@ -131,10 +132,15 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       // Its body's commands are found by this branch when the function is called (src/analyze/later-uses.ts).
       if (fnName) (w.script.functions ??= new Map()).set(src(w, fnName), `fn${stmt.startIndex}`);
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
-      const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `fn${stmt.startIndex}` }) };
-      const fnScope = childScope(scope);
+      const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `fn${stmt.startIndex}` }), certainIn: `fn${stmt.startIndex}` };
+      const fnScope = { ...childScope(scope), dirs: [] };
       if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(w, body, () => walkList(w, body.children, fnScope, fnCtx, 'body'));
       else if (body) walkStmt(w, body, fnScope, fnCtx, unit, null);
+      // Its `pushd`s each undone by a `popd` on every path: a call comes back to the folder it was made in (./function-folders.ts).
+      if (fnName) {
+        if (scope.cwd !== null && fnScope.cwd === scope.cwd && stackBalanced(fnScope)) w.returnsHome.add(src(w, fnName));
+        else w.returnsHome.delete(src(w, fnName));
+      }
       return;
     }
     default:

@@ -4,6 +4,7 @@ import type { Edit } from '../../model/edits.js';
 import type { Branch, Iteration, ScriptFile } from '../../model/script.js';
 import type { LineIndex } from '../../model/text.js';
 import type { TsNode } from '../tree-sitter.js';
+import type { Pushed } from './dir-stack.js';
 import { assigned, copyVersions, type Versions } from './versions.js';
 
 /** A deletable unit: a statement in a list, or one member of an `&&`/`||`/`|` chain. */
@@ -59,6 +60,8 @@ export interface Scope {
   snapshot?: ReadonlyMap<string, string | null> | undefined;
   /** Which assignment each variable's value comes from (./versions.ts). */
   versions: Versions;
+  /** The `pushd`s not yet undone by a `popd` in this scope (./dir-stack.ts). */
+  dirs?: Pushed[];
 }
 
 /** `fallback`: the value when the environment sets nothing (./versions.ts), null when not known. */
@@ -70,7 +73,7 @@ export function setVar(scope: Scope, name: string, value: string | null, fallbac
 
 /** The scope of a subshell, a function body or a loop pass: what it assigns stays there. */
 export function childScope(scope: Scope): Scope {
-  return { vars: new Map(scope.vars), cwd: scope.cwd, versions: copyVersions(scope.versions) };
+  return { vars: new Map(scope.vars), cwd: scope.cwd, versions: copyVersions(scope.versions), ...(scope.dirs ? { dirs: [...scope.dirs] } : {}) };
 }
 
 export interface Ctx {
@@ -81,6 +84,11 @@ export interface Ctx {
   /** Inside a while/until loop. */
   inWhile?: boolean;
   iteration?: Iteration;
+  /**
+   * In a function's body: the id of the function's branch. A `pushd` straight in the body (in no
+   * branch of its own) runs whenever the body does, so the body's folder after it is known.
+   */
+  certainIn?: string;
 }
 
 export interface ShellInit {

@@ -29,6 +29,8 @@ export interface ShellWalk {
   functions: Set<string>;
   /** Each function's body (the last definition), for what a call of it may change (./function-folders.ts). */
   functionBodies: Map<string, TsNode>;
+  /** The functions whose `pushd`s are each undone by a `popd` on every path through the body (./dir-stack.ts). */
+  returnsHome: Set<string>;
 }
 
 /** The source text of a node. */
