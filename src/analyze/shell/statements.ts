@@ -2,7 +2,7 @@
 import type { Word } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { assignments, declaration } from './assignments.js';
-import { stackBalanced } from './dir-stack.js';
+import { forgetStack, stackBalanced } from './dir-stack.js';
 import { testCommand, walkCommand } from './commands.js';
 import { walkChain, walkList } from './lists.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
@@ -98,11 +98,14 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       if (loopVar && !ctx.iteration && items.length > 0 && items.every((word) => word.value !== null)) {
         const values = items.flatMap((word) => (/['"\\]/.test(word.raw) ? [word.value!] : word.value!.split(/\s+/).filter(Boolean)));
         const loop = w.loopCounter++;
+        const passes: Scope[] = [];
         for (const v of values) {
           const inner: Scope = childScope(scope);
           setVar(inner, loopVar, v);
           walkList(w, bodyKids, inner, { ...ctx, loop: true, iteration: { loop, label: `${loopVar}=${v}`, count: values.length } }, 'body');
+          passes.push(inner);
         }
+        passes.forEach((inner) => afterPass(scope, inner));
         setVar(scope, loopVar, null);
         return;
       }
@@ -146,6 +149,21 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     default:
       return;
   }
+}
+
+/**
+ * What one pass of a loop read with its items bound did to the shell the commands after the loop
+ * run in: a variable it assigned, the folder it moved to, a `pushd` it left undone, is only known
+ * at run time there (each pass was read from the state before the loop); what it exported stays
+ * exported.
+ */
+function afterPass(scope: Scope, inner: Scope): void {
+  for (const [name, value] of inner.vars) {
+    if (scope.vars.get(name) !== value || !scope.vars.has(name) || inner.versions.of.get(name) !== scope.versions.of.get(name)) setVar(scope, name, null);
+  }
+  for (const name of inner.versions.exported) scope.versions.exported.add(name);
+  if (inner.cwd !== scope.cwd) scope.cwd = null;
+  if ((inner.dirs?.length ?? 0) !== (scope.dirs?.length ?? 0)) forgetStack(scope);
 }
 
 /** The lists of an `if`/`elif` clause: its condition and its body. */
