@@ -87,6 +87,17 @@ function toHost(part: Part, edits: readonly Edit[], text: string): Edit[] {
   });
 }
 
+/**
+ * How shell text is written into the part's snippet: the host's encoder for it (a recipe line's,
+ * a YAML scalar's, a Groovy string's quoting), why it cannot be (Snippet.shellText), or null when
+ * the snippet is no shell text (an argv array, PowerShell: it writes words its own way).
+ */
+function shellEncoder(part: Part): ((shellText: string) => string) | { error: string } | null {
+  const s = part.snippet;
+  if (s.shellText !== undefined) return s.shellText === true ? s.encode : s.shellText;
+  return s.insertWords || s.replaceCommand || s.replaceWord ? null : s.encode;
+}
+
 export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
@@ -161,9 +172,11 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   replaceWord(script, index, word, value) {
     const part = partOf(script, index);
     if (part?.snippet.replaceWord) return part.snippet.replaceWord(script.commands[index]!, word, value);
-    if (!part || part.snippet.insertWords) return { error: 'this command is an argument array; edit it by hand' };
+    const encode = part ? shellEncoder(part) : null;
+    if (encode === null) return { error: 'this command is an argument array; edit it by hand' };
+    if (typeof encode !== 'function') return encode;
     const w = script.commands[index]!.words[word]!;
-    return [{ start: w.start, end: w.end, text: part.snippet.encode(shellQuote(value)) }];
+    return [{ start: w.start, end: w.end, text: encode(shellQuote(value)) }];
   },
   insertWords(script, index, after, words) {
     const part = partOf(script, index);
@@ -182,12 +195,15 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
     const cmd = script.commands[index]!;
     if (!part) return { error: 'the command is in no snippet of the file' };
     const spelled: SpelledWord[] = [];
+    // A snippet that writes whole commands its own way (an argv array) is no shell text.
+    const encode = part.snippet.replaceCommand ? null : shellEncoder(part);
+    if (encode !== null && typeof encode !== 'function') return encode;
     const env = words.filter((w) => 'env' in w);
-    if (env.length > 0 && (part.snippet.replaceCommand || part.snippet.insertWords || part.snippet.replaceWord)) {
+    if (env.length > 0 && encode === null) {
       return { error: `${part.snippet.label} is not shell text, so ${env.map((w) => w.env).join(', ')} cannot be set for the command in it` };
     }
     for (const w of words) {
-      if ('env' in w) spelled.push({ written: part.snippet.encode(`${w.env}=${shellQuote(w.to)}`) });
+      if ('env' in w) spelled.push({ written: encode!(`${w.env}=${shellQuote(w.to)}`) });
       else if ('value' in w) spelled.push(w);
       // A word of the same snippet is already written in its syntax; one of another snippet
       // (another step, another call) is carried by its value, the one thing both agree on.
@@ -196,8 +212,8 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       else return { error: `${script.text.slice(w.copy.start, w.copy.end)} is only known when ${partOf(script, w.from)?.snippet.label ?? 'its command'} runs, and cannot be written into ${part.snippet.label}` };
     }
     if (part.snippet.replaceCommand) return part.snippet.replaceCommand(cmd, spelled);
-    if (part.snippet.insertWords || part.snippet.replaceWord) return { error: `${part.snippet.label} is not shell text; edit it by hand` };
-    const text = spelled.map((w) => ('value' in w ? part.snippet.encode(shellQuote(w.value)) : w.written)).join(' ');
+    if (encode === null) return { error: `${part.snippet.label} is not shell text; edit it by hand` };
+    const text = spelled.map((w) => ('value' in w ? encode(shellQuote(w.value)) : w.written)).join(' ');
     return [{ start: cmd.start, end: cmd.end, text }];
   },
 };

@@ -53,7 +53,15 @@ export interface Snippet {
   continues?: boolean;
   /** Global indexes of commands that run this snippet (`npm run X`): they go when it goes. */
   callers?: number[];
-  /** For snippets that are not shell text (an argv array): how to add words after word `after`. */
+  /**
+   * For a snippet that adds words its own way (insertWords) and is still shell text (a Jenkins
+   * `sh` string, which checks the words it adds for Groovy interpolations): true when whole
+   * commands and words may be written into it as shell through `encode`, or why they may not
+   * (its text holds an interpolation only the host fills in). Absent: a snippet with insertWords,
+   * replaceCommand or replaceWord is no shell text.
+   */
+  shellText?: true | { error: string };
+  /** For snippets that write the words they add their own way (an argv array, a Groovy string): how to add words after word `after`. */
   insertWords?: (cmd: ScriptCommand, after: number, words: readonly Word[]) => Edit[] | { error: string };
   /**
    * For snippets that are not shell text (an argv array): how to write command `cmd` anew,

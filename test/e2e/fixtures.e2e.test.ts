@@ -59,6 +59,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // Export builds written into the other CI kinds' shell steps.
   'export-circleci-store-artifacts': (dir, env) => runCircleJob(dir, 'image', env),
   'export-jenkins-sh-step': (dir, env) => runJenkinsfile(dir, env),
+  'export-jenkins-sh-env': (dir, env) => runJenkinsfile(dir, env),
   'export-azure-publish': (dir, env) => runAzureSteps(dir, env),
   'export-bitbucket-artifacts': (dir, env) => runBitbucketDefault(dir, env),
   'export-travis-before-deploy': (dir, env) => runTravis(dir, env),
@@ -155,6 +156,7 @@ const HOST_FILES: Record<string, string[]> = {
   'extract-tmp-then-rename': ['bin/relay', 'relay.sha256'],
   'export-circleci-store-artifacts': ['build/curlew'],
   'export-jenkins-sh-step': ['beacon', 'beacon.sha256'],
+  'export-jenkins-sh-env': ['dist/beacon', 'dist/beacon.sha256'],
   'export-azure-publish': ['web/dist/compass', 'web/dist/compass.sha256'],
   'export-bitbucket-artifacts': ['api/quay', 'api/quay.sha256'],
   'export-travis-before-deploy': ['release/lantern', 'lantern.sha256'],

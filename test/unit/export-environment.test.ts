@@ -136,3 +136,20 @@ describe('reading the rewritten script again', () => {
     expect(rereadScript({ ...planned, after: written('DOCKER_DEFAULT_PLATFORM=linux/amd64 ') }, fs)).toMatch(/the variables set for it are `DOCKER_DEFAULT_PLATFORM=linux\/amd64` where the plan expects `DOCKER_DEFAULT_PLATFORM=linux\/arm64`$/);
   });
 });
+
+describe('a Jenkinsfile `sh` step: shell text in a Groovy string', () => {
+  const jenkinsfile = (steps: string[]) => ['pipeline {', '    agent any', '    stages {', "        stage('Build') {", '            steps {', ...steps.map((l) => `                ${l}`), '            }', '        }', '    }', '}', ''].join('\n');
+  const PLATFORM = 'DOCKER_DEFAULT_PLATFORM=linux/arm64';
+  const extract = ["sh '''", ...EXTRACT.map((l) => `    ${l}`), "'''"];
+
+  it('sets the builder build\'s platform for the export build alone, in the string\'s quoting', () => {
+    const before = jenkinsfile(["sh 'mkdir -p dist'", `sh '${PLATFORM} docker build -t app:build -f Dockerfile.build .'`, ...extract, `sh '${PLATFORM} docker build -t app:latest .'`, "sh 'sha256sum dist/app'"]);
+    const after = migrated({ Jenkinsfile: before }, 'Jenkinsfile');
+    expect(after).toBe(jenkinsfile(["sh 'mkdir -p dist'", "sh '''", `    ${PLATFORM} docker build --target export --output type=local,dest=dist -f Dockerfile .`, "'''", `sh '${PLATFORM} docker build -t app:latest .'`, "sh 'sha256sum dist/app'"]));
+  });
+
+  it('still refuses a step whose text holds a Groovy interpolation', () => {
+    const before = jenkinsfile(["sh 'mkdir -p dist'", `sh "${PLATFORM} docker build -t app:build -f Dockerfile.build ."`, "sh \"\"\"", ...EXTRACT.map((l) => `    ${l}`), '    echo ${env.BUILD_ID}', "\"\"\"", `sh '${PLATFORM} docker build -t app:latest .'`, "sh 'sha256sum dist/app'"]);
+    expect(errors({ Jenkinsfile: before }).flat().join('\n')).toMatch(/SCRIPT_EDIT_UNSAFE: .*Groovy interpolation/);
+  });
+});

@@ -18,7 +18,6 @@
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
 import { resolveRel } from '../../model/paths.js';
-import { shellQuote } from '../../model/shell-quote.js';
 import type { ScriptCommand, Word } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
@@ -341,11 +340,8 @@ class Reader {
       remove: this.removal(stmt),
       label: `${this.file} sh step at line ${this.line(n)}`,
       insertWords: (cmd, after, words) => this.insertInto(quote, cmd.words[after]!.end, words),
-      // A whole command written anew (the export build): each word spelled for the shell, then for the string's quoting.
-      replaceCommand: (cmd, words) => {
-        if (decoded.interpolated) return { error: 'the step\'s text holds a Groovy interpolation, which only Jenkins fills in' };
-        return [{ start: cmd.start, end: cmd.end, text: words.map((w) => ('value' in w ? encodeGroovyString(quote, shellQuote(w.value)) : w.written)).join(' ') }];
-      },
+      // Shell text in a Groovy string: a whole command written anew (the export build) is spelled for the shell, then through `encode`.
+      shellText: decoded.interpolated ? { error: 'the step\'s text holds a Groovy interpolation, which only Jenkins fills in' } : true,
     });
   }
 
