@@ -10,7 +10,7 @@ import type { Ctx, Scope } from './types.js';
 import { nested, src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 import { callMayChangeFolder } from './function-folders.js';
-import { stackEffects } from './dir-stack.js';
+import { forgetStack, stackEffects } from './dir-stack.js';
 import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
@@ -54,10 +54,15 @@ function stackUncertain(ctx: Ctx): boolean {
 }
 
 /** Runs the effects of a simple command on the scope (`cd`, `pushd`). */
-function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
+function effects(w: ShellWalk, all: Word[], scope: Scope, ctx: Ctx): void {
   const uncertain = ctx.conditional || ctx.loop;
-  const prog = words[0]?.value;
-  if (prog === 'cd') {
+  const words = builtinWords(all);
+  const prog = words === null ? null : words[0]?.value;
+  if (words === null || prog === 'eval') {
+    // `command "$X" …`, `eval "$STEP"`: may be a `cd` the walk cannot read.
+    scope.cwd = null;
+    forgetStack(scope);
+  } else if (prog === 'cd') {
     const arg = cdOperand(words.slice(1));
     scope.cwd = !arg || uncertain || arg.raw === '-' ? null : cdTarget(w, arg, scope);
   } else if (prog != null && stackEffects(prog, words.slice(1), scope, ctx, (arg) => (stackUncertain(ctx) ? null : cdTarget(w, arg, scope)))) {
@@ -70,7 +75,19 @@ function effects(w: ShellWalk, words: Word[], scope: Scope, ctx: Ctx): void {
     // Under a condition or in a loop it may be on or off afterwards: on is the side that hides no export.
     if (on !== null) scope.versions.allExport = on || (uncertain && scope.versions.allExport === true);
   }
-  if (mayAssign(w, words)) havoc(scope.versions);
+  if (mayAssign(w, all)) havoc(scope.versions);
+}
+
+/**
+ * The words of the builtin a command runs: `builtin cd app` and `command cd app` run `cd app`
+ * (`command -v cd` only asks). Null when the builtin is only known at run time.
+ */
+function builtinWords(words: Word[]): Word[] | null {
+  const prog = words[0]?.value;
+  if ((prog !== 'builtin' && prog !== 'command') || words.length < 2) return words;
+  const next = words[1]!.value;
+  if (next === null) return null;
+  return next.startsWith('-') ? words : builtinWords(words.slice(1));
 }
 
 /**
