@@ -9,7 +9,7 @@ import { redirectOf } from './redirects.js';
 import type { Ctx, Scope } from './types.js';
 import { nested, src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
-import { callMayChangeFolder } from './function-folders.js';
+import { callMayChangeFolder, noteCall } from './function-folders.js';
 import { forgetStack, stackEffects } from './dir-stack.js';
 import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
 
@@ -58,6 +58,7 @@ function effects(w: ShellWalk, all: Word[], scope: Scope, ctx: Ctx): void {
   const uncertain = ctx.conditional || ctx.loop;
   const words = builtinWords(all);
   const prog = words === null ? null : words[0]?.value;
+  if (prog != null && w.functions.has(prog)) noteCall(w, prog, scope.cwd);
   if (words === null || prog === 'eval') {
     // `command "$X" …`, `eval "$STEP"`: may be a `cd` the walk cannot read.
     scope.cwd = null;

@@ -30,3 +30,19 @@ export function callMayChangeFolder(w: ShellWalk, name: string, seen: Set<string
   };
   return walk(body);
 }
+
+/**
+ * A call of function `name` from folder `cwd`. Its body was read once, where it is defined, in
+ * the folder there: called from another folder (`cd app` and then the call), its relative paths
+ * name other files, so its commands' folder is only known at run time (forgetMovedBodies).
+ */
+export function noteCall(w: ShellWalk, name: string, cwd: string | null): void {
+  const id = w.script.functions?.get(name);
+  if (id !== undefined && w.bodyFolders.has(id) && w.bodyFolders.get(id) !== cwd) w.calledElsewhere.add(id);
+}
+
+/** Once the script is walked: the commands of each function body called from another folder than it was read in run in a folder only known at run time. */
+export function forgetMovedBodies(w: ShellWalk): void {
+  if (w.calledElsewhere.size === 0) return;
+  for (const c of w.script.commands) if (c.branches?.some((b) => w.calledElsewhere.has(b.id))) c.cwd = null;
+}

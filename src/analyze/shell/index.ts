@@ -20,6 +20,7 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { LineIndex } from '../../model/text.js';
+import { forgetMovedBodies } from './function-folders.js';
 import { parseWith } from '../tree-sitter.js';
 import { walkList } from './lists.js';
 import { syntaxError } from './syntax-error.js';
@@ -78,6 +79,8 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     functions: new Set(),
     functionBodies: new Map(),
     returnsHome: new Set(),
+    bodyFolders: new Map(),
+    calledElsewhere: new Set(),
   };
 
   const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars && init.vars.size > 0 ? init.vars.keys() : [], init.seed) };
@@ -87,6 +90,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     if (!(e instanceof Untrusted)) throw e;
     return notAnalysed(`cannot analyse shell script: ${e.why}`, e.at, 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.');
   }
+  forgetMovedBodies(w);
   script.final = { vars: top.vars, cwd: top.cwd, versions: top.versions };
   return { script, diagnostics };
 }

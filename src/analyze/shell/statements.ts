@@ -134,6 +134,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       if (fnName && body) w.functionBodies.set(src(w, fnName), body);
       // Its body's commands are found by this branch when the function is called (src/analyze/later-uses.ts).
       if (fnName) (w.script.functions ??= new Map()).set(src(w, fnName), `fn${stmt.startIndex}`);
+      w.bodyFolders.set(`fn${stmt.startIndex}`, scope.cwd);
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
       const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `fn${stmt.startIndex}` }), certainIn: `fn${stmt.startIndex}` };
       const fnScope = { ...childScope(scope), dirs: [] };

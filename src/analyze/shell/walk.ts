@@ -31,6 +31,10 @@ export interface ShellWalk {
   functionBodies: Map<string, TsNode>;
   /** The functions whose `pushd`s are each undone by a `popd` on every path through the body (./dir-stack.ts). */
   returnsHome: Set<string>;
+  /** Each function definition's branch id, and the folder the walk read its body in (./function-folders.ts). */
+  bodyFolders: Map<string, string | null>;
+  /** The function definitions called from another folder than the one their body was read in. */
+  calledElsewhere: Set<string>;
 }
 
 /** The source text of a node. */
