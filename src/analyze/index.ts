@@ -9,6 +9,7 @@ import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
+import { runByBashOnly } from './alias-expansion.js';
 import { calledPath, startFolders, type Start } from './callers.js';
 import { expandCompose, isExpanded } from './compose.js';
 import type { EmbeddedScript } from './embedded.js';
@@ -188,6 +189,17 @@ export function followCallers(fs: RepoFs, files: readonly string[], quiet: reado
     },
   });
   for (const [rel, start] of starts) analysed.set(rel, analyzeFile(fs, rel, dockerfiles, start));
+  // An alias bash never expands in a script still shadows its command unless every file that names the script runs it as bash (./alias-expansion.ts).
+  for (const a of analysed.values()) {
+    const held = a.setups.filter((s) => s.aliasShadows);
+    if (held.length > 0 && !runByBashOnly(a.rel, [...files, ...quiet], (rel, text) => readNaming(fs, rel, text), (rel) => fs.readText(rel))) for (const s of held) s.diagnostics.push(...s.aliasShadows!);
+  }
+}
+
+/** A file read as the script it is, for the files naming a script (null: the tool cannot read it as one). */
+function readNaming(fs: RepoFs, rel: string, text: string): ScriptFile | null {
+  const kind = scriptKindOf(rel, text);
+  return kind === null ? null : readScript(kind, rel, text, fs).script;
 }
 
 export function analyze(fs: RepoFs, files: readonly string[], progress?: Progress, quiet: readonly string[] = []): Analysis {

@@ -4,11 +4,14 @@
  * `rm() { :; }`): every step read as `docker cp …` or `chmod …` runs that function instead, and
  * what it does besides (or instead) is not what the tool reads. The migration would remove the
  * call and with it whatever the function did to the artifact, so the setup is refused
- * (COMMAND_SHADOWED). A function or alias of any other name is no concern here.
+ * (COMMAND_SHADOWED). A function or alias of any other name is no concern here, and so is an
+ * alias bash never expands in the script (./alias-expansion.ts), unless a caller runs it with
+ * another shell.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { aliasesOff } from './alias-expansion.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
 function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, ScriptCommand> {
@@ -33,6 +36,9 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   if (functions.size === 0 && aliases.size === 0) return [];
   const steps = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : []), ...setup.cleanup, ...setup.builderTagUsers];
   const out: Diagnostic[] = [];
+  // Aliases bash never expands in this script shadow nothing, unless a caller runs it otherwise.
+  const aliasesIdle = aliases.size > 0 && aliasesOff(script, sequence);
+  const held: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const cmd of steps) {
     const prog = cmd.words[0]?.value;
@@ -40,7 +46,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     const how = functions.has(prog) ? 'a function' : aliases.has(prog) ? `an alias (line ${aliases.get(prog)!.line})` : aliases.has(null) ? `possibly an alias (line ${aliases.get(null)!.line} defines one by a name only known at run time)` : null;
     if (how === null) continue;
     seen.add(prog);
-    out.push(
+    (how !== 'a function' && aliasesIdle ? held : out).push(
       diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is ${how} the script defines, so \`${cmd.words.map((w) => w.raw).join(' ')}\` runs that instead of the program the tool reads; removing or rewriting the call would drop whatever it does besides`, {
         file: cmd.file,
         line: cmd.line,
@@ -49,5 +55,6 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
       }),
     );
   }
+  if (held.length > 0) setup.aliasShadows = held;
   return out;
 }

@@ -125,7 +125,13 @@ export interface Setup {
   /** Set when the builder compiled at run time: the builder stage must do it in a RUN. */
   run: RunStep | null;
   /** Errors here mean the setup is refused; warnings are shown with it. */
-  diagnostics: Diagnostic[];
+/**
+   * COMMAND_SHADOWED for aliases the script defines that bash, running it as its `#!` line says,
+   * never expands (src/analyze/alias-expansion.ts): they join `diagnostics` when a caller runs
+   * the script with another shell (`sh build.sh`) or options that may expand them.
+   */
+  aliasShadows?: Diagnostic[];
+    diagnostics: Diagnostic[];
 }
 
 /** Whether the builder image must still be built with its tag: something uses it after the setup. */
