@@ -68,6 +68,7 @@ function describe(b: Branch): string {
   if (kind === 'case') return 'in a case item';
   if (kind === 'fn') return 'in a function body';
   if (kind === 'loop') return 'in a loop that may run any number of times';
+  if (b.negated) return 'after a command run under `!` in an `&&`/`||` list';
   return b.on === 'failure' ? 'after `||` (when a command before it failed)' : 'after a test in an `&&` list';
 }
 
@@ -91,7 +92,7 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   // An if/elif/else branch whose conditions the repository decides, each as the branch wants, is always taken.
   const taken = (b: Branch) => b.when !== undefined && b.when.every((w) => w.cmds.length === 1 && known(w.cmds[0]!) === w.want);
   const real = (b: Branch) =>
-    !taken(b) && !(b.after && b.on === 'success' && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true || inspectsBuiltImage(byIndex.get(i)!, b.after!, setup, byIndex)));
+    !taken(b) && !(b.after && b.on === 'success' && !b.negated && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true || inspectsBuiltImage(byIndex.get(i)!, b.after!, setup, byIndex)));
   // A cleanup in the body of `if [ -f app ]` (app an artifact, the body only removing it) runs whenever the file is there to remove (./guarded-cleanup.ts).
   const guardOnly = (b: Branch) => b.when !== undefined && b.when.length === 1 && b.when[0]!.want && b.when[0]!.cmds.length === 1 && setupPaths.has(testedPath(byIndex.get(b.when[0]!.cmds[0]!)!) ?? '\0');
   const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b))));

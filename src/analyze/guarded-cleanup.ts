@@ -36,7 +36,7 @@ export function guardOfRemoval(test: ScriptCommand, sequence: readonly ScriptCom
   const guarded = chained.length > 0 ? chained : bodies;
   if (guarded.length === 0) return null;
   // Only `&&` after the test, and an `if` without `else`/`elif` branches that run when it fails.
-  if (chained.some((c) => c.branches!.some((b) => b.after?.includes(test.index) && b.on !== 'success'))) return null;
+  if (chained.some((c) => c.branches!.some((b) => b.after?.includes(test.index) && (b.on !== 'success' || b.negated)))) return null;
   if (bodies.some((c) => c.branches!.some((b) => b.when?.some((w) => w.cmds.includes(test.index) && (!w.want || b.when!.length !== 1))))) return null;
   const removesOnly = (c: ScriptCommand) =>
     c.words[0]?.value === 'rm' &&

@@ -92,6 +92,8 @@ export interface Branch {
   after?: readonly number[];
   /** A chain member: runs when those succeeded (only `&&` before it) or may run when one failed (a `||` before it). */
   on?: 'success' | 'failure';
+  /** A chain member after a command run under `!` (`! cmd && next`): `on` says nothing about that command's own exit status. */
+  negated?: true;
   /** An if/elif/else branch: runs when each of these condition lists (the commands in it) exits as wanted (true: success). */
   when?: readonly { cmds: readonly number[]; want: boolean }[];
   /**

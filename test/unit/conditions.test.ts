@@ -97,3 +97,18 @@ describe('steps on the same paths migrate', () => {
     conditional(plan([BUILD, 'if [ -f missing.go ]; then docker create --name x app:build; fi', EXTRACT[1]!, EXTRACT[2]!, FINAL]));
   });
 });
+
+describe('a command run under `!` inverts what decides the step', () => {
+  it('a step after `! cmd &&` runs when cmd fails: never after `! echo`, so it is no unconditional step', () => {
+    const d = conditional(plan([BUILD, ...EXTRACT, `! echo releasing && ${FINAL}`]));
+    expect(d.message).toContain('after a command run under `!`');
+    migrates(plan([BUILD, ...EXTRACT, `echo releasing && ${FINAL}`]));
+  });
+
+  it('`if ! TEST` is taken when the repository makes TEST fail, and not when it makes TEST succeed', () => {
+    // The repository holds Dockerfile: `! [ -f Dockerfile ]` is false, and the extraction never ran.
+    conditional(plan([BUILD, 'if ! [ -f Dockerfile ]; then', ...EXTRACT, 'fi', FINAL]));
+    // No file `stamp`: `! [ -f stamp ]` holds, so the extraction always runs.
+    migrates(plan([BUILD, 'if ! [ -f stamp ]; then', ...EXTRACT, 'fi', FINAL]));
+  });
+});

@@ -68,6 +68,8 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
   let previousLast: ScriptCommand | null = null;
   const chainFirst = script.commands.length;
   let memberBranches: readonly Branch[] | undefined = ctx.branches;
+  // A member run under `!` inverts its exit status: what comes after it runs on the opposite of what `on` says.
+  let negatedBefore = false;
   members.forEach((m, k) => {
     const unit = script.units.length;
     const end = m.end ?? m.stmt.endIndex;
@@ -81,8 +83,9 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {
       const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
-      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success' });
+      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success', ...(negatedBefore ? { negated: true as const } : {}) });
     }
+    if (m.stmt.type === 'negated_command') negatedBefore = true;
     const memberCtx = { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };
     if (m.redirects) walkRedirected(w, m.stmt, m.redirects, end, memberScope, memberCtx, unit);
     else walkStmt(w, m.stmt, memberScope, memberCtx, unit, null);

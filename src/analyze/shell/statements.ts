@@ -69,8 +69,11 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
         const first = w.script.commands.length;
         walkList(w, c.cond, scope, k === 0 ? ctx : { ...branch(`cond${k}`, null), conditional: ctx.conditional }, 'condition');
         const cmds = Array.from({ length: w.script.commands.length - first }, (_, i) => first + i);
-        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: true }), 'body');
-        failed.push({ cmds, want: false });
+        // `if ! cmd; then`: the condition's exit status is the opposite of its last command's.
+        const lastCond = c.cond.filter((n) => STATEMENTS.has(n.type)).pop();
+        const negated = lastCond?.type === 'negated_command';
+        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: !negated }), 'body');
+        failed.push({ cmds, want: negated });
       });
       const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
       if (otherwise) walkList(w, otherwise.children, scope, branch('else', null), 'body');
