@@ -19,6 +19,7 @@ import { droppedRunFlags, stdinProblem } from './run-flags.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
+import { outputFile } from './output-sinks.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -185,7 +186,8 @@ function commandWords(inv: DockerInvocation, imageIndex: number): Word[] {
 export function fromCatRedirect(inv: DockerInvocation, imageIndex: number): Extraction | null {
   const cmd = inv.cmd;
   const rest = commandWords(inv, imageIndex);
-  const out = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|') && (r.fd === null || r.fd === '1'));
+  // (the file the output lands in once every redirect is applied: `> f >&2` leaves f empty)
+  const out = outputFile(cmd.redirects);
   if (!out || rest[0]?.value !== 'cat' || rest.length !== 2) return null;
   const ex = baseRun(inv, imageIndex);
   const src = rest[1]!.value;

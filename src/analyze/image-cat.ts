@@ -19,6 +19,7 @@ import type { DockerfileFacts, StageFacts } from './dockerfile.js';
 import { wordKey, type Extraction } from './extractions.js';
 import { parseShell } from './shell.js';
 import { inherited } from '../plan/run-step.js';
+import { outputFile } from './output-sinks.js';
 
 /** The argv a container of the stage runs with no command given, or null when the Dockerfile does not prove it. */
 export function defaultArgv(facts: DockerfileFacts, stage: StageFacts): string[] | null {
@@ -57,7 +58,8 @@ export function builtStage(facts: DockerfileFacts, target: string | null): { fac
 /** The extraction, or null when the run is not this shape (the caller then reports it as not followed). */
 export function fromImageCat(inv: DockerInvocation, imageIndex: number, built: { facts: DockerfileFacts; stage: StageFacts } | null): Extraction | null {
   const cmd = inv.cmd;
-  const out = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|') && (r.fd === null || r.fd === '1'));
+  // (the file the output lands in once every redirect is applied: `> f >&2` leaves f empty)
+  const out = outputFile(cmd.redirects);
   if (!out || out.target.value === null || cmd.cwd === null || built === null) return null;
   if (inv.operands.some((o) => o.index > imageIndex) || flagValues(inv, '--entrypoint').length > 0 || inv.flags.some((f) => f.name === '--entrypoint')) return null;
   const argv = defaultArgv(built.facts, built.stage);

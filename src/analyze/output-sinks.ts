@@ -1,0 +1,49 @@
+/**
+ * Where a command's standard output and standard error end up once its redirects are applied,
+ * left to right as the shell does: `> f 2>&1` sends both to f, `2>&1 > f` only the output
+ * (its errors go where the output went before), `> f >&2` sends the output on to standard error
+ * (f is left empty), `&> f` and `>& f` send both to f. A sink is shared by reference, so two
+ * descriptors that end up at the same place hold the same object.
+ */
+import type { Redirect } from '../model/script.js';
+
+export type Sink =
+  /** What the command inherited on descriptor 1 or 2 (the terminal, a pipe, a capture). */
+  | { kind: 'inherited'; fd: '1' | '2' }
+  /** A file the redirect `at` names. */
+  | { kind: 'file'; at: Redirect }
+  /** Closed (`>&-`), or set in a way not read here. */
+  | { kind: 'other' };
+
+export function outputSinks(redirects: readonly Redirect[]): { out: Sink; err: Sink } {
+  const fds: Record<'1' | '2', Sink> = { '1': { kind: 'inherited', fd: '1' }, '2': { kind: 'inherited', fd: '2' } };
+  const isOut = (fd: string): fd is '1' | '2' => fd === '1' || fd === '2';
+  for (const r of redirects) {
+    const target = r.target.value;
+    if (r.op === '&>' || r.op === '&>>' || (r.op === '>&' && r.fd === null && target !== null && !/^[0-9-]$/.test(target))) {
+      // both descriptors to one file
+      const both: Sink = { kind: 'file', at: r };
+      fds['1'] = both;
+      fds['2'] = both;
+      continue;
+    }
+    const fd = r.fd ?? (r.op.startsWith('<') ? '0' : '1');
+    if (!isOut(fd)) continue;
+    if (r.op === '>' || r.op === '>|' || r.op === '>>') fds[fd] = { kind: 'file', at: r };
+    else if ((r.op === '>&' || r.op === '<&') && target !== null && isOut(target)) fds[fd] = fds[target];
+    else fds[fd] = { kind: 'other' };
+  }
+  return { out: fds['1'], err: fds['2'] };
+}
+
+/** The redirect that writes the command's standard output to a file from its start (`>`, `>|`, `&>`), or null. */
+export function outputFile(redirects: readonly Redirect[]): Redirect | null {
+  const { out } = outputSinks(redirects);
+  return out.kind === 'file' && (out.at.op === '>' || out.at.op === '>|' || out.at.op === '&>' || out.at.op === '>&') ? out.at : null;
+}
+
+/** True when the command's standard error goes where its standard output goes (into the file, or down the pipe). */
+export const errorsJoinOutput = (redirects: readonly Redirect[]): boolean => {
+  const { out, err } = outputSinks(redirects);
+  return out === err;
+};

@@ -1,0 +1,64 @@
+/**
+ * Where a stream extraction's output and errors land once its redirects apply in order
+ * (src/analyze/output-sinks.ts): the file the old pipeline wrote is the one the output ends in,
+ * and a stream that carries standard error too is refused (STREAM_STDERR).
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const GO = 'package main\n\nfunc main() {}\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
+const CAT_BUILDER = `${BUILDER}ENTRYPOINT ["cat", "/out/app"]\n`;
+const script = (run: string) => `#!/bin/bash\nset -e\ndocker build -t app:build -f Dockerfile.build .\n${run}\ndocker build -t app .\nrm -f app\n`;
+const plan = (run: string, builder = BUILDER) => planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'Dockerfile.build': builder, 'build.sh': script(run) });
+const errors = (p: ReturnType<typeof planFiles>) => p.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+
+describe('stream extractions and their redirects', () => {
+  for (const [name, run, builder] of [
+    ['`> f 2>&1`', 'docker run --rm app:build cat /out/app > app 2>&1', BUILDER],
+    ['`1> f 2>&1`', 'docker run --rm app:build cat /out/app 1>app 2>&1', BUILDER],
+    ['`&> f`', 'docker run --rm app:build cat /out/app &> app', BUILDER],
+    ['`>& f`', 'docker run --rm app:build cat /out/app >& app', BUILDER],
+    ['`> f 2>&1` with the image\'s own cat', 'docker run --rm app:build > app 2>&1', CAT_BUILDER],
+  ] as const) {
+    it(`refuses ${name}: the engine's or the container's errors went into the file too (STREAM_STDERR)`, () => {
+      const p = plan(run, builder);
+      expect(p.setups).toHaveLength(1);
+      expect(errors(p)).toContain('STREAM_STDERR');
+      expect(p.changes).toEqual([]);
+    });
+  }
+
+  it('refuses a tar stream that carries the errors down the pipe (`2>&1 | tar -x`), and migrates it without them', () => {
+    const tarred = (redirect: string) => planFiles({ 'main.go': GO, Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`mkdir -p out\ndocker run --rm app:build tar -C /out -c .${redirect} | tar -x -C out`) });
+    expect(errors(tarred(' 2>&1'))).toContain('STREAM_STDERR');
+    expect(tarred(' 2>&1').changes).toEqual([]);
+    expect(errors(tarred(''))).toEqual([]);
+    expect(tarred('').changes).not.toEqual([]);
+  });
+
+  for (const [name, run] of [
+    ['`2>&1 > f` (the errors go where the output went before)', 'docker run --rm app:build cat /out/app 2>&1 > app'],
+    ['`> f 2>/dev/null`', 'docker run --rm app:build cat /out/app > app 2>/dev/null'],
+    ['`> f 2>errors.log`', 'docker run --rm app:build cat /out/app > app 2>errors.log'],
+  ] as const) {
+    it(`migrates ${name}: the file holds the output alone`, () => {
+      const p = plan(run);
+      expect(errors(p)).toEqual([]);
+      expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('COPY --from=builder --chown=0:0 --chmod=644 /out/app /usr/local/bin/app');
+    });
+  }
+
+  it('reads the file the output ends in: `> f >&2` sends it on to standard error and leaves f empty, so no extraction into f', () => {
+    const p = plan('docker run --rm app:build cat /out/app > app >&2');
+    expect(p.setups.filter((s) => s.status === 'migrate')).toEqual([]);
+    expect(p.changes).toEqual([]);
+  });
+
+  it('reads the last of two output files (`> a > f`: a is left empty)', () => {
+    const p = planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'Dockerfile.build': BUILDER, 'build.sh': script('docker run --rm app:build cat /out/app > stale > app') });
+    expect(p.changes).not.toEqual([]);
+    expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('/out/app /usr/local/bin/app');
+  });
+});
