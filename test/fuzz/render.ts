@@ -10,6 +10,8 @@ import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi, groups } from './render-ci.js';
 import { flavouredCi } from './ci-flavours.js';
 import { tmpRenameOf } from './extraction-features.js';
+import { catSinkOf, sinkRefusal } from './stream-features.js';
+import { toolCallerOf } from './caller-features.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
@@ -315,10 +317,12 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       extract.push(wrap(guard(`${ctr('cp')} $(${ctr('create')} ${tag}):${l.containerPath} ${cpDest}`)), ...extraCp(`$(${ctr('create')} ${tag})`));
       break;
     case 'cat-redirect':
-    case 'cmd-cat':
-      extract.push(guard(`${builderRun(s, dollar, '--rm ', tag, s.extraction === 'cat-redirect' ? 'cat' : '', s.extraction === 'cat-redirect' ? [l.containerPath] : [])} > ${catDest}`));
+    case 'cmd-cat': {
+      const sink = catSinkOf(s, catDest);
+      extract.push(...sink.before, guard(`${builderRun(s, dollar, '--rm ', tag, s.extraction === 'cat-redirect' ? 'cat' : '', s.extraction === 'cat-redirect' ? [l.containerPath] : [])}${sink.tail}`));
       extract.push(`chmod ${s.fileMode === 'default' ? '+x' : s.fileMode} ${catDest}`);
       break;
+    }
     case 'volume-cp':
       extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', '/out/.', '/export/'] : [l.containerPath, '/export/']) + logRedirect(s, 'run'));
       break;
@@ -487,12 +491,15 @@ export function render(spec: RepoSpec): RenderedRepo {
   scratchPaths.push(...(log ? [log] : []), ...imageScratch(s));
   if (s.runner !== 'script') return withRunner(s, l, files, finalTags, scratchPaths);
   let entry: PipelineEntry;
+  // (a shell script may run the Makefile's or package.json's image target: ./caller-features.ts)
+  const caller = toolCallerOf(s);
+  if (caller) files.push(caller.file);
   if (s.driver === 'make') {
     files.push({ path: 'Makefile', content: makefile(s, l), mode: 0o644 });
-    entry = { kind: 'make', target: 'image' };
+    entry = caller?.entry ?? { kind: 'make', target: 'image' };
   } else if (s.driver === 'npm') {
     files.push({ path: 'package.json', content: packageJson(s, l), mode: 0o644 });
-    entry = { kind: 'npm', script: 'image' };
+    entry = caller?.entry ?? { kind: 'npm', script: 'image' };
   } else {
     const script = s.inScriptsDir ? 'scripts/build.sh' : 'build.sh';
     files.push({ path: script, content: shellScript(s, l), mode: 0o755 });
@@ -505,9 +512,9 @@ export function render(spec: RepoSpec): RenderedRepo {
       entry = { kind: 'script', script: 'ci.sh' };
     }
   }
-  const script = entry.kind === 'script' ? (s.inScriptsDir ? 'scripts/build.sh' : 'build.sh') : null;
+  const script = entry.kind === 'script' && !caller ? (s.inScriptsDir ? 'scripts/build.sh' : 'build.sh') : null;
   const refusal = mustRefuse(s);
-  const refuse = rebuildRefusal(s);
+  const refuse = rebuildRefusal(s) ?? sinkRefusal(s);
   // (the later steps of ./log-features.ts and ./image-features.ts read what the build left: before a sibling may remove it)
   const later = [...readerEntries(s), ...logEntries(s), ...rebuildEntries(s), ...laterEntries(s, script)];
   return { files, entry, finalTags, scratchPaths, later, ...(refusal ? { mustRefuse: refusal, ...(second ? { mustRefuseOne: true as const } : {}) } : {}), ...(refuse ? { refuseWith: refuse } : {}) };
@@ -521,6 +528,6 @@ function withRunner(s: RepoSpec, l: Layout, own: RepoFile[], finalTags: string[]
   const run = flavouredCi(s, c, groups(s, c), folder) ?? (s.runner === 'github' ? githubWorkflow(s, c) : s.runner === 'gitlab' ? gitlabCi(s, c) : jsScript(s, c));
   const files = [...own.map((f) => ({ ...f, path: inFolder(f.path) })), ...run.files];
   const refusal = mustRefuse(s);
-  const refuse = rebuildRefusal(s);
+  const refuse = rebuildRefusal(s) ?? sinkRefusal(s);
   return { files, entry: run.entry, finalTags, scratchPaths: scratch.map(inFolder), later: [], ...(refusal ? { mustRefuse: refusal } : {}), ...(refuse ? { refuseWith: refuse } : {}) };
 }
