@@ -19,7 +19,7 @@ import { droppedRunFlags, stdinProblem } from './run-flags.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
-import { outputFile } from './output-sinks.js';
+import { streamFile } from './output-sinks.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -182,16 +182,20 @@ function commandWords(inv: DockerInvocation, imageIndex: number): Word[] {
   return entrypoint && entrypoint.value !== '' ? [entrypoint, ...rest] : rest;
 }
 
-/** `docker run --rm IMG cat /p > f`, or `--entrypoint cat IMG /p` (the host file loses the container's mode). */
-export function fromCatRedirect(inv: DockerInvocation, imageIndex: number): Extraction | null {
+/**
+ * `docker run --rm IMG cat /p > f`, or `--entrypoint cat IMG /p`, or `… cat /p | tee f > /dev/null`
+ * (`next` the command piped into; the host file loses the container's mode).
+ */
+export function fromCatRedirect(inv: DockerInvocation, imageIndex: number, next: ScriptCommand | null = null): Extraction | null {
   const cmd = inv.cmd;
   const rest = commandWords(inv, imageIndex);
   // (the file the output lands in once every redirect is applied: `> f >&2` leaves f empty)
-  const out = outputFile(cmd.redirects);
+  const out = streamFile(cmd, next);
   if (!out || rest[0]?.value !== 'cat' || rest.length !== 2) return null;
   const ex = baseRun(inv, imageIndex);
+  if (out.tee) ex.commands.push(out.tee);
   const src = rest[1]!.value;
-  if (src === null || out.target.value === null || cmd.cwd === null) {
+  if (src === null || out.target.value === null || out.cwd === null) {
     ex.problems.push(dynamicPath(cmd));
     return ex;
   }
@@ -200,8 +204,8 @@ export function fromCatRedirect(inv: DockerInvocation, imageIndex: number): Extr
     ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${src}\` is relative to the image's working directory, which the script does not state`, at(cmd, 'Use an absolute path in the container, or pass -w.')));
     return ex;
   }
-  // The shell creates the file: mode 0666 less the usual umask 022.
-  ex.artifacts.push({ containerPath, hostPath: resolveRel(cmd.cwd, out.target.value), via: inv, consumers: [], mode: 0o644, contentsOnly: false });
+  // The shell (or tee) creates the file: mode 0666 less the usual umask 022.
+  ex.artifacts.push({ containerPath, hostPath: resolveRel(out.cwd, out.target.value), via: inv, consumers: [], mode: 0o644, contentsOnly: false });
   return ex;
 }
 

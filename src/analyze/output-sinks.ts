@@ -5,7 +5,7 @@
  * (f is left empty), `&> f` and `>& f` send both to f. A sink is shared by reference, so two
  * descriptors that end up at the same place hold the same object.
  */
-import type { Redirect } from '../model/script.js';
+import type { Redirect, ScriptCommand, Word } from '../model/script.js';
 
 export type Sink =
   /** What the command inherited on descriptor 1 or 2 (the terminal, a pipe, a capture). */
@@ -47,3 +47,19 @@ export const errorsJoinOutput = (redirects: readonly Redirect[]): boolean => {
   const { out, err } = outputSinks(redirects);
   return out === err;
 };
+
+/**
+ * The file a stream lands in: its own `> f` (outputFile), or a plain `| tee f > /dev/null`: tee
+ * writes exactly the bytes it reads into f (created as a redirect creates it), and its own copy
+ * goes nowhere. Only tee of one file with no option (`-a` appends) and nothing after it.
+ */
+export function streamFile(cmd: ScriptCommand, next: ScriptCommand | null): { target: Word; cwd: string | null; tee: ScriptCommand | null } | null {
+  const own = outputFile(cmd.redirects);
+  if (own) return { target: own.target, cwd: cmd.cwd, tee: null };
+  const out = outputSinks(cmd.redirects).out;
+  if (cmd.stdout?.kind !== 'pipe' || !next || out.kind !== 'inherited' || out.fd !== '1') return null;
+  const [program, file, ...more] = next.words;
+  if (program?.value !== 'tee' || !file || file.value === null || file.value.startsWith('-') || more.length > 0 || next.stdout !== null) return null;
+  const discarded = next.redirects.length === 1 && next.redirects[0]!.op === '>' && (next.redirects[0]!.fd ?? '1') === '1' && next.redirects[0]!.target.value === '/dev/null';
+  return discarded ? { target: file, cwd: next.cwd, tee: next } : null;
+}

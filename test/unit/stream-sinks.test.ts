@@ -61,4 +61,26 @@ describe('stream extractions and their redirects', () => {
     expect(p.changes).not.toEqual([]);
     expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('/out/app /usr/local/bin/app');
   });
+
+  it('reads `| tee f > /dev/null` as the stream into f, and removes the tee with it', () => {
+    const p = plan('docker run --rm app:build cat /out/app | tee app > /dev/null\nchmod +x app');
+    expect(errors(p)).toEqual([]);
+    expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('COPY --from=builder --chown=0:0 --chmod=755 /out/app /usr/local/bin/app');
+    expect(p.changes.find((c) => c.path === 'build.sh')!.after).toBe('#!/bin/bash\nset -e\ndocker build -t app .\n');
+  });
+
+  it('refuses the errors sent down the pipe into tee (STREAM_STDERR)', () => {
+    expect(errors(plan('docker run --rm app:build cat /out/app 2>&1 | tee app > /dev/null'))).toContain('STREAM_STDERR');
+  });
+
+  for (const [name, tee] of [
+    ['tee -a (it appends)', 'tee -a app > /dev/null'],
+    ['tee of two files', 'tee app copy > /dev/null'],
+    ['a tee whose copy goes on down a pipe', 'tee app | sha256sum > app.sha256'],
+    ['a tee whose copy is kept in a file', 'tee app > app.bak'],
+  ] as const) {
+    it(`does not read ${name} as the stream into the file`, () => {
+      expect(plan(`docker run --rm app:build cat /out/app | ${tee}`).changes).toEqual([]);
+    });
+  }
 });
