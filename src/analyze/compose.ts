@@ -190,7 +190,7 @@ export function expandCompose(script: ScriptFile, fs: RepoFs, diagnostics: Diagn
   }
   // The rest of the model points at commands by index: remap pipes.
   for (const c of commands) {
-    if (c.stdout?.kind === 'pipe') c.stdout = { kind: 'pipe', to: replaced.get(script.commands[c.stdout.to]!)?.[0]?.index ?? c.stdout.to };
+    if (c.stdout?.kind === 'pipe') c.stdout = { ...c.stdout, to: replaced.get(script.commands[c.stdout.to]!)?.[0]?.index ?? c.stdout.to };
     if (c.stdinFrom !== null) c.stdinFrom = replaced.get(script.commands[c.stdinFrom]!)?.at(-1)?.index ?? c.stdinFrom;
   }
   const out: ExpandedScript = { ...script, commands, compose: expansion };

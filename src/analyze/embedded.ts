@@ -188,7 +188,7 @@ export function composeEmbedded(
         start: map(c.start),
         end: map(c.end),
         line: lineOfFile(map(c.start)),
-        stdout: c.stdout?.kind === 'pipe' ? { kind: 'pipe', to: first + c.stdout.to } : c.stdout,
+        stdout: c.stdout?.kind === 'pipe' ? { ...c.stdout, to: first + c.stdout.to } : c.stdout,
         stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
         ...(snippet.exported?.length ? { exported: [...new Set([...snippet.exported, ...(c.exported ?? [])])] } : {}),
         // Branch ids are unique within one snippet's parse: the snippet's number keeps them apart in the file.

@@ -15,7 +15,7 @@ export type Sink =
   /** Closed (`>&-`), or set in a way not read here. */
   | { kind: 'other' };
 
-export function outputSinks(redirects: readonly Redirect[]): { out: Sink; err: Sink } {
+export function outputSinks(redirects: readonly Redirect[], errorsToPipe = false): { out: Sink; err: Sink } {
   const fds: Record<'1' | '2', Sink> = { '1': { kind: 'inherited', fd: '1' }, '2': { kind: 'inherited', fd: '2' } };
   const isOut = (fd: string): fd is '1' | '2' => fd === '1' || fd === '2';
   for (const r of redirects) {
@@ -33,6 +33,8 @@ export function outputSinks(redirects: readonly Redirect[]): { out: Sink; err: S
     else if ((r.op === '>&' || r.op === '<&') && target !== null && isOut(target)) fds[fd] = fds[target];
     else fds[fd] = { kind: 'other' };
   }
+  // `|&` is `2>&1 |`, applied after the command's own redirects
+  if (errorsToPipe) fds['2'] = fds['1'];
   return { out: fds['1'], err: fds['2'] };
 }
 
@@ -42,9 +44,9 @@ export function outputFile(redirects: readonly Redirect[]): Redirect | null {
   return out.kind === 'file' && (out.at.op === '>' || out.at.op === '>|' || out.at.op === '&>' || out.at.op === '>&') ? out.at : null;
 }
 
-/** True when the command's standard error goes where its standard output goes (into the file, or down the pipe). */
-export const errorsJoinOutput = (redirects: readonly Redirect[]): boolean => {
-  const { out, err } = outputSinks(redirects);
+/** True when the command's standard error goes where its standard output goes (into the file, or down the pipe, `|&` too). */
+export const errorsJoinOutput = (cmd: ScriptCommand): boolean => {
+  const { out, err } = outputSinks(cmd.redirects, cmd.stdout?.kind === 'pipe' && cmd.stdout.errors === true);
   return out === err;
 };
 

@@ -26,13 +26,13 @@ export function streamed(ex: Extraction | null): Extraction | null {
       }),
     );
   }
-  if (errorsJoinOutput(inv.cmd.redirects)) {
+  if (errorsJoinOutput(inv.cmd)) {
     const archive = inv.cmd.stdout?.kind === 'pipe';
     ex.problems.push(
       diag('STREAM_STDERR', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` sends its standard error ${archive ? 'down the pipe with the tar archive' : 'into the file with the output'}: whatever the engine or the container printed there (a warning, a notice) went into the old pipeline's ${archive ? 'archive' : 'file'}, while the migrated build would copy the file alone`, {
         file: inv.cmd.file,
         line: inv.cmd.line,
-        hint: 'Send standard error elsewhere (drop the 2>&1, or write 2>/dev/null), check the old image\'s file held no such text, and run the tool again.',
+        hint: 'Send standard error elsewhere (drop the 2>&1 or the & of |&, or write 2>/dev/null), check the old image\'s file held no such text, and run the tool again.',
       }),
     );
   }

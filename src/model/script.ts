@@ -63,7 +63,7 @@ export interface ScriptCommand {
    * command substitution (the symbol the capture reads as in other words, e.g. `${id}`),
    * or piped into another command (its index).
    */
-  stdout: { kind: 'capture'; symbol: string } | { kind: 'pipe'; to: number } | null;
+  stdout: { kind: 'capture'; symbol: string } | { kind: 'pipe'; to: number; /** `|&`: standard error goes down the pipe too (after the command's own redirects). */ errors?: true } | null;
   /** Index of the command whose output is piped into this one. */
   stdinFrom: number | null;
   /** Set when the command is one reading of a loop body (`for svc in api worker`). */

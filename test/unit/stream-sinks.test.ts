@@ -69,8 +69,17 @@ describe('stream extractions and their redirects', () => {
     expect(p.changes.find((c) => c.path === 'build.sh')!.after).toBe('#!/bin/bash\nset -e\ndocker build -t app .\n');
   });
 
-  it('refuses the errors sent down the pipe into tee (STREAM_STDERR)', () => {
+  it('refuses the errors sent down the pipe into tee (STREAM_STDERR), with 2>&1 or with bash\'s |&', () => {
     expect(errors(plan('docker run --rm app:build cat /out/app 2>&1 | tee app > /dev/null'))).toContain('STREAM_STDERR');
+    expect(errors(plan('docker run --rm app:build cat /out/app |& tee app > /dev/null'))).toContain('STREAM_STDERR');
+    // (|& joins the errors after the command's own redirects: sent to a file first, they still go down the pipe)
+    expect(errors(plan('docker run --rm app:build cat /out/app 2>errors.log |& tee app > /dev/null'))).toContain('STREAM_STDERR');
+  });
+
+  it('refuses a tar stream piped on with bash\'s |& (STREAM_STDERR)', () => {
+    const p = planFiles({ 'main.go': GO, Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n', 'Dockerfile.build': BUILDER, 'build.sh': script('mkdir -p out\ndocker run --rm app:build tar -C /out -c . |& tar -x -C out') });
+    expect(errors(p)).toContain('STREAM_STDERR');
+    expect(p.changes).toEqual([]);
   });
 
   for (const [name, tee] of [

@@ -91,7 +91,7 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     else walkStmt(w, m.stmt, memberScope, memberCtx, unit, null);
     const made = script.commands.slice(first).filter((c) => c.unit === unit);
     if (previousLast && (m.op === '|' || m.op === '|&') && made[0]) {
-      previousLast.stdout = { kind: 'pipe', to: made[0].index };
+      previousLast.stdout = { kind: 'pipe', to: made[0].index, ...(m.op === '|&' ? { errors: true as const } : {}) };
       made[0].stdinFrom = previousLast.index;
     }
     previousLast = made[made.length - 1] ?? null;
