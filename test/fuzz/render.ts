@@ -10,7 +10,7 @@ import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi, groups } from './render-ci.js';
 import { flavouredCi } from './ci-flavours.js';
 import { tmpRenameOf } from './extraction-features.js';
-import { catSinkOf, sinkRefusal } from './stream-features.js';
+import { catSinkOf, sinkRefusal, tarPipeOf } from './stream-features.js';
 import { toolCallerOf } from './caller-features.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
@@ -331,7 +331,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       else extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.']) + logRedirect(s, 'run'));
       break;
     case 'tar-pipe':
-      extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', '/out', '-c', '.'])} | tar -x -C build/`);
+      extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', '/out', '-c', '.'])}${tarPipeOf(s)} tar -x -C build/`);
       break;
     case 'stock-build':
       extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .${logRedirect(s, 'run')}`));

@@ -21,19 +21,32 @@ describe('fuzz streams: how a streamed file reaches the host', () => {
       clobber: / cat \S+ >\| \S+\n/,
       'fresh-append': /\nrm -f (\S+)\n.* cat \S+ >> \1\n/,
       tee: / cat \S+ \| tee \S+ > \/dev\/null\n/,
+      'pipe-merged': / cat \S+ \|& tee \S+ > \/dev\/null\n/,
     };
     expect(Object.keys(shapes).sort()).toEqual(FEATURES.catSink.filter((k) => k !== 'none').sort());
     for (const [sink, shape] of Object.entries(shapes)) {
-      const s = spec({ catSink: sink as RepoSpec['catSink'] });
+      const s = spec({ driver: 'bash', catSink: sink as RepoSpec['catSink'] });
       const script = file(s, /build\.sh$/);
       expect(script, sink).toMatch(shape);
-      expect(shellAccepts(script), sink).toBe(true);
-      expect(render(s).refuseWith, sink).toBe(sink === 'stderr-merged' ? 'STREAM_STDERR' : undefined);
+      expect(spawnSync('bash', ['-n'], { input: script }).status, sink).toBe(0);
+      expect(render(s).refuseWith, sink).toBe(sink.endsWith('-merged') ? 'STREAM_STDERR' : undefined);
     }
+    // |& is bash's: under sh the errors join the file through 2>&1 instead
+    expect(spec({ driver: 'sh', catSink: 'pipe-merged' }).catSink).toBe('stderr-merged');
+  });
+
+  it('sends a tar stream\'s errors away or down its pipe, and has no file of its own to vary', () => {
+    const tar = (catSink: RepoSpec['catSink'], driver: RepoSpec['driver'] = 'bash') => spec({ driver, extraction: 'tar-pipe', catSink });
+    expect(file(tar('stderr-null'), /build\.sh$/)).toMatch(/ tar -C \/out -c \. 2>\/dev\/null \| tar -x -C build\/\n/);
+    expect(file(tar('stderr-merged'), /build\.sh$/)).toMatch(/ tar -C \/out -c \. 2>&1 \| tar -x -C build\/\n/);
+    expect(file(tar('pipe-merged'), /build\.sh$/)).toMatch(/ tar -C \/out -c \. \|& tar -x -C build\/\n/);
+    expect(render(tar('pipe-merged')).refuseWith).toBe('STREAM_STDERR');
+    for (const k of ['clobber', 'fresh-append', 'tee'] as const) expect(tar(k).catSink).toBe('none');
   });
 
   it('draws a sink only for a streamed extraction, and none writes what was written before', () => {
     expect(spec({ extraction: 'create-cp', catSink: 'tee' }).catSink).toBe('none');
+    expect(spec({ extraction: 'create-cp', catSink: 'stderr-merged' }).catSink).toBe('none');
     expect(spec({ extraction: 'cmd-cat', catSink: 'tee' }).catSink).toBe('tee');
     expect(file(spec({ catSink: 'none' }), /build\.sh$/)).toMatch(/ cat \S+ > \S+\n/);
   });
