@@ -19,7 +19,8 @@ import type { DockerfileFacts, StageFacts } from './dockerfile.js';
 import { wordKey, type Extraction } from './extractions.js';
 import { parseShell } from './shell.js';
 import { inherited } from '../plan/run-step.js';
-import { outputFile } from './output-sinks.js';
+import { streamFile } from './output-sinks.js';
+import type { ScriptCommand } from '../model/script.js';
 
 /** The argv a container of the stage runs with no command given, or null when the Dockerfile does not prove it. */
 export function defaultArgv(facts: DockerfileFacts, stage: StageFacts): string[] | null {
@@ -56,11 +57,11 @@ export function builtStage(facts: DockerfileFacts, target: string | null): { fac
 }
 
 /** The extraction, or null when the run is not this shape (the caller then reports it as not followed). */
-export function fromImageCat(inv: DockerInvocation, imageIndex: number, built: { facts: DockerfileFacts; stage: StageFacts } | null): Extraction | null {
+export function fromImageCat(inv: DockerInvocation, imageIndex: number, built: { facts: DockerfileFacts; stage: StageFacts } | null, next: ScriptCommand | null = null): Extraction | null {
   const cmd = inv.cmd;
-  // (the file the output lands in once every redirect is applied: `> f >&2` leaves f empty)
-  const out = outputFile(cmd.redirects);
-  if (!out || out.target.value === null || cmd.cwd === null || built === null) return null;
+  // (the file the output lands in once every redirect is applied, `> f >&2` leaving f empty; or a plain `| tee f > /dev/null`)
+  const out = streamFile(cmd, next);
+  if (!out || out.target.value === null || out.cwd === null || built === null) return null;
   if (inv.operands.some((o) => o.index > imageIndex) || flagValues(inv, '--entrypoint').length > 0 || inv.flags.some((f) => f.name === '--entrypoint')) return null;
   const argv = defaultArgv(built.facts, built.stage);
   const containerPath = argv === null ? null : catPath(argv);
@@ -70,9 +71,9 @@ export function fromImageCat(inv: DockerInvocation, imageIndex: number, built: {
     image: canonicalImage(wordKey(image)),
     container: null,
     at: inv,
-    commands: [cmd],
-    // The shell creates the file: mode 0666 less the usual umask 022.
-    artifacts: [{ containerPath, hostPath: resolveRel(cmd.cwd, out.target.value), via: inv, consumers: [], mode: 0o644, contentsOnly: false }],
+    commands: out.tee ? [cmd, out.tee] : [cmd],
+    // The shell (or tee) creates the file: mode 0666 less the usual umask 022.
+    artifacts: [{ containerPath, hostPath: resolveRel(out.cwd, out.target.value), via: inv, consumers: [], mode: 0o644, contentsOnly: false }],
     run: null,
     dirs: [],
     problems: [],

@@ -69,6 +69,12 @@ describe('stream extractions and their redirects', () => {
     expect(p.changes.find((c) => c.path === 'build.sh')!.after).toBe('#!/bin/bash\nset -e\ndocker build -t app .\n');
   });
 
+  it('reads the image\'s own cat piped into tee the same way', () => {
+    const p = plan('docker run --rm app:build | tee app > /dev/null\nchmod +x app', CAT_BUILDER);
+    expect(errors(p)).toEqual([]);
+    expect(p.changes.find((c) => c.path === 'build.sh')!.after).toBe('#!/bin/bash\nset -e\ndocker build -t app .\n');
+  });
+
   it('refuses the errors sent down the pipe into tee (STREAM_STDERR), with 2>&1 or with bash\'s |&', () => {
     expect(errors(plan('docker run --rm app:build cat /out/app 2>&1 | tee app > /dev/null'))).toContain('STREAM_STDERR');
     expect(errors(plan('docker run --rm app:build cat /out/app |& tee app > /dev/null'))).toContain('STREAM_STDERR');
