@@ -193,10 +193,11 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     // a migration the images may not show wrong (./image-features.ts): the setup it is in (the one
     // building APP:latest) must not migrate; another setup beside it (twoSetups) may, and is compared
     // below. Refused for another reason, it need not name the code: as with one setup (above), a
-    // blocker found first may leave the checks that would find it unmade (fuzz seed 7862).
+    // blocker found first may leave the checks that would find it unmade (fuzz seed 7862); nor
+    // found at all (docker under a wrapper the tool does not follow, fuzz seed 162100).
     if (repo.refuseWith) {
       const holder = report.setups.find((s) => (s.finalTags ?? []).includes(`${spec.app}:latest`));
-      if (!holder || holder.status === 'migrated') return { kind: 'failure', what: 'not-refused', details: `must refuse with ${repo.refuseWith}; the tool migrated ${migrated.length} setup(s)${holder ? ', the one holding it among them' : ''}` };
+      if (holder?.status === 'migrated') return { kind: 'failure', what: 'not-refused', details: `must refuse with ${repo.refuseWith}; the tool migrated ${migrated.length} setup(s)${holder ? ', the one holding it among them' : ''}` };
     }
 
     // Migrated pipeline, in a fresh store: none of the old run's images are left.
