@@ -27,6 +27,8 @@ export function normalizeImages(s: RepoSpec): void {
   for (const k of Object.keys(IMAGE_FEATURES) as (keyof typeof IMAGE_FEATURES)[]) if (s[k] === undefined) (s as Record<string, unknown>)[k] = 'none';
   // a script run after the pipeline: only where a script runs the pipeline (a CI job or JS script is one entry here)
   if (s.runtimeRebuild === 'later' && s.runner !== 'script') s.runtimeRebuild = 'same';
+  // a rebuild run after the pipeline copies the program from the host: a release step must not have moved it away (fuzz seed 7991)
+  if (s.runtimeRebuild === 'later' && s.releaseStep === 'move') s.releaseStep = 'install';
   // a --build-arg the builder declares (BUILD_MODE, with argAfterFrom; a stock toolchain image has no builder file to declare it)
   if (s.runtimeRebuild === 'build-arg' && !s.argAfterFrom) s.runtimeRebuild = 'context';
   // a stock toolchain image has no builder tag

@@ -92,6 +92,9 @@ describe('fuzz images: how the pattern runs docker, and what else uses its image
     // it builds from the artifact the build left: no cleanup; merged, nothing reads what is left (a by-product then)
     expect(later.files.find((f) => f.path === 'build.sh')!.content).not.toMatch(/^rm -rf bin$/m);
     expect(later.scratchPaths).toEqual(['bin']);
+    // nor does a release step move it away before (fuzz seed 7991: the old pipeline's later rebuild failed)
+    expect(spec({ runtimeRebuild: 'later', releaseStep: 'move' }).releaseStep).toBe('install');
+    expect(spec({ runtimeRebuild: 'same', releaseStep: 'move' }).releaseStep).toBe('move');
     const arg = spec({ runtimeRebuild: 'build-arg', argAfterFrom: true });
     expect(script(arg)).toMatch(new RegExp(`^docker build --build-arg BUILD_MODE=trace -t ${app}:dev \\.$`, 'm'));
     expect(file(arg, arg.builderFile)).toMatch(/^ARG BUILD_MODE=release$/m);
