@@ -156,7 +156,7 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     writeRepo(orig, repo);
     const origState = treeState(orig);
 
-    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse, repo.mustRefuseOne === true);
+    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse, repo.mustRefuseOne === true, `${spec.app}:latest`);
 
     // Old pipeline.
     let engine = store();
@@ -245,7 +245,7 @@ async function oldPipelineAgain(store: () => Engine, orig: string, work: string,
 }
 
 /** The tool's answer alone, for a pipeline this engine cannot run: a refusal with `code`, nothing written. */
-function mustRefuse(orig: string, work: string, origState: Map<string, string>, code: string, one: boolean): Verdict {
+function mustRefuse(orig: string, work: string, origState: Map<string, string>, code: string, one: boolean, finalTag: string): Verdict {
   const dir = copy(orig, work, 'new');
   const cli = runCli(['.', '--yes', '--json'], dir);
   let report: { setups: SetupReport[] };
@@ -259,6 +259,13 @@ function mustRefuse(orig: string, work: string, origState: Map<string, string>, 
   // (with `one`, the other setup may migrate: only the one holding the run step must refuse, with the code)
   const migrated = report.setups.filter((s) => s.status === 'migrated').length;
   const refusedWith = report.setups.some((s) => s.status !== 'migrated' && s.diagnostics.some((d) => d.severity === 'error' && d.code === code));
+  // the setup holding the run step not found at all (docker under a wrapper the tool does not
+  // follow): not migrated either, so only another setup beside it may be (fuzz seeds 8018, 162616)
+  if (!report.setups.some((s) => (s.finalTags ?? []).includes(finalTag))) {
+    if (migrated > (one ? report.setups.length : 0)) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool migrated ${migrated} setup(s), the one holding it not found` };
+    if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
+    return report.setups.length === 0 ? { kind: 'ignored' } : { kind: 'refused', codes };
+  }
   if (migrated > (one ? report.setups.length - 1 : 0) || !refusedWith) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool answered ${report.setups.map((s) => s.status).join(', ') || 'nothing'} (${codes.join(', ') || 'no error code'})` };
   if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
   return { kind: 'refused', codes };
