@@ -5,6 +5,7 @@
  * (f is left empty), `&> f` and `>& f` send both to f. A sink is shared by reference, so two
  * descriptors that end up at the same place hold the same object.
  */
+import path from 'node:path/posix';
 import type { Redirect, ScriptCommand, Word } from '../model/script.js';
 
 export type Sink =
@@ -44,10 +45,21 @@ export function outputFile(redirects: readonly Redirect[]): Redirect | null {
   return out.kind === 'file' && (out.at.op === '>' || out.at.op === '>|' || out.at.op === '&>' || out.at.op === '>&') ? out.at : null;
 }
 
-/** True when the command's standard error goes where its standard output goes (into the file, or down the pipe, `|&` too). */
+/**
+ * Whether two sinks may be one place: the same sink, or files whose paths are the same or only
+ * known at run time (`2> app > app` opens app twice, and the errors overwrite the output's bytes).
+ */
+function samePlace(a: Sink, b: Sink): boolean {
+  if (a === b) return true;
+  if (a.kind !== 'file' || b.kind !== 'file') return false;
+  const [p, q] = [a.at.target.value, b.at.target.value];
+  return p === null || q === null || path.normalize(p) === path.normalize(q);
+}
+
+/** True when the command's standard error may go where its standard output goes (into the file, or down the pipe, `|&` too). */
 export const errorsJoinOutput = (cmd: ScriptCommand): boolean => {
   const { out, err } = outputSinks(cmd.redirects, cmd.stdout?.kind === 'pipe' && cmd.stdout.errors === true);
-  return out === err;
+  return samePlace(out, err);
 };
 
 /**

@@ -21,6 +21,10 @@ describe('stream extractions and their redirects', () => {
     ['`&> f`', 'docker run --rm app:build cat /out/app &> app', BUILDER],
     ['`>& f`', 'docker run --rm app:build cat /out/app >& app', BUILDER],
     ['`> f 2>&1` with the image\'s own cat', 'docker run --rm app:build > app 2>&1', CAT_BUILDER],
+    // The file opened twice: the errors overwrite the output's first bytes.
+    ['`2> f > f`', 'docker run --rm app:build cat /out/app 2> app > app', BUILDER],
+    ['`> f 2> ./f`', 'docker run --rm app:build cat /out/app > app 2> ./app', BUILDER],
+    ['`> f 2> "$LOG"` (a path only known at run time)', 'docker run --rm app:build cat /out/app > app 2> "$LOG"', BUILDER],
   ] as const) {
     it(`refuses ${name}: the engine's or the container's errors went into the file too (STREAM_STDERR)`, () => {
       const p = plan(run, builder);
