@@ -19,7 +19,7 @@ import { droppedRunFlags, stdinProblem } from './run-flags.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
-import { streamFile } from './output-sinks.js';
+import { outputSinks, streamFile } from './output-sinks.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -213,6 +213,9 @@ export function fromCatRedirect(inv: DockerInvocation, imageIndex: number, next:
 export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: ScriptCommand | null): Extraction | null {
   const cmd = inv.cmd;
   if (!next || cmd.stdout?.kind !== 'pipe' || next.words[0]?.value !== 'tar') return null;
+  // `tar -c … > /dev/null | tar -x`: a redirect takes the archive away from the pipe, which carries nothing.
+  const out = outputSinks(cmd.redirects).out;
+  if (out.kind !== 'inherited' || out.fd !== '1') return null;
   const rest = commandWords(inv, imageIndex);
   let tarWords: (string | null)[] | null = null;
   let cdDir: string | null = null;

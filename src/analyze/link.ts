@@ -195,7 +195,8 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       } else if (inv.verb === 'run') {
         // `docker run IMG cat /p > f` without --rm streams the same file; the container is only left behind.
         const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
-        const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd), next)) : null;
+        const built = imageOp && !nameWord ? stageOf(imageOp.word, cmd) : null;
+        const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next), built) : null;
         const miss = ex ? null : unrecognisedRun(inv);
         if (ex) extractions.push(ex);
         if (miss) nearMisses.push({ at: cmd, d: miss });
@@ -242,7 +243,8 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         continue;
       }
       const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
-      const ex = streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, stageOf(imageOp.word, cmd), next) ?? fromTarPipe(inv, imageOp.index, next)) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
+      const built = stageOf(imageOp.word, cmd);
+      const ex = streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next) ?? fromTarPipe(inv, imageOp.index, next), built) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
         const miss = unrecognisedRun(inv);

@@ -9,12 +9,25 @@
  * file held whatever the engine or the container printed there (a warning corrupts a binary).
  */
 import { diag } from '../model/diagnostics.js';
+import type { DockerInvocation } from '../model/docker-command.js';
+import { inherited } from '../plan/run-step.js';
+import type { DockerfileFacts, StageFacts } from './dockerfile.js';
 import type { Extraction } from './extractions.js';
 import { errorsJoinOutput } from './output-sinks.js';
 
-export function streamed(ex: Extraction | null): Extraction | null {
+export function streamed(ex: Extraction | null, built: { facts: DockerfileFacts; stage: StageFacts } | null): Extraction | null {
   if (!ex) return null;
   const inv = ex.at;
+  const ep = entrypointInFront(inv, built);
+  if (ep) {
+    ex.problems.push(
+      diag('STREAM_ENTRYPOINT', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` runs its command as the arguments of ${ep}: whatever that prints went into the stream too, and what it does first may change the file, while the migrated COPY --from would copy only the file as the builder stage holds it`, {
+        file: inv.cmd.file,
+        line: inv.cmd.line,
+        hint: 'Pass `--entrypoint` on the docker run line (or declare `ENTRYPOINT []` in the builder Dockerfile) if the stream holds only the file, then run the tool again; or migrate by hand.',
+      }),
+    );
+  }
   if (inv.flags.some((f) => f.name === '--tty')) {
     // A cat writes the file through a redirect; a tar archive goes down a pipe to `tar -x`.
     const archive = inv.cmd.stdout?.kind === 'pipe';
@@ -37,4 +50,20 @@ export function streamed(ex: Extraction | null): Extraction | null {
     );
   }
   return ex;
+}
+
+/**
+ * The ENTRYPOINT a stream's explicit command (`docker run IMG cat /p`) runs behind, said for the
+ * message; null when none runs: `--entrypoint` on the line replaces it, `ENTRYPOINT []` clears
+ * it, and the official images known to declare none have none. An image that prints its own
+ * file (no command on the line) is read from its ENTRYPOINT and CMD whole (./image-cat.ts).
+ */
+function entrypointInFront(inv: DockerInvocation, built: { facts: DockerfileFacts; stage: StageFacts } | null): string | null {
+  const imageIndex = inv.operands[0]?.index;
+  if (built === null || imageIndex === undefined || !inv.operands.some((o) => o.index > imageIndex)) return null;
+  if (inv.flags.some((f) => f.name === '--entrypoint')) return null;
+  const image = inherited(built.facts, built.stage);
+  if (image.entrypoint === null) return image.known ? null : `any ENTRYPOINT ${built.stage.image} may have (the tool cannot see it)`;
+  if (Array.isArray(image.entrypoint) && image.entrypoint.length === 0) return null;
+  return `the ENTRYPOINT of ${built.facts.path} (\`${typeof image.entrypoint === 'string' ? image.entrypoint : JSON.stringify(image.entrypoint)}\`)`;
 }

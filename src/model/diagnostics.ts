@@ -74,6 +74,7 @@ export const CODES = {
   STOCK_BUILD_UNSUPPORTED: 'A build run in a stock image with the sources mounted uses something a build stage cannot give it.',
   STREAM_TTY: 'A stream extraction (docker run … cat /p > f) ran with -t, which corrupts the file it wrote.',
   STREAM_STDERR: 'A stream extraction (docker run … cat /p > f) also sent its standard error into what it wrote (2>&1).',
+  STREAM_ENTRYPOINT: 'A stream extraction\'s command (docker run IMG cat /p > f) ran behind an ENTRYPOINT of the builder image, whose output went into the file too.',
   EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   EXEC_BUILD: 'The builder container runs commands through docker exec before files are copied out of it.',
   DAPPER_BUILD: 'The build runs through rancher/dapper (Dockerfile.dapper), which the tool does not migrate.',
