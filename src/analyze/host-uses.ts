@@ -44,7 +44,7 @@ export interface ArtifactUse {
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
 export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
-  if (cmd.cwd === null) return null;
+  if (cmd.cwd === null) return unknownFolderUse(cmd, inv, artifacts);
   const effect = inv ? null : hostEffect(cmd);
   if (effect) {
     // The program itself, when it is a path (`./relay --selftest`; a bare name is looked up on PATH).
@@ -72,6 +72,24 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
 }
 
 /**
+ * A command run from a folder only known at run time (after `cd "$RELEASE_DIR"`, or a function
+ * that runs `cd`): a relative path it reads or moves (`tar czf app.tgz ../app`), or a host
+ * folder it mounts, may be the artifact or a folder holding it.
+ */
+function unknownFolderUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
+  if (artifacts.length === 0) return null;
+  if (inv) {
+    const mounted = mounts(inv, cmd).find((u) => u.path === null);
+    return mounted ? { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) mounts ${mounted.word.raw} from a folder only known at run time, which may hold it` } : null;
+  }
+  const effect = hostEffect(cmd);
+  const relative = (u: PathUse) => u.word.value === null || !/^[/~]/.test(u.word.value);
+  const read = [...effect.reads, ...movedSources(cmd, effect)].find(relative);
+  if (!read) return null;
+  return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${read.word.raw} from a folder only known at run time, which may be it or a folder holding it` };
+}
+
+/**
  * A path only known at run time (`sha256sum "$BIN"`, `cp "$DIST"/app release/`, `tar -C "$OUT" .`)
  * that the command reads or moves may be any artifact or a folder holding it.
  */
@@ -83,10 +101,13 @@ function runTimeUse(cmd: ScriptCommand, effect: HostEffect, artifacts: readonly 
 
 /** Programs that need what they are given to be there: they read it, or move it away (`mv "$OUT"/app dist/`). */
 function runTimeReads(cmd: ScriptCommand, effect: HostEffect): PathUse | null {
+  return [...effect.reads, ...movedSources(cmd, effect)].find((u) => u.path === null) ?? null;
+}
+
+/** The sources `mv SRC… DEST` moves away (none for `mv -t DEST SRC…`: the table then records no operand). */
+function movedSources(cmd: ScriptCommand, effect: HostEffect): PathUse[] {
   const operands = effect.program === 'mv' ? effect.writes.filter((u) => cmd.words.indexOf(u.word) > effect.at) : [];
-  // `mv SRC… DEST`, or `mv -t DEST SRC…` (then the table records no operand).
-  const moved = operands.slice(0, -1);
-  return [...effect.reads, ...moved].find((u) => u.path === null) ?? null;
+  return operands.slice(0, -1);
 }
 
 /**

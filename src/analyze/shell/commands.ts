@@ -11,6 +11,7 @@ import { nested, src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 import { callMayChangeFolder, noteCall } from './function-folders.js';
 import { forgetStack, stackEffects } from './dir-stack.js';
+import { pastShellPrefixes } from './shell-prefixes.js';
 import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
@@ -80,15 +81,15 @@ function effects(w: ShellWalk, all: Word[], scope: Scope, ctx: Ctx): void {
 }
 
 /**
- * The words of the builtin a command runs: `builtin cd app` and `command cd app` run `cd app`
- * (`command -v cd` only asks). Null when the builtin is only known at run time.
+ * The words of the builtin a command runs (./shell-prefixes.ts): `builtin cd app`, `command -p
+ * cd app` run `cd app`; `command -v cd` only asks (no words). Null when the builtin is only
+ * known at run time (`command "$X" …`).
  */
 function builtinWords(words: Word[]): Word[] | null {
-  const prog = words[0]?.value;
-  if ((prog !== 'builtin' && prog !== 'command') || words.length < 2) return words;
-  const next = words[1]!.value;
-  if (next === null) return null;
-  return next.startsWith('-') ? words : builtinWords(words.slice(1));
+  const past = pastShellPrefixes(words);
+  if (past === null) return [];
+  if (past.length < words.length && past.length > 0 && past[0]!.value === null) return null;
+  return [...past];
 }
 
 /**

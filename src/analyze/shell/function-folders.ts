@@ -4,12 +4,14 @@
  * (`goto_deploy() { cd deploy; }`) moves every command after the call, so the walk cannot
  * keep the folder it had before (the call's cwd becomes unknown). A `( )` body runs in a
  * subshell and moves nothing. Read from the body's tree: any `cd`, `pushd`, `popd`, `source`,
- * `.` or `eval` in it (even one in a nested subshell: an over-reading that only makes the
+ * `.` or `eval` in it (also behind `builtin` or `command`) (even one in a nested subshell: an over-reading that only makes the
  * folder unknown), a command whose name is only known at run time, or a call of another
  * function that may. A `pushd` and `popd` do not when the walk found each `pushd` of the body
  * undone by its `popd` on every path (./dir-stack.ts).
  */
 import type { TsNode } from '../tree-sitter.js';
+import { REDIRECTS } from './node-types.js';
+import { pastShellPrefixes } from './shell-prefixes.js';
 import { src, type ShellWalk } from './walk.js';
 
 const MOVING = new Set(['cd', 'pushd', 'popd', 'source', '.', 'eval']);
@@ -21,8 +23,9 @@ export function callMayChangeFolder(w: ShellWalk, name: string, seen: Set<string
   seen.add(name);
   const walk = (n: TsNode): boolean => {
     if (n.type === 'command') {
-      const nameNode = n.children.find((c) => c.type === 'command_name');
-      const prog = nameNode ? src(w, nameNode) : null;
+      // `builtin cd deploy`, `command cd deploy`: the shell's own cd.
+      const words = n.namedChildren.filter((c) => c.type !== 'variable_assignment' && !REDIRECTS.has(c.type)).map((c) => ({ value: src(w, c) }));
+      const prog = words[0] ? pastShellPrefixes(words)?.[0]?.value ?? null : null;
       const stack = prog === 'pushd' || prog === 'popd';
       if (prog !== null && ((MOVING.has(prog) && !(stack && w.returnsHome.has(name))) || /[$`]/.test(prog) || callMayChangeFolder(w, prog, seen))) return true;
     }
