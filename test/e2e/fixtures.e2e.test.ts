@@ -151,6 +151,8 @@ if (!pwsh) {
 /** Artifacts the pipeline keeps on the host for later use (an export stage): old and migrated must leave the same. */
 const HOST_FILES: Record<string, string[]> = {
   'export-host-artifacts': ['greeter', 'greeter.sha256'],
+  'export-after-function-cd': ['relay', 'release/relay.sha256'],
+  'export-after-command-cd': ['relay', 'release/relay.sha256'],
   'export-after-clean-dest': ['dist/quill', 'dist/quill.sha256'],
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
   'extract-tmp-then-rename': ['bin/relay', 'relay.sha256'],
