@@ -253,10 +253,12 @@ export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: Scr
     ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', 'tar expands a wildcard inside the container, so the files taken out are only known at run time', at(cmd, 'Name the files, or tar a whole folder.')));
     return ex;
   }
+  // Without -p only root's tar keeps the archive's modes (the plan checks the stage's survive a
+  // umask); an unsupported option there is refused already, by name.
   for (const p of create.paths) {
     const containerPath = path.normalize(path.join(base, p)).replace(/\/$/, '') || '/';
     const hostPath = resolveRel(hostDir, p);
-    ex.artifacts.push({ containerPath, hostPath, via: inv, consumers: [], mode: null, contentsOnly: p === '.' || p === './' });
+    ex.artifacts.push({ containerPath, hostPath, via: inv, consumers: [], mode: null, contentsOnly: p === '.' || p === './', ...(extract.keepsModes || extract.unsupported ? {} : { modesMasked: 'tar' as const }) });
   }
   ex.dirs.push(hostDir);
   return ex;
@@ -292,7 +294,7 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
     }
     const whole = contents(src);
     const hostPath = resolveRel(mount.host, destIsDir && !whole ? path.join(destRel, path.basename(containerPath)) : destRel);
-    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole, ...(flags.some((f) => /[ap]/.test(f)) ? {} : { plainCp: true as const }) });
+    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole, ...(flags.some((f) => /[ap]/.test(f)) ? {} : { modesMasked: 'cp' as const }) });
   }
   ex.dirs.push(mount.host);
   return ex;

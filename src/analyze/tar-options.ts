@@ -12,7 +12,8 @@
 const SAFE_LETTERS: Record<'c' | 'x', string> = {
   // create, file (its value must be `-`), verbose, compressors, sparse, preserve (nothing on create)
   c: 'cfvzjJSp',
-  // extract, file, verbose, compressors, keep the archive's modes (root's default), ignore owners
+  // extract, file, verbose, compressors, keep the archive's modes (root's default; without it the
+  // plan checks the stage's modes survive another user's umask), ignore owners
   // (the runtime COPY of the context gives root every file anyway), mtimes, same order
   x: 'xfvzjJpomsS',
 };
@@ -24,7 +25,12 @@ const SAFE_LONG = new Set([
 ]);
 
 /** `unsupported`: the first option read that changes what is passed on (the rest is read past it). */
-export type TarReading = { dir: string | null; paths: string[]; unsupported: string | null } | null;
+/**
+ * `keepsModes`: the unpacking tar restores the archive's modes whoever runs it (`-p`,
+ * `--preserve-permissions`, `--same-permissions`); without it only root does, and any other
+ * user's tar applies the umask and drops setuid, setgid and sticky bits.
+ */
+export type TarReading = { dir: string | null; paths: string[]; unsupported: string | null; keepsModes: boolean } | null;
 
 /**
  * The folder (`-C`) and operands of a `tar` command in `mode`, or `unsupported` naming an option
@@ -38,6 +44,7 @@ export function readTar(words: readonly (string | null)[], mode: 'c' | 'x'): Tar
   const paths: string[] = [];
   let unsupported: string | null = null;
   let sawMode = false;
+  let keepsModes = false;
   for (let i = 0; i < ws.length; i++) {
     let w = ws[i]!;
     // Old-style bundled first word: `tar cf - .` / `tar xf - -C dir`.
@@ -54,6 +61,7 @@ export function readTar(words: readonly (string | null)[], mode: 'c' | 'x'): Tar
       const other = [...w.slice(1)].find((l) => !SAFE_LETTERS[mode].includes(l));
       if (other !== undefined) unsupported ??= `-${other}`;
       if (w.includes(mode)) sawMode = true;
+      if (w.includes('p')) keepsModes = true;
       if (w.includes('f')) {
         const f = ws[++i];
         if (f !== '-') return null;
@@ -67,6 +75,7 @@ export function readTar(words: readonly (string | null)[], mode: 'c' | 'x'): Tar
     if (w === '--file=-') continue;
     if (w.startsWith('--')) {
       if (!SAFE_LONG.has(w)) unsupported ??= w;
+      if (w === '--preserve-permissions' || w === '--same-permissions') keepsModes = true;
       continue;
     }
     // Members named when unpacking take only those out of the archive.
@@ -75,5 +84,5 @@ export function readTar(words: readonly (string | null)[], mode: 'c' | 'x'): Tar
   }
   if (!sawMode) return null;
   if (mode === 'c' && paths.length === 0) return null;
-  return { dir, paths, unsupported };
+  return { dir, paths, unsupported, keepsModes };
 }

@@ -66,11 +66,12 @@ export interface Artifact {
    */
   innerModes?: { path: string; mode: number; cmd: ScriptCommand }[];
   /**
-   * Set when a container's plain `cp` (no `-p`/`-a`) copied it out through a bind mount: cp gives
-   * its copies the source's mode less the umask, without special bits (src/plan/index.ts checks
-   * the builder stage gives it no mode that would change so).
+   * Set when what copied it out gives it the stage's mode less the umask, without special bits:
+   * a container's plain `cp` (no `-p`/`-a`) through a bind mount (`cp`), or a host `tar -x`
+   * without `-p`, run by any user but root (`tar`). src/plan/index.ts checks the builder stage
+   * gives it no mode that would change so.
    */
-  plainCp?: true;
+  modesMasked?: 'cp' | 'tar';
 }
 
 /** A command the builder ran when its container ran (the build happened at run time). */

@@ -455,10 +455,15 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null;
   if (inner) plan.diagnostics.push(...inner.diagnostics);
-  // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`: the copy's mode is the stage's less the umask (artifact-kind.ts).
-  for (const a of builderStage >= 0 ? setup.artifacts.filter((x) => x.plainCp) : []) {
+  // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`, `docker run IMG tar -c … | tar -x`: the
+  // copy's mode is the stage's less the umask (artifact-kind.ts), for tar -x whenever a user but root runs it.
+  for (const a of builderStage >= 0 ? setup.artifacts.filter((x) => x.modesMasked) : []) {
     const why = plainCopyChangesModes(a.containerPath, builderFacts, builderStage, runStep?.lines ?? [], builderArgNames(setup.builder.inv));
-    if (why !== null) plan.diagnostics.push(diag('EXTRACTION_MODE_CHANGED', 'error', `\`${a.via.cmd.words.map((w) => w.raw).join(' ')}\` copies ${a.containerPath} out with plain cp, which drops group and other write and special bits from the modes it copies, and COPY --from would keep them: ${why}`, { file: a.via.cmd.file, line: a.via.cmd.line, setup: setup.id, hint: 'If the image should hold the stage\'s own modes, copy with `cp -p` (or `-a`) and run the tool again; otherwise migrate this setup by hand.' }));
+    if (why === null) continue;
+    const tar = a.modesMasked === 'tar';
+    const how = tar ? `unpacks ${a.containerPath} with a host \`tar -x\` without \`-p\`, which, run by any user but root, applies the umask and drops special bits from the modes it unpacks` : `copies ${a.containerPath} out with plain cp, which drops group and other write and special bits from the modes it copies`;
+    const hint = tar ? 'If the image should hold the stage\'s own modes, unpack with `tar -xp` and run the tool again; otherwise migrate this setup by hand.' : 'If the image should hold the stage\'s own modes, copy with `cp -p` (or `-a`) and run the tool again; otherwise migrate this setup by hand.';
+    plan.diagnostics.push(diag('EXTRACTION_MODE_CHANGED', 'error', `\`${a.via.cmd.words.map((w) => w.raw).join(' ')}\` ${how}, and COPY --from would keep them: ${why}`, { file: a.via.cmd.file, line: a.via.cmd.line, setup: setup.id, hint }));
   }
   const part: BuilderPart = {
     builder: builderFacts,
