@@ -107,7 +107,7 @@ export interface EmbeddedScript extends ScriptFile {
   sequences: ScriptCommand[][];
   /** What a user runs to run sequence i (a Makefile target, an npm script, a CI job), when it has a name. */
   entries?: string[];
-  /** Steps of a sequence that mention docker but run in a shell that is not read (PowerShell, cmd…). */
+  /** Steps of a sequence that run in a shell that is not read (Python, cmd…). */
   unread?: UnreadStep[];
   /**
    * The names of the shell functions any snippet defines: a step named like one may run it
@@ -135,6 +135,12 @@ export interface UnreadStep {
   diagnostic: Diagnostic;
   /** Only the setups with a step among these commands (a deploy that runs on some builds only); absent: every setup of the sequence. */
   commands?: ReadonlySet<ScriptCommand>;
+  /**
+   * A step that does not mention docker, at this offset of the file: it concerns only the setups
+   * whose builder build comes before it (it may read the artifact or write what the builder
+   * reads), and is reported only with them.
+   */
+  after?: number;
 }
 
 /** Identity map for text that is its own shell (no escapes). */

@@ -67,10 +67,10 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
     const linked = linkScript(script, fs, dockerfiles, seq);
     // A step of this sequence that was not read may use the builder's image or artifact.
     for (const u of unread.filter((x) => x.sequence === n)) {
-      const hit = linked.setups.filter((s) => !u.commands || setupCommands(s).some((c) => u.commands!.has(c)));
+      const hit = linked.setups.filter((s) => (!u.commands || setupCommands(s).some((c) => u.commands!.has(c))) && (u.after === undefined || s.builder.inv.cmd.start < u.after));
       for (const s of hit) s.diagnostics.push({ ...u.diagnostic, severity: 'error', setup: s.id });
-      // One that names its commands concerns only the setups it hits.
-      if (hit.length > 0 || u.commands) reported.add(u.diagnostic);
+      // One that names its commands, or that only runs after builds, concerns only the setups it hits.
+      if (hit.length > 0 || u.commands || u.after !== undefined) reported.add(u.diagnostic);
     }
     for (const d of linked.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     for (const s of linked.setups) {

@@ -329,6 +329,19 @@ describe('CI steps in a shell that is not sh', () => {
     expect(plan.changes).toEqual([]);
   });
 
+  it('a setup whose job later runs a Python step (no docker in it) is refused: it may read the artifact', () => {
+    const py = `      - shell: python\n        run: |\n          import hashlib, pathlib\n          pathlib.Path("app.sha256").write_text(hashlib.sha256(pathlib.Path("app").read_bytes()).hexdigest())\n`;
+    const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n${py}`;
+    const plan = planFiles(files(wf));
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])])).toEqual([['refused', [['SHELL_NOT_READ', 12]]]]);
+    expect(plan.changes).toEqual([]);
+    // The same step before the builder build reads nothing the setup changes.
+    const before = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n${py}      - run: |\n${block('          ')}\n`;
+    const first = planFiles(files(before));
+    expect(first.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(codes(first)).not.toContain('warning:SHELL_NOT_READ');
+  });
+
   it('a PowerShell step in another job leaves the setup alone, with a warning', () => {
     const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n  win:\n    runs-on: windows-latest\n    steps:\n      - run: docker build -t app-win .\n`;
     const plan = planFiles(files(wf));

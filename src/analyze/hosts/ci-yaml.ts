@@ -226,9 +226,25 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   // the same job is refused when such a step mentions docker (see linkSequences).
   const unread: UnreadStep[] = [];
   const lines = new LineIndex(text);
-  const unreadStep = (node: unknown, at: number, label: string, shell: string) => {
+  const unreadStep = (node: unknown, at: number, label: string, shell: string, steps = false) => {
     const body = isScalar(node) && typeof node.value === 'string' ? node.value : '';
-    if (!body.includes('docker')) return;
+    if (!body.includes('docker')) {
+      // A step of a job whose other steps are read (GitHub's `shell: python`) runs a program the
+      // tool does not model: after a builder build it may read the artifact by a name of its own,
+      // or write a file the builder reads.
+      if (steps && body.trim() !== '') {
+        unread.push({
+          sequence: groups.length,
+          after: at,
+          diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} runs in ${shell}, a shell the tool does not read, after the builder build: it may read the extracted files (by names of its own) or write files the builder reads`, {
+            file,
+            line: lines.lineOf(at),
+            hint: 'Run the program from a bash step (`run: python3 tools/checksum.py`), which the tool reads as a program that may use the files and keeps them on the host, or migrate this setup by hand.',
+          }),
+        });
+      }
+      return;
+    }
     unread.push({
       sequence: groups.length,
       diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} runs docker in ${shell}, a shell the tool does not read; its commands were not followed`, {
@@ -278,7 +294,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           }
         }
         if (shell !== 'sh') {
-          unreadStep(step.get('run', true), step.range[0], `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, shell);
+          unreadStep(step.get('run', true), step.range[0], `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, shell, true);
           return;
         }
         const id = snippets.length;
