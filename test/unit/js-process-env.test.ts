@@ -6,7 +6,8 @@ import type { Word } from '../../src/model/script.js';
 const read = (text: string) => parseJavaScript('build.mjs', text, '').script!;
 /** The word after `-t` of the first command, and the last word of the second: the builder tag where it is built and used. */
 function tagWords(text: string): [Word, Word] {
-  const [build, create] = read(text).commands;
+  // Docker's calls: any other call stands in the sequence as a program of its own (`js:other`).
+  const [build, create] = read(text).commands.filter((c) => c.words[0]?.value === 'docker');
   return [build!.words[build!.words.findIndex((w) => w.value === '-t') + 1]!, create!.words[create!.words.length - 1]!];
 }
 const HEAD = "import { execSync, spawnSync } from 'node:child_process';\n";

@@ -20,6 +20,7 @@ import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
 import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
+import { isChdir, pureCall, standIn } from './js-unmodelled.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -200,10 +201,43 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   };
   const lineOf = (o: number) => text.slice(0, o).split('\n').length;
 
+  /**
+   * Any other call may read or write files (./js-unmodelled.ts): it stands in the sequence as a
+   * program the tool does not model, run from the script's folder. After `process.chdir` every
+   * call runs in a folder the reader does not follow.
+   */
+  const unmodelled = (p: any) => {
+    const node = p.node;
+    if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
+    if (isChdir(node.callee)) chdirAt = Math.min(chdirAt, node.start);
+    const program = standIn(node.callee, text);
+    const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
+    calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)) });
+  };
+  let chdirAt = Infinity;
+  // A call of a function of the file runs its body, whose calls are judged where they stand.
+  const localFunctions = new Set<string>([
+    ...paths.FunctionDeclaration.map((p: any) => p.node.id?.name).filter(Boolean),
+    ...paths.VariableDeclarator.filter((p: any) => p.node.id.type === 'Identifier' && /^(Arrow)?FunctionExpression$/.test(p.node.init?.type ?? '')).map((p: any) => p.node.id.name),
+  ]);
+  /** A process call inside a function that hands it one of the function's parameters (a wrapper's body: its callers are read). */
+  const passesParameter = (p: any): boolean => {
+    const name = nameOf(p.node.callee);
+    if (!name || (!SHELL_CALLS.has(name) && !ARGV_CALLS.has(name))) return false;
+    for (let cur = p.parent; cur; cur = cur.parent) {
+      const fn = cur.node;
+      if (!/Function/.test(fn.type)) continue;
+      const params = new Set(fn.params.map((x: any) => (x.type === 'RestElement' ? x.argument : x).name).filter(Boolean));
+      return p.node.arguments.some((a: any) => a.type === 'Identifier' && params.has(a.name));
+    }
+    return false;
+  };
+
   /** Every call, read as a snippet. */
   const collect = () => {
     n = 0;
     calls.length = 0;
+    chdirAt = Infinity;
     mentionsDocker = false;
     paths.CallExpression.forEach((p: any) => {
       const node = p.node;
@@ -212,7 +246,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       const name = wrapper ? (wrapper.kind === 'shell' ? 'execSync' : 'spawnSync') : nameOf(node.callee);
       const [a0, a1, a2] = wrapper?.kind === 'shell' ? [node.arguments[0], wrapper.options, undefined] : wrapper ? [node.arguments[0], node.arguments[1], wrapper.options] : node.arguments;
       if (wrapper && node.arguments.length > (wrapper.kind === 'shell' ? 1 : 2)) return;
-      if (!name || !a0) return;
+      if (!name || !a0) return unmodelled(p);
       if (SHELL_CALLS.has(name) && (a0.type === 'StringLiteral' || a0.type === 'TemplateLiteral')) {
         // Every shell call is read, not only docker's: a `chmod`, `sed -i` or `cp` of the artifact between the builds is the host-effects check's to judge.
         if (text.slice(a0.start, a0.end).includes('docker')) mentionsDocker = true;
@@ -235,7 +269,9 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
         mentionsDocker = true;
         calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)) });
+        return;
       }
+      unmodelled(p);
     });
     paths.TaggedTemplateExpression.forEach((p: any) => {
       const node = p.node;
@@ -331,6 +367,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   if (!mentionsDocker) return { script: null, diagnostics: [] };
   const compose = () => {
     calls.sort((a, b) => a.start - b.start);
+    for (const c of calls) if (c.start > chdirAt) c.snippet.cwd = null;
     const snippets = calls.map((c) => c.snippet);
     const composed = composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
     for (const c of composed.script.commands) unknownPlaceholders(c);

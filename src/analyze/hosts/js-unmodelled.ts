@@ -1,0 +1,59 @@
+/**
+ * JavaScript between a build script's process calls: `fs.chmodSync('app', 0o775)` before the
+ * runtime build, `readFileSync('app')` after it, `process.chdir('release')`, a call of a helper
+ * module, an `execSync(command)` whose text is not a literal. The reader turns process calls into
+ * shell snippets; any other call may read or write the artifact, or a file the builder reads, so
+ * it is read as a program the tool does not model (`js:fs.chmodSync`), run where it stands: before the
+ * builder build it changes nothing the migration moves, after it the host checks judge it as they
+ * judge `python3 tools/stamp.py`. Only calls known to touch no file are left out: printing
+ * (`console.*`), path and string arithmetic, JSON, Math, dates, numbers.
+ */
+
+/**
+ * The stand-in program an unmodelled call is read as: `js:` and the callee as written
+ * (`js:fs.chmodSync`), which no table models and which takes no paths.
+ */
+export function standIn(callee: any, text: string): string {
+  const written = callee ? text.slice(callee.start, callee.end) : '';
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(written) && written.length <= 60 ? `js:${written}` : 'js:call';
+}
+
+/** Objects whose methods read and write no file. */
+const PURE_OBJECTS = new Set(['console', 'path', 'posix', 'win32', 'JSON', 'Math', 'Date', 'Number', 'String', 'Object', 'Array', 'Boolean', 'Symbol', 'Reflect', 'URL', 'Intl', 'util']);
+/** Functions that read and write no file. */
+const PURE_FUNCTIONS = new Set(['String', 'Number', 'Boolean', 'Array', 'Symbol', 'BigInt', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'join', 'resolve', 'dirname', 'basename', 'relative', 'extname', 'normalize', 'format', 'require']);
+/** Methods of strings, arrays, numbers, dates and promises: they read and write no file (a callback's own calls are judged where they stand). */
+const PURE_METHODS = new Set([
+  'trim', 'trimStart', 'trimEnd', 'split', 'join', 'toString', 'replace', 'replaceAll', 'slice', 'substring', 'padStart', 'padEnd', 'toUpperCase', 'toLowerCase', 'startsWith', 'endsWith', 'includes', 'indexOf', 'lastIndexOf', 'match', 'matchAll', 'test', 'exec', 'concat', 'repeat', 'at', 'charAt', 'localeCompare', 'normalize',
+  'map', 'filter', 'forEach', 'find', 'findIndex', 'some', 'every', 'reduce', 'flat', 'flatMap', 'push', 'pop', 'shift', 'unshift', 'sort', 'reverse', 'keys', 'values', 'entries', 'has', 'get', 'set', 'add', 'delete',
+  'toISOString', 'toFixed', 'getTime', 'valueOf', 'then', 'catch', 'finally',
+]);
+
+const calleeRoot = (callee: any): string | null => {
+  let cur = callee;
+  while (cur?.type === 'MemberExpression') cur = cur.object;
+  return cur?.type === 'Identifier' ? cur.name : null;
+};
+
+/** `process.chdir(…)`: every process call after it runs in another folder. */
+export function isChdir(callee: any): boolean {
+  return callee?.type === 'MemberExpression' && calleeRoot(callee) === 'process' && callee.property?.type === 'Identifier' && callee.property.name === 'chdir';
+}
+
+/**
+ * Whether a call is known to read and write no file. `require` (a module load at the place it
+ * stands) runs that module's code: only loads of built-in modules and of JSON data (a read of the
+ * file named, `require('../package.json')`) are taken as no program.
+ */
+export function pureCall(node: any): boolean {
+  const callee = node.callee;
+  if (callee?.type === 'Identifier') {
+    if (callee.name === 'require') return node.arguments[0]?.type === 'StringLiteral' && /^(node:|(path|fs|child_process|os|util|crypto|url)$)|\.json$/.test(node.arguments[0].value);
+    return PURE_FUNCTIONS.has(callee.name);
+  }
+  if (callee?.type !== 'MemberExpression' || callee.computed || callee.property?.type !== 'Identifier') return false;
+  const root = calleeRoot(callee);
+  if (root !== null && PURE_OBJECTS.has(root)) return true;
+  // `process.env.TAG.trim()`, `tag.split(':')`, `new Date().toISOString()`: methods of values.
+  return PURE_METHODS.has(callee.property.name) && !(root === 'fs' || root === 'fsp');
+}

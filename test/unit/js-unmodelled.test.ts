@@ -1,0 +1,51 @@
+/**
+ * JavaScript between a build script's process calls (src/analyze/hosts/js-unmodelled.ts): a call
+ * the tool does not model stands in the sequence as a program of its own, so what it may do to
+ * the artifact or the builder's inputs is judged where it runs; `process.chdir` leaves the folder
+ * of every later call unknown.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const HEAD = "import { execSync } from 'node:child_process';\nimport fs from 'node:fs';\nimport path from 'node:path';\n";
+const BUILDER = ['execSync(`docker build -t lantern:build -f Dockerfile.build .`);', 'execSync(`docker create --name lantern-out lantern:build`);', "execSync('docker cp lantern-out:/out/lantern ./lantern');", "execSync('docker rm lantern-out');"];
+const FINAL = 'execSync(`docker build -t lantern:latest .`);';
+const repo = (...lines: string[]) => ({
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/lantern .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY lantern /usr/local/bin/lantern\n',
+  'main.go': 'package main\n',
+  'package.json': '{ "name": "lantern", "type": "module", "scripts": { "image": "node scripts/image.mjs" } }\n',
+  'scripts/image.mjs': `${HEAD}${lines.join('\n')}\n`,
+});
+const outcome = (f: Record<string, string>) => {
+  const plan = planFiles(f);
+  expect(plan.setups.length, 'the setup is found').toBe(1);
+  const s = plan.setups[0]!;
+  return { status: s.status, errors: s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), exported: plan.changes.find((c) => c.path === 'Dockerfile')?.after?.includes('FROM scratch AS export') ?? false };
+};
+
+describe('JavaScript calls between the process calls of a build script', () => {
+  it('refuses an fs call that may change the artifact before the runtime build copies it', () => {
+    expect(outcome(repo(...BUILDER, "fs.chmodSync('lantern', 0o775);", FINAL))).toEqual({ status: 'refused', errors: ['BUILDER_INPUT_CHANGED'], exported: false });
+  });
+
+  it('keeps the artifact on the host for an fs read after the final build', () => {
+    expect(outcome(repo(...BUILDER, FINAL, "fs.writeFileSync('lantern.sha256', String(fs.readFileSync('lantern').length));"))).toEqual({ status: 'migrate', errors: [], exported: true });
+  });
+
+  it('follows no folder after process.chdir: a relative read there may be the artifact', () => {
+    expect(outcome(repo(...BUILDER, FINAL, "process.chdir('release');", "execSync('sha256sum ../lantern > lantern.sha256');"))).toEqual({ status: 'migrate', errors: [], exported: true });
+  });
+
+  it('refuses a process call whose command is not a literal between the builds', () => {
+    expect(outcome(repo(...BUILDER, "const post = process.argv[2] ?? 'true';", 'execSync(post);', FINAL)).errors).toEqual(['BUILDER_INPUT_CHANGED']);
+  });
+
+  it('migrates around calls that touch no file, and an fs call before the builder build', () => {
+    expect(outcome(repo("fs.mkdirSync('out', { recursive: true });", ...BUILDER, "console.log(`packaging ${path.join('dist', 'lantern')}`);", FINAL, "console.log('done'.toUpperCase());"))).toEqual({ status: 'migrate', errors: [], exported: false });
+  });
+
+  it('reads a call of a function of the file by its body, not as a program', () => {
+    expect(outcome(repo('function build() {', ...BUILDER, FINAL, '}', 'build();'))).toEqual({ status: 'migrate', errors: [], exported: false });
+  });
+});
