@@ -4,9 +4,10 @@
  * build of a GitLab CI job without a docker daemon) and BuildKit's own client (`buildctl build
  * --frontend dockerfile.v0 --local dockerfile=. --opt filename=…`). Such a build of a setup's
  * runtime Dockerfile would now build the merged file's builder stage too, from a context and with
- * build arguments the tool does not know (src/plan/runtime-rebuilds.ts). What can be read is the
- * name of the Dockerfile it builds: a literal name other than the runtime Dockerfile's cannot be
- * that file; anything else may be.
+ * build arguments the tool does not know (src/plan/runtime-rebuilds.ts). What is read is which
+ * Dockerfile it builds: from its context and Dockerfile flags where their paths are known
+ * (relative to the folder it runs in), else only by the file's name, any Dockerfile of that name
+ * being possible.
  */
 import path from 'node:path/posix';
 import { resolveRel } from './paths.js';

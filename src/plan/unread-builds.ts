@@ -72,7 +72,6 @@ function commandOf(file: string, line: number, words: readonly string[], cwd: st
   return { file, index: 0, words: words.map(wordOf), redirects: [], start: 0, end: 0, line, cwd, unit: 0, conditional: false, loop: false, stdout: null, stdinFrom: null, iteration: null, vars: new Map() };
 }
 
-
 /** What a docker, podman, buildah or nerdctl build (its program word first) builds, read from each of `cwds`. */
 function dockerTargets(file: string, line: number, words: readonly string[], program: string, cwds: readonly string[]): Targets {
   const defaults = program === 'podman' || program === 'buildah' ? ['Dockerfile', 'Containerfile'] : ['Dockerfile'];
