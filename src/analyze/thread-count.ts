@@ -45,7 +45,7 @@ export function requestedThreads(env: NodeJS.ProcessEnv): number | typeof WALK_T
  * there (a shared machine at load 8-12, bench 1× tree, same rounds), two threads cost 14-24%
  * more CPU for no clear wall time. With the worker kept busy (analyse-pool.ts) the main thread's
  * CPU falls to 0.76-0.89 of one thread's but the process's rises 14-25%, so a run on 2 cores
- * cannot take less than 0.83-0.93 of one thread's (README, Threads). `MULTISTAGE_CODEMOD_WORKERS=2`
+ * cannot take less than 0.83-0.93 of one thread's (docs/performance.md, Threads). `MULTISTAGE_CODEMOD_WORKERS=2`
  * still asks for them.
  */
 export const MIN_CORES = 3;
@@ -63,7 +63,7 @@ export function threadsFor(root: string, env: NodeJS.ProcessEnv): number {
  * Whether the walk runs on a worker thread while the main thread analyses what it reads
  * (src/pipeline-walk-thread.ts): only when the environment says WALK_THREAD. Never by default:
  * on the 2-core machine it was measured on, it gave no clear wall time for a little more CPU
- * (README, Threads).
+ * (docs/performance.md, Threads).
  */
 export function walkThreadFor(env: NodeJS.ProcessEnv): boolean {
   return requestedThreads(env) === WALK_THREAD;
