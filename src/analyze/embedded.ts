@@ -122,6 +122,11 @@ export interface MakeScript extends EmbeddedScript {
   kind: 'make';
   /** Where its top-level rules' prerequisites are, as start/end offset pairs (./hosts/make-prerequisite-words.ts). */
   prerequisiteWords: readonly number[];
+  /**
+   * Indexes of `sequences` (and `entries`) that are no targets: each holds the commands of one
+   * `$(shell …)` or `NAME != …`, which Make runs as it expands text, at a time the file does not fix.
+   */
+  expansionSequences?: readonly number[];
 }
 
 /** Every script of kind `make` the analysis holds was read by ./hosts/makefile.ts (released ones keep their words: ./release-scripts.ts). */

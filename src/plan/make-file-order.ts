@@ -33,6 +33,6 @@ export function ruleNamingFile(script: ScriptFile, paths: readonly string[]): Fi
     const word = script.text.slice(words[k]!, words[k + 1]!);
     if (names(word)) return { name: word, line: lines.lineOf(words[k]!), role: 'prerequisite' };
   }
-  const target = (script.entries ?? []).find(names);
+  const target = (script.entries ?? []).find((name, k) => !script.expansionSequences?.includes(k) && names(name));
   return target === undefined ? null : { name: target, line: undefined, role: 'target' };
 }

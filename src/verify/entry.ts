@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { onPath } from './ci-steps.js';
 import type { Analysis } from '../analyze/index.js';
-import type { EmbeddedScript } from '../analyze/embedded.js';
+import type { EmbeddedScript, MakeScript } from '../analyze/embedded.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import type { ScriptCommand } from '../model/script.js';
@@ -111,7 +111,8 @@ function sequenceName(script: EmbeddedScript, setup: Setup): string | null {
   let best: { name: string; length: number } | null = null;
   for (const [i, seq] of script.sequences.entries()) {
     const name = script.entries?.[i];
-    if (!name || !needed.every((c) => seq.includes(c))) continue;
+    // A `$(shell …)` of a Makefile is no target to run.
+    if (!name || (script as Partial<MakeScript>).expansionSequences?.includes(i) || !needed.every((c) => seq.includes(c))) continue;
     if (!best || seq.length <= best.length) best = { name, length: seq.length };
   }
   return best?.name ?? null;

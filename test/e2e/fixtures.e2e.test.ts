@@ -36,6 +36,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'makefile-targets': (dir, env) => exec('make', ['image'], dir, env),
   'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
   'make-conditional-whole-setup': (dir, env) => exec('make', ['image'], dir, env),
+  // Kept recipe lines run the builder image through a variable and a `$(shell …)`.
+  'make-expansion-uses-builder': (dir, env) => exec('make', ['image'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
@@ -182,6 +184,7 @@ const HOST_FILES: Record<string, string[]> = {
   // A program the tool does not model reads the binary by a name of its own, after the extraction.
   'export-python-publish-after': ['dist/lark', 'dist/lark.sha256'],
   'export-node-sign-after': ['out/wren', 'out/wren.sig'],
+  'make-expansion-uses-builder': ['wren'],
 };
 
 /**

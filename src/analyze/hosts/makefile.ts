@@ -15,6 +15,7 @@ import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-auto
 import { prerequisiteWords } from './make-prerequisite-words.js';
 import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
+import { makeVariables } from './make-variables.js';
 import { revivable } from '../../model/revivable.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
@@ -30,25 +31,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   const root = parseWith('tree-sitter-make', text);
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
 
-  // Variables with a literal value (`IMG ?= app` counts: the default is what the file states).
-  const vars = new Map<string, string | null>();
-  const assignments = root.namedChildren.flatMap((n) => (n.type === 'variable_assignment' ? [n] : DIRECTIVES.has(n.type) ? n.namedChildren.filter((c) => c.type === 'variable_assignment') : []));
-  for (const a of assignments) {
-    const name = a.namedChildren.find((c) => c.type === 'word');
-    const value = a.namedChildren.find((c) => c.type === 'text');
-    if (!name) continue;
-    const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
-    const v = value ? text.slice(value.startIndex, value.endIndex).trim() : '';
-    const key = text.slice(name.startIndex, name.endIndex);
-    vars.set(key, op === '+=' || v.includes('$') ? null : v);
-  }
-  // A variable assigned inside a conditional has that value only in some runs.
-  for (const c of root.descendantsOfType('conditional')) {
-    for (const a of c.descendantsOfType('variable_assignment')) {
-      const name = a.namedChildren.find((n) => n.type === 'word');
-      if (name) vars.set(text.slice(name.startIndex, name.endIndex), null);
-    }
-  }
+  const vars = makeVariables(root, text);
   const lineOf = new LineIndex(text);
   const exported = exportedNames(root, text, vars);
 
@@ -84,6 +67,16 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     }
   }
 
+  // Shell commands Make runs as it expands text: each is an entry of its own, as its time is not fixed.
+  const inRule = new Map<number, RuleAutomatics | undefined>();
+  for (const { node: rule } of found) for (const c of rule.descendantsOfType('shell_command')) inRule.set(c.startIndex, automatics.get(rule));
+  const expansions: { id: number; name: string }[] = [];
+  for (const command of root.descendantsOfType('shell_command')) {
+    const line = lineOf.lineOf(command.startIndex);
+    expansions.push({ id: snippets.length, name: `$(shell …) at line ${line}` });
+    snippets.push(expansionSnippet(file, text, command, inRule.get(command.startIndex), vars, dir, line));
+  }
+
   const { script, diagnostics: parsed } = composeEmbedded(file, 'make', text, snippets, []);
   diagnostics.push(...parsed);
   const commandsOf = (i: number): ScriptCommand[] => {
@@ -101,11 +94,13 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
+  if (expansions.length > 0) make.expansionSequences = expansions.map((_, k) => make.entries!.length + k);
+  for (const { id, name } of expansions) {
+    make.entries.push(name);
+    make.sequences.push(commandsOf(id));
+  }
   return { script: make, diagnostics };
 }
-
-/** Directives that hold an assignment: `export NAME := value`, `override NAME = value`. */
-const DIRECTIVES = new Set(['export_directive', 'override_directive']);
 
 /**
  * The variables Make puts in every recipe's environment: `export NAME[ := value]`, `export A B`,
@@ -136,6 +131,39 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
 }
 
 function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {
+  const { shell, toFile, ignoreErrors } = shellOf(text, line, automatic, true);
+  // Removing the whole recipe line: from its line's start through its newline.
+  let start = line.startIndex;
+  while (start > 0 && text[start - 1] !== '\n') start--;
+  let end = line.endIndex;
+  while (end < text.length && text[end] !== '\n') end++;
+  if (end < text.length) end++;
+  return {
+    shell,
+    toFile,
+    encode: recipeEncode(),
+    cwd,
+    vars,
+    remove: [{ start, end, text: '' }],
+    label: `${file} recipe of ${target}`,
+    scope: `rule@${rule.startIndex}`,
+    ...(ignoreErrors ? { failureIgnored: true } : {}),
+  };
+}
+
+/**
+ * The command of a `$(shell …)` (in a recipe, a variable's value, anywhere) or of a `NAME != …`
+ * assignment: Make runs it in a shell of its own when it expands the text (when it reads the
+ * file, or each time the variable is used, or before a recipe's first line runs), so its
+ * commands run at a time the file does not fix. The snippet is never removed whole.
+ */
+function expansionSnippet(file: string, text: string, command: TsNode, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, line: number): Snippet {
+  const { shell, toFile } = shellOf(text, command, automatic, false);
+  return { shell, toFile, encode: recipeEncode(), cwd, vars, remove: null, label: `${file} $(shell …) at line ${line}` };
+}
+
+/** The shell text of a recipe line or shell command as Make passes it on, with each character's file offset. */
+function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean): { shell: string; toFile: number[]; ignoreErrors: boolean } {
   let shell = '';
   const toFile: number[] = [];
   const emit = (s: string, at: number) => {
@@ -153,7 +181,7 @@ function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, t
   let i = line.startIndex;
   // Recipe prefixes: @ (silent), - (ignore errors), + (always run).
   let ignoreErrors = false;
-  while (i < line.endIndex && '@-+'.includes(text[i]!)) ignoreErrors ||= text[i++] === '-';
+  while (recipe && i < line.endIndex && '@-+'.includes(text[i]!)) ignoreErrors ||= text[i++] === '-';
   let fn = 0;
   while (i < line.endIndex) {
     // The expansion starting here, if any (the walk only moves forward).
@@ -186,23 +214,7 @@ function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, t
     for (; i < j; i++) toFile.push(i);
   }
   toFile.push(line.endIndex);
-  // Removing the whole recipe line: from its line's start through its newline.
-  let start = line.startIndex;
-  while (start > 0 && text[start - 1] !== '\n') start--;
-  let end = line.endIndex;
-  while (end < text.length && text[end] !== '\n') end++;
-  if (end < text.length) end++;
-  return {
-    shell,
-    toFile,
-    encode: recipeEncode(),
-    cwd,
-    vars,
-    remove: [{ start, end, text: '' }],
-    label: `${file} recipe of ${target}`,
-    scope: `rule@${rule.startIndex}`,
-    ...(ignoreErrors ? { failureIgnored: true } : {}),
-  };
+  return { shell, toFile, ignoreErrors };
 }
 
 /**

@@ -1,0 +1,91 @@
+/**
+ * The Makefile's variables whose value the file alone decides, as Make would expand them in a
+ * recipe (null: only known when Make runs). The file's defaults are taken as what runs, as for
+ * every host (a `make IMAGE=x` or an environment variable may override them).
+ *
+ * - `NAME = text` is expanded where it is used, with the final values of what it names, so
+ *   `RUN = docker run --rm $(IMAGE):builder` is `docker run --rm app:builder` in a recipe;
+ *   `NAME := text` (`::=`, `:::=`) is expanded at once, with the values defined before it.
+ * - `NAME ?= text` defines NAME only when no assignment before it did.
+ * - `+=`, `!=` (a shell command's output), `define`, a target-specific assignment
+ *   (`image: IMAGE = x`, which holds in that target's recipes only) and an assignment inside a
+ *   conditional leave the value unknown, as does any expansion but `$(NAME)`/`${NAME}` of a
+ *   variable the file decides (a function, `$$`, a variable the file never sets).
+ * - A value is only known when the shell reads it as Make's text would be read: Make pastes the
+ *   text into the recipe before the shell parses it, while the recipe's snippet reads the
+ *   variable as a shell variable (./makefile.ts), so a value with quotes, a backslash, an
+ *   operator, a glob or a comment (`--label "a b"`) is left unknown rather than read otherwise.
+ */
+import type { TsNode } from '../tree-sitter.js';
+
+/** Directives that hold an assignment: `export NAME := value`, `override NAME = value`. */
+export const DIRECTIVES = new Set(['export_directive', 'override_directive']);
+
+type Definition = { kind: 'recursive'; raw: string } | { kind: 'simple'; value: string | null } | { kind: 'unknown' };
+
+/** Characters whose meaning to the shell differs when pasted as text rather than read from a variable. */
+const SHELL_SPECIAL = /["'\\`$;&|<>(){}*?[\]#~\n]/;
+
+/** A reference Make expands to a variable's value: `$(NAME)` or `${NAME}`. */
+const REFERENCE = /\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\})/g;
+
+export function makeVariables(root: TsNode, text: string): Map<string, string | null> {
+  const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
+  const defs = new Map<string, Definition>();
+  const forget = (name: string) => defs.set(name, { kind: 'unknown' });
+
+  const assign = (a: TsNode) => {
+    const name = a.namedChildren.find((c) => c.type === 'word');
+    if (!name) return;
+    const key = slice(name);
+    // `image: IMAGE = x`: the targets come before the name.
+    if (a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) return forget(key);
+    const value = a.namedChildren.find((c) => c.type === 'text');
+    const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
+    const raw = value ? slice(value).trim() : '';
+    if (op === '=') defs.set(key, { kind: 'recursive', raw });
+    else if (op === ':=' || op === '::=' || op === ':::=') defs.set(key, { kind: 'simple', value: expand(raw, defs, new Set([key])) });
+    else if (op === '?=') {
+      if (!defs.has(key)) defs.set(key, { kind: 'recursive', raw });
+    } else forget(key);
+  };
+  const nameOf = (n: TsNode) => {
+    const w = n.namedChildren.find((c) => c.type === 'word');
+    return w ? slice(w) : null;
+  };
+
+  for (const n of root.namedChildren) {
+    if (n.type === 'variable_assignment') assign(n);
+    else if (DIRECTIVES.has(n.type)) n.namedChildren.filter((c) => c.type === 'variable_assignment').forEach(assign);
+    else if (n.type === 'shell_assignment' || n.type === 'define_directive') {
+      const name = nameOf(n);
+      if (name !== null) forget(name);
+    }
+  }
+  // A variable assigned inside a conditional has that value only in some runs.
+  for (const c of root.descendantsOfType('conditional')) {
+    for (const a of c.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive'])) {
+      const name = nameOf(a);
+      if (name !== null) forget(name);
+    }
+  }
+
+  const out = new Map<string, string | null>();
+  for (const [name, d] of defs) out.set(name, d.kind === 'simple' ? d.value : d.kind === 'recursive' ? expand(d.raw, defs, new Set([name])) : null);
+  return out;
+}
+
+/** `raw` with every reference replaced by the variable's value, or null when any part is unknown. */
+function expand(raw: string, defs: ReadonlyMap<string, Definition>, seen: Set<string>): string | null {
+  let unknown = false;
+  const value = raw.replace(REFERENCE, (_, a: string | undefined, b: string | undefined) => {
+    const name = (a ?? b)!;
+    const d = defs.get(name);
+    let v: string | null = null;
+    if (d?.kind === 'simple') v = d.value;
+    else if (d?.kind === 'recursive' && !seen.has(name)) v = expand(d.raw, defs, new Set([...seen, name]));
+    if (v === null) unknown = true;
+    return v ?? '';
+  });
+  return unknown || SHELL_SPECIAL.test(value) ? null : value;
+}

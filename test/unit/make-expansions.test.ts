@@ -1,0 +1,87 @@
+/**
+ * What a Makefile runs as Make expands its text: a variable that names other variables
+ * (`RUN = docker run --rm $(IMAGE):builder`), a `$(shell …)` in a recipe or a variable, a
+ * `NAME != …` assignment (src/analyze/hosts/make-variables.ts, makefile.ts). Each used the
+ * builder image or the artifact unseen, so the migration deleted the builder build or the
+ * artifact a kept command still needed.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseMakefile } from '../../src/analyze/hosts/makefile.js';
+import { makeVariables } from '../../src/analyze/hosts/make-variables.js';
+import { parseWith } from '../../src/analyze/tree-sitter.js';
+import type { Plan } from '../../src/plan/index.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const vars = (text: string) => Object.fromEntries(makeVariables(parseWith('tree-sitter-make', text), text));
+
+describe('Make variables the file decides', () => {
+  it('expands a recursive variable with the final values of what it names, a simple one at once', () => {
+    const text = ['RUN = docker run $(IMAGE):b', 'IMAGE = one', 'EARLY := $(IMAGE)-x', 'IMAGE = two', 'BRACED = ${IMAGE}/y', ''].join('\n');
+    expect(vars(text)).toEqual({ RUN: 'docker run two:b', IMAGE: 'two', EARLY: 'one-x', BRACED: 'two/y' });
+  });
+
+  it('lets `?=` define only a variable no assignment before it did', () => {
+    expect(vars('IMAGE = one\nIMAGE ?= two\nOTHER ?= three\n')).toEqual({ IMAGE: 'one', OTHER: 'three' });
+  });
+
+  it('leaves unknown what Make only knows when it runs, or what the shell would read otherwise', () => {
+    const text = [
+      'A += x',
+      'B != date',
+      'C = $(shell date)',
+      'D = $(NOWHERE)/x',
+      'E = --label "a b"',
+      'F = $$HOME',
+      'image: G = x',
+      'H = $(H) more',
+      'define I',
+      'docker run x',
+      'endef',
+      'ifeq ($(X),1)',
+      'J = 1',
+      'endif',
+      'K = $(C)',
+      '',
+    ].join('\n');
+    expect(vars(text)).toEqual({ A: null, B: null, C: null, D: null, E: null, F: null, G: null, H: null, I: null, J: null, K: null });
+  });
+});
+
+describe('Make expansions', () => {
+  it('reads each `$(shell …)` and `!=` command as an entry that is no target', () => {
+    const text = ['V := $(shell cat version.txt)', 'S != sha256sum app', 'image:', '\techo $(shell docker images -q $(V)) > ids', ''].join('\n');
+    const script = parseMakefile('Makefile', text).script!;
+    expect(script.entries).toEqual(['image', '$(shell …) at line 1', '$(shell …) at line 2', '$(shell …) at line 4']);
+    expect(script.expansionSequences).toEqual([1, 2, 3]);
+    expect(script.sequences.slice(1).map((seq) => seq.map((c) => c.words.map((w) => w.value ?? '?').join(' ')))).toEqual([['cat version.txt'], ['sha256sum app'], ['docker images -q ?']]);
+  });
+});
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n';
+const BASE = { 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY relay /usr/local/bin/relay\nCMD ["relay"]\n', 'main.go': 'package main\n' };
+const RECIPE = ['\tdocker build -t $(IMAGE):builder -f Dockerfile.build .', '\tdocker create --name relay-x $(IMAGE):builder', '\tdocker cp relay-x:/out/relay ./relay', '\tdocker rm relay-x', '\tdocker build -t $(IMAGE):latest .'];
+
+function plan(makefile: string[]): { plan: Plan; out: Record<string, string> } {
+  const files = { ...BASE, Makefile: ['IMAGE ?= example/relay', ...makefile, ''].join('\n') };
+  const p = planFiles(files);
+  expect(p.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error')).map((d) => d.code)).toEqual([]);
+  return { plan: p, out: applied(files, p) };
+}
+
+describe('kept Make commands that use the builder image or the artifact through an expansion', () => {
+  it('keeps the builder image built for a recipe running it through a variable', () => {
+    const { out } = plan(['RUNB = docker run --rm $(IMAGE):builder', 'image:', ...RECIPE, '\t$(RUNB) go version > gover.txt']);
+    expect(out['Makefile']).toContain('docker build --target builder -t $(IMAGE):builder');
+  });
+
+  it('keeps the builder image built for a `$(shell …)` in a recipe', () => {
+    const { out } = plan(['image:', ...RECIPE, '\techo $(shell docker run --rm $(IMAGE):builder go version) > gover.txt']);
+    expect(out['Makefile']).toContain('docker build --target builder -t $(IMAGE):builder');
+  });
+
+  it('keeps the builder image built for a `$(shell …)` in a variable, and the artifact for a `!=` that reads it', () => {
+    const { out } = plan(['ID := $(shell docker image inspect -f {{.Id}} $(IMAGE):builder)', 'SUM != sha256sum relay', 'image:', ...RECIPE, 'show:', '\techo $(ID) $(SUM)']);
+    expect(out['Makefile']).toContain('docker build --target builder -t $(IMAGE):builder');
+    expect(out['Dockerfile']).toMatch(/^FROM scratch AS export\nCOPY --from=builder \/out\/relay \/relay\n/m);
+  });
+});
