@@ -18,6 +18,23 @@ export const BUILD_VERBS: Readonly<Record<(typeof OTHER_ENGINES)[number], readon
   nerdctl: ['build', 'image build', 'builder build'],
 };
 
+/** docker's spellings of a Dockerfile build (../model/docker-command.ts reads them all) and of a bake, as the words after its program. */
+const DOCKER_BUILD_VERBS: readonly string[] = ['build', 'image build', 'buildx build', 'builder build'];
+const BAKE_VERBS: Readonly<Record<string, readonly string[]>> = { docker: ['bake', 'buildx bake'], 'docker-buildx': ['bake'] };
+
+/**
+ * What the words after an engine's program (`program`, its base name) start, by the spellings the
+ * engine has: a build (and how many words spell its verb), a bake, or neither (another verb, or
+ * one the engine does not have: there is no `podman bake` nor `podman builder build`).
+ */
+export function engineVerb(program: string, after: readonly (string | null | undefined)[]): { kind: 'build' | 'bake'; length: number } | null {
+  const spelled = (list: readonly string[] | undefined) => list?.map((s) => s.split(' ')).find((parts) => parts.every((p, k) => after[k] === p));
+  const bake = spelled(BAKE_VERBS[program]);
+  if (bake) return { kind: 'bake', length: bake.length };
+  const build = spelled(program === 'docker' ? DOCKER_BUILD_VERBS : BUILD_VERBS[program]);
+  return build ? { kind: 'build', length: build.length } : null;
+}
+
 const programOf = (w: Word | undefined) => {
   const v = w?.value;
   return v == null ? null : v.slice(v.lastIndexOf('/') + 1);
@@ -53,19 +70,16 @@ export function engineBuild(cmd: ScriptCommand): EngineBuild | null {
   // kaniko and buildctl: builds whose flags are not docker's (./foreign-builds.ts).
   const foreign = foreignBuild(cmd, at);
   if (foreign) return { kind: 'foreign', ...foreign };
-  const v = (k: number) => cmd.words[at + k]?.value ?? null;
+  const verb = engineVerb(program, cmd.words.slice(at + 1).map((w) => w.value));
+  if (verb?.kind === 'bake') return { kind: 'bake' };
   // `docker build` itself, unless run through a wrapper (`sudo docker build …`), is the build index's.
-  if (program === 'docker' && at > 0 && v(1) !== 'bake' && !(v(1) === 'buildx' && v(2) === 'bake')) {
+  if (program === 'docker' && at > 0) {
     const inv = parseDockerCommand({ ...cmd, words: cmd.words.slice(at) });
     return inv && inv.verb === 'build' ? { kind: 'build', engine: 'docker', inv } : null;
   }
-  if ((program === 'docker' && ((v(1) === 'buildx' && v(2) === 'bake') || v(1) === 'bake')) || (program === 'docker-buildx' && v(1) === 'bake')) return { kind: 'bake' };
-  const verbs = BUILD_VERBS[program];
-  if (!verbs) return null;
-  const spelled = verbs.map((s) => s.split(' ')).find((parts) => parts.every((p, k) => v(k + 1) === p));
-  if (!spelled) return null;
+  if (!verb || program === 'docker') return null;
   // The same command, spelled as docker's: `docker build` and what followed the engine's verb.
   const docker = (value: string): Word => ({ ...cmd.words[0]!, value, symbol: value, staticPrefix: value, raw: value });
-  const inv = parseDockerCommand({ ...cmd, words: [docker('docker'), docker('build'), ...cmd.words.slice(at + 1 + spelled.length)] });
+  const inv = parseDockerCommand({ ...cmd, words: [docker('docker'), docker('build'), ...cmd.words.slice(at + 1 + verb.length)] });
   return inv && inv.verb === 'build' ? { kind: 'build', engine: program, inv } : null;
 }

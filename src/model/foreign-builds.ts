@@ -97,15 +97,25 @@ function runTimeText(cmd: ScriptCommand, raw: string): string {
   return DYNAMIC.test(text) ? text : '$';
 }
 
+/**
+ * Whether `program` (a program word's value) given `rest` (the values of the words after it; null
+ * where only known at run time) runs kaniko or buildctl: kaniko's executor by a path naming kaniko
+ * or by one of kaniko's flags, buildctl (or its daemonless wrapper) with a `build` word.
+ */
+export function foreignProgram(program: string, rest: readonly (string | null)[]): ForeignBuild['program'] | null {
+  const base = program.slice(program.lastIndexOf('/') + 1);
+  if (base === 'executor' && (program.includes('kaniko') || rest.some((w) => w !== null && KANIKO_FLAGS.test(w)))) return 'kaniko';
+  if ((base === 'buildctl' || base === 'buildctl-daemonless.sh') && rest.includes('build')) return 'buildctl';
+  return null;
+}
+
 /** The build `cmd` runs with kaniko or buildctl, from its program word `at`; null when it is none. */
 export function foreignBuild(cmd: ScriptCommand, at: number): ForeignBuild | null {
   const program = cmd.words[at]?.value;
   if (program == null) return null;
-  const base = program.slice(program.lastIndexOf('/') + 1);
   const rest = cmd.words.slice(at + 1);
+  const which = foreignProgram(program, rest.map((w) => w.value));
+  if (which === null) return null;
   const texts = rest.map((w) => w.value ?? runTimeText(cmd, w.raw));
-  const cwds = cmd.cwd === null ? null : [cmd.cwd];
-  if (base === 'executor' && (program.includes('kaniko') || rest.some((w) => w.value !== null && KANIKO_FLAGS.test(w.value)))) return { program: 'kaniko', ...foreignTargets(texts, 'kaniko', cwds) };
-  if ((base === 'buildctl' || base === 'buildctl-daemonless.sh') && rest.some((w) => w.value === 'build')) return { program: 'buildctl', ...foreignTargets(texts, 'buildctl', cwds) };
-  return null;
+  return { program: which, ...foreignTargets(texts, which, cmd.cwd === null ? null : [cmd.cwd]) };
 }

@@ -6,8 +6,9 @@
  * runtime Dockerfile would build the builder stage too, from a context and with flags the tool
  * cannot read there (./runtime-rebuilds.ts checks the builds it reads). So each line of those
  * files (a whole-line comment aside) is searched for an engine's build: docker, podman or
- * nerdctl followed by `build` (also `buildx build`, `image build`, `builder build`) or `bake`,
- * buildah `bud`/`build`, kaniko's executor, `buildctl … build`, as words of the line, in any
+ * nerdctl followed by one of the build verbs that engine has (../model/engine-builds.ts), or
+ * docker's `bake`, kaniko's executor or `buildctl … build` as scripts' are recognised
+ * (../model/foreign-builds.ts), as words of the line, in any
  * quoting (a YAML file is parsed, and its strings and `name:`/`args:` steps searched). Only the name of the Dockerfile it builds is read (`-f`, `--file`, `--dockerfile`,
  * `filename=`): another name cannot be the runtime Dockerfile; no name is the engine's default
  * (`Dockerfile`, for podman and buildah also `Containerfile`); a name only known when the file
@@ -27,10 +28,11 @@ import { commentsOf } from './passed-over-files.js';
 import { yaml } from '../analyze/hosts/yaml-module.js';
 import { buildInputs } from '../analyze/link.js';
 import { flagValues, parseDockerCommand } from '../model/docker-command.js';
-import { engineBuild } from '../model/engine-builds.js';
+import { engineBuild, engineVerb } from '../model/engine-builds.js';
+import { OTHER_ENGINES } from '../model/engine-names.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, Word } from '../model/script.js';
-import { DYNAMIC, foreignTargets, lastName, type Targets } from '../model/foreign-builds.js';
+import { DYNAMIC, foreignProgram, foreignTargets, lastName, type Targets } from '../model/foreign-builds.js';
 
 export interface UnreadBuild extends Targets {
   file: string;
@@ -46,20 +48,16 @@ const SEPARATORS = /[\s"'`,;()[\]{}]+/;
 /** Docker's global options that take a value, so the word after them is no verb. */
 const GLOBAL_WITH_VALUE = new Set(['-c', '--context', '-H', '--host', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
 
-/** The build a line's words run, from word `i` (a program), or null. */
+/** The build a line's words run, from word `i` (a program), or null: kaniko or buildctl as scripts' are read, an engine by the build verbs it has. */
 function buildAt(words: readonly string[], i: number): { program: string } | null {
+  const foreign = foreignProgram(words[i]!, words.slice(i + 1));
+  if (foreign) return { program: foreign };
   const word = words[i]!;
   const base = word.slice(word.lastIndexOf('/') + 1);
-  if (base === 'executor' && word.includes('kaniko')) return { program: 'kaniko' };
-  if (base === 'buildctl' || base === 'buildctl-daemonless.sh') return words.slice(i + 1).includes('build') ? { program: 'buildctl' } : null;
-  if (base !== 'docker' && base !== 'podman' && base !== 'nerdctl' && base !== 'buildah') return null;
+  if (base !== 'docker' && !OTHER_ENGINES.includes(base)) return null;
   let j = i + 1;
   while (j < words.length && words[j]!.startsWith('-')) j += GLOBAL_WITH_VALUE.has(words[j]!) ? 2 : 1;
-  const verb = words[j];
-  if (base === 'buildah') return verb === 'bud' || verb === 'build' || verb === 'build-using-dockerfile' ? { program: base } : null;
-  if (verb === 'build' || verb === 'bake') return { program: base };
-  if ((verb === 'buildx' || verb === 'image' || verb === 'builder') && (words[j + 1] === 'build' || words[j + 1] === 'bake')) return { program: base };
-  return null;
+  return engineVerb(base, words.slice(j)) ? { program: base } : null;
 }
 
 /** A word as the docker-command model reads it: a value, or null when only known at run time. */

@@ -22,6 +22,15 @@ describe('builds in files the tool does not read', () => {
     expect(found('release.py', 'subprocess.run(["docker", "run", "--rm", "app", "make", "build"])\nimage = "docker.io/acme/build-tools"\n  # docker build .\n')).toEqual([]);
   });
 
+  it('takes only the build verbs each engine has', () => {
+    const lines = ['"docker builder build -t a ."', '"nerdctl builder build -t a ."', '"podman buildx build -t a ."', '"docker buildx bake"', '"podman bake"', '"nerdctl bake"', '"podman builder build -t a ."', '"nerdctl buildx build -t a ."', '"buildah bake"'];
+    expect(found('ship.py', lines.join('\n') + '\n')).toEqual([[1, 'docker', ['Dockerfile']], [2, 'nerdctl', ['Dockerfile']], [3, 'podman', ['Dockerfile', 'Containerfile']], [4, 'docker', ['Dockerfile']]]);
+  });
+
+  it('knows kaniko\'s executor by its flags as scripts do, not only by a path naming kaniko', () => {
+    expect(found('ship.py', 'subprocess.run(["/usr/local/bin/executor", "--context", ".", "--dockerfile", "deploy/Dockerfile.prod"])\nsubprocess.run(["executor", "--help"])\n')).toEqual([[1, 'kaniko', ['deploy/Dockerfile.prod']]]);
+  });
+
   it('reads a YAML file\'s strings and its program/argument-list steps', () => {
     const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    args: ["build", "-t", "gcr.io/p/app", "."]\n  - name: gcr.io/cloud-builders/docker\n    args: [push, gcr.io/p/app]\n';
     expect(found('cloudbuild.yaml', cloud)).toEqual([[2, 'docker', ['Dockerfile']]]);
