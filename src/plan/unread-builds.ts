@@ -21,6 +21,7 @@
  * runs inside another image).
  */
 import path from 'node:path/posix';
+import type { YAMLMap } from 'yaml';
 import type { Analysis } from '../analyze/index.js';
 import { COMPOSE_FILE, isDocumentation } from '../discover/passed-over.js';
 import type { RepoFs } from '../model/fs.js';
@@ -31,6 +32,7 @@ import { flagValues, parseDockerCommand } from '../model/docker-command.js';
 import { engineBuild, engineVerb } from '../model/engine-builds.js';
 import { OTHER_ENGINES } from '../model/engine-names.js';
 import { resolveRel } from '../model/paths.js';
+import { runFolders } from './run-folders.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { DYNAMIC, foreignProgram, foreignTargets, lastName, type Targets } from '../model/foreign-builds.js';
 
@@ -92,16 +94,20 @@ function dockerTargets(file: string, line: number, words: readonly string[], pro
   return { dockerfiles: [...new Set(paths)], names: [] };
 }
 
-/** The build the words of one command run (read from its file's folder and from the root), or null. */
-function buildOf(file: string, line: number, text: string, words: readonly string[]): UnreadBuild | null {
-  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
-  const cwds = dir === '' ? [''] : [dir, ''];
+/** What a build reads from a folder only known at run time: any Dockerfile of the names it would build. */
+function anyFolder(t: Targets): Targets {
+  return t.dockerfiles === null ? t : { dockerfiles: null, names: [...new Set(t.dockerfiles.map((d) => path.basename(d)))] };
+}
+
+/** The build the words of one command run (read from each of `cwds`, the folders it may run in; null: only known at run time), or null. */
+function buildOf(file: string, line: number, text: string, words: readonly string[], cwds: readonly string[] | null): UnreadBuild | null {
   for (let i = 0; i < words.length; i++) {
     const b = buildAt(words, i);
     if (!b) continue;
     const rest = words.slice(i);
-    const targets = b.program === 'kaniko' || b.program === 'buildctl' ? foreignTargets(rest.slice(1), b.program, cwds) : dockerTargets(file, line, rest, b.program, cwds);
-    return { file, line, text, program: b.program, ...targets };
+    const from = cwds ?? [''];
+    const targets = b.program === 'kaniko' || b.program === 'buildctl' ? foreignTargets(rest.slice(1), b.program, from) : dockerTargets(file, line, rest, b.program, from);
+    return { file, line, text, program: b.program, ...(cwds === null ? anyFolder(targets) : targets) };
   }
   return null;
 }
@@ -111,7 +117,7 @@ function buildOf(file: string, line: number, text: string, words: readonly strin
  * program and its argument list (Cloud Build: `name: gcr.io/cloud-builders/docker` with
  * `args: ["build", …]`; also `entrypoint:` with `args:`) read as that command.
  */
-function yamlBuilds(file: string, text: string): UnreadBuild[] | null {
+function yamlBuilds(file: string, text: string, run: { folders: string[]; stepDir: boolean }): UnreadBuild[] | null {
   const Y = yaml();
   let docs;
   try {
@@ -123,40 +129,50 @@ function yamlBuilds(file: string, text: string): UnreadBuild[] | null {
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
   const out: UnreadBuild[] = [];
   const str = (n: unknown) => (Y.isScalar(n) && typeof n.value === 'string' ? n.value : null);
+  // The folders a node's commands run in: the file's, moved by the `dir:` of the nearest step or task that has one (null: only known at run time).
+  const cwdsAt = (ancestors: readonly unknown[]): string[] | null => {
+    if (!run.stepDir) return run.folders;
+    const owner = [...ancestors].reverse().find((n): n is YAMLMap => Y.isMap(n) && n.has('dir'));
+    if (!owner) return run.folders;
+    const dir = str(owner.get('dir', true));
+    if (dir === null || dir.startsWith('/') || DYNAMIC.test(dir)) return null;
+    return [...new Set(run.folders.map((f) => resolveRel(f, dir)))];
+  };
   for (const doc of docs) {
     Y.visit(doc, {
-      Map(_, map) {
+      Map(_, map, ancestors) {
         const program = str(map.get('entrypoint', true)) ?? str(map.get('name', true));
         const args = map.get('args', true);
         if (program === null || !Y.isSeq(args)) return;
         const words = [program, ...args.items.map((a) => str(a) ?? '$')];
-        const found = buildOf(file, lineOf(map.range?.[0] ?? 0), `${program} ${words.slice(1).join(' ')}`, words);
+        const found = buildOf(file, lineOf(map.range?.[0] ?? 0), `${program} ${words.slice(1).join(' ')}`, words, cwdsAt([...ancestors, map]));
         if (found) out.push(found);
       },
-      Scalar(_, node) {
+      Scalar(_, node, ancestors) {
         if (typeof node.value !== 'string' || !ENGINE_WORDS.some((w) => (node.value as string).includes(w))) return;
         // A block scalar's text starts on the line after its `|` or `>`.
         const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
         const first = lineOf(node.range?.[0] ?? 0) + (block ? 1 : 0);
-        for (const b of lineBuilds(file, node.value, [])) out.push({ ...b, line: first + b.line - 1 });
+        for (const b of lineBuilds(file, node.value, [], cwdsAt(ancestors))) out.push({ ...b, line: first + b.line - 1 });
       },
     });
   }
   return out;
 }
 
-/** The builds in one file's text. */
-export function unreadBuildsIn(file: string, text: string): UnreadBuild[] {
+/** The builds in one file's text; `files`: the repository's files the walk found (where a Taskfile may be included from). */
+export function unreadBuildsIn(file: string, text: string, files: readonly string[] = []): UnreadBuild[] {
   if (!ENGINE_WORDS.some((w) => text.includes(w))) return [];
+  const run = runFolders(file, text, files);
   if (/\.ya?ml$/i.test(file)) {
-    const fromYaml = yamlBuilds(file, text);
+    const fromYaml = yamlBuilds(file, text, run);
     if (fromYaml !== null) return fromYaml;
   }
-  return lineBuilds(file, text, commentsOf(file, text));
+  return lineBuilds(file, text, commentsOf(file, text), run.folders);
 }
 
 /** The builds on the lines of `text`, whole-line comments (`comments`) aside. */
-function lineBuilds(file: string, text: string, comments: readonly string[]): UnreadBuild[] {
+function lineBuilds(file: string, text: string, comments: readonly string[], cwds: readonly string[] | null): UnreadBuild[] {
   const out: UnreadBuild[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
@@ -164,7 +180,7 @@ function lineBuilds(file: string, text: string, comments: readonly string[]): Un
     const trimmed = line.trimStart();
     if (comments.some((c) => trimmed.startsWith(c))) continue;
     if (!ENGINE_WORDS.some((w) => line.includes(w))) continue;
-    const found = buildOf(file, n + 1, trimmed.trimEnd(), trimmed.split(SEPARATORS).filter((w) => w !== ''));
+    const found = buildOf(file, n + 1, trimmed.trimEnd(), trimmed.split(SEPARATORS).filter((w) => w !== ''), cwds);
     if (found) out.push(found);
   }
   return out;
@@ -177,6 +193,7 @@ export function unreadBuilds(analysis: Analysis, fs: RepoFs): UnreadBuild[] {
   const kept = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
   const files = new Set([...(analysis.passedOver ?? []), ...kept]);
   const out: UnreadBuild[] = [];
+  const walked = [...files];
   for (const rel of [...files].sort()) {
     if (analysis.scripts.has(rel) || isDocumentation(rel)) continue;
     const name = path.basename(rel);
@@ -184,7 +201,7 @@ export function unreadBuilds(analysis: Analysis, fs: RepoFs): UnreadBuild[] {
     // A passed-over file is read once and let go (as the builder-tag search reads it).
     const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
     if (text === null) continue;
-    out.push(...unreadBuildsIn(rel, text));
+    out.push(...unreadBuildsIn(rel, text, walked));
   }
   return out;
 }

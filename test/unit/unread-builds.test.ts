@@ -12,9 +12,8 @@ const found = (file: string, text: string) => unreadBuildsIn(file, text).map((b)
 describe('builds in files the tool does not read', () => {
   it('finds an engine build on a line, in any quoting, past global options; not other verbs or comments', () => {
     expect(found('release.py', 'import subprocess\n# docker build -t x .\nsubprocess.run(["docker", "build", "-t", "app", "."])\n')).toEqual([[3, 'docker', ['Dockerfile']]]);
-    // Read from the file's folder and from the root.
-    expect(found('ops/justfile', 'image:\n    docker --context ci buildx build -f deploy/Dockerfile.prod .\n')).toEqual([[2, 'docker', ['ops/deploy/Dockerfile.prod', 'deploy/Dockerfile.prod']]]);
-    expect(found('svc/api/Taskfile.yml', 'tasks:\n  image:\n    cmds: ["podman build -t api ."]\n')).toEqual([[3, 'podman', ['svc/api/Dockerfile', 'svc/api/Containerfile', 'Dockerfile', 'Containerfile']]]);
+    // A file whose runner is not known: read from its folder and from the root.
+    expect(found('ops/ship.rb', 'system("docker --context ci buildx build -f deploy/Dockerfile.prod .")\n')).toEqual([[1, 'docker', ['ops/deploy/Dockerfile.prod', 'deploy/Dockerfile.prod']]]);
     // A path only known when the file runs: any Dockerfile of the name it gives, or of any name.
     expect(found('tox.ini', '[testenv:image]\ncommands = podman build --file=deploy/Dockerfile.$ENV .\n  buildah bud -t app $CTX\n')).toEqual([[2, 'podman', []], [3, 'buildah', ['Dockerfile', 'Containerfile']]]);
     expect(found('ship.rb', 'system("/kaniko/executor --context $CI_PROJECT_DIR --dockerfile $CI_PROJECT_DIR/Dockerfile")\nsystem("buildctl build --frontend dockerfile.v0 --local dockerfile=ci --opt filename=Dockerfile.ci")\n')).toEqual([[1, 'kaniko', ['Dockerfile']], [2, 'buildctl', ['ci/Dockerfile.ci']]]);
@@ -29,6 +28,21 @@ describe('builds in files the tool does not read', () => {
 
   it('knows kaniko\'s executor by its flags as scripts do, not only by a path naming kaniko', () => {
     expect(found('ship.py', 'subprocess.run(["/usr/local/bin/executor", "--context", ".", "--dockerfile", "deploy/Dockerfile.prod"])\nsubprocess.run(["executor", "--help"])\n')).toEqual([[1, 'kaniko', ['deploy/Dockerfile.prod']]]);
+  });
+
+  it('reads a build from the folder the file\'s runner runs its commands in', () => {
+    // just and Task: the file's own folder (a task's `dir:` from there); CodeBuild: the source root.
+    expect(found('ops/justfile', 'image:\n    docker --context ci buildx build -f deploy/Dockerfile.prod .\n')).toEqual([[2, 'docker', ['ops/deploy/Dockerfile.prod']]]);
+    expect(found('svc/api/Taskfile.yml', 'tasks:\n  image:\n    cmds: ["podman build -t api ."]\n')).toEqual([[3, 'podman', ['svc/api/Dockerfile', 'svc/api/Containerfile']]]);
+    expect(found('svc/Taskfile.yml', 'tasks:\n  image:\n    dir: web\n    cmds:\n      - docker build -t web .\n')).toEqual([[5, 'docker', ['svc/web/Dockerfile']]]);
+    expect(found('svc/buildspec.yml', 'phases:\n  build:\n    commands:\n      - docker build -t svc .\n')).toEqual([[4, 'docker', ['Dockerfile']]]);
+    expect(found('svc/tox.ini', '[testenv:image]\ncommands = docker build -t svc .\n')).toEqual([[2, 'docker', ['svc/Dockerfile']]]);
+    // A Taskfile another may include ran, in older Task, from the including file's folder; a recipe that may not change folder, from anywhere.
+    expect(unreadBuildsIn('svc/Taskfile.yml', 'tasks:\n  image:\n    cmds: ["docker build ."]\n', ['Taskfile.yml', 'svc/Taskfile.yml']).map((b) => b.dockerfiles)).toEqual([['svc/Dockerfile', 'Dockerfile']]);
+    expect(found('svc/justfile', '[no-cd]\nimage:\n    docker build .\n')).toEqual([[3, 'docker', ['svc/Dockerfile', 'Dockerfile']]]);
+    // Cloud Build: the source sent may be the file's folder or the root; a step's `dir:` from there; a `dir:` only known at run time, any folder.
+    const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    dir: api\n    args: ["build", "-t", "api", "."]\n  - name: gcr.io/cloud-builders/docker\n    dir: $_DIR\n    args: ["build", "-t", "x", "."]\n';
+    expect(found('deploy/cloudbuild.yaml', cloud)).toEqual([[2, 'docker', ['deploy/api/Dockerfile', 'api/Dockerfile']], [5, 'docker', ['Dockerfile']]]);
   });
 
   it('reads a YAML file\'s strings and its program/argument-list steps', () => {
@@ -55,10 +69,12 @@ describe('builds in files the tool does not read', () => {
     const rebuilt = (extra: Record<string, string>) => planFiles({ ...files, ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'RUNTIME_REBUILT').map((d) => [d.file, d.line]);
     expect(rebuilt({ 'buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build --build-arg GOFLAGS=-race -t app:race .\n' })).toEqual([['buildspec.yml', 4]]);
     expect(rebuilt({ 'buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -f Dockerfile.debug -t app:debug .\n' })).toEqual([]);
-    // Read from its folder and from the root (CodeBuild runs a buildspec's commands from the root wherever the file is).
+    // CodeBuild runs a buildspec's commands from the root wherever the file is.
     expect(rebuilt({ 'svc/buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -t svc .\n' })).toEqual([['svc/buildspec.yml', 4]]);
     // Another service's build, from either folder, is not this Dockerfile's.
     expect(rebuilt({ 'svc/buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -t svc -f svc/Dockerfile svc\n', 'svc/Dockerfile': 'FROM alpine\n' })).toEqual([]);
+    // A service's Taskfile builds the service's own Dockerfile, not the root's.
+    expect(rebuilt({ 'svc/Taskfile.yml': 'version: "3"\ntasks:\n  image:\n    cmds:\n      - docker build -t svc .\n', 'svc/Dockerfile': 'FROM alpine\n' })).toEqual([]);
     // Documentation shows builds; nobody runs it.
     expect(rebuilt({ 'docs/release.yml': 'steps:\n  - run: docker build -t app:race .\n' })).toEqual([]);
   });
