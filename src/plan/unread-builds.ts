@@ -33,6 +33,7 @@ import { engineBuild, engineVerb } from '../model/engine-builds.js';
 import { OTHER_ENGINES } from '../model/engine-names.js';
 import { resolveRel } from '../model/paths.js';
 import { runFolders } from './run-folders.js';
+import { toolBuilds } from './tool-builds.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { DYNAMIC, foreignProgram, foreignTargets, lastName, type Targets } from '../model/foreign-builds.js';
 
@@ -162,13 +163,12 @@ function yamlBuilds(file: string, text: string, run: { folders: string[]; stepDi
 
 /** The builds in one file's text; `files`: the repository's files the walk found (where a Taskfile may be included from). */
 export function unreadBuildsIn(file: string, text: string, files: readonly string[] = []): UnreadBuild[] {
-  if (!ENGINE_WORDS.some((w) => text.includes(w))) return [];
+  // A build tool's settings (./tool-builds.ts), and the engine commands any file may hold.
+  const byTool = toolBuilds(file, text);
+  if (!ENGINE_WORDS.some((w) => text.includes(w))) return byTool;
   const run = runFolders(file, text, files);
-  if (/\.ya?ml$/i.test(file)) {
-    const fromYaml = yamlBuilds(file, text, run);
-    if (fromYaml !== null) return fromYaml;
-  }
-  return lineBuilds(file, text, commentsOf(file, text), run.folders);
+  const fromYaml = /\.ya?ml$/i.test(file) ? yamlBuilds(file, text, run) : null;
+  return [...byTool, ...(fromYaml ?? lineBuilds(file, text, commentsOf(file, text), run.folders))];
 }
 
 /** The builds on the lines of `text`, whole-line comments (`comments`) aside. */
