@@ -11,8 +11,10 @@
  * - devcontainer.json: `build.dockerfile` (or the older `dockerFile`), relative to the file;
  * - heroku.yml: each process of `build.docker` (`web: Dockerfile`, or `dockerfile:` under it),
  *   relative to the file;
- * - fly.toml: `dockerfile` of its `[build]` table, else `Dockerfile` unless the table names an
- *   image or a builder, from the file's folder or where `fly deploy` is run. The project has no
+ * - fly.toml: `dockerfile` of its `[build]` table, relative to the file (flyctl joins it to the
+ *   config's folder, `resolveDockerfilePath` in internal/command/deploy/deploy.go), else
+ *   `Dockerfile` of the folder `fly deploy` runs in (the file's, or another, such as the root)
+ *   unless the table names an image or a builder. The project has no
  *   TOML parser: only `key = "string"` lines of a `[build]` table are read, and any other mention
  *   of a dockerfile refuses with a Dockerfile of any name;
  * - a Tiltfile (Starlark) and a bake file (HCL): no parser either, so a search that errs to
@@ -124,7 +126,7 @@ function fly(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] 
       if (t === '[build]') header = n + 1;
       continue;
     }
-    if (!/dockerfile|^(image|builder|buildpacks)\s*=/i.test(t) || table !== '[build]') {
+    if (!/dockerfile|^(image|builder|builtin|buildpacks)\s*=/i.test(t) || table !== '[build]') {
       if (/dockerfile/i.test(t)) return [any(n + 1, t)];
       continue;
     }
@@ -137,10 +139,11 @@ function fly(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] 
   }
   const df = keys.get('dockerfile');
   if (df && df.value === null) return [any(df.line, lines[df.line - 1]!.trim())];
-  if (!df && (keys.has('image') || keys.has('builder') || keys.has('buildpacks'))) return [];
+  if (!df && ['image', 'builder', 'builtin', 'buildpacks'].some((k) => keys.has(k))) return [];
   const line = df?.line ?? (header || 1);
   const dir = folderOf(file);
-  return [{ line, text: lines[line - 1]!.trim(), ...targetsOf(dir === '' ? [''] : [dir, ''], df?.value ?? 'Dockerfile') }];
+  const folders = df || dir === '' ? [dir] : [dir, ''];
+  return [{ line, text: lines[line - 1]!.trim(), ...targetsOf(folders, df?.value ?? 'Dockerfile') }];
 }
 
 /**

@@ -21,6 +21,7 @@ describe('builds by build tools', () => {
     expect(found('.devcontainer/devcontainer.json', '{ "image": "mcr.microsoft.com/devcontainers/go" }\n')).toEqual([]);
     expect(found('heroku.yml', 'build:\n  docker:\n    web: Dockerfile\n    worker:\n      dockerfile: worker/Dockerfile\n')).toEqual([[3, 'Heroku', ['Dockerfile']], [4, 'Heroku', ['worker/Dockerfile']]]);
     expect(found('fly.toml', 'app = "beacon"\n\n[build]\n  dockerfile = "Dockerfile.fly"\n')).toEqual([[4, 'fly', ['Dockerfile.fly']]]);
+    expect(found('svc/fly.toml', '[build]\n  dockerfile = "Dockerfile"\n')).toEqual([[2, 'fly', ['svc/Dockerfile']]]);
     // No [build] table: flyctl builds `Dockerfile`; an image or a builder builds none.
     expect(found('svc/fly.toml', 'app = "svc"\n')).toEqual([[1, 'fly', ['svc/Dockerfile', 'Dockerfile']]]);
     expect(found('fly.toml', 'app = "x"\n[build]\n  image = "flyio/hellofly:latest"\n')).toEqual([]);
