@@ -19,8 +19,9 @@
  *   of a dockerfile refuses with a Dockerfile of any name;
  * - a Tiltfile (Starlark) and a bake file (HCL): no parser either, so a search that errs to
  *   refuse: each `docker_build(` call (every `target` block) may build a Dockerfile of any name
- *   the file writes, or `Dockerfile`; and one of any name where a `dockerfile` is given by
- *   something else than such a name (a variable, an expression).
+ *   the file writes, or `Dockerfile` where the file has fewer `dockerfile` arguments than calls;
+ *   and one of any name where a `dockerfile` is given by something else than such a name (a
+ *   variable, an expression).
  *
  * YAML and JSON are parsed; a file that does not parse builds a Dockerfile of any name.
  */
@@ -156,7 +157,9 @@ function mentions(call: string) {
     const lines = text.split('\n').map((l) => l.trim());
     const live = lines.map((l) => (l.startsWith('#') || l.startsWith('//') ? [] : l.split(WORDS).filter((w) => w !== '')));
     const words = live.flat();
-    const names = new Set(['Dockerfile']);
+    const calls = live.filter((ws) => ws.includes(call)).length;
+    // `Dockerfile` by default, unless every call may have a `dockerfile` of its own.
+    const names = new Set(words.filter((w) => w === 'dockerfile').length >= calls ? [] : ['Dockerfile']);
     let anyName = false;
     words.forEach((w, k) => {
       if (w === 'dockerfile') {

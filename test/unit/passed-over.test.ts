@@ -88,7 +88,7 @@ describe('a builder tag used in a file the walk passes over', () => {
       justfile: 'vet:\n    podman run --rm acme/app:build go vet\n',
       '.justfile': 'vet:\n    podman run --rm acme/app:build go vet\n',
       'tox.ini': '[testenv]\ncommands = podman run --rm acme/app:build go vet\n',
-      'docker-bake.hcl': 'target "test" {\n  contexts = { src = "docker-image://acme/app:build" }\n}\n',
+      'docker-bake.hcl': 'target "test" {\n  dockerfile = "Dockerfile.test"\n  contexts = { src = "docker-image://acme/app:build" }\n}\n',
       '.devcontainer/devcontainer.json': '{ "image": "acme/app:build" }\n',
       'Dockerfile.vet': 'FROM acme/app:build\nRUN go vet ./...\n',
       'k8s/job.yaml': 'kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - image: acme/app:build\n',

@@ -30,8 +30,10 @@ describe('builds by build tools', () => {
   });
 
   it('searches a Tiltfile and a bake file without a parser, erring to refuse', () => {
-    expect(found('Tiltfile', "# docker_build('old', '.')\ndocker_build('api', 'api', dockerfile='api/Dockerfile.dev')\n")).toEqual([[2, 'Tilt', ['Dockerfile', 'Dockerfile.dev']]]);
+    expect(found('Tiltfile', "# docker_build('old', '.')\ndocker_build('api', 'api', dockerfile='api/Dockerfile.dev')\n")).toEqual([[2, 'Tilt', ['Dockerfile.dev']]]);
+    expect(found('Tiltfile', "docker_build('api', 'api', dockerfile='api/Dockerfile.dev')\ndocker_build('web', 'web')\n")).toEqual([[1, 'Tilt', ['Dockerfile', 'Dockerfile.dev']], [2, 'Tilt', ['Dockerfile', 'Dockerfile.dev']]]);
     expect(found('Tiltfile', "df = 'api/' + name\ndocker_build('api', 'api', dockerfile=df)\n")).toEqual([[2, 'Tilt', []]]);
+    expect(found('docker-bake.hcl', 'target "test" {\n  dockerfile = "ci/Dockerfile.test"\n}\n')).toEqual([[1, 'docker buildx bake', ['Dockerfile.test']]]);
     expect(found('docker-bake.hcl', 'group "default" {\n  targets = ["app"]\n}\ntarget "app" {\n  context = "."\n}\n')).toEqual([[4, 'docker buildx bake', ['Dockerfile']]]);
   });
 
