@@ -5,14 +5,17 @@
  * release script (`subprocess.run(["docker", "build", …])`). Merged, such a build of the
  * runtime Dockerfile would build the builder stage too, from a context and with flags the tool
  * cannot read there (./runtime-rebuilds.ts checks the builds it reads). So each line of those
- * files (a whole-line comment aside) is searched for an engine's build: docker, podman or
- * nerdctl followed by one of the build verbs that engine has (../model/engine-builds.ts), or
- * docker's `bake`, kaniko's executor or `buildctl … build` as scripts' are recognised
- * (../model/foreign-builds.ts), as words of the line, in any
- * quoting (a YAML file is parsed, and its strings and `name:`/`args:` steps searched). Only the name of the Dockerfile it builds is read (`-f`, `--file`, `--dockerfile`,
- * `filename=`): another name cannot be the runtime Dockerfile; no name is the engine's default
- * (`Dockerfile`, for podman and buildah also `Containerfile`); a name only known when the file
- * runs may be any. This is a search for a refusal, never an edit: what it cannot read refuses.
+ * files (a whole-line comment aside) is searched for an engine's build: docker, podman, buildah
+ * or nerdctl followed by one of the build verbs that engine has (../model/engine-builds.ts),
+ * docker's `bake`, or kaniko and buildctl as scripts' are recognised (../model/foreign-builds.ts),
+ * as words of the line, in any quoting (a YAML file is parsed, and its strings and
+ * `name:`/`args:` steps searched). Only the Dockerfile it builds is read (`-f`, `--file`,
+ * `--dockerfile`, `filename=`, else the engine's default: `Dockerfile`, for podman and buildah
+ * also `Containerfile`), from the folder the file's runner runs it in (./run-folders.ts); a path
+ * only known when the file runs leaves any Dockerfile of the name it gives. Build tools that
+ * never name the engine (skaffold, Tilt, Dev Containers, fly, Heroku, bake files) are read from
+ * their settings (./tool-builds.ts). This is a search for a refusal, never an edit: what it
+ * cannot read refuses.
  *
  * Searched: the files the walk passed over that may name an image (./../discover/passed-over.ts:
  * other YAML, TOML, INI, other languages' scripts, outside the source folders), and the files it
