@@ -20,6 +20,10 @@
  * - tox.ini: its own folder (tox_root), unless it sets `changedir`/`change_dir`, which this search
  *   does not read (https://tox.wiki/en/latest/config.html#change_dir);
  * - any other file (a Python or Ruby script, Gradle): unknown, so both its folder and the root.
+ *
+ * A file that changes folder anywhere (`cd ..`, `pushd`, `os.chdir`, `cwd=`, Gradle's
+ * `workingDir`) may run a build from any folder: this search does not follow the change, so
+ * such a file's builds are read by their Dockerfile's name only.
  */
 import path from 'node:path/posix';
 
@@ -33,6 +37,9 @@ interface RunKind {
 }
 
 const TASKFILE = /^taskfile(\.dist)?\.ya?ml$/i;
+/** Words that change the folder later commands run in, in the languages searched (`os.chdir`, `Dir.chdir`, `cwd=`, `{ cwd: … }`). */
+const MOVES = /^(cd|pushd|chdir|cwd|workingDir|working_dir)$|\.(chdir|cwd)$/;
+const WORDS = /[\s"'`,;()[\]{}=:]+/;
 const both = (dir: string) => (dir === '' ? [''] : [dir, '']);
 
 const KINDS: readonly RunKind[] = [
@@ -52,9 +59,14 @@ function folderOf(file: string): string {
   return dir === '.' ? '' : dir;
 }
 
-/** Where the commands of `file` run, and whether a YAML `dir:` moves them; `files` are the repository's files the walk found. */
-export function runFolders(file: string, text: string, files: readonly string[]): { folders: string[]; stepDir: boolean } {
+/**
+ * Where the commands of `file` run (null: only known at run time), and whether a YAML `dir:`
+ * moves them; `files` are the repository's files the walk found.
+ */
+export function runFolders(file: string, text: string, files: readonly string[]): { folders: string[] | null; stepDir: boolean } {
   const dir = folderOf(file);
   const kind = KINDS.find((k) => k.name.test(path.basename(file)));
+  const moves = text.split(WORDS).some((w) => MOVES.test(w));
+  if (moves) return { folders: null, stepDir: false };
   return kind ? { folders: kind.folders(dir, text, files), stepDir: kind.stepDir } : { folders: both(dir), stepDir: false };
 }

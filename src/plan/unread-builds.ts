@@ -121,7 +121,7 @@ function buildOf(file: string, line: number, text: string, words: readonly strin
  * program and its argument list (Cloud Build: `name: gcr.io/cloud-builders/docker` with
  * `args: ["build", …]`; also `entrypoint:` with `args:`) read as that command.
  */
-function yamlBuilds(file: string, text: string, run: { folders: string[]; stepDir: boolean }): UnreadBuild[] | null {
+function yamlBuilds(file: string, text: string, run: { folders: string[] | null; stepDir: boolean }): UnreadBuild[] | null {
   const Y = yaml();
   let docs;
   try {
@@ -135,7 +135,7 @@ function yamlBuilds(file: string, text: string, run: { folders: string[]; stepDi
   const str = (n: unknown) => (Y.isScalar(n) && typeof n.value === 'string' ? n.value : null);
   // The folders a node's commands run in: the file's, moved by the `dir:` of the nearest step or task that has one (null: only known at run time).
   const cwdsAt = (ancestors: readonly unknown[]): string[] | null => {
-    if (!run.stepDir) return run.folders;
+    if (!run.stepDir || run.folders === null) return run.folders;
     const owner = [...ancestors].reverse().find((n): n is YAMLMap => Y.isMap(n) && n.has('dir'));
     if (!owner) return run.folders;
     const dir = str(owner.get('dir', true));

@@ -40,6 +40,9 @@ describe('builds in files the tool does not read', () => {
     // A Taskfile another may include ran, in older Task, from the including file's folder; a recipe that may not change folder, from anywhere.
     expect(unreadBuildsIn('svc/Taskfile.yml', 'tasks:\n  image:\n    cmds: ["docker build ."]\n', ['Taskfile.yml', 'svc/Taskfile.yml']).map((b) => b.dockerfiles)).toEqual([['svc/Dockerfile', 'Dockerfile']]);
     expect(found('svc/justfile', '[no-cd]\nimage:\n    docker build .\n')).toEqual([[3, 'docker', ['svc/Dockerfile', 'Dockerfile']]]);
+    // A file that changes folder may build from any: by the Dockerfile's name only.
+    expect(found('svc/justfile', 'image:\n    cd .. && docker build -t app .\n')).toEqual([[2, 'docker', ['Dockerfile']]]);
+    expect(unreadBuildsIn('tools/ship.py', 'subprocess.run(["docker", "build", "-f", "deploy/Dockerfile.prod", "."], cwd="svc")\n').map((b) => [b.dockerfiles, b.names])).toEqual([[null, ['Dockerfile.prod']]]);
     // Cloud Build: the source sent may be the file's folder or the root; a step's `dir:` from there; a `dir:` only known at run time, any folder.
     const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    dir: api\n    args: ["build", "-t", "api", "."]\n  - name: gcr.io/cloud-builders/docker\n    dir: $_DIR\n    args: ["build", "-t", "x", "."]\n';
     expect(found('deploy/cloudbuild.yaml', cloud)).toEqual([[2, 'docker', ['deploy/api/Dockerfile', 'api/Dockerfile']], [5, 'docker', ['Dockerfile']]]);
@@ -75,6 +78,8 @@ describe('builds in files the tool does not read', () => {
     expect(rebuilt({ 'svc/buildspec.yml': 'phases:\n  build:\n    commands:\n      - docker build -t svc -f svc/Dockerfile svc\n', 'svc/Dockerfile': 'FROM alpine\n' })).toEqual([]);
     // A service's Taskfile builds the service's own Dockerfile, not the root's.
     expect(rebuilt({ 'svc/Taskfile.yml': 'version: "3"\ntasks:\n  image:\n    cmds:\n      - docker build -t svc .\n', 'svc/Dockerfile': 'FROM alpine\n' })).toEqual([]);
+    // ...but not one that changes folder first.
+    expect(rebuilt({ 'svc/justfile': 'image:\n    cd .. && docker build -t app:race --build-arg GOFLAGS=-race .\n' })).toEqual([['svc/justfile', 2]]);
     // Documentation shows builds; nobody runs it.
     expect(rebuilt({ 'docs/release.yml': 'steps:\n  - run: docker build -t app:race .\n' })).toEqual([]);
   });
