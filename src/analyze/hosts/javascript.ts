@@ -16,6 +16,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type SpelledWord } 
 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 import { revivable } from '../../model/revivable.js';
+import { byPlace, callPlaces, type CallPlace } from './js-control-flow.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
@@ -122,7 +123,15 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects), once);
   const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
-  const calls: { start: number; snippet: Snippet }[] = [];
+  const calls: { start: number; place: CallPlace; snippet: Snippet }[] = [];
+  // Where each call runs: its conditions, and its place in the order of the script (./js-control-flow.ts).
+  const placeOf = callPlaces(tree, text, paths.CallExpression, once);
+  /** Queues a call's snippet with the conditions it runs under. */
+  const push = (p: any, snippet: Snippet) => {
+    const place = placeOf(p);
+    if (place.branches.length > 0) snippet.branches = place.branches;
+    calls.push({ start: p.node.start, place, snippet });
+  };
   const envOf = new WeakMap<object, CallEnv>();
   let mentionsDocker = false;
   const nameOf = (callee: any): string | null => (callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null);
@@ -209,10 +218,11 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const unmodelled = (p: any) => {
     const node = p.node;
     if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
-    if (isChdir(node.callee)) chdirAt = Math.min(chdirAt, node.start);
+    // A chdir in a function that may run at any time leaves no call's folder known.
+    if (isChdir(node.callee)) chdirAt = Math.min(chdirAt, placeOf(p).branches.some((b) => b.id.startsWith('js-fn:')) ? -1 : placeOf(p).order[0]!);
     const program = standIn(node.callee, text);
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
-    calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)) });
+    push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
   let chdirAt = Infinity;
   // A call of a function of the file runs its body, whose calls are judged where they stand.
@@ -263,12 +273,12 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
           decoded = template(a0, false, callEnv);
           encode = jsEncode('template');
         }
-        calls.push({ start: node.start, snippet: shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)) });
+        push(p, shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)));
         return;
       }
       if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
         mentionsDocker = true;
-        calls.push({ start: node.start, snippet: argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)) });
+        push(p, argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)));
         return;
       }
       unmodelled(p);
@@ -279,7 +289,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       if (text.slice(node.start, node.end).includes('docker')) mentionsDocker = true;
       const callEnv = env.at(p, undefined);
       const decoded = template(node.quasi, true, callEnv);
-      calls.push({ start: node.start, snippet: shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)) });
+      push(p, shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)));
     });
   };
   collect();
@@ -366,11 +376,21 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
 
   if (!mentionsDocker) return { script: null, diagnostics: [] };
   const compose = () => {
-    calls.sort((a, b) => a.start - b.start);
-    for (const c of calls) if (c.start > chdirAt) c.snippet.cwd = null;
+    calls.sort((a, b) => byPlace(a.place.order, b.place.order));
+    for (const c of calls) if (c.start > chdirAt || c.place.order[0]! > chdirAt) c.snippet.cwd = null;
     const snippets = calls.map((c) => c.snippet);
     const composed = composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
     for (const c of composed.script.commands) unknownPlaceholders(c);
+    // A call under a condition (or in a loop) gives commands that run only sometimes (or many times).
+    calls.forEach((call, k) => {
+      const part = composed.script.parts.find((x) => x.snippet === snippets[k]);
+      if (!part || call.place.branches.length === 0) return;
+      for (let i = part.first; i < part.first + part.count; i++) {
+        const cmd = composed.script.commands[i]!;
+        cmd.conditional = true;
+        if (call.place.loop) cmd.loop = true;
+      }
+    });
     return composed;
   };
   const read = compose();

@@ -1,0 +1,61 @@
+/**
+ * Where a JavaScript build script's calls run (src/analyze/hosts/js-control-flow.ts): under an
+ * `if`, a `&&`, a loop or a `catch` they run only sometimes, and a function's body runs where
+ * the function is called, in that call's place in the order of the script.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const HEAD = "import { execSync } from 'node:child_process';\n";
+const BUILDER = ["execSync('docker build -t lantern:build -f Dockerfile.build .');", "execSync('docker create --name lantern-out lantern:build');", "execSync('docker cp lantern-out:/out/lantern ./lantern');", "execSync('docker rm lantern-out');"];
+const FINAL = "execSync('docker build -t lantern:latest .');";
+const repo = (...lines: string[]) => ({
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/lantern .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY lantern /usr/local/bin/lantern\n',
+  'main.go': 'package main\n',
+  'package.json': '{ "name": "lantern", "type": "module", "scripts": { "image": "node scripts/image.mjs" } }\n',
+  'scripts/image.mjs': `${HEAD}${lines.join('\n')}\n`,
+});
+const outcome = (f: Record<string, string>) => {
+  const plan = planFiles(f);
+  expect(plan.setups.length, 'the setup is found').toBe(1);
+  const s = plan.setups[0]!;
+  return { status: s.status, errors: s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) };
+};
+const refused = (code: string) => ({ status: 'refused', errors: [code] });
+const migrated = { status: 'migrate', errors: [] };
+
+describe('the control flow around the calls of a JavaScript build script', () => {
+  it('refuses a builder build and extraction under an `if` the runtime build is not in', () => {
+    expect(outcome(repo('if (process.env.FRESH) {', ...BUILDER, '}', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+  });
+
+  it('refuses them on the right of `&&`, in a loop, or in a `catch`', () => {
+    expect(outcome(repo(...BUILDER.slice(0, 2), `process.env.FRESH && ${BUILDER[2]}`, BUILDER[3]!, FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+    expect(outcome(repo('for (const n of [1, 2]) {', ...BUILDER, '}', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+    expect(outcome(repo("try { execSync('make check'); } catch {", ...BUILDER, '}', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+  });
+
+  it('refuses a function of the file called only under a condition', () => {
+    expect(outcome(repo('function compile() {', ...BUILDER, '}', 'if (process.env.FRESH) compile();', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+  });
+
+  it('refuses a function that is never called, or is passed on rather than called', () => {
+    expect(outcome(repo('function compile() {', ...BUILDER, '}', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+    expect(outcome(repo('const compile = () => {', ...BUILDER, '};', 'process.nextTick(compile);', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+  });
+
+  it('reads a function body where it is called: after the runtime build, nothing the build copies was extracted yet', () => {
+    expect(outcome(repo('function compile() {', ...BUILDER, '}', FINAL, 'compile();'))).toEqual(refused('ARTIFACT_UNUSED'));
+  });
+
+  it('migrates a setup wholly under one condition, and functions called once, in order', () => {
+    expect(outcome(repo('if (process.env.RELEASE) {', ...BUILDER, FINAL, '}'))).toEqual(migrated);
+    expect(outcome(repo('function compile() {', ...BUILDER, '}', 'function main() {', 'compile();', FINAL, '}', 'main();'))).toEqual(migrated);
+    expect(outcome(repo('(async () => {', ...BUILDER, FINAL, '})();'))).toEqual(migrated);
+  });
+
+  it('knows no folder for a function body called after `process.chdir`, though written before it', () => {
+    expect(outcome(repo('function all() {', ...BUILDER, FINAL, '}', "process.chdir('svc');", 'all();')).status).toBe('refused');
+  });
+});
