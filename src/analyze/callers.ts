@@ -40,8 +40,19 @@ export function calledPath(cmd: ScriptCommand): string | null {
   let prog = words[i]?.value ?? null;
   if (prog === null) return null;
   if (SHELLS.has(path.basename(prog))) {
-    // `bash -e scripts/build.sh`: options, then the file (`-c` runs text, not a file).
-    for (i++; words[i]?.value?.startsWith('-') && words[i]!.value !== '-'; i++) if (/^-[a-z]*c/.test(words[i]!.value!)) return null;
+    // `bash -e scripts/build.sh`, `bash -o errexit -O extglob -- scripts/build.sh`: options
+    // (`-o`/`-O`, also `+o`/`+O` and clustered as in `-eo`, and `--rcfile`/`--init-file` take
+    // the next word), then the file; `-c` runs text, not a file.
+    for (i++; ; i++) {
+      const opt = words[i]?.value;
+      if (opt === undefined || opt === null || opt === '-' || opt === '+' || !/^[-+]/.test(opt)) break;
+      if (opt === '--') {
+        i++;
+        break;
+      }
+      if (/^-[a-zA-Z]*c/.test(opt)) return null;
+      if (/^[-+][a-zA-Z]*[oO]$/.test(opt) || opt === '--rcfile' || opt === '--init-file') i++;
+    }
     prog = words[i]?.value ?? null;
     return prog !== null && !prog.startsWith('/') && !prog.startsWith('~') ? prog : null;
   }
