@@ -28,6 +28,7 @@ import type { Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
+import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
@@ -196,6 +197,9 @@ const OWN_MACHINE_JOBS: ReadonlySet<ScriptFile['kind']> = new Set(['github-actio
 /** `calls`: the caller's commands that run a setup's script (they are the calls, not uses). */
 function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>, reading: BuildReading): void {
   const after = ` after running ${setup.script} (${call.file}:${call.line})`;
+  // A caller that names the builder image through the script's environment may use it by that name (./caller-tags.ts).
+  const named = setup.builderTagUsedElsewhere || setup.builderTagUnknown || setup.builderTagUsers.length > 0 ? null : tagSetByCaller(setup, reading.scripts.get(setup.script), call);
+  if (named) setup.builderTagUsedElsewhere = { file: call.file, line: call.line, text: shown(call), via: `${named} in the environment of ${setup.script}, which names the builder image otherwise than its fallback` };
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
   const ownJob = OWN_MACHINE_JOBS.has(caller.kind);

@@ -103,6 +103,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'tag-default-used-elsewhere': (dir, env) => ['build.sh', 'test.sh'].forEach((s) => exec('sh', [s], dir, env)),
   // The caller names the builder image, then runs the tests in it by that name.
   'builder-tag-from-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
+  // The caller names the builder image through the script's environment, then tests in it.
+  'tag-default-set-by-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller runs the binary build.sh left behind: the migrated build.sh must leave it too.
   'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller builds a debugging image from the binary build.sh left behind: it must still be there.
