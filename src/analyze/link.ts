@@ -38,7 +38,7 @@ import { noteModeSource, umaskDependence } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
-import { mayNameImage, otherImageKeys } from './unknown-image.js';
+import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
@@ -456,6 +456,9 @@ function makeSetup(
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
       if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()))) setup.builderTagUsers.push(cmd);
     }
+    // Docker commands the model does not read (`docker save "$IMG"`, `docker images app > tags.txt`) may name or list it too.
+    const unread = inv ? null : dockerInvocation(cmd);
+    if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags))) setup.builderTagUsers.push(cmd);
     if (pos(cmd) <= lastExtraction) {
       // Between the extraction's own steps (`docker cp …`, then this, then `docker rm …`): the
       // files copied out before it are there for it to use, and an export build, which takes

@@ -10,7 +10,8 @@
  * when its static start begins no spelling of the builder's tags (`"registry.example/app:$V"`
  * against `app:build`). (A builder tag only known at run time is ./dynamic-tag.ts's.)
  */
-import { spellingsOf } from '../model/image-ref.js';
+import { canonicalImage, spellingsOf } from '../model/image-ref.js';
+import { globToRegExp } from '../model/glob.js';
 import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 
@@ -58,4 +59,52 @@ function imageWords(inv: DockerInvocation): Word[] {
     default:
       return [];
   }
+}
+
+/** Listing flags that take a value (`--filter reference=app:*`, `--format '{{.Tag}}'`). */
+const LISTING_VALUED = new Set(['-f', '--filter', '--format']);
+
+/**
+ * A listing of images (`docker images`, `docker image ls|list`) whose output goes anywhere but
+ * the terminal (captured, piped, redirected to a file) and may hold an image with one of `tags`:
+ * it lists every image, or one of them has a repository (`docker images app`) or a `reference=`
+ * filter (`--filter reference='app:*'`) that a tag matches, or a word only known at run time.
+ * A script that saves, pushes or records what it lists (`docker save $(docker images -q app)`)
+ * found the builder image there; with the builder build gone it would not.
+ */
+export function listsImage(inv: DockerInvocation, tags: readonly string[]): boolean {
+  const cmd = inv.cmd;
+  const words = cmd.words;
+  const sub = words[inv.verbIndex]?.value;
+  const at = sub === 'images' ? inv.verbIndex + 1 : sub === 'image' && ['ls', 'list'].includes(words[inv.verbIndex + 1]?.value ?? '') ? inv.verbIndex + 2 : -1;
+  if (at < 0) return false;
+  const toTerminal = cmd.stdout === null && !cmd.redirects.some((r) => (r.fd === null || r.fd === '1') && /^(>|>>|>\||&>|&>>)$/.test(r.op));
+  if (toTerminal) return false;
+  const names = tags.map(canonicalImage).map((t) => ({ tagged: t, repo: t.slice(0, t.lastIndexOf(':')) }));
+  const references: (string | null)[] = [];
+  const operands: (string | null)[] = [];
+  for (let k = at; k < words.length; k++) {
+    const v = words[k]!.value;
+    if (v === null) {
+      operands.push(null);
+      continue;
+    }
+    const [flag, inline] = v.startsWith('--') && v.includes('=') ? [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)] : [v, undefined];
+    if (LISTING_VALUED.has(flag)) {
+      const value = inline !== undefined ? inline : (words[++k]?.value ?? null);
+      if (flag === '-f' || flag === '--filter') {
+        if (value === null) references.push(null);
+        else if (value.startsWith('reference=')) references.push(value.slice('reference='.length));
+      }
+      continue;
+    }
+    if (!v.startsWith('-')) operands.push(v);
+  }
+  // Each operand and reference filter narrows the listing; with none it holds every image.
+  const byOperand = operands.every((o) => o === null || names.some((n) => {
+    const c = canonicalImage(o);
+    return o.includes(':') ? c === n.tagged : c.slice(0, c.lastIndexOf(':')) === n.repo;
+  }));
+  const byReference = references.every((r) => r === null || names.some((n) => globToRegExp(r).test(n.tagged) || globToRegExp(r).test(n.repo)));
+  return (tags.length > 0 || operands.concat(references).every((x) => x === null)) && byOperand && byReference;
 }

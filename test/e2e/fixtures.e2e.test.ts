@@ -155,6 +155,8 @@ if (!pwsh) {
 
 /** Artifacts the pipeline keeps on the host for later use (an export stage): old and migrated must leave the same. */
 const HOST_FILES: Record<string, string[]> = {
+  // The tags of the image listed after the build: the builder image's among them.
+  'builder-image-listed': ['relay-tags.txt'],
   'export-host-artifacts': ['greeter', 'greeter.sha256'],
   'export-after-function-cd': ['relay', 'release/relay.sha256'],
   'export-after-command-cd': ['relay', 'release/relay.sha256'],
