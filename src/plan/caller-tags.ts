@@ -2,7 +2,7 @@
  * A builder tag only known at run time that falls back to a name (`BUILDER=${BUILDER:-app-build}`,
  * then `-t "$BUILDER"`) is searched for by that name in the other files (./tag-mentions.ts): the
  * name the image has when the environment sets nothing. A caller that runs the script with the
- * variable set (`BUILDER=relay-build sh build.sh`, or after `export BUILDER=relay-build`) gives
+ * variable set (`BUILDER=relay-build sh build.sh`, `env BUILDER=relay-build ./build.sh`, or after `export BUILDER=relay-build`) gives
  * the image another name, which it, or whatever runs after it (`docker run relay-build go
  * test`), may use: the search by the fallback does not find those uses.
  *
@@ -11,6 +11,7 @@
  * stays as written (`docker build --target builder -t "$BUILDER" …`), as for a tag with no
  * name to fall back to.
  */
+import { envPrefix } from '../analyze/callers.js';
 import { dynamicTags, sameText } from '../analyze/dynamic-tag.js';
 import { parseShell } from '../analyze/shell/index.js';
 import { dockerInvocation } from '../model/docker-command.js';
@@ -22,6 +23,7 @@ function callEnvironment(call: ScriptCommand): Map<string, string | null> {
   const env = new Map<string, string | null>();
   for (const name of call.exported ?? []) env.set(name, call.vars.get(name) ?? null);
   for (const [name, value] of call.env ?? []) env.set(name, value);
+  for (const [name, value] of envPrefix(call)?.vars ?? []) env.set(name, value);
   return env;
 }
 

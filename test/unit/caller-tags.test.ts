@@ -49,6 +49,10 @@ describe('a builder tag a caller names through the environment', () => {
     expect(migrated('BUILDER=relay-build bash -o errexit -O expand_aliases build.sh\ndocker run --rm relay-build go test ./...')).toContain('docker build --target builder -t "$BUILDER" -f Dockerfile .');
   });
 
+  it('keeps it when the caller sets the variable through env', () => {
+    expect(migrated('env BUILDER=relay-build sh build.sh\ndocker run --rm relay-build go test ./...')).toContain('docker build --target builder -t "$BUILDER" -f Dockerfile .');
+  });
+
   it('drops the builder build when the variables the caller sets leave the tag alone', () => {
     const out = migrated('VERBOSE=1 sh build.sh');
     expect(out).not.toContain('docker build --target builder');
@@ -64,6 +68,11 @@ describe('calledPath', () => {
     expect(path('bash -eo pipefail scripts/build.sh')).toBe('scripts/build.sh');
     expect(path('bash +O extglob -O expand_aliases -- build.sh')).toBe('build.sh');
     expect(path('bash --rcfile ci/bashrc build.sh')).toBe('build.sh');
+  });
+  it('reads the script env runs, unless env changes its folder', () => {
+    expect(path('env BUILDER=relay-build ./build.sh')).toBe('./build.sh');
+    expect(path('env -i PATH=/bin bash -e build.sh')).toBe('build.sh');
+    expect(path('env -C sub ./build.sh')).toBeNull();
   });
   it('reads no script where the shell runs text', () => {
     expect(path("bash -c 'make all' build.sh")).toBeNull();
