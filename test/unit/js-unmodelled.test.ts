@@ -26,7 +26,18 @@ const outcome = (f: Record<string, string>) => {
 
 describe('JavaScript calls between the process calls of a build script', () => {
   it('refuses an fs call that may change the artifact before the runtime build copies it', () => {
-    expect(outcome(repo(...BUILDER, "fs.chmodSync('lantern', 0o775);", FINAL))).toEqual({ status: 'refused', errors: ['BUILDER_INPUT_CHANGED'], exported: false });
+    expect(outcome(repo(...BUILDER, "fs.chmodSync('lantern', 0o775);", FINAL))).toEqual({ status: 'refused', errors: ['HOST_POSTPROCESS'], exported: false });
+  });
+
+  it('names a call given the artifact between the builds as a change of the artifact, not of a builder input', () => {
+    const plan = planFiles(repo(...BUILDER, "fs.copyFileSync('lantern', `lantern.bak`);", FINAL));
+    const errors = plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(errors[0]!.message).toContain('js:fs.copyFileSync lantern lantern.bak');
+  });
+
+  it('still refuses a call given no literal path between the builds as one that may write what the builder reads', () => {
+    expect(outcome(repo(...BUILDER, 'const src = process.argv[2];', 'fs.copyFileSync(src, process.argv[3]);', FINAL)).errors).toEqual(['BUILDER_INPUT_CHANGED']);
   });
 
   it('keeps the artifact on the host for an fs read after the final build', () => {

@@ -21,7 +21,7 @@ import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
 import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
-import { isChdir, pureCall, standIn } from './js-unmodelled.js';
+import { isChdir, literalArguments, pureCall, standIn } from './js-unmodelled.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -220,7 +220,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
     // A chdir in a function that may run at any time leaves no call's folder known.
     if (isChdir(node.callee)) chdirAt = Math.min(chdirAt, placeOf(p).branches.some((b) => b.id.startsWith('js-fn:')) ? -1 : placeOf(p).order[0]!);
-    const program = standIn(node.callee, text);
+    const program = [standIn(node.callee, text), ...literalArguments(node)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };

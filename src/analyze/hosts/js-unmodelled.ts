@@ -8,14 +8,32 @@
  * judge `python3 tools/stamp.py`. Only calls known to touch no file are left out: printing
  * (`console.*`), path and string arithmetic, JSON, Math, dates, numbers.
  */
+import { shellQuote } from '../../model/shell-quote.js';
 
 /**
  * The stand-in program an unmodelled call is read as: `js:` and the callee as written
- * (`js:fs.chmodSync`), which no table models and which takes no paths.
+ * (`js:fs.chmodSync`), which no table models; its words are the call's literal arguments.
  */
 export function standIn(callee: any, text: string): string {
   const written = callee ? text.slice(callee.start, callee.end) : '';
   return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(written) && written.length <= 60 ? `js:${written}` : 'js:call';
+}
+
+/**
+ * The stand-in's words after the program: the call's arguments written as literals (a string,
+ * a template without `${…}`, a number), each one shell word, so the host checks see the paths it
+ * is given (`fs.copyFileSync('app', 'app.bak')` is given the artifact, as `python3 stamp.py app`
+ * is). Any other argument is left out: the program still may read or write any file by a name
+ * of its own, as every program the tool does not model may.
+ */
+export function literalArguments(node: any): string[] {
+  const out: string[] = [];
+  for (const a of node.arguments ?? []) {
+    if (a?.type === 'StringLiteral') out.push(shellQuote(a.value));
+    else if (a?.type === 'TemplateLiteral' && a.expressions.length === 0 && typeof a.quasis[0]?.value?.cooked === 'string') out.push(shellQuote(a.quasis[0].value.cooked));
+    else if (a?.type === 'NumericLiteral') out.push(shellQuote(a.extra?.raw ?? String(a.value)));
+  }
+  return out;
 }
 
 /** Objects whose methods read and write no file. */
