@@ -44,16 +44,20 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
     const shell = named === undefined ? 'bash' : String(named);
     const ps = shell === 'pwsh' || shell === 'powershell';
     if (ps && !onPath('pwsh')) return { none: `job ${job} ${label} runs in ${shell}: no PowerShell here (\`pwsh\` is not on PATH)` };
-    if (!ps && shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
+    // `shell: python` runs the step's text as a Python program (`python {0}`): python3 here, where there is one.
+    const py = shell === 'python' && onPath('python3');
+    if (!ps && !py && shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
     const wd = step['working-directory'] ?? defaults ?? '.';
     const bad = noExpressions(`job ${job} ${label}`, step['run'], wd, wf['env'], j['env'], step['env'], step['if']);
     if (bad) return { none: bad };
     // pwsh steps as the runner wraps them: errors stop, and the last native command's status is the step's.
-    const argv = ps
-      ? ['pwsh', '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'stop'\n${step['run']}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`]
-      : shell === 'bash'
-        ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
-        : ['sh', '-e', '-c', step['run']];
+    const argv = py
+      ? ['python3', '-c', step['run']]
+      : ps
+        ? ['pwsh', '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'stop'\n${step['run']}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`]
+        : shell === 'bash'
+          ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
+          : ['sh', '-e', '-c', step['run']];
     out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label });
   }
   return out;

@@ -59,6 +59,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'js-spawn-builder-kept': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-wrapper-build': (dir, env) => exec('node', ['scripts/build.js'], dir, env),
   'export-github-steps': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
+  // The Python step after the runtime build reads the binary the export build leaves.
+  'export-github-python-step': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   // Export builds written into the other CI kinds' shell steps.
   'export-circleci-store-artifacts': (dir, env) => runCircleJob(dir, 'image', env),
   'export-jenkins-sh-step': (dir, env) => runJenkinsfile(dir, env),
@@ -163,6 +165,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-js-chdir': ['lantern', 'release/lantern.sha256'],
   'export-after-clean-dest': ['dist/quill', 'dist/quill.sha256'],
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
+  'export-github-python-step': ['beacon', 'beacon.sha256'],
   'extract-tmp-then-rename': ['bin/relay', 'relay.sha256'],
   'export-circleci-store-artifacts': ['build/curlew'],
   'export-jenkins-sh-step': ['beacon', 'beacon.sha256'],

@@ -329,12 +329,22 @@ describe('CI steps in a shell that is not sh', () => {
     expect(plan.changes).toEqual([]);
   });
 
-  it('a setup whose job later runs a Python step (no docker in it) is refused: it may read the artifact', () => {
+  it('a Python step (no docker in it) after the runtime build keeps the artifact on the host: it may read it', () => {
     const py = `      - shell: python\n        run: |\n          import hashlib, pathlib\n          pathlib.Path("app.sha256").write_text(hashlib.sha256(pathlib.Path("app").read_bytes()).hexdigest())\n`;
     const wf = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${block('          ')}\n${py}`;
     const plan = planFiles(files(wf));
-    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])])).toEqual([['refused', [['SHELL_NOT_READ', 12]]]]);
-    expect(plan.changes).toEqual([]);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['migrate', []]]);
+    const after = plan.changes.find((c) => c.path === '.github/workflows/ci.yml')!.after!;
+    expect(after).toContain('docker build --target export --output type=local,dest=. -f Dockerfile .');
+    // The Python step itself is left as it was.
+    expect(after).toContain(py);
+    expect(plan.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('FROM scratch AS export');
+    // Between the extraction and the runtime build it may change what the builder reads (or the artifact): refused.
+    const [head, tail] = [block('          ').split('\n').slice(0, 4).join('\n'), block('          ').split('\n').slice(4).join('\n')];
+    const between = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${head}\n${py}      - run: |\n${tail}\n`;
+    const refused = planFiles(files(between));
+    expect(refused.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])])).toEqual([['refused', [['BUILDER_INPUT_CHANGED', 11]]]]);
+    expect(refused.changes).toEqual([]);
     // The same step before the builder build reads nothing the setup changes.
     const before = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n${py}      - run: |\n${block('          ')}\n`;
     const first = planFiles(files(before));

@@ -255,6 +255,35 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     });
   };
 
+  /**
+   * A GitHub step in a shell the tool does not read (`shell: python`) whose text never says
+   * docker stands in its job as one program the tool does not model, run from the step's folder
+   * (`shell:python`, as a JavaScript call stands as `js:fs.chmodSync`): the host checks then judge
+   * it as they judge `python3 tools/checksum.py` in a bash step (after the runtime build it may
+   * read the artifact by a name of its own, which keeps it on the host; before, it may change the
+   * artifact or what the builder reads, which refuses). Nothing is ever written into it. Null
+   * when the step mentions docker (its commands are then not followed: SHELL_NOT_READ) or is empty.
+   */
+  const unreadProgram = (node: unknown, at: number, shell: string, cwd: string | null, vars: Map<string, string | null>, label: string): Snippet | null => {
+    const body = isScalar(node) && typeof node.value === 'string' ? node.value : '';
+    if (body.includes('docker') || body.trim() === '' || !/^[\w.+-]+$/.test(shell)) return null;
+    const program = `shell:${shell}`;
+    const notShell = { error: `${label} runs in ${shell}, which the tool does not write` };
+    return {
+      shell: program,
+      toFile: Array.from({ length: program.length + 1 }, () => at),
+      encode: () => { throw new Error(`internal error: ${notShell.error}`); },
+      cwd,
+      vars,
+      remove: null,
+      label,
+      shellText: notShell,
+      insertWords: () => notShell,
+      replaceCommand: () => notShell,
+      replaceWord: () => notShell,
+    };
+  };
+
   const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
@@ -294,7 +323,12 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           }
         }
         if (shell !== 'sh') {
-          unreadStep(step.get('run', true), step.range[0], `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, shell, true);
+          const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
+          const standIn = unreadProgram(run, step.range[0], shell, cwd, staticEnv(step.get('env', true), jobEnv), label);
+          if (standIn) {
+            group.push(snippets.length);
+            snippets.push(standIn);
+          } else unreadStep(run, step.range[0], label, shell, true);
           return;
         }
         const id = snippets.length;
