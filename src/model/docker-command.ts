@@ -5,6 +5,7 @@
  */
 import type { ScriptCommand, Word } from './script.js';
 import { exactList } from './exact-list.js';
+import { wrapperSpans } from './wrappers.js';
 
 export type Verb = 'build' | 'create' | 'run' | 'start' | 'stop' | 'kill' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
 
@@ -20,6 +21,8 @@ export interface ParsedFlag {
 
 export interface DockerInvocation {
   cmd: ScriptCommand;
+  /** Index in cmd.words of the word `docker`: 0, or past the wrappers it runs through (`sudo docker …`: 1). */
+  at?: number;
   verb: Verb;
   /** Index in cmd.words of the last word of the subcommand (`build` in `docker image build`). */
   verbIndex: number;
@@ -126,6 +129,41 @@ export function isDockerProgram(word: Word | undefined): boolean {
   return v != null && (v === 'docker' || v.endsWith('/docker'));
 }
 
+/**
+ * Wrappers the docker model reads through: they run docker as it is, only as another user
+ * (`sudo`), at another priority (`nice`), with variables set (`env`), or bypassing a shell
+ * function named docker (`command`). Every docker command of a setup must run through the same
+ * ones (src/plan/wrapped-docker.ts), and the commands the migration keeps or writes keep them.
+ * Others are not read through: `timeout` (the merged build would run both stages under the one
+ * limit each build had), `exec` (the script ends there), `nohup`, `time`, and those whose
+ * options the tool cannot read (./wrappers.ts).
+ */
+const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command']);
+
+/**
+ * Where docker starts in `words`: 0 when it is the program, the index past wrappers it is read
+ * through (above), or null. Read through only when every wrapper word is static, `command` has
+ * no option (`-v` looks docker up, `-p` may find another), and no variable set for docker by a
+ * wrapper is one docker or the build reads itself (`env DOCKER_BUILDKIT=0`, `BUILDX_*`,
+ * `BUILDKIT_*`): the plan judges those only when written before the program.
+ */
+export function dockerAt(words: readonly Word[]): number | null {
+  if (isDockerProgram(words[0])) return 0;
+  const spans = wrapperSpans(words);
+  const at = spans[spans.length - 1]?.end;
+  if (at == null || !isDockerProgram(words[at])) return null;
+  for (const { name, start, end } of spans) {
+    if (!READ_THROUGH.has(name)) return null;
+    for (const w of words.slice(start + 1, end!)) {
+      const v = w.value;
+      if (v === null || (name === 'command' && v.startsWith('-'))) return null;
+      // A variable docker or the build reads, set or unset for docker alone.
+      if (/^(DOCKER|BUILDX|BUILDKIT)_/.test(v) || (name === 'env' && /^-(u|-unset)/.test(v))) return null;
+    }
+  }
+  return at;
+}
+
 const parsed = new WeakMap<ScriptCommand, DockerInvocation | null>();
 
 /**
@@ -155,9 +193,10 @@ export function primeInvocation(cmd: ScriptCommand, inv: DockerInvocation | null
 /** Reads a script command as a docker invocation, or returns null when it is not one. */
 export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null {
   const words = cmd.words;
-  if (!isDockerProgram(words[0])) return null;
+  const at = dockerAt(words);
+  if (at === null) return null;
   // Global flags before the subcommand are rare in scripts; skip the common ones.
-  let i = 1;
+  let i = at + 1;
   while (i < words.length && words[i]!.value?.startsWith('-')) {
     const v = words[i]!.value!;
     i += /^--(context|host|config|log-level)$|^-[Hc]$/.test(v) ? 2 : 1;
@@ -175,7 +214,7 @@ export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null 
   } else if (one) {
     [verb, table] = one;
   }
-  const inv: DockerInvocation = { cmd, verb, verbIndex, flags: [], operands: [], unknownFlags: [] };
+  const inv: DockerInvocation = { cmd, verb, verbIndex, flags: [], operands: [], unknownFlags: [], ...(at > 0 ? { at } : {}) };
   if (verb === 'other') return inv;
 
   for (let k = verbIndex + 1; k < words.length; k++) {

@@ -5,7 +5,7 @@
  * setups themselves are read from docker commands only; these matter as other builds of a
  * Dockerfile a migration changes (src/plan/runtime-rebuilds.ts).
  */
-import { parseDockerCommand, type DockerInvocation } from './docker-command.js';
+import { dockerAt, parseDockerCommand, type DockerInvocation } from './docker-command.js';
 import type { ScriptCommand, Word } from './script.js';
 import { OTHER_ENGINES } from './engine-names.js';
 import { foreignBuild, type ForeignBuild } from './foreign-builds.js';
@@ -72,8 +72,8 @@ export function engineBuild(cmd: ScriptCommand): EngineBuild | null {
   if (foreign) return { kind: 'foreign', ...foreign };
   const verb = engineVerb(program, cmd.words.slice(at + 1).map((w) => w.value));
   if (verb?.kind === 'bake') return { kind: 'bake' };
-  // `docker build` itself, unless run through a wrapper (`sudo docker build …`), is the build index's.
-  if (program === 'docker' && at > 0) {
+  // `docker build` itself, also through a wrapper the docker model reads through (`sudo docker build …`: dockerAt), is the build index's.
+  if (program === 'docker' && at > 0 && dockerAt(cmd.words) === null) {
     const inv = parseDockerCommand({ ...cmd, words: cmd.words.slice(at) });
     return inv && inv.verb === 'build' ? { kind: 'build', engine: 'docker', inv } : null;
   }

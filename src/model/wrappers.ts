@@ -76,13 +76,26 @@ export function isWrapper(name: string | null | undefined): boolean {
  * (`exec >build.log`) runs no program: `at` is then past the last word.
  */
 export function programAt(words: readonly Word[]): { at: number; known: boolean } {
+  const spans = wrapperSpans(words);
+  const last = spans[spans.length - 1];
+  return last === undefined ? { at: 0, known: true } : last.end === null ? { at: last.start, known: false } : { at: last.end, known: true };
+}
+
+/**
+ * Each wrapper before the program: where its name is and where its options and operands end
+ * (`end`: the index of the word after them; null when they cannot be read, and no span follows).
+ */
+export function wrapperSpans(words: readonly Word[]): { name: string; start: number; end: number | null }[] {
+  const spans: { name: string; start: number; end: number | null }[] = [];
   let i = 0;
   while (i < words.length && isWrapper(words[i]!.value)) {
-    const next = pastOptions(words, i, WRAPPERS[words[i]!.value!]!);
-    if (next === null) return { at: i, known: false };
+    const name = words[i]!.value!;
+    const next = pastOptions(words, i, WRAPPERS[name]!);
+    spans.push({ name, start: i, end: next });
+    if (next === null) break;
     i = next;
   }
-  return { at: i, known: true };
+  return spans;
 }
 
 /** The index of the word after wrapper `at`'s options and operands, or null when they cannot be read. */

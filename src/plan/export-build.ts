@@ -21,6 +21,7 @@ import { snippetIgnoresFailure } from './failure-ignored.js';
 import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
 import { lostRedirect } from './replaced-redirects.js';
+import { wrapperWords } from './wrapped-docker.js';
 
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
 export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'make', 'package-json', 'javascript', 'circleci', 'azure-pipelines', 'bitbucket-pipelines', 'travis-ci', 'jenkinsfile']);
@@ -140,7 +141,9 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const rel = (p: string) => path.relative(target.cwd || '.', p || '.') || '.';
   const head = ['docker', 'build', '--target', exp.stage, '--output', `type=local,dest=${rel(exp.dest)}`, '-f', rel(exp.dockerfile)];
   const prefix: NewWord[] = [...env].map(([name, to]) => ({ env: name, to }));
-  const words: NewWord[] = [...prefix, ...head.map((value) => ({ value })), ...copied.map((copy) => ({ copy, from: b.cmd.index })), { value: rel(exp.context) }];
+  // Through the wrappers every docker command of the setup ran through (./wrapped-docker.ts): `sudo docker build --target export …`.
+  const wrappers: NewWord[] = wrapperWords(b.cmd).map((copy) => ({ copy, from: b.cmd.index }));
+  const words: NewWord[] = [...prefix, ...wrappers, ...head.map((value) => ({ value })), ...copied.map((copy) => ({ copy, from: b.cmd.index })), { value: rel(exp.context) }];
   const edits = adapter.replaceCommand(script, target.index, words);
   if ('error' in edits) {
     refuse('SCRIPT_EDIT_UNSAFE', target, `the export build cannot be written in place of \`${target.words.map((w) => w.raw).join(' ')}\`: ${edits.error}`, 'Migrate this setup by hand.');
@@ -153,7 +156,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
     out.edits.push({ start: feeder.start, end: target.start, text: '' });
     out.absorbed.add(feeder.index);
   }
-  out.rewrites.push({ index: target.index, kind: 'whole', words: [...head, ...copied.map((w) => w.symbol), rel(exp.context)], env: Object.fromEntries(env), ...(feeder ? { absorbs: [feeder.index] } : {}) });
+  out.rewrites.push({ index: target.index, kind: 'whole', words: [...wrapperWords(b.cmd).map((w) => w.symbol), ...head, ...copied.map((w) => w.symbol), rel(exp.context)], env: Object.fromEntries(env), ...(feeder ? { absorbs: [feeder.index] } : {}) });
   const shown = words.map((w) => ('value' in w ? shellQuote(w.value) : 'env' in w ? `${w.env}=${shellQuote(w.to)}` : w.copy.raw)).join(' ');
   out.notes.push(`${exp.reasons.join('; ')}: \`${shown}\` now writes it where the extraction did`);
   return out;

@@ -45,6 +45,7 @@ import { dynamicTags } from '../analyze/dynamic-tag.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { applyVerdict } from './verdicts.js';
+import { checkWrappers } from './wrapped-docker.js';
 import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
 
@@ -434,6 +435,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   const inputs = checkBuildInputs(setup, fs);
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names));
+  const wrappers = checkWrappers(setup);
+  if (wrappers) plan.diagnostics.push(wrappers);
   const continued = danglingContinuation(builderFacts, setup.id);
   if (continued) plan.diagnostics.push(continued);
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;

@@ -166,6 +166,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-after-clean-dest': ['dist/quill', 'dist/quill.sha256'],
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
   'export-github-python-step': ['beacon', 'beacon.sha256'],
+  'wrapped-docker-nice': ['ferry', 'ferry.sha256'],
   'extract-tmp-then-rename': ['bin/relay', 'relay.sha256'],
   'export-circleci-store-artifacts': ['build/curlew'],
   'export-jenkins-sh-step': ['beacon', 'beacon.sha256'],

@@ -50,7 +50,7 @@ describe('host effects: references to what the migration removes (item 2)', () =
   });
 
   it('`sudo docker rm NAME` and `docker stop NAME` of the removed container go', () => {
-    const { out } = migrates(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker stop x', RUN, 'sudo docker rm -f x']));
+    const { out } = migrates(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker stop x', 'sudo docker rm -f x', RUN]));
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
   });
 

@@ -1,10 +1,14 @@
 /**
- * A setup whose own docker commands run through sudo (or another wrapper). The linker follows
- * docker run directly: through sudo it talks to root's daemon with root's config and leaves
- * root-owned files on the host, which the migration does not model. Such a setup is never migrated, and never passed
- * over in silence: the extraction is a near miss, a final build through sudo is named.
+ * A setup whose own docker commands run through sudo (or another wrapper the docker model reads
+ * through: src/model/docker-command.ts dockerAt). Through sudo docker talks to root's daemon with
+ * root's config and leaves root-owned files on the host: a setup run wholly through the very same
+ * wrappers is migrated, the final build and an export build keeping them (src/plan/wrapped-docker.ts);
+ * wrappers that differ between its commands refuse (DOCKER_WRAPPERS_DIFFER); a wrapper the model
+ * does not read through (`timeout`) leaves the extraction a near miss, never passed over in silence.
  */
 import { describe, expect, it } from 'vitest';
+import { parseShell } from '../../src/analyze/shell.js';
+import { dockerAt } from '../../src/model/docker-command.js';
 import { planFiles } from '../support/plan.js';
 
 const FILES = {
@@ -14,39 +18,64 @@ const FILES = {
 };
 const plan = (lines: string[]) => planFiles({ ...FILES, 'build.sh': ['#!/bin/sh', 'set -e', ...lines, ''].join('\n') });
 const codes = (p: ReturnType<typeof plan>) => [...p.diagnostics, ...p.setups.flatMap((s) => s.diagnostics)].filter((d) => d.severity !== 'info').map((d) => [d.code, d.line, d.message] as const);
+/** The five steps of the setup, each behind the wrapper `w(k)` gives it, then `after`. */
+const steps = (w: (k: number) => string, after: string[] = []) => plan([
+  `${w(0)}docker build -t relay:build -f Dockerfile.build .`,
+  `${w(1)}docker create --name x relay:build`,
+  `${w(2)}docker cp x:/out/relay ./relay`,
+  `${w(3)}docker rm x`,
+  `${w(4)}docker build -t relay:latest .`,
+  ...after,
+]);
+const outcome = (p: ReturnType<typeof plan>) => ({
+  setups: p.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]),
+  script: p.changes.find((c) => c.path === 'build.sh')?.after?.split('\n').slice(2, -1) ?? null,
+});
 
 describe('docker through sudo in a setup', () => {
-  it('an extraction through sudo is a near miss naming sudo; nothing is written', () => {
-    const p = plan(['sudo docker build -t relay:build -f Dockerfile.build .', 'sudo docker create --name x relay:build', 'sudo docker cp x:/out/relay ./relay', 'sudo docker rm x', 'sudo docker build -t relay:latest .']);
+  it('migrates a setup run wholly through sudo, the final build still through sudo', () => {
+    expect(outcome(steps(() => 'sudo '))).toEqual({ setups: [['migrate', []]], script: ['sudo docker build -t relay:latest .'] });
+  });
+
+  it('writes the export build through the same wrappers (sudo -u ci, nice)', () => {
+    expect(outcome(steps(() => 'sudo -u ci nice -n 10 ', ['sha256sum relay > relay.sha256']))).toEqual({
+      setups: [['migrate', []]],
+      script: ['sudo -u ci nice -n 10 docker build --target export --output type=local,dest=. -f Dockerfile .', 'sudo -u ci nice -n 10 docker build -t relay:latest .', 'sha256sum relay > relay.sha256'],
+    });
+  });
+
+  it('refuses a setup whose docker commands run through different wrappers, naming them', () => {
+    const p = steps((k) => (k === 2 ? 'sudo ' : ''));
     expect(p.changes).toEqual([]);
     const found = codes(p);
-    expect(found.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
-    expect(found[0]![2]).toContain("it runs docker through `sudo` (as root: root's daemon and config, and files left owned by root)");
-    // Another wrapper says only what it is.
+    expect(found.map(([c, l]) => [c, l])).toEqual([['DOCKER_WRAPPERS_DIFFER', 5]]);
+    expect(found[0]![2]).toContain('`sudo docker cp x:/out/relay ./relay` (build.sh:5) runs docker through `sudo`, while `docker build -t relay:build -f Dockerfile.build .` runs docker directly');
+    expect(outcome(steps((k) => (k === 4 ? 'sudo -u ci ' : 'sudo '))).setups).toEqual([['refused', ['DOCKER_WRAPPERS_DIFFER']]]);
+    // A final build through sudo, or a stream extraction through it, after builds run directly.
+    expect(outcome(steps((k) => (k === 4 ? 'sudo ' : ''))).setups).toEqual([['refused', ['DOCKER_WRAPPERS_DIFFER']]]);
+    expect(outcome(plan(['docker build -t relay:build -f Dockerfile.build .', 'sudo docker run --rm relay:build cat /out/relay > relay', 'docker build -t relay:latest .'])).setups).toEqual([['refused', ['DOCKER_WRAPPERS_DIFFER']]]);
+  });
+
+  it('a removal of the container through sudo goes with it whatever the other steps run through', () => {
+    expect(outcome(steps((k) => (k === 3 ? 'sudo ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
+  });
+
+  it('does not read through timeout, command -v, or a variable docker reads set by the wrapper: the extraction is a near miss', () => {
+    for (const w of ['timeout 600 ', 'env DOCKER_BUILDKIT=0 ', 'sudo DOCKER_HOST=tcp://ci:2375 ', 'env -u DOCKER_CONFIG ']) {
+      expect(outcome(steps(() => w)).setups, w).not.toContainEqual(['migrate', []]);
+    }
     const timed = codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'timeout 60 docker cp x:/out/relay ./relay', 'docker build -t relay:latest .']));
     expect(timed.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
     expect(timed[0]![2]).toContain('it runs docker through `timeout`, and the tool only follows docker run directly');
-    // `sudo -u ci`: the user is the wrapper's, docker still the program.
-    expect(codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'sudo -u ci docker cp x:/out/relay ./relay', 'docker build -t relay:latest .'])).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
-  });
-
-  it('a run through sudo that writes host files is a near miss too', () => {
-    const p = plan(['docker build -t relay:build -f Dockerfile.build .', 'sudo docker run --rm relay:build cat /out/relay > relay', 'docker build -t relay:latest .']);
-    expect(p.changes).toEqual([]);
-    expect(codes(p).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 4]]);
-    expect(codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'sudo docker run --rm -v "$PWD/out:/out" relay:build cp /out/relay /out/', 'docker build -t relay:latest .'])).map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 4]]);
   });
 
   it('a copy through sudo after no image build is no near miss (a log taken out of a service)', () => {
     expect(codes(plan(['sudo docker cp web:/var/log/app.log ./app.log']))).toEqual([]);
   });
 
-  it('a final build through sudo refuses, naming it', () => {
-    const p = plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'docker cp x:/out/relay ./relay', 'docker rm x', 'sudo docker build -t relay:latest .']);
-    expect(p.changes).toEqual([]);
-    const [e, ...rest] = codes(p);
-    expect(rest).toEqual([]);
-    expect(e![0]).toBe('ARTIFACT_UNUSED');
-    expect(e![2]).toContain("`sudo docker build -t relay:latest .` (build.sh:7) may, but it runs docker through `sudo` (as root: root's daemon and config");
+  it('finds docker past the wrappers it reads through, and nowhere else', () => {
+    const at = (text: string) => dockerAt(parseShell('b.sh', `${text}\n`).script!.commands[0]!.words);
+    expect([at('docker build .'), at('sudo docker build .'), at('sudo -u ci -E docker build .'), at('nice -n 10 env GOFLAGS=-mod=mod docker build .'), at('command docker build .')]).toEqual([0, 1, 4, 5, 1]);
+    expect([at('timeout 600 docker build .'), at('command -v docker'), at('sudo -D /srv docker build .'), at('exec docker build .'), at('nice -n "$N" docker build .'), at('sudo make')]).toEqual([null, null, null, null, null, null]);
   });
 });

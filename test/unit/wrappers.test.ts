@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseShell } from '../../src/analyze/shell.js';
 import { programAt } from '../../src/model/wrappers.js';
 import { engineBuild } from '../../src/model/engine-builds.js';
+import { parseDockerCommand } from '../../src/model/docker-command.js';
 import { hostEffect } from '../../src/plan/host-commands.js';
 
 const command = (line: string) => {
@@ -83,13 +84,17 @@ describe('wrappers', () => {
 });
 
 describe('both readers use it', () => {
-  it('a build behind sudo -u or nice -n is read as the docker build', () => {
-    const b = engineBuild(command('sudo -u deploy docker build -f Dockerfile.build -t b .'));
-    expect(b).toMatchObject({ kind: 'build', engine: 'docker' });
-    const inv = b!.kind === 'build' ? b!.inv : null;
+  it('a build behind sudo -u or nice -n is read as the docker build, by the docker model itself', () => {
+    const cmd = command('sudo -u deploy docker build -f Dockerfile.build -t b .');
+    const inv = parseDockerCommand(cmd);
+    expect(inv).toMatchObject({ verb: 'build', at: 3 });
     expect(inv!.flags.map((f) => [f.name, f.value?.value])).toEqual([['--file', 'Dockerfile.build'], ['--tag', 'b']]);
     expect(inv!.operands.map((o) => o.word.value)).toEqual(['.']);
-    expect(engineBuild(command('nice -n 10 docker build -t app .'))).toMatchObject({ kind: 'build', engine: 'docker' });
+    // The build index's, as a docker build run directly is: not read twice as another engine's.
+    expect(engineBuild(cmd)).toBeNull();
+    expect(engineBuild(command('nice -n 10 docker build -t app .'))).toBeNull();
+    // A wrapper the docker model does not read through leaves it another engine's build.
+    expect(engineBuild(command('timeout 1h docker build -t app .'))).toMatchObject({ kind: 'build', engine: 'docker' });
     expect(engineBuild(command('timeout 1h podman build -t app .'))).toMatchObject({ kind: 'build', engine: 'podman' });
   });
 
