@@ -21,7 +21,10 @@
  *   refuse: each `docker_build(` call (every `target` block) may build a Dockerfile of any name
  *   the file writes, or `Dockerfile` where the file has fewer `dockerfile` arguments than calls;
  *   and one of any name where a `dockerfile` is given by something else than such a name (a
- *   variable, an expression).
+ *   variable, an expression). Tilt reads a Tiltfile's paths from its folder, and bake reads the
+ *   file in the folder it runs in (its own, unless `-f` names it from elsewhere, a build the
+ *   script search reads): a build may be of any Dockerfile in that folder or below, or anywhere
+ *   when the file says something that may leave it (`..`, an absolute path, `${…}`, the environment).
  *
  * YAML and JSON are parsed; a file that does not parse builds a Dockerfile of any name.
  */
@@ -153,7 +156,7 @@ function fly(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] 
  * name the file writes, or any name where a `dockerfile` is given by something else.
  */
 function mentions(call: string) {
-  return (_file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] => {
+  return (file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] => {
     const lines = text.split('\n').map((l) => l.trim());
     const live = lines.map((l) => (l.startsWith('#') || l.startsWith('//') ? [] : l.split(WORDS).filter((w) => w !== '')));
     const words = live.flat();
@@ -170,9 +173,17 @@ function mentions(call: string) {
       const name = lastName(w);
       if (name !== null && DOCKERFILE_NAME.test(name)) names.add(name);
     });
-    return live.flatMap((ws, n) => (ws.includes(call) ? [{ line: n + 1, text: lines[n]!, dockerfiles: null, names: anyName ? [] : [...names] }] : []));
+    // Paths in the file are read from its folder (Tilt), or from the folder bake runs in, its own by default.
+    const under = ESCAPES.test(text) ? {} : { under: folderOf(file) };
+    return live.flatMap((ws, n) => (ws.includes(call) ? [{ line: n + 1, text: lines[n]!, dockerfiles: null, names: anyName ? [] : [...names], ...under }] : []));
   };
 }
+
+/**
+ * What may take a Tiltfile's or bake file's paths out of its folder: a `..`, an absolute path, an
+ * interpolation (`${VAR}`), the environment or the main Tiltfile's folder.
+ */
+const ESCAPES = /(^|[^.\w])\.\.([/\\'"\s,)]|$)|["'`]\/|\$\{|\benv\b|environ|getenv|getcwd|main_dir|main_path/;
 
 const READERS: readonly ToolReader[] = [
   { name: /^skaffold[^/]*\.ya?ml$/i, program: 'skaffold', read: skaffold },

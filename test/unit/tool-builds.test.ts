@@ -4,6 +4,7 @@
  * of a setup whose runtime Dockerfile one may build.
  */
 import { describe, expect, it } from 'vitest';
+import { mayBuild } from '../../src/model/foreign-builds.js';
 import { toolBuilds } from '../../src/plan/tool-builds.js';
 import { planFiles } from '../support/plan.js';
 
@@ -35,6 +36,13 @@ describe('builds by build tools', () => {
     expect(found('Tiltfile', "df = 'api/' + name\ndocker_build('api', 'api', dockerfile=df)\n")).toEqual([[2, 'Tilt', []]]);
     expect(found('docker-bake.hcl', 'target "test" {\n  dockerfile = "ci/Dockerfile.test"\n}\n')).toEqual([[1, 'docker buildx bake', ['Dockerfile.test']]]);
     expect(found('docker-bake.hcl', 'group "default" {\n  targets = ["app"]\n}\ntarget "app" {\n  context = "."\n}\n')).toEqual([[4, 'docker buildx bake', ['Dockerfile']]]);
+    // Their paths are read from the file's folder: a build of a Dockerfile there or below, unless the file may leave it.
+    const [tilt] = toolBuilds('svc/Tiltfile', "docker_build('api', 'api')\n");
+    expect([mayBuild(tilt!, 'svc/api/Dockerfile'), mayBuild(tilt!, 'svc/Dockerfile'), mayBuild(tilt!, 'other/Dockerfile')]).toEqual([true, true, false]);
+    const [up] = toolBuilds('svc/docker-bake.hcl', 'target "app" {\n  context = "../other"\n}\n');
+    expect(mayBuild(up!, 'other/Dockerfile')).toBe(true);
+    const [env] = toolBuilds('svc/docker-bake.hcl', 'target "app" {\n  context = "${CTX}"\n}\n');
+    expect(mayBuild(env!, 'other/Dockerfile')).toBe(true);
   });
 
   it('refuses a setup whose runtime Dockerfile such a tool builds, naming the file and line', () => {

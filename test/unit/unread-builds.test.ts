@@ -40,9 +40,14 @@ describe('builds in files the tool does not read', () => {
     // A Taskfile another may include ran, in older Task, from the including file's folder; a recipe that may not change folder, from anywhere.
     expect(unreadBuildsIn('svc/Taskfile.yml', 'tasks:\n  image:\n    cmds: ["docker build ."]\n', ['Taskfile.yml', 'svc/Taskfile.yml']).map((b) => b.dockerfiles)).toEqual([['svc/Dockerfile', 'Dockerfile']]);
     expect(found('svc/justfile', '[no-cd]\nimage:\n    docker build .\n')).toEqual([[3, 'docker', ['svc/Dockerfile', 'Dockerfile']]]);
-    // A file that changes folder may build from any: by the Dockerfile's name only.
+    // A file that changes folder in a way not followed may build from any: by the Dockerfile's name only.
     expect(found('svc/justfile', 'image:\n    cd .. && docker build -t app .\n')).toEqual([[2, 'docker', ['Dockerfile']]]);
-    expect(unreadBuildsIn('tools/ship.py', 'subprocess.run(["docker", "build", "-f", "deploy/Dockerfile.prod", "."], cwd="svc")\n').map((b) => [b.dockerfiles, b.names])).toEqual([[null, ['Dockerfile.prod']]]);
+    expect(unreadBuildsIn('tools/ship.py', 'os.chdir(service)\nsubprocess.run(["docker", "build", "-f", "deploy/Dockerfile.prod", "."])\n').map((b) => [b.dockerfiles, b.names])).toEqual([[null, ['Dockerfile.prod']]]);
+    // One that enters folders below by a name it writes may build in any of them, from the file's folder or any above it.
+    expect(unreadBuildsIn('tools/ship.py', 'subprocess.run(["docker", "build", "-f", "deploy/Dockerfile.prod", "."], cwd="svc")\n').map((b) => b.dockerfiles)).toEqual([
+      ['tools/deploy/Dockerfile.prod', 'deploy/Dockerfile.prod', 'tools/svc/deploy/Dockerfile.prod', 'svc/deploy/Dockerfile.prod'],
+    ]);
+    expect(found('ci/pipeline.yml', 'script:\n  - cd api\n  - docker build -t api .\n')).toEqual([[3, 'docker', ['ci/Dockerfile', 'Dockerfile', 'ci/api/Dockerfile', 'api/Dockerfile']]]);
     // Cloud Build: the source sent may be the file's folder or the root; a step's `dir:` from there; a `dir:` only known at run time, any folder.
     const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    dir: api\n    args: ["build", "-t", "api", "."]\n  - name: gcr.io/cloud-builders/docker\n    dir: $_DIR\n    args: ["build", "-t", "x", "."]\n';
     expect(found('deploy/cloudbuild.yaml', cloud)).toEqual([[2, 'docker', ['deploy/api/Dockerfile', 'api/Dockerfile']], [5, 'docker', ['Dockerfile']]]);
