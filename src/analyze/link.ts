@@ -458,7 +458,7 @@ function makeSetup(
     }
     // Docker commands the model does not read (`docker save "$IMG"`, `docker images app > tags.txt`) may name or list it too.
     const unread = inv ? null : dockerInvocation(cmd);
-    if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags))) setup.builderTagUsers.push(cmd);
+    if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags, (i) => script.commands.find((c) => c.index === i)))) setup.builderTagUsers.push(cmd);
     if (pos(cmd) <= lastExtraction) {
       // Between the extraction's own steps (`docker cp …`, then this, then `docker rm …`): the
       // files copied out before it are there for it to use, and an export build, which takes

@@ -13,7 +13,7 @@
 import { canonicalImage, spellingsOf } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { flagValues, type DockerInvocation } from '../model/docker-command.js';
-import type { Word } from '../model/script.js';
+import type { ScriptCommand, Word } from '../model/script.js';
 
 /** Docker subcommands the model does not read whose operands are images (or may be: `inspect`). */
 const IMAGE_SUBCOMMANDS = new Set(['save', 'history', 'inspect', 'image', 'scan', 'scout', 'sbom', 'manifest', 'trust']);
@@ -61,6 +61,24 @@ function imageWords(inv: DockerInvocation): Word[] {
   }
 }
 
+/**
+ * Programs that only show what they read, and whose exit status does not depend on it: a listing
+ * piped through them to the terminal (`docker images | head -n 3`) is only shown.
+ */
+const DISPLAY = new Set(['head', 'tail', 'sort', 'uniq', 'column', 'less', 'more', 'cat', 'nl', 'wc']);
+
+/** True when the command's output reaches the terminal, directly or through DISPLAY programs only, and no file. */
+function shownOnly(cmd: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined): boolean {
+  for (let c: ScriptCommand | undefined = cmd; c; ) {
+    if (c.redirects.some((r) => (r.fd === null || r.fd === '1') && /^(>|>>|>\||&>|&>>)$/.test(r.op))) return false;
+    if (c.stdout === null) return true;
+    if (c.stdout.kind !== 'pipe') return false;
+    c = commandAt(c.stdout.to);
+    if (!c || !DISPLAY.has(c.words[0]?.value ?? '')) return false;
+  }
+  return false;
+}
+
 /** Listing flags that take a value (`--filter reference=app:*`, `--format '{{.Tag}}'`). */
 const LISTING_VALUED = new Set(['-f', '--filter', '--format']);
 
@@ -72,14 +90,12 @@ const LISTING_VALUED = new Set(['-f', '--filter', '--format']);
  * A script that saves, pushes or records what it lists (`docker save $(docker images -q app)`)
  * found the builder image there; with the builder build gone it would not.
  */
-export function listsImage(inv: DockerInvocation, tags: readonly string[]): boolean {
+export function listsImage(inv: DockerInvocation, tags: readonly string[], commandAt: (index: number) => ScriptCommand | undefined = () => undefined): boolean {
   const cmd = inv.cmd;
   const words = cmd.words;
   const sub = words[inv.verbIndex]?.value;
   const at = sub === 'images' ? inv.verbIndex + 1 : sub === 'image' && ['ls', 'list'].includes(words[inv.verbIndex + 1]?.value ?? '') ? inv.verbIndex + 2 : -1;
-  if (at < 0) return false;
-  const toTerminal = cmd.stdout === null && !cmd.redirects.some((r) => (r.fd === null || r.fd === '1') && /^(>|>>|>\||&>|&>>)$/.test(r.op));
-  if (toTerminal) return false;
+  if (at < 0 || shownOnly(cmd, commandAt)) return false;
   const names = tags.map(canonicalImage).map((t) => ({ tagged: t, repo: t.slice(0, t.lastIndexOf(':')) }));
   const references: (string | null)[] = [];
   const operands: (string | null)[] = [];

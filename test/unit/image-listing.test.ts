@@ -32,10 +32,16 @@ describe('docker commands the model does not read that may name the builder imag
     expect(keepsBuilder("docker images --filter reference='app:*' --format '{{.Tag}}' > tags.txt")).toBe(true);
     expect(keepsBuilder('docker image ls --filter=reference=app:b* -q | xargs docker save -o all.tar')).toBe(true);
     expect(keepsBuilder('docker images -q > all-images.txt')).toBe(true);
+    // Piped to a program whose status or output to a file depends on what it reads.
+    expect(keepsBuilder('docker images app | grep -q build')).toBe(true);
+    expect(keepsBuilder('docker images app | head -n 3 > top.txt')).toBe(true);
   });
 
   it('lets it go for a listing printed to the terminal, or one that cannot hold it', () => {
     expect(keepsBuilder('docker images app')).toBe(false);
+    // Shown through programs that only show it, whatever it holds.
+    expect(keepsBuilder('docker images | head -n 3')).toBe(false);
+    expect(keepsBuilder('docker images app | sort | less')).toBe(false);
     expect(keepsBuilder("docker images --filter reference='web:*' -q > web.txt")).toBe(false);
     expect(keepsBuilder('docker images -q app:latest > latest.txt')).toBe(false);
   });
