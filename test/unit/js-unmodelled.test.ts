@@ -6,17 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planFiles } from '../support/plan.js';
+import { jsBuildRepo } from '../support/js-build-repo.js';
 
 const HEAD = "import { execSync } from 'node:child_process';\nimport fs from 'node:fs';\nimport path from 'node:path';\n";
 const BUILDER = ['execSync(`docker build -t lantern:build -f Dockerfile.build .`);', 'execSync(`docker create --name lantern-out lantern:build`);', "execSync('docker cp lantern-out:/out/lantern ./lantern');", "execSync('docker rm lantern-out');"];
 const FINAL = 'execSync(`docker build -t lantern:latest .`);';
-const repo = (...lines: string[]) => ({
-  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/lantern .\n',
-  Dockerfile: 'FROM alpine:3.19\nCOPY lantern /usr/local/bin/lantern\n',
-  'main.go': 'package main\n',
-  'package.json': '{ "name": "lantern", "type": "module", "scripts": { "image": "node scripts/image.mjs" } }\n',
-  'scripts/image.mjs': `${HEAD}${lines.join('\n')}\n`,
-});
+const repo = (...lines: string[]) => jsBuildRepo(HEAD, lines);
 const outcome = (f: Record<string, string>) => {
   const plan = planFiles(f);
   expect(plan.setups.length, 'the setup is found').toBe(1);
