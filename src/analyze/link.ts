@@ -38,6 +38,7 @@ import { noteModeSource, umaskDependence } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
+import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
@@ -455,6 +456,10 @@ function makeSetup(
       // The builder image is still wanted (tests run in it, it is pushed or retagged): the
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
       if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()))) setup.builderTagUsers.push(cmd);
+    } else if (!inv && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && unknownProgramWord(cmd)) {
+      // A program only known at run time (`$TOOL go vet`, Make's `$(call IN_BUILDER,…)`) may be
+      // `docker run` of the builder image, which the old script left behind: it stays built.
+      setup.builderTagUsers.push(cmd);
     }
     // Docker commands the model does not read (`docker save "$IMG"`, `docker images app > tags.txt`) may name or list it too.
     const unread = inv ? null : dockerInvocation(cmd);

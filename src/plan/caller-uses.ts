@@ -33,6 +33,7 @@ import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { workspaceReads } from './workspace-reads/index.js';
+import { markUnknownProgram } from './tag-mentions.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -225,6 +226,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
     const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
     return name && name.value !== null ? [name.value] : [];
   }));
+  for (const cmd of commands) if (!skip.has(cmd) && !dockerInvocation(cmd)) markUnknownProgram(setup, cmd);
   for (const cmd of commands) {
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
     const inv = dockerInvocation(cmd);

@@ -6,6 +6,7 @@
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Analysis } from '../analyze/index.js';
 import type { ShellScript } from '../analyze/shell.js';
+import { unknownProgramWord } from '../analyze/unknown-program.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
 import { dockerInvocation } from '../model/docker-command.js';
@@ -616,7 +617,8 @@ function whyBuilderKept(setup: Setup): string {
   // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
   // (A run-time tag spelled as the same expansion is surely it: src/analyze/dynamic-tag-uses.ts.)
   const maybe = cmd !== undefined && !cmd.words.some((w) => (w.value !== null && setup.builder.tags.includes(canonicalImage(w.value))) || dynamicTags(setup.builder).some((t) => w.value === null && typeof w.same === 'string' && w.same === t.same));
-  return `its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe || ('via' in user && user.via) ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${'via' in user && user.via ? `, given ${user.via}` : ''}${maybe && cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : ''}`;
+  const why = !maybe ? '' : unknownProgramWord(cmd!) ? ', which runs a program only known at run time' : cmd!.words.some((w) => w.value === null) ? ', which names an image only known at run time' : '';
+  return `its image ${dynamicTags(setup.builder)[0]?.raw ?? setup.builder.tags[0]} ${maybe || ('via' in user && user.via) ? 'may still be used by' : 'is still used by'} \`${user.text}\` (${user.file}:${user.line})${'via' in user && user.via ? `, given ${user.via}` : ''}${why}`;
 }
 /** The builder build rewritten to build the merged Dockerfile's builder stage, under its old tag. */
 function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, rewrites: WordChange[]): Edit[] | { error: string } {

@@ -42,6 +42,7 @@ import type { RepoFs } from '../model/fs.js';
 import { canonicalImage } from '../model/image-ref.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
+import { unknownProgramWord } from '../analyze/unknown-program.js';
 import { LineIndex } from '../model/text.js';
 import { fileKind } from '../kinds/registry.js';
 import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
@@ -270,11 +271,26 @@ export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
     const tag = unsearchableTag(setup);
     if (tag) setup.builderTagUnknown = { file: setup.script, line: setup.builder.inv.cmd.line, tag: tag.raw };
   }
-  for (const [setup, mention] of builderTagMentions(analysis, fs)) {
-    setup.builderTagUsedElsewhere = mention;
-    const tags = new Set(setup.builder.tags);
-    setup.cleanup = setup.cleanup.filter((c) => !removesOnlyImages(dockerInvocation(c), tags));
-  }
+  for (const [setup, mention] of builderTagMentions(analysis, fs)) keepBuilderImageFor(setup, mention);
+}
+
+/** Keeps the setup's builder image for a use outside its script, and the `docker rmi` of it after the final build. */
+function keepBuilderImageFor(setup: Setup, mention: TagMention): void {
+  setup.builderTagUsedElsewhere = mention;
+  const tags = new Set(setup.builder.tags);
+  setup.cleanup = setup.cleanup.filter((c) => !removesOnlyImages(dockerInvocation(c), tags));
+}
+
+/**
+ * A command of another script run after the setup's (a caller's, a neighbour's, a sibling
+ * target's) whose program is only known at run time (`$TOOL go vet`, `sh -c "$CMD"`,
+ * ../analyze/unknown-program.ts) may be `docker run` of the builder image the old script left
+ * behind: the builder image stays built for it.
+ */
+export function markUnknownProgram(setup: Setup, cmd: ScriptCommand): void {
+  if (setup.builder.stock || setup.builderTagUsedElsewhere) return;
+  const word = unknownProgramWord(cmd);
+  if (word) keepBuilderImageFor(setup, { ...commandMention(cmd), via: `\`${word.raw}\` runs a program only known at run time` });
 }
 
 /** Every candidate file, and every Dockerfile a build of a read script names (`FROM app:build`). */

@@ -38,6 +38,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'make-conditional-whole-setup': (dir, env) => exec('make', ['image'], dir, env),
   // Kept recipe lines run the builder image through a variable and a `$(shell …)`.
   'make-expansion-uses-builder': (dir, env) => exec('make', ['image'], dir, env),
+  // A `$(call …)` runs the builder image: a program only known when Make expands it.
+  'make-call-runs-builder': (dir, env) => exec('make', ['image'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
