@@ -55,7 +55,7 @@ describe('a program only known at run time after the builder build', () => {
 });
 
 describe('which commands run a program only known at run time', () => {
-  const unknown = (line: string) => unknownProgramWord(parseShell('build.sh', `${line}\n`).script.commands[0]!)?.raw ?? null;
+  const unknown = (line: string) => unknownProgramWord(parseShell('build.sh', `${line}\n`).script!.commands[0]!)?.raw ?? null;
 
   it('names the word that decides the program', () => {
     expect(unknown('$TOOL go version')).toBe('$TOOL');
