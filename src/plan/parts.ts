@@ -27,6 +27,7 @@ import type { ReadNames } from './broad-copy-check.js';
 import { builderBuilds, buildMentions, extractionSteps } from './build-index.js';
 import { namingIndex, type NamingIndex } from './builder-mentions.js';
 import { listMakefiles } from './make-prerequisites.js';
+import { markMakeOverrides } from './make-overrides.js';
 import { markBuilderTagUses } from './tag-mentions.js';
 import { markCallerUses } from './caller-uses.js';
 import { markRuntimeRebuilds } from './runtime-rebuilds.js';
@@ -61,6 +62,8 @@ export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
   // A builder image used by its tag anywhere in the root (another part's script included) keeps
   // its build: each such setup is marked before any part is planned (./tag-mentions.ts).
   markBuilderTagUses(analysis, fs);
+  // A `make` run that sets a variable a Makefile's builder tag is written with (./make-overrides.ts).
+  markMakeOverrides(analysis, fs);
   // What a caller of a setup's script does after running it (./caller-uses.ts).
   markCallerUses(analysis, fs);
   // Other builds of a runtime Dockerfile the plan merges a builder into (./runtime-rebuilds.ts).

@@ -85,3 +85,23 @@ describe('kept Make commands that use the builder image or the artifact through 
     expect(out['Dockerfile']).toMatch(/^FROM scratch AS export\nCOPY --from=builder \/out\/relay \/relay\n/m);
   });
 });
+
+describe('a make run that names the builder image otherwise (src/plan/make-overrides.ts)', () => {
+  const makefile = ['BUILDER ?= example/relay-build', 'image:', '\tdocker build -t $(BUILDER) -f Dockerfile.build .', '\tdocker create --name relay-x $(BUILDER)', '\tdocker cp relay-x:/out/relay ./relay', '\tdocker rm relay-x', '\tdocker build -t example/relay:latest .', '\trm -f relay', ''].join('\n');
+  const migrated = (ci: string) => {
+    const files = { ...BASE, Makefile: makefile, 'ci.sh': `#!/bin/sh\nset -e\n${ci}docker run --rm ci/relay-build go version\n` };
+    const p = planFiles(files);
+    expect(p.setups.map((s) => s.status)).toEqual(['migrate']);
+    return applied(files, p)['Makefile']!;
+  };
+
+  it('keeps the builder build as written when a caller sets the variable, as an argument or in its environment', () => {
+    for (const call of ['make image BUILDER=ci/relay-build\n', 'BUILDER=ci/relay-build make image\n', 'export BUILDER=ci/relay-build\nmake -C . image\n']) {
+      expect(migrated(call), call).toContain('\tdocker build --target builder -t $(BUILDER) -f Dockerfile .\n');
+    }
+  });
+
+  it('deletes it when no make run sets the variable', () => {
+    expect(migrated('make image OTHER=1\n')).not.toContain('--target builder');
+  });
+});
