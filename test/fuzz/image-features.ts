@@ -12,6 +12,7 @@
 // Types only: ./grammar.ts spreads these features into its own, so this module reads nothing of it at load.
 import type { RepoSpec } from './grammar.js';
 import type { PipelineEntry, RepoFile } from './render.js';
+import { outArgFlag } from './out-arg-features.js';
 
 export const IMAGE_FEATURES = {
   /** What runs each docker command of the pattern (the trials run as root: ./bin/sudo stands in for sudo where there is none). */
@@ -69,7 +70,7 @@ export function wrapEngine(s: RepoSpec, line: string): string {
  * that build also builds the builder stage, and without it, another one (RUNTIME_REBUILT). The
  * runtime Dockerfile does not read it: the old pipeline builds the same image with it.
  */
-const builderArgs = (s: RepoSpec) => (s.buildArg ? '--build-arg BUILD_MODE=debug ' : '');
+const builderArgs = (s: RepoSpec) => `${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}${outArgFlag(s)}`;
 
 /** The tag of the other build of the runtime Dockerfile. */
 export const devTag = (s: RepoSpec) => `${s.app}:dev`;

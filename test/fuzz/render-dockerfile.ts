@@ -5,6 +5,7 @@
  * before these shapes existed.
  */
 import type { RepoSpec } from './grammar.js';
+import { builderDeclaresOutDir } from './out-arg-features.js';
 
 /** Parser directive lines that open the builder file. */
 export function builderDirectives(s: RepoSpec): string[] {
@@ -61,7 +62,7 @@ export function builderPrelude(s: RepoSpec): string[] {
   if (s.dfShell === 'builder') out.push('SHELL ["/bin/sh", "-ec"]');
   if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'case') out.push('COPY --from=tools /tools.txt /tools.txt');
   if (s.dfSharedStage === 'copy' || s.dfSharedStage === 'case' || s.dfSharedStage === 'from') out.push(`RUN grep -qx "builder tools of ${s.app}" /tools.txt`);
-  if (s.dfPaths === 'builder-arg') out.push('ARG OUT_DIR=/out');
+  if (builderDeclaresOutDir(s)) out.push('ARG OUT_DIR=/out');
   if (s.dfPaths === 'builder-env') out.push('ENV OUT_DIR=/out');
   return out;
 }
@@ -97,7 +98,7 @@ export function builderExtras(s: RepoSpec): string[] {
 
 /** A builder RUN line with its output folder read through the ARG or ENV. */
 export function builderRun(s: RepoSpec, line: string): string {
-  if ((s.dfPaths !== 'builder-arg' && s.dfPaths !== 'builder-env') || !line.startsWith('RUN ')) return line;
+  if ((!builderDeclaresOutDir(s) && s.dfPaths !== 'builder-env') || !line.startsWith('RUN ')) return line;
   return line.replace(/\/out\b/g, '${OUT_DIR}');
 }
 

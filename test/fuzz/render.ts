@@ -12,6 +12,7 @@ import { flavouredCi } from './ci-flavours.js';
 import { tmpRenameOf } from './extraction-features.js';
 import { catSinkOf, sinkRefusal, tarPipeOf } from './stream-features.js';
 import { toolCallerOf } from './caller-features.js';
+import { inBuilderFile, outArgFlag, outRoot, runtimeOutDirLines } from './out-arg-features.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
@@ -86,7 +87,7 @@ export function layout(s: RepoSpec): Layout {
   const builderTag = s.builderTag === 'colon' ? `${a}:build` : `${a}-builder`;
   const container = s.extraction === 'run-name' ? `${a}-compile` : `${a}-extract`;
   const folder = s.artifact === 'folder';
-  const containerPath = folder ? '/out' : `/out/${a}`;
+  const containerPath = folder ? outRoot(s) : `${outRoot(s)}/${a}`;
   const slash = (d: string) => (s.destSlash ? `${d}/` : d);
   switch (s.extraction) {
     case 'volume-cp':
@@ -153,8 +154,9 @@ function builderDockerfile(s: RepoSpec, l: Layout): string {
     build.push(run);
     if (s.fileMode !== 'default') build.push(`RUN chmod ${s.fileMode} /out/bin/${a}`);
   } else {
-    build.push(`RUN go build -o ${l.containerPath} .`);
-    if (s.fileMode !== 'default') build.push(`RUN chmod ${s.fileMode} ${l.containerPath}`);
+    // (written under the ARG's default when the output folder is a build argument: ./out-arg-features.ts)
+    build.push(`RUN go build -o ${inBuilderFile(s, l.containerPath)} .`);
+    if (s.fileMode !== 'default') build.push(`RUN chmod ${s.fileMode} ${inBuilderFile(s, l.containerPath)}`);
   }
   if (s.extraction === 'cmd-cat') build.push(df.builderCatCommand(s, l.containerPath));
   if (s.trailingBackslash && build.length > 0) build[build.length - 1] += ' \\\n    # end of the build';
@@ -180,7 +182,7 @@ function runtimeDockerfile(s: RepoSpec, l: Layout): string {
   const dir = s.runtimeWorkdir ? '/app' : '/usr/local/bin';
   // the folder the COPY destination (or the WORKDIR) names, maybe through an ENV
   const home = s.runtimeWorkdir ? '/app' : s.artifact === 'folder' ? `/opt/${a}` : dir;
-  lines.push(...df.runtimeBeforeCopy(s, home));
+  lines.push(...df.runtimeBeforeCopy(s, home), ...runtimeOutDirLines(s));
   if (s.runtimeWorkdir) lines.push(`WORKDIR ${df.runtimeDir(s, '/app')}`);
   const to = df.runtimeDir(s, home);
   const chown = s.runtimeChown ? '--chown=65534:65534 ' : '';
@@ -265,7 +267,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   const builder: string[] = [];
   if (s.echo) builder.push(`echo "==> building ${a}"`);
   if (s.extraction !== 'stock-build') {
-    const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}${df.builderTarget(s)}`;
+    const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}${outArgFlag(s)}${df.builderTarget(s)}`;
     builder.push(guard(`docker build ${flags}-t ${tag} -f ${s.builderFile} .${logRedirect(s, 'build')}`));
     builder.push(...afterBuilderLines(s, tag));
   }
@@ -284,7 +286,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
         return line;
     }
   };
-  const copyInTarget = s.artifact === 'folder' ? '/out/share/NOTICE' : '/out/NOTICE';
+  const copyInTarget = s.artifact === 'folder' ? `${outRoot(s)}/share/NOTICE` : `${outRoot(s)}/NOTICE`;
   const extra = df.extraArtifact(s);
   /** The second artifact's copy out of the container `from` (./render-dockerfile.ts). */
   const extraCp = (from: string) => (extra ? [guard(`${ctr('cp')} ${from}:${extra.containerPath} ${extra.host}`)] : []);
@@ -324,14 +326,14 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       break;
     }
     case 'volume-cp':
-      extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', '/out/.', '/export/'] : [l.containerPath, '/export/']) + logRedirect(s, 'run'));
+      extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', `${outRoot(s)}/.`, '/export/'] : [l.containerPath, '/export/']) + logRedirect(s, 'run'));
       break;
     case 'mount-build':
       if (s.stdinFeed !== 'none') extract.push(...fedRun(s, null, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, runTimeCommand(l)));
       else extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.']) + logRedirect(s, 'run'));
       break;
     case 'tar-pipe':
-      extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', '/out', '-c', '.'])}${tarPipeOf(s)} tar -x -C build/`);
+      extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', outRoot(s), '-c', '.'])}${tarPipeOf(s)} tar -x -C build/`);
       break;
     case 'stock-build':
       extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .${logRedirect(s, 'run')}`));

@@ -7,6 +7,7 @@
  */
 // Types only: ./grammar.ts spreads these features into its own, so this module reads nothing of it at load.
 import type { RepoSpec } from './grammar.js';
+import { outRoot } from './out-arg-features.js';
 
 export const RUN_STEP_FEATURES = {
   /**
@@ -81,10 +82,12 @@ export function cachedCopy(s: RepoSpec): { path: string; content: string; mode: 
 export function builderRun(s: RepoSpec, dollar: string, lead: string, tag: string, program: string, args: string[]): string {
   const words = (xs: string[]) => xs.filter((x) => x !== '').join(' ');
   let flags = lead;
-  if (s.volumeOver === 'over') flags += `-v "${dollar}PWD/cache:/out" `;
+  // (the folder the artifact is in: a build argument may have moved it, ./out-arg-features.ts)
+  const out = outRoot(s);
+  if (s.volumeOver === 'over') flags += `-v "${dollar}PWD/cache:${out}" `;
   if (s.volumeOver === 'beside') flags += `-v "${dollar}PWD/cache:/cache" `;
   let cmd = [program, ...args];
-  const file = `/out/${s.app}`;
+  const file = `${out}/${s.app}`;
   const runTime = s.extraction === 'run-name' || s.extraction === 'mount-build';
   switch (s.runFlag) {
     case 'hostname':
@@ -122,7 +125,7 @@ export function builderRun(s: RepoSpec, dollar: string, lead: string, tag: strin
         flags += '-w /out ';
         cmd = ['go', 'build', '-o', s.app, s.builderWorkdir];
       } else if (s.extraction === 'cat-redirect') {
-        flags += '-w /out ';
+        flags += `-w ${out} `;
         cmd = ['cat', s.app];
       } else if (runTime) {
         // the image's own CMD builds `.`: the folder it was written for (fuzz seed 86128)

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { generate, normalize, type RepoSpec } from '../fuzz/grammar.js';
 import { render } from '../fuzz/render.js';
+import { outRoot } from '../fuzz/out-arg-features.js';
 
 // (package.json scripts hold their quotes escaped)
 const text = (s: RepoSpec) => render(s).files.map((f) => f.content).join('\n').replace(/\\"/g, '"');
@@ -26,7 +27,7 @@ describe('fuzz: an extraction renamed into place', () => {
       expect(t, `seed ${s.seed}`).toContain(mv);
       // the copy names the temporary path first (a shell line, a CI step, a JS call or argument array)
       const cp = t.indexOf(`.${host}.partial`);
-      expect(t.slice(Math.max(0, cp - 80), cp), `seed ${s.seed}`).toContain(`/out/${s.app}`);
+      expect(t.slice(Math.max(0, cp - 80), cp), `seed ${s.seed}`).toContain(`${outRoot(s)}/${s.app}`);
       expect(t.indexOf(mv), `seed ${s.seed}`).toBeGreaterThan(cp);
     }
   });
@@ -35,6 +36,6 @@ describe('fuzz: an extraction renamed into place', () => {
     const s = drawn[0]!;
     const plain = text(normalize({ ...s, tmpRename: 'none' } as RepoSpec));
     expect(plain).not.toContain('.partial');
-    expect(plain).toContain(`:/out/${s.app}`);
+    expect(plain).toContain(`:${outRoot(s)}/${s.app}`);
   });
 });
