@@ -12,6 +12,7 @@ import { flavouredCi } from './ci-flavours.js';
 import { tmpRenameOf } from './extraction-features.js';
 import { catSinkOf, sinkRefusal, tarPipeOf } from './stream-features.js';
 import { toolCallerOf } from './caller-features.js';
+import { inFunction } from './function-features.js';
 import { inBuilderFile, outArgFlag, outRoot, runtimeOutDirLines } from './out-arg-features.js';
 import { jsScript } from './render-js.js';
 import { secondSetup } from './render-second.js';
@@ -430,7 +431,8 @@ function shellScript(s: RepoSpec, l: Layout): string {
   const second = secondSetup(s, '$')?.lines ?? [];
   const after = s.secondAt === 'between' ? [...c.after.slice(0, c.runtimeAt), ...second, ...c.after.slice(c.runtimeAt)] : [...c.after, ...second];
   const clean = cleanBranch(s, builderTagRef(s, l));
-  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...clean, ...c.builder, ...c.extract, ...after].join('\n')}\n`;
+  // (maybe inside a shell function, called once or twice: ./function-features.ts)
+  return `${[...head, ...(c.defs.length > 0 ? ['', ...c.defs] : []), '', ...clean, ...inFunction(s, [...c.builder, ...c.extract, ...after])].join('\n')}\n`;
 }
 
 function makefile(s: RepoSpec, l: Layout): string {

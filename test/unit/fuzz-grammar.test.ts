@@ -159,7 +159,7 @@ describe('fuzz grammar', () => {
   });
 
   it('writes each host reach of the artifact where it says, after the final build', () => {
-    const base = normalize({ ...generate(6424), hostReach: 'none', ...PLAIN_LOGS_AND_IMAGES });
+    const base = normalize({ ...generate(6424), hostReach: 'none', ...PLAIN_LOGS_AND_IMAGES, scriptFunction: 'none' });
     const script = (spec: RepoSpec) => {
       const r = render(spec);
       return { entry: r.entry, text: r.files.map((f) => `${f.path}:\n${f.content}`).join('\n'), scratch: r.scratchPaths };
@@ -184,7 +184,7 @@ describe('fuzz grammar', () => {
   });
 
   it('writes a second setup into the same script, in the root or a folder of its own, after the first or before its runtime build', () => {
-    const base = normalize({ ...generate(6424), twoSetups: 'none' });
+    const base = normalize({ ...generate(6424), twoSetups: 'none', scriptFunction: 'none' });
     const text = (spec: RepoSpec) => render(spec).files.map((f) => `${f.path}:\n${f.content}`).join('\n');
     const script = (spec: RepoSpec) => render(spec).files.find((f) => /build\.sh$/.test(f.path))!.content;
     const own = render(normalize({ ...base, twoSetups: 'other-folder' }));

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { FEATURES, generate, normalize, PLAIN_LOGS_AND_IMAGES, type RepoSpec } from '../fuzz/grammar.js';
 import { render } from '../fuzz/render.js';
 
-const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', argAfterFrom: false, ...PLAIN_LOGS_AND_IMAGES });
+const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', argAfterFrom: false, ...PLAIN_LOGS_AND_IMAGES, scriptFunction: 'none' });
 const spec = (over: Partial<RepoSpec>) => normalize({ ...base, ...over } as RepoSpec);
 const file = (s: RepoSpec, p: string) => render(s).files.find((f) => f.path === p)?.content ?? '';
 const script = (s: RepoSpec) => file(s, 'build.sh');

@@ -15,7 +15,7 @@ import { FEATURES, generate, normalize, PLAIN_LOGS_AND_IMAGES, type RepoSpec } f
 import { layout, render, type RenderedRepo } from '../fuzz/render.js';
 import { writeRepo } from '../fuzz/run-seed.js';
 
-const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', ...PLAIN_LOGS_AND_IMAGES });
+const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', artifact: 'file', dest: 'bin-dir', vars: 'none', orGuard: 'none', hostUse: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', tagUse: 'none', secondConsumer: false, sourceEdit: 'none', postProcess: 'none', dockerfileEdit: false, echo: false, cleanup: true, laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', ...PLAIN_LOGS_AND_IMAGES, scriptFunction: 'none' });
 const spec = (over: Partial<RepoSpec>) => normalize({ ...base, ...over } as RepoSpec);
 const file = (r: RenderedRepo, p: string) => r.files.find((f) => f.path === p)?.content ?? '';
 const script = (s: RepoSpec) => file(render(s), 'build.sh');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FEATURES, generate, normalize, PLAIN_LOGS_AND_IMAGES, type RepoSpec } from '../fuzz/grammar.js';
 import { render } from '../fuzz/render.js';
 
-const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'cat-redirect', vars: 'none', orGuard: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', ...PLAIN_LOGS_AND_IMAGES });
+const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'cat-redirect', vars: 'none', orGuard: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', ...PLAIN_LOGS_AND_IMAGES, scriptFunction: 'none' });
 const spec = (over: Partial<RepoSpec>) => normalize({ ...base, ...over } as RepoSpec);
 const file = (s: RepoSpec, p: RegExp) => render(s).files.find((f) => p.test(f.path))?.content ?? '';
 const shellAccepts = (text: string) => spawnSync('sh', ['-n'], { input: text }).status === 0;

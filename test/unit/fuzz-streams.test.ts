@@ -11,7 +11,7 @@ import { FEATURES, generate, normalize, PLAIN_LOGS_AND_IMAGES, type RepoSpec } f
 import { render } from '../fuzz/render.js';
 
 /** A plain spec (a script-run sh build) with the given choices, normalized. */
-const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', vars: 'none', orGuard: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', ...PLAIN_LOGS_AND_IMAGES });
+const base = normalize({ ...generate(6424), runner: 'script', driver: 'sh', extraction: 'create-cp', vars: 'none', orGuard: 'none', hostReach: 'none', twoSetups: 'none', runFlag: 'none', stdinFeed: 'none', volumeOver: 'none', builderRmi: 'none', sibling: 'none', laterReader: 'none', remoteReader: 'none', releaseStep: 'none', preRuntimeTool: 'none', ...PLAIN_LOGS_AND_IMAGES, scriptFunction: 'none' });
 const spec = (over: Partial<RepoSpec>) => normalize({ ...base, ...over } as RepoSpec);
 const file = (s: RepoSpec, p: RegExp) => render(s).files.find((f) => p.test(f.path))?.content ?? '';
 const script = (s: RepoSpec) => file(s, /build\.sh$/);
