@@ -20,6 +20,8 @@ export function normalizeFunctions(s: RepoSpec): void {
   if (s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash')) s.scriptFunction = 'none';
   // a container removed by the EXIT trap lives until the script ends: a second call could not make it again under its name
   if (s.scriptFunction === 'twice' && s.trapCleanup) s.scriptFunction = 'once';
+  // podman will not write an image archive over one that exists, where docker does (`docker save -o`: fuzz seed 170530)
+  if (s.scriptFunction === 'twice' && s.imageUse === 'save-runtime') s.scriptFunction = 'once';
 }
 
 /** The function's name. */

@@ -18,6 +18,8 @@ describe('fuzz: the pipeline inside a shell function', () => {
     for (const s of drawn) expect([s.runner, s.driver === 'sh' || s.driver === 'bash'], `seed ${s.seed}`).toEqual(['script', true]);
     expect(normalize({ ...drawn[0]!, driver: 'make' }).scriptFunction).toBe('none');
     expect(normalize({ ...drawn[0]!, scriptFunction: 'twice', trapCleanup: true, extraction: 'create-cp' }).scriptFunction).toBe('once');
+    expect(normalize({ ...drawn[0]!, scriptFunction: 'twice', trapCleanup: false, imageUse: 'save-runtime' }).scriptFunction).toBe('once');
+    expect(normalize({ ...drawn[0]!, scriptFunction: 'twice', trapCleanup: false, imageUse: 'none' }).scriptFunction).toBe('twice');
   });
 
   it('defines the function around the docker commands, then calls it once or twice', () => {
