@@ -7,6 +7,8 @@
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
 import { resolveRel } from '../model/paths.js';
+import type { ScriptFile } from '../model/script.js';
+import { repeatedBody } from './repeated-bodies.js';
 
 export type DirState = 'dir' | 'absent' | 'unknown';
 
@@ -48,3 +50,28 @@ export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs:
   }
   return state;
 }
+
+/**
+ * The state of folder `rel` when `cmd` runs, after the commands of `before`. In the body of a
+ * function that may run more than once (./repeated-bodies.ts), a later call finds what the
+ * earlier ones left: only the body's own changes that run whenever `cmd` does (earlier in it,
+ * in no branch or loop `cmd` is not in) say what is there; else it is not known, and `again`
+ * names the function.
+ */
+export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly ScriptCommand[], fs: RepoFs, script: ScriptFile): { state: DirState; again?: string } {
+  const body = repeatedBody(script, cmd);
+  if (body === null || rel === '') return { state: dirStateAfter(rel, before, fs) };
+  const path = (c: ScriptCommand) => (c.branches ?? []).map((b) => b.id);
+  const own = path(cmd);
+  // runs whenever cmd does: in the same body, its branches a prefix of cmd's, outside any loop of its own
+  const always = (c: ScriptCommand) => !c.loop && c.iteration === null && path(c).includes(body.id) && path(c).every((id, k) => own[k] === id);
+  let state: DirState = 'unknown';
+  for (const c of before.filter(always)) {
+    for (const ch of dirChanges(c)) {
+      const hits = ch.made ? ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`)) : ch.path === rel || rel.startsWith(`${ch.path}/`) || ch.path === '';
+      if (hits) state = ch.made ? 'dir' : 'absent';
+    }
+  }
+  return state === 'unknown' ? { state, again: body.name } : { state };
+}
+

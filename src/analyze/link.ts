@@ -24,7 +24,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
-import { dirStateAfter } from './host-dirs.js';
+import { dirStateAt } from './host-dirs.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
@@ -222,11 +222,11 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     if (inv.verb === 'cp') {
       // Where the copy lands depends on the folders the script itself made or removed before it.
       const before = sequence.slice(0, pos(cmd));
-      let unsure: string | null = null;
+      let unsure: { rel: string; again?: string } | null = null;
       const ex = fromCp(inv, containers, unresolved, (rel) => {
-        const state = dirStateAfter(rel, before, fs);
-        if (state === 'unknown') unsure = rel;
-        return state === 'dir';
+        const at = dirStateAt(rel, cmd, before, fs, script);
+        if (at.state === 'unknown') unsure = { rel, ...(at.again ? { again: at.again } : {}) };
+        return at.state === 'dir';
       });
       if (ex && unsure !== null) ex.problems.push(destUnknown(cmd, unsure));
       if (ex) extractions.push(ex);
@@ -655,8 +655,11 @@ function shownTag(builder: BuildStep): string {
 }
 
 /** `docker cp` into a folder the script only sometimes makes (or removes): where it lands is not known. */
-function destUnknown(cmd: ScriptCommand, rel: string): Diagnostic {
-  return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` copies onto ${rel}, which the script makes or removes only in some runs, so whether the copy lands inside it is not known`, {
+function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string }): Diagnostic {
+  const rel = unsure.rel;
+  // (in a function run more than once, a later call finds what an earlier one left: ./host-dirs.ts dirStateAt)
+  const why = unsure.again ? `which an earlier call of ${unsure.again} may have made or left` : 'which the script makes or removes only in some runs';
+  return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` copies onto ${rel}, ${why}, so whether the copy lands inside it is not known`, {
     file: cmd.file,
     line: cmd.line,
     hint: 'Make or remove the folder unconditionally before the copy, or copy to a path ending in `/`.',
