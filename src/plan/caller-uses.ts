@@ -143,7 +143,8 @@ function calledBy(script: ScriptFile, target: string): boolean {
   return script.commands.some((cmd) => calledTargets(cmd, new Set([target]), byName).length > 0);
 }
 
-function callerScript(analysis: Analysis, fs: RepoFs, rel: string, text: string): ScriptFile | null {
+/** The script at `rel` as the analysis read it, or read now when the analysis passed it over (null: no script). */
+export function callerScript(analysis: Analysis, fs: RepoFs, rel: string, text: string): ScriptFile | null {
   const known = analysis.scripts.get(rel);
   if (known) return known;
   const kind = scriptKindOf(rel, text);

@@ -12,7 +12,8 @@
  * `make` runs, so any such call counts, which errs towards keeping the build.)
  */
 import path from 'node:path/posix';
-import { scriptKindOf, readScript, type Analysis } from '../analyze/index.js';
+import type { Analysis } from '../analyze/index.js';
+import { callerScript } from './caller-uses.js';
 import { flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
@@ -53,7 +54,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
     if (text === null || !text.includes('make') || !names.some((n) => text.includes(n))) continue;
-    const script = analysis.scripts.get(rel) ?? readAgain(rel, text, fs);
+    const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
     for (const cmd of script.commands) {
       const sets = makeSets(cmd);
@@ -66,9 +67,4 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
       }
     }
   }
-}
-
-function readAgain(rel: string, text: string, fs: RepoFs) {
-  const kind = scriptKindOf(rel, text);
-  return kind === null ? null : readScript(kind, rel, text, fs).script;
 }
