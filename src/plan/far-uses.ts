@@ -37,9 +37,12 @@ class ReachIndex {
   private readonly over = new Map<string, Held[]>();
   /** The last segment of every key: a word without one of them reaches nothing. */
   readonly names = new Set<string>();
+  /** Paths with a character that ends a PATHS word (`beacon linux`): found in a text by their whole name. */
+  readonly spaced: Held[] = [];
 
   add(h: Held): void {
     const p = h.hostPath;
+    if (!WHOLE_WORD.test(p)) this.spaced.push(h);
     this.at.set(p, [...(this.at.get(p) ?? []), h]);
     for (let d = p; d !== ''; d = path.dirname(d) === '.' ? '' : path.dirname(d)) {
       this.names.add(path.basename(d));
@@ -62,6 +65,8 @@ class ReachIndex {
 
 /** Words of a text or of a shell word's value, as paths may be written in them (`--file=../out/app`, `../out:/w`). */
 const PATHS = /[^\s"'`;&|()<>=$,{}:\\]+/g;
+/** A path PATHS reads as one word. */
+const WHOLE_WORD = /^[^\s"'`;&|()<>=$,{}:\\]+$/;
 
 /** The artifacts the path words of `text` reach from `cwd`; a word holding none of the index's names is not resolved. */
 function reachedIn(text: string, cwd: string, index: ReachIndex): Held[] {
@@ -72,6 +77,8 @@ function reachedIn(text: string, cwd: string, index: ReachIndex): Held[] {
     // A word after a folder value (`$(dirname "$0")/../out/app` leaves `/../out/app`) is read from the folder too.
     out.push(...index.reached(resolveRel(cwd, word.replace(/^\/+/, ''))));
   }
+  // A name PATHS splits (`sha256sum "beacon linux"`): a text that holds it may reach it, from any folder.
+  for (const h of index.spaced) if (text.includes(path.basename(h.hostPath))) out.push(h);
   return out;
 }
 
@@ -81,7 +88,9 @@ function reachedBy(cmd: ScriptCommand, index: ReachIndex): Set<Setup> {
   if (cmd.cwd === null) return out;
   for (const w of [...cmd.words, ...cmd.redirects.map((r) => r.target)]) {
     if (w.value === null || w.value.startsWith('/')) continue;
-    for (const h of reachedIn(w.value, cmd.cwd, index)) out.add(h.setup);
+    // The whole word is one path to the shell, whatever it holds (`"beacon linux"`); its parts may be paths too (`--file=out/app`).
+    for (const h of index.reached(resolveRel(cmd.cwd, w.value))) out.add(h.setup);
+    for (const h of reachedIn(w.value, cmd.cwd, index)) if (WHOLE_WORD.test(h.hostPath)) out.add(h.setup);
   }
   return out;
 }

@@ -79,3 +79,21 @@ describe('a setup\'s script in another folder', () => {
     expect([exported('build.sh'), exported('svc/build.sh')]).toEqual([false, true]);
   });
 });
+describe('a binary whose name the search would split (a space in it)', () => {
+  const spaced = {
+    ...FILES,
+    Dockerfile: 'FROM alpine:3.19\nCOPY ["out/relay cli", "/usr/local/bin/relay"]\nCMD ["relay"]\n',
+    'build.sh': FILES['build.sh'].replace('./out/relay', '"./out/relay cli"'),
+  };
+  const codes = (extra: Record<string, string>) => {
+    const setup = planFiles({ ...spaced, ...extra }).setups[0]!;
+    return { status: setup.status, errors: setup.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) };
+  };
+
+  it('is still found by a far script that names it whole, and kept on the host (here refused: the export stage cannot name it)', () => {
+    expect(codes({})).toEqual({ status: 'migrate', errors: [] });
+    expect(codes({ 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum "out/relay cli" > relay.sha256\n' })).toEqual({ status: 'refused', errors: ['PATH_NEEDS_QUOTING'] });
+    // Its words apart name nothing of it.
+    expect(codes({ 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum out/relay cli > relay.sha256\n' })).toEqual({ status: 'migrate', errors: [] });
+  });
+});
