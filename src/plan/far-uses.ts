@@ -56,7 +56,8 @@ class ReachIndex {
 
   /** What repository path `p` reaches: the artifacts at or above it, or under it when it is a folder holding them. */
   reached(p: string): Held[] {
-    if (p === '' || p.startsWith('..')) return [];
+    // Outside the repository (`..`, or absolute after `cd /tmp`): no artifact; `dirname('/')` is `/`, so the loop needs this.
+    if (p === '' || p.startsWith('..') || p.startsWith('/')) return [];
     const out = [...(this.over.get(p) ?? [])];
     for (let d = p; d !== ''; d = path.dirname(d) === '.' ? '' : path.dirname(d)) out.push(...(this.at.get(d) ?? []));
     return out;
@@ -89,7 +90,9 @@ function reachedBy(cmd: ScriptCommand, index: ReachIndex): Set<Setup> {
   for (const w of [...cmd.words, ...cmd.redirects.map((r) => r.target)]) {
     if (w.value === null || w.value.startsWith('/')) continue;
     // The whole word is one path to the shell, whatever it holds (`"beacon linux"`); its parts may be paths too (`--file=out/app`).
-    for (const h of index.reached(resolveRel(cmd.cwd, w.value))) out.add(h.setup);
+    if (!WHOLE_WORD.test(w.value) && w.value.split('/').some((s) => index.names.has(s))) {
+      for (const h of index.reached(resolveRel(cmd.cwd, w.value))) out.add(h.setup);
+    }
     for (const h of reachedIn(w.value, cmd.cwd, index)) if (WHOLE_WORD.test(h.hostPath)) out.add(h.setup);
   }
   return out;

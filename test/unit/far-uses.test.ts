@@ -96,4 +96,10 @@ describe('a binary whose name the search would split (a space in it)', () => {
     // Its words apart name nothing of it.
     expect(codes({ 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum out/relay cli > relay.sha256\n' })).toEqual({ status: 'migrate', errors: [] });
   });
+
+  it('ends for a script that works outside the repository (`cd /tmp` then a word naming it)', () => {
+    // An absolute folder once made the search walk `/`'s parent forever.
+    const far = { 'tools/checksum.sh': '#!/bin/sh\nset -e\ncd /tmp\nsha256sum "out/relay cli" > relay.sha256\ncat out/relay\n' };
+    expect(codes(far)).toEqual({ status: 'migrate', errors: [] });
+  });
 });
