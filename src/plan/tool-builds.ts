@@ -11,12 +11,9 @@
  * - devcontainer.json: `build.dockerfile` (or the older `dockerFile`), relative to the file;
  * - heroku.yml: each process of `build.docker` (`web: Dockerfile`, or `dockerfile:` under it),
  *   relative to the file;
- * - fly.toml: `dockerfile` of its `[build]` table, relative to the file (flyctl joins it to the
- *   config's folder, `resolveDockerfilePath` in internal/command/deploy/deploy.go), else
- *   `Dockerfile` of the folder `fly deploy` runs in (the file's, or another, such as the root)
- *   unless the table names an image or a builder. The project has no
- *   TOML parser: only `key = "string"` lines of a `[build]` table are read, and any other mention
- *   of a dockerfile refuses with a Dockerfile of any name;
+ * - fly.toml: parsed as TOML (./tool-configs/fly.ts): `build.dockerfile`, relative to the file,
+ *   else `Dockerfile` of the folder `fly deploy` runs in, unless `[build]` names an image or a
+ *   builder;
  * - a Tiltfile (Starlark) and a bake file (HCL): no parser either, so a search that errs to
  *   refuse: each `docker_build(` call (every `target` block) may build a Dockerfile of any name
  *   the file writes, or `Dockerfile` where the file has fewer `dockerfile` arguments than calls;
@@ -26,20 +23,17 @@
  *   script search reads): a build may be of any Dockerfile in that folder or below, or anywhere
  *   when the file says something that may leave it (`..`, an absolute path, `${…}`, the environment).
  *
- * YAML and JSON are parsed; a file that does not parse builds a Dockerfile of any name.
+ * YAML, JSON and TOML are parsed; a file that does not parse builds a Dockerfile of any name.
  */
 import path from 'node:path/posix';
 import { findNodeAtLocation, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { yaml } from '../analyze/hosts/yaml-module.js';
-import { DYNAMIC, lastName, type Targets } from '../model/foreign-builds.js';
+import { DYNAMIC, lastName } from '../model/foreign-builds.js';
 import { resolveRel } from '../model/paths.js';
+import { flyBuilds } from './tool-configs/fly.js';
+import { anyBuild, folderOf, lineAt, targetsOf, type FoundBuild, type ToolBuild } from './tool-configs/targets.js';
 
-export interface ToolBuild extends Targets {
-  file: string;
-  line: number;
-  text: string;
-  program: string;
-}
+export type { ToolBuild } from './tool-configs/targets.js';
 
 const DOCKERFILE_NAME = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|containerfile)$/i;
 /** Separators of words in the files searched without a parser: spaces, quotes, punctuation, `=`. */
@@ -48,27 +42,14 @@ const WORDS = /[\s"'`,;()[\]{}=]+/;
 interface ToolReader {
   name: RegExp;
   program: string;
-  read(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[];
+  read(file: string, text: string): FoundBuild[];
 }
 
-const folderOf = (file: string) => (path.dirname(file) === '.' ? '' : path.dirname(file));
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-const any = (line: number, text: string) => ({ line, text, dockerfiles: null, names: [] });
-
-/** The Dockerfile at `rel` (a path from each of `folders`; null: a folder only known at run time); by its name only when the path is not known. */
-function targetsOf(folders: readonly string[] | null, rel: string): Targets {
-  if (folders === null || DYNAMIC.test(rel) || rel.startsWith('/')) {
-    const name = lastName(rel);
-    return { dockerfiles: null, names: name === null ? [] : [name] };
-  }
-  return { dockerfiles: [...new Set(folders.map((f) => resolveRel(f, rel)))], names: [] };
-}
-
-function skaffold(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] {
+function skaffold(file: string, text: string): FoundBuild[] {
   const Y = yaml();
   const docs = Y.parseAllDocuments(text);
-  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return [any(1, text.split('\n')[0]!)];
-  const out: Omit<ToolBuild, 'file' | 'program'>[] = [];
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0)) return [anyBuild(1, text.split('\n')[0]!)];
+  const out: FoundBuild[] = [];
   const str = (n: unknown) => (Y.isScalar(n) && typeof n.value === 'string' ? n.value : null);
   for (const doc of docs) {
     Y.visit(doc, {
@@ -91,10 +72,10 @@ function skaffold(file: string, text: string): Omit<ToolBuild, 'file' | 'program
   return out;
 }
 
-function heroku(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] {
+function heroku(file: string, text: string): FoundBuild[] {
   const Y = yaml();
   const doc = Y.parseDocument(text);
-  if (doc.errors.length > 0) return [any(1, text.split('\n')[0]!)];
+  if (doc.errors.length > 0) return [anyBuild(1, text.split('\n')[0]!)];
   const docker = doc.getIn(['build', 'docker'], true);
   if (!Y.isMap(docker)) return [];
   return docker.items.map((p) => {
@@ -106,48 +87,14 @@ function heroku(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>
   });
 }
 
-function devcontainer(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] {
+function devcontainer(file: string, text: string): FoundBuild[] {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true });
-  if (!root || errors.length > 0) return /dockerfile/i.test(text) ? [any(1, text.split('\n')[0]!)] : [];
+  if (!root || errors.length > 0) return /dockerfile/i.test(text) ? [anyBuild(1, text.split('\n')[0]!)] : [];
   const node: Node | undefined = findNodeAtLocation(root, ['build', 'dockerfile']) ?? findNodeAtLocation(root, ['dockerFile']);
   if (!node) return [];
   const df = typeof node.value === 'string' ? node.value : '$';
   return [{ line: lineAt(text, node.offset), text: `"dockerfile": ${JSON.stringify(node.value)}`, ...targetsOf([folderOf(file)], df) }];
-}
-
-/** fly.toml, read without a TOML parser: only `key = "string"` lines of the `[build]` table; any other mention of a dockerfile is doubt. */
-function fly(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] {
-  const lines = text.split('\n');
-  let table: string | null = null;
-  let header = 0;
-  const keys = new Map<string, { value: string | null; line: number }>();
-  for (let n = 0; n < lines.length; n++) {
-    const t = lines[n]!.trim();
-    if (t === '' || t.startsWith('#')) continue;
-    if (t.startsWith('[')) {
-      table = t;
-      if (t === '[build]') header = n + 1;
-      continue;
-    }
-    if (!/dockerfile|^(image|builder|builtin|buildpacks)\s*=/i.test(t) || table !== '[build]') {
-      if (/dockerfile/i.test(t)) return [any(n + 1, t)];
-      continue;
-    }
-    const eq = t.indexOf('=');
-    const key = t.slice(0, eq).trim();
-    const raw = t.slice(eq + 1).trim();
-    const quote = raw[0];
-    const value = (quote === '"' || quote === "'") && raw.indexOf(quote, 1) === raw.length - 1 && !raw.includes('\\') ? raw.slice(1, -1) : null;
-    keys.set(key, { value, line: n + 1 });
-  }
-  const df = keys.get('dockerfile');
-  if (df && df.value === null) return [any(df.line, lines[df.line - 1]!.trim())];
-  if (!df && ['image', 'builder', 'builtin', 'buildpacks'].some((k) => keys.has(k))) return [];
-  const line = df?.line ?? (header || 1);
-  const dir = folderOf(file);
-  const folders = df || dir === '' ? [dir] : [dir, ''];
-  return [{ line, text: lines[line - 1]!.trim(), ...targetsOf(folders, df?.value ?? 'Dockerfile') }];
 }
 
 /**
@@ -156,7 +103,7 @@ function fly(file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] 
  * name the file writes, or any name where a `dockerfile` is given by something else.
  */
 function mentions(call: string) {
-  return (file: string, text: string): Omit<ToolBuild, 'file' | 'program'>[] => {
+  return (file: string, text: string): FoundBuild[] => {
     const lines = text.split('\n').map((l) => l.trim());
     const live = lines.map((l) => (l.startsWith('#') || l.startsWith('//') ? [] : l.split(WORDS).filter((w) => w !== '')));
     const words = live.flat();
@@ -189,7 +136,7 @@ const READERS: readonly ToolReader[] = [
   { name: /^skaffold[^/]*\.ya?ml$/i, program: 'skaffold', read: skaffold },
   { name: /^\.?devcontainer\.json$/i, program: 'Dev Containers', read: devcontainer },
   { name: /^heroku\.ya?ml$/i, program: 'Heroku', read: heroku },
-  { name: /^fly([._-][^/]*)?\.toml$/i, program: 'fly', read: fly },
+  { name: /^fly([._-][^/]*)?\.toml$/i, program: 'fly', read: flyBuilds },
   { name: /^tiltfile$|\.tiltfile$/i, program: 'Tilt', read: mentions('docker_build') },
   { name: /^docker-bake([._-][^/]*)?\.hcl$/i, program: 'docker buildx bake', read: mentions('target') },
 ];

@@ -26,8 +26,19 @@ describe('builds by build tools', () => {
     // No [build] table: flyctl builds `Dockerfile`; an image or a builder builds none.
     expect(found('svc/fly.toml', 'app = "svc"\n')).toEqual([[1, 'fly', ['svc/Dockerfile', 'Dockerfile']]]);
     expect(found('fly.toml', 'app = "x"\n[build]\n  image = "flyio/hellofly:latest"\n')).toEqual([]);
-    // What the line reader cannot read exactly builds a Dockerfile of any name.
-    expect(found('fly.toml', 'app = "x"\nbuild = { dockerfile = "Dockerfile.fly" }\n')).toEqual([[2, 'fly', []]]);
+  });
+
+  it('parses fly.toml as TOML: every spelling of the [build] table, nothing outside it', () => {
+    expect(found('fly.toml', 'app = "x"\nbuild = { dockerfile = "Dockerfile.fly" }\n')).toEqual([[2, 'fly', ['Dockerfile.fly']]]);
+    expect(found('fly.toml', "app = \"x\"\nbuild.dockerfile = 'Dockerfile.fly'\n")).toEqual([[2, 'fly', ['Dockerfile.fly']]]);
+    expect(found('fly.toml', '[build] # the app\n  dockerfile = "Dockerfile.fly" # production image\n[build.args]\n  GOFLAGS = "-race"\n')).toEqual([[2, 'fly', ['Dockerfile.fly']]]);
+    expect(found('fly.toml', '[ "build" ]\n  dockerfile = """Dockerfile.fly"""\n')).toEqual([[2, 'fly', ['Dockerfile.fly']]]);
+    // A key that only says "dockerfile" elsewhere is no build setting.
+    expect(found('fly.toml', '[build]\n  image = "registry.fly.io/app:v1"\n[env]\n  DOCKERFILE_LINT = "off"\n# dockerfile = "Dockerfile"\n')).toEqual([]);
+    expect(found('fly.toml', '[build]\n  builder = "paketobuildpacks/builder:base"\n')).toEqual([]);
+    // What it cannot read builds a Dockerfile of any name: a dockerfile that is no string, a file that is no TOML.
+    expect(found('fly.toml', '[build]\n  dockerfile = ["a", "b"]\n')).toEqual([[2, 'fly', []]]);
+    expect(found('fly.toml', 'app = "x"\n[build\n')).toEqual([[2, 'fly', []]]);
   });
 
   it('searches a Tiltfile and a bake file without a parser, erring to refuse', () => {
