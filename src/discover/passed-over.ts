@@ -16,7 +16,8 @@
  *   Dockerfiles / Containerfiles (`Dockerfile.test`, `ci.Dockerfile`), wherever they are;
  * - outside the source folders (SOURCE_DIRS: application code and its tests), other YAML
  *   (Taskfile.yml, Kubernetes or skaffold manifests, CI systems the tool does not read), TOML
- *   and INI files (tox.ini), bake and Terraform files (`.hcl`, `.tf`), dev-container settings,
+ *   and INI files (tox.ini), bake and Terraform files (`.hcl`, `.tf`, `docker-bake.json`), Cloud
+ *   Build's `cloudbuild.json`, dev-container settings,
  *   and scripts in other languages: Python, Ruby, Perl, PHP, Lua, Tcl, Groovy/Gradle, fish,
  *   zsh, batch files, `.justfile`, `magefile.go`.
  *
@@ -38,6 +39,8 @@ const DOC_NAMES = /^(readme|license|licence|copying|notice|authors|contributors|
 const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['py', 'rb', 'rake', 'pl', 'pm', 'php', 'lua', 'tcl', 'groovy', 'gradle', 'kts', 'fish', 'zsh', 'ksh', 'bat', 'cmd', 'justfile', 'yml', 'yaml', 'toml', 'ini', 'hcl', 'tf']);
 /** Settings files that name images, by name (outside the source folders). */
 const SETTINGS_NAMES: ReadonlySet<string> = new Set(['devcontainer.json', '.devcontainer.json', 'magefile.go']);
+/** Build settings written as JSON, by name (outside the source folders): a bake file, a Cloud Build config. */
+const JSON_BUILD_SETTINGS = /^(docker-bake|cloudbuild)([._-][^/]*)?\.json$/i;
 /** A compose file, by the names `docker compose -f` is usually given. */
 export const COMPOSE_FILE = /^(docker-)?compose([._-][^/]*)?\.ya?ml$/i;
 /** A Dockerfile or Containerfile, by name (`Dockerfile`, `Dockerfile.test`, `ci.Dockerfile`, `Containerfile`). */
@@ -63,7 +66,7 @@ export function passedOverByName(rel: string, name: string, inSource: boolean): 
   let hit = COMPOSE_FILE.test(name) || DOCKERFILE.test(name);
   if (!hit && !inSource) {
     const dot = name.lastIndexOf('.');
-    hit = SETTINGS_NAMES.has(name) || (dot >= 0 && SCRIPT_EXTENSIONS.has(name.slice(dot + 1).toLowerCase()));
+    hit = SETTINGS_NAMES.has(name) || JSON_BUILD_SETTINGS.test(name) || (dot >= 0 && SCRIPT_EXTENSIONS.has(name.slice(dot + 1).toLowerCase()));
   }
   return hit && !LOCK_FILE.test(name) && !isDocumentation(rel);
 }

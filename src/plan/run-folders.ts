@@ -59,7 +59,7 @@ const KINDS: readonly RunKind[] = [
     stepDir: true,
   },
   { name: /^(justfile|\.justfile|.*\.just)$/i, folders: (dir, text) => (/no-cd|working-directory/.test(text) ? both(dir) : [dir]), stepDir: false },
-  { name: /^cloudbuild[^/]*\.ya?ml$/i, folders: both, stepDir: true },
+  { name: /^cloudbuild[^/]*\.(ya?ml|json)$/i, folders: both, stepDir: true },
   { name: /^tox\.ini$/i, folders: (dir, text) => (/change_?dir/.test(text) ? both(dir) : [dir]), stepDir: false },
 ];
 

@@ -167,10 +167,11 @@ function yamlBuilds(file: string, text: string, run: { folders: string[] | null;
 /** The builds in one file's text; `files`: the repository's files the walk found (where a Taskfile may be included from). */
 export function unreadBuildsIn(file: string, text: string, files: readonly string[] = []): UnreadBuild[] {
   // A build tool's settings (./tool-builds.ts), and the engine commands any file may hold.
-  const byTool = toolBuilds(file, text);
+  const byTool = toolBuilds(file, text, files);
   if (!ENGINE_WORDS.some((w) => text.includes(w))) return byTool;
   const run = runFolders(file, text, files);
-  const fromYaml = /\.ya?ml$/i.test(file) ? yamlBuilds(file, text, run) : null;
+  // JSON is read as the YAML it also is (a Cloud Build `cloudbuild.json`'s steps, whose args are on lines of their own).
+  const fromYaml = /\.(ya?ml|json)$/i.test(file) ? yamlBuilds(file, text, run) : null;
   return [...byTool, ...(fromYaml ?? lineBuilds(file, text, commentsOf(file, text), run.folders))];
 }
 

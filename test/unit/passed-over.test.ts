@@ -196,6 +196,8 @@ describe('what the walk records as passed over', () => {
     expect(['README.md', 'LICENSE', 'docs/x.yml', 'a/doc/b.py', 'CHANGELOG', 'x.rst'].map(isDocumentation)).toEqual([true, true, true, true, true, true]);
     expect(['compose.yaml', 'tools/x.py', 'Dockerfile.test', 'ci.Dockerfile', 'Containerfile', 'tox.ini', 'magefile.go'].map((r) => passedOverByName(r, path.basename(r), false))).toEqual([true, true, true, true, true, true, true]);
     expect(['main.go', 'x.json', 'x.png', 'yarn-lock.yaml', 'docs/compose.yaml'].map((r) => passedOverByName(r, path.basename(r), false))).toEqual([false, false, false, false, false]);
+    // Build settings written as JSON: a bake file and a Cloud Build config, by name.
+    expect(['docker-bake.json', 'ci/docker-bake.override.json', 'cloudbuild.json', 'deploy/cloudbuild-prod.json', 'bake.json'].map((r) => passedOverByName(r, path.basename(r), false))).toEqual([true, true, true, true, false]);
     // In a source folder only compose files and Dockerfiles count.
     expect(['compose.yaml', 'Dockerfile.it', 'x.py', 'x.yaml'].map((r) => passedOverByName(r, r, true))).toEqual([true, true, false, false]);
   });

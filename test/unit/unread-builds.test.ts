@@ -56,6 +56,9 @@ describe('builds in files the tool does not read', () => {
   it('reads a YAML file\'s strings and its program/argument-list steps', () => {
     const cloud = 'steps:\n  - name: gcr.io/cloud-builders/docker\n    args: ["build", "-t", "gcr.io/p/app", "."]\n  - name: gcr.io/cloud-builders/docker\n    args: [push, gcr.io/p/app]\n';
     expect(found('cloudbuild.yaml', cloud)).toEqual([[2, 'docker', ['Dockerfile']]]);
+    // cloudbuild.json: its steps' argument lists, each word on a line of its own, read as the YAML that JSON also is.
+    const json = '{\n  "steps": [\n    {\n      "name": "gcr.io/cloud-builders/docker",\n      "args": [\n        "build",\n        "-f",\n        "Dockerfile.cloud",\n        "."\n      ]\n    }\n  ]\n}\n';
+    expect(found('cloudbuild.json', json)).toEqual([[3, 'docker', ['Dockerfile.cloud']]]);
     const spec = 'version: 0.2\n# docker build -t old .\nphases:\n  build:\n    commands:\n      - |\n        echo start\n        docker build -f Dockerfile.release -t app .\n';
     expect(found('buildspec.yml', spec)).toEqual([[8, 'docker', ['Dockerfile.release']]]);
   });
