@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Rebuilds grammars/: the WebAssembly builds of the shell, Makefile and Groovy grammars that
+ * Rebuilds grammars/: the WebAssembly builds of the shell, Makefile, Groovy, PowerShell, Python
+ * (for Tiltfiles) and HCL (for bake files) grammars that
  * web-tree-sitter loads. Each is the .wasm published inside the grammar's own npm package, at
  * the exact version grammars/sources.json names, with its licence; nothing is compiled.
  * A package that ships no licence file (tree-sitter-groovy 0.1.2 only declares "MIT" in its
@@ -76,7 +77,8 @@ for (const g of sources.grammars) {
       continue;
     }
     fs.writeFileSync(path.join(DIR, g.file), wasm);
-    const licenseOut = path.join(DIR, `${g.package}.LICENSE`);
+    // Named for the grammar's file (a scoped package's name has a slash).
+    const licenseOut = path.join(DIR, `${g.file.replace(/\.wasm$/, '')}.LICENSE`);
     if (hasLicense) fs.copyFileSync(path.join(tmp, 'package', 'LICENSE'), licenseOut);
     else fs.writeFileSync(licenseOut, declaredLicense(JSON.parse(fs.readFileSync(path.join(tmp, 'package', 'package.json'), 'utf8'))));
     process.stdout.write(`${g.file} from ${spec} (${wasm.length} bytes, sha256 ${got})\n`);

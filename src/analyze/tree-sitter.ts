@@ -1,5 +1,5 @@
 /**
- * tree-sitter, shared by the shell, Makefile, Jenkinsfile and PowerShell readers, through web-tree-sitter:
+ * tree-sitter, shared by the shell, Makefile, Jenkinsfile, PowerShell, Tiltfile and bake-file readers, through web-tree-sitter:
  * the parser and the grammars are WebAssembly (grammars/*.wasm, see grammars/sources.json), so
  * the package installs with no native module and no compiler wherever Node runs.
  *
@@ -84,7 +84,7 @@ export class TsNode {
   }
 }
 
-export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-groovy' | 'tree-sitter-powershell';
+export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-groovy' | 'tree-sitter-powershell' | 'tree-sitter-python' | 'tree-sitter-hcl';
 
 /** The package's grammars/ folder: two levels up from src/analyze, three from dist/src/analyze. */
 function grammarsDir(): string {

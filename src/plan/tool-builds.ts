@@ -14,35 +14,31 @@
  * - fly.toml: parsed as TOML (./tool-configs/fly.ts): `build.dockerfile`, relative to the file,
  *   else `Dockerfile` of the folder `fly deploy` runs in, unless `[build]` names an image or a
  *   builder;
- * - a Tiltfile (Starlark) and a bake file (HCL): no parser either, so a search that errs to
- *   refuse: each `docker_build(` call (every `target` block) may build a Dockerfile of any name
- *   the file writes, or `Dockerfile` where the file has fewer `dockerfile` arguments than calls;
- *   and one of any name where a `dockerfile` is given by something else than such a name (a
- *   variable, an expression). Tilt reads a Tiltfile's paths from its folder, and bake reads the
- *   file in the folder it runs in (its own, unless `-f` names it from elsewhere, a build the
- *   script search reads): a build may be of any Dockerfile in that folder or below, or anywhere
- *   when the file says something that may leave it (`..`, an absolute path, `${…}`, the environment).
+ * - a Tiltfile (Starlark, parsed with the Python grammar: ./tool-configs/tilt.ts): each
+ *   `docker_build` call's `dockerfile`, else `Dockerfile` in its context, from the file's folder;
+ * - a bake file (docker-bake.hcl, parsed with the HCL grammar, or docker-bake.json:
+ *   ./tool-configs/bake.ts): each target's `dockerfile` in its `context`.
  *
- * YAML, JSON and TOML are parsed; a file that does not parse builds a Dockerfile of any name.
+ * Every file is parsed (YAML, JSON, TOML, Starlark, HCL); what a reader cannot read exactly
+ * builds a Dockerfile of its name or of any name, and so does a file that does not parse.
  */
 import path from 'node:path/posix';
 import { findNodeAtLocation, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { yaml } from '../analyze/hosts/yaml-module.js';
-import { DYNAMIC, lastName } from '../model/foreign-builds.js';
+import { DYNAMIC } from '../model/foreign-builds.js';
 import { resolveRel } from '../model/paths.js';
+import { bakeHclBuilds, bakeJsonBuilds } from './tool-configs/bake.js';
 import { flyBuilds } from './tool-configs/fly.js';
+import { tiltBuilds } from './tool-configs/tilt.js';
 import { anyBuild, folderOf, lineAt, targetsOf, type FoundBuild, type ToolBuild } from './tool-configs/targets.js';
 
 export type { ToolBuild } from './tool-configs/targets.js';
 
-const DOCKERFILE_NAME = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|containerfile)$/i;
-/** Separators of words in the files searched without a parser: spaces, quotes, punctuation, `=`. */
-const WORDS = /[\s"'`,;()[\]{}=]+/;
-
 interface ToolReader {
   name: RegExp;
   program: string;
-  read(file: string, text: string): FoundBuild[];
+  /** `files`: the repository's files the walk found. */
+  read(file: string, text: string, files: readonly string[]): FoundBuild[];
 }
 
 function skaffold(file: string, text: string): FoundBuild[] {
@@ -97,52 +93,18 @@ function devcontainer(file: string, text: string): FoundBuild[] {
   return [{ line: lineAt(text, node.offset), text: `"dockerfile": ${JSON.stringify(node.value)}`, ...targetsOf([folderOf(file)], df) }];
 }
 
-/**
- * A Tiltfile's or bake file's builds, searched without a parser (see above): each line whose
- * words include `call` (not a `#` or `//` comment) may build `Dockerfile`, any Dockerfile-like
- * name the file writes, or any name where a `dockerfile` is given by something else.
- */
-function mentions(call: string) {
-  return (file: string, text: string): FoundBuild[] => {
-    const lines = text.split('\n').map((l) => l.trim());
-    const live = lines.map((l) => (l.startsWith('#') || l.startsWith('//') ? [] : l.split(WORDS).filter((w) => w !== '')));
-    const words = live.flat();
-    const calls = live.filter((ws) => ws.includes(call)).length;
-    // `Dockerfile` by default, unless every call may have a `dockerfile` of its own.
-    const names = new Set(words.filter((w) => w === 'dockerfile').length >= calls ? [] : ['Dockerfile']);
-    let anyName = false;
-    words.forEach((w, k) => {
-      if (w === 'dockerfile') {
-        const next = lastName(words[k + 1] ?? '');
-        if (next === null || !DOCKERFILE_NAME.test(next)) anyName = true;
-        return;
-      }
-      const name = lastName(w);
-      if (name !== null && DOCKERFILE_NAME.test(name)) names.add(name);
-    });
-    // Paths in the file are read from its folder (Tilt), or from the folder bake runs in, its own by default.
-    const under = ESCAPES.test(text) ? {} : { under: folderOf(file) };
-    return live.flatMap((ws, n) => (ws.includes(call) ? [{ line: n + 1, text: lines[n]!, dockerfiles: null, names: anyName ? [] : [...names], ...under }] : []));
-  };
-}
-
-/**
- * What may take a Tiltfile's or bake file's paths out of its folder: a `..`, an absolute path, an
- * interpolation (`${VAR}`), the environment or the main Tiltfile's folder.
- */
-const ESCAPES = /(^|[^.\w])\.\.([/\\'"\s,)]|$)|["'`]\/|\$\{|\benv\b|environ|getenv|getcwd|main_dir|main_path/;
-
 const READERS: readonly ToolReader[] = [
   { name: /^skaffold[^/]*\.ya?ml$/i, program: 'skaffold', read: skaffold },
   { name: /^\.?devcontainer\.json$/i, program: 'Dev Containers', read: devcontainer },
   { name: /^heroku\.ya?ml$/i, program: 'Heroku', read: heroku },
   { name: /^fly([._-][^/]*)?\.toml$/i, program: 'fly', read: flyBuilds },
-  { name: /^tiltfile$|\.tiltfile$/i, program: 'Tilt', read: mentions('docker_build') },
-  { name: /^docker-bake([._-][^/]*)?\.hcl$/i, program: 'docker buildx bake', read: mentions('target') },
+  { name: /^tiltfile$|\.tiltfile$/i, program: 'Tilt', read: tiltBuilds },
+  { name: /^docker-bake([._-][^/]*)?\.hcl$/i, program: 'docker buildx bake', read: bakeHclBuilds },
+  { name: /^docker-bake([._-][^/]*)?\.json$/i, program: 'docker buildx bake', read: bakeJsonBuilds },
 ];
 
-/** The builds the settings of a build tool in `file` make (none when no reader knows its name). */
-export function toolBuilds(file: string, text: string): ToolBuild[] {
+/** The builds the settings of a build tool in `file` make (none when no reader knows its name); `files`: the repository's files the walk found. */
+export function toolBuilds(file: string, text: string, files: readonly string[] = []): ToolBuild[] {
   const reader = READERS.find((r) => r.name.test(path.basename(file)));
-  return reader ? reader.read(file, text).map((b) => ({ ...b, file, program: reader.program })) : [];
+  return reader ? reader.read(file, text, files).map((b) => ({ ...b, file, program: reader.program })) : [];
 }

@@ -4,7 +4,6 @@
  * of a setup whose runtime Dockerfile one may build.
  */
 import { describe, expect, it } from 'vitest';
-import { mayBuild } from '../../src/model/foreign-builds.js';
 import { toolBuilds } from '../../src/plan/tool-builds.js';
 import { planFiles } from '../support/plan.js';
 
@@ -41,19 +40,41 @@ describe('builds by build tools', () => {
     expect(found('fly.toml', 'app = "x"\n[build\n')).toEqual([[2, 'fly', []]]);
   });
 
-  it('searches a Tiltfile and a bake file without a parser, erring to refuse', () => {
-    expect(found('Tiltfile', "# docker_build('old', '.')\ndocker_build('api', 'api', dockerfile='api/Dockerfile.dev')\n")).toEqual([[2, 'Tilt', ['Dockerfile.dev']]]);
-    expect(found('Tiltfile', "docker_build('api', 'api', dockerfile='api/Dockerfile.dev')\ndocker_build('web', 'web')\n")).toEqual([[1, 'Tilt', ['Dockerfile', 'Dockerfile.dev']], [2, 'Tilt', ['Dockerfile', 'Dockerfile.dev']]]);
+  it('parses a Tiltfile: each docker_build call\'s Dockerfile, from the file\'s folder', () => {
+    expect(found('Tiltfile', "# docker_build('old', '.')\ndocker_build('api', 'api', dockerfile='api/Dockerfile.dev')\n")).toEqual([[2, 'Tilt', ['api/Dockerfile.dev']]]);
+    expect(found('svc/Tiltfile', "docker_build('api', 'api', dockerfile='api/Dockerfile.dev')\ndocker_build(\n  'web',\n  context='web',\n)\n")).toEqual([[1, 'Tilt', ['svc/api/Dockerfile.dev']], [2, 'Tilt', ['svc/web/Dockerfile']]]);
+    expect(found('Tiltfile', "docker_build('a', '.', {'X': '1'}, 'ci/Dockerfile.ci')\ndocker_build('b', '.', dockerfile_contents='FROM alpine')\nk8s_yaml('deploy.yaml')\n")).toEqual([[1, 'Tilt', ['ci/Dockerfile.ci']]]);
+    // The restart extension passes its ref, context and keywords on to docker_build.
+    expect(found('Tiltfile', "load('ext://restart_process', 'docker_build_with_restart')\ndocker_build_with_restart('api', '.', '/app', [])\n")).toEqual([[2, 'Tilt', ['Dockerfile']]]);
+    // What is not a plain string leaves the Dockerfile to its name, or to any name.
     expect(found('Tiltfile', "df = 'api/' + name\ndocker_build('api', 'api', dockerfile=df)\n")).toEqual([[2, 'Tilt', []]]);
-    expect(found('docker-bake.hcl', 'target "test" {\n  dockerfile = "ci/Dockerfile.test"\n}\n')).toEqual([[1, 'docker buildx bake', ['Dockerfile.test']]]);
-    expect(found('docker-bake.hcl', 'group "default" {\n  targets = ["app"]\n}\ntarget "app" {\n  context = "."\n}\n')).toEqual([[4, 'docker buildx bake', ['Dockerfile']]]);
-    // Their paths are read from the file's folder: a build of a Dockerfile there or below, unless the file may leave it.
-    const [tilt] = toolBuilds('svc/Tiltfile', "docker_build('api', 'api')\n");
-    expect([mayBuild(tilt!, 'svc/api/Dockerfile'), mayBuild(tilt!, 'svc/Dockerfile'), mayBuild(tilt!, 'other/Dockerfile')]).toEqual([true, true, false]);
-    const [up] = toolBuilds('svc/docker-bake.hcl', 'target "app" {\n  context = "../other"\n}\n');
-    expect(mayBuild(up!, 'other/Dockerfile')).toBe(true);
-    const [env] = toolBuilds('svc/docker-bake.hcl', 'target "app" {\n  context = "${CTX}"\n}\n');
-    expect(mayBuild(env!, 'other/Dockerfile')).toBe(true);
+    expect(found('Tiltfile', "docker_build('api', ctx, dockerfile=ctx + '/Dockerfile')\n")).toEqual([[1, 'Tilt', []]]);
+    expect(found('Tiltfile', "docker_build('api', ctx)\n")).toEqual([[1, 'Tilt', ['Dockerfile']]]);
+    expect(found('Tiltfile', "docker_build(*args)\nb = docker_build\n")).toEqual([[1, 'Tilt', []], [2, 'Tilt', []]]);
+    expect(found('Tiltfile', "docker_build('x', f'{d}', dockerfile=f'{d}/Dockerfile')\n")).toEqual([[1, 'Tilt', []]]);
+    // A loaded function may build anything; a file that does not parse too.
+    expect(found('Tiltfile', "load('./lib.star', 'build')\nbuild('api')\n")).toEqual([[2, 'Tilt', []]]);
+    expect(found('Tiltfile', "docker_build('api', 'api'\n")).toEqual([[1, 'Tilt', []]]);
+  });
+
+  it('parses a bake file: each target\'s Dockerfile in its context, HCL or JSON', () => {
+    const hcl = 'variable "TAG" { default = "dev" }\ngroup "default" {\n  targets = ["app"]\n}\ntarget "app" {\n  context = "svc"\n  dockerfile = "ci/Dockerfile.test"\n  tags = ["app:${TAG}"]\n}\ntarget "base" {}\n';
+    expect(found('docker-bake.hcl', hcl)).toEqual([[5, 'docker buildx bake', ['svc/ci/Dockerfile.test']], [10, 'docker buildx bake', ['Dockerfile']]]);
+    // From the file's folder, or from the root it may be named from.
+    expect(found('deploy/docker-bake.hcl', 'target "app" {\n  context = ".."\n}\n')).toEqual([[1, 'docker buildx bake', ['Dockerfile', '../Dockerfile']]]);
+    // Inherited attributes; a cwd:// Dockerfile from the folder bake runs in; an inline one builds no file.
+    const inherits = 'target "_common" {\n  context = "api"\n}\ntarget "api" {\n  inherits = ["_common"]\n  dockerfile = "cwd://Dockerfile.api"\n}\ntarget "lint" {\n  inherits = ["_common"]\n  dockerfile-inline = "FROM x"\n}\n';
+    expect(found('docker-bake.hcl', inherits)).toEqual([[1, 'docker buildx bake', ['api/Dockerfile']], [4, 'docker buildx bake', ['Dockerfile.api']]]);
+    // An expression or an unknown parent: the Dockerfile by its name, or any.
+    expect(found('docker-bake.hcl', 'target "app" {\n  context = "${CTX}"\n}\n')).toEqual([[1, 'docker buildx bake', ['Dockerfile']]]);
+    expect(found('docker-bake.hcl', 'target "app" {\n  inherits = ["docker-metadata-action"]\n}\n')).toEqual([[1, 'docker buildx bake', []]]);
+    expect(found('docker-bake.hcl', 'target app {\n  dockerfile = lower("D")\n}\n')).toEqual([[1, 'docker buildx bake', []]]);
+    expect(found('docker-bake.hcl', 'target "app" {\n  context = \n')).toEqual([[1, 'docker buildx bake', []]]);
+    const json = '{\n  "group": { "default": { "targets": ["app"] } },\n  "target": {\n    "app": { "context": "web", "dockerfile": "Dockerfile.prod" }\n  }\n}\n';
+    expect(found('docker-bake.json', json)).toEqual([[4, 'docker buildx bake', ['web/Dockerfile.prod']]]);
+    // Another bake file beside it may set what a target leaves to its defaults.
+    expect(toolBuilds('docker-bake.hcl', 'target "app" {\n  context = "web"\n}\n', ['docker-bake.hcl', 'docker-bake.override.hcl']).map((b) => b.dockerfiles ?? b.names)).toEqual([[]]);
+    expect(toolBuilds('docker-bake.hcl', 'target "app" {\n  dockerfile = "Dockerfile.prod"\n}\n', ['docker-bake.hcl', 'compose.yaml']).map((b) => b.dockerfiles ?? b.names)).toEqual([['Dockerfile.prod']]);
   });
 
   it('refuses a setup whose runtime Dockerfile such a tool builds, naming the file and line', () => {
@@ -71,5 +92,10 @@ describe('builds by build tools', () => {
     expect(rebuilt({ 'fly.toml': 'app = "app"\nprimary_region = "ams"\n' })).toEqual([['fly.toml', 1]]);
     expect(rebuilt({ Tiltfile: "docker_build('app', '.')\n" })).toEqual([['Tiltfile', 1]]);
     expect(rebuilt({ 'docker-bake.hcl': 'target "app" {}\n' })).toEqual([['docker-bake.hcl', 1]]);
+    // Read exactly: a target or a call of another Dockerfile is no build of it; JSON bake and Cloud Build files are read too.
+    expect(rebuilt({ 'docker-bake.hcl': 'target "app" {\n  dockerfile = "Dockerfile.ci"\n}\n', 'Dockerfile.ci': 'FROM alpine\n' })).toEqual([]);
+    expect(rebuilt({ Tiltfile: "docker_build('app', '.', dockerfile='Dockerfile.dev')\n", 'Dockerfile.dev': 'FROM alpine\n' })).toEqual([]);
+    expect(rebuilt({ 'docker-bake.json': '{\n  "target": {\n    "app": { "context": "." }\n  }\n}\n' })).toEqual([['docker-bake.json', 3]]);
+    expect(rebuilt({ 'cloudbuild.json': '{\n  "steps": [{\n    "name": "gcr.io/cloud-builders/docker",\n    "args": [\n      "build",\n      "."\n    ]\n  }]\n}\n' })).toEqual([['cloudbuild.json', 2]]);
   });
 });
