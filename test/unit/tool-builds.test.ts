@@ -54,6 +54,8 @@ describe('builds by build tools', () => {
     expect(found('Tiltfile', "docker_build('x', f'{d}', dockerfile=f'{d}/Dockerfile')\n")).toEqual([[1, 'Tilt', []]]);
     // A loaded function may build anything; a file that does not parse too.
     expect(found('Tiltfile', "load('./lib.star', 'build')\nbuild('api')\n")).toEqual([[2, 'Tilt', []]]);
+    // Unless it is an extension that builds no image.
+    expect(found('Tiltfile', "load('ext://helm_resource', 'helm_resource')\nhelm_resource('api', 'chart', image_deps=['api'])\n")).toEqual([]);
     expect(found('Tiltfile', "docker_build('api', 'api'\n")).toEqual([[1, 'Tilt', []]]);
   });
 

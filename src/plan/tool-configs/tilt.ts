@@ -8,7 +8,8 @@
  * What is not read exactly leaves a Dockerfile of its name, or of any name: an argument that is
  * no plain string (a variable, a concatenation, an f-string, `os.path.join(…)`), a `*args` or
  * `**kwargs`; `docker_build` named other than as the function of a call (passed, aliased); and a
- * call of a function the file loads (`load('./lib.star', 'build')`), which may build anything.
+ * call of a function the file loads (`load('./lib.star', 'build')`), which may build anything,
+ * unless it is one of Tilt's extensions that build no image (`ext://helm_resource`).
  * A file that does not parse builds a Dockerfile of any name.
  */
 import { parseWith, type TsNode } from '../../analyze/tree-sitter.js';
@@ -17,6 +18,8 @@ import { resolveRel } from '../../model/paths.js';
 import { anyBuild, folderOf, lineAt, type FoundBuild } from './targets.js';
 
 const BUILDS = new Set(['docker_build', 'docker_build_with_restart']);
+/** Tilt's extensions that deploy or configure and build no image (a chart's images come from the Tiltfile's own docker_build). */
+const NO_IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['ext://helm_resource', 'ext://helm_remote', 'ext://namespace', 'ext://secret', 'ext://configmap', 'ext://uibutton', 'ext://dotenv']);
 
 /** A string literal's value (no f-string, no concatenation, no escape), else null. */
 function literal(text: string, n: TsNode | undefined): string | null {
@@ -38,8 +41,11 @@ export function tiltBuilds(file: string, text: string): FoundBuild[] {
   for (const call of root.descendantsOfType('call')) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'identifier' || text.slice(fn.startIndex, fn.endIndex) !== 'load') continue;
-    // load('ext://x', 'a', b='c'): the names it binds (a; b).
-    for (const arg of call.childForFieldName('arguments')?.namedChildren.slice(1) ?? []) {
+    // load('ext://x', 'a', b='c'): the names it binds (a; b), unless the extension builds no image.
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    const from = literal(text, args[0]);
+    if (from !== null && NO_IMAGE_EXTENSIONS.has(from)) continue;
+    for (const arg of args.slice(1)) {
       const bound = arg.type === 'keyword_argument' ? arg.childForFieldName('name') : arg;
       const name = bound?.type === 'identifier' ? text.slice(bound.startIndex, bound.endIndex) : literal(text, bound ?? undefined);
       if (name !== null) loaded.add(name);
