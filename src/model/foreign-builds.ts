@@ -19,8 +19,6 @@ export interface Targets {
   dockerfiles: string[] | null;
   /** With `dockerfiles` null: the file names it may build (empty: any). */
   names: string[];
-  /** With `dockerfiles` null: only Dockerfiles in this folder or below it (absent or '': anywhere). */
-  under?: string;
 }
 
 export interface ForeignBuild extends Targets {
@@ -43,7 +41,6 @@ export function lastName(text: string): string | null {
 /** Whether a build of `targets` may build the Dockerfile at `dockerfile` (a repository path). */
 export function mayBuild(targets: Targets, dockerfile: string): boolean {
   if (targets.dockerfiles !== null) return targets.dockerfiles.includes(dockerfile);
-  if (targets.under && !dockerfile.startsWith(`${targets.under}/`)) return false;
   return targets.names.length === 0 || targets.names.includes(path.basename(dockerfile));
 }
 
