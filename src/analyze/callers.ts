@@ -10,16 +10,18 @@
  *   script's commands do not run in the same folders either way (it does not `cd` to a fixed
  *   place first): its setups are refused (`CALLER_FOLDERS_DIFFER`).
  *
- * A call is a command whose program is the script's path (`./scripts/build.sh`,
- * `scripts/build.sh`) or `sh`/`bash`/`dash` with the path as first operand, resolved against
- * the caller command's own folder. `source`/`.` run the file in the caller's own shell and are
- * not calls.
+ * A call is a command that runs the script in any form ./script-runs.ts reads: its path as the
+ * program (`./scripts/build.sh`), after `sh`/`bash`/`dash`, past wrappers (`timeout 600`), from
+ * `env -C DIR`, inside a `sh -c` text, or as a path only known at run time that `find -exec` or
+ * `xargs` hand a shell; resolved against the folder it runs from. `source`/`.` run the file in
+ * the caller's own shell and are not calls.
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keptCommands } from './release-scripts.js';
+import { scriptRuns } from './script-runs.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -101,16 +103,36 @@ export function envPrefix(cmd: ScriptCommand): { at: number; vars: Map<string, s
 }
 
 /**
- * The scripts of `targets` a command runs: the one its path names from its folder, or, from a
- * folder the tool cannot follow, every target of that file name (`named`: targets by base name).
+ * The scripts of `targets` a command runs (./script-runs.ts), each with the folder it runs it
+ * from: the one its path names from its folder, or, from a folder the tool cannot follow, every
+ * target of that file name (`named`: targets by base name). A run whose path is only known at
+ * run time (`find . -name build.sh -exec sh {} \;`) is of every target whose file name `text`
+ * (the caller's file) holds.
  */
-export function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, named: ReadonlyMap<string, readonly string[]>): readonly string[] {
-  const prog = calledPath(cmd);
-  if (prog === null) return [];
-  if (cmd.cwd === null) return named.get(path.basename(prog)) ?? [];
-  const rel = resolveRel(cmd.cwd, prog);
-  return targets.has(rel) ? [rel] : [];
+export function targetCalls(cmd: ScriptCommand, targets: ReadonlySet<string>, named: ReadonlyMap<string, readonly string[]>, text: string): { target: string; cwd: string | null }[] {
+  const out: { target: string; cwd: string | null }[] = [];
+  const add = (target: string, cwd: string | null) => {
+    if (!out.some((o) => o.target === target && o.cwd === cwd)) out.push({ target, cwd });
+  };
+  for (const run of scriptRuns(cmd)) {
+    if (run.path === null) {
+      for (const [name, ts] of named) if (text.includes(name)) for (const t of ts) add(t, run.ownFolder ? ownFolder(t) : run.cwd);
+    } else if (run.cwd === null) {
+      for (const t of named.get(path.basename(run.path)) ?? []) add(t, null);
+    } else {
+      const rel = resolveRel(run.cwd, run.path);
+      if (targets.has(rel)) add(rel, run.cwd);
+    }
+  }
+  return out;
 }
+
+/** The scripts of `targets` a command of the file holding `text` runs (./script-runs.ts). */
+export function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, named: ReadonlyMap<string, readonly string[]>, text: string): readonly string[] {
+  return [...new Set(targetCalls(cmd, targets, named, text).map((c) => c.target))];
+}
+
+const ownFolder = (rel: string) => (path.dirname(rel) === '.' ? '' : path.dirname(rel));
 
 /**
  * The calls of each of `targets` (repository-relative shell scripts) made by `callers`. A call
@@ -124,7 +146,7 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
   for (const script of callers) {
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     for (const cmd of keptCommands(script)) {
-      for (const t of calledTargets(cmd, set, named)) if (t !== script.file) out.set(t, [...(out.get(t) ?? []), { file: cmd.file, line: cmd.line, cwd: cmd.cwd }]);
+      for (const { target: t, cwd } of targetCalls(cmd, set, named, script.text)) if (t !== script.file) out.set(t, [...(out.get(t) ?? []), { file: cmd.file, line: cmd.line, cwd }]);
     }
   }
   return out;

@@ -10,7 +10,8 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { runByBashOnly } from './alias-expansion.js';
-import { calledPath, startFolders, type Start } from './callers.js';
+import { startFolders, type Start } from './callers.js';
+import { scriptRuns } from './script-runs.js';
 import { expandCompose, isExpanded } from './compose.js';
 import type { EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
@@ -232,7 +233,7 @@ export function forPlan(a: FileAnalysis, fs: RepoFs): FileAnalysis {
 }
 
 /** The commands a released script keeps as read: calls of scripts (./callers.ts), the plan's indexed builds and other engines' builds (src/plan/runtime-rebuilds.ts). */
-const keptForCallers = (c: ScriptCommand) => calledPath(c) !== null || isIndexedBuild(c) || (c.cwd !== null && engineBuild(c) !== null);
+const keptForCallers = (c: ScriptCommand) => scriptRuns(c).length > 0 || isIndexedBuild(c) || (c.cwd !== null && engineBuild(c) !== null);
 
 /** A script read again as analyzeFile read it, compose services expanded (one that drives no setup: ./release-scripts.ts). */
 function readAgain(kind: ScriptKind, rel: string, text: string, fs: RepoFs, start: { cwd: string | null } | undefined): ScriptFile | null {

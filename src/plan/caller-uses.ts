@@ -50,7 +50,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   markSiblingUses(analysis, reading);
   const byScript = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
-    // Only a shell script is run by its path (./src/analyze/callers.ts calledPath).
+    // Only a shell script is run by its path (./src/analyze/script-runs.ts).
     if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error') || analysis.scripts.get(s.script)?.kind !== 'shell') continue;
     byScript.set(s.script, [...(byScript.get(s.script) ?? []), s]);
   }
@@ -70,7 +70,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     if (text === null || !names.some((n) => text.includes(n))) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
-    const calls = script.commands.flatMap((cmd) => calledTargets(cmd, targets, byName).filter((t) => t !== rel).map((t) => ({ cmd, target: t })));
+    const calls = script.commands.flatMap((cmd) => calledTargets(cmd, targets, byName, script.text).filter((t) => t !== rel).map((t) => ({ cmd, target: t })));
     const callCmds = new Set(calls.map((c) => c.cmd));
     for (const { cmd: call, target } of calls) {
       for (const setup of byScript.get(target)!) checkCaller(setup, script, call, callCmds, reading);
@@ -140,7 +140,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
 /** Whether the script runs `target` itself (it is then a callee's caller, checked above, or its own setup). */
 function calledBy(script: ScriptFile, target: string): boolean {
   const byName = new Map([[path.basename(target), [target]]]);
-  return script.commands.some((cmd) => calledTargets(cmd, new Set([target]), byName).length > 0);
+  return script.commands.some((cmd) => calledTargets(cmd, new Set([target]), byName, script.text).length > 0);
 }
 
 /** The script at `rel` as the analysis read it, or read now when the analysis passed it over (null: no script). */

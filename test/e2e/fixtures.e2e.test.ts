@@ -113,6 +113,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'tag-default-set-by-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller runs the binary build.sh left behind: the migrated build.sh must leave it too.
   'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
+  // The caller runs svc/build.sh inside a `bash -c` text, then lists the binaries the checkout holds.
+  'caller-runs-script-in-shell-text': (dir, env) => exec('sh', ['pack.sh'], dir, env),
   // The caller builds a debugging image from the binary build.sh left behind: it must still be there.
   'caller-builds-debug-image': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // Fuzz seed 6392: the JS build script runs the binary it took out (./out/tally), after the final build.
@@ -189,6 +191,7 @@ const HOST_FILES: Record<string, string[]> = {
   // The folder the extraction filled, copied whole: the copy must hold the binary.
   'export-folder-copied-whole': ['release/tally'],
   'caller-runs-artifact': ['relay', 'smoke.log'],
+  'caller-runs-script-in-shell-text': ['svc/relay', 'binaries.txt'],
   'export-make-sibling-target': ['relay', 'smoke.log', 'relay.sha256'],
   'export-npm-sibling-script': ['relay', 'smoke.log'],
   'fuzz-js-binary-run': ['out/tally', 'run.log'],

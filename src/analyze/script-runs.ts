@@ -1,0 +1,171 @@
+/**
+ * The scripts a command runs, in every form a command can run one: by its path
+ * (`./scripts/build.sh`, `bash -e scripts/build.sh`), past the wrappers the tool reads through
+ * (`timeout 600 ./build.sh`, `sudo -E sh build.sh`, `nice -n 5 ./build.sh`,
+ * ../model/wrappers.ts), from another folder (`env -C svc ./build.sh`), inside a shell's `-c`
+ * text written out in full (`sh -c 'cd svc && ./build.sh'`, read with the shell reader), and
+ * from words only known at run time that a program builds from its input or its finds
+ * (`find . -name build.sh -exec sh {} \;`, `ls svc/build.sh | xargs -n1 sh`): such a run has no
+ * path, and may be of any script the caller's file names.
+ *
+ * A caller (./callers.ts) that runs a script in any of these forms is its caller: the script
+ * starts in the caller's folder, and what the caller does afterwards uses what it left.
+ */
+import path from 'node:path/posix';
+import { resolveRel } from '../model/paths.js';
+import type { ScriptCommand, Word } from '../model/script.js';
+import { programAt } from '../model/wrappers.js';
+import { parseShell } from './shell/index.js';
+
+/** One script a command runs: its path as written (null: only known at run time) and the folder it runs from (null: not known). */
+export interface ScriptRun {
+  path: string | null;
+  cwd: string | null;
+  /** Run from the folder the script lies in (`find -execdir`), whatever `cwd` says. */
+  ownFolder?: true;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash']);
+/** find's actions that run the words after them, up to `;` or `+`, for each file found. */
+const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+/** xargs options that take a value (the rest of the word, or the next word). */
+const XARGS_VALUED = new Set(['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var']);
+/** How deep `sh -c` texts are read inside each other. */
+const DEPTH = 3;
+
+/** Every script `cmd` may run, in the forms above. */
+export function scriptRuns(cmd: ScriptCommand): ScriptRun[] {
+  return runsOf(cmd, cmd.words, cmd.cwd, null, 0);
+}
+
+/**
+ * `words` run from `cwd`; `slot`: the word that stands for a path only known at run time (`{}`
+ * of find, xargs' `-I` string), with `appended` when the input is added after the words.
+ */
+function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, slot: { word: string | null; appended: boolean } | null, depth: number): ScriptRun[] {
+  const past = pastWrappers(words, cwd);
+  if (!past) return [];
+  const { at } = past;
+  cwd = past.cwd;
+  const prog = past.words[at];
+  const rest = past.words.slice(at + 1);
+  const value = prog?.value ?? null;
+  if (value === null) return [];
+  const placeholder = (w: Word | undefined) => slot !== null && slot.word !== null && w?.value != null && w.value.includes(slot.word);
+  if (placeholder(prog)) return [{ path: null, cwd }];
+  const name = path.basename(value);
+  if (SHELLS.has(name)) {
+    const { text, file } = shellOperand(rest);
+    if (text !== undefined) return text === null || depth >= DEPTH ? [] : inlineRuns(cmd, text, cwd, depth);
+    // `xargs -n1 sh` (the file comes from the input), `-exec sh {} \;`.
+    if (file === undefined) return slot?.appended ? [{ path: null, cwd }] : [];
+    if (placeholder(file)) return [{ path: null, cwd }];
+    return file.value !== null && !/^[/~]/.test(file.value) ? [{ path: file.value, cwd }] : [];
+  }
+  if (name === 'xargs') return xargsRuns(cmd, rest, cwd, depth);
+  if (name === 'find') return findRuns(cmd, rest, cwd, depth);
+  // A program named without a slash is looked up on PATH, not in the repository.
+  return value.includes('/') && !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
+}
+
+/**
+ * The words past the wrappers the tool reads through, and the folder the program runs from:
+ * `env -C DIR` (`--chdir`) runs it from DIR (null when DIR is only known at run time). Null
+ * when a wrapper's options cannot be read.
+ */
+function pastWrappers(words: readonly Word[], cwd: string | null): { words: readonly Word[]; at: number; cwd: string | null } | null {
+  for (let tries = 0; tries < 4; tries++) {
+    const { at, known } = programAt(words);
+    if (known) return { words, at, cwd };
+    if (words[at]?.value !== 'env') return null;
+    const chdir = envChdir(words, at);
+    if (!chdir) return null;
+    const dir = chdir.dir?.value ?? null;
+    cwd = cwd === null || dir === null || /^[/~]/.test(dir) ? null : resolveRel(cwd, dir);
+    words = [...words.slice(0, chdir.from), ...words.slice(chdir.to)];
+  }
+  return null;
+}
+
+/** env's first `-C DIR`, `-CDIR`, `--chdir DIR` or `--chdir=DIR` among its options: the words it spans and the folder. */
+function envChdir(words: readonly Word[], at: number): { from: number; to: number; dir: Word | null } | null {
+  for (let k = at + 1; k < words.length; k++) {
+    const v = words[k]!.value;
+    if (v === null || v === '--' || !v.startsWith('-')) {
+      if (v !== null && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) continue;
+      return null;
+    }
+    if (v === '-C' || v === '--chdir') return { from: k, to: k + 2, dir: words[k + 1] ?? null };
+    if (v.startsWith('--chdir=')) return { from: k, to: k + 1, dir: { ...words[k]!, value: v.slice('--chdir='.length) } };
+    if (/^-C./.test(v)) return { from: k, to: k + 1, dir: { ...words[k]!, value: v.slice(2) } };
+  }
+  return null;
+}
+
+/**
+ * A shell's operands past its options: `text` for `-c TEXT` (null when only known at run time),
+ * else `file`, the script it runs (undefined when there is none: it reads standard input).
+ */
+function shellOperand(rest: readonly Word[]): { text?: string | null; file?: Word } {
+  let i = 0;
+  let c = false;
+  for (; ; i++) {
+    const opt = rest[i]?.value;
+    if (opt === undefined || opt === null || opt === '-' || opt === '+' || !/^[-+]/.test(opt)) break;
+    if (opt === '--') {
+      i++;
+      break;
+    }
+    if (/^-[a-zA-Z]*c/.test(opt)) c = true;
+    if (/^[-+][a-zA-Z]*[oO]$/.test(opt) || opt === '--rcfile' || opt === '--init-file') i++;
+  }
+  if (c) return { text: rest[i] === undefined ? null : rest[i]!.value };
+  return rest[i] === undefined ? {} : { file: rest[i]! };
+}
+
+/** The scripts a `sh -c` text written out in full runs, read from `cwd` with the variables the caller exported. */
+function inlineRuns(cmd: ScriptCommand, text: string, cwd: string | null, depth: number): ScriptRun[] {
+  const vars = new Map((cmd.exported ?? []).map((n) => [n, cmd.vars.get(n) ?? null] as const));
+  const inner = parseShell(cmd.file, text, { cwd, vars }).script;
+  // Text the reader cannot take may run anything: read as no script, the caller's other checks stand.
+  if (!inner) return [];
+  return inner.commands.flatMap((c) => runsOf(c, c.words, c.cwd, null, depth + 1));
+}
+
+/** `xargs [options] PROGRAM [words]`: the program with the input's words added (at the end, or at each `-I` string). */
+function xargsRuns(cmd: ScriptCommand, rest: readonly Word[], cwd: string | null, depth: number): ScriptRun[] {
+  let replace: string | null = null;
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const v = rest[i]!.value;
+    if (v === null) return [];
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (!v.startsWith('-')) break;
+    const name = v.startsWith('--') ? v.split('=', 1)[0]! : v.slice(0, 2);
+    if (name === '-I') replace = v.length > 2 ? v.slice(2) : rest[i + 1]?.value ?? null;
+    else if (name === '--replace' || name === '-i') replace = v.includes('=') ? v.slice(v.indexOf('=') + 1) : v.length > 2 && name === '-i' ? v.slice(2) : '{}';
+    if (XARGS_VALUED.has(name) && !v.includes('=') && v.length === 2) i++;
+  }
+  // No program: xargs runs `echo`.
+  if (i >= rest.length) return [];
+  return runsOf(cmd, rest.slice(i), cwd, { word: replace, appended: replace === null }, depth);
+}
+
+/** `find … -exec PROGRAM [words] {} ;`: each action's words, `{}` a path only known at run time. */
+function findRuns(cmd: ScriptCommand, rest: readonly Word[], cwd: string | null, depth: number): ScriptRun[] {
+  const out: ScriptRun[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const action = rest[k]!.value;
+    if (action === null || !FIND_ACTIONS.has(action)) continue;
+    let end = k + 1;
+    while (end < rest.length && rest[end]!.value !== ';' && rest[end]!.value !== '+') end++;
+    const runs = runsOf(cmd, rest.slice(k + 1, end), cwd, { word: '{}', appended: false }, depth);
+    // `-execdir` runs each from the folder of the file found.
+    out.push(...(action.endsWith('dir') ? runs.map((r) => (r.path === null ? { ...r, ownFolder: true as const } : { ...r, cwd: null })) : runs));
+    k = end;
+  }
+  return out;
+}

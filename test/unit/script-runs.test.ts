@@ -1,0 +1,105 @@
+/**
+ * A script run through a wrapper, from `env -C`, inside a `sh -c` text or as a path `find -exec`
+ * or `xargs` hand a shell is called as surely as `sh svc/build.sh` (src/analyze/script-runs.ts):
+ * the caller's later commands use what the script left, and the script starts in the caller's
+ * folder. Read as no call, a caller packing the folder after it (`tar czf … .`) lost the binary
+ * the old script left there, and the migration said nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/analyze/index.js';
+import { scriptRuns } from '../../src/analyze/script-runs.js';
+import { parseShell } from '../../src/analyze/shell/index.js';
+import { MemoryFs } from '../../src/model/fs.js';
+import { planFiles } from '../support/plan.js';
+
+const SVC = {
+  'svc/Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+  'svc/Dockerfile': 'FROM alpine:3.19\nCOPY relay /usr/local/bin/relay\n',
+  'svc/main.go': 'package main\n',
+  'svc/build.sh': ['#!/bin/sh', 'set -e', 'cd "$(dirname "$0")"', 'docker build -t relay-build -f Dockerfile.build .', 'docker create --name relay-x relay-build', 'docker cp relay-x:/out/relay ./relay', 'docker rm relay-x', 'docker build -t relay:latest .', ''].join('\n'),
+};
+
+const CALLS = [
+  'sh svc/build.sh',
+  'timeout 600 sh svc/build.sh',
+  'nice -n 5 ./svc/build.sh',
+  'env -C svc sh build.sh',
+  'env --chdir=svc ./build.sh',
+  "sh -c 'sh svc/build.sh'",
+  'bash -c "cd svc && ./build.sh"',
+  'echo svc/build.sh | xargs -n1 sh',
+  'find svc -name build.sh -exec sh {} \\;',
+  'find . -name build.sh -execdir ./build.sh \\;',
+];
+
+describe('a caller that runs the setup\'s script in another form than its path', () => {
+  for (const call of CALLS) {
+    it(`\`${call}\`, then packs the root, keeps the binary on the host`, () => {
+      const plan = planFiles({ ...SVC, 'pack.sh': `#!/bin/sh\nset -e\n${call}\ntar czf /tmp/all.tgz .\n` });
+      const setup = plan.setups[0]!;
+      expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+      expect(setup.notes.find((n) => n.startsWith('svc/relay is still needed on the host'))).toContain('`tar czf /tmp/all.tgz .` (pack.sh:4) reads the folder holding it after running svc/build.sh (pack.sh:3)');
+      expect(plan.changes.find((c) => c.path === 'svc/build.sh')!.after).toContain('--target export --output type=local,dest=.');
+    });
+  }
+
+  it('does not take a shell given other text, or find running another program, for a call', () => {
+    const plan = planFiles({ ...SVC, 'pack.sh': "#!/bin/sh\nset -e\n# svc/build.sh runs in CI\nsh -c 'go vet ./...'\nfind . -name '*.go' -exec gofmt -l {} +\ntar czf /tmp/all.tgz .\n" });
+    expect(plan.setups[0]!.notes.some((n) => n.startsWith('svc/relay is still needed'))).toBe(false);
+  });
+});
+
+describe('the folder a script run in those forms starts in', () => {
+  const SCRIPT = '#!/bin/sh\nset -e\ndocker build -t app:build -f docker/Dockerfile.build docker\ndocker create --name x app:build\ndocker cp x:/out/app docker/app\ndocker rm x\ndocker build -t app:latest docker\n';
+  const DOCKER = { 'docker/Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app .\n', 'docker/Dockerfile': 'FROM alpine:3.19\nCOPY app /app\n' };
+  const analysed = (caller: string) => {
+    const files = { ...DOCKER, 'scripts/build.sh': SCRIPT, 'ci.sh': `#!/bin/sh\n${caller}\n` };
+    return analyze(new MemoryFs(files), Object.keys(files), undefined, []);
+  };
+  const codes = (a: ReturnType<typeof analysed>) => a.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+
+  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;']) {
+    it(`is the caller's folder for \`${call}\``, () => {
+      const a = analysed(call.replace('env -C . ./scripts/build.sh', 'env -C . ./scripts/build.sh'));
+      expect(a.scripts.get('scripts/build.sh')!.startCwd).toBe('');
+      expect(codes(a)).toEqual([]);
+    });
+  }
+
+  it('refuses when one caller runs it from the root and another, through env -C, from its own folder', () => {
+    const a = analysed('./scripts/build.sh\nenv -C scripts ./build.sh');
+    expect(codes(a)).toContain('CALLER_FOLDERS_DIFFER');
+    expect(a.setups[0]!.diagnostics.find((d) => d.code === 'CALLER_FOLDERS_DIFFER')!.message).toMatch(/ci\.sh:2 from the root, ci\.sh:3 from scripts/);
+  });
+
+  it('refuses when a `sh -c` text moves to its folder first, and another caller runs it from the root', () => {
+    const a = analysed('./scripts/build.sh\nsh -c "cd scripts && ./build.sh"');
+    expect(codes(a)).toContain('CALLER_FOLDERS_DIFFER');
+  });
+});
+
+describe('which scripts a command runs', () => {
+  const runs = (line: string, cwd = '') => scriptRuns(parseShell('ci/run.sh', `${line}\n`, { cwd }).script!.commands.at(-1)!);
+
+  it('reads through wrappers, env -C, sh -c texts, find and xargs', () => {
+    expect(runs('timeout -k 5 600 ./build.sh')).toEqual([{ path: './build.sh', cwd: '' }]);
+    expect(runs('env -C svc FOO=1 ./build.sh')).toEqual([{ path: './build.sh', cwd: 'svc' }]);
+    expect(runs('env -Csvc ./build.sh', 'ci')).toEqual([{ path: './build.sh', cwd: 'ci/svc' }]);
+    expect(runs('env -C "$DIR" ./build.sh')).toEqual([{ path: './build.sh', cwd: null }]);
+    expect(runs("bash -ec 'cd svc; ./build.sh; sh ../other.sh'")).toEqual([{ path: './build.sh', cwd: 'svc' }, { path: '../other.sh', cwd: 'svc' }]);
+    expect(runs('ls | xargs -I % sh -e %')).toEqual([{ path: null, cwd: '' }]);
+    expect(runs('xargs -n 1 -P 2 bash < list')).toEqual([{ path: null, cwd: '' }]);
+    expect(runs('find . -name "*.sh" -exec {} \\;')).toEqual([{ path: null, cwd: '' }]);
+    expect(runs('find . -name build.sh -execdir sh {} \\;')).toEqual([{ path: null, cwd: '', ownFolder: true }]);
+  });
+
+  it('finds none in programs it runs that are no script, or text only known at run time', () => {
+    expect(runs('timeout 600 make image')).toEqual([]);
+    expect(runs('sh -c "$CMD"')).toEqual([]);
+    expect(runs("sh -c 'go vet ./...'")).toEqual([]);
+    expect(runs('xargs -n1 gofmt -l')).toEqual([]);
+    expect(runs('xargs sh build.sh')).toEqual([{ path: 'build.sh', cwd: '' }]);
+    expect(runs('find . -exec grep -l x {} +')).toEqual([]);
+    expect(runs('echo ./build.sh')).toEqual([]);
+  });
+});
