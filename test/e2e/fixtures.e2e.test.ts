@@ -6,6 +6,7 @@
  * or the test fails and names the differences.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/verify/engine.js';
@@ -115,6 +116,12 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller runs svc/build.sh inside a `bash -c` text, then lists the binaries the checkout holds.
   'caller-runs-script-in-shell-text': (dir, env) => exec('sh', ['pack.sh'], dir, env),
+  // The caller then runs a script only named at run time, kept outside the repository, that runs the builder image.
+  'caller-runs-script-named-at-run-time': (dir, env) => {
+    const checks = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'checks-')), 'checks.sh');
+    fs.writeFileSync(checks, '#!/bin/sh\nset -e\ndocker run --rm relay-build go version\n');
+    exec('sh', ['ci.sh'], dir, { ...env, CHECKS: checks });
+  },
   // The caller builds a debugging image from the binary build.sh left behind: it must still be there.
   'caller-builds-debug-image': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // Fuzz seed 6392: the JS build script runs the binary it took out (./out/tally), after the final build.

@@ -41,6 +41,13 @@ describe('a program only known at run time after the builder build', () => {
     expect(out['build.sh']).toContain(KEPT);
   });
 
+  it('keeps it when a caller runs a script, Makefile or package only named at run time', () => {
+    for (const line of ['sh "$SMOKE"', 'make -f "$MK" smoke', 'yarn "$TASK"', 'npx "$TOOL"']) {
+      const { out } = migrate({ 'build.sh': `#!/bin/sh\nset -e\n${PATTERN}`, 'ci.sh': `#!/bin/sh\nset -e\nsh build.sh\n${line}\n` });
+      expect(out['build.sh'], line).toContain(KEPT);
+    }
+  });
+
   it('keeps it for a Makefile recipe line that is a `$(call …)`', () => {
     const recipe = PATTERN.split('\n').filter(Boolean).map((l) => `\t${l}`);
     const makefile = ['define IN_BUILDER', 'docker run --rm app:build $(1)', 'endef', 'image:', ...recipe, '\t$(call IN_BUILDER,go version) > toolchain.txt', ''].join('\n');
@@ -68,6 +75,18 @@ describe('which commands run a program only known at run time', () => {
     expect(unknown('sudo -i docker run app:build')).toBe('sudo');
   });
 
+  it('names the file or package a known program runs when only that is known at run time', () => {
+    expect(unknown('sh "$SCRIPT"')).toBe('"$SCRIPT"');
+    expect(unknown('bash -o pipefail -e "$1" --fast')).toBe('"$1"');
+    expect(unknown('make -f "$MK" smoke')).toBe('"$MK"');
+    expect(unknown('make --file="$MK"')).toBe('--file="$MK"');
+    expect(unknown('make -C "$DIR" test')).toBe('"$DIR"');
+    expect(unknown('npx "$TOOL" --check')).toBe('"$TOOL"');
+    expect(unknown('yarn "$TASK"')).toBe('"$TASK"');
+    expect(unknown('pnpm dlx "$TOOL"')).toBe('"$TOOL"');
+    expect(unknown('npm exec -- "$TOOL"')).toBe('"$TOOL"');
+  });
+
   it('leaves known programs alone, whatever their arguments', () => {
     expect(unknown('echo "$CMD"')).toBeNull();
     expect(unknown('sh -c "go vet ./..."')).toBeNull();
@@ -75,5 +94,9 @@ describe('which commands run a program only known at run time', () => {
     expect(unknown('eval echo done')).toBeNull();
     expect(unknown('find . -name "*.go" -exec gofmt -l {} +')).toBeNull();
     expect(unknown('nice -n 10 make "$TARGET"')).toBeNull();
+    expect(unknown('make -f build.mk "$TARGET"')).toBeNull();
+    expect(unknown('npm run "$SCRIPT"')).toBeNull();
+    expect(unknown('yarn install --frozen-lockfile')).toBeNull();
+    expect(unknown('bash -o pipefail ./check.sh "$1"')).toBeNull();
   });
 });
