@@ -7,7 +7,9 @@
  *
  * So each caller's commands (in any order: a Makefile target or another job may run after the
  * call whatever their place in the file) are checked as the setup's own later commands are
- * (src/analyze/host-uses.ts): one that uses an artifact keeps it on the host (an export stage,
+ * (src/analyze/later-uses.ts: a program the tool does not model run from a folder holding an
+ * artifact counts, and a script the caller runs is read through): one that uses an artifact
+ * keeps it on the host (an export stage,
  * with the reason named); one that names the extraction's container refuses the setup
  * (REMOVED_NAME_USED); one that reads a file a removed command wrote (`grep -q Successfully
  * build.log`, ./removed-outputs.ts) refuses it too (REMOVED_OUTPUT_USED), as do the neighbours,
@@ -18,6 +20,7 @@ import path from 'node:path/posix';
 import { scriptKindOf, readScript, setupCommands, type Analysis } from '../analyze/index.js';
 import { calledTargets } from '../analyze/callers.js';
 import { artifactRead, artifactUse } from '../analyze/host-uses.js';
+import { laterUse } from '../analyze/later-uses.js';
 import { wordKey } from '../analyze/extractions.js';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
@@ -206,7 +209,12 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
   const ownJob = OWN_MACHINE_JOBS.has(caller.kind);
   // In file order only when every call runs where it is written (not from a function, a branch or a loop).
-  checkLater(setup, caller.commands, calls, after, artifactUse, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell') });
+  // The caller runs after the script as surely as the script's own later commands do, and is
+  // read as they are (../analyze/later-uses.ts): a program the tool does not model, run from a
+  // folder holding the artifact (`python3 ci/upload.py`), may read it; a script or function it
+  // runs is read through. The files the removed commands wrote keep the narrower reading.
+  const later: typeof artifactUse = (cmd, _inv, artifacts) => laterUse(cmd, artifacts, reading.fs, caller);
+  checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell') }, artifactUse);
   // A CI file's keys and steps that take files from the folder of the job that made the call
   // (`actions/upload-artifact` `path: build.log`, in any place: a cache is saved when the job ends).
   const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
@@ -219,8 +227,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
 }
 
 /** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
-function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, readers: OutputReaders = { commands, ordered: false }): void {
-  checkOutputReads(setup, readers, skip, after, uses, reading);
+function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, readers: OutputReaders = { commands, ordered: false }, outputUses: typeof artifactUse = uses): void {
+  checkOutputReads(setup, readers, skip, after, outputUses, reading);
   const left = (hostPath: string) => !removedByScript(setup, hostPath);
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);

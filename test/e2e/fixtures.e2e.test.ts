@@ -116,6 +116,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'caller-runs-artifact': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   // The caller runs svc/build.sh inside a `bash -c` text, then lists the binaries the checkout holds.
   'caller-runs-script-in-shell-text': (dir, env) => exec('sh', ['pack.sh'], dir, env),
+  // The caller then runs a Python program that reads the binary build.sh left behind.
+  'caller-runs-unmodelled-program': (dir, env) => exec('sh', ['release.sh'], dir, env),
   // The caller then runs a script only named at run time, kept outside the repository, that runs the builder image.
   'caller-runs-script-named-at-run-time': (dir, env) => {
     const checks = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'checks-')), 'checks.sh');
@@ -199,6 +201,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-folder-copied-whole': ['release/tally'],
   'caller-runs-artifact': ['relay', 'smoke.log'],
   'caller-runs-script-in-shell-text': ['svc/relay', 'binaries.txt'],
+  'caller-runs-unmodelled-program': ['relay', 'relay.sha256'],
   'export-make-sibling-target': ['relay', 'smoke.log', 'relay.sha256'],
   'export-npm-sibling-script': ['relay', 'smoke.log'],
   'fuzz-js-binary-run': ['out/tally', 'run.log'],

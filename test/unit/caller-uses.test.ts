@@ -58,6 +58,19 @@ describe('what a caller does after running the setup\'s script', () => {
     expect(outcome({ 'ci.sh': '#!/bin/sh\nsh build.sh\n./relay --selftest || true\n' }, removing)).toMatchObject({ status: 'migrate', exported: false, why: null });
   });
 
+  it('keeps it for a caller that runs a program the tool does not model from the folder holding it, as the script\'s own later commands do', () => {
+    const r = outcome({ 'ci/release.sh': '#!/bin/sh\nset -e\ncd ..\nsh build.sh\npython3 ci/upload.py\n', 'ci/upload.py': 'print(open("relay", "rb").read()[:4])\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('`python3 ci/upload.py` (ci/release.sh:5) runs a program the tool does not model from the repository root, which holds it, and may read it after running build.sh (ci/release.sh:4)');
+  });
+
+  it('reads through a script the caller runs after it, and lets the binary go for a program run from a folder that does not reach it', () => {
+    const r = outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\nsh tools/sum.sh\n', 'tools/sum.sh': '#!/bin/sh\nsha256sum relay > relay.sha256\n' });
+    expect(r.exported).toBe(true);
+    expect(r.why).toContain('in tools/sum.sh, which `sh tools/sum.sh` (ci.sh:4) runs');
+    expect(outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\n(cd docs && python3 render.py)\n' })).toMatchObject({ status: 'migrate', exported: false, why: null });
+  });
+
   it('keeps it for the script\'s own later run of the binary', () => {
     const r = outcome({}, `${FILES['build.sh']}./relay --version\n`);
     expect(r.exported).toBe(true);
