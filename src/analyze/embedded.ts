@@ -127,6 +127,12 @@ export interface MakeScript extends EmbeddedScript {
    * `$(shell …)` or `NAME != …`, which Make runs as it expands text, at a time the file does not fix.
    */
   expansionSequences?: readonly number[];
+  /**
+   * For each of `expansionSequences`, the commands of the recipe holding that `$(shell …)`: Make
+   * expands a recipe whole before it runs its first line, so the command runs right before the
+   * recipe's (null: outside any recipe, run as Make reads the file or expands a variable).
+   */
+  expansionRecipes?: readonly (readonly ScriptCommand[] | null)[];
 }
 
 /** Every script of kind `make` the analysis holds was read by ./hosts/makefile.ts (released ones keep their words: ./release-scripts.ts). */

@@ -34,6 +34,13 @@ export function dirChanges(cmd: ScriptCommand): DirChange[] {
   return operands.flatMap((w) => (w.value === null ? [] : [{ path: resolveRel(cmd.cwd!, w.value), made: prog === 'mkdir', parents, uncertain }]));
 }
 
+/** Whether `cmd` makes or removes folder `rel` (`mkdir -p rel/sub` makes it too; `rm -rf` of a folder holding it removes it). */
+export function changesDir(rel: string, cmd: ScriptCommand): boolean {
+  return dirChanges(cmd).some((c) => hitsDir(c, rel));
+}
+
+const hitsDir = (c: DirChange, rel: string) => (c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '');
+
 /**
  * The state of folder `rel` after the commands of `before` (in order), starting from the
  * repository. A folder under one removed is gone; `mkdir -p a/b` makes `a` too.

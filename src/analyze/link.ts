@@ -24,7 +24,8 @@ import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
-import { dirStateAt } from './host-dirs.js';
+import { changesDir, dirStateAt } from './host-dirs.js';
+import { isMakeScript } from './embedded.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
@@ -221,11 +222,13 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
     if (inv.verb === 'cp') {
       // Where the copy lands depends on the folders the script itself made or removed before it.
-      const before = sequence.slice(0, pos(cmd));
-      let unsure: { rel: string; again?: string } | null = null;
+      const { before, anyTime } = withExpansions(script, sequence.slice(0, pos(cmd)), cmd);
+      let unsure: { rel: string; again?: string; expansion?: ScriptCommand } | null = null;
       const ex = fromCp(inv, containers, unresolved, (rel) => {
         const at = dirStateAt(rel, cmd, before, fs, script);
-        if (at.state === 'unknown') unsure = { rel, ...(at.again ? { again: at.again } : {}) };
+        // A Makefile's `$(shell mkdir -p bin)` outside the copy's recipe runs at a time the file does not fix: it may have run before the copy.
+        const expansion = at.state === 'unknown' || rel === '' ? undefined : anyTime.find((c) => changesDir(rel, c));
+        if (at.state === 'unknown' || expansion) unsure = { rel, ...(at.again ? { again: at.again } : {}), ...(expansion ? { expansion } : {}) };
         return at.state === 'dir';
       });
       if (ex && unsure !== null) ex.problems.push(destUnknown(cmd, unsure));
@@ -654,15 +657,46 @@ function shownTag(builder: BuildStep): string {
   return w ? (w.value ?? w.raw) : 'the builder image';
 }
 
+/**
+ * The commands that ran before `cmd` in a Makefile, with its `$(shell …)` commands (entries of
+ * their own, ./hosts/makefile.ts): one in the recipe holding `cmd` ran right before that
+ * recipe's first line (Make expands a recipe whole before running it); any other (in another
+ * recipe, a variable's value, a prerequisite list) ran at a time the file does not fix, so it
+ * is returned in `anyTime`: it may have run before `cmd`, or not.
+ */
+function withExpansions(script: ScriptFile, before: readonly ScriptCommand[], cmd: ScriptCommand): { before: readonly ScriptCommand[]; anyTime: readonly ScriptCommand[] } {
+  if (!isMakeScript(script) || !script.expansionSequences) return { before, anyTime: [] };
+  const anyTime: ScriptCommand[] = [];
+  let own: ScriptCommand[] = [];
+  let recipe: readonly ScriptCommand[] = [];
+  script.expansionSequences.forEach((k, n) => {
+    const cmds = script.sequences[k] ?? [];
+    const holding = script.expansionRecipes?.[n] ?? null;
+    if (holding?.includes(cmd)) {
+      own = [...own, ...cmds];
+      recipe = holding;
+    } else anyTime.push(...cmds);
+  });
+  if (own.length === 0) return { before, anyTime };
+  const start = before.findIndex((c) => recipe.includes(c));
+  const at = start < 0 ? before.length : start;
+  return { before: [...before.slice(0, at), ...own, ...before.slice(at)], anyTime };
+}
+
 /** `docker cp` into a folder the script only sometimes makes (or removes): where it lands is not known. */
-function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string }): Diagnostic {
+function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string; expansion?: ScriptCommand }): Diagnostic {
   const rel = unsure.rel;
   // (in a function run more than once, a later call finds what an earlier one left: ./host-dirs.ts dirStateAt)
-  const why = unsure.again ? `which an earlier call of ${unsure.again} may have made or left` : 'which the script makes or removes only in some runs';
+  const by = unsure.expansion;
+  const why = by
+    ? `which \`${by.words.map((w) => w.raw).join(' ')}\` (${by.file}:${by.line}), in a \`$(shell …)\` Make runs as it expands the text holding it, may have made or removed before it`
+    : unsure.again
+      ? `which an earlier call of ${unsure.again} may have made or left`
+      : 'which the script makes or removes only in some runs';
   return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` copies onto ${rel}, ${why}, so whether the copy lands inside it is not known`, {
     file: cmd.file,
     line: cmd.line,
-    hint: 'Make or remove the folder unconditionally before the copy, or copy to a path ending in `/`.',
+    hint: by ? 'Make the folder in a recipe line of its own before the copy (`mkdir -p bin`), not in a `$(shell …)`, or copy to a path ending in `/`.' : 'Make or remove the folder unconditionally before the copy, or copy to a path ending in `/`.',
   });
 }
 

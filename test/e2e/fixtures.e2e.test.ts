@@ -41,6 +41,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'make-expansion-uses-builder': (dir, env) => exec('make', ['image'], dir, env),
   // A `$(call …)` runs the builder image: a program only known when Make expands it.
   'make-call-runs-builder': (dir, env) => exec('make', ['image'], dir, env),
+  // A `$(shell mkdir -p bin)` in the recipe makes bin before the copy onto it runs.
+  'make-shell-in-recipe-makes-dest': (dir, env) => exec('make', ['image'], dir, env),
   // The caller names the builder image through a Make variable, then runs it by that name.
   'make-builder-tag-set-by-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),

@@ -47,6 +47,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
   const prereqsOf = new Map<string, string[]>();
+  const recipeHolding = new Map<number, number[]>();
   for (const { node: rule, branches: ruleBranches } of found) {
     const targets = (rule.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []).map((w) => text.slice(w.startIndex, w.endIndex));
     const prereqs = rule.namedChildren.filter((c) => c.type === 'prerequisites').flatMap((p) => p.namedChildren.map((w) => text.slice(w.startIndex, w.endIndex)));
@@ -61,6 +62,8 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
       if (ignored !== null && targets.length > 0 && targets.every((t) => ignored === 'all' || ignored.has(t))) snippet.failureIgnored = true;
       snippets.push(snippet);
     }
+    // A `$(shell …)` in the recipe runs as Make expands the recipe, which it does whole before running its first line.
+    for (const c of recipe?.descendantsOfType('shell_command') ?? []) recipeHolding.set(c.startIndex, ids);
     for (const t of targets) {
       recipeOf.set(t, [...(recipeOf.get(t) ?? []), ...ids]);
       prereqsOf.set(t, [...(prereqsOf.get(t) ?? []), ...prereqs]);
@@ -70,10 +73,10 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   // Shell commands Make runs as it expands text: each is an entry of its own, as its time is not fixed.
   const inRule = new Map<number, RuleAutomatics | undefined>();
   for (const { node: rule } of found) for (const c of rule.descendantsOfType('shell_command')) inRule.set(c.startIndex, automatics.get(rule));
-  const expansions: { id: number; name: string }[] = [];
+  const expansions: { id: number; name: string; recipe: number[] | null }[] = [];
   for (const command of root.descendantsOfType('shell_command')) {
     const line = lineOf.lineOf(command.startIndex);
-    expansions.push({ id: snippets.length, name: `$(shell …) at line ${line}` });
+    expansions.push({ id: snippets.length, name: `$(shell …) at line ${line}`, recipe: recipeHolding.get(command.startIndex) ?? null });
     snippets.push(expansionSnippet(file, text, command, inRule.get(command.startIndex), vars, dir, line));
   }
 
@@ -94,7 +97,10 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
-  if (expansions.length > 0) make.expansionSequences = expansions.map((_, k) => make.entries!.length + k);
+  if (expansions.length > 0) {
+    make.expansionSequences = expansions.map((_, k) => make.entries!.length + k);
+    make.expansionRecipes = expansions.map((e) => (e.recipe === null ? null : e.recipe.flatMap(commandsOf)));
+  }
   for (const { id, name } of expansions) {
     make.entries.push(name);
     make.sequences.push(commandsOf(id));
