@@ -259,7 +259,8 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
     }
     // An artifact the script removes itself (`rm ./relay` after the final build) was never there for the caller.
     const pending = setup.artifacts.filter((a) => !a.hostNeeded && left(a.hostPath));
-    if (pending.length === 0) return;
+    // Nothing left to find here; a later command may still name the container.
+    if (pending.length === 0) continue;
     const used = uses(cmd, inv ?? null, pending);
     for (const art of used?.artifacts ?? []) art.hostNeeded = `${used!.why}${after}`;
   }

@@ -48,6 +48,13 @@ describe('what a caller does after running the setup\'s script', () => {
     expect(r.errors).toEqual(['REMOVED_NAME_USED ci.sh:4']);
   });
 
+  it('refuses a caller that removes the container after it used the binary and ran something else', () => {
+    const leaves = FILES['build.sh'].replace('docker rm relay-x\n', '');
+    const r = outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\n./relay --selftest\necho done\ndocker rm relay-x\n' }, leaves);
+    expect(r.status).toBe('refused');
+    expect(r.errors).toEqual(['REMOVED_NAME_USED ci.sh:6']);
+  });
+
   it('lets the binary go for a caller whose only use is a removal that cannot fail, or that uses nothing of it', () => {
     expect(outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\nrm -f relay\n' })).toMatchObject({ status: 'migrate', exported: false, why: null });
     expect(outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\necho built\n' })).toMatchObject({ status: 'migrate', exported: false, why: null });
