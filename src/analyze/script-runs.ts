@@ -125,11 +125,29 @@ function shellOperand(rest: readonly Word[]): { text?: string | null; file?: Wor
 
 /** The scripts a `sh -c` text written out in full runs, read from `cwd` with the variables the caller exported. */
 function inlineRuns(cmd: ScriptCommand, text: string, cwd: string | null, depth: number): ScriptRun[] {
+  return textCommands(cmd, text, cwd).flatMap((c) => runsOf(c, c.words, c.cwd, null, depth + 1));
+}
+
+/**
+ * The commands of a `sh -c` text written out in full (`sh -c "docker rm relay-x"`), past the
+ * wrappers the tool reads through, read from the folder it runs in and placed at `cmd`'s line;
+ * nested texts too. None for any other command, or text the reader cannot take.
+ */
+export function inlineCommands(cmd: ScriptCommand, depth = 0): ScriptCommand[] {
+  const past = pastWrappers(cmd.words, cmd.cwd);
+  const prog = past?.words[past.at]?.value;
+  if (!past || prog == null || !SHELLS.has(path.basename(prog)) || depth >= DEPTH) return [];
+  const { text } = shellOperand(past.words.slice(past.at + 1));
+  if (text == null) return [];
+  return textCommands(cmd, text, past.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
+}
+
+/** `text` read as a shell script from `cwd`, with the variables `cmd` exported, each command at `cmd`'s file and line. */
+function textCommands(cmd: ScriptCommand, text: string, cwd: string | null): ScriptCommand[] {
   const vars = new Map((cmd.exported ?? []).map((n) => [n, cmd.vars.get(n) ?? null] as const));
   const inner = parseShell(cmd.file, text, { cwd, vars }).script;
   // Text the reader cannot take may run anything: read as no script, the caller's other checks stand.
-  if (!inner) return [];
-  return inner.commands.flatMap((c) => runsOf(c, c.words, c.cwd, null, depth + 1));
+  return inner ? inner.commands.map((c) => ({ ...c, line: cmd.line + c.line - 1, ...(cmd.conditional ? { conditional: true } : {}) })) : [];
 }
 
 /** `xargs [options] PROGRAM [words]`: the program with the input's words added (at the end, or at each `-I` string). */

@@ -19,6 +19,7 @@
 import path from 'node:path/posix';
 import { scriptKindOf, readScript, setupCommands, type Analysis } from '../analyze/index.js';
 import { calledTargets } from '../analyze/callers.js';
+import { inlineCommands } from '../analyze/script-runs.js';
 import { artifactRead, artifactUse } from '../analyze/host-uses.js';
 import { laterUse } from '../analyze/later-uses.js';
 import { wordKey } from '../analyze/extractions.js';
@@ -230,6 +231,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
 function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, readers: OutputReaders = { commands, ordered: false }, outputUses: typeof artifactUse = uses): void {
   checkOutputReads(setup, readers, skip, after, outputUses, reading);
   const left = (hostPath: string) => !removedByScript(setup, hostPath);
+  // A `sh -c` text written out in full runs its commands then (`sh -c "docker rm relay-x"`): each is checked too.
+  commands = commands.flatMap((c) => (skip.has(c) ? [c] : [c, ...inlineCommands(c)]));
   const containers = new Set(setup.extraction.flatMap((c) => {
     const inv = dockerInvocation(c);
     const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;

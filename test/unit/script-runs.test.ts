@@ -49,6 +49,15 @@ describe('a caller that runs the setup\'s script in another form than its path',
   });
 });
 
+describe('a caller\'s `sh -c` text after the call', () => {
+  it('is read for its commands: one that removes the extraction\'s container refuses, at the caller\'s line', () => {
+    const leaves = SVC['svc/build.sh'].replace('docker rm relay-x\n', '');
+    const plan = planFiles({ ...SVC, 'svc/build.sh': leaves, 'ci.sh': '#!/bin/sh\nset -e\nsh svc/build.sh\nsh -c "echo cleaning; docker rm relay-x"\n' });
+    const errors = plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line}`);
+    expect(errors).toEqual(['REMOVED_NAME_USED ci.sh:4']);
+  });
+});
+
 describe('the folder a script run in those forms starts in', () => {
   const SCRIPT = '#!/bin/sh\nset -e\ndocker build -t app:build -f docker/Dockerfile.build docker\ndocker create --name x app:build\ndocker cp x:/out/app docker/app\ndocker rm x\ndocker build -t app:latest docker\n';
   const DOCKER = { 'docker/Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app .\n', 'docker/Dockerfile': 'FROM alpine:3.19\nCOPY app /app\n' };
