@@ -51,6 +51,12 @@ function reasonToKeep(file: string, ignored: (setups: readonly string[]) => bool
   const n = stillNamed(file, ignored, index, changed, rewritten);
   if (n === null) return null;
   if (n.cmd) return `\`${n.cmd.words}\` (${n.file}:${n.line}) still names it`;
-  const read = n.script ? 'outside the commands the tool reads there' : changes.some((c) => c.path === n.file) ? 'in what the migration leaves of that file' : 'a file the tool does not read as a script, since it runs no docker command';
+  const read = n.script
+    ? 'outside the commands the tool reads there'
+    : changes.some((c) => c.path === n.file)
+      ? 'in what the migration leaves of that file'
+      : n.passedOver
+        ? 'a file the tool does not read as a script'
+        : 'a file the tool does not read as a script, since it runs no docker command';
   return `${n.file}:${n.line} still names it (${read}), and deleting it could break what uses it`;
 }

@@ -4,6 +4,8 @@
  * repository, with or without docker in it. Deleting the file would break that command, so
  * the file is kept (its instructions are in the merged Dockerfile all the same).
  *
+ * Files the walk passed over (src/discover/passed-over.ts) are searched too, by their text.
+ *
  * Docker builds are left to the plan's own index of build commands (a build of the file keeps
  * it, a build a migration rewrites does not). Any other place a candidate file's text names
  * the Dockerfile's base name counts, unless it is a word of a read command whose value and
@@ -28,6 +30,8 @@ export interface Naming {
   cmd: { words: string; setups: readonly string[] } | null;
   /** The file is a script the analysis read (its commands, not only its text). */
   script: boolean;
+  /** The file is one the walk passed over (a Python script, a task runner's file), not a candidate. */
+  passedOver: boolean;
   /** The base name found. */
   base: string;
 }
@@ -59,11 +63,22 @@ function buildIndex(analysis: Analysis, fs: RepoFs, bases: readonly string[], se
     if (text === null) continue;
     scanNamings(index, rel, text, script, bases, setupsOf);
   }
+  // The files the walk passed over that may run a build (a Python or Ruby script, a task
+  // runner's file: src/discover/passed-over.ts) name it as well: `os.system("docker build -f
+  // Dockerfile.build .")` would fail once it is deleted. Their text is searched, not their commands.
+  if (bases.length > 0) {
+    for (const rel of [...(analysis.passedOver ?? []), ...(analysis.quiet ?? [])]) {
+      if (index.files.has(rel)) continue;
+      index.files.set(rel, false);
+      const text = fs.readText(rel);
+      if (text !== null && bases.some((b) => text.includes(b))) scanNamings(index, rel, text, null, bases, setupsOf, true);
+    }
+  }
   return index;
 }
 
 /** The namings of `bases` in one file's text (`script`: its reading, when it is a script). */
-function scanNamings(index: Index, rel: string, text: string, script: ScriptFile | null, bases: readonly string[], setupsOf: (cmd: ScriptCommand) => readonly string[]): void {
+function scanNamings(index: Index, rel: string, text: string, script: ScriptFile | null, bases: readonly string[], setupsOf: (cmd: ScriptCommand) => readonly string[], passedOver = false): void {
   const add = (map: Map<string, Naming[]>, key: string, n: Naming) => {
     const list = map.get(key);
     if (list) list.push(n);
@@ -76,7 +91,7 @@ function scanNamings(index: Index, rel: string, text: string, script: ScriptFile
       // Docker builds are the plan's build index's (src/plan/build-index.ts buildMentions), which needs a known folder.
       if (cmd && cmd.cwd !== null && dockerInvocation(cmd)?.verb === 'build') continue;
       lines ??= new LineIndex(text);
-      const naming: Naming = { file: rel, line: lines.lineOf(at), cmd: cmd ? { words: cmd.words.map((w) => w.raw).join(' '), setups: setupsOf(cmd) } : null, script: script !== null, base };
+      const naming: Naming = { file: rel, line: lines.lineOf(at), cmd: cmd ? { words: cmd.words.map((w) => w.raw).join(' '), setups: setupsOf(cmd) } : null, script: script !== null, passedOver, base };
       const resolved = cmd ? resolvedPath(cmd, at) : null;
       if (resolved !== null) add(index.exact, resolved, naming);
       else add(index.loose, base, naming);

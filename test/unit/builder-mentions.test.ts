@@ -4,7 +4,8 @@
  * command. Names that provably mean another file are no reason.
  */
 import { describe, expect, it } from 'vitest';
-import { planFiles } from '../support/plan.js';
+import { planDir, planFiles } from '../support/plan.js';
+import { writeTemp } from '../support/tree.js';
 
 const SETUP = {
   'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
@@ -33,6 +34,20 @@ describe('a builder Dockerfile named elsewhere', () => {
     expect(r.status).toBe('migrate');
     expect(r.deleted).toEqual([]);
     expect(r.note).toBe('Dockerfile.build is kept: ci/lint.sh:3 still names it (a file the tool does not read as a script, since it runs no docker command), and deleting it could break what uses it');
+  });
+
+  it('is kept when a file the walk passed over names it (a Python script building it), with where', () => {
+    // As the CLI walks a folder: a .py file is no candidate, only passed over (src/discover/passed-over.ts).
+    const onDisk = (extra: Record<string, string>) => {
+      const plan = planDir(writeTemp({ ...SETUP, ...extra }));
+      return { deleted: plan.changes.filter((c) => c.action === 'delete').map((c) => c.path), note: plan.setups[0]!.notes.find((n) => n.startsWith('Dockerfile.build is ')) ?? null };
+    };
+    expect(onDisk({ 'tools/images.py': 'import os\n\nos.system("docker build -t app-debug -f Dockerfile.build .")\n' })).toEqual({
+      deleted: [],
+      note: 'Dockerfile.build is kept: tools/images.py:3 still names it (a file the tool does not read as a script), and deleting it could break what uses it',
+    });
+    // One that names another file is no reason.
+    expect(onDisk({ 'tools/images.py': 'import os\n\nos.system("docker build -t app-debug -f Dockerfile.debug .")\n' }).deleted).toEqual(['Dockerfile.build']);
   });
 
   it('is kept when a read command of another script names it, with the command', () => {
