@@ -38,6 +38,7 @@ import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
+import { markPassedOverCallers } from './passed-over-callers.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -81,6 +82,8 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
       callersOf.set(target, (callersOf.get(target) ?? new Set()).add(rel));
     }
   }
+  // A Python script or task runner's file that names the script may run it, unread (./passed-over-callers.ts).
+  markPassedOverCallers(analysis, fs, byScript, (s, p) => !removedByScript(s, p));
   markNeighbourUses(analysis, fs, reading, callersOf);
 }
 

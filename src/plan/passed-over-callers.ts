@@ -1,0 +1,94 @@
+/**
+ * A file the walk passed over (a Python, Ruby or Perl script, a task runner's file:
+ * src/discover/passed-over.ts) that names a setup's script may run it
+ * (`subprocess.run(["sh", "build.sh"])`) and then use what the old script left on the host:
+ * `shutil.copy("app", "release/app")`. The tool does not read those languages, so it cannot
+ * tell what such a file does after the call; a naming of the script counts as a call, and
+ * everything the old script left behind as used after it:
+ *
+ * - each artifact the script leaves on the host stays there (an export stage writes it where
+ *   the extraction did), with the reason named;
+ * - a file a removed command wrote (`> build.log`) that the file names refuses the setup
+ *   (REMOVED_OUTPUT_USED), as the migration no longer writes it.
+ *
+ * A naming is a whole name (`build.sh`, not `prebuild.sh`) in a path-like token. A token with
+ * folders is resolved from the file's folder and from the root; a bare name, `./name`, or one
+ * after something only known when the file runs (`f"{pkg}/build.sh"`, `$DIR/build.sh`) may be
+ * the script of any folder.
+ */
+import path from 'node:path/posix';
+import type { Analysis } from '../analyze/index.js';
+import { diag } from '../model/diagnostics.js';
+import type { RepoFs } from '../model/fs.js';
+import { resolveRel } from '../model/paths.js';
+import type { Setup } from '../model/setup.js';
+import { LineIndex } from '../model/text.js';
+import { leftOutputs } from './removed-outputs.js';
+
+/** A character of a path token. */
+const PATH_CHAR = /[A-Za-z0-9_.\-/]/;
+/** A character that may continue a file name: a name found must not be part of a longer one. */
+const NAME_CHAR = /[A-Za-z0-9_.\-]/;
+/** Characters that end an expansion the token follows (`{pkg}/build.sh`, `$(dir)/build.sh`, `[0]/x`). */
+const AFTER_EXPANSION = /[}\])$]/;
+
+/** The offsets where `name` stands whole in `text`, with the path token holding it. */
+function namings(text: string, name: string): { at: number; token: string; afterExpansion: boolean }[] {
+  const out: { at: number; token: string; afterExpansion: boolean }[] = [];
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (NAME_CHAR.test(text[at - 1] === '/' ? '' : (text[at - 1] ?? '')) || NAME_CHAR.test(text[at + name.length] ?? '')) continue;
+    let start = at;
+    while (start > 0 && PATH_CHAR.test(text[start - 1]!)) start--;
+    out.push({ at, token: text.slice(start, at + name.length), afterExpansion: AFTER_EXPANSION.test(text[start - 1] ?? '') });
+  }
+  return out;
+}
+
+/** Whether a token naming `script`'s base name, in file `rel`, may be `script`. */
+function mayBe(token: string, afterExpansion: boolean, rel: string, script: string): boolean {
+  const base = path.basename(script);
+  if (afterExpansion || token === base || token === `./${base}` || token.startsWith('/')) return true;
+  const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
+  return resolveRel(dir, token) === script || resolveRel('', token) === script;
+}
+
+/**
+ * Marks the setups whose script a passed-over file names. `byScript`: the setups of each shell
+ * script a caller may run by its path; `left`: whether an artifact's host path is still there
+ * when the script ends (the script does not remove it).
+ */
+export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, left: (setup: Setup, hostPath: string) => boolean): void {
+  const read = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  const bases = new Set([...byScript.keys()].map((s) => path.basename(s)));
+  for (const rel of [...(analysis.passedOver ?? [])].sort()) {
+    if (read.has(rel)) continue;
+    const text = fs.readText(rel);
+    if (text === null || ![...bases].some((b) => text.includes(b))) continue;
+    let lines: LineIndex | null = null;
+    for (const [script, setups] of byScript) {
+      const hit = namings(text, path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
+      if (!hit) continue;
+      lines ??= new LineIndex(text);
+      const where = `${rel}:${lines.lineOf(hit.at)}`;
+      const why = `${where} names ${script} (\`${hit.token}\`), and the tool does not read that file: it may run ${script} and then read what it leaves`;
+      for (const setup of setups) markSetup(setup, text, where, why, analysis, left);
+    }
+  }
+}
+
+function markSetup(setup: Setup, text: string, where: string, why: string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean): void {
+  for (const a of setup.artifacts) if (!a.hostNeeded && left(setup, a.hostPath)) a.hostNeeded = why;
+  for (const o of leftOutputs(setup, analysis.scripts.get(setup.script))) {
+    const base = path.basename(o.path!);
+    if (namings(text, base).length === 0 || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && `${d.file}:${d.line}` === where)) continue;
+    const [file, line] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];
+    setup.diagnostics.push(
+      diag('REMOVED_OUTPUT_USED', 'error', `${where} names ${setup.script} and ${base}, which a removed command wrote (${o.by.file}:${o.by.line}); the tool does not read that file, so it may read ${base} after running the script, and the migration no longer writes it`, {
+        file,
+        line,
+        setup: setup.id,
+        hint: `Write ${base} from a command that stays, or stop reading it there, then run the tool again.`,
+      }),
+    );
+  }
+}

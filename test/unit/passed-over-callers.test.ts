@@ -1,0 +1,55 @@
+/**
+ * A file the walk passes over (a Python script) that names a setup's script may run it and then
+ * use what it left on the host (src/plan/passed-over-callers.ts): the artifact stays there
+ * through an export stage, and a read of a file a removed command wrote refuses the setup.
+ */
+import { describe, expect, it } from 'vitest';
+import { planDir } from '../support/plan.js';
+import { writeTemp } from '../support/tree.js';
+
+const SETUP = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/tally .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY tally /usr/local/bin/tally\nENTRYPOINT ["/usr/local/bin/tally"]\n',
+  'main.go': 'package main\n\nfunc main() {}\n',
+  'build.sh': '#!/bin/sh\nset -e\ndocker build -t tally:build -f Dockerfile.build . > build.log\ndocker create --name tally-extract tally:build\ndocker cp tally-extract:/out/tally ./tally\ndocker rm tally-extract\ndocker build -t tally:latest .\n',
+};
+
+function outcome(extra: Record<string, string>, setup = SETUP) {
+  const plan = planDir(writeTemp({ ...setup, ...extra }));
+  const s = plan.setups[0]!;
+  return {
+    status: s.status,
+    errors: s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line}`),
+    kept: s.notes.find((n) => n.startsWith('tally is still needed on the host')) ?? null,
+  };
+}
+
+const py = (body: string) => ({ 'tools/release.py': `import shutil, subprocess\n${body}\n` });
+
+describe('a passed-over file that names the setup\'s script', () => {
+  it('keeps the artifact on the host, saying where and why', () => {
+    const r = outcome(py('subprocess.run(["sh", "build.sh"], check=True)\nshutil.copy("tally", "release/tally")'));
+    expect(r.status).toBe('migrate');
+    expect(r.kept).toContain('tools/release.py:2 names build.sh (`build.sh`), and the tool does not read that file: it may run build.sh and then read what it leaves');
+  });
+
+  it('counts a name after a value only known when it runs, and a path to it from the root or its own folder', () => {
+    expect(outcome(py('for pkg in ["."]:\n    subprocess.run(["sh", f"{pkg}/build.sh"])')).kept).not.toBeNull();
+    expect(outcome(py('subprocess.run(["sh", "../build.sh"], cwd="tools")')).kept).not.toBeNull();
+    expect(outcome(py('subprocess.run(["./build.sh"])')).kept).not.toBeNull();
+  });
+
+  it('does not count another name, another folder\'s script of that name, or nothing left behind', () => {
+    expect(outcome(py('subprocess.run(["sh", "prebuild.sh"])'))).toEqual({ status: 'migrate', errors: [], kept: null });
+    expect(outcome(py('subprocess.run(["sh", "web/build.sh"])'))).toEqual({ status: 'migrate', errors: [], kept: null });
+    // The script removes what it extracted: the caller never found it.
+    const removing = { ...SETUP, 'build.sh': `${SETUP['build.sh']}rm -f tally\n` };
+    expect(outcome(py('subprocess.run(["sh", "build.sh"])'), removing)).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+
+  it('refuses when it also names a file a removed command wrote', () => {
+    const r = outcome(py('subprocess.run(["sh", "build.sh"])\nprint(open("build.log").read())'));
+    expect(r.status).toBe('refused');
+    expect(r.errors).toEqual(['REMOVED_OUTPUT_USED tools/release.py:2']);
+  });
+});
