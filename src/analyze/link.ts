@@ -43,6 +43,7 @@ import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
+import { passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
@@ -560,9 +561,27 @@ const GLOB = /[*?[]/;
  */
 function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: DockerfileFacts, diagnostics: Diagnostic[], setup: string, probe: boolean, fs: RepoFs, onlyArtifacts?: (folder: string) => string | null): boolean {
   let any = false;
+  // A source written through a variable (`COPY ${BIN} …`) that may name an artifact: merged, the context no longer holds it (./copy-variables.ts).
+  const through = new Map(variableSources(facts, passedArgs(runtime.inv)).map((v) => [`${v.copy}:${v.source}`, v]));
   facts.copies.forEach((copy, ci) => {
     if (copy.from || copy.heredoc) return;
     copy.sources.forEach((src, si) => {
+      const v = through.get(`${ci}:${si}`);
+      if (v) {
+        const hit = variableReach(v, runtime.context!, artifacts.map((a) => a.hostPath));
+        if (hit === null) return;
+        any = true;
+        if (!probe) {
+          const value = v.value === null ? 'a value the tool cannot know before the build, which may name' : `${JSON.stringify(v.value)} in this build, which names`;
+          diagnostics.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${copy.keyword} ${facts.text.slice(src.start, src.end)}\` reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} the extracted ${hit}; merged, the context no longer holds it, and the line is not rewritten through a variable`, {
+            file: facts.path,
+            line: copy.line,
+            setup,
+            hint: 'Write the artifact\'s path literally in its COPY line, then run the tool again.',
+          }));
+        }
+        return;
+      }
       const hostSource = resolveRel(runtime.context!, src.value.replace(/^\/+/, ''));
       for (const a of artifacts) {
         const exact = hostSource === a.hostPath;

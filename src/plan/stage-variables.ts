@@ -22,12 +22,15 @@ export class StageVariables {
 
   /**
    * `buildArgs`: the names the build passes with `--build-arg` (null: not known, so no ARG is
-   * static); `globals`: the file's ARGs before its first FROM, with their defaults.
+   * static); `globals`: the file's ARGs before its first FROM, with their defaults; `given`:
+   * the values the build passes (null where only known at run time), read for the names it
+   * passes (without it, a passed ARG is not static).
    */
   constructor(
     private readonly escape: string,
     private readonly buildArgs: ReadonlySet<string> | null,
     private readonly globals: readonly { name: string; value: string | null }[],
+    private readonly given?: ReadonlyMap<string, string | null>,
   ) {}
 
   /** A FROM: the stage `index` starts from the stage `parent` (its ENV), or from an image (nothing known). */
@@ -48,7 +51,7 @@ export class StageVariables {
         if (!name) continue;
         const given = this.buildArgs === null || this.buildArgs.has(name);
         const global = this.globals.find((g) => g.name === name);
-        this.args.set(name, given ? null : value !== null ? plain(value) : global ? plain(global.value) : null);
+        this.args.set(name, given ? plain(this.given?.get(name)) : value !== null ? plain(value) : global ? plain(global.value) : null);
       }
     }
   }
