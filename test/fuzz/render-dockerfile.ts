@@ -6,6 +6,7 @@
  */
 import type { RepoSpec } from './grammar.js';
 import { builderDeclaresOutDir } from './out-arg-features.js';
+import { readsNotice } from './copy-arg-features.js';
 
 /** Parser directive lines that open the builder file. */
 export function builderDirectives(s: RepoSpec): string[] {
@@ -198,5 +199,5 @@ export const runtimeCmd = (s: RepoSpec, cmd: string) => (s.dfRuntimeMeta === 'en
 export function allowlistIgnore(s: RepoSpec, hostTop: string): string | null {
   if (s.dfIgnore !== 'allowlist') return null;
   const extra = extraArtifact(s);
-  return ['# Only what the builds read.', '*', '!main.go', `!${hostTop}`, ...(extra ? [`!${extra.host}`] : [])].join('\n') + '\n';
+  return ['# Only what the builds read.', '*', '!main.go', `!${hostTop}`, ...(extra ? [`!${extra.host}`] : []), ...(readsNotice(s) ? ['!NOTICE'] : [])].join('\n') + '\n';
 }

@@ -15,6 +15,7 @@ import { toolCallerOf } from './caller-features.js';
 import { inFunction } from './function-features.js';
 import { inBuilderFile, outArgFlag, outRoot, runtimeOutDirLines } from './out-arg-features.js';
 import { jsScript } from './render-js.js';
+import { afterArtifactCopy, artifactSource, beforeArtifactCopy, copyArgFlag } from './copy-arg-features.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
@@ -199,14 +200,16 @@ function runtimeDockerfile(s: RepoSpec, l: Layout): string {
     program = `${dir}/${a}`;
   } else if (s.runtimeDestDir) {
     // the file keeps the name it has on the host
-    lines.push(copyLine(flags, l.hostPath, s.runtimeWorkdir ? './' : `${to}/`));
+    lines.push(...beforeArtifactCopy(s, l.hostPath), copyLine(flags, artifactSource(s, l.hostPath), s.runtimeWorkdir ? './' : `${to}/`));
     program = `${dir}/${l.hostPath.split('/').pop()!}`;
   } else {
-    lines.push(copyLine(flags, l.hostPath, s.runtimeWorkdir ? `./${a}` : `${to}/${a}`));
+    lines.push(...beforeArtifactCopy(s, l.hostPath), copyLine(flags, artifactSource(s, l.hostPath), s.runtimeWorkdir ? `./${a}` : `${to}/${a}`));
     program = `${dir}/${a}`;
   }
   const extra = df.extraArtifact(s);
   if (extra) lines.push(extra.copy(chown));
+  // (a second line through a build argument: ./copy-arg-features.ts)
+  lines.push(...afterArtifactCopy(s, l.hostProgram));
   lines.push(...stages.split, ...df.runtimeMeta(s, program));
   if (s.runtimeUser) lines.push('USER 65534');
   lines.push(df.runtimeCmd(s, s.runtimeCmdSpaces ? `CMD ["${program}", "--greeting", "hello world"]` : `CMD ["${program}"]`));
@@ -361,7 +364,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.dockerfileEdit) after.push(`sed -i 's/${a.toUpperCase()}_CHANNEL=stable/${a.toUpperCase()}_CHANNEL=edge/' Dockerfile`);
   after.push(...preRuntimeLines(s));
   const runtimeAt = after.length;
-  after.push(`docker build ${runtimeBuildFlags(s)}-t ${image} .`);
+  after.push(`docker build ${runtimeBuildFlags(s)}${copyArgFlag(s, l.hostPath, l.hostProgram)}-t ${image} .`);
   after.push(...rebuildLines(s, q(l.hostPath.split('/')[0]!), df.extraArtifact(s)?.host ?? null), ...afterRuntimeLines(s, image, dollar));
   if (s.secondConsumer) after.push(`docker build -t ${a}:debug -f Dockerfile.debug .`);
   if (s.tagUse === 'script') after.push('sh ./check-builder.sh');

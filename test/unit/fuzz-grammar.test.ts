@@ -100,7 +100,7 @@ describe('fuzz grammar', () => {
         writeRepo(dir, repo);
         const r = spawnSync('make', ['-n', 'image'], { cwd: dir, encoding: 'utf8' });
         expect(r.status, `seed ${seed}: ${r.stderr}`).toBe(0);
-        expect(r.stdout, `seed ${seed}`).toMatch(/docker build (--iidfile \S+ )?-t \S+:latest \./);
+        expect(r.stdout, `seed ${seed}`).toMatch(/docker build (--iidfile \S+ )?(--build-arg \S+ )?-t \S+:latest \./);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
