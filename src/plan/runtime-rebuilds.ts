@@ -48,6 +48,8 @@ import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, valueKey } 
 import { isExpanded } from '../analyze/compose.js';
 import { readComposeFile, type ComposeService } from '../analyze/hosts/compose-file.js';
 import { COMPOSE_FILE } from '../discover/passed-over.js';
+import { passedArgs, variableReach, variableSources } from '../analyze/copy-variables.js';
+import type { DockerfileFacts } from '../analyze/dockerfile.js';
 
 const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
 
@@ -156,10 +158,13 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   const { context } = buildInputs(inv);
   if (context === null) return 'its context is only known at run time';
   if (context !== runtime.context) return `its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
+  const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!);
+  // With its own build arguments, a COPY source written through a variable may name the artifact (../analyze/copy-variables.ts).
+  const through = runtimeFacts ? artifactThroughVariable(runtimeFacts, inv, context, setup.artifacts.map((a) => a.hostPath)) : null;
+  if (through) return through;
   // A stock toolchain build gave no flags of its own: its stage reads the context alone.
   if (setup.builder.stock) return null;
   const builderFacts = setup.builder.dockerfile ? analysis.dockerfiles.get(setup.builder.dockerfile) : null;
-  const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!);
   const text = analysis.scripts.get(setup.builder.inv.cmd.file)?.text;
   if (!builderFacts || !runtimeFacts || text === undefined) return null;
   const other: BuildStep = { inv, tags: [], dockerfile: runtime.dockerfile, context, target: flagValues(inv, '--target')[0]?.value ?? null };
@@ -168,6 +173,18 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   if (first) return first.message.replace(/\bthe runtime build\b/g, 'this build').replace(/\bthe final build\b/g, 'this build');
   const missing = carry.carried.filter((raw) => !CACHE_ONLY.test(raw));
   if (missing.length > 0) return `its builder stage would be built without the builder build's ${missing.join(' ')}, which only the setup's own final build is given`;
+  return null;
+}
+
+/** Why a COPY of `facts` written through a variable reads one of `hostPaths` in the build `inv` (null: none may). */
+function artifactThroughVariable(facts: DockerfileFacts, inv: DockerInvocation, context: string, hostPaths: readonly string[]): string | null {
+  for (const v of variableSources(facts, passedArgs(inv))) {
+    const hit = variableReach(v, context, hostPaths);
+    if (hit === null) continue;
+    const copy = facts.copies[v.copy]!;
+    const value = v.value === null ? 'a value the tool cannot know before the build, which may name' : `${JSON.stringify(v.value)} in this build, which names`;
+    return `its \`${copy.keyword} ${facts.text.slice(copy.sources[v.source]!.start, copy.sources[v.source]!.end)}\` (${facts.path}:${copy.line}) reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} the extracted ${hit}, which the merged setup no longer leaves in the context`;
+  }
   return null;
 }
 

@@ -49,4 +49,19 @@ describe('a runtime COPY source written through a variable', () => {
     expect(codes).toEqual([]);
     expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCOPY ${EXTRA} /etc/app/\n');
   });
+
+  it('refuses where another build of the runtime Dockerfile, with its own arguments, reads the artifact through the variable', () => {
+    const dockerfile = runtime('ARG EXTRA=app', 'COPY app /usr/local/bin/app', 'COPY ${EXTRA} /etc/app/');
+    const withDev = (devFlags: string) => {
+      const files = repo(dockerfile, '--build-arg EXTRA=NOTICE ');
+      return { ...files, 'build.sh': files['build.sh'].replace('rm -f app', `docker build ${devFlags}-t app:dev .\nrm -f app`) };
+    };
+    // (the default names the extracted app: merged, that build fails on a file no longer in the context)
+    expect(errors(withDev('')).codes).toEqual(['RUNTIME_REBUILT:build.sh:8']);
+    expect(planFiles(withDev('')).setups[0]!.diagnostics[0]!.message).toContain('`COPY ${EXTRA}` (Dockerfile:4) reads its source through `EXTRA`: "app" in this build');
+    const same = withDev('--build-arg EXTRA=NOTICE ');
+    const { plan, codes } = errors(same);
+    expect(codes).toEqual([]);
+    expect(applied(same, plan)['build.sh']).toContain('docker build --build-arg EXTRA=NOTICE -t app:dev .');
+  });
 });
