@@ -42,6 +42,8 @@ export function passedArgs(inv: DockerInvocation): Map<string, string | null> | 
 /** Every COPY/ADD source (not `--from`) of `facts` that reads a variable, with its value in a build passing `passed`. */
 export function variableSources(facts: DockerfileFacts, passed: ReadonlyMap<string, string | null> | null): VariableSource[] {
   const out: VariableSource[] = [];
+  // (no variable anywhere: no instruction to read again)
+  if (!facts.text.includes('$') || facts.copies.length === 0) return out;
   const offset = (p: { line: number; character: number }) => facts.lines.offsetAt(p);
   const vars = new StageVariables(facts.escape, passed === null ? null : new Set(passed.keys()), facts.globalArgs, passed ?? undefined);
   let stage = -1;
