@@ -8,6 +8,7 @@
 // Types only: ./grammar.ts spreads these features into its own, so this module reads nothing of it at load.
 import type { RepoSpec } from './grammar.js';
 import type { PipelineEntry, RepoFile } from './render.js';
+import { makeOverrideWords } from './make-override-features.js';
 
 export const CALLER_FEATURES = {
   toolCaller: ['none', 'root', 'subdir'],
@@ -23,7 +24,8 @@ export function normalizeCallers(s: RepoSpec): void {
 export function toolCallerOf(s: RepoSpec): { file: RepoFile; entry: PipelineEntry } | null {
   if (s.toolCaller === undefined || s.toolCaller === 'none') return null;
   const root = s.toolCaller === 'root';
-  const run = s.driver === 'make' ? (root ? 'make image' : 'make -C .. image') : root ? 'npm run --silent image' : 'cd .. && npm run --silent image';
+  // (a Makefile variable set on the command line: ./make-override-features.ts)
+  const run = s.driver === 'make' ? `${root ? 'make image' : 'make -C .. image'}${makeOverrideWords(s)}` : root ? 'npm run --silent image' : 'cd .. && npm run --silent image';
   const script = root ? 'ci.sh' : 'ci/image.sh';
   return { file: { path: script, content: `#!/bin/sh\nset -e\n# Builds the ${s.app} image.\n${run}\n`, mode: 0o755 }, entry: { kind: 'script', script } };
 }

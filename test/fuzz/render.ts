@@ -15,6 +15,7 @@ import { toolCallerOf } from './caller-features.js';
 import { inFunction } from './function-features.js';
 import { inBuilderFile, outArgFlag, outRoot, runtimeOutDirLines } from './out-arg-features.js';
 import { jsScript } from './render-js.js';
+import { finalImageTag } from './make-override-features.js';
 import { afterArtifactCopy, artifactSource, beforeArtifactCopy, copyArgFlag } from './copy-arg-features.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
@@ -486,7 +487,7 @@ export function render(spec: RepoSpec): RenderedRepo {
   const cached = cachedCopy(s);
   if (cached) files.push(cached);
   files.push(...readerFiles(s, l.hostProgram, q(l.hostProgram)), ...logFiles(s), ...rebuildFiles(s));
-  const finalTags = [`${a}:latest`, ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : []), ...imageFinalTags(s)];
+  const finalTags = [finalImageTag(s), ...(s.secondConsumer ? [`${a}:debug`] : []), ...(second ? [second.finalTag] : []), ...imageFinalTags(s)];
   const top = l.hostPath.split('/')[0]!;
   const extra = df.extraArtifact(s);
   const reached = (s.hostReach ?? 'none') !== 'none';

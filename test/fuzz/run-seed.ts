@@ -28,6 +28,7 @@ import { travisSteps } from '../../src/verify/jobs/travis.js';
 import type { EntryStep } from '../../src/verify/entry.js';
 import type { RepoSpec } from './grammar.js';
 import { render, type PipelineEntry, type RenderedRepo } from './render.js';
+import { finalImageTag } from './make-override-features.js';
 
 export type FailureKind =
   | 'tool-error' // the CLI crashed or printed no report
@@ -156,7 +157,7 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     writeRepo(orig, repo);
     const origState = treeState(orig);
 
-    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse, repo.mustRefuseOne === true, `${spec.app}:latest`);
+    if (repo.mustRefuse) return mustRefuse(orig, work, origState, repo.mustRefuse, repo.mustRefuseOne === true, finalImageTag(spec));
 
     // Old pipeline.
     let engine = store();
@@ -196,7 +197,8 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     // blocker found first may leave the checks that would find it unmade (fuzz seed 7862); nor
     // found at all (docker under a wrapper the tool does not follow, fuzz seed 162100).
     if (repo.refuseWith) {
-      const holder = report.setups.find((s) => (s.finalTags ?? []).includes(`${spec.app}:latest`));
+      // (the tag the Makefile writes, or the one make's command line gives it: ./make-override-features.ts)
+      const holder = report.setups.find((s) => (s.finalTags ?? []).some((t) => t === `${spec.app}:latest` || t === finalImageTag(spec)));
       if (holder?.status === 'migrated') return { kind: 'failure', what: 'not-refused', details: `must refuse with ${repo.refuseWith}; the tool migrated ${migrated.length} setup(s)${holder ? ', the one holding it among them' : ''}` };
     }
 
