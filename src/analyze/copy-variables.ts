@@ -78,7 +78,9 @@ function sourceValue(
   values: Map<string, string | null>,
   offset: (p: { line: number; character: number }) => number,
 ): Omit<VariableSource, 'copy' | 'source'> | null {
+  // (a `$` no name follows, `gate$`, is the character itself)
   const inside = ins.getVariables().filter((v) => {
+    if (v.getName() === '') return false;
     const r = v.getRange();
     return offset(r.start) >= src.start && offset(r.end) <= src.end;
   });
