@@ -16,8 +16,8 @@
  * meet the dependency's own local variable named `require`.
  *
  * Left out of the bundle, loaded from node_modules when a run needs them: jscodeshift (babel;
- * only for JavaScript build scripts), yaml (only for YAML files) and @inquirer/prompts (only
- * in the terminal review).
+ * only for JavaScript build scripts), yaml (only for YAML files), toml-eslint-parser (only for
+ * fly.toml) and @inquirer/prompts (only in the terminal review).
  *
  * Each module keeps its own `import.meta.url`: the bundle gives every module that reads it
  * the URL of its compiled file beside the bundle, so paths found from it (the package's
@@ -36,7 +36,7 @@ import { asciiSource } from './ascii-source.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const ENTRY = path.join(REPO, 'dist/src/main.js');
-export const LAZY = ['jscodeshift', 'yaml', '@inquirer/prompts'];
+export const LAZY = ['jscodeshift', 'yaml', '@inquirer/prompts', 'toml-eslint-parser'];
 
 /** What both bundles (the CLI's and the analysis worker's) are built with. */
 const COMMON = {

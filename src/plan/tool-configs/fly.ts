@@ -9,7 +9,15 @@
  * arguments decide nothing here. A `dockerfile` that is no string, or a file that does not parse,
  * builds a Dockerfile of any name.
  */
-import { getStaticTOMLValue, parseTOML, type AST } from 'toml-eslint-parser';
+import { createRequire } from 'node:module';
+import type { AST } from 'toml-eslint-parser';
+
+type TomlModule = typeof import('toml-eslint-parser');
+let tomlModule: TomlModule | undefined;
+/** The TOML parser, loaded only when a fly.toml needs reading (it costs start-up time: scripts/bundle.mjs LAZY). */
+function toml(): TomlModule {
+  return (tomlModule ??= createRequire(import.meta.url)('toml-eslint-parser') as TomlModule);
+}
 import { anyBuild, folderOf, targetsOf, type FoundBuild } from './targets.js';
 
 /** The line of each key path the file sets (`["build","dockerfile"]`, as JSON), and of each table header. */
@@ -43,14 +51,14 @@ export function flyBuilds(file: string, text: string): FoundBuild[] {
   const shown = (line: number) => source[line - 1]!.trim();
   let program: AST.TOMLProgram;
   try {
-    program = parseTOML(text, { tomlVersion: 'latest' });
+    program = toml().parseTOML(text, { tomlVersion: 'latest' });
   } catch (e) {
     // The line the parser stopped on (an error at the end of the file: its last line that says something).
     const at = (e as { lineNumber?: unknown }).lineNumber;
     const line = Math.min(Math.max(typeof at === 'number' ? at : 1, 1), text.trimEnd().split('\n').length);
     return [anyBuild(line, shown(line))];
   }
-  const root = getStaticTOMLValue(program) as Record<string, unknown>;
+  const root = toml().getStaticTOMLValue(program) as Record<string, unknown>;
   const lines = keyLines(program);
   const lineOf = (...keys: string[]) => lines.get(JSON.stringify(keys));
   const build = root['build'];
