@@ -45,17 +45,33 @@ const hitsDir = (c: DirChange, rel: string) => (c.made ? c.path === rel || (c.pa
  * The state of folder `rel` after the commands of `before` (in order), starting from the
  * repository. A folder under one removed is gone; `mkdir -p a/b` makes `a` too.
  */
-export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs: RepoFs): DirState {
+export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs: RepoFs, certain: (cmd: ScriptCommand) => boolean = () => false): DirState {
   if (rel === '') return 'dir';
   let state: DirState = fs.kind(rel) === 'dir' ? 'dir' : 'absent';
   for (const cmd of before) {
     for (const c of dirChanges(cmd)) {
       const hits = c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '';
       if (!hits) continue;
-      state = c.uncertain ? 'unknown' : c.made ? 'dir' : 'absent';
+      state = c.uncertain && !certain(cmd) ? 'unknown' : c.made ? 'dir' : 'absent';
     }
   }
   return state;
+}
+
+/**
+ * Commands that run whenever `cmd` does, before it, in the body of a function it is in: in
+ * that body (and every branch they are in one `cmd` is in too), outside any loop of their own.
+ * A function body's commands are conditional (it runs when called), but its own `mkdir -p out`
+ * before a copy in it runs in every call that copies.
+ */
+function sameBodyBefore(script: ScriptFile, cmd: ScriptCommand): (c: ScriptCommand) => boolean {
+  const fns = new Set((script as { functions?: ReadonlyMap<string, string> }).functions?.values() ?? []);
+  const path = (c: ScriptCommand) => (c.branches ?? []).map((b) => b.id);
+  const own = path(cmd);
+  return (c) => {
+    const p = path(c);
+    return !c.loop && c.iteration === null && p.some((id) => fns.has(id)) && p.length <= own.length && p.every((id, k) => own[k] === id);
+  };
 }
 
 /**
@@ -67,7 +83,7 @@ export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs:
  */
 export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly ScriptCommand[], fs: RepoFs, script: ScriptFile): { state: DirState; again?: string } {
   const body = repeatedBody(script, cmd);
-  if (body === null || rel === '') return { state: dirStateAfter(rel, before, fs) };
+  if (body === null || rel === '') return { state: dirStateAfter(rel, before, fs, sameBodyBefore(script, cmd)) };
   const path = (c: ScriptCommand) => (c.branches ?? []).map((b) => b.id);
   const own = path(cmd);
   // runs whenever cmd does: in the same body, its branches a prefix of cmd's, outside any loop of its own
