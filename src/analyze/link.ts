@@ -26,6 +26,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { changesDir, dirStateAt } from './host-dirs.js';
 import { isMakeScript } from './embedded.js';
+import { callsOwnBody } from './repeated-bodies.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
@@ -515,6 +516,8 @@ function makeSetup(
     // Still needed on the host (a checksum, a release folder, a host-side test, a tarball of the
     // folder, a program the tool does not model run beside it): an export stage keeps it.
     // Not once the script's own cleanup removed it (`rm -rf out`, then `./notify`).
+    // The one call of the function the setup is in: its body's commands were read where they stand.
+    if (callsOwnBody(script, cmd, builder.inv.cmd)) continue;
     const between = sequence.slice(lastExtraction + 1, pos(cmd));
     const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, between));
     const used = laterUse(cmd, present, fs, script);

@@ -19,3 +19,14 @@ export function repeatedBody(script: ScriptFile, cmd: ScriptCommand): { name: st
   }
   return null;
 }
+
+/**
+ * True when `call` runs the body of a function that holds `inner` (a setup's own builder
+ * build) and runs only once: the body's commands then run as that one call, in their own order
+ * around the setup, and are read where they stand; read again as the call's, they would all
+ * count as run after it (`rm -f app` before the copy, in the same body, taken for a later use).
+ */
+export function callsOwnBody(script: ScriptFile, call: ScriptCommand, inner: ScriptCommand): boolean {
+  const id = call.words[0]?.value ? (script as { functions?: ReadonlyMap<string, string> }).functions?.get(call.words[0].value) : undefined;
+  return id !== undefined && (inner.branches?.some((b) => b.id === id) ?? false) && repeatedBody(script, inner) === null;
+}
