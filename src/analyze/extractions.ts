@@ -52,6 +52,8 @@ export interface Extraction {
   /** Host folders that only exist for the extraction (mount points, tar -x targets). */
   dirs: string[];
   problems: Diagnostic[];
+  /** A refusal that holds unless the builder stage proves the one path copied a file (./file-landing.ts). */
+  landsIfFile?: Diagnostic;
 }
 
 const at = (cmd: ScriptCommand, hint: string) => ({ file: cmd.file, line: cmd.line, hint });

@@ -27,6 +27,7 @@ import { trimTrailingSlashes } from '../model/text.js';
 import { changesDir, dirStateAt } from './host-dirs.js';
 import { isMakeScript } from './embedded.js';
 import { callsOwnBody } from './repeated-bodies.js';
+import { neverMadeFolder, unprovenFile } from './file-landing.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
@@ -233,7 +234,13 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         if (at.state === 'unknown' || expansion) unsure = { rel, ...(at.again ? { again: at.again } : {}), ...(expansion ? { expansion } : {}) };
         return at.state === 'dir';
       });
-      if (ex && unsure !== null) ex.problems.push(destUnknown(cmd, unsure));
+      if (ex && unsure !== null) {
+        // One file copied in a body run again lands where the last call put it, unless the builder proves it no file (./file-landing.ts).
+        const one = ex.artifacts.length === 1 && !ex.artifacts[0]!.contentsOnly ? ex.artifacts[0]! : null;
+        const u = unsure as { rel: string; again?: string };
+        if (one && u.again && one.hostPath === u.rel && neverMadeFolder(u.rel, script)) ex.landsIfFile = destUnknown(cmd, u);
+        else ex.problems.push(destUnknown(cmd, u));
+      }
       if (ex) extractions.push(ex);
       else {
         const miss = unfollowedCp(inv, (w) => containerOf(w, containers) !== null);
@@ -336,6 +343,11 @@ function makeSetup(
     diagnostics,
   };
   for (const e of exs) diagnostics.push(...[...e.problems, ...(e.container?.problems ?? [])].map((d) => ({ ...d, setup: id })));
+  // A file copied again by a later call of its function overwrites the last copy: only a folder nests.
+  for (const e of exs.filter((x) => x.landsIfFile)) {
+    const why = e.run || e.container?.run ? 'the builder compiles when its container runs' : unprovenFile(e.artifacts[0]!.containerPath, builder, builder.dockerfile === null ? null : loadDockerfile(builder.dockerfile, fs, dockerfiles));
+    if (why !== null) diagnostics.push({ ...e.landsIfFile!, message: `${e.landsIfFile!.message} (a file would only be overwritten, but ${why})`, setup: id });
+  }
   if (runs.length > 1) {
     diagnostics.push(diag('BUILD_AT_RUN_TIME', 'error', 'the builder image is run more than once before its files are copied out', at(runs[1]!.at, 'Migrate this setup by hand.')));
   }

@@ -1,0 +1,32 @@
+/**
+ * Where a copy of ONE FILE lands in the body of a function run more than once. `docker cp
+ * x:/out/app ./app` in a body called twice copies onto what the first call left: a folder
+ * copied there nests (`app/app`), but a file only overwrites the file the first call made, so
+ * every call lands it at `app`, as long as nothing makes `app` a folder. The builder stage
+ * proves the copied path a file (src/plan/artifact-kind.ts: a compiler's output named nowhere
+ * else); the runtime stage's program is no proof here, as the runtime build is not known yet.
+ */
+import type { DockerfileFacts } from './dockerfile.js';
+import type { BuildStep } from '../model/setup.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { explainedKind } from '../plan/artifact-kind.js';
+import { builderArgNames } from '../plan/build-flags.js';
+import { dirChanges } from './host-dirs.js';
+
+/** True when no command of the script makes folder `rel` (or may: a `mkdir` of a path only known at run time). */
+export function neverMadeFolder(rel: string, script: ScriptFile): boolean {
+  const mkdir = (c: ScriptCommand) => c.words[0]?.value === 'mkdir';
+  const unknown = (c: ScriptCommand) => c.cwd === null || c.words.slice(1).some((w) => w.value === null);
+  return !script.commands.some((c) => mkdir(c) && (unknown(c) || dirChanges(c).some((ch) => ch.made && (ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`))))));
+}
+
+/** Why the builder stage does not prove `containerPath` a file, or null when it does. */
+export function unprovenFile(containerPath: string, builder: BuildStep, facts: DockerfileFacts | null): string | null {
+  if (!facts) return 'the builder Dockerfile cannot be read';
+  const stage = builder.target ? facts.stages.findIndex((s) => s.name?.toLowerCase() === builder.target!.toLowerCase()) : facts.stages.length - 1;
+  if (stage < 0) return 'the builder stage is not known';
+  // (copy -1: no runtime COPY is known, so only the builder's own proof counts)
+  const { kind, why } = explainedKind({ stagePath: containerPath, builder: facts, builderStage: stage, appended: [], runtime: facts, copy: -1, hostBase: '', buildArgs: builderArgNames(builder.inv) });
+  if (kind === 'file') return null;
+  return kind === 'folder' ? `${containerPath} is a folder in the builder stage` : why;
+}
