@@ -77,6 +77,7 @@ export const CODES = {
   STREAM_ENTRYPOINT: 'A stream extraction\'s command (docker run IMG cat /p > f) ran behind an ENTRYPOINT of the builder image, whose output went into the file too.',
   EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   DOCKER_WRAPPERS_DIFFER: 'The docker commands of a setup run through different wrappers (sudo for some, not for others), so one merged build cannot run as they all did.',
+  FINAL_BUILD_TIMEOUT: 'The final build runs through timeout: merged, it would build the builder stage too within the limit the runtime build alone had.',
   EXEC_BUILD: 'The builder container runs commands through docker exec before files are copied out of it.',
   DAPPER_BUILD: 'The build runs through rancher/dapper (Dockerfile.dapper), which the tool does not migrate.',
   DOCKERFILE_SWAPPED: 'A script copies or moves another file onto a Dockerfile just before building it.',

@@ -131,14 +131,14 @@ export function isDockerProgram(word: Word | undefined): boolean {
 
 /**
  * Wrappers the docker model reads through: they run docker as it is, only as another user
- * (`sudo`), at another priority (`nice`), with variables set (`env`), or bypassing a shell
- * function named docker (`command`). Every docker command of a setup must run through the same
- * ones (src/plan/wrapped-docker.ts), and the commands the migration keeps or writes keep them.
- * Others are not read through: `timeout` (the merged build would run both stages under the one
- * limit each build had), `exec` (the script ends there), `nohup`, `time`, and those whose
- * options the tool cannot read (./wrappers.ts).
+ * (`sudo`), at another priority (`nice`), with variables set (`env`), bypassing a shell
+ * function named docker (`command`), or within a time limit (`timeout`). Every docker command of
+ * a setup must run through the same ones, a time limit aside, which goes with the steps that go
+ * (src/plan/wrapped-docker.ts); the commands the migration keeps or writes keep them. Others are
+ * not read through: `exec` (the script ends there), `nohup`, `time`, and those whose options the
+ * tool cannot read (./wrappers.ts).
  */
-const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command']);
+const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command', 'timeout']);
 
 /**
  * Where docker starts in `words`: 0 when it is the program, the index past wrappers it is read

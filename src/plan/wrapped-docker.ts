@@ -1,14 +1,22 @@
 /**
  * Docker run through wrappers (`sudo docker …`, `nice -n 10 docker …`, `env GOFLAGS=-mod=mod
- * docker …`, `command docker …`: src/model/docker-command.ts's dockerAt). The merged build runs
- * where the runtime build ran, with its wrappers, and an export build is written with them too;
- * that builds what the old steps built only when every docker command of the setup ran through
- * the very same wrappers (a removal of the container or image, which goes, aside): sudo talks to root's daemon with root's config (another user's with
- * `-u`), and a variable env sets reaches only the commands it wraps. Otherwise the setup is
- * refused (DOCKER_WRAPPERS_DIFFER).
+ * docker …`, `command docker …`, `timeout 60 docker cp …`: src/model/docker-command.ts's
+ * dockerAt). The merged build runs where the runtime build ran, with its wrappers, and an export
+ * build is written with the builder build's; that builds what the old steps built only when
+ * every docker command of the setup ran through the very same wrappers (a removal of the
+ * container or image, which goes, aside): sudo talks to root's daemon with root's config
+ * (another user's with `-u`), and a variable env sets reaches only the commands it wraps.
+ * Otherwise the setup is refused (DOCKER_WRAPPERS_DIFFER).
+ *
+ * A time limit is no part of what a command builds: `timeout` on the steps that go (the
+ * builder build, `docker create`, `docker cp`) goes with them, and the merged build runs as
+ * the runtime build did, without one (an export build keeps the builder build's). On the final
+ * build it is refused: merged, the builder stage would be built within the one limit the runtime
+ * build alone had (FINAL_BUILD_TIMEOUT).
  */
 import { dockerInvocation } from '../model/docker-command.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { wrapperSpans } from '../model/wrappers.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 
@@ -18,20 +26,36 @@ export function wrapperWords(cmd: ScriptCommand): ScriptCommand['words'] {
   return cmd.words.slice(0, at);
 }
 
-const spelled = (cmd: ScriptCommand) => wrapperWords(cmd).map((w) => w.value).join(' ');
+/** The wrappers' spans before docker in `cmd` other than `timeout`'s. */
+function untimed(cmd: ScriptCommand): ScriptCommand['words'] {
+  const at = dockerInvocation(cmd)?.at ?? 0;
+  return wrapperSpans(cmd.words.slice(0, at)).filter((s) => s.name !== 'timeout').flatMap((s) => cmd.words.slice(s.start, s.end ?? at));
+}
+
+const spelled = (cmd: ScriptCommand) => untimed(cmd).map((w) => w.value).join(' ');
+const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
 /** A refusal when the setup's docker commands do not all run through the same wrappers, else null. */
 export function checkWrappers(setup: Setup): Diagnostic | null {
+  const runtime = setup.runtime?.inv.cmd;
+  if (runtime && wrapperSpans(wrapperWords(runtime)).some((s) => s.name === 'timeout')) {
+    return diag('FINAL_BUILD_TIMEOUT', 'error', `\`${shown(runtime)}\` (${runtime.file}:${runtime.line}) runs the final build through \`timeout\`: merged, it would build the builder stage too, within the one limit the runtime build alone had`, {
+      file: runtime.file,
+      line: runtime.line,
+      setup: setup.id,
+      hint: 'Run the final build without a time limit (or give the merged build one for both builds, by hand), then run the tool again.',
+    });
+  }
   // A removal of the container or the builder image goes with them, and builds and writes nothing: its wrappers do not matter.
   const removal = (c: ScriptCommand) => ['rm', 'rmi', 'stop', 'kill'].includes(dockerInvocation(c)?.verb ?? '');
-  const commands = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])].filter((c) => dockerInvocation(c) !== null && !removal(c));
+  const commands = [setup.builder.inv.cmd, ...setup.extraction, ...(runtime ? [runtime] : [])].filter((c) => dockerInvocation(c) !== null && !removal(c));
   const first = commands[0];
   if (!first) return null;
   const want = spelled(first);
   const other = commands.find((c) => spelled(c) !== want);
   if (!other) return null;
   const how = (c: ScriptCommand) => (spelled(c) === '' ? 'runs docker directly' : `runs docker through \`${spelled(c)}\``);
-  return diag('DOCKER_WRAPPERS_DIFFER', 'error', `\`${other.words.map((w) => w.raw).join(' ')}\` (${other.file}:${other.line}) ${how(other)}, while \`${first.words.map((w) => w.raw).join(' ')}\` ${how(first)}: the one merged build could not run as both did (another user's daemon and config, another environment)`, {
+  return diag('DOCKER_WRAPPERS_DIFFER', 'error', `\`${shown(other)}\` (${other.file}:${other.line}) ${how(other)}, while \`${shown(first)}\` ${how(first)}: the one merged build could not run as both did (another user's daemon and config, another environment)`, {
     file: other.file,
     line: other.line,
     setup: setup.id,

@@ -4,7 +4,9 @@
  * root's config and leaves root-owned files on the host: a setup run wholly through the very same
  * wrappers is migrated, the final build and an export build keeping them (src/plan/wrapped-docker.ts);
  * wrappers that differ between its commands refuse (DOCKER_WRAPPERS_DIFFER); a wrapper the model
- * does not read through (`timeout`) leaves the extraction a near miss, never passed over in silence.
+ * does not read through (`command -v`, a variable docker reads set by the wrapper) leaves the
+ * extraction a near miss, never passed over in silence. A time limit (`timeout`) goes with the
+ * steps that go, and refuses on the final build, which would build both stages within it (FINAL_BUILD_TIMEOUT).
  */
 import { describe, expect, it } from 'vitest';
 import { parseShell } from '../../src/analyze/shell.js';
@@ -60,13 +62,32 @@ describe('docker through sudo in a setup', () => {
     expect(outcome(steps((k) => (k === 3 ? 'sudo ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
   });
 
-  it('does not read through timeout, command -v, or a variable docker reads set by the wrapper: the extraction is a near miss', () => {
-    for (const w of ['timeout 600 ', 'env DOCKER_BUILDKIT=0 ', 'sudo DOCKER_HOST=tcp://ci:2375 ', 'env -u DOCKER_CONFIG ']) {
+  it('does not read through command -v, or a variable docker reads set by the wrapper: the extraction is a near miss', () => {
+    for (const w of ['env DOCKER_BUILDKIT=0 ', 'sudo DOCKER_HOST=tcp://ci:2375 ', 'env -u DOCKER_CONFIG ']) {
       expect(outcome(steps(() => w)).setups, w).not.toContainEqual(['migrate', []]);
     }
-    const timed = codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'timeout 60 docker cp x:/out/relay ./relay', 'docker build -t relay:latest .']));
-    expect(timed.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
-    expect(timed[0]![2]).toContain('it runs docker through `timeout`, and the tool only follows docker run directly');
+    const unread = codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'timeout "$T" docker cp x:/out/relay ./relay', 'docker build -t relay:latest .']));
+    expect(unread.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
+  });
+
+  it('lets a time limit go with the steps that go: the merged build runs as the runtime build did', () => {
+    // on the copy alone, on every step but the final build (sudo kept), on the builder build with an export build keeping it
+    expect(outcome(steps((k) => (k === 2 ? 'timeout 60 ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
+    expect(outcome(steps((k) => (k === 4 ? 'sudo ' : 'timeout -s KILL 10m sudo ')))).toEqual({ setups: [['migrate', []]], script: ['sudo docker build -t relay:latest .'] });
+    expect(outcome(steps((k) => (k === 0 ? 'timeout 600 ' : ''), ['sha256sum relay > relay.sha256']))).toEqual({
+      setups: [['migrate', []]],
+      script: ['timeout 600 docker build --target export --output type=local,dest=. -f Dockerfile .', 'docker build -t relay:latest .', 'sha256sum relay > relay.sha256'],
+    });
+  });
+
+  it('refuses a time limit on the final build: merged, the builder stage would be built within it too', () => {
+    for (const w of [(k: number) => (k === 4 ? 'timeout 600 ' : ''), () => 'timeout 600 ']) {
+      const p = steps(w);
+      expect(p.changes).toEqual([]);
+      const found = codes(p);
+      expect(found.map(([c, l]) => [c, l])).toEqual([['FINAL_BUILD_TIMEOUT', 7]]);
+      expect(found[0]![2]).toContain('runs the final build through `timeout`: merged, it would build the builder stage too');
+    }
   });
 
   it('a copy through sudo after no image build is no near miss (a log taken out of a service)', () => {
@@ -76,6 +97,7 @@ describe('docker through sudo in a setup', () => {
   it('finds docker past the wrappers it reads through, and nowhere else', () => {
     const at = (text: string) => dockerAt(parseShell('b.sh', `${text}\n`).script!.commands[0]!.words);
     expect([at('docker build .'), at('sudo docker build .'), at('sudo -u ci -E docker build .'), at('nice -n 10 env GOFLAGS=-mod=mod docker build .'), at('command docker build .')]).toEqual([0, 1, 4, 5, 1]);
-    expect([at('timeout 600 docker build .'), at('command -v docker'), at('sudo -D /srv docker build .'), at('exec docker build .'), at('nice -n "$N" docker build .'), at('sudo make')]).toEqual([null, null, null, null, null, null]);
+    expect(at('timeout -k 5 600 docker build .')).toBe(4);
+    expect([at('timeout "$T" docker build .'), at('command -v docker'), at('sudo -D /srv docker build .'), at('exec docker build .'), at('nice -n "$N" docker build .'), at('sudo make')]).toEqual([null, null, null, null, null, null]);
   });
 });
