@@ -20,7 +20,7 @@ export function noteModeSource(targets: readonly Artifact[], mode: string, umask
 }
 
 /** `umask` with an operand sets it (`umask 077`, `umask u=rwx,go=`); alone, or `-S`/`-p`, it prints. */
-function setsUmask(cmd: ScriptCommand): boolean {
+export function setsUmask(cmd: ScriptCommand): boolean {
   return cmd.words[0]?.value === 'umask' && cmd.words.slice(1).some((w) => w.value === null || !w.value.startsWith('-'));
 }
 

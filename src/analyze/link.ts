@@ -46,6 +46,7 @@ import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { passedArgs, variableReach, variableSources } from './copy-variables.js';
+import { foldCopies } from './copied-artifacts.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
@@ -388,6 +389,22 @@ function makeSetup(
     commands.add(mv);
     setup.extraction.push(mv);
   }
+  // `docker cp c:/out/app app`, then `cp app bin/app`: the copy is an artifact too (./copied-artifacts.ts).
+  const builderFacts = () => (builder.dockerfile === null ? null : loadDockerfile(builder.dockerfile, fs, dockerfiles));
+  const isFile = (a: Artifact) => setup.run === null && unprovenFile(a.containerPath, builder, builderFacts()) === null;
+  const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  for (const { cmd, artifact } of copies) {
+    commands.add(cmd);
+    setup.extraction.push(cmd);
+    setup.artifacts.push(artifact);
+  }
+  const unfold = (which: typeof copies) => {
+    for (const { cmd, artifact } of which) {
+      setup.artifacts = setup.artifacts.filter((a) => a !== artifact);
+      setup.extraction = setup.extraction.filter((c) => c !== cmd);
+      commands.delete(cmd);
+    }
+  };
   // The runtime build: the first later build whose Dockerfile copies one of the artifacts.
   const unread: BuildStep[] = [];
   for (const [inv, b] of builds) {
@@ -407,6 +424,7 @@ function makeSetup(
     }
   }
   if (!setup.runtime) {
+    unfold(copies);
     // A later build the tool could not read may be the one that copies the artifacts: that is the problem to report.
     for (const b of unread) {
       const bad = b.dockerfile !== null && b.context !== null ? unreadableDockerfile(b.dockerfile, 'runtime', fs, at(b.inv.cmd)) : null;
@@ -438,6 +456,9 @@ function makeSetup(
   const runtimeFacts = loadDockerfile(setup.runtime.dockerfile!, fs, dockerfiles)!;
   const runtimeCmd = setup.runtime.inv.cmd;
   findConsumers(setup.artifacts, setup.runtime, runtimeFacts, diagnostics, id, false, fs, (folder) => folderOnlyHoldsArtifacts(folder, setup, sequence, runtimeCmd, fs));
+  // A copy the runtime build does not read stays the host step it was; one it reads is what the file was extracted for.
+  unfold(copies.filter((c) => c.artifact.consumers.length === 0));
+  for (const { source } of copies.filter((c) => c.artifact.consumers.length > 0)) if (source.consumers.length === 0) source.hostNeeded = null;
   // A base image the script built with `ONBUILD COPY . …`: the trigger reads the runtime context (./onbuild-base.ts).
   const bases = [...builds].filter(([i, b]) => b !== builder && pos(i.cmd) < pos(runtimeCmd)).map(([, b]) => b);
   diagnostics.push(...onbuildContextReads(runtimeFacts, setup.runtime.dockerfile!, bases, (rel) => loadDockerfile(rel, fs, dockerfiles), id));

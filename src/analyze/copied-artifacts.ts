@@ -1,0 +1,99 @@
+/**
+ * An extracted file copied into place on the host: `docker cp c:/out/app ./app`, then
+ * `cp app bin/app` (or `cp -p`, `cp -a`, `install -m 755 app bin/app`), and the runtime build
+ * copies bin/app. The copy is a second artifact of the same container path: the runtime COPY of
+ * bin/app reads it from the builder stage, the `cp` goes with the extraction, and `app` stays
+ * the artifact it was: extracted for the copy, it is no longer wanted on the host for itself,
+ * but used later there, an export stage still writes it.
+ *
+ * Folded only when it is exactly such a copy: `cp` with no flag but `-f`, `-p`, `-a` (or
+ * `install` with at most an octal `-m MODE`) of one extracted path to one literal path, run
+ * unconditionally after the extraction, before anything else names the destination, which is
+ * then no folder and not in the repository (cp would keep an existing file's mode), in a folder
+ * that exists (else the old cp failed), and, but for `cp -a`, of a path the builder stage proves
+ * a file (./file-landing.ts: cp and install copy no folder without it). The copy's mode: `cp -p`/`-a` keep the file's; `install`
+ * gives its `-m` (0755 without); plain `cp` gives the file's less the umask, which the plan checks
+ * the builder stage's mode does not feel (src/plan/artifact-kind.ts plainCopyChangesModes, for
+ * the usual umask 022; a script that sets its own `umask` first is not folded).
+ */
+import path from 'node:path/posix';
+import { resolveRel } from '../model/paths.js';
+import { dirStateAfter } from './host-dirs.js';
+import { setsUmask } from './host-umask.js';
+import type { RepoFs } from '../model/fs.js';
+import type { ScriptCommand } from '../model/script.js';
+import type { Artifact } from '../model/setup.js';
+
+/** The paths a command's words name, resolved from its folder (null: one only known at run time). */
+function named(cmd: ScriptCommand): (string | null)[] {
+  if (cmd.cwd === null) return [null];
+  return [...cmd.words, ...cmd.redirects.map((r) => r.target)].map((w) => (w.value === null ? null : resolveRel(cmd.cwd!, w.value)));
+}
+
+const reaches = (p: string | null, target: string) => p === null || p === '' || p === target || p.startsWith(`${target}/`) || target.startsWith(`${p}/`);
+
+/** How a plain copy command sets the mode of what it writes, with its two operands; null when it is no such copy. */
+function copyOf(cmd: ScriptCommand): { src: string; dest: string; mode: number | null; masked: boolean; recursive: boolean } | null {
+  const prog = cmd.words[0]?.value;
+  const plain = (prog === 'cp' || prog === 'install') && cmd.redirects.length === 0 && cmd.stdout === null && cmd.stdinFrom === null && !cmd.conditional && !cmd.loop && cmd.cwd !== null;
+  if (!plain) return null;
+  const words = cmd.words.slice(1);
+  let mode: number | null = null;
+  let keeps = false;
+  let recursive = false;
+  const operands: (string | null)[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const v = words[k]!.value;
+    if (v === null || !v.startsWith('-') || v === '-') {
+      operands.push(v);
+      continue;
+    }
+    if (prog === 'install' && v === '-m' && /^[0-7]{3,4}$/.test(words[k + 1]?.value ?? '')) {
+      mode = parseInt(words[++k]!.value!, 8);
+      continue;
+    }
+    if (prog === 'cp' && /^-[fpa]+$/.test(v)) {
+      keeps ||= /[pa]/.test(v);
+      recursive ||= v.includes('a');
+      continue;
+    }
+    return null;
+  }
+  const [src, dest] = operands;
+  if (operands.length !== 2 || src == null || dest == null || dest.endsWith('/') || dest.endsWith('/.')) return null;
+  return { src: resolveRel(cmd.cwd!, src), dest: resolveRel(cmd.cwd!, dest), mode: prog === 'install' ? mode ?? 0o755 : null, masked: prog === 'cp' && !keeps, recursive };
+}
+
+/** The mode a cp gives its copy of a file whose mode on the host is `mode` (null: the container's): the same, less the umask (022) without -p. */
+const hostMode = (mode: number | null, masked: boolean) => (mode === null ? null : masked ? mode & 0o755 : mode);
+
+/**
+ * The copies `after` (the commands after the extraction, in order) makes of the artifacts that
+ * stand as the first command naming them: each a new artifact at the destination, and the
+ * command that made it.
+ */
+export function foldCopies(artifacts: readonly Artifact[], after: readonly ScriptCommand[], before: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean): { cmd: ScriptCommand; artifact: Artifact; source: Artifact }[] {
+  const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact }[] = [];
+  for (const a of artifacts) {
+    if (a.contentsOnly) continue;
+    for (const [k, cmd] of after.entries()) {
+      if (!named(cmd).some((p) => reaches(p, a.hostPath))) continue;
+      // The first command to name the extracted path: a copy of it, or no fold at all.
+      const c = copyOf(cmd);
+      if (!c || c.src !== a.hostPath || c.dest === '' || c.dest === a.hostPath) break;
+      const dest = c.dest;
+      const upTo = [...before, ...after.slice(0, k)];
+      if (after.slice(0, k).some((x) => named(x).some((p) => reaches(p, dest)))) break;
+      if (artifacts.some((o) => reaches(o.hostPath, dest)) || out.some((o) => reaches(o.artifact.hostPath, dest))) break;
+      if (fs.kind(dest) !== null || dirStateAfter(dest, upTo, fs) !== 'absent') break;
+      const parent = path.dirname(dest) === '.' ? '' : path.dirname(dest);
+      if (dirStateAfter(parent, upTo, fs) !== 'dir') break;
+      if (c.masked && upTo.some(setsUmask)) break;
+      // Without -a, cp and install copy no folder (the old step failed): the builder must prove it a file.
+      if (!c.recursive && !isFile(a)) break;
+      out.push({ cmd, source: a, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, consumers: [], mode: c.mode ?? hostMode(a.mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
+      break;
+    }
+  }
+  return out;
+}

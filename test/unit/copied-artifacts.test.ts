@@ -1,0 +1,76 @@
+/**
+ * An extracted file copied into place on the host before the runtime build copies the copy:
+ * `docker cp x:/out/app ./app`, `cp app bin/app`, `COPY bin/app …`. The copy is an artifact of
+ * the same container path: the runtime COPY reads it from the builder stage, with the mode the
+ * host copy had (`install -m`), and the cp goes with the extraction. Anything that is not
+ * exactly such a copy leaves bin/app a host file nothing extracted (ARTIFACT_UNUSED).
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\nCMD ["app"]\n';
+
+const repo = (copy: string[], opts: { before?: string[]; builder?: string; extra?: Record<string, string> } = {}) => ({
+  'Dockerfile.build': opts.builder ?? BUILDER,
+  Dockerfile: RUNTIME,
+  'main.go': 'package main\n',
+  ...opts.extra,
+  'build.sh': ['#!/bin/sh', 'set -e', ...(opts.before ?? ['mkdir -p bin']), 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', ...copy, 'docker build -t app:latest .', ''].join('\n'),
+});
+
+const codes = (files: Record<string, string>) => planFiles(files).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+
+describe('an extracted file copied into place on the host', () => {
+  it('reads the copy from the builder stage, with the mode the copy had, and drops the cp', () => {
+    for (const [copy, line] of [
+      ['cp app bin/app', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app'],
+      ['cp -p app bin/app', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app'],
+      ['cp -f app ./bin/app', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app'],
+      ['install -m 0750 app bin/app', 'COPY --from=builder --chown=0:0 --chmod=750 /out/app /usr/local/bin/app'],
+      ['install app bin/app', 'COPY --from=builder --chown=0:0 --chmod=755 /out/app /usr/local/bin/app'],
+    ] as const) {
+      const files = repo([copy]);
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), copy).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, copy).toContain(`${line}\n`);
+      expect(out['build.sh'], copy).not.toContain(copy);
+    }
+  });
+
+  it('leaves a copy it cannot prove exact as it was: nothing extracted feeds the runtime build', () => {
+    const cases: [string, Record<string, string>][] = [
+      ['no bin folder: the old cp failed', repo(['cp app bin/app'], { before: [] })],
+      ['the script sets its umask', repo(['cp app bin/app'], { before: ['mkdir -p bin', 'umask 077'] })],
+      ['bin/app is in the repository', repo(['cp app bin/app'], { extra: { 'bin/app': 'old\n' } })],
+      ['something names bin/app first', repo(['ls -l bin/app || true', 'cp app bin/app'])],
+      ['a flag the fold does not read', repo(['cp -u app bin/app'])],
+      ['install with a symbolic mode', repo(['install -m u+x app bin/app'])],
+      ['not proven a file', repo(['cp app bin/app'], { builder: 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN make install PREFIX=/out\n' })],
+    ];
+    for (const [why, files] of cases) expect(codes(files), why).toEqual(['ARTIFACT_UNUSED']);
+  });
+
+  it('gives a copy of a file the shell wrote (`cat > app`, 0644) the mode that file had', () => {
+    const files = repo(['cp app bin/app']);
+    files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 --chmod=644 /out/app /usr/local/bin/app\n');
+  });
+
+  it('keeps a copy the runtime build does not read as the host step it was', () => {
+    const files = { ...repo(['cp app bin/app']), Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n' };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    const script = applied(files, plan)['build.sh']!;
+    expect(script).toContain('docker build --target export --output type=local,dest=. -f Dockerfile .\ncp app bin/app\n');
+  });
+
+  it('refuses a plain cp of a file whose stage mode the umask would change', () => {
+    const builder = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && chmod 0775 /out/app\n';
+    expect(codes(repo(['cp app bin/app'], { builder }))).toEqual(['EXTRACTION_MODE_CHANGED']);
+    expect(planFiles(repo(['cp -p app bin/app'], { builder })).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+});
