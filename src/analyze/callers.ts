@@ -22,6 +22,7 @@ import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keptCommands } from './release-scripts.js';
 import { scriptRuns } from './script-runs.js';
+import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -29,8 +30,6 @@ export interface Call {
   line: number;
   cwd: string | null;
 }
-
-const SHELLS = new Set(['sh', 'bash', 'dash']);
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
 const FOLDER_FREE = new Set(['set', 'echo', 'printf', 'export', 'readonly', 'local', 'true', 'false', ':', 'exit', 'return', 'shopt', 'umask', 'cd', 'pwd', 'dirname', 'basename', 'readlink', 'realpath']);

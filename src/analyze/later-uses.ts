@@ -29,12 +29,11 @@ import { hostEffect, readsOnlyNamed } from '../plan/host-commands.js';
 import { calledPath } from './callers.js';
 import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
+import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 const at = (cmd: ScriptCommand) => `\`${shown(cmd)}\` (${cmd.file}:${cmd.line})`;
 
-/** Shells a script's first line may name: anything else (`#!/usr/bin/env python3`) is a program the tool does not model. */
-const SHELLS = new Set(['sh', 'bash', 'dash']);
 const DOCKER = new Set(['docker', 'podman']);
 
 /** `script`: the file holding `cmd` (its functions); `seen`: the files and functions on the way here, so a loop of calls ends. */

@@ -16,6 +16,7 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand } from '../model/script.js';
+import { ALL_SHELLS as SHELLS } from '../model/shells.js';
 
 /** What names, labels, publishes, logs, restarts or limits the container, and nothing its command sees. */
 const KEPT_OUT: ReadonlySet<string> = new Set([
@@ -52,9 +53,6 @@ export function droppedRunFlags(inv: DockerInvocation): Diagnostic[] {
   }
   return out;
 }
-
-/** Shells that read their script from standard input when given no script (`sh`, `bash -s`). */
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'ksh', 'zsh', 'busybox']);
 
 /**
  * The problem of a run step fed standard input (`docker run -i … sh < steps.sh`, a here-document,

@@ -12,9 +12,8 @@
 import path from 'node:path/posix';
 import { programAt } from '../model/wrappers.js';
 import type { ScriptCommand, Word } from '../model/script.js';
+import { ALL_SHELLS as SHELLS } from '../model/shells.js';
 
-/** Shells whose `-c` runs the word after it as a script. */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);
 /** find's actions that run the words after them as a command. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 /** make's options naming the Makefile it reads, or the folder it reads it in. */

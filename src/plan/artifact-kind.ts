@@ -20,6 +20,7 @@ import { execFormArgs, joinContinuations } from '../analyze/exec-form.js';
 import { parseShell } from '../analyze/shell.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { StageVariables } from './stage-variables.js';
+import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 export type ArtifactKind = 'file' | 'folder' | null;
 
@@ -27,8 +28,6 @@ export type ArtifactKind = 'file' | 'folder' | null;
 const C_COMPILERS = new Set(['cc', 'gcc', 'c++', 'g++', 'clang', 'clang++', 'musl-gcc', 'tcc']);
 /** Commands that name a path without changing whether it is a file or a folder. */
 const KIND_KEEPING = new Set(['mkdir', 'chmod', 'chown', 'chgrp', 'ls', 'test', '[', 'stat', 'touch']);
-/** Shells whose `-c SCRIPT` is read as a shell script. */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 /** Folders on the PATH of every stock image: a bare program name run from one is that file. */
 const STANDARD_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
