@@ -75,6 +75,23 @@ function sameBodyBefore(script: ScriptFile, cmd: ScriptCommand): (c: ScriptComma
 }
 
 /**
+ * A command in a function body runs when the function is called, after whatever the script ran
+ * before the call, which may be written after the body (`image() { docker cp x:/out/app out; }`,
+ * `mkdir -p out`, `image`): a change of `rel` outside the body, written after `cmd`, leaves what
+ * is there unknown, unless the body itself makes or removes `rel` first on `cmd`'s path.
+ */
+function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly ScriptCommand[], script: ScriptFile): boolean {
+  if (rel === '') return false;
+  const fns = new Set((script as { functions?: ReadonlyMap<string, string> }).functions?.values() ?? []);
+  const fn = (cmd.branches ?? []).find((b) => fns.has(b.id))?.id;
+  if (fn === undefined) return false;
+  const hits = (c: ScriptCommand) => dirChanges(c).some((ch) => (ch.made ? ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`)) : ch.path === rel || rel.startsWith(`${ch.path}/`) || ch.path === ''));
+  const own = sameBodyBefore(script, cmd);
+  if (before.some((c) => own(c) && hits(c))) return false;
+  return script.commands.some((c) => c.index > cmd.index && !(c.branches ?? []).some((b) => b.id === fn) && hits(c));
+}
+
+/**
  * The state of folder `rel` when `cmd` runs, after the commands of `before`. In the body of a
  * function that may run more than once (./repeated-bodies.ts), a later call finds what the
  * earlier ones left: only the body's own changes that run whenever `cmd` does (earlier in it,
@@ -83,7 +100,7 @@ function sameBodyBefore(script: ScriptFile, cmd: ScriptCommand): (c: ScriptComma
  */
 export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly ScriptCommand[], fs: RepoFs, script: ScriptFile): { state: DirState; again?: string } {
   const body = repeatedBody(script, cmd);
-  if (body === null || rel === '') return { state: dirStateAfter(rel, before, fs, sameBodyBefore(script, cmd)) };
+  if (body === null || rel === '') return { state: laterCallerMayChange(rel, cmd, before, script) ? 'unknown' : dirStateAfter(rel, before, fs, sameBodyBefore(script, cmd)) };
   const path = (c: ScriptCommand) => (c.branches ?? []).map((b) => b.id);
   const own = path(cmd);
   // runs whenever cmd does: in the same body, its branches a prefix of cmd's, outside any loop of its own

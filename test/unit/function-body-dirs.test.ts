@@ -27,6 +27,18 @@ describe('a folder made in the body of a function called once', () => {
     }
   });
 
+  it('refuses a copy whose folder the script makes after the body is written but before it is called', () => {
+    const files = repo([]);
+    files['build.sh'] = files['build.sh'].replace('\nimage\n', '\nmkdir -p out\nimage\n');
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused']);
+    expect(plan.setups[0]!.diagnostics.map((d) => [d.code, d.line])).toContainEqual(['ARTIFACT_DEST_EXISTS', 6]);
+    // the body's own mkdir before the copy still decides
+    const own = repo(['mkdir -p out']);
+    own['build.sh'] = own['build.sh'].replace('\nimage\n', '\nrm -rf out\nimage\n');
+    expect(planFiles(own).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+
   it('still refuses a folder the body makes only on some paths', () => {
     for (const made of [['if [ -n "$FRESH" ]; then mkdir -p out; fi'], ['[ -d out ] || mkdir out'], ['for d in out; do mkdir -p "$d"; done']]) {
       const plan = planFiles(repo(made));
