@@ -13,11 +13,16 @@ import { explainedKind } from '../plan/artifact-kind.js';
 import { builderArgNames } from '../plan/build-flags.js';
 import { dirChanges } from './host-dirs.js';
 
-/** True when no command of the script makes folder `rel` (or may: a `mkdir` of a path only known at run time). */
+/**
+ * True when no command of the script makes folder `rel` (or may: a `mkdir` of a path only known
+ * at run time, a `cp -r`/`mv`/`ln -s`/`install -d` that may leave a folder there).
+ */
 export function neverMadeFolder(rel: string, script: ScriptFile): boolean {
-  const mkdir = (c: ScriptCommand) => c.words[0]?.value === 'mkdir';
+  const makes = (c: ScriptCommand) => ['mkdir', 'cp', 'mv', 'ln', 'install'].includes(c.words[0]?.value ?? '');
   const unknown = (c: ScriptCommand) => c.cwd === null || c.words.slice(1).some((w) => w.value === null);
-  return !script.commands.some((c) => mkdir(c) && (unknown(c) || dirChanges(c).some((ch) => ch.made && (ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`))))));
+  const hits = (ch: ReturnType<typeof dirChanges>[number]) =>
+    ch.maybe === 'made' ? ch.path === rel || rel.startsWith(`${ch.path}/`) : ch.made && (ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`)));
+  return !script.commands.some((c) => makes(c) && (unknown(c) || dirChanges(c).some(hits)));
 }
 
 /** Why the builder stage does not prove `containerPath` a file, or null when it does. */

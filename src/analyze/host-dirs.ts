@@ -1,6 +1,8 @@
 /**
  * Which host folders exist when a command runs: the repository's own, changed by the
- * script's `mkdir`, `mkdir -p`, `rm -r`/`rm -rf` and `rmdir` before it. `docker cp x:/p dst`
+ * script's `mkdir`, `mkdir -p`, `rm -r`/`rm -rf` and `rmdir` before it. `cp -r extras app`,
+ * `mv`, `ln -s` and `install -d` may leave a folder where there was none (and `mv` may take
+ * one away): after them, what is at such a path is not known. `docker cp x:/p dst`
  * lands at `dst/<base>` when `dst` is a folder at that moment, so the script's own steps
  * decide where an artifact lands, not only the repository's files.
  */
@@ -19,11 +21,42 @@ interface DirChange {
   parents: boolean;
   /** Runs only sometimes (a branch, a loop): what exists afterwards is not known. */
   uncertain: boolean;
+  /** A copy, move or link that may leave a folder at `path` ('made') or take it away ('moved'). */
+  maybe?: 'made' | 'moved';
+}
+
+/** Programs whose last operand (or `-t DIR`) is where they put what their other operands name. */
+const PLACING = new Set(['cp', 'mv', 'ln', 'install']);
+
+/**
+ * The paths where `cp -r`/`mv`/`ln`/`install -d` may leave a folder (each destination, and each
+ * source's name inside it, should the destination be a folder) or, for `mv`, take one away.
+ */
+function placedPaths(cmd: ScriptCommand, prog: string): DirChange[] {
+  const words = cmd.words.slice(1);
+  const flags = words.filter((w) => w.value !== null && w.value.startsWith('-') && w.value !== '-').map((w) => w.value!);
+  const tAt = words.findIndex((w) => w.value === '-t' || w.value === '--target-directory');
+  const tLong = flags.find((f) => f.startsWith('--target-directory='));
+  const operands = words.filter((w, k) => k !== tAt + 1 || tAt < 0).filter((w) => !(w.value !== null && w.value.startsWith('-') && w.value !== '-'));
+  const known = operands.flatMap((w) => (w.value === null ? [] : [resolveRel(cmd.cwd!, w.value)]));
+  const change = (p: string, maybe: 'made' | 'moved'): DirChange => ({ path: p, made: false, parents: false, uncertain: true, maybe });
+  // without -r/-R/-a, cp copies no folder
+  if (prog === 'cp' && !flags.some((f) => f === '--recursive' || f === '--archive' || (!f.startsWith('--') && /[rRa]/.test(f)))) return [];
+  if (prog === 'install') return flags.some((f) => f === '--directory' || (!f.startsWith('--') && f.includes('d'))) ? known.map((p) => change(p, 'made')) : [];
+  const targetWord = tAt >= 0 ? words[tAt + 1]?.value : tLong !== undefined ? tLong.slice('--target-directory='.length) : undefined;
+  const target = targetWord !== undefined ? (targetWord === null ? null : resolveRel(cmd.cwd!, targetWord)) : known.length === operands.length && known.length > 1 ? known[known.length - 1]! : null;
+  const sources = targetWord !== undefined ? known : known.slice(0, -1);
+  if (prog === 'ln' && targetWord === undefined && operands.length === 1 && known.length === 1) return [change(resolveRel(cmd.cwd!, known[0]!.split('/').pop()!), 'made')];
+  const out: DirChange[] = [];
+  if (target !== null) out.push(change(target, 'made'), ...sources.map((s) => change(target === '' ? s.split('/').pop()! : `${target}/${s.split('/').pop()}`, 'made')));
+  if (prog === 'mv') out.push(...sources.map((s) => change(s, 'moved')));
+  return out;
 }
 
 /** The folder changes one command makes, or [] when it is none of mkdir/rm -r/rmdir. */
 export function dirChanges(cmd: ScriptCommand): DirChange[] {
   const prog = cmd.words[0]?.value;
+  if (cmd.cwd !== null && prog !== undefined && prog !== null && PLACING.has(prog)) return placedPaths(cmd, prog);
   if (cmd.cwd === null || (prog !== 'mkdir' && prog !== 'rm' && prog !== 'rmdir')) return [];
   const flags = cmd.words.slice(1).filter((w) => w.value !== null && /^-[A-Za-z]+$|^--[a-z-]+$/.test(w.value)).map((w) => w.value!);
   const operands = cmd.words.slice(1).filter((w) => !(w.value !== null && w.value.startsWith('-')));
@@ -39,7 +72,15 @@ export function changesDir(rel: string, cmd: ScriptCommand): boolean {
   return dirChanges(cmd).some((c) => hitsDir(c, rel));
 }
 
-const hitsDir = (c: DirChange, rel: string) => (c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '');
+const hitsDir = (c: DirChange, rel: string) =>
+  c.maybe ? c.path === rel || rel.startsWith(`${c.path}/`) : c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '';
+
+/** What is at `rel` after a change that hits it: a copy may only make a folder where none was, a move only take one away. */
+function stateAfter(state: DirState, c: DirChange, certain: boolean): DirState {
+  if (c.maybe === 'made') return state === 'absent' ? 'unknown' : state;
+  if (c.maybe === 'moved') return state === 'dir' ? 'unknown' : state;
+  return c.uncertain && !certain ? 'unknown' : c.made ? 'dir' : 'absent';
+}
 
 /**
  * The state of folder `rel` after the commands of `before` (in order), starting from the
@@ -49,11 +90,7 @@ export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs:
   if (rel === '') return 'dir';
   let state: DirState = fs.kind(rel) === 'dir' ? 'dir' : 'absent';
   for (const cmd of before) {
-    for (const c of dirChanges(cmd)) {
-      const hits = c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '';
-      if (!hits) continue;
-      state = c.uncertain && !certain(cmd) ? 'unknown' : c.made ? 'dir' : 'absent';
-    }
+    for (const c of dirChanges(cmd)) if (hitsDir(c, rel)) state = stateAfter(state, c, certain(cmd));
   }
   return state;
 }
@@ -85,7 +122,7 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
   const fns = new Set((script as { functions?: ReadonlyMap<string, string> }).functions?.values() ?? []);
   const fn = (cmd.branches ?? []).find((b) => fns.has(b.id))?.id;
   if (fn === undefined) return false;
-  const hits = (c: ScriptCommand) => dirChanges(c).some((ch) => (ch.made ? ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`)) : ch.path === rel || rel.startsWith(`${ch.path}/`) || ch.path === ''));
+  const hits = (c: ScriptCommand) => dirChanges(c).some((ch) => hitsDir(ch, rel));
   const own = sameBodyBefore(script, cmd);
   if (before.some((c) => own(c) && hits(c))) return false;
   return script.commands.some((c) => c.index > cmd.index && !(c.branches ?? []).some((b) => b.id === fn) && hits(c));
@@ -107,10 +144,7 @@ export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly Scr
   const always = (c: ScriptCommand) => !c.loop && c.iteration === null && path(c).includes(body.id) && path(c).every((id, k) => own[k] === id);
   let state: DirState = 'unknown';
   for (const c of before.filter(always)) {
-    for (const ch of dirChanges(c)) {
-      const hits = ch.made ? ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`)) : ch.path === rel || rel.startsWith(`${ch.path}/`) || ch.path === '';
-      if (hits) state = ch.made ? 'dir' : 'absent';
-    }
+    for (const ch of dirChanges(c)) if (hitsDir(ch, rel)) state = stateAfter(state, ch, true);
   }
   return state === 'unknown' ? { state, again: body.name } : { state };
 }

@@ -747,7 +747,7 @@ function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string; 
     ? `which \`${by.words.map((w) => w.raw).join(' ')}\` (${by.file}:${by.line}), in a \`$(shell …)\` Make runs as it expands the text holding it, may have made or removed before it`
     : unsure.again
       ? `which an earlier call of ${unsure.again} may have made or left`
-      : 'which the script makes or removes only in some runs';
+      : 'which the script makes or removes only in some runs, or may make a folder with a copy, move or link';
   return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` copies onto ${rel}, ${why}, so whether the copy lands inside it is not known`, {
     file: cmd.file,
     line: cmd.line,
