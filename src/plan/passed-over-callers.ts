@@ -76,6 +76,28 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
   }
 }
 
+/**
+ * The same for a setup in a Makefile: a passed-over file that runs `make` (`subprocess.run(["make",
+ * "image"])`, a whole word `make`) or names the Makefile (`make -f build.mk`) may run its target
+ * and then read what it leaves. Any Makefile's, as `make -C dir` reaches one in another folder.
+ */
+export function markPassedOverMakeCallers(analysis: Analysis, fs: RepoFs, setups: readonly Setup[], left: (setup: Setup, hostPath: string) => boolean): void {
+  if (setups.length === 0) return;
+  const read = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  for (const rel of [...(analysis.passedOver ?? [])].sort()) {
+    if (read.has(rel)) continue;
+    const text = fs.readText(rel);
+    if (text === null) continue;
+    for (const setup of setups) {
+      const hit = namings(text, 'make').find((n) => n.token === 'make') ?? namings(text, path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
+      if (!hit) continue;
+      const where = `${rel}:${new LineIndex(text).lineOf(hit.at)}`;
+      const why = `${where} names ${hit.token === 'make' ? 'make' : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run a target of ${setup.script} and then read what it leaves`;
+      markSetup(setup, text, where, why, analysis, left);
+    }
+  }
+}
+
 function markSetup(setup: Setup, text: string, where: string, why: string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean): void {
   for (const a of setup.artifacts) if (!a.hostNeeded && left(setup, a.hostPath)) a.hostNeeded = why;
   for (const o of leftOutputs(setup, analysis.scripts.get(setup.script))) {

@@ -53,3 +53,26 @@ describe('a passed-over file that names the setup\'s script', () => {
     expect(r.errors).toEqual(['REMOVED_OUTPUT_USED tools/release.py:2']);
   });
 });
+
+describe('a passed-over file that runs make, where the setup is in a Makefile', () => {
+  const MAKE_SETUP = {
+    'Dockerfile.build': SETUP['Dockerfile.build'],
+    Dockerfile: SETUP.Dockerfile,
+    'main.go': SETUP['main.go'],
+    Makefile: 'image:\n\tdocker build -t tally:build -f Dockerfile.build .\n\tdocker create --name tally-extract tally:build\n\tdocker cp tally-extract:/out/tally ./tally\n\tdocker rm tally-extract\n\tdocker build -t tally:latest .\n',
+  };
+
+  it('keeps the artifact on the host: the file may run the target and then read what it left', () => {
+    for (const call of ['subprocess.check_call(["make", "image"])', 'subprocess.run("make -C .. image", shell=True, cwd="tools")', 'subprocess.run(["make", "-f", "../Makefile", "image"])']) {
+      const r = outcome(py(`${call}\nshutil.copy("tally", "release/tally")`), MAKE_SETUP as unknown as typeof SETUP);
+      expect(r.status, call).toBe('migrate');
+      expect(r.kept, call).toContain('tools/release.py:2 names');
+      expect(r.kept, call).toContain('it may run a target of Makefile and then read what it leaves');
+    }
+  });
+
+  it('does not count a longer name holding make', () => {
+    const r = outcome(py('shutil.make_archive("release", "gztar", "dist")'), MAKE_SETUP as unknown as typeof SETUP);
+    expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+});
