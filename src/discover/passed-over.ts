@@ -44,7 +44,7 @@ const JSON_BUILD_SETTINGS = /^(docker-bake|cloudbuild)([._-][^/]*)?\.json$/i;
 /** A compose file, by the names `docker compose -f` is usually given. */
 export const COMPOSE_FILE = /^(docker-)?compose([._-][^/]*)?\.ya?ml$/i;
 /** A Dockerfile or Containerfile, by name (`Dockerfile`, `Dockerfile.test`, `ci.Dockerfile`, `Containerfile`). */
-const DOCKERFILE = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|containerfile)$/i;
+export const DOCKERFILE = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|containerfile)$/i;
 
 /** A package manager's lock file (`pnpm-lock.yaml`): generated, large, and names no image. */
 const LOCK_FILE = /[.-]lock\.ya?ml$/i;

@@ -38,7 +38,7 @@ import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
-import { markPassedOverCallers, markPassedOverMakeCallers } from './passed-over-callers.js';
+import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -59,9 +59,12 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error') || analysis.scripts.get(s.script)?.kind !== 'shell') continue;
     byScript.set(s.script, [...(byScript.get(s.script) ?? []), s]);
   }
-  // A Python script or task runner's file that runs make may run a Makefile's setup, unread (./passed-over-callers.ts).
-  const inMakefiles = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && analysis.scripts.get(s.script)?.kind === 'make');
-  markPassedOverMakeCallers(analysis, fs, inMakefiles, (s, p) => !removedByScript(s, p));
+  // A Python script or task runner's file that runs make or npm may run a Makefile's or package.json's setup, unread (./passed-over-callers.ts).
+  const run = analysis.setups.flatMap((s) => {
+    const runners = RUNNERS[analysis.scripts.get(s.script)?.kind ?? ''];
+    return s.runtime && runners && !s.diagnostics.some((d) => d.severity === 'error') ? [{ setup: s, runners }] : [];
+  });
+  markPassedOverRunnerCallers(analysis, fs, run, (s, p) => !removedByScript(s, p));
   // With no shell script to be called, the neighbours and far scripts are still read (a Makefile's or package.json's setup).
   if (byScript.size === 0) {
     markNeighbourUses(analysis, fs, reading, new Map());

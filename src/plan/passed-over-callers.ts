@@ -24,6 +24,7 @@ import { resolveRel } from '../model/paths.js';
 import type { Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
+import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
 
 /** A character of a path token. */
 const PATH_CHAR = /[A-Za-z0-9_.\-/]/;
@@ -76,23 +77,29 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
   }
 }
 
+/** The programs that run a target of a Makefile or a script of a package.json. */
+export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['make'], 'package-json': ['npm', 'yarn', 'pnpm'] };
+
 /**
- * The same for a setup in a Makefile: a passed-over file that runs `make` (`subprocess.run(["make",
- * "image"])`, a whole word `make`) or names the Makefile (`make -f build.mk`) may run its target
- * and then read what it leaves. Any Makefile's, as `make -C dir` reaches one in another folder.
+ * The same for a setup in a Makefile or a package.json: a passed-over file that runs `make`
+ * (`subprocess.run(["make", "image"])`, a whole word `make`) or `npm`/`yarn`/`pnpm`, or names
+ * the file (`make -f build.mk`), may run its target or script and then read what it leaves.
+ * Any such file's, as `make -C dir` or `npm --prefix dir` reaches one in another folder.
  */
-export function markPassedOverMakeCallers(analysis: Analysis, fs: RepoFs, setups: readonly Setup[], left: (setup: Setup, hostPath: string) => boolean): void {
+export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setups: readonly { setup: Setup; runners: readonly string[] }[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
   const read = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  // A Dockerfile's or compose file's `npm run build` runs in a container, not on the host.
+  const inContainer = (rel: string) => DOCKERFILE.test(path.basename(rel)) || COMPOSE_FILE.test(path.basename(rel));
   for (const rel of [...(analysis.passedOver ?? [])].sort()) {
-    if (read.has(rel)) continue;
+    if (read.has(rel) || inContainer(rel)) continue;
     const text = fs.readText(rel);
     if (text === null) continue;
-    for (const setup of setups) {
-      const hit = namings(text, 'make').find((n) => n.token === 'make') ?? namings(text, path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
+    for (const { setup, runners } of setups) {
+      const hit = runners.map((r) => namings(text, r).find((n) => n.token === r)).find((n) => n !== undefined) ?? namings(text, path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
       if (!hit) continue;
       const where = `${rel}:${new LineIndex(text).lineOf(hit.at)}`;
-      const why = `${where} names ${hit.token === 'make' ? 'make' : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run a target of ${setup.script} and then read what it leaves`;
+      const why = `${where} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
       markSetup(setup, text, where, why, analysis, left);
     }
   }

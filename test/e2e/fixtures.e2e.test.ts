@@ -48,6 +48,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'make-builder-tag-set-by-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'passed-over-python-runs-npm': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),

@@ -67,12 +67,37 @@ describe('a passed-over file that runs make, where the setup is in a Makefile', 
       const r = outcome(py(`${call}\nshutil.copy("tally", "release/tally")`), MAKE_SETUP as unknown as typeof SETUP);
       expect(r.status, call).toBe('migrate');
       expect(r.kept, call).toContain('tools/release.py:2 names');
-      expect(r.kept, call).toContain('it may run a target of Makefile and then read what it leaves');
+      expect(r.kept, call).toContain('it may run Makefile and then read what it leaves');
     }
   });
 
   it('does not count a longer name holding make', () => {
     const r = outcome(py('shutil.make_archive("release", "gztar", "dist")'), MAKE_SETUP as unknown as typeof SETUP);
     expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+});
+
+describe('a passed-over file that runs npm, where the setup is in package.json', () => {
+  const NPM_SETUP = {
+    'Dockerfile.build': SETUP['Dockerfile.build'],
+    Dockerfile: SETUP.Dockerfile,
+    'main.go': SETUP['main.go'],
+    'package.json': JSON.stringify({ name: 'tally', private: true, scripts: { image: 'docker build -t tally:build -f Dockerfile.build . && docker create --name tally-extract tally:build && docker cp tally-extract:/out/tally ./tally && docker rm tally-extract && docker build -t tally:latest .' } }, null, 2),
+  };
+
+  it('keeps the artifact on the host', () => {
+    for (const call of ['subprocess.check_call(["npm", "run", "image"])', 'subprocess.run(["yarn", "image"])']) {
+      const r = outcome(py(`${call}\nshutil.copy("tally", "release/tally")`), NPM_SETUP as unknown as typeof SETUP);
+      expect(r.status, call).toBe('migrate');
+      expect(r.kept, call).toContain('tools/release.py:2 names');
+      expect(r.kept, call).toContain('it may run package.json and then read what it leaves');
+    }
+  });
+
+  it('does not count npm run in a Dockerfile or compose file: it runs in a container', () => {
+    for (const [name, text] of [['Dockerfile.test', 'FROM node:20\nRUN npm run test\n'], ['compose.yaml', 'services:\n  web:\n    command: npm start\n']]) {
+      const r = outcome({ [name!]: text! }, NPM_SETUP as unknown as typeof SETUP);
+      expect(r, name).toEqual({ status: 'migrate', errors: [], kept: null });
+    }
   });
 });
