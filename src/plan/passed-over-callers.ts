@@ -33,9 +33,16 @@ const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 /** Characters that end an expansion the token follows (`{pkg}/build.sh`, `$(dir)/build.sh`, `[0]/x`). */
 const AFTER_EXPANSION = /[}\])$]/;
 
+/** Where a name stands whole in a text: its offset, the path token holding it, and whether that token follows an expansion. */
+interface Naming {
+  at: number;
+  token: string;
+  afterExpansion: boolean;
+}
+
 /** The offsets where `name` stands whole in `text`, with the path token holding it. */
-function namings(text: string, name: string): { at: number; token: string; afterExpansion: boolean }[] {
-  const out: { at: number; token: string; afterExpansion: boolean }[] = [];
+function namings(text: string, name: string): Naming[] {
+  const out: Naming[] = [];
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
     if (NAME_CHAR.test(text[at - 1] === '/' ? '' : (text[at - 1] ?? '')) || NAME_CHAR.test(text[at + name.length] ?? '')) continue;
     let start = at;
@@ -95,8 +102,11 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
     if (read.has(rel) || inContainer(rel)) continue;
     const text = fs.readText(rel);
     if (text === null) continue;
+    // Each word searched once per file, whatever the number of setups (a monorepo has hundreds).
+    const found = new Map<string, Naming[]>();
+    const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? namings(text, word) : []).get(word)!;
     for (const { setup, runners } of setups) {
-      const hit = runners.map((r) => namings(text, r).find((n) => n.token === r)).find((n) => n !== undefined) ?? namings(text, path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
+      const hit = runners.map((r) => of(r).find((n) => n.token === r)).find((n) => n !== undefined) ?? of(path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
       if (!hit) continue;
       const where = `${rel}:${new LineIndex(text).lineOf(hit.at)}`;
       const why = `${where} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
