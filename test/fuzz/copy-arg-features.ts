@@ -23,6 +23,8 @@ export function normalizeCopyArg(s: RepoSpec): void {
   if (s.spaceName) s.copyArg = 'none';
   // the artifact's own line through the argument: a file copied by its own name (a folder's `${APP_SRC}/` would read NOTICE/ by default)
   if ((s.copyArg === 'default' || s.copyArg === 'given') && (s.artifact !== 'file' || s.dest === 'holder-dir')) s.copyArg = 'second-given';
+  // a rebuild from a context holding only the artifact (runtimeRebuild `context`) has no NOTICE for a line that reads it by default: the old pipeline would fail
+  if (s.runtimeRebuild === 'context' && s.copyArg !== 'default') s.copyArg = 'none';
 }
 
 const on = (s: RepoSpec) => s.copyArg !== undefined && s.copyArg !== 'none';

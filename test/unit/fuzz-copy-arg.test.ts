@@ -22,6 +22,10 @@ describe('fuzz: a runtime COPY source through a build argument', () => {
     const own = drawn.find((s) => s.copyArg === 'given')!;
     expect(normalize({ ...own, extraction: 'create-cp', artifact: 'folder', dest: 'same' }).copyArg).toBe('second-given');
     expect(normalize({ ...own, dest: 'rename', spaceName: true }).copyArg).toBe('none');
+    // A rebuild from a context holding only the artifact has no NOTICE to read by default (the old pipeline would fail).
+    for (const form of ['given', 'second-given', 'second-other'] as const) expect(normalize({ ...own, copyArg: form, runtimeRebuild: 'context' }).copyArg).toBe('none');
+    expect(normalize({ ...own, copyArg: 'default', runtimeRebuild: 'context' }).copyArg).toBe('default');
+    expect(normalize(generate(15)).copyArg === 'none' || normalize(generate(15)).runtimeRebuild !== 'context').toBe(true);
   });
 
   it('reads the artifact through the argument, with the value the runtime build gives it', () => {
