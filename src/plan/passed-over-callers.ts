@@ -77,9 +77,9 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
       const hit = namings(text, path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
       if (!hit) continue;
       lines ??= new LineIndex(text);
-      const where = `${rel}:${lines.lineOf(hit.at)}`;
-      const why = `${where} names ${script} (\`${hit.token}\`), and the tool does not read that file: it may run ${script} and then read what it leaves`;
-      for (const setup of setups) markSetup(setup, text, where, why, analysis, left);
+      const line = lines.lineOf(hit.at);
+      const why = `${rel}:${line} names ${script} (\`${hit.token}\`), and the tool does not read that file: it may run ${script} and then read what it leaves`;
+      for (const setup of setups) markSetup(setup, text, rel, line, why, analysis, left);
     }
   }
 }
@@ -98,29 +98,34 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
   const read = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
   // A Dockerfile's or compose file's `npm run build` runs in a container, not on the host.
   const inContainer = (rel: string) => DOCKERFILE.test(path.basename(rel)) || COMPOSE_FILE.test(path.basename(rel));
+  // Every word that may count: a file holding none of them is let go after one search each.
+  const words = [...new Set(setups.flatMap(({ setup, runners }) => [...runners, path.basename(setup.script)]))];
   for (const rel of [...(analysis.passedOver ?? [])].sort()) {
     if (read.has(rel) || inContainer(rel)) continue;
     const text = fs.readText(rel);
-    if (text === null) continue;
+    if (text === null || !words.some((w) => text.includes(w))) continue;
     // Each word searched once per file, whatever the number of setups (a monorepo has hundreds).
     const found = new Map<string, Naming[]>();
     const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? namings(text, word) : []).get(word)!;
+    let lines: LineIndex | null = null;
     for (const { setup, runners } of setups) {
       const hit = runners.map((r) => of(r).find((n) => n.token === r)).find((n) => n !== undefined) ?? of(path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
       if (!hit) continue;
-      const where = `${rel}:${new LineIndex(text).lineOf(hit.at)}`;
-      const why = `${where} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
-      markSetup(setup, text, where, why, analysis, left);
+      lines ??= new LineIndex(text);
+      const line = lines.lineOf(hit.at);
+      const why = `${rel}:${line} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
+      markSetup(setup, text, rel, line, why, analysis, left);
     }
   }
 }
 
-function markSetup(setup: Setup, text: string, where: string, why: string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean): void {
+/** A naming of `setup`'s script or runner at `file`:`line`: what it left behind counts as used there (`why`). */
+function markSetup(setup: Setup, text: string, file: string, line: number, why: string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean): void {
   for (const a of setup.artifacts) if (!a.hostNeeded && left(setup, a.hostPath)) a.hostNeeded = why;
+  const where = `${file}:${line}`;
   for (const o of leftOutputs(setup, analysis.scripts.get(setup.script))) {
     const base = path.basename(o.path!);
-    if (namings(text, base).length === 0 || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && `${d.file}:${d.line}` === where)) continue;
-    const [file, line] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];
+    if (namings(text, base).length === 0 || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && d.file === file && d.line === line)) continue;
     setup.diagnostics.push(
       diag('REMOVED_OUTPUT_USED', 'error', `${where} names ${setup.script} and ${base}, which a removed command wrote (${o.by.file}:${o.by.line}); the tool does not read that file, so it may read ${base} after running the script, and the migration no longer writes it`, {
         file,
