@@ -15,6 +15,7 @@ import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
 import { freeStageName, namesInUse } from './stage-names.js';
 import { renameStages, shiftEdit } from './stage-rename.js';
 import { continuationEdits } from './escape-convert.js';
+import { heredocEndingConflict } from './heredoc-endings.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { namedDest } from './renamed-dest.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
@@ -167,6 +168,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`, and its escape character does more than continue lines; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
       }
     }
+    const heredocLine = heredocEndingConflict(builder, eol);
+    if (heredocLine !== null) {
+      const name = (e: string) => (e === '\r\n' ? 'CRLF' : 'LF');
+      refuse('HEREDOC_LINE_ENDINGS', `a heredoc in ${builder.path} has line endings other than ${runtime.path}'s ${name(eol)}; BuildKit keeps a heredoc's carriage returns, so converting them would change what the builder stage runs or writes`, builder.path, heredocLine, `Give both Dockerfiles the same line endings (a heredoc with LF endings is what BuildKit runs as written), then run the tool again.`);
+    }
     for (const d of builder.directives) {
       if (d.name === 'escape') continue;
       const other = runtime.directives.find((r) => r.name === d.name) ?? null;
@@ -177,8 +183,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         refuse('DIRECTIVE_CONFLICT', `# ${d.name}= is ${d.value} in ${builder.path} but ${earlier.value} in ${earlier.path}`, builder.path, builder.lines.lineOf(d.span.start), `Make the two \`# ${d.name}=\` directives agree, then run the tool again.`);
       } else if (!other && !earlier) {
         moved.set(d.name, { value: d.value, path: builder.path });
-        const line = builder.text.slice(d.span.start, d.span.end).replace(/\r?\n$/, '');
-        edits.push({ start: 0, end: 0, text: line + eol });
+        // Without the builder's byte-order mark, and after the runtime's: the mark stays the file's first character.
+        const line = builder.text.slice(d.span.start, d.span.end).replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
+        const top = runtime.text.startsWith('\uFEFF') ? 1 : 0;
+        edits.push({ start: top, end: top, text: line + eol });
         notes.push(`the \`# ${d.name}=\` directive of ${builder.path} moves to the top of ${runtime.path}, the only place it is valid`);
       }
     }

@@ -44,6 +44,7 @@ export const CODES = {
   CONTEXT_MISMATCH: 'The builder and runtime builds use different build contexts.',
   IGNORE_MISMATCH: 'The builder and runtime builds use different ignore files.',
   ESCAPE_MISMATCH: 'The two Dockerfiles use different escape characters.',
+  HEREDOC_LINE_ENDINGS: 'A heredoc in the builder Dockerfile has line endings other than the runtime Dockerfile\'s.',
   DIRECTIVE_CONFLICT: 'The two Dockerfiles have conflicting parser directives.',
   ARG_CONFLICT: 'A build argument has different values in the two builds.',
   ARG_LEAK: 'A build argument given to one build would reach a stage that did not get it before.',

@@ -1,0 +1,71 @@
+/**
+ * Line endings and byte-order marks across the merge: the builder's lines take the runtime
+ * file's line ending, except inside a heredoc (BuildKit keeps a heredoc's carriage returns), and
+ * a runtime file's byte-order mark stays its first character when a directive moves up.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const SCRIPT = ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .', 'rm -f app', ''].join('\n');
+const HEREDOC_BUILDER = '# syntax=docker/dockerfile:1\nFROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n';
+const PLAIN_BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build \\\n  -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+
+const plan = (builder: string, runtime: string) => {
+  const files = { 'Dockerfile.build': builder, Dockerfile: runtime, 'build.sh': SCRIPT };
+  const p = planFiles(files);
+  expect(p.setups).toHaveLength(1);
+  return { files, p, setup: p.setups[0]! };
+};
+
+describe('merge: line endings', () => {
+  it('refuses an LF heredoc going into a CRLF runtime file (it would gain carriage returns)', () => {
+    const { p, setup } = plan(HEREDOC_BUILDER, crlf(RUNTIME));
+    expect(setup.status).toBe('refused');
+    expect(p.changes).toEqual([]);
+    const d = setup.diagnostics.find((x) => x.code === 'HEREDOC_LINE_ENDINGS');
+    expect(d, JSON.stringify(setup.diagnostics)).toMatchObject({ file: 'Dockerfile.build', line: 5, severity: 'error' });
+  });
+
+  it('refuses a CRLF heredoc going into an LF runtime file (it would lose them)', () => {
+    const { setup } = plan(crlf(HEREDOC_BUILDER), RUNTIME);
+    expect(setup.status).toBe('refused');
+    expect(setup.diagnostics.map((d) => d.code)).toContain('HEREDOC_LINE_ENDINGS');
+  });
+
+  it('refuses a heredoc with one CRLF line in an otherwise LF builder going into an LF runtime file', () => {
+    const { setup } = plan(HEREDOC_BUILDER.replace('set -e\n', 'set -e\r\n'), RUNTIME);
+    expect(setup.diagnostics.map((d) => d.code)).toContain('HEREDOC_LINE_ENDINGS');
+  });
+
+  it('merges a heredoc whose endings are already the runtime file\'s, byte for byte', () => {
+    for (const conv of [(t: string) => t, crlf]) {
+      const { files, p, setup } = plan(conv(HEREDOC_BUILDER), conv(RUNTIME));
+      expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+      expect(applied(files, p)['Dockerfile']).toBe(conv('# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n'));
+    }
+  });
+
+  it('converts a builder without heredocs to the runtime file\'s CRLF endings', () => {
+    const { files, p, setup } = plan(PLAIN_BUILDER, crlf(RUNTIME));
+    expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+    expect(applied(files, p)['Dockerfile']).toBe(crlf('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go build \\\n  -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n'));
+  });
+});
+
+describe('merge: byte-order marks', () => {
+  it('keeps the runtime file\'s byte-order mark first when the builder\'s `# syntax=` moves to the top', () => {
+    const { files, p, setup } = plan(HEREDOC_BUILDER, `\uFEFF${RUNTIME}`);
+    expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+    expect(applied(files, p)['Dockerfile']).toBe('\uFEFF# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n');
+  });
+
+  it('drops the builder\'s byte-order mark from the directive it moves (one mark, first)', () => {
+    const { files, p, setup } = plan(`\uFEFF${HEREDOC_BUILDER}`, `\uFEFF${RUNTIME}`);
+    expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+    const out = applied(files, p)['Dockerfile']!;
+    expect(out.startsWith('\uFEFF# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\n')).toBe(true);
+    expect(out.split('\uFEFF')).toHaveLength(2);
+  });
+});
