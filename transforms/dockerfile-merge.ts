@@ -131,6 +131,17 @@ export function stagePrefixEnd(facts: DockerfileFacts, index: number, count: num
 }
 
 /**
+ * Whether a `# check=` directive's value turns build-check warnings into errors
+ * (`skip=JSONArgsRecommended;error=true`): its `error` key, read as Go's ParseBool does.
+ */
+export function failsOnCheckWarnings(value: string): boolean {
+  return value.split(';').some((part) => {
+    const eq = part.indexOf('=');
+    return eq > 0 && part.slice(0, eq).trim() === 'error' && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(part.slice(eq + 1).trim());
+  });
+}
+
+/**
  * Merges one or more builder Dockerfiles into the runtime Dockerfile, in order, before its
  * first FROM. Every builder's global ARGs stay global (they all go before the first stage).
  */
@@ -172,6 +183,15 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     if (heredocLine !== null) {
       const name = (e: string) => (e === '\r\n' ? 'CRLF' : 'LF');
       refuse('HEREDOC_LINE_ENDINGS', `a heredoc in ${builder.path} has line endings other than ${runtime.path}'s ${name(eol)}; BuildKit keeps a heredoc's carriage returns, so converting them would change what the builder stage runs or writes`, builder.path, heredocLine, `Give both Dockerfiles the same line endings (a heredoc with LF endings is what BuildKit runs as written), then run the tool again.`);
+    }
+    // `# check=…;error=true` fails a build on a check's warning; merged, it would reach the other file's stages too.
+    const strictBuilder = builder.directives.find((d) => d.name === 'check' && failsOnCheckWarnings(d.value));
+    const strictRuntime = runtime.directives.find((d) => d.name === 'check' && failsOnCheckWarnings(d.value));
+    if (strictBuilder && !runtime.directives.some((d) => d.name === 'check')) {
+      refuse('DIRECTIVE_CONFLICT', `# check=${strictBuilder.value} in ${builder.path} makes build-check warnings errors; at the top of ${runtime.path} it would apply to ${runtime.path}'s own stages, which were built without it`, builder.path, builder.lines.lineOf(strictBuilder.span.start), 'Give both Dockerfiles the same `# check=` directive (or none), then run the tool again.');
+    }
+    if (strictRuntime && !builder.directives.some((d) => d.name === 'check')) {
+      refuse('DIRECTIVE_CONFLICT', `# check=${strictRuntime.value} in ${runtime.path} makes build-check warnings errors; merged, it would apply to the stages of ${builder.path} too, which were built without it`, runtime.path, runtime.lines.lineOf(strictRuntime.span.start), 'Give both Dockerfiles the same `# check=` directive (or none), then run the tool again.');
     }
     for (const d of builder.directives) {
       if (d.name === 'escape') continue;

@@ -1,7 +1,9 @@
 /**
- * Line endings and byte-order marks across the merge: the builder's lines take the runtime
- * file's line ending, except inside a heredoc (BuildKit keeps a heredoc's carriage returns), and
- * a runtime file's byte-order mark stays its first character when a directive moves up.
+ * What the merge keeps of each file as text: line endings, byte-order marks and the directives
+ * that apply to the whole file. The builder's lines take the runtime file's line ending, except
+ * inside a heredoc (BuildKit keeps a heredoc's carriage returns); a runtime file's byte-order
+ * mark stays its first character when a directive moves up; a `# check=…;error=true` of one
+ * file must not reach the other's stages.
  */
 import { describe, expect, it } from 'vitest';
 import { applied, planFiles } from '../support/plan.js';
@@ -67,5 +69,27 @@ describe('merge: byte-order marks', () => {
     const out = applied(files, p)['Dockerfile']!;
     expect(out.startsWith('\uFEFF# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\n')).toBe(true);
     expect(out.split('\uFEFF')).toHaveLength(2);
+  });
+});
+
+describe('merge: build-check directives', () => {
+  const PLAIN = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+  it('refuses a builder\'s `# check=error=true` that would reach the runtime file\'s stages', () => {
+    const { setup } = plan(`# check=error=true\n${PLAIN}`, RUNTIME);
+    expect(setup.status).toBe('refused');
+    expect(setup.diagnostics.find((d) => d.code === 'DIRECTIVE_CONFLICT')).toMatchObject({ file: 'Dockerfile.build', line: 1 });
+  });
+
+  it('refuses a runtime file\'s `# check=skip=…;error=true` that would reach the builder\'s stages', () => {
+    const { setup } = plan(PLAIN, `# check=skip=JSONArgsRecommended;error=true\n${RUNTIME}`);
+    expect(setup.status).toBe('refused');
+    expect(setup.diagnostics.find((d) => d.code === 'DIRECTIVE_CONFLICT')).toMatchObject({ file: 'Dockerfile', line: 1 });
+  });
+
+  it('merges when both files fail on the same checks, or when a check directive only skips', () => {
+    for (const [b, r] of [['# check=error=true\n', '# check=error=true\n'], ['# check=skip=all\n', ''], ['', '# check=skip=all;error=false\n']]) {
+      const { setup } = plan(`${b}${PLAIN}`, `${r}${RUNTIME}`);
+      expect(setup.status, `${b} | ${r}: ${JSON.stringify(setup.diagnostics)}`).toBe('migrate');
+    }
   });
 });
