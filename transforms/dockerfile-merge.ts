@@ -279,7 +279,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   for (const [bi, { builder, builderStage, stageName, stageNameFixed }] of builders.entries()) {
     const stage = builder.stages[builderStage];
     if (!stage) {
-      refuse('TARGET_NOT_FOUND', `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
+      refuse('TARGET_NOT_FOUND', builderStage < 0 ? `${builder.path} has no stage the builder build's --target names` : `${builder.path} has no stage ${builderStage}`, builder.path, undefined, 'Check the --target of the builder build.');
       return { edits: [], text: runtime.text, intent: emptyIntent(runtime), stageRefs: [], renamed, notes, diagnostics };
     }
     const first = builders[firstOf[bi]!]!;
