@@ -46,7 +46,7 @@ import { resolveRel } from '../model/paths.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, valueKey } from './build-flags.js';
 import { isExpanded } from '../analyze/compose.js';
-import { readComposeFile, type ComposeService } from '../analyze/hosts/compose-file.js';
+import { composeBuilds, type ComposeService } from '../analyze/hosts/compose-file.js';
 import { COMPOSE_FILE } from '../discover/passed-over.js';
 import { passedArgs, variableReach, variableSources } from '../analyze/copy-variables.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
@@ -226,7 +226,7 @@ function composeServices(analysis: Analysis, fs: RepoFs): ComposeService[] {
   const files = [...new Set([...analysis.files, ...(analysis.passedOver ?? [])])].filter((rel) => COMPOSE_FILE.test(rel.slice(rel.lastIndexOf('/') + 1))).sort();
   return files.flatMap((rel) => {
     const text = fs.readText(rel);
-    return text === null ? [] : [...readComposeFile(rel, text).services.values()].filter((s) => s.build !== null);
+    return text === null ? [] : composeBuilds(rel, text);
   });
 }
 

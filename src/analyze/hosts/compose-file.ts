@@ -117,6 +117,18 @@ export function readComposeFile(file: string, text: string): ComposeFile {
   return out;
 }
 
+/**
+ * The services of a compose file that build an image (`build:`), as readComposeFile reads them.
+ * A service builds only under a key whose value is `build`, and a YAML key holds those letters
+ * only as written in the text or through a double-quoted string's escapes (`"\x62uild"`): a
+ * text with neither `build` nor a backslash has no such service, and is not parsed. (Every
+ * compose file of a repository is asked, by ../../plan/runtime-rebuilds.ts; most build nothing.)
+ */
+export function composeBuilds(file: string, text: string): ComposeService[] {
+  if (!text.includes('build') && !text.includes('\\')) return [];
+  return [...readComposeFile(file, text).services.values()].filter((s) => s.build !== null);
+}
+
 function readService(file: string, dir: string, name: string, pair: Pair<Scalar, unknown>, lineOf: (n: unknown) => number): ComposeService {
   const svc: ComposeService = {
     name, file, line: lineOf(pair.key), build: null, image: null, containerName: null, volumes: [], command: null, entrypoint: null,
