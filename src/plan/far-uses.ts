@@ -14,9 +14,9 @@
  * way, and are looked for alike.
  *
  * Cost: a monorepo has thousands of candidate files and artifacts. Each file's text is first
- * searched for words that, taken as paths from either folder, reach an artifact; only a file
- * with such a word is read (the analysis's own reading for its folder; one more reading from
- * the root only when a word reaches an artifact from there).
+ * searched, in one scan for both folders, for words that, taken as paths from either folder,
+ * reach an artifact; only a file with such a word is read (the analysis's own reading for its
+ * folder; one more reading from the root only when a word reaches an artifact from there).
  */
 import path from 'node:path/posix';
 import { readScript, scriptKindOf, type Analysis } from '../analyze/index.js';
@@ -83,6 +83,30 @@ function reachedIn(text: string, cwd: string, index: ReachIndex): Held[] {
   return out;
 }
 
+/**
+ * For each of `cwds`, whether the path words of `text` reach an artifact from it, as reachedIn
+ * tells, from one scan of the text for all of them (a far file is asked from its own folder and
+ * from the root) that stops once every folder is answered.
+ */
+function reachesFrom(text: string, cwds: readonly string[], index: ReachIndex): boolean[] {
+  // A name PATHS splits: a text that holds it may reach it, from any folder.
+  if (index.spaced.some((h) => text.includes(path.basename(h.hostPath)))) return cwds.map(() => true);
+  const out = cwds.map(() => false);
+  let left = cwds.length;
+  for (const m of text.matchAll(PATHS)) {
+    if (left === 0) break;
+    const word = m[0];
+    if (!word.split('/').some((s) => index.names.has(s))) continue;
+    const rel = word.replace(/^\/+/, '');
+    for (let k = 0; k < cwds.length; k++) {
+      if (out[k] || index.reached(resolveRel(cwds[k]!, rel)).length === 0) continue;
+      out[k] = true;
+      left--;
+    }
+  }
+  return out;
+}
+
 /** The setups whose artifacts `cmd` names by a path, by the words the reader gave it. */
 function reachedBy(cmd: ScriptCommand, index: ReachIndex): Set<Setup> {
   const out = new Set<Setup>();
@@ -133,8 +157,7 @@ export function markFarUses(r: FarReading): void {
     const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
     if (text === null) continue;
     const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
-    const fromOwn = reachedIn(text, dir, index).length > 0;
-    const fromRoot = dir !== '' && !driving.has(rel) && reachedIn(text, '', index).length > 0;
+    const [fromOwn = false, fromRoot = false] = reachesFrom(text, dir !== '' && !driving.has(rel) ? [dir, ''] : [dir], index);
     if (!fromOwn && !fromRoot) continue;
     const kind = scriptKindOf(rel, text);
     if (kind === null || !KINDS.has(kind)) continue;

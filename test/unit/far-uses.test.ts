@@ -4,7 +4,7 @@
  * they keep the binary on the host through an export stage; one that names nothing of it
  * (a path elsewhere, the whole root, a path only known at run time) does not.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planFiles } from '../support/plan.js';
 
 const FILES = {
@@ -101,5 +101,19 @@ describe('a binary whose name the search would split (a space in it)', () => {
     // An absolute folder once made the search walk `/`'s parent forever.
     const far = { 'tools/checksum.sh': '#!/bin/sh\nset -e\ncd /tmp\nsha256sum "out/relay cli" > relay.sha256\ncat out/relay\n' };
     expect(codes(far)).toEqual({ status: 'migrate', errors: [] });
+  });
+});
+describe('the search of a far file', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('scans its text once for both the folders it is read from, and still finds it from the root', () => {
+    const text = '#!/bin/sh\nset -e\nsha256sum out/relay > relay.sha256\n';
+    const scans = vi.spyOn(String.prototype, 'matchAll');
+    const r = outcome({ 'tools/checksum.sh': text });
+    const ofText = scans.mock.contexts.filter((c) => String(c) === text).length;
+    vi.restoreAllMocks();
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('in tools/checksum.sh run from the repository root');
+    expect(ofText).toBe(1);
   });
 });
