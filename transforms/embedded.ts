@@ -126,10 +126,10 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
         const inner = removal(part, local);
         if ('error' in inner) continue;
         const rest = applyEdits(part.snippet.shell, inner);
-        // Only a text of blanks, `;`, `:` and comments can read as no command: the reading confirms it.
+        // Only a text of blanks, `;`, `:` and comments can read as no command: the reading
+        // confirms it. A snippet removed whole leaves no text at all, which needs no reading.
         if (/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) continue;
-        const left = parseShell(script.file, rest).script;
-        if (left && left.commands.length === 0) {
+        if (rest === '' || parseShell(script.file, rest).script?.commands.length === 0) {
           emptied.add(part);
           for (const c of part.snippet.callers ?? []) {
             if (!doomed.has(c)) {
