@@ -101,3 +101,37 @@ describe('a passed-over file that runs npm, where the setup is in package.json',
     }
   });
 });
+
+describe('a kept file no reader takes as a script (a justfile, a Rakefile, a crontab): searched as text too', () => {
+  it('keeps the artifact on the host when it names the setup\'s script, whether or not it says docker', () => {
+    for (const [name, text] of [
+      ['justfile', 'release:\n    ./build.sh\n    sha256sum tally > tally.sha256\n'],
+      ['justfile', 'release:\n    ./build.sh\n    docker push tally:latest\n    cp tally dist/tally\n'],
+      ['Rakefile', 'task :release do\n  sh "./build.sh"\n  cp "tally", "dist/tally"\nend\n'],
+      ['deploy/crontab', '0 3 * * * cd /srv/tally && sh build.sh && cp tally /usr/local/bin/tally\n'],
+    ]) {
+      const r = outcome({ [name!]: text! });
+      expect(r.status, name).toBe('migrate');
+      expect(r.kept, name).toContain(`${name}:`);
+      expect(r.kept, name).toContain('names build.sh');
+    }
+  });
+
+  it('keeps the artifact when such a file runs make, where the setup is in a Makefile', () => {
+    const MAKE_SETUP = {
+      'Dockerfile.build': SETUP['Dockerfile.build'],
+      Dockerfile: SETUP.Dockerfile,
+      'main.go': SETUP['main.go'],
+      Makefile: 'image:\n\tdocker build -t tally:build -f Dockerfile.build .\n\tdocker create --name tally-extract tally:build\n\tdocker cp tally-extract:/out/tally ./tally\n\tdocker rm tally-extract\n\tdocker build -t tally:latest .\n',
+    };
+    const r = outcome({ justfile: 'release:\n    make image\n    docker push tally:latest\n    cp tally dist/tally\n' }, MAKE_SETUP as unknown as typeof SETUP);
+    expect(r.status).toBe('migrate');
+    expect(r.kept).toContain('justfile:2 names make (`make`)');
+  });
+
+  it('leaves a file a reader takes as a script to the callers\' own reading', () => {
+    // A shell script with no docker in it: its call is read as a command, and what follows reads nothing.
+    const r = outcome({ 'ci/run': '#!/bin/sh\ncd "$(dirname "$0")/.." && sh build.sh\necho done\n' });
+    expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+});
