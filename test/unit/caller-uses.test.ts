@@ -196,3 +196,26 @@ describe('scripts beside the setup\'s script, and the scripts it runs itself', (
     expect(outcome({ 'tools/run.sh': '#!/bin/sh\ndocker ps\n./relay\n' }).exported).toBe(true);
   });
 });
+
+describe('a CI job that runs the setup\'s script, then a key or step that takes files from its folder', () => {
+  const job = (steps: string, jobs = '') => ({ '.github/workflows/release.yml': `on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: sh build.sh\n${steps}${jobs}` });
+
+  it('keeps the binary on the host for an upload of it, saying which step', () => {
+    const r = outcome(job('      - uses: actions/upload-artifact@v4\n        with:\n          name: relay\n          path: relay\n'));
+    expect(r).toMatchObject({ status: 'migrate', exported: true, errors: [] });
+    expect(r.why).toContain('(.github/workflows/release.yml:11) reads relay after running build.sh (.github/workflows/release.yml:7)');
+  });
+
+  it('refuses a read that may take more or other than the binary (the whole checkout)', () => {
+    const r = outcome(job('      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n'));
+    expect(r.status).toBe('refused');
+    expect(r.errors).toEqual(['ARTIFACT_USED_ON_HOST .github/workflows/release.yml:10']);
+  });
+
+  it('does not count a read of another job, nor of a binary the script removes itself', () => {
+    const other = '  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v4\n        with:\n          path: relay\n';
+    expect(outcome(job('      - run: echo done\n', other))).toMatchObject({ status: 'migrate', exported: false, errors: [] });
+    const removes = `${FILES['build.sh']}rm -f relay\n`;
+    expect(outcome(job('      - uses: actions/upload-artifact@v4\n        with:\n          path: relay\n'), removes)).toMatchObject({ status: 'migrate', exported: false, errors: [] });
+  });
+});
