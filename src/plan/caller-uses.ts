@@ -39,6 +39,7 @@ import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJo
 import { changedBy, readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
+import { runnerOf, runnerReaches } from './runner-calls.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -65,6 +66,8 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     return s.runtime && runners && !s.diagnostics.some((d) => d.severity === 'error') ? [{ setup: s, runners }] : [];
   });
   markPassedOverRunnerCallers(analysis, fs, run, (s, p) => !removedByScript(s, p));
+  // A script, recipe or CI step that runs make or npm there may run such a setup, then use what it left (./runner-calls.ts).
+  markRunnerCallers(analysis, fs, run, reading);
   // With no shell script to be called, the neighbours and far scripts are still read (a Makefile's or package.json's setup).
   if (byScript.size === 0) {
     markNeighbourUses(analysis, fs, reading, new Map());
@@ -91,6 +94,27 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   // A Python script or task runner's file that names the script may run it, unread (./passed-over-callers.ts).
   markPassedOverCallers(analysis, fs, byScript, (s, p) => !removedByScript(s, p));
   markNeighbourUses(analysis, fs, reading, callersOf);
+}
+
+/** The callers, among the files read, of a Makefile's or package.json's setup: commands that run its runner where it may reach that file. */
+function markRunnerCallers(analysis: Analysis, fs: RepoFs, run: readonly { setup: Setup; runners: readonly string[] }[], reading: BuildReading): void {
+  if (run.length === 0) return;
+  const runners = new Set(run.flatMap((r) => r.runners));
+  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
+    const text = fs.readText(rel);
+    if (text === null || ![...runners].some((w) => text.includes(w))) continue;
+    const script = callerScript(analysis, fs, rel, text);
+    if (!script) continue;
+    const calls = script.commands.filter((c) => runnerOf(c, runners) !== null);
+    if (calls.length === 0) continue;
+    const callCmds = new Set(calls);
+    for (const { setup, runners: own } of run) {
+      // The setup's own file: its other targets and scripts are its siblings (markSiblingUses).
+      if (setup.script === rel) continue;
+      const call = calls.find((c) => own.includes(runnerOf(c, runners)!) && runnerReaches(c, runnerOf(c, runners)!, setup.script));
+      if (call) checkCaller(setup, script, call, callCmds, reading);
+    }
+  }
 }
 
 /** Kinds of script a person runs by hand in the working tree (CI jobs start from a fresh checkout). */

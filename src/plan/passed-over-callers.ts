@@ -95,8 +95,16 @@ function unreadFiles(analysis: Analysis): string[] {
   return [...new Set([...(analysis.passedOver ?? []), ...analysis.files, ...(analysis.quiet ?? [])])].sort();
 }
 
-/** Whether a reader takes the file as a script (its calls are then read as commands, ./caller-uses.ts), rather than as text here. */
-const readAsScript = (analysis: Analysis, rel: string, text: string) => analysis.scripts.has(rel) || scriptKindOf(rel, text) !== null;
+/**
+ * Whether the callers' reading takes the file as a script (its calls are then read as commands,
+ * ./caller-uses.ts), rather than as text here: a file the walk kept (`files`, `quiet`) that a
+ * reader claims. A shell script only passed over (no docker, and nothing that looks like a call
+ * of a script) is not read there, so its text is searched here.
+ */
+function readAsScript(analysis: Analysis, rel: string, text: string): boolean {
+  if (analysis.scripts.has(rel)) return true;
+  return (analysis.files.includes(rel) || (analysis.quiet ?? []).includes(rel)) && scriptKindOf(rel, text) !== null;
+}
 
 /** The programs that run a target of a Makefile or a script of a package.json. */
 export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['make'], 'package-json': ['npm', 'yarn', 'pnpm'] };

@@ -129,6 +129,17 @@ describe('a kept file no reader takes as a script (a justfile, a Rakefile, a cro
     expect(r.kept).toContain('justfile:2 names make (`make`)');
   });
 
+  it('still searches a shell script the walk only passed over (no docker, nothing that looks like a call of a script)', () => {
+    const MAKE_SETUP = {
+      'Dockerfile.build': SETUP['Dockerfile.build'],
+      Dockerfile: SETUP.Dockerfile,
+      'main.go': SETUP['main.go'],
+      Makefile: 'image:\n\tdocker build -t tally:build -f Dockerfile.build .\n\tdocker create --name tally-extract tally:build\n\tdocker cp tally-extract:/out/tally ./tally\n\tdocker rm tally-extract\n\tdocker build -t tally:latest .\n',
+    };
+    const r = outcome({ 'ci/release': '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\nmake image\ntar czf /tmp/rel.tgz .\n' }, MAKE_SETUP as unknown as typeof SETUP);
+    expect(r.kept).toContain('ci/release:4 names make (`make`)');
+  });
+
   it('leaves a file a reader takes as a script to the callers\' own reading', () => {
     // A shell script with no docker in it: its call is read as a command, and what follows reads nothing.
     const r = outcome({ 'ci/run': '#!/bin/sh\ncd "$(dirname "$0")/.." && sh build.sh\necho done\n' });
