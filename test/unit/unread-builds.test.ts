@@ -103,9 +103,9 @@ describe('cloud builders: `gcloud builds submit --tag` and `az acr build`', () =
     expect(found('release.py', 'subprocess.run(["gcloud", "builds", "submit", "--tag", "gcr.io/p/app"], check=True)\n')).toEqual([[1, 'gcloud', ['Dockerfile']]]);
     // A Cloud Build step that submits another build.
     expect(found('cloudbuild.yaml', 'steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ["builds", "submit", "--tag", "gcr.io/p/app", "."]\n')).toEqual([[2, 'gcloud', ['Dockerfile']]]);
-    // An option not in the table, or more than one operand (a tag with `${…}` split into words): the SOURCE is not known.
-    expect(found('ship.sh', 'gcloud builds submit --tag gcr.io/p/app --frobnicate web\n')).toEqual([[1, 'gcloud', ['Dockerfile']]]);
-    expect(found('ship.sh', 'gcloud builds submit --tag "gcr.io/${PROJECT}/app:${VERSION}" .\n')).toEqual([[1, 'gcloud', ['Dockerfile']]]);
+    // An option not in the table: the SOURCE is not known. A tag only known at run time is read as the shell splits the line.
+    expect(found('deploy/ship.sh', 'gcloud builds submit --tag gcr.io/p/app --frobnicate web\n')).toEqual([[1, 'gcloud', ['Dockerfile']]]);
+    expect(found('deploy/ship.sh', 'gcloud builds submit --tag "gcr.io/${PROJECT}/app:${VERSION}" web\n')).toEqual([[1, 'gcloud', ['deploy/web/Dockerfile', 'web/Dockerfile']]]);
   });
 
   it('not a build of a Dockerfile: a cloudbuild config, buildpacks, another command', () => {
