@@ -36,7 +36,7 @@ import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
-import { changedBy, readMeets, workspaceReads } from './workspace-reads/index.js';
+import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
 import { runnerOf, runnerReaches } from './runner-calls.js';
@@ -264,27 +264,16 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
 }
 
 /**
- * The CI keys and steps of the caller's job that take an artifact from its folder: one reading it
- * where an export build writes it keeps it on the host; one that may read more or other refuses.
+ * The CI keys and steps of the caller's job that take an artifact from its folder, where an
+ * export build writes it or over it (`path: .`, as a caller's `tar czf rel.tgz .`): each keeps it
+ * on the host.
  */
 function checkCallerWorkspaceReads(setup: Setup, caller: ScriptFile, call: ScriptCommand, job: string | undefined, after: string): void {
-  const changed = changedBy(setup);
   for (const r of workspaceReads(caller.kind, caller.text)) {
     if (!sameJob(r, job)) continue;
     for (const a of setup.artifacts) {
-      if (removedByScript(setup, a.hostPath)) continue;
-      const m = readMeets(r, a.hostPath, call.words[0]!, changed);
-      const what = `${r.by} (${caller.file}:${r.line}) reads ${r.path === null ? 'a path only known at run time' : r.path === '' ? 'the whole checkout' : r.path}`;
-      if (m === 'exact') a.hostNeeded ??= `${what}${after}`;
-      if (m !== 'inexact' || setup.diagnostics.some((d) => d.code === 'ARTIFACT_USED_ON_HOST' && d.file === caller.file && d.line === r.line)) continue;
-      setup.diagnostics.push(
-        diag('ARTIFACT_USED_ON_HOST', 'error', `${what}${after}, which ${r.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath}: only a read of the artifact itself, of a path inside it, or of the folder it is written into (holding no script or Dockerfile the migration changes) is kept exact by an export build`, {
-          file: caller.file,
-          line: r.line,
-          setup: setup.id,
-          hint: 'Have the key or step read the artifact (or the folder it is extracted into) by its own path, or migrate by hand.',
-        }),
-      );
+      if (a.hostNeeded || removedByScript(setup, a.hostPath) || readMeets(r, a.hostPath, call.words[0]!) === null) continue;
+      a.hostNeeded = `${r.by} (${caller.file}:${r.line}) reads ${r.path === null ? 'a path only known at run time' : r.path === '' ? 'the whole checkout' : r.path}${after}`;
     }
   }
 }
