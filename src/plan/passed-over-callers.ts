@@ -73,6 +73,7 @@ function mayBe(token: string, afterExpansion: boolean, rel: string, script: stri
 export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, left: (setup: Setup, hostPath: string) => boolean): void {
   const bases = new Set([...byScript.keys()].map((s) => path.basename(s)));
   for (const rel of unreadFiles(analysis)) {
+    if (inContainer(rel)) continue;
     const text = fs.readText(rel);
     if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text)) continue;
     let lines: LineIndex | null = null;
@@ -86,6 +87,9 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
     }
   }
 }
+
+/** A Dockerfile's or compose file's `RUN ./build.sh`, `command: npm run build` runs in a container, not on the host. */
+const inContainer = (rel: string) => DOCKERFILE.test(path.basename(rel)) || COMPOSE_FILE.test(path.basename(rel));
 
 /**
  * The files a passed-over caller may be, in path order: those the walk passed over, and the
@@ -117,8 +121,6 @@ export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['ma
  */
 export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setups: readonly { setup: Setup; runners: readonly string[] }[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
-  // A Dockerfile's or compose file's `npm run build` runs in a container, not on the host.
-  const inContainer = (rel: string) => DOCKERFILE.test(path.basename(rel)) || COMPOSE_FILE.test(path.basename(rel));
   // Every word that may count: a file holding none of them is let go after one search each.
   const words = [...new Set(setups.flatMap(({ setup, runners }) => [...runners, path.basename(setup.script)]))];
   for (const rel of unreadFiles(analysis)) {

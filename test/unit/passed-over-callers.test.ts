@@ -47,6 +47,13 @@ describe('a passed-over file that names the setup\'s script', () => {
     expect(outcome(py('subprocess.run(["sh", "build.sh"])'), removing)).toEqual({ status: 'migrate', errors: [], kept: null });
   });
 
+  it('does not count a Dockerfile or compose file naming it: it runs in a container (`RUN go build`, `RUN ./build.sh`)', () => {
+    const named = { ...SETUP, build: SETUP['build.sh'], 'build.sh': undefined } as unknown as typeof SETUP;
+    delete (named as Record<string, unknown>)['build.sh'];
+    expect(outcome({}, named)).toEqual({ status: 'migrate', errors: [], kept: null });
+    expect(outcome({ 'Dockerfile.test': 'FROM alpine\nCOPY build.sh /\nRUN sh /build.sh\n', 'compose.yaml': 'services:\n  ci:\n    command: ./build.sh\n' })).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+
   it('refuses when it also names a file a removed command wrote', () => {
     const r = outcome(py('subprocess.run(["sh", "build.sh"])\nprint(open("build.log").read())'));
     expect(r.status).toBe('refused');
