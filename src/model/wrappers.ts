@@ -33,7 +33,12 @@ interface WrapperOptions {
  * The wrappers the tool reads through. Options left out on purpose (so they leave the command
  * unmodelled): sudo -b/--background (it runs on while the script goes on), -D/--chdir and
  * -R/--chroot (another folder), -i/--login and -s/--shell (a shell runs it), -e/--edit, -l/--list,
- * -v/--validate, -K, -V and the ambiguous -h (help or a host); env -C/--chdir (another folder)
+ * -v/--validate, -K, -V and the ambiguous -h (help or a host); setsid -f/--fork (it runs on in
+ * the background); flock -c/--command (the command is inside a string); runuser -l/--login (a
+ * login shell in the user's home), -s/--shell, -c/--command and -P/--pty (a terminal between the
+ * command and its streams), and its su-like form without -u (`runuser ci ./build.sh`: the user
+ * is read as the program, which the tool does not know); doas -s (a shell), -C and -L (no
+ * command run); env -C/--chdir (another folder)
  * and -S/--split-string (the command is inside a string); ionice -p/-P/-u and chrt -p (they change
  * running processes), chrt -m; taskset -p; time -o/-a (it writes a file). exec -c (an empty
  * environment) is read: the program is the same. `xargs` is no wrapper: the words it runs come
@@ -60,6 +65,12 @@ const WRAPPERS: Readonly<Record<string, WrapperOptions>> = {
   command: { valued: '', flags: 'pvV' },
   builtin: { valued: '', flags: '' },
   exec: { valued: 'a', flags: 'cl' },
+  // util-linux: each runs the command in the foreground, with the caller's folder and standard streams.
+  setsid: { valued: '', flags: 'cw', longFlags: ['--ctty', '--wait'] },
+  flock: { valued: 'wE', flags: 'sexnouF', longValued: ['--wait', '--timeout', '--conflict-exit-code'], longFlags: ['--shared', '--exclusive', '--nonblock', '--nb', '--close', '--unlock', '--no-fork', '--verbose'], operands: 1 },
+  runuser: { valued: 'ugGw', flags: 'mp', longValued: ['--user', '--group', '--supp-group', '--whitelist-environment'], longFlags: ['--preserve-environment'] },
+  // OpenBSD's doas (also packaged for Linux): sudo's plain form.
+  doas: { valued: 'u', flags: 'n' },
 };
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;

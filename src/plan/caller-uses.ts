@@ -36,9 +36,10 @@ import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
-import { workspaceReads } from './workspace-reads/index.js';
+import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
+import { runnerOf, runnerReaches } from './runner-calls.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -65,6 +66,8 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     return s.runtime && runners && !s.diagnostics.some((d) => d.severity === 'error') ? [{ setup: s, runners }] : [];
   });
   markPassedOverRunnerCallers(analysis, fs, run, (s, p) => !removedByScript(s, p));
+  // A script, recipe or CI step that runs make or npm there may run such a setup, then use what it left (./runner-calls.ts).
+  markRunnerCallers(analysis, fs, run, reading);
   // With no shell script to be called, the neighbours and far scripts are still read (a Makefile's or package.json's setup).
   if (byScript.size === 0) {
     markNeighbourUses(analysis, fs, reading, new Map());
@@ -91,6 +94,27 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   // A Python script or task runner's file that names the script may run it, unread (./passed-over-callers.ts).
   markPassedOverCallers(analysis, fs, byScript, (s, p) => !removedByScript(s, p));
   markNeighbourUses(analysis, fs, reading, callersOf);
+}
+
+/** The callers, among the files read, of a Makefile's or package.json's setup: commands that run its runner where it may reach that file. */
+function markRunnerCallers(analysis: Analysis, fs: RepoFs, run: readonly { setup: Setup; runners: readonly string[] }[], reading: BuildReading): void {
+  if (run.length === 0) return;
+  const runners = new Set(run.flatMap((r) => r.runners));
+  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
+    const text = fs.readText(rel);
+    if (text === null || ![...runners].some((w) => text.includes(w))) continue;
+    const script = callerScript(analysis, fs, rel, text);
+    if (!script) continue;
+    const calls = script.commands.filter((c) => runnerOf(c, runners) !== null);
+    if (calls.length === 0) continue;
+    const callCmds = new Set(calls);
+    for (const { setup, runners: own } of run) {
+      // The setup's own file: its other targets and scripts are its siblings (markSiblingUses).
+      if (setup.script === rel) continue;
+      const call = calls.find((c) => own.includes(runnerOf(c, runners)!) && runnerReaches(c, runnerOf(c, runners)!, setup.script));
+      if (call) checkCaller(setup, script, call, callCmds, reading);
+    }
+  }
 }
 
 /** Kinds of script a person runs by hand in the working tree (CI jobs start from a fresh checkout). */
@@ -226,13 +250,31 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const later: typeof artifactUse = (cmd, _inv, artifacts) => laterUse(cmd, artifacts, reading.fs, caller);
   checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell') }, artifactUse);
   // A CI file's keys and steps that take files from the folder of the job that made the call
-  // (`actions/upload-artifact` `path: build.log`, in any place: a cache is saved when the job ends).
+  // (`actions/upload-artifact` `path: relay`, in any place: a cache is saved when the job ends)
+  // read the artifact the old script left there, as in the setup's own job (../analyze/link.ts).
+  const job = jobOf(caller, sequence);
+  checkCallerWorkspaceReads(setup, caller, call, job, after);
+  // And a file a removed command wrote (`path: build.log`).
   const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
   if (outputs.length === 0) return;
-  const job = jobOf(caller, sequence);
   for (const r of workspaceReads(caller.kind, caller.text)) {
     const d = sameJob(r, job) ? outputTaken(setup, r, caller.file, outputs, after) : null;
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
+  }
+}
+
+/**
+ * The CI keys and steps of the caller's job that take an artifact from its folder, where an
+ * export build writes it or over it (`path: .`, as a caller's `tar czf rel.tgz .`): each keeps it
+ * on the host.
+ */
+function checkCallerWorkspaceReads(setup: Setup, caller: ScriptFile, call: ScriptCommand, job: string | undefined, after: string): void {
+  for (const r of workspaceReads(caller.kind, caller.text)) {
+    if (!sameJob(r, job)) continue;
+    for (const a of setup.artifacts) {
+      if (a.hostNeeded || removedByScript(setup, a.hostPath) || readMeets(r, a.hostPath, call.words[0]!) === null) continue;
+      a.hostNeeded = `${r.by} (${caller.file}:${r.line}) reads ${r.path === null ? 'a path only known at run time' : r.path === '' ? 'the whole checkout' : r.path}${after}`;
+    }
   }
 }
 

@@ -11,13 +11,18 @@
  * - a file a removed command wrote (`> build.log`) that the file names refuses the setup
  *   (REMOVED_OUTPUT_USED), as the migration no longer writes it.
  *
+ * The files searched are those no reader reads as a script: the ones the walk passed over, and
+ * the candidates it kept (for saying docker, or for naming a script) that no reader claims, such
+ * as a justfile, a Rakefile, a Vagrantfile or a crontab (`./build.sh && cp relay dist/`), which
+ * have no extension the walk knows.
+ *
  * A naming is a whole name (`build.sh`, not `prebuild.sh`) in a path-like token. A token with
  * folders is resolved from the file's folder and from the root; a bare name, `./name`, or one
  * after something only known when the file runs (`f"{pkg}/build.sh"`, `$DIR/build.sh`) may be
  * the script of any folder.
  */
 import path from 'node:path/posix';
-import type { Analysis } from '../analyze/index.js';
+import { scriptKindOf, type Analysis } from '../analyze/index.js';
 import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
@@ -66,12 +71,11 @@ function mayBe(token: string, afterExpansion: boolean, rel: string, script: stri
  * when the script ends (the script does not remove it).
  */
 export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, left: (setup: Setup, hostPath: string) => boolean): void {
-  const read = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
   const bases = new Set([...byScript.keys()].map((s) => path.basename(s)));
-  for (const rel of [...(analysis.passedOver ?? [])].sort()) {
-    if (read.has(rel)) continue;
+  for (const rel of unreadFiles(analysis)) {
+    if (inContainer(rel)) continue;
     const text = fs.readText(rel);
-    if (text === null || ![...bases].some((b) => text.includes(b))) continue;
+    if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text)) continue;
     let lines: LineIndex | null = null;
     for (const [script, setups] of byScript) {
       const hit = namings(text, path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
@@ -82,6 +86,28 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
       for (const setup of setups) markSetup(setup, text, rel, line, why, analysis, left);
     }
   }
+}
+
+/** A Dockerfile's or compose file's `RUN ./build.sh`, `command: npm run build` runs in a container, not on the host. */
+const inContainer = (rel: string) => DOCKERFILE.test(path.basename(rel)) || COMPOSE_FILE.test(path.basename(rel));
+
+/**
+ * The files a passed-over caller may be, in path order: those the walk passed over, and the
+ * candidates it kept (`files`, `quiet`), which `readAsScript` then lets go when a reader takes them.
+ */
+function unreadFiles(analysis: Analysis): string[] {
+  return [...new Set([...(analysis.passedOver ?? []), ...analysis.files, ...(analysis.quiet ?? [])])].sort();
+}
+
+/**
+ * Whether the callers' reading takes the file as a script (its calls are then read as commands,
+ * ./caller-uses.ts), rather than as text here: a file the walk kept (`files`, `quiet`) that a
+ * reader claims. A shell script only passed over (no docker, and nothing that looks like a call
+ * of a script) is not read there, so its text is searched here.
+ */
+function readAsScript(analysis: Analysis, rel: string, text: string): boolean {
+  if (analysis.scripts.has(rel)) return true;
+  return (analysis.files.includes(rel) || (analysis.quiet ?? []).includes(rel)) && scriptKindOf(rel, text) !== null;
 }
 
 /** The programs that run a target of a Makefile or a script of a package.json. */
@@ -95,15 +121,12 @@ export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['ma
  */
 export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setups: readonly { setup: Setup; runners: readonly string[] }[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
-  const read = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
-  // A Dockerfile's or compose file's `npm run build` runs in a container, not on the host.
-  const inContainer = (rel: string) => DOCKERFILE.test(path.basename(rel)) || COMPOSE_FILE.test(path.basename(rel));
   // Every word that may count: a file holding none of them is let go after one search each.
   const words = [...new Set(setups.flatMap(({ setup, runners }) => [...runners, path.basename(setup.script)]))];
-  for (const rel of [...(analysis.passedOver ?? [])].sort()) {
-    if (read.has(rel) || inContainer(rel)) continue;
+  for (const rel of unreadFiles(analysis)) {
+    if (inContainer(rel)) continue;
     const text = fs.readText(rel);
-    if (text === null || !words.some((w) => text.includes(w))) continue;
+    if (text === null || !words.some((w) => text.includes(w)) || readAsScript(analysis, rel, text)) continue;
     // Each word searched once per file, whatever the number of setups (a monorepo has hundreds).
     const found = new Map<string, Naming[]>();
     const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? namings(text, word) : []).get(word)!;

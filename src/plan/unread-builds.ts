@@ -36,6 +36,7 @@ import { engineBuild, engineVerb } from '../model/engine-builds.js';
 import { OTHER_ENGINES } from '../model/engine-names.js';
 import { resolveRel } from '../model/paths.js';
 import { runFolders } from './run-folders.js';
+import { parseShell } from '../analyze/shell/index.js';
 import { toolBuilds } from './tool-builds.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { DYNAMIC, foreignProgram, foreignTargets, lastName, type Targets } from '../model/foreign-builds.js';
@@ -47,7 +48,7 @@ export interface UnreadBuild extends Targets {
   program: string;
 }
 
-const ENGINE_WORDS = ['docker', 'podman', 'nerdctl', 'buildah', 'kaniko', 'buildctl'];
+const ENGINE_WORDS = ['docker', 'podman', 'nerdctl', 'buildah', 'kaniko', 'buildctl', 'gcloud', 'acr'];
 const DOCKERFILE_NAME = /^(dockerfile|containerfile)([._-].*)?$|\.(dockerfile|containerfile)$/i;
 /** Separators of the words of a line, in any of the languages searched: spaces, quotes, list and call punctuation. */
 const SEPARATORS = /[\s"'`,;()[\]{}]+/;
@@ -104,13 +105,20 @@ function anyFolder(t: Targets): Targets {
 }
 
 /** The build the words of one command run (read from each of `cwds`, the folders it may run in; null: only known at run time), or null. */
-function buildOf(file: string, line: number, text: string, words: readonly string[], cwds: readonly string[] | null): UnreadBuild | null {
+function buildOf(file: string, line: number, text: string, words: readonly string[], cwds: readonly string[] | null, reading: WordReading): UnreadBuild | null {
   for (let i = 0; i < words.length; i++) {
     const b = buildAt(words, i);
     if (!b) continue;
     const rest = words.slice(i);
     const from = cwds ?? [''];
-    const targets = b.program === 'kaniko' || b.program === 'buildctl' ? foreignTargets(rest.slice(1), b.program, from) : dockerTargets(file, line, rest, b.program, from);
+    // A cloud builder's SOURCE is its one operand, or none: read from the words as the shell splits them, never from a line of another language (`…], check=True)`).
+    const cloud = b.program === 'gcloud' || b.program === 'az';
+    const cloudWords = !cloud ? null : reading === 'exact' ? rest.slice(1) : reading === 'shell' ? shellWordsAfter(file, text, b.program) : null;
+    const targets = cloud
+      ? foreignTargets(cloudWords ?? [], b.program as 'gcloud' | 'az', cloudWords === null ? null : from)
+      : b.program === 'kaniko' || b.program === 'buildctl'
+        ? foreignTargets(rest.slice(1), b.program, from)
+        : dockerTargets(file, line, rest, b.program, from);
     return { file, line, text, program: b.program, ...(cwds === null ? anyFolder(targets) : targets) };
   }
   return null;
@@ -149,7 +157,7 @@ function yamlBuilds(file: string, text: string, run: { folders: string[] | null;
         const args = map.get('args', true);
         if (program === null || !Y.isSeq(args)) return;
         const words = [program, ...args.items.map((a) => str(a) ?? '$')];
-        const found = buildOf(file, lineOf(map.range?.[0] ?? 0), `${program} ${words.slice(1).join(' ')}`, words, cwdsAt([...ancestors, map]));
+        const found = buildOf(file, lineOf(map.range?.[0] ?? 0), `${program} ${words.slice(1).join(' ')}`, words, cwdsAt([...ancestors, map]), 'exact');
         if (found) out.push(found);
       },
       Scalar(_, node, ancestors) {
@@ -157,7 +165,7 @@ function yamlBuilds(file: string, text: string, run: { folders: string[] | null;
         // A block scalar's text starts on the line after its `|` or `>`.
         const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
         const first = lineOf(node.range?.[0] ?? 0) + (block ? 1 : 0);
-        for (const b of lineBuilds(file, node.value, [], cwdsAt(ancestors))) out.push({ ...b, line: first + b.line - 1 });
+        for (const b of lineBuilds(file, node.value, [], cwdsAt(ancestors), 'shell')) out.push({ ...b, line: first + b.line - 1 });
       },
     });
   }
@@ -172,11 +180,27 @@ export function unreadBuildsIn(file: string, text: string, files: readonly strin
   const run = runFolders(file, text, files);
   // JSON is read as the YAML it also is (a Cloud Build `cloudbuild.json`'s steps, whose args are on lines of their own).
   const fromYaml = /\.(ya?ml|json)$/i.test(file) ? yamlBuilds(file, text, run) : null;
-  return [...byTool, ...(fromYaml ?? lineBuilds(file, text, commentsOf(file, text), run.folders))];
+  return [...byTool, ...(fromYaml ?? lineBuilds(file, text, commentsOf(file, text), run.folders, SHELL_FILE.test(file) || SHEBANG.test(text) ? 'shell' : 'loose'))];
 }
 
 /** The builds on the lines of `text`, whole-line comments (`comments`) aside. */
-function lineBuilds(file: string, text: string, comments: readonly string[], cwds: readonly string[] | null): UnreadBuild[] {
+/** How a line's words are read: a program and its argument list (`exact`), a line of shell (`shell`), or of another language (`loose`). */
+type WordReading = 'exact' | 'shell' | 'loose';
+
+/** The words after `program` in a line of shell, as the shell splits them (a word only known at run time: `$`); null when the line does not read. */
+function shellWordsAfter(file: string, line: string, program: string): string[] | null {
+  const script = parseShell(file, line).script;
+  const cmd = script?.commands.find((c) => c.words.some((w) => w.value !== null && path.basename(w.value) === program));
+  if (!cmd) return null;
+  const at = cmd.words.findIndex((w) => w.value !== null && path.basename(w.value) === program);
+  return cmd.words.slice(at + 1).map((w) => w.value ?? '$');
+}
+
+/** A shell script by its name or its first line: its lines are shell words (a YAML string's too). */
+const SHELL_FILE = /\.(sh|bash)$/i;
+const SHEBANG = /^#!.*\b(sh|bash|dash)\b/;
+
+function lineBuilds(file: string, text: string, comments: readonly string[], cwds: readonly string[] | null, reading: WordReading): UnreadBuild[] {
   const out: UnreadBuild[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n++) {
@@ -184,7 +208,7 @@ function lineBuilds(file: string, text: string, comments: readonly string[], cwd
     const trimmed = line.trimStart();
     if (comments.some((c) => trimmed.startsWith(c))) continue;
     if (!ENGINE_WORDS.some((w) => line.includes(w))) continue;
-    const found = buildOf(file, n + 1, trimmed.trimEnd(), trimmed.split(SEPARATORS).filter((w) => w !== ''), cwds);
+    const found = buildOf(file, n + 1, trimmed.trimEnd(), trimmed.split(SEPARATORS).filter((w) => w !== ''), cwds, reading);
     if (found) out.push(found);
   }
   return out;

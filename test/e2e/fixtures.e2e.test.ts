@@ -122,6 +122,14 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'caller-runs-script-in-shell-text': (dir, env) => exec('sh', ['pack.sh'], dir, env),
   // The caller then runs a Python program that reads the binary build.sh left behind.
   'caller-runs-unmodelled-program': (dir, env) => exec('sh', ['release.sh'], dir, env),
+  // The caller runs build.sh under flock, then packs the tree holding the binary it left.
+  'caller-runs-script-through-flock': (dir, env) => exec('sh', ['ci/release.sh'], dir, env),
+  // The justfile's recipe, as just runs it (each line in sh from the file's folder), without the push.
+  'passed-over-justfile-runs-script': (dir, env) => exec('sh', ['-c', 'set -e; ./build.sh; sha256sum relay > relay.sha256'], dir, env),
+  // The job runs build.sh; its upload step then takes the binary it left.
+  'export-github-caller-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'release', env),
+  // The job runs `make image`; its upload step then takes the binary the target left.
+  'export-make-ci-caller-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'release', env),
   // The caller then runs a script only named at run time, kept outside the repository, that runs the builder image.
   'caller-runs-script-named-at-run-time': (dir, env) => {
     const checks = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'checks-')), 'checks.sh');
@@ -206,6 +214,10 @@ const HOST_FILES: Record<string, string[]> = {
   'caller-runs-artifact': ['relay', 'smoke.log'],
   'caller-runs-script-in-shell-text': ['svc/relay', 'binaries.txt'],
   'caller-runs-unmodelled-program': ['relay', 'relay.sha256'],
+  'caller-runs-script-through-flock': ['relay'],
+  'passed-over-justfile-runs-script': ['relay', 'relay.sha256'],
+  'export-github-caller-upload': ['relay'],
+  'export-make-ci-caller-upload': ['relay'],
   'export-make-sibling-target': ['relay', 'smoke.log', 'relay.sha256'],
   'export-npm-sibling-script': ['relay', 'smoke.log'],
   'fuzz-js-binary-run': ['out/tally', 'run.log'],

@@ -196,3 +196,64 @@ describe('scripts beside the setup\'s script, and the scripts it runs itself', (
     expect(outcome({ 'tools/run.sh': '#!/bin/sh\ndocker ps\n./relay\n' }).exported).toBe(true);
   });
 });
+
+describe('a CI job that runs the setup\'s script, then a key or step that takes files from its folder', () => {
+  const job = (steps: string, jobs = '') => ({ '.github/workflows/release.yml': `on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: sh build.sh\n${steps}${jobs}` });
+
+  it('keeps the binary on the host for an upload of it, saying which step', () => {
+    const r = outcome(job('      - uses: actions/upload-artifact@v4\n        with:\n          name: relay\n          path: relay\n'));
+    expect(r).toMatchObject({ status: 'migrate', exported: true, errors: [] });
+    expect(r.why).toContain('(.github/workflows/release.yml:11) reads relay after running build.sh (.github/workflows/release.yml:7)');
+  });
+
+  it('keeps it for a read of the whole checkout, as for a caller that packs it', () => {
+    const r = outcome(job('      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n'));
+    expect(r).toMatchObject({ status: 'migrate', exported: true, errors: [] });
+    expect(r.why).toContain('(.github/workflows/release.yml:10) reads the whole checkout after running build.sh');
+  });
+
+  it('does not count a read of another job, nor of a binary the script removes itself', () => {
+    const other = '  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/upload-artifact@v4\n        with:\n          path: relay\n';
+    expect(outcome(job('      - run: echo done\n', other))).toMatchObject({ status: 'migrate', exported: false, errors: [] });
+    const removes = `${FILES['build.sh']}rm -f relay\n`;
+    expect(outcome(job('      - uses: actions/upload-artifact@v4\n        with:\n          path: relay\n'), removes)).toMatchObject({ status: 'migrate', exported: false, errors: [] });
+  });
+});
+
+describe('a script or CI step that runs make or npm, where the setup is a Makefile target or an npm script', () => {
+  const MAKE = {
+    'Dockerfile.build': FILES['Dockerfile.build'],
+    Dockerfile: FILES.Dockerfile,
+    'main.go': FILES['main.go'],
+    Makefile: 'image:\n\tdocker build -t relay:build -f Dockerfile.build .\n\tdocker create --name relay-x relay:build\n\tdocker cp relay-x:/out/relay ./relay\n\tdocker rm relay-x\n\tdocker build -t relay:latest .\n',
+  };
+  const NPM = {
+    ...MAKE,
+    Makefile: undefined,
+    'package.json': JSON.stringify({ name: 'relay', private: true, scripts: { image: 'docker build -t relay:build -f Dockerfile.build . && docker create --name relay-x relay:build && docker cp relay-x:/out/relay ./relay && docker rm relay-x && docker build -t relay:latest .' } }, null, 2),
+  };
+  const kept = (files: Record<string, string | undefined>) => {
+    const plan = planFiles(Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined)));
+    const setup = plan.setups[0]!;
+    return { status: setup.status, why: setup.notes.find((n) => n.startsWith('relay is still needed on the host')) ?? null };
+  };
+
+  it('keeps the binary for a CI job that runs the target, then uploads it', () => {
+    const r = kept({ ...MAKE, '.github/workflows/release.yml': 'on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make image\n      - run: docker push relay:latest\n      - uses: actions/upload-artifact@v4\n        with:\n          path: relay\n' });
+    expect(r.status).toBe('migrate');
+    expect(r.why).toContain('reads relay after running Makefile (.github/workflows/release.yml:7)');
+  });
+
+  it('keeps it for a script that runs the npm script from the package\'s folder or below, then packs the root', () => {
+    for (const [cd, root] of [['cd "$(dirname "$0")/.."', '.'], ['cd "$(dirname "$0")"', '..']]) {
+      const r = kept({ ...NPM, 'ci/release.sh': `#!/bin/sh\nset -e\n${cd}\nnpm run image\ndocker push relay:latest\ntar czf /tmp/rel.tgz ${root}\n` });
+      expect(r.why, cd).toContain('after running package.json (ci/release.sh:4)');
+    }
+  });
+
+  it('does not count make run from another folder, unless an option may send it here', () => {
+    const other = (call: string) => kept({ ...MAKE, 'web/release.sh': `#!/bin/sh\nset -e\ncd "$(dirname "$0")"\n${call}\ndocker push web:latest\ntar czf /tmp/rel.tgz ..\n` });
+    expect(other('make image').why).toBeNull();
+    expect(other('make -C .. image').why).toContain('after running Makefile (web/release.sh:4)');
+  });
+});

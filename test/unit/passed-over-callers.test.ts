@@ -47,6 +47,13 @@ describe('a passed-over file that names the setup\'s script', () => {
     expect(outcome(py('subprocess.run(["sh", "build.sh"])'), removing)).toEqual({ status: 'migrate', errors: [], kept: null });
   });
 
+  it('does not count a Dockerfile or compose file naming it: it runs in a container (`RUN go build`, `RUN ./build.sh`)', () => {
+    const named = { ...SETUP, build: SETUP['build.sh'], 'build.sh': undefined } as unknown as typeof SETUP;
+    delete (named as Record<string, unknown>)['build.sh'];
+    expect(outcome({}, named)).toEqual({ status: 'migrate', errors: [], kept: null });
+    expect(outcome({ 'Dockerfile.test': 'FROM alpine\nCOPY build.sh /\nRUN sh /build.sh\n', 'compose.yaml': 'services:\n  ci:\n    command: ./build.sh\n' })).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+
   it('refuses when it also names a file a removed command wrote', () => {
     const r = outcome(py('subprocess.run(["sh", "build.sh"])\nprint(open("build.log").read())'));
     expect(r.status).toBe('refused');
@@ -99,5 +106,50 @@ describe('a passed-over file that runs npm, where the setup is in package.json',
       const r = outcome({ [name!]: text! }, NPM_SETUP as unknown as typeof SETUP);
       expect(r, name).toEqual({ status: 'migrate', errors: [], kept: null });
     }
+  });
+});
+
+describe('a kept file no reader takes as a script (a justfile, a Rakefile, a crontab): searched as text too', () => {
+  it('keeps the artifact on the host when it names the setup\'s script, whether or not it says docker', () => {
+    for (const [name, text] of [
+      ['justfile', 'release:\n    ./build.sh\n    sha256sum tally > tally.sha256\n'],
+      ['justfile', 'release:\n    ./build.sh\n    docker push tally:latest\n    cp tally dist/tally\n'],
+      ['Rakefile', 'task :release do\n  sh "./build.sh"\n  cp "tally", "dist/tally"\nend\n'],
+      ['deploy/crontab', '0 3 * * * cd /srv/tally && sh build.sh && cp tally /usr/local/bin/tally\n'],
+    ]) {
+      const r = outcome({ [name!]: text! });
+      expect(r.status, name).toBe('migrate');
+      expect(r.kept, name).toContain(`${name}:`);
+      expect(r.kept, name).toContain('names build.sh');
+    }
+  });
+
+  it('keeps the artifact when such a file runs make, where the setup is in a Makefile', () => {
+    const MAKE_SETUP = {
+      'Dockerfile.build': SETUP['Dockerfile.build'],
+      Dockerfile: SETUP.Dockerfile,
+      'main.go': SETUP['main.go'],
+      Makefile: 'image:\n\tdocker build -t tally:build -f Dockerfile.build .\n\tdocker create --name tally-extract tally:build\n\tdocker cp tally-extract:/out/tally ./tally\n\tdocker rm tally-extract\n\tdocker build -t tally:latest .\n',
+    };
+    const r = outcome({ justfile: 'release:\n    make image\n    docker push tally:latest\n    cp tally dist/tally\n' }, MAKE_SETUP as unknown as typeof SETUP);
+    expect(r.status).toBe('migrate');
+    expect(r.kept).toContain('justfile:2 names make (`make`)');
+  });
+
+  it('still searches a shell script the walk only passed over (no docker, nothing that looks like a call of a script)', () => {
+    const MAKE_SETUP = {
+      'Dockerfile.build': SETUP['Dockerfile.build'],
+      Dockerfile: SETUP.Dockerfile,
+      'main.go': SETUP['main.go'],
+      Makefile: 'image:\n\tdocker build -t tally:build -f Dockerfile.build .\n\tdocker create --name tally-extract tally:build\n\tdocker cp tally-extract:/out/tally ./tally\n\tdocker rm tally-extract\n\tdocker build -t tally:latest .\n',
+    };
+    const r = outcome({ 'ci/release': '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\nmake image\ntar czf /tmp/rel.tgz .\n' }, MAKE_SETUP as unknown as typeof SETUP);
+    expect(r.kept).toContain('ci/release:4 names make (`make`)');
+  });
+
+  it('leaves a file a reader takes as a script to the callers\' own reading', () => {
+    // A shell script with no docker in it: its call is read as a command, and what follows reads nothing.
+    const r = outcome({ 'ci/run': '#!/bin/sh\ncd "$(dirname "$0")/.." && sh build.sh\necho done\n' });
+    expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
   });
 });

@@ -30,6 +30,11 @@ const CALLS = [
   'echo svc/build.sh | xargs -n1 sh',
   'find svc -name build.sh -exec sh {} \\;',
   'find . -name build.sh -execdir ./build.sh \\;',
+  'setsid ./svc/build.sh',
+  'flock /tmp/relay.lock sh svc/build.sh',
+  'flock -w 600 /tmp/relay.lock ./svc/build.sh',
+  'runuser -u ci -- ./svc/build.sh',
+  'doas -u ci sh svc/build.sh',
 ];
 
 describe('a caller that runs the setup\'s script in another form than its path', () => {

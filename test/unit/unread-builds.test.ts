@@ -92,3 +92,37 @@ describe('builds in files the tool does not read', () => {
     expect(rebuilt({ 'docs/release.yml': 'steps:\n  - run: docker build -t app:race .\n' })).toEqual([]);
   });
 });
+
+describe('cloud builders: `gcloud builds submit --tag` and `az acr build`', () => {
+  it('read as builds of the Dockerfile in their SOURCE (`--file` from there for az), by name only on a line of another language', () => {
+    expect(found('deploy/ship.sh', '#!/bin/sh\ngcloud builds submit --region=europe-west1 --tag gcr.io/p/web web\naz acr build -r reg -t api:1 -f Dockerfile.prod api\ngcloud beta builds submit --tag gcr.io/p/app\n')).toEqual([
+      [2, 'gcloud', ['deploy/web/Dockerfile', 'web/Dockerfile']],
+      [3, 'az', ['deploy/api/Dockerfile.prod', 'api/Dockerfile.prod']],
+      [4, 'gcloud', ['deploy/Dockerfile', 'Dockerfile']],
+    ]);
+    expect(found('release.py', 'subprocess.run(["gcloud", "builds", "submit", "--tag", "gcr.io/p/app"], check=True)\n')).toEqual([[1, 'gcloud', ['Dockerfile']]]);
+    // A Cloud Build step that submits another build.
+    expect(found('cloudbuild.yaml', 'steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ["builds", "submit", "--tag", "gcr.io/p/app", "."]\n')).toEqual([[2, 'gcloud', ['Dockerfile']]]);
+    // An option not in the table: the SOURCE is not known. A tag only known at run time is read as the shell splits the line.
+    expect(found('deploy/ship.sh', 'gcloud builds submit --tag gcr.io/p/app --frobnicate web\n')).toEqual([[1, 'gcloud', ['Dockerfile']]]);
+    expect(found('deploy/ship.sh', 'gcloud builds submit --tag "gcr.io/${PROJECT}/app:${VERSION}" web\n')).toEqual([[1, 'gcloud', ['deploy/web/Dockerfile', 'web/Dockerfile']]]);
+  });
+
+  it('not a build of a Dockerfile: a cloudbuild config, buildpacks, another command', () => {
+    expect(found('ship.sh', 'gcloud builds submit --config cloudbuild.ci.yaml .\ngcloud builds submit --pack image=gcr.io/p/app .\ngcloud builds list\naz acr login -n reg\n')).toEqual([]);
+  });
+
+  it('refuses a setup whose runtime Dockerfile such a build may build, in a script the tool reads and in one it passes over', () => {
+    const SETUP = {
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY relay /usr/local/bin/relay\n',
+      'main.go': 'package main\n',
+      'build.sh': '#!/bin/sh\nset -e\ndocker build -t relay-build -f Dockerfile.build .\ndocker create --name relay-x relay-build\ndocker cp relay-x:/out/relay ./relay\ndocker rm relay-x\ndocker build -t relay:latest .\n',
+    };
+    const errors = (extra: Record<string, string>) => planFiles({ ...SETUP, ...extra }).setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line}`);
+    expect(errors({ 'deploy.sh': '#!/bin/sh\nset -e\n./build.sh\ndocker push relay:latest\ngcloud builds submit --tag "gcr.io/$PROJECT/relay" .\n' })).toEqual(['RUNTIME_REBUILT deploy.sh:5']);
+    expect(errors({ 'deploy.sh': '#!/bin/sh\nset -e\naz acr build --registry reg --image relay:latest .\n' })).toEqual(['RUNTIME_REBUILT deploy.sh:3']);
+    // Another folder's Dockerfile is not the runtime one.
+    expect(errors({ 'web/Dockerfile': 'FROM nginx\n', 'deploy.sh': '#!/bin/sh\nset -e\ngcloud builds submit --tag gcr.io/p/web web\n' })).toEqual([]);
+  });
+});

@@ -49,6 +49,13 @@ describe('wrappers', () => {
     expect(program('command -p make')).toBe('make');
     expect(program('builtin echo x')).toBe('echo');
     expect(program('exec -a relay ./relay')).toBe('./relay');
+    expect(program('setsid -w make')).toBe('make');
+    expect(program('flock /tmp/build.lock make')).toBe('make');
+    expect(program('flock -x -w 60 /tmp/build.lock make')).toBe('make');
+    expect(program('flock --timeout=60 -E 3 .lock make')).toBe('make');
+    expect(program('runuser -u ci -- make')).toBe('make');
+    expect(program('runuser --user=ci -g docker make')).toBe('make');
+    expect(program('doas -u ci make')).toBe('make');
     // Wrappers in a row, each with its own options.
     expect(program('sudo -u ci nice -n 5 timeout 30 env A=1 make')).toBe('make');
     // `--` ends the options; an operand after it is still the wrapper's.
@@ -67,6 +74,10 @@ describe('wrappers', () => {
     expect(program('chrt -p 10 1234')).toBe('?chrt');
     expect(program('taskset -p 3 1234')).toBe('?taskset');
     expect(program('nice --frobnicate make')).toBe('?nice');
+    expect(program('setsid -f make')).toBe('?setsid');
+    expect(program('flock -c make /tmp/build.lock')).toBe('?flock');
+    expect(program('runuser -l ci -c make')).toBe('?runuser');
+    expect(program('doas -s')).toBe('?doas');
     // timeout without its DURATION.
     expect(program('timeout')).toBe('?timeout');
     // The first unread wrapper is the one named.
