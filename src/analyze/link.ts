@@ -45,7 +45,7 @@ import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
-import { passedArgs, variableReach, variableSources } from './copy-variables.js';
+import { namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { foldCopies } from './copied-artifacts.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
@@ -603,7 +603,10 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
     if (copy.from || copy.heredoc) return;
     copy.sources.forEach((src, si) => {
       const v = through.get(`${ci}:${si}`);
-      if (v) {
+      // A value every build of the file gives alike (../plan/runtime-rebuilds.ts checks the
+      // others) names the file as a literal would: `ARG BIN=app` + `COPY ${BIN} …` reads app.
+      const named = v ? namedThrough(v, runtime.context!, artifacts) : null;
+      if (v && !named) {
         const hit = variableReach(v, runtime.context!, artifacts.map((a) => a.hostPath));
         if (hit === null) return;
         any = true;
@@ -618,7 +621,8 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         }
         return;
       }
-      const hostSource = resolveRel(runtime.context!, src.value.replace(/^\/+/, ''));
+      const written = named ?? src.value;
+      const hostSource = resolveRel(runtime.context!, written.replace(/^\/+/, ''));
       for (const a of artifacts) {
         const exact = hostSource === a.hostPath;
         const inside = hostSource.startsWith(`${a.hostPath}/`);
@@ -643,7 +647,7 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
           }
           if (!probe) {
             const suffix = hostSource.slice(a.hostPath.length);
-            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: src.value, stagePath: trimTrailingSlashes(a.containerPath) + suffix });
+            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: written, stagePath: trimTrailingSlashes(a.containerPath) + suffix });
           }
         } else if (broad || globHit) {
           any = true;
