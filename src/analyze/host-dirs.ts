@@ -67,6 +67,46 @@ export function dirChanges(cmd: ScriptCommand): DirChange[] {
   return operands.flatMap((w) => (w.value === null ? [] : [{ path: resolveRel(cmd.cwd!, w.value), made: prog === 'mkdir', parents, uncertain }]));
 }
 
+const TESTS = new Set(['[', '[[', 'test']);
+
+/** The path `[ -d P ]` (`test -d P`, `[[ -d P ]]`) tests, resolved, with `!` read: `[ ! -d P ]` is `{ path, negated: true }`; null for any other command. */
+function dirTest(cmd: ScriptCommand): { path: string; negated: boolean } | null {
+  const v = cmd.words.map((w) => w.value);
+  if (v.some((x) => x === null) || !TESTS.has(v[0]!) || cmd.cwd === null) return null;
+  const close = v[0] === '[' ? ']' : v[0] === '[[' ? ']]' : null;
+  if (close !== null && v[v.length - 1] !== close) return null;
+  const words = v.slice(1, close === null ? undefined : -1) as string[];
+  const negated = words[0] === '!';
+  const [op, target, ...rest] = negated ? words.slice(1) : words;
+  return op === '-d' && target !== undefined && rest.length === 0 ? { path: resolveRel(cmd.cwd, target), negated } : null;
+}
+
+/**
+ * The test that decides whether `cmd`, a `mkdir` of one folder, runs, when it only runs where
+ * that folder is not one: `[ -d out ] || mkdir out`, `test -d out || mkdir -p out`,
+ * `[ ! -d out ] && mkdir out`. Wherever the test runs, the folder is there after the list (as
+ * after a plain `mkdir`, a failed one is not weighed), so the mkdir counts as run wherever the
+ * test does. Null for any other command. `before` holds the commands run before `cmd`.
+ */
+function dirGuard(cmd: ScriptCommand, before: readonly ScriptCommand[]): ScriptCommand | null {
+  const branches = cmd.branches ?? [];
+  const last = branches[branches.length - 1];
+  if (cmd.words[0]?.value !== 'mkdir' || cmd.loop || !last?.after || last.after.length !== 1 || last.negated) return null;
+  const test = before.find((c) => c.file === cmd.file && c.index === last.after![0]);
+  const tested = test ? dirTest(test) : null;
+  if (!test || !tested || tested.negated !== (last.on === 'success')) return null;
+  // the test's own branches are the mkdir's others: nothing else decides whether it runs
+  const own = test.branches ?? [];
+  if (own.length !== branches.length - 1 || own.some((b, k) => b.id !== branches[k]!.id)) return null;
+  const made = dirChanges(cmd);
+  return made.length === 1 && made[0]!.path === tested.path ? test : null;
+}
+
+/** What runs whenever `cmd` does, for the folders it changes: `cmd` itself, or the test a guarded mkdir runs after (dirGuard). */
+function governing(cmd: ScriptCommand, before: readonly ScriptCommand[]): ScriptCommand {
+  return dirGuard(cmd, before) ?? cmd;
+}
+
 /** Whether `cmd` makes or removes folder `rel` (`mkdir -p rel/sub` makes it too; `rm -rf` of a folder holding it removes it). */
 export function changesDir(rel: string, cmd: ScriptCommand): boolean {
   return dirChanges(cmd).some((c) => hitsDir(c, rel));
@@ -90,7 +130,8 @@ export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs:
   if (rel === '') return 'dir';
   let state: DirState = fs.kind(rel) === 'dir' ? 'dir' : 'absent';
   for (const cmd of before) {
-    for (const c of dirChanges(cmd)) if (hitsDir(c, rel)) state = stateAfter(state, c, certain(cmd));
+    const g = governing(cmd, before);
+    for (const c of dirChanges(cmd)) if (hitsDir(c, rel)) state = stateAfter(state, g === cmd ? c : { ...c, uncertain: g.conditional || g.loop }, certain(g));
   }
   return state;
 }
@@ -124,7 +165,7 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
   if (fn === undefined) return false;
   const hits = (c: ScriptCommand) => dirChanges(c).some((ch) => hitsDir(ch, rel));
   const own = sameBodyBefore(script, cmd);
-  if (before.some((c) => own(c) && hits(c))) return false;
+  if (before.some((c) => own(governing(c, before)) && hits(c))) return false;
   return script.commands.some((c) => c.index > cmd.index && !(c.branches ?? []).some((b) => b.id === fn) && hits(c));
 }
 
@@ -143,7 +184,7 @@ export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly Scr
   // runs whenever cmd does: in the same body, its branches a prefix of cmd's, outside any loop of its own
   const always = (c: ScriptCommand) => !c.loop && c.iteration === null && path(c).includes(body.id) && path(c).every((id, k) => own[k] === id);
   let state: DirState = 'unknown';
-  for (const c of before.filter(always)) {
+  for (const c of before.filter((c) => always(governing(c, before)))) {
     for (const ch of dirChanges(c)) if (hitsDir(ch, rel)) state = stateAfter(state, ch, true);
   }
   return state === 'unknown' ? { state, again: body.name } : { state };
