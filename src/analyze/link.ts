@@ -440,7 +440,7 @@ function makeSetup(
     // With a copied path only known at run time, what was extracted is not known: that is the blocker, not an unused artifact.
     const partial = diagnostics.some((d) => d.code === 'DYNAMIC_ARTIFACT_PATH');
     if (unread.length === 0 && !partial) {
-      const paths = setup.artifacts.map((a) => a.hostPath);
+      const paths = setup.artifacts.map(artifactShown);
       const what = paths.length > 0 ? `${paths.join(', ')}, extracted from ${shownTag(builder)},` : `nothing extracted from ${shownTag(builder)}`;
       // A later build through sudo may be the one: the tool reads a setup's builds run directly.
       const wrapped = sequence.find((c) => pos(c) > lastExtraction && programAt(c.words).at > 0 && engineBuild(c)?.kind === 'build');
@@ -708,6 +708,12 @@ function mountedPhrase(mounted: string, hostPath: string): string {
   if (mounted === hostPath) return `the extracted ${hostPath}`;
   if (mounted.startsWith(`${hostPath}/`)) return `${mounted}, inside the extracted ${hostPath}`;
   return `${mounted === '' ? 'the whole build context' : mounted}, which holds the extracted ${hostPath}`;
+}
+
+/** An artifact as a message names it: its host path, or, copied into the root folder (`docker cp x:/out/. .`), what was copied. */
+function artifactShown(a: Artifact): string {
+  if (a.hostPath !== '') return a.hostPath;
+  return a.contentsOnly ? `everything in ${trimTrailingSlashes(a.containerPath.replace(/\/\.$/, '')) || '/'} (copied into the repository's root)` : `${a.containerPath} (copied onto the repository's root)`;
 }
 
 /** The builder image as the script names it: its first tag as written, not a canonical form of a variable. */
