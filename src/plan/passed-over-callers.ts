@@ -11,7 +11,8 @@
  * - a file a removed command wrote (`> build.log`) that the file names refuses the setup
  *   (REMOVED_OUTPUT_USED), as the migration no longer writes it.
  *
- * A naming is a whole name (`build.sh`, not `prebuild.sh`) in a path-like token. A token with
+ * A naming is a whole name (`build.sh`, not `prebuild.sh`) in a path-like token, outside the
+ * parts of the file a parser proves cannot run anything (./passed-over-inert.ts). A token with
  * folders is resolved from the file's folder and from the root; a bare name, `./name`, or one
  * after something only known when the file runs (`f"{pkg}/build.sh"`, `$DIR/build.sh`) may be
  * the script of any folder.
@@ -25,6 +26,7 @@ import type { Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
 import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
+import { inert, inertRanges } from './passed-over-inert.js';
 
 /** A character of a path token. */
 const PATH_CHAR = /[A-Za-z0-9_.\-/]/;
@@ -38,6 +40,14 @@ interface Naming {
   at: number;
   token: string;
   afterExpansion: boolean;
+}
+
+/** The namings of `name` in the parts of file `rel` that may run something (./passed-over-inert.ts: not in a Python comment or docstring); `ranges` caches its parse. */
+function liveNamings(rel: string, text: string, name: string, ranges: { of?: [number, number][] }): Naming[] {
+  const all = namings(text, name);
+  if (all.length === 0) return all;
+  ranges.of ??= inertRanges(rel, text);
+  return all.filter((n) => !inert(ranges.of!, n.at));
 }
 
 /** The offsets where `name` stands whole in `text`, with the path token holding it. */
@@ -73,8 +83,9 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
     const text = fs.readText(rel);
     if (text === null || ![...bases].some((b) => text.includes(b))) continue;
     let lines: LineIndex | null = null;
+    const ranges = {};
     for (const [script, setups] of byScript) {
-      const hit = namings(text, path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
+      const hit = liveNamings(rel, text, path.basename(script), ranges).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
       if (!hit) continue;
       lines ??= new LineIndex(text);
       const line = lines.lineOf(hit.at);
@@ -106,7 +117,8 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
     if (text === null || !words.some((w) => text.includes(w))) continue;
     // Each word searched once per file, whatever the number of setups (a monorepo has hundreds).
     const found = new Map<string, Naming[]>();
-    const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? namings(text, word) : []).get(word)!;
+    const ranges = {};
+    const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? liveNamings(rel, text, word, ranges) : []).get(word)!;
     let lines: LineIndex | null = null;
     for (const { setup, runners } of setups) {
       const hit = runners.map((r) => of(r).find((n) => n.token === r)).find((n) => n !== undefined) ?? of(path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
