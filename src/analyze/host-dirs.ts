@@ -25,6 +25,9 @@ interface DirChange {
   maybe?: 'made' | 'moved';
 }
 
+/** Commands that change the shell's folder, or may (a sourced file). */
+const FOLDER_CHANGERS: ReadonlySet<string> = new Set(['cd', 'pushd', 'popd', 'source', '.']);
+
 /** Programs whose last operand (or `-t DIR`) is where they put what their other operands name. */
 const PLACING = new Set(['cp', 'mv', 'ln', 'install']);
 
@@ -170,6 +173,68 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
 }
 
 /**
+ * The commands of a shell script that run before `cmd`, in the order they run, where function
+ * bodies make that order differ from the written one: each body runs at its one call, which
+ * stands outside any body, branch or loop (`prepare() { mkdir -p out; }`, `image() { … docker
+ * cp x:/out/app out; }`, `prepare`, `image`: the mkdir runs before the copy, wherever the bodies
+ * are written). `certain`: a command of such a body that runs in every call (in no branch or
+ * loop of its own, or a guarded mkdir whose test is: dirGuard). Null where that order is not
+ * known this way: `before` holds commands of other files, or a body `cmd` or a command before it
+ * is in runs at no such single call; the written order is then read.
+ */
+function runOrder(script: ScriptFile, cmd: ScriptCommand, before: readonly ScriptCommand[]): { before: ScriptCommand[]; certain: (c: ScriptCommand) => boolean } | null {
+  const functions = (script as { functions?: ReadonlyMap<string, string> }).functions;
+  if (script.kind !== 'shell' || !functions || functions.size === 0 || before.some((c) => c.file !== cmd.file)) return null;
+  const ids = new Map([...functions].map(([name, id]) => [id, name]));
+  const bodyOf = (c: ScriptCommand) => (c.branches ?? []).find((b) => ids.has(b.id))?.id;
+  // the one call of each body: outside every body, branch and loop
+  const callOf = new Map<string, ScriptCommand | null>();
+  const call = (id: string) => {
+    if (!callOf.has(id)) {
+      const calls = script.commands.filter((c) => c.words[0]?.value === ids.get(id) && c.words[0]?.raw === ids.get(id));
+      const one = calls.length === 1 && !calls[0]!.conditional && !calls[0]!.loop && calls[0]!.iteration === null && !(calls[0]!.branches?.length) ? calls[0]! : null;
+      callOf.set(id, one);
+    }
+    return callOf.get(id)!;
+  };
+  // where a command runs: [the index of the top-level command it runs as, its own index]
+  const at = (c: ScriptCommand): [number, number] | null => {
+    const id = bodyOf(c);
+    if (id === undefined) return [c.index, -1];
+    const q = call(id);
+    return q ? [q.index, c.index] : null;
+  };
+  const mine = at(cmd);
+  if (!mine) return null;
+  // A body's folders are read where it is written: the same where it is called only when the
+  // script never changes folder (its top-level commands share one) and no body does.
+  const top = script.commands.filter((c) => bodyOf(c) === undefined);
+  if (top.some((c) => c.cwd === null || c.cwd !== top[0]!.cwd)) return null;
+  if (script.commands.some((c) => bodyOf(c) !== undefined && FOLDER_CHANGERS.has(c.words[0]?.value ?? ''))) return null;
+  const placed: { c: ScriptCommand; key: [number, number] }[] = [];
+  for (const c of script.commands) {
+    if (c === cmd) continue;
+    const key = at(c);
+    // a body run at no single call (or never): where its commands run is not known here
+    if (!key) {
+      if (dirChanges(c).length > 0 || PLACING.has(c.words[0]?.value ?? '')) return null;
+      continue;
+    }
+    if (key[0] < mine[0] || (key[0] === mine[0] && key[1] < mine[1])) placed.push({ c, key });
+  }
+  // every command read before cmd in the written order still runs before it
+  const kept = new Set(placed.map((p) => p.c));
+  if (before.some((c) => !kept.has(c) && dirChanges(c).length > 0)) return null;
+  placed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
+  const inBody = (c: ScriptCommand) => {
+    const id = bodyOf(c);
+    return id !== undefined && !c.loop && c.iteration === null && (c.branches ?? []).length === 1;
+  };
+  const ordered = placed.map((p) => p.c);
+  return { before: ordered, certain: (c) => inBody(c) };
+}
+
+/**
  * The state of folder `rel` when `cmd` runs, after the commands of `before`. In the body of a
  * function that may run more than once (./repeated-bodies.ts), a later call finds what the
  * earlier ones left: only the body's own changes that run whenever `cmd` does (earlier in it,
@@ -178,6 +243,11 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
  */
 export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly ScriptCommand[], fs: RepoFs, script: ScriptFile): { state: DirState; again?: string } {
   const body = repeatedBody(script, cmd);
+  if (body === null && rel !== '') {
+    const ran = runOrder(script, cmd, before);
+    // (a change written after the copy's body but run before its call still leaves it unknown: other readers of these folders, ./artifact-folder.ts, src/plan/export-build.ts, read the written order)
+    if (ran && !ran.before.some((c) => c.index > cmd.index && changesDir(rel, c))) return { state: dirStateAfter(rel, ran.before, fs, (c) => sameBodyBefore(script, cmd)(c) || ran.certain(c)) };
+  }
   if (body === null || rel === '') return { state: laterCallerMayChange(rel, cmd, before, script) ? 'unknown' : dirStateAfter(rel, before, fs, sameBodyBefore(script, cmd)) };
   const path = (c: ScriptCommand) => (c.branches ?? []).map((b) => b.id);
   const own = path(cmd);
