@@ -21,7 +21,7 @@ import path from 'node:path/posix';
 import type { Analysis } from '../analyze/index.js';
 import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import { resolveRel } from '../model/paths.js';
+import { NAME_CHAR, resolveRel } from '../model/paths.js';
 import type { Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
@@ -30,8 +30,6 @@ import { inert, inertRanges } from './passed-over-inert.js';
 
 /** A character of a path token. */
 const PATH_CHAR = /[A-Za-z0-9_.\-/]/;
-/** A character that may continue a file name: a name found must not be part of a longer one. */
-const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 /** Characters that end an expansion the token follows (`{pkg}/build.sh`, `$(dir)/build.sh`, `[0]/x`). */
 const AFTER_EXPANSION = /[}\])$]/;
 
