@@ -178,7 +178,7 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
  * stands outside any body, branch or loop (`prepare() { mkdir -p out; }`, `image() { … docker
  * cp x:/out/app out; }`, `prepare`, `image`: the mkdir runs before the copy, wherever the bodies
  * are written). `certain`: a command of such a body that runs in every call (in no branch or
- * loop of its own, or a guarded mkdir whose test is: dirGuard). Null where that order is not
+ * loop of its own, in a body with no `return`, or a guarded mkdir whose test is: dirGuard). Null where that order is not
  * known this way: `before` holds commands of other files, or a body `cmd` or a command before it
  * is in runs at no such single call; the written order is then read.
  */
@@ -226,9 +226,11 @@ function runOrder(script: ScriptFile, cmd: ScriptCommand, before: readonly Scrip
   const kept = new Set(placed.map((p) => p.c));
   if (before.some((c) => !kept.has(c) && dirChanges(c).length > 0)) return null;
   placed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
+  // (a body that may `return` early may end before any of its commands: none of them runs in every call)
+  const returns = new Set(script.commands.filter((c) => c.words[0]?.value !== 'return' ? false : bodyOf(c) !== undefined).map((c) => bodyOf(c)!));
   const inBody = (c: ScriptCommand) => {
     const id = bodyOf(c);
-    return id !== undefined && !c.loop && c.iteration === null && (c.branches ?? []).length === 1;
+    return id !== undefined && !returns.has(id) && !c.loop && c.iteration === null && (c.branches ?? []).length === 1;
   };
   const ordered = placed.map((p) => p.c);
   return { before: ordered, certain: (c) => inBody(c) };

@@ -42,6 +42,8 @@ describe('a folder made in the body of another function, called before the copy'
       [['mkdir -p out'], ['cd sub', 'prepare', 'cd ..', 'image']],
       [['cd sub', 'mkdir -p out'], ['prepare', 'image']],
       [['mkdir -p out'], ['for i in 1 2; do prepare; done', 'image']],
+      [['[ -n "$SKIP" ] && return', 'mkdir -p out'], ['prepare', 'image']],
+      [['if [ -n "$SKIP" ]; then return 0; fi', 'mkdir -p out'], ['prepare', 'image']],
     ];
     for (const [prepare, calls] of cases) {
       const plan = planFiles(repo(prepare, calls));
