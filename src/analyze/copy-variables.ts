@@ -127,3 +127,16 @@ export function variableReach(v: VariableSource, context: string, hostPaths: rea
   const start = context === '' ? head : `${context}/${head}`;
   return hostPaths.find((a) => a.startsWith(start) || start.startsWith(`${a}/`)) ?? null;
 }
+
+/**
+ * The value of `v` when it names one of `artifacts` (or a path inside one) from the context as a
+ * plain path would: known, and no pattern (a pattern may match more than it). Null otherwise (a
+ * folder holding an artifact, a pattern, a value not known). The line is then rewritten as a
+ * literal one, so every other build of the file must read the same value
+ * (../plan/runtime-rebuilds.ts).
+ */
+export function namedThrough(v: VariableSource, context: string, artifacts: readonly { hostPath: string }[]): string | null {
+  if (v.value === null || /[*?[]/.test(v.value)) return null;
+  const p = resolveRel(context, v.value.replace(/^\/+/, ''));
+  return artifacts.some((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`)) ? v.value : null;
+}

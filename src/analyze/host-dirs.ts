@@ -25,6 +25,9 @@ interface DirChange {
   maybe?: 'made' | 'moved';
 }
 
+/** Commands that change the shell's folder, or may (a sourced file). */
+const FOLDER_CHANGERS: ReadonlySet<string> = new Set(['cd', 'pushd', 'popd', 'source', '.']);
+
 /** Programs whose last operand (or `-t DIR`) is where they put what their other operands name. */
 const PLACING = new Set(['cp', 'mv', 'ln', 'install']);
 
@@ -67,6 +70,46 @@ export function dirChanges(cmd: ScriptCommand): DirChange[] {
   return operands.flatMap((w) => (w.value === null ? [] : [{ path: resolveRel(cmd.cwd!, w.value), made: prog === 'mkdir', parents, uncertain }]));
 }
 
+const TESTS = new Set(['[', '[[', 'test']);
+
+/** The path `[ -d P ]` (`test -d P`, `[[ -d P ]]`) tests, resolved, with `!` read: `[ ! -d P ]` is `{ path, negated: true }`; null for any other command. */
+function dirTest(cmd: ScriptCommand): { path: string; negated: boolean } | null {
+  const v = cmd.words.map((w) => w.value);
+  if (v.some((x) => x === null) || !TESTS.has(v[0]!) || cmd.cwd === null) return null;
+  const close = v[0] === '[' ? ']' : v[0] === '[[' ? ']]' : null;
+  if (close !== null && v[v.length - 1] !== close) return null;
+  const words = v.slice(1, close === null ? undefined : -1) as string[];
+  const negated = words[0] === '!';
+  const [op, target, ...rest] = negated ? words.slice(1) : words;
+  return op === '-d' && target !== undefined && rest.length === 0 ? { path: resolveRel(cmd.cwd, target), negated } : null;
+}
+
+/**
+ * The test that decides whether `cmd`, a `mkdir` of one folder, runs, when it only runs where
+ * that folder is not one: `[ -d out ] || mkdir out`, `test -d out || mkdir -p out`,
+ * `[ ! -d out ] && mkdir out`. Wherever the test runs, the folder is there after the list (as
+ * after a plain `mkdir`, a failed one is not weighed), so the mkdir counts as run wherever the
+ * test does. Null for any other command. `before` holds the commands run before `cmd`.
+ */
+function dirGuard(cmd: ScriptCommand, before: readonly ScriptCommand[]): ScriptCommand | null {
+  const branches = cmd.branches ?? [];
+  const last = branches[branches.length - 1];
+  if (cmd.words[0]?.value !== 'mkdir' || cmd.loop || !last?.after || last.after.length !== 1 || last.negated) return null;
+  const test = before.find((c) => c.file === cmd.file && c.index === last.after![0]);
+  const tested = test ? dirTest(test) : null;
+  if (!test || !tested || tested.negated !== (last.on === 'success')) return null;
+  // the test's own branches are the mkdir's others: nothing else decides whether it runs
+  const own = test.branches ?? [];
+  if (own.length !== branches.length - 1 || own.some((b, k) => b.id !== branches[k]!.id)) return null;
+  const made = dirChanges(cmd);
+  return made.length === 1 && made[0]!.path === tested.path ? test : null;
+}
+
+/** What runs whenever `cmd` does, for the folders it changes: `cmd` itself, or the test a guarded mkdir runs after (dirGuard). */
+function governing(cmd: ScriptCommand, before: readonly ScriptCommand[]): ScriptCommand {
+  return dirGuard(cmd, before) ?? cmd;
+}
+
 /** Whether `cmd` makes or removes folder `rel` (`mkdir -p rel/sub` makes it too; `rm -rf` of a folder holding it removes it). */
 export function changesDir(rel: string, cmd: ScriptCommand): boolean {
   return dirChanges(cmd).some((c) => hitsDir(c, rel));
@@ -90,7 +133,8 @@ export function dirStateAfter(rel: string, before: readonly ScriptCommand[], fs:
   if (rel === '') return 'dir';
   let state: DirState = fs.kind(rel) === 'dir' ? 'dir' : 'absent';
   for (const cmd of before) {
-    for (const c of dirChanges(cmd)) if (hitsDir(c, rel)) state = stateAfter(state, c, certain(cmd));
+    const g = governing(cmd, before);
+    for (const c of dirChanges(cmd)) if (hitsDir(c, rel)) state = stateAfter(state, g === cmd ? c : { ...c, uncertain: g.conditional || g.loop }, certain(g));
   }
   return state;
 }
@@ -124,8 +168,72 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
   if (fn === undefined) return false;
   const hits = (c: ScriptCommand) => dirChanges(c).some((ch) => hitsDir(ch, rel));
   const own = sameBodyBefore(script, cmd);
-  if (before.some((c) => own(c) && hits(c))) return false;
+  if (before.some((c) => own(governing(c, before)) && hits(c))) return false;
   return script.commands.some((c) => c.index > cmd.index && !(c.branches ?? []).some((b) => b.id === fn) && hits(c));
+}
+
+/**
+ * The commands of a shell script that run before `cmd`, in the order they run, where function
+ * bodies make that order differ from the written one: each body runs at its one call, which
+ * stands outside any body, branch or loop (`prepare() { mkdir -p out; }`, `image() { … docker
+ * cp x:/out/app out; }`, `prepare`, `image`: the mkdir runs before the copy, wherever the bodies
+ * are written). `certain`: a command of such a body that runs in every call (in no branch or
+ * loop of its own, in a body with no `return`, or a guarded mkdir whose test is: dirGuard). Null where that order is not
+ * known this way: `before` holds commands of other files, or a body `cmd` or a command before it
+ * is in runs at no such single call; the written order is then read.
+ */
+function runOrder(script: ScriptFile, cmd: ScriptCommand, before: readonly ScriptCommand[]): { before: ScriptCommand[]; certain: (c: ScriptCommand) => boolean } | null {
+  const functions = (script as { functions?: ReadonlyMap<string, string> }).functions;
+  if (script.kind !== 'shell' || !functions || functions.size === 0 || before.some((c) => c.file !== cmd.file)) return null;
+  const ids = new Map([...functions].map(([name, id]) => [id, name]));
+  const bodyOf = (c: ScriptCommand) => (c.branches ?? []).find((b) => ids.has(b.id))?.id;
+  // the one call of each body: outside every body, branch and loop
+  const callOf = new Map<string, ScriptCommand | null>();
+  const call = (id: string) => {
+    if (!callOf.has(id)) {
+      const calls = script.commands.filter((c) => c.words[0]?.value === ids.get(id) && c.words[0]?.raw === ids.get(id));
+      const one = calls.length === 1 && !calls[0]!.conditional && !calls[0]!.loop && calls[0]!.iteration === null && !(calls[0]!.branches?.length) ? calls[0]! : null;
+      callOf.set(id, one);
+    }
+    return callOf.get(id)!;
+  };
+  // where a command runs: [the index of the top-level command it runs as, its own index]
+  const at = (c: ScriptCommand): [number, number] | null => {
+    const id = bodyOf(c);
+    if (id === undefined) return [c.index, -1];
+    const q = call(id);
+    return q ? [q.index, c.index] : null;
+  };
+  const mine = at(cmd);
+  if (!mine) return null;
+  // A body's folders are read where it is written: the same where it is called only when the
+  // script never changes folder (its top-level commands share one) and no body does.
+  const top = script.commands.filter((c) => bodyOf(c) === undefined);
+  if (top.some((c) => c.cwd === null || c.cwd !== top[0]!.cwd)) return null;
+  if (script.commands.some((c) => bodyOf(c) !== undefined && FOLDER_CHANGERS.has(c.words[0]?.value ?? ''))) return null;
+  const placed: { c: ScriptCommand; key: [number, number] }[] = [];
+  for (const c of script.commands) {
+    if (c === cmd) continue;
+    const key = at(c);
+    // a body run at no single call (or never): where its commands run is not known here
+    if (!key) {
+      if (dirChanges(c).length > 0 || PLACING.has(c.words[0]?.value ?? '')) return null;
+      continue;
+    }
+    if (key[0] < mine[0] || (key[0] === mine[0] && key[1] < mine[1])) placed.push({ c, key });
+  }
+  // every command read before cmd in the written order still runs before it
+  const kept = new Set(placed.map((p) => p.c));
+  if (before.some((c) => !kept.has(c) && dirChanges(c).length > 0)) return null;
+  placed.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]);
+  // (a body that may `return` early may end before any of its commands: none of them runs in every call)
+  const returns = new Set(script.commands.filter((c) => c.words[0]?.value !== 'return' ? false : bodyOf(c) !== undefined).map((c) => bodyOf(c)!));
+  const inBody = (c: ScriptCommand) => {
+    const id = bodyOf(c);
+    return id !== undefined && !returns.has(id) && !c.loop && c.iteration === null && (c.branches ?? []).length === 1;
+  };
+  const ordered = placed.map((p) => p.c);
+  return { before: ordered, certain: (c) => inBody(c) };
 }
 
 /**
@@ -137,13 +245,18 @@ function laterCallerMayChange(rel: string, cmd: ScriptCommand, before: readonly 
  */
 export function dirStateAt(rel: string, cmd: ScriptCommand, before: readonly ScriptCommand[], fs: RepoFs, script: ScriptFile): { state: DirState; again?: string } {
   const body = repeatedBody(script, cmd);
+  if (body === null && rel !== '') {
+    const ran = runOrder(script, cmd, before);
+    // (a change written after the copy's body but run before its call still leaves it unknown: other readers of these folders, ./artifact-folder.ts, src/plan/export-build.ts, read the written order)
+    if (ran && !ran.before.some((c) => c.index > cmd.index && changesDir(rel, c))) return { state: dirStateAfter(rel, ran.before, fs, (c) => sameBodyBefore(script, cmd)(c) || ran.certain(c)) };
+  }
   if (body === null || rel === '') return { state: laterCallerMayChange(rel, cmd, before, script) ? 'unknown' : dirStateAfter(rel, before, fs, sameBodyBefore(script, cmd)) };
   const path = (c: ScriptCommand) => (c.branches ?? []).map((b) => b.id);
   const own = path(cmd);
   // runs whenever cmd does: in the same body, its branches a prefix of cmd's, outside any loop of its own
   const always = (c: ScriptCommand) => !c.loop && c.iteration === null && path(c).includes(body.id) && path(c).every((id, k) => own[k] === id);
   let state: DirState = 'unknown';
-  for (const c of before.filter(always)) {
+  for (const c of before.filter((c) => always(governing(c, before)))) {
     for (const ch of dirChanges(c)) if (hitsDir(ch, rel)) state = stateAfter(state, ch, true);
   }
   return state === 'unknown' ? { state, again: body.name } : { state };

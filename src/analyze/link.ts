@@ -45,7 +45,7 @@ import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
-import { passedArgs, variableReach, variableSources } from './copy-variables.js';
+import { namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { foldCopies } from './copied-artifacts.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
@@ -440,7 +440,7 @@ function makeSetup(
     // With a copied path only known at run time, what was extracted is not known: that is the blocker, not an unused artifact.
     const partial = diagnostics.some((d) => d.code === 'DYNAMIC_ARTIFACT_PATH');
     if (unread.length === 0 && !partial) {
-      const paths = setup.artifacts.map((a) => a.hostPath);
+      const paths = setup.artifacts.map(artifactShown);
       const what = paths.length > 0 ? `${paths.join(', ')}, extracted from ${shownTag(builder)},` : `nothing extracted from ${shownTag(builder)}`;
       // A later build through sudo may be the one: the tool reads a setup's builds run directly.
       const wrapped = sequence.find((c) => pos(c) > lastExtraction && programAt(c.words).at > 0 && engineBuild(c)?.kind === 'build');
@@ -603,7 +603,10 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
     if (copy.from || copy.heredoc) return;
     copy.sources.forEach((src, si) => {
       const v = through.get(`${ci}:${si}`);
-      if (v) {
+      // A value every build of the file gives alike (../plan/runtime-rebuilds.ts checks the
+      // others) names the file as a literal would: `ARG BIN=app` + `COPY ${BIN} …` reads app.
+      const named = v ? namedThrough(v, runtime.context!, artifacts) : null;
+      if (v && !named) {
         const hit = variableReach(v, runtime.context!, artifacts.map((a) => a.hostPath));
         if (hit === null) return;
         any = true;
@@ -618,7 +621,8 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         }
         return;
       }
-      const hostSource = resolveRel(runtime.context!, src.value.replace(/^\/+/, ''));
+      const written = named ?? src.value;
+      const hostSource = resolveRel(runtime.context!, written.replace(/^\/+/, ''));
       for (const a of artifacts) {
         const exact = hostSource === a.hostPath;
         const inside = hostSource.startsWith(`${a.hostPath}/`);
@@ -643,7 +647,7 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
           }
           if (!probe) {
             const suffix = hostSource.slice(a.hostPath.length);
-            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: src.value, stagePath: trimTrailingSlashes(a.containerPath) + suffix });
+            a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: written, stagePath: trimTrailingSlashes(a.containerPath) + suffix });
           }
         } else if (broad || globHit) {
           any = true;
@@ -704,6 +708,12 @@ function mountedPhrase(mounted: string, hostPath: string): string {
   if (mounted === hostPath) return `the extracted ${hostPath}`;
   if (mounted.startsWith(`${hostPath}/`)) return `${mounted}, inside the extracted ${hostPath}`;
   return `${mounted === '' ? 'the whole build context' : mounted}, which holds the extracted ${hostPath}`;
+}
+
+/** An artifact as a message names it: its host path, or, copied into the root folder (`docker cp x:/out/. .`), what was copied. */
+function artifactShown(a: Artifact): string {
+  if (a.hostPath !== '') return a.hostPath;
+  return a.contentsOnly ? `everything in ${trimTrailingSlashes(a.containerPath.replace(/\/\.$/, '')) || '/'} (copied into the repository's root)` : `${a.containerPath} (copied onto the repository's root)`;
 }
 
 /** The builder image as the script names it: its first tag as written, not a canonical form of a variable. */

@@ -16,6 +16,7 @@ import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
 import { parseShell } from './shell/index.js';
+import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 /** One script a command runs: its path as written (null: only known at run time) and the folder it runs from (null: not known). */
 export interface ScriptRun {
@@ -25,7 +26,6 @@ export interface ScriptRun {
   ownFolder?: true;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'dash']);
 /** find's actions that run the words after them, up to `;` or `+`, for each file found. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 /** xargs options that take a value (the rest of the word, or the next word). */

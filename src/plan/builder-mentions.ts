@@ -18,7 +18,7 @@ import { dockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
-import { resolveRel } from '../model/paths.js';
+import { NAME_CHAR, resolveRel } from '../model/paths.js';
 
 export interface Naming {
   file: string;
@@ -44,9 +44,6 @@ interface Index {
   /** Every candidate file read, and whether the analysis read it as a script. */
   files: Map<string, boolean>;
 }
-
-/** A character that may continue a file name: the base name found must not be part of a longer one. */
-const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 
 /**
  * Every candidate file's namings of the given base names, read once per analysis, before the

@@ -16,7 +16,8 @@
  * as a justfile, a Rakefile, a Vagrantfile or a crontab (`./build.sh && cp relay dist/`), which
  * have no extension the walk knows.
  *
- * A naming is a whole name (`build.sh`, not `prebuild.sh`) in a path-like token. A token with
+ * A naming is a whole name (`build.sh`, not `prebuild.sh`) in a path-like token, outside the
+ * parts of the file a parser proves cannot run anything (./passed-over-inert.ts). A token with
  * folders is resolved from the file's folder and from the root; a bare name, `./name`, or one
  * after something only known when the file runs (`f"{pkg}/build.sh"`, `$DIR/build.sh`) may be
  * the script of any folder.
@@ -25,16 +26,15 @@ import path from 'node:path/posix';
 import { scriptKindOf, type Analysis } from '../analyze/index.js';
 import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import { resolveRel } from '../model/paths.js';
+import { NAME_CHAR, resolveRel } from '../model/paths.js';
 import type { Setup } from '../model/setup.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
 import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
+import { inert, inertRanges } from './passed-over-inert.js';
 
 /** A character of a path token. */
 const PATH_CHAR = /[A-Za-z0-9_.\-/]/;
-/** A character that may continue a file name: a name found must not be part of a longer one. */
-const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 /** Characters that end an expansion the token follows (`{pkg}/build.sh`, `$(dir)/build.sh`, `[0]/x`). */
 const AFTER_EXPANSION = /[}\])$]/;
 
@@ -43,6 +43,14 @@ interface Naming {
   at: number;
   token: string;
   afterExpansion: boolean;
+}
+
+/** The namings of `name` in the parts of file `rel` that may run something (./passed-over-inert.ts: not in a Python comment or docstring); `ranges` caches its parse. */
+function liveNamings(rel: string, text: string, name: string, ranges: { of?: [number, number][] }): Naming[] {
+  const all = namings(text, name);
+  if (all.length === 0) return all;
+  ranges.of ??= inertRanges(rel, text);
+  return all.filter((n) => !inert(ranges.of!, n.at));
 }
 
 /** The offsets where `name` stands whole in `text`, with the path token holding it. */
@@ -77,8 +85,9 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
     const text = fs.readText(rel);
     if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text)) continue;
     let lines: LineIndex | null = null;
+    const ranges = {};
     for (const [script, setups] of byScript) {
-      const hit = namings(text, path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
+      const hit = liveNamings(rel, text, path.basename(script), ranges).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
       if (!hit) continue;
       lines ??= new LineIndex(text);
       const line = lines.lineOf(hit.at);
@@ -129,7 +138,8 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
     if (text === null || !words.some((w) => text.includes(w)) || readAsScript(analysis, rel, text)) continue;
     // Each word searched once per file, whatever the number of setups (a monorepo has hundreds).
     const found = new Map<string, Naming[]>();
-    const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? namings(text, word) : []).get(word)!;
+    const ranges = {};
+    const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? liveNamings(rel, text, word, ranges) : []).get(word)!;
     let lines: LineIndex | null = null;
     for (const { setup, runners } of setups) {
       const hit = runners.map((r) => of(r).find((n) => n.token === r)).find((n) => n !== undefined) ?? of(path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));

@@ -160,7 +160,7 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   if (context !== runtime.context) return `its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!);
   // With its own build arguments, a COPY source written through a variable may name the artifact (../analyze/copy-variables.ts).
-  const through = runtimeFacts ? artifactThroughVariable(runtimeFacts, inv, context, setup.artifacts.map((a) => a.hostPath)) : null;
+  const through = runtimeFacts ? artifactThroughVariable(runtimeFacts, passedArgs(inv), context, setup.artifacts.map((a) => a.hostPath), setup) : null;
   if (through) return through;
   // A stock toolchain build gave no flags of its own: its stage reads the context alone.
   if (setup.builder.stock) return null;
@@ -176,9 +176,22 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   return null;
 }
 
-/** Why a COPY of `facts` written through a variable reads one of `hostPaths` in the build `inv` (null: none may). */
-function artifactThroughVariable(facts: DockerfileFacts, inv: DockerInvocation, context: string, hostPaths: readonly string[]): string | null {
-  for (const v of variableSources(facts, passedArgs(inv))) {
+/**
+ * Why a COPY of `facts` written through a variable reads one of `hostPaths` in a build given the
+ * build arguments `passed` (null: names only known at run time), or, where the setup's final
+ * build read an artifact through it (the merge writes that line with the artifact's stage
+ * path), another value than that build (null: neither).
+ */
+function artifactThroughVariable(facts: DockerfileFacts, passed: ReadonlyMap<string, string | null> | null, context: string, hostPaths: readonly string[], setup: Setup): string | null {
+  const rewritten = rewrittenThrough(facts, setup);
+  for (const v of variableSources(facts, passed)) {
+    const own = rewritten.get(`${v.copy}:${v.source}`);
+    if (own !== undefined) {
+      if (v.value === own) continue;
+      const copy = facts.copies[v.copy]!;
+      const value = v.value === null ? 'a value the tool cannot know before the build' : JSON.stringify(v.value);
+      return `its \`${copy.keyword} ${facts.text.slice(copy.sources[v.source]!.start, copy.sources[v.source]!.end)}\` (${facts.path}:${copy.line}) reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} in this build, where the setup's final build reads ${JSON.stringify(own)}, the extracted artifact, and the merged line names the artifact itself`;
+    }
     const hit = variableReach(v, context, hostPaths);
     if (hit === null) continue;
     const copy = facts.copies[v.copy]!;
@@ -186,6 +199,18 @@ function artifactThroughVariable(facts: DockerfileFacts, inv: DockerInvocation, 
     return `its \`${copy.keyword} ${facts.text.slice(copy.sources[v.source]!.start, copy.sources[v.source]!.end)}\` (${facts.path}:${copy.line}) reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} the extracted ${hit}, which the merged setup no longer leaves in the context`;
   }
   return null;
+}
+
+/** The value the setup's final build gave each COPY source (`copy:source`) of `facts` read through a variable that names an artifact: the merge writes those lines literally. */
+function rewrittenThrough(facts: DockerfileFacts, setup: Setup): Map<string, string> {
+  const out = new Map<string, string>();
+  const consumers = new Set(setup.artifacts.flatMap((a) => a.consumers.filter((c) => c.dockerfile === facts.path).map((c) => `${c.copy}:${c.source}`)));
+  if (consumers.size === 0) return out;
+  for (const v of variableSources(facts, passedArgs(setup.runtime!.inv))) {
+    const key = `${v.copy}:${v.source}`;
+    if (v.value !== null && consumers.has(key)) out.set(key, v.value);
+  }
+  return out;
 }
 
 /** The `uses:` steps of every workflow the walk found (with docker in it or not) that build or name a Dockerfile. */
@@ -212,6 +237,8 @@ function actionDiffers(analysis: Analysis, setup: Setup, a: ActionBuild): string
   if (context === null) return `${also}: its context is only known at run time`;
   if (context !== runtime.context) return `${also}: its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   if (a.build.stageInputs.length > 0) return `${also}: its \`with: ${a.build.stageInputs[0]}:\` reaches every stage of the build, the builder stage too`;
+  const through = throughArgs(analysis, setup, a.build.buildArgs);
+  if (through) return `${also}: ${through}`;
   // A build argument reaches the builder stage only where it declares the ARG; the value the builder build gave it changes nothing.
   const leak = argLeak(analysis, setup, a.build.buildArgs);
   if (leak) return `${also}: its \`build-args:\` ${leak}`;
@@ -250,6 +277,8 @@ function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): 
   const b = svc.build!;
   if (svc.buildProblems.length > 0) return svc.buildProblems[0]!.message;
   if (b.context !== runtime.context) return `its context is ${b.context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
+  const through = throughArgs(analysis, setup, b.args);
+  if (through) return through;
   if (setup.builder.stock) return null;
   const leak = argLeak(analysis, setup, b.args);
   if (leak) return `its \`args:\` ${leak}`;
@@ -269,6 +298,19 @@ function builtFiles(inv: DockerInvocation, feeder: ScriptCommand | null | undefi
   if (inv.unknownFlags.length === 0 || flagValues(inv, '--file').length > 0) return dockerfile === null ? [] : [dockerfile];
   const cwd = inv.cmd.cwd!;
   return inv.operands.flatMap((o) => (o.word.value === null ? [] : [resolveRel(resolveRel(cwd, o.word.value), 'Dockerfile')]));
+}
+
+/**
+ * Why a COPY of the runtime Dockerfile written through a variable reads an artifact, or another
+ * value than the setup's final build where the merge writes it literally, in a build given
+ * `args` (a compose service's `args:`, an action's `build-args:`; a name '' is one only known at
+ * run time) (null: none does).
+ */
+function throughArgs(analysis: Analysis, setup: Setup, args: readonly (readonly [string, string | null])[]): string | null {
+  const facts = analysis.dockerfiles.get(setup.runtime!.dockerfile!);
+  if (!facts) return null;
+  const passed = args.some(([n]) => n === '') ? null : new Map(args);
+  return artifactThroughVariable(facts, passed, setup.runtime!.context!, setup.artifacts.map((a) => a.hostPath), setup);
 }
 
 /**

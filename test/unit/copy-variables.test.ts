@@ -1,8 +1,10 @@
 /**
  * A runtime COPY source written through a variable (src/analyze/copy-variables.ts): where the
- * value the build gives it (an ARG's default, a `--build-arg`, an ENV) names the artifact, or
- * may, the setup is refused (merged, the context no longer holds the file it read); where it
- * names another file, the setup migrates as before and the line is left alone.
+ * value the build gives it (an ARG's default, a `--build-arg`, an ENV) names the artifact, and
+ * every build of the file gives it that value, the line is rewritten as a literal one would be;
+ * where it may name it (a value not known, a folder holding it, a pattern), the setup is refused
+ * (merged, the context no longer holds the file it read); where it names another file, the
+ * setup migrates as before and the line is left alone.
  */
 import { describe, expect, it } from 'vitest';
 import { applied, planFiles } from '../support/plan.js';
@@ -20,16 +22,58 @@ const errors = (files: Record<string, string>) => {
 };
 
 describe('a runtime COPY source written through a variable', () => {
-  it('refuses a second COPY whose --build-arg value names the artifact (else migrated: the build then failed, the file gone)', () => {
-    const { plan, codes } = errors(repo(runtime('ARG EXTRA=NOTICE', 'COPY app /usr/local/bin/app', 'COPY ${EXTRA} /etc/app/'), '--build-arg EXTRA=app '));
-    expect(codes).toEqual(['DYNAMIC_ARTIFACT_PATH:Dockerfile:4']);
-    expect(plan.changes).toEqual([]);
+  it('rewrites a second COPY whose --build-arg value names the artifact (left alone, the build would fail, the file gone)', () => {
+    const files = repo(runtime('ARG EXTRA=NOTICE', 'COPY app /usr/local/bin/app', 'COPY ${EXTRA} /etc/app/'), '--build-arg EXTRA=app ');
+    const { plan, codes } = errors(files);
+    expect(codes).toEqual([]);
+    const after = applied(files, plan);
+    expect(after['Dockerfile']).toContain('ARG EXTRA=NOTICE\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCOPY --from=builder --chown=0:0 /out/app /etc/app/\n');
+    expect(after['build.sh']).toContain('docker build --build-arg EXTRA=app -t app:latest .');
   });
 
-  it('refuses a COPY through an ARG whose default (or an ENV) names the artifact, or a folder holding it', () => {
-    for (const lines of [['ARG BIN=app', 'COPY ${BIN} /usr/local/bin/app'], ['ENV BIN=./app', 'COPY $BIN /usr/local/bin/app'], ['ARG DIR=.', 'COPY ["${DIR}/app", "/usr/local/bin/app"]']]) {
+  it('migrates a COPY through an ARG whose default (or an ENV) names the artifact as a literal would, and no other build gives it another value', () => {
+    const cases: [string[], string][] = [
+      [['ARG BIN=app', 'COPY ${BIN} /usr/local/bin/'], 'ARG BIN=app\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/\n'],
+      [['ENV BIN=./app', 'COPY $BIN /usr/local/bin/app'], 'ENV BIN=./app\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n'],
+      [['ARG DIR=.', 'COPY ["${DIR}/app", "/usr/local/bin/app"]'], 'ARG DIR=.\nCOPY --from=builder --chown=0:0 ["/out/app", "/usr/local/bin/app"]\n'],
+    ];
+    for (const [lines, merged] of cases) {
+      const files = repo(runtime(...lines));
+      const { plan, codes } = errors(files);
+      expect(codes, lines.join(' / ')).toEqual([]);
+      expect(applied(files, plan)['Dockerfile']).toContain(merged);
+    }
+    // (the final build passing the value the default has reads the same file)
+    const passed = repo(runtime('ARG BIN=NOTICE', 'COPY ${BIN} /usr/local/bin/app'), '--build-arg BIN=app ');
+    expect(errors(passed).codes).toEqual([]);
+  });
+
+  it('still refuses a COPY through a variable naming a folder holding the artifact, or a pattern matching it', () => {
+    for (const lines of [['ARG DIR=.', 'COPY ${DIR} /srv/'], ['ARG BIN=ap*', 'COPY ${BIN} /usr/local/bin/']]) {
       expect(errors(repo(runtime(...lines))).codes, lines.join(' / ')).toEqual(['DYNAMIC_ARTIFACT_PATH:Dockerfile:3']);
     }
+  });
+
+  it('refuses where another build gives the variable a line now naming the artifact literally another value, and migrates one giving it alike', () => {
+    const dockerfile = runtime('ARG BIN=app', 'COPY ${BIN} /usr/local/bin/app');
+    const withDev = (devFlags: string) => {
+      const files = repo(dockerfile);
+      return { ...files, 'build.sh': files['build.sh'].replace('rm -f app', `docker build ${devFlags}-t app:dev .\nrm -f app`) };
+    };
+    // (merged, `COPY --from=builder /out/app` would copy the artifact where this build copied NOTICE)
+    expect(errors(withDev('--build-arg BIN=NOTICE ')).codes).toEqual(['RUNTIME_REBUILT:build.sh:8']);
+    expect(planFiles(withDev('--build-arg BIN=NOTICE ')).setups[0]!.diagnostics[0]!.message).toContain('`COPY ${BIN}` (Dockerfile:3) reads its source through `BIN`: "NOTICE" in this build, where the setup\'s final build reads "app"');
+    expect(errors(withDev('--build-arg BIN ')).codes).toEqual(['RUNTIME_REBUILT:build.sh:8']);
+    for (const same of ['', '--build-arg BIN=app ']) {
+      const files = withDev(same);
+      const { plan, codes } = errors(files);
+      expect(codes, same).toEqual([]);
+      expect(applied(files, plan)['build.sh']).toContain(`docker build ${same}-t app:dev .`);
+    }
+    // a compose service building the file with its own `args:`
+    const compose = (args: string[]) => ({ ...repo(dockerfile), 'docker-compose.yml': ['services:', '  web:', '    build:', '      context: .', ...args, '    image: app:dev', ''].join('\n') });
+    expect(errors(compose(['      args:', '        BIN: NOTICE'])).codes).toEqual(['RUNTIME_REBUILT:docker-compose.yml:2']);
+    expect(errors(compose([])).codes).toEqual([]);
   });
 
   it('refuses a value the tool cannot know that may name the artifact, and not one that cannot', () => {

@@ -19,7 +19,7 @@ const repo = (made: string[]) => ({
 
 describe('a folder made in the body of a function called once', () => {
   it('lands the copy inside the folder the body itself made before it', () => {
-    for (const made of [['mkdir -p out'], ['mkdir out'], ['rm -rf out', 'mkdir out']]) {
+    for (const made of [['mkdir -p out'], ['mkdir out'], ['rm -rf out', 'mkdir out'], ['[ -d out ] || mkdir out']]) {
       const files = repo(made);
       const plan = planFiles(files);
       expect(plan.setups.map((s) => s.status), made.join('; ')).toEqual(['migrate']);
@@ -40,7 +40,7 @@ describe('a folder made in the body of a function called once', () => {
   });
 
   it('still refuses a folder the body makes only on some paths', () => {
-    for (const made of [['if [ -n "$FRESH" ]; then mkdir -p out; fi'], ['[ -d out ] || mkdir out'], ['for d in out; do mkdir -p "$d"; done']]) {
+    for (const made of [['if [ -n "$FRESH" ]; then mkdir -p out; fi'], ['[ -d dist ] || mkdir out'], ['for d in out; do mkdir -p "$d"; done']]) {
       const plan = planFiles(repo(made));
       expect(plan.setups.map((s) => s.status), made.join('; ')).toEqual(['refused']);
       expect(plan.setups[0]!.diagnostics.map((d) => d.code), made.join('; ')).toContain('ARTIFACT_DEST_EXISTS');

@@ -27,6 +27,10 @@ function outcome(extra: Record<string, string>, setup = SETUP) {
 const py = (body: string) => ({ 'tools/release.py': `import shutil, subprocess\n${body}\n` });
 
 describe('a passed-over file that names the setup\'s script', () => {
+  it('does not count a naming in a Python comment', () => {
+    expect(outcome(py('# run build.sh before this\nshutil.copy("tally", "release/tally")')).kept).toBeNull();
+  });
+
   it('keeps the artifact on the host, saying where and why', () => {
     const r = outcome(py('subprocess.run(["sh", "build.sh"], check=True)\nshutil.copy("tally", "release/tally")'));
     expect(r.status).toBe('migrate');
@@ -81,6 +85,20 @@ describe('a passed-over file that runs make, where the setup is in a Makefile', 
   it('does not count a longer name holding make', () => {
     const r = outcome(py('shutil.make_archive("release", "gztar", "dist")'), MAKE_SETUP as unknown as typeof SETUP);
     expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+
+  it('does not count make in a Python comment or docstring, which run nothing', () => {
+    for (const body of ['# make sure the release folder exists\nshutil.copy("tally", "release/tally")', '"""Packs what make left; run it by hand."""\nshutil.copy("tally", "release/tally")', "def pack():\n    '''Pack the binary make built.'''\n    shutil.copy(\"tally\", \"release/tally\")"]) {
+      const r = outcome(py(body), MAKE_SETUP as unknown as typeof SETUP);
+      expect(r, body).toEqual({ status: 'migrate', errors: [], kept: null });
+    }
+  });
+
+  it('still counts make in any string that may be a command, an f-string docstring, a docstring the file reads, or a file that does not parse', () => {
+    for (const body of ['print("make the image first")', 'os.system("cd .. && make image")', 'f"""{subprocess.run(["make"])}"""', '"""make image"""\nsubprocess.run(__doc__, shell=True)', 'def broken(:\n    # make\n']) {
+      const r = outcome(py(`${body}\nshutil.copy("tally", "release/tally")`), MAKE_SETUP as unknown as typeof SETUP);
+      expect(r.kept, body).toContain('tools/release.py:');
+    }
   });
 });
 

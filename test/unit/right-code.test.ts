@@ -114,6 +114,12 @@ describe('the code names the problem', () => {
     expect(errors(plan)[0]!.message).toBe('app, extracted from app:build, is not copied into any image built later in this script');
     expect(prose(plan)).not.toContain('(none)');
   });
+
+  it('an extraction into the root folder names what was extracted, not an empty path', () => {
+    const into = (cp: string) => errors(planFiles(repo({ Dockerfile: 'FROM alpine:3.19\nCOPY other /other\n', other: 'x', 'build.sh': SCRIPT.replace('docker cp x:/out/app ./app', cp) })));
+    expect(into('docker cp x:/out/. .').map((d) => d.message)).toEqual(['everything in /out (copied into the repository\'s root), extracted from app:build, is not copied into any image built later in this script']);
+    expect(into('docker cp x:/out/ ./').map((d) => d.message)).toEqual(['out, extracted from app:build, is not copied into any image built later in this script']);
+  });
 });
 
 describe('no "(none)" in prose', () => {

@@ -105,6 +105,9 @@ describe('which scripts a command runs', () => {
     expect(runs('xargs -n 1 -P 2 bash < list')).toEqual([{ path: null, cwd: '' }]);
     expect(runs('find . -name "*.sh" -exec {} \\;')).toEqual([{ path: null, cwd: '' }]);
     expect(runs('find . -name build.sh -execdir sh {} \\;')).toEqual([{ path: null, cwd: '', ownFolder: true }]);
+    // (every shell whose scripts the tool reads, src/model/shells.ts: ash too)
+    expect(runs('ash ./build.sh')).toEqual([{ path: './build.sh', cwd: '' }]);
+    expect(runs("ash -c 'sh build.sh'")).toEqual([{ path: 'build.sh', cwd: '' }]);
   });
 
   it('finds none in programs it runs that are no script, or text only known at run time', () => {
