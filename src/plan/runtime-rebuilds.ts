@@ -160,7 +160,7 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   if (context !== runtime.context) return `its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   const runtimeFacts = analysis.dockerfiles.get(runtime.dockerfile!);
   // With its own build arguments, a COPY source written through a variable may name the artifact (../analyze/copy-variables.ts).
-  const through = runtimeFacts ? artifactThroughVariable(runtimeFacts, inv, context, setup.artifacts.map((a) => a.hostPath)) : null;
+  const through = runtimeFacts ? artifactThroughVariable(runtimeFacts, passedArgs(inv), context, setup.artifacts.map((a) => a.hostPath)) : null;
   if (through) return through;
   // A stock toolchain build gave no flags of its own: its stage reads the context alone.
   if (setup.builder.stock) return null;
@@ -176,9 +176,12 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   return null;
 }
 
-/** Why a COPY of `facts` written through a variable reads one of `hostPaths` in the build `inv` (null: none may). */
-function artifactThroughVariable(facts: DockerfileFacts, inv: DockerInvocation, context: string, hostPaths: readonly string[]): string | null {
-  for (const v of variableSources(facts, passedArgs(inv))) {
+/**
+ * Why a COPY of `facts` written through a variable reads one of `hostPaths` in a build given the
+ * build arguments `passed` (null: names only known at run time) (null: none may).
+ */
+function artifactThroughVariable(facts: DockerfileFacts, passed: ReadonlyMap<string, string | null> | null, context: string, hostPaths: readonly string[]): string | null {
+  for (const v of variableSources(facts, passed)) {
     const hit = variableReach(v, context, hostPaths);
     if (hit === null) continue;
     const copy = facts.copies[v.copy]!;
@@ -212,6 +215,8 @@ function actionDiffers(analysis: Analysis, setup: Setup, a: ActionBuild): string
   if (context === null) return `${also}: its context is only known at run time`;
   if (context !== runtime.context) return `${also}: its context is ${context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   if (a.build.stageInputs.length > 0) return `${also}: its \`with: ${a.build.stageInputs[0]}:\` reaches every stage of the build, the builder stage too`;
+  const through = throughArgs(analysis, setup, a.build.buildArgs);
+  if (through) return `${also}: ${through}`;
   // A build argument reaches the builder stage only where it declares the ARG; the value the builder build gave it changes nothing.
   const leak = argLeak(analysis, setup, a.build.buildArgs);
   if (leak) return `${also}: its \`build-args:\` ${leak}`;
@@ -250,6 +255,8 @@ function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): 
   const b = svc.build!;
   if (svc.buildProblems.length > 0) return svc.buildProblems[0]!.message;
   if (b.context !== runtime.context) return `its context is ${b.context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
+  const through = throughArgs(analysis, setup, b.args);
+  if (through) return through;
   if (setup.builder.stock) return null;
   const leak = argLeak(analysis, setup, b.args);
   if (leak) return `its \`args:\` ${leak}`;
@@ -269,6 +276,18 @@ function builtFiles(inv: DockerInvocation, feeder: ScriptCommand | null | undefi
   if (inv.unknownFlags.length === 0 || flagValues(inv, '--file').length > 0) return dockerfile === null ? [] : [dockerfile];
   const cwd = inv.cmd.cwd!;
   return inv.operands.flatMap((o) => (o.word.value === null ? [] : [resolveRel(resolveRel(cwd, o.word.value), 'Dockerfile')]));
+}
+
+/**
+ * Why a COPY of the runtime Dockerfile written through a variable reads an artifact in a build
+ * given `args` (a compose service's `args:`, an action's `build-args:`; a name '' is one only
+ * known at run time): merged, the context no longer holds it (null: none may).
+ */
+function throughArgs(analysis: Analysis, setup: Setup, args: readonly (readonly [string, string | null])[]): string | null {
+  const facts = analysis.dockerfiles.get(setup.runtime!.dockerfile!);
+  if (!facts) return null;
+  const passed = args.some(([n]) => n === '') ? null : new Map(args);
+  return artifactThroughVariable(facts, passed, setup.runtime!.context!, setup.artifacts.map((a) => a.hostPath));
 }
 
 /**

@@ -101,6 +101,16 @@ describe('GitHub Actions steps that build the runtime Dockerfile', () => {
     expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    build-args: GOFLAGS=-trimpath'], 'docker build --build-arg GOFLAGS=-trimpath -t app:build -f Dockerfile.build .')).status).toBe('migrate');
   });
 
+  it('docker/build-push-action build-args that make a COPY source written through a variable name the artifact refuse', () => {
+    const runtime = 'FROM alpine:3.19\nARG EXTRA=NOTICE\nCOPY app /usr/local/bin/app\nCOPY ${EXTRA} /etc/app/\n';
+    const push = (args: string[]) => ({ ...withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    build-args: |', ...args.map((a) => `      ${a}`)]), Dockerfile: runtime, NOTICE: 'n\n' });
+    // Merged, the context no longer holds app: the step's COPY ${EXTRA} would fail.
+    refusedAt(push(['EXTRA=app']), '.github/workflows/ci.yml', 9, /`COPY \$\{EXTRA\}` \(Dockerfile:4\) reads its source through `EXTRA`: "app" in this build, which names the extracted app/);
+    refusedAt(push(['EXTRA=${{ inputs.extra }}']), '.github/workflows/ci.yml', 9, /a value the tool cannot know before the build/);
+    // Another file of the context, as the setup's own build reads it: nothing changes.
+    expect(verdict(push(['EXTRA=NOTICE'])).status).toBe('migrate');
+  });
+
   it('another action handed the runtime Dockerfile refuses; one handed another file does not count', () => {
     refusedAt(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: Dockerfile']), '.github/workflows/ci.yml', 9, /is given Dockerfile \(`with: dockerfile:`\)/);
     expect(verdict(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: docs/Dockerfile.docs'])).status).toBe('migrate');
@@ -127,6 +137,17 @@ describe('compose services that build the runtime Dockerfile', () => {
     // A service that would build the stage alike does not hide one after it that would not.
     const two = ['services:', '  web:', '    build: .', '  race:', '    build:', '      context: .', '      args:', '        GOFLAGS: -race', ''].join('\n');
     refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'compose.yaml': two }), 'compose.yaml', 4, /`args:` GOFLAGS/);
+  });
+
+  it('one whose args make a COPY source written through a variable name the artifact refuses', () => {
+    const runtime = 'FROM alpine:3.19\nARG EXTRA=NOTICE\nCOPY app /usr/local/bin/app\nCOPY ${EXTRA} /etc/app/\n';
+    const files = (build: string[]) => ({ ...withCompose(build), Dockerfile: runtime, NOTICE: 'n\n' });
+    refusedAt(files(['context: .', 'args:', '  EXTRA: app']), 'docker-compose.yml', 2, /`COPY \$\{EXTRA\}` \(Dockerfile:4\) reads its source through `EXTRA`: "app" in this build, which names the extracted app/);
+    expect(verdict(files(['context: .', 'args:', '  EXTRA: NOTICE'])).status).toBe('migrate');
+    // The ARG's default naming it reads it in the service's build, which passes no EXTRA.
+    const byDefault = { ...files(['context: .']), Dockerfile: runtime.replace('EXTRA=NOTICE', 'EXTRA=app') };
+    byDefault['build.sh'] = byDefault['build.sh'].replace(RUN, 'docker build --build-arg EXTRA=NOTICE -t app:latest .');
+    refusedAt(byDefault, 'docker-compose.yml', 2, /"app" in this build/);
   });
 
   it('the setup\'s own compose build is not another build', () => {
