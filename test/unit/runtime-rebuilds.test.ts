@@ -189,8 +189,17 @@ describe('builds by other programs', () => {
     refusedAt(after('sudo -D /srv/app docker build -t app:srv .'), 'build.sh', 8, /through sudo with an option the tool does not read/);
   });
 
-  it('a bake in a folder holding the runtime Dockerfile refuses; one elsewhere does not count', () => {
-    refusedAt(after('docker buildx bake'), 'build.sh', 8, /bake file, which the tool does not read/);
+  it('a bake in a folder holding the runtime Dockerfile refuses at the target that builds it; one elsewhere does not count', () => {
+    const web = 'target "web" {\n  dockerfile = "Dockerfile"\n}\n';
+    const docs = 'target "docs" {\n  context = "docs"\n  dockerfile = "Dockerfile.docs"\n}\n';
+    refusedAt({ ...after('docker buildx bake'), 'docker-bake.hcl': docs + web }, 'docker-bake.hcl', 5, /`docker buildx bake` \(build\.sh:8\) builds `target "web" \{` \(docker-bake\.hcl:5\), which builds Dockerfile, and would now build the builder stage too/);
+    refusedAt({ ...after('docker buildx bake -f ci.hcl web') }, 'build.sh', 8, /bake files the tool cannot read \(it reads ci\.hcl, which the tool does not read as a bake file/);
+    // A bake whose targets build other Dockerfiles builds what it built (without a bake file it fails, as it did).
+    expect(verdict({ ...after('docker buildx bake --push'), 'docker-bake.hcl': docs, 'docs/Dockerfile.docs': 'FROM alpine:3.19\n' }).rebuilt).toEqual([]);
+    expect(verdict(after('docker buildx bake')).rebuilt).toEqual([]);
+    // What the reader cannot follow may build it.
+    refusedAt({ ...after('docker buildx bake --set docs.dockerfile=Dockerfile'), 'docker-bake.hcl': docs }, 'build.sh', 8, /its --set docs\.dockerfile=Dockerfile may override any target's attributes/);
+    refusedAt({ ...after('docker buildx bake -f "$BAKE"'), 'docker-bake.hcl': docs }, 'build.sh', 8, /only known at run time/);
     expect(verdict(after('(cd docs && docker buildx bake)')).rebuilt).toEqual([]);
   });
 
