@@ -45,7 +45,7 @@ import { dockerInvocation, flagValues, type DockerInvocation } from '../model/do
 import type { ScriptCommand } from '../model/script.js';
 import { resolveRel } from '../model/paths.js';
 import type { BuildStep, Setup } from '../model/setup.js';
-import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, valueKey } from './build-flags.js';
+import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, undeclaredReach, valueKey } from './build-flags.js';
 import { isExpanded } from '../analyze/compose.js';
 import { readComposeFile, type ComposeService } from '../analyze/hosts/compose-file.js';
 import { COMPOSE_FILE } from '../discover/passed-over.js';
@@ -317,7 +317,12 @@ function argLeak(analysis: Analysis, setup: Setup, args: readonly (readonly [str
   const given = new Map(setup.builder.inv.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
   for (const [name, value] of args) {
     if (name === '') return 'are only known at run time, and may name an ARG the builder stage declares';
-    if (declared !== null && !declared.has(name)) continue;
+    if (declared !== null && !declared.has(name)) {
+      // (A BuildKit argument reaches the stage without an ARG.)
+      const reach = given.has(name) ? null : undeclaredReach(name, builderFacts!, false);
+      if (reach) return `${name}=… would now reach the builder stage: ${reach}`;
+      continue;
+    }
     if (value !== null && given.get(name) === `${name}=${value}`) continue;
     return `${name} would now reach the builder stage, which declares ARG ${name}${value === null ? ', with a value only known at run time' : given.has(name) ? ', where the builder build gave it another value' : ''}`;
   }
