@@ -14,7 +14,8 @@
  * a file (./file-landing.ts: cp and install copy no folder without it). The copy's mode: `cp -p`/`-a` keep the file's; `install`
  * gives its `-m` (0755 without); plain `cp` gives the file's less the umask, which the plan checks
  * the builder stage's mode does not feel (src/plan/artifact-kind.ts plainCopyChangesModes, for
- * the usual umask 022; a script that sets its own `umask` first is not folded).
+ * the usual umask 022; a script that sets its own `umask` first is not folded, and a caller that
+ * sets one before running the script refuses: src/plan/caller-uses.ts).
  */
 import path from 'node:path/posix';
 import { resolveRel } from '../model/paths.js';
@@ -72,8 +73,8 @@ const hostMode = (mode: number | null, masked: boolean) => (mode === null ? null
  * stand as the first command naming them: each a new artifact at the destination, and the
  * command that made it.
  */
-export function foldCopies(artifacts: readonly Artifact[], after: readonly ScriptCommand[], before: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean): { cmd: ScriptCommand; artifact: Artifact; source: Artifact }[] {
-  const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact }[] = [];
+export function foldCopies(artifacts: readonly Artifact[], after: readonly ScriptCommand[], before: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean): { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] {
+  const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] = [];
   for (const a of artifacts) {
     if (a.contentsOnly) continue;
     for (const [k, cmd] of after.entries()) {
@@ -91,7 +92,7 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       if (c.masked && upTo.some(setsUmask)) break;
       // Without -a, cp and install copy no folder (the old step failed): the builder must prove it a file.
       if (!c.recursive && !isFile(a)) break;
-      out.push({ cmd, source: a, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, consumers: [], mode: c.mode ?? hostMode(a.mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
+      out.push({ cmd, source: a, masked: c.masked, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, consumers: [], mode: c.mode ?? hostMode(a.mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
       break;
     }
   }

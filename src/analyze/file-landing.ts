@@ -21,7 +21,7 @@ export function neverMadeFolder(rel: string, script: ScriptFile): boolean {
   const makes = (c: ScriptCommand) => ['mkdir', 'cp', 'mv', 'ln', 'install'].includes(c.words[0]?.value ?? '');
   const unknown = (c: ScriptCommand) => c.cwd === null || c.words.slice(1).some((w) => w.value === null);
   const hits = (ch: ReturnType<typeof dirChanges>[number]) =>
-    ch.maybe === 'made' ? ch.path === rel || rel.startsWith(`${ch.path}/`) : ch.made && (ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`)));
+    ch.path === null || (ch.maybe === 'made' ? ch.path === rel || rel.startsWith(`${ch.path}/`) : ch.made && (ch.path === rel || (ch.parents && ch.path.startsWith(`${rel}/`))));
   return !script.commands.some((c) => makes(c) && (unknown(c) || dirChanges(c).some(hits)));
 }
 

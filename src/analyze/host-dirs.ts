@@ -7,7 +7,7 @@
  * decide where an artifact lands, not only the repository's files.
  */
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand } from '../model/script.js';
+import type { ScriptCommand, Word } from '../model/script.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptFile } from '../model/script.js';
 import { repeatedBody } from './repeated-bodies.js';
@@ -15,7 +15,8 @@ import { repeatedBody } from './repeated-bodies.js';
 export type DirState = 'dir' | 'absent' | 'unknown';
 
 interface DirChange {
-  path: string;
+  /** null: a path only known at run time, which may be any folder of the repository. */
+  path: string | null;
   made: boolean;
   /** `mkdir -p`: the parents are made too. */
   parents: boolean;
@@ -42,32 +43,46 @@ function placedPaths(cmd: ScriptCommand, prog: string): DirChange[] {
   const tLong = flags.find((f) => f.startsWith('--target-directory='));
   const operands = words.filter((w, k) => k !== tAt + 1 || tAt < 0).filter((w) => !(w.value !== null && w.value.startsWith('-') && w.value !== '-'));
   const known = operands.flatMap((w) => (w.value === null ? [] : [resolveRel(cmd.cwd!, w.value)]));
-  const change = (p: string, maybe: 'made' | 'moved'): DirChange => ({ path: p, made: false, parents: false, uncertain: true, maybe });
+  const change = (p: string | null, maybe: 'made' | 'moved'): DirChange => ({ path: p, made: false, parents: false, uncertain: true, maybe });
   // without -r/-R/-a, cp copies no folder
   if (prog === 'cp' && !flags.some((f) => f === '--recursive' || f === '--archive' || (!f.startsWith('--') && /[rRa]/.test(f)))) return [];
   if (prog === 'install') return flags.some((f) => f === '--directory' || (!f.startsWith('--') && f.includes('d'))) ? known.map((p) => change(p, 'made')) : [];
   const targetWord = tAt >= 0 ? words[tAt + 1]?.value : tLong !== undefined ? tLong.slice('--target-directory='.length) : undefined;
-  const target = targetWord !== undefined ? (targetWord === null ? null : resolveRel(cmd.cwd!, targetWord)) : known.length === operands.length && known.length > 1 ? known[known.length - 1]! : null;
-  const sources = targetWord !== undefined ? known : known.slice(0, -1);
+  const last = operands.length > 1 ? operands[operands.length - 1]!.value : undefined;
+  const target = targetWord !== undefined ? (targetWord === null ? null : resolveRel(cmd.cwd!, targetWord)) : typeof last === 'string' ? resolveRel(cmd.cwd!, last) : null;
+  const sources = (targetWord !== undefined ? operands : operands.slice(0, -1)).flatMap((w) => (w.value === null ? [] : [resolveRel(cmd.cwd!, w.value)]));
   if (prog === 'ln' && targetWord === undefined && operands.length === 1 && known.length === 1) return [change(resolveRel(cmd.cwd!, known[0]!.split('/').pop()!), 'made')];
   const out: DirChange[] = [];
   if (target !== null) out.push(change(target, 'made'), ...sources.map((s) => change(target === '' ? s.split('/').pop()! : `${target}/${s.split('/').pop()}`, 'made')));
+  // A destination only known at run time may be any folder.
+  else if (last === null || targetWord === null) out.push(change(null, 'made'));
   if (prog === 'mv') out.push(...sources.map((s) => change(s, 'moved')));
   return out;
 }
 
-/** The folder changes one command makes, or [] when it is none of mkdir/rm -r/rmdir. */
+/**
+ * Whether a path only known at run time lies outside the repository for sure: an absolute
+ * beginning (`/tmp/$X`) or the home folder (`$HOME/.cache`, `~/x`).
+ */
+const outside = (w: Word) => w.staticPrefix.startsWith('/') || /^(~|\$HOME\b|\$\{HOME\}|"\$HOME\b|"\$\{HOME\})/.test(w.raw);
+
+/**
+ * The folder changes one command makes, or [] when it is none of mkdir/rm -r/rmdir. A path
+ * only known at run time (`mkdir -p "$OUT"`, with OUT from the environment, a sourced file, a
+ * `read`), or from a folder not known, may be any folder: after it, what is there is not known.
+ */
 export function dirChanges(cmd: ScriptCommand): DirChange[] {
   const prog = cmd.words[0]?.value;
   if (cmd.cwd !== null && prog !== undefined && prog !== null && PLACING.has(prog)) return placedPaths(cmd, prog);
-  if (cmd.cwd === null || (prog !== 'mkdir' && prog !== 'rm' && prog !== 'rmdir')) return [];
+  if (prog !== 'mkdir' && prog !== 'rm' && prog !== 'rmdir') return [];
   const flags = cmd.words.slice(1).filter((w) => w.value !== null && /^-[A-Za-z]+$|^--[a-z-]+$/.test(w.value)).map((w) => w.value!);
   const operands = cmd.words.slice(1).filter((w) => !(w.value !== null && w.value.startsWith('-')));
   const recursive = flags.some((f) => f === '--recursive' || (!f.startsWith('--') && /[rR]/.test(f)));
   if (prog === 'rm' && !recursive) return [];
   const parents = prog === 'mkdir' && flags.some((f) => f === '--parents' || (!f.startsWith('--') && f.includes('p')));
   const uncertain = cmd.conditional || cmd.loop;
-  return operands.flatMap((w) => (w.value === null ? [] : [{ path: resolveRel(cmd.cwd!, w.value), made: prog === 'mkdir', parents, uncertain }]));
+  const unknown = (w: Word): DirChange[] => (outside(w) || w.value?.startsWith('/') ? [] : [{ path: null, made: false, parents: false, uncertain: true, maybe: prog === 'mkdir' ? 'made' : 'moved' }]);
+  return operands.flatMap((w) => (w.value === null || cmd.cwd === null ? unknown(w) : [{ path: resolveRel(cmd.cwd, w.value), made: prog === 'mkdir', parents, uncertain }]));
 }
 
 const TESTS = new Set(['[', '[[', 'test']);
@@ -115,8 +130,8 @@ export function changesDir(rel: string, cmd: ScriptCommand): boolean {
   return dirChanges(cmd).some((c) => hitsDir(c, rel));
 }
 
-const hitsDir = (c: DirChange, rel: string) =>
-  c.maybe ? c.path === rel || rel.startsWith(`${c.path}/`) : c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '';
+const hitsDir = (c: DirChange, rel: string): boolean =>
+  c.path === null ? true : c.maybe ? c.path === rel || rel.startsWith(`${c.path}/`) : c.made ? c.path === rel || (c.parents && c.path.startsWith(`${rel}/`)) : c.path === rel || rel.startsWith(`${c.path}/`) || c.path === '';
 
 /** What is at `rel` after a change that hits it: a copy may only make a folder where none was, a move only take one away. */
 function stateAfter(state: DirState, c: DirChange, certain: boolean): DirState {

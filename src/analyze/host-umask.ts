@@ -24,18 +24,32 @@ export function setsUmask(cmd: ScriptCommand): boolean {
   return cmd.words[0]?.value === 'umask' && cmd.words.slice(1).some((w) => w.value === null || !w.value.startsWith('-'));
 }
 
+/**
+ * The artifacts whose old mode on the host followed the umask of the shell that made them: a
+ * mode the shell gave (`cat > f`, `chmod +x f`) that no octal chmod set whole, a host `tar -x`
+ * without `-p`, and a plain `cp` folded into the extraction (`hostCopies`).
+ */
+export function umaskModes(artifacts: readonly Artifact[], umaskFree: ReadonlySet<Artifact>, hostCopies: ReadonlySet<Artifact>): Artifact[] {
+  return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || a.modesMasked === 'tar' || hostCopies.has(a));
+}
+
 /** HOST_UMASK when the script sets a umask before the runtime build and a mode the migration writes depends on it. */
-export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], umaskFree: ReadonlySet<Artifact>): Diagnostic[] {
-  const affected = setup.artifacts.filter((a) => a.mode !== null && !umaskFree.has(a));
+export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], affected: readonly string[]): Diagnostic[] {
   const set = before.find(setsUmask);
-  if (affected.length === 0 || !set) return [];
+  return affected.length === 0 || !set ? [] : [umaskSet(setup, set, affected)];
+}
+
+/**
+ * HOST_UMASK for `set`, a `umask` with an operand run before the runtime build: by the script,
+ * or by a caller before it runs the script (`call`), whose shell the script inherits it from.
+ */
+export function umaskSet(setup: Setup, set: ScriptCommand, affected: readonly string[], call?: ScriptCommand): Diagnostic {
   const words = set.words.map((w) => w.raw).join(' ');
-  return [
-    diag('HOST_UMASK', 'error', `\`${words}\` sets the umask the shell creates ${affected.map((a) => a.hostPath).join(', ')} with (and \`chmod\` without who honours): the old file's mode follows it, while the migrated COPY would set the mode a umask of 022 gives`, {
-      file: set.file,
-      line: set.line,
-      setup: setup.id,
-      hint: `Give the file its whole mode with an octal chmod after the extraction (\`chmod 755 ${affected[0]!.hostPath}\`), or set the umask after the runtime build; then run the tool again.`,
-    }),
-  ];
+  const by = call ? ` before running ${setup.script} (${call.file}:${call.line}), which inherits it,` : '';
+  return diag('HOST_UMASK', 'error', `\`${words}\`${by} sets the umask the shell creates ${affected.join(', ')} with (and \`chmod\` without who and a plain \`cp\` or \`tar -x\` honour): the old file's mode follows it, while the migrated COPY would set the mode a umask of 022 gives`, {
+    file: set.file,
+    line: set.line,
+    setup: setup.id,
+    hint: `Give the file its whole mode with an octal chmod after the extraction (\`chmod 755 ${affected[0]!}\`), or set the umask after the runtime build; then run the tool again.`,
+  });
 }

@@ -28,7 +28,7 @@
 import type { DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
-import { resolveRel } from '../model/paths.js';
+import { mayNameFromAnywhere, resolveRel } from '../model/paths.js';
 import { hostEffect, meets, TESTS, type HostEffect, type PathUse } from '../plan/host-commands.js';
 import { mountHostSide } from '../plan/host-effects.js';
 
@@ -120,7 +120,7 @@ function movedSources(cmd: ScriptCommand, effect: HostEffect): PathUse[] {
  * there whether or not the image was built first, and is no use.
  */
 export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
-  if (cmd.cwd === null) return null;
+  if (cmd.cwd === null) return inv ? null : namedFromAnywhere(cmd, artifacts);
   if (inv) return artifactUse(cmd, inv, artifacts);
   // The program itself, also when the shell is replaced by it (`exec ./relay --listen :8080`).
   const first = cmd.words[0]?.value === 'exec' ? cmd.words[1] : cmd.words[0];
@@ -151,6 +151,25 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
 function appendedTo(cmd: ScriptCommand, artifacts: readonly Artifact[]): Artifact[] {
   const targets = cmd.redirects.filter((r) => (r.op === '>>' || r.op === '&>>') && r.target.value !== null).map((r) => resolveRel(cmd.cwd!, r.target.value!));
   return artifacts.filter((a) => targets.some((p) => p === a.hostPath || p.startsWith(`${a.hostPath}/`)));
+}
+
+/**
+ * A command run from a folder only known at run time (after an `eval` or a `cd "$DIR"` in a
+ * script that may have run the setup's script in a way the tool cannot name, `sh -c "$CMD"`):
+ * a relative path it is given that ends as the artifact's does (`sha256sum app`), or leads into
+ * it or to a folder holding it, may be it. Only such a path counts (`cat config.json` does not).
+ */
+function namedFromAnywhere(cmd: ScriptCommand, artifacts: readonly Artifact[]): ArtifactUse | null {
+  const effect = hostEffect(cmd);
+  // What it reads, moves away or hands a program the tool does not model, and the program itself when it is a path.
+  const program = cmd.words[0]?.value?.includes('/') ? [cmd.words[0]] : [];
+  const words = [...program, ...[...effect.reads, ...movedSources(cmd, effect), ...effect.mayTouch].map((u) => u.word)];
+  for (const w of words) {
+    if (w.value === null || w.value.startsWith('-')) continue;
+    const hit = artifacts.filter((a) => mayNameFromAnywhere(w.value!, a.hostPath));
+    if (hit.length > 0) return { artifacts: hit, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) is given ${w.raw} from a folder only known at run time, which may be it or a folder holding it` };
+  }
+  return null;
 }
 
 /**

@@ -37,7 +37,7 @@ import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { shadowedCommands } from './shadowed-commands.js';
 import { sourcedFolderChanges } from './sourced-folders.js';
 import { onbuildContextReads } from './onbuild-base.js';
-import { noteModeSource, umaskDependence } from './host-umask.js';
+import { noteModeSource, umaskDependence, umaskModes } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
@@ -393,6 +393,8 @@ function makeSetup(
   const builderFacts = () => (builder.dockerfile === null ? null : loadDockerfile(builder.dockerfile, fs, dockerfiles));
   const isFile = (a: Artifact) => setup.run === null && unprovenFile(a.containerPath, builder, builderFacts()) === null;
   const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  // A plain cp on the host gives its copy the mode less the shell's umask.
+  const hostCopies = new Set(copies.filter((c) => c.masked).map((c) => c.artifact));
   for (const { cmd, artifact } of copies) {
     commands.add(cmd);
     setup.extraction.push(cmd);
@@ -574,7 +576,10 @@ function makeSetup(
     setup.builderTagUsers = [...new Set([...setup.builderTagUsers, ...uses.users])].sort((a, b) => pos(a) - pos(b));
   }
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
-  diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), umaskFree));
+  // Modes the host shell's umask gave: a umask set before, here or by a caller (../plan/caller-uses.ts), changes them.
+  const byUmask = umaskModes(setup.artifacts, umaskFree, hostCopies).map((a) => a.hostPath);
+  if (byUmask.length > 0) setup.umaskModes = byUmask;
+  diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), byUmask));
   checkArtifactDestinations(setup, fs);
   const conditions = stepConditions(setup, script, fs);
   if (conditions) diagnostics.push(conditions);

@@ -132,6 +132,11 @@ export interface Setup {
    * the script with another shell (`sh build.sh`) or options that may expand them.
    */
   aliasShadows?: Diagnostic[];
+  /**
+   * Host paths of the artifacts whose old mode followed the umask of the shell that made them
+   * (src/analyze/host-umask.ts): a caller that sets a umask before running the script refuses.
+   */
+  umaskModes?: string[];
     diagnostics: Diagnostic[];
 }
 

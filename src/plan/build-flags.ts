@@ -154,6 +154,20 @@ export function builderArgNames(inv: DockerInvocation): Set<string> | null {
   return new Set(flags.map(buildArgName));
 }
 
+/**
+ * How a build argument no ARG declares still reaches the stages of `facts` in one build, said
+ * as the rest of a message, or null: a `BUILDKIT_*` argument sets an option of the whole build
+ * (its syntax, its cache, what it keeps of the context); and, given to the build whose image is
+ * the final one (`final`), `SOURCE_DATE_EPOCH` sets that image's timestamps. (Docker's proxy
+ * arguments reach every RUN too, but change how it fetches, not what it builds: they are kept
+ * out of the cache key and the image history for that reason.)
+ */
+export function undeclaredReach(name: string, facts: DockerfileFacts, final: boolean): string | null {
+  if (/^BUILDKIT_/.test(name)) return `BuildKit reads ${name} as an option of the whole build, which would now apply to the stages of ${facts.path} too`;
+  if (name === 'SOURCE_DATE_EPOCH' && final) return `BuildKit sets the final image's timestamps from SOURCE_DATE_EPOCH, which would now apply to the image built from ${facts.path}`;
+  return null;
+}
+
 export function declaredArgs(facts: DockerfileFacts): Set<string> {
   return new Set([...facts.globalArgs.map((a) => a.name), ...facts.stages.flatMap((s) => s.args)]);
 }
@@ -217,6 +231,11 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       }
       if (declaredArgs(runtimeFacts).has(name)) {
         out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the builder build, but ${runtimeFacts.path} declares ARG ${name}, which would now receive it`, at(b, `Rename the ARG in one Dockerfile, or pass the same value to both builds.`)));
+        continue;
+      }
+      const reach = undeclaredReach(name, runtimeFacts, true);
+      if (reach) {
+        out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the builder build, but ${reach}`, at(b, `Pass the same --build-arg ${name} to both builds, or migrate this setup by hand.`)));
         continue;
       }
       // `--build-arg NAME` takes its value from the environment: the final build's must be the same.
@@ -291,6 +310,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     if (builderDeclared.has(name) && builderArgs.get(name) !== value) {
       out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${builderFacts.path} declares ARG ${name}, which would now receive it`, at(r, 'Rename the ARG in one Dockerfile, or pass the same value to both builds.')));
     }
+    const reach = builderDeclared.has(name) || builderArgs.has(name) ? null : undeclaredReach(name, builderFacts, false);
+    if (reach) out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${reach}`, at(r, `Pass the same --build-arg ${name} to both builds, or migrate this setup by hand.`)));
   }
   if (out.carried.length > 0) out.notes.push(`${b.cmd.file}: the final build now also gets the builder build's ${out.carried.join(' ')}`);
   return out;

@@ -21,7 +21,7 @@
 import path from 'node:path/posix';
 import { readScript, scriptKindOf, type Analysis } from '../analyze/index.js';
 import type { RepoFs } from '../model/fs.js';
-import { resolveRel } from '../model/paths.js';
+import { mayNameFromAnywhere, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 
@@ -48,6 +48,11 @@ class ReachIndex {
       this.names.add(path.basename(d));
       if (d !== p) this.over.set(d, [...(this.over.get(d) ?? []), h]);
     }
+  }
+
+  /** Every path held. */
+  all(): Held[] {
+    return [...this.at.values()].flat();
   }
 
   get size(): number {
@@ -110,7 +115,14 @@ function reachesFrom(text: string, cwds: readonly string[], index: ReachIndex): 
 /** The setups whose artifacts `cmd` names by a path, by the words the reader gave it. */
 function reachedBy(cmd: ScriptCommand, index: ReachIndex): Set<Setup> {
   const out = new Set<Setup>();
-  if (cmd.cwd === null) return out;
+  // From a folder only known at run time, a relative word ending as an artifact's path does may name it (../analyze/host-uses.ts).
+  if (cmd.cwd === null) {
+    for (const w of [...cmd.words, ...cmd.redirects.map((r) => r.target)]) {
+      if (w.value === null || w.value.startsWith('-') || !w.value.split('/').some((s) => index.names.has(s))) continue;
+      for (const h of index.all()) if (mayNameFromAnywhere(w.value, h.hostPath)) out.add(h.setup);
+    }
+    return out;
+  }
   for (const w of [...cmd.words, ...cmd.redirects.map((r) => r.target)]) {
     if (w.value === null || w.value.startsWith('/')) continue;
     // The whole word is one path to the shell, whatever it holds (`"beacon linux"`); its parts may be paths too (`--file=out/app`).

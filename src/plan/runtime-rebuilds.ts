@@ -37,6 +37,7 @@ import { isIndexedBuild, keptCommands } from '../analyze/release-scripts.js';
 import { engineBuild } from '../model/engine-builds.js';
 import type { ForeignBuild } from '../model/foreign-builds.js';
 import { unreadBuilds, type UnreadBuild } from './unread-builds.js';
+import { bakeTargets } from './script-bakes.js';
 import { mayBuild } from '../model/foreign-builds.js';
 import path from 'node:path/posix';
 import { diag } from '../model/diagnostics.js';
@@ -44,7 +45,7 @@ import { dockerInvocation, flagValues, type DockerInvocation } from '../model/do
 import type { ScriptCommand } from '../model/script.js';
 import { resolveRel } from '../model/paths.js';
 import type { BuildStep, Setup } from '../model/setup.js';
-import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, valueKey } from './build-flags.js';
+import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, undeclaredReach, valueKey } from './build-flags.js';
 import { isExpanded } from '../analyze/compose.js';
 import { composeBuilds, type ComposeService } from '../analyze/hosts/compose-file.js';
 import { COMPOSE_FILE } from '../discover/passed-over.js';
@@ -92,6 +93,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     }
   }
   let unreadFiles: UnreadBuild[] | undefined;
+  let walked: string[] | undefined;
   const actions = workflowActions(analysis, fs);
   const services = composeServices(analysis, fs);
   const ownServices = servicesOfSetups(analysis);
@@ -111,10 +113,10 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the service ${service!.name} of ${service!.file} (line ${service!.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${byService}`, { file: service!.file, line: service!.line, setup: setup.id, hint: HINT }));
       continue;
     }
-    // A bake in the runtime Dockerfile's folder or above may build it: its bake file is not read.
-    const bake = bakes.find((c) => c.cwd === '' || setup.runtime!.dockerfile!.startsWith(`${c.cwd}/`));
-    if (bake) {
-      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(bake)}\` (${bake.file}:${bake.line}) builds the targets of a bake file, which the tool does not read, from a folder holding ${setup.runtime!.dockerfile}: one may build it, and would now build the builder stage too`, { file: bake.file, line: bake.line, setup: setup.id, hint: HINT }));
+    // A bake in the runtime Dockerfile's folder or above may build it: the target of the bake files it reads that does, or one it cannot read (./script-bakes.ts).
+    const baked = bakes.filter((c) => c.cwd === '' || setup.runtime!.dockerfile!.startsWith(`${c.cwd}/`)).map((c) => bakeFinding(c, setup.runtime!.dockerfile!, fs, (walked ??= walkedFiles(analysis)))).find((d) => d !== null);
+    if (baked) {
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', baked.message, { file: baked.file, line: baked.line, setup: setup.id, hint: HINT }));
       continue;
     }
     // An engine behind a wrapper option the tool does not read (`sudo -D /srv docker build .`) may build it from anywhere.
@@ -149,6 +151,19 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       break;
     }
   }
+}
+
+/** The files the walk found, as the bake reader weighs what lies beside a bake file. */
+const walkedFiles = (analysis: Analysis) => [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])];
+
+/** Where and why a script's `docker buildx bake` may build `runtime` (null: the targets it reads build other Dockerfiles). */
+function bakeFinding(cmd: ScriptCommand, runtime: string, fs: RepoFs, files: readonly string[]): { file: string; line: number; message: string } | null {
+  const read = bakeTargets(cmd, fs, files);
+  if ('unread' in read) return { file: cmd.file, line: cmd.line, message: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds the targets of bake files the tool cannot read (${read.unread}), from a folder holding ${runtime}: one may build it, and would now build the builder stage too` };
+  const target = read.builds.find((b) => mayBuild(b, runtime));
+  if (!target) return null;
+  const which = target.dockerfiles !== null ? runtime : `${target.names.length === 0 ? 'a Dockerfile only known at run time' : `a Dockerfile named ${target.names.join(' or ')} from a folder only known at run time`}, which may be ${runtime}`;
+  return { file: target.file, line: target.line, message: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds \`${target.text}\` (${target.file}:${target.line}), which builds ${which}, and would now build the builder stage too` };
 }
 
 /** Why `inv`, another build of the setup's runtime Dockerfile, would build the merged file's builder stage differently (null: it would not). */
@@ -325,7 +340,12 @@ function argLeak(analysis: Analysis, setup: Setup, args: readonly (readonly [str
   const given = new Map(setup.builder.inv.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
   for (const [name, value] of args) {
     if (name === '') return 'are only known at run time, and may name an ARG the builder stage declares';
-    if (declared !== null && !declared.has(name)) continue;
+    if (declared !== null && !declared.has(name)) {
+      // (A BuildKit argument reaches the stage without an ARG.)
+      const reach = given.has(name) ? null : undeclaredReach(name, builderFacts!, false);
+      if (reach) return `${name}=… would now reach the builder stage: ${reach}`;
+      continue;
+    }
     if (value !== null && given.get(name) === `${name}=${value}`) continue;
     return `${name} would now reach the builder stage, which declares ARG ${name}${value === null ? ', with a value only known at run time' : given.has(name) ? ', where the builder build gave it another value' : ''}`;
   }

@@ -117,3 +117,28 @@ describe('the search of a far file', () => {
     expect(ofText).toBe(1);
   });
 });
+
+describe('a script that works from a folder only known at run time', () => {
+  // It may run build.sh in a way the tool cannot name (`eval "$STEP"`, `sh -c "$CMD"`), and then read what it left.
+  it('keeps the binary for a relative path that ends as its path does, beside the script or in another folder', () => {
+    // (A script in another folder is read where a word of it names the binary from its folder or the root.)
+    for (const [file, pre, reads] of [
+      ['release.sh', 'eval "$STEP"', ['sha256sum out/relay > relay.sha256', 'sha256sum relay > relay.sha256', 'tar czf rel.tgz out']],
+      ['tools/release.sh', 'eval "$STEP"', ['sha256sum out/relay > relay.sha256', 'tar czf rel.tgz out']],
+      ['tools/release.sh', 'cd "$ROOT" && sh -c "$CMD"', ['sha256sum out/relay > relay.sha256']],
+    ] as const) {
+      for (const read of reads) {
+        const r = outcome({ [file]: `#!/bin/sh\nset -e\n${pre}\n${read}\n` });
+        expect([file, read, r.status, r.exported]).toEqual([file, read, 'migrate', true]);
+        expect(r.why).toContain('from a folder only known at run time, which may be it or a folder holding it');
+      }
+    }
+  });
+
+  it('does not count a path that ends otherwise, an absolute one, or one it only writes', () => {
+    for (const read of ['cat config.json', 'sha256sum /srv/out/relay', 'cp /tmp/x other/relay', 'echo relay > out.txt']) {
+      const r = outcome({ 'tools/release.sh': `#!/bin/sh\nset -e\neval "$STEP"\n${read}\n` });
+      expect([read, r.status, r.exported]).toEqual([read, 'migrate', false]);
+    }
+  });
+});

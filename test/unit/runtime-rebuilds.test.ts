@@ -101,6 +101,16 @@ describe('GitHub Actions steps that build the runtime Dockerfile', () => {
     expect(verdict(withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    build-args: GOFLAGS=-trimpath'], 'docker build --build-arg GOFLAGS=-trimpath -t app:build -f Dockerfile.build .')).status).toBe('migrate');
   });
 
+  it('docker/build-push-action build-args that make a COPY source written through a variable name the artifact refuse', () => {
+    const runtime = 'FROM alpine:3.19\nARG EXTRA=NOTICE\nCOPY app /usr/local/bin/app\nCOPY ${EXTRA} /etc/app/\n';
+    const push = (args: string[]) => ({ ...withWorkflow(['- uses: docker/build-push-action@v5', '  with:', '    context: .', '    build-args: |', ...args.map((a) => `      ${a}`)]), Dockerfile: runtime, NOTICE: 'n\n' });
+    // Merged, the context no longer holds app: the step's COPY ${EXTRA} would fail.
+    refusedAt(push(['EXTRA=app']), '.github/workflows/ci.yml', 9, /`COPY \$\{EXTRA\}` \(Dockerfile:4\) reads its source through `EXTRA`: "app" in this build, which names the extracted app/);
+    refusedAt(push(['EXTRA=${{ inputs.extra }}']), '.github/workflows/ci.yml', 9, /a value the tool cannot know before the build/);
+    // Another file of the context, as the setup's own build reads it: nothing changes.
+    expect(verdict(push(['EXTRA=NOTICE'])).status).toBe('migrate');
+  });
+
   it('another action handed the runtime Dockerfile refuses; one handed another file does not count', () => {
     refusedAt(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: Dockerfile']), '.github/workflows/ci.yml', 9, /is given Dockerfile \(`with: dockerfile:`\)/);
     expect(verdict(withWorkflow(['- uses: example/image-action@v1', '  with:', '    dockerfile: docs/Dockerfile.docs'])).status).toBe('migrate');
@@ -122,11 +132,25 @@ describe('compose services that build the runtime Dockerfile', () => {
 
   it('one passing an argument the builder declares, from another context, or with a key not reproduced refuses', () => {
     refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args:` GOFLAGS would now reach the builder stage/);
+    // A BuildKit option reaches the builder stage without an ARG; a proxy argument changes nothing it builds.
+    refusedAt(withCompose(['context: .', 'args:', '  BUILDKIT_SYNTAX: docker/dockerfile:1.7']), 'docker-compose.yml', 2, /`args:` BUILDKIT_SYNTAX=… would now reach the builder stage: BuildKit reads BUILDKIT_SYNTAX as an option of the whole build/);
+    expect(verdict(withCompose(['context: .', 'args:', '  HTTP_PROXY: http://proxy:3128'])).status).toBe('migrate');
     refusedAt(withCompose(['context: ./ctx', 'dockerfile: ../Dockerfile']), 'docker-compose.yml', 2, /its context is ctx/);
     refusedAt(withCompose(['context: .', 'platforms:', '  - linux/arm64']), 'docker-compose.yml', 2, /platforms/);
     // A service that would build the stage alike does not hide one after it that would not.
     const two = ['services:', '  web:', '    build: .', '  race:', '    build:', '      context: .', '      args:', '        GOFLAGS: -race', ''].join('\n');
     refusedAt(repo([BUILD, ...EXTRACT, RUN], { 'compose.yaml': two }), 'compose.yaml', 4, /`args:` GOFLAGS/);
+  });
+
+  it('one whose args make a COPY source written through a variable name the artifact refuses', () => {
+    const runtime = 'FROM alpine:3.19\nARG EXTRA=NOTICE\nCOPY app /usr/local/bin/app\nCOPY ${EXTRA} /etc/app/\n';
+    const files = (build: string[]) => ({ ...withCompose(build), Dockerfile: runtime, NOTICE: 'n\n' });
+    refusedAt(files(['context: .', 'args:', '  EXTRA: app']), 'docker-compose.yml', 2, /`COPY \$\{EXTRA\}` \(Dockerfile:4\) reads its source through `EXTRA`: "app" in this build, which names the extracted app/);
+    expect(verdict(files(['context: .', 'args:', '  EXTRA: NOTICE'])).status).toBe('migrate');
+    // The ARG's default naming it reads it in the service's build, which passes no EXTRA.
+    const byDefault = { ...files(['context: .']), Dockerfile: runtime.replace('EXTRA=NOTICE', 'EXTRA=app') };
+    byDefault['build.sh'] = byDefault['build.sh'].replace(RUN, 'docker build --build-arg EXTRA=NOTICE -t app:latest .');
+    refusedAt(byDefault, 'docker-compose.yml', 2, /"app" in this build/);
   });
 
   it('the setup\'s own compose build is not another build', () => {
@@ -168,8 +192,17 @@ describe('builds by other programs', () => {
     refusedAt(after('sudo -D /srv/app docker build -t app:srv .'), 'build.sh', 8, /through sudo with an option the tool does not read/);
   });
 
-  it('a bake in a folder holding the runtime Dockerfile refuses; one elsewhere does not count', () => {
-    refusedAt(after('docker buildx bake'), 'build.sh', 8, /bake file, which the tool does not read/);
+  it('a bake in a folder holding the runtime Dockerfile refuses at the target that builds it; one elsewhere does not count', () => {
+    const web = 'target "web" {\n  dockerfile = "Dockerfile"\n}\n';
+    const docs = 'target "docs" {\n  context = "docs"\n  dockerfile = "Dockerfile.docs"\n}\n';
+    refusedAt({ ...after('docker buildx bake'), 'docker-bake.hcl': docs + web }, 'docker-bake.hcl', 5, /`docker buildx bake` \(build\.sh:8\) builds `target "web" \{` \(docker-bake\.hcl:5\), which builds Dockerfile, and would now build the builder stage too/);
+    refusedAt({ ...after('docker buildx bake -f ci.hcl web') }, 'build.sh', 8, /bake files the tool cannot read \(it reads ci\.hcl, which the tool does not read as a bake file/);
+    // A bake whose targets build other Dockerfiles builds what it built (without a bake file it fails, as it did).
+    expect(verdict({ ...after('docker buildx bake --push'), 'docker-bake.hcl': docs, 'docs/Dockerfile.docs': 'FROM alpine:3.19\n' }).rebuilt).toEqual([]);
+    expect(verdict(after('docker buildx bake')).rebuilt).toEqual([]);
+    // What the reader cannot follow may build it.
+    refusedAt({ ...after('docker buildx bake --set docs.dockerfile=Dockerfile'), 'docker-bake.hcl': docs }, 'build.sh', 8, /its --set docs\.dockerfile=Dockerfile may override any target's attributes/);
+    refusedAt({ ...after('docker buildx bake -f "$BAKE"'), 'docker-bake.hcl': docs }, 'build.sh', 8, /only known at run time/);
     expect(verdict(after('(cd docs && docker buildx bake)')).rebuilt).toEqual([]);
   });
 

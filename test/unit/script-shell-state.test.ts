@@ -60,6 +60,40 @@ describe('a umask the file `cat` writes follows', () => {
   });
 });
 
+describe('a umask a caller sets before running the script, which inherits it', () => {
+  const FILES = { 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME };
+  const STREAM = sh(...CAT, 'chmod +x app', 'docker build -t app .');
+  const FOLD = sh('mkdir -p bin', ...CP.slice(0, 4), 'cp app bin/app', 'docker build -t app .');
+  const BIN = { ...FILES, Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' };
+
+  it('a Makefile recipe or a CI step: refused at the umask, when the file `cat` wrote or a plain cp gave a mode', () => {
+    // Before: app is 0700 (0600 from `cat`, then +x through the umask); merged, COPY --chmod=755.
+    expect(errors(planFiles({ ...FILES, 'build.sh': STREAM, Makefile: 'image:\n\tumask 077 && ./build.sh\n' }))).toEqual([['refused', ['HOST_UMASK:2']]]);
+    // Before: bin/app is the stage's 0755 less 077; merged, the stage's 0755.
+    const step = ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - run: |', '          umask 077', '          ./build.sh', ''].join('\n');
+    expect(errors(planFiles({ ...BIN, 'build.sh': FOLD, '.github/workflows/ci.yml': step }))).toEqual([['refused', ['HOST_UMASK:7']]]);
+    // Another script: the same.
+    expect(errors(planFiles({ ...FILES, 'build.sh': STREAM, 'ci.sh': sh('umask 027', './build.sh') }))).toEqual([['refused', ['HOST_UMASK:3']]]);
+  });
+
+  it('a umask after the call, an octal chmod, a docker cp extraction or cp -p are no concern', () => {
+    expect(errors(planFiles({ ...FILES, 'build.sh': STREAM, 'ci.sh': sh('./build.sh', 'umask 077') }))).toEqual([['migrate', []]]);
+    expect(errors(planFiles({ ...FILES, 'build.sh': sh(...CAT, 'chmod 755 app', 'docker build -t app .'), 'ci.sh': sh('umask 077', './build.sh') }))).toEqual([['migrate', []]]);
+    expect(errors(planFiles({ ...FILES, 'build.sh': sh(...CP), 'ci.sh': sh('umask 077', './build.sh') }))).toEqual([['migrate', []]]);
+    expect(errors(planFiles({ ...BIN, 'build.sh': FOLD.replace('cp app', 'cp -p app'), 'ci.sh': sh('umask 077', './build.sh') }))).toEqual([['migrate', []]]);
+  });
+});
+
+describe('a umask a host `tar -x` unpacks with', () => {
+  const TAR = { 'main.go': GO, 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY build/ /opt/app/\n' };
+  const UNPACK = ['docker build -t b -f Dockerfile.build .', 'mkdir -p build', 'docker run --rm b tar -C /out -c . | tar -x -C build/', 'docker build -t app .', 'rm -rf build'];
+
+  it('set by the script before the unpack: refused (run by any user but root, tar -x gives the modes less the umask)', () => {
+    expect(errors(planFiles({ ...TAR, 'build.sh': sh('umask 077', ...UNPACK) }))).toEqual([['refused', ['HOST_UMASK:3']]]);
+    expect(errors(planFiles({ ...TAR, 'build.sh': sh(...UNPACK) }))).toEqual([['migrate', []]]);
+  });
+});
+
 describe('a folder change the script reading does not see', () => {
   // (A builder that reads no context: a command between the builds then changes none of its inputs.)
   const DEPLOY = { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo app > /out/app\n', Dockerfile: RUNTIME, 'deploy/Dockerfile': RUNTIME };

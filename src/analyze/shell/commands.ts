@@ -78,6 +78,38 @@ function effects(w: ShellWalk, all: Word[], scope: Scope, ctx: Ctx): void {
     if (on !== null) scope.versions.allExport = on || (uncertain && scope.versions.allExport === true);
   }
   if (mayAssign(w, all)) havoc(scope.versions);
+  forgetValues(words, scope);
+}
+
+/** `read` options that take a value (`read -p PROMPT NAME`). */
+const READ_VALUED = /^-[ers]*[adinNptu]$/;
+
+/**
+ * Values a command gives variables the walk does not follow: a sourced file or an `eval` text
+ * may give any variable any value, `read NAME` (and `getopts`, `let`, `printf -v`) gives its
+ * names one read at run time. Each such variable's value is then not known (`OUT=build`,
+ * `. ./env.sh`, `mkdir -p "$OUT"`: OUT may be anything there).
+ */
+function forgetValues(words: Word[] | null, scope: Scope): void {
+  const prog = words?.[0]?.value;
+  if (!words || prog == null) return;
+  const forget = (name: string | null | undefined) => {
+    if (name == null || !scope.vars.has(name) || scope.vars.get(name) === null) return;
+    scope.vars.set(name, null);
+    scope.snapshot = undefined;
+  };
+  const args = words.slice(1);
+  if (prog === 'source' || prog === '.' || prog === 'eval') for (const name of [...scope.vars.keys()]) forget(name);
+  else if (prog === 'read') {
+    for (let k = 0; k < args.length; k++) {
+      const v = args[k]!.value;
+      if (v === null) return [...scope.vars.keys()].forEach(forget);
+      if (READ_VALUED.test(v)) k++;
+      else if (!v.startsWith('-')) forget(v);
+    }
+  } else if (prog === 'getopts') forget(args[1]?.value);
+  else if (prog === 'let') for (const a of args) forget(a.value === null ? null : a.value.split(/[^A-Za-z0-9_]/)[0]);
+  else if (prog === 'printf') args.forEach((a, k) => (a.value === '-v' ? forget(args[k + 1]?.value) : a.value?.startsWith('-v') ? forget(a.value.slice(2)) : undefined));
 }
 
 /**
