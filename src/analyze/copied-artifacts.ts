@@ -8,8 +8,8 @@
  *
  * Folded only when it is exactly such a copy: `cp` with no flag but `-f`, `-p`, `-a` (or
  * `install` with at most an octal `-m MODE`) of one extracted path to one literal path, run
- * unconditionally after the extraction, before anything else names the destination, which is
- * then no folder and not in the repository (cp would keep an existing file's mode), in a folder
+ * unconditionally after the extraction, before anything else names the destination (a `mkdir`
+ * of the folder it goes into does not), which is then no folder and not in the repository (cp would keep an existing file's mode), in a folder
  * that exists (else the old cp failed), and, but for `cp -a`, of a path the builder stage proves
  * a file (./file-landing.ts: cp and install copy no folder without it). The copy's mode: `cp -p`/`-a` keep the file's; `install`
  * gives its `-m` (0755 without); plain `cp` gives the file's less the umask, which the plan checks
@@ -31,6 +31,17 @@ function named(cmd: ScriptCommand): (string | null)[] {
 }
 
 const reaches = (p: string | null, target: string) => p === null || p === '' || p === target || p.startsWith(`${target}/`) || target.startsWith(`${p}/`);
+
+/**
+ * A `mkdir` (`mkdir -p bin` before `cp app bin/app`) whose every word is a flag or a folder
+ * holding `dest`: it names the destination only through the folder the copy needs, whose being
+ * there the fold checks on its own (dirStateAfter).
+ */
+function makesHoldersOf(cmd: ScriptCommand, dest: string): boolean {
+  if (cmd.words[0]?.value !== 'mkdir' || cmd.cwd === null || cmd.redirects.length > 0 || cmd.stdout !== null) return false;
+  const operands = cmd.words.slice(1).filter((w) => !(w.value !== null && w.value.startsWith('-')));
+  return operands.length > 0 && operands.every((w) => w.value !== null && w.value !== '' && dest.startsWith(`${resolveRel(cmd.cwd!, w.value)}/`));
+}
 
 /** How a plain copy command sets the mode of what it writes, with its two operands; null when it is no such copy. */
 function copyOf(cmd: ScriptCommand): { src: string; dest: string; mode: number | null; masked: boolean; recursive: boolean } | null {
@@ -83,7 +94,7 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       if (!c || c.src !== a.hostPath || c.dest === '' || c.dest === a.hostPath) break;
       const dest = c.dest;
       const upTo = [...before, ...after.slice(0, k)];
-      if (after.slice(0, k).some((x) => named(x).some((p) => reaches(p, dest)))) break;
+      if (after.slice(0, k).some((x) => !makesHoldersOf(x, dest) && named(x).some((p) => reaches(p, dest)))) break;
       if (artifacts.some((o) => reaches(o.hostPath, dest)) || out.some((o) => reaches(o.artifact.hostPath, dest))) break;
       if (fs.kind(dest) !== null || dirStateAfter(dest, upTo, fs) !== 'absent') break;
       const parent = path.dirname(dest) === '.' ? '' : path.dirname(dest);
@@ -91,7 +102,7 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       if (c.masked && upTo.some(setsUmask)) break;
       // Without -a, cp and install copy no folder (the old step failed): the builder must prove it a file.
       if (!c.recursive && !isFile(a)) break;
-      out.push({ cmd, source: a, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, consumers: [], mode: c.mode ?? hostMode(a.mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
+      out.push({ cmd, source: a, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, placedBy: cmd, consumers: [], mode: c.mode ?? hostMode(a.mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
       break;
     }
   }

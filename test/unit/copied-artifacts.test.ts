@@ -52,6 +52,20 @@ describe('an extracted file copied into place on the host', () => {
     for (const [why, files] of cases) expect(codes(files), why).toEqual(['ARTIFACT_UNUSED']);
   });
 
+  it('folds a copy whose folder is made between the extraction and the copy (`mkdir -p bin`, then `cp app bin/app`)', () => {
+    for (const make of [['mkdir -p bin'], ['mkdir bin'], ['mkdir -p ./bin']]) {
+      const files = repo([...make, 'cp app bin/app'], { before: [] });
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), make.join('; ')).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, make.join('; ')).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+      expect(out['build.sh'], make.join('; ')).not.toContain('cp app bin/app');
+    }
+    // a mkdir that makes the destination itself a folder, or one of a folder only known at run time, is no such step
+    expect(codes(repo(['mkdir -p bin/app', 'cp app bin/app'], { before: [] }))).toEqual(['ARTIFACT_UNUSED']);
+    expect(codes(repo(['mkdir -p "$BIN_DIR"', 'cp app bin/app'], { before: ['mkdir -p bin'] }))).toEqual(['ARTIFACT_UNUSED']);
+  });
+
   it('gives a copy of a file the shell wrote (`cat > app`, 0644) the mode that file had', () => {
     const files = repo(['cp app bin/app']);
     files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
