@@ -9,7 +9,9 @@
  * Folded only when it is exactly such a copy: `cp` with no flag but `-f`, `-p`, `-a` (or
  * `install` with at most an octal `-m MODE`) of one extracted path to one literal path, run
  * unconditionally after the extraction, before anything else names the destination (a `mkdir`
- * of the folder it goes into does not), which is then no folder and not in the repository (cp would keep an existing file's mode), in a folder
+ * of the folder it goes into does not, nor a `chmod MODE` of the extracted file, whose mode the
+ * copy then reads, where it is known and no `umask` of the script's own changes it), which is
+ * then no folder and not in the repository (cp would keep an existing file's mode), in a folder
  * that exists (else the old cp failed), and, but for `cp -a`, of a path the builder stage proves
  * a file (./file-landing.ts: cp and install copy no folder without it). The copy's mode: `cp -p`/`-a` keep the file's; `install`
  * gives its `-m` (0755 without); plain `cp` gives the file's less the umask, which the plan checks
@@ -20,6 +22,7 @@ import path from 'node:path/posix';
 import { resolveRel } from '../model/paths.js';
 import { dirStateAfter } from './host-dirs.js';
 import { setsUmask } from './host-umask.js';
+import { applyChmod } from './chmod-mode.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
@@ -41,6 +44,16 @@ function makesHoldersOf(cmd: ScriptCommand, dest: string): boolean {
   if (cmd.words[0]?.value !== 'mkdir' || cmd.cwd === null || cmd.redirects.length > 0 || cmd.stdout !== null) return false;
   const operands = cmd.words.slice(1).filter((w) => !(w.value !== null && w.value.startsWith('-')));
   return operands.length > 0 && operands.every((w) => w.value !== null && w.value !== '' && dest.startsWith(`${resolveRel(cmd.cwd!, w.value)}/`));
+}
+
+/**
+ * `chmod MODE src` (one operand, no flag): the mode it gives the extracted file, which ./link.ts
+ * then folds into the extraction too; null when `cmd` is no such step.
+ */
+function chmodOf(cmd: ScriptCommand, src: string): string | null {
+  if (cmd.words[0]?.value !== 'chmod' || cmd.cwd === null || cmd.redirects.length > 0 || cmd.stdout !== null || cmd.conditional || cmd.loop || cmd.words.length !== 3) return null;
+  const [mode, op] = [cmd.words[1]!.value, cmd.words[2]!.value];
+  return mode === null || mode.startsWith('-') || op === null || resolveRel(cmd.cwd, op) !== src ? null : mode;
 }
 
 /** How a plain copy command sets the mode of what it writes, with its two operands; null when it is no such copy. */
@@ -87,8 +100,18 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
   const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact }[] = [];
   for (const a of artifacts) {
     if (a.contentsOnly) continue;
+    // The file's mode when the copy reads it: `cat > app` then `chmod +x app` (null: the container's).
+    let mode = a.mode;
+    let chmodded = false;
     for (const [k, cmd] of after.entries()) {
       if (!named(cmd).some((p) => reaches(p, a.hostPath))) continue;
+      const chmod = chmodOf(cmd, a.hostPath);
+      if (chmod !== null) {
+        mode = mode === null ? (/^[0-7]{3,4}$/.test(chmod) ? parseInt(chmod, 8) : null) : applyChmod(mode, chmod);
+        chmodded = true;
+        if (mode === null) break;
+        continue;
+      }
       // The first command to name the extracted path: a copy of it, or no fold at all.
       const c = copyOf(cmd);
       if (!c || c.src !== a.hostPath || c.dest === '' || c.dest === a.hostPath) break;
@@ -99,10 +122,10 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       if (fs.kind(dest) !== null || dirStateAfter(dest, upTo, fs) !== 'absent') break;
       const parent = path.dirname(dest) === '.' ? '' : path.dirname(dest);
       if (dirStateAfter(parent, upTo, fs) !== 'dir') break;
-      if (c.masked && upTo.some(setsUmask)) break;
+      if ((c.masked || chmodded) && upTo.some(setsUmask)) break;
       // Without -a, cp and install copy no folder (the old step failed): the builder must prove it a file.
       if (!c.recursive && !isFile(a)) break;
-      out.push({ cmd, source: a, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, placedBy: cmd, consumers: [], mode: c.mode ?? hostMode(a.mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
+      out.push({ cmd, source: a, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, placedBy: cmd, consumers: [], mode: c.mode ?? hostMode(mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
       break;
     }
   }

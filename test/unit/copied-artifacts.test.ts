@@ -74,6 +74,26 @@ describe('an extracted file copied into place on the host', () => {
     expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 --chmod=644 /out/app /usr/local/bin/app\n');
   });
 
+  it('folds the copy of a streamed file the script made executable first (`cat > app`, `chmod +x app`, `cp app bin/app`), with the mode it then had', () => {
+    for (const [chmod, copy, flag] of [
+      ['chmod +x app', 'cp app bin/app', '--chmod=755'],
+      ['chmod 0750 app', 'cp -p app bin/app', '--chmod=750'],
+      ['chmod 0700 app', 'install app bin/app', '--chmod=755'],
+    ] as const) {
+      const files = repo([chmod, copy]);
+      files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), `${chmod}; ${copy}`).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, `${chmod}; ${copy}`).toContain(`COPY --from=builder --chown=0:0 ${flag} /out/app /usr/local/bin/app\n`);
+      expect(out['build.sh'], `${chmod}; ${copy}`).not.toMatch(/chmod|cp app|install app/);
+    }
+    // under a umask of the script's own, the mode `chmod +x` gives is not known
+    const umasked = repo(['chmod +x app', 'cp -p app bin/app'], { before: ['mkdir -p bin', 'umask 077'] });
+    umasked['build.sh'] = umasked['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
+    expect(planFiles(umasked).setups.map((s) => s.status)).toEqual(['refused']);
+  });
+
   it('keeps a copy the runtime build does not read as the host step it was', () => {
     const files = { ...repo(['cp app bin/app']), Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n' };
     const plan = planFiles(files);
