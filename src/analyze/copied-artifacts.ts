@@ -1,6 +1,7 @@
 /**
  * An extracted file copied into place on the host: `docker cp c:/out/app ./app`, then
- * `cp app bin/app` (or `cp -p`, `cp -a`, `install -m 755 app bin/app`), and the runtime build
+ * `cp app bin/app` (or `cp -p`, `cp -a`, `install -m 755 app bin/app`, or into a folder there,
+ * `cp app bin/`), and the runtime build
  * copies bin/app. The copy is a second artifact of the same container path: the runtime COPY of
  * bin/app reads it from the builder stage, the `cp` goes with the extraction, and `app` stays
  * the artifact it was: extracted for the copy, it is no longer wanted on the host for itself,
@@ -57,7 +58,7 @@ function chmodOf(cmd: ScriptCommand, src: string): string | null {
 }
 
 /** How a plain copy command sets the mode of what it writes, with its two operands; null when it is no such copy. */
-function copyOf(cmd: ScriptCommand): { src: string; dest: string; mode: number | null; masked: boolean; recursive: boolean } | null {
+function copyOf(cmd: ScriptCommand): { src: string; dest: string; into: boolean; mode: number | null; masked: boolean; recursive: boolean } | null {
   const prog = cmd.words[0]?.value;
   const plain = (prog === 'cp' || prog === 'install') && cmd.redirects.length === 0 && cmd.stdout === null && cmd.stdinFrom === null && !cmd.conditional && !cmd.loop && cmd.cwd !== null;
   if (!plain) return null;
@@ -84,8 +85,10 @@ function copyOf(cmd: ScriptCommand): { src: string; dest: string; mode: number |
     return null;
   }
   const [src, dest] = operands;
-  if (operands.length !== 2 || src == null || dest == null || dest.endsWith('/') || dest.endsWith('/.')) return null;
-  return { src: resolveRel(cmd.cwd!, src), dest: resolveRel(cmd.cwd!, dest), mode: prog === 'install' ? mode ?? 0o755 : null, masked: prog === 'cp' && !keeps, recursive };
+  if (operands.length !== 2 || src == null || dest == null) return null;
+  // `cp app bin/`: into the folder, which must be there
+  const into = dest.endsWith('/') || dest.endsWith('/.');
+  return { src: resolveRel(cmd.cwd!, src), dest: resolveRel(cmd.cwd!, dest), into, mode: prog === 'install' ? mode ?? 0o755 : null, masked: prog === 'cp' && !keeps, recursive };
 }
 
 /** The mode a cp gives its copy of a file whose mode on the host is `mode` (null: the container's): the same, less the umask (022) without -p. */
@@ -115,8 +118,9 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       // The first command to name the extracted path: a copy of it, or no fold at all.
       const c = copyOf(cmd);
       if (!c || c.src !== a.hostPath || c.dest === '' || c.dest === a.hostPath) break;
-      const dest = c.dest;
       const upTo = [...before, ...after.slice(0, k)];
+      // Into a folder (named so, or one there when it runs): the copy lands in it under the file's name.
+      const dest = c.into || dirStateAfter(c.dest, upTo, fs) === 'dir' ? `${c.dest}/${path.basename(c.src)}` : c.dest;
       if (after.slice(0, k).some((x) => !makesHoldersOf(x, dest) && named(x).some((p) => reaches(p, dest)))) break;
       if (artifacts.some((o) => reaches(o.hostPath, dest)) || out.some((o) => reaches(o.artifact.hostPath, dest))) break;
       if (fs.kind(dest) !== null || dirStateAfter(dest, upTo, fs) !== 'absent') break;

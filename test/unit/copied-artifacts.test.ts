@@ -61,8 +61,8 @@ describe('an extracted file copied into place on the host', () => {
       expect(out.Dockerfile, make.join('; ')).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
       expect(out['build.sh'], make.join('; ')).not.toContain('cp app bin/app');
     }
-    // a mkdir that makes the destination itself a folder, or one of a folder only known at run time, is no such step
-    expect(codes(repo(['mkdir -p bin/app', 'cp app bin/app'], { before: [] }))).toEqual(['ARTIFACT_UNUSED']);
+    // a mkdir that makes the destination itself a folder (the copy lands in it, bin/app/app), or one of a folder only known at run time, is no such step
+    expect(planFiles(repo(['mkdir -p bin/app', 'cp app bin/app'], { before: [] })).setups.map((s) => s.status)).toEqual(['refused']);
     expect(codes(repo(['mkdir -p "$BIN_DIR"', 'cp app bin/app'], { before: ['mkdir -p bin'] }))).toEqual(['ARTIFACT_UNUSED']);
   });
 
@@ -72,6 +72,19 @@ describe('an extracted file copied into place on the host', () => {
     const plan = planFiles(files);
     expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
     expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 --chmod=644 /out/app /usr/local/bin/app\n');
+  });
+
+  it('folds a copy into the folder the script made (`cp app bin/`, `cp app bin`), landing at bin/app', () => {
+    for (const copy of ['cp app bin/', 'cp app bin', 'install -m 0750 app bin/']) {
+      const files = repo([copy]);
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), copy).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, copy).toContain(`COPY --from=builder --chown=0:0 ${copy.startsWith('install') ? '--chmod=750 ' : ''}/out/app /usr/local/bin/app\n`);
+      expect(out['build.sh'], copy).not.toContain(copy);
+    }
+    // no folder there: `cp app bin/` failed
+    expect(codes(repo(['cp app bin/'], { before: [] }))).toEqual(['ARTIFACT_UNUSED']);
   });
 
   it('folds the copy of a streamed file the script made executable first (`cat > app`, `chmod +x app`, `cp app bin/app`), with the mode it then had', () => {
