@@ -392,7 +392,8 @@ function makeSetup(
   }
   // `docker cp c:/out/app app`, then `cp app bin/app`: the copy is an artifact too (./copied-artifacts.ts).
   const builderFacts = () => (builder.dockerfile === null ? null : loadDockerfile(builder.dockerfile, fs, dockerfiles));
-  const isFile = (a: Artifact) => setup.run === null && unprovenFile(a.containerPath, builder, builderFacts()) === null;
+  // (a container that only idled while files were copied out of it holds the image's files as built)
+  const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
   const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
   for (const { cmd, artifact } of copies) {
     commands.add(cmd);

@@ -87,6 +87,18 @@ describe('an extracted file copied into place on the host', () => {
     expect(codes(repo(['cp app bin/'], { before: [] }))).toEqual(['ARTIFACT_UNUSED']);
   });
 
+  it('folds a copy of a file taken out of a detached container that only idled (`docker run -d … tail -f /dev/null`)', () => {
+    const files = repo(['cp -p app bin/app']);
+    files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\n', 'docker run -d --name x app:build tail -f /dev/null\n').replace('docker rm x\n', 'docker rm -f x\n');
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+    // one that ran a build is no proof the path is a file
+    const built = repo(['cp -p app bin/app']);
+    built['build.sh'] = built['build.sh'].replace('docker create --name x app:build\n', 'docker run --name x app:build go build -o /out/app .\n');
+    expect(codes(built)).toEqual(['ARTIFACT_UNUSED']);
+  });
+
   it('folds the copy of a streamed file the script made executable first (`cat > app`, `chmod +x app`, `cp app bin/app`), with the mode it then had', () => {
     for (const [chmod, copy, flag] of [
       ['chmod +x app', 'cp app bin/app', '--chmod=755'],
