@@ -386,7 +386,8 @@ function makeSetup(
   unknownFlags([builder.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]);
 
   // `docker cp c:/out/app app.tmp`, then `mv app.tmp app`: the rename is part of the extraction (./renamed-artifacts.ts).
-  for (const mv of foldRenames(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs)) {
+  const renames = foldRenames(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs);
+  for (const mv of renames) {
     commands.add(mv);
     setup.extraction.push(mv);
   }
@@ -394,7 +395,8 @@ function makeSetup(
   const builderFacts = () => (builder.dockerfile === null ? null : loadDockerfile(builder.dockerfile, fs, dockerfiles));
   // (a container that only idled while files were copied out of it holds the image's files as built)
   const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
-  const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
+  const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction && !renames.includes(c)), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
   for (const { cmd, artifact } of copies) {
     commands.add(cmd);
     setup.extraction.push(cmd);

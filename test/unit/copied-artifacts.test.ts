@@ -99,6 +99,18 @@ describe('an extracted file copied into place on the host', () => {
     expect(codes(built)).toEqual(['ARTIFACT_UNUSED']);
   });
 
+  it('folds a copy of a file renamed into place first (`docker cp x:/out/app ./.app.partial`, `mv -f ./.app.partial ./app`, `cp app bin/app`)', () => {
+    for (const mv of ['mv ./.app.partial ./app', 'mv -f .app.partial app']) {
+      const files = repo([mv, 'cp app bin/app']);
+      files['build.sh'] = files['build.sh'].replace('docker cp x:/out/app ./app\n', 'docker cp x:/out/app ./.app.partial\n');
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), mv).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, mv).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+      expect(out['build.sh'], mv).not.toMatch(/mv |cp app/);
+    }
+  });
+
   it('folds the copy of a streamed file the script made executable first (`cat > app`, `chmod +x app`, `cp app bin/app`), with the mode it then had', () => {
     for (const [chmod, copy, flag] of [
       ['chmod +x app', 'cp app bin/app', '--chmod=755'],
