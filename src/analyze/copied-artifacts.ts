@@ -9,7 +9,8 @@
  *
  * Folded only when it is exactly such a copy: `cp` with no flag but `-f`, `-p`, `-a` (or
  * `install` with at most an octal `-m MODE`) of one extracted path to one literal path, run
- * unconditionally after the extraction, before anything else names the destination (a `mkdir`
+ * after the extraction whenever it runs (the same branches: both on every path, or both in the
+ * body of the function holding the pipeline), before anything else names the destination (a `mkdir`
  * of the folder it goes into does not, nor a `chmod MODE` of the extracted file, whose mode the
  * copy then reads, where it is known and no `umask` of the script's own changes it), which is
  * then no folder and not in the repository (cp would keep an existing file's mode), in a folder
@@ -57,10 +58,13 @@ function chmodOf(cmd: ScriptCommand, src: string): string | null {
   return mode === null || mode.startsWith('-') || op === null || resolveRel(cmd.cwd, op) !== src ? null : mode;
 }
 
+/** The branches a command runs in, as a key: two commands with the same key run on the same paths (a plain one: on every path). */
+const pathsKey = (cmd: ScriptCommand): string | null => (cmd.loop || (cmd.conditional && !(cmd.branches?.length)) ? null : (cmd.branches ?? []).map((b) => b.id).join(' '));
+
 /** How a plain copy command sets the mode of what it writes, with its two operands; null when it is no such copy. */
 function copyOf(cmd: ScriptCommand): { src: string; dest: string; into: boolean; mode: number | null; masked: boolean; recursive: boolean } | null {
   const prog = cmd.words[0]?.value;
-  const plain = (prog === 'cp' || prog === 'install') && cmd.redirects.length === 0 && cmd.stdout === null && cmd.stdinFrom === null && !cmd.conditional && !cmd.loop && cmd.cwd !== null;
+  const plain = (prog === 'cp' || prog === 'install') && cmd.redirects.length === 0 && cmd.stdout === null && cmd.stdinFrom === null && cmd.cwd !== null;
   if (!plain) return null;
   const words = cmd.words.slice(1);
   let mode: number | null = null;
@@ -118,6 +122,9 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       // The first command to name the extracted path: a copy of it, or no fold at all.
       const c = copyOf(cmd);
       if (!c || c.src !== a.hostPath || c.dest === '' || c.dest === a.hostPath) break;
+      // run whenever the extraction runs: both on every path, or both in the same branches (the body of the function holding the pipeline)
+      const paths = pathsKey(cmd);
+      if (paths === null || paths !== pathsKey(a.via.cmd)) break;
       const upTo = [...before, ...after.slice(0, k)];
       // Into a folder (named so, or one there when it runs): the copy lands in it under the file's name.
       const dest = c.into || dirStateAfter(c.dest, upTo, fs) === 'dir' ? `${c.dest}/${path.basename(c.src)}` : c.dest;

@@ -386,7 +386,9 @@ function makeSetup(
   unknownFlags([builder.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]);
 
   // `docker cp c:/out/app app.tmp`, then `mv app.tmp app`: the rename is part of the extraction (./renamed-artifacts.ts).
-  const renames = foldRenames(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs);
+  // (the one call of the function the setup is in comes after its body's commands, which were read where they stand: it is no use of a file)
+  const afterExtraction = sequence.filter((c) => pos(c) > lastExtraction && !callsOwnBody(script, c, builder.inv.cmd));
+  const renames = foldRenames(setup.artifacts, afterExtraction, sequence.filter((c) => pos(c) <= lastExtraction), fs);
   for (const mv of renames) {
     commands.add(mv);
     setup.extraction.push(mv);
@@ -396,7 +398,7 @@ function makeSetup(
   // (a container that only idled while files were copied out of it holds the image's files as built)
   const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
   // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
-  const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction && !renames.includes(c)), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  const copies = foldCopies(setup.artifacts, afterExtraction.filter((c) => !renames.includes(c)), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
   for (const { cmd, artifact } of copies) {
     commands.add(cmd);
     setup.extraction.push(cmd);

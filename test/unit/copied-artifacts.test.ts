@@ -111,6 +111,18 @@ describe('an extracted file copied into place on the host', () => {
     }
   });
 
+  it('folds a copy made in the function that holds the whole pipeline, called once', () => {
+    // (the folder made before the function: a mkdir in its body reads as made on some paths only, src/analyze/host-dirs.ts)
+    const body = repo(['cp app bin/app'])['build.sh'].split('\n').slice(3).filter((l) => l !== '');
+    const files = { ...repo([]), 'build.sh': ['#!/bin/sh', 'set -e', 'mkdir -p bin', 'build_app() {', ...body.map((l) => `  ${l}`), '}', 'build_app "$@"', ''].join('\n') };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+    // a copy under a condition of its own, in that body, still runs on other paths than the extraction
+    const guarded = { ...files, 'build.sh': files['build.sh'].replace('  cp app bin/app\n', '  if [ -n "${STAGE:-}" ]; then cp app bin/app; fi\n') };
+    expect(codes(guarded)).toEqual(['ARTIFACT_UNUSED']);
+  });
+
   it('folds the copy of a streamed file the script made executable first (`cat > app`, `chmod +x app`, `cp app bin/app`), with the mode it then had', () => {
     for (const [chmod, copy, flag] of [
       ['chmod +x app', 'cp app bin/app', '--chmod=755'],
