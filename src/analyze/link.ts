@@ -47,6 +47,7 @@ import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { foldCopies } from './copied-artifacts.js';
+import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 
 export interface LinkResult {
@@ -385,14 +386,19 @@ function makeSetup(
   unknownFlags([builder.inv, ...invs.filter((i) => entry.commands.has(i.cmd))]);
 
   // `docker cp c:/out/app app.tmp`, then `mv app.tmp app`: the rename is part of the extraction (./renamed-artifacts.ts).
-  for (const mv of foldRenames(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs)) {
+  // (the one call of the function the setup is in comes after its body's commands, which were read where they stand: it is no use of a file)
+  const afterExtraction = sequence.filter((c) => pos(c) > lastExtraction && !callsOwnBody(script, c, builder.inv.cmd));
+  const renames = foldRenames(setup.artifacts, afterExtraction, sequence.filter((c) => pos(c) <= lastExtraction), fs);
+  for (const mv of renames) {
     commands.add(mv);
     setup.extraction.push(mv);
   }
   // `docker cp c:/out/app app`, then `cp app bin/app`: the copy is an artifact too (./copied-artifacts.ts).
   const builderFacts = () => (builder.dockerfile === null ? null : loadDockerfile(builder.dockerfile, fs, dockerfiles));
-  const isFile = (a: Artifact) => setup.run === null && unprovenFile(a.containerPath, builder, builderFacts()) === null;
-  const copies = foldCopies(setup.artifacts, sequence.filter((c) => pos(c) > lastExtraction), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  // (a container that only idled while files were copied out of it holds the image's files as built)
+  const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
+  // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
+  const copies = foldCopies(setup.artifacts, afterExtraction.filter((c) => !renames.includes(c)), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
   // A plain cp on the host gives its copy the mode less the shell's umask.
   const hostCopies = new Set(copies.filter((c) => c.masked).map((c) => c.artifact));
   for (const { cmd, artifact } of copies) {
@@ -806,30 +812,4 @@ function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: A
   return true;
 }
 
-/** The mode after `chmod MODE` on a file of mode `from` (octal or simple symbolic modes), or null. */
-export function applyChmod(from: number, mode: string): number | null {
-  if (/^[0-7]{3,4}$/.test(mode)) return parseInt(mode, 8);
-  let m = from;
-  for (const clause of mode.split(',')) {
-    const c = /^([ugoa]*)([-+=])([rwxX]*)$/.exec(clause);
-    if (!c) return null;
-    const who = c[1] || 'a';
-    let bits = 0;
-    // `X` is execute only for a file some execute bit is already set on (these are files, not folders).
-    for (const p of c[3]!) bits |= p === 'r' ? 4 : p === 'w' ? 2 : p === 'x' || (m & 0o111) !== 0 ? 1 : 0;
-    let mask = 0;
-    if (who.includes('u') || who.includes('a')) mask |= bits << 6;
-    if (who.includes('g') || who.includes('a')) mask |= bits << 3;
-    if (who.includes('o') || who.includes('a')) mask |= bits;
-    // Without who, +, - and = honour the umask (022): `chmod +w` adds write for the owner
-    // only, and `chmod -w` takes it from the owner only.
-    if (!c[1]) mask &= ~0o022;
-    if (c[2] === '+') m |= mask;
-    else if (c[2] === '-') m &= ~mask;
-    else {
-      const span = (who.includes('u') || who.includes('a') ? 0o700 : 0) | (who.includes('g') || who.includes('a') ? 0o070 : 0) | (who.includes('o') || who.includes('a') ? 0o007 : 0);
-      m = (m & ~span) | mask;
-    }
-  }
-  return m;
-}
+export { applyChmod };

@@ -72,6 +72,11 @@ export interface Artifact {
    * gives it no mode that would change so.
    */
   modesMasked?: 'cp' | 'tar';
+  /**
+   * A host copy of an extracted file folded into the extraction (src/analyze/copied-artifacts.ts):
+   * the `cp`/`install` that puts it at hostPath, where it is first on the host.
+   */
+  placedBy?: ScriptCommand;
 }
 
 /** A command the builder ran when its container ran (the build happened at run time). */

@@ -112,8 +112,9 @@ export function checkHostEffects(
       }
       const before = out.diagnostics.length;
       // Each artifact's window opens at the command that extracts it: `mkdir -p dist` between
-      // `docker create` and `docker cp x:/app dist/app` makes its destination, before it is there.
-      const phaseFor = (a: Artifact) => (phase === 'window' && at < (pos.get(a.via.cmd) ?? firstExtraction) ? 'before' : phase);
+      // `docker create` and `docker cp x:/app dist/app` makes its destination, before it is there
+      // (for a folded host copy, at that copy: `mkdir -p bin` before `cp app bin/app`).
+      const phaseFor = (a: Artifact) => (phase === 'window' && at < (pos.get(a.placedBy ?? a.via.cmd) ?? firstExtraction) ? 'before' : phase);
       checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse, phaseFor);
       // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
       if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {

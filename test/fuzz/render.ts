@@ -10,6 +10,7 @@ import { catLike, runnerView, runTimeBuild, type RepoSpec } from './grammar.js';
 import { ciFolder, githubWorkflow, gitlabCi, groups } from './render-ci.js';
 import { flavouredCi } from './ci-flavours.js';
 import { tmpRenameOf } from './extraction-features.js';
+import { placed, placedPath, placeLines } from './place-features.js';
 import { catSinkOf, sinkRefusal, tarPipeOf } from './stream-features.js';
 import { toolCallerOf } from './caller-features.js';
 import { inFunction } from './function-features.js';
@@ -83,6 +84,8 @@ export interface Layout {
   clearOnly?: string;
   /** The extracted program on the host (what post-processing and checksums touch). */
   hostProgram: string;
+  /** Where the extraction lands the file when a host copy then puts it at hostPath (./place-features.ts). */
+  landed?: string;
 }
 
 export function layout(s: RepoSpec): Layout {
@@ -115,6 +118,8 @@ export function layout(s: RepoSpec): Layout {
   // a folder made only to hold the artifact, copied whole by the runtime build
   if (s.dest === 'holder-dir') return { builderTag, container, containerPath, hostPath: 'build', cpDest: catLike(s.extraction) ? `build/${a}` : slash('build'), destDir: 'build', hostProgram: `build/${a}` };
   const host = s.dest === 'rename' ? (s.spaceName ? `${a} linux` : `${a}-linux`) : a;
+  // copied into place on the host: the runtime build reads the copy (./place-features.ts)
+  if (placed(s)) return { builderTag, container, containerPath, hostPath: placedPath(s, host), cpDest: `./${host}`, destDir: null, hostProgram: placedPath(s, host), landed: host };
   return { builderTag, container, containerPath, hostPath: host, cpDest: `./${host}`, destDir: null, hostProgram: host };
 }
 
@@ -265,9 +270,10 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   const image = named('IMAGE', `${a}:latest`);
   const ctr = (sub: string) => (s.spelling === 'long' ? `docker container ${sub}` : `docker ${sub}`);
   const guard = (line: string) => (s.orGuard === 'exit' ? `${line} || exit 1` : s.orGuard === 'block' ? `${line} || { echo "${a}: step failed" >&2; exit 1; }` : line);
-  const renamed = auto || l.cpDest !== `./${l.hostPath}` ? null : tmpRenameOf(s, l.hostPath, q);
+  const landed = l.landed ?? l.hostPath;
+  const renamed = auto || l.cpDest !== `./${landed}` ? null : tmpRenameOf(s, landed, q);
   const cpDest = auto ? auto.dest : renamed ? renamed.dest : q(l.cpDest);
-  const catDest = auto ? auto.dest : q(l.hostProgram);
+  const catDest = auto ? auto.dest : q(l.landed ?? l.hostProgram);
 
   const builder: string[] = [];
   if (s.echo) builder.push(`echo "==> building ${a}"`);
@@ -345,7 +351,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       break;
   }
   if (renamed) extract.push(renamed.mv);
-  const after: string[] = [];
+  const after: string[] = l.landed ? placeLines(s, l.landed, q) : [];
   const program = q(l.hostProgram);
   switch (s.postProcess) {
     case 'chmod':
@@ -380,6 +386,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   // (nor when a sibling target reads, writes or removes what the image target leaves: ./later-step-features.ts; nor for a later reader of it: ./reader-features.ts)
   const cleanup = s.cleanup && s.hostReach !== 'caller' && s.sibling === 'none' && !keepsArtifact(s) && !rebuildKeepsArtifact(s);
   if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
+  if (cleanup && l.landed) after.push(`rm -f ${q(l.landed)}`);
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
   // every docker command of the pattern under the drawn wrapper (./image-features.ts)
   const wrapped = (lines: string[]) => lines.map((line) => wrapEngine(s, line));
@@ -493,7 +500,8 @@ export function render(spec: RepoSpec): RenderedRepo {
   const reached = (s.hostReach ?? 'none') !== 'none';
   // (a sibling target reads, writes or removes what the image target left: it is no by-product)
   // (a later build of the runtime Dockerfile reads the artifact only before the migration: after it, what is left is a by-product; fuzz seed 100021)
-  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : [])];
+  // (the extracted file, once copied into place, is a by-product: ./place-features.ts)
+  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : []), ...(l.landed ? [l.landed] : [])];
   // (a log's or an image file's bytes are the engine's: ids and times, never the same twice; what reads them fails without them)
   const log = logFile(s);
   scratchPaths.push(...(log ? [log] : []), ...imageScratch(s));

@@ -52,12 +52,95 @@ describe('an extracted file copied into place on the host', () => {
     for (const [why, files] of cases) expect(codes(files), why).toEqual(['ARTIFACT_UNUSED']);
   });
 
+  it('folds a copy whose folder is made between the extraction and the copy (`mkdir -p bin`, then `cp app bin/app`)', () => {
+    for (const make of [['mkdir -p bin'], ['mkdir bin'], ['mkdir -p ./bin']]) {
+      const files = repo([...make, 'cp app bin/app'], { before: [] });
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), make.join('; ')).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, make.join('; ')).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+      expect(out['build.sh'], make.join('; ')).not.toContain('cp app bin/app');
+    }
+    // a mkdir that makes the destination itself a folder (the copy lands in it, bin/app/app), or one of a folder only known at run time, is no such step
+    expect(planFiles(repo(['mkdir -p bin/app', 'cp app bin/app'], { before: [] })).setups.map((s) => s.status)).toEqual(['refused']);
+    expect(codes(repo(['mkdir -p "$BIN_DIR"', 'cp app bin/app'], { before: ['mkdir -p bin'] }))).toEqual(['ARTIFACT_UNUSED']);
+  });
+
   it('gives a copy of a file the shell wrote (`cat > app`, 0644) the mode that file had', () => {
     const files = repo(['cp app bin/app']);
     files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
     const plan = planFiles(files);
     expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
     expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 --chmod=644 /out/app /usr/local/bin/app\n');
+  });
+
+  it('folds a copy into the folder the script made (`cp app bin/`, `cp app bin`), landing at bin/app', () => {
+    for (const copy of ['cp app bin/', 'cp app bin', 'install -m 0750 app bin/']) {
+      const files = repo([copy]);
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), copy).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, copy).toContain(`COPY --from=builder --chown=0:0 ${copy.startsWith('install') ? '--chmod=750 ' : ''}/out/app /usr/local/bin/app\n`);
+      expect(out['build.sh'], copy).not.toContain(copy);
+    }
+    // no folder there: `cp app bin/` failed
+    expect(codes(repo(['cp app bin/'], { before: [] }))).toEqual(['ARTIFACT_UNUSED']);
+  });
+
+  it('folds a copy of a file taken out of a detached container that only idled (`docker run -d … tail -f /dev/null`)', () => {
+    const files = repo(['cp -p app bin/app']);
+    files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\n', 'docker run -d --name x app:build tail -f /dev/null\n').replace('docker rm x\n', 'docker rm -f x\n');
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+    // one that ran a build is no proof the path is a file
+    const built = repo(['cp -p app bin/app']);
+    built['build.sh'] = built['build.sh'].replace('docker create --name x app:build\n', 'docker run --name x app:build go build -o /out/app .\n');
+    expect(codes(built)).toEqual(['ARTIFACT_UNUSED']);
+  });
+
+  it('folds a copy of a file renamed into place first (`docker cp x:/out/app ./.app.partial`, `mv -f ./.app.partial ./app`, `cp app bin/app`)', () => {
+    for (const mv of ['mv ./.app.partial ./app', 'mv -f .app.partial app']) {
+      const files = repo([mv, 'cp app bin/app']);
+      files['build.sh'] = files['build.sh'].replace('docker cp x:/out/app ./app\n', 'docker cp x:/out/app ./.app.partial\n');
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), mv).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, mv).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+      expect(out['build.sh'], mv).not.toMatch(/mv |cp app/);
+    }
+  });
+
+  it('folds a copy made in the function that holds the whole pipeline, called once', () => {
+    // (the folder made before the function: a mkdir in its body reads as made on some paths only, src/analyze/host-dirs.ts)
+    const body = repo(['cp app bin/app'])['build.sh'].split('\n').slice(3).filter((l) => l !== '');
+    const files = { ...repo([]), 'build.sh': ['#!/bin/sh', 'set -e', 'mkdir -p bin', 'build_app() {', ...body.map((l) => `  ${l}`), '}', 'build_app "$@"', ''].join('\n') };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files, plan).Dockerfile).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+    // a copy under a condition of its own, in that body, still runs on other paths than the extraction
+    const guarded = { ...files, 'build.sh': files['build.sh'].replace('  cp app bin/app\n', '  if [ -n "${STAGE:-}" ]; then cp app bin/app; fi\n') };
+    expect(codes(guarded)).toEqual(['ARTIFACT_UNUSED']);
+  });
+
+  it('folds the copy of a streamed file the script made executable first (`cat > app`, `chmod +x app`, `cp app bin/app`), with the mode it then had', () => {
+    for (const [chmod, copy, flag] of [
+      ['chmod +x app', 'cp app bin/app', '--chmod=755'],
+      ['chmod 0750 app', 'cp -p app bin/app', '--chmod=750'],
+      ['chmod 0700 app', 'install app bin/app', '--chmod=755'],
+    ] as const) {
+      const files = repo([chmod, copy]);
+      files['build.sh'] = files['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), `${chmod}; ${copy}`).toEqual(['migrate']);
+      const out = applied(files, plan);
+      expect(out.Dockerfile, `${chmod}; ${copy}`).toContain(`COPY --from=builder --chown=0:0 ${flag} /out/app /usr/local/bin/app\n`);
+      expect(out['build.sh'], `${chmod}; ${copy}`).not.toMatch(/chmod|cp app|install app/);
+    }
+    // under a umask of the script's own, the mode `chmod +x` gives is not known
+    const umasked = repo(['chmod +x app', 'cp -p app bin/app'], { before: ['mkdir -p bin', 'umask 077'] });
+    umasked['build.sh'] = umasked['build.sh'].replace('docker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\n', 'docker run --rm app:build cat /out/app > app\n');
+    expect(planFiles(umasked).setups.map((s) => s.status)).toEqual(['refused']);
   });
 
   it('keeps a copy the runtime build does not read as the host step it was', () => {
