@@ -60,6 +60,8 @@ const HINT = "Build it with the final build's context and the builder build's bu
  */
 const CACHE_ONLY = /^--(no-cache|pull|cache-from|cache-to)\b/;
 
+const REFUSED_HINT = 'Let the other setup migrate too (fix what refuses it), or build one of the two images from another Dockerfile; or migrate by hand.';
+
 const NAMED_HINT = "Migrate by hand, making sure that step still does its job on the merged Dockerfile (a linter now reads the builder's instructions too).";
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
@@ -138,6 +140,12 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       continue;
     }
     for (const { inv, cmd } of byDockerfile.get(setup.runtime!.dockerfile!) ?? []) {
+      // After an extraction of another setup in its script (one refused, or whose runtime build the tool did not link): that build copied what the extraction left.
+      const after = analysis.setups.find((o) => o !== setup && o.script === cmd.file && o.extraction.some((e) => e.start < cmd.start));
+      if (after) {
+        setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, after the extraction of the builder build at ${after.script}:${after.builder.inv.cmd.line}, which stays: it copied what that extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: REFUSED_HINT }));
+        break;
+      }
       const why = differs(analysis, setup, inv);
       if (why === null) continue;
       setup.diagnostics.push(

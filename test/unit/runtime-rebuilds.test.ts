@@ -222,3 +222,29 @@ describe('builds by other programs', () => {
     expect(verdict(after('./executor run-all')).status).toBe('migrate');
   });
 });
+
+describe('a build of the runtime Dockerfile after another setup\'s extraction', () => {
+  const files = (release: string[]) => ({
+    'Dockerfile.build': BUILDER,
+    Dockerfile: RUNTIME,
+    'main.go': 'package main\n',
+    'build.sh': ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', ...EXTRACT, 'docker build -t app:latest .', 'rm -f app', ''].join('\n'),
+    'release.sh': ['#!/bin/sh', 'set -e', ...release, ''].join('\n'),
+  });
+
+  it('refuses: a refused setup\'s script stays, and its build copied what its own extraction left', () => {
+    // release.sh's setup is refused (the path is only known at run time), so release.sh stays as it is.
+    const plan = planFiles(files(['docker build -t app:build2 -f Dockerfile.build .', 'docker create --name y app:build2', 'docker cp y:/out/$(cat NAME) ./app', 'docker rm y', 'docker build -t app:other .', 'rm -f app']));
+    const main = plan.setups.find((s) => s.id.startsWith('build.sh'))!;
+    expect(main.status).toBe('refused');
+    expect(plan.changes).toEqual([]);
+    const d = main.diagnostics.find((x) => x.code === 'RUNTIME_REBUILT');
+    expect(d, JSON.stringify(main.diagnostics)).toMatchObject({ file: 'release.sh', line: 7, severity: 'error' });
+    expect(d!.message).toMatch(/after the extraction of the builder build at release\.sh:3/);
+  });
+
+  it('still migrates beside a build of the runtime Dockerfile in a script without an extraction', () => {
+    const plan = planFiles(files(['docker build -t app:other .']));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+});
