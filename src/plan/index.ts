@@ -219,6 +219,17 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     if (members.length > 1) mergeGroup(members, analysis, fs, opts);
   }
 
+  // A refused setup keeps its script, whose final build of the same runtime Dockerfile copied
+  // what its own extraction left: merged, that build would compile the builder stage instead.
+  const staying = drafts.filter((d) => d.plan.status !== 'migrate');
+  for (const d of planned) {
+    if (!d.dockerfile || d.plan.status !== 'migrate') continue;
+    const other = staying.find((x) => x.setup.runtime?.dockerfile === d.dockerfile!.path && x.setup.runtime.inv.cmd !== d.setup.runtime!.inv.cmd);
+    if (!other) continue;
+    const cmd = other.setup.runtime!.inv.cmd;
+    refuse(d, diag('RUNTIME_REBUILT', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) also builds ${d.dockerfile.path}, after its own extraction (${other.setup.script}:${other.setup.builder.inv.cmd.line}), and that setup is refused, so its script stays as it is: it copied what its extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: d.plan.id, hint: 'Let the other setup migrate too (fix what refuses it), or build one of the two images from another Dockerfile; or migrate by hand.' }));
+  }
+
   // Two setups merging into one Dockerfile through different runtime builds cannot both be right.
   const byDockerfile = new Map<string, Draft[]>();
   for (const d of planned) if (d.dockerfile && d.plan.status === 'migrate') byDockerfile.set(d.dockerfile.path, [...(byDockerfile.get(d.dockerfile.path) ?? []), d]);

@@ -243,6 +243,17 @@ describe('a build of the runtime Dockerfile after another setup\'s extraction', 
     expect(d!.message).toMatch(/after the extraction of the builder build at release\.sh:3/);
   });
 
+  it('refuses: a setup refused while planning keeps its script, whose final build is of the same runtime Dockerfile', () => {
+    // release.sh's setup links its runtime build, and is refused for the strip between extraction and build.
+    const plan = planFiles(files(['docker build -t app:build2 -f Dockerfile.build .', 'docker create --name y app:build2', 'docker cp y:/out/app ./app', 'docker rm y', 'strip app', 'docker build -t app:other .', 'rm -f app']));
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused', 'refused']);
+    expect(plan.changes).toEqual([]);
+    const main = plan.setups.find((s) => s.id.startsWith('build.sh'))!;
+    const d = main.diagnostics.find((x) => x.code === 'RUNTIME_REBUILT');
+    expect(d, JSON.stringify(main.diagnostics)).toMatchObject({ file: 'release.sh', line: 8, severity: 'error' });
+    expect(d!.message).toMatch(/that setup is refused, so its script stays as it is/);
+  });
+
   it('still migrates beside a build of the runtime Dockerfile in a script without an extraction', () => {
     const plan = planFiles(files(['docker build -t app:other .']));
     expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
