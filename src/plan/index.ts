@@ -27,6 +27,7 @@ import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
 import { runStepLines } from './run-step.js';
+import { REFUSED_HINT } from './runtime-rebuilds.js';
 import { plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { innerModes } from './inner-modes.js';
 import { checkBroadCopies } from './broad-copy-check.js';
@@ -227,7 +228,7 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     const other = staying.find((x) => x.setup.runtime?.dockerfile === d.dockerfile!.path && x.setup.runtime.inv.cmd !== d.setup.runtime!.inv.cmd);
     if (!other) continue;
     const cmd = other.setup.runtime!.inv.cmd;
-    refuse(d, diag('RUNTIME_REBUILT', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) also builds ${d.dockerfile.path}, after its own extraction (${other.setup.script}:${other.setup.builder.inv.cmd.line}), and that setup is refused, so its script stays as it is: it copied what its extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: d.plan.id, hint: 'Let the other setup migrate too (fix what refuses it), or build one of the two images from another Dockerfile; or migrate by hand.' }));
+    refuse(d, diag('RUNTIME_REBUILT', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) also builds ${d.dockerfile.path}, after its own extraction (${other.setup.script}:${other.setup.builder.inv.cmd.line}), and that setup is refused, so its script stays as it is: it copied what its extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: d.plan.id, hint: REFUSED_HINT }));
   }
 
   // Two setups merging into one Dockerfile through different runtime builds cannot both be right.

@@ -60,7 +60,8 @@ const HINT = "Build it with the final build's context and the builder build's bu
  */
 const CACHE_ONLY = /^--(no-cache|pull|cache-from|cache-to)\b/;
 
-const REFUSED_HINT = 'Let the other setup migrate too (fix what refuses it), or build one of the two images from another Dockerfile; or migrate by hand.';
+/** What to do when a kept build of the runtime Dockerfile copied what another setup's extraction left (also src/plan/index.ts). */
+export const REFUSED_HINT = 'Let the other setup migrate too (fix what refuses it), or build one of the two images from another Dockerfile; or migrate by hand.';
 
 const NAMED_HINT = "Migrate by hand, making sure that step still does its job on the merged Dockerfile (a linter now reads the builder's instructions too).";
 
