@@ -22,6 +22,7 @@ import { runRootAuto } from './pipeline-threaded.js';
 import { startWalkThread } from './pipeline-walk-thread.js';
 import { requestedThreads } from './analyze/thread-count.js';
 import { reviewUnits as unitsOf, type ReviewUnit } from './review/units.js';
+import { settleDeclined } from './review/declined.js';
 import type { Asker } from './review/prompt.js';
 import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
@@ -113,6 +114,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const verdicts = new Map<RootRun, Map<string, Verdict>>();
   const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
   const runs: RootRun[] = [];
+  const planAgain = opts.verify || interactive;
   // A large first root is walked on a worker thread from now on, while the parsers load.
   const walking = opts.paths.length > 0 ? startWalkThread(opts.paths[0]!, opts.ignore, io.env) : null;
   await loadTreeSitter();
@@ -120,10 +122,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // A batch run says which root of how many it is on.
     const label = opts.paths.length > 1 ? `root ${k + 1}/${opts.paths.length} ${root}` : root;
     progress(`${label}: walking …`);
-    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}), release: !opts.verify }, io.env, k === 0 ? walking : undefined);
-    // Only --verify plans again (with its verdicts); otherwise the plan is all the rest needs
+    const run = await runRootAuto(root, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, progress: phaseProgress(label, progress), clock, ...(io.perturb ? { perturb: io.perturb } : {}), release: !planAgain }, io.env, k === 0 ? walking : undefined);
+    // Only --verify (with its verdicts) and the interactive review (with the setups it
+    // declines: review/declined.ts) plan again; otherwise the plan is all the rest needs
     // (planning let each part's scripts go already: `release`).
-    if (!opts.verify) releaseAnalysis(run);
+    if (!planAgain) releaseAnalysis(run);
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
     if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);
@@ -162,7 +165,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (interactive && migratable.length > 0) {
     for (const { run, setup } of items.filter((x) => x.setup.status === 'refused')) io.stdout.write(`${describeSetup(run, setup, c)}\n`);
     const endAsking = clock.start('review');
-    const review = await interactiveReview(runs, c, io, opts);
+    const review = await interactiveReview(runs, c, io, opts, planOptions);
     endAsking();
     if (review === 'interrupted') {
       io.stderr.write('\nInterrupted: nothing was written.\n');
@@ -227,7 +230,7 @@ function interruptedAdvice(interrupted: Set<string>, blocked: Set<string>): stri
  * The review on a terminal: the setups accepted, or 'interrupted' (Ctrl+C: nothing is written).
  * `q` keeps what was accepted before it; the CLI says so before writing.
  */
-async function interactiveReview(runs: RootRun[], c: Colors, io: Io, opts: CliOptions): Promise<Set<SetupPlan> | 'interrupted'> {
+async function interactiveReview(runs: RootRun[], c: Colors, io: Io, opts: CliOptions, planOptions: (run: RootRun) => PlanOptions): Promise<Set<SetupPlan> | 'interrupted'> {
   const { reviewUnits, ReviewInterrupted } = await import('./review/prompt.js');
   const { terminalAsker, terminalPager } = await import('./review/terminal.js');
   const items = runs.flatMap((run) => unitsOf(run.plan).map((unit) => ({ run, unit })));
@@ -239,7 +242,14 @@ async function interactiveReview(runs: RootRun[], c: Colors, io: Io, opts: CliOp
     if (r.quit) {
       io.stderr.write(setups.length === 0 ? 'Quit: nothing was accepted, so nothing is written.\n' : `Quit: writing the ${setups.length} setup(s) accepted so far (${r.accepted.flatMap((x) => x.unit.setups.map((s) => shown(x.run, s.id))).join(', ')}); the rest are left as they are.\n`);
     }
-    return new Set(setups);
+    // Setups declined or left by `q` stay as they are: the accepted ones whose changes that
+    // alters are shown and asked about again.
+    return await settleDeclined(runs, new Set(setups), {
+      planAgain: (run, declined) => planMigration(run.analysis, run.fs, { ...planOptions(run), declined }),
+      ask: (again) => reviewUnits(again, c, io.stdout, asker, pager),
+      tell: (text) => io.stdout.write(`${printable(text)}\n`),
+      shown,
+    });
   } catch (e) {
     if (e instanceof ReviewInterrupted) return 'interrupted';
     throw e;

@@ -54,11 +54,6 @@ export function finishRoot(display: string, abs: string, fs: NodeRepoFs, walked:
   return { display, abs, fs, analysis, plan, temps: walked.temps };
 }
 
-/** Plans again keeping only the chosen setups (a shared script must then be edited for those alone). */
-export function replan(run: RootRun, opts: PlanOptions, keep: ReadonlySet<string>): Plan {
-  return planMigration(run.analysis, run.fs, { ...opts, include: (id) => keep.has(id) });
-}
-
 /**
  * Lets a run's analysis go once nothing will plan the root again: it is the reading of every
  * script and Dockerfile of the tree, far more than the plan and the report need. Asking for it

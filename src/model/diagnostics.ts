@@ -93,6 +93,7 @@ export const CODES = {
   DIRTY_TREE: 'Files the migration would change have uncommitted git changes.',
   GIT_ERROR: 'git refused to read a repository, so uncommitted changes cannot be checked.',
   NOT_IN_GIT: 'Files the migration changes are in no git repository: nothing checks them for uncommitted changes.',
+  DECLINED: 'A setup declined in the interactive review: the setups accepted are planned again as if its files stay as they are, and shown again where that changes them.',
   VERIFY_FAILED: 'Run both ways, the migrated pipeline did not give the same images, host files and exit status as the old one, or it could not be run here.',
   ENGINE_UNAVAILABLE: 'The container engine --verify needs is not available.',
   ENGINE_ERROR: 'The container engine failed while --verify worked with it.',

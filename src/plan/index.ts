@@ -46,7 +46,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { dynamicTags } from '../analyze/dynamic-tag.js';
 import { validateMerged } from './validate.js';
 import { trimTrailingSlashes } from '../model/text.js';
-import { applyVerdict } from './verdicts.js';
+import { applyVerdict, declinedProblem } from './verdicts.js';
 import { checkWrappers } from './wrapped-docker.js';
 import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
@@ -98,8 +98,12 @@ export interface PlanOptions {
   stageName: string;
   /** The user named the stage (--stage-name): a name already in use refuses instead of becoming `<name>-2`. */
   stageNameFixed?: boolean;
-  /** Only these setups are planned for change (the rest are reported as skipped by the caller). */
-  include?: (id: string) => boolean;
+  /**
+   * Setups the interactive review declined: planned as if they stay as they are (refused with
+   * DECLINED), so the setups accepted are planned for a tree where those scripts do not change
+   * (src/review/declined.ts).
+   */
+  declined?: ReadonlySet<string>;
   /** Told how many setups have been drafted so far. */
   progress?: Progress;
   /**
@@ -210,10 +214,10 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     return draftSetup(s, analysis, fs, { ...opts, stageName: stageNames.get(s.id) ?? opts.stageName }, facts);
   });
   for (const d of drafts) {
-    const problem = d.plan.status === 'migrate' ? applyVerdict(d.plan, opts.verdicts?.get(d.plan.id)) : null;
+    const problem = d.plan.status === 'migrate' ? (declinedProblem(d.plan, opts.declined) ?? applyVerdict(d.plan, opts.verdicts?.get(d.plan.id))) : null;
     if (problem) refuse(d, problem);
   }
-  const planned = drafts.filter((d) => d.plan.status === 'migrate' && (opts.include?.(d.plan.id) ?? true));
+  const planned = drafts.filter((d) => d.plan.status === 'migrate');
   const draftOf = new Map(planned.map((d) => [d.setup, d]));
   for (const g of groups) {
     const members = g.map((s) => draftOf.get(s)).filter((d): d is Draft => d?.plan.status === 'migrate');

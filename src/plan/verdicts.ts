@@ -6,6 +6,16 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Verdict } from '../model/verdict.js';
 import type { SetupPlan } from './index.js';
 
+/**
+ * A setup the interactive review declined stays as it is: planning again with it refused shows
+ * what the setups accepted must then write (src/review/declined.ts). The diagnostic is what the
+ * plan records; the review reports the setup as skipped.
+ */
+export function declinedProblem(plan: SetupPlan, declined: ReadonlySet<string> | undefined): Diagnostic | null {
+  if (!declined?.has(plan.id)) return null;
+  return diag('DECLINED', 'info', 'declined in the review: its files stay as they are', { file: plan.script, setup: plan.id });
+}
+
 /** Records the verdict on the plan; returns the diagnostic that refuses the setup, or null. */
 export function applyVerdict(plan: SetupPlan, v: Verdict | undefined): Diagnostic | null {
   if (!v) return null;
