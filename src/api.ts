@@ -12,7 +12,9 @@ import { writeAccepted } from './apply/write-accepted.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { readVersion } from './cli/version.js';
 import { runRoot, shown, type RootRun } from './pipeline.js';
-import type { SetupPlan } from './plan/index.js';
+import { planMigration, type SetupPlan } from './plan/index.js';
+import { isDeclined } from './plan/verdicts.js';
+import { changeDifferences, changesFor } from './review/declined.js';
 import { jsonReport, type JsonReport } from './review/report.js';
 import { reviewUnits } from './review/units.js';
 
@@ -23,6 +25,12 @@ export interface PlanOptions {
   stageName?: string;
   /** Paths to leave out (gitignore syntax, relative to each root), as `--ignore`. */
   ignore?: string[];
+  /**
+   * Setups (report ids) to leave as they are, as if declined in the review: reported `skipped`,
+   * and the others planned for a tree where those keep their files (which can change what they
+   * write: a builder Dockerfile a left script still names is kept).
+   */
+  leave?: string[];
 }
 
 /** What `plan` returns: the `--json --dry-run` report. Pass it, unchanged, to `apply`. */
@@ -38,7 +46,8 @@ export interface ApplyOptions {
   force?: boolean;
 }
 
-const runsOf = new WeakMap<object, RootRun[]>();
+/** What plan() made, for apply(): the runs, and the options to plan them again with. */
+const runsOf = new WeakMap<object, { runs: RootRun[]; stageName: string; stageNameFixed: boolean }>();
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 
 /** Walks, analyses and plans each root (a repository folder); reads files, writes nothing. */
@@ -48,12 +57,19 @@ export async function plan(roots: string | string[], options: PlanOptions = {}):
   if (!STAGE_NAME.test(stageName)) throw new TypeError(`stageName ${JSON.stringify(stageName)} is not a valid stage name`);
   for (const r of list) if (!fs.statSync(r, { throwIfNoEntry: false })?.isDirectory()) throw new TypeError(`${r} is not a folder`);
   await loadTreeSitter();
-  const runs = list.map((root) => runRoot(root, { stageName, stageNameFixed: options.stageName !== undefined, ignore: options.ignore ?? [] }));
-  const outcomes = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup, outcome: setup.status === 'refused' ? ('refused' as const) : ('planned' as const) })));
+  const planOptions = { stageName, stageNameFixed: options.stageName !== undefined };
+  const runs = list.map((root) => runRoot(root, { ...planOptions, ignore: options.ignore ?? [] }));
+  const leave = new Set(options.leave ?? []);
+  for (const run of runs) {
+    const declined = new Set(run.plan.setups.filter((s) => s.status === 'migrate' && leave.delete(shown(run, s.id))).map((s) => s.id));
+    if (declined.size > 0) run.plan = planMigration(run.analysis, run.fs, { ...planOptions, declined });
+  }
+  if (leave.size > 0) throw new TypeError(`leave: no setup of these roots can migrate as ${[...leave].join(', ')}`);
+  const outcomes = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup, outcome: isDeclined(setup) ? ('skipped' as const) : setup.status === 'refused' ? ('refused' as const) : ('planned' as const) })));
   const changes = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const diagnostics = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
   const report = jsonReport(outcomes, changes, diagnostics, { version: readVersion(), mode: 'dry-run', applied: false }) as MigrationPlan;
-  runsOf.set(report, runs);
+  runsOf.set(report, { runs, ...planOptions });
   return report;
 }
 
@@ -65,9 +81,11 @@ export async function plan(roots: string | string[], options: PlanOptions = {}):
  * then nothing is written; `NOT_IN_GIT` warns when no repository holds the files).
  */
 export function apply(migration: MigrationPlan, options: ApplyOptions = {}): JsonReport {
-  const runs = runsOf.get(migration);
-  if (!runs) throw new TypeError('apply() takes the object plan() returned in this process');
+  const made = runsOf.get(migration);
+  if (!made) throw new TypeError('apply() takes the object plan() returned in this process');
+  const runs = made.runs;
   const chosen = chooseSetups(runs, options.setups);
+  for (const run of runs) checkAlone(run, chosen, made);
   const meta = { version: readVersion(), mode: 'apply' as const };
   // The CLI's guard (write-guard.ts): DIRTY_TREE and GIT_ERROR stop the write unless force; NOT_IN_GIT warns.
   const guard = runs.flatMap((run) => guardWrites(run.abs, run.plan.changes.map((ch) => ch.path), options.force ?? false).map((d) => ({ run, d })));
@@ -78,6 +96,28 @@ export function apply(migration: MigrationPlan, options: ApplyOptions = {}): Jso
   const { outcomes, written, failures } = writeAccepted(runs, chosen, true);
   const diagnostics = [...runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d }))), ...guard, ...failures];
   return jsonReport(outcomes, written, diagnostics, { ...meta, applied: written.length > 0 });
+}
+
+/**
+ * Setups chosen without others of their root were planned as if those migrate too: planned again
+ * with the others left as they are, their changes must be the ones the plan shows, or nothing is
+ * written (the plan to apply is then one made with `leave`).
+ */
+function checkAlone(run: RootRun, chosen: ReadonlySet<SetupPlan>, opts: { stageName: string; stageNameFixed: boolean }): void {
+  const migrating = run.plan.setups.filter((s) => s.status === 'migrate');
+  const yes = migrating.filter((s) => chosen.has(s));
+  const rest = migrating.filter((s) => !chosen.has(s));
+  if (yes.length === 0 || rest.length === 0) return;
+  const declined = new Set([...run.plan.setups.filter(isDeclined), ...rest].map((s) => s.id));
+  const again = planMigration(run.analysis, run.fs, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, declined });
+  const problems = yes.flatMap((s) => {
+    const now = again.setups.find((x) => x.id === s.id);
+    if (now?.status !== 'migrate') return [`${shown(run, s.id)} is refused (${now?.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code).join(', ')})`];
+    return changeDifferences(changesFor(run.plan, s.id), changesFor(again, s.id)).map((d) => `${shown(run, d.path)} ${d.what}`);
+  });
+  if (problems.length === 0) return;
+  const left = rest.map((s) => shown(run, s.id));
+  throw new Error(`with ${left.join(', ')} left as ${left.length === 1 ? 'it is' : 'they are'}, the setups chosen would not write what this plan shows: ${[...new Set(problems)].join('; ')}. Apply them together, or plan again with { leave: ${JSON.stringify(left)} } and apply that plan.`);
 }
 
 function chooseSetups(runs: RootRun[], ids: string[] | undefined): Set<SetupPlan> {

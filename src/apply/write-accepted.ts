@@ -8,6 +8,7 @@ import type { RootRun } from '../pipeline.js';
 import type { FileChange, SetupPlan } from '../plan/index.js';
 import type { SetupOutcome } from '../review/report.js';
 import { acceptedChanges } from '../review/units.js';
+import { isDeclined } from '../plan/verdicts.js';
 import { ApplyRefused, applyOps } from './apply.js';
 
 export interface WriteResult {
@@ -41,7 +42,7 @@ export function writeAccepted(runs: RootRun[], accepted: ReadonlySet<SetupPlan>,
       }
     }
     for (const s of run.plan.setups) {
-      const outcome = s.status === 'refused' ? 'refused' : !write ? 'planned' : ids.has(s.id) && ok ? 'migrated' : ids.has(s.id) ? 'refused' : 'skipped';
+      const outcome = isDeclined(s) ? 'skipped' : s.status === 'refused' ? 'refused' : !write ? 'planned' : ids.has(s.id) && ok ? 'migrated' : ids.has(s.id) ? 'refused' : 'skipped';
       result.outcomes.push({ run, setup: s, outcome });
     }
   }

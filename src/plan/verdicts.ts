@@ -16,6 +16,11 @@ export function declinedProblem(plan: SetupPlan, declined: ReadonlySet<string> |
   return diag('DECLINED', 'info', 'declined in the review: its files stay as they are', { file: plan.script, setup: plan.id });
 }
 
+/** Refused only because it was declined (reported as skipped, not refused). */
+export function isDeclined(plan: SetupPlan): boolean {
+  return plan.status === 'refused' && plan.diagnostics.some((d) => d.code === 'DECLINED');
+}
+
 /** Records the verdict on the plan; returns the diagnostic that refuses the setup, or null. */
 export function applyVerdict(plan: SetupPlan, v: Verdict | undefined): Diagnostic | null {
   if (!v) return null;

@@ -32,7 +32,7 @@ function changeKey(ch: FileChange): string {
 }
 
 /** The changes of a plan that belong to a setup, by path. */
-function changesFor(plan: Plan, id: string): Map<string, FileChange> {
+export function changesFor(plan: Plan, id: string): Map<string, FileChange> {
   return new Map(plan.changes.filter((ch) => ch.setups.includes(id)).map((ch) => [ch.path, ch]));
 }
 

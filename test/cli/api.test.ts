@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyToTemp, FIXTURES, readTree, writeTemp } from '../support/tree.js';
@@ -79,6 +80,42 @@ process.stdout.write(JSON.stringify({ errors, statuses: applied.setups.map((s) =
     expect(out.statuses).toEqual(['migrated', 'skipped']);
     expect(readTree(one)).toEqual(readTree(path.join(FIXTURES, 'href-counter', 'after')));
     expect(readTree(two)).toEqual(beforeTwo);
+  });
+
+  it('applies setups alone only as planned alone: `leave` plans the others as staying', () => {
+    // a/build.sh names `Dockerfile.build` in a comment its migration removes; left as it is, it
+    // still names it, so b's builder Dockerfile must be kept when b is written alone.
+    const app = consumer({
+      'alone.js': `
+import { plan, apply } from 'multistage-codemod';
+const root = process.argv[2];
+const errors = [];
+const p = await plan(root);
+try { apply(p, { setups: [root + '/b/build.sh:4'] }); } catch (e) { errors.push(e.message); }
+try { await plan(root, { leave: ['nope.sh:1'] }); } catch (e) { errors.push(e.message); }
+const alone = await plan(root, { leave: [root + '/a/build.sh:6'] });
+const statuses = alone.setups.map((s) => s.status);
+const applied = apply(alone);
+process.stdout.write(JSON.stringify({ errors, statuses, applied: applied.setups.map((s) => s.status) }));
+`,
+    });
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-alone-'));
+    fs.cpSync(path.join(FIXTURES, 'builder-comment-removed', 'before'), path.join(root, 'a'), { recursive: true });
+    fs.cpSync(path.join(FIXTURES, 'rename-folder', 'before'), path.join(root, 'b'), { recursive: true });
+    const before = readTree(root);
+    const r = spawnSync(process.execPath, ['alone.js', root], { cwd: app, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.errors).toEqual([
+      `with ${root}/a/build.sh:6 left as it is, the setups chosen would not write what this plan shows: ${root}/b/Dockerfile.build is no longer deleted. Apply them together, or plan again with { leave: ["${root}/a/build.sh:6"] } and apply that plan.`,
+      'leave: no setup of these roots can migrate as nope.sh:1',
+    ]);
+    expect(out.statuses).toEqual(['skipped', 'planned']);
+    expect(out.applied).toEqual(['skipped', 'migrated']);
+    const after = readTree(root);
+    for (const f of Object.keys(before).filter((f) => f.startsWith('a/'))) expect(after[f]).toBe(before[f]);
+    expect(after['b/Dockerfile.build']).toBe(before['b/Dockerfile.build']);
+    expect(after['b/Dockerfile']).toContain('COPY --from=builder');
   });
 
   it('type-checks a TypeScript consumer against the shipped declarations', () => {
