@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { guardWrites } from './apply/write-guard.js';
 import { writeAccepted } from './apply/write-accepted.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
+import { rootOverlap } from './discover/root-overlap.js';
 import { readVersion } from './cli/version.js';
 import { runRoot, shown, type RootRun } from './pipeline.js';
 import { planMigration, type SetupPlan } from './plan/index.js';
@@ -56,6 +57,8 @@ export async function plan(roots: string | string[], options: PlanOptions = {}):
   const stageName = options.stageName ?? 'builder';
   if (!STAGE_NAME.test(stageName)) throw new TypeError(`stageName ${JSON.stringify(stageName)} is not a valid stage name`);
   for (const r of list) if (!fs.statSync(r, { throwIfNoEntry: false })?.isDirectory()) throw new TypeError(`${r} is not a folder`);
+  const overlap = rootOverlap(list);
+  if (overlap) throw new TypeError(overlap);
   await loadTreeSitter();
   const planOptions = { stageName, stageNameFixed: options.stageName !== undefined };
   const runs = list.map((root) => runRoot(root, { ...planOptions, ignore: options.ignore ?? [] }));

@@ -1,4 +1,5 @@
 /** Flag parsing (node's util.parseArgs: no dependency, fast start) and the --help text. */
+import { rootOverlap } from '../discover/root-overlap.js';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -37,7 +38,7 @@ export const HELP = `Usage: multistage-codemod [paths...] [options]
 Finds Docker builder-pattern setups (a builder Dockerfile, a script that builds it and
 copies the artifact out of a container, and a runtime Dockerfile that COPYs it), merges
 each into one multi-stage Dockerfile and rewrites the script to a single docker build.
-Each path (default: .) is a repository root. A script is read as run from its own folder,
+Each path (default: .) is a repository root; roots must not overlap. A script is read as run from its own folder,
 or from its caller's when a Makefile, npm script, CI step or other script runs it.
 Scripts are read from shell scripts, Makefiles, package.json, JS/TS build scripts,
 PowerShell (*.ps1), GitHub Actions, GitLab CI, Travis CI, CircleCI, Azure Pipelines,
@@ -217,5 +218,7 @@ export function parseCli(argv: string[]): CliOptions {
     }
     if (!st.isDirectory()) throw new UsageError(`${p} is not a folder: give the repository's root folder`);
   }
+  const overlap = rootOverlap(opts.paths);
+  if (overlap) throw new UsageError(overlap);
   return opts;
 }

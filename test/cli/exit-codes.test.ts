@@ -52,6 +52,22 @@ describe('exit codes', () => {
     for (const args of [['--frob'], ['--dry-run', '--yes'], ['no/such/dir'], ['--engine', 'docker']]) expect(runCli(args, dir).code, args.join(' ')).toBe(2);
   });
 
+  it('2: roots that overlap (one inside another, or one folder twice), before anything is read or written', () => {
+    const dir = goodAndBad();
+    const before = readTree(dir);
+    const nested = runCli(['.', 'good', '--yes'], dir);
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toContain('good is inside ., which is read whole already (its setups would be planned twice): name . alone, or only the folders inside it');
+    const twice = runCli(['good', './good/', '--dry-run'], dir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('good and ./good/ are the same folder: name it once');
+    fs.symlinkSync('good', path.join(dir, 'link'));
+    expect(runCli(['link', 'good', '--dry-run'], dir).stderr).toContain('link and good are the same folder');
+    expect(readTree(dir)).toEqual(before);
+    // Side by side is fine.
+    expect(runCli(['good', 'bad', '--dry-run'], dir).code).toBe(1);
+  });
+
   it('3: a write that fails (a file changed while the review waited) and nothing of it is written', async () => {
     const dir = twoServices();
     const r = await runInProcess(['.', '--no-pager'], dir, (n) => {
