@@ -39,6 +39,7 @@ import { pipedFeeds } from './piped-feed.js';
 import { sharedScriptEdit } from './shared-script.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
+import { localImages } from './local-images.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, extractionSteps, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
@@ -502,7 +503,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] });
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands));
   plan.diagnostics.push(...carry.diagnostics);
   // The merged Dockerfile is checked only when everything it was made from was accepted.
   if (!failed()) plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
