@@ -5,7 +5,7 @@
  */
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { DockerInvocation, ParsedFlag } from '../model/docker-command.js';
+import { globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -115,6 +115,9 @@ export const BUILD_ENV: Readonly<Record<string, 'same' | 'harmless'>> = {
 const REPEATABLE = new Set(['--cache-from', '--cache-to', '--ulimit', '--allow', '--secret', '--ssh', '--add-host', '--build-context', '--label', '--annotation', '--security-opt', '--attest', '--build-arg']);
 
 const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
+
+/** Global docker flags that only change what the client prints. */
+const HARMLESS_GLOBAL = /^(--log-level|-l|-D|--debug)( |$)/;
 
 /** The value a variable has in a command's environment: its prefix assignment, else the script's variable. */
 function envOf(inv: DockerInvocation, name: string): string | null | undefined {
@@ -326,6 +329,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   if (merged) {
     const stages = [...merged.stageRefs, ...builderFacts.stages.flatMap((st) => (st.name ? [st.name] : []))];
     out.diagnostics.push(...contextShadowedBy(r, stages, 'Choose another name with --stage-name NAME (or rename the context), then run the tool again.', setup));
+  }
+
+  // Global flags choose the engine and its client settings (`docker -H tcp://ci:2375 build`,
+  // `--context`, `--config`, TLS files): the merged build runs with the final build's.
+  const engine = (inv: DockerInvocation) => globalFlags(inv).filter((g) => !HARMLESS_GLOBAL.test(g)).sort();
+  const [bg, rg] = [engine(b), engine(r)];
+  if (bg.join('\n') !== rg.join('\n')) {
+    const shown = (gs: string[]) => (gs.length === 0 ? '`docker`' : `\`docker ${gs.join(' ').replace(/\u0000\S*/g, '…')}\``);
+    out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `the builder build runs as ${shown(bg)} but the final build as ${shown(rg)}; the one merged build runs on the final build's engine, with its client settings`, at(b, 'Give both builds the same global docker flags, or migrate this setup by hand.')));
   }
 
   // The build environment: the merged build runs with the final build's.

@@ -94,6 +94,16 @@ describe('the build flag table', () => {
     expect(plan(script('--pull')).errors).toEqual([]);
   });
 
+  it('global docker flags that choose the engine must be the same for both builds', () => {
+    const sh = (b: string, r: string) => script('').replace('docker build  -t app:build', `docker ${b} build -t app:build`).replace('docker build  -t app:latest', `docker ${r} build -t app:latest`);
+    expect(plan(sh('-H tcp://ci:2375', '')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('--context=arm', '--context amd')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('', '--config /etc/ci')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('-H tcp://ci:2375', '-H tcp://ci:2375')).errors).toEqual([]);
+    expect(plan(sh('-l debug', '')).errors).toEqual([]);
+    expect(plan(sh('-H "$A"', '-H "$B"')).errors).toEqual(['FLAG_CONFLICT']);
+  });
+
   it('--label of the builder never reaches the final image', () => {
     const r = plan(script('--label org.opencontainers.image.title=builder'));
     expect(r.errors).toEqual([]);
