@@ -35,6 +35,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // The caller that drops the builder's log: run by itself, build.sh would leave build.log, which the migrated one no longer writes.
   'builder-log-caller-cleans': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   'makefile-targets': (dir, env) => exec('make', ['image'], dir, env),
+  'make-included-recipe': (dir, env) => exec('make', ['image'], dir, env),
   'passed-over-python-runs-make': (dir, env) => exec('make', ['image'], dir, env),
   'passed-over-python-make-in-comment': (dir, env) => exec('make', ['image'], dir, env),
   'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
