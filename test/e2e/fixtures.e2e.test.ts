@@ -52,6 +52,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'passed-over-python-runs-npm': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
+  'github-umask-earlier-step': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-block-last-line-removed': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
