@@ -202,6 +202,22 @@ function mountsOf(facts: DockerfileFacts, kind: string): boolean {
   return facts.instructions.some((ins) => ins.getKeyword() === 'RUN' && (((ins as any).getFlags?.() ?? []) as { getName(): string; getValue(): string | null }[]).some((f) => f.getName() === 'mount' && (f.getValue() ?? '').split(',').includes(`type=${kind}`)));
 }
 
+/** The global docker flags of an invocation that choose its engine or client settings, sorted. */
+const engineFlags = (inv: DockerInvocation) => globalFlags(inv).filter((g) => !HARMLESS_GLOBAL.test(g)).sort();
+const shownEngine = (gs: string[]) => (gs.length === 0 ? '`docker`' : `\`docker ${gs.join(' ').replace(/\u0000\S*/g, '…')}\``);
+
+/**
+ * FLAG_CONFLICT for an extraction command (`docker -H tcp://ci:2375 cp …`) run on another engine
+ * than the builder build: it read an image of that name there, not the one the build made, while
+ * the merged build's stage is the one built.
+ */
+export function extractionEngines(builder: DockerInvocation, extraction: readonly DockerInvocation[], setup: string): Diagnostic[] {
+  const own = engineFlags(builder).join('\n');
+  const other = extraction.find((inv) => engineFlags(inv).join('\n') !== own);
+  if (!other) return [];
+  return [diag('FLAG_CONFLICT', 'error', `\`${other.cmd.words.map((w) => w.raw).join(' ')}\` runs as ${shownEngine(engineFlags(other))} but the builder build as ${shownEngine(engineFlags(builder))}: it reads another engine's image, while the merged build copies from the stage it builds`, { file: other.cmd.file, line: other.cmd.line, setup, hint: 'Give the builder build and its extraction the same global docker flags, or migrate this setup by hand.' })];
+}
+
 /** The first RUN of a Dockerfile, as `path:line`, or null. */
 function firstRun(facts: DockerfileFacts): string | null {
   const run = facts.instructions.find((ins) => ins.getKeyword() === 'RUN');
@@ -333,11 +349,9 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
 
   // Global flags choose the engine and its client settings (`docker -H tcp://ci:2375 build`,
   // `--context`, `--config`, TLS files): the merged build runs with the final build's.
-  const engine = (inv: DockerInvocation) => globalFlags(inv).filter((g) => !HARMLESS_GLOBAL.test(g)).sort();
-  const [bg, rg] = [engine(b), engine(r)];
+  const [bg, rg] = [engineFlags(b), engineFlags(r)];
   if (bg.join('\n') !== rg.join('\n')) {
-    const shown = (gs: string[]) => (gs.length === 0 ? '`docker`' : `\`docker ${gs.join(' ').replace(/\u0000\S*/g, '…')}\``);
-    out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `the builder build runs as ${shown(bg)} but the final build as ${shown(rg)}; the one merged build runs on the final build's engine, with its client settings`, at(b, 'Give both builds the same global docker flags, or migrate this setup by hand.')));
+    out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `the builder build runs as ${shownEngine(bg)} but the final build as ${shownEngine(rg)}; the one merged build runs on the final build's engine, with its client settings`, at(b, 'Give both builds the same global docker flags, or migrate this setup by hand.')));
   }
 
   // The build environment: the merged build runs with the final build's.

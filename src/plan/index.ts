@@ -17,7 +17,7 @@ import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transfo
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
-import { builderArgNames, carryBuilderFlags, contextShadowedBy } from './build-flags.js';
+import { builderArgNames, carryBuilderFlags, contextShadowedBy, extractionEngines } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -509,6 +509,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const adapter = adapterFor(script);
   const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands));
   plan.diagnostics.push(...carry.diagnostics);
+  // The extraction read the builder image on its own engine (`docker -H … cp`): it must be the build's.
+  if (!setup.builder.stock) plan.diagnostics.push(...extractionEngines(setup.builder.inv, setup.extraction.flatMap((c) => dockerInvocation(c) ?? []), setup.id));
   // The merged Dockerfile is checked only when everything it was made from was accepted.
   if (!failed()) plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
   if (!failed()) draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };

@@ -95,13 +95,21 @@ describe('the build flag table', () => {
   });
 
   it('global docker flags that choose the engine must be the same for both builds', () => {
-    const sh = (b: string, r: string) => script('').replace('docker build  -t app:build', `docker ${b} build -t app:build`).replace('docker build  -t app:latest', `docker ${r} build -t app:latest`);
+    // The extraction runs where the builder build does.
+    const sh = (b: string, r: string) =>
+      script('').replace('docker build  -t app:build', `docker ${b} build -t app:build`).replace('docker build  -t app:latest', `docker ${r} build -t app:latest`).replace(/^docker (create|cp|rm) /gm, `docker ${b} $1 `);
     expect(plan(sh('-H tcp://ci:2375', '')).errors).toEqual(['FLAG_CONFLICT']);
     expect(plan(sh('--context=arm', '--context amd')).errors).toEqual(['FLAG_CONFLICT']);
     expect(plan(sh('', '--config /etc/ci')).errors).toEqual(['FLAG_CONFLICT']);
     expect(plan(sh('-H tcp://ci:2375', '-H tcp://ci:2375')).errors).toEqual([]);
     expect(plan(sh('-l debug', '')).errors).toEqual([]);
     expect(plan(sh('-H "$A"', '-H "$B"')).errors).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('an extraction command run on another engine than the builder build is refused', () => {
+    const sh = (g: string) => script('').replace('docker cp x:', `docker ${g} cp x:`);
+    expect(plan(sh('-H tcp://ci:2375')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('--log-level warn')).errors).toEqual([]);
   });
 
   it('--label of the builder never reaches the final image', () => {
