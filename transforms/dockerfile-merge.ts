@@ -16,9 +16,13 @@ import { freeStageName, namesInUse } from './stage-names.js';
 import { renameStages, shiftEdit } from './stage-rename.js';
 import { continuationEdits } from './escape-convert.js';
 import { heredocEndingConflict } from './heredoc-endings.js';
+import { syntaxReach } from './syntax-reach.js';
+import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { namedDest } from './renamed-dest.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
+
+export { failsOnCheckWarnings };
 
 /** The runtime file keeps all its globals. */
 const NONE_UNREAD: UnreadGlobals = { names: new Set(), edits: () => [] };
@@ -128,17 +132,6 @@ export function stagePrefixEnd(facts: DockerfileFacts, index: number, count: num
     return start >= stage.from.start && start < stage.end;
   });
   return facts.lines.offsetAt(own[count - 1]!.getRange().end);
-}
-
-/**
- * Whether a `# check=` directive's value turns build-check warnings into errors
- * (`skip=JSONArgsRecommended;error=true`): its `error` key, read as Go's ParseBool does.
- */
-export function failsOnCheckWarnings(value: string): boolean {
-  return value.split(';').some((part) => {
-    const eq = part.indexOf('=');
-    return eq > 0 && part.slice(0, eq).trim() === 'error' && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(part.slice(eq + 1).trim());
-  });
 }
 
 /**
@@ -623,6 +616,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
 
   let merged = runtime.text;
   let intent = emptyIntent(runtime);
+  // A `# syntax=` directive of one file now chooses the frontend of every file's stages.
+  if (diagnostics.length === 0) diagnostics.push(...syntaxReach(applyEdits(runtime.text, edits), [runtime, ...files.map((f) => f.builder)], runtime.path, setup));
   if (diagnostics.length === 0) {
     merged = applyEdits(runtime.text, edits);
     intent = { escape: runtime.escape, runtime: { original: runtime, edited: applyEdits(runtime.text, edits.slice(firstRuntimeEdit)) }, inserted, builders: intendedBuilders, written: stageRefs, base: base?.name ?? null, leftOut: [...leftOut].map(([f, names]) => ({ path: f.path, names: [...names] })) };

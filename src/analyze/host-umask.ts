@@ -7,7 +7,8 @@
  * after the extraction set the whole mode, which no umask changes.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand } from '../model/script.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import type { EmbeddedScript } from './embedded.js';
 import type { Artifact, Setup } from '../model/setup.js';
 
 /**
@@ -33,9 +34,30 @@ export function umaskModes(artifacts: readonly Artifact[], umaskFree: ReadonlySe
   return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || a.modesMasked === 'tar' || hostCopies.has(a));
 }
 
+/**
+ * The first command of the shell `cmd` runs in: a CI step, a recipe line, an npm script each
+ * start a shell of their own (a snippet), unless it continues the one before (GitLab's `script:`
+ * items); a plain script is one shell. A umask lasts as long as its shell.
+ */
+export function shellStart(script: ScriptFile, cmd: ScriptCommand): number {
+  const parts = (script as Partial<EmbeddedScript>).parts;
+  if (!parts) return 0;
+  let i = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  if (i < 0) return -1;
+  while (i > 0 && parts[i]!.snippet.continues) i--;
+  return parts[i]!.first;
+}
+
+/** Whether two commands of `script` run in one shell (a command whose snippet is not known shares every shell). */
+export function sameShell(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): boolean {
+  const [x, y] = [shellStart(script, a), shellStart(script, b)];
+  return x === y || x < 0 || y < 0;
+}
+
 /** HOST_UMASK when the script sets a umask before the runtime build and a mode the migration writes depends on it. */
-export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], affected: readonly string[]): Diagnostic[] {
-  const set = before.find(setsUmask);
+export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], affected: readonly string[], script: ScriptFile): Diagnostic[] {
+  // Only the commands after it in its own shell run with it (a GitHub step's `umask` ends with the step).
+  const set = before.find((c, k) => setsUmask(c) && before.slice(k + 1).some((l) => sameShell(script, c, l)));
   return affected.length === 0 || !set ? [] : [umaskSet(setup, set, affected)];
 }
 

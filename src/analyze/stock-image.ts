@@ -23,6 +23,7 @@ import { runStepOf, wordKey, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { clearMountPoint, stockUser, trackedFilesUsedLater } from './stock-assumptions.js';
 import { resolveRel } from '../model/paths.js';
+import { passedArgs, variableReach, variableSources } from './copy-variables.js';
 
 export interface StockRun {
   inv: DockerInvocation;
@@ -108,10 +109,19 @@ export function stockParts(
     const broad: Diagnostic[] = [];
     const broadHosts: string[] = [];
     const copied: { path: string; file: string; line: number }[] = [];
-    for (const copy of facts.copies) {
+    // A source written through a variable (`ARG BIN=out/app`, `COPY ${BIN} …`) reads the file its value names.
+    const through = new Map(variableSources(facts, passedArgs(build.inv)).map((v) => [`${v.copy}:${v.source}`, v]));
+    for (const [ci, copy] of facts.copies.entries()) {
       if (copy.from || copy.heredoc) continue;
-      for (const src of copy.sources) {
-        const host = resolveRel(build.context, src.value.replace(/^\/+/, ''));
+      for (const [si, src] of copy.sources.entries()) {
+        const v = through.get(`${ci}:${si}`);
+        if (v && v.value === null) {
+          if (variableReach(v, build.context, [mount.host]) !== null) {
+            problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${copy.keyword} ${facts.text.slice(src.start, src.end)}\` reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}, whose value the tool cannot know before the build, and it may name what the run of ${run.imageText} wrote into the mounted ${mount.host || '.'}`, { file: facts.path, line: copy.line, hint: 'Write the build output\'s path literally in its COPY line, then run the tool again.' }));
+          }
+          continue;
+        }
+        const host = resolveRel(build.context, (v ? v.value! : src.value).replace(/^\/+/, ''));
         const glob = /[*?[]/.test(src.value);
         copied.push({ path: host, file: facts.path, line: copy.line });
         if (!glob && under(host) && host !== mount.host && fs.kind(host) === null) {

@@ -190,17 +190,41 @@ export function primeInvocation(cmd: ScriptCommand, inv: DockerInvocation | null
   parsed.set(cmd, inv);
 }
 
+/** Global docker flags that take the next word as their value (`docker -H tcp://host build`). */
+const VALUED_GLOBAL = /^--(context|host|config|log-level|tlscacert|tlscert|tlskey)$|^-[Hcl]$/;
+
+/** The index of the first word after the global flags that follow `docker` (at `at`). */
+function globalFlagsEnd(words: readonly Word[], at: number): number {
+  let i = at + 1;
+  while (i < words.length && words[i]!.value?.startsWith('-')) i += VALUED_GLOBAL.test(words[i]!.value!) ? 2 : 1;
+  return i;
+}
+
+/**
+ * The global flags of an invocation (`docker --context ci build …`: `--context ci`), each as its
+ * words' values joined by a space. A word only known at run time is its key for words that surely
+ * expand alike (Word.same), or, without one, a text no other flag has.
+ */
+export function globalFlags(inv: DockerInvocation): string[] {
+  const words = inv.cmd.words;
+  const at = inv.at ?? 0;
+  const end = globalFlagsEnd(words, at);
+  const out: string[] = [];
+  const show = (w: Word | undefined) => (w === undefined ? '' : (w.value ?? (typeof w.same === 'string' ? `\u0000${w.same}` : `\u0000${inv.cmd.file}:${w.start}`)));
+  for (let i = at + 1; i < end; i++) {
+    const name = words[i]!.value!;
+    out.push(VALUED_GLOBAL.test(name) ? `${name} ${show(words[++i])}` : name);
+  }
+  return out;
+}
+
 /** Reads a script command as a docker invocation, or returns null when it is not one. */
 export function parseDockerCommand(cmd: ScriptCommand): DockerInvocation | null {
   const words = cmd.words;
   const at = dockerAt(words);
   if (at === null) return null;
   // Global flags before the subcommand are rare in scripts; skip the common ones.
-  let i = at + 1;
-  while (i < words.length && words[i]!.value?.startsWith('-')) {
-    const v = words[i]!.value!;
-    i += /^--(context|host|config|log-level)$|^-[Hc]$/.test(v) ? 2 : 1;
-  }
+  let i = globalFlagsEnd(words, at);
   const first = words[i]?.value ?? null;
   const second = words[i + 1]?.value ?? null;
   let verb: Verb = 'other';

@@ -5,9 +5,10 @@
  */
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { DockerInvocation, ParsedFlag } from '../model/docker-command.js';
+import { globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
+import { canonicalImage } from '../model/image-ref.js';
 
 /**
  * What each `docker build` flag of the builder build becomes in the one merged build:
@@ -16,6 +17,11 @@ import type { BuildStep } from '../model/setup.js';
  * - `harmless`: it changes how the build runs, not what it produces (`--progress`, `--rm`);
  * - `carry`: added to the final build (each occurrence, unless that build has it already);
  *   resource limits and cache settings, and what only the builder's own instructions can use;
+ * - `run`: what a RUN's process sees (`--ulimit`, `--shm-size`): carried only to a file with no
+ *   RUN of its own (a RUN there would now run with it); given to one build only, it is refused
+ *   when the other file has a RUN;
+ * - `pull`: `--pull` resolves every FROM from the registry: carried only when no FROM of the other
+ *   file names an image the script makes on the host (it would be pulled instead, or not found);
  * - `same`: it applies to every stage of a build (`--platform`, `--network`, `--add-host`…): the
  *   runtime build must have had exactly the same, or the setup is refused;
  * - `output`: it sends the builder's result somewhere (`--output`, `--push`): refused;
@@ -23,7 +29,7 @@ import type { BuildStep } from '../model/setup.js';
  *   unless the runtime build has the same one.
  * `--build-arg`, `--secret` and `--ssh` get their own checks (what a stage may now receive).
  */
-export type FlagTreatment = 'drop' | 'harmless' | 'carry' | 'same' | 'output' | 'context' | 'build-arg' | 'mount';
+export type FlagTreatment = 'drop' | 'harmless' | 'carry' | 'run' | 'pull' | 'same' | 'output' | 'context' | 'build-arg' | 'mount';
 
 export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--tag': 'drop',
@@ -43,17 +49,17 @@ export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--cache-from': 'carry',
   '--cache-to': 'carry',
   '--disable-content-trust': 'carry',
-  // Refreshes the same image references: what they name does not change.
-  '--pull': 'carry',
+  // Refreshes the same image references; an image the script built is pulled instead.
+  '--pull': 'pull',
   '--memory': 'carry',
   '--memory-swap': 'carry',
-  '--shm-size': 'carry',
+  '--shm-size': 'run',
   '--cpu-shares': 'carry',
   '--cpuset-cpus': 'carry',
   '--cpuset-mems': 'carry',
   '--cpu-period': 'carry',
   '--cpu-quota': 'carry',
-  '--ulimit': 'carry',
+  '--ulimit': 'run',
   '--allow': 'carry',
   '--platform': 'same',
   '--network': 'same',
@@ -109,6 +115,9 @@ export const BUILD_ENV: Readonly<Record<string, 'same' | 'harmless'>> = {
 const REPEATABLE = new Set(['--cache-from', '--cache-to', '--ulimit', '--allow', '--secret', '--ssh', '--add-host', '--build-context', '--label', '--annotation', '--security-opt', '--attest', '--build-arg']);
 
 const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
+
+/** Global docker flags that only change what the client prints. */
+const HARMLESS_GLOBAL = /^(--log-level|-l|-D|--debug)( |$)/;
 
 /** The value a variable has in a command's environment: its prefix assignment, else the script's variable. */
 function envOf(inv: DockerInvocation, name: string): string | null | undefined {
@@ -193,7 +202,50 @@ function mountsOf(facts: DockerfileFacts, kind: string): boolean {
   return facts.instructions.some((ins) => ins.getKeyword() === 'RUN' && (((ins as any).getFlags?.() ?? []) as { getName(): string; getValue(): string | null }[]).some((f) => f.getName() === 'mount' && (f.getValue() ?? '').split(',').includes(`type=${kind}`)));
 }
 
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds): CarryResult {
+/** The global docker flags of an invocation that choose its engine or client settings, sorted. */
+const engineFlags = (inv: DockerInvocation) => globalFlags(inv).filter((g) => !HARMLESS_GLOBAL.test(g)).sort();
+const shownEngine = (gs: string[]) => (gs.length === 0 ? '`docker`' : `\`docker ${gs.join(' ').replace(/\u0000\S*/g, '…')}\``);
+
+/**
+ * FLAG_CONFLICT for an extraction command (`docker -H tcp://ci:2375 cp …`) run on another engine
+ * than the builder build: it read an image of that name there, not the one the build made, while
+ * the merged build's stage is the one built.
+ */
+export function extractionEngines(builder: DockerInvocation, extraction: readonly DockerInvocation[], setup: string): Diagnostic[] {
+  const own = engineFlags(builder).join('\n');
+  const other = extraction.find((inv) => engineFlags(inv).join('\n') !== own);
+  if (!other) return [];
+  return [diag('FLAG_CONFLICT', 'error', `\`${other.cmd.words.map((w) => w.raw).join(' ')}\` runs as ${shownEngine(engineFlags(other))} but the builder build as ${shownEngine(engineFlags(builder))}: it reads another engine's image, while the merged build copies from the stage it builds`, { file: other.cmd.file, line: other.cmd.line, setup, hint: 'Give the builder build and its extraction the same global docker flags, or migrate this setup by hand.' })];
+}
+
+/** The first RUN of a Dockerfile, as `path:line`, or null. */
+function firstRun(facts: DockerfileFacts): string | null {
+  const run = facts.instructions.find((ins) => ins.getKeyword() === 'RUN');
+  return run ? `${facts.path}:${run.getRange().start.line + 1}` : null;
+}
+
+/** The first FROM of `facts` naming an image (not a stage, not scratch) that may be one of `local` (null: any may be), or null. */
+function localBase(facts: DockerfileFacts, local: ReadonlySet<string> | null): string | null {
+  for (const st of facts.stages) {
+    const image = st.image;
+    if (image.toLowerCase() === 'scratch' || facts.stages.some((o) => o.index < st.index && o.name?.toLowerCase() === image.toLowerCase())) continue;
+    const maybe = local === null || (image.includes('$') ? local.size > 0 : local.has(canonicalImage(image)));
+    if (maybe) return `FROM ${image} (${facts.path}:${st.from.line})`;
+  }
+  return null;
+}
+
+/** Why a `run` or `pull` flag cannot reach the stages of `facts`, which were built without it; null when it can. */
+function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string> | null): string | null {
+  if (BUILD_FLAGS[name] === 'run') {
+    const run = firstRun(facts);
+    return run ? `the RUN at ${run}, which ran without it` : null;
+  }
+  const base = localBase(facts, local);
+  return base ? `${base}, which names an image the script may make on the host: --pull would read it from the registry instead` : null;
+}
+
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set()): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
     // A flag that reads a script variable must mean the same at the final build.
@@ -255,6 +307,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       } else if (!matched) carry(f);
       continue;
     }
+    if (treatment === 'run' || treatment === 'pull') {
+      const why = matched ? null : reachOf(f.name, runtimeFacts, local);
+      if (same.length > 0 && !matched && !REPEATABLE.has(f.name)) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} differs between the builder build and the runtime build`, at(b, `Use the same ${f.name} for both builds, or migrate this setup by hand.`)));
+      } else if (why) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} is given to the builder build only; in one build it would also reach ${why}`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+      } else if (!matched) carry(f);
+      continue;
+    }
     if (treatment === 'mount') {
       // A secret or SSH agent the runtime stages never had would now be offered to their RUN --mount.
       const kind = f.name === '--secret' ? 'secret' : 'ssh';
@@ -277,10 +338,20 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     if (BUILD_FLAGS[f.name] === 'same' && !b.flags.some((x) => x.name === f.name)) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only; in one build it would apply to the builder stage too`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
     }
+    const kind = BUILD_FLAGS[f.name];
+    const why = (kind === 'run' || kind === 'pull') && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f)) ? reachOf(f.name, builderFacts, local) : null;
+    if (why) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, r, f)} is given to the runtime build only; in one build it would also reach ${why}`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
   }
   if (merged) {
     const stages = [...merged.stageRefs, ...builderFacts.stages.flatMap((st) => (st.name ? [st.name] : []))];
     out.diagnostics.push(...contextShadowedBy(r, stages, 'Choose another name with --stage-name NAME (or rename the context), then run the tool again.', setup));
+  }
+
+  // Global flags choose the engine and its client settings (`docker -H tcp://ci:2375 build`,
+  // `--context`, `--config`, TLS files): the merged build runs with the final build's.
+  const [bg, rg] = [engineFlags(b), engineFlags(r)];
+  if (bg.join('\n') !== rg.join('\n')) {
+    out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `the builder build runs as ${shownEngine(bg)} but the final build as ${shownEngine(rg)}; the one merged build runs on the final build's engine, with its client settings`, at(b, 'Give both builds the same global docker flags, or migrate this setup by hand.')));
   }
 
   // The build environment: the merged build runs with the final build's.

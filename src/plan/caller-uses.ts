@@ -40,7 +40,7 @@ import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
 import { runnerOf, runnerReaches } from './runner-calls.js';
-import { setsUmask, umaskSet } from '../analyze/host-umask.js';
+import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -242,7 +242,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   if (named) setup.builderTagUsedElsewhere = { file: call.file, line: call.line, text: shown(call), via: `${named} in the environment of ${setup.script}, which names the builder image otherwise than its fallback` };
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
   // The script inherits the caller's umask (`umask 077 && ./build.sh`): modes the old steps took from it follow it (../analyze/host-umask.ts).
-  const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find(setsUmask) : undefined;
+  const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find((c) => setsUmask(c) && sameShell(caller, c, call)) : undefined;
   if (umask && !setup.diagnostics.some((d) => d.code === 'HOST_UMASK' && d.file === umask.file && d.line === umask.line)) setup.diagnostics.push(umaskSet(setup, umask, setup.umaskModes!, call));
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
   const ownJob = OWN_MACHINE_JOBS.has(caller.kind);

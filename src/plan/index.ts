@@ -17,7 +17,7 @@ import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transfo
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
-import { builderArgNames, carryBuilderFlags, contextShadowedBy } from './build-flags.js';
+import { builderArgNames, carryBuilderFlags, contextShadowedBy, extractionEngines } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -39,6 +39,8 @@ import { pipedFeeds } from './piped-feed.js';
 import { sharedScriptEdit } from './shared-script.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
+import { localImages } from './local-images.js';
+import { makeIncludes } from './make-includes.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, extractionSteps, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
@@ -454,6 +456,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names));
   const wrappers = checkWrappers(setup);
   if (wrappers) plan.diagnostics.push(wrappers);
+  // A make file joined with another by `include` is read alone: the other must not reach its recipes.
+  const known = [...analysis.files, ...(analysis.passedOver ?? []), ...(analysis.quiet ?? [])];
+  for (const file of new Set([setup.script, runtime.inv.cmd.file])) plan.diagnostics.push(...makeIncludes(file, known, fs, setup.id));
   const continued = danglingContinuation(builderFacts, setup.id);
   if (continued) plan.diagnostics.push(continued);
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
@@ -506,8 +511,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] });
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands));
   plan.diagnostics.push(...carry.diagnostics);
+  // The extraction read the builder image on its own engine (`docker -H … cp`): it must be the build's.
+  if (!setup.builder.stock) plan.diagnostics.push(...extractionEngines(setup.builder.inv, setup.extraction.flatMap((c) => dockerInvocation(c) ?? []), setup.id));
   // The merged Dockerfile is checked only when everything it was made from was accepted.
   if (!failed()) plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
   if (!failed()) draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };

@@ -50,6 +50,7 @@ import { isExpanded } from '../analyze/compose.js';
 import { composeBuilds, type ComposeService } from '../analyze/hosts/compose-file.js';
 import { COMPOSE_FILE } from '../discover/passed-over.js';
 import { passedArgs, variableReach, variableSources } from '../analyze/copy-variables.js';
+import { localImages } from './local-images.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 
 const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
@@ -192,7 +193,7 @@ function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): strin
   const text = analysis.scripts.get(setup.builder.inv.cmd.file)?.text;
   if (!builderFacts || !runtimeFacts || text === undefined) return null;
   const other: BuildStep = { inv, tags: [], dockerfile: runtime.dockerfile, context, target: flagValues(inv, '--target')[0]?.value ?? null };
-  const carry = carryBuilderFlags(text, setup.builder, other, builderFacts, runtimeFacts, setup.id);
+  const carry = carryBuilderFlags(text, setup.builder, other, builderFacts, runtimeFacts, setup.id, undefined, localImages(analysis.scripts.get(setup.builder.inv.cmd.file)!.commands));
   const first = carry.diagnostics[0];
   if (first) return first.message.replace(/\bthe runtime build\b/g, 'this build').replace(/\bthe final build\b/g, 'this build');
   const missing = carry.carried.filter((raw) => !CACHE_ONLY.test(raw));

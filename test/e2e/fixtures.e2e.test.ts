@@ -35,6 +35,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // The caller that drops the builder's log: run by itself, build.sh would leave build.log, which the migrated one no longer writes.
   'builder-log-caller-cleans': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   'makefile-targets': (dir, env) => exec('make', ['image'], dir, env),
+  'make-included-recipe': (dir, env) => exec('make', ['image'], dir, env),
   'passed-over-python-runs-make': (dir, env) => exec('make', ['image'], dir, env),
   'passed-over-python-make-in-comment': (dir, env) => exec('make', ['image'], dir, env),
   'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
@@ -51,6 +52,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'passed-over-python-runs-npm': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
+  'github-umask-earlier-step': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-block-last-line-removed': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),

@@ -52,6 +52,8 @@ describe('the build flag table', () => {
           expect(alone.script).not.toContain(name);
           break;
         case 'carry':
+        case 'run':
+        case 'pull':
         case 'mount':
         case 'build-arg':
           expect(alone.errors).toEqual([]);
@@ -69,6 +71,46 @@ describe('the build flag table', () => {
       }
     });
   }
+
+  it('--ulimit and --shm-size of the builder are refused when a RUN of the runtime file would now run with them', () => {
+    const runtime = 'FROM alpine\nRUN ulimit -n > /limits\nCOPY app /app\n';
+    for (const flag of ['--ulimit nofile=1024:1024', '--shm-size=2g']) {
+      expect(plan(script(flag), runtime).errors).toEqual(['FLAG_CONFLICT']);
+      expect(plan(script(flag, flag), runtime).errors).toEqual([]);
+    }
+    expect(plan(script('--ulimit nofile=1024:1024', '--ulimit nproc=64'), runtime).errors).toContain('FLAG_CONFLICT');
+  });
+
+  it('--ulimit of the runtime build only is refused: the builder\'s RUN would now run with it', () => {
+    expect(plan(script('', '--ulimit nofile=1024:1024')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('', '--shm-size=1g')).errors).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('--pull is refused when the other file is based on an image the script builds on the host', () => {
+    const base = 'docker build -t acme/base:local -f Dockerfile.base .\n';
+    const p = (sh: string) => planFiles({ 'build.sh': sh, 'Dockerfile.build': BUILDER, 'Dockerfile.base': 'FROM alpine\nRUN adduser -D app\n', Dockerfile: 'FROM acme/base:local\nCOPY app /app\n' }).setups.find((s) => s.diagnostics.some((d) => d.code === 'FLAG_CONFLICT') || s.status === 'migrate');
+    expect(p(script('--pull', '', base))!.diagnostics.map((d) => d.code)).toContain('FLAG_CONFLICT');
+    expect(p(script('--pull', '--pull', base))!.status).toBe('migrate');
+    expect(plan(script('--pull')).errors).toEqual([]);
+  });
+
+  it('global docker flags that choose the engine must be the same for both builds', () => {
+    // The extraction runs where the builder build does.
+    const sh = (b: string, r: string) =>
+      script('').replace('docker build  -t app:build', `docker ${b} build -t app:build`).replace('docker build  -t app:latest', `docker ${r} build -t app:latest`).replace(/^docker (create|cp|rm) /gm, `docker ${b} $1 `);
+    expect(plan(sh('-H tcp://ci:2375', '')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('--context=arm', '--context amd')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('', '--config /etc/ci')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('-H tcp://ci:2375', '-H tcp://ci:2375')).errors).toEqual([]);
+    expect(plan(sh('-l debug', '')).errors).toEqual([]);
+    expect(plan(sh('-H "$A"', '-H "$B"')).errors).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('an extraction command run on another engine than the builder build is refused', () => {
+    const sh = (g: string) => script('').replace('docker cp x:', `docker ${g} cp x:`);
+    expect(plan(sh('-H tcp://ci:2375')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(sh('--log-level warn')).errors).toEqual([]);
+  });
 
   it('--label of the builder never reaches the final image', () => {
     const r = plan(script('--label org.opencontainers.image.title=builder'));

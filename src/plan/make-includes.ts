@@ -1,0 +1,123 @@
+/**
+ * Make files joined by `include`: Make reads an included file as part of the file that includes
+ * it, so the variables, exports, special targets (`.ONESHELL`, `SHELL := …`, `.IGNORE`) and rules
+ * of either reach the recipes of the other. The tool reads each make file alone, so a setup in a
+ * make file joined with another is migrated only when the other holds nothing that could reach
+ * its recipes: comments, `.PHONY` lines and rules for targets of its own. An include it cannot
+ * read (a name Make only knows when it runs, a file the repository does not hold) is refused too.
+ */
+import path from 'node:path/posix';
+import { parseWith, type TsNode } from '../analyze/tree-sitter.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { RepoFs } from '../model/fs.js';
+import { resolveRel } from '../model/paths.js';
+import { LineIndex } from '../model/text.js';
+
+const MAKE_NAME = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
+
+export const isMakeFile = (rel: string) => MAKE_NAME.test(rel.split('/').pop()!);
+
+interface Parsed {
+  text: string;
+  root: TsNode;
+  lines: LineIndex;
+  dir: string;
+}
+
+function parse(rel: string, text: string): Parsed {
+  const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
+  return { text, root: parseWith('tree-sitter-make', text), lines: new LineIndex(text), dir };
+}
+
+const slice = (p: Parsed, n: TsNode) => p.text.slice(n.startIndex, n.endIndex);
+const lineOf = (p: Parsed, n: TsNode) => p.lines.lineOf(n.startIndex);
+
+/** The target names of every rule of a make file. */
+function targetsOf(p: Parsed): Set<string> {
+  const out = new Set<string>();
+  for (const rule of p.root.descendantsOfType('rule')) {
+    for (const w of rule.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []) out.add(slice(p, w));
+  }
+  return out;
+}
+
+/** The words of each include directive (`include a.mk b.mk`, `-include`, `sinclude`), anywhere in the file. */
+function includes(p: Parsed): { node: TsNode; words: string[] }[] {
+  return p.root.descendantsOfType('include_directive').map((node) => {
+    const list = node.namedChildren.find((c) => c.type === 'list');
+    return { node, words: (list?.namedChildren ?? []).map((w) => slice(p, w)) };
+  });
+}
+
+/** Whether an include word may name `file`, read from the folder `dir`. */
+function mayName(word: string, dir: string, file: string): boolean {
+  if (/[$*?[]/.test(word)) return file.endsWith('.mk') && (dir === '' || file.startsWith(`${dir}/`));
+  return resolveRel(dir, word) === file;
+}
+
+/** The first part of `p` that may reach the recipes of a make file with `targets`, as text and line, or null. */
+function reaching(p: Parsed, targets: ReadonlySet<string>, joinedBy: (n: TsNode) => boolean): { what: string; line: number } | null {
+  for (const n of p.root.namedChildren) {
+    if (n.type === 'comment' || (n.type === 'include_directive' && joinedBy(n))) continue;
+    if (n.type === 'rule') {
+      const names = (n.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []).map((w) => slice(p, w));
+      if (names.length > 0 && names.every((t) => t === '.PHONY')) continue;
+      if (names.length > 0 && names.every((t) => !t.startsWith('.') && !t.includes('$') && !t.includes('%') && !targets.has(t))) continue;
+    }
+    return { what: slice(p, n).split('\n', 1)[0]!.trim(), line: lineOf(p, n) };
+  }
+  return null;
+}
+
+/** Make files that may include `file`: those named like one in its folder and every folder above, and the candidates the walk kept. */
+function candidates(file: string, known: readonly string[]): string[] {
+  const out = new Set(known.filter(isMakeFile));
+  let dir = path.dirname(file) === '.' ? '' : path.dirname(file);
+  for (;;) {
+    for (const name of ['GNUmakefile', 'makefile', 'Makefile']) out.add(dir === '' ? name : `${dir}/${name}`);
+    if (dir === '') break;
+    dir = path.dirname(dir) === '.' ? '' : path.dirname(dir);
+  }
+  out.delete(file);
+  return [...out];
+}
+
+/** Refusals for a setup whose script `file` is a make file joined by `include` with another that may reach its recipes. */
+export function makeIncludes(file: string, known: readonly string[], fs: RepoFs, setup: string): Diagnostic[] {
+  if (!isMakeFile(file)) return [];
+  const text = fs.readText(file);
+  if (text === null) return [];
+  const own = parse(file, text);
+  const targets = targetsOf(own);
+  const out: Diagnostic[] = [];
+  const hint = 'Move what the two files share into one of them (or migrate this setup by hand), then run the tool again.';
+  // What this file includes.
+  for (const inc of includes(own)) {
+    for (const word of inc.words) {
+      const where = { file, line: lineOf(own, inc.node), setup, hint };
+      if (/[$*?[]/.test(word)) {
+        out.push(diag('MAKE_INCLUDE', 'error', `${file} includes \`${word}\`, a name Make only knows when it runs; what it holds may reach the recipes the setup is read from`, where));
+        continue;
+      }
+      const rel = resolveRel(own.dir, word);
+      const other = fs.readText(rel);
+      if (other === null) {
+        out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${word}, which the repository does not hold (Make may make it when it runs); what it holds may reach the recipes the setup is read from`, where));
+        continue;
+      }
+      const hit = reaching(parse(rel, other), targets, () => false);
+      if (hit) out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${rel}, whose \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads each make file alone`, where));
+    }
+  }
+  // What includes this file.
+  for (const rel of candidates(file, known)) {
+    const other = fs.readText(rel);
+    if (other === null || !other.includes('include')) continue;
+    const p = parse(rel, other);
+    const joining = includes(p).filter((inc) => inc.words.some((w) => mayName(w, p.dir, file)));
+    if (joining.length === 0) continue;
+    const hit = reaching(p, targets, (n) => joining.some((j) => j.node.startIndex === n.startIndex));
+    if (hit) out.push(diag('MAKE_INCLUDE', 'error', `${rel} includes ${file} (${rel}:${lineOf(p, joining[0]!.node)}), and its \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads ${file} alone`, { file, setup, hint }));
+  }
+  return out;
+}
