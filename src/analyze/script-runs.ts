@@ -3,7 +3,8 @@
  * (`./scripts/build.sh`, `bash -e scripts/build.sh`), past the wrappers the tool reads through
  * (`timeout 600 ./build.sh`, `sudo -E sh build.sh`, `nice -n 5 ./build.sh`,
  * ../model/wrappers.ts), from another folder (`env -C svc ./build.sh`), inside a shell's `-c`
- * text written out in full (`sh -c 'cd svc && ./build.sh'`, read with the shell reader), and
+ * text written out in full (`sh -c 'cd svc && ./build.sh'`, read with the shell reader) or
+ * the command line another program runs (`su -c './build.sh' ci`, ./command-text.ts), and
  * from words only known at run time that a program builds from its input or its finds
  * (`find . -name build.sh -exec sh {} \;`, `ls svc/build.sh | xargs -n1 sh`): such a run has no
  * path, and may be of any script the caller's file names.
@@ -16,6 +17,7 @@ import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
 import { parseShell } from './shell/index.js';
+import { commandText } from './command-text.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 /** One script a command runs: its path as written (null: only known at run time) and the folder it runs from (null: not known). */
@@ -44,6 +46,9 @@ export function scriptRuns(cmd: ScriptCommand): ScriptRun[] {
  */
 function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, slot: { word: string | null; appended: boolean } | null, depth: number): ScriptRun[] {
   const past = pastWrappers(words, cwd);
+  // `su -c TEXT ci`, `script -qc TEXT /dev/null`, `flock LOCK -c TEXT` (a wrapper whose -c the table leaves out): TEXT as a shell's -c text.
+  const carried = past ? commandText(past.words, past.at) : commandText(words, programAt(words).at);
+  if (carried !== undefined) return carried === null || depth >= DEPTH ? [] : inlineRuns(cmd, carried, past?.cwd ?? cwd, depth);
   if (!past) return [];
   const { at } = past;
   cwd = past.cwd;

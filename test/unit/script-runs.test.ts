@@ -35,6 +35,15 @@ const CALLS = [
   'flock -w 600 /tmp/relay.lock ./svc/build.sh',
   'runuser -u ci -- ./svc/build.sh',
   'doas -u ci sh svc/build.sh',
+  'chronic ./svc/build.sh',
+  'unbuffer sh svc/build.sh',
+  'xvfb-run -a ./svc/build.sh',
+  'caffeinate -i ./svc/build.sh',
+  "su -c 'sh svc/build.sh' ci",
+  "su ci -c './svc/build.sh'",
+  "script -qc 'cd svc && ./build.sh' /dev/null",
+  "script --quiet --command='sh svc/build.sh' build.log",
+  "flock /tmp/relay.lock -c './svc/build.sh'",
 ];
 
 describe('a caller that runs the setup\'s script in another form than its path', () => {
@@ -72,7 +81,7 @@ describe('the folder a script run in those forms starts in', () => {
   };
   const codes = (a: ReturnType<typeof analysed>) => a.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
 
-  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;']) {
+  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;', 'chronic ./scripts/build.sh', 'su -c ./scripts/build.sh ci', 'script -qec ./scripts/build.sh /dev/null', 'flock -w 60 /tmp/app.lock -c ./scripts/build.sh']) {
     it(`is the caller's folder for \`${call}\``, () => {
       const a = analysed(call.replace('env -C . ./scripts/build.sh', 'env -C . ./scripts/build.sh'));
       expect(a.scripts.get('scripts/build.sh')!.startCwd).toBe('');
@@ -118,5 +127,17 @@ describe('which scripts a command runs', () => {
     expect(runs('xargs sh build.sh')).toEqual([{ path: 'build.sh', cwd: '' }]);
     expect(runs('find . -exec grep -l x {} +')).toEqual([]);
     expect(runs('echo ./build.sh')).toEqual([]);
+  });
+
+  it('reads the command line su, script and flock run, as their own parsers read their options', () => {
+    expect(runs("su ci -c 'cd svc && ./build.sh'")).toEqual([{ path: './build.sh', cwd: 'svc' }]);
+    expect(runs("su --command='sh build.sh' -s /bin/bash ci")).toEqual([{ path: 'build.sh', cwd: '' }]);
+    expect(runs("script -q -c 'sh build.sh' -O out.log")).toEqual([{ path: 'build.sh', cwd: '' }]);
+    expect(runs("flock -n /tmp/l -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '' }]);
+    // A login shell starts in the user's home; an option the table does not read; a text only known at run time.
+    expect(runs("su - ci -c './build.sh'")).toEqual([]);
+    expect(runs("su -l ci -c './build.sh'")).toEqual([]);
+    expect(runs("script -t -c './build.sh'")).toEqual([]);
+    expect(runs('su -c "$CMD" ci')).toEqual([]);
   });
 });
