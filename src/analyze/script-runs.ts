@@ -18,6 +18,7 @@ import type { ScriptCommand, Word } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
 import { parseShell } from './shell/index.js';
 import { commandText } from './command-text.js';
+import { hostEffect } from '../plan/host-commands.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 /** One script a command runs: its path as written (null: only known at run time) and the folder it runs from (null: not known). */
@@ -26,7 +27,17 @@ export interface ScriptRun {
   cwd: string | null;
   /** Run from the folder the script lies in (`find -execdir`), whatever `cwd` says. */
   ownFolder?: true;
+  /** Named from `cwd` but run by a program the tool does not model, which may start it in any folder (`retry ./build.sh`). */
+  anyFolder?: true;
 }
+
+/**
+ * Programs given a script's path that only read it (a linter, a formatter, git): no run. Any
+ * other program the tool does not model (`retry ./build.sh`, `parallel ::: ./build.sh`,
+ * `systemd-run --scope ./build.sh`) may run a script it is given, from a folder it does not say.
+ * Docker's are the linker's (a script run in a container, src/plan/passed-over-callers.ts).
+ */
+const READS_SCRIPTS = new Set(['shellcheck', 'shfmt', 'bashate', 'checkbashisms', 'git', 'docker', 'podman']);
 
 /** find's actions that run the words after them, up to `;` or `+`, for each file found. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
@@ -70,7 +81,9 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
   if (name === 'xargs') return xargsRuns(cmd, rest, cwd, depth);
   if (name === 'find') return findRuns(cmd, rest, cwd, depth);
   // A program named without a slash is looked up on PATH, not in the repository.
-  return value.includes('/') && !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
+  if (value.includes('/')) return !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
+  if (READS_SCRIPTS.has(name) || hostEffect({ ...cmd, words: [...past.words] }).known) return [];
+  return rest.filter((w) => w.value !== null && w.value.includes('/') && !/^[-/~]/.test(w.value) && !w.value.includes('=')).map((w) => ({ path: w.value, cwd, anyFolder: true as const }));
 }
 
 /**

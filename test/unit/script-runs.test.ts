@@ -89,6 +89,24 @@ describe('the folder a script run in those forms starts in', () => {
     });
   }
 
+  it('is only known at run time when a program the tool does not model runs it: its setups refuse rather than read it from its own folder', () => {
+    // The script's own folder holds Dockerfiles of the same names: read from there, it would migrate the wrong ones.
+    for (const call of ['retry ./scripts/build.sh', 'parallel ::: scripts/build.sh', 'systemd-run --scope ./scripts/build.sh']) {
+      const files = { ...DOCKER, 'scripts/docker/Dockerfile.build': DOCKER['docker/Dockerfile.build'], 'scripts/docker/Dockerfile': DOCKER['docker/Dockerfile'], 'scripts/build.sh': SCRIPT, 'ci.sh': `#!/bin/sh\n${call}\n` };
+      const a = analyze(new MemoryFs(files), Object.keys(files), undefined, []);
+      expect(a.scripts.get('scripts/build.sh')!.startCwd, call).toBeNull();
+      expect(codes(a), call).toContain('DYNAMIC_BUILD_INPUT');
+    }
+  });
+
+  it('is its own folder when a linter or git only reads it', () => {
+    for (const call of ['shellcheck scripts/build.sh', 'git add scripts/build.sh', 'chmod +x scripts/build.sh']) {
+      const files = { ...DOCKER, 'scripts/build.sh': SCRIPT, 'ci.sh': `#!/bin/sh\n${call}\n` };
+      const a = analyze(new MemoryFs(files), Object.keys(files), undefined, []);
+      expect(a.scripts.get('scripts/build.sh')!.startCwd ?? 'scripts', call).toBe('scripts');
+    }
+  });
+
   it('refuses when one caller runs it from the root and another, through env -C, from its own folder', () => {
     const a = analysed('./scripts/build.sh\nenv -C scripts ./build.sh');
     expect(codes(a)).toContain('CALLER_FOLDERS_DIFFER');
@@ -127,6 +145,8 @@ describe('which scripts a command runs', () => {
     expect(runs('xargs sh build.sh')).toEqual([{ path: 'build.sh', cwd: '' }]);
     expect(runs('find . -exec grep -l x {} +')).toEqual([]);
     expect(runs('echo ./build.sh')).toEqual([]);
+    expect(runs('shellcheck -x ci/build.sh')).toEqual([]);
+    expect(runs('retry -n 3 ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
   });
 
   it('reads the command line su, script and flock run, as their own parsers read their options', () => {
@@ -134,10 +154,12 @@ describe('which scripts a command runs', () => {
     expect(runs("su --command='sh build.sh' -s /bin/bash ci")).toEqual([{ path: 'build.sh', cwd: '' }]);
     expect(runs("script -q -c 'sh build.sh' -O out.log")).toEqual([{ path: 'build.sh', cwd: '' }]);
     expect(runs("flock -n /tmp/l -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '' }]);
-    // A login shell starts in the user's home; an option the table does not read; a text only known at run time.
-    expect(runs("su - ci -c './build.sh'")).toEqual([]);
-    expect(runs("su -l ci -c './build.sh'")).toEqual([]);
-    expect(runs("script -t -c './build.sh'")).toEqual([]);
+    // A login shell starts in the user's home, and an option the table does not read leaves the
+    // command unread: a program the tool does not model, which may run it from any folder.
+    expect(runs("su - ci -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    expect(runs("su -l ci -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    expect(runs("script -t -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    // A text only known at run time names no script.
     expect(runs('su -c "$CMD" ci')).toEqual([]);
   });
 });
