@@ -35,9 +35,10 @@ export interface ScriptRun {
  * Programs given a script's path that only read it (a linter, a formatter, git): no run. Any
  * other program the tool does not model (`retry ./build.sh`, `parallel ::: ./build.sh`,
  * `systemd-run --scope ./build.sh`) may run a script it is given, from a folder it does not say.
- * Docker's are the linker's (a script run in a container, src/plan/passed-over-callers.ts).
+ * Docker's are the linker's (a script run in a container, src/plan/passed-over-callers.ts);
+ * `source`/`.` run the file in the caller's own shell, which is no call (./callers.ts).
  */
-const READS_SCRIPTS = new Set(['shellcheck', 'shfmt', 'bashate', 'checkbashisms', 'git', 'docker', 'podman']);
+const READS_SCRIPTS = new Set(['shellcheck', 'shfmt', 'bashate', 'checkbashisms', 'git', 'docker', 'podman', '.', 'source']);
 
 /** find's actions that run the words after them, up to `;` or `+`, for each file found. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);

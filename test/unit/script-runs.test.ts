@@ -146,6 +146,7 @@ describe('which scripts a command runs', () => {
     expect(runs('find . -exec grep -l x {} +')).toEqual([]);
     expect(runs('echo ./build.sh')).toEqual([]);
     expect(runs('shellcheck -x ci/build.sh')).toEqual([]);
+    expect(runs('. ci/env.sh')).toEqual([]);
     expect(runs('retry -n 3 ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
   });
 
