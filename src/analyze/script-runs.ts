@@ -148,21 +148,25 @@ function inlineRuns(cmd: ScriptCommand, text: string, cwd: string | null, depth:
 }
 
 /**
- * The commands of a `sh -c` text written out in full (`sh -c "docker rm relay-x"`), past the
- * wrappers the tool reads through, read from the folder it runs in and placed at `cmd`'s line;
- * nested texts too. None for any other command, or text the reader cannot take.
+ * The commands of a `sh -c` text written out in full (`sh -c "docker rm relay-x"`), or of the
+ * command line `su -c`, `script -c` or `flock -c` runs (./command-text.ts), past the wrappers
+ * the tool reads through, read from the folder it runs in and placed at `cmd`'s line; nested
+ * texts too. None for any other command, or text the reader cannot take.
  */
 export function inlineCommands(cmd: ScriptCommand, depth = 0): ScriptCommand[] {
+  if (depth >= DEPTH) return [];
   const past = pastWrappers(cmd.words, cmd.cwd);
+  const carried = past ? commandText(past.words, past.at) : commandText(cmd.words, programAt(cmd.words).at);
+  if (typeof carried === 'string') return textCommands(cmd, carried, past?.cwd ?? cmd.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
   const prog = past?.words[past.at]?.value;
-  if (!past || prog == null || !SHELLS.has(path.basename(prog)) || depth >= DEPTH) return [];
+  if (!past || prog == null || !SHELLS.has(path.basename(prog))) return [];
   const { text } = shellOperand(past.words.slice(past.at + 1));
   if (text == null) return [];
   return textCommands(cmd, text, past.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
 }
 
 /** `text` read as a shell script from `cwd`, with the variables `cmd` exported, each command at `cmd`'s file and line. */
-function textCommands(cmd: ScriptCommand, text: string, cwd: string | null): ScriptCommand[] {
+export function textCommands(cmd: ScriptCommand, text: string, cwd: string | null): ScriptCommand[] {
   const vars = new Map((cmd.exported ?? []).map((n) => [n, cmd.vars.get(n) ?? null] as const));
   const inner = parseShell(cmd.file, text, { cwd, vars }).script;
   // Text the reader cannot take may run anything: read as no script, the caller's other checks stand.

@@ -1,14 +1,16 @@
 /**
  * Commands a command runs that the host-effects pass does not read as its own: the commands of
- * a shell's `-c` text written out in full (`sh -c 'docker rm relay-x'`, read exactly), and,
+ * a shell's `-c` text written out in full (`sh -c 'docker rm relay-x'`), or of the one `su -c`,
+ * `script -c` or `flock -c` runs (../analyze/command-text.ts), read exactly; and,
  * for a program the tool does not model, what it may run: its words from each `docker` word on
  * (`retry docker rm relay-x`, `chronic docker rm relay-x` through a wrapper it does not know)
- * and each of its words holding a command line (`su -c 'docker rm relay-x' ci`, `script -qc
- * '…' /dev/null`, `parallel ::: 'docker rm relay-x'`), read with the shell reader. Such a
+ * and each of its words holding a command line (`su -l -c 'docker rm relay-x' ci`, `parallel
+ * ::: 'docker rm relay-x'`), read with the shell reader. Such a
  * command that names a container the migration no longer makes would fail, or do other work,
  * once it is gone.
  */
 import path from 'node:path/posix';
+import { commandText } from '../analyze/command-text.js';
 import { inlineCommands } from '../analyze/script-runs.js';
 import { parseShell } from '../analyze/shell/index.js';
 import { isDockerProgram } from '../model/docker-command.js';
@@ -30,7 +32,8 @@ export interface HiddenCommands {
 export function hiddenCommands(cmd: ScriptCommand, modelled: boolean): HiddenCommands {
   const { at } = programAt(cmd.words);
   const program = cmd.words[at]?.value;
-  if (program != null && ALL_SHELLS.has(path.basename(program))) {
+  // A shell's -c text; `su -c 'docker rm relay-x' ci`, `script -qc '…' /dev/null`, `flock LOCK -c '…'` (../analyze/command-text.ts).
+  if ((program != null && ALL_SHELLS.has(path.basename(program))) || typeof commandText(cmd.words, at) === 'string') {
     const inner = inlineCommands(cmd);
     if (inner.length > 0) return { commands: inner, exact: true };
   }

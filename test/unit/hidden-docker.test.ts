@@ -70,9 +70,15 @@ describe('a removed container named where the docker model does not read it', ()
     refusedAt('systemd-run --scope docker rm app-x');
   });
 
-  it('a removal in a command line another program runs refuses', () => {
-    refusedAt("su -c 'docker rm app-x' ci");
-    refusedAt("script -qc 'docker rm app-x' /dev/null");
+  it('a removal that is all the command line su, script or flock runs goes; with other work, or in a command line another program runs, it refuses', () => {
+    goes("su -c 'docker rm app-x' ci");
+    goes("script -qc 'docker rm -f app-x' /dev/null");
+    // (flock's -c stays a wrapper the tool does not read through for the builder image: its build is kept.)
+    const { files, p, setup } = plan("flock /tmp/app.lock -c 'docker rm app-x'");
+    expect(setup.status).toBe('migrate');
+    expect(applied(files, p)['build.sh']).not.toContain('app-x');
+    refusedAt("su -c 'docker logs app-x > build.log; docker rm app-x' ci");
+    refusedAt("su -l ci -c 'docker rm app-x'");
     refusedAt("parallel ::: 'docker rm app-x'");
     refusedAt("watch -n 5 'docker logs app-x'");
   });
