@@ -80,6 +80,10 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
     return file.value !== null && !/^[/~]/.test(file.value) ? [{ path: file.value, cwd }] : [];
   }
   if (name === 'xargs') return xargsRuns(cmd, rest, cwd, depth);
+  if (name === 'parallel') {
+    const runs = parallelRuns(cmd, rest, cwd, depth);
+    if (runs !== null) return runs;
+  }
   if (name === 'find') return findRuns(cmd, rest, cwd, depth);
   // A program named without a slash is looked up on PATH, not in the repository.
   if (value.includes('/')) return !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
@@ -193,6 +197,39 @@ function xargsRuns(cmd: ScriptCommand, rest: readonly Word[], cwd: string | null
   // No program: xargs runs `echo`.
   if (i >= rest.length) return [];
   return runsOf(cmd, rest.slice(i), cwd, { word: replace, appended: replace === null }, depth);
+}
+
+/** GNU parallel's options the tool reads: none changes the folder or the command lines run. */
+const PARALLEL_FLAGS = new Set(['-k', '--keep-order', '--line-buffer', '--lb', '--tag', '-u', '--ungroup', '-v', '--will-cite', '--no-notice', '--bar', '--eta', '--progress']);
+const PARALLEL_VALUED = new Set(['-j', '--jobs', '-P', '--max-procs', '--halt', '--halt-on-error']);
+
+/**
+ * `parallel [options] ::: LINE…` runs each LINE as a shell command line; `parallel [options]
+ * COMMAND [words] ::: ARG…`, COMMAND with each ARG added; both from the caller's folder. Null
+ * (not read: the words may run anything) for an option not in the tables above, input sources
+ * other than `:::` (`::::`, `:::+`, standard input) or replacement strings (`{}`).
+ */
+function parallelRuns(cmd: ScriptCommand, rest: readonly Word[], cwd: string | null, depth: number): ScriptRun[] | null {
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const v = rest[i]!.value;
+    if (v === null) return null;
+    if (!v.startsWith('-')) break;
+    const name = v.split('=', 1)[0]!;
+    if (PARALLEL_FLAGS.has(v)) continue;
+    if (PARALLEL_VALUED.has(name)) {
+      if (!v.includes('=')) i++;
+      continue;
+    }
+    if (/^-j\d+$/.test(v)) continue;
+    return null;
+  }
+  const sep = rest.findIndex((w) => w.value === ':::');
+  if (sep < i || rest.some((w) => w.value === null || /^:::[:+]/.test(w.value) || w.value.includes('{'))) return null;
+  const command = rest.slice(i, sep);
+  const args = rest.slice(sep + 1);
+  if (command.length === 0) return depth >= DEPTH ? [] : args.flatMap((a) => inlineRuns(cmd, a.value!, cwd, depth));
+  return args.flatMap((a) => runsOf(cmd, [...command, a], cwd, null, depth));
 }
 
 /** `find … -exec PROGRAM [words] {} ;`: each action's words, `{}` a path only known at run time. */

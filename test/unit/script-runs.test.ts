@@ -81,7 +81,7 @@ describe('the folder a script run in those forms starts in', () => {
   };
   const codes = (a: ReturnType<typeof analysed>) => a.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
 
-  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;', 'chronic ./scripts/build.sh', 'su -c ./scripts/build.sh ci', 'script -qec ./scripts/build.sh /dev/null', 'flock -w 60 /tmp/app.lock -c ./scripts/build.sh']) {
+  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;', 'chronic ./scripts/build.sh', 'su -c ./scripts/build.sh ci', 'script -qec ./scripts/build.sh /dev/null', 'flock -w 60 /tmp/app.lock -c ./scripts/build.sh', 'parallel ::: ./scripts/build.sh']) {
     it(`is the caller's folder for \`${call}\``, () => {
       const a = analysed(call.replace('env -C . ./scripts/build.sh', 'env -C . ./scripts/build.sh'));
       expect(a.scripts.get('scripts/build.sh')!.startCwd).toBe('');
@@ -91,7 +91,7 @@ describe('the folder a script run in those forms starts in', () => {
 
   it('is only known at run time when a program the tool does not model runs it: its setups refuse rather than read it from its own folder', () => {
     // The script's own folder holds Dockerfiles of the same names: read from there, it would migrate the wrong ones.
-    for (const call of ['retry ./scripts/build.sh', 'parallel ::: scripts/build.sh', 'systemd-run --scope ./scripts/build.sh']) {
+    for (const call of ['retry ./scripts/build.sh', 'parallel sh {} ::: scripts/build.sh', 'systemd-run --scope ./scripts/build.sh']) {
       const files = { ...DOCKER, 'scripts/docker/Dockerfile.build': DOCKER['docker/Dockerfile.build'], 'scripts/docker/Dockerfile': DOCKER['docker/Dockerfile'], 'scripts/build.sh': SCRIPT, 'ci.sh': `#!/bin/sh\n${call}\n` };
       const a = analyze(new MemoryFs(files), Object.keys(files), undefined, []);
       expect(a.scripts.get('scripts/build.sh')!.startCwd, call).toBeNull();
@@ -162,5 +162,14 @@ describe('which scripts a command runs', () => {
     expect(runs("script -t -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
     // A text only known at run time names no script.
     expect(runs('su -c "$CMD" ci')).toEqual([]);
+  });
+
+  it('reads GNU parallel\'s command lines and its command with each argument, from the caller\'s folder', () => {
+    expect(runs("parallel ::: './build.sh' 'cd svc && sh build.sh'")).toEqual([{ path: './build.sh', cwd: '' }, { path: 'build.sh', cwd: 'svc' }]);
+    expect(runs('parallel -k --jobs 2 sh ::: a/build.sh b/build.sh')).toEqual([{ path: 'a/build.sh', cwd: '' }, { path: 'b/build.sh', cwd: '' }]);
+    expect(runs('parallel -j4 ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '' }]);
+    // An option or input form the tool does not read: a program that may run the script from any folder.
+    expect(runs('parallel --wd /tmp ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    expect(runs('parallel sh {} ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
   });
 });
