@@ -107,7 +107,7 @@ export function checkHostEffects(
         }
         continue;
       }
-      if (removed.containers.size > 0 && checkHidden(cmd, effect, script, removed, refuse, drop)) continue;
+      if (checkHidden(cmd, effect, script, removed, refuse, drop, (inv, inner, refuseInner) => checkDocker(inv, inner, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuseInner, () => {}))) continue;
       if (usesRemovedVar(cmd.words, removed)) {
         if (isGuardOfRemoved(cmd, script, removed)) drop(cmd, 'only tested the id of a container the migration no longer makes, guarding a removed command');
         else refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
@@ -362,9 +362,18 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
  * (`./cleanup.sh relay-x`). A text written out in full that only removes such containers goes
  * (harmless left where its failure is ignored); anything else refuses. True when it named one.
  */
-function checkHidden(cmd: ScriptCommand, effect: HostEffect, script: ScriptFile, removed: Removed, refuse: Refuse, drop: Drop): boolean {
+function checkHidden(cmd: ScriptCommand, effect: HostEffect, script: ScriptFile, removed: Removed, refuse: Refuse, drop: Drop, dockerCheck: (inv: DockerInvocation, inner: ScriptCommand, refuse: Refuse) => void): boolean {
   const hidden = hiddenCommands(cmd, effect.known);
   const inner = hidden.commands.map((c) => ({ c, inv: innerDocker(c) }));
+  // Each docker command inside is checked as one the script runs itself (`sh -c 'docker build -f Dockerfile.debug .'` reading the artifact), refusing at this command.
+  let refused = false;
+  for (const { c, inv } of inner) {
+    if (inv) dockerCheck(inv, c, (code, _c, message, hint) => {
+      refused = true;
+      refuse(code, cmd, `${message} (run by \`${shown(cmd)}\`)`, hint);
+    });
+  }
+  if (refused) return true;
   const named = inner.find(({ c, inv }) => usesRemovedVar(c.words, removed) || (inv !== null && dockerWords(inv).some((w) => removedContainer(w, removed))));
   const given = effect.known ? undefined : cmd.words.slice(effect.at + 1).find((w) => removedContainer(w, removed));
   if (!named && !given) return false;

@@ -83,6 +83,16 @@ describe('a removed container named where the docker model does not read it', ()
     refusedAt("watch -n 5 'docker logs app-x'");
   });
 
+  it('a docker command in a shell text is checked as the script\'s own: a build reading the artifact refuses as it would run directly', () => {
+    const files = { ...repo(`sh -c 'docker build -f Dockerfile.debug -t app:debug .'`), 'Dockerfile.debug': 'FROM alpine:3.19\nCOPY app /debug/app\n' };
+    const setup = planFiles(files).setups[0]!;
+    expect(setup.status).toBe('refused');
+    const d = setup.diagnostics.find((x) => x.code === 'ARTIFACT_SECOND_CONSUMER');
+    expect(d, JSON.stringify(setup.diagnostics)).toBeDefined();
+    expect(d!.line).toBe(7);
+    expect(d!.message).toContain("(run by `sh -c 'docker build -f Dockerfile.debug -t app:debug .'`)");
+  });
+
   it('the container handed to a program the tool does not model refuses; an echo of it is harmless', () => {
     refusedAt('./scripts/remove-container.sh app-x');
     const { setup } = plan('echo app-x');
