@@ -120,7 +120,8 @@ export function targetCalls(cmd: ScriptCommand, targets: ReadonlySet<string>, na
       for (const t of named.get(path.basename(run.path)) ?? []) add(t, null);
     } else {
       const rel = resolveRel(run.cwd, run.path);
-      if (targets.has(rel)) add(rel, run.cwd);
+      // Run by a program the tool does not model: from a folder only known at run time.
+      if (targets.has(rel)) add(rel, run.anyFolder ? null : run.cwd);
     }
   }
   return out;

@@ -8,6 +8,8 @@
  *   names the artifact. A sourced file that cannot be read (missing, or a path only known at run
  *   time) counts as a use: what it runs is not known.
  * - A call of a function the script defines runs the function's body: its commands are checked.
+ * - A shell's `-c` text written out in full (`sh -c 'docker rm relay-x'`) runs its commands:
+ *   each is checked the same way (./script-runs.ts inlineCommands).
  * - Any other program the tool does not model (`python3 scripts/publish.py`, `./deploy`,
  *   `make release`, `npm publish`, `git add -A`) run from the folder holding an artifact, a
  *   folder above it, inside it, or a folder only known at run time may read it (by a name in its
@@ -27,6 +29,7 @@ import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
 import { hostEffect, readsOnlyNamed } from '../plan/host-commands.js';
 import { calledPath } from './callers.js';
+import { inlineCommands } from './script-runs.js';
 import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
@@ -54,6 +57,9 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
     const callee = shellScript(rel, cmd, fs, sourced);
     if (callee) return callee.commands.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, callee, new Set([...seen, rel])), `, in ${rel}, which ${at(cmd)} ${sourced ? 'sources' : 'runs'}`), null);
   }
+  // `sh -c 'docker rm relay-x'`: a shell text written out in full runs its commands, each checked as the script's own.
+  const inline = sourced ? [] : inlineCommands(cmd);
+  if (inline.length > 0) return inline.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, null, seen), `, in the shell text ${at(cmd)} runs`), null);
   if (sourced) return { artifacts: [...artifacts], why: `${at(cmd)} sources ${cmd.words[1] ? (file === null ? `${cmd.words[1].raw}, a file only known at run time` : `${resolveRel(cmd.cwd!, file)}, which cannot be read as a shell script`) : 'a file'}, which may use it` };
   return unmodelledUse(cmd, artifacts);
 }

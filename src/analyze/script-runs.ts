@@ -3,7 +3,8 @@
  * (`./scripts/build.sh`, `bash -e scripts/build.sh`), past the wrappers the tool reads through
  * (`timeout 600 ./build.sh`, `sudo -E sh build.sh`, `nice -n 5 ./build.sh`,
  * ../model/wrappers.ts), from another folder (`env -C svc ./build.sh`), inside a shell's `-c`
- * text written out in full (`sh -c 'cd svc && ./build.sh'`, read with the shell reader), and
+ * text written out in full (`sh -c 'cd svc && ./build.sh'`, read with the shell reader) or
+ * the command line another program runs (`su -c './build.sh' ci`, ./command-text.ts), and
  * from words only known at run time that a program builds from its input or its finds
  * (`find . -name build.sh -exec sh {} \;`, `ls svc/build.sh | xargs -n1 sh`): such a run has no
  * path, and may be of any script the caller's file names.
@@ -16,6 +17,8 @@ import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, Word } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
 import { parseShell } from './shell/index.js';
+import { commandText } from './command-text.js';
+import { hostEffect } from '../plan/host-commands.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 /** One script a command runs: its path as written (null: only known at run time) and the folder it runs from (null: not known). */
@@ -24,7 +27,18 @@ export interface ScriptRun {
   cwd: string | null;
   /** Run from the folder the script lies in (`find -execdir`), whatever `cwd` says. */
   ownFolder?: true;
+  /** Named from `cwd` but run by a program the tool does not model, which may start it in any folder (`retry ./build.sh`). */
+  anyFolder?: true;
 }
+
+/**
+ * Programs given a script's path that only read it (a linter, a formatter, git): no run. Any
+ * other program the tool does not model (`retry ./build.sh`, `parallel ::: ./build.sh`,
+ * `systemd-run --scope ./build.sh`) may run a script it is given, from a folder it does not say.
+ * Docker's are the linker's (a script run in a container, src/plan/passed-over-callers.ts);
+ * `source`/`.` run the file in the caller's own shell, which is no call (./callers.ts).
+ */
+const READS_SCRIPTS = new Set(['shellcheck', 'shfmt', 'bashate', 'checkbashisms', 'git', 'docker', 'podman', '.', 'source']);
 
 /** find's actions that run the words after them, up to `;` or `+`, for each file found. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
@@ -44,6 +58,9 @@ export function scriptRuns(cmd: ScriptCommand): ScriptRun[] {
  */
 function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, slot: { word: string | null; appended: boolean } | null, depth: number): ScriptRun[] {
   const past = pastWrappers(words, cwd);
+  // `su -c TEXT ci`, `script -qc TEXT /dev/null`, `flock LOCK -c TEXT` (a wrapper whose -c the table leaves out): TEXT as a shell's -c text.
+  const carried = past ? commandText(past.words, past.at) : commandText(words, programAt(words).at);
+  if (carried !== undefined) return carried === null || depth >= DEPTH ? [] : inlineRuns(cmd, carried, past?.cwd ?? cwd, depth);
   if (!past) return [];
   const { at } = past;
   cwd = past.cwd;
@@ -63,9 +80,15 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
     return file.value !== null && !/^[/~]/.test(file.value) ? [{ path: file.value, cwd }] : [];
   }
   if (name === 'xargs') return xargsRuns(cmd, rest, cwd, depth);
+  if (name === 'parallel') {
+    const runs = parallelRuns(cmd, rest, cwd, depth);
+    if (runs !== null) return runs;
+  }
   if (name === 'find') return findRuns(cmd, rest, cwd, depth);
   // A program named without a slash is looked up on PATH, not in the repository.
-  return value.includes('/') && !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
+  if (value.includes('/')) return !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
+  if (READS_SCRIPTS.has(name) || hostEffect({ ...cmd, words: [...past.words] }).known) return [];
+  return rest.filter((w) => w.value !== null && w.value.includes('/') && !/^[-/~]/.test(w.value) && !w.value.includes('=')).map((w) => ({ path: w.value, cwd, anyFolder: true as const }));
 }
 
 /**
@@ -129,21 +152,25 @@ function inlineRuns(cmd: ScriptCommand, text: string, cwd: string | null, depth:
 }
 
 /**
- * The commands of a `sh -c` text written out in full (`sh -c "docker rm relay-x"`), past the
- * wrappers the tool reads through, read from the folder it runs in and placed at `cmd`'s line;
- * nested texts too. None for any other command, or text the reader cannot take.
+ * The commands of a `sh -c` text written out in full (`sh -c "docker rm relay-x"`), or of the
+ * command line `su -c`, `script -c` or `flock -c` runs (./command-text.ts), past the wrappers
+ * the tool reads through, read from the folder it runs in and placed at `cmd`'s line; nested
+ * texts too. None for any other command, or text the reader cannot take.
  */
 export function inlineCommands(cmd: ScriptCommand, depth = 0): ScriptCommand[] {
+  if (depth >= DEPTH) return [];
   const past = pastWrappers(cmd.words, cmd.cwd);
+  const carried = past ? commandText(past.words, past.at) : commandText(cmd.words, programAt(cmd.words).at);
+  if (typeof carried === 'string') return textCommands(cmd, carried, past?.cwd ?? cmd.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
   const prog = past?.words[past.at]?.value;
-  if (!past || prog == null || !SHELLS.has(path.basename(prog)) || depth >= DEPTH) return [];
+  if (!past || prog == null || !SHELLS.has(path.basename(prog))) return [];
   const { text } = shellOperand(past.words.slice(past.at + 1));
   if (text == null) return [];
   return textCommands(cmd, text, past.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
 }
 
 /** `text` read as a shell script from `cwd`, with the variables `cmd` exported, each command at `cmd`'s file and line. */
-function textCommands(cmd: ScriptCommand, text: string, cwd: string | null): ScriptCommand[] {
+export function textCommands(cmd: ScriptCommand, text: string, cwd: string | null): ScriptCommand[] {
   const vars = new Map((cmd.exported ?? []).map((n) => [n, cmd.vars.get(n) ?? null] as const));
   const inner = parseShell(cmd.file, text, { cwd, vars }).script;
   // Text the reader cannot take may run anything: read as no script, the caller's other checks stand.
@@ -170,6 +197,39 @@ function xargsRuns(cmd: ScriptCommand, rest: readonly Word[], cwd: string | null
   // No program: xargs runs `echo`.
   if (i >= rest.length) return [];
   return runsOf(cmd, rest.slice(i), cwd, { word: replace, appended: replace === null }, depth);
+}
+
+/** GNU parallel's options the tool reads: none changes the folder or the command lines run. */
+const PARALLEL_FLAGS = new Set(['-k', '--keep-order', '--line-buffer', '--lb', '--tag', '-u', '--ungroup', '-v', '--will-cite', '--no-notice', '--bar', '--eta', '--progress']);
+const PARALLEL_VALUED = new Set(['-j', '--jobs', '-P', '--max-procs', '--halt', '--halt-on-error']);
+
+/**
+ * `parallel [options] ::: LINE…` runs each LINE as a shell command line; `parallel [options]
+ * COMMAND [words] ::: ARG…`, COMMAND with each ARG added; both from the caller's folder. Null
+ * (not read: the words may run anything) for an option not in the tables above, input sources
+ * other than `:::` (`::::`, `:::+`, standard input) or replacement strings (`{}`).
+ */
+function parallelRuns(cmd: ScriptCommand, rest: readonly Word[], cwd: string | null, depth: number): ScriptRun[] | null {
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const v = rest[i]!.value;
+    if (v === null) return null;
+    if (!v.startsWith('-')) break;
+    const name = v.split('=', 1)[0]!;
+    if (PARALLEL_FLAGS.has(v)) continue;
+    if (PARALLEL_VALUED.has(name)) {
+      if (!v.includes('=')) i++;
+      continue;
+    }
+    if (/^-j\d+$/.test(v)) continue;
+    return null;
+  }
+  const sep = rest.findIndex((w) => w.value === ':::');
+  if (sep < i || rest.some((w) => w.value === null || /^:::[:+]/.test(w.value) || w.value.includes('{'))) return null;
+  const command = rest.slice(i, sep);
+  const args = rest.slice(sep + 1);
+  if (command.length === 0) return depth >= DEPTH ? [] : args.flatMap((a) => inlineRuns(cmd, a.value!, cwd, depth));
+  return args.flatMap((a) => runsOf(cmd, [...command, a], cwd, null, depth));
 }
 
 /** `find … -exec PROGRAM [words] {} ;`: each action's words, `{}` a path only known at run time. */

@@ -39,7 +39,8 @@ interface WrapperOptions {
  * command and its streams), and its su-like form without -u (`runuser ci ./build.sh`: the user
  * is read as the program, which the tool does not know); doas -s (a shell), -C and -L (no
  * command run); env -C/--chdir (another folder)
- * and -S/--split-string (the command is inside a string); ionice -p/-P/-u and chrt -p (they change
+ * and -S/--split-string (the command is inside a string); xvfb-run -e/--error-file (it writes a
+ * file); ionice -p/-P/-u and chrt -p (they change
  * running processes), chrt -m; taskset -p; time -o/-a (it writes a file). exec -c (an empty
  * environment) is read: the program is the same. `xargs` is no wrapper: the words it runs come
  * from its input.
@@ -71,6 +72,14 @@ const WRAPPERS: Readonly<Record<string, WrapperOptions>> = {
   runuser: { valued: 'ugGw', flags: 'mp', longValued: ['--user', '--group', '--supp-group', '--whitelist-environment'], longFlags: ['--preserve-environment'] },
   // OpenBSD's doas (also packaged for Linux): sudo's plain form.
   doas: { valued: 'u', flags: 'n' },
+  // moreutils: output held back unless the command fails (-e: or writes to stderr); -v marks the streams.
+  chronic: { valued: '', flags: 'ev' },
+  // expect's unbuffer: the command on a pseudo-terminal; -p reads its input from the pipe.
+  unbuffer: { valued: '', flags: 'p' },
+  // macOS: the machine kept awake while the command runs (-w PID: also while that process runs; -t SECONDS).
+  caffeinate: { valued: 'tw', flags: 'dimsu' },
+  // Debian's xvfb-run: the command with DISPLAY set to a virtual X server (-e FILE, --error-file, writes a file: left out).
+  'xvfb-run': { valued: 'fnpsw', flags: 'al', longValued: ['--auth-file', '--server-num', '--xauth-protocol', '--server-args', '--wait'], longFlags: ['--auto-servernum', '--listen-tcp'] },
 };
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;

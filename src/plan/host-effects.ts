@@ -16,12 +16,14 @@ import { stdinFeed } from '../analyze/dockerfile-access.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { parseShell } from '../analyze/shell.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
-import { dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, flagValues, isDockerProgram, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
-import { hostEffect, meets, use, type PathUse } from './host-commands.js';
+import { hostEffect, meets, use, type HostEffect, type PathUse } from './host-commands.js';
+import { hiddenCommands } from './hidden-docker.js';
+import { programAt } from '../model/wrappers.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored } from './failure-ignored.js';
 import { removedOutputUses } from './removed-outputs.js';
@@ -105,6 +107,7 @@ export function checkHostEffects(
         }
         continue;
       }
+      if (checkHidden(cmd, effect, script, removed, refuse, drop, (inv, inner, refuseInner) => checkDocker(inv, inner, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuseInner, () => {}))) continue;
       if (usesRemovedVar(cmd.words, removed)) {
         if (isGuardOfRemoved(cmd, script, removed)) drop(cmd, 'only tested the id of a container the migration no longer makes, guarding a removed command');
         else refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
@@ -350,6 +353,54 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   const noop = (c: ScriptCommand) => c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':');
   if (inner.commands.some(cleanupOnly) && inner.commands.every((c) => cleanupOnly(c) || noop(c))) drop(cmd, 'only removed a container the migration no longer makes');
   else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` removes a container the migration no longer makes, together with other work`, hint);
+}
+
+/**
+ * A removed container named by a command the docker model does not read as docker's
+ * (./hidden-docker.ts): inside a shell's `-c` text, behind a wrapper the tool does not know, in
+ * a command line a program is given, or given to a program the tool does not model
+ * (`./cleanup.sh relay-x`). A text written out in full that only removes such containers goes
+ * (harmless left where its failure is ignored); anything else refuses. True when it named one.
+ */
+function checkHidden(cmd: ScriptCommand, effect: HostEffect, script: ScriptFile, removed: Removed, refuse: Refuse, drop: Drop, dockerCheck: (inv: DockerInvocation, inner: ScriptCommand, refuse: Refuse) => void): boolean {
+  const hidden = hiddenCommands(cmd, effect.known);
+  const inner = hidden.commands.map((c) => ({ c, inv: innerDocker(c) }));
+  // Each docker command inside is checked as one the script runs itself (`sh -c 'docker build -f Dockerfile.debug .'` reading the artifact), refusing at this command.
+  let refused = false;
+  for (const { c, inv } of inner) {
+    if (inv) dockerCheck(inv, c, (code, _c, message, hint) => {
+      refused = true;
+      refuse(code, cmd, `${message} (run by \`${shown(cmd)}\`)`, hint);
+    });
+  }
+  if (refused) return true;
+  const named = inner.find(({ c, inv }) => usesRemovedVar(c.words, removed) || (inv !== null && dockerWords(inv).some((w) => removedContainer(w, removed))));
+  const given = effect.known ? undefined : cmd.words.slice(effect.at + 1).find((w) => removedContainer(w, removed));
+  if (!named && !given) return false;
+  const cleanupOnly = ({ inv }: { inv: DockerInvocation | null }) => {
+    const sub = inv?.verb === 'other' ? inv.cmd.words[inv.verbIndex]?.value ?? '' : inv?.verb;
+    return !!inv && CONTAINER_CLEANUP.has(sub ?? '') && inv.operands.length > 0 && inv.operands.every((o) => removedContainer(o.word, removed));
+  };
+  const noop = ({ c }: { c: ScriptCommand }) => c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':');
+  if (hidden.exact && inner.every((x) => cleanupOnly(x) || noop(x))) {
+    if (!failureIgnored(cmd, script)) drop(cmd, 'only removed a container the migration no longer makes');
+    return true;
+  }
+  const through = hidden.exact ? 'in its shell text' : `through ${effect.program ?? 'a program only known at run time'}, which the tool does not read`;
+  const what = named ? `runs \`${shown(named.c)}\` ${through}: it uses` : `gives ${effect.program ?? 'a program only known at run time'}, which the tool does not model,`;
+  refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` ${what} a container the migration no longer makes`, 'Remove that command (the migrated script leaves no container behind), or run docker directly so the tool can read it, then run the tool again.');
+  return true;
+}
+
+/** A command's docker invocation past any wrapper the tool reads options of (`chronic docker rm x` too, not only those the setups are read through). */
+function innerDocker(c: ScriptCommand): DockerInvocation | null {
+  const { at, known } = programAt(c.words);
+  return known && isDockerProgram(c.words[at]) ? parseDockerCommand({ ...c, words: c.words.slice(at) }) : null;
+}
+
+/** The words a docker command may name a container by: every operand of a verb the model does not read (`logs`, `inspect`…). */
+function dockerWords(inv: DockerInvocation): Word[] {
+  return inv.verb === 'other' ? inv.cmd.words.slice(inv.verbIndex + 1).filter((w) => w.value === null || !w.value.startsWith('-')) : inv.operands.map((o) => o.word);
 }
 
 /** The Dockerfiles and ignore files the migration reads or rewrites. */

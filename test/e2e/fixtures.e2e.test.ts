@@ -127,6 +127,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'caller-runs-unmodelled-program': (dir, env) => exec('sh', ['release.sh'], dir, env),
   // The caller runs build.sh under flock, then packs the tree holding the binary it left.
   'caller-runs-script-through-flock': (dir, env) => exec('sh', ['ci/release.sh'], dir, env),
+  // The caller runs build.sh in the command line script runs, then packs the tree holding the binary it left.
+  'caller-runs-script-through-script-command': (dir, env) => exec('sh', ['ci/release.sh'], dir, env),
   // The justfile's recipe, as just runs it (each line in sh from the file's folder), without the push.
   'passed-over-justfile-runs-script': (dir, env) => exec('sh', ['-c', 'set -e; ./build.sh; sha256sum relay > relay.sha256'], dir, env),
   // The job runs build.sh; its upload step then takes the binary it left.
@@ -220,6 +222,7 @@ const HOST_FILES: Record<string, string[]> = {
   'caller-runs-script-in-shell-text': ['svc/relay', 'binaries.txt'],
   'caller-runs-unmodelled-program': ['relay', 'relay.sha256'],
   'caller-runs-script-through-flock': ['relay'],
+  'caller-runs-script-through-script-command': ['relay'],
   'passed-over-justfile-runs-script': ['relay', 'relay.sha256'],
   'export-github-caller-upload': ['relay'],
   'export-make-ci-caller-upload': ['relay'],

@@ -35,6 +35,15 @@ const CALLS = [
   'flock -w 600 /tmp/relay.lock ./svc/build.sh',
   'runuser -u ci -- ./svc/build.sh',
   'doas -u ci sh svc/build.sh',
+  'chronic ./svc/build.sh',
+  'unbuffer sh svc/build.sh',
+  'xvfb-run -a ./svc/build.sh',
+  'caffeinate -i ./svc/build.sh',
+  "su -c 'sh svc/build.sh' ci",
+  "su ci -c './svc/build.sh'",
+  "script -qc 'cd svc && ./build.sh' /dev/null",
+  "script --quiet --command='sh svc/build.sh' build.log",
+  "flock /tmp/relay.lock -c './svc/build.sh'",
 ];
 
 describe('a caller that runs the setup\'s script in another form than its path', () => {
@@ -72,13 +81,31 @@ describe('the folder a script run in those forms starts in', () => {
   };
   const codes = (a: ReturnType<typeof analysed>) => a.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
 
-  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;']) {
+  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;', 'chronic ./scripts/build.sh', 'su -c ./scripts/build.sh ci', 'script -qec ./scripts/build.sh /dev/null', 'flock -w 60 /tmp/app.lock -c ./scripts/build.sh', 'parallel ::: ./scripts/build.sh']) {
     it(`is the caller's folder for \`${call}\``, () => {
       const a = analysed(call.replace('env -C . ./scripts/build.sh', 'env -C . ./scripts/build.sh'));
       expect(a.scripts.get('scripts/build.sh')!.startCwd).toBe('');
       expect(codes(a)).toEqual([]);
     });
   }
+
+  it('is only known at run time when a program the tool does not model runs it: its setups refuse rather than read it from its own folder', () => {
+    // The script's own folder holds Dockerfiles of the same names: read from there, it would migrate the wrong ones.
+    for (const call of ['retry ./scripts/build.sh', 'parallel sh {} ::: scripts/build.sh', 'systemd-run --scope ./scripts/build.sh']) {
+      const files = { ...DOCKER, 'scripts/docker/Dockerfile.build': DOCKER['docker/Dockerfile.build'], 'scripts/docker/Dockerfile': DOCKER['docker/Dockerfile'], 'scripts/build.sh': SCRIPT, 'ci.sh': `#!/bin/sh\n${call}\n` };
+      const a = analyze(new MemoryFs(files), Object.keys(files), undefined, []);
+      expect(a.scripts.get('scripts/build.sh')!.startCwd, call).toBeNull();
+      expect(codes(a), call).toContain('DYNAMIC_BUILD_INPUT');
+    }
+  });
+
+  it('is its own folder when a linter or git only reads it', () => {
+    for (const call of ['shellcheck scripts/build.sh', 'git add scripts/build.sh', 'chmod +x scripts/build.sh']) {
+      const files = { ...DOCKER, 'scripts/build.sh': SCRIPT, 'ci.sh': `#!/bin/sh\n${call}\n` };
+      const a = analyze(new MemoryFs(files), Object.keys(files), undefined, []);
+      expect(a.scripts.get('scripts/build.sh')!.startCwd ?? 'scripts', call).toBe('scripts');
+    }
+  });
 
   it('refuses when one caller runs it from the root and another, through env -C, from its own folder', () => {
     const a = analysed('./scripts/build.sh\nenv -C scripts ./build.sh');
@@ -118,5 +145,31 @@ describe('which scripts a command runs', () => {
     expect(runs('xargs sh build.sh')).toEqual([{ path: 'build.sh', cwd: '' }]);
     expect(runs('find . -exec grep -l x {} +')).toEqual([]);
     expect(runs('echo ./build.sh')).toEqual([]);
+    expect(runs('shellcheck -x ci/build.sh')).toEqual([]);
+    expect(runs('. ci/env.sh')).toEqual([]);
+    expect(runs('retry -n 3 ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+  });
+
+  it('reads the command line su, script and flock run, as their own parsers read their options', () => {
+    expect(runs("su ci -c 'cd svc && ./build.sh'")).toEqual([{ path: './build.sh', cwd: 'svc' }]);
+    expect(runs("su --command='sh build.sh' -s /bin/bash ci")).toEqual([{ path: 'build.sh', cwd: '' }]);
+    expect(runs("script -q -c 'sh build.sh' -O out.log")).toEqual([{ path: 'build.sh', cwd: '' }]);
+    expect(runs("flock -n /tmp/l -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '' }]);
+    // A login shell starts in the user's home, and an option the table does not read leaves the
+    // command unread: a program the tool does not model, which may run it from any folder.
+    expect(runs("su - ci -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    expect(runs("su -l ci -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    expect(runs("script -t -c './build.sh'")).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    // A text only known at run time names no script.
+    expect(runs('su -c "$CMD" ci')).toEqual([]);
+  });
+
+  it('reads GNU parallel\'s command lines and its command with each argument, from the caller\'s folder', () => {
+    expect(runs("parallel ::: './build.sh' 'cd svc && sh build.sh'")).toEqual([{ path: './build.sh', cwd: '' }, { path: 'build.sh', cwd: 'svc' }]);
+    expect(runs('parallel -k --jobs 2 sh ::: a/build.sh b/build.sh')).toEqual([{ path: 'a/build.sh', cwd: '' }, { path: 'b/build.sh', cwd: '' }]);
+    expect(runs('parallel -j4 ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '' }]);
+    // An option or input form the tool does not read: a program that may run the script from any folder.
+    expect(runs('parallel --wd /tmp ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
+    expect(runs('parallel sh {} ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
   });
 });
