@@ -41,6 +41,17 @@ describe('shell adapter: reading', () => {
     ]);
   });
 
+  it('reads a loop over a pattern as names only known at run time, not as the pattern\'s text', () => {
+    // `for f in *` binds f to each name the pattern matches (an extracted artifact among them),
+    // so `sha256sum "$f"` reads a path only known at run time, not a file named `*`.
+    expect(values('for f in *; do sha256sum "$f"; done\nP=\'out/*.tgz\'\nfor f in $P; do cat "$f"; done\nfor f in "*" a; do echo "$f"; done\n')).toEqual([
+      ['sha256sum', null],
+      ['cat', null],
+      ['echo', '*'],
+      ['echo', 'a'],
+    ]);
+  });
+
   it('follows cd to know each command\'s working directory', () => {
     const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\ncd "$(dirname "${BASH_SOURCE[0]}")/.."\nls\n', 'ci/build.sh');
     // (From the start, cd "$(dirname "$0")" is ci: see the script-location idioms below.)

@@ -10,6 +10,9 @@ import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 
+/** Item words quoted whole: the shell expands no pattern in them. */
+const QUOTED = new Set(['string', 'raw_string', 'ansi_c_string']);
+
 export function walkStmt(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
   nested(w, stmt, () => walkStmtIn(w, stmt, scope, ctx, unit, glued));
 }
@@ -96,9 +99,14 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       // The items are expanded (and their `$(…)` run) once, before the first pass.
       const savedUnit = w.currentUnit;
       w.currentUnit = unit;
-      const items: Word[] = loopVar ? stmt.childrenForFieldName('value').map((n) => evalWord(w, n, scope)) : [];
+      const itemNodes = loopVar ? stmt.childrenForFieldName('value') : [];
+      const items: Word[] = itemNodes.map((n) => evalWord(w, n, scope));
       w.currentUnit = savedUnit;
-      if (loopVar && !ctx.iteration && items.length > 0 && items.every((word) => word.value !== null)) {
+      // `for f in *`, `for f in out/*.tar.gz`, `for f in $PATTERN`: the shell expands the pattern
+      // into the names it matches, so the variable holds those (a `"$f"` in the body names them),
+      // not the pattern's text; which names they are is only known at run time.
+      const expanded = items.some((word, k) => word.value !== null && /[*?[]/.test(word.value) && !QUOTED.has(itemNodes[k]!.type));
+      if (loopVar && !ctx.iteration && items.length > 0 && !expanded && items.every((word) => word.value !== null)) {
         const values = items.flatMap((word) => (/['"\\]/.test(word.raw) ? [word.value!] : word.value!.split(/\s+/).filter(Boolean)));
         const loop = w.loopCounter++;
         const passes: Scope[] = [];
