@@ -57,7 +57,9 @@ const PRINTS: Readonly<Record<string, ReadonlySet<string>>> = {
 /** A word as a path relative to the repository (null when not static or the cwd is unknown). */
 export function use(cmd: ScriptCommand, w: Word): PathUse {
   const v = w.value;
-  const glob = v !== null && /[*?[]/.test(v) && !/^['"]/.test(w.raw);
+  // The shell reader says which words it expands (`"$D"/*` is a pattern, `"$F"` holding a `*` is not);
+  // other readers' words count when they do not start with a quote.
+  const glob = v !== null && /[*?[]/.test(v) && (w.pattern === true || !/^['"]/.test(w.raw));
   // An absolute path is outside the repository as far as the script says (its root is not known).
   return { path: v === null || cmd.cwd === null ? null : v.startsWith('/') ? v : resolveRel(cmd.cwd, v), glob, word: w };
 }

@@ -37,6 +37,16 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('./package.sh .').exported).toBe(true);
   });
 
+  it('exports it for a pattern the shell expands after a quoted part (`"$D"/*`), but not for a quoted one', () => {
+    // The `*` is outside the quotes: the shell expands "$D"/* into the names in the folder.
+    const glob = outcome('D=.\nsha256sum "$D"/a* > SUMS');
+    expect(glob.exported).toBe(true);
+    expect(glob.why).toContain('names it through a pattern');
+    expect(outcome('P=a*\nsha256sum $P > SUMS').exported).toBe(true);
+    // Quoted whole, the `*` is a character of the name: no file of that name is extracted.
+    expect(outcome('sha256sum "a*" > SUMS || true').exported).toBe(false);
+  });
+
   it('exports it for a tar that changes into its folder first and names it there (-C, --directory)', () => {
     const inOut = (after: string) => {
       const text = script(after).replace('docker build -t app:build', 'mkdir -p out\ndocker build -t app:build').replace('x:/out/app ./app', 'x:/out/app out/app');

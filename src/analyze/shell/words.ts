@@ -18,7 +18,7 @@ export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
     if (w.depth + 1 > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, word.startIndex);
     const raw = src(w, word);
     const value = unescapeLit(raw, false);
-    return { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
+    return unquotedPattern(raw) ? { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex, pattern: true } : { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
   }
   return evalParts(w, [word], word.startIndex, word.endIndex, scope);
 }
@@ -38,6 +38,8 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   // static (until then both are the value itself).
   let same: string | null = '';
   let fallback: string | null = '';
+  // A `*`, `?` or `[` the shell sees unquoted: it expands the word into the names it matches.
+  let pattern = false;
   const addStatic = (s: string) => {
     if (value !== null) value += s;
     else {
@@ -75,18 +77,27 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
     let at = from;
     for (const p of parts) {
       if (!p.isNamed) continue;
-      if (p.startIndex > at) addStatic(unescapeLit(text.slice(at, p.startIndex), quoted));
+      if (p.startIndex > at) addLiteral(text.slice(at, p.startIndex), quoted);
       visit(p, quoted);
       at = p.endIndex;
     }
-    if (to > at) addStatic(unescapeLit(text.slice(at, to), quoted));
+    if (to > at) addLiteral(text.slice(at, to), quoted);
+  };
+  const addLiteral = (raw: string, quoted: boolean) => {
+    if (!quoted && unquotedPattern(raw)) pattern = true;
+    addStatic(unescapeLit(raw, quoted));
+  };
+  /** A variable's value, pattern characters and all, when the shell expands it unquoted. */
+  const addExpanded = (quoted: boolean) => (s: string) => {
+    if (!quoted && /[*?[]/.test(s)) pattern = true;
+    addStatic(s);
   };
   const visit = (p: TsNode, quoted: boolean): void => nested(w, p, () => visitIn(p, quoted));
   const visitIn = (p: TsNode, quoted: boolean): void => {
     switch (p.type) {
       case 'word':
       case 'string_content':
-        addStatic(unescapeLit(src(w, p), quoted));
+        addLiteral(src(w, p), quoted);
         return;
       case 'number':
       // The grammar reads the text of a default such as `${TAG:-app-build}` as `app` (a name) and `-build`.
@@ -112,12 +123,12 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
         const name = text.slice(p.startIndex + 1, p.endIndex);
         const known = scope.vars.get(name);
         if (isFolderValue(known)) addFolder(known, name);
-        else if (known != null) addStatic(known);
+        else if (known != null) addExpanded(quoted)(known);
         else addVariable(name);
         return;
       }
       case 'expansion':
-        expansion(w, p, scope, addStatic, addDynamic, addFolder, addVariable);
+        expansion(w, p, scope, addExpanded(quoted), addDynamic, addFolder, addVariable);
         return;
       case 'command_substitution': {
         const inner = src(w, p).replace(/\s+/g, ' ');
@@ -139,7 +150,18 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   const raw = text.slice(from, to);
   // Two literals, not a spread: an object made by spreading has room for more fields, and a
   // sweep keeps every command's words until the plan is made.
-  return value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
+  const word: Word = value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
+  if (pattern) word.pattern = true;
+  return word;
+}
+
+/** Unquoted literal text holding a `*`, `?` or `[` no backslash escapes. */
+function unquotedPattern(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\') i++;
+    else if (raw[i] === '*' || raw[i] === '?' || raw[i] === '[') return true;
+  }
+  return false;
 }
 
 /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
