@@ -131,6 +131,22 @@ describe('shell adapter: reading', () => {
     expect(p.diagnostics[0]!.message).toContain('a pipeline read around a && or || list');
   });
 
+  it('reads what follows `<<EOF` on its line: the command\'s other redirects, and the body\'s `$(…)`', () => {
+    // The grammar puts `> build/app.conf` inside the here-document node: it is still the command's output.
+    const { script } = parse('cat <<EOF > build/app.conf 2>&1\nport=$(cat dist/port)\nEOF\ncat <<\'EOF\' > raw.txt\n$(not run)\nEOF\n');
+    expect(script.commands.map((c) => [c.words.map((w) => w.value), c.redirects.map((r) => `${r.op} ${r.target.value}`)])).toEqual([
+      [['cat', 'dist/port'], []],
+      [['cat'], ['<< null', '> build/app.conf', '>& 1']],
+      [['cat'], ['<< null', '> raw.txt']],
+    ]);
+    // A pipe or a list there is read by the grammar inside the here-document: not planned from.
+    for (const text of ['cat <<EOF | tee notes.txt\nhi\nEOF\n', 'cat <<EOF && rm -f app\nhi\nEOF\n']) {
+      const r = parseShell('n.sh', text);
+      expect(r.script).toBeNull();
+      expect(r.diagnostics[0]!.message).toContain('a command after a here-document on its first line');
+    }
+  });
+
   it('reads CRLF scripts: a backslash before CR LF continues the line', () => {
     expect(values('docker build -t a \\\r\n  -f b .\r\ncd sub\r\n')).toEqual([
       ['docker', 'build', '-t', 'a', '-f', 'b', '.'],

@@ -194,11 +194,21 @@ export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'end
   let words = parts.words.map((n) => evalWord(w, n, scope));
   w.currentUnit = savedUnit;
   w.currentCtx = savedCtx;
-  let redirects = [...parts.redirects, ...outer].flatMap((r) => redirectOf(w, r, scope) ?? []);
+  // A here-document's `$(…)` run before the command, as the words' do: their commands are read in its place.
+  const readRedirect = (r: TsNode) => {
+    if (r.type !== 'heredoc_redirect') return redirectOf(w, r, scope);
+    [w.currentUnit, w.currentCtx] = [unit, ctx];
+    try {
+      return redirectOf(w, r, scope);
+    } finally {
+      [w.currentUnit, w.currentCtx] = [savedUnit, savedCtx];
+    }
+  };
+  let redirects = [...parts.redirects, ...outer].flatMap(readRedirect);
   if (glued) {
     const g = commandParts(w, glued);
     words = words.concat(g.words.map((n) => evalWord(w, n, scope)));
-    redirects = redirects.concat(g.redirects.flatMap((r) => redirectOf(w, r, scope) ?? []));
+    redirects = redirects.concat(g.redirects.flatMap(readRedirect));
   }
   if (words.length > 0) {
     const c = newCommand(w, words, redirects, stmt.startIndex, glued ? glued.endIndex : stmt.endIndex, scope, unit, ctx);
