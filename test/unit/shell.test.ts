@@ -52,6 +52,14 @@ describe('shell adapter: reading', () => {
     ]);
   });
 
+  it('reads a word with bash brace alternatives as only known at run time', () => {
+    // bash runs `tar czf rel.tgz dist/app dist/README.md`: not one file named `dist/{app,README.md}`.
+    expect(values('tar czf rel.tgz dist/{app,README.md} v{1..3}\necho "dist/{a,b}" {} x{y}\n')).toEqual([
+      ['tar', 'czf', 'rel.tgz', null, null],
+      ['echo', 'dist/{a,b}', '{}', 'x{y}'],
+    ]);
+  });
+
   it('follows cd to know each command\'s working directory', () => {
     const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\ncd "$(dirname "${BASH_SOURCE[0]}")/.."\nls\n', 'ci/build.sh');
     // (From the start, cd "$(dirname "$0")" is ci: see the script-location idioms below.)

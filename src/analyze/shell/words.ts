@@ -117,6 +117,9 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
         visitParts(p.children, p.startIndex + 1, p.endIndex - 1, true);
         return;
       case 'concatenation':
+        // `dist/{app,README.md}`: bash makes a word of each alternative (sh keeps the text);
+        // which words there are is not read, so its value is only known at run time.
+        if (!quoted && braceAlternatives(w, p)) return addDynamic(src(w, p));
         visitParts(p.children, p.startIndex, p.endIndex, quoted);
         return;
       case 'simple_expansion': {
@@ -153,6 +156,15 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   const word: Word = value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
   if (pattern) word.pattern = true;
   return word;
+}
+
+/** A concatenation holding an unquoted `{…,…}` (or `{a..c}`): bash's brace expansion. */
+function braceAlternatives(w: ShellWalk, p: TsNode): boolean {
+  const kids = p.namedChildren;
+  const open = kids.findIndex((c) => c.type === 'word' && src(w, c) === '{');
+  if (open < 0) return false;
+  const close = kids.findIndex((c, k) => k > open && c.type === 'word' && src(w, c) === '}');
+  return close > open && kids.slice(open + 1, close).some((c) => c.type === 'word' && /,|\.\./.test(src(w, c)));
 }
 
 /** Unquoted literal text holding a `*`, `?` or `[` no backslash escapes. */
