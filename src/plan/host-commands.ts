@@ -37,6 +37,8 @@ export interface HostEffect {
 const NO_PATHS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift', 'unset', 'local', 'readonly', 'declare', 'typeset', 'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'umask', 'wait', 'basename', 'dirname', 'hostname', 'trap', 'shopt', 'seq', 'expr']);
 /** Programs that only read the files they are given. */
 const READS = new Set(['cat', 'ls', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
+/** Readers that list the folder they run in when given no operand. */
+const LISTS_FOLDER = new Set(['ls', 'du']);
 /** `test`, `[` and `[[`: only the operands of file operators are paths (src/plan/test-operands.ts). */
 export const TESTS: ReadonlySet<string> = new Set(['test', '[', '[[']);
 /** Programs that write (change, create or remove) every file they are given. */
@@ -88,8 +90,11 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   // The subcommand is the first operand; a `git -C dir` (another repository) is not read.
   if (PRINTS[program] && operands[0]?.value !== undefined && PRINTS[program]!.has(operands[0]!.value ?? '') && !flags.some((f) => f === '-C' || f.startsWith('--git-dir') || f.startsWith('--work-tree'))) return effect;
   if (TESTS.has(program)) effect.reads.push(...testedPaths(args, program).map((w) => use(cmd, w)));
-  else if (READS.has(program)) effect.reads.push(...operands.map((w) => use(cmd, w)));
-  else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
+  else if (READS.has(program)) {
+    effect.reads.push(...operands.map((w) => use(cmd, w)));
+    // `ls > FILES`, `du -a | sort`: with no operand they read the folder they run in.
+    if (operands.length === 0 && LISTS_FOLDER.has(program)) effect.reads.push({ path: cmd.cwd, glob: false, word: cmd.words[at]! });
+  } else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
   else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));
   else if ((COPIES.has(program) || program === 'mv') && !flags.some((f) => f === '-t' || f.startsWith('--target-directory'))) {
     const dest = operands[operands.length - 1];

@@ -47,6 +47,14 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('sha256sum "a*" > SUMS || true').exported).toBe(false);
   });
 
+  it('exports it for a listing of the folder it runs in, given no operand, that a file or a pipe receives', () => {
+    expect(outcome('ls > FILES').exported).toBe(true);
+    expect(outcome('ls -1 | sort > FILES').exported).toBe(true);
+    expect(outcome('du -a > SIZES').exported).toBe(true);
+    // Printed to the terminal, it succeeds either way: a report, not a result.
+    expect(outcome('ls -l').exported).toBe(false);
+  });
+
   it('exports it for a tar that changes into its folder first and names it there (-C, --directory)', () => {
     const inOut = (after: string) => {
       const text = script(after).replace('docker build -t app:build', 'mkdir -p out\ndocker build -t app:build').replace('x:/out/app ./app', 'x:/out/app out/app');
