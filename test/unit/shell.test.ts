@@ -206,6 +206,14 @@ describe('shell adapter: removing commands', () => {
   };
   const isDocker = (w: string[]) => w[0] === 'docker';
 
+  it('refuses to remove a command whose exit status the next statement reads (`$?`)', () => {
+    // `rc=$?` would read `command -v upx`'s status instead of the copy's.
+    expect(remove('command -v upx >/dev/null\ndocker cp x:/a .\nrc=$?\nif [ $rc -ne 0 ]; then exit $rc; fi\n', isDocker)).toEqual({ error: 'line 3: reads `$?`, the exit status of the command before it, which the migration removes' });
+    expect(remove('docker cp x:/a .\nif [ "${?}" -ne 0 ]; then exit 1; fi\n', isDocker)).toHaveProperty('error');
+    // A statement further on reads the status of one that stays.
+    expect(remove('docker cp x:/a .\nmake\necho "make: $?"\n', isDocker)).toBe('make\necho "make: $?"\n');
+  });
+
   it('removes whole lines and the blank lines a removed block leaves doubled', () => {
     expect(remove('#!/bin/sh\necho a\n\ndocker create x\ndocker cp x:/a .\n\necho b\n', isDocker)).toBe('#!/bin/sh\necho a\n\necho b\n');
   });
