@@ -55,6 +55,14 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('ls -l').exported).toBe(false);
   });
 
+  it('exports it for a loop or a group reading it on its input (`done < app`, `done < <(ls)`)', () => {
+    expect(outcome('while read -r line; do echo "$line"; done < app > COPY').exported).toBe(true);
+    expect(outcome('while read -r f; do echo "$f"; done < <(ls) > FILES').exported).toBe(true);
+    expect(outcome('{ read -r first; echo "$first"; } < app > HEAD').exported).toBe(true);
+    // The group's output is no input: it only writes.
+    expect(outcome('{ echo a; echo b; } > NOTES').exported).toBe(false);
+  });
+
   it('exports it for a tar that changes into its folder first and names it there (-C, --directory)', () => {
     const inOut = (after: string) => {
       const text = script(after).replace('docker build -t app:build', 'mkdir -p out\ndocker build -t app:build').replace('x:/out/app ./app', 'x:/out/app out/app');

@@ -204,7 +204,7 @@ export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'end
       [w.currentUnit, w.currentCtx] = [savedUnit, savedCtx];
     }
   };
-  let redirects = [...parts.redirects, ...outer].flatMap(readRedirect);
+  let redirects = [...parts.redirects, ...outer, ...(ctx.inputs ?? [])].flatMap(readRedirect);
   if (glued) {
     const g = commandParts(w, glued);
     words = words.concat(g.words.map((n) => evalWord(w, n, scope)));

@@ -10,6 +10,9 @@ import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 
+/** Redirect operators that only read: `<`, and `<&` of a descriptor (read as no file). */
+const INPUT_OPS = new Set(['<']);
+
 /** Item words quoted whole: the shell expands no pattern in them. */
 const QUOTED = new Set(['string', 'raw_string', 'ansi_c_string']);
 
@@ -28,7 +31,11 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       if (body.type === 'command') walkCommand(w, stmt, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
       // `a || b > f`: the redirect is the last command's (src/analyze/shell/lists.ts).
       else if (body.type === 'list' || body.type === 'pipeline') walkChain(w, stmt, scope, ctx, unit);
-      else walkStmt(w, body, scope, ctx, unit, null);
+      else {
+        // `done < <(ls dist)`, `} < dist/app.conf`: each command inside reads that input.
+        const inputs = stmt.namedChildren.filter((c) => c.type === 'file_redirect' && INPUT_OPS.has(c.children.find((k) => !k.isNamed)?.type ?? ''));
+        walkStmt(w, body, scope, inputs.length > 0 ? { ...ctx, inputs: [...(ctx.inputs ?? []), ...inputs] } : ctx, unit, null);
+      }
       return;
     }
     case 'variable_assignment':
