@@ -92,8 +92,10 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   if (TESTS.has(program)) effect.reads.push(...testedPaths(args, program).map((w) => use(cmd, w)));
   else if (READS.has(program)) {
     effect.reads.push(...operands.map((w) => use(cmd, w)));
-    // `ls > FILES`, `du -a | sort`: with no operand they read the folder they run in.
-    if (operands.length === 0 && LISTS_FOLDER.has(program)) effect.reads.push({ path: cmd.cwd, glob: false, word: cmd.words[at]! });
+    // `ls > FILES`, `files=$(ls)`: with no operand they read the folder they run in, a result
+    // when a file or a variable receives it (piped on, `ls -la | grep -v foo`, it is taken for a
+    // report as on the terminal).
+    if (operands.length === 0 && LISTS_FOLDER.has(program) && (cmd.stdout?.kind === 'capture' || cmd.redirects.some((r) => /^(>|>>|>\||&>|&>>)$/.test(r.op) && !/^&?\d*-?$/.test(r.target.value ?? 'x') && r.target.value !== '/dev/null'))) effect.reads.push({ path: cmd.cwd, glob: false, word: cmd.words[at]! });
   } else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
   else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));
   else if ((COPIES.has(program) || program === 'mv') && !flags.some((f) => f === '-t' || f.startsWith('--target-directory'))) {

@@ -49,10 +49,11 @@ describe('an artifact used through the folder that holds it', () => {
 
   it('exports it for a listing of the folder it runs in, given no operand, that a file or a pipe receives', () => {
     expect(outcome('ls > FILES').exported).toBe(true);
-    expect(outcome('ls -1 | sort > FILES').exported).toBe(true);
+    expect(outcome('files=$(ls)\necho "$files" > FILES').exported).toBe(true);
     expect(outcome('du -a > SIZES').exported).toBe(true);
     // Printed to the terminal, it succeeds either way: a report, not a result.
     expect(outcome('ls -l').exported).toBe(false);
+    expect(outcome('ls -la | grep -v foo').exported).toBe(false);
   });
 
   it('exports it for a loop or a group reading it on its input (`done < app`, `done < <(ls)`)', () => {
