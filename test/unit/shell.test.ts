@@ -60,6 +60,24 @@ describe('shell adapter: reading', () => {
     ]);
   });
 
+  it('reads the `$(…)` of a case word and of an arithmetic expansion as commands', () => {
+    expect(values('case "$(ls dist)" in *app*) echo ok;; esac\nsize=$(( $(wc -c < dist/app) + 1 ))\necho $(( 2 * $(cat n) ))\n')).toEqual([
+      ['ls', 'dist'],
+      ['echo', 'ok'],
+      ['wc', '-c'],
+      ['cat', 'n'],
+      ['echo', null],
+    ]);
+  });
+
+  it('reads the `$(…)` inside an assigned or exported value that is more than that `$(…)`', () => {
+    expect(values('TAG="greeter-$(cat dist/VERSION)"\nexport N="$(( $(wc -c < dist/app) ))"\nlocal_x=1\necho "$TAG"\n')).toEqual([
+      ['cat', 'dist/VERSION'],
+      ['wc', '-c'],
+      ['echo', null],
+    ]);
+  });
+
   it('follows cd to know each command\'s working directory', () => {
     const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\ncd "$(dirname "${BASH_SOURCE[0]}")/.."\nls\n', 'ci/build.sh');
     // (From the start, cd "$(dirname "$0")" is ci: see the script-location idioms below.)

@@ -45,7 +45,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       assignments(w, stmt.namedChildren.filter((c) => c.type === 'variable_assignment'), scope, ctx, unit);
       return;
     case 'declaration_command':
-      declaration(w, stmt, scope, ctx);
+      declaration(w, stmt, scope, ctx, unit);
       return;
     case 'unset_command':
       for (const n of stmt.namedChildren) if (n.type === 'variable_name' || n.type === 'word') setVar(scope, src(w, n), null);
@@ -135,12 +135,19 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     case 'c_style_for_statement':
       walkList(w, stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true, branches: (ctx.branches ?? []).concat({ id: `loop${stmt.startIndex}` }) }, 'body');
       return;
-    case 'case_statement':
+    case 'case_statement': {
+      // The word matched (`case "$(ls dist)" in`) is expanded first: its `$(…)` run then.
+      const inAt = stmt.children.find((c) => !c.isNamed && c.type === 'in')?.startIndex ?? stmt.endIndex;
+      const [savedUnit, savedCtx] = [w.currentUnit, w.currentCtx];
+      [w.currentUnit, w.currentCtx] = [unit, ctx];
+      for (const v of stmt.namedChildren.filter((c) => c.endIndex <= inAt && c.type !== 'comment')) evalWord(w, v, scope);
+      [w.currentUnit, w.currentCtx] = [savedUnit, savedCtx];
       stmt.namedChildren.filter((c) => c.type === 'case_item').forEach((item, k) => {
         const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
         walkList(w, item.children.slice(close + 1), scope, { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `case${stmt.startIndex}:${k}` }) }, 'body');
       });
       return;
+    }
     case 'test_command':
       testCommand(w, stmt, scope, ctx, unit);
       return;

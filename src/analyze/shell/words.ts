@@ -141,6 +141,8 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
         return;
       }
       case 'arithmetic_expansion':
+        // `$(( $(wc -c < app) ))`: the `$(…)` inside run first.
+        substitutionsIn(p).forEach((c) => captureSubst(w, c, src(w, c), scope));
         // `$((n = n + 1))` may assign: no word read before it is the same as one after.
         havoc(scope.versions);
         addDynamic(src(w, p));
@@ -221,6 +223,11 @@ function expansion(
   const dflt = evalParts(w, inner.slice(2), op.endIndex, closing.startIndex, scope).value;
   if (dflt === null) addDynamic(src(w, p));
   else addStatic(dflt);
+}
+
+/** The outermost `$(…)` under a node (their own `$(…)` are theirs to read). */
+function substitutionsIn(n: TsNode): TsNode[] {
+  return n.namedChildren.flatMap((c) => (c.type === 'command_substitution' ? [c] : substitutionsIn(c)));
 }
 
 /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
