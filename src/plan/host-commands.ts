@@ -100,7 +100,8 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));
   else if ((COPIES.has(program) || program === 'mv') && !flags.some((f) => f === '-t' || f.startsWith('--target-directory'))) {
     const dest = operands[operands.length - 1];
-    const sources = operands.slice(0, -1);
+    // One operand must expand into several (`cp dist/app{,.bak}`): which are sources is not known.
+    const sources = operands.length === 1 && (program === 'cp' || program === 'mv') ? operands : operands.slice(0, -1);
     (program === 'mv' ? effect.writes : effect.reads).push(...sources.map((w) => use(cmd, w)));
     if (dest) effect.writes.push(use(cmd, dest));
   } else if (program === 'sed' || (program === 'perl' && flags.some((f) => /^-[A-Za-z]*[pni]/.test(f)))) {

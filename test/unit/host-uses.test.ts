@@ -64,6 +64,12 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('{ echo a; echo b; } > NOTES').exported).toBe(false);
   });
 
+  it('exports it for a file bash reads itself (`$(< app)`) and for a copy whose one operand expands to its source and destination', () => {
+    expect(outcome('V=$(< app)\necho "$V" > COPY').exported).toBe(true);
+    expect(outcome('echo "$(< app)" > COPY').exported).toBe(true);
+    expect(outcome('cp app{,.bak}').exported).toBe(true);
+  });
+
   it('exports it for a tar that changes into its folder first and names it there (-C, --directory)', () => {
     const inOut = (after: string) => {
       const text = script(after).replace('docker build -t app:build', 'mkdir -p out\ndocker build -t app:build').replace('x:/out/app ./app', 'x:/out/app out/app');

@@ -6,6 +6,7 @@ import { walkStmt } from './statements.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
+import { shellFileRead } from './commands.js';
 import { havoc, versionOf } from './versions.js';
 
 /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
@@ -18,6 +19,7 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
       const before = w.script.commands.length;
       const inner: Scope = childScope(scope);
       for (const st of subst.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, ctx, unit, null);
+      if (w.script.commands.length === before) shellFileRead(w, subst, inner, ctx, unit);
       const made = w.script.commands.slice(before);
       if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${name}}` };
     }

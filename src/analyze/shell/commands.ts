@@ -38,6 +38,20 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
   return cmd;
 }
 
+/**
+ * `$(< dist/VERSION)`: the shell reads the file into the text itself, as `$(cat dist/VERSION)`
+ * would; it is read as that `cat` (its word spans no text: nothing edits it).
+ */
+export function shellFileRead(w: ShellWalk, subst: TsNode, scope: Scope, ctx: Ctx, unit: number): ScriptCommand | null {
+  const inputs = subst.namedChildren.filter((c) => c.type === 'file_redirect');
+  if (inputs.length === 0 || subst.namedChildren.some((c) => c.type !== 'file_redirect' && c.type !== 'comment')) return null;
+  const at = subst.startIndex;
+  // Its one word shows the whole text in messages (`$(< dist/VERSION)` uses it).
+  const cat: Word = { value: 'cat', symbol: 'cat', staticPrefix: 'cat', raw: src(w, subst), start: at, end: at };
+  const cmd = newCommand(w, [cat], inputs.flatMap((r) => redirectOf(w, r, scope)), at, subst.endIndex, scope, unit, ctx);
+  return cmd;
+}
+
 /** Where `cd ARG` goes from the scope's folder: null when only known at run time. */
 function cdTarget(w: ShellWalk, arg: Word, scope: Scope): string | null {
   // A relative `$0` names the script's folder only from the folder the script started in.

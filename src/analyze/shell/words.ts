@@ -4,6 +4,7 @@ import { isFolderValue } from '../script-folder.js';
 import type { TsNode } from '../tree-sitter.js';
 import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
+import { shellFileRead } from './commands.js';
 import { childScope, type Scope } from './types.js';
 import { assigned, fallbackOf, havoc, variableKey, versionOf } from './versions.js';
 import { MAX_DEPTH, nested, src, Untrusted, type ShellWalk } from './walk.js';
@@ -236,6 +237,7 @@ function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): vo
   const first = w.script.commands.length;
   const inner: Scope = childScope(scope);
   for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, w.currentCtx, w.currentUnit, null);
+  if (w.script.commands.length === first) shellFileRead(w, p, inner, w.currentCtx, w.currentUnit);
   const made = w.script.commands.slice(first);
   if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };
 }
