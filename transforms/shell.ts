@@ -87,6 +87,21 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     if (u.inWhile) return { error: `line ${script.lines.lineOf(u.start)}: cannot remove a command from a while or until loop, whose end may wait for what the command did` };
   }
 
+  // A statement that reads `$?` right after a removed one would read another command's status
+  // (`command -v upx`, failing, before the removed `docker cp`; then `rc=$?`).
+  const byList = new Map<number, number[]>();
+  units.forEach((u, k) => {
+    if (u.list !== null) byList.set(u.list, [...(byList.get(u.list) ?? []), k]);
+  });
+  for (const members of byList.values()) {
+    for (let k = 0; k + 1 < members.length; k++) {
+      const next = units[members[k + 1]!]!;
+      if (doomed.has(members[k]!) && !doomed.has(members[k + 1]!) && readsStatus(script.text.slice(next.start, next.stmtEnd))) {
+        return { error: `line ${script.lines.lineOf(next.start)}: reads \`$?\`, the exit status of the command before it, which the migration removes` };
+      }
+    }
+  }
+
   const edits: Edit[] = [];
   for (const members of chains.values()) {
     const gone = members.filter((m) => doomed.has(m));
@@ -129,10 +144,6 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   }
 
   // Statements in lists.
-  const byList = new Map<number, number[]>();
-  units.forEach((u, k) => {
-    if (u.list !== null) byList.set(u.list, [...(byList.get(u.list) ?? []), k]);
-  });
   const lines = new Set<number>();
   for (const [, members] of byList) {
     const gone = members.filter((m) => doomed.has(m));
@@ -182,4 +193,9 @@ function guardCommands(script: ShellScript, indices: readonly number[]): number[
     for (const c of script.commands) if (c.start >= g.start && c.end <= g.stmtEnd) out.push(c.index);
   }
   return out;
+}
+
+/** Whether a statement's text expands `$?` (or `${?}`) anywhere. */
+function readsStatus(text: string): boolean {
+  return text.includes('$?') || text.includes('${?}');
 }

@@ -23,6 +23,11 @@ export interface Word {
   same?: string | null;
   /** The value when the environment sets none of the variables the script did not assign; null or absent: not known. */
   fallback?: string | null;
+  /**
+   * True when the shell sees a `*`, `?` or `[` of it unquoted (`"$D"/*`, `$PATTERN`), so it
+   * expands the word into the names it matches; absent: none, or the reader does not say.
+   */
+  pattern?: true;
   start: number;
   end: number;
 }

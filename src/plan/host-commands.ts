@@ -37,6 +37,8 @@ export interface HostEffect {
 const NO_PATHS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift', 'unset', 'local', 'readonly', 'declare', 'typeset', 'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'umask', 'wait', 'basename', 'dirname', 'hostname', 'trap', 'shopt', 'seq', 'expr']);
 /** Programs that only read the files they are given. */
 const READS = new Set(['cat', 'ls', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
+/** Readers that list the folder they run in when given no operand. */
+const LISTS_FOLDER = new Set(['ls', 'du']);
 /** `test`, `[` and `[[`: only the operands of file operators are paths (src/plan/test-operands.ts). */
 export const TESTS: ReadonlySet<string> = new Set(['test', '[', '[[']);
 /** Programs that write (change, create or remove) every file they are given. */
@@ -57,7 +59,9 @@ const PRINTS: Readonly<Record<string, ReadonlySet<string>>> = {
 /** A word as a path relative to the repository (null when not static or the cwd is unknown). */
 export function use(cmd: ScriptCommand, w: Word): PathUse {
   const v = w.value;
-  const glob = v !== null && /[*?[]/.test(v) && !/^['"]/.test(w.raw);
+  // The shell reader says which words it expands (`"$D"/*` is a pattern, `"$F"` holding a `*` is not);
+  // other readers' words count when they do not start with a quote.
+  const glob = v !== null && /[*?[]/.test(v) && (w.pattern === true || !/^['"]/.test(w.raw));
   // An absolute path is outside the repository as far as the script says (its root is not known).
   return { path: v === null || cmd.cwd === null ? null : v.startsWith('/') ? v : resolveRel(cmd.cwd, v), glob, word: w };
 }
@@ -86,12 +90,18 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   // The subcommand is the first operand; a `git -C dir` (another repository) is not read.
   if (PRINTS[program] && operands[0]?.value !== undefined && PRINTS[program]!.has(operands[0]!.value ?? '') && !flags.some((f) => f === '-C' || f.startsWith('--git-dir') || f.startsWith('--work-tree'))) return effect;
   if (TESTS.has(program)) effect.reads.push(...testedPaths(args, program).map((w) => use(cmd, w)));
-  else if (READS.has(program)) effect.reads.push(...operands.map((w) => use(cmd, w)));
-  else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
+  else if (READS.has(program)) {
+    effect.reads.push(...operands.map((w) => use(cmd, w)));
+    // `ls > FILES`, `files=$(ls)`: with no operand they read the folder they run in, a result
+    // when a file or a variable receives it (piped on, `ls -la | grep -v foo`, it is taken for a
+    // report as on the terminal).
+    if (operands.length === 0 && LISTS_FOLDER.has(program) && (cmd.stdout?.kind === 'capture' || cmd.redirects.some((r) => /^(>|>>|>\||&>|&>>)$/.test(r.op) && !/^&?\d*-?$/.test(r.target.value ?? 'x') && r.target.value !== '/dev/null'))) effect.reads.push({ path: cmd.cwd, glob: false, word: cmd.words[at]! });
+  } else if (WRITES.has(program)) effect.writes.push(...operands.map((w) => use(cmd, w)));
   else if (MODE_FIRST.has(program) && !flags.some((f) => f.startsWith('--reference'))) effect.writes.push(...operands.slice(1).map((w) => use(cmd, w)));
   else if ((COPIES.has(program) || program === 'mv') && !flags.some((f) => f === '-t' || f.startsWith('--target-directory'))) {
     const dest = operands[operands.length - 1];
-    const sources = operands.slice(0, -1);
+    // One operand must expand into several (`cp dist/app{,.bak}`): which are sources is not known.
+    const sources = operands.length === 1 && (program === 'cp' || program === 'mv') ? operands : operands.slice(0, -1);
     (program === 'mv' ? effect.writes : effect.reads).push(...sources.map((w) => use(cmd, w)));
     if (dest) effect.writes.push(use(cmd, dest));
   } else if (program === 'sed' || (program === 'perl' && flags.some((f) => /^-[A-Za-z]*[pni]/.test(f)))) {

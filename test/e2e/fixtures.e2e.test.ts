@@ -87,6 +87,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // The image, then the sibling targets that run and pack the binary it left: the migrated
   // Makefile must still leave it there (a missing ./relay fails them).
   'export-make-sibling-target': (dir, env) => exec('make', ['image', 'smoke', 'release'], dir, env),
+  // The release target lists dist/ through a `$(shell …)` Make expands after the image target ran.
+  'make-shell-lists-artifact': (dir, env) => exec('make', ['release'], dir, env),
   // The script that builds the image, then the one that runs the binary it left.
   'export-npm-sibling-script': (dir, env) => exec('npm', ['run', 'ci'], dir, env),
   // A run-time build handed steps.sh on its input; the binary is run on the host after the image build.

@@ -65,6 +65,12 @@ describe('Makefile recipes', () => {
     expect(after).toContain("\tdocker build --target export --output type=local,dest=. -f Dockerfile --build-arg VERSION=1.4.2 --build-arg 'NOTE=$$HOME' .\n");
   });
 
+  it('exports it for a listing a `$(shell …)` of a later target pastes into its recipe (its output is no report to the terminal)', () => {
+    const makefile = ['all: image release', '', 'image:', '\tdocker build -t relay:build -f Dockerfile.build .', '\tdocker create --name relay-x relay:build', '\tdocker cp relay-x:/out/relay ./relay', '\tdocker rm relay-x', '\tdocker build -t relay:latest .', '', 'release: image', '\techo $(shell ls .) > FILES', ''].join('\n');
+    const after = migrated('Makefile', { Makefile: makefile });
+    expect(after).toContain('\tdocker build --target export --output type=local,dest=. -f Dockerfile .\n');
+  });
+
   it('refuses a flag of another rule that reads a value Make only knows when it runs', () => {
     const makefile = ['builder:', '\tdocker build -t relay:build -f Dockerfile.build --build-arg VERSION=$(shell git describe) .', '', 'image: builder', '\tdocker create --name relay-x relay:build', '\tdocker cp relay-x:/out/relay ./relay', '\tdocker rm relay-x', '\tdocker build -t relay:latest .', SMOKE].join('\n');
     const plan = planFiles({ ...BASE, Makefile: makefile });

@@ -37,6 +37,39 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('./package.sh .').exported).toBe(true);
   });
 
+  it('exports it for a pattern the shell expands after a quoted part (`"$D"/*`), but not for a quoted one', () => {
+    // The `*` is outside the quotes: the shell expands "$D"/* into the names in the folder.
+    const glob = outcome('D=.\nsha256sum "$D"/a* > SUMS');
+    expect(glob.exported).toBe(true);
+    expect(glob.why).toContain('names it through a pattern');
+    expect(outcome('P=a*\nsha256sum $P > SUMS').exported).toBe(true);
+    // Quoted whole, the `*` is a character of the name: no file of that name is extracted.
+    expect(outcome('sha256sum "a*" > SUMS || true').exported).toBe(false);
+  });
+
+  it('exports it for a listing of the folder it runs in, given no operand, that a file or a pipe receives', () => {
+    expect(outcome('ls > FILES').exported).toBe(true);
+    expect(outcome('files=$(ls)\necho "$files" > FILES').exported).toBe(true);
+    expect(outcome('du -a > SIZES').exported).toBe(true);
+    // Printed to the terminal, it succeeds either way: a report, not a result.
+    expect(outcome('ls -l').exported).toBe(false);
+    expect(outcome('ls -la | grep -v foo').exported).toBe(false);
+  });
+
+  it('exports it for a loop or a group reading it on its input (`done < app`, `done < <(ls)`)', () => {
+    expect(outcome('while read -r line; do echo "$line"; done < app > COPY').exported).toBe(true);
+    expect(outcome('while read -r f; do echo "$f"; done < <(ls) > FILES').exported).toBe(true);
+    expect(outcome('{ read -r first; echo "$first"; } < app > HEAD').exported).toBe(true);
+    // The group's output is no input: it only writes.
+    expect(outcome('{ echo a; echo b; } > NOTES').exported).toBe(false);
+  });
+
+  it('exports it for a file bash reads itself (`$(< app)`) and for a copy whose one operand expands to its source and destination', () => {
+    expect(outcome('V=$(< app)\necho "$V" > COPY').exported).toBe(true);
+    expect(outcome('echo "$(< app)" > COPY').exported).toBe(true);
+    expect(outcome('cp app{,.bak}').exported).toBe(true);
+  });
+
   it('exports it for a tar that changes into its folder first and names it there (-C, --directory)', () => {
     const inOut = (after: string) => {
       const text = script(after).replace('docker build -t app:build', 'mkdir -p out\ndocker build -t app:build').replace('x:/out/app ./app', 'x:/out/app out/app');

@@ -117,6 +117,13 @@ describe('PowerShell statements', () => {
     ).toEqual([['rm', '-r', '-f', 'dist'], ['mkdir', '-p', 'bin'], ['touch', 'stamp'], ['cp', 'bin/app', 'out/app'], ['mv', 'a', 'b'], ['test', '-e', 'app'], ['echo', 'done'], ['echo', 'oops']]);
   });
 
+  it('a -Path with wildcards is a pattern (each match), a -LiteralPath or a destination a name', () => {
+    const s = read("Copy-Item dist/* release/\nRemove-Item -Path 'out\\*.tmp'\nCopy-Item -LiteralPath 'a[1]' b\nTest-Path bin/app?\n");
+    expect(s.commands.map(words)).toEqual([['cp', 'dist/*', 'release/'], ['rm', 'out/*.tmp'], ['cp', 'a[1]', 'b'], ['test', '-e', 'bin/app?']]);
+    // The shell reads the pattern's `*` unquoted, as PowerShell expands it; not the literal path's `[`.
+    expect(s.commands.map((c) => c.words.map((w) => w.pattern === true))).toEqual([[false, true, false], [false, true], [false, false, false], [false, false, true]]);
+  });
+
   it('parameters bind by unique prefix, in any case; an unknown one leaves the cmdlet unmodelled', () => {
     expect(commands('remove-item -rec -fo dist\n')).toEqual([['rm', '-r', '-f', 'dist']]);
     expect(commands('Remove-Item dist -Include *.exe\n')[0]![0]).toBe('Remove-Item.ps');

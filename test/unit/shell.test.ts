@@ -41,6 +41,43 @@ describe('shell adapter: reading', () => {
     ]);
   });
 
+  it('reads a loop over a pattern as names only known at run time, not as the pattern\'s text', () => {
+    // `for f in *` binds f to each name the pattern matches (an extracted artifact among them),
+    // so `sha256sum "$f"` reads a path only known at run time, not a file named `*`.
+    expect(values('for f in *; do sha256sum "$f"; done\nP=\'out/*.tgz\'\nfor f in $P; do cat "$f"; done\nfor f in "*" a; do echo "$f"; done\n')).toEqual([
+      ['sha256sum', null],
+      ['cat', null],
+      ['echo', '*'],
+      ['echo', 'a'],
+    ]);
+  });
+
+  it('reads a word with bash brace alternatives as only known at run time', () => {
+    // bash runs `tar czf rel.tgz dist/app dist/README.md`: not one file named `dist/{app,README.md}`.
+    expect(values('tar czf rel.tgz dist/{app,README.md} v{1..3}\necho "dist/{a,b}" {} x{y}\n')).toEqual([
+      ['tar', 'czf', 'rel.tgz', null, null],
+      ['echo', 'dist/{a,b}', '{}', 'x{y}'],
+    ]);
+  });
+
+  it('reads the `$(…)` of a case word and of an arithmetic expansion as commands', () => {
+    expect(values('case "$(ls dist)" in *app*) echo ok;; esac\nsize=$(( $(wc -c < dist/app) + 1 ))\necho $(( 2 * $(cat n) ))\n')).toEqual([
+      ['ls', 'dist'],
+      ['echo', 'ok'],
+      ['wc', '-c'],
+      ['cat', 'n'],
+      ['echo', null],
+    ]);
+  });
+
+  it('reads the `$(…)` inside an assigned or exported value that is more than that `$(…)`', () => {
+    expect(values('TAG="greeter-$(cat dist/VERSION)"\nexport N="$(( $(wc -c < dist/app) ))"\nlocal_x=1\necho "$TAG"\n')).toEqual([
+      ['cat', 'dist/VERSION'],
+      ['wc', '-c'],
+      ['echo', null],
+    ]);
+  });
+
   it('follows cd to know each command\'s working directory', () => {
     const { script } = parse('cd app\ndocker build .\n(cd ../web && make)\nmake\ncd "$(dirname "$0")"\nls\ncd $X\nls\ncd "$(dirname "${BASH_SOURCE[0]}")/.."\nls\n', 'ci/build.sh');
     // (From the start, cd "$(dirname "$0")" is ci: see the script-location idioms below.)
@@ -120,6 +157,22 @@ describe('shell adapter: reading', () => {
     expect(p.diagnostics[0]!.message).toContain('a pipeline read around a && or || list');
   });
 
+  it('reads what follows `<<EOF` on its line: the command\'s other redirects, and the body\'s `$(…)`', () => {
+    // The grammar puts `> build/app.conf` inside the here-document node: it is still the command's output.
+    const { script } = parse('cat <<EOF > build/app.conf 2>&1\nport=$(cat dist/port)\nEOF\ncat <<\'EOF\' > raw.txt\n$(not run)\nEOF\n');
+    expect(script.commands.map((c) => [c.words.map((w) => w.value), c.redirects.map((r) => `${r.op} ${r.target.value}`)])).toEqual([
+      [['cat', 'dist/port'], []],
+      [['cat'], ['<< null', '> build/app.conf', '>& 1']],
+      [['cat'], ['<< null', '> raw.txt']],
+    ]);
+    // A pipe or a list there is read by the grammar inside the here-document: not planned from.
+    for (const text of ['cat <<EOF | tee notes.txt\nhi\nEOF\n', 'cat <<EOF && rm -f app\nhi\nEOF\n']) {
+      const r = parseShell('n.sh', text);
+      expect(r.script).toBeNull();
+      expect(r.diagnostics[0]!.message).toContain('a command after a here-document on its first line');
+    }
+  });
+
   it('reads CRLF scripts: a backslash before CR LF continues the line', () => {
     expect(values('docker build -t a \\\r\n  -f b .\r\ncd sub\r\n')).toEqual([
       ['docker', 'build', '-t', 'a', '-f', 'b', '.'],
@@ -170,6 +223,14 @@ describe('shell adapter: removing commands', () => {
     return applyEdits(text, edits);
   };
   const isDocker = (w: string[]) => w[0] === 'docker';
+
+  it('refuses to remove a command whose exit status the next statement reads (`$?`)', () => {
+    // `rc=$?` would read `command -v upx`'s status instead of the copy's.
+    expect(remove('command -v upx >/dev/null\ndocker cp x:/a .\nrc=$?\nif [ $rc -ne 0 ]; then exit $rc; fi\n', isDocker)).toEqual({ error: 'line 3: reads `$?`, the exit status of the command before it, which the migration removes' });
+    expect(remove('docker cp x:/a .\nif [ "${?}" -ne 0 ]; then exit 1; fi\n', isDocker)).toHaveProperty('error');
+    // A statement further on reads the status of one that stays.
+    expect(remove('docker cp x:/a .\nmake\necho "make: $?"\n', isDocker)).toBe('make\necho "make: $?"\n');
+  });
 
   it('removes whole lines and the blank lines a removed block leaves doubled', () => {
     expect(remove('#!/bin/sh\necho a\n\ndocker create x\ndocker cp x:/a .\n\necho b\n', isDocker)).toBe('#!/bin/sh\necho a\n\necho b\n');

@@ -68,6 +68,14 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
     refuses(F, wf(step('actions/cache@v4', 'path', '${{ env.OUT }}')), 16, /reads a path only known at run time, which may hold the extracted dist\/app/);
   });
 
+  it('an action of the repository or a container action, with or without inputs, refuses: it runs its own code in the checkout', () => {
+    refuses(F, wf(['      - uses: ./.github/actions/package']), 14, /`uses: \.\/\.github\/actions\/package`, which runs its own code in the checkout .*reads the whole checkout/);
+    refuses(F, wf(['      - uses: docker://alpine:3.19', '        with:', '          args: sh -c "echo hi"']), 14, /`uses: docker:\/\/alpine:3\.19`, which runs its own code/);
+    // Run before the extraction, it finds no artifact to read.
+    const before = ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: ./.github/actions/setup', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), ''].join('\n');
+    expect(plan(F, before).setups[0]!.status).toBe('migrate');
+  });
+
   it('a path under the checkout variable is a path of the repository', () => {
     keeps(F, wf(step('softprops/action-gh-release@v2', 'files', '${{ github.workspace }}/dist/app')), /reads dist\/app/);
   });

@@ -102,6 +102,9 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     make.expansionRecipes = expansions.map((e) => (e.recipe === null ? null : e.recipe.flatMap(commandsOf)));
   }
   for (const { id, name } of expansions) {
+    // Make pastes what a `$(shell …)` prints into the text: its output is a result, not shown
+    // (`echo $(shell ls dist) > LIST` lists the folder into a file).
+    for (const c of commandsOf(id)) if (c.stdout === null) c.stdout = { kind: 'capture', symbol: name };
     make.entries.push(name);
     make.sequences.push(commandsOf(id));
   }

@@ -199,7 +199,12 @@ export interface ShellCommandOfCmdlet {
   stderr: boolean;
   /** `New-Item`'s -ItemType value node, when the program depends on it. */
   itemType?: TsNode;
+  /** Operands PowerShell reads as wildcard paths (`-Path`, by name or position; not `-LiteralPath` or a destination). */
+  patterns: TsNode[];
 }
+
+/** Cmdlets whose `-Path` takes wildcards (`Copy-Item dist/* release/` copies each match). */
+const WILDCARD_PATHS = new Set(['remove-item', 'copy-item', 'move-item', 'test-path', 'get-content', 'set-location', 'push-location']);
 
 /** The shell command a cmdlet call reads as, or null when it is not modelled. */
 export function cmdletCommand(name: string, elements: TsNode[], text: string): ShellCommandOfCmdlet | null {
@@ -212,7 +217,10 @@ export function cmdletCommand(name: string, elements: TsNode[], text: string): S
   if (!r) return null;
   if (key === 'new-item') {
     const type = (args.named.get('itemtype') ?? args.named.get('type'))!;
-    return { program: 'new-item', flags: r.flags, operands: r.operands, stderr: false, itemType: type };
+    return { program: 'new-item', flags: r.flags, operands: r.operands, stderr: false, itemType: type, patterns: [] };
   }
-  return { program: r.program, flags: r.flags, operands: r.operands, stderr: r.stderr ?? false };
+  const literal = args.named.get('literalpath');
+  const sources = key === 'copy-item' || key === 'move-item' ? r.operands.slice(0, 1) : r.operands;
+  const patterns = WILDCARD_PATHS.has(key) ? sources.filter((n) => n !== literal) : [];
+  return { program: r.program, flags: r.flags, operands: r.operands, stderr: r.stderr ?? false, patterns };
 }

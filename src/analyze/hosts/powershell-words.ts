@@ -206,6 +206,11 @@ export function shellWord(pieces: readonly Piece[], source: string): string {
   return `${out}"`;
 }
 
+/** A PowerShell wildcard path as a shell pattern: its `*`, `?` and `[` left unquoted, the rest quoted. */
+export function shellPattern(value: string): string {
+  return value.split(/([*?[])/).map((part) => (part === '' || /^[*?[]$/.test(part) ? part : shellQuote(part))).join('');
+}
+
 /** A value spelled as one PowerShell argument: bare when it is plain, else single-quoted. */
 export function psQuote(value: string): string {
   if (value !== '' && /^[A-Za-z0-9_%+=:./-]+$/.test(value) && !value.startsWith('-')) return value;

@@ -32,7 +32,7 @@ import path from 'node:path/posix';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.js';
 import { shellQuote } from '../../model/shell-quote.js';
-import { argumentPieces, psQuote, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
+import { argumentPieces, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
 interface Ctx {
@@ -214,6 +214,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
           const w = wordOf(n, false);
           // Cmdlets take `\` as a folder separator on every platform.
           const v = staticValue(argumentPieces(n, text));
+          // A wildcard path (`Copy-Item dist/* release/`) is a pattern the shell expands too.
+          if (v !== null && c.patterns.includes(n) && /[*?[]/.test(v)) return shellPattern(v.replace(/\\/g, '/'));
           return v !== null && v.includes('\\') ? shellWord([{ kind: 'lit', text: v.replace(/\\/g, '/') }], src(n)) : w;
         };
         words = [

@@ -6,6 +6,7 @@ import { walkStmt } from './statements.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
+import { shellFileRead } from './commands.js';
 import { havoc, versionOf } from './versions.js';
 
 /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
@@ -18,16 +19,18 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
       const before = w.script.commands.length;
       const inner: Scope = childScope(scope);
       for (const st of subst.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, ctx, unit, null);
+      if (w.script.commands.length === before) shellFileRead(w, subst, inner, ctx, unit);
       const made = w.script.commands.slice(before);
       if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol: `\${${name}}` };
     }
-    // The value is evaluated for its text only: its `$(…)` commands were walked above.
-    const saved = w.currentUnit;
-    w.currentUnit = -1;
+    // A value that is one `$(…)` is evaluated for its text only: its commands were walked above.
+    // Any other `$(…)` in it (`NAME="app-$(cat dist/VERSION)"`, `$(( $(wc -c < app) ))`) runs here.
+    const [saved, savedCtx] = [w.currentUnit, w.currentCtx];
+    [w.currentUnit, w.currentCtx] = subst ? [-1, savedCtx] : [unit, ctx];
     const folder = value ? folderAssigned(w, value, scope) : null;
     const word = value && folder === null ? evalWord(w, value, scope) : null;
     const v = folder ?? (word ? word.value : '');
-    w.currentUnit = saved;
+    [w.currentUnit, w.currentCtx] = [saved, savedCtx];
     const append = a.children.some((c) => !c.isNamed && c.type === '+=');
     const unsure = uncertain || append || value?.type === 'array';
     setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
@@ -68,7 +71,7 @@ function onlySubstitution(value: TsNode): TsNode | null {
   return null;
 }
 
-export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx): void {
+export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx, unit: number): void {
   const uncertain = ctx.conditional || ctx.loop;
   const keyword = decl.children[0]?.type;
   const flags = decl.namedChildren.filter((c) => c.type === 'word').map((c) => src(w, c));
@@ -78,8 +81,12 @@ export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx):
   for (const a of decl.namedChildren) {
     if (a.type === 'variable_assignment') {
       const { name, value } = assignment(w, a);
+      // Its `$(…)` run as the declaration does (`export TAG="v$(cat dist/VERSION)"`).
+      const [saved, savedCtx] = [w.currentUnit, w.currentCtx];
+      [w.currentUnit, w.currentCtx] = [unit, ctx];
       const folder = value ? folderAssigned(w, value, scope) : null;
       const word = value && folder === null ? evalWord(w, value, scope) : null;
+      [w.currentUnit, w.currentCtx] = [saved, savedCtx];
       const v = folder ?? (word ? word.value : '');
       const unsure = uncertain || value?.type === 'array';
       setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);

@@ -38,6 +38,20 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
   return cmd;
 }
 
+/**
+ * `$(< dist/VERSION)`: the shell reads the file into the text itself, as `$(cat dist/VERSION)`
+ * would; it is read as that `cat` (its word spans no text: nothing edits it).
+ */
+export function shellFileRead(w: ShellWalk, subst: TsNode, scope: Scope, ctx: Ctx, unit: number): ScriptCommand | null {
+  const inputs = subst.namedChildren.filter((c) => c.type === 'file_redirect');
+  if (inputs.length === 0 || subst.namedChildren.some((c) => c.type !== 'file_redirect' && c.type !== 'comment')) return null;
+  const at = subst.startIndex;
+  // Its one word shows the whole text in messages (`$(< dist/VERSION)` uses it).
+  const cat: Word = { value: 'cat', symbol: 'cat', staticPrefix: 'cat', raw: src(w, subst), start: at, end: at };
+  const cmd = newCommand(w, [cat], inputs.flatMap((r) => redirectOf(w, r, scope)), at, subst.endIndex, scope, unit, ctx);
+  return cmd;
+}
+
 /** Where `cd ARG` goes from the scope's folder: null when only known at run time. */
 function cdTarget(w: ShellWalk, arg: Word, scope: Scope): string | null {
   // A relative `$0` names the script's folder only from the folder the script started in.
@@ -194,11 +208,21 @@ export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'end
   let words = parts.words.map((n) => evalWord(w, n, scope));
   w.currentUnit = savedUnit;
   w.currentCtx = savedCtx;
-  let redirects = [...parts.redirects, ...outer].flatMap((r) => redirectOf(w, r, scope) ?? []);
+  // A here-document's `$(…)` run before the command, as the words' do: their commands are read in its place.
+  const readRedirect = (r: TsNode) => {
+    if (r.type !== 'heredoc_redirect') return redirectOf(w, r, scope);
+    [w.currentUnit, w.currentCtx] = [unit, ctx];
+    try {
+      return redirectOf(w, r, scope);
+    } finally {
+      [w.currentUnit, w.currentCtx] = [savedUnit, savedCtx];
+    }
+  };
+  let redirects = [...parts.redirects, ...outer, ...(ctx.inputs ?? [])].flatMap(readRedirect);
   if (glued) {
     const g = commandParts(w, glued);
     words = words.concat(g.words.map((n) => evalWord(w, n, scope)));
-    redirects = redirects.concat(g.redirects.flatMap((r) => redirectOf(w, r, scope) ?? []));
+    redirects = redirects.concat(g.redirects.flatMap(readRedirect));
   }
   if (words.length > 0) {
     const c = newCommand(w, words, redirects, stmt.startIndex, glued ? glued.endIndex : stmt.endIndex, scope, unit, ctx);

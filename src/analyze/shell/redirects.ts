@@ -1,21 +1,33 @@
-/** A redirect node (`> file`, `2>&1`, `<<EOF`) read into a Redirect. */
+/** A redirect node (`> file`, `2>&1`, `<<EOF`) read into Redirects (a here-document's line may hold more). */
 import type { Redirect } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import type { Scope } from './types.js';
-import { src, type ShellWalk } from './walk.js';
+import { src, Untrusted, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 
-export function redirectOf(w: ShellWalk, r: TsNode, scope: Scope): Redirect | null {
+export function redirectOf(w: ShellWalk, r: TsNode, scope: Scope): Redirect[] {
   const fdNode = r.namedChildren.find((c) => c.type === 'file_descriptor') ?? null;
   const fd = fdNode ? src(w, fdNode) : null;
   if (r.type === 'heredoc_redirect') {
     const delim = r.namedChildren.find((c) => c.type === 'heredoc_start');
-    if (!delim) return null;
+    if (!delim) return [];
     const op = r.children.find((c) => !c.isNamed && (c.type === '<<' || c.type === '<<-'))?.type ?? '<<';
-    return { op, fd, target: { value: null, symbol: src(w, delim), staticPrefix: '', raw: src(w, delim), start: delim.startIndex, end: delim.endIndex } };
+    // The body's `$(…)` run before the command (an unquoted delimiter): their commands are read.
+    for (const part of r.namedChildren.find((c) => c.type === 'heredoc_body')?.namedChildren ?? []) if (part.type !== 'heredoc_content') evalWord(w, part, scope);
+    const own: Redirect = { op, fd, target: { value: null, symbol: src(w, delim), staticPrefix: '', raw: src(w, delim), start: delim.startIndex, end: delim.endIndex } };
+    // The grammar puts what follows `<<EOF` on its line inside the here-document: the command's
+    // other redirects (`cat <<EOF > build/app.conf`) are read as its own; a pipe, a list or
+    // another command there (`cat <<EOF | tee notes`, `cat <<EOF && rm x`) is not read.
+    const rest = r.namedChildren.filter((c) => !HEREDOC_PARTS.has(c.type));
+    const other = rest.find((c) => c.type !== 'file_redirect' && c.type !== 'herestring_redirect');
+    if (other) throw new Untrusted('a command after a here-document on its first line', other.startIndex);
+    return [own, ...rest.flatMap((c) => redirectOf(w, c, scope))];
   }
   const target = r.childForFieldName('destination') ?? r.namedChildren.filter((c) => c.type !== 'file_descriptor')[0];
-  if (!target) return null;
+  if (!target) return [];
   const word = evalWord(w, target, scope);
-  return { op: w.text.slice(fdNode ? fdNode.endIndex : r.startIndex, target.startIndex).trim(), fd, target: word };
+  return [{ op: w.text.slice(fdNode ? fdNode.endIndex : r.startIndex, target.startIndex).trim(), fd, target: word }];
 }
+
+/** A here-document's own parts. */
+const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end', 'file_descriptor']);

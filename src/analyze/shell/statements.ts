@@ -10,6 +10,12 @@ import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 
+/** Redirect operators that only read: `<`, and `<&` of a descriptor (read as no file). */
+const INPUT_OPS = new Set(['<']);
+
+/** Item words quoted whole: the shell expands no pattern in them. */
+const QUOTED = new Set(['string', 'raw_string', 'ansi_c_string']);
+
 export function walkStmt(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
   nested(w, stmt, () => walkStmtIn(w, stmt, scope, ctx, unit, glued));
 }
@@ -25,7 +31,11 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       if (body.type === 'command') walkCommand(w, stmt, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
       // `a || b > f`: the redirect is the last command's (src/analyze/shell/lists.ts).
       else if (body.type === 'list' || body.type === 'pipeline') walkChain(w, stmt, scope, ctx, unit);
-      else walkStmt(w, body, scope, ctx, unit, null);
+      else {
+        // `done < <(ls dist)`, `} < dist/app.conf`: each command inside reads that input.
+        const inputs = stmt.namedChildren.filter((c) => c.type === 'file_redirect' && INPUT_OPS.has(c.children.find((k) => !k.isNamed)?.type ?? ''));
+        walkStmt(w, body, scope, inputs.length > 0 ? { ...ctx, inputs: [...(ctx.inputs ?? []), ...inputs] } : ctx, unit, null);
+      }
       return;
     }
     case 'variable_assignment':
@@ -35,7 +45,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       assignments(w, stmt.namedChildren.filter((c) => c.type === 'variable_assignment'), scope, ctx, unit);
       return;
     case 'declaration_command':
-      declaration(w, stmt, scope, ctx);
+      declaration(w, stmt, scope, ctx, unit);
       return;
     case 'unset_command':
       for (const n of stmt.namedChildren) if (n.type === 'variable_name' || n.type === 'word') setVar(scope, src(w, n), null);
@@ -96,9 +106,14 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       // The items are expanded (and their `$(…)` run) once, before the first pass.
       const savedUnit = w.currentUnit;
       w.currentUnit = unit;
-      const items: Word[] = loopVar ? stmt.childrenForFieldName('value').map((n) => evalWord(w, n, scope)) : [];
+      const itemNodes = loopVar ? stmt.childrenForFieldName('value') : [];
+      const items: Word[] = itemNodes.map((n) => evalWord(w, n, scope));
       w.currentUnit = savedUnit;
-      if (loopVar && !ctx.iteration && items.length > 0 && items.every((word) => word.value !== null)) {
+      // `for f in *`, `for f in out/*.tar.gz`, `for f in $PATTERN`: the shell expands the pattern
+      // into the names it matches, so the variable holds those (a `"$f"` in the body names them),
+      // not the pattern's text; which names they are is only known at run time.
+      const expanded = items.some((word, k) => word.value !== null && /[*?[]/.test(word.value) && !QUOTED.has(itemNodes[k]!.type));
+      if (loopVar && !ctx.iteration && items.length > 0 && !expanded && items.every((word) => word.value !== null)) {
         const values = items.flatMap((word) => (/['"\\]/.test(word.raw) ? [word.value!] : word.value!.split(/\s+/).filter(Boolean)));
         const loop = w.loopCounter++;
         const passes: Scope[] = [];
@@ -120,12 +135,19 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     case 'c_style_for_statement':
       walkList(w, stmt.childForFieldName('body')?.children ?? [], scope, { ...ctx, loop: true, branches: (ctx.branches ?? []).concat({ id: `loop${stmt.startIndex}` }) }, 'body');
       return;
-    case 'case_statement':
+    case 'case_statement': {
+      // The word matched (`case "$(ls dist)" in`) is expanded first: its `$(…)` run then.
+      const inAt = stmt.children.find((c) => !c.isNamed && c.type === 'in')?.startIndex ?? stmt.endIndex;
+      const [savedUnit, savedCtx] = [w.currentUnit, w.currentCtx];
+      [w.currentUnit, w.currentCtx] = [unit, ctx];
+      for (const v of stmt.namedChildren.filter((c) => c.endIndex <= inAt && c.type !== 'comment')) evalWord(w, v, scope);
+      [w.currentUnit, w.currentCtx] = [savedUnit, savedCtx];
       stmt.namedChildren.filter((c) => c.type === 'case_item').forEach((item, k) => {
         const close = item.children.findIndex((c) => !c.isNamed && c.type === ')');
         walkList(w, item.children.slice(close + 1), scope, { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `case${stmt.startIndex}:${k}` }) }, 'body');
       });
       return;
+    }
     case 'test_command':
       testCommand(w, stmt, scope, ctx, unit);
       return;

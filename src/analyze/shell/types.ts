@@ -89,6 +89,12 @@ export interface Ctx {
    * branch of its own) runs whenever the body does, so the body's folder after it is known.
    */
   certainIn?: string;
+  /**
+   * Input redirects of a compound statement around this one (`while read -r f; do …; done <
+   * <(ls dist)`): every command inside reads from them. Output redirects are not passed down:
+   * the compound opens its file once, and the commands' writes add up in it.
+   */
+  inputs?: readonly TsNode[];
 }
 
 export interface ShellInit {

@@ -4,6 +4,7 @@ import { isFolderValue } from '../script-folder.js';
 import type { TsNode } from '../tree-sitter.js';
 import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
+import { shellFileRead } from './commands.js';
 import { childScope, type Scope } from './types.js';
 import { assigned, fallbackOf, havoc, variableKey, versionOf } from './versions.js';
 import { MAX_DEPTH, nested, src, Untrusted, type ShellWalk } from './walk.js';
@@ -18,7 +19,7 @@ export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
     if (w.depth + 1 > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, word.startIndex);
     const raw = src(w, word);
     const value = unescapeLit(raw, false);
-    return { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
+    return unquotedPattern(raw) ? { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex, pattern: true } : { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
   }
   return evalParts(w, [word], word.startIndex, word.endIndex, scope);
 }
@@ -38,6 +39,8 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   // static (until then both are the value itself).
   let same: string | null = '';
   let fallback: string | null = '';
+  // A `*`, `?` or `[` the shell sees unquoted: it expands the word into the names it matches.
+  let pattern = false;
   const addStatic = (s: string) => {
     if (value !== null) value += s;
     else {
@@ -75,18 +78,27 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
     let at = from;
     for (const p of parts) {
       if (!p.isNamed) continue;
-      if (p.startIndex > at) addStatic(unescapeLit(text.slice(at, p.startIndex), quoted));
+      if (p.startIndex > at) addLiteral(text.slice(at, p.startIndex), quoted);
       visit(p, quoted);
       at = p.endIndex;
     }
-    if (to > at) addStatic(unescapeLit(text.slice(at, to), quoted));
+    if (to > at) addLiteral(text.slice(at, to), quoted);
+  };
+  const addLiteral = (raw: string, quoted: boolean) => {
+    if (!quoted && unquotedPattern(raw)) pattern = true;
+    addStatic(unescapeLit(raw, quoted));
+  };
+  /** A variable's value, pattern characters and all, when the shell expands it unquoted. */
+  const addExpanded = (quoted: boolean) => (s: string) => {
+    if (!quoted && /[*?[]/.test(s)) pattern = true;
+    addStatic(s);
   };
   const visit = (p: TsNode, quoted: boolean): void => nested(w, p, () => visitIn(p, quoted));
   const visitIn = (p: TsNode, quoted: boolean): void => {
     switch (p.type) {
       case 'word':
       case 'string_content':
-        addStatic(unescapeLit(src(w, p), quoted));
+        addLiteral(src(w, p), quoted);
         return;
       case 'number':
       // The grammar reads the text of a default such as `${TAG:-app-build}` as `app` (a name) and `-build`.
@@ -106,18 +118,21 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
         visitParts(p.children, p.startIndex + 1, p.endIndex - 1, true);
         return;
       case 'concatenation':
+        // `dist/{app,README.md}`: bash makes a word of each alternative (sh keeps the text);
+        // which words there are is not read, so its value is only known at run time.
+        if (!quoted && braceAlternatives(w, p)) return addDynamic(src(w, p));
         visitParts(p.children, p.startIndex, p.endIndex, quoted);
         return;
       case 'simple_expansion': {
         const name = text.slice(p.startIndex + 1, p.endIndex);
         const known = scope.vars.get(name);
         if (isFolderValue(known)) addFolder(known, name);
-        else if (known != null) addStatic(known);
+        else if (known != null) addExpanded(quoted)(known);
         else addVariable(name);
         return;
       }
       case 'expansion':
-        expansion(w, p, scope, addStatic, addDynamic, addFolder, addVariable);
+        expansion(w, p, scope, addExpanded(quoted), addDynamic, addFolder, addVariable);
         return;
       case 'command_substitution': {
         const inner = src(w, p).replace(/\s+/g, ' ');
@@ -127,6 +142,8 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
         return;
       }
       case 'arithmetic_expansion':
+        // `$(( $(wc -c < app) ))`: the `$(…)` inside run first.
+        substitutionsIn(p).forEach((c) => captureSubst(w, c, src(w, c), scope));
         // `$((n = n + 1))` may assign: no word read before it is the same as one after.
         havoc(scope.versions);
         addDynamic(src(w, p));
@@ -139,7 +156,27 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   const raw = text.slice(from, to);
   // Two literals, not a spread: an object made by spreading has room for more fields, and a
   // sweep keeps every command's words until the plan is made.
-  return value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
+  const word: Word = value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
+  if (pattern) word.pattern = true;
+  return word;
+}
+
+/** A concatenation holding an unquoted `{…,…}` (or `{a..c}`): bash's brace expansion. */
+function braceAlternatives(w: ShellWalk, p: TsNode): boolean {
+  const kids = p.namedChildren;
+  const open = kids.findIndex((c) => c.type === 'word' && src(w, c) === '{');
+  if (open < 0) return false;
+  const close = kids.findIndex((c, k) => k > open && c.type === 'word' && src(w, c) === '}');
+  return close > open && kids.slice(open + 1, close).some((c) => c.type === 'word' && /,|\.\./.test(src(w, c)));
+}
+
+/** Unquoted literal text holding a `*`, `?` or `[` no backslash escapes. */
+function unquotedPattern(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\') i++;
+    else if (raw[i] === '*' || raw[i] === '?' || raw[i] === '[') return true;
+  }
+  return false;
 }
 
 /** `${NAME}`, `${NAME:-default}` and kin; anything else (`${#x}`, `${x/a/b}`…) is dynamic. */
@@ -189,12 +226,18 @@ function expansion(
   else addStatic(dflt);
 }
 
+/** The outermost `$(…)` under a node (their own `$(…)` are theirs to read). */
+function substitutionsIn(n: TsNode): TsNode[] {
+  return n.namedChildren.flatMap((c) => (c.type === 'command_substitution' ? [c] : substitutionsIn(c)));
+}
+
 /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
 function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): void {
   if (w.currentUnit < 0) return;
   const first = w.script.commands.length;
   const inner: Scope = childScope(scope);
   for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, w.currentCtx, w.currentUnit, null);
+  if (w.script.commands.length === first) shellFileRead(w, p, inner, w.currentCtx, w.currentUnit);
   const made = w.script.commands.slice(first);
   if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };
 }

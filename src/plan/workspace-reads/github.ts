@@ -26,6 +26,9 @@ const NO_READ = /^actions\/(checkout|download-artifact)(@|$)/;
 /** The checkout, `${{ github.workspace }}`: a path under it is a path of the repository. */
 const ROOT = /^\$\{\{\s*github\.workspace\s*\}\}(\/|$)/;
 
+/** `uses: ./path` (an action of the repository itself) and `uses: docker://image`. */
+const LOCAL_OR_CONTAINER = /^(\.\/|docker:\/\/)/;
+
 const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source/i;
 
 /** Every `uses:` step of a workflow's jobs, in file order, with the action it names. */
@@ -62,6 +65,9 @@ function readStep(step: YAMLMap, uses: string, out: WorkspaceRead[], lines: Line
   const y = yaml();
   const inputs = step.get('with', true);
   const known = KNOWN.find(([re]) => re.test(uses))?.[1];
+  // An action of the repository (`uses: ./.github/actions/package`) or a container action
+  // (`uses: docker://…`, given the workspace) runs its own steps there: it may read anything.
+  if (LOCAL_OR_CONTAINER.test(uses)) out.push({ by: `the step \`uses: ${uses}\`, which runs its own code in the checkout`, path: '', glob: false, line: lineOf(lines, step.get('uses', true)), afterOnly: true });
   if (!y.isMap(inputs)) return;
   for (const p of inputs.items) {
     const key = y.isScalar(p.key) ? String(p.key.value) : '';

@@ -60,6 +60,9 @@ export function readMeets(r: WorkspaceRead, hostPath: string, word: Word, change
   return m === 'over' && folder !== '' && folder === path.dirname(hostPath) && !changed.some((f) => f.startsWith(`${folder}/`)) ? 'exact' : 'inexact';
 }
 
+/** A step that reads only when it runs after the extraction, written above all of it. */
+const runsBefore = (r: WorkspaceRead, setup: Setup) => r.afterOnly === true && setup.extraction.length > 0 && setup.extraction.every((c) => c.line > r.line);
+
 /** The files a setup's migration rewrites or deletes: its script and its Dockerfiles. */
 export function changedBy(setup: Setup): string[] {
   return [setup.script, setup.builder.dockerfile, setup.runtime?.dockerfile].filter((f): f is string => typeof f === 'string');
@@ -72,6 +75,7 @@ export function workspaceUses(script: ScriptFile, setup: Setup, word: Word): { a
   const out: { artifact: Artifact; why: string }[] = [];
   const changed = changedBy(setup);
   for (const r of workspaceReads(script.kind, script.text)) {
+    if (runsBefore(r, setup)) continue;
     for (const a of setup.artifacts) if (readMeets(r, a.hostPath, word, changed) === 'exact') out.push({ artifact: a, why: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}` });
   }
   return out;
@@ -81,6 +85,7 @@ export function workspaceUses(script: ScriptFile, setup: Setup, word: Word): { a
 export function inexactRead(script: ScriptFile, setup: Setup, word: Word): { line: number; message: string } | null {
   const changed = changedBy(setup);
   for (const r of workspaceReads(script.kind, script.text)) {
+    if (runsBefore(r, setup)) continue;
     for (const a of setup.artifacts) {
       const m = readMeets(r, a.hostPath, word, changed);
       if (m === null || (m === 'exact' && a.hostNeeded)) continue;

@@ -18,6 +18,8 @@ export interface WorkspaceRead {
    * key may be any job's (GitLab's `default:` or a template) or the CI kind is not cut into jobs here.
    */
   job?: string;
+  /** A step that runs its own code (a local action): it reads only when it runs after the extraction. */
+  afterOnly?: true;
 }
 
 /**
