@@ -5,6 +5,11 @@
  * to guard and goes too. So does an ignored failure, `docker rmi app:build || true` (or `|| :`):
  * it only keeps the commands before it from failing the script. Only these exact shapes count:
  * anything else after `||` (a retry, a cleanup, a fallback, an `exit 0`) keeps the removal refused.
+ *
+ * The same guard written as the next statement, `if [ $? -ne 0 ]; then echo … >&2; exit 1; fi`
+ * (`"$?"`, `!=`, `-gt`, `test` too), reads the status of the statement before it: when that goes,
+ * the guard goes with it (./shell.ts), as only a failure of what went could run its body. An
+ * `else`/`elif`, any other command in it, or a status kept for later (`rc=$?`) is not this shape.
  */
 import type { ShellScript } from '../src/analyze/shell.js';
 import type { ScriptCommand } from '../src/model/script.js';
@@ -62,4 +67,51 @@ function isFailingExit(c: ScriptCommand, alone: boolean): boolean {
 function isMessage(c: ScriptCommand): boolean {
   if (c.words[0]?.value !== 'echo' && c.words[0]?.value !== 'printf') return false;
   return c.redirects.every((r) => r.op === '>&' && (r.fd === null || r.fd === '1') && r.target.value === '2');
+}
+
+/** `[ $? -ne 0 ]` or `test $? -ne 0` (also `"$?"`, `!=`, `-gt`; `0` or `"0"`), no redirects. */
+function isFailedStatusTest(c: ScriptCommand): boolean {
+  if (c.redirects.length > 0) return false;
+  const w = c.words.map((x) => x.raw);
+  const test = w[0] === '[' ? (w.length === 5 && w[4] === ']' ? w.slice(1, 4) : null) : w[0] === 'test' && w.length === 4 ? w.slice(1) : null;
+  if (!test) return false;
+  const [status, op, zero] = test;
+  return (status === '$?' || status === '"$?"') && (op === '-ne' || op === '!=' || op === '-gt') && (zero === '0' || zero === '"0"');
+}
+
+/**
+ * Whether unit `k` is `if <failed-status test>; then <messages>; exit N; fi`, exactly: one
+ * condition, one then-body of `echo`/`printf` lines (to the terminal or standard error) ending in
+ * a failing `exit N`, no `elif`/`else`, no redirect on the `if`.
+ */
+export function isStatusGuard(script: ShellScript, k: number): boolean {
+  const u = script.units[k]!;
+  const text = script.text.slice(u.start, u.stmtEnd);
+  if (!/^if[ \t]/.test(text) || !text.endsWith('fi')) return false;
+  const inner = script.units.filter((x, j) => j !== k && x.start >= u.start && x.end <= u.stmtEnd);
+  const cmds = script.commands.filter((c) => c.start >= u.start && c.end <= u.stmtEnd);
+  if (inner.length !== cmds.length || inner.some((x) => x.chain !== null || !cmds.some((c) => c.start === x.start && c.end === x.stmtEnd))) return false;
+  const cond = inner.filter((x) => x.role === 'condition');
+  const body = inner.filter((x) => x.role === 'body');
+  if (cond.length !== 1 || body.length < 1 || cond.length + body.length !== inner.length) return false;
+  if (cond[0]!.start > body[0]!.start || body.some((x) => x.list !== body[0]!.list)) return false;
+  const at = (x: { start: number }) => cmds.find((c) => c.start === x.start)!;
+  if (!isFailedStatusTest(at(cond[0]!))) return false;
+  const last = body[body.length - 1]!;
+  return isFailingExit(at(last), false) && body.slice(0, -1).every((x) => isMessage(at(x)));
+}
+
+/** The status guards (unit indexes) that directly follow a unit in `doomed`, in the same list. */
+export function statusGuardsAfter(script: ShellScript, doomed: ReadonlySet<number>): number[] {
+  const byList = new Map<number, number[]>();
+  script.units.forEach((u, k) => {
+    if (u.list !== null) byList.set(u.list, [...(byList.get(u.list) ?? []), k]);
+  });
+  const out: number[] = [];
+  for (const members of byList.values()) {
+    for (let i = 0; i + 1 < members.length; i++) {
+      if (doomed.has(members[i]!) && isStatusGuard(script, members[i + 1]!)) out.push(members[i + 1]!);
+    }
+  }
+  return out;
 }

@@ -14,7 +14,7 @@ import type { ShellScript } from '../src/analyze/shell.js';
 import type { Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { isBlank } from '../src/model/text.js';
-import { guardOfChain, chainsOf } from './guards.js';
+import { guardOfChain, chainsOf, statusGuardsAfter } from './guards.js';
 import { deleteLines } from './lines.js';
 
 export const shellAdapter: ScriptAdapter<ShellScript> = {
@@ -75,6 +75,16 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
         changed = true;
       }
     }
+  }
+
+  // An `if [ $? -ne 0 ]; then …; exit 1; fi` right after a removed statement goes whole with
+  // it (its commands are companions: guardCommands), not command by command.
+  for (const g of statusGuardsAfter(script, doomed)) {
+    const u = units[g]!;
+    const inner = units.map((x, j) => j).filter((j) => j !== g && units[j]!.start >= u.start && units[j]!.end <= u.stmtEnd);
+    if (!inner.every((j) => doomed.has(j))) continue;
+    inner.forEach((j) => doomed.delete(j));
+    doomed.add(g);
   }
 
   // Removing a command from a condition changes which branch runs, or whether a loop ends.
@@ -192,7 +202,20 @@ function guardCommands(script: ShellScript, indices: readonly number[]): number[
     const g = script.units[guard]!;
     for (const c of script.commands) if (c.start >= g.start && c.end <= g.stmtEnd) out.push(c.index);
   }
+  // A status guard after a removed statement (a whole statement: a chain's parent or a lone command).
+  const whole = new Set([...doomedUnits].map((k) => script.units[k]!.parent ?? k).filter((k) => script.units[k]!.list !== null && isWhole(script, k, doomedUnits)));
+  for (const g of statusGuardsAfter(script, whole)) {
+    const u = script.units[g]!;
+    for (const c of script.commands) if (c.start >= u.start && c.end <= u.stmtEnd) out.push(c.index);
+  }
   return out;
+}
+
+/** Whether statement `k` goes whole: it is removed, or every member of its chain is. */
+function isWhole(script: ShellScript, k: number, doomed: ReadonlySet<number>): boolean {
+  if (doomed.has(k)) return true;
+  const members = script.units.map((u, j) => (u.parent === k ? j : -1)).filter((j) => j >= 0);
+  return members.length > 0 && members.every((j) => doomed.has(j));
 }
 
 /** Whether a statement's text expands `$?` (or `${?}`) anywhere. */

@@ -327,6 +327,33 @@ describe('shell adapter: removing commands', () => {
     ];
     for (const text of refused) expect(withGuards(text), text).toEqual({ error: expect.stringContaining('||') });
   });
+
+  it('removes an `if [ $? -ne 0 ]; then …; exit N; fi` guard right after what it guarded, and only that exact shape', () => {
+    const withGuards = (text: string) => {
+      const { script } = parse(text);
+      const idx = script.commands.filter((c) => c.words[0]?.value === 'docker').map((c) => c.index);
+      const all = [...idx, ...shellAdapter.companions(script, idx)];
+      const edits = shellAdapter.deleteCommands(script, all);
+      return 'error' in edits ? edits : applyEdits(text, edits);
+    };
+    expect(withGuards('make\ndocker cp b:/a .\nif [ $? -ne 0 ]; then\n  echo "copy failed" >&2\n  exit 1\nfi\necho z\n')).toBe('make\necho z\n');
+    expect(withGuards('docker cp b:/a .\nif [ "$?" != "0" ]; then exit 3; fi\necho z\n')).toBe('echo z\n');
+    expect(withGuards('docker cp b:/a .\nif test $? -gt 0; then printf "failed\\n"; exit 2; fi\necho z\n')).toBe('echo z\n');
+    expect(withGuards('docker create --name b i && docker cp b:/a .\nif [ $? -ne 0 ]; then exit 1; fi\n')).toBe('');
+    // A guard of a kept command stays; so does one not right after the removed command.
+    expect(withGuards('docker cp b:/a .\nmake\nif [ $? -ne 0 ]; then exit 1; fi\n')).toBe('make\nif [ $? -ne 0 ]; then exit 1; fi\n');
+    const refused = [
+      'docker cp b:/a .\nif [ $? -ne 0 ]; then echo failed; exit 1; else echo ok; fi\n',
+      'docker cp b:/a .\nif [ $? -ne 0 ]; then rm -rf out; exit 1; fi\n',
+      'docker cp b:/a .\nif [ $? -ne 0 ]; then echo failed; fi\n',
+      'docker cp b:/a .\nif [ $? -ne 0 ]; then echo failed; exit 0; fi\n',
+      'docker cp b:/a .\nif [ $? -eq 0 ]; then echo copied; exit 1; fi\n',
+      'docker cp b:/a .\nif [ $? -ne 0 ]; then echo failed; exit 1; elif true; then exit 1; fi\n',
+      'docker cp b:/a .\nif [ $? -ne 0 ]; then echo failed; exit 1; fi > log\n',
+      'docker cp b:/a .\nif [ $? -ne 0 ] && true; then exit 1; fi\n',
+    ];
+    for (const text of refused) expect(withGuards(text), text).toEqual({ error: expect.stringContaining('$?') });
+  });
 });
 
 describe('shellQuote', () => {
