@@ -49,6 +49,7 @@ import { namedThrough, passedArgs, variableReach, variableSources } from './copy
 import { foldCopies } from './copied-artifacts.js';
 import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
+import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -559,6 +560,8 @@ function makeSetup(
     // Not once the script's own cleanup removed it (`rm -rf out`, then `./notify`).
     // The one call of the function the setup is in: its body's commands were read where they stand.
     if (callsOwnBody(script, cmd, builder.inv.cmd)) continue;
+    // `rm -f out/app` before the runtime build: it succeeds without the file too, and leaves it gone either way.
+    if (forcedRemoval(cmd) && !verboseRemoval(cmd)) continue;
     const between = sequence.slice(lastExtraction + 1, pos(cmd));
     const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, between));
     const used = laterUse(cmd, present, fs, script);

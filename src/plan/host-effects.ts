@@ -25,6 +25,7 @@ import { hostEffect, meets, use, type PathUse } from './host-commands.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored } from './failure-ignored.js';
 import { removedOutputUses } from './removed-outputs.js';
+import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -363,6 +364,15 @@ function setupDockerfiles(setup: Setup): string[] {
   return [...out];
 }
 
+/**
+ * `rm -rf out` after `cp out/app bin/app` put the file where the runtime build copies it: the
+ * extracted file the runtime build does not read, and nothing later needs on the host, is only
+ * thrown away. A forced removal succeeds whether or not it is there, so it can stay as it is.
+ */
+function discardsUnread(cmd: ScriptCommand, a: Artifact): boolean {
+  return forcedRemoval(cmd) && !verboseRemoval(cmd) && a.consumers.length === 0 && !a.hostNeeded;
+}
+
 /** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */
 function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse, phaseFor: (a: Artifact) => string): void {
   for (const u of writes) {
@@ -378,6 +388,7 @@ function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean,
       const m = meets(u, a.hostPath);
       if (m === null) continue;
       if (phaseFor(a) === 'window') {
+        if (discardsUnread(cmd, a)) continue;
         refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
         return;
       }

@@ -306,3 +306,24 @@ describe('host effects: each artifact\'s window opens at the command that extrac
     refused(files('mkdir -p dist', 'strip dist/app'), 'HOST_POSTPROCESS', 7);
   });
 });
+
+describe('host effects: the extracted file thrown away once it is copied into place', () => {
+  const placed = (after: string[]) =>
+    repo([BUILD, 'docker create --name x app:build', 'mkdir -p out bin', 'docker cp x:/out/app out/app', 'docker rm x', 'cp out/app bin/app', ...after], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' });
+  it('`rm -rf out` (or `rm -f out/app`) before the runtime build only discards what the runtime build does not read: it migrates and stays', () => {
+    const { out } = migrates(placed(['rm -rf out; echo cleaned', RUN]));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\nmkdir -p out bin\nrm -rf out; echo cleaned\n${RUN}\n`);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app');
+    migrates(placed(['rm -f out/app', RUN]));
+  });
+  it('a removal that fails without the file, or says what it removed, a change of it, or a removal of the placed copy still refuses', () => {
+    refused(placed(['rm out/app', RUN]), 'HOST_POSTPROCESS', 9);
+    refused(placed(['rm -fv out/app', RUN]), 'HOST_POSTPROCESS', 9);
+    refused(placed(['strip out/app', RUN]), 'HOST_POSTPROCESS', 9);
+    refused(placed(['rm -rf bin', RUN]), 'HOST_POSTPROCESS', 9);
+  });
+  it('a later use of the removed file gets no export stage: it found nothing in the old run either', () => {
+    const { out } = migrates(placed(['rm -rf out', RUN, 'sha256sum out/app']));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\nmkdir -p out bin\nrm -rf out\n${RUN}\nsha256sum out/app\n`);
+  });
+});
