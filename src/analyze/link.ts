@@ -26,7 +26,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { changesDir, dirStateAt } from './host-dirs.js';
 import { isMakeScript } from './embedded.js';
-import { callsOwnBody } from './repeated-bodies.js';
+import { callsOwnBody, runsBeforeOwnBody } from './repeated-bodies.js';
 import { neverMadeFolder, unprovenFile } from './file-landing.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
@@ -388,7 +388,8 @@ function makeSetup(
 
   // `docker cp c:/out/app app.tmp`, then `mv app.tmp app`: the rename is part of the extraction (./renamed-artifacts.ts).
   // (the one call of the function the setup is in comes after its body's commands, which were read where they stand: it is no use of a file)
-  const afterExtraction = sequence.filter((c) => pos(c) > lastExtraction && !callsOwnBody(script, c, builder.inv.cmd));
+  // (nor does a top-level command between that body and the call, which runs before the body: ./repeated-bodies.ts)
+  const afterExtraction = sequence.filter((c) => pos(c) > lastExtraction && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
   const renames = foldRenames(setup.artifacts, afterExtraction, sequence.filter((c) => pos(c) <= lastExtraction), fs);
   for (const mv of renames) {
     commands.add(mv);
@@ -559,7 +560,7 @@ function makeSetup(
     // folder, a program the tool does not model run beside it): an export stage keeps it.
     // Not once the script's own cleanup removed it (`rm -rf out`, then `./notify`).
     // The one call of the function the setup is in: its body's commands were read where they stand.
-    if (callsOwnBody(script, cmd, builder.inv.cmd)) continue;
+    if (callsOwnBody(script, cmd, builder.inv.cmd) || runsBeforeOwnBody(script, cmd, builder.inv.cmd, sequence)) continue;
     // `rm -f out/app` before the runtime build: it succeeds without the file too, and leaves it gone either way.
     if (forcedRemoval(cmd) && !verboseRemoval(cmd)) continue;
     const between = sequence.slice(lastExtraction + 1, pos(cmd));

@@ -30,3 +30,15 @@ export function callsOwnBody(script: ScriptFile, call: ScriptCommand, inner: Scr
   const id = call.words[0]?.value ? (script as { functions?: ReadonlyMap<string, string> }).functions?.get(call.words[0].value) : undefined;
   return id !== undefined && (inner.branches?.some((b) => b.id === id) ?? false) && repeatedBody(script, inner) === null;
 }
+
+/**
+ * True when `cmd` stands on the script's top level after the body of the function holding
+ * `inner` (run once, as callsOwnBody), but before that function's one call: it runs before
+ * the whole body, though the body is read where it stands (`build() { …extraction… }`, then
+ * `prepare`, then `build`). It is no later use of what the body extracts.
+ */
+export function runsBeforeOwnBody(script: ScriptFile, cmd: ScriptCommand, inner: ScriptCommand, sequence: readonly ScriptCommand[]): boolean {
+  if (cmd.loop || cmd.conditional || cmd.iteration !== null || (cmd.branches?.length ?? 0) > 0) return false;
+  const at = sequence.indexOf(cmd);
+  return at >= 0 && sequence.slice(at + 1).some((c) => callsOwnBody(script, c, inner) && !c.loop && !c.conditional && c.iteration === null && !(c.branches?.length));
+}
