@@ -45,7 +45,7 @@ import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
-import { namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
+import { contextSource, namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { foldCopies } from './copied-artifacts.js';
 import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
@@ -626,12 +626,12 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         if (hit === null) return;
         any = true;
         if (!probe) {
-          const value = v.value === null ? 'a value the tool cannot know before the build, which may name' : `${JSON.stringify(v.value)} in this build, which names`;
+          const value = v.value === null ? `a value the tool cannot know before the build${v.unknown ? ` (${v.unknown})` : ''}, which may name` : `${JSON.stringify(v.value)} in this build, which names`;
           diagnostics.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${copy.keyword} ${facts.text.slice(src.start, src.end)}\` reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} the extracted ${hit}; merged, the context no longer holds it, and the line is not rewritten through a variable`, {
             file: facts.path,
             line: copy.line,
             setup,
-            hint: 'Write the artifact\'s path literally in its COPY line, then run the tool again.',
+            hint: `Write the artifact's path literally in its ${copy.keyword} line (\`${copy.keyword} ${contextSource(hit, runtime.context!)} …\` at ${facts.path}:${copy.line}), then run the tool again.`,
           }));
         }
         return;
