@@ -327,3 +327,26 @@ describe('host effects: the extracted file thrown away once it is copied into pl
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\nmkdir -p out bin\nrm -rf out\n${RUN}\nsha256sum out/app\n`);
   });
 });
+
+describe('host effects: a script the setup\'s script runs, read for what it writes', () => {
+  const NOTHING_READ = 'FROM alpine:3.19\nRUN mkdir -p /out && echo "#!/bin/sh" > /out/app && chmod 755 /out/app\n';
+  it('one that changes the artifact between the extraction and the runtime build refuses, even when the builder reads nothing', () => {
+    const d = refused(repo([BUILD, ...EXTRACT, './post.sh', RUN], { 'Dockerfile.build': NOTHING_READ, 'post.sh': '#!/bin/sh\necho "# stamped" >> app\n' }), 'HOST_POSTPROCESS', 7);
+    expect(d.message).toContain('`./post.sh` (`echo "# stamped"`, post.sh:2) changes app');
+    refused(repo([BUILD, ...EXTRACT, 'sh scripts/post.sh', RUN], { 'Dockerfile.build': NOTHING_READ, 'scripts/post.sh': 'set -e\n./scripts/strip.sh\n', 'scripts/strip.sh': '#!/bin/sh\nstrip app\n' }), 'HOST_POSTPROCESS', 7);
+  });
+  it('one between the two builds that writes only what the builder does not read migrates, and stays', () => {
+    const { out } = migrates(repo([BUILD, ...EXTRACT, './prepare.sh', RUN], { 'prepare.sh': '#!/bin/sh\nset -e\nmkdir -p gen\necho ready > gen/stamp.txt\n' }));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n./prepare.sh\n${RUN}\n`);
+  });
+  it('one that writes what the builder reads, or runs a program the tool does not model, still refuses, naming the command inside', () => {
+    refused(repo([BUILD, ...EXTRACT, './prepare.sh', RUN], { 'prepare.sh': '#!/bin/sh\necho "package main" > main.go\n' }), 'BUILDER_INPUT_CHANGED', 7);
+    const d = refused(repo([BUILD, ...EXTRACT, './prepare.sh', RUN], { 'prepare.sh': '#!/bin/sh\npython3 tools/gen.py\n' }), 'BUILDER_INPUT_CHANGED', 7);
+    expect(d.message).toContain('the tool does not know what `python3 tools/gen.py` writes');
+    expect(d.message).toContain('in prepare.sh, which `./prepare.sh` (build.sh:7) runs');
+  });
+  it('a `mkdir` of the destination in a script run before the extraction is read as that mkdir', () => {
+    const files = repo([BUILD, './prepare.sh', 'docker create --name x app:build', 'docker cp x:/out/app dist/app', 'docker rm x', RUN, 'rm -rf dist'], { Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n', 'prepare.sh': '#!/bin/sh\nmkdir -p dist\n' });
+    migrates(files);
+  });
+});
