@@ -21,7 +21,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
-import { hostEffect, meets, use, type PathUse } from './host-commands.js';
+import { hostEffect, meets, readsOnlyNamed, use, type HostEffect, type PathUse } from './host-commands.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored } from './failure-ignored.js';
 import { removedOutputUses } from './removed-outputs.js';
@@ -132,6 +132,8 @@ export function checkHostEffects(
         const inside = callee?.unknown && why?.startsWith('the tool does not know') ? ` (\`${shown(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '';
         if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}${inside}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
       }
+      // (one refusal of a command is enough: a program not modelled here refused above already as a writer of the builder's inputs)
+      if (out.diagnostics.length === before && !effect.known) checkUnmodelledWindow(cmd, effect, setup, refuse, phaseFor, callee?.unknown ? ` (\`${shown(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '');
     }
   }
   checkWorkspaceReads(setup, script, refuse);
@@ -381,6 +383,22 @@ function setupDockerfiles(setup: Setup): string[] {
  */
 function discardsUnread(cmd: ScriptCommand, a: Artifact): boolean {
   return forcedRemoval(cmd) && !verboseRemoval(cmd) && a.consumers.length === 0 && !a.hostNeeded;
+}
+
+/**
+ * A program the tool does not model (`python3 tools/stamp.py`), run between an artifact's
+ * extraction and the runtime build that copies it from a folder holding it (or above it, or
+ * only known at run time), may change it without naming it: the old image held what it left.
+ * Programs known to touch no file no word names (`git push`, `kubectl apply`) are exempt;
+ * `curl` and `wget` are not (`-O` names the file after the URL).
+ */
+function checkUnmodelledWindow(cmd: ScriptCommand, effect: HostEffect, setup: Setup, refuse: Refuse, phaseFor: (a: Artifact) => string, via: string): void {
+  if (readsOnlyNamed(cmd, effect) && effect.program !== 'curl' && effect.program !== 'wget') return;
+  const cwd = cmd.cwd;
+  const hit = setup.artifacts.find((a) => a.consumers.length > 0 && phaseFor(a) === 'window' && (cwd === null || cwd === '' || a.hostPath === cwd || a.hostPath.startsWith(`${cwd}/`) || cwd.startsWith(`${a.hostPath}/`)));
+  if (!hit) return;
+  const where = cwd === null ? 'from a folder only known at run time' : `from ${cwd === '' ? 'the repository root' : cwd}`;
+  refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, which holds ${hit.hostPath}, after it is extracted and before the runtime build copies it: it may change it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), or move it after the runtime build; then run the tool again.');
 }
 
 /** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */

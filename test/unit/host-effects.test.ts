@@ -130,8 +130,17 @@ describe('host effects: what the builder reads, written before the merged builde
   it('writes the builder does not read, printing commands, and commands outside the two builds migrate', () => {
     migrates(repo([BUILD, ...EXTRACT, 'echo "built" > notes.txt', 'go vet ./...', 'git describe --tags', RUN]));
     migrates(repo(['./scripts/stamp.sh', 'git describe --tags > VERSION', BUILD, ...EXTRACT, RUN, './scripts/notify.sh'], { 'Dockerfile.build': BROAD }));
-    // A builder that reads nothing from its context.
-    migrates(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' }));
+    // A builder that reads nothing from its context: a program not modelled there may still change the artifact (below).
+    migrates(repo([BUILD, ...EXTRACT, 'echo built > notes.txt', RUN], { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' }));
+  });
+  it('a program the tool does not model, run between the extraction and the runtime build from a folder holding the artifact, refuses even when the builder reads nothing', () => {
+    const nothing = { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' };
+    const d = refused(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], nothing), 'HOST_POSTPROCESS', 7);
+    expect(d.message).toContain('runs a program the tool does not model from the repository root, which holds app');
+    refused(repo([BUILD, ...EXTRACT, 'python3 tools/stamp.py', RUN], nothing), 'HOST_POSTPROCESS', 7);
+    // run from a folder that does not hold it, or a program known to touch no file it is not given: it migrates
+    migrates(repo([BUILD, ...EXTRACT, '(cd docs && ./render)', RUN], nothing));
+    migrates(repo([BUILD, ...EXTRACT, 'git push origin main', RUN], nothing));
   });
 });
 
