@@ -400,7 +400,9 @@ function makeSetup(
   // (a container that only idled while files were copied out of it holds the image's files as built)
   const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
   // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
-  const copies = foldCopies(setup.artifacts, afterExtraction.filter((c) => !renames.includes(c)), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  // (and a copy made while the container is still there: `docker cp c:/out/app app`, `cp app bin/app`, `docker rm c`)
+  const amid = sequence.filter((c) => pos(c) > Math.min(...setup.extraction.map(pos)) && pos(c) < lastExtraction && !commands.has(c) && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
+  const copies = foldCopies(setup.artifacts, [...amid, ...afterExtraction.filter((c) => !renames.includes(c))], sequence, fs, isFile);
   // A plain cp on the host gives its copy the mode less the shell's umask.
   const hostCopies = new Set(copies.filter((c) => c.masked).map((c) => c.artifact));
   for (const { cmd, artifact } of copies) {
