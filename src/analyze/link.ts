@@ -26,7 +26,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { changesDir, dirStateAt } from './host-dirs.js';
 import { isMakeScript } from './embedded.js';
-import { callsOwnBody, runsBeforeOwnBody } from './repeated-bodies.js';
+import { callsOuterBody, callsOwnBody, runsBeforeOwnBody } from './repeated-bodies.js';
 import { neverMadeFolder, unprovenFile } from './file-landing.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
@@ -562,7 +562,7 @@ function makeSetup(
     // folder, a program the tool does not model run beside it): an export stage keeps it.
     // Not once the script's own cleanup removed it (`rm -rf out`, then `./notify`).
     // The one call of the function the setup is in: its body's commands were read where they stand.
-    if (callsOwnBody(script, cmd, builder.inv.cmd) || runsBeforeOwnBody(script, cmd, builder.inv.cmd, sequence)) continue;
+    if (callsOwnBody(script, cmd, builder.inv.cmd) || runsBeforeOwnBody(script, cmd, builder.inv.cmd, sequence) || callsOuterBody(script, cmd, builder.inv.cmd, sequence)) continue;
     // `rm -f out/app` before the runtime build: it succeeds without the file too, and leaves it gone either way.
     if (forcedRemoval(cmd) && !verboseRemoval(cmd)) continue;
     const between = sequence.slice(lastExtraction + 1, pos(cmd));

@@ -33,6 +33,16 @@ describe('top-level steps between the body holding the setup and its call', () =
     expect(applied(f, plan)['build.sh']).toContain('--target export');
   });
 
+  it('in a `main` function calling both, the steps before the call of the setup\'s function run first too', () => {
+    const f = files(['prepare() {', '  [ -d out ] || mkdir out', '}', ...BODY, 'main() {', '  prepare', '  build', '}', 'main "$@"']);
+    expect(errors(f)).toEqual([]);
+    expect(applied(f, planFiles(f))['build.sh']).toContain('build() {\n  docker build -t app:latest .\n}\nmain() {\n  prepare\n  build\n}\nmain "$@"\n');
+    // a use after the call, in main, still keeps the file on the host (here refused: no folder made for the export)
+    expect(errors(files(['prepare() {', '  [ -d out ] || mkdir out', '}', ...BODY, 'main() {', '  prepare', '  build', '  sha256sum out/app', '}', 'main "$@"']))).toContain('ARTIFACT_USED_ON_HOST');
+    // main defined before the setup's body: its later steps stand before the extraction, so its call is read as a use
+    expect(errors(files(['prepare() {', '  [ -d out ] || mkdir out', '}', 'main() {', '  prepare', '  build', '}', ...BODY, 'main "$@"']))).toContain('ARTIFACT_USED_ON_HOST');
+  });
+
   it('a command in a branch is not read as running first', () => {
     expect(errors(files([...BODY, 'if [ -n "$CI" ]; then [ -d out ] || mkdir out; fi', 'build']))).toContain('ARTIFACT_USED_ON_HOST');
   });
