@@ -104,10 +104,13 @@ const hostMode = (mode: number | null, masked: boolean) => (mode === null ? null
  * stand as the first command naming them: each a new artifact at the destination, and the
  * command that made it.
  */
-export function foldCopies(artifacts: readonly Artifact[], after: readonly ScriptCommand[], before: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean): { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] {
+export function foldCopies(artifacts: readonly Artifact[], candidates: readonly ScriptCommand[], sequence: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean): { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] {
   const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] = [];
+  const pos = (c: ScriptCommand) => sequence.indexOf(c);
   for (const a of artifacts) {
     if (a.contentsOnly) continue;
+    // From the command that extracts it on (`docker cp c:/out/app app`, `cp app bin/app`, then `docker rm c`).
+    const after = candidates.filter((c) => pos(c) > pos(a.via.cmd));
     // The file's mode when the copy reads it: `cat > app` then `chmod +x app` (null: the container's).
     let mode = a.mode;
     let chmodded = false;
@@ -126,7 +129,7 @@ export function foldCopies(artifacts: readonly Artifact[], after: readonly Scrip
       // run whenever the extraction runs: both on every path, or both in the same branches (the body of the function holding the pipeline)
       const paths = pathsKey(cmd);
       if (paths === null || paths !== pathsKey(a.via.cmd)) break;
-      const upTo = [...before, ...after.slice(0, k)];
+      const upTo = sequence.slice(0, pos(cmd));
       // Into a folder (named so, or one there when it runs): the copy lands in it under the file's name.
       const dest = c.into || dirStateAfter(c.dest, upTo, fs) === 'dir' ? `${c.dest}/${path.basename(c.src)}` : c.dest;
       if (after.slice(0, k).some((x) => !makesHoldersOf(x, dest) && named(x).some((p) => reaches(p, dest)))) break;

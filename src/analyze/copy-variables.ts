@@ -23,6 +23,8 @@ export interface VariableSource {
   /** The source with each variable written as its value, or null when one is not known; `prefix`: its text before the first unknown one. */
   value: string | null;
   prefix: string;
+  /** Why the first variable not known is not (with `value` null for it). */
+  unknown?: string;
 }
 
 /** The values a build passes with `--build-arg` (null where only known at run time, or taken from the environment), or null when a name is not known. */
@@ -89,23 +91,25 @@ function sourceValue(
   let at = src.start;
   let known = true;
   let prefix: string | null = null;
+  let why: string | undefined;
   for (const v of inside) {
     const r = v.getRange();
     const value = values.get(v.getName());
     written += text.slice(at, offset(r.start));
     if (typeof value !== 'string' || v.getModifier() !== null) {
       prefix ??= written;
+      why ??= unknownWhy(v, text.slice(offset(r.start), offset(r.end)), value);
       known = false;
     } else written += value;
     at = offset(r.end);
   }
   written += text.slice(at, src.end);
-  const names = [...new Set(inside.map((v) => v.getName()))];
+  const names = [...new Set(inside.map((v) => identifier(v.getName())))];
   // (a JSON form's string is read as JSON; a shell-form word with a quote or an escape left is not read here)
   const literal = (t: string) => (json ? jsonStringValue(t) : /["'\\`]/.test(t) ? null : t);
   // (a prefix with a quote or an escape in it is not read: it may then be anything)
   const head = (t: string) => (json ? t.replace(/^"/, '') : t);
-  if (!known) return { names, value: null, prefix: /["'\\`]/.test(head(prefix ?? '')) ? '' : head(prefix ?? '') };
+  if (!known) return { names, value: null, prefix: /["'\\`]/.test(head(prefix ?? '')) ? '' : head(prefix ?? ''), ...(why ? { unknown: why } : {}) };
   const value = literal(written);
   return { names, value: value === '' ? null : value, prefix: value ?? '' };
 }
@@ -139,4 +143,28 @@ export function namedThrough(v: VariableSource, context: string, artifacts: read
   if (v.value === null || /[*?[]/.test(v.value)) return null;
   const p = resolveRel(context, v.value.replace(/^\/+/, ''));
   return artifacts.some((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`)) ? v.value : null;
+}
+
+/**
+ * Why a variable's value is not known: a modifier (`${X:-y}`) or a pattern operator
+ * (`${BIN%.exe}`, which the parser reads as part of the name) the tool does not evaluate, no
+ * ARG or ENV of the stage giving it (the base image may), or a value given only at run time.
+ */
+function unknownWhy(v: { getName(): string; getModifier(): string | null }, written: string, value: string | null | undefined): string {
+  const name = v.getName();
+  const ident = identifier(name);
+  if (ident !== name) return `\`${written}\` applies the operator \`${name.slice(ident.length)}\` to ${ident}, which the tool does not evaluate`;
+  if (v.getModifier() !== null) return `\`${written}\` uses a modifier the tool does not evaluate`;
+  if (value === undefined) return `no ARG or ENV of the stage sets ${name}, which the base image may set`;
+  return `${name}'s value is only known when the build runs`;
+}
+
+/** The variable's own name: dockerfile-ast keeps a pattern operator in it (`BIN%.exe` of `${BIN%.exe}`). */
+function identifier(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*/.exec(name)?.[0] ?? name;
+}
+
+/** `hostPath` (repository-relative) as a COPY source read from the build context `context`. */
+export function contextSource(hostPath: string, context: string): string {
+  return context === '' ? hostPath : hostPath.startsWith(`${context}/`) ? hostPath.slice(context.length + 1) : hostPath;
 }

@@ -103,7 +103,7 @@ function sourcedPath(cmd: ScriptCommand): string | null {
  * (missing, unparsable, or a program in another language: `#!/usr/bin/env python3`). A file
  * sourced or named after `sh` is read by the shell whatever its first line says.
  */
-function shellScript(rel: string, cmd: ScriptCommand, fs: RepoFs, sourced: boolean): ScriptFile | null {
+export function shellScript(rel: string, cmd: ScriptCommand, fs: RepoFs, sourced: boolean): ScriptFile | null {
   const text = fs.readText(rel);
   if (text === null) return null;
   const explicit = sourced || (cmd.words[0]?.value !== undefined && SHELLS.has(path.basename(cmd.words[0]!.value ?? '')));

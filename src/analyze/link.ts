@@ -26,7 +26,7 @@ import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { changesDir, dirStateAt } from './host-dirs.js';
 import { isMakeScript } from './embedded.js';
-import { callsOwnBody } from './repeated-bodies.js';
+import { callsOuterBody, callsOwnBody, runsBeforeOwnBody } from './repeated-bodies.js';
 import { neverMadeFolder, unprovenFile } from './file-landing.js';
 import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
@@ -45,10 +45,11 @@ import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
-import { namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
+import { contextSource, namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { foldCopies } from './copied-artifacts.js';
 import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
+import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -387,7 +388,8 @@ function makeSetup(
 
   // `docker cp c:/out/app app.tmp`, then `mv app.tmp app`: the rename is part of the extraction (./renamed-artifacts.ts).
   // (the one call of the function the setup is in comes after its body's commands, which were read where they stand: it is no use of a file)
-  const afterExtraction = sequence.filter((c) => pos(c) > lastExtraction && !callsOwnBody(script, c, builder.inv.cmd));
+  // (nor does a top-level command between that body and the call, which runs before the body: ./repeated-bodies.ts)
+  const afterExtraction = sequence.filter((c) => pos(c) > lastExtraction && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
   const renames = foldRenames(setup.artifacts, afterExtraction, sequence.filter((c) => pos(c) <= lastExtraction), fs);
   for (const mv of renames) {
     commands.add(mv);
@@ -398,7 +400,9 @@ function makeSetup(
   // (a container that only idled while files were copied out of it holds the image's files as built)
   const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
   // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
-  const copies = foldCopies(setup.artifacts, afterExtraction.filter((c) => !renames.includes(c)), sequence.filter((c) => pos(c) <= lastExtraction), fs, isFile);
+  // (and a copy made while the container is still there: `docker cp c:/out/app app`, `cp app bin/app`, `docker rm c`)
+  const amid = sequence.filter((c) => pos(c) > Math.min(...setup.extraction.map(pos)) && pos(c) < lastExtraction && !commands.has(c) && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
+  const copies = foldCopies(setup.artifacts, [...amid, ...afterExtraction.filter((c) => !renames.includes(c))], sequence, fs, isFile);
   // A plain cp on the host gives its copy the mode less the shell's umask.
   const hostCopies = new Set(copies.filter((c) => c.masked).map((c) => c.artifact));
   for (const { cmd, artifact } of copies) {
@@ -558,7 +562,9 @@ function makeSetup(
     // folder, a program the tool does not model run beside it): an export stage keeps it.
     // Not once the script's own cleanup removed it (`rm -rf out`, then `./notify`).
     // The one call of the function the setup is in: its body's commands were read where they stand.
-    if (callsOwnBody(script, cmd, builder.inv.cmd)) continue;
+    if (callsOwnBody(script, cmd, builder.inv.cmd) || runsBeforeOwnBody(script, cmd, builder.inv.cmd, sequence) || callsOuterBody(script, cmd, builder.inv.cmd, sequence)) continue;
+    // `rm -f out/app` before the runtime build: it succeeds without the file too, and leaves it gone either way.
+    if (forcedRemoval(cmd) && !verboseRemoval(cmd)) continue;
     const between = sequence.slice(lastExtraction + 1, pos(cmd));
     const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, between));
     const used = laterUse(cmd, present, fs, script);
@@ -622,12 +628,12 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
         if (hit === null) return;
         any = true;
         if (!probe) {
-          const value = v.value === null ? 'a value the tool cannot know before the build, which may name' : `${JSON.stringify(v.value)} in this build, which names`;
+          const value = v.value === null ? `a value the tool cannot know before the build${v.unknown ? ` (${v.unknown})` : ''}, which may name` : `${JSON.stringify(v.value)} in this build, which names`;
           diagnostics.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${copy.keyword} ${facts.text.slice(src.start, src.end)}\` reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} the extracted ${hit}; merged, the context no longer holds it, and the line is not rewritten through a variable`, {
             file: facts.path,
             line: copy.line,
             setup,
-            hint: 'Write the artifact\'s path literally in its COPY line, then run the tool again.',
+            hint: `Write the artifact's path literally in its ${copy.keyword} line (\`${copy.keyword} ${contextSource(hit, runtime.context!)} …\` at ${facts.path}:${copy.line}), then run the tool again.`,
           }));
         }
         return;

@@ -55,12 +55,12 @@ function meetsRead(u: PathUse, read: string): boolean {
  * Why `cmd`, which stays between the builder build and the runtime build, changes what the
  * merged builder reads (null when it provably does not).
  */
-export function changesBuilderInput(cmd: ScriptCommand, effect: HostEffect, reads: readonly BuilderRead[]): string | null {
+export function changesBuilderInput(cmd: ScriptCommand, effect: HostEffect, reads: readonly BuilderRead[], unknownProgram?: string): string | null {
   if (reads.length === 0) return null;
   for (const w of effect.writes.concat(effect.mayTouch)) {
     const hit = reads.find((r) => meetsRead(w, r.path));
     if (hit) return `it ${effect.writes.includes(w) ? 'writes' : 'is given'} ${w.path === null ? `\`${w.word.raw}\` (a path known only at run time)` : w.path || 'the repository root'}, which the builder reads (${hit.why})`;
   }
-  if (!effect.known || effect.program === null) return `the tool does not know what \`${effect.program ?? cmd.words[0]?.raw ?? 'it'}\` writes, while the builder reads ${reads[0]!.why}`;
+  if (!effect.known || effect.program === null) return `the tool does not know what \`${unknownProgram ?? effect.program ?? cmd.words[0]?.raw ?? 'it'}\` writes, while the builder reads ${reads[0]!.why}`;
   return null;
 }

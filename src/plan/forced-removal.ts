@@ -9,3 +9,8 @@ export function forcedRemoval(cmd: ScriptCommand): boolean {
   if (words[0]?.value !== 'rm') return false;
   return words.slice(1).some((w) => w.value === '--force' || (w.value !== null && /^-[a-zA-Z]*f[a-zA-Z]*$/.test(w.value)));
 }
+
+/** `rm -v`: it prints what it removed, so it says whether the file was there. */
+export function verboseRemoval(cmd: ScriptCommand): boolean {
+  return cmd.words[0]?.value === 'rm' && cmd.words.slice(1).some((w) => w.value === '--verbose' || (w.value !== null && /^-[a-zA-Z]*v[a-zA-Z]*$/.test(w.value)));
+}

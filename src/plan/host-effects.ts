@@ -21,12 +21,14 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
-import { hostEffect, meets, use, type HostEffect, type PathUse } from './host-commands.js';
+import { hostEffect, meets, readsOnlyNamed, use, type HostEffect, type PathUse } from './host-commands.js';
 import { hiddenCommands } from './hidden-docker.js';
 import { programAt } from '../model/wrappers.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored } from './failure-ignored.js';
 import { removedOutputUses } from './removed-outputs.js';
+import { forcedRemoval, verboseRemoval } from './forced-removal.js';
+import { calleeEffect } from './callee-effects.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -87,13 +89,13 @@ export function checkHostEffects(
       if (removed.commands.has(cmd) || cmd === runtime.inv.cmd || cmd === setup.builder.inv.cmd) continue;
       const at = pos.get(cmd)!;
       const phase = at < firstExtraction ? 'before' : at < runtimeAt ? 'window' : 'after';
-      const effect = hostEffect(cmd);
+      const outer = hostEffect(cmd);
       // References to what the migration removes: containers, their ids, the builder tag.
-      if (effect.program === 'trap') {
-        checkTrap(cmd, effect.at, removed, refuse, drop);
+      if (outer.program === 'trap') {
+        checkTrap(cmd, outer.at, removed, refuse, drop);
         continue;
       }
-      const inv = effect.program === 'docker' || effect.program?.endsWith('/docker') ? (effect.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(effect.at) })) : null;
+      const inv = outer.program === 'docker' || outer.program?.endsWith('/docker') ? (outer.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(outer.at) })) : null;
       if (inv) {
         const before = out.diagnostics.length;
         checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuse, drop);
@@ -107,23 +109,34 @@ export function checkHostEffects(
         }
         continue;
       }
-      if (checkHidden(cmd, effect, script, removed, refuse, drop, (inv, inner, refuseInner) => checkDocker(inv, inner, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuseInner, () => {}))) continue;
+      if (checkHidden(cmd, outer, script, removed, refuse, drop, (inv, inner, refuseInner) => checkDocker(inv, inner, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuseInner, () => {}))) continue;
       if (usesRemovedVar(cmd.words, removed)) {
         if (isGuardOfRemoved(cmd, script, removed)) drop(cmd, 'only tested the id of a container the migration no longer makes, guarding a removed command');
         else refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
         continue;
       }
       const before = out.diagnostics.length;
+      // A script it runs, read: what its commands write (./callee-effects.ts).
+      const callee = outer.known ? null : calleeEffect(cmd, fs);
+      const effect = callee ? { ...outer, writes: [...outer.writes, ...callee.effect.writes], mayTouch: [...outer.mayTouch, ...callee.effect.mayTouch], reads: [...outer.reads, ...callee.effect.reads], known: callee.effect.known } : outer;
       // Each artifact's window opens at the command that extracts it: `mkdir -p dist` between
       // `docker create` and `docker cp x:/app dist/app` makes its destination, before it is there
       // (for a folded host copy, at that copy: `mkdir -p bin` before `cp app bin/app`).
       const phaseFor = (a: Artifact) => (phase === 'window' && at < (pos.get(a.placedBy ?? a.via.cmd) ?? firstExtraction) ? 'before' : phase);
-      checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse, phaseFor);
+      if (!callee) checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse, phaseFor);
+      else for (const step of [{ cmd, effect: { ...outer, known: true } }, ...callee.steps]) {
+        // each command of the script as if it stood here (a `mkdir` of the destination before the extraction is one), named by the call
+        checkFileEffects(cmd, step.effect.writes.concat(step.effect.mayTouch), step.effect.known, phase, step.effect.program, setup, dockerfilePaths, refuse, phaseFor, step.cmd === cmd ? '' : ` (\`${shown(step.cmd)}\`, ${step.cmd.file}:${step.cmd.line})`);
+        if (out.diagnostics.length > before) break;
+      }
       // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
       if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {
-        const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)));
-        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
+        const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)), callee?.unknown ? shown(callee.unknown.cmd) : undefined);
+        const inside = callee?.unknown && why?.startsWith('the tool does not know') ? ` (\`${shown(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '';
+        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}${inside}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
       }
+      // (one refusal of a command is enough: a program not modelled here refused above already as a writer of the builder's inputs)
+      if (out.diagnostics.length === before && !effect.known) checkUnmodelledWindow(cmd, effect, setup, refuse, phaseFor, callee?.unknown ? ` (\`${shown(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '');
     }
   }
   checkWorkspaceReads(setup, script, refuse);
@@ -414,12 +427,37 @@ function setupDockerfiles(setup: Setup): string[] {
   return [...out];
 }
 
+/**
+ * `rm -rf out` after `cp out/app bin/app` put the file where the runtime build copies it: the
+ * extracted file the runtime build does not read, and nothing later needs on the host, is only
+ * thrown away. A forced removal succeeds whether or not it is there, so it can stay as it is.
+ */
+function discardsUnread(cmd: ScriptCommand, a: Artifact): boolean {
+  return forcedRemoval(cmd) && !verboseRemoval(cmd) && a.consumers.length === 0 && !a.hostNeeded;
+}
+
+/**
+ * A program the tool does not model (`python3 tools/stamp.py`), run between an artifact's
+ * extraction and the runtime build that copies it from a folder holding it (or above it, or
+ * only known at run time), may change it without naming it: the old image held what it left.
+ * Programs known to touch no file no word names (`git push`, `kubectl apply`) are exempt;
+ * `curl` and `wget` are not (`-O` names the file after the URL).
+ */
+function checkUnmodelledWindow(cmd: ScriptCommand, effect: HostEffect, setup: Setup, refuse: Refuse, phaseFor: (a: Artifact) => string, via: string): void {
+  if (readsOnlyNamed(cmd, effect) && effect.program !== 'curl' && effect.program !== 'wget') return;
+  const cwd = cmd.cwd;
+  const hit = setup.artifacts.find((a) => a.consumers.length > 0 && phaseFor(a) === 'window' && (cwd === null || cwd === '' || a.hostPath === cwd || a.hostPath.startsWith(`${cwd}/`) || cwd.startsWith(`${a.hostPath}/`)));
+  if (!hit) return;
+  const where = cwd === null ? 'from a folder only known at run time' : `from ${cwd === '' ? 'the repository root' : cwd}`;
+  refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, which holds ${hit.hostPath}, after it is extracted and before the runtime build copies it: it may change it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), or move it after the runtime build; then run the tool again.');
+}
+
 /** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */
-function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse, phaseFor: (a: Artifact) => string): void {
+function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse, phaseFor: (a: Artifact) => string, via = ''): void {
   for (const u of writes) {
     const df = dockerfiles.find((d) => { const m = meets(u, d); return m === 'at' || m === 'glob'; });
     if (df) {
-      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shown(cmd)}\` writes ${df} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
+      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shown(cmd)}\`${via} writes ${df} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
       return;
     }
   }
@@ -429,13 +467,14 @@ function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean,
       const m = meets(u, a.hostPath);
       if (m === null) continue;
       if (phaseFor(a) === 'window') {
-        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
+        if (discardsUnread(cmd, a)) continue;
+        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
         return;
       }
       // Before the extraction: making or removing the destination is modelled; filling it is not.
       const dirStep = program === 'mkdir' || program === 'rm' || program === 'rmdir';
       if (m === 'under' || ((m === 'at' || m === 'over') && !dirStep)) {
-        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` puts files at ${a.hostPath} before it is extracted, so the runtime build copied more than the builder's files`, 'Do that step in the builder Dockerfile, then run the tool again.');
+        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} puts files at ${a.hostPath} before it is extracted, so the runtime build copied more than the builder's files`, 'Do that step in the builder Dockerfile, then run the tool again.');
         return;
       }
     }

@@ -37,6 +37,8 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
     const folder = trimTrailingSlashes(a.containerPath) || '/';
     for (const c of a.consumers) {
       const copy = runtime.copies[c.copy]!;
+      // `COPY --chmod=0755 out/ …`: the line gives every file it copies that mode, whatever the host's chmod left.
+      if (setsEveryMode(copy.otherFlags)) continue;
       const whole = c.within === undefined && trimTrailingSlashes(c.stagePath) === folder;
       const list: InnerMode[] = [];
       for (const m of a.innerModes) {
@@ -54,4 +56,9 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
     }
   }
   return { byConsumer, diagnostics };
+}
+
+/** An octal `--chmod` (not a symbolic one, which changes the mode the file had): every file the line copies gets it. */
+function setsEveryMode(flags: readonly string[]): boolean {
+  return flags.some((f) => /^--chmod=[0-7]{3,4}$/i.test(f));
 }

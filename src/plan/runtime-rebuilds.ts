@@ -214,13 +214,13 @@ function artifactThroughVariable(facts: DockerfileFacts, passed: ReadonlyMap<str
     if (own !== undefined) {
       if (v.value === own) continue;
       const copy = facts.copies[v.copy]!;
-      const value = v.value === null ? 'a value the tool cannot know before the build' : JSON.stringify(v.value);
+      const value = v.value === null ? `a value the tool cannot know before the build${v.unknown ? ` (${v.unknown})` : ''}` : JSON.stringify(v.value);
       return `its \`${copy.keyword} ${facts.text.slice(copy.sources[v.source]!.start, copy.sources[v.source]!.end)}\` (${facts.path}:${copy.line}) reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} in this build, where the setup's final build reads ${JSON.stringify(own)}, the extracted artifact, and the merged line names the artifact itself`;
     }
     const hit = variableReach(v, context, hostPaths);
     if (hit === null) continue;
     const copy = facts.copies[v.copy]!;
-    const value = v.value === null ? 'a value the tool cannot know before the build, which may name' : `${JSON.stringify(v.value)} in this build, which names`;
+    const value = v.value === null ? `a value the tool cannot know before the build${v.unknown ? ` (${v.unknown})` : ''}, which may name` : `${JSON.stringify(v.value)} in this build, which names`;
     return `its \`${copy.keyword} ${facts.text.slice(copy.sources[v.source]!.start, copy.sources[v.source]!.end)}\` (${facts.path}:${copy.line}) reads its source through ${v.names.map((n) => `\`${n}\``).join(', ')}: ${value} the extracted ${hit}, which the merged setup no longer leaves in the context`;
   }
   return null;

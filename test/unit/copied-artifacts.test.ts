@@ -157,3 +157,26 @@ describe('an extracted file copied into place on the host', () => {
     expect(planFiles(repo(['cp -p app bin/app'], { builder })).setups.map((s) => s.status)).toEqual(['migrate']);
   });
 });
+
+describe('a copy into place made while the container is still there', () => {
+  const amid = (between: string[], dockerfile = RUNTIME) => ({
+    'Dockerfile.build': BUILDER,
+    Dockerfile: dockerfile,
+    'main.go': 'package main\n',
+    'build.sh': ['#!/bin/sh', 'set -e', 'mkdir -p bin', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', ...between, 'docker rm x', 'docker build -t app:latest .', ''].join('\n'),
+  });
+  it('between `docker cp` and `docker rm` is folded as one after them', () => {
+    const f = amid(['cp -fp ./app ./bin/']);
+    expect(codes(f)).toEqual([]);
+    const out = applied(f, planFiles(f));
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app');
+    expect(out['build.sh']).toBe('#!/bin/sh\nset -e\nmkdir -p bin\ndocker build -t app:latest .\n');
+    // a folder made only for it, copied whole
+    const folder = amid(['cp app bin/app'], 'FROM alpine:3.19\nCOPY bin/ /usr/local/bin/\nCMD ["app"]\n');
+    expect(codes(folder)).toEqual([]);
+    expect(applied(folder, planFiles(folder))['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app');
+  });
+  it('a step before it that changes the file still keeps it from folding', () => {
+    expect(codes(amid(['strip app', 'cp app bin/app']))).toContain('ARTIFACT_UNUSED');
+  });
+});

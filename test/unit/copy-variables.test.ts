@@ -109,3 +109,19 @@ describe('a runtime COPY source written through a variable', () => {
     expect(applied(same, plan)['build.sh']).toContain('docker build --build-arg EXTRA=NOTICE -t app:dev .');
   });
 });
+
+describe('the refusal of a COPY source whose value is not known says why and what to write', () => {
+  const refusal = (files: Record<string, string>) => planFiles(files).setups[0]!.diagnostics.find((d) => d.code === 'DYNAMIC_ARTIFACT_PATH')!;
+  it('names the variable, not the operator after it, the operator not evaluated, and the literal line to write', () => {
+    const d = refusal(repo(runtime('ARG BIN=app.exe', 'COPY ${BIN%.exe} /usr/local/bin/app')));
+    expect(d.line).toBe(3);
+    expect(d.message).toContain('reads its source through `BIN`:');
+    expect(d.message).toContain('`${BIN%.exe}` applies the operator `%.exe` to BIN, which the tool does not evaluate');
+    expect(d.hint).toBe('Write the artifact\'s path literally in its COPY line (`COPY app …` at Dockerfile:3), then run the tool again.');
+  });
+  it('says when a modifier, a variable no ARG or ENV sets, or a value only known at run time is the reason', () => {
+    expect(refusal(repo(runtime('COPY ${BIN:-app} /usr/local/bin/app'))).message).toContain('`${BIN:-app}` uses a modifier the tool does not evaluate');
+    expect(refusal(repo(runtime('COPY ${BIN} /usr/local/bin/app'))).message).toContain('no ARG or ENV of the stage sets BIN, which the base image may set');
+    expect(refusal(repo(runtime('ARG BIN', 'COPY ${BIN} /usr/local/bin/app'), '--build-arg BIN ')).message).toContain("BIN's value is only known when the build runs");
+  });
+});

@@ -130,8 +130,17 @@ describe('host effects: what the builder reads, written before the merged builde
   it('writes the builder does not read, printing commands, and commands outside the two builds migrate', () => {
     migrates(repo([BUILD, ...EXTRACT, 'echo "built" > notes.txt', 'go vet ./...', 'git describe --tags', RUN]));
     migrates(repo(['./scripts/stamp.sh', 'git describe --tags > VERSION', BUILD, ...EXTRACT, RUN, './scripts/notify.sh'], { 'Dockerfile.build': BROAD }));
-    // A builder that reads nothing from its context.
-    migrates(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' }));
+    // A builder that reads nothing from its context: a program not modelled there may still change the artifact (below).
+    migrates(repo([BUILD, ...EXTRACT, 'echo built > notes.txt', RUN], { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' }));
+  });
+  it('a program the tool does not model, run between the extraction and the runtime build from a folder holding the artifact, refuses even when the builder reads nothing', () => {
+    const nothing = { 'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo hi > /out/app\n' };
+    const d = refused(repo([BUILD, ...EXTRACT, './scripts/stamp.sh', RUN], nothing), 'HOST_POSTPROCESS', 7);
+    expect(d.message).toContain('runs a program the tool does not model from the repository root, which holds app');
+    refused(repo([BUILD, ...EXTRACT, 'python3 tools/stamp.py', RUN], nothing), 'HOST_POSTPROCESS', 7);
+    // run from a folder that does not hold it, or a program known to touch no file it is not given: it migrates
+    migrates(repo([BUILD, ...EXTRACT, '(cd docs && ./render)', RUN], nothing));
+    migrates(repo([BUILD, ...EXTRACT, 'git push origin main', RUN], nothing));
   });
 });
 
@@ -304,5 +313,49 @@ describe('host effects: each artifact\'s window opens at the command that extrac
   it('filling the destination there, or changing the file after the cp, still refuses', () => {
     refused(files('cp prebuilt dist/app'), 'HOST_POSTPROCESS', 5);
     refused(files('mkdir -p dist', 'strip dist/app'), 'HOST_POSTPROCESS', 7);
+  });
+});
+
+describe('host effects: the extracted file thrown away once it is copied into place', () => {
+  const placed = (after: string[]) =>
+    repo([BUILD, 'docker create --name x app:build', 'mkdir -p out bin', 'docker cp x:/out/app out/app', 'docker rm x', 'cp out/app bin/app', ...after], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' });
+  it('`rm -rf out` (or `rm -f out/app`) before the runtime build only discards what the runtime build does not read: it migrates and stays', () => {
+    const { out } = migrates(placed(['rm -rf out; echo cleaned', RUN]));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\nmkdir -p out bin\nrm -rf out; echo cleaned\n${RUN}\n`);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app');
+    migrates(placed(['rm -f out/app', RUN]));
+  });
+  it('a removal that fails without the file, or says what it removed, a change of it, or a removal of the placed copy still refuses', () => {
+    refused(placed(['rm out/app', RUN]), 'HOST_POSTPROCESS', 9);
+    refused(placed(['rm -fv out/app', RUN]), 'HOST_POSTPROCESS', 9);
+    refused(placed(['strip out/app', RUN]), 'HOST_POSTPROCESS', 9);
+    refused(placed(['rm -rf bin', RUN]), 'HOST_POSTPROCESS', 9);
+  });
+  it('a later use of the removed file gets no export stage: it found nothing in the old run either', () => {
+    const { out } = migrates(placed(['rm -rf out', RUN, 'sha256sum out/app']));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\nmkdir -p out bin\nrm -rf out\n${RUN}\nsha256sum out/app\n`);
+  });
+});
+
+describe('host effects: a script the setup\'s script runs, read for what it writes', () => {
+  const NOTHING_READ = 'FROM alpine:3.19\nRUN mkdir -p /out && echo "#!/bin/sh" > /out/app && chmod 755 /out/app\n';
+  it('one that changes the artifact between the extraction and the runtime build refuses, even when the builder reads nothing', () => {
+    const d = refused(repo([BUILD, ...EXTRACT, './post.sh', RUN], { 'Dockerfile.build': NOTHING_READ, 'post.sh': '#!/bin/sh\necho "# stamped" >> app\n' }), 'HOST_POSTPROCESS', 7);
+    expect(d.message).toContain('`./post.sh` (`echo "# stamped"`, post.sh:2) changes app');
+    refused(repo([BUILD, ...EXTRACT, 'sh scripts/post.sh', RUN], { 'Dockerfile.build': NOTHING_READ, 'scripts/post.sh': 'set -e\n./scripts/strip.sh\n', 'scripts/strip.sh': '#!/bin/sh\nstrip app\n' }), 'HOST_POSTPROCESS', 7);
+  });
+  it('one between the two builds that writes only what the builder does not read migrates, and stays', () => {
+    const { out } = migrates(repo([BUILD, ...EXTRACT, './prepare.sh', RUN], { 'prepare.sh': '#!/bin/sh\nset -e\nmkdir -p gen\necho ready > gen/stamp.txt\n' }));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n./prepare.sh\n${RUN}\n`);
+  });
+  it('one that writes what the builder reads, or runs a program the tool does not model, still refuses, naming the command inside', () => {
+    refused(repo([BUILD, ...EXTRACT, './prepare.sh', RUN], { 'prepare.sh': '#!/bin/sh\necho "package main" > main.go\n' }), 'BUILDER_INPUT_CHANGED', 7);
+    const d = refused(repo([BUILD, ...EXTRACT, './prepare.sh', RUN], { 'prepare.sh': '#!/bin/sh\npython3 tools/gen.py\n' }), 'BUILDER_INPUT_CHANGED', 7);
+    expect(d.message).toContain('the tool does not know what `python3 tools/gen.py` writes');
+    expect(d.message).toContain('in prepare.sh, which `./prepare.sh` (build.sh:7) runs');
+  });
+  it('a `mkdir` of the destination in a script run before the extraction is read as that mkdir', () => {
+    const files = repo([BUILD, './prepare.sh', 'docker create --name x app:build', 'docker cp x:/out/app dist/app', 'docker rm x', RUN, 'rm -rf dist'], { Dockerfile: 'FROM alpine:3.19\nCOPY dist/app /usr/local/bin/app\n', 'prepare.sh': '#!/bin/sh\nmkdir -p dist\n' });
+    migrates(files);
   });
 });

@@ -40,6 +40,18 @@ describe('a chmod of a file inside an extracted folder', () => {
     expect(out['Dockerfile']).not.toContain('--chmod=750');
   });
 
+  it('needs no proof of a file when the line\'s own octal --chmod sets every mode it copies, nor a whole-folder line', () => {
+    const unproven = 'FROM golang:1.21\nRUN make\n';
+    const f = files('COPY --chmod=0755 out/ /opt/ledger/\n', 'chmod 0700 out/app', unproven);
+    expect(errors(f)).toEqual([]);
+    const out = applied(f, planFiles(f));
+    expect(out['Dockerfile']).toContain('COPY --chmod=0755 --from=builder --chown=0:0 /out /opt/ledger/\n');
+    expect(out['build.sh']).not.toContain('chmod');
+    expect(errors(files('COPY --chmod=644 out/app.conf /etc/ledger.conf\n', 'chmod 0600 out/app.conf', unproven))).toEqual([]);
+    // a symbolic --chmod changes the mode the file had: still refused
+    expect(errors(files('COPY --chmod=u+x out/ /opt/ledger/\n', 'chmod 0700 out/app', unproven)).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+  });
+
   it('refuses a line whose flag may leave the file out of the folder\'s copy', () => {
     const e = errors(files('COPY --exclude=app out/ /opt/ledger/\n'));
     expect(e.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
