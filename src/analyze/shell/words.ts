@@ -226,9 +226,19 @@ function expansion(
   else addStatic(dflt);
 }
 
-/** The outermost `$(…)` under a node (their own `$(…)` are theirs to read). */
+/**
+ * The outermost `$(…)` under a node (their own `$(…)` are theirs to read), in source order.
+ * Iterative: a hostile script nests words far deeper than the stack (the walk's own depth limit,
+ * MAX_DEPTH, applies when the substitutions found are walked).
+ */
 function substitutionsIn(n: TsNode): TsNode[] {
-  return n.namedChildren.flatMap((c) => (c.type === 'command_substitution' ? [c] : substitutionsIn(c)));
+  const out: TsNode[] = [];
+  const stack = [...n.namedChildren].reverse();
+  for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
+    if (c.type === 'command_substitution') out.push(c);
+    else for (let i = c.namedChildren.length - 1; i >= 0; i--) stack.push(c.namedChildren[i]!);
+  }
+  return out;
 }
 
 /** The commands of a `$(…)` run before the command that uses it; their output is captured. */
