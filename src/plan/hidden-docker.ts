@@ -9,6 +9,7 @@
  * command that names a container the migration no longer makes would fail, or do other work,
  * once it is gone.
  */
+import { PS_FLOW } from './host-commands.js';
 import path from 'node:path/posix';
 import { commandText } from '../analyze/command-text.js';
 import { inlineCommands } from '../analyze/script-runs.js';
@@ -32,6 +33,8 @@ export interface HiddenCommands {
 export function hiddenCommands(cmd: ScriptCommand, modelled: boolean): HiddenCommands {
   const { at } = programAt(cmd.words);
   const program = cmd.words[at]?.value;
+  // The PowerShell reader's stand-ins name a command they read the status of, not one they run.
+  if (program != null && PS_FLOW.has(program)) return { commands: [], exact: true };
   // A shell's -c text; `su -c 'docker rm relay-x' ci`, `script -qc '…' /dev/null`, `flock LOCK -c '…'` (../analyze/command-text.ts).
   if ((program != null && ALL_SHELLS.has(path.basename(program))) || typeof commandText(cmd.words, at) === 'string') {
     const inner = inlineCommands(cmd);

@@ -204,7 +204,7 @@ const LOOKUPS = new Set(['which', 'type', 'hash', 'tput', 'read', 'let', 'break'
  * (src/analyze/hosts/powershell.ts); `__ps_statement`, an expression it does not model
  * (`[IO.File]::ReadAllBytes('app')`), is not here.
  */
-const PS_FLOW = new Set(['__ps_last_status', '__ps_break', '__ps_continue', '__ps_return', '__ps_flow']);
+export const PS_FLOW: ReadonlySet<string> = new Set(['__ps_last_status', '__ps_break', '__ps_continue', '__ps_return', '__ps_flow']);
 /** git subcommands that talk to refs, the remote or the config, not the working tree. */
 const GIT_REFS_ONLY = new Set(['tag', 'push', 'fetch', 'remote', 'config', 'clone', 'ls-remote']);
 /** curl/wget options that send or read a local file (`-T app`, `--data-binary @app`, `--post-file=app`, `-K cfg`). */
