@@ -6,7 +6,7 @@ import { copyToTemp, FIXTURES } from './tree.js';
 export const BIN = path.resolve(import.meta.dirname, '../../dist/src/bin.js');
 
 export function runCli(args: string[], cwd = process.cwd(), env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, input: '', maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
