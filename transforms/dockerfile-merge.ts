@@ -516,9 +516,19 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const kw = text.slice(copy.span.start, copy.span.start + copy.keyword.length);
     const copyKw = kw === kw.toLowerCase() ? 'copy' : 'COPY';
     // `cat > f` lost the container's mode: keep the mode the host file had (after any chmod).
+    // The line's own --chmod: an octal one sets every file's mode; a symbolic one (`u+x`) changes
+    // the mode the file has, which merged is the builder stage's, not the one the host gave it.
+    const ownChmod = copy.otherFlags.find((f) => /^--chmod\b/i.test(f));
+    const octalChmod = ownChmod !== undefined && /^--chmod=[0-7]{3,4}$/i.test(ownChmod);
+    const symbolicChmod = (what: string) =>
+      refuse('SYMBOLIC_CHMOD', `${copy.keyword} (${runtime.path}:${copy.line}) has \`${ownChmod}\`, which changes the mode a file has, and ${what} had a mode set on the host that the builder stage does not give it: merged, the mode would be applied to another starting mode`, runtime.path, copy.line, 'Write the mode in octal (`--chmod=755`), or set it in the builder Dockerfile instead of on the host, then run the tool again.');
     const chmodOf = (rs: ConsumerRewrite[]): string => {
       const modes = [...new Set(rs.map((r) => r.mode))];
-      if (!modes.some((m) => m !== null) || copy.otherFlags.some((f) => f.startsWith('--chmod'))) return '';
+      if (!modes.some((m) => m !== null) || octalChmod) return '';
+      if (ownChmod) {
+        symbolicChmod(rs.map((r) => r.hostSource).join(' '));
+        return '';
+      }
       if (modes.length > 1) {
         refuse('MIXED_MODES', `the files copied by ${copy.keyword} (${runtime.path}:${copy.line}) had different modes on the host`, runtime.path, copy.line, 'Copy them with separate lines, then run the tool again.');
         return '';
@@ -592,7 +602,9 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const unknownFlag = copy.otherFlags.find((f) => !/^--(chown|chmod|link)\b/i.test(f));
       if (moded.length > 0 && unknownFlag !== undefined) {
         refuse('HOST_POSTPROCESS', `${moded.map((m) => m.within).join(', ')} inside ${rewrites[0]!.hostSource} had its mode set on the host, and \`${unknownFlag}\` of ${copy.keyword} (${runtime.path}:${copy.line}) may leave it out of the folder's copy, so a line setting it again could add it`, runtime.path, copy.line, 'Do that chmod in the builder Dockerfile (a RUN after the build), then run the tool again.');
-      } else if (moded.length > 0 && !copy.otherFlags.some((f) => /^--chmod\b/i.test(f))) {
+      } else if (moded.length > 0 && ownChmod && !octalChmod) {
+        symbolicChmod(moded.map((m) => `${rewrites[0]!.hostSource}/${m.within}`).join(' '));
+      } else if (moded.length > 0 && !octalChmod) {
         const base = dest.value.replace(/\/+$/, '');
         const lines = moded.map((m) => [copyKw, `--from=${m.ref}${chown} --chmod=${m.mode.toString(8).padStart(3, '0')}`, flags, args([m.stagePath, `${base}/${m.within}`])].filter(Boolean).join(' '));
         edits.push({ start: copy.span.end, end: copy.span.end, text: lines.map((l) => eol + l).join('') });

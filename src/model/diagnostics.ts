@@ -38,6 +38,7 @@ export const CODES = {
   ARTIFACT_ARCHIVE_ADD: 'An artifact is an archive added with ADD, which unpacks it.',
   ARTIFACT_IGNORED: 'A runtime ignore pattern may filter files inside an extracted artifact, which COPY --from would not.',
   PATH_NEEDS_QUOTING: 'An artifact path would need quoting or escaping in a Dockerfile.',
+  SYMBOLIC_CHMOD: 'A runtime COPY with a symbolic `--chmod` (`u+x`) copies an artifact whose mode was set on the host: merged, the change would apply to the mode the builder stage gives it.',
   MIXED_MODES: 'Files copied by one COPY had different modes on the host after extraction.',
   RENAME_AMBIGUOUS_DEST: 'A renamed artifact is copied to a destination that may or may not be a directory.',
   BUILDER_TAG_USED: 'The builder image tag is used by other commands.',
