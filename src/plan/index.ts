@@ -40,7 +40,7 @@ import { sharedScriptEdit } from './shared-script.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { localImages } from './local-images.js';
-import { makeIncludes } from './make-includes.js';
+import { includers, makeIncludes } from './make-includes.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, extractionSteps, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
@@ -457,7 +457,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const wrappers = checkWrappers(setup);
   if (wrappers) plan.diagnostics.push(wrappers);
   // A make file joined with another by `include` is read alone: the other must not reach its recipes.
-  const known = [...analysis.files, ...(analysis.passedOver ?? []), ...(analysis.quiet ?? [])];
+  const known = includers(analysis, () => [...analysis.files, ...(analysis.passedOver ?? []), ...(analysis.quiet ?? [])], fs);
   for (const file of new Set([setup.script, runtime.inv.cmd.file])) plan.diagnostics.push(...makeIncludes(file, known, fs, setup.id));
   const continued = danglingContinuation(builderFacts, setup.id);
   if (continued) plan.diagnostics.push(continued);

@@ -69,9 +69,25 @@ function reaching(p: Parsed, targets: ReadonlySet<string>, joinedBy: (n: TsNode)
   return null;
 }
 
-/** Make files that may include `file`: those named like one in its folder and every folder above, and the candidates the walk kept. */
+/**
+ * The make files of a root that say `include` at all, found once per root (a sweep asks for every
+ * make file setup, and the files the walk kept or passed over are a monorepo's worth): read
+ * without keeping their texts.
+ */
+const includersOf = new WeakMap<object, string[]>();
+export function includers(root: object, known: () => Iterable<string>, fs: RepoFs): string[] {
+  let found = includersOf.get(root);
+  if (!found) {
+    found = [];
+    for (const rel of known()) if (isMakeFile(rel) && (fs.peekText ? fs.peekText(rel) : fs.readText(rel))?.includes('include')) found.push(rel);
+    includersOf.set(root, found);
+  }
+  return found;
+}
+
+/** Make files that may include `file`: those named like one in its folder and every folder above, and the root's make files that say include. */
 function candidates(file: string, known: readonly string[]): string[] {
-  const out = new Set(known.filter(isMakeFile));
+  const out = new Set(known);
   let dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   for (;;) {
     for (const name of ['GNUmakefile', 'makefile', 'Makefile']) out.add(dir === '' ? name : `${dir}/${name}`);
@@ -82,17 +98,29 @@ function candidates(file: string, known: readonly string[]): string[] {
   return [...out];
 }
 
-/** Refusals for a setup whose script `file` is a make file joined by `include` with another that may reach its recipes. */
+/**
+ * Refusals for a setup whose script `file` is a make file joined by `include` with another that
+ * may reach its recipes. `known`: the root's make files that say include (`includers`).
+ */
 export function makeIncludes(file: string, known: readonly string[], fs: RepoFs, setup: string): Diagnostic[] {
   if (!isMakeFile(file)) return [];
   const text = fs.readText(file);
   if (text === null) return [];
-  const own = parse(file, text);
-  const targets = targetsOf(own);
+  // Parsed only when some file is joined with it (most make files of a sweep are not).
+  let parsed: { own: Parsed; targets: Set<string> } | null = null;
+  const ownParse = () => {
+    if (!parsed) {
+      const own = parse(file, text);
+      parsed = { own, targets: targetsOf(own) };
+    }
+    return parsed;
+  };
   const out: Diagnostic[] = [];
   const hint = 'Move what the two files share into one of them (or migrate this setup by hand), then run the tool again.';
   // What this file includes.
-  for (const inc of includes(own)) {
+  const own = text.includes('include') ? ownParse().own : null;
+  for (const inc of own ? includes(own) : []) {
+    if (!own) break;
     for (const word of inc.words) {
       const where = { file, line: lineOf(own, inc.node), setup, hint };
       if (/[$*?[]/.test(word)) {
@@ -105,7 +133,7 @@ export function makeIncludes(file: string, known: readonly string[], fs: RepoFs,
         out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${word}, which the repository does not hold (Make may make it when it runs); what it holds may reach the recipes the setup is read from`, where));
         continue;
       }
-      const hit = reaching(parse(rel, other), targets, () => false);
+      const hit = reaching(parse(rel, other), ownParse().targets, () => false);
       if (hit) out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${rel}, whose \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads each make file alone`, where));
     }
   }
@@ -116,7 +144,7 @@ export function makeIncludes(file: string, known: readonly string[], fs: RepoFs,
     const p = parse(rel, other);
     const joining = includes(p).filter((inc) => inc.words.some((w) => mayName(w, p.dir, file)));
     if (joining.length === 0) continue;
-    const hit = reaching(p, targets, (n) => joining.some((j) => j.node.startIndex === n.startIndex));
+    const hit = reaching(p, ownParse().targets, (n) => joining.some((j) => j.node.startIndex === n.startIndex));
     if (hit) out.push(diag('MAKE_INCLUDE', 'error', `${rel} includes ${file} (${rel}:${lineOf(p, joining[0]!.node)}), and its \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads ${file} alone`, { file, setup, hint }));
   }
   return out;
