@@ -303,14 +303,16 @@ describe('shell adapter: removing commands', () => {
     expect(remove('while true; do\n  if [ -f a ]; then break; fi\n  docker cp b:/a . || sleep 1\ndone\n', isDocker)).toEqual({ error: expect.stringContaining('until loop') });
   });
 
+  /** The script after removing its docker commands and the guards that go with them (companions). */
+  const withGuards = (text: string) => {
+    const { script } = parse(text);
+    const idx = script.commands.filter((c) => c.words[0]?.value === 'docker').map((c) => c.index);
+    const all = [...idx, ...shellAdapter.companions(script, idx)];
+    const edits = shellAdapter.deleteCommands(script, all);
+    return 'error' in edits ? edits : applyEdits(text, edits);
+  };
+
   it('removes an `|| exit` guard with the commands it guarded, and only the exact guard shapes', () => {
-    const withGuards = (text: string) => {
-      const { script } = parse(text);
-      const idx = script.commands.filter((c) => c.words[0]?.value === 'docker').map((c) => c.index);
-      const all = [...idx, ...shellAdapter.companions(script, idx)];
-      const edits = shellAdapter.deleteCommands(script, all);
-      return 'error' in edits ? edits : applyEdits(text, edits);
-    };
     expect(withGuards('docker cp b:/a . || exit 1\necho z\n')).toBe('echo z\n');
     expect(withGuards('docker cp b:/a . || exit $?\necho z\n')).toBe('echo z\n');
     expect(withGuards('docker cp b:/a . || exit\necho z\n')).toBe('echo z\n');
@@ -329,13 +331,6 @@ describe('shell adapter: removing commands', () => {
   });
 
   it('removes an `if [ $? -ne 0 ]; then …; exit N; fi` guard right after what it guarded, and only that exact shape', () => {
-    const withGuards = (text: string) => {
-      const { script } = parse(text);
-      const idx = script.commands.filter((c) => c.words[0]?.value === 'docker').map((c) => c.index);
-      const all = [...idx, ...shellAdapter.companions(script, idx)];
-      const edits = shellAdapter.deleteCommands(script, all);
-      return 'error' in edits ? edits : applyEdits(text, edits);
-    };
     expect(withGuards('make\ndocker cp b:/a .\nif [ $? -ne 0 ]; then\n  echo "copy failed" >&2\n  exit 1\nfi\necho z\n')).toBe('make\necho z\n');
     expect(withGuards('docker cp b:/a .\nif [ "$?" != "0" ]; then exit 3; fi\necho z\n')).toBe('echo z\n');
     expect(withGuards('docker cp b:/a .\nif test $? -gt 0; then printf "failed\\n"; exit 2; fi\necho z\n')).toBe('echo z\n');
