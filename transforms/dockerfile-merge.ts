@@ -21,6 +21,7 @@ import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { namedDest } from './renamed-dest.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
+import { addTo } from '../src/model/multimap.js';
 
 export { failsOnCheckWarnings };
 
@@ -462,7 +463,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   // COPY/ADD lines that read artifacts from the context now read them from the stages.
   const byCopy = new Map<number, (ConsumerRewrite & { ref: string })[]>();
   builders.forEach((b, bi) => {
-    for (const c of b.consumers) byCopy.set(c.copy, [...(byCopy.get(c.copy) ?? []), { ...c, ref: stageRefs[bi]! }]);
+    for (const c of b.consumers) addTo(byCopy, c.copy, { ...c, ref: stageRefs[bi]! });
   });
   // Paths are written into Dockerfile words as they are: refuse what would need quoting there.
   const unwritable = (p: string) => /[\s'"$`\\]/.test(p) || p.includes(runtime.escape);

@@ -13,12 +13,13 @@
  */
 import type { ShellScript } from '../src/analyze/shell.js';
 import type { ScriptCommand } from '../src/model/script.js';
+import { addTo } from '../src/model/multimap.js';
 
 /** The members (unit indexes, in order) of every `&&`/`||`/`|` chain of the script. */
 export function chainsOf(script: ShellScript): Map<number, number[]> {
   const chains = new Map<number, number[]>();
   script.units.forEach((u, k) => {
-    if (u.chain !== null) chains.set(u.chain, [...(chains.get(u.chain) ?? []), k]);
+    if (u.chain !== null) addTo(chains, u.chain, k);
   });
   return chains;
 }
@@ -105,7 +106,7 @@ export function isStatusGuard(script: ShellScript, k: number): boolean {
 export function statusGuardsAfter(script: ShellScript, doomed: ReadonlySet<number>): number[] {
   const byList = new Map<number, number[]>();
   script.units.forEach((u, k) => {
-    if (u.list !== null) byList.set(u.list, [...(byList.get(u.list) ?? []), k]);
+    if (u.list !== null) addTo(byList, u.list, k);
   });
   const out: number[] = [];
   for (const members of byList.values()) {

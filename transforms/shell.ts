@@ -16,6 +16,7 @@ import type { ScriptAdapter } from '../src/model/script.js';
 import { isBlank } from '../src/model/text.js';
 import { guardOfChain, chainsOf, statusGuardsAfter } from './guards.js';
 import { deleteLines } from './lines.js';
+import { addTo } from '../src/model/multimap.js';
 
 export const shellAdapter: ScriptAdapter<ShellScript> = {
   kind: 'shell',
@@ -54,7 +55,7 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   // A `{ }` or `( )` group whose statements all go is removed whole.
   const groups = new Map<number, number[]>();
   units.forEach((u, k) => {
-    if (u.group !== null) groups.set(u.group, [...(groups.get(u.group) ?? []), k]);
+    if (u.group !== null) addTo(groups, u.group, k);
   });
   let changed = true;
   while (changed) {
@@ -101,7 +102,7 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   // (`command -v upx`, failing, before the removed `docker cp`; then `rc=$?`).
   const byList = new Map<number, number[]>();
   units.forEach((u, k) => {
-    if (u.list !== null) byList.set(u.list, [...(byList.get(u.list) ?? []), k]);
+    if (u.list !== null) addTo(byList, u.list, k);
   });
   for (const members of byList.values()) {
     for (let k = 0; k + 1 < members.length; k++) {

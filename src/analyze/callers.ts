@@ -23,6 +23,7 @@ import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keptCommands } from './release-scripts.js';
 import { scriptRuns } from './script-runs.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
+import { addTo } from '../model/multimap.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -141,12 +142,12 @@ const ownFolder = (rel: string) => (path.dirname(rel) === '.' ? '' : path.dirnam
 export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile>): Map<string, Call[]> {
   const set = new Set(targets);
   const named = new Map<string, string[]>();
-  for (const t of targets) named.set(path.basename(t), [...(named.get(path.basename(t)) ?? []), t]);
+  for (const t of targets) addTo(named, path.basename(t), t);
   const out = new Map<string, Call[]>();
   for (const script of callers) {
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     for (const cmd of keptCommands(script)) {
-      for (const { target: t, cwd } of targetCalls(cmd, set, named, script.text)) if (t !== script.file) out.set(t, [...(out.get(t) ?? []), { file: cmd.file, line: cmd.line, cwd }]);
+      for (const { target: t, cwd } of targetCalls(cmd, set, named, script.text)) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd });
     }
   }
   return out;

@@ -11,6 +11,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { readComposeFile, type ComposeFile, type ComposeService } from './hosts/compose-file.js';
+import { addTo } from '../model/multimap.js';
 
 export interface ComposeOrigin {
   /** Repository-relative compose file and the service the command was made from. */
@@ -105,7 +106,7 @@ interface ReadFlags {
 function readFlags(words: Word[], i: number, table: Flags): ReadFlags {
   const values = new Map<string, (string | null)[]>();
   let problem: string | null = null;
-  const put = (k: string, v: string | null) => values.set(k, [...(values.get(k) ?? []), v]);
+  const put = (k: string, v: string | null) => addTo(values, k, v);
   for (; i < words.length; i++) {
     const v = words[i]!.value;
     if (v === null) {

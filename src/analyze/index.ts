@@ -24,6 +24,7 @@ import { releaseSnippetReadings } from './release.js';
 import { isIndexedBuild, isReleased, releaseScript } from './release-scripts.js';
 import { exactScriptLists, exactSetupLists } from './compact-kept.js';
 import { SCRIPT_MENTIONS } from '../discover/walk.js';
+import { addTo } from '../model/multimap.js';
 
 export interface Analysis {
   scripts: Map<string, ScriptFile>;
@@ -75,7 +76,7 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
     }
     for (const d of linked.diagnostics) if (!diagnostics.some((x) => sameDiagnostic(x, d))) diagnostics.push(d);
     for (const s of linked.setups) {
-      readings.set(s.builder.inv.cmd, [...(readings.get(s.builder.inv.cmd) ?? []), { sequence: n, entry: (script as EmbeddedScript).entries?.[n], setup: s, commands: seq }]);
+      addTo(readings, s.builder.inv.cmd, { sequence: n, entry: (script as EmbeddedScript).entries?.[n], setup: s, commands: seq });
       const prev = best.get(s.builder.inv.cmd);
       if (!prev || score(s) < score(prev)) best.set(s.builder.inv.cmd, s);
     }

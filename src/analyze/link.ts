@@ -50,6 +50,7 @@ import { foldCopies } from './copied-artifacts.js';
 import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
+import { addTo } from '../model/multimap.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -284,7 +285,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       nearMisses.push({ at: ex.at.cmd, d: noBuilder(ex.at.cmd, ex.image) });
       continue;
     }
-    byBuild.set(builder, [...(byBuild.get(builder) ?? []), ex]);
+    addTo(byBuild, builder, ex);
   }
 
   const setups: Setup[] = [];

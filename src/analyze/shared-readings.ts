@@ -15,6 +15,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
+import { addTo } from '../model/multimap.js';
 
 export interface Reading {
   /** The sequence's index, and what a user runs to run it (a target, a job), when it has a name. */
@@ -121,7 +122,7 @@ function disagreement(full: readonly Reading[], chosen: Setup, needs: boolean): 
   const groups = new Map<string, Reading[]>();
   for (const r of full) {
     const k = shape(r.setup, needs);
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    addTo(groups, k, r);
   }
   if (groups.size < 2) return null;
   const [a, b] = [...groups.values()].map((g) => g[0]!);

@@ -14,6 +14,7 @@ import { dockerInvocation, type DockerInvocation } from '../model/docker-command
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { buildArgName, declaredArgs, valueKey } from './build-flags.js';
+import { addTo } from '../model/multimap.js';
 
 /** Setups (in script order) that share one runtime build; only groups of two or more. */
 export function runtimeGroups(setups: Setup[]): Setup[][] {
@@ -21,7 +22,7 @@ export function runtimeGroups(setups: Setup[]): Setup[][] {
   for (const s of setups) {
     // A loop body serves several passes: its setups stay one per pass.
     if (!s.runtime || s.builder.inv.cmd.iteration) continue;
-    byRuntime.set(s.runtime.inv.cmd, [...(byRuntime.get(s.runtime.inv.cmd) ?? []), s]);
+    addTo(byRuntime, s.runtime.inv.cmd, s);
   }
   return [...byRuntime.values()].filter((g) => g.length > 1);
 }

@@ -39,8 +39,9 @@ import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJo
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
-import { runnerOf, runnerReaches } from './runner-calls.js';
+import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
+import { addTo } from '../model/multimap.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 
@@ -59,7 +60,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   for (const s of analysis.setups) {
     // Only a shell script is run by its path (./src/analyze/script-runs.ts).
     if (!s.runtime || s.diagnostics.some((d) => d.severity === 'error') || analysis.scripts.get(s.script)?.kind !== 'shell') continue;
-    byScript.set(s.script, [...(byScript.get(s.script) ?? []), s]);
+    addTo(byScript, s.script, s);
   }
   // A Python script or task runner's file that runs make or npm may run a Makefile's or package.json's setup, unread (./passed-over-callers.ts).
   const run = analysis.setups.flatMap((s) => {
@@ -76,7 +77,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   }
   const targets = new Set(byScript.keys());
   const byName = new Map<string, string[]>();
-  for (const t of targets) byName.set(path.basename(t), [...(byName.get(path.basename(t)) ?? []), t]);
+  for (const t of targets) addTo(byName, path.basename(t), t);
   const names = [...byName.keys()];
   const callersOf = new Map<string, Set<string>>();
   // In path order, whatever order the walk found them in: the first use found is the one named.
@@ -97,23 +98,45 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   markNeighbourUses(analysis, fs, reading, callersOf);
 }
 
-/** The callers, among the files read, of a Makefile's or package.json's setup: commands that run its runner where it may reach that file. */
+/**
+ * The callers, among the files read, of a Makefile's or package.json's setup: commands that run its runner where it may reach that file.
+ * A call that may reach any file is checked against every setup of its runner; one run from a
+ * known folder only against the setups in the folders it reaches (./runner-calls.ts), so the
+ * search grows with the files and setups, not with their product. Each setup is checked with
+ * its first call in the file, in the order of `run`.
+ */
 function markRunnerCallers(analysis: Analysis, fs: RepoFs, run: readonly { setup: Setup; runners: readonly string[] }[], reading: BuildReading): void {
   if (run.length === 0) return;
   const runners = new Set(run.flatMap((r) => r.runners));
+  const byFolder = new Map<string, number[]>();
+  const byRunner = new Map<string, number[]>();
+  run.forEach(({ setup, runners: own }, k) => {
+    const dir = path.dirname(setup.script) === '.' ? '' : path.dirname(setup.script);
+    addTo(byFolder, dir, k);
+    for (const r of own) addTo(byRunner, r, k);
+  });
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
     const text = fs.readText(rel);
     if (text === null || ![...runners].some((w) => text.includes(w))) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
-    const calls = script.commands.filter((c) => runnerOf(c, runners) !== null);
+    const calls = script.commands.flatMap((cmd) => {
+      const runner = runnerOf(cmd, runners);
+      return runner === null ? [] : [{ cmd, runner, folder: runnerFolder(cmd, runner) }];
+    });
     if (calls.length === 0) continue;
-    const callCmds = new Set(calls);
-    for (const { setup, runners: own } of run) {
+    const callCmds = new Set(calls.map((c) => c.cmd));
+    const candidates = new Set<number>();
+    for (const c of calls) {
+      if (c.folder === null) for (const k of byRunner.get(c.runner) ?? []) candidates.add(k);
+      else for (const dir of foldersReached(c.runner, c.folder)) for (const k of byFolder.get(dir) ?? []) candidates.add(k);
+    }
+    for (const k of [...candidates].sort((x, y) => x - y)) {
+      const { setup, runners: own } = run[k]!;
       // The setup's own file: its other targets and scripts are its siblings (markSiblingUses).
       if (setup.script === rel) continue;
-      const call = calls.find((c) => own.includes(runnerOf(c, runners)!) && runnerReaches(c, runnerOf(c, runners)!, setup.script));
-      if (call) checkCaller(setup, script, call, callCmds, reading);
+      const call = calls.find((c) => own.includes(c.runner) && (c.folder === null || runsFileFrom(c.runner, c.folder, setup.script)));
+      if (call) checkCaller(setup, script, call.cmd, callCmds, reading);
     }
   }
 }
@@ -140,7 +163,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
   // The files the walk kept, and the script candidates it passed over for not saying docker (`run.sh`: `./relay`).
   for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])) {
     const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
-    inFolder.set(dir, [...(inFolder.get(dir) ?? []), rel]);
+    addTo(inFolder, dir, rel);
   }
   const own = new Set(analysis.setups.flatMap(setupCommands));
   const scripts = new Map<string, ScriptFile | null>();

@@ -24,6 +24,7 @@ import type { RepoFs } from '../model/fs.js';
 import { mayNameFromAnywhere, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { addTo } from '../model/multimap.js';
 
 /** A path the migration takes off the host (an artifact, or a file a removed command wrote) with its setup. */
 interface Held {
@@ -43,10 +44,10 @@ class ReachIndex {
   add(h: Held): void {
     const p = h.hostPath;
     if (!WHOLE_WORD.test(p)) this.spaced.push(h);
-    this.at.set(p, [...(this.at.get(p) ?? []), h]);
+    addTo(this.at, p, h);
     for (let d = p; d !== ''; d = path.dirname(d) === '.' ? '' : path.dirname(d)) {
       this.names.add(path.basename(d));
-      if (d !== p) this.over.set(d, [...(this.over.get(d) ?? []), h]);
+      if (d !== p) addTo(this.over, d, h);
     }
   }
 
@@ -184,7 +185,7 @@ function checkFile(r: FarReading, index: ReachIndex, rel: string, script: Script
   const bySetup = new Map<Setup, ScriptCommand[]>();
   for (const cmd of script.commands) {
     if (r.own.has(cmd)) continue;
-    for (const s of reachedBy(cmd, index)) bySetup.set(s, [...(bySetup.get(s) ?? []), cmd]);
+    for (const s of reachedBy(cmd, index)) addTo(bySetup, s, cmd);
   }
   for (const [setup, commands] of bySetup) {
     if (r.skip(setup, rel, script)) continue;

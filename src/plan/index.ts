@@ -52,6 +52,7 @@ import { applyVerdict, declinedProblem } from './verdicts.js';
 import { checkWrappers } from './wrapped-docker.js';
 import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
+import { addTo } from '../model/multimap.js';
 
 /** A consumer's proven kind, with why it is unproven for the refusal's message. */
 const kindOf = (k: { kind: 'file' | 'folder' | null; why: string }) => ({ kind: k.kind, ...(k.why ? { kindWhy: k.why } : {}) });
@@ -187,7 +188,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
     }
   }
   const pathsOf = new Map<string, string[]>();
-  for (const c of changes) for (const id of c.setups) pathsOf.set(id, [...(pathsOf.get(id) ?? []), c.path]);
+  for (const c of changes) for (const id of c.setups) addTo(pathsOf, id, c.path);
   for (const d of kept) d.plan.changes = pathsOf.get(d.plan.id) ?? [];
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (opts.perturb) changes.splice(0, changes.length, ...changes.map(opts.perturb));
@@ -239,7 +240,7 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
 
   // Two setups merging into one Dockerfile through different runtime builds cannot both be right.
   const byDockerfile = new Map<string, Draft[]>();
-  for (const d of planned) if (d.dockerfile && d.plan.status === 'migrate') byDockerfile.set(d.dockerfile.path, [...(byDockerfile.get(d.dockerfile.path) ?? []), d]);
+  for (const d of planned) if (d.dockerfile && d.plan.status === 'migrate') addTo(byDockerfile, d.dockerfile.path, d);
   for (const [p, ds] of byDockerfile) {
     if (ds.length < 2) continue;
     for (const d of ds) refuse(d, diag('SHARED_DOCKERFILE', 'error', `${ds.length} different builds would each merge a builder into ${p}`, { file: d.setup.script, line: d.setup.runtime!.inv.cmd.line, setup: d.plan.id, hint: 'Give each runtime image its own Dockerfile, build it once, or migrate these setups by hand.' }));
@@ -301,7 +302,7 @@ function checkLoops(drafts: Draft[], analysis: Analysis): void {
   const groups = new Map<string, Draft[]>();
   for (const d of drafts) {
     const it = d.setup.builder.inv.cmd.iteration;
-    if (it) groups.set(`${d.setup.script}#${it.loop}`, [...(groups.get(`${d.setup.script}#${it.loop}`) ?? []), d]);
+    if (it) addTo(groups, `${d.setup.script}#${it.loop}`, d);
   }
   for (const ds of groups.values()) {
     const it = ds[0]!.setup.builder.inv.cmd.iteration!;
@@ -701,7 +702,7 @@ type Combined = { changes: FileChange[] } | { refused: { draft: Draft; diagnosti
 
 function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combined {
   const byFile = new Map<string, Draft[]>();
-  for (const d of drafts) byFile.set(d.setup.script, [...(byFile.get(d.setup.script) ?? []), d]);
+  for (const d of drafts) addTo(byFile, d.setup.script, d);
   const changes: FileChange[] = [];
   const refused: { draft: Draft; diagnostic: Diagnostic }[] = [];
   for (const [file, ds] of byFile) {

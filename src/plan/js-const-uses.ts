@@ -16,6 +16,7 @@
  */
 import type { ScriptFile } from '../model/script.js';
 import { collectPaths, parseScriptTree } from '../analyze/hosts/js-syntax.js';
+import { addTo } from '../model/multimap.js';
 
 const PRINTS = new Set(['log', 'info', 'warn', 'error', 'debug']);
 /** An expression that pastes its parts' text into a larger string, and does no more with them. */
@@ -41,13 +42,13 @@ export function jsBindings(text: string): JsBindings | null {
   const declarators = new Map<string, any[]>();
   for (const p of paths.VariableDeclarator) {
     // A destructuring pattern declares names too: each counts as a declaration of its name.
-    for (const name of patternNames(p.node.id)) declarators.set(name, [...(declarators.get(name) ?? []), p]);
+    for (const name of patternNames(p.node.id)) addTo(declarators, name, p);
   }
   const reads = new Map<string, any[]>();
   const others = new Set<string>();
   for (const p of paths.Identifier) {
     if (!isRead(p, others)) continue;
-    reads.set(p.node.name, [...(reads.get(p.node.name) ?? []), p]);
+    addTo(reads, p.node.name, p);
   }
   return { declarators, reads, others };
 }

@@ -42,11 +42,11 @@ function makeSets(cmd: ScriptCommand): Set<string> | null {
 }
 
 export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
-  const byName = new Map<string, Setup[]>();
+  const byName = new Map<string, Set<Setup>>();
   for (const setup of analysis.setups) {
     if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup) || analysis.scripts.get(setup.script)?.kind !== 'make') continue;
     for (const w of flagValues(setup.builder.inv, '--tag')) {
-      for (const m of w.raw.matchAll(MAKE_REFERENCE)) byName.set(m[1]!, [...new Set([...(byName.get(m[1]!) ?? []), setup])]);
+      for (const m of w.raw.matchAll(MAKE_REFERENCE)) byName.set(m[1]!, (byName.get(m[1]!) ?? new Set()).add(setup));
     }
   }
   if (byName.size === 0) return;

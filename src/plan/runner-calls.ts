@@ -28,19 +28,41 @@ export function runnerOf(cmd: ScriptCommand, runners: ReadonlySet<string>): stri
   return v != null && runners.has(path.basename(v)) ? path.basename(v) : null;
 }
 
-/** Whether `cmd`, which runs `runner`, may run the Makefile or package.json at `file` (a repository path). */
-export function runnerReaches(cmd: ScriptCommand, runner: string, file: string): boolean {
-  if (cmd.cwd === null) return true;
+/**
+ * The folder from which `cmd`, which runs `runner`, looks for its Makefile or package.json, or
+ * null where it may reach any of them (a folder unknown, an option naming another folder or
+ * file, a word only known at run time).
+ */
+export function runnerFolder(cmd: ScriptCommand, runner: string): string | null {
+  if (cmd.cwd === null) return null;
   const { at } = programAt(cmd.words);
   const elsewhere = ELSEWHERE[runner] ?? [];
-  for (const w of cmd.words.slice(at + 1)) {
-    if (w.value === null) return true;
+  for (let k = at + 1; k < cmd.words.length; k++) {
+    const v = cmd.words[k]!.value;
+    if (v === null) return null;
     // `--prefix=web`, `-Csvc`, `-C svc`: the option's name.
-    const name = w.value.startsWith('--') ? w.value.split('=', 1)[0]! : /^-[A-Za-z]./.test(w.value) ? w.value.slice(0, 2) : w.value;
-    if (elsewhere.includes(name) || (w.value.startsWith('-') && !w.value.startsWith('--') && elsewhere.includes(w.value))) return true;
+    const name = v.startsWith('--') ? v.split('=', 1)[0]! : /^-[A-Za-z]./.test(v) ? v.slice(0, 2) : v;
+    if (elsewhere.includes(name) || (v.startsWith('-') && !v.startsWith('--') && elsewhere.includes(v))) return null;
   }
+  return cmd.cwd;
+}
+
+/** Whether `runner`, run from `folder` (a repository path), runs the Makefile or package.json at `file`. */
+export function runsFileFrom(runner: string, folder: string, file: string): boolean {
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
-  if (runner === 'make') return MAKEFILES.includes(path.basename(file)) && dir === cmd.cwd;
+  if (runner === 'make') return MAKEFILES.includes(path.basename(file)) && dir === folder;
   // npm, yarn and pnpm look for package.json from the folder they run in upwards.
-  return path.basename(file) === 'package.json' && (dir === '' || cmd.cwd === dir || cmd.cwd.startsWith(`${dir}/`));
+  return path.basename(file) === 'package.json' && (dir === '' || folder === dir || folder.startsWith(`${dir}/`));
+}
+
+/**
+ * The folders whose Makefile (make) or package.json (npm, yarn, pnpm) `runner`, run from
+ * `folder`, may run: that folder for make; it and every folder above it ('' the root) for the others.
+ */
+export function foldersReached(runner: string, folder: string): string[] {
+  if (runner === 'make') return [folder];
+  const out = [''];
+  for (let k = folder.indexOf('/'); k !== -1; k = folder.indexOf('/', k + 1)) out.push(folder.slice(0, k));
+  if (folder !== '') out.push(folder);
+  return out;
 }

@@ -52,6 +52,7 @@ import { COMPOSE_FILE } from '../discover/passed-over.js';
 import { passedArgs, variableReach, variableSources } from '../analyze/copy-variables.js';
 import { localImages } from './local-images.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
+import { addTo } from '../model/multimap.js';
 
 const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
 
@@ -92,7 +93,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       if (!inv) continue;
       const feeder = cmd.stdinFrom === null ? null : script.commands.find((c) => c.index === cmd.stdinFrom);
       for (const dockerfile of builtFiles(inv, feeder)) {
-        if (runtimes.has(dockerfile)) byDockerfile.set(dockerfile, [...(byDockerfile.get(dockerfile) ?? []), { inv, cmd }]);
+        if (runtimes.has(dockerfile)) addTo(byDockerfile, dockerfile, { inv, cmd });
       }
     }
   }

@@ -54,6 +54,7 @@ import { constUsesFollowed, jsBindings, type JsBindings } from './js-const-uses.
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { failureIgnored } from './failure-ignored.js';
 import { exportedReadBy } from './exported-env.js';
+import { addTo } from '../model/multimap.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -128,7 +129,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
   const wanted = new Map<string, Setup[]>();
   for (const s of analysis.setups) {
     if (!s.runtime || s.builder.stock || keepsBuilderImage(s)) continue;
-    for (const n of new Set(namesOf(s))) wanted.set(n, [...(wanted.get(n) ?? []), s]);
+    for (const n of new Set(namesOf(s))) addTo(wanted, n, s);
   }
   if (wanted.size === 0) return out;
   // Each name, with the `:tag` its tags spell after it (null: `:latest`, which a reference may leave out).
@@ -137,7 +138,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
     const n = needleOf(c);
     if (n === '') continue;
     const tag = c.slice(c.lastIndexOf(':'));
-    suffixes.set(n, [...(suffixes.get(n) ?? []), tag === ':latest' || tag.includes('/') ? null : tag]);
+    addTo(suffixes, n, tag === ':latest' || tag.includes('/') ? null : tag);
   }
   const needles = new Set(suffixes.keys());
   const own = new Set(analysis.setups.flatMap(setupCommands));

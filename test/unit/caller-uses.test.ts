@@ -251,6 +251,19 @@ describe('a script or CI step that runs make or npm, where the setup is a Makefi
     }
   });
 
+  it('counts npm run from the package\'s folder or one below it, not from a sibling folder whose name it starts', () => {
+    const inSvc = Object.fromEntries(Object.entries(NPM).flatMap(([k, v]) => (v === undefined ? [] : [[`svc/${k}`, v]])));
+    // Each script packs the package's folder, which holds the binary.
+    const from = (dir: string, svc: string) => {
+      const plan = planFiles({ ...inSvc, [`${dir}/release.sh`]: `#!/bin/sh\nset -e\ncd "$(dirname "$0")"\nnpm run image\ndocker push relay:latest\ntar czf /tmp/rel.tgz ${svc}\n` });
+      return { why: plan.setups[0]!.notes.find((n) => n.startsWith('svc/relay is still needed on the host')) ?? null };
+    };
+    expect(from('svc/web', '..').why).toContain('after running svc/package.json (svc/web/release.sh:4)');
+    expect(from('svc', '.').why).toContain('after running svc/package.json (svc/release.sh:4)');
+    expect(from('svc2', '../svc').why ?? '').not.toContain('after running');
+    expect(from('web', '../svc').why ?? '').not.toContain('after running');
+  });
+
   it('does not count make run from another folder, unless an option may send it here', () => {
     const other = (call: string) => kept({ ...MAKE, 'web/release.sh': `#!/bin/sh\nset -e\ncd "$(dirname "$0")"\n${call}\ndocker push web:latest\ntar czf /tmp/rel.tgz ..\n` });
     expect(other('make image').why).toBeNull();

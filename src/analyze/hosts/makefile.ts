@@ -17,6 +17,7 @@ import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
 import { makeVariables } from './make-variables.js';
 import { revivable } from '../../model/revivable.js';
+import { addTo } from '../../model/multimap.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -65,8 +66,8 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     // A `$(shell …)` in the recipe runs as Make expands the recipe, which it does whole before running its first line.
     for (const c of recipe?.descendantsOfType('shell_command') ?? []) recipeHolding.set(c.startIndex, ids);
     for (const t of targets) {
-      recipeOf.set(t, [...(recipeOf.get(t) ?? []), ...ids]);
-      prereqsOf.set(t, [...(prereqsOf.get(t) ?? []), ...prereqs]);
+      addTo(recipeOf, t, ...ids);
+      addTo(prereqsOf, t, ...prereqs);
     }
   }
 
