@@ -71,13 +71,28 @@ function cacheFolder(tmp: string): string | null {
   return dir;
 }
 
-/** The cache file for a bundle's text, or null when no cache may be used. */
-export function cacheFileFor(source: string, opts: CacheOptions): string | null {
+/**
+ * A short hash of a bundle's path (FNV-1a, 32 bits): node:crypto would add its load to every
+ * start, and a collision only shares a cache between two copies, as before this was added.
+ */
+function pathHash(file: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The cache file for a bundle's text at `bundle` (its absolute path), or null when no cache may
+ * be used. The path is part of the name: V8 accepts cached data made for the same text at
+ * another path, and the functions it restores keep the path they were compiled at, so an error's
+ * stack would name the other copy (two installs of one version: npx's and a global one).
+ */
+export function cacheFileFor(source: string, bundle: string, opts: CacheOptions): string | null {
   if (opts.env.NODE_DISABLE_COMPILE_CACHE === '1') return null;
   const hash = HASH_LINE.exec(source)?.[1];
   if (!hash) return null;
   const dir = cacheFolder(opts.tmpdir ?? os.tmpdir());
-  return dir && path.join(dir, `${hash.slice(0, 32)}-node${process.version}-${process.arch}.v8cache`);
+  return dir && path.join(dir, `${hash.slice(0, 32)}-${pathHash(bundle)}-node${process.version}-${process.arch}.v8cache`);
 }
 
 const INFO_ONLY = new Set(['--help', '-h', '--version', '-V']);
@@ -95,7 +110,7 @@ function readSource(file: string): string {
 /** Loads and runs the CommonJS bundle at `bundle` as Node would, with the code cache; the caller has set the run's V8 flags. */
 export function runBundle(bundle: string, opts: CacheOptions): CacheRun {
   const source = readSource(bundle);
-  const file = cacheFileFor(source, opts);
+  const file = cacheFileFor(source, bundle, opts);
   let cached: Buffer | undefined;
   if (file) {
     try {

@@ -71,6 +71,22 @@ describe('code cache', () => {
     expect(run(b)).toEqual({ stdout: '55 b.cjs', result: { file: expect.any(String), used: true } });
   });
 
+  it('is named by the bundle\'s path too: a copy elsewhere makes its own, and its errors name its own file', () => {
+    const STACK = `process.stdout.write(new Error('x').stack.split('\\n')[1].trim());`;
+    const a = bundle('main.bundle.cjs', STACK);
+    fs.mkdirSync(path.join(dir, 'other'));
+    const b = path.join(dir, 'other', 'main.bundle.cjs');
+    fs.copyFileSync(a, b);
+    expect(run(a).result.used).toBe(false);
+    expect(run(a)).toEqual({ stdout: expect.stringContaining(a), result: { file: expect.any(String), used: true } });
+    const first = run(b);
+    expect(first.result.used).toBe(false);
+    expect(first.result.file).not.toBe(run(a).result.file);
+    const second = run(b);
+    expect(second.result.used).toBe(true);
+    expect(second.stdout).toContain(b);
+  });
+
   it('written by other flags, it is rejected and the bundle still runs from its text', () => {
     const file = bundle('main.bundle.cjs', WORK);
     const { result } = run(file);
@@ -86,18 +102,19 @@ describe('code cache', () => {
     expect(fs.readdirSync(tmp).flatMap((d) => fs.readdirSync(path.join(tmp, d)))).toEqual([]);
     const text = fs.readFileSync(file, 'utf8');
     expect(HASH_LINE.test(text)).toBe(true);
-    expect(cacheFileFor(text.replace(HASH_LINE, ''), { env: {}, args: [], tmpdir: tmp })).toBeNull();
+    expect(cacheFileFor(text.replace(HASH_LINE, ''), file, { env: {}, args: [], tmpdir: tmp })).toBeNull();
   });
 
   it.runIf(process.getuid !== undefined)('is not used from a folder others can write to', () => {
-    const text = fs.readFileSync(bundle('main.bundle.cjs', WORK), 'utf8');
-    const folder = path.dirname(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })!);
+    const file = bundle('main.bundle.cjs', WORK);
+    const text = fs.readFileSync(file, 'utf8');
+    const folder = path.dirname(cacheFileFor(text, file, { env: {}, args: [], tmpdir: tmp })!);
     expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
     fs.chmodSync(folder, 0o777);
-    expect(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })).toBeNull();
+    expect(cacheFileFor(text, file, { env: {}, args: [], tmpdir: tmp })).toBeNull();
     fs.rmSync(folder, { recursive: true });
     fs.symlinkSync(tmp, folder);
-    expect(cacheFileFor(text, { env: {}, args: [], tmpdir: tmp })).toBeNull();
+    expect(cacheFileFor(text, file, { env: {}, args: [], tmpdir: tmp })).toBeNull();
   });
 });
 
