@@ -28,6 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIN_CORES } from '../src/analyze/thread-count.js';
 import { generate } from './generate.js';
+import { unbundled } from './bundled.js';
 import { machine, ripgrep } from './machine.js';
 import { EXAMPLE, measureCold } from './cold.js';
 import { measureAll, rssMethod, type Command, type Stats } from './measure.js';
@@ -50,6 +51,11 @@ function main(): number {
   const scale = Number(values.scale);
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`--scale takes a whole number ≥ 1, not ${values.scale}`);
   for (const bin of [BIN, COMPARE]) if (bin && !fs.existsSync(bin)) throw new Error(`${bin} is missing: build first (npm run build)`);
+  // A build that runs unbundled would be measured with a start-up no user has.
+  for (const bin of [BIN, COMPARE]) {
+    const why = bin ? unbundled(bin) : null;
+    if (why) throw new Error(why);
+  }
 
   if (values['cold-only']) return coldOnly(BIN, COMPARE, runs);
   const rg = ripgrep();
