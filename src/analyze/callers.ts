@@ -18,7 +18,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { resolveRel } from '../model/paths.js';
+import { folderOf, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keptCommands } from './release-scripts.js';
 import { scriptRuns } from './script-runs.js';
@@ -116,7 +116,7 @@ export function targetCalls(cmd: ScriptCommand, targets: ReadonlySet<string>, na
   };
   for (const run of scriptRuns(cmd)) {
     if (run.path === null) {
-      for (const [name, ts] of named) if (text.includes(name)) for (const t of ts) add(t, run.ownFolder ? ownFolder(t) : run.cwd);
+      for (const [name, ts] of named) if (text.includes(name)) for (const t of ts) add(t, run.ownFolder ? folderOf(t) : run.cwd);
     } else if (run.cwd === null) {
       for (const t of named.get(path.basename(run.path)) ?? []) add(t, null);
     } else {
@@ -133,7 +133,6 @@ export function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, 
   return [...new Set(targetCalls(cmd, targets, named, text).map((c) => c.target))];
 }
 
-const ownFolder = (rel: string) => (path.dirname(rel) === '.' ? '' : path.dirname(rel));
 
 /**
  * The calls of each of `targets` (repository-relative shell scripts) made by `callers`. A call

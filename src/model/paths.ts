@@ -7,6 +7,12 @@ export function resolveRel(cwd: string, p: string): string {
   return joined === '.' || joined === '' ? '' : joined;
 }
 
+/** The folder holding a repository path: '' for a file at the root. */
+export function folderOf(rel: string): string {
+  const dir = path.dirname(rel);
+  return dir === '.' ? '' : dir;
+}
+
 /** A character that may continue a file name: a name found in a text must not be part of a longer one (`build.sh` in `prebuild.sh`). */
 export const NAME_CHAR = /[A-Za-z0-9_.\-]/;
 /**

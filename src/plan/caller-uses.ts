@@ -26,7 +26,7 @@ import { wordKey } from '../analyze/extractions.js';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import { resolveRel } from '../model/paths.js';
+import { folderOf, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
@@ -111,8 +111,7 @@ function markRunnerCallers(analysis: Analysis, fs: RepoFs, run: readonly { setup
   const byFolder = new Map<string, number[]>();
   const byRunner = new Map<string, number[]>();
   run.forEach(({ setup, runners: own }, k) => {
-    const dir = path.dirname(setup.script) === '.' ? '' : path.dirname(setup.script);
-    addTo(byFolder, dir, k);
+    addTo(byFolder, folderOf(setup.script), k);
     for (const r of own) addTo(byRunner, r, k);
   });
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
@@ -162,17 +161,15 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
   const inFolder = new Map<string, string[]>();
   // The files the walk kept, and the script candidates it passed over for not saying docker (`run.sh`: `./relay`).
   for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])) {
-    const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
-    addTo(inFolder, dir, rel);
+    addTo(inFolder, folderOf(rel), rel);
   }
   const own = new Set(analysis.setups.flatMap(setupCommands));
   const scriptOf = (rel: string) => {
     const text = fs.readText(rel);
     return text === null ? null : callerScript(analysis, fs, rel, text);
   };
-  const dirOf = (p: string) => (path.dirname(p) === '.' ? '' : path.dirname(p));
   const filesOf = setups.map((setup) => {
-    const folders = new Set([dirOf(setup.script), ...setup.artifacts.map((a) => dirOf(a.hostPath)), ...outputsOf.get(setup)!.map(dirOf)]);
+    const folders = new Set([folderOf(setup.script), ...setup.artifacts.map((a) => folderOf(a.hostPath)), ...outputsOf.get(setup)!.map(folderOf)]);
     const skip = callersOf.get(setup.script) ?? new Set<string>();
     return [...folders].flatMap((f) => inFolder.get(f) ?? []).filter((rel) => rel !== setup.script && !skip.has(rel)).sort();
   });

@@ -11,6 +11,7 @@
 import path from 'node:path/posix';
 import type { ScriptCommand } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
+import { folderOf } from '../model/paths.js';
 
 /** Options of each runner that make it run a file of another folder, or another file. */
 const ELSEWHERE: Readonly<Record<string, readonly string[]>> = {
@@ -49,10 +50,8 @@ export function runnerFolder(cmd: ScriptCommand, runner: string): string | null 
 
 /** Whether `runner`, run from `folder` (a repository path), runs the Makefile or package.json at `file`. */
 export function runsFileFrom(runner: string, folder: string, file: string): boolean {
-  const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
-  if (runner === 'make') return MAKEFILES.includes(path.basename(file)) && dir === folder;
-  // npm, yarn and pnpm look for package.json from the folder they run in upwards.
-  return path.basename(file) === 'package.json' && (dir === '' || folder === dir || folder.startsWith(`${dir}/`));
+  const name = path.basename(file);
+  return (runner === 'make' ? MAKEFILES.includes(name) : name === 'package.json') && foldersReached(runner, folder).includes(folderOf(file));
 }
 
 /**
