@@ -137,6 +137,9 @@ export async function bundleWorker(outfile = path.join(REPO, 'dist/src/analyze/a
     outfile,
     write: false,
     format: 'esm',
+    // Our CommonJS modules (src/*.cts: the flags, the early WebAssembly start) require Node's
+    // modules; an ES module has no `require` of its own, and esbuild's stand-in throws without one.
+    banner: { js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);' },
   });
   fs.writeFileSync(outfile, asciiSource(result.outputFiles[0].text, 'module'));
   return result.metafile;

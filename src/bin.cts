@@ -16,14 +16,17 @@
  * - The bundle runs with a V8 code cache (./code-cache.cts): a run after the first skips
  *   compiling the functions the first one compiled.
  * - V8 runs without inlining, and optimises later (./wasm-flags.cts EXECUTABLE_FLAGS): less CPU on large sweeps.
+ * - The tree-sitter runtime and the bash grammar are compiled on V8's background threads while
+ *   the bundle loads (./wasm-modules.cts), not on the main thread at the first parse.
  */
 import fs from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { runBundle } from './code-cache.cjs';
+import { INFO_ONLY, runBundle } from './code-cache.cjs';
 import { EXECUTABLE_FLAGS } from './wasm-flags.cjs';
+import { startEarlyModules } from './wasm-modules.cjs';
 
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 // A large sweep's heap grows by a quarter between full collections, not up to 4×: the policy of
@@ -39,6 +42,15 @@ const bundle = path.join(__dirname, 'main.bundle.cjs');
 const modules = path.join(__dirname, 'main.js');
 const mtime = (f: string) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs;
 const [bundled, compiled] = [mtime(bundle), mtime(modules)];
-if (bundled !== undefined && (compiled === undefined || bundled >= compiled)) runBundle(bundle, { env: process.env, args: process.argv.slice(2) });
-// A failure to load the modules is an unhandled rejection: Node prints it and exits with 1.
-else void import(pathToFileURL(modules).href);
+const args = process.argv.slice(2);
+const start = () => {
+  if (bundled !== undefined && (compiled === undefined || bundled >= compiled)) runBundle(bundle, { env: process.env, args });
+  // A failure to load the modules is an unhandled rejection: Node prints it and exits with 1.
+  else void import(pathToFileURL(modules).href);
+};
+if (args.some((a) => INFO_ONLY.has(a))) start();
+else {
+  startEarlyModules(__dirname);
+  // One turn of the event loop first: V8 starts the background compilation in a task of this thread.
+  setImmediate(start);
+}

@@ -95,7 +95,8 @@ export function cacheFileFor(source: string, bundle: string, opts: CacheOptions)
   return dir && path.join(dir, `${hash.slice(0, 32)}-${pathHash(bundle)}-node${process.version}-${process.arch}.v8cache`);
 }
 
-const INFO_ONLY = new Set(['--help', '-h', '--version', '-V']);
+/** Arguments that make a run only print help or the version: it makes no cache and compiles no WebAssembly (bin.cts). */
+export const INFO_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V']);
 
 /**
  * The bundle's text. scripts/bundle.mjs writes it in ASCII, which read as Latin-1 is a plain

@@ -26,11 +26,14 @@ import { mergeDockerfiles, TracedDockerfiles, type DockerfileTrace } from './tra
 import { unpackFacts, unpackFile, type PackedFile } from './transfer.js';
 import { workerThreads } from '../model/node-lazy.js';
 import { analyseWorkerModule } from './worker-module.js';
+import { sharedModules, type SharedModules } from './tree-sitter.js';
 
 export interface AnalyseWorkerData {
   root: string;
   /** Two Int32s: the batches and the files the worker has finished (it adds to both after sending each batch). */
   finished: SharedArrayBuffer;
+  /** The tree-sitter modules the main thread compiled: the worker instantiates them, compiling nothing again. */
+  wasm: SharedModules;
 }
 
 export interface AnalyseBatch {
@@ -130,7 +133,7 @@ export class AnalysePool {
 
   private start(workerModule: URL): Thread {
     const finished = new SharedArrayBuffer(8);
-    const worker = new (workerThreads().Worker)(workerModule, { workerData: { root: this.fs.root, finished } satisfies AnalyseWorkerData });
+    const worker = new (workerThreads().Worker)(workerModule, { workerData: { root: this.fs.root, finished, wasm: sharedModules() } satisfies AnalyseWorkerData });
     const t: Thread = { worker, inFlight: new Map(), sent: 0, sentFiles: 0, finished: new Int32Array(finished), alive: true };
     worker.on('message', (m: AnalysedBatch) => {
       t.inFlight.delete(m.id);

@@ -15,12 +15,12 @@ import { TracedDockerfiles } from './traced-dockerfiles.js';
 import { packFacts, packFile } from './transfer.js';
 import { loadTreeSitter } from './tree-sitter.js';
 
-const { root, finished } = workerData as AnalyseWorkerData;
+const { root, finished, wasm } = workerData as AnalyseWorkerData;
 const done = new Int32Array(finished);
 const port = parentPort!;
 const fs = new NodeRepoFs(root);
 const cache = new TracedDockerfiles();
-const ready = loadTreeSitter();
+const ready = loadTreeSitter(wasm);
 
 port.on('message', (batch: AnalyseBatch) => {
   void ready.then(() => analyseBatch(batch));

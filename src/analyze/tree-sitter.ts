@@ -10,6 +10,9 @@
  * usage error) pays nothing. Each grammar then loads on its first use, synchronously
  * (`Language.loadSync` of a module compiled with `new WebAssembly.Module`, a few ms): a
  * repository without a Makefile, a Jenkinsfile or PowerShell never pays for those grammars.
+ * Modules compiled beforehand are used instead: the runtime and the bash grammar the executable
+ * starts compiling before its bundle loads (../wasm-modules.cts), and on a worker thread those
+ * the main thread compiled (`sharedModules`).
  *
  * The WebAssembly is compiled by V8's baseline compiler only (`--liftoff-only`, one of
  * ../wasm-flags.cts's flags, set before the first module is compiled; the process runs no other
@@ -34,6 +37,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { WASM_FLAGS } from '../wasm-flags.cjs';
+import { findGrammars, findRuntime, settled, takeEarlyModules } from '../wasm-modules.cjs';
 
 /** The children of every leaf, and its named children: one shared array, frozen (most nodes are leaves). */
 const NO_CHILDREN: readonly TsNode[] = Object.freeze([]);
@@ -88,13 +92,9 @@ export type Grammar = 'tree-sitter-bash' | 'tree-sitter-make' | 'tree-sitter-gro
 
 /** The package's grammars/ folder: two levels up from src/analyze, three from dist/src/analyze. */
 function grammarsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    dir = path.dirname(dir);
-    const candidate = path.join(dir, 'grammars');
-    if (fs.existsSync(path.join(candidate, 'tree-sitter-bash.wasm'))) return candidate;
-  }
-  throw new Error(`grammars/tree-sitter-bash.wasm not found above ${fileURLToPath(import.meta.url)}: the package is incomplete`);
+  const dir = findGrammars(path.dirname(fileURLToPath(import.meta.url)));
+  if (dir === null) throw new Error(`grammars/tree-sitter-bash.wasm not found above ${fileURLToPath(import.meta.url)}: the package is incomplete`);
+  return dir;
 }
 
 /**
@@ -105,13 +105,7 @@ function grammarsDir(): string {
  * global folder).
  */
 function runtimeWasm(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (let dir = here, up = path.dirname(dir); ; dir = up, up = path.dirname(dir)) {
-    const file = path.join(dir, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.wasm');
-    if (fs.existsSync(file)) return file;
-    if (up === dir) break;
-  }
-  return createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
+  return findRuntime(path.dirname(fileURLToPath(import.meta.url))) ?? createRequire(import.meta.url).resolve('web-tree-sitter/web-tree-sitter.wasm');
 }
 
 /**
@@ -165,21 +159,70 @@ function treeAddress(tree: Tree): number {
 let loading: Promise<void> | undefined;
 let runtimeLoaded = false;
 const parsers = new Map<Grammar, Parser>();
+/** The compiled runtime, and each grammar compiled so far: what a worker thread is handed (sharedModules). */
+let runtimeModule: WebAssembly.Module | null = null;
+const grammarModules = new Map<Grammar, WebAssembly.Module>();
+
+/**
+ * Modules compiled by another thread, handed to a worker thread (src/analyze/analyse-pool.ts):
+ * V8 shares a compiled module's code between the threads of a process, so the worker compiles
+ * none of it again.
+ */
+export interface SharedModules {
+  runtime: WebAssembly.Module | null;
+  grammars: [Grammar, WebAssembly.Module][];
+}
+
+/** The modules this thread has compiled, to hand to a worker thread (its loadTreeSitter). */
+export function sharedModules(): SharedModules {
+  return { runtime: runtimeModule, grammars: [...grammarModules] };
+}
 
 /**
  * Loads the tree-sitter runtime, once; later calls return the same promise. Await it before
- * the first `parseWith`.
+ * the first `parseWith`. `shared`: modules another thread compiled (a worker thread's); on the
+ * executable's main thread, those bin.cts started compiling (../wasm-modules.cts).
  */
-export function loadTreeSitter(): Promise<void> {
+export function loadTreeSitter(shared?: SharedModules): Promise<void> {
   return (loading ??= (async () => {
     for (const flag of WASM_FLAGS) v8.setFlagsFromString(flag);
-    const module: Record<string, unknown> = { wasmBinary: fs.readFileSync(runtimeWasm()) };
-    await Parser.init(module);
+    const early = takeEarlyModules();
+    for (const [grammar, compiled] of shared?.grammars ?? []) grammarModules.set(grammar, compiled);
+    const bash = await settled(early?.bash);
+    if (bash) grammarModules.set('tree-sitter-bash', bash);
+    const compiled = shared?.runtime ?? (await settled(early?.runtime)) ?? (await WebAssembly.compile(readBytes(runtimeWasm())));
+    const module: Record<string, unknown> = {};
+    await initRuntime(module, compiled);
     const missing = RUNTIME_FUNCTIONS.filter((name) => typeof module[name] !== 'function');
     if (missing.length > 0) throw new Error(`web-tree-sitter: the runtime lacks ${missing.join(', ')} (an unsupported version of the package)`);
     runtime = module as unknown as Runtime;
+    runtimeModule = compiled;
     runtimeLoaded = true;
   })());
+}
+
+/** A file's bytes as the WebAssembly API takes them. */
+function readBytes(file: string): Uint8Array<ArrayBuffer> {
+  const b = fs.readFileSync(file);
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * Starts the runtime from a module compiled beforehand, through Emscripten's `instantiateWasm`
+ * hook (handed the imports, and a callback taking the instance and the module). The hook has no
+ * way to report a failure, so one (an instance the imports do not fit) rejects here instead of
+ * leaving Parser.init waiting.
+ */
+async function initRuntime(module: Record<string, unknown>, compiled: WebAssembly.Module): Promise<void> {
+  let failed!: (e: unknown) => void;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  module.instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => unknown) => {
+    WebAssembly.instantiate(compiled, imports)
+      .then((instance) => receive(instance, compiled))
+      .catch(failed);
+    return {};
+  };
+  await Promise.race([Parser.init(module), failure]);
 }
 
 /** True once `loadTreeSitter()` has finished. */
@@ -192,7 +235,9 @@ function parserFor(grammar: Grammar): Parser {
   if (loaded) return loaded;
   if (!runtimeLoaded) throw new Error('tree-sitter is not loaded: await loadTreeSitter() (src/analyze/tree-sitter.ts) before analysing');
   const p = new Parser();
-  p.setLanguage(Language.loadSync(new WebAssembly.Module(fs.readFileSync(path.join(grammarsDir(), `${grammar}.wasm`)))));
+  let compiled = grammarModules.get(grammar);
+  if (!compiled) grammarModules.set(grammar, (compiled = new WebAssembly.Module(readBytes(path.join(grammarsDir(), `${grammar}.wasm`)))));
+  p.setLanguage(Language.loadSync(compiled));
   parsers.set(grammar, p);
   return p;
 }
