@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The executable's own modules are CommonJS, written as TypeScript too (src/*.cts, see src/bin.cts).
@@ -5,6 +6,10 @@ const oxc = { include: /\.(m?ts|cts|[jt]sx)$/ };
 
 export default defineConfig({
   test: {
+    // One worker per core. Vitest's default keeps one core free (cores - 1), which on a 2-core
+    // machine ran every file one after another: the e2e builds wait on podman's processes more
+    // than they compute, and the whole suite took 84 minutes there (1 worker), near CI's limit.
+    maxWorkers: os.availableParallelism(),
     testTimeout: 30_000,
     projects: [
       {
@@ -26,9 +31,12 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           setupFiles: ['test/support/tree-sitter.ts'],
-          // One engine, one vfs store: build one file's images at a time. These are not
-          // timing tests; vfs copies layers and CI machines are slow.
-          fileParallelism: false,
+          // The files run side by side, as many as the machine has cores: every pipeline builds
+          // in a podman store of its own (test/e2e/support/run-store.ts), and the base images the
+          // stores share are built once, before any file (./test/e2e/support/global-setup.ts).
+          // The fixture pairs are split into several files (test/e2e/fixtures-N.e2e.test.ts) for
+          // it. These are not timing tests; vfs copies layers and CI machines are slow.
+          globalSetup: ['test/e2e/support/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
         },

@@ -1,5 +1,7 @@
 /**
- * Every fixture pair, proven with a real engine: run the old pipeline (the original script,
+ * Every fixture pair, proven with a real engine, in FIXTURE_SHARDS shares run side by side
+ * (test/e2e/fixtures-N.e2e.test.ts, one share each: vitest runs as many files at once as the
+ * machine has cores, and each pipeline builds in a podman store of its own): run the old pipeline (the original script,
  * unmodified, with a `docker` that reaches the engine), migrate a fresh copy with the CLI
  * (`multistage-codemod . --yes`), run the migrated script, and compare the two final images:
  * every file's path, type, mode, owner and content hash, and the image config. Identical,
@@ -9,19 +11,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/verify/engine.js';
-import { compareSnapshots, formatDifferences, snapshotImage } from '../../src/verify/snapshot.js';
-import { runCli } from '../support/cli.js';
-import { copyToTemp, FIXTURES, fixtureCases } from '../support/tree.js';
-import { ensureBaseImages } from './support/base-images.js';
-import { engineForTests } from './support/engine-for-tests.js';
-import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runJenkinsfile, runTravis } from './support/ci-runner.js';
-import { exec, hostFile, runScript, treeState } from './support/pipeline.js';
-import { openRunStore } from './support/run-store.js';
-import { envForEngine } from './support/shim.js';
-import { onPath } from '../../src/verify/ci-steps.js';
+import type { Engine } from '../../../src/verify/engine.js';
+import { compareSnapshots, formatDifferences, snapshotImage } from '../../../src/verify/snapshot.js';
+import { runCli } from '../../support/cli.js';
+import { copyToTemp, FIXTURES, fixtureCases } from '../../support/tree.js';
+import { ensureBaseImages } from './base-images.js';
+import { engineForTests } from './engine-for-tests.js';
+import { runAzureSteps, runBitbucketDefault, runCircleJob, runGithubJob, runGitlabJob, runJenkinsfile, runTravis } from './ci-runner.js';
+import { exec, hostFile, runScript, treeState } from './pipeline.js';
+import { openRunStore } from './run-store.js';
+import { envForEngine } from './shim.js';
+import { onPath } from '../../../src/verify/ci-steps.js';
 
-const engine = await engineForTests();
+/** How many test files share the fixture pairs: one per core of a 4-core machine; a 2-core one runs two at a time. */
+export const FIXTURE_SHARDS = 4;
 
 /**
  * The printed href-counter script does not run as written (its first `docker build` line
@@ -182,7 +185,7 @@ const NEEDS_PWSH: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> 
   'powershell-github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
 };
 const pwsh = onPath('pwsh');
-if (!pwsh) {
+function warnNoPwsh(): void {
   const bar = '!'.repeat(78);
   process.stderr.write(
     `\n${bar}\n!! NOT RUN ON THE ENGINE: ${Object.keys(NEEDS_PWSH).join(', ')}.\n!! Their pipelines run in PowerShell and \`pwsh\` is not on PATH (it cannot be installed\n!! here). They are proven by their fixture pairs and the tree-sitter-powershell re-read only.\n${bar}\n\n`,
@@ -291,67 +294,75 @@ function plannedSetups(dir: string): PlannedSetup[] {
   });
 }
 
-describe.skipIf(!engine)('fixture pairs build the same final image, old pipeline and migrated', () => {
-  beforeAll(async () => {
-    await ensureBaseImages(engine!);
-  });
-
-  for (const c of fixtureCases()) {
-    // Announced by the banner above; no placeholder test is left in the suite for them.
-    if (NEEDS_PWSH[c] && !pwsh) continue;
-    it(c, async () => {
-      const oldDir = copyToTemp(path.join(FIXTURES, OLD_PIPELINE[c] ?? c, 'before'));
-      const newDir = copyToTemp(path.join(FIXTURES, c, 'before'));
-      const setups = plannedSetups(newDir);
-      expect(setups.length).toBeGreaterThan(0);
-      const finalTags = setups.flatMap((s) => s.finalTags);
-      // Each pipeline builds in a store of its own (support/run-store.ts), removed after it: the
-      // migrated one finds none of the old run's images, and nothing outside the test is touched.
-      const oldStore = openRunStore(engine!, `msc-e2e-${c}-old`);
-      const stores = [oldStore];
-      try {
-        // Old pipeline.
-        const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
-        const run = RUN[c] ?? NEEDS_PWSH[c];
-        const runPipeline = (e: Engine, dir: string, logFile?: string) => (run ? run(dir, envForEngine(e, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(e, dir, s.script, logFile)));
-        const oldTree = treeState(oldDir);
-        try {
-          runPipeline(oldStore.engine, oldDir, log);
-          const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
-          for (const re of OLD_CALLS[c] ?? []) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
-        } finally {
-          fs.rmSync(log, { force: true });
-        }
-        const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
-        for (const t of finalTags) before.set(t, await snapshotImage(oldStore.engine, t));
-
-        // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs, with none of the
-        // old run's images left (a migrated script must not lean on a stale builder image).
-        await stores.shift()!.dispose();
-        const newStore = openRunStore(engine!, `msc-e2e-${c}-new`);
-        stores.push(newStore);
-        const migrated = runCli(['.', '--yes'], newDir);
-        expect(migrated.code, migrated.stderr).toBe(0);
-        const newTree = treeState(newDir);
-        runPipeline(newStore.engine, newDir);
-        for (const t of finalTags) {
-          const after = await snapshotImage(newStore.engine, t);
-          const diffs = compareSnapshots(before.get(t)!, after);
-          expect(diffs, formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })).toEqual([]);
-          expect(after.files.length).toBeGreaterThan(5);
-        }
-        // The migrated run leaves the repository as the old run did: the same files created,
-        // changed (type, mode, content) or removed; the artifacts kept on the host are the same.
-        // An artifact the migrated run still writes to the host (an export stage) is no footprint
-        // to skip: it is compared like any file, and so are the folders holding it.
-        const newLeft = treeState(newDir);
-        const artifacts = setups.flatMap((s) => s.hostPaths).filter((p) => !newLeft.has(p));
-        expect(leftBy(newTree, newLeft, artifacts), 'files the run left in the repository').toEqual(leftBy(oldTree, treeState(oldDir), artifacts));
-        for (const f of HOST_FILES[c] ?? []) expect(hostFile(newDir, f), f).toEqual(hostFile(oldDir, f));
-        expect(fs.existsSync(path.join(newDir, 'app'))).toBe(false);
-      } finally {
-        for (const st of stores) await st.dispose();
-      }
+/** The fixture pairs of one share (every FIXTURE_SHARDS-th, from `shard`), proven on the engine. */
+export async function describeFixturePairs(shard: number): Promise<void> {
+  const engine = await engineForTests();
+  if (shard === 0 && !pwsh) warnNoPwsh();
+  // Those needing pwsh are announced by the banner (warnNoPwsh); no placeholder test is left in the suite for them.
+  const cases = fixtureCases()
+    .filter((c) => pwsh || !NEEDS_PWSH[c])
+    .filter((_, i) => i % FIXTURE_SHARDS === shard);
+  describe.skipIf(!engine)(`fixture pairs build the same final image, old pipeline and migrated (share ${shard + 1} of ${FIXTURE_SHARDS})`, () => {
+    beforeAll(async () => {
+      await ensureBaseImages(engine!);
     });
-  }
-});
+    for (const c of cases) provePair(engine!, c);
+  });
+}
+
+function provePair(engine: Engine, c: string): void {
+  it(c, async () => {
+    const oldDir = copyToTemp(path.join(FIXTURES, OLD_PIPELINE[c] ?? c, 'before'));
+    const newDir = copyToTemp(path.join(FIXTURES, c, 'before'));
+    const setups = plannedSetups(newDir);
+    expect(setups.length).toBeGreaterThan(0);
+    const finalTags = setups.flatMap((s) => s.finalTags);
+    // Each pipeline builds in a store of its own (support/run-store.ts), removed after it: the
+    // migrated one finds none of the old run's images, and nothing outside the test is touched.
+    const oldStore = openRunStore(engine, `msc-e2e-${c}-old`);
+    const stores = [oldStore];
+    try {
+      // Old pipeline.
+      const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
+      const run = RUN[c] ?? NEEDS_PWSH[c];
+      const runPipeline = (e: Engine, dir: string, logFile?: string) => (run ? run(dir, envForEngine(e, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(e, dir, s.script, logFile)));
+      const oldTree = treeState(oldDir);
+      try {
+        runPipeline(oldStore.engine, oldDir, log);
+        const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
+        for (const re of OLD_CALLS[c] ?? []) expect(calls, 'the old pipeline\'s docker calls').toMatch(re);
+      } finally {
+        fs.rmSync(log, { force: true });
+      }
+      const before = new Map<string, Awaited<ReturnType<typeof snapshotImage>>>();
+      for (const t of finalTags) before.set(t, await snapshotImage(oldStore.engine, t));
+
+      // Migrated pipeline: the CLI rewrites a fresh copy, then its script runs, with none of the
+      // old run's images left (a migrated script must not lean on a stale builder image).
+      await stores.shift()!.dispose();
+      const newStore = openRunStore(engine, `msc-e2e-${c}-new`);
+      stores.push(newStore);
+      const migrated = runCli(['.', '--yes'], newDir);
+      expect(migrated.code, migrated.stderr).toBe(0);
+      const newTree = treeState(newDir);
+      runPipeline(newStore.engine, newDir);
+      for (const t of finalTags) {
+        const after = await snapshotImage(newStore.engine, t);
+        const diffs = compareSnapshots(before.get(t)!, after);
+        expect(diffs, formatDifferences(diffs, { labels: ['old pipeline', 'migrated'] })).toEqual([]);
+        expect(after.files.length).toBeGreaterThan(5);
+      }
+      // The migrated run leaves the repository as the old run did: the same files created,
+      // changed (type, mode, content) or removed; the artifacts kept on the host are the same.
+      // An artifact the migrated run still writes to the host (an export stage) is no footprint
+      // to skip: it is compared like any file, and so are the folders holding it.
+      const newLeft = treeState(newDir);
+      const artifacts = setups.flatMap((s) => s.hostPaths).filter((p) => !newLeft.has(p));
+      expect(leftBy(newTree, newLeft, artifacts), 'files the run left in the repository').toEqual(leftBy(oldTree, treeState(oldDir), artifacts));
+      for (const f of HOST_FILES[c] ?? []) expect(hostFile(newDir, f), f).toEqual(hostFile(oldDir, f));
+      expect(fs.existsSync(path.join(newDir, 'app'))).toBe(false);
+    } finally {
+      for (const st of stores) await st.dispose();
+    }
+  });
+}
