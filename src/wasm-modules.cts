@@ -51,15 +51,21 @@ export function findRuntime(from: string): string | null {
   }
 }
 
+/** A WebAssembly file's bytes as the WebAssembly API takes them (also tree-sitter.ts's reader). */
+export function wasmBytes(file: string): Uint8Array<ArrayBuffer> {
+  const b = fs.readFileSync(file);
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+}
+
 function compileFile(file: string | null): Promise<WebAssembly.Module> | null {
   if (file === null) return null;
-  let bytes: Buffer;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = wasmBytes(file);
   } catch {
     return null;
   }
-  const compiled = WebAssembly.compile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>);
+  const compiled = WebAssembly.compile(bytes);
   // Taken (and any failure seen) by tree-sitter.ts; a run that ends before it loads the parsers leaves it unheard.
   compiled.catch(() => undefined);
   return compiled;

@@ -30,14 +30,13 @@
  * Indices are JavaScript string indices (web-tree-sitter parses the UTF-16 string it is given
  * and reports offsets in code units), so `text.slice(node.startIndex, node.endIndex)` is the node.
  */
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { WASM_FLAGS } from '../wasm-flags.cjs';
-import { findGrammars, findRuntime, settled, takeEarlyModules } from '../wasm-modules.cjs';
+import { findGrammars, findRuntime, settled, takeEarlyModules, wasmBytes } from '../wasm-modules.cjs';
 
 /** The children of every leaf, and its named children: one shared array, frozen (most nodes are leaves). */
 const NO_CHILDREN: readonly TsNode[] = Object.freeze([]);
@@ -190,7 +189,7 @@ export function loadTreeSitter(shared?: SharedModules): Promise<void> {
     for (const [grammar, compiled] of shared?.grammars ?? []) grammarModules.set(grammar, compiled);
     const bash = await settled(early?.bash);
     if (bash) grammarModules.set('tree-sitter-bash', bash);
-    const compiled = shared?.runtime ?? (await settled(early?.runtime)) ?? (await WebAssembly.compile(readBytes(runtimeWasm())));
+    const compiled = shared?.runtime ?? (await settled(early?.runtime)) ?? (await WebAssembly.compile(wasmBytes(runtimeWasm())));
     const module: Record<string, unknown> = {};
     await initRuntime(module, compiled);
     const missing = RUNTIME_FUNCTIONS.filter((name) => typeof module[name] !== 'function');
@@ -199,12 +198,6 @@ export function loadTreeSitter(shared?: SharedModules): Promise<void> {
     runtimeModule = compiled;
     runtimeLoaded = true;
   })());
-}
-
-/** A file's bytes as the WebAssembly API takes them. */
-function readBytes(file: string): Uint8Array<ArrayBuffer> {
-  const b = fs.readFileSync(file);
-  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }
 
 /**
@@ -236,7 +229,7 @@ function parserFor(grammar: Grammar): Parser {
   if (!runtimeLoaded) throw new Error('tree-sitter is not loaded: await loadTreeSitter() (src/analyze/tree-sitter.ts) before analysing');
   const p = new Parser();
   let compiled = grammarModules.get(grammar);
-  if (!compiled) grammarModules.set(grammar, (compiled = new WebAssembly.Module(readBytes(path.join(grammarsDir(), `${grammar}.wasm`)))));
+  if (!compiled) grammarModules.set(grammar, (compiled = new WebAssembly.Module(wasmBytes(path.join(grammarsDir(), `${grammar}.wasm`)))));
   p.setLanguage(Language.loadSync(compiled));
   parsers.set(grammar, p);
   return p;
