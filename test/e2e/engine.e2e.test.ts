@@ -4,6 +4,10 @@
  * equivalent multi-stage build produce images with no differences, and a subtly broken
  * migration IS reported, with each difference named.
  *
+ * Everything here builds and runs in a podman store of the file's own (./support/run-store.ts):
+ * the e2e files run side by side, and others assert that the shared store is left as it was
+ * (verify.e2e, run-store.e2e). Only the base-image checks read the shared store.
+ *
  * Without an engine the suite is skipped with a loud warning (an error when CI=true).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,7 +16,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectEngine, EngineUnavailableError, type Engine } from '../../src/verify/engine.js';
+import { detectEngine, EngineUnavailableError, PodmanEngine, type Engine } from '../../src/verify/engine.js';
 import { EngineCommandError, execCommand, execCommandAllowFailure } from '../../src/verify/exec.js';
 import { readTarEntries } from '../../src/verify/tar.js';
 import {
@@ -25,6 +29,7 @@ import {
 } from '../../src/verify/snapshot.js';
 import { BASE_IMAGE_REFS, ensureBaseImages, refreshBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
+import { openRunStore, type RunStore } from './support/run-store.js';
 import { envForEngine } from './support/shim.js';
 
 const engine = await engineForTests();
@@ -129,11 +134,14 @@ describe('engine detection', () => {
 });
 
 describe.skipIf(!engine)(`container engine harness (${engine?.name ?? 'no engine'})`, () => {
-  const e = engine as Engine;
+  const shared = engine as Engine;
   const runId = `msc-e2e-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const images = new Set<string>();
   const containers = new Set<string>();
   let work: string;
+  let store: RunStore | undefined;
+  /** The engine every test below builds and runs with: the file's own store on podman. */
+  let e: Engine = shared;
 
   /** A unique name for this run; images are removed in afterAll. */
   const imageName = (what: string): string => {
@@ -148,13 +156,18 @@ describe.skipIf(!engine)(`container engine harness (${engine?.name ?? 'no engine
   };
 
   beforeAll(async () => {
-    await ensureBaseImages(e);
+    await ensureBaseImages(shared);
     work = await mkdtemp(join(tmpdir(), `${runId}-`));
+    if (shared instanceof PodmanEngine) {
+      store = openRunStore(shared, 'msc-e2e-engine');
+      e = store.engine;
+    }
   });
 
   afterAll(async () => {
     for (const c of containers) await e.removeContainer(c, { force: true, ignoreMissing: true });
     for (const i of images) await e.removeImage(i, { force: true, ignoreMissing: true });
+    await store?.dispose();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -168,12 +181,12 @@ describe.skipIf(!engine)(`container engine harness (${engine?.name ?? 'no engine
   it(
     'builds the stand-in base images under the names fixtures use, and reuses them',
     async () => {
-      for (const ref of BASE_IMAGE_REFS) expect(await e.imageExists(ref), ref).toBe(true);
+      for (const ref of BASE_IMAGE_REFS) expect(await shared.imageExists(ref), ref).toBe(true);
       // Recipes are labelled: checking again (as a fresh process would) rebuilds nothing.
-      const again = await refreshBaseImages(e);
+      const again = await refreshBaseImages(shared);
       expect(again.built).toEqual([]);
       expect([...again.reused].sort()).toEqual([...BASE_IMAGE_REFS].sort());
-      const info = await e.inspectImage('docker.io/library/golang:1.21');
+      const info = await shared.inspectImage('docker.io/library/golang:1.21');
       expect(info.config.Labels['io.github.multistage-codemod.test-base-recipe']).toMatch(/^[0-9a-f]{32}$/);
       expect(info.config.WorkingDir).toBe('/go');
       expect(info.config.Env).toContain('GOPATH=/go');
@@ -394,8 +407,10 @@ docker run --rm docker.io/library/node:20 --version > node.version
       await expect(attempt).rejects.toBeInstanceOf(EngineCommandError);
       const err = (await attempt.catch((x: unknown) => x)) as EngineCommandError;
       expect(err.message).toContain('these test files contain FAIL');
-      // The command line names the store every podman call is given (driver, graph root, run root).
-      expect(err.message).toMatch(e.name === 'podman' ? /podman --storage-driver vfs( --(root|runroot) \S+)* build/ : /docker build/);
+      // The command line names the store every podman call is given (driver, graph root, run
+      // root, the shared store's images read through).
+      expect(err.message).toMatch(e.name === 'podman' ? /podman --storage-driver vfs( --(root|runroot|storage-opt) \S+)* build/ : /docker build/);
+      if (store) expect(err.message).toContain(`--root ${join(store.dir, 'root')} --runroot ${join(store.dir, 'run')} `);
     },
     SLOW,
   );

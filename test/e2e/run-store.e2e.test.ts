@@ -13,6 +13,7 @@ import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 import { listContainers, listImages, runScript } from './support/pipeline.js';
 import { openRunStore } from './support/run-store.js';
+import { withSharedStore } from './support/shared-store-lock.js';
 
 const engine = await engineForTests();
 
@@ -50,41 +51,47 @@ describe.skipIf(!engine)('a run store', () => {
     }
   });
 
-  afterAll(async () => {
-    await engine!.removeImage(bystander, { force: true, ignoreMissing: true });
+  afterAll(() => {
     fs.rmSync(repo, { recursive: true, force: true });
   });
 
   it('keeps what the run builds to itself and removes exactly that', async () => {
-    const imagesBefore = await listImages(engine!);
-    const containersBefore = await listContainers(engine!);
-    const run = openRunStore(engine!, `msc-run-store-${id}`);
-    try {
-      runScript(run.engine, repo, 'build.sh');
-      // another process tags an image in the shared store while the run is going on
-      await engine!.exec(['tag', 'docker.io/library/busybox:latest', bystander]);
+    await withSharedStore(async () => {
+      try {
+        const imagesBefore = await listImages(engine!);
+        const containersBefore = await listContainers(engine!);
+        const run = openRunStore(engine!, `msc-run-store-${id}`);
+        try {
+          runScript(run.engine, repo, 'build.sh');
+          // another process tags an image in the shared store while the run is going on
+          await engine!.exec(['tag', 'docker.io/library/busybox:latest', bystander]);
 
-      expect(await run.engine.imageExists(`scoped-${id}:latest`)).toBe(true);
-      expect(await listContainers(run.engine)).toContain(`scoped-${id}-x`);
-      // base images come from the shared store without being copied into the run's
-      expect(await run.engine.imageExists('docker.io/library/busybox:latest')).toBe(true);
-      expect((await listImages(engine!)).filter((r) => r.includes(`scoped-${id}`))).toEqual([]);
-      expect(await listContainers(engine!)).not.toContain(`scoped-${id}-x`);
-    } finally {
-      await run.dispose();
-    }
+          expect(await run.engine.imageExists(`scoped-${id}:latest`)).toBe(true);
+          expect(await listContainers(run.engine)).toContain(`scoped-${id}-x`);
+          // base images come from the shared store without being copied into the run's
+          expect(await run.engine.imageExists('docker.io/library/busybox:latest')).toBe(true);
+          expect((await listImages(engine!)).filter((r) => r.includes(`scoped-${id}`))).toEqual([]);
+          expect(await listContainers(engine!)).not.toContain(`scoped-${id}-x`);
+        } finally {
+          await run.dispose();
+        }
 
-    expect(fs.existsSync(run.dir)).toBe(false);
-    // a name too long for podman's run root still gives a store that works
-    const long = openRunStore(engine!, `a-run-store-named-at-length-${'x'.repeat(60)}`);
-    try {
-      expect(path.join(long.dir, 'run').length).toBeLessThanOrEqual(50);
-      expect(await long.engine.imageExists('docker.io/library/busybox:latest')).toBe(true);
-    } finally {
-      await long.dispose();
-    }
-    expect(await engine!.imageExists(bystander)).toBe(true);
-    expect((await listImages(engine!)).sort()).toEqual([...imagesBefore, `localhost/${bystander}`].sort());
-    expect((await listContainers(engine!)).sort()).toEqual([...containersBefore].sort());
+        expect(fs.existsSync(run.dir)).toBe(false);
+        // a name too long for podman's run root still gives a store that works
+        const long = openRunStore(engine!, `a-run-store-named-at-length-${'x'.repeat(60)}`);
+        try {
+          expect(path.join(long.dir, 'run').length).toBeLessThanOrEqual(50);
+          expect(await long.engine.imageExists('docker.io/library/busybox:latest')).toBe(true);
+        } finally {
+          await long.dispose();
+        }
+        expect(await engine!.imageExists(bystander)).toBe(true);
+        expect((await listImages(engine!)).sort()).toEqual([...imagesBefore, `localhost/${bystander}`].sort());
+        expect((await listContainers(engine!)).sort()).toEqual([...containersBefore].sort());
+      } finally {
+        // inside the lock: no other test may see the shared store with it
+        await engine!.removeImage(bystander, { force: true, ignoreMissing: true });
+      }
+    });
   });
 });

@@ -19,6 +19,7 @@ import { verifyRoot } from '../../src/verify/verify.js';
 import { copyToTemp, FIXTURES, readTree } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
+import { withSharedStore } from './support/shared-store-lock.js';
 
 const engine = await engineForTests();
 const ENV = { ...process.env, NO_COLOR: '1', [STORAGE_DRIVER_ENV]: engine?.storageDriver ?? 'vfs' };
@@ -60,13 +61,15 @@ describe.skipIf(!engine)('--verify runs the pipelines', () => {
 
   it('verifies a correct migration by running build.sh both ways, leaving the user\'s store as it was', async () => {
     const dir = copyToTemp(path.join(FIXTURES, 'href-counter', 'before'));
-    const before = await userImages();
-    const r = await cli(['--verify', '--dry-run', '--json'], dir);
-    expect(r.code, r.stderr).toBe(0);
-    const v = verification(r);
-    expect(v).toMatchObject({ status: 'identical', entry: '/bin/sh build.sh', old: { exitCode: 0 }, migrated: { exitCode: 0 }, differences: [] });
-    expect(v.images).toEqual(['localhost/alexellis2/href-counter:latest']);
-    expect(await userImages()).toBe(before);
+    await withSharedStore(async () => {
+      const before = await userImages();
+      const r = await cli(['--verify', '--dry-run', '--json'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      const v = verification(r);
+      expect(v).toMatchObject({ status: 'identical', entry: '/bin/sh build.sh', old: { exitCode: 0 }, migrated: { exitCode: 0 }, differences: [] });
+      expect(v.images).toEqual(['localhost/alexellis2/href-counter:latest']);
+      expect(await userImages()).toBe(before);
+    });
   });
 
   it('verifies a build that happens when the container runs (docker run, then docker cp) as identical', async () => {
