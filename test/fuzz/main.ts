@@ -1,16 +1,7 @@
 /**
- * `npm run fuzz -- --seeds N [--start S] [--only A,B,…] [--runners R,…] [--active F,… [--focus] [--solo]] [--out DIR] [--no-shrink] [--replay DIR]`
- *
- * Runs seeds S … S+N-1 (default 1 … 20) of the differential fuzzer on the real engine, prints
- * each seed's verdict and a summary line, and exits 1 if any seed failed. Each failing seed is
- * written to DIR/seed-<n>/ (default fuzz-out/) and, unless --no-shrink, shrunk to
- * DIR/seed-<n>/minimal/. --only runs the listed seeds; --replay re-runs stored reproductions
- * (their spec.json), without shrinking. --runners (e.g. `github,gitlab,js`) runs, from S on, the
- * first N seeds whose `runner` (./grammar.ts) is one of those; --active (e.g. `runFlag,stdinFeed`)
- * runs those of seeds S … S+N-1 that draw one of the listed features off its plainest option, and
- * with --focus sets every other trap of theirs plain (so that no other refusal hides the drawn shape),
- * and with --solo every other run-step, later-step, reader, log and image feature too (--only
- * takes --focus, and --solo with the --active features, the same way).
+ * The differential fuzzer's command line (`npm run fuzz -- --help` prints USAGE below). Each
+ * failing seed is written to DIR/seed-<n>/ and, unless --no-shrink, shrunk to
+ * DIR/seed-<n>/minimal/; --replay re-runs such a reproduction without shrinking.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,20 +12,61 @@ import { readSpec, writeReproduction } from './repro.js';
 import { isFailure, runSeed, runSeedConfirmed, sameVerdict, verdictLine, type Verdict } from './run-seed.js';
 import { shrink } from './shrink.js';
 
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string', default: '20' },
-    start: { type: 'string', default: '1' },
-    out: { type: 'string', default: 'fuzz-out' },
-    'no-shrink': { type: 'boolean', default: false },
-    only: { type: 'string' },
-    replay: { type: 'string', multiple: true },
-    runners: { type: 'string' },
-    active: { type: 'string' },
-    focus: { type: 'boolean', default: false },
-    solo: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run fuzz -- [options]
+
+Runs seeds of the differential fuzzer on the real engine (each a small builder-pattern
+repository, run old and migrated), prints each seed's verdict and a summary, and exits 1 if
+any seed failed (2 on a usage error or without an engine).
+
+  --seeds N        how many seeds (default 20)
+  --start S        the first seed (default 1)
+  --only A,B,…     these seeds only
+  --runners R,…    from S on, the first N seeds whose runner is one of R (github, gitlab, js)
+  --active F,…     of seeds S … S+N-1, those that draw one of these features off its plainest
+  --focus          every other trap of each seed set plain (with --only or --active)
+  --solo           every other run-step, later-step, reader, log and image feature plain too
+  --out DIR        where failing seeds are written (default fuzz-out/)
+  --no-shrink      do not shrink failing seeds
+  --replay DIR     re-run a stored reproduction (its spec.json); may be repeated
+  -h, --help       this text
+`;
+
+function usageError(message: string): never {
+  process.stderr.write(`fuzz: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parse() {
+  try {
+    return parseArgs({
+      options: {
+        seeds: { type: 'string', default: '20' },
+        start: { type: 'string', default: '1' },
+        out: { type: 'string', default: 'fuzz-out' },
+        'no-shrink': { type: 'boolean', default: false },
+        only: { type: 'string' },
+        replay: { type: 'string', multiple: true },
+        runners: { type: 'string' },
+        active: { type: 'string' },
+        focus: { type: 'boolean', default: false },
+        solo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+}
+
+const { values } = parse();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+for (const k of ['seeds', 'start'] as const) {
+  if (!/^\d+$/.test(values[k])) usageError(`--${k} takes a whole number, not "${values[k]}"`);
+}
+if (values.only !== undefined && !/^\d+(,\d+)*$/.test(values.only)) usageError(`--only takes seed numbers separated by commas, not "${values.only}"`);
 
 const engine = await engineForTests();
 if (!engine) {
