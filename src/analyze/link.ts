@@ -6,7 +6,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import { dockerAt, dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Artifact, BuildStep, Setup } from '../model/setup.js';
@@ -16,7 +16,7 @@ import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { streamed } from './stream.js';
 import { stdinProblem } from './run-flags.js';
-import { noBuilder, stockUnused, unfollowedCp, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
+import { noBuilder, stockUnused, unfollowedCp, unreadBuildBefore, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
 import { isWrapper, programAt } from '../model/wrappers.js';
 import { engineBuild } from '../model/engine-builds.js';
 import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
@@ -112,9 +112,12 @@ function buildStep(inv: DockerInvocation, diagnostics: Diagnostic[], fs: RepoFs,
 const wrapperNames = (cmd: ScriptCommand, at: number) => cmd.words.slice(0, at).filter((w) => isWrapper(w.value)).map((w) => w.value!);
 
 /**
- * `sudo docker cp NAME:/p dst` (or a `sudo docker run` writing host files: a `>` redirect, a
- * mount) before a later image build: an extraction the linker does not follow (it reads docker run directly), reported so a setup run through sudo is not passed
- * over in silence.
+ * `time docker cp NAME:/p dst` (or a `time docker run` writing host files: a `>` redirect, a
+ * mount) before a later image build, behind a wrapper the docker model does not read through:
+ * an extraction the linker does not follow, reported so that setup is not passed over in
+ * silence. One read through its wrappers (`sudo docker cp …`) that was still not linked is
+ * reported when a build before it is one the model does not read (`sudo BUILDKIT_PROGRESS=plain
+ * docker build …`), naming that build.
  */
 function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -128,7 +131,14 @@ function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
     const writes = inv?.verb === 'run' && (flagValues(inv, '--volume').length > 0 || cmd.redirects.some((r) => /^>>?\|?$/.test(r.op) && (r.fd === null || r.fd === '1')));
     if (!copies && !writes) return;
     if (!sequence.slice(i + 1).some((c) => dockerInvocation(c)?.verb === 'build' || engineBuild(c)?.kind === 'build')) return;
-    out.push(wrappedExtraction(cmd, wrapperNames(cmd, at)));
+    if (dockerAt(cmd.words) === null) {
+      out.push(wrappedExtraction(cmd, wrapperNames(cmd, at)));
+      return;
+    }
+    // Read through its wrappers, the copy was still not linked: say what stood in the way when a
+    // build before it is one the docker model does not read (`sudo BUILDKIT_PROGRESS=plain docker build …`).
+    const unread = sequence.slice(0, i).find((c) => programAt(c.words).at > 0 && dockerAt(c.words) === null && engineBuild(c)?.kind === 'build');
+    if (unread) out.push(unreadBuildBefore(cmd, unread));
   });
   return out;
 }

@@ -25,12 +25,25 @@ export function unknownContainer(cmd: ScriptCommand, name: string): Diagnostic {
 }
 
 /**
- * `sudo docker cp NAME:/p dst` (docker behind a wrapper: sudo, timeout, nice…): the linker reads
- * docker run directly. Through sudo, docker also talks to root's daemon with root's config, and
- * the copy lands owned by root, which the migration does not model.
+ * `time docker cp NAME:/p dst`, `sudo -D /srv docker cp …` (docker behind a wrapper the docker
+ * model does not read through: src/model/docker-command.ts dockerAt). Through sudo, docker also
+ * talks to root's daemon with root's config, and the copy lands owned by root.
  */
 export function wrappedExtraction(cmd: ScriptCommand, wrappers: readonly string[]): Diagnostic {
-  return notFollowed(cmd, `it runs docker through ${wrappedThrough(wrappers)}, and the tool only follows docker run directly`, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.');
+  return notFollowed(cmd, `it runs docker through ${wrappedThrough(wrappers)}, which the tool does not read through here (it reads sudo, nice, env, command and timeout, with options it knows and words known before the run)`, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.');
+}
+
+/**
+ * A copy the docker model reads (through wrappers it reads through) that was not linked, after a
+ * build the model does not read: docker run through a wrapper that sets a variable docker
+ * reads (`sudo BUILDKIT_PROGRESS=plain docker build …`), or with options it does not know.
+ */
+export function unreadBuildBefore(cmd: ScriptCommand, build: ScriptCommand): Diagnostic {
+  return notFollowed(
+    cmd,
+    `the image it takes files from may be the one \`${rendered(build)}\` (${build.file}:${build.line}) builds, and the tool does not read that build: it runs docker through a wrapper that sets or unsets a variable docker reads, or with options the tool does not follow`,
+    'Set the variable with an `env` of assignments alone right before docker (`sudo env NAME=value docker build …`), or migrate by hand.',
+  );
 }
 
 /** `\`sudo\`` or `\`timeout\`` said with what sudo changes (root's daemon and config, root-owned files). */

@@ -140,20 +140,36 @@ export function isDockerProgram(word: Word | undefined): boolean {
  */
 const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command', 'timeout']);
 
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
+
+/**
+ * Whether the wrapper span is `env` with `NAME=value` words alone, all known before the run
+ * (`env DOCKER_BUILDKIT=0 docker build …`): docker then runs with those variables set and
+ * nothing else changed, exactly as `DOCKER_BUILDKIT=0 docker build …` would (the variables are
+ * judged with the command's own assignments: dockerEnvironment).
+ */
+export function isEnvironmentSpan(words: readonly Word[], span: { name: string; start: number; end: number | null }): boolean {
+  if (span.name !== 'env' || span.end === null || span.end === span.start + 1) return false;
+  return words.slice(span.start + 1, span.end).every((w) => w.value !== null && ASSIGNMENT.test(w.value));
+}
+
 /**
  * Where docker starts in `words`: 0 when it is the program, the index past wrappers it is read
  * through (above), or null. Read through only when every wrapper word is static, `command` has
  * no option (`-v` looks docker up, `-p` may find another), and no variable set for docker by a
- * wrapper is one docker or the build reads itself (`env DOCKER_BUILDKIT=0`, `BUILDX_*`,
- * `BUILDKIT_*`): the plan judges those only when written before the program.
+ * wrapper is one docker or the build reads itself (`sudo DOCKER_HOST=…`, `BUILDX_*`,
+ * `BUILDKIT_*`, `env -u DOCKER_CONFIG`), but by an `env` of assignments alone, which the plan
+ * judges as it does assignments written before the program (dockerEnvironment).
  */
 export function dockerAt(words: readonly Word[]): number | null {
   if (isDockerProgram(words[0])) return 0;
   const spans = wrapperSpans(words);
   const at = spans[spans.length - 1]?.end;
   if (at == null || !isDockerProgram(words[at])) return null;
-  for (const { name, start, end } of spans) {
+  for (const span of spans) {
+    const { name, start, end } = span;
     if (!READ_THROUGH.has(name)) return null;
+    if (isEnvironmentSpan(words, span)) continue;
     for (const w of words.slice(start + 1, end!)) {
       const v = w.value;
       if (v === null || (name === 'command' && v.startsWith('-'))) return null;
@@ -163,6 +179,34 @@ export function dockerAt(words: readonly Word[]): number | null {
   }
   return at;
 }
+
+/** The variables an `env` of assignments alone sets for docker in `cmd` (a part of dockerEnvironment). */
+export function wrapperEnvironment(cmd: ScriptCommand): ReadonlyMap<string, string> {
+  const at = dockerInvocation(cmd)?.at ?? 0;
+  const env = new Map<string, string>();
+  if (at === 0) return env;
+  for (const s of wrapperSpans(cmd.words.slice(0, at)).filter((x) => isEnvironmentSpan(cmd.words, x))) {
+    for (const w of cmd.words.slice(s.start + 1, s.end!)) {
+      const name = ASSIGNMENT.exec(w.value!)![1]!;
+      env.set(name, w.value!.slice(name.length + 1));
+    }
+  }
+  return env;
+}
+
+/**
+ * The variables set for docker alone by `cmd`: its own assignments (`DOCKER_BUILDKIT=0 docker
+ * build …`), then those of an `env` of assignments alone it runs docker through (`env
+ * DOCKER_BUILDKIT=0 docker build …`), the later winning as env would have it. Script variables
+ * are not in it (a command's `vars`).
+ */
+export function dockerEnvironment(cmd: ScriptCommand): ReadonlyMap<string, string | null> {
+  const wrapped = wrapperEnvironment(cmd);
+  if (wrapped.size === 0) return cmd.env ?? EMPTY_ENV;
+  return new Map<string, string | null>([...(cmd.env ?? []), ...wrapped]);
+}
+
+const EMPTY_ENV: ReadonlyMap<string, string | null> = new Map();
 
 const parsed = new WeakMap<ScriptCommand, DockerInvocation | null>();
 

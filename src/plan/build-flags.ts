@@ -5,7 +5,7 @@
  */
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
+import { dockerEnvironment, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -121,7 +121,8 @@ const HARMLESS_GLOBAL = /^(--log-level|-l|-D|--debug)( |$)/;
 
 /** The value a variable has in a command's environment: its prefix assignment, else the script's variable. */
 function envOf(inv: DockerInvocation, name: string): string | null | undefined {
-  if (inv.cmd.env?.has(name)) return inv.cmd.env.get(name)!;
+  const env = dockerEnvironment(inv.cmd);
+  if (env.has(name)) return env.get(name)!;
   return inv.cmd.vars.has(name) ? inv.cmd.vars.get(name)! : undefined;
 }
 
@@ -207,15 +208,40 @@ const engineFlags = (inv: DockerInvocation) => globalFlags(inv).filter((g) => !H
 const shownEngine = (gs: string[]) => (gs.length === 0 ? '`docker`' : `\`docker ${gs.join(' ').replace(/\u0000\S*/g, '…')}\``);
 
 /**
- * FLAG_CONFLICT for an extraction command (`docker -H tcp://ci:2375 cp …`) run on another engine
- * than the builder build: it read an image of that name there, not the one the build made, while
- * the merged build's stage is the one built.
+ * What chooses the engine (and how to reach it) for every docker command, besides the global
+ * flags: the config folder may name the current context too. The platform, content trust and
+ * the API version do not change which image a step of that name reaches.
+ */
+const ENGINE_ENV = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'];
+
+/**
+ * FLAG_CONFLICT for an extraction command run on another engine than the builder build, by a
+ * global flag (`docker -H tcp://ci:2375 cp …`) or by a variable that chooses it, set for the
+ * command (`DOCKER_HOST=ssh://mirror docker cp …`, `env DOCKER_HOST=… docker cp …`) or by the
+ * script: it read an image of that name there, not the one the build made, while the merged
+ * build's stage is the one built. A `DOCKER_*` variable outside BUILD_ENV set for such a command
+ * is not modelled (UNSUPPORTED_BUILD_FLAG); those of the table that only a build reads
+ * (`DOCKER_BUILDKIT`, `BUILDX_*`…) or that only change what the client prints do nothing there.
  */
 export function extractionEngines(builder: DockerInvocation, extraction: readonly DockerInvocation[], setup: string): Diagnostic[] {
+  const shownCmd = (inv: DockerInvocation) => [...[...(inv.cmd.env ?? [])].map(([k, v]) => `${k}=${v ?? '…'}`), ...inv.cmd.words.map((w) => w.raw)].join(' ');
+  const at = (inv: DockerInvocation, hint: string) => ({ file: inv.cmd.file, line: inv.cmd.line, setup, hint });
   const own = engineFlags(builder).join('\n');
   const other = extraction.find((inv) => engineFlags(inv).join('\n') !== own);
-  if (!other) return [];
-  return [diag('FLAG_CONFLICT', 'error', `\`${other.cmd.words.map((w) => w.raw).join(' ')}\` runs as ${shownEngine(engineFlags(other))} but the builder build as ${shownEngine(engineFlags(builder))}: it reads another engine's image, while the merged build copies from the stage it builds`, { file: other.cmd.file, line: other.cmd.line, setup, hint: 'Give the builder build and its extraction the same global docker flags, or migrate this setup by hand.' })];
+  if (other) {
+    return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(other)}\` runs as ${shownEngine(engineFlags(other))} but the builder build as ${shownEngine(engineFlags(builder))}: it reads another engine's image, while the merged build copies from the stage it builds`, at(other, 'Give the builder build and its extraction the same global docker flags, or migrate this setup by hand.'))];
+  }
+  for (const inv of extraction) {
+    const unmodelled = [...dockerEnvironment(inv.cmd).keys()].find((n) => /^DOCKER_/.test(n) && BUILD_ENV[n] === undefined);
+    if (unmodelled !== undefined) {
+      return [diag('UNSUPPORTED_BUILD_FLAG', 'error', `\`${shownCmd(inv)}\` runs docker with $${unmodelled} set, and the tool does not model what it does`, at(inv, `Remove ${unmodelled} from the command, or migrate this setup by hand.`))];
+    }
+    const name = ENGINE_ENV.find((n) => envOf(inv, n) !== envOf(builder, n));
+    if (name !== undefined) {
+      return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(inv)}\` runs with $${name} ${show(envOf(inv, name))}, the builder build with $${name} ${show(envOf(builder, name))}: it reads another engine's image, while the merged build copies from the stage it builds`, at(inv, `Give ${name} the same value for the builder build and its extraction, or migrate this setup by hand.`))];
+    }
+  }
+  return [];
 }
 
 /** The first RUN of a Dockerfile, as `path:line`, or null. */
@@ -355,13 +381,14 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   }
 
   // The build environment: the merged build runs with the final build's.
-  const names = new Set([...(b.cmd.env?.keys() ?? []), ...(r.cmd.env?.keys() ?? []), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  const [bEnv, rEnv] = [dockerEnvironment(b.cmd), dockerEnvironment(r.cmd)];
+  const names = new Set([...bEnv.keys(), ...rEnv.keys(), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
   for (const name of names) {
     const kind = BUILD_ENV[name];
     if (kind === 'harmless') continue;
     if (kind === undefined) {
-      if (MODELLED_ENV.test(name) && (b.cmd.env?.has(name) || r.cmd.env?.has(name) || envOf(b, name) !== envOf(r, name))) {
-        out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `$${name} is set for a build, and the tool does not model what it does`, at(b.cmd.env?.has(name) ? b : r, `Remove ${name} from the build's environment, or migrate this setup by hand.`)));
+      if (MODELLED_ENV.test(name) && (bEnv.has(name) || rEnv.has(name) || envOf(b, name) !== envOf(r, name))) {
+        out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `$${name} is set for a build, and the tool does not model what it does`, at(bEnv.has(name) ? b : r, `Remove ${name} from the build's environment, or migrate this setup by hand.`)));
       }
       continue;
     }

@@ -11,6 +11,7 @@ import path from 'node:path/posix';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { dirStateAfter } from '../analyze/host-dirs.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { dockerEnvironment, wrapperEnvironment } from '../model/docker-command.js';
 import type { Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import type { NewWord, ScriptAdapter, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
@@ -55,7 +56,8 @@ export interface ExportEdit {
 
 /** The value a variable has in a command's environment: its prefix assignment, else the script's (or step's) variable. */
 function envOf(cmd: ScriptCommand, name: string): string | null | undefined {
-  if (cmd.env?.has(name)) return cmd.env.get(name)!;
+  const env = dockerEnvironment(cmd);
+  if (env.has(name)) return env.get(name)!;
   return cmd.vars.has(name) ? cmd.vars.get(name)! : undefined;
 }
 
@@ -68,7 +70,7 @@ const envAt = (target: ScriptCommand, name: string) => (target.vars.has(name) ? 
  * `variables:`). A shell variable may not be exported, and docker would not see it.
  */
 function inEnvironment(script: ScriptFile, cmd: ScriptCommand, name: string): boolean {
-  if (cmd.env?.has(name)) return true;
+  if (dockerEnvironment(cmd).has(name)) return true;
   if (!('parts' in script)) return false;
   const parts = (script as EmbeddedScript).parts;
   let k = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
@@ -181,18 +183,20 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
   const out: Diagnostic[] = [];
   const env = new Map<string, string>();
   const at = { file: target.file, line: target.line, setup: setup.id };
-  const names = new Set([...(b.inv.cmd.env?.keys() ?? []), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  const names = new Set([...dockerEnvironment(b.inv.cmd).keys(), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  // The export build runs through the builder build's wrappers (./wrapped-docker.ts), an `env` of assignments among them.
+  const carried = wrapperEnvironment(b.inv.cmd);
   for (const name of names) {
     if (BUILD_ENV[name] === 'harmless' || !MODELLED_ENV.test(name)) continue;
     const want = envOf(b.inv.cmd, name);
-    if (want === envAt(target, name)) continue;
+    if (want === envAt(target, name) || (carried.has(name) && carried.get(name) === want)) continue;
     if (typeof want === 'string' && inEnvironment(script, b.inv.cmd, name)) env.set(name, want);
     // Where BuildKit was not asked for, the export build needs it all the same (DOCKER_BUILDKIT=0 there refuses below).
     else if (name !== 'DOCKER_BUILDKIT') {
       out.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(want)} for the builder build but ${show(envAt(target, name))} where the export build runs, which builds the builder stage again`, { ...at, hint: `Give ${name} the same value for both, or migrate this setup by hand.` }));
     }
   }
-  if ((env.get('DOCKER_BUILDKIT') ?? envAt(target, 'DOCKER_BUILDKIT')) === '0') {
+  if ((carried.get('DOCKER_BUILDKIT') ?? env.get('DOCKER_BUILDKIT') ?? envAt(target, 'DOCKER_BUILDKIT')) === '0') {
     out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', 'the export build would run with DOCKER_BUILDKIT=0 (the legacy builder), which cannot write a build\'s result with --output', { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
   }
   // A carried flag that reads a variable (or takes a build argument from the environment) must read the same value there.

@@ -14,7 +14,7 @@
  * build it is refused: merged, the builder stage would be built within the one limit the runtime
  * build alone had (FINAL_BUILD_TIMEOUT).
  */
-import { dockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, isEnvironmentSpan } from '../model/docker-command.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { wrapperSpans } from '../model/wrappers.js';
 import type { ScriptCommand } from '../model/script.js';
@@ -26,10 +26,16 @@ export function wrapperWords(cmd: ScriptCommand): ScriptCommand['words'] {
   return cmd.words.slice(0, at);
 }
 
-/** The wrappers' spans before docker in `cmd` other than `timeout`'s. */
+/**
+ * The wrappers' spans before docker in `cmd` other than `timeout`'s and an `env` of assignments
+ * alone's: those are docker's environment, judged as assignments before the program are (the
+ * builds' in ./build-flags.ts, the other steps' in ./docker-environment.ts).
+ */
 function untimed(cmd: ScriptCommand): ScriptCommand['words'] {
   const at = dockerInvocation(cmd)?.at ?? 0;
-  return wrapperSpans(cmd.words.slice(0, at)).filter((s) => s.name !== 'timeout').flatMap((s) => cmd.words.slice(s.start, s.end ?? at));
+  return wrapperSpans(cmd.words.slice(0, at))
+    .filter((s) => s.name !== 'timeout' && !isEnvironmentSpan(cmd.words, s))
+    .flatMap((s) => cmd.words.slice(s.start, s.end ?? at));
 }
 
 const spelled = (cmd: ScriptCommand) => untimed(cmd).map((w) => w.value).join(' ');

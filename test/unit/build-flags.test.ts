@@ -163,11 +163,47 @@ describe('the build environment table', () => {
     expect(plan(script('', '', '', 'DOCKER_SOMETHING_NEW=1 ')).errors).toEqual(['UNSUPPORTED_BUILD_FLAG']);
   });
 
-  it('every "same" variable differing between the builds is refused', () => {
+  it('every "same" variable differing between the builds is refused; one choosing the engine must reach the extraction too', () => {
+    // extractionEngines: `docker create` and `docker cp` would reach another engine's image of that name.
+    const engine = new Set(['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY']);
+    const steps = (name: string) => (engine.has(name) ? ['FLAG_CONFLICT'] : []);
     for (const [name, kind] of Object.entries(BUILD_ENV)) {
       if (kind !== 'same') continue;
-      expect(plan(script('', '', '', `${name}=x `)).errors, name).toEqual(['FLAG_CONFLICT']);
-      expect(plan(script('', '', '', `${name}=x `, `${name}=x `)).errors, name).toEqual([]);
+      expect(plan(script('', '', '', `${name}=x `)).errors.sort(), name).toEqual([...steps(name), 'FLAG_CONFLICT'].sort());
+      expect(plan(script('', '', '', `${name}=x `, `${name}=x `)).errors, name).toEqual(steps(name));
+      // set for the whole script, every step sees it
+      expect(plan(script('', '', `export ${name}=x\n`)).errors, name).toEqual([]);
     }
+  });
+
+  it('reads an `env` of assignments alone before docker as the command\'s own assignments', () => {
+    const envBoth = (name: string, value = 'x') => script('', '', '', `env ${name}=${value} `, `env ${name}=${value} `);
+    expect(plan(envBoth('DOCKER_DEFAULT_PLATFORM', 'linux/arm64')).errors).toEqual([]);
+    expect(plan(envBoth('DOCKER_DEFAULT_PLATFORM', 'linux/arm64')).script).toContain('\nenv DOCKER_DEFAULT_PLATFORM=linux/arm64 docker build  -t app:latest .\n');
+    expect(plan(script('', '', '', 'env DOCKER_DEFAULT_PLATFORM=linux/arm64 ')).errors).toEqual(['FLAG_CONFLICT']);
+    // the same variable set before env and by it: env's value is the one docker sees
+    expect(plan(script('', '', '', 'DOCKER_DEFAULT_PLATFORM=linux/amd64 env DOCKER_DEFAULT_PLATFORM=linux/arm64 ', 'DOCKER_DEFAULT_PLATFORM=linux/arm64 ')).errors).toEqual([]);
+    expect(plan(script('', '', '', 'env DOCKER_SOMETHING_NEW=1 ', 'env DOCKER_SOMETHING_NEW=1 ')).errors).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(plan(envBoth('DOCKER_BUILDKIT', '0')).errors).toEqual([]);
+  });
+
+  it('the extraction must reach the builder build\'s engine: its variables, as its global flags', () => {
+    const extraction = (prefix: string) => `#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\n${prefix}docker create --name x app:build\n${prefix}docker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\n`;
+    for (const prefix of ['DOCKER_HOST=tcp://ci:2375 ', 'env DOCKER_CONTEXT=arm64 ', 'DOCKER_CONFIG=/etc/ci/docker ']) {
+      const p = planFiles({ 'build.sh': extraction(prefix), 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME });
+      const errors = p.setups[0]!.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => [d.code, d.line]), prefix).toEqual([['FLAG_CONFLICT', 4]]);
+      expect(errors[0]!.message).toContain(`\`${prefix}docker create --name x app:build\` runs with $`);
+      expect(errors[0]!.message).toContain(`, the builder build with $`);
+    }
+    // a variable only builds read, or one of the client's display, does nothing to the extraction
+    for (const prefix of ['DOCKER_BUILDKIT=0 ', 'env BUILDKIT_PROGRESS=plain ', 'DOCKER_DEFAULT_PLATFORM=linux/arm64 ']) {
+      expect(plan(extraction(prefix)).errors, prefix).toEqual([]);
+    }
+    // one outside the table is not modelled
+    const unknown = planFiles({ 'build.sh': extraction('DOCKER_SOMETHING_NEW=1 '), 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME });
+    expect(unknown.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['UNSUPPORTED_BUILD_FLAG', 4]]);
+    // the script's own value, the same for every command, is the same engine
+    expect(plan(`#!/bin/sh\nset -e\nexport DOCKER_HOST=tcp://ci:2375\n${extraction('').slice('#!/bin/sh\nset -e\n'.length)}`).errors).toEqual([]);
   });
 });

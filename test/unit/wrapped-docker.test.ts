@@ -1,6 +1,7 @@
 /**
  * A setup whose own docker commands run through sudo (or another wrapper the docker model reads
- * through: src/model/docker-command.ts dockerAt). Through sudo docker talks to root's daemon with
+ * through: src/model/docker-command.ts dockerAt; an `env` of assignments alone is read as docker's
+ * environment, as assignments before the program are). Through sudo docker talks to root's daemon with
  * root's config and leaves root-owned files on the host: a setup run wholly through the very same
  * wrappers is migrated, the final build and an export build keeping them (src/plan/wrapped-docker.ts);
  * wrappers that differ between its commands refuse (DOCKER_WRAPPERS_DIFFER); a wrapper the model
@@ -62,12 +63,48 @@ describe('docker through sudo in a setup', () => {
     expect(outcome(steps((k) => (k === 3 ? 'sudo ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
   });
 
-  it('does not read through command -v, or a variable docker reads set by the wrapper: the extraction is a near miss', () => {
-    for (const w of ['env DOCKER_BUILDKIT=0 ', 'sudo DOCKER_HOST=tcp://ci:2375 ', 'env -u DOCKER_CONFIG ']) {
+  it('reads an `env` of assignments alone as docker\'s environment, judged as assignments before the program are', () => {
+    // on every step, or on the builds alone (DOCKER_BUILDKIT is read by builds only): the final build keeps it
+    for (const w of [() => 'env DOCKER_BUILDKIT=0 ', (k: number) => (k === 0 || k === 4 ? 'env DOCKER_BUILDKIT=0 ' : '')]) {
+      expect(outcome(steps(w))).toEqual({ setups: [['migrate', []]], script: ['env DOCKER_BUILDKIT=0 docker build -t relay:latest .'] });
+    }
+    // a variable docker does not read, on the builder build alone
+    expect(outcome(steps((k) => (k === 0 ? 'env GOFLAGS=-mod=mod ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
+    // the copy reaching another engine than the one that built the image, however it is set
+    for (const w of ['env DOCKER_HOST=tcp://ci:2375 ', 'DOCKER_HOST=tcp://ci:2375 ']) {
+      const p = steps((k) => (k === 2 ? w : ''));
+      expect(p.changes).toEqual([]);
+      const found = codes(p);
+      expect(found.map(([c, l]) => [c, l]), w).toEqual([['FLAG_CONFLICT', 5]]);
+      expect(found[0]![2]).toContain(`\`${w}docker cp x:/out/relay ./relay\` runs with $DOCKER_HOST "tcp://ci:2375", the builder build with $DOCKER_HOST unset`);
+    }
+    // the same engine for every step: migrated, the final build keeping it
+    expect(outcome(steps(() => 'env DOCKER_HOST=tcp://ci:2375 '))).toEqual({ setups: [['migrate', []]], script: ['env DOCKER_HOST=tcp://ci:2375 docker build -t relay:latest .'] });
+    // an export build runs through the builder build's env: no second assignment in front of it
+    expect(outcome(steps(() => 'env DOCKER_HOST=tcp://ci:2375 ', ['sha256sum relay > relay.sha256'])).script).toEqual([
+      'env DOCKER_HOST=tcp://ci:2375 docker build --target export --output type=local,dest=. -f Dockerfile .',
+      'env DOCKER_HOST=tcp://ci:2375 docker build -t relay:latest .',
+      'sha256sum relay > relay.sha256',
+    ]);
+    // the legacy builder cannot write an export build (said of the merged build and of the export build)
+    const legacy = codes(steps(() => 'env DOCKER_BUILDKIT=0 ', ['sha256sum relay > relay.sha256']));
+    expect(legacy.map(([c]) => c)).toEqual(['UNSUPPORTED_BUILD_FLAG', 'UNSUPPORTED_BUILD_FLAG']);
+    expect(legacy.map(([, , m]) => m).join('\n')).toContain('the export build would run with DOCKER_BUILDKIT=0 (the legacy builder)');
+  });
+
+  it('does not read through command -v, or a variable docker reads set by another wrapper or with env\'s options: the extraction is a near miss', () => {
+    for (const w of ['sudo DOCKER_HOST=tcp://ci:2375 ', 'env -u DOCKER_CONFIG ', 'env -i DOCKER_BUILDKIT=0 ']) {
       expect(outcome(steps(() => w)).setups, w).not.toContainEqual(['migrate', []]);
     }
     const unread = codes(plan(['docker build -t relay:build -f Dockerfile.build .', 'docker create --name x relay:build', 'timeout "$T" docker cp x:/out/relay ./relay', 'docker build -t relay:latest .']));
     expect(unread.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
+    expect(unread[0]![2]).toContain('runs docker through `timeout`, which the tool does not read through here');
+    // a copy read through sudo after a build it cannot read names that build
+    const sudoBuild = codes(steps((k) => (k === 0 || k === 4 ? 'sudo BUILDKIT_PROGRESS=plain ' : 'sudo ')));
+    expect(sudoBuild.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
+    expect(sudoBuild[0]![2]).toContain('may be the one `sudo BUILDKIT_PROGRESS=plain docker build -t relay:build -f Dockerfile.build .` (build.sh:3) builds, and the tool does not read that build');
+    // what its hint says to do is read
+    expect(outcome(steps((k) => (k === 0 || k === 4 ? 'sudo env BUILDKIT_PROGRESS=plain ' : 'sudo ')))).toEqual({ setups: [['migrate', []]], script: ['sudo env BUILDKIT_PROGRESS=plain docker build -t relay:latest .'] });
   });
 
   it('lets a time limit go with the steps that go: the merged build runs as the runtime build did', () => {
