@@ -37,7 +37,8 @@ export type FailureKind =
   | 'image-differs'
   | 'image-missing'
   | 'host-files-differ'
-  | 'not-refused'; // a pipeline this engine cannot run (RenderedRepo.mustRefuse) was migrated, or refused for another reason
+  | 'not-refused' // a pipeline this engine cannot run (RenderedRepo.mustRefuse) was migrated, or refused for another reason
+  | 'passed-over'; // no setup found, and nothing said why: a builder pattern passed over in silence
 
 export type Verdict =
   | { kind: 'identical'; tags: string[] }
@@ -136,6 +137,23 @@ function added(orig: Map<string, string>, after: Map<string, string>, scratch: s
   return out;
 }
 
+export interface Report {
+  setups: SetupReport[];
+  diagnostics?: { code: string; severity: string }[];
+}
+
+/**
+ * No setup found. Every generated repository holds a builder pattern, so the tool must say why
+ * it found none (a near miss, a script it could not read: a warning or an error); an answer of
+ * info alone ("no builder-pattern setup found") passed it over in silence (fuzz seed 10016: its
+ * builds ran as `env DOCKER_BUILDKIT=0 docker build`).
+ */
+export function notFound(report: Report): Verdict {
+  const said = (report.diagnostics ?? []).filter((d) => d.severity !== 'info');
+  if (said.length > 0) return { kind: 'ignored' };
+  return { kind: 'failure', what: 'passed-over', details: `no setup found, and nothing said why (${(report.diagnostics ?? []).map((d) => d.code).join(', ') || 'no diagnostic'})` };
+}
+
 interface SetupReport {
   status: string;
   /** The images the setup's final builds tag (the JSON report's). */
@@ -177,7 +195,7 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
     // The tool, on a fresh copy.
     const newDir = copy(orig, work, 'new');
     const cli = runCli(['.', '--yes', '--json'], newDir);
-    let report: { setups: SetupReport[] };
+    let report: Report;
     try {
       report = JSON.parse(cli.stdout);
     } catch {
@@ -189,7 +207,7 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
       const changed = treeDifferences(origState, treeState(newDir));
       if (changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `nothing migrated, yet these changed: ${changed.join(', ')}` };
       const codes = [...new Set(report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)))].sort();
-      return report.setups.length === 0 ? { kind: 'ignored' } : { kind: 'refused', codes };
+      return report.setups.length === 0 ? notFound(report) : { kind: 'refused', codes };
     }
     // a migration the images may not show wrong (./image-features.ts): the setup it is in (the one
     // building APP:latest) must not migrate; another setup beside it (twoSetups) may, and is compared
@@ -250,7 +268,7 @@ async function oldPipelineAgain(store: () => Engine, orig: string, work: string,
 function mustRefuse(orig: string, work: string, origState: Map<string, string>, code: string, one: boolean, finalTag: string): Verdict {
   const dir = copy(orig, work, 'new');
   const cli = runCli(['.', '--yes', '--json'], dir);
-  let report: { setups: SetupReport[] };
+  let report: Report;
   try {
     report = JSON.parse(cli.stdout);
   } catch {
@@ -266,7 +284,7 @@ function mustRefuse(orig: string, work: string, origState: Map<string, string>, 
   if (!report.setups.some((s) => (s.finalTags ?? []).includes(finalTag))) {
     if (migrated > (one ? report.setups.length : 0)) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool migrated ${migrated} setup(s), the one holding it not found` };
     if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
-    return report.setups.length === 0 ? { kind: 'ignored' } : { kind: 'refused', codes };
+    return report.setups.length === 0 ? notFound(report) : { kind: 'refused', codes };
   }
   if (migrated > (one ? report.setups.length - 1 : 0) || !refusedWith) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool answered ${report.setups.map((s) => s.status).join(', ') || 'nothing'} (${codes.join(', ') || 'no error code'})` };
   if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };

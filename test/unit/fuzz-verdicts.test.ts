@@ -1,0 +1,36 @@
+/**
+ * The fuzzer's verdict when the tool finds no setup (test/fuzz/run-seed.ts notFound): every
+ * generated repository holds a builder pattern, so finding none is fine only when the tool said
+ * why; an answer of info alone is a pattern passed over in silence, a failure. Seed 10016 was
+ * one (its builds ran as `env DOCKER_BUILDKIT=0 docker build`).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../fuzz/grammar.js';
+import { render } from '../fuzz/render.js';
+import { notFound, writeRepo, type Report } from '../fuzz/run-seed.js';
+import { runCli } from '../support/cli.js';
+
+describe('a fuzz seed where no setup is found', () => {
+  it('is a failure when the tool said nothing but that, and no failure when it said why', () => {
+    expect(notFound({ setups: [], diagnostics: [{ code: 'NO_SETUP', severity: 'info' }] })).toEqual({ kind: 'failure', what: 'passed-over', details: 'no setup found, and nothing said why (NO_SETUP)' });
+    expect(notFound({ setups: [] })).toMatchObject({ kind: 'failure', what: 'passed-over' });
+    expect(notFound({ setups: [], diagnostics: [{ code: 'EXTRACTION_NOT_FOLLOWED', severity: 'warning' }, { code: 'NO_SETUP', severity: 'info' }] })).toEqual({ kind: 'ignored' });
+  });
+
+  it('seed 10016, whose builds run through `env DOCKER_BUILDKIT=0`, is no longer passed over', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-fuzz-verdict-'));
+    try {
+      const repo = render(generate(10016));
+      expect(repo.files.map((f) => f.content).join('\n')).toContain('env DOCKER_BUILDKIT=0 docker build');
+      writeRepo(dir, repo);
+      const r = runCli(['.', '--dry-run', '--json'], dir);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.setups.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
