@@ -5,7 +5,7 @@
  */
 import type { ScriptCommand, Word } from './script.js';
 import { exactList } from './exact-list.js';
-import { wrapperSpans } from './wrappers.js';
+import { ASSIGNMENT, wrapperSpans } from './wrappers.js';
 
 export type Verb = 'build' | 'create' | 'run' | 'start' | 'stop' | 'kill' | 'cp' | 'rm' | 'rmi' | 'tag' | 'push' | 'other';
 
@@ -140,8 +140,6 @@ export function isDockerProgram(word: Word | undefined): boolean {
  */
 const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command', 'timeout']);
 
-const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
-
 /**
  * Whether the wrapper span is `env` with `NAME=value` words alone, all known before the run
  * (`env DOCKER_BUILDKIT=0 docker build …`): docker then runs with those variables set and
@@ -183,12 +181,12 @@ export function dockerAt(words: readonly Word[]): number | null {
 /** The variables an `env` of assignments alone sets for docker in `cmd` (a part of dockerEnvironment). */
 export function wrapperEnvironment(cmd: ScriptCommand): ReadonlyMap<string, string> {
   const at = dockerInvocation(cmd)?.at ?? 0;
+  if (at === 0) return EMPTY_ENV as ReadonlyMap<string, string>;
   const env = new Map<string, string>();
-  if (at === 0) return env;
   for (const s of wrapperSpans(cmd.words.slice(0, at)).filter((x) => isEnvironmentSpan(cmd.words, x))) {
     for (const w of cmd.words.slice(s.start + 1, s.end!)) {
-      const name = ASSIGNMENT.exec(w.value!)![1]!;
-      env.set(name, w.value!.slice(name.length + 1));
+      const eq = w.value!.indexOf('=');
+      env.set(w.value!.slice(0, eq), w.value!.slice(eq + 1));
     }
   }
   return env;
@@ -204,6 +202,13 @@ export function dockerEnvironment(cmd: ScriptCommand): ReadonlyMap<string, strin
   const wrapped = wrapperEnvironment(cmd);
   if (wrapped.size === 0) return cmd.env ?? EMPTY_ENV;
   return new Map<string, string | null>([...(cmd.env ?? []), ...wrapped]);
+}
+
+/** The value docker sees of a variable in `cmd`: set for it alone (dockerEnvironment), else the script's (or step's) variable; undefined when unset, null when only known at run time. */
+export function dockerVariable(cmd: ScriptCommand, name: string): string | null | undefined {
+  const env = dockerEnvironment(cmd);
+  if (env.has(name)) return env.get(name)!;
+  return cmd.vars.has(name) ? cmd.vars.get(name)! : undefined;
 }
 
 const EMPTY_ENV: ReadonlyMap<string, string | null> = new Map();

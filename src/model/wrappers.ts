@@ -82,7 +82,8 @@ const WRAPPERS: Readonly<Record<string, WrapperOptions>> = {
   'xvfb-run': { valued: 'fnpsw', flags: 'al', longValued: ['--auth-file', '--server-num', '--xauth-protocol', '--server-args', '--wait'], longFlags: ['--auto-servernum', '--listen-tcp'] },
 };
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** A `NAME=value` word (sudo's and env's assignments; src/model/docker-command.ts reads env's). */
+export const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Whether `name` (a program word's value) is a wrapper the tool reads through. */
 export function isWrapper(name: string | null | undefined): boolean {

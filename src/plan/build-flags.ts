@@ -5,7 +5,7 @@
  */
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { dockerEnvironment, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
+import { dockerEnvironment, dockerVariable, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
 import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -119,12 +119,8 @@ const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
 /** Global docker flags that only change what the client prints. */
 const HARMLESS_GLOBAL = /^(--log-level|-l|-D|--debug)( |$)/;
 
-/** The value a variable has in a command's environment: its prefix assignment, else the script's variable. */
-function envOf(inv: DockerInvocation, name: string): string | null | undefined {
-  const env = dockerEnvironment(inv.cmd);
-  if (env.has(name)) return env.get(name)!;
-  return inv.cmd.vars.has(name) ? inv.cmd.vars.get(name)! : undefined;
-}
+/** The value a variable has in a docker command's environment (dockerVariable). */
+const envOf = (inv: DockerInvocation, name: string) => dockerVariable(inv.cmd, name);
 
 /** What the merged build would need that the legacy builder (DOCKER_BUILDKIT=0) cannot do. */
 export interface MergedNeeds {

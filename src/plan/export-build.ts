@@ -11,7 +11,7 @@ import path from 'node:path/posix';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { dirStateAfter } from '../analyze/host-dirs.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { dockerEnvironment, wrapperEnvironment } from '../model/docker-command.js';
+import { dockerEnvironment, dockerVariable, wrapperEnvironment } from '../model/docker-command.js';
 import type { Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import type { NewWord, ScriptAdapter, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
@@ -52,13 +52,6 @@ export interface ExportEdit {
   absorbed: Set<number>;
   diagnostics: Diagnostic[];
   notes: string[];
-}
-
-/** The value a variable has in a command's environment: its prefix assignment, else the script's (or step's) variable. */
-function envOf(cmd: ScriptCommand, name: string): string | null | undefined {
-  const env = dockerEnvironment(cmd);
-  if (env.has(name)) return env.get(name)!;
-  return cmd.vars.has(name) ? cmd.vars.get(name)! : undefined;
 }
 
 /** The value a variable has where the export build runs: the export build takes the place of the extraction's command whole, prefix assignments included. */
@@ -188,7 +181,7 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
   const carried = wrapperEnvironment(b.inv.cmd);
   for (const name of names) {
     if (BUILD_ENV[name] === 'harmless' || !MODELLED_ENV.test(name)) continue;
-    const want = envOf(b.inv.cmd, name);
+    const want = dockerVariable(b.inv.cmd, name);
     if (want === envAt(target, name) || (carried.has(name) && carried.get(name) === want)) continue;
     if (typeof want === 'string' && inEnvironment(script, b.inv.cmd, name)) env.set(name, want);
     // Where BuildKit was not asked for, the export build needs it all the same (DOCKER_BUILDKIT=0 there refuses below).
@@ -207,10 +200,10 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
     const read = own.flatMap((w) => [...w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!));
     const value = f.value?.value ?? f.value?.staticPrefix ?? '';
     if (f.name === '--build-arg' && !value.includes('=')) read.push(value);
-    const differs = read.find((name) => envOf(b.inv.cmd, name) !== envAt(target, name));
+    const differs = read.find((name) => dockerVariable(b.inv.cmd, name) !== envAt(target, name));
     if (differs !== undefined) {
       const shownFlag = own.map((w) => w.raw).join(' ');
-      out.push(diag('FLAG_CONFLICT', 'error', `the builder build's ${shownFlag} reads $${differs}, which is ${show(envOf(b.inv.cmd, differs))} there but ${show(envAt(target, differs))} where the export build runs`, { ...at, hint: `Give $${differs} one value for both, or write the value in the builder build.` }));
+      out.push(diag('FLAG_CONFLICT', 'error', `the builder build's ${shownFlag} reads $${differs}, which is ${show(dockerVariable(b.inv.cmd, differs))} there but ${show(envAt(target, differs))} where the export build runs`, { ...at, hint: `Give $${differs} one value for both, or write the value in the builder build.` }));
     }
   }
   return { env, problems: out };
