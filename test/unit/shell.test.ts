@@ -150,11 +150,41 @@ describe('shell adapter: reading', () => {
     expect(r.script).toBeNull();
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR', file: 'b.sh', line: 2 })]);
     expect(r.diagnostics[0]!.message).toContain('two lines read as one command');
-    // `|&` then `&&` then a backquoted word: the grammar nests the list inside the pipeline.
-    const p = parseShell('c.sh', 'echo ok\n! docker ps | grep x |& wc -l && echo `pwd` || false\n');
-    expect(p.script).toBeNull();
-    expect(p.diagnostics).toEqual([expect.objectContaining({ code: 'SHELL_PARSE_ERROR', file: 'c.sh', line: 2 })]);
-    expect(p.diagnostics[0]!.message).toContain('a pipeline read around a && or || list');
+  });
+
+  it('reads a pipeline the grammar groups around an && list as the shell groups it (`|` binds tighter)', () => {
+    // tree-sitter-bash reads this as `(a && b 2>&1) | tar … && d`; the shell as `a && (b 2>&1 | tar …) && d`.
+    const text = 'mkdir -p build && docker run --rm app:build tar -c . 2>&1 | tar -x -C build/ && ls build\n';
+    const { script, diagnostics } = parse(text);
+    expect(diagnostics).toEqual([]);
+    const cmds = script.commands;
+    expect(cmds.map((c) => c.words.map((w) => w.value)[0])).toEqual(['mkdir', 'docker', 'tar', 'ls']);
+    const [mkdir, run, tar, ls] = cmds as [(typeof cmds)[0], (typeof cmds)[0], (typeof cmds)[0], (typeof cmds)[0]];
+    // The redirect is the docker run's own, and its output goes down the pipe.
+    expect(run.redirects.map((r) => [r.fd, r.op, r.target.value])).toEqual([['2', '>&', '1']]);
+    expect(run.stdout).toEqual({ kind: 'pipe', to: tar.index });
+    expect(tar.stdinFrom).toBe(run.index);
+    expect(mkdir.stdout).toBeNull();
+    // The pipeline runs when mkdir succeeded, both of its sides alike; ls after the whole pipeline.
+    expect(mkdir.branches ?? []).toEqual([]);
+    expect(run.branches).toEqual([expect.objectContaining({ after: [mkdir.index], on: 'success' })]);
+    expect(tar.branches).toEqual(run.branches);
+    expect(ls.branches).toEqual([expect.objectContaining({ after: [mkdir.index, run.index, tar.index], on: 'success' })]);
+    // Each member is a unit of its own, with the operator before it, the run's unit holding its redirect.
+    const units = cmds.map((c) => script.units[c.unit]!);
+    expect(units.map((u) => u.opBefore)).toEqual([null, '&&', '|', '&&']);
+    expect(units.map((u) => text.slice(u.start, u.end))).toEqual(['mkdir -p build', 'docker run --rm app:build tar -c . 2>&1', 'tar -x -C build/', 'ls build']);
+    expect(new Set(units.map((u) => u.chain)).size).toBe(1);
+
+    // `!` then `|&` then `&&` then a backquoted word: the grammar nests the list inside the pipeline too.
+    const n = parse('echo ok\n! docker ps | grep x |& wc -l && echo `pwd` || false\n').script;
+    expect(n.commands.map((c) => c.words[0]!.value)).toEqual(['echo', 'docker', 'grep', 'wc', 'pwd', 'echo', 'false']);
+    // (`pwd` is read within the echo's unit.)
+    expect(n.commands.map((c) => n.units[c.unit]!.opBefore)).toEqual([null, null, '|', '|&', '&&', '&&', '||']);
+    expect(n.commands[2]!.stdout).toEqual({ kind: 'pipe', to: 3, errors: true });
+    // What runs after the negated pipeline: its exit status is inverted.
+    expect(n.commands[5]!.branches).toEqual([expect.objectContaining({ on: 'success', negated: true })]);
+    expect(n.commands[6]!.conditional).toBe(true);
   });
 
   it('reads what follows `<<EOF` on its line: the command\'s other redirects, and the body\'s `$(…)`', () => {

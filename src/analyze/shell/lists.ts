@@ -30,18 +30,26 @@ export function walkList(w: ShellWalk, children: readonly TsNode[], scope: Scope
   }
 }
 
-/** Flattens `a && b || c | d` into members, each a unit of its own within one chain. */
+/**
+ * Flattens `a && b || c | d` into members, each a unit of its own within one chain, each with
+ * the operator written before it. The members and their operators are the tokens in the order
+ * written, however the grammar groups them, and what each member's operator means is decided
+ * below from that order (a member after `|` runs when the one it reads from runs; a `&&` or `||`
+ * member after everything before it). So a grouping the shell would never make is read as the
+ * shell reads it: tree-sitter-bash puts `a && b 2>&1 | c` in a
+ * pipeline around the list `a && b`, where `|` binds tighter than `&&` for the shell.
+ */
 export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, stmtUnit: number): void {
   const script = w.script;
   const chain = w.chainCounter++;
   const members: { stmt: TsNode; op: string | null; redirects?: TsNode[]; end?: number }[] = [];
-  const flatten = (s: TsNode, op: string | null, inPipe: boolean) => {
+  const flatten = (s: TsNode, op: string | null) => {
     // tree-sitter-bash reads `a || b > f` as `(a || b) > f`; the shell redirects `b` alone, the
     // last command of the list (`a | b > f` likewise).
     const body = s.type === 'redirected_statement' ? s.childForFieldName('body') : null;
     if (body && (body.type === 'list' || body.type === 'pipeline')) {
       const at = members.length;
-      flatten(body, op, inPipe);
+      flatten(body, op);
       const last = members[members.length - 1];
       if (!last || members.length === at) throw new Untrusted('a redirect read around a && or || list', s.startIndex);
       last.redirects = [...(last.redirects ?? []), ...s.namedChildren.filter((c) => REDIRECTS.has(c.type))];
@@ -52,18 +60,16 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
       members.push({ stmt: s, op });
       return;
     }
-    // `|` binds tighter than `&&`/`||`: a list inside a pipeline is the grammar misreading.
-    if (inPipe && s.type === 'list') throw new Untrusted('a pipeline read around a && or || list', s.startIndex);
     let nextOp = op;
     for (const c of s.children) {
       if (!c.isNamed) nextOp = c.type;
       else if (c.type !== 'comment') {
-        flatten(c, nextOp, inPipe || s.type === 'pipeline');
+        flatten(c, nextOp);
         nextOp = null;
       }
     }
   };
-  flatten(stmt, null, false);
+  flatten(stmt, null);
   let afterOr = false;
   let previousLast: ScriptCommand | null = null;
   const chainFirst = script.commands.length;

@@ -52,6 +52,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // The caller names the builder image through a Make variable, then runs it by that name.
   'make-builder-tag-set-by-caller': (dir, env) => exec('sh', ['ci.sh'], dir, env),
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  'npm-chain-stream-pipe': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'passed-over-python-runs-npm': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
