@@ -69,6 +69,8 @@ export interface BuilderPart {
   sourceEdits?: Edit[];
   /** Edits on the runtime's text that rewrite its COPY/ADD sources (sibling contexts, read from their common parent). */
   runtimeSourceEdits?: Edit[];
+  /** The edit dropping the escape character the builder's last instruction ends in (src/plan/dangling-continuation.ts). */
+  endingEdit?: Edit;
 }
 
 export interface MergeInput extends BuilderPart {
@@ -371,7 +373,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const first = builder.stages[0]!;
     const sourceEdits = part.sourceEdits ?? [];
     const baseEnd = base ? stagePrefixEnd(builder, 0, base.instructions) : first.from.start;
-    builderEdits.push(...sourceEdits.filter((e) => e.start >= baseEnd), ...(escapeEdits.get(builder.path) ?? []));
+    const ending = part.endingEdit;
+    // The escape character the ending edit drops is not converted to the runtime's first.
+    const converted = (escapeEdits.get(builder.path) ?? []).filter((e) => !ending || e.end <= ending.start || e.start >= ending.end);
+    builderEdits.push(...sourceEdits.filter((e) => e.start >= baseEnd), ...converted, ...(ending ? [ending] : []));
     const fromKw = (st: typeof stage) => (builder.text.slice(st.from.start, st.from.start + 4) === 'from' ? 'from' : 'FROM');
     const asKw = (st: typeof stage) => (fromKw(st) === 'from' ? 'as' : 'AS');
     if (base) {

@@ -91,7 +91,7 @@ export const CODES = {
   STAGE_NAME_COLLISION: 'A stage name is used by both Dockerfiles.',
   CONDITIONAL_STEP: 'The steps of a setup (builder build, extraction, runtime build, cleanup) do not all run on the same paths through the script.',
   TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',
-  BUILDER_ENDS_CONTINUED: 'The builder Dockerfile ends inside a line continuation, which the merged file would carry into the runtime\'s FROM.',
+  BUILDER_ENDS_CONTINUED: 'The builder Dockerfile ends inside a line continuation the tool cannot end, which the merged file would carry into the runtime\'s FROM.',
   GENERATED_DOCKERFILE_INVALID: 'The merged Dockerfile did not validate (an internal error: please report it).',
   DIRTY_TREE: 'Files the migration would change have uncommitted git changes.',
   GIT_ERROR: 'git refused to read a repository, so uncommitted changes cannot be checked.',

@@ -460,8 +460,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // A make file joined with another by `include` is read alone: the other must not reach its recipes.
   const known = includers(analysis, () => [...analysis.files, ...(analysis.passedOver ?? []), ...(analysis.quiet ?? [])], fs);
   for (const file of new Set([setup.script, runtime.inv.cmd.file])) plan.diagnostics.push(...makeIncludes(file, known, fs, setup.id));
-  const continued = danglingContinuation(builderFacts, setup.id);
-  if (continued) plan.diagnostics.push(continued);
+  const ending = danglingContinuation(builderFacts, setup.id);
+  if (ending && 'refusal' in ending) plan.diagnostics.push(ending.refusal);
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
   if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
   const runtimeSub = inputs.siblings ? rewriteForSubfolder(runtimeFacts, inputs.siblings.runtimeSub, setup.id) : null;
@@ -502,11 +502,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     ...(subfolder ? { sourceEdits: subfolder.edits } : {}),
     ...(runtimeSub ? { runtimeSourceEdits: runtimeSub.edits } : {}),
+    ...(ending && 'edit' in ending ? { endingEdit: ending.edit } : {}),
   };
   const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
   draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
   if (runStep?.note) plan.notes.push(runStep.note);
   if (subfolder?.note) plan.notes.push(subfolder.note);
+  if (ending && 'note' in ending) plan.notes.push(ending.note);
   plan.stage = merge.stageRef || null;
   plan.diagnostics.push(...merge.diagnostics);
   plan.notes.push(...merge.notes);

@@ -7,6 +7,7 @@ import { readDockerfile } from '../../src/analyze/dockerfile.js';
 import { checkMergedStructure } from '../../src/plan/merge-structure.js';
 import { mergeDockerfiles } from '../../transforms/dockerfile-merge.js';
 import { planFiles } from '../support/plan.js';
+import { applyEdits } from '../../src/model/edits.js';
 import { danglingContinuation } from '../../src/plan/dangling-continuation.js';
 
 const SCRIPT = `#!/bin/sh
@@ -92,17 +93,38 @@ describe('structural check of the merged Dockerfile', () => {
     expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
   });
 
-  it('refuses a migration whose builder ends in a continuation, through the plan, naming the line to fix', () => {
-    expect(codes({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app . \\\n', Dockerfile: 'FROM alpine\nCOPY app /app\n' })).toEqual(['BUILDER_ENDS_CONTINUED']);
-    const continued = (text: string) => danglingContinuation(readDockerfile('Dockerfile.build', text), 's');
-    const d = continued('FROM golang:1.21\nRUN make \\\n  # done\n\n');
-    expect([d?.code, d?.line]).toEqual(['BUILDER_ENDS_CONTINUED', 2]);
+  it('ends a builder whose last instruction ends in a continuation by dropping its escape character, and proves the words unchanged', () => {
+    const merged = (builder: string) => {
+      const plan = planFiles({ 'build.sh': SCRIPT, 'Dockerfile.build': builder, Dockerfile: 'FROM alpine\nCOPY app /app\n' });
+      expect(plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error'), builder).toEqual([]);
+      return { text: plan.changes.find((c) => c.path === 'Dockerfile')!.after!, notes: plan.setups[0]!.notes };
+    };
+    const m = merged('FROM golang:1.21\nRUN go build -o /out/app . \\\n');
+    expect(m.text).toBe('FROM golang:1.21 AS builder\nRUN go build -o /out/app .\n\nFROM alpine\nCOPY --from=builder --chown=0:0 /out/app /app\n');
+    expect(m.notes).toContain("the escape character ending line 2 of Dockerfile.build goes: the file ended that RUN there, and in the merged Dockerfile the runtime's FROM follows it (the instruction's words are unchanged)");
+    // A backtick-escaped builder in a backslash runtime: the other continuations are converted, the last one dropped.
+    expect(merged('# escape=`\nFROM golang:1.21\nRUN go build `\n  -o /out/app . `\n# end\n').text).toContain('FROM golang:1.21 AS builder\nRUN go build \\\n  -o /out/app .\n# end\n\nFROM alpine\n');
+
+    const continued = (text: string) => {
+      const r = danglingContinuation(readDockerfile('Dockerfile.build', text), 's');
+      return r && 'edit' in r ? applyEdits(text, [r.edit]) : r;
+    };
+    expect(continued('FROM golang:1.21\nRUN make \\\n  # done\n\n')).toBe('FROM golang:1.21\nRUN make\n  # done\n\n');
+    expect(continued('FROM golang:1.21\nRUN make \\\n  all \\  \r\n# done\r\n')).toBe('FROM golang:1.21\nRUN make \\\n  all\r\n# done\r\n');
     // A continuation the file itself ends is no concern when the last instruction is complete.
     expect(continued('FROM golang:1.21\nRUN make \\\n  all\n# done\n')).toBeNull();
     expect(continued('FROM golang:1.21\nRUN make')).toBeNull();
     // Under `# escape=\``, the backtick continues a line and a backslash does not.
-    expect(continued('# escape=`\nFROM golang:1.21\nRUN make `\n# done\n')?.line).toBe(3);
+    expect(continued('# escape=`\nFROM golang:1.21\nRUN make `\n# done\n')).toBe('# escape=`\nFROM golang:1.21\nRUN make\n# done\n');
     expect(continued('# escape=`\nFROM golang:1.21\nRUN make C:\\\n')).toBeNull();
+  });
+
+  it('refuses a builder whose last line would still continue without its escape character, naming the line', () => {
+    // `RUN echo \\`: dropping the last backslash leaves a line that still ends in one.
+    const text = 'FROM golang:1.21\nRUN go build -o /out/app . && echo \\\\\n';
+    expect(codes({ 'build.sh': SCRIPT, 'Dockerfile.build': text, Dockerfile: 'FROM alpine\nCOPY app /app\n' })).toEqual(['BUILDER_ENDS_CONTINUED']);
+    const r = danglingContinuation(readDockerfile('Dockerfile.build', text), 's');
+    expect(r && 'refusal' in r ? [r.refusal.code, r.refusal.line] : r).toEqual(['BUILDER_ENDS_CONTINUED', 2]);
   });
 });
 
