@@ -178,7 +178,7 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
  * program `--entrypoint` names (`docker run --entrypoint cat IMG /p` runs `cat /p`; the image's
  * ENTRYPOINT and CMD are then not run). An empty `--entrypoint ""` names none.
  */
-function commandWords(inv: DockerInvocation, imageIndex: number): Word[] {
+export function commandWords(inv: DockerInvocation, imageIndex: number): Word[] {
   const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word);
   const entrypoint = flagValues(inv, '--entrypoint').at(-1);
   return entrypoint && entrypoint.value !== '' ? [entrypoint, ...rest] : rest;

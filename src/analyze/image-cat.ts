@@ -16,7 +16,7 @@ import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import type { DockerfileFacts, StageFacts } from './dockerfile.js';
-import { wordKey, type Extraction } from './extractions.js';
+import { commandWords, wordKey, type Extraction } from './extractions.js';
 import { parseShell } from './shell.js';
 import { inherited } from '../plan/run-step.js';
 import { streamFile } from './output-sinks.js';
@@ -78,4 +78,20 @@ export function fromImageCat(inv: DockerInvocation, imageIndex: number, built: {
     dirs: [],
     problems: [],
   };
+}
+
+/**
+ * Why `docker run … > f` was not read as `cat /path` of the image, for its near miss
+ * (./near-miss.ts): the command given on the line, or the image's own, and what is unproven of it.
+ */
+export function notCatWhy(inv: DockerInvocation, imageIndex: number, built: { facts: DockerfileFacts; stage: StageFacts } | null): string {
+  const given = commandWords(inv, imageIndex);
+  if (given.length > 0) return `the command it runs, \`${given.map((w) => w.raw).join(' ')}\`, is not \`cat\` of one absolute path known before the run`;
+  if (built === null) return 'it runs the image\'s own command, and no build of that image earlier in this sequence of the script shows what that is';
+  const where = `${built.facts.path}:${built.stage.from.line}`;
+  const { entrypoint, known } = inherited(built.facts, built.stage);
+  if (entrypoint === null && !known) return `it runs the image's own command, and the stage it is built from (${where}) runs its CMD under the ENTRYPOINT of its base image ${built.stage.image}, which the tool cannot see`;
+  const argv = defaultArgv(built.facts, built.stage);
+  if (argv === null) return `it runs the image's own command, which the stage it is built from (${where}) gives in a shell form under a SHELL whose effect depends on the engine`;
+  return `it runs the image's own command, \`${argv.join(' ')}\` (the stage it is built from, ${where}), which is not \`cat\` of one absolute path`;
 }

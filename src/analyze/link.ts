@@ -32,7 +32,7 @@ import { broadConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
 import { guardOfRemoval } from './guarded-cleanup.js';
-import { builtStage, fromImageCat } from './image-cat.js';
+import { builtStage, fromImageCat, notCatWhy } from './image-cat.js';
 import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { shadowedCommands } from './shadowed-commands.js';
 import { sourcedFolderChanges } from './sourced-folders.js';
@@ -216,7 +216,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
         const built = imageOp && !nameWord ? stageOf(imageOp.word, cmd) : null;
         const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next), built) : null;
-        const miss = ex ? null : unrecognisedRun(inv);
+        const miss = ex ? null : unrecognisedRun(inv, () => notCatWhy(inv, imageOp ? imageOp.index : -1, built));
         if (ex) extractions.push(ex);
         if (miss) nearMisses.push({ at: cmd, d: miss });
       }
@@ -274,7 +274,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       const ex = streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next) ?? fromTarPipe(inv, imageOp.index, next), built) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
-        const miss = unrecognisedRun(inv);
+        const miss = unrecognisedRun(inv, () => notCatWhy(inv, imageOp.index, built));
         if (miss) nearMisses.push({ at: cmd, d: miss });
       }
       continue;

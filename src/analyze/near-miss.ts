@@ -61,10 +61,13 @@ export function stockUnused(cmd: ScriptCommand, image: string, mount: string): D
  * `docker run … > f` or `docker run -v …` that no extraction shape recognised; null when the
  * run does neither (an ordinary container run).
  */
-export function unrecognisedRun(inv: DockerInvocation): Diagnostic | null {
+export function unrecognisedRun(inv: DockerInvocation, why: () => string): Diagnostic | null {
   const cmd = inv.cmd;
   const redirect = cmd.redirects.find((r) => (r.op === '>' || r.op === '>|' || r.op === '>>') && (r.fd === null || r.fd === '1'));
-  if (redirect) return notFollowed(cmd, `it streams a command's output into ${redirect.target.raw}, and only \`cat /path\` (given on the line, or as the builder stage's own ENTRYPOINT) is read as an extraction`, 'Write it as `docker run --rm IMAGE cat /path > file`, or migrate by hand.');
+  if (redirect?.op === '>>') {
+    return notFollowed(cmd, `it appends its output (\`>>\`) to ${redirect.target.raw}, which keeps whatever that file held before, where an extraction makes the file anew`, 'Write `>` instead of `>>` (the file is then made anew), or migrate by hand.');
+  }
+  if (redirect) return notFollowed(cmd, `it streams a command's output into ${redirect.target.raw}, and only \`cat /path\` (given on the line, or as the image's own ENTRYPOINT and CMD) is read as an extraction: ${why()}`, 'Write it as `docker run --rm IMAGE cat /path > file`, or migrate by hand.');
   const mounts = flagValues(inv, '--volume');
   if (mounts.length > 0 && inv.flags.some((f) => f.name === '--rm')) {
     return notFollowed(cmd, `it runs with ${mounts.map((m) => m.raw).join(', ')} mounted, in a shape the tool does not read as a build or an extraction`, 'Mount only the repository folder (-v "$PWD":/src) or an output folder, or migrate by hand.');

@@ -9,10 +9,11 @@ const builder = (tail: string) => `FROM golang:1.21\nWORKDIR /src\nCOPY main.go 
 const script = (run: string) => `#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\n${run}\ndocker build -t app .\nrm -f app\n`;
 const files = (tail: string, run = 'docker run --rm app:build > app') => ({ 'main.go': GO, Dockerfile: RUNTIME, 'Dockerfile.build': builder(tail), 'build.sh': script(run) });
 const errors = (plan: ReturnType<typeof planFiles>) => plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
-const notFollowed = (f: Record<string, string>) => {
+const misses = (f: Record<string, string>) => {
   const fs = new MemoryFs(f);
-  return analyze(fs, Object.keys(f).sort()).diagnostics.filter((d) => d.code === 'EXTRACTION_NOT_FOLLOWED').map((d) => d.line);
+  return analyze(fs, Object.keys(f).sort()).diagnostics.filter((d) => d.code === 'EXTRACTION_NOT_FOLLOWED');
 };
+const notFollowed = (f: Record<string, string>) => misses(f).map((d) => d.line);
 
 describe('docker run --rm IMG > f where the image itself prints the file', () => {
   for (const [name, tail] of [
@@ -47,16 +48,19 @@ describe('docker run --rm IMG > f where the image itself prints the file', () =>
     expect(planFiles(last).changes.find((c) => c.path === 'Dockerfile')!.after).toContain('COPY --from=other --chown=0:0 --chmod=644 /etc/os-release /usr/local/bin/app');
   });
 
-  for (const [name, tail, run] of [
-    ['a CMD alone on a base image that may have an ENTRYPOINT', 'FROM example/toolchain:1\nCMD ["cat", "/out/app"]\n', 'docker run --rm app:build > app'],
-    ['a relative path', 'ENTRYPOINT ["cat", "out/app"]\n', 'docker run --rm app:build > app'],
-    ['more than cat', 'ENTRYPOINT ["sh", "-c", "cat /out/app | gzip"]\n', 'docker run --rm app:build > app'],
-    ['--entrypoint on the run', 'ENTRYPOINT ["cat", "/out/app"]\n', 'docker run --rm --entrypoint cat app:build > app'],
+  for (const [name, tail, run, why] of [
+    ['a CMD alone on a base image that may have an ENTRYPOINT', 'FROM example/toolchain:1\nCMD ["cat", "/out/app"]\n', 'docker run --rm app:build > app', 'the stage it is built from (Dockerfile.build:5) runs its CMD under the ENTRYPOINT of its base image example/toolchain:1, which the tool cannot see'],
+    ['a relative path', 'ENTRYPOINT ["cat", "out/app"]\n', 'docker run --rm app:build > app', "it runs the image's own command, `cat out/app` (the stage it is built from, Dockerfile.build:1), which is not `cat` of one absolute path"],
+    ['more than cat', 'ENTRYPOINT ["sh", "-c", "cat /out/app | gzip"]\n', 'docker run --rm app:build > app', "it runs the image's own command, `sh -c cat /out/app | gzip`"],
+    ['--entrypoint on the run', 'ENTRYPOINT ["cat", "/out/app"]\n', 'docker run --rm --entrypoint cat app:build > app', 'the command it runs, `cat`, is not `cat` of one absolute path known before the run'],
+    ['an image no build of the script makes', 'ENTRYPOINT ["cat", "/out/app"]\n', 'docker run --rm app:other > app', 'no build of that image earlier in this sequence of the script shows what that is'],
+    ['an append to the file', 'ENTRYPOINT ["cat", "/out/app"]\n', 'docker run --rm app:build >> app', 'it appends its output (`>>`) to app, which keeps whatever that file held before'],
   ] as const) {
-    it(`does not follow ${name}, and says so`, () => {
+    it(`does not follow ${name}, and says why`, () => {
       const f = files(tail, run);
       expect(planFiles(f).setups).toEqual([]);
       expect(notFollowed(f)).toEqual([4]);
+      expect(misses(f)[0]!.message).toContain(why);
     });
   }
 
