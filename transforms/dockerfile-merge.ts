@@ -731,11 +731,13 @@ function renameSharedStageNames(
   return builders.map((b) => {
     const r = renamedFiles.get(b.builder.path);
     if (!r) return b;
+    // The merge's own edits on the builder's text were made on the text before the renames.
     const sourceEdits = b.sourceEdits?.map((e) => shiftEdit(e, r.edits));
-    if (sourceEdits?.some((e) => e === null)) {
-      refuse('STAGE_NAME_COLLISION', `${b.builder.path} has a stage name another merged file uses, and renaming it would touch a path the merge rewrites`, b.builder.path, undefined, 'Rename the stage in one of the files, then run the tool again.');
+    const endingEdit = b.endingEdit ? shiftEdit(b.endingEdit, r.edits) : undefined;
+    if (sourceEdits?.some((e) => e === null) || endingEdit === null) {
+      refuse('STAGE_NAME_COLLISION', `${b.builder.path} has a stage name another merged file uses, and renaming it would touch a part of the file the merge rewrites`, b.builder.path, undefined, 'Rename the stage in one of the files, then run the tool again.');
       return b;
     }
-    return { ...b, builder: r.facts, ...(sourceEdits ? { sourceEdits: sourceEdits as Edit[] } : {}) };
+    return { ...b, builder: r.facts, ...(sourceEdits ? { sourceEdits: sourceEdits as Edit[] } : {}), ...(endingEdit ? { endingEdit } : {}) };
   });
 }

@@ -38,7 +38,8 @@ export type FailureKind =
   | 'image-missing'
   | 'host-files-differ'
   | 'not-refused' // a pipeline this engine cannot run (RenderedRepo.mustRefuse) was migrated, or refused for another reason
-  | 'passed-over'; // no setup found, and nothing said why: a builder pattern passed over in silence
+  | 'passed-over' // no setup found, and nothing said why: a builder pattern passed over in silence
+  | 'internal-refusal'; // refused with a code that means the tool's own output failed its checks (a bug, not a trap found)
 
 export type Verdict =
   | { kind: 'identical'; tags: string[] }
@@ -148,6 +149,21 @@ export interface Report {
  * info alone ("no builder-pattern setup found") passed it over in silence (fuzz seed 10016: its
  * builds ran as `env DOCKER_BUILDKIT=0 docker build`).
  */
+/**
+ * Codes a setup is refused with when the tool's own work failed its checks: the merged
+ * Dockerfile or a rewritten script read back unlike the plan, edits that overlap. Each is a bug
+ * of the tool that happened to be caught (fuzz seed 10640), never a trap of the seed.
+ */
+const INTERNAL = /^(GENERATED_DOCKERFILE_INVALID|SCRIPT_REREAD_FAILED)$/;
+const overlapping = (d: { code: string; message?: string }) => d.code === 'SCRIPT_EDIT_UNSAFE' && / overlap \(/.test(d.message ?? '');
+
+/** A refusal, unless a setup was refused for the tool's own error. */
+export function refusedVerdict(report: Report, codes: string[]): Verdict {
+  const own = report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error' && (INTERNAL.test(d.code) || overlapping(d))));
+  if (own.length > 0) return { kind: 'failure', what: 'internal-refusal', details: own.map((d) => `${d.code}: ${d.message ?? ''}`).join('\n') };
+  return { kind: 'refused', codes };
+}
+
 export function notFound(report: Report): Verdict {
   const said = (report.diagnostics ?? []).filter((d) => d.severity !== 'info');
   if (said.length > 0) return { kind: 'ignored' };
@@ -158,7 +174,7 @@ interface SetupReport {
   status: string;
   /** The images the setup's final builds tag (the JSON report's). */
   finalTags?: string[];
-  diagnostics: { code: string; severity: string }[];
+  diagnostics: { code: string; severity: string; message?: string }[];
 }
 
 export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> {
@@ -207,7 +223,7 @@ export async function runSeed(shared: Engine, spec: RepoSpec): Promise<Verdict> 
       const changed = treeDifferences(origState, treeState(newDir));
       if (changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `nothing migrated, yet these changed: ${changed.join(', ')}` };
       const codes = [...new Set(report.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)))].sort();
-      return report.setups.length === 0 ? notFound(report) : { kind: 'refused', codes };
+      return report.setups.length === 0 ? notFound(report) : refusedVerdict(report, codes);
     }
     // a migration the images may not show wrong (./image-features.ts): the setup it is in (the one
     // building APP:latest) must not migrate; another setup beside it (twoSetups) may, and is compared
@@ -284,11 +300,11 @@ function mustRefuse(orig: string, work: string, origState: Map<string, string>, 
   if (!report.setups.some((s) => (s.finalTags ?? []).includes(finalTag))) {
     if (migrated > (one ? report.setups.length : 0)) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool migrated ${migrated} setup(s), the one holding it not found` };
     if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
-    return report.setups.length === 0 ? notFound(report) : { kind: 'refused', codes };
+    return report.setups.length === 0 ? notFound(report) : refusedVerdict(report, codes);
   }
   if (migrated > (one ? report.setups.length - 1 : 0) || !refusedWith) return { kind: 'failure', what: 'not-refused', details: `must refuse with ${code}; the tool answered ${report.setups.map((s) => s.status).join(', ') || 'nothing'} (${codes.join(', ') || 'no error code'})` };
   if (migrated === 0 && changed.length > 0) return { kind: 'failure', what: 'refusal-wrote', details: `refused, yet these changed: ${changed.join(', ')}` };
-  return { kind: 'refused', codes };
+  return refusedVerdict(report, codes);
 }
 
 /** Two verdicts that say the same thing (the same kind, and the same failure). */

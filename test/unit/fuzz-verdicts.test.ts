@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../fuzz/grammar.js';
 import { render } from '../fuzz/render.js';
-import { notFound, writeRepo, type Report } from '../fuzz/run-seed.js';
+import { notFound, refusedVerdict, writeRepo, type Report } from '../fuzz/run-seed.js';
 import { runCli } from '../support/cli.js';
 
 describe('a fuzz seed where no setup is found', () => {
@@ -29,6 +29,33 @@ describe('a fuzz seed where no setup is found', () => {
       const r = runCli(['.', '--dry-run', '--json'], dir);
       const report = JSON.parse(r.stdout) as Report;
       expect(report.setups.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a fuzz seed the tool refuses', () => {
+  const refused = (code: string, message = '') => ({ setups: [{ status: 'refused', diagnostics: [{ code, severity: 'error', message }] }] });
+
+  it('is a failure when the refusal is the tool catching its own error, and a refusal otherwise', () => {
+    expect(refusedVerdict(refused('ARG_LEAK'), ['ARG_LEAK'])).toEqual({ kind: 'refused', codes: ['ARG_LEAK'] });
+    expect(refusedVerdict(refused('SCRIPT_EDIT_UNSAFE', 'cannot remove a command from a chain that uses ||'), ['SCRIPT_EDIT_UNSAFE'])).toEqual({ kind: 'refused', codes: ['SCRIPT_EDIT_UNSAFE'] });
+    for (const [code, message] of [
+      ['GENERATED_DOCKERFILE_INVALID', 'the merged Dockerfile would not be what was planned'],
+      ['SCRIPT_REREAD_FAILED', 'build.sh was rewritten, but read again it does not hold the planned commands'],
+      ['SCRIPT_EDIT_UNSAFE', 'the edits to build.sh overlap (internal error: overlapping edits [1,2) and [1,3))'],
+    ] as const) {
+      expect(refusedVerdict(refused(code, message), [code]), code).toEqual({ kind: 'failure', what: 'internal-refusal', details: `${code}: ${message}` });
+    }
+  });
+
+  it('seed 10640, whose builder ends in a continuation and has a stage renamed, is no longer refused as GENERATED_DOCKERFILE_INVALID', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-fuzz-verdict-'));
+    try {
+      writeRepo(dir, render(generate(10640)));
+      const report = JSON.parse(runCli(['.', '--dry-run', '--json'], dir).stdout) as Report;
+      expect(report.setups.map((s) => s.status)).toEqual(['planned']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -102,6 +102,10 @@ describe('structural check of the merged Dockerfile', () => {
     const m = merged('FROM golang:1.21\nRUN go build -o /out/app . \\\n');
     expect(m.text).toBe('FROM golang:1.21 AS builder\nRUN go build -o /out/app .\n\nFROM alpine\nCOPY --from=builder --chown=0:0 /out/app /app\n');
     expect(m.notes).toContain("the escape character ending line 2 of Dockerfile.build goes: the file ended that RUN there, and in the merged Dockerfile the runtime's FROM follows it (the instruction's words are unchanged)");
+    // A builder stage renamed for a name the runtime has: the edit moves with the renamed text (fuzz seed 10640).
+    const renamed = planFiles({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM busybox AS tools\nRUN true\nFROM golang:1.21\nCOPY --from=tools /bin/true /t\nRUN go build -o /out/app . \\\n# end\n', Dockerfile: 'FROM busybox AS tools\nRUN true\nFROM alpine\nCOPY app /app\n' });
+    expect(renamed.setups[0]!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(renamed.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('FROM busybox AS tools-2\nRUN true\nFROM golang:1.21 AS builder\nCOPY --from=tools-2 /bin/true /t\nRUN go build -o /out/app .\n# end\n\nFROM busybox AS tools\n');
     // A backtick-escaped builder in a backslash runtime: the other continuations are converted, the last one dropped.
     expect(merged('# escape=`\nFROM golang:1.21\nRUN go build `\n  -o /out/app . `\n# end\n').text).toContain('FROM golang:1.21 AS builder\nRUN go build \\\n  -o /out/app .\n# end\n\nFROM alpine\n');
 

@@ -60,6 +60,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'gitlab-ci': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-guarded-cp-block': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'fuzz-ci-block-last-line-removed': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
+  // The builder ends in a continuation and its stage `tools` is renamed for the runtime's `Tools`; an export stage follows it.
+  'fuzz-continued-builder-stage-renamed': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'travis-ci': (dir, env) => runTravis(dir, env),
   'travis-jobs-deploy': (dir, env) => runTravis(dir, env, 1),
   // Every job: the image jobs share the root phases, the lint job runs them with no image build.
