@@ -65,12 +65,14 @@ export interface BuilderPart {
   appendToBuilder?: string[];
   /** A `FROM scratch` stage holding the files the host still needs (built with --output). */
   exportStage?: { name: string; files: { containerPath: string; dest: string; mode: number | null }[] };
-  /** Edits on the builder's text that rewrite COPY/ADD sources (it was built from a subfolder of the runtime's context). */
-  sourceEdits?: Edit[];
+  /**
+   * The plan's edits on the builder's text: COPY/ADD sources rewritten (it was built from a
+   * subfolder of the runtime's context), the escape character its last instruction ended in
+   * dropped (src/plan/dangling-continuation.ts).
+   */
+  textEdits?: Edit[];
   /** Edits on the runtime's text that rewrite its COPY/ADD sources (sibling contexts, read from their common parent). */
   runtimeSourceEdits?: Edit[];
-  /** The edit dropping the escape character the builder's last instruction ends in (src/plan/dangling-continuation.ts). */
-  endingEdit?: Edit;
 }
 
 export interface MergeInput extends BuilderPart {
@@ -371,12 +373,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     }
     const builderEdits: Edit[] = [];
     const first = builder.stages[0]!;
-    const sourceEdits = part.sourceEdits ?? [];
+    const textEdits = part.textEdits ?? [];
     const baseEnd = base ? stagePrefixEnd(builder, 0, base.instructions) : first.from.start;
-    const ending = part.endingEdit;
-    // The escape character the ending edit drops is not converted to the runtime's first.
-    const converted = (escapeEdits.get(builder.path) ?? []).filter((e) => !ending || e.end <= ending.start || e.start >= ending.end);
-    builderEdits.push(...sourceEdits.filter((e) => e.start >= baseEnd), ...converted, ...(ending ? [ending] : []));
+    // An escape character the plan's edits drop is not converted to the runtime's first.
+    const converted = (escapeEdits.get(builder.path) ?? []).filter((e) => textEdits.every((t) => e.end <= t.start || e.start >= t.end));
+    builderEdits.push(...textEdits.filter((e) => e.start >= baseEnd), ...converted);
     const fromKw = (st: typeof stage) => (builder.text.slice(st.from.start, st.from.start + 4) === 'from' ? 'from' : 'FROM');
     const asKw = (st: typeof stage) => (fromKw(st) === 'from' ? 'as' : 'AS');
     if (base) {
@@ -384,7 +385,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const end = stagePrefixEnd(builder, 0, base.instructions);
       const name = first.name ?? (part.builderStage === 0 ? stageRef : null);
       if (bi === 0) {
-        const inside = sourceEdits.filter((e) => e.start < end).map((e) => ({ ...e, start: e.start - first.from.end, end: e.end - first.from.end }));
+        const inside = textEdits.filter((e) => e.start < end).map((e) => ({ ...e, start: e.start - first.from.end, end: e.end - first.from.end }));
         baseText = `${builder.text.slice(first.from.start, first.imageEnd)} ${asKw(first)} ${base.name}${applyEdits(builder.text.slice(first.from.end, end), inside)}`;
       }
       // Comment lines among the shared instructions stay with the builder, unless the base stage has them.
@@ -731,13 +732,12 @@ function renameSharedStageNames(
   return builders.map((b) => {
     const r = renamedFiles.get(b.builder.path);
     if (!r) return b;
-    // The merge's own edits on the builder's text were made on the text before the renames.
-    const sourceEdits = b.sourceEdits?.map((e) => shiftEdit(e, r.edits));
-    const endingEdit = b.endingEdit ? shiftEdit(b.endingEdit, r.edits) : undefined;
-    if (sourceEdits?.some((e) => e === null) || endingEdit === null) {
+    // The plan's edits on the builder's text were made on the text before the renames.
+    const textEdits = b.textEdits?.map((e) => shiftEdit(e, r.edits));
+    if (textEdits?.some((e) => e === null)) {
       refuse('STAGE_NAME_COLLISION', `${b.builder.path} has a stage name another merged file uses, and renaming it would touch a part of the file the merge rewrites`, b.builder.path, undefined, 'Rename the stage in one of the files, then run the tool again.');
       return b;
     }
-    return { ...b, builder: r.facts, ...(sourceEdits ? { sourceEdits: sourceEdits as Edit[] } : {}), ...(endingEdit ? { endingEdit } : {}) };
+    return { ...b, builder: r.facts, ...(textEdits ? { textEdits: textEdits as Edit[] } : {}) };
   });
 }

@@ -45,10 +45,10 @@ export function danglingContinuation(dockerfile: DockerfileFacts, setup: string)
   let line = Math.min(end.line, dockerfile.lines.lineCount - 1);
   while (line > start.line && /^\s*(#.*)?$/.test(dockerfile.lines.lineText(line + 1))) line--;
   const text = dockerfile.lines.lineText(line + 1);
-  const blanks = text.length - text.replace(/[ \t]+$/, '').length;
-  const at = text.length - blanks - dockerfile.escape.length;
-  const kept = at >= 0 ? text.slice(0, at).replace(/[ \t]+$/, '') : '';
-  if (at >= 0 && text.slice(at, at + dockerfile.escape.length) === dockerfile.escape && !kept.endsWith(dockerfile.escape)) {
+  // The line without its escape character and the blanks around it; it must not end in another.
+  const body = text.replace(/[ \t]+$/, '');
+  const kept = body.endsWith(dockerfile.escape) ? body.slice(0, -dockerfile.escape.length).replace(/[ \t]+$/, '') : null;
+  if (kept !== null && !kept.endsWith(dockerfile.escape)) {
     const lineStart = dockerfile.lines.lineStart(line + 1);
     const edit: Edit = { start: lineStart + kept.length, end: lineStart + text.length, text: '' };
     const edited = probe(tail.slice(0, edit.start - from) + tail.slice(edit.end - from), dockerfile.escape);

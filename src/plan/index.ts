@@ -500,9 +500,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
-    ...(subfolder ? { sourceEdits: subfolder.edits } : {}),
+    textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : [])],
     ...(runtimeSub ? { runtimeSourceEdits: runtimeSub.edits } : {}),
-    ...(ending && 'edit' in ending ? { endingEdit: ending.edit } : {}),
   };
   const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
   draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
