@@ -68,9 +68,12 @@ export interface BuilderPart {
   /**
    * The plan's edits on the builder's text: COPY/ADD sources rewritten (it was built from a
    * subfolder of the runtime's context), the escape character its last instruction ended in
-   * dropped (src/plan/dangling-continuation.ts).
+   * dropped (src/plan/dangling-continuation.ts), build arguments written as defaults of its
+   * stage-level ARGs (src/plan/baked-args.ts).
    */
   textEdits?: Edit[];
+  /** Build arguments whose values textEdits wrote as defaults of the builder's stage-level ARGs (src/plan/baked-args.ts). */
+  argDefaults?: ReadonlyMap<string, string>;
   /** Edits on the runtime's text that rewrite its COPY/ADD sources (sibling contexts, read from their common parent). */
   runtimeSourceEdits?: Edit[];
 }
@@ -426,7 +429,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     }
     bodies.push(body);
     const appendAfter = builder.instructions.filter((ins) => builder.lines.offsetAt(ins.getRange().start) < stage.end).length;
-    intendedBuilders.push({ original: builder, piece: -1, dropped: base ? base.instructions : 0, appended: part.appendToBuilder ?? [], appendAfter });
+    intendedBuilders.push({ original: builder, piece: -1, dropped: base ? base.instructions : 0, appended: part.appendToBuilder ?? [], appendAfter, ...(part.argDefaults ? { argDefaults: part.argDefaults } : {}) });
   });
   const normalize = (t: string) => t.replace(/^\uFEFF/, '').replace(/\r?\n/g, eol);
   // Drop trailing blank lines only: trailing spaces of the last instruction are the user's bytes.

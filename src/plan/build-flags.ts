@@ -267,7 +267,11 @@ function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string
   return base ? `${base}, which names an image the script may make on the host: --pull would read it from the registry instead` : null;
 }
 
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set()): CarryResult {
+/**
+ * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
+ * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
+ */
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlySet<string> = new Set()): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
     // A flag that reads a script variable must mean the same at the final build.
@@ -297,6 +301,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     }
     if (f.name === '--build-arg') {
       const name = buildArgName(f);
+      if (baked.has(name)) continue;
       if (runtimeArgs.has(name)) {
         if (runtimeArgs.get(name) !== valueKey(f)) {
           out.diagnostics.push(diag('ARG_CONFLICT', 'error', `--build-arg ${name} has different values in the builder and runtime builds, but one build can only pass one`, at(b, `Give ${name} the same value in both builds, or rename it in one Dockerfile.`)));

@@ -17,6 +17,7 @@ import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transfo
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { bakeBuilderArgs } from './baked-args.js';
 import { builderArgNames, carryBuilderFlags, contextShadowedBy, extractionEngines } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
@@ -466,6 +467,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
   const runtimeSub = inputs.siblings ? rewriteForSubfolder(runtimeFacts, inputs.siblings.runtimeSub, setup.id) : null;
   if (runtimeSub) plan.diagnostics.push(...runtimeSub.diagnostics);
+  // Builder-only build arguments the runtime declares too: defaults of the builder's own declarations.
+  const baked = setup.builder.stock ? null : bakeBuilderArgs(setup.builder, runtime, builderFacts, runtimeFacts);
 
   let builderStage = builderFacts.stages.length - 1;
   if (setup.builder.target) {
@@ -500,7 +503,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
-    textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : [])],
+    textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : []), ...(baked?.edits ?? [])],
+    ...(baked && baked.defaults.size > 0 ? { argDefaults: baked.defaults } : {}),
     ...(runtimeSub ? { runtimeSourceEdits: runtimeSub.edits } : {}),
   };
   const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
@@ -508,12 +512,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (runStep?.note) plan.notes.push(runStep.note);
   if (subfolder?.note) plan.notes.push(subfolder.note);
   if (ending && 'note' in ending) plan.notes.push(ending.note);
+  if (baked?.note) plan.notes.push(baked.note);
   plan.stage = merge.stageRef || null;
   plan.diagnostics.push(...merge.diagnostics);
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands));
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands), new Set(baked?.defaults.keys()));
   plan.diagnostics.push(...carry.diagnostics);
   // The extraction read the builder image on its own engine (`docker -H … cp`): it must be the build's.
   if (!setup.builder.stock) plan.diagnostics.push(...extractionEngines(setup.builder.inv, setup.extraction.flatMap((c) => dockerInvocation(c) ?? []), setup.id));

@@ -25,7 +25,7 @@ export interface MergeIntent {
    * instructions moved to the shared base, the lines appended to its builder stage, and
    * after how many of its instructions they go.
    */
-  builders: { original: DockerfileFacts; piece: number; dropped: number; appended: string[]; appendAfter: number }[];
+  builders: { original: DockerfileFacts; piece: number; dropped: number; appended: string[]; appendAfter: number; argDefaults?: ReadonlyMap<string, string> }[];
   /** Stage names the merge wrote into the runtime file: a reference to one of them means that stage. */
   written: string[];
   /** The shared base stage's name, when there is one. */
@@ -53,6 +53,13 @@ const shape = (ins: Instruction): Ins => ({ keyword: ins.getKeyword(), args: ins
 const show = (i: Ins | undefined) => (i ? `${i.keyword} ${i.args}`.slice(0, 80) : '(nothing)');
 /** Instructions whose words the merge never changes. */
 const kept = (list: Instruction[]) => list.filter((i) => !['FROM', 'COPY', 'ADD'].includes(i.getKeyword())).map(shape);
+
+/** An ARG as the merge meant to write it: each word declaring one of `defaults` as `NAME=value` (src/plan/baked-args.ts). */
+function withDefaults(ins: Ins, defaults: ReadonlyMap<string, string>): Ins {
+  if (ins.keyword !== 'ARG') return ins;
+  const name = (word: string) => word.split('=')[0]!;
+  return { keyword: ins.keyword, args: ins.args.split(' ').map((w) => (defaults.has(name(w)) ? `${name(w)}=${defaults.get(name(w))}` : w)).join(' ') };
+}
 
 function firstDifference(a: Ins[], b: Ins[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -89,7 +96,8 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     const original = b.original.instructions;
     // Global ARGs before the first FROM went in with the other files' global parts.
     const first = Math.max(0, original.findIndex((i) => i.getKeyword() === 'FROM')) + b.dropped;
-    const want = [...kept(original.slice(first, b.appendAfter)), ...kept(b.appended.flatMap((l) => parse(l, escape))), ...kept(original.slice(b.appendAfter))];
+    const own = (list: Instruction[]) => kept(list).map((i) => (b.argDefaults ? withDefaults(i, b.argDefaults) : i));
+    const want = [...own(original.slice(first, b.appendAfter)), ...kept(b.appended.flatMap((l) => parse(l, escape))), ...own(original.slice(b.appendAfter))];
     // The piece as inserted (its own parse, made for step 1): the bytes written, not a copy before trimming.
     const piece = pieces[b.piece];
     if (!piece) {

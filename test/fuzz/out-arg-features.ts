@@ -5,10 +5,11 @@
  * the folder the ARG's default names. A merged build must give the builder stage the same
  * value, or copy from the folder the default names (the file is not there). With
  * `runtime-declares` the runtime Dockerfile declares an `OUT_DIR` of its own and writes its
- * value into the image: the value given to one merged build reaches both stages, so the tool
- * must refuse (a migration that passes it changes the runtime image; one that does not copies
- * from an empty folder). Drawn from a stream of its own, after every other feature: `none`
- * writes what was written before.
+ * value into the image: the value given to one merged build would reach both stages (a
+ * migration that passes it changes the runtime image; one that leaves it out copies from an
+ * empty folder), so the tool must make it the default of the builder stage's ARG
+ * (src/plan/baked-args.ts) or refuse. Drawn from a stream of its own, after every other feature:
+ * `none` writes what was written before.
  */
 // Types only: ./grammar.ts spreads these features into its own, so this module reads nothing of it at load.
 import type { RepoSpec } from './grammar.js';
