@@ -8,8 +8,10 @@
  * stage then sees what it saw before, and the merged build passes no `--build-arg OUT_DIR`.
  *
  * Only where that is exact:
- * - the value is static and plain (letters, digits and `_ . / : @ % + , = ~ -`): an ARG default
- *   is expanded, unquoted and unescaped when evaluated, and such text reads as itself;
+ * - the value is written as a literal in the script (no variable of any kind: a Makefile's
+ *   `$(VERSION)` reads as static, yet `make VERSION=2.0` overrides it) and is plain (letters,
+ *   digits and `_ . / : @ % + , = ~ -`): an ARG default is expanded, unquoted and unescaped
+ *   when evaluated, and such text reads as itself;
  * - every `--build-arg NAME` of the builder build gives that one value;
  * - the builder file declares NAME only inside its stages (a global declaration's default would
  *   sit among the merged file's globals, which the runtime's stages read), and at least once;
@@ -53,7 +55,9 @@ export function bakeBuilderArgs(builder: BuildStep, runtime: BuildStep, builderF
   const values = new Map<string, (string | null)[]>();
   for (const f of builder.inv.flags.filter((x) => x.name === '--build-arg')) {
     const name = buildArgName(f);
-    const text = f.value?.value ?? null;
+    // Written as a literal: a value read through a variable (`$(VERSION)` of a Makefile, which
+    // `make VERSION=2.0` overrides; `${{ env.V }}`; `$V` with a default) may be another at run time.
+    const text = f.value && !f.value.raw.includes('$') ? f.value.value : null;
     const eq = text?.indexOf('=') ?? -1;
     values.set(name, [...(values.get(name) ?? []), text !== null && eq >= 0 ? text.slice(eq + 1) : null]);
   }

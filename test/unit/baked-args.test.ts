@@ -62,6 +62,11 @@ describe('a builder-only build argument the runtime declares too', () => {
     for (const flags of ['--build-arg "OUT_DIR=/opt/my out"', "--build-arg 'OUT_DIR=/opt/$out'", '--build-arg "OUT_DIR=$DEST"', '--build-arg OUT_DIR']) {
       expect(plan(flags).errors, flags).toContain('ARG_LEAK');
     }
+    // a literal read through a variable: a Makefile's, which `make OUT=…` overrides
+    const make = 'OUT := /opt/out\n\nimage:\n\tdocker build --build-arg OUT_DIR=$(OUT) -t app:build -f Dockerfile.build .\n\tdocker create --name x app:build\n\tdocker cp x:/opt/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n';
+    const viaMake = planFiles({ Makefile: make, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'main.go': 'package main\n' }).setups[0]!;
+    expect(viaMake.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toContain('ARG_LEAK');
+    expect(planFiles({ Makefile: make.replace('$(OUT)', '/opt/out'), 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'main.go': 'package main\n' }).setups[0]!.status).toBe('migrate');
     // given twice with different values
     expect(plan('--build-arg OUT_DIR=/opt/out --build-arg OUT_DIR=/srv/out').errors).toContain('ARG_LEAK');
     // an argument with a meaning of its own without a declaration
