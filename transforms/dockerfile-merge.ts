@@ -424,7 +424,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     let body = text.slice(split);
     if (part.exportStage) {
       const x = part.exportStage;
-      body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stageRef}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${f.containerPath} ${f.dest}`)].join('\n');
+      const exportArgs = (paths: string[]) => (paths.some((p) => p.includes(' ')) ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
+      body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stageRef}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${exportArgs([f.containerPath, f.dest])}`)].join('\n');
       notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
     }
     bodies.push(body);
@@ -474,13 +475,19 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   builders.forEach((b, bi) => {
     for (const c of b.consumers) addTo(byCopy, c.copy, { ...c, ref: stageRefs[bi]! });
   });
-  // Paths are written into Dockerfile words as they are: refuse what would need quoting there.
-  const unwritable = (p: string) => /[\s'"$`\\]/.test(p) || p.includes(runtime.escape);
+  // Paths are written into Dockerfile words as they are. A plain space is written inside a
+  // JSON-form line (a line the merge writes anew takes that form when a path needs it: `args`
+  // below and the export stage; a line edited in place must have it already); quotes, `$`,
+  // backslashes, other blanks and the escape character are refused, as `*`, `?` and `[` are.
+  const unwritable = (p: string) => /[\t\n\r\f\v'"$`\\]/.test(p) || p.includes(runtime.escape);
+  const spaced = (p: string) => p.includes(' ');
+  const jsonArgs = (paths: string[]) => `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
   // `*`, `?` and `[` are literal in a `docker cp` path but patterns in COPY.
   const glob = (p: string) => /[*?[]/.test(p);
-  for (const c of builders.flatMap((b) => [...b.consumers.map((r) => r.stagePath), ...(b.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])])) {
+  const written = (r: ConsumerRewrite) => [r.stagePath, ...(r.within !== undefined ? [r.within] : []), ...(r.innerModes ?? []).flatMap((m) => [m.stagePath, m.within])];
+  for (const c of builders.flatMap((b) => [...b.consumers.flatMap(written), ...(b.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])])) {
     if (unwritable(c)) {
-      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has spaces, quotes, $ or backslashes, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
+      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has quotes, $, backslashes or blanks other than spaces, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     } else if (glob(c)) {
       refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has \`*\`, \`?\` or \`[\`: literal characters for docker cp, but a pattern in COPY, which could match other files`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     }
@@ -551,9 +558,21 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     // owner the file had in the builder stage. The line's own --chown still decides.
     const chown = copy.otherFlags.some((f) => /^--chown\b/i.test(f)) ? '' : ' --chown=0:0';
     if (chown) notes.push(`${copy.keyword} (${runtime.path}:${copy.line}) gets \`--chown=0:0\`: the extracted copy was owned by root in the old image, and COPY --from would keep the owner it had in the builder stage`);
-    const spell = (p: string) => (copy.json ? JSON.stringify(p) : p);
+    const inShellForm = (p: string) =>
+      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(p)} has a space, and ${copy.keyword} (${runtime.path}:${copy.line}) is in shell form, where a space ends a path`, runtime.path, copy.line, `Write that line in JSON form (\`${copy.keyword} ["source", "destination"]\`), then run the tool again.`);
+    const spell = (p: string) => {
+      if (!copy.json && spaced(p)) inShellForm(p);
+      return copy.json ? JSON.stringify(p) : p;
+    };
     const flags = copy.otherFlags.join(' ');
-    const args = (paths: string[]) => (copy.json ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
+    // A line written anew takes the JSON form when a path has a space, if every path in it reads the same there.
+    const args = (paths: string[]) => {
+      if (copy.json) return jsonArgs(paths);
+      if (!paths.some(spaced)) return paths.join(' ');
+      const other = paths.find(unwritable);
+      if (other !== undefined) inShellForm(paths.find(spaced)!);
+      return jsonArgs(paths);
+    };
     const refs = [...new Set(rewrites.map((r) => r.ref))];
     if (rewrites.some((r) => r.within !== undefined)) {
       if (rewrites.every((r) => r.folderOnly)) {

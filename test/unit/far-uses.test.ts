@@ -90,9 +90,12 @@ describe('a binary whose name the search would split (a space in it)', () => {
     return { status: setup.status, errors: setup.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code) };
   };
 
-  it('is still found by a far script that names it whole, and kept on the host (here refused: the export stage cannot name it)', () => {
+  it('is still found by a far script that names it whole, and kept on the host (the export stage names it in a JSON-form line)', () => {
     expect(codes({})).toEqual({ status: 'migrate', errors: [] });
-    expect(codes({ 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum "out/relay cli" > relay.sha256\n' })).toEqual({ status: 'refused', errors: ['PATH_NEEDS_QUOTING'] });
+    const checksum = { 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum "out/relay cli" > relay.sha256\n' };
+    expect(codes(checksum)).toEqual({ status: 'migrate', errors: [] });
+    const merged = planFiles({ ...spaced, ...checksum }).changes.find((c) => c.path === 'Dockerfile')!.after!;
+    expect(merged).toMatch(/^FROM scratch AS export\nCOPY --from=builder \["\/out\/relay", "\/relay cli"\]$/m);
     // Its words apart name nothing of it.
     expect(codes({ 'tools/checksum.sh': '#!/bin/sh\nset -e\nsha256sum out/relay cli > relay.sha256\n' })).toEqual({ status: 'migrate', errors: [] });
   });

@@ -93,6 +93,34 @@ describe('ADD and glob characters', () => {
   });
 });
 
+describe('artifact paths with a space', () => {
+  const spacedCp = (files: Record<string, string>) => errors({ 'build.sh': SCRIPT.replace('x:/out/app ./app', '"x:/out/my app" ./app'), ...files });
+
+  it('are written into a JSON-form line, and refused in a shell-form line edited in place', () => {
+    const json = spacedCp({ Dockerfile: 'FROM alpine:3.19\nCOPY ["app", "/app"]\n' });
+    expect(json.codes).toEqual([]);
+    expect(json.out.Dockerfile).toContain('COPY --from=builder --chown=0:0 ["/out/my app", "/app"]\n');
+    const shell = spacedCp({});
+    expect(shell.codes).toEqual(['PATH_NEEDS_QUOTING']);
+    expect(shell.plan.setups[0]!.diagnostics.find((d) => d.code === 'PATH_NEEDS_QUOTING')!.message).toContain('COPY (Dockerfile:2) is in shell form, where a space ends a path');
+  });
+
+  it('landing in a copied folder: the line written anew takes the JSON form, unless another of its paths would read differently there', () => {
+    const sh = SCRIPT.replace('docker cp x:/out/app ./app', 'mkdir -p build\ndocker cp x:/out/app "./build/my app"');
+    const folder = errors({ 'build.sh': sh, Dockerfile: 'FROM alpine:3.19\nCOPY build/ /srv/\n' });
+    expect(folder.codes).toEqual([]);
+    expect(folder.out.Dockerfile).toContain('COPY --from=builder --chown=0:0 ["/out/app", "/srv/my app"]\n');
+    expect(errors({ 'build.sh': sh, Dockerfile: 'FROM alpine:3.19\nENV DEST=/srv\nCOPY build/ $DEST/\n' }).codes).toEqual(['PATH_NEEDS_QUOTING']);
+  });
+
+  it('with quotes, $, a backslash or a tab are still refused, in either form', () => {
+    for (const name of ['my"app', 'my$app', 'my\\app', 'my\tapp']) {
+      const sh = SCRIPT.replace('x:/out/app ./app', `'x:/out/${name}' ./app`);
+      expect(errors({ 'build.sh': sh, Dockerfile: 'FROM alpine:3.19\nCOPY ["app", "/app"]\n' }).codes, name).toEqual(['PATH_NEEDS_QUOTING']);
+    }
+  });
+});
+
 describe('ownership', () => {
   it('COPY --from gets --chown=0:0, and a line with its own --chown keeps it', () => {
     expect(errors({}).out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /app\n');
