@@ -484,12 +484,15 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const jsonArgs = (paths: string[]) => `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
   // `*`, `?` and `[` are literal in a `docker cp` path but patterns in COPY.
   const glob = (p: string) => /[*?[]/.test(p);
-  const written = (r: ConsumerRewrite) => [r.stagePath, ...(r.within !== undefined ? [r.within] : []), ...(r.innerModes ?? []).flatMap((m) => [m.stagePath, m.within])];
-  for (const c of builders.flatMap((b) => [...b.consumers.flatMap(written), ...(b.exportStage?.files.flatMap((f) => [f.containerPath, f.dest]) ?? [])])) {
+  // Every path a merged line names: an artifact's path in its stage, and where inside a copied folder it lands.
+  const landing = (within: string) => ({ path: within, what: 'the name a file lands under in a copied folder' });
+  const written = (r: ConsumerRewrite) => [r.stagePath, ...(r.innerModes ?? []).map((m) => m.stagePath)].map((p) => ({ path: p, what: 'the artifact path' })).concat([...(r.within !== undefined ? [r.within] : []), ...(r.innerModes ?? []).map((m) => m.within)].map(landing));
+  const exported = (x: NonNullable<BuilderPart['exportStage']>) => x.files.flatMap((f) => [{ path: f.containerPath, what: 'the artifact path' }, { path: f.dest, what: 'the exported file' }]);
+  for (const { path: c, what } of builders.flatMap((b) => [...b.consumers.flatMap(written), ...(b.exportStage ? exported(b.exportStage) : [])])) {
     if (unwritable(c)) {
-      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has quotes, $, backslashes or blanks other than spaces, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
+      refuse('PATH_NEEDS_QUOTING', `${what} ${JSON.stringify(c)} has quotes, $, backslashes or blanks other than spaces, which the tool does not write into a Dockerfile`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     } else if (glob(c)) {
-      refuse('PATH_NEEDS_QUOTING', `the artifact path ${JSON.stringify(c)} has \`*\`, \`?\` or \`[\`: literal characters for docker cp, but a pattern in COPY, which could match other files`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
+      refuse('PATH_NEEDS_QUOTING', `${what} ${JSON.stringify(c)} has \`*\`, \`?\` or \`[\`: literal characters for docker cp, but a pattern in COPY, which could match other files`, runtime.path, undefined, 'Use a plain path for the build output, then run the tool again.');
     }
   }
   // The runtime's own sources, as the common parent of sibling contexts reads them.

@@ -113,6 +113,13 @@ describe('artifact paths with a space', () => {
     expect(errors({ 'build.sh': sh, Dockerfile: 'FROM alpine:3.19\nENV DEST=/srv\nCOPY build/ $DEST/\n' }).codes).toEqual(['PATH_NEEDS_QUOTING']);
   });
 
+  it('a name with $ landing in a copied folder is refused: COPY would read it as a variable', () => {
+    const sh = SCRIPT.replace('docker cp x:/out/app ./app', "mkdir -p build\ndocker cp x:/out/app './build/$app'");
+    const found = errors({ 'build.sh': sh, Dockerfile: 'FROM alpine:3.19\nCOPY build/ /srv/\n' });
+    expect(found.codes).toEqual(['PATH_NEEDS_QUOTING']);
+    expect(found.plan.setups[0]!.diagnostics.find((d) => d.code === 'PATH_NEEDS_QUOTING')!.message).toBe('the name a file lands under in a copied folder "$app" has quotes, $, backslashes or blanks other than spaces, which the tool does not write into a Dockerfile');
+  });
+
   it('with quotes, $, a backslash or a tab are still refused, in either form', () => {
     for (const name of ['my"app', 'my$app', 'my\\app', 'my\tapp']) {
       const sh = SCRIPT.replace('x:/out/app ./app', `'x:/out/${name}' ./app`);
