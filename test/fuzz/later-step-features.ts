@@ -58,7 +58,8 @@ export function siblingStep(s: RepoSpec, program: string, holder: string | null)
       // (the whole holder: an emptied folder the migrated run never made would be the only difference; fuzz seed 87138)
       return { name: 'distclean', line: holder !== null ? `rm -rf ${holder}` : `rm -f ${program}` };
     case 'write':
-      return { name: 'stamp', line: `echo "# stamped" >> ${program}` };
+      // (named unlike any app: a Makefile whose artifact is a file target of the app's name would get two recipes; seed 12469)
+      return { name: 'restamp', line: `echo "# stamped" >> ${program}` };
     default:
       return null;
   }
