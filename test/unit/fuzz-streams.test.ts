@@ -116,7 +116,7 @@ describe('fuzz streams: after the build', () => {
   });
 
   it('adds a sibling target that reads, removes or writes the artifact, runs it after the build, and keeps the artifact for it', () => {
-    const lines: Record<string, RegExp> = { read: /^verify:\n\tsha256sum (\S+) > \w+\.sha256$/m, remove: /^distclean:\n\trm -f \S+$/m, write: /^stamp:\n\techo "# stamped" >> \S+$/m };
+    const lines: Record<string, RegExp> = { read: /^verify:\n\tsha256sum (\S+) > \w+\.sha256$/m, remove: /^distclean:\n\trm -f \S+$/m, write: /^restamp:\n\techo "# stamped" >> \S+$/m };
     expect(Object.keys(lines).sort()).toEqual(FEATURES.sibling.filter((f) => f !== 'none').sort());
     for (const [sibling, shape] of Object.entries(lines)) {
       const s = spec({ driver: 'make', artifact: 'file', dest: 'same', cleanup: true, hostUse: 'none', sibling: sibling as RepoSpec['sibling'] });
