@@ -126,6 +126,11 @@ export interface MergeManyResult {
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$/i;
 
+/** A space ends a path in a shell-form COPY line; a JSON-form one holds it inside a string. */
+const spaced = (p: string) => p.includes(' ');
+/** The paths of a JSON-form COPY line. */
+const jsonArgs = (paths: string[]) => `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
+
 export function mergeDockerfiles(input: MergeInput): MergeResult {
   const { runtime, setup, ...part } = input;
   const r = mergeBuilders({ runtime, setup, builders: [part] });
@@ -424,7 +429,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     let body = text.slice(split);
     if (part.exportStage) {
       const x = part.exportStage;
-      const exportArgs = (paths: string[]) => (paths.some((p) => p.includes(' ')) ? `[${paths.map((p) => JSON.stringify(p)).join(', ')}]` : paths.join(' '));
+      const exportArgs = (paths: string[]) => (paths.some(spaced) ? jsonArgs(paths) : paths.join(' '));
       body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stageRef}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${exportArgs([f.containerPath, f.dest])}`)].join('\n');
       notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
     }
@@ -480,13 +485,16 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   // below and the export stage; a line edited in place must have it already); quotes, `$`,
   // backslashes, other blanks and the escape character are refused, as `*`, `?` and `[` are.
   const unwritable = (p: string) => /[\t\n\r\f\v'"$`\\]/.test(p) || p.includes(runtime.escape);
-  const spaced = (p: string) => p.includes(' ');
-  const jsonArgs = (paths: string[]) => `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
   // `*`, `?` and `[` are literal in a `docker cp` path but patterns in COPY.
   const glob = (p: string) => /[*?[]/.test(p);
   // Every path a merged line names: an artifact's path in its stage, and where inside a copied folder it lands.
-  const landing = (within: string) => ({ path: within, what: 'the name a file lands under in a copied folder' });
-  const written = (r: ConsumerRewrite) => [r.stagePath, ...(r.innerModes ?? []).map((m) => m.stagePath)].map((p) => ({ path: p, what: 'the artifact path' })).concat([...(r.within !== undefined ? [r.within] : []), ...(r.innerModes ?? []).map((m) => m.within)].map(landing));
+  const artifact = (p: string) => ({ path: p, what: 'the artifact path' });
+  const landing = (p: string) => ({ path: p, what: 'the name a file lands under in a copied folder' });
+  const written = (r: ConsumerRewrite) => [
+    artifact(r.stagePath),
+    ...(r.within !== undefined ? [landing(r.within)] : []),
+    ...(r.innerModes ?? []).flatMap((m) => [artifact(m.stagePath), landing(m.within)]),
+  ];
   const exported = (x: NonNullable<BuilderPart['exportStage']>) => x.files.flatMap((f) => [{ path: f.containerPath, what: 'the artifact path' }, { path: f.dest, what: 'the exported file' }]);
   for (const { path: c, what } of builders.flatMap((b) => [...b.consumers.flatMap(written), ...(b.exportStage ? exported(b.exportStage) : [])])) {
     if (unwritable(c)) {
@@ -572,8 +580,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const args = (paths: string[]) => {
       if (copy.json) return jsonArgs(paths);
       if (!paths.some(spaced)) return paths.join(' ');
-      const other = paths.find(unwritable);
-      if (other !== undefined) inShellForm(paths.find(spaced)!);
+      if (paths.some(unwritable)) inShellForm(paths.find(spaced)!);
       return jsonArgs(paths);
     };
     const refs = [...new Set(rewrites.map((r) => r.ref))];

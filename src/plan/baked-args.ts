@@ -25,6 +25,7 @@
 import { argDeclarations } from '../analyze/arg-declarations.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Edit } from '../model/edits.js';
+import { addTo } from '../model/multimap.js';
 import type { BuildStep } from '../model/setup.js';
 import { buildArgName, declaredArgs, undeclaredReach } from './build-flags.js';
 
@@ -49,23 +50,26 @@ export interface BakedArgs {
 /** The builder build's arguments that become defaults of its stages' declarations (see above). */
 export function bakeBuilderArgs(builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts): BakedArgs {
   const out: BakedArgs = { defaults: new Map(), edits: [], note: null };
+  const flags = builder.inv.flags.filter((x) => x.name === '--build-arg');
+  if (flags.length === 0) return out;
   const runtimeGiven = new Set(runtime.inv.flags.filter((f) => f.name === '--build-arg').map(buildArgName));
   const runtimeDeclared = declaredArgs(runtimeFacts);
   const globals = new Set(builderFacts.globalArgs.map((a) => a.name));
   const values = new Map<string, (string | null)[]>();
-  for (const f of builder.inv.flags.filter((x) => x.name === '--build-arg')) {
+  for (const f of flags) {
     const name = buildArgName(f);
     // Written as a literal: a value read through a variable (`$(VERSION)` of a Makefile, which
     // `make VERSION=2.0` overrides; `${{ env.V }}`; `$V` with a default) may be another at run time.
     const text = f.value && !f.value.raw.includes('$') ? f.value.value : null;
     const eq = text?.indexOf('=') ?? -1;
-    values.set(name, [...(values.get(name) ?? []), text !== null && eq >= 0 ? text.slice(eq + 1) : null]);
+    addTo(values, name, text !== null && eq >= 0 ? text.slice(eq + 1) : null);
   }
   const lines: number[] = [];
   for (const [name, given] of values) {
     const value = given[0]!;
     if (runtimeGiven.has(name) || !runtimeDeclared.has(name) || globals.has(name) || PREDEFINED.has(name)) continue;
-    if (undeclaredReach(name, runtimeFacts, true) !== null || undeclaredReach(name, builderFacts, false) !== null) continue;
+    // (the final build's reach covers the builder's: BUILDKIT_* for any build, SOURCE_DATE_EPOCH for the final one)
+    if (undeclaredReach(name, runtimeFacts, true) !== null) continue;
     if (value === null || !PLAIN.test(value) || given.some((v) => v !== value)) continue;
     const edits = declarationEdits(builderFacts, name, value);
     if (edits.length === 0) continue;

@@ -271,7 +271,7 @@ function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlySet<string> = new Set()): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map()): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
     // A flag that reads a script variable must mean the same at the final build.

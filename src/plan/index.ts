@@ -518,7 +518,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands), new Set(baked?.defaults.keys()));
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands), baked?.defaults);
   plan.diagnostics.push(...carry.diagnostics);
   // The extraction read the builder image on its own engine (`docker -H … cp`): it must be the build's.
   if (!setup.builder.stock) plan.diagnostics.push(...extractionEngines(setup.builder.inv, setup.extraction.flatMap((c) => dockerInvocation(c) ?? []), setup.id));
