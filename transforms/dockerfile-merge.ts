@@ -33,8 +33,10 @@ export interface ConsumerRewrite {
   source: number;
   stagePath: string;
   hostSource: string;
-  /** The mode the host copy had when the extraction lost the container's (`cat > f`). */
+  /** The mode the host copy had when the extraction lost the container's (`cat > f`), or a host chmod set it whole. */
   mode: number | null;
+  /** The host `chmod` that set the whole mode of a copy that had kept the container's (src/plan/inner-modes.ts hostChmodFiles). */
+  modeBy?: string;
   /** Known to be a folder (`docker cp x:/d/. dst`, `tar -c .`): COPY takes its contents, so its name does not matter. */
   folder: boolean;
   /** What the Dockerfiles prove a renamed artifact is (src/plan/artifact-kind.ts), or null. */
@@ -562,7 +564,9 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         return '';
       }
       const m = modes[0]!.toString(8).padStart(3, '0');
-      notes.push(`the extraction wrote ${rs.map((r) => r.hostSource).join(' ')} without the container's file mode; \`--chmod=${m}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);
+      const by = [...new Set(rs.flatMap((r) => (r.modeBy ? [`\`${r.modeBy}\``] : [])))];
+      const why = by.length > 0 ? `${by.join(' and ')} set the mode of ${rs.map((r) => r.hostSource).join(' ')} on the host` : `the extraction wrote ${rs.map((r) => r.hostSource).join(' ')} without the container's file mode`;
+      notes.push(`${why}; \`--chmod=${m}\` keeps the mode it had on the host (COPY --chmod needs BuildKit or podman)`);
       return ` --chmod=${m}`;
     };
     // The old COPY read the host copy, which the context gives to 0:0; COPY --from keeps the

@@ -538,10 +538,16 @@ function makeSetup(
       const ops = operandsOf(cmd);
       const targets = ops.slice(1).map(({ w }) => setup.artifacts.find((a) => a.hostPath === resolved(cmd, w)));
       const mode = ops[0]?.w.value ?? null;
-      if (targets.length > 0 && targets.every((t) => t && t.mode !== null) && mode !== null && !cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) {
-        const next = targets.map((t) => applyChmod(t!.mode!, mode));
+      // A copy that kept the container's mode (`docker cp`), whatever it was, gets the whole of
+      // an octal mode without special bits (`--chmod` writes it again; the plan proves it a file).
+      const whole = mode !== null && /^0?[0-7]{3}$/.test(mode);
+      if (targets.length > 0 && targets.every((t) => t && (t.mode !== null || (whole && !t.contentsOnly))) && mode !== null && !cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) {
+        const next = targets.map((t) => (t!.mode === null ? parseInt(mode, 8) : applyChmod(t!.mode, mode)));
         if (next.every((m) => m !== null)) {
-          targets.forEach((t, k) => (t!.mode = next[k]!));
+          targets.forEach((t, k) => {
+            if (t!.mode === null) t!.modeSetBy = cmd;
+            t!.mode = next[k]!;
+          });
           noteModeSource(targets as Artifact[], mode, umaskFree);
           setup.extraction.push(cmd);
           continue;

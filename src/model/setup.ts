@@ -54,8 +54,18 @@ export interface Artifact {
   hostPath: string;
   via: DockerInvocation;
   consumers: ArtifactConsumer[];
-  /** The mode the host copy ends up with when extraction loses the container's (`cat > f`, then `chmod`). */
+  /**
+   * The mode the host copy ends up with when extraction loses the container's (`cat > f`, then
+   * `chmod`), or when a host `chmod` with an octal mode sets it whole (`docker cp`, then
+   * `chmod 0700 app`: see modeSetBy).
+   */
   mode: number | null;
+  /**
+   * The octal `chmod` that gave `mode` to a copy that had kept the container's mode: the merged
+   * COPY sets it with `--chmod`, which on a folder would set every file's mode, so the plan
+   * proves the artifact a file first (src/plan/inner-modes.ts).
+   */
+  modeSetBy?: ScriptCommand;
   /** `docker cp x:/dir/. dst` copies the folder's contents. */
   contentsOnly: boolean;
   /** Why the file is still needed on the host after the build (then an export stage keeps it), or null. */

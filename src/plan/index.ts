@@ -12,7 +12,7 @@ import type { Progress } from '../model/progress.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
-import { keepsBuilderImage, type Setup } from '../model/setup.js';
+import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
 import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transforms/dockerfile-merge.js';
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
@@ -30,7 +30,7 @@ import { checkHostEffects } from './host-effects.js';
 import { runStepLines } from './run-step.js';
 import { REFUSED_HINT } from './runtime-rebuilds.js';
 import { plainCopyChangesModes, renamedKind } from './artifact-kind.js';
-import { innerModes } from './inner-modes.js';
+import { hostChmodFiles, innerModes, type InnerMode } from './inner-modes.js';
 import { checkBroadCopies } from './broad-copy-check.js';
 import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
@@ -477,13 +477,14 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('TARGET_NOT_FOUND', 'error', `--target ${setup.builder.target} names no stage of ${builderFacts.path}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Fix the --target, then run the tool again.' }));
     }
   }
-  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!);
-  if ('error' in planned) plan.diagnostics.push(planned.error);
-  const exported = 'error' in planned ? { stage: null, dest: '', reasons: [] } : planned;
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null;
   if (inner) plan.diagnostics.push(...inner.diagnostics);
+  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!, inner?.exported);
+  if ('error' in planned) plan.diagnostics.push(planned.error);
+  const exported = 'error' in planned ? { stage: null, dest: '', reasons: [] } : planned;
+  plan.diagnostics.push(...hostChmodFiles(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)));
   // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`, `docker run IMG tar -c … | tar -x`: the
   // copy's mode is the stage's less the umask (artifact-kind.ts), for tar -x whenever a user but root runs it.
   for (const a of builderStage >= 0 ? setup.artifacts.filter((x) => x.modesMasked) : []) {
@@ -500,7 +501,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, ...(a.modeSetBy ? { modeBy: a.modeSetBy.words.map((w) => w.raw).join(' ') } : {}), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : []), ...(baked?.edits ?? [])],
@@ -620,7 +621,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
  * Files the host still needs after the build get a `FROM scratch` export stage. Supported
  * where the export build can take the extraction's place (./export-build.ts).
  */
-function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
+function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile, innerModes?: ReadonlyMap<Artifact, readonly InnerMode[]>): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
   const host = setup.artifacts.filter((a) => a.hostNeeded);
   if (host.length === 0) return { stage: null, dest: '', reasons: [] };
   const where = { file: setup.script, line: host[0]!.via.cmd.line, setup: setup.id };
@@ -633,7 +634,11 @@ function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: D
   const dirs = host.map((a) => path.dirname(a.hostPath).replace(/^\.$/, ''));
   let dest = dirs[0]!;
   while (!dirs.every((d) => d === dest || d.startsWith(`${dest}/`) || dest === '')) dest = path.dirname(dest).replace(/^\.$/, '');
-  const files = host.map((a) => ({ containerPath: a.containerPath, dest: `/${dest ? a.hostPath.slice(dest.length + 1) : a.hostPath}`, mode: a.mode }));
+  // A file inside an exported folder whose mode a host chmod set is written again after the folder, with that mode (./inner-modes.ts).
+  const files = host.flatMap((a) => {
+    const at = `/${dest ? a.hostPath.slice(dest.length + 1) : a.hostPath}`;
+    return [{ containerPath: a.containerPath, dest: at, mode: a.mode }, ...(innerModes?.get(a) ?? []).map((m) => ({ containerPath: m.stagePath, dest: path.join(at, m.within), mode: m.mode }))];
+  });
   return { stage: { name, files }, dest, reasons: host.map((a) => `${a.hostPath} is still needed on the host: ${a.hostNeeded}`) };
 }
 

@@ -23,18 +23,32 @@ export interface InnerMode {
 const HINT = 'Do that chmod in the builder Dockerfile (a RUN after the build), then run the tool again.';
 
 /** The modes each consumer of a folder must set again, by consumer; refusals for what cannot be. */
-export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; diagnostics: Diagnostic[] } {
+export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; exported: Map<Artifact, InnerMode[]>; diagnostics: Diagnostic[] } {
   const byConsumer = new Map<ArtifactConsumer, InnerMode[]>();
+  const exported = new Map<Artifact, InnerMode[]>();
   const diagnostics: Diagnostic[] = [];
   for (const a of setup.artifacts) {
     if (!a.innerModes?.length) continue;
     const refuse = (m: NonNullable<Artifact['innerModes']>[number], why: string) =>
       diagnostics.push(diag('HOST_POSTPROCESS', 'error', `\`chmod ${m.mode.toString(8).padStart(3, '0')} ${path.join(a.hostPath, m.path)}\` sets the mode of a file inside ${a.hostPath}, extracted from the builder, before the runtime build copies it: ${why}`, { file: m.cmd.file, line: m.cmd.line, setup: setup.id, hint: HINT }));
-    if (a.hostNeeded) {
-      for (const m of a.innerModes) refuse(m, `${a.hostPath} is still needed on the host (${a.hostNeeded}), and the export stage would write it with the builder's modes`);
-      continue;
-    }
     const folder = trimTrailingSlashes(a.containerPath) || '/';
+    const fileKind = (stagePath: string, copy: number) => explainedKind({ stagePath, builder, builderStage, appended, runtime, copy, hostBase: path.basename(stagePath), buildArgs });
+    const oddPath = (m: { path: string }) => /[\s'"$`\\*?[]/.test(m.path) || m.path.includes(runtime.escape);
+    const notAFile = (stagePath: string, k: { kind: string | null; why: string }) => `nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`;
+    // Still needed on the host: the export stage writes the folder, then each such file again with its mode.
+    if (a.hostNeeded) {
+      const list: InnerMode[] = [];
+      for (const m of a.innerModes) {
+        const stagePath = path.join(folder, m.path);
+        if (oddPath(m)) refuse(m, `the path ${JSON.stringify(m.path)} holds characters the tool does not write into a Dockerfile`);
+        else {
+          const k = fileKind(stagePath, -1);
+          if (k.kind === 'file') list.push({ stagePath, within: m.path, mode: m.mode });
+          else refuse(m, `${a.hostPath} is still needed on the host (${a.hostNeeded}), and ${notAFile(stagePath, k)}`);
+        }
+      }
+      if (list.length > 0) exported.set(a, list);
+    }
     for (const c of a.consumers) {
       const copy = runtime.copies[c.copy]!;
       // `COPY --chmod=0755 out/ …`: the line gives every file it copies that mode, whatever the host's chmod left.
@@ -45,17 +59,43 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
         const stagePath = path.join(folder, m.path);
         if (!whole) refuse(m, `\`${copy.keyword} ${c.hostSource}\` (${runtime.path}:${copy.line}) copies part of it, and the tool only sets the mode again after a line that copies the whole folder`);
         else if (copy.sources.length !== 1) refuse(m, `\`${copy.keyword}\` (${runtime.path}:${copy.line}) copies other sources into the same place, which may land over it`);
-        else if (/[\s'"$`\\*?[]/.test(m.path) || m.path.includes(runtime.escape)) refuse(m, `the path ${JSON.stringify(m.path)} holds characters the tool does not write into a Dockerfile`);
+        else if (oddPath(m)) refuse(m, `the path ${JSON.stringify(m.path)} holds characters the tool does not write into a Dockerfile`);
         else {
-          const k = explainedKind({ stagePath, builder, builderStage, appended, runtime, copy: c.copy, hostBase: path.basename(stagePath), buildArgs });
+          const k = fileKind(stagePath, c.copy);
           if (k.kind === 'file') list.push({ stagePath, within: m.path, mode: m.mode });
-          else refuse(m, `nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`);
+          else refuse(m, notAFile(stagePath, k));
         }
       }
       if (list.length > 0) byConsumer.set(c, list);
     }
   }
-  return { byConsumer, diagnostics };
+  return { byConsumer, exported, diagnostics };
+}
+
+/**
+ * `docker cp c:/out/app ./app`, then `chmod 0700 app` on the host, then `COPY app /usr/local/bin/`:
+ * the old image held the file with mode 0700, and the merged COPY --from writes it with
+ * `--chmod=700` (src/analyze/link.ts gave the artifact that mode). That is exact only for a file,
+ * as `--chmod` on a folder sets the mode of everything in it: each copy of the artifact (and the
+ * export stage's, when the host still needs it) must prove it a file in the builder stage,
+ * unless the COPY line's own octal `--chmod` sets every mode anyway. Refusals, naming the chmod.
+ */
+export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const a of setup.artifacts) {
+    const cmd = a.modeSetBy;
+    if (!cmd || a.mode === null) continue;
+    // Where a copy of it lands, the path in the stage and the COPY that reads it (-1: the export stage's).
+    const reads = [...a.consumers.filter((c) => !setsEveryMode(runtime.copies[c.copy]!.otherFlags)).map((c) => ({ stagePath: c.stagePath, copy: c.copy })), ...(a.hostNeeded ? [{ stagePath: a.containerPath, copy: -1 }] : [])];
+    for (const r of reads) {
+      const stagePath = trimTrailingSlashes(r.stagePath) || '/';
+      const k = builderStage < 0 ? { kind: null, why: `the builder stage of ${builder.path} is not known` } : explainedKind({ stagePath, builder, builderStage, appended, runtime, copy: r.copy, hostBase: path.basename(a.hostPath), buildArgs });
+      if (k.kind === 'file') continue;
+      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` sets the mode of ${a.hostPath}, extracted from the builder, before the runtime build copies it: nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+      break;
+    }
+  }
+  return diagnostics;
 }
 
 /** An octal `--chmod` (not a symbolic one, which changes the mode the file had): every file the line copies gets it. */

@@ -71,12 +71,71 @@ describe('a chmod of a file inside an extracted folder', () => {
     expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod -R 0750 out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
   });
 
-  it('refuses when a line copies only part of the folder, or the folder is still needed on the host', () => {
+  it('refuses when a line copies only part of the folder', () => {
     const part = errors(files('COPY out/ /opt/ledger/\nCOPY out/app.conf /etc/ledger.conf\n'));
     expect(part.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
     expect(part[0]!.message).toContain('`COPY out/app.conf` (Dockerfile:3) copies part of it');
-    const host = errors(files('COPY out/ /opt/ledger/\n', 'chmod 0750 out/app', BUILDER, 'sha256sum out/app > app.sha256\n'));
+  });
+
+  it('writes the file again after the folder in the export stage when the host still needs the folder', () => {
+    const f = files('COPY out/ /opt/ledger/\n', 'chmod 0750 out/app', BUILDER, 'sha256sum out/app > app.sha256\n');
+    expect(errors(f)).toEqual([]);
+    const out = applied(f, planFiles(f));
+    expect(out['Dockerfile']).toContain('FROM scratch AS export\nCOPY --from=builder /out /out\nCOPY --from=builder --chmod=750 /out/app /out/app\n');
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out /opt/ledger/\nCOPY --from=builder --chown=0:0 --chmod=750 /out/app /opt/ledger/app\n');
+    expect(out['build.sh']).toContain('sha256sum out/app > app.sha256');
+    expect(out['build.sh']).not.toContain('chmod');
+    // unproven a file: refused, saying the host still needs it
+    const host = errors(files('COPY out/ /opt/ledger/\n', 'chmod 0750 out/app', 'FROM golang:1.21\nRUN make\n', 'sha256sum out/app > app.sha256\n'));
     expect(host.map((d) => d.code)).toContain('HOST_POSTPROCESS');
-    expect(host.find((d) => d.code === 'HOST_POSTPROCESS')!.message).toContain('still needed on the host');
+    const why = host.find((d) => d.code === 'HOST_POSTPROCESS')!.message;
+    expect(why).toContain('out is still needed on the host');
+    expect(why).toContain('nothing proves /out/app a file');
+  });
+});
+
+describe('an octal chmod of an extracted file that kept the container\'s mode', () => {
+  const one = (chmod: string, runtime = 'COPY app /usr/local/bin/app\nCMD ["/usr/local/bin/app"]\n', builder = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n', after = '') => ({
+    'Dockerfile.build': builder,
+    Dockerfile: `FROM alpine:3.19\n${runtime}`,
+    'build.sh': `#!/bin/sh\nset -e\ndocker build -t l:build -f Dockerfile.build .\ndocker create --name x l:build\ndocker cp x:/out/app ./app\ndocker rm x\n${chmod}\ndocker build -t l:latest .\n${after}rm app\n`,
+  });
+
+  it('is written as --chmod on the COPY --from, and the chmod goes', () => {
+    const f = one('chmod 0700 app');
+    const plan = planFiles(f);
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(plan.setups[0]!.notes.join('\n')).toContain('`chmod 0700 app` set the mode of app on the host; `--chmod=700` keeps');
+    const out = applied(f, plan);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 --chmod=700 /out/app /usr/local/bin/app\n');
+    expect(out['build.sh']).not.toContain('chmod');
+  });
+
+  it('takes a symbolic chmod after it from the mode it set', () => {
+    const out = applied(one('chmod 0700 app\nchmod go+rx app'), planFiles(one('chmod 0700 app\nchmod go+rx app')));
+    expect(out['Dockerfile']).toContain('--chmod=755 /out/app');
+  });
+
+  it('keeps the mode in the export stage when the host still needs the file', () => {
+    const f = one('chmod 0700 app', undefined, undefined, 'sha256sum app > app.sha256\n');
+    const out = applied(f, planFiles(f));
+    expect(out['Dockerfile']).toContain('FROM scratch AS export\nCOPY --from=builder --chmod=700 /out/app /app\n');
+  });
+
+  it('refuses a path the builder does not prove a file, a symbolic mode, a special bit and a flag', () => {
+    const unproven = errors(one('chmod 0700 app', undefined, 'FROM golang:1.21\nRUN make\n'));
+    expect(unproven.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(unproven[0]!.message).toContain('`chmod 0700 app` sets the mode of app');
+    expect(unproven[0]!.message).toContain('nothing proves /out/app a file');
+    expect(unproven[0]!.line).toBe(7);
+    const folder = errors(one('chmod 0700 app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN mkdir -p /out/app && go build -o /out/app/ .\n'));
+    expect(folder[0]!.message).toContain('(it is a folder)');
+    for (const chmod of ['chmod +x app', 'chmod 4755 app', 'chmod -R 0700 app']) expect(errors(one(chmod)).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+  });
+
+  it('needs no proof when the COPY line\'s own octal --chmod sets the mode', () => {
+    const f = one('chmod 0700 app', 'COPY --chmod=0755 app /usr/local/bin/app\n', 'FROM golang:1.21\nRUN make\n');
+    expect(errors(f)).toEqual([]);
+    expect(applied(f, planFiles(f))['Dockerfile']).toContain('COPY --chmod=0755 --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 });

@@ -76,6 +76,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-js-chdir': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-spawn-builder-kept': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'js-wrapper-build': (dir, env) => exec('node', ['scripts/build.js'], dir, env),
+  'js-host-chmod-after-cp': (dir, env) => exec('npm', ['run', 'release'], dir, env),
   'export-github-steps': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
   // The Python step after the runtime build reads the binary the export build leaves.
   'export-github-python-step': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
