@@ -28,10 +28,13 @@ export function setsUmask(cmd: ScriptCommand): boolean {
 /**
  * The artifacts whose old mode on the host followed the umask of the shell that made them: a
  * mode the shell gave (`cat > f`, `chmod +x f`) that no octal chmod set whole, a host `tar -x`
- * without `-p`, and a plain `cp` folded into the extraction (`hostCopies`).
+ * without `-p`, a plain `cp` folded into the extraction (`hostCopies`), and a clause without who
+ * applied to a copy that kept the container's mode.
  */
 export function umaskModes(artifacts: readonly Artifact[], umaskFree: ReadonlySet<Artifact>, hostCopies: ReadonlySet<Artifact>): Artifact[] {
-  return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || a.modesMasked === 'tar' || hostCopies.has(a));
+  // (a symbolic mode without who applied to the container's mode: `chmod +x app` after `docker cp`)
+  const wholess = (a: Artifact) => a.mode === null && (a.pendingModes ?? []).some((m) => m.split(',').some((clause) => /^[-+=]/.test(clause)));
+  return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || wholess(a) || a.modesMasked === 'tar' || hostCopies.has(a));
 }
 
 /**

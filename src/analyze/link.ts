@@ -539,14 +539,20 @@ function makeSetup(
       const targets = ops.slice(1).map(({ w }) => setup.artifacts.find((a) => a.hostPath === resolved(cmd, w)));
       const mode = ops[0]?.w.value ?? null;
       // A copy that kept the container's mode (`docker cp`), whatever it was, gets the whole of
-      // an octal mode without special bits (`--chmod` writes it again; the plan proves it a file).
+      // an octal mode without special bits (`--chmod` writes it again; the plan proves it a file),
+      // and a symbolic one is kept for the plan, which knows the modes the stage may give it.
       const whole = mode !== null && /^0?[0-7]{3}$/.test(mode);
-      if (targets.length > 0 && targets.every((t) => t && (t.mode !== null || (whole && !t.contentsOnly))) && mode !== null && !cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) {
-        const next = targets.map((t) => (t!.mode === null ? parseInt(mode, 8) : applyChmod(t!.mode, mode)));
-        if (next.every((m) => m !== null)) {
+      const symbolic = mode !== null && !/^[0-7]+$/.test(mode) && applyChmod(0o755, mode) !== null;
+      if (targets.length > 0 && targets.every((t) => t && (t.mode !== null || ((whole || symbolic) && !t.contentsOnly))) && mode !== null && !cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) {
+        const next = targets.map((t) => (t!.mode === null ? (whole ? parseInt(mode, 8) : null) : applyChmod(t!.mode, mode)));
+        if (next.every((m, k) => m !== null || targets[k]!.mode === null)) {
           targets.forEach((t, k) => {
-            if (t!.mode === null) t!.modeSetBy = cmd;
-            t!.mode = next[k]!;
+            if (t!.mode === null) t!.modeSetBy ??= cmd;
+            if (next[k] === null) (t!.pendingModes ??= []).push(mode);
+            else {
+              t!.mode = next[k]!;
+              delete t!.pendingModes;
+            }
           });
           noteModeSource(targets as Artifact[], mode, umaskFree);
           setup.extraction.push(cmd);

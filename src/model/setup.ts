@@ -66,6 +66,12 @@ export interface Artifact {
    * proves the artifact a file first (src/plan/inner-modes.ts).
    */
   modeSetBy?: ScriptCommand;
+  /**
+   * Symbolic `chmod` modes (`+x`, `go-w`) a host command applied, in order, to a copy that kept
+   * the container's mode, before any octal one: the plan applies them to the modes the builder
+   * stage can give the file (src/plan/inner-modes.ts hostChmodFiles).
+   */
+  pendingModes?: string[];
   /** `docker cp x:/dir/. dst` copies the folder's contents. */
   contentsOnly: boolean;
   /** Why the file is still needed on the host after the build (then an export stage keeps it), or null. */

@@ -336,3 +336,31 @@ export function plainCopyChangesModes(stagePath: string, builder: DockerfileFact
   if (!made) return `nothing in ${builder.path} makes ${p}`;
   return null;
 }
+
+/**
+ * The modes a file may have in the builder stage when a compiler made it there and nothing else
+ * touched it: `go build -o P` and `cc -o P` create their output with 0777 (an executable) or 0666
+ * (a non-main package's archive, an object file) less the RUN's umask, 022 (Docker's and
+ * podman's default): 0755 or 0644. Proven when the stage proves P a file by that output
+ * (explainedKind), no other command names P (a `chmod` would change the mode), and no `umask`
+ * runs in the stage. Otherwise why not, for a refusal's message.
+ */
+export function compiledFileModes(q: KindQuery): { modes: number[] } | { why: string } {
+  const p = trimTrailingSlashes(q.stagePath) || '/';
+  const kind = explainedKind(q);
+  if (kind.kind !== 'file') return { why: kind.kind === 'folder' ? `${p} is a folder` : kind.why };
+  const acts = stageActions(q.builder, q.builderStage, q.appended, q.buildArgs);
+  if (!acts) return { why: `the builder stage of ${q.builder.path} is not known` };
+  if ('unread' in acts) return { why: `the tool cannot read \`RUN ${acts.unread}\` in ${q.builder.path}` };
+  let compiled = false;
+  for (const c of acts.commands) {
+    const prog = c.words[0] ? path.basename(c.words[0]) : null;
+    if (prog === 'umask') return { why: `\`umask\` in ${q.builder.path} changes the modes its RUNs give` };
+    const words = pathWords(c).filter((w) => w.abs === p);
+    if (words.length === 0) continue;
+    if (compilerOutput(c.words) === null || words.some((w) => !w.output)) return { why: `\`${c.words.map((w) => w ?? '…').join(' ')}\` in ${q.builder.path} names ${p}, and may change its mode` };
+    compiled = true;
+  }
+  if (!compiled) return { why: `no \`go build -o\` or \`cc -o\` of ${q.builder.path} writes ${p}` };
+  return { modes: [0o755, 0o644] };
+}

@@ -481,10 +481,14 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null;
   if (inner) plan.diagnostics.push(...inner.diagnostics);
-  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!, inner?.exported);
+  // Modes a host chmod set on a file that kept the container's (./inner-modes.ts): the file's mode, or the one its symbolic modes give.
+  const hostChmods = hostChmodFiles(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv));
+  plan.diagnostics.push(...hostChmods.diagnostics);
+  plan.notes.push(...hostChmods.notes);
+  const modeOf = (a: Artifact) => a.mode ?? hostChmods.modes.get(a) ?? null;
+  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!, modeOf, inner?.exported);
   if ('error' in planned) plan.diagnostics.push(planned.error);
   const exported = 'error' in planned ? { stage: null, dest: '', reasons: [] } : planned;
-  plan.diagnostics.push(...hostChmodFiles(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)));
   // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`, `docker run IMG tar -c … | tar -x`: the
   // copy's mode is the stage's less the umask (artifact-kind.ts), for tar -x whenever a user but root runs it.
   for (const a of builderStage >= 0 ? setup.artifacts.filter((x) => x.modesMasked) : []) {
@@ -501,7 +505,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: a.mode, ...(a.modeSetBy ? { modeBy: a.modeSetBy.words.map((w) => w.raw).join(' ') } : {}), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, mode: modeOf(a), ...(a.modeSetBy ? { modeBy: a.modeSetBy.words.map((w) => w.raw).join(' ') } : {}), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : []), ...(baked?.edits ?? [])],
@@ -621,7 +625,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
  * Files the host still needs after the build get a `FROM scratch` export stage. Supported
  * where the export build can take the extraction's place (./export-build.ts).
  */
-function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile, innerModes?: ReadonlyMap<Artifact, readonly InnerMode[]>): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
+function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile, modeOf: (a: Artifact) => number | null, innerModes?: ReadonlyMap<Artifact, readonly InnerMode[]>): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
   const host = setup.artifacts.filter((a) => a.hostNeeded);
   if (host.length === 0) return { stage: null, dest: '', reasons: [] };
   const where = { file: setup.script, line: host[0]!.via.cmd.line, setup: setup.id };
@@ -637,7 +641,7 @@ function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: D
   // A file inside an exported folder whose mode a host chmod set is written again after the folder, with that mode (./inner-modes.ts).
   const files = host.flatMap((a) => {
     const at = `/${dest ? a.hostPath.slice(dest.length + 1) : a.hostPath}`;
-    return [{ containerPath: a.containerPath, dest: at, mode: a.mode }, ...(innerModes?.get(a) ?? []).map((m) => ({ containerPath: m.stagePath, dest: path.join(at, m.within), mode: m.mode }))];
+    return [{ containerPath: a.containerPath, dest: at, mode: modeOf(a) }, ...(innerModes?.get(a) ?? []).map((m) => ({ containerPath: m.stagePath, dest: path.join(at, m.within), mode: m.mode }))];
   });
   return { stage: { name, files }, dest, reasons: host.map((a) => `${a.hostPath} is still needed on the host: ${a.hostNeeded}`) };
 }

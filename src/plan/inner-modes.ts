@@ -11,7 +11,8 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Artifact, ArtifactConsumer, Setup } from '../model/setup.js';
 import { trimTrailingSlashes } from '../model/text.js';
-import { explainedKind } from './artifact-kind.js';
+import { compiledFileModes, explainedKind } from './artifact-kind.js';
+import { applyChmod } from '../analyze/chmod-mode.js';
 
 export interface InnerMode {
   /** The file's path inside the builder stage, and where it is relative to the copied folder. */
@@ -80,22 +81,41 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
  * export stage's, when the host still needs it) must prove it a file in the builder stage,
  * unless the COPY line's own octal `--chmod` sets every mode anyway. Refusals, naming the chmod.
  */
-export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): Diagnostic[] {
+export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { modes: Map<Artifact, number>; notes: string[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  const modes = new Map<Artifact, number>();
+  const notes: string[] = [];
   for (const a of setup.artifacts) {
     const cmd = a.modeSetBy;
-    if (!cmd || a.mode === null) continue;
+    if (!cmd) continue;
+    const shown = `\`${cmd.words.map((w) => w.raw).join(' ')}\``;
+    if (a.mode === null) {
+      // `chmod +x app` after `docker cp`: the result of each mode the stage may give the file must be one mode.
+      const pending = a.pendingModes ?? [];
+      const k = builderStage < 0 ? { why: `the builder stage of ${builder.path} is not known` } : compiledFileModes({ stagePath: a.containerPath, builder, builderStage, appended, runtime, copy: a.consumers[0]?.copy ?? -1, hostBase: path.basename(a.hostPath), buildArgs });
+      const results = 'modes' in k ? [...new Set(k.modes.map((m) => pending.reduce<number | null>((x, p) => (x === null ? null : applyChmod(x, p)), m)))] : [];
+      const [only] = results;
+      if (results.length === 1 && only !== null && only !== undefined) {
+        modes.set(a, only);
+        const from = 'modes' in k ? k.modes.map((m) => m.toString(8)).join(' or ') : '';
+        notes.push(`${pending.length > 1 ? `the chmods from ${shown} on give` : `${shown} gives`} ${a.hostPath} mode ${only.toString(8)} from either mode a compiler's output has in the builder stage (${from})`);
+        continue;
+      }
+      const why = 'why' in k ? `the tool cannot tell which mode the builder stage gives ${a.containerPath} (${k.why})` : `the result depends on which mode a compiler's output has in the builder stage (${results.map((m) => (m === null ? '?' : m.toString(8))).join(' or ')})`;
+      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `${shown} changes the mode ${a.hostPath} had in the container, before the runtime build copies it: ${why}, so \`COPY --from\` could not set the same mode`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Give the file its whole mode with an octal chmod (`chmod 755 …`), or do that chmod in the builder Dockerfile; then run the tool again.' }));
+      continue;
+    }
     // Where a copy of it lands, the path in the stage and the COPY that reads it (-1: the export stage's).
     const reads = [...a.consumers.filter((c) => !setsEveryMode(runtime.copies[c.copy]!.otherFlags)).map((c) => ({ stagePath: c.stagePath, copy: c.copy })), ...(a.hostNeeded ? [{ stagePath: a.containerPath, copy: -1 }] : [])];
     for (const r of reads) {
       const stagePath = trimTrailingSlashes(r.stagePath) || '/';
       const k = builderStage < 0 ? { kind: null, why: `the builder stage of ${builder.path} is not known` } : explainedKind({ stagePath, builder, builderStage, appended, runtime, copy: r.copy, hostBase: path.basename(a.hostPath), buildArgs });
       if (k.kind === 'file') continue;
-      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` sets the mode of ${a.hostPath}, extracted from the builder, before the runtime build copies it: nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `${shown} sets the mode of ${a.hostPath}, extracted from the builder, before the runtime build copies it: nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
       break;
     }
   }
-  return diagnostics;
+  return { modes, notes, diagnostics };
 }
 
 /** An octal `--chmod` (not a symbolic one, which changes the mode the file had): every file the line copies gets it. */

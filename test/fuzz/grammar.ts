@@ -90,7 +90,8 @@ export const FEATURES = {
   guardedCp: [false, true],
   inspectAfter: [false, true],
   rmMkdirDest: [false, true],
-  postProcess: ['none', 'chmod', 'sed', 'append'],
+  /** A host step on the extracted program before the runtime build: `chmod 0700`, `chmod +x` (the container's mode plus x), `sed -i`, `>>`. */
+  postProcess: ['none', 'chmod', 'sed', 'append', 'chmod-x'],
   hostUse: ['none', 'checksum', 'release'],
   secondConsumer: [false, true],
   dockerfileEdit: [false, true],

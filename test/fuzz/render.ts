@@ -357,6 +357,9 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
     case 'chmod':
       after.push(`chmod 0700 ${program}`);
       break;
+    case 'chmod-x':
+      after.push(`chmod +x ${program}`);
+      break;
     case 'sed':
       after.push(`sed -i 's/Fake program/Stamped program/' ${program}`);
       break;

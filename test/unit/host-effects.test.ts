@@ -84,7 +84,7 @@ describe('host effects: references to what the migration removes (item 2)', () =
 
 describe('host effects: host post-processing between extraction and runtime build (item 4)', () => {
   // (an octal chmod of a file the builder proves one is migrated with --chmod: test/unit/inner-modes.test.ts)
-  for (const step of ['chmod +x app', 'chmod 4755 app', 'strip app', 'upx -9 app', "sed -i 's/dev/prod/' app", 'echo "# v1" >> app', 'cp other.bin app', './scripts/sign.sh app', 'rm -f app', 'cp -r assets .', 'tar -xf extra.tar']) {
+  for (const step of ['chmod u+x app', 'chmod 4755 app', 'strip app', 'upx -9 app', "sed -i 's/dev/prod/' app", 'echo "# v1" >> app', 'cp other.bin app', './scripts/sign.sh app', 'rm -f app', 'cp -r assets .', 'tar -xf extra.tar']) {
     it(`\`${step}\` refuses`, () => {
       refused(repo([BUILD, ...EXTRACT, step, RUN]), 'HOST_POSTPROCESS', 7);
     });

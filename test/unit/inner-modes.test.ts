@@ -130,7 +130,32 @@ describe('an octal chmod of an extracted file that kept the container\'s mode', 
     expect(unproven[0]!.line).toBe(7);
     const folder = errors(one('chmod 0700 app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN mkdir -p /out/app && go build -o /out/app/ .\n'));
     expect(folder[0]!.message).toContain('(it is a folder)');
-    for (const chmod of ['chmod +x app', 'chmod 4755 app', 'chmod -R 0700 app']) expect(errors(one(chmod)).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+    for (const chmod of ['chmod u+x app', 'chmod 4755 app', 'chmod -R 0700 app', 'chmod +t app']) expect(errors(one(chmod)).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+  });
+
+  it('applies a symbolic mode to both modes a compiler output may have (755, 644) and writes the one result', () => {
+    for (const [chmod, mode] of [['chmod +x app', '755'], ['chmod a=rx app', '555'], ['chmod go-w,a+x app', '755'], ['chmod 0600 app\nchmod u+x app', '700']] as const) {
+      const f = one(chmod);
+      expect(errors(f), chmod).toEqual([]);
+      const out = applied(f, planFiles(f));
+      expect(out['Dockerfile'], chmod).toContain(`COPY --from=builder --chown=0:0 --chmod=${mode} /out/app /usr/local/bin/app\n`);
+      expect(out['build.sh'], chmod).not.toContain('chmod');
+    }
+    expect(planFiles(one('chmod +x app')).setups[0]!.notes.join('\n')).toContain('`chmod +x app` gives app mode 755 from either mode a compiler\'s output has in the builder stage (755 or 644)');
+  });
+
+  it('refuses a symbolic mode whose result depends on the stage\'s mode, or when the stage\'s mode is not known', () => {
+    const u = errors(one('chmod u+x app'));
+    expect(u.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(u[0]!.message).toContain('the result depends on which mode a compiler\'s output has in the builder stage (755 or 744)');
+    const made = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && chmod 0700 /out/app\n'));
+    expect(made[0]!.message).toContain('the tool cannot tell which mode the builder stage gives /out/app');
+    const masked = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN umask 077 && go build -o /out/app .\n'));
+    expect(masked[0]!.message).toContain('`umask` in Dockerfile.build');
+    // a host umask set before changes what `+x` adds
+    const f = one('chmod +x app');
+    f['build.sh'] = f['build.sh'].replace('set -e\n', 'set -e\numask 077\n');
+    expect(errors(f).map((d) => d.code)).toContain('HOST_UMASK');
   });
 
   it('needs no proof when the COPY line\'s own octal --chmod sets the mode', () => {

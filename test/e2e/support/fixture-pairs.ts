@@ -42,6 +42,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'passed-over-python-runs-make': (dir, env) => exec('make', ['image'], dir, env),
   'passed-over-python-make-in-comment': (dir, env) => exec('make', ['image'], dir, env),
   'make-automatic-vars': (dir, env) => exec('make', ['image'], dir, env),
+  'make-chmod-x-after-cp': (dir, env) => exec('make', ['image'], dir, env),
   'make-conditional-whole-setup': (dir, env) => exec('make', ['image'], dir, env),
   // Kept recipe lines run the builder image through a variable and a `$(shell …)`.
   'make-expansion-uses-builder': (dir, env) => exec('make', ['image'], dir, env),
