@@ -830,7 +830,7 @@ function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: A
   if (mode === null || !/^[0-7]{3,4}$/.test(mode) || ops.length < 2 || cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) return false;
   const hits = ops.slice(1).map(({ w }) => {
     const p = resolved(cmd, w);
-    const a = p === null ? undefined : artifacts.find((x) => x.via.verb === 'cp' && x.mode === null && p.startsWith(`${x.hostPath}/`));
+    const a = p === null ? undefined : artifacts.find((x) => x.mode === null && p.startsWith(`${x.hostPath}/`));
     return a && p ? { a, path: p.slice(a.hostPath.length + 1) } : null;
   });
   if (!hits.every((h) => h !== null)) return false;

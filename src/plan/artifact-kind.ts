@@ -20,6 +20,7 @@ import { execFormArgs, joinContinuations } from '../analyze/exec-form.js';
 import { parseShell } from '../analyze/shell.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { StageVariables } from './stage-variables.js';
+import { applyChmod } from '../analyze/chmod-mode.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
 export type ArtifactKind = 'file' | 'folder' | null;
@@ -352,15 +353,24 @@ export function compiledFileModes(q: KindQuery): { modes: number[] } | { why: st
   const acts = stageActions(q.builder, q.builderStage, q.appended, q.buildArgs);
   if (!acts) return { why: `the builder stage of ${q.builder.path} is not known` };
   if ('unread' in acts) return { why: `the tool cannot read \`RUN ${acts.unread}\` in ${q.builder.path}` };
-  let compiled = false;
+  // Followed through the stage in order: a compile makes it anew, a chmod after it changes each mode it may have.
+  let modes: number[] | null = null;
   for (const c of acts.commands) {
     const prog = c.words[0] ? path.basename(c.words[0]) : null;
     if (prog === 'umask') return { why: `\`umask\` in ${q.builder.path} changes the modes its RUNs give` };
     const words = pathWords(c).filter((w) => w.abs === p);
     if (words.length === 0) continue;
-    if (compilerOutput(c.words) === null || words.some((w) => !w.output)) return { why: `\`${c.words.map((w) => w ?? '…').join(' ')}\` in ${q.builder.path} names ${p}, and may change its mode` };
-    compiled = true;
+    const shown = `\`${c.words.map((w) => w ?? '…').join(' ')}\` in ${q.builder.path}`;
+    if (compilerOutput(c.words) !== null && words.every((w) => w.output)) modes = [0o755, 0o644];
+    else if (prog === 'chmod' && modes !== null && c.words.length >= 3 && c.words.slice(1).every((w) => w !== null && !w.startsWith('-'))) {
+      const next: (number | null)[] = modes.map((m: number) => applyChmod(m, c.words[1]!));
+      if (next.some((m) => m === null)) return { why: `${shown} gives ${p} a mode the tool does not follow` };
+      modes = [...new Set(next as number[])];
+    } else if (!(prog !== null && MODE_KEEPING.has(prog) && modes !== null)) return { why: `${shown} names ${p}, and may change its mode` };
   }
-  if (!compiled) return { why: `no \`go build -o\` or \`cc -o\` of ${q.builder.path} writes ${p}` };
-  return { modes: [0o755, 0o644] };
+  if (modes === null) return { why: `no \`go build -o\` or \`cc -o\` of ${q.builder.path} writes ${p}` };
+  return { modes };
 }
+
+/** Commands that name a file without changing its mode (none of the modes followed has a special bit for chown to clear). */
+const MODE_KEEPING = new Set(['chown', 'chgrp', 'ls', 'test', '[', 'stat']);

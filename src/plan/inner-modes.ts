@@ -24,9 +24,10 @@ export interface InnerMode {
 const HINT = 'Do that chmod in the builder Dockerfile (a RUN after the build), then run the tool again.';
 
 /** The modes each consumer of a folder must set again, by consumer; refusals for what cannot be. */
-export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; exported: Map<Artifact, InnerMode[]>; diagnostics: Diagnostic[] } {
+export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; exported: Map<Artifact, InnerMode[]>; fileModes: Map<ArtifactConsumer, { mode: number; by: string }>; diagnostics: Diagnostic[] } {
   const byConsumer = new Map<ArtifactConsumer, InnerMode[]>();
   const exported = new Map<Artifact, InnerMode[]>();
+  const fileModes = new Map<ArtifactConsumer, { mode: number; by: string }>();
   const diagnostics: Diagnostic[] = [];
   for (const a of setup.artifacts) {
     if (!a.innerModes?.length) continue;
@@ -54,10 +55,20 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
       const copy = runtime.copies[c.copy]!;
       // `COPY --chmod=0755 out/ …`: the line gives every file it copies that mode, whatever the host's chmod left.
       if (setsEveryMode(copy.otherFlags)) continue;
-      const whole = c.within === undefined && trimTrailingSlashes(c.stagePath) === folder;
+      const copied = trimTrailingSlashes(c.stagePath) || '/';
+      const whole = c.within === undefined && copied === folder;
       const list: InnerMode[] = [];
       for (const m of a.innerModes) {
         const stagePath = path.join(folder, m.path);
+        // A line that copies that very file (`COPY out/app /usr/local/bin/`) sets its mode itself with `--chmod`.
+        if (c.within === undefined && copied === stagePath) {
+          const k = fileKind(stagePath, c.copy);
+          if (k.kind === 'file') fileModes.set(c, { mode: m.mode, by: m.cmd.words.map((w) => w.raw).join(' ') });
+          else refuse(m, notAFile(stagePath, k));
+          continue;
+        }
+        // A part of the folder without the file is copied as the stage holds it.
+        if (!whole && !(stagePath.startsWith(`${copied}/`) || copied === '/')) continue;
         if (!whole) refuse(m, `\`${copy.keyword} ${c.hostSource}\` (${runtime.path}:${copy.line}) copies part of it, and the tool only sets the mode again after a line that copies the whole folder`);
         else if (copy.sources.length !== 1) refuse(m, `\`${copy.keyword}\` (${runtime.path}:${copy.line}) copies other sources into the same place, which may land over it`);
         else if (oddPath(m)) refuse(m, `the path ${JSON.stringify(m.path)} holds characters the tool does not write into a Dockerfile`);
@@ -70,7 +81,7 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
       if (list.length > 0) byConsumer.set(c, list);
     }
   }
-  return { byConsumer, exported, diagnostics };
+  return { byConsumer, exported, fileModes, diagnostics };
 }
 
 /**
@@ -96,8 +107,13 @@ export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderSt
       const results = 'modes' in k ? [...new Set(k.modes.map((m) => pending.reduce<number | null>((x, p) => (x === null ? null : applyChmod(x, p)), m)))] : [];
       const [only] = results;
       if (results.length === 1 && only !== null && only !== undefined) {
-        modes.set(a, only);
         const from = 'modes' in k ? k.modes.map((m) => m.toString(8)).join(' or ') : '';
+        // The one mode the stage gives it already: COPY --from keeps it, with no --chmod.
+        if ('modes' in k && k.modes.length === 1 && k.modes[0] === only) {
+          notes.push(`${pending.length > 1 ? `the chmods from ${shown} on leave` : `${shown} leaves`} ${a.hostPath} with the mode the builder stage gives it (${from}), which \`COPY --from\` keeps`);
+          continue;
+        }
+        modes.set(a, only);
         notes.push(`${pending.length > 1 ? `the chmods from ${shown} on give` : `${shown} gives`} ${a.hostPath} mode ${only.toString(8)} from either mode a compiler's output has in the builder stage (${from})`);
         continue;
       }

@@ -71,10 +71,17 @@ describe('a chmod of a file inside an extracted folder', () => {
     expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod -R 0750 out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
   });
 
-  it('refuses when a line copies only part of the folder', () => {
-    const part = errors(files('COPY out/ /opt/ledger/\nCOPY out/app.conf /etc/ledger.conf\n'));
+  it('refuses a line that copies a part of the folder holding the file; one that copies the file itself gets --chmod, one without it nothing', () => {
+    const nested = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/bin/app . && echo "region=eu" > /out/app.conf\n';
+    const part = errors(files('COPY out/ /opt/ledger/\nCOPY out/bin /usr/local/bin\n', 'chmod 0750 out/bin/app', nested));
     expect(part.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
-    expect(part[0]!.message).toContain('`COPY out/app.conf` (Dockerfile:3) copies part of it');
+    expect(part[0]!.message).toContain('`COPY out/bin` (Dockerfile:3) copies part of it');
+    const f = files('COPY out/bin/app /usr/local/bin/app\nCOPY out/app.conf /etc/ledger.conf\n', 'chmod 0750 out/bin/app', nested);
+    expect(errors(f)).toEqual([]);
+    const plan = planFiles(f);
+    expect(plan.setups[0]!.notes.join('\n')).toContain('`chmod 0750 out/bin/app` set the mode of out/bin/app on the host');
+    const out = applied(f, plan);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 --chmod=750 /out/bin/app /usr/local/bin/app\nCOPY --from=builder --chown=0:0 /out/app.conf /etc/ledger.conf\n');
   });
 
   it('writes the file again after the folder in the export stage when the host still needs the folder', () => {
@@ -144,11 +151,24 @@ describe('an octal chmod of an extracted file that kept the container\'s mode', 
     expect(planFiles(one('chmod +x app')).setups[0]!.notes.join('\n')).toContain('`chmod +x app` gives app mode 755 from either mode a compiler\'s output has in the builder stage (755 or 644)');
   });
 
+  it('follows the stage\'s own chmods, and writes no --chmod when the result is the one mode the stage gives', () => {
+    const stage = (run: string) => `FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && ${run}\n`;
+    const kept = one('chmod +x app', undefined, stage('chmod 0755 /out/app'));
+    expect(errors(kept)).toEqual([]);
+    const plan = planFiles(kept);
+    expect(plan.setups[0]!.notes.join('\n')).toContain('`chmod +x app` leaves app with the mode the builder stage gives it (755), which `COPY --from` keeps');
+    const out = applied(kept, plan);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
+    expect(out['build.sh']).not.toContain('chmod');
+    const changed = one('chmod +x app', undefined, stage('chmod 0700 /out/app'));
+    expect(applied(changed, planFiles(changed))['Dockerfile']).toContain('--chmod=711 /out/app');
+  });
+
   it('refuses a symbolic mode whose result depends on the stage\'s mode, or when the stage\'s mode is not known', () => {
     const u = errors(one('chmod u+x app'));
     expect(u.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
     expect(u[0]!.message).toContain('the result depends on which mode a compiler\'s output has in the builder stage (755 or 744)');
-    const made = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && chmod 0700 /out/app\n'));
+    const made = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && cp /out/app /out/app.bak\n'));
     expect(made[0]!.message).toContain('the tool cannot tell which mode the builder stage gives /out/app');
     const masked = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN umask 077 && go build -o /out/app .\n'));
     expect(masked[0]!.message).toContain('`umask` in Dockerfile.build');
