@@ -364,7 +364,8 @@ export function compiledFileModes(q: KindQuery): { modes: number[] } | { why: st
     if (compilerOutput(c.words) !== null && words.every((w) => w.output)) modes = [0o755, 0o644];
     else if (prog === 'chmod' && modes !== null && c.words.length >= 3 && c.words.slice(1).every((w) => w !== null && !w.startsWith('-'))) {
       const next: (number | null)[] = modes.map((m: number) => applyChmod(m, c.words[1]!));
-      if (next.some((m) => m === null)) return { why: `${shown} gives ${p} a mode the tool does not follow` };
+      // (a special bit: `chown` clears setuid and setgid, and the engines differ on what `--chmod` writes of them)
+      if (next.some((m) => m === null || (m & 0o7000) !== 0)) return { why: `${shown} gives ${p} a mode the tool does not follow` };
       modes = [...new Set(next as number[])];
     } else if (!(prog !== null && MODE_KEEPING.has(prog) && modes !== null)) return { why: `${shown} names ${p}, and may change its mode` };
   }

@@ -114,10 +114,10 @@ export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderSt
           continue;
         }
         modes.set(a, only);
-        notes.push(`${pending.length > 1 ? `the chmods from ${shown} on give` : `${shown} gives`} ${a.hostPath} mode ${only.toString(8)} from either mode a compiler's output has in the builder stage (${from})`);
+        notes.push(`${pending.length > 1 ? `the chmods from ${shown} on give` : `${shown} gives`} ${a.hostPath} mode ${only.toString(8)} from ${'modes' in k && k.modes.length > 1 ? 'either mode' : 'the mode'} the builder stage can give it (${from}: a compiler's output, 0755 or 0644, after the stage's own chmods)`);
         continue;
       }
-      const why = 'why' in k ? `the tool cannot tell which mode the builder stage gives ${a.containerPath} (${k.why})` : `the result depends on which mode a compiler's output has in the builder stage (${results.map((m) => (m === null ? '?' : m.toString(8))).join(' or ')})`;
+      const why = 'why' in k ? `the tool cannot tell which mode the builder stage gives ${a.containerPath} (${k.why})` : `the result depends on which mode the builder stage gives it (a compiler's output is 0755 or 0644; here ${results.map((m) => (m === null ? '?' : m.toString(8))).join(' or ')})`;
       diagnostics.push(diag('HOST_POSTPROCESS', 'error', `${shown} changes the mode ${a.hostPath} had in the container, before the runtime build copies it: ${why}, so \`COPY --from\` could not set the same mode`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Give the file its whole mode with an octal chmod (`chmod 755 …`), or do that chmod in the builder Dockerfile; then run the tool again.' }));
       continue;
     }

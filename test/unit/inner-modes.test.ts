@@ -148,7 +148,7 @@ describe('an octal chmod of an extracted file that kept the container\'s mode', 
       expect(out['Dockerfile'], chmod).toContain(`COPY --from=builder --chown=0:0 --chmod=${mode} /out/app /usr/local/bin/app\n`);
       expect(out['build.sh'], chmod).not.toContain('chmod');
     }
-    expect(planFiles(one('chmod +x app')).setups[0]!.notes.join('\n')).toContain('`chmod +x app` gives app mode 755 from either mode a compiler\'s output has in the builder stage (755 or 644)');
+    expect(planFiles(one('chmod +x app')).setups[0]!.notes.join('\n')).toContain('`chmod +x app` gives app mode 755 from either mode the builder stage can give it (755 or 644: a compiler\'s output');
   });
 
   it('follows the stage\'s own chmods, and writes no --chmod when the result is the one mode the stage gives', () => {
@@ -162,12 +162,14 @@ describe('an octal chmod of an extracted file that kept the container\'s mode', 
     expect(out['build.sh']).not.toContain('chmod');
     const changed = one('chmod +x app', undefined, stage('chmod 0700 /out/app'));
     expect(applied(changed, planFiles(changed))['Dockerfile']).toContain('--chmod=711 /out/app');
+    // a special bit is not followed
+    expect(errors(one('chmod +x app', undefined, stage('chmod 4755 /out/app')))[0]!.message).toContain('gives /out/app a mode the tool does not follow');
   });
 
   it('refuses a symbolic mode whose result depends on the stage\'s mode, or when the stage\'s mode is not known', () => {
     const u = errors(one('chmod u+x app'));
     expect(u.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
-    expect(u[0]!.message).toContain('the result depends on which mode a compiler\'s output has in the builder stage (755 or 744)');
+    expect(u[0]!.message).toContain('the result depends on which mode the builder stage gives it (a compiler\'s output is 0755 or 0644; here 755 or 744)');
     const made = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && cp /out/app /out/app.bak\n'));
     expect(made[0]!.message).toContain('the tool cannot tell which mode the builder stage gives /out/app');
     const masked = errors(one('chmod +x app', undefined, 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN umask 077 && go build -o /out/app .\n'));
