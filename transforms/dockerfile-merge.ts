@@ -20,6 +20,7 @@ import { syntaxReach } from './syntax-reach.js';
 import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { namedDest } from './renamed-dest.js';
+import { destFolderExists } from './chmod-parents.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
 import { addTo } from '../src/model/multimap.js';
 
@@ -432,7 +433,17 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     if (part.exportStage) {
       const x = part.exportStage;
       const exportArgs = (paths: string[]) => (paths.some(spaced) ? jsonArgs(paths) : paths.join(' '));
-      body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...x.files.map((f) => `COPY --from=${stageRef}${f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : ''} ${exportArgs([f.containerPath, f.dest])}`)].join('\n');
+      // COPY --chmod makes the folders it creates with its mode (./chmod-parents.ts): where no
+      // earlier line of the stage made the file's folder, a twin without it goes first.
+      const made = new Set(['/']);
+      const exportLines = x.files.flatMap((f) => {
+        const line = (mode: number | null) => `COPY --from=${stageRef}${mode !== null ? ` --chmod=${mode.toString(8).padStart(3, '0')}` : ''} ${exportArgs([f.containerPath, f.dest])}`;
+        // (a file under an earlier line's destination lies in a folder that line copied)
+        const first = f.mode !== null && !made.has(f.dest.slice(0, f.dest.lastIndexOf('/')) || '/') && ![...made].some((d) => d !== '/' && f.dest.startsWith(`${d}/`));
+        for (let d = f.dest; d !== '/' && d !== ''; d = d.slice(0, d.lastIndexOf('/')) || '/') made.add(d);
+        return first ? [line(null), line(f.mode)] : [line(f.mode)];
+      });
+      body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...exportLines].join('\n');
       notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
     }
     bodies.push(body);
@@ -591,7 +602,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     if (rewrites.some((r) => r.within !== undefined)) {
       if (rewrites.every((r) => r.folderOnly)) {
         // A folder that only held artifacts: one COPY --from per artifact, to its place under the destination.
-        const lines = folderLines(copy, rewrites, { copyKw, chown, flags, args, chmodOf, refuse: (m) => refuse('ARTIFACT_IN_BROAD_COPY', m, runtime.path, copy.line, `Copy the artifacts with their own ${copy.keyword} lines, then run the tool again.`) });
+        const lines = folderLines(copy, rewrites, { copyKw, chown, flags, args, chmodOf, refuse: (m) => refuse('ARTIFACT_IN_BROAD_COPY', m, runtime.path, copy.line, `Copy the artifacts with their own ${copy.keyword} lines, then run the tool again.`), folderExists: (file) => destFolderExists(runtime, copy, file, false) });
         if (lines) {
           edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
           notes.push(`${copy.keyword} ${copy.sources[0]!.value} (${runtime.path}:${copy.line}) copied a folder the script made only for the extracted files: it becomes ${lines.length === 1 ? 'a COPY --from' : `${lines.length} COPY --from lines`} of ${rewrites.map((r) => r.stagePath).join(', ')}, each to its place`);
@@ -623,13 +634,23 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const lines = runs.map((run) => {
         if (run.ref === null) return [kw, flags, args([...run.sources.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
         const rs = run.sources.map((si) => rewrites.find((r) => r.source === si)!);
-        return [copyKw, `--from=${run.ref}${chown}${chmodOf(rs)}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
+        const chmod = chmodOf(rs);
+        const line = (c: string) => [copyKw, `--from=${run.ref}${chown}${c}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
+        // COPY --chmod makes the folders it creates with its mode: a twin without it makes them first (./chmod-parents.ts).
+        return chmod && !destFolderExists(runtime, copy, dest.value, destIsDir) ? `${line('')}${eol}${line(chmod)}` : line(chmod);
       });
       edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
       notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) becomes ${lines.length} lines, one per stage the files now come from (${refs.map((r) => `\`${r}\``).join(', ')}), in the same order`);
       continue;
     }
-    const fromFlag = `--from=${refs[0]!}${chown}${chmodOf(rewrites)}`;
+    const chmod = chmodOf(rewrites);
+    const fromFlag = `--from=${refs[0]!}${chown}${chmod}`;
+    // COPY --chmod makes the folders it creates with its mode: a twin without it makes them first (./chmod-parents.ts).
+    const twin = (destRaw: string, isDir: boolean): string | null => {
+      if (!chmod || destFolderExists(runtime, copy, destRaw, isDir)) return null;
+      notes.push(`${copy.keyword} (${runtime.path}:${copy.line}) gets \`${chmod.trim()}\`, which makes the folders the line creates with that mode (BuildKit since 0.21): the same line without it goes first, so they are made as the old line made them`);
+      return [copyKw, `--from=${refs[0]!}${chown}`, flags, args([...rewrites.map((r) => r.stagePath), destRaw])].filter(Boolean).join(' ');
+    };
     if (rewrites.length === copy.sources.length) {
       // Every source is an artifact: rewrite in place.
       if (copy.keyword === 'ADD') edits.push({ start: copy.span.start, end: copy.span.start + 3, text: copyKw });
@@ -640,6 +661,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         edits.push({ start: s.start, end: s.end, text: spell(r.stagePath) });
       }
       if (fileDest !== null) edits.push({ start: dest.start, end: dest.end, text: fileDest });
+      const first = twin(fileDest === null ? dest.value : copy.json ? (JSON.parse(fileDest) as string) : fileDest, fileDest === null && destIsDir);
+      if (first !== null) {
+        const lineStart = text.lastIndexOf('\n', copy.span.start - 1) + 1;
+        edits.push({ start: copy.span.start, end: copy.span.start, text: `${first}${eol}${text.slice(lineStart, copy.span.start)}` });
+      }
       // Files of the folder a host chmod changed: set their mode again (the line's own --chmod already sets every file's).
       const moded = rewrites.flatMap((r) => (r.innerModes ?? []).map((m) => ({ ...m, ref: r.ref })));
       const unknownFlag = copy.otherFlags.find((f) => !/^--(chown|chmod|link)\b/i.test(f));
@@ -658,7 +684,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const rest = copy.sources.map((_, si) => si).filter((si) => !rewrites.some((r) => r.source === si));
       const artifactLine = [copyKw, fromFlag, flags, args([...rewrites.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
       const restLine = [kw, flags, args([...rest.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
-      edits.push({ start: copy.span.start, end: copy.span.end, text: `${artifactLine}${eol}${restLine}` });
+      const first = twin(dest.value, destIsDir);
+      edits.push({ start: copy.span.start, end: copy.span.end, text: `${first !== null ? `${first}${eol}` : ''}${artifactLine}${eol}${restLine}` });
     }
     notes.push(`${copy.keyword} ${rewrites.map((r) => r.hostSource).join(' ')} (${runtime.path}:${copy.line}) now copies ${rewrites.map((r) => r.stagePath).join(' ')} from the stage \`${refs[0]}\``);
   }
@@ -710,7 +737,7 @@ function stagesOnPath(facts: DockerfileFacts, target: number): Set<number> {
 function folderLines(
   copy: DockerfileFacts['copies'][number],
   rewrites: (ConsumerRewrite & { ref: string })[],
-  w: { copyKw: string; chown: string; flags: string; args: (paths: string[]) => string; chmodOf: (rs: ConsumerRewrite[]) => string; refuse: (message: string) => void },
+  w: { copyKw: string; chown: string; flags: string; args: (paths: string[]) => string; chmodOf: (rs: ConsumerRewrite[]) => string; refuse: (message: string) => void; folderExists: (file: string) => boolean },
 ): string[] | null {
   const dest = copy.dest!.value;
   if (copy.sources.length !== 1 || rewrites.some((r) => r.within === undefined) || new Set(rewrites.map((r) => r.ref)).size > 1) {
@@ -718,7 +745,17 @@ function folderLines(
     return null;
   }
   const sorted = [...rewrites].sort((a, b) => (a.within! < b.within! ? -1 : a.within! > b.within! ? 1 : 0));
-  return sorted.map((r) => [w.copyKw, `--from=${r.ref}${w.chown}${w.chmodOf([r])}`, w.flags, w.args([r.stagePath, `${dest.replace(/\/+$/, '')}/${r.within}`])].filter(Boolean).join(' '));
+  // COPY --chmod makes the folders it creates with its mode: where none of these lines made the folder yet, a twin without it does (./chmod-parents.ts).
+  const made = new Set<string>();
+  return sorted.flatMap((r) => {
+    const to = `${dest.replace(/\/+$/, '')}/${r.within}`;
+    const line = (chmod: string) => [w.copyKw, `--from=${r.ref}${w.chown}${chmod}`, w.flags, w.args([r.stagePath, to])].filter(Boolean).join(' ');
+    const chmod = w.chmodOf([r]);
+    const folder = to.slice(0, to.lastIndexOf('/'));
+    const first = chmod !== '' && !made.has(folder) && !w.folderExists(to);
+    made.add(folder);
+    return first ? [line(''), line(chmod)] : [line(chmod)];
+  });
 }
 
 /**
