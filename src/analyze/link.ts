@@ -545,7 +545,8 @@ function makeSetup(
       const symbolic = mode !== null && !/^[0-7]+$/.test(mode) && applyChmod(0o755, mode) !== null;
       if (targets.length > 0 && targets.every((t) => t && (t.mode !== null || ((whole || symbolic) && !t.contentsOnly))) && mode !== null && !cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) {
         const next = targets.map((t) => (t!.mode === null ? (whole ? parseInt(mode, 8) : null) : applyChmod(t!.mode, mode)));
-        if (next.every((m, k) => m !== null || targets[k]!.mode === null)) {
+        // (no special bit: COPY --chmod does not write setuid, setgid or sticky bits, moby/buildkit#3920)
+        if (next.every((m, k) => (m !== null && (m & 0o7000) === 0) || (m === null && targets[k]!.mode === null))) {
           targets.forEach((t, k) => {
             if (t!.mode === null) t!.modeSetBy ??= cmd;
             if (next[k] === null) (t!.pendingModes ??= []).push(mode);
@@ -827,7 +828,7 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs): void {
  */
 function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: Artifact[], resolved: (cmd: ScriptCommand, w: Word) => string | null): boolean {
   const mode = ops[0]?.w.value ?? null;
-  if (mode === null || !/^[0-7]{3,4}$/.test(mode) || ops.length < 2 || cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) return false;
+  if (mode === null || !/^0?[0-7]{3}$/.test(mode) || ops.length < 2 || cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) return false;
   const hits = ops.slice(1).map(({ w }) => {
     const p = resolved(cmd, w);
     const a = p === null ? undefined : artifacts.find((x) => x.mode === null && p.startsWith(`${x.hostPath}/`));

@@ -186,3 +186,16 @@ describe('an octal chmod of an extracted file that kept the container\'s mode', 
     expect(applied(f, planFiles(f))['Dockerfile']).toContain('COPY --chmod=0755 --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 });
+
+describe('a special bit a host chmod sets', () => {
+  it('refuses: COPY --chmod does not write setuid, setgid or sticky bits (moby/buildkit#3920)', () => {
+    const cat = (chmod: string) => ({
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'build.sh': `#!/bin/sh\nset -e\ndocker build -t l:build -f Dockerfile.build .\ndocker run --rm l:build cat /out/app > app\n${chmod}\ndocker build -t l:latest .\nrm -f app\n`,
+    });
+    expect(errors(cat('chmod 0755 app'))).toEqual([]);
+    for (const chmod of ['chmod 4755 app', 'chmod 2755 app', 'chmod 0755 app\nchmod 1755 app']) expect(errors(cat(chmod)).map((d) => d.code), chmod).toContain('HOST_POSTPROCESS');
+    expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod 4750 out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+  });
+});
