@@ -12,8 +12,16 @@
 import path from 'node:path/posix';
 import type { CopyFacts, DockerfileFacts } from '../src/analyze/dockerfile.js';
 
+/**
+ * A line that adds `chmod` (` --chmod=750`, or '' for none) to a COPY: the line alone where the
+ * folder it lands in exists, else its twin without `--chmod` first.
+ */
+export function chmodTwin(line: (chmod: string) => string, chmod: string, folderExists: () => boolean): string[] {
+  return chmod !== '' && !folderExists() ? [line(''), line(chmod)] : [line(chmod)];
+}
+
 /** Every folder from `dir` up to the root. */
-function withAncestors(dir: string, into: Set<string>): void {
+export function withAncestors(dir: string, into: Set<string>): void {
   for (let d = path.normalize(dir); ; d = path.dirname(d)) {
     into.add(d);
     if (d === '/' || d === '.') return;

@@ -20,7 +20,8 @@ import { syntaxReach } from './syntax-reach.js';
 import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { namedDest } from './renamed-dest.js';
-import { destFolderExists } from './chmod-parents.js';
+import { dirname as posixDirname } from 'node:path/posix';
+import { chmodTwin, destFolderExists, withAncestors } from './chmod-parents.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
 import { addTo } from '../src/model/multimap.js';
 
@@ -437,11 +438,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       // earlier line of the stage made the file's folder, a twin without it goes first.
       const made = new Set(['/']);
       const exportLines = x.files.flatMap((f) => {
-        const line = (mode: number | null) => `COPY --from=${stageRef}${mode !== null ? ` --chmod=${mode.toString(8).padStart(3, '0')}` : ''} ${exportArgs([f.containerPath, f.dest])}`;
+        const line = (chmod: string) => `COPY --from=${stageRef}${chmod} ${exportArgs([f.containerPath, f.dest])}`;
         // (a file under an earlier line's destination lies in a folder that line copied)
-        const first = f.mode !== null && !made.has(f.dest.slice(0, f.dest.lastIndexOf('/')) || '/') && ![...made].some((d) => d !== '/' && f.dest.startsWith(`${d}/`));
-        for (let d = f.dest; d !== '/' && d !== ''; d = d.slice(0, d.lastIndexOf('/')) || '/') made.add(d);
-        return first ? [line(null), line(f.mode)] : [line(f.mode)];
+        const lines = chmodTwin(line, f.mode !== null ? ` --chmod=${f.mode.toString(8).padStart(3, '0')}` : '', () => made.has(posixDirname(f.dest)) || [...made].some((d) => d !== '/' && f.dest.startsWith(`${d}/`)));
+        withAncestors(f.dest, made);
+        return lines;
       });
       body = body.replace(/(?:\r?\n[ \t]*)+$/, '') + '\n\n' + [`FROM scratch AS ${x.name}`, ...exportLines].join('\n');
       notes.push(`the stage \`${x.name}\` holds ${x.files.map((f) => f.dest.replace(/^\//, '')).join(', ')} for the host: \`docker build --target ${x.name} --output type=local,dest=…\` writes them where the extraction did`);
@@ -634,10 +635,9 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const lines = runs.map((run) => {
         if (run.ref === null) return [kw, flags, args([...run.sources.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
         const rs = run.sources.map((si) => rewrites.find((r) => r.source === si)!);
-        const chmod = chmodOf(rs);
         const line = (c: string) => [copyKw, `--from=${run.ref}${chown}${c}`, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
         // COPY --chmod makes the folders it creates with its mode: a twin without it makes them first (./chmod-parents.ts).
-        return chmod && !destFolderExists(runtime, copy, dest.value, destIsDir) ? `${line('')}${eol}${line(chmod)}` : line(chmod);
+        return chmodTwin(line, chmodOf(rs), () => destFolderExists(runtime, copy, dest.value, destIsDir)).join(eol);
       });
       edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
       notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) becomes ${lines.length} lines, one per stage the files now come from (${refs.map((r) => `\`${r}\``).join(', ')}), in the same order`);
@@ -752,9 +752,9 @@ function folderLines(
     const line = (chmod: string) => [w.copyKw, `--from=${r.ref}${w.chown}${chmod}`, w.flags, w.args([r.stagePath, to])].filter(Boolean).join(' ');
     const chmod = w.chmodOf([r]);
     const folder = to.slice(0, to.lastIndexOf('/'));
-    const first = chmod !== '' && !made.has(folder) && !w.folderExists(to);
+    const lines = chmodTwin(line, chmod, () => made.has(folder) || w.folderExists(to));
     made.add(folder);
-    return first ? [line(''), line(chmod)] : [line(chmod)];
+    return lines;
   });
 }
 

@@ -17,7 +17,12 @@ import type { Artifact, Setup } from '../model/setup.js';
  */
 export function noteModeSource(targets: readonly Artifact[], mode: string, umaskFree: Set<Artifact>): void {
   if (/^[0-7]{3,4}$/.test(mode)) for (const t of targets) umaskFree.add(t);
-  else if (mode.split(',').some((clause) => /^[-+=]/.test(clause))) for (const t of targets) umaskFree.delete(t);
+  else if (honoursUmask(mode)) for (const t of targets) umaskFree.delete(t);
+}
+
+/** A symbolic mode with a clause without who (`+x`, `=r`): chmod applies it through the umask. */
+function honoursUmask(mode: string): boolean {
+  return mode.split(',').some((clause) => /^[-+=]/.test(clause));
 }
 
 /** `umask` with an operand sets it (`umask 077`, `umask u=rwx,go=`); alone, or `-S`/`-p`, it prints. */
@@ -33,8 +38,8 @@ export function setsUmask(cmd: ScriptCommand): boolean {
  */
 export function umaskModes(artifacts: readonly Artifact[], umaskFree: ReadonlySet<Artifact>, hostCopies: ReadonlySet<Artifact>): Artifact[] {
   // (a symbolic mode without who applied to the container's mode: `chmod +x app` after `docker cp`)
-  const wholess = (a: Artifact) => a.mode === null && (a.pendingModes ?? []).some((m) => m.split(',').some((clause) => /^[-+=]/.test(clause)));
-  return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || wholess(a) || a.modesMasked === 'tar' || hostCopies.has(a));
+  const whoLess = (a: Artifact) => a.mode === null && (a.pendingModes ?? []).some(honoursUmask);
+  return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || whoLess(a) || a.modesMasked === 'tar' || hostCopies.has(a));
 }
 
 /**

@@ -23,6 +23,9 @@ export interface InnerMode {
 
 const HINT = 'Do that chmod in the builder Dockerfile (a RUN after the build), then run the tool again.';
 
+/** Why a path the merge would write with `--chmod` is refused: the stage does not prove it a file. */
+const notAFile = (stagePath: string, k: { kind: string | null; why: string }) => `nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`;
+
 /** The modes each consumer of a folder must set again, by consumer; refusals for what cannot be. */
 export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; exported: Map<Artifact, InnerMode[]>; fileModes: Map<ArtifactConsumer, { mode: number; by: string }>; diagnostics: Diagnostic[] } {
   const byConsumer = new Map<ArtifactConsumer, InnerMode[]>();
@@ -36,7 +39,6 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
     const folder = trimTrailingSlashes(a.containerPath) || '/';
     const fileKind = (stagePath: string, copy: number) => explainedKind({ stagePath, builder, builderStage, appended, runtime, copy, hostBase: path.basename(stagePath), buildArgs });
     const oddPath = (m: { path: string }) => /[\s'"$`\\*?[]/.test(m.path) || m.path.includes(runtime.escape);
-    const notAFile = (stagePath: string, k: { kind: string | null; why: string }) => `nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`;
     // Still needed on the host: the export stage writes the folder, then each such file again with its mode.
     if (a.hostNeeded) {
       const list: InnerMode[] = [];
@@ -127,7 +129,7 @@ export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderSt
       const stagePath = trimTrailingSlashes(r.stagePath) || '/';
       const k = builderStage < 0 ? { kind: null, why: `the builder stage of ${builder.path} is not known` } : explainedKind({ stagePath, builder, builderStage, appended, runtime, copy: r.copy, hostBase: path.basename(a.hostPath), buildArgs });
       if (k.kind === 'file') continue;
-      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `${shown} sets the mode of ${a.hostPath}, extracted from the builder, before the runtime build copies it: nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+      diagnostics.push(diag('HOST_POSTPROCESS', 'error', `${shown} sets the mode of ${a.hostPath}, extracted from the builder, before the runtime build copies it: ${notAFile(stagePath, k)}`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
       break;
     }
   }
