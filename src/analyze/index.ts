@@ -224,8 +224,7 @@ export function analyze(fs: RepoFs, files: readonly string[], progress?: Progres
  */
 export function forPlan(a: FileAnalysis, fs: RepoFs): FileAnalysis {
   if (a.script && !isReleased(a.script)) {
-    const planned = a.setups.length > 0 ? new Set(a.setups.flatMap(setupCommands)) : undefined;
-    a.script = releaseScript(releaseSnippetReadings(a.script, planned), a.setups.length > 0, fs, readAgain, keptForCallers);
+    a.script = releaseScript(releaseSnippetReadings(a.script), a.setups.length > 0, fs, readAgain, keptForCallers);
     // Kept until the plan is made: its lists at their length (./compact-kept.ts).
     if (!isReleased(a.script)) exactScriptLists(a.script);
     for (const s of a.setups) exactSetupLists(s);

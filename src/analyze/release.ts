@@ -11,7 +11,7 @@
 import type { EmbeddedScript, Part } from './embedded.js';
 import { isExpanded } from './compose.js';
 import { parseShell, type ShellScript } from './shell.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import type { ScriptFile } from '../model/script.js';
 import { fileOffset, OffsetRuns } from './offset-runs.js';
 
 /**
@@ -35,12 +35,12 @@ class ReleasedPart implements Part {
 
 /**
  * Drops the snippet readings of `read` (when it is embedded shell; they come back on demand)
- * and returns it. A snippet holding one of `keep` (the commands of the file's setups) keeps its
- * reading: the plan edits each of those snippets (companions, removal, inserted flags), so
- * dropping it would only mean reading it again a moment later. A snippet the plan edits for
- * another reason (a command a setup's host effects remove) is read again as before.
+ * and returns it. The snippets holding a setup's commands go too, though the plan edits each
+ * of them (companions, removal, inserted flags) and so reads it again: on the bench's ten-times
+ * tree keeping those readings held about 70 MiB more at the peak, for about 2% less CPU
+ * (docs/performance.md, "The setups' snippets read again").
  */
-export function releaseSnippetReadings<S extends ScriptFile>(read: S, keep?: ReadonlySet<ScriptCommand>): S {
+export function releaseSnippetReadings<S extends ScriptFile>(read: S): S {
   // A script expanded with its compose services shares the parts of the script as read.
   const script = isExpanded(read) ? read.compose.base : read;
   const parts = (script as Partial<EmbeddedScript>).parts;
@@ -49,19 +49,9 @@ export function releaseSnippetReadings<S extends ScriptFile>(read: S, keep?: Rea
     if (p instanceof ReleasedPart) return;
     // The snippet's offset map is kept as runs: a few numbers instead of one per character.
     if (!(p.snippet.toFile instanceof OffsetRuns)) p.snippet.toFile = new OffsetRuns(p.snippet.toFile);
-    if (keep && holdsAny(script, p, keep)) return;
     parts[k] = new ReleasedPart(p.snippet, p.first, p.count, p.init, script);
   });
   return read;
-}
-
-/** Whether one of `commands` is among the part's (the script's commands first … first + count - 1). */
-function holdsAny(script: ScriptFile, part: Part, commands: ReadonlySet<ScriptCommand>): boolean {
-  for (let i = part.first; i < part.first + part.count; i++) {
-    const c = script.commands[i];
-    if (c !== undefined && commands.has(c)) return true;
-  }
-  return false;
 }
 
 /**
