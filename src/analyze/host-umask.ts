@@ -21,7 +21,7 @@ export function noteModeSource(targets: readonly Artifact[], mode: string, umask
 }
 
 /** A symbolic mode with a clause without who (`+x`, `=r`): chmod applies it through the umask. */
-function honoursUmask(mode: string): boolean {
+export function honoursUmask(mode: string): boolean {
   return mode.split(',').some((clause) => /^[-+=]/.test(clause));
 }
 
@@ -40,6 +40,11 @@ export function umaskModes(artifacts: readonly Artifact[], umaskFree: ReadonlySe
   // (a symbolic mode without who applied to the container's mode: `chmod +x app` after `docker cp`)
   const whoLess = (a: Artifact) => a.mode === null && (a.pendingModes ?? []).some(honoursUmask);
   return artifacts.filter((a) => (a.mode !== null && !umaskFree.has(a)) || whoLess(a) || a.modesMasked === 'tar' || hostCopies.has(a));
+}
+
+/** Files inside extracted folders whose host chmod went through the umask (`chmod +x out/bin/app`, no octal chmod after it), as the user sees them. */
+export function innerUmaskPaths(artifacts: readonly Artifact[]): string[] {
+  return artifacts.flatMap((a) => (a.innerModes ?? []).filter((m) => m.throughUmask).map((m) => `${a.hostPath}/${m.path}`));
 }
 
 /**

@@ -37,7 +37,7 @@ import { folderOnlyHoldsArtifacts } from './artifact-folder.js';
 import { shadowedCommands } from './shadowed-commands.js';
 import { sourcedFolderChanges } from './sourced-folders.js';
 import { onbuildContextReads } from './onbuild-base.js';
-import { noteModeSource, umaskDependence, umaskModes } from './host-umask.js';
+import { honoursUmask, innerUmaskPaths, noteModeSource, umaskDependence, umaskModes } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
@@ -613,7 +613,7 @@ function makeSetup(
   }
   if (setup.builderTagUsers.length === 0) setup.cleanup.push(...rmis);
   // Modes the host shell's umask gave: a umask set before, here or by a caller (../plan/caller-uses.ts), changes them.
-  const byUmask = umaskModes(setup.artifacts, umaskFree, hostCopies).map((a) => a.hostPath);
+  const byUmask = [...umaskModes(setup.artifacts, umaskFree, hostCopies).map((a) => a.hostPath), ...innerUmaskPaths(setup.artifacts)];
   if (byUmask.length > 0) setup.umaskModes = byUmask;
   diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), byUmask, script));
   checkArtifactDestinations(setup, fs);
@@ -822,13 +822,18 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs): void {
 }
 
 /**
- * `chmod 0750 out/app` after `docker cp c:/out ./out`: an octal mode on files inside folders
- * `docker cp` extracted is recorded on the folder (the merged COPY sets it again); true when
- * every operand is such a file. A symbolic mode depends on the mode the file had, not known here.
+ * `chmod 0750 out/app` after `docker cp c:/out ./out`: a mode set on files inside extracted
+ * folders is recorded on the folder (the merged COPY sets it again); true when every operand is
+ * such a file. An octal mode is the file's whole mode; a symbolic one (`chmod +x out/bin/app`)
+ * changes the mode the file came out with, which only the builder stage can tell
+ * (src/plan/inner-modes.ts): it is kept as pending, applied at once to a mode an earlier octal
+ * chmod of the same file set.
  */
 function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: Artifact[], resolved: (cmd: ScriptCommand, w: Word) => string | null): boolean {
   const mode = ops[0]?.w.value ?? null;
-  if (mode === null || !/^0?[0-7]{3}$/.test(mode) || ops.length < 2 || cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) return false;
+  if (mode === null || ops.length < 2 || cmd.words.slice(1).some((w) => w.value?.startsWith('-'))) return false;
+  const octal = /^0?[0-7]{3}$/.test(mode);
+  if (!octal && (/^[0-7]+$/.test(mode) || applyChmod(0o755, mode) === null)) return false;
   const hits = ops.slice(1).map(({ w }) => {
     const p = resolved(cmd, w);
     const a = p === null ? undefined : artifacts.find((x) => x.mode === null && p.startsWith(`${x.hostPath}/`));
@@ -836,10 +841,19 @@ function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: A
   });
   if (!hits.every((h) => h !== null)) return false;
   for (const h of hits) {
-    const list = (h!.a.innerModes ??= []).filter((m) => m.path !== h!.path);
-    h!.a.innerModes = [...list, { path: h!.path, mode: parseInt(mode, 8), cmd }];
+    const list = h!.a.innerModes ?? [];
+    const before = list.find((m) => m.path === h!.path);
+    const next: InnerModeSet = octal
+      ? { path: h!.path, mode: parseInt(mode, 8), cmd }
+      : before && before.mode !== null
+        ? { path: h!.path, mode: applyChmod(before.mode, mode)!, cmd: before.cmd }
+        : { path: h!.path, mode: null, pending: [...(before?.pending ?? []), mode], cmd: before?.cmd ?? cmd };
+    if (!octal && (before?.throughUmask || honoursUmask(mode))) next.throughUmask = true;
+    h!.a.innerModes = [...list.filter((m) => m !== before), next];
   }
   return true;
 }
+
+type InnerModeSet = NonNullable<Artifact['innerModes']>[number];
 
 export { applyChmod };

@@ -37,7 +37,7 @@ function shape(s: Setup, needs = true): string {
     cleanupWords: s.cleanupWords.map((w) => [at(w.cmd), w.word]),
     tagUsers: s.builderTagUsers.map(at),
     run: s.run ? [s.run.command, s.run.entrypoint, s.run.env, s.run.workdir, at(s.run.at), s.run.prepare ?? null, s.run.user ?? null, s.run.asRoot ?? null, s.run.idle ?? null] : null,
-    artifacts: s.artifacts.map((a) => [a.containerPath, a.hostPath, at(a.via.cmd), a.mode, a.contentsOnly, needs ? a.hostNeeded ?? null : null, (a.innerModes ?? []).map((m) => [m.path, m.mode, at(m.cmd)]), a.consumers.map((c) => [c.dockerfile, c.copy, c.source, c.stagePath, c.within ?? null, c.folderOnly ?? false])]),
+    artifacts: s.artifacts.map((a) => [a.containerPath, a.hostPath, at(a.via.cmd), a.mode, a.contentsOnly, needs ? a.hostNeeded ?? null : null, (a.innerModes ?? []).map((m) => [m.path, m.mode, m.pending ?? [], m.throughUmask ?? false, at(m.cmd)]), a.consumers.map((c) => [c.dockerfile, c.copy, c.source, c.stagePath, c.within ?? null, c.folderOnly ?? false])]),
   });
 }
 

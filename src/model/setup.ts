@@ -77,10 +77,14 @@ export interface Artifact {
   /** Why the file is still needed on the host after the build (then an export stage keeps it), or null. */
   hostNeeded?: string | null;
   /**
-   * Files inside an extracted folder whose mode a host `chmod` set (an octal mode) between the
-   * extraction and the runtime build: `path` is relative to the folder.
+   * Files inside an extracted folder whose mode a host `chmod` set between the extraction and
+   * the runtime build: `path` is relative to the folder. `mode` is the whole mode an octal chmod
+   * set (symbolic ones after it applied); null when only symbolic chmods ran, whose modes are in
+   * `pending`, in order, for the plan to apply to the modes the builder stage can give the file.
+   * `cmd` is the first chmod of the file that counts; `throughUmask` when a symbolic one without
+   * who (`+x`) ran after the last octal one, so the result follows the host's umask.
    */
-  innerModes?: { path: string; mode: number; cmd: ScriptCommand }[];
+  innerModes?: { path: string; mode: number | null; pending?: string[]; cmd: ScriptCommand; throughUmask?: true }[];
   /**
    * Set when what copied it out gives it the stage's mode less the umask, without special bits:
    * a container's plain `cp` (no `-p`/`-a`) through a bind mount (`cp`), or a host `tar -x`

@@ -480,7 +480,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null;
-  if (inner) plan.diagnostics.push(...inner.diagnostics);
+  if (inner) {
+    plan.diagnostics.push(...inner.diagnostics);
+    plan.notes.push(...inner.notes);
+  }
   // Modes a host chmod set on a file that kept the container's (./inner-modes.ts): the file's mode, or the one its symbolic modes give.
   const hostChmods = hostChmodFiles(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv));
   plan.diagnostics.push(...hostChmods.diagnostics);

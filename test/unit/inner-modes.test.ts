@@ -66,8 +66,48 @@ describe('a chmod of a file inside an extracted folder', () => {
     expect(e[0]!.line).toBe(7);
   });
 
-  it('refuses a symbolic mode (it depends on the mode the file had) and a flag', () => {
-    expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod +x out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
+  it('writes a symbolic mode as the one mode it gives from both modes a compiler output may have (755, 644)', () => {
+    const f = files('COPY out/ /opt/ledger/\n', 'chmod +x out/app');
+    expect(errors(f)).toEqual([]);
+    const plan = planFiles(f);
+    expect(plan.setups[0]!.notes.join('\n')).toContain('`chmod +x out/app` gives out/app mode 755 from either mode the builder stage can give it (755 or 644');
+    const out = applied(f, plan);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out /opt/ledger/\nCOPY --from=builder --chown=0:0 --chmod=755 /out/app /opt/ledger/app\n');
+    expect(out['build.sh']).not.toContain('chmod');
+    // a-x: 644 from either
+    expect(applied(files('COPY out/ /opt/ledger/\n', 'chmod a-x out/app'), planFiles(files('COPY out/ /opt/ledger/\n', 'chmod a-x out/app')))['Dockerfile']).toContain('--chmod=644 /out/app /opt/ledger/app\n');
+    // after an octal chmod, from the mode it set
+    const both = files('COPY out/ /opt/ledger/\n', 'chmod 0640 out/app\nchmod g+w out/app');
+    expect(applied(both, planFiles(both))['Dockerfile']).toContain('--chmod=660 /out/app /opt/ledger/app\n');
+  });
+
+  it('writes no line when the result is the one mode the stage gives, and writes the file again in the export stage when the host still needs the folder', () => {
+    const fixed = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app . && chmod 0755 /out/app\n';
+    const same = files('COPY out/ /opt/ledger/\n', 'chmod +x out/app', fixed);
+    const plan = planFiles(same);
+    expect(errors(same)).toEqual([]);
+    expect(plan.setups[0]!.notes.join('\n')).toContain('`chmod +x out/app` leaves out/app with the mode the builder stage gives it (755)');
+    const out = applied(same, plan)['Dockerfile']!;
+    expect(out).toContain('COPY --from=builder --chown=0:0 /out /opt/ledger/\n');
+    expect(out).not.toContain('--chmod');
+    const host = files('COPY out/ /opt/ledger/\n', 'chmod +x out/app\nchmod a-w out/app', BUILDER, 'sha256sum out/app > app.sha256\n');
+    expect(errors(host)).toEqual([]);
+    expect(applied(host, planFiles(host))['Dockerfile']).toContain('FROM scratch AS export\nCOPY --from=builder /out /out\nCOPY --from=builder --chmod=555 /out/app /out/app\n');
+  });
+
+  it('refuses a symbolic mode whose result depends on the mode the stage gives, one the stage cannot tell, a umask and a flag', () => {
+    const ux = errors(files('COPY out/ /opt/ledger/\n', 'chmod u+x out/app'));
+    expect(ux.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(ux[0]!.message).toContain('`chmod u+x out/app` sets the mode of a file inside out');
+    expect(ux[0]!.message).toContain('here 755 or 744');
+    const conf = errors(files('COPY out/ /opt/ledger/\n', 'chmod +x out/app.conf'));
+    expect(conf.map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
+    expect(conf[0]!.message).toContain('cannot tell which mode the builder stage gives /out/app.conf');
+    const umask = errors(files('COPY out/ /opt/ledger/\n', 'umask 077\nchmod +x out/app'));
+    expect(umask.map((d) => d.code)).toEqual(['HOST_UMASK']);
+    expect(umask[0]!.message).toContain('out/app');
+    // a who in every clause does not go through the umask
+    expect(errors(files('COPY out/ /opt/ledger/\n', 'umask 077\nchmod a+x out/app'))).toEqual([]);
     expect(errors(files('COPY out/ /opt/ledger/\n', 'chmod -R 0750 out/app')).map((d) => d.code)).toContain('HOST_POSTPROCESS');
   });
 
