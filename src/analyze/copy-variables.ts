@@ -27,6 +27,9 @@ export interface VariableSource {
   unknown?: string;
 }
 
+/** What a build passes with `--build-arg`: each name with its value (null where only known at run time), or null when a name is not known. */
+export type PassedArgs = ReadonlyMap<string, string | null> | null;
+
 /** The values a build passes with `--build-arg` (null where only known at run time, or taken from the environment), or null when a name is not known. */
 export function passedArgs(inv: DockerInvocation): Map<string, string | null> | null {
   const out = new Map<string, string | null>();

@@ -10,7 +10,7 @@ import type { DockerfileFacts } from './dockerfile.js';
 import type { BuildStep } from '../model/setup.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { explainedKind } from '../plan/artifact-kind.js';
-import { builderArgNames } from '../plan/build-flags.js';
+import { passedArgs } from './copy-variables.js';
 import { dirChanges } from './host-dirs.js';
 
 /**
@@ -31,7 +31,7 @@ export function unprovenFile(containerPath: string, builder: BuildStep, facts: D
   const stage = builder.target ? facts.stages.findIndex((s) => s.name?.toLowerCase() === builder.target!.toLowerCase()) : facts.stages.length - 1;
   if (stage < 0) return 'the builder stage is not known';
   // (copy -1: no runtime COPY is known, so only the builder's own proof counts)
-  const { kind, why } = explainedKind({ stagePath: containerPath, builder: facts, builderStage: stage, appended: [], runtime: facts, copy: -1, hostBase: '', buildArgs: builderArgNames(builder.inv) });
+  const { kind, why } = explainedKind({ stagePath: containerPath, builder: facts, builderStage: stage, appended: [], runtime: facts, copy: -1, hostBase: '', buildArgs: passedArgs(builder.inv) });
   if (kind === 'file') return null;
   return kind === 'folder' ? `${containerPath} is a folder in the builder stage` : why;
 }

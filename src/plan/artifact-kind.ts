@@ -20,6 +20,7 @@ import { execFormArgs, joinContinuations } from '../analyze/exec-form.js';
 import { parseShell } from '../analyze/shell.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { StageVariables } from './stage-variables.js';
+import type { PassedArgs } from '../analyze/copy-variables.js';
 import { applyChmod } from '../analyze/chmod-mode.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 
@@ -76,7 +77,7 @@ function argText(text: string, ins: Instruction, lineStart: (p: { line: number; 
 }
 
 /** Reads the stage's instructions (with `appended` added at its end, as the merge writes them). */
-function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[], buildArgs: ReadonlySet<string> | null): StageActions | { unread: string } | null {
+function stageActions(facts: DockerfileFacts, stageIndex: number, appended: readonly string[], buildArgs: PassedArgs): StageActions | { unread: string } | null {
   const stage = facts.stages[stageIndex];
   if (!stage) return null;
   const eol = '\n';
@@ -88,7 +89,8 @@ function stageActions(facts: DockerfileFacts, stageIndex: number, appended: read
   const chain = chainOf(facts, stageIndex);
   const escape = ast.getEscapeCharacter();
   const out: StageActions = { commands: [], madeDirs: [], copyDests: [], substituted: [] };
-  const vars = new StageVariables(escape, buildArgs, facts.globalArgs);
+  // A --build-arg given a value in the script is read as that value (the merged build passes it too, or bakes it in).
+  const vars = new StageVariables(escape, buildArgs === null ? null : new Set(buildArgs.keys()), facts.globalArgs, buildArgs ?? undefined);
   let current = -1;
   let cwd: string | null = null;
   for (const ins of ast.getInstructions()) {
@@ -198,7 +200,7 @@ export interface KindQuery {
   copy: number;
   hostBase: string;
   /** The names the builder build passes with `--build-arg` (their ARGs are not static); null: unknown (no ARG is). */
-  buildArgs: ReadonlySet<string> | null;
+  buildArgs: PassedArgs;
 }
 
 export function artifactKind(q: KindQuery): ArtifactKind {
@@ -269,7 +271,7 @@ function runsLanded(q: KindQuery): boolean {
 }
 
 /** The kind of a renamed artifact (its host name differs from its name in the stage); null otherwise or when unproven. */
-export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { kind: ArtifactKind; why: string } {
+export function renamedKind(c: { copy: number; stagePath: string; hostSource: string }, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: PassedArgs): { kind: ArtifactKind; why: string } {
   const hostBase = trimTrailingSlashes(c.hostSource).split('/').pop() ?? '';
   if (hostBase === (trimTrailingSlashes(c.stagePath).split('/').pop() ?? '')) return { kind: null, why: '' };
   if (builderStage < 0) return { kind: null, why: 'the builder stage is not known' };
@@ -301,7 +303,7 @@ function widens(mode: string | null): boolean {
  * (the context's files keep the host's modes), no `umask`, and a chmod only to a mode without
  * group or other write or a special bit.
  */
-export function plainCopyChangesModes(stagePath: string, builder: DockerfileFacts, builderStage: number, appended: readonly string[], buildArgs: ReadonlySet<string> | null): string | null {
+export function plainCopyChangesModes(stagePath: string, builder: DockerfileFacts, builderStage: number, appended: readonly string[], buildArgs: PassedArgs): string | null {
   const p = trimTrailingSlashes(stagePath) || '/';
   const acts = stageActions(builder, builderStage, appended, buildArgs);
   if (!acts) return `the builder stage of ${builder.path} is not known`;

@@ -153,13 +153,6 @@ export function buildArgName(f: ParsedFlag): string {
   return eq >= 0 ? v.slice(0, eq) : v;
 }
 
-/** The names a build passes with `--build-arg`, or null when one is only known at run time (`--build-arg "$X"`). */
-export function builderArgNames(inv: DockerInvocation): Set<string> | null {
-  const flags = inv.flags.filter((f) => f.name === '--build-arg');
-  if (flags.some((f) => f.value === null || (f.value.value === null && !f.value.staticPrefix.includes('=')))) return null;
-  return new Set(flags.map(buildArgName));
-}
-
 /**
  * How a build argument no ARG declares still reaches the stages of `facts` in one build, said
  * as the rest of a message, or null: a `BUILDKIT_*` argument sets an option of the whole build

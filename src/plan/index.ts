@@ -18,7 +18,8 @@ import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { bakeBuilderArgs } from './baked-args.js';
-import { builderArgNames, carryBuilderFlags, contextShadowedBy, extractionEngines } from './build-flags.js';
+import { passedArgs } from '../analyze/copy-variables.js';
+import { carryBuilderFlags, contextShadowedBy, extractionEngines } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -479,13 +480,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
-  const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv)) : null;
+  const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv)) : null;
   if (inner) {
     plan.diagnostics.push(...inner.diagnostics);
     plan.notes.push(...inner.notes);
   }
   // Modes a host chmod set on a file that kept the container's (./inner-modes.ts): the file's mode, or the one its symbolic modes give.
-  const hostChmods = hostChmodFiles(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv));
+  const hostChmods = hostChmodFiles(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv));
   plan.diagnostics.push(...hostChmods.diagnostics);
   plan.notes.push(...hostChmods.notes);
   const modeOf = (a: Artifact) => a.mode ?? hostChmods.modes.get(a) ?? null;
@@ -495,7 +496,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`, `docker run IMG tar -c … | tar -x`: the
   // copy's mode is the stage's less the umask (artifact-kind.ts), for tar -x whenever a user but root runs it.
   for (const a of builderStage >= 0 ? setup.artifacts.filter((x) => x.modesMasked) : []) {
-    const why = plainCopyChangesModes(a.containerPath, builderFacts, builderStage, runStep?.lines ?? [], builderArgNames(setup.builder.inv));
+    const why = plainCopyChangesModes(a.containerPath, builderFacts, builderStage, runStep?.lines ?? [], passedArgs(setup.builder.inv));
     if (why === null) continue;
     const tar = a.modesMasked === 'tar';
     const how = tar ? `unpacks ${a.containerPath} with a host \`tar -x\` without \`-p\`, which, run by any user but root, applies the umask and drops special bits from the modes it unpacks` : `copies ${a.containerPath} out with plain cp, which drops group and other write and special bits from the modes it copies`;
@@ -508,7 +509,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, ...(inner?.fileModes.has(c) ? { mode: inner.fileModes.get(c)!.mode, modeBy: inner.fileModes.get(c)!.by } : { mode: modeOf(a), ...(a.modeSetBy ? { modeBy: a.modeSetBy.words.map((w) => w.raw).join(' ') } : {}) }), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, builderArgNames(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, ...(inner?.fileModes.has(c) ? { mode: inner.fileModes.get(c)!.mode, modeBy: inner.fileModes.get(c)!.by } : { mode: modeOf(a), ...(a.modeSetBy ? { modeBy: a.modeSetBy.words.map((w) => w.raw).join(' ') } : {}) }), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : []), ...(baked?.edits ?? [])],

@@ -16,6 +16,7 @@ import type { ScriptCommand } from '../model/script.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { compiledFileModes, explainedKind } from './artifact-kind.js';
 import { applyChmod } from '../analyze/chmod-mode.js';
+import type { PassedArgs } from '../analyze/copy-variables.js';
 
 export interface InnerMode {
   /** The file's path inside the builder stage, and where it is relative to the copied folder. */
@@ -30,7 +31,7 @@ const HINT = 'Do that chmod in the builder Dockerfile (a RUN after the build), t
 const notAFile = (stagePath: string, k: { kind: string | null; why: string }) => `nothing proves ${stagePath} a file in the builder stage (${k.kind === 'folder' ? 'it is a folder' : k.why}), and \`COPY --chmod\` of a folder would set the mode of everything in it`;
 
 /** The modes each consumer of a folder must set again, by consumer; refusals for what cannot be. */
-export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; exported: Map<Artifact, InnerMode[]>; fileModes: Map<ArtifactConsumer, { mode: number; by: string }>; notes: string[]; diagnostics: Diagnostic[] } {
+export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: PassedArgs): { byConsumer: Map<ArtifactConsumer, InnerMode[]>; exported: Map<Artifact, InnerMode[]>; fileModes: Map<ArtifactConsumer, { mode: number; by: string }>; notes: string[]; diagnostics: Diagnostic[] } {
   const byConsumer = new Map<ArtifactConsumer, InnerMode[]>();
   const exported = new Map<Artifact, InnerMode[]>();
   const fileModes = new Map<ArtifactConsumer, { mode: number; by: string }>();
@@ -149,7 +150,7 @@ function symbolicNote(cmd: ScriptCommand, chmods: number, shownPath: string, r: 
  * export stage's, when the host still needs it) must prove it a file in the builder stage,
  * unless the COPY line's own octal `--chmod` sets every mode anyway. Refusals, naming the chmod.
  */
-export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: ReadonlySet<string> | null): { modes: Map<Artifact, number>; notes: string[]; diagnostics: Diagnostic[] } {
+export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderStage: number, appended: readonly string[], runtime: DockerfileFacts, buildArgs: PassedArgs): { modes: Map<Artifact, number>; notes: string[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const modes = new Map<Artifact, number>();
   const notes: string[] = [];

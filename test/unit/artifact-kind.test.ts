@@ -8,7 +8,7 @@ import { readDockerfile } from '../../src/analyze/dockerfile.js';
 import { artifactKind } from '../../src/plan/artifact-kind.js';
 import { applied, planFiles } from '../support/plan.js';
 
-const kind = (builder: string, stagePath = '/out/app', runtime = 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', appended: string[] = [], buildArgs: ReadonlySet<string> | null = new Set()) => {
+const kind = (builder: string, stagePath = '/out/app', runtime = 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', appended: string[] = [], buildArgs: ReadonlyMap<string, string | null> | null = new Map()) => {
   const b = readDockerfile('Dockerfile.build', builder);
   return artifactKind({ stagePath, builder: b, builderStage: b.stages.length - 1, appended, runtime: readDockerfile('Dockerfile', runtime), copy: 0, hostBase: 'gateway', buildArgs });
 };
@@ -47,9 +47,15 @@ describe('what the builder proves about a path', () => {
     expect(kind('FROM golang:1.21 AS base\nARG OUT_DIR=/out\nFROM base\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null);
   });
 
+  it('an output path through an ARG a --build-arg gives a value is the path that value makes', () => {
+    const builder = 'FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n';
+    expect(kind(builder, '/opt/out/app', undefined, [], new Map([['OUT_DIR', '/opt/out']]))).toBe('file');
+    expect(kind(builder, '/out/app', undefined, [], new Map([['OUT_DIR', '/opt/out']]))).toBe(null);
+  });
+
   it('an output path through a variable is not proven when its value is not static, or the path is named again through it', () => {
-    // a --build-arg of the build may set the ARG (null: the build's arguments are not known)
-    expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n', undefined, undefined, [], new Set(['OUT_DIR']))).toBe(null);
+    // a --build-arg of the build whose value is only known at run time sets the ARG (null: the build's arguments are not known)
+    expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n', undefined, undefined, [], new Map([['OUT_DIR', null]]))).toBe(null);
     expect(kind('FROM golang:1.21\nARG OUT_DIR=/out\nRUN go build -o ${OUT_DIR}/app .\n', undefined, undefined, [], null)).toBe(null);
     expect(kind('FROM golang:1.21\nENV OUT_DIR=$HOME/out\nRUN go build -o ${OUT_DIR}/app .\n', '/root/out/app')).toBe(null);
     expect(kind('FROM golang:1.21\nRUN go build -o ${OUT_DIR}/app .\n')).toBe(null); // the image's ENV, unknown here
@@ -133,13 +139,21 @@ describe('planning a renamed artifact copied into a folder', () => {
     expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /app/dist /srv/www/\n');
   });
 
-  it('names a file built to a path through an ENV in full; refuses when a --build-arg may move it', () => {
+  it('names a file built to a path through an ARG in full, also where a --build-arg gives it a value; refuses when one may move it', () => {
     const builder = 'FROM golang:1.21\nARG OUT_DIR=/out\nWORKDIR /src\nCOPY main.go .\nRUN go build -o ${OUT_DIR}/app .\n';
     const files = { 'Dockerfile.build': builder, Dockerfile: 'FROM alpine:3.19\nCOPY gateway /usr/local/bin/\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
     const plan = planFiles(files);
     expect(plan.setups[0]!.status).toBe('migrate');
     expect(applied(files, plan)['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\n');
-    const moved = { ...files, 'build.sh': files['build.sh'].replace('docker build -t gw:build', 'docker build --build-arg OUT_DIR=/out -t gw:build') };
+    // the value the script gives: the merged build passes it too
+    const given = { ...files, 'build.sh': files['build.sh'].replace('docker build -t gw:build', 'docker build --build-arg OUT_DIR=/out -t gw:build') };
+    const planned = planFiles(given);
+    expect(planned.setups[0]!.status).toBe('migrate');
+    const out = applied(given, planned);
+    expect(out['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\n');
+    expect(out['build.sh']).toContain('docker build --build-arg OUT_DIR=/out -t gw:latest .');
+    // one only known at run time may move it
+    const moved = { ...files, 'build.sh': files['build.sh'].replace('docker build -t gw:build', 'docker build --build-arg OUT_DIR="$OUT_DIR" -t gw:build') };
     expect(planFiles(moved).setups[0]!.diagnostics.map((d) => d.code)).toContain('RENAME_AMBIGUOUS_DEST');
   });
 
