@@ -8,7 +8,9 @@
  *
  * The bundle is CommonJS so that bin.js can compile it through `vm.Script` with a V8 code cache
  * (src/code-cache.cts), which Node 20 offers for no ES module. Its first line is the SHA-256 of
- * the rest, which names its cache. Both bundles are ASCII only (./ascii-source.mjs): V8 then
+ * the rest, which names its cache; the rest is the modules inside Node's CommonJS wrapper
+ * (`(function (exports, require, module, __filename, __dirname) { … })`), so that V8 compiles
+ * the text as read. Both bundles are ASCII only (./ascii-source.mjs): V8 then
  * holds each as a one-byte string. Dynamic `import()` becomes `require()`: code compiled by
  * `vm.Script` cannot import on Node 20, and every module it loads on demand has a CommonJS
  * form. A dependency's `import()` of one of Node's own modules (web-tree-sitter's `module` and
@@ -81,6 +83,8 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs
   const outDir = path.dirname(path.resolve(outfile));
   if (outDir !== path.dirname(ENTRY)) throw new Error(`the bundle must sit beside ${ENTRY}: module URLs are resolved from it`);
   if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: compile first (tsc -p tsconfig.build.json)`);
+  // The wrapper bin.cjs's loader recognises, from the same compile as the modules.
+  const { WRAPPER_HEAD, WRAPPER_TAIL } = (await import(pathToFileURL(path.join(REPO, 'dist/src/code-cache.cjs')).href)).default;
   const moduleUrl = {
     name: 'module-url',
     setup(build) {
@@ -114,7 +118,8 @@ export async function bundle(outfile = path.join(REPO, 'dist/src/main.bundle.cjs
     banner: { js: '"use strict";\nconst __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     plugins: [moduleUrl, nodeImports, nodeBuiltins],
   });
-  const text = asciiSource(result.outputFiles[0].text, 'script');
+  // Written inside Node's module wrapper, which src/code-cache.cts would otherwise add at each start (a copy of the whole text).
+  const text = `${WRAPPER_HEAD}${asciiSource(result.outputFiles[0].text, 'script')}${WRAPPER_TAIL}`;
   const hash = crypto.createHash('sha256').update(text).digest('hex');
   fs.writeFileSync(outfile, `// multistage-codemod bundle sha256:${hash}\n${text}`);
   return result.metafile;

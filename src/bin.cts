@@ -3,8 +3,8 @@
  * The `multistage-codemod` executable (package.json "bin"). Start-up is most of a
  * single-repository run, so:
  *
- * - This file is CommonJS, as are the two it requires (./code-cache.cts, ./wasm-flags.cts): an
- *   ES module as the entry point makes Node load its ES module loader first (its resolver,
+ * - This file is CommonJS, as are those it requires (./code-cache.cts, ./wasm-flags.cts,
+ *   ./wasm-modules.cts, ./transient-read.cts): an ES module as the entry point makes Node load its ES module loader first (its resolver,
  *   translators and the promise-based fs with the streams behind it), about 8 ms of a 120 ms run.
  *   `dist/src/bin.js` (./bin.ts) is the same executable for those who run that file.
  * - Node's compile cache is turned on where Node has one (22.1+; NODE_DISABLE_COMPILE_CACHE=1
@@ -18,6 +18,8 @@
  * - V8 runs without inlining, and optimises later (./wasm-flags.cts EXECUTABLE_FLAGS): less CPU on large sweeps.
  * - The tree-sitter runtime and the bash grammar are compiled on V8's background threads while
  *   the bundle loads (./wasm-modules.cts), not on the main thread at the first parse.
+ * - Those two files, the bundle and its code cache are read into one buffer, not four
+ *   (./transient-read.cts): fresh memory is dear at a start.
  */
 import fs from 'node:fs';
 import module from 'node:module';
@@ -25,6 +27,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { INFO_ONLY, runBundle } from './code-cache.cjs';
+import { reserveTransient } from './transient-read.cjs';
 import { EXECUTABLE_FLAGS } from './wasm-flags.cjs';
 import { startEarlyModules } from './wasm-modules.cjs';
 
@@ -40,11 +43,14 @@ for (const flag of EXECUTABLE_FLAGS) v8.setFlagsFromString(flag);
 
 const bundle = path.join(__dirname, 'main.bundle.cjs');
 const modules = path.join(__dirname, 'main.js');
-const mtime = (f: string) => fs.statSync(f, { throwIfNoEntry: false })?.mtimeMs;
-const [bundled, compiled] = [mtime(bundle), mtime(modules)];
+const bundleStat = fs.statSync(bundle, { throwIfNoEntry: false });
+const compiled = fs.statSync(modules, { throwIfNoEntry: false })?.mtimeMs;
+const useBundle = bundleStat !== undefined && (compiled === undefined || bundleStat.mtimeMs >= compiled);
 const args = process.argv.slice(2);
+// The start's reads share one buffer the size of the largest, the bundle (./transient-read.cts).
+if (useBundle) reserveTransient(bundleStat.size);
 const start = () => {
-  if (bundled !== undefined && (compiled === undefined || bundled >= compiled)) runBundle(bundle, { env: process.env, args });
+  if (useBundle) runBundle(bundle, { env: process.env, args });
   // A failure to load the modules is an unhandled rejection: Node prints it and exits with 1.
   else void import(pathToFileURL(modules).href);
 };

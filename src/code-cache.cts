@@ -31,6 +31,7 @@ import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { readTransient, releaseTransient } from './transient-read.cjs';
 
 /** The first line scripts/bundle.mjs writes: the hash of everything after it. */
 export const HASH_LINE = /^\/\/ multistage-codemod bundle sha256:([0-9a-f]{64})\n/;
@@ -101,11 +102,35 @@ export const INFO_ONLY: ReadonlySet<string> = new Set(['--help', '-h', '--versio
 /**
  * The bundle's text. scripts/bundle.mjs writes it in ASCII, which read as Latin-1 is a plain
  * copy into a one-byte string: decoding its 1.3 MB as UTF-8 took 1.5 to 4 ms of every start.
- * Any other text (a bundle not made so) is decoded as UTF-8.
+ * Any other text (a bundle not made so) is decoded as UTF-8. Read through the start's one
+ * buffer (./transient-read.cts): the string is a copy.
  */
 function readSource(file: string): string {
-  const bytes = fs.readFileSync(file);
+  const bytes = readTransient(file);
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/**
+ * What scripts/bundle.mjs writes around the bundle's modules, after the hash line: the function
+ * Node wraps a CommonJS module's text in (`Module.wrapper`), inside a call that tells the two
+ * ways the file is run apart. Compiled here as a script, at the top level (`this` is the global
+ * object), its value is that function, which runBundle calls as Node would. Loaded by Node as a
+ * module (`node main.bundle.cjs`, `require`), `this` is the module's exports and it calls the
+ * function at once with the module's own arguments, so the file runs as any module does.
+ *
+ * Why the bundle is written so: wrapping it here joined its 1.8 MB to the head and tail, and V8
+ * copied the joined string once more to compile it, another 1.8 MB of fresh memory at every start
+ * (./transient-read.cts says what that costs). A bundle without it (made by hand) is still
+ * wrapped here, as Node would.
+ */
+export const WRAPPER_HEAD =
+  '(f => this === globalThis ? f : f.call(this, exports, require, module, __filename, __dirname))(function (exports, require, module, __filename, __dirname) { ';
+export const WRAPPER_TAIL = '\n});';
+
+/** The text V8 compiles for a bundle: its own when written wrapped (after the hash line), else wrapped as Node wraps a module. */
+export function scriptText(source: string): string {
+  const body = HASH_LINE.exec(source)?.[0].length ?? 0;
+  return source.startsWith(WRAPPER_HEAD, body) ? source : Module.wrap(source);
 }
 
 /** Loads and runs the CommonJS bundle at `bundle` as Node would, with the code cache; the caller has set the run's V8 flags. */
@@ -115,13 +140,15 @@ export function runBundle(bundle: string, opts: CacheOptions): CacheRun {
   let cached: Buffer | undefined;
   if (file) {
     try {
-      cached = fs.readFileSync(file);
+      cached = readTransient(file);
     } catch {
       cached = undefined;
     }
   }
-  const script = new vm.Script(Module.wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
+  // V8 reads the cached data while it compiles, and not after: the shared buffer may go.
+  const script = new vm.Script(scriptText(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
   const used = cached !== undefined && !script.cachedDataRejected;
+  releaseTransient();
   if (file && !used && !opts.args.some((a) => INFO_ONLY.has(a))) {
     process.once('exit', () => {
       const state = globalThis as Record<symbol, { applied?: boolean; large?: boolean } | undefined>;

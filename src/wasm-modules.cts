@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readTransient } from './transient-read.cjs';
 
 /** The modules bin.cts started compiling, each null when its file was not found or not readable. */
 export interface EarlyModules {
@@ -59,13 +60,14 @@ export function wasmBytes(file: string): Uint8Array<ArrayBuffer> {
 
 function compileFile(file: string | null): Promise<WebAssembly.Module> | null {
   if (file === null) return null;
-  let bytes: Uint8Array<ArrayBuffer>;
+  let bytes: Buffer;
   try {
-    bytes = wasmBytes(file);
+    // The start's one buffer (./transient-read.cts): WebAssembly.compile copies the bytes before it returns.
+    bytes = readTransient(file);
   } catch {
     return null;
   }
-  const compiled = WebAssembly.compile(bytes);
+  const compiled = WebAssembly.compile(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength));
   // Taken (and any failure seen) by tree-sitter.ts; a run that ends before it loads the parsers leaves it unheard.
   compiled.catch(() => undefined);
   return compiled;

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRAPPER_HEAD, WRAPPER_TAIL } from '../../src/code-cache.cjs';
 import { binCopy } from '../support/bin-copy.js';
 import { FIXTURES } from '../support/tree.js';
 
@@ -96,7 +97,9 @@ describe('bundled CLI', () => {
     for (const f of readers) expect(text, f).toContain(`new URL(${JSON.stringify(path.relative('dist/src', f))}, __bundleUrl).href`);
     // No module reads it any more: the bundle is CommonJS and finds its own URL from __filename.
     expect(text).not.toContain('import.meta.url');
-    expect(text.split('\n').slice(1, 3)).toEqual(['"use strict";', 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;']);
+    // Inside the wrapper bin.cjs's loader compiles as read (src/code-cache.cts WRAPPER_HEAD).
+    expect(text.split('\n').slice(1, 3)).toEqual([`${WRAPPER_HEAD}"use strict";`, 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;']);
+    expect(text.endsWith(WRAPPER_TAIL)).toBe(true);
   });
 
   it('analyses on worker threads from the bundle too (the worker module is found from its own URL)', () => {

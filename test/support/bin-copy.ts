@@ -1,6 +1,7 @@
 /**
  * A temporary folder holding the built executable (bin.cjs, and bin.js that runs it) and the
- * modules it requires (the code-cache loader, the flags it sets and the early WebAssembly start), beside stand-ins for what it
+ * modules it requires (the code-cache loader, the flags it sets, the early WebAssembly start and the
+ * start's shared read buffer), beside stand-ins for what it
  * runs: for tests of the executable's own choices.
  */
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import path from 'node:path';
 
 const DIST = path.resolve(import.meta.dirname, '../../dist/src');
 /** The executable's files (it requires nothing else of the CLI's). */
-export const BIN_FILES = ['bin.js', 'bin.cjs', 'code-cache.cjs', 'wasm-flags.cjs', 'wasm-modules.cjs'];
+export const BIN_FILES = ['bin.js', 'bin.cjs', 'code-cache.cjs', 'wasm-flags.cjs', 'wasm-modules.cjs', 'transient-read.cjs'];
 
 /** Makes the folder; `files` maps a name to its text and, optionally, its modification time (seconds). */
 export function binCopy(files: Record<string, { text: string; mtime?: number }>): string {

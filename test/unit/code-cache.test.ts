@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LARGE_RUN_FILES } from '../../src/cache-run.js';
-import { cacheFileFor, HASH_LINE } from '../../src/code-cache.cjs';
+import Module from 'node:module';
+import { cacheFileFor, HASH_LINE, scriptText, WRAPPER_HEAD, WRAPPER_TAIL } from '../../src/code-cache.cjs';
 
 const LOADER = path.resolve(import.meta.dirname, '../../dist/src/code-cache.cjs');
 let dir: string;
@@ -23,9 +24,12 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A bundle as scripts/bundle.mjs writes one: a hash line, then CommonJS that does some work. */
-function bundle(name: string, body: string): string {
-  const text = `"use strict";\n${body}\n`;
+/**
+ * A bundle as scripts/bundle.mjs writes one: a hash line, then CommonJS that does some work,
+ * inside Node's module wrapper (`wrapped: false`: without it, as a bundle made by hand).
+ */
+function bundle(name: string, body: string, wrapped = true): string {
+  const text = wrapped ? `${WRAPPER_HEAD}"use strict";\n${body}\n${WRAPPER_TAIL}` : `"use strict";\n${body}\n`;
   const file = path.join(dir, name);
   fs.writeFileSync(file, `// multistage-codemod bundle sha256:${crypto.createHash('sha256').update(text).digest('hex')}\n${text}`);
   return file;
@@ -50,6 +54,25 @@ describe('code cache', () => {
     expect(fs.existsSync(first.result.file!)).toBe(true);
     const second = run(file, ['repo']);
     expect(second).toEqual({ stdout: first.stdout, result: { file: first.result.file, used: true } });
+  });
+
+  it('runs a bundle written without the module wrapper as Node would, wrapping it, with its cache too', () => {
+    const file = bundle('main.bundle.cjs', WORK, false);
+    expect(run(file)).toEqual({ stdout: '45 main.bundle.cjs', result: { file: expect.any(String), used: false } });
+    expect(run(file)).toEqual({ stdout: '45 main.bundle.cjs', result: { file: expect.any(String), used: true } });
+  });
+
+  it('compiles a bundle written inside the wrapper as read, and wraps one written without it', () => {
+    const wrapped = fs.readFileSync(bundle('a.cjs', WORK), 'latin1');
+    expect(scriptText(wrapped)).toBe(wrapped);
+    const bare = fs.readFileSync(bundle('b.cjs', WORK, false), 'latin1');
+    expect(scriptText(bare)).toBe(Module.wrap(bare));
+  });
+
+  it('a bundle written inside the wrapper also runs as a module of its own (`node main.bundle.cjs`)', () => {
+    const file = bundle('main.bundle.cjs', WORK);
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8' });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 0, stdout: '45 main.bundle.cjs', stderr: '' });
   });
 
   it('runs a bundle that is not ASCII as its UTF-8 text says, with its cache too', () => {

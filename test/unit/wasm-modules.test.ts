@@ -43,6 +43,22 @@ done({ type, runtime: shared.runtime === (await runtime), bash: shared.grammars.
     expect(out).toEqual({ reads: [], value: { type: 'program', runtime: true, bash: true, taken: true } });
   });
 
+  it("the executable's early start reads through the shared buffer, which the next read overwrites: the modules are whole", () => {
+    const out = inFreshProcess(`
+const { createRequire } = await import('node:module');
+const req = createRequire(${JSON.stringify(path.join(REPO, 'dist/src/bin.cjs'))});
+const early = req('./wasm-modules.cjs');
+const shared = req('./transient-read.cjs');
+early.startEarlyModules(${JSON.stringify(path.join(REPO, 'dist/src'))});
+// What the executable reads next (the bundle) lands in the same memory as the grammar's bytes.
+const over = shared.readTransient(${JSON.stringify(path.join(REPO, 'dist/src/main.bundle.cjs'))});
+const overwritten = !over.subarray(0, 4).equals(Buffer.from([0, 97, 115, 109]));
+await ts.loadTreeSitter();
+done({ type: ts.parseWith('tree-sitter-bash', 'docker build -t x . && echo "$HOME"\\n').type, overwritten });
+`);
+    expect(out).toEqual({ reads: [], value: { type: 'program', overwritten: true } });
+  });
+
   it("compiles from the files what the executable's early start failed to compile", () => {
     const out = inFreshProcess(`
 const failed = Promise.reject(new Error('unreadable'));
