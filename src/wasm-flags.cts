@@ -39,11 +39,23 @@ const INTERRUPT_BUDGET = '--interrupt-budget=300000';
 const EAGER_WASM = '--no-wasm-lazy-compilation';
 
 /**
- * The flags the executable runs under: the WebAssembly ones, EAGER_WASM, `--no-turbo-inlining` and INTERRUPT_BUDGET. With
+ * One background thread compiles the WebAssembly, not one per V8 worker thread (Node starts
+ * four). The early compile of the runtime and the bash grammar (EAGER_WASM) has the time the
+ * bundle takes to load, about 60 ms, and one thread does it in about 50; more threads, on a
+ * 2-CPU machine, took the CPU the bundle's loading needed, and each touched fresh memory of its
+ * own (about 370 page faults of the run's 8,600; a fault costs about 11 µs on the virtual
+ * machines measured, docs/performance.md). The bundled example's cold run, 50 interleaved rounds
+ * (2 CPUs, AMD EPYC, load average 2.6): 275 against 287 ms median, ×1.97 against ×2.05 of
+ * `node -e 0`. A grammar compiled later (a Makefile's) is compiled on the main thread and this one.
+ */
+const COMPILE_TASKS = '--wasm-num-compilation-tasks=1';
+
+/**
+ * The flags the executable runs under: the WebAssembly ones, EAGER_WASM, COMPILE_TASKS, `--no-turbo-inlining` and INTERRUPT_BUDGET. With
  * inlining, V8's optimising compiler spent about a sixth of a sweep's CPU on the second core
  * (the 1× bench tree, same rounds: 4.5 s of CPU and 2.85 s wall with inlining, 3.8 s and
  * 2.65 s without; the cold example unchanged). bin.cts sets them at run time (given on Node's command line, the
  * flag made the cold example about 10 ms slower); the API leaves a host process's flags alone
  * apart from the WebAssembly ones.
  */
-export const EXECUTABLE_FLAGS: readonly string[] = [...WASM_FLAGS, EAGER_WASM, '--no-turbo-inlining', INTERRUPT_BUDGET];
+export const EXECUTABLE_FLAGS: readonly string[] = [...WASM_FLAGS, EAGER_WASM, COMPILE_TASKS, '--no-turbo-inlining', INTERRUPT_BUDGET];
