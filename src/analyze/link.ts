@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerAt, dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
-import type { Artifact, BuildStep, Setup } from '../model/setup.js';
+import type { Artifact, BuildStep, FolderFileChmod, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { contextMounts, mountReaches } from './context-mounts.js';
 import { detached } from './detached.js';
@@ -843,7 +843,7 @@ function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: A
   for (const h of hits) {
     const list = h!.a.innerModes ?? [];
     const before = list.find((m) => m.path === h!.path);
-    const next: InnerModeSet = octal
+    const next: FolderFileChmod = octal
       ? { path: h!.path, mode: parseInt(mode, 8), cmd }
       : before && before.mode !== null
         ? { path: h!.path, mode: applyChmod(before.mode, mode)!, cmd: before.cmd }
@@ -853,7 +853,5 @@ function chmodInsideFolders(cmd: ScriptCommand, ops: { w: Word }[], artifacts: A
   }
   return true;
 }
-
-type InnerModeSet = NonNullable<Artifact['innerModes']>[number];
 
 export { applyChmod };

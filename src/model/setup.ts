@@ -25,6 +25,15 @@ export interface BuildStep {
   stock?: { image: string; mountHost: string; mountPoint: string };
 }
 
+/** A host chmod of a file inside an extracted folder (Artifact.innerModes, which says what each field holds). */
+export interface FolderFileChmod {
+  path: string;
+  mode: number | null;
+  pending?: string[];
+  cmd: ScriptCommand;
+  throughUmask?: true;
+}
+
 export interface ArtifactConsumer {
   dockerfile: string;
   /** Index into the runtime Dockerfile's COPY/ADD facts, and into that instruction's sources. */
@@ -84,7 +93,7 @@ export interface Artifact {
    * `cmd` is the first chmod of the file that counts; `throughUmask` when a symbolic one without
    * who (`+x`) ran after the last octal one, so the result follows the host's umask.
    */
-  innerModes?: { path: string; mode: number | null; pending?: string[]; cmd: ScriptCommand; throughUmask?: true }[];
+  innerModes?: FolderFileChmod[];
   /**
    * Set when what copied it out gives it the stage's mode less the umask, without special bits:
    * a container's plain `cp` (no `-p`/`-a`) through a bind mount (`cp`), or a host `tar -x`

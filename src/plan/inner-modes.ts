@@ -11,7 +11,7 @@
 import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { Artifact, ArtifactConsumer, Setup } from '../model/setup.js';
+import type { Artifact, ArtifactConsumer, FolderFileChmod, Setup } from '../model/setup.js';
 import type { ScriptCommand } from '../model/script.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { compiledFileModes, explainedKind } from './artifact-kind.js';
@@ -39,7 +39,7 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
   const diagnostics: Diagnostic[] = [];
   for (const a of setup.artifacts) {
     if (!a.innerModes?.length) continue;
-    const refuse = (m: HostChmod, why: string) => {
+    const refuse = (m: FolderFileChmod, why: string) => {
       // (one reason once: a symbolic mode's is the same for every line that copies the file)
       const message = `\`${shownChmod(m, a)}\` sets the mode of a file inside ${a.hostPath}, extracted from the builder, before the runtime build copies it: ${why}`;
       if (diagnostics.some((d) => d.message === message)) return;
@@ -53,7 +53,7 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
      * the stage proves the path a file; null when COPY --from keeps the right mode without --chmod
      * (or after a refusal).
      */
-    const modeAt = (m: HostChmod, stagePath: string, copy: number, before = ''): number | null => {
+    const modeAt = (m: FolderFileChmod, stagePath: string, copy: number, before = ''): number | null => {
       if (m.mode !== null) {
         const k = explainedKind(query(stagePath, copy));
         if (k.kind === 'file') return m.mode;
@@ -112,10 +112,9 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
   return { byConsumer, exported, fileModes, notes: [...notes], diagnostics };
 }
 
-type HostChmod = NonNullable<Artifact['innerModes']>[number];
 
 /** The chmod as the refusal shows it: an octal mode spelt whole, a symbolic one as written (the first, when several ran). */
-function shownChmod(m: HostChmod, a: Artifact): string {
+function shownChmod(m: FolderFileChmod, a: Artifact): string {
   return m.mode !== null ? `chmod ${m.mode.toString(8).padStart(3, '0')} ${path.join(a.hostPath, m.path)}` : m.cmd.words.map((w) => w.raw).join(' ');
 }
 
@@ -125,7 +124,7 @@ function shownChmod(m: HostChmod, a: Artifact): string {
  * the stage may give it, `keep` when that is the stage's only mode (COPY --from keeps it), or
  * why not.
  */
-export function symbolicResult(pending: readonly string[], stage: { modes: number[] } | { why: string }, name: string): { mode: number; from: number[]; keep: boolean } | { why: string } {
+function symbolicResult(pending: readonly string[], stage: { modes: number[] } | { why: string }, name: string): { mode: number; from: number[]; keep: boolean } | { why: string } {
   if ('why' in stage) return { why: `the tool cannot tell which mode the builder stage gives ${name} (${stage.why})` };
   const results = [...new Set(stage.modes.map((m) => pending.reduce<number | null>((x, p) => (x === null ? null : applyChmod(x, p)), m)))];
   const [only] = results;
