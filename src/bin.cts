@@ -27,7 +27,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { INFO_ONLY, runBundle } from './code-cache.cjs';
-import { reserveTransient } from './transient-read.cjs';
+import { releaseTransient, reserveTransient } from './transient-read.cjs';
 import { EXECUTABLE_FLAGS } from './wasm-flags.cjs';
 import { startEarlyModules } from './wasm-modules.cjs';
 
@@ -51,8 +51,12 @@ const args = process.argv.slice(2);
 if (useBundle) reserveTransient(bundleStat.size);
 const start = () => {
   if (useBundle) runBundle(bundle, { env: process.env, args });
-  // A failure to load the modules is an unhandled rejection: Node prints it and exits with 1.
-  else void import(pathToFileURL(modules).href);
+  else {
+    // runBundle lets the shared read buffer go once the bundle is compiled; the modules need none.
+    releaseTransient();
+    // A failure to load the modules is an unhandled rejection: Node prints it and exits with 1.
+    void import(pathToFileURL(modules).href);
+  }
 };
 if (args.some((a) => INFO_ONLY.has(a))) start();
 else {
