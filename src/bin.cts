@@ -4,8 +4,9 @@
  * single-repository run, so:
  *
  * - This file is CommonJS, as are those it requires (./code-cache.cts, ./wasm-flags.cts,
- *   ./wasm-modules.cts, ./transient-read.cts): an ES module as the entry point makes Node load its ES module loader first (its resolver,
- *   translators and the promise-based fs with the streams behind it), about 8 ms of a 120 ms run.
+ *   ./wasm-modules.cts, ./transient-read.cts): an ES module as the entry point makes Node load
+ *   its ES module loader first (its resolver, translators and the promise-based fs with the
+ *   streams behind it), about 8 ms of a 120 ms run.
  *   `dist/src/bin.js` (./bin.ts) is the same executable for those who run that file.
  * - Node's compile cache is turned on where Node has one (22.1+; NODE_DISABLE_COMPILE_CACHE=1
  *   turns it off): later runs skip compiling the JavaScript.

@@ -11,8 +11,8 @@
  * buffer sized for the largest, they touch 1.8 MB.
  *
  * What a caller must keep to: the bytes readTransient returns are good only until the next
- * call, so each caller consumes (copies) them before it returns. bin.cts releases the buffer
- * once the bundle is compiled.
+ * call, so each caller consumes (copies) them before it returns. runBundle (./code-cache.cts)
+ * releases the buffer once the bundle is compiled; bin.cts does when it runs the modules instead.
  *
  * CommonJS with Node's modules only, like ./wasm-flags.cts: bin.cts requires it beside the bundle.
  */

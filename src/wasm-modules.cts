@@ -52,22 +52,25 @@ export function findRuntime(from: string): string | null {
   }
 }
 
-/** A WebAssembly file's bytes as the WebAssembly API takes them (also tree-sitter.ts's reader). */
-export function wasmBytes(file: string): Uint8Array<ArrayBuffer> {
-  const b = fs.readFileSync(file);
+/**
+ * A WebAssembly file's bytes as the WebAssembly API takes them (also tree-sitter.ts's reader),
+ * read by `read` (the early start passes the shared buffer's reader, ./transient-read.cts).
+ */
+export function wasmBytes(file: string, read: (file: string) => Buffer = fs.readFileSync): Uint8Array<ArrayBuffer> {
+  const b = read(file);
   return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }
 
 function compileFile(file: string | null): Promise<WebAssembly.Module> | null {
   if (file === null) return null;
-  let bytes: Buffer;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     // The start's one buffer (./transient-read.cts): WebAssembly.compile copies the bytes before it returns.
-    bytes = readTransient(file);
+    bytes = wasmBytes(file, readTransient);
   } catch {
     return null;
   }
-  const compiled = WebAssembly.compile(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength));
+  const compiled = WebAssembly.compile(bytes);
   // Taken (and any failure seen) by tree-sitter.ts; a run that ends before it loads the parsers leaves it unheard.
   compiled.catch(() => undefined);
   return compiled;

@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LARGE_RUN_FILES } from '../../src/cache-run.js';
-import Module from 'node:module';
 import { cacheFileFor, HASH_LINE, scriptText, WRAPPER_HEAD, WRAPPER_TAIL } from '../../src/code-cache.cjs';
 
 const LOADER = path.resolve(import.meta.dirname, '../../dist/src/code-cache.cjs');
