@@ -43,3 +43,17 @@ describe('collectPaths', () => {
     expect(paths.VariableDeclarator.map((p) => [p.node.id.name, p.parent.node.kind])).toEqual([['a', 'const'], ['b', 'const'], ['c', 'let']]);
   });
 });
+
+describe('collectPaths, one visitor for every walk', () => {
+  it('gives each walk its own tree and types, after a walk that threw too', () => {
+    const first = parseScriptTree('f(1);\nconst x = 2;\n');
+    const second = parseScriptTree('g(h(3));\n');
+    const names = (tree: unknown) => collectPaths(tree, ['Identifier'] as const).Identifier.map((p) => p.node.name);
+    expect(names(first)).toEqual(['f', 'x']);
+    expect(collectPaths(second, ['CallExpression'] as const).CallExpression.map((p) => p.node.callee.name)).toEqual(['g', 'h']);
+    // A tree ast-types cannot walk: the walk throws, and the next one starts clean.
+    expect(() => collectPaths({ type: 'File', program: { type: 'Program', body: [{ type: 'NoSuchNode' }] } }, ['Identifier'] as const)).toThrow();
+    expect(names(second)).toEqual(['g', 'h']);
+    expect(names(first)).toEqual(['f', 'x']);
+  });
+});
