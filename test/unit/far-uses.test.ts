@@ -111,13 +111,17 @@ describe('the search of a far file', () => {
 
   it('scans its text once for both the folders it is read from, and still finds it from the root', () => {
     const text = '#!/bin/sh\nset -e\nsha256sum out/relay > relay.sha256\n';
-    const scans = vi.spyOn(String.prototype, 'matchAll');
+    // A scan is one regular expression of path words run over the whole text, word after word.
+    const scans = vi.spyOn(RegExp.prototype, 'exec');
     const r = outcome({ 'tools/checksum.sh': text });
-    const ofText = scans.mock.contexts.filter((c) => String(c) === text).length;
+    const ofText = new Set(scans.mock.contexts.filter((re, i) => scans.mock.calls[i]![0] === text && re.source.startsWith('[^\\s')));
+    const wordsFound = scans.mock.calls.filter((c, i) => c[0] === text && ofText.has(scans.mock.contexts[i]!)).length;
     vi.restoreAllMocks();
     expect(r).toMatchObject({ status: 'migrate', exported: true });
     expect(r.why).toContain('in tools/checksum.sh run from the repository root');
-    expect(ofText).toBe(1);
+    expect(ofText.size).toBe(1);
+    // Each of its words, then the end of the text.
+    expect(wordsFound).toBe(text.match(/[^\s"'`;&|()<>=$,{}:\\]+/g)!.length + 1);
   });
 });
 
