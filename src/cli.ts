@@ -326,6 +326,12 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
     io.stdout.write(checkAdvice(items.map(({ setup }) => setup)));
     io.stdout.write(notFollowedList(misses, c));
   }
+  // What the run could not read (a Makefile under .ONESHELL, a script that does not parse) may
+  // hold a setup the list above lacks: said on stderr, as every other mode says it (--json and
+  // SARIF carry it in their reports).
+  if (!opts.sarif && !opts.json) {
+    for (const { run, d } of globalDiags) if (d.severity !== 'info' && d.code !== 'EXTRACTION_NOT_FOLLOWED') io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
+  }
   return items.length + misses.length > 0 ? EXIT.refused : EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 /** Review modes: --patch round-trips through git apply, --check, the dirty-tree guard, the JSON schema. */
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { exampleCopy, git, runCli, twoServices } from '../support/cli.js';
@@ -55,6 +56,17 @@ describe('--check', () => {
     const after = runCli(['--check'], dir);
     expect(after.code).toBe(0);
     expect(after.stdout).toContain('No builder-pattern setup found');
+  });
+
+  it('says on stderr what it could not read, where a setup may hide', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-unread-'));
+    fs.writeFileSync(
+      path.join(dir, 'Makefile'),
+      '.ONESHELL:\nimage:\n\tdocker build -t app:build -f Dockerfile.build .\n\tdocker create --name x app:build\n\tdocker cp x:/out/app ./app\n\tdocker build -t app .\n',
+    );
+    const r = runCli(['--check'], dir);
+    expect(r.stdout).toBe('No builder-pattern setup found.\n');
+    expect(r.stderr).toMatch(/^Makefile: .*SHELL_PARSE_ERROR.*\.ONESHELL/m);
   });
 
   it('counts refused setups too', () => {

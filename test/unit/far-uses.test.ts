@@ -114,8 +114,8 @@ describe('the search of a far file', () => {
     // A scan is one regular expression of path words run over the whole text, word after word.
     const scans = vi.spyOn(RegExp.prototype, 'exec');
     const r = outcome({ 'tools/checksum.sh': text });
-    const ofText = new Set(scans.mock.contexts.filter((re, i) => scans.mock.calls[i]![0] === text && re.source.startsWith('[^\\s')));
-    const wordsFound = scans.mock.calls.filter((c, i) => c[0] === text && ofText.has(scans.mock.contexts[i]!)).length;
+    const ofText = new Set((scans.mock.contexts as RegExp[]).filter((re, i) => scans.mock.calls[i]![0] === text && re.source.startsWith('[^\\s')));
+    const wordsFound = scans.mock.calls.filter((c, i) => c[0] === text && ofText.has(scans.mock.contexts[i] as RegExp)).length;
     vi.restoreAllMocks();
     expect(r).toMatchObject({ status: 'migrate', exported: true });
     expect(r.why).toContain('in tools/checksum.sh run from the repository root');
