@@ -1,6 +1,7 @@
 /** RepoFs over the real file system, rooted at one directory. Reads only; never follows a link out. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import type { EntryKind, RepoFs } from '../model/fs.js';
 
 /** Files larger than this are not read (a builder script or Dockerfile is never this big). */
@@ -145,6 +146,19 @@ export class NodeRepoFs implements RepoFs {
       return Buffer.isBuffer(b) && !isBinary(b) ? b.toString('utf8') : null;
     } catch {
       return null;
+    }
+  }
+
+  exactText(rel: string): boolean {
+    // Only a text holding U+FFFD may be a lossy decoding (a valid file may hold the character
+    // itself): then the bytes are read again and checked.
+    const text = this.peekText(rel);
+    if (text === null || !text.includes('\uFFFD')) return true;
+    try {
+      const b = this.io.readFile(this.abs(rel), MAX_FILE_BYTES);
+      return !Buffer.isBuffer(b) || isUtf8(b);
+    } catch {
+      return true;
     }
   }
 

@@ -14,6 +14,12 @@ export interface RepoFs {
    * file read once and let go (one searched for a builder tag). Absent: readText.
    */
   peekText?(rel: string): string | null;
+  /**
+   * False when the file's bytes are not valid UTF-8: its text as read holds U+FFFD in their
+   * place, so writing the text back, or a patch made from it, would change bytes outside the
+   * migration. Absent: every text is the file's exact bytes.
+   */
+  exactText?(rel: string): boolean;
 }
 
 export class MemoryFs implements RepoFs {
@@ -54,5 +60,9 @@ export class OverlayFs implements RepoFs {
   kind(rel: string): EntryKind | null {
     if (this.overlay.has(rel)) return this.overlay.get(rel) === null ? null : 'file';
     return this.base.kind(rel);
+  }
+
+  exactText(rel: string): boolean {
+    return this.overlay.has(rel) || (this.base.exactText?.(rel) ?? true);
   }
 }

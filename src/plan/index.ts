@@ -55,6 +55,7 @@ import { checkWrappers } from './wrapped-docker.js';
 import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
 import { addTo } from '../model/multimap.js';
+import { lossyText } from './lossy-texts.js';
 
 /** A consumer's proven kind, with why it is unproven for the refusal's message. */
 const kindOf = (k: { kind: 'file' | 'folder' | null; why: string }) => ({ kind: k.kind, ...(k.why ? { kindWhy: k.why } : {}) });
@@ -255,6 +256,14 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     const p = d.plan.status === 'migrate' ? removedPrerequisite(d.deleteBuilder, d.plan.id, analysis, fs) : null;
     if (p) refuse(d, p);
   }
+  // A Dockerfile to rewrite or delete that is not valid UTF-8 (./lossy-texts.ts).
+  for (const d of planned) {
+    if (d.plan.status !== 'migrate') continue;
+    for (const rel of [d.dockerfile?.path, d.deleteBuilder]) {
+      const p = rel ? lossyText(fs, rel, d.plan.id) : null;
+      if (p) refuse(d, p);
+    }
+  }
   refuseWholeGroups(planned);
 
   const changes: FileChange[] = [];
@@ -277,6 +286,14 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     const scriptChanges = combineScripts(active, analysis, fs);
     if ('refused' in scriptChanges) {
       for (const d of scriptChanges.refused) refuse(d.draft, d.diagnostic);
+      refuseWholeGroups(active);
+      active = active.filter((d) => d.plan.status === 'migrate');
+      continue;
+    }
+    // A script to rewrite that is not valid UTF-8 (./lossy-texts.ts) refuses the setups editing it.
+    const lossy = [...scriptChanges.changes, ...composeChanges.changes].flatMap((c) => c.setups.map((id) => ({ id, p: lossyText(fs, c.path, id) })));
+    if (lossy.some((x) => x.p !== null)) {
+      for (const { id, p } of lossy) if (p) refuse(active.find((d) => d.plan.id === id)!, p);
       refuseWholeGroups(active);
       active = active.filter((d) => d.plan.status === 'migrate');
       continue;
