@@ -3,6 +3,9 @@ import { rootOverlap } from '../discover/root-overlap.js';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
+/** The longest --verify-timeout, in seconds: Node's timers hold at most 2^31 - 1 milliseconds. */
+const MAX_VERIFY_TIMEOUT = 2147483;
+
 export class UsageError extends Error {}
 
 export interface CliOptions {
@@ -68,7 +71,8 @@ Options:
                       are refused). The images of every tag the old run built, the files
                       it left in the repository and its exit status must be the same, or
                       the setup is refused. Needs podman (and buildah).
-  --verify-timeout S  With --verify: the time limit for each run, in seconds (default 600).
+  --verify-timeout S  With --verify: the time limit for each run, in seconds (default 600,
+                      at most 2147483).
   --engine NAME       With --verify: podman (the default) or docker; the engine named must
                       work. A Docker daemon cannot give a private store, so with docker
                       every setup is "not verified".
@@ -87,7 +91,8 @@ Environment:
   MULTISTAGE_CODEMOD_TIMING=1   When the run ends, print the time each phase took
                                 (discover, analyze, plan, verify, review, apply) and the
                                 peak memory on stderr.
-  MULTISTAGE_CODEMOD_WORKERS=N  0 or 1: run on one thread. 2 or more: N - 1 worker threads
+  MULTISTAGE_CODEMOD_WORKERS=N  0 or 1: run on one thread. 2 or more (at most the number
+                                of cores, or 4): N - 1 worker threads
                                 analyse what the main thread reads while it walks each
                                 root, then the main thread analyses beside them. walk: a
                                 worker thread walks each root while the main thread
@@ -201,7 +206,10 @@ export function parseCli(argv: string[]): CliOptions {
   if (opts.engine && !opts.verify) throw new UsageError('--engine only matters with --verify');
   if (typeof v['verify-timeout'] === 'string') {
     const t = Number(v['verify-timeout']);
-    if (!/^\d+(\.\d+)?$/.test(v['verify-timeout']) || !(t > 0)) throw new UsageError(`--verify-timeout must be a number of seconds, not ${JSON.stringify(v['verify-timeout'])}`);
+    // Node's timers hold at most 2^31 - 1 ms: a longer limit became 1 ms (with a warning).
+    if (!/^\d+(\.\d+)?$/.test(v['verify-timeout']) || !(t > 0) || t > MAX_VERIFY_TIMEOUT) {
+      throw new UsageError(`--verify-timeout must be a number of seconds above 0 and at most ${MAX_VERIFY_TIMEOUT} (about 24 days), not ${JSON.stringify(v['verify-timeout'])}`);
+    }
     if (!opts.verify) throw new UsageError('--verify-timeout only matters with --verify');
     opts.verifyTimeout = t;
   }

@@ -148,6 +148,12 @@ describe('CLI', () => {
   it('--verify-timeout takes seconds, and only with --verify', () => {
     const dir = example();
     expect(run(['.', '--dry-run', '--verify', '--verify-timeout', 'soon'], dir).stderr).toMatch(/--verify-timeout must be a number of seconds/);
+    // Longer than a timer holds (it became 1 ms), and none at all: usage errors before any run.
+    for (const t of ['99999999999', '2147484', '0']) {
+      const big = run(['.', '--dry-run', '--verify', '--verify-timeout', t], dir);
+      expect(big.code).toBe(2);
+      expect(big.stderr).toContain(`--verify-timeout must be a number of seconds above 0 and at most 2147483 (about 24 days), not "${t}"`);
+    }
     const r = run(['.', '--dry-run', '--verify-timeout', '60'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--verify-timeout only matters with --verify/);

@@ -83,6 +83,13 @@ describe('worker threads', () => {
     expect(walkThreadFor({ MULTISTAGE_CODEMOD_WORKERS: 'walk' })).toBe(true);
     for (const v of [undefined, '', '0', '1', '2', '3']) expect(walkThreadFor({ MULTISTAGE_CODEMOD_WORKERS: v }), v).toBe(false);
     for (const bad of ['two', '-1', '1.5']) expect(() => requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: bad })).toThrow('whole number');
+    // More threads than the machine runs at once (each an isolate of its own): a usage error.
+    const most = Math.max(4, os.availableParallelism());
+    expect(requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: String(most) })).toBe(most);
+    expect(() => requestedThreads({ MULTISTAGE_CODEMOD_WORKERS: String(most + 1) })).toThrow(`give at most ${most}`);
+    const many = runCli(['.', '--dry-run'], fs.mkdtempSync(path.join(os.tmpdir(), 'msc-workers-')), { MULTISTAGE_CODEMOD_WORKERS: '500' });
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('MULTISTAGE_CODEMOD_WORKERS=500 asks for more threads than this machine runs at once');
     const r = runCli(['.', '--dry-run'], fs.mkdtempSync(path.join(os.tmpdir(), 'msc-workers-')), { MULTISTAGE_CODEMOD_WORKERS: 'many' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('MULTISTAGE_CODEMOD_WORKERS must be a whole number');
