@@ -14,6 +14,10 @@
  * - fly.toml: parsed as TOML (./tool-configs/fly.ts): `build.dockerfile`, relative to the file,
  *   else `Dockerfile` of the folder `fly deploy` runs in, unless `[build]` names an image or a
  *   builder;
+ * - a GoReleaser config (`.goreleaser.yaml`, `goreleaser.yml`, `.config/goreleaser.yaml`…,
+ *   parsed as YAML: ./tool-configs/goreleaser.ts): each entry of `dockers` and `dockers_v2`,
+ *   its `dockerfile` (default `Dockerfile`) from the folder GoReleaser runs in; it builds in a
+ *   context of its own (the binaries and `extra_files` only);
  * - a Tiltfile (Starlark, parsed with the Python grammar: ./tool-configs/tilt.ts): each
  *   `docker_build` call's `dockerfile`, else `Dockerfile` in its context, from the file's folder;
  * - a bake file (docker-bake.hcl, parsed with the HCL grammar, or docker-bake.json:
@@ -29,6 +33,7 @@ import { DYNAMIC } from '../model/foreign-builds.js';
 import { resolveRel } from '../model/paths.js';
 import { bakeHclBuilds, bakeJsonBuilds } from './tool-configs/bake.js';
 import { flyBuilds } from './tool-configs/fly.js';
+import { goreleaserBuilds } from './tool-configs/goreleaser.js';
 import { tiltBuilds } from './tool-configs/tilt.js';
 import { anyBuild, folderOf, lineAt, targetsOf, type FoundBuild, type ToolBuild } from './tool-configs/targets.js';
 
@@ -98,6 +103,7 @@ const READERS: readonly ToolReader[] = [
   { name: /^\.?devcontainer\.json$/i, program: 'Dev Containers', read: devcontainer },
   { name: /^heroku\.ya?ml$/i, program: 'Heroku', read: heroku },
   { name: /^fly([._-][^/]*)?\.toml$/i, program: 'fly', read: flyBuilds },
+  { name: /^\.?goreleaser([._-][^/]*)?\.ya?ml$/i, program: 'GoReleaser', read: goreleaserBuilds },
   { name: /^tiltfile$|\.tiltfile$/i, program: 'Tilt', read: tiltBuilds },
   { name: /^docker-bake([._-][^/]*)?\.hcl$/i, program: 'docker buildx bake', read: bakeHclBuilds },
   { name: /^docker-bake([._-][^/]*)?\.json$/i, program: 'docker buildx bake', read: bakeJsonBuilds },

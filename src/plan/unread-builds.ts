@@ -13,7 +13,7 @@
  * `--dockerfile`, `filename=`, else the engine's default: `Dockerfile`, for podman and buildah
  * also `Containerfile`), from the folder the file's runner runs it in (./run-folders.ts); a path
  * only known when the file runs leaves any Dockerfile of the name it gives. Build tools that
- * never name the engine (skaffold, Tilt, Dev Containers, fly, Heroku, bake files) are read from
+ * never name the engine (skaffold, Tilt, Dev Containers, fly, Heroku, GoReleaser, bake files) are read from
  * their settings (./tool-builds.ts). This is a search for a refusal, never an edit: what it
  * cannot read refuses.
  *

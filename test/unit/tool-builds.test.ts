@@ -59,6 +59,27 @@ describe('builds by build tools', () => {
     expect(found('Tiltfile', "docker_build('api', 'api'\n")).toEqual([[1, 'Tilt', []]]);
   });
 
+  it('parses a GoReleaser config: each dockers and dockers_v2 entry\'s Dockerfile, from the folder GoReleaser runs in', () => {
+    const config = 'version: 2\nbuilds:\n  - id: app\n    binary: app\ndockers:\n  - image_templates: ["ghcr.io/acme/app:{{ .Version }}"]\n    dockerfile: Dockerfile\n  - image_templates: ["ghcr.io/acme/app:debug"]\n    dockerfile: deploy/Dockerfile.debug\n    extra_files: [LICENSE]\n  - image_templates: ["ghcr.io/acme/app:plain"]\n';
+    expect(found('.goreleaser.yaml', config)).toEqual([[7, 'GoReleaser', ['Dockerfile']], [9, 'GoReleaser', ['deploy/Dockerfile.debug']], [11, 'GoReleaser', ['Dockerfile']]]);
+    // Every name it looks up, and one given with --config: from the config's folder (or the one holding .config/), or the root.
+    for (const name of ['.goreleaser.yml', 'goreleaser.yaml', 'goreleaser.yml', '.goreleaser.nightly.yaml']) expect(found(`svc/${name}`, config).map((b) => b[2])).toEqual([['svc/Dockerfile', 'Dockerfile'], ['svc/deploy/Dockerfile.debug', 'deploy/Dockerfile.debug'], ['svc/Dockerfile', 'Dockerfile']]);
+    expect(found('.config/goreleaser.yaml', 'dockers:\n  - image_templates: [app]\n')).toEqual([[2, 'GoReleaser', ['Dockerfile']]]);
+    expect(found('svc/.config/goreleaser.yml', 'dockers:\n  - image_templates: [app]\n')).toEqual([[2, 'GoReleaser', ['svc/Dockerfile', 'Dockerfile']]]);
+    // dockers_v2: `dockerfile` (default Dockerfile), `templated_dockerfile` before it.
+    expect(found('.goreleaser.yaml', 'dockers_v2:\n  - images: [ghcr.io/acme/app]\n    tags: ["{{ .Tag }}"]\n  - images: [x]\n    dockerfile: Dockerfile.ci\n    templated_dockerfile: Dockerfile.tmpl\n')).toEqual([[2, 'GoReleaser', ['Dockerfile']], [6, 'GoReleaser', ['Dockerfile.tmpl']]]);
+    // A template names the Dockerfile by its literal last segment, or any.
+    expect(found('.goreleaser.yaml', 'dockers:\n  - dockerfile: "{{ .Env.DOCKERFILE }}"\n  - dockerfile: "{{ .Env.DIR }}/Dockerfile"\n  - dockerfile: "build/{{ .Os }}.Dockerfile"\n')).toEqual([[2, 'GoReleaser', []], [3, 'GoReleaser', ['Dockerfile']], [4, 'GoReleaser', []]]);
+    // Anchors and merge keys are resolved; nothing outside the docker sections counts.
+    expect(found('.goreleaser.yaml', 'x-docker: &docker\n  dockerfile: Dockerfile.release\ndockers:\n  - <<: *docker\n    image_templates: [a]\n  - *docker\nnfpms:\n  - dockerfile: Dockerfile\n')).toEqual([[4, 'GoReleaser', ['Dockerfile.release']], [6, 'GoReleaser', ['Dockerfile.release']]]);
+    expect(found('.goreleaser.yaml', 'builds:\n  - binary: app\ndockers: []\n')).toEqual([]);
+    // What is not read exactly builds any Dockerfile: an include, an entry or a value of another kind, a file that does not parse.
+    expect(found('.goreleaser.yaml', 'includes:\n  - from_file:\n      path: ./release/docker.yaml\n')).toEqual([[1, 'GoReleaser', []]]);
+    expect(found('.goreleaser.yaml', 'dockers:\n  - dockerfile: [a, b]\n  - just-a-string\n')).toEqual([[2, 'GoReleaser', []], [3, 'GoReleaser', []]]);
+    expect(found('.goreleaser.yaml', 'dockers: Dockerfile\n')).toEqual([[1, 'GoReleaser', []]]);
+    expect(found('.goreleaser.yaml', 'dockers:\n  - dockerfile: "Dockerfile\n')).toEqual([[2, 'GoReleaser', []]]);
+  });
+
   it('parses a bake file: each target\'s Dockerfile in its context, HCL or JSON', () => {
     const hcl = 'variable "TAG" { default = "dev" }\ngroup "default" {\n  targets = ["app"]\n}\ntarget "app" {\n  context = "svc"\n  dockerfile = "ci/Dockerfile.test"\n  tags = ["app:${TAG}"]\n}\ntarget "base" {}\n';
     expect(found('docker-bake.hcl', hcl)).toEqual([[5, 'docker buildx bake', ['svc/ci/Dockerfile.test']], [10, 'docker buildx bake', ['Dockerfile']]]);
@@ -93,10 +114,14 @@ describe('builds by build tools', () => {
     expect(rebuilt({ 'heroku.yml': 'build:\n  docker:\n    web: Dockerfile\n' })).toEqual([['heroku.yml', 3]]);
     expect(rebuilt({ 'fly.toml': 'app = "app"\nprimary_region = "ams"\n' })).toEqual([['fly.toml', 1]]);
     expect(rebuilt({ Tiltfile: "docker_build('app', '.')\n" })).toEqual([['Tiltfile', 1]]);
+    expect(rebuilt({ '.goreleaser.yaml': 'version: 2\ndockers:\n  - image_templates: ["ghcr.io/acme/app:{{ .Version }}"]\n    dockerfile: Dockerfile\n' })).toEqual([['.goreleaser.yaml', 4]]);
+    expect(rebuilt({ '.config/goreleaser.yml': 'dockers_v2:\n  - images: [ghcr.io/acme/app]\n' })).toEqual([['.config/goreleaser.yml', 2]]);
+    expect(rebuilt({ '.goreleaser.yaml': 'dockers:\n  - dockerfile: "{{ .Env.DOCKERFILE }}"\n' })).toEqual([['.goreleaser.yaml', 2]]);
     expect(rebuilt({ 'docker-bake.hcl': 'target "app" {}\n' })).toEqual([['docker-bake.hcl', 1]]);
     // Read exactly: a target or a call of another Dockerfile is no build of it; JSON bake and Cloud Build files are read too.
     expect(rebuilt({ 'docker-bake.hcl': 'target "app" {\n  dockerfile = "Dockerfile.ci"\n}\n', 'Dockerfile.ci': 'FROM alpine\n' })).toEqual([]);
     expect(rebuilt({ Tiltfile: "docker_build('app', '.', dockerfile='Dockerfile.dev')\n", 'Dockerfile.dev': 'FROM alpine\n' })).toEqual([]);
+    expect(rebuilt({ '.goreleaser.yaml': 'dockers:\n  - dockerfile: Dockerfile.release\n', 'Dockerfile.release': 'FROM alpine\nCOPY app /app\n' })).toEqual([]);
     expect(rebuilt({ 'docker-bake.json': '{\n  "target": {\n    "app": { "context": "." }\n  }\n}\n' })).toEqual([['docker-bake.json', 3]]);
     expect(rebuilt({ 'cloudbuild.json': '{\n  "steps": [{\n    "name": "gcr.io/cloud-builders/docker",\n    "args": [\n      "build",\n      "."\n    ]\n  }]\n}\n' })).toEqual([['cloudbuild.json', 2]]);
   });
