@@ -8,6 +8,7 @@ import { fileOffset } from '../src/analyze/offset-runs.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { fileKind } from '../src/kinds/registry.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
+import { removeListItems, type ListSpans } from '../src/model/list-items.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { LineIndex } from '../src/model/text.js';
 import { deleteLines } from './lines.js';
@@ -151,17 +152,26 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       if (!host.remove) return { error: 'a step would be left empty, and it cannot be removed' };
       edits.push(...host.remove);
     }
+    // Emptied items of one list (package.json scripts) go together: see ../src/model/list-items.ts.
+    // By where the list opens: the snippets' copies of it may be distinct objects (read in another thread).
+    const listsGone = new Map<number, { list: ListSpans; items: number[] }>();
     for (const [part, local] of localsByPart(script, doomed)) {
       const inner = removal(part, local);
       if ('error' in inner) return { error: `${part.snippet.label}: ${inner.error}` };
       if (emptied.has(part)) {
         if (part.snippet.host && hostsGone.has(part.snippet.host)) continue;
         if (!part.snippet.remove) return { error: `${part.snippet.label} would be left empty, and it cannot be removed` };
-        edits.push(...part.snippet.remove);
+        const item = part.snippet.listItem;
+        if (item) {
+          const gone = listsGone.get(item.list.open) ?? { list: item.list, items: [] };
+          listsGone.set(item.list.open, { list: gone.list, items: [...gone.items, item.index] });
+        }
+        else edits.push(...part.snippet.remove);
         continue;
       }
       edits.push(...toHost(part, inner, script.text));
     }
+    for (const { list, items } of listsGone.values()) edits.push(...removeListItems(list, items));
     return tidyLines(script, edits);
   },
   repairs(script, index) {

@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
+import type { ListSpans } from '../model/list-items.js';
 import type { Branch, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
 import { parseShell, shellTrees, type ShellInit, type ShellScript } from './shell.js';
 import type { Versions } from './shell/versions.js';
@@ -31,6 +32,13 @@ export interface Snippet {
   versions?: Versions;
   /** Host edits that remove the whole snippet (a recipe line, a step, a script entry), or null. */
   remove: Edit[] | null;
+  /**
+   * The snippet is item `index` of a separated list in the host (a package.json script, a
+   * member of the `scripts` object): snippets of one list emptied together go together, run by
+   * run (../model/list-items.ts), since their own `remove` edits would each claim the separator
+   * between two neighbours.
+   */
+  listItem?: { list: ListSpans; index: number };
   /** A short name for messages (`target build`, `step 3`, `script "build"`). */
   label: string;
   /**

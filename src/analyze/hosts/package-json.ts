@@ -6,7 +6,7 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
-import type { Edit } from '../../model/edits.js';
+import { removeListItems, type ListSpans } from '../../model/list-items.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { revivable } from '../../model/revivable.js';
@@ -55,12 +55,13 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   const names: string[] = [];
   const snippets: Snippet[] = [];
   const props = scriptsNode.children ?? [];
+  // The entries as a list: each goes with the comma that joined it (../../model/list-items.ts).
+  const list: ListSpans = { open: scriptsNode.offset + 1, close: scriptsNode.offset + scriptsNode.length - 1, items: props.map((p) => [p.offset, p.offset + p.length] as const) };
   for (const [k, prop] of props.entries()) {
     const [key, value] = prop.children as [Node, Node];
     if (value.type !== 'string') continue;
     const name = String(key.value);
     const { value: shell, toFile } = decodeJsonString(text, value.offset, value.length);
-    const edits = removeProperty(text, scriptsNode, props, k);
     names.push(name);
     snippets.push({
       shell,
@@ -68,7 +69,8 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
       encode: jsonEncode(),
       cwd: dir,
       vars: new Map(),
-      remove: edits,
+      remove: removeListItems(list, [k]),
+      listItem: { list, index: k },
       label: `${file} script "${name}"`,
     });
   }
@@ -100,23 +102,6 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   script.entries = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set()));
   return { script, diagnostics };
-}
-
-/**
- * Removes one script entry and only its own text (with the comma that joined it to a
- * neighbour), so that edits inside the neighbouring scripts (a removed `npm run X` call) can
- * go with it: from the previous entry's end, or up to the next entry's start when it is first.
- */
-function removeProperty(text: string, parent: Node, props: Node[], k: number): Edit[] {
-  const prop = props[k]!;
-  const end = prop.offset + prop.length;
-  if (k > 0) {
-    const prev = props[k - 1]!;
-    return [{ start: prev.offset + prev.length, end, text: '' }];
-  }
-  if (props.length > 1) return [{ start: prop.offset, end: props[1]!.offset, text: '' }];
-  // The only script: the object is left empty.
-  return [{ start: parent.offset + 1, end: parent.offset + parent.length - 1, text: '' }];
 }
 
 /** The script name an `npm run X` / `yarn run X` / `pnpm run X` command calls, or null. */

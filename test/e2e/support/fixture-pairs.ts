@@ -55,6 +55,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'npm-scripts': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'npm-chain-stream-pipe': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'npm-inspect-runtime-image': (dir, env) => exec('npm', ['run', 'image'], dir, env),
+  // Two scripts in a row, the first of the object, both emptied and removed with their calls.
+  'npm-consecutive-scripts-removed': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'passed-over-python-runs-npm': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'github-actions': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
   'github-umask-earlier-step': (dir, env) => runGithubJob(dir, '.github/workflows/image.yml', 'image', env),
