@@ -27,11 +27,11 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Edit } from '../model/edits.js';
 import { addTo } from '../model/multimap.js';
 import type { BuildStep } from '../model/setup.js';
-import { buildArgName, declaredArgs, undeclaredReach } from './build-flags.js';
+import { buildArgName, declaredArgs, PROXY_ARGS, undeclaredReach } from './build-flags.js';
 
 /** Arguments with a meaning of their own without a declaration (Docker's predefined and automatic platform arguments). */
 const PREDEFINED = new Set([
-  ...['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]),
+  ...PROXY_ARGS,
   ...['PLATFORM', 'OS', 'ARCH', 'VARIANT'].flatMap((p) => [`TARGET${p}`, `BUILD${p}`]),
 ]);
 

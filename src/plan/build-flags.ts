@@ -154,15 +154,26 @@ export function buildArgName(f: ParsedFlag): string {
 }
 
 /**
+ * Docker's predefined proxy arguments: without an ARG line, a value given to a build is in the
+ * environment of every RUN of every stage (and only there: kept out of the image's history and
+ * its cache key, not seen by any other instruction).
+ */
+export const PROXY_ARGS: ReadonlySet<string> = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]));
+
+/**
  * How a build argument no ARG declares still reaches the stages of `facts` in one build, said
  * as the rest of a message, or null: a `BUILDKIT_*` argument sets an option of the whole build
- * (its syntax, its cache, what it keeps of the context); and, given to the build whose image is
- * the final one (`final`), `SOURCE_DATE_EPOCH` sets that image's timestamps. (Docker's proxy
- * arguments reach every RUN too, but change how it fetches, not what it builds: they are kept
- * out of the cache key and the image history for that reason.)
+ * (its syntax, its cache, what it keeps of the context); a proxy argument (PROXY_ARGS) is in the
+ * environment of every RUN, where a command may read it (apt's proxy setting, a file written
+ * with it); and, given to the build whose image is the final one (`final`), `SOURCE_DATE_EPOCH`
+ * sets that image's timestamps.
  */
 export function undeclaredReach(name: string, facts: DockerfileFacts, final: boolean): string | null {
   if (/^BUILDKIT_/.test(name)) return `BuildKit reads ${name} as an option of the whole build, which would now apply to the stages of ${facts.path} too`;
+  if (PROXY_ARGS.has(name)) {
+    const run = firstRun(facts);
+    return run ? `${name} is one of Docker's predefined proxy arguments, which reach every RUN of every stage without an ARG line: it would now reach the RUN at ${run}, which ran without it` : null;
+  }
   if (name === 'SOURCE_DATE_EPOCH' && final) return `BuildKit sets the final image's timestamps from SOURCE_DATE_EPOCH, which would now apply to the image built from ${facts.path}`;
   return null;
 }
@@ -261,6 +272,43 @@ function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string
 }
 
 /**
+ * ARG_LEAK for each build argument of the runtime build `r` that would now reach the builder
+ * stages (of `builderFacts`), which were built with `builderArgs` (name → valueKey): one they
+ * declare, with another value than they got, or one that reaches them undeclared.
+ */
+export function runtimeArgLeaks(r: DockerInvocation, builderArgs: ReadonlyMap<string, string>, builderFacts: DockerfileFacts, setup: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (hint: string) => ({ file: r.cmd.file, line: r.cmd.line, setup, hint });
+  const builderDeclared = declaredArgs(builderFacts);
+  // (Given more than once, the last value is the one a build passes.)
+  const given = new Map(r.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
+  for (const [name, value] of given) {
+    if (builderDeclared.has(name) && builderArgs.get(name) !== value) {
+      out.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${builderFacts.path} declares ARG ${name}, which would now receive it`, at('Rename the ARG in one Dockerfile, or pass the same value to both builds.')));
+    }
+    const reach = builderDeclared.has(name) || builderArgs.has(name) ? null : undeclaredReach(name, builderFacts, false);
+    if (reach) out.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${reach}`, at(`Pass the same --build-arg ${name} to both builds, or migrate this setup by hand.`)));
+  }
+  return out;
+}
+
+/**
+ * ARG_LEAK for each proxy argument (PROXY_ARGS) given to one of `builds` when the command the
+ * builder's container ran (at `ranAt`) becomes a RUN of the builder stage: the container ran
+ * without any build argument, and that RUN gets every proxy argument of the one build.
+ */
+export function runStepProxyLeaks(builds: readonly { inv: DockerInvocation; which: string }[], ranAt: { file: string; line: number }, setup: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { inv, which } of builds) {
+    for (const name of new Set(inv.flags.filter((f) => f.name === '--build-arg').map(buildArgName))) {
+      if (!PROXY_ARGS.has(name)) continue;
+      out.push(diag('ARG_LEAK', 'error', `--build-arg ${name} is given to the ${which} build; ${name} is one of Docker's predefined proxy arguments, which reach every RUN of every stage without an ARG line, so it would now reach the RUN that the builder container's command (${ranAt.file}:${ranAt.line}) becomes, which ran without it`, { file: inv.cmd.file, line: inv.cmd.line, setup, hint: `Drop --build-arg ${name}, or migrate this setup by hand.` }));
+    }
+  }
+  return out;
+}
+
+/**
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
@@ -298,6 +346,9 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       if (runtimeArgs.has(name)) {
         if (runtimeArgs.get(name) !== valueKey(f)) {
           out.diagnostics.push(diag('ARG_CONFLICT', 'error', `--build-arg ${name} has different values in the builder and runtime builds, but one build can only pass one`, at(b, `Give ${name} the same value in both builds, or rename it in one Dockerfile.`)));
+        } else if (valueKey(f) === name && envOf(b, name) !== envOf(r, name)) {
+          // `--build-arg NAME` in both: each took the value its own environment had.
+          out.diagnostics.push(diag('ARG_CONFLICT', 'error', `--build-arg ${name} takes its value from the environment in both builds, where $${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build, and one build can only pass one`, at(b, `Write --build-arg ${name}=value in both builds, or give $${name} one value for both.`)));
         }
         continue;
       }
@@ -396,15 +447,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs with DOCKER_BUILDKIT=0 (the legacy builder), which cannot run ${why.join(' or ')}, which the merged build needs`, at(r, 'Build with BuildKit, or migrate this setup by hand.')));
   }
 
-  // The reverse leak: runtime build args now reach the builder stages too.
-  const builderDeclared = declaredArgs(builderFacts);
-  for (const [name, value] of runtimeArgs) {
-    if (builderDeclared.has(name) && builderArgs.get(name) !== value) {
-      out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${builderFacts.path} declares ARG ${name}, which would now receive it`, at(r, 'Rename the ARG in one Dockerfile, or pass the same value to both builds.')));
-    }
-    const reach = builderDeclared.has(name) || builderArgs.has(name) ? null : undeclaredReach(name, builderFacts, false);
-    if (reach) out.diagnostics.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${reach}`, at(r, `Pass the same --build-arg ${name} to both builds, or migrate this setup by hand.`)));
-  }
+  out.diagnostics.push(...runtimeArgLeaks(r, builderArgs, builderFacts, setup));
   if (out.carried.length > 0) out.notes.push(`${b.cmd.file}: the final build now also gets the builder build's ${out.carried.join(' ')}`);
   return out;
 }
