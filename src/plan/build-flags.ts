@@ -197,6 +197,8 @@ export function contextShadowedBy(runtime: DockerInvocation, stageNames: readonl
 }
 
 const show = (v: string | null | undefined) => (v === undefined ? 'unset' : v === null ? 'only known at run time' : JSON.stringify(v));
+/** A variable's value for a command, where unset in the script means whatever the caller's environment has. */
+const shownEnv = (v: string | null | undefined) => (v === undefined ? "the caller's" : show(v));
 
 /** Whether a Dockerfile has `RUN --mount=type=KIND`. */
 function mountsOf(facts: DockerfileFacts, kind: string): boolean {
@@ -274,15 +276,17 @@ function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string
 /**
  * ARG_LEAK for each build argument of the runtime build `r` that would now reach the builder
  * stages (of `builderFacts`), which were built with `builderArgs` (name → valueKey): one they
- * declare, with another value than they got, or one that reaches them undeclared.
+ * declare, with another value than they got, or one that reaches them undeclared. `except`:
+ * names another check reports.
  */
-export function runtimeArgLeaks(r: DockerInvocation, builderArgs: ReadonlyMap<string, string>, builderFacts: DockerfileFacts, setup: string): Diagnostic[] {
+export function runtimeArgLeaks(r: DockerInvocation, builderArgs: ReadonlyMap<string, string>, builderFacts: DockerfileFacts, setup: string, except: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (hint: string) => ({ file: r.cmd.file, line: r.cmd.line, setup, hint });
   const builderDeclared = declaredArgs(builderFacts);
   // (Given more than once, the last value is the one a build passes.)
   const given = new Map(r.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
   for (const [name, value] of given) {
+    if (except.has(name)) continue;
     if (builderDeclared.has(name) && builderArgs.get(name) !== value) {
       out.push(diag('ARG_LEAK', 'error', `--build-arg ${name} was given only to the runtime build, but ${builderFacts.path} declares ARG ${name}, which would now receive it`, at('Rename the ARG in one Dockerfile, or pass the same value to both builds.')));
     }
@@ -348,7 +352,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
           out.diagnostics.push(diag('ARG_CONFLICT', 'error', `--build-arg ${name} has different values in the builder and runtime builds, but one build can only pass one`, at(b, `Give ${name} the same value in both builds, or rename it in one Dockerfile.`)));
         } else if (valueKey(f) === name && envOf(b, name) !== envOf(r, name)) {
           // `--build-arg NAME` in both: each took the value its own environment had.
-          out.diagnostics.push(diag('ARG_CONFLICT', 'error', `--build-arg ${name} takes its value from the environment in both builds, where $${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build, and one build can only pass one`, at(b, `Write --build-arg ${name}=value in both builds, or give $${name} one value for both.`)));
+          out.diagnostics.push(diag('ARG_CONFLICT', 'error', `--build-arg ${name} takes its value from the environment in both builds, where $${name} is ${shownEnv(envOf(b, name))} for the builder build but ${shownEnv(envOf(r, name))} for the final build, and one build can only pass one`, at(b, `Write --build-arg ${name}=value in both builds, or give $${name} one value for both.`)));
         }
         continue;
       }

@@ -132,9 +132,9 @@ describe('compose services that build the runtime Dockerfile', () => {
 
   it('one passing an argument the builder declares, from another context, or with a key not reproduced refuses', () => {
     refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args:` GOFLAGS would now reach the builder stage/);
-    // A BuildKit option reaches the builder stage without an ARG; a proxy argument changes nothing it builds.
+    // A BuildKit option and a proxy argument reach the builder stage without an ARG (a proxy argument its RUNs).
     refusedAt(withCompose(['context: .', 'args:', '  BUILDKIT_SYNTAX: docker/dockerfile:1.7']), 'docker-compose.yml', 2, /`args:` BUILDKIT_SYNTAX=… would now reach the builder stage: BuildKit reads BUILDKIT_SYNTAX as an option of the whole build/);
-    expect(verdict(withCompose(['context: .', 'args:', '  HTTP_PROXY: http://proxy:3128'])).status).toBe('migrate');
+    refusedAt(withCompose(['context: .', 'args:', '  HTTP_PROXY: http://proxy:3128']), 'docker-compose.yml', 2, /`args:` HTTP_PROXY=… would now reach the builder stage: HTTP_PROXY is one of Docker's predefined proxy arguments, which reach every RUN/);
     refusedAt(withCompose(['context: ./ctx', 'dockerfile: ../Dockerfile']), 'docker-compose.yml', 2, /its context is ctx/);
     refusedAt(withCompose(['context: .', 'platforms:', '  - linux/arm64']), 'docker-compose.yml', 2, /platforms/);
     // A service that would build the stage alike does not hide one after it that would not.
