@@ -171,8 +171,8 @@ export const PROXY_ARGS: ReadonlySet<string> = new Set(['HTTP_PROXY', 'HTTPS_PRO
 export function undeclaredReach(name: string, facts: DockerfileFacts, final: boolean): string | null {
   if (/^BUILDKIT_/.test(name)) return `BuildKit reads ${name} as an option of the whole build, which would now apply to the stages of ${facts.path} too`;
   if (PROXY_ARGS.has(name)) {
-    const run = firstRun(facts);
-    return run ? `${name} is one of Docker's predefined proxy arguments, which reach every RUN of every stage without an ARG line: it would now reach the RUN at ${run}, which ran without it` : null;
+    const run = proxyReadingRun(facts);
+    return run ? `${name} is one of Docker's predefined proxy arguments, which reach every RUN of every stage without an ARG line: it would now reach the RUN at ${run}, which ran without it and reads its environment or a proxy variable` : null;
   }
   if (name === 'SOURCE_DATE_EPOCH' && final) return `BuildKit sets the final image's timestamps from SOURCE_DATE_EPOCH, which would now apply to the image built from ${facts.path}`;
   return null;
@@ -247,6 +247,29 @@ export function extractionEngines(builder: DockerInvocation, extraction: readonl
 }
 
 /** The first RUN of a Dockerfile, as `path:line`, or null. */
+/**
+ * A RUN's text that may read a proxy argument's value: it names a proxy variable (any word with
+ * "proxy" in it), or lists its environment (`env`, `printenv`, `/proc/self/environ`,
+ * `export -p`, `declare`, `typeset`, `compgen`). Docker keeps its proxy arguments out of the
+ * build cache's key: it takes a RUN's result as the same with or without them, as a command that
+ * fetches through the proxy (`apk add`, `go build`) gets the same files either way. A RUN that
+ * reads the value itself (writes it to apt's configuration, into a file) is where that does not
+ * hold. A program a RUN starts that reads the variable on its own (a script of the context) is
+ * taken as Docker's cache takes it.
+ */
+const PROXY_READER = /proxy|\benv\b|\bprintenv\b|environ|\bexport\s+-p\b|\bdeclare\b|\btypeset\b|\bcompgen\b/i;
+
+/** Whether one line of a RUN (or the text a container's command becomes) may read a proxy argument (PROXY_READER). */
+export function readsProxy(text: string): boolean {
+  return PROXY_READER.test(text);
+}
+
+/** Where the first RUN of `facts` that may read a proxy argument's value is (PROXY_READER), or null. */
+function proxyReadingRun(facts: DockerfileFacts): string | null {
+  const run = facts.instructions.find((ins) => ins.getKeyword() === 'RUN' && readsProxy(ins.getTextContent()));
+  return run ? `${facts.path}:${run.getRange().start.line + 1}` : null;
+}
+
 function firstRun(facts: DockerfileFacts): string | null {
   const run = facts.instructions.find((ins) => ins.getKeyword() === 'RUN');
   return run ? `${facts.path}:${run.getRange().start.line + 1}` : null;
@@ -306,7 +329,7 @@ export function runStepProxyLeaks(builds: readonly { inv: DockerInvocation; whic
   for (const { inv, which } of builds) {
     for (const name of new Set(inv.flags.filter((f) => f.name === '--build-arg').map(buildArgName))) {
       if (!PROXY_ARGS.has(name)) continue;
-      out.push(diag('ARG_LEAK', 'error', `--build-arg ${name} is given to the ${which} build; ${name} is one of Docker's predefined proxy arguments, which reach every RUN of every stage without an ARG line, so it would now reach the RUN that the builder container's command (${ranAt.file}:${ranAt.line}) becomes, which ran without it`, { file: inv.cmd.file, line: inv.cmd.line, setup, hint: `Drop --build-arg ${name}, or migrate this setup by hand.` }));
+      out.push(diag('ARG_LEAK', 'error', `--build-arg ${name} is given to the ${which} build; ${name} is one of Docker's predefined proxy arguments, which reach every RUN of every stage without an ARG line, so it would now reach the RUN that the builder container's command (${ranAt.file}:${ranAt.line}) becomes, which ran without it and reads its environment or a proxy variable`, { file: inv.cmd.file, line: inv.cmd.line, setup, hint: `Drop --build-arg ${name}, or migrate this setup by hand.` }));
     }
   }
   return out;

@@ -19,7 +19,7 @@ import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
-import { carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
+import { carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -547,7 +547,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed] }, localImages(script.commands), baked?.defaults);
   plan.diagnostics.push(...carry.diagnostics);
   // The command the builder's container ran is now a RUN of its stage, which the one build's proxy arguments reach.
-  const ranInRun = setup.run !== null && runStep !== null && runStep.lines.some((l) => l.startsWith('RUN '));
+  const ranInRun = setup.run !== null && runStep !== null && runStep.lines.some((l) => l.startsWith('RUN ') && readsProxy(l));
   if (ranInRun) plan.diagnostics.push(...runStepProxyLeaks([...(setup.builder.stock ? [] : [{ inv: setup.builder.inv, which: 'builder' }]), { inv: runtime.inv, which: 'runtime' }], setup.run!.at, setup.id));
   // A stock build gave no flags of its own: the runtime build's arguments alone may now reach its stage.
   if (setup.builder.stock) plan.diagnostics.push(...runtimeArgLeaks(runtime.inv, new Map(), builderFacts, setup.id, ranInRun ? PROXY_ARGS : new Set()));

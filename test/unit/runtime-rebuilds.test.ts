@@ -132,9 +132,12 @@ describe('compose services that build the runtime Dockerfile', () => {
 
   it('one passing an argument the builder declares, from another context, or with a key not reproduced refuses', () => {
     refusedAt(withCompose(['context: .', 'args:', '  GOFLAGS: -race']), 'docker-compose.yml', 2, /`args:` GOFLAGS would now reach the builder stage/);
-    // A BuildKit option and a proxy argument reach the builder stage without an ARG (a proxy argument its RUNs).
+    // A BuildKit option reaches the builder stage without an ARG; a proxy argument its RUNs, which
+    // matters only where one reads it (`go build` fetches through it, as Docker's cache assumes).
     refusedAt(withCompose(['context: .', 'args:', '  BUILDKIT_SYNTAX: docker/dockerfile:1.7']), 'docker-compose.yml', 2, /`args:` BUILDKIT_SYNTAX=… would now reach the builder stage: BuildKit reads BUILDKIT_SYNTAX as an option of the whole build/);
-    refusedAt(withCompose(['context: .', 'args:', '  HTTP_PROXY: http://proxy:3128']), 'docker-compose.yml', 2, /`args:` HTTP_PROXY=… would now reach the builder stage: HTTP_PROXY is one of Docker's predefined proxy arguments, which reach every RUN/);
+    expect(verdict(withCompose(['context: .', 'args:', '  HTTP_PROXY: http://proxy:3128'])).status).toBe('migrate');
+    const readsProxy = { 'Dockerfile.build': BUILDER.replace('RUN go build -o /out/app .', 'RUN go build -o /out/app . && echo "$HTTP_PROXY" > /out/via') };
+    refusedAt({ ...withCompose(['context: .', 'args:', '  HTTP_PROXY: http://proxy:3128']), ...readsProxy }, 'docker-compose.yml', 2, /`args:` HTTP_PROXY=… would now reach the builder stage: HTTP_PROXY is one of Docker's predefined proxy arguments, which reach every RUN/);
     refusedAt(withCompose(['context: ./ctx', 'dockerfile: ../Dockerfile']), 'docker-compose.yml', 2, /its context is ctx/);
     refusedAt(withCompose(['context: .', 'platforms:', '  - linux/arm64']), 'docker-compose.yml', 2, /platforms/);
     // A service that would build the stage alike does not hide one after it that would not.
