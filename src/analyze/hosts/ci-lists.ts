@@ -2,7 +2,8 @@
  * CI files whose shell is a list of command strings, each list item a snippet (read with the
  * `yaml` Document API, comments and layout kept since only the shell text is edited): the
  * helpers Travis CI (./travis.ts) shares, and Bitbucket Pipelines (`bitbucket-pipelines.yml`:
- * each step's `script:` in one shell, each step its own machine).
+ * each step's `script:` in one shell, then its `after-script:` in another from the clone, each
+ * step its own machine).
  */
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
@@ -99,7 +100,8 @@ export function parseBitbucket(file: string, text: string): { script: EmbeddedSc
   const groups = steps.map(({ step }) => {
     const name = step.get('name');
     const label = `${file} step ${typeof name === 'string' ? `"${name}"` : `at line ${lineOf(text, step.range?.[0] ?? 0)}`}`;
-    return addList(r, step.get('script', true), new Map(), label, false);
+    // `after-script:` runs next, after a failed script too, in a shell of its own from the clone.
+    return [...addList(r, step.get('script', true), new Map(), label, false), ...addList(r, step.get('after-script', true), new Map(), `${label} after-script`, false)];
   });
   return finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
 }

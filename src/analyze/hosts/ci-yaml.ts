@@ -351,6 +351,15 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     const isJob = (jp: (typeof root.items)[number]) => { const n = isScalar(jp.key) ? String(jp.key.value) : ''; return n !== '' && !n.startsWith('.') && !GITLAB_RESERVED.has(n) && isMap(jp.value); };
     const sharing = defaultBefore ? root.items.filter((jp) => isJob(jp) && !(jp.value as YAMLMap).has('before_script')).map((jp) => String((jp.key as Scalar).value)) : [];
     const defaultWhere = root.getIn(['default', 'before_script'], true) ? '`default: before_script`' : 'the top-level `before_script`';
+    const afterJobs = root.items.filter((jp) => isJob(jp) && gitlabAfterScript(root, jp.value as YAMLMap).items.some((i) => i.from === 'default')).map((jp) => String((jp.key as Scalar).value));
+    const defaultAfter = (root.getIn(['default', 'after_script'], true) ?? root.get('after_script', true)) as { range?: number[] } | undefined;
+    const sharedAfter = afterJobs.length > 1 ? `${root.getIn(['default', 'after_script'], true) ? '`default: after_script`' : 'the top-level `after_script`'} (${file}:${lines.lineOf(defaultAfter?.range?.[0] ?? 0)}), which the jobs ${afterJobs.join(', ')} all run` : undefined;
+    const afterNotRead = (at: unknown, message: string) =>
+      diag('SHELL_NOT_READ', 'warning', `${message}; it runs after the job's script, so it may use the extracted files, the builder image or the container the migration removes`, {
+        file,
+        line: lines.lineOf((at as { range?: number[] }).range?.[0] ?? 0),
+        hint: 'Write the job\'s after_script as plain command strings in this file, or migrate this job by hand.',
+      });
     const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf((defaultBefore as { range?: number[] }).range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
     for (const jp of root.items) {
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
@@ -368,6 +377,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         continue;
       }
       const before = job.get('before_script', true) ?? defaultBefore;
+      const after = gitlabAfterScript(root, job);
       for (const list of [before, job.get('script', true)]) {
         const items = isSeq(list) ? list.items : list ? [list] : [];
         for (const it of items) {
@@ -380,6 +390,22 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           }
         }
       }
+      // `after_script` runs next, after a failed script too, in a shell of its own: from the
+      // project folder again, with the job's variables and none the script set.
+      let opened = false;
+      for (const it of after.items) {
+        const id = snippets.length;
+        const range = it.own ? itemLines(text, it.node.range![0], it.node.range![1]) : null;
+        if (!add(it.node, range, '', vars, `${file} job ${name} after_script`, opened)) {
+          unread.push({ sequence: groups.length, diagnostic: afterNotRead(it.node, `${file} job ${name} after_script item at line ${lines.lineOf(it.node.range?.[0] ?? 0)} is not shell text the tool reads`) });
+          continue;
+        }
+        opened = true;
+        const where = it.from === 'default' ? sharedAfter : it.own ? undefined : `${file}:${lines.lineOf(it.node.range![0])}, text the YAML file writes once and reuses`;
+        if (where) snippets[id]!.shared = where;
+        group.push(id);
+      }
+      if (after.unknown) unread.push({ sequence: groups.length, diagnostic: afterNotRead(job, `${file} job ${name} ${after.unknown}`) });
       groups.push(group);
       jobNames.push(name);
     }
@@ -390,4 +416,99 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   diagnostics.push(...parsed);
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics };
+}
+
+/** Where a GitLab job's `after_script` item comes from: the job's own list, `default:` (or the top level), or text the YAML reuses (an anchor, a template the job extends, a `!reference`). */
+export interface AfterItem {
+  node: Scalar;
+  /** The item is written in the job's own `after_script` list: editing it changes this job alone. */
+  own: boolean;
+  from: 'job' | 'default' | 'reused';
+}
+
+/**
+ * The `after_script` a GitLab job runs, item by item: its own (through `<<:` merges and the
+ * templates it `extends:` in this file, the later one winning), else the `default:` or top-level
+ * one unless `inherit: default:` turns it off. `unknown` says why some of it cannot be known
+ * (a template or `!reference` not in this file, an item that is not a string).
+ */
+export function gitlabAfterScript(root: YAMLMap, job: YAMLMap): { items: AfterItem[]; unknown?: string } {
+  const doc = { root };
+  const found = jobKey(doc, job, 'after_script', new Set());
+  if ('unknown' in found) return { items: [], unknown: found.unknown };
+  if (found.node !== undefined) return flatten(doc, found.node, found.own ? 'job' : 'reused', found.own);
+  const inherit = jobKey(doc, job, 'inherit', new Set());
+  const inheritDefault: unknown = 'node' in inherit && isMap(inherit.node) ? inherit.node.get('default', true) : undefined;
+  const listed = isSeq(inheritDefault) ? inheritDefault.items.some((i) => isScalar(i) && i.value === 'after_script') : true;
+  const off = (isScalar(inheritDefault) && inheritDefault.value === false) || !listed;
+  if (off) return { items: [] };
+  const def = root.getIn(['default', 'after_script'], true) ?? root.get('after_script', true);
+  return def === undefined || def === null ? { items: [] } : flatten(doc, def, 'default', false);
+}
+
+type KeyFound = { node: unknown; own: boolean } | { unknown: string };
+
+/** A key of a GitLab job as GitLab merges it: the job's own, its `<<:` merges, then the templates it extends (the last one first). */
+function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAMLMap>): KeyFound {
+  if (seen.has(job)) return { node: undefined, own: false };
+  seen.add(job);
+  const own = job.get(key, true);
+  if (own !== undefined) return { node: own, own: seen.size === 1 };
+  for (const pair of job.items) {
+    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
+    const merged = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const m of merged) {
+      const target = resolveAlias(doc, m);
+      if (!isMap(target)) return { unknown: `merges in (\`<<:\`) something that is no map, so its ${key} is not known` };
+      const inner = jobKey(doc, target, key, seen);
+      if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
+    }
+  }
+  const ext = job.get('extends', true);
+  const names = isSeq(ext) ? ext.items : ext === undefined || ext === null ? [] : [ext];
+  for (const n of [...names].reverse()) {
+    const templateName = isScalar(n) ? String(n.value) : null;
+    const template = templateName === null ? null : doc.root.get(templateName, true);
+    if (!isMap(template)) return { unknown: `extends ${templateName === null ? 'a template' : `\`${templateName}\``}, which is not in this file (an \`include:\` may give it), so its ${key} is not known` };
+    const inner = jobKey(doc, template, key, seen);
+    if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
+  }
+  return { node: undefined, own: false };
+}
+
+function resolveAlias(doc: { root: YAMLMap }, n: unknown): unknown {
+  if (!yaml().isAlias(n)) return n;
+  // The anchor's node: the alias's source names it, and anchors are unique enough in CI files.
+  let target: unknown;
+  yaml().visit(doc.root, { Node: (_k, node) => { if ((node as { anchor?: string }).anchor === n.source && target === undefined) target = node; } });
+  return target;
+}
+
+/** The items of an `after_script` value: a string, a list, lists nested through anchors, `!reference` tags to this file's keys. */
+function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'], own: boolean, depth = 0): { items: AfterItem[]; unknown?: string } {
+  const items: AfterItem[] = [];
+  if (depth > 20) return { items, unknown: 'nests its after_script too deep to follow' };
+  if (node === undefined || node === null) return { items };
+  if (yaml().isAlias(node)) return flatten(doc, resolveAlias(doc, node), 'reused', false, depth + 1);
+  if (isScalar(node)) {
+    if (node.value === null) return { items };
+    if (typeof node.value !== 'string' || !node.range) return { items, unknown: `has an after_script item that is no command string` };
+    return { items: [{ node, own, from }] };
+  }
+  if (isSeq(node)) {
+    if (node.tag === '!reference') {
+      const path = node.items.map((i) => (isScalar(i) ? String(i.value) : null));
+      const target = path.includes(null) ? undefined : doc.root.getIn(path as string[], true);
+      if (target === undefined) return { items, unknown: `has a \`!reference [${path.join(', ')}]\` in its after_script that is not in this file, so those commands are not known` };
+      return flatten(doc, target, 'reused', false, depth + 1);
+    }
+    for (const it of node.items) {
+      // An item nested in a list is written elsewhere (an anchor's list): not the job's own.
+      const inner = isScalar(it) ? flatten(doc, it, from, own, depth + 1) : flatten(doc, it, 'reused', false, depth + 1);
+      items.push(...inner.items);
+      if (inner.unknown) return { items, unknown: inner.unknown };
+    }
+    return { items };
+  }
+  return { items, unknown: 'has an after_script that is neither a command nor a list of commands' };
 }

@@ -2,7 +2,9 @@
  * Travis CI (`.travis.yml`). A job's phases run in one shell from the repository root, so a `cd`
  * carries over to the next item and phase, in Travis's order: before_install, install,
  * before_script, script, after_success, then the deploy (`before_deploy`, each `deploy:` entry,
- * `after_deploy`). A `provider: script` deploy is shell; a deploy with `on:` conditions runs on
+ * `after_deploy`), and `after_script` last. `after_failure`, which runs instead of after_success
+ * and the deploy when the script failed, is read before after_script in a branch of its own
+ * (src/analyze/conditions.ts), so a setup with a step there is refused (CONDITIONAL_STEP). A `provider: script` deploy is shell; a deploy with `on:` conditions runs on
  * some builds only, so a setup whose steps are in it is refused (CONDITIONAL_STEP). Another
  * provider is not shell: one that names a path (`file:`, `local_dir:`) may read the artifact,
  * so the setups of its job are refused (SHELL_NOT_READ).
@@ -44,6 +46,8 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   const unread: { job: number; diagnostic: Diagnostic }[] = [];
   /** A job's own snippet that follows a phase it inherits: the shell it starts in is that phase's end. */
   const joins: { job: number; after: number; at: number; env: ReadonlyMap<string, string | null> }[] = [];
+  /** A job's after_failure: the snippets that end its script and its success path, to check it starts and ends as they do. */
+  const failures: { job: number; scriptEnd: number; successEnd: number; ids: number[]; label: string }[] = [];
   for (const [j, job] of jobs.entries()) {
     const ownEnv = job.own ? travisEnv(get(job.own, 'env')) : new Map<string, string | null>();
     const vars = job.own ? new Map([...rootVars, ...ownEnv]) : rootVars;
@@ -61,7 +65,11 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
       read.set(node, ids);
       return ids;
     };
-    for (const name of TRAVIS_PHASES) group.push(...phase(job.get(name), name));
+    let scriptEnd = -1;
+    for (const name of TRAVIS_PHASES) {
+      if (name === 'after_success') scriptEnd = group[group.length - 1] ?? -1;
+      group.push(...phase(job.get(name), name));
+    }
     const deploys = list(job.get('deploy')).filter(isMap);
     if (deploys.length > 0) {
       const before = group.length;
@@ -82,6 +90,14 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
       const on = deploys.filter((d) => get(d, 'on') !== undefined);
       if (on.length > 0) conditional.push({ job: j, snippets: group.slice(before), label: `${where} deploy` });
     }
+    // `after_failure` runs instead of after_success and the deploy, only when the script failed:
+    // read after them, in a branch of its own, from the shell the script left (checked below).
+    const successEnd = group[group.length - 1] ?? -1;
+    const failure = phase(job.get('after_failure'), 'after_failure');
+    for (const id of failure) r.snippets[id]!.branches = [{ id: `travis-after-failure:${j}`, where: 'in after_failure (it runs only when the script failed)' }];
+    if (failure.length > 0) failures.push({ job: j, scriptEnd, successEnd, ids: failure, label: `${where} after_failure` });
+    // `after_script` runs last, whatever the script gave.
+    group.push(...failure, ...phase(job.get('after_script'), 'after_script'));
     groups.push(group);
   }
   const out = finish(file, 'travis-ci', text, r, groups, jobs.map((j) => j.name), diagnostics);
@@ -106,6 +122,18 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     const start = r.snippets[jn.at]!;
     if (before && before.cwd === start.cwd && sameVars(new Map([...before.vars, ...jn.env]), start.vars)) continue;
     steps.push({ sequence: jn.job, diagnostic: diag('SHELL_NOT_READ', 'warning', `${start.label} runs after a phase the job inherits from the root, which changes the folder or the variables; the tool does not follow that shell across the two`, { file, line: lineOf(text, fileOffset(start.toFile, 0) ?? 0), hint: 'Give the job its own copy of the phase, or migrate this build by hand.' }) });
+  }
+  // after_failure is read after after_success and the deploy, and after_script after it: the
+  // reading holds only when neither path changes the folder or the variables on the way.
+  const endOf = (id: number) => (id < 0 ? null : script.parts.find((p) => p.snippet === r.snippets[id])?.script.final ?? null);
+  for (const f of failures) {
+    const scriptEnd = endOf(f.scriptEnd);
+    const successEnd = endOf(f.successEnd);
+    const failureEnd = endOf(f.ids[f.ids.length - 1]!);
+    const same = (a: typeof scriptEnd, b: typeof scriptEnd) => a === b || (a !== null && b !== null && a.cwd === b.cwd && sameVars(a.vars, b.vars));
+    if (same(scriptEnd, successEnd) && same(successEnd, failureEnd)) continue;
+    const start = r.snippets[f.ids[0]!]!;
+    steps.push({ sequence: f.job, diagnostic: diag('SHELL_NOT_READ', 'warning', `${f.label} runs in the shell the script left, and after_success, the deploy or after_failure itself changes the folder or the variables; the tool reads the two paths in one line, so it does not follow that shell`, { file, line: lineOf(text, fileOffset(start.toFile, 0) ?? 0), hint: 'Keep folder changes and variable settings out of after_success, the deploy phases and after_failure, or migrate this build by hand.' }) });
   }
   if (steps.length > 0) script.unread = [...(script.unread ?? []), ...steps];
   return out;

@@ -4,7 +4,8 @@
  * `install` and `before_script` (the first failing command ends the job), `script` (every
  * command runs; the job fails if one did), `after_success` (its failures do not count), and the
  * `provider: script` deploys with no `on:` conditions between `before_deploy` and `after_deploy`
- * (a failure ends the job). A deploy with `on:` conditions runs on chosen builds only, and another
+ * (a failure ends the job), then `after_script` (its failures do not count; `after_failure` runs
+ * only after a failed script, whose run is refused anyway). A deploy with `on:` conditions runs on chosen builds only, and another
  * provider is not shell: neither is run here. Jobs are named as in src/model/travis-jobs.ts
  * (`default`, `include N`), each inheriting the root's keys it does not set. What only Travis
  * gives makes the job one that cannot run here: encrypted values, an `env:` matrix of several
@@ -54,7 +55,7 @@ export function travisSteps(text: string, job: string): EntryStep[] | { none: st
   if (items(get('os')).includes('windows')) return why('it runs on Windows');
   const language = String(get('language') ?? 'ruby');
   const phases: Record<string, string[]> = {};
-  for (const name of [...TRAVIS_PHASES, 'before_deploy', 'after_deploy']) {
+  for (const name of [...TRAVIS_PHASES, 'before_deploy', 'after_deploy', 'after_script']) {
     const p = phase(get, name);
     if ('none' in p) return why(p.none);
     phases[name] = p;
@@ -82,6 +83,7 @@ export function travisSteps(text: string, job: string): EntryStep[] | { none: st
     runAllThenFail(phases['script']!),
     ignoringFailure(phases['after_success']!),
     deploy.length > 0 ? stopOnFailure([...phases['before_deploy']!, ...deploy, ...phases['after_deploy']!]) : '',
+    ignoringFailure(phases['after_script']!),
     'exit 0\n',
   ].join('');
   return [{ argv: ['bash', '-c', shell], cwd: '', env: { CI: 'true', TRAVIS: 'true', CONTINUOUS_INTEGRATION: 'true' }, label: `job ${job}` }];
