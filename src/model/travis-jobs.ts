@@ -10,8 +10,11 @@
  * (plain values) name the same jobs.
  */
 
-/** The Travis phases that run shell commands before the deploy, in the order they run. */
-export const TRAVIS_PHASES = ['before_install', 'install', 'before_script', 'script', 'after_success'] as const;
+/**
+ * The Travis phases that run shell commands before the deploy, in the order they run
+ * (`before_cache` only when the job caches, which --verify does not run).
+ */
+export const TRAVIS_PHASES = ['before_install', 'install', 'before_script', 'script', 'before_cache', 'after_success'] as const;
 
 /** Keys of a deploy provider that name a file or folder it reads from the build's working tree. */
 export const DEPLOY_PATH_KEYS = ['file', 'file_glob', 'local_dir', 'local-dir', 'dir', 'folder', 'zip_file', 'artifact', 'bucket_path_source'] as const;

@@ -395,7 +395,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       let opened = false;
       for (const it of after.items) {
         const id = snippets.length;
-        const range = it.own ? itemLines(text, it.node.range![0], it.node.range![1]) : null;
+        const range = it.own && it.listed ? itemLines(text, it.node.range![0], it.node.range![1]) : null;
         if (!add(it.node, range, '', vars, `${file} job ${name} after_script`, opened)) {
           unread.push({ sequence: groups.length, diagnostic: afterNotRead(it.node, `${file} job ${name} after_script item at line ${lines.lineOf(it.node.range?.[0] ?? 0)} is not shell text the tool reads`) });
           continue;
@@ -405,7 +405,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         if (where) snippets[id]!.shared = where;
         group.push(id);
       }
-      if (after.unknown) unread.push({ sequence: groups.length, diagnostic: afterNotRead(job, `${file} job ${name} ${after.unknown}`) });
+      if (after.unknown) unread.push({ sequence: groups.length, diagnostic: afterNotRead(after.at ?? job, `${file} job ${name} ${after.unknown}`) });
       groups.push(group);
       jobNames.push(name);
     }
@@ -424,6 +424,8 @@ export interface AfterItem {
   /** The item is written in the job's own `after_script` list: editing it changes this job alone. */
   own: boolean;
   from: 'job' | 'default' | 'reused';
+  /** The item is a list item (a lone string has no item lines to remove). */
+  listed: boolean;
 }
 
 /**
@@ -432,10 +434,10 @@ export interface AfterItem {
  * one unless `inherit: default:` turns it off. `unknown` says why some of it cannot be known
  * (a template or `!reference` not in this file, an item that is not a string).
  */
-export function gitlabAfterScript(root: YAMLMap, job: YAMLMap): { items: AfterItem[]; unknown?: string } {
+export function gitlabAfterScript(root: YAMLMap, job: YAMLMap): { items: AfterItem[]; unknown?: string; at?: unknown } {
   const doc = { root };
   const found = jobKey(doc, job, 'after_script', new Set());
-  if ('unknown' in found) return { items: [], unknown: found.unknown };
+  if ('unknown' in found) return { items: [], unknown: found.unknown, at: found.at };
   if (found.node !== undefined) return flatten(doc, found.node, found.own ? 'job' : 'reused', found.own);
   const inherit = jobKey(doc, job, 'inherit', new Set());
   const inheritDefault: unknown = 'node' in inherit && isMap(inherit.node) ? inherit.node.get('default', true) : undefined;
@@ -446,7 +448,7 @@ export function gitlabAfterScript(root: YAMLMap, job: YAMLMap): { items: AfterIt
   return def === undefined || def === null ? { items: [] } : flatten(doc, def, 'default', false);
 }
 
-type KeyFound = { node: unknown; own: boolean } | { unknown: string };
+type KeyFound = { node: unknown; own: boolean } | { unknown: string; at: unknown };
 
 /** A key of a GitLab job as GitLab merges it: the job's own, its `<<:` merges, then the templates it extends (the last one first). */
 function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAMLMap>): KeyFound {
@@ -459,7 +461,7 @@ function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAM
     const merged = isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const m of merged) {
       const target = resolveAlias(doc, m);
-      if (!isMap(target)) return { unknown: `merges in (\`<<:\`) something that is no map, so its ${key} is not known` };
+      if (!isMap(target)) return { unknown: `merges in (\`<<:\`) something that is no map, so its ${key} is not known`, at: m };
       const inner = jobKey(doc, target, key, seen);
       if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
     }
@@ -469,7 +471,7 @@ function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAM
   for (const n of [...names].reverse()) {
     const templateName = isScalar(n) ? String(n.value) : null;
     const template = templateName === null ? null : doc.root.get(templateName, true);
-    if (!isMap(template)) return { unknown: `extends ${templateName === null ? 'a template' : `\`${templateName}\``}, which is not in this file (an \`include:\` may give it), so its ${key} is not known` };
+    if (!isMap(template)) return { unknown: `extends ${templateName === null ? 'a template' : `\`${templateName}\``}, which is not in this file (an \`include:\` may give it), so its ${key} is not known`, at: n };
     const inner = jobKey(doc, template, key, seen);
     if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
   }
@@ -485,30 +487,30 @@ function resolveAlias(doc: { root: YAMLMap }, n: unknown): unknown {
 }
 
 /** The items of an `after_script` value: a string, a list, lists nested through anchors, `!reference` tags to this file's keys. */
-function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'], own: boolean, depth = 0): { items: AfterItem[]; unknown?: string } {
+function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'], own: boolean, depth = 0): { items: AfterItem[]; unknown?: string; at?: unknown } {
   const items: AfterItem[] = [];
-  if (depth > 20) return { items, unknown: 'nests its after_script too deep to follow' };
+  if (depth > 20) return { items, unknown: 'nests its after_script too deep to follow', at: node };
   if (node === undefined || node === null) return { items };
   if (yaml().isAlias(node)) return flatten(doc, resolveAlias(doc, node), 'reused', false, depth + 1);
   if (isScalar(node)) {
     if (node.value === null) return { items };
-    if (typeof node.value !== 'string' || !node.range) return { items, unknown: `has an after_script item that is no command string` };
-    return { items: [{ node, own, from }] };
+    if (typeof node.value !== 'string' || !node.range) return { items, unknown: 'has an after_script item that is no command string', at: node };
+    return { items: [{ node, own, from, listed: depth > 0 }] };
   }
   if (isSeq(node)) {
     if (node.tag === '!reference') {
       const path = node.items.map((i) => (isScalar(i) ? String(i.value) : null));
       const target = path.includes(null) ? undefined : doc.root.getIn(path as string[], true);
-      if (target === undefined) return { items, unknown: `has a \`!reference [${path.join(', ')}]\` in its after_script that is not in this file, so those commands are not known` };
+      if (target === undefined) return { items, unknown: `has a \`!reference [${path.join(', ')}]\` in its after_script that is not in this file, so those commands are not known`, at: node };
       return flatten(doc, target, 'reused', false, depth + 1);
     }
     for (const it of node.items) {
       // An item nested in a list is written elsewhere (an anchor's list): not the job's own.
       const inner = isScalar(it) ? flatten(doc, it, from, own, depth + 1) : flatten(doc, it, 'reused', false, depth + 1);
       items.push(...inner.items);
-      if (inner.unknown) return { items, unknown: inner.unknown };
+      if (inner.unknown) return { items, unknown: inner.unknown, at: inner.at };
     }
     return { items };
   }
-  return { items, unknown: 'has an after_script that is neither a command nor a list of commands' };
+  return { items, unknown: 'has an after_script that is neither a command nor a list of commands', at: node };
 }

@@ -1,7 +1,7 @@
 /**
  * Travis CI (`.travis.yml`). A job's phases run in one shell from the repository root, so a `cd`
  * carries over to the next item and phase, in Travis's order: before_install, install,
- * before_script, script, after_success, then the deploy (`before_deploy`, each `deploy:` entry,
+ * before_script, script, before_cache, after_success, then the deploy (`before_deploy`, each `deploy:` entry,
  * `after_deploy`), and `after_script` last. `after_failure`, which runs instead of after_success
  * and the deploy when the script failed, is read before after_script in a branch of its own
  * (src/analyze/conditions.ts), so a setup with a step there is refused (CONDITIONAL_STEP). A `provider: script` deploy is shell; a deploy with `on:` conditions runs on
@@ -67,7 +67,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     };
     let scriptEnd = -1;
     for (const name of TRAVIS_PHASES) {
-      if (name === 'after_success') scriptEnd = group[group.length - 1] ?? -1;
+      if (name === 'before_cache') scriptEnd = group[group.length - 1] ?? -1;
       group.push(...phase(job.get(name), name));
     }
     const deploys = list(job.get('deploy')).filter(isMap);
