@@ -73,7 +73,7 @@ export const CODES = {
   ARTIFACT_VOLUME: 'A volume is mounted at, over or under the path copied out of the builder container.',
   FILES_COPIED_IN: 'Host files are copied into the builder container before its files are copied out.',
   SCRIPT_EDIT_UNSAFE: 'A script cannot be edited safely at this place.',
-  SHARED_CI_SCRIPT: 'A command the migration would change is in CI text several jobs run (GitLab\'s default before_script), so the change would reach the other jobs too.',
+  SHARED_CI_SCRIPT: 'A command the migration would change is in CI text several jobs run (GitLab\'s default before_script or after_script, a template several jobs extend), so the change would reach the other jobs too.',
   SCRIPT_REREAD_FAILED: 'A rewritten script, read again with its own parser, does not parse or does not hold exactly the planned commands.',
   STOCK_BUILD_UNSUPPORTED: 'A build run in a stock image with the sources mounted uses something a build stage cannot give it.',
   STREAM_TTY: 'A stream extraction (docker run … cat /p > f) ran with -t, which corrupts the file it wrote.',

@@ -64,6 +64,12 @@ describe('Travis CI', () => {
     expect(r.out).toBe(`${fs.realpathSync(r.dir)}/sub\ndone\n`);
   });
 
+  it('runs after_script last, in the same shell, its failures ignored', () => {
+    const r = runHere(travisSteps('language: minimal\nscript:\n  - mkdir sub && cd sub\nafter_success:\n  - echo success\nafter_script:\n  - false\n  - basename "$PWD"\n', 'default'));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('success\nsub\n');
+  });
+
   it('cannot run secrets, an env matrix, a language default or Windows here', () => {
     expect(travisSteps('language: minimal\nenv:\n  global:\n    - secure: abc\nscript: true\n', 'default')).toEqual({ none: expect.stringMatching(/encrypted/) });
     expect(travisSteps('language: minimal\nenv:\n  - A=1\n  - A=2\nscript: true\n', 'default')).toEqual({ none: expect.stringMatching(/matrix makes 2 jobs/) });
