@@ -28,7 +28,7 @@ import { decideSharedBase } from './shared-base.js';
 import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
-import { runStepLines } from './run-step.js';
+import { runStepLines, runtimeReadsRanStage } from './run-step.js';
 import { REFUSED_HINT } from './runtime-rebuilds.js';
 import { plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { hostChmodFiles, innerModes, type InnerMode } from './inner-modes.js';
@@ -497,6 +497,11 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
   const runStep = setup.run && builderStage >= 0 ? runStepLines(setup.run, builderFacts, builderStage, setup.artifacts.map((a) => a.containerPath), setup.id) : null;
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
+  if (runStep && runStep.lines.length > 0 && setup.run) {
+    // The build the container ran is now a step of the builder stage: a runtime reference to
+    // the builder image would read it too.
+    plan.diagnostics.push(...runtimeReadsRanStage(runtimeFacts, setup.builder.tags, setup.run, setup.id));
+  }
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv)) : null;
   if (inner) {
     plan.diagnostics.push(...inner.diagnostics);

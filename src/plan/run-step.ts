@@ -183,3 +183,26 @@ function stageUser(facts: DockerfileFacts, stage: StageFacts): { user: string } 
   if (NO_ENTRYPOINT.test(canonicalImage(root.image))) return null;
   return { why: `${facts.path} declares no USER (the one ${root.image} runs as is not known)` };
 }
+
+/**
+ * A runtime `FROM <builder tag>` or `COPY --from=<builder tag>` read the builder image as its
+ * build left it, before its container ran. The merge makes each such reference name the builder
+ * stage (transforms/dockerfile-merge.ts), which now also runs that container's build: the image
+ * would hold what the build wrote, and the environment and folder it ran with. Refused, one
+ * diagnostic per reference.
+ */
+export function runtimeReadsRanStage(runtime: DockerfileFacts, builderTags: readonly string[], run: RunStep, setup: string): Diagnostic[] {
+  const tags = new Set(builderTags);
+  const refs = [
+    ...runtime.stages.filter((s) => tags.has(canonicalImage(s.image))).map((s) => ({ text: `FROM ${s.image}`, line: s.from.line })),
+    ...runtime.copies.filter((c) => c.from !== null && tags.has(canonicalImage(c.from.value))).map((c) => ({ text: `${c.keyword} --from=${c.from!.value}`, line: c.line })),
+  ];
+  return refs.map((r) =>
+    diag('BUILDER_TAG_USED', 'error', `\`${r.text}\` (${runtime.path}:${r.line}) reads the builder image as its build left it, before its container ran (${run.at.file}:${run.at.line}); merged, it would read the builder stage, which now also runs that container's build, so the image would hold what the build wrote and the environment it ran with`, {
+      file: runtime.path,
+      line: r.line,
+      setup,
+      hint: 'Build the runtime image from the base image the builder starts from (or copy only the build\'s files), or migrate this setup by hand.',
+    }),
+  );
+}
