@@ -29,6 +29,7 @@ import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
 import { runStepLines, runtimeReadsRanStage } from './run-step.js';
+import { runFailureIgnored } from './run-failure.js';
 import { REFUSED_HINT } from './runtime-rebuilds.js';
 import { plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { hostChmodFiles, innerModes, type InnerMode } from './inner-modes.js';
@@ -499,8 +500,11 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (runStep) plan.diagnostics.push(...runStep.diagnostics);
   if (runStep && runStep.lines.length > 0 && setup.run) {
     // The build the container ran is now a step of the builder stage: a runtime reference to
-    // the builder image would read it too.
+    // the builder image would read it too, and its failure would fail the merged build.
     plan.diagnostics.push(...runtimeReadsRanStage(runtimeFacts, setup.builder.tags, setup.run, setup.id));
+    const runScript = analysis.scripts.get(setup.run.at.file);
+    const ignored = runScript ? runFailureIgnored(setup, runScript) : null;
+    if (ignored) plan.diagnostics.push(ignored);
   }
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv)) : null;
   if (inner) {

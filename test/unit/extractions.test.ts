@@ -69,18 +69,19 @@ describe('extraction variants', () => {
   });
 
   it('a build at run time: docker run --name, -e and -w become WORKDIR, ENV and an exec-form RUN', () => {
-    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker run --name x -e CGO_ENABLED=0 -w /src app:build go build -o /out/app .\ndocker cp x:/out/app ./app\ndocker rm x\n${FINAL}`, {
+    // (set -e: the script stops when the build fails, as the merged build does)
+    const out = migrate(`set -e\ndocker build -t app:build -f Dockerfile.build .\ndocker run --name x -e CGO_ENABLED=0 -w /src app:build go build -o /out/app .\ndocker cp x:/out/app ./app\ndocker rm x\n${FINAL}`, {
       'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\n',
     });
-    expect(out['build.sh']).toBe(FINAL);
+    expect(out['build.sh']).toBe(`set -e\n${FINAL}`);
     expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nWORKDIR /src\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\nCMD ["app"]\n');
   });
 
   it("a build at run time by the image's own CMD, through create + start", () => {
-    const out = migrate(`docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker start -a x\ndocker cp x:/out/app ./app\ndocker rm x\n${FINAL}`, {
+    const out = migrate(`set -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker start -a x\ndocker cp x:/out/app ./app\ndocker rm x\n${FINAL}`, {
       'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nCMD go build -o /out/app .\n',
     });
-    expect(out['build.sh']).toBe(FINAL);
+    expect(out['build.sh']).toBe(`set -e\n${FINAL}`);
     expect(out['Dockerfile']).toContain('CMD go build -o /out/app .\nRUN ["/bin/sh", "-c", "go build -o /out/app ."]\n');
   });
 
@@ -204,11 +205,11 @@ describe('builds that write straight into a mounted folder', () => {
   });
 
   it('the builder stage creates the folder and runs the same command', () => {
-    const f = files(RUN('docker run --rm -v "$PWD/out:/out" -e CGO_ENABLED=0 app:build go build -o /out/app .'));
+    const f = files(`set -e\n${RUN('docker run --rm -v "$PWD/out:/out" -e CGO_ENABLED=0 app:build go build -o /out/app .')}`);
     const plan = planFiles(f);
     expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
     const out = applied(f, plan);
-    expect(out['build.sh']).toBe('docker build -t app:latest .\n');
+    expect(out['build.sh']).toBe('set -e\ndocker build -t app:latest .\n');
     expect(out['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN ["mkdir", "-p", "/out"]\nENV CGO_ENABLED="0"\nRUN ["go", "build", "-o", "/out/app", "."]\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
 

@@ -280,7 +280,7 @@ const OLD_CALLS: Record<string, RegExp[]> = {
     /^docker run .*-e CGO_ENABLED=0 -v \S+\/bin:\/dist \S+_builder go build -o \/dist\/greeter \.$/m,
     /^docker-compose build app$/m,
   ],
-  'compose-up': [/^docker compose up builder$/m, /^docker run --rm -w \/src --entrypoint go -v \S+\/out:\/out \S+_builder build -o \/out\/ledger \.$/m],
+  'compose-up': [/^docker compose up --exit-code-from builder builder$/m, /^docker run --rm -w \/src --entrypoint go -v \S+\/out:\/out \S+_builder build -o \/out\/ledger \.$/m],
   'stock-image-compose': [/^docker compose run --rm ci-build$/m, /^docker run .*-v \S+:\/src .*golang:1\.21 go build -o bin\/tally \.$/m],
   'compose-cp': [/^docker-compose run --rm -T builder$/m, /^docker run .*-v \S+\/dist:\/out \S+_builder cp \/src\/abacus \/out\/$/m],
 };

@@ -1,0 +1,237 @@
+/**
+ * A builder container that compiled when it ran becomes a RUN step of the builder stage
+ * (./run-step.ts). A failing RUN step fails the merged build, so the fold is right only where
+ * the old pipeline stopped when that container failed too: otherwise it went on, copied what
+ * the stopped container held, and built the image the new build would not.
+ *
+ * The run's failure provably stops the old pipeline when
+ *  - `set -e` (`set -o errexit`) is in effect where it runs, and errexit applies to it (not in a
+ *    condition, not before `&&`/`||`, not piped into another command, not negated),
+ *  - it is followed by `|| exit` (or `|| { …; exit 1; }`),
+ *  - it is `&&`-chained to what follows, and the failure skips the runtime build or every later
+ *    copy out of the container (then nothing is built from what the container left), or
+ *  - it is the last command of a Make recipe line that does not ignore errors (make stops), or
+ *    of an npm script each `npm run` of which stops in turn.
+ * Anything else (a CI step, an npm script nothing runs, a JavaScript call whose caller may go
+ * on) is not proven, and the setup is refused.
+ *
+ * The other steps the migration removes need no such check. A builder `docker build` that
+ * fails leaves no builder image to run or copy from on a clean engine: the old pipeline's copy
+ * failed, its final build failed on the missing artifact (one already in the repository is
+ * refused as ARTIFACT_DEST_EXISTS), and the merged build fails in the builder stage: no image
+ * either way, and every later command runs as it did. (Only an engine holding a stale builder
+ * image from an earlier run could let the old pipeline succeed, with stale output: nothing the
+ * migration should reproduce.) A copy out of the container (`docker cp`) that fails likewise
+ * leaves the final build without its artifact, as the merged COPY --from fails.
+ */
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import type { ShellScript } from '../analyze/shell.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import type { Setup } from '../model/setup.js';
+import { isExpanded } from '../analyze/compose.js';
+
+/** Hosts that stop when a snippet's shell exits non-zero, unless the snippet says it ignores that (Snippet.failureIgnored). */
+const STOPPING_HOSTS = new Set<ScriptFile['kind']>(['make']);
+
+/** The refusal for a folded run step whose failure the old pipeline went past, or null. */
+export function runFailureIgnored(setup: Setup, expanded: ScriptFile): Diagnostic | null {
+  const run = setup.run;
+  if (!run || run.idle !== undefined || !setup.runtime) return null;
+  // Compose commands are read as the docker commands they run: their failure is the compose
+  // command's, as written in the script.
+  const compose = isExpanded(expanded) ? expanded.compose : null;
+  const script = compose?.base ?? expanded;
+  const written = (c: ScriptCommand) => (compose ? script.commands[compose.baseIndex[c.index]!]! : c);
+  const cmd = written(run.at);
+  const where = { file: cmd.file, line: cmd.line, setup: setup.id };
+  const text = cmd.words.map((w) => w.raw).join(' ');
+  const call = compose?.calls.get(cmd.index);
+  if (call?.subcommand === 'up' && !exitCodeFrom(cmd, call.named)) {
+    return diag('BUILD_AT_RUN_TIME', 'error', `\`${text}\` compiles in the builder service's container, and exits 0 whatever that build exits with (no --exit-code-from): the old pipeline went on to build the image from whatever the container left; merged, a failing build would fail the builder stage's RUN step and no image would be built`, {
+      ...where,
+      hint: `Run the service with \`--exit-code-from ${call.named[0] ?? 'SERVICE'}\` (or \`docker compose run\`) if its failure should stop the script, then run the tool again; or migrate this setup by hand.`,
+    });
+  }
+  const watched: Watched = {
+    runtime: setup.runtime.inv.cmd.file === cmd.file ? written(setup.runtime.inv.cmd).index : null,
+    copies: [...new Set(setup.artifacts.map((a) => written(a.via.cmd)).filter((c) => c !== cmd && c.file === cmd.file && c.start > cmd.start).map((c) => c.index))],
+  };
+  if (stops(cmd, script, watched)) return null;
+  return diag(
+    'BUILD_AT_RUN_TIME',
+    'error',
+    `\`${text}\` compiles in the builder container, and when it fails the old pipeline goes on (no \`set -e\` in effect there, no \`|| exit\` after it, nothing it is \`&&\`-chained to that skips the build): it built the image from whatever the container left; merged, the same failure would fail the builder stage's RUN step and no image would be built`,
+    { ...where, hint: 'Make the script stop when the build in the container fails (`set -e` before it, or `|| exit 1` after it) if that is what it means, then run the tool again; or migrate this setup by hand.' },
+  );
+}
+
+/** `docker compose up --exit-code-from SERVICE` (or `--exit-code-from=SERVICE`) naming the one service it runs: it exits with that container's status. */
+function exitCodeFrom(cmd: ScriptCommand, named: readonly string[]): boolean {
+  if (named.length !== 1) return false;
+  return cmd.words.some((w, k) => (w.value === '--exit-code-from' && cmd.words[k + 1]?.value === named[0]) || w.value === `--exit-code-from=${named[0]}`);
+}
+
+interface Watched {
+  /** The runtime build's index, when in the same file. */
+  runtime: number | null;
+  /** The later commands that copy artifacts out of the container. */
+  copies: number[];
+}
+
+function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth = 0): boolean {
+  if (script.kind === 'shell') return shellStops(script as ShellScript, cmd, watched);
+  const part = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const inner = part?.script.commands[cmd.index - part.first];
+  if (!part || !inner) return false;
+  // Watched commands of the same snippet, by their index in its own reading.
+  const local = (i: number | null) => (i !== null && i >= part.first && i < part.first + part.count ? i - part.first : null);
+  const own: Watched = { runtime: local(watched.runtime), copies: watched.copies.map(local).filter((i): i is number => i !== null) };
+  // A copy in another snippet of the host runs whatever this snippet's chain skipped.
+  if (own.copies.length < watched.copies.length) own.copies.push(-1);
+  if (shellStops(part.script, inner, own)) return true;
+  if (part.snippet.failureIgnored === true || !lastRun(part.script, inner)) return false;
+  if (STOPPING_HOSTS.has(script.kind)) return true;
+  // An npm script fails the `npm run X` that ran it: that command's failure must stop in turn.
+  const callers = part.snippet.callers ?? [];
+  return depth < 8 && callers.length > 0 && callers.every((i) => script.commands[i] !== undefined && stops(script.commands[i]!, script, watched, depth + 1));
+}
+
+/** Whether `cmd` is the last command its snippet's shell runs, so the snippet exits with its status. */
+function lastRun(script: ShellScript, cmd: ScriptCommand): boolean {
+  if (cmd.stdout !== null || !errexitReaches(script, cmd, true)) return false;
+  return script.commands.every((c) => c.start <= cmd.start);
+}
+
+function shellStops(script: ShellScript, cmd: ScriptCommand, watched: Watched): boolean {
+  return (errexitOn(script, cmd) && errexitReaches(script, cmd, false)) || orExit(script, cmd) || andSkips(script, cmd, watched);
+}
+
+/**
+ * What a `set` command does to errexit: `-e` (alone or among other letters, `set -euo pipefail`)
+ * and `-o errexit` turn it on, `+e` and `+o errexit` off; null when it does not touch it;
+ * 'unknown' for a word only known at run time (`set $OPTS`).
+ */
+export function errexitOption(args: readonly Word[]): boolean | null | 'unknown' {
+  let on: boolean | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]!.value;
+    if (v === null) return 'unknown';
+    if (v === '--' || v === '-' || !/^[-+]/.test(v)) break;
+    const letters = v.slice(1);
+    if (letters.includes('e')) on = v.startsWith('-');
+    // `-o NAME`, also at the end of a cluster (`set -euo errexit`).
+    if (letters.endsWith('o')) {
+      const name = args[i + 1]?.value;
+      if (name === undefined) break;
+      if (name === null) return 'unknown';
+      if (name === 'errexit') on = v.startsWith('-');
+      i++;
+    }
+  }
+  return on;
+}
+
+/**
+ * Whether errexit is surely on where `cmd` runs: the last `set` before it (in the text) that
+ * touches errexit is a plain statement of the top level that turns it on, and no `set` nested
+ * anywhere before it (a branch, a function, a subshell, a chain) may have turned it off.
+ */
+function errexitOn(script: ShellScript, cmd: ScriptCommand): boolean {
+  let on = false;
+  for (const c of [...script.commands].filter((c) => c.start < cmd.start).sort((a, b) => a.start - b.start)) {
+    if (c.words[0]?.value !== 'set') continue;
+    const option = errexitOption(c.words.slice(1));
+    if (option === null) continue;
+    const unit = script.units[c.unit];
+    const plain = unit !== undefined && unit.top && unit.chain === null && unit.start === c.start && !c.conditional && !c.loop;
+    if (plain) on = option === true;
+    else if (option !== true) on = false;
+  }
+  return on;
+}
+
+/**
+ * Whether a failure of `cmd` reaches errexit (or, `asStatus`, the exit status of its snippet):
+ * every statement holding it is no condition (`if`, `while`), the last member of any chain it
+ * is in, and starts with the command itself (no `!` or `time` in front); it is neither captured
+ * by a `$(…)` nor inside a function body (whose caller decides).
+ */
+function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boolean): boolean {
+  if (cmd.stdout !== null) return false;
+  const functions = new Set(script.functions?.values() ?? []);
+  if (cmd.branches?.some((b) => functions.has(b.id))) return false;
+  const units = script.units;
+  let u = cmd.unit;
+  if (units[u]?.start !== cmd.start) return false;
+  for (let guard = 0; guard <= units.length; guard++) {
+    const unit = units[u];
+    if (!unit || unit.role === 'condition') return false;
+    if (unit.chain !== null) {
+      if (units.some((x, k) => k > u && x.chain === unit.chain)) return false;
+      if (unit.parent === null) return false;
+      u = unit.parent;
+      continue;
+    }
+    if (unit.group !== null) {
+      u = unit.group;
+      continue;
+    }
+    if (unit.top) return true;
+    // A body statement: the smallest unit around it (its `if`, loop or case statement).
+    let around = -1;
+    units.forEach((x, k) => {
+      if (k !== u && x.start <= unit.start && x.end >= unit.end && (x.start < unit.start || x.end > unit.end) && (around < 0 || x.end - x.start < units[around]!.end - units[around]!.start)) around = k;
+    });
+    if (around < 0) return false;
+    // A loop body's status is the loop's only on its last pass, which may be another command's.
+    if (asStatus && cmd.loop) return false;
+    u = around;
+  }
+  return false;
+}
+
+/** `cmd || exit`, `cmd || exit 1`, `cmd || { echo failed; exit 1; }`: its failure ends the script. */
+function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
+  if (cmd.stdout !== null) return false;
+  const units = script.units;
+  const unit = units[cmd.unit];
+  if (!unit || unit.chain === null || unit.start !== cmd.start) return false;
+  const next = units.findIndex((x, k) => k > cmd.unit && x.chain === unit.chain);
+  if (next < 0 || units[next]!.opBefore !== '||') return false;
+  return script.commands.some((c) => {
+    if (c.words[0]?.value !== 'exit') return false;
+    const status = c.words[1];
+    // `exit` alone and `exit $?` give the failed command's status.
+    if (status !== undefined && !(status.value !== null && /^[0-9]+$/.test(status.value) && Number(status.value) % 256 !== 0) && status.raw !== '$?' && status.raw !== '"$?"') return false;
+    // The exit is a statement of that member, or of a `{ }` group that is.
+    let u = c.unit;
+    while (u !== next && units[u]?.group !== null && units[u]?.group !== undefined && units[u]!.chain === null) u = units[u]!.group!;
+    return u === next && units[u]!.start <= c.start;
+  });
+}
+
+/**
+ * `cmd && …`: the members after it up to the next `||` are skipped when it fails. That stops the
+ * old pipeline from building what the container left when they hold the runtime build, or every
+ * later copy out of the container (the artifact is then missing, and the runtime build fails).
+ */
+function andSkips(script: ShellScript, cmd: ScriptCommand, watched: Watched): boolean {
+  if (cmd.stdout !== null) return false;
+  const units = script.units;
+  const unit = units[cmd.unit];
+  if (!unit || unit.chain === null || unit.start !== cmd.start) return false;
+  const later = units.map((x, k) => ({ x, k })).filter(({ x, k }) => k > cmd.unit && x.chain === unit.chain);
+  const skipped: { start: number; end: number }[] = [];
+  for (const { x } of later) {
+    if (x.opBefore !== '&&') break;
+    skipped.push(x);
+  }
+  if (skipped.length === 0) return false;
+  const within = (i: number) => {
+    const c = script.commands[i];
+    return c !== undefined && skipped.some((s) => c.start >= s.start && c.end <= s.end);
+  };
+  if (watched.runtime !== null && within(watched.runtime)) return true;
+  return watched.copies.length > 0 && watched.copies.every(within);
+}

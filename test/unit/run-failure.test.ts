@@ -1,0 +1,111 @@
+/**
+ * A build the builder container ran becomes a RUN step of the builder stage. It migrates only
+ * where the old pipeline stopped when that container failed (errexit, `|| exit`, an `&&` chain
+ * that skips the image build, a Make recipe line, an npm script whose `npm run` stops), and
+ * where nothing else reads the builder image as its build left it (a runtime `FROM` or `COPY
+ * --from` of the builder tag): otherwise the merged build would differ, and it refuses.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/plan/index.js';
+import { planFiles } from '../support/plan.js';
+
+const RUN = `docker run --name app-x app:build sh -c 'cp main.sh app && chmod 755 app'`;
+const CP = 'docker cp app-x:/src/app ./app';
+const base = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.sh .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
+  'main.sh': '#!/bin/sh\necho hi\n',
+};
+const shell = (body: string) => ({ ...base, 'build.sh': `#!/bin/sh\n${body}` });
+/** The builder build, `lines` (the run and the copy, as the case writes them), then the rest. */
+const script = (head: string, lines: string) => shell(`${head}docker build -t app:build -f Dockerfile.build .\n${lines}\ndocker rm app-x\ndocker build -t app:latest .\nrm app\n`);
+const errors = (plan: Plan) => plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
+const codes = (files: Record<string, string>) => {
+  const plan = planFiles(files);
+  expect(plan.setups.length).toBe(1);
+  return errors(plan).map((d) => d.code);
+};
+
+describe('a run-time build whose failure the old script went past', () => {
+  it('refuses without set -e, saying where and why', () => {
+    const plan = planFiles(script('', `${RUN}\n${CP}`));
+    const [d, ...rest] = errors(plan);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'BUILD_AT_RUN_TIME', file: 'build.sh', line: 3 });
+    expect(d!.message).toContain('when it fails the old pipeline goes on');
+    expect(d!.message).toContain('no image would be built');
+  });
+
+  it.each([
+    ['set -e before it', 'set -e\n', `${RUN}\n${CP}`],
+    ['set -euo pipefail', 'set -euo pipefail\n', `${RUN}\n${CP}`],
+    ['set -o errexit', 'set -o errexit\n', `${RUN}\n${CP}`],
+    ['|| exit 1 after it', '', `${RUN} || exit 1\n${CP}`],
+    ['|| exit after it', '', `${RUN} || exit\n${CP}`],
+    ['|| { echo …; exit 1; }', '', `${RUN} || { echo failed; exit 1; }\n${CP}`],
+    ['&& to the copy', '', `${RUN} && ${CP}`],
+    ['set -e turned off and on again', 'set -e\nset +e\nset -e\n', `${RUN}\n${CP}`],
+  ])('migrates with %s', (_, head, lines) => {
+    expect(codes(script(head, lines))).toEqual([]);
+  });
+
+  it.each([
+    ['set -e turned off again', 'set -e\nset +e\n', `${RUN}\n${CP}`],
+    ['set -e only in a branch', 'if true; then set -e; fi\n', `${RUN}\n${CP}`],
+    ['set -e in a subshell', '( set -e )\n', `${RUN}\n${CP}`],
+    ['set +e in a branch', 'set -e\nif [ -n "$X" ]; then set +e; fi\n', `${RUN}\n${CP}`],
+    ['set with an option only known at run time', 'set -e\nset $OPTS\n', `${RUN}\n${CP}`],
+    ['|| true', 'set -e\n', `${RUN} || true\n${CP}`],
+    ['|| exit 0', '', `${RUN} || exit 0\n${CP}`],
+    ['|| echo', 'set -e\n', `${RUN} || echo "build failed"\n${CP}`],
+    ['&& to an echo, the copy on its own line', '', `${RUN} && echo built\n${CP}`],
+    ['piped into tee', 'set -e\n', `${RUN} | tee build.log\n${CP}`],
+    ['negated', 'set -e\n', `! ${RUN}\n${CP}`],
+  ])('refuses with %s', (_, head, lines) => {
+    // (a chain the script edit cannot take apart may add SCRIPT_EDIT_UNSAFE)
+    expect(codes(script(head, lines))).toContain('BUILD_AT_RUN_TIME');
+  });
+
+  it('migrates a Make recipe line, which stops make when it fails', () => {
+    const files = { ...base, Makefile: `image:\n\tdocker build -t app:build -f Dockerfile.build .\n\t${RUN}\n\t${CP}\n\tdocker rm app-x\n\tdocker build -t app:latest .\n` };
+    expect(codes(files)).toEqual([]);
+  });
+
+  it.each([
+    ['a recipe line written -cmd', `-${RUN}\n\t${CP}`],
+    ['the run and the copy on one recipe line', `${RUN}; ${CP}`],
+  ])('refuses %s', (_, lines) => {
+    const files = { ...base, Makefile: `image:\n\tdocker build -t app:build -f Dockerfile.build .\n\t${lines}\n\tdocker rm app-x\n\tdocker build -t app:latest .\n` };
+    expect(codes(files)).toEqual(['BUILD_AT_RUN_TIME']);
+  });
+
+  it('follows an npm script to the `npm run` that runs it', () => {
+    const pkg = (image: string) => ({
+      ...base,
+      'package.json': JSON.stringify({ name: 'app', private: true, scripts: { compile: `docker build -t app:build -f Dockerfile.build . && ${RUN.replace(/'/g, '\\"').replace(/\\"/g, "'")}`, image } }, null, 2),
+    });
+    expect(codes(pkg(`npm run compile && ${CP} && docker rm app-x && docker build -t app:latest .`))).toEqual([]);
+    expect(codes(pkg(`npm run compile; ${CP} && docker rm app-x && docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
+  });
+});
+
+describe('a runtime Dockerfile that reads the builder image whose container ran the build', () => {
+  const files = (runtime: string) => ({ ...script('set -e\n', `${RUN}\n${CP}`), Dockerfile: runtime });
+
+  it('refuses FROM the builder tag, naming the line', () => {
+    const plan = planFiles(files('FROM app:build\nCOPY app /usr/local/bin/app\nCMD ["app"]\n'));
+    const [d, ...rest] = errors(plan);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ code: 'BUILDER_TAG_USED', file: 'Dockerfile', line: 1 });
+    expect(d!.message).toContain('`FROM app:build` (Dockerfile:1) reads the builder image as its build left it, before its container ran (build.sh:4)');
+  });
+
+  it('refuses COPY --from the builder tag', () => {
+    const plan = planFiles(files('FROM alpine:3.19\nCOPY --from=app:build /src/main.sh /main.sh\nCOPY app /usr/local/bin/app\n'));
+    expect(errors(plan).map((d) => [d.code, d.line])).toEqual([['BUILDER_TAG_USED', 2]]);
+  });
+
+  it('migrates when the runtime starts from another image', () => {
+    expect(errors(planFiles(files('FROM alpine:3.19\nCOPY app /usr/local/bin/app\n')))).toEqual([]);
+  });
+});
