@@ -99,6 +99,57 @@ function shellEncoder(part: Part): ((shellText: string) => string) | { error: st
   return s.insertWords || s.replaceCommand || s.replaceWord ? null : s.encode;
 }
 
+/** What removing the commands `indices` of an embedded file takes with it. */
+export interface Emptied {
+  /** The commands removed: those asked, and the calls of every snippet emptied (`npm run X`). */
+  doomed: Set<number>;
+  /** The snippets left with no command, which go whole through their host. */
+  emptied: Set<Part>;
+  /** Each part's removal, as the shell adapter writes it (offsets in the snippet's text). */
+  removal: (part: Part, local: number[]) => Edit[] | { error: string };
+}
+
+/**
+ * The snippets the removal of `indices` empties: a snippet emptied goes whole, and so do the
+ * commands that call it (`npm run X` of a removed script): repeated until nothing more empties.
+ */
+export function emptiedParts(script: EmbeddedScript, indices: Iterable<number>): Emptied {
+  const doomed = new Set(indices);
+  const emptied = new Set<Part>();
+  // Each part's removal, by the commands removed from it: the loop and the edits ask again.
+  const removals = new Map<Part, { local: string; inner: Edit[] | { error: string } }>();
+  const removal = (part: Part, local: number[]) => {
+    const key = local.join(',');
+    const known = removals.get(part);
+    if (known?.local === key) return known.inner;
+    const inner = shellAdapter.deleteCommands(part.script, local);
+    removals.set(part, { local: key, inner });
+    return inner;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [part, local] of localsByPart(script, doomed)) {
+      if (emptied.has(part)) continue;
+      const inner = removal(part, local);
+      if ('error' in inner) continue;
+      const rest = applyEdits(part.snippet.shell, inner);
+      // Only a text of blanks, `;`, `:` and comments can read as no command: the reading
+      // confirms it. A snippet removed whole leaves no text at all, which needs no reading.
+      if (/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) continue;
+      if (rest === '' || parseShell(script.file, rest).script?.commands.length === 0) {
+        emptied.add(part);
+        for (const c of part.snippet.callers ?? []) {
+          if (!doomed.has(c)) {
+            doomed.add(c);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return { doomed, emptied, removal };
+}
+
 export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
   kind: 'shell',
   quote: shellAdapter.quote,
@@ -106,41 +157,7 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
     return localsByPart(script, indices).flatMap(([part, local]) => shellAdapter.companions(part.script, local).map((i) => i + part.first));
   },
   deleteCommands(script, indices) {
-    // A snippet emptied by the removal goes whole, and so do the commands that call it
-    // (`npm run X` of a removed script): repeat until nothing more empties.
-    const doomed = new Set(indices);
-    const emptied = new Set<Part>();
-    // Each part's removal, by the commands removed from it: the loop and the edits below ask again.
-    const removals = new Map<Part, { local: string; inner: Edit[] | { error: string } }>();
-    const removal = (part: Part, local: number[]) => {
-      const key = local.join(',');
-      const known = removals.get(part);
-      if (known?.local === key) return known.inner;
-      const inner = shellAdapter.deleteCommands(part.script, local);
-      removals.set(part, { local: key, inner });
-      return inner;
-    };
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const [part, local] of localsByPart(script, doomed)) {
-        if (emptied.has(part)) continue;
-        const inner = removal(part, local);
-        if ('error' in inner) continue;
-        const rest = applyEdits(part.snippet.shell, inner);
-        // Only a text of blanks, `;`, `:` and comments can read as no command: the reading
-        // confirms it. A snippet removed whole leaves no text at all, which needs no reading.
-        if (/[^\s;:]/.test(rest.replace(/#.*$/gm, ''))) continue;
-        if (rest === '' || parseShell(script.file, rest).script?.commands.length === 0) {
-          emptied.add(part);
-          for (const c of part.snippet.callers ?? []) {
-            if (!doomed.has(c)) {
-              doomed.add(c);
-              changed = true;
-            }
-          }
-        }
-      }
-    }
+    const { doomed, emptied, removal } = emptiedParts(script, indices);
     const edits: Edit[] = [];
     // A host item (a PowerShell CI step) whose snippets are all emptied goes whole.
     const hostsGone = new Set<NonNullable<Part['snippet']['host']>>();

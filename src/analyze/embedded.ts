@@ -62,6 +62,12 @@ export interface Snippet {
   /** Global indexes of commands that run this snippet (`npm run X`): they go when it goes. */
   callers?: number[];
   /**
+   * The names a user or another file runs this snippet's text by (`npm run X` of an npm script,
+   * `make X` of a target of the Make rule holding the recipe line): a name whose snippets the
+   * migration all empties is gone (or does nothing) for every other caller (src/plan/removed-names.ts).
+   */
+  entryNames?: readonly string[];
+  /**
    * For a snippet that adds words its own way (insertWords) and is still shell text (a Jenkins
    * `sh` string, which checks the words it adds for Groovy interpolations): true when whole
    * commands and words may be written into it as shell through `encode`, or why they may not

@@ -59,6 +59,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
       ids.push(snippets.length);
       const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir);
       if (branches.length > 0) snippet.branches = branches;
+      if (targets.length > 0) snippet.entryNames = targets;
       if (exported.length > 0) snippet.exported = exported;
       if (ignored !== null && targets.length > 0 && targets.every((t) => ignored === 'all' || ignored.has(t))) snippet.failureIgnored = true;
       snippets.push(snippet);

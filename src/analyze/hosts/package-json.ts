@@ -72,6 +72,7 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
       remove: removeListItems(list, [k]),
       listItem: { list, index: k },
       label: `${file} script "${name}"`,
+      entryNames: [name],
     });
   }
   const { script, diagnostics } = composeEmbedded(file, 'package-json', text, snippets, []);
