@@ -61,7 +61,7 @@ export const CODES = {
   COMPOSE_UNSUPPORTED: 'A compose file or command uses a feature the tool cannot reproduce exactly.',
   COMPOSE_DYNAMIC: 'A compose value is only known at run time (interpolated or taken from the environment).',
   COMPOSE_SERVICE_USED: 'The builder compose service is still needed by other services or commands.',
-  REMOVED_NAME_USED: 'A command that stays uses a container, container id or builder image the migration removes.',
+  REMOVED_NAME_USED: 'A command that stays uses a container, container id or builder image the migration removes, or runs or reads by its name an npm script, Make target or CI step the migration empties.',
   REMOVED_OUTPUT_USED: 'A command that stays reads a file that a command the migration removes wrote (`docker build … > build.log`, then `grep … build.log`).',
   BUILDER_INPUT_CHANGED: 'A command between the builder build and the runtime build may write a file the builder reads; merged, the builder stage is built after it.',
   HOST_POSTPROCESS: 'A host command changes an artifact (or fills its destination) around its extraction, before the runtime build copies it.',

@@ -40,6 +40,7 @@ import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
 import { pipedFeeds } from './piped-feed.js';
 import { sharedScriptEdit } from './shared-script.js';
+import { removedNameUses } from './removed-names.js';
 import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { localImages } from './local-images.js';
@@ -637,6 +638,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...carry.notes);
   const shared = sharedScriptEdit(setup, script, [...draft.script.deletes, ...draft.script.rewrites.map((r) => r.index)]);
   if (shared) plan.diagnostics.push(shared);
+  // An npm script, Make target or CI step the removal empties may still be run or read by its name.
+  plan.diagnostics.push(...removedNameUses({ script, removed: draft.script.deletes, drivers: [runtime.inv.cmd], analysis, fs, setup: setup.id }));
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
   const builderPath = builderFacts.path;
@@ -769,6 +772,14 @@ function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combin
     const own = asked.filter((i) => !within(i));
     const edited = [...new Set([...own, ...adapter.companions(script, own)])];
     const removed = [...new Set([...edited, ...asked.filter(within)])];
+    // Each setup's own removal was checked as it was drafted; together they may empty more.
+    if (ds.length > 1) {
+      const used = removedNameUses({ script, removed: own, drivers: ds.map((d) => d.setup.runtime!.inv.cmd), analysis, fs, setup: ds[0]!.plan.id });
+      if (used.length > 0) {
+        for (const d of ds) for (const u of used) refused.push({ draft: d, diagnostic: { ...u, setup: d.plan.id } });
+        continue;
+      }
+    }
     const deletions = adapter.deleteCommands(script, edited);
     if ('error' in deletions) {
       for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });

@@ -152,6 +152,33 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
   }
 }
 
+/**
+ * Where a file the tool does not read as a script names a runner of `runners` (`make`, `npm`…,
+ * a whole word) and one of `names` whole (`subprocess.run(["npm", "run", "prepare-bin"])`): it
+ * may run that script or target. The first naming of each name in each file; the files in `read`
+ * were read as scripts (their commands are the calls).
+ */
+export function unreadRunnerNamings(analysis: Analysis, fs: RepoFs, runners: readonly string[], names: readonly string[], read: ReadonlySet<string>): { file: string; line: number; runner: string; name: string }[] {
+  const out: { file: string; line: number; runner: string; name: string }[] = [];
+  if (runners.length === 0 || names.length === 0) return out;
+  for (const rel of unreadFiles(analysis)) {
+    if (inContainer(rel) || read.has(rel)) continue;
+    const text = fs.readText(rel);
+    if (text === null || !runners.some((w) => text.includes(w)) || !names.some((n) => text.includes(n)) || readAsScript(analysis, rel, text)) continue;
+    const ranges = {};
+    const runner = runners.find((r) => liveNamings(rel, text, r, ranges).some((n) => n.token === r));
+    if (runner === undefined) continue;
+    let lines: LineIndex | null = null;
+    for (const name of names) {
+      const hit = liveNamings(rel, text, name, ranges).find((n) => n.token === name);
+      if (!hit) continue;
+      lines ??= new LineIndex(text);
+      out.push({ file: rel, line: lines.lineOf(hit.at), runner, name });
+    }
+  }
+  return out;
+}
+
 /** A naming of `setup`'s script or runner at `file`:`line`: what it left behind counts as used there (`why`). */
 function markSetup(setup: Setup, text: string, file: string, line: number, why: string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean): void {
   for (const a of setup.artifacts) if (!a.hostNeeded && left(setup, a.hostPath)) a.hostNeeded = why;
