@@ -638,8 +638,6 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...carry.notes);
   const shared = sharedScriptEdit(setup, script, [...draft.script.deletes, ...draft.script.rewrites.map((r) => r.index)]);
   if (shared) plan.diagnostics.push(shared);
-  // An npm script, Make target or CI step the removal empties may still be run or read by its name.
-  plan.diagnostics.push(...removedNameUses({ script, removed: draft.script.deletes, drivers: [runtime.inv.cmd], analysis, fs, setup: setup.id }));
 
   // The builder Dockerfile goes, unless another command still builds or mentions it.
   const builderPath = builderFacts.path;
@@ -772,8 +770,10 @@ function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combin
     const own = asked.filter((i) => !within(i));
     const edited = [...new Set([...own, ...adapter.companions(script, own)])];
     const removed = [...new Set([...edited, ...asked.filter(within)])];
-    // Each setup's own removal was checked as it was drafted; together they may empty more.
-    if (ds.length > 1) {
+    // An npm script, Make target or CI step the removal empties may still be run or read by its
+    // name: checked here, for all the setups editing the file together, where the removal's
+    // companions were just read (their snippets are read again on demand, ../analyze/release.ts).
+    {
       const used = removedNameUses({ script, removed: own, drivers: ds.map((d) => d.setup.runtime!.inv.cmd), analysis, fs, setup: ds[0]!.plan.id });
       if (used.length > 0) {
         for (const d of ds) for (const u of used) refused.push({ draft: d, diagnostic: { ...u, setup: d.plan.id } });

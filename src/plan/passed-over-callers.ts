@@ -116,7 +116,15 @@ function unreadFiles(analysis: Analysis): string[] {
  */
 function readAsScript(analysis: Analysis, rel: string, text: string): boolean {
   if (analysis.scripts.has(rel)) return true;
-  return (analysis.files.includes(rel) || (analysis.quiet ?? []).includes(rel)) && scriptKindOf(rel, text) !== null;
+  return keptFiles(analysis).has(rel) && scriptKindOf(rel, text) !== null;
+}
+
+const keptSets = new WeakMap<Analysis, Set<string>>();
+/** The files the walk kept (`files`, `quiet`), as a set made once per analysis: a large tree asks about thousands. */
+function keptFiles(analysis: Analysis): Set<string> {
+  let kept = keptSets.get(analysis);
+  if (!kept) keptSets.set(analysis, (kept = new Set([...analysis.files, ...(analysis.quiet ?? [])])));
+  return kept;
 }
 
 /** The programs that run a target of a Makefile or a script of a package.json. */
@@ -161,13 +169,12 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
 export function unreadRunnerNamings(analysis: Analysis, fs: RepoFs, runners: readonly string[], names: readonly string[], read: ReadonlySet<string>): { file: string; line: number; runner: string; name: string }[] {
   const out: { file: string; line: number; runner: string; name: string }[] = [];
   if (runners.length === 0 || names.length === 0) return out;
-  for (const rel of unreadFiles(analysis)) {
-    if (inContainer(rel) || read.has(rel)) continue;
-    const text = fs.readText(rel);
-    if (text === null || !runners.some((w) => text.includes(w)) || !names.some((n) => text.includes(n)) || readAsScript(analysis, rel, text)) continue;
+  const kept = keptFiles(analysis);
+  for (const { rel, runner } of unreadRunnerFiles(analysis, fs, runners)) {
+    if (read.has(rel)) continue;
+    const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
+    if (text === null || !names.some((n) => text.includes(n))) continue;
     const ranges = {};
-    const runner = runners.find((r) => liveNamings(rel, text, r, ranges).some((n) => n.token === r));
-    if (runner === undefined) continue;
     let lines: LineIndex | null = null;
     for (const name of names) {
       const hit = liveNamings(rel, text, name, ranges).find((n) => n.token === name);
@@ -176,6 +183,33 @@ export function unreadRunnerNamings(analysis: Analysis, fs: RepoFs, runners: rea
       out.push({ file: rel, line: lines.lineOf(hit.at), runner, name });
     }
   }
+  return out;
+}
+
+const runnerFileLists = new WeakMap<Analysis, Map<string, { rel: string; runner: string }[]>>();
+
+/**
+ * The files unreadRunnerNamings searches for `runners`, found once per analysis (every setup
+ * that takes a name away asks): those not read as scripts that name one of the runners outside
+ * comments, with the first runner named, in the files' order.
+ */
+function unreadRunnerFiles(analysis: Analysis, fs: RepoFs, runners: readonly string[]): { rel: string; runner: string }[] {
+  let perRunners = runnerFileLists.get(analysis);
+  if (!perRunners) runnerFileLists.set(analysis, (perRunners = new Map()));
+  const key = runners.join(' ');
+  const known = perRunners.get(key);
+  if (known) return known;
+  const out: { rel: string; runner: string }[] = [];
+  const kept = keptFiles(analysis);
+  for (const rel of unreadFiles(analysis)) {
+    if (inContainer(rel)) continue;
+    const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
+    if (text === null || !runners.some((w) => text.includes(w)) || readAsScript(analysis, rel, text)) continue;
+    const ranges = {};
+    const runner = runners.find((r) => liveNamings(rel, text, r, ranges).some((n) => n.token === r));
+    if (runner !== undefined) out.push({ rel, runner });
+  }
+  perRunners.set(key, out);
   return out;
 }
 

@@ -28,12 +28,13 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
+import { folderOf } from '../model/paths.js';
 import { addTo } from '../model/multimap.js';
 import { programAt } from '../model/wrappers.js';
 import { embeddedAdapter, emptiedParts } from '../../transforms/embedded.js';
 import { callerScript } from './caller-uses.js';
 import { RUNNERS, unreadRunnerNamings } from './passed-over-callers.js';
-import { runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
+import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 
 const HINT = 'Keep what that caller needs by hand (or stop calling it there), then run the tool again.';
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
@@ -141,16 +142,23 @@ function entryUses(emb: EmbeddedScript, asked: number[], r: RemovedNames): Diagn
   // Callers in the files read or passed over (the file's own removed calls go with the names).
   const runnerWords = RUNNERS[emb.kind] ?? [];
   const names = [...gone];
-  const files = [...new Set([...r.analysis.files, ...(r.analysis.quiet ?? []), ...(r.analysis.passedOver ?? [])])].sort();
   const defaultGoal = npm ? null : (entries[0] ?? null);
-  const read = new Set<string>();
+  // Only files with a call that may run one of the names (runnerCallIndex): a sweep plans
+  // thousands of setups, and reading every file again for each took minutes.
+  const index = runnerCallIndex(r.analysis, r.fs, emb.kind, runnerWords);
+  // runsFileFrom, with each call's folders worked out once in the index.
+  const home = folderOf(emb.file);
+  const named = new Map<string, boolean>();
+  const nameOk = (runner: string) => named.get(runner) ?? named.set(runner, runsFileFrom(runner, home, emb.file)).get(runner)!;
+  const reaching = (calls: readonly IndexedCall[]) => calls.filter((c) => c.reached === null || (c.reached.has(home) && nameOk(c.runner))).map((c) => c.rel);
+  const files = [...new Set([emb.file, ...reaching(index.unknown), ...names.flatMap((n) => reaching(index.byName.get(n) ?? [])), ...(defaultGoal !== null && gone.has(defaultGoal) ? reaching(index.bare) : [])])].sort();
+  const read = index.parsed;
   for (const rel of files) {
     const text = r.fs.readText(rel);
     if (text === null || !runnerWords.some((w) => text.includes(w))) continue;
     if (rel !== emb.file && !names.some((n) => text.includes(n)) && !(defaultGoal !== null && gone.has(defaultGoal))) continue;
     const caller = rel === emb.file ? emb : callerScript(r.analysis, r.fs, rel, text);
     if (!caller) continue;
-    read.add(rel);
     for (const cmd of caller.commands) {
       if (rel === emb.file && doomed.has(cmd.index)) continue;
       const runner = runnerOf(cmd, new Set(runnerWords));
@@ -167,6 +175,64 @@ function entryUses(emb: EmbeddedScript, asked: number[], r: RemovedNames): Diagn
     refuse({ file: n.file, line: n.line }, `${n.file}:${n.line} names ${n.runner} and ${n.name}, and the tool does not read that file: it may run ${what(n.name)}, which would ${npm ? 'fail' : 'do nothing'}`);
   }
   return out;
+}
+
+/** A runner call: its file, its runner and the folders whose file of its kind it may run (null: any). */
+interface IndexedCall {
+  rel: string;
+  runner: string;
+  reached: ReadonlySet<string> | null;
+}
+
+/** Where the runner calls of a kind (`npm`/`yarn`/`pnpm`, or `make`) are, by the names they run. */
+interface RunnerCallIndex {
+  /** The calls of each name. */
+  byName: Map<string, IndexedCall[]>;
+  /** Calls whose name is only known at run time (`npm run "$TASK"`). */
+  unknown: IndexedCall[];
+  /** Calls naming nothing (`make` alone: the default goal). */
+  bare: IndexedCall[];
+  /** Every file with a runner word the callers' reading takes as a script (its commands are the calls). */
+  parsed: Set<string>;
+}
+
+const callIndexes = new WeakMap<Analysis, Map<string, RunnerCallIndex>>();
+
+/**
+ * The runner calls of every file the tool reads or passes over, read once per analysis and kind:
+ * entryUses then reads again only the files whose calls may run a name it takes away. A file is
+ * indexed as entryUses reads it (a runner word in its text, its commands as callerScript gives
+ * them, each call's names as runnerNames gives them without a default goal), so the files it
+ * leaves out could not have held a call of a name, nor one from a folder that reaches the file.
+ */
+function runnerCallIndex(analysis: Analysis, fs: RepoFs, kind: string, runnerWords: readonly string[]): RunnerCallIndex {
+  let perKind = callIndexes.get(analysis);
+  if (!perKind) callIndexes.set(analysis, (perKind = new Map()));
+  const known = perKind.get(kind);
+  if (known) return known;
+  const index: RunnerCallIndex = { byName: new Map(), unknown: [], bare: [], parsed: new Set() };
+  const kept = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  const runners = new Set(runnerWords);
+  for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])) {
+    // A passed-over file is read once and let go, as the other searches of them do.
+    const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
+    if (text === null || !runnerWords.some((w) => text.includes(w))) continue;
+    const caller = callerScript(analysis, fs, rel, text);
+    if (!caller) continue;
+    index.parsed.add(rel);
+    for (const cmd of caller.commands) {
+      const runner = runnerOf(cmd, runners);
+      if (runner === null) continue;
+      const run = runnerNames(cmd, runner, null);
+      const folder = runnerFolder(cmd, runner);
+      const call: IndexedCall = { rel, runner, reached: folder === null ? null : new Set(foldersReached(runner, folder)) };
+      if (run === null) index.unknown.push(call);
+      else if (run.length === 0) index.bare.push(call);
+      else for (const n of new Set(run)) addTo(index.byName, n, call);
+    }
+  }
+  perKind.set(kind, index);
+  return index;
 }
 
 /** The command of entry `caller`'s own text that runs `name` (`npm run name`), if it has one. */
