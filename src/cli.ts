@@ -12,6 +12,7 @@ import { NO_CLOCK, type PhaseClock } from './model/timing.js';
 import { guardWrites } from './apply/write-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
+import { checkAgainstChanges, checkPatchTarget, PatchTargetError, writeProblem, type PatchTarget } from './cli/patch-target.js';
 import type { Verdict } from './model/verdict.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
@@ -78,6 +79,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (opts.version) {
     io.stdout.write(`${readVersion()}\n`);
     return EXIT.ok;
+  }
+  // Where --patch writes is checked before the run: a file it must not replace is never planned over.
+  let patchTarget: PatchTarget | null = null;
+  if (opts.patch !== null && opts.patch !== '-') {
+    try {
+      patchTarget = checkPatchTarget(opts.patch, opts.paths);
+    } catch (e) {
+      if (!(e instanceof PatchTargetError)) throw e;
+      io.stderr.write(`multistage-codemod: ${printable(e.message)}\n`);
+      return e.exit;
+    }
   }
   const clock = io.clock ?? NO_CLOCK;
   const c = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stdout.isTTY), env: io.env });
@@ -182,8 +194,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const shownChanges = write ? written : planned;
   if (opts.patch !== null) {
     const patch = buildPatch(planned);
-    if (opts.patch === '-') io.stdout.write(patch);
-    else fs.writeFileSync(opts.patch, patch);
+    if (patchTarget === null) io.stdout.write(patch);
+    else {
+      try {
+        checkAgainstChanges(patchTarget, planned.map(({ run, change }) => ({ root: run.abs, path: change.path })));
+        fs.writeFileSync(patchTarget.real, patch);
+      } catch (e) {
+        const message = e instanceof PatchTargetError ? e.message : `cannot write the patch to ${opts.patch}: ${writeProblem(e)}`;
+        io.stderr.write(`multistage-codemod: ${printable(message)}\n`);
+        return e instanceof PatchTargetError ? e.exit : EXIT.failed;
+      }
+    }
     if (opts.patch !== '-') io.stderr.write(`Wrote a patch of ${planned.length} file change(s) to ${opts.patch} (apply it with \`git apply ${opts.patch}\`).\n`);
     const refusedAny = outcomes.some((o) => o.outcome === 'refused');
     if (opts.patch === '-') return refusedAny ? EXIT.refused : EXIT.ok;

@@ -59,7 +59,9 @@ Options:
   --stage-name NAME   Name of the builder stage when the builder has none (default: builder,
                       or builder-2, builder-3… when the files already use it).
   --patch FILE        Write the planned changes as one patch for \`git apply\` (- for standard
-                      output); write nothing else.
+                      output); write nothing else. FILE must be new or an earlier patch: a
+                      file git tracks, a file the migration creates, and any other existing
+                      file in a root or a git work tree are refused (exit 2).
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing.
   --force             Write even when files to change have uncommitted git changes.

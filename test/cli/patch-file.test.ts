@@ -1,0 +1,100 @@
+/**
+ * --patch FILE: where the patch may be written (never over a file of the repository, a file git
+ * tracks or a file the migration creates), one-line errors for a place nothing can be written to,
+ * and paths `git apply` finds from the repository's top.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkAgainstChanges, checkPatchTarget, PatchTargetError } from '../../src/cli/patch-target.js';
+import { exampleCopy, git, runCli } from '../support/cli.js';
+import { readTree } from '../support/tree.js';
+
+function committedExample(): string {
+  const dir = exampleCopy();
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'init');
+  return dir;
+}
+
+describe('--patch FILE never replaces a file of the repository', () => {
+  it('a tracked file (here one with an uncommitted edit) is refused: exit 2, the file as it was, nothing written', () => {
+    const dir = committedExample();
+    fs.appendFileSync(path.join(dir, 'build.sh'), 'echo my-work\n');
+    const before = readTree(dir);
+    const r = runCli(['--patch', 'build.sh'], dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^multistage-codemod: --patch build\.sh: it is a file git tracks: the patch would replace it; nothing was written\./);
+    expect(r.stdout).toBe('');
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('a link to a tracked file is refused as the file itself', () => {
+    const dir = committedExample();
+    fs.symlinkSync('build.sh', path.join(dir, 'out.patch'));
+    const before = fs.readFileSync(path.join(dir, 'build.sh'), 'utf8');
+    const r = runCli(['--patch', 'out.patch'], dir);
+    expect(r.code, r.stderr).toBe(2);
+    expect(fs.readFileSync(path.join(dir, 'build.sh'), 'utf8')).toBe(before);
+  });
+
+  it('an untracked file in the root that is not an earlier patch is refused, in git or not', () => {
+    for (const dir of [committedExample(), exampleCopy()]) {
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'my notes\n');
+      const r = runCli(['--patch', 'notes.txt'], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('it is an existing file in the repository, not an earlier patch');
+      expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('my notes\n');
+    }
+  });
+
+  it('a new file is written, and written again over the earlier patch; a file outside every root and repository may be replaced', () => {
+    const dir = committedExample();
+    const first = runCli(['--patch', 'migrate.patch'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    const patch = fs.readFileSync(path.join(dir, 'migrate.patch'), 'utf8');
+    expect(patch.startsWith('diff --git a/Dockerfile b/Dockerfile\n')).toBe(true);
+    const again = runCli(['--patch', 'migrate.patch'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'migrate.patch'), 'utf8')).toBe(patch);
+
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-out-'));
+    fs.writeFileSync(path.join(elsewhere, 'plan.txt'), 'old\n');
+    const out = runCli(['--patch', path.join(elsewhere, 'plan.txt')], dir);
+    expect(out.code, out.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(elsewhere, 'plan.txt'), 'utf8')).toBe(patch);
+  });
+
+  it('a folder, or a folder that does not exist: one line, exit 3, no stack trace', () => {
+    const dir = committedExample();
+    const before = readTree(dir);
+    for (const [target, why] of [
+      [os.tmpdir(), 'is a folder'],
+      ['/nonexistent-msc/x.patch', 'no such folder'],
+      ['Dockerfile/x.patch', 'a part of the path is not a folder'],
+    ] as const) {
+      const r = runCli(['--patch', target], dir);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toBe(`multistage-codemod: cannot write the patch to ${target}: ${why}\n`);
+      expect(r.stdout).toBe('');
+    }
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('a file the migration would create is refused', () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'msc-create-')));
+    const target = checkPatchTarget(path.join(dir, 'Dockerfile'), [dir]);
+    expect(() => checkAgainstChanges(target, [{ root: dir, path: 'other' }])).not.toThrow();
+    let err: unknown;
+    try {
+      checkAgainstChanges(target, [{ root: dir, path: 'Dockerfile' }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PatchTargetError);
+    expect((err as PatchTargetError).exit).toBe(2);
+    expect((err as PatchTargetError).message).toContain('it is Dockerfile, a file the migration creates');
+  });
+});
