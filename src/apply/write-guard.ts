@@ -1,6 +1,7 @@
 /**
  * What stands between a reviewed plan and the disk: for every file a run would write, its own
- * git repository must show no uncommitted change (DIRTY_TREE), and must be readable by git
+ * git repository must show no uncommitted change and must track it if it exists (an untracked or
+ * ignored file cannot be restored by git) (DIRTY_TREE), and must be readable by git
  * (GIT_ERROR: a refused repository never counts as "no repository"). --force writes anyway
  * (a git error then becomes a warning). Files in no repository are written with a warning
  * (NOT_IN_GIT): nothing checked them, and git cannot undo the change.
@@ -25,6 +26,9 @@ export function guardWrites(root: string, paths: readonly string[], force: boole
   const out: Diagnostic[] = [];
   if (!force) {
     for (const p of report.dirty) out.push(diag('DIRTY_TREE', 'error', `${p} has uncommitted changes; nothing was written`, { file: p, hint: 'Commit or stash your changes first, or pass --force to write anyway.' }));
+    for (const p of report.untracked) {
+      out.push(diag('DIRTY_TREE', 'error', `${p} is not tracked by git (untracked or ignored), so git cannot restore it once the migration changes or deletes it; nothing was written`, { file: p, hint: 'Commit it first (git add -f for an ignored file), or pass --force to write anyway.' }));
+    }
   }
   if (report.outside.length > 0) {
     const n = report.outside.length;

@@ -64,7 +64,8 @@ Options:
                       file in a root or a git work tree are refused (exit 2).
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing.
-  --force             Write even when files to change have uncommitted git changes.
+  --force             Write even when files to change have uncommitted git changes or are
+                      not tracked by git (untracked or ignored: git cannot restore them).
   --verify            Prove each migration before it is offered. THIS RUNS THE REPOSITORY'S OWN
                       CODE: the setup's script, make target, npm script or CI job is run
                       twice, old and migrated, each in a temporary copy of the repository,
@@ -108,8 +109,8 @@ quit (write the setups accepted so far, leave the rest), view the resulting file
 for help. Enter alone is no answer: there is no default. Setups that change the same
 file are reviewed as one. Accepted setups are written, exactly as shown, when the review
 ends; Ctrl+C writes nothing. Without a terminal nothing is written: the plan is printed
-and the exit code is 1. Before writing, files with uncommitted git changes stop the run
-(--force to write anyway), so the migration stays reviewable as its own diff.
+and the exit code is 1. Before writing, files with uncommitted git changes, and existing
+files git does not track, stop the run (--force to write anyway), so the migration stays reviewable as its own diff.
 
 Exit codes:
   0    done, or nothing to do

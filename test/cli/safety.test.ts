@@ -81,6 +81,27 @@ describe('nested repositories', () => {
   });
 });
 
+describe('files git does not track', () => {
+  for (const how of ['ignored', 'untracked'] as const) {
+    it(`an ${how} file the run would delete stops it with DIRTY_TREE (git could not restore it); --force writes`, () => {
+      const dir = committedExample();
+      git(dir, 'rm', '-q', '--cached', 'Dockerfile.build');
+      git(dir, 'commit', '-qm', 'untrack');
+      if (how === 'ignored') fs.appendFileSync(path.join(dir, '.git', 'info', 'exclude'), 'Dockerfile.build\n');
+      const before = readTree(dir);
+      const r = runCli(['.', '--yes'], dir);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/Dockerfile\.build: error DIRTY_TREE Dockerfile\.build is not tracked by git \(untracked or ignored\), so git cannot restore it/);
+      expect(r.stdout).not.toMatch(/deleted/);
+      expect(readTree(dir)).toEqual(before);
+
+      const forced = runCli(['.', '--yes', '--force'], dir);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(forced.stdout).toMatch(/deleted Dockerfile\.build/);
+    });
+  }
+});
+
 describe('stray temporary files', () => {
   it('removes an untracked leftover, never a committed file that looks like one', () => {
     const dir = exampleCopy();

@@ -66,7 +66,7 @@ describe('git guard: nothing the repository configures runs', () => {
     fs.writeFileSync(path.join(dir, 'new.sh'), '#!/bin/sh\n');
 
     const asked = ['build.sh', 'Dockerfile', 'new.sh', ...ODD_NAMES.map((_, i) => `d${i}/Dockerfile`)];
-    expect(uncommitted(dir, asked)).toEqual({ dirty: ['Dockerfile', 'd0/Dockerfile', 'new.sh'], outside: [] });
+    expect(uncommitted(dir, asked)).toEqual({ dirty: ['Dockerfile', 'd0/Dockerfile'], untracked: ['new.sh'], outside: [] });
     expect(tracked(dir, asked)).toEqual(asked.filter((p) => p !== 'new.sh').sort());
     expect(fs.readdirSync(markers)).toEqual([]);
     // The same commands do run when git is asked without the guard's settings: the test sees what it claims to.
@@ -85,7 +85,7 @@ describe('git guard: each file asks its own repository', () => {
     git(path.join(dir, 'nested'), 'add', '-A');
     git(path.join(dir, 'nested'), 'commit', '-qm', 'init');
     fs.appendFileSync(path.join(dir, 'nested', 'Dockerfile'), 'RUN edit\n');
-    expect(uncommitted(dir, ['build.sh', 'nested/Dockerfile', 'nested/build.sh', 'nested/new/Dockerfile'])).toEqual({ dirty: ['nested/Dockerfile'], outside: [] });
+    expect(uncommitted(dir, ['build.sh', 'nested/Dockerfile', 'nested/build.sh', 'nested/new/Dockerfile'])).toEqual({ dirty: ['nested/Dockerfile'], untracked: [], outside: [] });
     expect(tracked(dir, ['nested/Dockerfile', 'nested/new/Dockerfile'])).toEqual(['nested/Dockerfile']);
   });
 
@@ -94,16 +94,16 @@ describe('git guard: each file asks its own repository', () => {
     const dir = committed({ 'README.md': 'x\n' });
     git(dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', upstream, 'svc');
     git(dir, 'commit', '-qm', 'submodule');
-    expect(uncommitted(dir, ['svc/Dockerfile', 'svc/build.sh'])).toEqual({ dirty: [], outside: [] });
+    expect(uncommitted(dir, ['svc/Dockerfile', 'svc/build.sh'])).toEqual({ dirty: [], untracked: [], outside: [] });
     fs.appendFileSync(path.join(dir, 'svc', 'Dockerfile'), 'RUN edit\n');
     fs.writeFileSync(path.join(dir, 'svc', 'new.sh'), '#!/bin/sh\n');
-    expect(uncommitted(dir, ['svc/Dockerfile', 'svc/build.sh', 'svc/new.sh'])).toEqual({ dirty: ['svc/Dockerfile', 'svc/new.sh'], outside: [] });
+    expect(uncommitted(dir, ['svc/Dockerfile', 'svc/build.sh', 'svc/new.sh'])).toEqual({ dirty: ['svc/Dockerfile'], untracked: ['svc/new.sh'], outside: [] });
     expect(tracked(dir, ['svc/Dockerfile', 'svc/new.sh'])).toEqual(['svc/Dockerfile']);
   });
 
   it('outside any repository every file is reported as unguarded', () => {
     const dir = tree({ a: 'a' });
-    expect(uncommitted(dir, ['a', 'sub/new'])).toEqual({ dirty: [], outside: ['a', 'sub/new'] });
+    expect(uncommitted(dir, ['a', 'sub/new'])).toEqual({ dirty: [], untracked: [], outside: ['a', 'sub/new'] });
     expect(tracked(dir, ['a'])).toEqual([]);
   });
 });
