@@ -28,7 +28,7 @@ import type { Asker } from './review/prompt.js';
 import { planMigration, type FileChange, type PlanOptions, type SetupPlan } from './plan/index.js';
 import { makeColors, type Colors } from './review/colors.js';
 import { groupDigits } from './review/digits.js';
-import { buildPatch } from './review/patch.js';
+import { applyCommand, buildPatch, patchBase } from './review/patch.js';
 import { sarifLog } from './review/sarif.js';
 import { writeJson } from './review/json-stream.js';
 import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
@@ -193,7 +193,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const shownChanges = write ? written : planned;
   if (opts.patch !== null) {
-    const patch = buildPatch(planned);
+    const base = patchBase(opts.paths, process.cwd());
+    const patch = buildPatch(planned, base);
+    const apply = applyCommand(base, opts.paths, opts.patch, process.cwd());
     if (patchTarget === null) io.stdout.write(patch);
     else {
       try {
@@ -205,7 +207,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return e instanceof PatchTargetError ? e.exit : EXIT.failed;
       }
     }
-    if (opts.patch !== '-') io.stderr.write(`Wrote a patch of ${planned.length} file change(s) to ${opts.patch} (apply it with \`git apply ${opts.patch}\`).\n`);
+    if (opts.patch !== '-') io.stderr.write(`Wrote a patch of ${planned.length} file change(s) to ${printable(opts.patch)} (apply it with \`${printable(apply)}\`).\n`);
+    else if (apply !== 'git apply' && planned.length > 0) io.stderr.write(`The paths in the patch are relative to ${printable(base.folder)}: apply it with \`${printable(apply)}\`.\n`);
     const refusedAny = outcomes.some((o) => o.outcome === 'refused');
     if (opts.patch === '-') return refusedAny ? EXIT.refused : EXIT.ok;
   }

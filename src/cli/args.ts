@@ -61,7 +61,9 @@ Options:
   --patch FILE        Write the planned changes as one patch for \`git apply\` (- for standard
                       output); write nothing else. FILE must be new or an earlier patch: a
                       file git tracks, a file the migration creates, and any other existing
-                      file in a root or a git work tree are refused (exit 2).
+                      file in a root or a git work tree are refused (exit 2). Its paths are
+                      relative to the repository's top folder (or, outside git, to this folder
+                      or the one holding every root); the command printed applies it.
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing.
   --force             Write even when files to change have uncommitted git changes or are

@@ -3,6 +3,7 @@
  * tracks or a file the migration creates), one-line errors for a place nothing can be written to,
  * and paths `git apply` finds from the repository's top.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,5 +97,76 @@ describe('--patch FILE never replaces a file of the repository', () => {
     expect(err).toBeInstanceOf(PatchTargetError);
     expect((err as PatchTargetError).exit).toBe(2);
     expect((err as PatchTargetError).message).toContain('it is Dockerfile, a file the migration creates');
+  });
+});
+
+describe('--patch paths: `git apply` finds every file', () => {
+  /** A repository `mono` with the example in `mono/svc`, and a copy of it migrated with --yes. */
+  function monorepo(): { mono: string; migrated: Record<string, string> } {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-mono-'));
+    const mono = path.join(parent, 'mono');
+    fs.mkdirSync(mono);
+    fs.renameSync(exampleCopy(), path.join(mono, 'svc'));
+    git(mono, 'init', '-q');
+    git(mono, 'add', '-A');
+    git(mono, 'commit', '-qm', 'init');
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-mono-yes-'));
+    fs.cpSync(mono, copy, { recursive: true });
+    const y = runCli(['svc', '--yes'], copy);
+    expect(y.code, y.stderr).toBe(0);
+    return { mono, migrated: readTree(copy) };
+  }
+
+  /** Runs the command the tool printed to apply the patch, in `cwd`. */
+  function applyAsTold(stderr: string, cwd: string): string {
+    const cmd = /apply it with `([^`]+)`/.exec(stderr)?.[1];
+    expect(cmd, stderr).toBeDefined();
+    const r = spawnSync('sh', ['-c', cmd!], { cwd, encoding: 'utf8' });
+    expect(r.status, `${cmd}: ${r.stderr}`).toBe(0);
+    expect(r.stderr).not.toMatch(/Skipped/);
+    return cmd!;
+  }
+
+  it('a root that is a subfolder of the repository: paths from the top, and `git apply` from the root works', () => {
+    const { mono, migrated } = monorepo();
+    const svc = path.join(mono, 'svc');
+    const r = runCli(['--patch', '../../m.patch'], svc);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(mono, '..', 'm.patch'), 'utf8').startsWith('diff --git a/svc/Dockerfile b/svc/Dockerfile\n')).toBe(true);
+    expect(applyAsTold(r.stderr, svc)).toBe('git apply ../../m.patch');
+    expect(readTree(mono)).toEqual(migrated);
+    // From the top folder too.
+    git(mono, 'checkout', '-q', '.');
+    git(mono, 'apply', path.join(mono, '..', 'm.patch'));
+    expect(readTree(mono)).toEqual(migrated);
+  });
+
+  it('a root outside the current folder, in a repository or in none: the printed command applies it', () => {
+    const { mono, migrated } = monorepo();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-cwd-'));
+    const r = runCli([path.join(mono, 'svc'), '--patch', 'm.patch'], elsewhere);
+    expect(r.code, r.stderr).toBe(0);
+    expect(applyAsTold(r.stderr, elsewhere)).toMatch(/^git -C \S+ apply \S+m\.patch$/);
+    expect(readTree(mono)).toEqual(migrated);
+
+    const loose = exampleCopy();
+    const expected = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-loose-yes-'));
+    fs.cpSync(loose, expected, { recursive: true });
+    expect(runCli(['.', '--yes'], expected).code).toBe(0);
+    const p = runCli([loose, '--patch', 'loose.patch'], elsewhere);
+    expect(p.code, p.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(elsewhere, 'loose.patch'), 'utf8').startsWith('diff --git a/Dockerfile b/Dockerfile\n')).toBe(true);
+    applyAsTold(p.stderr, elsewhere);
+    expect(readTree(loose)).toEqual(readTree(expected));
+  });
+
+  it('--patch - says where to apply it when that is not here', () => {
+    const { mono } = monorepo();
+    const r = runCli(['mono/svc', '--patch', '-'], path.dirname(mono));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('diff --git a/svc/Dockerfile b/svc/Dockerfile\n')).toBe(true);
+    expect(r.stderr).toBe(`The paths in the patch are relative to ${fs.realpathSync(mono)}: apply it with \`git -C mono apply\`.\n`);
+    const applied = spawnSync('git', ['-C', 'mono', 'apply'], { cwd: path.dirname(mono), input: r.stdout, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
   });
 });
