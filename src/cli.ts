@@ -2,7 +2,8 @@
  * The CLI edge: flags, output, prompts and exit codes. The only place that prints errors
  * and calls process.exit. Exit codes: 0 done or nothing to do; 1 findings (refused setups,
  * --check hits, pending changes) with everything else applied; 2 bad usage; 3 a failure (a
- * write failed or was refused, no engine for --verify, an internal error); 130 interrupted.
+ * write failed or was refused, no engine for --verify, the patch or standard output could not
+ * be written (bin.ts), an internal error); 130 interrupted.
  */
 import fs from 'node:fs';
 import { cleanStrayTemps, recoverJournal } from './apply/apply.js';
@@ -12,7 +13,8 @@ import { NO_CLOCK, type PhaseClock } from './model/timing.js';
 import { guardWrites } from './apply/write-guard.js';
 import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
 import { readVersion } from './cli/version.js';
-import { checkAgainstChanges, checkPatchTarget, PatchTargetError, writeProblem, type PatchTarget } from './cli/patch-target.js';
+import { checkAgainstChanges, checkPatchTarget, PatchTargetError, type PatchTarget } from './cli/patch-target.js';
+import { writeProblem } from './cli/write-problem.js';
 import type { Verdict } from './model/verdict.js';
 import { loadTreeSitter } from './analyze/tree-sitter.js';
 import { diag, type Diagnostic } from './model/diagnostics.js';
@@ -37,8 +39,12 @@ import { checkAdvice } from './review/check-advice.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, failed: 3, interrupted: 130 } as const;
 
-/** Set while files are being written, so an interrupt says what really happened. */
-export const writing = { active: false };
+/**
+ * `active` is set while files are being written, so an interrupt says what really happened;
+ * `written` says what the run wrote (`updated build.sh`), so a run whose standard output failed
+ * can still say it on stderr (bin.ts).
+ */
+export const writing: { active: boolean; written: string[] } = { active: false, written: [] };
 
 interface Io {
   stdout: NodeJS.WriteStream;
@@ -190,6 +196,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const { outcomes, written, failures } = clock.time('apply', () => writeAccepted(runs, accepted, write, (active) => {
     writing.active = active;
   }));
+  writing.written = written.map(({ run, change }) => `${change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated'} ${printableName(shown(run, change.path))}`);
   const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
   const shownChanges = write ? written : planned;
   if (opts.patch !== null) {

@@ -120,7 +120,9 @@ Exit codes:
        setups, or changes are pending (no terminal and no --yes)
   2    bad usage
   3    a failure: a write failed or was refused (uncommitted changes, an interrupted
-       earlier run), no container engine for --verify, or an internal error
+       earlier run), no container engine for --verify, the patch or standard output
+       could not be written, or an internal error. A run that wrote its files but not
+       its report keeps its own code, and says on stderr which files it wrote.
   130  interrupted (Ctrl+C); nothing was written
 
 Examples:

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GitError, gitIn, repositoryOf } from '../apply/git.js';
+import { writeProblem } from './write-problem.js';
 
 export class PatchTargetError extends Error {
   constructor(
@@ -30,19 +31,6 @@ export interface PatchTarget {
 
 /** The start every patch this tool writes has (one with no changes is empty). */
 const PATCH_START = 'diff --git ';
-
-/** Why nothing can be written at `p`, in a few words (from a Node error). */
-export function writeProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'EISDIR') return 'is a folder';
-  if (code === 'ENOENT') return 'no such folder';
-  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'ELOOP') return 'too many levels of symbolic links';
-  return (e as Error)?.message ?? String(e);
-}
 
 const failed = (given: string, why: string) => new PatchTargetError(`cannot write the patch to ${given}: ${why}`, 3);
 const refused = (given: string, why: string) =>

@@ -2,11 +2,12 @@
  * The built CLI as users run it (node dist/src/bin.js), on temporary copies of fixtures:
  * exit codes, what is written (or not), and the JSON report.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../../src/model/diagnostics.js';
-import { BIN, runCli } from '../support/cli.js';
+import { BIN, git, runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, readTree, writeTemp } from '../support/tree.js';
 
 const run = runCli;
@@ -168,6 +169,35 @@ describe('CLI', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).not.toMatch(/EPIPE|fatal|Unhandled/);
     expect(code).toBe(0);
+  });
+
+  it('a standard output that cannot be written (a full disk): one line on stderr, exit 3, no stack trace', () => {
+    const dir = example();
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    const toFull = (args: string[]) => {
+      const out = fs.openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', out, 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+        return { code: r.status, stderr: r.stderr };
+      } finally {
+        fs.closeSync(out);
+      }
+    };
+    const before = readTree(dir);
+    for (const args of [['--dry-run'], ['--dry-run', '--json'], ['--help'], ['--patch', '-'], ['--check'], ['--check', '--format', 'sarif']]) {
+      const r = toFull(args);
+      expect(r.stderr, args.join(' ')).toBe('multistage-codemod: cannot write to standard output: no space left on the device\n');
+      expect(r.code, args.join(' ')).toBe(3);
+    }
+    expect(readTree(dir)).toEqual(before);
+
+    // A run that wrote its files keeps its exit code and says what it wrote: only the report was lost.
+    const y = toFull(['.', '--yes']);
+    expect(y.stderr).toBe('multistage-codemod: cannot write to standard output: no space left on the device\nThe changes were written all the same: updated Dockerfile, deleted Dockerfile.build, updated build.sh.\n');
+    expect(y.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'Dockerfile.build'))).toBe(false);
   });
 
   it('documents every diagnostic code in the README', () => {
