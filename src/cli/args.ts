@@ -59,13 +59,15 @@ Options:
   --stage-name NAME   Name of the builder stage when the builder has none (default: builder,
                       or builder-2, builder-3… when the files already use it).
   --patch FILE        Write the planned changes as one patch for \`git apply\` (- for standard
-                      output); write nothing else. FILE must be new or an earlier patch: a
+                      output: not with --json, --format or --summary); write nothing else
+                      (not with --dry-run). FILE must be new or an earlier patch: a
                       file git tracks, a file the migration creates, and any other existing
                       file in a root or a git work tree are refused (exit 2). Its paths are
                       relative to the repository's top folder (or, outside git, to this folder
                       or the one holding every root); the command printed applies it.
   --check             For CI: list every builder-pattern setup found (migratable or not) and
-                      exit 1 if there is any; write nothing.
+                      exit 1 if there is any; write nothing. Not with --yes, --dry-run,
+                      --patch or --verify.
   --force             Write even when files to change have uncommitted git changes or are
                       not tracked by git (untracked or ignored: git cannot restore them).
   --verify            Prove each migration before it is offered. THIS RUNS THE REPOSITORY'S OWN
@@ -206,6 +208,16 @@ export function parseCli(argv: string[]): CliOptions {
   if (opts.summary && (opts.json || opts.sarif)) throw new UsageError('--summary is for text output, not --json or --format sarif');
   if (opts.dryRun && opts.yes) throw new UsageError('--dry-run and --yes contradict each other: choose one');
   if (opts.yes && (opts.patch !== null || opts.check)) throw new UsageError(`${opts.check ? '--check' : '--patch'} only reviews and cannot be combined with --yes`);
+  // Options one of the modes would ignore: said, never dropped in silence.
+  const report = v.json ? '--json' : v.format !== undefined && v.format !== 'text' ? `--format ${String(v.format)}` : opts.summary ? '--summary' : null;
+  const conflicts: [boolean, string][] = [
+    [opts.check && opts.patch !== null, '--check and --patch contradict each other: --check only lists the setups, it plans no patch; choose one'],
+    [opts.check && opts.dryRun, '--check and --dry-run contradict each other: --check lists the setups, --dry-run shows the plan and its diffs; choose one'],
+    [opts.check && opts.verify, '--verify does nothing with --check, which lists the setups without proving them: use --verify with --dry-run, --patch or --yes'],
+    [opts.patch !== null && opts.dryRun, '--patch and --dry-run contradict each other: --patch writes nothing else already and prints the patch instead of the diffs; choose one'],
+    [opts.patch === '-' && report !== null, `--patch - and ${report} both print to standard output: choose one, or give --patch a file name`],
+  ];
+  for (const [conflict, why] of conflicts) if (conflict) throw new UsageError(why);
   if (typeof v.engine === 'string') {
     if (v.engine !== 'docker' && v.engine !== 'podman') throw new UsageError(`--engine must be docker or podman, not ${JSON.stringify(v.engine)}`);
     opts.engine = v.engine;

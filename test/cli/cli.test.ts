@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseCli, UsageError } from '../../src/cli/args.js';
 import { CODES } from '../../src/model/diagnostics.js';
 import { BIN, git, runCli } from '../support/cli.js';
 import { copyToTemp, FIXTURES, readTree, writeTemp } from '../support/tree.js';
@@ -38,6 +39,35 @@ describe('CLI', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/multistage-codemod: .+/);
     }
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('an option the mode would ignore is bad usage naming both options, never dropped in silence', () => {
+    const conflicts: [string[], RegExp][] = [
+      [['--check', '--patch', 'f.patch'], /--check and --patch/],
+      [['--check', '--dry-run'], /--check and --dry-run/],
+      [['--verify', '--check'], /--verify does nothing with --check/],
+      [['--patch', '-', '--json'], /--patch - and --json/],
+      [['--patch', '-', '--format', 'json'], /--patch - and --format json/],
+      [['--patch', '-', '--summary'], /--patch - and --summary/],
+      [['--patch', '-', '--format', 'sarif', '--check'], /--check and --patch/],
+      [['--patch', '-', '--format', 'sarif', '--dry-run'], /--patch and --dry-run/],
+      [['--patch', '-', '--dry-run'], /--patch and --dry-run/],
+      [['--patch', 'f.patch', '--dry-run'], /--patch and --dry-run/],
+    ];
+    for (const [args, why] of conflicts) expect(() => parseCli(args), args.join(' ')).toThrow(why);
+    for (const args of conflicts.map(([a]) => a)) expect(() => parseCli(args)).toThrow(UsageError);
+    // What each mode does use still parses.
+    for (const args of [['--patch', 'f.patch', '--json'], ['--patch', 'f.patch', '--summary'], ['--dry-run', '--verify'], ['--patch', '-', '--verify'], ['--check', '--format', 'sarif'], ['--check', '--summary'], ['--check', '--json']]) {
+      expect(() => parseCli(args), args.join(' ')).not.toThrow();
+    }
+
+    const dir = example();
+    const before = readTree(dir);
+    const r = run([dir, '--check', '--patch', path.join(dir, 'f.patch')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^multistage-codemod: --check and --patch contradict each other/);
+    expect(r.stdout).toBe('');
     expect(readTree(dir)).toEqual(before);
   });
 
