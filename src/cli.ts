@@ -341,7 +341,9 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
   if (opts.sarif) {
     io.stdout.write(`${JSON.stringify(sarifLog(checked(), globalDiags, readVersion()), null, 2)}\n`);
   } else if (opts.summary) {
-    io.stdout.write(`${summaryTable(runs, checked(), [], true, c, true)}\n${summary(checked(), [], true, c)}\n`);
+    // The files the migration would change, counted as --dry-run --summary counts them.
+    const planned = runs.flatMap((run) => run.plan.changes.map((change) => ({ run, change })));
+    io.stdout.write(`${summaryTable(runs, checked(), planned, true, c, true)}\n${summary(checked(), planned.map((x) => x.change), true, c)}\n`);
   } else if (opts.json) {
     io.stdout.write(`${JSON.stringify(jsonReport(checked(), [], globalDiags, { version: readVersion(), mode: 'dry-run', applied: false }), null, 2)}\n`);
   } else if (items.length === 0 && misses.length === 0) {

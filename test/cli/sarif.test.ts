@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { CODES } from '../../src/model/diagnostics.js';
-import { runCli } from '../support/cli.js';
+import { runCli, twoServices } from '../support/cli.js';
 import { copyToTemp, fixtureCases, FIXTURES, readTree, refusalCases } from '../support/tree.js';
 
 const require = createRequire(import.meta.url);
@@ -128,5 +128,15 @@ describe('--summary', () => {
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/^ {2}root {2}setups/);
     expect(check.stdout).not.toContain('diff --git');
+    // The same counts as --dry-run, files included.
+    expect(check.stdout).toBe(r.stdout);
+  });
+
+  it('--check counts the files to change as --dry-run does, per root and in total', () => {
+    const dir = twoServices();
+    const dry = runCli(['api', 'worker', '--dry-run', '--summary'], dir);
+    const check = runCli(['api', 'worker', '--check', '--summary'], dir);
+    expect(dry.stdout).toMatch(/total .* 6\n/);
+    expect(check.stdout).toBe(dry.stdout);
   });
 });
