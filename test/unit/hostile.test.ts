@@ -136,14 +136,17 @@ describe('hostile input: what the CLI does with it', () => {
     expect(tree['Dockerfile']).toContain('COPY --from=builder --chown=0:0 /go/src/github.com/alexellis/href-counter/app .\r\n');
   });
 
-  it('a script that is not UTF-8 is not rewritten (its other bytes would change): READ_ERROR, nothing written', async () => {
+  it('a script that is not UTF-8 is not rewritten (its other bytes would change): its setup is refused, READ_ERROR, nothing written', async () => {
     const { dir } = example();
     CASES['non-UTF-8 bytes in the script']!(dir);
     const bytes = fs.readFileSync(path.join(dir, 'build.sh'));
     const before = readTree(dir);
+    // The plan refuses the setup (exit 1, a finding), as --dry-run says before: nothing of the root is written.
+    const dry = await cli(['.', '--dry-run'], dir);
+    expect(dry.code).toBe(1);
+    expect(codesIn(dry)).toContain('READ_ERROR');
     const r = await cli(['.', '--yes'], dir);
-    // The write is refused (exit 3, not a finding): nothing of the root is written.
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     expect(codesIn(r)).toContain('READ_ERROR');
     expect(fs.readFileSync(path.join(dir, 'build.sh')).equals(bytes)).toBe(true);
     expect(readTree(dir)).toEqual(before);
