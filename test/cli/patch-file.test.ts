@@ -9,16 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAgainstChanges, checkPatchTarget, PatchTargetError } from '../../src/cli/patch-target.js';
-import { exampleCopy, git, runCli } from '../support/cli.js';
+import { committedExample, exampleCopy, git, runCli } from '../support/cli.js';
 import { readTree } from '../support/tree.js';
 
-function committedExample(): string {
-  const dir = exampleCopy();
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'init');
-  return dir;
-}
 
 describe('--patch FILE never replaces a file of the repository', () => {
   it('a tracked file (here one with an uncommitted edit) is refused: exit 2, the file as it was, nothing written', () => {

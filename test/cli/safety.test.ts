@@ -9,18 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRASH_ENV, JOURNAL_NAME } from '../../src/apply/apply.js';
-import { BIN, exampleCopy, git, runCli } from '../support/cli.js';
+import { committedExample, BIN, exampleCopy, git, runCli } from '../support/cli.js';
 import { readTree } from '../support/tree.js';
 
 const DUBIOUS = { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' }; // git's own switch: every repository looks owned by someone else
 
-function committedExample(): string {
-  const dir = exampleCopy();
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'init');
-  return dir;
-}
 
 // Exit 3: a write refused for the repository's state (DIRTY_TREE, GIT_ERROR, an interrupted run that cannot be settled).
 describe('a repository git refuses (dubious ownership)', () => {

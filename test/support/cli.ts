@@ -33,3 +33,12 @@ export function git(cwd: string, ...args: string[]) {
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
+
+/** The bundled example in a git repository of its own, every file committed. */
+export function committedExample(): string {
+  const dir = exampleCopy();
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'init');
+  return dir;
+}
