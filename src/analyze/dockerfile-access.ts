@@ -17,7 +17,11 @@ export function unreadableDockerfile(rel: string, role: 'builder' | 'runtime', f
   if (kind === 'symlink') return diag('UNSAFE_PATH', 'error', `${name} is a symbolic link, which the tool neither follows nor writes through`, { ...where, hint: 'Build from the file the link points to, or replace the link with the file.' });
   if (kind === 'dir') return diag('READ_ERROR', 'error', `${name} is a folder`, { ...where, hint: 'Check the -f path.' });
   if (kind === 'other') return diag('READ_ERROR', 'error', `${name} is not a regular file (a FIFO, socket or device)`, { ...where, hint: 'Build from a regular text file.' });
-  return diag('READ_ERROR', 'error', `${name} cannot be read as text (a NUL byte, UTF-16 or another encoding than UTF-8, or larger than the size limit)`, { ...where, hint: 'Save the Dockerfile as UTF-8 text; the tool only reads text Dockerfiles.' });
+  const why = fs.readProblem?.(rel) ?? null;
+  if (why === 'permission denied') return diag('READ_ERROR', 'error', `${name} cannot be read: permission denied`, { ...where, hint: `Give the user running the tool read access to ${rel}, then run it again.` });
+  if (why?.startsWith('larger than')) return diag('READ_ERROR', 'error', `${name} is ${why}`, { ...where, hint: 'A Dockerfile this large is not read; migrate this setup by hand.' });
+  if (why !== null && why.startsWith('cannot be opened')) return diag('READ_ERROR', 'error', `${name} ${why}`, { ...where, hint: 'Check the file, then run the tool again.' });
+  return diag('READ_ERROR', 'error', `${name} cannot be read as text (${why ?? 'a NUL byte, UTF-16 or another encoding than UTF-8'})`, { ...where, hint: 'Save the Dockerfile as UTF-8 text; the tool only reads text Dockerfiles.' });
 }
 
 /**

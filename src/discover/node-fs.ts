@@ -162,6 +162,23 @@ export class NodeRepoFs implements RepoFs {
     }
   }
 
+  readProblem(rel: string): string | null {
+    if (!this.inside(rel)) return null;
+    const abs = this.abs(rel);
+    try {
+      const st = fs.statSync(abs);
+      if (!st.isFile()) return 'not a regular file';
+      if (st.size > MAX_FILE_BYTES) return `larger than the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit (${st.size} bytes)`;
+      fs.accessSync(abs, fs.constants.R_OK);
+      const b = this.io.readFile(abs, MAX_FILE_BYTES);
+      if (Buffer.isBuffer(b) && isBinary(b)) return b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) ? 'UTF-16 text' : 'a NUL byte (binary, or UTF-16 text)';
+      return null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ? `cannot be opened (${code})` : null;
+    }
+  }
+
   /** Keeps a text the walker already read, so analysis does not read it again. */
   prime(rel: string, text: string): void {
     this.cache.set(rel, text);

@@ -20,6 +20,11 @@ export interface RepoFs {
    * migration. Absent: every text is the file's exact bytes.
    */
   exactText?(rel: string): boolean;
+  /**
+   * Why a regular file readText gives no text for, in a few words (`permission denied`, `larger
+   * than the 2 MiB limit`, `a NUL byte`, `not UTF-8 text`…), or null when it cannot tell. Absent: never told.
+   */
+  readProblem?(rel: string): string | null;
 }
 
 export class MemoryFs implements RepoFs {
