@@ -53,6 +53,11 @@ export interface Snippet {
    */
   failureIgnored?: boolean;
   /**
+   * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
+   * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`): a failing command stops it.
+   */
+  errexit?: boolean;
+  /**
    * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
    * every job without its own): where it is written and what else runs it, for messages.
    */

@@ -12,8 +12,10 @@
  *    copy out of the container (then nothing is built from what the container left), or
  *  - it is the last command of a Make recipe line that does not ignore errors (make stops), or
  *    of an npm script each `npm run` of which stops in turn.
- * Anything else (a CI step, an npm script nothing runs, a JavaScript call whose caller may go
- * on) is not proven, and the setup is refused.
+ *  - its host starts its shell with errexit on (a GitHub Actions step's default `bash -e {0}`,
+ *    a CircleCI step's default `/bin/bash -eo pipefail`: Snippet.errexit), which applies to it.
+ * Anything else (another CI step, an npm script nothing runs, a JavaScript call whose caller may
+ * go on) is not proven, and the setup is refused.
  *
  * The other steps the migration removes need no such check. A builder `docker build` that
  * fails leaves no builder image to run or copy from on a clean engine: the old pipeline's copy
@@ -89,7 +91,7 @@ function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth =
   const own: Watched = { runtime: local(watched.runtime), copies: watched.copies.map(local).filter((i): i is number => i !== null) };
   // A copy in another snippet of the host runs whatever this snippet's chain skipped.
   if (own.copies.length < watched.copies.length) own.copies.push(-1);
-  if (shellStops(part.script, inner, own)) return true;
+  if (shellStops(part.script, inner, own, part.snippet.errexit === true)) return true;
   if (part.snippet.failureIgnored === true || !lastRun(part.script, inner)) return false;
   if (STOPPING_HOSTS.has(script.kind)) return true;
   // An npm script fails the `npm run X` that ran it: that command's failure must stop in turn.
@@ -103,8 +105,9 @@ function lastRun(script: ShellScript, cmd: ScriptCommand): boolean {
   return script.commands.every((c) => c.start <= cmd.start);
 }
 
-function shellStops(script: ShellScript, cmd: ScriptCommand, watched: Watched): boolean {
-  return (errexitOn(script, cmd) && errexitReaches(script, cmd, false)) || orExit(script, cmd) || andSkips(script, cmd, watched);
+/** `errexit`: the host starts the shell with errexit on (Snippet.errexit). */
+function shellStops(script: ShellScript, cmd: ScriptCommand, watched: Watched, errexit = false): boolean {
+  return (errexitOn(script, cmd, errexit) && errexitReaches(script, cmd, false)) || orExit(script, cmd) || andSkips(script, cmd, watched);
 }
 
 /**
@@ -137,8 +140,8 @@ export function errexitOption(args: readonly Word[]): boolean | null | 'unknown'
  * touches errexit is a plain statement of the top level that turns it on, and no `set` nested
  * anywhere before it (a branch, a function, a subshell, a chain) may have turned it off.
  */
-function errexitOn(script: ShellScript, cmd: ScriptCommand): boolean {
-  let on = false;
+function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false): boolean {
+  let on = initial;
   for (const c of [...script.commands].filter((c) => c.start < cmd.start).sort((a, b) => a.start - b.start)) {
     if (c.words[0]?.value !== 'set') continue;
     const option = errexitOption(c.words.slice(1));

@@ -87,6 +87,26 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(pkg(`npm run compile && ${CP} && docker rm app-x && docker build -t app:latest .`))).toEqual([]);
     expect(codes(pkg(`npm run compile; ${CP} && docker rm app-x && docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
   });
+
+  it('migrates a CI step whose shell starts with errexit (GitHub Actions, CircleCI by default), refuses one whose shell does not', () => {
+    const steps = ['docker build -t app:build -f Dockerfile.build .', RUN, CP, 'docker rm app-x'];
+    const block = (indent: string) => steps.map((l) => `${indent}${l}`).join('\n');
+    const github = (shell: string) => ({
+      ...base,
+      '.github/workflows/image.yml': `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Build the binary\n${shell}        run: |\n${block('          ')}\n      - run: docker build -t app:latest .\n`,
+    });
+    expect(codes(github(''))).toEqual([]);
+    expect(codes(github('        shell: bash\n'))).toEqual([]);
+    expect(codes(github('        shell: bash --noprofile --norc -eo pipefail {0}\n'))).toEqual([]);
+    expect(codes(github('        shell: bash {0}\n'))).toEqual(['BUILD_AT_RUN_TIME']);
+    const circle = (shell: string) => ({
+      ...base,
+      '.circleci/config.yml': `version: 2.1\njobs:\n  image:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n      - checkout\n      - run:\n          name: Build the binary\n${shell}          command: |\n${block('            ')}\n      - run: docker build -t app:latest .\nworkflows:\n  build:\n    jobs:\n      - image\n`,
+    });
+    expect(codes(circle(''))).toEqual([]);
+    expect(codes(circle('          shell: /bin/bash -eo pipefail\n'))).toEqual([]);
+    expect(codes(circle('          shell: /bin/bash\n'))).toEqual(['BUILD_AT_RUN_TIME']);
+  });
 });
 
 describe('a runtime Dockerfile that reads the builder image whose container ran the build', () => {

@@ -188,6 +188,18 @@ function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
   return windows ? 'pwsh (the default shell of Windows runners)' : 'sh';
 }
 
+/**
+ * Whether a GitHub Actions step's shell starts with errexit on: the default (`bash -e {0}`),
+ * `shell: bash` (`bash --noprofile --norc -eo pipefail {0}`) and `shell: sh` (`sh -e {0}`) do; a
+ * template of its own does when it passes `-e` (`bash --noprofile -eo pipefail {0}`).
+ */
+function stepErrexit(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
+  const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
+  if (named === undefined || named === null) return true;
+  const value = isScalar(named) ? String(named.value).trim() : '';
+  return value === 'bash' || value === 'sh' || (value.includes('{0}') && /(^|\s)-[a-zA-Z]*e[a-zA-Z]*(\s|$)/.test(value.slice(0, value.indexOf('{0}'))));
+}
+
 /** GitLab runs a job's script in the runner's shell: PowerShell on Windows runners (tagged `windows`). */
 function gitlabShell(job: YAMLMap): string {
   const tags = job.get('tags', true);
@@ -332,7 +344,10 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           return;
         }
         const id = snippets.length;
-        if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) group.push(id);
+        if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) {
+          group.push(id);
+          if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
+        }
       };
       steps.items.forEach((step, k) => {
         if (!isMap(step) || !step.range) return;

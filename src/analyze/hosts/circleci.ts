@@ -37,6 +37,13 @@ function shellOf(step: YAMLMap | null, job: YAMLMap): string {
   return /win/i.test(name) ? 'PowerShell (the default shell of Windows executors)' : 'sh';
 }
 
+/** Whether a step's shell starts with errexit on: CircleCI's default `/bin/bash -eo pipefail` does, a `shell:` of its own when it passes `-e`. */
+function stepErrexit(step: YAMLMap | null, job: YAMLMap): boolean {
+  const named = step?.get('shell') ?? job.get('shell');
+  if (named === undefined || named === null) return true;
+  return /(^|\s)-[a-zA-Z]*e[a-zA-Z]*(\s|$)/.test(String(named));
+}
+
 export function parseCircleCi(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const doc = yaml().parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length > 0) {
@@ -95,7 +102,7 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
       const branches = circleciStepWhen(detail, jobName, k + 1);
-      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}) });
+      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}) });
     });
     groups.push(group);
     names.push(jobName);
