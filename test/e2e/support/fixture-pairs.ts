@@ -90,6 +90,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-azure-publish': (dir, env) => runAzureSteps(dir, env),
   'export-bitbucket-artifacts': (dir, env) => runBitbucketDefault(dir, env),
   'export-travis-before-deploy': (dir, env) => runTravis(dir, env),
+  // after_script reads the binary the export build leaves; after_failure runs only on a failure.
+  'travis-after-phases': (dir, env) => runTravis(dir, env),
   'export-gitlab-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
