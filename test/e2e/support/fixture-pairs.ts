@@ -92,6 +92,9 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-travis-before-deploy': (dir, env) => runTravis(dir, env),
   // after_script reads the binary the export build leaves; after_failure runs only on a failure.
   'travis-after-phases': (dir, env) => runTravis(dir, env),
+  // after_script (a template's, after a `cd`; a step's after-script) reads the binary the export build leaves.
+  'export-gitlab-after-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  'export-bitbucket-after-script': (dir, env) => runBitbucketDefault(dir, env),
   'export-gitlab-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
