@@ -121,7 +121,7 @@ function readAsScript(analysis: Analysis, rel: string, text: string): boolean {
 
 const keptSets = new WeakMap<Analysis, Set<string>>();
 /** The files the walk kept (`files`, `quiet`), as a set made once per analysis: a large tree asks about thousands. */
-function keptFiles(analysis: Analysis): Set<string> {
+export function keptFiles(analysis: Analysis): ReadonlySet<string> {
   let kept = keptSets.get(analysis);
   if (!kept) keptSets.set(analysis, (kept = new Set([...analysis.files, ...(analysis.quiet ?? [])])));
   return kept;

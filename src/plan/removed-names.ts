@@ -33,7 +33,7 @@ import { addTo } from '../model/multimap.js';
 import { programAt } from '../model/wrappers.js';
 import { embeddedAdapter, emptiedParts } from '../../transforms/embedded.js';
 import { callerScript } from './caller-uses.js';
-import { RUNNERS, unreadRunnerNamings } from './passed-over-callers.js';
+import { keptFiles, RUNNERS, unreadRunnerNamings } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 
 const HINT = 'Keep what that caller needs by hand (or stop calling it there), then run the tool again.';
@@ -211,7 +211,7 @@ function runnerCallIndex(analysis: Analysis, fs: RepoFs, kind: string, runnerWor
   const known = perKind.get(kind);
   if (known) return known;
   const index: RunnerCallIndex = { byName: new Map(), unknown: [], bare: [], parsed: new Set() };
-  const kept = new Set([...analysis.files, ...(analysis.quiet ?? [])]);
+  const kept = keptFiles(analysis);
   const runners = new Set(runnerWords);
   for (const rel of new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])) {
     // A passed-over file is read once and let go, as the other searches of them do.
