@@ -24,6 +24,7 @@ import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-ste
 import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
 import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logRedirect } from './log-features.js';
 import { afterBuilderLines, afterRuntimeLines, imageFinalTags, imageScratch, rebuildEntries, rebuildFiles, rebuildKeepsArtifact, rebuildLines, rebuildRefusal, runtimeBuildFlags, wrapEngine } from './image-features.js';
+import { setLine } from './errexit-features.js';
 
 export interface RepoFile {
   path: string;
@@ -438,7 +439,7 @@ const namedContainer = (s: RepoSpec) => s.extraction === 'create-cp' || s.extrac
 export const all = (c: Commands) => [...c.builder, ...c.extract, ...c.after];
 
 function shellScript(s: RepoSpec, l: Layout): string {
-  const head = [s.driver === 'bash' ? '#!/usr/bin/env bash' : '#!/bin/sh', `set -${s.shellOpts === 'euo' ? 'euo pipefail' : s.shellOpts}`];
+  const head = [s.driver === 'bash' ? '#!/usr/bin/env bash' : '#!/bin/sh', ...setLine(s)];
   if (s.inScriptsDir) head.push('cd "$(dirname "$0")/.."');
   const c = commands(s, l, '$');
   // A second setup's commands at the end, or before the runtime build (./render-second.ts).
