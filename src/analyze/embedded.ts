@@ -54,9 +54,17 @@ export interface Snippet {
   failureIgnored?: boolean;
   /**
    * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
-   * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`): a failing command stops it.
+   * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`, the `set -eo pipefail` a
+   * GitLab runner's bash or sh writes before a job's before_script and script, the `set -e`
+   * Bitbucket Pipelines starts a step's script with, the `sh -xe` a Jenkins `sh` step runs its
+   * text with when it has no `#!` line): a failing command stops it.
    */
   errexit?: boolean;
+  /**
+   * The host runs the snippet even when the snippets before it in its sequence failed (GitLab's
+   * `after_script`, Bitbucket's `after-script`): what a failure stopped before it does not stop it.
+   */
+  afterFailure?: boolean;
   /**
    * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
    * every job without its own): where it is written and what else runs it, for messages.

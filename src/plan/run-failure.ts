@@ -13,9 +13,14 @@
  *  - it is the last command of a Make recipe line that does not ignore errors (make stops), or
  *    of an npm script each `npm run` of which stops in turn.
  *  - its host starts its shell with errexit on (a GitHub Actions step's default `bash -e {0}`,
- *    a CircleCI step's default `/bin/bash -eo pipefail`: Snippet.errexit), which applies to it.
+ *    a CircleCI step's default `/bin/bash -eo pipefail`, a GitLab job's before_script and script
+ *    in the runner's bash or sh, a Bitbucket step's script, a Jenkins `sh` step without a `#!`
+ *    line: Snippet.errexit), which applies to it, and no earlier item of the same shell turned
+ *    errexit off.
  * Anything else (another CI step, an npm script nothing runs, a JavaScript call whose caller may
- * go on) is not proven, and the setup is refused.
+ * go on) is not proven, and the setup is refused. So is a run in a job's script whose runtime
+ * build is in what the host runs after a failure too (GitLab's after_script, Bitbucket's
+ * after-script: Snippet.afterFailure): whatever stopped the script, that build still ran.
  *
  * The other steps the migration removes need no such check. A builder `docker build` that
  * fails leaves no builder image to run or copy from on a clean engine: the old pipeline's copy
@@ -26,7 +31,7 @@
  * migration should reproduce.) A copy out of the container (`docker cp`) that fails likewise
  * leaves the final build without its artifact, as the merged COPY --from fails.
  */
-import type { EmbeddedScript } from '../analyze/embedded.js';
+import type { EmbeddedScript, Part } from '../analyze/embedded.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
@@ -83,20 +88,42 @@ interface Watched {
 
 function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth = 0): boolean {
   if (script.kind === 'shell') return shellStops(script as ShellScript, cmd, watched);
-  const part = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
+  const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const part = parts[at];
   const inner = part?.script.commands[cmd.index - part.first];
   if (!part || !inner) return false;
+  // The runtime build in a snippet the host runs after a failure too (GitLab's after_script)
+  // builds the image from whatever the container left, however the failure ended the script.
+  const runtimePart = watched.runtime === null ? undefined : parts.find((p) => watched.runtime! >= p.first && watched.runtime! < p.first + p.count);
+  if (runtimePart?.snippet.afterFailure === true && part.snippet.afterFailure !== true) return false;
   // Watched commands of the same snippet, by their index in its own reading.
   const local = (i: number | null) => (i !== null && i >= part.first && i < part.first + part.count ? i - part.first : null);
   const own: Watched = { runtime: local(watched.runtime), copies: watched.copies.map(local).filter((i): i is number => i !== null) };
   // A copy in another snippet of the host runs whatever this snippet's chain skipped.
   if (own.copies.length < watched.copies.length) own.copies.push(-1);
-  if (shellStops(part.script, inner, own, part.snippet.errexit === true)) return true;
+  if (shellStops(part.script, inner, own, hostErrexit(script, parts, at))) return true;
   if (part.snippet.failureIgnored === true || !lastRun(part.script, inner)) return false;
   if (STOPPING_HOSTS.has(script.kind)) return true;
   // An npm script fails the `npm run X` that ran it: that command's failure must stop in turn.
   const callers = part.snippet.callers ?? [];
   return depth < 8 && callers.length > 0 && callers.every((i) => script.commands[i] !== undefined && stops(script.commands[i]!, script, watched, depth + 1));
+}
+
+/**
+ * Whether the host starts part `at`'s shell with errexit on (Snippet.errexit), and it is still on
+ * where the part starts: a part that continues the shell of the ones before it (GitLab's script
+ * items) starts as they left it, so none of them may touch errexit (`set +e`).
+ */
+function hostErrexit(script: ScriptFile, parts: readonly Part[], at: number): boolean {
+  if (parts[at]?.snippet.errexit !== true) return false;
+  for (let k = at; k > 0 && parts[k]!.snippet.continues === true; k--) {
+    const before = parts[k - 1]!;
+    // The file's own reading of the part's commands (its snippet reading may have been released).
+    const cmds = script.commands.slice(before.first, before.first + before.count);
+    if (cmds.some((c) => c.words[0]?.value === 'set' && errexitOption(c.words.slice(1)) !== null)) return false;
+  }
+  return true;
 }
 
 /** Whether `cmd` is the last command its snippet's shell runs, so the snippet exits with its status. */

@@ -107,6 +107,46 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(circle('          shell: /bin/bash -eo pipefail\n'))).toEqual([]);
     expect(codes(circle('          shell: /bin/bash\n'))).toEqual(['BUILD_AT_RUN_TIME']);
   });
+
+  const steps = ['docker build -t app:build -f Dockerfile.build .', RUN, CP, 'docker rm app-x'];
+  const block = (indent: string) => steps.map((l) => `${indent}${l}`).join('\n');
+  const items = (indent: string) => steps.map((l) => `${indent}- ${l.includes(': ') || l.includes("'") ? JSON.stringify(l) : l}`).join('\n');
+
+  it('migrates a GitLab job whose script runs in the runner\'s bash or sh, which starts with errexit, in a list item or a multi-line one', () => {
+    const gitlab = (script: string, extra = '') => ({ ...base, '.gitlab-ci.yml': `stages:\n  - build\n\nimage-job:\n  stage: build\n${extra}  script:\n${script}\n` });
+    expect(codes(gitlab(`${items('    ')}\n    - docker build -t app:latest .`))).toEqual([]);
+    expect(codes(gitlab(`    - |\n${block('      ')}\n      docker build -t app:latest .`))).toEqual([]);
+    // In before_script, which runs in the same shell.
+    expect(codes(gitlab('    - docker build -t app:latest .', `  before_script:\n${items('    ')}\n`))).toEqual([]);
+    // An earlier item turned errexit off in the shell the later ones run in.
+    expect(codes(gitlab(`    - set +e\n${items('    ')}\n    - docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
+    // after_script runs after a failed script too: a runtime build there is built from whatever the container left.
+    expect(codes(gitlab(items('    '), '  after_script:\n    - docker build -t app:latest .\n'))).toEqual(['BUILD_AT_RUN_TIME']);
+    // The run itself in after_script: its failure stops nothing the job counts.
+    expect(codes(gitlab('    - echo start', `  after_script:\n${items('    ')}\n    - docker build -t app:latest .\n`))).toEqual(['BUILD_AT_RUN_TIME']);
+  });
+
+  it('migrates a Bitbucket step\'s script, which Pipelines starts with set -e, not on a Windows runner nor with the image built in after-script', () => {
+    const bitbucket = (script: string, extra = '') => ({ ...base, 'bitbucket-pipelines.yml': `pipelines:\n  default:\n    - step:\n        name: Image\n${extra}        script:\n${script}\n` });
+    expect(codes(bitbucket(`${items('          ')}\n          - docker build -t app:latest .`))).toEqual([]);
+    expect(codes(bitbucket(`          - |\n${block('            ')}\n            docker build -t app:latest .`))).toEqual([]);
+    expect(codes(bitbucket(`${items('          ')}\n          - docker build -t app:latest .`, '        runs-on:\n          - self.hosted\n          - windows\n'))).toContain('BUILD_AT_RUN_TIME');
+    expect(codes(bitbucket(items('          '), '        after-script:\n          - docker build -t app:latest .\n'))).toEqual(['BUILD_AT_RUN_TIME']);
+  });
+
+  it('migrates a Jenkins sh step, which runs with sh -xe, not one whose #! line picks its own shell', () => {
+    const jenkins = (text: string) => ({ ...base, Jenkinsfile: `pipeline {\n  agent any\n  stages {\n    stage('image') {\n      steps {\n        sh '''${text}\n${block('          ').replace(/'/g, "\\'")}\n        '''\n        sh 'docker build -t app:latest .'\n      }\n    }\n  }\n}\n` });
+    expect(codes(jenkins(''))).toEqual([]);
+    expect(codes(jenkins('#!/bin/sh'))).toEqual(['BUILD_AT_RUN_TIME']);
+    expect(codes(jenkins('#!/bin/bash -e'))).toEqual(['BUILD_AT_RUN_TIME']);
+  });
+
+  it('still refuses an Azure Pipelines script step and a Travis script phase, which go on after a failing command', () => {
+    const azure = { ...base, 'azure-pipelines.yml': `trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\nsteps:\n  - script: |\n${block('      ')}\n  - script: docker build -t app:latest .\n` };
+    expect(codes(azure)).toContain('BUILD_AT_RUN_TIME');
+    const travis = { ...base, '.travis.yml': `language: minimal\nservices:\n  - docker\nscript:\n${items('  ')}\n  - docker build -t app:latest .\n` };
+    expect(codes(travis)).toContain('BUILD_AT_RUN_TIME');
+  });
 });
 
 describe('a runtime Dockerfile that reads the builder image whose container ran the build', () => {

@@ -100,10 +100,24 @@ export function parseBitbucket(file: string, text: string): { script: EmbeddedSc
   const groups = steps.map(({ step }) => {
     const name = step.get('name');
     const label = `${file} step ${typeof name === 'string' ? `"${name}"` : `at line ${lineOf(text, step.range?.[0] ?? 0)}`}`;
+    const script = addList(r, step.get('script', true), new Map(), label, false);
+    // Pipelines runs the script in bash started with `set -e`: a failing line stops the step,
+    // in a multi-line item too. Not so on a Windows runner (`runs-on: windows`), whose shell is PowerShell.
+    if (!runsOnWindows(step)) for (const id of script) r.snippets[id]!.errexit = true;
     // `after-script:` runs next, after a failed script too, in a shell of its own from the clone.
-    return [...addList(r, step.get('script', true), new Map(), label, false), ...addList(r, step.get('after-script', true), new Map(), `${label} after-script`, false)];
+    const after = addList(r, step.get('after-script', true), new Map(), `${label} after-script`, false);
+    for (const id of after) r.snippets[id]!.afterFailure = true;
+    return [...script, ...after];
   });
   return finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
+}
+
+/** A step for a Windows runner (`runs-on:` naming `windows`), or one whose labels are not all plain strings. */
+function runsOnWindows(step: YAMLMap): boolean {
+  const on = step.get('runs-on', true);
+  if (on === undefined || on === null) return false;
+  const labels = isSeq(on) ? on.items : [on];
+  return labels.some((l) => !isScalar(l) || typeof l.value !== 'string' || /windows/i.test(l.value));
 }
 
 export function finish(file: string, kind: ScriptKind, text: string, r: Reader, groups: number[][], entries: string[], diagnostics: Diagnostic[]) {

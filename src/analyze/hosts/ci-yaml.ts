@@ -402,6 +402,10 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           if (add(node, range, '', vars, `${file} job ${name}`, group.length > 0)) {
             if (shared && list === defaultBefore) snippets[id]!.shared = shared;
             group.push(id);
+            // The runner's bash or sh starts the script it writes for before_script and script
+            // with `set -o errexit` (and pipefail where the shell has it): a failing line stops
+            // the job, in a multi-line item too.
+            for (const sn of snippets.slice(id)) sn.errexit = true;
           }
         }
       }
@@ -416,6 +420,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           continue;
         }
         opened = true;
+        // It runs after a failed script too: nothing that stopped the script stops it.
+        for (const sn of snippets.slice(id)) sn.afterFailure = true;
         const where = it.from === 'default' ? sharedAfter : it.own ? undefined : `${file}:${lines.lineOf(it.node.range![0])}, text the YAML file writes once and reuses`;
         if (where) snippets[id]!.shared = where;
         group.push(id);

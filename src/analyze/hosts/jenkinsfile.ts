@@ -332,6 +332,10 @@ class Reader {
     if (decoded.value.startsWith('#!') && !/^#!\s*\S*\b(sh|bash|dash)\b/.test(decoded.value.split('\n', 1)[0]!)) return this.unread(ctx, n, 'this `sh` step names another interpreter');
     const quote = decoded.quote;
     this.add(ctx, n, decoded, {
+      // Without a `#!` line Jenkins runs the text with `sh -xe`: a failing command stops the
+      // step, and so the pipeline. A `#!` line (even after blank lines or spaces, which the
+      // tool does not count on Jenkins ignoring) picks the shell and its options instead.
+      ...(decoded.value.trimStart().startsWith('#!') ? {} : { errexit: true }),
       shell: decoded.value,
       toFile: decoded.toFile,
       encode: groovyEncode(quote),
