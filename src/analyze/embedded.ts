@@ -62,7 +62,8 @@ export interface Snippet {
   errexit?: boolean;
   /**
    * The host runs the snippet even when the snippets before it in its sequence failed (GitLab's
-   * `after_script`, Bitbucket's `after-script`): what a failure stopped before it does not stop it.
+   * `after_script`, Bitbucket's `after-script`, a GitHub Actions step under `if: always()`, a
+   * CircleCI step with `when: always`): what a failure stopped before it does not stop it.
    */
   afterFailure?: boolean;
   /**

@@ -18,9 +18,10 @@
  *    line: Snippet.errexit), which applies to it, and no earlier item of the same shell turned
  *    errexit off.
  * Anything else (another CI step, an npm script nothing runs, a JavaScript call whose caller may
- * go on) is not proven, and the setup is refused. So is a run in a job's script whose runtime
- * build is in what the host runs after a failure too (GitLab's after_script, Bitbucket's
- * after-script: Snippet.afterFailure): whatever stopped the script, that build still ran.
+ * go on) is not proven, and the setup is refused. So is a run whose runtime build is in what
+ * the host runs after a failure too (GitLab's after_script, Bitbucket's after-script, a GitHub
+ * Actions step under `if: always()`, a CircleCI step with `when: always`: Snippet.afterFailure):
+ * whatever stopped the script, that build still ran.
  *
  * The other steps the migration removes need no such check. A builder `docker build` that
  * fails leaves no builder image to run or copy from on a clean engine: the old pipeline's copy
@@ -93,8 +94,9 @@ function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth =
   const part = parts[at];
   const inner = part?.script.commands[cmd.index - part.first];
   if (!part || !inner) return false;
-  // The runtime build in a snippet the host runs after a failure too (GitLab's after_script)
-  // builds the image from whatever the container left, however the failure ended the script.
+  // The runtime build in a snippet the host runs after a failure too (GitLab's after_script,
+  // a step under `if: always()`) builds the image from whatever the container left, however
+  // the failure ended the script.
   const runtimePart = watched.runtime === null ? undefined : parts.find((p) => watched.runtime! >= p.first && watched.runtime! < p.first + p.count);
   if (runtimePart?.snippet.afterFailure === true && part.snippet.afterFailure !== true) return false;
   // Watched commands of the same snippet, by their index in its own reading.

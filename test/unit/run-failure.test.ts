@@ -108,6 +108,24 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(circle('          shell: /bin/bash\n'))).toEqual(['BUILD_AT_RUN_TIME']);
   });
 
+  it('refuses a CI step whose shell stops when the image is built by a step that runs after a failure too', () => {
+    const steps = ['docker build -t app:build -f Dockerfile.build .', RUN, CP, 'docker rm app-x'];
+    const block = (indent: string) => steps.map((l) => `${indent}${l}`).join('\n');
+    const github = (cond: string) => ({
+      ...base,
+      '.github/workflows/image.yml': `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${block('          ')}\n      - ${cond}run: docker build -t app:latest .\n`,
+    });
+    expect(codes(github(''))).toEqual([]);
+    expect(codes(github('if: always()\n        '))).toContain('BUILD_AT_RUN_TIME');
+    expect(codes(github('if: ${{ !cancelled() }}\n        '))).toContain('BUILD_AT_RUN_TIME');
+    const circle = (when: string) => ({
+      ...base,
+      '.circleci/config.yml': `version: 2.1\njobs:\n  image:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n      - checkout\n      - run: |\n${block('          ')}\n      - run:\n${when}          command: docker build -t app:latest .\nworkflows:\n  build:\n    jobs:\n      - image\n`,
+    });
+    expect(codes(circle(''))).toEqual([]);
+    expect(codes(circle('          when: always\n'))).toContain('BUILD_AT_RUN_TIME');
+  });
+
   const steps = ['docker build -t app:build -f Dockerfile.build .', RUN, CP, 'docker rm app-x'];
   const block = (indent: string) => steps.map((l) => `${indent}${l}`).join('\n');
   const items = (indent: string) => steps.map((l) => `${indent}- ${l.includes(': ') || l.includes("'") ? JSON.stringify(l) : l}`).join('\n');

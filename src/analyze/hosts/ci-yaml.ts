@@ -355,6 +355,9 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         readStep(step, k);
         const branches = githubStepIf(step, jobKey, k + 1, setsEnv);
         if (branches) for (const sn of snippets.slice(first)) sn.branches = branches;
+        // `if: always()` (or another status check but success()) runs the step after a failed one too.
+        const cond = step.get('if');
+        if (typeof cond === 'string' && /\b(always|failure|cancelled)\s*\(/.test(cond)) for (const sn of snippets.slice(first)) sn.afterFailure = true;
       });
       groups.push(group);
       jobNames.push(String(isScalar(jp.key) ? jp.key.value : ''));

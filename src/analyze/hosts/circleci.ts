@@ -102,7 +102,7 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
       const branches = circleciStepWhen(detail, jobName, k + 1);
-      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}) });
+      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}) });
     });
     groups.push(group);
     names.push(jobName);
