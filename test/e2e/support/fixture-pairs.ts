@@ -96,6 +96,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-gitlab-after-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'export-bitbucket-after-script': (dir, env) => runBitbucketDefault(dir, env),
   'export-gitlab-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
+  // The build in the toolchain container is a script item: the runner's shell stops at its failure.
+  'gitlab-run-step': (dir, env) => runGitlabJob(dir, 'build-image', env),
   'export-js-spawn': (dir, env) => exec('npm', ['run', 'image'], dir, env),
   'export-github-upload': (dir, env) => runGithubJob(dir, '.github/workflows/release.yml', 'image', env),
   'export-gitlab-before-script': (dir, env) => runGitlabJob(dir, 'build-image', env),
