@@ -118,10 +118,11 @@ describe('Azure Pipelines', () => {
 });
 
 describe('Bitbucket Pipelines', () => {
-  it('runs a step\'s script items in one shell, stopping at the first failing item', () => {
+  it('runs a step\'s script items in one shell under set -e, stopping at the first failing line', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'bitbucket-pipelines', 'before', 'bitbucket-pipelines.yml'), 'utf8');
-    expect(steps(bitbucketSteps(text, 'step 2'))[0]!.argv[2]).toMatch(/^export BITBUCKET_CLONE_DIR="\$PWD"\ncd api\n/);
-    const r = runHere(bitbucketSteps('pipelines:\n  default:\n    - step:\n        script:\n          - mkdir a && cd a\n          - "false; pwd"\n          - (exit 4)\n          - echo never\n        after-script:\n          - echo after\n', 'step 1'));
+    expect(steps(bitbucketSteps(text, 'step 2'))[0]!.argv[2]).toMatch(/^export BITBUCKET_CLONE_DIR="\$PWD"\nset -e\ncd api\n/);
+    const r = runHere(bitbucketSteps('pipelines:\n  default:\n    - step:\n        script:\n          - mkdir a && cd a\n          - pwd\n          - "(exit 4); pwd"\n          - echo never\n        after-script:\n          - echo after\n', 'step 1'));
+    // Pipelines' own `set -e` stops inside a multi-line item too (the second pwd never runs)
     expect(r).toMatchObject({ code: 4, out: `${fs.realpathSync(r.dir)}/a\n` });
   });
 

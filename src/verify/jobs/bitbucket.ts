@@ -1,6 +1,7 @@
 /**
  * A Bitbucket Pipelines step as --verify runs it: its `script:` items in one bash from the
- * clone (a `cd` carries on), the first failing item ending the step, then `after-script:`
+ * clone (a `cd` carries on) under `set -e`, as Pipelines writes it, so the first failing line
+ * ends the step (inside a multi-line item too), then `after-script:`
  * from the clone (its failures do not count; after a failed script, whose run is refused
  * anyway, it is not run). Pipes and repository or deployment variables only Bitbucket
  * has make the step one that cannot run here.
@@ -9,7 +10,7 @@ import { bitbucketStepList } from '../../analyze/hosts/ci-lists.js';
 import { isMap } from '../../analyze/hosts/ci-yaml.js';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { EntryStep } from '../entry.js';
-import { ignoringFailure, stopOnFailure } from './items.js';
+import { ignoringFailure, underErrexit } from './items.js';
 
 type Obj = Record<string, unknown>;
 const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
@@ -33,6 +34,6 @@ export function bitbucketSteps(text: string, name: string): EntryStep[] | { none
   if ('none' in script) return why(script.none);
   const after = items(step['after-script'], 'its after-script');
   if ('none' in after) return why(after.none);
-  const shell = ['export BITBUCKET_CLONE_DIR="$PWD"\n', stopOnFailure(script), after.length > 0 ? `(\ncd "$BITBUCKET_CLONE_DIR"\n${ignoringFailure(after)})\n` : '', 'exit 0\n'].join('');
+  const shell = ['export BITBUCKET_CLONE_DIR="$PWD"\n', underErrexit(script), after.length > 0 ? `(\ncd "$BITBUCKET_CLONE_DIR"\n${ignoringFailure(after)})\n` : '', 'exit 0\n'].join('');
   return [{ argv: ['bash', '-c', shell], cwd: '', env: { CI: 'true' }, label: name }];
 }

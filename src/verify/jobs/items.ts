@@ -1,7 +1,8 @@
 /**
- * CI services that run a list of commands in one shell (Travis CI, Bitbucket Pipelines) check
- * each command's status themselves, without `set -e`: a failing line inside a multi-line item
- * does not stop it, a failing item does. This writes such a list as one bash script.
+ * CI services that run a list of commands in one shell write it as one bash script. Travis CI
+ * checks each command's status itself, without `set -e`: a failing line inside a multi-line item
+ * does not stop it, a failing item does. Bitbucket Pipelines starts its script with `set -e`, so
+ * a failing line stops it wherever it stands.
  */
 
 const STATUS = '__msc_status';
@@ -9,6 +10,11 @@ const STATUS = '__msc_status';
 /** Each item, then a stop with its status when it failed. */
 export function stopOnFailure(items: readonly string[]): string {
   return items.map((item) => `${item}\n${STATUS}=$?; if [ "$${STATUS}" -ne 0 ]; then exit "$${STATUS}"; fi\n`).join('');
+}
+
+/** Each item under `set -e` (Bitbucket `script:`): the first failing line ends the script with its status. */
+export function underErrexit(items: readonly string[]): string {
+  return `set -e\n${items.map((item) => `${item}\n`).join('')}set +e\n`;
 }
 
 /** Each item, its status ignored (Travis `after_success`, Bitbucket `after-script`). */
