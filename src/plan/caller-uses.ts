@@ -38,7 +38,7 @@ import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
-import { markPassedOverCallers, markPassedOverRunnerCallers, RUNNERS } from './passed-over-callers.js';
+import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamers, RUNNERS } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
@@ -68,6 +68,9 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     return s.runtime && runners && !s.diagnostics.some((d) => d.severity === 'error') ? [{ setup: s, runners }] : [];
   });
   markPassedOverRunnerCallers(analysis, fs, run, (s, p) => !removedByScript(s, p));
+  // A file of a kind read as a script that could not be read (a shell script that does not parse) may use any of them (./passed-over-callers.ts).
+  const open = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error'));
+  markUnreadableNamers(analysis, fs, open, extractionContainers, (s, p) => !removedByScript(s, p));
   // A script, recipe or CI step that runs make or npm there may run such a setup, then use what it left (./runner-calls.ts).
   markRunnerCallers(analysis, fs, run, reading);
   // With no shell script to be called, the neighbours and far scripts are still read (a Makefile's or package.json's setup).
@@ -310,17 +313,22 @@ function checkCallerWorkspaceReads(setup: Setup, caller: ScriptFile, call: Scrip
   }
 }
 
+/** The names of the containers the setup's extraction creates (`docker create --name relay-x`), which the migration no longer makes. */
+function extractionContainers(setup: Setup): string[] {
+  return setup.extraction.flatMap((c) => {
+    const inv = dockerInvocation(c);
+    const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
+    return name && name.value !== null ? [name.value] : [];
+  });
+}
+
 /** Commands that may run after the setup's script did: each use of its container or artifact, named with `after`. */
 function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading, readers: OutputReaders = { commands, ordered: false }, outputUses: typeof artifactUse = uses): void {
   checkOutputReads(setup, readers, skip, after, outputUses, reading);
   const left = (hostPath: string) => !removedByScript(setup, hostPath);
   // A `sh -c` text written out in full runs its commands then (`sh -c "docker rm relay-x"`): each is checked too.
   commands = commands.flatMap((c) => (skip.has(c) ? [c] : [c, ...inlineCommands(c)]));
-  const containers = new Set(setup.extraction.flatMap((c) => {
-    const inv = dockerInvocation(c);
-    const name = inv && (inv.verb === 'create' || inv.verb === 'run') ? flagValues(inv, '--name')[0] : undefined;
-    return name && name.value !== null ? [name.value] : [];
-  }));
+  const containers = new Set(extractionContainers(setup));
   for (const cmd of commands) if (!skip.has(cmd) && !dockerInvocation(cmd)) markUnknownProgram(setup, cmd);
   for (const cmd of commands) {
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;

@@ -23,7 +23,7 @@
  * the script of any folder.
  */
 import path from 'node:path/posix';
-import { scriptKindOf, type Analysis } from '../analyze/index.js';
+import { readScript, scriptKindOf, type Analysis } from '../analyze/index.js';
 import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import { NAME_CHAR, resolveRel } from '../model/paths.js';
@@ -83,7 +83,7 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
   for (const rel of unreadFiles(analysis)) {
     if (inContainer(rel)) continue;
     const text = fs.readText(rel);
-    if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text)) continue;
+    if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text, fs)) continue;
     let lines: LineIndex | null = null;
     const ranges = {};
     for (const [script, setups] of byScript) {
@@ -114,9 +114,75 @@ function unreadFiles(analysis: Analysis): string[] {
  * reader claims. A shell script only passed over (no docker, and nothing that looks like a call
  * of a script) is not read there, so its text is searched here.
  */
-function readAsScript(analysis: Analysis, rel: string, text: string): boolean {
+function readAsScript(analysis: Analysis, rel: string, text: string, fs: RepoFs): boolean {
   if (analysis.scripts.has(rel)) return true;
-  return keptFiles(analysis).has(rel) && scriptKindOf(rel, text) !== null;
+  return keptFiles(analysis).has(rel) && scriptKindOf(rel, text) !== null && !unreadable(analysis, fs, rel, text);
+}
+
+const unreadableSets = new WeakMap<Analysis, Map<string, boolean>>();
+/**
+ * Whether a kept file of a kind the tool reads gives no script when read (a Makefile under
+ * `.ONESHELL` with prerequisites, a shell script that does not parse: SHELL_PARSE_ERROR): the callers' reading
+ * finds no commands in it (./caller-uses.ts), so it is searched as text, like a passed-over file.
+ * Read once per analysis and file.
+ */
+function unreadable(analysis: Analysis, fs: RepoFs, rel: string, text: string): boolean {
+  let known = unreadableSets.get(analysis);
+  if (!known) unreadableSets.set(analysis, (known = new Map()));
+  let no = known.get(rel);
+  if (no === undefined) {
+    const kind = analysis.scripts.has(rel) ? null : scriptKindOf(rel, text);
+    no = kind !== null && readScript(kind, rel, text, fs).script === null;
+    known.set(rel, no);
+  }
+  return no;
+}
+
+/**
+ * The kept files the tool could not read although their kind is one it reads (see
+ * `unreadable`): a Makefile giving `.ONESHELL` prerequisites or a shell script that does not parse may run
+ * anything after a setup's script did, and the tool cannot tell what. So each names of a setup
+ * counts as a use, as a caller's command would (./caller-uses.ts), wherever the file is: a
+ * whole name of the extraction's container (`docker rm relay-x`, `containers(setup)`) refuses
+ * the setup (REMOVED_NAME_USED), as the migration no longer makes it; a file a removed command
+ * wrote refuses it too (REMOVED_OUTPUT_USED); an artifact's name keeps it on the host (an export
+ * stage). Its builder tag, Dockerfiles and builds are searched as every unread file's are
+ * (./tag-mentions.ts, ./builder-mentions.ts, ./unread-builds.ts), and a naming of the script as a
+ * passed-over caller's (markPassedOverCallers).
+ */
+export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: readonly Setup[], containers: (setup: Setup) => readonly string[], left: (setup: Setup, hostPath: string) => boolean): void {
+  if (setups.length === 0) return;
+  const outputs = new Map(setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script)).map((o) => ({ base: path.basename(o.path!), by: o.by }))]));
+  const names = new Set(setups.flatMap((s) => [...containers(s), ...s.artifacts.map((a) => path.basename(a.hostPath)), ...outputs.get(s)!.map((o) => o.base)]));
+  if (names.size === 0) return;
+  for (const rel of [...keptFiles(analysis)].sort()) {
+    if (analysis.scripts.has(rel) || inContainer(rel)) continue;
+    const text = fs.readText(rel);
+    if (text === null || ![...names].some((n) => text.includes(n)) || !unreadable(analysis, fs, rel, text)) continue;
+    const lines = new LineIndex(text);
+    const lineOf = (name: string) => {
+      const at = namings(text, name)[0]?.at;
+      return at === undefined ? null : lines.lineOf(at);
+    };
+    for (const setup of setups) {
+      const after = `${rel}, which the tool could not read (see its SHELL_PARSE_ERROR) and which may run after ${setup.script} did`;
+      for (const c of containers(setup)) {
+        const line = lineOf(c);
+        if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === rel && d.line === line)) continue;
+        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `${rel}:${line} names the container ${c} that ${setup.script} made, in ${after}; the migration no longer makes it`, { file: rel, line, setup: setup.id, hint: 'Make the file readable (or stop using that container there), then run the tool again.' }));
+      }
+      for (const o of outputs.get(setup)!) {
+        const line = lineOf(o.base);
+        if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && d.file === rel && d.line === line)) continue;
+        setup.diagnostics.push(diag('REMOVED_OUTPUT_USED', 'error', `${rel}:${line} names ${o.base}, which a removed command wrote (${o.by.file}:${o.by.line}), in ${after}; the migration no longer writes it`, { file: rel, line, setup: setup.id, hint: `Write ${o.base} from a command that stays, or make the file readable, then run the tool again.` }));
+      }
+      for (const a of setup.artifacts) {
+        if (a.hostNeeded || !left(setup, a.hostPath)) continue;
+        const line = lineOf(path.basename(a.hostPath));
+        if (line !== null) a.hostNeeded = `${rel}:${line} names ${path.basename(a.hostPath)}, in ${after}`;
+      }
+    }
+  }
 }
 
 const keptSets = new WeakMap<Analysis, Set<string>>();
@@ -143,7 +209,7 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
   for (const rel of unreadFiles(analysis)) {
     if (inContainer(rel)) continue;
     const text = fs.readText(rel);
-    if (text === null || !words.some((w) => text.includes(w)) || readAsScript(analysis, rel, text)) continue;
+    if (text === null || !words.some((w) => text.includes(w)) || readAsScript(analysis, rel, text, fs)) continue;
     // Each word searched once per file, whatever the number of setups (a monorepo has hundreds).
     const found = new Map<string, Naming[]>();
     const ranges = {};
@@ -204,7 +270,7 @@ function unreadRunnerFiles(analysis: Analysis, fs: RepoFs, runners: readonly str
   for (const rel of unreadFiles(analysis)) {
     if (inContainer(rel)) continue;
     const text = kept.has(rel) || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
-    if (text === null || !runners.some((w) => text.includes(w)) || readAsScript(analysis, rel, text)) continue;
+    if (text === null || !runners.some((w) => text.includes(w)) || readAsScript(analysis, rel, text, fs)) continue;
     const ranges = {};
     const runner = runners.find((r) => liveNamings(rel, text, r, ranges).some((n) => n.token === r));
     if (runner !== undefined) out.push({ rel, runner });

@@ -171,3 +171,33 @@ describe('a kept file no reader takes as a script (a justfile, a Rakefile, a cro
     expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
   });
 });
+
+describe('a file of a kind the tool reads that it could not read (a Makefile giving .ONESHELL prerequisites, a shell script that does not parse)', () => {
+  const oneshell = (recipe: string) => ({ Makefile: `.ONESHELL: release\nrelease:\n${recipe.split('\n').map((l) => `\t${l}`).join('\n')}\n` });
+
+  it('keeps the artifact on the host when it runs the script and then reads what it left', () => {
+    const r = outcome(oneshell('./build.sh\ncp tally dist/tally'));
+    expect(r.status).toBe('migrate');
+    expect(r.kept).not.toBeNull();
+  });
+
+  it('keeps the artifact on the host when it names it, whatever else it runs', () => {
+    const r = outcome(oneshell('docker ps\ncp tally dist/tally'));
+    expect(r.status).toBe('migrate');
+    expect(r.kept).toContain('Makefile:4 names tally, in Makefile, which the tool could not read');
+  });
+
+  it("refuses the setup when it names the extraction's container, which the migration no longer makes", () => {
+    expect(outcome(oneshell('docker rm tally-extract')).errors).toEqual(['REMOVED_NAME_USED Makefile:3']);
+    expect(outcome({ 'clean.sh': '#!/bin/sh\ndocker rm tally-extract\nif then fi (\n' }).errors).toEqual(['REMOVED_NAME_USED clean.sh:2']);
+  });
+
+  it('refuses the setup when it names a file a removed command wrote', () => {
+    expect(outcome(oneshell('docker ps\ngrep -q Successfully build.log')).errors).toEqual(['REMOVED_OUTPUT_USED Makefile:4']);
+  });
+
+  it('is no obstacle when it names nothing of the setup', () => {
+    const r = outcome(oneshell('docker ps\nls'));
+    expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
+  });
+});
