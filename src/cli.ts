@@ -359,7 +359,7 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
     io.stdout.write(checkAdvice(items.map(({ setup }) => setup)));
     io.stdout.write(notFollowedList(misses, c));
   }
-  // What the run could not read (a Makefile under .ONESHELL, a script that does not parse) may
+  // What the run could not read (a script that does not parse, a Makefile giving .ONESHELL prerequisites) may
   // hold a setup the list above lacks: said on stderr, as every other mode says it (--json and
   // SARIF carry it in their reports).
   if (!opts.sarif && !opts.json) {

@@ -151,6 +151,12 @@ export interface MakeScript extends EmbeddedScript {
   /** Where its top-level rules' prerequisites are, as start/end offset pairs (./hosts/make-prerequisite-words.ts). */
   prerequisiteWords: readonly number[];
   /**
+   * `.ONESHELL` holds: each rule's recipe runs in one shell (its later lines continue the first's,
+   * Snippet.continues). Read for what other setups' checks need; a setup it holds is refused
+   * (MAKE_ONESHELL: src/plan/index.ts), as the edits and the failure of its steps are not modelled.
+   */
+  oneShell?: boolean;
+  /**
    * Indexes of `sequences` (and `entries`) that are no targets: each holds the commands of one
    * `$(shell …)` or `NAME != …`, which Make runs as it expands text, at a time the file does not fix.
    */

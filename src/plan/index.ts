@@ -45,6 +45,7 @@ import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { localImages } from './local-images.js';
 import { includers, makeIncludes } from './make-includes.js';
+import type { MakeScript } from '../analyze/embedded.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, extractionSteps, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
@@ -481,6 +482,11 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // A make file joined with another by `include` is read alone: the other must not reach its recipes.
   const known = includers(analysis, () => [...analysis.files, ...(analysis.passedOver ?? []), ...(analysis.quiet ?? [])], fs);
   for (const file of new Set([setup.script, runtime.inv.cmd.file])) plan.diagnostics.push(...makeIncludes(file, known, fs, setup.id));
+  // Under .ONESHELL a recipe is one shell text: removing a line can change what the recipe's
+  // status is (only its last command's counts) or which line's prefixes Make honours.
+  for (const file of new Set([setup.script, runtime.inv.cmd.file])) {
+    if ((analysis.scripts.get(file) as Partial<MakeScript> | undefined)?.oneShell) plan.diagnostics.push(makeOneShell(file, setup.id));
+  }
   const ending = danglingContinuation(builderFacts, setup.id);
   if (ending && 'refusal' in ending) plan.diagnostics.push(ending.refusal);
   const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
@@ -798,4 +804,19 @@ function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combin
     }
   }
   return refused.length > 0 ? { refused } : { changes };
+}
+
+/**
+ * MAKE_ONESHELL: a setup in a Makefile under `.ONESHELL`. The file is read (each recipe's lines
+ * continue one shell), so what its recipes do is known to every other setup's checks; but the
+ * migration's edits are not modelled there: the recipe's status is its last command's (no
+ * errexit unless `.SHELLFLAGS` or the recipe says so), so removing a line can change whether a
+ * failure stops `make`, and removing the first line hands its `@`/`-`/`+` meaning to the next one.
+ */
+function makeOneShell(file: string, setup: string): Diagnostic {
+  return diag('MAKE_ONESHELL', 'error', `${file} sets .ONESHELL: each recipe runs in one shell, whose status is its last command's, and the tool does not yet edit such recipes`, {
+    file,
+    setup,
+    hint: 'Migrate this setup by hand, or drop .ONESHELL (each recipe line then runs in its own shell: join lines that share a `cd` or a variable with `&&`), then run the tool again.',
+  });
 }

@@ -62,7 +62,7 @@ describe('--check', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-unread-'));
     fs.writeFileSync(
       path.join(dir, 'Makefile'),
-      '.ONESHELL:\nimage:\n\tdocker build -t app:build -f Dockerfile.build .\n\tdocker create --name x app:build\n\tdocker cp x:/out/app ./app\n\tdocker build -t app .\n',
+      '.ONESHELL: image\nimage:\n\tdocker build -t app:build -f Dockerfile.build .\n\tdocker create --name x app:build\n\tdocker cp x:/out/app ./app\n\tdocker build -t app .\n',
     );
     const r = runCli(['--check'], dir);
     expect(r.stdout).toBe('No builder-pattern setup found.\n');

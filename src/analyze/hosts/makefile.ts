@@ -37,9 +37,9 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   const exported = exportedNames(root, text, vars);
 
   const found = rulesIn(root, text, (o) => lineOf.lineOf(o));
-  const rules = found.map((r) => r.node);
-  if (rules.some((r) => /\.ONESHELL/.test(text.slice(r.startIndex, r.endIndex).split(':', 1)[0]!))) {
-    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} uses .ONESHELL, which is not supported yet; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand.' }));
+  const oneShell = oneShellOf(found, text);
+  if (typeof oneShell === 'string') {
+    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} ${oneShell}; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand.' }));
     return { script: null, diagnostics };
   }
 
@@ -55,9 +55,20 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     const recipe = rule.namedChildren.find((c) => c.type === 'recipe');
     const lines = recipe ? conditioned(recipe, 'recipe_line', text, (o) => lineOf.lineOf(o), ruleBranches) : [];
     const ids: number[] = [];
-    for (const { node: line, branches } of lines) {
+    if (oneShell && lines.some((l) => l.branches.length > ruleBranches.length)) {
+      // Which lines one shell runs then depends on the condition, and each line starts where the last one run ended.
+      diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} uses .ONESHELL, and the recipe of ${targets[0] ?? 'a rule'} (line ${lineOf.lineOf(rule.startIndex)}) has lines under a conditional; it was not analysed`, { file, line: lineOf.lineOf(rule.startIndex), hint: 'Migrate the setups it drives by hand.' }));
+      return { script: null, diagnostics };
+    }
+    for (const [k, { node: line, branches }] of lines.entries()) {
       ids.push(snippets.length);
-      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir);
+      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir, oneShell && k > 0);
+      // Under .ONESHELL one shell runs the whole recipe: each line starts where the last one ended
+      // (its folder, its variables), and only the first line's `-` ignores the recipe's failure.
+      if (oneShell && k > 0) {
+        snippet.continues = true;
+        if (snippets[ids[0]!]!.failureIgnored) snippet.failureIgnored = true;
+      }
       if (branches.length > 0) snippet.branches = branches;
       if (targets.length > 0) snippet.entryNames = targets;
       if (exported.length > 0) snippet.exported = exported;
@@ -84,6 +95,12 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
 
   const { script, diagnostics: parsed } = composeEmbedded(file, 'make', text, snippets, []);
   diagnostics.push(...parsed);
+  if (oneShell && parsed.some((d) => d.code === 'SHELL_PARSE_ERROR')) {
+    // A shell construct over several recipe lines (`if …; then` on one, `fi` on another) is one
+    // text to the one shell, but each line is read alone: the whole file is left unread.
+    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} uses .ONESHELL, and a recipe line does not parse alone (a shell construct over several lines?); it was not analysed`, { file, hint: 'Migrate the setups it drives by hand.' }));
+    return { script: null, diagnostics };
+  }
   const commandsOf = (i: number): ScriptCommand[] => {
     const part = script.parts.find((p) => p.snippet === snippets[i]);
     return part ? script.commands.slice(part.first, part.first + part.script.commands.length) : [];
@@ -97,6 +114,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
     return out;
   };
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
+  if (oneShell) make.oneShell = true;
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
   if (expansions.length > 0) {
@@ -141,8 +159,23 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
   return [...out];
 }
 
-function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string): Snippet {
-  const { shell, toFile, ignoreErrors } = shellOf(text, line, automatic, true);
+/**
+ * Whether `.ONESHELL` holds for every recipe (GNU make: when it appears as a target anywhere in
+ * the file, each rule's whole recipe goes to one shell), or why the file is not read: given
+ * prerequisites, which GNU make 4.3 ignores but others may read as the only targets it holds for,
+ * or under a conditional, which holds in some runs only.
+ */
+function oneShellOf(rules: readonly Conditioned[], text: string): boolean | string {
+  const words = (n: TsNode | undefined) => (n?.namedChildren ?? []).map((w) => text.slice(w.startIndex, w.endIndex));
+  const set = rules.filter(({ node }) => words(node.namedChildren.find((c) => c.type === 'targets')).includes('.ONESHELL'));
+  if (set.length === 0) return false;
+  if (set.some(({ branches }) => branches.length > 0)) return 'sets .ONESHELL under a conditional, so whether each recipe runs in one shell depends on it';
+  if (set.some(({ node }) => node.namedChildren.some((c) => c.type === 'prerequisites' && c.namedChildren.length > 0))) return 'gives .ONESHELL prerequisites, which make versions read differently (every recipe in one shell, or only theirs)';
+  return true;
+}
+
+function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, inner = false): Snippet {
+  const { shell, toFile, ignoreErrors } = shellOf(text, line, automatic, true, inner);
   // Removing the whole recipe line: from its line's start through its newline.
   let start = line.startIndex;
   while (start > 0 && text[start - 1] !== '\n') start--;
@@ -174,7 +207,7 @@ function expansionSnippet(file: string, text: string, command: TsNode, automatic
 }
 
 /** The shell text of a recipe line or shell command as Make passes it on, with each character's file offset. */
-function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean): { shell: string; toFile: number[]; ignoreErrors: boolean } {
+function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false): { shell: string; toFile: number[]; ignoreErrors: boolean } {
   let shell = '';
   const toFile: number[] = [];
   const emit = (s: string, at: number) => {
@@ -193,6 +226,13 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
   // Recipe prefixes: @ (silent), - (ignore errors), + (always run).
   let ignoreErrors = false;
   while (recipe && i < line.endIndex && '@-+'.includes(text[i]!)) ignoreErrors ||= text[i++] === '-';
+  // A later line of a .ONESHELL recipe: Make drops its prefixes and the blanks among them
+  // before the shell gets the recipe (for a POSIX shell), and they mean nothing there (GNU make
+  // 4.3: `@-+ false` on a second line runs `false`, and the recipe goes on).
+  if (inner) {
+    while (i < line.endIndex && '@-+ \t'.includes(text[i]!)) i++;
+    ignoreErrors = false;
+  }
   let fn = 0;
   while (i < line.endIndex) {
     // The expansion starting here, if any (the walk only moves forward).

@@ -48,6 +48,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'make-expansion-uses-builder': (dir, env) => exec('make', ['image'], dir, env),
   // A `$(call …)` runs the builder image: a program only known when Make expands it.
   'make-call-runs-builder': (dir, env) => exec('make', ['image'], dir, env),
+  // Under .ONESHELL the recipe's `cd dist` reaches the checksum of the binary build.sh left there.
+  'make-oneshell-caller': (dir, env) => exec('make', ['release'], dir, env),
   // A `$(shell mkdir -p bin)` in the recipe makes bin before the copy onto it runs.
   'make-shell-in-recipe-makes-dest': (dir, env) => exec('make', ['image'], dir, env),
   // The caller names the builder image through a Make variable, then runs it by that name.
@@ -253,6 +255,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-python-publish-after': ['dist/lark', 'dist/lark.sha256'],
   'export-node-sign-after': ['out/wren', 'out/wren.sig'],
   'make-expansion-uses-builder': ['wren'],
+  'make-oneshell-caller': ['dist/relay', 'dist/relay.sha256'],
 };
 
 /**
