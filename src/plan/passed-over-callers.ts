@@ -132,7 +132,9 @@ function unreadable(analysis: Analysis, fs: RepoFs, rel: string, text: string): 
   let no = known.get(rel);
   if (no === undefined) {
     const kind = analysis.scripts.has(rel) ? null : scriptKindOf(rel, text);
-    no = kind !== null && readScript(kind, rel, text, fs).script === null;
+    const read = kind === null ? null : readScript(kind, rel, text, fs);
+    // Not a file with nothing to read (a workflow without a `run:` step): one that did not parse.
+    no = read !== null && read.script === null && read.diagnostics.some((d) => d.code === 'SHELL_PARSE_ERROR');
     known.set(rel, no);
   }
   return no;
@@ -145,15 +147,17 @@ function unreadable(analysis: Analysis, fs: RepoFs, rel: string, text: string): 
  * counts as a use, as a caller's command would (./caller-uses.ts), wherever the file is: a
  * whole name of the extraction's container (`docker rm relay-x`, `containers(setup)`) refuses
  * the setup (REMOVED_NAME_USED), as the migration no longer makes it; a file a removed command
- * wrote refuses it too (REMOVED_OUTPUT_USED); an artifact's name keeps it on the host (an export
- * stage). Its builder tag, Dockerfiles and builds are searched as every unread file's are
+ * wrote refuses it too (REMOVED_OUTPUT_USED); an artifact's name, or the name of a folder holding
+ * it, keeps it on the host (an export stage). Its builder tag, Dockerfiles and builds are searched as every unread file's are
  * (./tag-mentions.ts, ./builder-mentions.ts, ./unread-builds.ts), and a naming of the script as a
  * passed-over caller's (markPassedOverCallers).
  */
 export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: readonly Setup[], containers: (setup: Setup) => readonly string[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
   const outputs = new Map(setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script)).map((o) => ({ base: path.basename(o.path!), by: o.by }))]));
-  const names = new Set(setups.flatMap((s) => [...containers(s), ...s.artifacts.map((a) => path.basename(a.hostPath)), ...outputs.get(s)!.map((o) => o.base)]));
+  // An artifact is named by its own name or a folder holding it (`cd dist && tar czf ../rel.tgz .`).
+  const segments = (hostPath: string) => hostPath.split('/').filter((x) => x !== '' && x !== '.');
+  const names = new Set(setups.flatMap((s) => [...containers(s), ...s.artifacts.flatMap((a) => segments(a.hostPath)), ...outputs.get(s)!.map((o) => o.base)]));
   if (names.size === 0) return;
   for (const rel of [...keptFiles(analysis)].sort()) {
     if (analysis.scripts.has(rel) || inContainer(rel)) continue;
@@ -178,8 +182,8 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
       }
       for (const a of setup.artifacts) {
         if (a.hostNeeded || !left(setup, a.hostPath)) continue;
-        const line = lineOf(path.basename(a.hostPath));
-        if (line !== null) a.hostNeeded = `${rel}:${line} names ${path.basename(a.hostPath)}, in ${after}`;
+        const named = segments(a.hostPath).reverse().find((x) => lineOf(x) !== null);
+        if (named !== undefined) a.hostNeeded = `${rel}:${lineOf(named)} names ${named === path.basename(a.hostPath) ? named : `${named}, a folder holding ${a.hostPath}`}, in ${after}`;
       }
     }
   }

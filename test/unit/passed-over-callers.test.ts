@@ -201,3 +201,13 @@ describe('a file of a kind the tool reads that it could not read (a Makefile giv
     expect(r).toEqual({ status: 'migrate', errors: [], kept: null });
   });
 });
+
+describe('a script that does not parse, naming a folder that holds the artifact', () => {
+  const inDist = { ...SETUP, Dockerfile: 'FROM alpine:3.19\nCOPY dist/tally /usr/local/bin/tally\n', 'build.sh': SETUP['build.sh'].replace('docker cp tally-extract:/out/tally ./tally', 'mkdir -p dist\ndocker cp tally-extract:/out/tally dist/tally') };
+
+  it('keeps the artifact on the host: it may pack that folder after the script ran', () => {
+    const plan = planDir(writeTemp({ ...inDist, 'pack.sh': '#!/bin/sh\ncd dist && tar czf ../release.tgz .\nif then fi (\n' }));
+    expect(plan.setups[0]!.status).toBe('migrate');
+    expect(plan.setups[0]!.notes.find((n) => n.startsWith('dist/tally is still needed on the host'))).toContain('pack.sh:2 names dist, a folder holding dist/tally');
+  });
+});
