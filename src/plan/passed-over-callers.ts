@@ -173,12 +173,12 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
       for (const c of containers(setup)) {
         const line = lineOf(c);
         if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === rel && d.line === line)) continue;
-        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `${rel}:${line} names the container ${c} that ${setup.script} made, in ${after}; the migration no longer makes it`, { file: rel, line, setup: setup.id, hint: 'Make the file readable (or stop using that container there), then run the tool again.' }));
+        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `this line names the container ${c} that ${setup.script} made, in ${after}; the migration no longer makes it`, { file: rel, line, setup: setup.id, hint: 'Make the file readable (or stop using that container there), then run the tool again.' }));
       }
       for (const o of outputs.get(setup)!) {
         const line = lineOf(o.base);
         if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && d.file === rel && d.line === line)) continue;
-        setup.diagnostics.push(diag('REMOVED_OUTPUT_USED', 'error', `${rel}:${line} names ${o.base}, which a removed command wrote (${o.by.file}:${o.by.line}), in ${after}; the migration no longer writes it`, { file: rel, line, setup: setup.id, hint: `Write ${o.base} from a command that stays, or make the file readable, then run the tool again.` }));
+        setup.diagnostics.push(diag('REMOVED_OUTPUT_USED', 'error', `this line names ${o.base}, which a removed command wrote (${o.by.file}:${o.by.line}), in ${after}; the migration no longer writes it`, { file: rel, line, setup: setup.id, hint: `Write ${o.base} from a command that stays, or make the file readable, then run the tool again.` }));
       }
       for (const a of setup.artifacts) {
         if (a.hostNeeded || !left(setup, a.hostPath)) continue;
