@@ -619,7 +619,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const lines = rewrites.map((r) => [copyKw, `--from=${r.ref}${chown}${chmodOf([r])}`, flags, args([r.stagePath, `${base}/${r.within}`])].filter(Boolean).join(' '));
       edits.push({ start: copy.span.end, end: copy.span.end, text: lines.map((l) => eol + l).join('') });
       keptLines.add(ci);
-      notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) still copies the folder's own files; ${rewrites.map((r) => `${r.hostSource}, which the folder no longer holds,`).join(' and ')} now comes from the stage \`${refs.join('`, `')}\` in ${lines.length > 1 ? 'lines' : 'a line'} right after it`);
+      notes.push(`${copy.keyword} ${copy.sources.map((s) => s.value).join(' ')} (${runtime.path}:${copy.line}) still copies the folder's own files; ${rewrites.map((r) => `${r.within === '' ? `what the extraction put into ${r.hostSource}` : r.hostSource}, which the folder no longer holds,`).join(' and ')} now comes from the stage \`${refs.join('`, `')}\` in ${lines.length > 1 ? 'lines' : 'a line'} right after it`);
       continue;
     }
     if (refs.length > 1) {

@@ -27,3 +27,18 @@ export function broadConsumer(artifact: Artifact, folder: string, copy: CopyFact
   const within = artifact.hostPath.slice(folder === '' ? 0 : folder.length + 1);
   return { dockerfile, copy: ci, source, line: copy.line, hostSource: `${trimTrailingSlashes(src.value) || '.'}/${within}`, stagePath: trimTrailingSlashes(artifact.containerPath) || '/', within };
 }
+
+/**
+ * `docker cp x:/out/. dist` into `dist`, a folder of the repository, then `COPY dist/ /srv/`:
+ * the old COPY took the folder's own files with the container's over them (same-named ones
+ * replaced). The line stays, and `COPY --from=<stage> /out /srv/` follows it, so the stage's
+ * files land over the folder's own as the extraction put them over them. Only for a line of
+ * one plain source whose flags place files alike from either place (a second source after
+ * the folder would have landed over the container's files, and now lands under them).
+ */
+export function contentsConsumer(artifact: Artifact, copy: CopyFacts, ci: number, source: number, dockerfile: string, fs: RepoFs): ArtifactConsumer | null {
+  const src = copy.sources[source]!;
+  if (!artifact.contentsOnly || fs.kind(artifact.hostPath) !== 'dir') return null;
+  if (copy.sources.length !== 1 || /[*?[]/.test(src.value) || copy.dest === null || copy.otherFlags.some((f) => !KEPT_FLAGS.test(f))) return null;
+  return { dockerfile, copy: ci, source, line: copy.line, hostSource: `${trimTrailingSlashes(src.value) || '.'}/`, stagePath: trimTrailingSlashes(artifact.containerPath) || '/', within: '' };
+}

@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerAt, dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
-import type { Artifact, BuildStep, FolderFileChmod, Setup } from '../model/setup.js';
+import type { Artifact, ArtifactConsumer, BuildStep, FolderFileChmod, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { contextMounts, mountReaches } from './context-mounts.js';
 import { detached } from './detached.js';
@@ -28,7 +28,7 @@ import { changesDir, dirStateAt } from './host-dirs.js';
 import { isMakeScript } from './embedded.js';
 import { callsOuterBody, callsOwnBody, runsBeforeOwnBody } from './repeated-bodies.js';
 import { neverMadeFolder, unprovenFile } from './file-landing.js';
-import { broadConsumer } from './broad-copy.js';
+import { broadConsumer, contentsConsumer } from './broad-copy.js';
 import { stdinDockerfile, stdinFeed, unreadableDockerfile } from './dockerfile-access.js';
 import { stepConditions } from './conditions.js';
 import { guardOfRemoval } from './guarded-cleanup.js';
@@ -616,7 +616,7 @@ function makeSetup(
   const byUmask = [...umaskModes(setup.artifacts, umaskFree, hostCopies).map((a) => a.hostPath), ...innerUmaskPaths(setup.artifacts)];
   if (byUmask.length > 0) setup.umaskModes = byUmask;
   diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), byUmask, script));
-  checkArtifactDestinations(setup, fs);
+  checkArtifactDestinations(setup, fs, resolved);
   const conditions = stepConditions(setup, script, fs);
   if (conditions) diagnostics.push(conditions);
   return setup;
@@ -686,7 +686,10 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
               hint: `Drop \`${odd}\` from the line (name the destination in full), then run the tool again.`,
             }));
           }
-          if (!probe) {
+          // The copy's contents over a folder of the repository: its own files stay a context COPY.
+          const over = !probe && exact ? contentsConsumer(a, copy, ci, si, facts.path, fs) : null;
+          if (over) a.consumers.push(over);
+          else if (!probe) {
             const suffix = hostSource.slice(a.hostPath.length);
             a.consumers.push({ dockerfile: facts.path, copy: ci, source: si, line: copy.line, hostSource: written, stagePath: trimTrailingSlashes(a.containerPath) + suffix });
           }
@@ -806,10 +809,15 @@ function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string; 
   });
 }
 
-/** `docker cp` into an existing directory nests the artifact; a merged COPY would not. */
-function checkArtifactDestinations(setup: Setup, fs: RepoFs): void {
+/**
+ * `docker cp` into an existing directory nests the artifact; a merged COPY would not. A
+ * folder's contents (`docker cp x:/out/. dist`) land in it alike whether it exists or not:
+ * see contentsOverFolder.
+ */
+function checkArtifactDestinations(setup: Setup, fs: RepoFs, resolved: (cmd: ScriptCommand, w: Word) => string | null): void {
   for (const a of setup.artifacts) {
     const kind = fs.kind(a.hostPath);
+    if (kind === 'dir' && contentsOverFolder(a, setup, fs, resolved)) continue;
     if (kind === 'dir' || kind === 'symlink') {
       setup.diagnostics.push(diag('ARTIFACT_DEST_EXISTS', 'error', `the artifact is extracted onto ${a.hostPath}, which already exists in the repository as a ${kind === 'dir' ? 'directory' : 'symbolic link'}, so \`docker cp\` nests it inside`, {
         file: a.via.cmd.file,
@@ -819,6 +827,29 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs): void {
       }));
     }
   }
+}
+
+/**
+ * `docker cp x:/out/. dist` into `dist`, a folder of the repository: the container's files land
+ * in it, over same-named ones, whether it existed or not, and the runtime build read the
+ * folder's own files beside them. Migrated when every runtime COPY reading it either copies the
+ * whole folder in a line that stays, a `COPY --from` of the folder's contents following it
+ * (./broad-copy.ts contentsConsumer), or names a path in it that the repository does not hold
+ * (so only the extraction can have put it there); and when nothing else depends on what the
+ * old steps did to the folder: no host chmod of it or in it, no need of the files on the host
+ * afterwards (an export stage would write them into a folder holding others), no cleanup that
+ * removes the folder or a path in it the repository holds (merged, the tracked files would stay).
+ */
+function contentsOverFolder(a: Artifact, setup: Setup, fs: RepoFs, resolved: (cmd: ScriptCommand, w: Word) => string | null): boolean {
+  if (!a.contentsOnly || a.consumers.length === 0 || a.hostNeeded || a.mode !== null || a.modeSetBy || a.pendingModes?.length || a.innerModes?.length || a.modesMasked) return false;
+  const context = setup.runtime?.context ?? null;
+  if (context === null) return false;
+  const read = (c: ArtifactConsumer) => resolveRel(context, c.hostSource.replace(/^\/+/, ''));
+  if (!a.consumers.every((c) => (c.within === '' && !c.folderOnly) || (c.within === undefined && read(c).startsWith(`${a.hostPath}/`) && fs.kind(read(c)) === null))) return false;
+  // A removal that reaches the folder or anything the repository holds in it.
+  const reaches = (p: string | null) => p === null || p === '' || p === a.hostPath || a.hostPath.startsWith(`${p}/`) || (p.startsWith(`${a.hostPath}/`) && (/[*?[]/.test(p) || fs.kind(p) !== null));
+  const removals = [...setup.cleanup.filter((cmd) => !dockerInvocation(cmd)).flatMap((cmd) => cmd.words.slice(1).filter((w) => !w.value?.startsWith('-')).map((w) => resolved(cmd, w))), ...setup.cleanupWords.map(({ cmd, word }) => resolved(cmd, cmd.words[word]!))];
+  return !removals.some(reaches);
 }
 
 /**
