@@ -817,7 +817,18 @@ function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string; 
 function checkArtifactDestinations(setup: Setup, fs: RepoFs, resolved: (cmd: ScriptCommand, w: Word) => string | null): void {
   for (const a of setup.artifacts) {
     const kind = fs.kind(a.hostPath);
-    if (kind === 'dir' && contentsOverFolder(a, setup, fs, resolved)) continue;
+    if (kind === 'dir' && a.contentsOnly) {
+      const why = contentsOverFolder(a, setup, fs, resolved);
+      if (why !== null) {
+        setup.diagnostics.push(diag('ARTIFACT_DEST_EXISTS', 'error', `everything in ${a.containerPath} is copied into ${a.hostPath}, which already exists in the repository as a directory, and the merge cannot keep its own files beside them exactly: ${why}`, {
+          file: a.via.cmd.file,
+          line: a.via.cmd.line,
+          setup: setup.id,
+          hint: 'Copy into a folder that does not exist in the repository (or copy the folder with a COPY line of its own), then run the tool again.',
+        }));
+      }
+      continue;
+    }
     if (kind === 'dir' || kind === 'symlink') {
       setup.diagnostics.push(diag('ARTIFACT_DEST_EXISTS', 'error', `the artifact is extracted onto ${a.hostPath}, which already exists in the repository as a ${kind === 'dir' ? 'directory' : 'symbolic link'}, so \`docker cp\` nests it inside`, {
         file: a.via.cmd.file,
@@ -840,16 +851,24 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs, resolved: (cmd: Scr
  * afterwards (an export stage would write them into a folder holding others), no cleanup that
  * removes the folder or a path in it the repository holds (merged, the tracked files would stay).
  */
-function contentsOverFolder(a: Artifact, setup: Setup, fs: RepoFs, resolved: (cmd: ScriptCommand, w: Word) => string | null): boolean {
-  if (!a.contentsOnly || a.consumers.length === 0 || a.hostNeeded || a.mode !== null || a.modeSetBy || a.pendingModes?.length || a.innerModes?.length || a.modesMasked) return false;
+function contentsOverFolder(a: Artifact, setup: Setup, fs: RepoFs, resolved: (cmd: ScriptCommand, w: Word) => string | null): string | null {
+  if (a.consumers.length === 0 || a.hostNeeded) return 'the files are still needed on the host, where an export build would write them into a folder holding others';
+  if (a.mode !== null || a.modeSetBy || a.pendingModes?.length || a.innerModes?.length || a.modesMasked) return 'a mode the host gave files in it would have to be set again over a folder holding others';
   const context = setup.runtime?.context ?? null;
-  if (context === null) return false;
+  if (context === null) return 'the runtime build\'s context is only known at run time';
   const read = (c: ArtifactConsumer) => resolveRel(context, c.hostSource.replace(/^\/+/, ''));
-  if (!a.consumers.every((c) => (c.within === '' && !c.folderOnly) || (c.within === undefined && read(c).startsWith(`${a.hostPath}/`) && fs.kind(read(c)) === null))) return false;
+  const odd = a.consumers.find((c) => !((c.within === '' && !c.folderOnly) || (c.within === undefined && read(c).startsWith(`${a.hostPath}/`) && fs.kind(read(c)) === null)));
+  if (odd) {
+    const held = odd.within === undefined && read(odd) !== a.hostPath && fs.kind(read(odd)) !== null;
+    return held
+      ? `${odd.dockerfile}:${odd.line} copies ${read(odd)}, which the repository holds there too, so whether the container replaced it is not known`
+      : `${odd.dockerfile}:${odd.line} copies the folder in a line that cannot stay for its own files with a COPY --from after it (several sources, a wildcard, or a flag that filters)`;
+  }
   // A removal that reaches the folder or anything the repository holds in it.
   const reaches = (p: string | null) => p === null || p === '' || p === a.hostPath || a.hostPath.startsWith(`${p}/`) || (p.startsWith(`${a.hostPath}/`) && (/[*?[]/.test(p) || fs.kind(p) !== null));
-  const removals = [...setup.cleanup.filter((cmd) => !dockerInvocation(cmd)).flatMap((cmd) => cmd.words.slice(1).filter((w) => !w.value?.startsWith('-')).map((w) => resolved(cmd, w))), ...setup.cleanupWords.map(({ cmd, word }) => resolved(cmd, cmd.words[word]!))];
-  return !removals.some(reaches);
+  const removal = [...setup.cleanup.filter((cmd) => !dockerInvocation(cmd)).flatMap((cmd) => cmd.words.slice(1).filter((w) => !w.value?.startsWith('-')).map((w) => ({ cmd, p: resolved(cmd, w) }))), ...setup.cleanupWords.map(({ cmd, word }) => ({ cmd, p: resolved(cmd, cmd.words[word]!) }))].find((r) => reaches(r.p));
+  if (removal) return `\`${removal.cmd.words.map((w) => w.raw).join(' ')}\` (${removal.cmd.file}:${removal.cmd.line}) removes files of the repository there too, which the migrated script would keep`;
+  return null;
 }
 
 /**

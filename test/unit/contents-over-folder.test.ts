@@ -44,7 +44,7 @@ describe('a folder\'s contents copied into a folder of the repository', () => {
     // A cleanup removing the folder removed the repository's files too; merged, they would stay.
     expect(codes(repo(runtime, { 'build.sh': SCRIPT(undefined, 'rm -rf site\n') }))).toContain('ARTIFACT_DEST_EXISTS');
     // A mode set on the host in it.
-    expect(codes(repo(runtime, { 'build.sh': SCRIPT('docker cp gen:/out/. site\nchmod 0600 site/index.html') }))).toContain('ARTIFACT_DEST_EXISTS');
+    expect(codes(repo(runtime, { 'build.sh': SCRIPT().replace('docker rm gen\n', 'docker rm gen\nchmod 0600 site/assets/site.css\n') }))).toContain('ARTIFACT_DEST_EXISTS');
     // Read on the host afterwards: an export stage would write into a folder holding other files.
     expect(codes(repo(runtime, { 'build.sh': SCRIPT(undefined, 'sha256sum site/index.html > SUMS\n') }))).toContain('ARTIFACT_DEST_EXISTS');
   });
@@ -53,6 +53,11 @@ describe('a folder\'s contents copied into a folder of the repository', () => {
     // `docker cp gen:/out site` lands it as site/out: the runtime COPY of site/ put it at /srv/www/out.
     const files = repo('FROM alpine:3.19\nCOPY site/ /srv/www/\n', { 'build.sh': SCRIPT('docker cp gen:/out site') });
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('\nCOPY site/ /srv/www/\nCOPY --from=builder --chown=0:0 /out /srv/www/out\n');
+  });
+
+  it('says why, without claiming the copy nests', () => {
+    const d = planFiles(repo('FROM alpine:3.19\nCOPY site/index.html /srv/index.html\n')).setups[0]!.diagnostics.find((x) => x.code === 'ARTIFACT_DEST_EXISTS')!;
+    expect(d.message).toBe('everything in /out is copied into site, which already exists in the repository as a directory, and the merge cannot keep its own files beside them exactly: Dockerfile:2 copies site/index.html, which the repository holds there too, so whether the container replaced it is not known');
   });
 
   it('refuses an ignore pattern that may have dropped the container\'s files', () => {
