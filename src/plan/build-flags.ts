@@ -335,6 +335,44 @@ export function runStepProxyLeaks(builds: readonly { inv: DockerInvocation; whic
   return out;
 }
 
+/** BuildKit's automatic platform arguments: a stage reads them through ARG, in its own FROM too. */
+const PLATFORM_ARGS = /\b(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)\b/;
+
+/** One platform as `--platform` takes it: `os/arch` or `os/arch/variant`. */
+const ONE_PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i;
+
+/**
+ * `--platform` given to the builder build only: every stage of the builder file was built for
+ * that platform, which `FROM --platform=<value>` on each of its stages that names an image
+ * gives them in the one build (a stage with its own `--platform` kept it either way; a stage
+ * built FROM another stage inherits it). The runtime stages keep the final build's platform.
+ * `{ value, stages }` (the stage indexes whose FROM gets it) when that is exact; `{ why }` when
+ * the builder build gives `--platform` alone and it is not; null when the builder build gives
+ * no `--platform` or the runtime build gives one too (judged as a flag of both builds).
+ * Not exact: a value only known at run time or written through a variable (the Dockerfile
+ * would need its value), several platforms, a builder file reading BuildKit's automatic
+ * platform arguments (TARGETPLATFORM was the flag's value in the old build and is the final
+ * build's in the one build, while FROM --platform changes only the stage's platform), and a
+ * runtime stage built FROM the builder image (it now inherits the builder stage's platform).
+ */
+export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, builderTags: readonly string[]): { value: string; stages: number[] } | { why: string } | null {
+  const flags = b.flags.filter((f) => f.name === '--platform');
+  if (flags.length === 0 || r.flags.some((f) => f.name === '--platform')) return null;
+  const word = flags[flags.length - 1]!.value;
+  if (flags.length > 1) return { why: 'it is given more than once' };
+  if (!word || word.value === null) return { why: 'its value is only known at run time, and the merged Dockerfile would have to name it' };
+  if (/[$`]/.test(word.raw)) return { why: `it is written through a variable, whose value (${word.value} here) the merged Dockerfile would have to fix` };
+  if (!ONE_PLATFORM.test(word.value)) return { why: `${word.value} is not one platform` };
+  const reads = builderFacts.text.match(PLATFORM_ARGS);
+  if (reads) return { why: `${builderFacts.path} reads ${reads[0]}, which followed the builder build's --platform and would follow the final build's platform in the one build` };
+  const tags = new Set(builderTags.map(canonicalImage));
+  const based = runtimeFacts.stages.find((st) => tags.has(canonicalImage(st.image)));
+  if (based) return { why: `FROM ${based.image} (${runtimeFacts.path}:${based.from.line}) builds on the builder image, whose stage it would now inherit the platform of` };
+  const stageNames = (st: { index: number }) => builderFacts.stages.filter((o) => o.index < st.index && o.name !== null).map((o) => o.name!.toLowerCase());
+  const stages = builderFacts.stages.filter((st) => st.platform === null && !stageNames(st).includes(st.image.toLowerCase())).map((st) => st.index);
+  return { value: word.value, stages };
+}
+
 /**
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
@@ -427,6 +465,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       continue;
     }
     // 'same': it applies to every stage of the one build.
+    if (f.name === '--platform' && same.length === 0) {
+      // The builder's alone: its stages get it in their FROM lines (src/plan/index.ts), or why not.
+      const only = builderOnlyPlatform(b, r, builderFacts, runtimeFacts, builder.tags);
+      if (only && 'value' in only) continue;
+      if (only) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} is given to the builder build only, and it cannot be written as FROM --platform on its stages: ${only.why}`, at(b, 'Pass the same --platform to both builds, or migrate this setup by hand.')));
+        continue;
+      }
+    }
     if (same.length === 0 || !matched || b.flags.filter((x) => x.name === f.name).length !== same.length) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', same.length === 0 ? `${f.name} is given to the builder build only; in one build it would apply to the runtime stage too` : `${f.name} differs between the builder build and the runtime build`, at(b, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
     }

@@ -19,7 +19,7 @@ import { adapterFor } from '../../transforms/adapters.js';
 import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
-import { carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
+import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -549,6 +549,12 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     ...(baked && baked.defaults.size > 0 ? { argDefaults: baked.defaults } : {}),
     ...(runtimeSub ? { runtimeSourceEdits: runtimeSub.edits } : {}),
   };
+  // `--platform` given to the builder build alone: its stages name it in their FROM lines.
+  const platform = setup.builder.stock ? null : builderOnlyPlatform(setup.builder.inv, runtime.inv, builderFacts, runtimeFacts, setup.builder.tags);
+  if (platform && 'value' in platform && platform.stages.length > 0) {
+    part.textEdits = [...(part.textEdits ?? []), ...platform.stages.map((i) => ({ start: builderFacts.stages[i]!.from.start + 'FROM'.length, end: builderFacts.stages[i]!.from.start + 'FROM'.length, text: ` --platform=${platform.value}` }))];
+    plan.notes.push(`the builder build's --platform ${platform.value} becomes \`FROM --platform=${platform.value}\` on ${platform.stages.length === 1 ? 'its stage' : `its ${platform.stages.length} stages that name an image`} (${platform.stages.map((i) => `${builderFacts.path}:${builderFacts.stages[i]!.from.line}`).join(', ')}): the runtime stages keep the final build's platform`);
+  }
   const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, setup: setup.id });
   draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
   if (runStep?.note) plan.notes.push(runStep.note);

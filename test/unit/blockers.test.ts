@@ -14,8 +14,8 @@ const errors = (p: Plan) => p.setups.flatMap((s) => s.diagnostics.filter((d) => 
 
 describe('every independent blocker at once', () => {
   // One blocker from each pass: the extraction (a terminal on a stream), the Dockerfiles (a flag of
-  // the builder build only), the host commands that stay (strip of the artifact).
-  const THREE = repo(lines('docker build --platform linux/amd64 -t app:build -f Dockerfile.build .', 'docker run -t --rm app:build cat /out/app > app', 'chmod +x app', 'strip app', 'docker build -t app:latest .'));
+  // the builder build only, its value only known at run time), the host commands that stay (strip of the artifact).
+  const THREE = repo(lines('docker build --platform "$PLATFORM" -t app:build -f Dockerfile.build .', 'docker run -t --rm app:build cat /out/app > app', 'chmod +x app', 'strip app', 'docker build -t app:latest .'));
 
   it('reports all three, in a stable order, each at its own line', () => {
     const first = errors(planFiles(THREE));
@@ -28,14 +28,14 @@ describe('every independent blocker at once', () => {
   });
 
   it('fixing one leaves exactly the others', () => {
-    const noTty = repo(lines('docker build --platform linux/amd64 -t app:build -f Dockerfile.build .', 'docker run --rm app:build cat /out/app > app', 'chmod +x app', 'strip app', 'docker build -t app:latest .'));
+    const noTty = repo(lines('docker build --platform "$PLATFORM" -t app:build -f Dockerfile.build .', 'docker run --rm app:build cat /out/app > app', 'chmod +x app', 'strip app', 'docker build -t app:latest .'));
     expect(errors(planFiles(noTty)).map((d) => d.code)).toEqual(['FLAG_CONFLICT', 'HOST_POSTPROCESS']);
     const onlyStrip = repo(lines('docker build -t app:build -f Dockerfile.build .', 'docker run --rm app:build cat /out/app > app', 'chmod +x app', 'strip app', 'docker build -t app:latest .'));
     expect(errors(planFiles(onlyStrip)).map((d) => d.code)).toEqual(['HOST_POSTPROCESS']);
   });
 
   it('a script edit that cannot be made is a blocker of its own, beside a Dockerfile one', () => {
-    const p = planFiles(repo(lines('docker build --platform linux/amd64 -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'if docker cp x:/out/app ./app; then :; fi', 'docker rm x', 'docker build -t app:latest .')));
+    const p = planFiles(repo(lines('docker build --platform "$PLATFORM" -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'if docker cp x:/out/app ./app; then :; fi', 'docker rm x', 'docker build -t app:latest .')));
     expect(errors(p).map((d) => d.code)).toEqual(['FLAG_CONFLICT', 'SCRIPT_EDIT_UNSAFE']);
     expect(p.changes).toEqual([]);
   });
