@@ -9,6 +9,7 @@ import { dockerEnvironment, dockerVariable, globalFlags, type DockerInvocation, 
 import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
+import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
 
 /**
  * What each `docker build` flag of the builder build becomes in the one merged build:
@@ -338,6 +339,17 @@ export function runStepProxyLeaks(builds: readonly { inv: DockerInvocation; whic
 /** BuildKit's automatic platform arguments: a stage reads them through ARG, in its own FROM too. */
 const PLATFORM_ARGS = /\b(TARGET|BUILD)(PLATFORM|OS|ARCH|VARIANT)\b/;
 
+/** Whether a `# check=` directive's value skips the build check `name` (`skip=all`, or a list naming it). */
+function skipsCheck(value: string, name: string): boolean {
+  return value.split(';').some((part) => {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || part.slice(0, eq).trim() !== 'skip') return false;
+    // Matched as written (a spelling BuildKit might not match keeps the refusal).
+    const list = part.slice(eq + 1).split(',').map((x) => x.trim());
+    return list.includes('all') || list.includes(name);
+  });
+}
+
 /** One platform as `--platform` takes it: `os/arch` or `os/arch/variant`. */
 const ONE_PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i;
 
@@ -365,6 +377,9 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
   if (!ONE_PLATFORM.test(word.value)) return { why: `${word.value} is not one platform` };
   const reads = builderFacts.text.match(PLATFORM_ARGS);
   if (reads) return { why: `${builderFacts.path} reads ${reads[0]}, which followed the builder build's --platform and would follow the final build's platform in the one build` };
+  // BuildKit's FromPlatformFlagConstDisallowed check warns of a FROM --platform with a constant value; `# check=error=true` fails the build on it.
+  const strict = [builderFacts, runtimeFacts].flatMap((f) => f.directives.filter((d) => d.name === 'check' && failsOnCheckWarnings(d.value) && !skipsCheck(d.value, 'FromPlatformFlagConstDisallowed')).map(() => f.path));
+  if (strict.length > 0) return { why: `# check= in ${strict[0]} makes build-check warnings errors, and BuildKit warns of a FROM --platform with a constant value (FromPlatformFlagConstDisallowed)` };
   const tags = new Set(builderTags.map(canonicalImage));
   const based = runtimeFacts.stages.find((st) => tags.has(canonicalImage(st.image)));
   if (based) return { why: `FROM ${based.image} (${runtimeFacts.path}:${based.from.line}) builds on the builder image, whose stage it would now inherit the platform of` };

@@ -43,6 +43,10 @@ describe('--platform given to the builder build only', () => {
     expect(codes(repo({ 'Dockerfile.build': 'FROM --platform=$BUILDPLATFORM alpine:3.19\nRUN mkdir -p /out && echo hi > /out/app\n' }))).toContain('FLAG_CONFLICT');
     // A runtime stage built on the builder image would inherit the builder stage's platform.
     expect(codes(repo({ Dockerfile: 'FROM app:build\nCOPY app /usr/local/bin/app\n' }))).not.toEqual([]);
+    // `# check=error=true` in both files: BuildKit's FromPlatformFlagConstDisallowed warning would fail the one build.
+    const strict = { 'Dockerfile.build': `# check=error=true\n${BUILDER}`, Dockerfile: '# check=error=true\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    expect(codes(repo(strict))).toContain('FLAG_CONFLICT');
+    expect(codes(repo({ 'Dockerfile.build': `# check=skip=FromPlatformFlagConstDisallowed;error=true\n${BUILDER}`, Dockerfile: '# check=skip=FromPlatformFlagConstDisallowed;error=true\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' }))).toEqual([]);
     // Given to the runtime build only, or another value there: it reaches every stage of the one build.
     expect(codes(repo({ 'build.sh': SCRIPT('', '--platform linux/amd64 ') }))).toContain('FLAG_CONFLICT');
     expect(codes(repo({ 'build.sh': SCRIPT('--platform linux/amd64', '--platform linux/arm64 ') }))).toContain('FLAG_CONFLICT');
