@@ -48,7 +48,7 @@ export interface ApplyOptions {
 }
 
 /** What plan() made, for apply(): the runs, and the options to plan them again with. */
-const runsOf = new WeakMap<object, { runs: RootRun[]; stageName: string; stageNameFixed: boolean }>();
+const runsOf = new WeakMap<object, { runs: RootRun[]; stageName: string; stageNameFixed: boolean; ignore: readonly string[] }>();
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;
 
 /** Walks, analyses and plans each root (a repository folder); reads files, writes nothing. */
@@ -60,8 +60,8 @@ export async function plan(roots: string | string[], options: PlanOptions = {}):
   const overlap = rootOverlap(list);
   if (overlap) throw new TypeError(overlap);
   await loadTreeSitter();
-  const planOptions = { stageName, stageNameFixed: options.stageName !== undefined };
-  const runs = list.map((root) => runRoot(root, { ...planOptions, ignore: options.ignore ?? [] }));
+  const planOptions = { stageName, stageNameFixed: options.stageName !== undefined, ignore: options.ignore ?? [] };
+  const runs = list.map((root) => runRoot(root, planOptions));
   const leave = new Set(options.leave ?? []);
   for (const run of runs) {
     const declined = new Set(run.plan.setups.filter((s) => s.status === 'migrate' && leave.delete(shown(run, s.id))).map((s) => s.id));
@@ -106,13 +106,13 @@ export function apply(migration: MigrationPlan, options: ApplyOptions = {}): Jso
  * with the others left as they are, their changes must be the ones the plan shows, or nothing is
  * written (the plan to apply is then one made with `leave`).
  */
-function checkAlone(run: RootRun, chosen: ReadonlySet<SetupPlan>, opts: { stageName: string; stageNameFixed: boolean }): void {
+function checkAlone(run: RootRun, chosen: ReadonlySet<SetupPlan>, opts: { stageName: string; stageNameFixed: boolean; ignore: readonly string[] }): void {
   const migrating = run.plan.setups.filter((s) => s.status === 'migrate');
   const yes = migrating.filter((s) => chosen.has(s));
   const rest = migrating.filter((s) => !chosen.has(s));
   if (yes.length === 0 || rest.length === 0) return;
   const declined = new Set([...run.plan.setups.filter(isDeclined), ...rest].map((s) => s.id));
-  const again = planMigration(run.analysis, run.fs, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, declined });
+  const again = planMigration(run.analysis, run.fs, { stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, declined });
   const problems = yes.flatMap((s) => {
     const now = again.setups.find((x) => x.id === s.id);
     if (now?.status !== 'migrate') return [`${shown(run, s.id)} is refused (${now?.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code).join(', ')})`];

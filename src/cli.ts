@@ -130,7 +130,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   // How every root is planned (again): --verify adds its verdicts per root.
   const verdicts = new Map<RootRun, Map<string, Verdict>>();
-  const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
+  const planOptions = (run: RootRun): PlanOptions => ({ stageName: opts.stageName, stageNameFixed: opts.stageNameFixed, ignore: opts.ignore, ...(io.perturb ? { perturb: io.perturb } : {}), ...(verdicts.has(run) ? { verdicts: verdicts.get(run)! } : {}) });
   const runs: RootRun[] = [];
   const planAgain = opts.verify || interactive;
   // A large first root is walked on a worker thread from now on, while the parsers load.

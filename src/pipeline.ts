@@ -22,8 +22,6 @@ export interface RootRun {
 }
 
 export interface RootOptions extends PlanOptions {
-  /** --ignore patterns (gitignore syntax, relative to the root). */
-  ignore?: string[];
   /** MULTISTAGE_CODEMOD_TIMING: each phase is measured on it. */
   clock?: PhaseClock;
 }

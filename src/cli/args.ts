@@ -84,7 +84,9 @@ Options:
                       work. A Docker daemon cannot give a private store, so with docker
                       every setup is "not verified".
   --ignore PATTERN    Leave out matching paths (gitignore syntax, relative to each root;
-                      repeatable). .gitignore files, node_modules and VCS folders are always
+                      repeatable): never read as scripts, never changed. A setup whose
+                      migration would change a file they match (its builder Dockerfile,
+                      still read) is refused (IGNORED_PATH). .gitignore files, node_modules and VCS folders are always
                       left out; symbolic links are never followed. JS/TS files under
                       src, lib, test(s), __tests__ or spec(s) folders are read only when
                       a script names them by path.

@@ -94,6 +94,7 @@ export const CODES = {
   TARGET_NOT_FOUND: 'A --target names a stage the Dockerfile does not have.',
   BUILDER_ENDS_CONTINUED: 'The builder Dockerfile ends inside a line continuation the tool cannot end, which the merged file would carry into the runtime\'s FROM.',
   GENERATED_DOCKERFILE_INVALID: 'The merged Dockerfile did not validate (an internal error: please report it).',
+  IGNORED_PATH: 'A file the migration would change or delete is left out by an --ignore pattern.',
   DIRTY_TREE: 'Files the migration would change have uncommitted git changes, or are not tracked (untracked or ignored).',
   GIT_ERROR: 'git refused to read a repository, so uncommitted changes cannot be checked.',
   NOT_IN_GIT: 'Files the migration changes are in no git repository: nothing checks them for uncommitted changes.',

@@ -59,6 +59,7 @@ import { finishDraft, prerequisiteMissing } from './blockers.js';
 import type { Verdict } from '../model/verdict.js';
 import { addTo } from '../model/multimap.js';
 import { lossyText } from './lossy-texts.js';
+import { ignoredChange, ignorePatterns, type IgnorePatterns } from './ignored-paths.js';
 
 /** A consumer's proven kind, with why it is unproven for the refusal's message. */
 const kindOf = (k: { kind: 'file' | 'folder' | null; why: string }) => ({ kind: k.kind, ...(k.why ? { kindWhy: k.why } : {}) });
@@ -124,6 +125,11 @@ export interface PlanOptions {
   /** --verify's findings by setup id: a setup that did not verify is refused. */
   verdicts?: ReadonlyMap<string, Verdict>;
   /**
+   * --ignore patterns (gitignore syntax, relative to the root): a setup whose changes would touch
+   * a file they leave out is refused (IGNORED_PATH, ./ignored-paths.ts).
+   */
+  ignore?: readonly string[];
+  /**
    * For tests only (the CLI never sets it): rewrites each planned change, so a test can break
    * an otherwise correct plan and show that --verify catches it.
    */
@@ -164,9 +170,10 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
   };
   const parts = partsOf(analysis);
   if (opts.release) analysis.setups = [];
+  const ignore = ignorePatterns(opts.ignore);
   for (const part of parts) {
     const setups = part.map((i) => all[i]!);
-    const done = planPart(setups, analysis, fs, opts, facts, drafting);
+    const done = planPart(setups, analysis, fs, opts, facts, drafting, ignore);
     part.forEach((i, k) => (plans[i] = done.plans[k]!));
     changes.push(...done.changes);
     kept.push(...done.kept);
@@ -213,7 +220,7 @@ type KeptDraft = Kept & { dockerfile: FileChange | null };
  * One part of a root (./parts.ts): its setups' plans in their order, the changes to its scripts
  * and compose files, and what the end of the plan needs of each setup that migrates.
  */
-function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOptions, facts: RootFacts, drafting: () => void): { plans: SetupPlan[]; changes: FileChange[]; kept: KeptDraft[] } {
+function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOptions, facts: RootFacts, drafting: () => void, ignore: IgnorePatterns | null): { plans: SetupPlan[]; changes: FileChange[]; kept: KeptDraft[] } {
   // Builders feeding one runtime build get stage names that tell them apart.
   const groups = runtimeGroups(setups);
   const stageNames = new Map<string, string>();
@@ -259,11 +266,12 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     const p = d.plan.status === 'migrate' ? removedPrerequisite(d.deleteBuilder, d.plan.id, analysis, fs) : null;
     if (p) refuse(d, p);
   }
-  // A Dockerfile to rewrite or delete that is not valid UTF-8 (./lossy-texts.ts).
+  // A Dockerfile to rewrite or delete that is not valid UTF-8 (./lossy-texts.ts), or that an
+  // --ignore pattern leaves out (./ignored-paths.ts).
   for (const d of planned) {
     if (d.plan.status !== 'migrate') continue;
-    for (const rel of [d.dockerfile?.path, d.deleteBuilder]) {
-      const p = rel ? lossyText(fs, rel, d.plan.id) : null;
+    for (const [rel, how] of [[d.dockerfile?.path, 'update'], [d.deleteBuilder, 'delete']] as const) {
+      const p = rel ? (lossyText(fs, rel, d.plan.id) ?? ignoredChange(ignore, rel, how, d.plan.id, d.setup.script)) : null;
       if (p) refuse(d, p);
     }
   }
@@ -293,8 +301,14 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
       active = active.filter((d) => d.plan.status === 'migrate');
       continue;
     }
-    // A script to rewrite that is not valid UTF-8 (./lossy-texts.ts) refuses the setups editing it.
-    const lossy = [...scriptChanges.changes, ...composeChanges.changes].flatMap((c) => c.setups.map((id) => ({ id, p: lossyText(fs, c.path, id) })));
+    // A script to rewrite that is not valid UTF-8 (./lossy-texts.ts), or that an --ignore pattern
+    // leaves out (./ignored-paths.ts), refuses the setups editing it.
+    const touched = [
+      ...scriptChanges.changes.map((c) => ({ c, how: c.action })),
+      ...composeChanges.changes.map((c) => ({ c, how: c.after === null ? ('delete' as const) : ('update' as const) })),
+    ];
+    const scriptOf = (id: string) => active.find((d) => d.plan.id === id)!.setup.script;
+    const lossy = touched.flatMap(({ c, how }) => c.setups.map((id) => ({ id, p: lossyText(fs, c.path, id) ?? ignoredChange(ignore, c.path, how, id, scriptOf(id)) })));
     if (lossy.some((x) => x.p !== null)) {
       for (const { id, p } of lossy) if (p) refuse(active.find((d) => d.plan.id === id)!, p);
       refuseWholeGroups(active);

@@ -197,3 +197,22 @@ describe('odd file names', () => {
     expect(report.setups[0]!.script).toBe(`${ODD_DIR}/build.sh`);
   });
 });
+
+describe('--ignore', () => {
+  it('a file it leaves out is never changed: the setup that would delete it is refused (IGNORED_PATH), exit 1', () => {
+    const dir = committedExample();
+    const before = readTree(dir);
+    const r = runCli(['.', '--yes', '--ignore', 'Dockerfile.build'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/Dockerfile\.build: error IGNORED_PATH the migration would delete Dockerfile\.build, which --ignore Dockerfile\.build leaves out/);
+    expect(r.stdout + r.stderr).toMatch(/hint: Run without --ignore Dockerfile\.build to migrate this setup/);
+    expect(readTree(dir)).toEqual(before);
+
+    const json = runCli(['.', '--yes', '--json', '--ignore', 'Dockerfile*', '--ignore', '!Dockerfile.build'], dir);
+    expect(json.code, json.stderr).toBe(1);
+    const report = JSON.parse(json.stdout) as { applied: boolean; setups: { status: string; diagnostics: { code: string; file: string }[] }[] };
+    expect(report.applied).toBe(false);
+    expect(report.setups[0]!.diagnostics).toContainEqual(expect.objectContaining({ code: 'IGNORED_PATH', file: 'Dockerfile' }));
+    expect(readTree(dir)).toEqual(before);
+  });
+});
