@@ -53,6 +53,64 @@ export function processAlive(pid: number, host: string = os.hostname()): boolean
   }
 }
 
+/**
+ * When a process started, as the kernel tells it: the boot it belongs to
+ * (/proc/sys/kernel/random/boot_id) and its start in clock ticks after that boot (field 22 of
+ * /proc/<pid>/stat). Process ids are reused; an id with this same start is the same process.
+ * Null where /proc cannot say (not Linux, /proc not mounted or hiding the process).
+ */
+export interface ProcessStart {
+  bootId: string;
+  ticks: string;
+}
+
+function bootId(): string | null {
+  try {
+    const id = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return id === '' ? null : id;
+  } catch {
+    return null;
+  }
+}
+
+/** Field 22 (starttime) of /proc/<pid>/stat; the second field (the command's name, in parentheses) may hold spaces and `)`. */
+function startTicks(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // Fields 3 onwards follow the last `)`: field 22 is the 20th of them.
+  const ticks = stat.slice(stat.lastIndexOf(')') + 1).trim().split(' ')[19];
+  return ticks !== undefined && /^\d+$/.test(ticks) ? ticks : null;
+}
+
+export function processStart(pid: number): ProcessStart | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const boot = bootId();
+  const ticks = boot === null ? null : startTicks(pid);
+  return boot === null || ticks === null ? null : { bootId: boot, ticks };
+}
+
+/**
+ * Whether the process that recorded `start` under this id still runs on this machine: `gone`
+ * (no process has the id, the machine was restarted since, or the id now belongs to a process
+ * that started at another time: the id was reused), `running` (the same process, by its start),
+ * or `unknown`: a process has the id, and nothing tells whether it is the one that recorded it
+ * (no start was recorded, or /proc cannot show this process).
+ */
+export function recordedProcess(pid: number, host: string, start: ProcessStart | null): 'gone' | 'running' | 'unknown' {
+  if (!processAlive(pid, host)) return 'gone';
+  if (start === null) return 'unknown';
+  const boot = bootId();
+  if (boot === null) return 'unknown';
+  if (boot !== start.bootId) return 'gone';
+  const ticks = startTicks(pid);
+  if (ticks === null) return processAlive(pid, host) ? 'unknown' : 'gone';
+  return ticks === start.ticks ? 'running' : 'gone';
+}
+
 /** Writes a new file (never over an existing one), fsync'd, with the given mode (and owner, when root). */
 export function writeNewFile(abs: string, data: Buffer, mode: number | null, owner?: { uid: number; gid: number }): void {
   const fd = fs.openSync(abs, 'wx', mode ?? 0o666);

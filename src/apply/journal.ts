@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { GitError } from './git.js';
+import type { ProcessStart } from './durable.js';
 import { tracked } from './git-guard.js';
-import { absOf, fsyncDir, mutated, processAlive, readRegular, renameCounted, runTag, sha256, TEMP_RE, tempName, unlinkCounted, unsafePath, writeNewFile } from './durable.js';
+import { absOf, fsyncDir, mutated, processAlive, processStart, recordedProcess, readRegular, renameCounted, runTag, sha256, TEMP_RE, tempName, unlinkCounted, unsafePath, writeNewFile } from './durable.js';
 
 /** One journal per root. Ignore it in git (`.multistage-codemod.journal.json`); it only exists while a run writes, or after a crash. */
 export const JOURNAL_NAME = '.multistage-codemod.journal.json';
@@ -37,6 +38,12 @@ export interface Journal {
   version: 1;
   pid: number;
   host: string;
+  /**
+   * When the process `pid` started (./durable.ts): the id of a run killed long ago may belong to
+   * another process by now, which must not pass for the run still writing. Absent where /proc
+   * cannot say, and in journals of earlier versions.
+   */
+  start?: ProcessStart;
   startedAt: string;
   /** The temporary name the journal itself was written under. */
   journalTemp: string;
@@ -136,6 +143,7 @@ function readJournal(root: string): Journal | string | null {
     j.version === 1 &&
     typeof j.pid === 'number' &&
     typeof j.host === 'string' &&
+    (j.start === undefined || (j.start !== null && typeof j.start === 'object' && typeof j.start.bootId === 'string' && typeof j.start.ticks === 'string')) &&
     typeof j.journalTemp === 'string' &&
     Array.isArray(j.ops) &&
     j.ops.every(
@@ -197,7 +205,7 @@ function blocked(root: string, dryRun: boolean, message: string, diagnostics: Di
  * is committed to git came with the repository, not from a crash here, so it is refused: a
  * repository cannot ship one that swaps its files for hidden ones on the first run.
  */
-export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'rollback'; ownRun?: boolean; gitForce?: boolean } = {}): RecoveryReport | null {
+export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'rollback'; ownRun?: boolean; gitForce?: boolean; pidForce?: boolean } = {}): RecoveryReport | null {
   const dryRun = opts.dryRun ?? false;
   const journal = readJournal(root);
   if (journal === null) return null;
@@ -210,11 +218,22 @@ export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'r
       }),
     ]);
   }
-  if (!opts.ownRun && journal.pid !== process.pid && processAlive(journal.pid, journal.host)) {
+  // The run that wrote the journal may still be writing: a process with its id that started
+  // when it did is that run; one that started at another time only got its id afterwards.
+  const writer = opts.ownRun || journal.pid === process.pid ? 'gone' : recordedProcess(journal.pid, journal.host, journal.start ?? null);
+  if (writer === 'running') {
     return blocked(root, dryRun, `Another run (process ${journal.pid}) is writing changes to ${root} right now; nothing was done.`, [
       diag('WRITE_ERROR', 'error', `another multistage-codemod run (process ${journal.pid}) is writing to this repository`, {
         file: JOURNAL_NAME,
         hint: 'Wait for it to finish, then run again.',
+      }),
+    ]);
+  }
+  if (writer === 'unknown' && !opts.pidForce) {
+    return blocked(root, dryRun, `Another run (process ${journal.pid}) may be writing changes to ${root} right now; nothing was done.`, [
+      diag('WRITE_ERROR', 'error', `process ${journal.pid}, which began writing to this repository, may still be running: a process has its id, and nothing here tells whether it is that run or a later process that got the same id`, {
+        file: JOURNAL_NAME,
+        hint: `Wait for it to finish, then run again. If process ${journal.pid} is no multistage-codemod run (\`ps -p ${journal.pid} -o args=\` says what it is), the run that wrote the journal was interrupted: run again with --force to finish or undo its change.`,
       }),
     ]);
   }
@@ -382,11 +401,12 @@ export function findStrayTemps(root: string): string[] {
  * What a CLI run calls first, for each root: finishes or undoes a change a crashed run left
  * (see settleJournal), and removes temporary files of runs that stopped before changing
  * anything. Null when there was nothing to do. With dryRun, reports what it would do and
- * touches nothing. `force` (--force) goes on when git cannot say whether the journal is committed.
+ * touches nothing. `force` (--force) goes on when git cannot say whether the journal is committed,
+ * and when a process has the id of the run that wrote it but cannot be told apart from it.
  */
 export function recoverJournal(root: string, opts: { dryRun?: boolean; temps?: readonly string[]; force?: boolean } = {}): RecoveryReport | null {
   const dryRun = opts.dryRun ?? false;
-  const report = settleJournal(root, { dryRun, gitForce: opts.force ?? false });
+  const report = settleJournal(root, { dryRun, gitForce: opts.force ?? false, pidForce: opts.force ?? false });
   if (report && !report.ok) return report;
   return cleanStrayTemps(root, opts.temps ?? findStrayTemps(root), report, dryRun);
 }
@@ -434,5 +454,6 @@ export function cleanStrayTemps(root: string, temps: readonly string[], report: 
 
 /** A fresh journal record for a run (the caller fills `ops`). */
 export function newJournal(tag: string): Journal {
-  return { tool: 'multistage-codemod', version: 1, pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), journalTemp: tempName(JOURNAL_NAME, tag, 'journal'), ops: [] };
+  const start = processStart(process.pid);
+  return { tool: 'multistage-codemod', version: 1, pid: process.pid, host: os.hostname(), ...(start ? { start } : {}), startedAt: new Date().toISOString(), journalTemp: tempName(JOURNAL_NAME, tag, 'journal'), ops: [] };
 }

@@ -70,6 +70,8 @@ Options:
                       --patch or --verify.
   --force             Write even when files to change have uncommitted git changes or are
                       not tracked by git (untracked or ignored: git cannot restore them).
+                      Also finish an interrupted run when a process has its id and cannot be
+                      told apart from it (check first: ps -p PID -o args=).
   --verify            Prove each migration before it is offered. THIS RUNS THE REPOSITORY'S OWN
                       CODE: the setup's script, make target, npm script or CI job is run
                       twice, old and migrated, each in a temporary copy of the repository,

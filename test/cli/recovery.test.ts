@@ -2,7 +2,7 @@
  * A run killed while writing is finished by the next CLI run: a review-only run reports it
  * and plans nothing; a writing run completes it, says so, and the tree is the migrated one.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,41 @@ describe('recovery from an interrupted run, through the CLI', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toContain(`Removed 1 temporary file(s)`);
     expect(fs.existsSync(path.join(dir, stray))).toBe(false);
+  });
+
+  it('a process that got the killed run’s id later does not block the journal; one it cannot tell apart blocks until --force', () => {
+    const dir = twoServices();
+    const killed = spawnSync(process.execPath, [BIN, '.', '--yes'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', [CRASH_ENV]: '10' }, encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+    const jp = path.join(dir, JOURNAL_NAME);
+    const journal = JSON.parse(fs.readFileSync(jp, 'utf8'));
+    // Another program, started after the killed run, now has its process id.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      fs.writeFileSync(jp, JSON.stringify({ ...journal, pid: other.pid }));
+      const done = runCli(['.', '--yes'], dir);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).toMatch(/completed/);
+      expect(fs.existsSync(jp)).toBe(false);
+
+      // A journal that does not say when its run started (an earlier version, or no /proc).
+      const again = twoServices();
+      const killedAgain = spawnSync(process.execPath, [BIN, '.', '--yes'], { cwd: again, env: { ...process.env, NO_COLOR: '1', [CRASH_ENV]: '10' }, encoding: 'utf8' });
+      expect(killedAgain.signal).toBe('SIGKILL');
+      const { start: _, ...old } = JSON.parse(fs.readFileSync(path.join(again, JOURNAL_NAME), 'utf8'));
+      fs.writeFileSync(path.join(again, JOURNAL_NAME), JSON.stringify({ ...old, pid: other.pid }));
+      const halfway = readTree(again);
+      const blocked = runCli(['.', '--yes'], again);
+      expect(blocked.code).toBe(3);
+      expect(blocked.stderr).toContain(`ps -p ${other.pid} -o args=`);
+      expect(blocked.stderr).toMatch(/run again with --force/);
+      expect(readTree(again)).toEqual(halfway);
+      const forced = runCli(['.', '--yes', '--force'], again);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(forced.stderr).toMatch(/completed/);
+      expect(fs.existsSync(path.join(again, JOURNAL_NAME))).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });

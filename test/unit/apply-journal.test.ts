@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApplyRefused, applyOps, CRASH_ENV, findStrayTemps, JOURNAL_NAME, recoverJournal, validateOps, type WriteOp } from '../../src/apply/apply.js';
+import { processStart } from '../../src/apply/durable.js';
 import { settleJournal } from '../../src/apply/journal.js';
 import { walk } from '../../src/discover/walk.js';
 import { git } from '../support/cli.js';
@@ -139,19 +140,74 @@ describe('journal and recovery', () => {
     expect(readTree(dir)).toEqual(OLD);
   });
 
-  it('leaves a journal alone while the run that wrote it is still running', async () => {
+  it('leaves a journal alone while the run that wrote it is still running, even with --force', async () => {
     const dir = writeTemp(OLD);
     crashApply(dir, PUBLISHED);
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
       const jp = path.join(dir, JOURNAL_NAME);
       const j = JSON.parse(fs.readFileSync(jp, 'utf8'));
+      // The run that wrote it, as the journal records it: its id and when it started.
+      fs.writeFileSync(jp, JSON.stringify({ ...j, pid: sleeper.pid, start: processStart(sleeper.pid!) }));
+      const before = readTree(dir);
+      for (const force of [false, true]) {
+        const r = recoverJournal(dir, { force })!;
+        expect([r.outcome, r.diagnostics.map((d) => d.code)]).toEqual(['blocked', ['WRITE_ERROR']]);
+        expect(r.message).toContain(`Another run (process ${sleeper.pid}) is writing`);
+        expect(readTree(dir)).toEqual(before);
+      }
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('records when the run started, and a later process that got its id does not block the journal', async () => {
+    const dir = writeTemp(OLD);
+    crashApply(dir, PUBLISHED);
+    const jp = path.join(dir, JOURNAL_NAME);
+    const j = JSON.parse(fs.readFileSync(jp, 'utf8'));
+    expect(j.start).toEqual({ bootId: expect.stringMatching(/\S/), ticks: expect.stringMatching(/^\d+$/) });
+    // A process started after the killed run, holding its id now (the id reused).
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      // The killed run took at least a node start-up (tens of ms, several ticks) before it.
+      expect(BigInt(processStart(sleeper.pid!)!.ticks)).toBeGreaterThan(BigInt(j.start.ticks));
+      fs.writeFileSync(jp, JSON.stringify({ ...j, pid: sleeper.pid }));
+      const r = recoverJournal(dir)!;
+      expect([r.outcome, r.diagnostics]).toEqual(['completed', []]);
+      expect(readTree(dir)).toEqual(NEW);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+
+  it('a journal from before the machine restarted never blocks, whatever now has its id', async () => {
+    const dir = writeTemp(OLD);
+    crashApply(dir, PUBLISHED);
+    const jp = path.join(dir, JOURNAL_NAME);
+    const j = JSON.parse(fs.readFileSync(jp, 'utf8'));
+    fs.writeFileSync(jp, JSON.stringify({ ...j, pid: process.ppid, start: { ...j.start, bootId: 'another-boot' } }));
+    expect(recoverJournal(dir)!.outcome).toBe('completed');
+    expect(readTree(dir)).toEqual(NEW);
+  });
+
+  it('a live id with no start to compare (an earlier journal) blocks, saying how to check, and --force goes on', async () => {
+    const dir = writeTemp(OLD);
+    crashApply(dir, PUBLISHED);
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      const jp = path.join(dir, JOURNAL_NAME);
+      const { start: _, ...j } = JSON.parse(fs.readFileSync(jp, 'utf8'));
       fs.writeFileSync(jp, JSON.stringify({ ...j, pid: sleeper.pid }));
       const before = readTree(dir);
       const r = recoverJournal(dir)!;
       expect([r.outcome, r.diagnostics.map((d) => d.code)]).toEqual(['blocked', ['WRITE_ERROR']]);
-      expect(r.message).toContain(`process ${sleeper.pid}`);
+      expect(r.message).toContain(`process ${sleeper.pid}) may be writing`);
+      expect(r.diagnostics[0]!.hint).toContain(`ps -p ${sleeper.pid} -o args=`);
+      expect(r.diagnostics[0]!.hint).toContain('--force');
       expect(readTree(dir)).toEqual(before);
+      expect(recoverJournal(dir, { force: true })!.outcome).toBe('completed');
+      expect(readTree(dir)).toEqual(NEW);
     } finally {
       sleeper.kill('SIGKILL');
     }
