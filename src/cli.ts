@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import { cleanStrayTemps, recoverJournal } from './apply/apply.js';
+import type { RecoveryReport } from './apply/journal.js';
 import { writeAccepted } from './apply/write-accepted.js';
 import type { Progress } from './model/progress.js';
 import { NO_CLOCK, type PhaseClock } from './model/timing.js';
@@ -115,16 +116,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const interrupted = new Set<string>();
   const blockedRoots = new Set<string>();
   const writes = opts.yes || interactive;
+  // What was found of interrupted runs and done about them: the JSON report says it too.
+  const recovered: RecoveryReport[] = [];
+  const mode = reviewOnly ? 'dry-run' : opts.yes ? 'apply' : 'plan';
   for (const root of opts.paths) {
     const r = recoverJournal(root, { dryRun: !writes, temps: [], force: opts.force });
     if (!r) continue;
+    recovered.push(r);
     io.stderr.write(`${printable(r.message)}\n`);
     for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, c)}\n`);
     if (!r.ok || (r.dryRun && r.outcome !== 'cleaned')) interrupted.add(root);
     if (!r.ok) blockedRoots.add(root);
   }
   if (interrupted.size > 0) {
-    io.stderr.write(`${printable(interruptedAdvice(interrupted, blockedRoots))}\n`);
+    const advice = interruptedAdvice(interrupted, blockedRoots);
+    io.stderr.write(`${printable(advice)}\n`);
+    // --json still gets its report: nothing planned, and what was found (and done) per root.
+    if (opts.json) {
+      const diagnostics = recovered.flatMap((r) => r.diagnostics.map((d) => ({ run: { display: r.root }, d })));
+      writeJson(jsonReport([], [], diagnostics, { version: readVersion(), mode, applied: false, interrupted: recovered }), (text) => io.stdout.write(text));
+      io.stdout.write('\n');
+    }
     return EXIT.failed;
   }
 
@@ -147,7 +159,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!planAgain) releaseAnalysis(run);
     runs.push(run);
     const strays = cleanStrayTemps(run.abs, run.temps, null, !writes);
-    if (strays) io.stderr.write(`${clearLine}${printable(strays.message)}\n`);
+    if (strays) {
+      recovered.push({ ...strays, root: run.display });
+      io.stderr.write(`${clearLine}${printable(strays.message)}\n`);
+    }
   }
   if (live) io.stderr.write(clearLine);
 
@@ -224,10 +239,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (opts.sarif) {
     io.stdout.write(`${JSON.stringify(sarifLog(outcomes, [...globalDiags, ...failures], readVersion()), null, 2)}\n`);
   } else if (opts.json) {
-    const report = jsonReport(outcomes, shownChanges, [...globalDiags, ...failures], {
+    const recoveryDiags = recovered.flatMap((r) => r.diagnostics.map((d) => ({ run: { display: r.root }, d })));
+    const report = jsonReport(outcomes, shownChanges, [...recoveryDiags, ...globalDiags, ...failures], {
       version: readVersion(),
-      mode: reviewOnly ? 'dry-run' : opts.yes ? 'apply' : 'plan',
+      mode,
       applied: written.length > 0,
+      interrupted: recovered,
     });
     writeJson(report, (text) => io.stdout.write(text));
     io.stdout.write('\n');

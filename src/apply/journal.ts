@@ -337,8 +337,10 @@ export function settleJournal(root: string, opts: { dryRun?: boolean; force?: 'r
       changed.push({ path: e.path, action: e.action === 'create' ? 'removed' : 'restored' });
     }
   }
+  // Finished, the staged contents of the pending changes became their targets: only the rest go.
+  const renamed = new Set(forward ? pending.map((e) => e.temp) : []);
   for (const t of [...journal.ops.map((e) => e.temp), journal.journalTemp]) {
-    if (t === null) continue;
+    if (t === null || (dryRun && renamed.has(t))) continue;
     if (dryRun ? readRegular(absOf(root, t)) !== null : unlinkCounted(absOf(root, t))) {
       removedTemps.push(t);
       dirs.add(dirOf(t));

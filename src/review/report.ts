@@ -1,5 +1,6 @@
 /** Human text for plans and outcomes, and the JSON report (its schema is documented in README.md). */
 import type { Diagnostic } from '../model/diagnostics.js';
+import type { RecoveryOutcome, RecoveryReport } from '../apply/journal.js';
 import type { FileChange, PlannedArtifact, SetupPlan } from '../plan/index.js';
 import { diffPath, shown, type RootRun } from '../pipeline.js';
 import type { Colors } from './colors.js';
@@ -123,24 +124,47 @@ export interface JsonChange {
   diff: string;
 }
 
+/**
+ * What the run found of an earlier run that was interrupted while writing (its journal, or
+ * temporary files it left), and what it did about it: this run's own changes are not in it.
+ */
+export interface JsonInterruptedRun {
+  root: string;
+  /**
+   * completed: the interrupted change was finished; rolled-back: it was undone; cleaned: only
+   * temporary files of a run that had changed nothing were removed; blocked: nothing was done
+   * (the diagnostics say why).
+   */
+  outcome: RecoveryOutcome;
+  /** True when this run only said what it would do (a review-only run): `files` and `removedTemps` were not touched. */
+  dryRun: boolean;
+  message: string;
+  /** The files the interrupted change reached, with what was (or would be) done to each. */
+  files: { path: string; action: RecoveryReport['changed'][number]['action'] }[];
+  /** Temporary files removed (or to remove). */
+  removedTemps: string[];
+}
+
 export interface JsonReport {
   schemaVersion: 1;
   tool: { name: string; version: string };
   mode: 'dry-run' | 'apply' | 'plan';
+  /** Whether any file was written: this run's changes, or an interrupted run's completed or undone by it. */
   applied: boolean;
   setups: JsonSetup[];
   changes: JsonChange[];
   diagnostics: JsonDiagnostic[];
+  interruptedRuns: JsonInterruptedRun[];
   summary: { setups: number; migrated: number; planned: number; skipped: number; refused: number; created: number; updated: number; deleted: number };
 }
 
 export function jsonReport(
   outcomes: SetupOutcome[],
   changes: { run: RootRun; change: FileChange }[],
-  diagnostics: { run: RootRun; d: Diagnostic }[],
-  meta: { version: string; mode: JsonReport['mode']; applied: boolean },
+  diagnostics: { run: { display: string }; d: Diagnostic }[],
+  meta: { version: string; mode: JsonReport['mode']; applied: boolean; interrupted?: readonly RecoveryReport[] },
 ): JsonReport {
-  const diagJson = (run: RootRun, d: Diagnostic): JsonDiagnostic => ({
+  const diagJson = (run: { display: string }, d: Diagnostic): JsonDiagnostic => ({
     code: d.code,
     severity: d.severity,
     file: d.file ? shown(run, d.file) : null,
@@ -153,7 +177,7 @@ export function jsonReport(
     schemaVersion: 1,
     tool: { name: 'multistage-codemod', version: meta.version },
     mode: meta.mode,
-    applied: meta.applied,
+    applied: meta.applied || (meta.interrupted ?? []).some((r) => !r.dryRun && r.changed.length > 0),
     setups: outcomes.map(({ run, setup: s, outcome }) => ({
       id: shown(run, s.id),
       root: run.display,
@@ -181,6 +205,14 @@ export function jsonReport(
       diff: unifiedDiff({ ...change, path: diffPath(run, change.path) }),
     })),
     diagnostics: diagnostics.map(({ run, d }) => diagJson(run, d)),
+    interruptedRuns: (meta.interrupted ?? []).map((r) => ({
+      root: r.root,
+      outcome: r.outcome,
+      dryRun: r.dryRun,
+      message: r.message,
+      files: r.changed.map((f) => ({ path: shown({ display: r.root }, f.path), action: f.action })),
+      removedTemps: r.removedTemps.map((t) => shown({ display: r.root }, t)),
+    })),
     summary: {
       setups: outcomes.length,
       migrated: count('migrated'),

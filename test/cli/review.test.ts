@@ -4,7 +4,9 @@ import path from 'node:path';
 import os from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { exampleCopy, git, runCli, twoServices } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CRASH_ENV, JOURNAL_NAME } from '../../src/apply/apply.js';
+import { BIN, exampleCopy, git, runCli, twoServices } from '../support/cli.js';
 import { readTree } from '../support/tree.js';
 
 const schema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../src/review/report.schema.json'), 'utf8'));
@@ -122,6 +124,49 @@ describe('--json schema', () => {
     const report = JSON.parse(r.stdout);
     expectValid(report);
     expect(report.setups[0].diagnostics.map((d: { code: string }) => d.code)).toContain('ARTIFACT_IN_BROAD_COPY');
+  });
+
+  it('after an interrupted --yes, says what it found and did about it: the files it completed, or why it could not', () => {
+    const dir = twoServices();
+    const killed = spawnSync(process.execPath, [BIN, '.', '--yes'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', [CRASH_ENV]: '10' }, encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+    const halfway = readTree(dir);
+
+    const review = runCli(['.', '--dry-run', '--json'], dir);
+    expect(review.code).toBe(3);
+    const would = JSON.parse(review.stdout);
+    expectValid(would);
+    expect(would).toMatchObject({ mode: 'dry-run', applied: false, setups: [], changes: [] });
+    expect(would.interruptedRuns).toEqual([expect.objectContaining({ root: '.', outcome: 'completed', dryRun: true, message: expect.stringContaining('would complete it') })]);
+    expect(readTree(dir)).toEqual(halfway);
+
+    const r = runCli(['.', '--yes', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expectValid(report);
+    expect(report).toMatchObject({ mode: 'apply', applied: true, changes: [] });
+    const [done] = report.interruptedRuns;
+    expect(done).toMatchObject({ root: '.', outcome: 'completed', dryRun: false });
+    // The files it completed are the ones the review said, and those that were still old before.
+    expect(done.files).toEqual(would.interruptedRuns[0].files);
+    expect(done.removedTemps).toEqual(would.interruptedRuns[0].removedTemps);
+    expect(done.files.length).toBeGreaterThan(0);
+    for (const f of done.files as { path: string; action: string }[]) {
+      expect(['updated', 'deleted', 'created']).toContain(f.action);
+      if (f.action === 'deleted') expect(fs.existsSync(path.join(dir, f.path))).toBe(false);
+      else expect(readTree(dir)[f.path]).not.toEqual(halfway[f.path]);
+    }
+    expect(fs.existsSync(path.join(dir, JOURNAL_NAME))).toBe(false);
+
+    // A journal that cannot be used: a report still, saying why nothing was done.
+    const broken = twoServices();
+    fs.writeFileSync(path.join(broken, JOURNAL_NAME), '{"tool": "multistage-codemod", "vers');
+    const b = runCli(['.', '--yes', '--json'], broken);
+    expect(b.code).toBe(3);
+    const blocked = JSON.parse(b.stdout);
+    expectValid(blocked);
+    expect(blocked).toMatchObject({ applied: false, setups: [], interruptedRuns: [{ outcome: 'blocked', files: [] }] });
+    expect(blocked.diagnostics).toEqual([expect.objectContaining({ code: 'READ_ERROR', severity: 'error', file: JOURNAL_NAME })]);
   });
 
   it('rejects a report that breaks the schema (the check can fail)', () => {
