@@ -94,7 +94,8 @@ Options:
                       a script names them by path.
   --no-color          No colours (also: NO_COLOR=1).
   --no-pager          In the review, print each setup's diff instead of paging it
-                      through $PAGER (default: less -R).
+                      through $PAGER (default: less -R). A pager that fails (exits
+                      other than 0) counts as not shown: the diff is printed instead.
   -h, --help          Show this help.
   -V, --version       Show the version.
 

@@ -15,8 +15,19 @@ export interface Asker {
   ask(question: string): Promise<string | null>;
 }
 
-/** Shows a unit's text through a pager; false when there is none to use (the text is then printed). */
-export type Pager = (text: string) => boolean;
+/**
+ * Shows a unit's text through a pager. `shown: false` when it may not have been shown (the pager
+ * failed, or failed before): the text is then printed, after `problem` when there is one.
+ */
+export type Pager = (text: string) => { shown: boolean; problem?: string };
+
+/** Pages `text`, or prints it (after why the pager could not show it) when there is no pager or it failed. */
+function show(text: string, pager: Pager | null, out: NodeJS.WritableStream, c: Colors): boolean {
+  const r = pager?.(text);
+  if (r?.shown) return true;
+  if (r?.problem) out.write(`\n${c.yellow(printable(r.problem))}\n`);
+  return false;
+}
 
 export class ReviewInterrupted extends Error {}
 
@@ -72,7 +83,7 @@ export async function reviewUnits(items: ReviewItem[], c: Colors, out: NodeJS.Wr
   const accepted: ReviewItem[] = [];
   for (const [i, item] of items.entries()) {
     const text = unitText(item, i + 1, items.length, c);
-    if (pager?.(`${text}\n`)) {
+    if (show(`${text}\n`, pager, out, c)) {
       const ids = item.unit.setups.map((s) => printableName(shown(item.run, s.id))).join(', ');
       out.write(`\n${c.dim(`[${i + 1}/${items.length}]`)} ${c.bold(ids)} ${c.dim('(shown in the pager)')}\n`);
     } else out.write(`\n${text}\n`);
@@ -92,7 +103,7 @@ export async function reviewUnits(items: ReviewItem[], c: Colors, out: NodeJS.Wr
         const files = item.unit.changes
           .map((ch) => `\n${c.bold(`${printableName(shown(item.run, ch.path))} (${ch.action === 'delete' ? 'deleted' : ch.action === 'create' ? 'new' : 'after the change'})`)}\n${ch.after === null ? c.dim('(the file is deleted)\n') : printable(ch.after)}`)
           .join('');
-        if (!pager?.(files)) out.write(files);
+        if (!show(files, pager, out, c)) out.write(files);
         continue;
       }
       if (answer === 'quit') return { accepted, quit: true };

@@ -205,6 +205,21 @@ describe('interactive review (pty)', () => {
     expect(await s.exit).toBe(130);
   });
 
+  it('a $PAGER that fails does not count as shown: the diff is printed, with why, and the pager is not tried again', async () => {
+    const dir = twoServices();
+    const s = startCli([], dir, { PAGER: 'false' });
+    await s.waitForPrompt(PROMPT);
+    expect(s.screen()).toContain('The pager (false) exited with status 1, so it may have shown nothing');
+    expect(s.screen()).toContain('diff --git a/api/Dockerfile.build');
+    expect(s.screen()).not.toContain('shown in the pager');
+    s.type('n\r');
+    await s.waitForPrompt(PROMPT, 2);
+    expect(s.screen()).toContain('diff --git a/worker/Dockerfile.build');
+    expect(s.screen().split('The pager (false)').length - 1).toBe(1);
+    s.type('n\r');
+    expect(await s.exit).toBe(0);
+  });
+
   it('piped into a pager (stdout not a terminal), it says how to page the review instead', async () => {
     const dir = twoServices();
     const before = readTree(dir);
