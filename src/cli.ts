@@ -100,13 +100,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const clock = io.clock ?? NO_CLOCK;
   const c = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stdout.isTTY), env: io.env });
+  // What goes to stderr is coloured by whether stderr is a terminal (`2> log` gets no escapes).
+  const ce = makeColors({ noColor: opts.noColor, isTTY: Boolean(io.stderr.isTTY), env: io.env });
   const reviewOnly = opts.dryRun || opts.check || opts.patch !== null;
   const interactive = !opts.yes && !reviewOnly && !opts.json && io.stdinIsTTY && Boolean(io.stdout.isTTY);
   // Progress is drawn on one line of a terminal's stderr (`\r` + erase line), never with --json.
-  const live = Boolean(io.stderr.isTTY) && !opts.json && !opts.sarif;
+  // Not on a dumb terminal, which would show the line-erasing escape as text.
+  const live = Boolean(io.stderr.isTTY) && io.env.TERM !== 'dumb' && !opts.json && !opts.sarif;
   const clearLine = live ? '\r\x1b[K' : '';
   const progress = (msg: string) => {
-    if (live) io.stderr.write(`${clearLine}${c.dim(msg)}`);
+    if (live) io.stderr.write(`${clearLine}${ce.dim(msg)}`);
   };
 
   // An earlier run killed while writing left a journal: finish it (or roll it back) before
@@ -124,7 +127,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (!r) continue;
     recovered.push(r);
     io.stderr.write(`${printable(r.message)}\n`);
-    for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, c)}\n`);
+    for (const d of r.diagnostics) io.stderr.write(`${formatDiagnostic(d, { display: root }, ce)}\n`);
     if (!r.ok || (r.dryRun && r.outcome !== 'cleaned')) interrupted.add(root);
     if (!r.ok) blockedRoots.add(root);
   }
@@ -169,10 +172,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const globalDiags = runs.flatMap((run) => run.plan.diagnostics.map((d) => ({ run, d })));
   let items = runs.flatMap((run) => run.plan.setups.map((setup) => ({ run, setup })));
 
-  if (opts.check) return reportCheck(io, c, opts, items, globalDiags, runs);
+  if (opts.check) return reportCheck(io, c, ce, opts, items, globalDiags, runs);
   if (opts.verify) {
     const endVerify = clock.start('verify');
-    const code = await verifyRuns(runs, opts, io, c, progress, verdicts);
+    const code = await verifyRuns(runs, opts, io, ce, progress, verdicts);
     endVerify();
     if (code !== null) return code;
     for (const run of runs) if (verdicts.has(run)) run.plan = planMigration(run.analysis, run.fs, planOptions(run));
@@ -186,11 +189,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (opts.yes || interactive) {
     const guard = runs.flatMap((run) => guardWrites(run.abs, run.plan.changes.map((ch) => ch.path), opts.force).map((d) => ({ run, d })));
     if (guard.some((x) => x.d.severity === 'error')) {
-      for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
+      for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, ce)}\n`);
       return EXIT.failed;
     }
     if (opts.json) globalDiags.push(...guard);
-    else for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
+    else for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, ce)}\n`);
   }
 
   // Decide which setups to write: with --yes all of them; on a terminal, unit by unit.
@@ -249,7 +252,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     writeJson(report, (text) => io.stdout.write(text));
     io.stdout.write('\n');
   } else {
-    printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null, summaryOnly: opts.summary });
+    printText(io, c, { runs, interactive, write, items, outcomes, globalDiags, failures, shownChanges, dryRun: !write, diffs: opts.patch === null, summaryOnly: opts.summary, ce });
   }
   endReview();
 
@@ -319,6 +322,8 @@ function printText(
     dryRun: boolean;
     diffs: boolean;
     summaryOnly: boolean;
+    /** Colours of what goes to stderr. */
+    ce: Colors;
   },
 ): void {
   const out = io.stdout;
@@ -340,7 +345,8 @@ function printText(
     }
   }
   for (const { run, d } of [...s.globalDiags, ...s.failures]) {
-    (d.severity === 'info' ? out : io.stderr).write(`${formatDiagnostic(d, run, c)}\n`);
+    if (d.severity === 'info') out.write(`${formatDiagnostic(d, run, c)}\n`);
+    else io.stderr.write(`${formatDiagnostic(d, run, s.ce)}\n`);
   }
   if (s.write) for (const { run, change } of s.shownChanges) out.write(`${c.green(change.action === 'delete' ? 'deleted' : change.action === 'create' ? 'created' : 'updated')} ${printableName(run.display === '.' ? change.path : `${run.display.replace(/\/+$/, '')}/${change.path}`)}\n`);
   const table = summaryTable(s.runs, s.outcomes, s.shownChanges, s.dryRun, c);
@@ -349,7 +355,7 @@ function printText(
 }
 
 /** --check: list every setup found and fail when there is any; write nothing. */
-function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun; setup: SetupPlan }[], globalDiags: { run: RootRun; d: Diagnostic }[], runs: RootRun[]): number {
+function reportCheck(io: Io, c: Colors, ce: Colors, opts: CliOptions, items: { run: RootRun; setup: SetupPlan }[], globalDiags: { run: RootRun; d: Diagnostic }[], runs: RootRun[]): number {
   const checked = (): SetupOutcome[] => items.map(({ run, setup }) => ({ run, setup, outcome: setup.status === 'refused' ? 'refused' : 'planned' }));
   // Extraction steps the tool could not follow are builder-pattern remains too.
   const misses = globalDiags.filter(({ d }) => d.code === 'EXTRACTION_NOT_FOLLOWED');
@@ -380,7 +386,7 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
   // hold a setup the list above lacks: said on stderr, as every other mode says it (--json and
   // SARIF carry it in their reports).
   if (!opts.sarif && !opts.json) {
-    for (const { run, d } of globalDiags) if (d.severity !== 'info' && d.code !== 'EXTRACTION_NOT_FOLLOWED') io.stderr.write(`${formatDiagnostic(d, run, c)}\n`);
+    for (const { run, d } of globalDiags) if (d.severity !== 'info' && d.code !== 'EXTRACTION_NOT_FOLLOWED') io.stderr.write(`${formatDiagnostic(d, run, ce)}\n`);
   }
   return items.length + misses.length > 0 ? EXIT.refused : EXIT.ok;
 }
@@ -390,7 +396,7 @@ function reportCheck(io: Io, c: Colors, opts: CliOptions, items: { run: RootRun;
  * plan then takes as an input (a setup that does not verify is refused there). Returns an exit
  * code when no engine can be used, else null.
  */
-async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, c: Colors, progress: (msg: string) => void, verdicts: Map<RootRun, Map<string, Verdict>>): Promise<number | null> {
+async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, ce: Colors, progress: (msg: string) => void, verdicts: Map<RootRun, Map<string, Verdict>>): Promise<number | null> {
   // Loaded here: a run without --verify does not pay for the engine code (and the YAML parser).
   const { detectEngine, EngineCommandError, EngineUnavailableError, STORAGE_DRIVER_ENV } = await import('./verify/engine.js');
   const { verifyRoot } = await import('./verify/verify.js');
@@ -402,7 +408,7 @@ async function verifyRuns(runs: RootRun[], opts: CliOptions, io: Io, c: Colors, 
   } catch (e) {
     if (!(e instanceof EngineUnavailableError) && !(e instanceof EngineCommandError)) throw e;
     const code = e instanceof EngineUnavailableError ? 'ENGINE_UNAVAILABLE' : 'ENGINE_ERROR';
-    io.stderr.write(`${formatDiagnostic(diag(code, 'error', `--verify needs a container engine: ${e.message}`, { hint: opts.engine === 'docker' ? 'Start the Docker daemon, or use --engine podman.' : 'Install podman and buildah, or check `podman info`.' }), { display: '.' }, c)}\n`);
+    io.stderr.write(`${formatDiagnostic(diag(code, 'error', `--verify needs a container engine: ${e.message}`, { hint: opts.engine === 'docker' ? 'Start the Docker daemon, or use --engine podman.' : 'Install podman and buildah, or check `podman info`.' }), { display: '.' }, ce)}\n`);
     return EXIT.failed;
   }
   for (const run of runs) {

@@ -92,7 +92,8 @@ Options:
                       left out; symbolic links are never followed. JS/TS files under
                       src, lib, test(s), __tests__ or spec(s) folders are read only when
                       a script names them by path.
-  --no-color          No colours (also: NO_COLOR=1).
+  --no-color          No colours (also: NO_COLOR=1, TERM=dumb; FORCE_COLOR=1 forces them
+                      where neither --no-color nor NO_COLOR is given, FORCE_COLOR=0 stops them).
   --no-pager          In the review, print each setup's diff instead of paging it
                       through $PAGER (default: less -R). A pager that fails (exits
                       other than 0) counts as not shown: the diff is printed instead.

@@ -5,6 +5,7 @@
  * and a run piped into a pager.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { twoServices } from '../support/cli.js';
@@ -218,6 +219,28 @@ describe('interactive review (pty)', () => {
     expect(s.screen().split('The pager (false)').length - 1).toBe(1);
     s.type('n\r');
     expect(await s.exit).toBe(0);
+  });
+
+  it('colours a terminal, not TERM=dumb (no colour, no progress line redrawn) unless FORCE_COLOR, and not stderr sent to a file', async () => {
+    const SGR = /\x1b\[[0-9;]*m/;
+    const run = async (env: Record<string, string>, line = '"$NODE" "$BIN" --dry-run') => {
+      const s = startShell(`${line}; echo "-- ended --"; sleep 1`, twoServices(), { NO_COLOR: '', ...env });
+      await s.waitFor('-- ended --');
+      await s.exit;
+      return s.raw();
+    };
+    expect(await run({ TERM: 'xterm' })).toMatch(SGR);
+    const dumb = await run({ TERM: 'dumb' });
+    expect(dumb).toContain('+COPY --from=builder');
+    expect(dumb).not.toMatch(/\x1b\[/);
+    expect(await run({ TERM: 'dumb', FORCE_COLOR: '1' })).toMatch(SGR);
+    // --yes outside git warns NOT_IN_GIT on stderr: into a file, without escapes; the terminal still gets colours.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-err-'));
+    const both = await run({ TERM: 'xterm', ERR: path.join(dir, 'err') }, '"$NODE" "$BIN" --yes 2> "$ERR"');
+    expect(both).toMatch(SGR);
+    const err = fs.readFileSync(path.join(dir, 'err'), 'utf8');
+    expect(err).toContain('warning NOT_IN_GIT');
+    expect(err).not.toMatch(/\x1b/);
   });
 
   it('piped into a pager (stdout not a terminal), it says how to page the review instead', async () => {

@@ -5,6 +5,8 @@ import { BIN } from './cli.js';
 export interface PtySession {
   /** Everything printed so far, with ANSI escapes removed. */
   screen(): string;
+  /** Everything printed so far, escapes and all. */
+  raw(): string;
   /** Resolves once `text` has been printed `count` times in all (fails after a timeout). */
   waitFor(text: string | RegExp, count?: number, timeoutMs?: number): Promise<void>;
   /**
@@ -56,6 +58,7 @@ function startPty(file: string, args: string[], cwd: string, env: Record<string,
   const occurrences = (t: string | RegExp) => (typeof t === 'string' ? screen().split(t).length - 1 : (screen().match(new RegExp(t.source, 'g')) ?? []).length);
   return {
     screen,
+    raw: () => out,
     type: (keys) => p.write(keys),
     exit,
     waitFor: (text, count = 1, timeoutMs = 15_000) => poll(() => occurrences(text) >= count, `${String(text)} ×${count}`, timeoutMs),
