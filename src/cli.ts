@@ -232,9 +232,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return e instanceof PatchTargetError ? e.exit : EXIT.failed;
       }
     }
-    if (opts.patch !== '-') io.stderr.write(`Wrote a patch of ${planned.length} file change(s) to ${printable(opts.patch)} (apply it with \`${printable(apply)}\`).\n`);
-    else if (apply !== 'git apply' && planned.length > 0) io.stderr.write(`The paths in the patch are relative to ${printable(base.folder)}: apply it with \`${printable(apply)}\`.\n`);
     const refusedAny = outcomes.some((o) => o.outcome === 'refused');
+    // An empty patch is no patch to git (`git apply` fails: "No valid patches in input"): say
+    // there is nothing to apply instead of how to apply it. The file is still written (empty),
+    // so an earlier patch at that name is never left to be applied by mistake.
+    if (planned.length === 0) {
+      const refusedCount = outcomes.filter((o) => o.outcome === 'refused').length;
+      const why = refusedAny ? `none of the ${refusedCount} setup(s) found can be migrated (${opts.patch === '-' ? '--dry-run says why' : 'the report says why'})` : 'no change is planned';
+      io.stderr.write(`Nothing to apply: ${why}, so ${opts.patch === '-' ? 'the patch is empty' : `the patch written to ${printable(opts.patch)} is empty`}; \`git apply\` would reject it.\n`);
+    } else if (opts.patch !== '-') io.stderr.write(`Wrote a patch of ${planned.length} file change(s) to ${printable(opts.patch)} (apply it with \`${printable(apply)}\`).\n`);
+    else if (apply !== 'git apply') io.stderr.write(`The paths in the patch are relative to ${printable(base.folder)}: apply it with \`${printable(apply)}\`.\n`);
     if (opts.patch === '-') return refusedAny ? EXIT.refused : EXIT.ok;
   }
 

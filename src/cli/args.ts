@@ -65,6 +65,8 @@ Options:
                       file in a root or a git work tree are refused (exit 2). Its paths are
                       relative to the repository's top folder (or, outside git, to this folder
                       or the one holding every root); the command printed applies it.
+                      Nothing to migrate: the patch is empty (git apply rejects it) and
+                      the run says there is nothing to apply.
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing. Not with --yes, --dry-run,
                       --patch or --verify.

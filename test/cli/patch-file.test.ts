@@ -163,3 +163,29 @@ describe('--patch paths: `git apply` finds every file', () => {
     expect(applied.status, applied.stderr).toBe(0);
   });
 });
+
+describe('--patch with nothing to migrate', () => {
+  it('says there is nothing to apply instead of a git apply that would fail; the file is written empty over an earlier patch', () => {
+    const dir = committedExample();
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:latest\nCOPY . /root/\n'); // the one setup is refused
+    git(dir, 'commit', '-qam', 'copy everything');
+    fs.writeFileSync(path.join(dir, 'migrate.patch'), 'diff --git a/old b/old\n'); // an earlier patch, now stale
+    const r = runCli(['--patch', 'migrate.patch'], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('Nothing to apply: none of the 1 setup(s) found can be migrated (the report says why), so the patch written to migrate.patch is empty; `git apply` would reject it.');
+    expect(r.stderr).not.toMatch(/apply it with/);
+    expect(fs.readFileSync(path.join(dir, 'migrate.patch'), 'utf8')).toBe('');
+    // Which is so: git rejects an empty patch.
+    expect(spawnSync('git', ['apply', '--check', 'migrate.patch'], { cwd: dir, encoding: 'utf8' }).stderr).toMatch(/No valid patches in input/);
+
+    const none = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-none-'));
+    fs.writeFileSync(path.join(none, 'README'), 'no docker here\n');
+    const out = runCli(['--patch', '-'], none);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('Nothing to apply: no change is planned, so the patch is empty');
+    const file = runCli(['--patch', 'p.patch'], none);
+    expect(file.code, file.stderr).toBe(0);
+    expect(file.stderr).not.toMatch(/Wrote a patch|apply it with/);
+  });
+});
