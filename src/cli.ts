@@ -190,6 +190,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const guard = runs.flatMap((run) => guardWrites(run.abs, run.plan.changes.map((ch) => ch.path), opts.force).map((d) => ({ run, d })));
     if (guard.some((x) => x.d.severity === 'error')) {
       for (const { run, d } of guard) io.stderr.write(`${formatDiagnostic(d, run, ce)}\n`);
+      // --json still gets its report: nothing written by this run (as the API's apply reports it).
+      if (opts.json) {
+        const { outcomes } = writeAccepted(runs, new Set(), false);
+        const recoveryDiags = recovered.flatMap((r) => r.diagnostics.map((d) => ({ run: { display: r.root }, d })));
+        writeJson(jsonReport(outcomes, [], [...recoveryDiags, ...guard], { version: readVersion(), mode, applied: false, interrupted: recovered }), (text) => io.stdout.write(text));
+        io.stdout.write('\n');
+      }
       return EXIT.failed;
     }
     if (opts.json) globalDiags.push(...guard);

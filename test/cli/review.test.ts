@@ -95,6 +95,14 @@ describe('dirty-tree guard', () => {
     expect(r.stderr).toMatch(/Dockerfile: error DIRTY_TREE/);
     expect(r.stderr).not.toMatch(/build\.sh: error DIRTY_TREE/);
     expect(readTree(dir)).toEqual(before);
+    // --json gets a report saying so, not nothing.
+    const json = runCli(['.', '--yes', '--json'], dir);
+    expect(json.code).toBe(3);
+    const report = JSON.parse(json.stdout);
+    expectValid(report);
+    expect(report).toMatchObject({ mode: 'apply', applied: false, changes: [], setups: [{ status: 'planned' }] });
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'DIRTY_TREE', severity: 'error', file: 'Dockerfile' }));
+    expect(readTree(dir)).toEqual(before);
     const forced = runCli(['.', '--yes', '--force'], dir);
     expect(forced.code).toBe(0);
     expect(readTree(dir)['Dockerfile']).toContain('COPY --from=builder');
