@@ -487,6 +487,13 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     return draft;
   }
   const runtime = setup.runtime;
+  // The builder build and the final build read one Dockerfile (`--target build`, then the whole
+  // file): it is multi-stage already, and merging it into itself would both rewrite and delete it.
+  if (setup.builder.dockerfile === runtime.dockerfile) {
+    plan.diagnostics.push(diag('SHARED_DOCKERFILE', 'error', `the builder build and the final build both use ${runtime.dockerfile}: it is multi-stage already, and the tool does not rewrite a COPY to read from a stage of its own file`, { file: setup.builder.inv.cmd.file, line: setup.builder.inv.cmd.line, setup: setup.id, hint: `Change the runtime COPY to \`COPY --from=<the builder's stage> …\` and drop the extraction by hand.` }));
+    plan.status = 'refused';
+    return draft;
+  }
   const finish = (): Draft => finishDraft(draft, analysis.scripts.get(setup.script)!, failed());
 
   const inputs = checkBuildInputs(setup, fs);
