@@ -48,6 +48,7 @@ export function finishRoot(display: string, abs: string, fs: NodeRepoFs, walked:
   }
   analysis.passedOver = walked.passedOver;
   analysis.quiet = walked.quiet;
+  analysis.ignored = walked.ignored;
   const plan = (opts.clock ?? NO_CLOCK).time('plan', () => planMigration(analysis, fs, opts));
   return { display, abs, fs, analysis, plan, temps: walked.temps };
 }

@@ -41,6 +41,12 @@ export interface Analysis {
   passedOver?: readonly string[];
   /** Files the walk kept because they may run a script, without docker in them (src/plan/caller-uses.ts). */
   quiet?: readonly string[];
+  /**
+   * Files an --ignore pattern left out by their own path (src/discover/walk.ts), also in
+   * `passedOver`: never read as scripts nor changed, but their namings of a setup count
+   * (src/plan/passed-over-callers.ts `markUnreadableNamers`).
+   */
+  ignored?: readonly string[];
 }
 
 /** Which file kind reads a file, by name and first line. */

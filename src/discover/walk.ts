@@ -104,6 +104,17 @@ export interface WalkResult {
    * paths: the plan reads them again only if a setup would delete a builder build.
    */
   passedOver: string[];
+  /**
+   * Files an --ignore pattern leaves out by their own path (never those in a folder the
+   * patterns leave out: the walk does not enter it), of the kinds that may run something or
+   * use an image (candidates, and what `passedOver` records by name), documentation and
+   * gitignored files aside. Never read here, and never a setup's script; they are also in
+   * `passedOver`, so the plan searches them as it searches the files it passed over, and
+   * their namings of a setup's container, outputs or artifacts count as an unreadable
+   * file's do (src/plan/passed-over-callers.ts): ignoring a file leaves it alone, and it still
+   * runs after a migration.
+   */
+  ignored: string[];
   /** Candidates not read because of their size, or read and found binary (and, with `mention`, containing it). */
   skipped: SkippedFile[];
   /**
@@ -180,16 +191,29 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const mention = options.mention === undefined ? SCRIPT_MENTION : options.mention;
   const extra = compileIgnore(options.ignore ?? []);
-  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [], quiet: [], passedOver: [] };
+  const result: WalkResult = { files: [], unreadable: [], skipped: [], temps: [], quiet: [], passedOver: [], ignored: [] };
 
   /** Git's precedence: the deepest .gitignore with a matching rule decides; within one, the last rule. */
-  const ignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => {
-    if (extra.length > 0 && decide(extra, rel, name, isDir) === true) return true;
+  const gitignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => {
     for (let l = level; l; l = l.parent) {
       const verdict = decide(l.rules, l.base === '' ? rel : rel.slice(l.base.length + 1), name, isDir);
       if (verdict !== undefined) return verdict;
     }
     return false;
+  };
+  const flagged = (rel: string, name: string, isDir: boolean): boolean => extra.length > 0 && decide(extra, rel, name, isDir) === true;
+  const ignored = (rel: string, name: string, isDir: boolean, level: Level | null): boolean => flagged(rel, name, isDir) || gitignored(rel, name, isDir, level);
+  /**
+   * Whether a file that may run something or use an image is left out; one an --ignore
+   * pattern (and no .gitignore) leaves out is recorded, unread (see WalkResult.ignored).
+   */
+  const leftOut = (rel: string, name: string, level: Level | null): boolean => {
+    if (!flagged(rel, name, false)) return gitignored(rel, name, false, level);
+    if (!gitignored(rel, name, false, level) && !isDocumentation(rel)) {
+      result.ignored.push(rel);
+      result.passedOver.push(rel);
+    }
+    return true;
   };
 
   // JS/TS files under SOURCE_DIRS wait here until the walk ends; `named` collects the JS/TS
@@ -273,12 +297,13 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       if (!e.isFile()) continue;
       const kind = candidateOf(rel, name);
       if (kind !== null) {
-        if (ignored(rel, name, false, level)) continue;
+        // Application code under the source folders is searched only when a script names it.
+        if (kind === 'js' && inSource ? ignored(rel, name, false, level) : leftOut(rel, name, level)) continue;
         if (kind === 'js' && inSource) deferred.push({ rel, abs: prefix + name });
         else readCandidate(rel, prefix + name, kind);
       } else if (name.charCodeAt(0) === 46 && name.endsWith('.tmp') && TEMP_RE.test(name)) {
         result.temps.push(rel);
-      } else if (passedOverByName(rel, name, inSource) && !ignored(rel, name, false, level)) {
+      } else if (passedOverByName(rel, name, inSource) && !leftOut(rel, name, level)) {
         result.passedOver.push(rel);
       }
     }

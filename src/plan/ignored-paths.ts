@@ -4,7 +4,9 @@
  * a setup whose migration would rewrite, delete or create a file an --ignore pattern matches
  * would change a file the user said to leave alone. Such a setup is refused (IGNORED_PATH),
  * naming the file and the pattern; reading an ignored Dockerfile changes nothing and is no
- * obstacle.
+ * obstacle. Nor does ignoring a file stop it running: the walk records an ignored file by its
+ * path (src/discover/walk.ts, WalkResult.ignored), and the plan searches its text for the
+ * uses of what a migration removes as it searches an unreadable file's.
  *
  * The patterns are matched as the walk matches them (src/discover/walk.ts): relative to the
  * root, a folder they exclude excludes everything under it (the walk never enters it), and

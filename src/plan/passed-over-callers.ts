@@ -151,6 +151,10 @@ function unreadable(analysis: Analysis, fs: RepoFs, rel: string, text: string): 
  * it, keeps it on the host (an export stage). Its builder tag, Dockerfiles and builds are searched as every unread file's are
  * (./tag-mentions.ts, ./builder-mentions.ts, ./unread-builds.ts), and a naming of the script as a
  * passed-over caller's (markPassedOverCallers).
+ *
+ * A file an --ignore pattern leaves out by its path (analysis.ignored) is searched the same
+ * way: the user said not to touch it, not that it never runs, and the tool reads it as no
+ * script. (It is among the passed-over files too, for the other searches.)
  */
 export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: readonly Setup[], containers: (setup: Setup) => readonly string[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
@@ -159,26 +163,30 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
   const segments = (hostPath: string) => hostPath.split('/').filter((x) => x !== '' && x !== '.');
   const names = new Set(setups.flatMap((s) => [...containers(s), ...s.artifacts.flatMap((a) => segments(a.hostPath)), ...outputs.get(s)!.map((o) => o.base)]));
   if (names.size === 0) return;
-  for (const rel of [...keptFiles(analysis)].sort()) {
+  const ignored = new Set(analysis.ignored ?? []);
+  for (const rel of [...new Set([...keptFiles(analysis), ...ignored])].sort()) {
     if (analysis.scripts.has(rel) || inContainer(rel)) continue;
-    const text = fs.readText(rel);
-    if (text === null || ![...names].some((n) => text.includes(n)) || !unreadable(analysis, fs, rel, text)) continue;
+    const kept = !ignored.has(rel);
+    // An ignored file is read only here, once, and let go (as the other searches of passed-over files read it).
+    const text = kept || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
+    if (text === null || ![...names].some((n) => text.includes(n)) || (kept && !unreadable(analysis, fs, rel, text))) continue;
     const lines = new LineIndex(text);
     const lineOf = (name: string) => {
       const at = namings(text, name)[0]?.at;
       return at === undefined ? null : lines.lineOf(at);
     };
+    const fix = kept ? 'make the file readable' : 'run without the --ignore pattern that leaves it out';
     for (const setup of setups) {
-      const after = `${rel}, which the tool could not read (see its SHELL_PARSE_ERROR) and which may run after ${setup.script} did`;
+      const after = kept ? `${rel}, which the tool could not read (see its SHELL_PARSE_ERROR) and which may run after ${setup.script} did` : `${rel}, which an --ignore pattern leaves out (the tool does not read it, and it still runs) and which may run after ${setup.script} did`;
       for (const c of containers(setup)) {
         const line = lineOf(c);
         if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === rel && d.line === line)) continue;
-        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `this line names the container ${c} that ${setup.script} made, in ${after}; the migration no longer makes it`, { file: rel, line, setup: setup.id, hint: 'Make the file readable (or stop using that container there), then run the tool again.' }));
+        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `this line names the container ${c} that ${setup.script} made, in ${after}; the migration no longer makes it`, { file: rel, line, setup: setup.id, hint: kept ? 'Make the file readable (or stop using that container there), then run the tool again.' : 'Run without the --ignore pattern that leaves the file out (or stop using that container there), then run the tool again.' }));
       }
       for (const o of outputs.get(setup)!) {
         const line = lineOf(o.base);
         if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && d.file === rel && d.line === line)) continue;
-        setup.diagnostics.push(diag('REMOVED_OUTPUT_USED', 'error', `this line names ${o.base}, which a removed command wrote (${o.by.file}:${o.by.line}), in ${after}; the migration no longer writes it`, { file: rel, line, setup: setup.id, hint: `Write ${o.base} from a command that stays, or make the file readable, then run the tool again.` }));
+        setup.diagnostics.push(diag('REMOVED_OUTPUT_USED', 'error', `this line names ${o.base}, which a removed command wrote (${o.by.file}:${o.by.line}), in ${after}; the migration no longer writes it`, { file: rel, line, setup: setup.id, hint: `Write ${o.base} from a command that stays, or ${fix}, then run the tool again.` }));
       }
       for (const a of setup.artifacts) {
         if (a.hostNeeded || !left(setup, a.hostPath)) continue;

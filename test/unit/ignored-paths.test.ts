@@ -68,3 +68,47 @@ describe('a setup that would change an ignored file', () => {
     expect(p.changes).toEqual([]);
   });
 });
+
+/** The shape of a setup whose artifact another file uses: build.sh extracts dist/relay and builds the runtime image. */
+const RELAY: Record<string, string> = {
+  'build.sh': '#!/bin/sh\nset -e\ndocker build -t example/relay:build -f Dockerfile.build .\ndocker create --name relay-extract example/relay:build\nmkdir -p dist\ndocker cp relay-extract:/out/relay dist/relay\ndocker rm relay-extract\ndocker build -t example/relay:latest .\n',
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY dist/relay /usr/local/bin/relay\nCMD ["/usr/local/bin/relay"]\n',
+  'main.go': 'package main\n\nfunc main() {}\n',
+};
+
+describe('an ignored file still runs: its uses of what a migration removes count', () => {
+  const planned = (extra: Record<string, string>, ignore: string[]) => {
+    const run = runRoot(writeTemp({ ...RELAY, ...extra }), { stageName: 'builder', ignore });
+    const setup = run.plan.setups.find((s) => s.script === 'build.sh')!;
+    return { setup, errors: setup.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line}`), build: run.plan.changes.find((c) => c.path === 'build.sh')?.after ?? null };
+  };
+  const pkg = { 'package.json': '{\n  "name": "svc",\n  "scripts": {\n    "image": "./build.sh && sha256sum dist/relay > relay.sha256"\n  }\n}\n' };
+
+  it('an ignored package.json that runs the script and reads its artifact keeps the artifact on the host', () => {
+    const read = planned(pkg, []);
+    const ignored = planned(pkg, ['package.json']);
+    const exported = 'docker build --target export --output type=local,dest=dist';
+    expect(read.build).toContain(exported);
+    expect(ignored.errors).toEqual([]);
+    expect(ignored.setup.notes).toContainEqual(expect.stringMatching(/^dist\/relay is still needed on the host: package\.json:4 .*--ignore pattern leaves out/));
+    expect(ignored.build).toContain(exported);
+  });
+
+  it('an ignored script naming the extraction container refuses the setup, as an unreadable one does', () => {
+    const r = planned({ 'logs.sh': '#!/bin/sh\ndocker logs relay-extract > extract.log\n' }, ['logs.sh']);
+    expect(r.errors).toEqual(['REMOVED_NAME_USED logs.sh:2']);
+  });
+
+  it('an ignored script using the builder image by its tag keeps the builder build', () => {
+    const r = planned({ 'scan.sh': '#!/bin/sh\ndocker run --rm example/relay:build go vet ./...\n' }, ['scan.sh']);
+    expect(r.errors).toEqual([]);
+    expect(r.build).toContain('--target builder -t example/relay:build');
+  });
+
+  it('a folder --ignore leaves out is not entered, so nothing in it is searched', () => {
+    const r = planned({ 'vendor/tools/package.json': pkg['package.json'] }, ['vendor/']);
+    expect(r.errors).toEqual([]);
+    expect(r.build).not.toContain('--target export');
+  });
+});

@@ -84,6 +84,29 @@ describe('walk', () => {
     expect(walk(dir).files).toEqual(['legacy/a.sh', 'legacy/keep/a.sh', 'svc/legacy/a.sh', 'svc/run.sh', 'svc/tools/x.sh']);
   });
 
+  it('records the files an --ignore pattern leaves out by their path, unread, but never enters a folder it leaves out', () => {
+    const dir = tree({
+      '.gitignore': 'gen.sh\n',
+      'gen.sh': SH,
+      'package.json': '{"scripts":{"image":"./build.sh"}}',
+      'ci.sh': SH,
+      'notes.md': 'docker run x',
+      'compose.test.yml': 'services: {}',
+      'src/app.ts': 'docker',
+      'vendor/tool/Makefile': SH,
+      'build.sh': SH,
+    });
+    const reads: string[] = [];
+    const counting: FileIo = { readdir: (abs) => (reads.push(abs), nodeIo.readdir(abs)), readFile: (abs, max, l) => (reads.push(abs), nodeIo.readFile(abs, max, l)) };
+    const walked = walk(dir, { ignore: ['package.json', 'ci.sh', '*.md', 'compose.*.yml', 'gen.sh', 'src/app.ts', 'vendor/'], io: counting });
+    expect(walked.files).toEqual(['build.sh']);
+    // Gitignored, documentation, application code under the source folders and the ignored folder's files: not recorded.
+    expect(walked.ignored).toEqual(['ci.sh', 'compose.test.yml', 'package.json']);
+    for (const f of walked.ignored) expect(walked.passedOver).toContain(f);
+    // Neither the ignored files nor the ignored folder are read.
+    expect(reads.filter((r) => /ci\.sh|package\.json|compose|vendor/.test(r))).toEqual([]);
+  });
+
   it('never follows links: loops end, nothing outside the root is read, linked files are not listed', () => {
     const outside = tree({ 'escape.sh': SH, 'deep/escape.sh': SH });
     const dir = tree({ 'real/build.sh': SH });
@@ -153,7 +176,7 @@ describe('walk', () => {
 
   it('reports the root itself when it cannot be read', () => {
     const io: FileIo = { readdir: () => { throw Object.assign(new Error('EIO'), { code: 'EIO' }); }, readFile: nodeIo.readFile };
-    expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [], temps: [], quiet: [], passedOver: [] });
+    expect(walk('/nowhere', { io })).toEqual({ files: [], unreadable: [{ path: '.', reason: 'EIO' }], skipped: [], temps: [], quiet: [], passedOver: [], ignored: [] });
   });
 
   it('keeps a candidate it cannot open in the list, so analysis reports it', () => {
