@@ -90,7 +90,9 @@ Options:
   --ignore PATTERN    Leave out matching paths (gitignore syntax, relative to each root;
                       repeatable): never read as scripts, never changed. A setup whose
                       migration would change a file they match (its builder Dockerfile,
-                      still read) is refused (IGNORED_PATH). .gitignore files, node_modules and VCS folders are always
+                      still read) is refused (IGNORED_PATH). A file a pattern matches
+                      still runs: it is searched as text for uses of what a migration
+                      removes; a folder a pattern matches is not entered. .gitignore files, node_modules and VCS folders are always
                       left out; symbolic links are never followed. JS/TS files under
                       src, lib, test(s), __tests__ or spec(s) folders are read only when
                       a script names them by path.

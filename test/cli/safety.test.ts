@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CRASH_ENV, JOURNAL_NAME } from '../../src/apply/apply.js';
 import { committedExample, BIN, exampleCopy, git, runCli } from '../support/cli.js';
-import { readTree } from '../support/tree.js';
+import { readTree, writeTemp } from '../support/tree.js';
 
 const DUBIOUS = { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1' }; // git's own switch: every repository looks owned by someone else
 
@@ -214,5 +214,24 @@ describe('--ignore', () => {
     expect(report.applied).toBe(false);
     expect(report.setups[0]!.diagnostics).toContainEqual(expect.objectContaining({ code: 'IGNORED_PATH', file: 'Dockerfile' }));
     expect(readTree(dir)).toEqual(before);
+  });
+
+  it('a file it leaves out still runs: an ignored package.json that runs the script and reads its artifact keeps it on the host', () => {
+    const dir = writeTemp({
+      'build.sh': '#!/bin/sh\nset -e\ndocker build -t example/relay:build -f Dockerfile.build .\ndocker create --name relay-extract example/relay:build\nmkdir -p dist\ndocker cp relay-extract:/out/relay dist/relay\ndocker rm relay-extract\ndocker build -t example/relay:latest .\n',
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY dist/relay /usr/local/bin/relay\nCMD ["/usr/local/bin/relay"]\n',
+      'main.go': 'package main\n\nfunc main() {}\n',
+      'package.json': '{\n  "name": "svc",\n  "scripts": {\n    "image": "./build.sh && sha256sum dist/relay > relay.sha256"\n  }\n}\n',
+    });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    const pkg = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+    const r = runCli(['.', '--yes', '--ignore', 'package.json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(pkg);
+    expect(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8')).toMatch(/^FROM scratch AS export$/m);
+    expect(fs.readFileSync(path.join(dir, 'build.sh'), 'utf8')).toContain('docker build --target export --output type=local,dest=dist -f Dockerfile .');
   });
 });
