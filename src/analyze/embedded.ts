@@ -157,6 +157,13 @@ export interface MakeScript extends EmbeddedScript {
    */
   oneShell?: boolean;
   /**
+   * Why it is not known whether `.ONESHELL` holds for its recipes of several lines (a file joined
+   * with it by `include` that the tool cannot resolve: ./hosts/make-joined.ts). The file is read
+   * line by line, and also searched as a file the tool could not read
+   * (src/plan/passed-over-callers.ts: markUnreadableNamers).
+   */
+  oneShellUnknown?: string;
+  /**
    * Indexes of `sequences` (and `entries`) that are no targets: each holds the commands of one
    * `$(shell …)` or `NAME != …`, which Make runs as it expands text, at a time the file does not fix.
    */

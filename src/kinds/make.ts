@@ -6,7 +6,7 @@ export const makeKind: FileKind = {
   kind: 'make',
   candidate: (_rel, _name, ext) => (ext === null || ext === 'mk' ? 'script' : null),
   claims: (rel) => /^(GNUmakefile|makefile|Makefile)$|\.mk$/.test(rel.split('/').pop()!),
-  read: (rel, text) => parseMakefile(rel, text),
+  read: (rel, text, fs) => parseMakefile(rel, text, fs),
   writer: 'embedded',
   comment: '#',
 };

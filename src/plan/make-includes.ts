@@ -1,7 +1,8 @@
 /**
  * Make files joined by `include`: Make reads an included file as part of the file that includes
  * it, so the variables, exports, special targets (`.ONESHELL`, `SHELL := …`, `.IGNORE`) and rules
- * of either reach the recipes of the other. The tool reads each make file alone, so a setup in a
+ * of either reach the recipes of the other. The tool reads each make file alone (save for a
+ * `.ONESHELL` a joined file sets: src/analyze/hosts/make-joined.ts), so a setup in a
  * make file joined with another is migrated only when the other holds nothing that could reach
  * its recipes: comments, `.PHONY` lines and rules for targets of its own. An include it cannot
  * read (a name Make only knows when it runs, a file the repository does not hold) is refused too.

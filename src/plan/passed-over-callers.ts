@@ -28,6 +28,7 @@ import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import { NAME_CHAR, resolveRel } from '../model/paths.js';
 import type { Setup } from '../model/setup.js';
+import type { MakeScript } from '../analyze/embedded.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
 import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
@@ -119,6 +120,24 @@ function readAsScript(analysis: Analysis, rel: string, text: string, fs: RepoFs)
   return keptFiles(analysis).has(rel) && scriptKindOf(rel, text) !== null && !unreadable(analysis, fs, rel, text);
 }
 
+const unknownSets = new WeakMap<Analysis, Map<string, string | null>>();
+/**
+ * Why it is unknown whether `.ONESHELL` holds for the recipes of a Makefile the tool reads line by
+ * line (an include it cannot resolve: src/analyze/hosts/make-joined.ts), or null. Read once per analysis and file.
+ */
+function oneShellUnknown(analysis: Analysis, fs: RepoFs, rel: string, text: string): string | null {
+  let known = unknownSets.get(analysis);
+  if (!known) unknownSets.set(analysis, (known = new Map()));
+  let why = known.get(rel);
+  if (why === undefined) {
+    const kind = analysis.scripts.has(rel) ? null : scriptKindOf(rel, text);
+    const script = kind === 'make' ? readScript(kind, rel, text, fs).script : (analysis.scripts.get(rel) ?? null);
+    why = script?.kind === 'make' ? ((script as MakeScript).oneShellUnknown ?? null) : null;
+    known.set(rel, why);
+  }
+  return why;
+}
+
 const unreadableSets = new WeakMap<Analysis, Map<string, boolean>>();
 /**
  * Whether a kept file of a kind the tool reads gives no script when read (a Makefile under
@@ -148,7 +167,9 @@ function unreadable(analysis: Analysis, fs: RepoFs, rel: string, text: string): 
  * whole name of the extraction's container (`docker rm relay-x`, `containers(setup)`) refuses
  * the setup (REMOVED_NAME_USED), as the migration no longer makes it; a file a removed command
  * wrote refuses it too (REMOVED_OUTPUT_USED); an artifact's name, or the name of a folder holding
- * it, keeps it on the host (an export stage). Its builder tag, Dockerfiles and builds are searched as every unread file's are
+ * it, keeps it on the host (an export stage). A Makefile the tool read line by line although a
+ * make file joined with it by an include it cannot resolve may set `.ONESHELL` is searched so too.
+ * Its builder tag, Dockerfiles and builds are searched as every unread file's are
  * (./tag-mentions.ts, ./builder-mentions.ts, ./unread-builds.ts), and a naming of the script as a
  * passed-over caller's (markPassedOverCallers).
  *
@@ -165,11 +186,15 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
   if (names.size === 0) return;
   const ignored = new Set(analysis.ignored ?? []);
   for (const rel of [...new Set([...keptFiles(analysis), ...ignored])].sort()) {
-    if (analysis.scripts.has(rel) || inContainer(rel)) continue;
+    if (inContainer(rel)) continue;
     const kept = !ignored.has(rel);
+    if (!kept && analysis.scripts.has(rel)) continue;
     // An ignored file is read only here, once, and let go (as the other searches of passed-over files read it).
     const text = kept || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
-    if (text === null || ![...names].some((n) => text.includes(n)) || (kept && !unreadable(analysis, fs, rel, text))) continue;
+    if (text === null || ![...names].some((n) => text.includes(n))) continue;
+    // A Makefile read line by line whose recipes may run under .ONESHELL (an include the tool cannot resolve) is searched too.
+    const unknown = kept ? oneShellUnknown(analysis, fs, rel, text) : null;
+    if (kept && unknown === null && (analysis.scripts.has(rel) || !unreadable(analysis, fs, rel, text))) continue;
     const lines = new LineIndex(text);
     const lineOf = (name: string) => {
       const at = namings(text, name)[0]?.at;
@@ -177,7 +202,11 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
     };
     const fix = kept ? 'make the file readable' : 'run without the --ignore pattern that leaves it out';
     for (const setup of setups) {
-      const after = kept ? `${rel}, which the tool could not read (see its SHELL_PARSE_ERROR) and which may run after ${setup.script} did` : `${rel}, which an --ignore pattern leaves out (the tool does not read it, and it still runs) and which may run after ${setup.script} did`;
+      const after = !kept
+        ? `${rel}, which an --ignore pattern leaves out (the tool does not read it, and it still runs) and which may run after ${setup.script} did`
+        : unknown === null
+          ? `${rel}, which the tool could not read (see its SHELL_PARSE_ERROR) and which may run after ${setup.script} did`
+          : `${rel}, whose recipes may each run in one shell or line by line (${unknown}) and which may run after ${setup.script} did`;
       for (const c of containers(setup)) {
         const line = lineOf(c);
         if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === rel && d.line === line)) continue;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMakefile } from '../../src/analyze/hosts/makefile.js';
 import { failureIgnored } from '../../src/plan/failure-ignored.js';
 import { planFiles } from '../support/plan.js';
+import { MemoryFs } from '../../src/model/fs.js';
 
 const words = (c: { words: { value: string | null }[] }) => c.words.map((w) => w.value).join(' ');
 
@@ -78,5 +79,72 @@ describe("another setup's check of a Makefile under .ONESHELL", () => {
     const s = plan.setups[0]!;
     expect(s.status).toBe('migrate');
     expect(s.notes.find((n) => n.startsWith('dist/tally is still needed on the host'))).toContain('Makefile:5');
+  });
+});
+
+describe('.ONESHELL from a make file joined by include (src/analyze/hosts/make-joined.ts)', () => {
+  const SETUP = {
+    'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+    Dockerfile: 'FROM alpine:3.19\nCOPY dist/relay /usr/local/bin/relay\n',
+    'main.go': 'package main\n\nfunc main() {}\n',
+    'build.sh': '#!/bin/sh\nset -e\ndocker build -t relay:build -f Dockerfile.build .\ndocker create --name relay-extract relay:build\nmkdir -p dist\ndocker cp relay-extract:/out/relay dist/relay\ndocker rm relay-extract\ndocker build -t relay:latest .\n',
+  };
+  const RELEASE = 'release:\n\t./build.sh\n\tcd dist\n\tsha256sum relay > relay.sha256\n';
+  const kept = (files: Record<string, string>) => {
+    const s = planFiles({ ...SETUP, ...files }).setups[0]!;
+    expect(s.status).toBe('migrate');
+    return s.notes.find((n) => n.startsWith('dist/relay is still needed on the host')) ?? null;
+  };
+  const cwdOf = (file: string, files: Record<string, string>) => {
+    const { script } = parseMakefile(file, files[file]!, new MemoryFs(files));
+    return script!.commands.find((c) => c.words[0]!.value === 'sha256sum')!.cwd;
+  };
+
+  it('reads a Makefile as .ONESHELL when a file it includes sets it (and keeps the artifact its later line uses)', () => {
+    const files = { Makefile: `include common.mk\n${RELEASE}`, 'common.mk': '.ONESHELL:\n' };
+    expect(cwdOf('Makefile', files)).toBe('dist');
+    expect(kept(files)).toContain('Makefile:5');
+  });
+
+  it('reads an included file as .ONESHELL when the Makefile including it sets it', () => {
+    const files = { Makefile: '.ONESHELL:\ninclude release.mk\n', 'release.mk': RELEASE };
+    expect(cwdOf('release.mk', files)).toBe('dist');
+    expect(kept(files)).toContain('release.mk:4');
+  });
+
+  it('follows an include named by a variable with a static value, and nested includes', () => {
+    expect(cwdOf('Makefile', { Makefile: `COMMON := mk/common.mk\ninclude $(COMMON)\n${RELEASE}`, 'mk/common.mk': 'include mk/shell.mk\n', 'mk/shell.mk': '.ONESHELL:\n' })).toBe('dist');
+  });
+
+  it('does not read a Makefile whose included file sets .ONESHELL in some runs only', () => {
+    for (const files of [
+      { Makefile: `ifdef ONE\ninclude common.mk\nendif\n${RELEASE}`, 'common.mk': '.ONESHELL:\n' },
+      { Makefile: `include common.mk\n${RELEASE}`, 'common.mk': 'ifdef ONE\n.ONESHELL:\nendif\n' },
+    ]) {
+      const r = parseMakefile('Makefile', files.Makefile, new MemoryFs(files));
+      expect(r.script).toBeNull();
+      expect(r.diagnostics.map((d) => d.code)).toContain('SHELL_PARSE_ERROR');
+    }
+  });
+
+  it('keeps reading line by line where an include it cannot resolve may set .ONESHELL, and searches the file as text for what the setup left', () => {
+    for (const inc of ['-include config.mk', '-include $(DEPS)', 'include $(wildcard mk/*.mk)']) {
+      const files = { Makefile: `${inc}\n${RELEASE}` };
+      const { script } = parseMakefile('Makefile', files.Makefile, new MemoryFs(files));
+      expect(script!.oneShellUnknown).toContain('cannot resolve');
+      expect(kept(files)).toContain('Makefile:5');
+    }
+  });
+
+  it('leaves a file whose recipes are single lines alone: .ONESHELL would not change their reading', () => {
+    const files = { Makefile: '-include $(DEPS)\nrelease:\n\t./build.sh\nsum:\n\tsha256sum relay\n' };
+    expect(parseMakefile('Makefile', files.Makefile, new MemoryFs(files)).script!.oneShellUnknown).toBeUndefined();
+    expect(kept(files)).toBeNull();
+  });
+
+  it('reads a Makefile line by line when the file it includes does not set .ONESHELL', () => {
+    const files = { Makefile: `include common.mk\n${RELEASE}`, 'common.mk': 'VERSION := 1\n' };
+    expect(cwdOf('Makefile', files)).toBe('');
+    expect(parseMakefile('Makefile', files.Makefile, new MemoryFs(files)).script!.oneShellUnknown).toBeUndefined();
   });
 });

@@ -18,6 +18,8 @@ import { LineIndex } from '../../model/text.js';
 import { makeVariables } from './make-variables.js';
 import { revivable } from '../../model/revivable.js';
 import { addTo } from '../../model/multimap.js';
+import type { RepoFs } from '../../model/fs.js';
+import { joinedOneShell, oneShellOf } from './make-joined.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -27,7 +29,11 @@ const BACKSLASH = '\\'.charCodeAt(0);
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
 
-export function parseMakefile(file: string, text: string): { script: MakeScript | null; diagnostics: Diagnostic[] } {
+/**
+ * `fs`: the repository, for the make files joined with this one by `include`, whose `.ONESHELL`
+ * holds for its recipes too (./make-joined.ts); without it the file is read alone.
+ */
+export function parseMakefile(file: string, text: string, fs?: RepoFs): { script: MakeScript | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const root = parseWith('tree-sitter-make', text);
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
@@ -37,7 +43,14 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   const exported = exportedNames(root, text, vars);
 
   const found = rulesIn(root, text, (o) => lineOf.lineOf(o));
-  const oneShell = oneShellOf(found, text);
+  let oneShell = oneShellOf(found, text);
+  let oneShellUnknown: string | undefined;
+  if (oneShell === false && fs) {
+    const multiLine = found.some(({ node }) => (node.namedChildren.find((c) => c.type === 'recipe')?.descendantsOfType('recipe_line').length ?? 0) > 1);
+    const joined = joinedOneShell(file, text, root, fs, multiLine);
+    oneShell = joined.oneShell;
+    oneShellUnknown = joined.unknown;
+  }
   if (typeof oneShell === 'string') {
     diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} ${oneShell}; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand.' }));
     return { script: null, diagnostics };
@@ -115,6 +128,7 @@ export function parseMakefile(file: string, text: string): { script: MakeScript 
   };
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
   if (oneShell) make.oneShell = true;
+  if (oneShellUnknown !== undefined) make.oneShellUnknown = oneShellUnknown;
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
   if (expansions.length > 0) {
@@ -157,21 +171,6 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
   if (all) for (const name of vars.keys()) out.add(name);
   for (const d of root.namedChildren.filter((n) => n.type === 'unexport_directive')) words(d).forEach((w) => out.delete(w));
   return [...out];
-}
-
-/**
- * Whether `.ONESHELL` holds for every recipe (GNU make: when it appears as a target anywhere in
- * the file, each rule's whole recipe goes to one shell), or why the file is not read: given
- * prerequisites, which GNU make 4.3 ignores but others may read as the only targets it holds for,
- * or under a conditional, which holds in some runs only.
- */
-function oneShellOf(rules: readonly Conditioned[], text: string): boolean | string {
-  const words = (n: TsNode | undefined) => (n?.namedChildren ?? []).map((w) => text.slice(w.startIndex, w.endIndex));
-  const set = rules.filter(({ node }) => words(node.namedChildren.find((c) => c.type === 'targets')).includes('.ONESHELL'));
-  if (set.length === 0) return false;
-  if (set.some(({ branches }) => branches.length > 0)) return 'sets .ONESHELL under a conditional, so whether each recipe runs in one shell depends on it';
-  if (set.some(({ node }) => node.namedChildren.some((c) => c.type === 'prerequisites' && c.namedChildren.length > 0))) return 'gives .ONESHELL prerequisites, which make versions read differently (every recipe in one shell, or only theirs)';
-  return true;
 }
 
 function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, inner = false): Snippet {
