@@ -114,6 +114,23 @@ function closure(fs: RepoFs, first: string, firstRead: Read): Closure {
 }
 
 
+/**
+ * What Make reads with the make file `rel` of the repository, or null when it says no include:
+ * found once per repository and file (every make file below a root Makefile asks about it).
+ */
+const includerClosures = new WeakMap<RepoFs, Map<string, Closure | null>>();
+function includerClosure(fs: RepoFs, rel: string): Closure | null {
+  let known = includerClosures.get(fs);
+  if (!known) includerClosures.set(fs, (known = new Map()));
+  let c = known.get(rel);
+  if (c === undefined) {
+    const text = fs.peekText ? fs.peekText(rel) : fs.readText(rel);
+    c = text === null || !text.includes('include') ? null : closure(fs, rel, { root: parseWith('tree-sitter-make', text), text });
+    known.set(rel, c);
+  }
+  return c;
+}
+
 /** Make files that may include `file` by Make's default names: in its folder and every folder above. */
 function includerCandidates(file: string): string[] {
   const out: string[] = [];
@@ -138,10 +155,8 @@ export function joinedOneShell(file: string, text: string, root: TsNode, fs: Rep
   const verdicts: { oneShell: OneShell; by: string | null; via: string }[] = [{ oneShell: own.oneShell, by: own.setBy, via: file }];
   for (const u of own.unresolved) unknowns.push(`${u.file} includes \`${u.word}\`, which the tool cannot resolve (a name Make only knows when it runs, or a file the repository does not hold)`);
   for (const rel of includerCandidates(file)) {
-    const peeked = fs.peekText ? fs.peekText(rel) : fs.readText(rel);
-    if (peeked === null || !peeked.includes('include')) continue;
-    const read = { root: parseWith('tree-sitter-make', peeked), text: peeked };
-    const c = closure(fs, rel, read);
+    const c = includerClosure(fs, rel);
+    if (c === null) continue;
     if (c.files.has(file)) {
       verdicts.push({ oneShell: c.oneShell, by: c.setBy, via: rel });
       for (const u of c.unresolved) unknowns.push(`${u.file} (which includes ${file}) includes \`${u.word}\`, which the tool cannot resolve`);
