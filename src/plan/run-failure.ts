@@ -17,6 +17,10 @@
  *    in the runner's bash or sh, a Bitbucket step's script, a Jenkins `sh` step without a `#!`
  *    line: Snippet.errexit), which applies to it, and no earlier item of the same shell turned
  *    errexit off.
+ * Errexit is off after a command that may turn it off: `set +e` (also as
+ * `builtin set`, `command set`), `shopt -u -o errexit`, a sourced file or an `eval` (errexitEffect).
+ * A run put in the background (`docker run … &`) reaches none of these: the shell goes on at once;
+ * only a `wait $!` right after it returns its status, which then must stop the script in its stead.
  * Anything else (another CI step, an npm script nothing runs, a JavaScript call whose caller may
  * go on) is not proven, and the setup is refused. So is a run whose runtime build is in what
  * the host runs after a failure too (GitLab's after_script, Bitbucket's after-script, a GitHub
@@ -123,7 +127,7 @@ function hostErrexit(script: ScriptFile, parts: readonly Part[], at: number): bo
     const before = parts[k - 1]!;
     // The file's own reading of the part's commands (its snippet reading may have been released).
     const cmds = script.commands.slice(before.first, before.first + before.count);
-    if (cmds.some((c) => c.words[0]?.value === 'set' && errexitOption(c.words.slice(1)) !== null)) return false;
+    if (cmds.some((c) => errexitEffect(c.words) !== null)) return false;
   }
   return true;
 }
@@ -136,7 +140,27 @@ function lastRun(script: ShellScript, cmd: ScriptCommand): boolean {
 
 /** `errexit`: the host starts the shell with errexit on (Snippet.errexit). */
 function shellStops(script: ShellScript, cmd: ScriptCommand, watched: Watched, errexit = false): boolean {
+  const waited = waitedFor(script, cmd);
+  if (waited) return (errexitOn(script, waited, errexit) && errexitReaches(script, waited, false)) || orExit(script, waited);
   return (errexitOn(script, cmd, errexit) && errexitReaches(script, cmd, false)) || orExit(script, cmd) || andSkips(script, cmd, watched);
+}
+
+/**
+ * `cmd &` followed at once by `wait $!`: the wait exits with cmd's status, so its failure is the
+ * wait's (errexit, `|| exit` apply to the wait). The `wait $!` command, or null.
+ */
+function waitedFor(script: ShellScript, cmd: ScriptCommand): ScriptCommand | null {
+  const units = script.units;
+  const unit = units[cmd.unit];
+  if (cmd.stdout !== null || unit?.background !== true || unit.chain !== null || unit.start !== cmd.start || cmd.end !== unit.stmtEnd) return null;
+  let next = -1;
+  units.forEach((x, k) => {
+    if (x.list === unit.list && x.start >= unit.end && (next < 0 || x.start < units[next]!.start)) next = k;
+  });
+  if (next < 0 || units[next]!.background === true) return null;
+  const wait = script.commands.find((c) => c.start === units[next]!.start);
+  if (!wait || wait.words.length !== 2 || wait.words[0]?.value !== 'wait' || !['$!', '"$!"', '${!}', '"${!}"'].includes(wait.words[1]!.raw)) return null;
+  return wait;
 }
 
 /**
@@ -164,16 +188,70 @@ export function errexitOption(args: readonly Word[]): boolean | null | 'unknown'
   return on;
 }
 
+/** Words that run the command after them as it is (`builtin set +e`, `command set +e`). */
+const PASS_THROUGH = new Set(['builtin', 'command']);
+/** Commands that run text the tool does not read in this shell: a sourced file, `eval`. */
+const RUNS_UNREAD = new Set(['.', 'source', 'eval']);
+
 /**
- * Whether errexit is surely on where `cmd` runs: the last `set` before it (in the text) that
- * touches errexit is a plain statement of the top level that turns it on, and no `set` nested
- * anywhere before it (a branch, a function, a subshell, a chain) may have turned it off.
+ * What a command does to errexit: `set` (also as `builtin set`, `command set`) as
+ * errexitOption reads it, `shopt -s -o errexit` / `shopt -u -o errexit` (bash) on / off; null
+ * when it does not touch it; 'unknown' when it may, in a way the tool does not read: a sourced
+ * file (`. ./env.sh`, `source env.sh`) or `eval` may run `set +e` in this shell.
+ */
+export function errexitEffect(words: readonly Word[]): boolean | null | 'unknown' {
+  let k = 0;
+  while (k < words.length && words[k]!.value !== null && PASS_THROUGH.has(words[k]!.value!)) k++;
+  const name = words[k]?.value;
+  if (name === undefined) return null;
+  // A command named only at run time (`$DOCKER run …`) is read as not `set`, as before; after
+  // `builtin`/`command` it may be.
+  if (name === null) return k > 0 ? 'unknown' : null;
+  // `command -p set …` and the like: read as unknown rather than parse every option.
+  if (k > 0 && name.startsWith('-')) return 'unknown';
+  if (name === 'set') return errexitOption(words.slice(k + 1));
+  if (name === 'shopt') return shoptErrexit(words.slice(k + 1));
+  if (RUNS_UNREAD.has(name)) return 'unknown';
+  return null;
+}
+
+/** `shopt [-s|-u] -o … errexit …`: -s turns it on, -u off; without -o it names bash's other options, never errexit. */
+function shoptErrexit(args: readonly Word[]): boolean | null | 'unknown' {
+  let set: boolean | null = null;
+  let o = false;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const v = args[i]!.value;
+    if (v === null) return 'unknown';
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (!v.startsWith('-') || v === '-') break;
+    for (const letter of v.slice(1)) {
+      if (letter === 's') set = true;
+      else if (letter === 'u') set = false;
+      else if (letter === 'o') o = true;
+    }
+  }
+  if (!o || set === null) return null;
+  for (const a of args.slice(i)) {
+    if (a.value === null) return 'unknown';
+    if (a.value === 'errexit') return set;
+  }
+  return null;
+}
+
+/**
+ * Whether errexit is surely on where `cmd` runs: the last command before it (in the text) that
+ * touches errexit (errexitEffect: `set`, `shopt -o`, a sourced file, `eval`) is a plain statement
+ * of the top level that turns it on, and no such command nested anywhere before it (a branch, a
+ * function, a subshell, a chain) may have turned it off.
  */
 function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false): boolean {
   let on = initial;
   for (const c of [...script.commands].filter((c) => c.start < cmd.start).sort((a, b) => a.start - b.start)) {
-    if (c.words[0]?.value !== 'set') continue;
-    const option = errexitOption(c.words.slice(1));
+    const option = errexitEffect(c.words);
     if (option === null) continue;
     const unit = script.units[c.unit];
     const plain = unit !== undefined && unit.top && unit.chain === null && unit.start === c.start && !c.conditional && !c.loop;
@@ -190,7 +268,7 @@ function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false): bo
  * by a `$(…)` nor inside a function body (whose caller decides).
  */
 function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boolean): boolean {
-  if (cmd.stdout !== null) return false;
+  if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
   const functions = new Set(script.functions?.values() ?? []);
   if (cmd.branches?.some((b) => functions.has(b.id))) return false;
   const units = script.units;
@@ -223,9 +301,19 @@ function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boole
   return false;
 }
 
+/**
+ * Whether `cmd` runs in the background: a statement around it (or it) ends in `&`
+ * (`docker run … &`, `{ docker run …; } &`). The shell goes on at once, and its status reaches
+ * neither errexit nor the snippet's status (a later `wait` returns 0 for all jobs); an `|| exit`
+ * or `&&` chain around it ends or skips only the background job.
+ */
+function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
+  return script.units.some((u) => u.background === true && u.start <= cmd.start && cmd.end <= u.stmtEnd);
+}
+
 /** `cmd || exit`, `cmd || exit 1`, `cmd || { echo failed; exit 1; }`: its failure ends the script. */
 function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
-  if (cmd.stdout !== null) return false;
+  if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
   const units = script.units;
   const unit = units[cmd.unit];
   if (!unit || unit.chain === null || unit.start !== cmd.start) return false;
@@ -249,7 +337,7 @@ function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
  * later copy out of the container (the artifact is then missing, and the runtime build fails).
  */
 function andSkips(script: ShellScript, cmd: ScriptCommand, watched: Watched): boolean {
-  if (cmd.stdout !== null) return false;
+  if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
   const units = script.units;
   const unit = units[cmd.unit];
   if (!unit || unit.chain === null || unit.start !== cmd.start) return false;

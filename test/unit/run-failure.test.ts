@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/index.js';
 import { planFiles } from '../support/plan.js';
+import { errexitEffect } from '../../src/plan/run-failure.js';
+import type { Word } from '../../src/model/script.js';
 
 const RUN = `docker run --name app-x app:build sh -c 'cp main.sh app && chmod 755 app'`;
 const CP = 'docker cp app-x:/src/app ./app';
@@ -16,6 +18,8 @@ const base = {
   Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
   'main.sh': '#!/bin/sh\necho hi\n',
 };
+/** A file the scripts may source. */
+const ENV = 'export CGO_ENABLED=0\n';
 const shell = (body: string) => ({ ...base, 'build.sh': `#!/bin/sh\n${body}` });
 /** The builder build, `lines` (the run and the copy, as the case writes them), then the rest. */
 const script = (head: string, lines: string) => shell(`${head}docker build -t app:build -f Dockerfile.build .\n${lines}\ndocker rm app-x\ndocker build -t app:latest .\nrm app\n`);
@@ -45,8 +49,15 @@ describe('a run-time build whose failure the old script went past', () => {
     ['|| { echo …; exit 1; }', '', `${RUN} || { echo failed; exit 1; }\n${CP}`],
     ['&& to the copy', '', `${RUN} && ${CP}`],
     ['set -e turned off and on again', 'set -e\nset +e\nset -e\n', `${RUN}\n${CP}`],
+    ['set -e run through builtin', 'builtin set -e\n', `${RUN}\n${CP}`],
+    ['errexit turned on by shopt', 'shopt -s -o errexit\n', `${RUN}\n${CP}`],
+    ['another option turned off by shopt', 'set -e\nshopt -u -o nounset\nshopt -u nullglob\n', `${RUN}\n${CP}`],
+    ['a sourced file turned off and set -e again', '. ./env.sh\nset -e\n', `${RUN}\n${CP}`],
+    ['another command in the background', 'set -e\n', `sleep 1 &\n${RUN}\n${CP}`],
+    ['the run in the background and waited for by wait $!', 'set -e\n', `${RUN} &\nwait $!\n${CP}`],
+    ['the run in the background, wait "$!" || exit 1', '', `${RUN} &\nwait "$!" || exit 1\n${CP}`],
   ])('migrates with %s', (_, head, lines) => {
-    expect(codes(script(head, lines))).toEqual([]);
+    expect(codes({ ...script(head, lines), 'env.sh': ENV })).toEqual([]);
   });
 
   it.each([
@@ -61,9 +72,20 @@ describe('a run-time build whose failure the old script went past', () => {
     ['&& to an echo, the copy on its own line', '', `${RUN} && echo built\n${CP}`],
     ['piped into tee', 'set -e\n', `${RUN} | tee build.log\n${CP}`],
     ['negated', 'set -e\n', `! ${RUN}\n${CP}`],
+    ['set +e run through builtin', 'set -e\nbuiltin set +e\n', `${RUN}\n${CP}`],
+    ['set +e run through command', 'set -e\ncommand set +e\n', `${RUN}\n${CP}`],
+    ['errexit turned off by shopt', 'set -e\nshopt -u -o errexit\n', `${RUN}\n${CP}`],
+    ['a sourced file, which may turn errexit off', 'set -e\n. ./env.sh\n', `${RUN}\n${CP}`],
+    ['a file read with source', 'set -e\nsource ./env.sh\n', `${RUN}\n${CP}`],
+    ['the run in the background', 'set -e\n', `${RUN} &\nwait\n${CP}`],
+    ['the run in the background, || exit 1 after it', '', `${RUN} || exit 1 &\nwait\n${CP}`],
+    ['the run in the background, && to the copy', '', `${RUN} && ${CP} &\nwait`],
+    ['the run in a group put in the background', 'set -e\n', `{ ${RUN}; } &\nwait\n${CP}`],
+    ['the run in the background, wait $! without set -e', '', `${RUN} &\nwait $!\n${CP}`],
+    ['the run in the background, wait $! || true', 'set -e\n', `${RUN} &\nwait $! || true\n${CP}`],
   ])('refuses with %s', (_, head, lines) => {
     // (a chain the script edit cannot take apart may add SCRIPT_EDIT_UNSAFE)
-    expect(codes(script(head, lines))).toContain('BUILD_AT_RUN_TIME');
+    expect(codes({ ...script(head, lines), 'env.sh': ENV })).toContain('BUILD_AT_RUN_TIME');
   });
 
   it('migrates a Make recipe line, which stops make when it fails', () => {
@@ -138,6 +160,10 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(gitlab('    - docker build -t app:latest .', `  before_script:\n${items('    ')}\n`))).toEqual([]);
     // An earlier item turned errexit off in the shell the later ones run in.
     expect(codes(gitlab(`    - set +e\n${items('    ')}\n    - docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
+    // An earlier item sourced a file, which may have turned it off.
+    expect(codes({ ...gitlab(`    - . ./ci/env.sh\n${items('    ')}\n    - docker build -t app:latest .`), 'ci/env.sh': ENV })).toEqual(['BUILD_AT_RUN_TIME']);
+    // The run in the background: the job's shell goes on at once.
+    expect(codes(gitlab(`${items('    ').replace(RUN, `${RUN} &`)}\n    - wait\n    - docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
     // after_script runs after a failed script too: a runtime build there is built from whatever the container left.
     expect(codes(gitlab(items('    '), '  after_script:\n    - docker build -t app:latest .\n'))).toEqual(['BUILD_AT_RUN_TIME']);
     // The run itself in after_script: its failure stops nothing the job counts.
@@ -164,6 +190,34 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(azure)).toContain('BUILD_AT_RUN_TIME');
     const travis = { ...base, '.travis.yml': `language: minimal\nservices:\n  - docker\nscript:\n${items('  ')}\n  - docker build -t app:latest .\n` };
     expect(codes(travis)).toContain('BUILD_AT_RUN_TIME');
+  });
+});
+
+describe('what a command does to errexit', () => {
+  const words = (...vs: (string | null)[]): Word[] => vs.map((v) => ({ value: v, symbol: v ?? '$X', staticPrefix: v ?? '', raw: v ?? '$X', start: 0, end: 0 }));
+  it.each([
+    [['set', '-e'], true],
+    [['set', '+o', 'errexit'], false],
+    [['builtin', 'set', '+e'], false],
+    [['command', 'set', '-e'], true],
+    [['builtin', 'command', 'set', '+e'], false],
+    [['command', '-p', 'set', '+e'], 'unknown'],
+    [['shopt', '-u', '-o', 'errexit'], false],
+    [['shopt', '-uo', 'nounset', 'errexit'], false],
+    [['shopt', '-s', '-o', 'errexit'], true],
+    [['shopt', '-o', 'errexit'], null],
+    [['shopt', '-u', 'errexit'], null],
+    [['shopt', '-u', '-o', 'nounset'], null],
+    [['shopt', '-u', '-o', null], 'unknown'],
+    [['.', './env.sh'], 'unknown'],
+    [['source', 'env.sh'], 'unknown'],
+    [['eval', 'echo', 'ready'], 'unknown'],
+    [['builtin', 'eval', 'true'], 'unknown'],
+    [['builtin', null, '+e'], 'unknown'],
+    [[null, 'run', 'app:build'], null],
+    [['echo', 'set', '+e'], null],
+  ] as const)('%j: %s', (vs, effect) => {
+    expect(errexitEffect(words(...vs))).toBe(effect);
   });
 });
 

@@ -24,7 +24,9 @@ export function walkList(w: ShellWalk, children: readonly TsNode[], scope: Scope
     const unit = w.script.units.length;
     const end = glued ? unitEnd(children, glued.index) : unitEnd(children, i);
     const stmtEnd = glued ? glued.node.endIndex : stmt.endIndex;
-    w.script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, inWhile: ctx.inWhile === true, group, chain: null, opBefore: null, parent: null });
+    const terminator = children[(glued ? glued.index : i) + 1];
+    const background = terminator !== undefined && !terminator.isNamed && terminator.type === '&';
+    w.script.units.push({ start: stmt.startIndex, end, list, top: role === 'top', role, stmtEnd, inWhile: ctx.inWhile === true, group, chain: null, opBefore: null, parent: null, ...(background ? { background } : {}) });
     walkStmt(w, stmt, scope, ctx, unit, glued?.node ?? null);
     if (glued) i = glued.index;
   }

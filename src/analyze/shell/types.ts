@@ -25,6 +25,8 @@ export interface ShellUnit {
   stmtEnd: number;
   /** Inside a `while`/`until` loop, which repeats until something the body did is seen. */
   inWhile: boolean;
+  /** The statement is terminated by `&`: the shell runs it in the background and goes on, whatever it exits with. */
+  background?: boolean;
   /** For the statements of a `{ }` or `( )` group (not a function body): the group's own unit. */
   group: number | null;
   /** For chain members: the chain, and the operator that joins this member to the previous one. */
