@@ -53,6 +53,13 @@ export interface Snippet {
    */
   failureIgnored?: boolean;
   /**
+   * The host runs what follows the snippet even when it fails, or may (a GitHub Actions step's
+   * `continue-on-error: true`, or an expression only known when the workflow runs): whatever
+   * stops the snippet's shell stops nothing after it. (A command's failure there is not taken
+   * as harmless, as failureIgnored's is: the expression may be false.)
+   */
+  goesOnAfterFailure?: boolean;
+  /**
    * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
    * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`, the `set -eo pipefail` a
    * GitLab runner's bash or sh writes before a job's before_script and script, the `set -e`

@@ -17,7 +17,10 @@
  *    in the runner's bash or sh, a Bitbucket step's script, a Jenkins `sh` step without a `#!`
  *    line: Snippet.errexit), which applies to it, and no earlier item of the same shell turned
  *    errexit off.
- * Errexit is off after a command that may turn it off: `set +e` (also as
+ * A host that goes on after the snippet holding the run failed (a Make recipe line `-cmd`, a
+ * GitHub Actions step with `continue-on-error` true or an expression: Snippet.failureIgnored,
+ * goesOnAfterFailure) keeps only the proofs that stop a runtime build (or every later copy) in
+ * that same snippet. Errexit is off after a command that may turn it off: `set +e` (also as
  * `builtin set`, `command set`), `shopt -u -o errexit`, a sourced file or an `eval` (errexitEffect).
  * A run put in the background (`docker run … &`) reaches none of these: the shell goes on at once;
  * only a `wait $!` right after it returns its status, which then must stop the script in its stead.
@@ -108,8 +111,13 @@ function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth =
   const own: Watched = { runtime: local(watched.runtime), copies: watched.copies.map(local).filter((i): i is number => i !== null) };
   // A copy in another snippet of the host runs whatever this snippet's chain skipped.
   if (own.copies.length < watched.copies.length) own.copies.push(-1);
-  if (shellStops(part.script, inner, own, hostErrexit(script, parts, at))) return true;
-  if (part.snippet.failureIgnored === true || !lastRun(part.script, inner)) return false;
+  // A host that goes on after the snippet fails (a `-cmd` recipe line, a GitHub Actions step with
+  // `continue-on-error`) runs its later snippets whatever stopped this one: stopping it proves
+  // something only when the runtime build, or every later copy, is in this snippet itself.
+  const goesOn = part.snippet.failureIgnored === true || part.snippet.goesOnAfterFailure === true;
+  const within = own.runtime !== null || (own.copies.length > 0 && !own.copies.includes(-1));
+  if ((!goesOn || within) && shellStops(part.script, inner, own, hostErrexit(script, parts, at))) return true;
+  if (goesOn || !lastRun(part.script, inner)) return false;
   if (STOPPING_HOSTS.has(script.kind)) return true;
   // An npm script fails the `npm run X` that ran it: that command's failure must stop in turn.
   const callers = part.snippet.callers ?? [];

@@ -96,6 +96,7 @@ describe('a run-time build whose failure the old script went past', () => {
   it.each([
     ['a recipe line written -cmd', `-${RUN}\n\t${CP}`],
     ['the run and the copy on one recipe line', `${RUN}; ${CP}`],
+    ['a recipe line written -cmd, even with || exit 1', `-${RUN} || exit 1\n\t${CP}`],
   ])('refuses %s', (_, lines) => {
     const files = { ...base, Makefile: `image:\n\tdocker build -t app:build -f Dockerfile.build .\n\t${lines}\n\tdocker rm app-x\n\tdocker build -t app:latest .\n` };
     expect(codes(files)).toEqual(['BUILD_AT_RUN_TIME']);
@@ -128,6 +129,20 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(circle(''))).toEqual([]);
     expect(codes(circle('          shell: /bin/bash -eo pipefail\n'))).toEqual([]);
     expect(codes(circle('          shell: /bin/bash\n'))).toEqual(['BUILD_AT_RUN_TIME']);
+  });
+
+  it('refuses a GitHub Actions step that may continue on error when the image is built by a later step', () => {
+    const steps = ['docker build -t app:build -f Dockerfile.build .', RUN, CP, 'docker rm app-x'];
+    const github = (coe: string, runtimeHere = false) => ({
+      ...base,
+      '.github/workflows/image.yml': `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker build -t app:build -f Dockerfile.build .\n      - ${coe}run: |\n${steps.slice(1, runtimeHere ? 4 : 2).map((l) => `          ${l}`).join('\n')}${runtimeHere ? '\n          docker build -t app:latest .' : ''}\n${runtimeHere ? '' : `      - run: |\n${steps.slice(2).map((l) => `          ${l}`).join('\n')}\n      - run: docker build -t app:latest .\n`}`,
+    });
+    expect(codes(github(''))).toEqual([]);
+    expect(codes(github('continue-on-error: false\n        '))).toEqual([]);
+    expect(codes(github('continue-on-error: true\n        '))).toEqual(['BUILD_AT_RUN_TIME']);
+    expect(codes(github('continue-on-error: ${{ matrix.experimental }}\n        '))).toEqual(['BUILD_AT_RUN_TIME']);
+    // The step's errexit still stops a runtime build in the step itself.
+    expect(codes(github('continue-on-error: true\n        ', true))).toEqual([]);
   });
 
   it('refuses a CI step whose shell stops when the image is built by a step that runs after a failure too', () => {

@@ -200,6 +200,18 @@ function stepErrexit(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
   return value === 'bash' || value === 'sh' || (value.includes('{0}') && /(^|\s)-[a-zA-Z]*e[a-zA-Z]*(\s|$)/.test(value.slice(0, value.indexOf('{0}'))));
 }
 
+/**
+ * Whether the job may go on after a GitHub Actions step fails: its `continue-on-error` is true or
+ * an expression only known when the workflow runs (`${{ matrix.experimental }}`); absent or a
+ * literal false, a failing step stops the job.
+ */
+function stepContinuesOnError(step: YAMLMap): boolean {
+  const node = step.get('continue-on-error', true);
+  if (node === undefined || node === null) return false;
+  const value = isScalar(node) ? node.value : undefined;
+  return value !== false && value !== null;
+}
+
 /** GitLab runs a job's script in the runner's shell: PowerShell on Windows runners (tagged `windows`). */
 function gitlabShell(job: YAMLMap): string {
   const tags = job.get('tags', true);
@@ -358,6 +370,9 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         // `if: always()` (or another status check but success()) runs the step after a failed one too.
         const cond = step.get('if');
         if (typeof cond === 'string' && /\b(always|failure|cancelled)\s*\(/.test(cond)) for (const sn of snippets.slice(first)) sn.afterFailure = true;
+        // `continue-on-error: true` lets the job go on to its next steps when this one fails; an
+        // expression (`${{ … }}`) may.
+        if (stepContinuesOnError(step)) for (const sn of snippets.slice(first)) sn.goesOnAfterFailure = true;
       });
       groups.push(group);
       jobNames.push(String(isScalar(jp.key) ? jp.key.value : ''));
