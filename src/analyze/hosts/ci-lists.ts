@@ -8,8 +8,8 @@
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
-import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines } from './ci-yaml.js';
+import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, resolveAlias } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
 export interface Reader {
@@ -17,20 +17,43 @@ export interface Reader {
   file: string;
   snippets: Snippet[];
   exprs: { n: number };
+  /** The document's root, to follow YAML aliases (`- *relax`) to the text they stand for. */
+  root?: YAMLMap;
 }
 
-/** Adds each item of a list (or a lone string) as a snippet; returns their snippet indexes. */
-export function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | null>, label: string, continues: boolean): number[] {
-  const items = isSeq(list) ? list.items : list !== undefined && list !== null ? [list] : [];
+/**
+ * Adds each item of a list (or a lone string) as a snippet; returns their snippet indexes. An
+ * item written as an alias (`- *relax`, or the whole list as one) is read where its anchor
+ * writes it, as text the file reuses (never edited for one job: SHARED_CI_SCRIPT). An item that
+ * is no command string the tool reads (an alias to a list, a number, text it cannot decode) is
+ * never dropped silently: `unread` is told which and why. A map item (a Bitbucket `pipe:`) is
+ * not a shell command and is passed over, as before.
+ */
+export function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | null>, label: string, continues: boolean, unread?: (at: number, why: string) => void): number[] {
+  const resolve = (n: unknown) => (yaml().isAlias(n) && r.root ? resolveAlias({ root: r.root }, n) : n);
+  const target = resolve(list);
+  const reusedList = target !== list;
+  const items = isSeq(target) ? target.items : target !== undefined && target !== null ? [target] : [];
   const ids: number[] = [];
+  const atOf = (n: unknown) => (n as { range?: number[] }).range?.[0] ?? 0;
   for (const it of items) {
-    const node = it as Scalar;
-    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) continue;
+    const node = resolve(it) as Scalar;
+    const reused = reusedList || node !== it;
+    if (isMap(node)) continue;
+    if (isScalar(node) && node.value === null) continue;
+    const what = yaml().isAlias(it) ? `the item \`*${it.source}\`` : 'an item';
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) {
+      unread?.(atOf(it), `${what} is ${node === undefined ? 'an alias whose anchor the tool does not find' : 'no command string'}`);
+      continue;
+    }
     const decoded = decodeScalar(r.text, node, r.exprs);
-    if (!decoded) continue;
-    const remove = isSeq(list) ? [{ ...itemLines(r.text, node.range[0], node.range[1]), text: '' }] : null;
+    if (!decoded) {
+      unread?.(atOf(it), `${what} is text the tool cannot decode exactly`);
+      continue;
+    }
+    const remove = isSeq(target) && !reused ? [{ ...itemLines(r.text, node.range[0], node.range[1]), text: '' }] : null;
     ids.push(r.snippets.length);
-    r.snippets.push({ ...decoded, cwd: '', vars, remove, label, continues: continues || ids.length > 1 });
+    r.snippets.push({ ...decoded, cwd: '', vars, remove, label, continues: continues || ids.length > 1, ...(reused ? { shared: `${r.file}:${lineOf(r.text, node.range[0])}, text the YAML file writes once and reuses` } : {}) });
   }
   return ids;
 }
@@ -94,22 +117,28 @@ export function bitbucketStepList(root: YAMLMap): { name: string; step: YAMLMap 
 export function parseBitbucket(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const { root, diagnostics } = parseDocument(file, text);
   if (!root) return { script: null, diagnostics };
-  const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
+  const r: Reader = { text, file, snippets: [], exprs: { n: 0 }, root };
   if (!isMap(root.get('pipelines', true))) return { script: null, diagnostics };
   const steps = bitbucketStepList(root);
-  const groups = steps.map(({ step }) => {
+  const unread: UnreadStep[] = [];
+  const groups = steps.map(({ step }, k) => {
     const name = step.get('name');
     const label = `${file} step ${typeof name === 'string' ? `"${name}"` : `at line ${lineOf(text, step.range?.[0] ?? 0)}`}`;
-    const script = addList(r, step.get('script', true), new Map(), label, false);
+    // An item the tool cannot read may do anything among the commands it reads: the step's setups are refused.
+    const notRead = (key: string) => (at: number, why: string) =>
+      unread.push({ sequence: k, diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} ${key}: ${why}; the step runs it among the commands the tool reads, so they were not followed`, { file, line: lineOf(text, at), hint: 'Write the commands as plain strings (or aliases of strings), or migrate this step by hand.' }) });
+    const script = addList(r, step.get('script', true), new Map(), label, false, notRead('script'));
     // Pipelines runs the script in bash started with `set -e`: a failing line stops the step,
     // in a multi-line item too. Not so on a Windows runner (`runs-on: windows`), whose shell is PowerShell.
     if (!runsOnWindows(step)) for (const id of script) r.snippets[id]!.errexit = true;
     // `after-script:` runs next, after a failed script too, in a shell of its own from the clone.
-    const after = addList(r, step.get('after-script', true), new Map(), `${label} after-script`, false);
+    const after = addList(r, step.get('after-script', true), new Map(), `${label} after-script`, false, notRead('after-script'));
     for (const id of after) r.snippets[id]!.afterFailure = true;
     return [...script, ...after];
   });
-  return finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
+  const out = finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
+  if (unread.length > 0) out.script.unread = [...(out.script.unread ?? []), ...unread];
+  return out;
 }
 
 /** A step for a Windows runner (`runs-on:` naming `windows`), or one whose labels are not all plain strings. */

@@ -379,10 +379,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     }
   } else {
     const globalVars = staticEnv(root.get('variables', true), new Map());
-    const defaultBefore = root.getIn(['default', 'before_script'], true) ?? root.get('before_script', true);
-    // Every job without a before_script of its own runs the default one: its text is theirs in common.
+    // Every job that runs the default before_script (it has none of its own, through `extends:`
+    // or `<<:` either, and `inherit: default:` keeps it): its text is theirs in common.
     const isJob = (jp: (typeof root.items)[number]) => { const n = isScalar(jp.key) ? String(jp.key.value) : ''; return n !== '' && !n.startsWith('.') && !GITLAB_RESERVED.has(n) && isMap(jp.value); };
-    const sharing = defaultBefore ? root.items.filter((jp) => isJob(jp) && !(jp.value as YAMLMap).has('before_script')).map((jp) => String((jp.key as Scalar).value)) : [];
+    const sharing = root.items.filter((jp) => isJob(jp) && gitlabJobList(root, jp.value as YAMLMap, 'before_script').items.some((i) => i.from === 'default')).map((jp) => String((jp.key as Scalar).value));
+    const defaultBefore = (root.getIn(['default', 'before_script'], true) ?? root.get('before_script', true)) as { range?: number[] } | undefined;
     const defaultWhere = root.getIn(['default', 'before_script'], true) ? '`default: before_script`' : 'the top-level `before_script`';
     const afterJobs = root.items.filter((jp) => isJob(jp) && gitlabAfterScript(root, jp.value as YAMLMap).items.some((i) => i.from === 'default')).map((jp) => String((jp.key as Scalar).value));
     const defaultAfter = (root.getIn(['default', 'after_script'], true) ?? root.get('after_script', true)) as { range?: number[] } | undefined;
@@ -393,7 +394,14 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         line: lines.lineOf((at as { range?: number[] }).range?.[0] ?? 0),
         hint: 'Write the job\'s after_script as plain command strings in this file, or migrate this job by hand.',
       });
-    const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf((defaultBefore as { range?: number[] }).range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
+    // A before_script or script item the tool cannot read may do anything between the commands it reads.
+    const scriptNotRead = (at: unknown, message: string) =>
+      diag('SHELL_NOT_READ', 'warning', `${message}; the job runs it among the commands the tool reads, so they were not followed`, {
+        file,
+        line: lines.lineOf((at as { range?: number[] }).range?.[0] ?? 0),
+        hint: 'Write the commands as plain strings (or `!reference` tags and anchors to lists of strings in this file), or migrate this job by hand.',
+      });
+    const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf(defaultBefore?.range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
     for (const jp of root.items) {
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
       if (!name || name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(jp.value)) continue;
@@ -401,30 +409,30 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       const vars = staticEnv(job.get('variables', true), globalVars);
       const group: number[] = [];
       const shell = gitlabShell(job);
+      const lists = (['before_script', 'script'] as const).map((key) => ({ key, ...gitlabJobList(root, job, key) }));
+      for (const list of lists) if (list.unknown) unread.push({ sequence: groups.length, diagnostic: scriptNotRead(list.at ?? job, `${file} job ${name} ${list.unknown}`) });
       if (shell !== 'sh') {
-        for (const list of [job.get('before_script', true) ?? defaultBefore, job.get('script', true)]) {
-          for (const it of isSeq(list) ? list.items : list ? [list] : []) unreadStep(it, isScalar(it) && it.range ? it.range[0] : job.range?.[0] ?? 0, `${file} job ${name}`, shell);
-        }
+        for (const list of lists) for (const it of list.items) unreadStep(it.node, it.node.range?.[0] ?? job.range?.[0] ?? 0, `${file} job ${name}`, shell);
         groups.push(group);
         jobNames.push(name);
         continue;
       }
-      const before = job.get('before_script', true) ?? defaultBefore;
       const after = gitlabAfterScript(root, job);
-      for (const list of [before, job.get('script', true)]) {
-        const items = isSeq(list) ? list.items : list ? [list] : [];
-        for (const it of items) {
+      for (const list of lists) {
+        for (const it of list.items) {
           const id = snippets.length;
-          const node = it as Scalar;
-          const range = isSeq(list) && node.range ? itemLines(text, node.range[0], node.range[1]) : null;
-          if (add(node, range, '', vars, `${file} job ${name}`, group.length > 0)) {
-            if (shared && list === defaultBefore) snippets[id]!.shared = shared;
-            group.push(id);
-            // The runner's bash or sh starts the script it writes for before_script and script
-            // with `set -o errexit` (and pipefail where the shell has it): a failing line stops
-            // the job, in a multi-line item too.
-            for (const sn of snippets.slice(id)) sn.errexit = true;
+          const range = it.own && it.listed ? itemLines(text, it.node.range![0], it.node.range![1]) : null;
+          if (!add(it.node, range, '', vars, `${file} job ${name}`, group.length > 0)) {
+            unread.push({ sequence: groups.length, diagnostic: scriptNotRead(it.node, `${file} job ${name} ${list.key} item at line ${lines.lineOf(it.node.range?.[0] ?? 0)} is not shell text the tool reads`) });
+            continue;
           }
+          const where = it.from === 'default' ? shared : it.own ? undefined : `${file}:${lines.lineOf(it.node.range![0])}, text the YAML file writes once and reuses`;
+          if (where) snippets[id]!.shared = where;
+          group.push(id);
+          // The runner's bash or sh starts the script it writes for before_script and script
+          // with `set -o errexit` (and pipefail where the shell has it): a failing line stops
+          // the job, in a multi-line item too.
+          for (const sn of snippets.slice(id)) sn.errexit = true;
         }
       }
       // `after_script` runs next, after a failed script too, in a shell of its own: from the
@@ -457,15 +465,17 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   return { script, diagnostics };
 }
 
-/** Where a GitLab job's `after_script` item comes from: the job's own list, `default:` (or the top level), or text the YAML reuses (an anchor, a template the job extends, a `!reference`). */
+/** Where a GitLab job's `before_script`, `script` or `after_script` item comes from: the job's own list, `default:` (or the top level), or text the YAML reuses (an anchor, a template the job extends, a `!reference`). */
 export interface AfterItem {
   node: Scalar;
-  /** The item is written in the job's own `after_script` list: editing it changes this job alone. */
+  /** The item is written in the job's own list (or, for `before_script`, in the `default:` list itself): editing it changes this job alone. */
   own: boolean;
   from: 'job' | 'default' | 'reused';
   /** The item is a list item (a lone string has no item lines to remove). */
   listed: boolean;
 }
+
+export type GitlabListKey = 'before_script' | 'script' | 'after_script';
 
 /**
  * The `after_script` a GitLab job runs, item by item: its own (through `<<:` merges and the
@@ -474,39 +484,52 @@ export interface AfterItem {
  * (a template or `!reference` not in this file, an item that is not a string).
  */
 export function gitlabAfterScript(root: YAMLMap, job: YAMLMap): { items: AfterItem[]; unknown?: string; at?: unknown } {
+  return gitlabJobList(root, job, 'after_script');
+}
+
+/**
+ * A list of commands a GitLab job runs (`before_script`, `script`, `after_script`), item by item,
+ * as GitLab resolves it: the job's own key, else one `<<:` merges in, else the one of the
+ * templates it `extends:` (the last one first; arrays are replaced, never merged), else for
+ * `before_script` and `after_script` the `default:` or top-level one unless `inherit: default:`
+ * (`false`, or a list without the key) turns it off. Items are flattened through anchors,
+ * nested lists and `!reference` tags to this file's keys. `unknown` says why some of it cannot
+ * be known: a template or `!reference` not in this file (an `include:` may give it), an item
+ * that is no command string, a tag the tool does not read.
+ */
+export function gitlabJobList(root: YAMLMap, job: YAMLMap, key: GitlabListKey): { items: AfterItem[]; unknown?: string; at?: unknown } {
   const doc = { root };
-  const found = jobKey(doc, job, 'after_script', new Set());
+  const found = jobKey(doc, job, key, new Set());
   if ('unknown' in found) return { items: [], unknown: found.unknown, at: found.at };
-  if (found.node !== undefined) return flatten(doc, found.node, found.own ? 'job' : 'reused', found.own);
+  if (found.node !== undefined) return flatten(doc, found.node, found.own ? 'job' : 'reused', found.own, key);
+  if (key === 'script') return { items: [] };
   const inherit = jobKey(doc, job, 'inherit', new Set());
   const inheritDefault: unknown = 'node' in inherit && isMap(inherit.node) ? inherit.node.get('default', true) : undefined;
-  const listed = isSeq(inheritDefault) ? inheritDefault.items.some((i) => isScalar(i) && i.value === 'after_script') : true;
+  const listed = isSeq(inheritDefault) ? inheritDefault.items.some((i) => isScalar(i) && i.value === key) : true;
   const off = (isScalar(inheritDefault) && inheritDefault.value === false) || !listed;
   if (off) return { items: [] };
-  const def = root.getIn(['default', 'after_script'], true) ?? root.get('after_script', true);
-  return def === undefined || def === null ? { items: [] } : flatten(doc, def, 'default', false);
+  const def = root.getIn(['default', key], true) ?? root.get(key, true);
+  // A `default: before_script` item is edited where it is written (SHARED_CI_SCRIPT guards the jobs that share it).
+  return def === undefined || def === null ? { items: [] } : flatten(doc, def, 'default', key === 'before_script', key);
 }
 
 type KeyFound = { node: unknown; own: boolean } | { unknown: string; at: unknown };
 
-/** A key of a GitLab job as GitLab merges it: the job's own, its `<<:` merges, then the templates it extends (the last one first). */
+/**
+ * A key of a GitLab job as GitLab merges it: the job's own or one its `<<:` merges give (YAML
+ * merges first, the job's own key winning, then the first merged map that has it), else the one
+ * of the templates it `extends:` (the `extends:` it has or merges in; the last template first).
+ */
 function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAMLMap>): KeyFound {
   if (seen.has(job)) return { node: undefined, own: false };
   seen.add(job);
-  const own = job.get(key, true);
-  if (own !== undefined) return { node: own, own: seen.size === 1 };
-  for (const pair of job.items) {
-    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
-    const merged = isSeq(pair.value) ? pair.value.items : [pair.value];
-    for (const m of merged) {
-      const target = resolveAlias(doc, m);
-      if (!isMap(target)) return { unknown: `merges in (\`<<:\`) something that is no map, so its ${key} is not known`, at: m };
-      const inner = jobKey(doc, target, key, seen);
-      if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
-    }
-  }
-  const ext = job.get('extends', true);
-  const names = isSeq(ext) ? ext.items : ext === undefined || ext === null ? [] : [ext];
+  const first = seen.size === 1;
+  const own = mergedKey(doc, job, key, new Set());
+  if ('unknown' in own) return own;
+  if (own.node !== undefined) return { node: own.node, own: first && own.own };
+  const ext = mergedKey(doc, job, 'extends', new Set());
+  if ('unknown' in ext) return ext;
+  const names = isSeq(ext.node) ? ext.node.items : ext.node === undefined || ext.node === null ? [] : [ext.node];
   for (const n of [...names].reverse()) {
     const templateName = isScalar(n) ? String(n.value) : null;
     const template = templateName === null ? null : doc.root.get(templateName, true);
@@ -517,7 +540,25 @@ function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAM
   return { node: undefined, own: false };
 }
 
-function resolveAlias(doc: { root: YAMLMap }, n: unknown): unknown {
+/** A key of a YAML map with its `<<:` merge keys applied: its own, else the first merged map's (merges nest). */
+function mergedKey(doc: { root: YAMLMap }, map: YAMLMap, key: string, seen: Set<YAMLMap>): KeyFound {
+  if (seen.has(map)) return { node: undefined, own: false };
+  seen.add(map);
+  if (map.has(key)) return { node: map.get(key, true), own: true };
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || pair.key.value !== '<<') continue;
+    const merged = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const m of merged) {
+      const target = resolveAlias(doc, m);
+      if (!isMap(target)) return { unknown: `merges in (\`<<:\`) something that is no map, so its ${key} is not known`, at: m };
+      const inner = mergedKey(doc, target, key, seen);
+      if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
+    }
+  }
+  return { node: undefined, own: false };
+}
+
+export function resolveAlias(doc: { root: YAMLMap }, n: unknown): unknown {
   if (!yaml().isAlias(n)) return n;
   // The anchor's node: the alias's source names it, and anchors are unique enough in CI files.
   let target: unknown;
@@ -525,31 +566,39 @@ function resolveAlias(doc: { root: YAMLMap }, n: unknown): unknown {
   return target;
 }
 
-/** The items of an `after_script` value: a string, a list, lists nested through anchors, `!reference` tags to this file's keys. */
-function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'], own: boolean, depth = 0): { items: AfterItem[]; unknown?: string; at?: unknown } {
+/** The items of a `before_script`, `script` or `after_script` value: a string, a list, lists nested through anchors, `!reference` tags to this file's keys (nested up to 10 deep, as GitLab allows). */
+function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'], own: boolean, key: GitlabListKey, depth = 0, refs = 0): { items: AfterItem[]; unknown?: string; at?: unknown } {
   const items: AfterItem[] = [];
-  if (depth > 20) return { items, unknown: 'nests its after_script too deep to follow', at: node };
+  if (depth > 20) return { items, unknown: `nests its ${key} too deep to follow`, at: node };
   if (node === undefined || node === null) return { items };
-  if (yaml().isAlias(node)) return flatten(doc, resolveAlias(doc, node), 'reused', false, depth + 1);
+  if (yaml().isAlias(node)) {
+    const target = resolveAlias(doc, node);
+    if (target === undefined) return { items, unknown: `has a ${key} item \`*${node.source}\` whose anchor is not in this file`, at: node };
+    return flatten(doc, target, 'reused', false, key, depth + 1, refs);
+  }
+  const tag = (node as { tag?: string }).tag;
   if (isScalar(node)) {
+    if (tag !== undefined && !tag.startsWith('tag:yaml.org,2002:')) return { items, unknown: `has a ${key} item tagged \`${tag}\`, which the tool does not read`, at: node };
     if (node.value === null) return { items };
-    if (typeof node.value !== 'string' || !node.range) return { items, unknown: 'has an after_script item that is no command string', at: node };
+    if (typeof node.value !== 'string' || !node.range) return { items, unknown: `has a ${key} item that is no command string`, at: node };
     return { items: [{ node, own, from, listed: depth > 0 }] };
   }
   if (isSeq(node)) {
-    if (node.tag === '!reference') {
+    if (tag === '!reference') {
       const path = node.items.map((i) => (isScalar(i) ? String(i.value) : null));
+      if (refs >= 10) return { items, unknown: `nests \`!reference\` tags in its ${key} deeper than the 10 levels GitLab follows`, at: node };
       const target = path.includes(null) ? undefined : doc.root.getIn(path as string[], true);
-      if (target === undefined) return { items, unknown: `has a \`!reference [${path.join(', ')}]\` in its after_script that is not in this file, so those commands are not known`, at: node };
-      return flatten(doc, target, 'reused', false, depth + 1);
+      if (target === undefined) return { items, unknown: `has a \`!reference [${path.join(', ')}]\` in its ${key} that is not in this file (an \`include:\` may give it), so those commands are not known`, at: node };
+      return flatten(doc, target, 'reused', false, key, depth + 1, refs + 1);
     }
+    if (tag !== undefined && !tag.startsWith('tag:yaml.org,2002:')) return { items, unknown: `has a ${key} item tagged \`${tag}\`, which the tool does not read`, at: node };
     for (const it of node.items) {
       // An item nested in a list is written elsewhere (an anchor's list): not the job's own.
-      const inner = isScalar(it) ? flatten(doc, it, from, own, depth + 1) : flatten(doc, it, 'reused', false, depth + 1);
+      const inner = isScalar(it) ? flatten(doc, it, from, own, key, depth + 1, refs) : flatten(doc, it, 'reused', false, key, depth + 1, refs);
       items.push(...inner.items);
       if (inner.unknown) return { items, unknown: inner.unknown, at: inner.at };
     }
     return { items };
   }
-  return { items, unknown: 'has an after_script that is neither a command nor a list of commands', at: node };
+  return { items, unknown: `has a ${key} that is neither a command nor a list of commands`, at: node };
 }

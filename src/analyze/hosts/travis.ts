@@ -27,7 +27,7 @@ const list = (n: unknown): unknown[] => (isSeq(n) ? n.items : n === undefined ||
 export function parseTravis(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const { root, diagnostics } = parseDocument(file, text);
   if (!root) return { script: null, diagnostics };
-  const r: Reader = { text, file, snippets: [], exprs: { n: 0 } };
+  const r: Reader = { text, file, snippets: [], exprs: { n: 0 }, root };
   const os = root.get('os', true);
   if (list(os).some((o) => isScalar(o) && String(o.value) === 'windows')) {
     // Travis runs Windows jobs in Git Bash, which the tool does not model.
@@ -41,6 +41,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   for (const job of jobs) if (job.own) for (const [k, v] of travisEnv(get(job.own, 'env'))) if (rootVars.get(k) !== v) rootVars.set(k, null);
   // One snippet per YAML item: a phase the root and several jobs share is read once, in the root's place.
   const read = new Map<unknown, number[]>();
+  const notRead = new Map<unknown, Diagnostic[]>();
   const groups: number[][] = [];
   const conditional: { job: number; snippets: number[]; label: string }[] = [];
   const unread: { job: number; diagnostic: Diagnostic }[] = [];
@@ -57,10 +58,17 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
       if (node === undefined || node === null) return [];
       if (isScalar(node) && node.value === 'skip') return [];
       const seen = read.get(node);
-      if (seen) return seen;
+      // An item the tool cannot read concerns every job that runs the phase.
+      if (seen) {
+        for (const d of notRead.get(node) ?? []) unread.push({ job: j, diagnostic: d });
+        return seen;
+      }
       // The first snippet of a job continues the shell only when the snippet before it is this job's too.
       const continues = group.length > 0 && group[group.length - 1] === r.snippets.length - 1;
-      const ids = addList(r, node, vars, `${where} ${label}`, continues);
+      const missed: Diagnostic[] = [];
+      const ids = addList(r, node, vars, `${where} ${label}`, continues, (at, why) => missed.push(diag('SHELL_NOT_READ', 'warning', `${where} ${label}: ${why}; the job runs it among the commands the tool reads, so they were not followed`, { file, line: lineOf(text, at), hint: 'Write the commands as plain strings (or aliases of strings), or migrate this build by hand.' })));
+      notRead.set(node, missed);
+      for (const d of missed) unread.push({ job: j, diagnostic: d });
       if (group.length > 0 && !continues && ids.length > 0) joins.push({ job: j, after: group[group.length - 1]!, at: ids[0]!, env: ownEnv });
       read.set(node, ids);
       return ids;
