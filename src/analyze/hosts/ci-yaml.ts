@@ -569,7 +569,7 @@ export function resolveAlias(doc: { root: YAMLMap }, n: unknown): unknown {
 /** The items of a `before_script`, `script` or `after_script` value: a string, a list, lists nested through anchors, `!reference` tags to this file's keys (nested up to 10 deep, as GitLab allows). */
 function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'], own: boolean, key: GitlabListKey, depth = 0, refs = 0): { items: AfterItem[]; unknown?: string; at?: unknown } {
   const items: AfterItem[] = [];
-  if (depth > 20) return { items, unknown: `nests its ${key} too deep to follow`, at: node };
+  if (depth > 64) return { items, unknown: `nests its ${key} too deep to follow`, at: node };
   if (node === undefined || node === null) return { items };
   if (yaml().isAlias(node)) {
     const target = resolveAlias(doc, node);
@@ -592,13 +592,15 @@ function flatten(doc: { root: YAMLMap }, node: unknown, from: AfterItem['from'],
       return flatten(doc, target, 'reused', false, key, depth + 1, refs + 1);
     }
     if (tag !== undefined && !tag.startsWith('tag:yaml.org,2002:')) return { items, unknown: `has a ${key} item tagged \`${tag}\`, which the tool does not read`, at: node };
+    // The items after one the tool cannot know are still read (the job's setups are then found, and refused for it).
+    let first: { unknown: string; at: unknown } | undefined;
     for (const it of node.items) {
       // An item nested in a list is written elsewhere (an anchor's list): not the job's own.
       const inner = isScalar(it) ? flatten(doc, it, from, own, key, depth + 1, refs) : flatten(doc, it, 'reused', false, key, depth + 1, refs);
       items.push(...inner.items);
-      if (inner.unknown) return { items, unknown: inner.unknown, at: inner.at };
+      if (inner.unknown && !first) first = { unknown: inner.unknown, at: inner.at };
     }
-    return { items };
+    return first ? { items, ...first } : { items };
   }
   return { items, unknown: `has a ${key} that is neither a command nor a list of commands`, at: node };
 }
