@@ -93,6 +93,14 @@ describe('Travis CI phases after the script', () => {
     expect(outcome({ '.travis.yml': travis(['cache:', '  directories: [vendor]', 'before_cache:', '  - cp app vendor/']) }).exported).toBe(true);
   });
 
+  it('reads an item written as an alias, and refuses one that is no command string', () => {
+    const text = (item: string) => ['language: minimal', '_smoke: &smoke ./app > smoke.log', '_list: &list [./app]', 'script:', ...SETUP.map((c) => `  - ${c}`), 'after_script:', `  - ${item}`, ''].join('\n');
+    const read = outcome({ '.travis.yml': text('*smoke') });
+    expect(read.errors).toEqual([]);
+    expect(read.exported).toBe(true);
+    expect(outcome({ '.travis.yml': text('*list') }).errors).toEqual([{ code: 'SHELL_NOT_READ', line: 11, message: expect.stringMatching(/after_script: the item `\*list` is no command string/) }]);
+  });
+
   it('keeps the builder build for after_failure', () => {
     const r = outcome({ '.travis.yml': travis(['after_failure:', '  - docker run --rm app:build ls -l /out']) });
     expect(r.errors).toEqual([]);
