@@ -35,10 +35,13 @@ export function broadConsumer(artifact: Artifact, folder: string, copy: CopyFact
  * files land over the folder's own as the extraction put them over them. Only for a line of
  * one plain source whose flags place files alike from either place (a second source after
  * the folder would have landed over the container's files, and now lands under them).
+ * `written` is the source as the build reads it (a value every build gives a variable alike
+ * resolved: `ARG D=site` + `COPY ${D}/ …` reads site/), so the ignore file is checked against
+ * the folder itself (src/plan/artifact-ignore.ts), not the text `${D}/`.
  */
-export function contentsConsumer(artifact: Artifact, copy: CopyFacts, ci: number, source: number, dockerfile: string, fs: RepoFs): ArtifactConsumer | null {
+export function contentsConsumer(artifact: Artifact, copy: CopyFacts, ci: number, source: number, dockerfile: string, fs: RepoFs, written: string): ArtifactConsumer | null {
   const src = copy.sources[source]!;
   if (!artifact.contentsOnly || fs.kind(artifact.hostPath) !== 'dir') return null;
   if (copy.sources.length !== 1 || /[*?[]/.test(src.value) || copy.dest === null || copy.otherFlags.some((f) => !KEPT_FLAGS.test(f))) return null;
-  return { dockerfile, copy: ci, source, line: copy.line, hostSource: `${trimTrailingSlashes(src.value) || '.'}/`, stagePath: trimTrailingSlashes(artifact.containerPath) || '/', within: '' };
+  return { dockerfile, copy: ci, source, line: copy.line, hostSource: `${trimTrailingSlashes(written) || '.'}/`, stagePath: trimTrailingSlashes(artifact.containerPath) || '/', within: '' };
 }

@@ -687,7 +687,7 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
             }));
           }
           // The copy's contents over a folder of the repository: its own files stay a context COPY.
-          const over = !probe && exact ? contentsConsumer(a, copy, ci, si, facts.path, fs) : null;
+          const over = !probe && exact ? contentsConsumer(a, copy, ci, si, facts.path, fs, written) : null;
           if (over) a.consumers.push(over);
           else if (!probe) {
             const suffix = hostSource.slice(a.hostPath.length);
