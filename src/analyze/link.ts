@@ -850,6 +850,9 @@ function checkArtifactDestinations(setup: Setup, fs: RepoFs, resolved: (cmd: Scr
  * old steps did to the folder: no host chmod of it or in it, no need of the files on the host
  * afterwards (an export stage would write them into a folder holding others), no cleanup that
  * removes the folder or a path in it the repository holds (merged, the tracked files would stay).
+ * Checked once every setup is known: another setup's copy into the same folder
+ * (../plan/shared-contents-folder.ts) and any other build of the runtime Dockerfile
+ * (../plan/runtime-rebuilds.ts) refuse it.
  */
 function contentsOverFolder(a: Artifact, setup: Setup, fs: RepoFs, resolved: (cmd: ScriptCommand, w: Word) => string | null): string | null {
   if (a.consumers.length === 0 || a.hostNeeded) return 'the files are still needed on the host, where an export build would write them into a folder holding others';

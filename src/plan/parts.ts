@@ -30,6 +30,7 @@ import { listMakefiles } from './make-prerequisites.js';
 import { markMakeOverrides } from './make-overrides.js';
 import { markBuilderTagUses } from './tag-mentions.js';
 import { markCallerUses } from './caller-uses.js';
+import { markSharedContentsFolders } from './shared-contents-folder.js';
 import { markRuntimeRebuilds } from './runtime-rebuilds.js';
 
 /** What every part is planned with: read from the whole root before any part. */
@@ -66,6 +67,8 @@ export function rootFacts(analysis: Analysis, fs: RepoFs): RootFacts {
   markMakeOverrides(analysis, fs);
   // What a caller of a setup's script does after running it (./caller-uses.ts).
   markCallerUses(analysis, fs);
+  // Two setups copying into one folder of the repository, one a folder's contents (./shared-contents-folder.ts).
+  markSharedContentsFolders(analysis, fs);
   // Other builds of a runtime Dockerfile the plan merges a builder into (./runtime-rebuilds.ts).
   markRuntimeRebuilds(analysis, fs);
   return { names, namings };
