@@ -20,6 +20,9 @@
  * compose service that builds it (`build:` with its context, `args:` and any key the tool does
  * not reproduce), in a compose file no script of the setup runs it from.
  *
+ * When the setup copies a folder's contents into a folder of the repository, any other build
+ * refuses: it did not need the extraction to succeed, and may have run without it.
+ *
  * Anything else refuses the setup (RUNTIME_REBUILT), naming that build. The setup's own final
  * build and the final build of another setup of the same runtime build are not "other builds"
  * (their edits are the plan's); a build whose Dockerfile is only known at run time, or that runs
@@ -177,9 +180,22 @@ function bakeFinding(cmd: ScriptCommand, runtime: string, fs: RepoFs, files: rea
   return { file: target.file, line: target.line, message: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds \`${target.text}\` (${target.file}:${target.line}), which builds ${which}, and would now build the builder stage too` };
 }
 
+/**
+ * Why any other build of the runtime Dockerfile differs when the setup copies a folder's
+ * contents into a folder of the repository (`docker cp x:/out/. site`, ../analyze/link.ts
+ * contentsOverFolder): without the extraction before it, such a build still found the folder
+ * and copied only its own files; merged, it copies the builder stage's files into it too.
+ */
+function overFolder(setup: Setup): string | null {
+  const a = setup.artifacts.find((x) => x.contentsOnly && x.consumers.some((c) => c.within === '' && !c.folderOnly));
+  return a ? `${a.hostPath} is a folder of the repository, so without the extraction into it (${a.via.cmd.file}:${a.via.cmd.line}) before it that build still copied the folder's own files alone, and merged it would copy the builder stage's files into it too` : null;
+}
+
 /** Why `inv`, another build of the setup's runtime Dockerfile, would build the merged file's builder stage differently (null: it would not). */
 function differs(analysis: Analysis, setup: Setup, inv: DockerInvocation): string | null {
   const runtime = setup.runtime!;
+  const over = overFolder(setup);
+  if (over) return over;
   if (inv.unknownFlags.length > 0) return `the tool does not know its flag ${inv.unknownFlags[0]!.raw}, so what it builds and what it gives the builder stage cannot be told`;
   const { context } = buildInputs(inv);
   if (context === null) return 'its context is only known at run time';
@@ -258,6 +274,8 @@ function actionDiffers(analysis: Analysis, setup: Setup, a: ActionBuild): string
   }
   if (a.build.dockerfile !== df) return null;
   const also = `also builds ${df}, which would now hold the builder stage`;
+  const over = overFolder(setup);
+  if (over) return `${also}: ${over}`;
   const { context } = a.build;
   if (context === 'git') return `${also}: it builds from the Git context (the commit, without what earlier steps made), and the builder stage would read that instead of ${runtime.context || '.'}`;
   if (context === null) return `${also}: its context is only known at run time`;
@@ -302,6 +320,8 @@ function composeDiffers(analysis: Analysis, setup: Setup, svc: ComposeService): 
   const runtime = setup.runtime!;
   const b = svc.build!;
   if (svc.buildProblems.length > 0) return svc.buildProblems[0]!.message;
+  const over = overFolder(setup);
+  if (over) return over;
   if (b.context !== runtime.context) return `its context is ${b.context || '.'}, and the builder stage would read that instead of ${runtime.context || '.'}`;
   const through = throughArgs(analysis, setup, b.args);
   if (through) return through;
