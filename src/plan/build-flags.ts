@@ -10,6 +10,7 @@ import type { Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
+import { stageRefsOfText } from '../analyze/stage-refs.js';
 
 /**
  * What each `docker build` flag of the builder build becomes in the one merged build:
@@ -365,7 +366,9 @@ const ONE_PLATFORM = /^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i;
  * would need its value), several platforms, a builder file reading BuildKit's automatic
  * platform arguments (TARGETPLATFORM was the flag's value in the old build and is the final
  * build's in the one build, while FROM --platform changes only the stage's platform), and a
- * runtime stage built FROM the builder image (it now inherits the builder stage's platform).
+ * runtime stage built FROM the builder image (it now inherits the builder stage's platform),
+ * and an image (not a stage of the builder file) named in a builder stage's `COPY --from` or
+ * `RUN --mount=…,from=` (resolved for the build's target platform, not the stage's).
  */
 export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, builderTags: readonly string[]): { value: string; stages: number[] } | { why: string } | null {
   const flags = b.flags.filter((f) => f.name === '--platform');
@@ -377,6 +380,9 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
   if (!ONE_PLATFORM.test(word.value)) return { why: `${word.value} is not one platform` };
   const reads = builderFacts.text.match(PLATFORM_ARGS);
   if (reads) return { why: `${builderFacts.path} reads ${reads[0]}, which followed the builder build's --platform and would follow the final build's platform in the one build` };
+  // `COPY --from=busybox` or `RUN --mount=…,from=busybox` names an image, which BuildKit pulls for the build's target platform, not the stage's FROM --platform.
+  const image = stageRefsOfText(builderFacts.text).refs.find((ref) => ref.kind !== 'from' && ref.resolved === null);
+  if (image) return { why: `${builderFacts.path} names the image ${image.value} in ${image.kind === 'copy' ? '`COPY --from`' : '`RUN --mount` from='}, which was pulled for the builder build's --platform and would be pulled for the final build's platform in the one build (FROM --platform sets only the stage's base)` };
   // BuildKit's FromPlatformFlagConstDisallowed check warns of a FROM --platform with a constant value; `# check=error=true` fails the build on it.
   const strict = [builderFacts, runtimeFacts].flatMap((f) => f.directives.filter((d) => d.name === 'check' && failsOnCheckWarnings(d.value) && !skipsCheck(d.value, 'FromPlatformFlagConstDisallowed')).map(() => f.path));
   if (strict.length > 0) return { why: `# check= in ${strict[0]} makes build-check warnings errors, and BuildKit warns of a FROM --platform with a constant value (FromPlatformFlagConstDisallowed)` };
