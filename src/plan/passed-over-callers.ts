@@ -185,13 +185,17 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
   const names = new Set(setups.flatMap((s) => [...containers(s), ...s.artifacts.flatMap((a) => segments(a.hostPath)), ...outputs.get(s)!.map((o) => o.base)]));
   if (names.size === 0) return;
   const ignored = new Set(analysis.ignored ?? []);
+  const searched = [...names];
   for (const rel of [...new Set([...keptFiles(analysis), ...ignored])].sort()) {
     if (inContainer(rel)) continue;
     const kept = !ignored.has(rel);
-    if (!kept && analysis.scripts.has(rel)) continue;
+    // A script the tool read is searched only when it is a Makefile whose one-shell reading is
+    // unknown (below): every other one is left before its text is read again and searched.
+    const read = analysis.scripts.get(rel);
+    if (read && (!kept || !(read as Partial<MakeScript>).oneShellUnknown)) continue;
     // An ignored file is read only here, once, and let go (as the other searches of passed-over files read it).
     const text = kept || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
-    if (text === null || ![...names].some((n) => text.includes(n))) continue;
+    if (text === null || !searched.some((n) => text.includes(n))) continue;
     // A Makefile read line by line whose recipes may run under .ONESHELL (an include the tool cannot resolve) is searched too.
     const unknown = kept ? oneShellUnknown(analysis, fs, rel, text) : null;
     if (kept && unknown === null && (analysis.scripts.has(rel) || !unreadable(analysis, fs, rel, text))) continue;
