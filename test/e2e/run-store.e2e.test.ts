@@ -51,6 +51,28 @@ describe.skipIf(!engine)('a run store', () => {
     }
   });
 
+  it('names a short build tag as the script wrote it, whatever the shared store holds under a longer name ending the same', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-run-store-short-'));
+    const elsewhere = `localhost/elsewhere-${id}/short-${id}:latest`;
+    await withSharedStore(async () => {
+      const run = openRunStore(engine!, `msc-run-store-${id}`);
+      try {
+        await engine!.exec(['tag', 'docker.io/library/busybox:latest', elsewhere]);
+        fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox:latest\nRUN echo short > /short.txt\n');
+        fs.writeFileSync(path.join(dir, 'build.sh'), `#!/bin/sh\nset -e\ndocker build -t short-${id}:latest .\ndocker build --tag=short-${id}:second .\n`);
+        runScript(run.engine, dir, 'build.sh');
+        // podman 4.3 alone names both builds after the shared store's elsewhere-ID/short-ID
+        const names = (await listImages(run.engine)).filter((r) => r.includes(`short-${id}`) && r !== elsewhere).sort();
+        expect(names).toEqual([`localhost/short-${id}:latest`, `localhost/short-${id}:second`]);
+        expect(await engine!.imageExists(elsewhere)).toBe(true);
+      } finally {
+        await run.dispose();
+        await engine!.removeImage(elsewhere, { force: true, ignoreMissing: true });
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   afterAll(() => {
     fs.rmSync(repo, { recursive: true, force: true });
   });
