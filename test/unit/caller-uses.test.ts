@@ -269,4 +269,24 @@ describe('a script or CI step that runs make or npm, where the setup is a Makefi
     expect(other('make image').why).toBeNull();
     expect(other('make -C .. image').why).toContain('after running Makefile (web/release.sh:4)');
   });
+  it('refuses a setup a CI job runs when a part of that job is not read (a template from an include), and only for that job', () => {
+    const gitlab = (extendsLine: string) => `build:\n${extendsLine}  script:\n    - sh build.sh\n    - echo done\nother:\n  extends: .elsewhere\n  script:\n    - echo other\n`;
+    const r = outcome({ '.gitlab-ci.yml': gitlab('  extends: .from-an-include\n') });
+    expect(r.status).toBe('refused');
+    expect(r.errors).toEqual(['SHELL_NOT_READ .gitlab-ci.yml:2']);
+    const plan = planFiles({ ...FILES, '.gitlab-ci.yml': gitlab('  extends: .from-an-include\n') });
+    expect(plan.setups[0]!.diagnostics.find((d) => d.severity === 'error')!.message).toContain('the job runs build.sh (.gitlab-ci.yml:4)');
+    // The job that runs it is read whole; another job's unknown template does not concern it.
+    expect(outcome({ '.gitlab-ci.yml': gitlab('') })).toMatchObject({ status: 'migrate', errors: [] });
+  });
+
+  it('refuses a setup a GitHub job runs beside a step that runs docker in a shell the tool does not read', () => {
+    const job = (steps: string[]) => `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n${steps.join('')}`;
+    const pwsh = '      - shell: python\n        run: import subprocess; subprocess.run(["docker", "rmi", "relay:build"], check=True)\n';
+    const call = '      - run: sh build.sh\n';
+    expect(outcome({ '.github/workflows/image.yml': job([call, pwsh]) })).toMatchObject({ status: 'refused', errors: ['SHELL_NOT_READ .github/workflows/image.yml:7'] });
+    // A Python step without docker is a program the tool does not model: after the call it may read the binary, which stays on the host.
+    const py = '      - shell: python\n        run: print(open("relay", "rb").read()[:4])\n';
+    expect(outcome({ '.github/workflows/image.yml': job([call, py]) })).toMatchObject({ status: 'migrate', exported: true, errors: [] });
+  });
 });
