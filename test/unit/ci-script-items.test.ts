@@ -132,3 +132,25 @@ describe('Bitbucket script items written as aliases', () => {
     expect(r.errors[0]!.line).toBe(9);
   });
 });
+
+describe('Bitbucket pipes', () => {
+  const bb = (before: string[], after: string[]) => ({ 'bitbucket-pipelines.yml': ['pipelines:', '  default:', '    - step:', '        services: [docker]', '        script:', ...before, ...steps('          '), ...after, ''].join('\n') });
+  const upload = ['          - pipe: atlassian/aws-s3-deploy:1.1.0', '            variables:', '              S3_BUCKET: releases', '              LOCAL_PATH: out'];
+
+  it('keeps the artifact on the host for a pipe after the runtime build, which runs from the clone and may upload it', () => {
+    const r = outcome(bb([], upload));
+    expect(r.codes).toEqual([]);
+    expect(r.exported).toBe(true);
+  });
+
+  it('lets a pipe before the builder build be (the merged build still runs after it)', () => {
+    const r = outcome(bb(['          - pipe: atlassian/slack-notify:2.0.0', '            variables:', '              MESSAGE: building'], []));
+    expect(r).toEqual({ codes: [], errors: [], exported: false });
+  });
+
+  it('refuses a step with a map item that is no pipe', () => {
+    const r = outcome(bb(['          - step-name: odd'], []));
+    expect(r.codes).toEqual(['SHELL_NOT_READ']);
+    expect(r.errors[0]!.message).toMatch(/an item is a map the tool does not read/);
+  });
+});

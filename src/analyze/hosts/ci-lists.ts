@@ -9,7 +9,7 @@ import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, resolveAlias } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, resolveAlias, standInProgram } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
 export interface Reader {
@@ -26,8 +26,8 @@ export interface Reader {
  * item written as an alias (`- *relax`, or the whole list as one) is read where its anchor
  * writes it, as text the file reuses (never edited for one job: SHARED_CI_SCRIPT). An item that
  * is no command string the tool reads (an alias to a list, a number, text it cannot decode) is
- * never dropped silently: `unread` is told which and why. A map item (a Bitbucket `pipe:`) is
- * not a shell command and is passed over, as before.
+ * never dropped silently: `unread` is told which and why. A map item that is a Bitbucket `pipe:`
+ * stands as one program the tool does not model; another map item is not read.
  */
 export function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, string | null>, label: string, continues: boolean, unread?: (at: number, why: string) => void): number[] {
   const resolve = (n: unknown) => (yaml().isAlias(n) && r.root ? resolveAlias({ root: r.root }, n) : n);
@@ -38,17 +38,30 @@ export function addList(r: Reader, list: unknown, vars: ReadonlyMap<string, stri
   const atOf = (n: unknown) => (n as { range?: number[] }).range?.[0] ?? 0;
   for (const it of items) {
     const node = resolve(it) as Scalar;
+    const what = () => (yaml().isAlias(it) ? `the item \`*${it.source}\`` : 'an item');
     const reused = reusedList || node !== it;
-    if (isMap(node)) continue;
+    if (isMap(node)) {
+      // A Bitbucket `pipe:` runs a container with the clone as its folder (an upload of
+      // `LOCAL_PATH: relay`, a deploy): one program the tool does not model, run from the clone,
+      // so the host checks keep what it may read there. Its `variables:` naming the builder
+      // image are found as any text naming it is (src/plan/tag-mentions.ts).
+      const pipe = node.get('pipe');
+      if (pipe !== undefined && node.range) {
+        ids.push(r.snippets.length);
+        r.snippets.push({ ...standInProgram('bitbucket-pipe', node.range[0], '', vars, label, `${label} runs the pipe ${String(pipe)}, which the tool does not write`), continues: continues || ids.length > 1 });
+      } else {
+        unread?.(atOf(it), `${what()} is a map the tool does not read`);
+      }
+      continue;
+    }
     if (isScalar(node) && node.value === null) continue;
-    const what = yaml().isAlias(it) ? `the item \`*${it.source}\`` : 'an item';
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) {
-      unread?.(atOf(it), `${what} is ${node === undefined ? 'an alias whose anchor the tool does not find' : 'no command string'}`);
+      unread?.(atOf(it), `${what()} is ${node === undefined ? 'an alias whose anchor the tool does not find' : 'no command string'}`);
       continue;
     }
     const decoded = decodeScalar(r.text, node, r.exprs);
     if (!decoded) {
-      unread?.(atOf(it), `${what} is text the tool cannot decode exactly`);
+      unread?.(atOf(it), `${what()} is text the tool cannot decode exactly`);
       continue;
     }
     const remove = isSeq(target) && !reused ? [{ ...itemLines(r.text, node.range[0], node.range[1]), text: '' }] : null;

@@ -167,6 +167,28 @@ export function itemLines(text: string, itemStart: number, itemEnd: number): { s
   return { start, end };
 }
 
+/**
+ * A snippet standing for a step the tool reads as one program it does not model (`program`, one
+ * shell word), run from `cwd`, written at offset `at`: the host checks judge it as any such program
+ * (it may read what is in its folder, or write there). It is never edited: `why` says so.
+ */
+export function standInProgram(program: string, at: number, cwd: string | null, vars: ReadonlyMap<string, string | null>, label: string, why: string): Snippet {
+  const notShell = { error: why };
+  return {
+    shell: program,
+    toFile: Array.from({ length: program.length + 1 }, () => at),
+    encode: () => { throw new Error(`internal error: ${why}`); },
+    cwd,
+    vars,
+    remove: null,
+    label,
+    shellText: notShell,
+    insertWords: () => notShell,
+    replaceCommand: () => notShell,
+    replaceWord: () => notShell,
+  };
+}
+
 /** `sh` for a step bash or sh runs, else the name of the shell that runs it (or why it is not known). */
 function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
   const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
@@ -291,21 +313,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   const unreadProgram = (node: unknown, at: number, shell: string, cwd: string | null, vars: Map<string, string | null>, label: string): Snippet | null => {
     const body = isScalar(node) && typeof node.value === 'string' ? node.value : '';
     if (body.includes('docker') || body.trim() === '' || !/^[\w.+-]+$/.test(shell)) return null;
-    const program = `shell:${shell}`;
-    const notShell = { error: `${label} runs in ${shell}, which the tool does not write` };
-    return {
-      shell: program,
-      toFile: Array.from({ length: program.length + 1 }, () => at),
-      encode: () => { throw new Error(`internal error: ${notShell.error}`); },
-      cwd,
-      vars,
-      remove: null,
-      label,
-      shellText: notShell,
-      insertWords: () => notShell,
-      replaceCommand: () => notShell,
-      replaceWord: () => notShell,
-    };
+    return standInProgram(`shell:${shell}`, at, cwd, vars, label, `${label} runs in ${shell}, which the tool does not write`);
   };
 
   const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean): boolean => {
