@@ -1,9 +1,9 @@
 /**
  * A CI job as the processes a runner would start, so --verify can run it locally: GitHub
  * Actions `run:` steps (bash -eo pipefail, in their working-directory, with workflow, job and
- * step `env:`; `actions/checkout` is the copy itself) and GitLab CI jobs (before_script + script
- * in one bash -e, with `variables:`). What only the CI service can give (another action,
- * `${{ … }}` expressions, secrets) makes the job one that cannot run here.
+ * step `env:`; `actions/checkout` is the copy itself) and GitLab CI jobs (./jobs/gitlab.ts).
+ * What only the CI service can give (another action, `${{ … }}` expressions, secrets) makes the
+ * job one that cannot run here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,18 +63,8 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
   return out;
 }
 
-/** GitLab CI job `job` of `.gitlab-ci.yml` text as one step, or why it cannot run here. */
-export function gitlabSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const ci = obj(yaml().parse(text));
-  const j = obj(ci[job]);
-  const list = (x: unknown) => (Array.isArray(x) ? x.map(String) : x ? [String(x)] : []);
-  const lines = [...list(j['before_script'] ?? obj(ci['default'])['before_script'] ?? ci['before_script']), ...list(j['script'])];
-  const vars = { ...strings(ci['variables']), ...strings(j['variables']) };
-  if (Object.values(vars).some((v) => /\$CI_JOB_TOKEN|\$CI_REGISTRY_PASSWORD/.test(v)) || lines.some((l) => /\$CI_JOB_TOKEN|\$CI_REGISTRY_PASSWORD/.test(l))) {
-    return { none: `job ${job} uses a CI secret, which only GitLab gives` };
-  }
-  return [{ argv: ['bash', '-e', '-c', lines.join('\n')], cwd: '', env: { CI: 'true', GITLAB_CI: 'true', ...vars }, label: `job ${job}` }];
-}
+/** GitLab CI jobs: ./jobs/gitlab.ts. */
+export { gitlabSteps } from './jobs/gitlab.js';
 
 /** Whether a program is on PATH. */
 export function onPath(program: string): boolean {

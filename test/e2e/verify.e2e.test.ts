@@ -95,6 +95,8 @@ describe.skipIf(!engine)('--verify runs the pipelines', () => {
     ['circleci', '.circleci/config.yml job image', null],
     ['azure-pipelines', 'azure-pipelines.yml job Job', withoutPwsh],
     ['bitbucket-pipelines', 'bitbucket-pipelines.yml step 2', null],
+    // after_script from a template the job extends: checksums of what the export build wrote
+    ['export-gitlab-after-script', '.gitlab-ci.yml job build-image', null],
     ['jenkinsfile-declarative', 'Jenkinsfile pipeline at line 2', null],
     ['jenkinsfile-scripted', 'Jenkinsfile node at line 3', null],
   ] as const) {

@@ -68,9 +68,42 @@ describe('CI jobs as steps', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'gitlab-ci', 'before', '.gitlab-ci.yml'), 'utf8');
     const steps = gitlabSteps(text, 'build-image') as EntryStep[];
     expect(steps).toHaveLength(1);
-    expect(steps[0]!.argv.slice(0, 3)).toEqual(['bash', '-e', '-c']);
-    expect(steps[0]!.argv[3]).toMatch(/^cd svc\ndocker build/);
+    expect(steps[0]!.argv.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(steps[0]!.argv[2]).toContain('set -eo pipefail\ncd svc\ndocker build');
     expect(steps[0]!.env['IMAGE']).toBe('example/harbor');
+  });
+
+  /** Runs the job's one step in a temporary folder: its output and exit status. */
+  const runJob = (text: string, job = 'build') => {
+    const steps = gitlabSteps(text, job);
+    if ('none' in steps) throw new Error(steps.none);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-gitlab-job-'));
+    const r = spawnSync(steps[0]!.argv[0]!, steps[0]!.argv.slice(1), { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...steps[0]!.env }, encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { out: r.stdout, code: r.status };
+  };
+
+  it('GitLab: runs what the job gets through extends, `<<:`, anchors and `!reference`, with the templates\' variables', () => {
+    const text = [
+      'variables:', '  WHERE: file', '  KEEP: global',
+      '.base:', '  variables:', '    WHERE: template', '    ONLY: base', '  before_script:', '    - echo "before $WHERE $ONLY $KEEP"',
+      '.steps: &steps', '  - echo anchored',
+      '.more:', '  script:', '    - echo referenced',
+      'build:', '  extends: .base', '  variables:', '    WHERE: { value: job, description: where }', '  script:', '    - *steps', '    - !reference [.more, script]', '    - echo "script $WHERE"', '',
+    ].join('\n');
+    expect(runJob(text)).toEqual({ out: 'before job base global\nanchored\nreferenced\nscript job\n', code: 0 });
+  });
+
+  it('GitLab: the first failing line ends the job, a failing pipe too; after_script runs next from the project folder, its failure not counted', () => {
+    const job = (script: string[]) => ['build:', '  script:', ...script.map((l) => `    - ${l}`), '  after_script:', '    - echo "after in $(basename "$PWD") [$SET_BY_SCRIPT]"', '    - "false"', '    - echo not reached', ''].join('\n');
+    expect(runJob(job(['export SET_BY_SCRIPT=yes', 'mkdir sub && cd sub', 'echo one']))).toEqual({ out: expect.stringMatching(/^one\nafter in msc-gitlab-job-\w+ \[\]\n$/), code: 0 });
+    expect(runJob(job(['echo one', 'false | cat', 'echo two']))).toEqual({ out: expect.stringMatching(/^one\nafter in/), code: 1 });
+  });
+
+  it('GitLab: a template or variables the file does not hold, or `inherit: variables: false`', () => {
+    expect(gitlabSteps('build:\n  extends: .from-include\n  script:\n    - echo hi\n', 'build')).toEqual({ none: expect.stringMatching(/job build extends `\.from-include`, which is not in this file/) });
+    expect(gitlabSteps('build:\n  script:\n    - !reference [.gone, script]\n', 'build')).toEqual({ none: expect.stringMatching(/!reference \[\.gone, script\]/) });
+    expect(runJob('variables:\n  A: global\nbuild:\n  inherit:\n    variables: false\n  script:\n    - echo "[$A]"\n')).toEqual({ out: '[]\n', code: 0 });
   });
 
   it('finds a program that is not installed', () => {

@@ -521,6 +521,52 @@ export function gitlabJobList(root: YAMLMap, job: YAMLMap, key: GitlabListKey): 
   return def === undefined || def === null ? { items: [] } : flatten(doc, def, 'default', key === 'before_script', key);
 }
 
+/**
+ * A GitLab job's `variables:` as GitLab merges them: the file's (unless `inherit: variables:`
+ * turns them off or lists others), then each template's it `extends:` (in that order, each with
+ * its own templates first), then the job's own (or a `<<:` merge's). A value written as a map
+ * gives its `value:`. A template the file does not hold makes them not known.
+ */
+export function gitlabVariables(root: YAMLMap, job: YAMLMap): { vars: Record<string, string> } | { unknown: string } {
+  const doc = { root };
+  const own = (map: YAMLMap, seen: Set<YAMLMap>): { vars: Record<string, string> } | { unknown: string } => {
+    if (seen.has(map)) return { vars: {} };
+    seen.add(map);
+    const ext = mergedKey(doc, map, 'extends', new Set());
+    if ('unknown' in ext) return { unknown: ext.unknown };
+    const names = isSeq(ext.node) ? ext.node.items : ext.node === undefined || ext.node === null ? [] : [ext.node];
+    let vars: Record<string, string> = {};
+    for (const n of names) {
+      const name = isScalar(n) ? String(n.value) : null;
+      const template = name === null ? null : root.get(name, true);
+      if (!isMap(template)) return { unknown: `extends ${name === null ? 'a template' : `\`${name}\``}, which is not in this file (an \`include:\` may give it), so its variables are not known` };
+      const inner = own(template, seen);
+      if ('unknown' in inner) return inner;
+      vars = { ...vars, ...inner.vars };
+    }
+    const found = mergedKey(doc, map, 'variables', new Set());
+    if ('unknown' in found) return { unknown: found.unknown };
+    return { vars: { ...vars, ...variableValues(resolveAlias(doc, found.node)) } };
+  };
+  const inherit = jobKey(doc, job, 'inherit', new Set());
+  const setting: unknown = 'node' in inherit && isMap(inherit.node) ? inherit.node.get('variables', true) : undefined;
+  const global = variableValues(root.get('variables', true));
+  const kept = isScalar(setting) && setting.value === false ? {} : isSeq(setting) ? Object.fromEntries(Object.entries(global).filter(([k]) => setting.items.some((i) => isScalar(i) && i.value === k))) : global;
+  const mine = own(job, new Set());
+  return 'unknown' in mine ? mine : { vars: { ...kept, ...mine.vars } };
+}
+
+function variableValues(node: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isMap(node)) return out;
+  for (const pair of node.items) {
+    if (!isScalar(pair.key)) continue;
+    const v = isMap(pair.value) ? pair.value.get('value', true) : pair.value;
+    if (isScalar(v) && v.value !== null) out[String(pair.key.value)] = String(v.value);
+  }
+  return out;
+}
+
 type KeyFound = { node: unknown; own: boolean } | { unknown: string; at: unknown };
 
 /**
