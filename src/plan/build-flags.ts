@@ -15,7 +15,7 @@ import { stageRefsOfText } from '../analyze/stage-refs.js';
 /**
  * What each `docker build` flag of the builder build becomes in the one merged build:
  * - `drop`: it described the builder image itself, which no longer exists (`-t`, `--label`,
- *   attestations): it must not reach the final image;
+ *   attestations, `--load`): it must not reach the final image;
  * - `harmless`: it changes how the build runs, not what it produces (`--progress`, `--rm`);
  * - `carry`: added to the final build (each occurrence, unless that build has it already);
  *   resource limits and cache settings, and what only the builder's own instructions can use;
@@ -73,7 +73,10 @@ export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--builder': 'same',
   '--output': 'output',
   '--iidfile': 'output',
-  '--load': 'output',
+  // Loads the builder image into the local store, where the extraction read it from (a
+  // docker-container builder keeps it in its cache without): the merged build has no builder
+  // image to load. A builder image kept for another use keeps its own build, --load included.
+  '--load': 'drop',
   '--push': 'output',
   '--metadata-file': 'output',
   '--call': 'output',

@@ -114,6 +114,14 @@ describe('the build flag table', () => {
     expect(plan(sh('--log-level warn')).errors).toEqual([]);
   });
 
+  it('--load stays on a builder build kept for another use of its image, and never reaches the final build', () => {
+    const sh = script('--load').replace(/docker build/g, 'docker buildx build') + 'docker run --rm app:build go vet ./...\n';
+    const r = plan(sh);
+    expect(r.errors).toEqual([]);
+    expect(r.script).toContain('docker buildx build --target builder --load -t app:build -f Dockerfile .\n');
+    expect(r.script).toContain('docker buildx build  -t app:latest .\n');
+  });
+
   it('--label of the builder never reaches the final image', () => {
     const r = plan(script('--label org.opencontainers.image.title=builder'));
     expect(r.errors).toEqual([]);
