@@ -1,12 +1,12 @@
 /**
  * A Jenkinsfile's pipeline as the processes a Jenkins agent would start, read by the same
  * reader as analysis (src/analyze/hosts/jenkinsfile.ts): each `sh` step, and the `docker build`
- * a `docker.build(…)` call runs, as `sh -xe -c TEXT` (what Jenkins runs a step's script with)
- * in its `dir()`, with the static `environment {}` / `withEnv` values. What only Jenkins can
+ * a `docker.build(…)` call runs, as `sh -xe -c TEXT` (what Jenkins runs a step's script with;
+ * a script starting with a `#!` line naming sh, bash or dash runs with that shell and option) in its `dir()`, with the static `environment {}` / `withEnv` values. What only Jenkins can
  * give (a Groovy `${…}` interpolation, a step that is not followed) makes it one that cannot
  * run here.
  */
-import { readJenkinsfile } from '../analyze/hosts/jenkinsfile.js';
+import { readJenkinsfile, SHELL_SHEBANG } from '../analyze/hosts/jenkinsfile.js';
 import type { EntryStep } from './entry.js';
 
 /** The steps of sequence `job` (a name from the reading's entries) of the Jenkinsfile `text`. */
@@ -22,7 +22,19 @@ export function jenkinsSteps(file: string, text: string, job: string): EntryStep
     const s = reading.snippets[id]!;
     if (reading.interpolated.has(id)) return { none: `${s.label} uses a Groovy \${…} interpolation, which only Jenkins evaluates` };
     if (s.cwd === null) return { none: `${s.label} runs in a folder only known to Jenkins` };
-    out.push({ argv: ['sh', '-xe', '-c', s.shell], cwd: s.cwd, env: { JENKINS_URL: 'http://localhost/', ...Object.fromEntries(reading.env[id]!) }, label: s.label });
+    out.push({ argv: shellOf(s.shell), cwd: s.cwd, env: { JENKINS_URL: 'http://localhost/', ...Object.fromEntries(reading.env[id]!) }, label: s.label });
   }
   return out;
+}
+
+/**
+ * The shell a step's script runs in: Jenkins runs a script starting with `#!` as a file, which
+ * the kernel hands to that interpreter with the rest of the line as one argument; any other
+ * script with `sh -xe`. The reader never follows another interpreter (src/analyze/hosts/jenkinsfile.ts).
+ */
+export function shellOf(script: string): string[] {
+  const line = SHELL_SHEBANG.exec(script.split('\n', 1)[0]!);
+  if (!script.startsWith('#!')) return ['sh', '-xe', '-c', script];
+  if (!line) throw new Error(`internal error: a Jenkins sh step read with the interpreter line ${script.split('\n', 1)[0]}`);
+  return [line[1]!, ...(line[2] === undefined ? [] : [line[2]]), '-c', script];
 }

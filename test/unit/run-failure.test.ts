@@ -193,11 +193,17 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(bitbucket(items('          '), '        after-script:\n          - docker build -t app:latest .\n'))).toEqual(['BUILD_AT_RUN_TIME']);
   });
 
-  it('migrates a Jenkins sh step, which runs with sh -xe, not one whose #! line picks its own shell', () => {
+  it('migrates a Jenkins sh step, which runs with sh -xe, not one whose #! line picks a shell without -e', () => {
     const jenkins = (text: string) => ({ ...base, Jenkinsfile: `pipeline {\n  agent any\n  stages {\n    stage('image') {\n      steps {\n        sh '''${text}\n${block('          ').replace(/'/g, "\\'")}\n        '''\n        sh 'docker build -t app:latest .'\n      }\n    }\n  }\n}\n` });
     expect(codes(jenkins(''))).toEqual([]);
     expect(codes(jenkins('#!/bin/sh'))).toEqual(['BUILD_AT_RUN_TIME']);
-    expect(codes(jenkins('#!/bin/bash -e'))).toEqual(['BUILD_AT_RUN_TIME']);
+    // One option word with `e` on a sh/bash/dash path stops the step at the first failure too.
+    expect(codes(jenkins('#!/bin/bash -e'))).toEqual([]);
+    expect(codes(jenkins('#!/bin/sh -xe'))).toEqual([]);
+    expect(codes(jenkins('#!/bin/bash -e -x'))).toEqual(['BUILD_AT_RUN_TIME']);
+    expect(codes(jenkins('#!/bin/bash -x'))).toEqual(['BUILD_AT_RUN_TIME']);
+    // A path that only ends in "sh" names another interpreter: the step is not followed.
+    expect(planFiles(jenkins('#!/opt/fish-sh')).setups).toHaveLength(0);
   });
 
   it('still refuses an Azure Pipelines script step and a Travis script phase, which go on after a failing command', () => {

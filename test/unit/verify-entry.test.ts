@@ -8,6 +8,7 @@ import { runRoot } from '../../src/pipeline.js';
 import { githubSteps, gitlabSteps } from '../../src/verify/ci-steps.js';
 import { entryOf, type EntryStep } from '../../src/verify/entry.js';
 import { missingProgram } from '../../src/verify/run-entry.js';
+import { shellOf } from '../../src/verify/jenkins-steps.js';
 import { shimDir, shimEnv } from '../../src/verify/shim-env.js';
 import { FIXTURES } from '../support/tree.js';
 
@@ -104,6 +105,14 @@ describe('CI jobs as steps', () => {
     expect(gitlabSteps('build:\n  extends: .from-include\n  script:\n    - echo hi\n', 'build')).toEqual({ none: expect.stringMatching(/job build extends `\.from-include`, which is not in this file/) });
     expect(gitlabSteps('build:\n  script:\n    - !reference [.gone, script]\n', 'build')).toEqual({ none: expect.stringMatching(/!reference \[\.gone, script\]/) });
     expect(runJob('variables:\n  A: global\nbuild:\n  inherit:\n    variables: false\n  script:\n    - echo "[$A]"\n')).toEqual({ out: '[]\n', code: 0 });
+  });
+
+  it('Jenkins: a sh step runs with sh -xe, or with the shell and option word its #! line names', () => {
+    expect(shellOf('docker build .\n')).toEqual(['sh', '-xe', '-c', 'docker build .\n']);
+    expect(shellOf('#!/bin/bash\nset -o pipefail\n')).toEqual(['/bin/bash', '-c', '#!/bin/bash\nset -o pipefail\n']);
+    expect(shellOf('#!/bin/sh -e -x\ntrue\n')).toEqual(['/bin/sh', '-e -x', '-c', '#!/bin/sh -e -x\ntrue\n']);
+    // Not an interpreter line: Jenkins checks the script's first two characters only.
+    expect(shellOf('\n#!/bin/bash\ntrue\n')[1]).toBe('-xe');
   });
 
   it('finds a program that is not installed', () => {
