@@ -140,6 +140,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       writeJson(jsonReport([], [], diagnostics, { version: readVersion(), mode, applied: false, interrupted: recovered }), (text) => io.stdout.write(text));
       io.stdout.write('\n');
     }
+    // So does --format sarif: a log whose run says it stopped, with what was found.
+    if (opts.sarif) {
+      const diagnostics = recovered.flatMap((r) => r.diagnostics.map((d) => ({ run: { display: r.root }, d })));
+      io.stdout.write(`${JSON.stringify(sarifLog([], diagnostics, readVersion(), advice), null, 2)}\n`);
+    }
     return EXIT.failed;
   }
 

@@ -30,8 +30,10 @@ namespace Sarif {
   export interface Log {
     $schema: string;
     version: '2.1.0';
-    runs: { tool: { driver: { name: string; version: string; semanticVersion: string; rules: ReportingDescriptor[] } }; columnKind: 'utf16CodeUnits'; results: Result[] }[];
+    runs: { tool: { driver: { name: string; version: string; semanticVersion: string; rules: ReportingDescriptor[] } }; invocations?: Invocation[]; columnKind: 'utf16CodeUnits'; results: Result[] }[];
   }
+  /** A run that stopped before it looked at the tree: why, so a consumer does not read "no results" as "nothing found". */
+  export interface Invocation { executionSuccessful: boolean; toolExecutionNotifications?: { level: Result.level; message: Message }[] }
 }
 
 const LEVEL: Record<Diagnostic['severity'], Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note' };
@@ -68,13 +70,13 @@ function rules(): Sarif.ReportingDescriptor[] {
  * Where a file is: a URI reference relative to the folder the tool ran in (%SRCROOT%, each
  * segment percent-encoded), or a file: URI when the root was given as an absolute path.
  */
-function artifact(run: RootRun, rel: string): Sarif.ArtifactLocation {
+function artifact(run: Pick<RootRun, 'display'>, rel: string): Sarif.ArtifactLocation {
   const p = shown(run, rel);
   const encoded = p.split('/').map(encodeURIComponent).join('/');
   return p.startsWith('/') ? { uri: `file://${encoded}` } : { uri: encoded, uriBaseId: '%SRCROOT%' };
 }
 
-function location(run: RootRun, file: string, line: number | undefined): Sarif.Location {
+function location(run: Pick<RootRun, 'display'>, file: string, line: number | undefined): Sarif.Location {
   return { physicalLocation: { artifactLocation: artifact(run, file), ...(line ? { region: { startLine: line } } : {}) } };
 }
 
@@ -113,11 +115,11 @@ function builderLine(setup: SetupPlan): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function sarifLog(outcomes: SetupOutcome[], globalDiags: { run: RootRun; d: Diagnostic }[], version: string): Sarif.Log {
+export function sarifLog(outcomes: SetupOutcome[], globalDiags: { run: Pick<RootRun, 'display'>; d: Diagnostic }[], version: string, stopped?: string): Sarif.Log {
   const ruleList = rules();
   const index = new Map(ruleList.map((r, i) => [r.id, i]));
   const results: Sarif.Result[] = [];
-  const diagResult = (run: RootRun, d: Diagnostic): Sarif.Result => ({
+  const diagResult = (run: Pick<RootRun, 'display'>, d: Diagnostic): Sarif.Result => ({
     ruleId: d.code,
     ruleIndex: index.get(d.code)!,
     level: LEVEL[d.severity],
@@ -152,6 +154,7 @@ export function sarifLog(outcomes: SetupOutcome[], globalDiags: { run: RootRun; 
     runs: [
       {
         tool: { driver: { name: 'multistage-codemod', version, semanticVersion: version, rules: ruleList } },
+        ...(stopped !== undefined ? { invocations: [{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error' as const, message: { text: stopped } }] }] } : {}),
         columnKind: 'utf16CodeUnits',
         results,
       },

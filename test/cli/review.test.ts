@@ -175,6 +175,13 @@ describe('--json schema', () => {
     expectValid(blocked);
     expect(blocked).toMatchObject({ applied: false, setups: [], interruptedRuns: [{ outcome: 'blocked', files: [] }] });
     expect(blocked.diagnostics).toEqual([expect.objectContaining({ code: 'READ_ERROR', severity: 'error', file: JOURNAL_NAME })]);
+
+    // --format sarif too: a log whose run says it stopped and why, with the journal's problem as a result.
+    const sarif = runCli(['.', '--dry-run', '--format', 'sarif'], broken);
+    expect(sarif.code).toBe(3);
+    const log = JSON.parse(sarif.stdout);
+    expect(log.runs[0].invocations).toEqual([{ executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: expect.stringContaining('Nothing was planned for .') } }] }]);
+    expect(log.runs[0].results).toEqual([expect.objectContaining({ ruleId: 'READ_ERROR', level: 'error' })]);
   });
 
   it('rejects a report that breaks the schema (the check can fail)', () => {

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { JOURNAL_NAME } from '../../src/apply/apply.js';
 import { CODES } from '../../src/model/diagnostics.js';
 import { runCli, twoServices } from '../support/cli.js';
 import { copyToTemp, fixtureCases, FIXTURES, readTree, refusalCases } from '../support/tree.js';
@@ -108,6 +109,18 @@ describe('--format sarif', () => {
     const log = JSON.parse(runCli(['--dry-run', '--format', 'sarif'], copyToTemp(path.join(FIXTURES, 'href-counter', 'before'))).stdout);
     log.runs[0].results[0].level = 'fatal';
     expect(validate(log)).toBe(false);
+  });
+
+  it('still writes a valid log when an interrupted run stops it before planning, its run marked as not successful', () => {
+    const dir = copyToTemp(path.join(FIXTURES, 'href-counter', 'before'));
+    fs.writeFileSync(path.join(dir, JOURNAL_NAME), '{"tool": "multistage-codemod", "vers');
+    for (const mode of ['--dry-run', '--check']) {
+      const r = runCli([mode, '--format', 'sarif'], dir);
+      expect(r.code, mode).toBe(3);
+      const log = JSON.parse(r.stdout);
+      expectValid(log);
+      expect(log.runs[0].invocations[0].executionSuccessful).toBe(false);
+    }
   });
 
   it('is for --check and --dry-run only; --json and --format sarif contradict', () => {
