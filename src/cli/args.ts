@@ -65,8 +65,8 @@ Options:
                       file in a root or a git work tree are refused (exit 2). Its paths are
                       relative to the repository's top folder (or, outside git, to this folder
                       or the one holding every root); the command printed applies it.
-                      Nothing to migrate: the patch is empty (git apply rejects it) and
-                      the run says there is nothing to apply.
+                      Nothing to migrate: the patch is empty (git apply rejects it unless
+                      given --allow-empty) and the run says there is nothing to apply.
   --check             For CI: list every builder-pattern setup found (migratable or not) and
                       exit 1 if there is any; write nothing. Not with --yes, --dry-run,
                       --patch or --verify.
@@ -151,7 +151,7 @@ Examples:
   Prove it before writing:
     multistage-codemod --verify --dry-run
   Review in a pull request:
-    multistage-codemod --patch migrate.patch && git apply --stat migrate.patch
+    multistage-codemod --patch migrate.patch; git apply --stat --allow-empty migrate.patch
 `;
 
 const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]*$/;

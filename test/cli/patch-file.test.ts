@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkAgainstChanges, checkPatchTarget, PatchTargetError } from '../../src/cli/patch-target.js';
-import { committedExample, exampleCopy, git, runCli } from '../support/cli.js';
+import { BIN, committedExample, exampleCopy, git, runCli } from '../support/cli.js';
 import { readTree } from '../support/tree.js';
 
 
@@ -187,5 +187,24 @@ describe('--patch with nothing to migrate', () => {
     const file = runCli(['--patch', 'p.patch'], none);
     expect(file.code, file.stderr).toBe(0);
     expect(file.stderr).not.toMatch(/Wrote a patch|apply it with/);
+  });
+
+  it('the --help example for a pull request works with a patch and with an empty one', () => {
+    const help = runCli(['--help'], os.tmpdir()).stdout;
+    const example = /^ {4}(multistage-codemod --patch .*)$/m.exec(help)?.[1];
+    expect(example).toBeDefined();
+    // `multistage-codemod` on PATH is this build.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-bin-'));
+    fs.writeFileSync(path.join(bin, 'multistage-codemod'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+    const sh = (cwd: string) => spawnSync('sh', ['-c', example!], { cwd, env: { ...process.env, NO_COLOR: '1', PATH: `${bin}:${process.env['PATH']}` }, encoding: 'utf8' });
+    const real = sh(committedExample());
+    expect(real.status, real.stderr).toBe(0);
+    expect(real.stdout).toMatch(/Dockerfile\.build \| +\d+ -+/);
+    const refused = committedExample();
+    fs.writeFileSync(path.join(refused, 'Dockerfile'), 'FROM alpine:latest\nCOPY . /root/\n');
+    git(refused, 'commit', '-qam', 'copy everything');
+    const empty = sh(refused);
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(empty.stderr).toContain('Nothing to apply');
   });
 });
