@@ -148,3 +148,24 @@ describe('.ONESHELL from a make file joined by include (src/analyze/hosts/make-j
     expect(parseMakefile('Makefile', files.Makefile, new MemoryFs(files)).script!.oneShellUnknown).toBeUndefined();
   });
 });
+
+describe('the shell a Makefile runs its recipes in', () => {
+  const SETUP_MK = (shell: string) => `${shell}image:\n\tdocker build -t relay:build -f Dockerfile.build .\n\tdocker create --name relay-x relay:build\n\tdocker cp relay-x:/out/relay ./relay\n\tdocker rm relay-x\n\tdocker build -t relay:latest .\n`;
+  const files = (mk: string) => ({ Makefile: mk, 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/relay .\n', Dockerfile: 'FROM alpine:3.19\nCOPY relay /usr/local/bin/relay\n' });
+
+  it('reads recipes as sh when SHELL is sh, bash or dash, by a path or through env', () => {
+    for (const shell of ['', 'SHELL := /bin/bash\n', 'SHELL = bash\n', 'SHELL := /usr/bin/env bash\n', 'SHELL ?= /bin/dash\n']) {
+      expect(planFiles(files(SETUP_MK(shell))).setups.map((x) => x.status), shell).toEqual(['migrate']);
+    }
+  });
+
+  it('does not read a Makefile whose recipes run in another shell, or in one only known when make runs', () => {
+    for (const shell of ['SHELL := /usr/bin/python3\n', 'SHELL := /bin/zsh\n', 'SHELL := $(shell which bash)\n', 'SHELL += -x\n']) {
+      const r = parseMakefile('Makefile', SETUP_MK(shell));
+      expect(r.script, shell).toBeNull();
+      expect(r.diagnostics[0]!.message).toMatch(/sets SHELL to .*; it was not analysed/);
+      expect(planFiles(files(SETUP_MK(shell))).setups).toEqual([]);
+    }
+  });
+});
+

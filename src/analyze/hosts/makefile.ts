@@ -26,6 +26,9 @@ const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace
 
 const BACKSLASH = '\\'.charCodeAt(0);
 
+/** A SHELL whose recipe lines are read as sh: sh, bash or dash, by a path or through `env`. */
+const RECIPE_SHELL = /^(?:\S*\/)?(?:env[ \t]+)?(?:\S*\/)?(?:sh|bash|dash)$/;
+
 /** Nodes inside a recipe whose text Make replaces before the shell sees it. */
 const EXPANSIONS = new Set(['variable_reference', 'automatic_variable', 'escape', 'function_call', 'shell_function', 'substitution_reference']);
 
@@ -40,6 +43,13 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
 
   const vars = makeVariables(root, text);
   const lineOf = new LineIndex(text);
+  // Make runs each recipe line with $(SHELL) (never taken from the environment): the lines are
+  // read as sh, so a file that sets another shell, or one only known when make runs, is not read.
+  const shell = vars.has('SHELL') ? vars.get('SHELL')! : '/bin/sh';
+  if (shell === null || !RECIPE_SHELL.test(shell)) {
+    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} sets SHELL to ${shell === null ? 'a value only known when make runs' : `\`${shell}\``}, a shell whose recipes the tool does not read as sh; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand, or let its recipes run in sh or bash.' }));
+    return { script: null, diagnostics };
+  }
   const exported = exportedNames(root, text, vars);
 
   const found = rulesIn(root, text, (o) => lineOf.lineOf(o));
