@@ -27,8 +27,11 @@ import { wrapperWords } from './wrapped-docker.js';
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
 export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'make', 'package-json', 'javascript', 'circleci', 'azure-pipelines', 'bitbucket-pipelines', 'travis-ci', 'jenkinsfile']);
 
-/** Flags of the builder build the export build does not take: it names its own file, target and output. */
-const OWN = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet']);
+/**
+ * Flags of the builder build the export build does not take: it names its own file, target and
+ * output (`--load` is an output too, the image store: buildx refuses it beside `--output`).
+ */
+const OWN = new Set(['--tag', '--file', '--target', '--output', '--iidfile', '--quiet', '--load']);
 
 const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
 

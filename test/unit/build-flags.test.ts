@@ -122,6 +122,13 @@ describe('the build flag table', () => {
     expect(r.script).toContain('docker buildx build  -t app:latest .\n');
   });
 
+  it('--load does not reach the export build that writes an artifact the script still uses (buildx refuses it beside --output)', () => {
+    const sh = script('--load').replace(/docker build/g, 'docker buildx build') + './app --version\n';
+    const r = plan(sh);
+    expect(r.errors).toEqual([]);
+    expect(r.script).toContain('docker build --target export --output type=local,dest=. -f Dockerfile .\n');
+  });
+
   it('--label of the builder never reaches the final image', () => {
     const r = plan(script('--label org.opencontainers.image.title=builder'));
     expect(r.errors).toEqual([]);
