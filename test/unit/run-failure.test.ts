@@ -202,6 +202,9 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(jenkins('#!/bin/sh -xe'))).toEqual([]);
     expect(codes(jenkins('#!/bin/bash -e -x'))).toEqual(['BUILD_AT_RUN_TIME']);
     expect(codes(jenkins('#!/bin/bash -x'))).toEqual(['BUILD_AT_RUN_TIME']);
+    // A `#!` line after a newline is no interpreter line: Jenkins runs the text with sh -xe.
+    expect(codes(jenkins('\n#!/bin/bash'))).toEqual([]);
+    expect(codes(jenkins('  #!/bin/bash'))).toEqual([]);
     // A path that only ends in "sh" names another interpreter: the step is not followed.
     expect(planFiles(jenkins('#!/opt/fish-sh')).setups).toHaveLength(0);
   });

@@ -343,10 +343,10 @@ class Reader {
     const quote = decoded.quote;
     this.add(ctx, n, decoded, {
       // Without a `#!` line Jenkins runs the text with `sh -xe`: a failing command stops the
-      // step, and so the pipeline. A `#!` line (even after blank lines or spaces, which the
-      // tool does not count on Jenkins ignoring) picks the shell and its options instead: one
-      // option word with `e` (`#!/bin/sh -e`, `#!/bin/bash -xe`) stops it as surely.
-      ...(!decoded.value.trimStart().startsWith('#!') || errexitShebang(decoded.value.split('\n', 1)[0]!) ? { errexit: true } : {}),
+      // step, and so the pipeline. A `#!` line picks the shell and its options instead, only as
+      // the text's first two characters (`sh '''\n#!/bin/bash` runs with `sh -xe`, the line a
+      // comment): one option word with `e` (`#!/bin/sh -e`, `#!/bin/bash -xe`) stops it as surely.
+      ...(!decoded.value.startsWith('#!') || errexitShebang(decoded.value.split('\n', 1)[0]!) ? { errexit: true } : {}),
       shell: decoded.value,
       toFile: decoded.toFile,
       encode: groovyEncode(quote),
