@@ -202,6 +202,11 @@ export interface UnreadStep {
   after?: number;
 }
 
+/** Whether an unread step concerns commands of a setup or call starting at `start`: one of its `commands`, and (for a step after builds) before it. */
+export function unreadConcerns(u: UnreadStep, commands: readonly ScriptCommand[], start: number): boolean {
+  return (!u.commands || commands.some((c) => u.commands!.has(c))) && (u.after === undefined || start < u.after);
+}
+
 /** Identity map for text that is its own shell (no escapes). */
 export function identityMap(start: number, length: number): number[] {
   return Array.from({ length: length + 1 }, (_, i) => start + i);

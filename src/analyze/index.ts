@@ -13,7 +13,7 @@ import { runByBashOnly } from './alias-expansion.js';
 import { startFolders, type Start } from './callers.js';
 import { scriptRuns } from './script-runs.js';
 import { expandCompose, isExpanded } from './compose.js';
-import type { EmbeddedScript } from './embedded.js';
+import { unreadConcerns, type EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
@@ -75,7 +75,7 @@ function linkSequences(script: ScriptFile, fs: RepoFs, dockerfiles: Analysis['do
     const linked = linkScript(script, fs, dockerfiles, seq);
     // A step of this sequence that was not read may use the builder's image or artifact.
     for (const u of unread.filter((x) => x.sequence === n)) {
-      const hit = linked.setups.filter((s) => (!u.commands || setupCommands(s).some((c) => u.commands!.has(c))) && (u.after === undefined || s.builder.inv.cmd.start < u.after));
+      const hit = linked.setups.filter((s) => unreadConcerns(u, setupCommands(s), s.builder.inv.cmd.start));
       for (const s of hit) s.diagnostics.push({ ...u.diagnostic, severity: 'error', setup: s.id });
       // One that names its commands, or that only runs after builds, concerns only the setups it hits.
       if (hit.length > 0 || u.commands || u.after !== undefined) reported.add(u.diagnostic);

@@ -29,7 +29,7 @@ import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import type { EmbeddedScript } from '../analyze/embedded.js';
+import { unreadConcerns, type EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
 import { tagSetByCaller } from './caller-tags.js';
@@ -272,7 +272,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const named = setup.builderTagUsedElsewhere || setup.builderTagUnknown || setup.builderTagUsers.length > 0 ? null : tagSetByCaller(setup, reading.scripts.get(setup.script), call);
   if (named) setup.builderTagUsedElsewhere = { file: call.file, line: call.line, text: shown(call), via: `${named} in the environment of ${setup.script}, which names the builder image otherwise than its fallback` };
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
-  markUnreadSteps(setup, caller, sequence, call, after);
+  markUnreadSteps(setup, caller, sequence, call);
   // The script inherits the caller's umask (`umask 077 && ./build.sh`): modes the old steps took from it follow it (../analyze/host-umask.ts).
   const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find((c) => setsUmask(c) && sameShell(caller, c, call)) : undefined;
   if (umask && !setup.diagnostics.some((d) => d.code === 'HOST_UMASK' && d.file === umask.file && d.line === umask.line)) setup.diagnostics.push(umaskSet(setup, umask, setup.umaskModes!, call));
@@ -305,15 +305,15 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
  * the builder image or the artifacts the migration removes, as it may in the setup's own job
  * (../analyze/index.ts linkSequences): the setup is refused, the step named.
  */
-function markUnreadSteps(setup: Setup, caller: ScriptFile, sequence: readonly ScriptCommand[], call: ScriptCommand, after: string): void {
+function markUnreadSteps(setup: Setup, caller: ScriptFile, sequence: readonly ScriptCommand[], call: ScriptCommand): void {
   const embedded = caller as Partial<EmbeddedScript>;
   const n = embedded.sequences?.indexOf(sequence as ScriptCommand[]) ?? -1;
   if (n < 0) return;
   for (const u of embedded.unread ?? []) {
-    if (u.sequence !== n || (u.commands && !u.commands.has(call)) || (u.after !== undefined && call.start >= u.after)) continue;
+    if (u.sequence !== n || !unreadConcerns(u, [call], call.start)) continue;
     const d = u.diagnostic;
     if (setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) continue;
-    setup.diagnostics.push({ ...d, severity: 'error', setup: setup.id, message: `${d.message}; the job runs ${setup.script}${after.replace(/^ after running \S+/, '')}` });
+    setup.diagnostics.push({ ...d, severity: 'error', setup: setup.id, message: `${d.message}; the job runs ${setup.script} (${call.file}:${call.line})` });
   }
 }
 

@@ -2,9 +2,9 @@
  * A Jenkinsfile's pipeline as the processes a Jenkins agent would start, read by the same
  * reader as analysis (src/analyze/hosts/jenkinsfile.ts): each `sh` step, and the `docker build`
  * a `docker.build(…)` call runs, as `sh -xe -c TEXT` (what Jenkins runs a step's script with;
- * a script starting with a `#!` line naming sh, bash or dash runs with that shell and option) in its `dir()`, with the static `environment {}` / `withEnv` values. What only Jenkins can
- * give (a Groovy `${…}` interpolation, a step that is not followed) makes it one that cannot
- * run here.
+ * one starting with a `#!` line naming sh, bash or dash runs with that shell and option word) in
+ * its `dir()`, with the static `environment {}` / `withEnv` values. What only Jenkins can give
+ * (a Groovy `${…}` interpolation, a step that is not followed) makes it one that cannot run here.
  */
 import { readJenkinsfile, SHELL_SHEBANG } from '../analyze/hosts/jenkinsfile.js';
 import type { EntryStep } from './entry.js';
@@ -33,8 +33,8 @@ export function jenkinsSteps(file: string, text: string, job: string): EntryStep
  * script with `sh -xe`. The reader never follows another interpreter (src/analyze/hosts/jenkinsfile.ts).
  */
 export function shellOf(script: string): string[] {
-  const line = SHELL_SHEBANG.exec(script.split('\n', 1)[0]!);
   if (!script.startsWith('#!')) return ['sh', '-xe', '-c', script];
+  const line = SHELL_SHEBANG.exec(script.split('\n', 1)[0]!);
   if (!line) throw new Error(`internal error: a Jenkins sh step read with the interpreter line ${script.split('\n', 1)[0]}`);
   return [line[1]!, ...(line[2] === undefined ? [] : [line[2]]), '-c', script];
 }

@@ -276,6 +276,10 @@ describe('a script or CI step that runs make or npm, where the setup is a Makefi
     expect(r.errors).toEqual(['SHELL_NOT_READ .gitlab-ci.yml:2']);
     const plan = planFiles({ ...FILES, '.gitlab-ci.yml': gitlab('  extends: .from-an-include\n') });
     expect(plan.setups[0]!.diagnostics.find((d) => d.severity === 'error')!.message).toContain('the job runs build.sh (.gitlab-ci.yml:4)');
+    // The call is named whatever the script's path holds (a space here).
+    const { 'build.sh': script, ...rest } = FILES;
+    const spaced = planFiles({ ...rest, 'my build.sh': script, '.gitlab-ci.yml': 'build:\n  extends: .from-an-include\n  script:\n    - sh "my build.sh"\n' });
+    expect(spaced.setups[0]!.diagnostics.find((d) => d.severity === 'error')!.message).toMatch(/; the job runs my build\.sh \(\.gitlab-ci\.yml:4\)$/);
     // The job that runs it is read whole; another job's unknown template does not concern it.
     expect(outcome({ '.gitlab-ci.yml': gitlab('') })).toMatchObject({ status: 'migrate', errors: [] });
   });

@@ -532,15 +532,12 @@ export function gitlabVariables(root: YAMLMap, job: YAMLMap): { vars: Record<str
   const own = (map: YAMLMap, seen: Set<YAMLMap>): { vars: Record<string, string> } | { unknown: string } => {
     if (seen.has(map)) return { vars: {} };
     seen.add(map);
-    const ext = mergedKey(doc, map, 'extends', new Set());
-    if ('unknown' in ext) return { unknown: ext.unknown };
-    const names = isSeq(ext.node) ? ext.node.items : ext.node === undefined || ext.node === null ? [] : [ext.node];
+    const templates = extendsOf(doc, map);
+    if ('unknown' in templates) return templates;
     let vars: Record<string, string> = {};
-    for (const n of names) {
-      const name = isScalar(n) ? String(n.value) : null;
-      const template = name === null ? null : root.get(name, true);
-      if (!isMap(template)) return { unknown: `extends ${name === null ? 'a template' : `\`${name}\``}, which is not in this file (an \`include:\` may give it), so its variables are not known` };
-      const inner = own(template, seen);
+    for (const t of templates) {
+      if (!t.template) return { unknown: notHeld(t.name, 'variables') };
+      const inner = own(t.template, seen);
       if ('unknown' in inner) return inner;
       vars = { ...vars, ...inner.vars };
     }
@@ -581,18 +578,30 @@ function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAM
   const own = mergedKey(doc, job, key, new Set());
   if ('unknown' in own) return own;
   if (own.node !== undefined) return { node: own.node, own: first && own.own };
-  const ext = mergedKey(doc, job, 'extends', new Set());
-  if ('unknown' in ext) return ext;
-  const names = isSeq(ext.node) ? ext.node.items : ext.node === undefined || ext.node === null ? [] : [ext.node];
-  for (const n of [...names].reverse()) {
-    const templateName = isScalar(n) ? String(n.value) : null;
-    const template = templateName === null ? null : doc.root.get(templateName, true);
-    if (!isMap(template)) return { unknown: `extends ${templateName === null ? 'a template' : `\`${templateName}\``}, which is not in this file (an \`include:\` may give it), so its ${key} is not known`, at: n };
-    const inner = jobKey(doc, template, key, seen);
+  const templates = extendsOf(doc, job);
+  if ('unknown' in templates) return templates;
+  for (const t of [...templates].reverse()) {
+    if (!t.template) return { unknown: notHeld(t.name, key), at: t.at };
+    const inner = jobKey(doc, t.template, key, seen);
     if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
   }
   return { node: undefined, own: false };
 }
+
+/** The templates a GitLab job (or template) `extends:`, in the order written; `template` null for one the file does not hold. */
+function extendsOf(doc: { root: YAMLMap }, map: YAMLMap): { name: string | null; template: YAMLMap | null; at: unknown }[] | { unknown: string; at: unknown } {
+  const ext = mergedKey(doc, map, 'extends', new Set());
+  if ('unknown' in ext) return ext;
+  const names = isSeq(ext.node) ? ext.node.items : ext.node === undefined || ext.node === null ? [] : [ext.node];
+  return names.map((n) => {
+    const name = isScalar(n) ? String(n.value) : null;
+    const template = name === null ? null : doc.root.get(name, true);
+    return { name, template: isMap(template) ? template : null, at: n };
+  });
+}
+
+/** Why a key of a job is not known: it extends a template the file does not hold. */
+const notHeld = (name: string | null, key: string) => `extends ${name === null ? 'a template' : `\`${name}\``}, which is not in this file (an \`include:\` may give it), so its ${key} is not known`;
 
 /** A key of a YAML map with its `<<:` merge keys applied: its own, else the first merged map's (merges nest). */
 function mergedKey(doc: { root: YAMLMap }, map: YAMLMap, key: string, seen: Set<YAMLMap>): KeyFound {

@@ -25,7 +25,6 @@ import { parseWith, type TsNode } from '../tree-sitter.js';
 import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, type GroovyString, type Quote } from './groovy-string.js';
 import { revivable } from '../../model/revivable.js';
 
-
 /**
  * A `#!` line the reader follows: sh, bash or dash by its path, then at most one argument (the
  * kernel passes all that follows the path as one word, so `-e -x` is one word, not two options).
@@ -35,6 +34,7 @@ export const SHELL_SHEBANG = /^#![ \t]*(\/\S*\/(?:sh|bash|dash))(?:[ \t]+(\S(?:.
 
 /** Whether a `#!` line's argument is options with `e` (`-e`, `-xe`): the shell stops at the first failure. */
 const errexitShebang = (line: string) => /^-[uvx]*e[uvx]*$/.test(SHELL_SHEBANG.exec(line)?.[2] ?? '');
+
 /** Shell text written into a Groovy string with this quote (a function that can cross threads: model/revivable.ts). */
 const groovyEncode = revivable('jenkinsfile.encode', (quote: Quote) => (s: string) => encodeGroovyString(quote, s));
 
@@ -339,14 +339,15 @@ class Reader {
     }
     const decoded = script ? this.decode(script) : null;
     if (!decoded) return this.unread(ctx, n, 'the text of this `sh` step cannot be decoded exactly (a computed string, or an escape the tool does not read)');
-    if (decoded.value.startsWith('#!') && !SHELL_SHEBANG.test(decoded.value.split('\n', 1)[0]!)) return this.unread(ctx, n, 'this `sh` step names another interpreter');
+    const shebang = decoded.value.startsWith('#!') ? decoded.value.split('\n', 1)[0]! : null;
+    if (shebang !== null && !SHELL_SHEBANG.test(shebang)) return this.unread(ctx, n, 'this `sh` step names another interpreter');
     const quote = decoded.quote;
     this.add(ctx, n, decoded, {
       // Without a `#!` line Jenkins runs the text with `sh -xe`: a failing command stops the
       // step, and so the pipeline. A `#!` line picks the shell and its options instead, only as
       // the text's first two characters (`sh '''\n#!/bin/bash` runs with `sh -xe`, the line a
       // comment): one option word with `e` (`#!/bin/sh -e`, `#!/bin/bash -xe`) stops it as surely.
-      ...(!decoded.value.startsWith('#!') || errexitShebang(decoded.value.split('\n', 1)[0]!) ? { errexit: true } : {}),
+      ...(shebang === null || errexitShebang(shebang) ? { errexit: true } : {}),
       shell: decoded.value,
       toFile: decoded.toFile,
       encode: groovyEncode(quote),

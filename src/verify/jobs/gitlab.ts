@@ -8,7 +8,6 @@
  * job's own. A part of the job the file does not hold (an included template), or a CI secret,
  * makes the job one that cannot run here.
  */
-import type { YAMLMap } from 'yaml';
 import { gitlabAfterScript, gitlabJobList, gitlabVariables, isMap } from '../../analyze/hosts/ci-yaml.js';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { EntryStep } from '../entry.js';
@@ -17,17 +16,16 @@ const SECRET = /\$\{?(CI_JOB_TOKEN|CI_REGISTRY_PASSWORD)\b/;
 
 /** GitLab CI job `job` of `.gitlab-ci.yml` text as one step, or why it cannot run here. */
 export function gitlabSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const doc = yaml().parseDocument(text);
-  const root = doc.contents;
+  const root = yaml().parseDocument(text).contents;
   const node = isMap(root) ? root.get(job, true) : undefined;
   if (!isMap(root) || !isMap(node)) return { none: `.gitlab-ci.yml has no job ${job}` };
   const lists: Record<'before_script' | 'script' | 'after_script', string[]> = { before_script: [], script: [], after_script: [] };
   for (const key of ['before_script', 'script', 'after_script'] as const) {
-    const list = key === 'after_script' ? gitlabAfterScript(root, node as YAMLMap) : gitlabJobList(root, node as YAMLMap, key);
+    const list = key === 'after_script' ? gitlabAfterScript(root, node) : gitlabJobList(root, node, key);
     if (list.unknown) return { none: `job ${job} ${list.unknown}` };
     lists[key] = list.items.map((i) => String(i.node.value));
   }
-  const vars = gitlabVariables(root, node as YAMLMap);
+  const vars = gitlabVariables(root, node);
   if ('unknown' in vars) return { none: `job ${job} ${vars.unknown}` };
   if ([...Object.values(vars.vars), ...lists.before_script, ...lists.script, ...lists.after_script].some((v) => SECRET.test(v))) {
     return { none: `job ${job} uses a CI secret, which only GitLab gives` };
