@@ -2,11 +2,11 @@
  * A Jenkinsfile's pipeline as the processes a Jenkins agent would start, read by the same
  * reader as analysis (src/analyze/hosts/jenkinsfile.ts): each `sh` step, and the `docker build`
  * a `docker.build(…)` call runs, as `sh -xe -c TEXT` (what Jenkins runs a step's script with;
- * one starting with a `#!` line naming sh, bash or dash runs with that shell and option word) in
+ * one starting with a `#!` line naming sh, bash or dash, by its path or through `env`, runs with that shell and option word) in
  * its `dir()`, with the static `environment {}` / `withEnv` values. What only Jenkins can give
  * (a Groovy `${…}` interpolation, a step that is not followed) makes it one that cannot run here.
  */
-import { readJenkinsfile, SHELL_SHEBANG } from '../analyze/hosts/jenkinsfile.js';
+import { readJenkinsfile, shebangShell } from '../analyze/hosts/jenkinsfile.js';
 import type { EntryStep } from './entry.js';
 
 /** The steps of sequence `job` (a name from the reading's entries) of the Jenkinsfile `text`. */
@@ -34,7 +34,7 @@ export function jenkinsSteps(file: string, text: string, job: string): EntryStep
  */
 export function shellOf(script: string): string[] {
   if (!script.startsWith('#!')) return ['sh', '-xe', '-c', script];
-  const line = SHELL_SHEBANG.exec(script.split('\n', 1)[0]!);
-  if (!line) throw new Error(`internal error: a Jenkins sh step read with the interpreter line ${script.split('\n', 1)[0]}`);
-  return [line[1]!, ...(line[2] === undefined ? [] : [line[2]]), '-c', script];
+  const shell = shebangShell(script.split('\n', 1)[0]!);
+  if (!shell) throw new Error(`internal error: a Jenkins sh step read with the interpreter line ${script.split('\n', 1)[0]}`);
+  return [...shell.argv, '-c', script];
 }

@@ -207,6 +207,11 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(jenkins('  #!/bin/bash'))).toEqual([]);
     // A path that only ends in "sh" names another interpreter: the step is not followed.
     expect(planFiles(jenkins('#!/opt/fish-sh')).setups).toHaveLength(0);
+    // `env` finding the shell on the PATH is read as that shell, without -e; `env` given `bash -e`
+    // as one name (what the kernel passes) finds no program: not followed.
+    expect(codes(jenkins('#!/usr/bin/env bash'))).toEqual(['BUILD_AT_RUN_TIME']);
+    expect(planFiles(jenkins('#!/usr/bin/env bash -e')).setups).toHaveLength(0);
+    expect(planFiles(jenkins('#!/usr/bin/env fish')).setups).toHaveLength(0);
   });
 
   it('still refuses an Azure Pipelines script step and a Travis script phase, which go on after a failing command', () => {

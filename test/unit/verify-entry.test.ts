@@ -111,6 +111,7 @@ describe('CI jobs as steps', () => {
     expect(shellOf('docker build .\n')).toEqual(['sh', '-xe', '-c', 'docker build .\n']);
     expect(shellOf('#!/bin/bash\nset -o pipefail\n')).toEqual(['/bin/bash', '-c', '#!/bin/bash\nset -o pipefail\n']);
     expect(shellOf('#!/bin/sh -e -x\ntrue\n')).toEqual(['/bin/sh', '-e -x', '-c', '#!/bin/sh -e -x\ntrue\n']);
+    expect(shellOf('#!/usr/bin/env bash\ntrue\n')).toEqual(['/usr/bin/env', 'bash', '-c', '#!/usr/bin/env bash\ntrue\n']);
     // Not an interpreter line: Jenkins checks the script's first two characters only.
     expect(shellOf('\n#!/bin/bash\ntrue\n')[1]).toBe('-xe');
   });

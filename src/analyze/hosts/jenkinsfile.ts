@@ -30,10 +30,25 @@ import { revivable } from '../../model/revivable.js';
  * kernel passes all that follows the path as one word, so `-e -x` is one word, not two options).
  * Group 1 is the shell, group 2 the argument.
  */
-export const SHELL_SHEBANG = /^#![ \t]*(\/\S*\/(?:sh|bash|dash))(?:[ \t]+(\S(?:.*\S)?))?[ \t]*$/;
+const PATH_SHEBANG = /^#![ \t]*(\/\S*\/(?:sh|bash|dash))(?:[ \t]+(\S(?:.*\S)?))?[ \t]*$/;
 
-/** Whether a `#!` line's argument is options with `e` (`-e`, `-xe`): the shell stops at the first failure. */
-const errexitShebang = (line: string) => /^-[uvx]*e[uvx]*$/.test(SHELL_SHEBANG.exec(line)?.[2] ?? '');
+/**
+ * `#!/usr/bin/env bash`: `env` finds the shell on the PATH. Only the one word: the kernel hands
+ * `bash -e` to `env` as one name, which names no program (the step fails), so that is not read.
+ */
+const ENV_SHEBANG = /^#![ \t]*(\/\S*\/env)[ \t]+(sh|bash|dash)[ \t]*$/;
+
+/**
+ * The shell a `#!` line runs a Jenkins sh step with, as the start of its command line (the
+ * script's text follows as `-c TEXT`), and whether it stops at the first failure (an option word
+ * with `e`: `-e`, `-xe`); null for a line naming another interpreter.
+ */
+export function shebangShell(line: string): { argv: string[]; errexit: boolean } | null {
+  const byPath = PATH_SHEBANG.exec(line);
+  if (byPath) return { argv: [byPath[1]!, ...(byPath[2] === undefined ? [] : [byPath[2]])], errexit: /^-[uvx]*e[uvx]*$/.test(byPath[2] ?? '') };
+  const byEnv = ENV_SHEBANG.exec(line);
+  return byEnv ? { argv: [byEnv[1]!, byEnv[2]!], errexit: false } : null;
+}
 
 /** Shell text written into a Groovy string with this quote (a function that can cross threads: model/revivable.ts). */
 const groovyEncode = revivable('jenkinsfile.encode', (quote: Quote) => (s: string) => encodeGroovyString(quote, s));
@@ -339,15 +354,15 @@ class Reader {
     }
     const decoded = script ? this.decode(script) : null;
     if (!decoded) return this.unread(ctx, n, 'the text of this `sh` step cannot be decoded exactly (a computed string, or an escape the tool does not read)');
-    const shebang = decoded.value.startsWith('#!') ? decoded.value.split('\n', 1)[0]! : null;
-    if (shebang !== null && !SHELL_SHEBANG.test(shebang)) return this.unread(ctx, n, 'this `sh` step names another interpreter');
+    const shebang = decoded.value.startsWith('#!') ? shebangShell(decoded.value.split('\n', 1)[0]!) : null;
+    if (shebang === null && decoded.value.startsWith('#!')) return this.unread(ctx, n, 'this `sh` step names another interpreter');
     const quote = decoded.quote;
     this.add(ctx, n, decoded, {
       // Without a `#!` line Jenkins runs the text with `sh -xe`: a failing command stops the
       // step, and so the pipeline. A `#!` line picks the shell and its options instead, only as
       // the text's first two characters (`sh '''\n#!/bin/bash` runs with `sh -xe`, the line a
       // comment): one option word with `e` (`#!/bin/sh -e`, `#!/bin/bash -xe`) stops it as surely.
-      ...(shebang === null || errexitShebang(shebang) ? { errexit: true } : {}),
+      ...(shebang === null || shebang.errexit ? { errexit: true } : {}),
       shell: decoded.value,
       toFile: decoded.toFile,
       encode: groovyEncode(quote),

@@ -90,6 +90,7 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'export-jenkins-sh-step': (dir, env) => runJenkinsfile(dir, env),
   'export-jenkins-sh-env': (dir, env) => runJenkinsfile(dir, env),
   'jenkins-shebang-errexit': (dir, env) => runJenkinsfile(dir, env),
+  'jenkins-env-bash': (dir, env) => runJenkinsfile(dir, env),
   'export-azure-publish': (dir, env) => runAzureSteps(dir, env),
   'export-bitbucket-artifacts': (dir, env) => runBitbucketDefault(dir, env),
   'export-travis-before-deploy': (dir, env) => runTravis(dir, env),
