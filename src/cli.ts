@@ -34,7 +34,7 @@ import { groupDigits } from './review/digits.js';
 import { applyCommand, buildPatch, patchBase } from './review/patch.js';
 import { sarifLog } from './review/sarif.js';
 import { writeJson } from './review/json-stream.js';
-import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, summary, summaryTable, type SetupOutcome } from './review/report.js';
+import { describeSetup, formatDiagnostic, jsonReport, renderDiffs, setupHeader, stoppedSummary, summary, summaryTable, type SetupOutcome } from './review/report.js';
 import { printable, printableName } from './review/printable.js';
 import { checkAdvice } from './review/check-advice.js';
 
@@ -139,6 +139,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const diagnostics = recovered.flatMap((r) => r.diagnostics.map((d) => ({ run: { display: r.root }, d })));
       writeJson(jsonReport([], [], diagnostics, { version: readVersion(), mode, applied: false, interrupted: recovered }), (text) => io.stdout.write(text));
       io.stdout.write('\n');
+    }
+    // --summary its table: why nothing was planned in each root.
+    if (opts.summary && !opts.json && !opts.sarif) {
+      const waiting = new Set([...interrupted].filter((r) => !blockedRoots.has(r)));
+      io.stdout.write(`${stoppedSummary(opts.paths, waiting, blockedRoots, c)}\n`);
     }
     // So does --format sarif: a log whose run says it stopped, with what was found.
     if (opts.sarif) {

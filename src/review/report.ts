@@ -88,6 +88,20 @@ export function summaryTable(roots: RootRun[], outcomes: SetupOutcome[], changes
   return out.join('\n');
 }
 
+/**
+ * `--summary` when the run stops before planning (an earlier run's journal to settle first): a
+ * row per root saying why nothing was planned there, and the summary line. `blocked`: roots whose
+ * interrupted run needs the user; `waiting`: those a writing run completes first.
+ */
+export function stoppedSummary(roots: readonly string[], waiting: ReadonlySet<string>, blocked: ReadonlySet<string>, c: Colors): string {
+  const state = (r: string) => (blocked.has(r) ? 'interrupted run: settle it by hand (see the hint above)' : waiting.has(r) ? 'interrupted run: complete it with --yes' : 'not planned');
+  const rows = roots.map((r) => [printableName(r), state(r)]);
+  const width = Math.max('root'.length, ...rows.map((r) => r[0]!.length));
+  const line = (cells: string[]) => `  ${cells[0]!.padEnd(width)}  ${cells[1]}`;
+  const stopped = roots.filter((r) => blocked.has(r) || waiting.has(r)).length;
+  return [c.bold(line(['root', 'state'])), ...rows.map(line), `${c.bold('Summary:')} nothing planned; ${stopped} root(s) with an interrupted run to settle first`].join('\n');
+}
+
 /** A diagnostic as the report gives it: paths as the user wrote the root. */
 export interface JsonDiagnostic {
   code: string;

@@ -152,4 +152,14 @@ describe('--summary', () => {
     expect(dry.stdout).toMatch(/total .* 6\n/);
     expect(check.stdout).toBe(dry.stdout);
   });
+
+  it('says per root why nothing was planned when an interrupted run stops the batch', () => {
+    const dir = twoServices();
+    fs.writeFileSync(path.join(dir, 'worker', JOURNAL_NAME), '{"tool": "multistage-codemod", "vers');
+    for (const mode of ['--dry-run', '--check']) {
+      const r = runCli(['api', 'worker', mode, '--summary'], dir);
+      expect(r.code, mode).toBe(3);
+      expect(r.stdout, mode).toBe(['  root    state', '  api     not planned', '  worker  interrupted run: settle it by hand (see the hint above)', 'Summary: nothing planned; 1 root(s) with an interrupted run to settle first', ''].join('\n'));
+    }
+  });
 });
