@@ -33,6 +33,7 @@ import { inlineCommands } from './script-runs.js';
 import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
+import { SOURCING, sourcedFile } from './sourced-files.js';
 
 const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
 const at = (cmd: ScriptCommand) => `\`${shown(cmd)}\` (${cmd.file}:${cmd.line})`;
@@ -49,18 +50,23 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   if (named || inv) return named;
   const fn = functionBody(cmd, script, seen);
   if (fn) return fn.body.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, script, fn.seen), `, in the function ${fn.name}, which ${at(cmd)} calls`), null);
-  const sourced = cmd.words[0]?.value === '.' || cmd.words[0]?.value === 'source';
-  const file = sourced ? sourcedPath(cmd) : cmd.cwd === null ? null : calledPath(cmd);
+  if (SOURCING.has(cmd.words[0]?.value ?? '')) {
+    const sourced = sourcedFile(cmd, fs);
+    if (sourced === null || 'unknown' in sourced) return { artifacts: [...artifacts], why: `${at(cmd)} sources ${sourced ? sourced.unknown : 'a file'}; it may use it` };
+    const { rel, script: callee } = sourced;
+    if (rel === cmd.file || seen.has(rel)) return null;
+    return callee.commands.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, callee, new Set([...seen, rel])), `, in ${rel}, which ${at(cmd)} sources`), null);
+  }
+  const file = cmd.cwd === null ? null : calledPath(cmd);
   if (file !== null) {
     const rel = resolveRel(cmd.cwd!, file);
     if (rel === cmd.file || seen.has(rel)) return null;
-    const callee = shellScript(rel, cmd, fs, sourced);
-    if (callee) return callee.commands.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, callee, new Set([...seen, rel])), `, in ${rel}, which ${at(cmd)} ${sourced ? 'sources' : 'runs'}`), null);
+    const callee = shellScript(rel, cmd, fs);
+    if (callee) return callee.commands.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, callee, new Set([...seen, rel])), `, in ${rel}, which ${at(cmd)} runs`), null);
   }
   // `sh -c 'docker rm relay-x'`: a shell text written out in full runs its commands, each checked as the script's own.
-  const inline = sourced ? [] : inlineCommands(cmd);
+  const inline = inlineCommands(cmd);
   if (inline.length > 0) return inline.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, null, seen), `, in the shell text ${at(cmd)} runs`), null);
-  if (sourced) return { artifacts: [...artifacts], why: `${at(cmd)} sources ${cmd.words[1] ? (file === null ? `${cmd.words[1].raw}, a file only known at run time` : `${resolveRel(cmd.cwd!, file)}, which cannot be read as a shell script`) : 'a file'}, which may use it` };
   return unmodelledUse(cmd, artifacts);
 }
 
@@ -92,21 +98,16 @@ function functionBody(cmd: ScriptCommand, script: ScriptFile | null, seen: Reado
   return { name, body: script.commands.filter((c) => c !== cmd && c.branches?.some((b) => b.id === id)), seen: new Set([...seen, key]) };
 }
 
-/** The file `. FILE` / `source FILE` reads, as written (null: only known at run time). */
-function sourcedPath(cmd: ScriptCommand): string | null {
-  const v = cmd.words[1]?.value ?? null;
-  return v === null || cmd.cwd === null || v.startsWith('/') || v.startsWith('~') ? null : v;
-}
-
 /**
  * The callee read as a shell script starting in the caller's folder, or null when it cannot be
  * (missing, unparsable, or a program in another language: `#!/usr/bin/env python3`). A file
- * sourced or named after `sh` is read by the shell whatever its first line says.
+ * named after `sh` is read by the shell whatever its first line says (a sourced one too:
+ * ./sourced-files.ts).
  */
-export function shellScript(rel: string, cmd: ScriptCommand, fs: RepoFs, sourced: boolean): ScriptFile | null {
+export function shellScript(rel: string, cmd: ScriptCommand, fs: RepoFs): ScriptFile | null {
   const text = fs.readText(rel);
   if (text === null) return null;
-  const explicit = sourced || (cmd.words[0]?.value !== undefined && SHELLS.has(path.basename(cmd.words[0]!.value ?? '')));
+  const explicit = (cmd.words[0]?.value !== undefined && SHELLS.has(path.basename(cmd.words[0]!.value ?? '')));
   if (!explicit && text.startsWith('#!') && !SHELLS.has(interpreter(text))) return null;
   return parseShell(rel, text, { cwd: cmd.cwd }).script;
 }

@@ -12,6 +12,8 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { aliasesOff } from './alias-expansion.js';
+import type { RepoFs } from '../model/fs.js';
+import { sourcedFiles } from './sourced-files.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
 function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, ScriptCommand> {
@@ -26,13 +28,22 @@ function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, Scri
   return names;
 }
 
-/** COMMAND_SHADOWED for each program of the setup's own steps that the script redefines. */
-export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCommand[], setup: Setup): Diagnostic[] {
+/**
+ * COMMAND_SHADOWED for each program of the setup's own steps that the script redefines, or a
+ * file it sources does (`. ./env.sh` defining `docker() { … }`: it stays defined after the
+ * sourcing, and the tool does not edit the sourced file).
+ */
+export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCommand[], setup: Setup, fs: RepoFs): Diagnostic[] {
   // Shell scripts record the functions they define (src/analyze/shell/statements.ts), scripts
   // embedded in other files (CI steps, Make recipes) those of any snippet (../analyze/embedded.ts).
   const own = script as { functions?: ReadonlyMap<string, string>; definedFunctions?: ReadonlySet<string> };
-  const functions = new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]);
-  const aliases = aliasNames(sequence);
+  const functions = new Map<string, string>([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])].map((n) => [n, 'a function the script defines']));
+  const aliases = new Map([...aliasNames(sequence)].map(([n, cmd]) => [n, { cmd, by: 'the script defines' }]));
+  for (const f of sourcedFiles(sequence, fs)) {
+    const by = `${f.rel} defines (sourced at ${f.by.file}:${f.by.line})`;
+    for (const n of f.script.functions?.keys() ?? []) if (!functions.has(n)) functions.set(n, `a function ${by}`);
+    for (const [n, cmd] of aliasNames(f.script.commands)) if (!aliases.has(n)) aliases.set(n, { cmd, by });
+  }
   if (functions.size === 0 && aliases.size === 0) return [];
   const steps = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : []), ...setup.cleanup, ...setup.builderTagUsers];
   const out: Diagnostic[] = [];
@@ -40,14 +51,17 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   const aliasesIdle = aliases.size > 0 && aliasesOff(script, sequence);
   const held: Diagnostic[] = [];
   const seen = new Set<string>();
+  const aliasAt = (a: { cmd: ScriptCommand; by: string }) => (a.cmd.file === script.file ? `line ${a.cmd.line}` : `${a.cmd.file}:${a.cmd.line}`);
   for (const cmd of steps) {
     const prog = cmd.words[0]?.value;
     if (prog == null || seen.has(prog)) continue;
-    const how = functions.has(prog) ? 'a function' : aliases.has(prog) ? `an alias (line ${aliases.get(prog)!.line})` : aliases.has(null) ? `possibly an alias (line ${aliases.get(null)!.line} defines one by a name only known at run time)` : null;
+    const alias = aliases.get(prog);
+    const unnamed = aliases.get(null);
+    const how = functions.has(prog) ? functions.get(prog)! : alias ? `an alias (${aliasAt(alias)}) ${alias.by}` : unnamed ? `possibly an alias (${aliasAt(unnamed)} defines one by a name only known at run time)` : null;
     if (how === null) continue;
     seen.add(prog);
-    (how !== 'a function' && aliasesIdle ? held : out).push(
-      diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is ${how} the script defines, so \`${cmd.words.map((w) => w.raw).join(' ')}\` runs that instead of the program the tool reads; removing or rewriting the call would drop whatever it does besides`, {
+    (!functions.has(prog) && aliasesIdle ? held : out).push(
+      diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is ${how}, so \`${cmd.words.map((w) => w.raw).join(' ')}\` runs that instead of the program the tool reads; removing or rewriting the call would drop whatever it does besides`, {
         file: cmd.file,
         line: cmd.line,
         setup: setup.id,

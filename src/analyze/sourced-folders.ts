@@ -9,22 +9,16 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import { parseShell } from './shell.js';
+import { sourcedFile } from './sourced-files.js';
 
 /** Why sourcing `cmd` may leave the shell in another folder, or null when it provably does not. */
 function movesFolder(cmd: ScriptCommand, fs: RepoFs): string | null {
-  const word = cmd.words[1];
-  if (!word) return null;
-  if (word.value === null || cmd.cwd === null) return `it sources ${word.raw}, a file only known at run time, which may change folder`;
-  const rel = word.value.startsWith('/') || word.value.startsWith('~') ? null : resolveRel(cmd.cwd, word.value);
-  const text = rel === null ? null : fs.readText(rel);
-  if (rel === null || text === null) return `it sources ${word.value}, which the tool cannot read (outside the repository or missing), and which may change folder`;
-  const read = parseShell(rel, text, { cwd: cmd.cwd }).script;
-  if (read === null) return `it sources ${rel}, which cannot be read as a shell script, and which may change folder`;
-  if (read.final.cwd !== cmd.cwd) return `${rel}, which it sources, ends in ${read.final.cwd === null ? 'a folder only known at run time' : `another folder (${read.final.cwd || '.'})`}`;
+  const read = sourcedFile(cmd, fs);
+  if (read === null) return null;
+  if ('unknown' in read) return `it sources ${read.unknown}; what it runs may change folder`;
+  if (read.script.final.cwd !== cmd.cwd) return `${read.rel}, which it sources, ends in ${read.script.final.cwd === null ? 'a folder only known at run time' : `another folder (${read.script.final.cwd || '.'})`}`;
   return null;
 }
 

@@ -34,7 +34,7 @@ export function calleeEffect(cmd: ScriptCommand, fs: RepoFs, seen: ReadonlySet<s
   if (file === null) return null;
   const rel = resolveRel(cmd.cwd, file);
   if (rel === cmd.file || seen.has(rel)) return null;
-  const callee = shellScript(rel, cmd, fs, false);
+  const callee = shellScript(rel, cmd, fs);
   if (!callee) return null;
   const effect: HostEffect = { program: cmd.words[0]?.value ?? null, at: 0, reads: [], writes: [], mayTouch: [], known: true };
   const steps: CalleeStep[] = [];

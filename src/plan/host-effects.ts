@@ -29,6 +29,7 @@ import { failureIgnored } from './failure-ignored.js';
 import { removedOutputUses } from './removed-outputs.js';
 import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
+import { SOURCING, sourcedFiles } from '../analyze/sourced-files.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -76,6 +77,31 @@ export function checkHostEffects(
     out.notes.push(`\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${why}, so it goes`);
   };
   const dockerfilePaths = setupDockerfiles(setup);
+  /**
+   * The commands of a file `cmd` sources (and of those it sources), function bodies and traps
+   * included: each may run later in the script's shell, and the tool does not edit that file, so
+   * one that uses a container, variable or builder image the migration removes refuses the
+   * setup, even one that only removed it (it would now fail).
+   */
+  const checkSourced = (cmd: ScriptCommand, phase: string) => {
+    for (const f of sourcedFiles([cmd], fs)) {
+      const via = ` (in ${f.rel}, which \`${shown(f.by)}\` at ${f.by.file}:${f.by.line} sources; the tool does not edit a sourced file)`;
+      const refuseIn: Refuse = (code, c, message, hint) => refuse(code, c, `${message}${via}`, hint);
+      const dropIn: Drop = (c, why) => refuse('REMOVED_NAME_USED', c, `\`${shown(c)}\` ${why}, and would now fail or do nothing${via}`, 'Remove that use from the sourced file (the migrated script makes no such container or image), then run the tool again.');
+      for (const c of f.script.commands) {
+        const effect = hostEffect(c);
+        if (effect.program === 'trap') {
+          checkTrap(c, effect.at, removed, refuseIn, dropIn);
+          continue;
+        }
+        const inv = innerDocker(c);
+        if (inv) checkDocker(inv, c, f.script, phase === 'before' ? 'after' : phase, setup, removed, fs, dockerfiles, false, refuseIn, dropIn);
+        else if (!checkHidden(c, effect, f.script, removed, refuseIn, dropIn, (i, inner, r) => checkDocker(i, inner, f.script, 'after', setup, removed, fs, dockerfiles, false, r, dropIn)) && usesRemovedVar(c.words, removed)) {
+          refuseIn('REMOVED_NAME_USED', c, `\`${shown(c)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use from the sourced file, then run the tool again.');
+        }
+      }
+    }
+  };
   const sequences = ('sequences' in script ? (script as EmbeddedScript).sequences : [script.commands]).filter((s) => s.includes(setup.builder.inv.cmd) && s.includes(runtime.inv.cmd));
 
   checkVolumes(setup, removed, refuse);
@@ -90,6 +116,8 @@ export function checkHostEffects(
       const at = pos.get(cmd)!;
       const phase = at < firstExtraction ? 'before' : at < runtimeAt ? 'window' : 'after';
       const outer = hostEffect(cmd);
+      // A file sourced here stays in the shell: its traps and functions may use what goes.
+      if (SOURCING.has(cmd.words[0]?.value ?? '')) checkSourced(cmd, phase);
       // References to what the migration removes: containers, their ids, the builder tag.
       if (outer.program === 'trap') {
         checkTrap(cmd, outer.at, removed, refuse, drop);
@@ -356,7 +384,11 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
     refuse('REMOVED_NAME_USED', cmd, `the trap body of \`${shown(cmd)}\` cannot be read`, hint);
     return;
   }
-  const touches = inner.commands.filter((c) => usesRemovedVar(c.words, removed) || (dockerInvocation(c)?.operands ?? []).some((o) => removedContainer(o.word, removed)));
+  // Any docker verb naming it: `docker rm`, and `docker logs x`, `docker inspect x`, read as the model's other verbs.
+  const touches = inner.commands.filter((c) => {
+    const inv = innerDocker(c);
+    return usesRemovedVar(c.words, removed) || (inv !== null && dockerWords(inv).some((w) => removedContainer(w, removed)));
+  });
   if (touches.length === 0) return;
   const cleanupOnly = (c: ScriptCommand) => {
     const inv = dockerInvocation(c);
@@ -365,7 +397,7 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   };
   const noop = (c: ScriptCommand) => c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':');
   if (inner.commands.some(cleanupOnly) && inner.commands.every((c) => cleanupOnly(c) || noop(c))) drop(cmd, 'only removed a container the migration no longer makes');
-  else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` removes a container the migration no longer makes, together with other work`, hint);
+  else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
 }
 
 /**

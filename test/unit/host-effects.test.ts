@@ -75,6 +75,32 @@ describe('host effects: references to what the migration removes (item 2)', () =
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\ntrap 'echo done' EXIT\n${RUN}\n`);
   });
 
+  it('a trap reading the removed container by another verb (`docker logs x`) refuses', () => {
+    const d = refused(repo(['trap \'docker logs x > build.log 2>&1\' EXIT', BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN]), 'REMOVED_NAME_USED', 3);
+    expect(d.message).toContain('for more than removing it');
+  });
+
+  describe('a file the script sources stays in its shell, and the tool does not edit it', () => {
+    const sourcing = (lib: string, lines: string[]) => repo(['. ./lib.sh', ...lines], { 'lib.sh': lib });
+    it('its function removing the removed container refuses, at its line there, even where the script\'s own would go', () => {
+      const d = refused(sourcing('log() { echo "$*"; }\ndrop() {\n  docker rm x\n}\n', [BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN, 'drop']), 'REMOVED_NAME_USED', 3);
+      expect(d.file).toBe('lib.sh');
+      expect(d.message).toContain('in lib.sh, which `. ./lib.sh` at build.sh:3 sources');
+      migrates(repo(['drop() {', '  docker rm x', '}', BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN, 'drop']));
+    });
+    it('its trap on the removed container refuses; its use of a removed id refuses', () => {
+      refused(sourcing("trap 'docker rm -f x' EXIT\n", [BUILD, ...EXTRACT, RUN]), 'REMOVED_NAME_USED', 1);
+      refused(sourcing('show() { echo "built from $id"; }\n', [BUILD, 'id=$(docker create app:build)', 'docker cp "$id":/out/app ./app', 'docker rm "$id"', RUN, 'show']), 'REMOVED_NAME_USED', 1);
+    });
+    it('its function or alias named like a program the setup runs refuses (COMMAND_SHADOWED); other helpers and settings do not', () => {
+      const d = refused(sourcing('docker() { command docker "$@"; }\n', [BUILD, ...EXTRACT, RUN]), 'COMMAND_SHADOWED', 4);
+      expect(d.message).toContain('a function lib.sh defines (sourced at build.sh:3)');
+      refused(sourcing("alias docker='docker --log-level=debug'\n", [BUILD, ...EXTRACT, RUN]), 'COMMAND_SHADOWED', 4);
+      const { out } = migrates(sourcing('export REGISTRY=registry.example.com\nlog() { echo "[build] $*"; }\n', ['log start', BUILD, ...EXTRACT, RUN]));
+      expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n. ./lib.sh\nlog start\n${RUN}\n`);
+    });
+  });
+
   it('`sudo docker run` of the builder image keeps the builder build, as any program handed the tag does', () => {
     const { out, notes } = migrates(repo([BUILD, ...EXTRACT, RUN, 'sudo docker run --rm app:build go test ./...']));
     expect(out['build.sh']).toBe('#!/bin/sh\nset -eu\ndocker build --target builder -t app:build -f Dockerfile .\ndocker build -t app:latest .\nsudo docker run --rm app:build go test ./...\n');

@@ -95,7 +95,7 @@ describe('sourced files, called scripts and functions after the extraction', () 
   });
 
   it('counts a sourced file that cannot be read or whose path is only known at run time', () => {
-    expect(outcome(['. ./missing.sh']).why).toContain('sources missing.sh, which cannot be read as a shell script');
+    expect(outcome(['. ./missing.sh']).why).toContain('sources missing.sh, which the repository does not hold');
     expect(outcome(['. "$HOOKS"']).why).toContain('sources "$HOOKS", a file only known at run time');
   });
 
