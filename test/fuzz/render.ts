@@ -25,6 +25,7 @@ import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines
 import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logRedirect } from './log-features.js';
 import { afterBuilderLines, afterRuntimeLines, imageFinalTags, imageScratch, rebuildEntries, rebuildFiles, rebuildKeepsArtifact, rebuildLines, rebuildRefusal, runtimeBuildFlags, wrapEngine } from './image-features.js';
 import { setLine } from './errexit-features.js';
+import { removalLine, sourcedFile, sourcedHead, sourcedRefusal, trapLine } from './sourced-features.js';
 
 export interface RepoFile {
   path: string;
@@ -253,6 +254,8 @@ export interface Commands {
   after: string[];
   /** Where the runtime build stands in `after`. */
   runtimeAt: number;
+  /** The trap and the container's removal as written before ./sourced-features.ts moved them into the sourced file (null: not moved). */
+  moved: { trap: string | null; removal: string | null };
 }
 
 export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: string } | null = null): Commands {
@@ -284,6 +287,16 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
     builder.push(...afterBuilderLines(s, tag));
   }
   const extract: string[] = [];
+  // (the trap or the removal may live in a file the script sources: ./sourced-features.ts)
+  const moved: Commands['moved'] = { trap: null, removal: null };
+  const moveTrap = (line: string) => {
+    if (s.sourcedLib === 'trap') moved.trap = line;
+    return trapLine(s, line);
+  };
+  const moveRemoval = (line: string) => {
+    if (s.sourcedLib === 'cleanup') moved.removal = line;
+    return removalLine(s, line);
+  };
   if (l.destDir) extract.push(s.rmMkdirDest ? `rm -rf ${l.destDir} && mkdir -p ${l.destDir}` : `mkdir -p ${l.destDir}`);
   else if (l.clearOnly) extract.push(`rm -rf ${l.clearOnly}`);
   const wrap = (line: string): string => {
@@ -306,7 +319,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
     case 'create-cp':
     case 'run-name':
     case 'detached-idle': {
-      if (s.trapCleanup) extract.push(`trap 'docker rm -f ${c.replace(/"/g, '')} >/dev/null 2>&1 || true' EXIT`);
+      if (s.trapCleanup) extract.push(moveTrap(`trap 'docker rm -f ${c.replace(/"/g, '')} >/dev/null 2>&1 || true' EXIT`));
       if (s.extraction === 'create-cp') extract.push(`${ctr('create')} --name ${c} ${tag}`);
       else if (s.extraction === 'detached-idle') extract.push(builderRun(s, dollar, `-d --name ${c} `, tag, 'tail', ['-f', '/dev/null']));
       else if (s.stdinFeed !== 'none') extract.push(...fedRun(s, c, '-e CGO_ENABLED=0 ', tag, runTimeCommand(l)));
@@ -314,17 +327,17 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
       extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)), ...extraCp(c));
       if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
-      if (!s.trapCleanup) extract.push(s.extraction === 'detached-idle' ? `${ctr('rm')} -f ${c}` : `${ctr('rm')} ${c}`);
+      if (!s.trapCleanup) extract.push(moveRemoval(s.extraction === 'detached-idle' ? `${ctr('rm')} -f ${c}` : `${ctr('rm')} ${c}`));
       break;
     }
     case 'id-var': {
       extract.push(`id=$(${ctr('create')} ${tag})`);
-      if (s.trapCleanup) extract.push(`trap 'docker rm -f "$id" >/dev/null 2>&1 || true' EXIT`);
+      if (s.trapCleanup) extract.push(moveTrap(`trap 'docker rm -f "$id" >/dev/null 2>&1 || true' EXIT`));
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE "$id":${copyInTarget}`);
       const cp = `${ctr('cp')} "$id":${l.containerPath} ${cpDest}`;
       extract.push(wrap(s.guardedCp ? `[ -n "$id" ] && ${cp}` : guard(cp)), ...extraCp('"$id"'));
       if (s.inspectAfter) extract.push(`docker inspect "$id" > /dev/null`);
-      if (!s.trapCleanup) extract.push(`${ctr('rm')} -v "$id"`);
+      if (!s.trapCleanup) extract.push(moveRemoval(`${ctr('rm')} -v "$id"`));
       break;
     }
     case 'inline-create':
@@ -394,7 +407,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
   // every docker command of the pattern under the drawn wrapper (./image-features.ts)
   const wrapped = (lines: string[]) => lines.map((line) => wrapEngine(s, line));
-  return { defs, vars, builder: wrapped(builder), extract: wrapped(extract), after: wrapped(after), runtimeAt };
+  return { defs, vars, builder: wrapped(builder), extract: wrapped(extract), after: wrapped(after), runtimeAt, moved };
 }
 
 /** The command a run-time build runs in the builder container. */
@@ -441,6 +454,8 @@ export const all = (c: Commands) => [...c.builder, ...c.extract, ...c.after];
 function shellScript(s: RepoSpec, l: Layout): string {
   const head = [s.driver === 'bash' ? '#!/usr/bin/env bash' : '#!/bin/sh', ...setLine(s)];
   if (s.inScriptsDir) head.push('cd "$(dirname "$0")/.."');
+  // (a file it sources, from the repository's root: ./sourced-features.ts)
+  head.push(...sourcedHead(s));
   const c = commands(s, l, '$');
   // A second setup's commands at the end, or before the runtime build (./render-second.ts).
   const second = secondSetup(s, '$')?.lines ?? [];
@@ -523,6 +538,9 @@ export function render(spec: RepoSpec): RenderedRepo {
   } else {
     const script = s.inScriptsDir ? 'scripts/build.sh' : 'build.sh';
     files.push({ path: script, content: shellScript(s, l), mode: 0o755 });
+    const { moved } = commands(s, l, '$');
+    const lib = sourcedFile(s, moved.trap, moved.removal);
+    if (lib) files.push(lib);
     entry = { kind: 'script', script };
     if (s.hostReach === 'caller' || s.logReader === 'caller') {
       // A caller runs the build, then the binary it left behind, or reads the log it wrote (./log-features.ts).
@@ -534,7 +552,7 @@ export function render(spec: RepoSpec): RenderedRepo {
   }
   const script = entry.kind === 'script' && !caller ? (s.inScriptsDir ? 'scripts/build.sh' : 'build.sh') : null;
   const refusal = mustRefuse(s);
-  const refuse = rebuildRefusal(s) ?? sinkRefusal(s);
+  const refuse = rebuildRefusal(s) ?? sinkRefusal(s) ?? sourcedRefusal(s);
   // (the later steps of ./log-features.ts and ./image-features.ts read what the build left: before a sibling may remove it)
   const later = [...readerEntries(s), ...logEntries(s), ...rebuildEntries(s), ...laterEntries(s, script)];
   return { files, entry, finalTags, scratchPaths, later, ...(refusal ? { mustRefuse: refusal, ...(second ? { mustRefuseOne: true as const } : {}) } : {}), ...(refuse ? { refuseWith: refuse } : {}) };

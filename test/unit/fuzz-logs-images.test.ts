@@ -127,8 +127,8 @@ describe('fuzz images: how the pattern runs docker, and what else uses its image
   it('writes what it wrote before when every log and image feature is plain', () => {
     for (let seed = 100000; seed < 100040; seed++) {
       const drawn = generate(seed);
-      // (a stream sink merging the errors into the file asks a refusal of its own: test/fuzz/stream-features.ts)
-      const plain = normalize({ ...drawn, ...PLAIN_LOGS_AND_IMAGES, catSink: 'none' });
+      // (a stream sink merging the errors into the file, or a sourced file naming the container, asks a refusal of its own: test/fuzz/stream-features.ts, test/fuzz/sourced-features.ts)
+      const plain = normalize({ ...drawn, ...PLAIN_LOGS_AND_IMAGES, catSink: 'none', sourcedLib: 'none' });
       const r = render(plain);
       expect(r.files.some((f) => /build\.log|test-report|dev-image|check-log|--iidfile|:build-cache|docker save|sudo |timeout 600/.test(`${f.path}\n${f.content}`)), `seed ${seed}`).toBe(false);
       expect(r.refuseWith).toBeUndefined();
