@@ -163,6 +163,12 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
     ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${rendered(cmd)}\` is relative: docker reads it from the container's root, podman from the image's working directory, so which file was copied depends on the engine`, at(cmd, `Write the absolute path in the container (\`/${containerPath}\` if docker is what ran it), then run the tool again.`)));
     return ex;
   }
+  if (/\/\.\/+$/.test(containerPath)) {
+    // `/out/./`: docker reads it as `/out/.` (the folder's contents), podman (4.3) copies the
+    // folder itself into a destination folder that exists: what landed depends on the engine.
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${rendered(cmd)}\` ends in \`/./\`: docker copies the folder's contents, podman the folder itself when the destination folder exists, so what landed depends on the engine`, at(cmd, `Write \`${containerPath.replace(/\/+$/, '')}\` (the contents, as docker copies them) or \`${trimTrailingSlashes(containerPath.replace(/\/\.\/+$/, '')) || '/'}\` (the folder itself), then run the tool again.`)));
+    return ex;
+  }
   let hostPath = resolveRel(cmd.cwd, dst);
   const contents = /\/\.$/.test(containerPath);
   const cleanSrc = trimTrailingSlashes(containerPath.replace(/\/\.$/, '')) || '/';

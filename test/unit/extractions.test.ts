@@ -238,3 +238,14 @@ describe('a relative path in docker cp', () => {
     expect(plan.setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}:${d.line}`))).toEqual([['DYNAMIC_ARTIFACT_PATH:3']]);
   });
 });
+
+describe('a docker cp source ending in /./', () => {
+  it('is refused: docker copies the contents, podman the folder itself into an existing folder; `/.` is read', () => {
+    const files = (src: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY dist/ /usr/local/bin/\n', 'build.sh': `set -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\nmkdir -p dist\ndocker cp x:${src} dist\ndocker rm x\n${FINAL}` });
+    const plan = planFiles(files('/out/./'));
+    const errors = plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
+    expect(errors.map((d) => `${d.code}:${d.line}`)).toEqual(['DYNAMIC_ARTIFACT_PATH:5']);
+    expect(errors[0]!.hint).toContain('Write `/out/.` (the contents, as docker copies them) or `/out` (the folder itself)');
+    expect(planFiles(files('/out/.')).setups.flatMap((s) => s.diagnostics.map((d) => d.code))).not.toContain('DYNAMIC_ARTIFACT_PATH');
+  });
+});
