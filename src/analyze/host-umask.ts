@@ -4,12 +4,15 @@
  * writes that mode with `--chmod`, computed for the usual umask 022. A script that sets its
  * own umask before the runtime build (`umask 077`) makes the old file 0600 (0700 after
  * `chmod +x`), so a setup with such a mode is refused (HOST_UMASK) unless an octal `chmod`
- * after the extraction set the whole mode, which no umask changes.
+ * after the extraction set the whole mode, which no umask changes. A file the script sources
+ * (`. ./lib.sh`) runs in its shell: a `umask` there counts as the script's.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { EmbeddedScript } from './embedded.js';
 import type { Artifact, Setup } from '../model/setup.js';
+import type { RepoFs } from '../model/fs.js';
+import { SOURCING, sourcedFiles } from './sourced-files.js';
 
 /**
  * Records which artifacts' modes no longer depend on the umask after `chmod MODE` on them:
@@ -68,19 +71,26 @@ export function sameShell(script: ScriptFile, a: ScriptCommand, b: ScriptCommand
 }
 
 /** HOST_UMASK when the script sets a umask before the runtime build and a mode the migration writes depends on it. */
-export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], affected: readonly string[], script: ScriptFile): Diagnostic[] {
+export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], affected: readonly string[], script: ScriptFile, fs: RepoFs): Diagnostic[] {
+  if (affected.length === 0) return [];
+  // A file sourced here runs in this shell: a `umask` in it (or in one it sources) holds after it too.
+  const setter = (c: ScriptCommand) => (setsUmask(c) ? c : SOURCING.has(c.words[0]?.value ?? '') ? sourcedFiles([c], fs).flatMap((f) => f.script.commands.filter(setsUmask))[0] ?? null : null);
   // Only the commands after it in its own shell run with it (a GitHub step's `umask` ends with the step).
-  const set = before.find((c, k) => setsUmask(c) && before.slice(k + 1).some((l) => sameShell(script, c, l)));
-  return affected.length === 0 || !set ? [] : [umaskSet(setup, set, affected)];
+  for (const [k, c] of before.entries()) {
+    const set = setter(c);
+    if (set && before.slice(k + 1).some((l) => sameShell(script, c, l))) return [umaskSet(setup, set, affected, undefined, set === c ? undefined : c)];
+  }
+  return [];
 }
 
 /**
  * HOST_UMASK for `set`, a `umask` with an operand run before the runtime build: by the script,
- * or by a caller before it runs the script (`call`), whose shell the script inherits it from.
+ * by a file it sources (`sourcing`), or by a caller before it runs the script (`call`), whose
+ * shell the script inherits it from.
  */
-export function umaskSet(setup: Setup, set: ScriptCommand, affected: readonly string[], call?: ScriptCommand): Diagnostic {
+export function umaskSet(setup: Setup, set: ScriptCommand, affected: readonly string[], call?: ScriptCommand, sourcing?: ScriptCommand): Diagnostic {
   const words = set.words.map((w) => w.raw).join(' ');
-  const by = call ? ` before running ${setup.script} (${call.file}:${call.line}), which inherits it,` : '';
+  const by = call ? ` before running ${setup.script} (${call.file}:${call.line}), which inherits it,` : sourcing ? ` (in ${set.file}, which \`${sourcing.words.map((w) => w.raw).join(' ')}\` at ${sourcing.file}:${sourcing.line} sources)` : '';
   return diag('HOST_UMASK', 'error', `\`${words}\`${by} sets the umask the shell creates ${affected.join(', ')} with (and \`chmod\` without who and a plain \`cp\` or \`tar -x\` honour): the old file's mode follows it, while the migrated COPY would set the mode a umask of 022 gives`, {
     file: set.file,
     line: set.line,

@@ -615,7 +615,7 @@ function makeSetup(
   // Modes the host shell's umask gave: a umask set before, here or by a caller (../plan/caller-uses.ts), changes them.
   const byUmask = [...umaskModes(setup.artifacts, umaskFree, hostCopies).map((a) => a.hostPath), ...innerUmaskPaths(setup.artifacts)];
   if (byUmask.length > 0) setup.umaskModes = byUmask;
-  diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), byUmask, script));
+  diagnostics.push(...umaskDependence(setup, sequence.slice(0, runtimeIndex), byUmask, script, fs));
   checkArtifactDestinations(setup, fs, resolved);
   const conditions = stepConditions(setup, script, fs);
   if (conditions) diagnostics.push(conditions);

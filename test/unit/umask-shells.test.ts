@@ -28,6 +28,14 @@ describe('umask and the shells of CI steps', () => {
     expect(codes({ '.gitlab-ci.yml': job })).toContain('HOST_UMASK');
   });
 
+  it('counts a umask of a file the script sources (or one that file sources): it runs in the script\'s shell', () => {
+    const sourcing = (lib: Record<string, string>) => planFiles({ ...FILES, ...lib, 'build.sh': ['#!/bin/sh', 'set -e', '. ./ci/env.sh', ...EXTRACT, ''].join('\n') }).setups[0]!.diagnostics.filter((d) => d.code === 'HOST_UMASK');
+    const [d] = sourcing({ 'ci/env.sh': 'export CI_NAME=local\numask 077\n' });
+    expect([d?.file, d?.line, d?.message]).toEqual(['ci/env.sh', 2, expect.stringContaining('(in ci/env.sh, which `. ./ci/env.sh` at build.sh:3 sources)')]);
+    expect(sourcing({ 'ci/env.sh': '. ./ci/more.sh\n', 'ci/more.sh': 'umask 027\n' }).map((x) => `${x.file}:${x.line}`)).toEqual(['ci/more.sh:1']);
+    expect(sourcing({ 'ci/env.sh': 'export CI_NAME=local\n' })).toEqual([]);
+  });
+
   it('does not count a umask set after the file is made and given its mode', () => {
     expect(codes({ 'build.sh': ['#!/bin/sh', 'set -e', ...EXTRACT.slice(0, 3), 'umask 077', EXTRACT[3], ''].join('\n') })).toEqual([]);
   });
