@@ -11,6 +11,7 @@ import type { ListSpans } from '../model/list-items.js';
 import type { Branch, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
 import { parseShell, shellTrees, type ShellInit, type ShellScript } from './shell.js';
 import type { Versions } from './shell/versions.js';
+import type { PathFolder } from './shell/types.js';
 import { fileOffset, type OffsetMap } from './offset-runs.js';
 
 export interface Snippet {
@@ -150,6 +151,8 @@ export interface EmbeddedScript extends ScriptFile {
    * whether or not they share a shell: a name defined in another step counts too.
    */
   definedFunctions?: Set<string>;
+  /** The repository folders any snippet puts on PATH (./shell/types.ts ShellScript.pathFolders), at their lines of the file. */
+  pathFolders?: PathFolder[];
 }
 
 /** A Makefile as ./hosts/makefile.ts reads it. */
@@ -225,6 +228,7 @@ export function composeEmbedded(
   const perSnippet: ScriptCommand[][] = [];
   let previous: ShellScript | null = null;
   let functions: Set<string> | undefined;
+  let pathFolders: PathFolder[] | undefined;
   const trees = shellTrees(snippets.map((s) => s.shell));
   const lineOfFile = lineIndexer(text);
   for (const [n, snippet] of snippets.entries()) {
@@ -239,6 +243,7 @@ export function composeEmbedded(
     previous = script;
     for (const name of script?.functions?.keys() ?? []) (functions ??= new Set()).add(name);
     const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
+    for (const p of script?.pathFolders ?? []) (pathFolders ??= []).push({ folder: p.folder, line: lineOfFile(map(script!.lines.lineStart(p.line))) });
     // One word mapper per snippet, not one per command.
     const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end) });
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
@@ -271,7 +276,7 @@ export function composeEmbedded(
     perSnippet.push(mine);
   }
   const sequences = sequencesOfSnippets.map((seq) => seq.flatMap((i) => perSnippet[i] ?? []));
-  return { script: { file, kind, text, commands, parts, sequences, ...(functions ? { definedFunctions: functions } : {}) }, diagnostics };
+  return { script: { file, kind, text, commands, parts, sequences, ...(functions ? { definedFunctions: functions } : {}), ...(pathFolders ? { pathFolders } : {}) }, diagnostics };
 }
 
 function lineIndexer(text: string): (offset: number) => number {

@@ -6,7 +6,8 @@
  * call and with it whatever the function did to the artifact, so the setup is refused
  * (COMMAND_SHADOWED). A function or alias of any other name is no concern here, and so is an
  * alias bash never expands in the script (./alias-expansion.ts), unless a caller runs it with
- * another shell.
+ * another shell. So is a file of that name in a folder of the repository the script puts on PATH
+ * (`export PATH="$PWD/tools:$PATH"` with tools/docker a wrapper).
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
@@ -14,6 +15,7 @@ import type { Setup } from '../model/setup.js';
 import { aliasesOff } from './alias-expansion.js';
 import type { RepoFs } from '../model/fs.js';
 import { sourcedFiles } from './sourced-files.js';
+import type { PathFolder } from './shell/types.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
 function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, ScriptCommand> {
@@ -44,7 +46,12 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     for (const n of f.script.functions?.keys() ?? []) if (!functions.has(n)) functions.set(n, `a function ${by}`);
     for (const [n, cmd] of aliasNames(f.script.commands)) if (!aliases.has(n)) aliases.set(n, { cmd, by });
   }
-  if (functions.size === 0 && aliases.size === 0) return [];
+  // Folders of the repository put on PATH, by the script or a file it sources: a program there runs instead of the one read.
+  const onPath: { folder: string; at: string }[] = [];
+  const ownPath = (script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? [];
+  for (const p of ownPath) onPath.push({ folder: p.folder, at: `${script.file}:${p.line}` });
+  for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ folder: p.folder, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
+  if (functions.size === 0 && aliases.size === 0 && onPath.length === 0) return [];
   const steps = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : []), ...setup.cleanup, ...setup.builderTagUsers];
   const out: Diagnostic[] = [];
   // Aliases bash never expands in this script shadow nothing, unless a caller runs it otherwise.
@@ -55,6 +62,21 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   for (const cmd of steps) {
     const prog = cmd.words[0]?.value;
     if (prog == null || seen.has(prog)) continue;
+    // (a program named by a path is no PATH lookup)
+    const found = prog.includes('/') ? undefined : onPath.find((p) => fs.kind(p.folder === '' ? prog : `${p.folder}/${prog}`) === 'file');
+    if (!functions.has(prog) && found) {
+      seen.add(prog);
+      const file = found.folder === '' ? prog : `${found.folder}/${prog}`;
+      out.push(
+        diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is found first in ${found.folder === '' ? 'the repository\'s root' : `${found.folder}/`}, which PATH holds (${found.at}): ${file} runs instead of the program the tool reads, so \`${cmd.words.map((w) => w.raw).join(' ')}\` may do more than it reads, and removing or rewriting the call would drop it`, {
+          file: cmd.file,
+          line: cmd.line,
+          setup: setup.id,
+          hint: `Call the program by its own path, or keep ${file} off PATH for these steps, then run the tool again; or migrate by hand.`,
+        }),
+      );
+      continue;
+    }
     const alias = aliases.get(prog);
     const unnamed = aliases.get(null);
     const how = functions.has(prog) ? functions.get(prog)! : alias ? `an alias (${aliasAt(alias)}) ${alias.by}` : unnamed ? `possibly an alias (${aliasAt(unnamed)} defines one by a name only known at run time)` : null;

@@ -80,6 +80,30 @@ describe('host effects: references to what the migration removes (item 2)', () =
     expect(d.message).toContain('for more than removing it');
   });
 
+  describe('a folder of the repository the script puts on PATH', () => {
+    const WRAPPER = '#!/bin/sh\necho "$*" >> docker-calls.log\nexec /usr/bin/docker "$@"\n';
+    it('holding a file named like a program the setup runs refuses (COMMAND_SHADOWED): that file runs instead', () => {
+      const d = refused(repo(['export PATH="$PWD/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+      expect(d.message).toContain('`docker` is found first in tools/, which PATH holds (build.sh:3): tools/docker runs instead');
+      refused(repo(['PATH=./tools:$PATH', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+      refused(repo(['export PATH=$(pwd)/tools:$PATH', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+    });
+    it('put there by a file the script sources, or by a CI step before the docker commands, refuses too', () => {
+      const d = refused(repo(['. ./ci/env.sh', BUILD, ...EXTRACT, RUN], { 'ci/env.sh': 'export PATH="$PWD/ci/bin:$PATH"\n', 'ci/bin/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+      expect(d.message).toContain('(ci/env.sh:1, sourced at build.sh:3)');
+      const steps = [BUILD, ...EXTRACT, RUN].map((l) => `          ${l}\n`).join('');
+      const workflow = `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          export PATH="$PWD/tools:$PATH"\n${steps}`;
+      const plan = planFiles({ ...repo([]), 'build.sh': '', '.github/workflows/image.yml': workflow, 'tools/docker': WRAPPER });
+      const shadow = plan.setups.flatMap((x) => x.diagnostics).find((x) => x.code === 'COMMAND_SHADOWED');
+      expect(shadow?.message).toContain('which PATH holds (.github/workflows/image.yml:7)');
+    });
+    it('after the PATH the shell started with, or holding no such file, changes nothing', () => {
+      migrates(repo(['export PATH="$PATH:$PWD/tools"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }));
+      migrates(repo(['export PATH="$PWD/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/lint': '#!/bin/sh\n' }));
+      migrates(repo(['export PATH="$HOME/.local/bin:/opt/docker/bin:$PATH"', BUILD, ...EXTRACT, RUN]));
+    });
+  });
+
   describe('a file the script sources stays in its shell, and the tool does not edit it', () => {
     const sourcing = (lib: string, lines: string[]) => repo(['. ./lib.sh', ...lines], { 'lib.sh': lib });
     it('its function removing the removed container refuses, at its line there, even where the script\'s own would go', () => {

@@ -8,6 +8,7 @@ import { src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 import { shellFileRead } from './commands.js';
 import { havoc, versionOf } from './versions.js';
+import { resolveRel } from '../../model/paths.js';
 
 /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
 export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
@@ -33,6 +34,7 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     [w.currentUnit, w.currentCtx] = [saved, savedCtx];
     const append = a.children.some((c) => !c.isNamed && c.type === '+=');
     const unsure = uncertain || append || value?.type === 'array';
+    notePath(w, name, word?.symbol ?? v, scope, a);
     setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
     if (scope.versions.allExport) scope.versions.exported.add(name);
   }
@@ -50,10 +52,33 @@ export function prefixAssignments(w: ShellWalk, cmd: TsNode, scope: Scope): Map<
   for (const c of cmd.children) {
     if (c.type !== 'variable_assignment') continue;
     const { name, value } = assignment(w, c);
-    const v = value ? evalWord(w, value, scope).value : '';
+    const word = value ? evalWord(w, value, scope) : null;
+    const v = word ? word.value : '';
+    notePath(w, name, word?.symbol ?? v, scope, c);
     env.set(name, isFolderValue(v) ? null : v);
   }
   return env;
+}
+
+/**
+ * A PATH assignment's folders of the repository (`"$PWD/tools:$PATH"`, `./bin:$PATH`), recorded
+ * on the script: each entry of the value as the walk spells it, `${PWD}` (also `$(pwd)`) read as
+ * the shell's folder, a relative entry from it. An absolute entry, one under another variable
+ * (`$HOME/.local/bin`, `$(go env GOPATH)/bin`) or outside the repository names no folder the
+ * tool reads, and the PATH the shell started with (`$PATH`) none the script added; a folder after
+ * it (`$PATH:./tools`) is searched after the machine's own, which hold the programs the steps run.
+ */
+function notePath(w: ShellWalk, name: string, symbol: string | null, scope: Scope, node: TsNode): void {
+  if (name !== 'PATH' || symbol === null || scope.cwd === null) return;
+  for (const entry of symbol.split(':')) {
+    // (after the PATH it started with: a program the machine has is found there first)
+    if (entry === '${PATH}') break;
+    const rest = entry.startsWith('${PWD}') ? `.${entry.slice('${PWD}'.length)}` : entry;
+    if (rest === '' || rest.includes('$') || rest.startsWith('/') || rest.startsWith('~')) continue;
+    const folder = resolveRel(scope.cwd, rest);
+    if (folder === '..' || folder.startsWith('../')) continue;
+    (w.script.pathFolders ??= []).push({ folder, line: w.lines.lineOf(node.startIndex) });
+  }
 }
 
 /** The name and value node of a `variable_assignment` (`NAME=value`; no value for `NAME=`). */
@@ -89,6 +114,7 @@ export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx, 
       [w.currentUnit, w.currentCtx] = [saved, savedCtx];
       const v = folder ?? (word ? word.value : '');
       const unsure = uncertain || value?.type === 'array';
+      notePath(w, name, word?.symbol ?? v, scope, a);
       setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
       if (exports) scope.versions.exported.add(name);
     } else if (a.type === 'variable_name') {

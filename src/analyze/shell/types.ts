@@ -48,6 +48,14 @@ export interface ShellScript extends ScriptFile {
   final: { vars: ReadonlyMap<string, string | null>; cwd: string | null; versions: Versions };
   /** The functions the script defines: each name, and the branch id its body's commands carry (last definition wins). */
   functions?: Map<string, string>;
+  /** Folders of the repository an assignment puts on PATH (`export PATH="$PWD/tools:$PATH"`), each with its line: a program there runs instead of the one the tool reads. */
+  pathFolders?: PathFolder[];
+}
+
+/** A folder of the repository on PATH ('' the root), and the line of the assignment putting it there. */
+export interface PathFolder {
+  folder: string;
+  line: number;
 }
 
 export interface ShellParseResult {
