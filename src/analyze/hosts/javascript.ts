@@ -136,7 +136,11 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   let mentionsDocker = false;
   const nameOf = (callee: any): string | null => (callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null);
   const cwdOf = (opts: any): string | null => {
-    const prop = opts?.type === 'ObjectExpression' ? opts.properties.find((x: any) => x.key?.name === 'cwd' || x.key?.value === 'cwd') : null;
+    if (opts === undefined || opts === null) return base;
+    // Options that are no object literal (`const opts = { cwd: 'deploy' }` passed by name), or one
+    // with a spread or computed key, may hold a `cwd` the reader does not see: the folder is unknown.
+    if (opts.type !== 'ObjectExpression' || opts.properties.some((x: any) => x.type !== 'ObjectProperty' || x.computed)) return null;
+    const prop = opts.properties.find((x: any) => x.key?.name === 'cwd' || x.key?.value === 'cwd');
     if (!prop) return base;
     return prop.value.type === 'StringLiteral' ? path.normalize(path.join(base || '.', prop.value.value)).replace(/^\.$/, '') : null;
   };
