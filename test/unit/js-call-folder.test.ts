@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseJavaScript } from '../../src/analyze/hosts/javascript.js';
 
-/** Each call's folder, in the order the calls run ('' the package's folder, null unknown). */
-const folders = (text: string) => parseJavaScript('build.js', text, '').script!.parts.map((p) => p.snippet.cwd);
+/** Each docker call's folder, in the order the calls run ('' the package's folder, null unknown). */
+const folders = (text: string) => parseJavaScript('build.js', text, '').script!.parts.filter((p) => p.snippet.shell.startsWith('docker')).map((p) => p.snippet.cwd);
 
 describe('the folder of a call', () => {
   it('is the package folder without options, and the literal cwd of an options object literal', () => {
@@ -22,5 +22,19 @@ describe('the folder of a call', () => {
       '',
     ].join('\n');
     expect(folders(text)).toEqual([null, null, null, null]);
+  });
+});
+
+describe('zx settings and cd()', () => {
+  const zx = (line: string) => ["import { $, cd } from 'zx';", 'await $`docker build -t app:build -f Dockerfile.build .`;', line, 'await $`docker cp x:/src/app ./app`;', 'await $`docker build -t app .`;', ''].join('\n');
+  it('$.cwd, $.prefix and cd() leave the folder of every command after them unknown', () => {
+    expect(folders(zx("$.cwd = 'deploy';"))).toEqual(['', null, null]);
+    expect(folders(zx("$.prefix = 'set -e; cd deploy;';"))).toEqual(['', null, null]);
+    expect(folders(zx("$['cwd'] = 'deploy';"))).toEqual(['', null, null]);
+    expect(folders(zx("cd('deploy');"))).toEqual(['', null, null]);
+  });
+
+  it('settings of what zx prints change no folder', () => {
+    expect(folders(zx('$.verbose = false;'))).toEqual(['', '', '']);
   });
 });

@@ -21,7 +21,7 @@ import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
 import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
-import { isChdir, literalArguments, pureCall, standIn } from './js-unmodelled.js';
+import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from './js-unmodelled.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -223,12 +223,17 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     const node = p.node;
     if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
     // A chdir in a function that may run at any time leaves no call's folder known.
-    if (isChdir(node.callee)) chdirAt = Math.min(chdirAt, placeOf(p).branches.some((b) => b.id.startsWith('js-fn:')) ? -1 : placeOf(p).order[0]!);
+    if (isChdir(node.callee)) folderChangedAt(p);
     const program = [standIn(node.callee, text), ...literalArguments(node)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
   let chdirAt = Infinity;
+  /** A folder change at `p`: from its place on (anywhere, in a function that may run at any time), no call's folder is known. */
+  const folderChangedAt = (p: any) => {
+    const place = placeOf(p);
+    chdirAt = Math.min(chdirAt, place.branches.some((b) => b.id.startsWith('js-fn:')) ? -1 : place.order[0]!);
+  };
   // A call of a function of the file runs its body, whose calls are judged where they stand.
   const localFunctions = new Set<string>([
     ...paths.FunctionDeclaration.map((p: any) => p.node.id?.name).filter(Boolean),
@@ -286,6 +291,10 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         return;
       }
       unmodelled(p);
+    });
+    // zx's `$.cwd = 'deploy'` / `$.prefix = 'cd deploy;'`: the `$` commands after it run elsewhere.
+    paths.AssignmentExpression.forEach((p: any) => {
+      if (isZxFolderSetting(p.node.left)) folderChangedAt(p);
     });
     paths.TaggedTemplateExpression.forEach((p: any) => {
       const node = p.node;

@@ -53,9 +53,26 @@ const calleeRoot = (callee: any): string | null => {
   return cur?.type === 'Identifier' ? cur.name : null;
 };
 
-/** `process.chdir(…)`: every process call after it runs in another folder. */
+/**
+ * `process.chdir(…)`, or zx's `cd(…)` (a function of the zx module or its globals, not one of the
+ * file: those are read where they are called), which calls it: every process call after it runs
+ * in another folder.
+ */
 export function isChdir(callee: any): boolean {
+  if (callee?.type === 'Identifier') return callee.name === 'cd';
   return callee?.type === 'MemberExpression' && calleeRoot(callee) === 'process' && callee.property?.type === 'Identifier' && callee.property.name === 'chdir';
+}
+
+/**
+ * A write to zx's settings that decides where or how each `` $`…` `` command runs: `$.cwd = 'deploy'`
+ * (its folder), `$.prefix = 'cd deploy;'` (shell text run before each command). Such a write
+ * leaves the folder of every call after it unknown, as `process.chdir` does.
+ */
+export function isZxFolderSetting(left: any): boolean {
+  if (left?.type !== 'MemberExpression' || left.object?.type !== 'Identifier' || left.object.name !== '$') return false;
+  const key = !left.computed && left.property?.type === 'Identifier' ? left.property.name : left.property?.type === 'StringLiteral' ? left.property.value : null;
+  // A computed key may name either.
+  return key === null || key === 'cwd' || key === 'prefix';
 }
 
 /**
