@@ -1,5 +1,5 @@
 /**
- * The folder a shell script starts in. Run by hand, a script is assumed to run from its own
+ * The folder a shell script (or a JavaScript build script) starts in. Run by hand, a script is assumed to run from its own
  * folder; but a script another script, a Makefile recipe, an npm script or a CI step runs
  * (`./scripts/build.sh` from the root) starts in its caller's folder, and its relative paths
  * are the caller's. This finds the callers of each shell script among the files read, and the
@@ -166,9 +166,8 @@ export interface Start {
  * from there). `readFrom(cwd)` reads it from a folder: folders that differ matter only when
  * its commands run in different folders between those readings.
  */
-export function startOf(script: string, calls: readonly Call[] | undefined, readFrom: (cwd: string | null) => ScriptFile | null): Start | null {
+export function startOf(script: string, calls: readonly Call[] | undefined, readFrom: (cwd: string | null) => ScriptFile | null, own = path.dirname(script) === '.' ? '' : path.dirname(script)): Start | null {
   if (!calls || calls.length === 0) return null;
-  const own = path.dirname(script) === '.' ? '' : path.dirname(script);
   const folders = [...new Set(calls.map((c) => c.cwd))];
   if (folders.length > 1) {
     const readings = folders.map((f) => readFrom(f)?.commands.filter((c) => !FOLDER_FREE.has(c.words[0]?.value ?? '')).map((c) => c.cwd) ?? null);
@@ -193,6 +192,11 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
 export interface Reader {
   text(rel: string): string | null;
   isShell(rel: string, text: string): boolean;
+  /**
+   * For a JavaScript/TypeScript build script (run by `node FILE`, `tsx FILE`…), the folder it is
+   * read from when nothing runs it from elsewhere (its package's); undefined for any other file.
+   */
+  jsStart?(rel: string, text: string): string | undefined;
   read(rel: string, text: string, start: { cwd: string | null } | null): ScriptFile | null;
 }
 
@@ -204,9 +208,14 @@ export interface Reader {
  */
 export function startFolders(files: readonly string[], quiet: readonly string[], r: Reader): Map<string, Start> {
   const starts = new Map<string, Start>();
+  // JavaScript build scripts too: `node tools/build.js` from the root runs it from the root, whatever its own folder.
+  const own = new Map<string, string>();
   const targets = files.filter((rel) => {
     const t = r.text(rel);
-    return t !== null && t.includes('docker') && r.isShell(rel, t);
+    if (t === null || !t.includes('docker')) return false;
+    const js = r.jsStart?.(rel, t);
+    if (js !== undefined) own.set(rel, js);
+    return js !== undefined || r.isShell(rel, t);
   });
   if (targets.length === 0) return starts;
   const names = [...new Set(targets.map((t) => path.basename(t)))];
@@ -227,7 +236,7 @@ export function startFolders(files: readonly string[], quiet: readonly string[],
     const calls = callsOf(targets, readings.values());
     const changed: string[] = [];
     for (const t of targets) {
-      const next = startOf(t, calls.get(t), (cwd) => r.read(t, r.text(t)!, { cwd }));
+      const next = startOf(t, calls.get(t), (cwd) => r.read(t, r.text(t)!, { cwd }), own.get(t));
       const prev = starts.get(t) ?? null;
       if (JSON.stringify(prev) === JSON.stringify(next)) continue;
       if (next) starts.set(t, next);

@@ -2,8 +2,10 @@
  * analyze: parse each candidate script with its adapter, reduce it to the docker-command
  * model, and link setups. Pure over a RepoFs; nothing is executed or written.
  */
+import path from 'node:path/posix';
 import { engineBuild } from '../model/engine-builds.js';
 import { fileKind, kindOf } from '../kinds/registry.js';
+import { packageDirOf } from '../kinds/javascript.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
 import type { RepoFs } from '../model/fs.js';
@@ -187,6 +189,7 @@ export function followCallers(fs: RepoFs, files: readonly string[], quiet: reado
   const starts = startFolders(files, quiet, {
     text: (rel) => fs.readText(rel),
     isShell: (rel, text) => scriptKindOf(rel, text) === 'shell',
+    jsStart: (rel, text) => (scriptKindOf(rel, text) === 'javascript' ? packageDirOf(rel, fs) ?? (path.dirname(rel) === '.' ? '' : path.dirname(rel)) : undefined),
     read: (rel, text, start) => {
       if (!start) {
         const done = analysed.get(rel)?.script;

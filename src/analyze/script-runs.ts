@@ -40,6 +40,50 @@ export interface ScriptRun {
  */
 const READS_SCRIPTS = new Set(['shellcheck', 'shfmt', 'bashate', 'checkbashisms', 'git', 'docker', 'podman', '.', 'source']);
 
+/** Programs that run the JavaScript/TypeScript file given as their first operand, in the folder they run in. */
+const JS_RUNNERS = new Set(['node', 'nodejs', 'tsx', 'ts-node', 'zx', 'bun']);
+/** Options of node (and the runners above, which pass them on) that take the next word as their value. */
+const JS_VALUED = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--title', '--input-type', '--env-file', '--tsconfig', '--project', '-P']);
+/** Options that make the runner run text instead of a file. */
+const JS_TEXT = new Set(['-e', '--eval', '-p', '--print']);
+/** npx options that take the next word as their value. */
+const NPX_VALUED = new Set(['-p', '--package', '-c', '--call']);
+const JS_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/**
+ * The word naming the JavaScript/TypeScript file a runner runs (`node --require ./env.js
+ * tools/build.js`, `tsx scripts/image.ts`, `bun run build.ts`, `npx --yes zx deploy.mjs`), or
+ * null when the command is no such run (another program, text run with `-e`, a first operand
+ * that is no script file, a word only known at run time before it).
+ */
+function jsRun(name: string, rest: readonly Word[]): Word | null {
+  let i = 0;
+  if (name === 'npx') {
+    for (; i < rest.length; i++) {
+      const v = rest[i]!.value;
+      if (v === null || !v.startsWith('-')) break;
+      if (NPX_VALUED.has(v)) return null;
+    }
+    const runner = rest[i]?.value;
+    return runner != null && JS_RUNNERS.has(runner) ? jsRun(runner, rest.slice(i + 1)) : null;
+  }
+  if (!JS_RUNNERS.has(name)) return null;
+  if (name === 'bun' && rest[0]?.value === 'run') i = 1;
+  for (; i < rest.length; i++) {
+    const v = rest[i]!.value;
+    if (v === null) return null;
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (!v.startsWith('-')) break;
+    if (JS_TEXT.has(v)) return null;
+    if (JS_VALUED.has(v)) i++;
+  }
+  const file = rest[i];
+  return file?.value != null && JS_FILE.test(file.value) ? file : null;
+}
+
 /** find's actions that run the words after them, up to `;` or `+`, for each file found. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 /** xargs options that take a value (the rest of the word, or the next word). */
@@ -85,6 +129,12 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
     if (runs !== null) return runs;
   }
   if (name === 'find') return findRuns(cmd, rest, cwd, depth);
+  // `node tools/build.js`, `npx tsx scripts/image.ts`: the file starts in the runner's folder.
+  const js = value.includes('/') ? null : jsRun(name, rest);
+  if (js !== null) {
+    const others = rest.filter((w) => w !== js && w.value !== null && w.value.includes('/') && !/^[-/~]/.test(w.value) && !w.value.includes('='));
+    return [...(js.value !== null && !/^[/~]/.test(js.value) ? [{ path: js.value, cwd }] : []), ...others.map((w) => ({ path: w.value, cwd, anyFolder: true as const }))];
+  }
   // A program named without a slash is looked up on PATH, not in the repository.
   if (value.includes('/')) return !/^[/~]/.test(value) ? [{ path: value, cwd }] : [];
   if (READS_SCRIPTS.has(name) || hostEffect({ ...cmd, words: [...past.words] }).known) return [];

@@ -94,7 +94,7 @@ export interface WalkResult {
   unreadable: { path: string; reason: string }[];
   /**
    * Candidates (not JS/TS) read and found without `mention` that may run a script by its path
-   * (they hold `.sh`, `./` or `sh `): a shell script's callers (src/analyze/callers.ts).
+   * (they hold `.sh`, `./` or `sh `, or a JS/TS extension): a script's callers (src/analyze/callers.ts).
    */
   quiet: string[];
   /**
@@ -142,6 +142,8 @@ export const SOURCE_DIRS: ReadonlySet<string> = new Set(['src', 'lib', 'test', '
  * `[\w@.+~-][\w@.+~/-]*\.(?:js|…)` would rescan a run from each of its characters (quadratic;
  * minutes on one inline source map), and matching every run made an object per word.
  */
+/** Text a file that runs a JavaScript/TypeScript build script by its path holds (`node tools/build.js`): such a file may be its caller. */
+const JS_RUN_HINTS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts'];
 const JS_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
 
 /** `[\w@.+~/-]`: a character of a path run. */
@@ -245,7 +247,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     }
     noteReferences(rel, bytes);
     if (mention !== null && !(mention === SCRIPT_MENTION ? mentionsDocker(bytes) : bytes.includes(mention))) {
-      if (kind === 'script' && (bytes.includes('.sh') || bytes.includes('./') || bytes.includes('sh '))) result.quiet.push(rel);
+      if (kind === 'script' && (bytes.includes('.sh') || bytes.includes('./') || bytes.includes('sh ') || JS_RUN_HINTS.some((h) => bytes.includes(h)))) result.quiet.push(rel);
       if (!isDocumentation(rel)) result.passedOver.push(rel);
       return;
     }

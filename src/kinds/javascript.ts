@@ -14,7 +14,12 @@ export const javascriptKind: FileKind = {
     const base = rel.split('/').pop()!;
     return /\.[mc]?[jt]sx?$/.test(base) && !/\.d\.[mc]?ts$/.test(base);
   },
-  read: (rel, text, fs) => parseJavaScript(rel, text, packageDirOf(rel, fs), (json) => readJson(json, fs)),
+  read(rel, text, fs, start) {
+    // Run from the folder its callers run it from (src/analyze/callers.ts), else its package's.
+    const read = parseJavaScript(rel, text, packageDirOf(rel, fs), (json) => readJson(json, fs), start);
+    if (start && read.script) read.script.startCwd = start.cwd;
+    return read;
+  },
   writer: 'embedded',
   comment: '//',
 };
@@ -32,7 +37,7 @@ function readJson(rel: string, fs: RepoFs): Record<string, unknown> | null {
 }
 
 /** Node scripts run from their package's folder (npm scripts start there): the nearest package.json. */
-function packageDirOf(rel: string, fs: RepoFs): string | null {
+export function packageDirOf(rel: string, fs: RepoFs): string | null {
   let dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   for (;;) {
     if (fs.kind(dir === '' ? 'package.json' : `${dir}/package.json`) === 'file') return dir;

@@ -47,9 +47,10 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
     }
     case 'javascript': {
       if (!/\.[mc]?js$/.test(base)) return { none: `${setup.script} needs a TypeScript runner, which the tool does not choose for you` };
-      // npm scripts (and so node build scripts) run from their package's folder.
-      const pkg = packageDir(dir, fs);
-      const argv = ['node', path.posix.relative(pkg, setup.script)];
+      // Run from the folder its callers run it from (src/analyze/callers.ts), else its package's (npm scripts start there).
+      const pkg = script.startCwd === undefined ? packageDir(dir, fs) : script.startCwd;
+      if (pkg === null) return { none: `the folder ${setup.script} is run from is not known` };
+      const argv = ['node', path.posix.relative(pkg === '' ? '.' : pkg, setup.script)];
       return { kind: 'process', label: argv.join(' '), step: { argv, cwd: pkg, env: {}, label: setup.script } };
     }
     case 'jenkinsfile': {

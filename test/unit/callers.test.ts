@@ -62,3 +62,33 @@ describe('the folder a called script starts in', () => {
     expect(entryOf(run.analysis.setups[0]!, run.analysis, run.fs)).toMatchObject({ kind: 'process', step: { argv: ['/bin/sh', 'scripts/build.sh'], cwd: '' } });
   });
 });
+
+describe('the folder a called JavaScript build script starts in', () => {
+  const JS = "const { execSync } = require('child_process');\nexecSync('docker build -t app:build -f docker/Dockerfile.build docker');\nexecSync('docker create --name x app:build');\nexecSync('docker cp x:/out/app docker/app');\nexecSync('docker rm x');\nexecSync('docker build -t app:latest docker');\n";
+  for (const [caller, file, text] of [
+    ['a Makefile recipe running node', 'Makefile', 'image:\n\tnode tools/build.js\n'],
+    ['a Makefile recipe running node with options', 'Makefile', 'image:\n\tnode --require ./env.js tools/build.js\n'],
+    ['a shell script running npx tsx', 'build-all.sh', '#!/bin/sh\nnpx --yes tsx tools/build.js\n'],
+    ['a GitHub Actions step', '.github/workflows/ci.yml', 'jobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: node tools/build.js\n'],
+  ] as const) {
+    it(`is the root when ${caller} runs it from there, though the script lies in tools/ with no package.json`, () => {
+      const a = analysed({ 'tools/build.js': JS, [file]: text }, [file]);
+      expect(a.scripts.get('tools/build.js')!.startCwd).toBe('');
+      expect(a.setups).toHaveLength(1);
+      expect(a.setups[0]!.runtime).not.toBeNull();
+      expect(codes(a)).toEqual([]);
+    });
+  }
+
+  it('is its own folder when nothing runs it, and the folder of a package.json above it', () => {
+    expect(codes(analysed({ 'tools/build.js': JS })).length).toBeGreaterThan(0);
+    const a = analysed({ 'tools/build.js': JS, 'package.json': '{"name": "x"}\n' }, ['package.json']);
+    expect(a.scripts.get('tools/build.js')!.startCwd).toBeUndefined();
+    expect(codes(a)).toEqual([]);
+  });
+
+  it('refuses when callers run it from different folders', () => {
+    const a = analysed({ 'tools/build.js': JS, Makefile: 'a:\n\tnode tools/build.js\nb:\n\tcd tools && node build.js\n' }, ['Makefile']);
+    expect(codes(a)).toContain('CALLER_FOLDERS_DIFFER');
+  });
+});

@@ -173,3 +173,20 @@ describe('which scripts a command runs', () => {
     expect(runs('parallel sh {} ::: ./build.sh')).toEqual([{ path: './build.sh', cwd: '', anyFolder: true }]);
   });
 });
+
+describe('a JavaScript/TypeScript build script run by its runner', () => {
+  const run = (text: string) => scriptRuns(parseShell('Makefile.sh', text, { cwd: '' }).script!.commands[0]!);
+  it('is run from the runner\'s folder, past its options', () => {
+    expect(run('node tools/build.js')).toEqual([{ path: 'tools/build.js', cwd: '' }]);
+    // The preloaded module is a path node is given, as any program's: it may run anywhere.
+    expect(run('node --require ./env.js tools/build.js --fast')).toEqual([{ path: 'tools/build.js', cwd: '' }, { path: './env.js', cwd: '', anyFolder: true }]);
+    expect(run('npx --yes tsx scripts/image.ts')).toEqual([{ path: 'scripts/image.ts', cwd: '' }]);
+    expect(run('bun run scripts/image.ts')).toEqual([{ path: 'scripts/image.ts', cwd: '' }]);
+    expect(run('cd web && zx build.mjs')).toEqual([]);
+  });
+
+  it('is no run of a file for text (-e) or an npx package option, which stay programs the tool does not model', () => {
+    expect(run("node -e 'require(\"./tools/build.js\")'")).toEqual([{ path: 'require("./tools/build.js")', cwd: '', anyFolder: true }]);
+    expect(run('npx -p tsx tsx tools/build.ts')).toEqual([{ path: 'tools/build.ts', cwd: '', anyFolder: true }]);
+  });
+});

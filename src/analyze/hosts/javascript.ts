@@ -96,7 +96,12 @@ function statementRange(text: string, p: any): Edit[] | null {
 /** The node types the reader looks at (./js-wrappers.ts's included), collected in one walk. */
 const JS_NODE_TYPES = [...new Set(['VariableDeclarator', 'FunctionDeclaration', 'AssignmentExpression', 'ImportDeclaration', 'CallExpression', 'TaggedTemplateExpression', ...DECLARATION_TYPES] as const)];
 
-export function parseJavaScript(file: string, text: string, packageDir: string | null, readJson: ReadJson = () => null): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+/**
+ * `packageDir`: the folder the script runs from when nothing else says (its package's, npm scripts
+ * start there; null: its own); `start`: the folder its callers run it from (src/analyze/callers.ts;
+ * null: a folder only known at run time), which wins.
+ */
+export function parseJavaScript(file: string, text: string, packageDir: string | null, readJson: ReadJson = () => null, start?: { cwd: string | null }): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   let tree: any;
   try {
     // One parser for JS and TS: babel with the TypeScript+JSX plugins reads both, with StringLiteral nodes.
@@ -121,7 +126,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const wrappers = findWrappers(paths);
   // One process runs every call: they share its environment (./js-process-env.ts).
   const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects), once);
-  const base = packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
+  const base = start ? start.cwd : packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
   const calls: { start: number; place: CallPlace; snippet: Snippet }[] = [];
   // Where each call runs: its conditions, and its place in the order of the script (./js-control-flow.ts).
@@ -142,7 +147,9 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (opts.type !== 'ObjectExpression' || opts.properties.some((x: any) => x.type !== 'ObjectProperty' || x.computed)) return null;
     const prop = opts.properties.find((x: any) => x.key?.name === 'cwd' || x.key?.value === 'cwd');
     if (!prop) return base;
-    return prop.value.type === 'StringLiteral' ? path.normalize(path.join(base || '.', prop.value.value)).replace(/^\.$/, '') : null;
+    if (prop.value.type !== 'StringLiteral') return null;
+    if (path.isAbsolute(prop.value.value)) return null;
+    return base === null ? null : path.normalize(path.join(base || '.', prop.value.value)).replace(/^\.$/, '');
   };
 
   /**
