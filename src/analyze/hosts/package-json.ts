@@ -1,7 +1,8 @@
 /**
  * package.json host: every `scripts` entry is a snippet of shell (a JSON string). A script
  * runs from the package's folder; `npm run X` runs X (with its preX/postX) in its place, so
- * each script's sequence expands the scripts it calls.
+ * each script's sequence expands the scripts it calls (a call passing the script arguments,
+ * `npm run X -- --flag`, stays a program the tool does not model: plainCall below).
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import path from 'node:path/posix';
@@ -89,7 +90,7 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
     const out: ScriptCommand[] = [];
     for (const hook of [`pre${name}`]) if (names.includes(hook)) out.push(...expand(hook, next));
     for (const c of commandsOf(i)) {
-      const called = calledScript(c);
+      const called = plainCall(c);
       if (called !== null && names.includes(called)) out.push(...expand(called, next));
       else out.push(c);
     }
@@ -103,6 +104,25 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   script.entries = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set()));
   return { script, diagnostics };
+}
+
+/**
+ * npm's options that leave a script to run as written, with its pre/post scripts, in this
+ * package: how much npm prints, and `--if-present` (the script is there).
+ */
+const PLAIN_OPTIONS = /^(--if-present|--silent|-s|--quiet|-q|--loglevel=\w+|--foreground-scripts)$/;
+
+/**
+ * The script an `npm run X` command runs exactly as written, in place, or null. Arguments for the
+ * script (`npm run final -- -f Dockerfile.prod`, and any word that is no option: npm appends
+ * them to the script's text, so its last command is another one), and any other option
+ * (`--ignore-scripts` skips pre/post, `-w pkg` runs another package's script) make it a
+ * program the tool does not model.
+ */
+function plainCall(c: ScriptCommand): string | null {
+  const name = calledScript(c);
+  if (name === null) return null;
+  return c.words.slice(3).every((w) => w.value !== null && PLAIN_OPTIONS.test(w.value)) ? name : null;
 }
 
 /** The script name an `npm run X` / `yarn run X` / `pnpm run X` command calls, or null. */
