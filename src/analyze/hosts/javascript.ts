@@ -259,6 +259,17 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return false;
   };
 
+  /**
+   * Whether an argv call's options may run it through a shell (`shell: true`, or options the
+   * reader cannot see through): Node then joins the elements with spaces into shell text, so
+   * `'VERSION=$(uname -s)'` is expanded and a spaced element split, which no argv reading gives.
+   */
+  const mayUseShell = (opts: any): boolean => {
+    if (opts === undefined || opts === null) return false;
+    if (opts.type !== 'ObjectExpression') return true;
+    return opts.properties.some((x: any) => x.type !== 'ObjectProperty' || x.computed || ((x.key?.name === 'shell' || x.key?.value === 'shell') && !(x.value.type === 'BooleanLiteral' && x.value.value === false)));
+  };
+
   /** Every call, read as a snippet. */
   const collect = () => {
     n = 0;
@@ -292,7 +303,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         push(p, shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)));
         return;
       }
-      if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression') {
+      if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression' && !mayUseShell(a2)) {
         mentionsDocker = true;
         push(p, argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)));
         return;
