@@ -19,3 +19,13 @@ describe('spawnSync with an argument array', () => {
     }
   });
 });
+
+describe("execa's $", () => {
+  const script = (source: string) => `${source}\nawait $\`docker build --build-arg "V=1" -t app:build .\`;\n`;
+  it("is zx's shell text unless it comes from execa, which runs no shell", () => {
+    expect(commands(script("import { $ } from 'zx';"))).toEqual(['docker build --build-arg V=1 -t app:build .']);
+    expect(commands(script("import { $ } from 'execa';"))).toEqual(['js:execa.$']);
+    // The module load is a program of its own (js:require execa).
+    expect(commands(script("const { $ } = require('execa');"))).toEqual(['js:require execa', 'js:execa.$']);
+  });
+});

@@ -270,6 +270,15 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return opts.properties.some((x: any) => x.type !== 'ObjectProperty' || x.computed || ((x.key?.name === 'shell' || x.key?.value === 'shell') && !(x.value.type === 'BooleanLiteral' && x.value.value === false)));
   };
 
+  /** `$` is execa's (imported or required from it), not zx's: its templates are no shell text. */
+  const execaDollar =
+    paths.ImportDeclaration.some((p: any) => /^execa(\/|$)/.test(String(p.node.source.value)) && p.node.specifiers.some((x: any) => x.local?.name === '$')) ||
+    paths.VariableDeclarator.some((p: any) => {
+      const { id, init } = p.node;
+      const required = init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && /^execa(\/|$)/.test(String(init.arguments[0]?.value));
+      return required && id.type === 'ObjectPattern' && id.properties.some((x: any) => x.value?.type === 'Identifier' && x.value.name === '$');
+    });
+
   /** Every call, read as a snippet. */
   const collect = () => {
     n = 0;
@@ -318,6 +327,12 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       const node = p.node;
       if (node.tag.type !== 'Identifier' || node.tag.name !== '$') return;
       if (text.slice(node.start, node.end).includes('docker')) mentionsDocker = true;
+      if (execaDollar) {
+        // execa's `$` runs no shell: it splits the text on spaces and passes quotes, `$VAR` and `|` as they are.
+        const program = 'js:execa.$';
+        push(p, shellSnippet({ shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) }, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
+        return;
+      }
       const callEnv = env.at(p, undefined);
       const decoded = template(node.quasi, true, callEnv);
       push(p, shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)));
