@@ -292,3 +292,23 @@ describe('PowerShell fixture pairs, read again with the grammar', () => {
     });
   }
 });
+
+describe("docker's standard output sent to a file", () => {
+  it('goes through Out-File, a program the tool does not model: PowerShell before 7.4 writes other bytes than docker printed', () => {
+    const script = read('docker run --rm app:build cat /out/app > app\ndocker build -t app:build . >> build.log 2>&1\n');
+    expect(script.commands.map(words)).toEqual([
+      ['docker', 'run', '--rm', 'app:build', 'cat', '/out/app'],
+      ['Out-File.ps', 'app'],
+      ['docker', 'build', '-t', 'app:build', '.'],
+      ['Out-File.ps', 'build.log'],
+    ]);
+    expect(script.commands[0]!.stdout).toMatchObject({ kind: 'pipe', to: 1 });
+    expect(script.commands[0]!.redirects).toEqual([]);
+  });
+
+  it('stays a redirect to /dev/null for $null, and for standard error', () => {
+    const script = read('docker build -t app . > $null\ndocker build -t app . 2> err.txt\n');
+    expect(script.commands.map(words)).toEqual([['docker', 'build', '-t', 'app', '.'], ['docker', 'build', '-t', 'app', '.']]);
+    expect(script.commands.map((c) => c.redirects.map((r) => `${r.fd ?? ''}${r.op} ${r.target.value}`))).toEqual([['> /dev/null'], ['2> err.txt']]);
+  });
+});

@@ -230,8 +230,30 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       } else words = unmodelled(name, nameNode, args);
     } else words = unmodelled(name, nameNode, args);
     words.forEach((w, k) => putWord(o, w.word, w.start, w.end, k === 0));
-    for (const r of redirections) redirect(r, o);
+    // docker's standard output sent to a file (`docker run --rm app:build cat /out/app > app`):
+    // PowerShell before 7.4 (and Windows PowerShell) decodes it into lines and writes them again
+    // with Out-File's encoding and newlines, so the file holds other bytes than docker printed,
+    // which bytes depending on the PowerShell that runs it. It stands as that: a pipe into
+    // Out-File, a program the tool does not model, given the file.
+    const toFile = program ? redirections.filter(stdoutToFile) : [];
+    for (const r of redirections) if (!toFile.includes(r)) redirect(r, o);
+    for (const r of toFile) {
+      const target = r.namedChildren.find((c) => c.type === 'redirected_file_name')!;
+      const value = target.namedChildren.filter((c) => c.type !== 'command_argument_sep');
+      o.emit(' | Out-File.ps ', r.startIndex);
+      o.emit(value.length === 1 ? wordOf(value[0]!, false) : unknownWord(r), target.startIndex);
+    }
     if (stderr) o.emit(' >&2', cmd.endIndex);
+  };
+
+  /** `> file`, `>> file`, `1> file`: standard output into a file (not `$null`). */
+  const stdoutToFile = (r: TsNode): boolean => {
+    const op = r.namedChildren.find((c) => c.type === 'file_redirection_operator');
+    const target = r.namedChildren.find((c) => c.type === 'redirected_file_name');
+    if (!op || !target || !/^1?>>?$/.test(text.slice(op.startIndex, op.endIndex).trim())) return false;
+    const value = target.namedChildren.filter((c) => c.type !== 'command_argument_sep');
+    const only = value.length === 1 ? value[0]! : null;
+    return !(only !== null && variableName(text.slice(unwrap(only).startIndex, unwrap(only).endIndex))?.toLowerCase() === 'null');
   };
 
   /** A program the tool does not model: its name (made distinct from shell programs it could be mistaken for) and its arguments. */
