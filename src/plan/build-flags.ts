@@ -127,6 +127,16 @@ const HARMLESS_GLOBAL = /^(--log-level|-l|-D|--debug)( |$)/;
 /** The value a variable has in a docker command's environment (dockerVariable). */
 const envOf = (inv: DockerInvocation, name: string) => dockerVariable(inv.cmd, name);
 
+/**
+ * Whether DOCKER_BUILDKIT picks the legacy builder, as the docker CLI reads it (a value that is
+ * not empty, through Go's strconv.ParseBool: `0`, `f`, `F`, `false`, `FALSE`, `False`); null
+ * when it is set to a value only known at run time, which may.
+ */
+export function legacyBuilder(value: string | null | undefined): boolean | null {
+  if (value === null) return null;
+  return value !== undefined && ['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value);
+}
+
 /** What the merged build would need that the legacy builder (DOCKER_BUILDKIT=0) cannot do. */
 export interface MergedNeeds {
   chmod: boolean;
@@ -540,9 +550,11 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     }
   }
   // The legacy builder cannot run everything a merged file may need.
-  if (merged && envOf(r, 'DOCKER_BUILDKIT') === '0') {
+  const legacy = merged ? legacyBuilder(envOf(r, 'DOCKER_BUILDKIT')) : false;
+  if (merged && legacy !== false) {
     const why = [merged.chmod ? 'COPY --chmod' : '', merged.exportStage ? 'an export stage built with --output' : ''].filter(Boolean);
-    if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs with DOCKER_BUILDKIT=0 (the legacy builder), which cannot run ${why.join(' or ')}, which the merged build needs`, at(r, 'Build with BuildKit, or migrate this setup by hand.')));
+    const runs = legacy ? `DOCKER_BUILDKIT=${envOf(r, 'DOCKER_BUILDKIT')} (the legacy builder), which cannot run` : 'DOCKER_BUILDKIT set to a value only known at run time, which may pick the legacy builder (0 or false), which cannot run';
+    if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs with ${runs} ${why.join(' or ')}, which the merged build needs`, at(r, 'Build with BuildKit, or migrate this setup by hand.')));
   }
 
   out.diagnostics.push(...runtimeArgLeaks(r, builderArgs, builderFacts, setup));

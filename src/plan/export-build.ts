@@ -17,7 +17,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { NewWord, ScriptAdapter, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { shellQuote } from '../model/shell-quote.js';
-import { BUILD_ENV } from './build-flags.js';
+import { BUILD_ENV, legacyBuilder } from './build-flags.js';
 import { snippetIgnoresFailure } from './failure-ignored.js';
 import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
@@ -192,8 +192,11 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
       out.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(want)} for the builder build but ${show(envAt(target, name))} where the export build runs, which builds the builder stage again`, { ...at, hint: `Give ${name} the same value for both, or migrate this setup by hand.` }));
     }
   }
-  if ((carried.get('DOCKER_BUILDKIT') ?? env.get('DOCKER_BUILDKIT') ?? envAt(target, 'DOCKER_BUILDKIT')) === '0') {
-    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', 'the export build would run with DOCKER_BUILDKIT=0 (the legacy builder), which cannot write a build\'s result with --output', { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
+  const buildkit = carried.has('DOCKER_BUILDKIT') ? carried.get('DOCKER_BUILDKIT') : env.has('DOCKER_BUILDKIT') ? env.get('DOCKER_BUILDKIT') : envAt(target, 'DOCKER_BUILDKIT');
+  const legacy = legacyBuilder(buildkit);
+  if (legacy !== false) {
+    const runs = legacy ? `DOCKER_BUILDKIT=${buildkit} (the legacy builder), which cannot` : 'DOCKER_BUILDKIT set to a value only known at run time, which may pick the legacy builder (0 or false), which cannot';
+    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the export build would run with ${runs} write a build's result with --output`, { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
   }
   // A carried flag that reads a variable (or takes a build argument from the environment) must read the same value there.
   if (b.stock) return { env, problems: out };

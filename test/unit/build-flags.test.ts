@@ -174,6 +174,16 @@ describe('the build environment table', () => {
     expect(plan(cat).errors).toEqual(['UNSUPPORTED_BUILD_FLAG']);
   });
 
+  it('the legacy builder by any false value docker reads, or a value only known at run time: refused where the merge needs --chmod or an export build', () => {
+    const cat = (value: string) => `#!/bin/sh\nset -e\nexport DOCKER_BUILDKIT=${value}\ndocker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\nchmod 755 app\ndocker build -t app:latest .\n`;
+    for (const value of ['false', 'F', '"$(cat .buildkit)"']) expect(plan(cat(value)).errors, value).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    // An export build (the artifact is read on the host after the build) needs BuildKit too.
+    const kept = (value: string) => script('', '', `export DOCKER_BUILDKIT=${value}\n`) + 'ls -l app\n';
+    expect(plan(kept('"$BK"')).errors).toEqual(['UNSUPPORTED_BUILD_FLAG', 'UNSUPPORTED_BUILD_FLAG']);
+    expect(plan(kept('true')).errors).toEqual([]);
+    expect(plan(cat('1')).errors).toEqual([]);
+  });
+
   it('display-only variables are harmless; unmodelled DOCKER_* variables are refused', () => {
     expect(BUILD_ENV.BUILDKIT_PROGRESS).toBe('harmless');
     expect(plan(script('', '', '', 'BUILDKIT_PROGRESS=plain ')).errors).toEqual([]);
