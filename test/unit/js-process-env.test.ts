@@ -209,3 +209,23 @@ describe('a name bound more than once in the file', () => {
     expect(w!.value).toBe('Dockerfile.build');
   });
 });
+
+describe('a write of a build variable the reader does not follow', () => {
+  const BODY = "execSync('docker build -t app:build -f Dockerfile.build .');\nexecSync('docker build -t app .');\n";
+  const unread = (text: string) => (read(text).unread ?? []).map((u) => [u.diagnostic.code, u.diagnostic.line]);
+  it('refuses every setup of the script: the builds may run with values of DOCKER_* variables it cannot see', () => {
+    expect(unread(`${HEAD}${BODY}Object.assign(process.env, { DOCKER_DEFAULT_PLATFORM: 'linux/arm64' });\n`)).toEqual([['UNSUPPORTED_BUILD_FLAG', 4]]);
+    expect(unread(`${HEAD}function arm() { process.env.DOCKER_DEFAULT_PLATFORM = 'linux/arm64'; }\narm();\n${BODY}`)).toEqual([['UNSUPPORTED_BUILD_FLAG', 2]]);
+    expect(unread(`${HEAD}const k = 'DOCKER_BUILDKIT';\nprocess.env[k] = '0';\n${BODY}`)).toEqual([['UNSUPPORTED_BUILD_FLAG', 3]]);
+    expect(unread(`${HEAD}import process from 'node:process';\nObject.assign(process.env, { DOCKER_BUILDKIT: '0' });\n${BODY}`)).toEqual([['UNSUPPORTED_BUILD_FLAG', 3]]);
+    expect(unread(`${HEAD}import { env } from 'node:process';\nenv.DOCKER_BUILDKIT = '0';\n${BODY}`)).toEqual([['UNSUPPORTED_BUILD_FLAG', 3]]);
+    expect(unread(`import { $ } from 'zx';\n$.env.DOCKER_BUILDKIT = '0';\nawait $\`docker build -t app .\`;\n`)).toEqual([['UNSUPPORTED_BUILD_FLAG', 2]]);
+  });
+
+  it('leaves alone writes it follows, or of variables docker does not read for a build, and reads', () => {
+    expect(unread(`${HEAD}process.env.DOCKER_BUILDKIT = '1';\n${BODY}`)).toEqual([]);
+    expect(unread(`${HEAD}function go() { process.env.GOFLAGS = '-mod=vendor'; }\ngo();\n${BODY}`)).toEqual([]);
+    expect(unread(`${HEAD}import process from 'node:process';\nconsole.log(process.env.HOME);\n${BODY}`)).toEqual([]);
+    expect(unread(`${HEAD}import { env } from 'node:process';\nconsole.log(env.HOME);\n${BODY}`)).toEqual([]);
+  });
+});

@@ -18,7 +18,7 @@ import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticStrin
 import { revivable } from '../../model/revivable.js';
 import { byPlace, callPlaces, type CallPlace } from './js-control-flow.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
-import { readProcessEnv, type CallEnv } from './js-process-env.js';
+import { readProcessEnv, shortText, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
 import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
 import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from './js-unmodelled.js';
@@ -270,6 +270,18 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     return opts.properties.some((x: any) => x.type !== 'ObjectProperty' || x.computed || ((x.key?.name === 'shell' || x.key?.value === 'shell') && !(x.value.type === 'BooleanLiteral' && x.value.value === false)));
   };
 
+  /** zx's `$.env` is the process environment (or replaces it): a write to it or through it. */
+  const zxEnvWrite = ((): { at: number; what: string } | null => {
+    for (const p of paths.AssignmentExpression) {
+      let left = p.node.left;
+      while (left?.type === 'MemberExpression' && left.object?.type === 'MemberExpression') left = left.object;
+      const key = left?.type === 'MemberExpression' && left.object?.type === 'Identifier' && left.object.name === '$' ? (!left.computed && left.property?.type === 'Identifier' ? left.property.name : left.property?.type === 'StringLiteral' ? left.property.value : null) : undefined;
+      if (key === undefined || (key !== null && key !== 'env')) continue;
+      return { at: p.node.start, what: shortText(text.slice(p.node.start, p.node.end)) };
+    }
+    return null;
+  })();
+
   /** `$` is execa's (imported or required from it), not zx's: its templates are no shell text. */
   const execaDollar =
     paths.ImportDeclaration.some((p: any) => /^execa(\/|$)/.test(String(p.node.source.value)) && p.node.specifiers.some((x: any) => x.local?.name === '$')) ||
@@ -442,8 +454,27 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const read = compose();
   // A call whose own shell text changes a variable a const is spelled by reads those consts as unknowns.
   const misread = env.misread(read.script.parts, read.script.commands, (s) => envOf.get(s));
-  if (misread.length === 0) return read;
+  if (misread.length === 0) return withEnvWrite(read);
   env.plain(misread);
   collect();
-  return compose();
+  return withEnvWrite(compose());
+
+  /**
+   * A write the reader does not follow of a variable docker reads for a build
+   * (`Object.assign(process.env, { DOCKER_DEFAULT_PLATFORM: 'linux/arm64' })` between the
+   * builds, zx's `$.env.DOCKER_BUILDKIT = '0'`): the builds' environments are not known, and
+   * the merged build runs with the final build's, so every setup of the script is refused.
+   */
+  function withEnvWrite(r: { script: EmbeddedScript; diagnostics: Diagnostic[] }) {
+    const write = env.buildEnvWrite ?? zxEnvWrite;
+    if (write === null) return r;
+    const line = lineOf(write.at);
+    const d = diag('UNSUPPORTED_BUILD_FLAG', 'info', `\`${write.what}\` may set a variable docker reads for a build (DOCKER_BUILDKIT, DOCKER_DEFAULT_PLATFORM…) in a way the tool does not follow, so the builder build's and the final build's values of it are not known; the merged build runs with the final build's`, {
+      file,
+      line,
+      hint: "Set such a variable with `process.env.NAME = '…'` at the top level of the script, or in a build's own `env: { ...process.env, NAME: '…' }`, or migrate this setup by hand.",
+    });
+    r.script.unread = [...(r.script.unread ?? []), { sequence: 0, diagnostic: d }];
+    return r;
+  }
 }

@@ -45,7 +45,23 @@ export interface ProcessEnv {
   misread(parts: readonly { snippet: object; first: number; count: number; script: { final: { versions: Versions } } | null }[], commands: readonly ScriptCommand[], envOf: (snippet: object) => CallEnv | undefined): number[];
   /** Reads no const as the environment's in these calls (each const an unknown there). */
   plain(calls: readonly number[]): void;
+  /**
+   * Where the script first may write a variable docker reads for a build (a `DOCKER_*`,
+   * `BUILDKIT_*` or `BUILDX_*` name, or a name not known) in a way the reader does not follow:
+   * `Object.assign(process.env, …)`, `process.env[name] = …`, a write in a function, `delete`;
+   * null when it does not. Each build's own value of such a variable is then not known.
+   */
+  buildEnvWrite: { at: number; what: string } | null;
 }
+
+/** Source text for a message: its first line, cut to 60 characters. */
+export function shortText(t: string): string {
+  const line = t.split('\n')[0]!;
+  return line.length > 60 || line.length < t.length ? `${line.slice(0, 57)}…` : line;
+}
+
+/** Variables docker reads for a build (src/plan/build-flags.ts BUILD_ENV and the names it refuses). */
+const BUILD_ENV_NAME = /^(DOCKER|BUILDKIT|BUILDX)_/;
 
 type StaticString = (e: any) => string | undefined;
 
@@ -87,14 +103,24 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
   const imported = (source: unknown) => source === 'process' || source === 'node:process';
   if (paths.ImportDeclaration.some((p: any) => imported(p.node.source.value))) unknown = true;
   if (paths.CallExpression.some((p: any) => p.node.callee.type === 'Identifier' && p.node.callee.name === 'require' && imported(p.node.arguments[0]?.value))) unknown = true;
-  if (!unknown && text.includes('process')) {
+  let buildEnvWrite: { at: number; what: string } | null = null;
+  /** A use of `process` at `node` that may write the environment (`name`: the variable, when known). */
+  const mayWrite = (node: any, name: string | null) => {
+    if (buildEnvWrite === null && (name === null || BUILD_ENV_NAME.test(name))) buildEnvWrite = { at: node.start, what: shortText(text.slice(node.start, node.end)) };
+  };
+  // Imported from node:process, every environment is unknown; the walk below still finds where the script may write a build's variables.
+  const imports = unknown;
+  if (text.includes('process')) {
     for (const p of collectPaths(tree, ['Identifier'] as const).Identifier) {
       if (p.node.name !== 'process') continue;
       const parent = p.parent?.node;
       // `foo.process`, `{ process: … }`: a name, not the global
       if ((parent?.type === 'MemberExpression' && parent.property === p.node && !parent.computed) || (parent?.type === 'ObjectProperty' && parent.key === p.node && !parent.computed)) continue;
+      // The import's own binding (`import process from 'node:process'`) is no use.
+      if (imports && (parent?.type === 'ImportDefaultSpecifier' || parent?.type === 'ImportSpecifier' || parent?.type === 'ImportNamespaceSpecifier')) continue;
       if (parent?.type !== 'MemberExpression' || parent.object !== p.node || parent.computed) {
         unknown = true;
+        mayWrite(parent ?? p.node, null);
         break;
       }
       if (!isProcessEnv(parent)) continue;
@@ -107,6 +133,8 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
           const value = target.operator === '=' ? staticString(target.right) : undefined;
           if (name === null || value === undefined || !topStatement(use.parent.parent)) {
             unknown = true;
+            mayWrite(target, name);
+            if (imports) continue;
             break;
           }
           writes.push({ at: target.end, name, value });
@@ -116,6 +144,8 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
         const patterns = ['UpdateExpression', 'ArrayPattern', 'ObjectPattern', 'RestElement', 'ForInStatement', 'ForOfStatement'];
         if ((target?.type === 'UnaryExpression' && target.operator === 'delete') || patterns.includes(target?.type) || (target?.type === 'ObjectProperty' && use.parent.parent?.node.type === 'ObjectPattern') || (target?.type === 'AssignmentPattern' && target.left === u)) {
           unknown = true;
+          mayWrite(target, envName(u));
+          if (imports) continue;
           break;
         }
         continue; // a read
@@ -124,7 +154,34 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
       if (u?.type === 'SpreadElement' && use.parent?.node.type === 'ObjectExpression') continue;
       if (u?.type === 'ObjectProperty' && u.value === parent && !u.computed && (u.key.name === 'env' || u.key.value === 'env')) continue;
       unknown = true;
+      mayWrite(u ?? parent, null);
+      if (imports) continue;
       break;
+    }
+  }
+  // `import { env } from 'node:process'` (or `const { env } = require('process')`): a write through that name.
+  const envNames = new Set<string>();
+  for (const p of paths.ImportDeclaration) if (imported(p.node.source.value)) for (const x of p.node.specifiers ?? []) if (x.type === 'ImportSpecifier' && (x.imported?.name ?? x.imported?.value) === 'env') envNames.add(x.local.name);
+  for (const p of paths.VariableDeclarator) {
+    const { id, init } = p.node;
+    if (id.type === 'ObjectPattern' && init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && imported(init.arguments[0]?.value)) {
+      for (const x of id.properties) if (x.type === 'ObjectProperty' && !x.computed && (x.key.name ?? x.key.value) === 'env' && x.value.type === 'Identifier') envNames.add(x.value.name);
+    }
+  }
+  if (envNames.size > 0 && buildEnvWrite === null) {
+    for (const p of collectPaths(tree, ['Identifier'] as const).Identifier) {
+      if (!envNames.has(p.node.name)) continue;
+      const parent = p.parent?.node;
+      if (parent?.type === 'ImportSpecifier' || (parent?.type === 'ObjectProperty' && parent.value === p.node && p.parent.parent?.node.type === 'ObjectPattern')) continue;
+      if (parent?.type === 'MemberExpression' && parent.object === p.node) {
+        const target = p.parent.parent?.node;
+        const name = !parent.computed && parent.property.type === 'Identifier' ? parent.property.name : parent.computed && parent.property.type === 'StringLiteral' ? parent.property.value : null;
+        const written = (target?.type === 'AssignmentExpression' && target.left === parent) || target?.type === 'UpdateExpression' || (target?.type === 'UnaryExpression' && target.operator === 'delete');
+        if (written) mayWrite(target, name);
+        continue;
+      }
+      // Handed to anything (`Object.assign(env, …)`), or bound to another name: it may be written.
+      mayWrite(parent ?? p.node, null);
     }
   }
   writes.sort((a, b) => a.at - b.at);
@@ -232,5 +289,6 @@ export function readProcessEnv(file: string, text: string, tree: any, paths: { V
     plain(calls) {
       for (const c of calls) plainCalls.add(c);
     },
+    buildEnvWrite,
   };
 }
