@@ -193,10 +193,12 @@ export interface Reader {
   text(rel: string): string | null;
   isShell(rel: string, text: string): boolean;
   /**
-   * For a JavaScript/TypeScript build script (run by `node FILE`, `tsx FILE`…), the folder it is
-   * read from when nothing runs it from elsewhere (its package's); undefined for any other file.
+   * For a script of another kind that starts in its callers' folder (a JavaScript/TypeScript
+   * build script run by `node FILE`, `tsx FILE`…; a PowerShell script run by `pwsh -File FILE`),
+   * the folder it is read from when nothing runs it from elsewhere (a JS script's package's, a
+   * PowerShell script's own); undefined for any other file.
    */
-  jsStart?(rel: string, text: string): string | undefined;
+  startFolder?(rel: string, text: string): string | undefined;
   read(rel: string, text: string, start: { cwd: string | null } | null): ScriptFile | null;
 }
 
@@ -208,14 +210,14 @@ export interface Reader {
  */
 export function startFolders(files: readonly string[], quiet: readonly string[], r: Reader): Map<string, Start> {
   const starts = new Map<string, Start>();
-  // JavaScript build scripts too: `node tools/build.js` from the root runs it from the root, whatever its own folder.
+  // JavaScript and PowerShell scripts too: `node tools/build.js` from the root runs it from the root, whatever its own folder.
   const own = new Map<string, string>();
   const targets = files.filter((rel) => {
     const t = r.text(rel);
     if (t === null || !t.includes('docker')) return false;
-    const js = r.jsStart?.(rel, t);
-    if (js !== undefined) own.set(rel, js);
-    return js !== undefined || r.isShell(rel, t);
+    const other = r.startFolder?.(rel, t);
+    if (other !== undefined) own.set(rel, other);
+    return other !== undefined || r.isShell(rel, t);
   });
   if (targets.length === 0) return starts;
   const names = [...new Set(targets.map((t) => path.basename(t)))];

@@ -189,7 +189,11 @@ export function followCallers(fs: RepoFs, files: readonly string[], quiet: reado
   const starts = startFolders(files, quiet, {
     text: (rel) => fs.readText(rel),
     isShell: (rel, text) => scriptKindOf(rel, text) === 'shell',
-    jsStart: (rel, text) => (scriptKindOf(rel, text) === 'javascript' ? packageDirOf(rel, fs) ?? (path.dirname(rel) === '.' ? '' : path.dirname(rel)) : undefined),
+    startFolder: (rel, text) => {
+      const kind = scriptKindOf(rel, text);
+      const own = path.dirname(rel) === '.' ? '' : path.dirname(rel);
+      return kind === 'javascript' ? packageDirOf(rel, fs) ?? own : kind === 'powershell' ? own : undefined;
+    },
     read: (rel, text, start) => {
       if (!start) {
         const done = analysed.get(rel)?.script;

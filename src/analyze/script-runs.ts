@@ -84,6 +84,41 @@ function jsRun(name: string, rest: readonly Word[]): Word | null {
   return file?.value != null && JS_FILE.test(file.value) ? file : null;
 }
 
+/** PowerShell's programs (`pwsh`, Windows PowerShell's `powershell`). */
+const PS_RUNNERS = /^(pwsh|powershell)(\.exe)?$/i;
+/** Their parameters that take the next word as their value (by the prefix they may be shortened to). */
+const PS_VALUED = ['executionpolicy', 'ep', 'inputformat', 'if', 'outputformat', 'of', 'windowstyle', 'configurationname', 'config', 'custompipename', 'settingsfile', 'version', 'psconsolefile'];
+/** Those that take no value. */
+const PS_FLAGS = ['noprofile', 'nop', 'noninteractive', 'noni', 'nologo', 'nol', 'noexit', 'noe', 'sta', 'mta', 'login', 'l', 'interactive', 'i', 'noprofileloadtime'];
+
+/**
+ * The word naming the `.ps1` file a PowerShell program runs (`pwsh -NoProfile -File
+ * scripts/build.ps1`, `powershell -ExecutionPolicy Bypass scripts/build.ps1`), or null when the
+ * command is no such run: another program, `-Command` or `-EncodedCommand` text, `-WorkingDirectory`
+ * (another folder), a parameter the table does not know.
+ */
+function psRun(name: string, rest: readonly Word[]): Word | null {
+  if (!PS_RUNNERS.test(name)) return null;
+  const is = (opt: string, full: string, min: number) => opt.length >= min && full.startsWith(opt);
+  for (let i = 0; i < rest.length; i++) {
+    const v = rest[i]!.value;
+    if (v === null) return null;
+    if (!/^[-/]/.test(v) || v === '-') return /\.ps1$/i.test(v) ? rest[i]! : null;
+    const opt = v.replace(/^(--|-|\/)/, '').toLowerCase();
+    if (is(opt, 'file', 1)) {
+      const file = rest[i + 1];
+      return file?.value != null && /\.ps1$/i.test(file.value) ? file : null;
+    }
+    if (PS_VALUED.some((o) => o === opt || (opt.length >= 3 && o.startsWith(opt)))) {
+      i++;
+      continue;
+    }
+    if (PS_FLAGS.includes(opt) || PS_FLAGS.some((o) => o.length > 3 && opt.length >= 3 && o.startsWith(opt))) continue;
+    return null;
+  }
+  return null;
+}
+
 /** find's actions that run the words after them, up to `;` or `+`, for each file found. */
 const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 /** xargs options that take a value (the rest of the word, or the next word). */
@@ -129,8 +164,8 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
     if (runs !== null) return runs;
   }
   if (name === 'find') return findRuns(cmd, rest, cwd, depth);
-  // `node tools/build.js`, `npx tsx scripts/image.ts`: the file starts in the runner's folder.
-  const js = value.includes('/') ? null : jsRun(name, rest);
+  // `node tools/build.js`, `npx tsx scripts/image.ts`, `pwsh -File scripts/build.ps1`: the file starts in the runner's folder.
+  const js = value.includes('/') ? null : jsRun(name, rest) ?? psRun(name, rest);
   if (js !== null) {
     const others = rest.filter((w) => w !== js && w.value !== null && w.value.includes('/') && !/^[-/~]/.test(w.value) && !w.value.includes('='));
     return [...(js.value !== null && !/^[/~]/.test(js.value) ? [{ path: js.value, cwd }] : []), ...others.map((w) => ({ path: w.value, cwd, anyFolder: true as const }))];

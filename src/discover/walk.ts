@@ -94,7 +94,7 @@ export interface WalkResult {
   unreadable: { path: string; reason: string }[];
   /**
    * Candidates (not JS/TS) read and found without `mention` that may run a script by its path
-   * (they hold `.sh`, `./` or `sh `, or a JS/TS extension): a script's callers (src/analyze/callers.ts).
+   * (they hold `.sh`, `./` or `sh `, or a JS/TS or PowerShell extension): a script's callers (src/analyze/callers.ts).
    */
   quiet: string[];
   /**
@@ -142,8 +142,8 @@ export const SOURCE_DIRS: ReadonlySet<string> = new Set(['src', 'lib', 'test', '
  * `[\w@.+~-][\w@.+~/-]*\.(?:js|…)` would rescan a run from each of its characters (quadratic;
  * minutes on one inline source map), and matching every run made an object per word.
  */
-/** Text a file that runs a JavaScript/TypeScript build script by its path holds (`node tools/build.js`): such a file may be its caller. */
-const JS_RUN_HINTS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts'];
+/** Text a file that runs a JavaScript/TypeScript or PowerShell script by its path holds (`node tools/build.js`, `.\\build.ps1`): such a file may be its caller. */
+const JS_RUN_HINTS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts', '.ps1'];
 const JS_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)(?![\w/])/g;
 
 /** `[\w@.+~/-]`: a character of a path run. */

@@ -1,4 +1,4 @@
-/** PowerShell scripts (`*.ps1`): each statement read as the shell command it equals, run from the script's folder. */
+/** PowerShell scripts (`*.ps1`): each statement read as the shell command it equals, run from the script's folder, or its callers'. */
 import { parsePowerShell } from '../analyze/hosts/powershell.js';
 import type { FileKind } from './types.js';
 
@@ -6,7 +6,8 @@ export const powershellKind: FileKind = {
   kind: 'powershell',
   candidate: (_rel, _name, ext) => (ext === 'ps1' ? 'script' : null),
   claims: (rel) => /\.ps1$/i.test(rel),
-  read: (rel, text) => parsePowerShell(rel, text),
+  // Run from the folder its callers run it from (src/analyze/callers.ts), else its own.
+  read: (rel, text, _fs, start) => parsePowerShell(rel, text, start),
   writer: 'embedded',
   comment: '#',
 };

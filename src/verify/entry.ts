@@ -81,10 +81,12 @@ export function entryOf(setup: Setup, analysis: Analysis, fs: RepoFs): Entry | {
       return { kind: 'ci', label, file: setup.script, job: name, ciKind: script.kind };
     }
     case 'powershell': {
-      // A PowerShell script runs with pwsh from its own folder, when pwsh is installed.
+      // A PowerShell script runs with pwsh from its callers' folder (src/analyze/callers.ts), else its own, when pwsh is installed.
       if (!onPath('pwsh')) return { none: 'no PowerShell here (`pwsh` is not on PATH)' };
-      const argv = ['pwsh', '-NoProfile', '-NonInteractive', '-File', base];
-      return { kind: 'process', label: argv.join(' '), step: { argv, cwd: dir, env: {}, label: setup.script } };
+      const cwd = script.startCwd === undefined ? dir : script.startCwd;
+      if (cwd === null) return { none: `the folder ${setup.script} is run from is not known` };
+      const argv = ['pwsh', '-NoProfile', '-NonInteractive', '-File', path.posix.relative(cwd === '' ? '.' : cwd, setup.script)];
+      return { kind: 'process', label: argv.join(' '), step: { argv, cwd, env: {}, label: setup.script } };
     }
   }
 }

@@ -92,3 +92,34 @@ describe('the folder a called JavaScript build script starts in', () => {
     expect(codes(a)).toContain('CALLER_FOLDERS_DIFFER');
   });
 });
+
+describe('the folder a called PowerShell script starts in', () => {
+  const PS = 'docker build -t app:build -f docker/Dockerfile.build docker\ndocker create --name x app:build\ndocker cp x:/out/app docker/app\ndocker rm x\ndocker build -t app:latest docker\n';
+  for (const [caller, file, text] of [
+    ['a Makefile recipe running pwsh -File', 'Makefile', 'image:\n\tpwsh -NoProfile -File scripts/build.ps1\n'],
+    ['a Makefile recipe running powershell with a policy', 'Makefile', 'image:\n\tpowershell -ExecutionPolicy Bypass scripts/build.ps1\n'],
+    ['a GitHub Actions pwsh step running it by its path', '.github/workflows/ci.yml', 'jobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: \'& ./scripts/build.ps1\'\n'],
+    ['another PowerShell script running it by its Windows path', 'all.ps1', '.\\scripts\\build.ps1\n'],
+  ] as const) {
+    it(`is the root when ${caller} runs it from there, not the script's own folder`, () => {
+      const a = analysed({ 'scripts/build.ps1': PS, [file]: text }, [file]);
+      expect(a.scripts.get('scripts/build.ps1')!.startCwd).toBe('');
+      expect(a.setups).toHaveLength(1);
+      expect(a.setups[0]!.runtime).not.toBeNull();
+      expect(codes(a)).toEqual([]);
+    });
+  }
+
+  it('is its own folder when nothing runs it; callers in different folders refuse', () => {
+    expect(analysed({ 'scripts/build.ps1': PS }).scripts.get('scripts/build.ps1')!.startCwd).toBeUndefined();
+    const a = analysed({ 'scripts/build.ps1': PS, Makefile: 'a:\n\tpwsh -File scripts/build.ps1\nb:\n\tcd scripts && pwsh -File build.ps1\n' }, ['Makefile']);
+    expect(codes(a)).toContain('CALLER_FOLDERS_DIFFER');
+  });
+
+  it('$PSScriptRoot is the script\'s folder, not `.`, when it starts elsewhere', () => {
+    const own = 'docker build -t app:build -f "$PSScriptRoot/Dockerfile.build" $PSScriptRoot\n';
+    const a = analysed({ 'scripts/build.ps1': own, Makefile: 'image:\n\tpwsh -File scripts/build.ps1\n' }, ['Makefile']);
+    const build = a.scripts.get('scripts/build.ps1')!.commands[0]!;
+    expect(build.words.at(-1)!.value).not.toBe('.');
+  });
+});

@@ -190,3 +190,17 @@ describe('a JavaScript/TypeScript build script run by its runner', () => {
     expect(run('npx -p tsx tsx tools/build.ts')).toEqual([{ path: 'tools/build.ts', cwd: '', anyFolder: true }]);
   });
 });
+
+describe('a PowerShell script run by pwsh or powershell', () => {
+  const run = (text: string) => scriptRuns(parseShell('Makefile.sh', text, { cwd: '' }).script!.commands[0]!);
+  it('is run from the program\'s folder, past its parameters', () => {
+    expect(run('pwsh -NoProfile -NonInteractive -File scripts/build.ps1')).toEqual([{ path: 'scripts/build.ps1', cwd: '' }]);
+    expect(run('powershell -ExecutionPolicy Bypass -f scripts/build.ps1')).toEqual([{ path: 'scripts/build.ps1', cwd: '' }]);
+    expect(run('pwsh scripts/build.ps1 -Tag x')).toEqual([{ path: 'scripts/build.ps1', cwd: '' }]);
+  });
+
+  it('is a program the tool does not model with -Command or -WorkingDirectory', () => {
+    expect(run('pwsh -WorkingDirectory svc -File scripts/build.ps1')).toEqual([{ path: 'scripts/build.ps1', cwd: '', anyFolder: true }]);
+    expect(run("pwsh -Command './scripts/build.ps1'")).toEqual([{ path: './scripts/build.ps1', cwd: '', anyFolder: true }]);
+  });
+});

@@ -57,6 +57,8 @@ export interface PsOptions {
   fileText?: string;
   /** Whether `$PSScriptRoot` is the script's folder (a `.ps1` file) rather than empty (an inline step). */
   scriptFile: boolean;
+  /** A `.ps1` file its callers run from another folder (src/analyze/callers.ts): `$PSScriptRoot` is then not `.`. */
+  startsElsewhere?: boolean;
 }
 
 /** Assignments to these change nothing the model follows (error and progress preferences). */
@@ -134,7 +136,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return n ? text.slice(n.startIndex, n.endIndex).toLowerCase() : '';
   }));
   /** Whether the working directory is the script's folder (so `$PSScriptRoot` is `.`). */
-  let atScriptDir = opts.scriptFile;
+  let atScriptDir = opts.scriptFile && !opts.startsElsewhere;
 
   /** Shell text under construction, each character mapped to a PowerShell offset. */
   class Out {
@@ -258,7 +260,9 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   /** A program the tool does not model: its name (made distinct from shell programs it could be mistaken for) and its arguments. */
   const unmodelled = (name: string | null, nameNode: TsNode, args: TsNode[]) => {
-    const prog = name === null ? unknownWord(nameNode) : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(name);
+    // A script run by its path (`.\scripts\build.ps1`): PowerShell takes `\` as a folder separator in it on every platform.
+    const path = name !== null && (/^\.\.?\\/.test(name) || /\.ps1$/i.test(name)) ? name.replace(/\\/g, '/') : name;
+    const prog = name === null || path === null ? unknownWord(nameNode) : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(path);
     const out = [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
     // A function of the script, or a command computed at run time (`& $step`): what it touches is not known.
     if (name === null || functions.has(name.toLowerCase())) out.push({ word: unknownWord(nameNode, 'call '), start: nameNode.endIndex, end: nameNode.endIndex });
@@ -664,13 +668,19 @@ export function markNested(script: EmbeddedScript, snippets: readonly PsSnippet[
   }
 }
 
-/** A `.ps1` script: run from its own folder, one sequence. */
-export function parsePowerShell(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+/**
+ * A `.ps1` script: run from its own folder, or from the folder its callers run it from
+ * (`start`: `pwsh -File scripts/build.ps1` from the root; null, a folder only known at run
+ * time), one sequence.
+ */
+export function parsePowerShell(file: string, text: string, start?: { cwd: string | null }): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
-  const read = powerShellSnippets(file, text, { cwd: dir, vars: new Map(), label: file, scriptFile: true });
+  const elsewhere = start !== undefined && start.cwd !== dir;
+  const read = powerShellSnippets(file, text, { cwd: start ? start.cwd : dir, vars: new Map(), label: file, scriptFile: true, startsElsewhere: elsewhere });
   if (read.diagnostics.length > 0 && read.snippets.length === 0) return { script: null, diagnostics: read.diagnostics };
   const snippets = read.snippets.map((s) => s.snippet);
   const { script, diagnostics } = composeEmbedded(file, 'powershell', text, snippets, [snippets.map((_, i) => i)]);
   markNested(script, read.snippets);
+  if (start) script.startCwd = start.cwd;
   return { script, diagnostics: [...read.diagnostics, ...diagnostics] };
 }
