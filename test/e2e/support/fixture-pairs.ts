@@ -126,6 +126,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   // Run as CI would, naming the builder (an empty box name falls back under `||`), before and after alike.
   'js-env-builder-tag': (dir, env) => exec('node', ['build.mjs'], dir, { ...env, EMBER_BUILDER: 'ci/ember-build:7', EMBER_BOX: '' }),
   'caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
+  // `make image` runs `node tools/build.js` from the root: the script's paths are the root's.
+  'js-caller-working-directory': (dir, env) => exec('make', ['image'], dir, env),
   // `make clean` removes the builder image: it must still find it after the migration.
   'builder-removed-by-clean-target': (dir, env) => ['image', 'clean'].forEach((t) => exec('make', [t], dir, env)),
   // Fuzz seed 87009: the stamp target appends to the binary the image target left.
