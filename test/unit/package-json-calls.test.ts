@@ -27,3 +27,13 @@ describe('a script calling another', () => {
     expect(sequence({ ...scripts, image: 'npm run final -w packages/web' }, 'image')).toEqual(['npm run final -w packages/web']);
   });
 });
+
+describe('a script calling another with variables for it', () => {
+  const scripts = { final: 'docker build -t app:latest .' };
+  it('is a program the tool does not model: the called script runs with them, which its own reading does not see', () => {
+    expect(sequence({ ...scripts, image: 'DOCKER_DEFAULT_PLATFORM=linux/arm64 npm run final' }, 'image')).toEqual(['npm run final']);
+    expect(sequence({ ...scripts, image: 'export DOCKER_BUILDKIT=0; npm run final' }, 'image')).toEqual(['npm run final']);
+    // A variable the caller keeps to itself does not reach the script.
+    expect(sequence({ ...scripts, image: 'V=1; npm run final' }, 'image')).toEqual(['docker build -t app:latest .']);
+  });
+});

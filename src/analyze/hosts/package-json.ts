@@ -122,6 +122,9 @@ const PLAIN_OPTIONS = /^(--if-present|--silent|-s|--quiet|-q|--loglevel=\w+|--fo
 function plainCall(c: ScriptCommand): string | null {
   const name = calledScript(c);
   if (name === null) return null;
+  // Variables the call hands the script (`DOCKER_DEFAULT_PLATFORM=linux/arm64 npm run final`, an
+  // `export` before it): its commands run with them, which their own reading does not see.
+  if ((c.env && c.env.size > 0) || (c.exported && c.exported.length > 0)) return null;
   return c.words.slice(3).every((w) => w.value !== null && PLAIN_OPTIONS.test(w.value)) ? name : null;
 }
 
