@@ -151,6 +151,10 @@ export interface EmbeddedScript extends ScriptFile {
    * whether or not they share a shell: a name defined in another step counts too.
    */
   definedFunctions?: Set<string>;
+  /** Names a PowerShell script makes run a function or alias (./hosts/powershell-shadows.ts), each with what defines it. */
+  shadowNames?: Map<string, string>;
+  /** Why some function or alias may be defined under a name the tool cannot tell (a PowerShell file dot-sourced and not read): every step may run one. */
+  shadowUnknown?: string;
   /** The repository folders any snippet puts on PATH (./shell/types.ts ShellScript.pathFolders), at their lines of the file. */
   pathFolders?: PathFolder[];
 }

@@ -40,6 +40,8 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   // embedded in other files (CI steps, Make recipes) those of any snippet (../analyze/embedded.ts).
   const own = script as { functions?: ReadonlyMap<string, string>; definedFunctions?: ReadonlySet<string> };
   const functions = new Map<string, string>([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])].map((n) => [n, 'a function the script defines']));
+  // (PowerShell: its functions and aliases, and those of files it dot-sources, any case)
+  for (const [n, by] of (script as { shadowNames?: ReadonlyMap<string, string> }).shadowNames ?? []) if (!functions.has(n)) functions.set(n, by);
   const aliases = new Map([...aliasNames(sequence)].map(([n, cmd]) => [n, { cmd, by: 'the script defines' }]));
   for (const f of sourcedFiles(sequence, fs)) {
     const by = `${f.rel} defines (sourced at ${f.by.file}:${f.by.line})`;
@@ -51,7 +53,9 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   const ownPath = (script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? [];
   for (const p of ownPath) onPath.push({ folder: p.folder, at: `${script.file}:${p.line}` });
   for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ folder: p.folder, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
-  if (functions.size === 0 && aliases.size === 0 && onPath.length === 0) return [];
+  // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
+  const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
+  if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];
   const steps = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : []), ...setup.cleanup, ...setup.builderTagUsers];
   const out: Diagnostic[] = [];
   // Aliases bash never expands in this script shadow nothing, unless a caller runs it otherwise.
@@ -79,7 +83,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     }
     const alias = aliases.get(prog);
     const unnamed = aliases.get(null);
-    const how = functions.has(prog) ? functions.get(prog)! : alias ? `an alias (${aliasAt(alias)}) ${alias.by}` : unnamed ? `possibly an alias (${aliasAt(unnamed)} defines one by a name only known at run time)` : null;
+    const how = functions.has(prog) ? functions.get(prog)! : unknownDefs ? `possibly a function or alias of that name (${unknownDefs})` : alias ? `an alias (${aliasAt(alias)}) ${alias.by}` : unnamed ? `possibly an alias (${aliasAt(unnamed)} defines one by a name only known at run time)` : null;
     if (how === null) continue;
     seen.add(prog);
     (!functions.has(prog) && aliasesIdle ? held : out).push(
@@ -87,7 +91,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
         file: cmd.file,
         line: cmd.line,
         setup: setup.id,
-        hint: `Call the program itself (\`command ${prog} …\`) and do the function's other work as separate steps, then run the tool again; or migrate by hand.`,
+        hint: `Call the program itself (${script.kind === 'powershell' ? `\`& (Get-Command ${prog} -CommandType Application) …\`` : `\`command ${prog} …\``}) and do the function's other work as separate steps, then run the tool again; or migrate by hand.`,
       }),
     );
   }

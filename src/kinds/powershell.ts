@@ -7,7 +7,7 @@ export const powershellKind: FileKind = {
   candidate: (_rel, _name, ext) => (ext === 'ps1' ? 'script' : null),
   claims: (rel) => /\.ps1$/i.test(rel),
   // Run from the folder its callers run it from (src/analyze/callers.ts), else its own.
-  read: (rel, text, _fs, start) => parsePowerShell(rel, text, start),
+  read: (rel, text, fs, start) => parsePowerShell(rel, text, start, fs),
   writer: 'embedded',
   comment: '#',
 };

@@ -312,3 +312,22 @@ describe("docker's standard output sent to a file", () => {
     expect(script.commands.map((c) => c.redirects.map((r) => `${r.fd ?? ''}${r.op} ${r.target.value}`))).toEqual([['> /dev/null'], ['2> err.txt']]);
   });
 });
+
+describe('PowerShell: functions and aliases run before a program of their name', () => {
+  const PIPE = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .'].join('\n');
+  const shadow = (files: Record<string, string>) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, ...files }).setups.flatMap((s) => s.diagnostics.filter((d) => d.code === 'COMMAND_SHADOWED'));
+  it('a function or alias of the script named docker (any case) refuses COMMAND_SHADOWED, with a PowerShell hint', () => {
+    const [d] = shadow({ 'build.ps1': `function Docker { & docker.exe @args; icacls $args[2] /inheritance:r }\n${PIPE}\n` });
+    expect([d?.line, d?.message, d?.hint]).toEqual([2, expect.stringContaining('`docker` is a function build.ps1 defines'), expect.stringContaining('& (Get-Command docker -CommandType Application)')]);
+    expect(shadow({ 'build.ps1': `Set-Alias -Value podman docker\n${PIPE}\n` })[0]?.message).toContain('`docker` is an alias build.ps1 sets');
+    expect(shadow({ 'build.ps1': `New-Alias -Name docker -Value podman\n${PIPE}\n` })).toHaveLength(1);
+  });
+  it('so does one in a file it dot-sources, by a path or from $PSScriptRoot; an unreadable one may define anything', () => {
+    expect(shadow({ 'build.ps1': `. ./helpers.ps1\n${PIPE}\n`, 'helpers.ps1': 'function docker { docker.exe @args }\n' })[0]?.message).toContain('a function helpers.ps1 defines (dot-sourced by build.ps1)');
+    expect(shadow({ 'ci/build.ps1': `. "$PSScriptRoot\\lib\\common.ps1"\n${PIPE}\n`, 'ci/lib/common.ps1': 'Set-Alias docker podman\n' })[0]?.message).toContain('an alias ci/lib/common.ps1 sets (dot-sourced by ci/build.ps1)');
+    expect(shadow({ 'build.ps1': `. ./missing.ps1\n${PIPE}\n` })[0]?.message).toContain('possibly a function or alias of that name (build.ps1 dot-sources ./missing.ps1, which the tool cannot read as PowerShell)');
+  });
+  it('helpers of other names change nothing', () => {
+    expect(shadow({ 'build.ps1': `. ./helpers.ps1\nfunction Write-Step { Write-Host $args }\nWrite-Step building\n${PIPE}\n`, 'helpers.ps1': 'function Invoke-Tests { Write-Host ok }\nSet-Alias it Invoke-Tests\n' })).toEqual([]);
+  });
+});

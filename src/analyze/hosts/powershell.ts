@@ -32,6 +32,8 @@ import path from 'node:path/posix';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.js';
 import { shellQuote } from '../../model/shell-quote.js';
+import { psShadows } from './powershell-shadows.js';
+import type { RepoFs } from '../../model/fs.js';
 import { argumentPieces, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
@@ -673,7 +675,7 @@ export function markNested(script: EmbeddedScript, snippets: readonly PsSnippet[
  * (`start`: `pwsh -File scripts/build.ps1` from the root; null, a folder only known at run
  * time), one sequence.
  */
-export function parsePowerShell(file: string, text: string, start?: { cwd: string | null }): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+export function parsePowerShell(file: string, text: string, start?: { cwd: string | null }, fs?: RepoFs): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   const elsewhere = start !== undefined && start.cwd !== dir;
   const read = powerShellSnippets(file, text, { cwd: start ? start.cwd : dir, vars: new Map(), label: file, scriptFile: true, startsElsewhere: elsewhere });
@@ -682,5 +684,17 @@ export function parsePowerShell(file: string, text: string, start?: { cwd: strin
   const { script, diagnostics } = composeEmbedded(file, 'powershell', text, snippets, [snippets.map((_, i) => i)]);
   markNested(script, read.snippets);
   if (start) script.startCwd = start.cwd;
+  // Functions and aliases (its own, and those of files it dot-sources) run instead of a program of their name (./powershell-shadows.ts).
+  if (/function|alias|\bs?n?al\b|^\s*\./im.test(text)) {
+    const tree = parsePowerShellTree(text);
+    if ('root' in tree) {
+      const shadows = psShadows(file, text, tree.root, start ? start.cwd : dir, fs, (t) => {
+        const other = parsePowerShellTree(t);
+        return 'root' in other ? other.root : null;
+      });
+      if (shadows.names.size > 0) script.shadowNames = shadows.names;
+      if (shadows.unknown) script.shadowUnknown = shadows.unknown;
+    }
+  }
   return { script, diagnostics: [...read.diagnostics, ...diagnostics] };
 }
