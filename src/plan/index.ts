@@ -531,7 +531,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     // the builder image would read it too, and its failure would fail the merged build.
     plan.diagnostics.push(...runtimeReadsRanStage(runtimeFacts, setup.builder.tags, setup.run, setup.id));
     const runScript = analysis.scripts.get(setup.run.at.file);
-    const ignored = runScript ? runFailureIgnored(setup, runScript) : null;
+    const ignored = runScript ? runFailureIgnored(setup, runScript, fs) : null;
     if (ignored) plan.diagnostics.push(ignored);
   }
   const inner = builderStage >= 0 ? innerModes(setup, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv)) : null;

@@ -45,12 +45,14 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { isExpanded } from '../analyze/compose.js';
+import type { RepoFs } from '../model/fs.js';
+import { sourcedFile } from '../analyze/sourced-files.js';
 
 /** Hosts that stop when a snippet's shell exits non-zero, unless the snippet says it ignores that (Snippet.failureIgnored). */
 const STOPPING_HOSTS = new Set<ScriptFile['kind']>(['make']);
 
 /** The refusal for a folded run step whose failure the old pipeline went past, or null. */
-export function runFailureIgnored(setup: Setup, expanded: ScriptFile): Diagnostic | null {
+export function runFailureIgnored(setup: Setup, expanded: ScriptFile, fs?: RepoFs): Diagnostic | null {
   const run = setup.run;
   if (!run || run.idle !== undefined || !setup.runtime) return null;
   // Compose commands are read as the docker commands they run: their failure is the compose
@@ -72,7 +74,7 @@ export function runFailureIgnored(setup: Setup, expanded: ScriptFile): Diagnosti
     runtime: setup.runtime.inv.cmd.file === cmd.file ? written(setup.runtime.inv.cmd).index : null,
     copies: [...new Set(setup.artifacts.map((a) => written(a.via.cmd)).filter((c) => c !== cmd && c.file === cmd.file && c.start > cmd.start).map((c) => c.index))],
   };
-  if (stops(cmd, script, watched)) return null;
+  if (stops(cmd, script, watched, 0, fs)) return null;
   return diag(
     'BUILD_AT_RUN_TIME',
     'error',
@@ -94,8 +96,8 @@ interface Watched {
   copies: number[];
 }
 
-function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth = 0): boolean {
-  if (script.kind === 'shell') return shellStops(script as ShellScript, cmd, watched);
+function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth = 0, fs?: RepoFs): boolean {
+  if (script.kind === 'shell') return shellStops(script as ShellScript, cmd, watched, false, fs);
   const parts = (script as Partial<EmbeddedScript>).parts ?? [];
   const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
   const part = parts[at];
@@ -116,12 +118,12 @@ function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth =
   // something only when the runtime build, or every later copy, is in this snippet itself.
   const goesOn = part.snippet.failureIgnored === true || part.snippet.goesOnAfterFailure === true;
   const within = own.runtime !== null || (own.copies.length > 0 && !own.copies.includes(-1));
-  if ((!goesOn || within) && shellStops(part.script, inner, own, hostErrexit(script, parts, at))) return true;
+  if ((!goesOn || within) && shellStops(part.script, inner, own, hostErrexit(script, parts, at, fs), fs)) return true;
   if (goesOn || !lastRun(part.script, inner)) return false;
   if (STOPPING_HOSTS.has(script.kind)) return true;
   // An npm script fails the `npm run X` that ran it: that command's failure must stop in turn.
   const callers = part.snippet.callers ?? [];
-  return depth < 8 && callers.length > 0 && callers.every((i) => script.commands[i] !== undefined && stops(script.commands[i]!, script, watched, depth + 1));
+  return depth < 8 && callers.length > 0 && callers.every((i) => script.commands[i] !== undefined && stops(script.commands[i]!, script, watched, depth + 1, fs));
 }
 
 /**
@@ -129,13 +131,13 @@ function stops(cmd: ScriptCommand, script: ScriptFile, watched: Watched, depth =
  * where the part starts: a part that continues the shell of the ones before it (GitLab's script
  * items) starts as they left it, so none of them may touch errexit (`set +e`).
  */
-function hostErrexit(script: ScriptFile, parts: readonly Part[], at: number): boolean {
+function hostErrexit(script: ScriptFile, parts: readonly Part[], at: number, fs?: RepoFs): boolean {
   if (parts[at]?.snippet.errexit !== true) return false;
   for (let k = at; k > 0 && parts[k]!.snippet.continues === true; k--) {
     const before = parts[k - 1]!;
     // The file's own reading of the part's commands (its snippet reading may have been released).
     const cmds = script.commands.slice(before.first, before.first + before.count);
-    if (cmds.some((c) => errexitEffect(c.words) !== null)) return false;
+    if (cmds.some((c) => errexitEffect(c.words, fs ? { cmd: c, fs } : undefined) !== null)) return false;
   }
   return true;
 }
@@ -147,10 +149,10 @@ function lastRun(script: ShellScript, cmd: ScriptCommand): boolean {
 }
 
 /** `errexit`: the host starts the shell with errexit on (Snippet.errexit). */
-function shellStops(script: ShellScript, cmd: ScriptCommand, watched: Watched, errexit = false): boolean {
+function shellStops(script: ShellScript, cmd: ScriptCommand, watched: Watched, errexit = false, fs?: RepoFs): boolean {
   const waited = waitedFor(script, cmd);
-  if (waited) return (errexitOn(script, waited, errexit) && errexitReaches(script, waited, false)) || orExit(script, waited);
-  return (errexitOn(script, cmd, errexit) && errexitReaches(script, cmd, false)) || orExit(script, cmd) || andSkips(script, cmd, watched);
+  if (waited) return (errexitOn(script, waited, errexit, fs) && errexitReaches(script, waited, false)) || orExit(script, waited);
+  return (errexitOn(script, cmd, errexit, fs) && errexitReaches(script, cmd, false)) || orExit(script, cmd) || andSkips(script, cmd, watched);
 }
 
 /**
@@ -198,16 +200,33 @@ export function errexitOption(args: readonly Word[]): boolean | null | 'unknown'
 
 /** Words that run the command after them as it is (`builtin set +e`, `command set +e`). */
 const PASS_THROUGH = new Set(['builtin', 'command']);
-/** Commands that run text the tool does not read in this shell: a sourced file, `eval`. */
+/** Commands that run text in this shell: a sourced file, `eval`. */
 const RUNS_UNREAD = new Set(['.', 'source', 'eval']);
+
+/**
+ * What sourcing `cmd` does to errexit, read from the file (with `fs`): nothing when no command
+ * of it (function bodies and the files it sources included) may touch errexit and it defines no
+ * alias (a script sh reads expands one, and `alias relax='set +e'` then `relax` would turn it
+ * off); 'unknown' when one may, or the file cannot be read.
+ */
+function sourcedEffect(cmd: ScriptCommand, fs: RepoFs, depth: number): null | 'unknown' {
+  const read = sourcedFile(cmd, fs);
+  if (read === null || 'unknown' in read || depth > 8) return 'unknown';
+  for (const c of read.script.commands) {
+    if (c.words[0]?.value === 'alias' || c.words[0]?.value === null) return 'unknown';
+    if (errexitEffect(c.words, { cmd: c, fs, depth: depth + 1 }) !== null) return 'unknown';
+  }
+  return null;
+}
 
 /**
  * What a command does to errexit: `set` (also as `builtin set`, `command set`) as
  * errexitOption reads it, `shopt -s -o errexit` / `shopt -u -o errexit` (bash) on / off; null
  * when it does not touch it; 'unknown' when it may, in a way the tool does not read: a sourced
- * file (`. ./env.sh`, `source env.sh`) or `eval` may run `set +e` in this shell.
+ * file (`. ./env.sh`, `source env.sh`) or `eval` may run `set +e` in this shell. With `sourcing`
+ * (the command and the repository) a sourced file is read: see sourcedEffect.
  */
-export function errexitEffect(words: readonly Word[]): boolean | null | 'unknown' {
+export function errexitEffect(words: readonly Word[], sourcing?: { cmd: ScriptCommand; fs: RepoFs; depth?: number }): boolean | null | 'unknown' {
   let k = 0;
   while (k < words.length && words[k]!.value !== null && PASS_THROUGH.has(words[k]!.value!)) k++;
   const name = words[k]?.value;
@@ -219,6 +238,8 @@ export function errexitEffect(words: readonly Word[]): boolean | null | 'unknown
   if (k > 0 && name.startsWith('-')) return 'unknown';
   if (name === 'set') return errexitOption(words.slice(k + 1));
   if (name === 'shopt') return shoptErrexit(words.slice(k + 1));
+  // A sourced file the tool reads (`. ./env.sh` itself, not through builtin or command) may leave errexit as it was.
+  if ((name === '.' || name === 'source') && k === 0 && sourcing) return sourcedEffect(sourcing.cmd, sourcing.fs, sourcing.depth ?? 0);
   if (RUNS_UNREAD.has(name)) return 'unknown';
   return null;
 }
@@ -256,10 +277,10 @@ function shoptErrexit(args: readonly Word[]): boolean | null | 'unknown' {
  * of the top level that turns it on, and no such command nested anywhere before it (a branch, a
  * function, a subshell, a chain) may have turned it off.
  */
-function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false): boolean {
+function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false, fs?: RepoFs): boolean {
   let on = initial;
   for (const c of [...script.commands].filter((c) => c.start < cmd.start).sort((a, b) => a.start - b.start)) {
-    const option = errexitEffect(c.words);
+    const option = errexitEffect(c.words, fs ? { cmd: c, fs } : undefined);
     if (option === null) continue;
     const unit = script.units[c.unit];
     const plain = unit !== undefined && unit.top && unit.chain === null && unit.start === c.start && !c.conditional && !c.loop;

@@ -10,6 +10,8 @@ import type { Plan } from '../../src/plan/index.js';
 import { planFiles } from '../support/plan.js';
 import { errexitEffect } from '../../src/plan/run-failure.js';
 import type { Word } from '../../src/model/script.js';
+import { parseShell } from '../../src/analyze/shell.js';
+import { MemoryFs } from '../../src/model/fs.js';
 
 const RUN = `docker run --name app-x app:build sh -c 'cp main.sh app && chmod 755 app'`;
 const CP = 'docker cp app-x:/src/app ./app';
@@ -20,6 +22,15 @@ const base = {
 };
 /** A file the scripts may source. */
 const ENV = 'export CGO_ENABLED=0\n';
+/** Files the scripts may source: some leave errexit alone, some may not (read by the planner). */
+const SOURCED = {
+  'env.sh': ENV,
+  'lib.sh': 'log() { printf \'[build] %s\\n\' "$*"; }\n. ./env.sh\n',
+  'off.sh': 'set +e\n',
+  'relax-fn.sh': 'relax() { set +e; }\n',
+  'relax-alias.sh': "alias relax='set +e'\n",
+  'nested.sh': '. ./off.sh\n',
+};
 const shell = (body: string) => ({ ...base, 'build.sh': `#!/bin/sh\n${body}` });
 /** The builder build, `lines` (the run and the copy, as the case writes them), then the rest. */
 const script = (head: string, lines: string) => shell(`${head}docker build -t app:build -f Dockerfile.build .\n${lines}\ndocker rm app-x\ndocker build -t app:latest .\nrm app\n`);
@@ -52,12 +63,13 @@ describe('a run-time build whose failure the old script went past', () => {
     ['set -e run through builtin', 'builtin set -e\n', `${RUN}\n${CP}`],
     ['errexit turned on by shopt', 'shopt -s -o errexit\n', `${RUN}\n${CP}`],
     ['another option turned off by shopt', 'set -e\nshopt -u -o nounset\nshopt -u nullglob\n', `${RUN}\n${CP}`],
-    ['a sourced file turned off and set -e again', '. ./env.sh\nset -e\n', `${RUN}\n${CP}`],
+    ['a sourced file turned off and set -e again', '. ./off.sh\nset -e\n', `${RUN}\n${CP}`],
+    ['a sourced file that only sets variables and functions, read', 'set -e\n. ./env.sh\nsource ./env.sh\n. ./lib.sh\nlog start\n', `${RUN}\n${CP}`],
     ['another command in the background', 'set -e\n', `sleep 1 &\n${RUN}\n${CP}`],
     ['the run in the background and waited for by wait $!', 'set -e\n', `${RUN} &\nwait $!\n${CP}`],
     ['the run in the background, wait "$!" || exit 1', '', `${RUN} &\nwait "$!" || exit 1\n${CP}`],
   ])('migrates with %s', (_, head, lines) => {
-    expect(codes({ ...script(head, lines), 'env.sh': ENV })).toEqual([]);
+    expect(codes({ ...script(head, lines), ...SOURCED })).toEqual([]);
   });
 
   it.each([
@@ -75,8 +87,12 @@ describe('a run-time build whose failure the old script went past', () => {
     ['set +e run through builtin', 'set -e\nbuiltin set +e\n', `${RUN}\n${CP}`],
     ['set +e run through command', 'set -e\ncommand set +e\n', `${RUN}\n${CP}`],
     ['errexit turned off by shopt', 'set -e\nshopt -u -o errexit\n', `${RUN}\n${CP}`],
-    ['a sourced file, which may turn errexit off', 'set -e\n. ./env.sh\n', `${RUN}\n${CP}`],
-    ['a file read with source', 'set -e\nsource ./env.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file that turns errexit off', 'set -e\n. ./off.sh\n', `${RUN}\n${CP}`],
+    ['a file read with source that turns errexit off', 'set -e\nsource ./off.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file with a function that turns errexit off', 'set -e\n. ./relax-fn.sh\nrelax\n', `${RUN}\n${CP}`],
+    ['a sourced file defining an alias (sh expands it: relax could be set +e)', 'set -e\n. ./relax-alias.sh\nrelax\n', `${RUN}\n${CP}`],
+    ['a sourced file that sources one turning errexit off', 'set -e\n. ./nested.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file run through builtin', 'set -e\nbuiltin . ./env.sh\n', `${RUN}\n${CP}`],
     ['the run in the background', 'set -e\n', `${RUN} &\nwait\n${CP}`],
     ['the run in the background, || exit 1 after it', '', `${RUN} || exit 1 &\nwait\n${CP}`],
     ['the run in the background, && to the copy', '', `${RUN} && ${CP} &\nwait`],
@@ -85,7 +101,7 @@ describe('a run-time build whose failure the old script went past', () => {
     ['the run in the background, wait $! || true', 'set -e\n', `${RUN} &\nwait $! || true\n${CP}`],
   ])('refuses with %s', (_, head, lines) => {
     // (a chain the script edit cannot take apart may add SCRIPT_EDIT_UNSAFE)
-    expect(codes({ ...script(head, lines), 'env.sh': ENV })).toContain('BUILD_AT_RUN_TIME');
+    expect(codes({ ...script(head, lines), ...SOURCED })).toContain('BUILD_AT_RUN_TIME');
   });
 
   it('migrates a Make recipe line, which stops make when it fails', () => {
@@ -175,8 +191,9 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(gitlab('    - docker build -t app:latest .', `  before_script:\n${items('    ')}\n`))).toEqual([]);
     // An earlier item turned errexit off in the shell the later ones run in.
     expect(codes(gitlab(`    - set +e\n${items('    ')}\n    - docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
-    // An earlier item sourced a file, which may have turned it off.
-    expect(codes({ ...gitlab(`    - . ./ci/env.sh\n${items('    ')}\n    - docker build -t app:latest .`), 'ci/env.sh': ENV })).toEqual(['BUILD_AT_RUN_TIME']);
+    // An earlier item sourced a file that turned it off; one that only sets variables leaves it on.
+    expect(codes({ ...gitlab(`    - . ./ci/env.sh\n${items('    ')}\n    - docker build -t app:latest .`), 'ci/env.sh': 'set +e\n' })).toEqual(['BUILD_AT_RUN_TIME']);
+    expect(codes({ ...gitlab(`    - . ./ci/env.sh\n${items('    ')}\n    - docker build -t app:latest .`), 'ci/env.sh': ENV })).toEqual([]);
     // The run in the background: the job's shell goes on at once.
     expect(codes(gitlab(`${items('    ').replace(RUN, `${RUN} &`)}\n    - wait\n    - docker build -t app:latest .`))).toEqual(['BUILD_AT_RUN_TIME']);
     // after_script runs after a failed script too: a runtime build there is built from whatever the container left.
@@ -219,6 +236,25 @@ describe('a run-time build whose failure the old script went past', () => {
     expect(codes(azure)).toContain('BUILD_AT_RUN_TIME');
     const travis = { ...base, '.travis.yml': `language: minimal\nservices:\n  - docker\nscript:\n${items('  ')}\n  - docker build -t app:latest .\n` };
     expect(codes(travis)).toContain('BUILD_AT_RUN_TIME');
+  });
+});
+
+describe('what sourcing a file does to errexit, read from the file', () => {
+  const at = (file: string, text: string) => ({ ...parseShell('build.sh', text, { cwd: '' }).script!.commands[0]!, file });
+  const effect = (files: Record<string, string>, line: string) => {
+    const cmd = at('build.sh', line);
+    return errexitEffect(cmd.words, { cmd, fs: new MemoryFs(files) });
+  };
+  it('is nothing for a file that only sets variables and functions, else unknown', () => {
+    expect(effect({ 'env.sh': 'export A=1\nf() { echo "$A"; }\n' }, '. ./env.sh')).toBeNull();
+    expect(effect({ 'env.sh': 'export A=1\nset -e\n' }, 'source ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': 'f() { set +e; }\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': "alias f='set +e'\n" }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': '. ./more.sh\n', 'more.sh': 'shopt -u -o errexit\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': '. ./env.sh\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({}, '. ./missing.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': 'export A=1\n' }, '. "$ENV_FILE"')).toBe('unknown');
+    expect(effect({ 'env.sh': 'export A=1\n' }, 'eval "$SETUP"')).toBe('unknown');
   });
 });
 
