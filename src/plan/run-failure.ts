@@ -200,6 +200,8 @@ export function errexitOption(args: readonly Word[]): boolean | null | 'unknown'
 
 /** Words that run the command after them as it is (`builtin set +e`, `command set +e`). */
 const PASS_THROUGH = new Set(['builtin', 'command']);
+/** An alias's text that may touch errexit: it runs `set`, `shopt`, a sourced file or `eval`, maybe through `builtin`/`command`. */
+const ALIAS_MAY_TOUCH = /(^|[\s;&|(`{])(set|shopt|eval|source|\.|builtin|command)(\s|$|;)/;
 /** Commands that run text in this shell: a sourced file, `eval`. */
 const RUNS_UNREAD = new Set(['.', 'source', 'eval']);
 
@@ -237,6 +239,8 @@ export function errexitEffect(words: readonly Word[], sourcing?: { cmd: ScriptCo
   // `command -p set …` and the like: read as unknown rather than parse every option.
   if (k > 0 && name.startsWith('-')) return 'unknown';
   if (name === 'set') return errexitOption(words.slice(k + 1));
+  // `alias relax='set +e'`: sh expands aliases in scripts (bash where told to), so a later `relax` runs it.
+  if (name === 'alias') return words.slice(k + 1).some((w) => w.value === null || ALIAS_MAY_TOUCH.test(w.value.slice(w.value.indexOf('=') + 1))) ? 'unknown' : null;
   if (name === 'shopt') return shoptErrexit(words.slice(k + 1));
   // A sourced file the tool reads (`. ./env.sh` itself, not through builtin or command) may leave errexit as it was.
   if ((name === '.' || name === 'source') && k === 0 && sourcing) return sourcedEffect(sourcing.cmd, sourcing.fs, sourcing.depth ?? 0);
