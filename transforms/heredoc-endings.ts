@@ -7,17 +7,11 @@
  * a CR. Converting a heredoc's line endings therefore changes what the builder stage runs or
  * writes; where the two files disagree inside a heredoc the merge refuses instead.
  */
-import type { Instruction } from 'dockerfile-ast';
 import type { DockerfileFacts } from '../src/analyze/dockerfile.js';
+import { heredocCount } from '../src/analyze/dockerfile-heredocs.js';
 
 /** Instructions BuildKit reads heredocs for. */
 const HEREDOC_KEYWORDS: ReadonlySet<string> = new Set(['RUN', 'COPY', 'ADD']);
-
-/** The heredocs dockerfile-ast found in an instruction (public on RUN and COPY, protected on ADD's base class). */
-function heredocCount(ins: Instruction): number {
-  const read = (ins as unknown as { getHeredocs?: () => unknown[] }).getHeredocs;
-  return typeof read === 'function' ? read.call(ins).length : 0;
-}
 
 /**
  * The 1-based line of the first instruction of `facts` with a heredoc whose line breaks are
@@ -25,7 +19,11 @@ function heredocCount(ins: Instruction): number {
  */
 export function heredocEndingConflict(facts: DockerfileFacts, eol: string): number | null {
   for (const ins of facts.instructions) {
-    if (!HEREDOC_KEYWORDS.has(ins.getKeyword()) || heredocCount(ins) === 0) continue;
+    if (!HEREDOC_KEYWORDS.has(ins.getKeyword())) continue;
+    const count = heredocCount(ins);
+    // (heredocs the parser cannot read: the merge cannot tell what converting their endings would change)
+    if (count === null) return ins.getRange().start.line + 1;
+    if (count === 0) continue;
     const range = ins.getRange();
     const text = facts.text.slice(facts.lines.offsetAt(range.start), facts.lines.offsetAt(range.end));
     const crlf = text.split('\r\n').length - 1;

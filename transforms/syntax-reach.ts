@@ -17,6 +17,7 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { DockerfileFacts } from '../src/analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../src/model/diagnostics.js';
+import { mayHoldHeredoc } from '../src/analyze/dockerfile-heredocs.js';
 
 /** What a `# syntax=` value selects: the floating channel, a pinned 1.N, or something else. */
 export type Frontend = { kind: 'floating' } | { kind: 'pinned'; minor: number } | { kind: 'unknown' };
@@ -87,7 +88,7 @@ export function featuresOf(text: string): Feature[] {
       const since = table && name in table ? table[name]! : null;
       if (since !== 0) out.push({ key: `\`${kw} --${name}\``, since, line });
     }
-    if (['RUN', 'COPY', 'ADD'].includes(kw) && typeof ins.getHeredocs === 'function' && ins.getHeredocs().length > 0) {
+    if (['RUN', 'COPY', 'ADD'].includes(kw) && mayHoldHeredoc(ins)) {
       out.push({ key: 'a heredoc', since: HEREDOC_SINCE, line });
     }
   }

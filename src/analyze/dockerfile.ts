@@ -9,6 +9,7 @@ import './dockerfile-parses.js';
 import { LineIndex } from '../model/text.js';
 import { exactList } from '../model/exact-list.js';
 import { execFormArgs, jsonStringValue } from './exec-form.js';
+import { mayHoldHeredoc } from './dockerfile-heredocs.js';
 
 export interface Span {
   start: number;
@@ -230,7 +231,7 @@ function copyFacts(
   const fromFlag = flags.find((f) => f.getName() === 'from');
   const otherFlags = exactList(flags.filter((f) => f !== fromFlag).map((f) => f.toString()));
   const jsonStrings = (ins as any).getJSONStrings?.() ?? [];
-  const heredoc = ((ins as any).getHeredocs?.() ?? []).length > 0;
+  const heredoc = mayHoldHeredoc(ins);
   let items: (Span & { value: string })[];
   const json = jsonStrings.length > 0;
   if (json) {

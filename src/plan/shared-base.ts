@@ -13,6 +13,7 @@ import type { BuildStep } from '../model/setup.js';
 import type { SharedBase } from '../../transforms/dockerfile-merge.js';
 import { effectiveIgnoreFile } from './build-inputs.js';
 import { valueKey } from './build-flags.js';
+import { mayHoldHeredoc } from '../analyze/dockerfile-heredocs.js';
 
 export interface GroupBuilder {
   facts: DockerfileFacts;
@@ -81,7 +82,7 @@ export function decideSharedBase(builders: GroupBuilder[], scriptText: string, f
       stop = `; ONBUILD at ${facts.path}:${line} would fire in every stage built FROM a base, so it cannot be shared`;
       break;
     }
-    if (((ins as any).getHeredocs?.() ?? []).length > 0) {
+    if (mayHoldHeredoc(ins)) {
       stop = `; the here-document at ${facts.path}:${line} is not compared`;
       break;
     }

@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applied, planFiles } from '../support/plan.js';
+import { readDockerfile } from '../../src/analyze/dockerfile.js';
+import { heredocCount } from '../../src/analyze/dockerfile-heredocs.js';
 
 const SCRIPT = ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .', 'rm -f app', ''].join('\n');
 const HEREDOC_BUILDER = '# syntax=docker/dockerfile:1\nFROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n';
@@ -91,5 +93,17 @@ describe('merge: build-check directives', () => {
       const { setup } = plan(`${b}${PLAIN}`, `${r}${RUNTIME}`);
       expect(setup.status, `${b} | ${r}: ${JSON.stringify(setup.diagnostics)}`).toBe('migrate');
     }
+  });
+});
+
+describe('merge: a line dockerfile-ast cannot read heredocs of', () => {
+  // (found by the plan's property test: a bare carriage return after a line continuation, then a
+  // comment, made dockerfile-ast 0.7 throw while looking for heredocs, and the run stopped)
+  const ODD = 'FROM golang:1.21\r\nWORKDIR /src\r\nCOPY . .\r\nRUN go build -o /out/app . \\\r# syntax=x\n\n  && go vet ./...\r\n';
+  it('is planned without an internal error; an instruction without << holds no heredoc, RUN <<EOF one', () => {
+    expect(() => plan(ODD, RUNTIME)).not.toThrow();
+    const facts = readDockerfile('Dockerfile.build', ODD);
+    expect(facts.instructions.map((i) => heredocCount(i))).toEqual([0, 0, 0, 0]);
+    expect(readDockerfile('Dockerfile.build', HEREDOC_BUILDER).instructions.map((i) => heredocCount(i))).toEqual([0, 0, 0, 1]);
   });
 });
