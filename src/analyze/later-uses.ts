@@ -107,7 +107,7 @@ function functionBody(cmd: ScriptCommand, script: ScriptFile | null, seen: Reado
 export function shellScript(rel: string, cmd: ScriptCommand, fs: RepoFs): ScriptFile | null {
   const text = fs.readText(rel);
   if (text === null) return null;
-  const explicit = (cmd.words[0]?.value !== undefined && SHELLS.has(path.basename(cmd.words[0]!.value ?? '')));
+  const explicit = cmd.words[0]?.value !== undefined && SHELLS.has(path.basename(cmd.words[0]!.value ?? ''));
   if (!explicit && text.startsWith('#!') && !SHELLS.has(interpreter(text))) return null;
   return parseShell(rel, text, { cwd: cmd.cwd }).script;
 }

@@ -120,7 +120,7 @@ function elementsOf(cmd: TsNode): { args: TsNode[]; redirections: TsNode[] } {
  * Reads PowerShell text into snippets, one per statement (its guard included), in the order
  * they run. Diagnostics: a syntax error (the text is not read at all).
  */
-export function powerShellSnippets(file: string, text: string, opts: PsOptions): { snippets: PsSnippet[]; diagnostics: Diagnostic[] } {
+export function powerShellSnippets(file: string, text: string, opts: PsOptions): { snippets: PsSnippet[]; diagnostics: Diagnostic[]; root?: TsNode } {
   const lines = new LineIndex(text);
   const toFile = (o: number) => (opts.toFile ? opts.toFile[Math.min(o, opts.toFile.length - 1)]! : o);
   const encode = opts.encode ?? ((s: string) => s);
@@ -616,7 +616,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   const program = tree.root.namedChildren.find((c) => c.type === 'statement_list');
   if (program) walk(program, { nested: false });
-  return { snippets: out, diagnostics: [] };
+  return { snippets: out, diagnostics: [], root: tree.root };
 }
 
 /**
@@ -685,16 +685,13 @@ export function parsePowerShell(file: string, text: string, start?: { cwd: strin
   markNested(script, read.snippets);
   if (start) script.startCwd = start.cwd;
   // Functions and aliases (its own, and those of files it dot-sources) run instead of a program of their name (./powershell-shadows.ts).
-  if (/function|alias|\bs?n?al\b|^\s*\./im.test(text)) {
-    const tree = parsePowerShellTree(text);
-    if ('root' in tree) {
-      const shadows = psShadows(file, text, tree.root, start ? start.cwd : dir, fs, (t) => {
-        const other = parsePowerShellTree(t);
-        return 'root' in other ? other.root : null;
-      });
-      if (shadows.names.size > 0) script.shadowNames = shadows.names;
-      if (shadows.unknown) script.shadowUnknown = shadows.unknown;
-    }
+  if (read.root) {
+    const shadows = psShadows(file, text, read.root, start ? start.cwd : dir, fs, (t) => {
+      const other = parsePowerShellTree(t);
+      return 'root' in other ? other.root : null;
+    });
+    if (shadows.names.size > 0) script.shadowNames = shadows.names;
+    if (shadows.unknown) script.shadowUnknown = shadows.unknown;
   }
   return { script, diagnostics: [...read.diagnostics, ...diagnostics] };
 }
