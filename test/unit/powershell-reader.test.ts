@@ -327,6 +327,23 @@ describe('PowerShell: functions and aliases run before a program of their name',
     expect(shadow({ 'ci/build.ps1': `. "$PSScriptRoot\\lib\\common.ps1"\n${PIPE}\n`, 'ci/lib/common.ps1': 'Set-Alias docker podman\n' })[0]?.message).toContain('an alias ci/lib/common.ps1 sets (dot-sourced by ci/build.ps1)');
     expect(shadow({ 'build.ps1': `. ./missing.ps1\n${PIPE}\n` })[0]?.message).toContain('possibly a function or alias of that name (build.ps1 dot-sources ./missing.ps1, which the tool cannot read as PowerShell)');
   });
+  it('a cmdlet the script redefines is not read as the cmdlet: its call is a program the tool does not know', () => {
+    // `Remove-Item ./app` after the runtime build read as `rm ./app` migrated, dropping what the function did (copy the artifact to keep/).
+    const tail = `${PIPE}\nRemove-Item ./app -Force\n`;
+    const refused = (files: Record<string, string>) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, ...files }).setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    expect(refused({ 'build.ps1': tail })).toEqual([['migrate', []]]);
+    expect(refused({ 'build.ps1': `function Remove-Item {\n  param($Path, [switch]$Force)\n  Copy-Item $Path ./keep/\n}\n${tail}` })).toEqual([['refused', ['ARTIFACT_USED_ON_HOST']]]);
+    expect(read(`function Remove-Item {\n  Copy-Item $args[0] ./keep/\n}\nRemove-Item ./app\ndel ./app\n`).commands.map(words).slice(-2).map((w) => w[0])).toEqual(['Remove-Item.ps', 'del.ps']);
+    expect(read(`Set-Alias Remove-Item Backup-Item\nri ./app\n`).commands.map(words).at(-1)![0]).toBe('ri.ps');
+    expect(refused({ 'build.ps1': `. ./helpers.ps1\n${tail}`, 'helpers.ps1': 'function Remove-Item { Copy-Item $args[0] ./keep/ }\n' })).toEqual([['refused', ['ARTIFACT_USED_ON_HOST']]]);
+  });
+  it('a PowerShell CI step defining docker (or dot-sourcing a file) refuses the setups of the file it is in', () => {
+    const step = (lines: string[]) => `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: |\n${lines.map((l) => `          ${l}`).join('\n')}\n`;
+    const codes = (lines: string[]) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': step(lines) }).setups.flatMap((s) => s.diagnostics.filter((d) => d.code === 'COMMAND_SHADOWED').map((d) => d.message));
+    expect(codes(PIPE.split('\n'))).toEqual([]);
+    expect(codes(['function docker { docker.exe @args; chmod 700 app }', ...PIPE.split('\n')])[0]).toContain('`docker` is a function .github/workflows/image.yml defines');
+    expect(codes(['. ./ci/helpers.ps1', ...PIPE.split('\n')])[0]).toContain('possibly a function or alias of that name');
+  });
   it('helpers of other names change nothing', () => {
     expect(shadow({ 'build.ps1': `. ./helpers.ps1\nfunction Write-Step { Write-Host $args }\nWrite-Step building\n${PIPE}\n`, 'helpers.ps1': 'function Invoke-Tests { Write-Host ok }\nSet-Alias it Invoke-Tests\n' })).toEqual([]);
   });

@@ -15,7 +15,7 @@ import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, substituteSpans, type Decoded } from './ci-yaml.js';
 import type { PsSnippet } from './powershell.js';
-import { markNested, powerShellStep } from './powershell-steps.js';
+import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
 import { yaml } from './yaml-module.js';
 
@@ -180,7 +180,7 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
     names.push(job.name);
   }
   const { script, diagnostics } = composeEmbedded(file, 'azure-pipelines', text, snippets, groups);
-  markNested(script, psRead);
+  finishPowerShell(script, psRead);
   script.entries = names;
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics: [...psDiagnostics, ...diagnostics] };

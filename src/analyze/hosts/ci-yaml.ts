@@ -15,7 +15,7 @@ import type { ScriptKind } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import type { PsSnippet } from './powershell.js';
-import { markNested, powerShellStep } from './powershell-steps.js';
+import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { githubStepIf } from './step-conditions.js';
 import { revivable } from '../../model/revivable.js';
 
@@ -466,7 +466,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     }
   }
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
-  markNested(script, psRead);
+  finishPowerShell(script, psRead);
   script.entries = jobNames;
   diagnostics.push(...parsed);
   if (unread.length > 0) script.unread = unread;

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
 import type { EmbeddedScript, Snippet } from '../embedded.js';
 import type { Decoded } from './ci-yaml.js';
-import { markNested, powerShellSnippets, type PsSnippet } from './powershell.js';
+import { finishPowerShell, powerShellSnippets, type PsSnippet } from './powershell.js';
 
 export interface PowerShellStep {
   decoded: Decoded;
@@ -41,5 +41,5 @@ export function powerShellStep(file: string, fileText: string, step: PowerShellS
   return { ids, diagnostics };
 }
 
-export { markNested };
+export { finishPowerShell };
 export type { EmbeddedScript };

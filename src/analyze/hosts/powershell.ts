@@ -32,7 +32,7 @@ import path from 'node:path/posix';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.js';
 import { shellQuote } from '../../model/shell-quote.js';
-import { psShadows } from './powershell-shadows.js';
+import { psShadows, type PsShadows } from './powershell-shadows.js';
 import type { RepoFs } from '../../model/fs.js';
 import { argumentPieces, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
 
@@ -45,6 +45,8 @@ interface Ctx {
 export interface PsSnippet {
   snippet: Snippet;
   nested: boolean;
+  /** The functions and aliases of the text it was read from (one object for all its snippets). */
+  shadows?: PsShadows;
 }
 
 export interface PsOptions {
@@ -61,6 +63,8 @@ export interface PsOptions {
   scriptFile: boolean;
   /** A `.ps1` file its callers run from another folder (src/analyze/callers.ts): `$PSScriptRoot` is then not `.`. */
   startsElsewhere?: boolean;
+  /** The repository, to read files the text dot-sources (without it, such a file may define any name). */
+  fs?: RepoFs;
 }
 
 /** Assignments to these change nothing the model follows (error and progress preferences). */
@@ -120,7 +124,7 @@ function elementsOf(cmd: TsNode): { args: TsNode[]; redirections: TsNode[] } {
  * Reads PowerShell text into snippets, one per statement (its guard included), in the order
  * they run. Diagnostics: a syntax error (the text is not read at all).
  */
-export function powerShellSnippets(file: string, text: string, opts: PsOptions): { snippets: PsSnippet[]; diagnostics: Diagnostic[]; root?: TsNode } {
+export function powerShellSnippets(file: string, text: string, opts: PsOptions): { snippets: PsSnippet[]; diagnostics: Diagnostic[] } {
   const lines = new LineIndex(text);
   const toFile = (o: number) => (opts.toFile ? opts.toFile[Math.min(o, opts.toFile.length - 1)]! : o);
   const encode = opts.encode ?? ((s: string) => s);
@@ -137,6 +141,14 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const n = f.namedChildren.find((c) => c.type === 'function_name');
     return n ? text.slice(n.startIndex, n.endIndex).toLowerCase() : '';
   }));
+  // Functions and aliases (the text's own, and those of files it dot-sources) run instead of a
+  // program or cmdlet of their name (./powershell-shadows.ts): a cmdlet so named is not the one
+  // the tables below read (`function Remove-Item { … }` then `Remove-Item ./app`).
+  const shadows = psShadows(file, text, tree.root, opts.cwd, opts.fs, (t) => {
+    const other = parsePowerShellTree(t);
+    return 'root' in other ? other.root : null;
+  });
+  const shadowed = (name: string) => shadows.names.has(name.toLowerCase()) || shadows.names.has(cmdletOf(name) ?? '');
   /** Whether the working directory is the script's folder (so `$PSScriptRoot` is `.`). */
   let atScriptDir = opts.scriptFile && !opts.startsElsewhere;
 
@@ -207,7 +219,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     let stderr = false;
     if (program) {
       words = [{ word: program, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
-    } else if (name !== null && cmdletOf(name)) {
+    } else if (name !== null && cmdletOf(name) && !shadowed(name)) {
       const c = cmdletCommand(name, args, text);
       const type = c?.itemType ? staticValue(argumentPieces(c.itemType, text))?.toLowerCase() : undefined;
       const prog = c === null ? null : c.program !== 'new-item' ? c.program : type === 'directory' ? 'mkdir' : type === 'file' ? 'touch' : null;
@@ -267,7 +279,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const prog = name === null || path === null ? unknownWord(nameNode) : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(path);
     const out = [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
     // A function of the script, or a command computed at run time (`& $step`): what it touches is not known.
-    if (name === null || functions.has(name.toLowerCase())) out.push({ word: unknownWord(nameNode, 'call '), start: nameNode.endIndex, end: nameNode.endIndex });
+    if (name === null || functions.has(name.toLowerCase()) || shadowed(name)) out.push({ word: unknownWord(nameNode, 'call '), start: nameNode.endIndex, end: nameNode.endIndex });
     return out;
   };
 
@@ -616,7 +628,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   const program = tree.root.namedChildren.find((c) => c.type === 'statement_list');
   if (program) walk(program, { nested: false });
-  return { snippets: out, diagnostics: [], root: tree.root };
+  for (const s of out) s.shadows = shadows;
+  return { snippets: out, diagnostics: [] };
 }
 
 /**
@@ -657,8 +670,13 @@ function insertPsWords(text: string, toFileIsIdentity: boolean, cmd: ScriptComma
   return [{ start: at, end: at, text: encode(` ${parts.join(' ')}`) }];
 }
 
-/** Commands of nested snippets run only sometimes, and maybe many times. */
-export function markNested(script: EmbeddedScript, snippets: readonly PsSnippet[]): void {
+/**
+ * After composing PowerShell snippets into `script`: commands of nested snippets run only
+ * sometimes, and maybe many times; the names the texts define as functions or aliases (each CI
+ * step's, all together: a conservative union) run instead of programs of those names
+ * (src/analyze/shadowed-commands.ts).
+ */
+export function finishPowerShell(script: EmbeddedScript, snippets: readonly PsSnippet[]): void {
   const nested = new Set(snippets.filter((s) => s.nested).map((s) => s.snippet));
   for (const part of script.parts) {
     if (!nested.has(part.snippet)) continue;
@@ -667,6 +685,14 @@ export function markNested(script: EmbeddedScript, snippets: readonly PsSnippet[
       c.conditional = true;
       c.loop = true;
     }
+  }
+  for (const s of new Set(snippets.map((p) => p.shadows))) {
+    if (!s) continue;
+    for (const [n, by] of s.names) {
+      script.shadowNames ??= new Map();
+      if (!script.shadowNames.has(n)) script.shadowNames.set(n, by);
+    }
+    if (s.unknown) script.shadowUnknown ??= s.unknown;
   }
 }
 
@@ -678,20 +704,11 @@ export function markNested(script: EmbeddedScript, snippets: readonly PsSnippet[
 export function parsePowerShell(file: string, text: string, start?: { cwd: string | null }, fs?: RepoFs): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   const elsewhere = start !== undefined && start.cwd !== dir;
-  const read = powerShellSnippets(file, text, { cwd: start ? start.cwd : dir, vars: new Map(), label: file, scriptFile: true, startsElsewhere: elsewhere });
+  const read = powerShellSnippets(file, text, { cwd: start ? start.cwd : dir, vars: new Map(), label: file, scriptFile: true, startsElsewhere: elsewhere, fs });
   if (read.diagnostics.length > 0 && read.snippets.length === 0) return { script: null, diagnostics: read.diagnostics };
   const snippets = read.snippets.map((s) => s.snippet);
   const { script, diagnostics } = composeEmbedded(file, 'powershell', text, snippets, [snippets.map((_, i) => i)]);
-  markNested(script, read.snippets);
+  finishPowerShell(script, read.snippets);
   if (start) script.startCwd = start.cwd;
-  // Functions and aliases (its own, and those of files it dot-sources) run instead of a program of their name (./powershell-shadows.ts).
-  if (read.root) {
-    const shadows = psShadows(file, text, read.root, start ? start.cwd : dir, fs, (t) => {
-      const other = parsePowerShellTree(t);
-      return 'root' in other ? other.root : null;
-    });
-    if (shadows.names.size > 0) script.shadowNames = shadows.names;
-    if (shadows.unknown) script.shadowUnknown = shadows.unknown;
-  }
   return { script, diagnostics: [...read.diagnostics, ...diagnostics] };
 }
