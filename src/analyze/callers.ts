@@ -24,12 +24,15 @@ import { keptCommands } from './release-scripts.js';
 import { scriptRuns } from './script-runs.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { addTo } from '../model/multimap.js';
+import { bashEnvOf } from './bash-env.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
   file: string;
   line: number;
   cwd: string | null;
+  /** BASH_ENV the call runs the script with (null: only known at run time), when set (./bash-env.ts). */
+  bashEnv?: string | null;
 }
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
@@ -146,7 +149,8 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
   for (const script of callers) {
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     for (const cmd of keptCommands(script)) {
-      for (const { target: t, cwd } of targetCalls(cmd, set, named, script.text)) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd });
+      const bashEnv = bashEnvOf(cmd);
+      for (const { target: t, cwd } of targetCalls(cmd, set, named, script.text)) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}) });
     }
   }
   return out;
@@ -169,6 +173,18 @@ export interface Start {
 export function startOf(script: string, calls: readonly Call[] | undefined, readFrom: (cwd: string | null) => ScriptFile | null, own = path.dirname(script) === '.' ? '' : path.dirname(script)): Start | null {
   if (!calls || calls.length === 0) return null;
   const folders = [...new Set(calls.map((c) => c.cwd))];
+  // A caller running it with BASH_ENV set: bash sources that file first (./bash-env.ts).
+  const withEnv = calls.find((c) => c.bashEnv !== undefined);
+  if (withEnv) {
+    return {
+      cwd: folders[0]!,
+      conflict: diag('BASH_ENV_SET', 'error', `${withEnv.file}:${withEnv.line} runs ${script} with BASH_ENV set to ${withEnv.bashEnv === null ? 'a value only known at run time' : `\`${withEnv.bashEnv}\``}: a bash started for it sources that file first, and what it defines (functions, aliases, shell options, traps) may change what the script's steps do; the tool does not read it`, {
+        file: script,
+        line: 1,
+        hint: 'Source the file in the script itself (`. ./ci/env.sh`), where the tool reads it, or run the script without BASH_ENV; then run the tool again, or migrate by hand.',
+      }),
+    };
+  }
   if (folders.length > 1) {
     const readings = folders.map((f) => readFrom(f)?.commands.filter((c) => !FOLDER_FREE.has(c.words[0]?.value ?? '')).map((c) => c.cwd) ?? null);
     const first = readings[0];

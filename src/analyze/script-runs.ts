@@ -200,7 +200,8 @@ function envChdir(words: readonly Word[], at: number): { from: number; to: numbe
   for (let k = at + 1; k < words.length; k++) {
     const v = words[k]!.value;
     if (v === null || v === '--' || !v.startsWith('-')) {
-      if (v !== null && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) continue;
+      // (an assignment, its value known or not: `env BASH_ENV="$HOME/.env" ./build.sh`)
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(v ?? words[k]!.staticPrefix)) continue;
       return null;
     }
     if (v === '-C' || v === '--chdir') return { from: k, to: k + 2, dir: words[k + 1] ?? null };

@@ -86,6 +86,7 @@ export const CODES = {
   EXEC_BUILD: 'The builder container runs commands through docker exec before files are copied out of it.',
   DAPPER_BUILD: 'The build runs through rancher/dapper (Dockerfile.dapper), which the tool does not migrate.',
   DOCKERFILE_SWAPPED: 'A script copies or moves another file onto a Dockerfile just before building it.',
+  BASH_ENV_SET: 'A setup\'s steps run where BASH_ENV is set (a CI environment, a make export, the script or a caller): bash sources that file first, and the tool does not read it.',
   COMMAND_SHADOWED: 'A script defines a function or alias under the name of a program one of the setup\'s steps runs (docker, chmod…).',
   MAKE_PREREQUISITE_REMOVED: 'A Makefile rule lists the builder Dockerfile the migration deletes as a prerequisite.',
   DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',

@@ -128,6 +128,11 @@ function pastOptions(words: readonly Word[], at: number, spec: WrapperOptions): 
     const v = words[i]!.value;
     // A word only known at run time: an operand where one is due, else the program (only known at run time).
     if (v === null) {
+      // (an assignment whose value is only known at run time: `env BASH_ENV="$HOME/.env" bash build.sh`)
+      if (!ended && spec.assignments && ASSIGNMENT.test(words[i]!.staticPrefix)) {
+        i++;
+        continue;
+      }
       if (operands === 0) break;
       operands--;
       i++;

@@ -81,7 +81,7 @@ describe('the folder a script run in those forms starts in', () => {
   };
   const codes = (a: ReturnType<typeof analysed>) => a.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
 
-  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;', 'chronic ./scripts/build.sh', 'su -c ./scripts/build.sh ci', 'script -qec ./scripts/build.sh /dev/null', 'flock -w 60 /tmp/app.lock -c ./scripts/build.sh', 'parallel ::: ./scripts/build.sh']) {
+  for (const call of ['timeout 600 ./scripts/build.sh', 'sudo -E ./scripts/build.sh', "bash -c './scripts/build.sh'", 'env -C . ./scripts/build.sh', 'env TAG="$1" ./scripts/build.sh', 'env -C . TAG="$1" ./scripts/build.sh', 'find scripts -name build.sh -exec bash {} \\;', 'chronic ./scripts/build.sh', 'su -c ./scripts/build.sh ci', 'script -qec ./scripts/build.sh /dev/null', 'flock -w 60 /tmp/app.lock -c ./scripts/build.sh', 'parallel ::: ./scripts/build.sh']) {
     it(`is the caller's folder for \`${call}\``, () => {
       const a = analysed(call.replace('env -C . ./scripts/build.sh', 'env -C . ./scripts/build.sh'));
       expect(a.scripts.get('scripts/build.sh')!.startCwd).toBe('');
