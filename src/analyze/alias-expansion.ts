@@ -5,7 +5,8 @@
  * them in scripts too. So in a script bash runs as a script (its `#!` line names bash, and every
  * caller runs the file itself or `bash FILE`), where nothing may turn expansion on, an
  * `alias docker=…` replaces nothing: the steps run the programs they name. (A `BASH_ENV` file
- * the environment names could turn expansion on; CI runners set none.)
+ * the environment names could turn expansion on: one the repository sets refuses the setup,
+ * ./bash-env.ts; a user's own login environment is not seen.)
  */
 import path from 'node:path/posix';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
