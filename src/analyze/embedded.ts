@@ -247,7 +247,7 @@ export function composeEmbedded(
     previous = script;
     for (const name of script?.functions?.keys() ?? []) (functions ??= new Set()).add(name);
     const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
-    for (const p of script?.pathFolders ?? []) (pathFolders ??= []).push({ folder: p.folder, line: lineOfFile(map(script!.lines.lineStart(p.line))) });
+    for (const p of script?.pathFolders ?? []) (pathFolders ??= []).push({ ...p, line: lineOfFile(map(script!.lines.lineStart(p.line))) });
     // One word mapper per snippet, not one per command.
     const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end) });
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));

@@ -9,6 +9,7 @@
  * another shell. So is a file of that name in a folder of the repository the script puts on PATH
  * (`export PATH="$PWD/tools:$PATH"` with tools/docker a wrapper).
  */
+import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
@@ -49,10 +50,10 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     for (const [n, cmd] of aliasNames(f.script.commands)) if (!aliases.has(n)) aliases.set(n, { cmd, by });
   }
   // Folders of the repository put on PATH, by the script or a file it sources: a program there runs instead of the one read.
-  const onPath: { folder: string; at: string }[] = [];
+  const onPath: { entry: PathFolder; at: string }[] = [];
   const ownPath = (script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? [];
-  for (const p of ownPath) onPath.push({ folder: p.folder, at: `${script.file}:${p.line}` });
-  for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ folder: p.folder, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
+  for (const p of ownPath) onPath.push({ entry: p, at: `${script.file}:${p.line}` });
+  for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ entry: p, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
   const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
   if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];
@@ -67,12 +68,15 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     const prog = cmd.words[0]?.value;
     if (prog == null || seen.has(prog)) continue;
     // (a program named by a path is no PATH lookup)
-    const found = prog.includes('/') ? undefined : onPath.find((p) => fs.kind(p.folder === '' ? prog : `${p.folder}/${prog}`) === 'file');
+    const found = prog.includes('/') ? undefined : onPath.map((p) => ({ ...p, folder: pathCandidates(p.entry, script.file, cmd.cwd).find((d) => fs.kind(d === '' ? prog : `${d}/${prog}`) === 'file') })).find((p) => p.folder !== undefined);
     if (!functions.has(prog) && found) {
       seen.add(prog);
-      const file = found.folder === '' ? prog : `${found.folder}/${prog}`;
+      const folder = found.folder!;
+      const file = folder === '' ? prog : `${folder}/${prog}`;
+      const where = folder === '' ? 'the repository\'s root' : `${folder}/`;
+      const held = found.entry.folder === null ? `may be found first in ${where}: PATH holds a folder only known at run time ending ${found.entry.tail === '' ? 'anywhere' : `in \`${found.entry.tail}\``} (${found.at})` : `is found first in ${where}, which PATH holds (${found.at})`;
       out.push(
-        diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is found first in ${found.folder === '' ? 'the repository\'s root' : `${found.folder}/`}, which PATH holds (${found.at}): ${file} runs instead of the program the tool reads, so \`${cmd.words.map((w) => w.raw).join(' ')}\` may do more than it reads, and removing or rewriting the call would drop it`, {
+        diag('COMMAND_SHADOWED', 'error', `\`${prog}\` ${held}: ${file} runs instead of the program the tool reads, so \`${cmd.words.map((w) => w.raw).join(' ')}\` may do more than it reads, and removing or rewriting the call would drop it`, {
           file: cmd.file,
           line: cmd.line,
           setup: setup.id,
@@ -97,4 +101,18 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   }
   if (held.length > 0) setup.aliasShadows = held;
   return out;
+}
+
+/**
+ * The folders of the repository a PATH entry may be: its own, or, for one under a value only
+ * known at run time (`$ROOT/tools`), its tail under the root, the script's folder, the folder the
+ * step runs in, or any folder above those two (where such variables point in practice).
+ */
+function pathCandidates(entry: PathFolder, file: string, cwd: string | null): string[] {
+  if (entry.folder !== null) return [entry.folder];
+  const bases = new Set<string>(['']);
+  for (let d of [path.dirname(file), cwd ?? '.']) {
+    for (; d !== '.' && d !== '' && d !== '/'; d = path.dirname(d)) bases.add(d);
+  }
+  return [...bases].map((b) => (entry.tail === '' ? b : b === '' ? entry.tail : `${b}/${entry.tail}`));
 }

@@ -97,7 +97,15 @@ describe('host effects: references to what the migration removes (item 2)', () =
       const shadow = plan.setups.flatMap((x) => x.diagnostics).find((x) => x.code === 'COMMAND_SHADOWED');
       expect(shadow?.message).toContain('which PATH holds (.github/workflows/image.yml:7)');
     });
+    it('named through a variable holding the script\'s folder, or under a value only known at run time ending in such a folder, refuses', () => {
+      const d = refused(repo(['DIR=$(cd "$(dirname "$0")" && pwd)', 'export PATH="$DIR/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 5);
+      expect(d.message).toContain('`docker` is found first in tools/, which PATH holds (build.sh:4)');
+      const u = refused(repo(['export PATH="$ROOT/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+      expect(u.message).toContain('`docker` may be found first in tools/: PATH holds a folder only known at run time ending in `tools` (build.sh:3)');
+      refused(repo(['PATH="$(git rev-parse --show-toplevel)/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+    });
     it('after the PATH the shell started with, or holding no such file, changes nothing', () => {
+      migrates(repo(['export PATH="$ROOT/tools:$HOME/.local/bin:$(go env GOPATH)/bin:$PATH"', BUILD, ...EXTRACT, RUN], { 'ci/docker': WRAPPER }));
       migrates(repo(['export PATH="$PATH:$PWD/tools"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }));
       migrates(repo(['export PATH="$PWD/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/lint': '#!/bin/sh\n' }));
       migrates(repo(['export PATH="$HOME/.local/bin:/opt/docker/bin:$PATH"', BUILD, ...EXTRACT, RUN]));

@@ -1,5 +1,6 @@
 /** `NAME=value` statements, `NAME=value cmd` prefixes and `export`/`local`/`readonly` declarations. */
-import { folderValue, isFolderValue, scriptFolderAssigned } from '../script-folder.js';
+import path from 'node:path/posix';
+import { folderOf, folderValue, isFolderValue, scriptFolderAssigned } from '../script-folder.js';
 import type { TsNode } from '../tree-sitter.js';
 import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
@@ -61,23 +62,46 @@ export function prefixAssignments(w: ShellWalk, cmd: TsNode, scope: Scope): Map<
 }
 
 /**
- * A PATH assignment's folders of the repository (`"$PWD/tools:$PATH"`, `./bin:$PATH`), recorded
- * on the script: each entry of the value as the walk spells it, `${PWD}` (also `$(pwd)`) read as
- * the shell's folder, a relative entry from it. An absolute entry, one under another variable
- * (`$HOME/.local/bin`, `$(go env GOPATH)/bin`) or outside the repository names no folder the
- * tool reads, and the PATH the shell started with (`$PATH`) none the script added; a folder after
- * it (`$PATH:./tools`) is searched after the machine's own, which hold the programs the steps run.
+ * A PATH assignment's folders of the repository (`"$PWD/tools:$PATH"`, `./bin:$PATH`,
+ * `"$DIR/tools:$PATH"` with DIR the script's folder), recorded on the script: each entry of the
+ * value as the walk spells it, `${PWD}` (also `$(pwd)`) read as the shell's folder, a variable
+ * holding a folder of the repository as that folder, a relative entry from the shell's folder.
+ * An absolute entry or one outside the repository names no folder the tool reads, and the PATH
+ * the shell started with (`$PATH`) none the script added; a folder after it (`$PATH:./tools`) is
+ * searched after the machine's own, which hold the programs the steps run. An entry under a
+ * value only known at run time (`$ROOT/tools`, `$HOME/.local/bin`, `$(go env GOPATH)/bin`) is
+ * kept with what follows that value (`tools`): it may be a folder of the repository ending so.
  */
 function notePath(w: ShellWalk, name: string, symbol: string | null, scope: Scope, node: TsNode): void {
-  if (name !== 'PATH' || symbol === null || scope.cwd === null) return;
+  if (name !== 'PATH' || symbol === null) return;
+  const line = w.lines.lineOf(node.startIndex);
   for (const entry of symbol.split(':')) {
     // (after the PATH it started with: a program the machine has is found there first)
     if (entry === '${PATH}') break;
-    const rest = entry.startsWith('${PWD}') ? `.${entry.slice('${PWD}'.length)}` : entry;
-    if (rest === '' || rest.includes('$') || rest.startsWith('/') || rest.startsWith('~')) continue;
-    const folder = resolveRel(scope.cwd, rest);
+    const head = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(entry);
+    const held = head && head[1] !== 'PWD' ? scope.vars.get(head[1]!) : undefined;
+    let rest: string;
+    let from = scope.cwd;
+    if (held !== undefined && held !== null && isFolderValue(held)) {
+      // `$DIR/tools` with DIR the script's folder: from the root.
+      const folder = folderOf(held);
+      if (folder === null) continue;
+      from = '';
+      rest = `${folder === '' ? '.' : folder}${entry.slice(head![0].length)}`;
+    } else if (entry.startsWith('${PWD}')) rest = `.${entry.slice('${PWD}'.length)}`;
+    else rest = entry;
+    if (rest === '' || rest.startsWith('/') || rest.startsWith('~')) continue;
+    if (rest.includes('$') || from === null) {
+      // Under a value only known at run time: the part after it, which a folder of the repository may end with.
+      const after = rest.slice(Math.max(rest.lastIndexOf('}'), rest.lastIndexOf(')')) + 1).replace(/^\/+/, '');
+      const tail = after === '' ? '' : path.normalize(after).replace(/\/+$/, '').replace(/^\.$/, '');
+      if (tail.includes('$') || tail === '..' || tail.startsWith('../')) continue;
+      (w.script.pathFolders ??= []).push({ folder: null, tail, line });
+      continue;
+    }
+    const folder = resolveRel(from, rest);
     if (folder === '..' || folder.startsWith('../')) continue;
-    (w.script.pathFolders ??= []).push({ folder, line: w.lines.lineOf(node.startIndex) });
+    (w.script.pathFolders ??= []).push({ folder, line });
   }
 }
 

@@ -52,11 +52,12 @@ export interface ShellScript extends ScriptFile {
   pathFolders?: PathFolder[];
 }
 
-/** A folder of the repository on PATH ('' the root), and the line of the assignment putting it there. */
-export interface PathFolder {
-  folder: string;
-  line: number;
-}
+/**
+ * A folder of the repository on PATH ('' the root), and the line of the assignment putting it
+ * there; `folder` null for an entry under a value only known at run time, which may be any
+ * folder whose path ends with `tail` ('' any folder).
+ */
+export type PathFolder = { folder: string; line: number } | { folder: null; tail: string; line: number };
 
 export interface ShellParseResult {
   script: ShellScript | null;
