@@ -75,6 +75,12 @@ describe('host effects: references to what the migration removes (item 2)', () =
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\ntrap 'echo done' EXIT\n${RUN}\n`);
   });
 
+  it('an unquoted variable the shell splits into file names keeps the artifact on the host (an export build), not one file of the joined name', () => {
+    // Read as one word `app README.md`, the tar named no artifact, the extraction went, and the migrated tar failed.
+    const { out } = migrates(repo(['KEEP="app main.go"', BUILD, ...EXTRACT, RUN, 'tar czf release.tgz $KEEP']));
+    expect(out['build.sh']).toContain('--output type=local,dest=.');
+  });
+
   it('a trap reading the removed container by another verb (`docker logs x`) refuses', () => {
     const d = refused(repo(['trap \'docker logs x > build.log 2>&1\' EXIT', BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN]), 'REMOVED_NAME_USED', 3);
     expect(d.message).toContain('for more than removing it');

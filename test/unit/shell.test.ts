@@ -52,6 +52,26 @@ describe('shell adapter: reading', () => {
     ]);
   });
 
+  it('reads an unquoted expansion the shell splits into fields as only known at run time, and a loop over it once per field', () => {
+    // `tar czf release.tgz $KEEP` names two files (the artifact among them), not one called `app README.md`.
+    expect(values('KEEP="app README.md"\ntar czf rel.tgz $KEEP "$KEEP" ${KEEP}x\nB=$KEEP\necho "$B"\nfor f in $KEEP; do sha256sum "$f"; done\nfor f in "$KEEP"; do echo "$f"; done\n')).toEqual([
+      ['tar', 'czf', 'rel.tgz', null, 'app README.md', null],
+      ['echo', 'app README.md'],
+      ['sha256sum', 'app'],
+      ['sha256sum', 'README.md'],
+      ['echo', 'app README.md'],
+    ]);
+    // IFS assigned: its characters split (`/` here), and a value only known at run time may split anything.
+    expect(values('IFS=/\nOUT=bin/app\ncp app $OUT\nN="a b"\necho $N\n')).toEqual([
+      ['cp', 'app', null],
+      ['echo', 'a b'],
+    ]);
+    expect(values('IFS=$1\nOUT=app\ncp $OUT dist\nIFS=\necho $OUT\n')).toEqual([
+      ['cp', null, 'dist'],
+      ['echo', 'app'],
+    ]);
+  });
+
   it('reads a word with bash brace alternatives as only known at run time', () => {
     // bash runs `tar czf rel.tgz dist/app dist/README.md`: not one file named `dist/{app,README.md}`.
     expect(values('tar czf rel.tgz dist/{app,README.md} v{1..3}\necho "dist/{a,b}" {} x{y}\n')).toEqual([

@@ -205,7 +205,7 @@ export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'end
   w.currentUnit = unit;
   w.currentCtx = ctx;
   const parts = commandParts(w, cmd);
-  let words = parts.words.map((n) => evalWord(w, n, scope));
+  let words = parts.words.map((n) => evalWord(w, n, scope, true));
   w.currentUnit = savedUnit;
   w.currentCtx = savedCtx;
   // A here-document's `$(…)` run before the command, as the words' do: their commands are read in its place.
@@ -221,7 +221,7 @@ export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'end
   let redirects = [...parts.redirects, ...outer, ...(ctx.inputs ?? [])].flatMap(readRedirect);
   if (glued) {
     const g = commandParts(w, glued);
-    words = words.concat(g.words.map((n) => evalWord(w, n, scope)));
+    words = words.concat(g.words.map((n) => evalWord(w, n, scope, true)));
     redirects = redirects.concat(g.redirects.flatMap(readRedirect));
   }
   if (words.length > 0) {

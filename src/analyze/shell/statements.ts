@@ -9,6 +9,7 @@ import { REDIRECTS, STATEMENTS } from './node-types.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
+import { isFolderValue } from '../script-folder.js';
 
 /** Redirect operators that only read: `<`, and `<&` of a descriptor (read as no file). */
 const INPUT_OPS = new Set(['<']);
@@ -107,7 +108,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const savedUnit = w.currentUnit;
       w.currentUnit = unit;
       const itemNodes = loopVar ? stmt.childrenForFieldName('value') : [];
-      const items: Word[] = itemNodes.map((n) => evalWord(w, n, scope));
+      const items: Word[] = itemNodes.flatMap((n) => listFields(w, n, scope) ?? [evalWord(w, n, scope, true)]);
       w.currentUnit = savedUnit;
       // `for f in *`, `for f in out/*.tar.gz`, `for f in $PATTERN`: the shell expands the pattern
       // into the names it matches, so the variable holds those (a `"$f"` in the body names them),
@@ -198,4 +199,24 @@ function clause(node: TsNode): { cond: TsNode[]; body: TsNode[] } {
   const then = kids.findIndex((c) => !c.isNamed && c.type === 'then');
   const stop = kids.findIndex((c) => c.type === 'elif_clause' || c.type === 'else_clause' || (!c.isNamed && c.type === 'fi'));
   return { cond: kids.slice(0, then < 0 ? 0 : then), body: then < 0 ? [] : kids.slice(then + 1, stop < 0 ? kids.length : stop) };
+}
+
+/**
+ * A `for` item that is one unquoted variable whose value is known (`for s in $SERVICES` after
+ * `SERVICES="api web"`), with IFS left as it starts: the fields the shell splits it into, each
+ * an item. Null for any other item (read as one word, or one only known at run time).
+ */
+function listFields(w: ShellWalk, n: TsNode, scope: Scope): Word[] | null {
+  const plain = n.type === 'simple_expansion' || (n.type === 'expansion' && n.children.length === 3);
+  if (!plain || scope.vars.has('IFS')) return null;
+  const nameNode = n.type === 'simple_expansion' ? n.namedChildren[0] : n.children[1];
+  if (!nameNode || nameNode.type !== 'variable_name') return null;
+  const known = scope.vars.get(src(w, nameNode));
+  // (a folder value holds the script's folder: known, but not as the text the shell splits)
+  if (typeof known !== 'string' || (isFolderValue as (v: string) => boolean)(known)) return null;
+  const raw = src(w, n);
+  return known
+    .split(/[ \t\n]+/)
+    .filter((f) => f !== '')
+    .map((f) => (/[*?[]/.test(f) ? { value: f, symbol: f, staticPrefix: f, raw, start: n.startIndex, end: n.endIndex, pattern: true } : { value: f, symbol: f, staticPrefix: f, raw, start: n.startIndex, end: n.endIndex }));
 }

@@ -12,7 +12,14 @@ import { MAX_DEPTH, nested, src, Untrusted, type ShellWalk } from './walk.js';
 const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
 
 /** Static evaluation of one word (an argument, an assignment value, a redirect target). */
-export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
+/**
+ * The word `word` evaluates to. `split`: it is a command's word or a `for` item, which the shell
+ * splits into fields where an unquoted expansion's value holds a character of IFS (by default
+ * space, tab and newline): such a word is read as one only known at run time (`KEEP="app
+ * README.md"; tar czf out.tgz $KEEP` names two files, not one called `app README.md`). An
+ * assignment's value, a redirection's target or a `case` word are not split.
+ */
+export function evalWord(w: ShellWalk, word: TsNode, scope: Scope, split = false): Word {
   // Most words are one plain `word` node: its value is its text, unescaped (what evalParts
   // gives it, without the closures it makes for the general case).
   if (word.type === 'word' && word.isNamed) {
@@ -21,7 +28,7 @@ export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
     const value = unescapeLit(raw, false);
     return unquotedPattern(raw) ? { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex, pattern: true } : { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
   }
-  return evalParts(w, [word], word.startIndex, word.endIndex, scope);
+  return evalParts(w, [word], word.startIndex, word.endIndex, scope, split);
 }
 
 /**
@@ -29,7 +36,7 @@ export function evalWord(w: ShellWalk, word: TsNode, scope: Scope): Word {
  * type, the text between them is literal (unquoted). A word is one part; the default of
  * `${X:-a$b}` is the parts after the operator.
  */
-function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: number, scope: Scope): Word {
+function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: number, scope: Scope, split = false): Word {
   const text = w.text;
   let value: string | null = '';
   let symbol = '';
@@ -90,6 +97,7 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   };
   /** A variable's value, pattern characters and all, when the shell expands it unquoted. */
   const addExpanded = (quoted: boolean) => (s: string) => {
+    if (split && !quoted && fieldSplits(s, scope)) return addDynamic(s);
     if (!quoted && /[*?[]/.test(s)) pattern = true;
     addStatic(s);
   };
@@ -159,6 +167,15 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
   const word: Word = value === null ? { value, symbol, staticPrefix, raw, start: from, end: to, same, fallback } : { value, symbol, staticPrefix, raw, start: from, end: to };
   if (pattern) word.pattern = true;
   return word;
+}
+
+/** Whether the shell splits an unquoted expansion of `value` into fields: it holds a character of IFS (any, where IFS is only known at run time). */
+function fieldSplits(value: string, scope: Scope): boolean {
+  if (value === '') return false;
+  const ifs = scope.vars.has('IFS') ? scope.vars.get('IFS')! : ' \t\n';
+  if (ifs === null) return true;
+  for (const c of ifs) if (value.includes(c)) return true;
+  return false;
 }
 
 /** A concatenation holding an unquoted `{…,…}` (or `{a..c}`): bash's brace expansion. */
