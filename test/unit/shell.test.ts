@@ -72,6 +72,14 @@ describe('shell adapter: reading', () => {
     ]);
   });
 
+  it('reads `cd NAME` as going to a folder only known at run time where CDPATH is set, but not `cd ./NAME`', () => {
+    const cwds = (text: string) => parse(text).script.commands.map((c) => c.cwd);
+    expect(cwds('cd svc\npwd\n')).toEqual(['', 'svc']);
+    expect(cwds('CDPATH=/opt/src\ncd svc\npwd\ncd ./api\npwd\n')).toEqual(['', null, null, null]);
+    expect(cwds('export CDPATH=/opt/src\ncd ./svc\npwd\ncd ../up\npwd\n')).toEqual(['', 'svc', 'svc', 'up']);
+    expect(cwds('CDPATH=\ncd svc\npwd\n')).toEqual(['', 'svc']);
+  });
+
   it('reads a word with bash brace alternatives as only known at run time', () => {
     // bash runs `tar czf rel.tgz dist/app dist/README.md`: not one file named `dist/{app,README.md}`.
     expect(values('tar czf rel.tgz dist/{app,README.md} v{1..3}\necho "dist/{a,b}" {} x{y}\n')).toEqual([

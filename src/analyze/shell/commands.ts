@@ -58,6 +58,10 @@ function cdTarget(w: ShellWalk, arg: Word, scope: Scope): string | null {
   if (scriptRelative(arg.raw) !== null) return scope.cwd === w.startCwd || absoluteSelf(arg.raw) ? path.normalize(path.join(w.scriptDir, scriptRelative(arg.raw)!)).replace(/^\.$/, '').replace(/\/$/, '') : null;
   // `cd "$DIR/.."`: a folder value is absolute, whatever the folder before.
   if (isFolderValue(arg.value)) return folderOf(arg.value);
+  // CDPATH set (by a CI environment, or the script): `cd deploy` goes to the first of its
+  // folders holding `deploy`, and only a name starting with `/`, `.` or `..` is taken as written.
+  const cdpath = scope.vars.has('CDPATH') ? scope.vars.get('CDPATH') : '';
+  if (cdpath !== '' && arg.value !== null && !/^(\/|\.\.?(\/|$))/.test(arg.value)) return null;
   if (arg.value !== null && scope.cwd !== null) return path.normalize(path.join(scope.cwd, arg.value)).replace(/^\.$/, '').replace(/\/$/, '');
   return null;
 }
