@@ -22,6 +22,7 @@ import { readProcessEnv, shortText, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
 import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
 import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from './js-unmodelled.js';
+import { fsBindings, fsShellText } from './js-fs-calls.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -124,6 +125,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (v !== undefined) consts.set(id.name, v);
   });
   const wrappers = findWrappers(paths);
+  const fsNames = fsBindings(paths.ImportDeclaration, paths.VariableDeclarator, once);
   // One process runs every call: they share its environment (./js-process-env.ts).
   const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects), once);
   const base = start ? start.cwd : packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
@@ -231,7 +233,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
     // A chdir in a function that may run at any time leaves no call's folder known.
     if (isChdir(node.callee)) folderChangedAt(p);
-    const program = [standIn(node.callee, text), ...literalArguments(node)].join(' ');
+    // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
+    const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects)) ?? [standIn(node.callee, text), ...literalArguments(node)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
