@@ -37,3 +37,28 @@ describe('zx settings and cd()', () => {
     expect(folders(zx('$.verbose = false;'))).toEqual(['', '', '']);
   });
 });
+
+describe('process.chdir', () => {
+  const script = (...lines: string[]) => ["const path = require('path');", "const { execSync } = require('child_process');", "execSync('docker build -t app:build .');", ...lines, "execSync('docker build -t app .');", "execSync('docker build -t app .', { cwd: 'web' });", ''].join('\n');
+  const from = (file: string, text: string, start?: { cwd: string | null }) => parseJavaScript(file, text, '', () => null, start).script!.parts.filter((p) => p.snippet.shell.startsWith('docker')).map((p) => p.snippet.cwd);
+
+  it('to __dirname, or a folder relative to it, goes to the script\'s folder wherever it was started', () => {
+    expect(from('scripts/build.js', script('process.chdir(__dirname);'))).toEqual(['', 'scripts', 'scripts/web']);
+    expect(from('scripts/build.js', script("process.chdir(path.join(__dirname, '..'));"), { cwd: null })).toEqual([null, '', 'web']);
+    expect(from('tools/ci/build.js', script("process.chdir(path.resolve(__dirname, '../..', 'deploy'));"))).toEqual(['', 'deploy', 'deploy/web']);
+  });
+
+  it('reads the module folder an ES module declares, and a relative path from a folder known', () => {
+    const esm = (line: string) => `import { fileURLToPath } from 'node:url';\n${line}\n${script('process.chdir(__dirname);', "process.chdir('site');")}`;
+    expect(from('scripts/build.mjs', esm('const __dirname = path.dirname(fileURLToPath(import.meta.url));'))).toEqual(['', 'scripts/site', 'scripts/site/web']);
+    expect(from('scripts/build.mjs', esm('const __dirname = import.meta.dirname;'))).toEqual(['', 'scripts/site', 'scripts/site/web']);
+  });
+
+  it('leaves the folder unknown for a __dirname of its own, an absolute or unknown path, or a chdir under a condition', () => {
+    expect(from('scripts/build.js', `const __dirname = process.env.ROOT;\n${script('process.chdir(__dirname);')}`)).toEqual(['', null, null]);
+    expect(from('scripts/build.js', script("process.chdir('/srv/app');"))).toEqual(['', null, null]);
+    expect(from('scripts/build.js', script('process.chdir(process.argv[2]);'))).toEqual(['', null, null]);
+    expect(from('scripts/build.js', script('if (process.env.CI) process.chdir(__dirname);'))).toEqual(['', null, null]);
+    expect(from('scripts/build.js', script("process.chdir('site');"), { cwd: null })).toEqual([null, null, null]);
+  });
+});

@@ -23,6 +23,7 @@ import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-contex
 import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
 import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from './js-unmodelled.js';
 import { fsBindings, fsShellText } from './js-fs-calls.js';
+import { chdirTarget, dirnameKnown } from './js-chdir.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -130,19 +131,24 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects), once);
   const base = start ? start.cwd : packageDir ?? (path.dirname(file) === '.' ? '' : path.dirname(file));
   let n = 0;
-  const calls: { start: number; place: CallPlace; snippet: Snippet }[] = [];
+  /** `cwdIn`: the call's folder when the script's is `from` (after a `process.chdir`). */
+  const calls: { start: number; place: CallPlace; snippet: Snippet; cwdIn: (from: string | null) => string | null }[] = [];
   // Where each call runs: its conditions, and its place in the order of the script (./js-control-flow.ts).
   const placeOf = callPlaces(tree, text, paths.CallExpression, once);
   /** Queues a call's snippet with the conditions it runs under. */
-  const push = (p: any, snippet: Snippet) => {
+  const push = (p: any, snippet: Snippet, cwdIn: (from: string | null) => string | null = (from) => from) => {
     const place = placeOf(p);
     if (place.branches.length > 0) snippet.branches = place.branches;
-    calls.push({ start: p.node.start, place, snippet });
+    calls.push({ start: p.node.start, place, snippet, cwdIn });
   };
+  // `__dirname` is the script's folder, wherever it was started from (./js-chdir.ts).
+  const dirnameInit = paths.VariableDeclarator.find((p: any) => p.node.id.type === 'Identifier' && p.node.id.name === '__dirname' && p.parent.node.kind === 'const')?.node.init;
+  const dirnameAssigned = paths.AssignmentExpression.some((p: any) => p.node.left.type === 'Identifier' && p.node.left.name === '__dirname');
+  const scriptDir = !dirnameAssigned && dirnameKnown({ count: bound.get('__dirname') ?? 0, init: dirnameInit }) ? (path.dirname(file) === '.' ? '' : path.dirname(file)) : null;
   const envOf = new WeakMap<object, CallEnv>();
   let mentionsDocker = false;
   const nameOf = (callee: any): string | null => (callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && callee.property.type === 'Identifier' ? callee.property.name : null);
-  const cwdOf = (opts: any): string | null => {
+  const cwdOf = (opts: any, base: string | null): string | null => {
     if (opts === undefined || opts === null) return base;
     // Options that are no object literal (`const opts = { cwd: 'deploy' }` passed by name), or one
     // with a spread or computed key, may hold a `cwd` the reader does not see: the folder is unknown.
@@ -232,17 +238,33 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     const node = p.node;
     if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
     // A chdir in a function that may run at any time leaves no call's folder known.
-    if (isChdir(node.callee)) folderChangedAt(p);
+    if (isChdir(node.callee)) {
+      // `process.chdir(__dirname)`: a folder the reader knows; it touches no file, so it stands as no program.
+      if (node.callee.type === 'MemberExpression' && node.arguments.length === 1) {
+        const arg = node.arguments[0];
+        folderChangedAt(p, (before) => chdirTarget(arg, before, scriptDir, (e) => staticString(e, consts, objects)));
+        return;
+      }
+      folderChangedAt(p);
+    }
     // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
     const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects)) ?? [standIn(node.callee, text), ...literalArguments(node)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
-  let chdirAt = Infinity;
-  /** A folder change at `p`: from its place on (anywhere, in a function that may run at any time), no call's folder is known. */
-  const folderChangedAt = (p: any) => {
+  /** The folder changes of the script in its order: where each stands, and the folder after it given the one before (null: not known). */
+  const folderChanges: { place: CallPlace; start: number; to: (before: string | null) => string | null }[] = [];
+  let folderAnywhere = false;
+  /**
+   * A folder change at `p`, to the folder `to` gives (none: not known): from its place on, calls
+   * run there. One under a condition or in a loop leaves the folder after it unknown; one in a
+   * function that may run at any time, every call's.
+   */
+  const folderChangedAt = (p: any, to?: (before: string | null) => string | null) => {
     const place = placeOf(p);
-    chdirAt = Math.min(chdirAt, place.branches.some((b) => b.id.startsWith('js-fn:')) ? -1 : place.order[0]!);
+    if (place.branches.some((b) => b.id.startsWith('js-fn:'))) folderAnywhere = true;
+    const certain = to !== undefined && place.branches.length === 0 && !place.loop;
+    folderChanges.push({ place, start: p.node.start, to: certain ? to : () => null });
   };
   // A call of a function of the file runs its body, whose calls are judged where they stand.
   const localFunctions = new Set<string>([
@@ -298,7 +320,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   const collect = () => {
     n = 0;
     calls.length = 0;
-    chdirAt = Infinity;
+    folderChanges.length = 0;
+    folderAnywhere = false;
     mentionsDocker = false;
     paths.CallExpression.forEach((p: any) => {
       const node = p.node;
@@ -324,12 +347,12 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
           decoded = template(a0, false, callEnv);
           encode = jsEncode('template');
         }
-        push(p, shellSnippet(decoded, encode, cwdOf(a1), callEnv, statementRange(text, p), lineOf(node.start)));
+        push(p, shellSnippet(decoded, encode, cwdOf(a1, base), callEnv, statementRange(text, p), lineOf(node.start)), (from) => cwdOf(a1, from));
         return;
       }
       if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression' && !mayUseShell(a2)) {
         mentionsDocker = true;
-        push(p, argvSnippet(a0, a1.elements, cwdOf(a2), env.at(p, a2), statementRange(text, p), lineOf(node.start)));
+        push(p, argvSnippet(a0, a1.elements, cwdOf(a2, base), env.at(p, a2), statementRange(text, p), lineOf(node.start)), (from) => cwdOf(a2, from));
         return;
       }
       unmodelled(p);
@@ -438,7 +461,21 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   if (!mentionsDocker) return { script: null, diagnostics: [] };
   const compose = () => {
     calls.sort((a, b) => byPlace(a.place.order, b.place.order));
-    for (const c of calls) if (c.start > chdirAt || c.place.order[0]! > chdirAt) c.snippet.cwd = null;
+    // Each call runs in the folder the last folder change before it left; one written after a
+    // change but run before it (a function's body called earlier) in a folder not known.
+    const changes = [...folderChanges].sort((a, b) => byPlace(a.place.order, b.place.order));
+    let folder = base;
+    const after = changes.map((ch) => (folder = ch.to(folder)));
+    for (const c of calls) {
+      let last = -1;
+      let unsure = folderAnywhere;
+      changes.forEach((ch, k) => {
+        if (byPlace(c.place.order, ch.place.order) > 0) last = k;
+        else if (c.start > ch.start) unsure = true;
+      });
+      if (unsure) c.snippet.cwd = null;
+      else if (last >= 0) c.snippet.cwd = c.cwdIn(after[last]!);
+    }
     const snippets = calls.map((c) => c.snippet);
     const composed = composeEmbedded(file, 'javascript', text, snippets, [snippets.map((_, i) => i)]);
     for (const c of composed.script.commands) unknownPlaceholders(c);
