@@ -1,8 +1,9 @@
 /**
  * package.json host: every `scripts` entry is a snippet of shell (a JSON string). A script
- * runs from the package's folder; `npm run X` runs X (with its preX/postX) in its place, so
- * each script's sequence expands the scripts it calls (a call passing the script arguments,
- * `npm run X -- --flag`, stays a program the tool does not model: plainCall below).
+ * runs from the package's folder; `npm run X` runs X (with its preX/postX) in its place, as do
+ * `yarn run X`, `yarn X` and `pnpm run X` of a script without such hooks, so each script's
+ * sequence expands the scripts it calls (a call passing the script arguments, `npm run X --
+ * --flag`, stays a program the tool does not model: ./package-script-calls.ts).
  */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import path from 'node:path/posix';
@@ -11,6 +12,7 @@ import { removeListItems, type ListSpans } from '../../model/list-items.js';
 import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { revivable } from '../../model/revivable.js';
+import { calledScript, plainCall } from './package-script-calls.js';
 
 /** Decodes a JSON string token, mapping every decoded character back to the file. */
 export function decodeJsonString(text: string, offset: number, length: number): { value: string; toFile: number[] } {
@@ -90,7 +92,7 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
     const out: ScriptCommand[] = [];
     for (const hook of [`pre${name}`]) if (names.includes(hook)) out.push(...expand(hook, next));
     for (const c of commandsOf(i)) {
-      const called = plainCall(c);
+      const called = plainCall(c, names);
       if (called !== null && names.includes(called)) out.push(...expand(called, next));
       else out.push(c);
     }
@@ -99,38 +101,9 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   };
   // Calls `npm run X`: recorded so that removing script X also removes its calls.
   for (const [i, name] of names.entries()) {
-    snippets[i]!.callers = script.commands.filter((c) => calledScript(c) === name).map((c) => c.index);
+    snippets[i]!.callers = script.commands.filter((c) => calledScript(c, names) === name).map((c) => c.index);
   }
   script.entries = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set()));
   return { script, diagnostics };
-}
-
-/**
- * npm's options that leave a script to run as written, with its pre/post scripts, in this
- * package: how much npm prints, and `--if-present` (the script is there).
- */
-const PLAIN_OPTIONS = /^(--if-present|--silent|-s|--quiet|-q|--loglevel=\w+|--foreground-scripts)$/;
-
-/**
- * The script an `npm run X` command runs exactly as written, in place, or null. Arguments for the
- * script (`npm run final -- -f Dockerfile.prod`, and any word that is no option: npm appends
- * them to the script's text, so its last command is another one), and any other option
- * (`--ignore-scripts` skips pre/post, `-w pkg` runs another package's script) make it a
- * program the tool does not model.
- */
-function plainCall(c: ScriptCommand): string | null {
-  const name = calledScript(c);
-  if (name === null) return null;
-  // Variables the call hands the script (`DOCKER_DEFAULT_PLATFORM=linux/arm64 npm run final`, an
-  // `export` before it): its commands run with them, which their own reading does not see.
-  if ((c.env && c.env.size > 0) || (c.exported && c.exported.length > 0)) return null;
-  return c.words.slice(3).every((w) => w.value !== null && PLAIN_OPTIONS.test(w.value)) ? name : null;
-}
-
-/** The script name an `npm run X` / `yarn run X` / `pnpm run X` command calls, or null. */
-function calledScript(c: ScriptCommand): string | null {
-  const w = c.words.map((x) => x.value);
-  if ((w[0] === 'npm' || w[0] === 'pnpm' || w[0] === 'yarn') && (w[1] === 'run' || w[1] === 'run-script')) return w[2] ?? null;
-  return null;
 }
