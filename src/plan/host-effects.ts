@@ -30,6 +30,7 @@ import { removedOutputUses } from './removed-outputs.js';
 import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
 import { SOURCING, sourcedFiles } from '../analyze/sourced-files.js';
+import { removedStatusRead } from './status-reads.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -115,6 +116,12 @@ export function checkHostEffects(
       if (removed.commands.has(cmd) || cmd === runtime.inv.cmd || cmd === setup.builder.inv.cmd) continue;
       const at = pos.get(cmd)!;
       const phase = at < firstExtraction ? 'before' : at < runtimeAt ? 'window' : 'after';
+      // `$copied = $LASTEXITCODE` (PowerShell) after a command that goes (./status-reads.ts).
+      const status = removedStatusRead(cmd, removed.commands, script.text);
+      if (status) {
+        refuse('SCRIPT_EDIT_UNSAFE', cmd, status.message, status.hint);
+        continue;
+      }
       const outer = hostEffect(cmd);
       // A file sourced here stays in the shell: its traps and functions may use what goes.
       if (SOURCING.has(cmd.words[0]?.value ?? '')) checkSourced(cmd, phase);

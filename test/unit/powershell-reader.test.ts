@@ -172,8 +172,17 @@ describe('PowerShell guards', () => {
     // Once `docker cp` goes, the check would read `docker create`'s status, or $null before any.
     const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', "Write-Host 'copied'", 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'docker rm x', 'docker build -t app .', ''].join('\n');
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
-    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SCRIPT_REREAD_FAILED']]]);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
     expect(plan.changes).toEqual([]);
+  });
+
+  it('a status kept for later (`$copied = $LASTEXITCODE`) of a removed command refuses in the script\'s own words', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', '$copied = $LASTEXITCODE', 'docker rm x', 'if ($copied -ne 0) { exit 1 }', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    const errors = plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.line])).toEqual([['SCRIPT_EDIT_UNSAFE', 4]]);
+    expect(errors[0]!.message).toContain('`$copied = $LASTEXITCODE` reads the exit status of `docker cp x:/out/app ./app` (line 3)');
+    expect(errors[0]!.message).not.toContain('__ps');
   });
 
   it('exit $LASTEXITCODE after the final build still reads the final build: migrated', () => {
