@@ -59,6 +59,13 @@ describe('PowerShell quoting', () => {
     expect(commands('$Tag = \'1.2\'\n$name = "app"\ndocker build -t "${Name}:$tag" --label "q=`$HOME`tx" .\n')).toEqual([['docker', 'build', '-t', 'app:1.2', '--label', 'q=$HOME\tx', '.']]);
   });
 
+  it('$PWD, the current location, is the shell\'s $PWD, named as the user wrote it in messages', () => {
+    const cp = read('docker cp x:/out/app "$PWD/app"\ndocker cp x:/out/app "${pwd}/app"\n').commands.map((c) => c.words[3]!.raw);
+    expect(cp).toEqual(['"${PWD}/app"', '"${PWD}/app"']);
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': 'docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app "$PWD/app"\ndocker rm x\ndocker build -t app .\n' });
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'DYNAMIC_ARTIFACT_PATH')!.message).toContain('"${PWD}/app"');
+  });
+
   it('a bare word expands its variables; $env:NAME is the environment variable', () => {
     const c = commands('$v = \'7\'\ndocker build -t app:$v --build-arg "P=$env:HTTP_PROXY" .\n');
     expect(c[0]!.slice(0, 4)).toEqual(['docker', 'build', '-t', 'app:7']);

@@ -49,6 +49,8 @@ function variablePiece(raw: string): Piece {
   const name = variableName(raw);
   if (name === null) return { kind: 'unknown' };
   if (name.toLowerCase() === 'psscriptroot') return { kind: 'self' };
+  // `$PWD`, the current location, is where native commands start: the shell's `$PWD`, read as the shell reader reads it.
+  if (name.toLowerCase() === 'pwd') return { kind: 'var', name: 'PWD' };
   const v = shellVarOf(name);
   return v === null ? { kind: 'unknown' } : { kind: 'var', name: v };
 }
