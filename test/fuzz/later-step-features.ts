@@ -17,6 +17,8 @@ export const LATER_STEP_FEATURES = {
   builderRmi: ['none', 'same', 'or-true', 'elsewhere'],
   /** A Make target or npm script run after the image one: it checksums (lists) the artifact, removes it, or writes to it. */
   sibling: ['none', 'read', 'remove', 'write'],
+  /** After the runtime build, a checksum of the program named in an unquoted variable the shell splits into two file names (`KEEP="out/app main.go"; sha256sum $KEEP`): the artifact stays in use on the host. */
+  splitList: ['none', 'list'],
 } as const;
 
 /** The later-step features as the rest of the spec allows (a spec stored before they existed reads them as `none`). */
@@ -30,6 +32,14 @@ export function normalizeLaterStep(s: RepoSpec): void {
   // (an npm script is one `&&` chain: an `|| true` at its end would cover every command before it)
   if (s.builderRmi === 'or-true' && s.driver === 'npm') s.builderRmi = 'same';
   if (s.runner !== 'script' || (s.driver !== 'make' && s.driver !== 'npm')) s.sibling = 'none';
+  // (a script's line, a recipe line or an npm script: the runners' renderings quote differently)
+  if (s.runner !== 'script') s.splitList = 'none';
+}
+
+/** The line of splitList, in the driver's spelling of `$` (`dollar`); none for a program path holding a space (split in the old run too). */
+export function splitListLines(s: RepoSpec, program: string, dollar: string): string[] {
+  if (s.splitList !== 'list' || program.includes(' ') || program.includes('"')) return [];
+  return [`KEEP="${program} main.go"; sha256sum ${dollar}KEEP > ${s.app}.sums`];
 }
 
 /** The `docker rmi` line of the builder image `tag` in the build's own sequence, if drawn there. */

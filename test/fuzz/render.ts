@@ -19,7 +19,7 @@ import { jsScript } from './render-js.js';
 import { finalImageTag } from './make-override-features.js';
 import { afterArtifactCopy, artifactSource, beforeArtifactCopy, copyArgFlag } from './copy-arg-features.js';
 import { secondSetup } from './render-second.js';
-import { cleanBranch, laterEntries, otherTargets, rmiInSequence } from './later-step-features.js';
+import { cleanBranch, laterEntries, otherTargets, rmiInSequence, splitListLines } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
 import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
 import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logRedirect } from './log-features.js';
@@ -396,6 +396,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   after.push(...rmiInSequence(s, tag));
   if (s.hostUse === 'checksum') after.push(`sha256sum ${program} > ${a}.sha256`);
   if (s.hostUse === 'release') after.push(`mkdir -p release && cp ${program} release/`);
+  after.push(...splitListLines(s, l.hostProgram, dollar));
   const reach = hostReachCommand(s, l);
   if (reach !== null && s.hostReach !== 'caller') after.push(reach);
   after.push(...readerLines(s, program, holderOf(s, l)), ...logReadInScript(s));
@@ -520,7 +521,7 @@ export function render(spec: RepoSpec): RenderedRepo {
   // (a sibling target reads, writes or removes what the image target left: it is no by-product)
   // (a later build of the runtime Dockerfile reads the artifact only before the migration: after it, what is left is a by-product; fuzz seed 100021)
   // (the extracted file, once copied into place, is a by-product: ./place-features.ts)
-  const scratchPaths = [...(s.hostUse === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : []), ...(l.landed ? [l.landed] : [])];
+  const scratchPaths = [...(s.hostUse === 'none' && s.splitList === 'none' && !reached && s.sibling === 'none' && !keepsArtifact(s) ? [top] : []), ...(extra ? [extra.host] : []), ...(l.landed ? [l.landed] : [])];
   // (a log's or an image file's bytes are the engine's: ids and times, never the same twice; what reads them fails without them)
   const log = logFile(s);
   scratchPaths.push(...(log ? [log] : []), ...imageScratch(s));

@@ -115,6 +115,20 @@ describe('fuzz streams: after the build', () => {
     expect(spec({ extraction: 'inline-create', builderRmi: 'elsewhere' }).builderRmi).toBe('none');
   });
 
+  it('splitList checksums the program through an unquoted variable the shell splits, in each driver\'s spelling, and every script passes sh -n', () => {
+    const sh = script(spec({ driver: 'sh', artifact: 'file', dest: 'same', splitList: 'list' }));
+    expect(sh).toMatch(/^KEEP="\S+ main\.go"; sha256sum \$KEEP > \w+\.sums$/m);
+    expect(spawnSync('sh', ['-n'], { input: sh }).status).toBe(0);
+    expect(file(spec({ driver: 'make', artifact: 'file', dest: 'same', splitList: 'list' }), /^Makefile$/)).toMatch(/^\tKEEP="\S+ main\.go"; sha256sum \$\$KEEP > \w+\.sums$/m);
+    expect(JSON.parse(file(spec({ driver: 'npm', artifact: 'file', dest: 'same', splitList: 'list' }), /^package\.json$/)).scripts.image).toMatch(/KEEP="\S+ main\.go"; sha256sum \$KEEP > \w+\.sums/);
+    expect(script(spec({ driver: 'sh', artifact: 'file', dest: 'same' }))).not.toContain('KEEP=');
+    // the artifact is in use on the host: its folder is compared, no by-product
+    const scratch = (splitList: RepoSpec['splitList']) => render(spec({ driver: 'sh', artifact: 'file', dest: 'same', splitList, hostUse: 'none', cleanup: false })).scratchPaths;
+    expect(scratch('none')).toHaveLength(1);
+    expect(scratch('list')).toEqual([]);
+    expect(spec({ runner: 'github', splitList: 'list' }).splitList).toBe('none');
+  });
+
   it('adds a sibling target that reads, removes or writes the artifact, runs it after the build, and keeps the artifact for it', () => {
     const lines: Record<string, RegExp> = { read: /^verify:\n\tsha256sum (\S+) > \w+\.sha256$/m, remove: /^distclean:\n\trm -f \S+$/m, write: /^restamp:\n\techo "# stamped" >> \S+$/m };
     expect(Object.keys(lines).sort()).toEqual(FEATURES.sibling.filter((f) => f !== 'none').sort());
