@@ -16,6 +16,7 @@ import type { Setup } from '../model/setup.js';
 import { aliasesOff } from './alias-expansion.js';
 import type { RepoFs } from '../model/fs.js';
 import { sourcedFiles } from './sourced-files.js';
+import { githubPathEntries } from './step-env-files.js';
 import type { PathFolder } from './shell/types.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
@@ -54,6 +55,8 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   const ownPath = (script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? [];
   for (const p of ownPath) onPath.push({ entry: p, at: `${script.file}:${p.line}` });
   for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ entry: p, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
+  // (and folders an earlier GitHub Actions step appends to $GITHUB_PATH: ./step-env-files.ts)
+  onPath.push(...githubPathEntries(setup, sequence));
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
   const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
   if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];

@@ -1,0 +1,101 @@
+/**
+ * GitHub Actions steps change the next steps' environment through files: a line `NAME=value`
+ * appended to `$GITHUB_ENV` sets NAME for every later step of the job, a folder appended to
+ * `$GITHUB_PATH` is put on PATH before the runner's own. The tool reads each step with the
+ * environment its YAML gives, so such a write is read here, from the commands before a setup's
+ * last step in the job:
+ *
+ * - a PATH folder (`echo "$GITHUB_WORKSPACE/tools" >> "$GITHUB_PATH"`) joins the folders the
+ *   shadow check follows (./shadowed-commands.ts): a file there named like a step's program
+ *   runs instead of it;
+ * - a variable that changes what the steps run (BASH_ENV, which bash sources first; DOCKER_*,
+ *   BUILDKIT_*, BUILDX_*, which pick the engine, the builder or the platform) refuses the
+ *   setup (STEP_ENV_WRITTEN), as does a write the tool cannot read (`cat >> "$GITHUB_ENV" <<EOF`,
+ *   `tee -a`, a name only known at run time), which may set any of them.
+ */
+import { diag, type Diagnostic } from '../model/diagnostics.js';
+import type { ScriptCommand } from '../model/script.js';
+import type { Setup } from '../model/setup.js';
+import type { PathFolder } from './shell/types.js';
+
+const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
+/** Variables a later step's setup reads through its environment. */
+const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
+
+interface Write {
+  cmd: ScriptCommand;
+  file: (typeof FILES)[number];
+  /** The line written (its symbol: `${NAME}` for a value only known at run time), or null when the tool cannot read it. */
+  line: string | null;
+}
+
+const names = (w: { symbol: string; raw: string }, file: string) => w.symbol.includes(`\${${file}}`) || w.raw.includes(file);
+
+/** The writes to $GITHUB_ENV and $GITHUB_PATH among `cmds`. */
+function writes(cmds: readonly ScriptCommand[]): Write[] {
+  const out: Write[] = [];
+  for (const cmd of cmds) {
+    for (const file of FILES) {
+      const byRedirect = cmd.redirects.find((r) => (r.op === '>>' || r.op === '>') && (r.fd === null || r.fd === '1') && names(r.target, file));
+      const inWords = cmd.words.some((w) => names(w, file));
+      if (!byRedirect && !inWords) continue;
+      // `echo LINE >> "$GITHUB_ENV"` (no option): the line is its words; anything else is not read.
+      const words = cmd.words;
+      const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));
+      out.push({ cmd, file, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
+    }
+  }
+  return out;
+}
+
+/** The commands of `sequence` before the setup's last step. */
+function before(setup: Setup, sequence: readonly ScriptCommand[]): ScriptCommand[] {
+  const steps = new Set([setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])]);
+  let last = -1;
+  sequence.forEach((c, i) => {
+    if (steps.has(c)) last = i;
+  });
+  return sequence.slice(0, Math.max(0, last));
+}
+
+/** The PATH entries earlier steps append to $GITHUB_PATH, as PATH folders (one not read: a folder only known at run time). */
+export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand[]): { entry: PathFolder; at: string }[] {
+  const out: { entry: PathFolder; at: string }[] = [];
+  for (const w of writes(before(setup, sequence))) {
+    if (w.file !== 'GITHUB_PATH') continue;
+    const at = `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH`;
+    const line = w.line === null ? null : w.line.replace(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/, '.').replace(/^\$\{PWD\}(?=\/|$)/, w.cmd.cwd === null ? '${PWD}' : '.');
+    // (`${GITHUB_WORKSPACE}` is the checkout, the repository's root; `${PWD}` the step's folder)
+    const fromRoot = w.line !== null && /^\$\{GITHUB_WORKSPACE\}/.test(w.line);
+    if (line === null || line.includes('$') || (!fromRoot && w.cmd.cwd === null)) {
+      const tail = line === null ? '' : line.slice(Math.max(line.lastIndexOf('}'), line.lastIndexOf(')')) + 1).replace(/^\/+|\/+$/g, '');
+      if (!line?.startsWith('/')) out.push({ entry: { folder: null, tail: tail.includes('..') ? '' : tail, line: w.cmd.line }, at });
+      continue;
+    }
+    if (line.startsWith('/') || line.startsWith('~')) continue;
+    const base = fromRoot ? '' : w.cmd.cwd!;
+    const parts = `${base}/${line}`.split('/').filter((p) => p !== '' && p !== '.');
+    if (parts.includes('..')) continue;
+    out.push({ entry: { folder: parts.join('/'), line: w.cmd.line }, at });
+  }
+  return out;
+}
+
+/** STEP_ENV_WRITTEN for a setup whose steps run after an earlier step sets (or may set) a variable they depend on through $GITHUB_ENV. */
+export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[]): Diagnostic[] {
+  for (const w of writes(before(setup, sequence))) {
+    if (w.file !== 'GITHUB_ENV') continue;
+    const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
+    if (name !== null && !MATTERS.test(name)) continue;
+    const what = name === null ? 'writes $GITHUB_ENV in a way the tool cannot read, which may set any variable for the later steps' : `sets ${name} for the later steps through $GITHUB_ENV`;
+    return [
+      diag('STEP_ENV_WRITTEN', 'error', `\`${w.cmd.words.map((x) => x.raw).join(' ')}\` (${w.cmd.file}:${w.cmd.line}) ${what}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what this setup's steps run, and the tool reads each step with the environment its YAML gives`, {
+        file: w.cmd.file,
+        line: w.cmd.line,
+        setup: setup.id,
+        hint: 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or write it as `echo "NAME=value" >> "$GITHUB_ENV"` for names that do not matter to docker; then run the tool again, or migrate by hand.',
+      }),
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,45 @@
+/**
+ * $GITHUB_ENV and $GITHUB_PATH written by an earlier step (src/analyze/step-env-files.ts): a PATH
+ * folder joins the shadow check, a variable the steps depend on (or a write the tool cannot read)
+ * refuses STEP_ENV_WRITTEN, any other variable changes nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM golang:1.21\nRUN go build -o /out/app .\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /app\n';
+const STEPS = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .'];
+const WRAPPER = '#!/bin/sh\necho "$*" >> docker-calls.log\nexec /usr/bin/docker "$@"\n';
+
+const workflow = (before: string[]) =>
+  `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${before.map((b) => `      - run: ${b}\n`).join('')}      - run: |\n${STEPS.map((l) => `          ${l}`).join('\n')}\n`;
+const outcome = (before: string[], files: Record<string, string> = {}) =>
+  planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': workflow(before), ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+describe('an earlier step writing $GITHUB_PATH', () => {
+  it('puts a folder of the repository on PATH: a file there named like a step\'s program refuses', () => {
+    for (const line of ['echo "$GITHUB_WORKSPACE/tools" >> "$GITHUB_PATH"', 'echo "$PWD/tools" >> $GITHUB_PATH', 'echo tools >> "$GITHUB_PATH"', 'echo "$TOOLS_DIR/tools" >> "$GITHUB_PATH"']) {
+      expect(outcome([`'${line}'`], { 'tools/docker': WRAPPER }), line).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    }
+  });
+  it('changes nothing without such a file, or for a folder outside the repository', () => {
+    expect(outcome(['\'echo "$GITHUB_WORKSPACE/tools" >> "$GITHUB_PATH"\''], { 'tools/lint': '#!/bin/sh\n' })).toEqual([['migrate']]);
+    expect(outcome(['\'echo "$HOME/.local/bin" >> "$GITHUB_PATH"\'', '\'echo /opt/go/bin >> "$GITHUB_PATH"\''], { 'tools/docker': WRAPPER })).toEqual([['migrate']]);
+  });
+});
+
+describe('an earlier step writing $GITHUB_ENV', () => {
+  it('setting a variable the steps depend on refuses STEP_ENV_WRITTEN', () => {
+    expect(outcome(['echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(['echo "BASH_ENV=$GITHUB_WORKSPACE/ci/env.sh" >> $GITHUB_ENV'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+  });
+  it('a write the tool cannot read refuses; a line of another name changes nothing', () => {
+    expect(outcome(['cat ci/vars >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(['echo "$NAME=1" >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(['echo "VERSION=$(cat VERSION)" >> "$GITHUB_ENV"'])).toEqual([['migrate']]);
+  });
+  it('after the setup\'s last step, it changes nothing', () => {
+    const text = `${workflow([])}      - run: echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"\n`;
+    expect(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text }).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+});
