@@ -1,7 +1,9 @@
 /**
  * GitHub Actions steps change the next steps' environment through files: a line `NAME=value`
  * appended to `$GITHUB_ENV` sets NAME for every later step of the job, a folder appended to
- * `$GITHUB_PATH` is put on PATH before the runner's own. The tool reads each step with the
+ * `$GITHUB_PATH` is put on PATH before the runner's own; Azure Pipelines steps do the same by
+ * printing logging commands (`##vso[task.setvariable variable=NAME]value`,
+ * `##vso[task.prependpath]DIR`). The tool reads each step with the
  * environment its YAML gives, so such a write is read here, from the commands before a setup's
  * last step in the job:
  *
@@ -25,6 +27,8 @@ const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
 interface Write {
   cmd: ScriptCommand;
   file: (typeof FILES)[number];
+  /** How it is written: `$GITHUB_ENV`, `$GITHUB_PATH`, or an Azure Pipelines logging command. */
+  via: string;
   /** The line written (its symbol: `${NAME}` for a value only known at run time), or null when the tool cannot read it. */
   line: string | null;
 }
@@ -42,7 +46,20 @@ function writes(cmds: readonly ScriptCommand[]): Write[] {
       // `echo LINE >> "$GITHUB_ENV"` (no option): the line is its words; anything else is not read.
       const words = cmd.words;
       const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));
-      out.push({ cmd, file, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
+      out.push({ cmd, file, via: `$${file}`, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
+    }
+    // Azure Pipelines logging commands printed by a step: `##vso[task.prependpath]DIR` puts DIR on
+    // PATH, `##vso[task.setvariable variable=NAME]VALUE` sets NAME (as an upper-case variable,
+    // dots as underscores) for the later steps.
+    const printed = cmd.words[0]?.value === 'echo' || cmd.words[0]?.value === 'printf' ? cmd.words.slice(1).map((w) => w.symbol).join(' ') : null;
+    const vso = printed === null ? null : /##vso\[task\.(prependpath|setvariable)([^\]]*)\](.*)$/.exec(printed);
+    if (vso) {
+      const variable = /(?:^|;)\s*variable=([A-Za-z_][\w.]*)\s*(?:;|$)/.exec(vso[2]!)?.[1];
+      if (vso[1] === 'prependpath') out.push({ cmd, file: 'GITHUB_PATH', via: '##vso[task.prependpath]', line: cmd.words[0]?.value === 'echo' ? vso[3]!.trim() : null });
+      else out.push({ cmd, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: variable === undefined ? null : `${variable.toUpperCase().replace(/\./g, '_')}=${vso[3]}` });
+    } else if (printed !== null && printed.includes('##vso[task.')) {
+      // (a logging command of another task, or one the tool cannot read: `##vso[task.setvariable variable=$NAME]`)
+      if (/##vso\[task\.(prependpath|setvariable)/.test(printed)) out.push({ cmd, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: null });
     }
   }
   return out;
@@ -63,7 +80,7 @@ export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand
   const out: { entry: PathFolder; at: string }[] = [];
   for (const w of writes(before(setup, sequence))) {
     if (w.file !== 'GITHUB_PATH') continue;
-    const at = `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH`;
+    const at = w.via === '$GITHUB_PATH' ? `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH` : `${w.cmd.file}:${w.cmd.line}, by ${w.via}`;
     const line = w.line === null ? null : w.line.replace(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/, '.').replace(/^\$\{PWD\}(?=\/|$)/, w.cmd.cwd === null ? '${PWD}' : '.');
     // (`${GITHUB_WORKSPACE}` is the checkout, the repository's root; `${PWD}` the step's folder)
     const fromRoot = w.line !== null && /^\$\{GITHUB_WORKSPACE\}/.test(w.line);
@@ -87,7 +104,7 @@ export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[]
     if (w.file !== 'GITHUB_ENV') continue;
     const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
     if (name !== null && !MATTERS.test(name)) continue;
-    const what = name === null ? 'writes $GITHUB_ENV in a way the tool cannot read, which may set any variable for the later steps' : `sets ${name} for the later steps through $GITHUB_ENV`;
+    const what = name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`;
     return [
       diag('STEP_ENV_WRITTEN', 'error', `\`${w.cmd.words.map((x) => x.raw).join(' ')}\` (${w.cmd.file}:${w.cmd.line}) ${what}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what this setup's steps run, and the tool reads each step with the environment its YAML gives`, {
         file: w.cmd.file,

@@ -43,3 +43,17 @@ describe('an earlier step writing $GITHUB_ENV', () => {
     expect(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text }).setups.map((s) => s.status)).toEqual(['migrate']);
   });
 });
+
+describe('an earlier Azure Pipelines step printing a logging command', () => {
+  const azure = (before: string[]) => `trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\nsteps:\n${before.map((b) => `  - bash: ${b}\n`).join('')}  - script: |\n${STEPS.map((l) => `      ${l}`).join('\n')}\n`;
+  const outcomeAz = (before: string[], files: Record<string, string> = {}) =>
+    planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'azure-pipelines.yml': azure(before), ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  it('##vso[task.prependpath] puts a folder on PATH; ##vso[task.setvariable] of a docker variable refuses; another name changes nothing', () => {
+    expect(outcomeAz([])).toEqual([['migrate']]);
+    expect(outcomeAz(['echo "##vso[task.prependpath]$(Build.SourcesDirectory)/tools"'], { 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(outcomeAz(['echo "##vso[task.setvariable variable=DOCKER_BUILDKIT]0"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcomeAz(['echo "##vso[task.setvariable variable=docker.host]tcp://builder:2375"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcomeAz(['echo "##vso[task.setvariable variable=version]1.2.3"'])).toEqual([['migrate']]);
+  });
+});
+
