@@ -3,7 +3,8 @@
  * appended to `$GITHUB_ENV` sets NAME for every later step of the job, a folder appended to
  * `$GITHUB_PATH` is put on PATH before the runner's own; Azure Pipelines steps do the same by
  * printing logging commands (`##vso[task.setvariable variable=NAME]value`,
- * `##vso[task.prependpath]DIR`). The tool reads each step with the
+ * `##vso[task.prependpath]DIR`), CircleCI steps by appending shell lines to the file `$BASH_ENV`
+ * names, which every later step's bash sources. The tool reads each step with the
  * environment its YAML gives, so such a write is read here, from the commands before a setup's
  * last step in the job:
  *
@@ -22,6 +23,8 @@ import type { PathFolder } from './shell/types.js';
 
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
 /** Variables a later step's setup reads through its environment. */
+/** Programs given the file's name that only read it (or print the name). */
+const READS_ONLY = new Set(['source', '.', 'cat', 'echo', 'printf', 'test', '[', 'ls', 'wc', 'grep']);
 const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
 
 interface Write {
@@ -47,6 +50,21 @@ function writes(cmds: readonly ScriptCommand[]): Write[] {
       const words = cmd.words;
       const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));
       out.push({ cmd, file, via: `$${file}`, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
+    }
+    // CircleCI: each step's bash sources the file $BASH_ENV names (the runner sets it), so a line
+    // appended there (`echo 'export PATH="$HOME/go/bin:$PATH"' >> "$BASH_ENV"`) runs before every
+    // later step: an `export NAME=value` is read as a variable, PATH's entries before `$PATH` as
+    // PATH folders, anything else as a write the tool cannot read.
+    const toBashEnv = cmd.redirects.find((r) => (r.op === '>>' || r.op === '>') && (r.fd === null || r.fd === '1') && names(r.target, 'BASH_ENV'));
+    if (toBashEnv || (!READS_ONLY.has(cmd.words[0]?.value ?? '') && cmd.words.slice(1).some((w) => names(w, 'BASH_ENV')))) {
+      const line = toBashEnv && cmd.words[0]?.value === 'echo' && cmd.words.length === 2 ? cmd.words[1]!.value : null;
+      const exp = line === null ? null : /^export ([A-Za-z_][A-Za-z0-9_]*)=("?)([^"$]*(?:\$\{?[A-Za-z_]\w*\}?[^"$]*)*)\2$/.exec(line);
+      if (exp && exp[1] === 'PATH') {
+        for (const entry of exp[3]!.split(':')) {
+          if (entry === '$PATH' || entry === '${PATH}') break;
+          out.push({ cmd, file: 'GITHUB_PATH', via: '$BASH_ENV', line: entry.replace(/^\$(\w+)/, '${$1}') });
+        }
+      } else out.push({ cmd, file: 'GITHUB_ENV', via: '$BASH_ENV', line: exp ? `${exp[1]}=${exp[3]}` : null });
     }
     // Azure Pipelines logging commands printed by a step: `##vso[task.prependpath]DIR` puts DIR on
     // PATH, `##vso[task.setvariable variable=NAME]VALUE` sets NAME (as an upper-case variable,

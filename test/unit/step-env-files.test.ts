@@ -57,3 +57,17 @@ describe('an earlier Azure Pipelines step printing a logging command', () => {
   });
 });
 
+describe('an earlier CircleCI step appending to the file $BASH_ENV names', () => {
+  const circle = (before: string[]) => `version: 2.1\njobs:\n  image:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n      - checkout\n${before.map((b) => `      - run: ${b}\n`).join('')}      - run: |\n${STEPS.map((l) => `          ${l}`).join('\n')}\nworkflows:\n  build:\n    jobs:\n      - image\n`;
+  const outcomeCi = (before: string[], files: Record<string, string> = {}) =>
+    planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.circleci/config.yml': circle(before), ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  it('an export of PATH puts its folders on PATH; of a docker variable, or anything else, refuses; of another name changes nothing', () => {
+    expect(outcomeCi([])).toEqual([['migrate']]);
+    expect(outcomeCi([`echo 'export PATH="$PWD/tools:$PATH"' >> "$BASH_ENV"`], { 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(outcomeCi([`echo 'export PATH="$HOME/go/bin:$PATH"' >> "$BASH_ENV"`], { 'tools/docker': WRAPPER })).toEqual([['migrate']]);
+    expect(outcomeCi([`echo 'export DOCKER_BUILDKIT=0' >> $BASH_ENV`])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcomeCi([`echo 'docker() { podman "$@"; }' >> $BASH_ENV`])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcomeCi([`echo 'export VERSION=1.2.3' >> $BASH_ENV`, 'cat $BASH_ENV'])).toEqual([['migrate']]);
+  });
+});
+
