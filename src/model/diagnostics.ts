@@ -87,7 +87,7 @@ export const CODES = {
   DAPPER_BUILD: 'The build runs through rancher/dapper (Dockerfile.dapper), which the tool does not migrate.',
   DOCKERFILE_SWAPPED: 'A script copies or moves another file onto a Dockerfile just before building it.',
   BASH_ENV_SET: 'A setup\'s steps run where BASH_ENV is set (a CI environment, a make export, the script or a caller): bash sources that file first, and the tool does not read it.',
-  STEP_ENV_WRITTEN: 'An earlier GitHub Actions step sets (or may set) a variable the setup\'s steps depend on through $GITHUB_ENV (BASH_ENV, DOCKER_*, BUILDKIT_*, BUILDX_*).',
+  STEP_ENV_WRITTEN: 'An earlier CI step sets (or may set) a variable the setup\'s steps depend on for the later steps ($GITHUB_ENV, an Azure ##vso logging command, CircleCI\'s $BASH_ENV file).',
   COMMAND_SHADOWED: 'A script defines a function or alias under the name of a program one of the setup\'s steps runs (docker, chmod…).',
   MAKE_PREREQUISITE_REMOVED: 'A Makefile rule lists the builder Dockerfile the migration deletes as a prerequisite.',
   DETACHED_BUILD: 'A detached builder container (docker run -d) builds while the script copies from it.',
