@@ -110,6 +110,17 @@ describe('host effects: references to what the migration removes (item 2)', () =
       expect(u.message).toContain('`docker` may be found first in tools/: PATH holds a folder only known at run time ending in `tools` (build.sh:3)');
       refused(repo(['PATH="$(git rev-parse --show-toplevel)/tools:$PATH"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
     });
+    it('a Makefile exporting PATH with a folder of the repository refuses (make runs the recipes with it: checked with GNU make 4.3)', () => {
+      const make = (head: string) => ({ ...repo([]), 'build.sh': '', Makefile: `${head}\nimage:\n${[BUILD, ...EXTRACT, RUN].map((l) => `\t${l}`).join('\n')}\n`, 'tools/docker': WRAPPER });
+      const codes = (head: string) => planFiles(make(head)).setups.map((x) => [x.status, ...x.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+      expect(codes('export PATH := $(CURDIR)/tools:$(PATH)\n')).toEqual([['refused', 'COMMAND_SHADOWED']]);
+      expect(codes('PATH := $(shell pwd)/tools:$(PATH)\nexport PATH\n')).toEqual([['refused', 'COMMAND_SHADOWED']]);
+      expect(codes('export PATH := $(TOOLS_ROOT)/tools:$(PATH)\n')).toEqual([['refused', 'COMMAND_SHADOWED']]);
+      // not exported, after the PATH make started with, or outside the repository: the machine's docker runs
+      expect(codes('PATH := $(CURDIR)/tools:$(PATH)\n')).toEqual([['migrate']]);
+      expect(codes('export PATH := $(PATH):$(CURDIR)/tools\n')).toEqual([['migrate']]);
+      expect(codes('export PATH := /opt/tools/bin:$(HOME)/.local/bin:$(PATH)\n')).toEqual([['migrate']]);
+    });
     it('after the PATH the shell started with, or holding no such file, changes nothing', () => {
       migrates(repo(['export PATH="$ROOT/tools:$HOME/.local/bin:$(go env GOPATH)/bin:$PATH"', BUILD, ...EXTRACT, RUN], { 'ci/docker': WRAPPER }));
       migrates(repo(['export PATH="$PATH:$PWD/tools"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }));

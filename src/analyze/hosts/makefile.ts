@@ -9,6 +9,7 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptCommand } from '../../model/script.js';
+import { makePathFolders } from './make-path.js';
 import { composeEmbedded, type MakeScript, type Snippet } from '../embedded.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-automatic.js';
@@ -137,6 +138,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     return out;
   };
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
+  // An exported PATH holding folders of the repository (./make-path.ts).
+  const onPath = makePathFolders(root, text, dir, exported, (o) => lineOf.lineOf(o));
+  if (onPath.length > 0) make.pathFolders = [...(make.pathFolders ?? []), ...onPath];
   if (oneShell) make.oneShell = true;
   if (oneShellUnknown !== undefined) make.oneShellUnknown = oneShellUnknown;
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
