@@ -32,6 +32,19 @@ function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, Scri
   return names;
 }
 
+/** The names `hash -p FILE NAME…` binds to a file in the sequence (each NAME after the file). */
+function hashedNames(sequence: readonly ScriptCommand[]): Map<string, ScriptCommand> {
+  const names = new Map<string, ScriptCommand>();
+  for (const cmd of sequence) {
+    const w = cmd.words;
+    if (w[0]?.value !== 'hash') continue;
+    const p = w.findIndex((x, i) => i > 0 && x.value !== null && /^-[a-z]*p$/.test(x.value));
+    if (p < 0) continue;
+    for (const x of w.slice(p + 2)) if (x.value !== null && !x.value.startsWith('-')) names.set(x.value, cmd);
+  }
+  return names;
+}
+
 /**
  * COMMAND_SHADOWED for each program of the setup's own steps that the script redefines, or a
  * file it sources does (`. ./env.sh` defining `docker() { … }`: it stays defined after the
@@ -45,6 +58,8 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   // (PowerShell: its functions and aliases, and those of files it dot-sources, any case)
   for (const [n, by] of (script as { shadowNames?: ReadonlyMap<string, string> }).shadowNames ?? []) if (!functions.has(n)) functions.set(n, by);
   const aliases = new Map([...aliasNames(sequence)].map(([n, cmd]) => [n, { cmd, by: 'the script defines' }]));
+  // `hash -p ./tools/docker docker`: bash runs that file for the name from then on, as a function would.
+  for (const [n, cmd] of hashedNames(sequence)) if (!functions.has(n)) functions.set(n, `a file bash's \`hash -p\` binds to the name (${cmd.file}:${cmd.line})`);
   for (const f of sourcedFiles(sequence, fs)) {
     const by = `${f.rel} defines (sourced at ${f.by.file}:${f.by.line})`;
     for (const n of f.script.functions?.keys() ?? []) if (!functions.has(n)) functions.set(n, `a function ${by}`);

@@ -121,6 +121,11 @@ describe('host effects: references to what the migration removes (item 2)', () =
       expect(codes('export PATH := $(PATH):$(CURDIR)/tools\n')).toEqual([['migrate']]);
       expect(codes('export PATH := /opt/tools/bin:$(HOME)/.local/bin:$(PATH)\n')).toEqual([['migrate']]);
     });
+    it('bash\'s `hash -p FILE docker` binds the name to a file: refuses', () => {
+      const d = refused(repo(['hash -p ./tools/docker docker', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
+      expect(d.message).toContain("a file bash's `hash -p` binds to the name (build.sh:3)");
+      migrates(repo(['hash -r', 'hash -p /usr/bin/git git', BUILD, ...EXTRACT, RUN]));
+    });
     it('after the PATH the shell started with, or holding no such file, changes nothing', () => {
       migrates(repo(['export PATH="$ROOT/tools:$HOME/.local/bin:$(go env GOPATH)/bin:$PATH"', BUILD, ...EXTRACT, RUN], { 'ci/docker': WRAPPER }));
       migrates(repo(['export PATH="$PATH:$PWD/tools"', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }));
