@@ -72,6 +72,8 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ entry: p, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
   // (and folders an earlier GitHub Actions step appends to $GITHUB_PATH: ./step-env-files.ts)
   onPath.push(...githubPathEntries(setup, sequence));
+  // (and a PATH the host file gives the steps as a known value: a CI `env:`, Jenkins `environment {}` or `withEnv(['PATH+TOOLS=…'])`)
+  for (const cmd of [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])]) onPath.push(...knownPathEntries(cmd));
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
   const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
   if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];
@@ -133,4 +135,27 @@ function pathCandidates(entry: PathFolder, file: string, cwd: string | null): st
     for (; d !== '.' && d !== '' && d !== '/'; d = path.dirname(d)) bases.add(d);
   }
   return [...bases].map((b) => (entry.tail === '' ? b : b === '' ? entry.tail : `${b}/${entry.tail}`));
+}
+
+/**
+ * The folders of the repository a known PATH value of `cmd` holds (relative entries, from its
+ * folder), and those a Jenkins `PATH+NAME` variable puts before it. A value only known at run
+ * time is the shell reader's to follow (its assignments' spelling: ./shell/assignments.ts).
+ */
+function knownPathEntries(cmd: ScriptCommand): { entry: PathFolder; at: string }[] {
+  const out: { entry: PathFolder; at: string }[] = [];
+  const values: string[] = [];
+  for (const vars of [cmd.vars, cmd.env ?? new Map<string, string | null>()]) {
+    for (const [k, v] of vars) if ((k === 'PATH' || k.startsWith('PATH+')) && typeof v === 'string' && !v.includes('\u0000')) values.push(v);
+  }
+  if (cmd.cwd === null) return out;
+  for (const v of values) {
+    for (const entry of v.split(':')) {
+      if (entry === '' || entry.startsWith('/') || entry.startsWith('~') || entry.includes('$')) continue;
+      const folder = path.normalize(path.join(cmd.cwd === '' ? '.' : cmd.cwd, entry)).replace(/^\.$/, '').replace(/\/$/, '');
+      if (folder === '..' || folder.startsWith('../')) continue;
+      out.push({ entry: { folder, line: cmd.line }, at: `the PATH ${cmd.file}:${cmd.line} runs with` });
+    }
+  }
+  return out;
 }

@@ -71,3 +71,18 @@ describe('an earlier CircleCI step appending to the file $BASH_ENV names', () =>
   });
 });
 
+describe('a PATH the CI file gives the steps as a known value', () => {
+  it('a GitHub Actions `env: PATH:` holding a folder of the repository refuses when it holds a file named like a step\'s program', () => {
+    const text = (env: string) => `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PATH: ${env}\n    steps:\n      - run: |\n${STEPS.map((l) => `          ${l}`).join('\n')}\n`;
+    const codes = (env: string) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text(env), 'tools/docker': WRAPPER }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    expect(codes('tools:/usr/local/bin:/usr/bin:/bin')).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(codes('/usr/local/bin:/usr/bin:/bin')).toEqual([['migrate']]);
+  });
+  it('a Jenkins `withEnv([\'PATH+TOOLS=…\'])` putting a folder of the repository first refuses', () => {
+    const jenkins = (env: string) => `pipeline {\n  agent any\n  stages {\n    stage('image') {\n      steps {\n        withEnv(['${env}']) {\n${STEPS.map((l) => `          sh '${l}'`).join('\n')}\n        }\n      }\n    }\n  }\n}\n`;
+    const codes = (env: string) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jenkins(env), 'tools/docker': WRAPPER }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    expect(codes('PATH+TOOLS=tools')).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(codes('PATH+GO=/usr/local/go/bin')).toEqual([['migrate']]);
+  });
+});
+
