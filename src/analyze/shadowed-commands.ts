@@ -107,7 +107,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     }
     const alias = aliases.get(prog);
     const unnamed = aliases.get(null);
-    const how = functions.has(prog) ? functions.get(prog)! : unknownDefs ? `possibly a function or alias of that name (${unknownDefs})` : alias ? `an alias (${aliasAt(alias)}) ${alias.by}` : unnamed ? `possibly an alias (${aliasAt(unnamed)} defines one by a name only known at run time)` : null;
+    const how = functions.has(prog) ? functions.get(prog)! : unknownDefs ? `possibly another command of that name (${unknownDefs})` : alias ? `an alias (${aliasAt(alias)}) ${alias.by}` : unnamed ? `possibly an alias (${aliasAt(unnamed)} defines one by a name only known at run time)` : null;
     if (how === null) continue;
     seen.add(prog);
     (!functions.has(prog) && aliasesIdle ? held : out).push(

@@ -341,7 +341,7 @@ describe('PowerShell: functions and aliases run before a program of their name',
   it('so does one in a file it dot-sources, by a path or from $PSScriptRoot; an unreadable one may define anything', () => {
     expect(shadow({ 'build.ps1': `. ./helpers.ps1\n${PIPE}\n`, 'helpers.ps1': 'function docker { docker.exe @args }\n' })[0]?.message).toContain('a function helpers.ps1 defines (dot-sourced by build.ps1)');
     expect(shadow({ 'ci/build.ps1': `. "$PSScriptRoot\\lib\\common.ps1"\n${PIPE}\n`, 'ci/lib/common.ps1': 'Set-Alias docker podman\n' })[0]?.message).toContain('an alias ci/lib/common.ps1 sets (dot-sourced by ci/build.ps1)');
-    expect(shadow({ 'build.ps1': `. ./missing.ps1\n${PIPE}\n` })[0]?.message).toContain('possibly a function or alias of that name (build.ps1 dot-sources ./missing.ps1, which the tool cannot read as PowerShell)');
+    expect(shadow({ 'build.ps1': `. ./missing.ps1\n${PIPE}\n` })[0]?.message).toContain('possibly another command of that name (build.ps1 dot-sources ./missing.ps1, which the tool cannot read as PowerShell)');
   });
   it('a cmdlet the script redefines is not read as the cmdlet: its call is a program the tool does not know', () => {
     // `Remove-Item ./app` after the runtime build read as `rm ./app` migrated, dropping what the function did (copy the artifact to keep/).
@@ -358,7 +358,11 @@ describe('PowerShell: functions and aliases run before a program of their name',
     const codes = (lines: string[]) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': step(lines) }).setups.flatMap((s) => s.diagnostics.filter((d) => d.code === 'COMMAND_SHADOWED').map((d) => d.message));
     expect(codes(PIPE.split('\n'))).toEqual([]);
     expect(codes(['function docker { docker.exe @args; chmod 700 app }', ...PIPE.split('\n')])[0]).toContain('`docker` is a function .github/workflows/image.yml defines');
-    expect(codes(['. ./ci/helpers.ps1', ...PIPE.split('\n')])[0]).toContain('possibly a function or alias of that name');
+    expect(codes(['. ./ci/helpers.ps1', ...PIPE.split('\n')])[0]).toContain('possibly another command of that name');
+  });
+  it('an assignment to $env:PATH may put first a folder holding docker: refuses', () => {
+    expect(shadow({ 'build.ps1': `$env:PATH = "$PSScriptRoot/tools" + [IO.Path]::PathSeparator + $env:PATH\n${PIPE}\n` })[0]?.message).toContain('possibly another command of that name (build.ps1 sets $env:PATH (line 1)');
+    expect(shadow({ 'build.ps1': `$env:GOFLAGS = '-mod=vendor'\n${PIPE}\n` })).toEqual([]);
   });
   it('helpers of other names change nothing', () => {
     expect(shadow({ 'build.ps1': `. ./helpers.ps1\nfunction Write-Step { Write-Host $args }\nWrite-Step building\n${PIPE}\n`, 'helpers.ps1': 'function Invoke-Tests { Write-Host ok }\nSet-Alias it Invoke-Tests\n' })).toEqual([]);

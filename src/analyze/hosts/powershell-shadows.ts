@@ -10,7 +10,7 @@ import path from 'node:path/posix';
 import type { RepoFs } from '../../model/fs.js';
 import { resolveRel } from '../../model/paths.js';
 import type { TsNode } from '../tree-sitter.js';
-import { argumentPieces, staticValue } from './powershell-words.js';
+import { argumentPieces, staticValue, unwrap, variableName } from './powershell-words.js';
 
 const ALIAS_SETTERS = new Set(['set-alias', 'new-alias', 'sal', 'nal']);
 
@@ -34,6 +34,12 @@ export function psShadows(file: string, text: string, root: TsNode, cwd: string 
     // `function global:docker`, `function script:docker`: the scope goes, the name stays.
     const name = n ? text.slice(n.startIndex, n.endIndex).replace(/^[a-z]+:/i, '').toLowerCase() : null;
     if (name !== null && !out.names.has(name)) out.names.set(name, `a function ${file} defines`);
+  }
+  // `$env:PATH = "$PSScriptRoot\tools;" + $env:PATH`: a folder put first may hold a program of any name the steps run.
+  for (const a of root.descendantsOfType('assignment_expression')) {
+    const target = a.namedChildren[0] ? unwrap(a.namedChildren[0]) : null;
+    const name = target && target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
+    if (name !== null && name.toLowerCase() === 'env:path') unknown(`${file} sets $env:PATH (line ${text.slice(0, a.startIndex).split('\n').length}), which may put first a folder holding a program of that name`);
   }
   for (const cmd of root.descendantsOfType('command')) {
     const nameNode = cmd.namedChildren.find((c) => c.type === 'command_name' || c.type === 'command_name_expr');
