@@ -100,6 +100,12 @@ describe('the folder a called PowerShell script starts in', () => {
     ['a Makefile recipe running powershell with a policy', 'Makefile', 'image:\n\tpowershell -ExecutionPolicy Bypass scripts/build.ps1\n'],
     ['a GitHub Actions pwsh step running it by its path', '.github/workflows/ci.yml', 'jobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: \'& ./scripts/build.ps1\'\n'],
     ['another PowerShell script running it by its Windows path', 'all.ps1', '.\\scripts\\build.ps1\n'],
+    // The grammar reads a leading `.` as the dot-source operator and fails on `/` (src/analyze/hosts/powershell.ts).
+    ['another PowerShell script running it by its path', 'all.ps1', 'docker ps\n./scripts/build.ps1 -Tag x\nif ($x) { ./scripts/other.ps1 }\n'],
+    ['another PowerShell script dot-sourcing it (its scope and folder)', 'all.ps1', '. ./scripts/build.ps1\n'],
+    ['another PowerShell script running it by a path without ./', 'all.ps1', 'scripts/build.ps1\n'],
+    ['another PowerShell script running it with pwsh', 'all.ps1', 'pwsh ./scripts/build.ps1\n'],
+    ['a GitHub Actions pwsh step running it by its path without &', '.github/workflows/ci.yml', 'jobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: pwsh\n        run: ./scripts/build.ps1\n'],
   ] as const) {
     it(`is the root when ${caller} runs it from there, not the script's own folder`, () => {
       const a = analysed({ 'scripts/build.ps1': PS, [file]: text }, [file]);

@@ -74,7 +74,22 @@ const INERT_CMDLETS = new Set(['set-strictmode']);
 
 /** Parses PowerShell text; a tree with an error is not read (the grammar recovers where PowerShell would not). */
 export function parsePowerShellTree(text: string): { root: TsNode } | { at: number } {
-  const root = parseWith('tree-sitter-powershell', text);
+  let root = parseWith('tree-sitter-powershell', text);
+  // `./scripts/build.ps1` runs that script: PowerShell's dot-source operator needs a space after
+  // it, so a command name starting `./` is a path (about_Operators). The grammar reads a `.`
+  // there as that operator and fails on the `/` after it. `.\` names the same path to PowerShell
+  // on every platform and the grammar reads it, so the text is parsed again with each such `/`
+  // as `\` (the offsets stay), and the reader reads the tree against the text as written.
+  let parsed = text;
+  for (let round = 0; root.hasError && round < 8; round++) {
+    const at = root
+      .descendantsOfType('command_invokation_operator')
+      .filter((n) => n.endIndex === n.startIndex + 1 && parsed[n.startIndex] === '.' && parsed[n.endIndex] === '/')
+      .map((n) => n.endIndex);
+    if (at.length === 0) break;
+    for (const i of at) parsed = `${parsed.slice(0, i)}\\${parsed.slice(i + 1)}`;
+    root = parseWith('tree-sitter-powershell', parsed);
+  }
   if (!root.hasError) return { root };
   let n: TsNode = root;
   for (;;) {
