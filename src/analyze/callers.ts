@@ -21,7 +21,10 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { folderOf, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keptCommands } from './release-scripts.js';
-import { scriptRuns } from './script-runs.js';
+import { mayRunNamed, scriptRuns } from './script-runs.js';
+import { mayBe, namings } from './script-namings.js';
+import { COMPOSE_FILE, DOCKERFILE, isDocumentation } from '../discover/passed-over.js';
+import { LineIndex } from '../model/text.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { addTo } from '../model/multimap.js';
 import { bashEnvOf } from './bash-env.js';
@@ -33,6 +36,8 @@ export interface Call {
   cwd: string | null;
   /** BASH_ENV the call runs the script with (null: only known at run time), when set (./bash-env.ts). */
   bashEnv?: string | null;
+  /** A naming of the script the tool does not read as a run of it (why), counted as a call from a folder it cannot follow. */
+  unread?: string;
 }
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
@@ -138,6 +143,29 @@ export function calledTargets(cmd: ScriptCommand, targets: ReadonlySet<string>, 
 
 
 /**
+ * The targets a command names by their file name in a word (as read, or as written in the
+ * caller's file `text`) without the tool reading it as a run of a script of that name, when
+ * the command may run what it names (./script-runs.ts `mayRunNamed`: not `echo`, `cp`, a
+ * linter): `iex '.\scripts\build.ps1'`, `bash "$DIR/build.sh"`. It may run the script, from a
+ * folder the tool cannot follow: a script's folder is never assumed to be its own because a
+ * caller spells its run in a way the tool does not read. Comments are no commands, so a
+ * script named in one is no call.
+ */
+function unreadNamings(cmd: ScriptCommand, named: ReadonlyMap<string, readonly string[]>, calls: readonly { target: string }[], text: string): string[] {
+  const out: string[] = [];
+  let may: boolean | undefined;
+  const ran = new Set([...scriptRuns(cmd).flatMap((r) => (r.path === null ? [] : [path.basename(r.path)])), ...calls.map((c) => path.basename(c.target))]);
+  for (const [name, ts] of named) {
+    if (ran.has(name)) continue;
+    const spelt = (w: ScriptCommand['words'][number]) => [w.raw, w.value ?? '', w.start >= 0 && w.end <= text.length ? text.slice(w.start, w.end) : ''].some((s) => s.includes(name) && namings(s, name).length > 0);
+    if (!cmd.words.some(spelt)) continue;
+    may ??= mayRunNamed(cmd);
+    if (may) out.push(...ts);
+  }
+  return out;
+}
+
+/**
  * The calls of each of `targets` (repository-relative shell scripts) made by `callers`. A call
  * from a folder the tool cannot follow counts for every target of that file name.
  */
@@ -150,7 +178,9 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     for (const cmd of keptCommands(script)) {
       const bashEnv = bashEnvOf(cmd);
-      for (const { target: t, cwd } of targetCalls(cmd, set, named, script.text)) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}) });
+      const calls = targetCalls(cmd, set, named, script.text);
+      for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}) });
+      for (const t of unreadNamings(cmd, named, calls, script.text)) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd: null, unread: 'names it in a command the tool does not read as a run of it' });
     }
   }
   return out;
@@ -185,12 +215,27 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
       }),
     };
   }
+  // Named only where the tool does not read a run (./script-namings.ts): from a folder it cannot follow, or by hand from its own.
+  const unread = calls.find((c) => c.unread !== undefined);
+  if (unread && folders.length === 1) {
+    const moves = readFrom(null)?.commands.filter((c) => !FOLDER_FREE.has(c.words[0]?.value ?? ''));
+    if (!moves || moves.some((c) => c.cwd === null)) {
+      return {
+        cwd: null,
+        conflict: diag('CALLER_FOLDERS_DIFFER', 'error', `${unread.file}:${unread.line} ${unread.unread}: it may run ${script} from a folder the tool cannot follow, where its relative paths name other files than from its own folder`, {
+          file: script,
+          line: 1,
+          hint: 'Make the script move to a fixed folder first (cd "$(dirname "$0")/.."), or run it in a form the tool reads (`./scripts/build.sh`, `& ./scripts/build.ps1`), then run the tool again.',
+        }),
+      };
+    }
+  }
   if (folders.length > 1) {
     const readings = folders.map((f) => readFrom(f)?.commands.filter((c) => !FOLDER_FREE.has(c.words[0]?.value ?? '')).map((c) => c.cwd) ?? null);
     const first = readings[0];
     const same = first != null && readings.every((r) => r !== null && r.length === first.length && r.every((cwd, i) => cwd !== null && cwd === first[i]));
     if (!same) {
-      const shown = (c: Call) => `${c.file}:${c.line} from ${c.cwd === null ? 'a folder the tool cannot follow' : c.cwd === '' ? 'the root' : c.cwd}`;
+      const shown = (c: Call) => `${c.file}:${c.line} from ${c.cwd === null ? `a folder the tool cannot follow${c.unread ? ` (it ${c.unread})` : ''}` : c.cwd === '' ? 'the root' : c.cwd}`;
       return {
         cwd: folders[0]!,
         conflict: diag('CALLER_FOLDERS_DIFFER', 'error', `${script} is run from different folders (${calls.map(shown).join(', ')}), and its relative paths name different files from each`, {
@@ -216,6 +261,33 @@ export interface Reader {
    */
   startFolder?(rel: string, text: string): string | undefined;
   read(rel: string, text: string, start: { cwd: string | null } | null): ScriptFile | null;
+}
+
+/**
+ * The targets a file the tool cannot read as a script names (./script-namings.ts: a whole file
+ * name, in a token that may be that script), each as a call at its first such naming. A run
+ * starts in the folder its relative path is resolved from: a token that names the script from
+ * the file's own folder (`./build.sh` beside it, `scripts/build.sh` from the root), read as
+ * the tool reads a script nothing runs (from its own folder), runs it from there. Any other
+ * (after a value only known when the file runs, `$DIR/build.sh`; a bare name naming it only
+ * from elsewhere, after a `cd` the tool cannot see; absolute) runs it from a folder the tool
+ * cannot follow.
+ */
+function unreadCalls(rel: string, text: string, targets: readonly string[]): [string, Call][] {
+  const out: [string, Call][] = [];
+  const dir = folderOf(rel);
+  let lines: LineIndex | null = null;
+  for (const t of targets) {
+    if (t === rel || !text.includes(path.basename(t))) continue;
+    const all = namings(text, path.basename(t)).filter((n) => mayBe(n.token, n.afterExpansion, rel, t));
+    if (all.length === 0) continue;
+    lines ??= new LineIndex(text);
+    const here = (n: (typeof all)[number]) => !n.afterExpansion && !/^[/~]/.test(n.token) && resolveRel(dir, n.token) === t;
+    const far = all.find((n) => !here(n));
+    const hit = far ?? all[0]!;
+    out.push([t, { file: rel, line: lines.lineOf(hit.at), cwd: far ? null : dir, ...(far ? { unread: 'names it, and the tool cannot read that file' } : {}) }]);
+  }
+  return out;
 }
 
 /**
@@ -250,8 +322,11 @@ export function startFolders(files: readonly string[], quiet: readonly string[],
     else readings.delete(rel);
   };
   callers.forEach(readCaller);
+  // A caller the tool cannot read (it does not parse, or no reader takes it: a justfile) may run a script it names from any folder.
+  const unread = callers.filter((rel) => !readings.has(rel) && !DOCKERFILE.test(path.basename(rel)) && !COMPOSE_FILE.test(path.basename(rel)) && !isDocumentation(rel));
   for (let round = 0; round < 4; round++) {
     const calls = callsOf(targets, readings.values());
+    for (const rel of unread) for (const [t, call] of unreadCalls(rel, r.text(rel)!, targets)) addTo(calls, t, call);
     const changed: string[] = [];
     for (const t of targets) {
       const next = startOf(t, calls.get(t), (cwd) => r.read(t, r.text(t)!, { cwd }), own.get(t));

@@ -177,6 +177,20 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
 }
 
 /**
+ * Whether a command may run a script one of its words names in a form scriptRuns does not read
+ * (`iex '.\scripts\build.ps1'`, `Start-Process pwsh -ArgumentList '.\scripts\build.ps1'`,
+ * `bash "$DIR/build.sh"`, `"$DIR"/build.sh`): every command but those whose program only reads
+ * the files it is given (a linter, git, `source`) or is one whose effect on files the tool knows
+ * (`echo`, `cp`, `chmod`, `test -e`: ../plan/host-commands.ts), which run none.
+ */
+export function mayRunNamed(cmd: ScriptCommand): boolean {
+  const past = pastWrappers(cmd.words, cmd.cwd);
+  const value = past?.words[past.at]?.value;
+  if (!past || value == null) return true;
+  return !(READS_SCRIPTS.has(path.basename(value)) || hostEffect({ ...cmd, words: [...past.words] }).known);
+}
+
+/**
  * The words past the wrappers the tool reads through, and the folder the program runs from:
  * `env -C DIR` (`--chdir`) runs it from DIR (null when DIR is only known at run time). Null
  * when a wrapper's options cannot be read.

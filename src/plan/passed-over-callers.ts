@@ -26,25 +26,13 @@ import path from 'node:path/posix';
 import { readScript, scriptKindOf, type Analysis } from '../analyze/index.js';
 import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import { NAME_CHAR, resolveRel } from '../model/paths.js';
 import type { Setup } from '../model/setup.js';
 import type { MakeScript } from '../analyze/embedded.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
 import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
 import { inert, inertRanges } from './passed-over-inert.js';
-
-/** A character of a path token. */
-const PATH_CHAR = /[A-Za-z0-9_.\-/]/;
-/** Characters that end an expansion the token follows (`{pkg}/build.sh`, `$(dir)/build.sh`, `[0]/x`). */
-const AFTER_EXPANSION = /[}\])$]/;
-
-/** Where a name stands whole in a text: its offset, the path token holding it, and whether that token follows an expansion. */
-interface Naming {
-  at: number;
-  token: string;
-  afterExpansion: boolean;
-}
+import { mayBe, namings, type Naming } from '../analyze/script-namings.js';
 
 /** The namings of `name` in the parts of file `rel` that may run something (./passed-over-inert.ts: not in a Python comment or docstring); `ranges` caches its parse. */
 function liveNamings(rel: string, text: string, name: string, ranges: { of?: [number, number][] }): Naming[] {
@@ -52,26 +40,6 @@ function liveNamings(rel: string, text: string, name: string, ranges: { of?: [nu
   if (all.length === 0) return all;
   ranges.of ??= inertRanges(rel, text);
   return all.filter((n) => !inert(ranges.of!, n.at));
-}
-
-/** The offsets where `name` stands whole in `text`, with the path token holding it. */
-function namings(text: string, name: string): Naming[] {
-  const out: Naming[] = [];
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    if (NAME_CHAR.test(text[at - 1] === '/' ? '' : (text[at - 1] ?? '')) || NAME_CHAR.test(text[at + name.length] ?? '')) continue;
-    let start = at;
-    while (start > 0 && PATH_CHAR.test(text[start - 1]!)) start--;
-    out.push({ at, token: text.slice(start, at + name.length), afterExpansion: AFTER_EXPANSION.test(text[start - 1] ?? '') });
-  }
-  return out;
-}
-
-/** Whether a token naming `script`'s base name, in file `rel`, may be `script`. */
-function mayBe(token: string, afterExpansion: boolean, rel: string, script: string): boolean {
-  const base = path.basename(script);
-  if (afterExpansion || token === base || token === `./${base}` || token.startsWith('/')) return true;
-  const dir = path.dirname(rel) === '.' ? '' : path.dirname(rel);
-  return resolveRel(dir, token) === script || resolveRel('', token) === script;
 }
 
 /**

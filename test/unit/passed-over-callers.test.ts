@@ -133,13 +133,19 @@ describe('a kept file no reader takes as a script (a justfile, a Rakefile, a cro
       ['justfile', 'release:\n    ./build.sh\n    sha256sum tally > tally.sha256\n'],
       ['justfile', 'release:\n    ./build.sh\n    docker push tally:latest\n    cp tally dist/tally\n'],
       ['Rakefile', 'task :release do\n  sh "./build.sh"\n  cp "tally", "dist/tally"\nend\n'],
-      ['deploy/crontab', '0 3 * * * cd /srv/tally && sh build.sh && cp tally /usr/local/bin/tally\n'],
     ]) {
       const r = outcome({ [name!]: text! });
       expect(r.status, name).toBe('migrate');
       expect(r.kept, name).toContain(`${name}:`);
       expect(r.kept, name).toContain('names build.sh');
     }
+  });
+
+  it('refuses when its naming runs the script from a folder the tool cannot follow (src/analyze/callers.ts)', () => {
+    // From /srv/tally: `build.sh` names the root's script only from the root, which /srv/tally may or may not be a copy of.
+    const r = outcome({ 'deploy/crontab': '0 3 * * * cd /srv/tally && sh build.sh && cp tally /usr/local/bin/tally\n' });
+    expect(r.status).toBe('refused');
+    expect(r.errors).toContain('CALLER_FOLDERS_DIFFER build.sh:1');
   });
 
   it('keeps the artifact when such a file runs make, where the setup is in a Makefile', () => {
