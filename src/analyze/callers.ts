@@ -21,7 +21,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { folderOf, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { keptCommands } from './release-scripts.js';
-import { mayRunNamed, scriptRuns } from './script-runs.js';
+import { mayRunNamed, runsInPlace, scriptRuns } from './script-runs.js';
 import { mayBe, namings } from './script-namings.js';
 import { COMPOSE_FILE, DOCKERFILE, isDocumentation } from '../discover/passed-over.js';
 import { LineIndex } from '../model/text.js';
@@ -180,7 +180,11 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
       const bashEnv = bashEnvOf(cmd);
       const calls = targetCalls(cmd, set, named, script.text);
       for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}) });
-      for (const t of unreadNamings(cmd, named, calls, script.text)) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd: null, unread: 'names it in a command the tool does not read as a run of it' });
+      for (const t of unreadNamings(cmd, named, calls, script.text)) {
+        // Run where the command stands, in the folder the script is read from anyway (its own; a JS script's is its package's): the same reading, whether or not it runs this script.
+        if (t === script.file || (cmd.cwd === folderOf(t) && !/\.(?:[cm]?[jt]s|[jt]sx)$/.test(t) && runsInPlace(cmd))) continue;
+        addTo(out, t, { file: cmd.file, line: cmd.line, cwd: null, unread: 'names it in a command the tool does not read as a run of it' });
+      }
     }
   }
   return out;
@@ -217,7 +221,7 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
   }
   // Named only where the tool does not read a run (./script-namings.ts): from a folder it cannot follow, or by hand from its own.
   const unread = calls.find((c) => c.unread !== undefined);
-  if (unread && folders.length === 1) {
+  if (unread && folders.length === 1 && folders[0] === null) {
     const moves = readFrom(null)?.commands.filter((c) => !FOLDER_FREE.has(c.words[0]?.value ?? ''));
     if (!moves || moves.some((c) => c.cwd === null)) {
       return {

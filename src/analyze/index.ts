@@ -13,7 +13,7 @@ import type { ScriptCommand, ScriptFile, ScriptKind } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { runByBashOnly } from './alias-expansion.js';
 import { startFolders, type Start } from './callers.js';
-import { scriptRuns } from './script-runs.js';
+import { mayRunNamed, scriptRuns } from './script-runs.js';
 import { expandCompose, isExpanded } from './compose.js';
 import { unreadConcerns, type EmbeddedScript } from './embedded.js';
 import type { Setup } from '../model/setup.js';
@@ -245,8 +245,13 @@ export function forPlan(a: FileAnalysis, fs: RepoFs): FileAnalysis {
   return a;
 }
 
-/** The commands a released script keeps as read: calls of scripts (./callers.ts), the plan's indexed builds and other engines' builds (src/plan/runtime-rebuilds.ts). */
-const keptForCallers = (c: ScriptCommand) => scriptRuns(c).length > 0 || isIndexedBuild(c) || (c.cwd !== null && engineBuild(c) !== null);
+/**
+ * The commands a released script keeps as read: calls of scripts (./callers.ts), and commands of
+ * programs that may run a script they name in a form the tool does not read as a run (a naming
+ * that leaves its folder unknown, ./callers.ts), the plan's indexed builds and other engines'
+ * builds (src/plan/runtime-rebuilds.ts).
+ */
+const keptForCallers = (c: ScriptCommand) => scriptRuns(c).length > 0 || isIndexedBuild(c) || (c.cwd !== null && engineBuild(c) !== null) || mayRunNamed(c);
 
 /** A script read again as analyzeFile read it, compose services expanded (one that drives no setup: ./release-scripts.ts). */
 function readAgain(kind: ScriptKind, rel: string, text: string, fs: RepoFs, start: { cwd: string | null } | undefined): ScriptFile | null {

@@ -191,6 +191,18 @@ export function mayRunNamed(cmd: ScriptCommand): boolean {
 }
 
 /**
+ * Whether a command runs what it names where it stands, in its own folder: a program only known
+ * at run time (`"$DIR"/build.sh`), a shell given a file or text, `eval`, PowerShell's
+ * `Invoke-Expression`. Any other program may change folder first.
+ */
+export function runsInPlace(cmd: ScriptCommand): boolean {
+  const past = pastWrappers(cmd.words, cmd.cwd);
+  if (!past || past.cwd !== cmd.cwd) return false;
+  const value = past.words[past.at]?.value;
+  return value == null || value === 'eval' || SHELLS.has(path.basename(value)) || /^(invoke-expression|iex)$/i.test(value);
+}
+
+/**
  * The words past the wrappers the tool reads through, and the folder the program runs from:
  * `env -C DIR` (`--chdir`) runs it from DIR (null when DIR is only known at run time). Null
  * when a wrapper's options cannot be read.

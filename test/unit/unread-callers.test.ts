@@ -32,10 +32,27 @@ describe('a naming the tool does not read as a run', () => {
     });
   }
 
+  it('keeps such a command of a caller the analysis read and released (it drives no setup)', () => {
+    const fs = new MemoryFs({ ...DOCKER, 'scripts/build.sh': SH, 'ci.sh': '#!/bin/sh\ndocker ps\n"$DIR"/build.sh\n' });
+    const a = analyze(fs, [...Object.keys(DOCKER), 'scripts/build.sh', 'ci.sh']);
+    expect(a.scripts.get('scripts/build.sh')!.startCwd).toBeNull();
+    expect(conflict(a).join('\n')).toMatch(/^ci\.sh:3 names it in a command/);
+  });
+
   it('reads a file no reader takes as running the script from its own folder when its path names it from there', () => {
     const a = analysed('scripts/build.sh', SH, 'justfile', 'image:\n    ./scripts/build.sh\n');
     expect(a.scripts.get('scripts/build.sh')!.startCwd).toBe('');
     expect(conflict(a)).toEqual([]);
+  });
+
+  it('does not refuse a naming run in place from the script\'s own folder (the same reading either way)', () => {
+    for (const text of ['#!/bin/sh\ncd scripts\n"$DIR"/build.sh\n', '#!/bin/sh\ncd scripts\neval "${STEP:-./build.sh}"\n']) {
+      const a = analysed('scripts/build.sh', SH.replace(/docker\//g, '../docker/'), 'ci.sh', text);
+      expect(conflict(a), text).toEqual([]);
+      expect(a.scripts.get('scripts/build.sh')!.startCwd, text).toBeUndefined();
+    }
+    // From another folder it may be this script, run from there.
+    expect(conflict(analysed('scripts/build.sh', SH, 'ci.sh', '#!/bin/sh\neval "${STEP:-./scripts/build.sh}"\n'))).toHaveLength(1);
   });
 
   it('does not refuse when the script moves to a fixed folder first', () => {
