@@ -368,3 +368,16 @@ describe('PowerShell: functions and aliases run before a program of their name',
     expect(shadow({ 'build.ps1': `. ./helpers.ps1\nfunction Write-Step { Write-Host $args }\nWrite-Step building\n${PIPE}\n`, 'helpers.ps1': 'function Invoke-Tests { Write-Host ok }\nSet-Alias it Invoke-Tests\n' })).toEqual([]);
   });
 });
+
+describe('PowerShell: a script run by its path may leave the session elsewhere', () => {
+  const PIPE = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .'].join('\n');
+  const outcome = (files: Record<string, string>) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'docker/Dockerfile.build': BUILDER, 'docker/Dockerfile': RUNTIME, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  it('its Set-Location stays after it returns: the folder after the call is only known at run time, unless the script is read and moves nowhere', () => {
+    // The location is the session's: after ./scripts/prep.ps1 runs `Set-Location docker`, the builds read docker/'s Dockerfiles, not the root's.
+    const refusedAtRunTime = (o: string[][]) => o.length === 1 && o[0]![0] === 'refused' && o[0]!.includes('DYNAMIC_BUILD_INPUT');
+    expect(refusedAtRunTime(outcome({ 'build.ps1': `./scripts/prep.ps1\n${PIPE}\n`, 'scripts/prep.ps1': 'Set-Location docker\n' }))).toBe(true);
+    expect(refusedAtRunTime(outcome({ 'build.ps1': `& ./scripts/missing.ps1\n${PIPE}\n` }))).toBe(true);
+    expect(outcome({ 'build.ps1': `./scripts/prep.ps1\n${PIPE}\n`, 'scripts/prep.ps1': 'Write-Host "preparing"\n' })).toEqual([['migrate']]);
+  });
+});
+

@@ -34,6 +34,7 @@ import { cmdletCommand, cmdletOf, PLATFORM_ALIASES } from './powershell-cmdlets.
 import { shellQuote } from '../../model/shell-quote.js';
 import { psShadows, type PsShadows } from './powershell-shadows.js';
 import type { RepoFs } from '../../model/fs.js';
+import { resolveRel } from '../../model/paths.js';
 import { argumentPieces, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
@@ -164,6 +165,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return 'root' in other ? other.root : null;
   });
   const shadowed = (name: string) => shadows.names.has(name.toLowerCase()) || shadows.names.has(cmdletOf(name) ?? '');
+  /** Whether a location command ran before (a called script's path is then not read from the start folder). */
+  let moved = false;
   /** Whether the working directory is the script's folder (so `$PSScriptRoot` is `.`). */
   let atScriptDir = opts.scriptFile && !opts.startsElsewhere;
 
@@ -255,6 +258,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
           ...c.operands.map((a) => ({ word: moves && ctx.nested ? unknownWord(a, 'cd ') : prog === 'echo' ? wordOf(a, false) : path(a), start: a.startIndex, end: a.endIndex })),
         ];
         if (moves) {
+          moved = true;
           const target = c.operands[0];
           atScriptDir = prog === 'cd' && !ctx.nested && target !== undefined && argumentPieces(target, text).length === 1 && argumentPieces(target, text)[0]!.kind === 'self';
         }
@@ -275,6 +279,30 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       o.emit(value.length === 1 ? wordOf(value[0]!, false) : unknownWord(r), target.startIndex);
     }
     if (stderr) o.emit(' >&2', cmd.endIndex);
+    // A `.ps1` run by its path (`./scripts/prep.ps1`, `& .\prep.ps1`): the location is the
+    // session's, so a `Set-Location` in it stays after it returns. Unless the script is read and
+    // moves nowhere, the folder after the call is only known at run time.
+    if (name !== null && !program && /\.ps1$/i.test(name) && calleeMayMove(name)) {
+      o.emit(` ; cd ${unknownWord(nameNode, 'location after ')}`, cmd.endIndex);
+      moved = true;
+    }
+  };
+
+  /** Whether the script `name` names may leave the session in another location (null fs, a path not read, or a location command in it). */
+  const calleeMayMove = (name: string): boolean => {
+    if (!opts.fs || moved || opts.cwd === null) return true;
+    const p = name.replace(/\\/g, '/');
+    if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p.includes('$')) return true;
+    const rel = resolveRel(opts.cwd, p);
+    if (rel === '..' || rel.startsWith('../')) return true;
+    const callee = opts.fs.readText(rel);
+    const tree = callee === null ? null : parsePowerShellTree(callee);
+    if (tree === null || 'at' in tree) return true;
+    return tree.root.descendantsOfType('command').some((c) => {
+      const n = commandName(c, callee!).name;
+      const key = n === null ? null : cmdletOf(n);
+      return n === null || key === 'set-location' || key === 'push-location' || key === 'pop-location' || /\.ps1$/i.test(n);
+    });
   };
 
   /** `> file`, `>> file`, `1> file`: standard output into a file (not `$null`). */
