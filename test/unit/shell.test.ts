@@ -66,6 +66,11 @@ describe('shell adapter: reading', () => {
       ['cp', 'app', null],
       ['echo', 'a b'],
     ]);
+    // bash's strict mode, IFS=$'\n\t': a value without newline or tab stays one word.
+    expect(values("IFS=$'\\n\\t'\nT=app:1\nN='a b'\ndocker build -t $T .\necho $N\n")).toEqual([
+      ['docker', 'build', '-t', 'app:1', '.'],
+      ['echo', 'a b'],
+    ]);
     expect(values('IFS=$1\nOUT=app\ncp $OUT dist\nIFS=\necho $OUT\n')).toEqual([
       ['cp', null, 'dist'],
       ['echo', 'app'],

@@ -31,7 +31,7 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     [w.currentUnit, w.currentCtx] = subst ? [-1, savedCtx] : [unit, ctx];
     const folder = value ? folderAssigned(w, value, scope) : null;
     const word = value && folder === null ? evalWord(w, value, scope) : null;
-    const v = folder ?? (word ? word.value : '');
+    const v = ifsWhitespace(w, name, value) ?? folder ?? (word ? word.value : '');
     [w.currentUnit, w.currentCtx] = [saved, savedCtx];
     const append = a.children.some((c) => !c.isNamed && c.type === '+=');
     const unsure = uncertain || append || value?.type === 'array';
@@ -39,6 +39,19 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
     if (scope.versions.allExport) scope.versions.exported.add(name);
   }
+}
+
+/**
+ * `IFS=$'\n\t'` (bash's "strict mode"): whitespace written as ANSI-C escapes, which the word
+ * reader leaves unknown; the split characters are what matters to it (./words.ts fieldSplits).
+ * Read as bash reads it (dash takes `$'…'` literally, which would split words at `n` and `t`: a
+ * script written so for dash is broken either way). Null for any other assignment.
+ */
+function ifsWhitespace(w: ShellWalk, name: string, value: TsNode | null): string | null {
+  if (name !== 'IFS' || value?.type !== 'ansi_c_string') return null;
+  const inner = src(w, value).slice(2, -1);
+  if (!/^(\\[nt]| )*$/.test(inner)) return null;
+  return inner.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 }
 
 /** `DIR=$(cd "$(dirname "$0")" && pwd)` and kin: the script's folder as a folder value, else null. */
@@ -136,7 +149,7 @@ export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx, 
       const folder = value ? folderAssigned(w, value, scope) : null;
       const word = value && folder === null ? evalWord(w, value, scope) : null;
       [w.currentUnit, w.currentCtx] = [saved, savedCtx];
-      const v = folder ?? (word ? word.value : '');
+      const v = ifsWhitespace(w, name, value) ?? folder ?? (word ? word.value : '');
       const unsure = uncertain || value?.type === 'array';
       notePath(w, name, word?.symbol ?? v, scope, a);
       setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
