@@ -12,8 +12,8 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
-import { envPrefix } from './callers.js';
+import { setupCommands, type Setup } from '../model/setup.js';
+import { envPrefix } from '../model/wrappers.js';
 
 /** The value of BASH_ENV `cmd` runs with (its own assignments, an `env` prefix, the script's or step's variables): undefined when unset, null when only known at run time. */
 export function bashEnvOf(cmd: ScriptCommand): string | null | undefined {
@@ -27,9 +27,8 @@ const shown = (v: string | null) => (v === null ? 'a value only known at run tim
 
 /** BASH_ENV_SET for a setup whose steps run where BASH_ENV is set; none otherwise. */
 export function bashEnvSet(setup: Setup): Diagnostic[] {
-  const steps = [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : []), ...setup.cleanup];
   // (an empty BASH_ENV names no file)
-  const at = steps.find((c) => bashEnvOf(c) !== undefined && bashEnvOf(c) !== '');
+  const at = setupCommands(setup).find((c) => bashEnvOf(c) !== undefined && bashEnvOf(c) !== '');
   if (!at) return [];
   const value = bashEnvOf(at)!;
   return [

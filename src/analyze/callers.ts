@@ -28,6 +28,7 @@ import { LineIndex } from '../model/text.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { addTo } from '../model/multimap.js';
 import { bashEnvOf } from './bash-env.js';
+import { envPrefix } from '../model/wrappers.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -75,40 +76,6 @@ export function calledPath(cmd: ScriptCommand): string | null {
   return prog.includes('/') && !prog.startsWith('/') && !prog.startsWith('~') ? prog : null;
 }
 
-/**
- * `env [-i] [-u NAME] [NAME=VALUE]… PROGRAM …` (after an optional `exec`): the index of the
- * word env runs, and the variables it sets for it (null: a value only known at run time). Null
- * when the command is no such call, or env changes its folder or splits its words (`-C`, `-S`),
- * or a word may be either an assignment or the program.
- */
-export function envPrefix(cmd: ScriptCommand): { at: number; vars: Map<string, string | null> } | null {
-  const words = cmd.words;
-  let i = words[0]?.value === 'exec' ? 1 : 0;
-  if (words[i]?.value !== 'env') return null;
-  const vars = new Map<string, string | null>();
-  for (i++; i < words.length; i++) {
-    const w = words[i]!;
-    const v = w.value;
-    const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(v ?? w.staticPrefix)?.[1];
-    if (name !== undefined) {
-      vars.set(name, v === null ? null : v.slice(name.length + 1));
-      continue;
-    }
-    if (v === null) return null;
-    if (v === '-i' || v === '-' || v === '--ignore-environment' || v === '-0' || v === '--null' || v.startsWith('--unset=')) continue;
-    if (v === '-u' || v === '--unset') {
-      i++;
-      continue;
-    }
-    if (v === '--') {
-      i++;
-      break;
-    }
-    if (v.startsWith('-')) return null;
-    break;
-  }
-  return i < words.length ? { at: i, vars } : null;
-}
 
 /**
  * The scripts of `targets` a command runs (./script-runs.ts), each with the folder it runs it

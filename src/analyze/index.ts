@@ -16,7 +16,7 @@ import { startFolders, type Start } from './callers.js';
 import { mayRunNamed, scriptRuns } from './script-runs.js';
 import { expandCompose, isExpanded } from './compose.js';
 import { unreadConcerns, type EmbeddedScript } from './embedded.js';
-import type { Setup } from '../model/setup.js';
+import { setupCommands, type Setup } from '../model/setup.js';
 import type { DockerfileFacts } from './dockerfile.js';
 import { linkScript } from './link.js';
 import { rememberReading } from './first-reading.js';
@@ -103,10 +103,9 @@ function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
   return a.code === b.code && a.file === b.file && a.line === b.line && a.message === b.message;
 }
 
-/** The commands a setup is made of: builder build, extraction, cleanup and runtime build. */
-export function setupCommands(s: Setup): ScriptCommand[] {
-  return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
-}
+
+/** The commands a setup is made of (../model/setup.ts), for the planner's passes that import the analysis. */
+export { setupCommands };
 
 /** What one file gave: its script (when it is one), its setups and the diagnostics not tied to them. */
 export interface FileAnalysis {

@@ -23,6 +23,9 @@ export const folderValue = (folder: string): string => `${MARK}${folder}`;
 
 export const isFolderValue = (v: string | null | undefined): v is string => typeof v === 'string' && v.includes('\u0000');
 
+/** isFolderValue for a value known to be text, without narrowing it away where it is not one. */
+export const holdsFolder = (v: string): boolean => isFolderValue(v);
+
 /** The repository-relative path a folder value names, or null when the marker is not at its start. */
 export function folderOf(v: string): string | null {
   if (!v.startsWith(MARK) || v.indexOf('\u0000', 1) >= 0) return null;

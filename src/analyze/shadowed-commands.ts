@@ -12,7 +12,9 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
+import { setupCommands, type Setup } from '../model/setup.js';
+import { pathEntry } from './path-entries.js';
+import { holdsFolder } from './script-folder.js';
 import { aliasesOff } from './alias-expansion.js';
 import type { RepoFs } from '../model/fs.js';
 import { sourcedFiles } from './sourced-files.js';
@@ -73,7 +75,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   // (and folders an earlier GitHub Actions step appends to $GITHUB_PATH: ./step-env-files.ts)
   onPath.push(...githubPathEntries(setup, sequence));
   // (and a PATH the host file gives the steps as a known value: a CI `env:`, Jenkins `environment {}` or `withEnv(['PATH+TOOLS=…'])`)
-  for (const cmd of [setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])]) onPath.push(...knownPathEntries(cmd));
+  for (const cmd of setupCommands(setup)) onPath.push(...knownPathEntries(cmd));
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
   const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
   if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];
@@ -144,17 +146,14 @@ function pathCandidates(entry: PathFolder, file: string, cwd: string | null): st
  */
 function knownPathEntries(cmd: ScriptCommand): { entry: PathFolder; at: string }[] {
   const out: { entry: PathFolder; at: string }[] = [];
-  const values: string[] = [];
   for (const vars of [cmd.vars, cmd.env ?? new Map<string, string | null>()]) {
-    for (const [k, v] of vars) if ((k === 'PATH' || k.startsWith('PATH+')) && typeof v === 'string' && !v.includes('\u0000')) values.push(v);
-  }
-  if (cmd.cwd === null) return out;
-  for (const v of values) {
-    for (const entry of v.split(':')) {
-      if (entry === '' || entry.startsWith('/') || entry.startsWith('~') || entry.includes('$')) continue;
-      const folder = path.normalize(path.join(cmd.cwd === '' ? '.' : cmd.cwd, entry)).replace(/^\.$/, '').replace(/\/$/, '');
-      if (folder === '..' || folder.startsWith('../')) continue;
-      out.push({ entry: { folder, line: cmd.line }, at: `the PATH ${cmd.file}:${cmd.line} runs with` });
+    for (const [k, v] of vars) {
+      if ((k !== 'PATH' && !k.startsWith('PATH+')) || typeof v !== 'string' || holdsFolder(v)) continue;
+      // (a known value's `$` is text, no variable)
+      for (const e of v.split(':')) {
+        const entry = e.includes('$') ? null : pathEntry(e, cmd.cwd, cmd.line);
+        if (entry) out.push({ entry, at: `the PATH ${cmd.file}:${cmd.line} runs with` });
+      }
     }
   }
   return out;

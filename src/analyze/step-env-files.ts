@@ -18,17 +18,20 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
+import { setupCommands, type Setup } from '../model/setup.js';
+import { pathEntry } from './path-entries.js';
 import type { PathFolder } from './shell/types.js';
 
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
-/** Variables a later step's setup reads through its environment. */
 /** Programs given the file's name that only read it (or print the name). */
 const READS_ONLY = new Set(['source', '.', 'cat', 'echo', 'printf', 'test', '[', 'ls', 'wc', 'grep']);
+/** Variables a later step's setup reads through its environment. */
 const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
 
 interface Write {
   cmd: ScriptCommand;
+  /** Its place in the sequence. */
+  at: number;
   file: (typeof FILES)[number];
   /** How it is written: `$GITHUB_ENV`, `$GITHUB_PATH`, or an Azure Pipelines logging command. */
   via: string;
@@ -38,87 +41,90 @@ interface Write {
 
 const names = (w: { symbol: string; raw: string }, file: string) => w.symbol.includes(`\${${file}}`) || w.raw.includes(file);
 
-/** The writes to $GITHUB_ENV and $GITHUB_PATH among `cmds`. */
-function writes(cmds: readonly ScriptCommand[]): Write[] {
+/** Whether `cmd` sends its standard output into the file variable `file` names (`>> "$GITHUB_ENV"`). */
+const writesTo = (cmd: ScriptCommand, file: string) => cmd.redirects.some((r) => (r.op === '>>' || r.op === '>') && (r.fd === null || r.fd === '1') && names(r.target, file));
+
+/** Each sequence's writes, read once for both checks of each of its setups. */
+const read = new WeakMap<readonly ScriptCommand[], Write[]>();
+
+/** The writes of the next steps' environment among `sequence`'s commands. */
+function writes(sequence: readonly ScriptCommand[]): Write[] {
+  let out = read.get(sequence);
+  if (out === undefined) read.set(sequence, (out = sequence.flatMap(writesOf)));
+  return out;
+}
+
+/** The writes of the next steps' environment `cmd` (at `at` in its sequence) makes. */
+function writesOf(cmd: ScriptCommand, at: number): Write[] {
   const out: Write[] = [];
-  for (const cmd of cmds) {
-    for (const file of FILES) {
-      const byRedirect = cmd.redirects.find((r) => (r.op === '>>' || r.op === '>') && (r.fd === null || r.fd === '1') && names(r.target, file));
-      const inWords = cmd.words.some((w) => names(w, file));
-      if (!byRedirect && !inWords) continue;
-      // `echo LINE >> "$GITHUB_ENV"` (no option): the line is its words; anything else is not read.
-      const words = cmd.words;
-      const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));
-      out.push({ cmd, file, via: `$${file}`, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
-    }
-    // CircleCI: each step's bash sources the file $BASH_ENV names (the runner sets it), so a line
-    // appended there (`echo 'export PATH="$HOME/go/bin:$PATH"' >> "$BASH_ENV"`) runs before every
-    // later step: an `export NAME=value` is read as a variable, PATH's entries before `$PATH` as
-    // PATH folders, anything else as a write the tool cannot read.
-    const toBashEnv = cmd.redirects.find((r) => (r.op === '>>' || r.op === '>') && (r.fd === null || r.fd === '1') && names(r.target, 'BASH_ENV'));
-    if (toBashEnv || (!READS_ONLY.has(cmd.words[0]?.value ?? '') && cmd.words.slice(1).some((w) => names(w, 'BASH_ENV')))) {
-      const line = toBashEnv && cmd.words[0]?.value === 'echo' && cmd.words.length === 2 ? cmd.words[1]!.value : null;
-      const exp = line === null ? null : /^export ([A-Za-z_][A-Za-z0-9_]*)=("?)([^"$]*(?:\$\{?[A-Za-z_]\w*\}?[^"$]*)*)\2$/.exec(line);
-      if (exp && exp[1] === 'PATH') {
-        for (const entry of exp[3]!.split(':')) {
-          if (entry === '$PATH' || entry === '${PATH}') break;
-          out.push({ cmd, file: 'GITHUB_PATH', via: '$BASH_ENV', line: entry.replace(/^\$(\w+)/, '${$1}') });
-        }
-      } else out.push({ cmd, file: 'GITHUB_ENV', via: '$BASH_ENV', line: exp ? `${exp[1]}=${exp[3]}` : null });
-    }
-    // Azure Pipelines logging commands printed by a step: `##vso[task.prependpath]DIR` puts DIR on
-    // PATH, `##vso[task.setvariable variable=NAME]VALUE` sets NAME (as an upper-case variable,
-    // dots as underscores) for the later steps.
-    const printed = cmd.words[0]?.value === 'echo' || cmd.words[0]?.value === 'printf' ? cmd.words.slice(1).map((w) => w.symbol).join(' ') : null;
-    const vso = printed === null ? null : /##vso\[task\.(prependpath|setvariable)([^\]]*)\](.*)$/.exec(printed);
-    if (vso) {
-      const variable = /(?:^|;)\s*variable=([A-Za-z_][\w.]*)\s*(?:;|$)/.exec(vso[2]!)?.[1];
-      if (vso[1] === 'prependpath') out.push({ cmd, file: 'GITHUB_PATH', via: '##vso[task.prependpath]', line: cmd.words[0]?.value === 'echo' ? vso[3]!.trim() : null });
-      else out.push({ cmd, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: variable === undefined ? null : `${variable.toUpperCase().replace(/\./g, '_')}=${vso[3]}` });
-    } else if (printed !== null && printed.includes('##vso[task.')) {
-      // (a logging command of another task, or one the tool cannot read: `##vso[task.setvariable variable=$NAME]`)
-      if (/##vso\[task\.(prependpath|setvariable)/.test(printed)) out.push({ cmd, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: null });
-    }
+  for (const file of FILES) {
+    const byRedirect = writesTo(cmd, file);
+    const inWords = cmd.words.some((w) => names(w, file));
+    if (!byRedirect && !inWords) continue;
+    // `echo LINE >> "$GITHUB_ENV"` (no option): the line is its words; anything else is not read.
+    const words = cmd.words;
+    const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));
+    out.push({ cmd, at, file, via: `$${file}`, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
+  }
+  // CircleCI: each step's bash sources the file $BASH_ENV names (the runner sets it), so a line
+  // appended there (`echo 'export PATH="$HOME/go/bin:$PATH"' >> "$BASH_ENV"`) runs before every
+  // later step: an `export NAME=value` is read as a variable, PATH's entries before `$PATH` as
+  // PATH folders, anything else as a write the tool cannot read.
+  const toBashEnv = writesTo(cmd, 'BASH_ENV');
+  if (toBashEnv || (!READS_ONLY.has(cmd.words[0]?.value ?? '') && cmd.words.slice(1).some((w) => names(w, 'BASH_ENV')))) {
+    const line = toBashEnv && cmd.words[0]?.value === 'echo' && cmd.words.length === 2 ? cmd.words[1]!.value : null;
+    const exp = line === null ? null : /^export ([A-Za-z_][A-Za-z0-9_]*)=("?)([^"$]*(?:\$\{?[A-Za-z_]\w*\}?[^"$]*)*)\2$/.exec(line);
+    if (exp && exp[1] === 'PATH') {
+      for (const entry of exp[3]!.split(':')) {
+        if (entry === '$PATH' || entry === '${PATH}') break;
+        out.push({ cmd, at, file: 'GITHUB_PATH', via: '$BASH_ENV', line: entry.replace(/^\$(\w+)/, '${$1}') });
+      }
+    } else out.push({ cmd, at, file: 'GITHUB_ENV', via: '$BASH_ENV', line: exp ? `${exp[1]}=${exp[3]}` : null });
+  }
+  // Azure Pipelines logging commands printed by a step: `##vso[task.prependpath]DIR` puts DIR on
+  // PATH, `##vso[task.setvariable variable=NAME]VALUE` sets NAME (as an upper-case variable,
+  // dots as underscores) for the later steps.
+  const printed = cmd.words[0]?.value === 'echo' || cmd.words[0]?.value === 'printf' ? cmd.words.slice(1).map((w) => w.symbol).join(' ') : null;
+  const vso = printed === null ? null : /##vso\[task\.(prependpath|setvariable)([^\]]*)\](.*)$/.exec(printed);
+  if (vso) {
+    const variable = /(?:^|;)\s*variable=([A-Za-z_][\w.]*)\s*(?:;|$)/.exec(vso[2]!)?.[1];
+    if (vso[1] === 'prependpath') out.push({ cmd, at, file: 'GITHUB_PATH', via: '##vso[task.prependpath]', line: cmd.words[0]?.value === 'echo' ? vso[3]!.trim() : null });
+    else out.push({ cmd, at, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: variable === undefined ? null : `${variable.toUpperCase().replace(/\./g, '_')}=${vso[3]}` });
+  } else if (printed !== null && /##vso\[task\.(prependpath|setvariable)/.test(printed)) {
+    // (one the tool cannot read: `##vso[task.setvariable variable=$NAME]`)
+    out.push({ cmd, at, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: null });
   }
   return out;
 }
 
-/** The commands of `sequence` before the setup's last step. */
-function before(setup: Setup, sequence: readonly ScriptCommand[]): ScriptCommand[] {
-  const steps = new Set([setup.builder.inv.cmd, ...setup.extraction, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])]);
+/** The writes among `sequence`'s commands before the setup's last command. */
+function writesBefore(setup: Setup, sequence: readonly ScriptCommand[]): Write[] {
+  const own = new Set(setupCommands(setup));
   let last = -1;
   sequence.forEach((c, i) => {
-    if (steps.has(c)) last = i;
+    if (own.has(c)) last = i;
   });
-  return sequence.slice(0, Math.max(0, last));
+  return writes(sequence).filter((w) => w.at < last);
 }
 
 /** The PATH entries earlier steps append to $GITHUB_PATH, as PATH folders (one not read: a folder only known at run time). */
 export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand[]): { entry: PathFolder; at: string }[] {
   const out: { entry: PathFolder; at: string }[] = [];
-  for (const w of writes(before(setup, sequence))) {
+  for (const w of writesBefore(setup, sequence)) {
     if (w.file !== 'GITHUB_PATH') continue;
     const at = w.via === '$GITHUB_PATH' ? `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH` : `${w.cmd.file}:${w.cmd.line}, by ${w.via}`;
-    const line = w.line === null ? null : w.line.replace(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/, '.').replace(/^\$\{PWD\}(?=\/|$)/, w.cmd.cwd === null ? '${PWD}' : '.');
     // (`${GITHUB_WORKSPACE}` is the checkout, the repository's root; `${PWD}` the step's folder)
-    const fromRoot = w.line !== null && /^\$\{GITHUB_WORKSPACE\}/.test(w.line);
-    if (line === null || line.includes('$') || (!fromRoot && w.cmd.cwd === null)) {
-      const tail = line === null ? '' : line.slice(Math.max(line.lastIndexOf('}'), line.lastIndexOf(')')) + 1).replace(/^\/+|\/+$/g, '');
-      if (!line?.startsWith('/')) out.push({ entry: { folder: null, tail: tail.includes('..') ? '' : tail, line: w.cmd.line }, at });
-      continue;
-    }
-    if (line.startsWith('/') || line.startsWith('~')) continue;
-    const base = fromRoot ? '' : w.cmd.cwd!;
-    const parts = `${base}/${line}`.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.includes('..')) continue;
-    out.push({ entry: { folder: parts.join('/'), line: w.cmd.line }, at });
+    const root = w.line?.match(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/);
+    const here = w.line?.match(/^\$\{PWD\}(?=\/|$)/);
+    const entry = w.line === null ? { folder: null, tail: '', line: w.cmd.line } : pathEntry(root || here ? `.${w.line.slice((root ?? here)![0].length)}` : w.line, root ? '' : w.cmd.cwd, w.cmd.line);
+    if (entry) out.push({ entry, at });
   }
   return out;
 }
 
 /** STEP_ENV_WRITTEN for a setup whose steps run after an earlier step sets (or may set) a variable they depend on through $GITHUB_ENV. */
 export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[]): Diagnostic[] {
-  for (const w of writes(before(setup, sequence))) {
+  for (const w of writesBefore(setup, sequence)) {
     if (w.file !== 'GITHUB_ENV') continue;
     const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
     if (name !== null && !MATTERS.test(name)) continue;

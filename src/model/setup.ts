@@ -178,3 +178,8 @@ export interface Setup {
 export function keepsBuilderImage(s: Setup): boolean {
   return s.builderTagUsers.length > 0 || s.builderTagUsedElsewhere !== undefined || s.builderTagUnknown !== undefined;
 }
+
+/** The commands a setup is made of: builder build, extraction, cleanup and runtime build. */
+export function setupCommands(s: Setup): ScriptCommand[] {
+  return [s.builder.inv.cmd, ...s.extraction, ...s.cleanup, ...(s.runtime ? [s.runtime.inv.cmd] : [])];
+}

@@ -8,7 +8,7 @@
  * of its own (`time -o FILE`), leaves the command unmodelled: the callers then read the wrapper
  * as a program they do not know, never the command after it as run.
  */
-import type { Word } from './script.js';
+import type { ScriptCommand, Word } from './script.js';
 
 interface WrapperOptions {
   /** Short options that take a value (the rest of the word, or the next word). */
@@ -179,4 +179,39 @@ function pastOptions(words: readonly Word[], at: number, spec: WrapperOptions): 
   }
   // An operand the wrapper needs before its command (`timeout 5m`) that is missing: nothing is run as read.
   return operands > 0 || i > words.length ? null : i;
+}
+
+/**
+ * `env [-i] [-u NAME] [NAME=VALUE]… PROGRAM …` (after an optional `exec`): the index of the
+ * word env runs, and the variables it sets for it (null: a value only known at run time). Null
+ * when the command is no such call, or env changes its folder or splits its words (`-C`, `-S`),
+ * or a word may be either an assignment or the program.
+ */
+export function envPrefix(cmd: ScriptCommand): { at: number; vars: Map<string, string | null> } | null {
+  const words = cmd.words;
+  let i = words[0]?.value === 'exec' ? 1 : 0;
+  if (words[i]?.value !== 'env') return null;
+  const vars = new Map<string, string | null>();
+  for (i++; i < words.length; i++) {
+    const w = words[i]!;
+    const v = w.value;
+    const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(v ?? w.staticPrefix)?.[1];
+    if (name !== undefined) {
+      vars.set(name, v === null ? null : v.slice(name.length + 1));
+      continue;
+    }
+    if (v === null) return null;
+    if (v === '-i' || v === '-' || v === '--ignore-environment' || v === '-0' || v === '--null' || v.startsWith('--unset=')) continue;
+    if (v === '-u' || v === '--unset') {
+      i++;
+      continue;
+    }
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (v.startsWith('-')) return null;
+    break;
+  }
+  return i < words.length ? { at: i, vars } : null;
 }

@@ -11,7 +11,7 @@
  * stays as written (`docker build --target builder -t "$BUILDER" …`), as for a tag with no
  * name to fall back to.
  */
-import { envPrefix } from '../analyze/callers.js';
+import { envPrefix } from '../model/wrappers.js';
 import { dynamicTags, sameText } from '../analyze/dynamic-tag.js';
 import { parseShell } from '../analyze/shell/index.js';
 import { dockerInvocation } from '../model/docker-command.js';

@@ -1,6 +1,6 @@
 /** `NAME=value` statements, `NAME=value cmd` prefixes and `export`/`local`/`readonly` declarations. */
-import path from 'node:path/posix';
 import { folderOf, folderValue, isFolderValue, scriptFolderAssigned } from '../script-folder.js';
+import { pathEntry } from '../path-entries.js';
 import type { TsNode } from '../tree-sitter.js';
 import { STATEMENTS } from './node-types.js';
 import { walkStmt } from './statements.js';
@@ -9,7 +9,6 @@ import { src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
 import { shellFileRead } from './commands.js';
 import { havoc, versionOf } from './versions.js';
-import { resolveRel } from '../../model/paths.js';
 
 /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
 export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
@@ -103,18 +102,8 @@ function notePath(w: ShellWalk, name: string, symbol: string | null, scope: Scop
       rest = `${folder === '' ? '.' : folder}${entry.slice(head![0].length)}`;
     } else if (entry.startsWith('${PWD}')) rest = `.${entry.slice('${PWD}'.length)}`;
     else rest = entry;
-    if (rest === '' || rest.startsWith('/') || rest.startsWith('~')) continue;
-    if (rest.includes('$') || from === null) {
-      // Under a value only known at run time: the part after it, which a folder of the repository may end with.
-      const after = rest.slice(Math.max(rest.lastIndexOf('}'), rest.lastIndexOf(')')) + 1).replace(/^\/+/, '');
-      const tail = after === '' ? '' : path.normalize(after).replace(/\/+$/, '').replace(/^\.$/, '');
-      if (tail.includes('$') || tail === '..' || tail.startsWith('../')) continue;
-      (w.script.pathFolders ??= []).push({ folder: null, tail, line });
-      continue;
-    }
-    const folder = resolveRel(from, rest);
-    if (folder === '..' || folder.startsWith('../')) continue;
-    (w.script.pathFolders ??= []).push({ folder, line });
+    const read = pathEntry(rest, from, line);
+    if (read) (w.script.pathFolders ??= []).push(read);
   }
 }
 

@@ -9,7 +9,7 @@ import { REDIRECTS, STATEMENTS } from './node-types.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
-import { isFolderValue } from '../script-folder.js';
+import { holdsFolder } from '../script-folder.js';
 
 /** Redirect operators that only read: `<`, and `<&` of a descriptor (read as no file). */
 const INPUT_OPS = new Set(['<']);
@@ -213,7 +213,7 @@ function listFields(w: ShellWalk, n: TsNode, scope: Scope): Word[] | null {
   if (!nameNode || nameNode.type !== 'variable_name') return null;
   const known = scope.vars.get(src(w, nameNode));
   // (a folder value holds the script's folder: known, but not as the text the shell splits)
-  if (typeof known !== 'string' || (isFolderValue as (v: string) => boolean)(known)) return null;
+  if (typeof known !== 'string' || holdsFolder(known)) return null;
   const raw = src(w, n);
   return known
     .split(/[ \t\n]+/)
