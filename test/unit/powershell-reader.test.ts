@@ -151,6 +151,25 @@ describe('PowerShell statements', () => {
     expect(s.commands.at(-1)!.words[3]!.value).toBeNull();
   });
 
+  it("PowerShell 7's && and || chain pipelines as the shell's do: every command of the chain is read", () => {
+    const s = read("Write-Host done && docker push app:build || docker rmi app:build\ndocker build . | Out-Null && exit 0\n");
+    expect(s.commands.map(words)).toEqual([['echo', 'done'], ['docker', 'push', 'app:build'], ['docker', 'rmi', 'app:build'], ['docker', 'build', '.'], ['exit', '0']]);
+    expect(s.commands.map((c) => (c.branches ?? []).flatMap((b) => b.on ?? []))).toEqual([[], ['success'], ['failure'], [], ['success']]);
+  });
+
+  it('a builder image pushed after a && is still used: the builder build stays', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', "Write-Host 'built' && docker push app:build", ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied({}, plan)['build.ps1']).toContain('docker build --target builder -t app:build -f Dockerfile .');
+  });
+
+  it('a whole builder pattern written as chains is migrated', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build . && docker create --name x app:build', 'docker cp x:/out/app ./app && docker rm x', 'docker build -t app . || exit 1', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(applied({}, plan)['build.ps1']).toBe('docker build -t app . || exit 1\n');
+  });
+
   it('$ErrorActionPreference and Set-StrictMode are known and inert; a .NET call is an unknown program', () => {
     expect(commands("$ErrorActionPreference = 'Stop'\nSet-StrictMode -Version Latest\ndocker build .\n")).toEqual([['docker', 'build', '.']]);
     expect(commands("[IO.File]::Delete('app')\n")[0]![0]).toBe('__ps_statement');

@@ -348,17 +348,39 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     o.emit(isNull ? '/dev/null' : only ? wordOf(only, false) : unknownWord(r), (only ?? r).startIndex);
   };
 
+  /**
+   * The pipelines of a statement joined by PowerShell 7's `&&`/`||`, each with the operator
+   * before it; null for a shape not modelled. The grammar puts the operator alone in a
+   * `pipeline_chain_tail` and the pipeline after it beside the tail, not in it.
+   */
+  const chainSegments = (p: TsNode): { op: string | null; node: TsNode }[] | null => {
+    const segments: { op: string | null; node: TsNode }[] = [];
+    let op: string | null = null;
+    for (const c of p.namedChildren) {
+      if (c.type === 'comment') continue;
+      if (c.type === 'pipeline_chain_tail') {
+        if (op !== null || segments.length === 0) return null;
+        op = c.children.find((x) => x.type === '&&' || x.type === '||')?.type ?? null;
+        if (op === null) return null;
+        const inner = c.namedChildren.find((x) => x.type === 'command' || x.type === 'pipeline_chain');
+        if (inner) {
+          segments.push({ op, node: inner });
+          op = null;
+        }
+        continue;
+      }
+      if (c.type !== 'pipeline_chain') return null;
+      if ((op === null) !== (segments.length === 0)) return null;
+      segments.push({ op, node: c });
+      op = null;
+    }
+    return op === null ? segments : null;
+  };
+
   /** A pipeline (`a | b`, `a && b || c`): its commands, as the shell's pipes and chains. */
   const pipeline = (p: TsNode, o: Out, ctx: Ctx): boolean => {
-    const chain = p.type === 'pipeline_chain' ? p : p.namedChildren.find((c) => c.type === 'pipeline_chain');
-    if (!chain) return false;
-    const segments: { op: string | null; node: TsNode }[] = [{ op: null, node: chain }];
-    for (const tail of p.namedChildren.filter((c) => c.type === 'pipeline_chain_tail')) {
-      const op = tail.children.find((c) => c.type === '&&' || c.type === '||');
-      const inner = tail.namedChildren.find((c) => c.type === 'command' || c.type === 'pipeline_chain');
-      if (!op || !inner) return false;
-      segments.push({ op: op.type, node: inner });
-    }
+    const segments = p.type === 'pipeline_chain' ? [{ op: null, node: p }] : chainSegments(p);
+    if (segments === null || segments.length === 0) return false;
     for (const seg of segments) {
       if (seg.op) o.emit(` ${seg.op} `, seg.node.startIndex);
       const cmds = seg.node.type === 'command' ? [seg.node] : seg.node.namedChildren.filter((c) => c.type === 'command');
@@ -560,8 +582,9 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       assignment(stmt, a, ctx, guard);
       return;
     }
-    const chain = stmt.namedChildren.find((c) => c.type === 'pipeline_chain');
-    const onlyCommands = chain && chain.namedChildren.length > 0 && chain.namedChildren.every((c) => c.type === 'command' || c.type === 'comment');
+    const chains = stmt.namedChildren.filter((c) => c.type === 'pipeline_chain');
+    const chain = chains[0];
+    const onlyCommands = chains.length > 0 && chains.every((ch) => ch.namedChildren.length > 0 && ch.namedChildren.every((c) => c.type === 'command' || c.type === 'comment'));
     if (!onlyCommands) {
       // An expression statement (`'text'`, `$x.Method()`, `[IO.File]::Delete(…)`): not modelled.
       hidden(stmt, null);
@@ -572,8 +595,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     }
     const first = chain!.namedChildren.find((c) => c.type === 'command')!;
     const n = commandName(first, text).name?.toLowerCase() ?? '';
-    if (INERT_CMDLETS.has(n) && chain!.namedChildren.length === 1) return;
-    for (const c of chain!.namedChildren.filter((x) => x.type === 'command')) hidden(c, null);
+    if (INERT_CMDLETS.has(n) && chain!.namedChildren.length === 1 && chains.length === 1) return;
+    for (const ch of chains) for (const c of ch.namedChildren.filter((x) => x.type === 'command')) hidden(c, null);
     for (const tail of stmt.namedChildren.filter((c) => c.type === 'pipeline_chain_tail')) hidden(tail, null);
     const o = new Out();
     const r = pipeline(stmt, o, ctx);
