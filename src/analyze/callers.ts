@@ -29,6 +29,8 @@ import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { addTo } from '../model/multimap.js';
 import { bashEnvOf } from './bash-env.js';
 import { envPrefix } from '../model/wrappers.js';
+import type { PathFolder } from './shell/types.js';
+import { envBeforeCall, mayWriteStepEnv, type TextOf } from './step-env-files.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -39,6 +41,8 @@ export interface Call {
   bashEnv?: string | null;
   /** A naming of the script the tool does not read as a run of it (why), counted as a call from a folder it cannot follow. */
   unread?: string;
+  /** Set when earlier steps of the caller's job write the CI environment files for the later ones (./step-env-files.ts). */
+  stepEnv?: { path: { entry: PathFolder; at: string }[]; env: string | null };
 }
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
@@ -136,17 +140,21 @@ function unreadNamings(cmd: ScriptCommand, named: ReadonlyMap<string, readonly s
  * The calls of each of `targets` (repository-relative shell scripts) made by `callers`. A call
  * from a folder the tool cannot follow counts for every target of that file name.
  */
-export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile>): Map<string, Call[]> {
+export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile>, text?: TextOf): Map<string, Call[]> {
   const set = new Set(targets);
   const named = new Map<string, string[]>();
   for (const t of targets) addTo(named, path.basename(t), t);
   const out = new Map<string, Call[]>();
   for (const script of callers) {
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
-    for (const cmd of keptCommands(script)) {
+    const kept = keptCommands(script);
+    const envFiles = text !== undefined && mayWriteStepEnv(script, kept, text);
+    for (const cmd of kept) {
       const bashEnv = bashEnvOf(cmd);
       const calls = targetCalls(cmd, set, named, script.text);
-      for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}) });
+      const env = envFiles && calls.length > 0 ? envBeforeCall(script, cmd.index, text!) : null;
+      const stepEnv = env && (env.path.length > 0 || env.env !== null) ? { stepEnv: env } : {};
+      for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}), ...stepEnv });
       for (const t of unreadNamings(cmd, named, calls, script.text)) {
         // Run where the command stands, in the folder the script is read from anyway (its own; a JS script's is its package's): the same reading, whether or not it runs this script.
         if (t === script.file || (cmd.cwd === folderOf(t) && !/\.(?:[cm]?[jt]s|[jt]sx)$/.test(t) && runsInPlace(cmd))) continue;
@@ -164,6 +172,8 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
 export interface Start {
   cwd: string | null;
   conflict?: Diagnostic;
+  /** PATH folders earlier steps of a caller's job append for the later ones (the shadow check's: ./shadowed-commands.ts). */
+  callerPath?: { entry: PathFolder; at: string }[];
 }
 
 /**
@@ -186,6 +196,20 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
       }),
     };
   }
+  // A caller's earlier step setting a variable that matters for the later ones (./step-env-files.ts).
+  const withStepEnv = calls.find((c) => c.stepEnv?.env);
+  if (withStepEnv) {
+    return {
+      cwd: folders[0]!,
+      conflict: diag('STEP_ENV_WRITTEN', 'error', `${withStepEnv.stepEnv!.env} before ${withStepEnv.file}:${withStepEnv.line} runs ${script}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what the script's steps run, and the tool reads the script with the environment its callers give`, {
+        file: script,
+        line: 1,
+        hint: 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or in the script itself; then run the tool again, or migrate by hand.',
+      }),
+    };
+  }
+  const callerPath = calls.flatMap((c) => c.stepEnv?.path ?? []);
+  const withPath = (s: Start | null): Start | null => (callerPath.length === 0 ? s : { ...(s ?? { cwd: own }), callerPath });
   // Named only where the tool does not read a run (./script-namings.ts): from a folder it cannot follow, or by hand from its own.
   const unread = calls.find((c) => c.unread !== undefined);
   if (unread && folders.length === 1 && folders[0] === null) {
@@ -217,7 +241,7 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
       };
     }
   }
-  return folders[0] === own ? null : { cwd: folders[0]! };
+  return withPath(folders[0] === own ? null : { cwd: folders[0]! });
 }
 
 /** The reading of files the analysis needs here: a file's kind and its commands (from a start folder, for shell). */
@@ -296,7 +320,7 @@ export function startFolders(files: readonly string[], quiet: readonly string[],
   // A caller the tool cannot read (it does not parse, or no reader takes it: a justfile) may run a script it names from any folder.
   const unread = callers.filter((rel) => !readings.has(rel) && !DOCKERFILE.test(path.basename(rel)) && !COMPOSE_FILE.test(path.basename(rel)) && !isDocumentation(rel));
   for (let round = 0; round < 4; round++) {
-    const calls = callsOf(targets, readings.values());
+    const calls = callsOf(targets, readings.values(), r.text);
     for (const rel of unread) for (const [t, call] of unreadCalls(rel, r.text(rel)!, targets)) addTo(calls, t, call);
     const changed: string[] = [];
     for (const t of targets) {

@@ -142,6 +142,8 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
   }
   // `docker compose run|up|build` read as the docker commands the compose file defines.
   const script = expandCompose(read.script, fs, diagnostics);
+  // PATH folders a caller's earlier CI steps append: the shadow check follows them (./shadowed-commands.ts).
+  if (start?.callerPath) (script as { callerPath?: Start['callerPath'] }).callerPath = start.callerPath;
   result.script = script;
   const linked = linkSequences(script, fs, dockerfiles);
   if (isExpanded(script)) {

@@ -73,7 +73,9 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   for (const p of ownPath) onPath.push({ entry: p, at: `${script.file}:${p.line}` });
   for (const f of sourcedFiles(sequence, fs)) for (const p of f.script.pathFolders ?? []) onPath.push({ entry: p, at: `${f.rel}:${p.line}, sourced at ${f.by.file}:${f.by.line}` });
   // (and folders an earlier GitHub Actions step appends to $GITHUB_PATH: ./step-env-files.ts)
-  onPath.push(...githubPathEntries(setup, sequence));
+  onPath.push(...githubPathEntries(setup, sequence, fs));
+  // (or an earlier step of a caller's job, before the step that runs this script: ./callers.ts)
+  onPath.push(...((script as { callerPath?: readonly { entry: PathFolder; at: string }[] }).callerPath ?? []));
   // (and a PATH the host file gives the steps as a known value: a CI `env:`, Jenkins `environment {}` or `withEnv(['PATH+TOOLS=…'])`)
   for (const cmd of setupCommands(setup)) onPath.push(...knownPathEntries(cmd));
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)

@@ -15,11 +15,21 @@
  *   BUILDKIT_*, BUILDX_*, which pick the engine, the builder or the platform) refuses the
  *   setup (STEP_ENV_WRITTEN), as does a write the tool cannot read (`cat >> "$GITHUB_ENV" <<EOF`,
  *   `tee -a`, a name only known at run time), which may set any of them.
+ *
+ * A repository script an earlier step runs or sources (`run: ./ci/setup.sh`) writes the same
+ * files for the later steps: it is read as a shell script from the folder it runs in (scripts
+ * it runs in turn too, three deep), and its writes count as the step's; one that names them
+ * and does not read as shell counts as a write the tool cannot read.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand } from '../model/script.js';
+import type { RepoFs } from '../model/fs.js';
+import { folderOf, resolveRel } from '../model/paths.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { pathEntry } from './path-entries.js';
+import { scriptRuns } from './script-runs.js';
+import { parseShell } from './shell.js';
+import { SOURCING } from './sourced-files.js';
 import type { PathFolder } from './shell/types.js';
 
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
@@ -27,6 +37,10 @@ const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
 const READS_ONLY = new Set(['source', '.', 'cat', 'echo', 'printf', 'test', '[', 'ls', 'wc', 'grep']);
 /** Variables a later step's setup reads through its environment. */
 const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
+/** Text a script that writes one of the files holds. */
+export const STEP_ENV_MENTIONS = ['GITHUB_ENV', 'GITHUB_PATH', 'BASH_ENV', '##vso['];
+/** How deep scripts run by the scripts steps run are followed. */
+const DEPTH = 3;
 
 interface Write {
   cmd: ScriptCommand;
@@ -44,13 +58,53 @@ const names = (w: { symbol: string; raw: string }, file: string) => w.symbol.inc
 /** Whether `cmd` sends its standard output into the file variable `file` names (`>> "$GITHUB_ENV"`). */
 const writesTo = (cmd: ScriptCommand, file: string) => cmd.redirects.some((r) => (r.op === '>>' || r.op === '>') && (r.fd === null || r.fd === '1') && names(r.target, file));
 
+/** Reads a repository file's text (null: no such file). */
+export type TextOf = (rel: string) => string | null;
+
+const texts = new WeakMap<RepoFs, TextOf>();
+/** One reader per file system, so the scripts read for their writes are read once per run. */
+export const textOf = (fs: RepoFs): TextOf => {
+  let t = texts.get(fs);
+  if (!t) texts.set(fs, (t = (rel) => fs.readText(rel)));
+  return t;
+};
+
 /** Each sequence's writes, read once for both checks of each of its setups. */
 const read = new WeakMap<readonly ScriptCommand[], Write[]>();
 
 /** The writes of the next steps' environment among `sequence`'s commands. */
-function writes(sequence: readonly ScriptCommand[]): Write[] {
+function writes(sequence: readonly ScriptCommand[], text: TextOf): Write[] {
   let out = read.get(sequence);
-  if (out === undefined) read.set(sequence, (out = sequence.flatMap(writesOf)));
+  if (out === undefined) read.set(sequence, (out = sequence.flatMap((cmd, at) => [...writesOf(cmd, at), ...calleeWrites(cmd, at, text, 0)])));
+  return out;
+}
+
+/** Each repository script read from a folder for its writes, once per reader: its commands, or null when it names the files and cannot be read. */
+const callees = new WeakMap<TextOf, Map<string, readonly ScriptCommand[] | null>>();
+
+/** The writes the repository scripts `cmd` runs or sources make, as made at `at`. */
+function calleeWrites(cmd: ScriptCommand, at: number, text: TextOf, depth: number): Write[] {
+  if (depth >= DEPTH) return [];
+  const sourced = SOURCING.has(cmd.words[0]?.value ?? '') && cmd.words[1]?.value ? [{ path: cmd.words[1].value, cwd: cmd.cwd }] : [];
+  const out: Write[] = [];
+  for (const run of [...sourced, ...scriptRuns(cmd)]) {
+    if (run.path === null || run.cwd === null || run.path.startsWith('/') || run.path.startsWith('~')) continue;
+    const rel = resolveRel(run.cwd, run.path);
+    const cwd = 'ownFolder' in run && run.ownFolder ? folderOf(rel) : run.cwd;
+    let known = callees.get(text);
+    if (!known) callees.set(text, (known = new Map()));
+    const key = `${cwd}\0${rel}`;
+    let commands = known.get(key);
+    if (commands === undefined) {
+      const body = text(rel);
+      // (read whole, for the scripts it runs in turn; one that does not read as shell matters only when it names the files)
+      const script = body === null ? null : parseShell(rel, body, { cwd }).script;
+      commands = script?.commands ?? (body !== null && STEP_ENV_MENTIONS.some((m) => body.includes(m)) ? null : []);
+      known.set(key, commands);
+    }
+    if (commands === null) out.push({ cmd, at, file: 'GITHUB_ENV', via: `${rel}, a script that names them and that the tool cannot read as a shell script`, line: null });
+    else for (const c of commands) out.push(...writesOf(c, at), ...calleeWrites(c, at, text, depth + 1));
+  }
   return out;
 }
 
@@ -98,45 +152,87 @@ function writesOf(cmd: ScriptCommand, at: number): Write[] {
 }
 
 /** The writes among `sequence`'s commands before the setup's last command. */
-function writesBefore(setup: Setup, sequence: readonly ScriptCommand[]): Write[] {
+function writesBefore(setup: Setup, sequence: readonly ScriptCommand[], fs: RepoFs): Write[] {
   const own = new Set(setupCommands(setup));
   let last = -1;
   sequence.forEach((c, i) => {
     if (own.has(c)) last = i;
   });
-  return writes(sequence).filter((w) => w.at < last);
+  return writes(sequence, textOf(fs)).filter((w) => w.at < last);
+}
+
+/** A PATH entry written for the later steps, as a PATH folder (one not read: a folder only known at run time), with where it is written. */
+function pathEntryOf(w: Write): { entry: PathFolder; at: string } | null {
+  const at = w.via === '$GITHUB_PATH' ? `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH` : `${w.cmd.file}:${w.cmd.line}, by ${w.via}`;
+  // (`${GITHUB_WORKSPACE}` is the checkout, the repository's root; `${PWD}` the step's folder)
+  const root = w.line?.match(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/);
+  const here = w.line?.match(/^\$\{PWD\}(?=\/|$)/);
+  const entry = w.line === null ? { folder: null, tail: '', line: w.cmd.line } : pathEntry(root || here ? `.${w.line.slice((root ?? here)![0].length)}` : w.line, root ? '' : w.cmd.cwd, w.cmd.line);
+  return entry ? { entry, at } : null;
+}
+
+/** What a write of a variable that matters to the later steps' docker commands says (null: it sets another name). */
+function envWriteWhat(w: Write): string | null {
+  const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
+  if (name !== null && !MATTERS.test(name)) return null;
+  return `\`${w.cmd.words.map((x) => x.raw).join(' ')}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`}`;
 }
 
 /** The PATH entries earlier steps append to $GITHUB_PATH, as PATH folders (one not read: a folder only known at run time). */
-export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand[]): { entry: PathFolder; at: string }[] {
-  const out: { entry: PathFolder; at: string }[] = [];
-  for (const w of writesBefore(setup, sequence)) {
-    if (w.file !== 'GITHUB_PATH') continue;
-    const at = w.via === '$GITHUB_PATH' ? `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH` : `${w.cmd.file}:${w.cmd.line}, by ${w.via}`;
-    // (`${GITHUB_WORKSPACE}` is the checkout, the repository's root; `${PWD}` the step's folder)
-    const root = w.line?.match(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/);
-    const here = w.line?.match(/^\$\{PWD\}(?=\/|$)/);
-    const entry = w.line === null ? { folder: null, tail: '', line: w.cmd.line } : pathEntry(root || here ? `.${w.line.slice((root ?? here)![0].length)}` : w.line, root ? '' : w.cmd.cwd, w.cmd.line);
-    if (entry) out.push({ entry, at });
-  }
-  return out;
+export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand[], fs: RepoFs): { entry: PathFolder; at: string }[] {
+  return writesBefore(setup, sequence, fs).flatMap((w) => (w.file === 'GITHUB_PATH' ? pathEntryOf(w) ?? [] : []));
 }
 
 /** STEP_ENV_WRITTEN for a setup whose steps run after an earlier step sets (or may set) a variable they depend on through $GITHUB_ENV. */
-export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[]): Diagnostic[] {
-  for (const w of writesBefore(setup, sequence)) {
-    if (w.file !== 'GITHUB_ENV') continue;
-    const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
-    if (name !== null && !MATTERS.test(name)) continue;
-    const what = name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`;
+export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[], fs: RepoFs): Diagnostic[] {
+  for (const w of writesBefore(setup, sequence, fs)) {
+    const what = w.file === 'GITHUB_ENV' ? envWriteWhat(w) : null;
+    if (what === null) continue;
     return [
-      diag('STEP_ENV_WRITTEN', 'error', `\`${w.cmd.words.map((x) => x.raw).join(' ')}\` (${w.cmd.file}:${w.cmd.line}) ${what}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what this setup's steps run, and the tool reads each step with the environment its YAML gives`, {
+      diag('STEP_ENV_WRITTEN', 'error', `${what}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what this setup's steps run, and the tool reads each step with the environment its YAML gives`, {
         file: w.cmd.file,
         line: w.cmd.line,
         setup: setup.id,
-        hint: 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or write it as `echo "NAME=value" >> "$GITHUB_ENV"` for names that do not matter to docker; then run the tool again, or migrate by hand.',
+        hint: HINT,
       }),
     ];
   }
   return [];
+}
+
+const HINT = 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or write it as `echo "NAME=value" >> "$GITHUB_ENV"` for names that do not matter to docker; then run the tool again, or migrate by hand.';
+
+/** The CI files whose steps pass an environment on through files. */
+const STEP_HOSTS: ReadonlySet<ScriptFile['kind']> = new Set(['github-actions', 'azure-pipelines', 'circleci']);
+
+/**
+ * Whether the earlier steps of `caller` may write the environment files for its later ones:
+ * a CI file of a kind that has them, naming them itself or running a script that names them
+ * (cheap, before the caller's steps are read for it).
+ */
+export function mayWriteStepEnv(caller: ScriptFile, commands: readonly ScriptCommand[], text: TextOf): boolean {
+  if (!STEP_HOSTS.has(caller.kind)) return false;
+  return STEP_ENV_MENTIONS.some((m) => caller.text.includes(m)) || commands.some((c) => calleeWrites(c, 0, text, 0).length > 0);
+}
+
+/**
+ * What the earlier steps of a caller's job leave for the script its command at `index` runs:
+ * the PATH folders they append, and the first write of a variable that matters (or one the tool
+ * cannot read), as a message. Every sequence of the caller holding the command counts.
+ */
+export function envBeforeCall(caller: ScriptFile, index: number, text: TextOf): { path: { entry: PathFolder; at: string }[]; env: string | null } {
+  const out: { path: { entry: PathFolder; at: string }[]; env: string | null } = { path: [], env: null };
+  const sequences = 'sequences' in caller ? (caller as { sequences: readonly (readonly ScriptCommand[])[] }).sequences : [caller.commands];
+  for (const seq of sequences) {
+    const at = seq.findIndex((c) => c.index === index);
+    if (at < 0) continue;
+    for (const w of writes(seq, text)) {
+      if (w.at >= at) continue;
+      if (w.file === 'GITHUB_PATH') {
+        const e = pathEntryOf(w);
+        if (e && !out.path.some((p) => p.at === e.at)) out.path.push(e);
+      } else out.env ??= envWriteWhat(w);
+    }
+  }
+  return out;
 }

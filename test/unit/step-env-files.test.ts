@@ -44,6 +44,40 @@ describe('an earlier step writing $GITHUB_ENV', () => {
   });
 });
 
+describe('a script an earlier step runs, writing the files', () => {
+  const SETUP = { 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n', 'tools/docker': WRAPPER };
+  it('counts as the step\'s write: run, run through bash, sourced, or run by a script it runs', () => {
+    for (const step of ['./ci/setup.sh', 'bash ci/setup.sh', '. ci/setup.sh', './ci/prepare.sh']) {
+      expect(outcome([step], { ...SETUP, 'ci/prepare.sh': '#!/bin/sh\nset -e\n./ci/setup.sh\n' }), step).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    }
+    expect(outcome(['./ci/setup.sh'], { 'ci/setup.sh': '#!/bin/sh\necho "DOCKER_HOST=tcp://builder:2375" >> "$GITHUB_ENV"\n' })).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+  });
+  it('one that writes other names, or none, changes nothing; one naming them that is not shell counts as a write the tool cannot read', () => {
+    expect(outcome(['./ci/setup.sh'], { 'ci/setup.sh': '#!/bin/sh\necho "GOFLAGS=-mod=vendor" >> "$GITHUB_ENV"\n' })).toEqual([['migrate']]);
+    expect(outcome(['./ci/setup.sh'], { 'ci/setup.sh': '#!/bin/sh\nmake deps\n', 'tools/docker': WRAPPER })).toEqual([['migrate']]);
+    expect(outcome(['./ci/setup.sh'], { 'ci/setup.sh': '#!/bin/sh\nif then fi GITHUB_ENV\n' })).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+  });
+});
+
+describe('an earlier step of the job that runs the setup\'s script', () => {
+  const SCRIPT = { 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n` };
+  const job = (before: string[]) => `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${before.map((b) => `      - run: ${b}\n`).join('')}      - run: ./build.sh\n`;
+  const called = (before: string[], files: Record<string, string> = {}) =>
+    planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': job(before), ...SCRIPT, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  it('appending a folder holding a program of the script to $GITHUB_PATH refuses COMMAND_SHADOWED, itself or through a script it runs', () => {
+    expect(called([])).toEqual([['migrate']]);
+    expect(called(['\'echo "$PWD/tools" >> "$GITHUB_PATH"\''], { 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(called(['./ci/setup.sh'], { 'ci/setup.sh': '#!/bin/sh\necho "$GITHUB_WORKSPACE/tools" >> "$GITHUB_PATH"\n', 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(called(['\'echo "$PWD/tools" >> "$GITHUB_PATH"\''], { 'tools/lint': WRAPPER })).toEqual([['migrate']]);
+  });
+  it('setting a docker variable through $GITHUB_ENV refuses STEP_ENV_WRITTEN; another name, or a write after the step, changes nothing', () => {
+    expect(called(['echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(called(['echo "VERSION=1.2.3" >> "$GITHUB_ENV"'])).toEqual([['migrate']]);
+    const after = `${job([])}      - run: echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"\n`;
+    expect(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': after, ...SCRIPT }).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+});
+
 describe('an earlier Azure Pipelines step printing a logging command', () => {
   const azure = (before: string[]) => `trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\nsteps:\n${before.map((b) => `  - bash: ${b}\n`).join('')}  - script: |\n${STEPS.map((l) => `      ${l}`).join('\n')}\n`;
   const outcomeAz = (before: string[], files: Record<string, string> = {}) =>
