@@ -171,6 +171,13 @@ export interface Setup {
    * (src/analyze/host-umask.ts): a caller that sets a umask before running the script refuses.
    */
   umaskModes?: string[];
+  /**
+   * DOCKER_BUILDKIT as the script's callers give it in its environment (`DOCKER_BUILDKIT=0
+   * ./build.sh`, a CI step's `env:`): its builds run with it where the script sets none
+   * (src/plan/caller-uses.ts; null: only known at run time, or callers differ). Absent: no
+   * caller sets it.
+   */
+  callerBuildkit?: string | null;
     diagnostics: Diagnostic[];
 }
 

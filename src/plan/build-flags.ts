@@ -142,6 +142,8 @@ export interface MergedNeeds {
   chmod: boolean;
   exportStage: boolean;
   stageRefs: string[];
+  /** DOCKER_BUILDKIT the script's callers run it with (the setup's `callerBuildkit`), for builds that set none. */
+  callerBuildkit?: string | null;
 }
 
 export interface CarryResult {
@@ -550,10 +552,14 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     }
   }
   // The legacy builder cannot run everything a merged file may need.
-  const legacy = merged ? legacyBuilder(envOf(r, 'DOCKER_BUILDKIT')) : false;
+  // (a caller's value where the script sets none: the script runs in its caller's environment)
+  const own = envOf(r, 'DOCKER_BUILDKIT');
+  const buildkit = own === undefined ? merged?.callerBuildkit : own;
+  const legacy = merged ? legacyBuilder(buildkit) : false;
   if (merged && legacy !== false) {
     const why = [merged.chmod ? 'COPY --chmod' : '', merged.exportStage ? 'an export stage built with --output' : ''].filter(Boolean);
-    const runs = legacy ? `DOCKER_BUILDKIT=${envOf(r, 'DOCKER_BUILDKIT')} (the legacy builder), which cannot run` : 'DOCKER_BUILDKIT set to a value only known at run time, which may pick the legacy builder (0 or false), which cannot run';
+    const given = own === undefined ? ' from a caller of the script' : '';
+    const runs = legacy ? `DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder), which cannot run` : `DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false), which cannot run`;
     if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs with ${runs} ${why.join(' or ')}, which the merged build needs`, at(r, 'Build with BuildKit, or migrate this setup by hand.')));
   }
 

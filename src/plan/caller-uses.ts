@@ -24,7 +24,8 @@ import { artifactRead, artifactUse } from '../analyze/host-uses.js';
 import { laterUse } from '../analyze/later-uses.js';
 import { wordKey } from '../analyze/extractions.js';
 import { diag } from '../model/diagnostics.js';
-import { dockerInvocation, flagValues } from '../model/docker-command.js';
+import { dockerInvocation, dockerVariable, flagValues } from '../model/docker-command.js';
+import { inEnvironment } from './export-build.js';
 import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
@@ -276,6 +277,11 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // The script inherits the caller's umask (`umask 077 && ./build.sh`): modes the old steps took from it follow it (../analyze/host-umask.ts).
   const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find((c) => setsUmask(c) && sameShell(caller, c, call)) : undefined;
   if (umask && !setup.diagnostics.some((d) => d.code === 'HOST_UMASK' && d.file === umask.file && d.line === umask.line)) setup.diagnostics.push(umaskSet(setup, umask, setup.umaskModes!, call));
+  // And its environment: DOCKER_BUILDKIT picks the builder the script's builds run with where it sets none (./build-flags.ts).
+  if (inEnvironment(caller, call, 'DOCKER_BUILDKIT') || call.exported?.includes('DOCKER_BUILDKIT')) {
+    const bk = dockerVariable(call, 'DOCKER_BUILDKIT');
+    if (bk !== undefined) setup.callerBuildkit = setup.callerBuildkit === undefined || setup.callerBuildkit === bk ? bk : null;
+  }
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
   const ownJob = OWN_MACHINE_JOBS.has(caller.kind);
   // In file order only when every call runs where it is written (not from a function, a branch or a loop).

@@ -65,7 +65,7 @@ const envAt = (target: ScriptCommand, name: string) => (target.vars.has(name) ? 
  * for the command alone, or the value its CI step or job started with (a step's `env:`, GitLab
  * `variables:`). A shell variable may not be exported, and docker would not see it.
  */
-function inEnvironment(script: ScriptFile, cmd: ScriptCommand, name: string): boolean {
+export function inEnvironment(script: ScriptFile, cmd: ScriptCommand, name: string): boolean {
   if (dockerEnvironment(cmd).has(name)) return true;
   if (!('parts' in script)) return false;
   const parts = (script as EmbeddedScript).parts;
@@ -192,7 +192,9 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
       out.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(want)} for the builder build but ${show(envAt(target, name))} where the export build runs, which builds the builder stage again`, { ...at, hint: `Give ${name} the same value for both, or migrate this setup by hand.` }));
     }
   }
-  const buildkit = carried.has('DOCKER_BUILDKIT') ? carried.get('DOCKER_BUILDKIT') : env.has('DOCKER_BUILDKIT') ? env.get('DOCKER_BUILDKIT') : envAt(target, 'DOCKER_BUILDKIT');
+  // (where the script sets none, the value its callers run it with)
+  const atTarget = envAt(target, 'DOCKER_BUILDKIT');
+  const buildkit = carried.has('DOCKER_BUILDKIT') ? carried.get('DOCKER_BUILDKIT') : env.has('DOCKER_BUILDKIT') ? env.get('DOCKER_BUILDKIT') : atTarget === undefined ? setup.callerBuildkit : atTarget;
   const legacy = legacyBuilder(buildkit);
   if (legacy !== false) {
     const runs = legacy ? `DOCKER_BUILDKIT=${buildkit} (the legacy builder), which cannot` : 'DOCKER_BUILDKIT set to a value only known at run time, which may pick the legacy builder (0 or false), which cannot';

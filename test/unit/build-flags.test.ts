@@ -184,6 +184,26 @@ describe('the build environment table', () => {
     expect(plan(cat('1')).errors).toEqual([]);
   });
 
+  it("a caller's DOCKER_BUILDKIT reaches the script's builds where it sets none: the legacy builder refuses where the merge needs --chmod", () => {
+    const cat = `#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker run --rm app:build cat /out/app > app\nchmod 755 app\ndocker build -t app:latest .\n`;
+    const step = (env: string, run = './build.sh') => `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n${env}    steps:\n      - uses: actions/checkout@v4\n      - run: ${run}\n`;
+    const withCaller = (files: Record<string, string>, sh = cat) => {
+      const p = planFiles({ 'build.sh': sh, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, ...files });
+      return p.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+    };
+    expect(withCaller({})).toEqual([]);
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nDOCKER_BUILDKIT=0 ./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nexport DOCKER_BUILDKIT=false\n./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: 0\n') })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: ${{ vars.BK }}\n') })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    // BuildKit asked for, a variable not exported, or the script's own value: as before.
+    expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: 1\n') })).toEqual([]);
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nDOCKER_BUILDKIT=0\n./build.sh\n' })).toEqual([]);
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nDOCKER_BUILDKIT=0 ./build.sh\n' }, cat.replace('set -e\n', 'set -e\nexport DOCKER_BUILDKIT=1\n'))).toEqual([]);
+    const p = planFiles({ 'build.sh': cat, 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'ci.sh': '#!/bin/sh\nDOCKER_BUILDKIT=0 ./build.sh\n' });
+    expect(p.setups[0]!.diagnostics.find((d) => d.code === 'UNSUPPORTED_BUILD_FLAG')!.message).toContain('DOCKER_BUILDKIT=0 from a caller of the script (the legacy builder)');
+  });
+
   it('display-only variables are harmless; unmodelled DOCKER_* variables are refused', () => {
     expect(BUILD_ENV.BUILDKIT_PROGRESS).toBe('harmless');
     expect(plan(script('', '', '', 'BUILDKIT_PROGRESS=plain ')).errors).toEqual([]);
