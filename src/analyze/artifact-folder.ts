@@ -20,6 +20,7 @@ import type { Setup } from '../model/setup.js';
 import { hostEffect, meets, type PathUse } from '../plan/host-commands.js';
 import { resolveRel } from '../model/paths.js';
 import { dirStateAfter } from './host-dirs.js';
+import { shownCommand } from '../model/script.js';
 
 /** Docker verbs that write no host file (past redirects and the flags read below). */
 const NO_HOST_WRITES = new Set(['build', 'rm', 'rmi', 'tag', 'push', 'stop', 'kill', 'start', 'create']);
@@ -64,10 +65,10 @@ export function folderOnlyHoldsArtifacts(folder: string, setup: Setup, sequence:
     // no longer writes it.
     if (own.has(cmd)) {
       const logged = cmd.redirects.find((r) => (r.op.startsWith('>') || r.op.startsWith('&>')) && r.target.value !== null && cmd.cwd !== null && !/^[0-9-]$/.test(r.target.value) && meets({ path: resolveRel(cmd.cwd, r.target.value), glob: false, word: r.target }, folder) === 'under' && !inside.some((a) => a.hostPath === resolveRel(cmd.cwd!, r.target.value!)));
-      if (logged) return `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) writes ${logged.target.raw} into ${folder} too`;
+      if (logged) return `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) writes ${logged.target.raw} into ${folder} too`;
       continue;
     }
-    if (cmd.cwd === null || cmd.cwd === folder || cmd.cwd.startsWith(`${folder}/`)) return `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) runs in a folder that is only known at run time or inside ${folder}`;
+    if (cmd.cwd === null || cmd.cwd === folder || cmd.cwd.startsWith(`${folder}/`)) return `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) runs in a folder that is only known at run time or inside ${folder}`;
     const { uses, program } = writesOf(cmd);
     for (const u of uses) {
       const how = meets(u, folder);
@@ -76,7 +77,7 @@ export function folderOnlyHoldsArtifacts(folder: string, setup: Setup, sequence:
       if (inside.some((a) => u.path === a.hostPath)) continue;
       // Making the folder, or emptying it, before anything is put in: the folder still holds only what follows.
       if (how === 'at' && (program === 'mkdir' || program === 'rm')) continue;
-      return `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) ${how === 'unknown' ? 'writes to a path only known at run time' : `may write into ${folder}`}`;
+      return `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${how === 'unknown' ? 'writes to a path only known at run time' : `may write into ${folder}`}`;
     }
   }
   return null;

@@ -14,6 +14,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand } from '../model/script.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { envPrefix } from '../model/wrappers.js';
+import { shownCommand } from '../model/script.js';
 
 /** The value of BASH_ENV `cmd` runs with (its own assignments, an `env` prefix, the script's or step's variables): undefined when unset, null when only known at run time. */
 export function bashEnvOf(cmd: ScriptCommand): string | null | undefined {
@@ -32,7 +33,7 @@ export function bashEnvSet(setup: Setup): Diagnostic[] {
   if (!at) return [];
   const value = bashEnvOf(at)!;
   return [
-    diag('BASH_ENV_SET', 'error', `BASH_ENV is set to ${shown(value)} where \`${at.words.map((w) => w.raw).join(' ')}\` runs: a bash started there sources that file first, and what it defines (functions, aliases, shell options, traps) may change what these steps do; the tool does not read it`, {
+    diag('BASH_ENV_SET', 'error', `BASH_ENV is set to ${shown(value)} where \`${shownCommand(at)}\` runs: a bash started there sources that file first, and what it defines (functions, aliases, shell options, traps) may change what these steps do; the tool does not read it`, {
       file: at.file,
       line: at.line,
       setup: setup.id,

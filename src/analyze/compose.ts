@@ -12,6 +12,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { readComposeFile, type ComposeFile, type ComposeService } from './hosts/compose-file.js';
 import { addTo } from '../model/multimap.js';
+import { shownCommand } from '../model/script.js';
 
 export interface ComposeOrigin {
   /** Repository-relative compose file and the service the command was made from. */
@@ -341,7 +342,7 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   return made;
 }
 
-const rendered = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** A command made from a compose service: its words have the values compose gives them; it stands where the compose command stands. */
 function synthetic(cmd: ScriptCommand, cwd: string, values: string[]): ScriptCommand {

@@ -13,6 +13,7 @@ import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { testedPath } from './guarded-cleanup.js';
 import { inspectsBuiltImage } from './image-presence.js';
+import { shownCommand } from '../model/script.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {
@@ -104,7 +105,7 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   const extraOf = (a: number, b: number) => paths[a]!.find((x) => !paths[b]!.some((y) => y.id === x.id));
   const [first, second] = extraOf(0, odd) ? [0, odd] : [odd, 0];
   const branch = extraOf(first, second)!;
-  const step = (k: number) => `${steps[k]!.what} \`${steps[k]!.cmd.words.map((w) => w.raw).join(' ')}\` (${steps[k]!.cmd.file}:${steps[k]!.cmd.line})`;
+  const step = (k: number) => `${steps[k]!.what} \`${shownCommand(steps[k]!.cmd)}\` (${steps[k]!.cmd.file}:${steps[k]!.cmd.line})`;
   return diag('CONDITIONAL_STEP', 'error', `the setup's steps do not all run on the same paths: ${step(first)} runs only ${describe(branch)}, which ${step(second)} is not in; the merged build would run them together${otherBranchCopies(branch, script)}`, {
     file: steps[first]!.cmd.file,
     line: steps[first]!.cmd.line,

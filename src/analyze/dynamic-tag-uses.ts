@@ -21,6 +21,7 @@ import type { BuildStep, Setup } from '../model/setup.js';
 import { dynamicTags, sameText } from './dynamic-tag.js';
 import type { Container } from './extractions.js';
 import { CLOSE, EXPORTED, ID, OPEN } from './shell/versions.js';
+import { shownCommand } from '../model/script.js';
 
 /** Programs that only print or test a word they are given: handing them the tag uses no image. */
 const PRINTS = new Set(['echo', 'printf', 'test', '[', '[[', 'true', ':']);
@@ -186,7 +187,7 @@ export function tagUses(
   }
 }
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /**
  * Two keys that read the same variables the same way and differ only in the static text after

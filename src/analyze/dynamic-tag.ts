@@ -13,6 +13,7 @@ import type { ScriptCommand, Word } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import type { Container } from './extractions.js';
 import { CLOSE, OPEN } from './shell/versions.js';
+import { shownCommand } from '../model/script.js';
 
 /** The builder's tags whose value is only known at run time. */
 export function dynamicTags(builder: BuildStep): Word[] {
@@ -24,7 +25,7 @@ export function unfollowedTag(builder: BuildStep): Word | null {
   return dynamicTags(builder).find((w) => typeof w.same !== 'string') ?? null;
 }
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 const where = (cmd: ScriptCommand, setup: string, hint: string) => ({ file: cmd.file, line: cmd.line, setup, hint });
 
 /**

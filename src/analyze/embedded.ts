@@ -42,6 +42,8 @@ export interface Snippet {
   listItem?: { list: ListSpans; index: number };
   /** A short name for messages (`target build`, `step 3`, `script "build"`). */
   label: string;
+  /** The shell text is a translation of the file's (PowerShell): messages show each command as the file writes it. */
+  translated?: true;
   /**
    * Snippets with the same scope read text written in one of them as in another (the recipe
    * lines of one Make rule: the same variables, automatic ones included), so a word of one is
@@ -270,6 +272,8 @@ export function composeEmbedded(
         stdout: c.stdout?.kind === 'pipe' ? { ...c.stdout, to: first + c.stdout.to } : c.stdout,
         stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
         ...(snippet.exported?.length ? { exported: [...new Set([...snippet.exported, ...(c.exported ?? [])])] } : {}),
+        // (one line of it: a backtick continuation and the indentation after it read as one space)
+        ...(snippet.translated ? { shown: text.slice(map(c.start), map(c.end)).trim().replace(/\s*`?\r?\n\s*/g, ' ') } : {}),
         // Branch ids are unique within one snippet's parse: the snippet's number keeps them apart in the file.
         ...(c.branches || snippet.branches?.length ? { branches: [...(snippet.branches ?? []), ...(c.branches ?? []).map((b) => ({ ...b, id: `${n}/${b.id}`, ...(b.after ? { after: b.after.map((i) => first + i) } : {}), ...(b.when ? { when: b.when.map((w) => ({ ...w, cmds: w.cmds.map((i) => first + i) })) } : {}) }))] } : {}),
       };

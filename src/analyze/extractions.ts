@@ -20,6 +20,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { outputSinks, streamFile } from './output-sinks.js';
+import { shownCommand } from '../model/script.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -57,7 +58,7 @@ export interface Extraction {
 }
 
 const at = (cmd: ScriptCommand, hint: string) => ({ file: cmd.file, line: cmd.line, hint });
-const rendered = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 
 function dynamicPath(cmd: ScriptCommand): Diagnostic {
   return diag('DYNAMIC_ARTIFACT_PATH', 'error', `the path copied by \`${rendered(cmd)}\` is only known at run time`, at(cmd, 'Use literal paths (or variables assigned literals); the tool will not guess a path.'));

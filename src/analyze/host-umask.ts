@@ -13,6 +13,7 @@ import type { EmbeddedScript } from './embedded.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import type { RepoFs } from '../model/fs.js';
 import { SOURCING, sourcedFiles } from './sourced-files.js';
+import { shownCommand } from '../model/script.js';
 
 /**
  * Records which artifacts' modes no longer depend on the umask after `chmod MODE` on them:
@@ -89,8 +90,8 @@ export function umaskDependence(setup: Setup, before: readonly ScriptCommand[], 
  * shell the script inherits it from.
  */
 export function umaskSet(setup: Setup, set: ScriptCommand, affected: readonly string[], call?: ScriptCommand, sourcing?: ScriptCommand): Diagnostic {
-  const words = set.words.map((w) => w.raw).join(' ');
-  const by = call ? ` before running ${setup.script} (${call.file}:${call.line}), which inherits it,` : sourcing ? ` (in ${set.file}, which \`${sourcing.words.map((w) => w.raw).join(' ')}\` at ${sourcing.file}:${sourcing.line} sources)` : '';
+  const words = shownCommand(set);
+  const by = call ? ` before running ${setup.script} (${call.file}:${call.line}), which inherits it,` : sourcing ? ` (in ${set.file}, which \`${shownCommand(sourcing)}\` at ${sourcing.file}:${sourcing.line} sources)` : '';
   return diag('HOST_UMASK', 'error', `\`${words}\`${by} sets the umask the shell creates ${affected.join(', ')} with (and \`chmod\` without who and a plain \`cp\` or \`tar -x\` honour): the old file's mode follows it, while the migrated COPY would set the mode a umask of 022 gives`, {
     file: set.file,
     line: set.line,

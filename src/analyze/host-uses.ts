@@ -31,6 +31,7 @@ import type { Artifact } from '../model/setup.js';
 import { mayNameFromAnywhere, resolveRel } from '../model/paths.js';
 import { hostEffect, meets, TESTS, type HostEffect, type PathUse } from '../plan/host-commands.js';
 import { mountHostSide } from '../plan/host-effects.js';
+import { shownCommand } from '../model/script.js';
 
 /** Programs whose writes to a folder holding the artifact only remove, make or re-mode what is there. */
 const HARMLESS_OVER = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'chmod', 'chown', 'chgrp']);
@@ -41,7 +42,7 @@ export interface ArtifactUse {
   why: string;
 }
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
   if (cmd.cwd === null) return unknownFolderUse(cmd, inv, artifacts);

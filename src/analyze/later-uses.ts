@@ -34,8 +34,9 @@ import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { SOURCING, sourcedFile } from './sourced-files.js';
+import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 const at = (cmd: ScriptCommand) => `\`${shown(cmd)}\` (${cmd.file}:${cmd.line})`;
 
 const DOCKER = new Set(['docker', 'podman']);

@@ -53,6 +53,7 @@ import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
 import { addTo } from '../model/multimap.js';
+import { shownCommand } from '../model/script.js';
 
 export interface LinkResult {
   setups: Setup[];
@@ -471,7 +472,7 @@ function makeSetup(
       const wrapped = sequence.find((c) => pos(c) > lastExtraction && programAt(c.words).at > 0 && engineBuild(c)?.kind === 'build');
       diagnostics.push(
         wrapped
-          ? diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool reads: \`${wrapped.words.map((w) => w.raw).join(' ')}\` (${wrapped.file}:${wrapped.line}) may, but it runs docker through ${wrappedThrough(wrapperNames(wrapped, programAt(wrapped.words).at))}, and a setup's builds are only followed when docker runs directly`, at(builder.inv.cmd, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.'))
+          ? diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool reads: \`${shownCommand(wrapped)}\` (${wrapped.file}:${wrapped.line}) may, but it runs docker through ${wrappedThrough(wrapperNames(wrapped, programAt(wrapped.words).at))}, and a setup's builds are only followed when docker runs directly`, at(builder.inv.cmd, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.'))
           : diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 0 ? (paths.length > 1 ? 'are' : 'is') : 'is'} not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
       );
     }
@@ -800,11 +801,11 @@ function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string; 
   // (in a function run more than once, a later call finds what an earlier one left: ./host-dirs.ts dirStateAt)
   const by = unsure.expansion;
   const why = by
-    ? `which \`${by.words.map((w) => w.raw).join(' ')}\` (${by.file}:${by.line}), in a \`$(shell …)\` Make runs as it expands the text holding it, may have made or removed before it`
+    ? `which \`${shownCommand(by)}\` (${by.file}:${by.line}), in a \`$(shell …)\` Make runs as it expands the text holding it, may have made or removed before it`
     : unsure.again
       ? `which an earlier call of ${unsure.again} may have made or left`
       : 'which the script makes or removes only in some runs, or may make a folder with a copy, move or link';
-  return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` copies onto ${rel}, ${why}, so whether the copy lands inside it is not known`, {
+  return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${shownCommand(cmd)}\` copies onto ${rel}, ${why}, so whether the copy lands inside it is not known`, {
     file: cmd.file,
     line: cmd.line,
     hint: by ? 'Make the folder in a recipe line of its own before the copy (`mkdir -p bin`), not in a `$(shell …)`, or copy to a path ending in `/`.' : 'Make or remove the folder unconditionally before the copy, or copy to a path ending in `/`.',
@@ -872,7 +873,7 @@ function contentsOverFolder(a: Artifact, setup: Setup, fs: RepoFs, resolved: (cm
   // A removal that reaches the folder or anything the repository holds in it.
   const reaches = (p: string | null) => p === null || p === '' || p === a.hostPath || a.hostPath.startsWith(`${p}/`) || (p.startsWith(`${a.hostPath}/`) && (/[*?[]/.test(p) || fs.kind(p) !== null));
   const removal = [...setup.cleanup.filter((cmd) => !dockerInvocation(cmd)).flatMap((cmd) => cmd.words.slice(1).filter((w) => !w.value?.startsWith('-')).map((w) => ({ cmd, p: resolved(cmd, w) }))), ...setup.cleanupWords.map(({ cmd, word }) => ({ cmd, p: resolved(cmd, cmd.words[word]!) }))].find((r) => reaches(r.p));
-  if (removal) return `\`${removal.cmd.words.map((w) => w.raw).join(' ')}\` (${removal.cmd.file}:${removal.cmd.line}) removes files of the repository there too, which the migrated script would keep`;
+  if (removal) return `\`${shownCommand(removal.cmd)}\` (${removal.cmd.file}:${removal.cmd.line}) removes files of the repository there too, which the migrated script would keep`;
   return null;
 }
 

@@ -7,8 +7,9 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand } from '../model/script.js';
+import { shownCommand } from '../model/script.js';
 
-const rendered = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 
 export function notFollowed(cmd: ScriptCommand, why: string, hint: string): Diagnostic {
   return diag('EXTRACTION_NOT_FOLLOWED', 'warning', `\`${rendered(cmd)}\` was not followed: ${why}`, { file: cmd.file, line: cmd.line, hint });

@@ -20,6 +20,7 @@ import type { RepoFs } from '../model/fs.js';
 import { sourcedFiles } from './sourced-files.js';
 import { githubPathEntries } from './step-env-files.js';
 import type { PathFolder } from './shell/types.js';
+import { shownCommand } from '../model/script.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
 function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, ScriptCommand> {
@@ -100,7 +101,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
       const where = folder === '' ? 'the repository\'s root' : `${folder}/`;
       const held = found.entry.folder === null ? `may be found first in ${where}: PATH holds a folder only known at run time ending ${found.entry.tail === '' ? 'anywhere' : `in \`${found.entry.tail}\``} (${found.at})` : `is found first in ${where}, which PATH holds (${found.at})`;
       out.push(
-        diag('COMMAND_SHADOWED', 'error', `\`${prog}\` ${held}: ${file} runs instead of the program the tool reads, so \`${cmd.words.map((w) => w.raw).join(' ')}\` may do more than it reads, and removing or rewriting the call would drop it`, {
+        diag('COMMAND_SHADOWED', 'error', `\`${prog}\` ${held}: ${file} runs instead of the program the tool reads, so \`${shownCommand(cmd)}\` may do more than it reads, and removing or rewriting the call would drop it`, {
           file: cmd.file,
           line: cmd.line,
           setup: setup.id,
@@ -115,7 +116,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
     if (how === null) continue;
     seen.add(prog);
     (!functions.has(prog) && aliasesIdle ? held : out).push(
-      diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is ${how}, so \`${cmd.words.map((w) => w.raw).join(' ')}\` runs that instead of the program the tool reads; removing or rewriting the call would drop whatever it does besides`, {
+      diag('COMMAND_SHADOWED', 'error', `\`${prog}\` is ${how}, so \`${shownCommand(cmd)}\` runs that instead of the program the tool reads; removing or rewriting the call would drop whatever it does besides`, {
         file: cmd.file,
         line: cmd.line,
         setup: setup.id,

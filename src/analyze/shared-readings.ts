@@ -16,6 +16,7 @@ import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { addTo } from '../model/multimap.js';
+import { shownCommand } from '../model/script.js';
 
 export interface Reading {
   /** The sequence's index, and what a user runs to run it (a target, a job), when it has a name. */
@@ -115,7 +116,7 @@ function hostUseAfter(r: Reading): { refusal: (full: readonly Reading[], chosen:
 }
 
 const HINT = 'Give each job (or target) its own copy of the builder steps, or make them use the artifact the same way; or migrate by hand.';
-const rendered = (c: ScriptCommand) => c.words.map((w) => w.raw).join(' ');
+const rendered = (c: ScriptCommand) => shownCommand(c);
 const nameOf = (r: Reading) => (r.entry ? `\`${r.entry}\`` : `sequence ${r.sequence + 1}`);
 
 function disagreement(full: readonly Reading[], chosen: Setup, needs: boolean): Diagnostic | null {

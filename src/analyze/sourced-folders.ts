@@ -12,6 +12,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { sourcedFile } from './sourced-files.js';
+import { shownCommand } from '../model/script.js';
 
 /** Why sourcing `cmd` may leave the shell in another folder, or null when it provably does not. */
 function movesFolder(cmd: ScriptCommand, fs: RepoFs): string | null {
@@ -32,7 +33,7 @@ export function sourcedFolderChanges(setup: Setup, sequence: readonly ScriptComm
     const why = movesFolder(cmd, fs);
     if (why === null) continue;
     return [
-      diag('DYNAMIC_BUILD_INPUT', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` runs in this shell, and ${why}: the setup's later steps would run in a folder the tool did not read them in`, {
+      diag('DYNAMIC_BUILD_INPUT', 'error', `\`${shownCommand(cmd)}\` runs in this shell, and ${why}: the setup's later steps would run in a folder the tool did not read them in`, {
         file: cmd.file,
         line: cmd.line,
         setup: setup.id,

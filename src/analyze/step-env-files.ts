@@ -31,6 +31,7 @@ import { scriptRuns } from './script-runs.js';
 import { parseShell } from './shell.js';
 import { SOURCING } from './sourced-files.js';
 import type { PathFolder } from './shell/types.js';
+import { shownCommand } from '../model/script.js';
 
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
 /** Programs given the file's name that only read it (or print the name). */
@@ -175,7 +176,7 @@ function pathEntryOf(w: Write): { entry: PathFolder; at: string } | null {
 function envWriteWhat(w: Write): string | null {
   const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
   if (name !== null && !MATTERS.test(name)) return null;
-  return `\`${w.cmd.words.map((x) => x.raw).join(' ')}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`}`;
+  return `\`${shownCommand(w.cmd)}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`}`;
 }
 
 /** The PATH entries earlier steps append to $GITHUB_PATH, as PATH folders (one not read: a folder only known at run time). */

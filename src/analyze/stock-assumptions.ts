@@ -23,6 +23,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand } from '../model/script.js';
 import { hostEffect } from '../plan/host-commands.js';
+import { shownCommand } from '../model/script.js';
 
 const SYSTEM = new Set(['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/run', '/sbin', '/sys', '/usr', '/usr/bin', '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib']);
 
@@ -67,7 +68,7 @@ export function trackedFilesUsedLater(
     const e = hostEffect(cmd);
     const used = [...e.reads, ...e.writes, ...e.mayTouch].find((u) => u.path !== null && tracked(u.path));
     if (!used) continue;
-    out.push(diag('STOCK_BUILD_UNSUPPORTED', 'error', `${why(used.path!)}, which \`${cmd.words.map((w) => w.raw).join(' ')}\` uses afterwards; after the migration it would see the committed file`, { file: cmd.file, line: cmd.line, hint: 'Build with a command known to write only its output (go build -o …), or migrate this setup by hand.' }));
+    out.push(diag('STOCK_BUILD_UNSUPPORTED', 'error', `${why(used.path!)}, which \`${shownCommand(cmd)}\` uses afterwards; after the migration it would see the committed file`, { file: cmd.file, line: cmd.line, hint: 'Build with a command known to write only its output (go build -o …), or migrate this setup by hand.' }));
   }
   return out;
 }

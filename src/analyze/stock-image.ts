@@ -24,6 +24,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { clearMountPoint, stockUser, trackedFilesUsedLater } from './stock-assumptions.js';
 import { resolveRel } from '../model/paths.js';
 import { passedArgs, variableReach, variableSources } from './copy-variables.js';
+import { shownCommand } from '../model/script.js';
 
 export interface StockRun {
   inv: DockerInvocation;
@@ -176,7 +177,7 @@ export function stockParts(
       // Output beside the artifacts that a later host command uses: the stage would not leave it.
       if (i > runAt && i !== runtimeAt && c.words[0]?.value !== 'rm' && c.words[0]?.value !== 'docker') {
         const stray = paths.find((p) => p !== null && [...dirs].some((d) => p.startsWith(`${d}/`)) && ![...artifacts.keys()].some((a) => p === a || p.startsWith(`${a}/`)));
-        if (stray) problems.push(diag('STOCK_BUILD_UNSUPPORTED', 'error', `\`${c.words.map((w) => w.raw).join(' ')}\` uses ${stray}, which the build in ${run.imageText} wrote beside the files the image copies`, at(c, 'Copy it into the image too, or migrate this setup by hand.')));
+        if (stray) problems.push(diag('STOCK_BUILD_UNSUPPORTED', 'error', `\`${shownCommand(c)}\` uses ${stray}, which the build in ${run.imageText} wrote beside the files the image copies`, at(c, 'Copy it into the image too, or migrate this setup by hand.')));
       }
     });
     // `-u`: the stage runs as that user, over sources it owns (stock-assumptions.ts).

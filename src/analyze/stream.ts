@@ -14,6 +14,7 @@ import { inherited } from '../plan/run-step.js';
 import type { DockerfileFacts, StageFacts } from './dockerfile.js';
 import type { Extraction } from './extractions.js';
 import { errorsJoinOutput } from './output-sinks.js';
+import { shownCommand } from '../model/script.js';
 
 export function streamed(ex: Extraction | null, built: { facts: DockerfileFacts; stage: StageFacts } | null): Extraction | null {
   if (!ex) return null;
@@ -21,7 +22,7 @@ export function streamed(ex: Extraction | null, built: { facts: DockerfileFacts;
   const ep = entrypointInFront(inv, built);
   if (ep) {
     ex.problems.push(
-      diag('STREAM_ENTRYPOINT', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` runs its command as the arguments of ${ep}: whatever that prints went into the stream too, and what it does first may change the file, while the migrated COPY --from would copy only the file as the builder stage holds it`, {
+      diag('STREAM_ENTRYPOINT', 'error', `\`${shownCommand(inv.cmd)}\` runs its command as the arguments of ${ep}: whatever that prints went into the stream too, and what it does first may change the file, while the migrated COPY --from would copy only the file as the builder stage holds it`, {
         file: inv.cmd.file,
         line: inv.cmd.line,
         hint: 'Pass `--entrypoint` on the docker run line (or declare `ENTRYPOINT []` in the builder Dockerfile) if the stream holds only the file, then run the tool again; or migrate by hand.',
@@ -32,7 +33,7 @@ export function streamed(ex: Extraction | null, built: { facts: DockerfileFacts;
     // A cat writes the file through a redirect; a tar archive goes down a pipe to `tar -x`.
     const archive = inv.cmd.stdout?.kind === 'pipe';
     ex.problems.push(
-      diag('STREAM_TTY', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` streams ${archive ? 'a tar archive' : 'the file'} through a terminal (-t), which turns every newline into CR LF: -t corrupts binaries (and any file with a newline) in the old pipeline, so the old image got ${archive ? 'damaged files (or the archive failed to unpack)' : 'a corrupted file'} while the migrated build would copy the real one`, {
+      diag('STREAM_TTY', 'error', `\`${shownCommand(inv.cmd)}\` streams ${archive ? 'a tar archive' : 'the file'} through a terminal (-t), which turns every newline into CR LF: -t corrupts binaries (and any file with a newline) in the old pipeline, so the old image got ${archive ? 'damaged files (or the archive failed to unpack)' : 'a corrupted file'} while the migrated build would copy the real one`, {
         file: inv.cmd.file,
         line: inv.cmd.line,
         hint: 'Remove -t (the file then arrives intact), check the old image was not relying on the corruption, and run the tool again.',
@@ -42,7 +43,7 @@ export function streamed(ex: Extraction | null, built: { facts: DockerfileFacts;
   if (errorsJoinOutput(inv.cmd)) {
     const archive = inv.cmd.stdout?.kind === 'pipe';
     ex.problems.push(
-      diag('STREAM_STDERR', 'error', `\`${inv.cmd.words.map((w) => w.raw).join(' ')}\` sends its standard error ${archive ? 'down the pipe with the tar archive' : 'into the file with the output'}: whatever the engine or the container printed there (a warning, a notice) went into the old pipeline's ${archive ? 'archive' : 'file'}, while the migrated build would copy the file alone`, {
+      diag('STREAM_STDERR', 'error', `\`${shownCommand(inv.cmd)}\` sends its standard error ${archive ? 'down the pipe with the tar archive' : 'into the file with the output'}: whatever the engine or the container printed there (a warning, a notice) went into the old pipeline's ${archive ? 'archive' : 'file'}, while the migrated build would copy the file alone`, {
         file: inv.cmd.file,
         line: inv.cmd.line,
         hint: 'Send standard error elsewhere (drop the 2>&1 or the & of |&, or write 2>/dev/null), check the old image\'s file held no such text, and run the tool again.',

@@ -20,8 +20,9 @@ import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import type { Container, Extraction } from './extractions.js';
+import { shownCommand } from '../model/script.js';
 
-const rendered = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 const EXEC_VALUED = new Set(['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys']);
 
 /** The container word of `docker exec [flags] NAME cmd…` (or `docker container exec`), or null. */

@@ -83,6 +83,17 @@ export interface ScriptCommand {
    * values are in `vars`.
    */
   exported?: readonly string[];
+  /**
+   * The command as the file writes it, for messages, when its words are a translation (a
+   * PowerShell statement read as shell: its words' `raw` is the shell text, `"${__ps_expression_…}"`
+   * for what has no shell spelling). Absent: the words' own text is the file's.
+   */
+  shown?: string;
+}
+
+/** A command as messages name it: the file's text where the words are a translation, else its words as written. */
+export function shownCommand(cmd: ScriptCommand): string {
+  return cmd.shown ?? cmd.words.map((w) => w.raw).join(' ');
 }
 
 /**

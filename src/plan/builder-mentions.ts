@@ -19,6 +19,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { NAME_CHAR, resolveRel } from '../model/paths.js';
+import { shownCommand } from '../model/script.js';
 
 export interface Naming {
   file: string;
@@ -88,7 +89,7 @@ function scanNamings(index: Index, rel: string, text: string, script: ScriptFile
       // Docker builds are the plan's build index's (src/plan/build-index.ts buildMentions), which needs a known folder.
       if (cmd && cmd.cwd !== null && dockerInvocation(cmd)?.verb === 'build') continue;
       lines ??= new LineIndex(text);
-      const naming: Naming = { file: rel, line: lines.lineOf(at), cmd: cmd ? { words: cmd.words.map((w) => w.raw).join(' '), setups: setupsOf(cmd) } : null, script: script !== null, passedOver, base };
+      const naming: Naming = { file: rel, line: lines.lineOf(at), cmd: cmd ? { words: shownCommand(cmd), setups: setupsOf(cmd) } : null, script: script !== null, passedOver, base };
       const resolved = cmd ? resolvedPath(cmd, at) : null;
       if (resolved !== null) add(index.exact, resolved, naming);
       else add(index.loose, base, naming);

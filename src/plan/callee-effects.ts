@@ -14,6 +14,7 @@ import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand } from '../model/script.js';
 import { hostEffect, type HostEffect } from './host-commands.js';
+import { shownCommand } from '../model/script.js';
 
 const DOCKER = new Set(['docker', 'podman']);
 
@@ -39,7 +40,7 @@ export function calleeEffect(cmd: ScriptCommand, fs: RepoFs, seen: ReadonlySet<s
   const effect: HostEffect = { program: cmd.words[0]?.value ?? null, at: 0, reads: [], writes: [], mayTouch: [], known: true };
   const steps: CalleeStep[] = [];
   let unknown: { cmd: ScriptCommand; where: string } | null = null;
-  const where = `in ${rel}, which \`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) runs`;
+  const where = `in ${rel}, which \`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) runs`;
   for (const c of callee.commands) {
     if (c.words.length === 0 && c.redirects.length === 0) continue;
     const inner = calleeEffect(c, fs, new Set([...seen, rel]));

@@ -43,8 +43,9 @@ import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamer
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
+import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** What a later build needs to read its Dockerfile: the repository and the Dockerfiles read so far. */
 interface BuildReading {

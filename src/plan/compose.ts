@@ -7,6 +7,7 @@ import { isExpanded, type ComposeOrigin } from '../analyze/compose.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptCommand } from '../model/script.js';
 import { removeServices } from '../../transforms/compose.js';
+import { shownCommand } from '../model/script.js';
 
 export interface ComposeDraft {
   id: string;
@@ -81,7 +82,7 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
       }
       for (const n of call.named) {
         for (const id of services.get(n) ?? []) {
-          refused.push({ id, diagnostic: diag('COMPOSE_SERVICE_USED', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` still uses the compose service ${n}, which the migration removes from ${call.file}`, { file: cmd.file, line: cmd.line, setup: id, hint: 'Remove or change that command, or migrate by hand.' }) });
+          refused.push({ id, diagnostic: diag('COMPOSE_SERVICE_USED', 'error', `\`${shownCommand(cmd)}\` still uses the compose service ${n}, which the migration removes from ${call.file}`, { file: cmd.file, line: cmd.line, setup: id, hint: 'Remove or change that command, or migrate by hand.' }) });
         }
       }
     }

@@ -23,6 +23,7 @@ import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
 import { lostRedirect } from './replaced-redirects.js';
 import { wrapperWords } from './wrapped-docker.js';
+import { shownCommand } from '../model/script.js';
 
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
 export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'make', 'package-json', 'javascript', 'circleci', 'azure-pipelines', 'bitbucket-pipelines', 'travis-ci', 'jenkinsfile']);
@@ -144,7 +145,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const words: NewWord[] = [...prefix, ...wrappers, ...head.map((value) => ({ value })), ...copied.map((copy) => ({ copy, from: b.cmd.index })), { value: rel(exp.context) }];
   const edits = adapter.replaceCommand(script, target.index, words);
   if ('error' in edits) {
-    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build cannot be written in place of \`${target.words.map((w) => w.raw).join(' ')}\`: ${edits.error}`, 'Migrate this setup by hand.');
+    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build cannot be written in place of \`${shownCommand(target)}\`: ${edits.error}`, 'Migrate this setup by hand.');
     return out;
   }
   out.edits.push(...edits);
@@ -160,7 +161,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   return out;
 }
 
-const render = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const render = (cmd: ScriptCommand) => shownCommand(cmd);
 
 const hostPaths = (setup: Setup) =>
   setup.artifacts

@@ -31,6 +31,7 @@ import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
 import { SOURCING, sourcedFiles } from '../analyze/sourced-files.js';
 import { removedStatusRead } from './status-reads.js';
+import { shownCommand } from '../model/script.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -49,7 +50,7 @@ interface Removed {
   tags: Set<string>;
 }
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /**
  * `builders`: the builder builds of every setup found. Another setup's builder whose context

@@ -60,6 +60,7 @@ import type { Verdict } from '../model/verdict.js';
 import { addTo } from '../model/multimap.js';
 import { lossyText } from './lossy-texts.js';
 import { ignoredChange, ignorePatterns, type IgnorePatterns } from './ignored-paths.js';
+import { shownCommand } from '../model/script.js';
 
 /** A consumer's proven kind, with why it is unproven for the refusal's message. */
 const kindOf = (k: { kind: 'file' | 'folder' | null; why: string }) => ({ kind: k.kind, ...(k.why ? { kindWhy: k.why } : {}) });
@@ -248,7 +249,7 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     const other = staying.find((x) => x.setup.runtime?.dockerfile === d.dockerfile!.path && x.setup.runtime.inv.cmd !== d.setup.runtime!.inv.cmd);
     if (!other) continue;
     const cmd = other.setup.runtime!.inv.cmd;
-    refuse(d, diag('RUNTIME_REBUILT', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) also builds ${d.dockerfile.path}, after its own extraction (${other.setup.script}:${other.setup.builder.inv.cmd.line}), and that setup is refused, so its script stays as it is: it copied what its extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: d.plan.id, hint: REFUSED_HINT }));
+    refuse(d, diag('RUNTIME_REBUILT', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${d.dockerfile.path}, after its own extraction (${other.setup.script}:${other.setup.builder.inv.cmd.line}), and that setup is refused, so its script stays as it is: it copied what its extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: d.plan.id, hint: REFUSED_HINT }));
   }
 
   // Two setups merging into one Dockerfile through different runtime builds cannot both be right.
@@ -423,17 +424,17 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
     const spans = new Set(cmd.words.slice(1).map((w, k) => `${cmd.words[k]!.end}-${w.end}`));
     for (const d of members) d.script.edits = d.script.edits.filter((e) => !(e.text === '' && spans.has(`${e.start}-${e.end}`)));
     members[0]!.script.deletes.push(cmd.index);
-    for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) only removed extracted files, so it goes`);
+    for (const d of members) d.plan.notes.push(`\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) only removed extracted files, so it goes`);
   }
   const rmis = builderRmisOfGroup(members.map((d) => d.setup), script);
   for (const cmd of rmis.whole) {
     members[0]!.script.deletes.push(cmd.index);
-    for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) only removed the builder images, which are no longer built, so it goes`);
+    for (const d of members) d.plan.notes.push(`\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) only removed the builder images, which are no longer built, so it goes`);
   }
   for (const { cmd, word } of rmis.words) {
     members[0]!.script.edits.push({ start: cmd.words[word - 1]!.end, end: cmd.words[word]!.end, text: '' });
     members[0]!.script.rewrites.push({ index: cmd.index, kind: 'remove', word });
-    for (const d of members) d.plan.notes.push(`\`${cmd.words.map((w) => w.raw).join(' ')}\` (${cmd.file}:${cmd.line}) no longer names ${cmd.words[word]!.raw}, which is no longer built`);
+    for (const d of members) d.plan.notes.push(`\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) no longer names ${cmd.words[word]!.raw}, which is no longer built`);
   }
 }
 
@@ -555,7 +556,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const tar = a.modesMasked === 'tar';
     const how = tar ? `unpacks ${a.containerPath} with a host \`tar -x\` without \`-p\`, which, run by any user but root, applies the umask and drops special bits from the modes it unpacks` : `copies ${a.containerPath} out with plain cp, which drops group and other write and special bits from the modes it copies`;
     const hint = tar ? 'If the image should hold the stage\'s own modes, unpack with `tar -xp` and run the tool again; otherwise migrate this setup by hand.' : 'If the image should hold the stage\'s own modes, copy with `cp -p` (or `-a`) and run the tool again; otherwise migrate this setup by hand.';
-    plan.diagnostics.push(diag('EXTRACTION_MODE_CHANGED', 'error', `\`${a.via.cmd.words.map((w) => w.raw).join(' ')}\` ${how}, and COPY --from would keep them: ${why}`, { file: a.via.cmd.file, line: a.via.cmd.line, setup: setup.id, hint }));
+    plan.diagnostics.push(diag('EXTRACTION_MODE_CHANGED', 'error', `\`${shownCommand(a.via.cmd)}\` ${how}, and COPY --from would keep them: ${why}`, { file: a.via.cmd.file, line: a.via.cmd.line, setup: setup.id, hint }));
   }
   const part: BuilderPart = {
     builder: builderFacts,
@@ -563,7 +564,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     stageName: opts.stageName,
     stageNameFixed: opts.stageNameFixed ?? false,
     builderTags: setup.builder.tags,
-    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, ...(inner?.fileModes.has(c) ? { mode: inner.fileModes.get(c)!.mode, modeBy: inner.fileModes.get(c)!.by } : { mode: modeOf(a), ...(a.modeSetBy ? { modeBy: a.modeSetBy.words.map((w) => w.raw).join(' ') } : {}) }), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
+    consumers: setup.artifacts.flatMap((a) => a.consumers.map((c) => ({ copy: c.copy, source: c.source, stagePath: c.stagePath, hostSource: c.hostSource, ...(inner?.fileModes.has(c) ? { mode: inner.fileModes.get(c)!.mode, modeBy: inner.fileModes.get(c)!.by } : { mode: modeOf(a), ...(a.modeSetBy ? { modeBy: shownCommand(a.modeSetBy) } : {}) }), folder: a.contentsOnly && c.stagePath === trimTrailingSlashes(a.containerPath), ...(c.within === undefined ? kindOf(renamedKind(c, builderFacts, builderStage, runStep?.lines ?? [], runtimeFacts, passedArgs(setup.builder.inv))) : { kind: null }), ...(c.within !== undefined ? { within: c.within } : {}), ...(c.folderOnly ? { folderOnly: true as const } : {}), ...(inner?.byConsumer.has(c) ? { innerModes: inner.byConsumer.get(c)! } : {}) }))),
     appendToBuilder: runStep?.lines ?? [],
     ...(exported.stage ? { exportStage: exported.stage } : {}),
     textEdits: [...(subfolder?.edits ?? []), ...(ending && 'edit' in ending ? [ending.edit] : []), ...(baked?.edits ?? [])],
@@ -666,7 +667,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(`${setup.script}: ${keep || setup.builder.stock ? '' : 'the builder build and '}${removed} ${setup.builder.stock ? 'build/cleanup' : 'extraction/cleanup'} command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
   for (const echo of announcements(setup, script, draft.script.deletes)) {
     draft.script.deletes.push(echo.index);
-    plan.notes.push(`\`${echo.words.map((w) => w.raw).join(' ')}\` (${echo.file}:${echo.line}) only announced a step that goes, so it goes too`);
+    plan.notes.push(`\`${shownCommand(echo)}\` (${echo.file}:${echo.line}) only announced a step that goes, so it goes too`);
   }
   plan.notes.push(...carry.notes);
   const shared = sharedScriptEdit(setup, script, [...draft.script.deletes, ...draft.script.rewrites.map((r) => r.index)]);
@@ -721,7 +722,7 @@ function whyBuilderKept(setup: Setup): string {
   const cmd = setup.builderTagUsers[0];
   const unknown = setup.builderTagUnknown;
   if (!cmd && unknown) return `its tag ${unknown.tag} (${unknown.file}:${unknown.line}) is only known at run time, with no name it falls back to: whatever chooses the name may use the image after the script, and there is no name to search the other files for`;
-  const user = cmd ? { text: cmd.words.map((w) => w.raw).join(' '), file: cmd.file, line: cmd.line } : setup.builderTagUsedElsewhere!;
+  const user = cmd ? { text: shownCommand(cmd), file: cmd.file, line: cmd.line } : setup.builderTagUsedElsewhere!;
   // A command naming an image only known at run time may be naming it (src/analyze/unknown-image.ts).
   // (A run-time tag spelled as the same expansion is surely it: src/analyze/dynamic-tag-uses.ts.)
   const maybe = cmd !== undefined && !cmd.words.some((w) => (w.value !== null && setup.builder.tags.includes(canonicalImage(w.value))) || dynamicTags(setup.builder).some((t) => w.value === null && typeof w.same === 'string' && w.same === t.same));

@@ -17,6 +17,7 @@ import { trimTrailingSlashes } from '../model/text.js';
 import { compiledFileModes, explainedKind } from './artifact-kind.js';
 import { applyChmod } from '../analyze/chmod-mode.js';
 import type { PassedArgs } from '../analyze/copy-variables.js';
+import { shownCommand } from '../model/script.js';
 
 export interface InnerMode {
   /** The file's path inside the builder stage, and where it is relative to the copied folder. */
@@ -93,7 +94,7 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
         // A line that copies that very file (`COPY out/app /usr/local/bin/`) sets its mode itself with `--chmod`.
         if (c.within === undefined && copied === stagePath) {
           const mode = modeAt(m, stagePath, c.copy);
-          if (mode !== null) fileModes.set(c, { mode, by: m.cmd.words.map((w) => w.raw).join(' ') });
+          if (mode !== null) fileModes.set(c, { mode, by: shownCommand(m.cmd) });
           continue;
         }
         // A part of the folder without the file is copied as the stage holds it.
@@ -115,7 +116,7 @@ export function innerModes(setup: Setup, builder: DockerfileFacts, builderStage:
 
 /** The chmod as the refusal shows it: an octal mode spelt whole, a symbolic one as written (the first, when several ran). */
 function shownChmod(m: FolderFileChmod, a: Artifact): string {
-  return m.mode !== null ? `chmod ${m.mode.toString(8).padStart(3, '0')} ${path.join(a.hostPath, m.path)}` : m.cmd.words.map((w) => w.raw).join(' ');
+  return m.mode !== null ? `chmod ${m.mode.toString(8).padStart(3, '0')} ${path.join(a.hostPath, m.path)}` : shownCommand(m.cmd);
 }
 
 /**
@@ -134,7 +135,7 @@ function symbolicResult(pending: readonly string[], stage: { modes: number[] } |
 
 /** The plan's note for a symbolic chmod written as one mode (or left to COPY --from). */
 function symbolicNote(cmd: ScriptCommand, chmods: number, shownPath: string, r: { mode: number; from: number[]; keep: boolean }): string {
-  const shown = `\`${cmd.words.map((w) => w.raw).join(' ')}\``;
+  const shown = `\`${shownCommand(cmd)}\``;
   const many = chmods > 1;
   const from = r.from.map((x) => x.toString(8)).join(' or ');
   if (r.keep) return `${many ? `the chmods from ${shown} on leave` : `${shown} leaves`} ${shownPath} with the mode the builder stage gives it (${from}), which \`COPY --from\` keeps`;
@@ -156,7 +157,7 @@ export function hostChmodFiles(setup: Setup, builder: DockerfileFacts, builderSt
   for (const a of setup.artifacts) {
     const cmd = a.modeSetBy;
     if (!cmd) continue;
-    const shown = `\`${cmd.words.map((w) => w.raw).join(' ')}\``;
+    const shown = `\`${shownCommand(cmd)}\``;
     if (a.mode === null) {
       // `chmod +x app` after `docker cp`: the result of each mode the stage may give the file must be one mode.
       const pending = a.pendingModes ?? [];

@@ -19,6 +19,7 @@ import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { programAt } from '../model/wrappers.js';
+import { shownCommand } from '../model/script.js';
 
 /** A Make variable as the recipe's shell reads it (../analyze/hosts/makefile.ts writes `$(NAME)` as `${NAME}`). */
 const MAKE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -62,7 +63,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
       for (const name of names.filter((n) => sets.has(n))) {
         for (const setup of byName.get(name)!) {
           if (keepsBuilderImage(setup)) continue;
-          setup.builderTagUsedElsewhere = { file: cmd.file, line: cmd.line, text: cmd.words.map((w) => w.raw).join(' '), via: `${name} set for the Makefile, which names the builder image otherwise than the file does` };
+          setup.builderTagUsedElsewhere = { file: cmd.file, line: cmd.line, text: shownCommand(cmd), via: `${name} set for the Makefile, which names the builder image otherwise than the file does` };
         }
       }
     }

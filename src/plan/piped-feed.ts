@@ -11,6 +11,7 @@ import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { shownCommand } from '../model/script.js';
 
 export interface PipedFeeds {
   /** Indexes of the `cat FILE` commands that go with the commands they feed. */
@@ -43,7 +44,7 @@ export function pipedFeeds(setup: Setup, script: ScriptFile, deletes: readonly n
     if (why === null) out.feeders.push(producer.index);
     else
       out.diagnostics.push(
-        diag('SCRIPT_EDIT_UNSAFE', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` goes, but \`${feed}\` feeds it through a pipe and ${why}: only a plain \`cat FILE\` of a file in the repository goes with the command it feeds (it is then exactly \`< FILE\`)`, {
+        diag('SCRIPT_EDIT_UNSAFE', 'error', `\`${shownCommand(cmd)}\` goes, but \`${feed}\` feeds it through a pipe and ${why}: only a plain \`cat FILE\` of a file in the repository goes with the command it feeds (it is then exactly \`< FILE\`)`, {
           file: setup.script,
           line: producer.line,
           setup: setup.id,

@@ -35,9 +35,10 @@ import { embeddedAdapter, emptiedParts } from '../../transforms/embedded.js';
 import { callerScript } from './caller-uses.js';
 import { keptFiles, RUNNERS, unreadRunnerNamings } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
+import { shownCommand } from '../model/script.js';
 
 const HINT = 'Keep what that caller needs by hand (or stop calling it there), then run the tool again.';
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 export interface RemovedNames {
   script: ScriptFile;

@@ -23,8 +23,9 @@ import { forcedRemoval } from './forced-removal.js';
 import { copiedFromContext, type BuildReading } from './output-copies.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
+import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** Redirect operators that write a file. */
 const WRITES = new Set(['>', '>>', '>|', '&>', '&>>', '>&']);

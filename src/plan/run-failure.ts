@@ -47,6 +47,7 @@ import type { Setup } from '../model/setup.js';
 import { isExpanded } from '../analyze/compose.js';
 import type { RepoFs } from '../model/fs.js';
 import { sourcedFile } from '../analyze/sourced-files.js';
+import { shownCommand } from '../model/script.js';
 
 /** Hosts that stop when a snippet's shell exits non-zero, unless the snippet says it ignores that (Snippet.failureIgnored). */
 const STOPPING_HOSTS = new Set<ScriptFile['kind']>(['make']);
@@ -62,7 +63,7 @@ export function runFailureIgnored(setup: Setup, expanded: ScriptFile, fs?: RepoF
   const written = (c: ScriptCommand) => (compose ? script.commands[compose.baseIndex[c.index]!]! : c);
   const cmd = written(run.at);
   const where = { file: cmd.file, line: cmd.line, setup: setup.id };
-  const text = cmd.words.map((w) => w.raw).join(' ');
+  const text = shownCommand(cmd);
   const call = compose?.calls.get(cmd.index);
   if (call?.subcommand === 'up' && !exitCodeFrom(cmd, call.named)) {
     return diag('BUILD_AT_RUN_TIME', 'error', `\`${text}\` compiles in the builder service's container, and exits 0 whatever that build exits with (no --exit-code-from): the old pipeline went on to build the image from whatever the container left; merged, a failing build would fail the builder stage's RUN step and no image would be built`, {

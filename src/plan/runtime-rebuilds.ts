@@ -56,6 +56,7 @@ import { passedArgs, variableReach, variableSources } from '../analyze/copy-vari
 import { localImages } from './local-images.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { addTo } from '../model/multimap.js';
+import { shownCommand } from '../model/script.js';
 
 const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
 
@@ -70,7 +71,7 @@ export const REFUSED_HINT = 'Let the other setup migrate too (fix what refuses i
 
 const NAMED_HINT = "Migrate by hand, making sure that step still does its job on the merged Dockerfile (a linter now reads the builder's instructions too).";
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** Marks each setup whose runtime Dockerfile another build would now build differently. */
 export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {

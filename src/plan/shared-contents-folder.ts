@@ -12,6 +12,7 @@ import type { Analysis } from '../analyze/index.js';
 import { diag } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Artifact, Setup } from '../model/setup.js';
+import { shownCommand } from '../model/script.js';
 
 const contentsOver = (a: Artifact, fs: RepoFs) => a.contentsOnly === true && fs.kind(a.hostPath) === 'dir' && a.consumers.some((c) => c.within === '' && !c.folderOnly);
 
@@ -25,7 +26,7 @@ export function markSharedContentsFolders(analysis: Analysis, fs: RepoFs): void 
     if (!contentsOver(a, fs)) continue;
     for (const o of all) {
       if (o.s === s || !meet(o.a.hostPath, a.hostPath)) continue;
-      const shown = (x: Artifact) => `\`${x.via.cmd.words.map((w) => w.raw).join(' ')}\` (${x.via.cmd.file}:${x.via.cmd.line})`;
+      const shown = (x: Artifact) => `\`${shownCommand(x.via.cmd)}\` (${x.via.cmd.file}:${x.via.cmd.line})`;
       const message = `${shown(a)} copies everything in ${a.containerPath} into ${a.hostPath}, a folder of the repository, and ${shown(o.a)}, of another builder, copies into ${o.a.hostPath === a.hostPath ? 'it' : o.a.hostPath} too: the merge would write their COPY --from lines in the order of the builders, not of the copies, so which files win is not kept`;
       for (const [setup, own] of [[s, a], [o.s, o.a]] as const) {
         if (marked.has(setup)) continue;

@@ -8,6 +8,7 @@ import type { EmbeddedScript } from '../analyze/embedded.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { shownCommand } from '../model/script.js';
 
 /** The refusal when a command the plan edits (by index) is in text other jobs run too, else null. */
 export function sharedScriptEdit(setup: Setup, script: ScriptFile, edited: readonly number[]): Diagnostic | null {
@@ -17,7 +18,7 @@ export function sharedScriptEdit(setup: Setup, script: ScriptFile, edited: reado
     const part = parts.find((p) => i >= p.first && i < p.first + p.count);
     if (!part?.snippet.shared) continue;
     const cmd = script.commands[i]!;
-    return diag('SHARED_CI_SCRIPT', 'error', `\`${cmd.words.map((w) => w.raw).join(' ')}\` is in ${part.snippet.shared}: the migration would change it for every one of those jobs, and is planned for ${part.snippet.label} alone`, {
+    return diag('SHARED_CI_SCRIPT', 'error', `\`${shownCommand(cmd)}\` is in ${part.snippet.shared}: the migration would change it for every one of those jobs, and is planned for ${part.snippet.label} alone`, {
       file: cmd.file,
       line: cmd.line,
       setup: setup.id,

@@ -9,8 +9,9 @@
  * statement as the user wrote it, not the stand-in.
  */
 import type { ScriptCommand } from '../model/script.js';
+import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** The statement's first line as written (the stand-in stands at its start). */
 function writtenAt(text: string, offset: number): string {

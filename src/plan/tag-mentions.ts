@@ -55,6 +55,7 @@ import type { EmbeddedScript } from '../analyze/embedded.js';
 import { failureIgnored } from './failure-ignored.js';
 import { exportedReadBy } from './exported-env.js';
 import { addTo } from '../model/multimap.js';
+import { shownCommand } from '../model/script.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -309,7 +310,7 @@ function filesToSearch(analysis: Analysis): string[] {
   return [...files].sort();
 }
 
-const commandMention = (cmd: ScriptCommand): TagMention => ({ file: cmd.file, line: cmd.line, text: cmd.words.map((w) => w.raw).join(' ') });
+const commandMention = (cmd: ScriptCommand): TagMention => ({ file: cmd.file, line: cmd.line, text: shownCommand(cmd) });
 
 /** A `FROM app:build` or `COPY --from=app:build` of the runtime Dockerfile: the merge makes it name the stage. */
 function mergedAway(facts: DockerfileFacts | null, at: number, setup: Setup): boolean {

@@ -19,6 +19,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { wrapperSpans } from '../model/wrappers.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
+import { shownCommand } from '../model/script.js';
 
 /** The wrapper words before docker in `cmd` (none when docker is the program or `cmd` is no docker command). */
 export function wrapperWords(cmd: ScriptCommand): ScriptCommand['words'] {
@@ -39,7 +40,7 @@ function untimed(cmd: ScriptCommand): ScriptCommand['words'] {
 }
 
 const spelled = (cmd: ScriptCommand) => untimed(cmd).map((w) => w.value).join(' ');
-const shown = (cmd: ScriptCommand) => cmd.words.map((w) => w.raw).join(' ');
+const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** A refusal when the setup's docker commands do not all run through the same wrappers, else null. */
 export function checkWrappers(setup: Setup): Diagnostic | null {

@@ -14,7 +14,7 @@ import { grammarLoaded } from '../../src/analyze/tree-sitter.js';
 import { analyze } from '../../src/analyze/index.js';
 import { parsePowerShell, parsePowerShellTree } from '../../src/analyze/hosts/powershell.js';
 import { MemoryFs } from '../../src/model/fs.js';
-import type { ScriptCommand } from '../../src/model/script.js';
+import { shownCommand, type ScriptCommand } from '../../src/model/script.js';
 import { rereadScript } from '../../src/plan/reread.js';
 import { applied, planFiles } from '../support/plan.js';
 import { FIXTURES } from '../support/tree.js';
@@ -63,7 +63,7 @@ describe('PowerShell quoting', () => {
     const cp = read('docker cp x:/out/app "$PWD/app"\ndocker cp x:/out/app "${pwd}/app"\n').commands.map((c) => c.words[3]!.raw);
     expect(cp).toEqual(['"${PWD}/app"', '"${PWD}/app"']);
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': 'docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app "$PWD/app"\ndocker rm x\ndocker build -t app .\n' });
-    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'DYNAMIC_ARTIFACT_PATH')!.message).toContain('"${PWD}/app"');
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'DYNAMIC_ARTIFACT_PATH')!.message).toContain('`docker cp x:/out/app "$PWD/app"`');
   });
 
   it('a bare word expands its variables; $env:NAME is the environment variable', () => {
@@ -78,6 +78,15 @@ describe('PowerShell quoting', () => {
     expect(c[0]).toEqual(['cat', 'tag.txt']);
     expect(c[1]![3]).toMatch(/^\?.*__ps_expression_/);
     expect(c[1]!.slice(4)).toEqual(['-t', 'app:x', '-t', 'lit', '.']);
+  });
+
+  it('messages show a command as the file writes it, not its shell reading', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app . `', '    --label "built=$env:BUILD_ID"', 'Remove-Item ./app', 'docker push ("app:" + "build")', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups[0]!.notes.join('\n')).toContain('may still be used by `docker push ("app:" + "build")` (build.ps1:8)');
+    const s = read(ps);
+    expect(s.commands[4]!.words.map((w) => w.raw).join(' ')).toBe('docker build -t app . --label "built=${BUILD_ID}"');
+    expect(shownCommand(s.commands[4]!)).toBe('docker build -t app . --label "built=$env:BUILD_ID"');
   });
 
   it('& docker, docker.exe and a path to docker.exe are the docker client', () => {

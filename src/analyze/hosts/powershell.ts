@@ -474,6 +474,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         vars: opts.vars,
         remove: removable ? wholeLines(start, end) : null,
         label,
+        translated: true,
         continues: out.length > 0,
         insertWords: (cmd, after, words) => insertPsWords(text, !opts.toFile, cmd, after, words, encode),
         replaceWord: (cmd, word, value) => {
