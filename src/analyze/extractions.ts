@@ -40,6 +40,12 @@ export interface Container {
   run: RunStep | null;
   commands: ScriptCommand[];
   problems: Diagnostic[];
+  /**
+   * Set once a `docker rm` removes it on every path (not in a branch, a chain or a loop): a later
+   * `docker rm -f NAME` (a second cleanup) finds no container in the old pipeline either, so it
+   * is not one of the container's commands the migration takes away.
+   */
+  removed?: true;
 }
 
 export interface Extraction {

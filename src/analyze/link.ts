@@ -284,7 +284,10 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
     if (inv.verb === 'rm' || inv.verb === 'stop' || inv.verb === 'kill') {
       const owned = inv.operands.map((o) => containers.get(wordKey(o.word)));
-      if (owned.length > 0 && owned.every(Boolean)) for (const c of owned) c!.commands.push(cmd);
+      if (owned.length > 0 && owned.every((c) => c && !c.removed)) {
+        for (const c of owned) c!.commands.push(cmd);
+        if (inv.verb === 'rm' && !cmd.conditional && !cmd.loop && !cmd.branches?.length) for (const c of owned) c!.removed = true;
+      }
     }
   }
 

@@ -54,6 +54,12 @@ describe('host effects: references to what the migration removes (item 2)', () =
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
   });
 
+  it('a second `docker rm -f NAME` after the final build, once the container was removed, goes: the final build is still the setup\'s', () => {
+    const { out, notes } = migrates(repo([BUILD, ...EXTRACT, RUN, 'docker rm -f x']));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
+    expect(notes.join('\n')).toContain('`docker rm -f x` (build.sh:8) only removed a container the migration no longer makes');
+  });
+
   it('a failure-tolerant `docker rm -f NAME || true` of a stale container stays; a trap doing that goes', () => {
     const { out } = migrates(repo(['docker rm -f x 2>/dev/null || true', BUILD, ...EXTRACT, RUN]));
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\ndocker rm -f x 2>/dev/null || true\n${RUN}\n`);
