@@ -43,7 +43,10 @@ export interface Container {
   /**
    * Set once a `docker rm` removes it on every path (not in a branch, a chain or a loop): a later
    * `docker rm -f NAME` (a second cleanup) finds no container in the old pipeline either, so it
-   * is not one of the container's commands the migration takes away.
+   * is not one of the container's commands (src/analyze/link.ts); nor is a removal after a build
+   * that follows the container's last use (a cleanup at the end, after the final build). Such a
+   * command stays a command naming a container the migration no longer makes: a removal goes
+   * with the setup (src/plan/host-effects.ts).
    */
   removed?: true;
 }

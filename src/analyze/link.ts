@@ -284,7 +284,13 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
     if (inv.verb === 'rm' || inv.verb === 'stop' || inv.verb === 'kill') {
       const owned = inv.operands.map((o) => containers.get(wordKey(o.word)));
-      if (owned.length > 0 && owned.every((c) => c && !c.removed)) {
+      // (nor one after a build that follows the container's last use: a cleanup at the end,
+      // after the final build, which the extraction must not reach past)
+      const builtSince = (c: Container) => {
+        const last = Math.max(...c.commands.map(pos), ...extractions.filter((e) => e.container === c).map((e) => pos(e.at.cmd)));
+        return [...builds.keys()].some((b) => pos(b.cmd) > last);
+      };
+      if (owned.length > 0 && owned.every((c) => c && !c.removed && !builtSince(c))) {
         for (const c of owned) c!.commands.push(cmd);
         if (inv.verb === 'rm' && !cmd.conditional && !cmd.loop && !cmd.branches?.length) for (const c of owned) c!.removed = true;
       }

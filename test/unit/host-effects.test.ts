@@ -58,6 +58,10 @@ describe('host effects: references to what the migration removes (item 2)', () =
     const { out, notes } = migrates(repo([BUILD, ...EXTRACT, RUN, 'docker rm -f x']));
     expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
     expect(notes.join('\n')).toContain('`docker rm -f x` (build.sh:8) only removed a container the migration no longer makes');
+    // The container's only removal, after the final build (a cleanup at the end): it goes too.
+    for (const rm of ['docker rm x', 'docker container rm -f x', 'docker stop x']) {
+      expect(migrates(repo([BUILD, ...EXTRACT.slice(0, 2), RUN, rm])).out['build.sh'], rm).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
+    }
   });
 
   it('a failure-tolerant `docker rm -f NAME || true` of a stale container stays; a trap doing that goes', () => {
