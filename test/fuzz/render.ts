@@ -311,6 +311,12 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
         return line;
     }
   };
+  // (where the container goes: ./extraction-features.ts `removalAt`)
+  const atEnd: string[] = [];
+  const removal = (line: string, name: string) => {
+    (s.removalAt === 'end' ? atEnd : extract).push(line);
+    if (s.removalAt === 'again') atEnd.push(`${ctr('rm')} -f ${name}`);
+  };
   const copyInTarget = s.artifact === 'folder' ? `${outRoot(s)}/share/NOTICE` : `${outRoot(s)}/NOTICE`;
   const extra = df.extraArtifact(s);
   /** The second artifact's copy out of the container `from` (./render-dockerfile.ts). */
@@ -327,7 +333,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
       extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)), ...extraCp(c));
       if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
-      if (!s.trapCleanup) extract.push(moveRemoval(s.extraction === 'detached-idle' ? `${ctr('rm')} -f ${c}` : `${ctr('rm')} ${c}`));
+      if (!s.trapCleanup) removal(moveRemoval(s.extraction === 'detached-idle' ? `${ctr('rm')} -f ${c}` : `${ctr('rm')} ${c}`), c);
       break;
     }
     case 'id-var': {
@@ -337,7 +343,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       const cp = `${ctr('cp')} "$id":${l.containerPath} ${cpDest}`;
       extract.push(wrap(s.guardedCp ? `[ -n "$id" ] && ${cp}` : guard(cp)), ...extraCp('"$id"'));
       if (s.inspectAfter) extract.push(`docker inspect "$id" > /dev/null`);
-      if (!s.trapCleanup) extract.push(moveRemoval(`${ctr('rm')} -v "$id"`));
+      if (!s.trapCleanup) removal(moveRemoval(`${ctr('rm')} -v "$id"`), '"$id"');
       break;
     }
     case 'inline-create':
@@ -406,6 +412,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (cleanup) after.push(l.hostPath.includes('/') || s.artifact === 'folder' || s.dest === 'holder-dir' ? `rm -rf ${l.hostPath.split('/')[0]}` : `rm -f ${q(l.hostPath)}`);
   if (cleanup && l.landed) after.push(`rm -f ${q(l.landed)}`);
   if (cleanup && extra) after.push(`rm -rf ${extra.host}`);
+  after.push(...atEnd);
   // every docker command of the pattern under the drawn wrapper (./image-features.ts)
   const wrapped = (lines: string[]) => lines.map((line) => wrapEngine(s, line));
   return { defs, vars, builder: wrapped(builder), extract: wrapped(extract), after: wrapped(after), runtimeAt, moved };
