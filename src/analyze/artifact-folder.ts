@@ -15,12 +15,11 @@
  */
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { hostEffect, meets, type PathUse } from '../plan/host-commands.js';
 import { resolveRel } from '../model/paths.js';
 import { dirStateAfter } from './host-dirs.js';
-import { shownCommand } from '../model/script.js';
 
 /** Docker verbs that write no host file (past redirects and the flags read below). */
 const NO_HOST_WRITES = new Set(['build', 'rm', 'rmi', 'tag', 'push', 'stop', 'kill', 'start', 'create']);

@@ -11,10 +11,9 @@
  * repository and not seen here.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { envPrefix } from '../model/wrappers.js';
-import { shownCommand } from '../model/script.js';
 
 /** The value of BASH_ENV `cmd` runs with (its own assignments, an `env` prefix, the script's or step's variables): undefined when unset, null when only known at run time. */
 export function bashEnvOf(cmd: ScriptCommand): string | null | undefined {

@@ -9,10 +9,9 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { readComposeFile, type ComposeFile, type ComposeService } from './hosts/compose-file.js';
 import { addTo } from '../model/multimap.js';
-import { shownCommand } from '../model/script.js';
 
 export interface ComposeOrigin {
   /** Repository-relative compose file and the service the command was made from. */
@@ -213,24 +212,24 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   const g = readFlags(words, start, GLOBAL);
   const none: Made = { call: null, commands: [] };
   const notAnalysed = (why: string, hint: string) => {
-    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\`: ${why}; it was not analysed`, { ...where, hint }));
+    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${shownCommand(cmd)}\`: ${why}; it was not analysed`, { ...where, hint }));
     return none;
   };
-  if (g.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\`: ${g.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
+  if (g.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${shownCommand(cmd)}\`: ${g.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
   if (g.dynamic) return notAnalysed(g.dynamic, 'Write the compose flags literally.');
   const sub = words[g.next]?.value ?? null;
   // COMPOSE_FILE set by the script names the files as -f does.
   const fromEnv = cmd.vars.get('COMPOSE_FILE');
   if (fromEnv === null || [...g.values.values()].flat().some((v) => v === null)) return notAnalysed('the compose file or project is only known at run time', 'Name the compose file literally.');
   if (cmd.cwd === null) {
-    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\` runs in a folder only known at run time, so its compose file is unknown; it was not analysed`, { ...where, hint: 'Run compose from a folder the script states (cd to a literal path).' }));
+    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${shownCommand(cmd)}\` runs in a folder only known at run time, so its compose file is unknown; it was not analysed`, { ...where, hint: 'Run compose from a folder the script states (cd to a literal path).' }));
     return none;
   }
   // The compose file: -f, else the first default name in the folder or the nearest folder above.
   const files = [...(g.values.get('-f') ?? []), ...(g.values.get('--file') ?? [])] as string[];
   if (files.length === 0 && fromEnv) files.push(...fromEnv.split(':'));
   let file: string | null = null;
-  if (files.length > 1) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\` merges ${files.length} compose files`, { ...where, hint: 'Migrate this setup by hand.' }));
+  if (files.length > 1) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${shownCommand(cmd)}\` merges ${files.length} compose files`, { ...where, hint: 'Migrate this setup by hand.' }));
   if (files.length > 0) file = files[0] === '-' ? null : path.normalize(cmd.cwd === '' ? files[0]! : `${cmd.cwd}/${files[0]}`);
   else {
     for (let dir: string | null = cmd.cwd; dir !== null && file === null; dir = dir === '' ? null : path.dirname(dir) === '.' ? '' : path.dirname(dir)) {
@@ -246,7 +245,7 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   const compose = file === null ? null : load(file);
   if (sub === null || !compose) {
     if (sub === 'run' || sub === 'up' || sub === 'build') {
-      diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\`: ${file === null ? 'no compose file is found for it' : `${file} cannot be read`}; it was not analysed`, { ...where, hint: 'Name the compose file with -f, or check it exists.' }));
+      diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${shownCommand(cmd)}\`: ${file === null ? 'no compose file is found for it' : `${file} cannot be read`}; it was not analysed`, { ...where, hint: 'Name the compose file with -f, or check it exists.' }));
     }
     return none;
   }
@@ -259,22 +258,22 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
     return { call, commands: [] };
   }
   const f = readFlags(words, g.next + 1, table);
-  if (f.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${rendered(cmd)}\`: ${f.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
+  if (f.problem) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${shownCommand(cmd)}\`: ${f.problem}`, { ...where, hint: 'Migrate this setup by hand.' }));
   if (f.dynamic) return notAnalysed(f.dynamic, 'Write the compose flags literally.');
   for (const [k, vs] of f.values) {
     for (const v of vs) {
       const passThrough = (k === '-e' || k === '--env') && v !== null && !v.includes('=');
-      if (v === null || passThrough) refuseAll.push(diag('COMPOSE_DYNAMIC', 'error', `\`${rendered(cmd)}\`: the value of ${k} is only known at run time`, { ...where, hint: 'Give the value literally.' }));
+      if (v === null || passThrough) refuseAll.push(diag('COMPOSE_DYNAMIC', 'error', `\`${shownCommand(cmd)}\`: the value of ${k} is only known at run time`, { ...where, hint: 'Give the value literally.' }));
     }
   }
   const operands = words.slice(f.next);
   if (operands.some((w) => w.value === null) && sub !== 'run') {
-    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\` names services only known at run time; it was not analysed`, { ...where, hint: 'Name the services literally.' }));
+    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${shownCommand(cmd)}\` names services only known at run time; it was not analysed`, { ...where, hint: 'Name the services literally.' }));
     return { call, commands: [] };
   }
   const serviceNames = sub === 'run' ? operands.slice(0, 1).map((w) => w.value) : operands.map((w) => w.value);
   if (serviceNames.some((s) => s === null)) {
-    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${rendered(cmd)}\` runs a service only known at run time; it was not analysed`, { ...where, hint: 'Name the service literally.' }));
+    diagnostics.push(diag('COMPOSE_DYNAMIC', 'warning', `\`${shownCommand(cmd)}\` runs a service only known at run time; it was not analysed`, { ...where, hint: 'Name the service literally.' }));
     return { call, commands: [] };
   }
   call.named = serviceNames as string[];
@@ -282,7 +281,7 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   for (const n of call.named) {
     const s = compose.services.get(n);
     if (!s) {
-      diagnostics.push(diag('COMPOSE_UNSUPPORTED', 'warning', `\`${rendered(cmd)}\`: ${compose.path} has no service ${n}; it was not analysed`, { ...where, hint: 'Check the service name.' }));
+      diagnostics.push(diag('COMPOSE_UNSUPPORTED', 'warning', `\`${shownCommand(cmd)}\`: ${compose.path} has no service ${n}; it was not analysed`, { ...where, hint: 'Check the service name.' }));
       return { call, commands: [] };
     }
     services.push(s);
@@ -334,7 +333,7 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
     values.push(image(s));
     if (entrypoint) values.push(...entrypoint.slice(1));
     const given = sub === 'run' ? operands.slice(1) : [];
-    if (given.some((w) => w.value === null)) problems.push(diag('COMPOSE_DYNAMIC', 'error', `the command \`${rendered(cmd)}\` runs is only known at run time`, { ...where, hint: 'Write the command literally.' }));
+    if (given.some((w) => w.value === null)) problems.push(diag('COMPOSE_DYNAMIC', 'error', `the command \`${shownCommand(cmd)}\` runs is only known at run time`, { ...where, hint: 'Write the command literally.' }));
     if (given.length > 0) values.push(...given.map((w) => w.value ?? ''));
     else if (s.command) values.push(...s.command);
     synth(s, 'run', values, problems);
@@ -342,7 +341,6 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   return made;
 }
 
-const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** A command made from a compose service: its words have the values compose gives them; it stands where the compose command stands. */
 function synthetic(cmd: ScriptCommand, cwd: string, values: string[]): ScriptCommand {

@@ -7,13 +7,12 @@
  * there.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { Branch, ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type Branch, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { testedPath } from './guarded-cleanup.js';
 import { inspectsBuiltImage } from './image-presence.js';
-import { shownCommand } from '../model/script.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {

@@ -16,12 +16,11 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import { canonicalImage } from '../model/image-ref.js';
-import type { ScriptCommand, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import { dynamicTags, sameText } from './dynamic-tag.js';
 import type { Container } from './extractions.js';
 import { CLOSE, EXPORTED, ID, OPEN } from './shell/versions.js';
-import { shownCommand } from '../model/script.js';
 
 /** Programs that only print or test a word they are given: handing them the tag uses no image. */
 const PRINTS = new Set(['echo', 'printf', 'test', '[', '[[', 'true', ':']);
@@ -183,11 +182,10 @@ export function tagUses(
 
   function refusal(cmd: ScriptCommand, why: string): Diagnostic {
     const last = setup.extraction.reduce((a, b) => (pos(b) > pos(a) ? b : a));
-    return diag('DYNAMIC_IMAGE', 'error', `\`${shown(cmd)}\` ${why}, between the build of the builder image \`${shownTag}\` (line ${builder.inv.cmd.line}) and the last step of the extraction from it (line ${last.line}): the containers may have been made from another image under that name, while the migrated build copies from the builder stage`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Move that command after the extraction (or before the builder build), or migrate this setup by hand.' });
+    return diag('DYNAMIC_IMAGE', 'error', `\`${shownCommand(cmd)}\` ${why}, between the build of the builder image \`${shownTag}\` (line ${builder.inv.cmd.line}) and the last step of the extraction from it (line ${last.line}): the containers may have been made from another image under that name, while the migrated build copies from the builder stage`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Move that command after the extraction (or before the builder build), or migrate this setup by hand.' });
   }
 }
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /**
  * Two keys that read the same variables the same way and differ only in the static text after

@@ -9,11 +9,10 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import { canonicalImage } from '../model/image-ref.js';
-import type { ScriptCommand, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import type { Container } from './extractions.js';
 import { CLOSE, OPEN } from './shell/versions.js';
-import { shownCommand } from '../model/script.js';
 
 /** The builder's tags whose value is only known at run time. */
 export function dynamicTags(builder: BuildStep): Word[] {
@@ -25,7 +24,6 @@ export function unfollowedTag(builder: BuildStep): Word | null {
   return dynamicTags(builder).find((w) => typeof w.same !== 'string') ?? null;
 }
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 const where = (cmd: ScriptCommand, setup: string, hint: string) => ({ file: cmd.file, line: cmd.line, setup, hint });
 
 /**
@@ -42,7 +40,7 @@ export function extractionImages(setup: Setup, containers: readonly Container[])
     const image = inv.operands[0]?.word;
     if (!image || tags.some((t) => sameText(t, image))) continue;
     out.push(
-      diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTags(setup.builder)[0]!.raw}\` is only known at run time, and \`${shown(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is not the same expansion in the same shell, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, in the same shell, with no assignment between them.')),
+      diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTags(setup.builder)[0]!.raw}\` is only known at run time, and \`${shownCommand(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is not the same expansion in the same shell, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, in the same shell, with no assignment between them.')),
     );
   }
   out.push(...containerNames(setup, containers));
@@ -81,7 +79,7 @@ function containerNames(setup: Setup, containers: readonly Container[]): Diagnos
     const bad = refs.find((r) => r.key === null || r.key !== first);
     if (bad) {
       out.push(
-        diag('DYNAMIC_CONTAINER', 'error', `\`${shown(bad.cmd)}\` may name another container than the one made at line ${c.made.cmd.line}: its name is assigned again between them, or by a step the tool cannot follow`, where(bad.cmd, setup.id, 'Name the container with the same expansion throughout, with no assignment between.')),
+        diag('DYNAMIC_CONTAINER', 'error', `\`${shownCommand(bad.cmd)}\` may name another container than the one made at line ${c.made.cmd.line}: its name is assigned again between them, or by a step the tool cannot follow`, where(bad.cmd, setup.id, 'Name the container with the same expansion throughout, with no assignment between.')),
       );
     }
   }

@@ -11,7 +11,7 @@
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { flagValues, type DockerInvocation } from '../model/docker-command.js';
-import type { ScriptCommand, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
 import { readTar } from './tar-options.js';
@@ -20,7 +20,6 @@ import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { outputSinks, streamFile } from './output-sinks.js';
-import { shownCommand } from '../model/script.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -67,10 +66,9 @@ export interface Extraction {
 }
 
 const at = (cmd: ScriptCommand, hint: string) => ({ file: cmd.file, line: cmd.line, hint });
-const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 
 function dynamicPath(cmd: ScriptCommand): Diagnostic {
-  return diag('DYNAMIC_ARTIFACT_PATH', 'error', `the path copied by \`${rendered(cmd)}\` is only known at run time`, at(cmd, 'Use literal paths (or variables assigned literals); the tool will not guess a path.'));
+  return diag('DYNAMIC_ARTIFACT_PATH', 'error', `the path copied by \`${shownCommand(cmd)}\` is only known at run time`, at(cmd, 'Use literal paths (or variables assigned literals); the tool will not guess a path.'));
 }
 
 /** The run step a `docker run` (or a later `start`) performs. */
@@ -164,19 +162,19 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
     return ex;
   }
   if (dst === '-') {
-    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${rendered(cmd)}\` streams a tar archive to standard output`, at(cmd, 'Copy to a path instead of -, or migrate this setup by hand.')));
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${shownCommand(cmd)}\` streams a tar archive to standard output`, at(cmd, 'Copy to a path instead of -, or migrate this setup by hand.')));
     return ex;
   }
   if (!containerPath.startsWith('/')) {
     // docker reads a relative path from the container's root, podman (4.x) from its working
     // directory: which file the old pipeline copied depends on the engine.
-    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${rendered(cmd)}\` is relative: docker reads it from the container's root, podman from the image's working directory, so which file was copied depends on the engine`, at(cmd, `Write the absolute path in the container (\`/${containerPath}\` if docker is what ran it), then run the tool again.`)));
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${shownCommand(cmd)}\` is relative: docker reads it from the container's root, podman from the image's working directory, so which file was copied depends on the engine`, at(cmd, `Write the absolute path in the container (\`/${containerPath}\` if docker is what ran it), then run the tool again.`)));
     return ex;
   }
   if (/\/\.\/+$/.test(containerPath)) {
     // `/out/./`: docker reads it as `/out/.` (the folder's contents), podman (4.3) copies the
     // folder itself into a destination folder that exists: what landed depends on the engine.
-    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${rendered(cmd)}\` ends in \`/./\`: docker copies the folder's contents, podman the folder itself when the destination folder exists, so what landed depends on the engine`, at(cmd, `Write \`${containerPath.replace(/\/+$/, '')}\` (the contents, as docker copies them) or \`${trimTrailingSlashes(containerPath.replace(/\/\.\/+$/, '')) || '/'}\` (the folder itself), then run the tool again.`)));
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${containerPath}\` in \`${shownCommand(cmd)}\` ends in \`/./\`: docker copies the folder's contents, podman the folder itself when the destination folder exists, so what landed depends on the engine`, at(cmd, `Write \`${containerPath.replace(/\/+$/, '')}\` (the contents, as docker copies them) or \`${trimTrailingSlashes(containerPath.replace(/\/\.\/+$/, '')) || '/'}\` (the folder itself), then run the tool again.`)));
     return ex;
   }
   let hostPath = resolveRel(cmd.cwd, dst);

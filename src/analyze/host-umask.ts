@@ -8,12 +8,11 @@
  * (`. ./lib.sh`) runs in its shell: a `umask` there counts as the script's.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import type { EmbeddedScript } from './embedded.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import type { RepoFs } from '../model/fs.js';
 import { SOURCING, sourcedFiles } from './sourced-files.js';
-import { shownCommand } from '../model/script.js';
 
 /**
  * Records which artifacts' modes no longer depend on the umask after `chmod MODE` on them:

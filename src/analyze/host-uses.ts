@@ -26,12 +26,11 @@
  * a function it calls, does; and any program the tool does not model run where it may find it.
  */
 import type { DockerInvocation } from '../model/docker-command.js';
-import type { ScriptCommand, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
 import { mayNameFromAnywhere, resolveRel } from '../model/paths.js';
 import { hostEffect, meets, TESTS, type HostEffect, type PathUse } from '../plan/host-commands.js';
 import { mountHostSide } from '../plan/host-effects.js';
-import { shownCommand } from '../model/script.js';
 
 /** Programs whose writes to a folder holding the artifact only remove, make or re-mode what is there. */
 const HARMLESS_OVER = new Set(['rm', 'rmdir', 'mkdir', 'touch', 'chmod', 'chown', 'chgrp']);
@@ -42,7 +41,6 @@ export interface ArtifactUse {
   why: string;
 }
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, artifacts: readonly Artifact[]): ArtifactUse | null {
   if (cmd.cwd === null) return unknownFolderUse(cmd, inv, artifacts);
@@ -54,12 +52,12 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
     const words = effect.program !== null && TESTS.has(effect.program) ? effect.reads.map((u) => u.word) : [...program, ...cmd.words.slice(1)];
     const paths = [...words, ...cmd.redirects.map((r) => r.target)].flatMap((w) => (w.value === null ? [] : [resolveRel(cmd.cwd!, w.value)]));
     const named = artifacts.filter((a) => paths.some((p) => p === a.hostPath || p.startsWith(`${a.hostPath}/`)));
-    if (named.length > 0) return { artifacts: named, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) uses it` };
+    if (named.length > 0) return { artifacts: named, why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) uses it` };
   }
   const uses = inv ? mounts(inv, cmd) : broadUses(cmd, effect!);
   // A host folder only known at run time may hold any of them.
   const mounted = inv ? uses.find((u) => u.path === null) : undefined;
-  if (mounted && artifacts.length > 0) return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) mounts a host folder only known at run time, which may hold it` };
+  if (mounted && artifacts.length > 0) return { artifacts: [...artifacts], why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) mounts a host folder only known at run time, which may hold it` };
   // Every artifact such a path reaches (`tar czf release.tgz .` packs all of them). The artifact
   // itself, or a path inside it, counts too: a mount of it, or an operand a host command reads
   // from another folder than its own (`tar -C out -czf app.tgz app` reads out/app), which the
@@ -67,7 +65,7 @@ export function artifactUse(cmd: ScriptCommand, inv: DockerInvocation | null, ar
   const met = artifacts.flatMap((a) => uses.map((u) => [a, meets(u, a.hostPath)] as const).filter(([, m]) => m !== null && m !== 'unknown').slice(0, 1));
   if (met.length > 0) {
     const m = met[0]![1];
-    return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${inv ? (m === 'over' ? 'mounts the folder holding it' : 'mounts it') : m === 'glob' ? 'names it through a pattern' : m === 'over' ? 'reads the folder holding it' : 'reads it'}` };
+    return { artifacts: met.map(([a]) => a), why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${inv ? (m === 'over' ? 'mounts the folder holding it' : 'mounts it') : m === 'glob' ? 'names it through a pattern' : m === 'over' ? 'reads the folder holding it' : 'reads it'}` };
   }
   return effect ? runTimeUse(cmd, effect, artifacts) : null;
 }
@@ -81,13 +79,13 @@ function unknownFolderUse(cmd: ScriptCommand, inv: DockerInvocation | null, arti
   if (artifacts.length === 0) return null;
   if (inv) {
     const mounted = mounts(inv, cmd).find((u) => u.path === null);
-    return mounted ? { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) mounts ${mounted.word.raw} from a folder only known at run time, which may hold it` } : null;
+    return mounted ? { artifacts: [...artifacts], why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) mounts ${mounted.word.raw} from a folder only known at run time, which may hold it` } : null;
   }
   const effect = hostEffect(cmd);
   const relative = (u: PathUse) => u.word.value === null || !/^[/~]/.test(u.word.value);
   const read = [...effect.reads, ...movedSources(cmd, effect)].find(relative);
   if (!read) return null;
-  return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${read.word.raw} from a folder only known at run time, which may be it or a folder holding it` };
+  return { artifacts: [...artifacts], why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${read.word.raw} from a folder only known at run time, which may be it or a folder holding it` };
 }
 
 /**
@@ -97,7 +95,7 @@ function unknownFolderUse(cmd: ScriptCommand, inv: DockerInvocation | null, arti
 function runTimeUse(cmd: ScriptCommand, effect: HostEffect, artifacts: readonly Artifact[]): ArtifactUse | null {
   const unknown = artifacts.length > 0 ? runTimeReads(cmd, effect) : null;
   if (!unknown) return null;
-  return { artifacts: [...artifacts], why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
+  return { artifacts: [...artifacts], why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${effect.program === 'mv' ? 'moves' : 'reads'} ${unknown.word.raw}, a path only known at run time, which may be it or a folder holding it` };
 }
 
 /** Programs that need what they are given to be there: they read it, or move it away (`mv "$OUT"/app dist/`). */
@@ -128,9 +126,9 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
   const program = first?.value?.includes('/') ? first : null;
   const p = program?.value ? resolveRel(cmd.cwd, program.value) : null;
   const ran = p === null ? [] : artifacts.filter((a) => p === a.hostPath || p.startsWith(`${a.hostPath}/`));
-  if (ran.length > 0) return { artifacts: ran, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) runs it` };
+  if (ran.length > 0) return { artifacts: ran, why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) runs it` };
   const grown = appendedTo(cmd, artifacts);
-  if (grown.length > 0) return { artifacts: grown, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) appends to it` };
+  if (grown.length > 0) return { artifacts: grown, why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) appends to it` };
   const effect = hostEffect(cmd);
   const reads = reportOnly(cmd, effect) ? effect.reads.filter((u) => u.glob) : effect.reads;
   // A program the tool does not model counts when it is handed the artifact itself; handed a
@@ -139,7 +137,7 @@ export function artifactRead(cmd: ScriptCommand, inv: DockerInvocation | null, a
   const met = artifacts.flatMap((a) => [...reads, ...handed].map((u) => [a, meets(u, a.hostPath)] as const).filter(([, m]) => m !== null && m !== 'unknown').slice(0, 1));
   if (met.length > 0) {
     const m = met[0]![1];
-    return { artifacts: met.map(([a]) => a), why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'over' ? 'reads the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads it'}` };
+    return { artifacts: met.map(([a]) => a), why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${m === 'over' ? 'reads the folder holding it' : m === 'glob' ? 'names it through a pattern' : 'reads it'}` };
   }
   return runTimeUse(cmd, effect, artifacts);
 }
@@ -168,7 +166,7 @@ function namedFromAnywhere(cmd: ScriptCommand, artifacts: readonly Artifact[]): 
   for (const w of words) {
     if (w.value === null || w.value.startsWith('-')) continue;
     const hit = artifacts.filter((a) => mayNameFromAnywhere(w.value!, a.hostPath));
-    if (hit.length > 0) return { artifacts: hit, why: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) is given ${w.raw} from a folder only known at run time, which may be it or a folder holding it` };
+    if (hit.length > 0) return { artifacts: hit, why: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) is given ${w.raw} from a folder only known at run time, which may be it or a folder holding it` };
   }
   return null;
 }

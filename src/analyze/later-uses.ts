@@ -25,7 +25,7 @@ import path from 'node:path/posix';
 import { dockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import type { Artifact } from '../model/setup.js';
 import { hostEffect, readsOnlyNamed } from '../plan/host-commands.js';
 import { calledPath } from './callers.js';
@@ -34,10 +34,8 @@ import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { SOURCING, sourcedFile } from './sourced-files.js';
-import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
-const at = (cmd: ScriptCommand) => `\`${shown(cmd)}\` (${cmd.file}:${cmd.line})`;
+const at = (cmd: ScriptCommand) => `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line})`;
 
 const DOCKER = new Set(['docker', 'podman']);
 

@@ -8,7 +8,7 @@ import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerAt, dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Artifact, ArtifactConsumer, BuildStep, FolderFileChmod, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { contextMounts, mountReaches } from './context-mounts.js';
@@ -53,7 +53,6 @@ import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
 import { addTo } from '../model/multimap.js';
-import { shownCommand } from '../model/script.js';
 
 export interface LinkResult {
   setups: Setup[];

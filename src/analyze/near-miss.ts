@@ -6,13 +6,11 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { flagValues, type DockerInvocation } from '../model/docker-command.js';
-import type { ScriptCommand } from '../model/script.js';
-import { shownCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 
-const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 
 export function notFollowed(cmd: ScriptCommand, why: string, hint: string): Diagnostic {
-  return diag('EXTRACTION_NOT_FOLLOWED', 'warning', `\`${rendered(cmd)}\` was not followed: ${why}`, { file: cmd.file, line: cmd.line, hint });
+  return diag('EXTRACTION_NOT_FOLLOWED', 'warning', `\`${shownCommand(cmd)}\` was not followed: ${why}`, { file: cmd.file, line: cmd.line, hint });
 }
 
 /** An extraction from an image no earlier build of the script makes. */
@@ -42,7 +40,7 @@ export function wrappedExtraction(cmd: ScriptCommand, wrappers: readonly string[
 export function unreadBuildBefore(cmd: ScriptCommand, build: ScriptCommand): Diagnostic {
   return notFollowed(
     cmd,
-    `the image it takes files from may be the one \`${rendered(build)}\` (${build.file}:${build.line}) builds, and the tool does not read that build: it runs docker through a wrapper that sets or unsets a variable docker reads, or with options the tool does not follow`,
+    `the image it takes files from may be the one \`${shownCommand(build)}\` (${build.file}:${build.line}) builds, and the tool does not read that build: it runs docker through a wrapper that sets or unsets a variable docker reads, or with options the tool does not follow`,
     'Set the variable with an `env` of assignments alone right before docker (`sudo env NAME=value docker build …`), or migrate by hand.',
   );
 }

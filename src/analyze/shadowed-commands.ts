@@ -11,7 +11,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { pathEntry } from './path-entries.js';
 import { holdsFolder } from './script-folder.js';
@@ -20,7 +20,6 @@ import type { RepoFs } from '../model/fs.js';
 import { sourcedFiles } from './sourced-files.js';
 import { githubPathEntries } from './step-env-files.js';
 import type { PathFolder } from './shell/types.js';
-import { shownCommand } from '../model/script.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
 function aliasNames(sequence: readonly ScriptCommand[]): Map<string | null, ScriptCommand> {

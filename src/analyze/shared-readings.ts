@@ -12,11 +12,10 @@
  * a runtime build (a Makefile `builder` target that `all` also runs) takes no part.
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { addTo } from '../model/multimap.js';
-import { shownCommand } from '../model/script.js';
 
 export interface Reading {
   /** The sequence's index, and what a user runs to run it (a target, a job), when it has a name. */
@@ -107,7 +106,7 @@ function hostUseAfter(r: Reading): { refusal: (full: readonly Reading[], chosen:
         return diag(
           'SHARED_STEPS_DIFFER',
           'error',
-          `the builder build \`${rendered(builder)}\` is shared by ${[...full, r].map(nameOf).join(', ')}: ${nameOf(r)} runs no runtime build after it but uses the artifact on the host (\`${rendered(user)}\`, line ${user.line}); removing the shared extraction for ${full.map(nameOf).join(', ')} would take the file away from it`,
+          `the builder build \`${shownCommand(builder)}\` is shared by ${[...full, r].map(nameOf).join(', ')}: ${nameOf(r)} runs no runtime build after it but uses the artifact on the host (\`${shownCommand(user)}\`, line ${user.line}); removing the shared extraction for ${full.map(nameOf).join(', ')} would take the file away from it`,
           { file: builder.file, line: builder.line, setup: chosen.id, hint: HINT },
         );
       },
@@ -116,7 +115,6 @@ function hostUseAfter(r: Reading): { refusal: (full: readonly Reading[], chosen:
 }
 
 const HINT = 'Give each job (or target) its own copy of the builder steps, or make them use the artifact the same way; or migrate by hand.';
-const rendered = (c: ScriptCommand) => shownCommand(c);
 const nameOf = (r: Reading) => (r.entry ? `\`${r.entry}\`` : `sequence ${r.sequence + 1}`);
 
 function disagreement(full: readonly Reading[], chosen: Setup, needs: boolean): Diagnostic | null {
@@ -131,7 +129,7 @@ function disagreement(full: readonly Reading[], chosen: Setup, needs: boolean): 
   return diag(
     'SHARED_STEPS_DIFFER',
     'error',
-    `the builder build \`${rendered(builder)}\` is shared by ${full.map(nameOf).join(', ')}, which read the setup differently: ${differenceOf(a!, b!)}; one edit of the shared lines would change all of them, and it could be right for only some`,
+    `the builder build \`${shownCommand(builder)}\` is shared by ${full.map(nameOf).join(', ')}, which read the setup differently: ${differenceOf(a!, b!)}; one edit of the shared lines would change all of them, and it could be right for only some`,
     { file: builder.file, line: builder.line, setup: chosen.id, hint: HINT },
   );
 }
@@ -140,7 +138,7 @@ function disagreement(full: readonly Reading[], chosen: Setup, needs: boolean): 
 function differenceOf(ra: Reading, rb: Reading): string {
   const [a, b] = [ra.setup, rb.setup];
   const [na, nb] = [nameOf(ra), nameOf(rb)];
-  const cmd = (c: ScriptCommand) => `\`${rendered(c)}\` (line ${c.line})`;
+  const cmd = (c: ScriptCommand) => `\`${shownCommand(c)}\` (line ${c.line})`;
   if (a.runtime!.inv.cmd.index !== b.runtime!.inv.cmd.index) return `${na} builds the runtime image with ${cmd(a.runtime!.inv.cmd)}, ${nb} with ${cmd(b.runtime!.inv.cmd)}`;
   const needed = (s: Setup) => s.artifacts.find((x) => x.hostNeeded)?.hostNeeded ?? null;
   if (needed(a) !== needed(b)) {

@@ -9,10 +9,9 @@
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { sourcedFile } from './sourced-files.js';
-import { shownCommand } from '../model/script.js';
 
 /** Why sourcing `cmd` may leave the shell in another folder, or null when it provably does not. */
 function movesFolder(cmd: ScriptCommand, fs: RepoFs): string | null {

@@ -24,14 +24,13 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { pathEntry } from './path-entries.js';
 import { scriptRuns } from './script-runs.js';
 import { parseShell } from './shell.js';
 import { SOURCING } from './sourced-files.js';
 import type { PathFolder } from './shell/types.js';
-import { shownCommand } from '../model/script.js';
 
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
 /** Programs given the file's name that only read it (or print the name). */

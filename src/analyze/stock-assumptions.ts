@@ -21,9 +21,8 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import type { DockerInvocation } from '../model/docker-command.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { hostEffect } from '../plan/host-commands.js';
-import { shownCommand } from '../model/script.js';
 
 const SYSTEM = new Set(['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/proc', '/run', '/sbin', '/sys', '/usr', '/usr/bin', '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib']);
 

@@ -14,7 +14,7 @@ import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { flagValues, isDockerProgram, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import type { Artifact, BuildStep } from '../model/setup.js';
 import { effectiveIgnoreFile } from '../plan/build-inputs.js';
 import { ignorePatterns, mayExcludeUnder } from '../plan/context-subfolder.js';
@@ -24,7 +24,6 @@ import { canonicalImage } from '../model/image-ref.js';
 import { clearMountPoint, stockUser, trackedFilesUsedLater } from './stock-assumptions.js';
 import { resolveRel } from '../model/paths.js';
 import { passedArgs, variableReach, variableSources } from './copy-variables.js';
-import { shownCommand } from '../model/script.js';
 
 export interface StockRun {
   inv: DockerInvocation;

@@ -16,13 +16,11 @@ import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import type { Container, Extraction } from './extractions.js';
-import { shownCommand } from '../model/script.js';
 
-const rendered = (cmd: ScriptCommand) => shownCommand(cmd);
 const EXEC_VALUED = new Set(['-e', '--env', '--env-file', '-u', '--user', '-w', '--workdir', '--detach-keys']);
 
 /** The container word of `docker exec [flags] NAME cmd…` (or `docker container exec`), or null. */
@@ -53,7 +51,7 @@ export function execBuilds(sequence: readonly ScriptCommand[], extractions: read
     for (const c of execs) {
       if (ex.problems.some((d) => d.code === 'EXEC_BUILD' && d.line === c.line && d.file === c.file)) continue;
       ex.problems.push(
-        diag('EXEC_BUILD', 'error', `\`${rendered(c)}\` runs a command in the builder container ${ctr.key} before files are copied out of it: the build happened in a running container, which the tool does not migrate`, {
+        diag('EXEC_BUILD', 'error', `\`${shownCommand(c)}\` runs a command in the builder container ${ctr.key} before files are copied out of it: the build happened in a running container, which the tool does not migrate`, {
           file: c.file,
           line: c.line,
           hint: 'Do that step in the builder Dockerfile (a RUN), or migrate this setup by hand.',
@@ -121,7 +119,7 @@ export function swappedIn(dockerfile: string, at: ScriptCommand, sequence: reado
 }
 
 export function swapDiagnostic(build: DockerInvocation, dockerfile: string, by: ScriptCommand): Diagnostic {
-  return diag('DOCKERFILE_SWAPPED', 'error', `\`${rendered(build.cmd)}\` builds ${dockerfile}, which \`${rendered(by)}\` (line ${by.line}) replaced just before: the script swaps Dockerfiles, so the file in the repository under that name is not the one built`, {
+  return diag('DOCKERFILE_SWAPPED', 'error', `\`${shownCommand(build.cmd)}\` builds ${dockerfile}, which \`${shownCommand(by)}\` (line ${by.line}) replaced just before: the script swaps Dockerfiles, so the file in the repository under that name is not the one built`, {
     file: build.cmd.file,
     line: build.cmd.line,
     hint: 'Build each Dockerfile by its own name (docker build -f Dockerfile.build .), then run the tool again.',

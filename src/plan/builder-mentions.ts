@@ -16,10 +16,9 @@ import path from 'node:path/posix';
 import type { Analysis } from '../analyze/index.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { NAME_CHAR, resolveRel } from '../model/paths.js';
-import { shownCommand } from '../model/script.js';
 
 export interface Naming {
   file: string;

@@ -12,9 +12,8 @@ import { calledPath } from '../analyze/callers.js';
 import { shellScript } from '../analyze/later-uses.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { hostEffect, type HostEffect } from './host-commands.js';
-import { shownCommand } from '../model/script.js';
 
 const DOCKER = new Set(['docker', 'podman']);
 

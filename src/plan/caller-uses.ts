@@ -28,7 +28,7 @@ import { dockerInvocation, dockerVariable, flagValues } from '../model/docker-co
 import { inEnvironment } from './export-build.js';
 import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { unreadConcerns, type EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
@@ -43,9 +43,7 @@ import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamer
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
-import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** What a later build needs to read its Dockerfile: the repository and the Dockerfiles read so far. */
 interface BuildReading {
@@ -272,7 +270,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const after = ` after running ${setup.script} (${call.file}:${call.line})`;
   // A caller that names the builder image through the script's environment may use it by that name (./caller-tags.ts).
   const named = setup.builderTagUsedElsewhere || setup.builderTagUnknown || setup.builderTagUsers.length > 0 ? null : tagSetByCaller(setup, reading.scripts.get(setup.script), call);
-  if (named) setup.builderTagUsedElsewhere = { file: call.file, line: call.line, text: shown(call), via: `${named} in the environment of ${setup.script}, which names the builder image otherwise than its fallback` };
+  if (named) setup.builderTagUsedElsewhere = { file: call.file, line: call.line, text: shownCommand(call), via: `${named} in the environment of ${setup.script}, which names the builder image otherwise than its fallback` };
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
   markUnreadSteps(setup, caller, sequence, call);
   // The script inherits the caller's umask (`umask 077 && ./build.sh`): modes the old steps took from it follow it (../analyze/host-umask.ts).
@@ -363,7 +361,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
       const named = inv.operands.map((o) => wordKey(o.word)).find((k) => [...containers].some((c) => k === c || k.startsWith(`${c}:`)));
       if (named !== undefined) {
         if (setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === cmd.file && d.line === cmd.line)) return;
-        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `\`${shown(cmd)}\` uses the container ${named.split(':')[0]} that ${setup.script} made${after}; the migration no longer makes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Remove that command (the migrated script leaves no container behind), then run the tool again.' }));
+        setup.diagnostics.push(diag('REMOVED_NAME_USED', 'error', `\`${shownCommand(cmd)}\` uses the container ${named.split(':')[0]} that ${setup.script} made${after}; the migration no longer makes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Remove that command (the migrated script leaves no container behind), then run the tool again.' }));
         return;
       }
       // Another image built from a context the artifact was left in (`docker build -f
@@ -371,7 +369,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
       if (inv.verb === 'build') {
         for (const a of setup.artifacts.filter((x) => !x.hostNeeded && left(x.hostPath))) {
           const why = readsArtifact(inv, { ...setup, artifacts: [a] }, reading.fs, reading.dockerfiles, false);
-          if (why) a.hostNeeded = `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds from it: ${why}${after}`;
+          if (why) a.hostNeeded = `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) builds from it: ${why}${after}`;
         }
         continue;
       }

@@ -5,9 +5,8 @@
 import type { Analysis } from '../analyze/index.js';
 import { isExpanded, type ComposeOrigin } from '../analyze/compose.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { removeServices } from '../../transforms/compose.js';
-import { shownCommand } from '../model/script.js';
 
 export interface ComposeDraft {
   id: string;

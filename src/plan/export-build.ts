@@ -14,7 +14,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerEnvironment, dockerVariable, wrapperEnvironment } from '../model/docker-command.js';
 import type { Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
-import type { NewWord, ScriptAdapter, ScriptCommand, ScriptFile, ScriptKind, Word } from '../model/script.js';
+import { shownCommand, type NewWord, type ScriptAdapter, type ScriptCommand, type ScriptFile, type ScriptKind, type Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { BUILD_ENV, legacyBuilder } from './build-flags.js';
@@ -23,7 +23,6 @@ import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
 import { lostRedirect } from './replaced-redirects.js';
 import { wrapperWords } from './wrapped-docker.js';
-import { shownCommand } from '../model/script.js';
 
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
 export const EXPORT_KINDS: ReadonlySet<ScriptKind> = new Set(['shell', 'github-actions', 'gitlab-ci', 'make', 'package-json', 'javascript', 'circleci', 'azure-pipelines', 'bitbucket-pipelines', 'travis-ci', 'jenkinsfile']);
@@ -100,7 +99,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   }
   const lost = lostRedirect(setup, target);
   if (lost !== null) {
-    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build would take the place of \`${render(target)}\`, whose redirect \`${lost}\` writes a file the export build does not write: the old command's redirects go with it`, 'If nothing reads that file, drop the redirect and run the tool again; otherwise migrate this setup by hand.');
+    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build would take the place of \`${shownCommand(target)}\`, whose redirect \`${lost}\` writes a file the export build does not write: the old command's redirects go with it`, 'If nothing reads that file, drop the redirect and run the tool again; otherwise migrate this setup by hand.');
     return out;
   }
   // The `mkdir` of the folders the extraction filled stays: the export writes into them, and
@@ -111,7 +110,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const ignoring = setup.extraction.find((c) => snippetIgnoresFailure(c, script) !== snippetIgnoresFailure(target, script));
   if (ignoring) {
     const [ignored, counted] = snippetIgnoresFailure(target, script) ? [target, ignoring] : [ignoring, target];
-    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build would take the place of \`${render(target)}\`, but a failure of \`${render(ignored)}\` is ignored by ${setup.script} and one of \`${render(counted)}\` is not: the export build cannot fail as the extraction did`, 'Write the extraction\'s lines with the same prefix (both with `-` or neither), then run the tool again.');
+    refuse('SCRIPT_EDIT_UNSAFE', target, `the export build would take the place of \`${shownCommand(target)}\`, but a failure of \`${shownCommand(ignored)}\` is ignored by ${setup.script} and one of \`${shownCommand(counted)}\` is not: the export build cannot fail as the extraction did`, 'Write the extraction\'s lines with the same prefix (both with `-` or neither), then run the tool again.');
     return out;
   }
   const rule = ruleNamingFile(script, setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath));
@@ -161,7 +160,6 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   return out;
 }
 
-const render = (cmd: ScriptCommand) => shownCommand(cmd);
 
 const hostPaths = (setup: Setup) =>
   setup.artifacts

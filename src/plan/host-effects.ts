@@ -18,7 +18,7 @@ import { parseShell } from '../analyze/shell.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, isDockerProgram, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
 import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, readsOnlyNamed, use, type HostEffect, type PathUse } from './host-commands.js';
@@ -31,7 +31,6 @@ import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
 import { SOURCING, sourcedFiles } from '../analyze/sourced-files.js';
 import { removedStatusRead } from './status-reads.js';
-import { shownCommand } from '../model/script.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -50,7 +49,6 @@ interface Removed {
   tags: Set<string>;
 }
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /**
  * `builders`: the builder builds of every setup found. Another setup's builder whose context
@@ -76,7 +74,7 @@ export function checkHostEffects(
   const drop = (cmd: ScriptCommand, why: string) => {
     if (out.deletes.includes(cmd)) return;
     out.deletes.push(cmd);
-    out.notes.push(`\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) ${why}, so it goes`);
+    out.notes.push(`\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${why}, so it goes`);
   };
   const dockerfilePaths = setupDockerfiles(setup);
   /**
@@ -87,9 +85,9 @@ export function checkHostEffects(
    */
   const checkSourced = (cmd: ScriptCommand, phase: string) => {
     for (const f of sourcedFiles([cmd], fs)) {
-      const via = ` (in ${f.rel}, which \`${shown(f.by)}\` at ${f.by.file}:${f.by.line} sources; the tool does not edit a sourced file)`;
+      const via = ` (in ${f.rel}, which \`${shownCommand(f.by)}\` at ${f.by.file}:${f.by.line} sources; the tool does not edit a sourced file)`;
       const refuseIn: Refuse = (code, c, message, hint) => refuse(code, c, `${message}${via}`, hint);
-      const dropIn: Drop = (c, why) => refuse('REMOVED_NAME_USED', c, `\`${shown(c)}\` ${why}, and would now fail or do nothing${via}`, 'Remove that use from the sourced file (the migrated script makes no such container or image), then run the tool again.');
+      const dropIn: Drop = (c, why) => refuse('REMOVED_NAME_USED', c, `\`${shownCommand(c)}\` ${why}, and would now fail or do nothing${via}`, 'Remove that use from the sourced file (the migrated script makes no such container or image), then run the tool again.');
       for (const c of f.script.commands) {
         const effect = hostEffect(c);
         if (effect.program === 'trap') {
@@ -99,7 +97,7 @@ export function checkHostEffects(
         const inv = innerDocker(c);
         if (inv) checkDocker(inv, c, f.script, phase === 'before' ? 'after' : phase, setup, removed, fs, dockerfiles, false, refuseIn, dropIn);
         else if (!checkHidden(c, effect, f.script, removed, refuseIn, dropIn, (i, inner, r) => checkDocker(i, inner, f.script, 'after', setup, removed, fs, dockerfiles, false, r, dropIn)) && usesRemovedVar(c.words, removed)) {
-          refuseIn('REMOVED_NAME_USED', c, `\`${shown(c)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use from the sourced file, then run the tool again.');
+          refuseIn('REMOVED_NAME_USED', c, `\`${shownCommand(c)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use from the sourced file, then run the tool again.');
         }
       }
     }
@@ -141,14 +139,14 @@ export function checkHostEffects(
         if (out.diagnostics.length === before && !sameGroup && !out.deletes.includes(cmd) && at > builderAt && at < runtimeAt) {
           const writes = dockerHostWrites(inv, cmd);
           const why = writes.length > 0 ? changesBuilderInput(cmd, { program: 'docker', at: 0, reads: [], writes, mayTouch: [], known: true }, (reads ??= builderReads(setup, dockerfiles))) : null;
-          if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
+          if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shownCommand(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
         }
         continue;
       }
       if (checkHidden(cmd, outer, script, removed, refuse, drop, (inv, inner, refuseInner) => checkDocker(inv, inner, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuseInner, () => {}))) continue;
       if (usesRemovedVar(cmd.words, removed)) {
         if (isGuardOfRemoved(cmd, script, removed)) drop(cmd, 'only tested the id of a container the migration no longer makes, guarding a removed command');
-        else refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
+        else refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` uses a variable set by a removed command (${[...removed.vars].map((v) => `$${v}`).join(', ')}), which is no longer set`, 'Remove that use (or move it into the removed steps), then run the tool again.');
         continue;
       }
       const before = out.diagnostics.length;
@@ -162,17 +160,17 @@ export function checkHostEffects(
       if (!callee) checkFileEffects(cmd, effect.writes.concat(effect.mayTouch), effect.known, phase, effect.program, setup, dockerfilePaths, refuse, phaseFor);
       else for (const step of [{ cmd, effect: { ...outer, known: true } }, ...callee.steps]) {
         // each command of the script as if it stood here (a `mkdir` of the destination before the extraction is one), named by the call
-        checkFileEffects(cmd, step.effect.writes.concat(step.effect.mayTouch), step.effect.known, phase, step.effect.program, setup, dockerfilePaths, refuse, phaseFor, step.cmd === cmd ? '' : ` (\`${shown(step.cmd)}\`, ${step.cmd.file}:${step.cmd.line})`);
+        checkFileEffects(cmd, step.effect.writes.concat(step.effect.mayTouch), step.effect.known, phase, step.effect.program, setup, dockerfilePaths, refuse, phaseFor, step.cmd === cmd ? '' : ` (\`${shownCommand(step.cmd)}\`, ${step.cmd.file}:${step.cmd.line})`);
         if (out.diagnostics.length > before) break;
       }
       // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
       if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {
-        const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)), callee?.unknown ? shown(callee.unknown.cmd) : undefined);
-        const inside = callee?.unknown && why?.startsWith('the tool does not know') ? ` (\`${shown(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '';
-        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shown(cmd)}\` runs between the builder build and the runtime build, and ${why}${inside}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
+        const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)), callee?.unknown ? shownCommand(callee.unknown.cmd) : undefined);
+        const inside = callee?.unknown && why?.startsWith('the tool does not know') ? ` (\`${shownCommand(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '';
+        if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shownCommand(cmd)}\` runs between the builder build and the runtime build, and ${why}${inside}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
       }
       // (one refusal of a command is enough: a program not modelled here refused above already as a writer of the builder's inputs)
-      if (out.diagnostics.length === before && !effect.known) checkUnmodelledWindow(cmd, effect, setup, refuse, phaseFor, callee?.unknown ? ` (\`${shown(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '');
+      if (out.diagnostics.length === before && !effect.known) checkUnmodelledWindow(cmd, effect, setup, refuse, phaseFor, callee?.unknown ? ` (\`${shownCommand(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '');
     }
   }
   checkWorkspaceReads(setup, script, refuse);
@@ -245,12 +243,12 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
   const namesContainer = ops.some((w) => removedContainer(w, removed)) || usesRemovedVar(cmd.words, removed);
   if (namesContainer) {
     if (inv.verb === 'cp' && ops[1] && removedContainer(ops[1], removed)) {
-      refuse('FILES_COPIED_IN', cmd, `\`${shown(cmd)}\` copies host files into the builder container, so what was copied out is not what the builder image holds`, 'Copy those files in the builder Dockerfile instead (COPY), then run the tool again.');
+      refuse('FILES_COPIED_IN', cmd, `\`${shownCommand(cmd)}\` copies host files into the builder container, so what was copied out is not what the builder image holds`, 'Copy those files in the builder Dockerfile instead (COPY), then run the tool again.');
     } else if (CONTAINER_CLEANUP.has(sub) && ops.length > 0 && ops.every((w) => removedContainer(w, removed))) {
       // `docker rm -f x || true` (a stale container from an earlier run): harmless where it is.
       if (!failureIgnored(cmd, script)) drop(cmd, 'only removed a container the migration no longer makes');
     } else {
-      refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses a container the migration no longer makes`, 'Remove that command (or fold it into the removed steps), or migrate this setup by hand.');
+      refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` uses a container the migration no longer makes`, 'Remove that command (or fold it into the removed steps), or migrate this setup by hand.');
     }
     return;
   }
@@ -263,12 +261,12 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
   }
   // Any other `docker rmi` of builder images is cleanup the linker (and a group of builders) already decides on.
   if (inv.verb !== 'rmi' && ops.concat(inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)).some((w) => removed.tags.has(canonicalImage(wordKey(w))))) {
-    refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` uses the builder image ${setup.builder.tags[0]}, which is no longer built`, 'Run that command without the prefix so the tool can keep the builder build, or migrate by hand.');
+    refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` uses the builder image ${setup.builder.tags[0]}, which is no longer built`, 'Run that command without the prefix so the tool can keep the builder build, or migrate by hand.');
     return;
   }
   if (inv.verb === 'build' && phase !== 'before') {
     const why = readsArtifact(inv, setup, fs, dockerfiles, otherBuilder);
-    if (why) refuse('ARTIFACT_SECOND_CONSUMER', cmd, `\`${shown(cmd)}\` also builds from the extracted files: ${why}`, 'Build that image from the merged Dockerfile (a stage of its own), or migrate by hand.');
+    if (why) refuse('ARTIFACT_SECOND_CONSUMER', cmd, `\`${shownCommand(cmd)}\` also builds from the extracted files: ${why}`, 'Build that image from the merged Dockerfile (a stage of its own), or migrate by hand.');
     return;
   }
   if ((inv.verb === 'run' || inv.verb === 'create') && phase === 'window') {
@@ -276,7 +274,7 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
       const host = f.value ? hostSideOf(f.name, f.value, cmd) : null;
       if (host === undefined || (f.value && readOnlyMount(f.name, f.value))) continue;
       if (host === null || setup.artifacts.some((a) => meets({ path: host, glob: false, word: f.value! }, a.hostPath) !== null)) {
-        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\` mounts host files that may include ${setup.artifacts.map((a) => a.hostPath).join(', ')} between the extraction and the runtime build`, 'Do that step in the builder Dockerfile, or migrate by hand.');
+        refuse('HOST_POSTPROCESS', cmd, `\`${shownCommand(cmd)}\` mounts host files that may include ${setup.artifacts.map((a) => a.hostPath).join(', ')} between the extraction and the runtime build`, 'Do that step in the builder Dockerfile, or migrate by hand.');
         return;
       }
     }
@@ -384,12 +382,12 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   if (!body) return;
   const hint = 'Remove what names the removed container from the trap (or the whole trap), then run the tool again.';
   if (body.value === null) {
-    if (usesRemovedVar([body], removed)) refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` uses a container the migration no longer makes`, hint);
+    if (usesRemovedVar([body], removed)) refuse('REMOVED_NAME_USED', cmd, `the trap \`${shownCommand(cmd)}\` uses a container the migration no longer makes`, hint);
     return;
   }
   const inner = parseShell(cmd.file, body.value, { vars: cmd.vars, cwd: cmd.cwd }).script;
   if (!inner) {
-    refuse('REMOVED_NAME_USED', cmd, `the trap body of \`${shown(cmd)}\` cannot be read`, hint);
+    refuse('REMOVED_NAME_USED', cmd, `the trap body of \`${shownCommand(cmd)}\` cannot be read`, hint);
     return;
   }
   // Any docker verb naming it: `docker rm`, and `docker logs x`, `docker inspect x`, read as the model's other verbs.
@@ -405,7 +403,7 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   };
   const noop = (c: ScriptCommand) => c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':');
   if (inner.commands.some(cleanupOnly) && inner.commands.every((c) => cleanupOnly(c) || noop(c))) drop(cmd, 'only removed a container the migration no longer makes');
-  else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shown(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
+  else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shownCommand(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
 }
 
 /**
@@ -423,7 +421,7 @@ function checkHidden(cmd: ScriptCommand, effect: HostEffect, script: ScriptFile,
   for (const { c, inv } of inner) {
     if (inv) dockerCheck(inv, c, (code, _c, message, hint) => {
       refused = true;
-      refuse(code, cmd, `${message} (run by \`${shown(cmd)}\`)`, hint);
+      refuse(code, cmd, `${message} (run by \`${shownCommand(cmd)}\`)`, hint);
     });
   }
   if (refused) return true;
@@ -440,8 +438,8 @@ function checkHidden(cmd: ScriptCommand, effect: HostEffect, script: ScriptFile,
     return true;
   }
   const through = hidden.exact ? 'in its shell text' : `through ${effect.program ?? 'a program only known at run time'}, which the tool does not read`;
-  const what = named ? `runs \`${shown(named.c)}\` ${through}: it uses` : `gives ${effect.program ?? 'a program only known at run time'}, which the tool does not model,`;
-  refuse('REMOVED_NAME_USED', cmd, `\`${shown(cmd)}\` ${what} a container the migration no longer makes`, 'Remove that command (the migrated script leaves no container behind), or run docker directly so the tool can read it, then run the tool again.');
+  const what = named ? `runs \`${shownCommand(named.c)}\` ${through}: it uses` : `gives ${effect.program ?? 'a program only known at run time'}, which the tool does not model,`;
+  refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` ${what} a container the migration no longer makes`, 'Remove that command (the migrated script leaves no container behind), or run docker directly so the tool can read it, then run the tool again.');
   return true;
 }
 
@@ -489,7 +487,7 @@ function checkUnmodelledWindow(cmd: ScriptCommand, effect: HostEffect, setup: Se
   const hit = setup.artifacts.find((a) => a.consumers.length > 0 && phaseFor(a) === 'window' && (cwd === null || cwd === '' || a.hostPath === cwd || a.hostPath.startsWith(`${cwd}/`) || cwd.startsWith(`${a.hostPath}/`)));
   if (!hit) return;
   const where = cwd === null ? 'from a folder only known at run time' : `from ${cwd === '' ? 'the repository root' : cwd}`;
-  refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, which holds ${hit.hostPath}, after it is extracted and before the runtime build copies it: it may change it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), or move it after the runtime build; then run the tool again.');
+  refuse('HOST_POSTPROCESS', cmd, `\`${shownCommand(cmd)}\`${via} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, which holds ${hit.hostPath}, after it is extracted and before the runtime build copies it: it may change it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), or move it after the runtime build; then run the tool again.');
 }
 
 /** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */
@@ -497,7 +495,7 @@ function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean,
   for (const u of writes) {
     const df = dockerfiles.find((d) => { const m = meets(u, d); return m === 'at' || m === 'glob'; });
     if (df) {
-      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shown(cmd)}\`${via} writes ${df} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
+      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shownCommand(cmd)}\`${via} writes ${df} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
       return;
     }
   }
@@ -508,13 +506,13 @@ function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean,
       if (m === null) continue;
       if (phaseFor(a) === 'window') {
         if (discardsUnread(cmd, a)) continue;
-        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
+        refuse('HOST_POSTPROCESS', cmd, `\`${shownCommand(cmd)}\`${via} ${known ? 'changes' : 'is given, and may change,'} ${a.hostPath} after it is extracted and before the runtime build copies it, which \`COPY --from\` would skip`, 'Do that step in the builder Dockerfile (a RUN after the build), then run the tool again.');
         return;
       }
       // Before the extraction: making or removing the destination is modelled; filling it is not.
       const dirStep = program === 'mkdir' || program === 'rm' || program === 'rmdir';
       if (m === 'under' || ((m === 'at' || m === 'over') && !dirStep)) {
-        refuse('HOST_POSTPROCESS', cmd, `\`${shown(cmd)}\`${via} puts files at ${a.hostPath} before it is extracted, so the runtime build copied more than the builder's files`, 'Do that step in the builder Dockerfile, then run the tool again.');
+        refuse('HOST_POSTPROCESS', cmd, `\`${shownCommand(cmd)}\`${via} puts files at ${a.hostPath} before it is extracted, so the runtime build copied more than the builder's files`, 'Do that step in the builder Dockerfile, then run the tool again.');
         return;
       }
     }
@@ -546,7 +544,7 @@ function checkVolumes(setup: Setup, removed: Removed, refuse: Refuse): void {
       );
       if (hit) {
         const how = hit.via.verb === 'cp' ? '`docker cp`' : 'the container';
-        refuse('ARTIFACT_VOLUME', c, `\`${shown(c)}\` mounts ${target === null ? 'volumes whose paths are not known' : `a volume at ${target}`}, so ${how} read ${hit.containerPath} from the volume, not from the builder image`, 'Copy from a container without that volume, or migrate by hand.');
+        refuse('ARTIFACT_VOLUME', c, `\`${shownCommand(c)}\` mounts ${target === null ? 'volumes whose paths are not known' : `a volume at ${target}`}, so ${how} read ${hit.containerPath} from the volume, not from the builder image`, 'Copy from a container without that volume, or migrate by hand.');
         return;
       }
     }

@@ -16,7 +16,7 @@ import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js'
 import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transforms/dockerfile-merge.js';
 import path from 'node:path/posix';
 import { adapterFor } from '../../transforms/adapters.js';
-import type { ScriptAdapter, ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptAdapter, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
 import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
@@ -60,7 +60,6 @@ import type { Verdict } from '../model/verdict.js';
 import { addTo } from '../model/multimap.js';
 import { lossyText } from './lossy-texts.js';
 import { ignoredChange, ignorePatterns, type IgnorePatterns } from './ignored-paths.js';
-import { shownCommand } from '../model/script.js';
 
 /** A consumer's proven kind, with why it is unproven for the refusal's message. */
 const kindOf = (k: { kind: 'file' | 'folder' | null; why: string }) => ({ kind: k.kind, ...(k.why ? { kindWhy: k.why } : {}) });

@@ -12,12 +12,11 @@ import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Artifact, ArtifactConsumer, FolderFileChmod, Setup } from '../model/setup.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { compiledFileModes, explainedKind } from './artifact-kind.js';
 import { applyChmod } from '../analyze/chmod-mode.js';
 import type { PassedArgs } from '../analyze/copy-variables.js';
-import { shownCommand } from '../model/script.js';
 
 export interface InnerMode {
   /** The file's path inside the builder stage, and where it is relative to the copied folder. */

@@ -16,10 +16,9 @@ import type { Analysis } from '../analyze/index.js';
 import { callerScript } from './caller-uses.js';
 import { flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { programAt } from '../model/wrappers.js';
-import { shownCommand } from '../model/script.js';
 
 /** A Make variable as the recipe's shell reads it (../analyze/hosts/makefile.ts writes `$(NAME)` as `${NAME}`). */
 const MAKE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

@@ -9,9 +9,8 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import { shownCommand } from '../model/script.js';
 
 export interface PipedFeeds {
   /** Indexes of the `cat FILE` commands that go with the commands they feed. */

@@ -26,7 +26,7 @@ import { isMap, isScalar, isSeq } from '../analyze/hosts/ci-yaml.js';
 import { yaml } from '../analyze/hosts/yaml-module.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { LineIndex } from '../model/text.js';
 import { folderOf } from '../model/paths.js';
 import { addTo } from '../model/multimap.js';
@@ -35,10 +35,8 @@ import { embeddedAdapter, emptiedParts } from '../../transforms/embedded.js';
 import { callerScript } from './caller-uses.js';
 import { keptFiles, RUNNERS, unreadRunnerNamings } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
-import { shownCommand } from '../model/script.js';
 
 const HINT = 'Keep what that caller needs by hand (or stop calling it there), then run the tool again.';
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 export interface RemovedNames {
   script: ScriptFile;
@@ -169,7 +167,7 @@ function entryUses(emb: EmbeddedScript, asked: number[], r: RemovedNames): Diagn
       const run = runnerNames(cmd, runner, defaultGoal);
       const hit = run === null ? names[0] : names.find((n) => run.includes(n));
       if (hit === undefined) continue;
-      refuse({ file: cmd.file, line: cmd.line }, `\`${shown(cmd)}\` ${run === null ? 'may run' : 'runs'} ${what(hit)}: ${run === null ? 'it' : 'that call'} would ${npm ? `fail (Missing script: "${hit}")` : 'do nothing'}, and no longer leave what ${hit} left on the host`);
+      refuse({ file: cmd.file, line: cmd.line }, `\`${shownCommand(cmd)}\` ${run === null ? 'may run' : 'runs'} ${what(hit)}: ${run === null ? 'it' : 'that call'} would ${npm ? `fail (Missing script: "${hit}")` : 'do nothing'}, and no longer leave what ${hit} left on the host`);
     }
   }
   for (const n of unreadRunnerNamings(r.analysis, r.fs, runnerWords, names, read)) {

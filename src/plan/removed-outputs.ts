@@ -17,15 +17,13 @@ import { artifactUse } from '../analyze/host-uses.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { resolveRel } from '../model/paths.js';
-import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import { readMeets, workspaceReads, type WorkspaceRead } from './workspace-reads/index.js';
 import { forcedRemoval } from './forced-removal.js';
 import { copiedFromContext, type BuildReading } from './output-copies.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
-import { shownCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** Redirect operators that write a file. */
 const WRITES = new Set(['>', '>>', '>|', '&>', '&>>', '>&']);
@@ -65,7 +63,7 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
           outputs.push(o);
           continue;
         }
-        out.push(diag('REMOVED_OUTPUT_USED', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) goes, and it wrote a file only known at run time (\`${o.raw}\`), which the migrated script no longer writes: what reads it cannot be told`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+        out.push(diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) goes, and it wrote a file only known at run time (\`${o.raw}\`), which the migrated script no longer writes: what reads it cannot be told`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
       }
       continue;
     }
@@ -138,7 +136,7 @@ export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly O
   const copied = inv && reading ? copiedFromContext(inv, outputs.map((o) => o.path!), reading) : null;
   if (copied) {
     const o = outputs.find((x) => x.path === copied.path)!;
-    return diag('REMOVED_OUTPUT_USED', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds from ${o.path}${after}: ${copied.why}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+    return diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) builds from ${o.path}${after}: ${copied.why}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
   }
   const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
   // A redirect that truncates the file (`> build.log`) writes it whatever was there: no read of it.
@@ -147,7 +145,7 @@ export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly O
   const use = uses(kept.length === cmd.redirects.length ? cmd : { ...cmd, redirects: kept }, inv, pseudo);
   if (!use) return null;
   const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
-  return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+  return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
 }
 
 /** Redirect operators that write a file from its start, whatever it held. */
@@ -172,7 +170,7 @@ export function outputTaken(setup: Setup, r: WorkspaceRead, file: string, output
   const o = outputs.find((x) => readMeets(r, x.path!, x.by.words[0]!) !== null);
   if (!o) return null;
   const what = r.path === null ? `a path only known at run time, which may be ${o.path}` : r.path === o.path ? o.path! : `${r.path}, which holds ${o.path}`;
-  return diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${file}:${r.line}) reads ${what}${after}, but it was written by \`${shown(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file, line: r.line, setup: setup.id, hint: HINT });
+  return diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${file}:${r.line}) reads ${what}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file, line: r.line, setup: setup.id, hint: HINT });
 }
 
 /** The job (entry) of a CI file that runs `sequence`, or undefined when the file is not cut into named jobs. */

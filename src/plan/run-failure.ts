@@ -42,12 +42,11 @@
 import type { EmbeddedScript, Part } from '../analyze/embedded.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { isExpanded } from '../analyze/compose.js';
 import type { RepoFs } from '../model/fs.js';
 import { sourcedFile } from '../analyze/sourced-files.js';
-import { shownCommand } from '../model/script.js';
 
 /** Hosts that stop when a snippet's shell exits non-zero, unless the snippet says it ignores that (Snippet.failureIgnored). */
 const STOPPING_HOSTS = new Set<ScriptFile['kind']>(['make']);

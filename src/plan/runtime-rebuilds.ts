@@ -45,7 +45,7 @@ import { mayBuild } from '../model/foreign-builds.js';
 import path from 'node:path/posix';
 import { diag } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import { resolveRel } from '../model/paths.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import { BUILD_FLAGS, buildArgName, carryBuilderFlags, declaredArgs, undeclaredReach, valueKey } from './build-flags.js';
@@ -56,7 +56,6 @@ import { passedArgs, variableReach, variableSources } from '../analyze/copy-vari
 import { localImages } from './local-images.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { addTo } from '../model/multimap.js';
-import { shownCommand } from '../model/script.js';
 
 const HINT = "Build it with the final build's context and the builder build's build arguments and flags (flags the runtime Dockerfile does not read change nothing in its image today), or from another Dockerfile; or migrate by hand.";
 
@@ -71,7 +70,6 @@ export const REFUSED_HINT = 'Let the other setup migrate too (fix what refuses i
 
 const NAMED_HINT = "Migrate by hand, making sure that step still does its job on the merged Dockerfile (a linter now reads the builder's instructions too).";
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** Marks each setup whose runtime Dockerfile another build would now build differently. */
 export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
@@ -131,7 +129,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     // An engine behind a wrapper option the tool does not read (`sudo -D /srv docker build .`) may build it from anywhere.
     if (wrapped[0]) {
       const { cmd: hidden, wrapper } = wrapped[0];
-      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(hidden)}\` (${hidden.file}:${hidden.line}) runs an image build through ${wrapper} with an option the tool does not read (another folder, a shell, or in the background): it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: hidden.file, line: hidden.line, setup: setup.id, hint: HINT }));
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shownCommand(hidden)}\` (${hidden.file}:${hidden.line}) runs an image build through ${wrapper} with an option the tool does not read (another folder, a shell, or in the background): it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: hidden.file, line: hidden.line, setup: setup.id, hint: HINT }));
       continue;
     }
     // kaniko or buildctl (read for the Dockerfiles they build), or a build in a file the tool does not read as a script.
@@ -139,7 +137,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     const byForeign = foreign.find(({ build }) => mayBuild(build, runtimePath));
     const elsewhere = byForeign ? undefined : (unreadFiles ??= unreadBuilds(analysis, fs)).find((b) => mayBuild(b, runtimePath));
     if (byForeign || elsewhere) {
-      const at = byForeign ? { file: byForeign.cmd.file, line: byForeign.cmd.line, text: shown(byForeign.cmd), program: byForeign.build.program } : elsewhere!;
+      const at = byForeign ? { file: byForeign.cmd.file, line: byForeign.cmd.line, text: shownCommand(byForeign.cmd), program: byForeign.build.program } : elsewhere!;
       const targets = byForeign ? byForeign.build : elsewhere!;
       const which = targets.dockerfiles !== null ? runtimePath : targets.names.length === 0 ? 'a Dockerfile only known at run time' : `a Dockerfile named ${targets.names.join(' or ')} from a folder only known at run time`;
       const how = byForeign ? `, whose context and build arguments the tool does not read` : `, in a file the tool does not read as a script`;
@@ -150,13 +148,13 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       // After an extraction of another setup in its script (one refused, or whose runtime build the tool did not link): that build copied what the extraction left.
       const after = analysis.setups.find((o) => o !== setup && o.script === cmd.file && o.extraction.some((e) => e.start < cmd.start));
       if (after) {
-        setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, after the extraction of the builder build at ${after.script}:${after.builder.inv.cmd.line}, which stays: it copied what that extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: REFUSED_HINT }));
+        setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, after the extraction of the builder build at ${after.script}:${after.builder.inv.cmd.line}, which stays: it copied what that extraction left, and would now compile the builder stage and copy from it instead`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: REFUSED_HINT }));
         break;
       }
       const why = differs(analysis, setup, inv);
       if (why === null) continue;
       setup.diagnostics.push(
-        diag('RUNTIME_REBUILT', 'error', `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${why}`, {
+        diag('RUNTIME_REBUILT', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) also builds ${setup.runtime!.dockerfile}, which would now hold the builder stage: ${why}`, {
           file: cmd.file,
           line: cmd.line,
           setup: setup.id,
@@ -174,11 +172,11 @@ const walkedFiles = (analysis: Analysis) => [...new Set([...analysis.files, ...(
 /** Where and why a script's `docker buildx bake` may build `runtime` (null: the targets it reads build other Dockerfiles). */
 function bakeFinding(cmd: ScriptCommand, runtime: string, fs: RepoFs, files: readonly string[]): { file: string; line: number; message: string } | null {
   const read = bakeTargets(cmd, fs, files);
-  if ('unread' in read) return { file: cmd.file, line: cmd.line, message: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds the targets of bake files the tool cannot read (${read.unread}), from a folder holding ${runtime}: one may build it, and would now build the builder stage too` };
+  if ('unread' in read) return { file: cmd.file, line: cmd.line, message: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) builds the targets of bake files the tool cannot read (${read.unread}), from a folder holding ${runtime}: one may build it, and would now build the builder stage too` };
   const target = read.builds.find((b) => mayBuild(b, runtime));
   if (!target) return null;
   const which = target.dockerfiles !== null ? runtime : `${target.names.length === 0 ? 'a Dockerfile only known at run time' : `a Dockerfile named ${target.names.join(' or ')} from a folder only known at run time`}, which may be ${runtime}`;
-  return { file: target.file, line: target.line, message: `\`${shown(cmd)}\` (${cmd.file}:${cmd.line}) builds \`${target.text}\` (${target.file}:${target.line}), which builds ${which}, and would now build the builder stage too` };
+  return { file: target.file, line: target.line, message: `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) builds \`${target.text}\` (${target.file}:${target.line}), which builds ${which}, and would now build the builder stage too` };
 }
 
 /**

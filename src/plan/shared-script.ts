@@ -6,9 +6,8 @@
  */
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import type { ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import { shownCommand } from '../model/script.js';
 
 /** The refusal when a command the plan edits (by index) is in text other jobs run too, else null. */
 export function sharedScriptEdit(setup: Setup, script: ScriptFile, edited: readonly number[]): Diagnostic | null {

@@ -8,10 +8,8 @@
  * script's `$?` after a removed command does (transforms/shell.ts). The message names the
  * statement as the user wrote it, not the stand-in.
  */
-import type { ScriptCommand } from '../model/script.js';
-import { shownCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** The statement's first line as written (the stand-in stands at its start). */
 function writtenAt(text: string, offset: number): string {
@@ -28,10 +26,10 @@ export function removedStatusRead(cmd: ScriptCommand, removed: ReadonlySet<Scrip
   if (cmd.words[0]?.value !== '__ps_last_status') return null;
   const read = cmd.words[1]?.value;
   if (read === undefined || read === null) return null;
-  const gone = [...removed].find((r) => shown(r) === read || (r.words.length > 0 && read.startsWith(`${shown(r)} `)));
+  const gone = [...removed].find((r) => shownCommand(r) === read || (r.words.length > 0 && read.startsWith(`${shownCommand(r)} `)));
   if (!gone) return null;
   return {
-    message: `\`${writtenAt(text, cmd.start)}\` reads the exit status of \`${shown(gone)}\` (line ${gone.line}), which the migration removes: it would then read the status of an earlier command`,
+    message: `\`${writtenAt(text, cmd.start)}\` reads the exit status of \`${shownCommand(gone)}\` (line ${gone.line}), which the migration removes: it would then read the status of an earlier command`,
     hint: 'Check the status right after the command (`if ($LASTEXITCODE -ne 0) { exit 1 }` goes with it), or remove the read and what tests it, then run the tool again.',
   };
 }

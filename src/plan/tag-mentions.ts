@@ -40,7 +40,7 @@ import { buildInputs } from '../analyze/link.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { canonicalImage } from '../model/image-ref.js';
-import type { ScriptCommand, ScriptFile, Word } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { unknownProgramWord } from '../analyze/unknown-program.js';
 import { LineIndex } from '../model/text.js';
@@ -55,7 +55,6 @@ import type { EmbeddedScript } from '../analyze/embedded.js';
 import { failureIgnored } from './failure-ignored.js';
 import { exportedReadBy } from './exported-env.js';
 import { addTo } from '../model/multimap.js';
-import { shownCommand } from '../model/script.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;

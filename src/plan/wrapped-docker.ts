@@ -17,9 +17,8 @@
 import { dockerInvocation, isEnvironmentSpan } from '../model/docker-command.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { wrapperSpans } from '../model/wrappers.js';
-import type { ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import { shownCommand } from '../model/script.js';
 
 /** The wrapper words before docker in `cmd` (none when docker is the program or `cmd` is no docker command). */
 export function wrapperWords(cmd: ScriptCommand): ScriptCommand['words'] {
@@ -40,13 +39,12 @@ function untimed(cmd: ScriptCommand): ScriptCommand['words'] {
 }
 
 const spelled = (cmd: ScriptCommand) => untimed(cmd).map((w) => w.value).join(' ');
-const shown = (cmd: ScriptCommand) => shownCommand(cmd);
 
 /** A refusal when the setup's docker commands do not all run through the same wrappers, else null. */
 export function checkWrappers(setup: Setup): Diagnostic | null {
   const runtime = setup.runtime?.inv.cmd;
   if (runtime && wrapperSpans(wrapperWords(runtime)).some((s) => s.name === 'timeout')) {
-    return diag('FINAL_BUILD_TIMEOUT', 'error', `\`${shown(runtime)}\` (${runtime.file}:${runtime.line}) runs the final build through \`timeout\`: merged, it would build the builder stage too, within the one limit the runtime build alone had`, {
+    return diag('FINAL_BUILD_TIMEOUT', 'error', `\`${shownCommand(runtime)}\` (${runtime.file}:${runtime.line}) runs the final build through \`timeout\`: merged, it would build the builder stage too, within the one limit the runtime build alone had`, {
       file: runtime.file,
       line: runtime.line,
       setup: setup.id,
@@ -62,7 +60,7 @@ export function checkWrappers(setup: Setup): Diagnostic | null {
   const other = commands.find((c) => spelled(c) !== want);
   if (!other) return null;
   const how = (c: ScriptCommand) => (spelled(c) === '' ? 'runs docker directly' : `runs docker through \`${spelled(c)}\``);
-  return diag('DOCKER_WRAPPERS_DIFFER', 'error', `\`${shown(other)}\` (${other.file}:${other.line}) ${how(other)}, while \`${shown(first)}\` ${how(first)}: the one merged build could not run as both did (another user's daemon and config, another environment)`, {
+  return diag('DOCKER_WRAPPERS_DIFFER', 'error', `\`${shownCommand(other)}\` (${other.file}:${other.line}) ${how(other)}, while \`${shownCommand(first)}\` ${how(first)}: the one merged build could not run as both did (another user's daemon and config, another environment)`, {
     file: other.file,
     line: other.line,
     setup: setup.id,
