@@ -29,6 +29,8 @@ export function normalizeExtractionLate(s: RepoSpec): void {
   if (s.removalAt === undefined) s.removalAt = 'step';
   // a removal line of the script's own (not a trap's, not a sourced file's; `$id` only lives in one shell)
   if (!REMOVED_EXTRACTIONS.has(s.extraction) || s.trapCleanup || s.sourcedLib === 'cleanup' || s.runner !== 'script' || (s.extraction === 'id-var' && s.driver !== 'sh')) s.removalAt = 'step';
+  // (a `docker rmi` of the builder image right after the final build fails while the container still holds it: fuzz seed 11126)
+  if (s.removalAt === 'end' && s.builderRmi === 'same') s.removalAt = 'step';
   // a single file copied to a path at the root (`./app`, `./app-linux`), not Make's `$@`
   if (!CP_EXTRACTIONS.has(s.extraction) || s.artifact !== 'file' || !(s.dest === 'same' || s.dest === 'rename') || s.makeAuto) s.tmpRename = 'none';
 }
