@@ -99,12 +99,20 @@ function copyOf(cmd: ScriptCommand): { src: string; dest: string; into: boolean;
 /** The mode a cp gives its copy of a file whose mode on the host is `mode` (null: the container's): the same, less the umask (022) without -p. */
 const hostMode = (mode: number | null, masked: boolean) => (mode === null ? null : masked ? mode & 0o755 : mode);
 
+/** A copy of an artifact on the host that was not folded, and why (for the refusal that follows when nothing else copies the artifact). */
+export interface UnfoldedCopy {
+  cmd: ScriptCommand;
+  dest: string;
+  why: string;
+}
+
 /**
  * The copies `after` (the commands after the extraction, in order) makes of the artifacts that
  * stand as the first command naming them: each a new artifact at the destination, and the
- * command that made it.
+ * command that made it. A copy that is the first command naming an artifact and is not folded
+ * goes into `unfolded`, with why.
  */
-export function foldCopies(artifacts: readonly Artifact[], candidates: readonly ScriptCommand[], sequence: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean): { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] {
+export function foldCopies(artifacts: readonly Artifact[], candidates: readonly ScriptCommand[], sequence: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean, unfolded: UnfoldedCopy[] = []): { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] {
   const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] = [];
   const pos = (c: ScriptCommand) => sequence.indexOf(c);
   for (const a of artifacts) {
@@ -126,20 +134,42 @@ export function foldCopies(artifacts: readonly Artifact[], candidates: readonly 
       // The first command to name the extracted path: a copy of it, or no fold at all.
       const c = copyOf(cmd);
       if (!c || c.src !== a.hostPath || c.dest === '' || c.dest === a.hostPath) break;
+      const skip = (dest: string, why: string) => unfolded.push({ cmd, dest, why });
       // run whenever the extraction runs: both on every path, or both in the same branches (the body of the function holding the pipeline)
       const paths = pathsKey(cmd);
-      if (paths === null || paths !== pathsKey(a.via.cmd)) break;
+      if (paths === null || paths !== pathsKey(a.via.cmd)) {
+        skip(c.dest, 'it does not run on the same paths as the extraction (a branch, a loop or a function of its own)');
+        break;
+      }
       const upTo = sequence.slice(0, pos(cmd));
       // Into a folder (named so, or one there when it runs): the copy lands in it under the file's name.
       const dest = c.into || dirStateAfter(c.dest, upTo, fs) === 'dir' ? `${c.dest}/${path.basename(c.src)}` : c.dest;
-      if (after.slice(0, k).some((x) => !makesHoldersOf(x, dest) && named(x).some((p) => reaches(p, dest)))) break;
-      if (artifacts.some((o) => reaches(o.hostPath, dest)) || out.some((o) => reaches(o.artifact.hostPath, dest))) break;
-      if (fs.kind(dest) !== null || dirStateAfter(dest, upTo, fs) !== 'absent') break;
+      if (after.slice(0, k).some((x) => !makesHoldersOf(x, dest) && named(x).some((p) => reaches(p, dest)))) {
+        skip(dest, `a command before it names ${dest}`);
+        break;
+      }
+      if (artifacts.some((o) => reaches(o.hostPath, dest)) || out.some((o) => reaches(o.artifact.hostPath, dest))) {
+        skip(dest, `${dest} is (or holds, or lies in) another extracted path`);
+        break;
+      }
+      if (fs.kind(dest) !== null || dirStateAfter(dest, upTo, fs) !== 'absent') {
+        skip(dest, `${dest} may already be there when it runs (cp keeps an existing file's mode)`);
+        break;
+      }
       const parent = path.dirname(dest) === '.' ? '' : path.dirname(dest);
-      if (dirStateAfter(parent, upTo, fs) !== 'dir') break;
-      if ((c.masked || chmodded) && upTo.some(setsUmask)) break;
+      if (dirStateAfter(parent, upTo, fs) !== 'dir') {
+        skip(dest, `the folder ${parent} is not surely there when it runs`);
+        break;
+      }
+      if ((c.masked || chmodded) && upTo.some(setsUmask)) {
+        skip(dest, 'the script sets a umask of its own before it, which the copy\'s mode then follows');
+        break;
+      }
       // Without -a, cp and install copy no folder (the old step failed): the builder must prove it a file.
-      if (!c.recursive && !isFile(a)) break;
+      if (!c.recursive && !isFile(a)) {
+        skip(dest, `the builder stage does not prove ${a.containerPath} a file, and without -a ${cmd.words[0]?.value ?? 'cp'} copies no folder`);
+        break;
+      }
       out.push({ cmd, source: a, masked: c.masked, artifact: { containerPath: a.containerPath, hostPath: dest, via: a.via, placedBy: cmd, consumers: [], mode: c.mode ?? hostMode(mode, c.masked), contentsOnly: false, ...(c.masked || a.modesMasked ? { modesMasked: a.modesMasked ?? 'cp' } : {}) } });
       break;
     }

@@ -48,7 +48,7 @@ import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { contextSource, namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
-import { foldCopies } from './copied-artifacts.js';
+import { foldCopies, type UnfoldedCopy } from './copied-artifacts.js';
 import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
@@ -424,7 +424,8 @@ function makeSetup(
   // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
   // (and a copy made while the container is still there: `docker cp c:/out/app app`, `cp app bin/app`, `docker rm c`)
   const amid = sequence.filter((c) => pos(c) > Math.min(...setup.extraction.map(pos)) && pos(c) < lastExtraction && !commands.has(c) && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
-  const copies = foldCopies(setup.artifacts, [...amid, ...afterExtraction.filter((c) => !renames.includes(c))], sequence, fs, isFile);
+  const unfolded: UnfoldedCopy[] = [];
+  const copies = foldCopies(setup.artifacts, [...amid, ...afterExtraction.filter((c) => !renames.includes(c))], sequence, fs, isFile, unfolded);
   // A plain cp on the host gives its copy the mode less the shell's umask.
   const hostCopies = new Set(copies.filter((c) => c.masked).map((c) => c.artifact));
   for (const { cmd, artifact } of copies) {
@@ -481,6 +482,9 @@ function makeSetup(
       diagnostics.push(
         wrapped
           ? diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool reads: \`${shownCommand(wrapped)}\` (${wrapped.file}:${wrapped.line}) may, but it runs docker through ${wrappedThrough(wrapperNames(wrapped, programAt(wrapped.words).at))}, and a setup's builds are only followed when docker runs directly`, at(builder.inv.cmd, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.'))
+          : unfolded.length > 0
+          ? // A copy on the host the tool did not fold may be what a later build reads (./copied-artifacts.ts).
+            diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 1 ? 'are' : 'is'} not copied into any image built later in this script that the tool follows: \`${shownCommand(unfolded[0]!.cmd)}\` (${unfolded[0]!.cmd.file}:${unfolded[0]!.cmd.line}) copies it to ${unfolded[0]!.dest} on the host, a copy the tool takes into the extraction only when it is exact, and here ${unfolded[0]!.why}`, at(builder.inv.cmd, `Copy the file out of the container straight to ${unfolded[0]!.dest} (\`docker cp …:${setup.artifacts[0]?.containerPath ?? '/path'} ${unfolded[0]!.dest}\`), or migrate by hand.`))
           : diag('ARTIFACT_UNUSED', 'error', `${what} ${paths.length > 0 ? (paths.length > 1 ? 'are' : 'is') : 'is'} not copied into any image built later in this script`, at(builder.inv.cmd, 'Only setups whose artifacts feed a runtime image are migrated; artifacts kept on the host need an export stage.')),
       );
     }

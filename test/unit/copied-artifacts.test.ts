@@ -52,6 +52,18 @@ describe('an extracted file copied into place on the host', () => {
     for (const [why, files] of cases) expect(codes(files), why).toEqual(['ARTIFACT_UNUSED']);
   });
 
+  it('says which copy it did not take into the extraction, and why, where that copy is the first use of the file', () => {
+    const message = (files: Record<string, string>) => planFiles(files).setups[0]!.diagnostics.find((d) => d.code === 'ARTIFACT_UNUSED')!.message;
+    expect(message(repo(['cp app bin/app'], { before: [] }))).toContain('`cp app bin/app` (build.sh:7) copies it to bin/app on the host, a copy the tool takes into the extraction only when it is exact, and here the folder bin is not surely there when it runs');
+    expect(message(repo(['cp app bin/app'], { before: ['mkdir -p bin', 'umask 077'] }))).toContain('the script sets a umask of its own before it');
+    expect(message(repo(['cp app bin/app'], { extra: { 'bin/app': 'old\n' } }))).toContain('bin/app may already be there when it runs');
+    expect(message(repo(['ls -l bin/app || true', 'cp app bin/app']))).toContain('a command before it names bin/app');
+    expect(message(repo(['cp app bin/app'], { builder: 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN make install PREFIX=/out\n' }))).toContain('the builder stage does not prove /out/app a file, and without -a cp copies no folder');
+    expect(planFiles(repo(['cp app bin/app'], { before: [] })).setups[0]!.diagnostics.find((d) => d.code === 'ARTIFACT_UNUSED')!.hint).toBe('Copy the file out of the container straight to bin/app (`docker cp …:/out/app bin/app`), or migrate by hand.');
+    // A flag the fold does not read is no copy it knows: the plain message.
+    expect(message(repo(['cp -u app bin/app']))).toMatch(/is not copied into any image built later in this script$/);
+  });
+
   it('folds a copy whose folder is made between the extraction and the copy (`mkdir -p bin`, then `cp app bin/app`)', () => {
     for (const make of [['mkdir -p bin'], ['mkdir bin'], ['mkdir -p ./bin']]) {
       const files = repo([...make, 'cp app bin/app'], { before: [] });
