@@ -35,6 +35,8 @@ import type { PathFolder } from './shell/types.js';
 const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
 /** Programs given the file's name that only read it (or print the name). */
 const READS_ONLY = new Set(['source', '.', 'cat', 'echo', 'printf', 'test', '[', 'ls', 'wc', 'grep']);
+/** Of those, the ones that leave the shell as it was (not `source`/`.`). */
+const SHOWS_ONLY = new Set([...READS_ONLY].filter((p) => p !== 'source' && p !== '.'));
 /** Variables a later step's setup reads through its environment. */
 const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
 /** Text a script that writes one of the files holds. */
@@ -115,6 +117,8 @@ function writesOf(cmd: ScriptCommand, at: number): Write[] {
     const byRedirect = writesTo(cmd, file);
     const inWords = cmd.words.some((w) => names(w, file));
     if (!byRedirect && !inWords) continue;
+    // (`cat "$GITHUB_ENV"`, `grep -q NAME "$GITHUB_ENV"`: a look at the file, no write; sourcing it is not, as it sets this step's variables)
+    if (!byRedirect && SHOWS_ONLY.has(cmd.words[0]?.value ?? '')) continue;
     // `echo LINE >> "$GITHUB_ENV"` (no option): the line is its words; anything else is not read.
     const words = cmd.words;
     const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));

@@ -37,6 +37,10 @@ describe('an earlier step writing $GITHUB_ENV', () => {
     expect(outcome(['cat ci/vars >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
     expect(outcome(['echo "$NAME=1" >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
     expect(outcome(['echo "VERSION=$(cat VERSION)" >> "$GITHUB_ENV"'])).toEqual([['migrate']]);
+    // A look at the file writes nothing: printing it, searching it, testing it.
+    for (const look of ['cat "$GITHUB_ENV"', 'grep -q DOCKER "$GITHUB_ENV" || true', 'test -s "$GITHUB_PATH"', 'wc -l "$GITHUB_ENV"']) expect(outcome([`'${look}'`]), look).toEqual([['migrate']]);
+    // Sourcing it sets the step's own variables from what earlier steps wrote: not read.
+    expect(outcome(['\'. "$GITHUB_ENV"\''])[0]).toContain('STEP_ENV_WRITTEN');
   });
   it('after the setup\'s last step, it changes nothing', () => {
     const text = `${workflow([])}      - run: echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"\n`;
