@@ -31,6 +31,7 @@ import { bashEnvOf } from './bash-env.js';
 import { envPrefix } from '../model/wrappers.js';
 import type { PathFolder } from './shell/types.js';
 import { envBeforeCall, mayWriteStepEnv, type TextOf } from './step-env-files.js';
+import { knownPathEntries } from './shadowed-commands.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -41,8 +42,13 @@ export interface Call {
   bashEnv?: string | null;
   /** A naming of the script the tool does not read as a run of it (why), counted as a call from a folder it cannot follow. */
   unread?: string;
-  /** Set when earlier steps of the caller's job write the CI environment files for the later ones (./step-env-files.ts). */
-  stepEnv?: { path: { entry: PathFolder; at: string }[]; env: string | null };
+  /**
+   * What the call's environment holds for the script beyond its own text, when anything: the
+   * repository folders PATH holds (the caller's own PATH changes, the PATH its CI file gives the
+   * call, folders earlier CI steps append), and the first variable that matters an earlier CI
+   * step writes for the later ones (./step-env-files.ts), as a message.
+   */
+  environment?: { path: { entry: PathFolder; at: string }[]; env: string | null };
 }
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
@@ -149,12 +155,16 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     const kept = keptCommands(script);
     const envFiles = text !== undefined && mayWriteStepEnv(script, kept, text);
+    // PATH as the caller leaves it for what it runs: its own changes (`export PATH="$PWD/tools:$PATH"`, a Makefile's exported PATH).
+    const ownPath = text !== undefined && script.text.includes('PATH') ? ((script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? []).map((p) => ({ entry: p, at: `${script.file}:${p.line}` })) : [];
     for (const cmd of kept) {
       const bashEnv = bashEnvOf(cmd);
       const calls = targetCalls(cmd, set, named, script.text);
-      const env = envFiles && calls.length > 0 ? envBeforeCall(script, cmd.index, text!) : null;
-      const stepEnv = env && (env.path.length > 0 || env.env !== null) ? { stepEnv: env } : {};
-      for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}), ...stepEnv });
+      const steps = envFiles && calls.length > 0 ? envBeforeCall(script, cmd.index, text!) : null;
+      // (and the PATH its CI file or a prefix assignment gives the call: ./shadowed-commands.ts)
+      const path = calls.length === 0 ? [] : [...ownPath, ...(text !== undefined ? knownPathEntries(cmd) : []), ...(steps?.path ?? [])];
+      const environment = path.length > 0 || steps?.env ? { environment: { path, env: steps?.env ?? null } } : {};
+      for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}), ...environment });
       for (const t of unreadNamings(cmd, named, calls, script.text)) {
         // Run where the command stands, in the folder the script is read from anyway (its own; a JS script's is its package's): the same reading, whether or not it runs this script.
         if (t === script.file || (cmd.cwd === folderOf(t) && !/\.(?:[cm]?[jt]s|[jt]sx)$/.test(t) && runsInPlace(cmd))) continue;
@@ -172,7 +182,7 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
 export interface Start {
   cwd: string | null;
   conflict?: Diagnostic;
-  /** PATH folders earlier steps of a caller's job append for the later ones (the shadow check's: ./shadowed-commands.ts). */
+  /** The repository folders PATH holds where callers run the script (Call.environment; the shadow check's: ./shadowed-commands.ts). */
   callerPath?: { entry: PathFolder; at: string }[];
 }
 
@@ -197,18 +207,18 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
     };
   }
   // A caller's earlier step setting a variable that matters for the later ones (./step-env-files.ts).
-  const withStepEnv = calls.find((c) => c.stepEnv?.env);
+  const withStepEnv = calls.find((c) => c.environment?.env);
   if (withStepEnv) {
     return {
       cwd: folders[0]!,
-      conflict: diag('STEP_ENV_WRITTEN', 'error', `${withStepEnv.stepEnv!.env} before ${withStepEnv.file}:${withStepEnv.line} runs ${script}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what the script's steps run, and the tool reads the script with the environment its callers give`, {
+      conflict: diag('STEP_ENV_WRITTEN', 'error', `${withStepEnv.environment!.env} before ${withStepEnv.file}:${withStepEnv.line} runs ${script}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what the script's steps run, and the tool reads the script with the environment its callers give`, {
         file: script,
         line: 1,
         hint: 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or in the script itself; then run the tool again, or migrate by hand.',
       }),
     };
   }
-  const callerPath = calls.flatMap((c) => c.stepEnv?.path ?? []);
+  const callerPath = calls.flatMap((c) => c.environment?.path ?? []);
   const withPath = (s: Start | null): Start | null => (callerPath.length === 0 ? s : { ...(s ?? { cwd: own }), callerPath });
   // Named only where the tool does not read a run (./script-namings.ts): from a folder it cannot follow, or by hand from its own.
   const unread = calls.find((c) => c.unread !== undefined);

@@ -19,6 +19,8 @@ import { aliasesOff } from './alias-expansion.js';
 import type { RepoFs } from '../model/fs.js';
 import { sourcedFiles } from './sourced-files.js';
 import { githubPathEntries } from './step-env-files.js';
+import { dockerEnvironment } from '../model/docker-command.js';
+import { envPrefix } from '../model/wrappers.js';
 import type { PathFolder } from './shell/types.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
@@ -146,9 +148,10 @@ function pathCandidates(entry: PathFolder, file: string, cwd: string | null): st
  * folder), and those a Jenkins `PATH+NAME` variable puts before it. A value only known at run
  * time is the shell reader's to follow (its assignments' spelling: ./shell/assignments.ts).
  */
-function knownPathEntries(cmd: ScriptCommand): { entry: PathFolder; at: string }[] {
+export function knownPathEntries(cmd: ScriptCommand): { entry: PathFolder; at: string }[] {
   const out: { entry: PathFolder; at: string }[] = [];
-  for (const vars of [cmd.vars, cmd.env ?? new Map<string, string | null>()]) {
+  // (its script's or step's variables, then those set for it alone: `PATH=… cmd`, `env PATH=… cmd`, `sudo env PATH=… docker …`)
+  for (const vars of [cmd.vars, dockerEnvironment(cmd), envPrefix(cmd)?.vars ?? new Map<string, string | null>()]) {
     for (const [k, v] of vars) {
       if ((k !== 'PATH' && !k.startsWith('PATH+')) || typeof v !== 'string' || holdsFolder(v)) continue;
       // (a known value's `$` is text, no variable)

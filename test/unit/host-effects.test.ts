@@ -131,6 +131,19 @@ describe('host effects: references to what the migration removes (item 2)', () =
       expect(codes('export PATH := $(PATH):$(CURDIR)/tools\n')).toEqual([['migrate']]);
       expect(codes('export PATH := /opt/tools/bin:$(HOME)/.local/bin:$(PATH)\n')).toEqual([['migrate']]);
     });
+    it('put there by a caller of the script (its own PATH, the PATH it gives the call, its CI file\'s), refuses: the script inherits it', () => {
+      const called = (files: Record<string, string>) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'tools/docker': WRAPPER, ...files }).setups.map((x) => [x.status, ...x.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+      for (const caller of ['export PATH="$PWD/tools:$PATH"\n./build.sh\n', 'PATH="$(pwd)/tools:$PATH"; sh build.sh\n', 'PATH="$PWD/tools:$PATH" ./build.sh\n', 'env PATH=tools:/usr/bin:/bin ./build.sh\n']) {
+        expect(called({ 'ci.sh': `#!/bin/sh\n${caller}` }), caller).toEqual([['refused', 'COMMAND_SHADOWED']]);
+      }
+      expect(called({ Makefile: 'export PATH := $(CURDIR)/tools:$(PATH)\n\nimage:\n\t./build.sh\n' })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+      expect(called({ '.github/workflows/ci.yml': 'on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PATH: tools:/usr/bin:/bin\n    steps:\n      - run: ./build.sh\n' })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+      const d = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'tools/docker': WRAPPER, 'ci.sh': '#!/bin/sh\nexport PATH="$PWD/tools:$PATH"\n./build.sh\n' }).setups[0]!.diagnostics.find((x) => x.code === 'COMMAND_SHADOWED')!;
+      expect(d.message).toContain('`docker` is found first in tools/, which PATH holds (ci.sh:2)');
+      // after the PATH it started with, or no such file: the machine's docker runs
+      expect(called({ 'ci.sh': '#!/bin/sh\nexport PATH="$PATH:$PWD/tools"\n./build.sh\n' })).toEqual([['migrate']]);
+      expect(called({ 'ci.sh': '#!/bin/sh\nexport PATH="$PWD/bin:$PATH"\n./build.sh\n' })).toEqual([['migrate']]);
+    });
     it('bash\'s `hash -p FILE docker` binds the name to a file: refuses', () => {
       const d = refused(repo(['hash -p ./tools/docker docker', BUILD, ...EXTRACT, RUN], { 'tools/docker': WRAPPER }), 'COMMAND_SHADOWED', 4);
       expect(d.message).toContain("a file bash's `hash -p` binds to the name (build.sh:3)");
