@@ -48,8 +48,12 @@ export interface Call {
    * call, folders earlier CI steps append), and the first variable that matters an earlier CI
    * step writes for the later ones (./step-env-files.ts), as a message.
    */
-  environment?: { path: { entry: PathFolder; at: string }[]; env: string | null };
+  environment?: { path: { entry: PathFolder; at: string }[]; env: string | null; functions?: { name: string; at: string }[] };
 }
+
+/** `export -f NAME`, `declare -fx NAME`, `typeset -xf NAME`: bash exports the function to the programs it runs, and a bash started for a script imports it. */
+const EXPORTS_FUNCTIONS = /\b(?:export|declare|typeset)\s+(?:-\w+\s+)*-\w*f/;
+
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
 const FOLDER_FREE = new Set(['set', 'echo', 'printf', 'export', 'readonly', 'local', 'true', 'false', ':', 'exit', 'return', 'shopt', 'umask', 'cd', 'pwd', 'dirname', 'basename', 'readlink', 'realpath']);
@@ -157,13 +161,17 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
     const envFiles = text !== undefined && mayWriteStepEnv(script, kept, text);
     // PATH as the caller leaves it for what it runs: its own changes (`export PATH="$PWD/tools:$PATH"`, a Makefile's exported PATH).
     const ownPath = text !== undefined && script.text.includes('PATH') ? ((script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? []).map((p) => ({ entry: p, at: `${script.file}:${p.line}` })) : [];
+    // (and the functions it exports: `docker() { … }; export -f docker`, which the reader keeps as the names a command's environment holds)
+    const own = text !== undefined && EXPORTS_FUNCTIONS.test(script.text) ? script as { functions?: ReadonlyMap<string, unknown>; definedFunctions?: ReadonlySet<string> } : null;
+    const defined = own ? new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]) : null;
     for (const cmd of kept) {
       const bashEnv = bashEnvOf(cmd);
       const calls = targetCalls(cmd, set, named, script.text);
       const steps = envFiles && calls.length > 0 ? envBeforeCall(script, cmd.index, text!) : null;
       // (and the PATH its CI file or a prefix assignment gives the call: ./shadowed-commands.ts)
       const path = calls.length === 0 ? [] : [...ownPath, ...(text !== undefined ? knownPathEntries(cmd) : []), ...(steps?.path ?? [])];
-      const environment = path.length > 0 || steps?.env ? { environment: { path, env: steps?.env ?? null } } : {};
+      const given = calls.length === 0 || !defined ? [] : (cmd.exported ?? []).filter((n) => defined.has(n)).map((name) => ({ name, at: `${cmd.file}:${cmd.line}` }));
+      const environment = path.length > 0 || steps?.env || given.length > 0 ? { environment: { path, env: steps?.env ?? null, ...(given.length > 0 ? { functions: given } : {}) } } : {};
       for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}), ...environment });
       for (const t of unreadNamings(cmd, named, calls, script.text)) {
         // Run where the command stands, in the folder the script is read from anyway (its own; a JS script's is its package's): the same reading, whether or not it runs this script.
@@ -184,6 +192,8 @@ export interface Start {
   conflict?: Diagnostic;
   /** The repository folders PATH holds where callers run the script (Call.environment; the shadow check's: ./shadowed-commands.ts). */
   callerPath?: { entry: PathFolder; at: string }[];
+  /** The functions callers export to it (`export -f docker`), each with where: the shadow check's too. */
+  callerFunctions?: { name: string; at: string }[];
 }
 
 /**
@@ -219,7 +229,8 @@ export function startOf(script: string, calls: readonly Call[] | undefined, read
     };
   }
   const callerPath = calls.flatMap((c) => c.environment?.path ?? []);
-  const withPath = (s: Start | null): Start | null => (callerPath.length === 0 ? s : { ...(s ?? { cwd: own }), callerPath });
+  const callerFunctions = calls.flatMap((c) => c.environment?.functions ?? []);
+  const withPath = (s: Start | null): Start | null => (callerPath.length === 0 && callerFunctions.length === 0 ? s : { ...(s ?? { cwd: own }), ...(callerPath.length > 0 ? { callerPath } : {}), ...(callerFunctions.length > 0 ? { callerFunctions } : {}) });
   // Named only where the tool does not read a run (./script-namings.ts): from a folder it cannot follow, or by hand from its own.
   const unread = calls.find((c) => c.unread !== undefined);
   if (unread && folders.length === 1 && folders[0] === null) {

@@ -144,6 +144,8 @@ export function analyzeFile(fs: RepoFs, rel: string, dockerfiles: Analysis['dock
   const script = expandCompose(read.script, fs, diagnostics);
   // PATH folders a caller's earlier CI steps append: the shadow check follows them (./shadowed-commands.ts).
   if (start?.callerPath) (script as { callerPath?: Start['callerPath'] }).callerPath = start.callerPath;
+  // (and the functions they export to it)
+  if (start?.callerFunctions) (script as { callerFunctions?: Start['callerFunctions'] }).callerFunctions = start.callerFunctions;
   result.script = script;
   const linked = linkSequences(script, fs, dockerfiles);
   if (isExpanded(script)) {

@@ -59,6 +59,8 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   // embedded in other files (CI steps, Make recipes) those of any snippet (../analyze/embedded.ts).
   const own = script as { functions?: ReadonlyMap<string, string>; definedFunctions?: ReadonlySet<string> };
   const functions = new Map<string, string>([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])].map((n) => [n, 'a function the script defines']));
+  // (a function a caller exports, `export -f docker`, which a bash started for the script imports: ./callers.ts)
+  for (const f of (script as { callerFunctions?: readonly { name: string; at: string }[] }).callerFunctions ?? []) if (!functions.has(f.name)) functions.set(f.name, `a function a caller exports to it (\`export -f\`, before its call at ${f.at}), which a bash started for the script imports`);
   // (PowerShell: its functions and aliases, and those of files it dot-sources, any case)
   for (const [n, by] of (script as { shadowNames?: ReadonlyMap<string, string> }).shadowNames ?? []) if (!functions.has(n)) functions.set(n, by);
   const aliases = new Map([...aliasNames(sequence)].map(([n, cmd]) => [n, { cmd, by: 'the script defines' }]));

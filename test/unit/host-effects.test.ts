@@ -140,6 +140,10 @@ describe('host effects: references to what the migration removes (item 2)', () =
       expect(called({ '.github/workflows/ci.yml': 'on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PATH: tools:/usr/bin:/bin\n    steps:\n      - run: ./build.sh\n' })).toEqual([['refused', 'COMMAND_SHADOWED']]);
       const d = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'tools/docker': WRAPPER, 'ci.sh': '#!/bin/sh\nexport PATH="$PWD/tools:$PATH"\n./build.sh\n' }).setups[0]!.diagnostics.find((x) => x.code === 'COMMAND_SHADOWED')!;
       expect(d.message).toContain('`docker` is found first in tools/, which PATH holds (ci.sh:2)');
+      // A function the caller exports (`export -f docker`): a bash started for the script imports it.
+      const exported = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/bash\ndocker() { echo "docker $*" >> calls.log; command docker "$@"; }\nexport -f docker\n./build.sh\n' }).setups[0]!;
+      expect(exported.diagnostics.find((x) => x.code === 'COMMAND_SHADOWED')!.message).toContain('`docker` is a function a caller exports to it (`export -f`, before its call at ci.sh:4)');
+      expect(called({ 'ci.sh': '#!/bin/bash\nlint() { shellcheck "$@"; }\nexport -f lint\n./build.sh\n' })).toEqual([['migrate']]);
       // after the PATH it started with, or no such file: the machine's docker runs
       expect(called({ 'ci.sh': '#!/bin/sh\nexport PATH="$PATH:$PWD/tools"\n./build.sh\n' })).toEqual([['migrate']]);
       expect(called({ 'ci.sh': '#!/bin/sh\nexport PATH="$PWD/bin:$PATH"\n./build.sh\n' })).toEqual([['migrate']]);
