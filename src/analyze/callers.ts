@@ -30,8 +30,8 @@ import { addTo } from '../model/multimap.js';
 import { bashEnvOf } from './bash-env.js';
 import { envPrefix } from '../model/wrappers.js';
 import type { PathFolder } from './shell/types.js';
-import { envBeforeCall, mayWriteStepEnv, type TextOf } from './step-env-files.js';
-import { knownPathEntries } from './shadowed-commands.js';
+import type { TextOf } from './step-env-files.js';
+import { callEnvironments, type CallEnvironment } from './call-environment.js';
 
 /** One command that runs a script, and the folder it runs it from (null: not known). */
 export interface Call {
@@ -42,18 +42,9 @@ export interface Call {
   bashEnv?: string | null;
   /** A naming of the script the tool does not read as a run of it (why), counted as a call from a folder it cannot follow. */
   unread?: string;
-  /**
-   * What the call's environment holds for the script beyond its own text, when anything: the
-   * repository folders PATH holds (the caller's own PATH changes, the PATH its CI file gives the
-   * call, folders earlier CI steps append), and the first variable that matters an earlier CI
-   * step writes for the later ones (./step-env-files.ts), as a message.
-   */
-  environment?: { path: { entry: PathFolder; at: string }[]; env: string | null; functions?: { name: string; at: string }[] };
+  /** What the call's environment holds for the script beyond its own text, when anything (./call-environment.ts). */
+  environment?: CallEnvironment;
 }
-
-/** `export -f NAME`, `declare -fx NAME`, `typeset -xf NAME`: bash exports the function to the programs it runs, and a bash started for a script imports it. */
-const EXPORTS_FUNCTIONS = /\b(?:export|declare|typeset)\s+(?:-\w+\s+)*-\w*f/;
-
 
 /** Commands whose folder does not change what they do (a `cd` shows in the folders after it; the others print names the script finds itself by). */
 const FOLDER_FREE = new Set(['set', 'echo', 'printf', 'export', 'readonly', 'local', 'true', 'false', ':', 'exit', 'return', 'shopt', 'umask', 'cd', 'pwd', 'dirname', 'basename', 'readlink', 'realpath']);
@@ -158,20 +149,12 @@ export function callsOf(targets: readonly string[], callers: Iterable<ScriptFile
   for (const script of callers) {
     // A script released after analysis kept every command that calls a script (./release-scripts.ts).
     const kept = keptCommands(script);
-    const envFiles = text !== undefined && mayWriteStepEnv(script, kept, text);
-    // PATH as the caller leaves it for what it runs: its own changes (`export PATH="$PWD/tools:$PATH"`, a Makefile's exported PATH).
-    const ownPath = text !== undefined && script.text.includes('PATH') ? ((script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? []).map((p) => ({ entry: p, at: `${script.file}:${p.line}` })) : [];
-    // (and the functions it exports: `docker() { … }; export -f docker`, which the reader keeps as the names a command's environment holds)
-    const own = text !== undefined && EXPORTS_FUNCTIONS.test(script.text) ? script as { functions?: ReadonlyMap<string, unknown>; definedFunctions?: ReadonlySet<string> } : null;
-    const defined = own ? new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]) : null;
+    const environmentOf = text !== undefined ? callEnvironments(script, kept, text) : null;
     for (const cmd of kept) {
       const bashEnv = bashEnvOf(cmd);
       const calls = targetCalls(cmd, set, named, script.text);
-      const steps = envFiles && calls.length > 0 ? envBeforeCall(script, cmd.index, text!) : null;
-      // (and the PATH its CI file or a prefix assignment gives the call: ./shadowed-commands.ts)
-      const path = calls.length === 0 ? [] : [...ownPath, ...(text !== undefined ? knownPathEntries(cmd) : []), ...(steps?.path ?? [])];
-      const given = calls.length === 0 || !defined ? [] : (cmd.exported ?? []).filter((n) => defined.has(n)).map((name) => ({ name, at: `${cmd.file}:${cmd.line}` }));
-      const environment = path.length > 0 || steps?.env || given.length > 0 ? { environment: { path, env: steps?.env ?? null, ...(given.length > 0 ? { functions: given } : {}) } } : {};
+      const given = calls.length > 0 ? environmentOf?.(cmd) : null;
+      const environment = given ? { environment: given } : {};
       for (const { target: t, cwd } of calls) if (t !== script.file) addTo(out, t, { file: cmd.file, line: cmd.line, cwd, ...(bashEnv !== undefined && bashEnv !== '' ? { bashEnv } : {}), ...environment });
       for (const t of unreadNamings(cmd, named, calls, script.text)) {
         // Run where the command stands, in the folder the script is read from anyway (its own; a JS script's is its package's): the same reading, whether or not it runs this script.
