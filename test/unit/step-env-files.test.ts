@@ -116,6 +116,21 @@ describe('a PATH the CI file gives the steps as a known value', () => {
     expect(codes('tools:/usr/local/bin:/usr/bin:/bin')).toEqual([['refused', 'COMMAND_SHADOWED']]);
     expect(codes('/usr/local/bin:/usr/bin:/bin')).toEqual([['migrate']]);
   });
+  it('a GitHub Actions `env: PATH:` written with an expression: `${{ github.workspace }}` is the root, another expression a folder only known at run time', () => {
+    const inline = (path: string, files: Record<string, string> = {}) => {
+      const text = workflow([]).replace('    runs-on: ubuntu-latest\n', `    runs-on: ubuntu-latest\n    env:\n      PATH: ${path}\n`);
+      return planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    };
+    expect(inline('${{ github.workspace }}/tools:/usr/bin:/bin', { 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(inline('${{ inputs.root }}/tools:${{ env.PATH }}', { 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(inline('${{ github.workspace }}/tools:/usr/bin:/bin')).toEqual([['migrate']]);
+    expect(inline('${{ env.PATH }}:${{ github.workspace }}/tools', { 'tools/docker': WRAPPER })).toEqual([['migrate']]);
+    // the same for a script the job runs
+    const job = 'on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PATH: ${{ github.workspace }}/tools:/usr/bin:/bin\n    steps:\n      - run: ./build.sh\n';
+    const called = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`, '.github/workflows/ci.yml': job, 'tools/docker': WRAPPER }).setups[0]!;
+    expect(called.diagnostics.find((d) => d.code === 'COMMAND_SHADOWED')?.message).toContain('which PATH holds (.github/workflows/ci.yml:6, an `env:` PATH)');
+  });
+
   it('a Jenkins `withEnv([\'PATH+TOOLS=…\'])` putting a folder of the repository first refuses', () => {
     const jenkins = (env: string) => `pipeline {\n  agent any\n  stages {\n    stage('image') {\n      steps {\n        withEnv(['${env}']) {\n${STEPS.map((l) => `          sh '${l}'`).join('\n')}\n        }\n      }\n    }\n  }\n}\n`;
     const codes = (env: string) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jenkins(env), 'tools/docker': WRAPPER }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
