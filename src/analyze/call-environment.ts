@@ -16,7 +16,7 @@
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import type { PathFolder } from './shell/types.js';
 import { knownPathEntries } from './shadowed-commands.js';
-import { expressionPathEntries } from './hosts/ci-path-expressions.js';
+import { CI_PATH_KINDS, expressionPathEntries } from './hosts/ci-path-expressions.js';
 import { envBeforeCall, mayWriteStepEnv, type TextOf } from './step-env-files.js';
 
 export interface CallEnvironment {
@@ -37,7 +37,7 @@ export function callEnvironments(script: ScriptFile, kept: readonly ScriptComman
   const envFiles = mayWriteStepEnv(script, kept, text);
   const ownPath = script.text.includes('PATH') ? ((script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? []).map((p) => ({ entry: p, at: `${script.file}:${p.line}` })) : [];
   // (a GitHub Actions `env:` PATH written with an expression: ./hosts/ci-path-expressions.ts)
-  if (script.kind === 'github-actions') ownPath.push(...expressionPathEntries(script.file, script.text));
+  if (CI_PATH_KINDS.has(script.kind)) ownPath.push(...expressionPathEntries(script.file, script.text));
   // (an exported function is kept by the reader as a name the next commands' environment holds)
   const own = EXPORTS_FUNCTIONS.test(script.text) ? (script as { functions?: ReadonlyMap<string, unknown>; definedFunctions?: ReadonlySet<string> }) : null;
   const defined = own ? new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]) : null;

@@ -21,7 +21,7 @@ import { sourcedFiles } from './sourced-files.js';
 import { githubPathEntries } from './step-env-files.js';
 import { dockerEnvironment } from '../model/docker-command.js';
 import { envPrefix } from '../model/wrappers.js';
-import { expressionPathEntries } from './hosts/ci-path-expressions.js';
+import { CI_PATH_KINDS, expressionPathEntries } from './hosts/ci-path-expressions.js';
 import type { PathFolder } from './shell/types.js';
 
 /** The names `alias NAME=VALUE` defines in the sequence; null stands for a name only known at run time. */
@@ -84,7 +84,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   // (and a PATH the host file gives the steps as a known value: a CI `env:`, Jenkins `environment {}` or `withEnv(['PATH+TOOLS=…'])`)
   for (const cmd of setupCommands(setup)) onPath.push(...knownPathEntries(cmd));
   // (or one a GitHub Actions `env:` writes with an expression, `${{ github.workspace }}/tools`: ./hosts/ci-path-expressions.ts)
-  if (script.kind === 'github-actions') onPath.push(...expressionPathEntries(script.file, script.text));
+  if (CI_PATH_KINDS.has(script.kind)) onPath.push(...expressionPathEntries(script.file, script.text));
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
   const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
   if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];

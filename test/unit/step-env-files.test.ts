@@ -116,7 +116,7 @@ describe('a PATH the CI file gives the steps as a known value', () => {
     expect(codes('tools:/usr/local/bin:/usr/bin:/bin')).toEqual([['refused', 'COMMAND_SHADOWED']]);
     expect(codes('/usr/local/bin:/usr/bin:/bin')).toEqual([['migrate']]);
   });
-  it('a GitHub Actions `env: PATH:` written with an expression: `${{ github.workspace }}` is the root, another expression a folder only known at run time', () => {
+  it('a PATH the CI file sets with an expression or a variable: the checkout\'s (`${{ github.workspace }}`, `$CI_PROJECT_DIR`, `$(Build.SourcesDirectory)`) is the root, another a folder only known at run time', () => {
     const inline = (path: string, files: Record<string, string> = {}) => {
       const text = workflow([]).replace('    runs-on: ubuntu-latest\n', `    runs-on: ubuntu-latest\n    env:\n      PATH: ${path}\n`);
       return planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
@@ -128,7 +128,13 @@ describe('a PATH the CI file gives the steps as a known value', () => {
     // the same for a script the job runs
     const job = 'on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PATH: ${{ github.workspace }}/tools:/usr/bin:/bin\n    steps:\n      - run: ./build.sh\n';
     const called = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`, '.github/workflows/ci.yml': job, 'tools/docker': WRAPPER }).setups[0]!;
-    expect(called.diagnostics.find((d) => d.code === 'COMMAND_SHADOWED')?.message).toContain('which PATH holds (.github/workflows/ci.yml:6, an `env:` PATH)');
+    expect(called.diagnostics.find((d) => d.code === 'COMMAND_SHADOWED')?.message).toContain('which PATH holds (.github/workflows/ci.yml:6, a PATH the CI file sets)');
+    // GitLab `variables:` and Azure `variables:` alike, with the checkout's variable as the root
+    const gitlab = (path: string) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`, '.gitlab-ci.yml': `variables:\n  PATH: "${path}"\nbuild-image:\n  script:\n    - ./build.sh\n`, 'tools/docker': WRAPPER }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    expect(gitlab('$CI_PROJECT_DIR/tools:$PATH')).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(gitlab('$PATH:$CI_PROJECT_DIR/tools')).toEqual([['migrate']]);
+    const azure = `trigger:\n  - main\nvariables:\n  PATH: $(Build.SourcesDirectory)/tools:/usr/bin:/bin\nsteps:\n  - script: ./build.sh\n`;
+    expect(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`, 'azure-pipelines.yml': azure, 'tools/docker': WRAPPER }).setups.map((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))).toEqual([['COMMAND_SHADOWED']]);
   });
 
   it('a Jenkins `withEnv([\'PATH+TOOLS=…\'])` putting a folder of the repository first refuses', () => {

@@ -1,24 +1,32 @@
 /**
- * A CI file's `env:` may set PATH with an expression (`PATH: ${{ github.workspace }}/tools:…`):
- * the reader takes such a value as only known at run time (./ci-yaml.ts `staticEnv`), and a
- * PATH only known at run time gives the shadow check nothing to follow. Here each `PATH` of any
- * `env:` map of a GitHub Actions file whose value holds an expression is read entry by entry:
- * `${{ github.workspace }}` (or `$GITHUB_WORKSPACE`) is the checkout, the repository's root;
- * an entry under any other expression is a folder only known at run time, with the literal tail
- * after it (./path-entries.ts). Every command of the file is taken to run with each such PATH
- * (which `env:` reaches which step is not told apart: a wrapper there is rare, and refusing for
- * it is safe).
+ * A CI file may set PATH with an expression or a variable (GitHub Actions `env: PATH: ${{
+ * github.workspace }}/tools:…`, GitLab `variables: PATH: "$CI_PROJECT_DIR/tools:$PATH"`, Azure
+ * `$(Build.SourcesDirectory)/tools`): the reader takes such a value as only known at run time
+ * (./ci-yaml.ts `staticEnv`), and a PATH only known at run time gives the shadow check nothing
+ * to follow. Here each `PATH` key of the file whose value holds one is read entry by entry, up
+ * to the PATH it started with: the checkout's variable (`${{ github.workspace }}`,
+ * `$GITHUB_WORKSPACE`, `$CI_PROJECT_DIR`, `$(Build.SourcesDirectory)`…) is the repository's root;
+ * an entry under any other is a folder only known at run time, with the literal tail after it
+ * (./path-entries.ts). Every command of the file is taken to run with each such PATH (which
+ * `env:` reaches which step is not told apart: a wrapper there is rare, and refusing for it is
+ * safe).
  */
 import { yaml } from './yaml-module.js';
 import { pathEntry } from '../path-entries.js';
 import type { PathFolder } from '../shell/types.js';
 import { LineIndex } from '../../model/text.js';
+import type { ScriptKind } from '../../model/script.js';
 
-const WORKSPACE = /^(?:\$\{\{\s*(?:github\.workspace|env\.GITHUB_WORKSPACE)\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?=\/|$)/;
+/** The CI files read for such PATHs. */
+export const CI_PATH_KINDS: ReadonlySet<ScriptKind> = new Set(['github-actions', 'gitlab-ci', 'azure-pipelines', 'circleci', 'bitbucket-pipelines']);
 
-/** The PATH folders the `env:` PATHs with an expression put before the runner's own, each with where. */
+const WORKSPACE = /^(?:\$\{\{\s*(?:github\.workspace|env\.GITHUB_WORKSPACE)\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|BITBUCKET_CLONE_DIR|CIRCLE_WORKING_DIRECTORY)\}?|\$\((?:Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\))(?=\/|$)/;
+/** The PATH the job started with: the entries after it come after the runner's own folders. */
+const STARTED = /^(?:\$\{\{\s*env\.PATH\s*\}\}|\$\{?PATH\}?|\$\(PATH\))$/;
+
+/** The PATH folders the file's PATHs with an expression or a variable put before the runner's own, each with where. */
 export function expressionPathEntries(file: string, text: string): { entry: PathFolder; at: string }[] {
-  if (!text.includes('PATH') || !text.includes('${{')) return [];
+  if (!text.includes('PATH') || !text.includes('$')) return [];
   const out: { entry: PathFolder; at: string }[] = [];
   const lines = new LineIndex(text);
   const doc = yaml().parseDocument(text);
@@ -26,15 +34,15 @@ export function expressionPathEntries(file: string, text: string): { entry: Path
     Pair(_key, pair) {
       const k = pair.key as { value?: unknown } | null;
       const v = pair.value as { value?: unknown; range?: number[] } | null;
-      if (k?.value !== 'PATH' || typeof v?.value !== 'string' || !v.value.includes('${{')) return;
+      if (k?.value !== 'PATH' || typeof v?.value !== 'string' || !v.value.includes('$')) return;
       const line = lines.lineOf(v.range?.[0] ?? 0);
       for (const e of v.value.split(':')) {
         // (the PATH the step started with: what follows is after the repository's folders)
-        if (/^\$\{\{\s*env\.PATH\s*\}\}$|^\$\{?PATH\}?$/.test(e)) break;
+        if (STARTED.test(e)) break;
         const root = WORKSPACE.exec(e);
         // (a relative entry is the step's folder's: the root, unless `working-directory` says otherwise, which is not followed here)
-        const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e.replace(/\$\{\{[^}]*\}\}/g, '${__expression}'), '', line);
-        if (entry) out.push({ entry, at: `${file}:${line}, an \`env:\` PATH` });
+        const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e.replace(/\$\{\{[^}]*\}\}|\$\([^)]*\)/g, '${__expression}'), '', line);
+        if (entry) out.push({ entry, at: `${file}:${line}, a PATH the CI file sets` });
       }
     },
   });
