@@ -37,7 +37,7 @@ export function callEnvironments(script: ScriptFile, kept: readonly ScriptComman
   const envFiles = mayWriteStepEnv(script, kept, text);
   const ownPath = script.text.includes('PATH') ? ((script as { pathFolders?: readonly PathFolder[] }).pathFolders ?? []).map((p) => ({ entry: p, at: `${script.file}:${p.line}` })) : [];
   // (a GitHub Actions `env:` PATH written with an expression: ./hosts/ci-path-expressions.ts)
-  if (CI_PATH_KINDS.has(script.kind)) ownPath.push(...expressionPathEntries(script.file, script.text));
+  if (CI_PATH_KINDS.has(script.kind)) ownPath.push(...expressionPathEntries(script));
   // (an exported function is kept by the reader as a name the next commands' environment holds)
   const own = EXPORTS_FUNCTIONS.test(script.text) ? (script as { functions?: ReadonlyMap<string, unknown>; definedFunctions?: ReadonlySet<string> }) : null;
   const defined = own ? new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]) : null;

@@ -84,7 +84,7 @@ export function shadowedCommands(script: ScriptFile, sequence: readonly ScriptCo
   // (and a PATH the host file gives the steps as a known value: a CI `env:`, Jenkins `environment {}` or `withEnv(['PATH+TOOLS=…'])`)
   for (const cmd of setupCommands(setup)) onPath.push(...knownPathEntries(cmd));
   // (or one a GitHub Actions `env:` writes with an expression, `${{ github.workspace }}/tools`: ./hosts/ci-path-expressions.ts)
-  if (CI_PATH_KINDS.has(script.kind)) onPath.push(...expressionPathEntries(script.file, script.text));
+  if (CI_PATH_KINDS.has(script.kind)) onPath.push(...expressionPathEntries(script));
   // (a PowerShell file dot-sourced and not read may define any name: ./hosts/powershell-shadows.ts)
   const unknownDefs = (script as { shadowUnknown?: string }).shadowUnknown;
   if (functions.size === 0 && aliases.size === 0 && onPath.length === 0 && !unknownDefs) return [];

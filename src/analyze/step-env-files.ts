@@ -27,6 +27,7 @@ import { folderOf, resolveRel } from '../model/paths.js';
 import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { pathEntry } from './path-entries.js';
+import { fromCheckout } from './hosts/ci-path-expressions.js';
 import { scriptRuns } from './script-runs.js';
 import { parseShell } from './shell.js';
 import { SOURCING } from './sourced-files.js';
@@ -81,8 +82,12 @@ function writes(sequence: readonly ScriptCommand[], text: TextOf): Write[] {
   return out;
 }
 
-/** Each repository script read from a folder for its writes, once per reader: its commands, or null when it names the files and cannot be read. */
-const callees = new WeakMap<TextOf, Map<string, readonly ScriptCommand[] | null>>();
+/**
+ * Each repository script read from a folder for its writes, once per reader and depth: the
+ * writes (their place `at` 0, given the call's when used), or null when it names the files and
+ * does not read as shell. Only the writes are kept, not the script's reading.
+ */
+const callees = new WeakMap<TextOf, Map<string, readonly Write[] | null>>();
 
 /** The writes the repository scripts `cmd` runs or sources make, as made at `at`. */
 function calleeWrites(cmd: ScriptCommand, at: number, text: TextOf, depth: number): Write[] {
@@ -92,22 +97,27 @@ function calleeWrites(cmd: ScriptCommand, at: number, text: TextOf, depth: numbe
   for (const run of [...sourced, ...scriptRuns(cmd)]) {
     if (run.path === null || run.cwd === null || run.path.startsWith('/') || run.path.startsWith('~')) continue;
     const rel = resolveRel(run.cwd, run.path);
-    const cwd = 'ownFolder' in run && run.ownFolder ? folderOf(rel) : run.cwd;
-    let known = callees.get(text);
-    if (!known) callees.set(text, (known = new Map()));
-    const key = `${cwd}\0${rel}`;
-    let commands = known.get(key);
-    if (commands === undefined) {
-      const body = text(rel);
-      // (read whole, for the scripts it runs in turn; one that does not read as shell matters only when it names the files)
-      const script = body === null ? null : parseShell(rel, body, { cwd }).script;
-      commands = script?.commands ?? (body !== null && STEP_ENV_MENTIONS.some((m) => body.includes(m)) ? null : []);
-      known.set(key, commands);
-    }
-    if (commands === null) out.push({ cmd, at, file: 'GITHUB_ENV', via: `${rel}, a script that names them and that the tool cannot read as a shell script`, line: null });
-    else for (const c of commands) out.push(...writesOf(c, at), ...calleeWrites(c, at, text, depth + 1));
+    const found = scriptWrites(rel, 'ownFolder' in run && run.ownFolder ? folderOf(rel) : run.cwd, text, depth);
+    if (found === null) out.push({ cmd, at, file: 'GITHUB_ENV', via: `${rel}, a script that names them and that the tool cannot read as a shell script`, line: null });
+    else for (const w of found) out.push({ ...w, at });
   }
   return out;
+}
+
+/** The writes script `rel`, run from `cwd`, makes (scripts it runs in turn too, below `depth`); null: it names the files and does not read as shell. */
+function scriptWrites(rel: string, cwd: string, text: TextOf, depth: number): readonly Write[] | null {
+  let known = callees.get(text);
+  if (!known) callees.set(text, (known = new Map()));
+  const key = `${depth}\0${cwd}\0${rel}`;
+  let found = known.get(key);
+  if (found === undefined) {
+    const body = text(rel);
+    // (read whole, for the scripts it runs in turn; one that does not read as shell matters only when it names the files)
+    const script = body === null ? null : parseShell(rel, body, { cwd }).script;
+    found = script ? script.commands.flatMap((c) => [...writesOf(c, 0), ...calleeWrites(c, 0, text, depth + 1)]) : body !== null && STEP_ENV_MENTIONS.some((m) => body.includes(m)) ? null : [];
+    known.set(key, found);
+  }
+  return found;
 }
 
 /** The writes of the next steps' environment `cmd` (at `at` in its sequence) makes. */
@@ -168,10 +178,10 @@ function writesBefore(setup: Setup, sequence: readonly ScriptCommand[], fs: Repo
 /** A PATH entry written for the later steps, as a PATH folder (one not read: a folder only known at run time), with where it is written. */
 function pathEntryOf(w: Write): { entry: PathFolder; at: string } | null {
   const at = w.via === '$GITHUB_PATH' ? `${w.cmd.file}:${w.cmd.line}, appended to $GITHUB_PATH` : `${w.cmd.file}:${w.cmd.line}, by ${w.via}`;
-  // (`${GITHUB_WORKSPACE}` is the checkout, the repository's root; `${PWD}` the step's folder)
-  const root = w.line?.match(/^\$\{GITHUB_WORKSPACE\}(?=\/|$)/);
+  // (the checkout's variable, `${GITHUB_WORKSPACE}`, is the repository's root; `${PWD}` the step's folder)
+  const root = w.line === null ? null : fromCheckout(w.line);
   const here = w.line?.match(/^\$\{PWD\}(?=\/|$)/);
-  const entry = w.line === null ? { folder: null, tail: '', line: w.cmd.line } : pathEntry(root || here ? `.${w.line.slice((root ?? here)![0].length)}` : w.line, root ? '' : w.cmd.cwd, w.cmd.line);
+  const entry = w.line === null ? { folder: null, tail: '', line: w.cmd.line } : pathEntry(root ?? (here ? `.${w.line.slice(here[0].length)}` : w.line), root !== null ? '' : w.cmd.cwd, w.cmd.line);
   return entry ? { entry, at } : null;
 }
 

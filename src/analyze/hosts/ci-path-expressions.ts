@@ -15,7 +15,7 @@ import { yaml } from './yaml-module.js';
 import { pathEntry } from '../path-entries.js';
 import type { PathFolder } from '../shell/types.js';
 import { LineIndex } from '../../model/text.js';
-import type { ScriptKind } from '../../model/script.js';
+import type { ScriptFile, ScriptKind } from '../../model/script.js';
 
 /** The CI files read for such PATHs. */
 export const CI_PATH_KINDS: ReadonlySet<ScriptKind> = new Set(['github-actions', 'gitlab-ci', 'azure-pipelines', 'circleci', 'bitbucket-pipelines']);
@@ -24,8 +24,22 @@ const WORKSPACE = /^(?:\$\{\{\s*(?:github\.workspace|env\.GITHUB_WORKSPACE)\s*\}
 /** The PATH the job started with: the entries after it come after the runner's own folders. */
 const STARTED = /^(?:\$\{\{\s*env\.PATH\s*\}\}|\$\{?PATH\}?|\$\(PATH\))$/;
 
-/** The PATH folders the file's PATHs with an expression or a variable put before the runner's own, each with where. */
-export function expressionPathEntries(file: string, text: string): { entry: PathFolder; at: string }[] {
+/** An entry under the checkout's variable (`${GITHUB_WORKSPACE}/tools`), as a path from the repository's root (`./tools`); null for any other. */
+export function fromCheckout(entry: string): string | null {
+  const root = WORKSPACE.exec(entry);
+  return root ? `.${entry.slice(root[0].length)}` : null;
+}
+
+const read = new WeakMap<ScriptFile, { entry: PathFolder; at: string }[]>();
+
+/** The PATH folders `script`'s PATHs with an expression or a variable put before the runner's own, each with where (read once a file: every setup and call of it asks). */
+export function expressionPathEntries(script: ScriptFile): { entry: PathFolder; at: string }[] {
+  let out = read.get(script);
+  if (out === undefined) read.set(script, (out = pathsOf(script.file, script.text)));
+  return out;
+}
+
+function pathsOf(file: string, text: string): { entry: PathFolder; at: string }[] {
   if (!text.includes('PATH') || !text.includes('$')) return [];
   const out: { entry: PathFolder; at: string }[] = [];
   const lines = new LineIndex(text);
@@ -39,9 +53,8 @@ export function expressionPathEntries(file: string, text: string): { entry: Path
       for (const e of v.value.split(':')) {
         // (the PATH the step started with: what follows is after the repository's folders)
         if (STARTED.test(e)) break;
-        const root = WORKSPACE.exec(e);
         // (a relative entry is the step's folder's: the root, unless `working-directory` says otherwise, which is not followed here)
-        const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e.replace(/\$\{\{[^}]*\}\}|\$\([^)]*\)/g, '${__expression}'), '', line);
+        const entry = pathEntry(fromCheckout(e) ?? e.replace(/\$\{\{[^}]*\}\}|\$\([^)]*\)/g, '${__expression}'), '', line);
         if (entry) out.push({ entry, at: `${file}:${line}, a PATH the CI file sets` });
       }
     },
