@@ -159,6 +159,8 @@ export interface EmbeddedScript extends ScriptFile {
   shadowUnknown?: string;
   /** The repository folders any snippet puts on PATH (./shell/types.ts ShellScript.pathFolders), at their lines of the file. */
   pathFolders?: PathFolder[];
+  /** PATH entries the host file writes with a variable (a Jenkins `environment { PATH = "${WORKSPACE}/tools:…" }`), each with where: every step is taken to run with them (./hosts/ci-path-expressions.ts). */
+  expressionPath?: { entry: PathFolder; at: string }[];
 }
 
 /** A Makefile as ./hosts/makefile.ts reads it. */

@@ -143,5 +143,22 @@ describe('a PATH the CI file gives the steps as a known value', () => {
     expect(codes('PATH+TOOLS=tools')).toEqual([['refused', 'COMMAND_SHADOWED']]);
     expect(codes('PATH+GO=/usr/local/go/bin')).toEqual([['migrate']]);
   });
+
+  it('a Jenkins PATH written with a Groovy interpolation (`${WORKSPACE}/tools`) is followed: the workspace is the root, any other value a folder only known at run time', () => {
+    const declarative = (env: string, steps: readonly string[] = STEPS) => `pipeline {\n  agent any\n  environment {\n    ${env}\n  }\n  stages {\n    stage('image') {\n      steps {\n${steps.map((l) => `        sh '${l}'`).join('\n')}\n      }\n    }\n  }\n}\n`;
+    const codes = (jenkinsfile: string, files: Record<string, string> = { 'tools/docker': WRAPPER }) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jenkinsfile, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    for (const env of ['PATH = "${WORKSPACE}/tools:${PATH}"', 'PATH = "${env.WORKSPACE}/tools:${env.PATH}"', 'PATH = "$WORKSPACE/tools:$PATH"', 'PATH = "${params.ROOT}/tools:${env.PATH}"']) {
+      expect(codes(declarative(env)), env).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    }
+    const message = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: declarative('PATH = "${WORKSPACE}/tools:${PATH}"'), 'tools/docker': WRAPPER }).setups[0]!.diagnostics.find((d) => d.code === 'COMMAND_SHADOWED')?.message;
+    expect(message).toContain('is found first in tools/, which PATH holds (Jenkinsfile:4, a PATH the CI file sets)');
+    // after the PATH it started with, or without a file there, nothing changes
+    expect(codes(declarative('PATH = "${env.PATH}:${WORKSPACE}/tools"'))).toEqual([['migrate']]);
+    expect(codes(declarative('PATH = "${WORKSPACE}/tools:${PATH}"'), {})).toEqual([['migrate']]);
+    // withEnv's PATH+NAME alike, and a script the pipeline runs
+    const scripted = `node {\n  withEnv(["PATH+TOOLS=\${env.WORKSPACE}/tools"]) {\n    sh './build.sh'\n  }\n}\n`;
+    expect(codes(scripted, { 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`, 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(codes(scripted, { 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n` })).toEqual([['migrate']]);
+  });
 });
 

@@ -1,7 +1,7 @@
 /**
  * A CI file may set PATH with an expression or a variable (GitHub Actions `env: PATH: ${{
  * github.workspace }}/tools:…`, GitLab `variables: PATH: "$CI_PROJECT_DIR/tools:$PATH"`, Azure
- * `$(Build.SourcesDirectory)/tools`): the reader takes such a value as only known at run time
+ * `$(Build.SourcesDirectory)/tools`, Jenkins `environment { PATH = "${WORKSPACE}/tools:${PATH}" }`): the reader takes such a value as only known at run time
  * (./ci-yaml.ts `staticEnv`), and a PATH only known at run time gives the shadow check nothing
  * to follow. Here each `PATH` key of the file whose value holds one is read entry by entry, up
  * to the PATH it started with: the checkout's variable (`${{ github.workspace }}`,
@@ -18,7 +18,7 @@ import { LineIndex } from '../../model/text.js';
 import type { ScriptFile, ScriptKind } from '../../model/script.js';
 
 /** The CI files read for such PATHs. */
-export const CI_PATH_KINDS: ReadonlySet<ScriptKind> = new Set(['github-actions', 'gitlab-ci', 'azure-pipelines', 'circleci', 'bitbucket-pipelines']);
+export const CI_PATH_KINDS: ReadonlySet<ScriptKind> = new Set(['github-actions', 'gitlab-ci', 'azure-pipelines', 'circleci', 'bitbucket-pipelines', 'jenkinsfile']);
 
 const WORKSPACE = /^(?:\$\{\{\s*(?:github\.workspace|env\.GITHUB_WORKSPACE)\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|BITBUCKET_CLONE_DIR|CIRCLE_WORKING_DIRECTORY)\}?|\$\((?:Build\.SourcesDirectory|System\.DefaultWorkingDirectory)\))(?=\/|$)/;
 /** The PATH the job started with: the entries after it come after the runner's own folders. */
@@ -30,10 +30,37 @@ export function fromCheckout(entry: string): string | null {
   return root ? `.${entry.slice(root[0].length)}` : null;
 }
 
+/** Jenkins: the workspace (`${WORKSPACE}`, `${env.WORKSPACE}`, `$WORKSPACE`), where the pipeline's checkout is. */
+const JENKINS_WORKSPACE = /^\$(?:\{(?:env\.)?WORKSPACE\}|(?:env\.)?WORKSPACE(?![\w.]))(?=\/|$)/;
+/** Jenkins: the PATH the step started with (`${env.PATH}`, `$PATH`). */
+const JENKINS_STARTED = /^\$(?:\{(?:env\.)?PATH\}|(?:env\.)?PATH)$/;
+
+/**
+ * The entries a Jenkins `environment { PATH = "…" }` or `withEnv(['PATH+NAME=…'])` value puts
+ * before the PATH the step started with, as written in the Jenkinsfile (a Groovy interpolation
+ * as its source text), each read from `cwd` (the `dir()` it is set in; null: not known): the
+ * workspace is the repository's root, an entry under any other value a folder only known at run
+ * time. `all` false leaves out entries without a `$`, which the steps' known PATH gives already
+ * (../shadowed-commands.ts knownPathEntries).
+ */
+export function jenkinsPathEntries(value: string, cwd: string | null, line: number, all: boolean): PathFolder[] {
+  const out: PathFolder[] = [];
+  for (const e of value.split(':')) {
+    if (JENKINS_STARTED.test(e)) break;
+    if (!all && !e.includes('$')) continue;
+    const root = JENKINS_WORKSPACE.exec(e);
+    const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e, cwd, line);
+    if (entry) out.push(entry);
+  }
+  return out;
+}
+
 const read = new WeakMap<ScriptFile, { entry: PathFolder; at: string }[]>();
 
 /** The PATH folders `script`'s PATHs with an expression or a variable put before the runner's own, each with where (read once a file: every setup and call of it asks). */
 export function expressionPathEntries(script: ScriptFile): { entry: PathFolder; at: string }[] {
+  // (a Jenkinsfile's, read with its steps: ./jenkinsfile.ts)
+  if (script.kind === 'jenkinsfile') return (script as { expressionPath?: { entry: PathFolder; at: string }[] }).expressionPath ?? [];
   let out = read.get(script);
   if (out === undefined) read.set(script, (out = pathsOf(script.file, script.text)));
   return out;

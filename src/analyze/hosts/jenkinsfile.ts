@@ -24,6 +24,8 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } f
 import { parseWith, type TsNode } from '../tree-sitter.js';
 import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, type GroovyString, type Quote } from './groovy-string.js';
 import { revivable } from '../../model/revivable.js';
+import type { PathFolder } from '../shell/types.js';
+import { jenkinsPathEntries } from './ci-path-expressions.js';
 
 /**
  * A `#!` line the reader follows: sh, bash or dash by its path, then at most one argument (the
@@ -76,6 +78,8 @@ export interface JenkinsReading {
   env: Map<string, string>[];
   /** Interpolation N as written in the file (`${params.BINARY}`), for messages. */
   spans: string[];
+  /** PATH entries written with a variable (`${WORKSPACE}/tools`), which the steps' known PATH does not give: every step is taken to run with them (./ci-path-expressions.ts). */
+  pathEntries: { entry: PathFolder; at: string }[];
 }
 
 interface Ctx {
@@ -88,7 +92,7 @@ interface Ctx {
 }
 
 class Reader {
-  readonly reading: JenkinsReading = { snippets: [], sequences: [], names: [], unread: [], interpolated: new Set(), env: [], spans: [] };
+  readonly reading: JenkinsReading = { snippets: [], sequences: [], names: [], unread: [], interpolated: new Set(), env: [], spans: [], pathEntries: [] };
   readonly diagnostics: Diagnostic[] = [];
   private readonly exprs = new Map<string, number>();
   private readonly lines: LineIndex;
@@ -260,10 +264,10 @@ class Reader {
         if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), cwd: this.dirOf(n, ctx) });
         return;
       case 'withEnv':
-        if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx.vars) });
+        if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx) });
         return;
       case 'environment':
-        if (closure) this.environment(closure, ctx.vars);
+        if (closure) this.environment(closure, ctx);
         return;
       case 'node': {
         if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), seq: this.newSequence(`node at line ${this.line(n)}`) });
@@ -318,25 +322,40 @@ class Reader {
     return resolveRel(ctx.cwd, s.value);
   }
 
-  withEnv(n: TsNode, vars: Map<string, string | null>): Map<string, string | null> {
-    const out = new Map(vars);
+  withEnv(n: TsNode, ctx: Ctx): Map<string, string | null> {
+    const out = new Map(ctx.vars);
     const list = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type === 'array_literal');
     for (const item of list?.namedChildren ?? []) {
       const s = this.decode(item);
       const eq = s ? s.value.indexOf('=') : -1;
-      if (s && eq > 0) out.set(s.value.slice(0, eq), s.interpolated ? null : s.value.slice(eq + 1));
+      if (!s || eq <= 0) continue;
+      out.set(s.value.slice(0, eq), s.interpolated ? null : s.value.slice(eq + 1));
+      this.pathValue(s.value.slice(0, eq), { ...s, value: s.value.slice(eq + 1) }, ctx, item);
     }
     return out;
   }
 
   /** `environment { NAME = 'value' }`: static values are known to the steps, others are not. */
-  environment(closure: TsNode, vars: Map<string, string | null>): void {
+  environment(closure: TsNode, ctx: Ctx): void {
     for (const a of closure.descendantsOfType('assignment_expression')) {
       const [left, right] = [a.namedChildren[0], a.namedChildren[a.namedChildren.length - 1]];
       if (!left || left.type !== 'identifier' || !right) continue;
       const s = this.decode(right);
-      vars.set(this.src(left), s && !s.interpolated ? s.value : null);
+      ctx.vars.set(this.src(left), s && !s.interpolated ? s.value : null);
+      if (s) this.pathValue(this.src(left), s, ctx, a);
     }
+  }
+
+  /**
+   * A PATH (or withEnv's `PATH+NAME`) written with a variable: `${WORKSPACE}/tools` is only known
+   * when Jenkins runs, so the steps' known PATH (a null value) gives the shadow check nothing;
+   * its entries are kept for it here. A value without a `$` is known to the steps already.
+   */
+  pathValue(name: string, s: GroovyString, ctx: Ctx, at: TsNode): void {
+    if ((name !== 'PATH' && !name.startsWith('PATH+')) || !s.value.includes('$')) return;
+    const written = s.value.replace(/\$\{__groovy_(\d+)\}/g, (m, i: string) => this.reading.spans[Number(i)] ?? m);
+    const line = this.line(at);
+    for (const entry of jenkinsPathEntries(written, ctx.cwd, line, s.interpolated)) this.reading.pathEntries.push({ entry, at: `${this.file}:${line}, a PATH the CI file sets` });
   }
 
   sh(n: TsNode, stmt: TsNode, ctx: Ctx): void {
@@ -497,6 +516,7 @@ export function parseJenkinsfile(file: string, text: string): { script: Embedded
   for (const c of script.commands) unknownInterpolations(c, reading.spans);
   script.entries = reading.names;
   script.unread = reading.unread;
+  if (reading.pathEntries.length > 0) script.expressionPath = reading.pathEntries;
   return { script, diagnostics: [...diagnostics, ...composed.diagnostics] };
 }
 
