@@ -125,6 +125,13 @@ describe('a PATH the CI file gives the steps as a known value', () => {
     expect(inline('${{ inputs.root }}/tools:${{ env.PATH }}', { 'tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
     expect(inline('${{ github.workspace }}/tools:/usr/bin:/bin')).toEqual([['migrate']]);
     expect(inline('${{ env.PATH }}:${{ github.workspace }}/tools', { 'tools/docker': WRAPPER })).toEqual([['migrate']]);
+    // a relative entry is the folder a step runs in's: under `working-directory: app`, app/tools
+    const inApp = (files: Record<string, string>) => {
+      const text = workflow([]).replace('    runs-on: ubuntu-latest\n', '    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: app\n    env:\n      PATH: tools:${{ env.PATH }}\n');
+      return planFiles({ 'app/Dockerfile.build': BUILDER, 'app/Dockerfile': RUNTIME, '.github/workflows/image.yml': text, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    };
+    expect(inApp({ 'app/tools/docker': WRAPPER })).toEqual([['refused', 'COMMAND_SHADOWED']]);
+    expect(inApp({ 'app/tools/lint': WRAPPER })).toEqual([['migrate']]);
     // the same for a script the job runs
     const job = 'on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PATH: ${{ github.workspace }}/tools:/usr/bin:/bin\n    steps:\n      - run: ./build.sh\n';
     const called = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.sh': `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`, '.github/workflows/ci.yml': job, 'tools/docker': WRAPPER }).setups[0]!;

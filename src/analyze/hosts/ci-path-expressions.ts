@@ -38,18 +38,18 @@ const JENKINS_STARTED = /^\$(?:\{(?:env\.)?PATH\}|(?:env\.)?PATH)$/;
 /**
  * The entries a Jenkins `environment { PATH = "…" }` or `withEnv(['PATH+NAME=…'])` value puts
  * before the PATH the step started with, as written in the Jenkinsfile (a Groovy interpolation
- * as its source text), each read from `cwd` (the `dir()` it is set in; null: not known): the
- * workspace is the repository's root, an entry under any other value a folder only known at run
- * time. `all` false leaves out entries without a `$`, which the steps' known PATH gives already
+ * as its source text): the workspace is the repository's root, an entry under any other value,
+ * or a relative one (found from each step's `dir()`), a folder only known at run time. `all` false leaves out entries without a `$`, which the steps' known PATH gives already
  * (../shadowed-commands.ts knownPathEntries).
  */
-export function jenkinsPathEntries(value: string, cwd: string | null, line: number, all: boolean): PathFolder[] {
+export function jenkinsPathEntries(value: string, line: number, all: boolean): PathFolder[] {
   const out: PathFolder[] = [];
   for (const e of value.split(':')) {
     if (JENKINS_STARTED.test(e)) break;
     if (!all && !e.includes('$')) continue;
     const root = JENKINS_WORKSPACE.exec(e);
-    const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e, cwd, line);
+    // (a relative entry is found from the folder each step runs in: a folder only known here)
+    const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e, null, line);
     if (entry) out.push(entry);
   }
   return out;
@@ -80,8 +80,10 @@ function pathsOf(file: string, text: string): { entry: PathFolder; at: string }[
       for (const e of v.value.split(':')) {
         // (the PATH the step started with: what follows is after the repository's folders)
         if (STARTED.test(e)) break;
-        // (a relative entry is the step's folder's: the root, unless `working-directory` says otherwise, which is not followed here)
-        const entry = pathEntry(fromCheckout(e) ?? e.replace(/\$\{\{[^}]*\}\}|\$\([^)]*\)/g, '${__expression}'), '', line);
+        // (a relative entry is found from the folder each step runs in, which `working-directory` may
+        // set: taken as a folder only known at run time ending in it, looked for there and above)
+        const root = fromCheckout(e);
+        const entry = root !== null ? pathEntry(root, '', line) : pathEntry(e.replace(/\$\{\{[^}]*\}\}|\$\([^)]*\)/g, '${__expression}'), null, line);
         if (entry) out.push({ entry, at: `${file}:${line}, a PATH the CI file sets` });
       }
     },

@@ -264,10 +264,10 @@ class Reader {
         if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), cwd: this.dirOf(n, ctx) });
         return;
       case 'withEnv':
-        if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx) });
+        if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx.vars) });
         return;
       case 'environment':
-        if (closure) this.environment(closure, ctx);
+        if (closure) this.environment(closure, ctx.vars);
         return;
       case 'node': {
         if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), seq: this.newSequence(`node at line ${this.line(n)}`) });
@@ -322,27 +322,27 @@ class Reader {
     return resolveRel(ctx.cwd, s.value);
   }
 
-  withEnv(n: TsNode, ctx: Ctx): Map<string, string | null> {
-    const out = new Map(ctx.vars);
+  withEnv(n: TsNode, vars: Map<string, string | null>): Map<string, string | null> {
+    const out = new Map(vars);
     const list = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type === 'array_literal');
     for (const item of list?.namedChildren ?? []) {
       const s = this.decode(item);
       const eq = s ? s.value.indexOf('=') : -1;
       if (!s || eq <= 0) continue;
       out.set(s.value.slice(0, eq), s.interpolated ? null : s.value.slice(eq + 1));
-      this.pathValue(s.value.slice(0, eq), { ...s, value: s.value.slice(eq + 1) }, ctx, item);
+      this.pathValue(s.value.slice(0, eq), { ...s, value: s.value.slice(eq + 1) }, item);
     }
     return out;
   }
 
   /** `environment { NAME = 'value' }`: static values are known to the steps, others are not. */
-  environment(closure: TsNode, ctx: Ctx): void {
+  environment(closure: TsNode, vars: Map<string, string | null>): void {
     for (const a of closure.descendantsOfType('assignment_expression')) {
       const [left, right] = [a.namedChildren[0], a.namedChildren[a.namedChildren.length - 1]];
       if (!left || left.type !== 'identifier' || !right) continue;
       const s = this.decode(right);
-      ctx.vars.set(this.src(left), s && !s.interpolated ? s.value : null);
-      if (s) this.pathValue(this.src(left), s, ctx, a);
+      vars.set(this.src(left), s && !s.interpolated ? s.value : null);
+      if (s) this.pathValue(this.src(left), s, a);
     }
   }
 
@@ -351,11 +351,11 @@ class Reader {
    * when Jenkins runs, so the steps' known PATH (a null value) gives the shadow check nothing;
    * its entries are kept for it here. A value without a `$` is known to the steps already.
    */
-  pathValue(name: string, s: GroovyString, ctx: Ctx, at: TsNode): void {
+  pathValue(name: string, s: GroovyString, at: TsNode): void {
     if ((name !== 'PATH' && !name.startsWith('PATH+')) || !s.value.includes('$')) return;
     const written = s.value.replace(/\$\{__groovy_(\d+)\}/g, (m, i: string) => this.reading.spans[Number(i)] ?? m);
     const line = this.line(at);
-    for (const entry of jenkinsPathEntries(written, ctx.cwd, line, s.interpolated)) this.reading.pathEntries.push({ entry, at: `${this.file}:${line}, a PATH the CI file sets` });
+    for (const entry of jenkinsPathEntries(written, line, s.interpolated)) this.reading.pathEntries.push({ entry, at: `${this.file}:${line}, a PATH the CI file sets` });
   }
 
   sh(n: TsNode, stmt: TsNode, ctx: Ctx): void {
