@@ -207,18 +207,37 @@ const RUNS_UNREAD = new Set(['.', 'source', 'eval']);
 
 /**
  * What sourcing `cmd` does to errexit, read from the file (with `fs`): nothing when no command
- * of it (function bodies and the files it sources included) may touch errexit and it defines no
- * alias (a script sh reads expands one, and `alias relax='set +e'` then `relax` would turn it
- * off); 'unknown' when one may, or the file cannot be read.
+ * of it (function bodies and the files it sources included) may touch errexit; on (or off) when
+ * the last of its own plain statements that does (`set -euo pipefail` at the top of a shared
+ * settings file, or a file it sources in turn) turns it so, and none nested (a branch, a loop,
+ * a function body, a chain) may turn it otherwise, nor a `return` stop the file before it;
+ * 'unknown' when the file defines an alias (a script sh reads expands one, and `alias
+ * relax='set +e'` then `relax` would turn it off), runs a command named at run time, may touch
+ * errexit in any other way, or cannot be read.
  */
-function sourcedEffect(cmd: ScriptCommand, fs: RepoFs, depth: number): null | 'unknown' {
+function sourcedEffect(cmd: ScriptCommand, fs: RepoFs, depth: number): boolean | null | 'unknown' {
   const read = sourcedFile(cmd, fs);
   if (read === null || 'unknown' in read || depth > 8) return 'unknown';
-  for (const c of read.script.commands) {
+  const script = read.script;
+  let effect: boolean | null = null;
+  for (const c of [...script.commands].sort((a, b) => a.start - b.start)) {
     if (c.words[0]?.value === 'alias' || c.words[0]?.value === null) return 'unknown';
-    if (errexitEffect(c.words, { cmd: c, fs, depth: depth + 1 }) !== null) return 'unknown';
+    const option = errexitEffect(c.words, { cmd: c, fs, depth: depth + 1 });
+    if (option === null) continue;
+    if (option === 'unknown') return 'unknown';
+    if (plainStatement(script, c)) effect = option;
+    // (a nested `set -e` where it is on already changes nothing; anything else may)
+    else if (!(option && effect === true)) return 'unknown';
   }
-  return null;
+  // (`[ -n "$RELAXED" ] && return`: the statements after it may not run)
+  if (effect !== null && script.commands.some((c) => c.words[0]?.value === 'return')) return 'unknown';
+  return effect;
+}
+
+/** Whether `c` is a statement of the script's top level on its own: not in a branch, loop, function body, subshell or chain. */
+function plainStatement(script: ShellScript, c: ScriptCommand): boolean {
+  const unit = script.units[c.unit];
+  return unit !== undefined && unit.top && unit.chain === null && unit.start === c.start && !c.conditional && !c.loop;
 }
 
 /**
@@ -286,9 +305,7 @@ function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false, fs?
   for (const c of [...script.commands].filter((c) => c.start < cmd.start).sort((a, b) => a.start - b.start)) {
     const option = errexitEffect(c.words, fs ? { cmd: c, fs } : undefined);
     if (option === null) continue;
-    const unit = script.units[c.unit];
-    const plain = unit !== undefined && unit.top && unit.chain === null && unit.start === c.start && !c.conditional && !c.loop;
-    if (plain) on = option === true;
+    if (plainStatement(script, c)) on = option === true;
     else if (option !== true) on = false;
   }
   return on;

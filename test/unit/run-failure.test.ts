@@ -30,6 +30,10 @@ const SOURCED = {
   'relax-fn.sh': 'relax() { set +e; }\n',
   'relax-alias.sh': "alias relax='set +e'\n",
   'nested.sh': '. ./off.sh\n',
+  'strict.sh': '#!/bin/sh\n# shared settings\nset -euo pipefail\nexport CGO_ENABLED=0\n',
+  'strict-nested.sh': '. ./strict.sh\n',
+  'strict-maybe.sh': '[ -n "$RELAXED" ] && return\nset -e\n',
+  'strict-branch.sh': 'if [ -z "$RELAXED" ]; then set -e; fi\n',
 };
 const shell = (body: string) => ({ ...base, 'build.sh': `#!/bin/sh\n${body}` });
 /** The builder build, `lines` (the run and the copy, as the case writes them), then the rest. */
@@ -66,6 +70,9 @@ describe('a run-time build whose failure the old script went past', () => {
     ['an alias that touches no shell option', "set -e\nalias ll='ls -l'\n", `${RUN}\n${CP}`],
     ['a sourced file turned off and set -e again', '. ./off.sh\nset -e\n', `${RUN}\n${CP}`],
     ['a sourced file that only sets variables and functions, read', 'set -e\n. ./env.sh\nsource ./env.sh\n. ./lib.sh\nlog start\n', `${RUN}\n${CP}`],
+    ['a sourced file that turns errexit on', '. ./strict.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file that sources one turning errexit on', 'source ./strict-nested.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file turning errexit off, then one turning it on', 'set -e\n. ./off.sh\n. ./strict.sh\n', `${RUN}\n${CP}`],
     ['another command in the background', 'set -e\n', `sleep 1 &\n${RUN}\n${CP}`],
     ['the run in the background and waited for by wait $!', 'set -e\n', `${RUN} &\nwait $!\n${CP}`],
     ['the run in the background, wait "$!" || exit 1', '', `${RUN} &\nwait "$!" || exit 1\n${CP}`],
@@ -95,6 +102,9 @@ describe('a run-time build whose failure the old script went past', () => {
     ['a sourced file defining an alias (sh expands it: relax could be set +e)', 'set -e\n. ./relax-alias.sh\nrelax\n', `${RUN}\n${CP}`],
     ['a sourced file that sources one turning errexit off', 'set -e\n. ./nested.sh\n', `${RUN}\n${CP}`],
     ['a sourced file run through builtin', 'set -e\nbuiltin . ./env.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file that may return before it turns errexit on', '. ./strict-maybe.sh\n', `${RUN}\n${CP}`],
+    ['a sourced file that turns errexit on in a branch', '. ./strict-branch.sh\n', `${RUN}\n${CP}`],
+    ['a file turning errexit on, sourced in a branch', 'if [ -f strict.sh ]; then . ./strict.sh; fi\n', `${RUN}\n${CP}`],
     ['the run in the background', 'set -e\n', `${RUN} &\nwait\n${CP}`],
     ['the run in the background, || exit 1 after it', '', `${RUN} || exit 1 &\nwait\n${CP}`],
     ['the run in the background, && to the copy', '', `${RUN} && ${CP} &\nwait`],
@@ -247,12 +257,19 @@ describe('what sourcing a file does to errexit, read from the file', () => {
     const cmd = at('build.sh', line);
     return errexitEffect(cmd.words, { cmd, fs: new MemoryFs(files) });
   };
-  it('is nothing for a file that only sets variables and functions, else unknown', () => {
+  it('is nothing for a file that only sets variables and functions, on or off for one whose own statements turn it so, else unknown', () => {
     expect(effect({ 'env.sh': 'export A=1\nf() { echo "$A"; }\n' }, '. ./env.sh')).toBeNull();
-    expect(effect({ 'env.sh': 'export A=1\nset -e\n' }, 'source ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': 'export A=1\nset -e\n' }, 'source ./env.sh')).toBe(true);
+    expect(effect({ 'env.sh': 'set -euo pipefail\nset +e\n' }, '. ./env.sh')).toBe(false);
+    expect(effect({ 'env.sh': 'set +e\n. ./more.sh\n', 'more.sh': 'set -o errexit\n' }, '. ./env.sh')).toBe(true);
+    expect(effect({ 'env.sh': 'set -e\nif [ -n "$X" ]; then set -e; fi\n' }, '. ./env.sh')).toBe(true);
+    expect(effect({ 'env.sh': 'if [ -n "$X" ]; then set -e; fi\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': 'set -e\nif [ -n "$X" ]; then set +e; fi\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': '[ -n "$X" ] && return 0\nset -e\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': 'set -e\nf() { set +e; }\n' }, '. ./env.sh')).toBe('unknown');
     expect(effect({ 'env.sh': 'f() { set +e; }\n' }, '. ./env.sh')).toBe('unknown');
     expect(effect({ 'env.sh': "alias f='set +e'\n" }, '. ./env.sh')).toBe('unknown');
-    expect(effect({ 'env.sh': '. ./more.sh\n', 'more.sh': 'shopt -u -o errexit\n' }, '. ./env.sh')).toBe('unknown');
+    expect(effect({ 'env.sh': '. ./more.sh\n', 'more.sh': 'shopt -u -o errexit\n' }, '. ./env.sh')).toBe(false);
     expect(effect({ 'env.sh': '. ./env.sh\n' }, '. ./env.sh')).toBe('unknown');
     expect(effect({}, '. ./missing.sh')).toBe('unknown');
     expect(effect({ 'env.sh': 'export A=1\n' }, '. "$ENV_FILE"')).toBe('unknown');
