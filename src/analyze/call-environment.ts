@@ -18,6 +18,7 @@ import type { PathFolder } from './shell/types.js';
 import { knownPathEntries } from './shadowed-commands.js';
 import { CI_PATH_KINDS, expressionPathEntries } from './hosts/ci-path-expressions.js';
 import { envBeforeCall, mayWriteStepEnv, type TextOf } from './step-env-files.js';
+import { dotenvWriteBefore, hasDotenvReports } from './gitlab-dotenv.js';
 
 export interface CallEnvironment {
   path: { entry: PathFolder; at: string }[];
@@ -41,11 +42,15 @@ export function callEnvironments(script: ScriptFile, kept: readonly ScriptComman
   // (an exported function is kept by the reader as a name the next commands' environment holds)
   const own = EXPORTS_FUNCTIONS.test(script.text) ? (script as { functions?: ReadonlyMap<string, unknown>; definedFunctions?: ReadonlySet<string> }) : null;
   const defined = own ? new Set([...(own.functions?.keys() ?? []), ...(own.definedFunctions ?? [])]) : null;
+  // (a GitLab job gets the variables of other jobs' dotenv reports: ./gitlab-dotenv.ts)
+  const dotenv = hasDotenvReports(script) ? ((script as { sequences?: readonly (readonly ScriptCommand[])[] }).sequences ?? []) : null;
   return (cmd) => {
     const steps = envFiles ? envBeforeCall(script, cmd.index, text) : null;
     const path = [...ownPath, ...knownPathEntries(cmd), ...(steps?.path ?? [])];
     const functions = defined ? (cmd.exported ?? []).filter((n) => defined.has(n)).map((name) => ({ name, at: `${cmd.file}:${cmd.line}` })) : [];
-    if (path.length === 0 && !steps?.env && functions.length === 0) return null;
-    return { path, env: steps?.env ?? null, ...(functions.length > 0 ? { functions } : {}) };
+    let env = steps?.env ?? null;
+    for (const seq of dotenv ?? []) if (env === null && seq.some((c) => c.index === cmd.index)) env = dotenvWriteBefore(script, seq, text);
+    if (path.length === 0 && env === null && functions.length === 0) return null;
+    return { path, env, ...(functions.length > 0 ? { functions } : {}) };
   };
 }

@@ -161,7 +161,12 @@ export interface EmbeddedScript extends ScriptFile {
   pathFolders?: PathFolder[];
   /** PATH entries the host file writes with a variable (a Jenkins `environment { PATH = "${WORKSPACE}/tools:…" }`), each with where: every step is taken to run with them (./hosts/ci-path-expressions.ts). */
   expressionPath?: { entry: PathFolder; at: string }[];
+  /** The GitLab jobs that declare dotenv reports, whose variables the later jobs get (../gitlab-dotenv.ts). */
+  dotenv?: DotenvReport[];
 }
+
+/** A GitLab job's `artifacts: reports: dotenv:` files (from the repository's root), or why they are not known. */
+export type DotenvReport = { sequence: number; job: string; line: number } & ({ paths: string[] } | { unknown: string });
 
 /** A Makefile as ./hosts/makefile.ts reads it. */
 export interface MakeScript extends EmbeddedScript {

@@ -37,7 +37,7 @@ const FILES = ['GITHUB_ENV', 'GITHUB_PATH'] as const;
 /** Programs given the file's name that only read it (or print the name). */
 const READS_ONLY = new Set(['source', '.', 'cat', 'echo', 'printf', 'test', '[', 'ls', 'wc', 'grep']);
 /** Of those, the ones that leave the shell as it was (not `source`/`.`). */
-const SHOWS_ONLY = new Set([...READS_ONLY].filter((p) => p !== 'source' && p !== '.'));
+export const SHOWS_ONLY = new Set([...READS_ONLY].filter((p) => p !== 'source' && p !== '.'));
 /** Variables a later step's setup reads through its environment. */
 const MATTERS = /^(BASH_ENV|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/;
 /** Text a script that writes one of the files holds. */
@@ -45,7 +45,7 @@ export const STEP_ENV_MENTIONS = ['GITHUB_ENV', 'GITHUB_PATH', 'BASH_ENV', '##vs
 /** How deep scripts run by the scripts steps run are followed. */
 const DEPTH = 3;
 
-interface Write {
+export interface Write {
   cmd: ScriptCommand;
   /** Its place in the sequence. */
   at: number;
@@ -129,10 +129,7 @@ function writesOf(cmd: ScriptCommand, at: number): Write[] {
     if (!byRedirect && !inWords) continue;
     // (`cat "$GITHUB_ENV"`, `grep -q NAME "$GITHUB_ENV"`: a look at the file, no write; sourcing it is not, as it sets this step's variables)
     if (!byRedirect && SHOWS_ONLY.has(cmd.words[0]?.value ?? '')) continue;
-    // `echo LINE >> "$GITHUB_ENV"` (no option): the line is its words; anything else is not read.
-    const words = cmd.words;
-    const plainEcho = byRedirect && !inWords && words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-'));
-    out.push({ cmd, at, file, via: `$${file}`, line: plainEcho ? words.slice(1).map((w) => w.symbol).join(' ') : null });
+    out.push({ cmd, at, file, via: `$${file}`, line: byRedirect && !inWords ? echoedLine(cmd) : null });
   }
   // CircleCI: each step's bash sources the file $BASH_ENV names (the runner sets it), so a line
   // appended there (`echo 'export PATH="$HOME/go/bin:$PATH"' >> "$BASH_ENV"`) runs before every
@@ -165,6 +162,13 @@ function writesOf(cmd: ScriptCommand, at: number): Write[] {
   return out;
 }
 
+/** The line `echo LINE >> FILE` writes (no option: the line is its words); null for any other command, which is not read. */
+export function echoedLine(cmd: ScriptCommand): string | null {
+  const words = cmd.words;
+  const plain = words[0]?.value === 'echo' && words.length > 1 && !words.slice(1).some((w) => (w.value === null ? w.staticPrefix.startsWith('-') : w.value.startsWith('-')));
+  return plain ? words.slice(1).map((w) => w.symbol).join(' ') : null;
+}
+
 /** The writes among `sequence`'s commands before the setup's last command. */
 function writesBefore(setup: Setup, sequence: readonly ScriptCommand[], fs: RepoFs): Write[] {
   const own = new Set(setupCommands(setup));
@@ -186,7 +190,7 @@ function pathEntryOf(w: Write): { entry: PathFolder; at: string } | null {
 }
 
 /** What a write of a variable that matters to the later steps' docker commands says (null: it sets another name). */
-function envWriteWhat(w: Write): string | null {
+export function envWriteWhat(w: Write): string | null {
   const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
   if (name !== null && !MATTERS.test(name)) return null;
   return `\`${shownCommand(w.cmd)}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`}`;
@@ -214,7 +218,7 @@ export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[]
   return [];
 }
 
-const HINT = 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or write it as `echo "NAME=value" >> "$GITHUB_ENV"` for names that do not matter to docker; then run the tool again, or migrate by hand.';
+export const HINT = 'Set the variable in the YAML (`env:` of the job or step), where the tool reads it, or write it as `echo "NAME=value" >> "$GITHUB_ENV"` for names that do not matter to docker; then run the tool again, or migrate by hand.';
 
 /** The CI files whose steps pass an environment on through files. */
 const STEP_HOSTS: ReadonlySet<ScriptFile['kind']> = new Set(['github-actions', 'azure-pipelines', 'circleci']);

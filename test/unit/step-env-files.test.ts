@@ -169,3 +169,35 @@ describe('a PATH the CI file gives the steps as a known value', () => {
   });
 });
 
+describe('a GitLab job\'s dotenv report', () => {
+  const SCRIPT = `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`;
+  const gitlab = (prepare: string[], report = 'dotenv: build.env', image = STEPS.map((l) => `    - ${l}`).join('\n')) =>
+    `stages:\n  - prepare\n  - build\nprepare:\n  stage: prepare\n  script:\n${prepare.map((l) => `    - ${l}\n`).join('')}  artifacts:\n    reports:\n      ${report}\npackage:\n  stage: build\n  script:\n${image}\n`;
+  const outcome = (text: string, files: Record<string, string> = {}) =>
+    planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.gitlab-ci.yml': text, ...files }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  it('setting a variable the later job\'s steps depend on refuses STEP_ENV_WRITTEN, in the job or a script it runs', () => {
+    expect(outcome(gitlab(['echo "DOCKER_BUILDKIT=0" >> build.env']))).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(gitlab(['echo "DOCKER_HOST=tcp://builder:2375" > "$CI_PROJECT_DIR/build.env"']))).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(gitlab(['echo "DOCKER_BUILDKIT=0" >> build.env'], 'dotenv: build.env', '    - ./build.sh'), { 'build.sh': SCRIPT })).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    const message = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.gitlab-ci.yml': gitlab(['echo "DOCKER_BUILDKIT=0" >> build.env']) }).setups[0]!.diagnostics.find((d) => d.code === 'STEP_ENV_WRITTEN')?.message;
+    expect(message).toContain('sets DOCKER_BUILDKIT for the later steps through the dotenv report of job prepare (.gitlab-ci.yml:5)');
+  });
+  it('a write the tool cannot read, or a report it cannot know, refuses; a line of another name changes nothing', () => {
+    expect(outcome(gitlab(['printf \'VERSION=%s\\n\' "$(cat VERSION)" > build.env'])), 'case 1').toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(gitlab(['env | grep ^DOCKER_ > build.env'])), 'case 2').toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(gitlab(['./ci/version.sh']), { 'ci/version.sh': '#!/bin/sh\necho "VERSION=1" > build.env\n' }), 'case 3').toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(gitlab(['echo "VERSION=$(cat VERSION)" >> build.env', 'cat build.env'])), 'case 4').toEqual([['migrate']]);
+    expect(outcome(gitlab(['./ci/version.sh']), { 'ci/version.sh': '#!/bin/sh\necho "VERSION=1"\n' }), 'case 5').toEqual([['migrate']]);
+    // more reports a template the file does not hold may give (read where the file names a dotenv report: an included template alone is not followed)
+    const templated = gitlab(['echo "VERSION=1" >> build.env']).replace('prepare:\n  stage: prepare\n', 'prepare:\n  extends: .reports\n  stage: prepare\n');
+    expect(outcome(templated), 'case 6').toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    // a report of a template the file holds is read
+    const held = `.reports:\n  artifacts:\n    reports:\n      dotenv: build.env\n${gitlab(['echo "DOCKER_BUILDKIT=0" >> build.env'], 'junit: report.xml').replace('prepare:\n  stage: prepare\n', 'prepare:\n  extends: .reports\n  stage: prepare\n')}`;
+    expect(outcome(held), 'case 7').toEqual([['refused', 'STEP_ENV_WRITTEN']]);
+    expect(outcome(held.replace('DOCKER_BUILDKIT=0', 'VERSION=1')), 'case 8').toEqual([['migrate']]);
+  });
+  it('the setup\'s own job\'s report reaches only the jobs after it', () => {
+    const own = `package:\n  script:\n${STEPS.map((l) => `    - ${l}`).join('\n')}\n    - echo "DOCKER_BUILDKIT=0" >> build.env\n  artifacts:\n    reports:\n      dotenv: build.env\n`;
+    expect(outcome(own)).toEqual([['migrate']]);
+  });
+});

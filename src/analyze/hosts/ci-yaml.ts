@@ -13,7 +13,7 @@ export const isSeq = (n: unknown): n is import('yaml').YAMLSeq => yaml().isSeq(n
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
-import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
+import { composeEmbedded, type DotenvReport, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
 import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { githubStepIf } from './step-conditions.js';
@@ -263,6 +263,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   const snippets: Snippet[] = [];
   const groups: number[][] = [];
   const jobNames: string[] = [];
+  const dotenv: DotenvReport[] = [];
   const exprs = { n: 0 };
   const root = doc.contents;
   if (!isMap(root)) return { script: null, diagnostics };
@@ -409,6 +410,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         line: lines.lineOf((at as { range?: number[] }).range?.[0] ?? 0),
         hint: 'Write the commands as plain strings (or `!reference` tags and anchors to lists of strings in this file), or migrate this job by hand.',
       });
+    const mayDotenv = text.includes('dotenv');
     const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf(defaultBefore?.range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
     for (const jp of root.items) {
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
@@ -461,6 +463,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         group.push(id);
       }
       if (after.unknown) unread.push({ sequence: groups.length, diagnostic: afterNotRead(after.at ?? job, `${file} job ${name} ${after.unknown}`) });
+      // (a dotenv report passes variables to later jobs: ../gitlab-dotenv.ts; read only where the file names one)
+      if (mayDotenv) {
+        const report = gitlabDotenv(root, job);
+        if ('unknown' in report || report.paths.length > 0) dotenv.push({ sequence: groups.length, job: name, line: lines.lineOf(jp.value.range?.[0] ?? 0), ...('unknown' in report ? { unknown: report.unknown } : { paths: report.paths }) });
+      }
       groups.push(group);
       jobNames.push(name);
     }
@@ -468,6 +475,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
   finishPowerShell(script, psRead);
   script.entries = jobNames;
+  if (dotenv.length > 0) script.dotenv = dotenv;
   diagnostics.push(...parsed);
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics };
@@ -586,6 +594,43 @@ function jobKey(doc: { root: YAMLMap }, job: YAMLMap, key: string, seen: Set<YAM
     if ('unknown' in inner || inner.node !== undefined) return 'unknown' in inner ? inner : { node: inner.node, own: false };
   }
   return { node: undefined, own: false };
+}
+
+/**
+ * The dotenv reports a GitLab job declares (`artifacts: reports: dotenv: build.env`, a path or a
+ * list of them): GitLab reads each file when the job ends and gives its variables to the later
+ * jobs. Looked for in the job's own `artifacts:` (or one a `<<:` merge gives), in each template
+ * it `extends:` (GitLab merges hashes deeply there) and in `default:`; `unknown` says why they
+ * cannot be known (a template not in this file, a value that is no path).
+ */
+export function gitlabDotenv(root: YAMLMap, job: YAMLMap): { paths: string[] } | { unknown: string } {
+  const doc = { root };
+  const paths: string[] = [];
+  const visit = (map: YAMLMap, seen: Set<YAMLMap>): string | null => {
+    if (seen.has(map)) return null;
+    seen.add(map);
+    const artifacts = mergedKey(doc, map, 'artifacts', new Set());
+    if ('unknown' in artifacts) return artifacts.unknown;
+    const reports = (n: unknown) => (isMap(n) ? resolveAlias(doc, n.get('reports', true)) : undefined);
+    const dotenv = (n: unknown) => (isMap(n) ? resolveAlias(doc, n.get('dotenv', true)) : undefined);
+    const value = dotenv(reports(resolveAlias(doc, artifacts.node)));
+    for (const item of isSeq(value) ? value.items : value === undefined || value === null ? [] : [value]) {
+      const v = resolveAlias(doc, item);
+      if (!isScalar(v) || typeof v.value !== 'string') return 'declares a dotenv report that is not written as a path';
+      paths.push(v.value);
+    }
+    const templates = extendsOf(doc, map);
+    if ('unknown' in templates) return templates.unknown;
+    for (const t of templates) {
+      if (!t.template) return notHeld(t.name, 'artifacts');
+      const why = visit(t.template, seen);
+      if (why !== null) return why;
+    }
+    return null;
+  };
+  const def = root.get('default', true);
+  const why = visit(job, new Set()) ?? (isMap(def) ? visit(def, new Set()) : null);
+  return why !== null ? { unknown: why } : { paths };
 }
 
 /** The templates a GitLab job (or template) `extends:`, in the order written; `template` null for one the file does not hold. */
