@@ -1,13 +1,14 @@
 /**
  * A CI file may set PATH with an expression or a variable (GitHub Actions `env: PATH: ${{
  * github.workspace }}/tools:…`, GitLab `variables: PATH: "$CI_PROJECT_DIR/tools:$PATH"`, Azure
- * `$(Build.SourcesDirectory)/tools`, Jenkins `environment { PATH = "${WORKSPACE}/tools:${PATH}" }`): the reader takes such a value as only known at run time
- * (./ci-yaml.ts `staticEnv`), and a PATH only known at run time gives the shadow check nothing
- * to follow. Here each `PATH` key of the file whose value holds one is read entry by entry, up
- * to the PATH it started with: the checkout's variable (`${{ github.workspace }}`,
+ * `$(Build.SourcesDirectory)/tools`, Jenkins `environment { PATH = "${WORKSPACE}/tools:${PATH}" }`):
+ * the reader takes such a value as only known at run time (./ci-yaml.ts `staticEnv`), and a
+ * PATH only known at run time gives the shadow check nothing to follow. Here each `PATH` key of
+ * the file whose value holds one is read entry by entry, up to the PATH it started with: the checkout's variable (`${{ github.workspace }}`,
  * `$GITHUB_WORKSPACE`, `$CI_PROJECT_DIR`, `$(Build.SourcesDirectory)`…) is the repository's root;
- * an entry under any other is a folder only known at run time, with the literal tail after it
- * (./path-entries.ts). Every command of the file is taken to run with each such PATH (which
+ * an entry under any other, or a relative one (found from each step's folder), is a folder only
+ * known at run time, with the literal tail after it (./path-entries.ts). A Jenkinsfile's are read
+ * with its steps (./jenkinsfile.ts, jenkinsPathEntries). Every command of the file is taken to run with each such PATH (which
  * `env:` reaches which step is not told apart: a wrapper there is rare, and refusing for it is
  * safe).
  */
@@ -39,7 +40,8 @@ const JENKINS_STARTED = /^\$(?:\{(?:env\.)?PATH\}|(?:env\.)?PATH)$/;
  * The entries a Jenkins `environment { PATH = "…" }` or `withEnv(['PATH+NAME=…'])` value puts
  * before the PATH the step started with, as written in the Jenkinsfile (a Groovy interpolation
  * as its source text): the workspace is the repository's root, an entry under any other value,
- * or a relative one (found from each step's `dir()`), a folder only known at run time. `all` false leaves out entries without a `$`, which the steps' known PATH gives already
+ * or a relative one (found from each step's `dir()`), a folder only known at run time. `all`
+ * false leaves out entries without a `$`, which the steps' known PATH gives already
  * (../shadowed-commands.ts knownPathEntries).
  */
 export function jenkinsPathEntries(value: string, line: number, all: boolean): PathFolder[] {
@@ -48,7 +50,7 @@ export function jenkinsPathEntries(value: string, line: number, all: boolean): P
     if (JENKINS_STARTED.test(e)) break;
     if (!all && !e.includes('$')) continue;
     const root = JENKINS_WORKSPACE.exec(e);
-    // (a relative entry is found from the folder each step runs in: a folder only known here)
+    // (a relative entry is found from the folder each step runs in, which differs between steps)
     const entry = root ? pathEntry(`.${e.slice(root[0].length)}`, '', line) : pathEntry(e, null, line);
     if (entry) out.push(entry);
   }
