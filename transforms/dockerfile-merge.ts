@@ -27,6 +27,8 @@ import { addTo } from '../src/model/multimap.js';
 
 export { failsOnCheckWarnings };
 
+/** A line BuildKit would read as a parser directive at the top of a file (`# name=value`). */
+const DIRECTIVE_LIKE = /^[ \t]*#[ \t]*[A-Za-z][A-Za-z0-9]*[ \t]*=/;
 /** The runtime file keeps all its globals. */
 const NONE_UNREAD: UnreadGlobals = { names: new Set(), edits: () => [] };
 
@@ -215,7 +217,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         moved.set(d.name, { value: d.value, path: builder.path });
         // Without the builder's byte-order mark, and after the runtime's: the mark stays the file's first character.
         const line = builder.text.slice(d.span.start, d.span.end).replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
-        const top = runtime.text.startsWith('\uFEFF') ? 1 : 0;
+        // (after the runtime's own directives: podman reads `# escape=` only when it comes before `# syntax=`)
+        const top = Math.max(runtime.text.startsWith('\uFEFF') ? 1 : 0, runtime.bodyStart);
         edits.push({ start: top, end: top, text: line + eol });
         notes.push(`the \`# ${d.name}=\` directive of ${builder.path} moves to the top of ${runtime.path}, the only place it is valid`);
       }
@@ -461,6 +464,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   block = block.replace(/^(?:[ \t]*\r?\n)+/, '');
   // A byte-order mark stays the first character of the file.
   const insertAt = runtime.firstFromBlockStart === 0 && runtime.text.startsWith('\uFEFF') ? 1 : runtime.firstFromBlockStart;
+  // Where nothing but directives stands before it, a first line written like one (`# syntax=…`, a
+  // comment of the builder's after a blank line) would become a directive of the merged file:
+  // the blank line stays before it, so it stays a comment.
+  if (insertAt <= Math.max(runtime.text.startsWith('\uFEFF') ? 1 : 0, runtime.bodyStart) && DIRECTIVE_LIKE.test(block)) block = eol + block;
   edits.push({ start: insertAt, end: insertAt, text: block });
   const firstRuntimeEdit = edits.length;
 

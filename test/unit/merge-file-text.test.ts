@@ -74,6 +74,28 @@ describe('merge: byte-order marks', () => {
   });
 });
 
+describe('merge: the directives at the top of the merged file', () => {
+  const PLAIN = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+  it('puts a moved directive after the runtime file\'s own (podman reads `# escape=` only before `# syntax=`)', () => {
+    const runtime = '# escape=`\nFROM alpine:3.19\nENV GREETING=hello` world\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+    const { files, p, setup } = plan(`# syntax=docker/dockerfile:1\n${PLAIN}`, runtime);
+    expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+    const out = applied(files, p)['Dockerfile']!;
+    expect(out.startsWith('# escape=`\n# syntax=docker/dockerfile:1\nFROM golang:1.21 AS builder\n'), out).toBe(true);
+    expect(readDockerfile('Dockerfile', out).directives.map((d) => [d.name, d.value])).toEqual([['escape', '`'], ['syntax', 'docker/dockerfile:1']]);
+  });
+
+  it('keeps a builder\'s comment that only looks like a directive (after a blank line) a comment', () => {
+    for (const [builder, runtime] of [[`\n# syntax=docker/dockerfile:1.0\n${PLAIN}`, RUNTIME], [`\n# check=error=true\n${PLAIN}`, `# escape=\\\n${RUNTIME}`]] as const) {
+      const { files, p, setup } = plan(builder, runtime);
+      expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+      const out = applied(files, p)['Dockerfile']!;
+      expect(readDockerfile('Dockerfile', out).directives.map((d) => d.name), out).toEqual(readDockerfile('Dockerfile', runtime).directives.map((d) => d.name));
+      expect(out).toContain(builder.trim().split('\n')[0]);
+    }
+  });
+});
+
 describe('merge: build-check directives', () => {
   const PLAIN = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
   it('refuses a builder\'s `# check=error=true` that would reach the runtime file\'s stages', () => {
