@@ -20,10 +20,11 @@ import { syntaxReach } from './syntax-reach.js';
 import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
 import { namedDest } from './renamed-dest.js';
-import { dirname as posixDirname } from 'node:path/posix';
+import { dirname as posixDirname, normalize as posixNormalize } from 'node:path/posix';
 import { chmodTwin, destFolderExists, withAncestors } from './chmod-parents.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
 import { addTo } from '../src/model/multimap.js';
+import { IMAGE_FOLDERS } from '../src/model/image-folders.js';
 
 export { failsOnCheckWarnings };
 
@@ -535,7 +536,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   for (const [ci, rewrites] of byCopy) {
     const copy = runtime.copies[ci]!;
     const dest = copy.dest!;
-    const destIsDir = /[/\\]$/.test(dest.value) || dest.value === '.' || dest.value === '..' || copy.sources.length > 1;
+    let destIsDir = /[/\\]$/.test(dest.value) || dest.value === '.' || dest.value === '..' || copy.sources.length > 1;
     // A renamed file copied into a folder keeps its host name there: the destination names it.
     let fileDest: string | null = null;
     for (const r of rewrites) {
@@ -545,6 +546,17 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const hostBase = trimTrailingSlashes(r.hostSource).split('/').pop();
       const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
       const folder = r.folder || r.kind === 'folder';
+      // A destination not spelled as a folder may still be one: made by an earlier instruction
+      // (`WORKDIR /app`, a COPY into it), or one base images hold (`COPY app /usr/local/bin`):
+      // the file landed inside it under its host name, where COPY --from would land its stage name.
+      if (hostBase !== stageBase && !destIsDir && !folder) {
+        if (destFolderExists(runtime, copy, dest.value, true)) {
+          destIsDir = true;
+        } else if (IMAGE_FOLDERS.has(posixNormalize(dest.value).replace(/(.)\/+$/, '$1')) && runtime.stages[copy.stage]?.image !== 'scratch') {
+          refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${copy.keyword} … ${dest.value}\` copies it to a path base images commonly hold as a folder, where it lands inside it as ${hostBase}; if the image holds no folder there it lands as ${dest.value}, and the tool cannot see the image`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
+          continue;
+        }
+      }
       if (hostBase !== stageBase && destIsDir && !folder) {
         const named = namedDest(copy, r, hostBase ?? '', runtime.escape);
         if (typeof named === 'string') {

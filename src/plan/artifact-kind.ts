@@ -23,6 +23,7 @@ import { StageVariables } from './stage-variables.js';
 import type { PassedArgs } from '../analyze/copy-variables.js';
 import { applyChmod } from '../analyze/chmod-mode.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
+import { IMAGE_FOLDERS } from '../model/image-folders.js';
 
 export type ArtifactKind = 'file' | 'folder' | null;
 
@@ -248,6 +249,8 @@ export function explainedKind(q: KindQuery): { kind: ArtifactKind; why: string }
     if (acts.copyDests.some((d) => d === null || d === p)) return unproven(`a COPY or ADD of ${q.builder.path} writes ${p} or a path only known at build time`);
     return unproven(`${q.builder.path} names ${p} where the tool cannot tell how it is used (a string, a variable, a VOLUME…)`);
   }
+  // (`go build -o /go/bin` writes into the folder the golang image holds there: a folder base images hold is no new file)
+  if (outputs.length > 0 && IMAGE_FOLDERS.has(p)) return unproven(`${p} is a folder base images commonly hold, and \`${outputs[0]!.prog ?? 'go'} … -o ${outputs[0]!.raw}\` writes into a folder that exists`);
   if (outputs.length > 0 && outputs.every((w) => !w.raw.endsWith('/'))) return { kind: 'file', why: '' };
   // Without an output, only the runtime's program proves it, and a folder can be chmod-ed too.
   if (keeping.length === 0 && runsLanded(q)) return { kind: 'file', why: '' };

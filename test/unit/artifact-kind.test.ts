@@ -192,6 +192,32 @@ describe('planning a renamed artifact copied into a folder', () => {
     expect(planFiles(named).setups[0]!.diagnostics.map((x) => x.code)).toEqual(['DYNAMIC_ARTIFACT_PATH']);
   });
 
+  it('a destination not spelled as a folder that is one: made by the stage, named in full; one base images hold, refused', () => {
+    const builder = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
+    const files = (runtime: string) => ({ 'Dockerfile.build': builder, Dockerfile: runtime, 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') });
+    // `COPY gateway /usr/local/bin` lands /usr/local/bin/gateway where the image holds that folder
+    const common = planFiles(files('FROM alpine:3.19\nCOPY gateway /usr/local/bin\n')).setups[0]!;
+    expect(common.diagnostics.map((d) => d.code)).toEqual(['RENAME_AMBIGUOUS_DEST']);
+    expect(common.diagnostics[0]!.message).toContain('copies it to a path base images commonly hold as a folder, where it lands inside it as gateway');
+    for (const [runtime, merged] of [
+      ['FROM alpine:3.19\nWORKDIR /srv/gw\nCOPY gateway /srv/gw\n', 'COPY --from=builder --chown=0:0 /out/app /srv/gw/gateway\n'],
+      ['FROM alpine:3.19\nCOPY gateway.conf /etc/gw/\nCOPY gateway /etc/gw\n', 'COPY --from=builder --chown=0:0 /out/app /etc/gw/gateway\n'],
+      // named in full, or into an image that holds nothing
+      ['FROM alpine:3.19\nCOPY gateway /usr/local/bin/gateway\n', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\n'],
+      ['FROM scratch\nCOPY gateway /usr/local/bin\n', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin\n'],
+    ]) {
+      const f = { ...files(runtime), 'gateway.conf': 'x\n' };
+      const plan = planFiles(f);
+      expect(plan.setups[0]!.status, `${runtime}: ${JSON.stringify(plan.setups[0]!.diagnostics)}`).toBe('migrate');
+      expect(applied(f, plan)['Dockerfile']).toContain(merged);
+    }
+  });
+
+  it('a compiler output into a folder base images hold (`go build -o /go/bin`) is no file', () => {
+    expect(kind('FROM golang:1.21\nWORKDIR /go/src/app\nCOPY main.go .\nRUN go build -o /go/bin .\n', '/go/bin')).toBe(null);
+    expect(kind('FROM golang:1.21\nWORKDIR /go/src/app\nCOPY main.go .\nRUN go build -o /go/bin/app .\n', '/go/bin/app')).toBe('file');
+  });
+
   it('refuses a proven file among several sources, whose destination cannot name it', () => {
     const files = { 'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app .\n', Dockerfile: 'FROM alpine:3.19\nCOPY gateway gateway.conf /usr/local/bin/\n', 'gateway.conf': 'x\n', 'build.sh': SCRIPT('x:/out/app ./gateway', 'gateway') };
     expect(planFiles(files).setups[0]!.diagnostics.map((d) => d.code)).toContain('RENAME_AMBIGUOUS_DEST');
