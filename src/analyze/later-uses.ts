@@ -22,7 +22,7 @@
  * src/plan/caller-uses.ts) keep the narrower reading of host-uses.ts artifactRead.
  */
 import path from 'node:path/posix';
-import { dockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
@@ -43,6 +43,9 @@ const DOCKER = new Set(['docker', 'podman']);
 export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs, script: ScriptFile | null, seen: ReadonlySet<string> = new Set()): ArtifactUse | null {
   if (artifacts.length === 0) return null;
   const inv = dockerInvocation(cmd);
+  // A file docker itself reads from the host: fed on standard input, copied into a container, loaded.
+  const fed = inv ? dockerFileRead(inv, cmd, artifacts) : null;
+  if (fed) return fed;
   // Docker's other verbs are the linker's and the planner's (builds, pushes, removals).
   if (inv && inv.verb !== 'run' && inv.verb !== 'create') return null;
   const named = artifactUse(cmd, inv, artifacts);
@@ -67,6 +70,37 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   const inline = inlineCommands(cmd);
   if (inline.length > 0) return inline.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, null, seen), `, in the shell text ${at(cmd)} runs`), null);
   return unmodelledUse(cmd, artifacts);
+}
+
+/** Docker verbs (past `docker`) whose operands name host files they read. */
+const READS_OPERANDS = new Set(['load', 'import', 'secret create', 'config create']);
+
+/**
+ * A host file a docker command reads itself (its mounts are ./host-uses.ts's): its standard
+ * input (`docker run -i … < app`, `docker load < app.tar`), the host source of a copy into a
+ * container (`docker cp app smoke:/app`), a container's `--env-file`/`--label-file`, and the file
+ * operands of `docker load -i`, `docker import`, `docker secret create`, `docker config create`.
+ */
+function dockerFileRead(inv: DockerInvocation, cmd: ScriptCommand, artifacts: readonly Artifact[]): ArtifactUse | null {
+  if (cmd.cwd === null) return null;
+  const words = cmd.redirects.filter((r) => r.op === '<' && (r.fd === null || r.fd === '0')).map((r) => r.target);
+  const [src, dest] = inv.operands;
+  // (one side of a copy is a container: a source without `NAME:` is the host's)
+  if (inv.verb === 'cp' && src && dest && src.word.value !== null && !src.word.value.includes(':')) words.push(src.word);
+  if (inv.verb === 'run' || inv.verb === 'create') words.push(...flagValues(inv, '--env-file'), ...flagValues(inv, '--label-file'));
+  if (inv.verb === 'other') {
+    // (`docker image import`, `docker secret create`: the verb is one or two words past `docker`)
+    const after = cmd.words.slice((inv.at ?? 0) + 1);
+    const k = after.findIndex((w) => !w.value?.startsWith('-'));
+    const [first, second] = [after[k]?.value, after[k + 1]?.value];
+    const two = first === 'image' || first === 'container' ? second : `${first} ${second}`;
+    // (its words from the verb on: the verb's own are no paths of the repository)
+    if (READS_OPERANDS.has(first ?? '') || READS_OPERANDS.has(two ?? '')) words.push(...after.slice(k));
+  }
+  const paths = words.flatMap((w) => (w.value === null ? [] : [resolveRel(cmd.cwd!, w.value)]));
+  // (the artifact, a path inside it, or a folder holding it: `docker cp ./out smoke:/opt`)
+  const named = artifacts.filter((a) => paths.some((p) => p === a.hostPath || p.startsWith(`${a.hostPath}/`) || p === '' || a.hostPath.startsWith(`${p}/`)));
+  return named.length > 0 ? { artifacts: named, why: `${at(cmd)} reads it` } : null;
 }
 
 /** A program the tool does not model, run where it may find an artifact. */

@@ -199,7 +199,7 @@ describe('planning a renamed artifact copied into a folder', () => {
     const common = planFiles(files('FROM alpine:3.19\nCOPY gateway /usr/local/bin\n')).setups[0]!;
     expect(common.diagnostics.map((d) => d.code)).toEqual(['RENAME_AMBIGUOUS_DEST']);
     expect(common.diagnostics[0]!.message).toContain('copies it to a path base images commonly hold as a folder, where it lands inside it as gateway');
-    for (const [runtime, merged] of [
+    for (const [runtime, merged] of <[string, string][]>[
       ['FROM alpine:3.19\nWORKDIR /srv/gw\nCOPY gateway /srv/gw\n', 'COPY --from=builder --chown=0:0 /out/app /srv/gw/gateway\n'],
       ['FROM alpine:3.19\nCOPY gateway.conf /etc/gw/\nCOPY gateway /etc/gw\n', 'COPY --from=builder --chown=0:0 /out/app /etc/gw/gateway\n'],
       // named in full, or into an image that holds nothing

@@ -45,6 +45,15 @@ describe('a program the tool does not model, run after the extraction', () => {
     expect(outcome(['perl tools/stamp.pl']).exported).toBe(true);
   });
 
+  it('exports it for a file docker itself reads: standard input, a copy into a container, an env file, a load', () => {
+    for (const after of ['docker run --rm -i alpine:3.19 sha256sum < out/app', 'docker create --name smoke alpine:3.19 /app --version', 'docker cp out/app smoke:/app', 'docker container cp ./out smoke:/opt', 'docker run --rm --env-file out/app alpine:3.19 env', 'docker load -i out/app', 'docker image import out/app probe:1', 'docker secret create app-bin ./out/app']) {
+      const r = outcome([after]);
+      expect([after, r.status, r.exported]).toEqual([after, 'migrate', !after.startsWith('docker create')]);
+    }
+    // (a copy out of another container into it writes, and reads nothing)
+    expect(outcome(['docker create --name other alpine:3.19', 'docker cp other:/etc/os-release out/notes']).exported).toBe(false);
+  });
+
   it('exports it for a program run inside the folder holding it', () => {
     expect(outcome(['(cd out && ./sign)']).exported).toBe(true);
   });
