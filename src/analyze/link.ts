@@ -45,7 +45,7 @@ import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupport
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { unknownProgramWord } from './unknown-program.js';
-import { listsImage, mayNameImage, otherImageKeys } from './unknown-image.js';
+import { listsImage, mayNameImage, namesRepository, otherImageKeys } from './unknown-image.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { contextSource, namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
@@ -532,7 +532,7 @@ function makeSetup(
       const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
       // The builder image is still wanted (tests run in it, it is pushed or retagged): the
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
-      if (mentions || (literalTag && mayNameImage(inv, builder.tags, others()))) setup.builderTagUsers.push(cmd);
+      if (mentions || (literalTag && mayNameImage(inv, builder.tags, others())) || namesRepository(inv, builder.tags)) setup.builderTagUsers.push(cmd);
     } else if (!inv && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && unknownProgramWord(cmd)) {
       // A program only known at run time (`$TOOL go vet`, Make's `$(call IN_BUILDER,…)`) may be
       // `docker run` of the builder image, which the old script left behind: it stays built.
@@ -540,7 +540,7 @@ function makeSetup(
     }
     // Docker commands the model does not read (`docker save "$IMG"`, `docker images app > tags.txt`) may name or list it too.
     const unread = inv ? null : dockerInvocation(cmd);
-    if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags, (i) => script.commands.find((c) => c.index === i)))) setup.builderTagUsers.push(cmd);
+    if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags, (i) => script.commands.find((c) => c.index === i)) || namesRepository(unread, builder.tags))) setup.builderTagUsers.push(cmd);
     if (pos(cmd) <= lastExtraction) {
       // Between the extraction's own steps (`docker cp …`, then this, then `docker rm …`): the
       // files copied out before it are there for it to use, and an export build, which takes

@@ -62,6 +62,29 @@ function imageWords(inv: DockerInvocation): Word[] {
 }
 
 /**
+ * A command that takes every tag of a repository named without one: `docker push --all-tags app`
+ * pushes app:build too, `docker save app` (`docker image save`) saves every tag of app. With the
+ * builder build gone, the builder's tag would be missing from what they push or save.
+ */
+export function namesRepository(inv: DockerInvocation, tags: readonly string[]): boolean {
+  const words = inv.cmd.words;
+  const sub = words[inv.verbIndex]?.value;
+  const save = inv.verb === 'other' && (sub === 'save' || (sub === 'image' && words[inv.verbIndex + 1]?.value === 'save'));
+  const rest = words.slice(inv.verbIndex + (save && sub === 'image' ? 2 : 1));
+  if (inv.verb === 'push' ? !rest.some((w) => w.value === '-a' || w.value === '--all-tags') : !save) return false;
+  const repos = new Set(tags.map(canonicalImage).map((t) => t.slice(0, t.lastIndexOf(':'))));
+  for (let k = 0; k < rest.length; k++) {
+    const v = rest[k]!.value;
+    // (`-o FILE`/`--output FILE` of save take a value)
+    if (v === '-o' || v === '--output') k++;
+    if (v === null || v.startsWith('-') || v.includes(':') || v.includes('@')) continue;
+    const c = canonicalImage(v);
+    if (repos.has(c.slice(0, c.lastIndexOf(':')))) return true;
+  }
+  return false;
+}
+
+/**
  * Programs that only show what they read, and whose exit status does not depend on it: a listing
  * piped through them to the terminal (`docker images | head -n 3`) is only shown.
  */

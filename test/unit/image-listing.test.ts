@@ -37,6 +37,12 @@ describe('docker commands the model does not read that may name the builder imag
     expect(keepsBuilder('docker images app | head -n 3 > top.txt')).toBe(true);
   });
 
+  it('keeps it for a push of every tag or a save of the repository the builder image is in', () => {
+    for (const after of ['docker push --all-tags app', 'docker push -a docker.io/library/app', 'docker save -o all.tar app', 'docker image save app > all.tar', 'docker save --output all.tar app']) expect(keepsBuilder(after), after).toBe(true);
+    // one tag of it, or another repository
+    for (const after of ['docker push app:latest', 'docker save -o app.tar app:latest', 'docker push --all-tags web', 'docker save -o app web']) expect(keepsBuilder(after), after).toBe(false);
+  });
+
   it('lets it go for a listing printed to the terminal, or one that cannot hold it', () => {
     expect(keepsBuilder('docker images app')).toBe(false);
     // Shown through programs that only show it, whatever it holds.
