@@ -61,6 +61,13 @@ function imageWords(inv: DockerInvocation): Word[] {
   }
 }
 
+/** A listing of containers (`docker ps`, `docker container ls|list|ps`). */
+export function listsContainers(inv: DockerInvocation): boolean {
+  const words = inv.cmd.words;
+  const sub = words[inv.verbIndex]?.value;
+  return inv.verb === 'other' && (sub === 'ps' || (sub === 'container' && ['ls', 'list', 'ps'].includes(words[inv.verbIndex + 1]?.value ?? '')));
+}
+
 /**
  * A command that takes every tag of a repository named without one: `docker push --all-tags app`
  * pushes app:build too, `docker save app` (`docker image save`) saves every tag of app. With the
@@ -91,7 +98,7 @@ export function namesRepository(inv: DockerInvocation, tags: readonly string[]):
 const DISPLAY = new Set(['head', 'tail', 'sort', 'uniq', 'column', 'less', 'more', 'cat', 'nl', 'wc']);
 
 /** True when the command's output reaches the terminal, directly or through DISPLAY programs only, and no file. */
-function shownOnly(cmd: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined): boolean {
+export function shownOnly(cmd: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined): boolean {
   for (let c: ScriptCommand | undefined = cmd; c; ) {
     if (c.redirects.some((r) => (r.fd === null || r.fd === '1') && /^(>|>>|>\||&>|&>>)$/.test(r.op))) return false;
     if (c.stdout === null) return true;

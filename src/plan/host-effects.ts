@@ -17,6 +17,7 @@ import type { ShellScript } from '../analyze/shell.js';
 import { parseShell } from '../analyze/shell.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, isDockerProgram, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
+import { listsContainers, shownOnly } from '../analyze/unknown-image.js';
 import type { RepoFs } from '../model/fs.js';
 import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
@@ -250,6 +251,13 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
     } else {
       refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` uses a container the migration no longer makes`, 'Remove that command (or fold it into the removed steps), or migrate this setup by hand.');
     }
+    return;
+  }
+  // A listing of containers kept anywhere but the terminal (`docker ps -a --filter name=x > left.txt`,
+  // `docker ps -aq | xargs …`), after the extraction made its container: the old run's may have
+  // shown it (one never removed stays), the migrated run's cannot.
+  if (phase !== 'before' && removed.containers.size > 0 && listsContainers(inv) && !shownOnly(cmd, (i) => script.commands.find((c) => c.index === i))) {
+    refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` lists containers, and keeps what it lists: the old run's listing could hold the extraction's container, which the migration no longer makes`, 'Print the listing only (or remove it), then run the tool again; or migrate by hand.');
     return;
   }
   // A `docker rmi` of this builder's image alone that is not its cleanup after the final build

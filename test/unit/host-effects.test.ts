@@ -79,6 +79,14 @@ describe('host effects: references to what the migration removes (item 2)', () =
     refused(repo([BUILD, 'id=$(docker create app:build)', 'docker cp "$id":/out/app ./app', 'docker rm "$id"', '[ -n "$id" ] && echo ok', RUN]), 'REMOVED_NAME_USED', 7);
   });
 
+  it('a listing of containers kept after the extraction refuses (it could show the container); one only printed, or before, stays', () => {
+    const NO_RM = EXTRACT.slice(0, 2);
+    refused(repo([BUILD, ...NO_RM, RUN, 'docker ps -a --filter name=x --format "{{.Names}}" > left.txt']), 'REMOVED_NAME_USED', 7);
+    refused(repo([BUILD, ...NO_RM, RUN, 'docker container ls -aq | xargs docker inspect > all.json']), 'REMOVED_NAME_USED', 7);
+    migrates(repo([BUILD, ...EXTRACT, RUN, 'docker ps -a']));
+    migrates(repo(['docker ps -a > before.txt', BUILD, ...EXTRACT, RUN]));
+  });
+
   it('a trap that removes the container together with other work refuses; an unrelated trap stays', () => {
     refused(repo(['trap \'docker rm -f x; rm -rf "$TMPDIR/w"\' EXIT', BUILD, ...EXTRACT, RUN]), 'REMOVED_NAME_USED', 3);
     const { out } = migrates(repo(['trap \'echo done\' EXIT', BUILD, ...EXTRACT, RUN]));
