@@ -15,7 +15,10 @@
  *   folder above it, inside it, or a folder only known at run time may read it (by a name in its
  *   own source, a listing, a glob): it counts as a use, so an export stage keeps the file there.
  *   Run from a folder that does not reach it (`(cd docs && ./render)` with the artifact in out/),
- *   it is no use. A short table of programs known to read no file they are not given
+ *   it is no use, unless a repository file among its words (the program, an interpreter's
+ *   script) names the artifact's file name (`docs/render.py` opening `../out/app`).
+ * - A file docker itself reads from the host (standard input, `docker cp app smoke:/app`, an
+ *   env file, `docker load -i`) is a use. A short table of programs known to read no file they are not given
  *   (src/plan/host-commands.ts readsOnlyNamed: `git push`, `curl` without an upload) is exempt.
  *
  * Commands in other files that only may run later (sibling Make targets, neighbour scripts:
@@ -69,7 +72,7 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   // `sh -c 'docker rm relay-x'`: a shell text written out in full runs its commands, each checked as the script's own.
   const inline = inlineCommands(cmd);
   if (inline.length > 0) return inline.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, null, seen), `, in the shell text ${at(cmd)} runs`), null);
-  return unmodelledUse(cmd, artifacts);
+  return unmodelledUse(cmd, artifacts, fs);
 }
 
 /** Docker verbs (past `docker`) whose operands name host files they read. */
@@ -104,17 +107,37 @@ function dockerFileRead(inv: DockerInvocation, cmd: ScriptCommand, artifacts: re
 }
 
 /** A program the tool does not model, run where it may find an artifact. */
-function unmodelledUse(cmd: ScriptCommand, artifacts: readonly Artifact[]): ArtifactUse | null {
+function unmodelledUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs): ArtifactUse | null {
   const effect = hostEffect(cmd);
   // Docker behind a wrapper (`sudo docker rm …`) is the linker's and the planner's, as docker itself is.
   if (effect.known || readsOnlyNamed(cmd, effect) || DOCKER.has(path.basename(effect.program ?? ''))) return null;
   // The folder it runs in holds the artifact, is above it or inside it; or is only known at run time.
   const cwd = cmd.cwd;
   const reached = cwd === null ? [...artifacts] : artifacts.filter((a) => cwd === '' || a.hostPath === cwd || a.hostPath.startsWith(`${cwd}/`) || cwd.startsWith(`${a.hostPath}/`));
-  if (reached.length === 0) return null;
+  if (reached.length === 0) return sourceNames(cmd, artifacts, fs);
   const inside = cwd !== null && reached.some((a) => cwd.startsWith(`${a.hostPath}/`));
   const where = cwd === null ? 'from a folder only known at run time, which may hold it' : `from ${cwd === '' ? 'the repository root' : cwd}, ${inside ? 'inside it' : 'which holds it'}`;
   return { artifacts: reached, why: `${at(cmd)} runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'} ${where}, and may read it` };
+}
+
+/**
+ * A program run from a folder that does not hold the artifact may still reach it by a path of
+ * its own (`(cd docs && python3 render.py)` opening `../app`): a file of the repository among
+ * its words (the program, the script an interpreter runs) whose text names an artifact's file
+ * name counts as a use.
+ */
+function sourceNames(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs): ArtifactUse | null {
+  if (cmd.cwd === null) return null;
+  for (const w of cmd.words) {
+    if (w.value === null || w.value.startsWith('-') || w.value.startsWith('/')) continue;
+    const rel = resolveRel(cmd.cwd, w.value);
+    if (rel === '..' || rel.startsWith('../') || fs.kind(rel) !== 'file') continue;
+    const text = fs.readText(rel);
+    // (as a name of its own: `../app`, `"app"`, not `application`)
+    const named = text === null ? [] : artifacts.filter((a) => new RegExp(`(?:^|[^\\w.-])${path.basename(a.hostPath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:$|[^\\w.-])`, 'm').test(text));
+    if (named.length > 0) return { artifacts: named, why: `${at(cmd)} runs ${rel}, which names ${named.map((a) => path.basename(a.hostPath)).join(', ')} and may read it` };
+  }
+  return null;
 }
 
 const within = (used: ArtifactUse | null, where: string): ArtifactUse | null => (used ? { artifacts: used.artifacts, why: `${used.why}${where}` } : null);

@@ -58,9 +58,17 @@ describe('a program the tool does not model, run after the extraction', () => {
     expect(outcome(['(cd out && ./sign)']).exported).toBe(true);
   });
 
-  it('does not count a program run from a folder that does not reach it', () => {
+  it('does not count a program run from a folder that does not reach it, unless its own source names the file', () => {
     const r = outcome(['(cd docs && ./render)']);
     expect(r).toMatchObject({ status: 'migrate', exported: false });
+    const reads = { 'docs/render.py': 'import hashlib\nprint(hashlib.sha256(open("../out/app", "rb").read()).hexdigest())\n' };
+    for (const after of ['(cd docs && python3 render.py)', 'cd docs && python3 render.py']) {
+      const named = outcome([after], reads);
+      expect(named).toMatchObject({ status: 'migrate', exported: true });
+      expect(named.why).toContain('runs docs/render.py, which names app and may read it');
+    }
+    // (a word that only holds the name is no use: `application`)
+    expect(outcome(['(cd docs && python3 render.py)'], { 'docs/render.py': 'print("application docs")\n' }).exported).toBe(false);
   });
 
   it('does not count programs known to read no file they are not given, nor modelled ones', () => {
