@@ -51,7 +51,7 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   if (fed) return fed;
   // Docker's other verbs are the linker's and the planner's (builds, pushes, removals).
   if (inv && inv.verb !== 'run' && inv.verb !== 'create') return null;
-  const named = artifactUse(cmd, inv, artifacts);
+  const named = artifactUse(cmd, inv, artifacts) ?? (inv ? null : linkedRead(cmd, artifacts, fs));
   if (named || inv) return named;
   const fn = functionBody(cmd, script, seen);
   if (fn) return fn.body.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, script, fn.seen), `, in the function ${fn.name}, which ${at(cmd)} calls`), null);
@@ -73,6 +73,25 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   const inline = inlineCommands(cmd);
   if (inline.length > 0) return inline.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, null, seen), `, in the shell text ${at(cmd)} runs`), null);
   return unmodelledUse(cmd, artifacts, fs);
+}
+
+/**
+ * A path read through a symbolic link the repository holds (`sha256sum release/app` where
+ * release/app, or release, is a link): the link may point at an artifact (`../app`), which the
+ * words do not name. The tool does not read links' targets: any such read counts as a use.
+ */
+function linkedRead(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs): ArtifactUse | null {
+  const effect = hostEffect(cmd);
+  for (const u of [...effect.reads, ...effect.mayTouch]) {
+    if (u.path === null || u.glob) continue;
+    const parts = u.path.split('/');
+    for (let k = 1; k <= parts.length; k++) {
+      const prefix = parts.slice(0, k).join('/');
+      if (prefix === '..' || prefix === '.') break;
+      if (fs.kind(prefix) === 'symlink') return { artifacts: [...artifacts], why: `${at(cmd)} reads ${u.word.raw}${prefix === u.path ? ',' : ` through ${prefix},`} a symbolic link of the repository, which may point at it` };
+    }
+  }
+  return null;
 }
 
 /** Docker verbs (past `docker`) whose operands name host files they read. */

@@ -5,7 +5,10 @@
  * read like callees (src/analyze/later-uses.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { planFiles } from '../support/plan.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planDir, planFiles } from '../support/plan.js';
 
 const FILES = {
   'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
@@ -69,6 +72,24 @@ describe('a program the tool does not model, run after the extraction', () => {
     }
     // (a word that only holds the name is no use: `application`)
     expect(outcome(['(cd docs && python3 render.py)'], { 'docs/render.py': 'print("application docs")\n' }).exported).toBe(false);
+  });
+
+  it('counts a read through a symbolic link the repository holds (it may point at the artifact)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-linked-'));
+    try {
+      for (const [rel, text] of Object.entries({ ...FILES, 'build.sh': script(['sha256sum release/app > current.sha256']) })) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      }
+      fs.mkdirSync(path.join(dir, 'release'));
+      fs.symlinkSync('../out/app', path.join(dir, 'release', 'app'));
+      const plan = planDir(dir);
+      expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+      expect(plan.setups[0]!.notes.find((n) => n.startsWith('out/app is still needed on the host'))).toContain('reads release/app, a symbolic link of the repository, which may point at it');
+      expect(plan.changes.find((c) => c.path === 'build.sh')?.after).toContain('--target export --output type=local,dest=out');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('does not count programs known to read no file they are not given, nor modelled ones', () => {
