@@ -47,6 +47,18 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
   const F = '.github/workflows/ci.yml';
   const step = (uses: string, key: string, value: string) => [`      - uses: ${uses}`, '        with:', `          ${key}: ${value}`];
 
+  it('a `hashFiles(…)` matching the file in a later step\'s expression keeps it on the host; one before the extraction, or matching other files, does not', () => {
+    keeps(F, wf(['      - if: hashFiles(\'dist/app\') != \'\'', '        run: echo built']), /the expression `hashFiles\(…\)`.*\(\.github\/workflows\/ci\.yml:14\) reads dist\/app/);
+    keeps(F, wf(['      - run: echo "$SUM"', '        env:', "          SUM: ${{ hashFiles('main.go', './dist/app') }}"]), /hashFiles.*reads dist\/app/);
+    // a pattern, or one only known at run time, may match more: refused as any such read
+    refuses(F, wf(['      - run: echo "$SUM"', '        env:', "          SUM: ${{ hashFiles('dist/*') }}"]), 16, /hashFiles.*reads dist\/\*/);
+    keeps(F, wf(step('example/notify@v1', 'message', "build ${{ hashFiles('dist/app') }}")), /hashFiles/);
+    refuses(F, wf(['      - run: echo "$SUM"', '        env:', '          SUM: ${{ hashFiles(env.OUT) }}']), 16, /hashFiles/);
+    const before = wf([]).replace('      - run: |\n', "      - uses: actions/cache@v4\n        with:\n          path: ~/go\n          key: go-${{ hashFiles('**/go.sum', 'dist/app') }}\n      - run: |\n");
+    expect(plan(F, before).setups[0]!.notes.join('\n')).not.toMatch(/hashFiles/);
+    expect(plan(F, wf(['      - if: hashFiles(\'**/*.go\') != \'\'', '        run: go vet ./...'])).setups[0]!.notes.join('\n')).not.toMatch(/still needed/);
+  });
+
   it('a release step attaching the file keeps it on the host', () => {
     keeps(F, wf(step('softprops/action-gh-release@v2', 'files', 'dist/app')), /the step `uses: softprops\/action-gh-release@v2` \(`with: files:`\) \(\.github\/workflows\/ci\.yml:16\) reads dist\/app/);
   });

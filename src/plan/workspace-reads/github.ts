@@ -48,8 +48,68 @@ export function usesSteps(doc: Document): { step: YAMLMap; uses: string; job: st
   return out;
 }
 
-export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
+/**
+ * The patterns of each `hashFiles(…)` call in an expression (`if: hashFiles('app') != ''`,
+ * `key: ${{ hashFiles('dist/**') }}`): GitHub hashes the files of the workspace they match when
+ * the step is reached. Each argument is a string literal (`'…'`, `''` a quote) or, for anything
+ * else, a pattern only known at run time (null).
+ */
+export function hashFilesPatterns(text: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (let at = text.indexOf('hashFiles('); at >= 0; at = text.indexOf('hashFiles(', at + 1)) {
+    let i = at + 'hashFiles('.length;
+    for (;;) {
+      while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n') i++;
+      if (text[i] === ')' || i >= text.length) break;
+      if (text[i] === "'") {
+        let v = '';
+        for (i++; i < text.length; i++) {
+          if (text[i] === "'" && text[i + 1] === "'") {
+            v += "'";
+            i++;
+          } else if (text[i] === "'") break;
+          else v += text[i];
+        }
+        i++;
+        out.push(v);
+      } else {
+        // (an argument the tool does not read: a context, a call)
+        out.push(null);
+        while (i < text.length && text[i] !== ',' && text[i] !== ')') i++;
+      }
+      while (text[i] === ' ' || text[i] === '\t') i++;
+      if (text[i] === ',') i++;
+      else break;
+    }
+  }
+  return out;
+}
+
+/** Every `hashFiles(…)` in the expressions of the workflow's jobs: a read of the files it matches, once the step is reached. */
+function hashFilesReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
+  const y = yaml();
   const out: WorkspaceRead[] = [];
+  const jobs = y.isMap(doc.contents) ? doc.contents.get('jobs', true) : null;
+  if (!y.isMap(jobs)) return out;
+  for (const jp of jobs.items) {
+    const job = String(y.isScalar(jp.key) ? jp.key.value : '');
+    y.visit(jp.value as YAMLMap, {
+      Scalar(_k, node) {
+        if (typeof node.value !== 'string' || !node.value.includes('hashFiles(')) return;
+        const by = 'the expression `hashFiles(…)`, which hashes the files it matches when its step is reached';
+        const line = lineOf(lines, node);
+        for (const pattern of hashFilesPatterns(node.value)) {
+          if (pattern === null) out.push({ by, path: null, glob: false, line, job, afterOnly: true });
+          else for (const r of read(by, pattern.replace(ROOT, './'), line)) out.push({ ...r, job, afterOnly: true });
+        }
+      },
+    });
+  }
+  return out;
+}
+
+export function githubReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
+  const out: WorkspaceRead[] = hashFilesReads(doc, lines);
   for (const { step, uses, job } of usesSteps(doc)) {
     if (NO_READ.test(uses)) continue;
     const first = out.length;
