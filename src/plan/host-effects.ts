@@ -15,6 +15,7 @@ import { contextMounts, mountReaches } from '../analyze/context-mounts.js';
 import { stdinFeed } from '../analyze/dockerfile-access.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { parseShell } from '../analyze/shell.js';
+import { parseWith } from '../analyze/tree-sitter.js';
 import { diag, type Code, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, isDockerProgram, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import { listsContainers, shownOnly } from '../analyze/unknown-image.js';
@@ -409,9 +410,23 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
     const sub = inv?.verb === 'other' ? c.words[inv.verbIndex]?.value ?? '' : inv?.verb;
     return !!inv && CONTAINER_CLEANUP.has(sub ?? '') && inv.operands.length > 0 && inv.operands.every((o) => removedContainer(o.word, removed));
   };
-  const noop = (c: ScriptCommand) => c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':');
+  // `rc=$?; docker rm -f x; exit $rc`: the trap exits with the status the script ended with, as
+  // the shell does once the trap is gone.
+  const status = statusKeptIn(body.value);
+  const keepsStatus = (c: ScriptCommand) => status !== null && c.words.length === 2 && c.words[0]!.value === 'exit' && c.words[1]!.symbol === `\${${status}}`;
+  const noop = (c: ScriptCommand) => (c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':')) || keepsStatus(c);
   if (inner.commands.some(cleanupOnly) && inner.commands.every((c) => cleanupOnly(c) || noop(c))) drop(cmd, 'only removed a container the migration no longer makes');
   else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shownCommand(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
+}
+
+/** The variable a trap's text keeps the script's exit status in, `rc=$?` as its first statement (read with tree-sitter-bash), or null. */
+function statusKeptIn(text: string): string | null {
+  const first = parseWith('tree-sitter-bash', text).namedChildren[0];
+  if (first?.type !== 'variable_assignment') return null;
+  const [name, value] = first.namedChildren;
+  const special = value?.type === 'simple_expansion' ? value.namedChildren[0] : null;
+  if (name?.type !== 'variable_name' || special?.type !== 'special_variable_name' || text.slice(special.startIndex, special.endIndex) !== '?') return null;
+  return text.slice(name.startIndex, name.endIndex);
 }
 
 /**

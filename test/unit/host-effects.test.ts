@@ -87,6 +87,17 @@ describe('host effects: references to what the migration removes (item 2)', () =
     migrates(repo(['docker ps -a > before.txt', BUILD, ...EXTRACT, RUN]));
   });
 
+  it('a trap that removes the container and exits with the status the script ended with goes whole', () => {
+    for (const trap of ['rc=$?; docker rm -f x >/dev/null 2>&1; exit $rc', 'status=$?\ndocker rm -f x || true\nexit "$status"']) {
+      const { out } = migrates(repo([`trap '${trap}' EXIT`, BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN]));
+      expect(out['build.sh'], trap).toBe(`#!/bin/sh\nset -eu\n${RUN}\n`);
+    }
+    // another status (the removal's, a fixed one), or the status kept after other work, is more than the removal
+    for (const trap of ['docker rm -f x; exit $?', 'rc=$?; docker rm -f x; exit 1', 'docker rm -f x; rc=$?; exit $rc']) {
+      refused(repo([`trap '${trap}' EXIT`, BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN]), 'REMOVED_NAME_USED', 3);
+    }
+  });
+
   it('a trap that removes the container together with other work refuses; an unrelated trap stays', () => {
     refused(repo(['trap \'docker rm -f x; rm -rf "$TMPDIR/w"\' EXIT', BUILD, ...EXTRACT, RUN]), 'REMOVED_NAME_USED', 3);
     const { out } = migrates(repo(['trap \'echo done\' EXIT', BUILD, ...EXTRACT, RUN]));
