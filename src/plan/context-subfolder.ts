@@ -11,6 +11,7 @@ import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { globToRegExp } from '../model/glob.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
+import type { RepoFs } from '../model/fs.js';
 
 export interface SubfolderRewrite {
   edits: Edit[];
@@ -31,7 +32,7 @@ export function subfolderOf(builderContext: string, runtimeContext: string): str
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\/|^git@/i;
 const GLOB = /[*?[]/;
 
-export function rewriteForSubfolder(facts: DockerfileFacts, sub: string, setup: string): SubfolderRewrite {
+export function rewriteForSubfolder(facts: DockerfileFacts, sub: string, setup: string, fs?: RepoFs): SubfolderRewrite {
   const out: SubfolderRewrite = { edits: [], diagnostics: [], note: null };
   const refuse = (line: number, message: string) =>
     out.diagnostics.push(diag('CONTEXT_MISMATCH', 'error', message, { file: facts.path, line, setup, hint: 'Give the builder build the same context as the runtime build, or migrate this setup by hand.' }));
@@ -58,6 +59,13 @@ export function rewriteForSubfolder(facts: DockerfileFacts, sub: string, setup: 
         refuse(c.line, `\`${c.keyword} ${v}\` uses a pattern whose matches under ${sub}/ cannot be proved the same`);
         continue;
       }
+      // A symbolic link on the way (`lib -> ../data`) resolves inside the context it is read from:
+      // within sub/ before, within the runtime's context merged. The tool does not read links' targets.
+      const link = fs && !GLOB.test(rel) ? linkOnTheWay(fs, sub, rel) : null;
+      if (link !== null) {
+        refuse(c.line, `\`${c.keyword} ${v}\` reads through ${link}, a symbolic link: the build from ${sub}/ resolved it within that folder, the merged build resolves it within its wider context, so it may read other files`);
+        continue;
+      }
       const trailing = /\/$/.test(v) && rel !== '.' && !rel.endsWith('/') ? '/' : '';
       const next = rel === '.' || rel === './' ? sub + (/\/$/.test(v) ? '/' : '') : `${sub}/${rel}${trailing}`;
       if (next === v) continue;
@@ -78,6 +86,18 @@ export function rewriteForSubfolder(facts: DockerfileFacts, sub: string, setup: 
   }
   if (count > 0) out.note = `${facts.path} was built from ${sub}/, the merged build from the runtime's context: its ${count} COPY/ADD source(s) now start with ${sub}/, so they read the same files`;
   return out;
+}
+
+/** The first symbolic link of the repository on the way from `sub` to `sub/rel`, or null. */
+function linkOnTheWay(fs: RepoFs, sub: string, rel: string): string | null {
+  if (rel === '.') return null;
+  let at = sub;
+  for (const seg of rel.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    at = `${at}/${seg}`;
+    if (fs.kind(at) === 'symlink') return at;
+  }
+  return null;
 }
 
 /** Non-negated patterns of a .dockerignore text, with their lines, as Docker reads them. */

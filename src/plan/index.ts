@@ -510,9 +510,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   }
   const ending = danglingContinuation(builderFacts, setup.id);
   if (ending && 'refusal' in ending) plan.diagnostics.push(ending.refusal);
-  const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id) : null;
+  const subfolder = inputs.subfolder !== null ? rewriteForSubfolder(builderFacts, inputs.subfolder, setup.id, fs) : null;
   if (subfolder) plan.diagnostics.push(...subfolder.diagnostics);
-  const runtimeSub = inputs.siblings ? rewriteForSubfolder(runtimeFacts, inputs.siblings.runtimeSub, setup.id) : null;
+  const runtimeSub = inputs.siblings ? rewriteForSubfolder(runtimeFacts, inputs.siblings.runtimeSub, setup.id, fs) : null;
   if (runtimeSub) plan.diagnostics.push(...runtimeSub.diagnostics);
   // Builder-only build arguments the runtime declares too: defaults of the builder's own declarations.
   const baked = setup.builder.stock ? null : bakeBuilderArgs(setup.builder, runtime, builderFacts, runtimeFacts);

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mayExcludeUnder, subfolderOf } from '../../src/plan/context-subfolder.js';
-import { applied, planFiles } from '../support/plan.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applied, planDir, planFiles } from '../support/plan.js';
 
 const BUILDER = 'FROM golang:1.21\nWORKDIR /src\nCOPY go.mod ./\nCOPY *.go ./\nRUN go build -o /out/app .\n';
 const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
@@ -139,5 +142,31 @@ describe('builder context in a subfolder: refusals', () => {
     expect(['svcs', '*.md', 'other/svc', '.git', 'web/svc'].map((p) => mayExcludeUnder(p, 'svc'))).toEqual([false, false, false, false, false]);
     expect(mayExcludeUnder('web', 'web/svc')).toBe(true);
     expect(mayExcludeUnder('web/other', 'web/svc')).toBe(false);
+  });
+});
+
+describe('a symbolic link among the sources of a context the merge widens', () => {
+  it('refuses: the link resolved within the subfolder, and would resolve within the wider context', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msc-ctx-link-'));
+    try {
+      const files = { ...repo(), 'svc/Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY lib/ ./\nRUN go build -o /out/app .\n', 'svc/data/main.go': 'package main\n', 'data/main.go': 'package other\n' };
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      }
+      fs.symlinkSync('../data', path.join(dir, 'svc', 'lib'));
+      const plan = planDir(dir);
+      expect(plan.setups.map((s) => s.status)).toEqual(['refused']);
+      const d = plan.setups[0]!.diagnostics.find((x) => x.code === 'CONTEXT_MISMATCH');
+      expect([d?.file, d?.line]).toEqual(['svc/Dockerfile.build', 3]);
+      expect(d?.message).toContain('`COPY lib/` reads through svc/lib, a symbolic link');
+      // the same without the link migrates
+      fs.rmSync(path.join(dir, 'svc', 'lib'));
+      fs.mkdirSync(path.join(dir, 'svc', 'lib'));
+      fs.writeFileSync(path.join(dir, 'svc', 'lib', 'main.go'), 'package main\n');
+      expect(planDir(dir).setups.map((s) => s.status)).toEqual(['migrate']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
