@@ -42,7 +42,7 @@ export interface Snippet {
   listItem?: { list: ListSpans; index: number };
   /** A short name for messages (`target build`, `step 3`, `script "build"`). */
   label: string;
-  /** The shell text is a translation of the file's (PowerShell): messages show each command as the file writes it. */
+  /** The shell text is a translation of the file's (PowerShell, Make's `$(wildcard …)`): messages show each command as the file writes it. */
   translated?: true;
   /**
    * Snippets with the same scope read text written in one of them as in another (the recipe

@@ -86,6 +86,21 @@ describe('kept Make commands that use the builder image or the artifact through 
   });
 });
 
+describe('a `$(wildcard …)` Make expands (a listing of the files its patterns match)', () => {
+  it('keeps the artifact on the host for one a later target expands that matches it', () => {
+    for (const call of ['$(wildcard rel*)', '$(wildcard relay)', '${wildcard ./relay docs/*.md}', '$(wildcard $(NAME))']) {
+      const { plan: p, out } = plan(['image:', ...RECIPE, 'manifest: image', `	echo ${call} > MANIFEST`]);
+      expect(out['Dockerfile'], call).toMatch(/^FROM scratch AS export$/m);
+      expect(p.setups[0]!.notes.find((n) => n.startsWith('relay is still needed on the host')), call).toContain(`\`${call}\` (Makefile:`);
+    }
+  });
+
+  it('changes nothing for one that cannot match it', () => {
+    const { out } = plan(['image:', ...RECIPE, 'docs: image', '	echo $(wildcard docs/*.md) > INDEX']);
+    expect(out['Dockerfile']).not.toMatch(/AS export/);
+  });
+});
+
 describe('a make run that names the builder image otherwise (src/plan/make-overrides.ts)', () => {
   const makefile = ['BUILDER ?= example/relay-build', 'image:', '\tdocker build -t $(BUILDER) -f Dockerfile.build .', '\tdocker create --name relay-x $(BUILDER)', '\tdocker cp relay-x:/out/relay ./relay', '\tdocker rm relay-x', '\tdocker build -t example/relay:latest .', '\trm -f relay', ''].join('\n');
   const migrated = (ci: string) => {

@@ -101,6 +101,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     }
     // A `$(shell …)` in the recipe runs as Make expands the recipe, which it does whole before running its first line.
     for (const c of recipe?.descendantsOfType('shell_command') ?? []) recipeHolding.set(c.startIndex, ids);
+    for (const c of (recipe?.descendantsOfType(['function_call', 'variable_reference']) ?? []).filter((f) => isWildcard(text, f))) recipeHolding.set(c.startIndex, ids);
     for (const t of targets) {
       addTo(recipeOf, t, ...ids);
       addTo(prereqsOf, t, ...prereqs);
@@ -115,6 +116,18 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     const line = lineOf.lineOf(command.startIndex);
     expansions.push({ id: snippets.length, name: `$(shell …) at line ${line}`, recipe: recipeHolding.get(command.startIndex) ?? null });
     snippets.push(expansionSnippet(file, text, command, inRule.get(command.startIndex), vars, dir, line));
+  }
+  // `$(wildcard ap*)` lists the files its patterns match as Make expands the text: read as the
+  // listing `ls -d -- PATTERNS` run then (a pattern with a variable as one only known at run time).
+  // (the grammar reads `${wildcard …}` as a variable reference: its text after the name is the patterns)
+  for (const call of root.descendantsOfType(['function_call', 'variable_reference']).filter((f) => isWildcard(text, f))) {
+    const line = lineOf.lineOf(call.startIndex);
+    const patterns = text.slice(call.startIndex + '$(wildcard'.length, call.endIndex - 1).trim();
+    const shell = `ls -d -- ${patterns === '' || /[$'"\\`;&|<>(){}]/.test(patterns) ? '"$__make_wildcard"' : patterns}`;
+    expansions.push({ id: snippets.length, name: `$(wildcard …) at line ${line}`, recipe: recipeHolding.get(call.startIndex) ?? null });
+    // (messages show the call as the file writes it: `translated`, its text from the call's start to its end)
+    const toFile = [...Array.from({ length: shell.length }, () => call.startIndex), call.endIndex];
+    snippets.push({ shell, toFile, encode: recipeEncode(), cwd: dir, vars, remove: null, label: `${file} $(wildcard …) at line ${line}`, translated: true });
   }
 
   const { script, diagnostics: parsed } = composeEmbedded(file, 'make', text, snippets, []);
@@ -206,6 +219,11 @@ function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, t
     scope: `rule@${rule.startIndex}`,
     ...(ignoreErrors ? { failureIgnored: true } : {}),
   };
+}
+
+/** A `$(wildcard …)` call. */
+function isWildcard(text: string, call: TsNode): boolean {
+  return /^\$[({]wildcard\s/.test(text.slice(call.startIndex, call.startIndex + 12));
 }
 
 /**
