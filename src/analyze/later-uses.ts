@@ -16,10 +16,12 @@
  *   own source, a listing, a glob): it counts as a use, so an export stage keeps the file there.
  *   Run from a folder that does not reach it (`(cd docs && ./render)` with the artifact in out/),
  *   it is no use, unless a repository file among its words (the program, an interpreter's
- *   script) names the artifact's file name (`docs/render.py` opening `../out/app`).
+ *   script) names the artifact's file name (`docs/render.py` opening `../out/app`). A short
+ *   table of programs known to read no file they are not given (src/plan/host-commands.ts
+ *   readsOnlyNamed: `git push`, `curl` without an upload) is exempt.
  * - A file docker itself reads from the host (standard input, `docker cp app smoke:/app`, an
- *   env file, `docker load -i`) is a use. A short table of programs known to read no file they are not given
- *   (src/plan/host-commands.ts readsOnlyNamed: `git push`, `curl` without an upload) is exempt.
+ *   env file, `docker load -i`) is a use, and so is a read through a symbolic link the
+ *   repository holds (it may point at the artifact).
  *
  * Commands in other files that only may run later (sibling Make targets, neighbour scripts:
  * src/plan/caller-uses.ts) keep the narrower reading of host-uses.ts artifactRead.

@@ -4,13 +4,14 @@
  * `$(Build.SourcesDirectory)/tools`, Jenkins `environment { PATH = "${WORKSPACE}/tools:${PATH}" }`):
  * the reader takes such a value as only known at run time (./ci-yaml.ts `staticEnv`), and a
  * PATH only known at run time gives the shadow check nothing to follow. Here each `PATH` key of
- * the file whose value holds one is read entry by entry, up to the PATH it started with: the checkout's variable (`${{ github.workspace }}`,
- * `$GITHUB_WORKSPACE`, `$CI_PROJECT_DIR`, `$(Build.SourcesDirectory)`…) is the repository's root;
- * an entry under any other, or a relative one (found from each step's folder), is a folder only
- * known at run time, with the literal tail after it (./path-entries.ts). A Jenkinsfile's are read
- * with its steps (./jenkinsfile.ts, jenkinsPathEntries). Every command of the file is taken to run with each such PATH (which
- * `env:` reaches which step is not told apart: a wrapper there is rare, and refusing for it is
- * safe).
+ * the file whose value holds one is read entry by entry, up to the PATH it started with: the
+ * checkout's variable (`${{ github.workspace }}`, `$GITHUB_WORKSPACE`, `$CI_PROJECT_DIR`,
+ * `$(Build.SourcesDirectory)`…) is the repository's root; an entry under any other, or a
+ * relative one (found from each step's folder), is a folder only known at run time, with the
+ * literal tail after it (./path-entries.ts). A Jenkinsfile's are read with its steps
+ * (./jenkinsfile.ts, jenkinsPathEntries). Every command of the file is taken to run with each
+ * such PATH (which `env:` reaches which step is not told apart: a wrapper there is rare, and
+ * refusing for it is safe).
  */
 import { yaml } from './yaml-module.js';
 import { pathEntry } from '../path-entries.js';
