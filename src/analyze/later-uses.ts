@@ -53,7 +53,7 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   if (fed) return fed;
   // Docker's other verbs are the linker's and the planner's (builds, pushes, removals).
   if (inv && inv.verb !== 'run' && inv.verb !== 'create') return null;
-  const named = artifactUse(cmd, inv, artifacts) ?? (inv ? null : linkedRead(cmd, artifacts, fs));
+  const named = artifactUse(cmd, inv, artifacts) ?? (inv ? null : linkedRead(cmd, artifacts, fs, script));
   if (named || inv) return named;
   const fn = functionBody(cmd, script, seen);
   if (fn) return fn.body.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, script, fn.seen), `, in the function ${fn.name}, which ${at(cmd)} calls`), null);
@@ -82,10 +82,14 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
  * release/app, or release, is a link): the link may point at an artifact (`../app`), which the
  * words do not name. The tool does not read links' targets: any such read counts as a use.
  */
-function linkedRead(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs): ArtifactUse | null {
+function linkedRead(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs, script: ScriptFile | null): ArtifactUse | null {
   const effect = hostEffect(cmd);
+  const made = script ? madeLinks(script, artifacts) : new Map<string, ScriptCommand>();
   for (const u of [...effect.reads, ...effect.mayTouch]) {
     if (u.path === null || u.glob) continue;
+    // (a link the script makes to an artifact, `ln -sf app app-current`, before or after the extraction)
+    const link = [...made.keys()].find((l) => u.path === l || u.path!.startsWith(`${l}/`));
+    if (link !== undefined) return { artifacts: [...artifacts], why: `${at(cmd)} reads ${u.word.raw}, a symbolic link to it that ${at(made.get(link)!)} makes` };
     const parts = u.path.split('/');
     for (let k = 1; k <= parts.length; k++) {
       const prefix = parts.slice(0, k).join('/');
@@ -94,6 +98,26 @@ function linkedRead(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: Repo
     }
   }
   return null;
+}
+
+/**
+ * The symbolic links `script` makes to an artifact (`ln -s[f] TARGET LINK`, the target read from
+ * the link's folder), by the link's path, with the command making each.
+ */
+function madeLinks(script: ScriptFile, artifacts: readonly Artifact[]): Map<string, ScriptCommand> {
+  const out = new Map<string, ScriptCommand>();
+  for (const c of script.commands) {
+    if (c.words[0]?.value !== 'ln' || c.cwd === null) continue;
+    const options = c.words.slice(1).filter((w) => w.value?.startsWith('-'));
+    if (!options.some((w) => w.value === '--symbolic' || /^-[a-zA-Z]*s/.test(w.value ?? ''))) continue;
+    const operands = c.words.slice(1).filter((w) => !w.value?.startsWith('-'));
+    if (operands.length < 1 || operands.length > 2 || operands.some((w) => w.value === null)) continue;
+    const target = operands[0]!.value!;
+    const link = resolveRel(c.cwd, operands[1]?.value ?? path.basename(target));
+    const to = target.startsWith('/') ? null : resolveRel(path.dirname(link) === '.' ? '' : path.dirname(link), target);
+    if (to !== null && artifacts.some((a) => to === a.hostPath || to.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${to}/`))) out.set(link, c);
+  }
+  return out;
 }
 
 /** Docker verbs (past `docker`) whose operands name host files they read. */

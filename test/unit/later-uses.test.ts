@@ -92,6 +92,16 @@ describe('a program the tool does not model, run after the extraction', () => {
     }
   });
 
+  it('counts a read through a symbolic link the script makes to it, before the extraction too', () => {
+    for (const [before, link] of [['ln -sf out/app app-current', 'app-current'], ['ln -s app out/current', 'out/current'], ['ln --symbolic -f ../out/app bin/app', 'bin/app']]) {
+      const r = outcome([`sha256sum ${link} > current.sha256`], {}, ['mkdir -p bin', before]);
+      expect([before, r.status, r.exported], r.why ?? '').toEqual([before, 'migrate', true]);
+      expect(r.why).toContain(`reads ${link}, a symbolic link to it that \`${before}\``);
+    }
+    // a link to another file is no use
+    expect(outcome(['sha256sum main-link'], {}, ['ln -s main.go main-link']).exported).toBe(false);
+  });
+
   it('does not count programs known to read no file they are not given, nor modelled ones', () => {
     for (const after of ['git tag v1', 'git push origin v1', 'curl -fsS https://example.com/hook', 'curl -fsS "$HOOK"', 'kubectl rollout restart deployment/app', 'command -v python3', 'echo done', 'read -r answer', 'sudo docker image prune -f']) {
       const r = outcome([after]);
