@@ -113,6 +113,8 @@ export function checkHostEffects(
     const firstExtraction = Math.min(...setup.extraction.map((c) => pos.get(c) ?? Infinity));
     const runtimeAt = pos.get(runtime.inv.cmd)!;
     const builderAt = pos.get(setup.builder.inv.cmd)!;
+    /** Names of removed containers a kept command made anew after the runtime build. */
+    const reborn = new Set<string>();
     for (const cmd of seq) {
       if (removed.commands.has(cmd) || cmd === runtime.inv.cmd || cmd === setup.builder.inv.cmd) continue;
       const at = pos.get(cmd)!;
@@ -134,7 +136,13 @@ export function checkHostEffects(
       const inv = outer.program === 'docker' || outer.program?.endsWith('/docker') ? (outer.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(outer.at) })) : null;
       if (inv) {
         const before = out.diagnostics.length;
-        checkDocker(inv, cmd, script, phase, setup, removed, fs, dockerfiles, builders.has(cmd), refuse, drop);
+        checkDocker(inv, cmd, script, phase, setup, reborn.size === 0 ? removed : { ...removed, containers: new Set([...removed.containers].filter((n) => !reborn.has(n))) }, fs, dockerfiles, builders.has(cmd), refuse, drop);
+        // `docker run -d --name extract app:latest` after the extraction's container is gone: the
+        // name is a new container's from here on, in both pipelines (`docker logs extract` reads it).
+        // (only once the old script removed its own: before that, the name was taken there)
+        const rebornName = (inv.verb === 'run' || inv.verb === 'create') && phase === 'after' ? flagValues(inv, '--name')[0]?.value : undefined;
+        const removedBefore = (name: string) => [...removed.commands].some((c) => (pos.get(c) ?? Infinity) < at && dockerInvocation(c)?.verb === 'rm' && dockerInvocation(c)!.operands.some((o) => o.word.value === name));
+        if (rebornName && removed.containers.has(rebornName) && removedBefore(rebornName)) reborn.add(rebornName);
         // A container writing host files between the two builds (a bind mount, `docker cp` out of it): as any other writer.
         // Another builder's extraction for the same runtime build goes (or stays) with this setup's own.
         const sameGroup = steps.isStepFor(cmd, runtime.inv.cmd);

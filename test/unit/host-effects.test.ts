@@ -79,6 +79,14 @@ describe('host effects: references to what the migration removes (item 2)', () =
     refused(repo([BUILD, 'id=$(docker create app:build)', 'docker cp "$id":/out/app ./app', 'docker rm "$id"', '[ -n "$id" ] && echo ok', RUN]), 'REMOVED_NAME_USED', 7);
   });
 
+  it('the name made anew by a kept command after the runtime build is that container\'s: uses of it stay', () => {
+    const { out } = migrates(repo([BUILD, ...EXTRACT, RUN, 'docker create --name x app:latest', 'docker inspect --format "{{.Config.Image}}" x > image.txt', 'docker rm x']));
+    expect(out['build.sh']).toBe(`#!/bin/sh\nset -eu\n${RUN}\ndocker create --name x app:latest\ndocker inspect --format "{{.Config.Image}}" x > image.txt\ndocker rm x\n`);
+    // before it is made anew, or where the old script never removed its own (the name was taken), they refuse
+    refused(repo([BUILD, ...EXTRACT, RUN, 'docker logs x', 'docker create --name x app:latest']), 'REMOVED_NAME_USED', 8);
+    refused(repo([BUILD, ...EXTRACT.slice(0, 2), RUN, 'docker create --name x app:latest', 'docker logs x']), 'REMOVED_NAME_USED', 8);
+  });
+
   it('a listing of containers kept after the extraction refuses (it could show the container); one only printed, or before, stays', () => {
     const NO_RM = EXTRACT.slice(0, 2);
     refused(repo([BUILD, ...NO_RM, RUN, 'docker ps -a --filter name=x --format "{{.Names}}" > left.txt']), 'REMOVED_NAME_USED', 7);

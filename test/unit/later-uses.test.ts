@@ -93,7 +93,7 @@ describe('a program the tool does not model, run after the extraction', () => {
   });
 
   it('counts a read through a symbolic link the script makes to it, before the extraction too', () => {
-    for (const [before, link] of [['ln -sf out/app app-current', 'app-current'], ['ln -s app out/current', 'out/current'], ['ln --symbolic -f ../out/app bin/app', 'bin/app']]) {
+    for (const [before, link] of <[string, string][]>[['ln -sf out/app app-current', 'app-current'], ['ln -s app out/current', 'out/current'], ['ln --symbolic -f ../out/app bin/app', 'bin/app']]) {
       const r = outcome([`sha256sum ${link} > current.sha256`], {}, ['mkdir -p bin', before]);
       expect([before, r.status, r.exported], r.why ?? '').toEqual([before, 'migrate', true]);
       expect(r.why).toContain(`reads ${link}, a symbolic link to it that \`${before}\``);
