@@ -13,7 +13,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, substituteSpans, type Decoded } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, substituteSpans, undecodableStep, type Decoded } from './ci-yaml.js';
 import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
@@ -171,7 +171,11 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
         return;
       }
       const decoded = decodeScalar(text, body, exprs);
-      if (!decoded) return;
+      if (!decoded) {
+        const d = undecodableStep(body, file, lines.lineOf(body.range[0]), label);
+        if (d) unread.push({ sequence: groups.length, diagnostic: d });
+        return;
+      }
       const cwd = workingDirOf(step.get('workingDirectory'));
       group.push(snippets.length);
       snippets.push({ ...withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });

@@ -36,6 +36,21 @@ export interface Decoded {
 }
 
 /** Decodes a scalar's source into the shell text it holds, with a map back to the file. */
+/**
+ * A step whose shell text is written in a YAML style decodeScalar does not decode exactly (a
+ * folded `>` block, a plain or quoted scalar over several lines): its commands are not read, so
+ * a setup in its job is refused (SHELL_NOT_READ), as an unread step of another shell is. Null for
+ * no text.
+ */
+export function undecodableStep(node: unknown, file: string, line: number, label: string): Diagnostic | null {
+  if (!isScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') return null;
+  return diag('SHELL_NOT_READ', node.value.includes('docker') ? 'warning' : 'info', `${label} writes its commands as a ${node.type === 'BLOCK_FOLDED' ? 'folded (`>`) block' : 'scalar over several lines'}, which the tool does not read exactly; its commands were not followed`, {
+    file,
+    line,
+    hint: 'Write the step as a literal block (`run: |`) or on one line, then run the tool again; or migrate this job by hand.',
+  });
+}
+
 export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): Decoded | null {
   const [start, end] = node.range!;
   const src = text.slice(start, end);
@@ -317,6 +332,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     return standInProgram(`shell:${shell}`, at, cwd, vars, label, `${label} runs in ${shell}, which the tool does not write`);
   };
 
+  const undecodable = (node: unknown, at: number, label: string) => {
+    const d = undecodableStep(node, file, lines.lineOf(at), label);
+    if (d) unread.push({ sequence: groups.length, diagnostic: d });
+  };
+
   const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
@@ -365,10 +385,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           return;
         }
         const id = snippets.length;
-        if (add(step.get('run', true), itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`, false)) {
+        const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), label, false)) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
-        }
+        } else undecodable(run, step.range[0], label);
       };
       steps.items.forEach((step, k) => {
         if (!isMap(step) || !step.range) return;

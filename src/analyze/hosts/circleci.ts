@@ -10,7 +10,7 @@ import type { Branch } from '../../model/script.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, undecodableStep } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
 const DEFAULT_WORKDIR = '~/project';
@@ -97,7 +97,11 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
         return;
       }
       const decoded = decodeScalar(text, command, exprs);
-      if (!decoded) return;
+      if (!decoded) {
+        const d = undecodableStep(command, file, lines.lineOf(command.range[0]), label);
+        if (d) unread.push({ sequence: groups.length, diagnostic: d });
+        return;
+      }
       const cwd = stepCwd(jobDir, checkoutElsewhere, detail?.get('working_directory', true));
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
