@@ -66,6 +66,15 @@ export function use(cmd: ScriptCommand, w: Word): PathUse {
   return { path: v === null || cmd.cwd === null ? null : v.startsWith('/') ? v : resolveRel(cmd.cwd, v), glob, word: w };
 }
 
+/**
+ * A file the GitHub Actions runner gives each step outside the workspace (`>> "$GITHUB_OUTPUT"`,
+ * `$GITHUB_ENV`, `$GITHUB_PATH`, `$GITHUB_STEP_SUMMARY`, `$GITHUB_STATE`), named by its variable
+ * alone and not set by the script: no file of the repository. (What a step writes there for the
+ * next steps is read by src/analyze/step-env-files.ts.)
+ */
+const RUNNER_FILE = /^\$\{(GITHUB_OUTPUT|GITHUB_ENV|GITHUB_PATH|GITHUB_STEP_SUMMARY|GITHUB_STATE)\}$/;
+const runnerFile = (w: Word) => w.value === null && RUNNER_FILE.test(w.symbol);
+
 const isFlag = (w: Word) => w.value !== null && w.value.startsWith('-') && w.value !== '-';
 
 /** The file effects of one host command, redirects included. */
@@ -77,7 +86,7 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   const flags = args.filter(isFlag).map((w) => w.value!);
   const effect: HostEffect = { program, at, reads: [], writes: [], mayTouch: [], known: true };
   for (const r of cmd.redirects) {
-    if (r.op.startsWith('<<')) continue;
+    if (r.op.startsWith('<<') || runnerFile(r.target)) continue;
     if (r.op === '<') effect.reads.push(use(cmd, r.target));
     else if (/^(>|>>|>\||&>|&>>)$/.test(r.op) && !/^&?\d*-?$/.test(r.target.value ?? 'x')) effect.writes.push(use(cmd, r.target));
   }

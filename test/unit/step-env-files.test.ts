@@ -201,3 +201,17 @@ describe('a GitLab job\'s dotenv report', () => {
     expect(outcome(own)).toEqual([['migrate']]);
   });
 });
+
+describe('the runner\'s own files written between the builds', () => {
+  it('are no files of the repository: `>> "$GITHUB_OUTPUT"` changes nothing the builder reads', () => {
+    const reads = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
+    const between = (line: string) => {
+      const steps = [STEPS[0]!, line, ...STEPS.slice(1)];
+      const text = `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${steps.map((l) => `          ${l}`).join('\n')}\n`;
+      return planFiles({ 'Dockerfile.build': reads, Dockerfile: RUNTIME, '.github/workflows/image.yml': text }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    };
+    for (const file of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE']) expect(between(`echo "image=app:build" >> "$${file}"`), file).toEqual([['migrate']]);
+    // a file only known at run time otherwise may be one the builder reads
+    expect(between('echo "image=app:build" >> "$REPORT"')).toEqual([['refused', 'BUILDER_INPUT_CHANGED']]);
+  });
+});
