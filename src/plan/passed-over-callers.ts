@@ -206,8 +206,12 @@ export function keptFiles(analysis: Analysis): ReadonlySet<string> {
   return kept;
 }
 
-/** The programs that run a target of a Makefile or a script of a package.json. */
-export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['make'], 'package-json': ['npm', 'yarn', 'pnpm'] };
+/**
+ * The programs that run a target of a Makefile or a script of a package.json: npm's scripts are
+ * also run by bun, by npm-run-all (`run-s`, `run-p`), concurrently (`npm:NAME`) and turbo, and
+ * through npx (`npx run-s compile`).
+ */
+export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['make'], 'package-json': ['npm', 'yarn', 'pnpm', 'bun', 'npx', 'pnpx', 'run-s', 'run-p', 'npm-run-all', 'concurrently', 'turbo'] };
 
 /**
  * The same for a setup in a Makefile or a package.json: a passed-over file that runs `make`

@@ -275,8 +275,46 @@ export function runnerNames(cmd: ScriptCommand, runner: string, defaultGoal: str
     }
     return goals.length > 0 ? goals : defaultGoal === null ? [] : [defaultGoal];
   }
-  // The first word that is no option (an option's value, `--prefix web`, reads as no name: the folder was checked).
-  const plain = words.findIndex((w) => w.value === null || !w.value.startsWith('-'));
+  return packageRunnerNames(words, runner);
+}
+
+/** Options of npm, yarn, pnpm and bun that take the next word as their value (`npm --prefix . run x`). */
+const PACKAGE_VALUED = new Set(['--prefix', '-C', '-w', '--workspace', '--cwd', '--dir', '--filter', '-F', '--userconfig', '--cache', '--loglevel', '--registry', '--script-shell']);
+/** Runners of npm scripts by name besides npm's own: their operands are script names (or patterns). */
+const SCRIPT_LISTS = new Set(['run-s', 'run-p', 'npm-run-all']);
+/** bun's own commands (`bun test` runs its test runner, not a script). */
+const BUN_OWN = new Set(['add', 'install', 'i', 'remove', 'rm', 'update', 'link', 'unlink', 'pm', 'x', 'create', 'init', 'upgrade', 'build', 'test', 'repl', 'exec', 'outdated', 'publish', 'patch']);
+
+/** runnerNames for the runners of a package.json's scripts, from the words after the runner. */
+function packageRunnerNames(words: readonly Word[], runner: string): string[] | null {
+  // (npx run-s compile: the tool it runs is the runner)
+  if (runner === 'npx' || runner === 'pnpx') {
+    const k = words.findIndex((w) => w.value === null || !w.value.startsWith('-'));
+    const tool = k < 0 ? undefined : words[k]!.value;
+    if (tool === null) return null;
+    return tool !== undefined && (SCRIPT_LISTS.has(tool) || tool === 'concurrently' || tool === 'turbo') ? packageRunnerNames(words.slice(k + 1), tool) : [];
+  }
+  // `run-s compile lint`, `npm-run-all "build:*"`: each operand a name, a pattern may name any
+  if (SCRIPT_LISTS.has(runner) || runner === 'turbo') {
+    const names = words.filter((w) => w.value === null || !w.value.startsWith('-')).map((w) => w.value);
+    const list = runner === 'turbo' && names[0] === 'run' ? names.slice(1) : names;
+    return list.some((n) => n === null || /[*?[{]/.test(n)) ? null : (list as string[]);
+  }
+  // `concurrently "npm:compile" "npm run lint"`: `npm:` names a script; another command may run any
+  if (runner === 'concurrently') {
+    const ops = words.filter((w) => w.value === null || !w.value.startsWith('-')).map((w) => w.value);
+    return ops.every((o) => o !== null && /^npm:[^*?[{]+$/.test(o)) ? ops.map((o) => o!.slice(4)) : null;
+  }
+  // The first word that is no option (an option's value, `--prefix web`, is skipped: the folder was checked).
+  let plain = -1;
+  for (let k = 0; k < words.length; k++) {
+    const v = words[k]!.value;
+    if (v !== null && PACKAGE_VALUED.has(v)) k++;
+    else if (v === null || !v.startsWith('-')) {
+      plain = k;
+      break;
+    }
+  }
   if (plain < 0) return runner === 'npm' ? [] : INSTALL_SCRIPTS.slice(0, 3);
   const sub = words[plain]!.value;
   if (sub === null) return null;
@@ -288,6 +326,7 @@ export function runnerNames(cmd: ScriptCommand, runner: string, defaultGoal: str
   };
   if (runner === 'npm') return NPM_RUN.has(sub) ? next() : (NPM_SCRIPT_COMMANDS[sub] ? [...NPM_SCRIPT_COMMANDS[sub]] : []);
   if (sub === 'run' || sub === 'run-script') return next();
+  if (runner === 'bun') return BUN_OWN.has(sub) ? [] : [sub];
   if (OWN_COMMANDS[runner]?.has(sub)) return sub === 'install' || sub === 'i' ? INSTALL_SCRIPTS.slice(0, 3) : [];
   return [sub];
 }

@@ -44,6 +44,17 @@ describe('an npm script the migration deletes', () => {
     expect(r.messages[0]).toContain('Missing script: "prepare-bin"');
   });
 
+  it('refuses the other runners of npm scripts: npm with its options, bun, npm-run-all, concurrently, turbo, npx', () => {
+    for (const dev of ['npm --prefix . run prepare-bin', 'bun run prepare-bin', 'run-s prepare-bin lint', 'run-p "prepare-*"', 'npm-run-all prepare-bin', 'concurrently "npm:prepare-bin" "npm:lint"', 'concurrently "npm run prepare-bin"', 'turbo run prepare-bin', 'npx run-s prepare-bin']) {
+      const r = outcome({ 'package.json': pkg({ ...scripts, lint: 'echo lint', dev }) });
+      expect([dev, r.status], r.errors.join()).toEqual([dev, 'refused']);
+    }
+    // a call of other scripts, or of a tool's own command, changes nothing
+    for (const dev of ['run-s lint', 'concurrently "npm:lint"', 'bun test', 'npx tsc --noEmit', 'npm --prefix . run lint']) {
+      expect([dev, outcome({ 'package.json': pkg({ ...scripts, lint: 'echo lint', dev }) }).status]).toEqual([dev, 'migrate']);
+    }
+  });
+
   it('refuses a CI step, and the yarn and pnpm spellings of the call', () => {
     const ci = 'on: [push]\njobs:\n  binary:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm run prepare-bin\n';
     expect(outcome({ 'package.json': pkg(scripts), '.github/workflows/ci.yml': ci }).errors).toEqual(['REMOVED_NAME_USED .github/workflows/ci.yml:7']);
