@@ -14,7 +14,6 @@ import { readScript } from '../analyze/index.js';
 import { firstReading } from '../analyze/first-reading.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
-import { yaml } from '../analyze/hosts/yaml-module.js';
 
 /**
  * A planned change of one command's words, by the command's index in the analysed script and
@@ -50,8 +49,6 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   if (!after.script && after.diagnostics.length > 0) return `the rewritten file cannot be read: ${after.diagnostics[0]!.message}`;
   const oldCommands = before.script?.commands ?? [];
   if (oldCommands.length !== base.commands.length) return 'reading the file again does not give the commands it was planned from';
-  const emptied = YAML_KINDS.has(base.kind) ? emptiedKey(base.text, p.after) : null;
-  if (emptied) return emptied;
 
   const expected: Shape[] = [];
   for (const c of oldCommands) if (!removed.has(c.index)) expected.push({ ...shapeOf(c), ...rewritten(c, rewrites.filter((r) => r.index === c.index)) });
@@ -70,39 +67,6 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   }
   const extra = got.slice(g).find((c) => !isNoOp(c));
   if (extra) return `line ${extra.line} adds \`${extra.words.join(' ')}\`, which the plan did not write`;
-  return null;
-}
-
-/** The CI kinds written in YAML. */
-const YAML_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['github-actions', 'gitlab-ci', 'circleci', 'azure-pipelines', 'bitbucket-pipelines', 'travis-ci']);
-
-/**
- * A key the edit left without a value (`script:` whose every item went): YAML reads it as null,
- * which GitLab and Bitbucket reject for `script`, and which reads as a key never written
- * (GitLab's job `before_script:` then takes the `default:` one; Travis runs its language's
- * default phase). Counted by key name, so steps removed whole do not shift what is compared.
- */
-function emptiedKey(oldText: string, newText: string): string | null {
-  const nulls = (text: string) => {
-    const out = new Map<string, number>();
-    const isNull = (v: unknown) => v === null || (yaml().isScalar(v) && v.value === null);
-    yaml().visit(yaml().parseDocument(text), {
-      // (a list item left without a value: `- &builder` whose step's keys went)
-      Seq(_k, seq) {
-        const n = seq.items.filter(isNull).length;
-        if (n > 0) out.set('- (a list item)', (out.get('- (a list item)') ?? 0) + n);
-      },
-      Pair(_k, pair) {
-        if (isNull(pair.value) && yaml().isScalar(pair.key)) {
-          const name = String((pair.key as { value: unknown }).value);
-          out.set(name, (out.get(name) ?? 0) + 1);
-        }
-      },
-    });
-    return out;
-  };
-  const [was, now] = [nulls(oldText), nulls(newText)];
-  for (const [name, n] of now) if (n > (was.get(name) ?? 0)) return name.startsWith('- ') ? 'the edit leaves a list item without a value (a step whose keys went, its anchor left: `- &name`), which the CI rejects' : `the edit leaves \`${name}:\` without a value (every item of its list goes), which the CI reads as a key never written or rejects`;
   return null;
 }
 
