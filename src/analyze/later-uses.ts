@@ -84,7 +84,7 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
  */
 function linkedRead(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs, script: ScriptFile | null): ArtifactUse | null {
   const effect = hostEffect(cmd);
-  const made = script ? madeLinks(script, artifacts) : new Map<string, ScriptCommand>();
+  const made = script && symlinksOf(script).length > 0 ? madeLinks(script, artifacts) : new Map<string, ScriptCommand>();
   for (const u of [...effect.reads, ...effect.mayTouch]) {
     if (u.path === null || u.glob) continue;
     // (a link the script makes to an artifact, `ln -sf app app-current`, before or after the extraction)
@@ -106,6 +106,18 @@ function linkedRead(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: Repo
  */
 function madeLinks(script: ScriptFile, artifacts: readonly Artifact[]): Map<string, ScriptCommand> {
   const out = new Map<string, ScriptCommand>();
+  for (const { link, to, cmd } of symlinksOf(script)) {
+    if (artifacts.some((a) => to === a.hostPath || to.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${to}/`))) out.set(link, cmd);
+  }
+  return out;
+}
+
+/** Each script's `ln -s` commands (link and target as paths of the repository), read once a script: every later command of every setup asks. */
+const links = new WeakMap<ScriptFile, { link: string; to: string; cmd: ScriptCommand }[]>();
+function symlinksOf(script: ScriptFile): { link: string; to: string; cmd: ScriptCommand }[] {
+  let out = links.get(script);
+  if (out) return out;
+  out = [];
   for (const c of script.commands) {
     if (c.words[0]?.value !== 'ln' || c.cwd === null) continue;
     const options = c.words.slice(1).filter((w) => w.value?.startsWith('-'));
@@ -113,10 +125,11 @@ function madeLinks(script: ScriptFile, artifacts: readonly Artifact[]): Map<stri
     const operands = c.words.slice(1).filter((w) => !w.value?.startsWith('-'));
     if (operands.length < 1 || operands.length > 2 || operands.some((w) => w.value === null)) continue;
     const target = operands[0]!.value!;
+    if (target.startsWith('/')) continue;
     const link = resolveRel(c.cwd, operands[1]?.value ?? path.basename(target));
-    const to = target.startsWith('/') ? null : resolveRel(path.dirname(link) === '.' ? '' : path.dirname(link), target);
-    if (to !== null && artifacts.some((a) => to === a.hostPath || to.startsWith(`${a.hostPath}/`) || a.hostPath.startsWith(`${to}/`))) out.set(link, c);
+    out.push({ link, to: resolveRel(path.dirname(link) === '.' ? '' : path.dirname(link), target), cmd: c });
   }
+  links.set(script, out);
   return out;
 }
 
