@@ -17,6 +17,9 @@
 export const TRAVIS_PHASES = ['before_install', 'install', 'before_script', 'script', 'before_cache', 'after_success'] as const;
 
 /** Keys of a deploy provider that name a file or folder it reads from the build's working tree. */
+/** Languages whose default `install` and `script` phases are nothing (a phase left out, or left without a value, runs nothing). */
+export const NO_DEFAULT_PHASES: ReadonlySet<string> = new Set(['minimal', 'generic', 'shell', 'sh', 'bash']);
+
 export const DEPLOY_PATH_KEYS = ['file', 'file_glob', 'local_dir', 'local-dir', 'dir', 'folder', 'zip_file', 'artifact', 'bucket_path_source'] as const;
 
 /** Root keys that expand the build matrix into the root's own jobs. */

@@ -14,6 +14,7 @@ import { readScript } from '../analyze/index.js';
 import { firstReading } from '../analyze/first-reading.js';
 import type { RepoFs } from '../model/fs.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { emptiedYamlKey } from './emptied-yaml-keys.js';
 
 /**
  * A planned change of one command's words, by the command's index in the analysed script and
@@ -49,6 +50,8 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   if (!after.script && after.diagnostics.length > 0) return `the rewritten file cannot be read: ${after.diagnostics[0]!.message}`;
   const oldCommands = before.script?.commands ?? [];
   if (oldCommands.length !== base.commands.length) return 'reading the file again does not give the commands it was planned from';
+  const emptied = emptiedYamlKey(base.kind, base.text, p.after);
+  if (emptied) return emptied;
 
   const expected: Shape[] = [];
   for (const c of oldCommands) if (!removed.has(c.index)) expected.push({ ...shapeOf(c), ...rewritten(c, rewrites.filter((r) => r.index === c.index)) });

@@ -121,6 +121,11 @@ describe('--verify and Travis CI jobs', () => {
     expect(travisSteps(ci, 'default')).toEqual({ none: expect.stringMatching(/no such job/) });
   });
 
+  it("a phase left without a value runs a language's default, which only Travis CI knows: not run here", () => {
+    expect(travisSteps('language: node_js\ninstall:\nscript:\n  - echo ok\n', 'default')).toEqual({ none: expect.stringContaining('it runs the default install of language: node_js') });
+    expect(travisSteps('language: minimal\ninstall:\nscript:\n  - echo ok\n', 'default')).not.toHaveProperty('none');
+  });
+
   it('a failing deploy fails the job', () => {
     expect(bash('language: minimal\nscript: true\ndeploy:\n  provider: script\n  script: (exit 4)\nafter_deploy: echo after\n', 'default').code).toBe(4);
   });

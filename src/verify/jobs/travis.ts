@@ -12,15 +12,12 @@
  * rows, a language's default install or script, Windows.
  */
 import { yaml } from '../../analyze/hosts/yaml-module.js';
-import { TRAVIS_PHASES, travisJobs } from '../../model/travis-jobs.js';
+import { NO_DEFAULT_PHASES, TRAVIS_PHASES, travisJobs } from '../../model/travis-jobs.js';
 import type { EntryStep } from '../entry.js';
 import { ignoringFailure, runAllThenFail, stopOnFailure } from './items.js';
 
 type Obj = Record<string, unknown>;
 const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
-
-/** Languages whose default `install`/`script` is nothing. */
-const NO_DEFAULTS = new Set(['minimal', 'generic', 'shell', 'sh', 'bash']);
 
 /** A phase's commands (`skip` is none), or why it cannot run here. */
 function phase(get: (key: string) => unknown, name: string): string[] | { none: string } {
@@ -60,8 +57,8 @@ export function travisSteps(text: string, job: string): EntryStep[] | { none: st
     if ('none' in p) return why(p.none);
     phases[name] = p;
   }
-  if (!NO_DEFAULTS.has(language)) {
-    for (const name of ['install', 'script']) if (get(name) === undefined) return why(`it runs the default ${name} of language: ${language}, which only Travis CI knows`);
+  if (!NO_DEFAULT_PHASES.has(language)) {
+    for (const name of ['install', 'script']) if (get(name) === undefined || get(name) === null) return why(`it runs the default ${name} of language: ${language}, which only Travis CI knows`);
   }
   const deploys = items(get('deploy')).map(obj).filter((d) => d['provider'] === 'script' && d['on'] === undefined);
   const deploy: string[] = [];
