@@ -107,6 +107,11 @@ export function checkHostEffects(
   const sequences = ('sequences' in script ? (script as EmbeddedScript).sequences : [script.commands]).filter((s) => s.includes(setup.builder.inv.cmd) && s.includes(runtime.inv.cmd));
 
   checkVolumes(setup, removed, refuse);
+  const checkEnding = () => {
+    // (after the commands dropped with the setup are known: a cleanup at the end goes too)
+    const ending = newEnding(script, new Set([...removed.commands, ...out.deletes]));
+    if (ending) refuse('SCRIPT_EDIT_UNSAFE', ending.now, `\`${shownCommand(ending.now)}\` would now end ${ending.where}: its status (non-zero whenever the test before \`&&\` or \`||\` fails) becomes the exit status, where the removed \`${shownCommand(ending.was)}\` (line ${ending.was.line}) ended it before`, 'End that text with a command that stays (`true`, or the runtime build), then run the tool again; or migrate by hand.');
+  };
   let reads: BuilderRead[] | undefined;
   for (const seq of sequences) {
     const pos = new Map(seq.map((c, i) => [c, i]));
@@ -186,6 +191,7 @@ export function checkHostEffects(
   checkWorkspaceReads(setup, script, refuse);
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
   for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
+  checkEnding();
   return out;
 }
 
@@ -425,6 +431,40 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   const noop = (c: ScriptCommand) => (c.words.length === 1 && (c.words[0]!.value === 'true' || c.words[0]!.value === ':')) || keepsStatus(c);
   if (inner.commands.some(cleanupOnly) && inner.commands.every((c) => cleanupOnly(c) || noop(c))) drop(cmd, 'only removed a container the migration no longer makes');
   else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shownCommand(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
+}
+
+/**
+ * Removing the command that ends a shell text (the script, an npm script, a recipe line, a CI
+ * step, a JavaScript call's command line) makes the command before it the last: its status is
+ * then the text's exit status. Where that command is an `&&`/`||` list (`grep -q debug c && echo
+ * debug;` before the builder build), a failing test was a normal outcome the old text went past,
+ * and now fails the text. The first such text, with its new and old last commands; null when none.
+ */
+function newEnding(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { now: ScriptCommand; was: ScriptCommand; where: string } | null {
+  const parts = script.kind === 'shell' ? [{ script: script as ShellScript, first: 0, count: script.commands.length, continued: false }] : ((script as Partial<EmbeddedScript>).parts ?? []).map((p, k, all) => ({ script: p.script, first: p.first, count: p.count, continued: all[k + 1]?.snippet.continues === true }));
+  for (const part of parts) {
+    // (a text the next one continues in the same shell, GitLab's script items, ends nothing)
+    if (part.continued || part.count === 0) continue;
+    const file = script.commands.slice(part.first, part.first + part.count);
+    const last = (cmds: number[]) => cmds.reduce((a, b) => (part.script.commands[b]!.start > part.script.commands[a]!.start ? b : a));
+    const all = file.map((_, k) => k);
+    const kept = all.filter((k) => !removed.has(file[k]!));
+    if (kept.length === 0 || kept.length === all.length) continue;
+    const was = last(all);
+    if (!removed.has(file[was]!)) continue;
+    const now = last(kept);
+    const unit = part.script.units[part.script.commands[now]!.unit];
+    const chain = unit?.chain ?? null;
+    if (chain === null || !part.script.units.some((u) => u.chain === chain && (u.opBefore === '&&' || u.opBefore === '||'))) continue;
+    // (the same `&&` chain as the command that went, `a && b && rm -rf dist`: it failed when a
+    // member before failed, and succeeds when they do, either way; `|| exit 1` ends the text
+    // itself, `|| true` succeeds)
+    const wasChain = part.script.units[part.script.commands[was]!.unit]?.chain ?? null;
+    if (wasChain === chain && part.script.units.every((u) => u.chain !== chain || u.opBefore === null || u.opBefore === '&&')) continue;
+    if (['exit', 'true', ':'].includes(part.script.commands[now]!.words[0]?.value ?? '')) continue;
+    return { now: file[now]!, was: file[was]!, where: script.kind === 'shell' ? script.file : `its text in ${script.file}` };
+  }
+  return null;
 }
 
 /** The variable a trap's text keeps the script's exit status in, `rc=$?` as its first statement (read with tree-sitter-bash), or null. */

@@ -87,6 +87,16 @@ describe('host effects: references to what the migration removes (item 2)', () =
     refused(repo([BUILD, ...EXTRACT.slice(0, 2), RUN, 'docker create --name x app:latest', 'docker logs x']), 'REMOVED_NAME_USED', 8);
   });
 
+  it('removing the command that ended the script refuses where an `&&`/`||` list would end it instead (its failing test would fail the script)', () => {
+    const d = refused(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN, '[ -n "${CI:-}" ] && echo "built in CI"', 'docker rm x']), 'SCRIPT_EDIT_UNSAFE', 7);
+    expect(d.message).toContain('would now end build.sh');
+    for (const end of ['echo done', '[ -n "${CI:-}" ] && echo ci || true', 'docker push app:latest || exit 1']) {
+      migrates(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN, end, 'docker rm x']));
+    }
+    // the same `&&` chain as the removed command
+    migrates(repo([`${BUILD} && docker create --name x app:build && docker cp x:/out/app ./app && ${RUN} && docker rm x`]));
+  });
+
   it('a listing of containers kept after the extraction refuses (it could show the container); one only printed, or before, stays', () => {
     const NO_RM = EXTRACT.slice(0, 2);
     refused(repo([BUILD, ...NO_RM, RUN, 'docker ps -a --filter name=x --format "{{.Names}}" > left.txt']), 'REMOVED_NAME_USED', 7);
