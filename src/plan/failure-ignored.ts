@@ -6,6 +6,7 @@
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import type { ShellScript } from '../analyze/shell.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
+import { orExit } from './run-failure.js';
 
 /**
  * The chain member after `cmd` runs when it fails (`cmd || true`), in a shell script or in the
@@ -42,4 +43,19 @@ function chainIgnores(script: ShellScript, cmd: ScriptCommand): boolean {
 /** Whether the host of the snippet holding `cmd` goes on whatever its shell exits with (a Make recipe line `-cmd`, a target `.IGNORE` lists). */
 export function snippetIgnoresFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
   return (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count)?.snippet.failureIgnored === true;
+}
+
+/**
+ * Whether the text holding `cmd` goes on with a success status when `cmd` fails: a chain member
+ * after it runs on failure and does not end the text in turn (`cmd || true`, `cmd || echo
+ * failed`, not `cmd || exit 1`), or it is the last command of a snippet whose host ignores its
+ * exit status (a Make recipe line `-cmd`). Unlike failureIgnored, a command that may not run
+ * at all does not count.
+ */
+export function goesOnAfterFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
+  if (script.kind === 'shell') return chainIgnores(script as ShellScript, cmd) && !orExit(script as ShellScript, cmd);
+  const part = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const inner = part?.script.commands[cmd.index - part.first];
+  if (part === undefined || inner === undefined) return false;
+  return (chainIgnores(part.script, inner) && !orExit(part.script, inner)) || (part.snippet.failureIgnored === true && lastRun(part.script, inner));
 }

@@ -27,7 +27,7 @@ import { hostEffect, meets, readsOnlyNamed, use, type HostEffect, type PathUse }
 import { hiddenCommands } from './hidden-docker.js';
 import { programAt } from '../model/wrappers.js';
 import { inexactRead } from './workspace-reads/index.js';
-import { failureIgnored } from './failure-ignored.js';
+import { failureIgnored, goesOnAfterFailure } from './failure-ignored.js';
 import { removedOutputUses } from './removed-outputs.js';
 import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
@@ -192,6 +192,17 @@ export function checkHostEffects(
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
   for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
   checkEnding();
+  // The compile moves into the runtime build: where the host goes on after that build fails and
+  // did not after the builder build, a failing compile no longer fails the job.
+  // (with an export build the compile runs there too, in the place of the extraction's last
+  // step: a failure counted by either of them still fails the run)
+  const exportAt = setup.artifacts.some((a) => a.hostNeeded) && setup.extraction.length > 0 ? setup.extraction[setup.extraction.length - 1]! : null;
+  if (removed.commands.has(setup.builder.inv.cmd)) {
+    const lenient = failureLeniency(script, runtime.inv.cmd);
+    if (lenient !== null && (exportAt === null || failureLeniency(script, exportAt) !== null) && failureLeniency(script, setup.builder.inv.cmd) === null) {
+      refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
+    }
+  }
   return out;
 }
 
@@ -433,6 +444,15 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shownCommand(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
 }
 
+/** Why a failure of `cmd` does not fail its run (a `|| true`, Make's `-`, a step with `continue-on-error`, an `after_script` or a step run after a failure), or null. */
+function failureLeniency(script: ScriptFile, cmd: ScriptCommand): string | null {
+  const snippet = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count)?.snippet;
+  if (snippet?.goesOnAfterFailure) return 'the job goes on when its step fails (`continue-on-error`)';
+  if (snippet?.afterFailure) return 'it runs after a failure too, and its own failure does not fail the job (`after_script`, `if: always()`, `when: always`)';
+  if (goesOnAfterFailure(cmd, script)) return 'its failure is ignored (`|| true`, Make\'s `-`)';
+  return null;
+}
+
 /**
  * Removing the command that ends a shell text (the script, an npm script, a recipe line, a CI
  * step, a JavaScript call's command line) makes the command before it the last: its status is
@@ -462,10 +482,16 @@ function newEnding(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { n
     const wasChain = part.script.units[part.script.commands[was]!.unit]?.chain ?? null;
     if (wasChain === chain && part.script.units.every((u) => u.chain !== chain || u.opBefore === null || u.opBefore === '&&')) continue;
     if (['exit', 'true', ':'].includes(part.script.commands[now]!.words[0]?.value ?? '')) continue;
+    // (a list whose every member succeeds, `true && echo ok`, ends it with 0 as the removed one did)
+    const members = part.script.commands.filter((c) => part.script.units[c.unit]?.chain === chain);
+    if (members.every((c) => c.stdout === null && INFALLIBLE.has(c.words[0]?.value ?? ''))) continue;
     return { now: file[now]!, was: file[was]!, where: script.kind === 'shell' ? script.file : `its text in ${script.file}` };
   }
   return null;
 }
+
+/** Builtins that succeed whatever their words (`echo` but for a write error on its output). */
+const INFALLIBLE = new Set(['true', ':', 'echo']);
 
 /** The variable a trap's text keeps the script's exit status in, `rc=$?` as its first statement (read with tree-sitter-bash), or null. */
 function statusKeptIn(text: string): string | null {

@@ -362,7 +362,7 @@ function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
 }
 
 /** `cmd || exit`, `cmd || exit 1`, `cmd || { echo failed; exit 1; }`: its failure ends the script. */
-function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
+export function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
   if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
   const units = script.units;
   const unit = units[cmd.unit];

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applied, planFiles } from '../support/plan.js';
+import { emptiedYamlKey } from '../../src/plan/emptied-yaml-keys.js';
 
 const BASE = {
   'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
@@ -37,10 +38,14 @@ describe('an edit that empties a CI list', () => {
   });
 
   it('refuses a GitLab or Bitbucket script left without a value', () => {
-    const gitlab = `build:\n  image: docker:24\n  script:\n${items('    ', [BUILD, CREATE, CP, RM])}\n  after_script:\n${items('    ', [FINAL])}\n`;
-    expect(outcome('.gitlab-ci.yml', gitlab)[2]).toContain('leaves `script:` without a value (every item of its list goes), which the CI rejects');
-    const bitbucket = `pipelines:\n  default:\n    - step:\n        services: [docker]\n        script:\n${items('          ', [BUILD, CREATE, CP, RM])}\n        after-script:\n${items('          ', [FINAL])}\n`;
-    expect(outcome('bitbucket-pipelines.yml', bitbucket)[2]).toContain('leaves `script:` without a value');
+    // (a plan empties `script:` only where the runtime build is in after_script, which is refused
+    // before any edit, SCRIPT_EDIT_UNSAFE: the check is read on the edit itself)
+    const gitlab = (script: string) => `build:\n  script:${script}\n  after_script:\n    - ${FINAL}\n`;
+    expect(emptiedYamlKey('gitlab-ci', gitlab(`\n    - ${BUILD}`), gitlab(''))).toContain('leaves `script:` without a value (every item of its list goes), which the CI rejects');
+    const bitbucket = (script: string) => `pipelines:\n  default:\n    - step:\n        script:${script}\n        after-script:\n          - ${FINAL}\n`;
+    expect(emptiedYamlKey('bitbucket-pipelines', bitbucket(`\n          - ${BUILD}`), bitbucket(''))).toContain('leaves `script:` without a value');
+    expect(emptiedYamlKey('gitlab-ci', gitlab(`\n    - echo a\n    - ${BUILD}`), gitlab('\n    - echo a'))).toBeNull();
+    expect(outcome('.gitlab-ci.yml', gitlab(`\n${items('    ', [BUILD, CREATE, CP, RM])}`))[0]).toEqual(['refused']);
   });
 
   it("refuses a Travis install or script a language's default would replace, not one of a language without defaults", () => {

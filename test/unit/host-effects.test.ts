@@ -90,7 +90,7 @@ describe('host effects: references to what the migration removes (item 2)', () =
   it('removing the command that ended the script refuses where an `&&`/`||` list would end it instead (its failing test would fail the script)', () => {
     const d = refused(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN, '[ -n "${CI:-}" ] && echo "built in CI"', 'docker rm x']), 'SCRIPT_EDIT_UNSAFE', 7);
     expect(d.message).toContain('would now end build.sh');
-    for (const end of ['echo done', '[ -n "${CI:-}" ] && echo ci || true', 'docker push app:latest || exit 1']) {
+    for (const end of ['echo done', '[ -n "${CI:-}" ] && echo ci || true', 'docker push app:latest || exit 1', 'true && echo ok']) {
       migrates(repo([BUILD, 'docker create --name x app:build', 'docker cp x:/out/app ./app', RUN, end, 'docker rm x']));
     }
     // the same `&&` chain as the removed command

@@ -1,0 +1,30 @@
+/**
+ * Merged, the compile runs in the runtime build: where the host goes on after that build fails
+ * (a GitHub step with `continue-on-error`, a GitLab `after_script`, a `|| true`) and did not
+ * after the builder build, a failing compile would no longer fail the run (src/plan/host-effects.ts
+ * failureLeniency): refused SCRIPT_EDIT_UNSAFE.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const BASE = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+  'main.go': 'package main\n',
+};
+const STEPS = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .'];
+
+describe('the compile moving into a runtime build whose failure the host goes past', () => {
+  const wf = (final: string[]) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${STEPS[0]}\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n${final.join('\n')}\n`;
+  const codes = (file: string, text: string) => planFiles({ ...BASE, [file]: text }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  it('refuses a GitHub step with continue-on-error, a GitLab after_script, a `|| true`', () => {
+    expect(codes('.github/workflows/ci.yml', wf(['      - name: package (best effort)', '        continue-on-error: true', `        run: ${STEPS[4]}`]))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]} || true`]))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const gitlab = `build:\n  script:\n${STEPS.slice(0, 4).map((l) => `    - ${l}`).join('\n')}\n    - echo compiled\n  after_script:\n    - ${STEPS[4]}\n`;
+    expect(codes('.gitlab-ci.yml', gitlab)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    // where its failure counts, as the builder build's did, it migrates
+    expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]}`]))).toEqual([['migrate']]);
+    // `|| exit 1` fails the step as the build's own failure would
+    expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]} || exit 1`]))).toEqual([['migrate']]);
+  });
+});
