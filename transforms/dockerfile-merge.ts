@@ -87,6 +87,7 @@ export interface BuilderPart {
 
 export interface MergeInput extends BuilderPart {
   runtime: DockerfileFacts;
+  runtimeBuildArgs?: ReadonlyMap<string, string | null>;
   setup: string;
 }
 
@@ -101,6 +102,8 @@ export interface SharedBase {
 
 export interface MergeManyInput {
   runtime: DockerfileFacts;
+  /** The runtime build's `--build-arg NAME=value` values (null: only known at run time), which outweigh the file's ARG defaults. */
+  runtimeBuildArgs?: ReadonlyMap<string, string | null>;
   builders: BuilderPart[];
   sharedBase?: SharedBase | null;
   setup: string;
@@ -139,8 +142,8 @@ const spaced = (p: string) => p.includes(' ');
 const jsonArgs = (paths: string[]) => `[${paths.map((p) => JSON.stringify(p)).join(', ')}]`;
 
 export function mergeDockerfiles(input: MergeInput): MergeResult {
-  const { runtime, setup, ...part } = input;
-  const r = mergeBuilders({ runtime, setup, builders: [part] });
+  const { runtime, setup, runtimeBuildArgs, ...part } = input;
+  const r = mergeBuilders({ runtime, setup, builders: [part], ...(runtimeBuildArgs ? { runtimeBuildArgs } : {}) });
   return { edits: r.edits, text: r.text, intent: r.intent, stageRef: r.stageRefs[0] ?? '', renamed: r.renamed, notes: r.notes, diagnostics: r.diagnostics };
 }
 
@@ -347,6 +350,14 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       continue;
     }
     if (r.resolved !== null || builderTagSet.has(canonicalImage(r.value))) continue;
+    // A reference through a variable (`ARG IMG=alpine`, `FROM ${IMG}`) is a stage name once
+    // expanded: read with the file's global defaults, or refused where it may name any stage.
+    if (r.value.includes('$')) {
+      const value = variableRefValue(r.value, runtime.globalArgs, input.runtimeBuildArgs);
+      const n = value === null ? null : introduced.get(value.toLowerCase());
+      if (value === null || n) refuse('STAGE_NAME_COLLISION', value === null ? `\`${r.value}\` in ${runtime.path} is only known at build time, and may name a stage the merged file would have (\`${[...introduced.values()].join('`, `')}\`), which it would then mean` : `\`${r.value}\` in ${runtime.path} names the image \`${value}\` (its ARG's default), but the merged file would have a stage \`${n}\`, which it would then mean`, runtime.path, runtime.stages[r.stage]?.from.line, 'Write the image name literally (or give the variable a default no stage uses), or choose another name with --stage-name NAME, then run the tool again.');
+      continue;
+    }
     const n = introduced.get(r.value.toLowerCase());
     if (n) refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${runtime.path} names an image, but the merged file would have a stage \`${n}\`, which it would then mean`, runtime.path, runtime.stages[r.stage]?.from.line, 'Choose another name with --stage-name NAME (or rename the stage), then run the tool again.');
   }
@@ -832,4 +843,23 @@ function renameSharedStageNames(
     }
     return { ...b, builder: r.facts, ...(textEdits ? { textEdits: textEdits as Edit[] } : {}) };
   });
+}
+
+/**
+ * The value of a FROM/--from reference written with variables, expanded with the file's global
+ * ARG defaults (or the build's `--build-arg` values for them, `given`) (`${IMG}`, `$IMG`, `${IMG:-x}` read as the default); null where a part is not
+ * known. A value whose literal text holds `/`, `:` or `@` names an image, never a stage (stage
+ * names hold none), and is given back as written.
+ */
+export function variableRefValue(ref: string, globalArgs: readonly { name: string; value: string | null }[], given?: ReadonlyMap<string, string | null>): string | null {
+  const literal = ref.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
+  if (/[/:@]/.test(literal)) return ref;
+  const defaults = new Map(globalArgs.map((a) => [a.name, given?.has(a.name) ? given.get(a.name)! : a.value]));
+  let unknown = false;
+  const value = ref.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|\$\{[^}]*\}/g, (_m, a: string | undefined, b: string | undefined) => {
+    const v = a ?? b ? defaults.get((a ?? b)!) : undefined;
+    if (v === undefined || v === null || v.includes('$')) unknown = true;
+    return v ?? '';
+  });
+  return unknown ? null : value;
 }

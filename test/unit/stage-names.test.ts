@@ -57,3 +57,28 @@ describe('planning with a taken stage name', () => {
     expect(plan.setups[0]!.stage).toBe('compile');
   });
 });
+
+describe('a runtime reference written with a variable', () => {
+  const NAMED = 'FROM busybox:latest AS alpine\nRUN mkdir -p /out && printf x > /out/app\n';
+  const codes = (files: Record<string, string>) => planFiles(files).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+  it('refuses where its value, expanded, names a stage of the merged file (FROM ${IMG} with IMG=alpine would be built on the builder)', () => {
+    const plan = planFiles(repo('ARG IMG=alpine\nFROM ${IMG}\nCOPY app /usr/local/bin/app\n', NAMED));
+    expect(plan.setups.map((s) => s.status)).toEqual(['refused']);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'STAGE_NAME_COLLISION')!.message).toContain('names the image `alpine` (its ARG\'s default), but the merged file would have a stage `alpine`');
+    expect(codes(repo('ARG SRC=alpine\nFROM busybox:latest\nARG SRC\nCOPY --from=${SRC} /etc/hostname /etc/standin\nCOPY app /usr/local/bin/app\n', NAMED))).toEqual([['refused', 'STAGE_NAME_COLLISION']]);
+    // the build's --build-arg outweighs the default
+    const given = (value: string) => ({ ...repo('ARG IMG=debian:bookworm\nFROM ${IMG}\nCOPY app /usr/local/bin/app\n', NAMED), 'build.sh': SCRIPT.replace('docker build -t app:latest .', `docker build --build-arg IMG=${value} -t app:latest .`) });
+    expect(codes(given('alpine'))).toEqual([['refused', 'STAGE_NAME_COLLISION']]);
+    expect(codes(given('"$BASE"'))).toEqual([['refused', 'STAGE_NAME_COLLISION']]);
+    expect(codes(given('alpine:3.19'))).toEqual([['migrate']]);
+  });
+
+  it('migrates where it names an image whatever the variable holds, or its value is known and no stage', () => {
+    expect(codes(repo('ARG IMG=alpine:3.19\nFROM ${IMG}\nCOPY app /usr/local/bin/app\n', NAMED))).toEqual([['migrate']]);
+    expect(codes(repo('ARG VARIANT=-slim\nFROM debian:bookworm${VARIANT}\nCOPY app /usr/local/bin/app\n', NAMED))).toEqual([['migrate']]);
+    expect(codes(repo('ARG IMG=debian\nFROM ${IMG}\nCOPY app /usr/local/bin/app\n', NAMED))).toEqual([['migrate']]);
+    // no default and no --build-arg: only known when built
+    expect(codes(repo('ARG IMG\nFROM ${IMG}\nCOPY app /usr/local/bin/app\n', NAMED))).toEqual([['refused', 'STAGE_NAME_COLLISION']]);
+  });
+});
