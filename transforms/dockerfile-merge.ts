@@ -181,6 +181,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const firstOf = builders.map((b) => builders.findIndex((x) => x.builder.path === b.builder.path));
   const files = builders.filter((_, i) => firstOf[i] === i);
 
+  // A directive after an unknown one is a comment to Docker, a directive to the parser here.
+  for (const facts of [runtime, ...files.map((f) => f.builder)]) {
+    const unread = unreadDirective(facts);
+    if (unread) refuse('DIRECTIVE_CONFLICT', `\`# ${unread.after.name}=${unread.after.value}\` in ${facts.path} is no directive Docker knows, and Docker stops reading parser directives there: the \`# ${unread.name}=\` line after it is a comment to Docker, while the tool would read it as a directive (its escape character, its frontend)`, facts.path, facts.lines.lineOf(unread.span.start), `Move \`# ${unread.after.name}=\` below the directives (or remove it), then run the tool again.`);
+  }
   // Parser directives are only valid at the very top of the merged file.
   const moved = new Map<string, { value: string; path: string }>();
   // A builder whose escape character only continues lines takes the runtime's.
@@ -862,4 +867,18 @@ export function variableRefValue(ref: string, globalArgs: readonly { name: strin
     return v ?? '';
   });
   return unknown ? null : value;
+}
+
+/** The parser directives Docker knows; it stops reading directives at any other. */
+const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+
+/**
+ * The first directive the parser lists after one Docker does not know (`# foo=bar` above
+ * `# escape=\``): Docker reads directives only up to an unknown one, so for it that line is a
+ * comment. Null when every directive listed is one Docker reads too.
+ */
+export function unreadDirective(facts: DockerfileFacts): (DockerfileFacts['directives'][number] & { after: DockerfileFacts['directives'][number] }) | null {
+  const unknown = facts.directives.findIndex((d) => !KNOWN_DIRECTIVES.has(d.name));
+  const later = unknown >= 0 ? facts.directives[unknown + 1] : undefined;
+  return later ? { ...later, after: facts.directives[unknown]! } : null;
 }

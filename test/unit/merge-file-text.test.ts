@@ -96,6 +96,22 @@ describe('merge: the directives at the top of the merged file', () => {
   });
 });
 
+describe('merge: a directive after one Docker does not know', () => {
+  const BUILDER = 'FROM busybox:latest\nRUN mkdir -p /out \\\n && printf x > /out/app\n';
+  it('refuses: Docker stops reading directives at `# foo=bar`, so the `# escape=` after it is a comment to Docker, not to the parser here', () => {
+    const { setup } = plan(BUILDER, '# foo=bar\n# escape=`\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n');
+    expect(setup.status).toBe('refused');
+    const d = setup.diagnostics.find((x) => x.code === 'DIRECTIVE_CONFLICT')!;
+    expect(d).toMatchObject({ file: 'Dockerfile', line: 2 });
+    expect(d.message).toContain('`# foo=bar` in Dockerfile is no directive Docker knows');
+    expect(plan('# foo=bar\n# syntax=docker/dockerfile:1\n' + BUILDER, RUNTIME).setup.diagnostics.find((x) => x.code === 'DIRECTIVE_CONFLICT')).toMatchObject({ file: 'Dockerfile.build', line: 2 });
+  });
+
+  it('migrates known directives in any order, and an unknown one last', () => {
+    expect(plan(BUILDER, '# escape=`\n# foo=bar\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n').setup.diagnostics.filter((x) => x.code === 'DIRECTIVE_CONFLICT')).toEqual([]);
+  });
+});
+
 describe('merge: build-check directives', () => {
   const PLAIN = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
   it('refuses a builder\'s `# check=error=true` that would reach the runtime file\'s stages', () => {
