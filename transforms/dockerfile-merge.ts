@@ -16,6 +16,7 @@ import { freeStageName, namesInUse } from './stage-names.js';
 import { renameStages, shiftEdit } from './stage-rename.js';
 import { continuationEdits } from './escape-convert.js';
 import { heredocEndingConflict } from './heredoc-endings.js';
+import { unreadHeredocIn } from '../src/analyze/dockerfile-heredocs.js';
 import { syntaxReach } from './syntax-reach.js';
 import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
@@ -184,6 +185,8 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   // A directive after an unknown one is a comment to Docker, a directive to the parser here.
   for (const facts of [runtime, ...files.map((f) => f.builder)]) {
     const unread = unreadDirective(facts);
+    const misread = unreadHeredocIn(facts, { setup });
+    if (misread) diagnostics.push(misread);
     if (unread) refuse('DIRECTIVE_CONFLICT', `\`# ${unread.after.name}=${unread.after.value}\` in ${facts.path} is no directive Docker knows, and Docker stops reading parser directives there: the \`# ${unread.name}=\` line after it is a comment to Docker, while the tool would read it as a directive (its escape character, its frontend)`, facts.path, facts.lines.lineOf(unread.span.start), `Move \`# ${unread.after.name}=\` below the directives (or remove it), then run the tool again.`);
   }
   // Parser directives are only valid at the very top of the merged file.

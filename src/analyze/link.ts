@@ -6,6 +6,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
+import { unreadHeredocIn } from './dockerfile-heredocs.js';
 import { dockerAt, dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
@@ -443,6 +444,7 @@ function makeSetup(
   };
   // The runtime build: the first later build whose Dockerfile copies one of the artifacts.
   const unread: BuildStep[] = [];
+  let misread: Diagnostic | null = null;
   for (const [inv, b] of builds) {
     if (pos(inv.cmd) <= lastExtraction || b === builder) continue;
     if (b.dockerfile === null || b.context === null) {
@@ -458,6 +460,8 @@ function makeSetup(
       setup.runtime = b;
       break;
     }
+    // A heredoc the parser here does not read hides the file's lines after it (its COPY may be among them).
+    if (!misread) misread = unreadHeredocIn(facts, at(b.inv.cmd));
   }
   if (!setup.runtime) {
     unfold(copies);
@@ -475,7 +479,8 @@ function makeSetup(
     }
     // With a copied path only known at run time, what was extracted is not known: that is the blocker, not an unused artifact.
     const partial = diagnostics.some((d) => d.code === 'DYNAMIC_ARTIFACT_PATH');
-    if (unread.length === 0 && !partial) {
+    if (misread) diagnostics.push(misread);
+    else if (unread.length === 0 && !partial) {
       const paths = setup.artifacts.map(artifactShown);
       const what = paths.length > 0 ? `${paths.join(', ')}, extracted from ${shownTag(builder)},` : `nothing extracted from ${shownTag(builder)}`;
       // A later build through sudo may be the one: the tool reads a setup's builds run directly.

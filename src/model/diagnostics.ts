@@ -45,6 +45,7 @@ export const CODES = {
   CONTEXT_MISMATCH: 'The builder and runtime builds use different build contexts.',
   IGNORE_MISMATCH: 'The builder and runtime builds use different ignore files.',
   ESCAPE_MISMATCH: 'The two Dockerfiles use different escape characters.',
+  HEREDOC_UNREAD: 'A Dockerfile opens a heredoc in a form BuildKit reads and the tool\'s Dockerfile parser does not (`<< EOF`, `3<<EOF`).',
   HEREDOC_LINE_ENDINGS: 'A heredoc in the builder Dockerfile has line endings other than the runtime Dockerfile\'s.',
   DIRECTIVE_CONFLICT: 'The two Dockerfiles have conflicting parser directives.',
   MAKE_ONESHELL: 'The setup is in a Makefile under `.ONESHELL` (each recipe runs in one shell): read, but not migrated.',

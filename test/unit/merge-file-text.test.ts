@@ -112,6 +112,29 @@ describe('merge: a directive after one Docker does not know', () => {
   });
 });
 
+describe('merge: a heredoc the parser here does not read', () => {
+  const BUILDER = 'FROM busybox:latest\nRUN mkdir -p /out && printf x > /out/app\n';
+  const body = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nEOF\nCOPY app /usr/local/bin/app\n';
+  it('refuses `<< EOF` (a blank after `<<`) and `3<<EOF`, whose lines it would read as instructions (and edit the COPY among them)', () => {
+    const spaced = plan(BUILDER, `FROM alpine:3.19\nRUN mkdir -p /usr/share/app && cat << EOF > /usr/share/app/Dockerfile.example\n${body}`).setup;
+    expect(spaced.status).toBe('refused');
+    expect(spaced.diagnostics.find((d) => d.code === 'HEREDOC_UNREAD')).toMatchObject({ file: 'Dockerfile', line: 2 });
+    expect(spaced.diagnostics.find((d) => d.code === 'HEREDOC_UNREAD')!.message).toContain('`<< EOF` in Dockerfile opens a heredoc');
+    const fd = plan(BUILDER, `FROM alpine:3.19\nRUN 3<<EOF cat <&3 > /etc/notes\n${body}`).setup;
+    expect(fd.diagnostics.map((d) => d.code)).toContain('HEREDOC_UNREAD');
+    const quoted = plan(BUILDER, `FROM alpine:3.19\nRUN cat <<- 'EOF' > /etc/notes\n${body}`).setup;
+    expect(quoted.diagnostics.map((d) => d.code)).toContain('HEREDOC_UNREAD');
+  });
+
+  it('migrates a heredoc it reads (`<<EOF`), a here-string and a shift', () => {
+    const read = plan(BUILDER, `FROM alpine:3.19\nRUN mkdir -p /usr/share/app && cat <<EOF > /usr/share/app/Dockerfile.example\n${body}`).setup;
+    expect(read.diagnostics.filter((d) => d.code === 'HEREDOC_UNREAD')).toEqual([]);
+    expect(read.status).toBe('migrate');
+    const other = plan(BUILDER, 'FROM alpine:3.19\nRUN cat <<<"x" > /etc/x && echo $((1<<2)) > /etc/y\nCOPY app /usr/local/bin/app\n').setup;
+    expect(other.diagnostics.filter((d) => d.code === 'HEREDOC_UNREAD')).toEqual([]);
+  });
+});
+
 describe('merge: build-check directives', () => {
   const PLAIN = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
   it('refuses a builder\'s `# check=error=true` that would reach the runtime file\'s stages', () => {
