@@ -85,6 +85,13 @@ describe('an artifact used through the folder that holds it', () => {
     expect(inOut('tar -C out -czf notes.tgz NOTES').after).not.toContain('--target export');
   });
 
+  it("keeps it for a read through bash's `~+` (the folder it runs in) or `~-`, as through `$PWD`", () => {
+    for (const after of ['sha256sum ~+/app', 'sha256sum "$PWD/app"', 'cp ~-/app /tmp/app']) {
+      const r = outcome(after);
+      expect([after, r.status, r.exported]).toEqual([after, 'migrate', true]);
+    }
+  });
+
   it('exports it for a container given the folder', () => {
     const r = outcome('docker run --rm -v "$PWD":/w alpine:3.19 ls /w');
     expect(r.exported).toBe(true);

@@ -19,10 +19,13 @@ const DEFAULT_OPS = new Set([':-', '-', ':=', '=', ':?', '?']);
  * README.md"; tar czf out.tgz $KEEP` names two files, not one called `app README.md`). An
  * assignment's value, a redirection's target or a `case` word are not split.
  */
+/** A word starting `~+` or `~-` (then `/` or its end): bash's tilde prefixes for `$PWD` and `$OLDPWD`. */
+const TILDE_DIR = /^~([+-])(?=\/|$)/;
+
 export function evalWord(w: ShellWalk, word: TsNode, scope: Scope, split = false): Word {
   // Most words are one plain `word` node: its value is its text, unescaped (what evalParts
   // gives it, without the closures it makes for the general case).
-  if (word.type === 'word' && word.isNamed) {
+  if (word.type === 'word' && word.isNamed && !TILDE_DIR.test(src(w, word))) {
     if (w.depth + 1 > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, word.startIndex);
     const raw = src(w, word);
     const value = unescapeLit(raw, false);
@@ -160,7 +163,13 @@ function evalParts(w: ShellWalk, nodes: readonly TsNode[], from: number, to: num
         addDynamic(src(w, p));
     }
   };
-  visitParts(nodes, from, to, false);
+  // bash's `~+` and `~-` at the start of a word are the folder it runs in and the one before
+  // (`$PWD`, `$OLDPWD`); sh leaves them as written: either way, a path only known at run time.
+  const tilde = nodes.length === 1 && nodes[0]!.type === 'word' ? TILDE_DIR.exec(text.slice(from, to)) : null;
+  if (tilde) {
+    addVariable(tilde[1] === '+' ? 'PWD' : 'OLDPWD');
+    addLiteral(text.slice(from + 2, to), false);
+  } else visitParts(nodes, from, to, false);
   const raw = text.slice(from, to);
   // Two literals, not a spread: an object made by spreading has room for more fields, and a
   // sweep keeps every command's words until the plan is made.
