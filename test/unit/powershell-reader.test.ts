@@ -147,6 +147,16 @@ describe('PowerShell statements', () => {
     expect(commands('rm -rf dist\n')[0]![0]).toBe('rm.ps');
   });
 
+  it('a list of paths in one argument leaves the cmdlet unmodelled: a missing item fails the whole call', () => {
+    expect(commands("Remove-Item -Path 'app', 'stale.txt'\n")[0]![0]).toBe('Remove-Item.ps');
+    expect(commands("Remove-Item 'a','b'\n")[0]![0]).toBe('Remove-Item.ps');
+    expect(commands("Remove-Item -Path 'app'\n")).toEqual([['rm', 'app']]);
+    // Merged, app is no longer made: kept as a program that may use it (no export stage in PowerShell: refused).
+    const ps = ["$ErrorActionPreference = 'Stop'", 'docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', "Remove-Item -Path 'app', 'stale.txt'", ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps, 'stale.txt': '' });
+    expect(plan.setups.map((x) => [x.status, ...x.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', 'ARTIFACT_USED_ON_HOST']]);
+  });
+
   it('Set-Location moves the working directory; $PSScriptRoot is the script folder', () => {
     const s = read('Set-Location "$PSScriptRoot/.."\ndocker build .\nSet-Location web\ndocker build .\n', 'ci/build.ps1');
     expect(s.commands.filter((c) => c.words[0]!.value === 'docker').map((c) => c.cwd)).toEqual(['', 'web']);

@@ -213,6 +213,9 @@ export function cmdletCommand(name: string, elements: TsNode[], text: string): S
   const cmdlet = CMDLETS[key]!;
   const args = bind(cmdlet, elements, text);
   if (!args) return null;
+  // A list of paths in one argument (`Remove-Item -Path 'app', 'stale.txt'`) is not read item by
+  // item: one missing item fails the whole call, and the shell tables read one path a word.
+  if ([...args.named.values(), ...args.positional].some((v) => v !== null && v.type === 'array_literal_expression' && v.namedChildren.length > 1)) return null;
   const r = cmdlet.shell(args);
   if (!r) return null;
   if (key === 'new-item') {
