@@ -6,6 +6,7 @@
  */
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
+import { legacyBuilderImage } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
 export const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
@@ -438,6 +439,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       if (!name || name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(jp.value)) continue;
       const job = jp.value;
       const vars = staticEnv(job.get('variables', true), globalVars);
+      // (a docker CLI before 23 builds with the legacy builder unless told otherwise: ./gitlab-docker-image.ts)
+      if (!vars.has('DOCKER_BUILDKIT') && legacyBuilderImage(root, job)) vars.set('DOCKER_BUILDKIT', '0');
       const group: number[] = [];
       const shell = gitlabShell(job);
       const lists = (['before_script', 'script'] as const).map((key) => ({ key, ...gitlabJobList(root, job, key) }));
