@@ -13,6 +13,9 @@
  *  - Bitbucket rejects a null `script`; in GitHub Actions, CircleCI and Azure Pipelines an edit
  *    never needs to leave one (steps go whole), so any new null there is refused.
  *
+ * An alias whose anchor went with a removed step (`env: &e` in the builder's step, `env: *e` in a
+ * later one) leaves a file no YAML reader accepts.
+ *
  * A null list item is never harmless (a null step is rejected; its anchor's aliases elsewhere
  * would read null too). Counted by key name, old text against new: an edit only ever removes.
  */
@@ -34,18 +37,23 @@ interface Reading {
   languages: string[];
   /** Whether the top-level map has an `include:` key (GitLab). */
   includes: boolean;
+  /** Aliases whose anchor the file no longer holds (`*e` after the step with `env: &e` went). */
+  unresolved: string[];
 }
 
 function read(text: string): Reading {
   const y = yaml();
   const doc = y.parseDocument(text);
-  const r: Reading = { nulls: new Map(), valued: new Set(), languages: [], includes: false };
+  const r: Reading = { nulls: new Map(), valued: new Set(), languages: [], includes: false, unresolved: [] };
   const isNull = (v: unknown) => v === null || v === undefined || (y.isScalar(v) && v.value === null);
   const count = (name: string, n = 1) => r.nulls.set(name, (r.nulls.get(name) ?? 0) + n);
   y.visit(doc, {
     Seq(_k, seq) {
       const n = seq.items.filter(isNull).length;
       if (n > 0) count(ITEM, n);
+    },
+    Alias(_k, alias) {
+      if (!alias.resolve(doc)) r.unresolved.push(alias.source);
     },
     Pair(_k, pair) {
       if (!y.isScalar(pair.key)) return;
@@ -84,6 +92,9 @@ export function emptiedYamlKey(kind: ScriptFile['kind'], oldText: string, newTex
   if (!YAML_KINDS.has(kind)) return null;
   const was = read(oldText);
   const now = read(newText);
+  // An anchor that went with a removed step while an alias of it stays: the file no longer parses.
+  const lost = now.unresolved.find((a) => !was.unresolved.includes(a));
+  if (lost !== undefined) return `the edit removes the anchor \`&${lost}\` (in a step or item that goes) while \`*${lost}\` still uses it: the CI would reject the file (an unresolved alias)`;
   for (const [name, n] of now.nulls) {
     if (n <= (was.nulls.get(name) ?? 0)) continue;
     const why = harm(kind, name, now);

@@ -65,6 +65,13 @@ describe('an edit that empties a CI list', () => {
     expect(outcome('.gitlab-ci.yml', kept)[0]).toEqual(['migrate']);
   });
 
+  it('refuses removing a step that holds an anchor a kept step aliases (`env: &e` … `env: *e`)', () => {
+    const wf = `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - env: &e\n          GREETING: hi\n        run: ${BUILD}\n      - run: |\n${[CREATE, CP, RM].map((l) => `          ${l}`).join('\n')}\n      - run: ${FINAL}\n      - env: *e\n        run: echo "$GREETING"\n`;
+    const [status, changes, message] = outcome('.github/workflows/ci.yml', wf);
+    expect([status, changes]).toEqual([['refused'], 0]);
+    expect(message).toContain('removes the anchor `&e`');
+  });
+
   it('refuses a GitHub step whose keys go while its anchor stays', () => {
     const wf = `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - &builder\n        name: builder\n        run: ${BUILD}\n      - run: |\n${[CREATE, CP, RM].map((l) => `          ${l}`).join('\n')}\n      - run: ${FINAL}\n  again:\n    runs-on: ubuntu-latest\n    steps:\n      - *builder\n`;
     const [status, , message] = outcome('.github/workflows/ci.yml', wf);
