@@ -57,7 +57,9 @@ export interface Snippet {
   failureIgnored?: boolean;
   /**
    * The host runs what follows the snippet even when it fails, or may (a GitHub Actions step's
-   * `continue-on-error: true`, or an expression only known when the workflow runs): whatever
+   * `continue-on-error: true`, or an expression only known when the workflow runs; an Azure
+   * Pipelines step's `continueOnError`; Travis CI's after_success, after_failure, after_deploy and
+   * after_script, whose exit status does not count toward the build's result): whatever
    * stops the snippet's shell stops nothing after it. (A command's failure there is not taken
    * as harmless, as failureIgnored's is: the expression may be false.)
    */

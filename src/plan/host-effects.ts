@@ -447,7 +447,7 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
 /** Why a failure of `cmd` does not fail its run (a `|| true`, Make's `-`, a step with `continue-on-error`, an `after_script` or a step run after a failure), or null. */
 function failureLeniency(script: ScriptFile, cmd: ScriptCommand): string | null {
   const snippet = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count)?.snippet;
-  if (snippet?.goesOnAfterFailure) return 'the job goes on when its step fails (`continue-on-error`)';
+  if (snippet?.goesOnAfterFailure) return 'its failure does not fail the job (a step with `continue-on-error`/`continueOnError`, Travis CI\'s `after_success`)';
   if (snippet?.afterFailure) return 'it runs after a failure too, and its own failure does not fail the job (`after_script`, `if: always()`, `when: always`)';
   if (goesOnAfterFailure(cmd, script)) return 'its failure is ignored (`|| true`, Make\'s `-`)';
   return null;

@@ -22,6 +22,12 @@ describe('the compile moving into a runtime build whose failure the host goes pa
     expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]} || true`]))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
     const gitlab = `build:\n  script:\n${STEPS.slice(0, 4).map((l) => `    - ${l}`).join('\n')}\n    - echo compiled\n  after_script:\n    - ${STEPS[4]}\n`;
     expect(codes('.gitlab-ci.yml', gitlab)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const azure = `pool:\n  vmImage: ubuntu-latest\nsteps:\n  - bash: ${STEPS[0]}\n  - bash: |\n${STEPS.slice(1, 4).map((l) => `      ${l}`).join('\n')}\n  - bash: ${STEPS[4]}\n    continueOnError: true\n`;
+    expect(codes('azure-pipelines.yml', azure)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('azure-pipelines.yml', azure.replace('    continueOnError: true\n', ''))).toEqual([['migrate']]);
+    const travis = `language: minimal\nservices:\n  - docker\nscript:\n${STEPS.slice(0, 4).map((l) => `  - ${l}`).join('\n')}\nafter_success:\n  - ${STEPS[4]}\n`;
+    expect(codes('.travis.yml', travis)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('.travis.yml', travis.replace('after_success:\n', ''))).toEqual([['migrate']]);
     // where its failure counts, as the builder build's did, it migrates
     expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]}`]))).toEqual([['migrate']]);
     // `|| exit 1` fails the step as the build's own failure would

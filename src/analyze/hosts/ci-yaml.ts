@@ -243,8 +243,8 @@ function stepErrexit(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
  * an expression only known when the workflow runs (`${{ matrix.experimental }}`); absent or a
  * literal false, a failing step stops the job.
  */
-function stepContinuesOnError(step: YAMLMap): boolean {
-  const node = step.get('continue-on-error', true);
+export function stepContinuesOnError(step: YAMLMap, key = 'continue-on-error'): boolean {
+  const node = step.get(key, true);
   if (node === undefined || node === null) return false;
   const value = isScalar(node) ? node.value : undefined;
   return value !== false && value !== null;

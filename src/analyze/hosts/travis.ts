@@ -105,7 +105,12 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     for (const id of failure) r.snippets[id]!.branches = [{ id: `travis-after-failure:${j}`, where: 'in after_failure (it runs only when the script failed)' }];
     if (failure.length > 0) failures.push({ job: j, scriptEnd, successEnd, ids: failure, label: `${where} after_failure` });
     // `after_script` runs last, whatever the script gave.
-    group.push(...failure, ...phase(job.get('after_script'), 'after_script'));
+    const afterScript = phase(job.get('after_script'), 'after_script');
+    group.push(...failure, ...afterScript);
+    // Travis does not count the exit status of after_success, after_failure, after_deploy and
+    // after_script toward the build's result.
+    const uncounted = new Set([...(job.get('after_success') === undefined ? [] : read.get(job.get('after_success')) ?? []), ...failure, ...(job.get('after_deploy') === undefined ? [] : read.get(job.get('after_deploy')) ?? []), ...afterScript]);
+    for (const id of uncounted) r.snippets[id]!.goesOnAfterFailure = true;
     groups.push(group);
   }
   const out = finish(file, 'travis-ci', text, r, groups, jobs.map((j) => j.name), diagnostics);
