@@ -28,6 +28,7 @@ import { hiddenCommands } from './hidden-docker.js';
 import { programAt } from '../model/wrappers.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored, goesOnAfterFailure } from './failure-ignored.js';
+import { endsItsShell, errexitAt, exitsOnFailure } from './run-failure.js';
 import { removedOutputUses } from './removed-outputs.js';
 import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
@@ -201,6 +202,17 @@ export function checkHostEffects(
     const lenient = failureLeniency(script, runtime.inv.cmd);
     if (lenient !== null && (exportAt === null || failureLeniency(script, exportAt) !== null) && failureLeniency(script, setup.builder.inv.cmd) === null) {
       refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
+    }
+  }
+  // Merged, the compile fails the runtime build: where errexit was on for the builder build and
+  // is off for the runtime build (`set +e` between them), and nothing else stops the shell there
+  // (`|| exit`, the last command of its text), a failing compile no longer stops the run.
+  if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && errexitAt(setup.builder.inv.cmd, script, fs) && !goesOnAfterFailure(setup.builder.inv.cmd, script)) {
+    const r = runtime.inv.cmd;
+    // (a runtime build piped into another command is left out: whether pipefail is on is not read)
+    const counted = r.stdout?.kind === 'pipe' || errexitAt(r, script, fs) || exitsOnFailure(r, script) || endsItsShell(r, script);
+    if (!counted && !out.diagnostics.some((d) => d.code === 'SCRIPT_EDIT_UNSAFE' && d.line === r.line && d.file === r.file)) {
+      refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
     }
   }
   return out;

@@ -295,6 +295,44 @@ function shoptErrexit(args: readonly Word[]): boolean | null | 'unknown' {
 }
 
 /**
+ * Whether errexit is surely on where `cmd` runs, in a shell script or in the snippet of another
+ * kind that holds it (with the errexit its host starts the snippet's shell with, as earlier
+ * items of the same shell left it: hostErrexit).
+ */
+export function errexitAt(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): boolean {
+  if (script.kind === 'shell') return errexitOn(script as ShellScript, cmd, false, fs);
+  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
+  const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const part = parts[at];
+  const inner = part?.script.commands[cmd.index - part.first];
+  if (!part || !inner) return false;
+  return errexitOn(part.script, inner, hostErrexit(script, parts, at, fs), fs);
+}
+
+/** `cmd || exit 1` (orExit) in a shell script or in the snippet of another kind that holds it. */
+export function exitsOnFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
+  if (script.kind === 'shell') return orExit(script as ShellScript, cmd);
+  const part = ((script as Partial<EmbeddedScript>).parts ?? []).find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const inner = part?.script.commands[cmd.index - part.first];
+  return part !== undefined && inner !== undefined && orExit(part.script, inner);
+}
+
+/**
+ * Whether `cmd` is the last command its shell runs (nothing after it in its text, nor in the texts
+ * of the same shell after it: GitLab's later script items), so that its status is the shell's.
+ */
+export function endsItsShell(cmd: ScriptCommand, script: ScriptFile): boolean {
+  if (script.kind === 'shell') return lastRun(script as ShellScript, cmd);
+  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
+  const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const part = parts[at];
+  const inner = part?.script.commands[cmd.index - part.first];
+  if (!part || !inner || !lastRun(part.script, inner)) return false;
+  for (let k = at + 1; k < parts.length && parts[k]!.snippet.continues === true; k++) if (parts[k]!.count > 0) return false;
+  return true;
+}
+
+/**
  * Whether errexit is surely on where `cmd` runs: the last command before it (in the text) that
  * touches errexit (errexitEffect: `set`, `shopt -o`, a sourced file, `eval`) is a plain statement
  * of the top level that turns it on, and no such command nested anywhere before it (a branch, a

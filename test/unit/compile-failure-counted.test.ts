@@ -14,9 +14,10 @@ const BASE = {
 };
 const STEPS = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .'];
 
+const codes = (file: string, text: string) => planFiles({ ...BASE, [file]: text }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
 describe('the compile moving into a runtime build whose failure the host goes past', () => {
   const wf = (final: string[]) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${STEPS[0]}\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n${final.join('\n')}\n`;
-  const codes = (file: string, text: string) => planFiles({ ...BASE, [file]: text }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
   it('refuses a GitHub step with continue-on-error, a GitLab after_script, a `|| true`', () => {
     expect(codes('.github/workflows/ci.yml', wf(['      - name: package (best effort)', '        continue-on-error: true', `        run: ${STEPS[4]}`]))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
     expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]} || true`]))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
@@ -32,5 +33,22 @@ describe('the compile moving into a runtime build whose failure the host goes pa
     expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]}`]))).toEqual([['migrate']]);
     // `|| exit 1` fails the step as the build's own failure would
     expect(codes('.github/workflows/ci.yml', wf([`      - run: ${STEPS[4]} || exit 1`]))).toEqual([['migrate']]);
+  });
+});
+
+describe('the compile moving past a `set +e`', () => {
+  const shell = (lines: string[]) => codes('build.sh', ['#!/bin/sh', 'set -e', ...lines, ''].join('\n'));
+  it('refuses where errexit was on for the builder build and is off for the runtime build, which does not end the script', () => {
+    expect(shell([...STEPS.slice(0, 4), 'set +e', STEPS[4]!, 'echo done'])).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const gitlab = `build-image:\n  script:\n${[...STEPS.slice(0, 4), 'set +e', STEPS[4], 'echo done'].map((l) => `    - ${l}`).join('\n')}\n`;
+    expect(codes('.gitlab-ci.yml', gitlab)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
+  it('migrates where the runtime build still stops the script or ends it', () => {
+    expect(shell([...STEPS.slice(0, 4), 'set +e', STEPS[4]!])).toEqual([['migrate']]);
+    expect(shell([...STEPS.slice(0, 4), 'set +e', `${STEPS[4]} || exit 1`, 'echo done'])).toEqual([['migrate']]);
+    expect(shell([...STEPS.slice(0, 4), 'set +e', 'echo between', 'set -e', STEPS[4]!, 'echo done'])).toEqual([['migrate']]);
+    // errexit off for both, as before: the old script went past the builder's failure too
+    expect(codes('build.sh', ['#!/bin/sh', ...STEPS, 'echo done', ''].join('\n'))[0]![0]).not.toBe('refused');
   });
 });
