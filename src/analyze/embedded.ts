@@ -175,6 +175,8 @@ export interface MakeScript extends EmbeddedScript {
   kind: 'make';
   /** Where its top-level rules' prerequisites are, as start/end offset pairs (./hosts/make-prerequisite-words.ts). */
   prerequisiteWords: readonly number[];
+  /** Variables whose value may differ from one rule's recipe to another's (./hosts/make-variables.ts perTargetVariables). */
+  perTarget?: ReadonlySet<string>;
   /**
    * `.ONESHELL` holds: each rule's recipe runs in one shell (its later lines continue the first's,
    * Snippet.continues). Read for what other setups' checks need; a setup it holds is refused

@@ -413,12 +413,17 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map()): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set()): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
-    // A flag that reads a script variable must mean the same at the final build.
+    // A flag that reads a script variable must mean the same at the final build (a Make variable
+    // whose value differs per rule, `perTarget`, may not when the builds are in different rules).
     for (const w of b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount)) {
-      for (const [, name] of text.slice(w.start, w.end).matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      for (const [, name] of text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        if (perTarget.has(name!)) {
+          out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $(${name}), whose value in Make differs from one rule's recipe to another's (a target-specific or pattern-specific assignment, or a value naming an automatic variable such as $@): the final build's rule may give it another value`, at(r, `Write the value in the builder build, or build both images in one rule, then run the tool again.`)));
+          return;
+        }
         if (b.cmd.vars.get(name!) !== r.cmd.vars.get(name!)) {
           out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${name}, which has another value at the final build`, at(r, `Give $${name} one value for both builds, or write the value in the builder build.`)));
           return;

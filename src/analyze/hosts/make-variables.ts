@@ -89,3 +89,45 @@ function expand(raw: string, defs: ReadonlyMap<string, Definition>, seen: Set<st
   });
   return unknown || SHELL_SPECIAL.test(value) ? null : value;
 }
+
+/** Make's automatic variables (`$@`, `$<`, `$^`, `$+`, `$*`, `$?`, `$|`, and `$(@D)`-style forms): each recipe's own. */
+const AUTOMATIC = /\$(?:[@<^+*?|%]|[({][@<^+*?|%][DF]?[)}])/;
+
+/**
+ * The variables whose value may differ from one rule's recipe to another's: a target-specific or
+ * pattern-specific assignment (`binary: MSG := two`, `bin%: MSG := two`) gives that value in that
+ * target's recipes only, and a recursively expanded value (`MSG = $@`, or naming such a
+ * variable) is expanded in each recipe with its own automatic variables. Text written in one
+ * rule's recipe and moved into another's (a builder build's `--build-arg MSG=$(MSG)`) then reads
+ * another value there.
+ */
+export function perTargetVariables(root: TsNode, text: string): Set<string> {
+  const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
+  const out = new Set<string>();
+  const recursive = new Map<string, string>();
+  for (const a of root.descendantsOfType('variable_assignment')) {
+    const name = a.namedChildren.find((c) => c.type === 'word');
+    if (!name) continue;
+    const key = slice(name);
+    if (a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) {
+      out.add(key);
+      continue;
+    }
+    const value = a.namedChildren.find((c) => c.type === 'text');
+    const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
+    if (op === '=' || op === '?=' || op === '+=') recursive.set(key, `${recursive.get(key) ?? ''} ${value ? slice(value) : ''}`);
+  }
+  // (a recursive value naming a variable that differs per target differs too)
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, raw] of recursive) {
+      if (out.has(name)) continue;
+      const names = [...raw.matchAll(REFERENCE)].map((m) => (m[1] ?? m[2])!);
+      if (AUTOMATIC.test(raw) || names.some((n) => out.has(n))) {
+        out.add(name);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/**
+ * A Make variable whose value differs from one rule's recipe to another's (a target-specific or
+ * pattern-specific assignment, a recursive value naming `$@`) read by a builder build flag the
+ * final build in another rule would carry: there it reads another value
+ * (src/analyze/hosts/make-variables.ts perTargetVariables): refused FLAG_CONFLICT.
+ */
+import { describe, expect, it } from 'vitest';
+import { perTargetVariables } from '../../src/analyze/hosts/make-variables.js';
+import { loadTreeSitter, parseWith } from '../../src/analyze/tree-sitter.js';
+import { planFiles } from '../support/plan.js';
+
+const BASE = {
+  'Dockerfile.build': 'FROM busybox:latest\nARG MSG=default\nRUN mkdir -p /out && printf "%s" "$MSG" > /out/app\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+};
+const BINARY = ['\tdocker build --build-arg MSG=$(MSG) -t demo:build -f Dockerfile.build .', '\tdocker create --name demo-x demo:build', '\tdocker cp demo-x:/out/app ./app', '\tdocker rm demo-x'];
+const codes = (makefile: string) => planFiles({ ...BASE, Makefile: makefile }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+const two = (head: string) => `${head}\nimage: binary\n\tdocker build -t demo:latest .\n\nbinary:\n${BINARY.join('\n')}\n`;
+
+describe('Make variables that differ per rule', () => {
+  it('are the target- and pattern-specific ones, and recursive values naming an automatic variable', async () => {
+    await loadTreeSitter();
+    const names = (text: string) => [...perTargetVariables(parseWith('tree-sitter-make', text), text)].sort();
+    expect(names('A := 1\nbin: B := 2\nbin%: C = 3\nD = $@\nE = $(D)-x\nF = $(A)\nG = $(@D)/out\n')).toEqual(['B', 'C', 'D', 'E', 'G']);
+  });
+
+  it('refuse a builder build flag reading one when the final build is in another rule', () => {
+    expect(codes(two('MSG := one\nbinary: MSG := two'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes(two('MSG := one\nbin%: MSG := two'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes(two('MSG = $@'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  it('migrate a variable with one value everywhere, or both builds in one rule', () => {
+    expect(codes(two('MSG := one'))).toEqual([['migrate']]);
+    expect(codes(`MSG := one\nimage: MSG := two\nimage:\n${BINARY.join('\n')}\n\tdocker build -t demo:latest .\n`)).toEqual([['migrate']]);
+  });
+});
