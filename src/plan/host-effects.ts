@@ -7,6 +7,7 @@
  * what the old pipeline copied, refuses the setup. What is not modelled may touch, and refuses.
  */
 import type { EmbeddedScript } from '../analyze/embedded.js';
+import { isExpanded } from '../analyze/compose.js';
 import { wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
@@ -207,12 +208,18 @@ export function checkHostEffects(
   // Merged, the compile fails the runtime build: where errexit was on for the builder build and
   // is off for the runtime build (`set +e` between them), and nothing else stops the shell there
   // (`|| exit`, the last command of its text), a failing compile no longer stops the run.
-  if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && errexitAt(setup.builder.inv.cmd, script, fs) && !goesOnAfterFailure(setup.builder.inv.cmd, script)) {
-    const r = runtime.inv.cmd;
+  // (compose commands are read as the docker commands they run: their failure is the compose
+  // command's, as written in the script)
+  const compose = isExpanded(script) ? script.compose : null;
+  const base = compose?.base ?? script;
+  const written = (c: ScriptCommand) => (compose ? base.commands[compose.baseIndex[c.index]!]! : c);
+  const b = written(setup.builder.inv.cmd);
+  if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && errexitAt(b, base, fs) && !goesOnAfterFailure(b, base)) {
+    const r = written(runtime.inv.cmd);
     // (a runtime build piped into another command is left out: whether pipefail is on is not read)
-    const counted = r.stdout?.kind === 'pipe' || errexitAt(r, script, fs) || exitsOnFailure(r, script) || endsItsShell(r, script);
+    const counted = r.stdout?.kind === 'pipe' || errexitAt(r, base, fs) || exitsOnFailure(r, base) || endsItsShell(r, base);
     if (!counted && !out.diagnostics.some((d) => d.code === 'SCRIPT_EDIT_UNSAFE' && d.line === r.line && d.file === r.file)) {
-      refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
+      refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(b)}\` (line ${b.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
     }
   }
   return out;
