@@ -242,6 +242,15 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
       }
     }
   }
+  // Compose reads COMPOSE_* settings from the project's `.env` too (COMPOSE_FILE, COMPOSE_PROFILES…):
+  // the files and services it then uses are not the ones read here.
+  if (file !== null) {
+    for (const dir of new Set([cmd.cwd, path.dirname(file) === '.' ? '' : path.dirname(file)])) {
+      const envFile = dir === '' ? '.env' : `${dir}/.env`;
+      const setting = fs.kind(envFile) === 'file' ? /^\s*(?:export\s+)?(COMPOSE_[A-Z_]+)\s*=/m.exec(fs.readText(envFile) ?? '') : null;
+      if (setting) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${shownCommand(cmd)}\`: ${envFile} sets ${setting[1]}, which compose reads as its own setting (the files, profiles or project it uses)`, { ...where, hint: 'Set it in the script or with compose flags the tool reads, or migrate this setup by hand.' }));
+    }
+  }
   const compose = file === null ? null : load(file);
   if (sub === null || !compose) {
     if (sub === 'run' || sub === 'up' || sub === 'build') {

@@ -113,6 +113,25 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     refused(planFiles(files({ 'docker-compose.yml': compose })), 'COMPOSE_DYNAMIC', 'docker-compose.yml', 9);
   });
 
+  it('a value YAML reads as no string, which compose passes on otherwise than written (COMPOSE_UNSUPPORTED)', () => {
+    for (const value of ['24.10', '~', '0x10', 'null', 'True']) {
+      const plan = planFiles(files({ 'docker-compose.yml': builderWith(['    environment:', `      RELEASE: ${value}`]) }));
+      refused(plan, 'COMPOSE_UNSUPPORTED', 'docker-compose.yml', 11);
+      expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'COMPOSE_UNSUPPORTED')!.message).toContain(`\`${value}\` is no string to compose`);
+    }
+    // quoted, or a number written as compose writes it back: passed as written
+    for (const value of ['"24.10"', '8080', 'true', 'release']) migrated(files({ 'docker-compose.yml': builderWith(['    environment:', `      RELEASE: ${value}`]) }));
+  });
+
+  it('COMPOSE_* settings in the project\'s .env, which choose the files compose reads (COMPOSE_UNSUPPORTED)', () => {
+    refused(planFiles(files({ '.env': 'COMPOSE_FILE=docker-compose.yml:compose.ci.yml\n', 'compose.ci.yml': 'services:\n  builder:\n    command: ["true"]\n' })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
+    migrated(files({ '.env': 'GREETING=hi\n' }));
+  });
+
+  it('another service extending the builder by its name alone, `extends: builder` (COMPOSE_SERVICE_USED)', () => {
+    refused(planFiles(files({ 'docker-compose.yml': `${COMPOSE}  shell:\n    extends: builder\n    command: ["sh"]\n` })), 'COMPOSE_SERVICE_USED', 'docker-compose.yml', 3);
+  });
+
   it('an environment value taken from the host (COMPOSE_DYNAMIC)', () => {
     refused(planFiles(files({ 'docker-compose.yml': builderWith(['    environment:', '      - GOFLAGS']) })), 'COMPOSE_DYNAMIC', 'docker-compose.yml', 11);
   });

@@ -104,6 +104,8 @@ export function readComposeFile(file: string, text: string): ComposeFile {
       const s = ext.get('service');
       if (typeof s === 'string' && ext.get('file') === undefined) needs.add(s);
     }
+    // (`extends: builder`, the string form: a service of the same file)
+    if (isScalar(ext)) needs.add(String(ext.value));
     for (const key of ['volumes_from', 'links']) {
       const list = node.get(key, true);
       if (isSeq(list)) for (const it of list.items) if (isScalar(it) && !String(it.value).startsWith('container:')) needs.add(String(it.value).split(':')[0]!);
@@ -163,6 +165,14 @@ function readService(file: string, dir: string, name: string, pair: Pair<Scalar,
       return null;
     }
     const v = String(n.value);
+    // Compose reads the file with YAML's core schema: an unquoted `24.10` is the number 24.1,
+    // `~` is null, `0x10` is 16. Read here as written (failsafe), such a value must be one whose
+    // text compose gives back as written.
+    const typed = n.type === 'PLAIN' ? coreValue(v) : null;
+    if (typed !== null) {
+      unsupported(n, `\`${v}\` is no string to compose (YAML reads it as ${typed}), so the value it passes is not the text written`, problems);
+      return null;
+    }
     if (/\$(?!\$)/.test(v.replace(/\$\$/g, ''))) {
       problems.push(diag('COMPOSE_DYNAMIC', 'error', `service ${name}: \`${v}\` is interpolated from the environment when compose runs, so its value is only known at run time`, at(n, 'Write the value literally (or escape $ as $$).')));
       return null;
@@ -364,4 +374,21 @@ function serviceLines(text: string, lines: LineIndex, pair: Pair<Scalar, unknown
   let end = valueRange ? valueRange[1] : pair.key.range![1];
   while (end > keyStart && /\s/.test(text[end - 1]!)) end--;
   return { first, last: lines.lineOf(Math.max(keyStart, end - 1)) };
+}
+
+/**
+ * What YAML's core schema makes of a plain scalar's text when compose would not pass it on as
+ * written (`the number 24.1` for `24.10`, `null` for `~`), or null when it would (a string, or a
+ * number or boolean written as compose writes it back: `8080`, `true`).
+ */
+function coreValue(text: string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = yaml().parse(text, { schema: 'core' });
+  } catch {
+    return null;
+  }
+  if (parsed === null) return 'null';
+  if ((typeof parsed === 'number' || typeof parsed === 'boolean') && String(parsed) !== text) return `the ${typeof parsed} ${String(parsed)}`;
+  return null;
 }
