@@ -413,9 +413,22 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set()): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   const carry = (f: ParsedFlag) => {
+    // A builder build a compose service stands for (`build: args:`) has no words of its own in the
+    // script: its flags are written there by value, when that value is plain text in any syntax.
+    if (byValue) {
+      const own = b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount);
+      const bad = own.find((w) => w.value === null || !/^[A-Za-z0-9_.,:/=@%+-]+$/.test(w.value));
+      if (bad) {
+        out.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `the builder service's ${own.map((w) => w.value ?? w.symbol).join(' ')} would be written into the final build, and ${bad.value === null ? 'its value is only known at run time' : `\`${bad.value}\` is not plain text the tool writes as it is`}`, at(r, 'Pass the value to the final build yourself, or migrate this setup by hand.')));
+        return;
+      }
+      out.carried.push(own.map((w) => w.value!).join(' '));
+      out.words.push(...own.map((w) => ({ ...w, raw: w.value! })));
+      return;
+    }
     // A flag that reads a script variable must mean the same at the final build (a Make variable
     // whose value differs per rule, `perTarget`, may not when the builds are in different rules).
     for (const w of b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount)) {

@@ -46,6 +46,7 @@ import { stockCarry, stockNote } from './stock-stage.js';
 import { localImages } from './local-images.js';
 import { includers, makeIncludes } from './make-includes.js';
 import type { EmbeddedScript, MakeScript } from '../analyze/embedded.js';
+import { isExpanded } from '../analyze/compose.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
 import { builderBuilds, buildMentions, extractionSteps, forgetBuilds } from './build-index.js';
 import { partsOf, rootFacts, type RootFacts } from './parts.js';
@@ -587,7 +588,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}) }, localImages(script.commands), baked?.defaults, rulesApart(script, setup.builder.inv.cmd, runtime.inv.cmd) ? ((script as Partial<MakeScript>).perTarget ?? new Set()) : new Set());
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}) }, localImages(script.commands), baked?.defaults, rulesApart(script, setup.builder.inv.cmd, runtime.inv.cmd) ? ((script as Partial<MakeScript>).perTarget ?? new Set()) : new Set(), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
   plan.diagnostics.push(...carry.diagnostics);
   // The command the builder's container ran is now a RUN of its stage, which the one build's proxy arguments reach.
   const ranInRun = setup.run !== null && runStep !== null && runStep.lines.some((l) => l.startsWith('RUN ') && readsProxy(l));

@@ -150,7 +150,7 @@ async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly
     for (const [name, oldId] of oldImages) {
       const newId = newImages.get(name);
       if (newId === undefined || newId === poison) {
-        if ([...dropped].some((t) => sameRef(t, name))) continue;
+        if ([...dropped].some((t) => sameRef(t, name) || composeServiceImage(t, name))) continue;
         differences.push(`image ${name}: built by the old pipeline, not by the migrated one`);
         continue;
       }
@@ -189,4 +189,17 @@ function tail(output: string): string[] {
 
 function lastLine(output: string): string {
   return output.trimEnd().split('\n').filter(Boolean).pop() ?? '(no output)';
+}
+
+/**
+ * Whether `name` is the image compose builds for the service a builder tag stands for
+ * (`compose-service:builder`, src/analyze/compose.ts): compose names it after the project (the
+ * folder, which both copies keep) and the service, `<project>-builder` (Compose v2) or
+ * `<project>_builder` (Compose v1, podman-compose), tagged latest.
+ */
+export function composeServiceImage(tag: string, name: string): boolean {
+  if (!tag.startsWith('compose-service:')) return false;
+  const service = tag.slice('compose-service:'.length).toLowerCase();
+  const bare = name.replace(/^(?:localhost|docker\.io)\//, '').replace(/:latest$/, '');
+  return !bare.includes('/') && (bare.endsWith(`-${service}`) || bare.endsWith(`_${service}`)) && bare.length > service.length + 1;
 }

@@ -132,6 +132,15 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     refused(planFiles(files({ 'docker-compose.yml': `${COMPOSE}  shell:\n    extends: builder\n    command: ["sh"]\n` })), 'COMPOSE_SERVICE_USED', 'docker-compose.yml', 3);
   });
 
+  it('build args of the builder service, carried to a docker build by value; a value that is no plain text refuses', () => {
+    const withArgs = (value: string) => files({ 'docker-compose.yml': COMPOSE.replace('      dockerfile: Dockerfile.build\n', `      dockerfile: Dockerfile.build\n      args:\n        RELEASE: ${value}\n`).replace(/  app:[\s\S]*$/, ''), 'build.sh': SCRIPT.replace('docker compose build app', 'docker build -t acme/app:latest .') });
+    const plan = planFiles(withArgs('"2024.12"'));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(withArgs('"2024.12"'), plan)['build.sh']).toContain('docker build --build-arg RELEASE=2024.12 -t acme/app:latest .');
+    const quoted = planFiles(withArgs('"a b"'));
+    expect(quoted.setups[0]!.diagnostics.find((d) => d.code === 'SCRIPT_EDIT_UNSAFE')!.message).toContain('`RELEASE=a b` is not plain text');
+  });
+
   it('an environment value taken from the host (COMPOSE_DYNAMIC)', () => {
     refused(planFiles(files({ 'docker-compose.yml': builderWith(['    environment:', '      - GOFLAGS']) })), 'COMPOSE_DYNAMIC', 'docker-compose.yml', 11);
   });

@@ -80,3 +80,12 @@ describe('verdicts are an input of the plan', () => {
     expect(run.plan.changes.find((c) => c.path === 'build.sh')!.after).toMatch(/# perturbed\n$/);
   });
 });
+
+describe('the image compose builds for a builder service the migration removes', () => {
+  it('is the project-service name either compose spells (Compose v2 with `-`, v1 and podman-compose with `_`)', async () => {
+    const { composeServiceImage } = await import('../../src/verify/verify.js');
+    expect(['localhost/cparg_builder:latest', 'cparg-builder', 'docker.io/cparg-builder:latest'].map((n) => composeServiceImage('compose-service:builder', n))).toEqual([true, true, true]);
+    expect(['localhost/demo:latest', 'builder', 'localhost/cparg_builder2:latest', 'registry.example/x/cparg-builder'].map((n) => composeServiceImage('compose-service:builder', n))).toEqual([false, false, false, false]);
+    expect(composeServiceImage('app:build', 'localhost/cparg_builder:latest')).toBe(false);
+  });
+});
