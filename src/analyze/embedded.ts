@@ -65,6 +65,12 @@ export interface Snippet {
    */
   goesOnAfterFailure?: boolean;
   /**
+   * The time limit the host puts on the step holding the snippet, as written (a GitHub Actions
+   * step's `timeout-minutes`, an Azure Pipelines step's `timeoutInMinutes`, a CircleCI run step's
+   * `no_output_timeout`): a compile moving into another step runs under that step's limit.
+   */
+  timeout?: string;
+  /**
    * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
    * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`, the `set -eo pipefail` a
    * GitLab runner's bash or sh writes before a job's before_script and script, the `set -e`

@@ -205,6 +205,19 @@ export function checkHostEffects(
       refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
     }
   }
+  // The compile moves from the builder build's step into the runtime build's (or the export
+  // build's): under that step's time limit, where the builder's step had another.
+  if (removed.commands.has(setup.builder.inv.cmd)) {
+    const limitOf = (c: ScriptCommand) => (script as Partial<EmbeddedScript>).parts?.find((p) => c.index >= p.first && c.index < p.first + p.count)?.snippet.timeout ?? null;
+    const was = limitOf(setup.builder.inv.cmd);
+    for (const c of [runtime.inv.cmd, ...(exportAt ? [exportAt] : [])]) {
+      const now = limitOf(c);
+      if (now !== was && now !== null) {
+        refuse('SCRIPT_EDIT_UNSAFE', c, `\`${shownCommand(c)}\` runs in a step with \`${now}\`, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) in one with ${was === null ? 'the default limit' : `\`${was}\``}: merged, the compile runs under the first`, 'Give both steps the same time limit (or none), then run the tool again; or migrate by hand.');
+        break;
+      }
+    }
+  }
   // Merged, the compile fails the runtime build: where errexit was on for the builder build and
   // is off for the runtime build (`set +e` between them), and nothing else stops the shell there
   // (`|| exit`, the last command of its text), a failing compile no longer stops the run.

@@ -52,3 +52,20 @@ describe('the compile moving past a `set +e`', () => {
     expect(codes('build.sh', ['#!/bin/sh', ...STEPS, 'echo done', ''].join('\n'))[0]![0]).not.toBe('refused');
   });
 });
+
+describe('the compile moving under another step\'s time limit', () => {
+  const wf = (builderExtra: string, finalExtra: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - ${builderExtra}run: ${STEPS[0]}\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - ${finalExtra}run: ${STEPS[4]}\n`;
+  it('refuses where the runtime build\'s step has a limit the builder build\'s did not (GitHub, Azure, CircleCI)', () => {
+    expect(codes('.github/workflows/ci.yml', wf('timeout-minutes: 60\n        ', 'timeout-minutes: 2\n        '))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('.github/workflows/ci.yml', wf('', 'timeout-minutes: 2\n        '))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const azure = `pool:\n  vmImage: ubuntu-latest\nsteps:\n  - bash: ${STEPS[0]}\n    timeoutInMinutes: 90\n  - bash: |\n${STEPS.slice(1, 4).map((l) => `      ${l}`).join('\n')}\n  - bash: ${STEPS[4]}\n    timeoutInMinutes: 1\n`;
+    expect(codes('azure-pipelines.yml', azure)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const circle = `version: 2.1\njobs:\n  image:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n      - checkout\n      - run:\n          command: ${STEPS[0]}\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - run:\n          no_output_timeout: 1m\n          command: ${STEPS[4]}\nworkflows:\n  build:\n    jobs:\n      - image\n`;
+    expect(codes('.circleci/config.yml', circle)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
+  it('migrates the same limit on both, or a limit on the builder\'s step alone (the compile then runs under none)', () => {
+    expect(codes('.github/workflows/ci.yml', wf('timeout-minutes: 30\n        ', 'timeout-minutes: 30\n        '))).toEqual([['migrate']]);
+    expect(codes('.github/workflows/ci.yml', wf('timeout-minutes: 30\n        ', ''))).toEqual([['migrate']]);
+  });
+});

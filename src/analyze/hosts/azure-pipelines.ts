@@ -13,7 +13,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, stepContinuesOnError, substituteSpans, undecodableStep, type Decoded } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, stepContinuesOnError, stepTimeout, substituteSpans, undecodableStep, type Decoded } from './ci-yaml.js';
 import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
@@ -148,6 +148,8 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       // `continueOnError: true` (or an expression): a failing step leaves the job "partially
       // succeeded", which later jobs' default `succeeded()` counts as success.
       if (stepContinuesOnError(step, 'continueOnError')) for (const sn of snippets.slice(first)) sn.goesOnAfterFailure = true;
+      const limit = stepTimeout(step, 'timeoutInMinutes');
+      if (limit !== null) for (const sn of snippets.slice(first)) sn.timeout = `timeoutInMinutes: ${limit}`;
     });
     function readStep(step: YAMLMap, k: number): void {
       if (!step.range) return;

@@ -250,6 +250,13 @@ export function stepContinuesOnError(step: YAMLMap, key = 'continue-on-error'): 
   return value !== false && value !== null;
 }
 
+/** A step's time limit under `key`, as written (an expression too), or null when it sets none. */
+export function stepTimeout(step: YAMLMap | null, key: string): string | null {
+  const node = step?.get(key, true);
+  if (node === undefined || node === null) return null;
+  return isScalar(node) ? String(node.value) : '(not a scalar)';
+}
+
 /** GitLab runs a job's script in the runner's shell: PowerShell on Windows runners (tagged `windows`). */
 function gitlabShell(job: YAMLMap): string {
   const tags = job.get('tags', true);
@@ -404,6 +411,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         // `continue-on-error: true` lets the job go on to its next steps when this one fails; an
         // expression (`${{ … }}`) may.
         if (stepContinuesOnError(step)) for (const sn of snippets.slice(first)) sn.goesOnAfterFailure = true;
+        const limit = stepTimeout(step, 'timeout-minutes');
+        if (limit !== null) for (const sn of snippets.slice(first)) sn.timeout = `timeout-minutes: ${limit}`;
       });
       groups.push(group);
       jobNames.push(String(isScalar(jp.key) ? jp.key.value : ''));

@@ -10,7 +10,7 @@ import type { Branch } from '../../model/script.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, undecodableStep } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, stepTimeout, undecodableStep } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
 const DEFAULT_WORKDIR = '~/project';
@@ -106,7 +106,7 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
       const branches = circleciStepWhen(detail, jobName, k + 1);
-      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}) });
+      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(stepTimeout(detail, 'no_output_timeout') !== null ? { timeout: `no_output_timeout: ${stepTimeout(detail, 'no_output_timeout')}` } : {}) });
     });
     groups.push(group);
     names.push(jobName);
