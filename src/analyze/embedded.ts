@@ -85,6 +85,12 @@ export interface Snippet {
    */
   afterFailure?: boolean;
   /**
+   * The host runs the snippet only after an earlier step failed (a GitHub Actions step under
+   * `if: failure()`, an Azure Pipelines step with `condition: failed()`, a CircleCI step with
+   * `when: on_fail`): a failure handler, which a failing compile moved past it no longer reaches.
+   */
+  onlyAfterFailure?: boolean;
+  /**
    * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
    * every job without its own): where it is written and what else runs it, for messages.
    */

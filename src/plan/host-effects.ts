@@ -205,6 +205,19 @@ export function checkHostEffects(
       refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
     }
   }
+  // A failure handler between the builder build and the runtime build (a step run only after a
+  // failure) ran when the compile failed; merged, the compile fails after it, and it never runs.
+  if (removed.commands.has(setup.builder.inv.cmd)) {
+    const partOf = (c: ScriptCommand) => (script as Partial<EmbeddedScript>).parts?.find((p) => c.index >= p.first && c.index < p.first + p.count);
+    for (const seq of sequences) {
+      const [from, to] = [seq.indexOf(setup.builder.inv.cmd), seq.indexOf(runtime.inv.cmd)];
+      const handler = from >= 0 && to > from ? seq.slice(from + 1, to).find((c) => partOf(c)?.snippet.onlyAfterFailure === true) : undefined;
+      if (handler) {
+        refuse('SCRIPT_EDIT_UNSAFE', handler, `\`${shownCommand(handler)}\` runs only after a failed step, and stands between the builder build (line ${setup.builder.inv.cmd.line}) and the runtime build (line ${runtime.inv.cmd.line}): it ran when the compile failed; merged, the compile fails in the runtime build, after it, and it would never run for it`, 'Move the failure handler after the runtime build, then run the tool again; or migrate by hand.');
+        break;
+      }
+    }
+  }
   // The compile moves from the builder build's step into the runtime build's (or the export
   // build's): under that step's time limit, where the builder's step had another.
   if (removed.commands.has(setup.builder.inv.cmd)) {

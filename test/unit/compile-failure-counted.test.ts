@@ -69,3 +69,18 @@ describe('the compile moving under another step\'s time limit', () => {
     expect(codes('.github/workflows/ci.yml', wf('timeout-minutes: 30\n        ', ''))).toEqual([['migrate']]);
   });
 });
+
+describe('a failure handler between the builder build and the runtime build', () => {
+  const wf = (cond: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${STEPS[0]}\n      - if: ${cond}\n        run: echo "compile failed" >&2\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - run: ${STEPS[4]}\n`;
+  it('refuses one that runs only after a failure: the compile would fail after it (GitHub, Azure, CircleCI)', () => {
+    expect(codes('.github/workflows/ci.yml', wf('failure()'))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const azure = `pool:\n  vmImage: ubuntu-latest\nsteps:\n  - bash: ${STEPS[0]}\n  - bash: echo failed\n    condition: failed()\n  - bash: |\n${STEPS.slice(1, 4).map((l) => `      ${l}`).join('\n')}\n  - bash: ${STEPS[4]}\n`;
+    expect(codes('azure-pipelines.yml', azure)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const circle = `version: 2.1\njobs:\n  image:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n      - checkout\n      - run: ${STEPS[0]}\n      - run:\n          when: on_fail\n          command: echo failed\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - run: ${STEPS[4]}\nworkflows:\n  build:\n    jobs:\n      - image\n`;
+    expect(codes('.circleci/config.yml', circle)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
+  it('migrates one that runs whatever happened before it (always()), which still runs', () => {
+    expect(codes('.github/workflows/ci.yml', wf('always()'))).toEqual([['migrate']]);
+  });
+});

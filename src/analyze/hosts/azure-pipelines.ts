@@ -148,6 +148,8 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       // `continueOnError: true` (or an expression): a failing step leaves the job "partially
       // succeeded", which later jobs' default `succeeded()` counts as success.
       if (stepContinuesOnError(step, 'continueOnError')) for (const sn of snippets.slice(first)) sn.goesOnAfterFailure = true;
+      const condition = step.get('condition');
+      if (typeof condition === 'string' && /\bfailed\s*\(/.test(condition) && !/\b(always|succeeded|succeededOrFailed)\s*\(/.test(condition)) for (const sn of snippets.slice(first)) sn.onlyAfterFailure = true;
       const limit = stepTimeout(step, 'timeoutInMinutes');
       if (limit !== null) for (const sn of snippets.slice(first)) sn.timeout = `timeoutInMinutes: ${limit}`;
     });

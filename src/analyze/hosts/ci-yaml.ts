@@ -408,6 +408,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         // `if: always()` (or another status check but success()) runs the step after a failed one too.
         const cond = step.get('if');
         if (typeof cond === 'string' && /\b(always|failure|cancelled)\s*\(/.test(cond)) for (const sn of snippets.slice(first)) sn.afterFailure = true;
+        if (typeof cond === 'string' && /\bfailure\s*\(/.test(cond) && !/\b(always|success)\s*\(/.test(cond)) for (const sn of snippets.slice(first)) sn.onlyAfterFailure = true;
         // `continue-on-error: true` lets the job go on to its next steps when this one fails; an
         // expression (`${{ … }}`) may.
         if (stepContinuesOnError(step)) for (const sn of snippets.slice(first)) sn.goesOnAfterFailure = true;
