@@ -79,6 +79,11 @@ export interface Snippet {
    */
   errexit?: boolean;
   /**
+   * Whether the host starts the snippet's shell with pipefail on (a GitHub Actions step: `shell:
+   * bash` does, the default `bash -e {0}` does not); absent where it is not read.
+   */
+  pipefail?: boolean;
+  /**
    * The host runs the snippet even when the snippets before it in its sequence failed (GitLab's
    * `after_script`, Bitbucket's `after-script`, a GitHub Actions step under `if: always()`, a
    * CircleCI step with `when: always`): what a failure stopped before it does not stop it.

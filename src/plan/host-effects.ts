@@ -242,10 +242,15 @@ export function checkHostEffects(
   const b = written(setup.builder.inv.cmd);
   if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && errexitAt(b, base, fs) && !goesOnAfterFailure(b, base)) {
     const r = written(runtime.inv.cmd);
-    // (a runtime build piped into another command is left out: whether pipefail is on is not read)
-    const counted = r.stdout?.kind === 'pipe' || errexitAt(r, base, fs) || exitsOnFailure(r, base) || endsItsShell(r, base);
+    // A runtime build piped into another command (`| tee build.log`) fails its pipeline only
+    // under pipefail: where the host says it is off (a GitHub step's default shell), its failure
+    // is the last command's; elsewhere pipefail is not read, and the pipe is left out.
+    const piped = r.stdout?.kind === 'pipe';
+    const pipefail = (base as Partial<EmbeddedScript>).parts?.find((p) => r.index >= p.first && r.index < p.first + p.count)?.snippet.pipefail;
+    const counted = piped ? pipefail !== false : errexitAt(r, base, fs) || exitsOnFailure(r, base) || endsItsShell(r, base);
     if (!counted && !out.diagnostics.some((d) => d.code === 'SCRIPT_EDIT_UNSAFE' && d.line === r.line && d.file === r.file)) {
-      refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(b)}\` (line ${b.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
+      if (piped) refuse('SCRIPT_EDIT_UNSAFE', r, `\`${shownCommand(r)}\` is piped into another command in a shell without pipefail (a GitHub step's default \`bash -e {0}\`), so its failure is not the step's, where the builder build \`${shownCommand(b)}\` (line ${b.line}) failed its step: merged, a failing compile would no longer fail the job`, 'Run the step with `shell: bash` (which adds pipefail), or do not pipe the runtime build, then run the tool again; or migrate by hand.');
+      else refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(b)}\` (line ${b.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
     }
   }
   return out;

@@ -84,3 +84,14 @@ describe('a failure handler between the builder build and the runtime build', ()
     expect(codes('.github/workflows/ci.yml', wf('always()'))).toEqual([['migrate']]);
   });
 });
+
+describe('a runtime build piped into another command', () => {
+  const wf = (shell: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${STEPS[0]}\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - ${shell}run: ${STEPS[4]} 2>&1 | tee build.log\n`;
+  it('refuses it in a GitHub step without pipefail (the default bash -e {0}): its failure is tee\'s success', () => {
+    expect(codes('.github/workflows/ci.yml', wf(''))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('.github/workflows/ci.yml', wf('shell: sh\n        '))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+  it('migrates it under `shell: bash`, which adds pipefail', () => {
+    expect(codes('.github/workflows/ci.yml', wf('shell: bash\n        '))).toEqual([['migrate']]);
+  });
+});

@@ -239,6 +239,18 @@ function stepErrexit(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
 }
 
 /**
+ * Whether a GitHub Actions step's shell starts with pipefail on: `shell: bash` (`bash --noprofile
+ * --norc -eo pipefail {0}`) and a template of its own naming `pipefail` do; the default
+ * (`bash -e {0}`) and `shell: sh` do not, so a pipeline's status is its last command's.
+ */
+function stepPipefail(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
+  const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
+  if (named === undefined || named === null) return false;
+  const value = isScalar(named) ? String(named.value).trim() : '';
+  return value === 'bash' || (value.includes('{0}') && /-[a-zA-Z]*o\s+pipefail|-o\s*pipefail/.test(value));
+}
+
+/**
  * Whether the job may go on after a GitHub Actions step fails: its `continue-on-error` is true or
  * an expression only known when the workflow runs (`${{ matrix.experimental }}`); absent or a
  * literal false, a failing step stops the job.
@@ -397,6 +409,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), label, false)) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
+          for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);
         } else undecodable(run, step.range[0], label);
       };
       steps.items.forEach((step, k) => {
