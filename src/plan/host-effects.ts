@@ -198,20 +198,28 @@ export function checkHostEffects(
   // did not after the builder build, a failing compile no longer fails the job.
   // (with an export build the compile runs there too, in the place of the extraction's last
   // step: a failure counted by either of them still fails the run)
+  // (compose commands are read as the docker commands they run: their failure, step and time
+  // limit are the compose command's, as written in the script)
+  const compose = isExpanded(script) ? script.compose : null;
+  const base = compose?.base ?? script;
+  const written = (c: ScriptCommand) => (compose ? base.commands[compose.baseIndex[c.index]!]! : c);
+  const snippetOf = (c: ScriptCommand) => {
+    const w = written(c);
+    return (base as Partial<EmbeddedScript>).parts?.find((p) => w.index >= p.first && w.index < p.first + p.count)?.snippet;
+  };
   const exportAt = setup.artifacts.some((a) => a.hostNeeded) && setup.extraction.length > 0 ? setup.extraction[setup.extraction.length - 1]! : null;
   if (removed.commands.has(setup.builder.inv.cmd)) {
-    const lenient = failureLeniency(script, runtime.inv.cmd);
-    if (lenient !== null && (exportAt === null || failureLeniency(script, exportAt) !== null) && failureLeniency(script, setup.builder.inv.cmd) === null) {
+    const lenient = failureLeniency(base, written(runtime.inv.cmd));
+    if (lenient !== null && (exportAt === null || failureLeniency(base, written(exportAt)) !== null) && failureLeniency(base, written(setup.builder.inv.cmd)) === null) {
       refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
     }
   }
   // A failure handler between the builder build and the runtime build (a step run only after a
   // failure) ran when the compile failed; merged, the compile fails after it, and it never runs.
   if (removed.commands.has(setup.builder.inv.cmd)) {
-    const partOf = (c: ScriptCommand) => (script as Partial<EmbeddedScript>).parts?.find((p) => c.index >= p.first && c.index < p.first + p.count);
     for (const seq of sequences) {
       const [from, to] = [seq.indexOf(setup.builder.inv.cmd), seq.indexOf(runtime.inv.cmd)];
-      const handler = from >= 0 && to > from ? seq.slice(from + 1, to).find((c) => partOf(c)?.snippet.onlyAfterFailure === true) : undefined;
+      const handler = from >= 0 && to > from ? seq.slice(from + 1, to).find((c) => snippetOf(c)?.onlyAfterFailure === true) : undefined;
       if (handler) {
         refuse('SCRIPT_EDIT_UNSAFE', handler, `\`${shownCommand(handler)}\` runs only after a failed step, and stands between the builder build (line ${setup.builder.inv.cmd.line}) and the runtime build (line ${runtime.inv.cmd.line}): it ran when the compile failed; merged, the compile fails in the runtime build, after it, and it would never run for it`, 'Move the failure handler after the runtime build, then run the tool again; or migrate by hand.');
         break;
@@ -221,7 +229,7 @@ export function checkHostEffects(
   // The compile moves from the builder build's step into the runtime build's (or the export
   // build's): under that step's time limit, where the builder's step had another.
   if (removed.commands.has(setup.builder.inv.cmd)) {
-    const limitOf = (c: ScriptCommand) => (script as Partial<EmbeddedScript>).parts?.find((p) => c.index >= p.first && c.index < p.first + p.count)?.snippet.timeout ?? null;
+    const limitOf = (c: ScriptCommand) => snippetOf(c)?.timeout ?? null;
     const was = limitOf(setup.builder.inv.cmd);
     for (const c of [runtime.inv.cmd, ...(exportAt ? [exportAt] : [])]) {
       const now = limitOf(c);
@@ -234,11 +242,6 @@ export function checkHostEffects(
   // Merged, the compile fails the runtime build: where errexit was on for the builder build and
   // is off for the runtime build (`set +e` between them), and nothing else stops the shell there
   // (`|| exit`, the last command of its text), a failing compile no longer stops the run.
-  // (compose commands are read as the docker commands they run: their failure is the compose
-  // command's, as written in the script)
-  const compose = isExpanded(script) ? script.compose : null;
-  const base = compose?.base ?? script;
-  const written = (c: ScriptCommand) => (compose ? base.commands[compose.baseIndex[c.index]!]! : c);
   const b = written(setup.builder.inv.cmd);
   if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && errexitAt(b, base, fs) && !goesOnAfterFailure(b, base)) {
     const r = written(runtime.inv.cmd);
@@ -246,7 +249,7 @@ export function checkHostEffects(
     // under pipefail: where the host says it is off (a GitHub step's default shell), its failure
     // is the last command's; elsewhere pipefail is not read, and the pipe is left out.
     const piped = r.stdout?.kind === 'pipe';
-    const pipefail = (base as Partial<EmbeddedScript>).parts?.find((p) => r.index >= p.first && r.index < p.first + p.count)?.snippet.pipefail;
+    const pipefail = snippetOf(runtime.inv.cmd)?.pipefail;
     const counted = piped ? pipefail !== false : errexitAt(r, base, fs) || exitsOnFailure(r, base) || endsItsShell(r, base);
     if (!counted && !out.diagnostics.some((d) => d.code === 'SCRIPT_EDIT_UNSAFE' && d.line === r.line && d.file === r.file)) {
       if (piped) refuse('SCRIPT_EDIT_UNSAFE', r, `\`${shownCommand(r)}\` is piped into another command in a shell without pipefail (a GitHub step's default \`bash -e {0}\`), so its failure is not the step's, where the builder build \`${shownCommand(b)}\` (line ${b.line}) failed its step: merged, a failing compile would no longer fail the job`, 'Run the step with `shell: bash` (which adds pipefail), or do not pipe the runtime build, then run the tool again; or migrate by hand.');
