@@ -25,9 +25,9 @@ const TILDE_DIR = /^~([+-])(?=\/|$)/;
 export function evalWord(w: ShellWalk, word: TsNode, scope: Scope, split = false): Word {
   // Most words are one plain `word` node: its value is its text, unescaped (what evalParts
   // gives it, without the closures it makes for the general case).
-  if (word.type === 'word' && word.isNamed && !TILDE_DIR.test(src(w, word))) {
+  const raw = word.type === 'word' && word.isNamed ? src(w, word) : '';
+  if (word.type === 'word' && word.isNamed && !(raw.charCodeAt(0) === 126 && TILDE_DIR.test(raw))) {
     if (w.depth + 1 > MAX_DEPTH) throw new Untrusted(`nested more than ${MAX_DEPTH} levels deep`, word.startIndex);
-    const raw = src(w, word);
     const value = unescapeLit(raw, false);
     return unquotedPattern(raw) ? { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex, pattern: true } : { value, symbol: value, staticPrefix: value, raw, start: word.startIndex, end: word.endIndex };
   }
