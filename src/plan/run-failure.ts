@@ -309,6 +309,29 @@ export function errexitAt(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): 
   return errexitOn(part.script, inner, hostErrexit(script, parts, at, fs), fs);
 }
 
+/**
+ * Whether pipefail is surely off where `cmd` runs in a shell script: nothing before it may have
+ * turned it on (no `set -o pipefail`, `set -euo pipefail`, no `set` or `shopt` with options only
+ * known at run time, no sourced file, `eval` or alias). Outside shell scripts, what the host says
+ * (Snippet.pipefail: a GitHub step's shell); false where it is not read.
+ */
+export function pipefailOff(cmd: ScriptCommand, script: ScriptFile): boolean {
+  if (script.kind !== 'shell') {
+    const part = ((script as Partial<EmbeddedScript>).parts ?? []).find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+    return part?.snippet.pipefail === false;
+  }
+  const shell = script as ShellScript;
+  return !shell.commands.some((c) => {
+    if (c.start >= cmd.start) return false;
+    const [first, ...rest] = c.words;
+    const name = PASS_THROUGH.has(first?.value ?? '') ? rest[0]?.value : first?.value;
+    if (name === undefined || name === null) return false;
+    if (RUNS_UNREAD.has(name) || name === 'alias') return true;
+    if (name !== 'set' && name !== 'shopt') return false;
+    return c.words.some((w) => w.value === null || w.value === 'pipefail' || /^[-+][a-zA-Z]*o$/.test(w.value));
+  });
+}
+
 /** `cmd || exit 1` (orExit) in a shell script or in the snippet of another kind that holds it. */
 export function exitsOnFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
   if (script.kind === 'shell') return orExit(script as ShellScript, cmd);

@@ -95,3 +95,17 @@ describe('a runtime build piped into another command', () => {
     expect(codes('.github/workflows/ci.yml', wf('shell: bash\n        '))).toEqual([['migrate']]);
   });
 });
+
+describe('a runtime build piped into another command in a shell script', () => {
+  const shell = (head: string[], final: string) => codes('build.sh', ['#!/bin/sh', ...head, ...STEPS.slice(0, 4), final, 'echo done', ''].join('\n'));
+  it('refuses it under set -e without pipefail: the pipeline succeeds when the compile fails', () => {
+    expect(shell(['set -e'], `${STEPS[4]} 2>&1 | tee build.log`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+  it('migrates it where pipefail may be on', () => {
+    expect(shell(['set -euo pipefail'], `${STEPS[4]} 2>&1 | tee build.log`)).toEqual([['migrate']]);
+    expect(shell(['set -e', 'set -o pipefail'], `${STEPS[4]} 2>&1 | tee build.log`)).toEqual([['migrate']]);
+    // a sourced file may turn it on
+    const sourced = planFiles({ ...BASE, 'ci/env.sh': 'set -o pipefail\n', 'build.sh': ['#!/bin/sh', 'set -e', '. ./ci/env.sh', ...STEPS.slice(0, 4), `${STEPS[4]} 2>&1 | tee build.log`, 'echo done', ''].join('\n') });
+    expect(sourced.setups.map((x) => x.status)).toEqual(['migrate']);
+  });
+});
