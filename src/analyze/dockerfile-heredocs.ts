@@ -29,6 +29,28 @@ export const mayHoldHeredoc = (ins: Instruction): boolean => heredocCount(ins) !
 const OPENER = /(?:^|[\s;&|(])\d*<<(?!<)(-?)[ \t]*(["']?)([A-Za-z_][\w.-]*)\2/g;
 
 /**
+ * `text` with what stands inside quotes blanked (a `<<` there starts no word, so no heredoc),
+ * but for a heredoc opener's own quoted name (`<<'EOF'`, `<< "EOF"`), kept as written.
+ */
+function unquoted(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '"' && c !== "'") {
+      out += c;
+      continue;
+    }
+    const close = text.indexOf(c, i + 1);
+    const end = close < 0 ? text.length : close + 1;
+    // (the name of an opener `<<` or `<<-` right before it, not a here-string `<<<`)
+    const opener = /(^|[^<])<<-?[ \t]*$/.test(out);
+    out += opener ? text.slice(i, end) : text.slice(i, end).replace(/[^\n]/g, ' ');
+    i = end - 1;
+  }
+  return out;
+}
+
+/**
  * An instruction line BuildKit reads a heredoc from whose body dockerfile-ast did not take into
  * the instruction (`RUN cat << EOF > f` with a blank after `<<`, `RUN 3<<EOF …`): the parser here
  * then reads the heredoc's lines as instructions, and an edit there would change what the image
@@ -49,7 +71,7 @@ export function unreadHeredoc(ins: Instruction, escape: string): string | null {
   const body = lines.slice(headLines).map((l) => l.replace(/\r$/, ''));
   let from = 0;
   let last: string | null = null;
-  for (const m of lines.slice(0, headLines).join('\n').matchAll(OPENER)) {
+  for (const m of unquoted(lines.slice(0, headLines).join('\n')).matchAll(OPENER)) {
     const [, chomp, , name] = m;
     last = m[0].replace(/^[\s;&|(]/, '');
     const end = body.findIndex((l, k) => k >= from && (chomp ? l.replace(/^\t+/, '') : l) === name);

@@ -130,7 +130,7 @@ describe('merge: a heredoc the parser here does not read', () => {
     const read = plan(BUILDER, `FROM alpine:3.19\nRUN mkdir -p /usr/share/app && cat <<EOF > /usr/share/app/Dockerfile.example\n${body}`).setup;
     expect(read.diagnostics.filter((d) => d.code === 'HEREDOC_UNREAD')).toEqual([]);
     expect(read.status).toBe('migrate');
-    const other = plan(BUILDER, 'FROM alpine:3.19\nRUN cat <<<"x" > /etc/x && echo $((1<<2)) > /etc/y\nCOPY app /usr/local/bin/app\n').setup;
+    const other = plan(BUILDER, 'FROM alpine:3.19\nRUN cat <<<"x" > /etc/x && echo $((1<<2)) > /etc/y && echo \'std::cout << x;\' > /etc/z && echo "a << b" > /etc/w\nCOPY app /usr/local/bin/app\n').setup;
     expect(other.diagnostics.filter((d) => d.code === 'HEREDOC_UNREAD')).toEqual([]);
   });
 });
