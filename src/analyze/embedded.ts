@@ -188,6 +188,15 @@ export interface EmbeddedScript extends ScriptFile {
 export type DotenvReport = { sequence: number; job: string; line: number } & ({ paths: string[] } | { unknown: string });
 
 /** A Makefile as ./hosts/makefile.ts reads it. */
+/** The part of an embedded file holding a command of the file, its position among the parts, and the command as that part's own reading has it; null when no part holds it. */
+export function partHolding(script: ScriptFile, cmd: ScriptCommand): { part: Part; at: number; inner: ScriptCommand } | null {
+  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
+  const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  const part = parts[at];
+  const inner = part?.script.commands[cmd.index - part.first];
+  return part && inner ? { part, at, inner } : null;
+}
+
 export interface MakeScript extends EmbeddedScript {
   kind: 'make';
   /** Where its top-level rules' prerequisites are, as start/end offset pairs (./hosts/make-prerequisite-words.ts). */

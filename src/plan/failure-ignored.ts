@@ -3,7 +3,7 @@
  * pointless (a `docker rm -f x` of a container no longer made, a `docker rmi` of an image no
  * longer built) is harmless left as it is.
  */
-import type { EmbeddedScript } from '../analyze/embedded.js';
+import { partHolding, type EmbeddedScript } from '../analyze/embedded.js';
 import type { ShellScript } from '../analyze/shell.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { orExit } from './run-failure.js';
@@ -54,8 +54,8 @@ export function snippetIgnoresFailure(cmd: ScriptCommand, script: ScriptFile): b
  */
 export function goesOnAfterFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
   if (script.kind === 'shell') return chainIgnores(script as ShellScript, cmd) && !orExit(script as ShellScript, cmd);
-  const part = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
-  const inner = part?.script.commands[cmd.index - part.first];
-  if (part === undefined || inner === undefined) return false;
+  const held = partHolding(script, cmd);
+  if (held === null) return false;
+  const { part, inner } = held;
   return (chainIgnores(part.script, inner) && !orExit(part.script, inner)) || (part.snippet.failureIgnored === true && lastRun(part.script, inner));
 }

@@ -6,7 +6,7 @@
  * removed steps goes with them; one that would now act on something gone, or that changed
  * what the old pipeline copied, refuses the setup. What is not modelled may touch, and refuses.
  */
-import type { EmbeddedScript } from '../analyze/embedded.js';
+import { partHolding, type EmbeddedScript } from '../analyze/embedded.js';
 import { isExpanded } from '../analyze/compose.js';
 import { wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -203,10 +203,7 @@ export function checkHostEffects(
   const compose = isExpanded(script) ? script.compose : null;
   const base = compose?.base ?? script;
   const written = (c: ScriptCommand) => (compose ? base.commands[compose.baseIndex[c.index]!]! : c);
-  const snippetOf = (c: ScriptCommand) => {
-    const w = written(c);
-    return (base as Partial<EmbeddedScript>).parts?.find((p) => w.index >= p.first && w.index < p.first + p.count)?.snippet;
-  };
+  const snippetOf = (c: ScriptCommand) => partHolding(base, written(c))?.part.snippet;
   const exportAt = setup.artifacts.some((a) => a.hostNeeded) && setup.extraction.length > 0 ? setup.extraction[setup.extraction.length - 1]! : null;
   if (removed.commands.has(setup.builder.inv.cmd)) {
     const lenient = failureLeniency(base, written(runtime.inv.cmd));
@@ -498,7 +495,7 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
 
 /** Why a failure of `cmd` does not fail its run (a `|| true`, Make's `-`, a step with `continue-on-error`, an `after_script` or a step run after a failure), or null. */
 function failureLeniency(script: ScriptFile, cmd: ScriptCommand): string | null {
-  const snippet = (script as Partial<EmbeddedScript>).parts?.find((p) => cmd.index >= p.first && cmd.index < p.first + p.count)?.snippet;
+  const snippet = partHolding(script, cmd)?.part.snippet;
   if (snippet?.goesOnAfterFailure) return 'its failure does not fail the job (a step with `continue-on-error`/`continueOnError`, Travis CI\'s `after_success`)';
   if (snippet?.afterFailure) return 'it runs after a failure too, and its own failure does not fail the job (`after_script`, `if: always()`, `when: always`)';
   if (goesOnAfterFailure(cmd, script)) return 'its failure is ignored (`|| true`, Make\'s `-`)';

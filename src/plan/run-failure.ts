@@ -39,7 +39,7 @@
  * migration should reproduce.) A copy out of the container (`docker cp`) that fails likewise
  * leaves the final build without its artifact, as the merged COPY --from fails.
  */
-import type { EmbeddedScript, Part } from '../analyze/embedded.js';
+import { partHolding, type EmbeddedScript, type Part } from '../analyze/embedded.js';
 import type { ShellScript } from '../analyze/shell.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
@@ -301,12 +301,8 @@ function shoptErrexit(args: readonly Word[]): boolean | null | 'unknown' {
  */
 export function errexitAt(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): boolean {
   if (script.kind === 'shell') return errexitOn(script as ShellScript, cmd, false, fs);
-  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
-  const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
-  const part = parts[at];
-  const inner = part?.script.commands[cmd.index - part.first];
-  if (!part || !inner) return false;
-  return errexitOn(part.script, inner, hostErrexit(script, parts, at, fs), fs);
+  const held = partHolding(script, cmd);
+  return held !== null && errexitOn(held.part.script, held.inner, hostErrexit(script, (script as EmbeddedScript).parts, held.at, fs), fs);
 }
 
 /**
@@ -316,10 +312,7 @@ export function errexitAt(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): 
  * (Snippet.pipefail: a GitHub step's shell); false where it is not read.
  */
 export function pipefailOff(cmd: ScriptCommand, script: ScriptFile): boolean {
-  if (script.kind !== 'shell') {
-    const part = ((script as Partial<EmbeddedScript>).parts ?? []).find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
-    return part?.snippet.pipefail === false;
-  }
+  if (script.kind !== 'shell') return partHolding(script, cmd)?.part.snippet.pipefail === false;
   const shell = script as ShellScript;
   return !shell.commands.some((c) => {
     if (c.start >= cmd.start) return false;
@@ -335,9 +328,8 @@ export function pipefailOff(cmd: ScriptCommand, script: ScriptFile): boolean {
 /** `cmd || exit 1` (orExit) in a shell script or in the snippet of another kind that holds it. */
 export function exitsOnFailure(cmd: ScriptCommand, script: ScriptFile): boolean {
   if (script.kind === 'shell') return orExit(script as ShellScript, cmd);
-  const part = ((script as Partial<EmbeddedScript>).parts ?? []).find((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
-  const inner = part?.script.commands[cmd.index - part.first];
-  return part !== undefined && inner !== undefined && orExit(part.script, inner);
+  const held = partHolding(script, cmd);
+  return held !== null && orExit(held.part.script, held.inner);
 }
 
 /**
@@ -346,12 +338,10 @@ export function exitsOnFailure(cmd: ScriptCommand, script: ScriptFile): boolean 
  */
 export function endsItsShell(cmd: ScriptCommand, script: ScriptFile): boolean {
   if (script.kind === 'shell') return lastRun(script as ShellScript, cmd);
-  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
-  const at = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
-  const part = parts[at];
-  const inner = part?.script.commands[cmd.index - part.first];
-  if (!part || !inner || !lastRun(part.script, inner)) return false;
-  for (let k = at + 1; k < parts.length && parts[k]!.snippet.continues === true; k++) if (parts[k]!.count > 0) return false;
+  const held = partHolding(script, cmd);
+  if (!held || !lastRun(held.part.script, held.inner)) return false;
+  const parts = (script as EmbeddedScript).parts;
+  for (let k = held.at + 1; k < parts.length && parts[k]!.snippet.continues === true; k++) if (parts[k]!.count > 0) return false;
   return true;
 }
 
