@@ -226,15 +226,21 @@ function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
   return windows ? 'pwsh (the default shell of Windows runners)' : 'sh';
 }
 
+/** A GitHub Actions step's `shell:` as written (the step's, else the job's or the workflow's `defaults: run:`), '' for one that is no string, null for none (the default `bash -e {0}`). */
+function namedShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string | null {
+  const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
+  if (named === undefined || named === null) return null;
+  return isScalar(named) ? String(named.value).trim() : '';
+}
+
 /**
  * Whether a GitHub Actions step's shell starts with errexit on: the default (`bash -e {0}`),
  * `shell: bash` (`bash --noprofile --norc -eo pipefail {0}`) and `shell: sh` (`sh -e {0}`) do; a
  * template of its own does when it passes `-e` (`bash --noprofile -eo pipefail {0}`).
  */
 function stepErrexit(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
-  const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
-  if (named === undefined || named === null) return true;
-  const value = isScalar(named) ? String(named.value).trim() : '';
+  const value = namedShell(step, job, root);
+  if (value === null) return true;
   return value === 'bash' || value === 'sh' || (value.includes('{0}') && /(^|\s)-[a-zA-Z]*e[a-zA-Z]*(\s|$)/.test(value.slice(0, value.indexOf('{0}'))));
 }
 
@@ -244,9 +250,8 @@ function stepErrexit(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
  * (`bash -e {0}`) and `shell: sh` do not, so a pipeline's status is its last command's.
  */
 function stepPipefail(step: YAMLMap, job: YAMLMap, root: YAMLMap): boolean {
-  const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
-  if (named === undefined || named === null) return false;
-  const value = isScalar(named) ? String(named.value).trim() : '';
+  const value = namedShell(step, job, root);
+  if (value === null) return false;
   return value === 'bash' || (value.includes('{0}') && /-[a-zA-Z]*o\s+pipefail|-o\s*pipefail/.test(value));
 }
 

@@ -106,7 +106,8 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
       const branches = circleciStepWhen(detail, jobName, k + 1);
-      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), ...(stepTimeout(detail, 'no_output_timeout') !== null ? { timeout: `no_output_timeout: ${stepTimeout(detail, 'no_output_timeout')}` } : {}) });
+      const limit = stepTimeout(detail, 'no_output_timeout');
+      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), ...(limit !== null ? { timeout: `no_output_timeout: ${limit}` } : {}) });
     });
     groups.push(group);
     names.push(jobName);
