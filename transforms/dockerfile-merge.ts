@@ -26,6 +26,7 @@ import { chmodTwin, destFolderExists, withAncestors } from './chmod-parents.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
 import { addTo } from '../src/model/multimap.js';
 import { IMAGE_FOLDERS } from '../src/model/image-folders.js';
+import type { PassedArgs } from '../src/analyze/copy-variables.js';
 
 export { failsOnCheckWarnings };
 
@@ -88,7 +89,7 @@ export interface BuilderPart {
 
 export interface MergeInput extends BuilderPart {
   runtime: DockerfileFacts;
-  runtimeBuildArgs?: ReadonlyMap<string, string | null>;
+  runtimeBuildArgs?: PassedArgs;
   setup: string;
 }
 
@@ -103,8 +104,8 @@ export interface SharedBase {
 
 export interface MergeManyInput {
   runtime: DockerfileFacts;
-  /** The runtime build's `--build-arg NAME=value` values (null: only known at run time), which outweigh the file's ARG defaults. */
-  runtimeBuildArgs?: ReadonlyMap<string, string | null>;
+  /** The runtime build's `--build-arg` values (src/analyze/copy-variables.ts passedArgs), which outweigh the file's ARG defaults. */
+  runtimeBuildArgs?: PassedArgs;
   builders: BuilderPart[];
   sharedBase?: SharedBase | null;
   setup: string;
@@ -144,7 +145,7 @@ const jsonArgs = (paths: string[]) => `[${paths.map((p) => JSON.stringify(p)).jo
 
 export function mergeDockerfiles(input: MergeInput): MergeResult {
   const { runtime, setup, runtimeBuildArgs, ...part } = input;
-  const r = mergeBuilders({ runtime, setup, builders: [part], ...(runtimeBuildArgs ? { runtimeBuildArgs } : {}) });
+  const r = mergeBuilders({ runtime, setup, builders: [part], ...(runtimeBuildArgs !== undefined ? { runtimeBuildArgs } : {}) });
   return { edits: r.edits, text: r.text, intent: r.intent, stageRef: r.stageRefs[0] ?? '', renamed: r.renamed, notes: r.notes, diagnostics: r.diagnostics };
 }
 
@@ -859,9 +860,11 @@ function renameSharedStageNames(
  * known. A value whose literal text holds `/`, `:` or `@` names an image, never a stage (stage
  * names hold none), and is given back as written.
  */
-export function variableRefValue(ref: string, globalArgs: readonly { name: string; value: string | null }[], given?: ReadonlyMap<string, string | null>): string | null {
+export function variableRefValue(ref: string, globalArgs: readonly { name: string; value: string | null }[], given?: PassedArgs): string | null {
   const literal = ref.replace(/\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
   if (/[/:@]/.test(literal)) return ref;
+  // (a `--build-arg` whose name is only known at run time may set any of them)
+  if (given === null) return null;
   const defaults = new Map(globalArgs.map((a) => [a.name, given?.has(a.name) ? given.get(a.name)! : a.value]));
   let unknown = false;
   const value = ref.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)|\$\{[^}]*\}/g, (_m, a: string | undefined, b: string | undefined) => {

@@ -9,7 +9,7 @@ import type { ShellScript } from '../analyze/shell.js';
 import { unknownProgramWord } from '../analyze/unknown-program.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
-import { dockerInvocation, type DockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
@@ -19,7 +19,7 @@ import { adapterFor } from '../../transforms/adapters.js';
 import { shownCommand, type ScriptAdapter, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
-import { buildArgName, builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
+import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
@@ -392,7 +392,7 @@ function mergeGroup(members: Draft[], analysis: Analysis, fs: RepoFs, opts: Plan
     files.length > 1
       ? decideSharedBase(files.map((d) => ({ facts: d.merge!.builder, build: d.setup.builder })), script.text, fs, `${opts.stageName}-base`)
       : { base: null, note: `${files[0]!.merge!.builder.path} is the builder of every one of these builds (each its own --target): it goes in once, its own stages shared as they were` };
-  const merged = mergeBuilders({ runtime, runtimeBuildArgs: givenBuildArgs(members[0]!.setup.runtime!.inv), builders: members.map((d) => d.merge!.part), sharedBase: decision.base, setup: ids[0]! });
+  const merged = mergeBuilders({ runtime, runtimeBuildArgs: passedArgs(members[0]!.setup.runtime!.inv), builders: members.map((d) => d.merge!.part), sharedBase: decision.base, setup: ids[0]! });
   const invalid = merged.diagnostics.length > 0 ? merged.diagnostics : [...validateMerged(merged.text, [...members.map((d) => d.merge!.builder.text), runtime.text], runtime.path, ids[0]!), ...checkMergedStructure(merged.text, merged.intent, runtime.path, ids[0]!)];
   if (invalid.length > 0) return refuseAll(invalid);
   // A kept builder build was written with its stage's name in this setup's own merge: the
@@ -577,7 +577,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     part.textEdits = [...(part.textEdits ?? []), ...platform.stages.map((i) => ({ start: builderFacts.stages[i]!.from.start + 'FROM'.length, end: builderFacts.stages[i]!.from.start + 'FROM'.length, text: ` --platform=${platform.value}` }))];
     plan.notes.push(`the builder build's --platform ${platform.value} becomes \`FROM --platform=${platform.value}\` on ${platform.stages.length === 1 ? 'its stage' : `its ${platform.stages.length} stages that name an image`} (${platform.stages.map((i) => `${builderFacts.path}:${builderFacts.stages[i]!.from.line}`).join(', ')}): the runtime stages keep the final build's platform`);
   }
-  const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, runtimeBuildArgs: givenBuildArgs(runtime.inv), setup: setup.id });
+  const merge = mergeDockerfiles({ ...part, runtime: runtimeFacts, runtimeBuildArgs: passedArgs(runtime.inv), setup: setup.id });
   draft.merge = { part, notes: merge.notes, builder: builderFacts, runtime: runtimeFacts };
   if (runStep?.note) plan.notes.push(runStep.note);
   if (subfolder?.note) plan.notes.push(subfolder.note);
@@ -847,18 +847,6 @@ function makeOneShell(file: string, setup: string): Diagnostic {
     setup,
     hint: 'Migrate this setup by hand, or drop .ONESHELL (each recipe line then runs in its own shell: join lines that share a `cd` or a variable with `&&`), then run the tool again.',
   });
-}
-
-/** A build's `--build-arg NAME=value` values by name (null: only known at run time, or taken from the environment as `--build-arg NAME`). */
-function givenBuildArgs(inv: DockerInvocation): Map<string, string | null> {
-  const out = new Map<string, string | null>();
-  for (const f of inv.flags) {
-    if (f.name !== '--build-arg') continue;
-    const v = f.value?.value ?? null;
-    const eq = v?.indexOf('=') ?? -1;
-    out.set(buildArgName(f), v !== null && eq >= 0 ? v.slice(eq + 1) : null);
-  }
-  return out;
 }
 
 /** Whether two commands of a Makefile stand in the recipes of different rules (their snippets' scopes differ). */
