@@ -29,7 +29,7 @@ import { hiddenCommands } from './hidden-docker.js';
 import { programAt } from '../model/wrappers.js';
 import { inexactRead } from './workspace-reads/index.js';
 import { failureIgnored, goesOnAfterFailure } from './failure-ignored.js';
-import { endsItsShell, errexitAt, exitsOnFailure, pipefailOff } from './run-failure.js';
+import { endsItsShell, errexitAt, errexitStops, exitsOnFailure, pipefailOff } from './run-failure.js';
 import { removedOutputUses } from './removed-outputs.js';
 import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
@@ -236,9 +236,10 @@ export function checkHostEffects(
       }
     }
   }
-  // Merged, the compile fails the runtime build: where errexit was on for the builder build and
-  // is off for the runtime build (`set +e` between them), and nothing else stops the shell there
-  // (`|| exit`, the last command of its text), a failing compile no longer stops the run.
+  // Merged, the compile fails the runtime build: where errexit stopped the builder build and does
+  // not stop the runtime build (`set +e` between them, or it stands in an `if` condition, after
+  // `!`, before `&& echo built`), and nothing else stops the shell there (`|| exit`, the last
+  // command of its text), a failing compile no longer stops the run.
   const b = written(setup.builder.inv.cmd);
   if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && b.stdout?.kind !== 'pipe' && errexitAt(b, base, fs) && !goesOnAfterFailure(b, base)) {
     const r = written(runtime.inv.cmd);
@@ -246,9 +247,10 @@ export function checkHostEffects(
     // under pipefail: where it is surely off (a GitHub step's default shell, a script that never
     // turns it on), its failure is the last command's; where that is not known, it is left out.
     const piped = r.stdout?.kind === 'pipe';
-    const counted = piped ? !pipefailOff(r, base) : errexitAt(r, base, fs) || exitsOnFailure(r, base) || endsItsShell(r, base);
+    const counted = piped ? !pipefailOff(r, base) : errexitStops(r, base, fs) || exitsOnFailure(r, base) || endsItsShell(r, base);
     if (!counted && !out.diagnostics.some((d) => d.code === 'SCRIPT_EDIT_UNSAFE' && d.line === r.line && d.file === r.file)) {
       if (piped) refuse('SCRIPT_EDIT_UNSAFE', r, `\`${shownCommand(r)}\` is piped into another command in a shell without pipefail (a script that never sets it, a GitHub step's default \`bash -e {0}\`), so its failure is not the pipeline's, where the builder build \`${shownCommand(b)}\` (line ${b.line}) failed the run: merged, a failing compile would no longer fail it`, 'Turn pipefail on (`set -o pipefail`; in GitHub, `shell: bash`), or do not pipe the runtime build, then run the tool again; or migrate by hand.');
+      else if (errexitAt(r, base, fs)) refuse('SCRIPT_EDIT_UNSAFE', r, `the builder build \`${shownCommand(b)}\` (line ${b.line}) stops the script when it fails (errexit), and \`${shownCommand(r)}\` stands where errexit ignores its failure (an \`if\`/\`while\` condition, after \`!\`, before the last member of an \`&&\`/\`||\` list) and nothing else stops the script: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Run the runtime build as a statement of its own (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
       else refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(b)}\` (line ${b.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
     }
   }

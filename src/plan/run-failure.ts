@@ -89,6 +89,9 @@ function exitCodeFrom(cmd: ScriptCommand, named: readonly string[]): boolean {
   return cmd.words.some((w, k) => (w.value === '--exit-code-from' && cmd.words[k + 1]?.value === named[0]) || w.value === `--exit-code-from=${named[0]}`);
 }
 
+/** A span of a script's text. */
+type Range = { start: number; end: number };
+
 interface Watched {
   /** The runtime build's index, when in the same file. */
   runtime: number | null;
@@ -142,10 +145,15 @@ function hostErrexit(script: ScriptFile, parts: readonly Part[], at: number, fs?
   return true;
 }
 
-/** Whether `cmd` is the last command its snippet's shell runs, so the snippet exits with its status. */
+/**
+ * Whether `cmd` is the last command its snippet's shell runs, so the snippet exits with its
+ * status: nothing runs after it but the members of its chains its failure skips
+ * (`docker build -t app . && docker push app`, the last statement, fails with the build).
+ */
 function lastRun(script: ShellScript, cmd: ScriptCommand): boolean {
-  if (cmd.stdout !== null || !errexitReaches(script, cmd, true)) return false;
-  return script.commands.every((c) => c.start <= cmd.start);
+  const skipped: Range[] = [];
+  if (cmd.stdout !== null || !errexitReaches(script, cmd, true, skipped)) return false;
+  return script.commands.every((c) => c.start <= cmd.start || skipped.some((r) => c.start >= r.start && c.end <= r.end));
 }
 
 /** `errexit`: the host starts the shell with errexit on (Snippet.errexit). */
@@ -306,6 +314,19 @@ export function errexitAt(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): 
 }
 
 /**
+ * Whether errexit stops the shell when `cmd` fails: it is on where `cmd` runs (errexitAt), and
+ * the failure reaches it (no `if`/`while` condition, `!`, or chain member after it, no
+ * background or pipe). In a function body, where it stands in the body is read, as if the
+ * function's call were a plain statement (its caller decides the rest: the builder build must
+ * run on the same paths, CONDITIONAL_STEP).
+ */
+export function errexitStops(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): boolean {
+  if (script.kind === 'shell') return errexitOn(script as ShellScript, cmd, false, fs) && errexitReaches(script as ShellScript, cmd, false, undefined, true);
+  const held = partHolding(script, cmd);
+  return held !== null && errexitOn(held.part.script, held.inner, hostErrexit(script, (script as EmbeddedScript).parts, held.at, fs), fs) && errexitReaches(held.part.script, held.inner, false, undefined, true);
+}
+
+/**
  * Whether pipefail is surely off where `cmd` runs in a shell script: nothing before it may have
  * turned it on (no `set -o pipefail`, `set -euo pipefail`, no `set` or `shopt` with options only
  * known at run time, no sourced file, `eval` or alias). Outside shell scripts, what the host says
@@ -368,10 +389,10 @@ function errexitOn(script: ShellScript, cmd: ScriptCommand, initial = false, fs?
  * is in, and starts with the command itself (no `!` or `time` in front); it is neither captured
  * by a `$(…)` nor inside a function body (whose caller decides).
  */
-function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boolean): boolean {
+function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boolean, skipped?: Range[], inFunction = false): boolean {
   if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
   const functions = new Set(script.functions?.values() ?? []);
-  if (cmd.branches?.some((b) => functions.has(b.id))) return false;
+  if (!inFunction && cmd.branches?.some((b) => functions.has(b.id))) return false;
   const units = script.units;
   let u = cmd.unit;
   if (units[u]?.start !== cmd.start) return false;
@@ -379,7 +400,11 @@ function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boole
     const unit = units[u];
     if (!unit || unit.role === 'condition') return false;
     if (unit.chain !== null) {
-      if (units.some((x, k) => k > u && x.chain === unit.chain)) return false;
+      // Later members run on its failure, or (errexit) the chain's failure is not errexit's; for
+      // its status, members joined by `&&` alone are skipped, and the chain fails with it.
+      const later = units.filter((x, k) => k > u && x.chain === unit.chain);
+      if (later.length > 0 && (!asStatus || skipped === undefined || later.some((x) => x.opBefore !== '&&'))) return false;
+      skipped?.push(...later);
       if (unit.parent === null) return false;
       u = unit.parent;
       continue;
@@ -412,13 +437,16 @@ function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
   return script.units.some((u) => u.background === true && u.start <= cmd.start && cmd.end <= u.stmtEnd);
 }
 
-/** `cmd || exit`, `cmd || exit 1`, `cmd || { echo failed; exit 1; }`: its failure ends the script. */
+/**
+ * `cmd || exit`, `cmd || exit 1`, `cmd || { echo failed; exit 1; }`, `cmd && echo built || exit
+ * 1` (the `&&` members are skipped on its failure): its failure ends the script.
+ */
 export function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
   if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
   const units = script.units;
   const unit = units[cmd.unit];
   if (!unit || unit.chain === null || unit.start !== cmd.start) return false;
-  const next = units.findIndex((x, k) => k > cmd.unit && x.chain === unit.chain);
+  const next = units.findIndex((x, k) => k > cmd.unit && x.chain === unit.chain && x.opBefore !== '&&');
   if (next < 0 || units[next]!.opBefore !== '||') return false;
   return script.commands.some((c) => {
     if (c.words[0]?.value !== 'exit') return false;

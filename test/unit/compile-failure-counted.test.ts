@@ -51,6 +51,20 @@ describe('the compile moving past a `set +e`', () => {
     // errexit off for both, as before: the old script went past the builder's failure too
     expect(codes('build.sh', ['#!/bin/sh', ...STEPS, 'echo done', ''].join('\n'))[0]![0]).not.toBe('refused');
   });
+
+  it('refuses a runtime build where errexit ignores its failure: an `if` condition, after `!`, before `&& echo` with more to run', () => {
+    expect(shell([...STEPS.slice(0, 4), `if ! ${STEPS[4]}; then echo failed >&2; fi`, 'echo done'])).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(shell([...STEPS.slice(0, 4), `! ${STEPS[4]}`, 'echo done'])).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(shell([...STEPS.slice(0, 4), `${STEPS[4]} && echo built`, 'echo done'])).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    const wf = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${[...STEPS, 'echo built', 'echo done'].map((l, k) => `          ${k === 4 ? `${l} && echo built` : l}`).slice(0, 5).join('\n')}\n          echo done\n`;
+    expect(codes('.github/workflows/ci.yml', wf)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
+  it('migrates a runtime build whose failed `&&` list ends the script, or that a `cd … &&` leads to', () => {
+    expect(shell([...STEPS.slice(0, 4), `${STEPS[4]} && echo built`])).toEqual([['migrate']]);
+    expect(shell([...STEPS.slice(0, 4), `cd . && ${STEPS[4]}`, 'echo done'])).toEqual([['migrate']]);
+    expect(shell([...STEPS.slice(0, 4), `${STEPS[4]} && echo built || exit 1`, 'echo done'])).toEqual([['migrate']]);
+  });
 });
 
 describe('the compile moving under another step\'s time limit', () => {
