@@ -67,9 +67,17 @@ export interface Snippet {
   /**
    * The time limit the host puts on the step holding the snippet, as written (a GitHub Actions
    * step's `timeout-minutes`, an Azure Pipelines step's `timeoutInMinutes`, a CircleCI run step's
-   * `no_output_timeout`): a compile moving into another step runs under that step's limit.
+   * `no_output_timeout`, a Jenkins `timeout(…) {}` block or stage `options { timeout(…) }`): a
+   * compile moving into another step runs under that step's limit.
    */
   timeout?: string;
+  /**
+   * The blocks around the step that change what it sees beyond its known variables, as written
+   * (a Jenkins `withCredentials`, `sshagent`, `docker.withRegistry`, `docker.withServer`, a
+   * stage's `options { retry(…) }`): a compile moving into or out of one runs in another world
+   * (bound credentials gone, another engine, tried again).
+   */
+  wrappedBy?: string;
   /**
    * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
    * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`, the `set -eo pipefail` a

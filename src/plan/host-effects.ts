@@ -236,6 +236,18 @@ export function checkHostEffects(
       }
     }
   }
+  // The builder build, the extraction and the runtime build in blocks that change what their
+  // steps see (Jenkins' `withCredentials`, `sshagent`, `docker.withServer`, a stage retried):
+  // merged, the compile runs where the runtime build does, in another of them or none.
+  if (removed.commands.has(setup.builder.inv.cmd)) {
+    const around = (c: ScriptCommand) => snippetOf(c)?.wrappedBy ?? null;
+    const was = around(setup.builder.inv.cmd);
+    const other = [...setup.extraction, runtime.inv.cmd].find((c) => around(c) !== was);
+    if (other) {
+      const now = around(other);
+      refuse('SCRIPT_EDIT_UNSAFE', other, `\`${shownCommand(other)}\` runs ${now === null ? 'outside' : `in \`${now}\`, and`} the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${was === null ? 'outside it' : `in \`${was}\``}: merged, the compile runs where the runtime build does, without the credentials, agent, engine or retries the builder's block gave it (or with ones it did not have)`, 'Put the builder build and the runtime build in the same block, then run the tool again; or migrate by hand.');
+    }
+  }
   // Merged, the compile fails the runtime build: where errexit stopped the builder build and does
   // not stop the runtime build (`set +e` between them, or it stands in an `if` condition, after
   // `!`, before `&& echo built`), and nothing else stops the shell there (`|| exit`, the last

@@ -191,6 +191,24 @@ describe('what is not followed', () => {
     expect(severities("node {\n  dockerPush image: 'a'\n}\n")).toEqual(['warning']);
   });
 
+  it('Groovy passed over that calls what may read the artifact is unread: junit, readFile in a def or an echo', () => {
+    const cases: [string, RegExp][] = [
+      ["node {\n sh 'docker build -t a .'\n junit 'out/report.xml'\n}\n", /junit/],
+      ["pipeline {\n agent any\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n post { always { junit 'out/report.xml' } }\n}\n", /junit/],
+      ["node {\n def v = readFile('out/VERSION').trim()\n sh 'docker build -t a .'\n}\n", /readFile/],
+      ["node {\n sh 'docker build -t a .'\n echo \"size ${fileExists('app')}\"\n}\n", /fileExists/],
+      ["node {\n sh 'docker build -t a .'\n echo \"size ${readFile('app').length()}\"\n}\n", /interpolation/],
+    ];
+    for (const [text, why] of cases) expect(unread(text).join('\n'), text).toMatch(why);
+    // pure Groovy, properties and a `sh` captured in a def are read, not unread
+    expect(unread("node {\n def v = sh(returnStdout: true, script: 'git describe').trim()\n echo \"v ${v.toUpperCase()} ${env.BUILD_ID}\"\n sh 'docker build -t a .'\n}\n")).toEqual([]);
+    expect(commands("node {\n def v = sh(returnStdout: true, script: 'git describe').trim()\n sh 'docker build -t a .'\n}\n")).toEqual([['git', 'describe'], ['docker', 'build', '-t', 'a', '.']]);
+  });
+
+  it('a label naming docker is no container agent', () => {
+    expect(unread("pipeline {\n agent { label 'docker' }\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n}\n")).toEqual([]);
+  });
+
   it('a file the grammar cannot parse is not analysed (SHELL_PARSE_ERROR)', () => {
     const r = readJenkinsfile('Jenkinsfile', "node {\n  sh /docker build $x/\n}\n");
     expect(r.reading).toBe(null);
@@ -296,5 +314,40 @@ describe('Jenkinsfile: the export build in an sh step', () => {
     const p = planFiles({ ...FILES, Jenkinsfile: pipeline('"""', 'echo build ${env.BUILD_ID}') });
     expect(p.setups[0]!.status).toBe('refused');
     expect(p.setups[0]!.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['SCRIPT_EDIT_UNSAFE the export build cannot be written in place of `docker rm beacon-x`: the step\'s text holds a Groovy interpolation, which only Jenkins fills in']);
+  });
+});
+
+describe('blocks around the steps that the compile would move into or out of', () => {
+  const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
+  const plan = (jf: string) => codes(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf }));
+  const around = (open: string, inner: number) => `node {\n  ${open} {\n${STEPS.slice(0, inner).map((l) => `    ${l}`).join('\n')}\n  }\n${STEPS.slice(inner).map((l) => `  ${l}`).join('\n')}\n}\n`;
+
+  it('refuses the builder build in withCredentials, sshagent, docker.withRegistry or docker.withServer and the runtime build outside', () => {
+    for (const open of ["withCredentials([string(credentialsId: 'npm', variable: 'TOKEN')])", "sshagent(['deploy-key'])", "docker.withRegistry('https://registry.example.com', 'reg')", "docker.withServer('tcp://build:2376', 'certs')"]) {
+      expect(plan(around(open, 1)), open).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+      // all of the setup inside the same block migrates
+      expect(plan(around(open, 5)), open).toEqual([['migrate', []]]);
+    }
+  });
+
+  it('refuses a runtime build under a time limit the builder build did not have (timeout block, stage options)', () => {
+    const jf = `node {\n${STEPS.slice(0, 4).map((l) => `  ${l}`).join('\n')}\n  timeout(time: 1, unit: 'MINUTES') {\n    ${STEPS[4]}\n  }\n}\n`;
+    expect(plan(jf)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    const stages = (opts: string) => `pipeline {\n  agent any\n  stages {\n    stage('compile') {\n      steps {\n${STEPS.slice(0, 4).map((l) => `        ${l}`).join('\n')}\n        echo 'compiled'\n      }\n    }\n    stage('image') {\n${opts}      steps {\n        ${STEPS[4]}\n      }\n    }\n  }\n}\n`;
+    expect(plan(stages("      options { timeout(time: 1, unit: 'MINUTES') }\n"))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(plan(stages('      options { retry(3) }\n'))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(plan(stages(''))).toEqual([['migrate', []]]);
+  });
+
+  it('reads a stage\'s environment {} for all its steps, written after steps {} too', () => {
+    const jf = `pipeline {\n  agent any\n  environment { DF = 'Dockerfile' }\n  stages {\n    stage('b') {\n      steps {\n${STEPS.slice(0, 4).map((l) => `        ${l}`).join('\n')}\n        sh 'docker build -t app -f "$DF" .'\n      }\n      environment { DF = 'Dockerfile.prod' }\n    }\n  }\n}\n`;
+    const p = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'Dockerfile.prod': RUNTIME, Jenkinsfile: jf });
+    expect(p.setups.map((s) => s.runtimeDockerfile)).toEqual(['Dockerfile.prod']);
+  });
+
+  it('refuses a builder flag reading a variable an `env.X = …` sets between the builds', () => {
+    const jf = `node {\n  sh 'docker build --build-arg V="$FLAVOUR" -t b -f Dockerfile.build .'\n${STEPS.slice(1, 4).map((l) => `  ${l}`).join('\n')}\n  env.FLAVOUR = 'release'\n  ${STEPS[4]}\n}\n`;
+    expect(plan(jf)).toEqual([['refused', ['FLAG_CONFLICT']]]);
+    expect(plan(jf.replace("  env.FLAVOUR = 'release'\n", ''))).toEqual([['migrate', []]]);
   });
 });

@@ -56,11 +56,25 @@ export function shebangShell(line: string): { argv: string[]; errexit: boolean }
 const groovyEncode = revivable('jenkinsfile.encode', (quote: Quote) => (s: string) => encodeGroovyString(quote, s));
 
 /** Steps that touch no file of the workspace and run no container: passed over. */
-const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'junit', 'slackSend', 'mail', 'emailext', 'properties', 'stage']);
+const INERT = new Set(['echo', 'error', 'milestone', 'sleep', 'checkout', 'git', 'slackSend', 'mail', 'emailext', 'properties', 'stage']);
+/**
+ * Groovy methods that touch no file and run nothing (string and collection methods): a statement
+ * the reader passes over (an `echo` argument, a `def`, an assignment) may call these; any other
+ * call in it (`readFile('out/VERSION')`, `fileExists`, a library step) may read the artifact.
+ */
+const PURE_GROOVY = new Set(['trim', 'toString', 'toInteger', 'toLong', 'toBoolean', 'replace', 'replaceAll', 'replaceFirst', 'split', 'tokenize', 'substring', 'take', 'drop', 'toLowerCase', 'toUpperCase', 'capitalize', 'startsWith', 'endsWith', 'contains', 'matches', 'format', 'size', 'length', 'join', 'isEmpty', 'equals', 'get', 'getAt', 'collect', 'find', 'findAll', 'each', 'any', 'every', 'first', 'last', 'sort', 'unique', 'plus', 'minus', 'keySet', 'values', 'containsKey', 'padLeft', 'padRight', 'stripIndent', 'readLines', 'asBoolean']);
 /** Declarative directives that configure the run and hold no steps: passed over with their blocks. */
 const DIRECTIVES = new Set(['options', 'parameters', 'triggers', 'tools', 'libraries', 'agent', 'input']);
 /** Blocks whose body runs once, in order, on the same machine. */
 const WRAPPERS = new Set(['pipeline', 'stages', 'steps', 'script', 'stage', 'timestamps', 'ansiColor', 'timeout', 'wrap', 'withCredentials', 'lock', 'sshagent']);
+/**
+ * Wrappers that change what their steps see beyond the variables the reader knows: credentials
+ * bound to variables and deleted after (`withCredentials`), an SSH agent (`sshagent`), another
+ * docker configuration or engine (`docker.withRegistry`, `docker.withServer`, `docker.withTool`),
+ * a plugin's build wrapper (`wrap`). A compile moving into or out of one sees another world
+ * (Snippet.wrappedBy).
+ */
+const ENV_WRAPPERS = new Set(['withCredentials', 'sshagent', 'wrap']);
 /** Blocks whose body may run zero, several times, or concurrently. */
 const CONDITIONAL = new Set(['post', 'always', 'success', 'failure', 'unstable', 'changed', 'fixed', 'regression', 'aborted', 'cleanup', 'unsuccessful', 'when', 'parallel', 'retry', 'catchError', 'warnError', 'waitUntil']);
 /** In `post` blocks, after every stage: clearing the workspace changes no image. */
@@ -89,12 +103,18 @@ interface Ctx {
   /** Why steps here are not followed (a condition, a container), or null. */
   blocked: string | null;
   post: boolean;
+  /** The wrappers around the steps that change what they see (ENV_WRAPPERS), as written, outermost first. */
+  wrappers?: readonly string[];
+  /** The time limits around the steps (`timeout(…) {}`, a stage's `options { timeout(…) }`), as written. */
+  timeouts?: readonly string[];
 }
 
 class Reader {
   readonly reading: JenkinsReading = { snippets: [], sequences: [], names: [], unread: [], interpolated: new Set(), env: [], spans: [], pathEntries: [] };
   readonly diagnostics: Diagnostic[] = [];
   private readonly exprs = new Map<string, number>();
+  /** `env.NAME = …` assignments, where they stand: every later step sees a value not followed. */
+  private readonly envAssigned: { name: string; at: number }[] = [];
   private readonly lines: LineIndex;
 
   constructor(
@@ -195,9 +215,61 @@ class Reader {
     }
   }
 
-  /** Anything else: passed over unless it mentions docker. */
+  /** A call as written up to its block (`withCredentials([string(…)])`), on one line. */
+  head(n: TsNode): string {
+    const closure = n.childForFieldName('body') ?? closureArg(n);
+    return firstLine(this.text.slice(n.startIndex, closure ? closure.startIndex : n.endIndex).trim());
+  }
+
+  /**
+   * Anything else (a `def`, an assignment, an expression): passed over unless it mentions docker
+   * or calls what may read or write a file (passedOver). `env.NAME = …` changes the variable for
+   * every later step (Reader.envAssigned).
+   */
   other(n: TsNode, ctx: Ctx): void {
-    if (this.src(n).includes('docker')) this.unread(ctx, n, `\`${firstLine(this.src(n))}\` is Groovy the tool does not model`);
+    if (this.src(n).includes('docker')) {
+      this.unread(ctx, n, `\`${firstLine(this.src(n))}\` is Groovy the tool does not model`);
+      return;
+    }
+    for (const a of [n, ...n.descendantsOfType('assignment_expression')]) {
+      if (a.type !== 'assignment_expression') continue;
+      const left = a.namedChildren[0];
+      const m = left ? /^env\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(this.src(left)) : null;
+      if (m) this.envAssigned.push({ name: m[1]!, at: a.startIndex });
+    }
+    this.passedOver(n, ctx);
+  }
+
+  /**
+   * The calls in Groovy the reader passes over (an `echo` argument, a `def`, an expression): a
+   * `sh` is read as a step (its output captured, as `$(…)`), string and collection methods are
+   * pure; any other call (`readFile('out/VERSION')`, `fileExists`, `junit`) may read the
+   * artifact, and is an unread step.
+   */
+  passedOver(n: TsNode, ctx: Ctx): void {
+    const calls = n.descendantsOfType(['method_invocation', 'juxt_function_call']);
+    if (n.type === 'method_invocation' || n.type === 'juxt_function_call') calls.unshift(n);
+    for (const c of calls) {
+      const name = this.src(c.childForFieldName('name') ?? c);
+      if (callName(c, this.text) === 'sh') {
+        this.sh(c, null, ctx);
+        continue;
+      }
+      if (PURE_GROOVY.has(name) || (INERT.has(name) && c !== n)) continue;
+      this.unread(ctx, c, `\`${firstLine(this.src(c))}\` calls \`${name}\`, which the tool does not model (it may read or write the artifact)`);
+      return;
+    }
+    // A GString's interpolations are Groovy too (the grammar leaves them in the string's text).
+    for (const lit of n.type === 'string_literal' ? [n, ...n.descendantsOfType('string_literal')] : n.descendantsOfType('string_literal')) {
+      const spans: string[] = [];
+      if (!this.src(lit).includes('$')) continue;
+      const decoded = decodeGroovyString(lit, this.text, new Map(), spans);
+      const impure = decoded === null ? 'an interpolation the tool cannot read' : spans.map(impureCall).find((x) => x !== null);
+      if (impure) {
+        this.unread(ctx, lit, decoded === null ? `\`${firstLine(this.src(lit))}\` holds an interpolation the tool cannot read (it may read or write the artifact)` : `\`${firstLine(this.src(lit))}\` calls ${impure}, which the tool does not model (it may read or write the artifact)`);
+        return;
+      }
+    }
   }
 
   /** Steps under a condition or in a container: inert steps pass, anything else is unread. */
@@ -241,7 +313,7 @@ class Reader {
         return;
       }
       if (obj.type === 'identifier' && this.src(obj) === 'docker' && ['withRegistry', 'withServer', 'withTool'].includes(name) && closure) {
-        this.body(closure, { ...ctx, vars: new Map(ctx.vars) });
+        this.body(closure, { ...ctx, vars: new Map(ctx.vars), wrappers: [...(ctx.wrappers ?? []), `${this.head(n)} (line ${this.line(n)})`] });
         return;
       }
       if (name === 'inside') {
@@ -282,20 +354,36 @@ class Reader {
       return;
     }
     if (WRAPPERS.has(name) && closure) {
-      this.body(closure, { ...ctx, vars: new Map(ctx.vars) });
+      const around = `${this.head(n)} (line ${this.line(n)})`;
+      this.body(closure, {
+        ...ctx,
+        vars: new Map(ctx.vars),
+        ...(ENV_WRAPPERS.has(name) ? { wrappers: [...(ctx.wrappers ?? []), around] } : {}),
+        ...(name === 'timeout' ? { timeouts: [...(ctx.timeouts ?? []), around] } : {}),
+      });
       return;
     }
     if (CONDITIONAL.has(name)) {
       this.blockedBody(closure ?? n, { ...ctx, blocked: `\`${name}\` runs its steps conditionally, repeatedly or concurrently, which the tool does not follow`, post: ctx.post || name === 'post' });
       return;
     }
-    if ((INERT.has(name) && !closure) || DIRECTIVES.has(name)) return;
+    if (INERT.has(name) && !closure) {
+      // Its arguments may call what reads a file (`echo "${readFile('app').size()}"`).
+      const args = n.childForFieldName('arguments') ?? n.childForFieldName('args');
+      if (args) this.passedOver(args, ctx);
+      return;
+    }
+    if (DIRECTIVES.has(name)) return;
     this.unread(ctx, n, `the step \`${name}\` is not modelled (it may use the builder's image or artifact)`);
   }
 
   /** A declarative `pipeline` or `stage` block: its `agent` decides the machine, `when` makes it conditional. */
   block(n: TsNode, name: string, closure: TsNode, ctx: Ctx): void {
-    const directives = closure.namedChildren;
+    // Declarative sections apply to the whole block in any order: its `environment {}` to every
+    // step, even written after `steps {}`; its `options { timeout(…) }` and `retry(…)` likewise.
+    const sections = closure.namedChildren;
+    const environment = sections.filter((d) => /^environment\b/.test(this.src(d)));
+    const directives = [...environment, ...sections.filter((d) => !environment.includes(d))];
     const agent = directives.find((d) => /^agent\b/.test(this.src(d)));
     const when = directives.find((d) => /^when\b/.test(this.src(d)));
     let inner: Ctx = { ...ctx, vars: new Map(ctx.vars) };
@@ -303,7 +391,16 @@ class Reader {
       const spec = this.src(agent);
       if (!/^agent\s+none\b/.test(spec)) {
         if (name === 'stage' || ctx.seq < 0) inner.seq = this.newSequence(`${name} at line ${this.line(n)}`);
-        if (/\b(docker|dockerfile|kubernetes)\b/.test(spec)) inner.blocked = 'the agent runs its steps in a container, which the tool does not model';
+        // A container agent is a `docker`, `dockerfile` or `kubernetes` section, not a label naming one (`label 'docker'`).
+        if (agent.descendantsOfType(['method_invocation', 'juxt_function_call', 'identifier']).some((d) => ['docker', 'dockerfile', 'kubernetes'].includes(this.src(d.type === 'identifier' ? d : (d.childForFieldName('name') ?? d))))) inner.blocked = 'the agent runs its steps in a container, which the tool does not model';
+      }
+    }
+    for (const o of directives.filter((d) => /^options\b/.test(this.src(d)))) {
+      for (const c of o.descendantsOfType(['method_invocation', 'juxt_function_call'])) {
+        const option = callName(c, this.text);
+        const written = `${name} options ${firstLine(this.src(c))} (line ${this.line(c)})`;
+        if (option === 'timeout') inner = { ...inner, timeouts: [...(inner.timeouts ?? []), written] };
+        else if (option === 'retry') inner = { ...inner, wrappers: [...(inner.wrappers ?? []), written] };
       }
     }
     if (name === 'pipeline' && inner.seq < 0 && !(agent && /^agent\s+none\b/.test(this.src(agent)))) inner.seq = this.newSequence(`pipeline at line ${this.line(n)}`);
@@ -358,7 +455,8 @@ class Reader {
     for (const entry of jenkinsPathEntries(written, line, s.interpolated)) this.reading.pathEntries.push({ entry, at: `${this.file}:${line}, a PATH the CI file sets` });
   }
 
-  sh(n: TsNode, stmt: TsNode, ctx: Ctx): void {
+  /** A `sh` step; `stmt` null for one inside an expression (`def v = sh(returnStdout: true, …)`), which cannot go. */
+  sh(n: TsNode, stmt: TsNode | null, ctx: Ctx): void {
     let script: TsNode | null = null;
     const args = n.childForFieldName('arguments') ?? n.childForFieldName('args');
     for (const a of args?.namedChildren ?? []) {
@@ -387,7 +485,7 @@ class Reader {
       encode: groovyEncode(quote),
       cwd: ctx.cwd,
       vars: ctx.vars,
-      remove: this.removal(stmt),
+      remove: stmt ? this.removal(stmt) : null,
       label: `${this.file} sh step at line ${this.line(n)}`,
       insertWords: (cmd, after, words) => this.insertInto(quote, cmd.words[after]!.end, words),
       // Shell text in a Groovy string: a whole command written anew (the export build) is spelled for the shell, then through `encode`.
@@ -438,12 +536,21 @@ class Reader {
 
   add(ctx: Ctx, n: TsNode, decoded: GroovyString, snippet: Snippet): void {
     if (ctx.seq < 0) ctx.seq = this.newSequence(`steps at line ${this.line(n)}`);
+    if (ctx.wrappers && ctx.wrappers.length > 0) snippet.wrappedBy = ctx.wrappers.join(' in ');
+    if (ctx.timeouts && ctx.timeouts.length > 0) snippet.timeout = ctx.timeouts.join(' in ');
+    // `env.NAME = …` earlier in the file: a value the reader does not follow, from there on.
+    const assigned = this.envAssigned.filter((a) => a.at < n.startIndex && snippet.vars.get(a.name) !== null);
+    if (assigned.length > 0) {
+      const vars = new Map(snippet.vars);
+      for (const a of assigned) vars.set(a.name, null);
+      snippet.vars = vars;
+    }
     const id = this.reading.snippets.length;
     this.reading.snippets.push(snippet);
     this.reading.sequences[ctx.seq]!.push(id);
     if (decoded.interpolated) this.reading.interpolated.add(id);
     const env = new Map<string, string>();
-    for (const [k, v] of ctx.vars) if (v !== null) env.set(k, v);
+    for (const [k, v] of snippet.vars) if (v !== null) env.set(k, v);
     this.reading.env.push(env);
   }
 
@@ -458,6 +565,20 @@ class Reader {
     if (before.trim() !== '' || after.trim() !== '') return null;
     return [{ start, end, text: '' }];
   }
+}
+
+/** The first call in an interpolation (`${readFile('app').size()}`) that is no pure Groovy method, as `` `name` ``; null when none. */
+function impureCall(span: string): string | null {
+  // (the grammar wants a statement's line ended)
+  const expr = `${span.replace(/^\$\{?|\}$/g, '')}\n`;
+  const root = parseWith('tree-sitter-groovy', expr);
+  if (root.hasError) return 'an interpolation the tool cannot read';
+  for (const c of root.descendantsOfType(['method_invocation', 'juxt_function_call'])) {
+    const name = c.childForFieldName('name');
+    const text = name ? expr.slice(name.startIndex, name.endIndex) : expr.slice(c.startIndex, c.endIndex);
+    if (!PURE_GROOVY.has(text)) return `\`${text}\``;
+  }
+  return null;
 }
 
 function isWordChar(c: number): boolean {
