@@ -99,7 +99,7 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   const key = (bs: Branch[]) => bs.map((b) => b.id).join(' ');
   const ref = key(paths[0]!);
   const odd = paths.findIndex((p) => key(p) !== ref);
-  if (odd < 0) return null;
+  if (odd < 0) return earlyExit(setup, script, steps.map((st) => st.cmd));
   // The step that runs in a branch the other is not in.
   const extraOf = (a: number, b: number) => paths[a]!.find((x) => !paths[b]!.some((y) => y.id === x.id));
   const [first, second] = extraOf(0, odd) ? [0, odd] : [odd, 0];
@@ -110,6 +110,35 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
     line: steps[first]!.cmd.line,
     setup: setup.id,
     hint: 'Put the builder build, the extraction and the runtime build under the same condition (or none), or migrate this setup by hand.',
+  });
+}
+
+/**
+ * An `exit` or `return` between the setup's first and last steps that ends the script with
+ * success (`[ -n "$COMPILE_ONLY" ] && exit 0`, an `exit` in an `if` body): where it runs, the old
+ * script built the builder image and stopped; merged, the builder build is gone and nothing is
+ * built there. An exit with a failing status (`exit 1`, a bare `exit` after `||`) fails both ways;
+ * one whose status is only known at run time (`exit $rc`) is taken as such.
+ */
+function earlyExit(setup: Setup, script: ScriptFile, steps: readonly ScriptCommand[]): Diagnostic | null {
+  const own = steps.filter((c) => c.file === script.file);
+  if (own.length < 2) return null;
+  const [lo, hi] = [Math.min(...own.map((c) => c.index)), Math.max(...own.map((c) => c.index))];
+  const exit = script.commands.find((c) => {
+    if (c.index <= lo || c.index >= hi) return false;
+    const [prog, status, ...rest] = c.words;
+    if ((prog?.value !== 'exit' && prog?.value !== 'return') || rest.length > 0) return false;
+    if (status === undefined) return c.branches?.[c.branches.length - 1]?.on !== 'failure';
+    // A status only known at run time (`exit $rc`, `exit $?`) passes on a failure the script
+    // read: taken as the failure path it mostly is.
+    return status.value !== null && (!/^[0-9]+$/.test(status.value) || Number(status.value) % 256 === 0);
+  });
+  if (!exit) return null;
+  return diag('CONDITIONAL_STEP', 'error', `\`${shownCommand(exit)}\` (${exit.file}:${exit.line}) stands between the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) and the setup's later steps, and may end the script with success there: on that path the old script built the builder image and stopped; merged, the builder build is gone and nothing would be built`, {
+    file: exit.file,
+    line: exit.line,
+    setup: setup.id,
+    hint: 'Move the early exit before the builder build (or after the runtime build), then run the tool again; or migrate by hand.',
   });
 }
 

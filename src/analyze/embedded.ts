@@ -79,6 +79,16 @@ export interface Snippet {
    */
   wrappedBy?: string;
   /**
+   * The host does not wait for the step before running the next (a JavaScript `exec`/`spawn`
+   * of Node's child_process, a promise not awaited): it runs alongside the steps after it.
+   */
+  concurrent?: boolean;
+  /**
+   * The host holds the step's output in a buffer that fails the step past a size (a JavaScript
+   * execSync without `stdio: 'inherit'`: 1 MiB by default): a compile moving into it brings its log.
+   */
+  capturesOutput?: boolean;
+  /**
    * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
    * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`, the `set -eo pipefail` a
    * GitLab runner's bash or sh writes before a job's before_script and script, the `set -e`

@@ -248,6 +248,20 @@ export function checkHostEffects(
       refuse('SCRIPT_EDIT_UNSAFE', other, `\`${shownCommand(other)}\` runs ${now === null ? 'outside' : `in \`${now}\`, and`} the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${was === null ? 'outside it' : `in \`${was}\``}: merged, the compile runs where the runtime build does, without the credentials, agent, engine or retries the builder's block gave it (or with ones it did not have)`, 'Put the builder build and the runtime build in the same block, then run the tool again; or migrate by hand.');
     }
   }
+  // The compile's log moves into the runtime (or export) call: where that call holds its output
+  // in a bounded buffer and the builder build's did not, a long log now fails it.
+  if (removed.commands.has(setup.builder.inv.cmd) && snippetOf(setup.builder.inv.cmd)?.capturesOutput !== true) {
+    const held = [runtime.inv.cmd, ...(exportAt ? [exportAt] : [])].find((c) => snippetOf(c)?.capturesOutput === true);
+    if (held) refuse('SCRIPT_EDIT_UNSAFE', held, `\`${shownCommand(held)}\` holds its output in a buffer that fails the call past a size (no \`stdio: 'inherit'\`: Node's \`maxBuffer\`, 1 MiB by default), and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile's log goes into it`, "Give the call `{ stdio: 'inherit' }` as the builder build's has, then run the tool again; or migrate by hand.");
+  }
+  // A step the host does not wait for (a JavaScript `exec`/`spawn` of child_process, a promise
+  // not awaited) runs alongside the next: the old pipeline's order is not what the text says.
+  {
+    const steps = [setup.builder.inv.cmd, ...setup.extraction, runtime.inv.cmd].map(written).filter((c) => c.file === base.file);
+    const [from, to] = [Math.min(...steps.map((c) => c.index)), Math.max(...steps.map((c) => c.index))];
+    const loose = base.commands.find((c) => c.index >= from && c.index <= to && partHolding(base, c)?.part.snippet.concurrent === true);
+    if (loose) refuse('SCRIPT_EDIT_UNSAFE', loose, `\`${shownCommand(loose)}\` is started without being waited for (Node's \`exec\`/\`spawn\` return at once; a promise not awaited), so it runs alongside the calls after it: the order the old pipeline ran its steps in is not the order written, and its failure stopped nothing`, 'Use execSync/spawnSync, or `await` a promise-returning call (util.promisify(exec), execa), then run the tool again; or migrate by hand.');
+  }
   // Merged, the compile fails the runtime build: where errexit stopped the builder build and does
   // not stop the runtime build (`set +e` between them, or it stands in an `if` condition, after
   // `!`, before `&& echo built`), and nothing else stops the shell there (`|| exit`, the last

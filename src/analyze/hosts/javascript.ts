@@ -16,7 +16,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type SpelledWord } 
 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 import { revivable } from '../../model/revivable.js';
-import { byPlace, callPlaces, type CallPlace } from './js-control-flow.js';
+import { byPlace, callPlaces, exitBranches, isProcessExit, type CallPlace } from './js-control-flow.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, shortText, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
@@ -24,6 +24,7 @@ import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
 import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from './js-unmodelled.js';
 import { fsBindings, fsShellText } from './js-fs-calls.js';
 import { chdirTarget, dirnameKnown } from './js-chdir.js';
+import { childProcessNames, markFailure } from './js-failure.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -96,7 +97,7 @@ function statementRange(text: string, p: any): Edit[] | null {
 }
 
 /** The node types the reader looks at (./js-wrappers.ts's included), collected in one walk. */
-const JS_NODE_TYPES = [...new Set(['VariableDeclarator', 'FunctionDeclaration', 'AssignmentExpression', 'ImportDeclaration', 'CallExpression', 'TaggedTemplateExpression', ...DECLARATION_TYPES] as const)];
+const JS_NODE_TYPES = [...new Set(['VariableDeclarator', 'FunctionDeclaration', 'AssignmentExpression', 'ImportDeclaration', 'CallExpression', 'TaggedTemplateExpression', 'ReturnStatement', ...DECLARATION_TYPES] as const)];
 
 /**
  * `packageDir`: the folder the script runs from when nothing else says (its package's, npm scripts
@@ -126,6 +127,10 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     if (v !== undefined) consts.set(id.name, v);
   });
   const wrappers = findWrappers(paths);
+  const childProcess = childProcessNames(paths.ImportDeclaration, paths.VariableDeclarator);
+  /** Whether a callee is Node's child_process function (`exec`, `cp.exec`). */
+  const fromChildProcess = (callee: any): boolean =>
+    (callee?.type === 'Identifier' && childProcess.names.has(callee.name)) || (callee?.type === 'MemberExpression' && callee.object?.type === 'Identifier' && childProcess.namespaces.has(callee.object.name));
   const fsNames = fsBindings(paths.ImportDeclaration, paths.VariableDeclarator, once);
   // One process runs every call: they share its environment (./js-process-env.ts).
   const env = readProcessEnv(file, text, tree, paths, (e) => staticString(e, consts, objects), once);
@@ -248,7 +253,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       folderChangedAt(p);
     }
     // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
-    const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects)) ?? [standIn(node.callee, text), ...literalArguments(node)].join(' ');
+    const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects)) ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
@@ -347,12 +352,16 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
           decoded = template(a0, false, callEnv);
           encode = jsEncode('template');
         }
-        push(p, shellSnippet(decoded, encode, cwdOf(a1, base), callEnv, statementRange(text, p), lineOf(node.start)), (from) => cwdOf(a1, from));
+        const snippet = shellSnippet(decoded, encode, cwdOf(a1, base), callEnv, statementRange(text, p), lineOf(node.start));
+        markFailure(snippet, p, wrapper?.via ?? name, fromChildProcess(wrapper?.callee ?? node.callee), a1);
+        push(p, snippet, (from) => cwdOf(a1, from));
         return;
       }
       if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression' && !mayUseShell(a2)) {
         mentionsDocker = true;
-        push(p, argvSnippet(a0, a1.elements, cwdOf(a2, base), env.at(p, a2), statementRange(text, p), lineOf(node.start)), (from) => cwdOf(a2, from));
+        const snippet = argvSnippet(a0, a1.elements, cwdOf(a2, base), env.at(p, a2), statementRange(text, p), lineOf(node.start));
+        markFailure(snippet, p, wrapper?.via ?? name, fromChildProcess(wrapper?.callee ?? node.callee), a2);
+        push(p, snippet, (from) => cwdOf(a2, from));
         return;
       }
       unmodelled(p);
@@ -373,7 +382,9 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       }
       const callEnv = env.at(p, undefined);
       const decoded = template(node.quasi, true, callEnv);
-      push(p, shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start)));
+      const snippet = shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start));
+      markFailure(snippet, p, '$', false);
+      push(p, snippet);
     });
   };
   collect();
@@ -459,8 +470,16 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   }
 
   if (!mentionsDocker) return { script: null, diagnostics: [] };
+  const exitsBefore = exitBranches(text, paths.ReturnStatement, paths.CallExpression.filter((p: any) => isProcessExit(p.node)), placeOf);
   const compose = () => {
     calls.sort((a, b) => byPlace(a.place.order, b.place.order));
+    // A call after an early `return` / `process.exit()` runs only where that did not.
+    for (const c of calls) {
+      const exits = exitsBefore(c);
+      if (exits.length === 0) continue;
+      c.place = { ...c.place, branches: [...c.place.branches, ...exits] };
+      c.snippet.branches = c.place.branches;
+    }
     // Each call runs in the folder the last folder change before it left; one written after a
     // change but run before it (a function's body called earlier) in a folder not known.
     const changes = [...folderChanges].sort((a, b) => byPlace(a.place.order, b.place.order));

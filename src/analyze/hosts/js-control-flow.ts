@@ -1,7 +1,8 @@
 /**
  * Where a call of a JavaScript build script runs: the statements and expressions between it and
  * the top of the file that decide whether, and how often, it runs (an `if`/`else` branch, a
- * `? :` arm, the right side of `&&`/`||`/`??`, a `switch` case, a loop body, a `catch`), read
+ * `? :` arm, the right side of `&&`/`||`/`??`, a `switch` case, a loop body, a `catch`, a `try`
+ * block whose `catch` goes on), read
  * as branches of the commands it gives, the way a shell `if` body is (src/analyze/conditions.ts
  * compares them: a setup whose steps do not all run on the same paths is refused).
  *
@@ -95,6 +96,8 @@ export function callPlaces(tree: any, text: string, callPaths: readonly any[], o
         inner.push({ id: `js-logical:${P.start}`, where: `on the right of the \`${P.operator}\` at line ${at}, which runs only on what its left side gives` });
       } else if (P.type === 'SwitchCase' && c !== P.test) {
         inner.push({ id: `js-case:${P.start}`, where: `in the \`switch\` case at line ${at}` });
+      } else if (P.type === 'TryStatement' && c === P.block && P.handler && !endsInFailure(P.handler)) {
+        inner.push({ id: `js-try:${P.start}`, where: `in the \`try\` at line ${at}, whose \`catch\` goes on when a call in it fails (the calls after that one in the block are skipped)` });
       } else if (P.type === 'TryStatement' && c === P.handler) {
         inner.push({ id: `js-catch:${P.start}`, where: `in the \`catch\` at line ${at}, which runs only when the \`try\` fails` });
       } else if (LOOP.test(P.type) && !(P.type === 'ForStatement' && c === P.init) && !(/^ForIn|^ForOf/.test(P.type) && c === P.right)) {
@@ -120,6 +123,52 @@ export function callPlaces(tree: any, text: string, callPaths: readonly any[], o
     return place;
   };
   return (path) => placeOf(path, new Set());
+}
+
+/**
+ * Early exits that end the script (or the function holding them) with success: a `return`, a
+ * `process.exit()` / `process.exit(0)`. The calls after one run only on the paths where it did
+ * not: each gets a branch of its own (a `return`'s, the calls after it in its function; a
+ * `process.exit`'s, every call after it in the script's order). `returns` and `exits` are the
+ * ReturnStatement and `process.exit` CallExpression paths.
+ */
+export function exitBranches(text: string, returns: readonly any[], exits: readonly any[], placeOf: (path: any) => CallPlace): (call: { place: CallPlace }) => Branch[] {
+  const lineOf = (o: number) => text.slice(0, o).split('\n').length;
+  const ends: { after: (order: readonly number[]) => boolean; branch: Branch }[] = [];
+  for (const r of returns) {
+    let fn = r.parent;
+    while (fn && !FUNCTION.test(fn.node.type)) fn = fn.parent;
+    if (!fn) continue;
+    const [from, to] = [r.node.end, fn.node.end];
+    ends.push({ after: (order) => order.some((o) => o >= from && o < to), branch: { id: `js-return:${r.node.start}`, where: `after the \`return\` at line ${lineOf(r.node.start)}, which may end its function before it` } });
+  }
+  for (const e of exits) {
+    const code = e.node.arguments[0];
+    if (code !== undefined && !(code.type === 'NumericLiteral' && code.value % 256 === 0)) continue;
+    const at = placeOf(e).order;
+    const [from, to] = [e.node.start, e.node.end];
+    ends.push({ after: (order) => byPlace(order, at) > 0 && !(order[order.length - 1]! >= from && order[order.length - 1]! < to), branch: { id: `js-exit:${from}`, where: `after the \`process.exit\` at line ${lineOf(from)}, which may end the script before it` } });
+  }
+  return (call) => ends.filter((x) => x.after(call.place.order)).map((x) => x.branch);
+}
+
+/** `process.exit(…)`. */
+export function isProcessExit(node: any): boolean {
+  const c = node.callee;
+  return c?.type === 'MemberExpression' && c.object?.type === 'Identifier' && c.object.name === 'process' && !c.computed && c.property?.name === 'exit';
+}
+
+/**
+ * A `catch` that fails the script in turn (its last statement a `throw`, or `process.exit(N)`
+ * with N a non-zero number): its `try` block's calls stop the script when they fail, as outside it.
+ */
+function endsInFailure(handler: any): boolean {
+  const last = handler.body?.body?.[handler.body.body.length - 1];
+  if (last?.type === 'ThrowStatement') return true;
+  const e = last?.type === 'ExpressionStatement' ? last.expression : null;
+  const exit = e?.type === 'CallExpression' && e.callee?.type === 'MemberExpression' && e.callee.object?.type === 'Identifier' && e.callee.object.name === 'process' && e.callee.property?.name === 'exit';
+  const code = exit ? e.arguments[0] : undefined;
+  return code?.type === 'NumericLiteral' && code.value % 256 !== 0;
 }
 
 /** Compares two places' sort keys: by the outermost call site first. */

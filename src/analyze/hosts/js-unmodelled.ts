@@ -23,15 +23,24 @@ export function standIn(callee: any, text: string): string {
  * The stand-in's words after the program: the call's arguments written as literals (a string,
  * a template without `${…}`, a number), each one shell word, so the host checks see the paths it
  * is given (`fs.copyFileSync('app', 'app.bak')` is given the artifact, as `python3 stamp.py app`
- * is). Any other argument is left out: the program still may read or write any file by a name
- * of its own, as every program the tool does not model may.
+ * is); an argument whose string value the reader knows (`const ARTIFACT = '../dist/app'`,
+ * `known`) as that value; a string only known at run time (an identifier, a member, a template
+ * with an unknown `${…}`, `unknown`) as a word only known at run time, so a path held in a
+ * variable is a path the checks cannot rule out. Functions, objects and other literals are left
+ * out: the program still may read or write any file by a name of its own, as every program the
+ * tool does not model may.
  */
-export function literalArguments(node: any): string[] {
+export function literalArguments(node: any, known: (e: any) => string | undefined = () => undefined, unknown?: () => string): string[] {
   const out: string[] = [];
   for (const a of node.arguments ?? []) {
     if (a?.type === 'StringLiteral') out.push(shellQuote(a.value));
     else if (a?.type === 'TemplateLiteral' && a.expressions.length === 0 && typeof a.quasis[0]?.value?.cooked === 'string') out.push(shellQuote(a.quasis[0].value.cooked));
     else if (a?.type === 'NumericLiteral') out.push(shellQuote(a.extra?.raw ?? String(a.value)));
+    else if (a && /^(Identifier|MemberExpression|TemplateLiteral|BinaryExpression|CallExpression)$/.test(a.type)) {
+      const value = known(a);
+      if (value !== undefined) out.push(shellQuote(value));
+      else if (unknown && a.type !== 'CallExpression') out.push(unknown());
+    }
   }
   return out;
 }
@@ -89,6 +98,8 @@ export function pureCall(node: any): boolean {
   if (callee?.type !== 'MemberExpression' || callee.computed || callee.property?.type !== 'Identifier') return false;
   const root = calleeRoot(callee);
   if (root !== null && PURE_OBJECTS.has(root)) return true;
+  // `process.exit(…)` ends the script and writes nothing (what it ends is read as a branch: ./js-control-flow.ts).
+  if (callee.object?.type === 'Identifier' && callee.object.name === 'process' && callee.property.name === 'exit') return true;
   // `process.env.TAG.trim()`, `tag.split(':')`, `new Date().toISOString()`: methods of values.
   return PURE_METHODS.has(callee.property.name) && !(root === 'fs' || root === 'fsp');
 }

@@ -23,6 +23,9 @@ export type ScriptPaths = Record<'VariableDeclarator' | 'FunctionDeclaration' | 
 /** A wrapper: calls of it read as `via(...args, options)`. */
 export interface Wrapper {
   kind: 'shell' | 'argv';
+  /** The call it makes (`execSync`, `spawnSync`, `exec`…), and its callee node: what a failure does (./js-failure.ts). */
+  via: string;
+  callee: any;
   /** The options object the wrapper passes (an ObjectExpression node), or null. */
   options: any;
 }
@@ -57,10 +60,10 @@ function wrapperOf(fn: any): Wrapper | null {
   const args = call.arguments;
   const isParam = (a: any, k: number) => a?.type === 'Identifier' && params[k]?.name === a.name;
   if (name && SHELL_CALLS.has(name) && params.length === 1 && isParam(args[0], 0) && args.length <= 2 && literalOptions(args[1], false)) {
-    return { kind: 'shell', options: args[1] ?? null };
+    return { kind: 'shell', options: args[1] ?? null, via: name, callee: call.callee };
   }
   if (name && ARGV_CALLS.has(name) && params.length === 2 && isParam(args[0], 0) && isParam(args[1], 1) && args.length <= 3 && literalOptions(args[2], true)) {
-    return { kind: 'argv', options: args[2] ?? null };
+    return { kind: 'argv', options: args[2] ?? null, via: name, callee: call.callee };
   }
   return null;
 }

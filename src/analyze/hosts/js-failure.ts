@@ -1,0 +1,79 @@
+/**
+ * What a JavaScript build script does when one of its process calls fails, and whether the next
+ * statement waits for it (Node's semantics, by API):
+ *
+ * - `execSync`, `execFileSync`, `execaSync` throw: the script stops (unless a `try` catches it,
+ *   read as a branch in ./js-control-flow.ts).
+ * - `spawnSync` returns the status and throws nothing: a failure stops nothing unless the script
+ *   reads the result, which the reader does not follow, so its failure is taken as gone past
+ *   (Snippet.goesOnAfterFailure).
+ * - Options: `timeout` kills the call after that long (Snippet.timeout); without `stdio: 'inherit'`
+ *   (the default `pipe`), execSync, execFileSync, spawnSync, exec and execFile hold the output in
+ *   a buffer of at most `maxBuffer` bytes (1 MiB by default) and fail past it
+ *   (Snippet.capturesOutput): a compile moving into such a call brings its log into the buffer.
+ * - `exec`, `spawn`, `execFile` of Node's child_process return at once: the process runs while
+ *   the next statements do (Snippet.concurrent), and its failure reaches only a callback. A
+ *   promise-returning `exec`/`execa` (another module's) waited for with `await`, and zx's
+ *   `` await $`…` ``, throw on failure like execSync; not waited for, they run concurrently too.
+ */
+import type { Snippet } from '../embedded.js';
+
+const THROWING = new Set(['execSync', 'execFileSync', 'execaSync']);
+const CALLBACK_APIS = new Set(['exec', 'spawn', 'execFile']);
+
+/** The local names the script binds from Node's child_process (`import { exec } from 'node:child_process'`, `const { spawn } = require('child_process')`, `cp.exec`). */
+export function childProcessNames(imports: readonly any[], declarators: readonly any[]): { names: Set<string>; namespaces: Set<string> } {
+  const names = new Set<string>();
+  const namespaces = new Set<string>();
+  const isCp = (s: unknown) => s === 'child_process' || s === 'node:child_process';
+  for (const p of imports) {
+    if (!isCp(p.node.source?.value)) continue;
+    for (const s of p.node.specifiers ?? []) {
+      if (s.type === 'ImportSpecifier') names.add(s.local.name);
+      else namespaces.add(s.local.name);
+    }
+  }
+  for (const p of declarators) {
+    const { id, init } = p.node;
+    const required = init?.type === 'CallExpression' && init.callee?.type === 'Identifier' && init.callee.name === 'require' && isCp(init.arguments[0]?.value);
+    if (!required) continue;
+    if (id.type === 'Identifier') namespaces.add(id.name);
+    else if (id.type === 'ObjectPattern') for (const x of id.properties) if (x.value?.type === 'Identifier') names.add(x.value.name);
+  }
+  return { names, namespaces };
+}
+
+/**
+ * Marks `snippet` with what a failure of the call at `p` does: `via` is the API the call makes
+ * (a wrapper's inner call), `fromChildProcess` whether that name is Node's own callback API.
+ */
+export function markFailure(snippet: Snippet, p: any, via: string, fromChildProcess: boolean, options?: any): void {
+  markOptions(snippet, via, options);
+  if (THROWING.has(via)) return;
+  if (via === 'spawnSync') {
+    snippet.goesOnAfterFailure = true;
+    return;
+  }
+  const awaited = p.parent?.node.type === 'AwaitExpression';
+  if (via === '$' || via === 'execa' || (CALLBACK_APIS.has(via) && !fromChildProcess)) {
+    if (awaited) return;
+  }
+  snippet.goesOnAfterFailure = true;
+  snippet.concurrent = true;
+}
+
+const BUFFERED = new Set(['execSync', 'execFileSync', 'spawnSync', 'exec', 'execFile']);
+
+/** The call's options object: its `timeout`, and whether its output goes to a bounded buffer. */
+function markOptions(snippet: Snippet, via: string, options: any): void {
+  const literal = options === undefined || options === null || (options.type === 'ObjectExpression' && options.properties.every((x: any) => x.type === 'ObjectProperty' && !x.computed));
+  const prop = (name: string) => (literal && options ? options.properties.find((x: any) => x.key?.name === name || x.key?.value === name) : undefined);
+  const timeout = prop('timeout');
+  if (!literal) snippet.timeout = 'options only known at run time (a `timeout` may be among them)';
+  else if (timeout && !(timeout.value.type === 'NumericLiteral' && timeout.value.value === 0)) snippet.timeout = `timeout: ${timeout.value.type === 'NumericLiteral' ? timeout.value.value : 'a value only known at run time'}`;
+  if (!BUFFERED.has(via)) return;
+  const stdio = prop('stdio')?.value;
+  const inherit = (e: any) => e?.type === 'StringLiteral' && (e.value === 'inherit' || e.value === 'ignore');
+  const streamed = literal && stdio !== undefined && (inherit(stdio) || (stdio.type === 'ArrayExpression' && inherit(stdio.elements[1]) && inherit(stdio.elements[2])));
+  if (!streamed) snippet.capturesOutput = true;
+}

@@ -1,0 +1,77 @@
+/**
+ * What a JavaScript build script does when a process call fails, and whether it waits for it
+ * (src/analyze/hosts/js-failure.ts, js-control-flow.ts): merged, the compile runs in the final
+ * build's call, so that call must stop the script, wait, and hold the compile's log as the
+ * builder build's did; early returns and exits make the calls after them conditional.
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+import { jsBuildRepo } from '../support/js-build-repo.js';
+
+const HEAD = "import { exec, execSync, spawnSync } from 'node:child_process';\n";
+const IO = "{ stdio: 'inherit' }";
+const BUILDER = [`execSync('docker build -t lantern:build -f Dockerfile.build .', ${IO});`, `execSync('docker create --name lantern-out lantern:build', ${IO});`, `execSync('docker cp lantern-out:/out/lantern ./lantern', ${IO});`, `execSync('docker rm lantern-out', ${IO});`];
+const FINAL = `execSync('docker build -t lantern:latest .', ${IO});`;
+const outcome = (...lines: string[]) => planFiles(jsBuildRepo(HEAD, lines)).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+describe('the final build\'s call, where the compile now runs', () => {
+  it('migrates the plain shape: execSync throughout, output shown', () => {
+    expect(outcome(...BUILDER, FINAL)).toEqual([['migrate']]);
+  });
+
+  it('refuses a final spawnSync whose status nothing reads, after an execSync builder build', () => {
+    expect(outcome(...BUILDER, `spawnSync('docker', ['build', '-t', 'lantern:latest', '.'], ${IO});`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
+  it('refuses a final build in a try whose catch goes on, and a builder build in one', () => {
+    expect(outcome(...BUILDER, `try { ${FINAL} } catch (e) { console.error('keeping the old image'); }`)).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    expect(outcome('try {', ...BUILDER, "} catch (e) { console.error('packaging the last binary'); }", FINAL)).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    // a catch that fails the script in turn is no leniency; nor is a try around all of it
+    expect(outcome('try {', ...BUILDER, "} catch (e) { console.error(e); process.exit(1); }", FINAL)).toEqual([['migrate']]);
+    expect(outcome('try {', ...BUILDER, FINAL, "} catch (e) { console.error(e); }")).toEqual([['migrate']]);
+  });
+
+  it('refuses a final build under a timeout the builder build did not have', () => {
+    expect(outcome(...BUILDER, "execSync('docker build -t lantern:latest .', { stdio: 'inherit', timeout: 4000 });")).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(outcome(...BUILDER.map((l, k) => (k === 0 ? l.replace(IO, "{ stdio: 'inherit', timeout: 4000 }") : l)), "execSync('docker build -t lantern:latest .', { stdio: 'inherit', timeout: 4000 });")).toEqual([['migrate']]);
+  });
+
+  it('refuses a final build whose output Node holds in a bounded buffer, where the builder build\'s was shown', () => {
+    expect(outcome(...BUILDER, "const log = execSync('docker build -t lantern:latest .');")).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
+  it('refuses calls Node does not wait for (exec of child_process)', () => {
+    expect(outcome(...BUILDER.map((l) => l.replace('execSync(', 'exec(').replace(`, ${IO}`, '')), FINAL)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+});
+
+describe('early returns and exits between the builds', () => {
+  it('refuses a conditional return or process.exit(0) after the builder build: that path built only the builder image', () => {
+    const main = (exit: string) => ['function main() {', BUILDER[0]!, exit, ...BUILDER.slice(1), FINAL, '}', 'main();'];
+    expect(outcome(...main("if (process.argv.includes('--compile-only')) return;"))).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    expect(outcome(...main('if (process.env.COMPILE_ONLY) process.exit(0);'))).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    // one before every step, or a failing exit, changes no path the merge joins
+    expect(outcome('function main() {', "if (process.env.SKIP) return;", ...BUILDER, FINAL, '}', 'main();')).toEqual([['migrate']]);
+    expect(outcome(...main("if (!process.env.HOME) process.exit(2);"))).toEqual([['migrate']]);
+  });
+});
+
+describe('early exits in a shell script between the builds', () => {
+  const shell = (between: string) =>
+    planFiles({
+      'Dockerfile.build': 'FROM golang:1.21\nRUN go build -o /out/app .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'build.sh': ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', between, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n'),
+    }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+  it('refuses an exit with success status there', () => {
+    expect(shell('if [ -n "$COMPILE_ONLY" ]; then echo compiled; exit 0; fi')).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    expect(shell('[ -z "$COMPILE_ONLY" ] || exit 0')).toEqual([['refused', 'CONDITIONAL_STEP']]);
+  });
+
+  it('migrates around an exit with a failing status', () => {
+    expect(shell('if [ ! -f Dockerfile ]; then echo missing >&2; exit 1; fi')).toEqual([['migrate']]);
+    // a bare `exit` after `||` exits with the failed test's status
+    expect(shell('[ -f Dockerfile ] || exit')).toEqual([['migrate']]);
+  });
+});
