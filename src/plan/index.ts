@@ -38,6 +38,8 @@ import { siblingBuildEdits } from './context-siblings.js';
 import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
+import { exportRecompiles } from './export-recompile.js';
+import { linkedArtifactPaths } from './linked-artifact-path.js';
 import { pipedFeeds } from './piped-feed.js';
 import { sharedScriptEdit } from './shared-script.js';
 import { removedNameUses } from './removed-names.js';
@@ -498,7 +500,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const finish = (): Draft => finishDraft(draft, analysis.scripts.get(setup.script)!, failed());
 
   const inputs = checkBuildInputs(setup, fs);
-  plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names));
+  plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names), ...linkedArtifactPaths(setup, fs));
   const wrappers = checkWrappers(setup);
   if (wrappers) plan.diagnostics.push(wrappers);
   // A make file joined with another by `include` is read alone: the other must not reach its recipes.
@@ -628,6 +630,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // The export build takes the place of the last extraction step that stands on its own: the
   // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
   if (exported.stage) {
+    plan.diagnostics.push(...exportRecompiles(setup, runtime, builderFacts, fs));
     const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs);
     draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i) && !written.absorbed.has(i));
     draft.script.edits.push(...written.edits);

@@ -76,6 +76,11 @@ describe('the compile moving under another step\'s time limit', () => {
     expect(codes('azure-pipelines.yml', azure)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
     const circle = `version: 2.1\njobs:\n  image:\n    machine:\n      image: ubuntu-2204:current\n    steps:\n      - checkout\n      - run:\n          command: ${STEPS[0]}\n      - run: |\n${STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - run:\n          no_output_timeout: 1m\n          command: ${STEPS[4]}\nworkflows:\n  build:\n    jobs:\n      - image\n`;
     expect(codes('.circleci/config.yml', circle)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    // a CircleCI run step without no_output_timeout has the 10-minute default: a builder step's 30m is no "no limit"
+    const longer = circle.replace(`          command: ${STEPS[0]}`, `          no_output_timeout: 30m\n          command: ${STEPS[0]}`).replace('          no_output_timeout: 1m\n', '');
+    expect(longer).toContain('30m');
+    expect(codes('.circleci/config.yml', longer)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('.circleci/config.yml', longer.replace('          no_output_timeout: 30m\n', ''))).toEqual([['migrate']]);
   });
 
   it('migrates the same limit on both, or a limit on the builder\'s step alone (the compile then runs under none)', () => {

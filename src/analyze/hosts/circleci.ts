@@ -106,8 +106,9 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const vars = staticEnv(detail?.get('environment', true), jobEnv);
       group.push(snippets.length);
       const branches = circleciStepWhen(detail, jobName, k + 1);
+      // Without `no_output_timeout` a run step is killed after 10 minutes without output: a limit too.
       const limit = stepTimeout(detail, 'no_output_timeout');
-      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), ...(limit !== null ? { timeout: `no_output_timeout: ${limit}` } : {}) });
+      snippets.push({ ...decoded, cwd, vars, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label, ...(branches ? { branches } : {}), ...(stepErrexit(detail, job) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), timeout: limit !== null ? `no_output_timeout: ${limit}` : 'no_output_timeout: 10m (CircleCI\'s default)' });
     });
     groups.push(group);
     names.push(jobName);
