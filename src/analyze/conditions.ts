@@ -124,8 +124,12 @@ function earlyExit(setup: Setup, script: ScriptFile, steps: readonly ScriptComma
   const own = steps.filter((c) => c.file === script.file);
   if (own.length < 2) return null;
   const [lo, hi] = [Math.min(...own.map((c) => c.index)), Math.max(...own.map((c) => c.index))];
+  const stepIndices = new Set(own.map((c) => c.index));
   const exit = script.commands.find((c) => {
     if (c.index <= lo || c.index >= hi) return false;
+    // `STEP || exit 0`: what a failing setup step leads to is the failure checks' to judge (run-failure.ts, host-effects.ts).
+    const last = c.branches?.[c.branches.length - 1];
+    if (last?.on === 'failure' && last.after?.some((i) => stepIndices.has(i))) return false;
     const [prog, status, ...rest] = c.words;
     if ((prog?.value !== 'exit' && prog?.value !== 'return') || rest.length > 0) return false;
     if (status === undefined) return c.branches?.[c.branches.length - 1]?.on !== 'failure';

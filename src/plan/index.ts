@@ -630,7 +630,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // The export build takes the place of the last extraction step that stands on its own: the
   // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
   if (exported.stage) {
-    plan.diagnostics.push(...exportRecompiles(setup, runtime, builderFacts, fs));
+    plan.diagnostics.push(...exportRecompiles(setup, runtime));
     const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs);
     draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i) && !written.absorbed.has(i));
     draft.script.edits.push(...written.edits);

@@ -144,7 +144,7 @@ describe('JavaScript build scripts', () => {
           "spawnSync('docker', ['create', '--name', 'x', `${tag}:build`]);",
           "spawnSync('docker', ['cp', 'x:/out/app', './app']);",
           "spawnSync('docker', ['rm', 'x'], { stdio: 'inherit' });",
-          "spawnSync('docker', ['build', '-t', `${tag}:latest`, '.']);",
+          "spawnSync('docker', ['build', '-t', `${tag}:latest`, '.'], { stdio: 'inherit' });",
           "execSync('sha256sum app > app.sha256');",
         ]),
       },
@@ -153,7 +153,7 @@ describe('JavaScript build scripts', () => {
     expect(after).toBe(
       js([
         "spawnSync('docker', ['build', '--target', 'export', '--output', 'type=local,dest=.', '-f', 'Dockerfile', '--build-arg', 'VERSION=1.2', '.'], { stdio: 'inherit' });",
-        "spawnSync('docker', ['build', '--build-arg', 'VERSION=1.2', '-t', `${tag}:latest`, '.']);",
+        "spawnSync('docker', ['build', '--build-arg', 'VERSION=1.2', '-t', `${tag}:latest`, '.'], { stdio: 'inherit' });",
         "execSync('sha256sum app > app.sha256');",
       ]),
     );

@@ -1,8 +1,8 @@
 /**
  * An export build compiles the builder stage where the extraction was, and the final build
  * compiles it again unless it reuses that compile (src/plan/export-recompile.ts): under
- * `--no-cache`, or when the exported file lands in the context a builder COPY reads, it does
- * not, and a compile that is not reproducible leaves the host and the image different files.
+ * `--no-cache` it does not, and a compile that is not reproducible leaves the host and the image
+ * different files.
  */
 import { describe, expect, it } from 'vitest';
 import { planFiles } from '../support/plan.js';
@@ -13,7 +13,6 @@ const plan = (builder: string, extra: Record<string, string> = {}, flags: [strin
   planFiles({ 'Dockerfile.build': builder, Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n', 'main.go': 'package main\n', 'build.sh': SCRIPT(...flags), ...extra });
 const codes = (p: ReturnType<typeof planFiles>) => p.setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
 const NARROW = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app .\n';
-const BROAD = 'FROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n';
 
 describe('the export build and the final build compiling the builder stage apart', () => {
   it('migrates with an export build where the final build reuses the export build\'s compile', () => {
@@ -25,13 +24,5 @@ describe('the export build and the final build compiling the builder stage apart
   it('refuses --no-cache on either build: each compiles on its own', () => {
     expect(codes(plan(NARROW, {}, ['--no-cache ', '']))).toEqual([['refused', 'ARTIFACT_USED_ON_HOST']]);
     expect(codes(plan(NARROW, {}, ['', '--no-cache ']))).toEqual([['refused', 'ARTIFACT_USED_ON_HOST']]);
-  });
-
-  it('refuses an exported file landing where a builder COPY reads the context', () => {
-    expect(codes(plan(BROAD))).toEqual([['refused', 'ARTIFACT_USED_ON_HOST']]);
-    expect(codes(plan(BROAD.replace('COPY . .', 'COPY *.go ./')))).toEqual([['migrate']]);
-    expect(codes(plan(BROAD.replace('COPY . .', 'COPY ap? ./')))).toEqual([['refused', 'ARTIFACT_USED_ON_HOST']]);
-    // an ignore rule the runtime build's own COPY app would have needed sent again
-    expect(codes(plan(BROAD, { '.dockerignore': '.git\n*\n!app\n!*.go\n' }))).toEqual([['refused', 'ARTIFACT_USED_ON_HOST']]);
   });
 });

@@ -4,9 +4,9 @@
  * `working-directory`, with `env:` values known) and GitLab CI `script:` items (one shell per
  * job, so a `cd` carries over to the next item). A job's steps are one sequence.
  */
-import type { Scalar, YAMLMap } from 'yaml';
+import type { Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { yaml } from './yaml-module.js';
-import { legacyBuilderImage } from './gitlab-docker-image.js';
+import { gitlabJobImage, legacyBuilderImage } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
 export const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
@@ -466,13 +466,27 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
       if (!name || name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(jp.value)) continue;
       const job = jp.value;
-      const vars = staticEnv(job.get('variables', true), globalVars);
-      // (a docker CLI before 23 builds with the legacy builder unless told otherwise: ./gitlab-docker-image.ts)
-      if (!vars.has('DOCKER_BUILDKIT') && legacyBuilderImage(root, job)) vars.set('DOCKER_BUILDKIT', '0');
+      const resolved = gitlabJobVars(root, job);
+      const vars = 'unknown' in resolved ? staticEnv(job.get('variables', true), globalVars) : resolved.vars;
+      // (a docker CLI before 23 builds with the legacy builder unless told otherwise: ./gitlab-docker-image.ts;
+      // the image a template gives through `extends:` or a `<<:` merge too; one an included file's
+      // `default:` may give is not known)
+      const ownImage = jobKey({ root }, job, 'image', new Set());
+      const imageNode = 'node' in ownImage && ownImage.node !== undefined ? resolveAlias({ root }, ownImage.node) : undefined;
+      if (!vars.has('DOCKER_BUILDKIT')) {
+        if (gitlabJobImage(root, job, imageNode) === null && includesOthers(root)) vars.set('DOCKER_BUILDKIT', null);
+        else if (legacyBuilderImage(root, job, imageNode)) vars.set('DOCKER_BUILDKIT', '0');
+      }
       const group: number[] = [];
       const shell = gitlabShell(job);
       const lists = (['before_script', 'script'] as const).map((key) => ({ key, ...gitlabJobList(root, job, key) }));
       for (const list of lists) if (list.unknown) unread.push({ sequence: groups.length, diagnostic: scriptNotRead(list.at ?? job, `${file} job ${name} ${list.unknown}`) });
+      // What the job runs with but the tool cannot read (told once, where nothing above told it):
+      // its variables, or a before_script (a `cd`) an included file's `default:` may give it.
+      if (!unread.some((u) => u.sequence === groups.length)) {
+        const why = 'unknown' in resolved ? `its variables are not known: it ${resolved.unknown.replace(/, so its variables is not known$/, '')}` : includesOthers(root) && !hasOwnKey(root, job, 'before_script') ? 'has no before_script of its own, and the file includes others, whose `default:` may give it one' : null;
+        if (why) unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${file} job ${name} ${why}; its commands were not followed`, { file, line: lines.lineOf(job.range?.[0] ?? 0), hint: 'Give the job its own `variables:` and `before_script:` (an empty list will do) in this file, or migrate this job by hand.' }) });
+      }
       if (shell !== 'sh') {
         for (const list of lists) for (const it of list.items) unreadStep(it.node, it.node.range?.[0] ?? job.range?.[0] ?? 0, `${file} job ${name}`, shell);
         groups.push(group);
@@ -589,39 +603,100 @@ export function gitlabJobList(root: YAMLMap, job: YAMLMap, key: GitlabListKey): 
  */
 export function gitlabVariables(root: YAMLMap, job: YAMLMap): { vars: Record<string, string> } | { unknown: string } {
   const doc = { root };
-  const own = (map: YAMLMap, seen: Set<YAMLMap>): { vars: Record<string, string> } | { unknown: string } => {
-    if (seen.has(map)) return { vars: {} };
-    seen.add(map);
-    const templates = extendsOf(doc, map);
-    if ('unknown' in templates) return templates;
-    let vars: Record<string, string> = {};
-    for (const t of templates) {
-      if (!t.template) return { unknown: notHeld(t.name, 'variables') };
-      const inner = own(t.template, seen);
-      if ('unknown' in inner) return inner;
-      vars = { ...vars, ...inner.vars };
-    }
-    const found = mergedKey(doc, map, 'variables', new Set());
-    if ('unknown' in found) return { unknown: found.unknown };
-    return { vars: { ...vars, ...variableValues(resolveAlias(doc, found.node)) } };
-  };
   const inherit = jobKey(doc, job, 'inherit', new Set());
   const setting: unknown = 'node' in inherit && isMap(inherit.node) ? inherit.node.get('variables', true) : undefined;
-  const global = variableValues(root.get('variables', true));
+  const global = variableValues(resolveAlias(doc, root.get('variables', true)), doc);
   const kept = isScalar(setting) && setting.value === false ? {} : isSeq(setting) ? Object.fromEntries(Object.entries(global).filter(([k]) => setting.items.some((i) => isScalar(i) && i.value === k))) : global;
-  const mine = own(job, new Set());
+  const mine = ownVariables(doc, job, new Set());
   return 'unknown' in mine ? mine : { vars: { ...kept, ...mine.vars } };
 }
 
-function variableValues(node: unknown): Record<string, string> {
+/** A job's (or template's) own variables: those of the templates it extends, then its own (through `<<:` merges and aliases). */
+function ownVariables(doc: { root: YAMLMap }, map: YAMLMap, seen: Set<YAMLMap>): { vars: Record<string, string> } | { unknown: string } {
+  if (seen.has(map)) return { vars: {} };
+  seen.add(map);
+  const templates = extendsOf(doc, map);
+  if ('unknown' in templates) return templates;
+  let vars: Record<string, string> = {};
+  for (const t of templates) {
+    if (!t.template) return { unknown: notHeld(t.name, 'variables') };
+    const inner = ownVariables(doc, t.template, seen);
+    if ('unknown' in inner) return inner;
+    vars = { ...vars, ...inner.vars };
+  }
+  const found = mergedKey(doc, map, 'variables', new Set());
+  if ('unknown' in found) return { unknown: found.unknown };
+  return { vars: { ...vars, ...variableValues(resolveAlias(doc, found.node), doc) } };
+}
+
+/** Whether the job (through its templates and merges) writes `key` itself, even as an empty list. */
+function hasOwnKey(root: YAMLMap, job: YAMLMap, key: string): boolean {
+  const found = jobKey({ root }, job, key, new Set());
+  return 'node' in found && found.node !== undefined;
+}
+
+/** Whether the file includes others GitLab merges in (`include:` of a local, project, remote file or a component; GitLab's own `template:`s set no job's variables or defaults). */
+export function includesOthers(root: YAMLMap): boolean {
+  const inc = root.get('include', true);
+  if (inc === undefined || inc === null) return false;
+  const entries = isSeq(inc) ? inc.items : [inc];
+  return entries.some((e) => !(isMap(e) && e.items.length === 1 && e.has('template')));
+}
+
+function variableValues(node: unknown, doc?: { root: YAMLMap }, depth = 0): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!isMap(node)) return out;
+  if (!isMap(node) || depth > 16) return out;
+  // `<<: *common` merges a map's variables in; the map's own keys win.
   for (const pair of node.items) {
-    if (!isScalar(pair.key)) continue;
+    if (!isScalar(pair.key) || pair.key.value !== '<<' || !doc) continue;
+    for (const m of isSeq(pair.value) ? pair.value.items : [pair.value]) Object.assign(out, { ...variableValues(resolveAlias(doc, m), doc, depth + 1), ...out });
+  }
+  for (const pair of node.items) {
+    if (!isScalar(pair.key) || pair.key.value === '<<') continue;
     const v = isMap(pair.value) ? pair.value.get('value', true) : pair.value;
     if (isScalar(v) && v.value !== null) out[String(pair.key.value)] = String(v.value);
   }
   return out;
+}
+
+/**
+ * A GitLab job's variables as the analysis reads them: gitlabVariables (the file's, the
+ * templates' it extends, its own, `<<:` merges and aliases followed), a value holding `$` not
+ * known (GitLab expands it); then not known, as something the file does not write decides them:
+ * a name a `parallel: matrix:` entry, a `rules:` item or `workflow: rules:` sets, and, in a
+ * file that includes others, every name the job does not set itself (an included file may set
+ * it, globally or in a job of the same name, which GitLab merges in).
+ */
+export function gitlabJobVars(root: YAMLMap, job: YAMLMap): { vars: Map<string, string | null> } | { unknown: string } {
+  const merged = gitlabVariables(root, job);
+  if ('unknown' in merged) return merged;
+  const vars = new Map<string, string | null>(Object.entries(merged.vars).map(([k, v]) => [k, v.includes('$') ? null : v]));
+  const doc = { root };
+  // (every name the map gives, whatever its value: a matrix entry's is a list)
+  const unknownNames = (node: unknown, depth = 0): void => {
+    const target = resolveAlias(doc, node);
+    if (!isMap(target) || depth > 16) return;
+    for (const pair of target.items) {
+      if (!isScalar(pair.key)) continue;
+      if (pair.key.value === '<<') for (const m of isSeq(pair.value) ? pair.value.items : [pair.value]) unknownNames(m, depth + 1);
+      else vars.set(String(pair.key.value), null);
+    }
+  };
+  const parallel = jobKey(doc, job, 'parallel', new Set());
+  const matrix = 'node' in parallel && isMap(resolveAlias(doc, parallel.node)) ? (resolveAlias(doc, parallel.node) as YAMLMap).get('matrix', true) : undefined;
+  if (isSeq(matrix)) for (const entry of matrix.items) unknownNames(entry);
+  const rules = jobKey(doc, job, 'rules', new Set());
+  const ruleItems = [...('node' in rules && isSeq(resolveAlias(doc, rules.node)) ? (resolveAlias(doc, rules.node) as YAMLSeq).items : []), ...(isSeq(root.getIn(['workflow', 'rules'], true)) ? (root.getIn(['workflow', 'rules'], true) as YAMLSeq).items : [])];
+  for (const r of ruleItems) {
+    const item = resolveAlias(doc, r);
+    if (isMap(item)) unknownNames(item.get('variables', true));
+  }
+  if (includesOthers(root)) {
+    const own = ownVariables(doc, job, new Set());
+    const mine = 'unknown' in own ? {} : own.vars;
+    for (const k of vars.keys()) if (!(k in mine)) vars.set(k, null);
+  }
+  return { vars };
 }
 
 type KeyFound = { node: unknown; own: boolean } | { unknown: string; at: unknown };

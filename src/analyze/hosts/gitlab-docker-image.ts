@@ -5,8 +5,8 @@
  * builder cannot build what a migration may need (`COPY --chmod`, an export stage written with
  * `--output`), so such a job reads as if it set `DOCKER_BUILDKIT=0` (../../plan/build-flags.ts
  * then refuses what it cannot build). The image is the job's own `image:` (a string, or a map's
- * `name:`), else `default: image`, else the top-level `image:`; one a template gives the job
- * through `extends:` is not followed.
+ * `name:`, through the templates it extends and the maps it merges), else `default: image`, else
+ * the top-level `image:`.
  */
 import type { YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
@@ -27,14 +27,18 @@ function imageName(node: unknown): string | null {
   return null;
 }
 
-/** The image a GitLab job runs in, as written, or null when none is written (the runner's default) or it is no string. */
-export function gitlabJobImage(root: YAMLMap, job: YAMLMap): string | null {
-  return imageName(job.get('image', true)) ?? imageName(root.getIn(['default', 'image'], true)) ?? imageName(root.get('image', true));
+/**
+ * The image a GitLab job runs in, as written, or null when none is written (the runner's default)
+ * or it is no string. `own`: the job's `image:` as its templates and merges give it, when the
+ * caller resolved it.
+ */
+export function gitlabJobImage(root: YAMLMap, job: YAMLMap, own: unknown = job.get('image', true)): string | null {
+  return imageName(own) ?? imageName(root.getIn(['default', 'image'], true)) ?? imageName(root.get('image', true));
 }
 
 /** Whether the job's docker CLI builds with the legacy builder by default (a `docker:` image before 23). */
-export function legacyBuilderImage(root: YAMLMap, job: YAMLMap): boolean {
-  const image = gitlabJobImage(root, job);
+export function legacyBuilderImage(root: YAMLMap, job: YAMLMap, own?: unknown): boolean {
+  const image = gitlabJobImage(root, job, own === undefined ? job.get('image', true) : own);
   const major = image === null ? null : dockerImageMajor(image);
   return major !== null && major < 23;
 }
