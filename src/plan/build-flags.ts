@@ -482,7 +482,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       }
       // `--build-arg NAME` takes its value from the environment: the final build's must be the same.
       const v = f.value?.value ?? f.value?.staticPrefix ?? '';
-      if (!v.includes('=') && envOf(b, name) !== envOf(r, name)) {
+      if (!v.includes('=') && (envOf(b, name) !== envOf(r, name) || perTarget.has(name))) {
         out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `--build-arg ${name} takes its value from the environment, which differs at the final build`, at(b, `Write --build-arg ${name}=value, or give $${name} one value for both builds.`)));
         continue;
       }
@@ -555,10 +555,17 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
 
   // The build environment: the merged build runs with the final build's.
   const [bEnv, rEnv] = [dockerEnvironment(b.cmd), dockerEnvironment(r.cmd)];
-  const names = new Set([...bEnv.keys(), ...rEnv.keys(), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  const names = new Set([...bEnv.keys(), ...rEnv.keys(), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys(), ...perTarget].filter((n) => MODELLED_ENV.test(n))]);
   for (const name of names) {
     const kind = BUILD_ENV[name];
     if (kind === 'harmless') continue;
+    // A Make variable with a value of its own in the builder's rule (`binary: export
+    // DOCKER_DEFAULT_PLATFORM = linux/arm64`, `.EXPORT_ALL_VARIABLES`) may reach the builder
+    // build's environment and not the final build's, in another rule.
+    if (perTarget.has(name)) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} has a target-specific or pattern-specific value in the Makefile, which may reach the builder build's environment and not the final build's, in another rule; the one merged build runs with the final build's`, at(b, `Set ${name} for the whole Makefile (or on both recipe lines), or build both images in one rule.`)));
+      continue;
+    }
     if (kind === undefined) {
       if (MODELLED_ENV.test(name) && (bEnv.has(name) || rEnv.has(name) || envOf(b, name) !== envOf(r, name))) {
         out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `$${name} is set for a build, and the tool does not model what it does`, at(bEnv.has(name) ? b : r, `Remove ${name} from the build's environment, or migrate this setup by hand.`)));

@@ -558,7 +558,9 @@ function newEnding(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { n
     // itself, `|| true` succeeds)
     const wasChain = part.script.units[part.script.commands[was]!.unit]?.chain ?? null;
     if (wasChain === chain && part.script.units.every((u) => u.chain !== chain || u.opBefore === null || u.opBefore === '&&')) continue;
-    if (['exit', 'true', ':'].includes(part.script.commands[now]!.words[0]?.value ?? '')) continue;
+    // (`a || exit 1`, `a || true`: what runs after `||` ends the list with its own status, as
+    // the text's end did; after `&&`, `[ -f app ] && exit 0`, a failing test is the status)
+    if (['exit', 'true', ':'].includes(part.script.commands[now]!.words[0]?.value ?? '') && unit?.opBefore === '||') continue;
     // (a list whose every member succeeds, `true && echo ok`, ends it with 0 as the removed one did)
     const members = part.script.commands.filter((c) => part.script.units[c.unit]?.chain === chain);
     if (members.every((c) => c.stdout === null && INFALLIBLE.has(c.words[0]?.value ?? ''))) continue;

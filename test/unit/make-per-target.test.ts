@@ -22,6 +22,16 @@ describe('Make variables that differ per rule', () => {
     await loadTreeSitter();
     const names = (text: string) => [...perTargetVariables(parseWith('tree-sitter-make', text), text)].sort();
     expect(names('A := 1\nbin: B := 2\nbin%: C = 3\nD = $@\nE = $(D)-x\nF = $(A)\nG = $(@D)/out\n')).toEqual(['B', 'C', 'D', 'E', 'G']);
+    // with a modifier, which the grammar reads as a rule holding an error at the `=`
+    expect(names('bin: export H = 1.2.3\nbin%: private export I := 2\nall: override J = 3\n')).toEqual(['H', 'I', 'J']);
+  });
+
+  it('refuse a builder build taking an exported target-specific value from its environment (--build-arg NAME, DOCKER_*)', () => {
+    const env = (head: string, flag = '') => `${head}\nimage: binary\n\tdocker build -t demo:latest .\n\nbinary:\n${['\tdocker build ' + flag + '-t demo:build -f Dockerfile.build .', ...BINARY.slice(1)].join('\n')}\n`;
+    expect(codes(env('binary: export MSG = 1.2.3', '--build-arg MSG '))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes(env('binary: export DOCKER_DEFAULT_PLATFORM = linux/arm64'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes(env('binary: export DOCKER_BUILDKIT = 0'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes(env('export DOCKER_DEFAULT_PLATFORM = linux/arm64'))).toEqual([['migrate']]);
   });
 
   it('refuse a builder build flag reading one when the final build is in another rule', () => {

@@ -105,6 +105,22 @@ export function perTargetVariables(root: TsNode, text: string): Set<string> {
   const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
   const out = new Set<string>();
   const recursive = new Map<string, string>();
+  // `binary: export VERSION = 1.2.3` (also `private`, `override`): the grammar reads a
+  // target-specific assignment with a modifier as a rule whose prerequisites hold an ERROR at
+  // the `=`; the word before it is the variable.
+  for (const r of root.descendantsOfType('rule')) {
+    for (const list of r.namedChildren.filter((c) => c.type === 'prerequisites' || c.type === 'pattern_list')) {
+      const kids = list.namedChildren;
+      const eq = kids.findIndex((c) => c.type === 'ERROR' && /^[:+?!]*=$/.test(slice(c).trim()));
+      if (eq > 0 && kids.slice(0, eq - 1).every((c) => ['export', 'private', 'override', 'unexport'].includes(slice(c)))) out.add(slice(kids[eq - 1]!));
+    }
+    const errs = r.namedChildren.filter((c) => c.type === 'ERROR' && /^[:+?!]*=$/.test(slice(c).trim()));
+    for (const e of errs) {
+      const before = r.namedChildren.filter((c) => c.endIndex <= e.startIndex && c.type === 'pattern_list').pop();
+      const last = before?.namedChildren[before.namedChildren.length - 1];
+      if (last) out.add(slice(last));
+    }
+  }
   for (const a of root.descendantsOfType('variable_assignment')) {
     const name = a.namedChildren.find((c) => c.type === 'word');
     if (!name) continue;
