@@ -433,6 +433,10 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     // whose value differs per rule, `perTarget`, may not when the builds are in different rules).
     for (const w of b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount)) {
       for (const [, name] of text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+        if (perTarget.has(name!) && name!.startsWith('npm_lifecycle_')) {
+          out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${name}, which npm sets to the running script's name or text: the final build's script gives it another value`, at(r, `Write the value in the builder build, then run the tool again.`)));
+          return;
+        }
         if (perTarget.has(name!)) {
           out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $(${name}), whose value in Make differs from one rule's recipe to another's (a target-specific or pattern-specific assignment, or a value naming an automatic variable such as $@): the final build's rule may give it another value`, at(r, `Write the value in the builder build, or build both images in one rule, then run the tool again.`)));
           return;

@@ -47,6 +47,7 @@ import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { localImages } from './local-images.js';
 import { includers, makeIncludes } from './make-includes.js';
+import { partHolding } from '../analyze/embedded.js';
 import type { EmbeddedScript, MakeScript } from '../analyze/embedded.js';
 import { isExpanded } from '../analyze/compose.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
@@ -590,7 +591,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}) }, localImages(script.commands), baked?.defaults, rulesApart(script, setup.builder.inv.cmd, runtime.inv.cmd) ? ((script as Partial<MakeScript>).perTarget ?? new Set()) : new Set(), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
   plan.diagnostics.push(...carry.diagnostics);
   // The command the builder's container ran is now a RUN of its stage, which the one build's proxy arguments reach.
   const ranInRun = setup.run !== null && runStep !== null && runStep.lines.some((l) => l.startsWith('RUN ') && readsProxy(l));
@@ -853,6 +854,19 @@ function makeOneShell(file: string, setup: string): Diagnostic {
 }
 
 /** Whether two commands of a Makefile stand in the recipes of different rules (their snippets' scopes differ). */
+/**
+ * The variables whose value differs between the builder build's text and the final build's when
+ * they are apart: a Make variable with a per-rule value (MakeScript.perTarget), in different
+ * rules; npm's `$npm_lifecycle_event` and `$npm_lifecycle_script`, the running script's name and
+ * text, in different npm scripts.
+ */
+function perScriptVariables(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): ReadonlySet<string> {
+  if (rulesApart(script, a, b)) return (script as Partial<MakeScript>).perTarget ?? new Set();
+  if (script.kind !== 'package-json') return new Set();
+  const part = (c: ScriptCommand) => partHolding(script, c)?.part;
+  return part(a) !== part(b) ? new Set(['npm_lifecycle_event', 'npm_lifecycle_script']) : new Set();
+}
+
 function rulesApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): boolean {
   if (script.kind !== 'make') return false;
   const scope = (c: ScriptCommand) => (script as EmbeddedScript).parts.find((p) => c.index >= p.first && c.index < p.first + p.count)?.snippet.scope;

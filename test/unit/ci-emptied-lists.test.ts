@@ -18,7 +18,7 @@ const [BUILD, CREATE, CP, RM, FINAL] = ['docker build -t app:build -f Dockerfile
 const items = (indent: string, lines: string[]) => lines.map((l) => `${indent}- ${l}`).join('\n');
 const outcome = (file: string, text: string) => {
   const plan = planFiles({ ...BASE, [file]: text });
-  return [plan.setups.map((s) => s.status), plan.changes.length, plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.code === 'SCRIPT_REREAD_FAILED').map((d) => d.message))[0] ?? ''] as const;
+  return [plan.setups.map((s) => s.status), plan.changes.length, plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.code === 'SCRIPT_REREAD_FAILED' || d.code === 'SHELL_NOT_READ').map((d) => d.message))[0] ?? ''] as const;
 };
 
 describe('an edit that empties a CI list', () => {
@@ -69,13 +69,15 @@ describe('an edit that empties a CI list', () => {
     const wf = `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - env: &e\n          GREETING: hi\n        run: ${BUILD}\n      - run: |\n${[CREATE, CP, RM].map((l) => `          ${l}`).join('\n')}\n      - run: ${FINAL}\n      - env: *e\n        run: echo "$GREETING"\n`;
     const [status, changes, message] = outcome('.github/workflows/ci.yml', wf);
     expect([status, changes]).toEqual([['refused'], 0]);
-    expect(message).toContain('removes the anchor `&e`');
+    // (a workflow reusing YAML through an alias is not followed at all now: the re-read's own
+    // check, `removes the anchor`, stays behind it for the files that reach it)
+    expect(message).toMatch(/removes the anchor `&e`|reuses YAML through an alias \(`\*e`/);
   });
 
   it('refuses a GitHub step whose keys go while its anchor stays', () => {
     const wf = `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - &builder\n        name: builder\n        run: ${BUILD}\n      - run: |\n${[CREATE, CP, RM].map((l) => `          ${l}`).join('\n')}\n      - run: ${FINAL}\n  again:\n    runs-on: ubuntu-latest\n    steps:\n      - *builder\n`;
     const [status, , message] = outcome('.github/workflows/ci.yml', wf);
     expect(status).not.toContain('migrate');
-    expect(message).toContain('leaves a list item without a value');
+    expect(message).toMatch(/leaves a list item without a value|reuses YAML through an alias \(`\*builder`/);
   });
 });

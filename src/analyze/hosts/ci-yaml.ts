@@ -374,6 +374,13 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     const workflowEnv = staticEnv(root.get('env', true), new Map());
     const jobs = root.get('jobs', true);
     if (!isMap(jobs)) return { script: null, diagnostics };
+    // YAML anchors and aliases (`- *compile`, `env: *common`, `defaults: *svc`, `<<:`), which
+    // Actions reads since 2025: a step or setting the reader does not follow through them may
+    // run in another job, folder or environment. Every job's setups are refused.
+    const aliases: { source: string; at: number }[] = [];
+    yaml().visit(doc, { Alias: (_k, n) => { aliases.push({ source: n.source, at: n.range?.[0] ?? 0 }); return yaml().visit.BREAK; } });
+    const alias = aliases[0];
+    const aliasUnread = alias ? diag('SHELL_NOT_READ', 'warning', `${file} reuses YAML through an alias (\`*${alias.source}\`, line ${lines.lineOf(alias.at)}), which the tool does not follow in a workflow: a step, \`env:\` or \`defaults:\` given through it may run elsewhere or change what a job runs; its jobs were not followed`, { file, line: lines.lineOf(alias.at), hint: 'Write the reused steps and settings out in each job, or migrate this workflow by hand.' }) : null;
     for (const jp of jobs.items) {
       const job = jp.value as YAMLMap;
       if (!isMap(job)) continue;
@@ -381,6 +388,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       const defaults = job.getIn(['defaults', 'run', 'working-directory'], true) ?? root.getIn(['defaults', 'run', 'working-directory'], true);
       const steps = job.get('steps', true);
       if (!isSeq(steps)) continue;
+      if (aliasUnread) unread.push({ sequence: groups.length, diagnostic: aliasUnread });
       const group: number[] = [];
       const jobKey = String(isScalar(jp.key) ? jp.key.value : '?');
       const setsEnv = text.slice(job.range?.[0] ?? 0, job.range?.[1] ?? text.length).includes('GITHUB_ENV');
