@@ -40,6 +40,7 @@ import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
 import { exportRecompiles } from './export-recompile.js';
 import { linkedArtifactPaths } from './linked-artifact-path.js';
+import { upToDateRule } from './make-up-to-date.js';
 import { pipedFeeds } from './piped-feed.js';
 import { sharedScriptEdit } from './shared-script.js';
 import { removedNameUses } from './removed-names.js';
@@ -502,6 +503,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
 
   const inputs = checkBuildInputs(setup, fs);
   plan.diagnostics.push(...inputs.diagnostics, ...checkBroadCopies(setup, facts.names), ...linkedArtifactPaths(setup, fs));
+  const upToDate = upToDateRule(setup, analysis.scripts.get(setup.script)!, fs);
+  if (upToDate) plan.diagnostics.push(upToDate);
   const wrappers = checkWrappers(setup);
   if (wrappers) plan.diagnostics.push(wrappers);
   // A make file joined with another by `include` is read alone: the other must not reach its recipes.

@@ -45,3 +45,14 @@ describe('Make variables that differ per rule', () => {
     expect(codes(`MSG := one\nimage: MSG := two\nimage:\n${BINARY.join('\n')}\n\tdocker build -t demo:latest .\n`)).toEqual([['migrate']]);
   });
 });
+
+describe('a builder rule whose target names a file or folder the repository holds', () => {
+  const mk = (phony: string) => `${phony}image: build\n\tdocker build -t demo:latest .\n\nbuild:\n${BINARY.join('\n').replace('--build-arg MSG=$(MSG) ', '')}\n`;
+  it('is refused without .PHONY: Make runs it only when out of date (src/plan/make-up-to-date.ts)', () => {
+    expect(planFiles({ ...BASE, 'build/README': 'notes\n', Makefile: mk('') }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))])).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+  it('migrates when .PHONY lists it, or nothing of that name is there', () => {
+    expect(planFiles({ ...BASE, 'build/README': 'notes\n', Makefile: mk('.PHONY: image build\n') }).setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(planFiles({ ...BASE, Makefile: mk('') }).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+});
