@@ -166,8 +166,7 @@ function endsInFailure(handler: any): boolean {
   const last = handler.body?.body?.[handler.body.body.length - 1];
   if (last?.type === 'ThrowStatement') return true;
   const e = last?.type === 'ExpressionStatement' ? last.expression : null;
-  const exit = e?.type === 'CallExpression' && e.callee?.type === 'MemberExpression' && e.callee.object?.type === 'Identifier' && e.callee.object.name === 'process' && e.callee.property?.name === 'exit';
-  const code = exit ? e.arguments[0] : undefined;
+  const code = e?.type === 'CallExpression' && isProcessExit(e) ? e.arguments[0] : undefined;
   return code?.type === 'NumericLiteral' && code.value % 256 !== 0;
 }
 
