@@ -221,6 +221,8 @@ export interface MakeScript extends EmbeddedScript {
   prerequisiteWords: readonly number[];
   /** Variables whose value may differ from one rule's recipe to another's (./hosts/make-variables.ts perTargetVariables). */
   perTarget?: ReadonlySet<string>;
+  /** Each rule's targets that `.PHONY` does not list, by its snippets' scope (./hosts/make-phony.ts). */
+  notPhony?: Readonly<Record<string, readonly string[]>>;
   /**
    * `.ONESHELL` holds: each rule's recipe runs in one shell (its later lines continue the first's,
    * Snippet.continues). Read for what other setups' checks need; a setup it holds is refused

@@ -7,7 +7,6 @@
  */
 import path from 'node:path/posix';
 import { isMakeScript, partHolding } from '../analyze/embedded.js';
-import { parseWith, type TsNode } from '../analyze/tree-sitter.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
@@ -17,16 +16,9 @@ import type { Setup } from '../model/setup.js';
 export function upToDateRule(setup: Setup, script: ScriptFile, fs: RepoFs): Diagnostic | null {
   if (!isMakeScript(script)) return null;
   const scope = partHolding(script, setup.builder.inv.cmd)?.part.snippet.scope;
-  const at = scope?.startsWith('rule@') ? Number(scope.slice('rule@'.length)) : NaN;
-  if (Number.isNaN(at)) return null;
-  const root = parseWith('tree-sitter-make', script.text);
-  const slice = (n: TsNode) => script.text.slice(n.startIndex, n.endIndex);
-  const rules = root.descendantsOfType('rule');
-  const phony = new Set(rules.filter((r) => r.namedChildren.some((c) => c.type === 'targets' && slice(c).trim() === '.PHONY')).flatMap((r) => r.namedChildren.filter((c) => c.type === 'prerequisites').flatMap((c) => c.namedChildren.map(slice))));
-  const rule = rules.find((r) => r.startIndex === at);
-  const targets = rule?.namedChildren.find((c) => c.type === 'targets')?.namedChildren.map(slice) ?? [];
+  const targets = scope === undefined ? [] : (script.notPhony?.[scope] ?? []);
   const dir = path.dirname(script.file) === '.' ? '' : path.dirname(script.file);
-  const held = targets.find((t) => !phony.has(t) && !/[$%]/.test(t) && fs.kind(resolveRel(dir, t)) !== null);
+  const held = targets.find((t) => fs.kind(resolveRel(dir, t)) !== null);
   if (held === undefined) return null;
   const kind = fs.kind(resolveRel(dir, held)) === 'dir' ? 'a folder' : 'a file';
   return diag('SCRIPT_EDIT_UNSAFE', 'error', `the builder build's rule \`${held}\` names ${kind} the repository holds, and \`.PHONY\` does not list it: Make runs its recipe only when \`${held}\` is out of date, so whether the old pipeline ran the builder build is not known`, {

@@ -17,6 +17,7 @@ import { prerequisiteWords } from './make-prerequisite-words.js';
 import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
 import { makeVariables, perTargetVariables } from './make-variables.js';
+import { rulesNotPhony } from './make-phony.js';
 import { revivable } from '../../model/revivable.js';
 import { addTo } from '../../model/multimap.js';
 import type { RepoFs } from '../../model/fs.js';
@@ -153,6 +154,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
   const perTarget = perTargetVariables(root, text);
   if (perTarget.size > 0) make.perTarget = perTarget;
+  make.notPhony = rulesNotPhony(root, text);
   // An exported PATH holding folders of the repository (./make-path.ts).
   const onPath = makePathFolders(root, text, dir, exported, (o) => lineOf.lineOf(o));
   if (onPath.length > 0) make.pathFolders = [...(make.pathFolders ?? []), ...onPath];
