@@ -4,7 +4,7 @@
  * `working-directory`, with `env:` values known) and GitLab CI `script:` items (one shell per
  * job, so a `cd` carries over to the next item). A job's steps are one sequence.
  */
-import type { Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 import { gitlabJobImage, legacyBuilderImage } from './gitlab-docker-image.js';
 
@@ -610,13 +610,19 @@ export function gitlabJobList(root: YAMLMap, job: YAMLMap, key: GitlabListKey): 
  * gives its `value:`. A template the file does not hold makes them not known.
  */
 export function gitlabVariables(root: YAMLMap, job: YAMLMap): { vars: Record<string, string> } | { unknown: string } {
+  const layers = variableLayers(root, job);
+  return 'unknown' in layers ? layers : { vars: { ...layers.kept, ...layers.own } };
+}
+
+/** The file's variables a job keeps (`inherit: variables:`), and its own (ownVariables), which win. */
+function variableLayers(root: YAMLMap, job: YAMLMap): { kept: Record<string, string>; own: Record<string, string> } | { unknown: string } {
   const doc = { root };
   const inherit = jobKey(doc, job, 'inherit', new Set());
   const setting: unknown = 'node' in inherit && isMap(inherit.node) ? inherit.node.get('variables', true) : undefined;
   const global = variableValues(resolveAlias(doc, root.get('variables', true)), doc);
   const kept = isScalar(setting) && setting.value === false ? {} : isSeq(setting) ? Object.fromEntries(Object.entries(global).filter(([k]) => setting.items.some((i) => isScalar(i) && i.value === k))) : global;
   const mine = ownVariables(doc, job, new Set());
-  return 'unknown' in mine ? mine : { vars: { ...kept, ...mine.vars } };
+  return 'unknown' in mine ? mine : { kept, own: mine.vars };
 }
 
 /** A job's (or template's) own variables: those of the templates it extends, then its own (through `<<:` merges and aliases). */
@@ -676,9 +682,9 @@ function variableValues(node: unknown, doc?: { root: YAMLMap }, depth = 0): Reco
  * it, globally or in a job of the same name, which GitLab merges in).
  */
 export function gitlabJobVars(root: YAMLMap, job: YAMLMap): { vars: Map<string, string | null> } | { unknown: string } {
-  const merged = gitlabVariables(root, job);
-  if ('unknown' in merged) return merged;
-  const vars = new Map<string, string | null>(Object.entries(merged.vars).map(([k, v]) => [k, v.includes('$') ? null : v]));
+  const layers = variableLayers(root, job);
+  if ('unknown' in layers) return layers;
+  const vars = new Map<string, string | null>(Object.entries({ ...layers.kept, ...layers.own }).map(([k, v]) => [k, v.includes('$') ? null : v]));
   const doc = { root };
   // (every name the map gives, whatever its value: a matrix entry's is a list)
   const unknownNames = (node: unknown, depth = 0): void => {
@@ -690,20 +696,21 @@ export function gitlabJobVars(root: YAMLMap, job: YAMLMap): { vars: Map<string, 
       else vars.set(String(pair.key.value), null);
     }
   };
-  const parallel = jobKey(doc, job, 'parallel', new Set());
-  const matrix = 'node' in parallel && isMap(resolveAlias(doc, parallel.node)) ? (resolveAlias(doc, parallel.node) as YAMLMap).get('matrix', true) : undefined;
+  const keyOf = (key: string) => {
+    const found = jobKey(doc, job, key, new Set());
+    return 'node' in found ? resolveAlias(doc, found.node) : undefined;
+  };
+  const parallel = keyOf('parallel');
+  const matrix = isMap(parallel) ? parallel.get('matrix', true) : undefined;
   if (isSeq(matrix)) for (const entry of matrix.items) unknownNames(entry);
-  const rules = jobKey(doc, job, 'rules', new Set());
-  const ruleItems = [...('node' in rules && isSeq(resolveAlias(doc, rules.node)) ? (resolveAlias(doc, rules.node) as YAMLSeq).items : []), ...(isSeq(root.getIn(['workflow', 'rules'], true)) ? (root.getIn(['workflow', 'rules'], true) as YAMLSeq).items : [])];
+  const rules = keyOf('rules');
+  const workflowRules = root.getIn(['workflow', 'rules'], true);
+  const ruleItems = [...(isSeq(rules) ? rules.items : []), ...(isSeq(workflowRules) ? workflowRules.items : [])];
   for (const r of ruleItems) {
     const item = resolveAlias(doc, r);
     if (isMap(item)) unknownNames(item.get('variables', true));
   }
-  if (includesOthers(root)) {
-    const own = ownVariables(doc, job, new Set());
-    const mine = 'unknown' in own ? {} : own.vars;
-    for (const k of vars.keys()) if (!(k in mine)) vars.set(k, null);
-  }
+  if (includesOthers(root)) for (const k of vars.keys()) if (!(k in layers.own)) vars.set(k, null);
   return { vars };
 }
 
