@@ -6,11 +6,9 @@
  * its own): a compile that is not byte-for-byte reproducible (timestamps, build ids) then gives
  * the host and the image different files. Refused.
  *
- * (Not yet refused: the export build writes the files into the final build's context, where a
- * builder `COPY . /src` reads them, so the final build's builder stage has other input and
- * compiles again, with the artifact among its sources. The mechanical fixes are an ignore rule
- * for the exported path, which the migrated runtime stage no longer needs in its context, or
- * the export build after the final build; neither is written yet.)
+ * (An export build that writes the files into the final build's context, where the builder
+ * stage reads them, would also keep the final build from reusing the compile: ./export-ignore.ts
+ * leaves them out of the merged Dockerfile's context.)
  */
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { BuildStep, Setup } from '../model/setup.js';

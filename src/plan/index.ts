@@ -39,6 +39,7 @@ import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
 import { exportRecompiles } from './export-recompile.js';
+import { exportIgnore, ignoreText, type IgnoreWrite } from './export-ignore.js';
 import { linkedArtifactPaths } from './linked-artifact-path.js';
 import { upToDateRule } from './make-up-to-date.js';
 import { pipedFeeds } from './piped-feed.js';
@@ -158,6 +159,8 @@ export interface Draft {
   merge: { part: BuilderPart; notes: string[]; builder: DockerfileFacts; runtime: DockerfileFacts } | null;
   /** Setups whose builders are merged into this draft's Dockerfile with it. */
   group: string[] | null;
+  /** The merged Dockerfile's own ignore file, written when an export build would land files its builder stage reads (./export-ignore.ts). */
+  ignore: IgnoreWrite | null;
 }
 
 export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions): Plan {
@@ -205,6 +208,18 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
       changes.push(change);
     }
   }
+  // The merged Dockerfiles' own ignore files (./export-ignore.ts): the builders of one group add their rules to one file.
+  const ignores = new Map<string, { write: IgnoreWrite; setups: string[] }>();
+  for (const d of kept) {
+    if (!d.ignore) continue;
+    const held = ignores.get(d.ignore.path);
+    if (!held) ignores.set(d.ignore.path, { write: { ...d.ignore, lines: [...d.ignore.lines] }, setups: [d.plan.id] });
+    else {
+      held.write.lines.push(...d.ignore.lines.filter((l) => !held.write.lines.includes(l)));
+      held.setups.push(d.plan.id);
+    }
+  }
+  for (const { write, setups } of ignores.values()) changes.push({ path: write.path, action: write.before === null ? 'create' : 'update', before: write.before, after: ignoreText(write), setups });
   const pathsOf = new Map<string, string[]>();
   for (const c of changes) for (const id of c.setups) addTo(pathsOf, id, c.path);
   for (const d of kept) d.plan.changes = pathsOf.get(d.plan.id) ?? [];
@@ -219,7 +234,7 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
 }
 
 /** What the end of the plan keeps of a setup that migrates: its merged Dockerfile's change, and the builder it may delete. */
-type KeptDraft = Kept & { dockerfile: FileChange | null };
+type KeptDraft = Kept & { dockerfile: FileChange | null; ignore: IgnoreWrite | null };
 
 /**
  * One part of a root (./parts.ts): its setups' plans in their order, the changes to its scripts
@@ -275,7 +290,7 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
   // --ignore pattern leaves out (./ignored-paths.ts).
   for (const d of planned) {
     if (d.plan.status !== 'migrate') continue;
-    for (const [rel, how] of [[d.dockerfile?.path, 'update'], [d.deleteBuilder, 'delete']] as const) {
+    for (const [rel, how] of [[d.dockerfile?.path, 'update'], [d.deleteBuilder, 'delete'], [d.ignore?.path, d.ignore?.before === null ? 'create' : 'update']] as const) {
       const p = rel ? (lossyText(fs, rel, d.plan.id) ?? ignoredChange(ignore, rel, how, d.plan.id, d.setup.script)) : null;
       if (p) refuse(d, p);
     }
@@ -331,6 +346,7 @@ function planPart(setups: Setup[], analysis: Analysis, fs: RepoFs, opts: PlanOpt
     plan: d.plan,
     deleteBuilder: d.deleteBuilder,
     dockerfile: d.dockerfile ? { path: d.dockerfile.path, action: 'update', before: d.dockerfile.before, after: d.dockerfile.after, setups: d.group ?? [d.plan.id] } : null,
+    ignore: d.ignore,
   }));
   return { plans: drafts.map((d) => d.plan), changes, kept };
 }
@@ -480,7 +496,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     diagnostics: [...setup.diagnostics],
     changes: [],
   };
-  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [], rewrites: [] }, merge: null, group: null };
+  const draft: Draft = { setup, plan, dockerfile: null, deleteBuilder: null, script: { deletes: [], edits: [], rewrites: [] }, merge: null, group: null, ignore: null };
   const failed = () => plan.diagnostics.some((d) => d.severity === 'error');
   // Every independent blocker is reported at once: a refusal found so far stops only the checks that depend on it.
   const builderFacts = setup.builder.dockerfile ? (analysis.dockerfiles.get(setup.builder.dockerfile) ?? null) : null;
@@ -635,6 +651,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   // files appear where they did, after any `rm -rf DEST && mkdir DEST` before the copy.
   if (exported.stage) {
     plan.diagnostics.push(...exportRecompiles(setup, runtime));
+    const left = exportIgnore(setup, runtime, analysis.dockerfiles, fs);
+    plan.diagnostics.push(...left.diagnostics);
+    plan.notes.push(...left.notes);
+    draft.ignore = left.change;
     const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs);
     draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i) && !written.absorbed.has(i));
     draft.script.edits.push(...written.edits);
