@@ -266,9 +266,16 @@ export function checkHostEffects(
   // not stop the runtime build (`set +e` between them, or it stands in an `if` condition, after
   // `!`, before `&& echo built`), and nothing else stops the shell there (`|| exit`, the last
   // command of its text), a failing compile no longer stops the run.
+  // The same where the builder build's failure ended the run another way: a `|| exit 1` after it
+  // (a PowerShell `if ($LASTEXITCODE -ne 0) { exit 1 }`), or it ends a step or recipe line whose
+  // failure fails the job or make, while the runtime build's failure is followed by more
+  // commands that decide the status (a PowerShell script run with -File exits 0 unless it calls
+  // `exit`, whatever its last command gave).
   const b = written(setup.builder.inv.cmd);
-  if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && b.stdout?.kind !== 'pipe' && errexitAt(b, base, fs) && !goesOnAfterFailure(b, base)) {
-    const r = written(runtime.inv.cmd);
+  const r0 = written(runtime.inv.cmd);
+  const stoppedBy = errexitAt(b, base, fs) ? 'errexit' : r0.file !== b.file ? null : exitsOnFailure(b, base) ? 'exit' : base.kind !== 'shell' && base.kind !== 'powershell' && endsItsShell(b, base) && partHolding(base, b)?.part.snippet.goesOnAfterFailure !== true ? 'step' : null;
+  if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && b.stdout?.kind !== 'pipe' && stoppedBy !== null && !goesOnAfterFailure(b, base)) {
+    const r = r0;
     // A runtime build piped into another command (`| tee build.log`) fails its pipeline only
     // under pipefail: where it is surely off (a GitHub step's default shell, a script that never
     // turns it on), its failure is the last command's; where that is not known, it is left out.
@@ -277,6 +284,7 @@ export function checkHostEffects(
     if (!counted && !out.diagnostics.some((d) => d.code === 'SCRIPT_EDIT_UNSAFE' && d.line === r.line && d.file === r.file)) {
       if (piped) refuse('SCRIPT_EDIT_UNSAFE', r, `\`${shownCommand(r)}\` is piped into another command in a shell without pipefail (a script that never sets it, a GitHub step's default \`bash -e {0}\`), so its failure is not the pipeline's, where the builder build \`${shownCommand(b)}\` (line ${b.line}) failed the run: merged, a failing compile would no longer fail it`, 'Turn pipefail on (`set -o pipefail`; in GitHub, `shell: bash`), or do not pipe the runtime build, then run the tool again; or migrate by hand.');
       else if (errexitAt(r, base, fs)) refuse('SCRIPT_EDIT_UNSAFE', r, `the builder build \`${shownCommand(b)}\` (line ${b.line}) stops the script when it fails (errexit), and \`${shownCommand(r)}\` stands where errexit ignores its failure (an \`if\`/\`while\` condition, after \`!\`, before the last member of an \`&&\`/\`||\` list) and nothing else stops the script: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Run the runtime build as a statement of its own (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
+      else if (stoppedBy !== 'errexit') refuse('SCRIPT_EDIT_UNSAFE', r, `the builder build \`${shownCommand(b)}\` (line ${b.line}) ends the run when it fails (${stoppedBy === 'exit' ? 'the exit after it' : 'it ends its step or recipe line, whose failure fails the job'}), and a failure of \`${shownCommand(r)}\` does not (no errexit there, no exit after it, and ${base.kind === 'powershell' ? 'a PowerShell script run as a file exits 0 unless it calls `exit`' : 'commands after it decide the status'}): merged, the compile runs in the runtime build, and a failing compile would no longer fail the run`, `Stop the run when the runtime build fails (${base.kind === 'powershell' ? '`if ($LASTEXITCODE -ne 0) { exit 1 }` after it' : '`|| exit 1` after it'}), then run the tool again; or migrate by hand.`);
       else refuse('SCRIPT_EDIT_UNSAFE', r, `errexit is on where the builder build \`${shownCommand(b)}\` (line ${b.line}) runs and off where \`${shownCommand(r)}\` runs (a \`set +e\` or another change between them), and nothing else stops the script when it fails: merged, the compile runs in the runtime build, and a failing compile would no longer stop the run`, 'Keep errexit on for the runtime build (or add `|| exit 1` after it), then run the tool again; or migrate by hand.');
     }
   }

@@ -356,9 +356,13 @@ export function exitsOnFailure(cmd: ScriptCommand, script: ScriptFile): boolean 
 /**
  * Whether `cmd` is the last command its shell runs (nothing after it in its text, nor in the texts
  * of the same shell after it: GitLab's later script items), so that its status is the shell's.
+ * Never in a PowerShell script file, whose status is not its last command's.
  */
 export function endsItsShell(cmd: ScriptCommand, script: ScriptFile): boolean {
   if (script.kind === 'shell') return lastRun(script as ShellScript, cmd);
+  // `pwsh -File build.ps1` exits 0 unless the script calls `exit` (or a terminating error ends
+  // it), whatever its last native command gave (PowerShell/PowerShell#11712).
+  if (script.kind === 'powershell') return false;
   const held = partHolding(script, cmd);
   if (!held || !lastRun(held.part.script, held.inner)) return false;
   const parts = (script as EmbeddedScript).parts;

@@ -197,13 +197,15 @@ describe('PowerShell statements', () => {
 
 describe('PowerShell guards', () => {
   const pattern = (guard: string) =>
-    ['docker build -t app:build -f Dockerfile.build .', guard, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+    ['docker build -t app:build -f Dockerfile.build .', guard, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', FINAL_GUARD, ''].join('\n');
+  // The runtime build now fails on a failing compile: it must end the script as the builder's guard did (builder-failure-stop.test.ts).
+  const FINAL_GUARD = 'if ($LASTEXITCODE -ne 0) { exit 1 }';
 
   for (const guard of ['if ($LASTEXITCODE -ne 0) { exit 1 }', 'if (-not $?) { throw "builder build failed" }', "if ($LASTEXITCODE -ne 0) {\n    Write-Error 'builder build failed'\n    exit 1\n}"]) {
     it(`\`${guard.split('\n')[0]}\` goes with the command it guards`, () => {
       const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': pattern(guard) });
       expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
-      expect(applied({}, plan)['build.ps1']).toBe('docker build -t app .\n');
+      expect(applied({}, plan)['build.ps1']).toBe(`docker build -t app .\n${FINAL_GUARD}\n`);
     });
   }
 
