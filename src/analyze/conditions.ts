@@ -125,20 +125,33 @@ function earlyExit(setup: Setup, script: ScriptFile, steps: readonly ScriptComma
   if (own.length < 2) return null;
   const [lo, hi] = [Math.min(...own.map((c) => c.index)), Math.max(...own.map((c) => c.index))];
   const stepIndices = new Set(own.map((c) => c.index));
-  const exit = script.commands.find((c) => {
-    if (c.index <= lo || c.index >= hi) return false;
+  // A function's body: a call of it between the steps runs an `exit` there (a `return` there only leaves the function).
+  const bodies = new Map<string, string>([...((script as { functions?: ReadonlyMap<string, string> }).functions ?? []), ...((script as { functionBodies?: ReadonlyMap<string, string> }).functionBodies ?? [])]);
+  const bodyOf = (c: ScriptCommand) => {
+    const name = c.words[0]?.value;
+    return name ? (bodies.get(name) ?? bodies.get(name.toLowerCase())) : undefined;
+  };
+  const successExit = (c: ScriptCommand, inBody: boolean) => {
     // `STEP || exit 0`: what a failing setup step leads to is the failure checks' to judge (run-failure.ts, host-effects.ts).
     const last = c.branches?.[c.branches.length - 1];
     if (last?.on === 'failure' && last.after?.some((i) => stepIndices.has(i))) return false;
     const [prog, status, ...rest] = c.words;
-    if ((prog?.value !== 'exit' && prog?.value !== 'return') || rest.length > 0) return false;
+    if ((prog?.value !== 'exit' && (inBody || prog?.value !== 'return')) || rest.length > 0) return false;
     if (status === undefined) return c.branches?.[c.branches.length - 1]?.on !== 'failure';
     // A status only known at run time (`exit $rc`, `exit $?`) passes on a failure the script
     // read: taken as the failure path it mostly is.
     return status.value !== null && (!/^[0-9]+$/.test(status.value) || Number(status.value) % 256 === 0);
-  });
+  };
+  const between = script.commands.filter((c) => c.index > lo && c.index < hi);
+  const exit =
+    between.find((c) => successExit(c, false)) ??
+    between.find((c) => {
+      const body = bodyOf(c);
+      return body !== undefined && script.commands.some((x) => x.branches?.some((b) => b.id === body || b.id.endsWith(`/${body}`)) && successExit(x, true));
+    });
   if (!exit) return null;
-  return diag('CONDITIONAL_STEP', 'error', `\`${shownCommand(exit)}\` (${exit.file}:${exit.line}) stands between the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) and the setup's later steps, and may end the script with success there: on that path the old script built the builder image and stopped; merged, the builder build is gone and nothing would be built`, {
+  const via = bodyOf(exit) !== undefined ? ', a call of a function whose body runs `exit`,' : '';
+  return diag('CONDITIONAL_STEP', 'error', `\`${shownCommand(exit)}\` (${exit.file}:${exit.line})${via} stands between the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) and the setup's later steps, and may end the script with success there: on that path the old script built the builder image and stopped; merged, the builder build is gone and nothing would be built`, {
     file: exit.file,
     line: exit.line,
     setup: setup.id,

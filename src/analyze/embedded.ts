@@ -192,6 +192,8 @@ export interface EmbeddedScript extends ScriptFile {
   definedFunctions?: Set<string>;
   /** Names a PowerShell script makes run a function or alias (./hosts/powershell-shadows.ts), each with what defines it. */
   shadowNames?: Map<string, string>;
+  /** A PowerShell text's functions: lower-case name → the branch id its body's statements carry (./hosts/powershell.ts). */
+  functionBodies?: Map<string, string>;
   /** Why some function or alias may be defined under a name the tool cannot tell (a PowerShell file dot-sourced and not read): every step may run one. */
   shadowUnknown?: string;
   /** The repository folders any snippet puts on PATH (./shell/types.ts ShellScript.pathFolders), at their lines of the file. */

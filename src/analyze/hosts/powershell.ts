@@ -24,7 +24,7 @@
  */
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
-import type { ScriptCommand, Word } from '../../model/script.js';
+import type { Branch, ScriptCommand, Word } from '../../model/script.js';
 import { LineIndex } from '../../model/text.js';
 import { parseShell } from '../shell.js';
 import { parseWith, type TsNode } from '../tree-sitter.js';
@@ -40,6 +40,12 @@ import { argumentPieces, psQuote, shellPattern, shellWord, shellVarOf, staticVal
 /** Nesting of a statement: inside a block it may run never or many times. */
 interface Ctx {
   nested: boolean;
+  /** The blocks around it that run on some paths only (an if/else body, a loop, a catch, a function body), outermost first. */
+  blocks?: readonly Branch[];
+  /** Inside a function body (`return` leaves the function, not the script). */
+  inFunction?: boolean;
+  /** Inside a loop or switch body (`break`/`continue` end it, not the script). */
+  inLoop?: boolean;
 }
 
 /** A PowerShell snippet and whether its commands run conditionally (inside a block). */
@@ -48,6 +54,8 @@ export interface PsSnippet {
   nested: boolean;
   /** The functions and aliases of the text it was read from (one object for all its snippets). */
   shadows?: PsShadows;
+  /** The functions of the text it was read from: lower-case name → the branch id of its body's statements (one map for all its snippets). */
+  functionBodies?: ReadonlyMap<string, string>;
 }
 
 export interface PsOptions {
@@ -150,6 +158,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return { snippets: [], diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse PowerShell in ${opts.label}: syntax error at line ${line}; it was not analysed`, { file, hint: 'Fix the syntax error (or a construct tree-sitter-powershell does not read, such as `--flag=value`), then run the tool again.' })] };
   }
   const out: PsSnippet[] = [];
+  /** Each function's body, by lower-case name, as its statements' branch id (blockCtx). */
+  const functionBodies = new Map<string, string>();
   /** The shell text of the last docker command read (what `$LASTEXITCODE` then holds). */
   let lastNative: string | null = null;
   /** Functions the script defines: a call runs their body, which the reader reads in place as a block. */
@@ -476,6 +486,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         label,
         translated: true,
         continues: out.length > 0,
+        ...(ctx.blocks && ctx.blocks.length > 0 ? { branches: [...ctx.blocks] } : {}),
         insertWords: (cmd, after, words) => insertPsWords(text, !opts.toFile, cmd, after, words, encode),
         replaceWord: (cmd, word, value) => {
           const w = cmd.words[word]!;
@@ -633,6 +644,42 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
    * A compound statement (`if`, loops, `try`, `switch`, functions…): its blocks' statements
    * nested, and the commands of its conditions and other expressions as nested commands.
    */
+  /**
+   * The context of a block's statements: a branch of its own where the block runs on some paths
+   * only (conditions.ts compares the setup's steps by these). A `try` block and a `finally`
+   * block run whenever the statement does (a failing native command throws nothing).
+   */
+  const blockCtx = (parent: TsNode, block: TsNode, ctx: Ctx): Ctx => {
+    const within = (b: Branch, more: Partial<Ctx> = {}): Ctx => ({ ...ctx, nested: true, blocks: [...(ctx.blocks ?? []), b], ...more });
+    const at = block.startIndex;
+    switch (parent.type) {
+      case 'try_statement':
+      case 'finally_clause':
+        return { ...ctx, nested: true };
+      case 'catch_clause':
+        return within({ id: `pscatch${at}`, where: 'in a PowerShell catch block (it runs only when the try block threw)' });
+      case 'function_statement': {
+        const id = `psfn${at}`;
+        const name = parent.namedChildren.find((c) => c.type === 'function_name');
+        if (name) functionBodies.set(text.slice(name.startIndex, name.endIndex).toLowerCase(), id);
+        return within({ id, where: 'in a PowerShell function body' }, { inFunction: true, inLoop: false });
+      }
+      case 'while_statement':
+      case 'do_statement':
+      case 'for_statement':
+      case 'foreach_statement':
+        return within({ id: `psloop${at}`, where: 'in a PowerShell loop that may run any number of times' }, { inLoop: true });
+      case 'switch_clause':
+        return within({ id: `pscase${at}`, where: 'in a PowerShell switch clause' }, { inLoop: true });
+      case 'if_statement':
+      case 'elseif_clause':
+      case 'else_clause':
+        return within({ id: `psif${at}`, where: 'in a PowerShell if/elseif/else block' });
+      default:
+        return within({ id: `psblock${at}`, where: `in a PowerShell ${parent.type.replace(/_(statement|clause)$/, '')} block` });
+    }
+  };
+
   const compound = (node: TsNode, ctx: Ctx) => {
     if (node.type === 'foreach_statement') {
       const v = node.namedChildren.find((c) => c.type === 'variable');
@@ -640,17 +687,17 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       if (name) simple(`${name}=${unknownWord(node, 'foreach ')}`, node.startIndex, node.startIndex, { nested: true });
     }
     for (const c of node.children) {
-      if (c.type === 'statement_list') walk(c, { nested: true });
+      if (c.type === 'statement_list') walk(c, { ...ctx, nested: true });
       else if (c.type === 'command') {
         hidden(c, null);
         const o = new Out();
-        command(c, o, { nested: true });
-        add(o, c.startIndex, c.endIndex, { nested: true }, false);
+        command(c, o, { ...ctx, nested: true });
+        add(o, c.startIndex, c.endIndex, { ...ctx, nested: true }, false);
       } else if (c.type === 'assignment_expression') {
         hidden(c, null);
         assignedUnknown(c);
       }
-      else if (c.namedChildren.length > 0) compound(c, ctx);
+      else if (c.namedChildren.length > 0) compound(c, c.type === 'statement_block' || c.type === 'script_block' ? blockCtx(node, c, ctx) : ctx);
     }
   };
 
@@ -685,7 +732,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         const v = arg ? staticValue(argumentPieces(unwrap(arg), text)) : '';
         if (kw === 'exit') simple(v !== null && /^[0-9]*$/.test(v) ? `exit${v ? ` ${v}` : ''}` : `exit ${unknownWord(s)}`, s.startIndex, s.endIndex, ctx, true);
         else if (kw === 'throw') simple('exit 1', s.startIndex, s.endIndex, ctx, true);
-        else if (kw === 'return' && !ctx.nested) simple('exit 0', s.startIndex, s.endIndex, ctx, true);
+        // `return` outside a function ends the script with success (an `if` body is no scope of its
+        // own); so does a `break`/`continue` outside any loop, switch or function.
+        else if (kw === 'return' && !ctx.inFunction) simple('exit 0', s.startIndex, s.endIndex, ctx, true);
+        else if ((kw === 'break' || kw === 'continue') && !ctx.inLoop && !ctx.inFunction) simple('exit 0', s.startIndex, s.endIndex, ctx, true);
         else simple(`__ps_${kw || 'flow'}`, s.startIndex, s.endIndex, ctx);
         continue;
       }
@@ -695,7 +745,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   const program = tree.root.namedChildren.find((c) => c.type === 'statement_list');
   if (program) walk(program, { nested: false });
-  for (const s of out) s.shadows = shadows;
+  for (const s of out) {
+    s.shadows = shadows;
+    s.functionBodies = functionBodies;
+  }
   return { snippets: out, diagnostics: [] };
 }
 
@@ -745,6 +798,9 @@ function insertPsWords(text: string, toFileIsIdentity: boolean, cmd: ScriptComma
  */
 export function finishPowerShell(script: EmbeddedScript, snippets: readonly PsSnippet[]): void {
   const nested = new Set(snippets.filter((s) => s.nested).map((s) => s.snippet));
+  for (const bodies of new Set(snippets.map((p) => p.functionBodies))) {
+    for (const [name, id] of bodies ?? []) (script.functionBodies ??= new Map()).set(name, id);
+  }
   for (const part of script.parts) {
     if (!nested.has(part.snippet)) continue;
     for (let k = part.first; k < part.first + part.script.commands.length; k++) {
