@@ -40,6 +40,7 @@ import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
 import { exportRecompiles } from './export-recompile.js';
 import { exportIgnore, ignoreText, type IgnoreWrite } from './export-ignore.js';
+import { sourcedVariableChange } from './sourced-variables.js';
 import { linkedArtifactPaths } from './linked-artifact-path.js';
 import { upToDateRule } from './make-up-to-date.js';
 import { pipedFeeds } from './piped-feed.js';
@@ -612,6 +613,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   const adapter = adapterFor(script);
   const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
   plan.diagnostics.push(...carry.diagnostics);
+  const sourcedChange = sourcedVariableChange(setup, script, fs);
+  if (sourcedChange) plan.diagnostics.push(sourcedChange);
   // The command the builder's container ran is now a RUN of its stage, which the one build's proxy arguments reach.
   const ranInRun = setup.run !== null && runStep !== null && runStep.lines.some((l) => l.startsWith('RUN ') && readsProxy(l));
   if (ranInRun) plan.diagnostics.push(...runStepProxyLeaks([...(setup.builder.stock ? [] : [{ inv: setup.builder.inv, which: 'builder' }]), { inv: runtime.inv, which: 'runtime' }], setup.run!.at, setup.id));
