@@ -48,7 +48,13 @@ export function isExpanded(script: ScriptFile): script is ExpandedScript {
   return 'compose' in script;
 }
 
-const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/**
+ * The names compose looks for in a folder, in compose-go's order of preference (`DefaultFileNames`),
+ * and the override files it then merges from the same folder, whichever base name it took
+ * (`DefaultOverrideFileNames`). docker-compose v1 and podman-compose prefer (or merge) others.
+ */
+const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+const OVERRIDE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
 /** Index in `words` of the first argument after `docker compose` / `docker-compose`, or -1. */
 function composeStart(cmd: ScriptCommand): number {
@@ -233,12 +239,14 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   if (files.length > 0) file = files[0] === '-' ? null : path.normalize(cmd.cwd === '' ? files[0]! : `${cmd.cwd}/${files[0]}`);
   else {
     for (let dir: string | null = cmd.cwd; dir !== null && file === null; dir = dir === '' ? null : path.dirname(dir) === '.' ? '' : path.dirname(dir)) {
-      const found = DEFAULT_FILES.map((n) => (dir === '' ? n : `${dir}/${n}`)).find((p) => fs.kind(p) === 'file');
-      if (found) {
-        file = found;
-        const base = path.basename(found).replace(/\.ya?ml$/, '');
-        const override = ['yaml', 'yml'].map((e) => path.join(path.dirname(found), `${base}.override.${e}`)).find((p) => fs.kind(p) === 'file');
-        if (override) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `compose merges ${override} into ${found}, which the tool does not do`, { ...where, hint: 'Migrate this setup by hand.' }));
+      const inDir = (names: string[]) => names.map((n) => (dir === '' ? n : `${dir}/${n}`)).filter((p) => fs.kind(p) === 'file');
+      const found = inDir(DEFAULT_FILES);
+      if (found.length > 0) {
+        file = found[0]!;
+        // Which one runs depends on the compose (v2 takes the first, with a warning; v1 and podman-compose otherwise).
+        if (found.length > 1) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `\`${shownCommand(cmd)}\` finds ${found.join(' and ')}: which one compose reads (or whether it merges them) depends on its version`, { ...where, hint: `Keep one of them (docker compose v2 reads ${found[0]}), or name it with -f; or migrate this setup by hand.` }));
+        const override = inDir(OVERRIDE_FILES)[0];
+        if (override) refuseAll.push(diag('COMPOSE_UNSUPPORTED', 'error', `compose merges ${override} into ${file}, which the tool does not do`, { ...where, hint: 'Migrate this setup by hand.' }));
       }
     }
   }

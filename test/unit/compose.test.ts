@@ -165,6 +165,22 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     refused(planFiles(files({ 'docker-compose.override.yml': 'services:\n  builder:\n    environment: {A: "1"}\n' })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });
 
+  it('an override file of the other base name, which compose merges all the same (COMPOSE_UNSUPPORTED)', () => {
+    // compose-go takes the first of its override names in the folder, whichever compose file it found
+    const plan = planFiles(files({ 'docker-compose.yml': undefined, 'compose.yaml': COMPOSE, 'docker-compose.override.yml': 'services:\n  builder:\n    command: ["cp", "/src/app-debug", "/out/app"]\n' }));
+    refused(plan, 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message)).toContain('compose merges docker-compose.override.yml into compose.yaml, which the tool does not do');
+  });
+
+  it('two default compose files in the folder: which one runs depends on the compose (COMPOSE_UNSUPPORTED)', () => {
+    const other = COMPOSE.replace('"/src/app"', '"/src/app-debug"');
+    const plan = planFiles(files({ 'docker-compose.yaml': COMPOSE, 'docker-compose.yml': other }));
+    refused(plan, 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message).join('\n')).toContain('finds docker-compose.yml and docker-compose.yaml');
+    // one of them alone is read
+    migrated(files({ 'docker-compose.yml': undefined, 'docker-compose.yaml': COMPOSE }));
+  });
+
   it('an environment variable passed through `run -e NAME` (COMPOSE_DYNAMIC)', () => {
     refused(planFiles(files({ 'build.sh': SCRIPT.replace('run --rm builder', 'run --rm -e GOFLAGS builder') })), 'COMPOSE_DYNAMIC', 'build.sh', 3);
   });
