@@ -63,6 +63,8 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
   if (removed.size === 0) return { changes: [], cleanup: [] };
   const refused: { id: string; diagnostic: Diagnostic }[] = [];
   const cleanup: ComposeCleanup[] = [];
+  // Compose commands that stay, by the compose file they read: compose fails without it.
+  const readers = new Map<string, ScriptCommand[]>();
 
   // A compose command that stays and names a service that goes would fail.
   for (const script of analysis.scripts.values()) {
@@ -79,6 +81,7 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
         for (const id of new Set(call.named.flatMap((n) => services.get(n)!))) if (drafts.find((d) => d.id === id)?.script === script.file) cleanup.push({ id, index: mine[0]! });
         if (cleanup.some((c) => c.index === mine[0])) continue;
       }
+      readers.set(call.file!, [...(readers.get(call.file!) ?? []), cmd]);
       for (const n of call.named) {
         for (const id of services.get(n) ?? []) {
           refused.push({ id, diagnostic: diag('COMPOSE_SERVICE_USED', 'error', `\`${shownCommand(cmd)}\` still uses the compose service ${n}, which the migration removes from ${call.file}`, { file: cmd.file, line: cmd.line, setup: id, hint: 'Remove or change that command, or migrate by hand.' }) });
@@ -95,6 +98,12 @@ export function planCompose(drafts: readonly ComposeDraft[], analysis: Analysis)
     const r = removeServices(compose, [...services.keys()]);
     if ('error' in r) {
       for (const id of ids) refused.push({ id, diagnostic: diag('COMPOSE_UNSUPPORTED', 'error', `cannot remove the builder service from ${file}: ${r.error}`, { file, setup: id, hint: 'Migrate this setup by hand.' }) });
+      continue;
+    }
+    // `docker compose down` (ps, logs, config…) loads the project from the file, and fails once it is gone.
+    const reader = r.after === null ? readers.get(file)?.[0] : undefined;
+    if (reader) {
+      for (const id of ids) refused.push({ id, diagnostic: diag('COMPOSE_SERVICE_USED', 'error', `\`${shownCommand(reader)}\` still reads ${file}, which the migration deletes (the builder was its only service): compose would stop with "no configuration file provided"`, { file: reader.file, line: reader.line, setup: id, hint: 'Remove that command if it is no longer needed, or migrate by hand.' }) });
       continue;
     }
     changes.push({ path: file, before: compose.text, after: r.after, setups: ids });

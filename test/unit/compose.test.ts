@@ -161,6 +161,20 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     refused(planFiles(files({ 'build.sh': script })), 'COMPOSE_SERVICE_USED', 'build.sh', 6);
   });
 
+  it('a compose command that stays reads the compose file the migration would delete (COMPOSE_SERVICE_USED)', () => {
+    const only = COMPOSE.replace(/  app:[\s\S]*$/, '');
+    const script = ['#!/bin/sh', 'set -e', 'docker compose run --rm builder', 'docker build -t acme/app:latest .', 'docker compose down --remove-orphans', 'rm -rf out', ''].join('\n');
+    const plan = planFiles(files({ 'docker-compose.yml': only, 'build.sh': script }));
+    refused(plan, 'COMPOSE_SERVICE_USED', 'build.sh', 5);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message).join('\n')).toContain('`docker compose down --remove-orphans` still reads docker-compose.yml, which the migration deletes');
+    // in another script too
+    const clean = ['#!/bin/sh', 'docker compose down --rmi local', ''].join('\n');
+    refused(planFiles(files({ 'docker-compose.yml': only, 'build.sh': script.replace('docker compose down --remove-orphans\n', ''), 'clean.sh': clean })), 'COMPOSE_SERVICE_USED', 'clean.sh', 2);
+    // without such a command the file goes
+    const out = migrated(files({ 'docker-compose.yml': only, 'build.sh': script.replace('docker compose down --remove-orphans\n', '') }));
+    expect(out['docker-compose.yml']).toBeUndefined();
+  });
+
   it('an override file compose would merge (COMPOSE_UNSUPPORTED)', () => {
     refused(planFiles(files({ 'docker-compose.override.yml': 'services:\n  builder:\n    environment: {A: "1"}\n' })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });
