@@ -311,13 +311,17 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
   const synth = (s: ComposeService, role: 'build' | 'run', values: string[], problems: Diagnostic[]) => {
     made.commands.push({ cmd: synthetic(cmd, compose.dir, values), origin: { file: compose.path, service: s.name, role }, problems: base(problems) });
   };
-  const image = (s: ComposeService) => s.image ?? `compose-service:${s.name}`;
+  // Compose tags a service's build `<project>-<service>` (`_` in compose v1 and podman-compose); where
+  // the project is the checkout's folder, its name is not known here (src/plan/tag-mentions.ts).
+  const project = projectName(g.values, cmd, compose);
+  const named = (s: ComposeService) => (project !== null && /^[a-z0-9][a-z0-9_.-]*$/.test(s.name) ? [`${project}-${s.name}`, `${project}_${s.name}`] : null);
+  const image = (s: ComposeService) => s.image ?? named(s)?.[0] ?? `compose-service:${s.name}`;
   const needed = (s: ComposeService) =>
     s.neededBy.length > 0 ? [diag('COMPOSE_SERVICE_USED', 'error', `service ${s.name} is needed by ${s.neededBy.map((n) => `service ${n}`).join(', ')} in ${compose.path}`, { file: compose.path, line: s.line, hint: 'Only a builder service nothing else depends on can be folded into the Dockerfile; migrate by hand.' })] : [];
   const buildOf = (s: ComposeService) => {
     const b = s.build!;
     const rel = (p: string) => path.relative(compose.dir || '.', p || '.') || '.';
-    const values = ['docker', 'build', '-t', image(s), '-f', rel(b.dockerfile)];
+    const values = ['docker', 'build', '-t', image(s), ...(s.image === null && named(s) ? ['-t', named(s)![1]!] : []), '-f', rel(b.dockerfile)];
     if (b.target) values.push('--target', b.target);
     for (const [k, v] of b.args) values.push('--build-arg', `${k}=${v}`);
     if (sub === 'build' && f.values.has('--no-cache')) values.push('--no-cache');
@@ -359,8 +363,35 @@ function expandOne(cmd: ScriptCommand, start: number, fs: RepoFs, load: (rel: st
 }
 
 
+/**
+ * Compose's project name, as compose-go chooses it: `-p`, else COMPOSE_PROJECT_NAME, else the
+ * file's `name:`, else the project folder's name, normalised (lower case, only `a-z0-9_-`, no
+ * leading `_`/`-`). Null when it is only known at run time or is the checkout's own folder.
+ */
+function projectName(values: Map<string, (string | null)[]>, cmd: ScriptCommand, compose: ComposeFile): string | null {
+  const given = values.get('-p')?.at(-1) ?? values.get('--project-name')?.at(-1);
+  const env = cmd.vars.get('COMPOSE_PROJECT_NAME');
+  const raw = given !== undefined ? given : env !== undefined && env !== '' ? env : compose.name !== null ? compose.name : compose.dir === '' ? null : path.basename(compose.dir);
+  if (raw === null || raw === undefined) return null;
+  const name = raw.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+  return name === '' ? null : name;
+}
+
 /** A command made from a compose service: its words have the values compose gives them; it stands where the compose command stands. */
 function synthetic(cmd: ScriptCommand, cwd: string, values: string[]): ScriptCommand {
   const word = (value: string): Word => ({ value, symbol: value, staticPrefix: value, raw: value, start: cmd.start, end: cmd.end });
   return { ...cmd, words: values.map(word), redirects: [], cwd, stdout: null, stdinFrom: null };
+}
+
+/**
+ * Whether `name` is the image compose builds for the service a builder tag stands for
+ * (`compose-service:builder`, src/analyze/compose.ts): compose names it after the project (the
+ * folder, which both copies keep) and the service, `<project>-builder` (Compose v2) or
+ * `<project>_builder` (Compose v1, podman-compose), tagged latest.
+ */
+export function composeServiceImage(tag: string, name: string): boolean {
+  if (!tag.startsWith('compose-service:')) return false;
+  const service = tag.slice('compose-service:'.length).toLowerCase();
+  const bare = name.replace(/^(?:localhost|docker\.io)\//, '').replace(/:latest$/, '');
+  return !bare.includes('/') && (bare.endsWith(`-${service}`) || bare.endsWith(`_${service}`)) && bare.length > service.length + 1;
 }

@@ -644,7 +644,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     const ranInStage = runStep && runStep.lines.length > 0 && setup.run ? { error: `its stage now also runs the build its container ran (${setup.script}:${setup.run.at.line}), so the image under that tag would hold what that build wrote` } : null;
     const kept = ranInStage ?? keepBuilderBuild(setup, runtimeFacts.path, merge.stageRef, script, adapter, draft.script.rewrites);
     if ('error' in kept) {
-      plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error}`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
+      plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `the builder image ${setup.builder.tags[0]} is still used, but its build cannot be kept: ${kept.error} (it would stay because ${whyBuilderKept(setup)})`, { file: setup.script, line: setup.builder.inv.cmd.line, setup: setup.id, hint: 'Remove that use of the image, or migrate this setup by hand.' }));
     } else {
       draft.script.edits.push(...kept);
       plan.notes.push(`the builder build stays as \`--target ${merge.stageRef}\` of ${runtimeFacts.path}, because ${whyBuilderKept(setup)}`);

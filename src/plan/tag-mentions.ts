@@ -55,6 +55,7 @@ import type { EmbeddedScript } from '../analyze/embedded.js';
 import { failureIgnored } from './failure-ignored.js';
 import { exportedReadBy } from './exported-env.js';
 import { addTo } from '../model/multimap.js';
+import { composeServiceImage } from '../analyze/compose.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
 type TagMention = NonNullable<Setup['builderTagUsedElsewhere']>;
@@ -273,6 +274,35 @@ export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
     if (tag) setup.builderTagUnknown = { file: setup.script, line: setup.builder.inv.cmd.line, tag: tag.raw };
   }
   for (const [setup, mention] of builderTagMentions(analysis, fs)) keepBuilderImageFor(setup, mention);
+  for (const [setup, mention] of composeProjectImageUses(analysis)) keepBuilderImageFor(setup, mention);
+}
+
+/**
+ * A compose service built without `image:` in a project named after the checkout's folder
+ * (`compose-service:builder`, ../analyze/compose.ts) is tagged `<folder>-builder`, a name not
+ * known here: a word of a command the tool read (outside any setup's steps) that may be that
+ * name (`docker run --rm myrepo-builder go test`, `myrepo_builder` for compose v1) may use it.
+ */
+function composeProjectImageUses(analysis: Analysis): Map<Setup, TagMention> {
+  const out = new Map<Setup, TagMention>();
+  const wanted = analysis.setups.filter((s) => s.runtime && !s.builder.stock && !keepsBuilderImage(s) && s.builder.tags.some((t) => t.startsWith('compose-service:')));
+  if (wanted.length === 0) return out;
+  const own = new Set(analysis.setups.flatMap(setupCommands));
+  for (const script of analysis.scripts.values()) {
+    for (const cmd of script.commands) {
+      if (own.has(cmd) || printsOnly(cmd)) continue;
+      const inv = dockerInvocation(cmd);
+      const tagWords = inv?.verb === 'build' ? new Set(flagValues(inv, '--tag')) : null;
+      cmd.words.forEach((w, k) => {
+        const value = w.value ?? w.fallback ?? null;
+        if (k === 0 || value === null || value.startsWith('-') || (inv && k <= inv.verbIndex) || tagWords?.has(w)) return;
+        for (const setup of wanted) {
+          if (!out.has(setup) && setup.builder.tags.some((t) => composeServiceImage(t, value))) out.set(setup, { ...commandMention(cmd), via: `the name compose gives the builder service's image in a project named after the checkout's folder (${value})` });
+        }
+      });
+    }
+  }
+  return out;
 }
 
 /** Keeps the setup's builder image for a use outside its script, and the `docker rmi` of it after the final build. */

@@ -20,6 +20,9 @@ import { missingProgram, runSteps, stepsOf, type RunOutcome } from './run-entry.
 import { shimEnv } from './shim-env.js';
 import { compareSnapshots, formatDifferences, snapshotImage } from './snapshot.js';
 import { listOwnImages, poisonNames, sameRef } from './store-images.js';
+import { composeServiceImage } from '../analyze/compose.js';
+
+export { composeServiceImage };
 
 export type { RunSummary, VerifyStatus } from '../model/verdict.js';
 /** A setup's verdict (the plan's input). */
@@ -191,15 +194,3 @@ function lastLine(output: string): string {
   return output.trimEnd().split('\n').filter(Boolean).pop() ?? '(no output)';
 }
 
-/**
- * Whether `name` is the image compose builds for the service a builder tag stands for
- * (`compose-service:builder`, src/analyze/compose.ts): compose names it after the project (the
- * folder, which both copies keep) and the service, `<project>-builder` (Compose v2) or
- * `<project>_builder` (Compose v1, podman-compose), tagged latest.
- */
-export function composeServiceImage(tag: string, name: string): boolean {
-  if (!tag.startsWith('compose-service:')) return false;
-  const service = tag.slice('compose-service:'.length).toLowerCase();
-  const bare = name.replace(/^(?:localhost|docker\.io)\//, '').replace(/:latest$/, '');
-  return !bare.includes('/') && (bare.endsWith(`-${service}`) || bare.endsWith(`_${service}`)) && bare.length > service.length + 1;
-}

@@ -175,6 +175,25 @@ describe('compose: refusals name the file and line, and nothing is written', () 
     expect(out['docker-compose.yml']).toBeUndefined();
   });
 
+  it('the image compose built for the builder service, `<project>-<service>`, is used later (BUILDER_TAG_USED)', () => {
+    const use = (name: string, script = SCRIPT) => script.replace('rm -rf out\n', `rm -rf out\ndocker run --rm ${name} go test ./...\n`);
+    // the project named by the file, by -p, by COMPOSE_PROJECT_NAME, by the compose file's folder
+    refused(planFiles(files({ 'docker-compose.yml': `name: hrefs\n${COMPOSE}`, 'build.sh': use('hrefs-builder') })), 'BUILDER_TAG_USED', 'build.sh', 3);
+    refused(planFiles(files({ 'build.sh': use('ci_builder', SCRIPT.replace('compose run', 'compose -p CI run')) })), 'BUILDER_TAG_USED', 'build.sh', 3);
+    refused(planFiles(files({ 'build.sh': use('hrefs-builder', SCRIPT.replace('set -e\n', 'set -e\nexport COMPOSE_PROJECT_NAME=hrefs\n')) })), 'BUILDER_TAG_USED', 'build.sh', 4);
+    const deploy = COMPOSE.replace('context: .', 'context: ..').replace('./out:/out', '../out:/out').replace('build: .', 'build: ..');
+    const plan = planFiles(files({ 'docker-compose.yml': undefined, 'deploy/compose.yaml': deploy, 'build.sh': use('deploy-builder', SCRIPT.replaceAll('docker compose', 'docker compose -f deploy/compose.yaml')) }));
+    refused(plan, 'BUILDER_TAG_USED', 'build.sh', 3);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'BUILDER_TAG_USED')!.message).toContain('is still used by `docker run --rm deploy-builder go test ./...` (build.sh:6)');
+    // in the checkout's own folder the project's name is not known: a name that may be it counts
+    const root = planFiles(files({ 'build.sh': use('myrepo_builder') }));
+    refused(root, 'BUILDER_TAG_USED', 'build.sh', 3);
+    expect(root.setups[0]!.diagnostics.find((d) => d.code === 'BUILDER_TAG_USED')!.message).toContain('may still be used by `docker run --rm myrepo_builder go test ./...` (build.sh:6)');
+    // another project's image, or another service's, is no use of it
+    migrated(files({ 'docker-compose.yml': `name: hrefs\n${COMPOSE}`, 'build.sh': use('other-builder') }));
+    migrated(files({ 'build.sh': use('myrepo-tools') }));
+  });
+
   it('an override file compose would merge (COMPOSE_UNSUPPORTED)', () => {
     refused(planFiles(files({ 'docker-compose.override.yml': 'services:\n  builder:\n    environment: {A: "1"}\n' })), 'COMPOSE_UNSUPPORTED', 'build.sh', 3);
   });

@@ -53,6 +53,8 @@ export interface ComposeFile {
   services: Map<string, ComposeService>;
   /** Problems of the file as a whole (it cannot be parsed, `include:`…): every service inherits them. */
   problems: Diagnostic[];
+  /** The top-level `name:` (compose's project name), null without one, undefined when it is not plain text (interpolated, a map). */
+  name: string | null | undefined;
 }
 
 /** Keys of a service the tool reproduces exactly; any other key refuses a setup that runs the service. */
@@ -65,7 +67,7 @@ const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
 
 export function readComposeFile(file: string, text: string): ComposeFile {
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
-  const out: ComposeFile = { path: file, dir, text, services: new Map(), problems: [] };
+  const out: ComposeFile = { path: file, dir, text, services: new Map(), problems: [], name: null };
   const lines = new LineIndex(text);
   const lineOf = (node: unknown) => {
     const r = (node as { range?: [number, number, number] } | null)?.range;
@@ -78,6 +80,9 @@ export function readComposeFile(file: string, text: string): ComposeFile {
   }
   const root = doc.contents;
   if (!isMap(root)) return out;
+  const name = root.get('name', true);
+  const nameValue: unknown = isScalar(name) ? name.value : undefined;
+  if (name !== undefined) out.name = typeof nameValue === 'string' && !nameValue.includes('$') ? nameValue : undefined;
   const include = root.items.find((p) => isScalar(p.key) && p.key.value === 'include');
   if (include) out.problems.push(diag('COMPOSE_UNSUPPORTED', 'error', `${file} includes other compose files, which the tool does not merge`, { file, line: lineOf(include.key), hint: 'Migrate this setup by hand.' }));
   const services = root.get('services', true);
