@@ -42,6 +42,19 @@ describe('Travis CI', () => {
   });
 });
 
+describe('Travis CI: YAML merges', () => {
+  it('a job merging the setup\'s job (`- <<: *build`) runs its script too: the file is refused (SHELL_NOT_READ)', () => {
+    const setup = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .'];
+    const ci = (more: string[]) => ['language: minimal', 'jobs:', '  include:', '    - &build', '      name: build', '      script:', ...setup.map((c) => `        - ${c}`), ...more, ''].join('\n');
+    const files = (text: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.travis.yml': text });
+    const merged = planFiles(files(ci(['    - <<: *build', '      name: release', '      deploy:', '        provider: script', '        skip_cleanup: true', '        script: sha256sum app'])));
+    expect(statuses(merged)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(merged.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')).toMatchObject({ file: '.travis.yml', line: 12, message: expect.stringContaining('reuses a map through YAML (`<<: *build`, line 12)') });
+    expect(statuses(planFiles(files(ci(['    - *build']))))).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(statuses(planFiles(files(ci([]))))).toEqual([['migrate', []]]);
+  });
+});
+
 describe('CircleCI', () => {
   const job = (steps: string, extra = '') => `version: 2.1\njobs:\n  image:\n    machine: true\n${extra}    steps:\n      - checkout\n${steps}`;
   const pattern = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .'];
@@ -114,5 +127,19 @@ describe('Bitbucket Pipelines', () => {
     const plan = planFiles(files);
     expect(statuses(plan)).toEqual([['migrate', []]]);
     expect(applied(files, plan)['bitbucket-pipelines.yml']).toContain('                - echo lint\n          - step:\n              script:\n                - docker build -t app .\n');
+  });
+
+  it('a step merging the setup\'s step (`<<: *build`) runs its script too: the file is refused (SHELL_NOT_READ)', () => {
+    const setup = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .'];
+    const ci = (main: string[]) => ['pipelines:', '  default:', '    - step: &build', '        name: Build', '        script:', ...setup.map((c) => `          - ${c}`), '  branches:', '    main:', ...main, ''].join('\n');
+    const files = (text: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'bitbucket-pipelines.yml': text });
+    const merged = planFiles(files(ci(['      - step:', '          <<: *build', '          artifacts: [app]', '      - step:', '          script:', '            - ./app --version'])));
+    expect(statuses(merged)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(merged.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')).toMatchObject({ file: 'bitbucket-pipelines.yml', line: 14, message: expect.stringContaining('reuses a map through YAML (`<<: *build`, line 14)') });
+    // the whole step as an alias
+    expect(statuses(planFiles(files(ci(['      - step: *build']))))).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    // an alias of a command string is read where its anchor writes it
+    const strings = planFiles(files(ci(['      - step:', '          script:', '            - &hello echo hello', '            - *hello'])));
+    expect(statuses(strings)).toEqual([['migrate', []]]);
   });
 });

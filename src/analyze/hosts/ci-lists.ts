@@ -97,6 +97,35 @@ export function parseDocument(file: string, text: string): { root: YAMLMap | nul
   return { root: isMap(doc.contents) ? doc.contents : null, diagnostics: [] };
 }
 
+/**
+ * The first YAML merge key (`<<: *build`) or alias of a map (`- step: *build`, `- *job`) in
+ * `scope`: Bitbucket and Travis apply them, so a step or job built that way runs the keys of
+ * another (its `script:`, `after-script:`, `artifacts:`, `deploy:`) where the reader, which reads
+ * each map as written, does not see them. Null when there is none. (An alias of a string or a
+ * list of commands is read where its anchor writes it: ./ci-lists.ts addList.)
+ */
+export function sharedMapThrough(root: YAMLMap, scope: unknown, file: string, text: string, what: string, keys: string): Diagnostic | null {
+  let found: { shown: string; at: number } | null = null;
+  if (scope === undefined || scope === null) return null;
+  yaml().visit(scope as YAMLMap, {
+    Pair: (_k, pair) => {
+      if (!isScalar(pair.key) || pair.key.value !== '<<') return undefined;
+      const v = pair.value;
+      found = { shown: `<<: ${yaml().isAlias(v) ? `*${v.source}` : '…'}`, at: (pair.key as Scalar).range?.[0] ?? 0 };
+      return yaml().visit.BREAK;
+    },
+    Alias: (_k, n) => {
+      if (!isMap(resolveAlias({ root }, n))) return undefined;
+      found = { shown: `*${n.source}`, at: n.range?.[0] ?? 0 };
+      return yaml().visit.BREAK;
+    },
+  });
+  if (found === null) return null;
+  const { shown, at } = found as { shown: string; at: number };
+  const line = lineOf(text, at);
+  return diag('SHELL_NOT_READ', 'warning', `${file} reuses a map through YAML (\`${shown}\`, line ${line}), which the tool does not follow: a ${what} built that way runs the keys of another (${keys}) where the tool does not see them, so no ${what} of the file was followed`, { file, line, hint: `Write the reused ${what} out in full where it is used again (aliases of single command strings are read), or migrate this file by hand.` });
+}
+
 /** Every `step` of a Bitbucket pipeline list, inside `parallel` and `stage` blocks too. */
 function collectSteps(list: unknown, into: YAMLMap[]): void {
   if (!isSeq(list)) return;
@@ -149,6 +178,9 @@ export function parseBitbucket(file: string, text: string): { script: EmbeddedSc
     for (const id of after) r.snippets[id]!.afterFailure = true;
     return [...script, ...after];
   });
+  // A step merging another (`<<: *build`), or one given as an alias (`- step: *build`), shares its keys.
+  const shared = sharedMapThrough(root, root.get('pipelines', true), file, text, 'step', 'its script, after-script, artifacts');
+  if (shared) for (const k of groups.keys()) unread.push({ sequence: k, diagnostic: shared });
   const out = finish(file, 'bitbucket-pipelines', text, r, groups, steps.map((s) => s.name), diagnostics);
   if (unread.length > 0) out.script.unread = [...(out.script.unread ?? []), ...unread];
   return out;

@@ -19,7 +19,7 @@ import type { ScriptCommand } from '../../model/script.js';
 import { DEPLOY_PATH_KEYS, TRAVIS_PHASES, travisJobs } from '../../model/travis-jobs.js';
 import type { EmbeddedScript, UnreadStep } from '../embedded.js';
 import { fileOffset } from '../offset-runs.js';
-import { addList, finish, parseDocument, travisEnv, type Reader } from './ci-lists.js';
+import { addList, finish, parseDocument, sharedMapThrough, travisEnv, type Reader } from './ci-lists.js';
 import { isMap, isScalar, isSeq } from './ci-yaml.js';
 
 const list = (n: unknown): unknown[] => (isSeq(n) ? n.items : n === undefined || n === null ? [] : [n]);
@@ -119,6 +119,9 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     const snippets = new Set(ids.map((i) => r.snippets[i]));
     return new Set(script.parts.filter((p) => snippets.has(p.snippet)).flatMap((p) => script.commands.slice(p.first, p.first + p.script.commands.length)));
   };
+  // A job merging another (`- <<: *build`), or given as an alias (`- *build`), runs its phases too.
+  const shared = sharedMapThrough(root, root, file, text, 'job', 'its phases, deploy');
+  if (shared) for (const j of groups.keys()) unread.push({ job: j, diagnostic: shared });
   const steps: UnreadStep[] = unread.map((u) => ({ sequence: u.job, diagnostic: u.diagnostic }));
   for (const c of conditional) {
     const commands = commandsOf(c.snippets);
