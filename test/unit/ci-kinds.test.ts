@@ -53,6 +53,16 @@ describe('Travis CI: YAML merges', () => {
     expect(statuses(planFiles(files(ci(['    - *build']))))).toEqual([['refused', ['SHELL_NOT_READ']]]);
     expect(statuses(planFiles(files(ci([]))))).toEqual([['migrate', []]]);
   });
+
+  it('`import:` merges other configs in, which the tool does not read: the file is refused (SHELL_NOT_READ)', () => {
+    const setup = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app app', 'docker rm x', 'docker build -t app .'];
+    const ci = (more: string[]) => ['language: minimal', ...more, 'script:', ...setup.map((c) => `  - ${c}`), ''].join('\n');
+    const files = (text: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.travis.yml': text, 'ci/release.yml': 'deploy:\n  provider: script\n  skip_cleanup: true\n  script: sha256sum app\n' });
+    const plan = planFiles(files(ci(['import:', '  - source: ci/release.yml'])));
+    expect(statuses(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')).toMatchObject({ file: '.travis.yml', line: 2, message: expect.stringContaining('imports other build configs (`import:`, line 2)') });
+    expect(statuses(planFiles(files(ci([]))))).toEqual([['migrate', []]]);
+  });
 });
 
 describe('CircleCI', () => {

@@ -122,6 +122,14 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   // A job merging another (`- <<: *build`), or given as an alias (`- *build`), runs its phases too.
   const shared = sharedMapThrough(root, root, file, text, 'job', 'its phases, deploy');
   if (shared) for (const j of groups.keys()) unread.push({ job: j, diagnostic: shared });
+  // `import:` merges other configs into this one (deep_merge_append by default): phases, deploys
+  // and jobs the tool does not read may run around the setup.
+  const imports = root.get('import', true);
+  if (imports !== undefined && imports !== null) {
+    const line = lineOf(text, (root.items.find((p) => isScalar(p.key) && p.key.value === 'import')?.key as Scalar | undefined)?.range?.[0] ?? 0);
+    const d = diag('SHELL_NOT_READ', 'warning', `${file} imports other build configs (\`import:\`, line ${line}), which Travis merges into it and the tool does not read: a phase or deploy they add may use the artifact or the builder image, so no job of the file was followed`, { file, line, hint: 'Write the imported phases into .travis.yml, or migrate this build by hand.' });
+    for (const j of groups.keys()) unread.push({ job: j, diagnostic: d });
+  }
   const steps: UnreadStep[] = unread.map((u) => ({ sequence: u.job, diagnostic: u.diagnostic }));
   for (const c of conditional) {
     const commands = commandsOf(c.snippets);
