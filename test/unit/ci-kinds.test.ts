@@ -113,6 +113,38 @@ describe('Azure Pipelines', () => {
     expect(plan.setups).toEqual([]);
   });
 
+  it('steps a template or a template expression inserts are not read: the job is refused (SHELL_NOT_READ)', () => {
+    const template = planFiles({ ...files(steps('bash', undefined, '  - template: ci/publish-steps.yml\n')), 'ci/publish-steps.yml': 'steps:\n  - publish: app\n' });
+    expect(statuses(template)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(template.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')).toMatchObject({ file: 'azure-pipelines.yml', line: 12, message: expect.stringContaining('step 2 inserts the steps of the template ci/publish-steps.yml') });
+    const inserted = planFiles(files(steps('bash', undefined, "  - ${{ if eq(variables['Build.SourceBranchName'], 'main') }}:\n    - bash: ./app --selftest\n")));
+    expect(statuses(inserted)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(inserted.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')!.line).toBe(12);
+  });
+
+  it('a variable a conditional insertion or a matrix leg sets has no one value', () => {
+    const copy = (vars: string, job = '') => `pool:\n  vmImage: ubuntu-22.04\n${vars}${job}steps:\n  - bash: |\n      docker build -t app:build -f Dockerfile.build .\n      docker create --name x app:build\n      docker cp x:$(BIN) app\n      docker rm x\n      docker build -t app .\n`;
+    const insertion = "variables:\n  BIN: /out/app\n  ${{ if eq(variables['Build.SourceBranchName'], 'main') }}:\n    BIN: /out/app-release\n";
+    expect(statuses(planFiles(files(copy(insertion))))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    const listed = "variables:\n  - name: BIN\n    value: /out/app\n  - ${{ if eq(variables['Build.SourceBranchName'], 'main') }}:\n    - name: BIN\n      value: /out/app-release\n";
+    expect(statuses(planFiles(files(copy(listed))))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    const matrix = (legs: string) => `variables:\n  BIN: /out/app\njobs:\n  - job: image\n    pool:\n      vmImage: ubuntu-22.04\n    strategy:\n      matrix:\n${legs}    steps:\n      - bash: |\n          docker build -t app:build -f Dockerfile.build .\n          docker create --name x app:build\n          docker cp x:$(BIN) app\n          docker rm x\n          docker build -t app .\n`;
+    expect(statuses(planFiles(files(matrix('        release:\n          BIN: /out/app\n        debug:\n          BIN: /out/app-debug\n'))))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    // a matrix setting other names leaves BIN its value
+    expect(statuses(planFiles(files(matrix('        a:\n          GOOS: linux\n        b:\n          GOOS: darwin\n'))))).toEqual([['migrate', []]]);
+    expect(statuses(planFiles(files(copy('variables:\n  BIN: /out/app\n'))))).toEqual([['migrate', []]]);
+  });
+
+  it('retryCountOnTaskFailure on the builder build\'s step and not the runtime build\'s (or the reverse) refuses (SCRIPT_EDIT_UNSAFE)', () => {
+    const split = (compile: string, image: string) => `pool:\n  vmImage: ubuntu-22.04\nsteps:\n  - bash: docker build -t app:build -f Dockerfile.build .\n${compile}  - bash: |\n      docker create --name x app:build\n      docker cp x:/out/app app\n      docker rm x\n      docker build -t app .\n${image}`;
+    const retry = '    retryCountOnTaskFailure: 3\n';
+    const plan = planFiles(files(split(retry, '')));
+    expect(statuses(plan)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'SCRIPT_EDIT_UNSAFE')).toMatchObject({ file: 'azure-pipelines.yml', line: 7, message: expect.stringContaining('retryCountOnTaskFailure: 3') });
+    expect(statuses(planFiles(files(split('', retry))))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(statuses(planFiles(files(split(retry, retry))))).toEqual([['migrate', []]]);
+  });
+
   for (const [what, more] of [
     ['a Windows PowerShell task from a file', '  - task: PowerShell@2\n    inputs:\n      filePath: ci/test.ps1\n      arguments: docker\n'],
     ['a Docker task', '  - task: Docker@2\n    inputs:\n      command: push\n      repository: acme/app\n'],

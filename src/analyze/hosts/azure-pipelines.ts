@@ -24,16 +24,25 @@ const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|B
 /** The shell variable a macro is read as (`$(image.tag)` → `${__azp_image_tag}`). */
 export const macroVar = (name: string) => `__azp_${name.replace(/\W/g, '_')}`;
 
-/** Pipeline `variables:` (a map, or a list of `name`/`value` entries); null: some come from elsewhere (a group, a template). */
+/** A template expression used as a key: a conditional insertion or a loop (`${{ if … }}:`, `${{ each … }}:`), which Azure expands at compile time. */
+const insertion = (m: YAMLMap): boolean => m.items.some((p) => isScalar(p.key) && String(p.key.value).trimStart().startsWith('${{'));
+
+/**
+ * Pipeline `variables:` (a map, or a list of `name`/`value` entries); null: some come from
+ * elsewhere (a group, a template) or are set by a conditional insertion or loop (`${{ if … }}:`
+ * redefining a name on some branches), so no value is known.
+ */
 export function pipelineVariables(node: unknown, into: Map<string, string | null> | null): Map<string, string | null> | null {
   if (into === null) return null;
   const out = new Map(into);
   const set = (k: string, v: unknown) => out.set(k, isScalar(v) && !String(v.value).includes('$') ? String(v.value) : null);
-  if (isMap(node)) for (const p of node.items) set(String(isScalar(p.key) ? p.key.value : ''), p.value);
-  else if (isSeq(node)) {
+  if (isMap(node)) {
+    if (insertion(node)) return null;
+    for (const p of node.items) set(String(isScalar(p.key) ? p.key.value : ''), p.value);
+  } else if (isSeq(node)) {
     for (const e of node.items) {
       if (!isMap(e)) return null;
-      if (e.has('group') || e.has('template')) return null;
+      if (e.has('group') || e.has('template') || insertion(e)) return null;
       if (e.has('name')) set(String(e.get('name')), e.get('value', true));
     }
   } else if (node !== undefined && node !== null) return null;
@@ -101,7 +110,7 @@ export function azureJobs(root: YAMLMap): AzureJob[] {
     for (const j of jobs.items) {
       if (!isMap(j) || !j.has('job')) continue;
       const name = stage === null ? String(j.get('job')) : `${stage}.${String(j.get('job'))}`;
-      out.push({ steps: j.get('steps', true), pool: j.get('pool', true) ?? pool, name, vars: pipelineVariables(j.get('variables', true), scope) });
+      out.push({ steps: j.get('steps', true), pool: j.get('pool', true) ?? pool, name, vars: matrixVariables(j.get('strategy', true), pipelineVariables(j.get('variables', true), scope)) });
     }
   };
   const pool = root.get('pool', true);
@@ -110,6 +119,23 @@ export function azureJobs(root: YAMLMap): AzureJob[] {
   const stages = root.get('stages', true);
   if (isSeq(stages)) {
     for (const s of stages.items) if (isMap(s)) fromJobs(s.get('jobs', true), s.get('pool', true) ?? pool, pipelineVariables(s.get('variables', true), vars), String(s.get('stage') ?? '?'));
+  }
+  return out;
+}
+
+/**
+ * A job's `strategy: matrix:` runs it once per leg, each leg's variables overriding the others:
+ * a name any leg sets has no one value (null); a matrix written as an expression, or through an
+ * insertion, may set any name (null for all).
+ */
+function matrixVariables(strategy: unknown, vars: Map<string, string | null> | null): Map<string, string | null> | null {
+  const matrix = isMap(strategy) ? strategy.get('matrix', true) : undefined;
+  if (matrix === undefined || matrix === null || vars === null) return vars;
+  if (!isMap(matrix) || insertion(matrix)) return null;
+  const out = new Map(vars);
+  for (const leg of matrix.items) {
+    if (!isMap(leg.value) || insertion(leg.value)) return null;
+    for (const p of leg.value.items) out.set(String(isScalar(p.key) ? p.key.value : ''), null);
   }
   return out;
 }
@@ -141,6 +167,13 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
     }
     job.steps.items.forEach((step, k) => {
       if (!isMap(step) || !step.range) return;
+      // `- template: steps.yml` and `- ${{ if … }}:` / `- ${{ each … }}:` insert steps at compile
+      // time, which the tool does not read: they may use the artifact or the builder image.
+      const inserted = step.has('template') ? `inserts the steps of the template ${String(step.get('template'))}` : insertion(step) ? 'inserts steps through a template expression (`${{ if … }}:`, `${{ each … }}:`)' : null;
+      if (inserted) {
+        unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${file} job ${job.name} step ${k + 1} ${inserted}, which the tool does not read: they may use the artifact or the builder image, so the job's steps were not followed`, { file, line: lines.lineOf(step.range[0]), hint: 'Write the inserted steps out in the job, or migrate this job by hand.' }) });
+        return;
+      }
       const first = snippets.length;
       readStep(step, k);
       const branches = azureStepCondition(step, job.name, k + 1);
@@ -152,6 +185,9 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       if (typeof condition === 'string' && /\bfailed\s*\(/.test(condition) && !/\b(always|succeeded|succeededOrFailed)\s*\(/.test(condition)) for (const sn of snippets.slice(first)) sn.onlyAfterFailure = true;
       const limit = stepTimeout(step, 'timeoutInMinutes');
       if (limit !== null) for (const sn of snippets.slice(first)) sn.timeout = `timeoutInMinutes: ${limit}`;
+      // A step tried again when it fails: a compile moving into or out of it is retried otherwise than before.
+      const retry = step.get('retryCountOnTaskFailure');
+      if (retry !== undefined && retry !== null && String(retry) !== '0') for (const sn of snippets.slice(first)) sn.wrappedBy = `retryCountOnTaskFailure: ${String(retry)}`;
     });
     function readStep(step: YAMLMap, k: number): void {
       if (!step.range) return;
