@@ -677,9 +677,12 @@ function checkUnmodelledWindow(cmd: ScriptCommand, effect: HostEffect, setup: Se
 /** Writes to the setup's Dockerfiles anywhere, and to artifact paths around the extraction. */
 function checkFileEffects(cmd: ScriptCommand, writes: PathUse[], known: boolean, phase: string, program: string | null, setup: Setup, dockerfiles: string[], refuse: Refuse, phaseFor: (a: Artifact) => string, via = ''): void {
   for (const u of writes) {
-    const df = dockerfiles.find((d) => { const m = meets(u, d); return m === 'at' || m === 'glob'; });
+    // A path only known at run time whose written tail is a Dockerfile's name (`"$PWD/Dockerfile"`) may be it.
+    const tail = u.path === null ? u.word.raw.replace(/["']/g, '') : null;
+    const df = dockerfiles.find((d) => { const m = meets(u, d); return m === 'at' || m === 'glob' || (tail !== null && tail.endsWith(`/${d.split('/').pop()}`)); });
     if (df) {
-      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shownCommand(cmd)}\`${via} writes ${df} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
+      const maybe = u.path === null ? ` may write ${df} (\`${u.word.raw}\`, a path only known at run time that ends in its name)` : ` writes ${df}`;
+      refuse('DOCKERFILE_WRITTEN', cmd, `\`${shownCommand(cmd)}\`${via}${maybe} when the script runs, so the Dockerfiles the tool reads are not the ones that are built`, 'Commit the Dockerfile as it is built (or generate it before running the tool), then migrate.');
       return;
     }
   }

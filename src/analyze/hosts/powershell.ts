@@ -216,6 +216,23 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return shellWord(pieces, src(node));
   };
 
+  /**
+   * The words of one argument: an array (`'run', '--rm', 'app:build'`) gives each element as a
+   * word, as PowerShell passes them to a native program (and as the values a cmdlet such as
+   * `Start-Process -ArgumentList` is given, which the checks then see: a builder tag, a container name).
+   */
+  const argWords = (a: TsNode): { word: string; start: number; end: number }[] => {
+    let u = unwrap(a);
+    // `@('run', '--rm')`: the array of its one statement.
+    if (u.type === 'array_expression') {
+      const list = u.namedChildren.find((c) => c.type === 'statement_list');
+      const only = list?.namedChildren.length === 1 ? unwrap(list.namedChildren[0]!) : null;
+      if (only?.type === 'array_literal_expression') u = only;
+    }
+    if (u.type === 'array_literal_expression' && u.namedChildren.length > 1) return u.namedChildren.map((e) => ({ word: wordOf(e, true), start: e.startIndex, end: e.endIndex }));
+    return [{ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }];
+  };
+
   /** Writes one word spanning [start, end) of the PowerShell text. */
   const putWord = (o: Out, word: string, start: number, end: number, first: boolean) => {
     if (!first) o.emit(' ', start);
@@ -246,7 +263,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     let words: { word: string; start: number; end: number }[];
     let stderr = false;
     if (program) {
-      words = [{ word: program, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
+      words = [{ word: program, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.flatMap((a) => argWords(a))];
     } else if (name !== null && cmdletOf(name) && !shadowed(name)) {
       const c = cmdletCommand(name, args, text);
       const type = c?.itemType ? staticValue(argumentPieces(c.itemType, text))?.toLowerCase() : undefined;
@@ -330,7 +347,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     // A script run by its path (`.\scripts\build.ps1`): PowerShell takes `\` as a folder separator in it on every platform.
     const path = name !== null && (/^\.\.?\\/.test(name) || /\.ps1$/i.test(name)) ? name.replace(/\\/g, '/') : name;
     const prog = name === null || path === null ? unknownWord(nameNode) : PLATFORM_ALIASES.has(name.toLowerCase()) || cmdletOf(name) ? `${name}.ps` : shellQuote(path);
-    const out = [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.map((a) => ({ word: wordOf(a, true), start: a.startIndex, end: a.endIndex }))];
+    const out = [{ word: prog, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.flatMap((a) => argWords(a))];
     // A function of the script, or a command computed at run time (`& $step`): what it touches is not known.
     if (name === null || functions.has(name.toLowerCase()) || shadowed(name)) out.push({ word: unknownWord(nameNode, 'call '), start: nameNode.endIndex, end: nameNode.endIndex });
     return out;
@@ -601,7 +618,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       // An expression statement (`'text'`, `$x.Method()`, `[IO.File]::Delete(…)`): not modelled.
       hidden(stmt, null);
       if (stmt.descendantsOfType(['invokation_expression', 'member_access', 'element_access']).length > 0 || text.slice(stmt.startIndex, stmt.endIndex).includes('::')) {
-        simple(`__ps_statement ${unknownWord(stmt)}`, stmt.startIndex, stmt.endIndex, ctx);
+        // The strings it is given are words of that unknown program (`[IO.File]::WriteAllText("$PWD/Dockerfile", $df)`
+        // names a file it may write), as a shell program's arguments are.
+        const given = stmt.descendantsOfType(['string_literal', 'expandable_string_literal']).map((n) => wordOf(n, false));
+        simple(`__ps_statement ${unknownWord(stmt)}${given.map((w) => ` ${w}`).join('')}`, stmt.startIndex, stmt.endIndex, ctx);
       }
       return;
     }
