@@ -685,10 +685,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     const chmod = chmodOf(rewrites);
     const fromFlag = `--from=${refs[0]!}${chown}${chmod}`;
     // COPY --chmod makes the folders it creates with its mode: a twin without it makes them first (./chmod-parents.ts).
-    const twin = (destRaw: string, isDir: boolean): string | null => {
+    const twin = (destRaw: string, isDir: boolean, rs: ConsumerRewrite[] = rewrites): string | null => {
       if (!chmod || destFolderExists(runtime, copy, destRaw, isDir)) return null;
       notes.push(`${copy.keyword} (${runtime.path}:${copy.line}) gets \`${chmod.trim()}\`, which makes the folders the line creates with that mode (BuildKit since 0.21): the same line without it goes first, so they are made as the old line made them`);
-      return [copyKw, `--from=${refs[0]!}${chown}`, flags, args([...rewrites.map((r) => r.stagePath), destRaw])].filter(Boolean).join(' ');
+      return [copyKw, `--from=${refs[0]!}${chown}`, flags, args([...rs.map((r) => r.stagePath), destRaw])].filter(Boolean).join(' ');
     };
     if (rewrites.length === copy.sources.length) {
       // Every source is an artifact: rewrite in place.
@@ -719,12 +719,25 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         notes.push(`${moded.map((m) => m.within).join(', ')} inside ${rewrites[0]!.hostSource} had ${moded.length > 1 ? 'their modes' : 'its mode'} set on the host before the runtime build: ${lines.length > 1 ? 'lines' : 'a line'} after ${copy.keyword} (${runtime.path}:${copy.line}) set${lines.length > 1 ? '' : 's'} ${moded.length > 1 ? 'them' : 'it'} again with \`--chmod\` (COPY --chmod needs BuildKit or podman)`);
       }
     } else {
-      // Some sources stay in the context: split into a COPY --from line and the original line without them.
-      const rest = copy.sources.map((_, si) => si).filter((si) => !rewrites.some((r) => r.source === si));
-      const artifactLine = [copyKw, fromFlag, flags, args([...rewrites.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
-      const restLine = [kw, flags, args([...rest.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
-      const first = twin(dest.value, destIsDir);
-      edits.push({ start: copy.span.start, end: copy.span.end, text: `${first !== null ? `${first}${eol}` : ''}${artifactLine}${eol}${restLine}` });
+      // Some sources stay in the context: the line splits into runs of sources from the same
+      // place, in the original order. COPY copies its sources in turn, so a context file of the
+      // artifact's name (`COPY conf/ app /opt/` with a conf/app) lands under it, not over it.
+      const runs: { artifact: boolean; sources: number[] }[] = [];
+      copy.sources.forEach((_, si) => {
+        const artifact = rewrites.some((r) => r.source === si);
+        const last = runs[runs.length - 1];
+        if (last && last.artifact === artifact) last.sources.push(si);
+        else runs.push({ artifact, sources: [si] });
+      });
+      const lines = runs.map((run, k) => {
+        if (!run.artifact) return [kw, flags, args([...run.sources.map((si) => sourceText(copy, si)), dest.value])].filter(Boolean).join(' ');
+        const rs = run.sources.map((si) => rewrites.find((r) => r.source === si)!);
+        const line = [copyKw, fromFlag, flags, args([...rs.map((r) => r.stagePath), dest.value])].filter(Boolean).join(' ');
+        // (after a line of context sources, the destination folder exists: that line made it)
+        const first = k === 0 ? twin(dest.value, destIsDir, rs) : null;
+        return first !== null ? `${first}${eol}${line}` : line;
+      });
+      edits.push({ start: copy.span.start, end: copy.span.end, text: lines.join(eol) });
     }
     notes.push(`${copy.keyword} ${rewrites.map((r) => r.hostSource).join(' ')} (${runtime.path}:${copy.line}) now copies ${rewrites.map((r) => r.stagePath).join(' ')} from the stage \`${refs[0]}\``);
   }

@@ -76,6 +76,11 @@ describe('plan: migrations', () => {
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder --chown=1:1 /out/app /srv/\nCOPY --chown=1:1 config.yml /srv/\n');
   });
 
+  it('splits a COPY in the order of its sources, so a context file of the artifact\'s name still lands first and the artifact over it', () => {
+    const files = repo({ Dockerfile: 'FROM alpine:3.19\nCOPY conf/ app extra/ /opt/\n', 'conf/app': 'stale\n' });
+    expect(applied(files, planFiles(files))['Dockerfile']).toBe(`${BUILDER.replace('golang:1.21', 'golang:1.21 AS builder')}\nFROM alpine:3.19\nCOPY conf/ /opt/\nCOPY --from=builder --chown=0:0 /out/app /opt/\nCOPY extra/ /opt/\n`);
+  });
+
   it('turns ADD of an extracted folder into COPY --from, and handles JSON form', () => {
     const files = repo({ 'build.sh': SCRIPT.replace('x:/out/app ./app', 'x:/out/. ./dist').replace('rm -f app', 'rm -rf dist'), Dockerfile: 'FROM alpine:3.19\nADD ["dist", "/srv/"]\n' });
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder --chown=0:0 ["/out", "/srv/"]\n');
