@@ -496,8 +496,11 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   const refOfTag = new Map<string, string>();
   builders.forEach((b, bi) => b.builderTags.forEach((t) => refOfTag.set(t, stageRefs[bi]!)));
   const shift = offset;
+  // A name an earlier stage of the runtime file has is that stage, not the image of that tag
+  // (`FROM alpine AS base` … `FROM base`, with the builder tagged `base`): it stays.
+  const ownStage = (value: string, stage: number) => runtime.stages.some((st) => st.index < stage && st.name !== null && st.name.toLowerCase() === value.toLowerCase());
   for (const s of runtime.stages) {
-    const ref = refOfTag.get(canonicalImage(s.image));
+    const ref = ownStage(s.image, s.index) ? undefined : refOfTag.get(canonicalImage(s.image));
     if (ref) {
       const imageStart = runtime.text.indexOf(s.image, s.from.start);
       edits.push({ start: imageStart, end: imageStart + s.image.length, text: ref });
@@ -508,7 +511,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     if (!c.from) return;
     const v = c.from.value;
     const valueStart = c.from.span.end - v.length;
-    const ref = refOfTag.get(canonicalImage(v));
+    const ref = ownStage(v, c.stage) ? undefined : refOfTag.get(canonicalImage(v));
     if (/^\d+$/.test(v)) {
       edits.push({ start: valueStart, end: c.from.span.end, text: String(Number(v) + shift) });
       notes.push(`--from=${v} (${runtime.path}:${c.line}) becomes --from=${Number(v) + shift}: ${shift} stage(s) now stand before it`);

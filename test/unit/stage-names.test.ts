@@ -82,3 +82,20 @@ describe('a runtime reference written with a variable', () => {
     expect(codes(repo('ARG IMG\nFROM ${IMG}\nCOPY app /usr/local/bin/app\n', NAMED))).toEqual([['refused', 'STAGE_NAME_COLLISION']]);
   });
 });
+
+describe('a builder tag that is also a stage name of the runtime file', () => {
+  const script = SCRIPT.replaceAll('app:build', 'base');
+  const tagged = (runtime: string) => ({ ...repo(runtime), 'build.sh': script });
+
+  it('leaves the runtime\'s own stage references alone: a name of an earlier stage is that stage, not the image', () => {
+    const copyFrom = tagged('FROM alpine:3.19 AS base\nRUN echo base > /base\nFROM alpine:3.19\nCOPY --from=base /base /base\nCOPY app /opt/app\n');
+    expect(applied(copyFrom, planFiles(copyFrom))['Dockerfile']).toContain('FROM alpine:3.19 AS base\nRUN echo base > /base\nFROM alpine:3.19\nCOPY --from=base /base /base\nCOPY --from=builder --chown=0:0 /out/app /opt/app\n');
+    const from = tagged('FROM alpine:3.19 AS base\nRUN echo base > /base\nFROM base\nCOPY app /opt/app\n');
+    expect(applied(from, planFiles(from))['Dockerfile']).toContain('FROM alpine:3.19 AS base\nRUN echo base > /base\nFROM base\nCOPY --from=builder --chown=0:0 /out/app /opt/app\n');
+  });
+
+  it('still rewrites a reference before that stage, where the name is the builder image', () => {
+    const files = tagged('FROM base AS tools\nFROM alpine:3.19 AS base\nCOPY app /opt/app\n');
+    expect(applied(files, planFiles(files))['Dockerfile']).toContain('FROM builder AS tools\nFROM alpine:3.19 AS base\nCOPY --from=builder --chown=0:0 /out/app /opt/app\n');
+  });
+});
