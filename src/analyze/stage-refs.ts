@@ -15,6 +15,8 @@ export interface StageRef {
   stage: number;
   /** The stage it resolves to, or null for an image / build context. */
   resolved: number | null;
+  /** The line (1-based) of the instruction holding it. */
+  line: number;
 }
 
 export interface StageShape {
@@ -36,7 +38,7 @@ export function stageRefsOf(instructions: readonly Instruction[]): { stages: Sta
       const from = ins as any;
       const image: string = from.getImage() ?? '';
       const index = stages.length;
-      refs.push({ kind: 'from', value: image, stage: index, resolved: /^\d+$/.test(image) ? null : resolve(image, index) });
+      refs.push({ kind: 'from', value: image, stage: index, resolved: /^\d+$/.test(image) ? null : resolve(image, index), line: ins.getRange().start.line + 1 });
       stages.push({ name: from.getBuildStage() ?? null });
       continue;
     }
@@ -47,13 +49,13 @@ export function stageRefsOf(instructions: readonly Instruction[]): { stages: Sta
       const name = String(f.getName()).toLowerCase();
       if ((kw === 'COPY' || kw === 'ADD') && name === 'from') {
         const v = String(f.getValue() ?? '');
-        refs.push({ kind: 'copy', value: v, stage, resolved: resolve(v, stage) });
+        refs.push({ kind: 'copy', value: v, stage, resolved: resolve(v, stage), line: ins.getRange().start.line + 1 });
       }
       if (kw === 'RUN' && name === 'mount') {
         for (const o of (f.getOptions?.() ?? []) as any[]) {
           if (String(o.getName()).toLowerCase() !== 'from') continue;
           const v = String(o.getValue() ?? '');
-          refs.push({ kind: 'mount', value: v, stage, resolved: resolve(v, stage) });
+          refs.push({ kind: 'mount', value: v, stage, resolved: resolve(v, stage), line: ins.getRange().start.line + 1 });
         }
       }
     }

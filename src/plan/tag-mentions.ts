@@ -43,6 +43,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { unknownProgramWord } from '../analyze/unknown-program.js';
+import { variableBuilderRef } from './variable-builder-refs.js';
 import { LineIndex } from '../model/text.js';
 import { fileKind } from '../kinds/registry.js';
 import { indexedBuilds, isReleased } from '../analyze/release-scripts.js';
@@ -275,6 +276,13 @@ export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
   }
   for (const [setup, mention] of builderTagMentions(analysis, fs)) keepBuilderImageFor(setup, mention);
   for (const [setup, mention] of composeProjectImageUses(analysis)) keepBuilderImageFor(setup, mention);
+  // A runtime FROM/COPY --from/mount written with variables that may name the builder image (./variable-builder-refs.ts).
+  for (const setup of analysis.setups) {
+    if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup)) continue;
+    const facts = setup.runtime.dockerfile ? analysis.dockerfiles.get(setup.runtime.dockerfile) : undefined;
+    const ref = facts ? variableBuilderRef(setup, facts) : null;
+    if (ref) keepBuilderImageFor(setup, ref);
+  }
 }
 
 /**
