@@ -20,12 +20,11 @@ import { unreadHeredocIn } from '../src/analyze/dockerfile-heredocs.js';
 import { syntaxReach } from './syntax-reach.js';
 import { failsOnCheckWarnings } from './check-directive.js';
 import { changedGlobalReads } from './global-arg-reads.js';
-import { namedDest } from './renamed-dest.js';
-import { dirname as posixDirname, normalize as posixNormalize } from 'node:path/posix';
+import { folderMayStand, namedDest } from './renamed-dest.js';
+import { dirname as posixDirname } from 'node:path/posix';
 import { chmodTwin, destFolderExists, withAncestors } from './chmod-parents.js';
 import { unreadGlobalArgs, type UnreadGlobals } from './unread-global-args.js';
 import { addTo } from '../src/model/multimap.js';
-import { IMAGE_FOLDERS } from '../src/model/image-folders.js';
 import type { PassedArgs } from '../src/analyze/copy-variables.js';
 
 export { failsOnCheckWarnings };
@@ -570,13 +569,15 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const stageBase = trimTrailingSlashes(r.stagePath).split('/').pop();
       const folder = r.folder || r.kind === 'folder';
       // A destination not spelled as a folder may still be one: made by an earlier instruction
-      // (`WORKDIR /app`, a COPY into it), or one base images hold (`COPY app /usr/local/bin`):
-      // the file landed inside it under its host name, where COPY --from would land its stage name.
+      // (`WORKDIR /app`, a COPY into it), or held by the base image (`COPY app /usr/local/bin`,
+      // `WORKDIR /usr/local` + `COPY app bin`): the file landed inside it under its host name,
+      // where COPY --from would land its stage name (./renamed-dest.ts folderMayStand).
       if (hostBase !== stageBase && !destIsDir && !folder) {
+        const why = folderMayStand(runtime, copy, dest.value, hostBase ?? '', stageBase ?? '');
         if (destFolderExists(runtime, copy, dest.value, true)) {
           destIsDir = true;
-        } else if (IMAGE_FOLDERS.has(posixNormalize(dest.value).replace(/(.)\/+$/, '$1')) && runtime.stages[copy.stage]?.image !== 'scratch') {
-          refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${copy.keyword} … ${dest.value}\` copies it to a path base images commonly hold as a folder, where it lands inside it as ${hostBase}; if the image holds no folder there it lands as ${dest.value}, and the tool cannot see the image`, runtime.path, copy.line, `Name the destination in full (e.g. \`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`), then run the tool again.`);
+        } else if (why !== null) {
+          refuse('RENAME_AMBIGUOUS_DEST', `${r.hostSource} is ${r.stagePath} renamed on the way out, and \`${copy.keyword} ${r.hostSource} ${dest.value}\` (${runtime.path}:${copy.line}) lands it under its host name only if a folder stands at the destination: ${why}`, runtime.path, copy.line, `Name the destination in full, ending in the file's name (\`${copy.keyword} ${r.hostSource} ${dest.value.replace(/\/?$/, '/')}${hostBase}\`, or the path the file landed at), then run the tool again.`);
           continue;
         }
       }

@@ -198,13 +198,27 @@ describe('planning a renamed artifact copied into a folder', () => {
     // `COPY gateway /usr/local/bin` lands /usr/local/bin/gateway where the image holds that folder
     const common = planFiles(files('FROM alpine:3.19\nCOPY gateway /usr/local/bin\n')).setups[0]!;
     expect(common.diagnostics.map((d) => d.code)).toEqual(['RENAME_AMBIGUOUS_DEST']);
-    expect(common.diagnostics[0]!.message).toContain('copies it to a path base images commonly hold as a folder, where it lands inside it as gateway');
+    expect(common.diagnostics[0]!.message).toContain('/usr/local/bin may be a folder the base image `alpine:3.19` holds, which the tool does not see: inside it the file landed as /usr/local/bin/gateway, else as /usr/local/bin');
+    // Any path may be a folder of the base image, spelled relative to the stage's WORKDIR or not, or named through a variable.
+    for (const [runtime, why] of <[string, string][]>[
+      ['FROM alpine:3.19\nCOPY gateway usr/local/bin\n', 'the destination `usr/local/bin` is relative, and the stage has no WORKDIR the tool can read'],
+      ['FROM alpine:3.19\nWORKDIR /usr/local\nCOPY gateway bin\n', '/usr/local/bin may be a folder the base image'],
+      ['FROM debian:12\nCOPY gateway /etc/ssl/private\n', '/etc/ssl/private may be a folder the base image'],
+      ['FROM alpine:3.19\nENV D=/usr/local/bin\nCOPY gateway $D\n', 'the destination `$D` is written with a variable'],
+      ['FROM scratch\nCOPY rootfs/ /\nCOPY gateway /usr/local/bin\n', 'COPY (line 2) may have made a folder at /usr/local/bin'],
+    ]) {
+      const d = planFiles({ ...files(runtime), 'rootfs/usr/local/bin/x': 'x\n' }).setups[0]!.diagnostics;
+      expect(d.map((x) => x.code), runtime).toEqual(['RENAME_AMBIGUOUS_DEST']);
+      expect(d[0]!.message, runtime).toContain(why);
+    }
     for (const [runtime, merged] of <[string, string][]>[
       ['FROM alpine:3.19\nWORKDIR /srv/gw\nCOPY gateway /srv/gw\n', 'COPY --from=builder --chown=0:0 /out/app /srv/gw/gateway\n'],
       ['FROM alpine:3.19\nCOPY gateway.conf /etc/gw/\nCOPY gateway /etc/gw\n', 'COPY --from=builder --chown=0:0 /out/app /etc/gw/gateway\n'],
       // named in full, or into an image that holds nothing
       ['FROM alpine:3.19\nCOPY gateway /usr/local/bin/gateway\n', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin/gateway\n'],
       ['FROM scratch\nCOPY gateway /usr/local/bin\n', 'COPY --from=builder --chown=0:0 /out/app /usr/local/bin\n'],
+      ['FROM scratch\nCOPY gateway.conf /etc/\nCOPY gateway usr/local/bin\n', 'COPY --from=builder --chown=0:0 /out/app usr/local/bin\n'],
+      ['FROM alpine:3.19\nWORKDIR /usr/local\nCOPY gateway bin/gateway\n', 'COPY --from=builder --chown=0:0 /out/app bin/gateway\n'],
     ]) {
       const f = { ...files(runtime), 'gateway.conf': 'x\n' };
       const plan = planFiles(f);
