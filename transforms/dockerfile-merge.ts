@@ -229,8 +229,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
         moved.set(d.name, { value: d.value, path: builder.path });
         // Without the builder's byte-order mark, and after the runtime's: the mark stays the file's first character.
         const line = builder.text.slice(d.span.start, d.span.end).replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
-        // (after the runtime's own directives: podman reads `# escape=` only when it comes before `# syntax=`)
-        const top = Math.max(runtime.text.startsWith('\uFEFF') ? 1 : 0, runtime.bodyStart);
+        // (after the runtime's own directives: podman reads `# escape=` only when it comes before `# syntax=`;
+        // but before one Docker does not know, `# maintainer=ops`, where Docker stops reading them)
+        const unknown = runtime.directives.find((r) => !KNOWN_DIRECTIVES.has(r.name));
+        const top = Math.max(runtime.text.startsWith('\uFEFF') ? 1 : 0, unknown ? unknown.span.start : runtime.bodyStart);
         edits.push({ start: top, end: top, text: line + eol });
         notes.push(`the \`# ${d.name}=\` directive of ${builder.path} moves to the top of ${runtime.path}, the only place it is valid`);
       }

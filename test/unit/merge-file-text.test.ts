@@ -85,6 +85,14 @@ describe('merge: the directives at the top of the merged file', () => {
     expect(readDockerfile('Dockerfile', out).directives.map((d) => [d.name, d.value])).toEqual([['escape', '`'], ['syntax', 'docker/dockerfile:1']]);
   });
 
+  it('puts a moved directive before a runtime comment Docker reads as an unknown directive, where it stops reading them', () => {
+    const runtime = '# escape=`\n# maintainer=ops\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+    const { files, p, setup } = plan(`# syntax=docker/dockerfile:1.7-labs\n${PLAIN}`, runtime);
+    expect(setup.status, JSON.stringify(setup.diagnostics)).toBe('migrate');
+    const out = applied(files, p)['Dockerfile']!;
+    expect(out.startsWith('# escape=`\n# syntax=docker/dockerfile:1.7-labs\n# maintainer=ops\nFROM golang:1.21 AS builder\n'), out).toBe(true);
+  });
+
   it('keeps a builder\'s comment that only looks like a directive (after a blank line) a comment', () => {
     for (const [builder, runtime] of [[`\n# syntax=docker/dockerfile:1.0\n${PLAIN}`, RUNTIME], [`\n# check=error=true\n${PLAIN}`, `# escape=\\\n${RUNTIME}`]] as const) {
       const { files, p, setup } = plan(builder, runtime);
