@@ -36,3 +36,25 @@ describe('a file sourced between the builder build and the final build', () => {
     expect(codes(plan('--build-arg VERSION ', { 'env.sh': 'export VERSION=1.2.3\n' }, 'before'))).toEqual([['migrate']]);
   });
 });
+
+const ps = (callee: string, call: string) =>
+  planFiles({
+    ...DOCKERFILES,
+    'ci-env.ps1': callee,
+    'build.ps1': ['docker build --build-arg VERSION -t app:build -f Dockerfile.build .', 'if ($LASTEXITCODE -ne 0) { exit 1 }', call, 'docker create --name extract app:build', 'docker cp extract:/out/app ./app', 'docker rm extract', 'docker build -t app:latest .', 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'Remove-Item ./app', ''].join('\n'),
+  });
+
+describe('a PowerShell script run or dot-sourced between the builder build and the final build', () => {
+  it('refuses when it sets an environment variable the builder build passes on, run or dot-sourced (the environment is the process\'s)', () => {
+    expect(codes(ps("$env:VERSION = '1.2.3'\n", '. ./ci-env.ps1'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes(ps("$env:VERSION = '1.2.3'\n", '& ./ci-env.ps1'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  it('refuses when it sets a variable docker reads when it builds', () => {
+    expect(codes(ps("$env:DOCKER_DEFAULT_PLATFORM = 'linux/arm64'\n", '. ./ci-env.ps1'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  it('migrates when it sets other names only', () => {
+    expect(codes(ps("$env:REGISTRY = 'example.org'\n$Version = '2'\n", '. ./ci-env.ps1'))).toEqual([['migrate']]);
+  });
+});

@@ -313,6 +313,51 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       o.emit(` ; cd ${unknownWord(nameNode, 'location after ')}`, cmd.endIndex);
       moved = true;
     }
+    // Its `$env:NAME = …` hold in the session after it (the environment is the process's), and,
+    // dot-sourced, its variables too: each becomes a value only known at run time; a callee the
+    // tool cannot read, or one that may set names it cannot see, is a file sourced from a path
+    // only known at run time, which may set anything (src/plan/sourced-variables.ts).
+    if (name !== null && !program && /\.ps1$/i.test(name)) {
+      const dotted = cmd.children.some((c) => c.type === 'command_invokation_operator' && text.slice(c.startIndex, c.endIndex) === '.');
+      const sets = calleeSets(name, dotted);
+      if (sets === null) o.emit(` ; . ${unknownWord(nameNode, 'sourced ')}`, cmd.endIndex);
+      else for (const [v, exported] of sets) o.emit(` ; ${exported ? 'export ' : ''}${v}=${unknownWord(nameNode, `${v} after `)}`, cmd.endIndex);
+    }
+  };
+
+  /**
+   * The names a `.ps1` callee leaves set in the caller's session: each shell name with whether it
+   * is an environment variable (`$env:NAME = …`); with `dotted`, its plain variables too. Null when
+   * the callee is not read, or may set names it does not spell (another script, `Set-Item env:`,
+   * `[Environment]::SetEnvironmentVariable`, `Invoke-Expression`, a computed command).
+   */
+  const calleeSets = (name: string, dotted: boolean): Map<string, boolean> | null => {
+    if (!opts.fs || opts.cwd === null) return null;
+    const p = name.replace(/\\/g, '/');
+    if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p.includes('$')) return null;
+    const rel = resolveRel(opts.cwd, p);
+    if (rel === '..' || rel.startsWith('../')) return null;
+    const callee = opts.fs.readText(rel);
+    const tree = callee === null ? null : parsePowerShellTree(callee);
+    if (tree === null || 'at' in tree) return null;
+    if (/SetEnvironmentVariable|\benv:[^A-Za-z_{]/i.test(callee!)) return null;
+    for (const c of tree.root.descendantsOfType('command')) {
+      const n = commandName(c, callee!).name;
+      const key = n === null ? null : cmdletOf(n);
+      if (n === null || /\.ps1$/i.test(n) || ['set-item', 'new-item', 'set-variable', 'new-variable', 'invoke-expression', 'iex', 'set-content', 'import-module'].includes((key ?? n).toLowerCase())) return null;
+    }
+    const out = new Map<string, boolean>();
+    for (const a of tree.root.descendantsOfType('assignment_expression')) {
+      const lhs = a.namedChildren[0];
+      const v = lhs ? variableName(callee!.slice(lhs.startIndex, lhs.endIndex)) : null;
+      if (v === null || v === undefined) return null;
+      const env = /^env:/i.test(v);
+      if (!env && !dotted) continue;
+      const shell = shellVarOf(v);
+      if (shell === null) return null;
+      out.set(shell, env);
+    }
+    return out;
   };
 
   /** Whether the script `name` names may leave the session in another location (null fs, a path not read, or a location command in it). */
