@@ -69,7 +69,7 @@ describe('analyses crossing threads', () => {
     }
     // Encoders of the common hosts cross as recipes: analysing again is the exception.
     expect(lazy).toBeLessThan(fixtures.length);
-  });
+  }, 180_000); // every fixture planned three ways: about 30 s alone on 2 CPUs, more beside other work
 
   it('restores prototypes, functions, invocations and Dockerfile instructions', () => {
     const root = path.join(FIXTURES, 'make-automatic-vars', 'before');
