@@ -63,7 +63,7 @@ export function exportIgnore(setup: Setup, runtime: BuildStep, dockerfiles: Read
     const read = reads.find((r) => covers(r.path, a.hostPath));
     if (!read) continue;
     if (fs.kind(a.hostPath) !== null) {
-      out.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${a.hostPath} is still needed on the host, so an export build writes it before the final build runs, and the repository already holds it where the builder reads it (${read.why}): the final build's builder stage would read the exported file instead of the repository's and compile again, where the old pipeline compiled once`, { ...at, hint: `Stop keeping ${a.hostPath} in the repository (or extract it elsewhere), then run the tool again; or migrate by hand.` }));
+      out.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${a.hostPath} is still needed on the host, so an export build writes it before the final build runs, and the repository already holds it where the builder reads it (${read.why}; a file left by an earlier run counts too): the final build's builder stage would read the exported file instead of the repository's and compile again, where the old pipeline compiled once`, { ...at, hint: `Delete ${a.hostPath} if an earlier run left it, or stop keeping it in the repository (or extract it elsewhere), then run the tool again; or migrate by hand.` }));
       continue;
     }
     if (!PLAIN.test(rel)) {
