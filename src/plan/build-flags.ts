@@ -432,7 +432,9 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     // A flag that reads a script variable must mean the same at the final build (a Make variable
     // whose value differs per rule, `perTarget`, may not when the builds are in different rules).
     for (const w of b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount)) {
-      for (const [, name] of text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      // (as written in the file, and as the shell the reader made of it: a PowerShell `$Version` reads `${__ps_version}`)
+      const names = new Set([...text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g), ...w.raw.matchAll(/\$\{?(__ps_[A-Za-z0-9_]+)/g)].map((m) => m[1]!));
+      for (const name of names) {
         if (perTarget.has(name!) && name!.startsWith('npm_lifecycle_')) {
           out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${name}, which npm sets to the running script's name or text: the final build's script gives it another value`, at(r, `Write the value in the builder build, then run the tool again.`)));
           return;
@@ -442,7 +444,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
           return;
         }
         if (b.cmd.vars.get(name!) !== r.cmd.vars.get(name!)) {
-          out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${name}, which has another value at the final build`, at(r, `Give $${name} one value for both builds, or write the value in the builder build.`)));
+          const shown = name.startsWith('__ps_') ? name.slice('__ps_'.length) : name;
+          out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${shown}, which has another value at the final build`, at(r, `Give $${shown} one value for both builds, or write the value in the builder build.`)));
           return;
         }
       }

@@ -34,3 +34,20 @@ describe('a .NET call given a path', () => {
     expect(p.setups[0]!.diagnostics.find((d) => d.code === 'DOCKERFILE_WRITTEN')!.message).toContain('may write Dockerfile');
   });
 });
+
+describe('PowerShell variables set between the builds', () => {
+  const plan = (change: string) =>
+    planFiles({ ...DOCKERFILES, 'build.ps1': ["$Version = '1.0'", 'docker build --build-arg "VERSION=$Version" -t app:build -f Dockerfile.build .', 'if ($LASTEXITCODE -ne 0) { exit 1 }', change, 'docker create --name extract app:build', 'docker cp extract:/out/app ./app', 'docker rm extract', 'docker build -t "app:$Version" .', 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'Remove-Item ./app', ''].join('\n') });
+
+  it('refuses a builder flag reading a variable that Set-Variable or an assignment changes before the final build takes the flag', () => {
+    for (const change of ["Set-Variable -Name Version -Value '2.0'", "sv Version '2.0'", "$Version = '2.0'"]) {
+      const p = plan(change);
+      expect(codes(p)).toEqual([['refused', 'FLAG_CONFLICT']]);
+      expect(p.setups[0]!.diagnostics.find((d) => d.code === 'FLAG_CONFLICT')!.message).toContain('reads $version, which has another value at the final build');
+    }
+  });
+
+  it('migrates when the variable set is another', () => {
+    expect(codes(plan("Set-Variable -Name Other -Value '2.0'"))).toEqual([['migrate']]);
+  });
+});

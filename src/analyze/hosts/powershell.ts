@@ -78,6 +78,8 @@ export interface PsOptions {
 
 /** Assignments to these change nothing the model follows (error and progress preferences). */
 const INERT_VARIABLES = new Set(['erroractionpreference', 'progresspreference', 'verbosepreference', 'informationpreference', 'warningpreference', 'psnativecommanduseerroractionpreference', 'confirmpreference']);
+/** Cmdlets (and their aliases) that set or remove a variable by its name. */
+const VARIABLE_CMDLETS = new Set(['set-variable', 'sv', 'set', 'new-variable', 'nv', 'remove-variable', 'rv', 'clear-variable', 'clv']);
 /** Cmdlets that only set how the session reports errors. */
 const INERT_CMDLETS = new Set(['set-strictmode']);
 
@@ -317,6 +319,17 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     // dot-sourced, its variables too: each becomes a value only known at run time; a callee the
     // tool cannot read, or one that may set names it cannot see, is a file sourced from a path
     // only known at run time, which may set anything (src/plan/sourced-variables.ts).
+    // `Set-Variable -Name Version -Value 2`, `New-Variable`, `Remove-Variable`, `Clear-Variable`:
+    // the variable it names holds a value only known at run time afterwards; a name it does not
+    // spell (`-Name $n`) may be any.
+    if (name !== null && !program && VARIABLE_CMDLETS.has(name.toLowerCase())) {
+      const named = args.findIndex((a) => a.type === 'command_parameter' && /^-n(a(me?)?)?$/i.test(text.slice(a.startIndex, a.endIndex)));
+      const target = named >= 0 ? args[named + 1] : args.find((a, k) => a.type !== 'command_parameter' && (k === 0 || args[k - 1]!.type !== 'command_parameter'));
+      const v = target ? staticValue(argumentPieces(target, text)) : null;
+      const shell = v === null ? null : shellVarOf(v);
+      if (shell === null) o.emit(` ; . ${unknownWord(nameNode, 'variables after ')}`, cmd.endIndex);
+      else o.emit(` ; ${shell}=${unknownWord(nameNode, `${shell} after `)}`, cmd.endIndex);
+    }
     if (name !== null && !program && /\.ps1$/i.test(name)) {
       const dotted = cmd.children.some((c) => c.type === 'command_invokation_operator' && text.slice(c.startIndex, c.endIndex) === '.');
       const sets = calleeSets(name, dotted);
