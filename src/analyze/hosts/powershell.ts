@@ -308,17 +308,6 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       o.emit(value.length === 1 ? wordOf(value[0]!, false) : unknownWord(r), target.startIndex);
     }
     if (stderr) o.emit(' >&2', cmd.endIndex);
-    // A `.ps1` run by its path (`./scripts/prep.ps1`, `& .\prep.ps1`): the location is the
-    // session's, so a `Set-Location` in it stays after it returns. Unless the script is read and
-    // moves nowhere, the folder after the call is only known at run time.
-    if (name !== null && !program && /\.ps1$/i.test(name) && calleeMayMove(name)) {
-      o.emit(` ; cd ${unknownWord(nameNode, 'location after ')}`, cmd.endIndex);
-      moved = true;
-    }
-    // Its `$env:NAME = …` hold in the session after it (the environment is the process's), and,
-    // dot-sourced, its variables too: each becomes a value only known at run time; a callee the
-    // tool cannot read, or one that may set names it cannot see, is a file sourced from a path
-    // only known at run time, which may set anything (src/plan/sourced-variables.ts).
     // `Set-Variable -Name Version -Value 2`, `New-Variable`, `Remove-Variable`, `Clear-Variable`:
     // the variable it names holds a value only known at run time afterwards; a name it does not
     // spell (`-Name $n`) may be any.
@@ -331,11 +320,40 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       else o.emit(` ; ${shell}=${unknownWord(nameNode, `${shell} after `)}`, cmd.endIndex);
     }
     if (name !== null && !program && /\.ps1$/i.test(name)) {
+      // Read once, where the session stands before the call.
+      const callee = readCallee(name);
       const dotted = cmd.children.some((c) => c.type === 'command_invokation_operator' && text.slice(c.startIndex, c.endIndex) === '.');
-      const sets = calleeSets(name, dotted);
+      const sets = calleeSets(callee, dotted);
+      // A `.ps1` run by its path (`./scripts/prep.ps1`, `& .\prep.ps1`): the location is the
+      // session's, so a `Set-Location` in it stays after it returns. Unless the script is read and
+      // moves nowhere, the folder after the call is only known at run time.
+      if (calleeMayMove(callee)) {
+        o.emit(` ; cd ${unknownWord(nameNode, 'location after ')}`, cmd.endIndex);
+        moved = true;
+      }
+      // Its `$env:NAME = …` hold in the session after it (the environment is the process's), and,
+      // dot-sourced, its variables too: each becomes a value only known at run time; a callee the
+      // tool cannot read, or one that may set names it cannot see, is a file sourced from a path
+      // only known at run time, which may set anything (src/plan/sourced-variables.ts).
       if (sets === null) o.emit(` ; . ${unknownWord(nameNode, 'sourced ')}`, cmd.endIndex);
       else for (const [v, exported] of sets) o.emit(` ; ${exported ? 'export ' : ''}${v}=${unknownWord(nameNode, `${v} after `)}`, cmd.endIndex);
     }
+  };
+
+  /**
+   * The `.ps1` file a call names, read and parsed; null when it cannot be known: no repository to
+   * read, a location already moved to a folder only known at run time, a path outside the
+   * repository or only known at run time, a file missing or not parsed.
+   */
+  const readCallee = (name: string): { text: string; root: TsNode } | null => {
+    if (!opts.fs || moved || opts.cwd === null) return null;
+    const p = name.replace(/\\/g, '/');
+    if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p.includes('$')) return null;
+    const rel = resolveRel(opts.cwd, p);
+    if (rel === '..' || rel.startsWith('../')) return null;
+    const text = opts.fs.readText(rel);
+    const tree = text === null ? null : parsePowerShellTree(text);
+    return tree === null || 'at' in tree ? null : { text: text!, root: tree.root };
   };
 
   /**
@@ -344,25 +362,17 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
    * the callee is not read, or may set names it does not spell (another script, `Set-Item env:`,
    * `[Environment]::SetEnvironmentVariable`, `Invoke-Expression`, a computed command).
    */
-  const calleeSets = (name: string, dotted: boolean): Map<string, boolean> | null => {
-    if (!opts.fs || opts.cwd === null) return null;
-    const p = name.replace(/\\/g, '/');
-    if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p.includes('$')) return null;
-    const rel = resolveRel(opts.cwd, p);
-    if (rel === '..' || rel.startsWith('../')) return null;
-    const callee = opts.fs.readText(rel);
-    const tree = callee === null ? null : parsePowerShellTree(callee);
-    if (tree === null || 'at' in tree) return null;
-    if (/SetEnvironmentVariable|\benv:[^A-Za-z_{]/i.test(callee!)) return null;
-    for (const c of tree.root.descendantsOfType('command')) {
-      const n = commandName(c, callee!).name;
+  const calleeSets = (callee: { text: string; root: TsNode } | null, dotted: boolean): Map<string, boolean> | null => {
+    if (callee === null || /SetEnvironmentVariable|\benv:[^A-Za-z_{]/i.test(callee.text)) return null;
+    for (const c of callee.root.descendantsOfType('command')) {
+      const n = commandName(c, callee.text).name;
       const key = n === null ? null : cmdletOf(n);
       if (n === null || /\.ps1$/i.test(n) || ['set-item', 'new-item', 'set-variable', 'new-variable', 'invoke-expression', 'iex', 'set-content', 'import-module'].includes((key ?? n).toLowerCase())) return null;
     }
     const out = new Map<string, boolean>();
-    for (const a of tree.root.descendantsOfType('assignment_expression')) {
+    for (const a of callee.root.descendantsOfType('assignment_expression')) {
       const lhs = a.namedChildren[0];
-      const v = lhs ? variableName(callee!.slice(lhs.startIndex, lhs.endIndex)) : null;
+      const v = lhs ? variableName(callee.text.slice(lhs.startIndex, lhs.endIndex)) : null;
       if (v === null || v === undefined) return null;
       const env = /^env:/i.test(v);
       if (!env && !dotted) continue;
@@ -373,22 +383,14 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     return out;
   };
 
-  /** Whether the script `name` names may leave the session in another location (null fs, a path not read, or a location command in it). */
-  const calleeMayMove = (name: string): boolean => {
-    if (!opts.fs || moved || opts.cwd === null) return true;
-    const p = name.replace(/\\/g, '/');
-    if (path.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p.includes('$')) return true;
-    const rel = resolveRel(opts.cwd, p);
-    if (rel === '..' || rel.startsWith('../')) return true;
-    const callee = opts.fs.readText(rel);
-    const tree = callee === null ? null : parsePowerShellTree(callee);
-    if (tree === null || 'at' in tree) return true;
-    return tree.root.descendantsOfType('command').some((c) => {
-      const n = commandName(c, callee!).name;
+  /** Whether a `.ps1` callee may leave the session in another location (not read, or a location command or another script in it). */
+  const calleeMayMove = (callee: { text: string; root: TsNode } | null): boolean =>
+    callee === null ||
+    callee.root.descendantsOfType('command').some((c) => {
+      const n = commandName(c, callee.text).name;
       const key = n === null ? null : cmdletOf(n);
       return n === null || key === 'set-location' || key === 'push-location' || key === 'pop-location' || /\.ps1$/i.test(n);
     });
-  };
 
   /** `> file`, `>> file`, `1> file`: standard output into a file (not `$null`). */
   const stdoutToFile = (r: TsNode): boolean => {
