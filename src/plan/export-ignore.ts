@@ -56,6 +56,8 @@ export function exportIgnore(setup: Setup, runtime: BuildStep, dockerfiles: Read
   const current = effectiveIgnoreFile(runtime, fs);
   const at = { file: setup.script, line: setup.extraction[setup.extraction.length - 1]?.line ?? setup.builder.inv.cmd.line, setup: setup.id };
   const left: string[] = [];
+  /** Why the builder reads the first file left out, for the note. */
+  let readWhy = '';
   for (const a of setup.artifacts) {
     if (!a.hostNeeded) continue;
     const rel = context === '' ? a.hostPath : a.hostPath.startsWith(`${context}/`) ? a.hostPath.slice(context.length + 1) : null;
@@ -70,6 +72,7 @@ export function exportIgnore(setup: Setup, runtime: BuildStep, dockerfiles: Read
       out.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${a.hostPath} is still needed on the host, so an export build writes it into the final build's context before that build runs, where the builder reads it (${read.why}); the tool leaves such a path out of the context with an ignore rule, and \`${rel}\` cannot be written as one exactly (a glob or escape character, a leading \`#\` or \`!\`, or spaces at an end)`, { ...at, hint: 'Extract the file to a plainer path, then run the tool again; or migrate by hand.' }));
       continue;
     }
+    if (left.length === 0) readWhy = read.why;
     left.push(rel);
   }
   if (left.length === 0 || out.diagnostics.length > 0) return out;
@@ -86,7 +89,7 @@ export function exportIgnore(setup: Setup, runtime: BuildStep, dockerfiles: Read
     if (inContext !== null && PLAIN.test(inContext)) self = inContext;
   }
   out.change = { path: own, before: ownText, base: before, self, lines: left };
-  out.notes.push(`${own}: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} left out of the merged build's context: the export build writes ${left.length === 1 ? 'it' : 'them'} there before the final build, whose builder stage would otherwise read ${left.length === 1 ? 'it' : 'them'} (${reads.find((r) => left.some((l) => covers(r.path, context === '' ? l : `${context}/${l}`)))!.why}) and compile again instead of reusing the export build's compile${ownText === null && current ? `; the new file starts with ${current}'s rules, which it replaces for ${runtime.dockerfile}` : ''}`);
+  out.notes.push(`${own}: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} left out of the merged build's context: the export build writes ${left.length === 1 ? 'it' : 'them'} there before the final build, whose builder stage would otherwise read ${left.length === 1 ? 'it' : 'them'} (${readWhy}) and compile again instead of reusing the export build's compile${ownText === null && current ? `; the new file starts with ${current}'s rules, which it replaces for ${runtime.dockerfile}` : ''}`);
   return out;
 }
 

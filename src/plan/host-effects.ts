@@ -272,10 +272,9 @@ export function checkHostEffects(
   // commands that decide the status (a PowerShell script run with -File exits 0 unless it calls
   // `exit`, whatever its last command gave).
   const b = written(setup.builder.inv.cmd);
-  const r0 = written(runtime.inv.cmd);
-  const stoppedBy = errexitAt(b, base, fs) ? 'errexit' : r0.file !== b.file ? null : exitsOnFailure(b, base) ? 'exit' : base.kind !== 'shell' && base.kind !== 'powershell' && endsItsShell(b, base) && partHolding(base, b)?.part.snippet.goesOnAfterFailure !== true ? 'step' : null;
+  const r = written(runtime.inv.cmd);
+  const stoppedBy = errexitAt(b, base, fs) ? 'errexit' : r.file !== b.file ? null : exitsOnFailure(b, base) ? 'exit' : base.kind !== 'shell' && base.kind !== 'powershell' && endsItsShell(b, base) && partHolding(base, b)?.part.snippet.goesOnAfterFailure !== true ? 'step' : null;
   if (removed.commands.has(setup.builder.inv.cmd) && !setup.run && b.stdout?.kind !== 'pipe' && stoppedBy !== null && !goesOnAfterFailure(b, base)) {
-    const r = r0;
     // A runtime build piped into another command (`| tee build.log`) fails its pipeline only
     // under pipefail: where it is surely off (a GitHub step's default shell, a script that never
     // turns it on), its failure is the last command's; where that is not known, it is left out.
