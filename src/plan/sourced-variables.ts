@@ -20,7 +20,7 @@ const OWN = new Set(['--tag', '--file', '--iidfile', '--quiet']);
 const BUILD_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
 
 /** The names the builder build reads that reach the compile in the merged build, each with how. */
-function builderReads(setup: Setup): Map<string, string> {
+function compileReads(setup: Setup): Map<string, string> {
   const inv = setup.builder.inv;
   const out = new Map<string, string>();
   for (const f of inv.flags) {
@@ -38,7 +38,7 @@ export function sourcedVariableChange(setup: Setup, script: ScriptFile, fs: Repo
   const b = setup.builder.inv.cmd;
   const r = setup.runtime?.inv.cmd;
   if (!r || b.file !== script.file || r.file !== script.file || setup.builder.stock) return null;
-  const reads = builderReads(setup);
+  const reads = compileReads(setup);
   for (const c of script.commands) {
     if (c.index <= b.index || c.index >= r.index || !SOURCING.has(c.words[0]?.value ?? '')) continue;
     const sourced = sourcedFile(c, fs);
