@@ -8,7 +8,7 @@ import type { DockerfileFacts } from '../src/analyze/dockerfile.js';
 import { canonicalImage } from '../src/model/image-ref.js';
 import { diag, type Diagnostic } from '../src/model/diagnostics.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
-import { stageRefsOf } from '../src/analyze/stage-refs.js';
+import { numberedMounts, stageRefsOf } from '../src/analyze/stage-refs.js';
 import type { MergeIntent } from '../src/plan/merge-structure.js';
 import type { InnerMode } from '../src/plan/inner-modes.js';
 import { detectEol, trimTrailingSlashes } from '../src/model/text.js';
@@ -447,6 +447,10 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
           notes.push(`--from=${c.from.value} (${builder.path}:${c.line}) becomes --from=${Number(c.from.value) + offset}: ${offset} stage(s) now stand before it`);
         }
       }
+      for (const m of numberedMounts(builder.instructions, (p) => builder.lines.offsetAt(p))) {
+        builderEdits.push({ start: m.start, end: m.end, text: String(Number(m.value) + offset) });
+        notes.push(`--mount=…,from=${m.value} (${builder.path}:${m.line}) becomes from=${Number(m.value) + offset}: ${offset} stage(s) now stand before it`);
+      }
     }
     offset += builder.stages.length + (part.exportStage ? 1 : 0);
     const text = applyEdits(builder.text, builderEdits);
@@ -520,6 +524,12 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       edits.push({ start: valueStart, end: c.from.span.end, text: ref });
     }
   });
+  if (shift > 0) {
+    for (const m of numberedMounts(runtime.instructions, (p) => runtime.lines.offsetAt(p))) {
+      edits.push({ start: m.start, end: m.end, text: String(Number(m.value) + shift) });
+      notes.push(`--mount=…,from=${m.value} (${runtime.path}:${m.line}) becomes from=${Number(m.value) + shift}: ${shift} stage(s) now stand before it`);
+    }
+  }
 
   // COPY/ADD lines that read artifacts from the context now read them from the stages.
   const byCopy = new Map<number, (ConsumerRewrite & { ref: string })[]>();
@@ -771,17 +781,13 @@ function emptyIntent(runtime: DockerfileFacts): MergeIntent {
 
 /** Stages `target` depends on (through FROM <stage> and COPY --from), itself included. */
 function stagesOnPath(facts: DockerfileFacts, target: number): Set<number> {
-  const byRef = (ref: string) => (/^\d+$/.test(ref) ? facts.stages[Number(ref)] : facts.stages.find((s) => s.name?.toLowerCase() === ref.toLowerCase()));
+  // Every reference the builder resolves to a stage: a FROM's base, `COPY --from`, `RUN --mount=…,from=`.
+  const refs = stageRefsOf(facts.instructions).refs;
   const seen = new Set<number>();
   const visit = (i: number) => {
     if (seen.has(i) || !facts.stages[i]) return;
     seen.add(i);
-    const parent = byRef(facts.stages[i]!.image);
-    if (parent && parent.index < i) visit(parent.index);
-    for (const c of facts.copies) if (c.stage === i && c.from) {
-      const dep = byRef(c.from.value);
-      if (dep) visit(dep.index);
-    }
+    for (const r of refs) if (r.stage === i && r.resolved !== null) visit(r.resolved);
   };
   visit(target);
   return seen;

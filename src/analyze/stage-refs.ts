@@ -66,3 +66,36 @@ export function stageRefsOf(instructions: readonly Instruction[]): { stages: Sta
 export function stageRefsOfText(text: string): { stages: StageShape[]; refs: StageRef[] } {
   return stageRefsOf(DockerfileParser.parse(text).getInstructions());
 }
+
+/** A `RUN --mount=…,from=N` naming a stage by its number, with where the number is written. */
+export interface NumberedMount {
+  value: string;
+  /** Offsets of the number in the file's text. */
+  start: number;
+  end: number;
+  /** The line (1-based) of the RUN. */
+  line: number;
+}
+
+/**
+ * The numbered `from=` options of a file's RUN mounts. The merge moves them with the stages
+ * inserted before them, as it moves `COPY --from=N`: a number is an index, and the stages
+ * before it change. `offsetAt` turns the parser's positions into offsets of the same text.
+ */
+export function numberedMounts(instructions: readonly Instruction[], offsetAt: (p: { line: number; character: number }) => number): NumberedMount[] {
+  const out: NumberedMount[] = [];
+  for (const ins of instructions) {
+    if (ins.getKeyword() !== 'RUN') continue;
+    for (const f of ((ins as any).getFlags?.() ?? []) as any[]) {
+      if (String(f.getName()).toLowerCase() !== 'mount') continue;
+      for (const o of (f.getOptions?.() ?? []) as any[]) {
+        if (String(o.getName()).toLowerCase() !== 'from') continue;
+        const v = String(o.getValue() ?? '');
+        const range = o.getValueRange?.();
+        if (!/^\d+$/.test(v) || !range) continue;
+        out.push({ value: v, start: offsetAt(range.start), end: offsetAt(range.end), line: ins.getRange().start.line + 1 });
+      }
+    }
+  }
+  return out;
+}

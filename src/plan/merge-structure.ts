@@ -123,8 +123,8 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     const local = stageRefsOf(list);
     for (const r of local.refs) {
       const stage = r.stage + offset;
-      // The merge renumbers `COPY --from=N` (the text is already global); nothing else is renumbered.
-      const resolved = r.kind === 'copy' && /^\d+$/.test(r.value) ? (Number(r.value) < stage ? Number(r.value) : null) : r.resolved !== null ? r.resolved + offset : external(r.value);
+      // The merge renumbers `COPY --from=N` and `RUN --mount=…,from=N` (the text is already global).
+      const resolved = (r.kind === 'copy' || r.kind === 'mount') && /^\d+$/.test(r.value) ? (Number(r.value) < stage ? Number(r.value) : null) : r.resolved !== null ? r.resolved + offset : external(r.value);
       wantRefs.push({ ...r, stage, resolved });
     }
     names.push(...local.stages.map((s) => s.name));

@@ -108,6 +108,18 @@ describe('several builders, one runtime build', () => {
     expect(plan.setups[0]!.notes).toContain('no shared base stage for Dockerfile.build-api and Dockerfile.build-worker: they start FROM different images');
   });
 
+  it('shifts a later builder\'s numbered `--from=N` and `RUN --mount=…,from=N` past the stages of the builders before it', () => {
+    const node = 'FROM node:20 AS deps\nRUN mkdir /d\nFROM node:20\nCOPY --from=0 /d /d\nRUN --mount=from=0,source=/d,target=/m mkdir -p /out && cp -r /m /out/web\n';
+    const files = repo({
+      'Dockerfile.build-worker': node,
+      'build.sh': script().replace('docker cp w:/out/worker ./worker', 'docker cp w:/out/web ./web').replace('rm -f api worker', 'rm -rf api web'),
+      Dockerfile: 'FROM alpine:3.19\nCOPY api /usr/local/bin/\nCOPY web /srv/web\nCMD ["api"]\n',
+    });
+    const { plan, out } = migrated(files);
+    expect(out['Dockerfile']).toContain('FROM node:20 AS deps\nRUN mkdir /d\nFROM node:20 AS builder-worker\nCOPY --from=1 /d /d\nRUN --mount=from=1,source=/d,target=/m mkdir -p /out && cp -r /m /out/web\n');
+    expect(plan.setups[0]!.notes).toContain('--mount=…,from=0 (Dockerfile.build-worker:5) becomes from=1: 1 stage(s) now stand before it');
+  });
+
   it('does not share when the builds got different build arguments', () => {
     const { plan, out } = migrated(repo({ 'build.sh': script(' --build-arg GOFLAGS=-trimpath') }));
     expect(out['Dockerfile']).not.toContain('builder-base');

@@ -71,6 +71,14 @@ describe('plan: migrations', () => {
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=1 /etc/x /etc/x\nCOPY --from=builder --chown=0:0 /out/app /app\n');
   });
 
+  it('shifts a numbered `RUN --mount=…,from=N` of the runtime file like a numbered --from', () => {
+    const files = repo({ Dockerfile: 'FROM alpine:3.19 AS certs\nRUN true\nFROM alpine:3.19\nRUN --mount=type=bind,from=0,source=/etc,target=/e cp /e/x /x\nCOPY app /app\n' });
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics])).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['Dockerfile']).toContain('RUN --mount=type=bind,from=1,source=/etc,target=/e cp /e/x /x\nCOPY --from=builder --chown=0:0 /out/app /app\n');
+    expect(plan.setups[0]!.notes).toContain('--mount=…,from=0 (Dockerfile:4) becomes from=1: 1 stage(s) now stand before it');
+  });
+
   it('splits a COPY whose other sources still come from the context', () => {
     const files = repo({ Dockerfile: 'FROM alpine:3.19\nCOPY --chown=1:1 app config.yml /srv/\n' });
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('COPY --from=builder --chown=1:1 /out/app /srv/\nCOPY --chown=1:1 config.yml /srv/\n');
@@ -248,6 +256,15 @@ describe('plan: notes that explain non-obvious decisions', () => {
     expect(setup.status).toBe('migrate');
     expect(setup.notes.join('\n')).toMatch(/stage lint of Dockerfile.build \(line 1\) is not on the path to the final image/);
     expect(setup.notes.join('\n')).not.toMatch(/stage 1 of/);
+  });
+
+  it('counts a stage a RUN mount reads as on the path (`--mount=from=deps`, `from=0`)', () => {
+    for (const ref of ['deps', '0']) {
+      const files = repo({ 'Dockerfile.build': `FROM golang:1.21 AS deps\nRUN mkdir /m\n\nFROM golang:1.21\nWORKDIR /src\nCOPY . .\nRUN --mount=from=${ref},source=/m,target=/m go build -o /out/app .\n` });
+      const { setup } = only(files);
+      expect(setup.status).toBe('migrate');
+      expect(setup.notes.join('\n'), ref).not.toMatch(/is not on the path/);
+    }
   });
 });
 
