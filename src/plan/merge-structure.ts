@@ -118,13 +118,22 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
   const merged3 = stageRefsOf(whole);
   const wantRefs: StageRef[] = [];
   const names: (string | null)[] = [];
-  const addPiece = (list: Instruction[], external: (value: string) => number | null) => {
+  const isNumbered = (r: StageRef) => (r.kind === 'copy' || r.kind === 'mount') && /^\d+$/.test(r.value);
+  // `original`: the file a piece came from. The merge renumbers its `COPY --from=N` and
+  // `RUN --mount=…,from=N` (and writes no numbered reference of its own), so the piece's n-th
+  // numbered reference must name the stage the file's n-th named: its number there plus the
+  // stages now before the piece.
+  const addPiece = (list: Instruction[], external: (value: string) => number | null, original?: readonly Instruction[]) => {
     const offset = names.length;
     const local = stageRefsOf(list);
+    const numbered = original ? stageRefsOf(original).refs.filter(isNumbered) : [];
     for (const r of local.refs) {
       const stage = r.stage + offset;
-      // The merge renumbers `COPY --from=N` and `RUN --mount=…,from=N` (the text is already global).
-      const resolved = (r.kind === 'copy' || r.kind === 'mount') && /^\d+$/.test(r.value) ? (Number(r.value) < stage ? Number(r.value) : null) : r.resolved !== null ? r.resolved + offset : external(r.value);
+      let resolved: number | null;
+      if (isNumbered(r)) {
+        const was = numbered.shift();
+        resolved = was ? (was.resolved === null ? null : was.resolved + offset) : Number(r.value) < stage ? Number(r.value) : null;
+      } else resolved = r.resolved !== null ? r.resolved + offset : external(r.value);
       wantRefs.push({ ...r, stage, resolved });
     }
     names.push(...local.stages.map((s) => s.name));
@@ -134,9 +143,10 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     return i >= 0 ? i : null;
   };
   const base = intent.base?.toLowerCase() ?? null;
-  for (const p of pieces) addPiece(p, (v) => (base !== null && v.toLowerCase() === base ? byName(v) : null));
+  const originOf = new Map(intent.builders.map((b) => [b.piece, b.original.instructions.slice(Math.max(0, b.original.instructions.findIndex((i) => i.getKeyword() === 'FROM')))]));
+  pieces.forEach((p, i) => addPiece(p, (v) => (base !== null && v.toLowerCase() === base ? byName(v) : null), originOf.get(i)));
   const written = new Set(intent.written.map((w) => w.toLowerCase()));
-  addPiece(tail, (v) => (written.has(v.toLowerCase()) ? byName(v) : null));
+  addPiece(tail, (v) => (written.has(v.toLowerCase()) ? byName(v) : null), intent.runtime.original.instructions);
   const gotNames = merged3.stages.map((s) => s.name?.toLowerCase() ?? null);
   if (JSON.stringify(gotNames) !== JSON.stringify(names.map((n) => n?.toLowerCase() ?? null))) fail(`its stages are named ${JSON.stringify(gotNames)} where ${JSON.stringify(names)} was meant`);
   const key = (r: StageRef) => `${r.kind} ${r.value} in stage ${r.stage} → ${r.resolved === null ? 'an image' : `stage ${r.resolved}`}`;

@@ -88,9 +88,17 @@ describe('structural check of the merged Dockerfile', () => {
     expect(checkMergedStructure(wrong, m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
   });
 
-  it('refuses a numeric RUN --mount from= that the merge does not renumber', () => {
-    const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM busybox\nRUN true\nFROM alpine\nRUN --mount=type=bind,from=0,target=/b true\nCOPY app /app\n');
-    expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's').map((d) => d.code)).toContain('GENERATED_DOCKERFILE_INVALID');
+  it('renumbers a numeric RUN --mount from= and COPY --from, and refuses a text where either still names the old index', () => {
+    const m = merge('FROM golang:1.21\nRUN go build -o /out/app .\n', 'FROM busybox\nRUN true\nFROM alpine\nRUN --mount=type=bind,from=0,target=/b true\nCOPY app /app\nCOPY --from=0 /x /x\n');
+    expect(m.text).toContain('RUN --mount=type=bind,from=1,target=/b true\nCOPY --from=builder --chown=0:0 /out/app /app\nCOPY --from=1 /x /x\n');
+    expect(checkMergedStructure(m.text, m.intent, 'Dockerfile', 's')).toEqual([]);
+    // A merge that forgot to renumber: the runtime's edited text and the whole both keep the old index.
+    for (const stale of ['from=0,target', 'COPY --from=0 /x']) {
+      const keep = (t: string) => t.replace(stale === 'from=0,target' ? 'from=1,target' : 'COPY --from=1 /x', stale);
+      const intent = { ...m.intent, runtime: { ...m.intent.runtime, edited: keep(m.intent.runtime.edited) } };
+      expect(intent.runtime.edited).toContain(stale);
+      expect(checkMergedStructure(keep(m.text), intent, 'Dockerfile', 's').map((d) => d.message), stale).toEqual([expect.stringMatching(/stage 0 where .* stage 1 was meant/)]);
+    }
   });
 
   it('ends a builder whose last instruction ends in a continuation by dropping its escape character, and proves the words unchanged', () => {
