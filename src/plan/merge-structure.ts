@@ -49,7 +49,17 @@ function parse(text: string, escape: string): Instruction[] {
   return DockerfileParser.parse(source(text, escape)).getInstructions();
 }
 
-const shape = (ins: Instruction): Ins => ({ keyword: ins.getKeyword(), args: ins.getArguments().map((a) => a.getValue()).join(' ') });
+/**
+ * Instructions whose text the builder hands on as written, continuations removed: a shell form
+ * goes to the shell as is (`RUN printf "a\\nb"` keeps both backslashes whatever the escape
+ * character), an exec form is JSON. dockerfile-ast's argument values undo escapes in them, which
+ * would make the same command read differently under `\` and under a backtick.
+ */
+const RAW = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'MAINTAINER']);
+const shape = (ins: Instruction): Ins => {
+  const keyword = ins.getKeyword();
+  return { keyword, args: RAW.has(keyword) ? (ins.getArgumentsContent() ?? '') : ins.getArguments().map((a) => a.getValue()).join(' ') };
+};
 const show = (i: Ins | undefined) => (i ? `${i.keyword} ${i.args}`.slice(0, 80) : '(nothing)');
 /** Instructions whose words the merge never changes. */
 const kept = (list: Instruction[]) => list.filter((i) => !['FROM', 'COPY', 'ADD'].includes(i.getKeyword())).map(shape);

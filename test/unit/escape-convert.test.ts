@@ -48,4 +48,11 @@ describe('planning with two escape characters', () => {
     expect(plan.setups[0]!.notes.join('\n')).toContain('continuation(s) become');
     expect(applied(files, plan)['Dockerfile']).toBe('FROM golang:1.21 AS builder\nWORKDIR /src\nCOPY . .\nRUN go vet ./... \\\n  && go build -o /out/app .\n\nFROM alpine:3.19\nCOPY --from=builder --chown=0:0 /out/app /usr/local/bin/app\n');
   });
+
+  it('merges a backtick builder whose RUN holds backslashes, which the shell gets as written under either character (podman: `printf \'a\\\\nb\'` prints a backslash)', () => {
+    const files = { 'build.sh': SCRIPT, 'Dockerfile.build': "# escape=`\nFROM golang:1.21\nRUN printf 'a\\\\nb' > /x `\n  && go build -o /out/app .\nCMD echo \\ done\n", Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics])).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['Dockerfile']).toContain("FROM golang:1.21 AS builder\nRUN printf 'a\\\\nb' > /x \\\n  && go build -o /out/app .\nCMD echo \\ done\n");
+  });
 });
