@@ -54,13 +54,28 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
   if (emptied) return emptied;
 
   const expected: Shape[] = [];
-  for (const c of oldCommands) if (!removed.has(c.index)) expected.push({ ...shapeOf(c), ...rewritten(c, rewrites.filter((r) => r.index === c.index)) });
-  const got = (after.script?.commands ?? []).map(shapeOf);
+  const expectedFrom: ScriptCommand[] = [];
+  for (const c of oldCommands) {
+    if (removed.has(c.index)) continue;
+    expected.push({ ...shapeOf(c), ...rewritten(c, rewrites.filter((r) => r.index === c.index)) });
+    expectedFrom.push(c);
+  }
+  const gotCommands = after.script?.commands ?? [];
+  const got = gotCommands.map(shapeOf);
+  // A PowerShell status read names the command whose status it reads by its text: when the plan
+  // rewrote that command in place (a builder build kept with `--target`), the read names the
+  // rewritten text, and still reads the same command.
+  const retexts: [string, string][] = [];
   let g = 0;
-  for (const want of expected) {
+  for (const [k, planned] of expected.entries()) {
+    const want = statusReadRetexted(planned, retexts);
     // The no-op `:` left in an emptied body is the one command an edit may add.
     while (g < got.length && isNoOp(got[g]!) && !sameShape(got[g]!, want)) g++;
     const have = got[g];
+    if (have && sameShape(have, want)) {
+      const [was, now] = [wordsText(expectedFrom[k]!), wordsText(gotCommands[g]!)];
+      if (was !== now) retexts.push([was, now]);
+    }
     if (!have) return `\`${want.words.join(' ')}\` (line ${want.line}) is missing from the rewritten file`;
     if (!sameShape(have, want)) {
       const words = have.words.join(' ') === want.words.join(' ') ? `, as planned from line ${want.line}, but` : ` where the plan expects \`${want.words.join(' ')}\` (line ${want.line}):`;
@@ -125,6 +140,17 @@ function difference(have: Shape, want: Shape): string {
   if (have.conditional !== want.conditional) return `it runs ${have.conditional ? 'conditionally' : 'unconditionally'} where the plan expects it to run ${want.conditional ? 'conditionally' : 'unconditionally'}`;
   const loop = (s: Shape) => (s.loop ? `in a loop${s.iteration !== null ? ` (${s.iteration})` : ''}` : 'outside any loop');
   return `it runs ${loop(have)} where the plan expects it to run ${loop(want)}`;
+}
+
+/** A command's words as the shell text holding them has them (a PowerShell statement's redirects are not words). */
+const wordsText = (c: ScriptCommand) => c.words.map((w) => w.raw).join(' ');
+
+/** A `__ps_last_status 'TEXT'` stand-in (src/analyze/hosts/powershell.ts) whose TEXT holds a command the plan rewrote: TEXT as rewritten. */
+function statusReadRetexted(want: Shape, retexts: readonly [string, string][]): Shape {
+  if (want.words[0] !== '__ps_last_status' || want.words.length !== 2) return want;
+  let text = want.words[1]!;
+  for (const [was, now] of retexts) if (text.includes(was)) text = text.replace(was, now);
+  return text === want.words[1] ? want : { ...want, words: [want.words[0], text] };
 }
 
 const isNoOp = (s: Shape) => s.words.length === 1 && s.words[0] === ':' && s.redirects.length === 0;

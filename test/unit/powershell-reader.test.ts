@@ -232,6 +232,20 @@ describe('PowerShell guards', () => {
     expect(errors[0]!.message).not.toContain('__ps');
   });
 
+  it('a status read of the builder build that is not a bare guard keeps the build (`--target`), and the read still names it', () => {
+    // `… else { … }` and a log redirect: the builder build stays, rewritten in place; the read-back
+    // check follows the read to the rewritten command (it used to refuse with an internal error).
+    for (const [build, guard] of <[string, string][]>[
+      ['docker build -t app:build -f Dockerfile.build .', "if ($LASTEXITCODE -ne 0) { exit 1 } else { Write-Host 'compiled' }"],
+      ['docker build -t app:build -f Dockerfile.build . *> compile.log', 'if ($LASTEXITCODE -ne 0) { Get-Content compile.log; exit 1 }'],
+    ]) {
+      const ps = [build, guard, 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+      const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+      expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')]), guard).toEqual([['migrate', []]]);
+      expect(applied({}, plan)['build.ps1']).toBe(`${build.replace('-t app:build -f Dockerfile.build', '--target builder -t app:build -f Dockerfile')}\n${guard}\ndocker build -t app .\n`);
+    }
+  });
+
   it('exit $LASTEXITCODE after the final build still reads the final build: migrated', () => {
     const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', 'exit $LASTEXITCODE', ''].join('\n');
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
