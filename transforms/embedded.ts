@@ -14,6 +14,7 @@ import { LineIndex } from '../src/model/text.js';
 import { deleteLines } from './lines.js';
 import { shellQuote } from '../src/model/shell-quote.js';
 import { shellAdapter } from './shell.js';
+import { addTo } from '../src/model/multimap.js';
 
 /**
  * Whole lines removed from the host file go through the same line tidying as shell scripts
@@ -25,12 +26,22 @@ function tidyLines(script: EmbeddedScript, edits: Edit[]): Edit[] {
   const idx = new LineIndex(script.text);
   const lines = new Set<number>();
   const rest: Edit[] = [];
+  // Removals inside one line (PowerShell statements sharing a line): a line they leave with
+  // nothing but blanks and `;` goes whole, as if its statements had been alone on it.
+  const inLine = new Map<number, Edit[]>();
   for (const e of edits) {
     const first = idx.lineOf(e.start);
     const last = idx.lineOf(Math.max(e.start, e.end - 1));
     if (e.text === '' && e.start === idx.lineStart(first) && e.end === idx.lineEndWithTerminator(last) && e.end > e.start) {
       for (let l = first; l <= last; l++) lines.add(l);
-    } else rest.push(e);
+    } else if (e.text === '' && first === last) addTo(inLine, first, e);
+    else rest.push(e);
+  }
+  for (const [line, es] of inLine) {
+    const [ls, le] = [idx.lineStart(line), idx.lineEndWithTerminator(line)];
+    const left = applyEdits(script.text.slice(ls, le), es.map((e) => ({ ...e, start: e.start - ls, end: e.end - ls })));
+    if (/^[ \t;]*\r?\n?$/.test(left)) lines.add(line);
+    else rest.push(...es);
   }
   return [...rest, ...deleteLines(script.text, lines, { comment, braces: braces === true })];
 }

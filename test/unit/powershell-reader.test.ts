@@ -246,6 +246,20 @@ describe('PowerShell guards', () => {
     }
   });
 
+  it('statements sharing a line with `;` go one by one, a line left empty goes whole, and a guard after `;` goes with its build', () => {
+    const ps = [
+      'docker build -t app:build -f Dockerfile.build .; if ($LASTEXITCODE -ne 0) { exit 1 }',
+      'docker create --name x app:build; docker cp x:/out/app ./app; docker rm x',
+      'Write-Host start; docker rm x; Write-Host mid',
+      "Write-Host copied; docker rm -f x",
+      'docker build -t app .; if ($LASTEXITCODE -ne 0) { exit 1 }',
+      '',
+    ].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
+    expect(applied({}, plan)['build.ps1']).toBe('Write-Host start; Write-Host mid\nWrite-Host copied; \ndocker build -t app .; if ($LASTEXITCODE -ne 0) { exit 1 }\n');
+  });
+
   it('exit $LASTEXITCODE after the final build still reads the final build: migrated', () => {
     const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', 'exit $LASTEXITCODE', ''].join('\n');
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
@@ -288,10 +302,11 @@ describe('PowerShell setups', () => {
     expect(applied({}, plan)['build.ps1']).toBe("$v = '3'\ndocker build --build-arg \"V=$v\" -t app .\n");
   });
 
-  it('a statement sharing its line with another cannot be removed: refused', () => {
+  it('a statement sharing its line with another goes with its `;`, the other stays', () => {
     const ps = ['docker build -t app:build -f Dockerfile.build .; Write-Host built', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', ''].join('\n');
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
-    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['migrate', []]]);
+    expect(applied({}, plan)['build.ps1']).toBe('Write-Host built\ndocker build -t app .\n');
   });
 
   it('Azure Pipelines: pwsh: steps and PowerShell@2 inline scripts are read', () => {

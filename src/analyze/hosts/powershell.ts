@@ -532,7 +532,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     let le = lines.lineEndWithTerminator(lastLine);
     const before = text.slice(ls, start);
     const after = text.slice(end, le);
-    if (!/^[ \t]*$/.test(before) || !/^[ \t;]*(#.*)?\r?\n?$/.test(after)) return null;
+    if (!/^[ \t]*$/.test(before) || !/^[ \t;]*(#.*)?\r?\n?$/.test(after)) return sharedLine(start, end, before, after);
     if (!opts.toFile) return [{ start: ls, end: le, text: '' }];
     // In a CI file: the same lines of the file, from the start of the first (its indentation
     // included) through the newline of the last.
@@ -543,6 +543,26 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     let fe = le > ls && text[le - 1] === '\n' ? toFile(le - 1) + 1 : toFile(le - 1) + 1;
     while (fe < file.length && file[fe - 1] !== '\n') fe++;
     return [{ start: fs, end: fe, text: '' }];
+  };
+
+  /**
+   * A one-line statement that shares its line with others, `;` between them (`docker create …;
+   * docker cp …; docker rm x`): the statement goes with the `;` that ends it and the blanks
+   * after, or, last on the line, alone (`a; ` stays, a valid end of a statement). A line left
+   * with nothing but blanks and `;` goes whole (transforms/embedded.ts tidyLines).
+   */
+  const sharedLine = (start: number, end: number, before: string, after: string): Edit[] | null => {
+    if (text.slice(start, end).includes('\n')) return null;
+    if (!/(^|[;{])[ \t]*$/.test(before)) return null;
+    const sep = /^[ \t]*;[ \t]*/.exec(after)?.[0] ?? '';
+    const rest = after.slice(sep.length);
+    let to: number;
+    if (sep !== '' && !/^(#.*)?\r?\n?$/.test(rest)) to = end + sep.length;
+    else if (/;[ \t]*$/.test(before) && /^(#.*)?\r?\n?$/.test(rest)) to = end;
+    else return null;
+    if (!opts.toFile) return [{ start, end: to, text: '' }];
+    const [fs, fe] = [toFile(start), toFile(to - 1) + 1];
+    return fe - fs === to - start ? [{ start: fs, end: fe, text: '' }] : null;
   };
 
   /** Adds a snippet for statement text [start, end) of the PowerShell source. */
@@ -792,7 +812,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   };
 
   function walk(list: TsNode, ctx: Ctx): void {
-    const stmts = list.namedChildren.filter((c) => c.type !== 'comment');
+    // A `;` between statements is an empty_statement of its own: the statement after it is still the next one (a guard on the same line).
+    const stmts = list.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'empty_statement');
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i]!;
       statusReader(s, ctx);
