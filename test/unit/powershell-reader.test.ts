@@ -260,6 +260,15 @@ describe('PowerShell guards', () => {
     expect(applied({}, plan)['build.ps1']).toBe('Write-Host start; Write-Host mid\nWrite-Host copied; \ndocker build -t app .; if ($LASTEXITCODE -ne 0) { exit 1 }\n');
   });
 
+  it('a build\'s log sent to a file is a redirect: it goes with the build, and a later use of the log refuses as a removed output', () => {
+    const ps = (after: string) => ['docker build -t app:build -f Dockerfile.build . > compile.log 2>&1', 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', 'if ($LASTEXITCODE -ne 0) { exit 1 }', after, ''].join('\n');
+    const kept = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps("Write-Host done") });
+    expect(kept.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
+    expect(applied({}, kept)['build.ps1']).toBe('docker build -t app .\nif ($LASTEXITCODE -ne 0) { exit 1 }\nWrite-Host done\n');
+    const used = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps('Copy-Item compile.log ./logs/compile.log') });
+    expect(used.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['REMOVED_OUTPUT_USED', 8]]);
+  });
+
   it('exit $LASTEXITCODE after the final build still reads the final build: migrated', () => {
     const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', 'exit $LASTEXITCODE', ''].join('\n');
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
@@ -385,10 +394,11 @@ describe("docker's standard output sent to a file", () => {
       ['docker', 'run', '--rm', 'app:build', 'cat', '/out/app'],
       ['Out-File.ps', 'app'],
       ['docker', 'build', '-t', 'app:build', '.'],
-      ['Out-File.ps', 'build.log'],
     ]);
     expect(script.commands[0]!.stdout).toMatchObject({ kind: 'pipe', to: 1 });
     expect(script.commands[0]!.redirects).toEqual([]);
+    // A build's output is its log, never an artifact: a redirect like any other.
+    expect(script.commands[2]!.redirects.map((r) => `${r.fd ?? ''}${r.op}${r.target.value}`)).toEqual(['>>build.log', '2>&1']);
   });
 
   it('stays a redirect to /dev/null for $null, and for standard error', () => {

@@ -299,7 +299,9 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     // with Out-File's encoding and newlines, so the file holds other bytes than docker printed,
     // which bytes depending on the PowerShell that runs it. It stands as that: a pipe into
     // Out-File, a program the tool does not model, given the file.
-    const toFile = program ? redirections.filter(stdoutToFile) : [];
+    // A build's standard output is its log, never an artifact: sent to a file it is a redirect
+    // like any other, so a later use of the log is read as a use of what the build wrote.
+    const toFile = program && !buildsImage(program, args) ? redirections.filter(stdoutToFile) : [];
     for (const r of redirections) if (!toFile.includes(r)) redirect(r, o);
     for (const r of toFile) {
       const target = r.namedChildren.find((c) => c.type === 'redirected_file_name')!;
@@ -393,6 +395,13 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     });
 
   /** `> file`, `>> file`, `1> file`: standard output into a file (not `$null`). */
+  /** `docker build`, `docker buildx build`, `docker image build`, written out. */
+  const buildsImage = (program: string, args: TsNode[]): boolean => {
+    if (program !== 'docker') return false;
+    const [a, b] = args.slice(0, 2).map((x) => staticValue(argumentPieces(x, text))?.toLowerCase());
+    return a === 'build' || ((a === 'buildx' || a === 'image') && b === 'build');
+  };
+
   const stdoutToFile = (r: TsNode): boolean => {
     const op = r.namedChildren.find((c) => c.type === 'file_redirection_operator');
     const target = r.namedChildren.find((c) => c.type === 'redirected_file_name');
