@@ -20,6 +20,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { outputSinks, streamFile } from './output-sinks.js';
+import { BACKSLASH_WORD } from './hosts/powershell-words.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
@@ -68,6 +69,9 @@ export interface Extraction {
 const at = (cmd: ScriptCommand, hint: string) => ({ file: cmd.file, line: cmd.line, hint });
 
 function dynamicPath(cmd: ScriptCommand): Diagnostic {
+  if (cmd.words.some((w) => w.value === null && w.symbol.includes(BACKSLASH_WORD))) {
+    return diag('DYNAMIC_ARTIFACT_PATH', 'error', `a path of \`${shownCommand(cmd)}\` holds a \`\\\`, which docker reads as a folder separator on Windows and as part of a file name elsewhere: what it names depends on where the script runs`, at(cmd, 'Write the path with `/` (`./app`), which docker reads alike everywhere, then run the tool again.'));
+  }
   return diag('DYNAMIC_ARTIFACT_PATH', 'error', `the path copied by \`${shownCommand(cmd)}\` is only known at run time`, at(cmd, 'Use literal paths (or variables assigned literals); the tool will not guess a path.'));
 }
 

@@ -269,6 +269,15 @@ describe('PowerShell guards', () => {
     expect(used.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])).toEqual([['REMOVED_OUTPUT_USED', 8]]);
   });
 
+  it('a docker path written with `\\` refuses, saying it depends on the platform (not "only known at run time")', () => {
+    const ps = ['docker build -t app:build -f Dockerfile.build .', 'if ($LASTEXITCODE -ne 0) { exit 1 }', 'docker create --name x app:build', 'docker cp x:/out/app .\\app', 'docker rm x', 'docker build -t app .', ''].join('\n');
+    const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });
+    const d = plan.setups[0]!.diagnostics.filter((x) => x.severity === 'error');
+    expect(d.map((x) => [x.code, x.line])).toEqual([['DYNAMIC_ARTIFACT_PATH', 4]]);
+    expect(d[0]!.message).toContain('holds a `\\`, which docker reads as a folder separator on Windows');
+    expect(d[0]!.hint).toContain('`/`');
+  });
+
   it('exit $LASTEXITCODE after the final build still reads the final build: migrated', () => {
     const ps = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app .', 'exit $LASTEXITCODE', ''].join('\n');
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'build.ps1': ps });

@@ -184,11 +184,18 @@ export function staticValue(pieces: readonly Piece[]): string | null {
  * rewritten script reads back with the same symbols (a counter would shift when statements
  * before it are removed), and two spellings of one expression compare equal, as in shell.
  */
-export function unknownName(source: string): string {
+export function unknownName(source: string, kind: 'expression' | 'backslash' = 'expression'): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193) >>> 0;
-  return `__ps_expression_${h.toString(16).padStart(8, '0')}`;
+  return `__ps_${kind}_${h.toString(16).padStart(8, '0')}`;
 }
+
+/**
+ * The prefix of an unknown word that stands for a native program's argument holding a `\`
+ * (`docker cp x:/out/app .\app`): docker takes it as a folder separator on Windows and as part
+ * of a name elsewhere, so what it names depends on where the script runs. Messages say so.
+ */
+export const BACKSLASH_WORD = '__ps_backslash_';
 
 /**
  * One shell word for the pieces of the PowerShell text `source`. Unknown pieces become

@@ -35,7 +35,7 @@ import { shellQuote } from '../../model/shell-quote.js';
 import { psShadows, type PsShadows } from './powershell-shadows.js';
 import type { RepoFs } from '../../model/fs.js';
 import { resolveRel } from '../../model/paths.js';
-import { argumentPieces, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
+import { argumentPieces, BACKSLASH_WORD, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
 interface Ctx {
@@ -206,7 +206,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   }
 
   /** A word only known at run time, standing for PowerShell text [start, end) (and what it is used as). */
-  const unknownWord = (node: { startIndex: number; endIndex: number }, use = '') => `"\${${unknownName(`${use}${text.slice(node.startIndex, node.endIndex)}`)}}"`;
+  const unknownWord = (node: { startIndex: number; endIndex: number }, use = '', kind: 'expression' | 'backslash' = 'expression') => `"\${${unknownName(`${use}${text.slice(node.startIndex, node.endIndex)}`, kind)}}"`;
   const src = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
 
   /** A word for an argument node; native arguments with quotes or backslashes, or empty, are not modelled. */
@@ -214,7 +214,8 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     let pieces: Piece[] = argumentPieces(node, text);
     if (pieces[0]?.kind === 'self' && atScriptDir && opts.scriptFile) pieces = [{ kind: 'lit', text: '.' }, ...pieces.slice(1)];
     const v = staticValue(pieces);
-    if (native && v !== null && (v === '' || v.includes('"') || v.includes('\\'))) return unknownWord(node);
+    if (native && v !== null && (v === '' || v.includes('"'))) return unknownWord(node);
+    if (native && v !== null && v.includes('\\')) return unknownWord(node, '', 'backslash');
     return shellWord(pieces, src(node));
   };
 
@@ -892,7 +893,7 @@ function insertPsWords(text: string, toFileIsIdentity: boolean, cmd: ScriptComma
     const m = /^"\$\{([A-Za-z_][A-Za-z0-9_]*)\}"$|^"([^"$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)\}"$/.exec(w.raw);
     const prefix = m?.[2] ?? '';
     const v = m?.[1] ?? m?.[3];
-    if (!v || v.startsWith('__ps_expression_')) return { error: `${w.raw} is only known when the script runs, and cannot be written into PowerShell` };
+    if (!v || v.startsWith('__ps_expression_') || v.startsWith(BACKSLASH_WORD)) return { error: `${w.raw} is only known when the script runs, and cannot be written into PowerShell` };
     const ps = v.startsWith('__ps_') ? `$${v.slice(5)}` : `$env:${v}`;
     parts.push(`"${prefix.replace(/[`"$]/g, (c) => `\`${c}`)}${ps}"`);
   }
