@@ -4,7 +4,7 @@
  * the runtime's escape character. Proven, not assumed: the converted text, parsed with the
  * runtime's escape character, must hold the same instructions as the original parsed with its
  * own (same keywords, same argument text once continuations are joined, and, except where
- * Docker uses that text as it is (RUN, CMD, ENTRYPOINT, SHELL), the same argument values);
+ * Docker uses that text as it is (RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK's command), the same argument values);
  * otherwise nothing is converted.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
@@ -23,8 +23,8 @@ function continuations(text: string, from: number, escape: string): number[] {
   return at;
 }
 
-/** Instructions whose argument text Docker uses as joined: the shell form's command, or the exec form's JSON. */
-const VERBATIM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
+/** Instructions whose argument text Docker uses as joined: the shell form's command, or the exec form's JSON (HEALTHCHECK: its options, then CMD and such a command). */
+const VERBATIM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK']);
 
 interface Reading {
   keyword: string;

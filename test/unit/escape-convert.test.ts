@@ -34,6 +34,10 @@ describe('continuation edits', () => {
     expect(convert('# escape=`\nFROM golang:1.21\nRUN echo trailing \\\nRUN go build -o /out/app .\n', '\\')).toBeNull();
   });
 
+  it('keeps a backslash in a HEALTHCHECK command, which Docker hands on as written like RUN\'s', () => {
+    expect(convert('# escape=`\nFROM golang:1.21\nHEALTHCHECK --interval=5s CMD test -f /a\\b `\n  || exit 1\n', '\\')).toBe('# escape=`\nFROM golang:1.21\nHEALTHCHECK --interval=5s CMD test -f /a\\b \\\n  || exit 1\n');
+  });
+
   it('refuses a continuation before the first stage', () => {
     expect(convert('# escape=`\nARG A=1 `\n  B=2\nFROM golang:1.21\n', '\\')).toBeNull();
   });
