@@ -837,6 +837,12 @@ function renameSharedStageNames(
   const paths = [...new Set(builders.map((b) => b.builder.path))];
   const fileOf = (path: string) => builders.find((b) => b.builder.path === path)!.builder;
   const claimed = new Set(runtime.stages.flatMap((s) => (s.name ? [s.name.toLowerCase()] : [])));
+  // An image the runtime file names (`FROM busybox`, `COPY --from=busybox`) would become a
+  // builder stage of that name once merged: such a stage is renamed too. The builder images'
+  // references become the builder stage anyway.
+  const tags = new Set(builders.flatMap((b) => b.builderTags));
+  const images = new Set(stageRefsOf(runtime.instructions).refs.filter((r) => r.resolved === null && !r.value.includes('$') && !tags.has(canonicalImage(r.value))).map((r) => r.value.toLowerCase()));
+  for (const i of images) claimed.add(i);
   // Nothing the merged file names otherwise: stages, images and contexts referred to, new stages.
   const taken = namesInUse([runtime, ...paths.map(fileOf)], new Set(), [
     ...(input.sharedBase ? [input.sharedBase.name] : []),
@@ -863,7 +869,8 @@ function renameSharedStageNames(
     renamed.push(...renames.values());
     for (const [from, to] of renames) {
       const original = facts.stages.find((s) => s.name?.toLowerCase() === from)!.name!;
-      notes.push(`stage \`${original}\` of ${path} is renamed \`${to}\` (with every reference to it in that file): another of the merged files already has a stage of that name (names are case-insensitive)`);
+      const why = images.has(from) && !runtime.stages.some((s) => s.name?.toLowerCase() === from) ? `${runtime.path} names the image \`${from}\`, which a stage of that name would take the place of` : 'another of the merged files already has a stage of that name';
+      notes.push(`stage \`${original}\` of ${path} is renamed \`${to}\` (with every reference to it in that file): ${why} (names are case-insensitive)`);
     }
   }
   return builders.map((b) => {

@@ -58,6 +58,20 @@ describe('planning with a taken stage name', () => {
   });
 });
 
+describe('a builder stage named like an image the runtime file names', () => {
+  it('is renamed, with its references, so the runtime\'s `FROM busybox` / `COPY --from=busybox` still mean the image (podman-verified)', () => {
+    for (const runtime of ['FROM busybox\nCOPY app /usr/local/bin/app\n', 'FROM alpine:3.19\nCOPY --from=busybox /bin/busybox /bb\nCOPY app /usr/local/bin/app\n']) {
+      const files = repo(runtime, 'FROM alpine:3.19 AS BusyBox\nRUN mkdir -p /out && printf x > /out/app\nFROM BusyBox\nRUN true\n');
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')]), runtime).toEqual([['migrate', []]]);
+      const merged = applied(files, plan)['Dockerfile']!;
+      expect(merged).toContain('FROM alpine:3.19 AS BusyBox-2\nRUN mkdir -p /out && printf x > /out/app\nFROM BusyBox-2 AS builder\n');
+      expect(merged).toContain(runtime.split('\n').slice(0, -2).join('\n'));
+      expect(plan.setups[0]!.notes).toContain('stage `BusyBox` of Dockerfile.build is renamed `BusyBox-2` (with every reference to it in that file): Dockerfile names the image `busybox`, which a stage of that name would take the place of (names are case-insensitive)');
+    }
+  });
+});
+
 describe('a runtime reference written with a variable', () => {
   const NAMED = 'FROM busybox:latest AS alpine\nRUN mkdir -p /out && printf x > /out/app\n';
   const codes = (files: Record<string, string>) => planFiles(files).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
