@@ -28,7 +28,13 @@ const scalarEncode = revivable('ci-yaml.encode', (style: 'plain' | 'single' | 'd
   return s;
 });
 
-const GITLAB_RESERVED = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'pages']);
+/**
+ * GitLab's global keywords (`default`, `include`, `stages`, `variables`, `workflow`; `image`,
+ * `services`, `cache`, `before_script` and `after_script` too, deprecated at the top level but
+ * still read there): any other top-level map that is no hidden `.key` is a job. `pages` is a job
+ * (GitLab Pages deploys the `public` artifact of the job of that name), not a keyword.
+ */
+const GITLAB_GLOBAL_KEYWORDS: ReadonlySet<string> = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
 
 export interface Decoded {
   shell: string;
@@ -448,7 +454,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     const globalVars = staticEnv(root.get('variables', true), new Map());
     // Every job that runs the default before_script (it has none of its own, through `extends:`
     // or `<<:` either, and `inherit: default:` keeps it): its text is theirs in common.
-    const isJob = (jp: (typeof root.items)[number]) => { const n = isScalar(jp.key) ? String(jp.key.value) : ''; return n !== '' && !n.startsWith('.') && !GITLAB_RESERVED.has(n) && isMap(jp.value); };
+    const isJob = (jp: (typeof root.items)[number]) => { const n = isScalar(jp.key) ? String(jp.key.value) : ''; return n !== '' && !n.startsWith('.') && !GITLAB_GLOBAL_KEYWORDS.has(n) && isMap(jp.value); };
     const sharing = root.items.filter((jp) => isJob(jp) && gitlabJobList(root, jp.value as YAMLMap, 'before_script').items.some((i) => i.from === 'default')).map((jp) => String((jp.key as Scalar).value));
     const defaultBefore = (root.getIn(['default', 'before_script'], true) ?? root.get('before_script', true)) as { range?: number[] } | undefined;
     const defaultWhere = root.getIn(['default', 'before_script'], true) ? '`default: before_script`' : 'the top-level `before_script`';
@@ -472,7 +478,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
     const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf(defaultBefore?.range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
     for (const jp of root.items) {
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
-      if (!name || name.startsWith('.') || GITLAB_RESERVED.has(name) || !isMap(jp.value)) continue;
+      if (!name || name.startsWith('.') || GITLAB_GLOBAL_KEYWORDS.has(name) || !isMap(jp.value)) continue;
       const job = jp.value;
       const resolved = gitlabJobVars(root, job);
       const vars = 'unknown' in resolved ? staticEnv(job.get('variables', true), globalVars) : resolved.vars;
