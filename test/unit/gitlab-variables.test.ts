@@ -34,6 +34,19 @@ describe('a GitLab job\'s variables', () => {
     expect(outcome(`${GLOBAL}\n${job([])}`)).toEqual([['migrate', 'Dockerfile.build']]);
   });
 
+  it('are not known where the file offers them in the Run-pipeline form (description:, options:)', () => {
+    const offered = (keys: string[]) => `variables:\n  DF:\n    value: Dockerfile.build\n${keys.map((k) => `    ${k}\n`).join('')}${job([])}`;
+    for (const keys of [['description: Which Dockerfile builds the binary'], ['options: [Dockerfile.build, alt/Dockerfile.build]'], ['options: [Dockerfile.build, alt/Dockerfile.build]', 'description: Which Dockerfile']]) {
+      const p = plan(offered(keys));
+      expect(p.setups.map((s) => s.status)).toEqual(['refused']);
+      expect(p.setups[0]!.diagnostics.some((d) => d.severity === 'error' && /\$DF|DF\b/.test(d.message))).toBe(true);
+    }
+    // the form's value wins over the job's own too
+    expect(outcome(`${offered(['description: Which Dockerfile'])}\n${['  variables:', '    DF: Dockerfile.build'].join('\n')}`)[0]).toContain('refused');
+    // a value written as a map without them is its value
+    expect(outcome(`variables:\n  DF:\n    value: Dockerfile.build\n    expand: false\n${job([])}`)).toEqual([['migrate', 'Dockerfile.build']]);
+  });
+
   it('are not known, nor is the job\'s before_script, where the file includes another that may set them', () => {
     const included = { 'ci/jobs.yml': 'build:\n  variables:\n    DF: alt/Dockerfile.build\n' };
     expect(outcome(`include:\n  - local: ci/jobs.yml\n${GLOBAL}\n${job(['before_script: []'])}`, included)[0]).toContain('refused');

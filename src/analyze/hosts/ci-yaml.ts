@@ -683,8 +683,9 @@ function variableValues(node: unknown, doc?: { root: YAMLMap }, depth = 0): Reco
  * A GitLab job's variables as the analysis reads them: gitlabVariables (the file's, the
  * templates' it extends, its own, `<<:` merges and aliases followed), a value holding `$` not
  * known (GitLab expands it); then not known, as something the file does not write decides them:
- * a name a `parallel: matrix:` entry, a `rules:` item or `workflow: rules:` sets, and, in a
- * file that includes others, every name the job does not set itself (an included file may set
+ * a name a `parallel: matrix:` entry, a `rules:` item or `workflow: rules:` sets, a name the
+ * file's `variables:` offers in the Run-pipeline form (chosenAtRunTime), and, in a file that
+ * includes others, every name the job does not set itself (an included file may set
  * it, globally or in a job of the same name, which GitLab merges in).
  */
 export function gitlabJobVars(root: YAMLMap, job: YAMLMap): { vars: Map<string, string | null> } | { unknown: string } {
@@ -717,7 +718,25 @@ export function gitlabJobVars(root: YAMLMap, job: YAMLMap): { vars: Map<string, 
     if (isMap(item)) unknownNames(item.get('variables', true));
   }
   if (includesOthers(root)) for (const k of vars.keys()) if (!(k in layers.own)) vars.set(k, null);
+  // A pipeline variable (the Run-pipeline form's) wins over every variable the YAML gives a job.
+  for (const k of chosenAtRunTime(doc, root.get('variables', true))) vars.set(k, null);
   return { vars };
+}
+
+/**
+ * The file's variables GitLab offers in the Run-pipeline form, so that who runs the pipeline
+ * chooses their value (`description:`, which prefills the form, `options:`, a choice there):
+ * the YAML `value:` is only the default.
+ */
+function chosenAtRunTime(doc: { root: YAMLMap }, node: unknown, depth = 0): string[] {
+  const target = resolveAlias(doc, node);
+  if (!isMap(target) || depth > 16) return [];
+  return target.items.flatMap((pair) => {
+    if (!isScalar(pair.key)) return [];
+    if (pair.key.value === '<<') return (isSeq(pair.value) ? pair.value.items : [pair.value]).flatMap((m) => chosenAtRunTime(doc, m, depth + 1));
+    const value = resolveAlias(doc, pair.value);
+    return isMap(value) && (value.has('description') || value.has('options')) ? [String(pair.key.value)] : [];
+  });
 }
 
 type KeyFound = { node: unknown; own: boolean } | { unknown: string; at: unknown };
