@@ -31,6 +31,12 @@ export interface Snippet {
    * sets is then the same value in each. Absent: a reading of its own.
    */
   versions?: Versions;
+  /**
+   * Why the host gives a variable of `vars` the value it has where the file never writes it,
+   * said as where the snippet runs (a GitLab job's `docker:` image gives DOCKER_BUILDKIT: "in
+   * the job's image `docker:stable`, whose docker CLI (19.03) builds with the legacy builder…").
+   */
+  varNotes?: ReadonlyMap<string, string>;
   /** Host edits that remove the whole snippet (a recipe line, a step, a script entry), or null. */
   remove: Edit[] | null;
   /**
@@ -215,6 +221,17 @@ export function partHolding(script: ScriptFile, cmd: ScriptCommand): { part: Par
   const part = parts[at];
   const inner = part?.script.commands[cmd.index - part.first];
   return part && inner ? { part, at, inner } : null;
+}
+
+/**
+ * Why `cmd` sees the value it has of the variable `name`, where its host gave that value and
+ * nothing in its script changed it (Snippet.varNotes), or undefined.
+ */
+export function hostVarNote(script: ScriptFile, cmd: ScriptCommand, name: string): string | undefined {
+  const snippet = partHolding(script, cmd)?.part.snippet;
+  const note = snippet?.varNotes?.get(name);
+  if (note === undefined || cmd.env?.has(name) || !cmd.vars.has(name) || cmd.vars.get(name) !== snippet!.vars.get(name)) return undefined;
+  return note;
 }
 
 export interface MakeScript extends EmbeddedScript {

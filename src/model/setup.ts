@@ -178,6 +178,8 @@ export interface Setup {
    * caller sets it.
    */
   callerBuildkit?: string | null;
+  /** Why the callers' DOCKER_BUILDKIT is what it is, where their host gives it (a GitLab job's `docker:` image; ../analyze/embedded.ts hostVarNote), said as where the builds run. */
+  callerBuildkitWhy?: string;
     diagnostics: Diagnostic[];
 }
 

@@ -144,6 +144,8 @@ export interface MergedNeeds {
   stageRefs: string[];
   /** DOCKER_BUILDKIT the script's callers run it with (the setup's `callerBuildkit`), for builds that set none. */
   callerBuildkit?: string | null;
+  /** Why the final build's DOCKER_BUILDKIT (its own, else the callers') is what it is, where its host gives it, said as where it runs (../analyze/embedded.ts hostVarNote). */
+  buildkitWhy?: string;
 }
 
 export interface CarryResult {
@@ -591,8 +593,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   if (merged && legacy !== false) {
     const why = [merged.chmod ? 'COPY --chmod' : '', merged.exportStage ? 'an export stage built with --output' : ''].filter(Boolean);
     const given = own === undefined ? ' from a caller of the script' : '';
-    const runs = legacy ? `DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder), which cannot run` : `DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false), which cannot run`;
-    if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs with ${runs} ${why.join(' or ')}, which the merged build needs`, at(r, 'Build with BuildKit, or migrate this setup by hand.')));
+    const runs = merged.buildkitWhy !== undefined ? `${own === undefined ? 'where a caller of the script runs it, ' : ''}${merged.buildkitWhy}; it cannot run` : legacy ? `with DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder), which cannot run` : `with DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false), which cannot run`;
+    if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs ${runs} ${why.join(' or ')}, which the merged build needs`, at(r, merged.buildkitWhy !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or migrate this setup by hand.' : 'Build with BuildKit, or migrate this setup by hand.')));
   }
 
   out.diagnostics.push(...runtimeArgLeaks(r, builderArgs, builderFacts, setup));

@@ -30,7 +30,7 @@ import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
 import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import { unreadConcerns, type EmbeddedScript } from '../analyze/embedded.js';
+import { hostVarNote, unreadConcerns, type EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
 import { tagSetByCaller } from './caller-tags.js';
@@ -279,7 +279,13 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // And its environment: DOCKER_BUILDKIT picks the builder the script's builds run with where it sets none (./build-flags.ts).
   if (inEnvironment(caller, call, 'DOCKER_BUILDKIT') || call.exported?.includes('DOCKER_BUILDKIT')) {
     const bk = dockerVariable(call, 'DOCKER_BUILDKIT');
-    if (bk !== undefined) setup.callerBuildkit = setup.callerBuildkit === undefined || setup.callerBuildkit === bk ? bk : null;
+    if (bk !== undefined) {
+      const why = hostVarNote(caller, call, 'DOCKER_BUILDKIT');
+      // (one reason for every caller, or none said)
+      setup.callerBuildkitWhy = setup.callerBuildkit === undefined ? why : setup.callerBuildkitWhy === why ? why : undefined;
+      if (setup.callerBuildkitWhy === undefined) delete setup.callerBuildkitWhy;
+      setup.callerBuildkit = setup.callerBuildkit === undefined || setup.callerBuildkit === bk ? bk : null;
+    }
   }
   // A file the call wrote is in the folder of the job that made it, and in no other job's.
   const ownJob = OWN_MACHINE_JOBS.has(caller.kind);

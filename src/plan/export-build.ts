@@ -8,7 +8,7 @@
  * environment (BuildKit, platform) must be the builder build's.
  */
 import path from 'node:path/posix';
-import type { EmbeddedScript } from '../analyze/embedded.js';
+import { hostVarNote, type EmbeddedScript } from '../analyze/embedded.js';
 import { dirStateAfter } from '../analyze/host-dirs.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerEnvironment, dockerVariable, wrapperEnvironment } from '../model/docker-command.js';
@@ -196,8 +196,10 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
   const buildkit = carried.has('DOCKER_BUILDKIT') ? carried.get('DOCKER_BUILDKIT') : env.has('DOCKER_BUILDKIT') ? env.get('DOCKER_BUILDKIT') : atTarget === undefined ? setup.callerBuildkit : atTarget;
   const legacy = legacyBuilder(buildkit);
   if (legacy !== false) {
-    const runs = legacy ? `DOCKER_BUILDKIT=${buildkit} (the legacy builder), which cannot` : 'DOCKER_BUILDKIT set to a value only known at run time, which may pick the legacy builder (0 or false), which cannot';
-    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the export build would run with ${runs} write a build's result with --output`, { ...at, hint: 'Build with BuildKit, or migrate this setup by hand.' }));
+    // (where the value is the one its host, or its callers' host, gives: a GitLab job's docker: image)
+    const why = carried.has('DOCKER_BUILDKIT') || env.has('DOCKER_BUILDKIT') ? undefined : atTarget === undefined ? setup.callerBuildkitWhy : hostVarNote(script, target, 'DOCKER_BUILDKIT');
+    const runs = why !== undefined ? `${why}; it cannot` : legacy ? `with DOCKER_BUILDKIT=${buildkit} (the legacy builder), which cannot` : 'with DOCKER_BUILDKIT set to a value only known at run time, which may pick the legacy builder (0 or false), which cannot';
+    out.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the export build would run ${runs} write a build's result with --output`, { ...at, hint: why !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or migrate this setup by hand.' : 'Build with BuildKit, or migrate this setup by hand.' }));
   }
   // A carried flag that reads a variable (or takes a build argument from the environment) must read the same value there.
   if (b.stock) return { env, problems: out };

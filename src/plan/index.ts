@@ -9,7 +9,7 @@ import type { ShellScript } from '../analyze/shell.js';
 import { unknownProgramWord } from '../analyze/unknown-program.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import type { Progress } from '../model/progress.js';
-import { dockerInvocation } from '../model/docker-command.js';
+import { dockerInvocation, dockerVariable } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
@@ -50,7 +50,7 @@ import { removedPrerequisite } from './make-prerequisites.js';
 import { stockCarry, stockNote } from './stock-stage.js';
 import { localImages } from './local-images.js';
 import { includers, makeIncludes } from './make-includes.js';
-import { partHolding } from '../analyze/embedded.js';
+import { hostVarNote, partHolding } from '../analyze/embedded.js';
 import type { EmbeddedScript, MakeScript } from '../analyze/embedded.js';
 import { isExpanded } from '../analyze/compose.js';
 import { keepNamedBuilders, type Kept } from './builder-keep.js';
@@ -611,7 +611,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
   plan.diagnostics.push(...carry.diagnostics);
   const sourcedChange = sourcedVariableChange(setup, script, fs);
   if (sourcedChange) plan.diagnostics.push(sourcedChange);
@@ -897,4 +897,10 @@ function rulesApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): boo
   if (script.kind !== 'make') return false;
   const scope = (c: ScriptCommand) => (script as EmbeddedScript).parts.find((p) => c.index >= p.first && c.index < p.first + p.count)?.snippet.scope;
   return scope(a) !== scope(b);
+}
+
+/** Why the final build runs with the DOCKER_BUILDKIT it has, where its host (or its callers') gives it (MergedNeeds.buildkitWhy). */
+function buildkitWhy(setup: Setup, script: ScriptFile, runtime: ScriptCommand): { buildkitWhy?: string } {
+  const why = dockerVariable(runtime, 'DOCKER_BUILDKIT') === undefined ? setup.callerBuildkitWhy : hostVarNote(script, runtime, 'DOCKER_BUILDKIT');
+  return why === undefined ? {} : { buildkitWhy: why };
 }

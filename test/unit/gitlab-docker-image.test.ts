@@ -4,7 +4,7 @@
  * `--output` (src/analyze/hosts/gitlab-docker-image.ts): refused as DOCKER_BUILDKIT=0 is.
  */
 import { describe, expect, it } from 'vitest';
-import { dockerImageMajor } from '../../src/analyze/hosts/gitlab-docker-image.js';
+import { dockerImageBuilder } from '../../src/analyze/hosts/gitlab-docker-image.js';
 import { planFiles } from '../support/plan.js';
 
 const BASE = {
@@ -15,10 +15,46 @@ const BASE = {
 const STEPS = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .', 'sha256sum app > app.sha256'];
 const gitlab = (head: string, jobExtra = '') => `${head}build:\n${jobExtra}  services:\n    - docker:dind\n  script:\n${STEPS.map((l) => `    - ${l}`).join('\n')}\n`;
 const codes = (text: string) => planFiles({ ...BASE, '.gitlab-ci.yml': text }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+const messages = (files: Record<string, string>) => planFiles({ ...BASE, ...files }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`));
 
 describe('a GitLab job in an old docker image', () => {
   it('reads the docker CLI version a docker: tag names', () => {
-    expect(['docker:20.10', 'docker:20.10.16-git', 'docker.io/library/docker:19.03', 'docker:24', 'docker:latest', 'docker:dind', 'alpine:3.19', 'docker:${DOCKER_VERSION}'].map(dockerImageMajor)).toEqual([20, 20, 19, 24, null, null, null, null]);
+    const read = (image: string) => {
+      const r = dockerImageBuilder(image);
+      return r === null ? null : r.builder === 'legacy' ? r.cli : r.builder;
+    };
+    expect(['docker:20.10', 'docker:20.10.16-git', 'docker.io/library/docker:19.03', 'docker:24', 'docker:latest', 'docker:dind', 'docker', 'alpine:3.19'].map(read)).toEqual(['20.10', '20.10.16', '19.03', 'buildkit', 'buildkit', 'buildkit', 'buildkit', null]);
+    // the channel tags stopped at 19.03
+    expect(['docker:stable', 'docker:stable-dind', 'docker:edge', 'docker:edge-git', 'docker:test'].map(read)).toEqual(['19.03', '19.03', '19.03', '19.03', '19.03']);
+    // a mirror or proxy of Docker Hub's image
+    expect(['mirror.gcr.io/library/docker:19.03', '${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:20.10', 'gitlab.example.com:5050/proxy/docker:27.1'].map(read)).toEqual(['19.03', '20.10', 'buildkit']);
+    // not known: a tag or name given through a variable, a digest alone, a tag the tool does not know
+    expect(['docker:${DOCKER_VERSION}', '$DOCKER_IMAGE', '${IMAGE}:24', 'docker@sha256:0123', 'docker:nightly'].map(read)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+  });
+
+  it('refuses an export stage in docker:stable, edge or test (19.03), naming the image', () => {
+    for (const image of ['docker:stable', 'docker:edge', 'docker:test', 'docker:stable-dind']) {
+      expect(codes(gitlab('', `  image: ${image}\n`))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+      expect(messages({ '.gitlab-ci.yml': gitlab('', `  image: ${image}\n`) })).toContain(`UNSUPPORTED_BUILD_FLAG the build runs in the job's image \`${image}\`, whose docker CLI (19.03) builds with the legacy builder unless DOCKER_BUILDKIT says otherwise; it cannot run an export stage built with --output, which the merged build needs`);
+    }
+  });
+
+  it('reads an image given through a variable as GitLab expands it, and as not known where the file does not set it', () => {
+    expect(messages({ '.gitlab-ci.yml': gitlab('variables:\n  DOCKER_IMAGE: docker:19.03\nimage: $DOCKER_IMAGE\n') })).toContain("UNSUPPORTED_BUILD_FLAG the build runs in the job's image `$DOCKER_IMAGE` (`docker:19.03`), whose docker CLI (19.03) builds with the legacy builder unless DOCKER_BUILDKIT says otherwise; it cannot run an export stage built with --output, which the merged build needs");
+    expect(codes(gitlab('variables:\n  DOCKER_IMAGE: docker:27\nimage: ${DOCKER_IMAGE}\n'))).toEqual([['migrate']]);
+    const unknown = messages({ '.gitlab-ci.yml': gitlab('image: $DOCKER_IMAGE\n') });
+    expect(unknown.some((m) => m.startsWith("UNSUPPORTED_BUILD_FLAG the build runs in the job's image `$DOCKER_IMAGE`, whose docker CLI may build with the legacy builder") && m.includes('its name is only known at run time'))).toBe(true);
+    // chosen in the Run-pipeline form: not its default
+    expect(codes(gitlab('variables:\n  DOCKER_VERSION:\n    value: "27"\n    options: ["27", "20.10"]\nimage: docker:$DOCKER_VERSION\n'))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+    expect(codes(gitlab('', '  image: ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:20.10\n'))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+    expect(codes(gitlab('', '  image: ${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:27\n'))).toEqual([['migrate']]);
+    expect(codes(gitlab('', '  image: docker@sha256:0123456789abcdef\n'))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+  });
+
+  it('names the image of the job that runs the script holding the setup', () => {
+    const script = `#!/bin/sh\nset -e\n${STEPS.join('\n')}\n`;
+    const ci = 'build:\n  image: docker:stable\n  script:\n    - ./build.sh\n';
+    expect(messages({ 'build.sh': script, '.gitlab-ci.yml': ci })).toContain("UNSUPPORTED_BUILD_FLAG the build runs where a caller of the script runs it, in the job's image `docker:stable`, whose docker CLI (19.03) builds with the legacy builder unless DOCKER_BUILDKIT says otherwise; it cannot run an export stage built with --output, which the merged build needs");
   });
 
   it('refuses an export stage under a docker CLI before 23 (the legacy builder), from the job, default: or the top level', () => {

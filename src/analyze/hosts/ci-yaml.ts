@@ -6,7 +6,7 @@
  */
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
-import { gitlabJobImage, legacyBuilderImage } from './gitlab-docker-image.js';
+import { gitlabJobImage, imageBuildkit } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
 export const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
@@ -487,9 +487,14 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       // `default:` may give is not known)
       const ownImage = jobKey({ root }, job, 'image', new Set());
       const imageNode = 'node' in ownImage && ownImage.node !== undefined ? resolveAlias({ root }, ownImage.node) : undefined;
+      const varNotes = new Map<string, string>();
       if (!vars.has('DOCKER_BUILDKIT')) {
-        if (gitlabJobImage(root, job, imageNode) === null && includesOthers(root)) vars.set('DOCKER_BUILDKIT', null);
-        else if (legacyBuilderImage(root, job, imageNode)) vars.set('DOCKER_BUILDKIT', '0');
+        const image = gitlabJobImage(root, job, imageNode);
+        const given = image === null ? (includesOthers(root) ? { value: null, why: 'in an image an included file\'s `default: image` may choose, whose docker CLI may build with the legacy builder' } : undefined) : imageBuildkit(image, vars);
+        if (given) {
+          vars.set('DOCKER_BUILDKIT', given.value);
+          varNotes.set('DOCKER_BUILDKIT', given.why);
+        }
       }
       const group: number[] = [];
       const shell = gitlabShell(job);
@@ -542,6 +547,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         if (where) snippets[id]!.shared = where;
         group.push(id);
       }
+      if (varNotes.size > 0) for (const id of group) snippets[id]!.varNotes = varNotes;
       if (after.unknown) unread.push({ sequence: groups.length, diagnostic: afterNotRead(after.at ?? job, `${file} job ${name} ${after.unknown}`) });
       // (a dotenv report passes variables to later jobs: ../gitlab-dotenv.ts; read only where the file names one)
       if (mayDotenv) {

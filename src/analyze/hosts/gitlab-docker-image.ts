@@ -1,20 +1,51 @@
 /**
  * A GitLab job run in an official `docker:` image older than 23.0 (`image: docker:20.10`) runs
  * that release's docker CLI, which builds with the legacy builder unless DOCKER_BUILDKIT says
- * otherwise: BuildKit became the default builder on Linux with Docker Engine 23.0. The legacy
+ * otherwise: BuildKit became the default builder on Linux with Docker Engine 23.0. The channel
+ * tags `stable`, `edge` and `test` stopped at 19.03 (docker-library/docker#179). The legacy
  * builder cannot build what a migration may need (`COPY --chmod`, an export stage written with
- * `--output`), so such a job reads as if it set `DOCKER_BUILDKIT=0` (../../plan/build-flags.ts
- * then refuses what it cannot build). The image is the job's own `image:` (a string, or a map's
- * `name:`, through the templates it extends and the maps it merges), else `default: image`, else
- * the top-level `image:`.
+ * `--output`), so such a job reads as if it set `DOCKER_BUILDKIT=0`, and a job whose image is
+ * not known (given through a variable the file does not set, a tag the tool does not know, a
+ * digest alone) as if it set DOCKER_BUILDKIT to a value only known at run time
+ * (../../plan/build-flags.ts then refuses what the legacy builder cannot build). The image is the
+ * job's own `image:` (a string, or a map's `name:`, through the templates it extends and the maps
+ * it merges), else `default: image`, else the top-level `image:`; GitLab expands the job's
+ * variables in it.
  */
 import type { YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 
-/** The docker CLI major version a `docker:` image tag names, or null (another image, `latest`, `dind`, `git`, a variable). */
-export function dockerImageMajor(image: string): number | null {
-  const m = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?docker:(\d+)(?:[.-]|$)/.exec(image.trim());
-  return m ? Number(m[1]) : null;
+/** The builder the docker CLI of an image builds with by default, or null for an image that is no `docker:` one. */
+export type DockerImageBuilder = { builder: 'buildkit' } | { builder: 'legacy'; cli: string } | { builder: 'unknown'; why: string };
+
+/** Tags of the official image that follow the current release (`latest`, its variants). */
+const CURRENT_TAG = /^(latest|dind|dind-rootless|git|cli|rc|windowsservercore)(-|$)/;
+/** Tags of the official image that stopped at 19.03. */
+const FROZEN_TAG = /^(stable|edge|test)(-|$)/;
+
+/**
+ * What an image reference says of its docker CLI: the official `docker` image (its last path
+ * part `docker`, from Docker Hub or a mirror or proxy of it: `mirror.gcr.io/library/docker`,
+ * `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker`) by its tag; an image whose name or tag is
+ * given through a variable may be any. Null for another image.
+ */
+export function dockerImageBuilder(image: string): DockerImageBuilder | null {
+  const ref = image.trim();
+  const slash = ref.lastIndexOf('/');
+  const last = ref.slice(slash + 1);
+  const [nameTag = '', digest] = last.split('@');
+  const colon = nameTag.indexOf(':');
+  const name = colon < 0 ? nameTag : nameTag.slice(0, colon);
+  const tag = colon < 0 ? null : nameTag.slice(colon + 1);
+  if (name.includes('$')) return { builder: 'unknown', why: `its name is only known at run time, and it may be a \`docker:\` image before 23` };
+  if (name !== 'docker') return null;
+  if (tag === null) return digest === undefined ? { builder: 'buildkit' } : { builder: 'unknown', why: 'it is pinned by digest alone, which does not say its docker version' };
+  if (tag.includes('$')) return { builder: 'unknown', why: 'its tag is only known at run time, and it may name a docker CLI before 23' };
+  const numbered = /^(\d+)((?:\.\d+)*)(?:-|$)/.exec(tag);
+  if (numbered) return Number(numbered[1]) < 23 ? { builder: 'legacy', cli: `${numbered[1]}${numbered[2]}` } : { builder: 'buildkit' };
+  if (FROZEN_TAG.test(tag)) return { builder: 'legacy', cli: '19.03' };
+  if (CURRENT_TAG.test(tag)) return { builder: 'buildkit' };
+  return { builder: 'unknown', why: `the tool does not know which docker version its tag ${tag} names` };
 }
 
 function imageName(node: unknown): string | null {
@@ -36,9 +67,25 @@ export function gitlabJobImage(root: YAMLMap, job: YAMLMap, own: unknown = job.g
   return imageName(own) ?? imageName(root.getIn(['default', 'image'], true)) ?? imageName(root.get('image', true));
 }
 
-/** Whether the job's docker CLI builds with the legacy builder by default (a `docker:` image before 23). */
-export function legacyBuilderImage(root: YAMLMap, job: YAMLMap, own?: unknown): boolean {
-  const image = gitlabJobImage(root, job, own === undefined ? job.get('image', true) : own);
-  const major = image === null ? null : dockerImageMajor(image);
-  return major !== null && major < 23;
+/** An image reference with the job's variables GitLab expands in it (`$NAME`, `${NAME}`) put in where their values are known. */
+export function expandImage(image: string, vars: ReadonlyMap<string, string | null>): string {
+  return image.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced: string | undefined, bare: string | undefined) => {
+    const value = vars.get((braced ?? bare)!);
+    return typeof value === 'string' ? value : whole;
+  });
+}
+
+/**
+ * DOCKER_BUILDKIT as a GitLab job's image gives it where the job sets none: `'0'` for a
+ * `docker:` image before 23, null for one only known at run time, each with the reason said as
+ * where the build runs (for messages); undefined for an image whose CLI builds with BuildKit, or
+ * no `docker:` image.
+ */
+export function imageBuildkit(image: string, vars: ReadonlyMap<string, string | null>): { value: '0' | null; why: string } | undefined {
+  const expanded = expandImage(image, vars);
+  const read = dockerImageBuilder(expanded);
+  const shown = expanded === image ? `\`${image}\`` : `\`${image}\` (\`${expanded}\`)`;
+  if (read === null || read.builder === 'buildkit') return undefined;
+  if (read.builder === 'legacy') return { value: '0', why: `in the job's image ${shown}, whose docker CLI (${read.cli}) builds with the legacy builder unless DOCKER_BUILDKIT says otherwise` };
+  return { value: null, why: `in the job's image ${shown}, whose docker CLI may build with the legacy builder (a \`docker:\` image before 23 does unless DOCKER_BUILDKIT says otherwise): ${read.why}` };
 }
