@@ -265,6 +265,47 @@ export function extractionEngines(builder: DockerInvocation, extraction: readonl
   return [];
 }
 
+const EPOCH = 'SOURCE_DATE_EPOCH';
+
+/**
+ * The SOURCE_DATE_EPOCH a build gets from its environment: buildx passes the variable to the
+ * build as a build argument where no `--build-arg SOURCE_DATE_EPOCH…` sets it (docker/buildx
+ * commands/build.go; an empty value passes none). Null: only known at run time; undefined: none
+ * (or a `--build-arg` sets it, which the build-argument checks judge).
+ */
+export function environmentEpoch(inv: DockerInvocation): string | null | undefined {
+  if (inv.flags.some((f) => f.name === '--build-arg' && buildArgName(f) === EPOCH)) return undefined;
+  const value = envOf(inv, EPOCH);
+  return value === '' ? undefined : value;
+}
+
+/**
+ * FLAG_CONFLICT where the builder stages would get another SOURCE_DATE_EPOCH in the one merged
+ * build, which runs with the final build's environment and build arguments: the builder build
+ * got one from its environment (environmentEpoch) and the final build gives another, or one only
+ * known at run time; or the builder build got none and its Dockerfile declares the ARG, which the
+ * final build's environment would now set. (Where the builder build gave it by `--build-arg`, the
+ * build-argument checks judge it.)
+ */
+export function epochConflicts(b: DockerInvocation, r: DockerInvocation, builderFacts: DockerfileFacts, setup: string): Diagnostic[] {
+  if (b.flags.some((f) => f.name === '--build-arg' && buildArgName(f) === EPOCH)) return [];
+  const builder = environmentEpoch(b);
+  const arg = r.flags.filter((f) => f.name === '--build-arg' && buildArgName(f) === EPOCH).pop();
+  const argValue = arg ? (arg.value?.value ?? null) : undefined;
+  // (`--build-arg SOURCE_DATE_EPOCH` takes the value of the final build's environment, as buildx would)
+  const final = arg === undefined || (argValue !== null && argValue !== undefined && !argValue.includes('=')) ? environmentEpoch({ ...r, flags: [] }) : typeof argValue === 'string' ? argValue.slice(argValue.indexOf('=') + 1) : null;
+  const at = { file: b.cmd.file, line: b.cmd.line, setup, hint: `Give ${EPOCH} the same value for both builds, or migrate this setup by hand.` };
+  const finalShown = `${final === undefined ? 'none' : final === null ? 'a value only known at run time' : JSON.stringify(final)}${arg ? ' (by --build-arg)' : ''}`;
+  if (builder !== undefined) {
+    if (builder !== null && builder === final) return [];
+    return [diag('FLAG_CONFLICT', 'error', `$${EPOCH} is ${show(builder)} in the builder build's environment, which buildx passes to the build as a build argument; the final build gives ${finalShown}, and the one merged build gives the builder stages the final build's`, at)];
+  }
+  if (arg === undefined && final !== undefined && declaredArgs(builderFacts).has(EPOCH)) {
+    return [diag('FLAG_CONFLICT', 'error', `$${EPOCH} is ${show(final)} in the final build's environment, which buildx passes to the build as a build argument; ${builderFacts.path} declares ARG ${EPOCH}, which the builder build did not get and the one merged build would give it`, { ...at, file: r.cmd.file, line: r.cmd.line })];
+  }
+  return [];
+}
+
 /** The first RUN of a Dockerfile, as `path:line`, or null. */
 /**
  * A RUN's text that may read a proxy argument's value: it names a proxy variable (any word with
@@ -585,6 +626,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build; the one merged build runs with the final build's`, at(b, `Give ${name} the same value for both builds, or migrate this setup by hand.`)));
     }
   }
+  out.diagnostics.push(...epochConflicts(b, r, builderFacts, setup));
   // The legacy builder cannot run everything a merged file may need.
   // (a caller's value where the script sets none: the script runs in its caller's environment)
   const own = envOf(r, 'DOCKER_BUILDKIT');

@@ -17,7 +17,7 @@ import type { RepoFs } from '../model/fs.js';
 import { shownCommand, type NewWord, type ScriptAdapter, type ScriptCommand, type ScriptFile, type ScriptKind, type Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { shellQuote } from '../model/shell-quote.js';
-import { BUILD_ENV, legacyBuilder } from './build-flags.js';
+import { BUILD_ENV, buildArgName, legacyBuilder } from './build-flags.js';
 import { snippetIgnoresFailure } from './failure-ignored.js';
 import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
@@ -178,11 +178,13 @@ function environmentOf(setup: Setup, script: ScriptFile, target: ScriptCommand, 
   const out: Diagnostic[] = [];
   const env = new Map<string, string>();
   const at = { file: target.file, line: target.line, setup: setup.id };
-  const names = new Set([...dockerEnvironment(b.inv.cmd).keys(), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter((n) => MODELLED_ENV.test(n))]);
+  // (SOURCE_DATE_EPOCH too, which buildx passes as a build argument where no --build-arg sets it: ./build-flags.ts environmentEpoch)
+  const read = (n: string) => MODELLED_ENV.test(n) || (n === 'SOURCE_DATE_EPOCH' && !b.inv.flags.some((f) => f.name === '--build-arg' && buildArgName(f) === n));
+  const names = new Set([...dockerEnvironment(b.inv.cmd).keys(), ...[...b.inv.cmd.vars.keys(), ...target.vars.keys()].filter(read)]);
   // The export build runs through the builder build's wrappers (./wrapped-docker.ts), an `env` of assignments among them.
   const carried = wrapperEnvironment(b.inv.cmd);
   for (const name of names) {
-    if (BUILD_ENV[name] === 'harmless' || !MODELLED_ENV.test(name)) continue;
+    if (BUILD_ENV[name] === 'harmless' || !read(name)) continue;
     const want = dockerVariable(b.inv.cmd, name);
     if (want === envAt(target, name) || (carried.has(name) && carried.get(name) === want)) continue;
     if (typeof want === 'string' && inEnvironment(script, b.inv.cmd, name)) env.set(name, want);
