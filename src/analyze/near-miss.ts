@@ -13,14 +13,26 @@ export function notFollowed(cmd: ScriptCommand, why: string, hint: string): Diag
   return diag('EXTRACTION_NOT_FOLLOWED', 'warning', `\`${shownCommand(cmd)}\` was not followed: ${why}`, { file: cmd.file, line: cmd.line, hint });
 }
 
+/**
+ * Where a command stands in a function body: a function's body is read as a sequence of its
+ * own, apart from where it is called, so a setup split between the two is not followed.
+ */
+function inFunction(cmd: ScriptCommand): { why: string; hint: string } | null {
+  const fn = cmd.branches?.find((b) => /^(\d+\/)?(ps)?fn\d/.test(b.id));
+  if (!fn) return null;
+  return { why: ` (it runs ${fn.where ?? 'in a function body'}, which the tool reads apart from where the function is called)`, hint: 'Write the steps where the function is called (or the whole setup in the function), or migrate by hand.' };
+}
+
 /** An extraction from an image no earlier build of the script makes. */
 export function noBuilder(cmd: ScriptCommand, image: string): Diagnostic {
-  return notFollowed(cmd, `it takes files out of ${image}, which no earlier \`docker build\` in this sequence of the script makes`, 'Build the builder image in the same script (docker build -t TAG), or migrate by hand.');
+  const fn = inFunction(cmd);
+  return notFollowed(cmd, `it takes files out of ${image}, which no earlier \`docker build\` in this sequence of the script makes${fn?.why ?? ''}`, fn?.hint ?? 'Build the builder image in the same script (docker build -t TAG), or migrate by hand.');
 }
 
 /** `docker cp NAME:/p dst` from a container the script does not create. */
 export function unknownContainer(cmd: ScriptCommand, name: string): Diagnostic {
-  return notFollowed(cmd, `the container ${name} is not created (docker create / docker run --name) earlier in this sequence of the script`, 'Create the container in the same script, or migrate by hand.');
+  const fn = inFunction(cmd);
+  return notFollowed(cmd, `the container ${name} is not created (docker create / docker run --name) earlier in this sequence of the script${fn?.why ?? ''}`, fn?.hint ?? 'Create the container in the same script, or migrate by hand.');
 }
 
 /**

@@ -772,7 +772,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         const id = `psfn${at}`;
         const name = parent.namedChildren.find((c) => c.type === 'function_name');
         if (name) functionBodies.set(text.slice(name.startIndex, name.endIndex).toLowerCase(), id);
-        return within({ id, where: 'in a PowerShell function body' }, { inFunction: true, inLoop: false });
+        return within({ id, where: name ? `in the body of the PowerShell function ${text.slice(name.startIndex, name.endIndex)}` : 'in a PowerShell function body' }, { inFunction: true, inLoop: false });
       }
       case 'while_statement':
       case 'do_statement':

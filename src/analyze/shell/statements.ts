@@ -162,7 +162,8 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       if (fnName) (w.script.functions ??= new Map()).set(src(w, fnName), `fn${stmt.startIndex}`);
       w.bodyFolders.set(`fn${stmt.startIndex}`, scope.cwd);
       // Its `{ }` or `( )` is the function's body, not a group that can go: the name must stay defined.
-      const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat({ id: `fn${stmt.startIndex}` }), certainIn: `fn${stmt.startIndex}` };
+      const fnBranch = { id: `fn${stmt.startIndex}`, ...(fnName ? { where: `in the body of the function ${src(w, fnName)}` } : {}) };
+      const fnCtx = { ...ctx, conditional: true, branches: (ctx.branches ?? []).concat(fnBranch), certainIn: `fn${stmt.startIndex}` };
       const fnScope = { ...childScope(scope), dirs: [] };
       if (body && (body.type === 'compound_statement' || body.type === 'subshell')) nested(w, body, () => walkList(w, body.children, fnScope, fnCtx, 'body'));
       else if (body) walkStmt(w, body, fnScope, fnCtx, unit, null);
