@@ -1,9 +1,12 @@
 /**
  * A CI job as the processes a runner would start, so --verify can run it locally: GitHub
- * Actions `run:` steps (bash -eo pipefail, in their working-directory, with workflow, job and
- * step `env:`; `actions/checkout` is the copy itself) and GitLab CI jobs (./jobs/gitlab.ts).
- * What only the CI service can give (another action, `${{ … }}` expressions, secrets) makes the
- * job one that cannot run here.
+ * Actions `run:` steps (in the shell the runner starts: `bash -e` when none is named, `bash
+ * --noprofile --norc -eo pipefail` for `shell: bash`, `sh -e` for `shell: sh`; in their
+ * working-directory, with workflow, job and step `env:`; `actions/checkout` is the copy itself)
+ * and GitLab CI jobs (./jobs/gitlab.ts). What only the CI service can give (another action,
+ * `${{ … }}` expressions, secrets, a step's `if:` other than `success()`, `continue-on-error`,
+ * the runner's `$GITHUB_ENV`/`$GITHUB_PATH`/`$GITHUB_OUTPUT` files) makes the job one that
+ * cannot run here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,14 +53,21 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
     const wd = step['working-directory'] ?? defaults ?? '.';
     const bad = noExpressions(`job ${job} ${label}`, step['run'], wd, wf['env'], j['env'], step['env'], step['if']);
     if (bad) return { none: bad };
+    // Steps run here one after another until one fails: a condition (`if: failure()`, `always()`,
+    // `github.ref == …`) or a failure that does not stop the job would run otherwise there.
+    if (step['if'] !== undefined && String(step['if']).replace(/\s+/g, '') !== 'success()') return { none: `job ${job} ${label} runs under \`if: ${String(step['if'])}\`, which only the CI service decides` };
+    if (step['continue-on-error'] !== undefined && String(step['continue-on-error']) !== 'false') return { none: `job ${job} ${label} has \`continue-on-error\`, which the runner here does not model` };
+    if (/\bGITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\b/.test(step['run'])) return { none: `job ${job} ${label} writes one of the runner's files ($GITHUB_ENV, $GITHUB_PATH, $GITHUB_OUTPUT…), which only the runner reads` };
     // pwsh steps as the runner wraps them: errors stop, and the last native command's status is the step's.
     const argv = py
       ? ['python3', '-c', step['run']]
       : ps
         ? ['pwsh', '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'stop'\n${step['run']}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`]
-        : shell === 'bash'
-          ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
-          : ['sh', '-e', '-c', step['run']];
+        : named === undefined
+          ? ['bash', '-e', '-c', step['run']]
+          : shell === 'bash'
+            ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
+            : ['sh', '-e', '-c', step['run']];
     out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label });
   }
   return out;

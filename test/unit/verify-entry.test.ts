@@ -48,7 +48,8 @@ describe('CI jobs as steps', () => {
     expect(Array.isArray(steps)).toBe(true);
     const list = steps as Exclude<typeof steps, { none: string }>;
     expect(list.length).toBeGreaterThanOrEqual(3);
-    expect(list[0]!.argv.slice(0, 5)).toEqual(['bash', '--noprofile', '--norc', '-eo', 'pipefail']);
+    // No shell named: GitHub starts `bash -e {0}`, without pipefail (`shell: bash` adds it).
+    expect(list[0]!.argv.slice(0, 2)).toEqual(['bash', '-e']);
     expect(list[0]!.argv.at(-1)).toMatch(/docker build -t "\$IMAGE:builder"/);
     expect(list[0]!.env['IMAGE']).toBe('example/beacon');
   });
@@ -57,6 +58,19 @@ describe('CI jobs as steps', () => {
     const wf = (step: string) => `jobs:\n  j:\n    steps:\n${step}`;
     expect(githubSteps(wf('      - uses: docker/login-action@v3\n'), 'j')).toEqual({ none: expect.stringMatching(/uses the action docker\/login-action@v3/) });
     expect(githubSteps(wf('      - run: docker build .\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n'), 'j')).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
+  });
+
+  it('GitHub: each step in the shell the runner starts for it', () => {
+    const wf = `jobs:\n  j:\n    steps:\n      - run: a\n      - run: b\n        shell: bash\n      - run: c\n        shell: sh\n`;
+    expect((githubSteps(wf, 'j') as EntryStep[]).map((s) => s.argv.slice(0, -2))).toEqual([['bash', '-e'], ['bash', '--noprofile', '--norc', '-eo', 'pipefail'], ['sh', '-e']]);
+  });
+
+  it('GitHub: a step the service decides about (`if:`, continue-on-error, the runner\'s files) cannot run here', () => {
+    const wf = (step: string) => `jobs:\n  j:\n    steps:\n      - run: docker build .\n${step}`;
+    expect(githubSteps(wf('        if: failure()\n'), 'j')).toEqual({ none: expect.stringMatching(/runs under `if: failure\(\)`/) });
+    expect(githubSteps(wf('        continue-on-error: true\n'), 'j')).toEqual({ none: expect.stringMatching(/continue-on-error/) });
+    expect(githubSteps(`jobs:\n  j:\n    steps:\n      - run: echo "V=1" >> "$GITHUB_ENV"\n`, 'j')).toEqual({ none: expect.stringMatching(/GITHUB_ENV/) });
+    expect(Array.isArray(githubSteps(wf('        if: success()\n'), 'j'))).toBe(true);
   });
 
   it('GitHub: a release step only sends workspace files to the service, so the job runs without it', () => {
