@@ -84,11 +84,31 @@ export interface ScriptCommand {
    */
   exported?: readonly string[];
   /**
+   * For the variables of VERSIONED_VARIABLES the command sees with a value only known at run
+   * time: which assignment that value comes from (src/analyze/shell/versions.ts), so two
+   * commands of one reading can be proven to see the same value (`export
+   * SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)` before both builds). Absent: none such.
+   */
+  unknownVersions?: Readonly<Record<string, string>>;
+  /**
    * The command as the file writes it, for messages, when its words are a translation (a
    * PowerShell statement read as shell: its words' `raw` is the shell text, `"${__ps_expression_…}"`
    * for what has no shell spelling). Absent: the words' own text is the file's.
    */
   shown?: string;
+}
+
+/** The variables whose unknown values commands carry the version of (ScriptCommand.unknownVersions): those the plan compares between builds. */
+export const VERSIONED_VARIABLES: readonly string[] = ['SOURCE_DATE_EPOCH'];
+
+/**
+ * Whether two commands surely see the same value of `name`, though it is only known at run
+ * time: the same assignment reaches both (not one set for the command alone).
+ */
+export function sameUnknownValue(a: ScriptCommand, b: ScriptCommand, name: string): boolean {
+  if (a.env?.has(name) || b.env?.has(name)) return false;
+  const va = a.unknownVersions?.[name];
+  return va !== undefined && va === b.unknownVersions?.[name];
 }
 
 /** A command as messages name it: the file's text where the words are a translation, else its words as written. */

@@ -6,7 +6,7 @@
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerEnvironment, dockerVariable, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
-import type { Word } from '../model/script.js';
+import { sameUnknownValue, type Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
@@ -298,6 +298,8 @@ export function epochConflicts(b: DockerInvocation, r: DockerInvocation, builder
   const finalShown = `${final === undefined ? 'none' : final === null ? 'a value only known at run time' : JSON.stringify(final)}${arg ? ' (by --build-arg)' : ''}`;
   if (builder !== undefined) {
     if (builder !== null && builder === final) return [];
+    // One assignment, only known at run time, that both builds see (`export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`).
+    if (builder === null && final === null && arg === undefined && sameUnknownValue(b.cmd, r.cmd, EPOCH)) return [];
     return [diag('FLAG_CONFLICT', 'error', `$${EPOCH} is ${show(builder)} in the builder build's environment, which buildx passes to the build as a build argument; the final build gives ${finalShown}, and the one merged build gives the builder stages the final build's`, at)];
   }
   if (arg === undefined && final !== undefined && declaredArgs(builderFacts).has(EPOCH)) {

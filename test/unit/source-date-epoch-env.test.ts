@@ -30,7 +30,15 @@ describe('SOURCE_DATE_EPOCH in the environment of a build', () => {
 
   it('refuses another value, or one only known at run time, at the final build', () => {
     expect(codes({ 'build.sh': sh('', 'SOURCE_DATE_EPOCH=1700000000 ', 'SOURCE_DATE_EPOCH=1800000000 ') })).toEqual(['FLAG_CONFLICT']);
-    expect(codes({ 'build.sh': sh('export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"\n') })).toEqual(['FLAG_CONFLICT']);
+    // assigned again between the builds: the final build sees another run-time value
+    const twice = sh('export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"\n').replace('docker rm x\n', 'docker rm x\nSOURCE_DATE_EPOCH="$(date +%s)"\n');
+    expect(codes({ 'build.sh': twice })).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('one run-time value both builds see (one export before both) migrates: the merged build gets the value the builder build got', () => {
+    expect(codes({ 'build.sh': sh('export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"\n') })).toEqual([]);
+    // but not when a step between may set any variable (a sourced file)
+    expect(codes({ 'build.sh': sh('export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"\n').replace('docker rm x\n', 'docker rm x\n. ./ci/env.sh\n'), 'ci/env.sh': 'true\n' })).not.toEqual([]);
   });
 
   it('in a CI step\'s env: of the builder build alone refuses', () => {

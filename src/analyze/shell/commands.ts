@@ -1,6 +1,6 @@
 /** Simple commands (and `[ … ]` tests) read into ScriptCommands, with the effects of `cd` on the scope. */
 import path from 'node:path/posix';
-import type { Redirect, ScriptCommand, Word } from '../../model/script.js';
+import { VERSIONED_VARIABLES, type Redirect, type ScriptCommand, type Word } from '../../model/script.js';
 import { absoluteSelf, cdOperand, folderOf, isFolderValue, scriptRelative, withoutFolderValues, wordInCwd } from '../script-folder.js';
 import type { TsNode } from '../tree-sitter.js';
 import { prefixAssignments } from './assignments.js';
@@ -12,7 +12,7 @@ import { evalWord } from './words.js';
 import { callMayChangeFolder, noteCall } from './function-folders.js';
 import { forgetStack, stackEffects } from './dir-stack.js';
 import { pastShellPrefixes } from './shell-prefixes.js';
-import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS } from './versions.js';
+import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS, versionOf } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
   const cmd: ScriptCommand = {
@@ -34,6 +34,8 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     stdinFrom: null,
     ...(scope.versions.exported.size > 0 ? { exported: [...scope.versions.exported] } : {}),
   };
+  const unknown = VERSIONED_VARIABLES.filter((n) => scope.vars.get(n) === null);
+  if (unknown.length > 0) cmd.unknownVersions = Object.fromEntries(unknown.map((n) => [n, versionOf(scope.versions, n).id]));
   w.script.commands.push(cmd);
   return cmd;
 }
