@@ -16,12 +16,14 @@ import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-auto
 import { prerequisiteWords } from './make-prerequisite-words.js';
 import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
-import { makeVariables, perTargetVariables } from './make-variables.js';
-import { rulesNotPhony } from './make-phony.js';
+import { makeVariables, perTargetVariables, variableMentions } from './make-variables.js';
+import { phonyTargets, rulesNotPhony } from './make-phony.js';
 import { revivable } from '../../model/revivable.js';
 import { addTo } from '../../model/multimap.js';
 import type { RepoFs } from '../../model/fs.js';
 import { joinedOneShell, oneShellOf } from './make-joined.js';
+import { ignoresErrors } from './make-flags.js';
+import { emptiedRecipe, recipeLineRemoval } from './make-empty-recipe.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -68,7 +70,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     return { script: null, diagnostics };
   }
 
-  const ignored = ignoredTargets(found, text);
+  // `MAKEFLAGS += -i` ignores every recipe's failures, as `.IGNORE:` does (./make-flags.ts).
+  const ignored = ignoresErrors(root, text) ? 'all' : ignoredTargets(found, text);
+  const phony = phonyTargets(root, text);
   const automatics = ruleAutomatics(root, text);
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
@@ -99,6 +103,13 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
       if (exported.length > 0) snippet.exported = exported;
       if (ignored !== null && targets.length > 0 && targets.every((t) => ignored === 'all' || ignored.has(t))) snippet.failureIgnored = true;
       snippets.push(snippet);
+    }
+    // Every recipe line emptied: the rule keeps an empty recipe, unless .PHONY lists all its
+    // targets (./make-empty-recipe.ts). (A pattern rule left with no recipe cancels the
+    // implicit rule it names, and a special target is Make's own: neither is changed.)
+    if (ids.length > 0 && targets.some((t) => !phony.has(t)) && !targets.some((t) => t.includes('%') || t.startsWith('.'))) {
+      const host = { size: ids.length, remove: emptiedRecipe(text, rule, ids.flatMap((i) => snippets[i]!.remove ?? [])) };
+      for (const i of ids) snippets[i]!.host = host;
     }
     // A `$(shell …)` in the recipe runs as Make expands the recipe, which it does whole before running its first line.
     for (const c of recipe?.descendantsOfType('shell_command') ?? []) recipeHolding.set(c.startIndex, ids);
@@ -155,6 +166,8 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   const perTarget = perTargetVariables(root, text);
   if (perTarget.size > 0) make.perTarget = perTarget;
   make.notPhony = rulesNotPhony(root, text);
+  const mentions = variableMentions(root, text);
+  if (Object.keys(mentions).length > 0) make.variableMentions = mentions;
   // An exported PATH holding folders of the repository (./make-path.ts).
   const onPath = makePathFolders(root, text, dir, exported, (o) => lineOf.lineOf(o));
   if (onPath.length > 0) make.pathFolders = [...(make.pathFolders ?? []), ...onPath];
@@ -206,19 +219,13 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
 
 function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, inner = false): Snippet {
   const { shell, toFile, ignoreErrors } = shellOf(text, line, automatic, true, inner);
-  // Removing the whole recipe line: from its line's start through its newline.
-  let start = line.startIndex;
-  while (start > 0 && text[start - 1] !== '\n') start--;
-  let end = line.endIndex;
-  while (end < text.length && text[end] !== '\n') end++;
-  if (end < text.length) end++;
   return {
     shell,
     toFile,
     encode: recipeEncode(),
     cwd,
     vars,
-    remove: [{ start, end, text: '' }],
+    remove: [recipeLineRemoval(text, line)],
     label: `${file} recipe of ${target}`,
     scope: `rule@${rule.startIndex}`,
     ...(ignoreErrors ? { failureIgnored: true } : {}),
