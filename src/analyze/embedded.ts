@@ -242,6 +242,8 @@ export interface MakeScript extends EmbeddedScript {
   perTarget?: ReadonlySet<string>;
   /** Each rule's targets that `.PHONY` does not list, by its snippets' scope (./hosts/make-phony.ts). */
   notPhony?: Readonly<Record<string, readonly string[]>>;
+  /** The variables each variable's assignments name (`BIN = $(OUT)/app`), where any do (./hosts/make-variables.ts). */
+  variableMentions?: Readonly<Record<string, readonly string[]>>;
   /**
    * `.ONESHELL` holds: each rule's recipe runs in one shell (its later lines continue the first's,
    * Snippet.continues). Read for what other setups' checks need; a setup it holds is refused

@@ -49,6 +49,7 @@ export const CODES = {
   HEREDOC_LINE_ENDINGS: 'A heredoc in the builder Dockerfile has line endings other than the runtime Dockerfile\'s.',
   DIRECTIVE_CONFLICT: 'The two Dockerfiles have conflicting parser directives.',
   MAKE_ONESHELL: 'The setup is in a Makefile under `.ONESHELL` (each recipe runs in one shell): read, but not migrated.',
+  MAKE_VARIABLE_SET_BY_CALLER: 'A make run gives the Makefile its own value of a variable the setup\'s commands read (`make image BIN=/out/app2`, `BIN=… make image` for `BIN ?= …`), and the migration would fix the value the file gives it.',
   MAKE_INCLUDE: 'A make file of the setup is joined with another by `include`, and the other may reach its recipes (variables, special targets, rules for its targets) or cannot be read.',
   SYNTAX_DIRECTIVE_REACH: 'A `# syntax=` directive of one Dockerfile would choose the frontend for the other\'s stages, which that frontend may not read as before.',
   ARG_CONFLICT: 'A build argument has different values in the two builds.',

@@ -17,54 +17,136 @@ import { callerScript } from './caller-uses.js';
 import { flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { shownCommand, type ScriptCommand } from '../model/script.js';
-import { keepsBuilderImage, type Setup } from '../model/setup.js';
+import { keepsBuilderImage, setupCommands, type Setup } from '../model/setup.js';
 import { programAt } from '../model/wrappers.js';
+import { diag } from '../model/diagnostics.js';
+import type { Word } from '../model/script.js';
+import type { MakeScript } from '../analyze/embedded.js';
+import { holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
 
 /** A Make variable as the recipe's shell reads it (../analyze/hosts/makefile.ts writes `$(NAME)` as `${NAME}`). */
 const MAKE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const MAKES = new Set(['make', 'gmake']);
+/** Text that may give make `-i`: an option word holding `i`, `--ignore-errors`, or MAKEFLAGS. */
+const IGNORE_ERRORS_TEXT = /\s-[A-Za-z]*i|--ignore-errors|MAKEFLAGS/;
 
-/** The names a `make` command sets for the Makefile: its `NAME=value` arguments and its environment. */
-function makeSets(cmd: ScriptCommand): Set<string> | null {
+/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments and its environment), and whether it runs with `-i`. */
+function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; ignoreErrors: boolean } | null {
   const { at, known } = programAt(cmd.words);
   const prog = cmd.words[at]?.value;
   if (!known || prog == null || !MAKES.has(path.basename(prog))) return null;
   const names = new Set<string>([...(cmd.env?.keys() ?? []), ...(cmd.exported ?? [])]);
+  let flags: (string | null)[] = [];
+  const setting = (w: Word) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? w.raw);
   for (const w of cmd.words.slice(0, at)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? '');
     if (m) names.add(m[1]!);
   }
+  const args = new Set<string>();
   for (const w of cmd.words.slice(at + 1)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? w.raw);
-    if (m) names.add(m[1]!);
+    const m = setting(w);
+    if (m) args.add(m[1]!);
   }
-  return names;
+  // MAKEFLAGS from its environment or an argument (`MAKEFLAGS=i make`, `make MAKEFLAGS=-i`): its words are options too.
+  const makeflags = [cmd.env?.get('MAKEFLAGS'), ...cmd.words.slice(0, at).concat(cmd.words.slice(at + 1)).filter((w) => setting(w)?.[1] === 'MAKEFLAGS').map((w) => (w.value === null ? null : w.value.slice('MAKEFLAGS='.length)))];
+  for (const v of makeflags) if (v !== undefined) flags = [...flags, ...(v === null ? [null] : v.split(/\s+/).filter((x) => x !== ''))];
+  const ignoreErrors = holdsIgnoreErrors(cmd.words.slice(at + 1).map((w) => w.value), false) || holdsIgnoreErrors(flags, true);
+  return { names: new Set([...names, ...args]), args, ignoreErrors };
+}
+
+/** The Make variables a word reads, with those their values name (MakeScript.variableMentions). */
+function wordReads(w: Word, mentions: Readonly<Record<string, readonly string[]>>): Set<string> {
+  const out = new Set<string>();
+  const add = (n: string) => {
+    if (out.has(n)) return;
+    out.add(n);
+    for (const m of mentions[n] ?? []) add(m);
+  };
+  for (const m of w.raw.matchAll(MAKE_REFERENCE)) add(m[1]!);
+  return out;
+}
+
+/**
+ * The variables the setup's commands read whose value the plan takes as the file gives it (the
+ * builder's Dockerfile, context and flags, the container's paths, the runtime build's
+ * Dockerfile and context, the files cleaned up), each with the command reading it. Left out:
+ * the builder tag (a run naming it otherwise keeps the build, above) and the words naming that
+ * image again, the runtime build's tags and build arguments, which stay as written, and a
+ * builder build argument the runtime build gives in the same text or not at all (carried as
+ * written: both read the caller's value).
+ */
+function fixedReads(setup: Setup, mentions: Readonly<Record<string, readonly string[]>>): Map<string, ScriptCommand> {
+  const out = new Map<string, ScriptCommand>();
+  const tagRaw = new Set(flagValues(setup.builder.inv, '--tag').map((w) => w.raw));
+  const runtimeArgs = setup.runtime ? flagValues(setup.runtime.inv, '--build-arg') : [];
+  const argName = (w: Word) => (w.value ?? w.raw).split('=', 1)[0]!;
+  const skipped = new Set<Word>([...flagValues(setup.builder.inv, '--tag'), ...(setup.runtime ? [...flagValues(setup.runtime.inv, '--tag'), ...runtimeArgs] : [])]);
+  for (const w of flagValues(setup.builder.inv, '--build-arg')) {
+    const same = runtimeArgs.filter((r) => argName(r) === argName(w));
+    if (same.length === 0 || same.every((r) => r.raw === w.raw)) skipped.add(w);
+  }
+  for (const cmd of [...setupCommands(setup), ...(setup.run ? [setup.run.at] : [])]) {
+
+    for (const w of cmd.words) {
+      if (skipped.has(w) || tagRaw.has(w.raw)) continue;
+      for (const n of wordReads(w, mentions)) if (!out.has(n)) out.set(n, cmd);
+    }
+  }
+  return out;
 }
 
 export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   const byName = new Map<string, Set<Setup>>();
+  const fixed = new Map<Setup, Map<string, ScriptCommand>>();
+  const makeSetups: Setup[] = [];
   for (const setup of analysis.setups) {
-    if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup) || analysis.scripts.get(setup.script)?.kind !== 'make') continue;
+    const script = analysis.scripts.get(setup.script);
+    if (script?.kind !== 'make') continue;
+    makeSetups.push(setup);
+    const mentions = (script as MakeScript).variableMentions ?? {};
+    const reads = fixedReads(setup, mentions);
+    if (reads.size > 0) fixed.set(setup, reads);
+    if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup)) continue;
     for (const w of flagValues(setup.builder.inv, '--tag')) {
-      for (const m of w.raw.matchAll(MAKE_REFERENCE)) byName.set(m[1]!, (byName.get(m[1]!) ?? new Set()).add(setup));
+      for (const n of wordReads(w, mentions)) byName.set(n, (byName.get(n) ?? new Set()).add(setup));
     }
   }
-  if (byName.size === 0) return;
-  const names = [...byName.keys()];
-  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
+  if (makeSetups.length === 0) return;
+  const names = [...new Set([...byName.keys(), ...[...fixed.values()].flatMap((m) => [...m.keys()])])];
+  // (files that do not say docker too: `make image BIN=…` alone in a CI script)
+  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort()) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
-    if (text === null || !text.includes('make') || !names.some((n) => text.includes(n))) continue;
+    if (text === null || !text.includes('make') || !(names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text))) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
     for (const cmd of script.commands) {
       const sets = makeSets(cmd);
       if (!sets) continue;
-      for (const name of names.filter((n) => sets.has(n))) {
-        for (const setup of byName.get(name)!) {
+      // `make -i`: every recipe goes on past a failing line, as under `.IGNORE:` (../analyze/hosts/make-flags.ts).
+      // (The tool does not follow which Makefile a `make` runs: each one holding a setup counts.)
+      if (sets.ignoreErrors) for (const setup of makeSetups) ignoreFailures(analysis.scripts.get(setup.script) as MakeScript);
+      for (const name of names.filter((n) => sets.names.has(n))) {
+        for (const [setup, reads] of fixed) {
+          const reader = reads.get(name);
+          if (!reader || setup.diagnostics.some((d) => d.code === 'MAKE_VARIABLE_SET_BY_CALLER')) continue;
+          setup.diagnostics.push(
+            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : ' (in its environment)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
+              file: reader.file,
+              line: reader.line,
+              hint: `Write the value in the Makefile (or stop setting ${name} from outside), then run the tool again; or migrate this setup by hand.`,
+            }),
+          );
+        }
+        for (const setup of byName.get(name) ?? []) {
           if (keepsBuilderImage(setup)) continue;
           setup.builderTagUsedElsewhere = { file: cmd.file, line: cmd.line, text: shownCommand(cmd), via: `${name} set for the Makefile, which names the builder image otherwise than the file does` };
         }
       }
     }
   }
+}
+
+/** Every recipe line of the Makefile goes on past a failing line (Snippet.failureIgnored), as under `.IGNORE:`. */
+function ignoreFailures(script: MakeScript | undefined): void {
+  for (const p of script?.parts ?? []) p.snippet.failureIgnored = true;
 }

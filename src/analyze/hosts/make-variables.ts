@@ -147,3 +147,21 @@ export function perTargetVariables(root: TsNode, text: string): Set<string> {
   }
   return out;
 }
+
+/**
+ * The variables each variable's assignments name (`BIN = $(OUT)/app`: BIN names OUT), over every
+ * assignment of the file (in a conditional, target-specific, appended): a value given to OUT from
+ * outside (`make OUT=…`) changes what BIN expands to.
+ */
+export function variableMentions(root: TsNode, text: string): Record<string, string[]> {
+  const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
+  const out: Record<string, string[]> = {};
+  for (const a of root.descendantsOfType(['variable_assignment', 'define_directive'])) {
+    const name = a.namedChildren.find((c) => c.type === 'word');
+    if (!name) continue;
+    const value = slice(a).slice(name.endIndex - a.startIndex);
+    const names = [...value.matchAll(REFERENCE)].map((m) => (m[1] ?? m[2])!);
+    if (names.length > 0) out[slice(name)] = [...new Set([...(out[slice(name)] ?? []), ...names])];
+  }
+  return out;
+}

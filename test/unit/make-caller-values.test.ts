@@ -1,0 +1,56 @@
+/**
+ * What a make run brings to a Makefile that the file alone does not say: `-i` (in MAKEFLAGS set
+ * by the file, or on a caller's command line), under which a failing recipe line stops nothing,
+ * as under `.IGNORE:` (src/analyze/hosts/make-flags.ts); and a variable a caller sets
+ * (`make image BIN=…`, `BIN=… make image` for `BIN ?= …`), which overrides the file's value the
+ * migration fixed into the Dockerfile (src/plan/make-overrides.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { planFiles } from '../support/plan.js';
+
+const BASE = {
+  'Dockerfile.build': 'FROM busybox:latest\nRUN mkdir -p /out && printf x > /out/app && printf y > /out/app2\n',
+  Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+};
+const RUN = ['image:', '\tdocker build -t app:build -f Dockerfile.build .', "\tdocker run --name x app:build sh -c 'printf x > /out/app'", '\tdocker cp x:/out/app app', '\tdocker rm x', '\tdocker build -t app:latest .', ''];
+const codes = (files: Record<string, string>) => planFiles({ ...BASE, ...files }).setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+describe('make -i: a failing recipe line stops nothing', () => {
+  it('refuses a run build under MAKEFLAGS that the Makefile sets with -i, as under .IGNORE', () => {
+    for (const flags of ['MAKEFLAGS += -i', 'MAKEFLAGS += --ignore-errors', 'MAKEFLAGS = ik', 'override MAKEFLAGS += -s -i', 'MAKEFLAGS += $(FLAGS)']) {
+      expect(codes({ Makefile: [flags, '.PHONY: image', ...RUN].join('\n') }), flags).toEqual([['refused', ['BUILD_AT_RUN_TIME']]]);
+    }
+  });
+
+  it('refuses it when a caller runs make with -i', () => {
+    for (const call of ['make -i image', 'make --ignore-errors image', 'make -ki image', 'MAKEFLAGS=i make image']) {
+      expect(codes({ Makefile: ['.PHONY: image', ...RUN].join('\n'), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['BUILD_AT_RUN_TIME']]]);
+    }
+  });
+
+  it('migrates under -k, which still ends the failing recipe and exits 2, and without -i', () => {
+    expect(codes({ Makefile: ['MAKEFLAGS += -k -j4', '.PHONY: image', ...RUN].join('\n'), 'ci.sh': '#!/bin/sh\nmake -k -C . image\n' })).toEqual([['migrate', []]]);
+  });
+});
+
+describe('a make run that sets a variable the setup reads', () => {
+  const makefile = (head: string[], cp = '\tdocker cp x:$(BIN) app') => [...head, '.PHONY: image', 'image:', '\tdocker build -t app:build -f $(DF) .', '\tdocker create --name x app:build', cp, '\tdocker rm x', '\tdocker build -t $(IMAGE):latest .', '\trm -f app', ''].join('\n');
+  const HEAD = ['BIN ?= /out/app', 'DF = Dockerfile.build', 'IMAGE ?= app'];
+
+  it('refuses when a caller sets the artifact path or the builder Dockerfile, as an argument or in its environment', () => {
+    for (const call of ['make image BIN=/out/app2', 'BIN=/out/app2 make image', 'export BIN=/out/app2\nmake -e image', 'make image DF=Dockerfile.alt']) {
+      expect(codes({ Makefile: makefile(HEAD), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    }
+  });
+
+  it('refuses when the caller sets a variable the path is written with', () => {
+    const files = { Makefile: makefile(['OUT = /out', 'BIN = $(OUT)/app', 'DF = Dockerfile.build']), 'ci.sh': '#!/bin/sh\nmake image OUT=/other\n' };
+    expect(codes(files)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+  });
+
+  it('migrates when the caller sets only what stays as written (the runtime tag), or nothing the setup reads', () => {
+    for (const call of ['make image IMAGE=ci/app', 'make image OTHER=1']) {
+      expect(codes({ Makefile: makefile(HEAD), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['migrate', []]]);
+    }
+  });
+});
