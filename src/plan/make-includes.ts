@@ -57,13 +57,15 @@ function mayName(word: string, dir: string, file: string): boolean {
 }
 
 /** The first part of `p` that may reach the recipes of a make file with `targets`, as text and line, or null. */
-function reaching(p: Parsed, targets: ReadonlySet<string>, joinedBy: (n: TsNode) => boolean): { what: string; line: number } | null {
+function reaching(p: Parsed, targets: ReadonlySet<string>, joinedBy: (n: TsNode) => boolean, unread = false): { what: string; line: number } | null {
   for (const n of p.root.namedChildren) {
     if (n.type === 'comment' || (n.type === 'include_directive' && joinedBy(n))) continue;
     if (n.type === 'rule') {
       const names = (n.namedChildren.find((c) => c.type === 'targets')?.namedChildren ?? []).map((w) => slice(p, w));
       if (names.length > 0 && names.every((t) => t === '.PHONY')) continue;
-      if (names.length > 0 && names.every((t) => !t.startsWith('.') && !t.includes('$') && !t.includes('%') && !targets.has(t))) continue;
+      // (a rule of a file the tool does not read as a make file, `release.inc`, is no sibling target whose recipe it reads: its recipe counts)
+      const recipe = unread && (n.namedChildren.find((c) => c.type === 'recipe')?.descendantsOfType('recipe_line').length ?? 0) > 0;
+      if (!recipe && names.length > 0 && names.every((t) => !t.startsWith('.') && !t.includes('$') && !t.includes('%') && !targets.has(t))) continue;
     }
     return { what: slice(p, n).split('\n', 1)[0]!.trim(), line: lineOf(p, n) };
   }
@@ -134,8 +136,12 @@ export function makeIncludes(file: string, known: readonly string[], fs: RepoFs,
         out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${word}, which the repository does not hold (Make may make it when it runs); what it holds may reach the recipes the setup is read from`, where));
         continue;
       }
-      const hit = reaching(parse(rel, other), ownParse().targets, () => false);
-      if (hit) out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${rel}, whose \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads each make file alone`, where));
+      const unread = !isMakeFile(rel);
+      const hit = reaching(parse(rel, other), ownParse().targets, () => false, unread);
+      if (hit) {
+        const why = unread ? `, a file the tool does not read as a make file (only \`Makefile\`, \`GNUmakefile\`, \`makefile\` and \`*.mk\`), whose \`${hit.what}\` (${rel}:${hit.line}) may reach ${file}'s recipes or run with its targets, using what they leave` : `, whose \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads each make file alone`;
+        out.push(diag('MAKE_INCLUDE', 'error', `${file} includes ${rel}${why}`, where));
+      }
     }
   }
   // What includes this file.

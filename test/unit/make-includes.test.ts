@@ -35,6 +35,13 @@ describe('make files joined by include', () => {
     expect(codes({ Makefile: 'include build.mk\nimage: generate\n', 'build.mk': RECIPE })).toContain('MAKE_INCLUDE');
   });
 
+  it('refuses an included file of another name with a rule of its own: the tool does not read its recipes as a sibling target\'s', () => {
+    const release = 'release: image\n\tsha256sum app > SUMS\n';
+    for (const name of ['release.inc', 'Makefile.release']) expect(codes({ Makefile: `.PHONY: image release\n${RECIPE}include ${name}\n`, [name]: release }), name).toContain('MAKE_INCLUDE');
+    // Named *.mk, it is read as a make file: its rule is a sibling target, and the artifact stays on the host.
+    expect(codes({ Makefile: `.PHONY: image release\n${RECIPE}include release.mk\n`, 'release.mk': release })).toEqual([]);
+  });
+
   it('migrates a recipe in an included file whose includer holds only comments, .PHONY and other targets', () => {
     const p = planFiles({ ...FILES, Makefile: '# Build entry point.\n.PHONY: image all\ninclude build.mk\nall: image\n', 'build.mk': RECIPE });
     expect(p.setups.map((s) => s.status)).toEqual(['migrate']);
