@@ -616,7 +616,7 @@ function makeSetup(
     for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
   }
   // A CI key or step taking the file (or its folder) from the job's folder reads it on the host too (an upload, a release, `artifacts: paths:`).
-  for (const up of workspaceUses(script, setup, builder.inv.cmd.words[0]!)) up.artifact.hostNeeded ??= up.why;
+  for (const up of workspaceUses(script, setup, builder.inv.cmd.words[0]!, sequence)) up.artifact.hostNeeded ??= up.why;
   setup.extraction.sort((a, b) => pos(a) - pos(b));
   // Files still needed on the host are not cleaned up: the export stage recreates them, and a
   // removal of them, or of a folder holding them (`rm -rf out` after `sha256sum out/app`), stays.

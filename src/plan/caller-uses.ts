@@ -335,7 +335,8 @@ function markUnreadSteps(setup: Setup, caller: ScriptFile, sequence: readonly Sc
  */
 function checkCallerWorkspaceReads(setup: Setup, caller: ScriptFile, call: ScriptCommand, job: string | undefined, after: string): void {
   for (const r of workspaceReads(caller.kind, caller.text)) {
-    if (!sameJob(r, job)) continue;
+    // (a step that reads only once it runs, an action of the repository or one the tool does not know, above the call finds nothing yet)
+    if (!sameJob(r, job) || (r.afterOnly === true && r.line < call.line)) continue;
     for (const a of setup.artifacts) {
       if (a.hostNeeded || removedByScript(setup, a.hostPath) || readMeets(r, a.hostPath, call.words[0]!) === null) continue;
       a.hostNeeded = `${r.by} (${caller.file}:${r.line}) reads ${r.path === null ? 'a path only known at run time' : r.path === '' ? 'the whole checkout' : r.path}${after}`;

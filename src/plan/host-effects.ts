@@ -190,7 +190,7 @@ export function checkHostEffects(
       if (out.diagnostics.length === before && !effect.known) checkUnmodelledWindow(cmd, effect, setup, refuse, phaseFor, callee?.unknown ? ` (\`${shownCommand(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '');
     }
   }
-  checkWorkspaceReads(setup, script, refuse);
+  checkWorkspaceReads(setup, script, sequences[0], refuse);
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
   for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
   checkEnding();
@@ -747,7 +747,7 @@ function volumeTarget(flag: string, v: string): string | null {
 }
 
 /** A CI key or step that takes an artifact from the job's folder, but not exactly where an export build would write it, refuses. */
-function checkWorkspaceReads(setup: Setup, script: ScriptFile, refuse: Refuse): void {
-  const hit = inexactRead(script, setup, setup.builder.inv.cmd.words[0]!);
-  if (hit) refuse('ARTIFACT_USED_ON_HOST', { ...setup.builder.inv.cmd, line: hit.line }, hit.message, 'Have the key or step read the artifact (or the folder it is extracted into) by its own path, or migrate by hand.');
+function checkWorkspaceReads(setup: Setup, script: ScriptFile, sequence: readonly ScriptCommand[] | undefined, refuse: Refuse): void {
+  const hit = inexactRead(script, setup, setup.builder.inv.cmd.words[0]!, sequence);
+  if (hit) refuse('ARTIFACT_USED_ON_HOST', { ...setup.builder.inv.cmd, line: hit.line }, hit.message, hit.hint ?? 'Have the key or step read the artifact (or the folder it is extracted into) by its own path, or migrate by hand.');
 }

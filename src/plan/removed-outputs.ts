@@ -18,7 +18,9 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { resolveRel } from '../model/paths.js';
 import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
-import { readMeets, workspaceReads, type WorkspaceRead } from './workspace-reads/index.js';
+import { jobOf, readMeets, workspaceReads, type WorkspaceRead } from './workspace-reads/index.js';
+
+export { jobOf };
 import { forcedRemoval } from './forced-removal.js';
 import { copiedFromContext, type BuildReading } from './output-copies.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
@@ -171,13 +173,6 @@ export function outputTaken(setup: Setup, r: WorkspaceRead, file: string, output
   if (!o) return null;
   const what = r.path === null ? `a path only known at run time, which may be ${o.path}` : r.path === o.path ? o.path! : `${r.path}, which holds ${o.path}`;
   return diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${file}:${r.line}) reads ${what}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file, line: r.line, setup: setup.id, hint: HINT });
-}
-
-/** The job (entry) of a CI file that runs `sequence`, or undefined when the file is not cut into named jobs. */
-export function jobOf(script: ScriptFile, sequence: readonly ScriptCommand[]): string | undefined {
-  const e = script as Partial<EmbeddedScript>;
-  const k = e.sequences?.indexOf(sequence as ScriptCommand[]) ?? -1;
-  return k >= 0 ? e.entries?.[k] : undefined;
 }
 
 /**

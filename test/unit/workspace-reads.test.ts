@@ -52,7 +52,7 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
     keeps(F, wf(['      - run: echo "$SUM"', '        env:', "          SUM: ${{ hashFiles('main.go', './dist/app') }}"]), /hashFiles.*reads dist\/app/);
     // a pattern, or one only known at run time, may match more: refused as any such read
     refuses(F, wf(['      - run: echo "$SUM"', '        env:', "          SUM: ${{ hashFiles('dist/*') }}"]), 16, /hashFiles.*reads dist\/\*/);
-    keeps(F, wf(step('example/notify@v1', 'message', "build ${{ hashFiles('dist/app') }}")), /hashFiles/);
+    keeps(F, wf(step('actions/upload-artifact@v4', 'name', "app-${{ hashFiles('dist/app') }}")), /hashFiles/);
     refuses(F, wf(['      - run: echo "$SUM"', '        env:', '          SUM: ${{ hashFiles(env.OUT) }}']), 16, /hashFiles/);
     const before = wf([]).replace('      - run: |\n', "      - uses: actions/cache@v4\n        with:\n          path: ~/go\n          key: go-${{ hashFiles('**/go.sum', 'dist/app') }}\n      - run: |\n");
     expect(plan(F, before).setups[0]!.notes.join('\n')).not.toMatch(/hashFiles/);
@@ -68,13 +68,43 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
     keeps(F, wf(step('actions/attest-build-provenance@v1', 'subject-path', 'dist/app')), /`with: subject-path:`.*reads dist\/app/);
   });
 
-  it('an unknown action mentioning the file counts as a read of it', () => {
-    keeps(F, wf(step('example/sign-action@v1', 'args', '--key cosign.key dist/app')), /`uses: example\/sign-action@v1` \(`with: args:`\)/);
+  it('an action the tool does not know, run after the extraction, may read any file of the checkout: it refuses, naming the step, even given the file by its path', () => {
+    const unknown = /the step `uses: example\/sign-action@v1`, an action the tool does not know \(its inputs' defaults and its own code may read any file of the checkout\) \(\.github\/workflows\/ci\.yml:14\) reads the whole checkout, which holds the extracted dist\/app/;
+    refuses(F, wf(step('example/sign-action@v1', 'args', '--key cosign.key dist/app')), 14, unknown);
+    // (given nothing, as `peaceiris/actions-gh-pages` deploys `./public` unless told otherwise)
+    refuses(F, wf(['      - uses: example/sign-action@v1']), 14, unknown);
+    const p = plan(F, wf(['      - uses: example/sign-action@v1']));
+    expect(p.setups[0]!.diagnostics.find((d) => d.code === 'ARTIFACT_USED_ON_HOST')!.hint).toMatch(/does not know which files the action reads/);
+    // docker/build-push-action reads the folder `context:` names (the Git context when none), no other
+    expect(plan(F, wf([...step('docker/build-push-action@v6', 'context', 'tools'), '          file: tools/Dockerfile'])).setups[0]!.status).toBe('migrate');
+  });
+
+  it('a known action given no path input reads the default its documentation gives', () => {
+    const files = { 'Dockerfile.build': BASE['Dockerfile.build'], 'main.go': BASE['main.go'] };
+    const job = (dest: string, runtime: string, tail: string[]) => ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: |', `          mkdir -p ${dest}`, '          docker build -t app:build -f Dockerfile.build .', '          docker create --name app-x app:build', `          docker cp app-x:/out/app ${dest}/app`, '          docker rm app-x', '          docker build -t app:latest .', ...tail, ''].join('\n');
+    const pages = planFiles({ ...files, Dockerfile: 'FROM alpine:3.19\nCOPY _site/app /usr/local/bin/app\n', [F]: job('_site', '', ['      - uses: actions/upload-pages-artifact@v3']) });
+    expect(pages.setups[0]!.status).toBe('migrate');
+    expect(pages.changes.find((c) => c.path === F)!.after).toContain('docker build --target export --output type=local,dest=_site');
+    expect(pages.setups[0]!.notes.join('\n')).toMatch(/`uses: actions\/upload-pages-artifact@v3` \(`path:` left out: it defaults to `_site\/`\) \(\.github\/workflows\/ci\.yml:14\) reads _site/);
+    const gh = planFiles({ ...files, Dockerfile: 'FROM alpine:3.19\nCOPY public/app /usr/share/nginx/html/app\n', [F]: job('public', '', ['      - uses: peaceiris/actions-gh-pages@v4', '        with:', '          github_token: ${{ secrets.GITHUB_TOKEN }}']) });
+    expect(gh.setups[0]!.status).toBe('migrate');
+    expect(gh.changes.find((c) => c.path === F)!.after).toContain('docker build --target export --output type=local,dest=public');
+    expect(gh.setups[0]!.notes.join('\n')).toMatch(/`uses: peaceiris\/actions-gh-pages@v4` \(`publish_dir:` left out: it defaults to `\.\/public`\)/);
+    // told another folder, it reads that one alone
+    const other = planFiles({ ...files, Dockerfile: 'FROM alpine:3.19\nCOPY public/app /usr/share/nginx/html/app\n', [F]: job('public', '', ['      - uses: peaceiris/actions-gh-pages@v4', '        with:', '          publish_dir: ./docs']) });
+    expect(other.changes.find((c) => c.path === 'Dockerfile')!.after).not.toMatch(/AS export/);
+  });
+
+  it('an action the tool does not know (or one of the repository) in another job, or above the extraction, reads nothing of it', () => {
+    const text = ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: example/setup-tool@v1', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), '  notify:', '    needs: image', '    runs-on: ubuntu-latest', '    steps:', '      - uses: example/notify@v1', '      - uses: ./.github/actions/notify', ''].join('\n');
+    const p = plan(F, text);
+    expect(p.setups[0]!.status).toBe('migrate');
+    expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).not.toMatch(/AS export/);
   });
 
   it('a glob, a folder above, or a run-time path refuses', () => {
     refuses(F, wf(step('softprops/action-gh-release@v2', 'files', 'dist/*')), 16, /action-gh-release@v2.*reads dist\/\*, which holds the extracted dist\/app/);
-    refuses(F, wf(step('example/sign-action@v1', 'dir', '.')), 16, /reads the whole checkout, which holds the extracted dist\/app.*only a read of the artifact itself/);
+    refuses(F, wf(step('actions/upload-artifact@v4', 'path', '.')), 16, /reads the whole checkout, which holds the extracted dist\/app.*only a read of the artifact itself/);
     // A build of the checkout as its context reads the file too (a COPY of it would find none).
     refuses(F, wf(step('docker/build-push-action@v6', 'context', '.')), 16, /`uses: docker\/build-push-action@v6` \(`with: context:`\)/);
     refuses(F, wf(step('actions/cache@v4', 'path', '${{ env.OUT }}')), 16, /reads a path only known at run time, which may hold the extracted dist\/app/);
@@ -101,7 +131,7 @@ describe('GitHub Actions: a uses: step whose with: input names the file', () => 
   });
 
   it('an input that names neither the file nor its folders is no read', () => {
-    const p = plan(F, wf([...step('example/notify@v1', 'message', 'built app'), '          token: ${{ secrets.TOKEN }}', '          target: ${{ matrix.target }}', '          cache-path: ~/.cache/x']));
+    const p = plan(F, wf([...step('docker/build-push-action@v6', 'context', 'tools'), '          file: tools/Dockerfile', '          tags: app:built', '          secrets: ${{ secrets.TOKEN }}', '          target: ${{ matrix.target }}', '          cache-to: type=local,dest=~/.cache/x']));
     expect(p.setups[0]!.status).toBe('migrate');
     expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).not.toMatch(/AS export/);
   });

@@ -9,7 +9,8 @@
 import path from 'node:path/posix';
 import type { Document } from 'yaml';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
-import type { ScriptFile, ScriptKind, Word } from '../../model/script.js';
+import type { EmbeddedScript } from '../../analyze/embedded.js';
+import type { ScriptCommand, ScriptFile, ScriptKind, Word } from '../../model/script.js';
 import type { Artifact, Setup } from '../../model/setup.js';
 import { LineIndex } from '../../model/text.js';
 import { meets } from '../host-commands.js';
@@ -70,27 +71,44 @@ export function changedBy(setup: Setup): string[] {
 
 const shown = (r: WorkspaceRead) => (r.path === null ? 'a path only known at run time' : r.path === '' ? 'the whole checkout' : r.path);
 
-/** Artifacts a CI-native read takes exactly where an export build would write them, each with what reads it. */
-export function workspaceUses(script: ScriptFile, setup: Setup, word: Word): { artifact: Artifact; why: string }[] {
+/**
+ * Whether a read takes the folder of `job`'s run: another job of the same file starts from a
+ * checkout of its own on its own machine, so a read of no known job (`default:`, a template), or
+ * of a file not cut into jobs, may be it.
+ */
+const inJob = (r: WorkspaceRead, job: string | undefined) => r.job === undefined || job === undefined || r.job === job;
+
+/** The job (entry) of a CI file that runs `sequence`, or undefined when the file is not cut into named jobs. */
+export function jobOf(script: ScriptFile, sequence: readonly ScriptCommand[]): string | undefined {
+  const e = script as Partial<EmbeddedScript>;
+  const k = e.sequences?.indexOf(sequence as ScriptCommand[]) ?? -1;
+  return k >= 0 ? e.entries?.[k] : undefined;
+}
+
+/** Artifacts a CI-native read of the setup's job takes exactly where an export build would write them, each with what reads it. */
+export function workspaceUses(script: ScriptFile, setup: Setup, word: Word, sequence?: readonly ScriptCommand[]): { artifact: Artifact; why: string }[] {
   const out: { artifact: Artifact; why: string }[] = [];
   const changed = changedBy(setup);
+  const job = sequence ? jobOf(script, sequence) : undefined;
   for (const r of workspaceReads(script.kind, script.text)) {
-    if (runsBefore(r, setup)) continue;
+    if (runsBefore(r, setup) || !inJob(r, job)) continue;
     for (const a of setup.artifacts) if (readMeets(r, a.hostPath, word, changed) === 'exact') out.push({ artifact: a, why: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}` });
   }
   return out;
 }
 
-/** The first CI-native read that may take an artifact but not exactly where an export build writes it, as a message. */
-export function inexactRead(script: ScriptFile, setup: Setup, word: Word): { line: number; message: string } | null {
+/** The first CI-native read of the setup's job that may take an artifact but not exactly where an export build writes it, as a message (and a hint of its own, if it has one). */
+export function inexactRead(script: ScriptFile, setup: Setup, word: Word, sequence?: readonly ScriptCommand[]): { line: number; message: string; hint?: string } | null {
   const changed = changedBy(setup);
+  const job = sequence ? jobOf(script, sequence) : undefined;
   for (const r of workspaceReads(script.kind, script.text)) {
-    if (runsBefore(r, setup)) continue;
+    if (runsBefore(r, setup) || !inJob(r, job)) continue;
     for (const a of setup.artifacts) {
       const m = readMeets(r, a.hostPath, word, changed);
       if (m === null || (m === 'exact' && a.hostNeeded)) continue;
       return {
         line: r.line,
+        ...(r.hint ? { hint: r.hint } : {}),
         message: `${r.by} (${script.file}:${r.line}) reads ${shown(r)}, which ${r.path === null ? 'may hold' : 'holds'} the extracted ${a.hostPath} after the job's commands${m === 'inexact' ? ': only a read of the artifact itself, of a path inside it, or of the folder it is written into (holding no script or Dockerfile the migration changes) is kept exact by an export build' : ''}`,
       };
     }

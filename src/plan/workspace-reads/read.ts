@@ -18,8 +18,10 @@ export interface WorkspaceRead {
    * key may be any job's (GitLab's `default:` or a template) or the CI kind is not cut into jobs here.
    */
   job?: string;
-  /** A step that runs its own code (a local action): it reads only when it runs after the extraction. */
+  /** A step that runs its own code (a local action, one the tool does not know): it reads only when it runs after the extraction. */
   afterOnly?: true;
+  /** What to do about a refusal it causes, where the usual hint (read the artifact by its own path) would not help. */
+  hint?: string;
 }
 
 /**
