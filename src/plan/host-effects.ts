@@ -35,6 +35,9 @@ import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
 import { SOURCING, sourcedFiles } from '../analyze/sourced-files.js';
 import { removedStatusRead } from './status-reads.js';
+import { actionSteps, actionSwitchesBuilder, actionWrites } from './action-steps.js';
+import { switchesBuilder } from './builder-switch.js';
+import { jobOf } from './workspace-reads/index.js';
 
 export interface HostEffects {
   /** Commands that only served the removed steps: they go with them. */
@@ -143,6 +146,9 @@ export function checkHostEffects(
       const inv = outer.program === 'docker' || outer.program?.endsWith('/docker') ? (outer.at === 0 ? dockerInvocation(cmd) : parseDockerCommand({ ...cmd, words: cmd.words.slice(outer.at) })) : null;
       if (inv) {
         const before = out.diagnostics.length;
+        // `docker buildx use`, `docker buildx create --use`, `docker context use` between the builds (./builder-switch.ts).
+        const switched = at > builderAt && at < runtimeAt ? switchesBuilder(inv) : null;
+        if (switched) refuse('FLAG_CONFLICT', cmd, `\`${shownCommand(cmd)}\` runs between the builder build (line ${setup.builder.inv.cmd.line}) and the runtime build (line ${runtime.inv.cmd.line}), and changes the builder later builds run on (\`${switched}\`): ${SWITCHED}`, BUILDER_SWITCH_HINT);
         checkDocker(inv, cmd, script, phase, setup, reborn.size === 0 ? removed : { ...removed, containers: new Set([...removed.containers].filter((n) => !reborn.has(n))) }, fs, dockerfiles, builders.has(cmd), refuse, drop);
         // `docker run -d --name extract app:latest` after the extraction's container is gone: the
         // name is a new container's from here on, in both pipelines (`docker logs extract` reads it).
@@ -190,6 +196,8 @@ export function checkHostEffects(
       if (out.diagnostics.length === before && !effect.known) checkUnmodelledWindow(cmd, effect, setup, refuse, phaseFor, callee?.unknown ? ` (\`${shownCommand(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '');
     }
   }
+  // `uses:` steps between the builds: writers of the builder's inputs, a builder switched (./action-steps.ts).
+  if (script.kind === 'github-actions' && sequences[0]) checkActionSteps(setup, script, sequences[0], () => (reads ??= builderReads(setup, dockerfiles)), refuse);
   checkWorkspaceReads(setup, script, sequences[0], refuse);
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
   for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
@@ -288,6 +296,48 @@ export function checkHostEffects(
     }
   }
   return out;
+}
+
+/** What a builder switched between the builds does to the merged compile. */
+const SWITCHED = 'the builder build ran on the builder current before it; merged, the compile runs in the runtime build, on the new one (another driver, which may not see the engine\'s local images such as a base built earlier in the job; another cache, network and BuildKit)';
+const BUILDER_SWITCH_HINT = 'Switch the builder before the builder build (so both builds run on it), or after the runtime build; then run the tool again, or migrate by hand.';
+
+/**
+ * The `uses:` steps of the setup's job between its builder build and its runtime build
+ * (./action-steps.ts): one that switches the builder refuses (FLAG_CONFLICT); one that writes
+ * what the builder reads, or may (an action the tool does not know), refuses as a shell command
+ * writing it would (BUILDER_INPUT_CHANGED); one writing where an artifact is extracted before the
+ * runtime build copies it refuses (HOST_POSTPROCESS).
+ */
+function checkActionSteps(setup: Setup, script: ScriptFile, sequence: readonly ScriptCommand[], reads: () => BuilderRead[], refuse: Refuse): void {
+  const runtime = setup.runtime!;
+  const [from, to] = [setup.builder.inv.cmd, runtime.inv.cmd];
+  if (from.file !== script.file || to.file !== script.file) return;
+  const job = jobOf(script, sequence);
+  const firstExtraction = Math.min(...setup.extraction.filter((c) => c.file === script.file).map((c) => c.line));
+  for (const step of actionSteps(script.text)) {
+    if ((job !== undefined && step.job !== job) || step.line <= from.line || step.line >= to.line) continue;
+    const at = { ...from, line: step.line };
+    const switched = actionSwitchesBuilder(step);
+    if (switched) {
+      refuse('FLAG_CONFLICT', at, `${switched}, between the builder build (line ${from.line}) and the runtime build (line ${to.line}): ${SWITCHED}`, BUILDER_SWITCH_HINT);
+      return;
+    }
+    const effect = actionWrites(step, from);
+    const hostEffect: HostEffect = { program: `uses: ${step.uses}`, at: 0, reads: [], writes: effect.writes, mayTouch: [], known: effect.known };
+    const why = changesBuilderInput(at, hostEffect, reads(), `uses: ${step.uses}`);
+    if (why) {
+      refuse('BUILDER_INPUT_CHANGED', at, `${effect.what} runs between the builder build (line ${from.line}) and the runtime build (line ${to.line}), and ${why}: merged, the builder stage is built after this step and would read what it leaves`, 'If the builder should read what this step leaves, move the step before the builder build; if it does not touch what the builder reads, move it after the runtime build; then run the tool again (or migrate by hand).');
+      return;
+    }
+    for (const a of setup.artifacts) {
+      const m = effect.writes.map((u) => meets(u, a.hostPath)).find((x) => x !== null);
+      const window = step.line > firstExtraction;
+      if (m === undefined || (!window && m === 'over')) continue;
+      refuse('HOST_POSTPROCESS', at, window ? `${effect.what} runs after ${a.hostPath} is extracted and before the runtime build copies it, and may change it, which \`COPY --from\` would skip` : `${effect.what} runs before ${a.hostPath} is extracted and may put files there, so the runtime build copied more than the builder's files`, 'Move the step after the runtime build (or do what it does in the builder Dockerfile), then run the tool again; or migrate by hand.');
+      return;
+    }
+  }
 }
 
 const BUILDER_INPUT_HINT = 'If the builder should read what this command leaves, move the command before the builder build; if it does not touch what the builder reads, move it after the runtime build; then run the tool again (or migrate by hand).';
