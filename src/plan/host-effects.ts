@@ -219,6 +219,18 @@ export function checkHostEffects(
       refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
     }
   }
+  // A `docker run` whose command becomes a RUN of the builder stage (./run-step.ts) moves its
+  // work (a compile, tests) into the build that now builds that stage: the runtime build (and an
+  // export build) where the builder build goes, the builder build kept as `--target` otherwise.
+  const runAt = setup.run && !setup.run.idle ? setup.run.at : null;
+  const runNow = removed.commands.has(setup.builder.inv.cmd) ? [runtime.inv.cmd, ...(exportAt ? [exportAt] : [])] : [setup.builder.inv.cmd];
+  const runWhere = removed.commands.has(setup.builder.inv.cmd) ? `the runtime build${exportAt ? ' (and an export build)' : ''}` : 'the builder build';
+  if (runAt) {
+    const lenient = failureLeniency(base, written(runNow[0]!));
+    if (lenient !== null && runNow.every((c) => failureLeniency(base, written(c)) !== null) && failureLeniency(base, written(runAt)) === null) {
+      refuse('SCRIPT_EDIT_UNSAFE', runNow[0]!, `\`${shownCommand(runNow[0]!)}\` runs where ${lenient}, and \`${shownCommand(runAt)}\` (line ${runAt.line}), whose command becomes a RUN of the builder stage, did not: merged, that command runs in ${runWhere}, and its failure (a failing compile or test) would no longer fail the run`, 'Run the build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), as the `docker run` step did, then run the tool again; or migrate by hand.');
+    }
+  }
   // A failure handler between the builder build and the runtime build (a step run only after a
   // failure) ran when the compile failed; merged, the compile fails after it, and it never runs.
   if (removed.commands.has(setup.builder.inv.cmd)) {
@@ -240,6 +252,18 @@ export function checkHostEffects(
       const now = limitOf(c);
       if (now !== was && now !== null) {
         refuse('SCRIPT_EDIT_UNSAFE', c, `\`${shownCommand(c)}\` runs in a step with \`${now}\`, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) in one with ${was === null ? 'the default limit' : `\`${was}\``}: merged, the compile runs under the first`, 'Give both steps the same time limit (or none), then run the tool again; or migrate by hand.');
+        break;
+      }
+    }
+  }
+  // The same for the `docker run` whose command becomes a RUN: its work runs under the limit of the step that now builds the stage.
+  if (runAt) {
+    const limitOf = (c: ScriptCommand) => snippetOf(c)?.timeout ?? null;
+    const was = limitOf(runAt);
+    for (const c of runNow) {
+      const now = limitOf(c);
+      if (now !== was && now !== null) {
+        refuse('SCRIPT_EDIT_UNSAFE', c, `\`${shownCommand(c)}\` runs in a step with \`${now}\`, and \`${shownCommand(runAt)}\` (line ${runAt.line}), whose command becomes a RUN of the builder stage, in one with ${was === null ? 'the default limit' : `\`${was}\``}: merged, that command runs in ${runWhere}, under the first`, 'Give both steps the same time limit (or none), then run the tool again; or migrate by hand.');
         break;
       }
     }

@@ -128,3 +128,27 @@ describe('a runtime build piped into another command in a shell script', () => {
     expect(sourced.setups.map((x) => x.status)).toEqual(['migrate']);
   });
 });
+
+describe('a `docker run` whose command becomes a RUN of the builder stage, in a step of its own', () => {
+  // step 1 builds the builder, step 2 runs the compile in its container and copies it out, step 3 builds the runtime image
+  const RUN_STEPS = ['docker build -t app:build -f Dockerfile.build .', "docker run --name x app:build sh -c 'go build -o /out/app . && go test ./...'", 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .'];
+  const wf = (builderExtra: string, runExtra: string, finalExtra: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - ${builderExtra}run: ${RUN_STEPS[0]}\n      - ${runExtra}run: |\n${RUN_STEPS.slice(1, 4).map((l) => `          ${l}`).join('\n')}\n      - ${finalExtra}run: ${RUN_STEPS[4]}\n`;
+  const diags = (text: string) => planFiles({ ...BASE, '.github/workflows/ci.yml': text }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.line}: ${d.message}`)]);
+
+  it('refuses where the runtime build\'s step has a tighter limit than the run\'s, naming the run', () => {
+    const [status, d] = (diags(wf('timeout-minutes: 5\n        ', 'timeout-minutes: 60\n        ', 'timeout-minutes: 5\n        ')) as [string, string][])[0]!;
+    expect(status).toBe('refused');
+    expect(d).toMatch(/^SCRIPT_EDIT_UNSAFE 14: `docker build -t app:latest \.` runs in a step with `timeout-minutes: 5`, and `docker run --name x app:build sh -c .*` \(line 10\), whose command becomes a RUN of the builder stage, in one with `timeout-minutes: 60`: merged, that command runs in the runtime build, under the first/);
+    // the same limit on the three steps migrates (the builder build's step is compared as before)
+    expect(codes('.github/workflows/ci.yml', wf('timeout-minutes: 5\n        ', 'timeout-minutes: 60\n        ', 'timeout-minutes: 60\n        '))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(codes('.github/workflows/ci.yml', wf('timeout-minutes: 60\n        ', 'timeout-minutes: 60\n        ', 'timeout-minutes: 60\n        '))).toEqual([['migrate']]);
+  });
+
+  it('refuses where the runtime build\'s failure is gone past and the run\'s was not, though the builder build\'s was too', () => {
+    const coe = 'continue-on-error: true\n        ';
+    const [status, d] = (diags(wf(coe, '', coe)) as [string, string][])[0]!;
+    expect(status).toBe('refused');
+    expect(d).toMatch(/^SCRIPT_EDIT_UNSAFE 13: `docker build -t app:latest \.` runs where its failure does not fail the job .*, and `docker run --name x app:build sh -c .*` \(line 9\), whose command becomes a RUN of the builder stage, did not: merged, that command runs in the runtime build, and its failure \(a failing compile or test\) would no longer fail the run/);
+    expect(codes('.github/workflows/ci.yml', wf(coe, coe, coe))).toEqual([['migrate']]);
+  });
+});
