@@ -14,7 +14,10 @@
  * - a variable that changes what the steps run (BASH_ENV, which bash sources first; DOCKER_*,
  *   BUILDKIT_*, BUILDX_*, which pick the engine, the builder or the platform) refuses the
  *   setup (STEP_ENV_WRITTEN), as does a write the tool cannot read (`cat >> "$GITHUB_ENV" <<EOF`,
- *   `tee -a`, a name only known at run time), which may set any of them.
+ *   `tee -a`, a name only known at run time), which may set any of them;
+ * - any other name a GitHub step written in the workflow sets is a value only known at run time
+ *   in the later steps of its job (githubEnvNames, read by ./hosts/ci-yaml.ts): the runner's
+ *   written value goes over the job's and the workflow's `env:`.
  *
  * A repository script an earlier step runs or sources (`run: ./ci/setup.sh`) writes the same
  * files for the later steps: it is read as a shell script from the folder it runs in (scripts
@@ -160,6 +163,21 @@ function writesOf(cmd: ScriptCommand, at: number): Write[] {
     out.push({ cmd, at, file: 'GITHUB_ENV', via: '##vso[task.setvariable]', line: null });
   }
   return out;
+}
+
+/**
+ * The names `commands` (one GitHub step's) write for the later steps through $GITHUB_ENV
+ * (`echo "NAME=value" >> "$GITHUB_ENV"`, the `NAME<<EOF` form too): the runner gives the later
+ * steps of the job that value over the job's and the workflow's `env:` (a step's own `env:` goes
+ * over it), so the reader takes each as a value only known at run time there. A write the tool
+ * cannot read, and one of a name that matters to docker (MATTERS), is not named here: it
+ * refuses the setups after it (STEP_ENV_WRITTEN).
+ */
+export function githubEnvNames(commands: readonly ScriptCommand[]): string[] {
+  return commands
+    .flatMap((c, at) => writesOf(c, at))
+    .flatMap((w) => (w.file === 'GITHUB_ENV' && w.via === '$GITHUB_ENV' && w.line !== null ? /^([A-Za-z_][A-Za-z0-9_]*)(=|<<)/.exec(w.line)?.[1] ?? [] : []))
+    .filter((name) => !MATTERS.test(name));
 }
 
 /** The line `echo LINE >> FILE` writes (no option: the line is its words); null for any other command, which is not read. */

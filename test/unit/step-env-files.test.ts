@@ -29,6 +29,21 @@ describe('an earlier step writing $GITHUB_PATH', () => {
 });
 
 describe('an earlier step writing $GITHUB_ENV', () => {
+  it('a name the job\'s `env:` gives is only known at run time in the later steps: the runner\'s written value goes over it', () => {
+    const both = 'FROM busybox:latest\nRUN mkdir -p /out && echo release > /out/app && echo debug > /out/app-debug\n';
+    const text = (step: string[]) => ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    env:', '      SRC: /out/app', '    steps:', '      - uses: actions/checkout@v4', "      - if: github.ref != 'refs/heads/main'", '        run: echo "SRC=/out/app-debug" >> "$GITHUB_ENV"', '      - run: |', '          docker build -t app:build -f Dockerfile.build .', '          docker create --name x app:build', '          docker cp "x:$SRC" app', '          docker rm x', '          docker build -t app:latest .', ...step, ''].join('\n');
+    const p = planFiles({ 'Dockerfile.build': both, Dockerfile: RUNTIME, '.github/workflows/image.yml': text([]) });
+    expect(p.setups.map((s) => s.status)).toEqual(['refused']);
+    const d = p.setups[0]!.diagnostics.find((x) => x.code === 'DYNAMIC_ARTIFACT_PATH')!;
+    expect(d.message).toContain('`docker cp "x:$SRC" app`');
+    expect(d.line).toBe(14);
+    // a step's own `env:` goes over the written value: read as written
+    const own = text([]).replace('      - run: |\n          docker build', '      - env:\n          SRC: /out/app\n        run: |\n          docker build');
+    expect(planFiles({ 'Dockerfile.build': both, Dockerfile: RUNTIME, '.github/workflows/image.yml': own }).setups.map((s) => s.status)).toEqual(['migrate']);
+    // another name written changes nothing
+    const other = text([]).replace('SRC=/out/app-debug', 'VERSION=1.2');
+    expect(planFiles({ 'Dockerfile.build': both, Dockerfile: RUNTIME, '.github/workflows/image.yml': other }).setups.map((s) => s.status)).toEqual(['migrate']);
+  });
   it('setting a variable the steps depend on refuses STEP_ENV_WRITTEN', () => {
     expect(outcome(['echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);
     expect(outcome(['echo "BASH_ENV=$GITHUB_WORKSPACE/ci/env.sh" >> $GITHUB_ENV'])).toEqual([['refused', 'STEP_ENV_WRITTEN']]);

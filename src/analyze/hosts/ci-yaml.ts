@@ -18,6 +18,8 @@ import { composeEmbedded, type DotenvReport, type EmbeddedScript, type Snippet, 
 import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { githubStepIf } from './step-conditions.js';
+import { parseShell } from '../shell.js';
+import { githubEnvNames } from '../step-env-files.js';
 import { revivable } from '../../model/revivable.js';
 
 /** How shell text is written back into a scalar of each style (functions that can cross threads: model/revivable.ts). */
@@ -211,6 +213,14 @@ export function standInProgram(program: string, at: number, cwd: string | null, 
   };
 }
 
+/** The names a GitHub step's `run:` text writes to $GITHUB_ENV for the later steps (read as shell, with tree-sitter). */
+function githubEnvWritten(file: string, text: string, run: unknown): string[] {
+  if (!isScalar(run) || typeof run.value !== 'string' || !run.value.includes('GITHUB_ENV')) return [];
+  const decoded = decodeScalar(text, run, { n: 0 });
+  const script = decoded ? parseShell(file, decoded.shell).script : null;
+  return script ? githubEnvNames(script.commands) : [];
+}
+
 /** `sh` for a step bash or sh runs, else the name of the shell that runs it (or why it is not known). */
 function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
   const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
@@ -398,6 +408,9 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
       const group: number[] = [];
       const jobKey = String(isScalar(jp.key) ? jp.key.value : '?');
       const setsEnv = text.slice(job.range?.[0] ?? 0, job.range?.[1] ?? text.length).includes('GITHUB_ENV');
+      // The environment a step starts from: the job's, less the names an earlier step wrote to
+      // $GITHUB_ENV, whose value the runner gives the later steps over it (../step-env-files.ts).
+      let envBefore = jobEnv;
       const readStep = (step: YAMLMap, k: number): void => {
         if (!step.range) return;
         const wd = step.get('working-directory', true) ?? defaults;
@@ -408,7 +421,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           const decoded = decodeScalar(text, run, exprs);
           const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
           if (decoded) {
-            const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), jobEnv), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
+            const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), envBefore), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
             group.push(...r.ids);
             diagnostics.push(...r.diagnostics);
             return;
@@ -416,7 +429,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         }
         if (shell !== 'sh') {
           const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
-          const standIn = unreadProgram(run, step.range[0], shell, cwd, staticEnv(step.get('env', true), jobEnv), label);
+          const standIn = unreadProgram(run, step.range[0], shell, cwd, staticEnv(step.get('env', true), envBefore), label);
           if (standIn) {
             group.push(snippets.length);
             snippets.push(standIn);
@@ -425,7 +438,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         }
         const id = snippets.length;
         const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), jobEnv), label, false)) {
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), envBefore), label, false)) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);
@@ -435,6 +448,10 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
         if (!isMap(step) || !step.range) return;
         const first = snippets.length;
         readStep(step, k);
+        if (setsEnv) {
+          const written = githubEnvWritten(file, text, step.get('run', true));
+          if (written.length > 0) envBefore = new Map([...envBefore, ...written.map((n): [string, null] => [n, null])]);
+        }
         const branches = githubStepIf(step, jobKey, k + 1, setsEnv);
         if (branches) for (const sn of snippets.slice(first)) sn.branches = branches;
         // `if: always()` (or another status check but success()) runs the step after a failed one too.
