@@ -216,7 +216,7 @@ export function checkHostEffects(
   if (removed.commands.has(setup.builder.inv.cmd)) {
     const lenient = failureLeniency(base, written(runtime.inv.cmd));
     if (lenient !== null && (exportAt === null || failureLeniency(base, written(exportAt)) !== null) && failureLeniency(base, written(setup.builder.inv.cmd)) === null) {
-      refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build whose failure is ignored too)' : ''}, and a failing compile would no longer fail the run`, 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
+      refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient.where}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build where the same holds)' : ''}, and ${lenient.then}`, lenient.hint ?? 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
     }
   }
   // A `docker run` whose command becomes a RUN of the builder stage (./run-step.ts) moves its
@@ -228,7 +228,7 @@ export function checkHostEffects(
   if (runAt) {
     const lenient = failureLeniency(base, written(runNow[0]!));
     if (lenient !== null && runNow.every((c) => failureLeniency(base, written(c)) !== null) && failureLeniency(base, written(runAt)) === null) {
-      refuse('SCRIPT_EDIT_UNSAFE', runNow[0]!, `\`${shownCommand(runNow[0]!)}\` runs where ${lenient}, and \`${shownCommand(runAt)}\` (line ${runAt.line}), whose command becomes a RUN of the builder stage, did not: merged, that command runs in ${runWhere}, and its failure (a failing compile or test) would no longer fail the run`, 'Run the build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), as the `docker run` step did, then run the tool again; or migrate by hand.');
+      refuse('SCRIPT_EDIT_UNSAFE', runNow[0]!, `\`${shownCommand(runNow[0]!)}\` runs where ${lenient.where}, and \`${shownCommand(runAt)}\` (line ${runAt.line}), whose command becomes a RUN of the builder stage, did not: merged, that command (a compile, tests) runs in ${runWhere}, and ${lenient.then}`, lenient.hint ?? 'Run the build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), as the `docker run` step did, then run the tool again; or migrate by hand.');
     }
   }
   // A failure handler between the builder build and the runtime build (a step run only after a
@@ -602,12 +602,20 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
   else refuse('REMOVED_NAME_USED', cmd, `the trap \`${shownCommand(cmd)}\` uses a container the migration no longer makes for more than removing it`, hint);
 }
 
-/** Why a failure of `cmd` does not fail its run (a `|| true`, Make's `-`, a step with `continue-on-error`, an `after_script` or a step run after a failure), or null. */
-function failureLeniency(script: ScriptFile, cmd: ScriptCommand): string | null {
+/**
+ * Where a failure of `cmd` does not count as it did for a compile that moves into it (a `|| true`,
+ * Make's `-`, a step with `continue-on-error`, an `after_script`, a step run after a failure):
+ * `where` it runs, and what `then` happens to the compile there; null when its failure counts.
+ */
+function failureLeniency(script: ScriptFile, cmd: ScriptCommand): { where: string; then: string; hint?: string } | null {
   const snippet = partHolding(script, cmd)?.part.snippet;
-  if (snippet?.goesOnAfterFailure) return 'its failure does not fail the job (a step with `continue-on-error`/`continueOnError`, Travis CI\'s `after_success`)';
-  if (snippet?.afterFailure) return 'it runs after a failure too, and its own failure does not fail the job (`after_script`, `if: always()`, `when: always`)';
-  if (goesOnAfterFailure(cmd, script)) return 'its failure is ignored (`|| true`, Make\'s `-`)';
+  const uncounted = 'a failing compile would no longer fail the run';
+  if (snippet?.goesOnAfterFailure) return { where: 'its failure does not fail the job (a step with `continue-on-error`/`continueOnError`, Travis CI\'s `after_success`)', then: uncounted };
+  // A GitHub `if: always()` step and a CircleCI `when: always` step fail the job when they fail;
+  // they also run after an earlier step failed, where the builder build's step was skipped.
+  if (snippet?.afterFailure && (script.kind === 'github-actions' || script.kind === 'circleci')) return { where: 'an earlier step\'s failure does not stop it (`if: always()`, `when: always`)', then: 'after an unrelated failure the compile would now run and the image be built, where the old job skipped the builder build and could not build it', hint: 'Give the runtime build\'s step the condition the builder build\'s has (or give both `if: always()`), then run the tool again; or migrate by hand.' };
+  if (snippet?.afterFailure) return { where: 'it runs after a failure too, and its own failure does not fail the job (`after_script`, `after-script`)', then: uncounted };
+  if (goesOnAfterFailure(cmd, script)) return { where: 'its failure is ignored (`|| true`, Make\'s `-`)', then: uncounted };
   return null;
 }
 

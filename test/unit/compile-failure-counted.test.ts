@@ -148,7 +148,21 @@ describe('a `docker run` whose command becomes a RUN of the builder stage, in a 
     const coe = 'continue-on-error: true\n        ';
     const [status, d] = (diags(wf(coe, '', coe)) as [string, string][])[0]!;
     expect(status).toBe('refused');
-    expect(d).toMatch(/^SCRIPT_EDIT_UNSAFE 13: `docker build -t app:latest \.` runs where its failure does not fail the job .*, and `docker run --name x app:build sh -c .*` \(line 9\), whose command becomes a RUN of the builder stage, did not: merged, that command runs in the runtime build, and its failure \(a failing compile or test\) would no longer fail the run/);
+    expect(d).toMatch(/^SCRIPT_EDIT_UNSAFE 13: `docker build -t app:latest \.` runs where its failure does not fail the job .*, and `docker run --name x app:build sh -c .*` \(line 9\), whose command becomes a RUN of the builder stage, did not: merged, that command \(a compile, tests\) runs in the runtime build, and a failing compile would no longer fail the run/);
     expect(codes('.github/workflows/ci.yml', wf(coe, coe, coe))).toEqual([['migrate']]);
+  });
+});
+
+describe('the message says what the host does after a failure', () => {
+  const message = (file: string, text: string) => planFiles({ ...BASE, [file]: text }).setups[0]!.diagnostics.find((d) => d.code === 'SCRIPT_EDIT_UNSAFE')?.message ?? '';
+  it('a GitHub `if: always()` step fails the job when it fails: the refusal says it runs after an earlier failure, not that its failure is not counted', () => {
+    const wf = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./test.sh\n      - run: ${STEPS[0]}\n      - if: always()\n        run: |\n${STEPS.slice(1).map((l) => `          ${l}`).join('\n')}\n`;
+    const m = message('.github/workflows/ci.yml', wf);
+    expect(m).toMatch(/runs where an earlier step's failure does not stop it \(`if: always\(\)`, `when: always`\), and the builder build .* did not: merged, .*after an unrelated failure the compile would now run and the image be built/);
+    expect(m).not.toMatch(/does not fail the job/);
+  });
+  it('a GitLab after_script does not fail the job when it fails: the refusal says so', () => {
+    const gitlab = `build:\n  script:\n${STEPS.slice(0, 4).map((l) => `    - ${l}`).join('\n')}\n    - echo compiled\n  after_script:\n    - ${STEPS[4]}\n`;
+    expect(message('.gitlab-ci.yml', gitlab)).toMatch(/its own failure does not fail the job \(`after_script`, `after-script`\).*a failing compile would no longer fail the run/);
   });
 });
