@@ -53,6 +53,8 @@ describe.skipIf(!engine)('differential fuzzer: random builder-pattern repositori
       if (known) fixed.push(seed);
       expect(verdict.kind === 'failure' || verdict.kind === 'invalid' ? verdict.details : '', verdictLine(seed, verdict)).toBe('');
       expect(['identical', 'refused', 'ignored', 'flaky']).toContain(verdict.kind);
-    });
+      // A seed runs up to four pipelines on the engine (its verdict confirmed); on a machine shared
+      // with other work one took 385 s. The verdict is what is tested, not the time.
+    }, 900_000);
   }
 });
