@@ -54,6 +54,23 @@ describe('early returns and exits between the builds', () => {
     expect(outcome('function main() {', "if (process.env.SKIP) return;", ...BUILDER, FINAL, '}', 'main();')).toEqual([['migrate']]);
     expect(outcome(...main("if (!process.env.HOME) process.exit(2);"))).toEqual([['migrate']]);
   });
+
+  it('reads process.exit(NAME) by the const it names, and an unknown code as one that may succeed', () => {
+    const main = (...exit: string[]) => [...exit.slice(0, -1), BUILDER[0]!, exit[exit.length - 1]!, ...BUILDER.slice(1), FINAL];
+    expect(outcome(...main('const EXIT_OK = 0;', 'if (process.env.COMPILE_ONLY) process.exit(EXIT_OK);'))).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    expect(outcome(...main('if (process.env.COMPILE_ONLY) process.exit(Number(process.env.CODE));'))).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    expect(outcome(...main('const EXIT_USAGE = 64;', 'if (!process.env.HOME) process.exit(EXIT_USAGE);'))).toEqual([['migrate']]);
+  });
+
+  it('refuses a `return` at the top level of a CommonJS script between the builds: it ends the script', () => {
+    const cjs = (...lines: string[]) => {
+      const files = jsBuildRepo("const { execSync } = require('node:child_process');\n", lines);
+      const { 'scripts/image.mjs': body, ...rest } = files;
+      return planFiles({ ...rest, 'package.json': '{ "name": "lantern", "scripts": { "image": "node scripts/image.js" } }\n', 'scripts/image.js': body! }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    };
+    expect(cjs(BUILDER[0]!, "if (process.argv.includes('--compile-only')) return;", ...BUILDER.slice(1), FINAL)).toEqual([['refused', 'CONDITIONAL_STEP']]);
+    expect(cjs("if (process.argv.includes('--help')) return;", ...BUILDER, FINAL)).toEqual([['migrate']]);
+  });
 });
 
 describe('early exits in a shell script between the builds', () => {

@@ -16,7 +16,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type SpelledWord } 
 
 import { ARGV_CALLS, findWrappers, packageJsonBindings, SHELL_CALLS, staticString, type ReadJson } from './js-wrappers.js';
 import { revivable } from '../../model/revivable.js';
-import { byPlace, callPlaces, exitBranches, isProcessExit, type CallPlace } from './js-control-flow.js';
+import { byPlace, callPlaces, exitBranches, isProcessExit, literalNumber, type CallPlace } from './js-control-flow.js';
 import { collectPaths, parseScriptTree } from './js-syntax.js';
 import { readProcessEnv, shortText, type CallEnv } from './js-process-env.js';
 import { landings, PLACEHOLDER, unknownPlaceholders } from './js-template-context.js';
@@ -470,7 +470,15 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   }
 
   if (!mentionsDocker) return { script: null, diagnostics: [] };
-  const exitsBefore = exitBranches(text, paths.ReturnStatement, paths.CallExpression.filter((p: any) => isProcessExit(p.node)), placeOf);
+  // `const EXIT_OK = 0`: an exit code the file fixes.
+  const numbers = new Map<string, number>();
+  paths.VariableDeclarator.forEach((p: any) => {
+    const { id, init } = p.node;
+    const v = literalNumber(init);
+    if (p.parent.node.kind === 'const' && id.type === 'Identifier' && once(id.name) && v !== undefined) numbers.set(id.name, v);
+  });
+  const numberOf = (e: any) => (e?.type === 'Identifier' ? numbers.get(e.name) : literalNumber(e));
+  const exitsBefore = exitBranches(text, paths.ReturnStatement, paths.CallExpression.filter((p: any) => isProcessExit(p.node)), placeOf, numberOf);
   const compose = () => {
     calls.sort((a, b) => byPlace(a.place.order, b.place.order));
     // A call after an early `return` / `process.exit()` runs only where that did not.

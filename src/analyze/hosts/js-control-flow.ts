@@ -127,29 +127,47 @@ export function callPlaces(tree: any, text: string, callPaths: readonly any[], o
 
 /**
  * Early exits that end the script (or the function holding them) with success: a `return`, a
- * `process.exit()` / `process.exit(0)`. The calls after one run only on the paths where it did
- * not: each gets a branch of its own (a `return`'s, the calls after it in its function; a
- * `process.exit`'s, every call after it in the script's order). `returns` and `exits` are the
- * ReturnStatement and `process.exit` CallExpression paths.
+ * `process.exit()` / `process.exit(0)`, or `process.exit(CODE)` with a code whose value is not
+ * known to fail. The calls after one run only on the paths where it did not: each gets a branch
+ * of its own (a `return`'s in a function, the calls after it in that function; a `process.exit`'s,
+ * or a `return` at the top level of a CommonJS file, which ends the module, every call after it in
+ * the script's order). `returns` and `exits` are the ReturnStatement and `process.exit`
+ * CallExpression paths; `numberOf` reads an expression's number where the file fixes it (a
+ * literal, a `const` bound once to one).
  */
-export function exitBranches(text: string, returns: readonly any[], exits: readonly any[], placeOf: (path: any) => CallPlace): (call: { place: CallPlace }) => Branch[] {
+export function exitBranches(text: string, returns: readonly any[], exits: readonly any[], placeOf: (path: any) => CallPlace, numberOf: (e: any) => number | undefined = literalNumber): (call: { place: CallPlace }) => Branch[] {
   const lineOf = (o: number) => text.slice(0, o).split('\n').length;
   const ends: { after: (order: readonly number[]) => boolean; branch: Branch }[] = [];
   for (const r of returns) {
     let fn = r.parent;
     while (fn && !FUNCTION.test(fn.node.type)) fn = fn.parent;
-    if (!fn) continue;
+    if (!fn) {
+      // Node wraps a CommonJS file in a function: a `return` outside any function ends the module.
+      const at = placeOf(r).order;
+      const [from, to] = [r.node.start, r.node.end];
+      ends.push({ after: (order) => byPlace(order, at) > 0 && !(order[order.length - 1]! >= from && order[order.length - 1]! < to), branch: { id: `js-return:${r.node.start}`, where: `after the \`return\` at line ${lineOf(r.node.start)}, which may end the script before it` } });
+      continue;
+    }
     const [from, to] = [r.node.end, fn.node.end];
     ends.push({ after: (order) => order.some((o) => o >= from && o < to), branch: { id: `js-return:${r.node.start}`, where: `after the \`return\` at line ${lineOf(r.node.start)}, which may end its function before it` } });
   }
   for (const e of exits) {
     const code = e.node.arguments[0];
-    if (code !== undefined && !(code.type === 'NumericLiteral' && code.value % 256 === 0)) continue;
+    // Only a code known to fail (not 0 modulo 256) ends the run the way a failed step does.
+    const value = code === undefined ? 0 : numberOf(code);
+    if (value !== undefined && value % 256 !== 0) continue;
     const at = placeOf(e).order;
     const [from, to] = [e.node.start, e.node.end];
     ends.push({ after: (order) => byPlace(order, at) > 0 && !(order[order.length - 1]! >= from && order[order.length - 1]! < to), branch: { id: `js-exit:${from}`, where: `after the \`process.exit\` at line ${lineOf(from)}, which may end the script before it` } });
   }
   return (call) => ends.filter((x) => x.after(call.place.order)).map((x) => x.branch);
+}
+
+/** A numeric literal's value (`-1` too). */
+export function literalNumber(e: any): number | undefined {
+  if (e?.type === 'NumericLiteral') return e.value;
+  if (e?.type === 'UnaryExpression' && e.operator === '-' && e.argument?.type === 'NumericLiteral') return -e.argument.value;
+  return undefined;
 }
 
 /** `process.exit(…)`. */
