@@ -351,3 +351,19 @@ describe('blocks around the steps that the compile would move into or out of', (
     expect(plan(jf.replace("  env.FLAVOUR = 'release'\n", ''))).toEqual([['migrate', []]]);
   });
 });
+
+describe('a `return` between the steps of a scripted pipeline', () => {
+  const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
+  const plan = (jf: string) => codes(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf }));
+  const node = (...lines: string[]) => `node {\n${lines.map((l) => `  ${l}`).join('\n')}\n}\n`;
+
+  it('refuses one after the builder build: it ends the node block with success, so that path only compiled', () => {
+    expect(plan(node(STEPS[0]!, 'if (env.CHANGE_ID) {', "  echo 'compiled only'", '  return', '}', ...STEPS.slice(1)))).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+    expect(plan(`node {\n  stage('c') { ${STEPS[0]} }\n  if (params.COMPILE_ONLY) {\n    return\n  }\n  stage('i') {\n${STEPS.slice(1).map((l) => `    ${l}`).join('\n')}\n  }\n}\n`)).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+  });
+
+  it('migrates around a return before every step, or one that ends only a closure of its own', () => {
+    expect(plan(node('if (params.SKIP) {', '  return', '}', ...STEPS))).toEqual([['migrate', []]]);
+    expect(plan(node(STEPS[0]!, 'def label = {', "  return 'app'", '}', ...STEPS.slice(1)))).toEqual([['migrate', []]]);
+  });
+});

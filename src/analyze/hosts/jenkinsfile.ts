@@ -52,6 +52,13 @@ export function shebangShell(line: string): { argv: string[]; errexit: boolean }
   return byEnv ? { argv: [byEnv[1]!, byEnv[2]!], errexit: false } : null;
 }
 
+/** What a `return` ends: the closure, method or lambda it is written in. */
+const RETURN_SCOPES = new Set(['closure', 'method_declaration', 'function_declaration', 'constructor_declaration', 'lambda_expression']);
+
+/** Statements whose braces hold a block of their own (the grammar may read it as a closure). */
+const CONTROL_STATEMENTS = new Set(['if_statement', 'for_statement', 'enhanced_for_statement', 'while_statement', 'do_statement', 'try_statement', 'catch_clause', 'finally_clause', 'switch_expression', 'switch_block', 'else']);
+const CONTROL_WORDS = new Set(['if', 'else', 'for', 'while', 'switch', 'try', 'catch', 'finally']);
+
 /** Shell text written into a Groovy string with this quote (a function that can cross threads: model/revivable.ts). */
 const groovyEncode = revivable('jenkinsfile.encode', (quote: Quote) => (s: string) => encodeGroovyString(quote, s));
 
@@ -113,6 +120,11 @@ class Reader {
   readonly reading: JenkinsReading = { snippets: [], sequences: [], names: [], unread: [], interpolated: new Set(), env: [], spans: [], pathEntries: [] };
   readonly diagnostics: Diagnostic[] = [];
   private readonly exprs = new Map<string, number>();
+  /**
+   * The `return` statements of the file, each with the end of what it ends (its closure, its
+   * method, or the whole script): a step between the two runs only where the `return` did not.
+   */
+  private readonly returns: { from: number; to: number; line: number }[] = [];
   /** `env.NAME = …` assignments, where they stand: every later step sees a value not followed. */
   private readonly envAssigned: { name: string; at: number }[] = [];
   private readonly lines: LineIndex;
@@ -125,6 +137,26 @@ class Reader {
   }
 
   private words: Map<string, number> | undefined;
+
+  /**
+   * Notes every `return` of the file: in a scripted pipeline one ends the closure it is written
+   * in (a `node {}`, a `stage {}`, a declarative `script {}`), or the script outside any, with
+   * success, so the steps after it there run only on the paths where it did not run.
+   */
+  noteReturns(root: TsNode): void {
+    // (the copied tree has no parent links: the innermost scope is carried down). The grammar
+    // reads the braces of an `if`/`for`/`while` body as a closure (or the whole statement as a
+    // call of `if` given one): that body is a block of the statement, no scope of its own.
+    const stack: { n: TsNode; scopeEnd: number; block: boolean }[] = [{ n: root, scopeEnd: this.text.length, block: false }];
+    while (stack.length > 0) {
+      const { n, scopeEnd, block } = stack.pop()!;
+      if (n.type === 'return_statement') this.returns.push({ from: n.endIndex, to: scopeEnd, line: this.line(n) });
+      const inner = RETURN_SCOPES.has(n.type) && !(block && n.type === 'closure') ? n.endIndex : scopeEnd;
+      const control = CONTROL_STATEMENTS.has(n.type) || ((n.type === 'method_invocation' || n.type === 'juxt_function_call') && CONTROL_WORDS.has(callName(n, this.text) ?? ''));
+      const passes = control || (block && (n.type === 'expression_statement' || n.type === 'argument_list' || n.type === 'block'));
+      for (const c of n.children) stack.push({ n: c, scopeEnd: inner, block: passes });
+    }
+  }
 
   /** How often `word` stands in the file as a whole word (in code, strings and comments alike: a GString's `$img` is no identifier node). */
   wordCount(word: string): number {
@@ -545,6 +577,10 @@ class Reader {
       for (const a of assigned) vars.set(a.name, null);
       snippet.vars = vars;
     }
+    const ends = this.returns.filter((r) => n.startIndex >= r.from && n.startIndex < r.to);
+    if (ends.length > 0) {
+      snippet.branches = [...(snippet.branches ?? []), ...ends.map((r) => ({ id: `jenkins-return:${r.from}`, where: `after the \`return\` at line ${r.line}, which may end its block before it (with success)` }))];
+    }
     const id = this.reading.snippets.length;
     this.reading.snippets.push(snippet);
     this.reading.sequences[ctx.seq]!.push(id);
@@ -618,6 +654,7 @@ export function readJenkinsfile(file: string, text: string): { reading: JenkinsR
     return { reading: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as Groovy (line ${line}); it was not analysed`, { file, line, hint: 'Check the Jenkinsfile (Jenkins\' "Replay" or the declarative linter); `try`/`catch` around steps written without parentheses is not read by the Groovy grammar: write `sh(\'…\')` there.' })] };
   }
   const r = new Reader(file, text);
+  r.noteReturns(root);
   r.body(root, { cwd: '', vars: new Map(), seq: -1, blocked: null, post: false });
   // A declarative stage left with an empty `steps {}` is rejected by Jenkins.
   for (const c of root.descendantsOfType('method_invocation')) {
