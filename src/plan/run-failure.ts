@@ -327,16 +327,32 @@ export function errexitStops(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs
 }
 
 /**
- * Whether pipefail is surely off where `cmd` runs in a shell script: nothing before it may have
- * turned it on (no `set -o pipefail`, `set -euo pipefail`, no `set` or `shopt` with options only
- * known at run time, no sourced file, `eval` or alias). Outside shell scripts, what the host says
- * (Snippet.pipefail: a GitHub step's shell); false where it is not read.
+ * Whether pipefail is surely off where `cmd` runs: its shell starts without it (a shell script
+ * does; elsewhere the host says, Snippet.pipefail: a GitHub step's shell, Node's `/bin/sh` of an
+ * execSync, a Jenkins `sh` step's `sh -xe`, a make recipe's `/bin/sh -c`), and nothing before it
+ * in the same shell may have turned it on (pipefailMaySet). False where the host's is not read.
  */
 export function pipefailOff(cmd: ScriptCommand, script: ScriptFile): boolean {
-  if (script.kind !== 'shell') return partHolding(script, cmd)?.part.snippet.pipefail === false;
-  const shell = script as ShellScript;
-  return !shell.commands.some((c) => {
-    if (c.start >= cmd.start) return false;
+  if (script.kind === 'shell') return !pipefailMaySet(script.commands, cmd);
+  const held = partHolding(script, cmd);
+  if (held === null || held.part.snippet.pipefail !== false || pipefailMaySet(held.part.script.commands, held.inner)) return false;
+  // Texts run earlier by the same shell (GitLab's script items) may have turned it on too.
+  const parts = (script as EmbeddedScript).parts;
+  for (let k = held.at; k > 0 && parts[k]!.snippet.continues === true; k--) {
+    const before = parts[k - 1]!;
+    if (pipefailMaySet(script.commands.slice(before.first, before.first + before.count), null)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a command of `commands` before `cmd` (all of them: null) may turn pipefail on: a `set
+ * -o pipefail`, `set -euo pipefail`, a `set` or `shopt` with options only known at run time, a
+ * sourced file, `eval` or an alias.
+ */
+function pipefailMaySet(commands: readonly ScriptCommand[], cmd: ScriptCommand | null): boolean {
+  return commands.some((c) => {
+    if (cmd !== null && c.start >= cmd.start) return false;
     const [first, ...rest] = c.words;
     const name = PASS_THROUGH.has(first?.value ?? '') ? rest[0]?.value : first?.value;
     if (name === undefined || name === null) return false;

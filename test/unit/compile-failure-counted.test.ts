@@ -115,6 +115,34 @@ describe('a runtime build piped into another command', () => {
   });
 });
 
+describe('a runtime build piped into another command by a host that starts its shell without pipefail', () => {
+  const TEE = `${STEPS[4]} 2>&1 | tee build.log`;
+  it('refuses it in a Jenkins sh step (`sh -xe`), alone or at the end of a multi-line step, or under a #! line without -o', () => {
+    const node = (...lines: string[]) => codes('Jenkinsfile', `node {\n${lines.map((l) => `  ${l}`).join('\n')}\n}\n`);
+    expect(node(...STEPS.slice(0, 4).map((l) => `sh '${l}'`), `sh '${TEE}'`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(node(`sh '''\n${[...STEPS.slice(0, 4), TEE].join('\n')}\n'''`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(node(...STEPS.slice(0, 4).map((l) => `sh '${l}'`), `sh '''#!/bin/bash -e\n${TEE}\n'''`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    // pipefail turned on in the step's own text
+    expect(node(...STEPS.slice(0, 4).map((l) => `sh '${l}'`), `sh '''#!/bin/bash -e\nset -o pipefail\n${TEE}\n'''`)).toEqual([['migrate']]);
+  });
+
+  it("refuses it in a Make recipe (`/bin/sh -c`), not where .SHELLFLAGS may turn pipefail on", () => {
+    const make = (head: string) => codes('Makefile', `${head}image:\n${[...STEPS.slice(0, 4), TEE].map((l) => `\t${l}`).join('\n')}\n`);
+    expect(make('')).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(make('SHELL := /bin/bash\n')).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(make('SHELL := /bin/bash\n.SHELLFLAGS := -eu -o pipefail -c\n')).toEqual([['migrate']]);
+  });
+
+  it("refuses it in Node's execSync (`/bin/sh -c`, or a `shell:` of its own), not in zx's `$`, which sets pipefail", () => {
+    const js = (head: string, final: string) => planFiles({ ...BASE, 'package.json': '{ "scripts": { "image": "node build.mjs" } }\n', 'build.mjs': `${head}\n${[...STEPS.slice(0, 4).map((l) => (head.includes('zx') ? `await $\`${l}\`;` : `execSync('${l}', { stdio: 'inherit' });`)), final].join('\n')}\n` }).setups.map((x) => [x.status, ...x.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    const cp = "import { execSync } from 'node:child_process';";
+    expect(js(cp, `execSync('${TEE}', { stdio: 'inherit' });`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(js(cp, `execSync('${TEE}', { stdio: 'inherit', shell: '/bin/bash' });`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(js(cp, `execSync('set -o pipefail; ${TEE}', { stdio: 'inherit', shell: '/bin/bash' });`)).toEqual([['migrate']]);
+    expect(js("import { $ } from 'zx';", `await $\`${TEE}\`;`)).toEqual([['migrate']]);
+  });
+});
+
 describe('a runtime build piped into another command in a shell script', () => {
   const shell = (head: string[], final: string) => codes('build.sh', ['#!/bin/sh', ...head, ...STEPS.slice(0, 4), final, 'echo done', ''].join('\n'));
   it('refuses it under set -e without pipefail: the pipeline succeeds when the compile fails', () => {

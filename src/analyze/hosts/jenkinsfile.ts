@@ -512,6 +512,9 @@ class Reader {
       // the text's first two characters (`sh '''\n#!/bin/bash` runs with `sh -xe`, the line a
       // comment): one option word with `e` (`#!/bin/sh -e`, `#!/bin/bash -xe`) stops it as surely.
       ...(shebang === null || shebang.errexit ? { errexit: true } : {}),
+      // Nor does `sh -xe` (or a `#!` line's shell without an `o` option) turn pipefail on: a build
+      // piped into `tee` fails nothing.
+      ...(shebang === null || !shebang.argv.slice(1).some((a) => /^-[a-zA-Z]*o/.test(a)) ? { pipefail: false } : {}),
       shell: decoded.value,
       toFile: decoded.toFile,
       encode: groovyEncode(quote),

@@ -11,6 +11,9 @@
  *   (the default `pipe`), execSync, execFileSync, spawnSync, exec and execFile hold the output in
  *   a buffer of at most `maxBuffer` bytes (1 MiB by default) and fail past it
  *   (Snippet.capturesOutput): a compile moving into such a call brings its log into the buffer.
+ * - `exec`/`execSync` run their text with `/bin/sh -c` (or the `shell` option's program): no
+ *   shell starts with pipefail, so a build piped into `tee` fails nothing (Snippet.pipefail);
+ *   zx's `$` starts bash with `set -euo pipefail`.
  * - `exec`, `spawn`, `execFile` of Node's child_process return at once: the process runs while
  *   the next statements do (Snippet.concurrent), and its failure reaches only a callback. A
  *   promise-returning `exec`/`execa` (another module's) waited for with `await`, and zx's
@@ -49,6 +52,8 @@ export function childProcessNames(imports: readonly any[], declarators: readonly
  */
 export function markFailure(snippet: Snippet, p: any, via: string, fromChildProcess: boolean, options?: any): void {
   markOptions(snippet, via, options);
+  // zx runs its text with bash, after the prefix `set -euo pipefail;`.
+  if (via === '$') snippet.pipefail = true;
   if (THROWING.has(via)) return;
   if (via === 'spawnSync') {
     snippet.goesOnAfterFailure = true;
@@ -63,6 +68,10 @@ export function markFailure(snippet: Snippet, p: any, via: string, fromChildProc
 }
 
 const BUFFERED = new Set(['execSync', 'execFileSync', 'spawnSync', 'exec', 'execFile']);
+/** The calls whose first argument is shell text, run by the `shell` option's program. */
+const SHELL_TEXT = new Set(['exec', 'execSync']);
+/** sh, bash or dash, by a path or by name. */
+const POSIX_SHELL = /^(?:\S*\/)?(?:sh|bash|dash)$/;
 
 /** The call's options object: its `timeout`, and whether its output goes to a bounded buffer. */
 function markOptions(snippet: Snippet, via: string, options: any): void {
@@ -71,6 +80,12 @@ function markOptions(snippet: Snippet, via: string, options: any): void {
   const timeout = prop('timeout');
   if (!literal) snippet.timeout = 'options only known at run time (a `timeout` may be among them)';
   else if (timeout && !(timeout.value.type === 'NumericLiteral' && timeout.value.value === 0)) snippet.timeout = `timeout: ${timeout.value.type === 'NumericLiteral' ? timeout.value.value : 'a value only known at run time'}`;
+  if (SHELL_TEXT.has(via)) {
+    // Node runs the text with `shell` (`/bin/sh` by default) and `-c`: no shell starts with pipefail.
+    const shell = prop('shell')?.value;
+    const program = !literal ? undefined : shell === undefined ? '/bin/sh' : shell.type === 'StringLiteral' ? shell.value : undefined;
+    if (program !== undefined && POSIX_SHELL.test(program)) snippet.pipefail = false;
+  }
   if (!BUFFERED.has(via)) return;
   const stdio = prop('stdio')?.value;
   const inherit = (e: any) => e?.type === 'StringLiteral' && (e.value === 'inherit' || e.value === 'ignore');

@@ -55,6 +55,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     return { script: null, diagnostics };
   }
   const exported = exportedNames(root, text, vars);
+  // Each line runs as `$(SHELL) $(.SHELLFLAGS) LINE`, `/bin/sh -c` by default: without pipefail,
+  // unless .SHELLFLAGS (or bash's SHELLOPTS, or a file joined by `include`) may give it.
+  const pipefail = vars.has('.SHELLFLAGS') || vars.has('SHELLOPTS') || root.descendantsOfType('include_directive').length > 0 ? undefined : false;
 
   const found = rulesIn(root, text, (o) => lineOf.lineOf(o));
   let oneShell = oneShellOf(found, text);
@@ -99,6 +102,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
         if (snippets[ids[0]!]!.failureIgnored) snippet.failureIgnored = true;
       }
       if (branches.length > 0) snippet.branches = branches;
+      if (pipefail === false) snippet.pipefail = false;
       if (targets.length > 0) snippet.entryNames = targets;
       if (exported.length > 0) snippet.exported = exported;
       if (ignored !== null && targets.length > 0 && targets.every((t) => ignored === 'all' || ignored.has(t))) snippet.failureIgnored = true;
