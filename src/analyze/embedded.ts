@@ -70,6 +70,8 @@ export interface Snippet {
    * as harmless, as failureIgnored's is: the expression may be false.)
    */
   goesOnAfterFailure?: boolean;
+  /** Why goesOnAfterFailure holds, for messages, where the host's own words say it better than a CI step's (`reject: false` on an execa call). */
+  goesOnWhy?: string;
   /**
    * The time limit the host puts on the step holding the snippet, as written (a GitHub Actions
    * step's `timeout-minutes`, an Azure Pipelines step's `timeoutInMinutes`, a CircleCI run step's

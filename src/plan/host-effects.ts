@@ -610,6 +610,7 @@ function checkTrap(cmd: ScriptCommand, at: number, removed: Removed, refuse: Ref
 function failureLeniency(script: ScriptFile, cmd: ScriptCommand): { where: string; then: string; hint?: string } | null {
   const snippet = partHolding(script, cmd)?.part.snippet;
   const uncounted = 'a failing compile would no longer fail the run';
+  if (snippet?.goesOnAfterFailure && snippet.goesOnWhy !== undefined) return { where: snippet.goesOnWhy, then: uncounted };
   if (snippet?.goesOnAfterFailure) return { where: 'its failure does not fail the job (a step with `continue-on-error`/`continueOnError`, Travis CI\'s `after_success`)', then: uncounted };
   // A GitHub `if: always()` step and a CircleCI `when: always` step fail the job when they fail;
   // they also run after an earlier step failed, where the builder build's step was skipped.

@@ -45,6 +45,28 @@ describe('the final build\'s call, where the compile now runs', () => {
   });
 });
 
+describe('options and methods that make a failed call resolve instead of throwing', () => {
+  const steps = ['docker build -t lantern:build -f Dockerfile.build .', 'docker create --name lantern-out lantern:build', 'docker cp lantern-out:/out/lantern ./lantern', 'docker rm lantern-out'];
+  const execa = (final: string) => planFiles(jsBuildRepo("import { execa } from 'execa';\n", [...steps.map((l) => `await execa('docker', [${l.split(' ').slice(1).map((w) => `'${w}'`).join(', ')}], ${IO});`), final])).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  const zx = (...lines: string[]) => planFiles(jsBuildRepo("import { $ } from 'zx';\n", lines)).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+  const zxSteps = steps.map((l) => `await $\`${l}\`;`);
+
+  it("refuses a final execa call with `reject: false`: its failure no longer stops the script", () => {
+    expect(execa(`const { exitCode } = await execa('docker', ['build', '-t', 'lantern:latest', '.'], { stdio: 'inherit', reject: false });`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(execa(`await execa('docker', ['build', '-t', 'lantern:latest', '.'], { stdio: 'inherit', reject: true });`)).toEqual([['migrate']]);
+  });
+
+  it('refuses a final zx command after `$.nothrow = true`, or with `.nothrow()`', () => {
+    expect(zx(...zxSteps, '$.nothrow = true;', 'await $`docker build -t lantern:latest .`;')).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(zx(...zxSteps, 'await $`docker build -t lantern:latest .`.nothrow();')).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(zx(...zxSteps, '$.nothrow = true;', '$.nothrow = false;', 'await $`docker build -t lantern:latest .`;')).toEqual([['migrate']]);
+  });
+
+  it('reads `.quiet()` on a zx command as the awaited command it returns', () => {
+    expect(zx(`${zxSteps[0]!.slice(0, -1)}.quiet();`, ...zxSteps.slice(1), 'await $`docker build -t lantern:latest .`.quiet();')).toEqual([['migrate']]);
+  });
+});
+
 describe('early returns and exits between the builds', () => {
   it('refuses a conditional return or process.exit(0) after the builder build: that path built only the builder image', () => {
     const main = (exit: string) => ['function main() {', BUILDER[0]!, exit, ...BUILDER.slice(1), FINAL, '}', 'main();'];

@@ -24,7 +24,7 @@ import { declarationCounts, DECLARATION_TYPES } from './js-declarations.js';
 import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from './js-unmodelled.js';
 import { fsBindings, fsShellText } from './js-fs-calls.js';
 import { chdirTarget, dirnameKnown } from './js-chdir.js';
-import { childProcessNames, markFailure } from './js-failure.js';
+import { childProcessNames, markFailure, ZX_METHODS, zxChain } from './js-failure.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -241,7 +241,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
    */
   const unmodelled = (p: any) => {
     const node = p.node;
-    if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p)) return;
+    if (pureCall(node) || (node.callee.type === 'Identifier' && localFunctions.has(node.callee.name)) || passesParameter(p) || zxMethod(node)) return;
     // A chdir in a function that may run at any time leaves no call's folder known.
     if (isChdir(node.callee)) {
       // `process.chdir(__dirname)`: a folder the reader knows; it touches no file, so it stands as no program.
@@ -256,6 +256,13 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects)) ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
+  };
+  /** A method call on a zx command (`` $`…`.quiet() ``): read with the command (./js-failure.ts zxChain). */
+  const zxMethod = (node: any): boolean => {
+    const callee = node.callee;
+    if (callee?.type !== 'MemberExpression' || callee.computed || !ZX_METHODS.has(callee.property?.name)) return false;
+    const on = callee.object;
+    return (on?.type === 'TaggedTemplateExpression' && on.tag.type === 'Identifier' && on.tag.name === '$' && !execaDollar) || (on?.type === 'CallExpression' && zxMethod(on));
   };
   /** The folder changes of the script in its order: where each stands, and the folder after it given the one before (null: not known). */
   const folderChanges: { place: CallPlace; start: number; to: (before: string | null) => string | null }[] = [];
@@ -311,6 +318,27 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     }
     return null;
   })();
+
+  /**
+   * zx's `$.nothrow = …` (zx 8): the `$` commands after it (all of them, when it stands in a
+   * function or under a condition, or its value is not known) resolve a failure instead of
+   * throwing; `$.nothrow = false` at the top level turns that off again. The assignment as
+   * written, for the `$` call at `at`, or undefined.
+   */
+  const zxNothrowAt = (at: number): string | undefined => {
+    let state: string | undefined;
+    for (const p of [...paths.AssignmentExpression].sort((a: any, b: any) => a.node.start - b.node.start)) {
+      const left = p.node.left;
+      const zxNothrow = left?.type === 'MemberExpression' && left.object?.type === 'Identifier' && left.object.name === '$' && (!left.computed ? left.property?.name === 'nothrow' : left.property?.value === 'nothrow');
+      if (!zxNothrow) continue;
+      const top = p.parent?.node.type === 'ExpressionStatement' && p.parent.parent?.node.type === 'Program';
+      const value = p.node.operator === '=' && p.node.right.type === 'BooleanLiteral' ? p.node.right.value : undefined;
+      const what = shortText(text.slice(p.node.start, p.node.end));
+      if (!top || value === undefined) return what;
+      if (p.node.start < at) state = value ? what : undefined;
+    }
+    return state;
+  };
 
   /** `$` is execa's (imported or required from it), not zx's: its templates are no shell text. */
   const execaDollar =
@@ -382,8 +410,9 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       }
       const callEnv = env.at(p, undefined);
       const decoded = template(node.quasi, true, callEnv);
-      const snippet = shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, p), lineOf(node.start));
-      markFailure(snippet, p, '$', false);
+      // `` await $`…`.quiet() ``: the statement is the method chain's.
+      const snippet = shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, zxChain(p)?.outer ?? p), lineOf(node.start));
+      markFailure(snippet, p, '$', false, undefined, zxNothrowAt(node.start));
       push(p, snippet);
     });
   };

@@ -50,21 +50,72 @@ export function childProcessNames(imports: readonly any[], declarators: readonly
  * Marks `snippet` with what a failure of the call at `p` does: `via` is the API the call makes
  * (a wrapper's inner call), `fromChildProcess` whether that name is Node's own callback API.
  */
-export function markFailure(snippet: Snippet, p: any, via: string, fromChildProcess: boolean, options?: any): void {
+export function markFailure(snippet: Snippet, p: any, via: string, fromChildProcess: boolean, options?: any, zxNothrow?: string): void {
   markOptions(snippet, via, options);
-  // zx runs its text with bash, after the prefix `set -euo pipefail;`.
-  if (via === '$') snippet.pipefail = true;
+  const lenient = (why: string) => {
+    snippet.goesOnAfterFailure = true;
+    snippet.goesOnWhy = why;
+  };
+  let call = p;
+  if (via === '$') {
+    // zx runs its text with bash, after the prefix `set -euo pipefail;`.
+    snippet.pipefail = true;
+    const chain = zxChain(p);
+    if (chain !== null) {
+      call = chain.outer;
+      for (const m of chain.methods) {
+        if (m.name === 'nothrow') lenient("its failure does not stop the script (zx's `.nothrow()` resolves with the failed result instead of throwing)");
+        if (m.name === 'timeout') snippet.timeout = `.timeout(…) of zx`;
+      }
+    }
+    if (zxNothrow !== undefined) lenient(`its failure does not stop the script (\`${zxNothrow}\` makes zx resolve a failed command instead of throwing)`);
+  }
+  if ((via === 'execa' || via === 'execaSync') && rejects(options) !== true) lenient("its failure does not stop the script (execa's `reject: false` resolves with the failed result instead of throwing, or options only known at run time may say so)");
   if (THROWING.has(via)) return;
   if (via === 'spawnSync') {
-    snippet.goesOnAfterFailure = true;
+    lenient("its failure does not stop the script (`spawnSync` returns the status, which the tool does not see read)");
     return;
   }
-  const awaited = p.parent?.node.type === 'AwaitExpression';
+  const awaited = call.parent?.node.type === 'AwaitExpression';
   if (via === '$' || via === 'execa' || (CALLBACK_APIS.has(via) && !fromChildProcess)) {
     if (awaited) return;
   }
   snippet.goesOnAfterFailure = true;
   snippet.concurrent = true;
+}
+
+/**
+ * Methods of zx's ProcessPromise that return the same promise and change neither what the
+ * command does nor what its failure does, or whose change is read (nothrow, timeout).
+ */
+export const ZX_METHODS = new Set(['quiet', 'verbose', 'nothrow', 'timeout']);
+
+/**
+ * A zx call with its method calls (`` $`…`.quiet().nothrow() ``): the outermost call, whose
+ * parent says whether it is awaited, and the methods; null when another member is used on it.
+ */
+export function zxChain(p: any): { outer: any; methods: { name: string; node: any }[] } | null {
+  const methods: { name: string; node: any }[] = [];
+  let cur = p;
+  for (;;) {
+    const member = cur.parent;
+    if (member?.node.type !== 'MemberExpression' || member.node.object !== cur.node) break;
+    const name = !member.node.computed && member.node.property.type === 'Identifier' ? member.node.property.name : null;
+    const call = member.parent;
+    if (name === null || !ZX_METHODS.has(name) || call?.node.type !== 'CallExpression' || call.node.callee !== member.node) return null;
+    methods.push({ name, node: call.node });
+    cur = call;
+  }
+  return { outer: cur, methods };
+}
+
+/** Whether an execa call's options let it throw on failure: true (no `reject`, or `reject: true`), false, or undefined when not known. */
+function rejects(options: any): boolean | undefined {
+  if (options === undefined || options === null) return true;
+  if (options.type !== 'ObjectExpression' || options.properties.some((x: any) => x.type !== 'ObjectProperty' || x.computed)) return undefined;
+  const prop = options.properties.find((x: any) => x.key?.name === 'reject' || x.key?.value === 'reject');
+  if (!prop) return true;
+  return prop.value.type === 'BooleanLiteral' ? prop.value.value : undefined;
 }
 
 const BUFFERED = new Set(['execSync', 'execFileSync', 'spawnSync', 'exec', 'execFile']);
