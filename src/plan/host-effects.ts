@@ -280,11 +280,20 @@ export function checkHostEffects(
       refuse('SCRIPT_EDIT_UNSAFE', other, `\`${shownCommand(other)}\` runs ${now === null ? 'outside' : `in \`${now}\`, and`} the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${was === null ? 'outside it' : `in \`${was}\``}: merged, the compile runs where the runtime build does, without the credentials, agent, engine or retries the builder's block gave it (or with ones it did not have)`, 'Put the builder build and the runtime build in the same block, then run the tool again; or migrate by hand.');
     }
   }
-  // The compile's log moves into the runtime (or export) call: where that call holds its output
-  // in a bounded buffer and the builder build's did not, a long log now fails it.
-  if (removed.commands.has(setup.builder.inv.cmd) && snippetOf(setup.builder.inv.cmd)?.capturesOutput !== true) {
-    const held = [runtime.inv.cmd, ...(exportAt ? [exportAt] : [])].find((c) => snippetOf(c)?.capturesOutput === true);
-    if (held) refuse('SCRIPT_EDIT_UNSAFE', held, `\`${shownCommand(held)}\` holds its output in a buffer that fails the call past a size (no \`stdio: 'inherit'\`: Node's \`maxBuffer\`, 1 MiB by default), and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile's log goes into it`, "Give the call `{ stdio: 'inherit' }` as the builder build's has, then run the tool again; or migrate by hand.");
+  // The compile's log moves into the runtime call (and the export build's). Where the runtime
+  // call holds its output in a bounded buffer, that buffer held the runtime build's log alone,
+  // and the compile's went elsewhere (shown, or into the builder call's own buffer, each under
+  // its own limit): merged, it holds both, which may pass the limit though neither did alone. No
+  // log size is known to the tool, so any bounded buffer the final build's compile moves into
+  // refuses; one without a bound (`maxBuffer: Infinity`) is no capture
+  // (src/analyze/hosts/js-failure.ts), and a runtime build with `--quiet` prints its image id
+  // alone, whatever it compiles. An export build's call holds the compile's log alone, about what
+  // the builder call's held: it refuses where that one was shown.
+  if (removed.commands.has(setup.builder.inv.cmd)) {
+    const own = snippetOf(setup.builder.inv.cmd)?.capturesOutput === true;
+    const quiet = runtime.inv.flags.some((f) => f.name === '--quiet' && (f.value === null || f.value.value === 'true'));
+    const held = [...(quiet ? [] : [runtime.inv.cmd]), ...(exportAt && !own ? [exportAt] : [])].find((c) => snippetOf(c)?.capturesOutput === true);
+    if (held) refuse('SCRIPT_EDIT_UNSAFE', held, `\`${shownCommand(held)}\` holds its output in a buffer that fails the call past a size (no \`stdio: 'inherit'\`: Node's \`maxBuffer\`, 1 MiB by default), and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${own ? 'held its log in a buffer of its own call' : 'did not'}: merged, the compile's log goes into it${own ? ' too, and the two logs together may pass the limit though each alone did not' : ''}`, "Give the call `{ stdio: 'inherit' }` (or `maxBuffer: Infinity`), then run the tool again; or migrate by hand.");
   }
   // A step the host does not wait for (a JavaScript `exec`/`spawn` of child_process, a promise
   // not awaited) runs alongside the next: the old pipeline's order is not what the text says.

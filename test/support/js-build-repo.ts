@@ -4,7 +4,7 @@
  * `head` (its imports) and `lines`.
  */
 export const JS_BUILDER_STEPS = ["execSync('docker build -t lantern:build -f Dockerfile.build .');", "execSync('docker create --name lantern-out lantern:build');", "execSync('docker cp lantern-out:/out/lantern ./lantern');", "execSync('docker rm lantern-out');"];
-export const JS_FINAL_BUILD = "execSync('docker build -t lantern:latest .');";
+export const JS_FINAL_BUILD = "execSync('docker build -t lantern:latest .', { stdio: 'inherit' });";
 
 export function jsBuildRepo(head: string, lines: readonly string[]): Record<string, string> {
   return {

@@ -165,7 +165,7 @@ describe('JavaScript build scripts', () => {
         'build.mjs': js([
           'execSync(`docker build -t ${tag}:build --build-arg "VERSION=1 2" -f Dockerfile.build .`);',
           'execSync("docker create --name x app:build && docker cp x:/out/app \'./app\' && docker rm x");',
-          'execSync(`docker build -t ${tag}:latest .`);',
+          "execSync(`docker build -t ${tag}:latest .`, { stdio: 'inherit' });",
           "execSync('cp app release/');",
         ]),
         'release/.keep': '',
@@ -173,7 +173,7 @@ describe('JavaScript build scripts', () => {
       'build.mjs',
     );
     expect(after).toBe(
-      js(['execSync("docker build --target export --output type=local,dest=. -f Dockerfile --build-arg \'VERSION=1 2\' .");', 'execSync(`docker build --build-arg "VERSION=1 2" -t ${tag}:latest .`);', "execSync('cp app release/');"]),
+      js(['execSync("docker build --target export --output type=local,dest=. -f Dockerfile --build-arg \'VERSION=1 2\' .");', "execSync(`docker build --build-arg \"VERSION=1 2\" -t ${tag}:latest .`, { stdio: 'inherit' });", "execSync('cp app release/');"]),
     );
   });
 

@@ -58,7 +58,7 @@ describe('the builder build\'s environment in a shell script', () => {
       "spawnSync('docker', ['create', '--name', 'x', 'app:build']);",
       "spawnSync('docker', ['cp', 'x:/out/app', 'dist/app']);",
       "spawnSync('docker', ['rm', 'x']);",
-      "execSync('DOCKER_DEFAULT_PLATFORM=linux/arm64 docker build -t app:latest .');",
+      "execSync('DOCKER_DEFAULT_PLATFORM=linux/arm64 docker build -t app:latest .', { stdio: 'inherit' });",
       "execSync('sha256sum dist/app');",
       '',
     ].join('\n');

@@ -12,7 +12,7 @@ const FILES = {
   Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\nCMD ["app"]\n',
   'main.go': 'package main\n\nfunc main() {}\n',
 };
-const CALLS = "execSync(`docker build -t app:build -f ${df} .`);\nexecSync('docker create --name out app:build');\nexecSync('docker cp out:/out/app ./app');\nexecSync('docker rm out');\nexecSync('docker build -t app:latest .');\n";
+const CALLS = "execSync(`docker build -t app:build -f ${df} .`);\nexecSync('docker create --name out app:build');\nexecSync('docker cp out:/out/app ./app');\nexecSync('docker rm out');\nexecSync('docker build -t app:latest .', { stdio: 'inherit' });\n";
 const script = (middle: string) => `import { execSync } from 'node:child_process';\n\nconst df = 'Dockerfile.build';\n\n${middle}${CALLS}`;
 
 describe('a const whose name is bound again', () => {

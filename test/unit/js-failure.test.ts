@@ -40,6 +40,14 @@ describe('the final build\'s call, where the compile now runs', () => {
     expect(outcome(...BUILDER, "const log = execSync('docker build -t lantern:latest .');")).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
   });
 
+  it("refuses it where the builder build's output went into a buffer of its own too: merged, the two logs may pass the limit", () => {
+    const held = BUILDER.map((l) => l.replace(`, ${IO}`, ''));
+    expect(outcome(...held, "execSync('docker build -t lantern:latest .');")).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    // a buffer without a bound, or a final build that prints only the image id, holds no log
+    expect(outcome(...held, "execSync('docker build -t lantern:latest .', { maxBuffer: Infinity });")).toEqual([['migrate']]);
+    expect(outcome(...held, "execSync('docker build -q -t lantern:latest .');")).toEqual([['migrate']]);
+  });
+
   it('refuses calls Node does not wait for (exec of child_process)', () => {
     expect(outcome(...BUILDER.map((l) => l.replace('execSync(', 'exec(').replace(`, ${IO}`, '')), FINAL)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
   });

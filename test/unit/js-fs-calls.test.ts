@@ -23,7 +23,7 @@ const repo = (head: string, ...between: string[]): Record<string, string> => ({
     "execSync('docker create --name lantern-out lantern:build');",
     "execSync('docker cp lantern-out:/out/dist/. dist/');",
     "execSync('docker rm lantern-out');",
-    "execSync('docker build -t lantern:latest .');",
+    "execSync('docker build -t lantern:latest .', { stdio: 'inherit' });",
     '',
   ].join('\n'),
 });

@@ -10,7 +10,7 @@ import { jsBuildRepo } from '../support/js-build-repo.js';
 
 const HEAD = "import { execSync } from 'node:child_process';\nimport fs from 'node:fs';\nimport path from 'node:path';\n";
 const BUILDER = ['execSync(`docker build -t lantern:build -f Dockerfile.build .`);', 'execSync(`docker create --name lantern-out lantern:build`);', "execSync('docker cp lantern-out:/out/lantern ./lantern');", "execSync('docker rm lantern-out');"];
-const FINAL = 'execSync(`docker build -t lantern:latest .`);';
+const FINAL = "execSync(`docker build -t lantern:latest .`, { stdio: 'inherit' });";
 const repo = (...lines: string[]) => jsBuildRepo(HEAD, lines);
 const outcome = (f: Record<string, string>) => {
   const plan = planFiles(f);

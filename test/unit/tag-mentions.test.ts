@@ -162,7 +162,7 @@ describe('a builder tag used outside the setup', () => {
 
 describe('a builder tag held in a JavaScript const', () => {
   const HEAD = "import { execSync, spawnSync } from 'node:child_process';\nimport fs from 'node:fs';\n";
-  const CALLS = "execSync(`docker build -t ${builder} -f Dockerfile.build .`);\nspawnSync('docker', ['create', '--name', 'x', builder]);\nexecSync('docker cp x:/out/app ./app');\nexecSync('docker rm x');\nexecSync('docker build -t acme/app:latest .');\n";
+  const CALLS = "execSync(`docker build -t ${builder} -f Dockerfile.build .`);\nspawnSync('docker', ['create', '--name', 'x', builder]);\nexecSync('docker cp x:/out/app ./app');\nexecSync('docker rm x');\nexecSync('docker build -t acme/app:latest .', { stdio: 'inherit' });\n";
   /** The setup's outcome with build.mjs (no build.sh) declaring the builder tag as `decl`, then `extra` after the calls. */
   function jsOutcome(decl: string, extra = '') {
     const { 'build.sh': _shell, ...rest } = SETUP;

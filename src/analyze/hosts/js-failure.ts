@@ -141,5 +141,7 @@ function markOptions(snippet: Snippet, via: string, options: any): void {
   const stdio = prop('stdio')?.value;
   const inherit = (e: any) => e?.type === 'StringLiteral' && (e.value === 'inherit' || e.value === 'ignore');
   const streamed = literal && stdio !== undefined && (inherit(stdio) || (stdio.type === 'ArrayExpression' && inherit(stdio.elements[1]) && inherit(stdio.elements[2])));
-  if (!streamed) snippet.capturesOutput = true;
+  const maxBuffer = prop('maxBuffer')?.value;
+  const unbounded = maxBuffer?.type === 'Identifier' && maxBuffer.name === 'Infinity';
+  if (!streamed && !unbounded) snippet.capturesOutput = true;
 }
