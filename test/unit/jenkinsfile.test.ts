@@ -352,6 +352,29 @@ describe('blocks around the steps that the compile would move into or out of', (
   });
 });
 
+describe("a stage's directives that run Groovy or change the tools", () => {
+  const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
+  const files = (jf: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf });
+  const two = (first: string, second: string) => `pipeline {\n  agent any\n  stages {\n    stage('compile') {\n${first}      steps {\n${STEPS.slice(0, 4).map((l) => `        ${l}`).join('\n')}\n        echo 'compiled'\n      }\n    }\n    stage('image') {\n${second}      steps {\n        ${STEPS[4]}\n      }\n    }\n  }\n}\n`;
+
+  it('reads a sh(…) in a later stage\'s environment {} as a step: it uses the artifact, which an export build keeps', () => {
+    const jf = `pipeline {\n  agent any\n  stages {\n    stage('image') {\n      steps {\n${STEPS.map((l) => `        ${l}`).join('\n')}\n      }\n    }\n    stage('record') {\n      environment {\n        APP_SHA = sh(script: 'sha256sum app', returnStdout: true).trim()\n      }\n      steps {\n        echo "binary \${APP_SHA}"\n      }\n    }\n  }\n}\n`;
+    const plan = planFiles(files(jf));
+    expect(codes(plan)).toEqual([['migrate', []]]);
+    expect(applied(files(jf), plan)['Jenkinsfile']).toContain("sh 'docker build --target export --output type=local,dest=. -f Dockerfile .'");
+    expect(codes(planFiles(files(jf.replace("sh(script: 'sha256sum app', returnStdout: true).trim()", "\"${readFile('app').length()}\""))))).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    // credentials(…) reads Jenkins' store, not the workspace
+    expect(codes(planFiles(files(jf.replace("sh(script: 'sha256sum app', returnStdout: true).trim()", "credentials('npm-token')"))))).toEqual([['migrate', []]]);
+  });
+
+  it('refuses tools {} on the builder build\'s stage only, as docker.withTool', () => {
+    expect(codes(planFiles(files(two("      tools { dockerTool 'docker-19' }\n", ''))))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(codes(planFiles(files(two("      tools { dockerTool 'docker-19' }\n", "      tools { dockerTool 'docker-20' }\n"))))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(codes(planFiles(files(two("      tools { dockerTool 'docker-19' }\n", "      tools { dockerTool 'docker-19' }\n"))))).toEqual([['migrate', []]]);
+    expect(codes(planFiles(files(two('', ''))))).toEqual([['migrate', []]]);
+  });
+});
+
 describe('a `return` between the steps of a scripted pipeline', () => {
   const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
   const plan = (jf: string) => codes(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf }));

@@ -371,7 +371,7 @@ class Reader {
         if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx.vars) });
         return;
       case 'environment':
-        if (closure) this.environment(closure, ctx.vars);
+        if (closure) this.environment(closure, ctx);
         return;
       case 'node': {
         if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), seq: this.newSequence(`node at line ${this.line(n)}`) });
@@ -435,6 +435,11 @@ class Reader {
         else if (option === 'retry') inner = { ...inner, wrappers: [...(inner.wrappers ?? []), written] };
       }
     }
+    // `tools { dockerTool 'docker-19' }` puts another docker CLI (or compiler) on the PATH of the
+    // block's steps: a compile moving into or out of it runs with other tools.
+    for (const t of directives.filter((d) => /^tools\b/.test(this.src(d)))) {
+      inner = { ...inner, wrappers: [...(inner.wrappers ?? []), `${firstLine(this.src(t))}`] };
+    }
     if (name === 'pipeline' && inner.seq < 0 && !(agent && /^agent\s+none\b/.test(this.src(agent)))) inner.seq = this.newSequence(`pipeline at line ${this.line(n)}`);
     if (when) inner = { ...inner, blocked: '`when` runs the stage conditionally, which the tool does not follow' };
     for (const d of directives) {
@@ -464,11 +469,19 @@ class Reader {
     return out;
   }
 
-  /** `environment { NAME = 'value' }`: static values are known to the steps, others are not. */
-  environment(closure: TsNode, vars: Map<string, string | null>): void {
+  /**
+   * `environment { NAME = 'value' }`: static values are known to the steps, others are not. A
+   * value is Groovy Jenkins runs as the block starts, before its steps: a `sh(…)` there is a step
+   * (`sh(script: 'sha256sum app', returnStdout: true)`), any other call but `credentials(…)`
+   * (which reads Jenkins' store, not the workspace) may read the artifact (passedOver).
+   */
+  environment(closure: TsNode, ctx: Ctx): void {
+    const vars = ctx.vars;
     for (const a of closure.descendantsOfType('assignment_expression')) {
       const [left, right] = [a.namedChildren[0], a.namedChildren[a.namedChildren.length - 1]];
       if (!left || left.type !== 'identifier' || !right) continue;
+      const credentials = (right.type === 'method_invocation' || right.type === 'juxt_function_call') && callName(right, this.text) === 'credentials';
+      if (!credentials) this.passedOver(right, ctx);
       const s = this.decode(right);
       vars.set(this.src(left), s && !s.interpolated ? s.value : null);
       if (s) this.pathValue(this.src(left), s, a);
