@@ -26,7 +26,7 @@ import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
 import { trimTrailingSlashes } from '../model/text.js';
 import { changesDir, dirStateAt } from './host-dirs.js';
-import { isMakeScript } from './embedded.js';
+import { isMakeScript, type EmbeddedScript } from './embedded.js';
 import { callsOuterBody, callsOwnBody, runsBeforeOwnBody } from './repeated-bodies.js';
 import { neverMadeFolder, unprovenFile } from './file-landing.js';
 import { broadConsumer, contentsConsumer } from './broad-copy.js';
@@ -617,6 +617,7 @@ function makeSetup(
   }
   // A CI key or step taking the file (or its folder) from the job's folder reads it on the host too (an upload, a release, `artifacts: paths:`).
   for (const up of workspaceUses(script, setup, builder.inv.cmd.words[0]!, sequence)) up.artifact.hostNeeded ??= up.why;
+  laterBlockUses(script, sequence, setup, pos, lastExtraction, fs);
   setup.extraction.sort((a, b) => pos(a) - pos(b));
   // Files still needed on the host are not cleaned up: the export stage recreates them, and a
   // removal of them, or of a folder holding them (`rm -rf out` after `sha256sum out/app`), stays.
@@ -763,6 +764,37 @@ function findConsumers(artifacts: Artifact[], runtime: BuildStep, facts: Dockerf
  * Whether an `rm` between the extraction and `cmd` removed `hostPath` (or a folder holding it)
  * on every run (`rm -rf out`, then `./notify`): a command after that cannot find it there.
  */
+/**
+ * A Jenkinsfile's later `node {}` block or stage with its own agent is a machine of its own, but
+ * Jenkins gives a job the same workspace on the same agent (`workspace/JOB`, taken again once the
+ * first block releases it): with one agent for the label, the later block finds the files the
+ * setup's block left. So its steps after the extraction are read as later steps of the setup's
+ * own, for their uses of the artifact (an export build keeps it), and a step there that is not
+ * read (an unknown step, `archiveArtifacts 'app'`) may use it as well.
+ */
+function laterBlockUses(script: ScriptFile, sequence: readonly ScriptCommand[], setup: Setup, pos: (c: ScriptCommand) => number, lastExtraction: number, fs: RepoFs): void {
+  if (script.kind !== 'jenkinsfile') return;
+  const from = setup.extraction.find((c) => pos(c) === lastExtraction) ?? setup.extraction[setup.extraction.length - 1];
+  if (!from) return;
+  const own = new Set(sequence);
+  const rest = sequence.filter((c) => c.start > from.start);
+  const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, rest));
+  if (present.length === 0) return;
+  const embedded = script as Partial<EmbeddedScript>;
+  const names = embedded.entries ?? [];
+  (embedded.sequences ?? []).forEach((seq, k) => {
+    if (seq.some((c) => own.has(c))) return;
+    const where = `in ${names[k] ?? 'a later block'} of ${script.file}, a block of its own that may run on the same agent, in the same workspace`;
+    for (const cmd of seq) {
+      if (cmd.start <= from.start) continue;
+      const used = laterUse(cmd, present, fs, script);
+      for (const a of used?.artifacts ?? []) a.hostNeeded ??= `${used!.why}, ${where}`;
+    }
+    const unread = (embedded.unread ?? []).find((u) => u.sequence === k && (u.diagnostic.line ?? 0) > from.line);
+    if (unread) for (const a of present) a.hostNeeded ??= `a step the tool does not read (${script.file}:${unread.diagnostic.line}) may use it, ${where}`;
+  });
+}
+
 function removedEarlier(hostPath: string, between: readonly ScriptCommand[]): boolean {
   const removes = (c: ScriptCommand, w: Word) => w.value !== null && c.cwd !== null && ((p) => p === hostPath || p === '' || hostPath.startsWith(`${p}/`))(resolveRel(c.cwd, w.value));
   return between.some((c) => c.words[0]?.value === 'rm' && !c.conditional && !c.loop && !(c.branches?.length) && c.words.slice(1).some((w) => removes(c, w)));

@@ -375,6 +375,29 @@ describe("a stage's directives that run Groovy or change the tools", () => {
   });
 });
 
+describe('a later node block or agent stage, which may run in the same workspace', () => {
+  const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
+  const files = (jf: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf });
+  const EXPORT = "sh 'docker build --target export --output type=local,dest=. -f Dockerfile .'";
+  const after = (jf: string) => {
+    const plan = planFiles(files(jf));
+    expect(codes(plan)).toEqual([['migrate', []]]);
+    return applied(files(jf), plan)['Jenkinsfile']!;
+  };
+  const nodes = (later: string) => `node('linux') {\n${STEPS.map((l) => `  ${l}`).join('\n')}\n}\nnode('linux') {\n  ${later}\n}\n`;
+
+  it('keeps the artifact through an export build for a use there, or a step there it does not read', () => {
+    expect(after(nodes("sh './app --selftest'"))).toContain(EXPORT);
+    expect(after(nodes("archiveArtifacts artifacts: 'app'"))).toContain(EXPORT);
+    const stages = `pipeline {\n  agent none\n  stages {\n    stage('image') {\n      agent { label 'linux' }\n      steps {\n${STEPS.map((l) => `        ${l}`).join('\n')}\n      }\n    }\n    stage('publish') {\n      agent { label 'linux' }\n      steps {\n        sh 'sha256sum app > app.sha256'\n      }\n    }\n  }\n}\n`;
+    expect(after(stages)).toContain(EXPORT);
+  });
+
+  it('writes no export build for a later block that does not use it', () => {
+    expect(after(nodes("sh 'docker push app'"))).not.toContain(EXPORT);
+  });
+});
+
 describe('a `return` between the steps of a scripted pipeline', () => {
   const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
   const plan = (jf: string) => codes(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf }));
