@@ -87,6 +87,13 @@ export interface Snippet {
    */
   wrappedBy?: string;
   /**
+   * The host starts the snippet with an environment of its own that does not pass on the one the
+   * other snippets share (a JavaScript call's `env: { PATH: process.env.PATH }`, or options the
+   * reader cannot see through), as written: a variable its text reads from the environment may
+   * hold another value there, or none.
+   */
+  ownEnvironment?: string;
+  /**
    * The host does not wait for the step before running the next (a JavaScript `exec`/`spawn`
    * of Node's child_process, a promise not awaited): it runs alongside the steps after it.
    */

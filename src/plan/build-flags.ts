@@ -458,8 +458,13 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false, ownEnvironment: string | null = null): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
+  // `ownEnvironment`: the final build's call starts with an environment of its own, not the
+  // builder build's (a JavaScript `env: { PATH: process.env.PATH }`): a carried flag reading a
+  // variable from the environment may find another value there, or none.
+  const replaced = (what: string) =>
+    diag('FLAG_CONFLICT', 'error', `${what} from the environment, and the final build's call runs with ${ownEnvironment}, where it may have another value or none`, at(r, 'Pass the variable on in the final build\'s call (`env: { ...process.env, … }`), or write the value in the builder build, then run the tool again.'));
   const carry = (f: ParsedFlag) => {
     // A builder build a compose service stands for (`build: args:`) has no words of its own in the
     // script: its flags are written there by value, when that value is plain text in any syntax.
@@ -480,6 +485,10 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       // (as written in the file, and as the shell the reader made of it: a PowerShell `$Version` reads `${__ps_version}`)
       const names = new Set([...text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g), ...w.raw.matchAll(/\$\{?(__ps_[A-Za-z0-9_]+)/g)].map((m) => m[1]!));
       for (const name of names) {
+        if (ownEnvironment !== null && !name.startsWith('__ps_') && b.cmd.vars.get(name) === undefined) {
+          out.diagnostics.push(replaced(`${raw(text, b, f)} reads $${name}`));
+          return;
+        }
         if (perTarget.has(name!) && name!.startsWith('npm_lifecycle_')) {
           out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${name}, which npm sets to the running script's name or text: the final build's script gives it another value`, at(r, `Write the value in the builder build, then run the tool again.`)));
           return;
@@ -534,6 +543,10 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       }
       // `--build-arg NAME` takes its value from the environment: the final build's must be the same.
       const v = f.value?.value ?? f.value?.staticPrefix ?? '';
+      if (!v.includes('=') && ownEnvironment !== null) {
+        out.diagnostics.push(replaced(`--build-arg ${name} takes its value`));
+        continue;
+      }
       if (!v.includes('=') && (envOf(b, name) !== envOf(r, name) || perTarget.has(name))) {
         out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `--build-arg ${name} takes its value from the environment, which differs at the final build`, at(b, `Write --build-arg ${name}=value, or give $${name} one value for both builds.`)));
         continue;

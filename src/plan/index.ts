@@ -611,7 +611,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null);
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd));
   plan.diagnostics.push(...carry.diagnostics);
   const sourcedChange = sourcedVariableChange(setup, script, fs);
   if (sourcedChange) plan.diagnostics.push(sourcedChange);
@@ -891,6 +891,13 @@ function perScriptVariables(script: ScriptFile, a: ScriptCommand, b: ScriptComma
   if (script.kind !== 'package-json') return new Set();
   const part = (c: ScriptCommand) => partHolding(script, c)?.part;
   return part(a) !== part(b) ? new Set(['npm_lifecycle_event', 'npm_lifecycle_script']) : new Set();
+}
+
+/** The environment of its own the final build's call `b` starts with, where the builder build's call `a` had another (Snippet.ownEnvironment); null when they share one. */
+function ownEnvironment(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): string | null {
+  const own = (c: ScriptCommand) => partHolding(script, c)?.part.snippet.ownEnvironment ?? null;
+  const [was, now] = [own(a), own(b)];
+  return now !== null && (was !== now || partHolding(script, a)?.part !== partHolding(script, b)?.part) ? now : null;
 }
 
 function rulesApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): boolean {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJavaScript } from '../../src/analyze/hosts/javascript.js';
 import type { Word } from '../../src/model/script.js';
+import { planFiles } from '../support/plan.js';
 
 const read = (text: string) => parseJavaScript('build.mjs', text, '').script!;
 /** The word after `-t` of the first command, and the last word of the second: the builder tag where it is built and used. */
@@ -227,5 +228,26 @@ describe('a write of a build variable the reader does not follow', () => {
     expect(unread(`${HEAD}function go() { process.env.GOFLAGS = '-mod=vendor'; }\ngo();\n${BODY}`)).toEqual([]);
     expect(unread(`${HEAD}import process from 'node:process';\nconsole.log(process.env.HOME);\n${BODY}`)).toEqual([]);
     expect(unread(`${HEAD}import { env } from 'node:process';\nconsole.log(env.HOME);\n${BODY}`)).toEqual([]);
+  });
+});
+
+describe('a final build whose call replaces the environment', () => {
+  const IO = "stdio: 'inherit'";
+  const repo = (builder: string, finalOptions: string) =>
+    planFiles({
+      'Dockerfile.build': 'FROM golang:1.21\nARG V=none\nRUN mkdir -p /out && echo "$V" > /out/app\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'package.json': '{ "scripts": { "image": "node build.mjs" } }\n',
+      'build.mjs': `${HEAD}execSync('${builder}', { ${IO} });\nexecSync('docker create --name x app:build', { ${IO} });\nexecSync('docker cp x:/out/app ./app', { ${IO} });\nexecSync('docker rm x', { ${IO} });\nexecSync('docker build -t app:latest .', { ${finalOptions} });\n`,
+    }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+  it('refuses a carried flag reading a variable from the environment: the final call may not have it', () => {
+    expect(repo('docker build --build-arg V -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(repo('docker build --build-arg V=$V -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  it('migrates it where the call passes the environment on, or the flag reads none', () => {
+    expect(repo('docker build --build-arg V -t app:build -f Dockerfile.build .', `${IO}, env: { ...process.env, LANG: 'C' }`)).toEqual([['migrate']]);
+    expect(repo('docker build --build-arg V=1.2 -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['migrate']]);
   });
 });

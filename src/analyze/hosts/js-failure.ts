@@ -131,6 +131,11 @@ function markOptions(snippet: Snippet, via: string, options: any): void {
   const timeout = prop('timeout');
   if (!literal) snippet.timeout = 'options only known at run time (a `timeout` may be among them)';
   else if (timeout && !(timeout.value.type === 'NumericLiteral' && timeout.value.value === 0)) snippet.timeout = `timeout: ${timeout.value.type === 'NumericLiteral' ? timeout.value.value : 'a value only known at run time'}`;
+  // An `env:` that is not the process environment (or a copy of it with names set) replaces it.
+  const env = prop('env')?.value;
+  const spreadsProcess = (e: any) => e?.type === 'MemberExpression' && !e.computed && e.object?.type === 'Identifier' && e.object.name === 'process' && e.property?.name === 'env';
+  if (!literal) snippet.ownEnvironment = 'options only known at run time (an `env` may be among them)';
+  else if (env !== undefined && !spreadsProcess(env) && !(env.type === 'ObjectExpression' && env.properties[0]?.type === 'SpreadElement' && spreadsProcess(env.properties[0].argument))) snippet.ownEnvironment = 'an `env:` option that does not pass `process.env` on';
   if (SHELL_TEXT.has(via)) {
     // Node runs the text with `shell` (`/bin/sh` by default) and `-c`: no shell starts with pipefail.
     const shell = prop('shell')?.value;
