@@ -94,6 +94,12 @@ export interface Snippet {
    */
   ownEnvironment?: string;
   /**
+   * The shell the host runs the snippet's text with, where it says (Node's `/bin/sh` or its
+   * `shell:` option, a Jenkins `sh` step's `sh -xe` or `#!` line, zx's bash): `sh` for a POSIX sh
+   * (dash on Debian agents), `bash`. Text written for one may not run in the other.
+   */
+  shellName?: 'sh' | 'bash';
+  /**
    * The host does not wait for the step before running the next (a JavaScript `exec`/`spawn`
    * of Node's child_process, a promise not awaited): it runs alongside the steps after it.
    */

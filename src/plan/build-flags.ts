@@ -12,6 +12,9 @@ import { canonicalImage } from '../model/image-ref.js';
 import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
 import { stageRefsOfText } from '../analyze/stage-refs.js';
 
+/** A word any POSIX shell and bash read alike: literal characters, quotes, plain `$NAME`/`${NAME}`. */
+const POSIX_PLAIN = /^(?:[^$`\\{}]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/;
+
 /**
  * What each `docker build` flag of the builder build becomes in the one merged build:
  * - `drop`: it described the builder image itself, which no longer exists (`-t`, `--label`,
@@ -458,7 +461,7 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false, ownEnvironment: string | null = null): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false, ownEnvironment: string | null = null, shells: { builder: string; final: string } | null = null): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   // `ownEnvironment`: the final build's call starts with an environment of its own, not the
   // builder build's (a JavaScript `env: { PATH: process.env.PATH }`): a carried flag reading a
@@ -502,6 +505,16 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
           out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} reads $${shown}, which has another value at the final build`, at(r, `Give $${shown} one value for both builds, or write the value in the builder build.`)));
           return;
         }
+      }
+    }
+    // Written as the builder's shell reads it: where the final build's call runs another shell
+    // (bash's `${V:0:7}`, `${V//a/b}`, `$'…'`, `{a,b}` in a call run by /bin/sh), only text both
+    // read alike is carried: literal characters, quotes and plain `$NAME`/`${NAME}` expansions.
+    if (shells !== null) {
+      const odd = b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).find((w) => !POSIX_PLAIN.test(text.slice(w.start, w.end)));
+      if (odd) {
+        out.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `${raw(text, b, f)} is written for ${shells.builder}, which runs the builder build, and would be carried into the final build's call, which ${shells.final} runs: \`${text.slice(odd.start, odd.end)}\` may not read the same there (or fail)`, at(r, `Run both calls with the same shell, or write the flag with plain \`$NAME\` expansions, then run the tool again.`)));
+        return;
       }
     }
     out.carried.push(raw(text, b, f));

@@ -611,7 +611,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd));
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
   plan.diagnostics.push(...carry.diagnostics);
   const sourcedChange = sourcedVariableChange(setup, script, fs);
   if (sourcedChange) plan.diagnostics.push(sourcedChange);
@@ -898,6 +898,14 @@ function ownEnvironment(script: ScriptFile, a: ScriptCommand, b: ScriptCommand):
   const own = (c: ScriptCommand) => partHolding(script, c)?.part.snippet.ownEnvironment ?? null;
   const [was, now] = [own(a), own(b)];
   return now !== null && (was !== now || partHolding(script, a)?.part !== partHolding(script, b)?.part) ? now : null;
+}
+
+/** The shells the builder build's call `a` and the final build's call `b` run with, where the host names them and they differ (Snippet.shellName); null otherwise. */
+function shellsApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): { builder: string; final: string } | null {
+  const shell = (c: ScriptCommand) => partHolding(script, c)?.part.snippet.shellName;
+  const [was, now] = [shell(a), shell(b)];
+  const shown = { sh: '/bin/sh (a POSIX sh, dash on Debian)', bash: 'bash' } as const;
+  return was !== undefined && now !== undefined && was !== now ? { builder: shown[was], final: shown[now] } : null;
 }
 
 function rulesApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): boolean {

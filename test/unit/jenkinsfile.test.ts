@@ -398,6 +398,16 @@ describe('a later node block or agent stage, which may run in the same workspace
   });
 });
 
+describe('a builder flag written for bash carried into a step run by /bin/sh', () => {
+  const files = (jf: string) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf });
+  const jf = (flag: string, finalShebang: string) => `node {\n  sh '''#!/bin/bash -e\ndocker build --build-arg ${flag} -t b -f Dockerfile.build .\n'''\n  sh 'docker create --name x b'\n  sh 'docker cp x:/out/app app'\n  sh 'docker rm x'\n  sh '''${finalShebang}docker build -t app .\n'''\n}\n`;
+  it('refuses bash-only syntax there (`${V:0:7}`), carries plain expansions, and carries anything between two bash steps', () => {
+    expect(codes(planFiles(files(jf('COMMIT=${GIT_COMMIT:0:7}', ''))))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(codes(planFiles(files(jf('COMMIT=${GIT_COMMIT}', ''))))).toEqual([['migrate', []]]);
+    expect(codes(planFiles(files(jf('COMMIT=${GIT_COMMIT:0:7}', '#!/bin/bash -e\n'))))).toEqual([['migrate', []]]);
+  });
+});
+
 describe('a `return` between the steps of a scripted pipeline', () => {
   const STEPS = ["sh 'docker build -t b -f Dockerfile.build .'", "sh 'docker create --name x b'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'", "sh 'docker build -t app .'"];
   const plan = (jf: string) => codes(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf }));

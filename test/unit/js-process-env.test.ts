@@ -251,3 +251,19 @@ describe('a final build whose call replaces the environment', () => {
     expect(repo('docker build --build-arg V=1.2 -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['migrate']]);
   });
 });
+
+describe("a builder flag written for the builder call's bash, carried into a call run by /bin/sh", () => {
+  const IO = "stdio: 'inherit'";
+  const repo = (builderOptions: string, finalOptions: string) =>
+    planFiles({
+      'Dockerfile.build': 'FROM golang:1.21\nARG COMMIT=none\nRUN mkdir -p /out && echo "$COMMIT" > /out/app\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'package.json': '{ "scripts": { "image": "node build.mjs" } }\n',
+      'build.mjs': `${HEAD}execSync('docker build --build-arg COMMIT=\${GIT_COMMIT:0:7} -t app:build -f Dockerfile.build .', { ${builderOptions} });\nexecSync('docker create --name x app:build', { ${IO} });\nexecSync('docker cp x:/out/app ./app', { ${IO} });\nexecSync('docker rm x', { ${IO} });\nexecSync('docker build -t app:latest .', { ${finalOptions} });\n`,
+    }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+  it('refuses it, and carries it where both calls name the same shell', () => {
+    expect(repo(`${IO}, shell: '/bin/bash'`, IO)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(repo(`${IO}, shell: '/bin/bash'`, `${IO}, shell: '/bin/bash'`)).toEqual([['migrate']]);
+  });
+});

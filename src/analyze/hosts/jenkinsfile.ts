@@ -528,6 +528,7 @@ class Reader {
       // Nor does `sh -xe` (or a `#!` line's shell without an `o` option) turn pipefail on: a build
       // piped into `tee` fails nothing.
       ...(shebang === null || !shebang.argv.slice(1).some((a) => /^-[a-zA-Z]*o/.test(a)) ? { pipefail: false } : {}),
+      shellName: shebang !== null && /bash$/.test(shebang.argv[shebang.argv.length > 1 && /env$/.test(shebang.argv[0]!) ? 1 : 0]!) ? 'bash' : 'sh',
       shell: decoded.value,
       toFile: decoded.toFile,
       encode: groovyEncode(quote),

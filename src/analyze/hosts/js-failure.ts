@@ -60,6 +60,7 @@ export function markFailure(snippet: Snippet, p: any, via: string, fromChildProc
   if (via === '$') {
     // zx runs its text with bash, after the prefix `set -euo pipefail;`.
     snippet.pipefail = true;
+    snippet.shellName = 'bash';
     const chain = zxChain(p);
     if (chain !== null) {
       call = chain.outer;
@@ -140,7 +141,10 @@ function markOptions(snippet: Snippet, via: string, options: any): void {
     // Node runs the text with `shell` (`/bin/sh` by default) and `-c`: no shell starts with pipefail.
     const shell = prop('shell')?.value;
     const program = !literal ? undefined : shell === undefined ? '/bin/sh' : shell.type === 'StringLiteral' ? shell.value : undefined;
-    if (program !== undefined && POSIX_SHELL.test(program)) snippet.pipefail = false;
+    if (program !== undefined && POSIX_SHELL.test(program)) {
+      snippet.pipefail = false;
+      snippet.shellName = /bash$/.test(program) ? 'bash' : 'sh';
+    }
   }
   if (!BUFFERED.has(via)) return;
   const stdio = prop('stdio')?.value;
