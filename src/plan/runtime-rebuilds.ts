@@ -16,7 +16,8 @@
  *   without it.
  *
  * The same holds for a GitHub Actions step that builds it (`uses: docker/build-push-action`,
- * ./action-builds.ts), and any other action handed its path is not modelled at all; and for a
+ * ./action-builds.ts), and any other action handed its path is not modelled at all; an Azure
+ * Pipelines Docker task that may build it (./azure-task-builds.ts) is not read as a build and refuses; and for a
  * compose service that builds it (`build:` with its context, `args:` and any key the tool does
  * not reproduce), in a compose file no script of the setup runs it from.
  *
@@ -40,6 +41,7 @@ import { isIndexedBuild, keptCommands } from '../analyze/release-scripts.js';
 import { engineBuild } from '../model/engine-builds.js';
 import type { ForeignBuild } from '../model/foreign-builds.js';
 import { unreadBuilds, type UnreadBuild } from './unread-builds.js';
+import { azureTaskBuilds, type TaskBuild } from './azure-task-builds.js';
 import { bakeTargets } from './script-bakes.js';
 import { mayBuild } from '../model/foreign-builds.js';
 import path from 'node:path/posix';
@@ -100,6 +102,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     }
   }
   let unreadFiles: UnreadBuild[] | undefined;
+  let taskBuilds: TaskBuild[] | undefined;
   let walked: string[] | undefined;
   const actions = workflowActions(analysis, fs);
   const services = composeServices(analysis, fs);
@@ -132,8 +135,15 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `\`${shownCommand(hidden)}\` (${hidden.file}:${hidden.line}) runs an image build through ${wrapper} with an option the tool does not read (another folder, a shell, or in the background): it may build ${setup.runtime!.dockerfile}, and would now build the builder stage too`, { file: hidden.file, line: hidden.line, setup: setup.id, hint: HINT }));
       continue;
     }
-    // kaniko or buildctl (read for the Dockerfiles they build), or a build in a file the tool does not read as a script.
     const runtimePath = setup.runtime!.dockerfile!;
+    // An Azure Pipelines Docker task (./azure-task-builds.ts), whose build is not read.
+    const byTask = (taskBuilds ??= azureTaskBuilds(analysis)).find((b) => mayBuild(b, runtimePath));
+    if (byTask) {
+      const which = byTask.dockerfiles !== null ? runtimePath : `the first Dockerfile its \`Dockerfile:\` input finds, which may be ${runtimePath}`;
+      setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the step \`task: ${byTask.task}\` (${byTask.file}:${byTask.line}) builds ${which} (\`command: ${byTask.command}\`), from a context and with arguments the tool does not read as a build: it would now build the builder stage too`, { file: byTask.file, line: byTask.line, setup: setup.id, hint: HINT }));
+      continue;
+    }
+    // kaniko or buildctl (read for the Dockerfiles they build), or a build in a file the tool does not read as a script.
     const byForeign = foreign.find(({ build }) => mayBuild(build, runtimePath));
     const elsewhere = byForeign ? undefined : (unreadFiles ??= unreadBuilds(analysis, fs)).find((b) => mayBuild(b, runtimePath));
     if (byForeign || elsewhere) {

@@ -1,0 +1,59 @@
+/**
+ * Azure Pipelines tasks that build a Dockerfile without a shell: `Docker@2` (and the older
+ * `Docker@0`/`Docker@1`) with a build command (`build`, `buildAndPush`, the default, or
+ * `Build an image`), building the first file its `Dockerfile:` glob finds (`**\/Dockerfile` by
+ * default, from the sources folder), from its `buildContext:` with its `arguments:` appended to
+ * `docker build`. The tool does not read those as a build: ./runtime-rebuilds.ts refuses a setup
+ * whose runtime Dockerfile such a task may build (it would now build the builder stage too).
+ */
+import path from 'node:path/posix';
+import type { Analysis } from '../analyze/index.js';
+import { yaml } from '../analyze/hosts/yaml-module.js';
+import { DYNAMIC, type Targets } from '../model/foreign-builds.js';
+import { resolveRel } from '../model/paths.js';
+import { LineIndex } from '../model/text.js';
+import { getNoCase, lineOf, maps } from './workspace-reads/read.js';
+
+export interface TaskBuild extends Targets {
+  file: string;
+  line: number;
+  task: string;
+  /** The build command as written (`build`, or the default the task takes). */
+  command: string;
+}
+
+const ROOT = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)\/?/i;
+const BUILDS = /^(build|buildandpush|build an image)$/i;
+
+/** The Dockerfiles a `Dockerfile:` input names: one path, or the file names a glob or a macro leaves (none: any). */
+function targetsOf(value: string): Targets {
+  const rel = value.trim().replace(ROOT, '');
+  if (!DYNAMIC.test(rel) && !rel.includes('$(') && !rel.startsWith('/')) return { dockerfiles: [resolveRel('', rel)], names: [] };
+  const base = path.basename(rel);
+  return { dockerfiles: null, names: DYNAMIC.test(base) || base.includes('(') ? [] : [base] };
+}
+
+/** The image builds of the Docker tasks of every Azure Pipelines file the analysis read. */
+export function azureTaskBuilds(analysis: Analysis): TaskBuild[] {
+  const y = yaml();
+  const out: TaskBuild[] = [];
+  for (const script of analysis.scripts.values()) {
+    if (script.kind !== 'azure-pipelines' || !/Docker@/i.test(script.text)) continue;
+    const doc = y.parseDocument(script.text);
+    if (doc.errors.length > 0) continue;
+    const lines = new LineIndex(script.text);
+    for (const step of maps(doc.contents)) {
+      const task = step.get('task');
+      if (typeof task !== 'string' || !/^Docker@\d+$/i.test(task.trim())) continue;
+      const inputs = step.get('inputs', true);
+      const input = (key: string) => (y.isMap(inputs) ? getNoCase(inputs, key) : undefined);
+      const scalar = (n: unknown) => (y.isScalar(n) ? String(n.value) : undefined);
+      const command = scalar(input('command')) ?? (/@2$/.test(task.trim()) ? 'buildAndPush' : 'Build an image');
+      // (a command only known at run time may build)
+      if (!BUILDS.test(command.trim()) && !command.includes('$')) continue;
+      const dockerfile = scalar(input('Dockerfile')) ?? '**/Dockerfile';
+      out.push({ file: script.file, line: lineOf(lines, step), task: task.trim(), command, ...targetsOf(dockerfile) });
+    }
+  }
+  return out;
+}
