@@ -203,6 +203,12 @@ export interface EmbeddedScript extends ScriptFile {
   sequences: ScriptCommand[][];
   /** What a user runs to run sequence i (a Makefile target, an npm script, a CI job), when it has a name. */
   entries?: string[];
+  /**
+   * For CI files whose jobs may run one after another in one working folder (Azure Pipelines jobs
+   * on the project's own agents that do not clean it: ./hosts/azure-pipelines.ts sharesWorkspace):
+   * per sequence, whether it may. A file one such sequence leaves may be read by another.
+   */
+  sharedWorkspace?: boolean[];
   /** Steps of a sequence that run in a shell that is not read (Python, cmd…). */
   unread?: UnreadStep[];
   /**

@@ -237,18 +237,23 @@ const SAME_TREE_ENTRIES: ReadonlySet<ScriptFile['kind']> = new Set(['make', 'pac
  * The other entries of a Makefile or package.json that holds a setup (`make image smoke`,
  * `npm run image && npm run smoke`): the one that builds the image left the artifact and the
  * extraction's container behind for them, whatever their place in the file, so their commands
- * are checked as a caller's are. (CI jobs run on machines of their own; a target that has the
- * builder's among its prerequisites holds the setup's steps itself: SHARED_STEPS_DIFFER.)
+ * are checked as a caller's are. (CI jobs run on machines of their own, except those a CI file
+ * marks as sharing one working folder, EmbeddedScript.sharedWorkspace: the other such jobs are
+ * checked alike; a target that has the builder's among its prerequisites holds the setup's steps
+ * itself: SHARED_STEPS_DIFFER.)
  */
 function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
   for (const setup of analysis.setups) {
     const script = analysis.scripts.get(setup.script) as Partial<EmbeddedScript> | undefined;
-    if (!setup.runtime || !script?.sequences || !SAME_TREE_ENTRIES.has(script.kind!) || setup.diagnostics.some((d) => d.severity === 'error')) continue;
-    const holding = script.sequences.filter((seq) => seq.includes(setup.builder.inv.cmd));
+    const shared = script?.sharedWorkspace;
+    if (!setup.runtime || !script?.sequences || (!SAME_TREE_ENTRIES.has(script.kind!) && !shared) || setup.diagnostics.some((d) => d.severity === 'error')) continue;
+    const holding = script.sequences.filter((seq, k) => seq.includes(setup.builder.inv.cmd) && (!shared || shared[k]));
+    if (holding.length === 0) continue;
     const own = new Set(holding.flat());
     const entry = (k: number) => (script.entries?.[k] ? `\`${script.entries[k]}\`` : 'another entry');
     const first = script.sequences.indexOf(holding[0]!);
     script.sequences.forEach((seq, k) => {
+      if (shared && !shared[k]) return;
       const others = seq.filter((c) => !own.has(c));
       if (others.length === 0) return;
       // A sequence runs in its order (a target after its prerequisites).

@@ -1,8 +1,11 @@
 /**
  * Azure Pipelines (`azure-pipelines.yml`), read with the `yaml` Document API (comments and
- * layout kept): `bash:` steps, and `script:` steps on Linux and macOS agents (where bash runs
- * them), each its own shell from the sources folder (or its `workingDirectory`), with the
- * step's `env:`. A job's steps are one sequence. `pwsh:`/`powershell:` steps and `PowerShell@2`
+ * layout kept): `bash:` steps and `Bash@3` inline scripts, and `script:` steps and `CmdLine@2`
+ * scripts on Linux and macOS agents (where bash runs them), each its own shell from the sources
+ * folder (or its `workingDirectory`), with the step's `env:`. A job's steps are one sequence
+ * (each hook of a deployment job's strategy is a job of its own); jobs on the project's own
+ * agents that do not clean their folder may share it (sharesWorkspace). A `##vso[task.setvariable]`
+ * an earlier step prints leaves that variable only known at run time in the later steps. `pwsh:`/`powershell:` steps and `PowerShell@2`
  * inline scripts are read by the PowerShell reader (powershell-steps.ts). `script:` on Windows
  * or unknown agents (cmd.exe there) and other tasks are not read; one that mentions docker
  * refuses a setup in its job. Macros `$(name)` are substituted before the shell runs: they are
@@ -93,34 +96,126 @@ function powerShellBody(step: YAMLMap, key: string): { body: Scalar; workingDire
   return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: inputs.get('workingDirectory') } : null;
 }
 
+/**
+ * The shell text a step runs inline, with its working directory: a `bash:` step, a `script:`
+ * step, a `Bash@3` task's inline `script:` input (`targetType: inline`; bash on every agent) or
+ * a `CmdLine@2` task's `script:` input (bash on Linux and macOS agents, cmd.exe on Windows, as
+ * `script:`), each task with its `workingDirectory` input. Null for any other step.
+ */
+function shellBody(step: YAMLMap, key: string): { body: unknown; workingDirectory: unknown; as: 'bash' | 'script' } | null {
+  if (key === 'bash' || key === 'script') return { body: step.get(key, true), workingDirectory: step.get('workingDirectory'), as: key };
+  if (key !== 'task') return null;
+  const task = String(step.get('task'));
+  const inputs = step.get('inputs', true);
+  if (!isMap(inputs)) return null;
+  if (/^Bash@3$/i.test(task) && String(inputs.get('targetType') ?? 'filePath').toLowerCase() === 'inline') return { body: inputs.get('script', true), workingDirectory: inputs.get('workingDirectory'), as: 'bash' };
+  if (/^CmdLine@2$/i.test(task)) return { body: inputs.get('script', true), workingDirectory: inputs.get('workingDirectory'), as: 'script' };
+  return null;
+}
+
+/**
+ * The variables a step sets for the later steps of its job by printing a logging command
+ * (`##vso[task.setvariable variable=NAME]VALUE`) anywhere in its text; null when one names a
+ * variable the tool cannot read (`variable=$NAME`), which may be any.
+ */
+export function setVariables(step: YAMLMap): string[] | null {
+  const text = JSON.stringify(step.toJSON());
+  const out: string[] = [];
+  for (const m of text.matchAll(/##vso\[task\.setvariable\b([^\]]*)\]/gi)) {
+    const name = /(?:^|;|\s)variable=([A-Za-z_][\w.-]*)\s*(?:;|$)/i.exec(m[1]!)?.[1];
+    if (name === undefined) return null;
+    out.push(name);
+  }
+  return out;
+}
+
 export interface AzureJob {
   steps: unknown;
   pool: unknown;
-  /** `Job` for root `steps:` (Azure's name for the implicit job), `STAGE.JOB` inside a stage. */
+  /** `Job` for root `steps:` (Azure's name for the implicit job), `STAGE.JOB` inside a stage; a deployment job's hook `STAGE.JOB.deploy`. */
   name: string;
   vars: Map<string, string | null> | null;
+  /** The job's `workspace: clean:` value, where it sets one. */
+  clean?: unknown;
+  /** A deployment job's hook: with no pool anywhere, its steps may run on an environment's virtual machine. */
+  deployment?: true;
+  /** A `- template:` item of `jobs:` or `stages:`: jobs from another file, at this offset (no steps read). */
+  template?: { path: string; at: number };
 }
+
+/** The lifecycle hooks of a deployment job's strategies (each run as an agent job of its own), in the order they run. */
+const HOOKS = ['preDeploy', 'deploy', 'routeTraffic', 'postRouteTraffic'];
 
 /** The jobs of a pipeline, in file order, with the variables each sees (null: some come from elsewhere). */
 export function azureJobs(root: YAMLMap): AzureJob[] {
   const vars = pipelineVariables(root.get('variables', true), new Map());
   const out: AzureJob[] = [];
+  const templateOf = (j: YAMLMap, pool: unknown, scope: Map<string, string | null> | null, stage: string | null) => {
+    const path = String(j.get('template'));
+    out.push({ steps: undefined, pool, name: `${stage === null ? '' : `${stage}.`}template ${path}`, vars: scope, template: { path, at: j.range?.[0] ?? 0 } });
+  };
   const fromJobs = (jobs: unknown, pool: unknown, scope: Map<string, string | null> | null, stage: string | null) => {
     if (!isSeq(jobs)) return;
     for (const j of jobs.items) {
-      if (!isMap(j) || !j.has('job')) continue;
-      const name = stage === null ? String(j.get('job')) : `${stage}.${String(j.get('job'))}`;
-      out.push({ steps: j.get('steps', true), pool: j.get('pool', true) ?? pool, name, vars: matrixVariables(j.get('strategy', true), pipelineVariables(j.get('variables', true), scope)) });
+      if (!isMap(j)) continue;
+      if (j.has('template')) templateOf(j, pool, scope, stage);
+      if (!j.has('job') && !j.has('deployment')) continue;
+      const name = stage === null ? String(j.get('job') ?? j.get('deployment')) : `${stage}.${String(j.get('job') ?? j.get('deployment'))}`;
+      const jobVars = pipelineVariables(j.get('variables', true), scope);
+      const jobPool = j.get('pool', true) ?? pool;
+      if (j.has('job')) {
+        out.push({ steps: j.get('steps', true), pool: jobPool, name, vars: matrixVariables(j.get('strategy', true), jobVars), clean: workspaceClean(j) });
+        continue;
+      }
+      // A deployment job: each hook of its strategy (runOnce, rolling, canary) is a job of its own, with a pool of its own or the job's.
+      const strategy = j.get('strategy', true);
+      for (const [kind, hooks] of isMap(strategy) ? strategy.items.map((p) => [String(isScalar(p.key) ? p.key.value : ''), p.value] as const) : []) {
+        if (!isMap(hooks)) continue;
+        const on = hooks.get('on', true);
+        const named: [string, unknown][] = [...HOOKS.map((h) => [h, hooks.get(h, true)] as [string, unknown]), ...(isMap(on) ? (['failure', 'success'] as const).map((h) => [`on.${h}`, on.get(h, true)] as [string, unknown]) : [])];
+        for (const [hook, node] of named) {
+          if (!isMap(node)) continue;
+          out.push({ steps: node.get('steps', true), pool: node.get('pool', true) ?? jobPool, name: `${name}.${kind}.${hook}`, vars: jobVars, clean: workspaceClean(j), deployment: true });
+        }
+      }
     }
   };
   const pool = root.get('pool', true);
-  if (root.has('steps')) out.push({ steps: root.get('steps', true), pool, name: 'Job', vars });
+  if (root.has('steps')) out.push({ steps: root.get('steps', true), pool, name: 'Job', vars, clean: workspaceClean(root) });
   fromJobs(root.get('jobs', true), pool, vars, null);
   const stages = root.get('stages', true);
   if (isSeq(stages)) {
-    for (const s of stages.items) if (isMap(s)) fromJobs(s.get('jobs', true), s.get('pool', true) ?? pool, pipelineVariables(s.get('variables', true), vars), String(s.get('stage') ?? '?'));
+    for (const s of stages.items) {
+      if (!isMap(s)) continue;
+      if (s.has('template')) templateOf(s, pool, vars, null);
+      else fromJobs(s.get('jobs', true), s.get('pool', true) ?? pool, pipelineVariables(s.get('variables', true), vars), String(s.get('stage') ?? '?'));
+    }
   }
   return out;
+}
+
+const workspaceClean = (m: YAMLMap): unknown => {
+  const w = m.get('workspace', true);
+  return isMap(w) ? w.get('clean') : undefined;
+};
+
+/**
+ * Whether a job may run in a working folder another job of the run used, with the files that
+ * job left: a pool of agents the project keeps (`pool: NAME`, `pool: {name: NAME}` without a
+ * `vmImage`, or a deployment job's hook with no pool anywhere, whose steps may run on an
+ * environment's virtual machine) reuses the pipeline's folder on an agent from one job to the
+ * next, and keeps files the repository does not track unless the job cleans them
+ * (`workspace: clean: all` or `resources`, or its `checkout: self` step's `clean: true`; a value
+ * only known at run time does not count). A Microsoft-hosted agent (`vmImage`, or no pool:
+ * ubuntu-latest) is a fresh machine for every job.
+ */
+export function sharesWorkspace(job: AzureJob): boolean {
+  const pool = job.pool;
+  const hosted = pool === undefined || pool === null ? !job.deployment : isMap(pool) && typeof pool.get('vmImage') === 'string' && (!pool.has('name') || /^Azure Pipelines$/i.test(String(pool.get('name'))));
+  if (hosted) return false;
+  if (typeof job.clean === 'string' && /^(all|resources)$/i.test(job.clean)) return false;
+  const steps = isSeq(job.steps) ? job.steps.items : [];
+  return !steps.some((st) => isMap(st) && String(st.get('checkout')) === 'self' && (st.get('clean') === true || String(st.get('clean')).toLowerCase() === 'true'));
 }
 
 /**
@@ -155,18 +250,49 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
   const psRead: PsSnippet[] = [];
   const psDiagnostics: Diagnostic[] = [];
   const names: string[] = [];
+  const shared: boolean[] = [];
+  const templates: NonNullable<AzureJob['template']>[] = [];
   for (const job of azureJobs(root)) {
+    if (job.template) templates.push(job.template);
     if (!isSeq(job.steps)) continue;
     const group: number[] = [];
     const onBash = bashAgent(job.pool);
     // Pipeline variables reach the shell as macros and as environment variables (NAME_WITH_UNDERSCORES).
-    const env = new Map<string, string | null>();
-    for (const [k, v] of job.vars ?? []) {
+    let vars = job.vars;
+    let env = new Map<string, string | null>();
+    for (const [k, v] of vars ?? []) {
       env.set(macroVar(k), v);
       env.set(k.toUpperCase().replace(/\./g, '_'), v);
     }
+    // A step that prints `##vso[task.setvariable variable=NAME]…` sets NAME for the later steps:
+    // its value there is only known at run time (a name the tool cannot read: any name).
+    const afterStep = (step: YAMLMap) => {
+      const set = setVariables(step);
+      if (set === null) {
+        vars = null;
+        env = new Map();
+        return;
+      }
+      if (set.length === 0) return;
+      // (names are case-insensitive: each spelling the variables have goes too)
+      const spellings = set.flatMap((name) => [name, ...[...(vars?.keys() ?? [])].filter((k) => k.toLowerCase() === name.toLowerCase())]);
+      if (vars !== null) {
+        vars = new Map(vars);
+        for (const k of spellings) vars.set(k, null);
+      }
+      env = new Map(env);
+      for (const k of spellings) {
+        env.set(macroVar(k), null);
+        env.set(k.toUpperCase().replace(/\./g, '_'), null);
+      }
+    };
     job.steps.items.forEach((step, k) => {
       if (!isMap(step) || !step.range) return;
+      readJobStep(step, k);
+      afterStep(step);
+    });
+    function readJobStep(step: YAMLMap, k: number): void {
+      if (!step.range) return;
       // `- template: steps.yml` and `- ${{ if … }}:` / `- ${{ each … }}:` insert steps at compile
       // time, which the tool does not read: they may use the artifact or the builder image.
       const inserted = step.has('template') ? `inserts the steps of the template ${String(step.get('template'))}` : insertion(step) ? 'inserts steps through a template expression (`${{ if … }}:`, `${{ each … }}:`)' : null;
@@ -188,25 +314,26 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       // A step tried again when it fails: a compile moving into or out of it is retried otherwise than before.
       const retry = step.get('retryCountOnTaskFailure');
       if (retry !== undefined && retry !== null && String(retry) !== '0') for (const sn of snippets.slice(first)) sn.wrappedBy = `retryCountOnTaskFailure: ${String(retry)}`;
-    });
+    }
     function readStep(step: YAMLMap, k: number): void {
       if (!step.range) return;
       const label = `${file} job ${job.name} step ${k + 1}`;
       const key = ['bash', 'script', 'pwsh', 'powershell', 'task'].find((x) => step.has(x));
       if (!key) return;
-      const body = step.get(key, true) as Scalar;
       const ps = powerShellBody(step, key);
       if (ps) {
         const decoded = decodeScalar(text, ps.body, exprs);
         const cwd = workingDirOf(ps.workingDirectory);
         if (decoded) {
-          const r = powerShellStep(file, text, { decoded: withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
+          const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
           group.push(...r.ids);
           psDiagnostics.push(...r.diagnostics);
           return;
         }
       }
-      const shell = key === 'bash' || (key === 'script' && onBash === true) ? 'sh' : key === 'script' ? (onBash === false ? 'cmd.exe (script: on a Windows agent)' : 'script: on an agent whose OS is not known') : key === 'task' ? `a task (${String(step.get('task'))})` : key;
+      const inline = shellBody(step, key);
+      const shell = inline?.as === 'bash' || (inline?.as === 'script' && onBash === true) ? 'sh' : inline?.as === 'script' ? (onBash === false ? `cmd.exe (${key === 'task' ? String(step.get('task')) : 'script:'} on a Windows agent)` : `${key === 'task' ? String(step.get('task')) : 'script:'} on an agent whose OS is not known`) : key === 'task' ? `a task (${String(step.get('task'))})` : key;
+      const body = inline?.body;
       if (shell !== 'sh' || !isScalar(body) || typeof body.value !== 'string' || !body.range) {
         if (/docker/i.test(JSON.stringify(step.toJSON()))) {
           unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} runs docker in ${shell}, which the tool does not read; its commands were not followed`, { file, line: lines.lineOf(step.range[0]), hint: 'Run the docker commands of the builder pattern from a bash: step, or migrate this job by hand.' }) });
@@ -219,16 +346,25 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
         if (d) unread.push({ sequence: groups.length, diagnostic: d });
         return;
       }
-      const cwd = workingDirOf(step.get('workingDirectory'));
+      const cwd = workingDirOf(inline!.workingDirectory);
       group.push(snippets.length);
-      snippets.push({ ...withMacros(decoded, job.vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
+      snippets.push({ ...withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     }
     groups.push(group);
     names.push(job.name);
+    shared.push(sharesWorkspace(job));
+  }
+  // Jobs a `- template:` of `jobs:` or `stages:` inserts are not read: where a job may leave its
+  // files to the next job on its agent, they may run there and use the artifact it leaves.
+  for (const t of templates) {
+    shared.forEach((sh, k) => {
+      if (sh) unread.push({ sequence: k, diagnostic: diag('SHELL_NOT_READ', 'warning', `${file} inserts the jobs of the template ${t.path}, which the tool does not read: job ${names[k]} runs on a pool of the project's own agents without cleaning its folder, so they may run in that folder after it and use the artifact it leaves`, { file, line: lines.lineOf(t.at), hint: 'Write the template\'s jobs out in the file, clean the workspace of the job (`workspace: clean: all`), run it on a Microsoft-hosted pool (`vmImage:`), or migrate by hand.' }) });
+    });
   }
   const { script, diagnostics } = composeEmbedded(file, 'azure-pipelines', text, snippets, groups);
   finishPowerShell(script, psRead);
   script.entries = names;
+  if (shared.some((x) => x)) script.sharedWorkspace = shared;
   if (unread.length > 0) script.unread = unread;
   return { script, diagnostics: [...psDiagnostics, ...diagnostics] };
 }

@@ -1,0 +1,126 @@
+/**
+ * Azure Pipelines: the steps and jobs read beyond `bash:`/`script:` steps of ordinary jobs:
+ * `Bash@3`/`CmdLine@2` inline scripts, variables an earlier step sets by a logging command,
+ * deployment jobs' hooks, Docker tasks that build the runtime Dockerfile, and jobs on the
+ * project's own agents, which may find the files an earlier job left.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const BUILDER = 'FROM busybox:latest\nARG FLAVOR=release\nRUN mkdir -p /out && echo $FLAVOR > /out/app && echo debug > /out/app-debug\n';
+const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
+const files = (ci: string, more: Record<string, string> = {}) => ({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'azure-pipelines.yml': ci, ...more });
+type Plan = ReturnType<typeof planFiles>;
+const statuses = (plan: Plan) => plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+const exported = (ci: string) => {
+  const f = files(ci);
+  const plan = planFiles(f);
+  expect(statuses(plan)).toEqual([['migrate', []]]);
+  return applied(f, plan)['Dockerfile']!.includes('AS export');
+};
+
+const SETUP = (copy = '/out/app', indent = '      ') =>
+  ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', `docker cp x:${copy} app`, 'docker rm x', 'docker build -t app:latest .'].map((l) => `${indent}${l}\n`).join('');
+
+describe('Azure Pipelines: Bash@3 and CmdLine@2 inline scripts', () => {
+  const after = (step: string) => `pool:\n  vmImage: ubuntu-latest\nsteps:\n  - bash: |\n${SETUP()}${step}`;
+
+  it('a Bash@3 inline script after the setup that runs the artifact keeps it on the host', () => {
+    expect(exported(after('  - task: Bash@3\n    inputs:\n      targetType: inline\n      script: ./app --selftest\n'))).toBe(true);
+  });
+
+  it('a CmdLine@2 script after the setup that reads the artifact keeps it on the host', () => {
+    expect(exported(after('  - task: CmdLine@2\n    inputs:\n      script: sha256sum app > app.sha256\n'))).toBe(true);
+  });
+
+  it('is read in its workingDirectory input', () => {
+    expect(exported(after('  - task: Bash@3\n    inputs:\n      targetType: inline\n      workingDirectory: docs\n      script: ls app\n'))).toBe(false);
+    expect(exported(after('  - task: Bash@3\n    inputs:\n      targetType: inline\n      workingDirectory: $(Build.SourcesDirectory)\n      script: ls app\n'))).toBe(true);
+  });
+
+  it('a setup in a Bash@3 inline script is read and migrated', () => {
+    const ci = `pool:\n  vmImage: ubuntu-latest\nsteps:\n  - task: Bash@3\n    inputs:\n      targetType: inline\n      script: |\n${SETUP('/out/app', '        ')}`;
+    const plan = planFiles(files(ci));
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(files(ci), plan)['azure-pipelines.yml']).toBe(`pool:\n  vmImage: ubuntu-latest\nsteps:\n  - task: Bash@3\n    inputs:\n      targetType: inline\n      script: |\n        docker build -t app:latest .\n`);
+  });
+});
+
+describe('Azure Pipelines: ##vso[task.setvariable] in an earlier step', () => {
+  const ci = (first: string) => `pool:\n  vmImage: ubuntu-latest\nvariables:\n  BIN: /out/app\nsteps:\n${first}  - bash: |\n${SETUP('$(BIN)')}`;
+
+  it('a bash: step setting the variable the setup reads leaves it only known at run time', () => {
+    expect(statuses(planFiles(files(ci('  - bash: echo "##vso[task.setvariable variable=BIN]/out/app-debug"\n'))))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    // (the name is case-insensitive)
+    expect(statuses(planFiles(files(ci('  - bash: echo "##vso[task.setvariable variable=bin]/out/app-debug"\n'))))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+  });
+
+  it('so does a Bash@3 task, and a name the tool cannot read', () => {
+    expect(statuses(planFiles(files(ci('  - task: Bash@3\n    inputs:\n      targetType: inline\n      script: echo "##vso[task.setvariable variable=BIN]/out/app-debug"\n'))))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(statuses(planFiles(files(ci('  - bash: echo "##vso[task.setvariable variable=$NAME]/out/app-debug"\n'))))[0]![1]).toContain('DYNAMIC_ARTIFACT_PATH');
+  });
+
+  it('a variable of another name, or a step after the setup, changes nothing', () => {
+    expect(statuses(planFiles(files(ci('  - bash: echo "##vso[task.setvariable variable=VERSION]1.2"\n'))))).toEqual([['migrate', []]]);
+    expect(statuses(planFiles(files(`${ci('')}  - bash: echo "##vso[task.setvariable variable=BIN]/out/app-debug"\n`)))).toEqual([['migrate', []]]);
+  });
+});
+
+const TWO_JOBS = (second: string) =>
+  `jobs:\n  - job: build\n    pool:\n      vmImage: ubuntu-latest\n    steps:\n      - bash: |\n${SETUP('/out/app', '          ')}      - publish: app\n        artifact: bin\n${second}`;
+
+describe('Azure Pipelines: deployment jobs', () => {
+  it("each hook's steps are read as a job: a rebuild there with the builder's build argument refuses (RUNTIME_REBUILT)", () => {
+    const deploy = (hook: string) => `  - deployment: release\n    dependsOn: build\n    environment: prod\n    pool:\n      vmImage: ubuntu-latest\n    strategy:\n      runOnce:\n        ${hook}:\n          steps:\n            - download: current\n              artifact: bin\n            - bash: docker build --build-arg FLAVOR=debug -t app:debug .\n`;
+    const plan = planFiles(files(TWO_JOBS(deploy('deploy'))));
+    expect(statuses(plan)).toEqual([['refused', ['RUNTIME_REBUILT']]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'RUNTIME_REBUILT')).toMatchObject({ file: 'azure-pipelines.yml', line: 25 });
+    expect(statuses(planFiles(files(TWO_JOBS(deploy('preDeploy')))))).toEqual([['refused', ['RUNTIME_REBUILT']]]);
+  });
+
+  it('a setup in a deployment hook is found', () => {
+    const ci = `jobs:\n  - deployment: release\n    environment: prod\n    pool:\n      vmImage: ubuntu-latest\n    strategy:\n      runOnce:\n        deploy:\n          steps:\n            - checkout: self\n            - bash: |\n${SETUP('/out/app', '                ')}`;
+    expect(statuses(planFiles(files(ci)))).toEqual([['migrate', []]]);
+  });
+});
+
+describe('Azure Pipelines: Docker tasks', () => {
+  const image = (inputs: string) => `  - job: image\n    dependsOn: build\n    pool:\n      vmImage: ubuntu-latest\n    steps:\n      - download: current\n        artifact: bin\n      - task: Docker@2\n        inputs:\n${inputs}`;
+
+  it('a Docker@2 build of the runtime Dockerfile in another job refuses (RUNTIME_REBUILT)', () => {
+    const plan = planFiles(files(TWO_JOBS(image('          command: build\n          Dockerfile: Dockerfile\n          arguments: --build-arg FLAVOR=debug\n'))));
+    expect(statuses(plan)).toEqual([['refused', ['RUNTIME_REBUILT']]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'RUNTIME_REBUILT')!.message).toContain('`task: Docker@2`');
+    // buildAndPush is the default command, **/Dockerfile the default file
+    expect(statuses(planFiles(files(TWO_JOBS(image('          repository: acme/app\n')))))).toEqual([['refused', ['RUNTIME_REBUILT']]]);
+  });
+
+  it('a push, or a build of another Dockerfile, changes nothing', () => {
+    expect(statuses(planFiles(files(TWO_JOBS(image('          command: push\n          repository: acme/app\n')))))).toEqual([['migrate', []]]);
+    expect(statuses(planFiles({ ...files(TWO_JOBS(image('          command: build\n          Dockerfile: docs/Dockerfile\n'))), 'docs/Dockerfile': 'FROM nginx\n' }))).toEqual([['migrate', []]]);
+  });
+});
+
+describe("Azure Pipelines: jobs on the project's own agents", () => {
+  const ci = (pool: string, checkout = '      - checkout: self\n        clean: false\n', workspace = '') =>
+    `jobs:\n  - job: build\n    pool: ${pool}\n${workspace}    steps:\n${checkout}      - bash: |\n${SETUP('/out/app', '          ')}  - job: smoke\n    dependsOn: build\n    pool: ${pool}\n${workspace}    steps:\n${checkout}      - bash: ./app --selftest\n`;
+
+  it('a later job on a self-hosted pool that does not clean may read the artifact the setup left: it stays on the host', () => {
+    expect(exported(ci('linux-selfhosted'))).toBe(true);
+    expect(exported(ci('\n      name: linux-selfhosted', ''))).toBe(true);
+  });
+
+  it('Microsoft-hosted agents, or a clean workspace, start afresh', () => {
+    expect(exported(ci('\n      vmImage: ubuntu-latest'))).toBe(false);
+    expect(exported(ci('linux-selfhosted', '      - checkout: self\n        clean: true\n'))).toBe(false);
+    expect(exported(ci('linux-selfhosted', '', '    workspace:\n      clean: all\n'))).toBe(false);
+  });
+
+  it('jobs a template inserts may run in that folder: refused (SHELL_NOT_READ), on a hosted pool not', () => {
+    const withTemplate = (pool: string) => `${ci(pool)}  - template: ci/jobs.yml\n`;
+    const plan = planFiles(files(withTemplate('linux-selfhosted'), { 'ci/jobs.yml': 'jobs:\n  - job: t\n    steps:\n      - bash: ./app\n' }));
+    expect(statuses(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')!.message).toContain('template ci/jobs.yml');
+    expect(statuses(planFiles(files(withTemplate('\n      vmImage: ubuntu-latest'), { 'ci/jobs.yml': 'jobs:\n  - job: t\n    steps:\n      - bash: ./app\n' })))).toEqual([['migrate', []]]);
+  });
+});
