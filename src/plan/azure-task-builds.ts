@@ -8,6 +8,7 @@
  */
 import path from 'node:path/posix';
 import type { Analysis } from '../analyze/index.js';
+import type { RepoFs } from '../model/fs.js';
 import { yaml } from '../analyze/hosts/yaml-module.js';
 import { DYNAMIC, type Targets } from '../model/foreign-builds.js';
 import { resolveRel } from '../model/paths.js';
@@ -33,12 +34,18 @@ function targetsOf(value: string): Targets {
   return { dockerfiles: null, names: DYNAMIC.test(base) || base.includes('(') ? [] : [base] };
 }
 
-/** The image builds of the Docker tasks of every Azure Pipelines file the analysis read. */
-export function azureTaskBuilds(analysis: Analysis): TaskBuild[] {
+/**
+ * The image builds of the Docker tasks of every Azure Pipelines file the analysis read, and of
+ * the other YAML files the walk found (a job or step template, `ci/release-job.yml`, is not read
+ * as a pipeline).
+ */
+export function azureTaskBuilds(analysis: Analysis, fs: RepoFs): TaskBuild[] {
   const y = yaml();
   const out: TaskBuild[] = [];
-  for (const script of analysis.scripts.values()) {
-    if (script.kind !== 'azure-pipelines' || !/Docker@/i.test(script.text)) continue;
+  const pipelines = [...analysis.scripts.values()].filter((s) => s.kind === 'azure-pipelines').map((s) => ({ file: s.file, text: s.text }));
+  const others = [...new Set([...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].filter((rel) => /\.ya?ml$/i.test(rel) && !analysis.scripts.has(rel)).sort();
+  for (const script of [...pipelines, ...others.map((file) => ({ file, text: fs.readText(file) ?? '' }))]) {
+    if (!/Docker@/i.test(script.text)) continue;
     const doc = y.parseDocument(script.text);
     if (doc.errors.length > 0) continue;
     const lines = new LineIndex(script.text);

@@ -137,7 +137,7 @@ export function markRuntimeRebuilds(analysis: Analysis, fs: RepoFs): void {
     }
     const runtimePath = setup.runtime!.dockerfile!;
     // An Azure Pipelines Docker task (./azure-task-builds.ts), whose build is not read.
-    const byTask = (taskBuilds ??= azureTaskBuilds(analysis)).find((b) => mayBuild(b, runtimePath));
+    const byTask = (taskBuilds ??= azureTaskBuilds(analysis, fs)).find((b) => mayBuild(b, runtimePath));
     if (byTask) {
       const which = byTask.dockerfiles !== null ? runtimePath : `the first Dockerfile its \`Dockerfile:\` input finds, which may be ${runtimePath}`;
       setup.diagnostics.push(diag('RUNTIME_REBUILT', 'error', `the step \`task: ${byTask.task}\` (${byTask.file}:${byTask.line}) builds ${which} (\`command: ${byTask.command}\`), from a context and with arguments the tool does not read as a build: it would now build the builder stage too`, { file: byTask.file, line: byTask.line, setup: setup.id, hint: HINT }));

@@ -5,7 +5,10 @@
  * project's own agents, which may find the files an earlier job left.
  */
 import { describe, expect, it } from 'vitest';
-import { applied, planFiles } from '../support/plan.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { applied, planDir, planFiles } from '../support/plan.js';
 
 const BUILDER = 'FROM busybox:latest\nARG FLAVOR=release\nRUN mkdir -p /out && echo $FLAVOR > /out/app && echo debug > /out/app-debug\n';
 const RUNTIME = 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n';
@@ -122,5 +125,21 @@ describe("Azure Pipelines: jobs on the project's own agents", () => {
     expect(statuses(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
     expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')!.message).toContain('template ci/jobs.yml');
     expect(statuses(planFiles(files(withTemplate('\n      vmImage: ubuntu-latest'), { 'ci/jobs.yml': 'jobs:\n  - job: t\n    steps:\n      - bash: ./app\n' })))).toEqual([['migrate', []]]);
+  });
+});
+
+describe('Azure Pipelines: Docker tasks in a job template', () => {
+  it('a Docker@2 build of the runtime Dockerfile in a template file refuses (RUNTIME_REBUILT)', () => {
+    const ci = `jobs:\n  - job: build\n    pool:\n      vmImage: ubuntu-latest\n    steps:\n      - bash: |\n${SETUP('/out/app', '          ')}      - publish: app\n        artifact: bin\n  - template: ci/image-job.yml\n`;
+    const template = 'jobs:\n  - job: image\n    pool:\n      vmImage: ubuntu-latest\n    steps:\n      - task: Docker@2\n        inputs:\n          command: build\n          arguments: --build-arg FLAVOR=debug\n';
+    // (planned from a folder, as the CLI walks it: the template is a file no reader takes as a pipeline)
+    const dir = mkdtempSync(path.join(tmpdir(), 'azure-template-'));
+    for (const [rel, text] of Object.entries(files(ci, { 'ci/image-job.yml': template }))) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    const plan = planDir(dir);
+    expect(statuses(plan)).toEqual([['refused', ['RUNTIME_REBUILT']]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'RUNTIME_REBUILT')).toMatchObject({ file: 'ci/image-job.yml', line: 6 });
   });
 });
