@@ -143,3 +143,13 @@ describe('Azure Pipelines: Docker tasks in a job template', () => {
     expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'RUNTIME_REBUILT')).toMatchObject({ file: 'ci/image-job.yml', line: 6 });
   });
 });
+
+describe('Azure Pipelines: Bash@3 from a file', () => {
+  it('its arguments: naming the artifact keep it on the host', () => {
+    const ci = `pool:\n  vmImage: ubuntu-latest\nsteps:\n  - bash: |\n${SETUP()}  - task: Bash@3\n    inputs:\n      filePath: ci/upload.sh\n      arguments: app\n`;
+    const f = files(ci, { 'ci/upload.sh': '#!/bin/sh\ncurl -T "$1" https://example.invalid/\n' });
+    const plan = planFiles(f);
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(f, plan)['Dockerfile']).toContain('AS export');
+  });
+});

@@ -19,7 +19,9 @@ const KNOWN: [RegExp, string[]][] = [
   [/^ArchiveFiles@/i, ['rootFolderOrFile']],
   [/^Cache(Beta)?@/i, ['path']],
 ];
-const NO_READ = /^(DownloadPipelineArtifact|DownloadBuildArtifacts|Bash|CmdLine|PowerShell|Checkout)@/i;
+const NO_READ = /^(DownloadPipelineArtifact|DownloadBuildArtifacts|CmdLine|PowerShell|Checkout)@/i;
+/** `Bash@3` with an inline script is read as shell (../../analyze/hosts/azure-pipelines.ts); from a file (`targetType: filePath`, the default), its `filePath:` and `arguments:` are read as any task's inputs. */
+const inlineBash = (task: string, inputs: YAMLMap) => /^Bash@/i.test(task) && String(getNoCase(inputs, 'targetType') ?? 'filePath').toLowerCase() === 'inline';
 const PATH_LIKE = /path|file|dir|folder|artifact|glob|pattern|context|source|contents/i;
 
 const rooted = (p: string) => p.trim().replace(ROOT, '');
@@ -33,7 +35,7 @@ export function azureReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
     if (str(publish) !== null) out.push(...read('the step `publish:`', rooted(str(publish)!), lineOf(lines, publish)));
     const task = step.get('task');
     const inputs = step.get('inputs', true);
-    if (typeof task !== 'string' || NO_READ.test(task) || !y.isMap(inputs)) continue;
+    if (typeof task !== 'string' || NO_READ.test(task) || !y.isMap(inputs) || inlineBash(task, inputs)) continue;
     const by = (key: string) => `the step \`task: ${task}\` (\`${key}:\`)`;
     if (/^CopyFiles@/i.test(task)) {
       const source = str(getNoCase(inputs, 'SourceFolder')) ?? '.';
