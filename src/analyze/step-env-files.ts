@@ -208,10 +208,18 @@ function pathEntryOf(w: Write): { entry: PathFolder; at: string } | null {
 }
 
 /** What a write of a variable that matters to the later steps' docker commands says (null: it sets another name). */
-export function envWriteWhat(w: Write): string | null {
+export function envWriteWhat(w: Write, reads: ReadonlySet<string> = new Set()): string | null {
   const name = w.line === null ? null : /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.line)?.[1] ?? null;
-  if (name !== null && !MATTERS.test(name)) return null;
-  return `\`${shownCommand(w.cmd)}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}`}`;
+  if (name !== null && !MATTERS.test(name) && !reads.has(name)) return null;
+  const read = name !== null && reads.has(name) && !MATTERS.test(name) ? `, which this setup's commands read (the tool took the YAML's value)` : '';
+  return `\`${shownCommand(w.cmd)}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}${read}`}`;
+}
+
+/** The variables a setup's commands expand in their words (`docker cp "x:$BIN" app` reads BIN). */
+function readNames(setup: Setup): Set<string> {
+  const out = new Set<string>();
+  for (const cmd of setupCommands(setup)) for (const w of cmd.words) for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) out.add(m[1]!);
+  return out;
 }
 
 /** The PATH entries earlier steps append to $GITHUB_PATH, as PATH folders (one not read: a folder only known at run time). */
@@ -221,8 +229,9 @@ export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand
 
 /** STEP_ENV_WRITTEN for a setup whose steps run after an earlier step sets (or may set) a variable they depend on through $GITHUB_ENV. */
 export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[], fs: RepoFs): Diagnostic[] {
+  const reads = readNames(setup);
   for (const w of writesBefore(setup, sequence, fs)) {
-    const what = w.file === 'GITHUB_ENV' ? envWriteWhat(w) : null;
+    const what = w.file === 'GITHUB_ENV' ? envWriteWhat(w, reads) : null;
     if (what === null) continue;
     return [
       diag('STEP_ENV_WRITTEN', 'error', `${what}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what this setup's steps run, and the tool reads each step with the environment its YAML gives`, {

@@ -95,6 +95,11 @@ describe('CircleCI', () => {
     expect(circleSteps(job('run: docker build -t << parameters.tag >> .'), 'j')).toEqual({ none: expect.stringMatching(/parameters/) });
     expect(circleSteps(job('run: { command: x, shell: pwsh }'), 'j')).toEqual({ none: expect.stringMatching(/runs in pwsh/) });
   });
+
+  it('reads a job\'s keys through a YAML merge (`<<: *defaults`), as CircleCI does', () => {
+    const list = steps(circleSteps('defaults: &defaults\n  environment:\n    BIN: /out/app\njobs:\n  j:\n    <<: *defaults\n    steps:\n      - run: echo "$BIN"\n', 'j'));
+    expect(list[0]!.env['BIN']).toBe('/out/app');
+  });
 });
 
 describe('Azure Pipelines', () => {

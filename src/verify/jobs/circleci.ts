@@ -38,7 +38,8 @@ function shellArgv(named: unknown): string[] | null {
 
 /** CircleCI job `job` of `.circleci/config.yml` text, or why it cannot run here. */
 export function circleSteps(text: string, job: string): EntryStep[] | { none: string } {
-  const j = obj(obj(obj(yaml().parse(text))['jobs'])[job]);
+  // (CircleCI applies YAML merge keys: `<<: *defaults` gives a job the keys it merges)
+  const j = obj(obj(obj(yaml().parse(text, { merge: true }))['jobs'])[job]);
   const why = (w: string) => ({ none: `.circleci/config.yml job ${job} ${w}` });
   const steps = Array.isArray(j['steps']) ? (j['steps'] as unknown[]) : [];
   const executor = j['executor'];
