@@ -215,10 +215,14 @@ export function envWriteWhat(w: Write, reads: ReadonlySet<string> = new Set()): 
   return `\`${shownCommand(w.cmd)}\` (${w.cmd.file}:${w.cmd.line}) ${name === null ? `writes ${w.via} in a way the tool cannot read, which may set any variable for the later steps` : `sets ${name} for the later steps through ${w.via}${read}`}`;
 }
 
-/** The variables a setup's commands expand in their words (`docker cp "x:$BIN" app` reads BIN). */
+/**
+ * The variables a setup's commands expand in words the tool read a value for (`docker cp
+ * "x:$BIN" app` with `BIN: /out/app` in the YAML reads BIN): a later value would change what
+ * the migration wrote. (A word already only known at run time was not taken for any value.)
+ */
 function readNames(setup: Setup): Set<string> {
   const out = new Set<string>();
-  for (const cmd of setupCommands(setup)) for (const w of cmd.words) for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) out.add(m[1]!);
+  for (const cmd of setupCommands(setup)) for (const w of cmd.words) if (w.value !== null) for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) out.add(m[1]!);
   return out;
 }
 

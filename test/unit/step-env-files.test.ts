@@ -57,6 +57,15 @@ describe('an earlier step writing $GITHUB_ENV', () => {
     // Sourcing it sets the step's own variables from what earlier steps wrote: not read.
     expect(outcome(['\'. "$GITHUB_ENV"\''])[0]).toContain('STEP_ENV_WRITTEN');
   });
+  it('setting a name whose YAML value the setup\'s commands read refuses; one they read as only known at run time does not', () => {
+    const withEnv = (env: string, before: string) => {
+      const text = workflow([before]).replace('    steps:', `    env:\n      ${env}\n    steps:`).replace('docker cp x:/out/app', 'docker cp "x:$BIN"');
+      return planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+    };
+    expect(withEnv('BIN: /out/app', 'echo "BIN=/out/app-debug" >> "$GITHUB_ENV"')).toEqual(['STEP_ENV_WRITTEN']);
+    expect(withEnv('BIN: /out/app', 'echo "OTHER=1" >> "$GITHUB_ENV"')).toEqual([]);
+    expect(withEnv('BIN: ${{ vars.BIN }}', 'echo "BIN=/out/app-debug" >> "$GITHUB_ENV"')).not.toContain('STEP_ENV_WRITTEN');
+  });
   it('after the setup\'s last step, it changes nothing', () => {
     const text = `${workflow([])}      - run: echo "DOCKER_BUILDKIT=0" >> "$GITHUB_ENV"\n`;
     expect(planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text }).setups.map((s) => s.status)).toEqual(['migrate']);
