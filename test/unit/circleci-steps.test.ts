@@ -95,6 +95,10 @@ describe('CircleCI working_directory', () => {
     exports(plan(job('      - store_artifacts:\n          path: app\n').replace('    steps:', '    working_directory: ~/repo\n    steps:')));
   });
 
+  it('`/home/circleci/repo/app` or `/root/repo/app` under `working_directory: ~/repo` may be the checkout\'s (export stage)', () => {
+    for (const path of ['/home/circleci/repo/app', '/root/repo/app']) exports(plan(job(`      - store_artifacts:\n          path: ${path}\n`).replace('    steps:', '    working_directory: ~/repo\n    steps:')));
+  });
+
   it('`~/project/app` under another working_directory is no file of the checkout', () => {
     const p = plan(job('      - store_artifacts:\n          path: ~/project/app\n').replace('    steps:', '    working_directory: ~/repo\n    steps:'));
     expect(errors(p)).toEqual([]);

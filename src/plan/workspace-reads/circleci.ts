@@ -28,11 +28,16 @@ export function circleReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
     const checkoutElsewhere = steps.some((s) => s.kind === 'checkout' && y.isMap(s.body) && s.body.has('path'));
     const known = wd !== null && !checkoutElsewhere && !wd.includes('$') && !wd.includes('<<') && (wd.startsWith('~/') || wd.startsWith('/'));
     // Paths as the checkout sees them ('' its root); a `$…` mark for one only known at run time.
+    // The checkout's spellings: `~` is the executor's home (/home/circleci in CircleCI's images,
+    // /root in an image run as root); counting a path as the checkout's when it may be keeps more on the host, never less.
+    const spellings = !known ? [] : wd.startsWith('~/') ? [wd, `/home/circleci/${wd.slice(2)}`, `/root/${wd.slice(2)}`] : [wd];
     const here = (p: string): string => {
       if (p.includes('<<')) return `$${p}`;
       if (!known) return p.startsWith('/') || p.startsWith('~') ? p : `$WD/${p}`;
-      if (p === wd || p === `${wd}/`) return '';
-      if (p.startsWith(`${wd}/`)) return p.slice(wd.length + 1);
+      for (const sp of spellings) {
+        if (p === sp || p === `${sp}/`) return '';
+        if (p.startsWith(`${sp}/`)) return p.slice(sp.length + 1);
+      }
       if (wd === '~/project' && DEFAULT_HOME.test(p)) return p.replace(DEFAULT_HOME, '');
       return p;
     };
