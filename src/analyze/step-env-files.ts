@@ -235,7 +235,13 @@ export function githubPathEntries(setup: Setup, sequence: readonly ScriptCommand
 export function githubEnvWrites(setup: Setup, sequence: readonly ScriptCommand[], fs: RepoFs): Diagnostic[] {
   const reads = readNames(setup);
   for (const w of writesBefore(setup, sequence, fs)) {
-    const what = w.file === 'GITHUB_ENV' ? envWriteWhat(w, reads) : null;
+    // A `$GITHUB_ENV` or `setvariable` write in the CI file's own text, which its reader already
+    // follows: the name is only known at run time in the later steps (a GitHub step's own `env:`
+    // over it), which judges what reads it (./hosts/ci-yaml.ts, ./hosts/azure-pipelines.ts). A
+    // script's write the reader does not see, and CircleCI's `$BASH_ENV` (sourced after every
+    // `environment:`), count here.
+    const followed = w.cmd.file === setup.script && w.via !== '$BASH_ENV';
+    const what = w.file === 'GITHUB_ENV' ? envWriteWhat(w, followed ? new Set() : reads) : null;
     if (what === null) continue;
     return [
       diag('STEP_ENV_WRITTEN', 'error', `${what}: a variable such as BASH_ENV, DOCKER_BUILDKIT or DOCKER_HOST changes what this setup's steps run, and the tool reads each step with the environment its YAML gives`, {

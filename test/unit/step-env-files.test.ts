@@ -62,7 +62,14 @@ describe('an earlier step writing $GITHUB_ENV', () => {
       const text = workflow([before]).replace('    steps:', `    env:\n      ${env}\n    steps:`).replace('docker cp x:/out/app', 'docker cp "x:$BIN"');
       return planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
     };
-    expect(withEnv('BIN: /out/app', 'echo "BIN=/out/app-debug" >> "$GITHUB_ENV"')).toEqual(['STEP_ENV_WRITTEN']);
+    // written in the workflow: the reader makes BIN only known at run time in the later steps
+    expect(withEnv('BIN: /out/app', 'echo "BIN=/out/app-debug" >> "$GITHUB_ENV"')).toEqual(['DYNAMIC_ARTIFACT_PATH']);
+    // written by a script a step runs, which the workflow reader does not see: refused here
+    const viaScript = (env: string) => {
+      const text = workflow(['./ci/env.sh']).replace('    steps:', `    env:\n      ${env}\n    steps:`).replace('docker cp x:/out/app', 'docker cp "x:$BIN"');
+      return planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, '.github/workflows/image.yml': text, 'ci/env.sh': '#!/bin/sh\necho "BIN=/out/app-debug" >> "$GITHUB_ENV"\n' }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+    };
+    expect(viaScript('BIN: /out/app')).toEqual(['STEP_ENV_WRITTEN']);
     expect(withEnv('BIN: /out/app', 'echo "OTHER=1" >> "$GITHUB_ENV"')).toEqual([]);
     expect(withEnv('BIN: ${{ vars.BIN }}', 'echo "BIN=/out/app-debug" >> "$GITHUB_ENV"')).not.toContain('STEP_ENV_WRITTEN');
   });
