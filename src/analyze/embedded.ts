@@ -229,6 +229,12 @@ export interface EmbeddedScript extends ScriptFile {
   expressionPath?: { entry: PathFolder; at: string }[];
   /** The GitLab jobs that declare dotenv reports, whose variables the later jobs get (../gitlab-dotenv.ts). */
   dotenv?: DotenvReport[];
+  /**
+   * A package.json's lifecycle scripts after which npm packs the package's folder
+   * (./hosts/package-json.ts PACK_HOOKS), each with its line and the commands it runs (the
+   * scripts it calls read through).
+   */
+  packHooks?: readonly { hook: string; line: number; commands: readonly ScriptCommand[] }[];
 }
 
 /** A GitLab job's `artifacts: reports: dotenv:` files (from the repository's root), or why they are not known. */

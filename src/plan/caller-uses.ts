@@ -43,6 +43,7 @@ import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamer
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
+import { markPackedArtifacts } from './packed-artifacts.js';
 
 
 /** What a later build needs to read its Dockerfile: the repository and the Dockerfiles read so far. */
@@ -247,6 +248,8 @@ function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
     const script = analysis.scripts.get(setup.script) as Partial<EmbeddedScript> | undefined;
     const shared = script?.sharedWorkspace;
     if (!setup.runtime || !script?.sequences || (!SAME_TREE_ENTRIES.has(script.kind!) && !shared) || setup.diagnostics.some((d) => d.severity === 'error')) continue;
+    // npm packs the folder after a lifecycle hook that ran the setup (./packed-artifacts.ts).
+    markPackedArtifacts(setup, script as ScriptFile, setupCommands(setup), (p) => !removedByScript(setup, p));
     const holding = script.sequences.filter((seq, k) => seq.includes(setup.builder.inv.cmd) && (!shared || shared[k]));
     if (holding.length === 0) continue;
     const own = new Set(holding.flat());
@@ -278,6 +281,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   if (named) setup.builderTagUsedElsewhere = { file: call.file, line: call.line, text: shownCommand(call), via: `${named} in the environment of ${setup.script}, which names the builder image otherwise than its fallback` };
   const sequence = (caller as Partial<EmbeddedScript>).sequences?.find((seq) => seq.includes(call)) ?? caller.commands;
   markUnreadSteps(setup, caller, sequence, call);
+  // A package.json hook that runs the script: npm packs the folder afterwards (./packed-artifacts.ts).
+  markPackedArtifacts(setup, caller, [call], (p) => !removedByScript(setup, p));
   // The script inherits the caller's umask (`umask 077 && ./build.sh`): modes the old steps took from it follow it (../analyze/host-umask.ts).
   const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find((c) => setsUmask(c) && sameShell(caller, c, call)) : undefined;
   if (umask && !setup.diagnostics.some((d) => d.code === 'HOST_UMASK' && d.file === umask.file && d.line === umask.line)) setup.diagnostics.push(umaskSet(setup, umask, setup.umaskModes!, call));

@@ -59,7 +59,7 @@ describe('Makefile', () => {
         '',
       ].join('\n'),
     });
-    expect(out['Makefile']).toBe(['TAG := acme/app', 'binary:', '', 'image: binary', '\tdocker build -t $(TAG) .', ''].join('\n'));
+    expect(out['Makefile']).toBe(['TAG := acme/app', 'binary: ;', '', 'image: binary', '\tdocker build -t $(TAG) .', ''].join('\n'));
   });
 
   it('carries a builder flag spelled with a Make variable as written', () => {

@@ -46,6 +46,16 @@ const encodeJson = (s: string) => JSON.stringify(s).slice(1, -1);
 /** encodeJson, so that it can cross threads (model/revivable.ts). */
 const jsonEncode = revivable('package-json.encode', () => encodeJson);
 
+/**
+ * The lifecycle scripts npm runs before it packs the package's folder into a tarball (npm's
+ * scripts documentation: `prepare`, `prepublishOnly` and `prepack` before `npm pack` and
+ * `npm publish`; `prepublish` did so before npm 7).
+ */
+export const PACK_HOOKS = ['prepublish', 'prepare', 'prepublishOnly', 'prepack'] as const;
+
+/** The line of `offset` in `text`. */
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
 export function parsePackageJson(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
@@ -105,5 +115,9 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
   }
   script.entries = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set()));
+  // npm packs the package's folder after these hooks ran (`npm pack`, `npm publish`, and an
+  // install from git): what they leave there goes into the package.
+  const packed = PACK_HOOKS.filter((h) => names.includes(h)).map((hook) => ({ hook, line: lineAt(text, props[names.indexOf(hook)]!.offset), commands: expand(hook, new Set()) }));
+  if (packed.length > 0) script.packHooks = packed;
   return { script, diagnostics };
 }
