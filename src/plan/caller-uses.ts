@@ -44,6 +44,7 @@ import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-c
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
 import { markPackedArtifacts } from './packed-artifacts.js';
+import { unknownProgramWord } from '../analyze/unknown-program.js';
 
 
 /** What a later build needs to read its Dockerfile: the repository and the Dockerfiles read so far. */
@@ -398,6 +399,13 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
     if (pending.length === 0) continue;
     const used = uses(cmd, inv ?? null, pending);
     for (const art of used?.artifacts ?? []) art.hostNeeded = `${used!.why}${after}`;
+    // A program only known at run time (`$(RELEASE)` holding `./build.sh && tar czf rel.tgz app`,
+    // `$TOOL`, `sh -c "$CMD"`) may run the script and then use anything it left, as it may use the
+    // builder image (markUnknownProgram).
+    const unknown = inv ? null : unknownProgramWord(cmd);
+    const shown = shownCommand(cmd);
+    const by = unknown === null || shown === unknown.raw ? '' : ` (\`${unknown.raw}\`)`;
+    if (unknown) for (const art of pending.filter((a) => !a.hostNeeded)) art.hostNeeded = `\`${shown}\` (${cmd.file}:${cmd.line}) runs a program only known at run time${by}, which may use it${after}`;
   }
 }
 

@@ -78,6 +78,14 @@ describe('what a caller does after running the setup\'s script', () => {
     expect(outcome({ 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\n(cd docs && python3 render.py)\n' })).toMatchObject({ status: 'migrate', exported: false, why: null });
   });
 
+  it('keeps it for a neighbour whose command is a program only known at run time, which may run the script and use it (a Makefile recipe `$(RELEASE)`)', () => {
+    const r = outcome({ Makefile: 'RELEASE = ./build.sh && tar czf rel.tgz relay\n.PHONY: release\nrelease:\n\t$(RELEASE)\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('`${RELEASE}` (Makefile:4) runs a program only known at run time, which may use it, in Makefile');
+    expect(outcome({ 'other.sh': '#!/bin/sh\nset -e\n"$TOOL" pack .\n' }).why).toContain('`"$TOOL" pack .` (other.sh:3) runs a program only known at run time (`"$TOOL"`)');
+    expect(outcome({ Makefile: 'NAME = release\n.PHONY: release\nrelease:\n\techo $(NAME)\n' })).toMatchObject({ exported: false, why: null });
+  });
+
   it('keeps it for the script\'s own later run of the binary', () => {
     const r = outcome({}, `${FILES['build.sh']}./relay --version\n`);
     expect(r.exported).toBe(true);
