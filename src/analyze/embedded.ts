@@ -285,6 +285,12 @@ export interface MakeScript extends EmbeddedScript {
    */
   oneShellUnknown?: string;
   /**
+   * The line of its first `$(eval …)`, whose text Make reads as more of the Makefile (rules
+   * from a `define`), which the tool does not: the file is also searched as a file the tool
+   * could not read (src/plan/passed-over-callers.ts: markUnreadableNamers).
+   */
+  evaluates?: number;
+  /**
    * Indexes of `sequences` (and `entries`) that are no targets: each holds the commands of one
    * `$(shell …)` or `NAME != …`, which Make runs as it expands text, at a time the file does not fix.
    */

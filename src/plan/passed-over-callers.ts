@@ -90,17 +90,25 @@ function readAsScript(analysis: Analysis, rel: string, text: string, fs: RepoFs)
 
 const unknownSets = new WeakMap<Analysis, Map<string, string | null>>();
 /**
- * Why it is unknown whether `.ONESHELL` holds for the recipes of a Makefile the tool reads line by
- * line (an include it cannot resolve: src/analyze/hosts/make-joined.ts), or null. Read once per analysis and file.
+ * What of a Makefile the tool read it may not have read, as a clause on the file, or null: that
+ * `.ONESHELL` may hold for its recipes, which it reads line by line (an include it cannot
+ * resolve: src/analyze/hosts/make-joined.ts), or that `$(eval …)` makes rules of text it does not
+ * read as the Makefile. Read once per analysis and file.
  */
-function oneShellUnknown(analysis: Analysis, fs: RepoFs, rel: string, text: string): string | null {
+function partlyRead(analysis: Analysis, fs: RepoFs, rel: string, text: string): string | null {
   let known = unknownSets.get(analysis);
   if (!known) unknownSets.set(analysis, (known = new Map()));
   let why = known.get(rel);
   if (why === undefined) {
     const kind = analysis.scripts.has(rel) ? null : scriptKindOf(rel, text);
     const script = kind === 'make' ? readScript(kind, rel, text, fs).script : (analysis.scripts.get(rel) ?? null);
-    why = script?.kind === 'make' ? ((script as MakeScript).oneShellUnknown ?? null) : null;
+    const make = script?.kind === 'make' ? (script as MakeScript) : null;
+    why =
+      make?.oneShellUnknown !== undefined
+        ? `whose recipes may each run in one shell or line by line (${make.oneShellUnknown})`
+        : make?.evaluates !== undefined
+          ? `whose \`$(eval …)\` (line ${make.evaluates}) makes rules the tool does not read, which may run anything`
+          : null;
     known.set(rel, why);
   }
   return why;
@@ -160,12 +168,12 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
     // A script the tool read is searched only when it is a Makefile whose one-shell reading is
     // unknown (below): every other one is left before its text is read again and searched.
     const read = analysis.scripts.get(rel);
-    if (read && (!kept || !(read as Partial<MakeScript>).oneShellUnknown)) continue;
+    if (read && (!kept || ((read as Partial<MakeScript>).oneShellUnknown === undefined && (read as Partial<MakeScript>).evaluates === undefined))) continue;
     // An ignored file is read only here, once, and let go (as the other searches of passed-over files read it).
     const text = kept || !fs.peekText ? fs.readText(rel) : fs.peekText(rel);
     if (text === null || !searched.some((n) => text.includes(n))) continue;
     // A Makefile read line by line whose recipes may run under .ONESHELL (an include the tool cannot resolve) is searched too.
-    const unknown = kept ? oneShellUnknown(analysis, fs, rel, text) : null;
+    const unknown = kept ? partlyRead(analysis, fs, rel, text) : null;
     if (kept && unknown === null && (analysis.scripts.has(rel) || !unreadable(analysis, fs, rel, text))) continue;
     const lines = new LineIndex(text);
     const lineOf = (name: string) => {
@@ -178,7 +186,7 @@ export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: rea
         ? `${rel}, which an --ignore pattern leaves out (the tool does not read it, and it still runs) and which may run after ${setup.script} did`
         : unknown === null
           ? `${rel}, which the tool could not read (see its SHELL_PARSE_ERROR) and which may run after ${setup.script} did`
-          : `${rel}, whose recipes may each run in one shell or line by line (${unknown}) and which may run after ${setup.script} did`;
+          : `${rel}, ${unknown}, and which may run after ${setup.script} did`;
       for (const c of containers(setup)) {
         const line = lineOf(c);
         if (line === null || setup.diagnostics.some((d) => d.code === 'REMOVED_NAME_USED' && d.file === rel && d.line === line)) continue;

@@ -302,3 +302,24 @@ describe('a script or CI step that runs make or npm, where the setup is a Makefi
     expect(outcome({ '.github/workflows/image.yml': job([call, py]) })).toMatchObject({ status: 'migrate', exported: true, errors: [] });
   });
 });
+
+describe('a Makefile the tool cannot read whole, which may run the script and use what it left', () => {
+  it('searches a Makefile with `$(eval …)` as an unread file: its rules from a `define` may use the binary', () => {
+    const makefile = 'define RELEASE_RULE\nrelease:\n\t./build.sh\n\ttar czf rel.tgz relay\nendef\n$(eval $(RELEASE_RULE))\n';
+    const r = outcome({ Makefile: makefile });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('Makefile:4 names relay, in Makefile, whose `$(eval …)` (line 6) makes rules the tool does not read, which may run anything');
+    // The same file without the eval makes no rule of that text.
+    expect(outcome({ Makefile: makefile.replace('$(eval $(RELEASE_RULE))\n', '.PHONY: all\nall:\n\techo done\n') })).toMatchObject({ exported: false, why: null });
+  });
+
+  it('does not read a Makefile that sets .RECIPEPREFIX: it is searched as a file the tool could not read, and a setup in it is named', () => {
+    const r = outcome({ Makefile: '.RECIPEPREFIX = >\n.PHONY: release\nrelease:\n> ./build.sh\n> tar czf rel.tgz relay\n' });
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('Makefile:5 names relay, in Makefile, which the tool could not read (see its SHELL_PARSE_ERROR)');
+    const steps = FILES['build.sh'].split('\n').slice(2, -1).map((l) => `> ${l}`);
+    const plan = planFiles({ ...FILES, 'build.sh': '#!/bin/sh\necho no setup here\n', Makefile: ['.RECIPEPREFIX = >', '.PHONY: image', 'image:', ...steps, ''].join('\n') });
+    expect(plan.setups).toEqual([]);
+    expect(plan.diagnostics.filter((d) => d.code === 'SHELL_PARSE_ERROR').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual(['Makefile:1 Makefile sets .RECIPEPREFIX (line 1), so its recipe lines start with another character than a tab, which the tool does not read; it was not analysed']);
+  });
+});

@@ -54,6 +54,14 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} sets SHELL to ${shell === null ? 'a value only known when make runs' : `\`${shell}\``}, a shell whose recipes the tool does not read as sh; it was not analysed`, { file, hint: 'Migrate the setups it drives by hand, or let its recipes run in sh or bash.' }));
     return { script: null, diagnostics };
   }
+  // `.RECIPEPREFIX` makes recipe lines start with another character than a tab: the grammar
+  // reads them as rules, so the file is not read (and is searched as text: src/plan/passed-over-callers.ts).
+  const prefix = root.descendantsOfType('RECIPEPREFIX_assignment')[0];
+  if (prefix) {
+    const line = lineOf.lineOf(prefix.startIndex);
+    diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} sets .RECIPEPREFIX (line ${line}), so its recipe lines start with another character than a tab, which the tool does not read; it was not analysed`, { file, line, hint: 'Migrate the setups it drives by hand, or write its recipe lines after a tab.' }));
+    return { script: null, diagnostics };
+  }
   const exported = exportedNames(root, text, vars);
   // Each line runs as `$(SHELL) $(.SHELLFLAGS) LINE`, `/bin/sh -c` by default: without pipefail,
   // unless .SHELLFLAGS (or bash's SHELLOPTS, or a file joined by `include`) may give it.
@@ -177,6 +185,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   if (onPath.length > 0) make.pathFolders = [...(make.pathFolders ?? []), ...onPath];
   if (oneShell) make.oneShell = true;
   if (oneShellUnknown !== undefined) make.oneShellUnknown = oneShellUnknown;
+  // `$(eval …)` makes rules (and variables) from text the reader does not read as a Makefile.
+  const evaluated = root.descendantsOfType(['function_call', 'variable_reference']).find((f) => /^\$[({]eval\s/.test(text.slice(f.startIndex, f.startIndex + 7)));
+  if (evaluated) make.evaluates = lineOf.lineOf(evaluated.startIndex);
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
   if (expansions.length > 0) {
