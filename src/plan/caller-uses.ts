@@ -28,7 +28,7 @@ import { dockerInvocation, dockerVariable, flagValues } from '../model/docker-co
 import { inEnvironment } from './export-build.js';
 import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
-import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { hostVarNote, unreadConcerns, type EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
@@ -372,6 +372,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
   commands = commands.flatMap((c) => (skip.has(c) ? [c] : [c, ...inlineCommands(c)]));
   const containers = new Set(extractionContainers(setup));
   for (const cmd of commands) if (!skip.has(cmd) && !dockerInvocation(cmd)) markUnknownProgram(setup, cmd);
+  let unknown: { cmd: ScriptCommand; word: Word } | undefined;
   for (const cmd of commands) {
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
     const inv = dockerInvocation(cmd);
@@ -401,11 +402,14 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
     for (const art of used?.artifacts ?? []) art.hostNeeded = `${used!.why}${after}`;
     // A program only known at run time (`$(RELEASE)` holding `./build.sh && tar czf rel.tgz app`,
     // `$TOOL`, `sh -c "$CMD"`) may run the script and then use anything it left, as it may use the
-    // builder image (markUnknownProgram).
-    const unknown = inv ? null : unknownProgramWord(cmd);
-    const shown = shownCommand(cmd);
-    const by = unknown === null || shown === unknown.raw ? '' : ` (\`${unknown.raw}\`)`;
-    if (unknown) for (const art of pending.filter((a) => !a.hostNeeded)) art.hostNeeded = `\`${shown}\` (${cmd.file}:${cmd.line}) runs a program only known at run time${by}, which may use it${after}`;
+    // builder image (markUnknownProgram): the first one is the reason for what no read names.
+    const word = inv ? null : unknownProgramWord(cmd);
+    if (word && !unknown) unknown = { cmd, word };
+  }
+  if (unknown) {
+    const shown = shownCommand(unknown.cmd);
+    const by = shown === unknown.word.raw ? '' : ` (\`${unknown.word.raw}\`)`;
+    for (const art of setup.artifacts.filter((a) => !a.hostNeeded && left(a.hostPath))) art.hostNeeded = `\`${shown}\` (${unknown.cmd.file}:${unknown.cmd.line}) runs a program only known at run time${by}, which may use it${after}`;
   }
 }
 
