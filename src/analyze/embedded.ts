@@ -5,6 +5,7 @@
  * layer parses every snippet with the shell adapter and presents the whole file as one
  * ScriptFile, so the linker and planner never learn which language the commands came from.
  */
+import type { OverriddenRecipes } from './hosts/make-overridden.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Edit } from '../model/edits.js';
 import type { ListSpans } from '../model/list-items.js';
@@ -290,6 +291,8 @@ export interface MakeScript extends EmbeddedScript {
    * could not read (src/plan/passed-over-callers.ts: markUnreadableNamers).
    */
   evaluates?: number;
+  /** Targets given a recipe by several rules, of which make runs only the last (./hosts/make-overridden.ts). */
+  overriddenRecipes?: readonly OverriddenRecipes[];
   /**
    * Indexes of `sequences` (and `entries`) that are no targets: each holds the commands of one
    * `$(shell …)` or `NAME != …`, which Make runs as it expands text, at a time the file does not fix.

@@ -48,6 +48,7 @@ export const CODES = {
   HEREDOC_UNREAD: 'A Dockerfile opens a heredoc in a form BuildKit reads and the tool\'s Dockerfile parser does not (`<< EOF`, `3<<EOF`).',
   HEREDOC_LINE_ENDINGS: 'A heredoc in the builder Dockerfile has line endings other than the runtime Dockerfile\'s.',
   DIRECTIVE_CONFLICT: 'The two Dockerfiles have conflicting parser directives.',
+  MAKE_RECIPE_OVERRIDDEN: 'A target of the setup\'s steps gets a recipe from several rules of the Makefile, and make runs only the last one.',
   MAKE_ONESHELL: 'The setup is in a Makefile under `.ONESHELL` (each recipe runs in one shell): read, but not migrated.',
   MAKE_VARIABLE_SET_BY_CALLER: 'A make run gives the Makefile its own value of a variable the setup\'s commands read (`make image BIN=/out/app2`, `BIN=… make image` for `BIN ?= …`), and the migration would fix the value the file gives it.',
   MAKE_INCLUDE: 'A make file of the setup is joined with another by `include`, and the other may reach its recipes (variables, special targets, rules for its targets) or cannot be read.',

@@ -3,6 +3,7 @@
  * original text) plus coded diagnostics and one-line notes that explain each decision.
  * A setup with any error is refused whole: none of its changes appear.
  */
+import { makeOverridden } from './make-overridden-recipes.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Analysis } from '../analyze/index.js';
 import type { ShellScript } from '../analyze/shell.js';
@@ -529,6 +530,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   for (const file of new Set([setup.script, runtime.inv.cmd.file])) plan.diagnostics.push(...makeIncludes(file, known, fs, setup.id));
   // Under .ONESHELL a recipe is one shell text: removing a line can change what the recipe's
   // status is (only its last command's counts) or which line's prefixes Make honours.
+  // Several rules giving one target a recipe: make runs only the last (./make-overridden-recipes.ts).
+  plan.diagnostics.push(...makeOverridden(setup, analysis.scripts));
   for (const file of new Set([setup.script, runtime.inv.cmd.file])) {
     if ((analysis.scripts.get(file) as Partial<MakeScript> | undefined)?.oneShell) plan.diagnostics.push(makeOneShell(file, setup.id));
   }

@@ -24,6 +24,7 @@ import type { RepoFs } from '../../model/fs.js';
 import { joinedOneShell, oneShellOf } from './make-joined.js';
 import { ignoresErrors } from './make-flags.js';
 import { emptiedRecipe, recipeLineRemoval } from './make-empty-recipe.js';
+import { overriddenRecipes } from './make-overridden.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -188,6 +189,8 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   // `$(eval …)` makes rules (and variables) from text the reader does not read as a Makefile.
   const evaluated = root.descendantsOfType(['function_call', 'variable_reference']).find((f) => /^\$[({]eval\s/.test(text.slice(f.startIndex, f.startIndex + 7)));
   if (evaluated) make.evaluates = lineOf.lineOf(evaluated.startIndex);
+  const overridden = overriddenRecipes(found, text, (o) => lineOf.lineOf(o));
+  if (overridden.length > 0) make.overriddenRecipes = overridden;
   make.entries = [...recipeOf.keys()].filter((t) => !t.startsWith('.'));
   make.sequences = make.entries.map((t) => sequence(t, new Set()));
   if (expansions.length > 0) {
