@@ -52,6 +52,12 @@ export interface Snippet {
   /** The shell text is a translation of the file's (PowerShell, Make's `$(wildcard …)`): messages show each command as the file writes it. */
   translated?: true;
   /**
+   * A name the snippet's shell reads in place of text of the file it does not model (Make's
+   * `$(strip app)` read as `${__make_expansion_0}`): a word or command holding it is shown as the
+   * file writes it.
+   */
+  placeholder?: string;
+  /**
    * Snippets with the same scope read text written in one of them as in another (the recipe
    * lines of one Make rule: the same variables, automatic ones included), so a word of one is
    * carried into another as written. Absent: only the snippet's own words are.
@@ -365,7 +371,8 @@ export function composeEmbedded(
     const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
     for (const p of script?.pathFolders ?? []) (pathFolders ??= []).push({ ...p, line: lineOfFile(map(script!.lines.lineStart(p.line))) });
     // One word mapper per snippet, not one per command.
-    const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end) });
+    const hidden = (raw: string) => snippet.placeholder !== undefined && raw.includes(snippet.placeholder);
+    const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end), ...(hidden(w.raw) ? { raw: text.slice(map(w.start), map(w.end)) } : {}) });
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
     if (!script) {
       perSnippet.push([]);
@@ -387,7 +394,7 @@ export function composeEmbedded(
         stdinFrom: c.stdinFrom === null ? null : first + c.stdinFrom,
         ...(snippet.exported?.length ? { exported: [...new Set([...snippet.exported, ...(c.exported ?? [])])] } : {}),
         // (one line of it: a backtick continuation and the indentation after it read as one space)
-        ...(snippet.translated ? { shown: text.slice(map(c.start), map(c.end)).trim().replace(/\s*`?\r?\n\s*/g, ' ') } : {}),
+        ...(snippet.translated || c.words.some((w) => hidden(w.raw)) || c.redirects.some((r) => hidden(r.target.raw)) ? { shown: text.slice(map(c.start), map(c.end)).trim().replace(/\s*`?\r?\n\s*/g, ' ') } : {}),
         // Branch ids are unique within one snippet's parse: the snippet's number keeps them apart in the file.
         ...(c.branches || snippet.branches?.length ? { branches: [...(snippet.branches ?? []), ...(c.branches ?? []).map((b) => ({ ...b, id: `${n}/${b.id}`, ...(b.after ? { after: b.after.map((i) => first + i) } : {}), ...(b.when ? { when: b.when.map((w) => ({ ...w, cmds: w.cmds.map((i) => first + i) })) } : {}) }))] } : {}),
       };

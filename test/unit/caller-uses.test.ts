@@ -323,3 +323,14 @@ describe('a Makefile the tool cannot read whole, which may run the script and us
     expect(plan.diagnostics.filter((d) => d.code === 'SHELL_PARSE_ERROR').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual(['Makefile:1 Makefile sets .RECIPEPREFIX (line 1), so its recipe lines start with another character than a tab, which the tool does not read; it was not analysed']);
   });
 });
+
+describe('a Make expansion the reader does not model, in messages', () => {
+  it('is shown as the Makefile writes it, not as the name the shell reads in its place', () => {
+    const { 'build.sh': _s, ...sources } = FILES;
+    const image = 'image:\n\tdocker build -t relay:build -f Dockerfile.build .\n\tdocker create --name relay-x relay:build\n\tdocker cp relay-x:/out/relay ./relay\n\tdocker rm relay-x\n\tdocker build -t relay:latest .\n';
+    const plan = planFiles({ ...sources, Makefile: `.PHONY: image release\n${image}\nrelease:\n\ttar czf rel.tgz $(strip relay)\n` });
+    const why = plan.setups[0]!.notes.find((n) => n.startsWith('relay is still needed on the host'))!;
+    expect(why).toContain('`tar czf rel.tgz $(strip relay)` (Makefile:10) reads $(strip relay), a path only known at run time');
+    expect(why).not.toContain('__make_expansion');
+  });
+});

@@ -31,6 +31,9 @@ const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace
 
 const BACKSLASH = '\\'.charCodeAt(0);
 
+/** The variable a recipe's shell reads in place of a Make expansion the reader does not model (`$(strip app)`): messages show the file's text. */
+const EXPANSION_PLACEHOLDER = '__make_expansion_';
+
 /** A SHELL whose recipe lines are read as sh: sh, bash or dash, by a path or through `env`. */
 const RECIPE_SHELL = /^(?:\S*\/)?(?:env[ \t]+)?(?:\S*\/)?(?:sh|bash|dash)$/;
 
@@ -245,6 +248,7 @@ function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, t
     vars,
     remove: [recipeLineRemoval(text, line)],
     label: `${file} recipe of ${target}`,
+    placeholder: EXPANSION_PLACEHOLDER,
     scope: `rule@${rule.startIndex}`,
     ...(ignoreErrors ? { failureIgnored: true } : {}),
   };
@@ -304,7 +308,7 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
       // (tree-sitter-make reads `$|` as a variable reference.)
       else if ((x.type === 'automatic_variable' || x.type === 'variable_reference') && automaticValue(src, automatic) !== null) emit(automaticValue(src, automatic)!, i);
       else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src)) emit(`\${${src.slice(2, -1)}}`, i);
-      else emit(`\${__make_expansion_${fn++}}`, i);
+      else emit(`\${${EXPANSION_PLACEHOLDER}${fn++}}`, i);
       i = x.endIndex;
       continue;
     }
