@@ -40,12 +40,13 @@ function targetsOf(value: string): Targets {
  * as a pipeline).
  */
 export function azureTaskBuilds(analysis: Analysis, fs: RepoFs): TaskBuild[] {
-  const y = yaml();
   const out: TaskBuild[] = [];
   const pipelines = [...analysis.scripts.values()].filter((s) => s.kind === 'azure-pipelines').map((s) => ({ file: s.file, text: s.text }));
   const others = [...new Set([...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].filter((rel) => /\.ya?ml$/i.test(rel) && !analysis.scripts.has(rel)).sort();
   for (const script of [...pipelines, ...others.map((file) => ({ file, text: fs.readText(file) ?? '' }))]) {
     if (!/Docker@/i.test(script.text)) continue;
+    // (the yaml package only where a file may hold such a task: a run without YAML never loads it)
+    const y = yaml();
     const doc = y.parseDocument(script.text);
     if (doc.errors.length > 0) continue;
     const lines = new LineIndex(script.text);
