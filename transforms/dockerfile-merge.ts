@@ -376,8 +376,13 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
     for (const r of stageRefsOf(builder.instructions).refs) {
       if (r.resolved !== null) continue;
       const lower = r.value.toLowerCase();
-      const n = introduced.get(lower) ?? (runtimeNames.has(lower) ? r.value : undefined);
-      if (n && !own.has(lower)) refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${builder.path} names an image, but the merged file would have a stage \`${n}\`, which it would then mean`, builder.path, builder.stages[r.stage]?.from.line, 'Choose another name with --stage-name NAME (or rename the stage), then run the tool again.');
+      if (own.has(lower)) continue;
+      const n = introduced.get(lower);
+      if (n) refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${builder.path} names an image, but the merged file would have a stage \`${n}\`, which it would then mean`, builder.path, builder.stages[r.stage]?.from.line, 'Choose another name with --stage-name NAME (or rename the stage), then run the tool again.');
+      // The runtime's stages all stand after the builder's. A FROM reads only the stages before
+      // it (BuildKit, the classic builder and buildah alike), so \`FROM golang\` still names the
+      // image; BuildKit looks a --from name up among every stage of the file, later ones too.
+      else if (runtimeNames.has(lower) && r.kind !== 'from') refuse('STAGE_NAME_COLLISION', `\`${r.value}\` in ${builder.path} names an image, but ${runtime.path} has a stage \`${r.value}\`: merged, BuildKit looks a --from name up among every stage of the file, later ones included, and would read that stage (or fail) instead of the image`, builder.path, r.line, `Rename the stage \`${r.value}\` in ${runtime.path} (and every reference to it), or write the image's full name (e.g. \`docker.io/library/${r.value}\`), then run the tool again.`);
     }
   });
 

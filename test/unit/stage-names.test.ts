@@ -113,3 +113,22 @@ describe('a builder tag that is also a stage name of the runtime file', () => {
     expect(applied(files, planFiles(files))['Dockerfile']).toContain('FROM builder AS tools\nFROM alpine:3.19 AS base\nCOPY --from=builder --chown=0:0 /out/app /opt/app\n');
   });
 });
+
+describe('a runtime stage named like an image the builder file names', () => {
+  const runtime = 'FROM alpine:3.19 AS golang\nRUN echo stage > /marker\n\nFROM alpine:3.19\nCOPY --from=golang /marker /marker\nCOPY app /usr/local/bin/app\n';
+  const codes = (files: Record<string, string>) => planFiles(files).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+
+  it('keeps the builder\'s `FROM golang` the image: a FROM reads only earlier stages, and the runtime\'s come after the builder\'s (podman-verified)', () => {
+    const files = repo(runtime, 'FROM golang\nRUN mkdir -p /out && cat /marker > /out/app\n');
+    expect(codes(files)).toEqual([['migrate']]);
+    expect(applied(files, planFiles(files))['Dockerfile']).toBe(`FROM golang AS builder\nRUN mkdir -p /out && cat /marker > /out/app\n\n${runtime.replace('COPY app', 'COPY --from=builder --chown=0:0 /out/app')}`);
+  });
+
+  it('refuses a builder `COPY --from=golang` or mount `from=golang`: BuildKit looks --from names up among later stages too', () => {
+    for (const line of ['COPY --from=golang /etc/os-release /out/os', 'RUN --mount=type=bind,from=golang,target=/g cp /g/etc/os-release /out/os']) {
+      const files = repo(runtime, `FROM alpine:3.19 AS src\nRUN mkdir -p /out && echo built > /out/app\nFROM src\n${line}\n`);
+      expect(codes(files), line).toEqual([['refused', 'STAGE_NAME_COLLISION']]);
+      expect(planFiles(files).setups[0]!.diagnostics[0]!.message).toContain('BuildKit looks a --from name up among every stage of the file, later ones included');
+    }
+  });
+});
