@@ -4,13 +4,14 @@
  * the runtime's escape character. Proven, not assumed: the converted text, parsed with the
  * runtime's escape character, must hold the same instructions as the original parsed with its
  * own (same keywords, same argument text once continuations are joined, and, except where
- * Docker uses that text as it is (RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK's command), the same argument values);
- * otherwise nothing is converted.
+ * Docker uses that text as it is (RUN, CMD, ENTRYPOINT, SHELL, HEALTHCHECK's command, an ONBUILD
+ * of one), the same words: src/analyze/instruction-words.ts); otherwise nothing is converted.
  */
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { DockerfileFacts } from '../src/analyze/dockerfile.js';
 import { joinContinuations } from '../src/analyze/exec-form.js';
 import { applyEdits, type Edit } from '../src/model/edits.js';
+import { instructionWords, VERBATIM } from '../src/analyze/instruction-words.js';
 
 /** Continuations: the escape character, then only spaces or tabs to the end of the line. */
 function continuations(text: string, from: number, escape: string): number[] {
@@ -23,12 +24,10 @@ function continuations(text: string, from: number, escape: string): number[] {
   return at;
 }
 
-/** Instructions whose argument text Docker uses as joined: the shell form's command, or the exec form's JSON (HEALTHCHECK: its options, then CMD and such a command). */
-const VERBATIM = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK']);
-
 interface Reading {
   keyword: string;
-  values: string[];
+  /** Null where Docker uses the joined text as it is (an ONBUILD RUN). */
+  values: string[] | null;
   joined: string;
 }
 
@@ -43,7 +42,7 @@ function read(body: string, escape: string): Reading[] {
     .map((ins: Instruction) => {
       const r = ins.getArgumentsRange();
       const raw = r ? text.slice(offset(r.start), offset(r.end)) : '';
-      return { keyword: ins.getKeyword(), values: ins.getArguments().map((a) => a.getValue()), joined: joinContinuations(raw, escape) };
+      return { keyword: ins.getKeyword(), values: instructionWords(ins), joined: joinContinuations(raw, escape) };
     });
 }
 
@@ -66,7 +65,7 @@ export function continuationEdits(facts: DockerfileFacts, to: string): Edit[] | 
     if (a.keyword !== b.keyword || a.joined !== b.joined) return null;
     // Docker hands these to the shell (or reads them as JSON) as joined, without unescaping.
     if (VERBATIM.has(a.keyword)) continue;
-    if (a.values.length !== b.values.length || a.values.some((v, n) => v !== b.values[n])) return null;
+    if (JSON.stringify(a.values) !== JSON.stringify(b.values)) return null;
   }
   return edits;
 }

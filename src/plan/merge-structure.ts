@@ -13,6 +13,7 @@ import '../analyze/dockerfile-arguments.js';
 import '../analyze/dockerfile-parses.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { stageRefsOf, type StageRef } from '../analyze/stage-refs.js';
+import { instructionWords } from '../analyze/instruction-words.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 
 export interface MergeIntent {
@@ -58,7 +59,9 @@ function parse(text: string, escape: string): Instruction[] {
 const RAW = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'MAINTAINER']);
 const shape = (ins: Instruction): Ins => {
   const keyword = ins.getKeyword();
-  return { keyword, args: RAW.has(keyword) ? (ins.getArgumentsContent() ?? '') : ins.getArguments().map((a) => a.getValue()).join(' ') };
+  // (an ONBUILD whose trigger runs as written, too: src/analyze/instruction-words.ts)
+  const words = RAW.has(keyword) ? null : instructionWords(ins);
+  return { keyword, args: words === null ? (ins.getArgumentsContent() ?? '') : words.join(' ') };
 };
 const show = (i: Ins | undefined) => (i ? `${i.keyword} ${i.args}`.slice(0, 80) : '(nothing)');
 /** Instructions whose words the merge never changes. */

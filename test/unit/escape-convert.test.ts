@@ -60,3 +60,24 @@ describe('planning with two escape characters', () => {
     expect(applied(files, plan)['Dockerfile']).toContain("FROM golang:1.21 AS builder\nRUN printf 'a\\\\nb' > /x \\\n  && go build -o /out/app .\nCMD echo \\ done\n");
   });
 });
+
+describe('values in quotes and ONBUILD triggers under two escape characters', () => {
+  const SCRIPT = '#!/bin/sh\nset -e\ndocker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\nrm -f app\n';
+  // Built old and new on podman (--format docker): the same app, "C:\tools\bin|C:\tools\bin|plain|x\y|a\b".
+  const BUILDER = "# escape=`\nFROM alpine:3.19 AS base\nONBUILD RUN echo 'a\\b' > /onbuild\nONBUILD ENV TRIG='x\\y'\nFROM base\nENV WINPATH='C:\\tools\\bin' `\n    DQ=\"C:\\tools\\bin\" `\n    OTHER=plain\nLABEL path='C:\\x'\nRUN mkdir -p /out && `\n    printf '%s|%s|%s|%s|' \"$WINPATH\" \"$DQ\" \"$OTHER\" \"$TRIG\" > /out/app && cat /onbuild >> /out/app\n";
+
+  it('converts a builder whose backslashes are inside quotes (where the escape character is a plain one) or in an ONBUILD RUN', () => {
+    expect(convert(BUILDER, '\\')).toBe(`# escape=\`\n${BUILDER.slice(11).replaceAll('`\n', '\\\n')}`);
+    const files = { 'build.sh': SCRIPT, 'Dockerfile.build': BUILDER, Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics])).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['Dockerfile']).toContain("ENV WINPATH='C:\\tools\\bin' \\\n    DQ=\"C:\\tools\\bin\" \\\n    OTHER=plain\n");
+  });
+
+  it('still refuses a backslash the new escape character would read: unquoted, or in a trigger that is not run as written', () => {
+    expect(convert('# escape=`\nFROM alpine:3.19\nENV P=C:\\tools\nRUN true\n', '\\')).toBeNull();
+    expect(convert('# escape=`\nFROM alpine:3.19\nONBUILD ENV P=C:\\tools\nRUN true\n', '\\')).toBeNull();
+    expect(convert('# escape=`\nFROM alpine:3.19\nONBUILD COPY a\\b /x\nRUN true\n', '\\')).toBeNull();
+    expect(convert("# escape=`\nFROM alpine:3.19\nLABEL a=\"x`\"y\"\nRUN true\n", '\\')).toBeNull();
+  });
+});
