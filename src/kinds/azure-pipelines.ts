@@ -6,7 +6,7 @@ export const azurePipelinesKind: FileKind = {
   kind: 'azure-pipelines',
   candidate: (rel) => (rel === 'azure-pipelines.yml' || rel === 'azure-pipelines.yaml' ? 'script' : null),
   claims: (rel) => rel === 'azure-pipelines.yml' || rel === 'azure-pipelines.yaml',
-  read: (rel, text) => parseAzurePipelines(rel, text),
+  read: (rel, text, fs) => parseAzurePipelines(rel, text, fs),
   writer: 'embedded',
   comment: '#',
 };

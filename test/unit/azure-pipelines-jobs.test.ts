@@ -69,6 +69,35 @@ describe('Azure Pipelines: ##vso[task.setvariable] in an earlier step', () => {
   });
 });
 
+describe('Azure Pipelines: variables a repository script or a task sets', () => {
+  const ci = (first: string, copy = '$(BIN)') => `pool:\n  vmImage: ubuntu-latest\nvariables:\n  BIN: /out/app\nsteps:\n${first}  - bash: |\n${SETUP(copy)}`;
+  const SETS = (name: string) => ({ 'ci/set.sh': `#!/bin/bash\necho "##vso[task.setvariable variable=${name}]/out/app-debug"\n` });
+  const outcome = (first: string, more: Record<string, string> = SETS('BIN'), copy?: string) => statuses(planFiles(files(ci(first, copy), more)));
+
+  it('a script a step runs that sets the variable the setup reads leaves it only known at run time', () => {
+    expect(outcome('  - script: ./ci/set.sh\n')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome('  - bash: bash ci/set.sh\n', SETS('bin'), '$BIN')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome('  - task: Bash@3\n    inputs:\n      filePath: $(System.DefaultWorkingDirectory)/ci/set.sh\n')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome('  - task: AzureCLI@2\n    inputs:\n      azureSubscription: sub\n      scriptType: bash\n      scriptPath: ci/set.sh\n')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    // (a script it runs in turn, and a name the tool cannot read)
+    expect(outcome('  - bash: ./ci/outer.sh\n', { 'ci/outer.sh': 'ci/set.sh\n', ...SETS('BIN') })).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome('  - bash: ./ci/set.sh\n', SETS('$NAME'))[0]![1]).toContain('DYNAMIC_ARTIFACT_PATH');
+  });
+
+  it('a script setting another name, or one that sets none, changes nothing', () => {
+    expect(outcome('  - script: ./ci/set.sh\n', SETS('VERSION'))).toEqual([['migrate', []]]);
+    expect(outcome('  - task: Bash@3\n    inputs:\n      filePath: ci/set.sh\n', { 'ci/set.sh': 'echo hello\n' })).toEqual([['migrate', []]]);
+  });
+
+  it("an Azure Key Vault task sets its secrets: every name with the filter '*' (the default), the names listed otherwise", () => {
+    const vault = (filter: string) => `  - task: AzureKeyVault@2\n    inputs:\n      azureSubscription: sub\n      KeyVaultName: kv\n${filter}`;
+    expect(outcome(vault("      SecretsFilter: '*'\n"))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome(vault(''))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome(vault('      secretsFilter: token, BIN\n'))).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome(vault('      secretsFilter: token,password\n'))).toEqual([['migrate', []]]);
+  });
+});
+
 const TWO_JOBS = (second: string) =>
   `jobs:\n  - job: build\n    pool:\n      vmImage: ubuntu-latest\n    steps:\n      - bash: |\n${SETUP('/out/app', '          ')}      - publish: app\n        artifact: bin\n${second}`;
 

@@ -5,7 +5,8 @@
  * folder (or its `workingDirectory`), with the step's `env:`. A job's steps are one sequence
  * (each hook of a deployment job's strategy is a job of its own); jobs on the project's own
  * agents that do not clean their folder may share it (sharesWorkspace). A `##vso[task.setvariable]`
- * an earlier step prints leaves that variable only known at run time in the later steps. `pwsh:`/`powershell:` steps and `PowerShell@2`
+ * an earlier step prints (or a repository script it runs, or a task known to set variables:
+ * ./azure-set-variables.ts) leaves that variable only known at run time in the later steps. `pwsh:`/`powershell:` steps and `PowerShell@2`
  * inline scripts are read by the PowerShell reader (powershell-steps.ts). `script:` on Windows
  * or unknown agents (cmd.exe there) and other tasks are not read; one that mentions docker
  * refuses a setup in its job. Macros `$(name)` are substituted before the shell runs: they are
@@ -21,6 +22,10 @@ import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
 import { yaml } from './yaml-module.js';
+import { commandsSetVariables, taskSetVariables, textSetVariables } from './azure-set-variables.js';
+import { parseShell } from '../shell.js';
+import { textOf } from '../step-env-files.js';
+import type { RepoFs } from '../../model/fs.js';
 
 const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|Build\.Repository\.LocalPath)\)(\/|$)/;
 
@@ -118,16 +123,7 @@ function shellBody(step: YAMLMap, key: string): { body: unknown; workingDirector
  * (`##vso[task.setvariable variable=NAME]VALUE`) anywhere in its text; null when one names a
  * variable the tool cannot read (`variable=$NAME`), which may be any.
  */
-export function setVariables(step: YAMLMap): string[] | null {
-  const text = JSON.stringify(step.toJSON());
-  const out: string[] = [];
-  for (const m of text.matchAll(/##vso\[task\.setvariable\b([^\]]*)\]/gi)) {
-    const name = /(?:^|;|\s)variable=([A-Za-z_][\w.-]*)\s*(?:;|$)/i.exec(m[1]!)?.[1];
-    if (name === undefined) return null;
-    out.push(name);
-  }
-  return out;
-}
+export const setVariables = (step: YAMLMap): string[] | null => textSetVariables(JSON.stringify(step.toJSON()));
 
 export interface AzureJob {
   steps: unknown;
@@ -235,7 +231,7 @@ function matrixVariables(strategy: unknown, vars: Map<string, string | null> | n
   return out;
 }
 
-export function parseAzurePipelines(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const doc = yaml().parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length > 0) {
     return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
@@ -266,8 +262,15 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
     }
     // A step that prints `##vso[task.setvariable variable=NAME]…` sets NAME for the later steps:
     // its value there is only known at run time (a name the tool cannot read: any name).
+    // So does a repository script it runs, and a task known to set variables (./azure-set-variables.ts).
+    let ranShell: { shell: string; cwd: string | null } | null = null;
     const afterStep = (step: YAMLMap) => {
-      const set = setVariables(step);
+      const read = fs ? textOf(fs) : null;
+      const commands = ranShell && read ? parseShell(file, ranShell.shell, { cwd: ranShell.cwd }).script?.commands ?? [] : [];
+      const inTask = step.has('task') && read ? taskSetVariables(step, read) : [];
+      const own = setVariables(step);
+      const ran = read && own !== null && inTask !== null ? commandsSetVariables(commands, read) : [];
+      const set = own === null || inTask === null || ran === null ? null : [...own, ...inTask, ...ran];
       if (set === null) {
         vars = null;
         env = new Map();
@@ -288,6 +291,7 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
     };
     job.steps.items.forEach((step, k) => {
       if (!isMap(step) || !step.range) return;
+      ranShell = null;
       readJobStep(step, k);
       afterStep(step);
     });
@@ -348,7 +352,9 @@ export function parseAzurePipelines(file: string, text: string): { script: Embed
       }
       const cwd = workingDirOf(inline!.workingDirectory);
       group.push(snippets.length);
-      snippets.push({ ...withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
+      const shellText = withMacros(decoded, vars);
+      ranShell = { shell: shellText.shell, cwd };
+      snippets.push({ ...shellText, cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     }
     groups.push(group);
     names.push(job.name);
