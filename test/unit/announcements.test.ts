@@ -28,6 +28,14 @@ describe('echo lines that announced a removed step', () => {
     expect(migrate('Makefile', mk)).toBe('image:\n\tdocker build -t app:latest .\n');
   });
 
+  it('stay when a name is only part of a longer word, or a Make expansion the reader does not model is in them', () => {
+    const steps = '\tdocker create --name x app:build\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n';
+    for (const echo of ['echo next', 'echo $(strip a)', 'echo Building app:build $(call stamp)']) {
+      const mk = `image:\n\tdocker build -t app:build -f Dockerfile.build .\n\t${echo}\n${steps}`;
+      expect(migrate('Makefile', mk), echo).toBe(`image:\n\t${echo}\n\tdocker build -t app:latest .\n`);
+    }
+  });
+
   it('stay when they name what is still built, say something general, or are not right before the step', () => {
     const keep = [
       'echo "Building app:build, then app:latest"',

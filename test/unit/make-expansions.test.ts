@@ -120,3 +120,36 @@ describe('a make run that names the builder image otherwise (src/plan/make-overr
     expect(migrated('make image OTHER=1\n')).not.toContain('--target builder');
   });
 });
+
+describe('Make expansions the reader does not model, next to edited recipe lines', () => {
+  it('keep their bytes in the rewritten recipe: carried into the export build, and beside a removed command', () => {
+    const builder = 'FROM busybox:latest\nARG V\nRUN mkdir -p /out && echo "$V" > /out/app\n';
+    const mk = [
+      'tag = $(1)-$(shell echo v1)',
+      'image:',
+      '\techo $(foreach d,a b,$(d)x) ${call tag,pre}',
+      '\tdocker build --build-arg V=$$HOME-$(call tag,a b) --label "l=$(strip  a  b ) $$USER" -t app:build -f Dockerfile.build .',
+      '\tdocker create --name cont app:build',
+      '\tdocker cp cont:/out/app app; echo $(call tag,cp) $$HOME',
+      '\tdocker rm cont',
+      '\tdocker build -t app:latest .',
+      '\tcat app $(wildcard *.md) $(if $(X),a,b)',
+      '',
+    ].join('\n');
+    const files = { 'Dockerfile.build': builder, Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n', Makefile: mk };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(applied(files, plan)['Makefile']).toBe(
+      [
+        'tag = $(1)-$(shell echo v1)',
+        'image:',
+        '\techo $(foreach d,a b,$(d)x) ${call tag,pre}',
+        '\techo $(call tag,cp) $$HOME',
+        '\tdocker build --target export --output type=local,dest=. -f Dockerfile --build-arg V=$$HOME-$(call tag,a b) --label "l=$(strip  a  b ) $$USER" .',
+        '\tdocker build --build-arg V=$$HOME-$(call tag,a b) -t app:latest .',
+        '\tcat app $(wildcard *.md) $(if $(X),a,b)',
+        '',
+      ].join('\n'),
+    );
+  });
+});

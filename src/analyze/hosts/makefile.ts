@@ -25,6 +25,7 @@ import { joinedOneShell, oneShellOf } from './make-joined.js';
 import { ignoresErrors } from './make-flags.js';
 import { emptiedRecipe, recipeLineRemoval } from './make-empty-recipe.js';
 import { overriddenRecipes } from './make-overridden.js';
+import { MAKE_EXPANSION_PLACEHOLDER } from '../../model/make-expansion.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -32,7 +33,7 @@ const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace
 const BACKSLASH = '\\'.charCodeAt(0);
 
 /** The variable a recipe's shell reads in place of a Make expansion the reader does not model (`$(strip app)`): messages show the file's text. */
-const EXPANSION_PLACEHOLDER = '__make_expansion_';
+const EXPANSION_PLACEHOLDER = MAKE_EXPANSION_PLACEHOLDER;
 
 /** A SHELL whose recipe lines are read as sh: sh, bash or dash, by a path or through `env`. */
 const RECIPE_SHELL = /^(?:\S*\/)?(?:env[ \t]+)?(?:\S*\/)?(?:sh|bash|dash)$/;
