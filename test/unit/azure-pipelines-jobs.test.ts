@@ -79,6 +79,9 @@ describe('Azure Pipelines: variables a repository script or a task sets', () => 
     expect(outcome('  - bash: bash ci/set.sh\n', SETS('bin'), '$BIN')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
     expect(outcome('  - task: Bash@3\n    inputs:\n      filePath: $(System.DefaultWorkingDirectory)/ci/set.sh\n')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
     expect(outcome('  - task: AzureCLI@2\n    inputs:\n      azureSubscription: sub\n      scriptType: bash\n      scriptPath: ci/set.sh\n')).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    // (a PowerShell file a task runs: searched for the line)
+    expect(outcome('  - task: PowerShell@2\n    inputs:\n      filePath: ci/set.ps1\n', { 'ci/set.ps1': 'Write-Host "##vso[task.setvariable variable=BIN]/out/app-debug"\n' })).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
+    expect(outcome('  - task: PowerShell@2\n    inputs:\n      filePath: ci/set.ps1\n', { 'ci/set.ps1': 'Write-Host "##vso[task.setvariable variable=VERSION]1"\n' })).toEqual([['migrate', []]]);
     // (a script it runs in turn, and a name the tool cannot read)
     expect(outcome('  - bash: ./ci/outer.sh\n', { 'ci/outer.sh': 'ci/set.sh\n', ...SETS('BIN') })).toEqual([['refused', ['DYNAMIC_ARTIFACT_PATH']]]);
     expect(outcome('  - bash: ./ci/set.sh\n', SETS('$NAME'))[0]![1]).toContain('DYNAMIC_ARTIFACT_PATH');

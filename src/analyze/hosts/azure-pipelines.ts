@@ -263,13 +263,14 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
     // A step that prints `##vso[task.setvariable variable=NAME]…` sets NAME for the later steps:
     // its value there is only known at run time (a name the tool cannot read: any name).
     // So does a repository script it runs, and a task known to set variables (./azure-set-variables.ts).
-    let ranShell: { shell: string; cwd: string | null } | null = null;
+    let ranShell: { shell: string; cwd: string | null }[] = [];
+    let ranPowerShell = false;
     const afterStep = (step: YAMLMap) => {
       const read = fs ? textOf(fs) : null;
-      const commands = ranShell && read ? parseShell(file, ranShell.shell, { cwd: ranShell.cwd }).script?.commands ?? [] : [];
+      const commands = read ? ranShell.flatMap((r) => parseShell(file, r.shell, { cwd: r.cwd }).script?.commands ?? []) : [];
       const inTask = step.has('task') && read ? taskSetVariables(step, read) : [];
       const own = setVariables(step);
-      const ran = read && own !== null && inTask !== null ? commandsSetVariables(commands, read) : [];
+      const ran = read && own !== null && inTask !== null ? commandsSetVariables(commands, read, 0, !ranPowerShell) : [];
       const set = own === null || inTask === null || ran === null ? null : [...own, ...inTask, ...ran];
       if (set === null) {
         vars = null;
@@ -291,7 +292,8 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
     };
     job.steps.items.forEach((step, k) => {
       if (!isMap(step) || !step.range) return;
-      ranShell = null;
+      ranShell = [];
+      ranPowerShell = false;
       readJobStep(step, k);
       afterStep(step);
     });
@@ -331,6 +333,9 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
         if (decoded) {
           const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
           group.push(...r.ids);
+          // (read as shell text, for the scripts it runs)
+          ranShell = r.ids.map((id) => ({ shell: snippets[id]!.shell, cwd: snippets[id]!.cwd }));
+          ranPowerShell = true;
           psDiagnostics.push(...r.diagnostics);
           return;
         }
@@ -353,7 +358,7 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
       const cwd = workingDirOf(inline!.workingDirectory);
       group.push(snippets.length);
       const shellText = withMacros(decoded, vars);
-      ranShell = { shell: shellText.shell, cwd };
+      ranShell = [{ shell: shellText.shell, cwd }];
       snippets.push({ ...shellText, cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     }
     groups.push(group);

@@ -3,8 +3,8 @@
  * as macros `$(NAME)` and as environment variables: a logging command
  * (`##vso[task.setvariable variable=NAME]VALUE`) the step prints, written in its own text or in
  * a repository script it runs (`- script: ./ci/set-tag.sh`, `- bash: bash scripts/vars.sh`, a
- * `Bash@3` task's `filePath:`, an `AzureCLI@2` task's `scriptPath:`; scripts they run or source
- * in turn too, three deep), and the tasks known to set variables (`AzureKeyVault@2` sets its
+ * `Bash@3` task's `filePath:`, an `AzureCLI@2` task's `scriptPath:`, a `.ps1` a `pwsh:` step
+ * runs; scripts they run or source in turn too, three deep), and the tasks known to set variables (`AzureKeyVault@2` sets its
  * secrets, `AzureAppConfiguration` its keys). A script is searched for the logging command
  * through its whole text, as the step's own text is: any one there may run. Null: the step may
  * set any name (a name the tool cannot read, `variable=$NAME`; a script run from a path or a
@@ -53,11 +53,16 @@ function fileSetVariables(rel: string, cwd: string, text: TextOf, shell: boolean
   return out;
 }
 
-/** The names the repository scripts `commands` run or source set (`depth`: how deep the commands are). */
-export function commandsSetVariables(commands: readonly ScriptCommand[], text: TextOf, depth = 0): string[] | null {
+/**
+ * The names the repository scripts `commands` run or source set (`depth`: how deep the commands
+ * are). Commands translated from PowerShell (`sourcing` false) source nothing: the reader writes
+ * a `.ps1` call's effect on the session as a file sourced from a path only known at run time,
+ * after the call, whose script is read here by its path.
+ */
+export function commandsSetVariables(commands: readonly ScriptCommand[], text: TextOf, depth = 0, sourcing = true): string[] | null {
   let out: string[] | null = [];
   for (const cmd of commands) {
-    const sourced = SOURCING.has(cmd.words[0]?.value ?? '') && cmd.words[1] ? [{ path: cmd.words[1].value, cwd: cmd.cwd, ownFolder: false }] : [];
+    const sourced = sourcing && SOURCING.has(cmd.words[0]?.value ?? '') && cmd.words[1] ? [{ path: cmd.words[1].value, cwd: cmd.cwd, ownFolder: false }] : [];
     for (const run of [...sourced, ...scriptRuns(cmd)]) {
       if (run.path === null || run.cwd === null) return null;
       if (run.path.startsWith('/') || run.path.startsWith('~')) continue;
