@@ -153,3 +153,17 @@ describe('Make expansions the reader does not model, next to edited recipe lines
     );
   });
 });
+
+describe('a final tag holding a Make expansion the reader does not model', () => {
+  it('is shown as the Makefile writes it, not by the name the recipe is read with', () => {
+    const files = {
+      'Dockerfile.build': 'FROM busybox:latest\nRUN mkdir -p /out && echo hi > /out/app\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      Makefile: ['tag = reg.example.com/$(1)', 'image:', '\tdocker build -t app:build -f Dockerfile.build .', '\tdocker create --name cont app:build', '\tdocker cp cont:/out/app app', '\tdocker rm cont', '\tdocker build -t $(call tag,app):latest .', ''].join('\n'),
+    };
+    const [setup] = planFiles(files).setups;
+    expect(setup!.status).toBe('migrate');
+    expect(setup!.finalTags).toEqual(['$(call tag,app):latest']);
+    expect(setup!.notes.find((n) => n.includes('the final build of'))).toContain('the final build of $(call tag,app):latest stays');
+  });
+});
