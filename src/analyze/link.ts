@@ -314,7 +314,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const setups: Setup[] = [];
   for (const [builder, exs] of byBuild) {
     const setup = makeSetup(script, sequence, pos, builder, exs, builds, invs, fs, dockerfiles);
-    setup.diagnostics.push(...shadowedCommands(script, sequence, setup, fs), ...sourcedFolderChanges(setup, sequence, fs), ...bashEnvSet(setup), ...githubEnvWrites(setup, sequence, fs), ...dotenvWrites(script, sequence, setup, fs));
+    setup.diagnostics.push(...shadowedCommands(script, sequence, setup, fs), ...sourcedFolderChanges(setup, sequence, fs, script), ...bashEnvSet(setup), ...githubEnvWrites(setup, sequence, fs), ...dotenvWrites(script, sequence, setup, fs));
     if (unresolved.length > 0) setup.diagnostics.push(...unresolved.map((d) => ({ ...d, setup: setup.id })));
     setups.push(setup);
   }
@@ -327,7 +327,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     }
     dockerfiles.set(parts.builder.dockerfile!, parts.facts);
     const setup = makeSetup(script, sequence, pos, parts.builder, [parts.extraction], builds, invs, fs, dockerfiles);
-    setup.diagnostics.push(...shadowedCommands(script, sequence, setup, fs), ...sourcedFolderChanges(setup, sequence, fs), ...bashEnvSet(setup), ...githubEnvWrites(setup, sequence, fs), ...dotenvWrites(script, sequence, setup, fs));
+    setup.diagnostics.push(...shadowedCommands(script, sequence, setup, fs), ...sourcedFolderChanges(setup, sequence, fs, script), ...bashEnvSet(setup), ...githubEnvWrites(setup, sequence, fs), ...dotenvWrites(script, sequence, setup, fs));
     setups.push(setup);
   }
   for (const s of setups) for (const b of [s.builder, s.runtime]) if (b && swaps.has(b)) s.diagnostics.push({ ...swaps.get(b)!, setup: s.id });

@@ -10,7 +10,7 @@ export const githubActionsKind: FileKind = {
     return dir === '.github/workflows' || dir.endsWith('/.github/workflows') ? 'script' : null;
   },
   claims: (rel) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(rel),
-  read: (rel, text) => parseCiYaml('github-actions', rel, text),
+  read: (rel, text, fs) => parseCiYaml('github-actions', rel, text, fs),
   writer: 'embedded',
   comment: '#',
 };

@@ -6,7 +6,7 @@ export const gitlabCiKind: FileKind = {
   kind: 'gitlab-ci',
   candidate: (_rel, name) => (name === '.gitlab-ci.yml' || name === '.gitlab-ci.yaml' ? 'script' : null),
   claims: (rel) => /^\.gitlab-ci\.ya?ml$/.test(rel.split('/').pop()!),
-  read: (rel, text) => parseCiYaml('gitlab-ci', rel, text),
+  read: (rel, text, fs) => parseCiYaml('gitlab-ci', rel, text, fs),
   writer: 'embedded',
   comment: '#',
 };

@@ -331,7 +331,7 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
         const decoded = decodeScalar(text, ps.body, exprs);
         const cwd = workingDirOf(ps.workingDirectory);
         if (decoded) {
-          const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
+          const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead, fs);
           group.push(...r.ids);
           // (read as shell text, for the scripts it runs)
           ranShell = r.ids.map((id) => ({ shell: snippets[id]!.shell, cwd: snippets[id]!.cwd }));

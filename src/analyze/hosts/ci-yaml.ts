@@ -4,6 +4,7 @@
  * `working-directory`, with `env:` values known) and GitLab CI `script:` items (one shell per
  * job, so a `cd` carries over to the next item). A job's steps are one sequence.
  */
+import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 import { gitlabJobImage, imageBuildkit } from './gitlab-docker-image.js';
@@ -310,7 +311,7 @@ export function staticEnv(node: unknown, into: Map<string, string | null>): Map<
   return out;
 }
 
-export function parseCiYaml(kind: ScriptKind, file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: RepoFs): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const doc = yaml().parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length > 0) {
     return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as YAML (${doc.errors[0]!.message.split('\n')[0]}); it was not analysed`, { file, hint: 'Fix the YAML, then run the tool again.' })] };
@@ -421,7 +422,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string): { scr
           const decoded = decodeScalar(text, run, exprs);
           const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
           if (decoded) {
-            const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), envBefore), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead);
+            const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), envBefore), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead, fs);
             group.push(...r.ids);
             diagnostics.push(...r.diagnostics);
             return;

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
+import type { RepoFs } from '../../model/fs.js';
 import type { EmbeddedScript, Snippet } from '../embedded.js';
 import type { Decoded } from './ci-yaml.js';
 import { finishPowerShell, powerShellSnippets, type PsSnippet } from './powershell.js';
@@ -20,7 +21,8 @@ export interface PowerShellStep {
 }
 
 /** Snippets for one step (appended to `into`), and the PowerShell snippets to mark nested after composing. */
-export function powerShellStep(file: string, fileText: string, step: PowerShellStep, into: Snippet[], read: PsSnippet[]): { ids: number[]; diagnostics: Diagnostic[] } {
+/** `fs`: the repository, to read the `.ps1` files the step runs (without it, each may change folder or set any name). */
+export function powerShellStep(file: string, fileText: string, step: PowerShellStep, into: Snippet[], read: PsSnippet[], fs?: RepoFs): { ids: number[]; diagnostics: Diagnostic[] } {
   const { snippets, diagnostics } = powerShellSnippets(file, step.decoded.shell, {
     toFile: step.decoded.toFile,
     encode: step.decoded.encode,
@@ -29,6 +31,7 @@ export function powerShellStep(file: string, fileText: string, step: PowerShellS
     vars: step.vars,
     label: step.label,
     scriptFile: false,
+    ...(fs ? { fs } : {}),
   });
   const host = { size: snippets.length, remove: step.remove };
   const ids: number[] = [];
