@@ -109,3 +109,22 @@ export function actionSwitchesBuilder(step: ActionStep): string | null {
   if (use !== undefined && use !== null && use.trim() === 'false') return null;
   return `the step \`uses: ${step.uses}\` makes the builder it creates the current one (${use === undefined ? '`use: true` is its default' : `\`use: ${use ?? '…'}\``})`;
 }
+
+const BUILD_PUSH = /^docker\/build-push-action(@|$)/;
+
+/**
+ * The image names a docker/build-push-action step tags (null: one only known at run time), or
+ * null for another action. Its `tags:` input is a list, one a line or comma-separated; with the
+ * docker driver the image lands in the engine's store, with `load: true` on any driver, and
+ * `push: true` replaces it in the registry a later build pulls from.
+ */
+export function actionBuildTags(step: ActionStep): (string | null)[] | null {
+  if (!BUILD_PUSH.test(step.uses) || !step.inputs.has('tags')) return null;
+  const raw = step.inputs.get('tags');
+  if (raw === null || raw === undefined) return [null];
+  return raw
+    .split(/[\n,]/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && !t.startsWith('#'))
+    .map((t) => (t.includes('${{') ? null : t));
+}

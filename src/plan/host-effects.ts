@@ -35,8 +35,9 @@ import { forcedRemoval, verboseRemoval } from './forced-removal.js';
 import { calleeEffect } from './callee-effects.js';
 import { SOURCING, sourcedFiles } from '../analyze/sourced-files.js';
 import { removedStatusRead } from './status-reads.js';
-import { actionSteps, actionSwitchesBuilder, actionWrites } from './action-steps.js';
+import { actionBuildTags, actionSteps, actionSwitchesBuilder, actionWrites } from './action-steps.js';
 import { switchesBuilder } from './builder-switch.js';
+import { actionRebuildsBase, builderBases, rebuildsBase } from './builder-bases.js';
 import { jobOf } from './workspace-reads/index.js';
 
 export interface HostEffects {
@@ -118,6 +119,7 @@ export function checkHostEffects(
     if (ending) refuse('SCRIPT_EDIT_UNSAFE', ending.now, `\`${shownCommand(ending.now)}\` would now end ${ending.where}: its status (non-zero whenever the test before \`&&\` or \`||\` fails) becomes the exit status, where the removed \`${shownCommand(ending.was)}\` (line ${ending.was.line}) ended it before`, 'End that text with a command that stays (`true`, or the runtime build), then run the tool again; or migrate by hand.');
   };
   let reads: BuilderRead[] | undefined;
+  let bases: string[] | null | undefined;
   for (const seq of sequences) {
     const pos = new Map(seq.map((c, i) => [c, i]));
     const firstExtraction = Math.min(...setup.extraction.map((c) => pos.get(c) ?? Infinity));
@@ -149,6 +151,9 @@ export function checkHostEffects(
         // `docker buildx use`, `docker buildx create --use`, `docker context use` between the builds (./builder-switch.ts).
         const switched = at > builderAt && at < runtimeAt ? switchesBuilder(inv) : null;
         if (switched) refuse('FLAG_CONFLICT', cmd, `\`${shownCommand(cmd)}\` runs between the builder build (line ${setup.builder.inv.cmd.line}) and the runtime build (line ${runtime.inv.cmd.line}), and changes the builder later builds run on (\`${switched}\`): ${SWITCHED}`, BUILDER_SWITCH_HINT);
+        // A base of the builder rebuilt, retagged, pulled or removed between the builds (./builder-bases.ts).
+        const rebased = at > builderAt && at < runtimeAt && !builders.has(cmd) ? rebuildsBase(inv, cmd, (bases ??= builderBases(setup, dockerfiles))) : null;
+        if (rebased) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shownCommand(cmd)}\` runs between the builder build (line ${setup.builder.inv.cmd.line}) and the runtime build (line ${runtime.inv.cmd.line}), and ${rebased}: ${REBASED}`, REBASED_HINT);
         checkDocker(inv, cmd, script, phase, setup, reborn.size === 0 ? removed : { ...removed, containers: new Set([...removed.containers].filter((n) => !reborn.has(n))) }, fs, dockerfiles, builders.has(cmd), refuse, drop);
         // `docker run -d --name extract app:latest` after the extraction's container is gone: the
         // name is a new container's from here on, in both pipelines (`docker logs extract` reads it).
@@ -197,7 +202,7 @@ export function checkHostEffects(
     }
   }
   // `uses:` steps between the builds: writers of the builder's inputs, a builder switched (./action-steps.ts).
-  if (script.kind === 'github-actions' && sequences[0]) checkActionSteps(setup, script, sequences[0], () => (reads ??= builderReads(setup, dockerfiles)), refuse);
+  if (script.kind === 'github-actions' && sequences[0]) checkActionSteps(setup, script, sequences[0], () => (reads ??= builderReads(setup, dockerfiles)), () => (bases ??= builderBases(setup, dockerfiles)), refuse);
   checkWorkspaceReads(setup, script, sequences[0], refuse);
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
   for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);
@@ -331,6 +336,10 @@ export function checkHostEffects(
   return out;
 }
 
+/** What a base of the builder changed between the builds does to the merged compile. */
+const REBASED = 'the builder build resolved that image before this command; merged, the builder stage is built by the runtime build, after it, and would start from (or copy from) what it leaves';
+const REBASED_HINT = 'Build or fetch the image before the builder build (so both pipelines use the same one), or after the runtime build; then run the tool again, or migrate by hand.';
+
 /** What a builder switched between the builds does to the merged compile. */
 const SWITCHED = 'the builder build ran on the builder current before it; merged, the compile runs in the runtime build, on the new one (another driver, which may not see the engine\'s local images such as a base built earlier in the job; another cache, network and BuildKit)';
 const BUILDER_SWITCH_HINT = 'Switch the builder before the builder build (so both builds run on it), or after the runtime build; then run the tool again, or migrate by hand.';
@@ -342,7 +351,7 @@ const BUILDER_SWITCH_HINT = 'Switch the builder before the builder build (so bot
  * writing it would (BUILDER_INPUT_CHANGED); one writing where an artifact is extracted before the
  * runtime build copies it refuses (HOST_POSTPROCESS).
  */
-function checkActionSteps(setup: Setup, script: ScriptFile, sequence: readonly ScriptCommand[], reads: () => BuilderRead[], refuse: Refuse): void {
+function checkActionSteps(setup: Setup, script: ScriptFile, sequence: readonly ScriptCommand[], reads: () => BuilderRead[], bases: () => string[] | null, refuse: Refuse): void {
   const runtime = setup.runtime!;
   const [from, to] = [setup.builder.inv.cmd, runtime.inv.cmd];
   if (from.file !== script.file || to.file !== script.file) return;
@@ -354,6 +363,13 @@ function checkActionSteps(setup: Setup, script: ScriptFile, sequence: readonly S
     const switched = actionSwitchesBuilder(step);
     if (switched) {
       refuse('FLAG_CONFLICT', at, `${switched}, between the builder build (line ${from.line}) and the runtime build (line ${to.line}): ${SWITCHED}`, BUILDER_SWITCH_HINT);
+      return;
+    }
+    // docker/build-push-action tagging a base of the builder (./builder-bases.ts).
+    const tags = actionBuildTags(step);
+    const rebased = tags ? actionRebuildsBase(tags, bases()) : null;
+    if (rebased) {
+      refuse('BUILDER_INPUT_CHANGED', at, `the step \`uses: ${step.uses}\` runs between the builder build (line ${from.line}) and the runtime build (line ${to.line}), and ${rebased}: ${REBASED}`, REBASED_HINT);
       return;
     }
     const effect = actionWrites(step, from);

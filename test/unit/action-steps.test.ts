@@ -101,3 +101,38 @@ describe('a builder switched between the builds', () => {
     expect(plan2(wf([], ['      - run: docker buildx create --use']))).toMatchObject({ status: 'migrate' });
   });
 });
+
+describe('an image the builder starts from, changed between the builds', () => {
+  // The builder reads nothing from its context: only its base ties it to what runs between.
+  const base = { ...FILES, 'Dockerfile.build': 'FROM acme/base:1\nRUN mkdir -p /out && echo hi > /out/app\n', 'Dockerfile.base': 'FROM busybox:latest\n' };
+  const plan3 = (text: string, files: Record<string, string> = base) => planFiles({ ...files, [F]: text }).setups[0]!;
+  const rebased = (text: string, line: number, says: RegExp, files?: Record<string, string>) => {
+    const s = plan3(text, files);
+    expect(s.status).toBe('refused');
+    const d = s.diagnostics.find((x) => x.code === 'BUILDER_INPUT_CHANGED');
+    expect(d, JSON.stringify(s.diagnostics)).toBeDefined();
+    expect(d!.line).toBe(line);
+    expect(d!.message).toMatch(says);
+  };
+
+  it('a shell build, tag, pull or removal of that name refuses; of another name, or before the builder build, it does not', () => {
+    rebased(wf(['      - run: docker build -t acme/base:1 -f Dockerfile.base .']), 12, /`docker build -t acme\/base:1 -f Dockerfile\.base \.` runs between the builder build \(line 8\) and the runtime build \(line 13\), and it changes the image acme\/base:1, which the builder resolves/);
+    rebased(wf(['      - run: docker tag busybox:latest docker.io/acme/base:1']), 12, /changes the image docker\.io\/acme\/base:1/);
+    rebased(wf(['      - run: docker pull acme/base:1']), 12, /changes the image acme\/base:1/);
+    rebased(wf(['      - run: docker image rm acme/base:1']), 12, /changes the image acme\/base:1/);
+    rebased(wf(['      - run: docker load -i images.tar']), 12, /may write an image under any name, such as acme\/base:1/);
+    rebased(wf(['      - run: docker build -t "$BASE" -f Dockerfile.base .']), 12, /only known at run time, which may be acme\/base:1/);
+    // a base named through an argument: matched by its literal part
+    rebased(wf(['      - run: docker build -t acme/base:2 -f Dockerfile.base .']), 12, /changes the image acme\/base:2, which the builder resolves \(acme\/base:\$\{V\}\)/, { ...base, 'Dockerfile.build': 'ARG V=1\nFROM acme/base:${V}\nRUN mkdir -p /out && echo hi > /out/app\n' });
+    expect(plan3(wf(['      - run: docker build -t acme/other:1 -f Dockerfile.base .'])).status).toBe('migrate');
+    expect(plan3(wf([], ['      - run: docker build -t acme/base:1 -f Dockerfile.base .'])).status).toBe('migrate');
+    // an image the builder copies from counts as its base does
+    rebased(wf(['      - run: docker pull acme/tools:1']), 12, /changes the image acme\/tools:1/, { ...base, 'Dockerfile.build': 'FROM busybox:latest\nCOPY --from=acme/tools:1 /bin/tool /bin/tool\nRUN mkdir -p /out && echo hi > /out/app\n' });
+  });
+
+  it('docker/build-push-action tagging that name refuses, whatever it builds from; tagging another name it does not', () => {
+    rebased(wf(['      - uses: docker/build-push-action@v6', '        with:', '          file: Dockerfile.base', '          load: true', '          tags: |', '            acme/base:1', '            acme/base:latest']), 12, /the step `uses: docker\/build-push-action@v6` runs between the builder build \(line 8\) and the runtime build \(line 19\), and it tags the image acme\/base:1, which the builder resolves/);
+    rebased(wf(['      - uses: docker/build-push-action@v6', '        with:', '          push: true', '          tags: ${{ steps.meta.outputs.tags }}']), 12, /it tags an image whose name is only known at run time, which may be acme\/base:1/);
+    expect(plan3(wf(['      - uses: docker/build-push-action@v6', '        with:', '          file: Dockerfile.base', '          load: true', '          tags: acme/other:1'])).status).toBe('migrate');
+  });
+});
