@@ -70,3 +70,26 @@ describe('a GitLab job in an old docker image', () => {
     expect(codes(gitlab('', '  image: docker:latest\n'))).toEqual([['migrate']]);
   });
 });
+
+describe('a GitLab job building on an old Docker-in-Docker service', () => {
+  const job = (services: string, image = 'docker:24', head = '') => `${head}build:\n  image: ${image}\n  services:\n${services}\n  variables:\n    DOCKER_HOST: tcp://docker:2375\n  script:\n${STEPS.map((l) => `    - ${l}`).join('\n')}\n`;
+
+  it('refuses an export stage on a daemon before 23, whatever the CLI: the daemon offers the legacy builder', () => {
+    expect(messages({ '.gitlab-ci.yml': job('    - docker:19.03-dind') })).toContain("UNSUPPORTED_BUILD_FLAG the build runs on the job's Docker-in-Docker service `docker:19.03-dind`, whose daemon (19.03) offers the legacy builder unless DOCKER_BUILDKIT says otherwise; it cannot run an export stage built with --output, which the merged build needs");
+    expect(codes(job('    - name: docker:20.10.7-dind\n      alias: docker'))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+    expect(codes(job('    - docker:20.10-dind', 'alpine:3.19'))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+    // from `default:` or the top level
+    expect(codes(`default:\n  services:\n    - docker:19.03-dind\n${job('    - postgres:16').replace(/  services:\n    - postgres:16\n/, '')}`)).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+    // an old CLI against a new daemon is still the legacy builder
+    expect(codes(job('    - docker:27-dind', 'docker:20.10'))).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
+  });
+
+  it('reads a service only known at run time as not known; migrates on a current daemon or where BuildKit is asked for', () => {
+    const unknown = messages({ '.gitlab-ci.yml': job('    - docker:${DIND_VERSION}-dind') });
+    expect(unknown.some((m) => m.startsWith("UNSUPPORTED_BUILD_FLAG the build runs on the job's service `docker:${DIND_VERSION}-dind`, whose daemon may offer the legacy builder"))).toBe(true);
+    expect(codes(job('    - docker:${DIND_VERSION}-dind', 'docker:24', 'variables:\n  DIND_VERSION: "27"\n'))).toEqual([['migrate']]);
+    expect(codes(job('    - docker:24-dind'))).toEqual([['migrate']]);
+    expect(codes(job('    - docker:dind\n    - postgres:16'))).toEqual([['migrate']]);
+    expect(codes(job('    - docker:19.03-dind').replace('    DOCKER_HOST:', '    DOCKER_BUILDKIT: "1"\n    DOCKER_HOST:'))).toEqual([['migrate']]);
+  });
+});

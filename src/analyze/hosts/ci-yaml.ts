@@ -7,7 +7,7 @@
 import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
-import { gitlabJobImage, imageBuildkit } from './gitlab-docker-image.js';
+import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
 export const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
@@ -508,7 +508,12 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       const varNotes = new Map<string, string>();
       if (!vars.has('DOCKER_BUILDKIT')) {
         const image = gitlabJobImage(root, job, imageNode);
-        const given = image === null ? (includesOthers(root) ? { value: null, why: 'in an image an included file\'s `default: image` may choose, whose docker CLI may build with the legacy builder' } : undefined) : imageBuildkit(image, vars);
+        const client = image === null ? (includesOthers(root) ? { value: null, why: 'in an image an included file\'s `default: image` may choose, whose docker CLI may build with the legacy builder' } : undefined) : imageBuildkit(image, vars);
+        // (the daemon of a Docker-in-Docker service decides the default as well: the older one wins)
+        const ownServices = jobKey({ root }, job, 'services', new Set());
+        const servicesNode = 'unknown' in ownServices ? null : ownServices.node !== undefined ? resolveAlias({ root }, ownServices.node) : undefined;
+        const daemon = servicesNode === null ? { value: null, why: 'on services the tool cannot read (a template it does not hold), which may be a Docker-in-Docker daemon before 23' } : serviceBuildkit(gitlabJobServices(root, servicesNode), vars);
+        const given = client?.value === '0' ? client : daemon?.value === '0' ? daemon : client ?? daemon;
         if (given) {
           vars.set('DOCKER_BUILDKIT', given.value);
           varNotes.set('DOCKER_BUILDKIT', given.why);

@@ -11,6 +11,14 @@
  * job's own `image:` (a string, or a map's `name:`, through the templates it extends and the maps
  * it merges), else `default: image`, else the top-level `image:`; GitLab expands the job's
  * variables in it.
+ *
+ * A job that builds on a Docker-in-Docker service (`services: [docker:19.03-dind]`) builds on
+ * that service's daemon, which decides the default too: a 23.0 or later CLI asks the daemon
+ * which builder it offers, and a daemon before 23.0 answers the legacy one. So the daemon of a
+ * `docker:` service counts as the CLI does (the older of the two decides), and a service whose
+ * image is only known at run time makes the builder unknown. The services are the job's own
+ * `services:` (through its templates and merges), else `default: services`, else the top-level
+ * `services:`.
  */
 import type { YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
@@ -67,6 +75,19 @@ export function gitlabJobImage(root: YAMLMap, job: YAMLMap, own: unknown = job.g
   return imageName(own) ?? imageName(root.getIn(['default', 'image'], true)) ?? imageName(root.get('image', true));
 }
 
+/** The images of a `services:` value (each a string, or a map's `name:`; null for one that is neither). */
+export function serviceImages(node: unknown): (string | null)[] {
+  const y = yaml();
+  if (!y.isSeq(node)) return [];
+  return node.items.map((i) => imageName(i));
+}
+
+/** The services a GitLab job runs with: `own` (its `services:` as its templates and merges give it), else `default: services`, else the top-level `services:`. */
+export function gitlabJobServices(root: YAMLMap, own: unknown): (string | null)[] {
+  const node = own ?? root.getIn(['default', 'services'], true) ?? root.get('services', true);
+  return serviceImages(node);
+}
+
 /** An image reference with the job's variables GitLab expands in it (`$NAME`, `${NAME}`) put in where their values are known. */
 export function expandImage(image: string, vars: ReadonlyMap<string, string | null>): string {
   return image.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced: string | undefined, bare: string | undefined) => {
@@ -88,4 +109,27 @@ export function imageBuildkit(image: string, vars: ReadonlyMap<string, string | 
   if (read === null || read.builder === 'buildkit') return undefined;
   if (read.builder === 'legacy') return { value: '0', why: `in the job's image ${shown}, whose docker CLI (${read.cli}) builds with the legacy builder unless DOCKER_BUILDKIT says otherwise` };
   return { value: null, why: `in the job's image ${shown}, whose docker CLI may build with the legacy builder (a \`docker:\` image before 23 does unless DOCKER_BUILDKIT says otherwise): ${read.why}` };
+}
+
+/**
+ * DOCKER_BUILDKIT as the job's `docker:` services (a Docker-in-Docker daemon) give it: `'0'` for
+ * a daemon before 23, null for a service whose image is not known (a service that is no plain
+ * image, a name only known at run time), undefined when no service is a `docker:` daemon before
+ * 23 or unknown.
+ */
+export function serviceBuildkit(services: readonly (string | null)[], vars: ReadonlyMap<string, string | null>): { value: '0' | null; why: string } | undefined {
+  let unknown: { value: null; why: string } | undefined;
+  for (const image of services) {
+    if (image === null) {
+      unknown ??= { value: null, why: 'on a service of the job that is no plain image name, which may be a Docker-in-Docker daemon before 23 (which offers the legacy builder by default)' };
+      continue;
+    }
+    const expanded = expandImage(image, vars);
+    const read = dockerImageBuilder(expanded);
+    const shown = expanded === image ? `\`${image}\`` : `\`${image}\` (\`${expanded}\`)`;
+    if (read === null || read.builder === 'buildkit') continue;
+    if (read.builder === 'legacy') return { value: '0', why: `on the job's Docker-in-Docker service ${shown}, whose daemon (${read.cli}) offers the legacy builder unless DOCKER_BUILDKIT says otherwise` };
+    unknown ??= { value: null, why: `on the job's service ${shown}, whose daemon may offer the legacy builder by default (a \`docker:\` daemon before 23 does): ${read.why}` };
+  }
+  return unknown;
 }
