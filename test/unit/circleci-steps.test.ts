@@ -141,3 +141,24 @@ describe('CircleCI docker CLI version', () => {
     exports(plan(job(store).replace('cimg/base:2024.01', 'docker:24.0')));
   });
 });
+
+describe('CircleCI machine executor docker engine', () => {
+  const store = '      - store_artifacts:\n          path: app\n';
+  const onMachine = (machine: string, head = '') => job(store, head).replace('    docker:\n      - image: cimg/base:2024.01\n', machine).replace('      - setup_remote_docker\n', '');
+
+  it('an image dated before Docker 23.0, or a circleci/classic one, builds with the legacy builder: an export build refuses', () => {
+    refused(plan(onMachine('    machine:\n      image: ubuntu-2004:202010-01\n')), 'UNSUPPORTED_BUILD_FLAG', /the machine image `ubuntu-2004:202010-01` is dated before Docker 23\.0 was released/);
+    refused(plan(onMachine('    machine:\n      image: ubuntu-2204:2022.10.1\n')), 'UNSUPPORTED_BUILD_FLAG', /ubuntu-2204:2022\.10\.1/);
+    refused(plan(onMachine('    machine:\n      image: circleci/classic:201808-01\n')), 'UNSUPPORTED_BUILD_FLAG', /retired `circleci\/classic` image/);
+    // through an executor of the file
+    refused(plan(onMachine('    executor: old-vm\n', 'executors:\n  old-vm:\n    machine:\n      image: ubuntu-2004:202107-02\n')), 'UNSUPPORTED_BUILD_FLAG', /ubuntu-2004:202107-02/);
+  });
+
+  it('`machine: true`, a later dated image or a parameter is not known: an export build refuses; a channel tag or DOCKER_BUILDKIT=1 migrates', () => {
+    refused(plan(onMachine('    machine: true\n')), 'UNSUPPORTED_BUILD_FLAG', /`machine: true` runs the image CircleCI gives by default/);
+    refused(plan(onMachine('    machine:\n      image: ubuntu-2204:2024.01.1\n')), 'UNSUPPORTED_BUILD_FLAG', /does not know which docker version the machine image `ubuntu-2204:2024\.01\.1` holds/);
+    refused(plan(onMachine('    machine:\n      image: << pipeline.parameters.vm >>\n')), 'UNSUPPORTED_BUILD_FLAG', /only known at run time/);
+    exports(plan(onMachine('    machine:\n      image: ubuntu-2204:current\n')));
+    exports(plan(onMachine('    machine:\n      image: ubuntu-2004:202010-01\n    environment:\n      DOCKER_BUILDKIT: "1"\n')));
+  });
+});

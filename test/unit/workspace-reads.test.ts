@@ -165,7 +165,7 @@ describe('GitLab CI: artifacts: and cache: of the job', () => {
 describe('CircleCI, Azure, Bitbucket and Travis steps get the export build too', () => {
   it('CircleCI store_artifacts and persist_to_workspace', () => {
     const cfg = (step: string[]) =>
-      ['version: 2.1', 'jobs:', '  image:', '    machine: true', '    steps:', '      - checkout', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), ...step, ''].join('\n');
+      ['version: 2.1', 'jobs:', '  image:', '    machine: { image: "ubuntu-2204:current" }', '    steps:', '      - checkout', '      - run: |', ...EXTRACT.map((l) => `          ${l}`), ...step, ''].join('\n');
     const F = '.circleci/config.yml';
     keeps(F, cfg(['      - store_artifacts:', '          path: dist/app']), /the step `store_artifacts:` \(\.circleci\/config\.yml:15\) reads dist\/app/);
     keeps(F, cfg(['      - persist_to_workspace:', '          root: .', '          paths: [dist]']), /the step `persist_to_workspace:`.*reads dist/);

@@ -13,6 +13,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } f
 import { decodeScalar, isMap, isScalar, isSeq, itemLines, resolveAlias, standInProgram, staticEnv, stepTimeout, undecodableStep } from './ci-yaml.js';
 import { circleJobs, circleSteps, type CircleJob, type CircleStep } from './circleci-steps.js';
 import { imageBuildkit } from './gitlab-docker-image.js';
+import { machineBuildkit } from './circleci-machine.js';
 import { yaml } from './yaml-module.js';
 
 const DEFAULT_WORKDIR = '~/project';
@@ -70,15 +71,19 @@ function circleEnv(node: unknown, into: Map<string, string | null>): Map<string,
  * `setup_remote_docker` asks for; a CLI before 23 builds with the legacy builder
  * (./gitlab-docker-image.ts), which reads as DOCKER_BUILDKIT=0.
  */
-function legacyDockerEnv(job: CircleJob, steps: readonly CircleStep[]): { vars: Map<string, string | null>; notes: Map<string, string> } {
+function legacyDockerEnv(root: YAMLMap, job: CircleJob, steps: readonly CircleStep[]): { vars: Map<string, string | null>; notes: Map<string, string> } {
   const vars = new Map<string, string | null>();
   const notes = new Map<string, string>();
   const own = circleEnv(job.get('environment'), new Map());
   if (own.has('DOCKER_BUILDKIT')) return { vars, notes };
-  const docker = job.get('docker');
+  const executor = executorOf(root, job);
+  const docker = executor.get('docker');
   const first = isSeq(docker) ? docker.items[0] : undefined;
   const image = isMap(first) ? scalarOf(first.get('image', true)) : null;
   let given = image === null ? undefined : imageBuildkit(image, new Map());
+  // A machine executor builds on the docker engine of its image (./circleci-machine.ts).
+  const machine = executor.get('machine');
+  if (given === undefined && machine !== undefined && machine !== null) given = machineBuildkit(resolveAlias({ root }, machine));
   if (given === undefined) {
     const remote = steps.find((s) => s.kind === 'setup_remote_docker' && isMap(s.body) && s.body.has('version'));
     const version = remote && isMap(remote.body) ? scalarOf(remote.body.get('version', true)) : null;
@@ -90,6 +95,20 @@ function legacyDockerEnv(job: CircleJob, steps: readonly CircleStep[]): { vars: 
     notes.set('DOCKER_BUILDKIT', given.why);
   }
   return { vars, notes };
+}
+
+/**
+ * Where a job's executor keys are read: the job's own `docker:`/`machine:`, else the entry of
+ * the file's `executors:` its `executor:` names (a string, or a map's `name:`). An orb's
+ * executor (`node/default`) is not read.
+ */
+function executorOf(root: YAMLMap, job: CircleJob): Keys {
+  if (job.get('docker') !== undefined || job.get('machine') !== undefined) return job;
+  const named = job.get('executor');
+  const name = isMap(named) ? scalarOf(named.get('name', true)) : scalarOf(named);
+  const executors = resolveAlias({ root }, root.get('executors', true));
+  const entry = name !== null && isMap(executors) ? resolveAlias({ root }, executors.get(name, true)) : undefined;
+  return isMap(entry) ? { get: (key) => entry.get(key, true) } : job;
 }
 
 export function parseCircleCi(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
@@ -111,7 +130,7 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
     const { name: jobName } = cj;
     const jobSteps = circleSteps(root, cj, file, (at) => lines.lineOf(at));
     const jobDir = String(scalarOf(cj.get('working_directory')) ?? DEFAULT_WORKDIR);
-    const legacy = legacyDockerEnv(cj, jobSteps);
+    const legacy = legacyDockerEnv(root, cj, jobSteps);
     const jobEnv = circleEnv(cj.get('environment'), legacy.vars);
     // `checkout: { path: … }` puts the repository somewhere else: folders are then not known.
     const checkoutElsewhere = jobSteps.some((s) => s.kind === 'checkout' && isMap(s.body) && s.body.has('path'));
