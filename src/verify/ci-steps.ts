@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { yaml } from '../analyze/hosts/yaml-module.js';
+import { underWorkspace } from '../analyze/hosts/github-workspace.js';
 import type { EntryStep } from './entry.js';
 
 type Obj = Record<string, unknown>;
@@ -50,7 +51,8 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
     // `shell: python` runs the step's text as a Python program (`python {0}`): python3 here, where there is one.
     const py = shell === 'python' && onPath('python3');
     if (!ps && !py && shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
-    const wd = step['working-directory'] ?? defaults ?? '.';
+    // (`${{ github.workspace }}` is the workspace, where a relative working-directory starts: ../analyze/hosts/github-workspace.ts)
+    const wd = underWorkspace(String(step['working-directory'] ?? defaults ?? '.'));
     const bad = noExpressions(`job ${job} ${label}`, step['run'], wd, wf['env'], j['env'], step['env'], step['if']);
     if (bad) return { none: bad };
     // Steps run here one after another until one fails: a condition (`if: failure()`, `always()`,
@@ -68,7 +70,7 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
           : shell === 'bash'
             ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
             : ['sh', '-e', '-c', step['run']];
-    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label });
+    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label, workspaceVar: 'GITHUB_WORKSPACE' });
   }
   return out;
 }

@@ -21,6 +21,8 @@ export interface EntryStep {
   env: Record<string, string>;
   /** For messages: `step 2`. */
   label: string;
+  /** A variable the runner sets to the checkout's folder (`GITHUB_WORKSPACE`): the copy's folder here. */
+  workspaceVar?: string;
 }
 
 export type Entry =

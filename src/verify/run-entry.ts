@@ -94,7 +94,7 @@ export async function runSteps(steps: readonly EntryStep[], dir: string, env: No
 
 function runOne(step: EntryStep, dir: string, env: NodeJS.ProcessEnv, timeoutMs: number, keep: (b: Buffer) => void): Promise<{ code: number | null; timedOut: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(step.argv[0]!, step.argv.slice(1), { cwd: path.join(dir, step.cwd), env: { ...env, ...step.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(step.argv[0]!, step.argv.slice(1), { cwd: path.join(dir, step.cwd), env: { ...env, ...step.env, ...(step.workspaceVar ? { [step.workspaceVar]: dir } : {}) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     let timedOut = false;

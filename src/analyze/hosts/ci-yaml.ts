@@ -7,6 +7,7 @@
 import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
+import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
 import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
@@ -412,10 +413,13 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       // The environment a step starts from: the job's, less the names an earlier step wrote to
       // $GITHUB_ENV, whose value the runner gives the later steps over it (../step-env-files.ts).
       let envBefore = jobEnv;
+      const repositoryAtWorkspace = checkoutAtWorkspace(steps);
       const readStep = (step: YAMLMap, k: number): void => {
         if (!step.range) return;
         const wd = step.get('working-directory', true) ?? defaults;
-        const cwd = wd === undefined || wd === null ? '' : isScalar(wd) && typeof wd.value === 'string' && !wd.value.includes('${{') ? wd.value.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
+        // (`${{ github.workspace }}` is the folder a relative working-directory starts from: ./github-workspace.ts)
+        const wdText = isScalar(wd) && typeof wd.value === 'string' ? underWorkspace(wd.value) : null;
+        const cwd = wd === undefined || wd === null ? '' : wdText !== null && !wdText.includes('${{') ? wdText.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
         const shell = stepShell(step, job, root);
         const run = step.get('run', true);
         if ((shell === 'pwsh' || shell === 'powershell') && isScalar(run) && typeof run.value === 'string') {
@@ -439,7 +443,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         }
         const id = snippets.length;
         const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, staticEnv(step.get('env', true), envBefore), label, false)) {
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(staticEnv(step.get('env', true), envBefore), repositoryAtWorkspace), label, false)) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);
