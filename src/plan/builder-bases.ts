@@ -39,7 +39,7 @@ export function namesBase(made: string | null, bases: readonly string[]): string
 /**
  * The image names a docker command writes or removes on the engine (null in the list: one only
  * known at run time); 'any' for one that writes names its words do not give (`docker load`,
- * `import`); [] for one that changes no name.
+ * `import`, `buildx bake`, `compose build`/`pull`/`up --build`); [] for one that changes no name.
  */
 export function imageNamesChanged(inv: DockerInvocation, cmd: ScriptCommand): (string | null)[] | 'any' {
   const value = (w: Word | undefined) => (w ? w.value : null);
@@ -52,6 +52,9 @@ export function imageNamesChanged(inv: DockerInvocation, cmd: ScriptCommand): (s
   const sub = image ? words[1] : words[0];
   const operands = cmd.words.slice(inv.verbIndex + (image ? 2 : 1)).filter((w) => w.value === null || !w.value.startsWith('-'));
   if (sub === 'load' || sub === 'import') return 'any';
+  // `docker buildx bake` and `docker compose build`/`pull` tag the images their files name.
+  if (words[0] === 'buildx' && words[1] === 'bake') return 'any';
+  if (words[0] === 'compose' && cmd.words.slice(inv.verbIndex + 1).some((w) => w.value === null || w.value === 'build' || w.value === 'pull' || (w.value === 'up' && cmd.words.some((x) => x.value === '--build')))) return 'any';
   if (sub === 'pull') return operands.slice(0, 1).map(value);
   if (sub === 'rm' && image) return operands.map(value);
   if (words[0] === 'commit' || (words[0] === 'container' && words[1] === 'commit')) return operands.slice(1, 2).map(value);
