@@ -180,6 +180,16 @@ export function checkHostEffects(
       const before = out.diagnostics.length;
       // A script it runs, read: what its commands write (./callee-effects.ts).
       const callee = outer.known ? null : calleeEffect(cmd, fs);
+      // A script it runs between the builds that changes a base of the builder (./builder-bases.ts).
+      if (callee && at > builderAt && at < runtimeAt) {
+        for (const step of callee.steps) {
+          const inner = dockerInvocation(step.cmd);
+          const why = inner ? rebuildsBase(inner, step.cmd, (bases ??= builderBases(setup, dockerfiles))) : null;
+          if (!why) continue;
+          refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shownCommand(cmd)}\` runs between the builder build (line ${setup.builder.inv.cmd.line}) and the runtime build (line ${runtime.inv.cmd.line}), and runs \`${shownCommand(step.cmd)}\` (${step.cmd.file}:${step.cmd.line}), where ${why}: ${REBASED}`, REBASED_HINT);
+          break;
+        }
+      }
       const effect = callee ? { ...outer, writes: [...outer.writes, ...callee.effect.writes], mayTouch: [...outer.mayTouch, ...callee.effect.mayTouch], reads: [...outer.reads, ...callee.effect.reads], known: callee.effect.known } : outer;
       // Each artifact's window opens at the command that extracts it: `mkdir -p dist` between
       // `docker create` and `docker cp x:/app dist/app` makes its destination, before it is there

@@ -124,6 +124,8 @@ describe('an image the builder starts from, changed between the builds', () => {
     rebased(wf(['      - run: docker buildx bake base']), 12, /may write an image under any name/);
     rebased(wf(['      - run: docker compose -f ci.yml build']), 12, /may write an image under any name/);
     expect(plan3(wf(['      - run: docker compose ps'])).status).toBe('migrate');
+    // through a script it runs
+    rebased(wf(['      - run: ./ci/base.sh']), 12, /`\.\/ci\/base\.sh` runs between the builder build \(line 8\) and the runtime build \(line 13\), and runs `docker build -t acme\/base:1 -f Dockerfile\.base \.` \(ci\/base\.sh:2\), where it changes the image acme\/base:1/, { ...base, 'ci/base.sh': '#!/bin/sh\ndocker build -t acme/base:1 -f Dockerfile.base .\n' });
     rebased(wf(['      - run: docker build -t "$BASE" -f Dockerfile.base .']), 12, /only known at run time, which may be acme\/base:1/);
     // a base named through an argument: matched by its literal part
     rebased(wf(['      - run: docker build -t acme/base:2 -f Dockerfile.base .']), 12, /changes the image acme\/base:2, which the builder resolves \(acme\/base:\$\{V\}\)/, { ...base, 'Dockerfile.build': 'ARG V=1\nFROM acme/base:${V}\nRUN mkdir -p /out && echo hi > /out/app\n' });
