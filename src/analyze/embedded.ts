@@ -107,6 +107,13 @@ export interface Snippet {
    */
   shellName?: 'sh' | 'bash';
   /**
+   * How the host spells the snippet's text, where one file mixes spellings that read the same
+   * characters otherwise (JavaScript: a `'…'` or `"…"` string, where `${x}` is the shell's; a
+   * template literal, where it is the script's own value; zx's template, which also quotes it):
+   * a word is carried as written only between snippets of one spelling. Shown in messages.
+   */
+  spelling?: string;
+  /**
    * The host does not wait for the step before running the next (a JavaScript `exec`/`spawn`
    * of Node's child_process, a promise not awaited): it runs alongside the steps after it.
    */

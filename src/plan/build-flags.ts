@@ -461,7 +461,7 @@ export function builderOnlyPlatform(b: DockerInvocation, r: DockerInvocation, bu
  * The builder build's flags as the one merged build must pass them, or why it cannot. `baked`:
  * build arguments the merge wrote as defaults of the builder's declarations instead (./baked-args.ts).
  */
-export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false, ownEnvironment: string | null = null, shells: { builder: string; final: string } | null = null): CarryResult {
+export function carryBuilderFlags(text: string, builder: BuildStep, runtime: BuildStep, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, setup: string, merged?: MergedNeeds, local: ReadonlySet<string> | null = new Set(), baked: ReadonlyMap<string, string> = new Map(), perTarget: ReadonlySet<string> = new Set(), byValue = false, ownEnvironment: string | null = null, shells: { builder: string; final: string } | null = null, spellings: { builder: string; final: string } | null = null): CarryResult {
   const out: CarryResult = { carried: [], words: [], diagnostics: [], notes: [] };
   // `ownEnvironment`: the final build's call starts with an environment of its own, not the
   // builder build's (a JavaScript `env: { PATH: process.env.PATH }`): a carried flag reading a
@@ -471,11 +471,16 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   const carry = (f: ParsedFlag) => {
     // A builder build a compose service stands for (`build: args:`) has no words of its own in the
     // script: its flags are written there by value, when that value is plain text in any syntax.
-    if (byValue) {
+    // So are a builder call's flags written in another spelling than the final call's (`${ver}` in
+    // a JavaScript template literal is the script's value; in a '…' string, the shell's variable).
+    if (byValue || spellings) {
       const own = b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount);
       const bad = own.find((w) => w.value === null || !/^[A-Za-z0-9_.,:/=@%+-]+$/.test(w.value));
       if (bad) {
-        out.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `the builder service's ${own.map((w) => w.value ?? w.symbol).join(' ')} would be written into the final build, and ${bad.value === null ? 'its value is only known at run time' : `\`${bad.value}\` is not plain text the tool writes as it is`}`, at(r, 'Pass the value to the final build yourself, or migrate this setup by hand.')));
+        const what = spellings ? `${raw(text, b, f)}, written in ${spellings.builder},` : `the builder service's ${own.map((w) => w.value ?? w.symbol).join(' ')}`;
+        const where = spellings ? `the final build's call, written in ${spellings.final}` : 'the final build';
+        const why = bad.value === null ? (spellings ? 'its value is only known at run time, and its text would not read the same there' : 'its value is only known at run time') : `\`${bad.value}\` is not plain text the tool writes as it is`;
+        out.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `${what} would be written into ${where}, and ${why}`, at(r, spellings ? 'Write both calls in one spelling (both template literals, say), or pass the value to the final build yourself, then run the tool again.' : 'Pass the value to the final build yourself, or migrate this setup by hand.')));
         return;
       }
       out.carried.push(own.map((w) => w.value!).join(' '));

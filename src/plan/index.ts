@@ -615,7 +615,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
+  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd), spellingsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
   plan.diagnostics.push(...carry.diagnostics);
   const sourcedChange = sourcedVariableChange(setup, script, fs);
   if (sourcedChange) plan.diagnostics.push(sourcedChange);
@@ -910,6 +910,13 @@ function shellsApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): { 
   const [was, now] = [shell(a), shell(b)];
   const shown = { sh: '/bin/sh (a POSIX sh, dash on Debian)', bash: 'bash' } as const;
   return was !== undefined && now !== undefined && was !== now ? { builder: shown[was], final: shown[now] } : null;
+}
+
+/** How the builder build's call `a` and the final build's call `b` are spelled, where the host says and they differ (Snippet.spelling); null otherwise. */
+function spellingsApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): { builder: string; final: string } | null {
+  const spelling = (c: ScriptCommand) => partHolding(script, c)?.part.snippet.spelling;
+  const [was, now] = [spelling(a), spelling(b)];
+  return was !== undefined && now !== undefined && was !== now ? { builder: was, final: now } : null;
 }
 
 function rulesApart(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): boolean {

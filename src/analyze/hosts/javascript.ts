@@ -381,6 +381,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
           encode = jsEncode('template');
         }
         const snippet = shellSnippet(decoded, encode, cwdOf(a1, base), callEnv, statementRange(text, p), lineOf(node.start));
+        snippet.spelling = a0.type === 'StringLiteral' ? `a JavaScript ${text[a0.start]}…${text[a0.start]} string` : 'a JavaScript template literal';
         markFailure(snippet, p, wrapper?.via ?? name, fromChildProcess(wrapper?.callee ?? node.callee), a1);
         push(p, snippet, (from) => cwdOf(a1, from));
         return;
@@ -412,6 +413,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       const decoded = template(node.quasi, true, callEnv);
       // `` await $`…`.quiet() ``: the statement is the method chain's.
       const snippet = shellSnippet(decoded, jsEncode('template'), base, callEnv, statementRange(text, zxChain(p)?.outer ?? p), lineOf(node.start));
+      snippet.spelling = "zx's $`…` template";
       markFailure(snippet, p, '$', false, undefined, zxNothrowAt(node.start));
       push(p, snippet);
     });
