@@ -9,6 +9,7 @@ import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { ScriptKind } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
+import { BITBUCKET_BUILDKIT_WHY, withHostBuildkit } from './host-buildkit.js';
 import { decodeScalar, isMap, isScalar, isSeq, itemLines, resolveAlias, standInProgram } from './ci-yaml.js';
 import { yaml } from './yaml-module.js';
 
@@ -84,6 +85,8 @@ export function travisEnv(env: unknown): Map<string, string | null> {
     }
   };
   each(global, true);
+  // `env: NAME=value` as one string is one row: the job's own variables.
+  if (isScalar(env)) each(env, true);
   // A matrix (`env:` as a list, or `env: jobs:`) sets its names differently per job.
   each(isSeq(env) ? env : isMap(env) ? env.get('jobs', true) ?? env.get('matrix', true) : null, false);
   return vars;
@@ -169,13 +172,16 @@ export function parseBitbucket(file: string, text: string): { script: EmbeddedSc
     // An item the tool cannot read may do anything among the commands it reads: the step's setups are refused.
     const notRead = (key: string) => (at: number, why: string) =>
       unread.push({ sequence: k, diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} ${key}: ${why}; the step runs it among the commands the tool reads, so they were not followed`, { file, line: lineOf(text, at), hint: 'Write the commands as plain strings (or aliases of strings), or migrate this step by hand.' }) });
-    const script = addList(r, step.get('script', true), new Map(), label, false, notRead('script'));
+    // The step's docker builds with the legacy builder unless DOCKER_BUILDKIT=1 is set (./host-buildkit.ts).
+    const start = withHostBuildkit(new Map(), BITBUCKET_BUILDKIT_WHY);
+    const script = addList(r, step.get('script', true), start.vars, label, false, notRead('script'));
     // Pipelines runs the script in bash started with `set -e`: a failing line stops the step,
     // in a multi-line item too. Not so on a Windows runner (`runs-on: windows`), whose shell is PowerShell.
     if (!runsOnWindows(step)) for (const id of script) r.snippets[id]!.errexit = true;
     // `after-script:` runs next, after a failed script too, in a shell of its own from the clone.
-    const after = addList(r, step.get('after-script', true), new Map(), `${label} after-script`, false, notRead('after-script'));
+    const after = addList(r, step.get('after-script', true), start.vars, `${label} after-script`, false, notRead('after-script'));
     for (const id of after) r.snippets[id]!.afterFailure = true;
+    if (start.notes) for (const id of [...script, ...after]) r.snippets[id]!.varNotes = start.notes;
     return [...script, ...after];
   });
   // A step merging another (`<<: *build`), or one given as an alias (`- step: *build`), shares its keys.

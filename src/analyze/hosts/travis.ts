@@ -21,6 +21,7 @@ import type { EmbeddedScript, UnreadStep } from '../embedded.js';
 import { fileOffset } from '../offset-runs.js';
 import { addList, finish, parseDocument, sharedMapThrough, travisEnv, type Reader } from './ci-lists.js';
 import { isMap, isScalar, isSeq } from './ci-yaml.js';
+import { TRAVIS_BUILDKIT_WHY, withHostBuildkit } from './host-buildkit.js';
 
 const list = (n: unknown): unknown[] => (isSeq(n) ? n.items : n === undefined || n === null ? [] : [n]);
 
@@ -51,7 +52,9 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   const failures: { job: number; scriptEnd: number; successEnd: number; ids: number[]; label: string }[] = [];
   for (const [j, job] of jobs.entries()) {
     const ownEnv = job.own ? travisEnv(get(job.own, 'env')) : new Map<string, string | null>();
-    const vars = job.own ? new Map([...rootVars, ...ownEnv]) : rootVars;
+    // The job's docker builds with the legacy builder unless DOCKER_BUILDKIT=1 is set (./host-buildkit.ts).
+    const start = withHostBuildkit(job.own ? new Map([...rootVars, ...ownEnv]) : rootVars, TRAVIS_BUILDKIT_WHY);
+    const vars = start.vars;
     const group: number[] = [];
     const where = job.name === 'default' ? file : `${file} job ${job.name}${job.stage ? ` (stage ${job.stage})` : ''}`;
     const phase = (node: unknown, label: string): number[] => {
@@ -111,6 +114,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     // after_script toward the build's result.
     const uncounted = new Set([...(job.get('after_success') === undefined ? [] : read.get(job.get('after_success')) ?? []), ...failure, ...(job.get('after_deploy') === undefined ? [] : read.get(job.get('after_deploy')) ?? []), ...afterScript]);
     for (const id of uncounted) r.snippets[id]!.goesOnAfterFailure = true;
+    if (start.notes) for (const id of group) r.snippets[id]!.varNotes = start.notes;
     groups.push(group);
   }
   const out = finish(file, 'travis-ci', text, r, groups, jobs.map((j) => j.name), diagnostics);
