@@ -73,7 +73,8 @@ function azure(s: RepoSpec, c: Commands, groups: Group[], folder: string): { fil
 
 /** Bitbucket Pipelines: one step of the default pipeline, its items in one bash; variables exported first. */
 function bitbucket(c: Commands, groups: Group[], folder: string): { files: RepoFile[]; entry: PipelineEntry } {
-  const script = [...c.vars.map(([n, v]) => `export ${n}=${shellQuote(v)}`), ...(folder ? [`cd ${folder}`] : []), ...groups.map(body)];
+  // (the docker service builds with the legacy builder, which cannot export, unless DOCKER_BUILDKIT=1)
+  const script = ['export DOCKER_BUILDKIT=1', ...c.vars.map(([n, v]) => `export ${n}=${shellQuote(v)}`), ...(folder ? [`cd ${folder}`] : []), ...groups.map(body)];
   const pipe = { image: 'atlassian/default-image:4', pipelines: { default: [{ step: { name: 'Image', services: ['docker'], script } }] } };
   return { files: [{ path: 'bitbucket-pipelines.yml', content: stringify(pipe, { lineWidth: 0 }), mode: 0o644 }], entry: { kind: 'bitbucket', step: 'step 1' } };
 }
@@ -81,7 +82,8 @@ function bitbucket(c: Commands, groups: Group[], folder: string): { files: RepoF
 /** Travis CI: the `script:` phase (a `cd` into svc/ in `before_script:`), variables in `env: global:`. */
 function travis(c: Commands, groups: Group[], folder: string): { files: RepoFile[]; entry: PipelineEntry } {
   const yml: Record<string, unknown> = { language: 'minimal', services: ['docker'] };
-  if (c.vars.length > 0) yml['env'] = { global: c.vars.map(([n, v]) => `${n}=${shellQuote(v)}`) };
+  // (the machine's docker builds with the legacy builder, which cannot export, unless DOCKER_BUILDKIT=1)
+  yml['env'] = { global: ['DOCKER_BUILDKIT=1', ...c.vars.map(([n, v]) => `${n}=${shellQuote(v)}`)] };
   if (folder) yml['before_script'] = [`cd ${folder}`];
   yml['script'] = groups.map(body);
   return { files: [{ path: '.travis.yml', content: stringify(yml, { lineWidth: 0 }), mode: 0o644 }], entry: { kind: 'travis', job: 'default' } };

@@ -78,7 +78,8 @@ describe('GitLab CI after_script', () => {
 
 describe('Bitbucket Pipelines after-script', () => {
   it('keeps the artifact for a step\'s after-script', () => {
-    const bb = ['pipelines:', '  default:', '    - step:', '        script:', ...SETUP.map((c) => `          - ${c}`), '        after-script:', '          - sha256sum app > SHA256SUMS', ''].join('\n');
+    // (the docker service builds with the legacy builder, which cannot export, unless DOCKER_BUILDKIT=1)
+    const bb = ['pipelines:', '  default:', '    - step:', '        script:', '          - export DOCKER_BUILDKIT=1', ...SETUP.map((c) => `          - ${c}`), '        after-script:', '          - sha256sum app > SHA256SUMS', ''].join('\n');
     const r = outcome({ 'bitbucket-pipelines.yml': bb });
     expect(r.errors).toEqual([]);
     expect(r.exported).toBe(true);
@@ -86,7 +87,9 @@ describe('Bitbucket Pipelines after-script', () => {
 });
 
 describe('Travis CI phases after the script', () => {
-  const travis = (rest: string[]) => ['language: minimal', 'script:', ...SETUP.map((c) => `  - ${c}`), ...rest, ''].join('\n');
+  // (a Travis machine's docker builds with the legacy builder, which cannot export, unless DOCKER_BUILDKIT=1)
+  const BUILDKIT = ['env:', '  global:', '    - DOCKER_BUILDKIT=1'];
+  const travis = (rest: string[]) => ['language: minimal', 'script:', ...SETUP.map((c) => `  - ${c}`), ...rest, ...BUILDKIT, ''].join('\n');
 
   it('keeps the artifact for after_script and before_cache', () => {
     expect(outcome({ '.travis.yml': travis(['after_script:', '  - ./app > smoke.log']) }).exported).toBe(true);
@@ -94,7 +97,7 @@ describe('Travis CI phases after the script', () => {
   });
 
   it('reads an item written as an alias, and refuses one that is no command string', () => {
-    const text = (item: string) => ['language: minimal', '_smoke: &smoke ./app > smoke.log', '_list: &list [./app]', 'script:', ...SETUP.map((c) => `  - ${c}`), 'after_script:', `  - ${item}`, ''].join('\n');
+    const text = (item: string) => ['language: minimal', '_smoke: &smoke ./app > smoke.log', '_list: &list [./app]', 'script:', ...SETUP.map((c) => `  - ${c}`), 'after_script:', `  - ${item}`, ...BUILDKIT, ''].join('\n');
     const read = outcome({ '.travis.yml': text('*smoke') });
     expect(read.errors).toEqual([]);
     expect(read.exported).toBe(true);

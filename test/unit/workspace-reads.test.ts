@@ -184,10 +184,11 @@ describe('CircleCI, Azure, Bitbucket and Travis steps get the export build too',
   });
 
   it('Bitbucket Pipelines artifacts: and Travis CI cache: directories:', () => {
-    const bb = (artifact: string) => ['pipelines:', '  default:', '    - step:', '        script:', ...EXTRACT.map((l) => `          - ${l}`), '        artifacts:', `          - ${artifact}`, ''].join('\n');
-    keeps('bitbucket-pipelines.yml', bb('dist/app'), /the step's `artifacts:` \(bitbucket-pipelines\.yml:12\) reads dist\/app/);
-    refuses('bitbucket-pipelines.yml', bb('dist/**'), 12, /the step's `artifacts:`.*reads dist\/\*\*/);
-    const travis = ['language: minimal', 'script:', ...EXTRACT.map((l) => `  - ${l}`), 'cache:', '  directories:', '    - dist', ''].join('\n');
+    // (both hosts' docker builds with the legacy builder, which cannot export, unless DOCKER_BUILDKIT=1)
+    const bb = (artifact: string) => ['pipelines:', '  default:', '    - step:', '        script:', '          - export DOCKER_BUILDKIT=1', ...EXTRACT.map((l) => `          - ${l}`), '        artifacts:', `          - ${artifact}`, ''].join('\n');
+    keeps('bitbucket-pipelines.yml', bb('dist/app'), /the step's `artifacts:` \(bitbucket-pipelines\.yml:13\) reads dist\/app/);
+    refuses('bitbucket-pipelines.yml', bb('dist/**'), 13, /the step's `artifacts:`.*reads dist\/\*\*/);
+    const travis = ['language: minimal', 'script:', ...EXTRACT.map((l) => `  - ${l}`), 'cache:', '  directories:', '    - dist', 'env: DOCKER_BUILDKIT=1', ''].join('\n');
     keeps('.travis.yml', travis, /the `cache: directories:` \(\.travis\.yml:11\) reads dist/);
   });
 });
