@@ -96,9 +96,33 @@ describe('Travis CI deploy', () => {
     expect(statuses(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
   });
 
-  it('another provider that names no path is not a consumer', () => {
+  it('another provider that names no path, run after its cleanup (`git stash --all`), is not a consumer', () => {
     const ci = `language: minimal\nscript:\n${items('  ', [...BUILD, FINAL])}deploy:\n  provider: heroku\n  app: demo\n`;
     expect(statuses(planFiles(files(ci)))).toEqual([['migrate', []]]);
+    // dpl v2 cleans when told to
+    expect(statuses(planFiles(files(`${ci}  edge: true\n  cleanup: true\n`)))).toEqual([['migrate', []]]);
+  });
+
+  it('a provider that names no path and skips the cleanup reads the folder as the job left it (S3 uploads the current folder): the job is refused', () => {
+    const ci = (extra: string) => `language: minimal\nscript:\n${items('  ', [...BUILD, FINAL])}deploy:\n  provider: s3\n  bucket: builds\n${extra}`;
+    for (const extra of ['  skip_cleanup: true\n', '  cleanup: false\n', '  edge: true\n']) {
+      const plan = planFiles(files(ci(extra)));
+      expect(plan.changes).toEqual([]);
+      expect(statuses(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    }
+    expect(planFiles(files(ci('  skip_cleanup: true\n'))).setups[0]!.diagnostics.map((d) => d.message)).toContain(".travis.yml deploy (provider s3) runs without cleaning the build's folder first (`skip_cleanup: true`), and the provider reads files from it, from the current folder where it names none; it may read the artifact, which the tool does not follow");
+  });
+});
+
+describe('Travis CI artifacts addon', () => {
+  it('uploads every untracked file after the job: the extracted file is used on the host, and no export build gives back exactly that (ARTIFACT_USED_ON_HOST)', () => {
+    const ci = (addon: string) => `language: minimal\naddons:\n  artifacts:${addon}\nscript:\n${items('  ', [...BUILD, FINAL])}`;
+    for (const addon of [' true', '\n    s3_region: us-west-1', '\n    paths:\n      - logs']) {
+      const plan = planFiles(files(ci(addon)));
+      expect(plan.changes).toEqual([]);
+      expect(statuses(plan)).toEqual([['refused', ['ARTIFACT_USED_ON_HOST']]]);
+    }
+    expect(statuses(planFiles(files(ci(' false'))))).toEqual([['migrate', []]]);
   });
 });
 

@@ -95,6 +95,13 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
             const at = (d as YAMLMap).range?.[0] ?? 0;
             unread.push({ job: j, diagnostic: diag('SHELL_NOT_READ', 'warning', `${where} ${label} reads ${paths.map((p) => `\`${p}: ${String((get(d, p) as Scalar | undefined)?.value ?? '…')}\``).join(', ')} on the host, which the tool does not follow; it may read the artifact`, { file, line: lineOf(text, at), hint: 'Migrate this build by hand, or deploy from the image.' }) });
           }
+          else if (!cleansUp(d, get)) {
+            // Without its cleanup (`git stash --all`), a provider reads the build's folder as the
+            // job left it, untracked files included: S3, GCS and Pages upload `local_dir`, which
+            // defaults to the current folder; npm publishes it, Heroku's API strategy packs it.
+            const at = (d as YAMLMap).range?.[0] ?? 0;
+            unread.push({ job: j, diagnostic: diag('SHELL_NOT_READ', 'warning', `${where} ${label} runs without cleaning the build's folder first (${cleanupWhy(d, get)}), and the provider reads files from it, from the current folder where it names none; it may read the artifact, which the tool does not follow`, { file, line: lineOf(text, at), hint: 'Migrate this build by hand, or deploy from the image.' }) });
+          }
         }
       }
       group.push(...phase(job.get('after_deploy'), 'after_deploy'));
@@ -165,6 +172,27 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   }
   if (steps.length > 0) script.unread = [...(script.unread ?? []), ...steps];
   return out;
+}
+
+/**
+ * Whether a deploy provider's run starts by cleaning the build's folder (`git stash --all`):
+ * dpl v1, the default, does unless `skip_cleanup: true` (or `cleanup: false`); dpl v2
+ * (`edge:`) only with `cleanup: true`.
+ */
+function cleansUp(d: unknown, get: (m: unknown, key: string) => unknown): boolean {
+  const value = (key: string) => {
+    const n = get(d, key);
+    const v = isScalar(n) ? n.value : n;
+    return v === undefined ? undefined : String(v);
+  };
+  const edge = value('edge');
+  if (edge !== undefined && edge !== 'false') return value('cleanup') === 'true';
+  return value('skip_cleanup') !== 'true' && value('cleanup') !== 'false';
+}
+
+function cleanupWhy(d: unknown, get: (m: unknown, key: string) => unknown): string {
+  const keys = ['skip_cleanup', 'cleanup', 'edge'].filter((k) => get(d, k) !== undefined);
+  return keys.length > 0 ? keys.map((k) => `\`${k}: ${String((get(d, k) as Scalar | undefined)?.value ?? '…')}\``).join(', ') : 'dpl v2 cleans only with `cleanup: true`';
 }
 
 function sameVars(a: ReadonlyMap<string, string | null>, b: ReadonlyMap<string, string | null>): boolean {
