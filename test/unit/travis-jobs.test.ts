@@ -1,7 +1,7 @@
 /**
  * Travis CI jobs and deploys: `jobs.include` entries are jobs of their own that inherit the
- * root's keys, a `provider: script` deploy is shell read after after_success, a deploy with
- * `on:` conditions runs on some builds only, and another provider that names a path may read
+ * root's keys, a `provider: script` deploy is shell read after after_success, a deploy runs on
+ * some builds only (never a pull request's, the master branch's unless `on:` says otherwise), and another provider that names a path may read
  * the artifact. Also how --verify names and runs such jobs.
  */
 import { spawnSync } from 'node:child_process';
@@ -69,11 +69,22 @@ describe('Travis CI jobs.include', () => {
 describe('Travis CI deploy', () => {
   const deploy = (body: string) => `language: minimal\nscript:\n${items('  ', BUILD)}deploy:\n${body}`;
 
-  it('a script deploy is shell after after_success: its runtime build completes the setup', () => {
+  it('a script deploy is shell after after_success, run on some builds only even without `on:` (never a pull request\'s, only the master branch\'s): a runtime build there is refused', () => {
     const ci = `${deploy(`  provider: script\n  script: ${FINAL}\n  skip_cleanup: true\n`)}after_success:\n  - echo ok\n`;
     const plan = planFiles(files(ci));
+    expect(plan.changes).toEqual([]);
+    expect(statuses(plan)).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message)).toContain(".travis.yml deploy runs only on the builds Travis deploys from (never a pull request's, and only the master branch's where no `on:` says otherwise); the setup's steps there do not run on every build, and the merged build would run them there");
+    // before_deploy runs only when deploying too
+    const before = `language: minimal\nscript:\n${items('  ', BUILD)}before_deploy:\n  - ${FINAL}\ndeploy:\n  provider: script\n  script: docker push app\n`;
+    expect(statuses(planFiles(files(before)))).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+  });
+
+  it('a deploy without `on:` that only uses the final image is kept and does not block the migration', () => {
+    const ci = `language: minimal\nscript:\n${items('  ', [...BUILD, FINAL])}deploy:\n  provider: script\n  script: docker push app\n`;
+    const plan = planFiles(files(ci));
     expect(statuses(plan)).toEqual([['migrate', []]]);
-    expect(applied(files(ci), plan)['.travis.yml']).toBe(`language: minimal\nscript:\ndeploy:\n  provider: script\n  script: ${FINAL}\n  skip_cleanup: true\nafter_success:\n  - echo ok\n`);
+    expect(applied(files(ci), plan)['.travis.yml']).toBe('language: minimal\nscript:\n  - docker build -t app .\ndeploy:\n  provider: script\n  script: docker push app\n');
   });
 
   it('a deploy with on: conditions runs on some builds only: a setup with a step there is refused', () => {

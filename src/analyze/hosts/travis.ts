@@ -4,8 +4,9 @@
  * before_script, script, before_cache, after_success, then the deploy (`before_deploy`, each `deploy:` entry,
  * `after_deploy`), and `after_script` last. `after_failure`, which runs instead of after_success
  * and the deploy when the script failed, is read before after_script in a branch of its own
- * (src/analyze/conditions.ts), so a setup with a step there is refused (CONDITIONAL_STEP). A `provider: script` deploy is shell; a deploy with `on:` conditions runs on
- * some builds only, so a setup whose steps are in it is refused (CONDITIONAL_STEP). Another
+ * (src/analyze/conditions.ts), so a setup with a step there is refused (CONDITIONAL_STEP). A `provider: script` deploy is shell; a deploy runs on
+ * some builds only (never a pull request's; the master branch's unless `on:` says otherwise), so a
+ * setup whose steps are in it (or in before_deploy, after_deploy) is refused (CONDITIONAL_STEP). Another
  * provider is not shell: one that names a path (`file:`, `local_dir:`) may read the artifact,
  * so the setups of its job are refused (SHELL_NOT_READ).
  *
@@ -44,7 +45,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   const read = new Map<unknown, number[]>();
   const notRead = new Map<unknown, Diagnostic[]>();
   const groups: number[][] = [];
-  const conditional: { job: number; snippets: number[]; label: string }[] = [];
+  const conditional: { job: number; snippets: number[]; label: string; on: boolean }[] = [];
   const unread: { job: number; diagnostic: Diagnostic }[] = [];
   /** A job's own snippet that follows a phase it inherits: the shell it starts in is that phase's end. */
   const joins: { job: number; after: number; at: number; env: ReadonlyMap<string, string | null> }[] = [];
@@ -105,8 +106,10 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
         }
       }
       group.push(...phase(job.get('after_deploy'), 'after_deploy'));
-      const on = deploys.filter((d) => get(d, 'on') !== undefined);
-      if (on.length > 0) conditional.push({ job: j, snippets: group.slice(before), label: `${where} deploy` });
+      // Travis deploys from some builds only: never a pull request's, and by default only the
+      // master branch's (`on:` chooses others, and may narrow them further).
+      const on = deploys.some((d) => get(d, 'on') !== undefined);
+      conditional.push({ job: j, snippets: group.slice(before), label: `${where} deploy`, on });
     }
     // `after_failure` runs instead of after_success and the deploy, only when the script failed:
     // read after them, in a branch of its own, from the shell the script left (checked below).
@@ -149,7 +152,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     steps.push({
       sequence: c.job,
       commands,
-      diagnostic: diag('CONDITIONAL_STEP', 'warning', `${c.label} runs only on the builds its \`on:\` conditions allow; the setup's steps there do not run on every build, and the merged build would run them there`, { file, line: first.line, hint: 'Move the builder pattern out of the deploy, or migrate this build by hand.' }),
+      diagnostic: diag('CONDITIONAL_STEP', 'warning', `${c.label} runs only on the builds Travis deploys from (never a pull request's, ${c.on ? 'and those its `on:` conditions allow' : 'and only the master branch\'s where no `on:` says otherwise'}); the setup's steps there do not run on every build, and the merged build would run them there`, { file, line: first.line, hint: 'Move the builder pattern out of the deploy, or migrate this build by hand.' }),
     });
   }
   for (const jn of joins) {
