@@ -149,6 +149,12 @@ export interface Snippet {
    */
   onlyAfterFailure?: boolean;
   /**
+   * The host ends the job when an item of the snippet's text fails, where it goes on past a
+   * failing item of the snippets that do not say so (Travis CI's before_install, install and
+   * before_script: the job errors and stops; in its script it fails and goes on).
+   */
+  stopsOnFailure?: boolean;
+  /**
    * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
    * every job without its own): where it is written and what else runs it, for messages.
    */

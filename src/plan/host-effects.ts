@@ -234,6 +234,16 @@ export function checkHostEffects(
       refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `\`${shownCommand(runtime.inv.cmd)}\` runs where ${lenient.where}, and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) did not: merged, the compile runs in the runtime build${exportAt ? ' (and in an export build where the same holds)' : ''}, and ${lenient.then}`, lenient.hint ?? 'Run the runtime build where its failure counts (no `continue-on-error`, `after_script`, `|| true`), then run the tool again; or migrate by hand.');
     }
   }
+  // Where a failing builder build ended the job (Travis CI's before_install, install,
+  // before_script) and the runtime build's failure lets the job go on (its script), a failing
+  // compile would now run the commands after it, which the old job never reached.
+  if (removed.commands.has(setup.builder.inv.cmd) && snippetOf(setup.builder.inv.cmd)?.stopsOnFailure === true) {
+    const r = written(runtime.inv.cmd);
+    const stops = (c: ScriptCommand) => snippetOf(c)?.stopsOnFailure === true || errexitStops(written(c), base, fs) || exitsOnFailure(written(c), base) || endsItsShell(written(c), base);
+    if (!stops(runtime.inv.cmd) && !(exportAt !== null && stops(exportAt))) {
+      refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ends the job when it fails (${snippetOf(setup.builder.inv.cmd)?.label ?? 'its phase'}: the job errors and stops), and \`${shownCommand(r)}\` runs where the job goes on past a failure: merged, the compile runs in the runtime build, and a failing compile would now run the commands after it`, 'Move the runtime build into the phase of the builder build, then run the tool again; or migrate by hand.');
+    }
+  }
   // A `docker run` whose command becomes a RUN of the builder stage (./run-step.ts) moves its
   // work (a compile, tests) into the build that now builds that stage: the runtime build (and an
   // export build) where the builder build goes, the builder build kept as `--target` otherwise.

@@ -165,3 +165,23 @@ describe('--verify and Travis CI jobs', () => {
     expect(bash('language: minimal\nscript: true\ndeploy:\n  provider: script\n  script: (exit 4)\nafter_deploy: echo after\n', 'default').code).toBe(4);
   });
 });
+
+describe('Travis CI phases that stop the job', () => {
+  const job = (phases: Record<string, string[]>) => `language: minimal\n${Object.entries(phases).map(([k, v]) => `${k}:\n${items('  ', v)}`).join('')}`;
+
+  it('a builder build in before_script ended the job when it failed; a runtime build in script with commands after it lets them run: refused', () => {
+    const plan = planFiles(files(job({ before_script: BUILD, script: [FINAL, 'echo done'] })));
+    expect(plan.changes).toEqual([]);
+    expect(statuses(plan)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message)).toContain('the builder build `docker build -t app:build -f Dockerfile.build .` (line 3) ends the job when it fails (.travis.yml before_script: the job errors and stops), and `docker build -t app .` runs where the job goes on past a failure: merged, the compile runs in the runtime build, and a failing compile would now run the commands after it');
+    // install and before_install too, and after_failure counts as a command after it
+    expect(statuses(planFiles(files(job({ install: BUILD, script: [FINAL], after_failure: ['echo failed'] }))))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+  });
+
+  it('migrates where the runtime build stops the job too (a stopping phase), or ends it', () => {
+    expect(statuses(planFiles(files(job({ before_install: BUILD, before_script: [FINAL], script: ['echo done'] }))))).toEqual([['migrate', []]]);
+    expect(statuses(planFiles(files(job({ before_script: [...BUILD, FINAL], script: ['echo done'] }))))).toEqual([['migrate', []]]);
+    expect(statuses(planFiles(files(job({ before_script: BUILD, script: [FINAL] }))))).toEqual([['migrate', []]]);
+    expect(statuses(planFiles(files(job({ script: [...BUILD, FINAL, 'echo done'] }))))).toEqual([['migrate', []]]);
+  });
+});

@@ -24,6 +24,9 @@ import { addList, finish, parseDocument, sharedMapThrough, travisEnv, type Reade
 import { isMap, isScalar, isSeq } from './ci-yaml.js';
 import { TRAVIS_BUILDKIT_WHY, withHostBuildkit } from './host-buildkit.js';
 
+/** The phases whose failing item ends the job (errored). */
+const STOPPING_PHASES: ReadonlySet<string> = new Set(['before_install', 'install', 'before_script']);
+
 const list = (n: unknown): unknown[] => (isSeq(n) ? n.items : n === undefined || n === null ? [] : [n]);
 
 export function parseTravis(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
@@ -80,7 +83,11 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     let scriptEnd = -1;
     for (const name of TRAVIS_PHASES) {
       if (name === 'before_cache') scriptEnd = group[group.length - 1] ?? -1;
-      group.push(...phase(job.get(name), name));
+      const ids = phase(job.get(name), name);
+      // A failing item of before_install, install or before_script errors the job and stops it;
+      // the script's items all run, the job failing if one did.
+      if (STOPPING_PHASES.has(name)) for (const id of ids) r.snippets[id]!.stopsOnFailure = true;
+      group.push(...ids);
     }
     const deploys = list(job.get('deploy')).filter(isMap);
     if (deploys.length > 0) {
