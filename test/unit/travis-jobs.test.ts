@@ -185,3 +185,13 @@ describe('Travis CI phases that stop the job', () => {
     expect(statuses(planFiles(files(job({ script: [...BUILD, FINAL, 'echo done'] }))))).toEqual([['migrate', []]]);
   });
 });
+
+describe('Travis CI before_cache', () => {
+  it('runs only where the cache is stored: a setup with a step there is refused (CONDITIONAL_STEP)', () => {
+    const ci = `language: minimal\ncache:\n  directories:\n    - vendor\nscript:\n${items('  ', BUILD)}before_cache:\n${items('  ', [FINAL])}`;
+    const plan = planFiles(files(ci));
+    expect(plan.changes).toEqual([]);
+    expect(statuses(plan)).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message)).toContain(".travis.yml before_cache runs only where the job's cache is stored (a `cache:` key; Travis stores only the caches of pushed builds); the setup's steps there do not run on every build, and the merged build would run them there");
+  });
+});

@@ -48,7 +48,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
   const read = new Map<unknown, number[]>();
   const notRead = new Map<unknown, Diagnostic[]>();
   const groups: number[][] = [];
-  const conditional: { job: number; snippets: number[]; label: string; on: boolean }[] = [];
+  const conditional: { job: number; snippets: number[]; label: string; why: string }[] = [];
   const unread: { job: number; diagnostic: Diagnostic }[] = [];
   /** A job's own snippet that follows a phase it inherits: the shell it starts in is that phase's end. */
   const joins: { job: number; after: number; at: number; env: ReadonlyMap<string, string | null> }[] = [];
@@ -87,6 +87,8 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
       // A failing item of before_install, install or before_script errors the job and stops it;
       // the script's items all run, the job failing if one did.
       if (STOPPING_PHASES.has(name)) for (const id of ids) r.snippets[id]!.stopsOnFailure = true;
+      // before_cache runs only where caching is effective: a job with `cache:`, on the builds whose cache is stored.
+      if (name === 'before_cache' && ids.length > 0) conditional.push({ job: j, snippets: ids, label: `${where} before_cache`, why: 'runs only where the job\'s cache is stored (a `cache:` key; Travis stores only the caches of pushed builds)' });
       group.push(...ids);
     }
     const deploys = list(job.get('deploy')).filter(isMap);
@@ -116,7 +118,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
       // Travis deploys from some builds only: never a pull request's, and by default only the
       // master branch's (`on:` chooses others, and may narrow them further).
       const on = deploys.some((d) => get(d, 'on') !== undefined);
-      conditional.push({ job: j, snippets: group.slice(before), label: `${where} deploy`, on });
+      conditional.push({ job: j, snippets: group.slice(before), label: `${where} deploy`, why: `runs only on the builds Travis deploys from (never a pull request's, ${on ? 'and those its `on:` conditions allow' : 'and only the master branch\'s where no `on:` says otherwise'})` });
     }
     // `after_failure` runs instead of after_success and the deploy, only when the script failed:
     // read after them, in a branch of its own, from the shell the script left (checked below).
@@ -159,7 +161,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     steps.push({
       sequence: c.job,
       commands,
-      diagnostic: diag('CONDITIONAL_STEP', 'warning', `${c.label} runs only on the builds Travis deploys from (never a pull request's, ${c.on ? 'and those its `on:` conditions allow' : 'and only the master branch\'s where no `on:` says otherwise'}); the setup's steps there do not run on every build, and the merged build would run them there`, { file, line: first.line, hint: 'Move the builder pattern out of the deploy, or migrate this build by hand.' }),
+      diagnostic: diag('CONDITIONAL_STEP', 'warning', `${c.label} ${c.why}; the setup's steps there do not run on every build, and the merged build would run them there`, { file, line: first.line, hint: `Move the builder pattern out of ${c.label.endsWith('before_cache') ? 'before_cache' : 'the deploy'}, or migrate this build by hand.` }),
     });
   }
   for (const jn of joins) {
