@@ -155,6 +155,11 @@ export interface Snippet {
    */
   stopsOnFailure?: boolean;
   /**
+   * The host runs the snippet only when the snippets before it succeeded (Travis CI's
+   * after_success, before_cache and deploy phases): nothing a failure there goes on to.
+   */
+  onlyAfterSuccess?: boolean;
+  /**
    * The host item holding the text also runs elsewhere (GitLab's `default: before_script`, run by
    * every job without its own): where it is written and what else runs it, for messages.
    */

@@ -239,9 +239,11 @@ export function checkHostEffects(
   // compile would now run the commands after it, which the old job never reached.
   if (removed.commands.has(setup.builder.inv.cmd) && snippetOf(setup.builder.inv.cmd)?.stopsOnFailure === true) {
     const r = written(runtime.inv.cmd);
-    const stops = (c: ScriptCommand) => snippetOf(c)?.stopsOnFailure === true || errexitStops(written(c), base, fs) || exitsOnFailure(written(c), base) || endsItsShell(written(c), base);
-    if (!stops(runtime.inv.cmd) && !(exportAt !== null && stops(exportAt))) {
-      refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ends the job when it fails (${snippetOf(setup.builder.inv.cmd)?.label ?? 'its phase'}: the job errors and stops), and \`${shownCommand(r)}\` runs where the job goes on past a failure: merged, the compile runs in the runtime build, and a failing compile would now run the commands after it`, 'Move the runtime build into the phase of the builder build, then run the tool again; or migrate by hand.');
+    const stops = (c: ScriptCommand) => snippetOf(c)?.stopsOnFailure === true || errexitStops(written(c), base, fs) || exitsOnFailure(written(c), base);
+    // (what runs only after success, after_success or a deploy, is not reached after a failure either)
+    const next = stops(runtime.inv.cmd) || (exportAt !== null && stops(exportAt)) ? undefined : sequences.map((seq) => seq.slice(seq.indexOf(runtime.inv.cmd) + 1).find((c) => snippetOf(c)?.onlyAfterSuccess !== true)).find((c) => c !== undefined);
+    if (next) {
+      refuse('SCRIPT_EDIT_UNSAFE', runtime.inv.cmd, `the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ends the job when it fails (${snippetOf(setup.builder.inv.cmd)?.label ?? 'its phase'}: the job errors and stops), and \`${shownCommand(r)}\` runs where the job goes on past a failure: merged, the compile runs in the runtime build, and a failing compile would now run \`${shownCommand(next)}\` (line ${next.line}) and what follows, which the old job never reached`, 'Move the runtime build into the phase of the builder build, then run the tool again; or migrate by hand.');
     }
   }
   // A `docker run` whose command becomes a RUN of the builder stage (./run-step.ts) moves its

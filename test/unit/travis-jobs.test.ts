@@ -173,7 +173,7 @@ describe('Travis CI phases that stop the job', () => {
     const plan = planFiles(files(job({ before_script: BUILD, script: [FINAL, 'echo done'] })));
     expect(plan.changes).toEqual([]);
     expect(statuses(plan)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
-    expect(plan.setups[0]!.diagnostics.map((d) => d.message)).toContain('the builder build `docker build -t app:build -f Dockerfile.build .` (line 3) ends the job when it fails (.travis.yml before_script: the job errors and stops), and `docker build -t app .` runs where the job goes on past a failure: merged, the compile runs in the runtime build, and a failing compile would now run the commands after it');
+    expect(plan.setups[0]!.diagnostics.map((d) => d.message)).toContain('the builder build `docker build -t app:build -f Dockerfile.build .` (line 3) ends the job when it fails (.travis.yml before_script: the job errors and stops), and `docker build -t app .` runs where the job goes on past a failure: merged, the compile runs in the runtime build, and a failing compile would now run `echo done` (line 9) and what follows, which the old job never reached');
     // install and before_install too, and after_failure counts as a command after it
     expect(statuses(planFiles(files(job({ install: BUILD, script: [FINAL], after_failure: ['echo failed'] }))))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
   });
@@ -183,6 +183,8 @@ describe('Travis CI phases that stop the job', () => {
     expect(statuses(planFiles(files(job({ before_script: [...BUILD, FINAL], script: ['echo done'] }))))).toEqual([['migrate', []]]);
     expect(statuses(planFiles(files(job({ before_script: BUILD, script: [FINAL] }))))).toEqual([['migrate', []]]);
     expect(statuses(planFiles(files(job({ script: [...BUILD, FINAL, 'echo done'] }))))).toEqual([['migrate', []]]);
+    // what runs only after success (after_success, the deploy) is not reached after a failure either
+    expect(statuses(planFiles(files(job({ before_script: BUILD, script: [FINAL], after_success: ['echo built'] }))))).toEqual([['migrate', []]]);
   });
 });
 

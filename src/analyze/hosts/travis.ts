@@ -81,8 +81,12 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
       return ids;
     };
     let scriptEnd = -1;
+    let successFrom = 0;
     for (const name of TRAVIS_PHASES) {
-      if (name === 'before_cache') scriptEnd = group[group.length - 1] ?? -1;
+      if (name === 'before_cache') {
+        scriptEnd = group[group.length - 1] ?? -1;
+        successFrom = group.length;
+      }
       const ids = phase(job.get(name), name);
       // A failing item of before_install, install or before_script errors the job and stops it;
       // the script's items all run, the job failing if one did.
@@ -123,6 +127,8 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
     // `after_failure` runs instead of after_success and the deploy, only when the script failed:
     // read after them, in a branch of its own, from the shell the script left (checked below).
     const successEnd = group[group.length - 1] ?? -1;
+    // before_cache, after_success and the deploy run only when the script succeeded.
+    for (const id of group.slice(successFrom)) r.snippets[id]!.onlyAfterSuccess = true;
     const failure = phase(job.get('after_failure'), 'after_failure');
     for (const id of failure) r.snippets[id]!.branches = [{ id: `travis-after-failure:${j}`, where: 'in after_failure (it runs only when the script failed)' }];
     if (failure.length > 0) failures.push({ job: j, scriptEnd, successEnd, ids: failure, label: `${where} after_failure` });
