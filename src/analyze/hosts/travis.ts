@@ -108,8 +108,7 @@ export function parseTravis(file: string, text: string): { script: EmbeddedScrip
           if (paths.length > 0) {
             const at = (d as YAMLMap).range?.[0] ?? 0;
             unread.push({ job: j, diagnostic: diag('SHELL_NOT_READ', 'warning', `${where} ${label} reads ${paths.map((p) => `\`${p}: ${String((get(d, p) as Scalar | undefined)?.value ?? '…')}\``).join(', ')} on the host, which the tool does not follow; it may read the artifact`, { file, line: lineOf(text, at), hint: 'Migrate this build by hand, or deploy from the image.' }) });
-          }
-          else if (!cleansUp(d, get)) {
+          } else if (!cleansUp(d, get)) {
             // Without its cleanup (`git stash --all`), a provider reads the build's folder as the
             // job left it, untracked files included: S3, GCS and Pages upload `local_dir`, which
             // defaults to the current folder; npm publishes it, Heroku's API strategy packs it.
