@@ -3,7 +3,7 @@
  * adapter, maps the (pure deletion) edits back to file offsets, and removes a snippet
  * whole through its host (recipe line, CI step, npm script) when nothing is left of it.
  */
-import type { EmbeddedScript, Part, SpelledWord } from '../src/analyze/embedded.js';
+import type { EmbeddedScript, Part, SnippetHost, SpelledWord } from '../src/analyze/embedded.js';
 import { fileOffset } from '../src/analyze/offset-runs.js';
 import { parseShell } from '../src/analyze/shell.js';
 import { fileKind } from '../src/kinds/registry.js';
@@ -176,10 +176,14 @@ export const embeddedAdapter: ScriptAdapter<EmbeddedScript> = {
       const host = part.snippet.host;
       if (host && [...emptied].filter((p) => p.snippet.host === host).length === host.size) hostsGone.add(host);
     }
+    const withinGone = new Map<NonNullable<SnippetHost['within']>, number>();
     for (const host of hostsGone) {
       if (!host.remove) return { error: 'a step would be left empty, and it cannot be removed' };
+      if ('error' in host.remove) return host.remove;
       edits.push(...host.remove);
+      if (host.within) withinGone.set(host.within, (withinGone.get(host.within) ?? 0) + 1);
     }
+    for (const [within, gone] of withinGone) if (gone === within.size) return { error: within.error, ...(within.hint ? { hint: within.hint } : {}) };
     // Emptied items of one list (package.json scripts) go together: see ../src/model/list-items.ts.
     // By where the list opens: the snippets' copies of it may be distinct objects (read in another thread).
     const listsGone = new Map<number, { list: ListSpans; items: number[] }>();

@@ -193,15 +193,27 @@ export interface Snippet {
   replaceWord?: (cmd: ScriptCommand, word: number, value: string) => Edit[] | { error: string };
   /**
    * Snippets that share one host item (the statements of one PowerShell CI step): when every
-   * one of them is emptied, the item goes whole (`remove`) instead of each snippet.
+   * one of them is emptied, the item goes whole (`remove`) instead of each snippet, or the
+   * edit is refused saying why it cannot go (`{ error }`; null: no reason to give).
    */
-  host?: { size: number; remove: Edit[] | null };
+  host?: SnippetHost;
   /**
    * Conditions the host file puts on the whole snippet (a GitHub step's `if:`, the branch of a
    * Make `ifeq … endif` a recipe line is in), outermost first. Their ids are the host's own:
    * snippets under the same condition share them, so steps under one condition run together.
    */
   branches?: Branch[];
+}
+
+/** A host item holding snippets (Snippet.host). */
+export interface SnippetHost {
+  size: number;
+  remove: Edit[] | { error: string; hint?: string } | null;
+  /**
+   * A host item that holds this one and `size` others like it, and cannot be left holding none
+   * (a Jenkins `stages` block without a stage): when every one of them goes, the edit is refused.
+   */
+  within?: { size: number; error: string; hint?: string };
 }
 
 /** A word of a command written anew: a value to spell, or text as written in the snippet's own syntax. */

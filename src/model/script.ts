@@ -185,8 +185,8 @@ export type NewWord = { value: string } | { copy: Word; from: number } | { env: 
  */
 export interface ScriptAdapter<S extends ScriptFile = ScriptFile> {
   kind: ScriptKind;
-  /** Edits that remove the given commands (by index), or an error message when that cannot be done safely. */
-  deleteCommands(script: S, indices: readonly number[]): Edit[] | { error: string };
+  /** Edits that remove the given commands (by index), or an error message (and what to do, when the usual hint does not fit) when that cannot be done safely. */
+  deleteCommands(script: S, indices: readonly number[]): Edit[] | { error: string; hint?: string };
   /**
    * Commands that go with the given ones because their only job was to serve them (a
    * `|| exit 1` guard of a removed command): deleteCommands removes them too.

@@ -52,7 +52,7 @@ export function finishDraft(draft: Draft, script: ScriptFile, failed: boolean): 
     const asked = draft.script.deletes;
     const removed = adapter.deleteCommands(script, [...new Set([...asked, ...adapter.companions(script, asked)])]);
     if ('error' in removed) {
-      plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${script.file}: ${removed.error}`, { file: script.file, setup: plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }));
+      plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${script.file}: ${removed.error}`, { file: script.file, setup: plan.id, hint: removed.hint ?? 'Put the docker commands of the setup on lines of their own, then run the tool again.' }));
     }
   }
   plan.status = 'refused';

@@ -850,7 +850,7 @@ function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combin
     }
     const deletions = adapter.deleteCommands(script, edited);
     if ('error' in deletions) {
-      for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });
+      for (const d of ds) refused.push({ draft: d, diagnostic: diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot remove the extraction steps from ${file}: ${deletions.error}`, { file, setup: d.plan.id, hint: deletions.hint ?? 'Put the docker commands of the setup on lines of their own, then run the tool again.' }) });
       continue;
     }
     try {

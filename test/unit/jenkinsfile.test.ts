@@ -248,9 +248,50 @@ describe('edits written back into the Jenkinsfile', () => {
     }
   });
 
-  it('refuses a removal that would leave a declarative steps block empty', () => {
-    const jf = `pipeline {\n  agent any\n  stages {\n    stage('compile') {\n      steps {\n        sh 'docker build -t app:build -f Dockerfile.build .'\n        sh 'docker create --name x app:build'\n        sh 'docker cp x:/out/app app'\n        sh 'docker rm x'\n      }\n    }\n    stage('image') {\n      steps { sh 'docker build -t app .' }\n    }\n  }\n}\n`;
-    expect(codes(migrate(jf).plan)).toEqual([['refused', ['SCRIPT_REREAD_FAILED']]]);
+  describe('a declarative stage left without a step', () => {
+    const EXTRACT = ["sh 'docker build -t app:build -f Dockerfile.build .'", "sh 'docker create --name x app:build'", "sh 'docker cp x:/out/app app'", "sh 'docker rm x'"];
+    const stage = (sections: string) => `    stage('compile') {\n${sections}      steps {\n${EXTRACT.map((l) => `        ${l}\n`).join('')}      }\n    }\n`;
+    const IMAGE = "    stage('image') {\n      steps { sh 'docker build -t app .' }\n    }\n";
+    const jf = (stages: string) => `pipeline {\n  agent any\n  stages {\n${stages}  }\n}\n`;
+
+    it('goes whole with its steps, which Jenkins would reject left empty', () => {
+      for (const sections of ['', '      // compiles\n', '      agent none\n']) {
+        const { plan, after } = migrate(jf(stage(sections) + IMAGE));
+        expect(codes(plan), sections).toEqual([['migrate', []]]);
+        expect(after).toBe(jf(IMAGE));
+      }
+      // Steps written on one line go with their stage too.
+      const { plan, after } = migrate(jf(`    stage('compile') { steps { ${EXTRACT.join('; ')} } }\n` + IMAGE));
+      expect(codes(plan)).toEqual([['migrate', []]]);
+      expect(after).toBe(jf(IMAGE));
+    });
+
+    it('refuses (SCRIPT_EDIT_UNSAFE) where removing the stage would take more than its steps along', () => {
+      for (const [sections, what] of [
+        ["      options { timeout(time: 5, unit: 'MINUTES') }\n", '`options`'],
+        ["      post { success { echo 'compiled' } }\n", '`post`'],
+        ["      environment { A = 'b' }\n", '`environment`'],
+      ]) {
+        const { plan } = migrate(jf(stage(sections!) + IMAGE));
+        expect(codes(plan), sections).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+        const d = plan.setups[0]!.diagnostics.find((x) => x.code === 'SCRIPT_EDIT_UNSAFE')!;
+        expect(d.message).toContain(`the stage 'compile' (line 4) would be left without a step, which Jenkins rejects, and removing it would also remove its ${what}`);
+        expect(d.hint).not.toMatch(/lines of their own/);
+      }
+    });
+
+    it('refuses (SCRIPT_EDIT_UNSAFE) to leave a stages block without a stage', () => {
+      const inner = `    stage('prep') {\n      stages {\n${stage('').replace(/^/gm, '    ')}      }\n    }\n`;
+      const { plan } = migrate(jf(inner + IMAGE));
+      expect(codes(plan)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+      expect(plan.setups[0]!.diagnostics.find((x) => x.code === 'SCRIPT_EDIT_UNSAFE')!.message).toContain('every stage of the `stages` block at line 5 would be left without a step');
+    });
+
+    it('keeps a stage that keeps a step', () => {
+      const { plan, after } = migrate(jf(stage('').replace('      steps {\n', "      steps {\n        echo 'compiling'\n") + IMAGE));
+      expect(codes(plan)).toEqual([['migrate', []]]);
+      expect(after).toBe(jf(`    stage('compile') {\n      steps {\n        echo 'compiling'\n      }\n    }\n` + IMAGE));
+    });
   });
 
   it('keeps the image variable\'s declaration when the variable is used again', () => {

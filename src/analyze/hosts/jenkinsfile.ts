@@ -26,6 +26,7 @@ import { decodeGroovyString, encodeGroovyString, INTERPOLATION_VAR, type GroovyS
 import { revivable } from '../../model/revivable.js';
 import type { PathFolder } from '../shell/types.js';
 import { jenkinsPathEntries } from './ci-path-expressions.js';
+import { markStageHosts } from './jenkins-stages.js';
 
 /**
  * A `#!` line the reader follows: sh, bash or dash by its path, then at most one argument (the
@@ -120,6 +121,8 @@ class Reader {
   readonly reading: JenkinsReading = { snippets: [], sequences: [], names: [], unread: [], interpolated: new Set(), env: [], spans: [], pathEntries: [] };
   readonly diagnostics: Diagnostic[] = [];
   private readonly exprs = new Map<string, number>();
+  /** The snippet of each step written as a statement of its own, by the start of its call. */
+  readonly snippetAt = new Map<number, number>();
   /**
    * The `return` statements of the file, each with the end of what it ends (its closure, its
    * method, or the whole script): a step between the two runs only where the `return` did not.
@@ -127,7 +130,7 @@ class Reader {
   private readonly returns: { from: number; to: number; line: number }[] = [];
   /** `env.NAME = …` assignments, where they stand: every later step sees a value not followed. */
   private readonly envAssigned: { name: string; at: number }[] = [];
-  private readonly lines: LineIndex;
+  readonly lines: LineIndex;
 
   constructor(
     readonly file: string,
@@ -539,7 +542,7 @@ class Reader {
       insertWords: (cmd, after, words) => this.insertInto(quote, cmd.words[after]!.end, words),
       // Shell text in a Groovy string: a whole command written anew (the export build) is spelled for the shell, then through `encode`.
       shellText: decoded.interpolated ? { error: 'the step\'s text holds a Groovy interpolation, which only Jenkins fills in' } : true,
-    });
+    }, stmt !== null);
   }
 
   /** `docker.build(name[, args])`: the plugin runs `docker build -t ${name} ${args}` through `sh`. */
@@ -568,7 +571,7 @@ class Reader {
       // would follow it, so the command would not read back as planned. Not guessed.
       insertWords: () => ({ error: `docker.build (line ${this.line(n)}) writes \`-t NAME\` first; add the builder build's flags to its second argument by hand` }),
     };
-    this.add(ctx, n, { ...name, interpolated: name.interpolated || rest.interpolated }, snippet);
+    this.add(ctx, n, { ...name, interpolated: name.interpolated || rest.interpolated }, snippet, stmt !== null);
   }
 
   flagText(words: readonly Word[]): string | { error: string } {
@@ -583,7 +586,8 @@ class Reader {
     return [{ start: at, end: at, text: encodeGroovyString(quote, ` ${flags}`) }];
   }
 
-  add(ctx: Ctx, n: TsNode, decoded: GroovyString, snippet: Snippet): void {
+  /** `statement`: the step is a statement of its own (not a value in an expression). */
+  add(ctx: Ctx, n: TsNode, decoded: GroovyString, snippet: Snippet, statement: boolean): void {
     if (ctx.seq < 0) ctx.seq = this.newSequence(`steps at line ${this.line(n)}`);
     if (ctx.wrappers && ctx.wrappers.length > 0) snippet.wrappedBy = ctx.wrappers.join(' in ');
     if (ctx.timeouts && ctx.timeouts.length > 0) snippet.timeout = ctx.timeouts.join(' in ');
@@ -600,6 +604,7 @@ class Reader {
     }
     const id = this.reading.snippets.length;
     this.reading.snippets.push(snippet);
+    if (statement) this.snippetAt.set(n.startIndex, id);
     this.reading.sequences[ctx.seq]!.push(id);
     if (decoded.interpolated) this.reading.interpolated.add(id);
     const env = new Map<string, string>();
@@ -673,6 +678,7 @@ export function readJenkinsfile(file: string, text: string): { reading: JenkinsR
   const r = new Reader(file, text);
   r.noteReturns(root);
   r.body(root, { cwd: '', vars: new Map(), seq: -1, blocked: null, post: false });
+  markStageHosts(root, { text, lineOf: (o) => r.lines.lineOf(o), snippetAt: r.snippetAt, snippets: r.reading.snippets, removal: (s) => r.removal(s) });
   // A declarative stage left with an empty `steps {}` is rejected by Jenkins.
   for (const c of root.descendantsOfType('method_invocation')) {
     const body = c.childForFieldName('body');
