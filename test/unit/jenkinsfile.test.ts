@@ -463,4 +463,13 @@ describe('a `return` between the steps of a scripted pipeline', () => {
     expect(plan(node('if (params.SKIP) {', '  return', '}', ...STEPS))).toEqual([['migrate', []]]);
     expect(plan(node(STEPS[0]!, 'def label = {', "  return 'app'", '}', ...STEPS.slice(1)))).toEqual([['migrate', []]]);
   });
+
+  it('reads a block written on one line (`{ return }`, which the grammar wants ended by `;`) as the same block on several', () => {
+    expect(plan(node(STEPS[0]!, 'if (env.CHANGE_ID) { return }', ...STEPS.slice(1)))).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+    expect(plan(`node {\n  stage('c') {\n    ${STEPS[0]}\n    if (env.CHANGE_ID) { echo 'skip'; return }\n${STEPS.slice(1).map((l) => `    ${l}`).join('\n')}\n  }\n}\n`)).toEqual([['refused', ['CONDITIONAL_STEP']]]);
+    expect(plan(node('if (params.SKIP) { return } else { echo "go" }', ...STEPS))).toEqual([['migrate', []]]);
+    for (const stmt of ['while (x) { break }', 'for (i in l) { continue }', "if (x) { throw new Exception('no') }"]) expect(read(node(stmt, STEPS[0]!)).script, stmt).not.toBeNull();
+    // A `;` missing elsewhere is still a syntax error.
+    expect(read(node('if (x) { return', STEPS[0]!)).diagnostics.map((d) => d.code)).toContain('SHELL_PARSE_ERROR');
+  });
 });

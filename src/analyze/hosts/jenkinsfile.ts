@@ -667,11 +667,28 @@ function firstLine(s: string): string {
   return l.length > 60 ? `${l.slice(0, 57)}...` : l;
 }
 
+/**
+ * The first node of a Groovy tree that is a syntax error, or null. The grammar wants a `;` after
+ * `return`, `break`, `continue` or `throw …` in a block written on one line (`if (env.CHANGE_ID)
+ * { return }`), which Groovy does not: a statement ends at the `}` of its block. Such a missing
+ * `;` right before a `}` is no error (the tree around it is the one a `;` there gives).
+ */
+function groovyError(root: TsNode, text: string): TsNode | null {
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'ERROR') return n;
+    if (n.isMissing && !(n.type === ';' && /^[ \t]*\}/.test(text.slice(n.endIndex)))) return n;
+    for (let i = n.children.length - 1; i >= 0; i--) if (n.children[i]!.hasError) stack.push(n.children[i]!);
+  }
+  return null;
+}
+
 /** Reads a Jenkinsfile into its steps (for analysis and for running it), or why it cannot be read. */
 export function readJenkinsfile(file: string, text: string): { reading: JenkinsReading | null; diagnostics: Diagnostic[] } {
   const root = parseWith('tree-sitter-groovy', text);
-  if (root.hasError) {
-    const bad = root.descendantsOfType('ERROR')[0] ?? root;
+  const bad = groovyError(root, text);
+  if (bad) {
     const line = new LineIndex(text).lineOf(bad.startIndex);
     return { reading: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `cannot parse ${file} as Groovy (line ${line}); it was not analysed`, { file, line, hint: 'Check the Jenkinsfile (Jenkins\' "Replay" or the declarative linter); `try`/`catch` around steps written without parentheses is not read by the Groovy grammar: write `sh(\'…\')` there.' })] };
   }
