@@ -40,6 +40,29 @@ describe('fs.rmSync and fs.mkdirSync in a JavaScript build script', () => {
     expect(outcome(repo("const { rmSync, mkdirSync: mk } = require('node:fs');\nconst out = 'dist';", 'rmSync(out, { recursive: true, force: true });', 'mk(out, { recursive: true });'))).toEqual({ status: 'migrate', errors: [] });
   });
 
+  it('reads the promise API\'s rm and mkdir alike where each is awaited right there', () => {
+    const awaited = ["await fsp.rm('dist', { recursive: true, force: true });", "await fsp.mkdir('dist', { recursive: true });"];
+    for (const head of ["const fsp = require('fs/promises');", "const fsp = require('fs').promises;", "const { promises: fsp } = require('node:fs');", "import fsp from 'node:fs/promises';", "import { promises as fsp } from 'fs';"]) {
+      expect(outcome(repo(head, ...awaited)), head).toEqual({ status: 'migrate', errors: [] });
+    }
+    expect(outcome(repo("import fs from 'fs';", ...awaited.map((l) => l.replace('fsp.', 'fs.promises.'))))).toEqual({ status: 'migrate', errors: [] });
+    expect(outcome(repo("import { rm, mkdir as mk } from 'node:fs/promises';", "await rm('dist', { recursive: true, force: true });", "await mk('dist', { recursive: true });"))).toEqual({ status: 'migrate', errors: [] });
+    // Not awaited, the call runs alongside the extraction; a sync name on the promise API is no function of it.
+    expect(outcome(repo("const fsp = require('fs/promises');", "fsp.mkdir('dist', { recursive: true });")).errors).toEqual(['HOST_POSTPROCESS']);
+    expect(outcome(repo("const fsp = require('fs/promises');", "await fsp.mkdirSync('dist', { recursive: true });")).errors).toEqual(['HOST_POSTPROCESS']);
+    expect(outcome(repo("const fs = require('fs');", "await fs.mkdir('dist', { recursive: true });")).errors).toEqual(['HOST_POSTPROCESS']);
+  });
+
+  it('keeps the artifact on the host for a read through the promise API after the runtime build', () => {
+    for (const read of ["await copyFile('dist/lantern', 'release/lantern');", "await fs.promises.readFile('dist/lantern');", "await fsp.cp('dist', 'release', { recursive: true });", "readFile('dist/lantern').then((b) => console.log(b.length));"]) {
+      const files = repo("import fs from 'fs';\nimport fsp, { copyFile, readFile } from 'node:fs/promises';");
+      files['scripts/image.js'] += `${read}\n`;
+      const plan = planFiles(files);
+      expect(plan.setups[0]!.status, read).toBe('migrate');
+      expect(plan.changes.find((c) => c.path === 'scripts/image.js')!.after, read).toMatch(/--target export --output type=local/);
+    }
+  });
+
   it('keeps both calls in the migrated script', () => {
     const files = repo("const fs = require('fs');", ...EMPTY);
     const after = planFiles(files).changes.find((c) => c.path === 'scripts/image.js')!.after!;

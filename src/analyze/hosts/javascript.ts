@@ -253,7 +253,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       folderChangedAt(p);
     }
     // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
-    const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects)) ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
+    const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects), p.parent?.node.type === 'AwaitExpression') ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
