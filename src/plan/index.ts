@@ -23,6 +23,7 @@ import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
 import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
+import { callEnvironmentConflicts } from './call-environments.js';
 import { composeOrigin, planCompose } from './compose.js';
 import { builderRmisOfGroup, checkBuilderGroup, emptiedByGroup, groupStageNames, runtimeGroups } from './builder-group.js';
 import { rewriteForSubfolder } from './context-subfolder.js';
@@ -626,6 +627,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (setup.builder.stock) plan.diagnostics.push(...runtimeArgLeaks(runtime.inv, new Map(), builderFacts, setup.id, ranInRun ? PROXY_ARGS : new Set()));
   // The extraction read the builder image on its own engine (`docker -H … cp`): it must be the build's.
   if (!setup.builder.stock) plan.diagnostics.push(...extractionEngines(setup.builder.inv, setup.extraction.flatMap((c) => dockerInvocation(c) ?? []), setup.id));
+  // A call started with an environment of its own does not share what the script's caller gave the others (DOCKER_HOST…).
+  if (!setup.builder.stock) plan.diagnostics.push(...callEnvironmentConflicts(script, setup.builder.inv, runtime.inv, setup.extraction.flatMap((c) => dockerInvocation(c) ?? []), setup.id));
   // The merged Dockerfile is checked only when everything it was made from was accepted.
   if (!failed()) plan.diagnostics.push(...validateMerged(merge.text, [builderFacts.text, runtimeFacts.text], runtimeFacts.path, setup.id), ...checkMergedStructure(merge.text, merge.intent, runtimeFacts.path, setup.id));
   if (!failed()) draft.dockerfile = { path: runtimeFacts.path, before: runtimeFacts.text, after: merge.text };

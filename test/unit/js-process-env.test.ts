@@ -242,13 +242,32 @@ describe('a final build whose call replaces the environment', () => {
     }).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
 
   it('refuses a carried flag reading a variable from the environment: the final call may not have it', () => {
-    expect(repo('docker build --build-arg V -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['refused', 'FLAG_CONFLICT']]);
-    expect(repo('docker build --build-arg V=$V -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['refused', 'FLAG_CONFLICT']]);
+    // (and the final call's environment apart: a second FLAG_CONFLICT)
+    expect(repo('docker build --build-arg V -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['refused', 'FLAG_CONFLICT', 'FLAG_CONFLICT']]);
+    expect(repo('docker build --build-arg V=$V -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['refused', 'FLAG_CONFLICT', 'FLAG_CONFLICT']]);
   });
 
-  it('migrates it where the call passes the environment on, or the flag reads none', () => {
+  it('migrates it where the call passes the environment on', () => {
     expect(repo('docker build --build-arg V -t app:build -f Dockerfile.build .', `${IO}, env: { ...process.env, LANG: 'C' }`)).toEqual([['migrate']]);
-    expect(repo('docker build --build-arg V=1.2 -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`)).toEqual([['migrate']]);
+    expect(repo('docker build --build-arg V=1.2 -t app:build -f Dockerfile.build .', `${IO}, env: process.env`)).toEqual([['migrate']]);
+  });
+
+  it('refuses it where the flag reads none too: the docker client variables the builder call inherited (DOCKER_HOST…) may not be there', () => {
+    const plan = repo('docker build --build-arg V=1.2 -t app:build -f Dockerfile.build .', `${IO}, env: { PATH: process.env.PATH }`);
+    expect(plan).toEqual([['refused', 'FLAG_CONFLICT']]);
+    const files = (builder: string, final: string, create = IO) => ({
+      'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir -p /out && echo a > /out/app\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'package.json': '{ "scripts": { "image": "node build.mjs" } }\n',
+      'build.mjs': `${HEAD}execSync('docker build -t app:build -f Dockerfile.build .', { ${builder} });\nexecSync('docker create --name x app:build', { ${create} });\nexecSync('docker cp x:/out/app ./app', { ${IO} });\nexecSync('docker rm x', { ${IO} });\nexecSync('docker build -t app:latest .', { ${final} });\n`,
+    });
+    const errors = (f: Record<string, string>) => planFiles(f).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
+    const [final] = errors(files(IO, `${IO}, env: { PATH: process.env.PATH }`));
+    expect(final!.code).toBe('FLAG_CONFLICT');
+    expect(final!.message).toMatch(/^the final build `docker build -t app:latest \.` runs with an `env:` option that does not pass `process.env` on, the builder build .* with the script's environment .*DOCKER_HOST/);
+    // The other way round, and an extraction step started afresh (it may read another engine's image).
+    expect(errors(files(`${IO}, env: { PATH: process.env.PATH }`, IO)).map((d) => d.code)).toEqual(['FLAG_CONFLICT']);
+    expect(errors(files(IO, IO, `${IO}, env: { PATH: process.env.PATH }`)).map((d) => [d.code, d.line])).toEqual([['FLAG_CONFLICT', 3]]);
   });
 });
 
