@@ -13,6 +13,7 @@ import type { Setup } from '../model/setup.js';
 import { resolveRel } from '../model/paths.js';
 import { testedPath } from './guarded-cleanup.js';
 import { inspectsBuiltImage } from './image-presence.js';
+import { dockerInvocation } from '../model/docker-command.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {
@@ -95,7 +96,11 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
     !taken(b) && !(b.after && b.on === 'success' && !b.negated && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true || inspectsBuiltImage(byIndex.get(i)!, b.after!, setup, byIndex)));
   // A cleanup in the body of `if [ -f app ]` (app an artifact, the body only removing it) runs whenever the file is there to remove (./guarded-cleanup.ts).
   const guardOnly = (b: Branch) => b.when !== undefined && b.when.length === 1 && b.when[0]!.want && b.when[0]!.cmds.length === 1 && setupPaths.has(testedPath(byIndex.get(b.when[0]!.cmds[0]!)!) ?? '\0');
-  const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b))));
+  // A removal of the setup's container on a failure path that fails the run in turn (`catch (e) {
+  // execSync('docker rm -f x'); throw e; }`): it runs only where the old run failed, and the
+  // merged run, whose compile fails in the final build, creates no container to remove.
+  const failingCleanup = (cmd: ScriptCommand, b: Branch) => b.failing === true && dockerInvocation(cmd)?.verb === 'rm';
+  const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b)) && !(s.cmd !== setup.builder.inv.cmd && failingCleanup(s.cmd, b))));
   const key = (bs: Branch[]) => bs.map((b) => b.id).join(' ');
   const ref = key(paths[0]!);
   const odd = paths.findIndex((p) => key(p) !== ref);

@@ -137,6 +137,12 @@ export interface Branch {
    * `ifeq … endif`), for messages: where the command runs (`in a step with \`if: …\``).
    */
   where?: string;
+  /**
+   * The branch runs only when a command before it failed, and then fails the run in turn (a
+   * JavaScript `catch` whose last statement is a `throw`): what runs there runs only on paths
+   * where the run fails anyway.
+   */
+  failing?: true;
 }
 
 /** One pass of a loop whose items are static: the same source lines, the loop variable bound. */

@@ -31,6 +31,19 @@ describe('the control flow around the calls of a JavaScript build script', () =>
     expect(outcome(repo("try { execSync('make check'); } catch {", ...BUILDER, '}', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
   });
 
+  it('migrates a removal of the setup\'s container in a `catch` that fails the script in turn, or in a `finally`', () => {
+    const [build, create, cp, rm] = BUILDER as [string, string, string, string];
+    const rmf = "execSync('docker rm -f lantern-out');";
+    const files = repo('try {', build, create, cp, '} catch (e) {', rmf, 'throw e;', '}', rm, FINAL);
+    expect(outcome(files)).toEqual(migrated);
+    expect(planFiles(files).changes.find((c) => c.path === 'scripts/image.mjs')!.after).toBe(`${HEAD}try {\n} catch (e) {\nthrow e;\n}\n${FINAL}\n`);
+    expect(outcome(repo('try {', build, create, cp, '} finally {', rmf, '}', FINAL))).toEqual(migrated);
+    // A `catch` that goes on: the old script went on to the runtime build when the compile failed.
+    expect(outcome(repo('try {', build, create, cp, '} catch (e) {', rmf, '}', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+    // Anything else the failing `catch` runs of the setup is still a step on another path.
+    expect(outcome(repo('try {', build, create, '} catch (e) {', cp, 'throw e;', '}', rm, FINAL))).toEqual(refused('CONDITIONAL_STEP'));
+  });
+
   it('refuses a function of the file called only under a condition', () => {
     expect(outcome(repo('function compile() {', ...BUILDER, '}', 'if (process.env.FRESH) compile();', FINAL))).toEqual(refused('CONDITIONAL_STEP'));
   });

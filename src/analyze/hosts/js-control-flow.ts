@@ -99,7 +99,7 @@ export function callPlaces(tree: any, text: string, callPaths: readonly any[], o
       } else if (P.type === 'TryStatement' && c === P.block && P.handler && !endsInFailure(P.handler)) {
         inner.push({ id: `js-try:${P.start}`, where: `in the \`try\` at line ${at}, whose \`catch\` goes on when a call in it fails (the calls after that one in the block are skipped)` });
       } else if (P.type === 'TryStatement' && c === P.handler) {
-        inner.push({ id: `js-catch:${P.start}`, where: `in the \`catch\` at line ${at}, which runs only when the \`try\` fails` });
+        inner.push({ id: `js-catch:${P.start}`, where: `in the \`catch\` at line ${at}, which runs only when the \`try\` fails`, ...(endsInFailure(P.handler) ? { failing: true as const } : {}) });
       } else if (LOOP.test(P.type) && !(P.type === 'ForStatement' && c === P.init) && !(/^ForIn|^ForOf/.test(P.type) && c === P.right)) {
         loop = true;
         inner.push({ id: `js-loop:${P.start}`, where: `in the loop at line ${at}, which may run it any number of times` });
