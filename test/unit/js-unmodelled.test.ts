@@ -19,6 +19,18 @@ const outcome = (f: Record<string, string>) => {
   return { status: s.status, errors: s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), exported: plan.changes.find((c) => c.path === 'Dockerfile')?.after?.includes('FROM scratch AS export') ?? false };
 };
 
+describe('values only known at run time, in messages', () => {
+  const messages = (f: Record<string, string>) => planFiles(f).setups.flatMap((s) => [...s.diagnostics.map((d) => d.message), ...s.notes]).join('\n');
+
+  it('shows a call\'s text and a stand-in call as the file writes them, not the reader\'s placeholder', () => {
+    const dynamic = messages(repo(BUILDER[0]!, BUILDER[1]!, 'execSync(`docker cp lantern-out:${process.env.SRC}/lantern ./lantern`);', BUILDER[3]!, FINAL));
+    expect(dynamic).toContain('`docker cp lantern-out:${process.env.SRC}/lantern ./lantern`');
+    const standIn = messages(repo(...BUILDER, FINAL, "for (const f of ['a']) fs.copyFileSync('lantern', f);"));
+    expect(standIn).toContain("`fs.copyFileSync('lantern', f)`");
+    for (const m of [dynamic, standIn]) expect(m).not.toContain('__js_expression_');
+  });
+});
+
 describe('JavaScript calls between the process calls of a build script', () => {
   it('refuses an fs call that may change the artifact before the runtime build copies it', () => {
     expect(outcome(repo(...BUILDER, "fs.chmodSync('lantern', 0o775);", FINAL))).toEqual({ status: 'refused', errors: ['HOST_POSTPROCESS'], exported: false });

@@ -220,6 +220,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
 
   const shellSnippet = (decoded: { shell: string; toFile: number[] }, encode: (s: string) => string, cwd: string | null, callEnv: CallEnv, remove: Edit[] | null, line: number): Snippet => known(callEnv, {
     ...decoded,
+    // A value only known at run time reads `${__js_expression_N}`: messages show the call's text as the file writes it.
+    ...(decoded.shell.includes(PLACEHOLDER) ? { translated: true as const } : {}),
     encode,
     cwd,
     vars: callEnv.vars,
@@ -254,7 +256,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
     }
     // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
     const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects), p.parent?.node.type === 'AwaitExpression') ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
-    const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) };
+    // (its end maps to the call's: a stand-in given a value only known at run time is shown as the call is written)
+    const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, (_, i) => (i === program.length ? node.end : node.start)) };
     push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
   };
   /** A method call on a zx command (`` $`…`.quiet() ``): read with the command (./js-failure.ts zxChain). */
