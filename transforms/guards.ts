@@ -14,6 +14,7 @@
 import type { ShellScript } from '../src/analyze/shell.js';
 import type { ScriptCommand } from '../src/model/script.js';
 import { addTo } from '../src/model/multimap.js';
+import { dockerInvocation } from '../src/model/docker-command.js';
 
 /** The members (unit indexes, in order) of every `&&`/`||`/`|` chain of the script. */
 export function chainsOf(script: ShellScript): Map<number, number[]> {
@@ -27,9 +28,10 @@ export function chainsOf(script: ShellScript): Map<number, number[]> {
 /**
  * The unit of the chain's guard: its last member, joined by the chain's only `||`, when it is
  * `exit`, `exit N` (N not 0), `exit $?`, `true`, `:`, or a `{ }` group of `echo`/`printf` lines (to the
- * terminal or standard error) ending in `exit N`. Null when the chain has no such guard.
+ * terminal or standard error) and removals of the setup's container (`removed`: the commands the
+ * migration removes) ending in `exit N`. Null when the chain has no such guard.
  */
-export function guardOfChain(script: ShellScript, members: readonly number[]): number | null {
+export function guardOfChain(script: ShellScript, members: readonly number[], removed: ReadonlySet<number>): number | null {
   if (members.length < 2) return null;
   const last = members[members.length - 1]!;
   const g = script.units[last]!;
@@ -49,8 +51,14 @@ export function guardOfChain(script: ShellScript, members: readonly number[]): n
   const inner = script.units.filter((u, k) => k !== last && inside(u.start, u.end));
   if (inner.length !== cmds.length) return null;
   if (!inner.every((u) => cmds.some((c) => c.start === u.start && c.end === u.stmtEnd))) return null;
-  return cmds.slice(0, -1).every(isMessage) ? last : null;
+  return cmds.slice(0, -1).every((c) => isMessage(c) || removesContainer(c, removed)) ? last : null;
 }
+
+/**
+ * `docker rm -f extract` that the migration removes: a removal of the setup's own container (a
+ * removal of another container, or of a file, is no step of the setup's, or no container's).
+ */
+const removesContainer = (c: ScriptCommand, removed: ReadonlySet<number>) => removed.has(c.index) && dockerInvocation(c)?.verb === 'rm';
 
 /** `true` or `:` alone, no arguments or redirects: the `|| true` that ignores a failure. */
 const isNoop = (c: ScriptCommand) => (c.words[0]?.value === 'true' || c.words[0]?.value === ':') && c.words.length === 1 && c.redirects.length === 0;
@@ -86,20 +94,47 @@ function isFailedStatusTest(c: ScriptCommand): boolean {
  * a failing `exit N`, no `elif`/`else`, no redirect on the `if`.
  */
 export function isStatusGuard(script: ShellScript, k: number): boolean {
+  return isIfGuard(script, k, (cond) => !cond.negated && isFailedStatusTest(cond.cmd), new Set());
+}
+
+/**
+ * Whether unit `k` is `if ! <removed command>; then …; exit N; fi`, the guard written around a
+ * step of the setup: its body (messages, removals of the setup's container, a failing `exit N`)
+ * runs only when that step failed, and goes with it.
+ */
+export function isNegatedStepGuard(script: ShellScript, k: number, removed: ReadonlySet<number>): boolean {
+  return isIfGuard(script, k, ({ cmd, negated }) => negated && removed.has(cmd.index), removed);
+}
+
+/** The `if` guards shape: one condition statement `cond` accepts, one then-body ending in a failing exit. */
+function isIfGuard(script: ShellScript, k: number, condOk: (c: { cmd: ScriptCommand; negated: boolean }) => boolean, removed: ReadonlySet<number>): boolean {
   const u = script.units[k]!;
   const text = script.text.slice(u.start, u.stmtEnd);
   if (!/^if[ \t]/.test(text) || !text.endsWith('fi')) return false;
   const inner = script.units.filter((x, j) => j !== k && x.start >= u.start && x.end <= u.stmtEnd);
   const cmds = script.commands.filter((c) => c.start >= u.start && c.end <= u.stmtEnd);
-  if (inner.length !== cmds.length || inner.some((x) => x.chain !== null || !cmds.some((c) => c.start === x.start && c.end === x.stmtEnd))) return false;
+  // Each statement is one of the commands (a condition may be that command under `!`).
+  const negation = (x: { start: number }, c: ScriptCommand) => /^![ \t]+$/.test(script.text.slice(x.start, c.start));
+  const of = (x: ShellScript['units'][number]) => cmds.find((c) => c.end === x.stmtEnd && (c.start === x.start || (x.role === 'condition' && negation(x, c))));
+  if (inner.length !== cmds.length || inner.some((x) => x.chain !== null || !of(x))) return false;
   const cond = inner.filter((x) => x.role === 'condition');
   const body = inner.filter((x) => x.role === 'body');
   if (cond.length !== 1 || body.length < 1 || cond.length + body.length !== inner.length) return false;
   if (cond[0]!.start > body[0]!.start || body.some((x) => x.list !== body[0]!.list)) return false;
-  const at = (x: { start: number }) => cmds.find((c) => c.start === x.start)!;
-  if (!isFailedStatusTest(at(cond[0]!))) return false;
+  const at = (x: ShellScript['units'][number]) => of(x)!;
+  const c = at(cond[0]!);
+  if (!condOk({ cmd: c, negated: c.start !== cond[0]!.start })) return false;
   const last = body[body.length - 1]!;
-  return isFailingExit(at(last), false) && body.slice(0, -1).every((x) => isMessage(at(x)));
+  return isFailingExit(at(last), false) && body.slice(0, -1).every((x) => isMessage(at(x)) || removesContainer(at(x), removed));
+}
+
+/** The `if ! <removed command>; then …; exit 1; fi` guards (unit indexes) of the removed commands. */
+export function negatedStepGuards(script: ShellScript, removed: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  script.units.forEach((u, k) => {
+    if (u.list !== null && isNegatedStepGuard(script, k, removed)) out.push(k);
+  });
+  return out;
 }
 
 /** The status guards (unit indexes) that directly follow a unit in `doomed`, in the same list. */

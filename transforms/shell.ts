@@ -14,7 +14,7 @@ import type { ShellScript } from '../src/analyze/shell.js';
 import type { Edit } from '../src/model/edits.js';
 import type { ScriptAdapter } from '../src/model/script.js';
 import { isBlank } from '../src/model/text.js';
-import { guardOfChain, chainsOf, statusGuardsAfter } from './guards.js';
+import { guardOfChain, chainsOf, negatedStepGuards, statusGuardsAfter } from './guards.js';
 import { deleteLines } from './lines.js';
 import { addTo } from '../src/model/multimap.js';
 
@@ -43,6 +43,7 @@ export const shellAdapter: ScriptAdapter<ShellScript> = {
 
 function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[] | { error: string } {
   const units = script.units;
+  const removed = new Set(indices);
   const doomed = new Set<number>();
   for (const i of indices) {
     const c = script.commands[i];
@@ -69,7 +70,7 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     }
     for (const members of chains.values()) {
       const parent = units[members[0]!]!.parent!;
-      const guard = guardOfChain(script, members);
+      const guard = guardOfChain(script, members, removed);
       if (!doomed.has(parent) && members.every((m) => doomed.has(m) || m === guard)) {
         members.forEach((m) => doomed.delete(m));
         doomed.add(parent);
@@ -81,6 +82,15 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   // An `if [ $? -ne 0 ]; then …; exit 1; fi` right after a removed statement goes whole with
   // it (its commands are companions: guardCommands), not command by command.
   for (const g of statusGuardsAfter(script, doomed)) {
+    const u = units[g]!;
+    const inner = units.map((x, j) => j).filter((j) => j !== g && units[j]!.start >= u.start && units[j]!.end <= u.stmtEnd);
+    if (!inner.every((j) => doomed.has(j))) continue;
+    inner.forEach((j) => doomed.delete(j));
+    doomed.add(g);
+  }
+
+  // So does an `if ! <removed step>; then …; exit 1; fi`, whose body runs only when that step failed.
+  for (const g of negatedStepGuards(script, removed)) {
     const u = units[g]!;
     const inner = units.map((x, j) => j).filter((j) => j !== g && units[j]!.start >= u.start && units[j]!.end <= u.stmtEnd);
     if (!inner.every((j) => doomed.has(j))) continue;
@@ -196,9 +206,10 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
 /** The commands of the `|| exit` guards that go with the removed commands (see guards.ts). */
 function guardCommands(script: ShellScript, indices: readonly number[]): number[] {
   const doomedUnits = new Set(indices.map((i) => script.commands[i]?.unit).filter((u): u is number => u !== undefined));
+  const removed = new Set(indices);
   const out: number[] = [];
   for (const members of chainsOf(script).values()) {
-    const guard = guardOfChain(script, members);
+    const guard = guardOfChain(script, members, removed);
     if (guard === null || !members.every((m) => m === guard || doomedUnits.has(m))) continue;
     const g = script.units[guard]!;
     for (const c of script.commands) if (c.start >= g.start && c.end <= g.stmtEnd) out.push(c.index);
@@ -206,6 +217,11 @@ function guardCommands(script: ShellScript, indices: readonly number[]): number[
   // A status guard after a removed statement (a whole statement: a chain's parent or a lone command).
   const whole = new Set([...doomedUnits].map((k) => script.units[k]!.parent ?? k).filter((k) => script.units[k]!.list !== null && isWhole(script, k, doomedUnits)));
   for (const g of statusGuardsAfter(script, whole)) {
+    const u = script.units[g]!;
+    for (const c of script.commands) if (c.start >= u.start && c.end <= u.stmtEnd) out.push(c.index);
+  }
+  // The body of an `if ! <removed step>; then …; exit 1; fi`.
+  for (const g of negatedStepGuards(script, removed)) {
     const u = script.units[g]!;
     for (const c of script.commands) if (c.start >= u.start && c.end <= u.stmtEnd) out.push(c.index);
   }

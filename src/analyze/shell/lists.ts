@@ -3,6 +3,7 @@ import type { Branch, ScriptCommand } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { brokenContinuation } from './continuation.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
+import { endsInFailingExit } from './failing-exit.js';
 import { walkCommand } from './commands.js';
 import { walkStmt } from './statements.js';
 import { childScope, type Ctx, type ListRole, type Scope } from './types.js';
@@ -91,7 +92,9 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {
       const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
-      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success', ...(negatedBefore ? { negated: true as const } : {}) });
+      // After `||` a member runs only when something before it failed; one ending in `exit 1` fails the script in turn.
+      const failing = afterOr && endsInFailingExit(w.text, [m.stmt]);
+      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success', ...(negatedBefore ? { negated: true as const } : {}), ...(failing ? { failing: true as const } : {}) });
     }
     if (m.stmt.type === 'negated_command') negatedBefore = true;
     const memberCtx = { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };

@@ -6,6 +6,7 @@ import { forgetStack, stackBalanced } from './dir-stack.js';
 import { testCommand, walkCommand } from './commands.js';
 import { walkChain, walkList } from './lists.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
+import { endsInFailingExit } from './failing-exit.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
@@ -70,9 +71,9 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const cond: Ctx = { ...ctx, conditional: true };
       // Each branch records the condition lists that decide it: those before it failed, its own succeeded.
       const failed: { cmds: number[]; want: boolean }[] = [];
-      const branch = (part: string, own: { cmds: number[]; want: boolean } | null): Ctx => ({
+      const branch = (part: string, own: { cmds: number[]; want: boolean } | null, failing = false): Ctx => ({
         ...cond,
-        branches: (ctx.branches ?? []).concat({ id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed] }),
+        branches: (ctx.branches ?? []).concat({ id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed], ...(failing ? { failing: true as const } : {}) }),
       });
       const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
       clauses.forEach((c, k) => {
@@ -83,7 +84,8 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
         // `if ! cmd; then`: the condition's exit status is the opposite of its last command's.
         const lastCond = c.cond.filter((n) => STATEMENTS.has(n.type)).pop();
         const negated = lastCond?.type === 'negated_command';
-        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: !negated }), 'body');
+        // `if ! cmd; then …; exit 1; fi`: the body runs only when cmd failed, and fails the script in turn.
+        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: !negated }, k === 0 && negated && endsInFailingExit(w.text, c.body)), 'body');
         failed.push({ cmds, want: negated });
       });
       const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
