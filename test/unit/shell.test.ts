@@ -393,6 +393,28 @@ describe('shell adapter: removing commands', () => {
     for (const text of refused) expect(withGuards(text), text).toEqual({ error: expect.stringContaining('||') });
   });
 
+  it('removes a failure handler that removes a removed container and exits non-zero, with the command it guarded', () => {
+    // only the commands naming the container `b` go (the setup's own): `docker rm -f other` is no step of it
+    const setupOnly = (text: string) => {
+      const { script } = parse(text);
+      const idx = script.commands.filter((c) => c.words[0]?.value === 'docker' && c.words.some((w) => w.value?.startsWith('b'))).map((c) => c.index);
+      const edits = shellAdapter.deleteCommands(script, [...idx, ...shellAdapter.companions(script, idx)]);
+      return 'error' in edits ? edits : applyEdits(text, edits);
+    };
+    expect(setupOnly('docker cp b:/a . || { docker rm -f b; exit 1; }\necho z\n')).toBe('echo z\n');
+    expect(setupOnly('docker cp b:/a . || {\n  echo failed >&2\n  docker rm -f b >/dev/null 2>&1\n  exit 3\n}\necho z\n')).toBe('echo z\n');
+    expect(setupOnly('if ! docker create --name b i; then\n  echo failed >&2\n  exit 1\nfi\necho z\n')).toBe('echo z\n');
+    expect(setupOnly('if ! docker cp b:/a .; then docker rm -f b; exit 1; fi\necho z\n')).toBe('echo z\n');
+    // `exit $?` there reads the removal's status
+    expect(setupOnly('docker cp b:/a . || { docker rm -f b; exit $?; }\n')).toEqual({ error: expect.stringContaining('$?') });
+    for (const text of ['docker cp b:/a . || { docker rm -f other; exit 1; }\n', 'docker cp b:/a . || { rm -f a; docker rm -f b; exit 1; }\n']) {
+      expect(setupOnly(text), text).toEqual({ error: expect.stringContaining('||') });
+    }
+    for (const text of ['if ! docker cp b:/a .; then docker rm -f other; exit 1; fi\n', 'if ! docker cp b:/a .; then docker rm -f b; exit 0; fi\n', 'if ! docker cp b:/a .; then exit 1; else echo ok; fi\n', 'if docker cp b:/a .; then exit 1; fi\n', 'if ! docker cp b:/a . && true; then exit 1; fi\n']) {
+      expect(setupOnly(text), text).toEqual({ error: expect.stringContaining('condition') });
+    }
+  });
+
   it('removes an `if [ $? -ne 0 ]; then …; exit N; fi` guard right after what it guarded, and only that exact shape', () => {
     expect(withGuards('make\ndocker cp b:/a .\nif [ $? -ne 0 ]; then\n  echo "copy failed" >&2\n  exit 1\nfi\necho z\n')).toBe('make\necho z\n');
     expect(withGuards('docker cp b:/a .\nif [ "$?" != "0" ]; then exit 3; fi\necho z\n')).toBe('echo z\n');
