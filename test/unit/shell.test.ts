@@ -185,6 +185,16 @@ describe('shell adapter: reading', () => {
     expect(r.diagnostics[0]!.message).toContain('two lines read as one command');
   });
 
+  it('gives a redirect written after a negated command to that command, where the grammar reads it around the `!`', () => {
+    const text = 'if ! docker cp b:/a - > a.tar; then exit 1; fi\n! docker rm b >/dev/null 2>&1\n';
+    const { script, diagnostics } = parse(text);
+    expect(diagnostics).toEqual([]);
+    const [cp, , rm] = script.commands;
+    expect(cp!.redirects.map((r) => [r.op, r.target.value])).toEqual([['>', 'a.tar']]);
+    expect(text.slice(cp!.start, cp!.end)).toBe('docker cp b:/a - > a.tar');
+    expect(rm!.redirects.map((r) => [r.fd, r.op, r.target.value])).toEqual([[null, '>', '/dev/null'], ['2', '>&', '1']]);
+  });
+
   it('reads a pipeline the grammar groups around an && list as the shell groups it (`|` binds tighter)', () => {
     // tree-sitter-bash reads this as `(a && b 2>&1) | tar … && d`; the shell as `a && (b 2>&1 | tar …) && d`.
     const text = 'mkdir -p build && docker run --rm app:build tar -c . 2>&1 | tar -x -C build/ && ls build\n';
@@ -405,6 +415,7 @@ describe('shell adapter: removing commands', () => {
     expect(setupOnly('docker cp b:/a . || {\n  echo failed >&2\n  docker rm -f b >/dev/null 2>&1\n  exit 3\n}\necho z\n')).toBe('echo z\n');
     expect(setupOnly('if ! docker create --name b i; then\n  echo failed >&2\n  exit 1\nfi\necho z\n')).toBe('echo z\n');
     expect(setupOnly('if ! docker cp b:/a .; then docker rm -f b; exit 1; fi\necho z\n')).toBe('echo z\n');
+    expect(setupOnly('docker cp b:/a .\nif ! docker rm b >/dev/null; then echo "not removed" >&2; exit 1; fi\necho z\n')).toBe('echo z\n');
     // `exit $?` there reads the removal's status
     expect(setupOnly('docker cp b:/a . || { docker rm -f b; exit $?; }\n')).toEqual({ error: expect.stringContaining('$?') });
     for (const text of ['docker cp b:/a . || { docker rm -f other; exit 1; }\n', 'docker cp b:/a . || { rm -f a; docker rm -f b; exit 1; }\n']) {

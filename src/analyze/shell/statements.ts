@@ -31,6 +31,11 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const body = stmt.childForFieldName('body');
       if (!body) return;
       if (body.type === 'command') walkCommand(w, stmt, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
+      // `! docker cp x:/a - > a.tar`: tree-sitter-bash reads the redirect around the `!`; the shell gives it to the command.
+      else if (body.type === 'negated_command' && body.namedChildren.find((c) => STATEMENTS.has(c.type))?.type === 'command') {
+        const inner = body.namedChildren.find((c) => STATEMENTS.has(c.type))!;
+        walkCommand(w, { startIndex: inner.startIndex, endIndex: stmt.endIndex }, inner, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit, null);
+      }
       // `a || b > f`: the redirect is the last command's (src/analyze/shell/lists.ts).
       else if (body.type === 'list' || body.type === 'pipeline') walkChain(w, stmt, scope, ctx, unit);
       else {
