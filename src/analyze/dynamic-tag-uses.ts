@@ -16,11 +16,11 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import { canonicalImage } from '../model/image-ref.js';
-import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
+import { shownCommandIn, shownWord, type ScriptCommand, type ShownIn, type Word } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import { dynamicTags, sameText } from './dynamic-tag.js';
 import type { Container } from './extractions.js';
-import { CLOSE, EXPORTED, ID, OPEN } from './shell/versions.js';
+import { CLOSE, keyVariables, OPEN } from './shell/versions.js';
 
 /** Programs that only print or test a word they are given: handing them the tag uses no image. */
 const PRINTS = new Set(['echo', 'printf', 'test', '[', '[[', 'true', ':']);
@@ -74,13 +74,14 @@ export function tagUses(
   builds: ReadonlyMap<DockerInvocation, BuildStep>,
   containers: readonly Container[],
   removals: readonly ScriptCommand[],
+  script?: ShownIn,
 ): TagUses {
   const builder = setup.builder;
   const runtime = setup.runtime;
   const tags: Tag[] = dynamicTags(builder).map((word) => {
     const key = word.same as string;
     const tail = key.slice(key.lastIndexOf(CLOSE) + 1);
-    const read = varsOf(key);
+    const read = keyVariables(key);
     return { word, key, suffixTag: tagOf(tail), vars: read.map((v) => v.name), exported: read.some((v) => v.exported) };
   });
   // '' (nothing set): no literal name is the image; null: any may be.
@@ -89,7 +90,7 @@ export function tagUses(
   const builderAt = pos(builder.inv.cmd);
   const lastExtraction = Math.max(...setup.extraction.map(pos));
   const runtimeAt = runtime ? pos(runtime.inv.cmd) : Infinity;
-  const shownTag = tags[0]!.word.raw;
+  const shownTag = shownWord(tags[0]!.word, script);
   const users: ScriptCommand[] = [];
   const diagnostics: Diagnostic[] = [];
   const removesIt = (inv: DockerInvocation) => inv.operands.every((o) => tags.some((t) => sameText(t.word, o.word)));
@@ -182,7 +183,7 @@ export function tagUses(
 
   function refusal(cmd: ScriptCommand, why: string): Diagnostic {
     const last = setup.extraction.reduce((a, b) => (pos(b) > pos(a) ? b : a));
-    return diag('DYNAMIC_IMAGE', 'error', `\`${shownCommand(cmd)}\` ${why}, between the build of the builder image \`${shownTag}\` (line ${builder.inv.cmd.line}) and the last step of the extraction from it (line ${last.line}): the containers may have been made from another image under that name, while the migrated build copies from the builder stage`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Move that command after the extraction (or before the builder build), or migrate this setup by hand.' });
+    return diag('DYNAMIC_IMAGE', 'error', `\`${shownCommandIn(cmd, script)}\` ${why}, between the build of the builder image \`${shownTag}\` (line ${builder.inv.cmd.line}) and the last step of the extraction from it (line ${last.line}): the containers may have been made from another image under that name, while the migrated build copies from the builder stage`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: 'Move that command after the extraction (or before the builder build), or migrate this setup by hand.' });
   }
 }
 
@@ -208,15 +209,6 @@ function tagOf(text: string): string | null {
   return tag !== '' && !tag.includes('/') && !tag.includes(OPEN) && !tag.includes(CLOSE) ? tag : null;
 }
 
-/** The variables a key reads (`TAG` of `\u0001TAG\u0003<id>\u0003\u0002`), defaults included, and whether each is exported. */
-function varsOf(key: string): { name: string; exported: boolean }[] {
-  const out: { name: string; exported: boolean }[] = [];
-  for (let i = key.indexOf(OPEN); i >= 0; i = key.indexOf(OPEN, i + 1)) {
-    const m = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*)(${EXPORTED}?)${ID}`).exec(key.slice(i + 1));
-    if (m) out.push({ name: m[1]!, exported: m[2] === EXPORTED });
-  }
-  return out;
-}
 
 /** Whether a word reads variable `name` (`$name`, `${name}`, `${name:-…}`, also inside a `$(…)`), as its symbol spells it. */
 function mentionsVar(w: Word, name: string): boolean {

@@ -9,7 +9,7 @@
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import { canonicalImage } from '../model/image-ref.js';
-import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
+import { shownCommand, shownCommandIn, shownWord, type ScriptCommand, type ShownIn, type Word } from '../model/script.js';
 import type { BuildStep, Setup } from '../model/setup.js';
 import type { Container } from './extractions.js';
 import { CLOSE, OPEN } from './shell/versions.js';
@@ -30,7 +30,7 @@ const where = (cmd: ScriptCommand, setup: string, hint: string) => ({ file: cmd.
  * The containers of the extraction must be made from the image the builder built: the same
  * expansion of the same variables (or a literal tag of that build).
  */
-export function extractionImages(setup: Setup, containers: readonly Container[]): Diagnostic[] {
+export function extractionImages(setup: Setup, containers: readonly Container[], script?: ShownIn & { expandedEachUse?: Readonly<Record<string, string>> }): Diagnostic[] {
   const tags = flagValues(setup.builder.inv, '--tag');
   const out: Diagnostic[] = [];
   const followed = !setup.builder.stock && dynamicTags(setup.builder).length > 0 && unfollowedTag(setup.builder) === null;
@@ -39,12 +39,29 @@ export function extractionImages(setup: Setup, containers: readonly Container[])
     if (!inv || (inv.verb !== 'create' && inv.verb !== 'run')) continue;
     const image = inv.operands[0]?.word;
     if (!image || tags.some((t) => sameText(t, image))) continue;
+    const tag = dynamicTags(setup.builder)[0]!;
+    const start = `the builder image's tag \`${shownWord(tag, script)}\` is only known at run time, and \`${shownCommandIn(cmd, script)}\` may not use the image built at line ${setup.builder.inv.cmd.line}`;
+    const eachUse = script?.kind === 'make' ? eachUseReason(script.expandedEachUse, [tag, image].map((w) => shownWord(w, script))) : null;
     out.push(
-      diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTags(setup.builder)[0]!.raw}\` is only known at run time, and \`${shownCommand(cmd)}\` may not use the image built at line ${setup.builder.inv.cmd.line}: \`${image.raw}\` is not the same expansion in the same shell, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, in the same shell, with no assignment between them.')),
+      eachUse !== null
+        ? diag('DYNAMIC_IMAGE', 'error', `${start}: ${eachUse}, so the two expansions may differ`, where(cmd, setup.id, 'Assign the variable with `:=` (or `!=`): Make then expands it once, as it reads the file, and every recipe line of the run reads that value.'))
+        : diag('DYNAMIC_IMAGE', 'error', `${start}: \`${shownWord(image, script)}\` is not the same expansion ${script?.kind === 'make' ? 'in the same run of make' : 'in the same shell'}, or a variable it reads is assigned between them (or by a step the tool cannot follow)`, where(cmd, setup.id, 'Make the container from the very expansion the builder build tags, in the same shell, with no assignment between them.')),
     );
   }
   out.push(...containerNames(setup, containers));
   return out;
+}
+
+/**
+ * Why a Make variable the words read (as Make's text writes them) may expand to another value at
+ * each use (./hosts/make-variables.ts expandedEachUse), or null. (The recipe's shell reading
+ * holds such a variable as an expansion of its own, so its name is looked for in the text.)
+ */
+function eachUseReason(reasons: Readonly<Record<string, string>> | undefined, texts: readonly string[]): string | null {
+  for (const [name, why] of Object.entries(reasons ?? {})) {
+    if (texts.some((t) => t.includes(`$(${name})`) || t.includes(`\${${name}}`))) return why;
+  }
+  return null;
 }
 
 /** Two words that surely expand to the same text. */

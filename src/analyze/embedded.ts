@@ -304,6 +304,8 @@ export interface MakeScript extends EmbeddedScript {
   prerequisiteWords: readonly number[];
   /** Variables whose value may differ from one rule's recipe to another's (./hosts/make-variables.ts perTargetVariables). */
   perTarget?: ReadonlySet<string>;
+  /** Why a variable's expansion may differ from one recipe line to another in one run of make, where any may (./hosts/make-variables.ts expandedEachUse). */
+  expandedEachUse?: Readonly<Record<string, string>>;
   /** Each rule's targets that `.PHONY` does not list, by its snippets' scope (./hosts/make-phony.ts). */
   notPhony?: Readonly<Record<string, readonly string[]>>;
   /** The variables each variable's assignments name (`BIN = $(OUT)/app`), where any do (./hosts/make-variables.ts). */

@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { unreadHeredocIn } from './dockerfile-heredocs.js';
 import { dockerAt, dockerInvocation, flagValues, parseDockerCommand, type DockerInvocation } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
+import { shownCommand, shownWord, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Artifact, ArtifactConsumer, BuildStep, FolderFileChmod, Setup } from '../model/setup.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { contextMounts, mountReaches } from './context-mounts.js';
@@ -396,11 +396,11 @@ function makeSetup(
   if (!builder.stock && (builder.tags.length === 0 || dynamicTag)) {
     diagnostics.push(
       dynamicTag
-        ? diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${dynamicTag.raw}\` is only known at run time${dynamicTag.same === null ? ' and may differ each time it is read' : ''}, so which later commands use that image cannot be known`, at(builder.inv.cmd, 'Tag the builder build with a literal name (or a variable assigned a literal).'))
+        ? diag('DYNAMIC_IMAGE', 'error', `the builder image's tag \`${shownWord(dynamicTag, script)}\` is only known at run time${dynamicTag.same === null ? ' and may differ each time it is read' : ''}, so which later commands use that image cannot be known`, at(builder.inv.cmd, 'Tag the builder build with a literal name (or a variable assigned a literal).'))
         : diag('DYNAMIC_IMAGE', 'error', 'the builder build has no tag, so its containers cannot be followed', at(builder.inv.cmd)),
     );
   }
-  diagnostics.push(...extractionImages(setup, exs.flatMap((e) => (e.container ? [e.container] : []))));
+  diagnostics.push(...extractionImages(setup, exs.flatMap((e) => (e.container ? [e.container] : [])), script));
   const unknownFlags = (list: DockerInvocation[]) => {
     for (const inv of list) {
       for (const w of inv.unknownFlags) {
@@ -629,7 +629,7 @@ function makeSetup(
   // `docker rmi` of the builder image is cleanup only when the builder build goes.
   if (!builder.stock && !dynamicTag && dynamicTags(builder).length > 0) {
     // A run-time tag: whatever may use the image keeps its build as written (./dynamic-tag-uses.ts).
-    const uses = tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds, exs.flatMap((e) => (e.container ? [e.container] : [])), rmis);
+    const uses = tagUses(setup, sequence, pos, (b) => (b.dockerfile ? loadDockerfile(b.dockerfile, fs, dockerfiles)?.stages.map((s) => s.image) ?? null : null), builds, exs.flatMap((e) => (e.container ? [e.container] : [])), rmis, script);
     diagnostics.push(...uses.diagnostics);
     setup.builderTagUsers = [...new Set([...setup.builderTagUsers, ...uses.users])].sort((a, b) => pos(a) - pos(b));
   }

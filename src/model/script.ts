@@ -116,6 +116,23 @@ export function shownCommand(cmd: ScriptCommand): string {
   return cmd.shown ?? cmd.words.map((w) => w.raw).join(' ');
 }
 
+/** The file a command or word was read from, for showing it as the file writes it. */
+export type ShownIn = Pick<ScriptFile, 'file' | 'kind' | 'text'>;
+
+/**
+ * A word as messages name it: in a Makefile recipe, Make's own text (`$(IMAGE)-builder:$(VERSION)`,
+ * which the recipe's shell reading spells `${IMAGE}-builder:${VERSION}`); elsewhere as written.
+ */
+export function shownWord(w: Word, script?: ShownIn): string {
+  return script?.kind === 'make' ? script.text.slice(w.start, w.end) : w.raw;
+}
+
+/** A command as messages name it (shownCommand), a Makefile recipe's as Make's text writes it. */
+export function shownCommandIn(cmd: ScriptCommand, script?: ShownIn): string {
+  if (cmd.shown !== undefined || script?.kind !== 'make' || script.file !== cmd.file) return shownCommand(cmd);
+  return cmd.words.map((w) => shownWord(w, script)).join(' ');
+}
+
 /**
  * A part of a script that runs only on some paths: an if/elif/else body (or a later elif's
  * condition), a case item, a function body, a loop whose items are not known, or a member of an

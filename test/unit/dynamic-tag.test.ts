@@ -122,12 +122,12 @@ describe('builder tags only known at run time', () => {
     expect(refusal('docker run --rm -e IMAGE="$TAG" tools:1 retag\n')).toContain('hands the tag to a container');
   });
 
-  it("refuses a tag outside a shell script's own reading: a Make `$(TAG)` the Makefile gives no value", () => {
+  it("follows a Make `$(TAG)` the Makefile gives no value: the caller's one value for the run, whose uses keep the build", () => {
     const makefile = (defs: string) => `${defs}build:\n\tdocker build -t $(TAG) -f Dockerfile.build .\n\tdocker create --name x $(TAG)\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n\trm app\n\tdocker push $(TAG)\n`;
     const files = (defs: string) => ({ Makefile: makefile(defs), 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, 'main.go': 'package main\n' });
-    const refused = planFiles(files('')).setups[0]!;
-    expect(refused.status).toBe('refused');
-    expect(refused.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['DYNAMIC_IMAGE']);
+    const given = planFiles(files(''));
+    expect(given.setups[0]!.status).toBe('migrate');
+    expect(applied(files(''), given).Makefile).toBe('build:\n\tdocker build --target builder -t $(TAG) -f Dockerfile .\n\tdocker build -t app:latest .\n\tdocker push $(TAG)\n');
     // With a value, the tag is a literal one, and the push keeps the build.
     const plan = planFiles(files('TAG ?= app-build\n'));
     expect(plan.setups[0]!.status).toBe('migrate');

@@ -72,8 +72,8 @@ describe('the code names the problem', () => {
     expect(codes(nul)).toEqual(['READ_ERROR']);
   });
 
-  it('an unknown Make $(TAG) on the builder build is DYNAMIC_IMAGE, and so is a shell tag read differently each time', () => {
-    const make = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Makefile: 'build:\n\tdocker build -t $(TAG) -f Dockerfile.build .\n\tdocker create --name x $(TAG)\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n' });
+  it('a Make $(TAG) expanded anew at each use on the builder build is DYNAMIC_IMAGE, and so is a shell tag read differently each time', () => {
+    const make = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Makefile: 'TAG = app-$(shell date +%s)\nbuild:\n\tdocker build -t $(TAG) -f Dockerfile.build .\n\tdocker create --name x $(TAG)\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n' });
     expect(codes(make)).toEqual(['DYNAMIC_IMAGE']);
     expect(errors(make)[0]!.message).toContain('only known at run time');
     const sh = planFiles(repo({ 'build.sh': SCRIPT.replaceAll('app:build', '"app-$(date +%s)"') }));

@@ -165,3 +165,80 @@ export function variableMentions(root: TsNode, text: string): Record<string, str
   }
   return out;
 }
+
+/** Functions whose result may differ each time Make expands them: they read the system as they run, or change the variables. */
+const EACH_TIME = new Set(['shell', 'wildcard', 'file', 'eval']);
+
+/**
+ * The variables whose expansion may differ from one recipe line to another in one run of make,
+ * with why. Make reads the file once per run: a simply expanded variable (`:=`, `::=`, `:::=`,
+ * `!=`) holds the value it got then, and a recursively expanded one (`=`, `?=`, `+=`, `define`)
+ * holds text expanded again at each use, which gives the same value each time unless it calls
+ * a function that reads the system or changes variables (`$(shell …)`, `$(wildcard …)`,
+ * `$(file <…)`, `$(eval …)`, a `$(call …)` of a variable that does, a computed variable name),
+ * or names such a variable. `perTarget` (perTargetVariables) differ from rule to rule.
+ * Every assignment counts, wherever it is (a conditional, a directive), as any may be the one
+ * that holds.
+ */
+export function expandedEachUse(root: TsNode, text: string, perTarget: ReadonlySet<string>): Map<string, string> {
+  const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
+  const lineOf = (n: TsNode) => text.slice(0, n.startIndex).split('\n').length;
+  const out = new Map<string, string>();
+  for (const name of perTarget) out.set(name, `\`${name}\` is given a value of its own in some targets' recipes, or reads their automatic variables`);
+  /** Recursive assignments: what they call that differs each time (or null), and the variables they name. */
+  const recursive: { name: string; shown: string; volatile: string | null; names: string[] }[] = [];
+  for (const a of root.descendantsOfType(['variable_assignment', 'define_directive'])) {
+    const nameNode = a.namedChildren.find((c) => c.type === 'word');
+    if (!nameNode) continue;
+    const name = slice(nameNode);
+    const value = a.namedChildren.find((c) => c.type === 'text' || c.type === 'raw_text');
+    const op = text.slice(nameNode.endIndex, value ? value.startIndex : a.endIndex).split('\n')[0]!.trim();
+    if (a.type === 'define_directive') {
+      if (/^:{1,3}=$/.test(op)) continue;
+      // (a `define` body is not parsed: any expansion in it counts)
+      if (value && slice(value).includes('$')) out.set(name, `\`${name}\` is defined by \`define\` (line ${lineOf(a)}), whose text Make expands again at each use`);
+      continue;
+    }
+    if (op !== '=' && op !== '?=' && op !== '+=') continue;
+    const found = value ? eachTimeIn(value, text) : { volatile: null, names: [] };
+    recursive.push({ name, shown: `${name} ${op}`, volatile: found.volatile, names: found.names });
+    if (found.volatile !== null && !out.has(name)) out.set(name, `\`${name} ${op} …\` (line ${lineOf(a)}) is expanded again at each use, and its value calls \`${found.volatile}\` each time`);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of recursive) {
+      const named = r.names.find((n) => out.has(n));
+      if (out.has(r.name) || named === undefined) continue;
+      out.set(r.name, `\`${r.shown} …\` is expanded again at each use, and reads \`${named}\`, which may differ each time`);
+      changed = true;
+    }
+  }
+  return out;
+}
+
+/** What in a value differs each time Make expands it (a function call, shown as such), and the variables it names. */
+function eachTimeIn(value: TsNode, text: string): { volatile: string | null; names: string[] } {
+  const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
+  const names: string[] = [];
+  let volatile: string | null = null;
+  for (const n of value.descendantsOfType(['shell_function', 'function_call', 'variable_reference', 'substitution_reference'])) {
+    if (n.type === 'shell_function') volatile ??= '$(shell …)';
+    else if (n.type === 'function_call') {
+      const fn = /^\$[({]([a-z-]+)/.exec(slice(n))?.[1] ?? '';
+      if (EACH_TIME.has(fn)) volatile ??= `$(${fn} …)`;
+      else if (fn === 'call') {
+        const args = n.namedChildren.find((c) => c.type === 'arguments');
+        const callee = args ? slice(args).split(',')[0]!.trim() : '';
+        if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(callee)) names.push(callee);
+        else volatile ??= '$(call …)';
+      }
+    } else {
+      const first = n.namedChildren[0];
+      const plain = first?.type === 'word' && (n.type === 'substitution_reference' || n.namedChildren.length === 1);
+      if (plain) names.push(slice(first));
+      // `${wildcard *.c}` (read as a reference by the grammar), or a computed name `$($(X)_V)`.
+      else volatile ??= slice(n);
+    }
+  }
+  return { volatile, names };
+}

@@ -16,7 +16,8 @@ import { automaticValue, ruleAutomatics, type RuleAutomatics } from './make-auto
 import { prerequisiteWords } from './make-prerequisite-words.js';
 import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
-import { makeVariables, perTargetVariables, variableMentions } from './make-variables.js';
+import { expandedEachUse, makeVariables, perTargetVariables, variableMentions } from './make-variables.js';
+import { newVersions, type Versions } from '../shell/versions.js';
 import { phonyTargets, rulesNotPhony } from './make-phony.js';
 import { revivable } from '../../model/revivable.js';
 import { addTo } from '../../model/multimap.js';
@@ -90,6 +91,12 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   const ignored = ignoresErrors(root, text) ? 'all' : ignoredTargets(found, text);
   const phony = phonyTargets(root, text);
   const automatics = ruleAutomatics(root, text);
+  const perTarget = perTargetVariables(root, text);
+  const evaluated = root.descendantsOfType(['function_call', 'variable_reference']).find((f) => /^\$[({]eval\s/.test(text.slice(f.startIndex, f.startIndex + 7)));
+  const eachUse = expandedEachUse(root, text, perTarget);
+  const runVersions = oneRun(file, root, vars, eachUse, evaluated !== undefined);
+  // (a variable whose every expansion may give another value is read as one expansion the reader does not model)
+  const eachCall = new Set(expandedEachUse(root, text, new Set()).keys());
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
   const prereqsOf = new Map<string, string[]>();
@@ -107,7 +114,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     }
     for (const [k, { node: line, branches }] of lines.entries()) {
       ids.push(snippets.length);
-      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir, oneShell && k > 0);
+      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir, oneShell && k > 0, runVersions, eachCall);
       // Under .ONESHELL one shell runs the whole recipe: each line starts where the last one ended
       // (its folder, its variables), and only the first line's `-` ignores the recipe's failure.
       if (oneShell && k > 0) {
@@ -180,8 +187,8 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     return out;
   };
   const make: MakeScript = Object.assign(script, { kind: 'make' as const, prerequisiteWords: prerequisiteWords(root) });
-  const perTarget = perTargetVariables(root, text);
   if (perTarget.size > 0) make.perTarget = perTarget;
+  if (eachUse.size > 0) make.expandedEachUse = Object.fromEntries(eachUse);
   make.notPhony = rulesNotPhony(root, text);
   const mentions = variableMentions(root, text);
   if (Object.keys(mentions).length > 0) make.variableMentions = mentions;
@@ -191,7 +198,6 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   if (oneShell) make.oneShell = true;
   if (oneShellUnknown !== undefined) make.oneShellUnknown = oneShellUnknown;
   // `$(eval …)` makes rules (and variables) from text the reader does not read as a Makefile.
-  const evaluated = root.descendantsOfType(['function_call', 'variable_reference']).find((f) => /^\$[({]eval\s/.test(text.slice(f.startIndex, f.startIndex + 7)));
   if (evaluated) make.evaluates = lineOf.lineOf(evaluated.startIndex);
   const overridden = overriddenRecipes(found, text, (o) => lineOf.lineOf(o));
   if (overridden.length > 0) make.overriddenRecipes = overridden;
@@ -239,9 +245,10 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
   return [...out];
 }
 
-function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, inner = false): Snippet {
-  const { shell, toFile, ignoreErrors } = shellOf(text, line, automatic, true, inner);
+function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, inner: boolean, run: RunVersions, eachCall: ReadonlySet<string>): Snippet {
+  const { shell, toFile, ignoreErrors, placeholders } = shellOf(text, line, automatic, true, inner, eachCall);
   return {
+    versions: run(`${file}#recipe@${line.startIndex}`, placeholders),
     shell,
     toFile,
     encode: recipeEncode(),
@@ -252,6 +259,34 @@ function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, t
     placeholder: EXPANSION_PLACEHOLDER,
     scope: `rule@${rule.startIndex}`,
     ...(ignoreErrors ? { failureIgnored: true } : {}),
+  };
+}
+
+/** The versions a recipe line's shell starts with (`seed` names the line; `placeholders`: how many expansions it reads as EXPANSION_PLACEHOLDER<n>). */
+type RunVersions = (seed: string, placeholders: number) => Versions;
+
+/**
+ * The recipe lines of one run of make read its variables as one reading: Make expands
+ * `$(NAME)` from the same definitions in every recipe line it runs (and the caller's
+ * `make NAME=…` or environment is one value for the run), so two lines that write the same
+ * expansion get the same text (../shell/versions.ts: the same version of each variable), and a
+ * builder image tagged `$(IMAGE)-builder:$(VERSION)` is the one a later line runs as
+ * `$(IMAGE)-builder:$(VERSION)`. Not so for a variable Make expands anew at each use with a
+ * function that may give another value (`VERSION ?= $(shell git describe)`), one with a value of
+ * its own in some targets, nor an expansion the reader does not model (a placeholder): each
+ * line reads those at a version of its own (and a placeholder's value is not the environment's:
+ * none it falls back to). When what the file reads is not all here (a file it includes, or
+ * `$(eval …)`, may define variables otherwise), each line is a reading of its own.
+ */
+function oneRun(file: string, root: TsNode, vars: ReadonlyMap<string, string | null>, eachUse: ReadonlyMap<string, string>, evaluates: boolean): RunVersions {
+  const shared = !evaluates && root.descendantsOfType('include_directive').length === 0;
+  const runOf = shared ? newVersions(vars.keys(), `${file}#make-run`) : null;
+  return (seed, placeholders) => {
+    const run = runOf ?? newVersions(vars.keys(), seed);
+    const of = new Map(run.of);
+    const own = [...eachUse.keys(), ...Array.from({ length: placeholders }, (_, k) => `${EXPANSION_PLACEHOLDER}${k}`)];
+    for (const name of own) of.set(name, { id: `${seed}.${name}`, fallback: null });
+    return { ...run, of, exported: new Set(run.exported) };
   };
 }
 
@@ -272,7 +307,7 @@ function expansionSnippet(file: string, text: string, command: TsNode, automatic
 }
 
 /** The shell text of a recipe line or shell command as Make passes it on, with each character's file offset. */
-function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false): { shell: string; toFile: number[]; ignoreErrors: boolean } {
+function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false, eachCall: ReadonlySet<string> = new Set()): { shell: string; toFile: number[]; ignoreErrors: boolean; placeholders: number } {
   let shell = '';
   const toFile: number[] = [];
   const emit = (s: string, at: number) => {
@@ -308,7 +343,7 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
       if (x.type === 'escape') emit('$', i);
       // (tree-sitter-make reads `$|` as a variable reference.)
       else if ((x.type === 'automatic_variable' || x.type === 'variable_reference') && automaticValue(src, automatic) !== null) emit(automaticValue(src, automatic)!, i);
-      else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src)) emit(`\${${src.slice(2, -1)}}`, i);
+      else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src) && !eachCall.has(src.slice(2, -1))) emit(`\${${src.slice(2, -1)}}`, i);
       else emit(`\${${EXPANSION_PLACEHOLDER}${fn++}}`, i);
       i = x.endIndex;
       continue;
@@ -330,7 +365,7 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
     for (; i < j; i++) toFile.push(i);
   }
   toFile.push(line.endIndex);
-  return { shell, toFile, ignoreErrors };
+  return { shell, toFile, ignoreErrors, placeholders: fn };
 }
 
 /**

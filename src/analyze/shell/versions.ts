@@ -125,3 +125,13 @@ export function fallbackOf(own: string | null, op: string, dflt: string | null, 
   if (op === '-' || op === '=') return own === '' ? (unset ? dflt : null) : own;
   return own === '' ? null : own;
 }
+
+/** The variables a key reads (`TAG` of `\u0001TAG\u0003<id>\u0003\u0002`), defaults included, and whether each is exported. */
+export function keyVariables(key: string): { name: string; exported: boolean }[] {
+  const out: { name: string; exported: boolean }[] = [];
+  for (let i = key.indexOf(OPEN); i >= 0; i = key.indexOf(OPEN, i + 1)) {
+    const m = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*)(${EXPORTED}?)${ID}`).exec(key.slice(i + 1));
+    if (m) out.push({ name: m[1]!, exported: m[2] === EXPORTED });
+  }
+  return out;
+}
