@@ -40,7 +40,7 @@ import { buildInputs } from '../analyze/link.js';
 import { dockerInvocation, flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
 import { canonicalImage } from '../model/image-ref.js';
-import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
+import { shownCommand, shownWord, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { unknownProgramWord } from '../analyze/unknown-program.js';
 import { variableBuilderRef } from './variable-builder-refs.js';
@@ -272,7 +272,7 @@ export function markBuilderTagUses(analysis: Analysis, fs: RepoFs): void {
   for (const setup of analysis.setups) {
     if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup)) continue;
     const tag = unsearchableTag(setup);
-    if (tag) setup.builderTagUnknown = { file: setup.script, line: setup.builder.inv.cmd.line, tag: tag.raw };
+    if (tag) setup.builderTagUnknown = { file: setup.script, line: setup.builder.inv.cmd.line, tag: shownWord(tag, analysis.scripts.get(setup.script)) };
   }
   for (const [setup, mention] of builderTagMentions(analysis, fs)) keepBuilderImageFor(setup, mention);
   for (const [setup, mention] of composeProjectImageUses(analysis)) keepBuilderImageFor(setup, mention);

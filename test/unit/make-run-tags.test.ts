@@ -33,6 +33,8 @@ describe('a builder tag of Make variables, in the recipe lines of one run of mak
     for (const defs of ['VERSION != git describe --tags --always\n', 'VERSION ::= $(shell git describe)\n', 'V := $(shell git describe)\nVERSION = $(V)-$(origin V)\n']) {
       expect(errorsOf(repo(defs + ONE_RULE))).toEqual([]);
     }
+    // The builder build stays for whatever picks the name; the note shows the Makefile's text.
+    expect(planFiles(repo(DEFS + TWO_RULES)).setups[0]!.notes.find((n) => n.startsWith('the builder build stays'))).toContain('because its tag $(IMAGE)-builder:$(VERSION) (Makefile:6) is only known at run time');
     // A value only the caller gives (`make IMAGE=… VERSION=…`, the environment) is one value for the run.
     expect(errorsOf(repo(ONE_RULE))).toEqual([]);
   });
