@@ -4,7 +4,7 @@
  * --noprofile --norc -eo pipefail` for `shell: bash`, `sh -e` for `shell: sh`; in their
  * working-directory, with workflow, job and step `env:`; `actions/checkout` is the copy itself)
  * and GitLab CI jobs (./jobs/gitlab.ts). What only the CI service can give (another action,
- * `${{ … }}` expressions, secrets, a step's `if:` other than `success()`, `continue-on-error`,
+ * `${{ … }}` expressions but `${{ github.workspace }}` and `${{ env.NAME }}`, secrets, a step's `if:` other than `success()`, `continue-on-error`,
  * the runner's `$GITHUB_ENV`/`$GITHUB_PATH`/`$GITHUB_OUTPUT` files) makes the job one that
  * cannot run here.
  */
@@ -28,8 +28,22 @@ function noExpressions(where: string, ...values: unknown[]): string | null {
   return null;
 }
 
-/** The steps of GitHub Actions job `job` in workflow text `text`, or why it cannot run here. */
-export function githubSteps(text: string, job: string): EntryStep[] | { none: string } {
+/**
+ * A step's `run:` text with the expressions the runner here can give as the service would
+ * substituted: `${{ github.workspace }}` (the copy's folder, `dir`, as GITHUB_WORKSPACE is) and
+ * `${{ env.NAME }}` for a NAME `env:` gives (`env`: the workflow's, the job's and the step's
+ * merged). Any other is left for noExpressions to refuse.
+ */
+function substituted(run: string, env: Record<string, string>, dir: string): string {
+  return run.replace(/\$\{\{\s*(github\.workspace|env\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g, (all, what: string, name: string | undefined) => {
+    if (name === undefined) return what === 'github.workspace' ? dir : all;
+    const v = Object.hasOwn(env, name) ? env[name]! : undefined;
+    return v !== undefined && !EXPR.test(v) ? v : all;
+  });
+}
+
+/** The steps of GitHub Actions job `job` in workflow text `text`, run from `dir`, or why it cannot run here. */
+export function githubSteps(text: string, job: string, dir: string): EntryStep[] | { none: string } {
   const wf = obj(yaml().parse(text));
   const j = obj(obj(wf['jobs'])[job]);
   const steps = Array.isArray(j['steps']) ? (j['steps'] as unknown[]) : [];
@@ -53,24 +67,26 @@ export function githubSteps(text: string, job: string): EntryStep[] | { none: st
     if (!ps && !py && shell !== 'bash' && shell !== 'sh') return { none: `job ${job} ${label} runs in ${shell}, which is not run here` };
     // (`${{ github.workspace }}` is the workspace, where a relative working-directory starts: ../analyze/hosts/github-workspace.ts)
     const wd = underWorkspace(String(step['working-directory'] ?? defaults ?? '.'));
-    const bad = noExpressions(`job ${job} ${label}`, step['run'], wd, wf['env'], j['env'], step['env'], step['if']);
+    const stepEnv = { ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) };
+    const run = substituted(step['run'], stepEnv, dir);
+    const bad = noExpressions(`job ${job} ${label}`, run, wd, wf['env'], j['env'], step['env'], step['if']);
     if (bad) return { none: bad };
     // Steps run here one after another until one fails: a condition (`if: failure()`, `always()`,
     // `github.ref == …`) or a failure that does not stop the job would run otherwise there.
     if (step['if'] !== undefined && String(step['if']).replace(/\s+/g, '') !== 'success()') return { none: `job ${job} ${label} runs under \`if: ${String(step['if'])}\`, which only the CI service decides` };
     if (step['continue-on-error'] !== undefined && String(step['continue-on-error']) !== 'false') return { none: `job ${job} ${label} has \`continue-on-error\`, which the runner here does not model` };
-    if (/\bGITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\b/.test(step['run'])) return { none: `job ${job} ${label} writes one of the runner's files ($GITHUB_ENV, $GITHUB_PATH, $GITHUB_OUTPUT…), which only the runner reads` };
+    if (/\bGITHUB_(ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\b/.test(run)) return { none: `job ${job} ${label} writes one of the runner's files ($GITHUB_ENV, $GITHUB_PATH, $GITHUB_OUTPUT…), which only the runner reads` };
     // pwsh steps as the runner wraps them: errors stop, and the last native command's status is the step's.
     const argv = py
-      ? ['python3', '-c', step['run']]
+      ? ['python3', '-c', run]
       : ps
-        ? ['pwsh', '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'stop'\n${step['run']}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`]
+        ? ['pwsh', '-NoProfile', '-NonInteractive', '-Command', `$ErrorActionPreference = 'stop'\n${run}\nif ((Test-Path -LiteralPath variable:\\LASTEXITCODE)) { exit $LASTEXITCODE }`]
         : named === undefined
-          ? ['bash', '-e', '-c', step['run']]
+          ? ['bash', '-e', '-c', run]
           : shell === 'bash'
-            ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', step['run']]
-            : ['sh', '-e', '-c', step['run']];
-    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...strings(wf['env']), ...strings(j['env']), ...strings(step['env']) }, label, workspaceVar: 'GITHUB_WORKSPACE' });
+            ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', run]
+            : ['sh', '-e', '-c', run];
+    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...stepEnv }, label, workspaceVar: 'GITHUB_WORKSPACE' });
   }
   return out;
 }

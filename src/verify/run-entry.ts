@@ -37,7 +37,7 @@ export function stepsOf(entry: Entry, dir: string): EntryStep[] | { none: string
 function ciSteps(kind: CiKind, file: string, text: string, job: string, dir: string): EntryStep[] | { none: string } {
   switch (kind) {
     case 'github-actions':
-      return githubSteps(text, job);
+      return githubSteps(text, job, dir);
     case 'gitlab-ci':
       return gitlabSteps(text, job);
     case 'jenkinsfile':

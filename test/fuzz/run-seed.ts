@@ -99,7 +99,7 @@ function runEntry(engine: Engine, dir: string, entry: PipelineEntry): RunResult 
     case 'shell':
       return execStatus('sh', ['-c', entry.command], dir, env);
     case 'github':
-      return runSteps(githubSteps(fs.readFileSync(path.join(dir, entry.workflow), 'utf8'), entry.job), dir, env);
+      return runSteps(githubSteps(fs.readFileSync(path.join(dir, entry.workflow), 'utf8'), entry.job, dir), dir, env);
     case 'gitlab':
       return runSteps(gitlabSteps(fs.readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), entry.job), dir, env);
     case 'circleci':

@@ -69,7 +69,7 @@ describe('fuzz grammar', () => {
         }
         if (f.path.endsWith('.yml')) {
           // every CI step's shell text, as the product reads the job
-          const steps = f.path === '.gitlab-ci.yml' ? gitlabSteps(f.content, 'build-image') : githubSteps(f.content, 'image');
+          const steps = f.path === '.gitlab-ci.yml' ? gitlabSteps(f.content, 'build-image') : githubSteps(f.content, 'image', '/work');
           expect('none' in steps ? steps.none : '', `seed ${seed} ${f.path}`).toBe('');
           // one bash -n for the file: each step's text the body of a function of its own
           const texts = (steps as EntryStep[]).map((step) => step.argv[step.argv.indexOf('-c') + 1]!);

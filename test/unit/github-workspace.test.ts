@@ -48,6 +48,19 @@ describe('the workspace in a GitHub step', () => {
     expect(outcome(wf(['      - name: build', ...run(['cd "$GITHUB_WORKSPACE/svc"'])], ['      - uses: actions/checkout@v4', '        with:', '          repository: example/other']))[0]?.[0] ?? 'refused').not.toBe('migrate');
   });
 
+  it('`${{ github.workspace }}` in a step\'s text reads as `$GITHUB_WORKSPACE` does; `${{ env.NAME }}` as a plain static env value', () => {
+    const mount = (dir: string) => ['      - name: build', '        run: |', ...['cd svc', 'docker build -t app:build -f Dockerfile.build .', `docker run --rm -v ${dir}:/dist app:build cp -p /out/app /dist/app`, 'docker build -t app:latest .'].map((l) => `          ${l}`)];
+    const want = [['migrate', 'svc/Dockerfile.build']];
+    expect(outcome(wf(mount('$GITHUB_WORKSPACE/svc/dist')))).toEqual(want);
+    expect(outcome(wf(mount('${{ github.workspace }}/svc/dist')))).toEqual(want);
+    expect(outcome(wf(mount('"${{github.workspace}}/svc/dist"')))).toEqual(want);
+    expect(outcome(wf(mount('${{ github.workspace }}/svc/${{ env.OUT }}')).replace('    steps:', '    env:\n      OUT: dist\n    steps:'))).toEqual(want);
+    // the checkout elsewhere, an env value that is not plain text or one an earlier step may change: only known at run time
+    expect(outcome(wf(mount('${{ github.workspace }}/svc/dist'), ['      - uses: actions/checkout@v4', '        with:', '          path: repo']))[0]?.[0]).not.toBe('migrate');
+    expect(outcome(wf(mount('${{ github.workspace }}/svc/${{ env.OUT }}')).replace('    steps:', '    env:\n      OUT: "di st"\n    steps:'))[0]?.[0]).not.toBe('migrate');
+    expect(outcome(wf(['      - run: echo OUT=x >> "$GITHUB_ENV"', ...mount('${{ github.workspace }}/svc/${{ env.OUT }}')]).replace('    steps:', '    env:\n      OUT: dist\n    steps:'))[0]?.[0]).not.toBe('migrate');
+  });
+
   it('tells where the checkout is', () => {
     const at = (steps: string) => checkoutAtWorkspace(yaml().parseDocument(steps).contents as never);
     expect(at('- uses: actions/checkout@v4\n- uses: actions/checkout@v4\n  with:\n    repository: example/protos\n    path: protos\n')).toBe(true);

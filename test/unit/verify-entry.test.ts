@@ -44,7 +44,7 @@ describe('entry points', () => {
 describe('CI jobs as steps', () => {
   it('GitHub: run steps with their env and working directory; checkout is the copy itself', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'github-actions', 'before', '.github/workflows/image.yml'), 'utf8');
-    const steps = githubSteps(text, 'image');
+    const steps = githubSteps(text, 'image', '/repo');
     expect(Array.isArray(steps)).toBe(true);
     const list = steps as Exclude<typeof steps, { none: string }>;
     expect(list.length).toBeGreaterThanOrEqual(3);
@@ -56,26 +56,34 @@ describe('CI jobs as steps', () => {
 
   it('GitHub: another action, or an expression, cannot run here', () => {
     const wf = (step: string) => `jobs:\n  j:\n    steps:\n${step}`;
-    expect(githubSteps(wf('      - uses: docker/login-action@v3\n'), 'j')).toEqual({ none: expect.stringMatching(/uses the action docker\/login-action@v3/) });
-    expect(githubSteps(wf('      - run: docker build .\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n'), 'j')).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
+    expect(githubSteps(wf('      - uses: docker/login-action@v3\n'), 'j', '/repo')).toEqual({ none: expect.stringMatching(/uses the action docker\/login-action@v3/) });
+    expect(githubSteps(wf('      - run: docker build .\n        env:\n          TOKEN: ${{ secrets.TOKEN }}\n'), 'j', '/repo')).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
+  });
+
+  it('GitHub: `${{ github.workspace }}` and `${{ env.NAME }}` of a step\'s text are given as the runner gives them', () => {
+    const wf = `jobs:\n  j:\n    env:\n      OUT: out\n    steps:\n      - run: docker run -v \${{ github.workspace }}/\${{ env.OUT }}:/dist b \${{ env.NONE }}\n`;
+    const steps = githubSteps(wf, 'j', '/repo');
+    expect(steps).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
+    const known = githubSteps(wf.replace(' ${{ env.NONE }}', ''), 'j', '/repo') as EntryStep[];
+    expect(known.map((s) => s.argv.at(-1))).toEqual(['docker run -v /repo/out:/dist b']);
   });
 
   it('GitHub: each step in the shell the runner starts for it', () => {
     const wf = `jobs:\n  j:\n    steps:\n      - run: a\n      - run: b\n        shell: bash\n      - run: c\n        shell: sh\n`;
-    expect((githubSteps(wf, 'j') as EntryStep[]).map((s) => s.argv.slice(0, -2))).toEqual([['bash', '-e'], ['bash', '--noprofile', '--norc', '-eo', 'pipefail'], ['sh', '-e']]);
+    expect((githubSteps(wf, 'j', '/repo') as EntryStep[]).map((s) => s.argv.slice(0, -2))).toEqual([['bash', '-e'], ['bash', '--noprofile', '--norc', '-eo', 'pipefail'], ['sh', '-e']]);
   });
 
   it('GitHub: a step the service decides about (`if:`, continue-on-error, the runner\'s files) cannot run here', () => {
     const wf = (step: string) => `jobs:\n  j:\n    steps:\n      - run: docker build .\n${step}`;
-    expect(githubSteps(wf('        if: failure()\n'), 'j')).toEqual({ none: expect.stringMatching(/runs under `if: failure\(\)`/) });
-    expect(githubSteps(wf('        continue-on-error: true\n'), 'j')).toEqual({ none: expect.stringMatching(/continue-on-error/) });
-    expect(githubSteps(`jobs:\n  j:\n    steps:\n      - run: echo "V=1" >> "$GITHUB_ENV"\n`, 'j')).toEqual({ none: expect.stringMatching(/GITHUB_ENV/) });
-    expect(Array.isArray(githubSteps(wf('        if: success()\n'), 'j'))).toBe(true);
+    expect(githubSteps(wf('        if: failure()\n'), 'j', '/repo')).toEqual({ none: expect.stringMatching(/runs under `if: failure\(\)`/) });
+    expect(githubSteps(wf('        continue-on-error: true\n'), 'j', '/repo')).toEqual({ none: expect.stringMatching(/continue-on-error/) });
+    expect(githubSteps(`jobs:\n  j:\n    steps:\n      - run: echo "V=1" >> "$GITHUB_ENV"\n`, 'j', '/repo')).toEqual({ none: expect.stringMatching(/GITHUB_ENV/) });
+    expect(Array.isArray(githubSteps(wf('        if: success()\n'), 'j', '/repo'))).toBe(true);
   });
 
   it('GitHub: a release step only sends workspace files to the service, so the job runs without it', () => {
     const wf = `jobs:\n  j:\n    steps:\n      - run: docker build .\n      - uses: softprops/action-gh-release@v2\n        with:\n          files: bin/app\n`;
-    const steps = githubSteps(wf, 'j') as EntryStep[];
+    const steps = githubSteps(wf, 'j', '/repo') as EntryStep[];
     expect(steps.map((s) => s.argv.at(-1))).toEqual(['docker build .']);
   });
 

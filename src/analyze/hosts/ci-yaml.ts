@@ -8,6 +8,7 @@ import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
+import { expressionValues, type ReadExpression } from './github-expressions.js';
 import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
@@ -62,7 +63,17 @@ export function undecodableStep(node: unknown, file: string, line: number, label
   });
 }
 
-export function decodeScalar(text: string, node: Scalar, exprs: { n: number }): Decoded | null {
+/**
+ * The count of `${{ }}` expressions read so far in a file, each read as `${__ci_expression_N}`.
+ * With `read` (GitHub Actions): each expression's name and text are added to it, for the host
+ * to give the ones it knows a value (./github-expressions.ts).
+ */
+export interface CiExpressions {
+  n: number;
+  read?: ReadExpression[];
+}
+
+export function decodeScalar(text: string, node: Scalar, exprs: CiExpressions): Decoded | null {
   const [start, end] = node.range!;
   const src = text.slice(start, end);
   let shell = '';
@@ -136,12 +147,18 @@ function lineIndent(text: string, offset: number): number {
   return i - s;
 }
 
-/** `${{ expr }}` is substituted by GitHub before the shell runs: read it as an unknown value. */
-function withExpressions(d: Decoded, exprs: { n: number }): Decoded {
+/**
+ * `${{ expr }}` is substituted by GitHub before the shell runs: read it as a variable nothing in
+ * the text assigns, an unknown value unless the host gives it one (./github-expressions.ts).
+ */
+function withExpressions(d: Decoded, exprs: CiExpressions): Decoded {
   return substituteSpans(d, (shell, i) => {
     if (!shell.startsWith('${{', i)) return null;
     const close = shell.indexOf('}}', i);
-    return close > 0 ? { end: close + 2, text: `\${__ci_expression_${exprs.n++}}` } : null;
+    if (close < 0) return null;
+    const name = `__ci_expression_${exprs.n++}`;
+    exprs.read?.push({ name, text: shell.slice(i, close + 2) });
+    return { end: close + 2, text: `\${${name}}` };
   });
 }
 
@@ -322,7 +339,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
   const groups: number[][] = [];
   const jobNames: string[] = [];
   const dotenv: DotenvReport[] = [];
-  const exprs = { n: 0 };
+  const exprs: CiExpressions = kind === 'github-actions' ? { n: 0, read: [] } : { n: 0 };
   const root = doc.contents;
   if (!isMap(root)) return { script: null, diagnostics };
   const psRead: PsSnippet[] = [];
@@ -380,10 +397,14 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (d) unread.push({ sequence: groups.length, diagnostic: d });
   };
 
-  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean): boolean => {
+  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean }): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
+    // (a GitHub expression the runner substitutes with a value the tool knows reads as that value)
+    const read = exprs.read?.splice(0) ?? [];
     if (!decoded) return false;
+    const known = github ? expressionValues(read, github.env, github.atWorkspace) : [];
+    if (known.length > 0) vars = new Map([...vars, ...known]);
     snippets.push({ ...decoded, cwd, vars, remove: item ? [{ ...item, text: '' }] : null, label, continues });
     return true;
   };
@@ -424,6 +445,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         const run = step.get('run', true);
         if ((shell === 'pwsh' || shell === 'powershell') && isScalar(run) && typeof run.value === 'string') {
           const decoded = decodeScalar(text, run, exprs);
+          // (PowerShell reads every expression as an unknown value still)
+          exprs.read?.splice(0);
           const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
           if (decoded) {
             const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), envBefore), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead, fs);
@@ -443,7 +466,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         }
         const id = snippets.length;
         const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(staticEnv(step.get('env', true), envBefore), repositoryAtWorkspace), label, false)) {
+        const env = staticEnv(step.get('env', true), envBefore);
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env, atWorkspace: repositoryAtWorkspace })) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);

@@ -30,7 +30,7 @@ function run(script: string, cwd: string, env: Env, what: string): void {
 const strings = (o: unknown): Record<string, string> => Object.fromEntries(Object.entries((o as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]));
 
 export function runGithubJob(repo: string, workflow: string, job: string, env: Env): void {
-  runSteps(repo, githubSteps(fs.readFileSync(path.join(repo, workflow), 'utf8'), job), env, `${workflow} ${job}`);
+  runSteps(repo, githubSteps(fs.readFileSync(path.join(repo, workflow), 'utf8'), job, repo), env, `${workflow} ${job}`);
 }
 
 export function runGitlabJob(repo: string, job: string, env: Env): void {
