@@ -14,6 +14,7 @@ import { parseShell, shellTrees, type ShellInit, type ShellScript } from './shel
 import type { Versions } from './shell/versions.js';
 import type { PathFolder } from './shell/types.js';
 import { fileOffset, type OffsetMap } from './offset-runs.js';
+import { holdsPlaceholder, placeholderSpans } from '../model/placeholders.js';
 
 export interface Snippet {
   /** The shell text as the shell receives it. */
@@ -57,6 +58,12 @@ export interface Snippet {
    * file writes it.
    */
   placeholder?: string;
+  /**
+   * What placeholder names of the snippet's shell stand for, as the file writes it, where the
+   * offsets do not say (a PowerShell argument's `$(…)` inside a `"…"` maps to the argument's
+   * start): ../model/placeholders.ts.
+   */
+  placeholderTexts?: Readonly<Record<string, string>>;
   /**
    * Snippets with the same scope read text written in one of them as in another (the recipe
    * lines of one Make rule: the same variables, automatic ones included), so a word of one is
@@ -388,6 +395,7 @@ export function composeEmbedded(
   let functions: Set<string> | undefined;
   let pathFolders: PathFolder[] | undefined;
   const trees = shellTrees(snippets.map((s) => s.shell));
+  const placeholders: Record<string, string> = {};
   const lineOfFile = lineIndexer(text);
   for (const [n, snippet] of snippets.entries()) {
     const init = snippet.continues && previous ? previous.final : { vars: snippet.vars, cwd: snippet.cwd, ...(snippet.versions ? { versions: snippet.versions } : {}) };
@@ -403,6 +411,11 @@ export function composeEmbedded(
     const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
     for (const p of script?.pathFolders ?? []) (pathFolders ??= []).push({ ...p, line: lineOfFile(map(script!.lines.lineStart(p.line))) });
     // One word mapper per snippet, not one per command.
+    // What each placeholder of the snippet stands for, as the file writes it (../model/placeholders.ts).
+    for (const p of placeholderSpans(snippet.shell)) {
+      const written = snippet.placeholderTexts?.[p.name] ?? text.slice(map(p.start), map(p.end));
+      if (written.trim() !== '' && !holdsPlaceholder(written) && !(p.name in placeholders)) placeholders[p.name] = written;
+    }
     const hidden = (raw: string) => snippet.placeholder !== undefined && raw.includes(snippet.placeholder);
     const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end), ...(hidden(w.raw) ? { raw: text.slice(map(w.start), map(w.end)) } : {}) });
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));
@@ -437,7 +450,8 @@ export function composeEmbedded(
     perSnippet.push(mine);
   }
   const sequences = sequencesOfSnippets.map((seq) => seq.flatMap((i) => perSnippet[i] ?? []));
-  return { script: { file, kind, text, commands, parts, sequences, ...(functions ? { definedFunctions: functions } : {}), ...(pathFolders ? { pathFolders } : {}) }, diagnostics };
+  const shown = Object.keys(placeholders).length > 0 ? { placeholders } : {};
+  return { script: { file, kind, text, commands, parts, sequences, ...(functions ? { definedFunctions: functions } : {}), ...(pathFolders ? { pathFolders } : {}), ...shown }, diagnostics };
 }
 
 function lineIndexer(text: string): (offset: number) => number {

@@ -179,6 +179,11 @@ export interface ScriptFile {
   commands: ScriptCommand[];
   /** A shell script its callers run from another folder: the folder it starts in (absent: its own). */
   startCwd?: string | null;
+  /**
+   * The text of the file each placeholder name its reading reads in place of text it does not
+   * model stands for (`__ci_expression_0` → `${{ github.workspace }}`: ./placeholders.ts), for messages.
+   */
+  placeholders?: Readonly<Record<string, string>>;
 }
 
 export type ScriptKind =

@@ -42,6 +42,7 @@ import { checkMergedStructure } from './merge-structure.js';
 import { danglingContinuation } from './dangling-continuation.js';
 import { EXPORT_KINDS, exportBuildEdit } from './export-build.js';
 import { exportRecompiles } from './export-recompile.js';
+import { placeholderTexts, showPlanPlaceholders } from './shown-placeholders.js';
 import { exportIgnore, ignoreText, type IgnoreWrite } from './export-ignore.js';
 import { sourcedVariableChange } from './sourced-variables.js';
 import { linkedArtifactPaths } from './linked-artifact-path.js';
@@ -170,6 +171,8 @@ export interface Draft {
 export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions): Plan {
   // The root in independent parts (./parts.ts), each with the facts of the whole root.
   const facts = rootFacts(analysis, fs);
+  // (taken now: a part's scripts go once it is planned)
+  const placeholders = placeholderTexts(analysis.scripts.values());
   const all: (Setup | null)[] = [...analysis.setups];
   const total = all.length;
   const plans: SetupPlan[] = new Array(total);
@@ -234,7 +237,9 @@ export function planMigration(analysis: Analysis, fs: RepoFs, opts: PlanOptions)
   if (total === 0) {
     diagnostics.push(diag('NO_SETUP', 'info', 'no builder-pattern setup found (a script that builds an image, copies files out of a container made from it, and builds another image that COPYs them)'));
   }
-  return { setups: plans, changes, diagnostics };
+  const plan = { setups: plans, changes, diagnostics };
+  showPlanPlaceholders(plan, placeholders);
+  return plan;
 }
 
 /** What the end of the plan keeps of a setup that migrates: its merged Dockerfile's change, and the builder it may delete. */

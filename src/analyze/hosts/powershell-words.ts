@@ -9,7 +9,8 @@
 import type { TsNode } from '../tree-sitter.js';
 import { shellQuote } from '../../model/shell-quote.js';
 
-export type Piece = { kind: 'lit'; text: string } | { kind: 'var'; name: string } | { kind: 'self' } | { kind: 'unknown' };
+/** An unknown piece's `text`: the PowerShell text it is (absent: the whole argument). */
+export type Piece = { kind: 'lit'; text: string } | { kind: 'var'; name: string } | { kind: 'self' } | { kind: 'unknown'; text?: string };
 
 /** Backtick escapes of expandable strings (`` `n `` is a newline; any other `` `x `` is x). */
 const ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -55,6 +56,9 @@ function variablePiece(raw: string): Piece {
   return v === null ? { kind: 'unknown' } : { kind: 'var', name: v };
 }
 
+/** An unknown piece with the PowerShell text it is, for messages (unknownTexts). */
+const withText = (p: Piece, text: string): Piece => (p.kind === 'unknown' ? { kind: 'unknown', text } : p);
+
 /** A bare word (`app:$tag`, `./bin`): literal text and `$name` references; anything else is unknown. */
 function barePieces(raw: string): Piece[] {
   const out: Piece[] = [];
@@ -68,7 +72,7 @@ function barePieces(raw: string): Piece[] {
       if (!ref) return [{ kind: 'unknown' }];
       if (lit) out.push({ kind: 'lit', text: lit });
       lit = '';
-      out.push(variablePiece(ref));
+      out.push(withText(variablePiece(ref), ref));
       i += ref.length;
       continue;
     }
@@ -108,7 +112,8 @@ function expandablePieces(node: TsNode, text: string): Piece[] {
     if (child && child.startIndex === i) {
       if (lit) out.push({ kind: 'lit', text: lit });
       lit = '';
-      out.push(child.type === 'variable' ? variablePiece(text.slice(child.startIndex, child.endIndex)) : child.type === 'sub_expression' ? subexpressionPiece(child, text) : { kind: 'unknown' });
+      const piece = child.type === 'variable' ? variablePiece(text.slice(child.startIndex, child.endIndex)) : child.type === 'sub_expression' ? subexpressionPiece(child, text) : { kind: 'unknown' as const };
+      out.push(withText(piece, text.slice(child.startIndex, child.endIndex)));
       i = child.endIndex;
       k++;
       continue;
@@ -213,6 +218,12 @@ export function shellWord(pieces: readonly Piece[], source: string): string {
     else out += `\${${unknownName(`${source}#${k}`)}}`;
   }
   return `${out}"`;
+}
+
+/** The names shellWord reads the unknown pieces of `source` as, each with the PowerShell text it stands for (for messages). */
+export function unknownTexts(pieces: readonly Piece[], source: string): [string, string][] {
+  if (staticValue(pieces) !== null) return [];
+  return pieces.flatMap((p, k): [string, string][] => (p.kind === 'unknown' ? [[unknownName(`${source}#${k}`), p.text ?? source]] : []));
 }
 
 /** A PowerShell wildcard path as a shell pattern: its `*`, `?` and `[` left unquoted, the rest quoted. */

@@ -35,7 +35,7 @@ import { shellQuote } from '../../model/shell-quote.js';
 import { psShadows, type PsShadows } from './powershell-shadows.js';
 import type { RepoFs } from '../../model/fs.js';
 import { resolveRel } from '../../model/paths.js';
-import { argumentPieces, BACKSLASH_WORD, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unwrap, variableName, type Piece } from './powershell-words.js';
+import { argumentPieces, BACKSLASH_WORD, psQuote, shellPattern, shellWord, shellVarOf, staticValue, unknownName, unknownTexts, unwrap, variableName, type Piece } from './powershell-words.js';
 
 /** Nesting of a statement: inside a block it may run never or many times. */
 interface Ctx {
@@ -206,7 +206,18 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
   }
 
   /** A word only known at run time, standing for PowerShell text [start, end) (and what it is used as). */
-  const unknownWord = (node: { startIndex: number; endIndex: number }, use = '', kind: 'expression' | 'backslash' = 'expression') => `"\${${unknownName(`${use}${text.slice(node.startIndex, node.endIndex)}`, kind)}}"`;
+  // What each `${__ps_expression_…}` stands for, as the file writes it (Snippet.placeholderTexts).
+  const placeholderTexts: Record<string, string> = {};
+  const unknownWord = (node: { startIndex: number; endIndex: number }, use = '', kind: 'expression' | 'backslash' = 'expression') => {
+    const name = unknownName(`${use}${text.slice(node.startIndex, node.endIndex)}`, kind);
+    placeholderTexts[name] ??= text.slice(node.startIndex, node.endIndex);
+    return `"\${${name}}"`;
+  };
+  /** shellWord, noting what its unknown pieces stand for. */
+  const spelled = (pieces: readonly Piece[], source: string): string => {
+    for (const [name, t] of unknownTexts(pieces, source)) placeholderTexts[name] ??= t;
+    return shellWord(pieces, source);
+  };
   const src = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
 
   /** A word for an argument node; native arguments with quotes or backslashes, or empty, are not modelled. */
@@ -216,7 +227,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const v = staticValue(pieces);
     if (native && v !== null && (v === '' || v.includes('"'))) return unknownWord(node);
     if (native && v !== null && v.includes('\\')) return unknownWord(node, '', 'backslash');
-    return shellWord(pieces, src(node));
+    return spelled(pieces, src(node));
   };
 
   /**
@@ -592,6 +603,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         remove: removable ? wholeLines(start, end) : null,
         label,
         translated: true,
+        placeholderTexts,
         continues: out.length > 0,
         ...(ctx.blocks && ctx.blocks.length > 0 ? { branches: [...ctx.blocks] } : {}),
         insertWords: (cmd, after, words) => insertPsWords(text, !opts.toFile, cmd, after, words, encode),
@@ -690,7 +702,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const pieces = argumentPieces(inner, text);
     const known = !ctx.nested && (inner.type === 'string_literal' || inner.type === 'integer_literal' || inner.type === 'variable');
     const o = new Out();
-    o.emit(lhs(known ? shellWord(pieces, src(inner)) : unknownWord(a)), stmt.startIndex);
+    o.emit(lhs(known ? spelled(pieces, src(inner)) : unknownWord(a)), stmt.startIndex);
     add(o, stmt.startIndex, stmt.endIndex, ctx, true);
   };
 
