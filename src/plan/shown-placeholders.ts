@@ -19,7 +19,7 @@ export function placeholderTexts(scripts: Iterable<ScriptFile>): PlaceholderText
   return out;
 }
 
-/** The plan's messages, hints and notes with their placeholders shown as written. */
+/** The plan's messages, hints and notes, and its setups' tags and artifact paths, with their placeholders shown as written. */
 export function showPlanPlaceholders(plan: Plan, texts: PlaceholderTexts): void {
   if (texts.size === 0) return;
   // A name of another file, where only one file's reading gives it one text.
@@ -44,5 +44,8 @@ export function showPlanPlaceholders(plan: Plan, texts: PlaceholderTexts): void 
     for (const d of s.diagnostics) fix(d, s.script);
     const w = written([s.script]);
     s.notes = s.notes.map((n) => showPlaceholders(n, w));
+    // (the JSON report's paths and tags too)
+    s.finalTags = s.finalTags.map((t) => showPlaceholders(t, w));
+    for (const a of s.artifacts) a.hostPath = showPlaceholders(a.hostPath, w);
   }
 }
