@@ -55,6 +55,8 @@ describe('the workspace in a GitHub step', () => {
     expect(outcome(wf(mount('${{ github.workspace }}/svc/dist')))).toEqual(want);
     expect(outcome(wf(mount('"${{github.workspace}}/svc/dist"')))).toEqual(want);
     expect(outcome(wf(mount('${{ github.workspace }}/svc/${{ env.OUT }}')).replace('    steps:', '    env:\n      OUT: dist\n    steps:'))).toEqual(want);
+    // in single quotes the runner's text is literal, and the reader's name would be too: not given a value
+    expect(outcome(wf(mount("'${{ github.workspace }}/svc/dist'")))[0]?.[0]).not.toBe('migrate');
     // the checkout elsewhere, an env value that is not plain text or one an earlier step may change: only known at run time
     expect(outcome(wf(mount('${{ github.workspace }}/svc/dist'), ['      - uses: actions/checkout@v4', '        with:', '          path: repo']))[0]?.[0]).not.toBe('migrate');
     expect(outcome(wf(mount('${{ github.workspace }}/svc/${{ env.OUT }}')).replace('    steps:', '    env:\n      OUT: "di st"\n    steps:'))[0]?.[0]).not.toBe('migrate');
