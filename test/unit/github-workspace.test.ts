@@ -60,6 +60,7 @@ describe('the workspace in a GitHub step', () => {
     // the checkout elsewhere, an env value that is not plain text or one an earlier step may change: only known at run time
     expect(outcome(wf(mount('${{ github.workspace }}/svc/dist'), ['      - uses: actions/checkout@v4', '        with:', '          path: repo']))[0]?.[0]).not.toBe('migrate');
     expect(outcome(wf(mount('${{ github.workspace }}/svc/${{ env.OUT }}')).replace('    steps:', '    env:\n      OUT: "di st"\n    steps:'))[0]?.[0]).not.toBe('migrate');
+    expect(outcome(wf([...mount('${{ github.workspace }}/svc/${{ env.OUT }}'), '        env:', '          OUT: dist']))[0]?.[0]).not.toBe('migrate');
     expect(outcome(wf(['      - run: echo OUT=x >> "$GITHUB_ENV"', ...mount('${{ github.workspace }}/svc/${{ env.OUT }}')]).replace('    steps:', '    env:\n      OUT: dist\n    steps:'))[0]?.[0]).not.toBe('migrate');
   });
 

@@ -6,8 +6,9 @@
  * - `${{ github.workspace }}`: the workspace's path, which is the repository's root where the
  *   job checks this repository out there (./github-workspace.ts); the value
  *   `$GITHUB_WORKSPACE` holds.
- * - `${{ env.NAME }}`: the value `env:` gives NAME (the step's, over its job's, over the
- *   workflow's) where it is static, not written to $GITHUB_ENV by an earlier step, and plain
+ * - `${{ env.NAME }}`: the value the job's `env:` (over the workflow's) gives NAME where it is
+ *   static, not written to $GITHUB_ENV by an earlier step, not set otherwise by the step's own
+ *   `env:` (whether the runner evaluates the step's text with it is left unassumed), and plain
  *   text the shell reads back as itself (the runner writes the text into the script, so a
  *   `$`, a quote or a blank in it would be read again as shell).
  * Any other expression stays an unknown value.
