@@ -410,12 +410,16 @@ export function composeEmbedded(
     for (const name of script?.functions?.keys() ?? []) (functions ??= new Set()).add(name);
     const map = (o: number) => fileOffset(snippet.toFile, Math.min(o, snippet.toFile.length - 1))!;
     for (const p of script?.pathFolders ?? []) (pathFolders ??= []).push({ ...p, line: lineOfFile(map(script!.lines.lineStart(p.line))) });
-    // One word mapper per snippet, not one per command.
     // What each placeholder of the snippet stands for, as the file writes it (../model/placeholders.ts).
+    // A name that stands for other text elsewhere in the file is given '' (Make numbers each
+    // recipe line's own, and which one a message took it from is not known).
     for (const p of placeholderSpans(snippet.shell)) {
       const written = snippet.placeholderTexts?.[p.name] ?? text.slice(map(p.start), map(p.end));
-      if (written.trim() !== '' && !holdsPlaceholder(written) && !(p.name in placeholders)) placeholders[p.name] = written;
+      if (written.trim() === '' || holdsPlaceholder(written)) continue;
+      const was = placeholders[p.name];
+      placeholders[p.name] = was === undefined || was === written ? written : '';
     }
+    // One word mapper per snippet, not one per command.
     const hidden = (raw: string) => snippet.placeholder !== undefined && raw.includes(snippet.placeholder);
     const mapWord = (w: Word): Word => ({ ...w, start: map(w.start), end: map(w.end), ...(hidden(w.raw) ? { raw: text.slice(map(w.start), map(w.end)) } : {}) });
     diagnostics.push(...d.map((x) => ({ ...x, line: x.line !== undefined ? lineOfFile(map(script ? script.lines.lineStart(x.line) : 0)) : x.line })));

@@ -181,7 +181,8 @@ export interface ScriptFile {
   startCwd?: string | null;
   /**
    * The text of the file each placeholder name its reading reads in place of text it does not
-   * model stands for (`__ci_expression_0` → `${{ github.workspace }}`: ./placeholders.ts), for messages.
+   * model stands for (`__ci_expression_0` → `${{ github.workspace }}`: ./placeholders.ts), for messages;
+   * '' for a name that stands for several texts in the file (which one a message means is not known).
    */
   placeholders?: Readonly<Record<string, string>>;
 }

@@ -25,12 +25,13 @@ export function showPlanPlaceholders(plan: Plan, texts: PlaceholderTexts): void 
   // A name of another file, where only one file's reading gives it one text.
   const anywhere = new Map<string, string | null>();
   for (const table of texts.values()) {
-    for (const [name, text] of Object.entries(table)) anywhere.set(name, anywhere.has(name) && anywhere.get(name) !== text ? null : text);
+    for (const [name, text] of Object.entries(table)) anywhere.set(name, text === '' || (anywhere.has(name) && anywhere.get(name) !== text) ? null : text);
   }
   const written = (files: readonly (string | undefined)[]) => (name: string): string | undefined => {
     for (const f of files) {
       const t = f === undefined ? undefined : texts.get(f)?.[name];
-      if (t !== undefined) return t;
+      // ('' : the file's name stands for several texts, and another file's says nothing of it)
+      if (t !== undefined) return t === '' ? undefined : t;
     }
     return anywhere.get(name) ?? undefined;
   };
