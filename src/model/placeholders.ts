@@ -3,13 +3,13 @@
  * variables nothing assigns: `${__ci_expression_N}` (a CI YAML `${{ … }}`), `${__azp_NAME}` (an
  * Azure Pipelines `$(NAME)` macro), `${__js_expression_N}` (a JavaScript value only known at run
  * time), `${__make_expansion_N}` (a Make expansion), `${__ps_expression_…}` (a PowerShell value;
- * `${__ps_backslash_…}` one holding a `\`), `${__groovy_N}` (a Jenkinsfile's Groovy interpolation).
+ * `${__ps_backslash_…}` one holding a `\`, `${__ps_name}` a script's variable `$name`), `${__groovy_N}` (a Jenkinsfile's Groovy interpolation).
  * The tool compares and follows words by them; a user must see the file's own text instead
  * (the reading of each file records it: ../analyze/embedded.ts, and the plan shows it:
  * ../plan/shown-placeholders.ts).
  */
 
-const NAME = '__(?:ci_expression|azp|js_expression|make_expansion|ps_expression|ps_backslash|groovy)_\\w*';
+const NAME = '__(?:ci_expression|azp|js_expression|make_expansion|ps|groovy)_\\w*';
 
 /** A placeholder as the shell text spells it: `${NAME}`. */
 const SPELLED = new RegExp(`\\$\\{(${NAME})\\}`, 'g');

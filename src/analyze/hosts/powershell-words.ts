@@ -9,8 +9,8 @@
 import type { TsNode } from '../tree-sitter.js';
 import { shellQuote } from '../../model/shell-quote.js';
 
-/** An unknown piece's `text`: the PowerShell text it is (absent: the whole argument). */
-export type Piece = { kind: 'lit'; text: string } | { kind: 'var'; name: string } | { kind: 'self' } | { kind: 'unknown'; text?: string };
+/** An unknown or variable piece's `text`: the PowerShell text it is (absent for an unknown one: the whole argument), for messages. */
+export type Piece = { kind: 'lit'; text: string } | { kind: 'var'; name: string; text?: string } | { kind: 'self' } | { kind: 'unknown'; text?: string };
 
 /** Backtick escapes of expandable strings (`` `n `` is a newline; any other `` `x `` is x). */
 const ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -56,8 +56,8 @@ function variablePiece(raw: string): Piece {
   return v === null ? { kind: 'unknown' } : { kind: 'var', name: v };
 }
 
-/** An unknown piece with the PowerShell text it is, for messages (unknownTexts). */
-const withText = (p: Piece, text: string): Piece => (p.kind === 'unknown' ? { kind: 'unknown', text } : p);
+/** An unknown or variable piece with the PowerShell text it is, for messages (unknownTexts). */
+const withText = (p: Piece, text: string): Piece => (p.kind === 'unknown' ? { kind: 'unknown', text } : p.kind === 'var' ? { ...p, text } : p);
 
 /** A bare word (`app:$tag`, `./bin`): literal text and `$name` references; anything else is unknown. */
 function barePieces(raw: string): Piece[] {
@@ -220,10 +220,17 @@ export function shellWord(pieces: readonly Piece[], source: string): string {
   return `${out}"`;
 }
 
-/** The names shellWord reads the unknown pieces of `source` as, each with the PowerShell text it stands for (for messages). */
+/**
+ * The names shellWord reads the unknown pieces of `source` as, and the script's own variables
+ * (`$dir` read as `${__ps_dir}`), each with the PowerShell text it stands for (for messages).
+ */
 export function unknownTexts(pieces: readonly Piece[], source: string): [string, string][] {
   if (staticValue(pieces) !== null) return [];
-  return pieces.flatMap((p, k): [string, string][] => (p.kind === 'unknown' ? [[unknownName(`${source}#${k}`), p.text ?? source]] : []));
+  return pieces.flatMap((p, k): [string, string][] => {
+    if (p.kind === 'unknown') return [[unknownName(`${source}#${k}`), p.text ?? source]];
+    if (p.kind === 'var' && p.name.startsWith('__ps_')) return [[p.name, p.text ?? source]];
+    return [];
+  });
 }
 
 /** A PowerShell wildcard path as a shell pattern: its `*`, `?` and `[` left unquoted, the rest quoted. */
