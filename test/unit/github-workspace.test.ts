@@ -55,6 +55,8 @@ describe('the workspace in a GitHub step', () => {
     expect(outcome(wf(mount('${{ github.workspace }}/svc/dist')))).toEqual(want);
     expect(outcome(wf(mount('"${{github.workspace}}/svc/dist"')))).toEqual(want);
     expect(outcome(wf(mount('${{ github.workspace }}/svc/${{ env.OUT }}')).replace('    steps:', '    env:\n      OUT: dist\n    steps:'))).toEqual(want);
+    // in a job's container the expression is the runner's path, not the container's
+    expect(outcome(wf(mount('${{ github.workspace }}/svc/dist')).replace('    steps:', '    container: docker:24\n    steps:'))[0]?.[0]).not.toBe('migrate');
     // in single quotes the runner's text is literal, and the reader's name would be too: not given a value
     expect(outcome(wf(mount("'${{ github.workspace }}/svc/dist'")))[0]?.[0]).not.toBe('migrate');
     // the checkout elsewhere, an env value that is not plain text or one an earlier step may change: only known at run time

@@ -469,7 +469,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         const env = staticEnv(step.get('env', true), envBefore);
         // (`${{ env.NAME }}` of a name the step's own `env:` sets is left unknown: ./github-expressions.ts)
         const exprEnv = new Map([...envBefore, ...[...env.keys()].filter((k) => env.get(k) !== envBefore.get(k) || !envBefore.has(k)).map((k): [string, null] => [k, null])]);
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace })) {
+        // (in a job's `container:`, `${{ github.workspace }}` is the runner's path, not the container's)
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container') })) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);

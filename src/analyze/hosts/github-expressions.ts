@@ -5,7 +5,8 @@
  * given it, as the shell would read the same value in a variable:
  * - `${{ github.workspace }}`: the workspace's path, which is the repository's root where the
  *   job checks this repository out there (./github-workspace.ts); the value
- *   `$GITHUB_WORKSPACE` holds.
+ *   `$GITHUB_WORKSPACE` holds, but in a job with a `container:`, where the expression gives the
+ *   runner's own path and the variable the container's: left unknown there.
  * - `${{ env.NAME }}`: the value the job's `env:` (over the workflow's) gives NAME where it is
  *   static, not written to $GITHUB_ENV by an earlier step, not set otherwise by the step's own
  *   `env:` (whether the runner evaluates the step's text with it is left unassumed), and plain
