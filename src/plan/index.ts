@@ -3,7 +3,6 @@
  * original text) plus coded diagnostics and one-line notes that explain each decision.
  * A setup with any error is refused whole: none of its changes appear.
  */
-import { shownTags } from './shown-tags.js';
 import { makeOverridden } from './make-overridden-recipes.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import type { Analysis } from '../analyze/index.js';
@@ -494,7 +493,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     builderDockerfile: setup.builder.stock ? null : setup.builder.dockerfile,
     runtimeDockerfile: setup.runtime?.dockerfile ?? null,
     stage: null,
-    finalTags: setup.runtime ? shownTags(setup.runtime) : [],
+    finalTags: setup.runtime?.tags ?? [],
     artifacts: setup.artifacts.map((a) => ({
       containerPath: a.containerPath,
       hostPath: a.hostPath,
@@ -706,7 +705,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     draft.script.rewrites.push({ index: cmd.index, kind: 'remove', word });
   }
   const removed = draft.script.deletes.length - (keep || setup.builder.stock ? 0 : 1);
-  plan.notes.push(`${setup.script}: ${keep || setup.builder.stock ? '' : 'the builder build and '}${removed} ${setup.builder.stock ? 'build/cleanup' : 'extraction/cleanup'} command(s) go; the final build of ${shownTags(runtime)[0] ?? 'the runtime image'} stays`);
+  plan.notes.push(`${setup.script}: ${keep || setup.builder.stock ? '' : 'the builder build and '}${removed} ${setup.builder.stock ? 'build/cleanup' : 'extraction/cleanup'} command(s) go; the final build of ${runtime.tags[0] ?? 'the runtime image'} stays`);
   for (const echo of announcements(setup, script, draft.script.deletes)) {
     draft.script.deletes.push(echo.index);
     plan.notes.push(`\`${shownCommand(echo)}\` (${echo.file}:${echo.line}) only announced a step that goes, so it goes too`);
