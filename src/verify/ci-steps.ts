@@ -4,7 +4,7 @@
  * --noprofile --norc -eo pipefail` for `shell: bash`, `sh -e` for `shell: sh`; in their
  * working-directory, with workflow, job and step `env:`; `actions/checkout` is the copy itself)
  * and GitLab CI jobs (./jobs/gitlab.ts). What only the CI service can give (another action,
- * `${{ … }}` expressions but `${{ github.workspace }}` and `${{ env.NAME }}`, secrets, a step's `if:` other than `success()`, `continue-on-error`,
+ * `${{ … }}` expressions but `${{ github.workspace }}`, the run's own values (`${{ github.sha }}`) and `${{ env.NAME }}`, secrets, a step's `if:` other than `success()`, `continue-on-error`,
  * the runner's `$GITHUB_ENV`/`$GITHUB_PATH`/`$GITHUB_OUTPUT` files) makes the job one that
  * cannot run here.
  */
@@ -29,14 +29,39 @@ function noExpressions(where: string, ...values: unknown[]): string | null {
 }
 
 /**
+ * Values for what GitHub fixes for a whole run (the commit, the branch, the run's number…), as
+ * the default variables (`GITHUB_SHA`) and the `github` context (`${{ github.sha }}`) give them
+ * to every step: made up here, but one value in every step of both pipelines, as on the service
+ * (the tool reads them so: ../analyze/hosts/github-expressions.ts).
+ */
+const RUN_VALUES: Record<string, string> = {
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  ref: 'refs/heads/main',
+  ref_name: 'main',
+  ref_type: 'branch',
+  run_id: '1',
+  run_number: '1',
+  run_attempt: '1',
+  repository: 'local/repository',
+  repository_owner: 'local',
+  event_name: 'push',
+  actor: 'local',
+  triggering_actor: 'local',
+  workflow: 'verify',
+  server_url: 'https://github.com',
+};
+const RUN_ENV = Object.fromEntries(Object.entries(RUN_VALUES).map(([k, v]) => [`GITHUB_${k.toUpperCase()}`, v]));
+
+/**
  * A step's `run:` text with the expressions the runner here can give as the service would
- * substituted: `${{ github.workspace }}` (the copy's folder, `dir`, as GITHUB_WORKSPACE is) and
- * `${{ env.NAME }}` for a NAME `env:` gives (`env`: the workflow's, the job's and the step's
- * merged). Any other is left for noExpressions to refuse.
+ * substituted: `${{ github.workspace }}` (the copy's folder, `dir`, as GITHUB_WORKSPACE is),
+ * the run's own values (`${{ github.sha }}`: RUN_VALUES) and `${{ env.NAME }}` for a NAME
+ * `env:` gives (`env`: the workflow's, the job's and the step's merged). Any other is left for
+ * noExpressions to refuse.
  */
 function substituted(run: string, env: Record<string, string>, dir: string): string {
-  return run.replace(/\$\{\{\s*(github\.workspace|env\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g, (all, what: string, name: string | undefined) => {
-    if (name === undefined) return what === 'github.workspace' ? dir : all;
+  return run.replace(/\$\{\{\s*(github\.([a-z_]+)|env\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}/g, (all, what: string, property: string | undefined, name: string | undefined) => {
+    if (name === undefined) return what === 'github.workspace' ? dir : property !== undefined && Object.hasOwn(RUN_VALUES, property) ? RUN_VALUES[property]! : all;
     const v = Object.hasOwn(env, name) ? env[name]! : undefined;
     return v !== undefined && !EXPR.test(v) ? v : all;
   });
@@ -86,7 +111,7 @@ export function githubSteps(text: string, job: string, dir: string): EntryStep[]
           : shell === 'bash'
             ? ['bash', '--noprofile', '--norc', '-eo', 'pipefail', '-c', run]
             : ['sh', '-e', '-c', run];
-    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...stepEnv }, label, workspaceVar: 'GITHUB_WORKSPACE' });
+    out.push({ argv, cwd: String(wd).replace(/^\.\/?/, '').replace(/\/$/, ''), env: { CI: 'true', GITHUB_ACTIONS: 'true', ...RUN_ENV, ...stepEnv }, label, workspaceVar: 'GITHUB_WORKSPACE' });
   }
   return out;
 }

@@ -68,6 +68,15 @@ describe('CI jobs as steps', () => {
     expect(known.map((s) => s.argv.at(-1))).toEqual(['docker run -v /repo/out:/dist b']);
   });
 
+  it('GitHub: the run\'s own values (`${{ github.sha }}`, `$GITHUB_SHA`) are one made-up value in every step', () => {
+    const wf = `jobs:\n  j:\n    steps:\n      - run: docker build -t b:\${{ github.sha }} .\n      - run: docker create b:$GITHUB_SHA \${{ github.action }}\n`;
+    expect(githubSteps(wf, 'j', '/repo')).toEqual({ none: expect.stringMatching(/expressions, which only the CI service evaluates/) });
+    const steps = githubSteps(wf.replace(' ${{ github.action }}', ''), 'j', '/repo') as EntryStep[];
+    const sha = steps[1]!.env['GITHUB_SHA']!;
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(steps[0]!.argv.at(-1)).toBe(`docker build -t b:${sha} .`);
+  });
+
   it('GitHub: each step in the shell the runner starts for it', () => {
     const wf = `jobs:\n  j:\n    steps:\n      - run: a\n      - run: b\n        shell: bash\n      - run: c\n        shell: sh\n`;
     expect((githubSteps(wf, 'j', '/repo') as EntryStep[]).map((s) => s.argv.slice(0, -2))).toEqual([['bash', '-e'], ['bash', '--noprofile', '--norc', '-eo', 'pipefail'], ['sh', '-e']]);

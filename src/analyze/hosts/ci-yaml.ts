@@ -8,7 +8,7 @@ import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
-import { expressionValues, type ReadExpression } from './github-expressions.js';
+import { expressionValues, runConstantName, runConstantVersions, type ReadExpression } from './github-expressions.js';
 import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
@@ -156,8 +156,11 @@ function withExpressions(d: Decoded, exprs: CiExpressions): Decoded {
     if (!shell.startsWith('${{', i)) return null;
     const close = shell.indexOf('}}', i);
     if (close < 0) return null;
-    const name = `__ci_expression_${exprs.n++}`;
-    exprs.read?.push({ name, text: shell.slice(i, close + 2) });
+    const written = shell.slice(i, close + 2);
+    // (a property of the run GitHub gives every step alike is read by one name wherever it stands: ./github-expressions.ts)
+    const constant = exprs.read ? runConstantName(written) : null;
+    const name = constant ?? `__ci_expression_${exprs.n++}`;
+    exprs.read?.push({ name, text: written });
     return { end: close + 2, text: `\${${name}}` };
   });
 }
@@ -397,7 +400,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (d) unread.push({ sequence: groups.length, diagnostic: d });
   };
 
-  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean }): boolean => {
+  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean; job: string }): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
     // (a GitHub expression the runner substitutes with a value the tool knows reads as that value)
@@ -405,7 +408,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (!decoded) return false;
     const known = github ? expressionValues(read, github.env, github.atWorkspace) : [];
     if (known.length > 0) vars = new Map([...vars, ...known]);
-    snippets.push({ ...decoded, cwd, vars, remove: item ? [{ ...item, text: '' }] : null, label, continues });
+    const versions = github && node.range ? { versions: runConstantVersions(`${file}#step@${node.range[0]}`, `${file}#job:${github.job}`, vars, read) } : {};
+    snippets.push({ ...decoded, cwd, vars, ...versions, remove: item ? [{ ...item, text: '' }] : null, label, continues });
     return true;
   };
 
@@ -470,7 +474,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         // (`${{ env.NAME }}` of a name the step's own `env:` sets is left unknown: ./github-expressions.ts)
         const exprEnv = new Map([...envBefore, ...[...env.keys()].filter((k) => env.get(k) !== envBefore.get(k) || !envBefore.has(k)).map((k): [string, null] => [k, null])]);
         // (in a job's `container:`, `${{ github.workspace }}` is the runner's path, not the container's)
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container') })) {
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container'), job: jobKey })) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);

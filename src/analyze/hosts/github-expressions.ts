@@ -12,9 +12,15 @@
  *   `env:` (whether the runner evaluates the step's text with it is left unassumed), and plain
  *   text the shell reads back as itself (the runner writes the text into the script, so a
  *   `$`, a quote or a blank in it would be read again as shell).
- * Any other expression stays an unknown value.
+ * Any other expression stays an unknown value. One whose value GitHub fixes for the whole run
+ * (`${{ github.sha }}`, `${{ github.ref_name }}`…: runConstantName) is read by one name
+ * wherever it stands, and, with the default variables that hold such values (`$GITHUB_SHA`,
+ * which no step can overwrite), at one version in every step of the job (runConstantVersions):
+ * a builder tagged `app-builder:${{ github.sha }}` in one step is the image a later step's
+ * `docker create app-builder:${{ github.sha }}` names, though neither value is known.
  */
 import { folderValue } from '../script-folder.js';
+import { newVersions, type Versions } from '../shell/versions.js';
 
 export interface ReadExpression {
   /** The variable the shell text reads the expression as. */
@@ -40,4 +46,39 @@ export function expressionValues(read: readonly ReadExpression[], env: ReadonlyM
     if (typeof v === 'string' && PLAIN.test(v)) out.push([e.name, v]);
   }
   return out;
+}
+
+/**
+ * Properties of the `github` context that hold one value for the whole run (GitHub's variables
+ * reference); not those naming the step or action running (`github.action`, `github.action_path`…).
+ */
+const RUN_CONSTANT_PROPERTIES = new Set(['sha', 'ref', 'ref_name', 'ref_type', 'ref_protected', 'run_id', 'run_number', 'run_attempt', 'repository', 'repository_id', 'repository_owner', 'repository_owner_id', 'event_name', 'event_path', 'actor', 'actor_id', 'triggering_actor', 'workflow', 'workflow_ref', 'workflow_sha', 'job', 'head_ref', 'base_ref', 'server_url', 'api_url', 'graphql_url', 'retention_days']);
+
+/**
+ * The default variables holding those values: GitHub sets them for every step, and a step cannot
+ * overwrite a `GITHUB_*` or `RUNNER_*` variable for the steps after it (`$GITHUB_ENV` ignores
+ * them). Not the ones that name the step's own files or action (`GITHUB_ENV`, `GITHUB_OUTPUT`,
+ * `GITHUB_ACTION`…), which differ from step to step.
+ */
+const RUN_CONSTANT_VARIABLES = [...[...RUN_CONSTANT_PROPERTIES].map((p) => `GITHUB_${p.toUpperCase()}`), 'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_NAME', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE', 'RUNNER_ENVIRONMENT'];
+
+const GITHUB_PROPERTY = /^\$\{\{\s*github\.([a-z_]+)\s*\}\}$/;
+const CONSTANT_PREFIX = '__ci_expression_github_';
+
+/** The name a `${{ github.PROPERTY }}` of a run-constant property is read by (the same wherever it stands), or null. */
+export function runConstantName(text: string): string | null {
+  const m = GITHUB_PROPERTY.exec(text);
+  return m && RUN_CONSTANT_PROPERTIES.has(m[1]!) ? `${CONSTANT_PREFIX}${m[1]}` : null;
+}
+
+/**
+ * The versions a step's shell starts with (`seed` names the step): the run-constant variables
+ * and expressions it may read are at the job's one version (`job` names the job), unless the
+ * step's environment gives them a value (`vars`).
+ */
+export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, read: readonly ReadExpression[]): Versions {
+  const versions = newVersions(vars.keys(), seed);
+  const names = [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX))];
+  for (const name of names) if (!vars.has(name)) versions.of.set(name, { id: `${job}.${name}`, fallback: null });
+  return versions;
 }

@@ -24,7 +24,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_][A-Za-z0-9_]*)?/;
  * automatic and scoped variables whose value the tool does not model.
  */
 export function shellVarOf(name: string): string | null {
-  if (/^__(ci_expression_\d+|azp_\w+)$/.test(name)) return name;
+  if (/^__(ci_expression_\w+|azp_\w+)$/.test(name)) return name;
   const scoped = /^([A-Za-z]+):(.+)$/.exec(name);
   if (scoped) {
     const scope = scoped[1]!.toLowerCase();
@@ -150,7 +150,7 @@ export function unwrap(node: TsNode): TsNode {
  * (`${{ … }}`, `$(macro)`) inside literal text is substituted before PowerShell runs: unknown.
  */
 export function argumentPieces(node: TsNode, text: string): Piece[] {
-  return piecesOf(node, text).map((p) => (p.kind === 'lit' && /\$\{__(ci_expression_\d+|azp_\w+)\}/.test(p.text) ? { kind: 'unknown' } : p));
+  return piecesOf(node, text).map((p) => (p.kind === 'lit' && /\$\{__(ci_expression_\w+|azp_\w+)\}/.test(p.text) ? { kind: 'unknown' } : p));
 }
 
 function piecesOf(node: TsNode, text: string): Piece[] {

@@ -1,0 +1,52 @@
+/**
+ * What GitHub fixes for a whole run (the commit, the branch…) is one value in every step of a job
+ * (src/analyze/hosts/github-expressions.ts): a builder tagged `app-builder:$GITHUB_SHA` (or
+ * `${{ github.sha }}`) in one step is the image a later step's `docker create` names by the same
+ * text, though the value is not known. What differs per step, or a step's own assignment, is not.
+ */
+import { describe, expect, it } from 'vitest';
+import { applied, planFiles } from '../support/plan.js';
+
+const files = (tag: string, createTag = tag, firstStepExtra = '') => ({
+  'Dockerfile.build': 'FROM busybox:latest\nRUN mkdir -p /out && echo hi > /out/app\n',
+  Dockerfile: 'FROM busybox:latest\nCOPY app /usr/local/bin/app\n',
+  '.github/workflows/ci.yml': [
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - run: |',
+    ...(firstStepExtra ? [`          ${firstStepExtra}`] : []),
+    `          docker build -t app-builder:${tag} -f Dockerfile.build .`,
+    '      - run: |',
+    `          docker create --name extract app-builder:${createTag}`,
+    '          docker cp extract:/out/app ./app',
+    '          docker rm extract',
+    `      - run: docker build -t app:${tag} .`,
+    '',
+  ].join('\n'),
+});
+const outcome = (f: Record<string, string>) => {
+  const plan = planFiles(f);
+  return { setups: plan.setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]), plan };
+};
+
+describe('a builder tagged with a value GitHub fixes for the run, named in a later step', () => {
+  it('migrates for $GITHUB_SHA and ${{ github.sha }}, the builder build kept under its tag', () => {
+    for (const tag of ['$GITHUB_SHA', '${{ github.sha }}', '${{ github.ref_name }}-$GITHUB_RUN_NUMBER']) {
+      const f = files(tag);
+      const { setups, plan } = outcome(f);
+      expect(setups, tag).toEqual([['migrate']]);
+      expect(applied(f, plan)['.github/workflows/ci.yml']).toContain(`docker build --target builder -t app-builder:${tag} -f Dockerfile .`);
+    }
+  });
+
+  it('does not follow a value that differs from step to step, or one the step assigns itself', () => {
+    expect(outcome(files('$GITHUB_ACTION')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files('${{ steps.meta.outputs.tag }}')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files('$GITHUB_SHA', '$GITHUB_SHA', 'GITHUB_SHA=$(date +%s)')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files('${{ github.sha }}', '$GITHUB_SHA')).setups).not.toEqual([['migrate']]);
+  });
+});
