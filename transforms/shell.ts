@@ -79,24 +79,19 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
     }
   }
 
-  // An `if [ $? -ne 0 ]; then …; exit 1; fi` right after a removed statement goes whole with
-  // it (its commands are companions: guardCommands), not command by command.
-  for (const g of statusGuardsAfter(script, doomed)) {
+  // A guard statement whose every inner command goes, goes whole instead of command by command.
+  const goWhole = (g: number) => {
     const u = units[g]!;
     const inner = units.map((x, j) => j).filter((j) => j !== g && units[j]!.start >= u.start && units[j]!.end <= u.stmtEnd);
-    if (!inner.every((j) => doomed.has(j))) continue;
+    if (!inner.every((j) => doomed.has(j))) return;
     inner.forEach((j) => doomed.delete(j));
     doomed.add(g);
-  }
-
-  // So does an `if ! <removed step>; then …; exit 1; fi`, whose body runs only when that step failed.
-  for (const g of negatedStepGuards(script, removed)) {
-    const u = units[g]!;
-    const inner = units.map((x, j) => j).filter((j) => j !== g && units[j]!.start >= u.start && units[j]!.end <= u.stmtEnd);
-    if (!inner.every((j) => doomed.has(j))) continue;
-    inner.forEach((j) => doomed.delete(j));
-    doomed.add(g);
-  }
+  };
+  // An `if [ $? -ne 0 ]; then …; exit 1; fi` right after a removed statement goes with it (its
+  // commands are companions: guardCommands); so does an `if ! <removed step>; then …; exit 1; fi`,
+  // whose body runs only when that step failed.
+  for (const g of statusGuardsAfter(script, doomed)) goWhole(g);
+  for (const g of negatedStepGuards(script, removed)) goWhole(g);
 
   // Removing a command from a condition changes which branch runs, or whether a loop ends.
   for (const k of doomed) {
