@@ -112,6 +112,14 @@ describe('Azure Pipelines', () => {
     expect(r).toMatchObject({ code: 0, out: `v1 v1 /src/repo\n${fs.realpathSync(r.dir)}/web\n` });
   });
 
+  it('gives what Azure fixes for the run one made-up value, as a macro and in the environment; not Build.BuildNumber', () => {
+    const list = steps(azureSteps('steps:\n  - bash: docker build -t b:$(Build.SourceVersion) .\n  - bash: docker create b:$BUILD_SOURCEVERSION\n', 'Job', '/r'));
+    const sha = list[1]!.env['BUILD_SOURCEVERSION']!;
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(list[0]!.argv.at(-1)).toBe(`docker build -t b:${sha} .`);
+    expect(azureSteps('steps:\n  - bash: echo $(Build.BuildNumber)\n', 'Job', '/r')).toEqual({ none: expect.stringMatching(/Build\.BuildNumber/) });
+  });
+
   it('names jobs in stages STAGE.JOB, and cannot run tasks, groups or conditions here', () => {
     const staged = 'stages:\n  - stage: build\n    jobs:\n      - job: image\n        pool: { vmImage: ubuntu-latest }\n        steps:\n          - bash: echo hi\n';
     expect(steps(azureSteps(staged, 'build.image', '/r'))).toHaveLength(1);

@@ -12,6 +12,7 @@
  * refuses a setup in its job. Macros `$(name)` are substituted before the shell runs: they are
  * read as variables, with the value `variables:` gives them when it is static.
  */
+import { azureRunVersions } from './azure-run-values.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { resolveRel } from '../../model/paths.js';
@@ -359,7 +360,10 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
       group.push(snippets.length);
       const shellText = withMacros(decoded, vars);
       ranShell = [{ shell: shellText.shell, cwd }];
-      snippets.push({ ...shellText, cwd, vars: staticEnv(step.get('env', true), env), remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
+      const stepVars = staticEnv(step.get('env', true), env);
+      // (what Azure fixes for the run, `$(Build.SourceVersion)`, is one value in every step: ./azure-run-values.ts)
+      const versions = azureRunVersions(`${file}#step@${step.range[0]}`, `${file}#job:${job.name}`, stepVars, macroVar);
+      snippets.push({ ...shellText, cwd, vars: stepVars, versions, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     }
     groups.push(group);
     names.push(job.name);

@@ -4,7 +4,8 @@
  * sources folder or its `workingDirectory`; `pwsh:`/`powershell:` steps in `pwsh` with the
  * task's error handling. Macros `$(name)` are replaced before the shell runs, as the agent does:
  * pipeline, stage and job `variables:` and the sources folder; pipeline variables are in the
- * environment too (`NAME_WITH_UNDERSCORES`). `checkout: self` is the copy itself. Tasks,
+ * environment too (`NAME_WITH_UNDERSCORES`), and so are made-up values of what Azure fixes for the
+ * run (RUN_VALUES). `checkout: self` is the copy itself. Tasks,
  * templates, conditions, runtime expressions, variable groups and other predefined variables
  * make the job one that cannot run here.
  */
@@ -19,12 +20,29 @@ const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x
 
 const SOURCES = new Set(['Build.SourcesDirectory', 'System.DefaultWorkingDirectory', 'Build.Repository.LocalPath']);
 
+/**
+ * Values for the predefined variables Azure fixes for a whole run (../../analyze/hosts/azure-run-values.ts),
+ * as macros and in the environment: made up here, but one value in every step of both pipelines.
+ */
+const RUN_VALUES: Record<string, string> = {
+  'Build.BuildId': '1',
+  'Build.SourceVersion': '0123456789abcdef0123456789abcdef01234567',
+  'Build.SourceBranch': 'refs/heads/main',
+  'Build.SourceBranchName': 'main',
+  'Build.Repository.Name': 'repository',
+  'Build.DefinitionName': 'verify',
+  'Build.Reason': 'Manual',
+  'System.TeamProject': 'project',
+  'System.DefinitionId': '1',
+};
+
 /** `text` with its macros replaced, or why it cannot be. */
 function macros(text: string, job: AzureJob, dir: string): string | { none: string } {
   if (/\$\[|\$\{\{/.test(text)) return { none: 'uses template or runtime expressions, which only Azure Pipelines evaluates' };
   let why: string | null = null;
   const out = text.replace(/\$\(([A-Za-z_][\w.-]*)\)/g, (m, name: string) => {
     if (SOURCES.has(name)) return dir;
+    if (Object.hasOwn(RUN_VALUES, name)) return RUN_VALUES[name]!;
     const known = job.vars?.get(name);
     if (typeof known === 'string') return known;
     if (known === null || name.includes('.') || job.vars === null) why ??= `uses $(${name}), which only Azure Pipelines gives`;
@@ -56,6 +74,7 @@ export function azureSteps(text: string, job: string, dir: string): EntryStep[] 
   const j = isMap(doc.contents) ? azureJobs(doc.contents).find((x) => x.name === job) : undefined;
   if (!j || !isSeq(j.steps)) return why('is not in the file');
   const env: Record<string, string> = { TF_BUILD: 'True', BUILD_SOURCESDIRECTORY: dir, SYSTEM_DEFAULTWORKINGDIRECTORY: dir, BUILD_REPOSITORY_LOCALPATH: dir };
+  for (const [k, v] of Object.entries(RUN_VALUES)) env[k.toUpperCase().replace(/\./g, '_')] = v;
   for (const [k, v] of j.vars ?? []) if (v !== null) env[k.toUpperCase().replace(/\./g, '_')] = v;
   const out: EntryStep[] = [];
   for (const [k, node] of j.steps.items.entries()) {
