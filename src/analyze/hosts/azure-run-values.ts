@@ -9,7 +9,8 @@
  * step's `docker create app-builder:$(Build.SourceVersion)` names. Not `Build.BuildNumber`, which
  * `##vso[build.updatebuildnumber]` changes, nor folders and agent values.
  */
-import { newVersions, type Versions } from '../shell/versions.js';
+import type { Versions } from '../shell/versions.js';
+import { jobWideVersions } from './run-constants.js';
 
 const RUN_CONSTANT = ['Build.BuildId', 'Build.SourceVersion', 'Build.SourceBranch', 'Build.SourceBranchName', 'Build.Repository.Name', 'Build.Repository.ID', 'Build.DefinitionName', 'Build.Reason', 'System.TeamProject', 'System.DefinitionId', 'System.PullRequest.PullRequestId', 'System.PullRequest.SourceBranch', 'System.PullRequest.TargetBranch'];
 
@@ -20,9 +21,5 @@ const RUN_CONSTANT = ['Build.BuildId', 'Build.SourceVersion', 'Build.SourceBranc
  * unknown (`vars`: a step set them, or the file did).
  */
 export function azureRunVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, macro: (name: string) => string): Versions {
-  const versions = newVersions(vars.keys(), seed);
-  for (const name of RUN_CONSTANT.flatMap((n) => [macro(n), n.toUpperCase().replace(/\./g, '_')])) {
-    if (!vars.has(name)) versions.of.set(name, { id: `${job}.${name}`, fallback: null });
-  }
-  return versions;
+  return jobWideVersions(seed, job, vars, RUN_CONSTANT.flatMap((n) => [macro(n), n.toUpperCase().replace(/\./g, '_')]));
 }

@@ -4,6 +4,7 @@
  * `working_directory` (where `checkout` puts the repository) or the step's own, with the job's
  * and step's `environment:`. A job's steps are one sequence.
  */
+import { CIRCLECI_RUN_VARIABLES, jobWideVersions } from './run-constants.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Branch } from '../../model/script.js';
@@ -15,6 +16,7 @@ import { circleJobs, circleSteps, type CircleJob, type CircleStep } from './circ
 import { imageBuildkit } from './gitlab-docker-image.js';
 import { machineBuildkit } from './circleci-machine.js';
 import { yaml } from './yaml-module.js';
+
 
 const DEFAULT_WORKDIR = '~/project';
 
@@ -189,7 +191,9 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       // Without `no_output_timeout` a run step is killed after 10 minutes without output: a limit too.
       const limit = stepTimeout(detail, 'no_output_timeout');
       const remove = step.shared === undefined && step.node.range ? [{ ...itemLines(text, step.node.range[0], step.node.range[1]), text: '' }] : null;
-      snippets.push({ ...decoded, cwd, vars, remove, label, ...(step.shared !== undefined ? { shared: step.shared } : {}), ...(all.length > 0 ? { branches: all } : {}), ...(stepErrexit(detail, cj) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), timeout: limit !== null ? `no_output_timeout: ${limit}` : 'no_output_timeout: 10m (CircleCI\'s default)' });
+      // (what CircleCI fixes for the run, `$CIRCLE_SHA1`, is one value in every step of the job: ./run-constants.ts)
+      const versions = jobWideVersions(`${file}#step@${command.range[0]}`, `${file}#job:${jobName}`, vars, CIRCLECI_RUN_VARIABLES);
+      snippets.push({ ...decoded, cwd, vars, versions, remove, label, ...(step.shared !== undefined ? { shared: step.shared } : {}), ...(all.length > 0 ? { branches: all } : {}), ...(stepErrexit(detail, cj) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), timeout: limit !== null ? `no_output_timeout: ${limit}` : 'no_output_timeout: 10m (CircleCI\'s default)' });
     }
     // A `when:`/`unless:` step running docker: the docker commands of a setup may be split across pipelines.
     for (const step of jobSteps) {

@@ -20,7 +20,8 @@
  * `docker create app-builder:${{ github.sha }}` names, though neither value is known.
  */
 import { folderValue } from '../script-folder.js';
-import { newVersions, type Versions } from '../shell/versions.js';
+import type { Versions } from '../shell/versions.js';
+import { jobWideVersions } from './run-constants.js';
 
 export interface ReadExpression {
   /** The variable the shell text reads the expression as. */
@@ -77,8 +78,5 @@ export function runConstantName(text: string): string | null {
  * step's environment gives them a value (`vars`).
  */
 export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, read: readonly ReadExpression[]): Versions {
-  const versions = newVersions(vars.keys(), seed);
-  const names = [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX))];
-  for (const name of names) if (!vars.has(name)) versions.of.set(name, { id: `${job}.${name}`, fallback: null });
-  return versions;
+  return jobWideVersions(seed, job, vars, [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX))]);
 }

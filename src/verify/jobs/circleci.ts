@@ -11,6 +11,12 @@ import { yaml } from '../../analyze/hosts/yaml-module.js';
 import { resolveRel } from '../../model/paths.js';
 import type { EntryStep } from '../entry.js';
 
+/**
+ * Made-up values for what CircleCI fixes for the run (../../analyze/hosts/circleci.ts RUN_CONSTANT):
+ * one value in every step of both pipelines, as on the service.
+ */
+const RUN_VALUES: Record<string, string> = { CIRCLE_SHA1: '0123456789abcdef0123456789abcdef01234567', CIRCLE_BRANCH: 'main', CIRCLE_BUILD_NUM: '1', CIRCLE_PROJECT_REPONAME: 'repository', CIRCLE_PROJECT_USERNAME: 'local', CIRCLE_USERNAME: 'local', CIRCLE_NODE_INDEX: '0', CIRCLE_NODE_TOTAL: '1' };
+
 type Obj = Record<string, unknown>;
 const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
 const strings = (o: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(o)).map(([k, v]) => [k, String(v)]));
@@ -65,7 +71,7 @@ export function circleSteps(text: string, job: string): EntryStep[] | { none: st
     if (!shell) return why(`${label} runs in ${String(detail['shell'] ?? j['shell'])}, which is not run here`);
     const cwd = folder(jobDir, detail['working_directory']);
     if (cwd === null) return why(`${label} runs outside the checkout (${String(detail['working_directory'])})`);
-    out.push({ argv: [...shell, '-c', command], cwd, env: { CI: 'true', CIRCLECI: 'true', ...strings(j['environment']), ...strings(detail['environment']) }, label });
+    out.push({ argv: [...shell, '-c', command], cwd, env: { CI: 'true', CIRCLECI: 'true', ...RUN_VALUES, ...strings(j['environment']), ...strings(detail['environment']) }, label });
   }
   return out;
 }

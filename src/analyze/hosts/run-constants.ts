@@ -1,0 +1,30 @@
+/**
+ * Values a CI service fixes for the whole run and gives every step of a job alike (the commit,
+ * the build's number, the branch: GitHub's `$GITHUB_SHA`, Azure's `$(Build.SourceVersion)`,
+ * CircleCI's `$CIRCLE_SHA1`). Each step is a shell of its own, so the reader would read each
+ * step's value as a version of its own (../shell/versions.ts) and a builder tagged with one in
+ * one step would not be the image a later step names by the same text. Read at the job's one
+ * version, they are, though the value is not known. Each host names its own (in its reader).
+ */
+import { newVersions, type Versions } from '../shell/versions.js';
+
+/**
+ * CircleCI's variables for what it fixes for the run. A step may write another value for the
+ * later steps through `$BASH_ENV`, which refuses a setup reading it (../step-env-files.ts,
+ * readNames: a word reading one of these counts though its value is not known).
+ */
+export const CIRCLECI_RUN_VARIABLES: readonly string[] = ['CIRCLE_SHA1', 'CIRCLE_BRANCH', 'CIRCLE_TAG', 'CIRCLE_BUILD_NUM', 'CIRCLE_JOB', 'CIRCLE_PROJECT_REPONAME', 'CIRCLE_PROJECT_USERNAME', 'CIRCLE_REPOSITORY_URL', 'CIRCLE_USERNAME', 'CIRCLE_WORKFLOW_ID', 'CIRCLE_WORKFLOW_JOB_ID', 'CIRCLE_PR_NUMBER', 'CIRCLE_PULL_REQUEST', 'CIRCLE_NODE_INDEX', 'CIRCLE_NODE_TOTAL'];
+
+/** Names read at the job's one version in some host (each host passes its own to jobWideVersions); GitHub's and Azure's cannot be written for later steps. */
+export const WRITABLE_JOB_WIDE: ReadonlySet<string> = new Set(CIRCLECI_RUN_VARIABLES);
+
+/**
+ * The versions a step's shell starts with (`seed` names the step): each of `names` at the job's
+ * one version (`job` names the job), unless the step's variables give it a value or make it
+ * unknown (`vars`: the file sets it, or an earlier step did).
+ */
+export function jobWideVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, names: Iterable<string>): Versions {
+  const versions = newVersions(vars.keys(), seed);
+  for (const name of names) if (!vars.has(name)) versions.of.set(name, { id: `${job}.${name}`, fallback: null });
+  return versions;
+}
