@@ -68,20 +68,21 @@ export function rebuildsBase(inv: DockerInvocation, cmd: ScriptCommand, bases: r
   if (bases === null) return 'it changes an image name the engine holds, and the builder Dockerfile could not be read to tell which images the builder starts from';
   if (bases.length === 0) return null;
   if (made === 'any') return `it may write an image under any name, such as ${bases[0]}, which the builder resolves`;
-  for (const m of made) {
-    const base = namesBase(m, bases);
-    if (base) return m === null ? `it changes an image whose name is only known at run time, which may be ${base}, which the builder resolves` : `it changes the image ${m}, which the builder resolves (${base})`;
-  }
-  return null;
+  return baseChanged(made, bases, 'changes');
 }
 
 /** The same for docker/build-push-action's `tags:` (null: the input only known at run time). */
 export function actionRebuildsBase(tags: readonly (string | null)[], bases: readonly string[] | null): string | null {
   if (tags.length === 0) return null;
   if (bases === null) return 'it tags an image, and the builder Dockerfile could not be read to tell which images the builder starts from';
-  for (const t of tags) {
-    const base = namesBase(t, bases);
-    if (base) return t === null ? `it tags an image whose name is only known at run time, which may be ${base}, which the builder resolves` : `it tags the image ${t}, which the builder resolves (${base})`;
+  return baseChanged(tags, bases, 'tags');
+}
+
+/** Why one of the names `made` (null: only known at run time) may be a base of the builder, `verb` saying what the command does to it; or null. */
+function baseChanged(made: readonly (string | null)[], bases: readonly string[], verb: 'changes' | 'tags'): string | null {
+  for (const m of made) {
+    const base = namesBase(m, bases);
+    if (base) return m === null ? `it ${verb} an image whose name is only known at run time, which may be ${base}, which the builder resolves` : `it ${verb} the image ${m}, which the builder resolves (${base})`;
   }
   return null;
 }
