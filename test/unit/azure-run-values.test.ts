@@ -1,6 +1,6 @@
 /**
  * What Azure Pipelines fixes for the run (`$(Build.SourceVersion)`, `$BUILD_BUILDID`…) is one
- * value in every step of a job (src/analyze/hosts/azure-run-values.ts): a builder tagged with it
+ * value in every step of a job (src/analyze/hosts/run-constants.ts AZURE_RUN_VARIABLES): a builder tagged with it
  * in one step is the image a later step names by the same text. Not `Build.BuildNumber` (a step
  * may change it), nor a name a step sets.
  */

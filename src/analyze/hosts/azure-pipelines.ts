@@ -12,7 +12,6 @@
  * refuses a setup in its job. Macros `$(name)` are substituted before the shell runs: they are
  * read as variables, with the value `variables:` gives them when it is static.
  */
-import { azureRunVersions } from './azure-run-values.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { resolveRel } from '../../model/paths.js';
@@ -23,6 +22,7 @@ import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
 import { yaml } from './yaml-module.js';
+import { AZURE_RUN_VARIABLES, jobWideVersions } from './run-constants.js';
 import { commandsSetVariables, taskSetVariables, textSetVariables } from './azure-set-variables.js';
 import { parseShell } from '../shell.js';
 import { textOf } from '../step-env-files.js';
@@ -32,6 +32,9 @@ const SOURCES = /^\$\((Build\.SourcesDirectory|System\.DefaultWorkingDirectory|B
 
 /** The shell variable a macro is read as (`$(image.tag)` → `${__azp_image_tag}`). */
 export const macroVar = (name: string) => `__azp_${name.replace(/\W/g, '_')}`;
+
+/** The environment variable a pipeline variable is also given as (`Build.SourceVersion` → `BUILD_SOURCEVERSION`). */
+export const envVar = (name: string) => name.toUpperCase().replace(/\./g, '_');
 
 /** A template expression used as a key: a conditional insertion or a loop (`${{ if … }}:`, `${{ each … }}:`), which Azure expands at compile time. */
 const insertion = (m: YAMLMap): boolean => m.items.some((p) => isScalar(p.key) && String(p.key.value).trimStart().startsWith('${{'));
@@ -259,7 +262,7 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
     let env = new Map<string, string | null>();
     for (const [k, v] of vars ?? []) {
       env.set(macroVar(k), v);
-      env.set(k.toUpperCase().replace(/\./g, '_'), v);
+      env.set(envVar(k), v);
     }
     // A step that prints `##vso[task.setvariable variable=NAME]…` sets NAME for the later steps:
     // its value there is only known at run time (a name the tool cannot read: any name).
@@ -288,7 +291,7 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
       env = new Map(env);
       for (const k of spellings) {
         env.set(macroVar(k), null);
-        env.set(k.toUpperCase().replace(/\./g, '_'), null);
+        env.set(envVar(k), null);
       }
     };
     job.steps.items.forEach((step, k) => {
@@ -361,8 +364,8 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
       const shellText = withMacros(decoded, vars);
       ranShell = [{ shell: shellText.shell, cwd }];
       const stepVars = staticEnv(step.get('env', true), env);
-      // (what Azure fixes for the run, `$(Build.SourceVersion)`, is one value in every step: ./azure-run-values.ts)
-      const versions = azureRunVersions(`${file}#step@${step.range[0]}`, `${file}#job:${job.name}`, stepVars, macroVar);
+      // (what Azure fixes for the run, `$(Build.SourceVersion)`, is one value in every step: ./run-constants.ts)
+      const versions = jobWideVersions(`${file}#step@${step.range[0]}`, `${file}#job:${job.name}`, stepVars, AZURE_RUN_VARIABLES.flatMap((n) => [macroVar(n), envVar(n)]));
       snippets.push({ ...shellText, cwd, vars: stepVars, versions, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     }
     groups.push(group);

@@ -4,7 +4,6 @@
  * `working_directory` (where `checkout` puts the repository) or the step's own, with the job's
  * and step's `environment:`. A job's steps are one sequence.
  */
-import { CIRCLECI_RUN_VARIABLES, jobWideVersions } from './run-constants.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import type { Branch } from '../../model/script.js';
@@ -16,7 +15,7 @@ import { circleJobs, circleSteps, type CircleJob, type CircleStep } from './circ
 import { imageBuildkit } from './gitlab-docker-image.js';
 import { machineBuildkit } from './circleci-machine.js';
 import { yaml } from './yaml-module.js';
-
+import { CIRCLECI_RUN_VARIABLES, jobWideVersions } from './run-constants.js';
 
 const DEFAULT_WORKDIR = '~/project';
 

@@ -15,6 +15,16 @@ import { newVersions, type Versions } from '../shell/versions.js';
  */
 export const CIRCLECI_RUN_VARIABLES: readonly string[] = ['CIRCLE_SHA1', 'CIRCLE_BRANCH', 'CIRCLE_TAG', 'CIRCLE_BUILD_NUM', 'CIRCLE_JOB', 'CIRCLE_PROJECT_REPONAME', 'CIRCLE_PROJECT_USERNAME', 'CIRCLE_REPOSITORY_URL', 'CIRCLE_USERNAME', 'CIRCLE_WORKFLOW_ID', 'CIRCLE_WORKFLOW_JOB_ID', 'CIRCLE_PR_NUMBER', 'CIRCLE_PULL_REQUEST', 'CIRCLE_NODE_INDEX', 'CIRCLE_NODE_TOTAL'];
 
+/**
+ * Azure Pipelines' predefined variables for what it fixes for the run, read as macros
+ * (`$(Build.SourceVersion)`) or in the environment (`$BUILD_SOURCEVERSION`). Read-only, so a
+ * step's `##vso[task.setvariable]` does not change them for the later steps (Microsoft's
+ * predefined-variables reference; the reader makes a name a step sets unknown anyway:
+ * ./azure-set-variables.ts). Not `Build.BuildNumber`, which `##vso[build.updatebuildnumber]`
+ * changes, nor folders and agent values.
+ */
+export const AZURE_RUN_VARIABLES: readonly string[] = ['Build.BuildId', 'Build.SourceVersion', 'Build.SourceBranch', 'Build.SourceBranchName', 'Build.Repository.Name', 'Build.Repository.ID', 'Build.DefinitionName', 'Build.Reason', 'System.TeamProject', 'System.DefinitionId', 'System.PullRequest.PullRequestId', 'System.PullRequest.SourceBranch', 'System.PullRequest.TargetBranch'];
+
 /** Names read at the job's one version in some host (each host passes its own to jobWideVersions); GitHub's and Azure's cannot be written for later steps. */
 export const WRITABLE_JOB_WIDE: ReadonlySet<string> = new Set(CIRCLECI_RUN_VARIABLES);
 

@@ -10,7 +10,7 @@
  * make the job one that cannot run here.
  */
 import path from 'node:path';
-import { azureJobs, bashAgent, type AzureJob } from '../../analyze/hosts/azure-pipelines.js';
+import { azureJobs, bashAgent, envVar, type AzureJob } from '../../analyze/hosts/azure-pipelines.js';
 import { isMap, isSeq } from '../../analyze/hosts/ci-yaml.js';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { EntryStep } from '../entry.js';
@@ -21,7 +21,7 @@ const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x
 const SOURCES = new Set(['Build.SourcesDirectory', 'System.DefaultWorkingDirectory', 'Build.Repository.LocalPath']);
 
 /**
- * Values for the predefined variables Azure fixes for a whole run (../../analyze/hosts/azure-run-values.ts),
+ * Values for the predefined variables Azure fixes for a whole run (../../analyze/hosts/run-constants.ts),
  * as macros and in the environment: made up here, but one value in every step of both pipelines.
  */
 const RUN_VALUES: Record<string, string> = {
@@ -74,8 +74,8 @@ export function azureSteps(text: string, job: string, dir: string): EntryStep[] 
   const j = isMap(doc.contents) ? azureJobs(doc.contents).find((x) => x.name === job) : undefined;
   if (!j || !isSeq(j.steps)) return why('is not in the file');
   const env: Record<string, string> = { TF_BUILD: 'True', BUILD_SOURCESDIRECTORY: dir, SYSTEM_DEFAULTWORKINGDIRECTORY: dir, BUILD_REPOSITORY_LOCALPATH: dir };
-  for (const [k, v] of Object.entries(RUN_VALUES)) env[k.toUpperCase().replace(/\./g, '_')] = v;
-  for (const [k, v] of j.vars ?? []) if (v !== null) env[k.toUpperCase().replace(/\./g, '_')] = v;
+  for (const [k, v] of Object.entries(RUN_VALUES)) env[envVar(k)] = v;
+  for (const [k, v] of j.vars ?? []) if (v !== null) env[envVar(k)] = v;
   const out: EntryStep[] = [];
   for (const [k, node] of j.steps.items.entries()) {
     const step = obj((node as { toJSON?: () => unknown }).toJSON?.());
