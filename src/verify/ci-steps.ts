@@ -13,6 +13,7 @@ import path from 'node:path';
 import { yaml } from '../analyze/hosts/yaml-module.js';
 import { underWorkspace } from '../analyze/hosts/github-workspace.js';
 import type { EntryStep } from './entry.js';
+import { RUN } from './run-values.js';
 
 type Obj = Record<string, unknown>;
 
@@ -35,18 +36,18 @@ function noExpressions(where: string, ...values: unknown[]): string | null {
  * (the tool reads them so: ../analyze/hosts/github-expressions.ts).
  */
 const RUN_VALUES: Record<string, string> = {
-  sha: '0123456789abcdef0123456789abcdef01234567',
-  ref: 'refs/heads/main',
-  ref_name: 'main',
+  sha: RUN.commit,
+  ref: `refs/heads/${RUN.branch}`,
+  ref_name: RUN.branch,
   ref_type: 'branch',
-  run_id: '1',
-  run_number: '1',
-  run_attempt: '1',
-  repository: 'local/repository',
-  repository_owner: 'local',
+  run_id: RUN.number,
+  run_number: RUN.number,
+  run_attempt: RUN.number,
+  repository: `${RUN.owner}/${RUN.repository}`,
+  repository_owner: RUN.owner,
   event_name: 'push',
-  actor: 'local',
-  triggering_actor: 'local',
+  actor: RUN.owner,
+  triggering_actor: RUN.owner,
   workflow: 'verify',
   server_url: 'https://github.com',
 };

@@ -14,6 +14,7 @@ import { azureJobs, bashAgent, envVar, type AzureJob } from '../../analyze/hosts
 import { isMap, isSeq } from '../../analyze/hosts/ci-yaml.js';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { EntryStep } from '../entry.js';
+import { RUN } from '../run-values.js';
 
 type Obj = Record<string, unknown>;
 const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
@@ -25,15 +26,15 @@ const SOURCES = new Set(['Build.SourcesDirectory', 'System.DefaultWorkingDirecto
  * as macros and in the environment: made up here, but one value in every step of both pipelines.
  */
 const RUN_VALUES: Record<string, string> = {
-  'Build.BuildId': '1',
-  'Build.SourceVersion': '0123456789abcdef0123456789abcdef01234567',
-  'Build.SourceBranch': 'refs/heads/main',
-  'Build.SourceBranchName': 'main',
-  'Build.Repository.Name': 'repository',
+  'Build.BuildId': RUN.number,
+  'Build.SourceVersion': RUN.commit,
+  'Build.SourceBranch': `refs/heads/${RUN.branch}`,
+  'Build.SourceBranchName': RUN.branch,
+  'Build.Repository.Name': RUN.repository,
   'Build.DefinitionName': 'verify',
   'Build.Reason': 'Manual',
   'System.TeamProject': 'project',
-  'System.DefinitionId': '1',
+  'System.DefinitionId': RUN.number,
 };
 
 /** `text` with its macros replaced, or why it cannot be. */

@@ -10,12 +10,13 @@
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import { resolveRel } from '../../model/paths.js';
 import type { EntryStep } from '../entry.js';
+import { RUN } from '../run-values.js';
 
 /**
  * Made-up values for what CircleCI fixes for the run (../../analyze/hosts/circleci.ts RUN_CONSTANT):
  * one value in every step of both pipelines, as on the service.
  */
-const RUN_VALUES: Record<string, string> = { CIRCLE_SHA1: '0123456789abcdef0123456789abcdef01234567', CIRCLE_BRANCH: 'main', CIRCLE_BUILD_NUM: '1', CIRCLE_PROJECT_REPONAME: 'repository', CIRCLE_PROJECT_USERNAME: 'local', CIRCLE_USERNAME: 'local', CIRCLE_NODE_INDEX: '0', CIRCLE_NODE_TOTAL: '1' };
+const RUN_VALUES: Record<string, string> = { CIRCLE_SHA1: RUN.commit, CIRCLE_BRANCH: RUN.branch, CIRCLE_BUILD_NUM: RUN.number, CIRCLE_PROJECT_REPONAME: RUN.repository, CIRCLE_PROJECT_USERNAME: RUN.owner, CIRCLE_USERNAME: RUN.owner, CIRCLE_NODE_INDEX: '0', CIRCLE_NODE_TOTAL: '1' };
 
 type Obj = Record<string, unknown>;
 const obj = (x: unknown): Obj => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Obj) : {});
