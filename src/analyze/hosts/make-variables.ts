@@ -178,15 +178,15 @@ const EACH_TIME = new Set(['shell', 'wildcard', 'file', 'eval']);
  * `$(file <…)`, `$(eval …)`, a `$(call …)` of a variable that does, a computed variable name),
  * or names such a variable. `perTarget` (perTargetVariables) differ from rule to rule.
  * Every assignment counts, wherever it is (a conditional, a directive), as any may be the one
- * that holds.
+ * that holds. The file is read once, the variables given per target added per call.
  */
-export function expandedEachUse(root: TsNode, text: string, perTarget: ReadonlySet<string>): Map<string, string> {
+export function expandedEachUse(root: TsNode, text: string): (perTarget: ReadonlySet<string>) => Map<string, string> {
   const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
   const lineOf = (n: TsNode) => text.slice(0, n.startIndex).split('\n').length;
-  const out = new Map<string, string>();
-  for (const name of perTarget) out.set(name, `\`${name}\` is given a value of its own in some targets' recipes, or reads their automatic variables`);
-  /** Recursive assignments: what they call that differs each time (or null), and the variables they name. */
-  const recursive: { name: string; shown: string; volatile: string | null; names: string[] }[] = [];
+  /** Why each variable's own text differs at each use, in file order (`always`: a `define`, whose reason stands over any other). */
+  const own: { name: string; why: string; always: boolean }[] = [];
+  /** Recursive assignments: the variables they name. */
+  const recursive: { name: string; shown: string; names: string[] }[] = [];
   for (const a of root.descendantsOfType(['variable_assignment', 'define_directive'])) {
     const nameNode = a.namedChildren.find((c) => c.type === 'word');
     if (!nameNode) continue;
@@ -196,24 +196,30 @@ export function expandedEachUse(root: TsNode, text: string, perTarget: ReadonlyS
     if (a.type === 'define_directive') {
       if (/^:{1,3}=$/.test(op)) continue;
       // (a `define` body is not parsed: any expansion in it counts)
-      if (value && slice(value).includes('$')) out.set(name, `\`${name}\` is defined by \`define\` (line ${lineOf(a)}), whose text Make expands again at each use`);
+      if (value && slice(value).includes('$')) own.push({ name, why: `\`${name}\` is defined by \`define\` (line ${lineOf(a)}), whose text Make expands again at each use`, always: true });
       continue;
     }
     if (op !== '=' && op !== '?=' && op !== '+=') continue;
     const found = value ? eachTimeIn(value, text) : { volatile: null, names: [] };
-    recursive.push({ name, shown: `${name} ${op}`, volatile: found.volatile, names: found.names });
-    if (found.volatile !== null && !out.has(name)) out.set(name, `\`${name} ${op} …\` (line ${lineOf(a)}) is expanded again at each use, and its value calls \`${found.volatile}\` each time`);
+    recursive.push({ name, shown: `${name} ${op}`, names: found.names });
+    if (found.volatile !== null) own.push({ name, why: `\`${name} ${op} …\` (line ${lineOf(a)}) is expanded again at each use, and its value calls \`${found.volatile}\` each time`, always: false });
   }
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const r of recursive) {
-      const named = r.names.find((n) => out.has(n));
-      if (out.has(r.name) || named === undefined) continue;
-      out.set(r.name, `\`${r.shown} …\` is expanded again at each use, and reads \`${named}\`, which may differ each time`);
-      changed = true;
+  // The file is read once; the variables of `perTarget` and those naming them are added per call.
+  return (perTarget) => {
+    const out = new Map<string, string>();
+    for (const name of perTarget) out.set(name, `\`${name}\` is given a value of its own in some targets' recipes, or reads their automatic variables`);
+    for (const o of own) if (o.always || !out.has(o.name)) out.set(o.name, o.why);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const r of recursive) {
+        const named = r.names.find((n) => out.has(n));
+        if (out.has(r.name) || named === undefined) continue;
+        out.set(r.name, `\`${r.shown} …\` is expanded again at each use, and reads \`${named}\`, which may differ each time`);
+        changed = true;
+      }
     }
-  }
-  return out;
+    return out;
+  };
 }
 
 /** What in a value differs each time Make expands it (a function call, shown as such), and the variables it names. */

@@ -93,10 +93,11 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   const automatics = ruleAutomatics(root, text);
   const perTarget = perTargetVariables(root, text);
   const evaluated = root.descendantsOfType(['function_call', 'variable_reference']).find((f) => /^\$[({]eval\s/.test(text.slice(f.startIndex, f.startIndex + 7)));
-  const eachUse = expandedEachUse(root, text, perTarget);
+  const eachUseWith = expandedEachUse(root, text);
+  const eachUse = eachUseWith(perTarget);
   const runVersions = oneRun(file, root, vars, eachUse, evaluated !== undefined);
   // (a variable whose every expansion may give another value is read as one expansion the reader does not model)
-  const eachCall = new Set(expandedEachUse(root, text, new Set()).keys());
+  const eachCall = new Set(eachUseWith(new Set()).keys());
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
   const prereqsOf = new Map<string, string[]>();
