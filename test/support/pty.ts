@@ -42,14 +42,15 @@ function startPty(file: string, args: string[], cwd: string, env: Record<string,
     out += d;
   });
   // node-pty may deliver the last output after the exit event: the exit counts once the screen
-  // has been quiet for 100 ms, so a test that reads the screen after `exit` sees all of it.
+  // has been quiet for 300 ms, so a test that reads the screen after `exit` sees all of it (at
+  // 100 ms a half-megabyte --json report was cut short on a loaded 2-CPU machine).
   const exit = new Promise<number>((resolve) =>
     p.onExit((e) => {
       let seen = -1;
       const settle = () => {
         if (out.length === seen) return resolve(e.exitCode);
         seen = out.length;
-        setTimeout(settle, 100);
+        setTimeout(settle, 300);
       };
       settle();
     }),
