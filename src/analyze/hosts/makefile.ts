@@ -27,6 +27,7 @@ import { ignoresErrors } from './make-flags.js';
 import { emptiedRecipe, recipeLineRemoval } from './make-empty-recipe.js';
 import { overriddenRecipes } from './make-overridden.js';
 import { MAKE_EXPANSION_PLACEHOLDER } from '../../model/make-expansion.js';
+import { shellNameUses, type Expanded } from './make-shell-names.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -69,6 +70,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     return { script: null, diagnostics };
   }
   const exported = exportedNames(root, text, vars);
+  const exportedSet = new Set(exported);
   // Each line runs as `$(SHELL) $(.SHELLFLAGS) LINE`, `/bin/sh -c` by default: without pipefail,
   // unless .SHELLFLAGS (or bash's SHELLOPTS, or a file joined by `include`) may give it.
   const pipefail = vars.has('.SHELLFLAGS') || vars.has('SHELLOPTS') || root.descendantsOfType('include_directive').length > 0 ? undefined : false;
@@ -113,9 +115,16 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
       diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} uses .ONESHELL, and the recipe of ${targets[0] ?? 'a rule'} (line ${lineOf.lineOf(rule.startIndex)}) has lines under a conditional; it was not analysed`, { file, line: lineOf.lineOf(rule.startIndex), hint: 'Migrate the setups it drives by hand.' }));
       return { script: null, diagnostics };
     }
+    // Names the lines' own shell text uses as Make's expansions cannot share (./make-shell-names.ts):
+    // under .ONESHELL one shell runs the whole recipe, so a name one line clashes on clashes on all.
+    const read = lines.map(({ node: line }, k) => shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall));
+    const clashes = read.map((r) => clashingNames(r, vars, exportedSet));
+    const recipeClash = oneShell ? { separate: new Set(clashes.flatMap((c) => [...c.separate])), ownStart: new Set(clashes.flatMap((c) => [...c.ownStart])) } : null;
     for (const [k, { node: line, branches }] of lines.entries()) {
       ids.push(snippets.length);
-      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', automatics.get(rule), vars, dir, oneShell && k > 0, runVersions, eachCall);
+      const clash = recipeClash ?? clashes[k]!;
+      const shell = clash.separate.size === 0 ? read[k]! : shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall, clash.separate);
+      const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', shell, vars, dir, runVersions, clash.ownStart);
       // Under .ONESHELL one shell runs the whole recipe: each line starts where the last one ended
       // (its folder, its variables), and only the first line's `-` ignores the recipe's failure.
       if (oneShell && k > 0) {
@@ -246,15 +255,29 @@ function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, str
   return [...out];
 }
 
-function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, automatic: RuleAutomatics | undefined, vars: Map<string, string | null>, cwd: string, inner: boolean, run: RunVersions, eachCall: ReadonlySet<string>): Snippet {
-  const { shell, toFile, ignoreErrors, placeholders } = shellOf(text, line, automatic, true, inner, eachCall);
+/**
+ * `ownStart`: variables the file sets and does not export that the line's shell reads as its own
+ * (`$$TAG`): they start at a value only known when make runs, of this line alone.
+ */
+function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, recipeShell: RecipeShell, vars: Map<string, string | null>, cwd: string, run: RunVersions, ownStart: ReadonlySet<string>): Snippet {
+  const { shell, toFile, ignoreErrors, placeholders } = recipeShell;
+  const seed = `${file}#recipe@${line.startIndex}`;
+  const versions = run(seed, placeholders);
+  let startVars = vars;
+  if (ownStart.size > 0) {
+    startVars = new Map(vars);
+    for (const name of ownStart) {
+      startVars.set(name, null);
+      versions.of.set(name, { id: `${seed}.$${name}`, fallback: null });
+    }
+  }
   return {
-    versions: run(`${file}#recipe@${line.startIndex}`, placeholders),
+    versions,
     shell,
     toFile,
     encode: recipeEncode(),
     cwd,
-    vars,
+    vars: startVars,
     remove: [recipeLineRemoval(text, line)],
     label: `${file} recipe of ${target}`,
     placeholder: EXPANSION_PLACEHOLDER,
@@ -308,8 +331,10 @@ function expansionSnippet(file: string, text: string, command: TsNode, automatic
 }
 
 /** The shell text of a recipe line or shell command as Make passes it on, with each character's file offset. */
-function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false, eachCall: ReadonlySet<string> = new Set()): { shell: string; toFile: number[]; ignoreErrors: boolean; placeholders: number } {
+function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false, eachCall: ReadonlySet<string> = new Set(), separate: ReadonlySet<string> = new Set()): RecipeShell {
   let shell = '';
+  const expanded: Expanded[] = [];
+  const names = new Set<string>();
   const toFile: number[] = [];
   const emit = (s: string, at: number) => {
     for (const ch of s) {
@@ -341,11 +366,16 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
     const x = expansions[next]?.startIndex === i ? expansions[next] : undefined;
     if (x) {
       const src = text.slice(x.startIndex, x.endIndex);
+      const from = shell.length;
+      const name = src.slice(2, -1);
       if (x.type === 'escape') emit('$', i);
       // (tree-sitter-make reads `$|` as a variable reference.)
       else if ((x.type === 'automatic_variable' || x.type === 'variable_reference') && automaticValue(src, automatic) !== null) emit(automaticValue(src, automatic)!, i);
-      else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src) && !eachCall.has(src.slice(2, -1))) emit(`\${${src.slice(2, -1)}}`, i);
-      else emit(`\${${EXPANSION_PLACEHOLDER}${fn++}}`, i);
+      else if (x.type === 'variable_reference' && /^\$[({][A-Za-z_][A-Za-z0-9_]*[)}]$/.test(src) && !eachCall.has(name) && !separate.has(name)) {
+        emit(`\${${name}}`, i);
+        names.add(name);
+      } else emit(`\${${EXPANSION_PLACEHOLDER}${fn++}}`, i);
+      if (x.type !== 'escape') expanded.push([from, shell.length]);
       i = x.endIndex;
       continue;
     }
@@ -366,7 +396,31 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
     for (; i < j; i++) toFile.push(i);
   }
   toFile.push(line.endIndex);
-  return { shell, toFile, ignoreErrors, placeholders: fn };
+  return { shell, toFile, ignoreErrors, placeholders: fn, expanded, names };
+}
+
+/**
+ * The names a recipe line's own shell text uses in a way Make's expansions of them cannot share
+ * (./make-shell-names.ts): `separate`, those whose expansions on the line are read as ones the
+ * reader does not model; `ownStart`, those whose shell value starts unknown.
+ */
+function clashingNames(line: RecipeShell, vars: ReadonlyMap<string, string | null>, exported: ReadonlySet<string>): { separate: Set<string>; ownStart: Set<string> } {
+  const { writes, reads } = shellNameUses(line.shell, line.expanded, new Set([...vars.keys(), ...line.names]));
+  const ownStart = new Set([...reads].filter((n) => vars.has(n) && !exported.has(n)));
+  return { separate: new Set([...writes, ...ownStart]), ownStart };
+}
+
+/** A recipe line's shell as Make passes it on. */
+interface RecipeShell {
+  shell: string;
+  /** Each character's file offset. */
+  toFile: number[];
+  ignoreErrors: boolean;
+  /** How many expansions it reads as EXPANSION_PLACEHOLDER<n>. */
+  placeholders: number;
+  /** The spans Make's expansions gave (not the line's own shell text), and the variables it read as the shell's `${NAME}`. */
+  expanded: Expanded[];
+  names: Set<string>;
 }
 
 /**
