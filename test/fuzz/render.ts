@@ -17,6 +17,7 @@ import { inFunction } from './function-features.js';
 import { inBuilderFile, outArgFlag, outRoot, runtimeOutDirLines } from './out-arg-features.js';
 import { jsScript } from './render-js.js';
 import { finalImageTag } from './make-override-features.js';
+import { SHELL_READ } from './make-shell-var-features.js';
 import { afterArtifactCopy, artifactSource, beforeArtifactCopy, copyArgFlag } from './copy-arg-features.js';
 import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence, splitListLines } from './later-step-features.js';
@@ -236,7 +237,12 @@ export const jsRef = (name: string) => `\u0001${name}\u0001`;
 function varsOf(s: RepoSpec): Vars | null {
   if (s.vars === 'none') return null;
   if (s.runner === 'js') return { ref: jsRef, define: (n, v) => `${n}=${v}` };
-  if (s.driver === 'make') return { ref: (n) => `$(${n})`, define: (n, v) => (s.vars === 'default' ? `${n} ?= ${v}` : `${n} := ${v}`) };
+  if (s.driver === 'make') {
+    // (exported, the builder's tag and the container's name read by the recipe's shell: ./make-shell-var-features.ts)
+    const exported = s.makeShellVars === 'exported';
+    const ref = (n: string) => (exported && SHELL_READ.has(n) ? `$\${${n}}` : `$(${n})`);
+    return { ref, define: (n, v) => `${exported ? 'export ' : ''}${s.vars === 'default' ? `${n} ?= ${v}` : `${n} := ${v}`}` };
+  }
   return { ref: (n) => `"$${n}"`, define: (n, v) => (s.vars === 'default' ? `${n}="\${${n}:-${v}}"` : `${n}=${v}`) };
 }
 

@@ -31,7 +31,7 @@ describe('fuzz: a Makefile variable set on make\'s command line', () => {
     for (const s of drawn) {
       const name = s.makeOverride === 'image' ? 'IMAGE' : 'BUILDER';
       expect(caller(s), `seed ${s.seed}`).toMatch(new RegExp(`^make (-C \\.\\. )?image ${name}=${s.app}:ci(-build)?$`, 'm'));
-      expect(file(s, /^Makefile$/), `seed ${s.seed}`).toMatch(new RegExp(`^${name} (:|\\?)= `, 'm'));
+      expect(file(s, /^Makefile$/), `seed ${s.seed}`).toMatch(new RegExp(`^(export )?${name} (:|\\?)= `, 'm'));
       expect(render(s).finalTags[0], `seed ${s.seed}`).toBe(s.makeOverride === 'image' ? `${s.app}:ci` : `${s.app}:latest`);
     }
     // make itself gives the command line's value to the recipe
