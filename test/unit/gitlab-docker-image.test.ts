@@ -15,6 +15,7 @@ const BASE = {
 const STEPS = ['docker build -t app:build -f Dockerfile.build .', 'docker create --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', 'docker build -t app:latest .', 'sha256sum app > app.sha256'];
 const gitlab = (head: string, jobExtra = '') => `${head}build:\n${jobExtra}  services:\n    - docker:dind\n  script:\n${STEPS.map((l) => `    - ${l}`).join('\n')}\n`;
 const codes = (text: string) => planFiles({ ...BASE, '.gitlab-ci.yml': text }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+const codesOf = (files: Record<string, string>) => planFiles({ ...BASE, ...files }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
 const messages = (files: Record<string, string>) => planFiles({ ...BASE, ...files }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`));
 
 describe('a GitLab job in an old docker image', () => {
@@ -91,5 +92,17 @@ describe('a GitLab job building on an old Docker-in-Docker service', () => {
     expect(codes(job('    - docker:24-dind'))).toEqual([['migrate']]);
     expect(codes(job('    - docker:dind\n    - postgres:16'))).toEqual([['migrate']]);
     expect(codes(job('    - docker:19.03-dind').replace('    DOCKER_HOST:', '    DOCKER_BUILDKIT: "1"\n    DOCKER_HOST:'))).toEqual([['migrate']]);
+  });
+
+  it("reads the services of a job with none of its own, in a file that includes others, as not known: an included `default: services` may give it an old daemon", () => {
+    const included = (head: string, own: string) => ({
+      '.gitlab-ci.yml': `include:\n  - local: ci/base.yml\n${head}${job('    - docker:24-dind').replace('  services:\n    - docker:24-dind\n', own).replace('  script:', '  before_script: []\n  script:')}`,
+      'ci/base.yml': 'default:\n  services:\n    - docker:19.03-dind\n',
+    });
+    const refused = messages(included('', ''));
+    expect(refused).toContain("UNSUPPORTED_BUILD_FLAG the export build would run on services an included file's `default: services` may give the job, which may be a Docker-in-Docker daemon before 23 (give the job its own `services:`); it cannot write a build's result with --output");
+    // services of its own, or of the file's `default:`, decide
+    expect(codesOf(included('', '  services:\n    - docker:24-dind\n'))).toEqual([['migrate']]);
+    expect(codesOf(included('default:\n  services:\n    - docker:27-dind\n', ''))).toEqual([['migrate']]);
   });
 });

@@ -547,7 +547,12 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         // (the daemon of a Docker-in-Docker service decides the default as well: the older one wins)
         const ownServices = jobKey({ root }, job, 'services', new Set());
         const servicesNode = 'unknown' in ownServices ? null : ownServices.node !== undefined ? resolveAlias({ root }, ownServices.node) : undefined;
-        const daemon = servicesNode === null ? { value: null, why: 'on services the tool cannot read (a template it does not hold), which may be a Docker-in-Docker daemon before 23' } : serviceBuildkit(gitlabJobServices(root, servicesNode), vars);
+        // (with no services of its own or of this file's, those an included file's `default:` may give it)
+        const includedServices = servicesNode === undefined && root.getIn(['default', 'services'], true) === undefined && root.get('services', true) === undefined && includesOthers(root);
+        const daemon =
+          servicesNode === null ? { value: null, why: 'on services the tool cannot read (a template it does not hold), which may be a Docker-in-Docker daemon before 23' }
+          : includedServices ? { value: null, why: "on services an included file's `default: services` may give the job, which may be a Docker-in-Docker daemon before 23 (give the job its own `services:`)" }
+          : serviceBuildkit(gitlabJobServices(root, servicesNode), vars);
         const given = client?.value === '0' ? client : daemon?.value === '0' ? daemon : client ?? daemon;
         if (given) {
           vars.set('DOCKER_BUILDKIT', given.value);
