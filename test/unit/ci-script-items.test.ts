@@ -84,9 +84,9 @@ describe('GitLab script items that reach the job another way', () => {
   });
 
   it('refuses a job with a `!reference` to a job the file does not hold, naming the item', () => {
-    const r = outcome(gl('include:', '  - local: /ci/common.yml', 'build-image:', '  script:', '    - !reference [.setup, script]', ...steps('    ')));
+    const r = outcome(gl('include:', '  - local: /ci/common.yml', 'build-image:', '  after_script: []', '  script:', '    - !reference [.setup, script]', ...steps('    ')));
     expect(r.codes).toEqual(['SHELL_NOT_READ']);
-    expect(r.errors[0]!.line).toBe(5);
+    expect(r.errors[0]!.line).toBe(6);
     expect(r.errors[0]!.message).toMatch(/job build-image has a `!reference \[\.setup, script\]` in its script that is not in this file/);
   });
 

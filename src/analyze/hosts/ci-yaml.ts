@@ -674,6 +674,9 @@ export function gitlabJobList(root: YAMLMap, job: YAMLMap, key: GitlabListKey): 
   const off = (isScalar(inheritDefault) && inheritDefault.value === false) || !listed;
   if (off) return { items: [] };
   const def = root.getIn(['default', key], true) ?? root.get(key, true);
+  // An after_script an included file's `default:` may give the job runs after its script, where
+  // it may read what the migration removes. (A before_script so given is told where the job is read.)
+  if ((def === undefined || def === null) && key === 'after_script' && includesOthers(root)) return { items: [], unknown: 'has no after_script of its own, and the file includes others, whose `default:` may give it one', at: job };
   // A `default: before_script` item is edited where it is written (SHARED_CI_SCRIPT guards the jobs that share it).
   return def === undefined || def === null ? { items: [] } : flatten(doc, def, 'default', key === 'before_script', key);
 }
