@@ -29,7 +29,7 @@ describe('an edit that empties a CI list', () => {
     const [status, changes, message] = outcome('.gitlab-ci.yml', withDefault);
     expect([status, changes]).toEqual([['refused'], 0]);
     expect(message).toContain("leaves `before_script:` without a value, which GitLab reads as never written: the job would then run the file's other `before_script`");
-    expect(outcome('.gitlab-ci.yml', `include:\n  - local: ci/common.yml\n${gitlabJob.replace('  script:', '  after_script: []\n  script:')}`)[2]).toContain('an included file may give it');
+    expect(outcome('.gitlab-ci.yml', `include:\n  - local: ci/common.yml\n${gitlabJob.replace('  script:', '  after_script: []\n  artifacts:\n    paths: [build.log]\n  script:')}`)[2]).toContain('an included file may give it');
     // Nothing else in the file gives the job a before_script: the null one runs nothing, as the emptied list did.
     const files = { ...BASE, '.gitlab-ci.yml': gitlabJob };
     const plan = planFiles(files);

@@ -96,7 +96,7 @@ describe('a GitLab job building on an old Docker-in-Docker service', () => {
 
   it("reads the services of a job with none of its own, in a file that includes others, as not known: an included `default: services` may give it an old daemon", () => {
     const included = (head: string, own: string) => ({
-      '.gitlab-ci.yml': `include:\n  - local: ci/base.yml\n${head}${job('    - docker:24-dind').replace('  services:\n    - docker:24-dind\n', own).replace('  script:', '  before_script: []\n  after_script: []\n  script:')}`,
+      '.gitlab-ci.yml': `include:\n  - local: ci/base.yml\n${head}${job('    - docker:24-dind').replace('  services:\n    - docker:24-dind\n', own).replace('  script:', '  before_script: []\n  after_script: []\n  artifacts:\n    paths: [app.sha256]\n  script:')}`,
       'ci/base.yml': 'default:\n  services:\n    - docker:19.03-dind\n',
     });
     const refused = messages(included('', ''));

@@ -51,13 +51,13 @@ describe('a GitLab job\'s variables', () => {
     const included = { 'ci/jobs.yml': 'build:\n  variables:\n    DF: alt/Dockerfile.build\n' };
     expect(outcome(`include:\n  - local: ci/jobs.yml\n${GLOBAL}\n${job(['before_script: []'])}`, included)[0]).toContain('refused');
     // the job's own value wins over an included file's
-    expect(outcome(`include:\n  - local: ci/jobs.yml\n${job(['before_script: []', 'after_script: []', 'image: docker:27', 'variables:', '  DF: alt/Dockerfile.build'])}`, included)).toEqual([['migrate', 'alt/Dockerfile.build']]);
+    expect(outcome(`include:\n  - local: ci/jobs.yml\n${job(['before_script: []', 'after_script: []', 'artifacts:', '  paths: [build.log]', 'image: docker:27', 'variables:', '  DF: alt/Dockerfile.build'])}`, included)).toEqual([['migrate', 'alt/Dockerfile.build']]);
     // no before_script of its own: an included default may give it one (`cd alt`)
     expect(outcome(`include:\n  - local: ci/defaults.yml\n${job(['image: docker:27', 'variables:', '  DF: Dockerfile.build'])}`, { 'ci/defaults.yml': 'default:\n  before_script: [cd alt]\n' })[0]).toContain('refused');
     // no after_script of its own: an included default may give it one, run after the script (`ls -l app`)
     const after = { 'ci/defaults.yml': 'default:\n  after_script: [ls -l app > listing.txt]\n' };
     const head = `include:\n  - local: ci/defaults.yml\n`;
-    const own = ['before_script: []', 'image: docker:27', 'variables:', '  DF: Dockerfile.build'];
+    const own = ['before_script: []', 'artifacts:', '  paths: [build.log]', 'image: docker:27', 'variables:', '  DF: Dockerfile.build'];
     const refused = plan(`${head}${job(own)}`, after).setups[0]!;
     expect(refused.status).toBe('refused');
     expect(refused.diagnostics.map((d) => d.message)).toContain(".gitlab-ci.yml job build has no after_script of its own, and the file includes others, whose `default:` may give it one; it runs after the job's script, so it may use the extracted files, the builder image or the container the migration removes");
@@ -65,6 +65,14 @@ describe('a GitLab job\'s variables', () => {
     expect(outcome(`${head}${job([...own, 'after_script: []'])}`, after)).toEqual([['migrate', 'Dockerfile.build']]);
     expect(outcome(`${head}default:\n  after_script: [echo done]\n${job(own)}`, after)).toEqual([['migrate', 'Dockerfile.build']]);
     expect(outcome(`${head}${job([...own, 'inherit:', '  default: false'])}`, after)).toEqual([['migrate', 'Dockerfile.build']]);
+    // no artifacts: of its own: an included default may give it some, taking the whole folder (`paths: [app]`)
+    const arts = { 'ci/defaults.yml': 'default:\n  artifacts:\n    paths: [app]\n' };
+    const bare = ['before_script: []', 'after_script: []', 'image: docker:27', 'variables:', '  DF: Dockerfile.build'];
+    const taken = plan(`${head}${job(bare)}`, arts).setups[0]!;
+    expect([taken.status, ...taken.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]).toEqual(['refused', 'ARTIFACT_USED_ON_HOST']);
+    expect(taken.diagnostics.find((d) => d.code === 'ARTIFACT_USED_ON_HOST')!.message).toMatch(/^the `artifacts:` an included file's `default:` may give job build \(\.gitlab-ci\.yml:2\) reads the whole checkout/);
+    expect(outcome(`${head}${job([...bare, 'artifacts:', '  paths: [build.log]'])}`, arts)).toEqual([['migrate', 'Dockerfile.build']]);
+    expect(outcome(`${head}${job([...bare, 'inherit:', '  default: [before_script]'])}`, arts)).toEqual([['migrate', 'Dockerfile.build']]);
     // GitLab's own templates set no job's variables or defaults
     expect(outcome(`include:\n  - template: Security/SAST.gitlab-ci.yml\n${GLOBAL}\n${job([])}`)).toEqual([['migrate', 'Dockerfile.build']]);
   });

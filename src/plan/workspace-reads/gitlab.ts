@@ -8,9 +8,23 @@ import type { Document, YAMLMap } from 'yaml';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
 import type { LineIndex } from '../../model/text.js';
 import { lineOf, read, stringsOf, type WorkspaceRead } from './read.js';
+import { includesOthers } from '../../analyze/hosts/ci-yaml.js';
+
+/** Top-level keys that are no job. */
+const GLOBAL_KEYS: ReadonlySet<string> = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'spec']);
 
 /** The checkout, `$CI_PROJECT_DIR`: a path under it is a path of the repository. */
 const ROOT = /^\$(\{CI_PROJECT_DIR\}|CI_PROJECT_DIR\b)(\/|$)/;
+
+/** Whether a job takes `key` from `default:`: not under `inherit: default: false`, nor a list without it. */
+function inheritsDefault(job: YAMLMap, key: string): boolean {
+  const y = yaml();
+  const inherit = job.get('inherit', true);
+  const setting = y.isMap(inherit) ? inherit.get('default', true) : undefined;
+  if (y.isScalar(setting) && setting.value === false) return false;
+  if (y.isSeq(setting)) return setting.items.some((i) => y.isScalar(i) && i.value === key);
+  return true;
+}
 
 export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
   const y = yaml();
@@ -54,6 +68,21 @@ export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
     // A job's own keys take its own folder (each job starts from a fresh clone); `default:`, a
     // template (`.base`, which jobs extend) and the file's top-level keys may be any job's.
     if (name !== 'default' && !name.startsWith('.')) for (const r of out.slice(first)) r.job = name;
+    // A job with no `artifacts:` of its own, in a file that includes others: an included file's
+    // `default:` may give it some (a job's own key replaces the default's), and what they name is
+    // not known, so they may take the whole folder. (A `cache:` so given is left: GitLab keeps no
+    // promise that a cache is there, so no later job may rely on what it holds.)
+    if (name === 'default' || name.startsWith('.') || GLOBAL_KEYS.has(name) || !includesOthers(doc.contents)) continue;
+    if (!jp.value.has('artifacts') && inheritsDefault(jp.value, 'artifacts')) {
+      out.push({
+        by: `the \`artifacts:\` an included file's \`default:\` may give job ${name}`,
+        path: '',
+        glob: false,
+        line: lineOf(lines, doc.contents.get('include', true)),
+        job: name,
+        hint: "Give the job its own `artifacts:` (or `inherit: default: false`), so that no included `default:` gives it some, then run the tool again; or migrate by hand.",
+      });
+    }
   }
   return out;
 }
