@@ -27,7 +27,7 @@ export function chainsOf(script: ShellScript): Map<number, number[]> {
 
 /**
  * The unit of the chain's guard: its last member, joined by the chain's only `||`, when it is
- * `exit`, `exit N` (N not 0), `exit $?`, `true`, `:`, or a `{ }` group of `echo`/`printf` lines (to the
+ * `exit`, `exit N` (N not 0), `exit $?`, `true`, `:`, or a `{ }` group or `( )` subshell of `echo`/`printf` lines (to the
  * terminal or standard error) and removals of the setup's container (`removed`: the commands the
  * migration removes) ending in `exit N`. Null when the chain has no such guard.
  */
@@ -42,11 +42,15 @@ export function guardOfChain(script: ShellScript, members: readonly number[], re
   if (cmds.length === 0) return null;
   const exit = cmds[cmds.length - 1]!;
   const text = script.text.slice(g.start, g.stmtEnd);
-  if (!text.startsWith('{')) {
+  // `( …; exit 1 )` fails its statement only, and the script only under errexit; as the guard of
+  // removed commands it goes as the `{ }` group does (a removal of the setup's container in it:
+  // the reader of conditions asks for errexit, ../src/analyze/conditions.ts).
+  const group = text.startsWith('{') ? '}' : text.startsWith('(') && g.subshell === true ? ')' : null;
+  if (group === null) {
     // A simple `exit`: the statement is the command.
     return cmds.length === 1 && exit.start === g.start && exit.end === g.stmtEnd && (isFailingExit(exit, true) || isNoop(exit)) ? last : null;
   }
-  if (!text.endsWith('}') || !isFailingExit(exit, false)) return null;
+  if (!text.endsWith(group) || !isFailingExit(exit, false)) return null;
   // A group: each statement in it is one of the commands, nothing else (no chains, no `$(…)`).
   const inner = script.units.filter((u, k) => k !== last && inside(u.start, u.end));
   if (inner.length !== cmds.length) return null;
@@ -128,11 +132,45 @@ function isIfGuard(script: ShellScript, k: number, condOk: (c: { cmd: ScriptComm
   return isFailingExit(at(last), false) && body.slice(0, -1).every((x) => isMessage(at(x)) || removesContainer(at(x), removed));
 }
 
-/** The `if ! <removed command>; then …; exit 1; fi` guards (unit indexes) of the removed commands. */
+/**
+ * Whether unit `k` is `if <removed command>; then …; else …; exit N; fi` (or `if ! <removed
+ * command>; then …; exit N; else …; fi`): the branch run when that step succeeded holds only
+ * removed commands and `:`/`true`, the one run when it failed is a handler as above (messages,
+ * removals of the setup's container, a failing `exit N`). Both go with the step: without it,
+ * neither has anything left to do.
+ */
+export function isStepIfElseGuard(script: ShellScript, k: number, removed: ReadonlySet<number>): boolean {
+  const u = script.units[k]!;
+  const text = script.text.slice(u.start, u.stmtEnd);
+  if (!/^if[ \t]/.test(text) || !text.endsWith('fi')) return false;
+  const inner = script.units.filter((x, j) => j !== k && x.start >= u.start && x.end <= u.stmtEnd);
+  const cmds = script.commands.filter((c) => c.start >= u.start && c.end <= u.stmtEnd);
+  const negation = (x: { start: number }, c: ScriptCommand) => /^![ \t]+$/.test(script.text.slice(x.start, c.start));
+  const of = (x: ShellScript['units'][number]) => cmds.find((c) => c.end === x.stmtEnd && (c.start === x.start || (x.role === 'condition' && negation(x, c))));
+  if (inner.length !== cmds.length || inner.some((x) => x.chain !== null || x.group !== null || !of(x))) return false;
+  const cond = inner.filter((x) => x.role === 'condition');
+  const body = inner.filter((x) => x.role === 'body');
+  // One condition (no elif), then two bodies: the then-list and the else-list, in that order.
+  if (cond.length !== 1 || cond.length + body.length !== inner.length || body.some((x) => x.start < cond[0]!.start)) return false;
+  const lists = [...new Set(body.map((x) => x.list))];
+  if (lists.length !== 2) return false;
+  const [then, otherwise] = lists.map((l) => body.filter((x) => x.list === l).map(of) as ScriptCommand[]);
+  const c = of(cond[0]!)!;
+  if (!removed.has(c.index)) return false;
+  const [succeeded, failed] = c.start !== cond[0]!.start ? [otherwise!, then!] : [then!, otherwise!];
+  const last = failed[failed.length - 1]!;
+  return (
+    succeeded.every((x) => removed.has(x.index) || isNoop(x)) &&
+    isFailingExit(last, false) &&
+    failed.slice(0, -1).every((x) => isMessage(x) || removesContainer(x, removed))
+  );
+}
+
+/** The `if ! <removed command>; then …; exit 1; fi` guards, and the if/else ones (isStepIfElseGuard), of the removed commands (unit indexes). */
 export function negatedStepGuards(script: ShellScript, removed: ReadonlySet<number>): number[] {
   const out: number[] = [];
   script.units.forEach((u, k) => {
-    if (u.list !== null && isNegatedStepGuard(script, k, removed)) out.push(k);
+    if (u.list !== null && (isNegatedStepGuard(script, k, removed) || isStepIfElseGuard(script, k, removed))) out.push(k);
   });
   return out;
 }

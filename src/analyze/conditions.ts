@@ -14,6 +14,7 @@ import { resolveRel } from '../model/paths.js';
 import { testedPath } from './guarded-cleanup.js';
 import { inspectsBuiltImage } from './image-presence.js';
 import { dockerInvocation } from '../model/docker-command.js';
+import { errexitStops } from '../plan/run-failure.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {
@@ -92,14 +93,17 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   const known = (i: number) => staticTest(byIndex.get(i)!, script, fs, setupPaths);
   // An if/elif/else branch whose conditions the repository decides, each as the branch wants, is always taken.
   const taken = (b: Branch) => b.when !== undefined && b.when.every((w) => w.cmds.length === 1 && known(w.cmds[0]!) === w.want);
+  // The then-branch of `if <setup step>; then`, as the member after `<setup step> &&`, runs whenever that step succeeded.
+  const afterSteps = (b: Branch) => b.when !== undefined && b.when.length === 1 && b.when[0]!.want && b.when[0]!.cmds.length > 0 && b.when[0]!.cmds.every((i) => indices.has(i));
   const real = (b: Branch) =>
-    !taken(b) && !(b.after && b.on === 'success' && !b.negated && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true || inspectsBuiltImage(byIndex.get(i)!, b.after!, setup, byIndex)));
+    !taken(b) && !afterSteps(b) && !(b.after && b.on === 'success' && !b.negated && b.after.every((i) => indices.has(i) || !isPredicate(byIndex.get(i)!) || testsOnlySetupIds(byIndex.get(i)!, ids) || known(i) === true || inspectsBuiltImage(byIndex.get(i)!, b.after!, setup, byIndex)));
   // A cleanup in the body of `if [ -f app ]` (app an artifact, the body only removing it) runs whenever the file is there to remove (./guarded-cleanup.ts).
   const guardOnly = (b: Branch) => b.when !== undefined && b.when.length === 1 && b.when[0]!.want && b.when[0]!.cmds.length === 1 && setupPaths.has(testedPath(byIndex.get(b.when[0]!.cmds[0]!)!) ?? '\0');
   // A removal of the setup's container on a failure path that fails the run in turn (`catch (e) {
   // execSync('docker rm -f x'); throw e; }`): it runs only where the old run failed, and the
   // merged run, whose compile fails in the final build, creates no container to remove.
-  const failingCleanup = (cmd: ScriptCommand, b: Branch) => b.failing === true && dockerInvocation(cmd)?.verb === 'rm';
+  // One whose failing `exit` ends a subshell (`|| ( docker rm -f x; exit 1 )`) fails its statement: so only where errexit stops the script on it.
+  const failingCleanup = (cmd: ScriptCommand, b: Branch) => (b.failing === true || (b.failsStatement === true && errexitStops(cmd, script, fs))) && dockerInvocation(cmd)?.verb === 'rm';
   const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b)) && !(s.cmd !== setup.builder.inv.cmd && failingCleanup(s.cmd, b))));
   const key = (bs: Branch[]) => bs.map((b) => b.id).join(' ');
   const ref = key(paths[0]!);

@@ -160,6 +160,12 @@ export interface Branch {
    * where the run fails anyway.
    */
   failing?: true;
+  /**
+   * As `failing`, but the failing `exit` ends a subshell (`cmd || ( docker rm -f x; exit 1 )`, or
+   * a `{ …; exit 1; }` inside a `( )` or a pipe): the statement holding it fails, which fails the
+   * run only where errexit applies to that statement (../analyze/conditions.ts asks).
+   */
+  failsStatement?: true;
 }
 
 /** One pass of a loop whose items are static: the same source lines, the loop variable bound. */

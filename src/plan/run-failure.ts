@@ -459,7 +459,8 @@ function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
 
 /**
  * `cmd || exit`, `cmd || exit 1`, `cmd || { echo failed; exit 1; }`, `cmd && echo built || exit
- * 1` (the `&&` members are skipped on its failure): its failure ends the script.
+ * 1` (the `&&` members are skipped on its failure): its failure ends the script. Not `cmd || (
+ * echo failed; exit 1 )`, whose exit ends the subshell only.
  */
 export function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
   if (cmd.stdout !== null || backgrounded(script, cmd)) return false;
@@ -473,9 +474,9 @@ export function orExit(script: ShellScript, cmd: ScriptCommand): boolean {
     const status = c.words[1];
     // `exit` alone and `exit $?` give the failed command's status.
     if (status !== undefined && !(status.value !== null && /^[0-9]+$/.test(status.value) && Number(status.value) % 256 !== 0) && status.raw !== '$?' && status.raw !== '"$?"') return false;
-    // The exit is a statement of that member, or of a `{ }` group that is.
+    // The exit is a statement of that member, or of a `{ }` group that is (in a `( )` it ends the subshell only).
     let u = c.unit;
-    while (u !== next && units[u]?.group !== null && units[u]?.group !== undefined && units[u]!.chain === null) u = units[u]!.group!;
+    while (u !== next && units[u]?.group !== null && units[u]?.group !== undefined && units[u]!.chain === null && units[units[u]!.group!]!.subshell !== true) u = units[u]!.group!;
     return u === next && units[u]!.start <= c.start;
   });
 }

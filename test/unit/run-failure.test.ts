@@ -89,6 +89,8 @@ describe('a run-time build whose failure the old script went past', () => {
     ['|| true', 'set -e\n', `${RUN} || true\n${CP}`],
     ['|| exit 0', '', `${RUN} || exit 0\n${CP}`],
     ['|| echo', 'set -e\n', `${RUN} || echo "build failed"\n${CP}`],
+    // its exit ends the subshell only: without errexit, the script goes on
+    ['|| ( echo …; exit 1 ) without set -e', '', `${RUN} || ( echo failed; exit 1 )\n${CP}`],
     ['&& to an echo, the copy on its own line', '', `${RUN} && echo built\n${CP}`],
     ['piped into tee', 'set -e\n', `${RUN} | tee build.log\n${CP}`],
     ['negated', 'set -e\n', `! ${RUN}\n${CP}`],

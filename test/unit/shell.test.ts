@@ -416,6 +416,16 @@ describe('shell adapter: removing commands', () => {
     expect(setupOnly('if ! docker create --name b i; then\n  echo failed >&2\n  exit 1\nfi\necho z\n')).toBe('echo z\n');
     expect(setupOnly('if ! docker cp b:/a .; then docker rm -f b; exit 1; fi\necho z\n')).toBe('echo z\n');
     expect(setupOnly('docker cp b:/a .\nif ! docker rm b >/dev/null; then echo "not removed" >&2; exit 1; fi\necho z\n')).toBe('echo z\n');
+    // a subshell: whether its failing status stops the script (errexit) is the reader of conditions' to judge
+    expect(setupOnly('docker cp b:/a . || ( echo failed >&2; docker rm -f b; exit 1 )\necho z\n')).toBe('echo z\n');
+    // an if with an else: the branch run when the step succeeded holds only removed commands or `:`
+    expect(setupOnly('if docker create --name b i; then :; else echo failed >&2; exit 1; fi\necho z\n')).toBe('echo z\n');
+    expect(setupOnly('if docker cp b:/a .; then\n  docker rm b\nelse\n  docker rm -f b\n  exit 1\nfi\necho z\n')).toBe('echo z\n');
+    expect(setupOnly('if ! docker cp b:/a .; then docker rm -f b; exit 1; else docker rm b; fi\necho z\n')).toBe('echo z\n');
+    for (const text of ['if docker cp b:/a .; then echo z; else exit 1; fi\n', 'if docker cp b:/a .; then :; else echo failed; fi\n', 'if docker cp b:/a .; then :; else rm -f a; exit 1; fi\n', 'if docker cp b:/a .; then :; elif true; then :; else exit 1; fi\n']) {
+      expect(setupOnly(text), text).toEqual({ error: expect.stringContaining('condition') });
+    }
+    expect(setupOnly('docker cp b:/a . || ( rm -f a; exit 1 )\n')).toEqual({ error: expect.stringContaining('||') });
     // `exit $?` there reads the removal's status
     expect(setupOnly('docker cp b:/a . || { docker rm -f b; exit $?; }\n')).toEqual({ error: expect.stringContaining('$?') });
     for (const text of ['docker cp b:/a . || { docker rm -f other; exit 1; }\n', 'docker cp b:/a . || { rm -f a; docker rm -f b; exit 1; }\n']) {

@@ -3,7 +3,7 @@ import type { Branch, ScriptCommand } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { brokenContinuation } from './continuation.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
-import { endsInFailingExit } from './failing-exit.js';
+import { failingMark } from './failing-exit.js';
 import { walkCommand } from './commands.js';
 import { walkStmt } from './statements.js';
 import { childScope, type Ctx, type ListRole, type Scope } from './types.js';
@@ -88,16 +88,18 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     // Each side of a pipe runs in its own subshell: a `cd` there changes nothing after it.
     const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
     const memberScope = piped ? childScope(scope) : scope;
+    // An `exit` there ends that side's subshell only (./failing-exit.ts).
+    const exitCtx: Ctx = piped && ctx.exitScope === undefined ? { ...ctx, exitScope: 'subshell' } : ctx;
     // A member after `&&`/`||` runs depending on the exit status of the commands before it; a
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {
       const after = Array.from({ length: first - chainFirst }, (_, i) => chainFirst + i);
       // After `||` a member runs only when something before it failed; one ending in `exit 1` fails the script in turn.
-      const failing = afterOr && endsInFailingExit(w.text, [m.stmt]);
-      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success', ...(negatedBefore ? { negated: true as const } : {}), ...(failing ? { failing: true as const } : {}) });
+      const failing = afterOr ? failingMark(w.text, [m.stmt], exitCtx) : {};
+      memberBranches = (ctx.branches ?? []).concat({ id: `chain${chain}:${k}`, after, on: afterOr ? 'failure' : 'success', ...(negatedBefore ? { negated: true as const } : {}), ...failing });
     }
     if (m.stmt.type === 'negated_command') negatedBefore = true;
-    const memberCtx = { ...ctx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };
+    const memberCtx = { ...exitCtx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };
     if (m.redirects) walkRedirected(w, m.stmt, m.redirects, end, memberScope, memberCtx, unit);
     else walkStmt(w, m.stmt, memberScope, memberCtx, unit, null);
     const made = script.commands.slice(first).filter((c) => c.unit === unit);

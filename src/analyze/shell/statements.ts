@@ -6,7 +6,7 @@ import { forgetStack, stackBalanced } from './dir-stack.js';
 import { testCommand, walkCommand } from './commands.js';
 import { walkChain, walkList } from './lists.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
-import { endsInFailingExit } from './failing-exit.js';
+import { failingMark } from './failing-exit.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
@@ -67,7 +67,9 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       walkChain(w, stmt, scope, ctx, unit);
       return;
     case 'subshell':
-      walkList(w, stmt.children, childScope(scope), ctx, 'body', unit);
+      // An `exit` inside ends the subshell only (./failing-exit.ts).
+      w.script.units[unit]!.subshell = true;
+      walkList(w, stmt.children, childScope(scope), ctx.exitScope === 'substitution' ? ctx : { ...ctx, exitScope: 'subshell' }, 'body', unit);
       return;
     case 'compound_statement':
       walkList(w, stmt.children, scope, ctx, 'body', unit);
@@ -76,10 +78,12 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       const cond: Ctx = { ...ctx, conditional: true };
       // Each branch records the condition lists that decide it: those before it failed, its own succeeded.
       const failed: { cmds: number[]; want: boolean }[] = [];
-      const branch = (part: string, own: { cmds: number[]; want: boolean } | null, failing = false): Ctx => ({
+      const branch = (part: string, own: { cmds: number[]; want: boolean } | null, failing: ReturnType<typeof failingMark> = {}): Ctx => ({
         ...cond,
-        branches: (ctx.branches ?? []).concat({ id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed], ...(failing ? { failing: true as const } : {}) }),
+        branches: (ctx.branches ?? []).concat({ id: `if${stmt.startIndex}:${part}`, when: own ? [...failed, own] : [...failed], ...failing }),
       });
+      // The one condition runs a command not under `!` (`if docker cp …; then`): an else runs only when it failed.
+      let plainCondition = false;
       const clauses = [clause(stmt), ...stmt.namedChildren.filter((c) => c.type === 'elif_clause').map(clause)];
       clauses.forEach((c, k) => {
         // A later elif's condition runs only when the conditions before it failed.
@@ -90,11 +94,13 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
         const lastCond = c.cond.filter((n) => STATEMENTS.has(n.type)).pop();
         const negated = lastCond?.type === 'negated_command';
         // `if ! cmd; then …; exit 1; fi`: the body runs only when cmd failed, and fails the script in turn.
-        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: !negated }, k === 0 && negated && endsInFailingExit(w.text, c.body)), 'body');
+        walkList(w, c.body, scope, branch(`${k}`, { cmds, want: !negated }, k === 0 && negated ? failingMark(w.text, c.body, ctx) : {}), 'body');
         failed.push({ cmds, want: negated });
+        plainCondition = clauses.length === 1 && !negated;
       });
+      // `if cmd; then …; else …; exit 1; fi`: the else runs only when cmd failed, and fails the script in turn.
       const otherwise = stmt.namedChildren.find((c) => c.type === 'else_clause');
-      if (otherwise) walkList(w, otherwise.children, scope, branch('else', null), 'body');
+      if (otherwise) walkList(w, otherwise.children, scope, branch('else', null, plainCondition ? failingMark(w.text, otherwise.children, ctx) : {}), 'body');
       return;
     }
     case 'while_statement': {

@@ -27,6 +27,8 @@ export interface ShellUnit {
   inWhile: boolean;
   /** The statement is terminated by `&`: the shell runs it in the background and goes on, whatever it exits with. */
   background?: boolean;
+  /** The statement is a `( )` subshell (the unit its statements name as `group`): an `exit` there ends the subshell only. */
+  subshell?: true;
   /** For the statements of a `{ }` or `( )` group (not a function body): the group's own unit. */
   group: number | null;
   /** For chain members: the chain, and the operator that joins this member to the previous one. */
@@ -106,6 +108,12 @@ export interface Ctx {
    * the compound opens its file once, and the commands' writes add up in it.
    */
   inputs?: readonly TsNode[];
+  /**
+   * What an `exit` here ends when it is not the script's shell: a `( )` subshell or a member of a
+   * pipe ('subshell': its status is that statement's), or a `$(…)` ('substitution': its status
+   * is the substitution's, which the command around it may not pass on).
+   */
+  exitScope?: 'subshell' | 'substitution';
 }
 
 export interface ShellInit {

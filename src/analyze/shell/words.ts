@@ -272,7 +272,9 @@ function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): vo
   if (w.currentUnit < 0) return;
   const first = w.script.commands.length;
   const inner: Scope = childScope(scope);
-  for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, w.currentCtx, w.currentUnit, null);
+  // An `exit` inside gives the substitution's status, which the command around it may not pass on (./failing-exit.ts).
+  const ctx = { ...w.currentCtx, exitScope: 'substitution' as const };
+  for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, ctx, w.currentUnit, null);
   if (w.script.commands.length === first) shellFileRead(w, p, inner, w.currentCtx, w.currentUnit);
   const made = w.script.commands.slice(first);
   if (made.length === 1) made[0]!.stdout = { kind: 'capture', symbol };
