@@ -42,9 +42,9 @@ export function guardOfChain(script: ShellScript, members: readonly number[], re
   if (cmds.length === 0) return null;
   const exit = cmds[cmds.length - 1]!;
   const text = script.text.slice(g.start, g.stmtEnd);
-  // `( …; exit 1 )` fails its statement only, and the script only under errexit; as the guard of
-  // removed commands it goes as the `{ }` group does (a removal of the setup's container in it:
-  // the reader of conditions asks for errexit, ../src/analyze/conditions.ts).
+  // `( …; exit 1 )` fails its statement only, and the run only where that ends it (errexit, a
+  // Make recipe line); as the guard of removed commands it goes as the `{ }` group does (for a
+  // removal of the setup's container in it, ../src/analyze/conditions.ts asks whether it does).
   const group = text.startsWith('{') ? '}' : text.startsWith('(') && g.subshell === true ? ')' : null;
   if (group === null) {
     // A simple `exit`: the statement is the command.

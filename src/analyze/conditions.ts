@@ -14,7 +14,7 @@ import { resolveRel } from '../model/paths.js';
 import { testedPath } from './guarded-cleanup.js';
 import { inspectsBuiltImage } from './image-presence.js';
 import { dockerInvocation } from '../model/docker-command.js';
-import { errexitStops } from '../plan/run-failure.js';
+import { failureEndsRun } from '../plan/run-failure.js';
 
 /** Commands whose exit status answers a question: a chain member after one runs only on some paths. */
 function isPredicate(cmd: ScriptCommand): boolean {
@@ -102,8 +102,13 @@ export function stepConditions(setup: Setup, script: ScriptFile, fs: RepoFs): Di
   // A removal of the setup's container on a failure path that fails the run in turn (`catch (e) {
   // execSync('docker rm -f x'); throw e; }`): it runs only where the old run failed, and the
   // merged run, whose compile fails in the final build, creates no container to remove.
-  // One whose failing `exit` ends a subshell (`|| ( docker rm -f x; exit 1 )`) fails its statement: so only where errexit stops the script on it.
-  const failingCleanup = (cmd: ScriptCommand, b: Branch) => (b.failing === true || (b.failsStatement === true && errexitStops(cmd, script, fs))) && dockerInvocation(cmd)?.verb === 'rm';
+  // One whose failing `exit` ends a subshell (`|| ( docker rm -f x; exit 1 )`) fails its statement: so only where that ends the run (errexit, a Make recipe line).
+  const subshellExit = (b: Branch) => script.commands.filter((c) => c.branches?.some((x) => x.id === b.id)).pop();
+  const endsRun = (b: Branch) => {
+    const exit = subshellExit(b);
+    return exit?.words[0]?.value === 'exit' && failureEndsRun(exit, script, fs);
+  };
+  const failingCleanup = (cmd: ScriptCommand, b: Branch) => (b.failing === true || (b.failsStatement === true && endsRun(b))) && dockerInvocation(cmd)?.verb === 'rm';
   const paths = steps.map((s) => (s.cmd.branches ?? []).filter((b) => real(b) && !(s.what === 'the cleanup' && guardOnly(b)) && !(s.cmd !== setup.builder.inv.cmd && failingCleanup(s.cmd, b))));
   const key = (bs: Branch[]) => bs.map((b) => b.id).join(' ');
   const ref = key(paths[0]!);

@@ -163,7 +163,8 @@ export interface Branch {
   /**
    * As `failing`, but the failing `exit` ends a subshell (`cmd || ( docker rm -f x; exit 1 )`, or
    * a `{ …; exit 1; }` inside a `( )` or a pipe): the statement holding it fails, which fails the
-   * run only where errexit applies to that statement (../analyze/conditions.ts asks).
+   * run only where errexit applies to that statement or it ends a Make recipe line
+   * (../analyze/conditions.ts asks).
    */
   failsStatement?: true;
 }

@@ -327,6 +327,18 @@ export function errexitStops(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs
 }
 
 /**
+ * Whether a failure of the statement `cmd` ends (`cmd` its last command: an `exit 1` ending a
+ * `( … )`) ends the run: errexit stops the shell there (errexitStops), or it is the last thing a
+ * Make recipe line runs, so the line fails and make stops (unless it ignores the line's failure).
+ */
+export function failureEndsRun(cmd: ScriptCommand, script: ScriptFile, fs?: RepoFs): boolean {
+  if (errexitStops(cmd, script, fs)) return true;
+  if (!STOPPING_HOSTS.has(script.kind)) return false;
+  const held = partHolding(script, cmd);
+  return held !== null && held.part.snippet.failureIgnored !== true && held.part.snippet.goesOnAfterFailure !== true && lastRun(held.part.script, held.inner);
+}
+
+/**
  * Whether pipefail is surely off where `cmd` runs: its shell starts without it (a shell script
  * does; elsewhere the host says, Snippet.pipefail: a GitHub step's shell, Node's `/bin/sh` of an
  * execSync, a Jenkins `sh` step's `sh -xe`, a make recipe's `/bin/sh -c`), and nothing before it

@@ -94,17 +94,19 @@ const UNHANDLED_ELSE: [string, string[]][] = [
 ];
 
 describe('a failure handler in a subshell, or in the else of an if', () => {
-  it('goes with the setup where errexit stops the script on the subshell (set -e, a GitHub Actions step)', () => {
+  it('goes with the setup where its failure ends the run (set -e, a GitHub Actions step, the end of a Make recipe line)', () => {
     for (const lines of SUBSHELL) {
       expect(migrated(shell(lines), 'build.sh'), lines.join('\n')).toBe(`#!/bin/sh\nset -e\n${FINAL}\n`);
       expect(migrated(workflow(lines), '.github/workflows/ci.yml'), lines.join('\n')).toContain(`      - run: |\n          ${FINAL}\n`);
+      expect(migrated(make(lines), 'Makefile'), lines.join('\n')).toBe(`build:\n\t${FINAL}\n`);
     }
   });
 
-  it('keeps the setup refused where the script goes on after the subshell failed', () => {
+  it('keeps the setup refused where the run goes on after the subshell failed', () => {
     for (const lines of SUBSHELL) expect(refused(shell(lines, [])), lines.join('\n')).toContain('CONDITIONAL_STEP');
-    // make's `/bin/sh -c` runs without errexit
-    expect(refused(make(SUBSHELL[0]!))).toContain('CONDITIONAL_STEP');
+    // make's `/bin/sh -c` runs without errexit: the recipe line fails only when the subshell is its last statement, and make stops only when it does not ignore that
+    expect(refused(make([CREATE, `${COPY} || ( docker rm -f extract; exit 1 ); echo copied`]))).toContain('CONDITIONAL_STEP');
+    expect(refused(make([CREATE, `-${COPY} || ( docker rm -f extract; exit 1 )`]))).toContain('CONDITIONAL_STEP');
   });
 
   it('goes with the setup when the else (or the then of `if !`) is the handler', () => {

@@ -1,14 +1,15 @@
 /**
  * What runs only after a failure and then fails the script in turn: the `{ …; exit 1; }` after
- * `||`, the body of `if ! cmd; then …; exit 1; fi`. Its branch is marked `failing` (Branch): a
+ * `||`, the body of `if ! cmd; then …; exit 1; fi`, the else of `if cmd; then …; else …; exit 1;
+ * fi`. Its branch is marked `failing` (Branch): a
  * removal of the setup's container there ran only where the old script failed anyway
  * (../conditions.ts); whether the edit can take the whole handler out is the writing side's to
  * judge (transforms/guards.ts).
  *
  * An `exit` in a subshell ends only that subshell: `cmd || ( docker rm -f x; exit 1 )` fails
- * its statement, which stops the script only where errexit applies to it. Such a branch is
- * marked `failsStatement`, and the reader of conditions asks whether errexit stops the script
- * there. An `exit` inside a `$(…)` gives the substitution's status, which the command around it
+ * its statement, which ends the run only where errexit applies to it, or where it ends a Make
+ * recipe line. Such a branch is marked `failsStatement`, and the reader of conditions asks
+ * (failureEndsRun, ../../plan/run-failure.ts). An `exit` inside a `$(…)` gives the substitution's status, which the command around it
  * may or may not pass on: no mark.
  */
 import type { Branch } from '../../model/script.js';
