@@ -5,7 +5,7 @@
  * (src/analyze/hosts/make-variables.ts perTargetVariables): refused FLAG_CONFLICT.
  */
 import { describe, expect, it } from 'vitest';
-import { perTargetVariables } from '../../src/analyze/hosts/make-variables.js';
+import { makeVariables, perTargetVariables } from '../../src/analyze/hosts/make-variables.js';
 import { loadTreeSitter, parseWith } from '../../src/analyze/tree-sitter.js';
 import { planFiles } from '../support/plan.js';
 
@@ -43,6 +43,23 @@ describe('Make variables that differ per rule', () => {
   it('migrate a variable with one value everywhere, or both builds in one rule', () => {
     expect(codes(two('MSG := one'))).toEqual([['migrate']]);
     expect(codes(`MSG := one\nimage: MSG := two\nimage:\n${BINARY.join('\n')}\n\tdocker build -t demo:latest .\n`)).toEqual([['migrate']]);
+  });
+});
+
+describe('a target-specific value of a variable a setup reads as the file gives it', () => {
+  // GNU make gives `image: BIN = other` in image's recipe and in the recipes of the prerequisites
+  // it makes for image (not for `private`): `make image` copies /out/other.
+  const mk = (head: string) => `.PHONY: image binary\n${head}\nimage: binary\n\tdocker build -t demo:latest .\n\nbinary:\n${BINARY.join('\n').replace('--build-arg MSG=$(MSG) ', '').replace('/out/app', '/out/$(BIN)')}\n`;
+  it('gives the variable no one value in every recipe: with a modifier, or before the global assignment', async () => {
+    await loadTreeSitter();
+    const vars = (text: string) => Object.fromEntries(makeVariables(parseWith('tree-sitter-make', text), text));
+    expect(vars('BIN = app\nimage: export BIN = other\n').BIN).toBeNull();
+    expect(vars('image: BIN = other\nBIN = app\n').BIN).toBeNull();
+    expect(vars('BIN = app\nima%: override BIN := other\n').BIN).toBeNull();
+    expect(codes(mk('BIN = app\nimage: export BIN = other'))).toEqual([['refused', 'DYNAMIC_ARTIFACT_PATH']]);
+    expect(codes(mk('BIN = app\nimage: override BIN = other'))).toEqual([['refused', 'DYNAMIC_ARTIFACT_PATH']]);
+    expect(codes(mk('image: BIN = other\nBIN = app'))).toEqual([['refused', 'DYNAMIC_ARTIFACT_PATH']]);
+    expect(codes(mk('BIN = app'))).toEqual([['migrate']]);
   });
 });
 

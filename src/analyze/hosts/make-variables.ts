@@ -8,7 +8,8 @@
  *   `NAME := text` (`::=`, `:::=`) is expanded at once, with the values defined before it.
  * - `NAME ?= text` defines NAME only when no assignment before it did.
  * - `+=`, `!=` (a shell command's output), `define`, a target-specific assignment
- *   (`image: IMAGE = x`, which holds in that target's recipes only) and an assignment inside a
+ *   (`image: IMAGE = x`, `image: export IMAGE = x`, wherever it stands: it holds in that
+ *   target's recipes and those of the prerequisites made for it) and an assignment inside a
  *   conditional leave the value unknown, as does any expansion but `$(NAME)`/`${NAME}` of a
  *   variable the file decides (a function, `$$`, a variable the file never sets).
  * - A value is only known when the shell reads it as Make's text would be read: Make pastes the
@@ -38,8 +39,8 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
     const name = a.namedChildren.find((c) => c.type === 'word');
     if (!name) return;
     const key = slice(name);
-    // `image: IMAGE = x`: the targets come before the name.
-    if (a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) return forget(key);
+    // `image: IMAGE = x`: the targets come before the name (forgotten below).
+    if (a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) return;
     const value = a.namedChildren.find((c) => c.type === 'text');
     const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
     const raw = value ? slice(value).trim() : '';
@@ -62,6 +63,9 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
       if (name !== null) forget(name);
     }
   }
+  // A target-specific value (wherever it stands in the file, and with `export`, `override` or
+  // `private`, which the grammar reads as a rule) holds in some recipes only.
+  for (const name of targetSpecificNames(root, text)) forget(name);
   // A variable assigned inside a conditional has that value only in some runs.
   for (const c of root.descendantsOfType('conditional')) {
     for (const a of c.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive'])) {
@@ -103,8 +107,41 @@ const AUTOMATIC = /\$(?:[@<^+*?|%]|[({][@<^+*?|%][DF]?[)}])/;
  */
 export function perTargetVariables(root: TsNode, text: string): Set<string> {
   const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
-  const out = new Set<string>();
+  const out = targetSpecificNames(root, text);
   const recursive = new Map<string, string>();
+  for (const a of root.descendantsOfType('variable_assignment')) {
+    const name = a.namedChildren.find((c) => c.type === 'word');
+    if (!name || a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) continue;
+    const key = slice(name);
+    const value = a.namedChildren.find((c) => c.type === 'text');
+    const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
+    if (op === '=' || op === '?=' || op === '+=') recursive.set(key, `${recursive.get(key) ?? ''} ${value ? slice(value) : ''}`);
+  }
+  // (a recursive value naming a variable that differs per target differs too)
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, raw] of recursive) {
+      if (out.has(name)) continue;
+      const names = [...raw.matchAll(REFERENCE)].map((m) => (m[1] ?? m[2])!);
+      if (AUTOMATIC.test(raw) || names.some((n) => out.has(n))) {
+        out.add(name);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The variables some target or pattern gives a value of its own (`image: TAG = v2`,
+ * `bin%: TAG := v2`, with or without `export`, `private`, `override`). Make gives that value in
+ * the target's recipe and, unless `private`, in the recipes of the prerequisites it makes for
+ * that target (`image: builder`: `builder`'s recipe reads v2 when made through `image`, the
+ * file's value when made alone), so no one value holds in every recipe.
+ */
+export function targetSpecificNames(root: TsNode, text: string): Set<string> {
+  const slice = (n: TsNode) => text.slice(n.startIndex, n.endIndex);
+  const out = new Set<string>();
   // `binary: export VERSION = 1.2.3` (also `private`, `override`): the grammar reads a
   // target-specific assignment with a modifier as a rule whose prerequisites hold an ERROR at
   // the `=`; the word before it is the variable.
@@ -123,27 +160,7 @@ export function perTargetVariables(root: TsNode, text: string): Set<string> {
   }
   for (const a of root.descendantsOfType('variable_assignment')) {
     const name = a.namedChildren.find((c) => c.type === 'word');
-    if (!name) continue;
-    const key = slice(name);
-    if (a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) {
-      out.add(key);
-      continue;
-    }
-    const value = a.namedChildren.find((c) => c.type === 'text');
-    const op = text.slice(name.endIndex, value ? value.startIndex : a.endIndex).trim();
-    if (op === '=' || op === '?=' || op === '+=') recursive.set(key, `${recursive.get(key) ?? ''} ${value ? slice(value) : ''}`);
-  }
-  // (a recursive value naming a variable that differs per target differs too)
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, raw] of recursive) {
-      if (out.has(name)) continue;
-      const names = [...raw.matchAll(REFERENCE)].map((m) => (m[1] ?? m[2])!);
-      if (AUTOMATIC.test(raw) || names.some((n) => out.has(n))) {
-        out.add(name);
-        changed = true;
-      }
-    }
+    if (name && a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) out.add(slice(name));
   }
   return out;
 }
