@@ -22,7 +22,7 @@ import { programAt } from '../model/wrappers.js';
 import { diag } from '../model/diagnostics.js';
 import type { Word } from '../model/script.js';
 import type { MakeScript } from '../analyze/embedded.js';
-import { holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
+import { definedName, holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
 
 /** A Make variable as the recipe's shell reads it (../analyze/hosts/makefile.ts writes `$(NAME)` as `${NAME}`). */
 const MAKE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -30,14 +30,15 @@ const MAKES = new Set(['make', 'gmake']);
 /** Text that may give make `-i`: an option word holding `i`, `--ignore-errors`, or MAKEFLAGS. */
 const IGNORE_ERRORS_TEXT = /\s-[A-Za-z]*i|--ignore-errors|MAKEFLAGS/;
 
-/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments and its environment), and whether it runs with `-i`. */
-function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; ignoreErrors: boolean } | null {
+/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment; `any`: a MAKEFLAGS only known at run time, which may set any), and whether it runs with `-i`. */
+function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; ignoreErrors: boolean; any: boolean } | null {
   const { at, known } = programAt(cmd.words);
   const prog = cmd.words[at]?.value;
   if (!known || prog == null || !MAKES.has(path.basename(prog))) return null;
   const names = new Set<string>([...(cmd.env?.keys() ?? []), ...(cmd.exported ?? [])]);
   let flags: (string | null)[] = [];
-  const setting = (w: Word) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? w.raw);
+  // (an argument: any assignment make reads, `BIN:=x`, `'BIN ?= x'`; before the program, the shell's `NAME=value`)
+  const setting = (w: Word) => definedName(w.value ?? w.raw);
   for (const w of cmd.words.slice(0, at)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? '');
     if (m) names.add(m[1]!);
@@ -45,13 +46,18 @@ function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; 
   const args = new Set<string>();
   for (const w of cmd.words.slice(at + 1)) {
     const m = setting(w);
-    if (m) args.add(m[1]!);
+    if (m) args.add(m);
   }
   // MAKEFLAGS from its environment or an argument (`MAKEFLAGS=i make`, `make MAKEFLAGS=-i`): its words are options too.
-  const makeflags = [cmd.env?.get('MAKEFLAGS'), ...cmd.words.slice(0, at).concat(cmd.words.slice(at + 1)).filter((w) => setting(w)?.[1] === 'MAKEFLAGS').map((w) => (w.value === null ? null : w.value.slice('MAKEFLAGS='.length)))];
+  const makeflags = [cmd.env?.has('MAKEFLAGS') ? cmd.env.get('MAKEFLAGS') : cmd.exported?.includes('MAKEFLAGS') ? (cmd.vars.get('MAKEFLAGS') ?? null) : undefined, ...cmd.words.slice(0, at).concat(cmd.words.slice(at + 1)).filter((w) => setting(w) === 'MAKEFLAGS').map((w) => (w.value === null ? null : w.value.slice(w.value.indexOf('=') + 1)))];
   for (const v of makeflags) if (v !== undefined) flags = [...flags, ...(v === null ? [null] : v.split(/\s+/).filter((x) => x !== ''))];
   const ignoreErrors = holdsIgnoreErrors(cmd.words.slice(at + 1).map((w) => w.value), false) || holdsIgnoreErrors(flags, true);
-  return { names: new Set([...names, ...args]), args, ignoreErrors };
+  // MAKEFLAGS's assignments are make's too (`MAKEFLAGS='BIN=x' make image`); one only known at run time may set any name.
+  for (const f of flags) {
+    const m = f === null ? null : definedName(f);
+    if (m !== null) args.add(m);
+  }
+  return { names: new Set([...names, ...args]), args, ignoreErrors, any: flags.includes(null) };
 }
 
 /** The Make variables a word reads, with those their values name (MakeScript.variableMentions). */
@@ -125,12 +131,12 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
       // `make -i`: every recipe goes on past a failing line, as under `.IGNORE:` (../analyze/hosts/make-flags.ts).
       // (The tool does not follow which Makefile a `make` runs: each one holding a setup counts.)
       if (sets.ignoreErrors) for (const setup of makeSetups) ignoreFailures(analysis.scripts.get(setup.script) as MakeScript);
-      for (const name of names.filter((n) => sets.names.has(n))) {
+      for (const name of names.filter((n) => sets.any || sets.names.has(n))) {
         for (const [setup, reads] of fixed) {
           const reader = reads.get(name);
           if (!reader || setup.diagnostics.some((d) => d.code === 'MAKE_VARIABLE_SET_BY_CALLER')) continue;
           setup.diagnostics.push(
-            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : ' (in its environment)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
+            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : sets.names.has(name) ? ' (in its environment)' : ' (it may, through a MAKEFLAGS only known at run time)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
               file: reader.file,
               line: reader.line,
               hint: `Write the value in the Makefile (or stop setting ${name} from outside), then run the tool again; or migrate this setup by hand.`,

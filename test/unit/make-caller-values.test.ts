@@ -23,7 +23,7 @@ describe('make -i: a failing recipe line stops nothing', () => {
   });
 
   it('refuses it when a caller runs make with -i', () => {
-    for (const call of ['make -i image', 'make --ignore-errors image', 'make -ki image', 'MAKEFLAGS=i make image']) {
+    for (const call of ['make -i image', 'make --ignore-errors image', 'make -ki image', 'MAKEFLAGS=i make image', 'export MAKEFLAGS=i\nmake image']) {
       expect(codes({ Makefile: ['.PHONY: image', ...RUN].join('\n'), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['BUILD_AT_RUN_TIME']]]);
     }
   });
@@ -40,6 +40,15 @@ describe('a make run that sets a variable the setup reads', () => {
   it('refuses when a caller sets the artifact path or the builder Dockerfile, as an argument or in its environment', () => {
     for (const call of ['make image BIN=/out/app2', 'BIN=/out/app2 make image', 'export BIN=/out/app2\nmake -e image', 'make image DF=Dockerfile.alt']) {
       expect(codes({ Makefile: makefile(HEAD), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    }
+  });
+
+  it('refuses for every assignment make reads on its command line or in MAKEFLAGS', () => {
+    // GNU make 4.3: each of these gives BIN=/out/app2 (or appends to it) over the file's `BIN = /out/app`
+    const head = ['BIN = /out/app', 'DF = Dockerfile.build', 'IMAGE ?= app'];
+    const calls = ['make image BIN:=/out/app2', 'make image BIN::=/out/app2', 'make image BIN+=2', "make image 'BIN ?= /out/app2'", "make image 'BIN = /out/app2'", "make image 'BIN!=echo /out/app2'", "MAKEFLAGS='BIN=/out/app2' make image", 'make image MAKEFLAGS=BIN=/out/app2', 'export MAKEFLAGS=BIN=/out/app2\nmake image', 'make image MAKEFLAGS="$FLAGS"'];
+    for (const call of calls) {
+      expect(codes({ Makefile: makefile(head), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
     }
   });
 

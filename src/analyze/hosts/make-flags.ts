@@ -11,6 +11,16 @@
  */
 import type { TsNode } from '../tree-sitter.js';
 
+/**
+ * The variable a word of make's command line or of MAKEFLAGS defines, or null: GNU make reads a
+ * word holding an assignment as one, with any of its operators and blanks around it
+ * (`BIN=x`, `BIN:=x`, `BIN::=x`, `BIN+=x`, `BIN!=cmd`, `'BIN ?= x'`), and its value overrides
+ * the file's assignments to that name (only `override` in the file stands over it).
+ */
+export function definedName(word: string): string | null {
+  return /^\s*([^\s:#=]+?)\s*(?::{1,3}|[+?!])?=/.exec(word)?.[1] ?? null;
+}
+
 /** Single-letter options whose argument is the rest of the word or the next word. */
 const WITH_ARGUMENT = new Set(['C', 'f', 'I', 'o', 'W']);
 
