@@ -24,6 +24,13 @@ describe('Make variables the file decides', () => {
     expect(vars('IMAGE = one\nIMAGE ?= two\nOTHER ?= three\n')).toEqual({ IMAGE: 'one', OTHER: 'three' });
   });
 
+  it('leaves unknown a variable MAKEFLAGS sets in the file, which GNU make reads once the file is read', () => {
+    // GNU make 4.3: `make` with `MAKEFLAGS += BIN=other` echoes other in a recipe reading $(BIN), X stays app
+    expect(vars('BIN = app\nX := $(BIN)\nMAKEFLAGS += -j4 --jobs=4 BIN=other\n')).toEqual({ BIN: null, X: 'app', MAKEFLAGS: null });
+    expect(vars('BIN = app\nMAKEFLAGS += $(FLAGS)\n')).toEqual({ BIN: null, MAKEFLAGS: null });
+    expect(vars('BIN = app\nMAKEFLAGS += -k\n')).toEqual({ BIN: 'app', MAKEFLAGS: null });
+  });
+
   it('leaves unknown what Make only knows when it runs, or what the shell would read otherwise', () => {
     const text = [
       'A += x',

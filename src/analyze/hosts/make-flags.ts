@@ -18,7 +18,8 @@ import type { TsNode } from '../tree-sitter.js';
  * the file's assignments to that name (only `override` in the file stands over it).
  */
 export function definedName(word: string): string | null {
-  return /^\s*([^\s:#=]+?)\s*(?::{1,3}|[+?!])?=/.exec(word)?.[1] ?? null;
+  // (`--jobs=4`, `--file=x.mk` are options)
+  return /^\s*([^\s:#=-][^\s:#=]*?)\s*(?::{1,3}|[+?!])?=/.exec(word)?.[1] ?? null;
 }
 
 /** Single-letter options whose argument is the rest of the word or the next word. */

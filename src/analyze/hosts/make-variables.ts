@@ -18,6 +18,7 @@
  *   operator, a glob or a comment (`--label "a b"`) is left unknown rather than read otherwise.
  */
 import type { TsNode } from '../tree-sitter.js';
+import { definedName } from './make-flags.js';
 
 /** Directives that hold an assignment: `export NAME := value`, `override NAME = value`. */
 export const DIRECTIVES = new Set(['export_directive', 'override_directive']);
@@ -60,6 +61,19 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
     else if (DIRECTIVES.has(n.type)) n.namedChildren.filter((c) => c.type === 'variable_assignment').forEach(assign);
     else if (n.type === 'shell_assignment' || n.type === 'define_directive') {
       const name = nameOf(n);
+      if (name !== null) forget(name);
+    }
+  }
+  // `MAKEFLAGS += BIN=x`: GNU make reads MAKEFLAGS again once the file is read, and an
+  // assignment there is one of its command line, over the file's value in every recipe (a value
+  // the file does not spell out may hold any).
+  for (const a of root.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive'])) {
+    if (nameOf(a) !== 'MAKEFLAGS') continue;
+    const value = a.type === 'variable_assignment' ? a.namedChildren.find((c) => c.type === 'text') : undefined;
+    const raw = value ? slice(value) : a.type === 'variable_assignment' ? '' : '$';
+    if (raw.includes('$')) [...defs.keys()].forEach(forget);
+    for (const word of raw.split(/\s+/)) {
+      const name = definedName(word);
       if (name !== null) forget(name);
     }
   }
