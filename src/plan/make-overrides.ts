@@ -21,7 +21,8 @@ import { keepsBuilderImage, setupCommands, type Setup } from '../model/setup.js'
 import { programAt } from '../model/wrappers.js';
 import { diag } from '../model/diagnostics.js';
 import type { Word } from '../model/script.js';
-import type { MakeScript } from '../analyze/embedded.js';
+import { partHolding, type MakeScript } from '../analyze/embedded.js';
+import { runnerFolder, runsFileFrom } from './runner-calls.js';
 import { definedName, holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
 
 /** A Make variable as the recipe's shell reads it (../analyze/hosts/makefile.ts writes `$(NAME)` as `${NAME}`). */
@@ -30,12 +31,12 @@ const MAKES = new Set(['make', 'gmake']);
 /** Text that may give make `-i`: an option word holding `i`, `--ignore-errors`, or MAKEFLAGS. */
 const IGNORE_ERRORS_TEXT = /\s-[A-Za-z]*i|--ignore-errors|MAKEFLAGS/;
 
-/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment; `any`: a MAKEFLAGS only known at run time, which may set any), and whether it runs with `-i`. */
-function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; ignoreErrors: boolean; any: boolean } | null {
+/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment, `exported` those only exported by its shell; `any`: a MAKEFLAGS only known at run time, which may set any), and whether it runs with `-i`. */
+function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; exported: Set<string>; ignoreErrors: boolean; any: boolean } | null {
   const { at, known } = programAt(cmd.words);
   const prog = cmd.words[at]?.value;
   if (!known || prog == null || !MAKES.has(path.basename(prog))) return null;
-  const names = new Set<string>([...(cmd.env?.keys() ?? []), ...(cmd.exported ?? [])]);
+  const names = new Set<string>(cmd.env?.keys() ?? []);
   let flags: (string | null)[] = [];
   // (an argument: any assignment make reads, `BIN:=x`, `'BIN ?= x'`; before the program, the shell's `NAME=value`)
   const setting = (w: Word) => definedName(w.value ?? w.raw);
@@ -57,7 +58,8 @@ function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; 
     const m = f === null ? null : definedName(f);
     if (m !== null) args.add(m);
   }
-  return { names: new Set([...names, ...args]), args, ignoreErrors, any: flags.includes(null) };
+  const exported = new Set((cmd.exported ?? []).filter((n) => !names.has(n) && !args.has(n)));
+  return { names: new Set([...names, ...args, ...exported]), args, exported, ignoreErrors, any: flags.includes(null) };
 }
 
 /** The Make variables a word reads, with those their values name (MakeScript.variableMentions). */
@@ -122,12 +124,13 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   // (files that do not say docker too: `make image BIN=…` alone in a CI script)
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort()) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
-    if (text === null || !text.includes('make') || !(names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text))) continue;
+    if (text === null || !/make/i.test(text) || !(names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text))) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
     for (const cmd of script.commands) {
       const sets = makeSets(cmd);
       if (!sets) continue;
+      if (script.kind === 'make') forSameFile(script, cmd, sets.exported, sets.names);
       // `make -i`: every recipe goes on past a failing line, as under `.IGNORE:` (../analyze/hosts/make-flags.ts).
       // (The tool does not follow which Makefile a `make` runs: each one holding a setup counts.)
       if (sets.ignoreErrors) for (const setup of makeSetups) ignoreFailures(analysis.scripts.get(setup.script) as MakeScript);
@@ -149,6 +152,22 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
         }
       }
     }
+  }
+}
+
+/**
+ * A recipe's `$(MAKE) other` (no `-C`, `-f`) runs the same Makefile again: a variable the file
+ * exports reaches it with the value that file gives it, unless the recipe's shell changed it,
+ * so it gives the sub-make nothing new. Such names (of `exported`, those only the shell exports) are taken out of `names`.
+ */
+function forSameFile(script: MakeScript, cmd: ScriptCommand, exported: ReadonlySet<string>, names: Set<string>): void {
+  const folder = runnerFolder(cmd, 'make');
+  const held = partHolding(script, cmd);
+  if (folder === null || !held || !runsFileFrom('make', folder, script.file)) return;
+  const { exported: fileExports, vars } = held.part.snippet;
+  for (const name of fileExports ?? []) {
+    const own = vars.get(name);
+    if (exported.has(name) && own != null && cmd.vars.get(name) === own) names.delete(name);
   }
 }
 

@@ -52,6 +52,21 @@ describe('a make run that sets a variable the setup reads', () => {
     }
   });
 
+  it("refuses for a recipe's $(MAKE) run setting it, of this Makefile or another", () => {
+    const sub = { 'sub/Dockerfile.build': BASE['Dockerfile.build'], 'sub/Dockerfile': BASE.Dockerfile };
+    for (const rec of ['$(MAKE) image BIN=/out/app2', '${MAKE} image BIN:=/out/app2', '$(MAKE) -C . image BIN=/out/app2']) {
+      expect(codes({ Makefile: `${makefile(HEAD)}release:\n\t${rec}\n` }), rec).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    }
+    // (a parent's exported BIN reaches sub's `BIN ?= …`)
+    for (const parent of ['all:\n\t$(MAKE) -C sub image BIN=/out/app2\n', 'export BIN = /out/app2\nall:\n\t$(MAKE) -C sub image\n']) {
+      expect(codes({ ...sub, 'sub/Makefile': makefile(HEAD), Makefile: parent }), parent).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    }
+  });
+
+  it('migrates a $(MAKE) run of this Makefile that only passes on what the file exports', () => {
+    expect(codes({ Makefile: `${makefile(['export BIN = /out/app', 'DF = Dockerfile.build', 'IMAGE ?= app'])}release:\n\t$(MAKE) image\n` })).toEqual([['migrate', []]]);
+  });
+
   it('refuses when the caller sets a variable the path is written with', () => {
     const files = { Makefile: makefile(['OUT = /out', 'BIN = $(OUT)/app', 'DF = Dockerfile.build']), 'ci.sh': '#!/bin/sh\nmake image OUT=/other\n' };
     expect(codes(files)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);

@@ -71,6 +71,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   }
   const exported = exportedNames(root, text, vars);
   const exportedSet = new Set(exported);
+  // `$(MAKE)`, unless the file sets it, is the make program running the file: a recipe's
+  // `$(MAKE) image BIN=…` (`-C sub`) is a make run as a caller's `make image BIN=…` is.
+  if (!vars.has('MAKE')) vars.set('MAKE', 'make');
   // Each line runs as `$(SHELL) $(.SHELLFLAGS) LINE`, `/bin/sh -c` by default: without pipefail,
   // unless .SHELLFLAGS (or bash's SHELLOPTS, or a file joined by `include`) may give it.
   const pipefail = vars.has('.SHELLFLAGS') || vars.has('SHELLOPTS') || root.descendantsOfType('include_directive').length > 0 ? undefined : false;
