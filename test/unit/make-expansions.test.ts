@@ -24,6 +24,12 @@ describe('Make variables the file decides', () => {
     expect(vars('IMAGE = one\nIMAGE ?= two\nOTHER ?= three\n')).toEqual({ IMAGE: 'one', OTHER: 'three' });
   });
 
+  it('leaves unknown a variable the file assigns as private outside a rule, which no recipe inherits', () => {
+    // GNU make 4.3: a recipe's $(BIN) is empty in both
+    expect(vars('BIN = /out/app\nprivate BIN = /out/other\n').BIN).toBeNull();
+    expect(vars('private BIN = /out/other\nBIN = /out/app\nX := $(BIN)\n')).toEqual({ BIN: null, X: '/out/app' });
+  });
+
   it('leaves unknown a variable MAKEFLAGS sets in the file, which GNU make reads once the file is read', () => {
     // GNU make 4.3: `make` with `MAKEFLAGS += BIN=other` echoes other in a recipe reading $(BIN), X stays app
     expect(vars('BIN = app\nX := $(BIN)\nMAKEFLAGS += -j4 --jobs=4 BIN=other\n')).toEqual({ BIN: null, X: 'app', MAKEFLAGS: null });

@@ -7,7 +7,8 @@
  *   `RUN = docker run --rm $(IMAGE):builder` is `docker run --rm app:builder` in a recipe;
  *   `NAME := text` (`::=`, `:::=`) is expanded at once, with the values defined before it.
  * - `NAME ?= text` defines NAME only when no assignment before it did.
- * - `+=`, `!=` (a shell command's output), `define`, a target-specific assignment
+ * - `+=`, `!=` (a shell command's output), `define`, a global `private` one (no recipe sees
+ *   it), a name MAKEFLAGS assigns in the file, a target-specific assignment
  *   (`image: IMAGE = x`, `image: export IMAGE = x`, wherever it stands: it holds in that
  *   target's recipes and those of the prerequisites made for it) and an assignment inside a
  *   conditional leave the value unknown, as does any expansion but `$(NAME)`/`${NAME}` of a
@@ -61,6 +62,14 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
     else if (DIRECTIVES.has(n.type)) n.namedChildren.filter((c) => c.type === 'variable_assignment').forEach(assign);
     else if (n.type === 'shell_assignment' || n.type === 'define_directive') {
       const name = nameOf(n);
+      if (name !== null) forget(name);
+    }
+  }
+  // `private BIN = x` outside a rule: no target inherits it, so every recipe reads BIN empty
+  // (GNU make 4.3), whatever the file assigns it elsewhere; only the file's own expansions see it.
+  for (const d of root.descendantsOfType('private_directive')) {
+    for (const a of d.descendantsOfType('variable_assignment')) {
+      const name = nameOf(a);
       if (name !== null) forget(name);
     }
   }
