@@ -130,7 +130,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
     for (const cmd of script.commands) {
       const sets = makeSets(cmd);
       if (!sets) continue;
-      if (script.kind === 'make') forSameFile(script, cmd, sets.exported, sets.names);
+      if (script.kind === 'make') forSameFile(script as MakeScript, cmd, sets.exported, sets.names);
       // `make -i`: every recipe goes on past a failing line, as under `.IGNORE:` (../analyze/hosts/make-flags.ts).
       // (The tool does not follow which Makefile a `make` runs: each one holding a setup counts.)
       if (sets.ignoreErrors) for (const setup of makeSetups) ignoreFailures(analysis.scripts.get(setup.script) as MakeScript);
