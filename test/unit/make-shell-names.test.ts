@@ -37,6 +37,26 @@ describe("a recipe's shell variable beside Make's variable of the same name", ()
     }
   });
 
+  it('does not take it for one the file exports in some runs only (a conditional, a bare `unexport` after `export`)', () => {
+    // GNU make 4.3: `$$TAG` is the environment's in the runs where the directive does not hold
+    const heads = [
+      ['TAG = relay', 'export', 'unexport'],
+      ['TAG = relay', 'ifdef CI', 'export TAG', 'endif'],
+      ['export TAG = relay', 'ifdef CI', 'unexport TAG', 'endif'],
+      ['TAG = relay', 'ifdef CI', '.EXPORT_ALL_VARIABLES:', 'endif'],
+      ['TAG = relay', 'export', 'unexport TAG'],
+    ];
+    for (const head of heads) {
+      const r = statuses([...head, 'image:', '\tdocker build -t $(TAG)-builder -f Dockerfile.build .', '\tdocker create --name relay-x $$TAG-builder', ...TAIL]);
+      expect(r.statuses, head.join(' ')).toEqual([]);
+    }
+    // (a name's own directive after the bare one, `.EXPORT_ALL_VARIABLES` over a bare `unexport`)
+    for (const head of [['TAG = relay', 'unexport TAG', 'export TAG'], ['TAG = relay', '.EXPORT_ALL_VARIABLES:', 'unexport'], ['TAG = relay', 'ifdef CI', 'export', 'endif', 'export TAG']]) {
+      const r = statuses([...head, 'image:', '\tdocker build -t $(TAG)-builder -f Dockerfile.build .', '\tdocker create --name relay-x $$TAG-builder', ...TAIL]);
+      expect(r.statuses, head.join(' ')).toEqual(['migrate']);
+    }
+  });
+
   it('does not read `$(TAG)` after the line assigns its own TAG as that value', () => {
     for (const write of ['TAG=other;', 'for TAG in other; do :; done;', ': $${TAG:=other};']) {
       const line = `\t${write} docker build -t $(TAG)-builder -f Dockerfile.build . && docker create --name relay-x $$TAG-builder`;

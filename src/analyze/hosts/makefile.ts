@@ -28,6 +28,7 @@ import { emptiedRecipe, recipeLineRemoval } from './make-empty-recipe.js';
 import { overriddenRecipes } from './make-overridden.js';
 import { MAKE_EXPANSION_PLACEHOLDER } from '../../model/make-expansion.js';
 import { shellNameUses, type Expanded } from './make-shell-names.js';
+import { makeExports } from './make-exports.js';
 
 /** A recipe line's encoder: `$` is written `$$` (a function that can cross threads: model/revivable.ts). */
 const recipeEncode = revivable('makefile.encode', () => (s: string) => s.replace(/\$/g, '$$$$'));
@@ -69,8 +70,8 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     diagnostics.push(diag('SHELL_PARSE_ERROR', 'warning', `${file} sets .RECIPEPREFIX (line ${line}), so its recipe lines start with another character than a tab, which the tool does not read; it was not analysed`, { file, line, hint: 'Migrate the setups it drives by hand, or write its recipe lines after a tab.' }));
     return { script: null, diagnostics };
   }
-  const exported = exportedNames(root, text, vars);
-  const exportedSet = new Set(exported);
+  // (`exported`: what may be in a recipe's environment; `surelyExported`: what is in every run, ./make-exports.ts)
+  const { maybe: exported, surely: surelyExported } = makeExports(root, text, vars.keys());
   // `$(MAKE)`, unless the file sets it, is the make program running the file: a recipe's
   // `$(MAKE) image BIN=…` (`-C sub`) is a make run as a caller's `make image BIN=…` is.
   if (!vars.has('MAKE')) vars.set('MAKE', 'make');
@@ -121,7 +122,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     // Names the lines' own shell text uses as Make's expansions cannot share (./make-shell-names.ts):
     // under .ONESHELL one shell runs the whole recipe, so a name one line clashes on clashes on all.
     const read = lines.map(({ node: line }, k) => shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall));
-    const clashes = read.map((r) => clashingNames(r, vars, exportedSet));
+    const clashes = read.map((r) => clashingNames(r, vars, surelyExported));
     const recipeClash = oneShell ? { separate: new Set(clashes.flatMap((c) => [...c.separate])), ownStart: new Set(clashes.flatMap((c) => [...c.ownStart])) } : null;
     for (const [k, { node: line, branches }] of lines.entries()) {
       ids.push(snippets.length);
@@ -231,35 +232,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
 }
 
 /**
- * The variables Make puts in every recipe's environment: `export NAME[ := value]`, `export A B`,
- * and all of them after a bare `export` or with a `.EXPORT_ALL_VARIABLES:` target. An
- * `unexport` outside a conditional takes a name back; one inside may not, so it is kept.
- */
-function exportedNames(root: TsNode, text: string, vars: ReadonlyMap<string, string | null>): string[] {
-  const words = (n: TsNode) => n.descendantsOfType('word').map((w) => text.slice(w.startIndex, w.endIndex));
-  const out = new Set<string>();
-  let all = false;
-  for (const d of root.descendantsOfType('export_directive')) {
-    const named = d.namedChildren;
-    if (named.length === 0) all = true;
-    for (const c of named) {
-      if (c.type === 'variable_assignment') {
-        const name = c.namedChildren.find((n) => n.type === 'word');
-        if (name) out.add(text.slice(name.startIndex, name.endIndex));
-      } else words(c).forEach((w) => out.add(w));
-    }
-  }
-  for (const r of root.descendantsOfType('rule')) {
-    const targets = r.namedChildren.find((c) => c.type === 'targets');
-    if (targets && words(targets).includes('.EXPORT_ALL_VARIABLES')) all = true;
-  }
-  if (all) for (const name of vars.keys()) out.add(name);
-  for (const d of root.namedChildren.filter((n) => n.type === 'unexport_directive')) words(d).forEach((w) => out.delete(w));
-  return [...out];
-}
-
-/**
- * `ownStart`: variables the file sets and does not export that the line's shell reads as its own
+ * `ownStart`: variables the file sets and does not export in every run that the line's shell reads as its own
  * (`$$TAG`): they start at a value only known when make runs, of this line alone.
  */
 function recipeSnippet(file: string, text: string, rule: TsNode, line: TsNode, target: string, recipeShell: RecipeShell, vars: Map<string, string | null>, cwd: string, run: RunVersions, ownStart: ReadonlySet<string>): Snippet {
