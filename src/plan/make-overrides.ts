@@ -16,12 +16,12 @@ import type { Analysis } from '../analyze/index.js';
 import { callerScript } from './caller-uses.js';
 import { flagValues } from '../model/docker-command.js';
 import type { RepoFs } from '../model/fs.js';
-import { shownCommand, type ScriptCommand } from '../model/script.js';
+import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
 import { keepsBuilderImage, setupCommands, type Setup } from '../model/setup.js';
 import { programAt } from '../model/wrappers.js';
 import { diag } from '../model/diagnostics.js';
 import type { Word } from '../model/script.js';
-import { partHolding, type MakeScript } from '../analyze/embedded.js';
+import { partHolding, type EmbeddedScript, type MakeScript } from '../analyze/embedded.js';
 import { runnerFolder, runsFileFrom } from './runner-calls.js';
 import { definedName, holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
 
@@ -131,6 +131,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
       const sets = makeSets(cmd);
       if (!sets) continue;
       if (script.kind === 'make') forSameFile(script as MakeScript, cmd, sets.exported, sets.names);
+      for (const name of stepEnvironment(script, cmd)) sets.names.add(name);
       // `make -i`: every recipe goes on past a failing line, as under `.IGNORE:` (../analyze/hosts/make-flags.ts).
       // (The tool does not follow which Makefile a `make` runs: each one holding a setup counts.)
       if (sets.ignoreErrors) for (const setup of makeSetups) ignoreFailures(analysis.scripts.get(setup.script) as MakeScript);
@@ -169,6 +170,23 @@ function forSameFile(script: MakeScript, cmd: ScriptCommand, exported: ReadonlyS
     const own = vars.get(name);
     if (exported.has(name) && own != null && cmd.vars.get(name) === own) names.delete(name);
   }
+}
+
+/** Kinds whose snippets start from the environment their CI step or job gives (`env:`, `variables:`, `environment {}`). */
+const STEP_ENVIRONMENT: ReadonlySet<ScriptFile['kind']> = new Set(['github-actions', 'gitlab-ci', 'travis-ci', 'circleci', 'azure-pipelines', 'bitbucket-pipelines', 'jenkinsfile']);
+
+/**
+ * The variables in the environment a CI step's command starts from: its step's, job's and
+ * workflow's `env:` (GitLab `variables:`…), and what an earlier step wrote to `$GITHUB_ENV`
+ * (../analyze/step-env-files.ts). The step's shell exports them to `make` whatever it assigns them since.
+ */
+function stepEnvironment(script: ScriptFile, cmd: ScriptCommand): string[] {
+  if (!STEP_ENVIRONMENT.has(script.kind)) return [];
+  const parts = (script as EmbeddedScript).parts ?? [];
+  let k = parts.findIndex((p) => cmd.index >= p.first && cmd.index < p.first + p.count);
+  // (a snippet that goes on in the shell of the one before, GitLab's script items, starts from its variables)
+  while (k > 0 && parts[k]!.snippet.continues) k--;
+  return [...(parts[k]?.snippet.vars.keys() ?? [])];
 }
 
 /** Every recipe line of the Makefile goes on past a failing line (Snippet.failureIgnored), as under `.IGNORE:`. */

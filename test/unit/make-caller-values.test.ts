@@ -52,6 +52,18 @@ describe('a make run that sets a variable the setup reads', () => {
     }
   });
 
+  it("refuses when a CI step's environment sets it (`env:`, GitLab `variables:`, an earlier step's $GITHUB_ENV)", () => {
+    const gh = (job: string, steps: string) => `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n${job}    steps:\n      - uses: actions/checkout@v4\n${steps}      - run: make image\n`;
+    const files: Record<string, string>[] = [
+      { '.github/workflows/ci.yml': gh('    env:\n      BIN: /out/app2\n', '') },
+      { '.github/workflows/ci.yml': `on: push\nenv:\n  BIN: /out/app2\n${gh('', '').slice('on: push\n'.length)}` },
+      { '.github/workflows/ci.yml': gh('', '      - run: echo "BIN=/out/app2" >> "$GITHUB_ENV"\n') },
+      { '.gitlab-ci.yml': 'variables:\n  BIN: /out/app2\nbuild:\n  script:\n    - echo start\n    - make image\n' },
+    ];
+    for (const f of files) expect(codes({ Makefile: makefile(HEAD), ...f }), Object.values(f)[0]).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    expect(codes({ Makefile: makefile(HEAD), '.github/workflows/ci.yml': gh('    env:\n      OTHER: x\n', '') })).toEqual([['migrate', []]]);
+  });
+
   it("refuses for a recipe's $(MAKE) run setting it, of this Makefile or another", () => {
     const sub = { 'sub/Dockerfile.build': BASE['Dockerfile.build'], 'sub/Dockerfile': BASE.Dockerfile };
     for (const rec of ['$(MAKE) image BIN=/out/app2', '${MAKE} image BIN:=/out/app2', '$(MAKE) -C . image BIN=/out/app2']) {
