@@ -24,6 +24,13 @@ describe('Make variables the file decides', () => {
     expect(vars('IMAGE = one\nIMAGE ?= two\nOTHER ?= three\n')).toEqual({ IMAGE: 'one', OTHER: 'three' });
   });
 
+  it('takes back what `undefine` undefines: the value of the environment, unknown, holds after it', () => {
+    // GNU make 4.3: `BIN = /out/app`, `undefine BIN`: a recipe's $(BIN) is empty (or the environment's)
+    expect(vars('BIN = /out/app\nundefine BIN\n')).toEqual({});
+    expect(vars('BIN = /out/app\noverride undefine BIN\nBIN ?= /out/other\n')).toEqual({ BIN: '/out/other' });
+    expect(vars('BIN = /out/app\nifdef CI\nundefine BIN\nendif\n')).toEqual({ BIN: null });
+  });
+
   it('leaves unknown a variable the file assigns as private outside a rule, which no recipe inherits', () => {
     // GNU make 4.3: a recipe's $(BIN) is empty in both
     expect(vars('BIN = /out/app\nprivate BIN = /out/other\n').BIN).toBeNull();

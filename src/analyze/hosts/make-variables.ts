@@ -6,7 +6,8 @@
  * - `NAME = text` is expanded where it is used, with the final values of what it names, so
  *   `RUN = docker run --rm $(IMAGE):builder` is `docker run --rm app:builder` in a recipe;
  *   `NAME := text` (`::=`, `:::=`) is expanded at once, with the values defined before it.
- * - `NAME ?= text` defines NAME only when no assignment before it did.
+ * - `NAME ?= text` defines NAME only when no assignment before it did; `undefine NAME` takes
+ *   the file's assignments before it back (the environment's value, unknown, holds then).
  * - `+=`, `!=` (a shell command's output), `define`, a global `private` one (no recipe sees
  *   it), a name MAKEFLAGS assigns in the file, a target-specific assignment
  *   (`image: IMAGE = x`, `image: export IMAGE = x`, wherever it stands: it holds in that
@@ -57,9 +58,19 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
     return w ? slice(w) : null;
   };
 
+  // `undefine NAME` (also `override undefine NAME`): as if the file had never set it, so the
+  // recipe reads the environment's value and a later `?=` sets it again.
+  const undefine = (n: TsNode) => {
+    const name = nameOf(n);
+    if (name !== null) defs.delete(name);
+  };
   for (const n of root.namedChildren) {
     if (n.type === 'variable_assignment') assign(n);
-    else if (DIRECTIVES.has(n.type)) n.namedChildren.filter((c) => c.type === 'variable_assignment').forEach(assign);
+    else if (n.type === 'undefine_directive') undefine(n);
+    else if (DIRECTIVES.has(n.type)) {
+      n.namedChildren.filter((c) => c.type === 'variable_assignment').forEach(assign);
+      n.namedChildren.filter((c) => c.type === 'undefine_directive').forEach(undefine);
+    }
     else if (n.type === 'shell_assignment' || n.type === 'define_directive') {
       const name = nameOf(n);
       if (name !== null) forget(name);
@@ -91,7 +102,7 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
   for (const name of targetSpecificNames(root, text)) forget(name);
   // A variable assigned inside a conditional has that value only in some runs.
   for (const c of root.descendantsOfType('conditional')) {
-    for (const a of c.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive'])) {
+    for (const a of c.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive', 'undefine_directive'])) {
       const name = nameOf(a);
       if (name !== null) forget(name);
     }
