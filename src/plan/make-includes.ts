@@ -119,7 +119,7 @@ export function makeIncludes(file: string, known: readonly string[], fs: RepoFs,
     return parsed;
   };
   const out: Diagnostic[] = [];
-  const hint = 'Move what the two files share into one of them (or migrate this setup by hand), then run the tool again.';
+  const hint = HINT;
   // What this file includes.
   const own = text.includes('include') ? ownParse().own : null;
   for (const inc of own ? includes(own) : []) {
@@ -146,13 +146,31 @@ export function makeIncludes(file: string, known: readonly string[], fs: RepoFs,
   }
   // What includes this file.
   for (const rel of candidates(file, known)) {
-    const other = fs.readText(rel);
-    if (other === null || !other.includes('include')) continue;
-    const p = parse(rel, other);
-    const joining = includes(p).filter((inc) => inc.words.some((w) => mayName(w, p.dir, file)));
-    if (joining.length === 0) continue;
-    const hit = reaching(p, ownParse().targets, (n) => joining.some((j) => j.node.startIndex === n.startIndex));
-    if (hit) out.push(diag('MAKE_INCLUDE', 'error', `${rel} includes ${file} (${rel}:${lineOf(p, joining[0]!.node)}), and its \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads ${file} alone`, { file, setup, hint }));
+    const d = includedBy(file, rel, fs, setup, () => ownParse().targets);
+    if (d) out.push(d);
   }
   return out;
+}
+
+const HINT = 'Move what the two files share into one of them (or migrate this setup by hand), then run the tool again.';
+
+/**
+ * MAKE_INCLUDE when the file `rel` includes the make file `file` and holds something that may
+ * reach its recipes (`targets`: the target names of `file`), else null. `rel` may be a file the
+ * tool does not read as a make file that a `make -f` runs (`Makefile.ci`).
+ */
+export function includedBy(file: string, rel: string, fs: RepoFs, setup: string, targets: () => ReadonlySet<string>, via = ''): Diagnostic | null {
+  const other = fs.readText(rel);
+  if (other === null || !other.includes('include')) return null;
+  const p = parse(rel, other);
+  const joining = includes(p).filter((inc) => inc.words.some((w) => mayName(w, p.dir, file)));
+  if (joining.length === 0) return null;
+  const hit = reaching(p, targets(), (n) => joining.some((j) => j.node.startIndex === n.startIndex));
+  return hit ? diag('MAKE_INCLUDE', 'error', `${rel}${via} includes ${file} (${rel}:${lineOf(p, joining[0]!.node)}), and its \`${hit.what}\` (${rel}:${hit.line}) reaches ${file}'s recipes too; the tool reads ${file} alone`, { file, setup, hint: HINT }) : null;
+}
+
+/** The target names of the make file `file` (none when the repository does not hold it). */
+export function makeTargets(file: string, fs: RepoFs): Set<string> {
+  const text = fs.readText(file);
+  return text === null ? new Set() : targetsOf(parse(file, text));
 }

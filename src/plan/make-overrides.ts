@@ -23,6 +23,8 @@ import { diag } from '../model/diagnostics.js';
 import type { Word } from '../model/script.js';
 import { partHolding, type EmbeddedScript, type MakeScript } from '../analyze/embedded.js';
 import { runnerFolder, runsFileFrom } from './runner-calls.js';
+import { includedBy, isMakeFile, makeTargets } from './make-includes.js';
+import { resolveRel } from '../model/paths.js';
 import { definedName, holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
 
 /** A Make variable as the recipe's shell reads it (../analyze/hosts/makefile.ts writes `$(NAME)` as `${NAME}`). */
@@ -30,8 +32,10 @@ const MAKE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const MAKES = new Set(['make', 'gmake']);
 /** Text that may give make `-i`: an option word holding `i`, `--ignore-errors`, or MAKEFLAGS. */
 const IGNORE_ERRORS_TEXT = /\s-[A-Za-z]*i|--ignore-errors|MAKEFLAGS/;
+/** Text that may give make a makefile of its own: `-f`, `--file`, `--makefile`, MAKEFILES. */
+const MAKE_FILE_TEXT = /\s-f|--file|--makefile|MAKEFILES/;
 
-/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment, `exported` those only exported by its shell; `any`: a MAKEFLAGS only known at run time, which may set any), and whether it runs with `-i`. */
+/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment, `exported` those only exported by its shell; `any`: a MAKEFLAGS only known at run time, or a MAKEFILES, which may set any), and whether it runs with `-i`. */
 function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; exported: Set<string>; ignoreErrors: boolean; any: boolean } | null {
   const { at, known } = programAt(cmd.words);
   const prog = cmd.words[at]?.value;
@@ -59,7 +63,9 @@ function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; 
     if (m !== null) args.add(m);
   }
   const exported = new Set((cmd.exported ?? []).filter((n) => !names.has(n) && !args.has(n)));
-  return { names: new Set([...names, ...args, ...exported]), args, exported, ignoreErrors, any: flags.includes(null) };
+  // (MAKEFILES in its environment names make files make reads before the Makefile, which may set any variable)
+  const any = flags.includes(null) || names.has('MAKEFILES') || exported.has('MAKEFILES');
+  return { names: new Set([...names, ...args, ...exported]), args, exported, ignoreErrors, any };
 }
 
 /** The Make variables a word reads, with those their values name (MakeScript.variableMentions). */
@@ -124,7 +130,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   // (files that do not say docker too: `make image BIN=…` alone in a CI script)
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort()) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
-    if (text === null || !/make/i.test(text) || !(names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text))) continue;
+    if (text === null || !/make/i.test(text) || !(names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text) || MAKE_FILE_TEXT.test(text))) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
     for (const cmd of script.commands) {
@@ -132,6 +138,14 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
       if (!sets) continue;
       if (script.kind === 'make') forSameFile(script as MakeScript, cmd, sets.exported, sets.names);
       for (const name of stepEnvironment(script, cmd)) sets.names.add(name);
+      // `make -f Makefile.ci`: a file the tool does not read as a make file, which may include a setup's Makefile.
+      for (const other of makeFileOptions(cmd).filter((f) => !isMakeFile(f))) {
+        for (const setup of makeSetups) {
+          if (other === setup.script || setup.diagnostics.some((d) => d.code === 'MAKE_INCLUDE')) continue;
+          const d = includedBy(setup.script, other, fs, setup.id, () => makeTargets(setup.script, fs), ` (which \`${shownCommand(cmd)}\` runs, ${cmd.file}:${cmd.line})`);
+          if (d) setup.diagnostics.push(d);
+        }
+      }
       // `make -i`: every recipe goes on past a failing line, as under `.IGNORE:` (../analyze/hosts/make-flags.ts).
       // (The tool does not follow which Makefile a `make` runs: each one holding a setup counts.)
       if (sets.ignoreErrors) for (const setup of makeSetups) ignoreFailures(analysis.scripts.get(setup.script) as MakeScript);
@@ -140,7 +154,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
           const reader = reads.get(name);
           if (!reader || setup.diagnostics.some((d) => d.code === 'MAKE_VARIABLE_SET_BY_CALLER')) continue;
           setup.diagnostics.push(
-            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : sets.names.has(name) ? ' (in its environment)' : ' (it may, through a MAKEFLAGS only known at run time)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
+            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : sets.names.has(name) ? ' (in its environment)' : ' (it may: a MAKEFLAGS only known at run time, or make files MAKEFILES names, can set any)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
               file: reader.file,
               line: reader.line,
               hint: `Write the value in the Makefile (or stop setting ${name} from outside), then run the tool again; or migrate this setup by hand.`,
@@ -170,6 +184,32 @@ function forSameFile(script: MakeScript, cmd: ScriptCommand, exported: ReadonlyS
     const own = vars.get(name);
     if (exported.has(name) && own != null && cmd.vars.get(name) === own) names.delete(name);
   }
+}
+
+/**
+ * The files a make command reads as its makefiles by `-f FILE` (`-fFILE`, `--file=FILE`,
+ * `--makefile FILE`), as repository paths: from its folder, after any `-C` before them. None
+ * when a folder or name is only known at run time.
+ */
+function makeFileOptions(cmd: ScriptCommand): string[] {
+  const { at } = programAt(cmd.words);
+  let dir = cmd.cwd;
+  const out: string[] = [];
+  const words = cmd.words.slice(at + 1).map((w) => w.value);
+  for (let k = 0; k < words.length && dir !== null; k++) {
+    const w = words[k];
+    if (w === null || w === undefined) return [];
+    if (w === '--') break;
+    const long = /^--(file|makefile|directory)(?:=(.*))?$/.exec(w);
+    const short = /^-([fC])(.*)$/.exec(w);
+    const [opt, inline] = long ? [long[1] === 'directory' ? 'C' : 'f', long[2]] : short ? [short[1]!, short[2] || undefined] : [null, undefined];
+    if (opt === null) continue;
+    const value = inline ?? words[++k];
+    if (value === null || value === undefined) return [];
+    if (opt === 'C') dir = resolveRel(dir, value);
+    else out.push(resolveRel(dir, value));
+  }
+  return dir === null ? [] : out;
 }
 
 /** Kinds whose snippets start from the environment their CI step or job gives (`env:`, `variables:`, `environment {}`). */

@@ -64,6 +64,17 @@ describe('a make run that sets a variable the setup reads', () => {
     expect(codes({ Makefile: makefile(HEAD), '.github/workflows/ci.yml': gh('    env:\n      OTHER: x\n', '') })).toEqual([['migrate', []]]);
   });
 
+  it('refuses a make run of a file the tool does not read as a make file that includes the Makefile, or with MAKEFILES', () => {
+    // GNU make 4.3: `make -f Makefile.ci image` reads BIN = /out/app2 before the Makefile's `BIN ?= /out/app`
+    const ci = { 'Makefile.ci': 'BIN = /out/app2\ninclude Makefile\n' };
+    for (const call of ['make -f Makefile.ci image', 'make --file=Makefile.ci image', 'make -C . -fMakefile.ci image']) {
+      expect(codes({ Makefile: makefile(HEAD), ...ci, 'ci.sh': `#!/bin/sh\n${call}\n` }), call).toEqual([['refused', ['MAKE_INCLUDE']]]);
+    }
+    expect(codes({ Makefile: makefile(HEAD), 'ci.inc': 'BIN = /out/app2\n', 'ci.sh': '#!/bin/sh\nMAKEFILES=ci.inc make image\n' })).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    // (one that does not include it is another Makefile)
+    expect(codes({ Makefile: makefile(HEAD), 'Makefile.ci': 'BIN = /out/app2\nall:\n\ttrue\n', 'ci.sh': '#!/bin/sh\nmake -f Makefile.ci all\n' })).toEqual([['migrate', []]]);
+  });
+
   it("refuses for a recipe's $(MAKE) run setting it, of this Makefile or another", () => {
     const sub = { 'sub/Dockerfile.build': BASE['Dockerfile.build'], 'sub/Dockerfile': BASE.Dockerfile };
     for (const rec of ['$(MAKE) image BIN=/out/app2', '${MAKE} image BIN:=/out/app2', '$(MAKE) -C . image BIN=/out/app2']) {
