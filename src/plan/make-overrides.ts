@@ -35,12 +35,12 @@ const IGNORE_ERRORS_TEXT = /\s-[A-Za-z]*i|--ignore-errors|MAKEFLAGS/;
 /** Text that may give make a makefile of its own: `-f`, `--file`, `--makefile`, MAKEFILES. */
 const MAKE_FILE_TEXT = /\s-f|--file|--makefile|MAKEFILES/;
 
-/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment, `exported` those only exported by its shell; `any`: a MAKEFLAGS only known at run time, or a MAKEFILES, which may set any), and whether it runs with `-i`. */
-function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; exported: Set<string>; ignoreErrors: boolean; any: boolean } | null {
+/** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment, with `stepEnv`, the names its CI step starts with; `exported` those only exported by its shell; `any`: a MAKEFLAGS only known at run time, or a MAKEFILES, which may set any), and whether it runs with `-i`. */
+function makeSets(cmd: ScriptCommand, stepEnv: readonly string[] = []): { names: Set<string>; args: Set<string>; exported: Set<string>; ignoreErrors: boolean; any: boolean } | null {
   const { at, known } = programAt(cmd.words);
   const prog = cmd.words[at]?.value;
   if (!known || prog == null || !MAKES.has(path.basename(prog))) return null;
-  const names = new Set<string>(cmd.env?.keys() ?? []);
+  const names = new Set<string>([...(cmd.env?.keys() ?? []), ...stepEnv]);
   let flags: (string | null)[] = [];
   // (an argument: any assignment make reads, `BIN:=x`, `'BIN ?= x'`; before the program, the shell's `NAME=value`)
   const setting = (w: Word) => definedName(w.value ?? w.raw);
@@ -54,7 +54,7 @@ function makeSets(cmd: ScriptCommand): { names: Set<string>; args: Set<string>; 
     if (m) args.add(m);
   }
   // MAKEFLAGS from its environment or an argument (`MAKEFLAGS=i make`, `make MAKEFLAGS=-i`): its words are options too.
-  const makeflags = [cmd.env?.has('MAKEFLAGS') ? cmd.env.get('MAKEFLAGS') : cmd.exported?.includes('MAKEFLAGS') ? (cmd.vars.get('MAKEFLAGS') ?? null) : undefined, ...cmd.words.slice(0, at).concat(cmd.words.slice(at + 1)).filter((w) => setting(w) === 'MAKEFLAGS').map((w) => (w.value === null ? null : w.value.slice(w.value.indexOf('=') + 1)))];
+  const makeflags = [cmd.env?.has('MAKEFLAGS') ? cmd.env.get('MAKEFLAGS') : cmd.exported?.includes('MAKEFLAGS') || stepEnv.includes('MAKEFLAGS') ? (cmd.vars.get('MAKEFLAGS') ?? null) : undefined, ...cmd.words.slice(0, at).concat(cmd.words.slice(at + 1)).filter((w) => setting(w) === 'MAKEFLAGS').map((w) => (w.value === null ? null : w.value.slice(w.value.indexOf('=') + 1)))];
   for (const v of makeflags) if (v !== undefined) flags = [...flags, ...(v === null ? [null] : v.split(/\s+/).filter((x) => x !== ''))];
   const ignoreErrors = holdsIgnoreErrors(cmd.words.slice(at + 1).map((w) => w.value), false) || holdsIgnoreErrors(flags, true);
   // MAKEFLAGS's assignments are make's too (`MAKEFLAGS='BIN=x' make image`); one only known at run time may set any name.
@@ -134,10 +134,9 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
     for (const cmd of script.commands) {
-      const sets = makeSets(cmd);
+      const sets = makeSets(cmd, stepEnvironment(script, cmd));
       if (!sets) continue;
       if (script.kind === 'make') forSameFile(script as MakeScript, cmd, sets.exported, sets.names);
-      for (const name of stepEnvironment(script, cmd)) sets.names.add(name);
       // `make -f Makefile.ci`: a file the tool does not read as a make file, which may include a setup's Makefile.
       for (const other of makeFileOptions(cmd).filter((f) => !isMakeFile(f))) {
         for (const setup of makeSetups) {

@@ -26,6 +26,9 @@ describe('make -i: a failing recipe line stops nothing', () => {
     for (const call of ['make -i image', 'make --ignore-errors image', 'make -ki image', 'MAKEFLAGS=i make image', 'export MAKEFLAGS=i\nmake image']) {
       expect(codes({ Makefile: ['.PHONY: image', ...RUN].join('\n'), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['BUILD_AT_RUN_TIME']]]);
     }
+    // (a CI step's environment)
+    const gh = 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    env:\n      MAKEFLAGS: -i\n    steps:\n      - uses: actions/checkout@v4\n      - run: make image\n';
+    expect(codes({ Makefile: ['.PHONY: image', ...RUN].join('\n'), '.github/workflows/ci.yml': gh })).toEqual([['refused', ['BUILD_AT_RUN_TIME']]]);
   });
 
   it('migrates under -k, which still ends the failing recipe and exits 2, and without -i', () => {
