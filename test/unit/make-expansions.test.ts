@@ -31,6 +31,12 @@ describe('Make variables the file decides', () => {
     expect(vars('BIN = /out/app\nifdef CI\nundefine BIN\nendif\n')).toEqual({ BIN: null });
   });
 
+  it('reads no one value in a `:=` after a conditional assigning what it expands', () => {
+    // GNU make 4.3: `make` echoes a, `CI=1 make` echoes b
+    expect(vars('BIN = a\nifdef CI\nBIN = b\nendif\nX := $(BIN)\nY := $(BIN)-y\n')).toEqual({ BIN: null, X: null, Y: null });
+    expect(vars('BIN = a\nX := $(BIN)\nifdef CI\nBIN = b\nendif\n')).toEqual({ BIN: null, X: 'a' });
+  });
+
   it('leaves unknown a variable the file assigns as private outside a rule, which no recipe inherits', () => {
     // GNU make 4.3: a recipe's $(BIN) is empty in both
     expect(vars('BIN = /out/app\nprivate BIN = /out/other\n').BIN).toBeNull();

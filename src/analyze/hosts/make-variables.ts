@@ -58,6 +58,12 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
     return w ? slice(w) : null;
   };
 
+  const forgetAssignedIn = (c: TsNode) => {
+    for (const a of c.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive', 'undefine_directive'])) {
+      const name = nameOf(a);
+      if (name !== null) forget(name);
+    }
+  };
   // `undefine NAME` (also `override undefine NAME`): as if the file had never set it, so the
   // recipe reads the environment's value and a later `?=` sets it again.
   const undefine = (n: TsNode) => {
@@ -67,6 +73,8 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
   for (const n of root.namedChildren) {
     if (n.type === 'variable_assignment') assign(n);
     else if (n.type === 'undefine_directive') undefine(n);
+    // (where it stands, so a later `X := $(BIN)` reads no one value either)
+    else if (n.type === 'conditional') forgetAssignedIn(n);
     else if (DIRECTIVES.has(n.type)) {
       n.namedChildren.filter((c) => c.type === 'variable_assignment').forEach(assign);
       n.namedChildren.filter((c) => c.type === 'undefine_directive').forEach(undefine);
@@ -101,12 +109,7 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
   // `private`, which the grammar reads as a rule) holds in some recipes only.
   for (const name of targetSpecificNames(root, text)) forget(name);
   // A variable assigned inside a conditional has that value only in some runs.
-  for (const c of root.descendantsOfType('conditional')) {
-    for (const a of c.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive', 'undefine_directive'])) {
-      const name = nameOf(a);
-      if (name !== null) forget(name);
-    }
-  }
+  root.descendantsOfType('conditional').forEach(forgetAssignedIn);
 
   const out = new Map<string, string | null>();
   for (const [name, d] of defs) out.set(name, d.kind === 'simple' ? d.value : d.kind === 'recursive' ? expand(d.raw, defs, new Set([name])) : null);
