@@ -23,6 +23,7 @@ import { diag } from '../model/diagnostics.js';
 import type { Word } from '../model/script.js';
 import { partHolding, type EmbeddedScript, type MakeScript } from '../analyze/embedded.js';
 import { runnerFolder, runsFileFrom } from './runner-calls.js';
+import { targetCalls } from '../analyze/callers.js';
 import { includedBy, isMakeFile, makeTargets } from './make-includes.js';
 import { resolveRel } from '../model/paths.js';
 import { definedName, holdsIgnoreErrors } from '../analyze/hosts/make-flags.js';
@@ -128,13 +129,19 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   if (makeSetups.length === 0) return;
   const names = [...new Set([...byName.keys(), ...[...fixed.values()].flatMap((m) => [...m.keys()])])];
   // (files that do not say docker too: `make image BIN=…` alone in a CI script)
-  for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort()) {
+  const files = [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort();
+  const inherited = callerEnvironments(analysis, fs, files);
+  for (const rel of files) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
-    if (text === null || !/make/i.test(text) || !(names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text) || MAKE_FILE_TEXT.test(text))) continue;
+    if (text === null || !/make/i.test(text)) continue;
+    const named = names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text) || MAKE_FILE_TEXT.test(text);
+    // (a script whose callers give it one of the names: `BIN=… ./ci.sh`, where ci.sh runs `make image`)
+    if (!named && !/\bg?make\b/.test(text)) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
+    if (!named && !(CALLED.has(script.kind) && inherited(rel).some((n) => names.includes(n) || n === 'MAKEFLAGS' || n === 'MAKEFILES'))) continue;
     for (const cmd of script.commands) {
-      const sets = makeSets(cmd, stepEnvironment(script, cmd));
+      const sets = makeSets(cmd, [...stepEnvironment(script, cmd), ...(CALLED.has(script.kind) ? inherited(script.file) : [])]);
       if (!sets) continue;
       if (script.kind === 'make') forSameFile(script as MakeScript, cmd, sets.exported, sets.names);
       // `make -f Makefile.ci`: a file the tool does not read as a make file, which may include a setup's Makefile.
@@ -209,6 +216,49 @@ function makeFileOptions(cmd: ScriptCommand): string[] {
     else out.push(resolveRel(dir, value));
   }
   return dir === null ? [] : out;
+}
+
+/** Kinds of scripts another file runs by path (`./ci.sh`, `node tools/build.js`), whose environment is their caller's. */
+const CALLED: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'javascript', 'powershell']);
+/** How deep callers of callers are followed. */
+const CALLER_DEPTH = 3;
+
+/**
+ * The names in the environment each script starts with from the commands that run it
+ * (`BIN=/out/app2 ./ci.sh`, after `export BIN`, a CI step's `env:`), and from their own
+ * callers in turn (three deep): a `make` the script runs gets them too. Read once per script,
+ * from the files whose text names it.
+ */
+function callerEnvironments(analysis: Analysis, fs: RepoFs, files: readonly string[]): (script: string) => string[] {
+  const known = new Map<string, string[]>();
+  const of = (target: string, depth: number): string[] => {
+    const cached = known.get(target);
+    if (cached) return cached;
+    known.set(target, []);
+    const out = new Set<string>();
+    const named = new Map([[path.basename(target), [target]]]);
+    for (const rel of files) {
+      if (rel === target) continue;
+      const text = fs.peekText?.(rel) ?? fs.readText(rel);
+      if (text === null || !text.includes(path.basename(target))) continue;
+      const caller = callerScript(analysis, fs, rel, text);
+      if (!caller) continue;
+      for (const cmd of caller.commands) {
+        if (targetCalls(cmd, new Set([target]), named, caller.text).length === 0) continue;
+        const { at } = programAt(cmd.words);
+        for (const w of cmd.words.slice(0, at)) {
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? '');
+          if (m) out.add(m[1]!);
+        }
+        for (const n of [...(cmd.env?.keys() ?? []), ...(cmd.exported ?? []), ...stepEnvironment(caller, cmd)]) out.add(n);
+        if (CALLED.has(caller.kind) && depth < CALLER_DEPTH) for (const n of of(caller.file, depth + 1)) out.add(n);
+      }
+    }
+    const list = [...out];
+    known.set(target, list);
+    return list;
+  };
+  return (script) => of(script, 1);
 }
 
 /** Kinds whose snippets start from the environment their CI step or job gives (`env:`, `variables:`, `environment {}`). */

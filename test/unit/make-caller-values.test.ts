@@ -67,6 +67,13 @@ describe('a make run that sets a variable the setup reads', () => {
     expect(codes({ Makefile: makefile(HEAD), '.github/workflows/ci.yml': gh('    env:\n      OTHER: x\n', '') })).toEqual([['migrate', []]]);
   });
 
+  it("refuses when the caller of a script running make gives it the variable (its environment reaches make)", () => {
+    const gh = 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    env:\n      BIN: /out/app2\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./ci.sh\n';
+    const callers: Record<string, string>[] = [{ '.github/workflows/ci.yml': gh }, { 'release.sh': '#!/bin/sh\nBIN=/out/app2 ./ci.sh\n' }, { 'release.sh': '#!/bin/sh\nexport BIN=/out/app2\nsh run.sh\n', 'run.sh': '#!/bin/sh\n./ci.sh\n' }];
+    for (const c of callers) expect(codes({ Makefile: makefile(HEAD), 'ci.sh': '#!/bin/sh\nmake image\n', ...c }), JSON.stringify(c)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    expect(codes({ Makefile: makefile(HEAD), 'ci.sh': '#!/bin/sh\nmake image\n', 'release.sh': '#!/bin/sh\nOTHER=1 ./ci.sh\n' })).toEqual([['migrate', []]]);
+  });
+
   it('refuses a make run of a file the tool does not read as a make file that includes the Makefile, or with MAKEFILES', () => {
     // GNU make 4.3: `make -f Makefile.ci image` reads BIN = /out/app2 before the Makefile's `BIN ?= /out/app`
     const ci = { 'Makefile.ci': 'BIN = /out/app2\ninclude Makefile\n' };
