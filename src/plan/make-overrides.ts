@@ -22,7 +22,7 @@ import { programAt } from '../model/wrappers.js';
 import { diag } from '../model/diagnostics.js';
 import type { Word } from '../model/script.js';
 import { partHolding, type EmbeddedScript, type MakeScript } from '../analyze/embedded.js';
-import { runnerFolder, runsFileFrom } from './runner-calls.js';
+import { runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { targetCalls } from '../analyze/callers.js';
 import { includedBy, isMakeFile, makeTargets } from './make-includes.js';
 import { resolveRel } from '../model/paths.js';
@@ -218,8 +218,9 @@ function makeFileOptions(cmd: ScriptCommand): string[] {
   return dir === null ? [] : out;
 }
 
-/** Kinds of scripts another file runs by path (`./ci.sh`, `node tools/build.js`), whose environment is their caller's. */
-const CALLED: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'javascript', 'powershell']);
+/** Kinds of scripts another file runs (by path, `./ci.sh`, `node tools/build.js`; `npm run img`), whose environment is their caller's. */
+const CALLED: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'javascript', 'powershell', 'package-json']);
+const NPMS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm']);
 /** How deep callers of callers are followed. */
 const CALLER_DEPTH = 3;
 
@@ -237,21 +238,29 @@ function callerEnvironments(analysis: Analysis, fs: RepoFs, files: readonly stri
     known.set(target, []);
     const out = new Set<string>();
     const named = new Map([[path.basename(target), [target]]]);
+    // (a package.json's scripts are run by `npm run NAME`, also from its own scripts: any run of that package counts)
+    const npm = path.basename(target) === 'package.json';
+    const runs = (cmd: ScriptCommand, text: string) => {
+      if (!npm) return targetCalls(cmd, new Set([target]), named, text).length > 0;
+      const runner = runnerOf(cmd, NPMS);
+      const folder = runner === null ? undefined : runnerFolder(cmd, runner);
+      return runner !== null && (folder === null || runsFileFrom(runner, folder!, target));
+    };
     for (const rel of files) {
-      if (rel === target) continue;
+      if (rel === target && !npm) continue;
       const text = fs.peekText?.(rel) ?? fs.readText(rel);
-      if (text === null || !text.includes(path.basename(target))) continue;
+      if (text === null || !(npm ? /\b(?:npm|yarn|pnpm)\b/.test(text) : text.includes(path.basename(target)))) continue;
       const caller = callerScript(analysis, fs, rel, text);
       if (!caller) continue;
       for (const cmd of caller.commands) {
-        if (targetCalls(cmd, new Set([target]), named, caller.text).length === 0) continue;
+        if (!runs(cmd, caller.text)) continue;
         const { at } = programAt(cmd.words);
         for (const w of cmd.words.slice(0, at)) {
           const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.value ?? '');
           if (m) out.add(m[1]!);
         }
         for (const n of [...(cmd.env?.keys() ?? []), ...(cmd.exported ?? []), ...stepEnvironment(caller, cmd)]) out.add(n);
-        if (CALLED.has(caller.kind) && depth < CALLER_DEPTH) for (const n of of(caller.file, depth + 1)) out.add(n);
+        if (CALLED.has(caller.kind) && caller.file !== target && depth < CALLER_DEPTH) for (const n of of(caller.file, depth + 1)) out.add(n);
       }
     }
     const list = [...out];

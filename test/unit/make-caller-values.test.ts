@@ -72,6 +72,11 @@ describe('a make run that sets a variable the setup reads', () => {
     const callers: Record<string, string>[] = [{ '.github/workflows/ci.yml': gh }, { 'release.sh': '#!/bin/sh\nBIN=/out/app2 ./ci.sh\n' }, { 'release.sh': '#!/bin/sh\nexport BIN=/out/app2\nsh run.sh\n', 'run.sh': '#!/bin/sh\n./ci.sh\n' }];
     for (const c of callers) expect(codes({ Makefile: makefile(HEAD), 'ci.sh': '#!/bin/sh\nmake image\n', ...c }), JSON.stringify(c)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
     expect(codes({ Makefile: makefile(HEAD), 'ci.sh': '#!/bin/sh\nmake image\n', 'release.sh': '#!/bin/sh\nOTHER=1 ./ci.sh\n' })).toEqual([['migrate', []]]);
+    // (an npm script running make, run by `npm run` from a script or another npm script)
+    for (const c of [{ 'release.sh': '#!/bin/sh\nBIN=/out/app2 npm run img\n', 'package.json': '{"scripts":{"img":"make image"}}' }, { 'package.json': '{"scripts":{"img":"make image","ci":"BIN=/out/app2 npm run img"}}' }]) {
+      expect(codes({ Makefile: makefile(HEAD), ...c }), JSON.stringify(c)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
+    }
+    expect(codes({ Makefile: makefile(HEAD), 'package.json': '{"scripts":{"img":"make image","ci":"OTHER=1 npm run img"}}' })).toEqual([['migrate', []]]);
   });
 
   it('refuses a make run of a file the tool does not read as a make file that includes the Makefile, or with MAKEFILES', () => {
