@@ -48,6 +48,7 @@ describe('Make variables the file decides', () => {
     expect(vars('BIN = app\nX := $(BIN)\nMAKEFLAGS += -j4 --jobs=4 BIN=other\n')).toEqual({ BIN: null, X: 'app', MAKEFLAGS: null });
     expect(vars('BIN = app\nMAKEFLAGS += $(FLAGS)\n')).toEqual({ BIN: null, MAKEFLAGS: null });
     expect(vars('BIN = app\nMAKEFLAGS += -k\n')).toEqual({ BIN: 'app', MAKEFLAGS: null });
+    expect(vars('BIN = app\nMAKEFLAGS += -j$(NPROC) --jobs=$(shell nproc) OTHER=$(X)\n')).toEqual({ BIN: 'app', MAKEFLAGS: null, OTHER: null });
   });
 
   it('leaves unknown what Make only knows when it runs, or what the shell would read otherwise', () => {

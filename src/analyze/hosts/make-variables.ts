@@ -94,15 +94,15 @@ export function makeVariables(root: TsNode, text: string): Map<string, string | 
   }
   // `MAKEFLAGS += BIN=x`: GNU make reads MAKEFLAGS again once the file is read, and an
   // assignment there is one of its command line, over the file's value in every recipe (a value
-  // the file does not spell out may hold any).
+  // the file does not spell out may hold any; an option word, `-j$(NPROC)`, `--jobs=$(N)`, does not).
   for (const a of root.descendantsOfType(['variable_assignment', 'shell_assignment', 'define_directive'])) {
     if (nameOf(a) !== 'MAKEFLAGS') continue;
     const value = a.type === 'variable_assignment' ? a.namedChildren.find((c) => c.type === 'text') : undefined;
     const raw = value ? slice(value) : a.type === 'variable_assignment' ? '' : '$';
-    if (raw.includes('$')) [...defs.keys()].forEach(forget);
-    for (const word of raw.split(/\s+/)) {
+    for (const word of raw.split(/\s+/).filter((w) => w !== '' && !w.startsWith('-'))) {
       const name = definedName(word);
-      if (name !== null) forget(name);
+      if (name !== null && !name.includes('$')) forget(name);
+      else if (word.includes('$')) [...defs.keys()].forEach(forget);
     }
   }
   // A target-specific value (wherever it stands in the file, and with `export`, `override` or
