@@ -73,7 +73,8 @@ describe('a make run that sets a variable the setup reads', () => {
     for (const c of callers) expect(codes({ Makefile: makefile(HEAD), 'ci.sh': '#!/bin/sh\nmake image\n', ...c }), JSON.stringify(c)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
     expect(codes({ Makefile: makefile(HEAD), 'ci.sh': '#!/bin/sh\nmake image\n', 'release.sh': '#!/bin/sh\nOTHER=1 ./ci.sh\n' })).toEqual([['migrate', []]]);
     // (an npm script running make, run by `npm run` from a script or another npm script)
-    for (const c of [{ 'release.sh': '#!/bin/sh\nBIN=/out/app2 npm run img\n', 'package.json': '{"scripts":{"img":"make image"}}' }, { 'package.json': '{"scripts":{"img":"make image","ci":"BIN=/out/app2 npm run img"}}' }]) {
+    const npmCallers: Record<string, string>[] = [{ 'release.sh': '#!/bin/sh\nBIN=/out/app2 npm run img\n', 'package.json': '{"scripts":{"img":"make image"}}' }, { 'package.json': '{"scripts":{"img":"make image","ci":"BIN=/out/app2 npm run img"}}' }];
+    for (const c of npmCallers) {
       expect(codes({ Makefile: makefile(HEAD), ...c }), JSON.stringify(c)).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
     }
     expect(codes({ Makefile: makefile(HEAD), 'package.json': '{"scripts":{"img":"make image","ci":"OTHER=1 npm run img"}}' })).toEqual([['migrate', []]]);
