@@ -35,6 +35,8 @@ const MAKES = new Set(['make', 'gmake']);
 const IGNORE_ERRORS_TEXT = /\s-[A-Za-z]*i|--ignore-errors|MAKEFLAGS/;
 /** Text that may give make a makefile of its own: `-f`, `--file`, `--makefile`, MAKEFILES. */
 const MAKE_FILE_TEXT = /\s-f|--file|--makefile|MAKEFILES/;
+/** Text that may give make an argument only known at run time (`make image $EXTRA`), which may be an assignment. */
+const RUN_TIME_ARGUMENT_TEXT = /\bg?make\b[^\n]*[$`]/;
 
 /** What a `make` command gives the Makefile: the names it sets (its `NAME=value` arguments, MAKEFLAGS's, and its environment, with `stepEnv`, the names its CI step starts with; `exported` those only exported by its shell; `any`: a MAKEFLAGS only known at run time, or a MAKEFILES, which may set any), and whether it runs with `-i`. */
 function makeSets(cmd: ScriptCommand, stepEnv: readonly string[] = []): { names: Set<string>; args: Set<string>; exported: Set<string>; ignoreErrors: boolean; any: boolean } | null {
@@ -64,8 +66,9 @@ function makeSets(cmd: ScriptCommand, stepEnv: readonly string[] = []): { names:
     if (m !== null) args.add(m);
   }
   const exported = new Set((cmd.exported ?? []).filter((n) => !names.has(n) && !args.has(n)));
-  // (MAKEFILES in its environment names make files make reads before the Makefile, which may set any variable)
-  const any = flags.includes(null) || names.has('MAKEFILES') || exported.has('MAKEFILES');
+  // (MAKEFILES in its environment names make files make reads before the Makefile, which may set
+  // any variable; so may an argument only known at run time, `make image $EXTRA`, an assignment)
+  const any = flags.includes(null) || names.has('MAKEFILES') || exported.has('MAKEFILES') || cmd.words.slice(at + 1).some((w) => w.value === null);
   return { names: new Set([...names, ...args, ...exported]), args, exported, ignoreErrors, any };
 }
 
@@ -134,7 +137,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   for (const rel of files) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
     if (text === null || !/make/i.test(text)) continue;
-    const named = names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text) || MAKE_FILE_TEXT.test(text);
+    const named = names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text) || MAKE_FILE_TEXT.test(text) || RUN_TIME_ARGUMENT_TEXT.test(text);
     // (a script whose callers give it one of the names: `BIN=… ./ci.sh`, where ci.sh runs `make image`)
     if (!named && !/\bg?make\b/.test(text)) continue;
     const script = callerScript(analysis, fs, rel, text);
@@ -160,7 +163,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
           const reader = reads.get(name);
           if (!reader || setup.diagnostics.some((d) => d.code === 'MAKE_VARIABLE_SET_BY_CALLER')) continue;
           setup.diagnostics.push(
-            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : sets.names.has(name) ? ' (in its environment)' : ' (it may: a MAKEFLAGS only known at run time, or make files MAKEFILES names, can set any)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
+            diag('MAKE_VARIABLE_SET_BY_CALLER', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) gives the Makefile its own ${name}${sets.args.has(name) ? '' : sets.names.has(name) ? ' (in its environment)' : ' (it may: an argument or a MAKEFLAGS only known at run time, or make files MAKEFILES names, can set any)'}, which \`${shownCommand(reader)}\` reads: the migration would fix the value the file gives it (${reader.file}:${reader.line})`, {
               file: reader.file,
               line: reader.line,
               hint: `Write the value in the Makefile (or stop setting ${name} from outside), then run the tool again; or migrate this setup by hand.`,

@@ -49,7 +49,8 @@ describe('a make run that sets a variable the setup reads', () => {
   it('refuses for every assignment make reads on its command line or in MAKEFLAGS', () => {
     // GNU make 4.3: each of these gives BIN=/out/app2 (or appends to it) over the file's `BIN = /out/app`
     const head = ['BIN = /out/app', 'DF = Dockerfile.build', 'IMAGE ?= app'];
-    const calls = ['make image BIN:=/out/app2', 'make image BIN::=/out/app2', 'make image BIN+=2', "make image 'BIN ?= /out/app2'", "make image 'BIN = /out/app2'", "make image 'BIN!=echo /out/app2'", "MAKEFLAGS='BIN=/out/app2' make image", 'make image MAKEFLAGS=BIN=/out/app2', 'export MAKEFLAGS=BIN=/out/app2\nmake image', 'make image MAKEFLAGS="$FLAGS"'];
+    // (an argument only known at run time may be one: `EXTRA='BIN=/out/app2'`)
+    const calls = ['make image $EXTRA', 'make "$TARGET"', 'make image BIN:=/out/app2', 'make image BIN::=/out/app2', 'make image BIN+=2', "make image 'BIN ?= /out/app2'", "make image 'BIN = /out/app2'", "make image 'BIN!=echo /out/app2'", "MAKEFLAGS='BIN=/out/app2' make image", 'make image MAKEFLAGS=BIN=/out/app2', 'export MAKEFLAGS=BIN=/out/app2\nmake image', 'make image MAKEFLAGS="$FLAGS"'];
     for (const call of calls) {
       expect(codes({ Makefile: makefile(head), 'ci.sh': `#!/bin/sh\nset -e\n${call}\n` }), call).toEqual([['refused', ['MAKE_VARIABLE_SET_BY_CALLER']]]);
     }
