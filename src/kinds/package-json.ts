@@ -6,7 +6,7 @@ export const packageJsonKind: FileKind = {
   kind: 'package-json',
   candidate: (_rel, name) => (name === 'package.json' ? 'script' : null),
   claims: (rel) => rel.split('/').pop() === 'package.json',
-  read: (rel, text) => parsePackageJson(rel, text),
+  read: (rel, text, fs) => parsePackageJson(rel, text, fs),
   writer: 'embedded',
   comment: null,
 };

@@ -13,6 +13,8 @@ import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { revivable } from '../../model/revivable.js';
 import { calledScript, plainCall } from './package-script-calls.js';
+import { packageHooks } from './package-hooks.js';
+import type { RepoFs } from '../../model/fs.js';
 
 /** Decodes a JSON string token, mapping every decoded character back to the file. */
 export function decodeJsonString(text: string, offset: number, length: number): { value: string; toFile: number[] } {
@@ -56,7 +58,7 @@ export const PACK_HOOKS = ['prepublish', 'prepare', 'prepublishOnly', 'prepack']
 /** The line of `offset` in `text`. */
 const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
-export function parsePackageJson(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
+export function parsePackageJson(file: string, text: string, fs?: RepoFs): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
   if (!root || errors.length > 0) {
@@ -89,35 +91,40 @@ export function parsePackageJson(file: string, text: string): { script: Embedded
     });
   }
   const { script, diagnostics } = composeEmbedded(file, 'package-json', text, snippets, []);
-  // Sequences: each script with its pre/post scripts, `npm run X` expanded in place.
+  // Sequences: each script with its pre/post scripts where the package's manager runs them
+  // (./package-hooks.ts), `npm run X` expanded in place (with X's own where npm runs them).
+  const field = root.children?.find((p) => p.children?.[0]?.value === 'packageManager')?.children?.[1];
+  const hooks = packageHooks(file, field?.type === 'string' ? String(field.value) : null, fs);
   const commandsOf = (i: number): ScriptCommand[] => {
     const part = script.parts.find((p) => p.snippet === snippets[i]);
     return part ? script.commands.slice(part.first, part.first + part.script.commands.length) : [];
   };
-  const expand = (name: string, seen: Set<string>): ScriptCommand[] => {
+  const expand = (name: string, seen: Set<string>, hooked: boolean): ScriptCommand[] => {
     if (seen.has(name)) return [];
     const i = names.indexOf(name);
     if (i < 0) return [];
     const next = new Set(seen).add(name);
     const out: ScriptCommand[] = [];
-    for (const hook of [`pre${name}`]) if (names.includes(hook)) out.push(...expand(hook, next));
+    if (hooked && names.includes(`pre${name}`)) out.push(...expand(`pre${name}`, next, hooked));
     for (const c of commandsOf(i)) {
-      const called = plainCall(c, names);
-      if (called !== null && names.includes(called)) out.push(...expand(called, next));
+      const called = plainCall(c, names, hooks.npm);
+      if (called !== null && names.includes(called)) out.push(...expand(called, next, hooks.npm === 'run'));
       else out.push(c);
     }
-    if (names.includes(`post${name}`)) out.push(...expand(`post${name}`, next));
+    if (hooked && names.includes(`post${name}`)) out.push(...expand(`post${name}`, next, hooked));
     return out;
   };
   // Calls `npm run X`: recorded so that removing script X also removes its calls.
   for (const [i, name] of names.entries()) {
     snippets[i]!.callers = script.commands.filter((c) => calledScript(c, names) === name).map((c) => c.index);
   }
-  script.entries = names.filter((n) => !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
-  script.sequences = script.entries.map((n) => expand(n, new Set()));
+  // A hook is no entry of its own where the manager runs it with its script; where it may not, the script is read alone.
+  const byName = hooks.byName === 'run';
+  script.entries = names.filter((n) => !byName || !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
+  script.sequences = script.entries.map((n) => expand(n, new Set(), byName));
   // npm packs the package's folder after these hooks ran (`npm pack`, `npm publish`, and an
   // install from git): what they leave there goes into the package.
-  const packed = PACK_HOOKS.filter((h) => names.includes(h)).map((hook) => ({ hook, line: lineAt(text, props[names.indexOf(hook)]!.offset), commands: expand(hook, new Set()) }));
+  const packed = PACK_HOOKS.filter((h) => names.includes(h)).map((hook) => ({ hook, line: lineAt(text, props[names.indexOf(hook)]!.offset), commands: expand(hook, new Set(), true) }));
   if (packed.length > 0) script.packHooks = packed;
   return { script, diagnostics };
 }

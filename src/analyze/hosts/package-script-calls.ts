@@ -16,6 +16,7 @@
  * `export` before it) reach its commands, which their own reading does not see: not plain either.
  */
 import type { ScriptCommand } from '../../model/script.js';
+import type { HookRunning } from './package-hooks.js';
 
 /** Commands of yarn 1 and of yarn 2+ (with its bundled plugins), and their short forms. */
 const YARN_COMMANDS = new Set([
@@ -56,12 +57,15 @@ export function calledScript(c: ScriptCommand, scripts: readonly string[]): stri
   return callOf(c, scripts)?.name ?? null;
 }
 
-/** The script a command runs exactly as written, in place (with npm, with its pre/post scripts), or null. */
-export function plainCall(c: ScriptCommand, scripts: readonly string[]): string | null {
+/**
+ * The script a command runs exactly as written, in place (with npm, with its pre/post scripts
+ * where `npmHooks` says npm runs them: ./package-hooks.ts), or null.
+ */
+export function plainCall(c: ScriptCommand, scripts: readonly string[], npmHooks: HookRunning = 'run'): string | null {
   const call = callOf(c, scripts);
   if (call === null) return null;
   if ((c.env && c.env.size > 0) || (c.exported && c.exported.length > 0)) return null;
-  if (call.runner === 'npm') return call.rest.every((v) => v !== null && PLAIN_OPTIONS.test(v)) ? call.name : null;
   const hooked = scripts.includes(`pre${call.name}`) || scripts.includes(`post${call.name}`);
+  if (call.runner === 'npm') return call.rest.every((v) => v !== null && PLAIN_OPTIONS.test(v)) && (npmHooks !== 'unknown' || !hooked) ? call.name : null;
   return call.rest.length === 0 && !hooked ? call.name : null;
 }
