@@ -279,6 +279,12 @@ export interface EmbeddedScript extends ScriptFile {
    * scripts it calls read through).
    */
   packHooks?: readonly { hook: string; line: number; commands: readonly ScriptCommand[] }[];
+  /**
+   * A package.json's scripts read with their `preX`/`postX` scripts (./hosts/package-hooks.ts),
+   * each with the commands those run, and the runners known to run them: a caller running such
+   * a script through another (`pnpm image`, `npm run image --ignore-scripts`) runs it alone.
+   */
+  hooked?: { runners: readonly string[]; entries: readonly { entry: string; commands: readonly ScriptCommand[] }[] };
 }
 
 /** A GitLab job's `artifacts: reports: dotenv:` files (from the repository's root), or why they are not known. */

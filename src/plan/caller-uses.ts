@@ -41,6 +41,7 @@ import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamers, RUNNERS } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
+import { markHookSkippingCall } from './hook-callers.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
 import { markPackedArtifacts } from './packed-artifacts.js';
@@ -137,10 +138,12 @@ function markRunnerCallers(analysis: Analysis, fs: RepoFs, run: readonly { setup
     }
     for (const k of [...candidates].sort((x, y) => x - y)) {
       const { setup, runners: own } = run[k]!;
+      const reaching = calls.filter((c) => own.includes(c.runner) && (c.folder === null || runsFileFrom(c.runner, c.folder, setup.script)));
+      // Each may run the script without the pre/post scripts the setup's steps are in (./hook-callers.ts), a sibling script too.
+      for (const c of reaching) markHookSkippingCall(setup, reading.scripts.get(setup.script), script, c.cmd, c.runner);
       // The setup's own file: its other targets and scripts are its siblings (markSiblingUses).
       if (setup.script === rel) continue;
-      const call = calls.find((c) => own.includes(c.runner) && (c.folder === null || runsFileFrom(c.runner, c.folder, setup.script)));
-      if (call) checkCaller(setup, script, call.cmd, callCmds, reading);
+      if (reaching.length > 0) checkCaller(setup, script, reaching[0]!.cmd, callCmds, reading);
     }
   }
 }

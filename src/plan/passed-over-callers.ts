@@ -30,6 +30,7 @@ import type { Setup } from '../model/setup.js';
 import type { MakeScript } from '../analyze/embedded.js';
 import { LineIndex } from '../model/text.js';
 import { leftOutputs } from './removed-outputs.js';
+import { markHookSkippingNaming } from './hook-callers.js';
 import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
 import { inert, inertRanges } from './passed-over-inert.js';
 import { mayBe, namings, type Naming } from '../analyze/script-namings.js';
@@ -247,6 +248,8 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
       const line = lines.lineOf(hit.at);
       const why = `${rel}:${line} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
       markSetup(setup, text, rel, line, why, analysis, left);
+      // A runner that may run the setup's package.json script without the hooks its steps are in (./hook-callers.ts).
+      markHookSkippingNaming(setup, analysis.scripts.get(setup.script), rel, line, (r) => runners.includes(r) && of(r).some((n) => n.token === r), text.includes('--ignore-scripts'));
     }
   }
 }

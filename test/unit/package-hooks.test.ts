@@ -33,7 +33,7 @@ describe('a setup split between a script and its pre script', () => {
   });
 
   it('is not one setup where the package runs with yarn 2 or later, which runs `image` alone', () => {
-    for (const files of [
+    for (const files of <Record<string, string>[]>[
       { 'package.json': pkg({ packageManager: 'yarn@4.1.0' }) },
       { 'package.json': pkg(), '.yarnrc.yml': 'nodeLinker: node-modules\n' },
       { 'package.json': pkg(), 'yarn.lock': '__metadata:\n  version: 8\n  cacheKey: 10c0\n' },
@@ -68,5 +68,30 @@ describe('`npm run X` in a script', () => {
     expect(read({ 'package.json': pkg({}, scripts), '.npmrc': 'ignore-scripts=${IGNORE}\n' }, 'image').sequence).toEqual(['npm run final']);
     // npm runs X's hooks whatever the package's own manager does.
     expect(read({ 'package.json': pkg({ packageManager: 'yarn@4.1.0' }, scripts) }, 'image').sequence).toEqual(['echo pre', 'docker build -t app:latest .']);
+  });
+});
+
+describe('a caller of a script whose pre script holds some of the setup\'s steps', () => {
+  const codes = (files: Record<string, string>) => planFiles({ ...DOCKERFILES, ...files }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+  const ci = (line: string) => `#!/bin/sh\nset -e\ndocker version\n${line}\n`;
+
+  it('migrates where the caller runs it through npm, or a runner the package runs hooks with', () => {
+    expect(statuses({ 'package.json': pkg(), 'ci.sh': ci('npm run image') })).toEqual(['migrate']);
+    expect(statuses({ 'package.json': pkg(), 'ci.sh': ci('yarn image'), 'yarn.lock': '# yarn lockfile v1\n' })).toEqual(['migrate']);
+    expect(statuses({ 'package.json': pkg(), 'ci.sh': ci('pnpm image'), '.npmrc': 'enable-pre-post-scripts=true\n' })).toEqual(['migrate']);
+  });
+
+  it('refuses where the caller may run it alone: npm under --ignore-scripts, or a runner not known to run its hooks', () => {
+    for (const line of ['npm run image --ignore-scripts', 'pnpm image', 'pnpm run image', 'yarn image', 'bun run image']) {
+      expect(codes({ 'package.json': pkg(), 'ci.sh': ci(line) }), line).toContain('CONDITIONAL_STEP');
+    }
+    // Another script of the package.
+    expect(codes({ 'package.json': pkg({}, { ...SCRIPTS, ci: 'pnpm image' }) })).toContain('CONDITIONAL_STEP');
+    // A file the tool does not read, which names such a runner.
+    expect(codes({ 'package.json': pkg(), 'deploy.py': 'import subprocess\nsubprocess.run(["pnpm", "image"], check=True)\n' })).toContain('CONDITIONAL_STEP');
+  });
+
+  it('does not refuse a call of another script', () => {
+    expect(statuses({ 'package.json': pkg({}, { ...SCRIPTS, lint: 'eslint .' }), 'ci.sh': ci('pnpm lint') })).toEqual(['migrate']);
   });
 });

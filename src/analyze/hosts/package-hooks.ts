@@ -28,6 +28,8 @@ export interface PackageHooks {
   byName: HookRunning;
   /** A script run by `npm run X`. */
   npm: HookRunning;
+  /** The runners (`npm`, `yarn`, `pnpm`) known to run the hooks of a script they run by name here. */
+  runners: string[];
 }
 
 /** The folders from `dir` up to the root ('' the root). */
@@ -118,22 +120,31 @@ export function packageHooks(file: string, packageManager: string | null, fs: Re
       // (not read: the other signs decide)
     }
   }
+  const runners = npm === 'run' ? ['npm'] : [];
+  // (pnpm's setting is read whichever manager the package names)
+  if (npmrc('enable-pre-post-scripts') === true) runners.push('pnpm');
   if (field !== null) {
     const at = field.indexOf('@');
-    return { byName: at > 0 ? managerHooks(field.slice(0, at), field.slice(at + 1), npmrc) : 'unknown', npm };
+    const byName = at > 0 ? managerHooks(field.slice(0, at), field.slice(at + 1), npmrc) : 'unknown';
+    if (byName === 'run' && field.slice(0, at) === 'yarn') runners.push('yarn');
+    return { byName, npm, runners };
   }
   const verdicts: HookRunning[] = [];
   const exists = (d: string, name: string) => fs !== undefined && fs.kind(inFolder(d, name)) !== null;
+  let yarn1 = false;
   for (const d of folders) {
     if (exists(d, '.yarnrc.yml')) verdicts.push('skipped');
     if (exists(d, 'yarn.lock')) {
       const lock = read(inFolder(d, 'yarn.lock'));
       const major = lock === null ? null : yarnLockMajor(lock);
+      yarn1 ||= major === 1;
       verdicts.push(major === 1 ? 'run' : major === 2 ? 'skipped' : 'unknown');
     }
     if (exists(d, 'pnpm-lock.yaml') || exists(d, 'pnpm-workspace.yaml')) verdicts.push(managerHooks('pnpm', null, npmrc));
     if (exists(d, 'bun.lockb') || exists(d, 'bun.lock')) verdicts.push('unknown');
     if (exists(d, 'package-lock.json') || exists(d, 'npm-shrinkwrap.json')) verdicts.push(npm);
   }
-  return { byName: verdicts.length === 0 ? npm : joined(verdicts), npm };
+  const byName = verdicts.length === 0 ? npm : joined(verdicts);
+  if (yarn1 && byName === 'run') runners.push('yarn');
+  return { byName, npm, runners };
 }

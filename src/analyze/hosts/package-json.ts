@@ -122,6 +122,11 @@ export function parsePackageJson(file: string, text: string, fs?: RepoFs): { scr
   const byName = hooks.byName === 'run';
   script.entries = names.filter((n) => !byName || !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set(), byName));
+  const hooked = byName ? script.entries.flatMap((n) => {
+    const commands = [`pre${n}`, `post${n}`].filter((h) => names.includes(h)).flatMap((h) => expand(h, new Set([n]), true));
+    return commands.length > 0 ? [{ entry: n, commands }] : [];
+  }) : [];
+  if (hooked.length > 0) script.hooked = { runners: hooks.runners, entries: hooked };
   // npm packs the package's folder after these hooks ran (`npm pack`, `npm publish`, and an
   // install from git): what they leave there goes into the package.
   const packed = PACK_HOOKS.filter((h) => names.includes(h)).map((hook) => ({ hook, line: lineAt(text, props[names.indexOf(hook)]!.offset), commands: expand(hook, new Set(), true) }));
