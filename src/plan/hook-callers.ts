@@ -38,8 +38,14 @@ function scriptNamed(cmd: ScriptCommand, runner: string): string | null | undefi
   return first;
 }
 
-/** Whether `cmd` turns npm's scripts off (`--ignore-scripts`). */
-const ignoresScripts = (cmd: ScriptCommand) => cmd.words.some((w) => w.value === null || w.value === '--ignore-scripts' || (w.value.startsWith('--ignore-scripts=') && w.value !== '--ignore-scripts=false'));
+/**
+ * Whether `cmd` may turn npm's scripts off: `--ignore-scripts`, a word only known at run time,
+ * or npm's setting in its environment (`NPM_CONFIG_IGNORE_SCRIPTS=true`, npm reads its
+ * settings from `npm_config_*` variables in any case; a CI step's `env:` too).
+ */
+const ignoresScripts = (cmd: ScriptCommand) =>
+  cmd.words.some((w) => w.value === null || w.value === '--ignore-scripts' || (w.value.startsWith('--ignore-scripts=') && w.value !== '--ignore-scripts=false')) ||
+  [...cmd.vars, ...(cmd.env ?? [])].some(([k, v]) => k.toLowerCase() === 'npm_config_ignore_scripts' && v !== 'false');
 
 /** Refuses `setup` where `cmd`, of `caller`, runs its package.json script without the hooks the setup's steps are in. */
 export function markHookSkippingCall(setup: Setup, pkg: ScriptFile | undefined, caller: ScriptFile, cmd: ScriptCommand, runner: string): void {
@@ -51,7 +57,7 @@ export function markHookSkippingCall(setup: Setup, pkg: ScriptFile | undefined, 
   if (name === undefined) return;
   const entry = hooked.entries.find((e) => (name === null || e.entry === name) && e.commands.some((c) => own.has(c)));
   if (!entry) return;
-  const how = runner === 'npm' ? 'npm under --ignore-scripts,' : `${runner}, which is not known to run a script's pre and post scripts here,`;
+  const how = runner === 'npm' ? 'npm under ignore-scripts (`--ignore-scripts`, `npm_config_ignore_scripts` in its environment),' : `${runner}, which is not known to run a script's pre and post scripts here,`;
   setup.diagnostics.push(diag('CONDITIONAL_STEP', 'error', `\`${shownCommand(cmd)}\` (${caller.file}:${cmd.line}) runs the script "${entry.entry}" of ${setup.script} through ${how} so it runs it without its pre/post scripts, which hold some of the setup's steps: that call ran only the others, and the merged build would run them all`, {
     file: cmd.file,
     line: cmd.line,

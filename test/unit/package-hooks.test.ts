@@ -85,6 +85,11 @@ describe('a caller of a script whose pre script holds some of the setup\'s steps
     for (const line of ['npm run image --ignore-scripts', 'pnpm image', 'pnpm run image', 'yarn image', 'bun run image']) {
       expect(codes({ 'package.json': pkg(), 'ci.sh': ci(line) }), line).toContain('CONDITIONAL_STEP');
     }
+    // npm's setting in the caller's environment.
+    expect(codes({ 'package.json': pkg(), 'ci.sh': ci('NPM_CONFIG_IGNORE_SCRIPTS=true npm run image') })).toContain('CONDITIONAL_STEP');
+    const workflow = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      npm_config_ignore_scripts: "true"\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker version && npm run image\n';
+    expect(codes({ 'package.json': pkg(), '.github/workflows/ci.yml': workflow })).toContain('CONDITIONAL_STEP');
+    expect(statuses({ 'package.json': pkg(), '.github/workflows/ci.yml': workflow.replace('"true"', '"false"') })).toEqual(['migrate']);
     // Another script of the package.
     expect(codes({ 'package.json': pkg({}, { ...SCRIPTS, ci: 'pnpm image' }) })).toContain('CONDITIONAL_STEP');
     // A file the tool does not read, which names such a runner.
