@@ -61,6 +61,20 @@ describe('a setup split between a script and its pre script', () => {
   });
 });
 
+describe('the hooks of a hook', () => {
+  it('are not run: npm runs preX and postX of the script it was asked for alone', () => {
+    const scripts = {
+      prepreimage: 'docker build -t app:build -f Dockerfile.build .',
+      preimage: 'docker create --name app-out app:build && docker cp app-out:/out/app ./app && docker rm app-out',
+      image: 'docker build -t app:latest .',
+    };
+    expect(read({ 'package.json': pkg({}, scripts) }, 'image').sequence).toEqual([
+      'docker create --name app-out app:build', 'docker cp app-out:/out/app ./app', 'docker rm app-out', 'docker build -t app:latest .',
+    ]);
+    expect(statuses({ 'package.json': pkg({}, scripts) })).not.toContain('migrate');
+  });
+});
+
 describe('`npm run X` in a script', () => {
   it('runs X alone under ignore-scripts, and is not read through where that is not known', () => {
     const scripts = { prefinal: 'echo pre', final: 'docker build -t app:latest .', image: 'npm run final' };

@@ -105,13 +105,14 @@ export function parsePackageJson(file: string, text: string, fs?: RepoFs): { scr
     if (i < 0) return [];
     const next = new Set(seen).add(name);
     const out: ScriptCommand[] = [];
-    if (hooked && names.includes(`pre${name}`)) out.push(...expand(`pre${name}`, next, hooked));
+    // (npm and yarn 1 run the hooks of the script they were asked for, not the hooks' own: `prepreimage` is not run by `npm run image`)
+    if (hooked && names.includes(`pre${name}`)) out.push(...expand(`pre${name}`, next, false));
     for (const c of commandsOf(i)) {
       const called = plainCall(c, names, hooks.npm);
       if (called !== null && names.includes(called)) out.push(...expand(called, next, hooks.npm === 'run'));
       else out.push(c);
     }
-    if (hooked && names.includes(`post${name}`)) out.push(...expand(`post${name}`, next, hooked));
+    if (hooked && names.includes(`post${name}`)) out.push(...expand(`post${name}`, next, false));
     return out;
   };
   // Calls `npm run X`: recorded so that removing script X also removes its calls.
@@ -123,7 +124,7 @@ export function parsePackageJson(file: string, text: string, fs?: RepoFs): { scr
   script.entries = names.filter((n) => !byName || !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set(), byName));
   const hooked = byName ? script.entries.flatMap((n) => {
-    const commands = [`pre${n}`, `post${n}`].filter((h) => names.includes(h)).flatMap((h) => expand(h, new Set([n]), true));
+    const commands = [`pre${n}`, `post${n}`].filter((h) => names.includes(h)).flatMap((h) => expand(h, new Set([n]), false));
     return commands.length > 0 ? [{ entry: n, commands }] : [];
   }) : [];
   if (hooked.length > 0) script.hooked = { runners: hooks.runners, entries: hooked };
