@@ -42,6 +42,7 @@ import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamers, RUNNERS } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { markHookSkippingCall } from './hook-callers.js';
+import { binRuns, packageBins } from './package-bins.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
 import { markPackedArtifacts } from './packed-artifacts.js';
@@ -84,7 +85,10 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   const targets = new Set(byScript.keys());
   const byName = new Map<string, string[]>();
   for (const t of targets) addTo(byName, path.basename(t), t);
-  const names = [...byName.keys()];
+  // A package's `bin` entry runs its script by another name (`npx build-image`: ./package-bins.ts).
+  const bins = new Map<string, string[]>();
+  for (const [bin, t] of packageBins(analysis, fs)) if (targets.has(t)) addTo(bins, bin, t);
+  const names = [...byName.keys(), ...bins.keys()];
   const callersOf = new Map<string, Set<string>>();
   // In path order, whatever order the walk found them in: the first use found is the one named.
   for (const rel of [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort()) {
@@ -92,7 +96,7 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
     if (text === null || !names.some((n) => text.includes(n))) continue;
     const script = callerScript(analysis, fs, rel, text);
     if (!script) continue;
-    const calls = script.commands.flatMap((cmd) => calledTargets(cmd, targets, byName, script.text).filter((t) => t !== rel).map((t) => ({ cmd, target: t })));
+    const calls = script.commands.flatMap((cmd) => [...new Set([...calledTargets(cmd, targets, byName, script.text), ...binRuns(cmd, bins)])].filter((t) => t !== rel).map((t) => ({ cmd, target: t })));
     const callCmds = new Set(calls.map((c) => c.cmd));
     for (const { cmd: call, target } of calls) {
       for (const setup of byScript.get(target)!) checkCaller(setup, script, call, callCmds, reading);
