@@ -42,6 +42,7 @@ import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamers, RUNNERS } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
 import { markHookSkippingCall } from './hook-callers.js';
+import { markPassedArguments } from './script-arguments.js';
 import { binRuns, packageBins } from './package-bins.js';
 import { sameShell, setsUmask, umaskSet } from '../analyze/host-umask.js';
 import { addTo } from '../model/multimap.js';
@@ -144,7 +145,11 @@ function markRunnerCallers(analysis: Analysis, fs: RepoFs, run: readonly { setup
       const { setup, runners: own } = run[k]!;
       const reaching = calls.filter((c) => own.includes(c.runner) && (c.folder === null || runsFileFrom(c.runner, c.folder, setup.script)));
       // Each may run the script without the pre/post scripts the setup's steps are in (./hook-callers.ts), a sibling script too.
-      for (const c of reaching) markHookSkippingCall(setup, reading.scripts.get(setup.script), script, c.cmd, c.runner);
+      for (const c of reaching) {
+        markHookSkippingCall(setup, reading.scripts.get(setup.script), script, c.cmd, c.runner);
+        // And words it hands the script, which reach its last command (./script-arguments.ts).
+        markPassedArguments(setup, reading.scripts.get(setup.script), script, c.cmd, c.runner);
+      }
       // The setup's own file: its other targets and scripts are its siblings (markSiblingUses).
       if (setup.script === rel) continue;
       if (reaching.length > 0) checkCaller(setup, script, reaching[0]!.cmd, callCmds, reading);
