@@ -16,7 +16,7 @@
  * folder and above it (lock files, `.yarnrc.yml`); none of them: npm.
  */
 import path from 'node:path/posix';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from './yaml-module.js';
 import type { RepoFs } from '../../model/fs.js';
 
 /** `run`: the hooks run around the script; `skipped`: the script runs alone; `unknown`. */
@@ -83,7 +83,7 @@ const joined = (all: readonly HookRunning[]): HookRunning => (all.length > 0 && 
 function yarnLockMajor(text: string): 1 | 2 | null {
   if (text.split('\n', 5).some((l) => l.trim() === '# yarn lockfile v1')) return 1;
   try {
-    const doc: unknown = parseYaml(text);
+    const doc: unknown = yaml().parse(text);
     return doc !== null && typeof doc === 'object' && '__metadata' in doc ? 2 : null;
   } catch {
     return null;
