@@ -205,6 +205,13 @@ export interface Snippet {
    */
   host?: SnippetHost;
   /**
+   * A PowerShell statement that runs a native program (or a function, a script or a command
+   * computed at run time, which may): it sets `$LASTEXITCODE`, which a PowerShell CI step ends
+   * with (SnippetHost.exitsWithLastExitCode) and a PowerShell caller of a `.ps1` reads after it.
+   * `guarded`: its failure ends the text at once (`if ($LASTEXITCODE -ne 0) { exit 1 }`).
+   */
+  setsExitCode?: { guarded: boolean };
+  /**
    * Conditions the host file puts on the whole snippet (a GitHub step's `if:`, the branch of a
    * Make `ifeq … endif` a recipe line is in), outermost first. Their ids are the host's own:
    * snippets under the same condition share them, so steps under one condition run together.
@@ -221,6 +228,12 @@ export interface SnippetHost {
    * (a Jenkins `stages` block without a stage): when every one of them goes, the edit is refused.
    */
   within?: { size: number; error: string; hint?: string };
+  /**
+   * The host ends the item's text with `exit $LASTEXITCODE` (a GitHub Actions `shell: pwsh` or
+   * `powershell` step, an Azure Pipelines PowerShell step): its status is that of the last
+   * native program it ran (Snippet.setsExitCode), whatever ran after it. What it is, for messages.
+   */
+  exitsWithLastExitCode?: string;
 }
 
 /** A word of a command written anew: a value to spell, or text as written in the snippet's own syntax. */

@@ -117,6 +117,8 @@ export function checkHostEffects(
     // (after the commands dropped with the setup are known: a cleanup at the end goes too)
     const ending = newEnding(script, new Set([...removed.commands, ...out.deletes]));
     if (ending) refuse('SCRIPT_EDIT_UNSAFE', ending.now, `\`${shownCommand(ending.now)}\` would now end ${ending.where}: its status (non-zero whenever the test before \`&&\` or \`||\` fails) becomes the exit status, where the removed \`${shownCommand(ending.was)}\` (line ${ending.was.line}) ended it before`, 'End that text with a command that stays (`true`, or the runtime build), then run the tool again; or migrate by hand.');
+    const exitCode = newLastExitCode(script, new Set([...removed.commands, ...out.deletes]));
+    if (exitCode) refuse('SCRIPT_EDIT_UNSAFE', exitCode.now, `\`${shownCommand(exitCode.now)}\` would now be the last native program ${exitCode.where} runs, whose \`$LASTEXITCODE\` is its exit status: a failure of it, which PowerShell goes past, would now fail it, where the removed \`${shownCommand(exitCode.was)}\` (line ${exitCode.was.line}) set that status before`, 'Check its status where it runs (`if ($LASTEXITCODE -ne 0) { exit 1 }`), or end the text with a native program that stays, then run the tool again; or migrate by hand.');
   };
   let reads: BuilderRead[] | undefined;
   let bases: string[] | null | undefined;
@@ -702,6 +704,41 @@ function newEnding(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { n
     const members = part.script.commands.filter((c) => part.script.units[c.unit]?.chain === chain);
     if (members.every((c) => c.stdout === null && INFALLIBLE.has(c.words[0]?.value ?? ''))) continue;
     return { now: file[now]!, was: file[was]!, where: script.kind === 'shell' ? script.file : `its text in ${script.file}` };
+  }
+  return null;
+}
+
+/**
+ * A PowerShell text ends with the status of the last native program it ran, not of its last
+ * statement: a PowerShell CI step, which its host ends with `exit $LASTEXITCODE`, and a `.ps1`
+ * script, whose `$LASTEXITCODE` a PowerShell caller (`./build.ps1` in such a step) reads after
+ * it. A native program's failure does not stop PowerShell (not even under `$ErrorActionPreference
+ * = 'Stop'`), so one that failed before the last went by unnoticed. Removing the last one (the
+ * builder build, an extraction step) makes an earlier one that stays the last: its failure
+ * would now fail the text. Not one whose failure already ended the text (its `$LASTEXITCODE`
+ * guard stays with it). The first such text, with its new and old last native commands; null
+ * when none.
+ */
+function newLastExitCode(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { now: ScriptCommand; was: ScriptCommand; where: string } | null {
+  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
+  const texts = new Map<object, { where: string; parts: typeof parts }>();
+  for (const part of parts) {
+    const host = part.snippet.host;
+    const key = script.kind === 'powershell' ? script : host?.exitsWithLastExitCode !== undefined ? host : null;
+    if (key === null) continue;
+    const where = script.kind === 'powershell' ? script.file : host!.exitsWithLastExitCode!;
+    if (!texts.has(key)) texts.set(key, { where, parts: [] });
+    texts.get(key)!.parts.push(part);
+  }
+  for (const { where, parts: own } of texts.values()) {
+    const natives = own.filter((p) => p.snippet.setsExitCode !== undefined && p.count > 0);
+    const commands = (p: (typeof parts)[number]) => script.commands.slice(p.first, p.first + p.count);
+    const was = natives[natives.length - 1];
+    if (!was || !commands(was).every((c) => removed.has(c))) continue;
+    const kept = natives.filter((p) => !commands(p).every((c) => removed.has(c)));
+    const now = kept[kept.length - 1];
+    if (!now || now.snippet.setsExitCode!.guarded) continue;
+    return { now: commands(now)[0]!, was: commands(was)[0]!, where };
   }
   return null;
 }

@@ -2,7 +2,8 @@
  * PowerShell steps of CI files (GitHub Actions `shell: pwsh`/`shell: powershell`, Azure
  * Pipelines `pwsh:`/`powershell:` steps and `PowerShell@2` inline scripts): the step's text,
  * decoded from its YAML scalar, read by the PowerShell reader. Its statements are snippets of
- * one shell; when the migration empties every one of them, the step goes whole.
+ * one shell; when the migration empties every one of them, the step goes whole. The step's
+ * status is the last native program's (SnippetHost.exitsWithLastExitCode).
  */
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
@@ -33,7 +34,11 @@ export function powerShellStep(file: string, fileText: string, step: PowerShellS
     scriptFile: false,
     ...(fs ? { fs } : {}),
   });
-  const host = { size: snippets.length, remove: step.remove };
+  // GitHub Actions runs a `pwsh`/`powershell` step's text with `if ((Test-Path -LiteralPath
+  // variable:\LASTEXITCODE)) { exit $LASTEXITCODE }` appended, and Azure Pipelines' PowerShell
+  // task does the same unless `ignoreLASTEXITCODE` (its documented default is false): the step
+  // fails when the last native program it ran failed, whatever ran after it.
+  const host = { size: snippets.length, remove: step.remove, exitsWithLastExitCode: `${step.label} (a PowerShell step, which the CI host ends with \`exit $LASTEXITCODE\`)` };
   const ids: number[] = [];
   for (const s of snippets) {
     s.snippet.host = host;

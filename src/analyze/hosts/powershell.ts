@@ -80,6 +80,8 @@ export interface PsOptions {
 const INERT_VARIABLES = new Set(['erroractionpreference', 'progresspreference', 'verbosepreference', 'informationpreference', 'warningpreference', 'psnativecommanduseerroractionpreference', 'confirmpreference']);
 /** Cmdlets (and their aliases) that set or remove a variable by its name. */
 const VARIABLE_CMDLETS = new Set(['set-variable', 'sv', 'set', 'new-variable', 'nv', 'remove-variable', 'rv', 'clear-variable', 'clv']);
+/** A cmdlet's (or module command's) name: one of PowerShell's verbs, `-`, a noun. */
+const CMDLET_NAME = /^(add|clear|close|compare|compress|convert|convertfrom|convertto|copy|enable|disable|enter|exit|expand|export|find|format|get|group|import|install|invoke|join|measure|move|new|out|pop|push|read|register|remove|rename|resolve|restore|save|select|set|show|sort|split|start|stop|tee|test|trace|uninstall|unregister|update|wait|where|write)-[A-Za-z]+$/i;
 /** Cmdlets that only set how the session reports errors. */
 const INERT_CMDLETS = new Set(['set-strictmode']);
 
@@ -188,6 +190,10 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     map: number[] = [];
     /** End of the last word written: what follows it (a space, an operator) maps there, so word ranges end at the word. */
     lastEnd: number | null = null;
+    /** Whether a command written may run a native program, which sets `$LASTEXITCODE` (Snippet.setsExitCode). */
+    native = false;
+    /** Whether the statement's failure ends the text (its `$LASTEXITCODE` guard goes with it). */
+    guarded = false;
     emit(s: string, at: number): void {
       for (const ch of s) {
         this.shell += ch;
@@ -276,6 +282,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const program = name === null ? null : nativeProgram(name);
     let words: { word: string; start: number; end: number }[];
     let stderr = false;
+    if (mayRunNative(name, program)) o.native = true;
     if (program) {
       words = [{ word: program, start: nameNode.startIndex, end: nameNode.endIndex }, ...args.flatMap((a) => argWords(a))];
     } else if (name !== null && cmdletOf(name) && !shadowed(name)) {
@@ -421,6 +428,20 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const value = target.namedChildren.filter((c) => c.type !== 'command_argument_sep');
     const only = value.length === 1 ? value[0]! : null;
     return !(only !== null && variableName(text.slice(unwrap(only).startIndex, unwrap(only).endIndex))?.toLowerCase() === 'null');
+  };
+
+  /**
+   * Whether a command may run a native program, and so set `$LASTEXITCODE`: docker, any program,
+   * a script, a function of the script or a name it shadows, a command computed at run time
+   * (`& $exe`), and a name that is an alias on Windows only (`rm` runs the program elsewhere). A
+   * cmdlet sets none: those the reader knows, and names spelt Verb-Noun with a verb of
+   * PowerShell's (`Write-Host`, `Compress-Archive`), as cmdlets and module commands are.
+   */
+  const mayRunNative = (name: string | null, program: string | null): boolean => {
+    if (program !== null || name === null) return true;
+    const lower = name.toLowerCase();
+    if (functions.has(lower) || shadowed(name) || PLATFORM_ALIASES.has(lower)) return true;
+    return !(cmdletOf(name) !== null || CMDLET_NAME.test(name));
   };
 
   /** A program the tool does not model: its name (made distinct from shell programs it could be mistaken for) and its arguments. */
@@ -605,6 +626,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         translated: true,
         placeholderTexts,
         continues: out.length > 0,
+        ...(o.native ? { setsExitCode: { guarded: o.guarded } } : {}),
         ...(ctx.blocks && ctx.blocks.length > 0 ? { branches: [...ctx.blocks] } : {}),
         insertWords: (cmd, after, words) => insertPsWords(text, !opts.toFile, cmd, after, words, encode),
         replaceWord: (cmd, word, value) => {
@@ -679,6 +701,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         o.emit(')', value.endIndex);
         for (const c of cmds) hidden(c, null);
         if (guard) {
+          o.guarded = true;
           o.emit(` || ${guard.shell}`, guard.node.startIndex);
           add(o, stmt.startIndex, guard.node.endIndex, ctx, true);
         } else add(o, stmt.startIndex, stmt.endIndex, ctx, true);
@@ -740,6 +763,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     }
     let end = whole.endIndex;
     if (guard) {
+      o.guarded = true;
       o.emit(' || ', guard.node.startIndex);
       o.emit(guard.shell, guard.node.startIndex);
       end = guard.node.endIndex;
@@ -845,7 +869,13 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         if (g && next) {
           statement(s, ctx, s, { node: next, shell: g });
           i++;
-        } else statement(s, ctx);
+        } else {
+          const from = out.length;
+          statement(s, ctx);
+          // A program other than docker checked by the guard shape after it: the check stays a
+          // statement of its own, but the program's failure ends the text as a guarded one's does.
+          if (next && guardOf(next) !== null) for (const p of out.slice(from)) if (p.snippet.setsExitCode) p.snippet.setsExitCode = { guarded: true };
+        }
         continue;
       }
       if (s.type === 'flow_control_statement') {
