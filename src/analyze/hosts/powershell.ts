@@ -742,12 +742,26 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     if (!onlyCommands) {
       // An expression statement (`'text'`, `$x.Method()`, `[IO.File]::Delete(…)`): not modelled.
       hidden(stmt, null);
-      if (stmt.descendantsOfType(['invokation_expression', 'member_access', 'element_access']).length > 0 || text.slice(stmt.startIndex, stmt.endIndex).includes('::')) {
+      // Its value sent to a file (`"DOCKER_HOST=…" >> $env:GITHUB_ENV`, `$v > VERSION`): PowerShell
+      // writes it there as Out-File does, a write of that file.
+      const writes = chains.flatMap((ch) => ch.namedChildren.filter((c) => c.type === 'redirections')).flatMap((r) => r.namedChildren.filter((c) => c.type === 'redirection'));
+      const calls = stmt.descendantsOfType(['invokation_expression', 'member_access', 'element_access']).length > 0 || text.slice(stmt.startIndex, stmt.endIndex).includes('::');
+      if (!calls && writes.length === 0) return;
+      const o = new Out();
+      const values = chains.length === 1 ? chain!.namedChildren.filter((c) => c.type !== 'redirections' && c.type !== 'comment') : [];
+      const only = values.length === 1 ? unwrap(values[0]!) : null;
+      if (!calls && only !== null && (only.type === 'string_literal' || only.type === 'variable')) {
+        // A string (or a variable's value) alone: what `Write-Output` of it writes.
+        o.emit('echo ', stmt.startIndex);
+        o.word(wordOf(only, false), only.startIndex, only.endIndex);
+      } else {
         // The strings it is given are words of that unknown program (`[IO.File]::WriteAllText("$PWD/Dockerfile", $df)`
         // names a file it may write), as a shell program's arguments are.
         const given = stmt.descendantsOfType(['string_literal', 'expandable_string_literal']).map((n) => wordOf(n, false));
-        simple(`__ps_statement ${unknownWord(stmt)}${given.map((w) => ` ${w}`).join('')}`, stmt.startIndex, stmt.endIndex, ctx);
+        o.emit(`__ps_statement ${unknownWord(stmt)}${given.map((w) => ` ${w}`).join('')}`, stmt.startIndex);
       }
+      for (const r of writes) redirect(r, o);
+      add(o, stmt.startIndex, stmt.endIndex, ctx, false);
       return;
     }
     const first = chain!.namedChildren.find((c) => c.type === 'command')!;
