@@ -17,7 +17,7 @@ import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { resolveRel } from '../../model/paths.js';
 import { LineIndex } from '../../model/text.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet, type UnreadStep } from '../embedded.js';
-import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, stepContinuesOnError, stepTimeout, substituteSpans, undecodableStep, type Decoded } from './ci-yaml.js';
+import { decodeScalar, isMap, isScalar, isSeq, itemLines, staticEnv, stepContinuesOnError, stepTimeout, standInProgram, substituteSpans, undecodableStep, unparsedPowerShell, type Decoded } from './ci-yaml.js';
 import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
@@ -336,6 +336,18 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
         const cwd = workingDirOf(ps.workingDirectory);
         if (decoded) {
           const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead, fs);
+          if (unparsedPowerShell(r)) {
+            // PowerShell the grammar cannot read still runs: with docker in it, its job's setups
+            // refuse; without, it is a program the tool does not model, which may read or write
+            // the files in its folder.
+            psDiagnostics.push(...r.diagnostics);
+            if (/docker/i.test(decoded.shell)) unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} runs docker in PowerShell the tool cannot parse; its commands were not followed`, { file, line: lines.lineOf(step.range[0]), hint: 'Rewrite the statement the tool cannot parse, or run the docker commands of the builder pattern from a bash: step, or migrate this job by hand.' }) });
+            else {
+              group.push(snippets.length);
+              snippets.push(standInProgram(`shell:${key}`, step.range[0], cwd, staticEnv(step.get('env', true), env), label, `${label} is PowerShell the tool cannot parse`));
+            }
+            return;
+          }
           group.push(...r.ids);
           // (read as shell text, for the scripts it runs)
           ranShell = r.ids.map((id) => ({ shell: snippets[id]!.shell, cwd: snippets[id]!.cwd }));

@@ -235,6 +235,11 @@ export function standInProgram(program: string, at: number, cwd: string | null, 
   };
 }
 
+/** Whether a PowerShell step's reading gave nothing because tree-sitter-powershell could not parse it. */
+export function unparsedPowerShell(r: { ids: readonly number[]; diagnostics: readonly Diagnostic[] }): boolean {
+  return r.ids.length === 0 && r.diagnostics.some((d) => d.code === 'SHELL_PARSE_ERROR');
+}
+
 /** The names a GitHub step's `run:` text writes to $GITHUB_ENV for the later steps (read as shell, with tree-sitter). */
 function githubEnvWritten(file: string, text: string, run: unknown): string[] {
   if (!isScalar(run) || typeof run.value !== 'string' || !run.value.includes('GITHUB_ENV')) return [];
@@ -454,9 +459,13 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
           const label = `${file} job ${String(isScalar(jp.key) ? jp.key.value : '?')} step ${k + 1}`;
           if (decoded) {
             const r = powerShellStep(file, text, { decoded, cwd, vars: staticEnv(step.get('env', true), envBefore), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead, fs);
-            group.push(...r.ids);
             diagnostics.push(...r.diagnostics);
-            return;
+            if (!unparsedPowerShell(r)) {
+              group.push(...r.ids);
+              return;
+            }
+            // PowerShell the grammar cannot read (`Compress-Archive -Path app, README.md …`) still
+            // runs: it stands in the job as a step in a shell the tool does not read.
           }
         }
         if (shell !== 'sh') {
