@@ -357,7 +357,11 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       // tool cannot read, or one that may set names it cannot see, is a file sourced from a path
       // only known at run time, which may set anything (src/plan/sourced-variables.ts).
       if (sets === null) o.emit(` ; . ${unknownWord(nameNode, 'sourced ')}`, cmd.endIndex);
-      else for (const [v, exported] of sets) o.emit(` ; ${exported ? 'export ' : ''}${v}=${unknownWord(nameNode, `${v} after `)}`, cmd.endIndex);
+      else for (const [v, exported] of sets) {
+        o.emit(` ; ${exported ? 'export ' : ''}${v}=${unknownWord(nameNode, `${v} after `)}`, cmd.endIndex);
+        // (an environment name not in capitals is that name in capitals too on Windows: windowsEnvName)
+        if (exported && v !== v.toUpperCase()) o.emit(` ; export ${v.toUpperCase()}=${unknownWord(nameNode, `${v.toUpperCase()} after `)}`, cmd.endIndex);
+      }
     }
   };
 
@@ -657,16 +661,34 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     for (const a of node.descendantsOfType('assignment_expression')) assignedUnknown(a);
   };
 
+  /**
+   * `$env:Docker_Host = …`: Windows looks environment names up in any case, so there it sets
+   * DOCKER_HOST, which docker reads; elsewhere it sets another name. The name in capitals holds a
+   * value only known at run time after it (nothing for a name already in capitals).
+   */
+  const windowsEnvName = (name: string | null, node: TsNode, ctx: Ctx) => {
+    const v = name !== null && /^env:/i.test(name) ? shellVarOf(name) : null;
+    if (v !== null && v !== v.toUpperCase()) simple(`export ${v.toUpperCase()}=${unknownWord(node, 'windows ')}`, node.endIndex, node.endIndex, ctx);
+  };
+
   /** `$x = …` in a block or an expression: afterwards `$x` is only known at run time. */
   const assignedUnknown = (a: TsNode) => {
     const target = unwrap(a.namedChildren[0]!);
     const name = target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
     const v = name === null ? null : shellVarOf(name);
     if (v) simple(`${/^env:/i.test(name!) ? 'export ' : ''}${v}=${unknownWord(a)}`, a.startIndex, a.endIndex, { nested: true });
+    windowsEnvName(name, a, { nested: true });
+  };
+
+  /** `$name = …` (assignmentOf), and the name's capitals on Windows (windowsEnvName). */
+  const assignment = (stmt: TsNode, a: TsNode, ctx: Ctx, guard: { node: TsNode; shell: string } | null) => {
+    assignmentOf(stmt, a, ctx, guard);
+    const target = unwrap(a.namedChildren[0]!);
+    windowsEnvName(target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null, stmt, ctx);
   };
 
   /** `$name = …`: an assignment (static value), a capture (`$id = docker create …`), or an unknown value. */
-  const assignment = (stmt: TsNode, a: TsNode, ctx: Ctx, guard: { node: TsNode; shell: string } | null) => {
+  const assignmentOf = (stmt: TsNode, a: TsNode, ctx: Ctx, guard: { node: TsNode; shell: string } | null) => {
     const left = a.namedChildren[0]!;
     const op = a.namedChildren.find((c) => c.type === 'assignement_operator' || c.type === 'assignment_operator');
     const value = a.namedChildren.find((c, k) => k > 0 && c.type === 'pipeline');
