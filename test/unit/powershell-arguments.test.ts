@@ -51,3 +51,11 @@ describe('PowerShell variables set between the builds', () => {
     expect(codes(plan("Set-Variable -Name Other -Value '2.0'"))).toEqual([['migrate']]);
   });
 });
+
+describe('a number assigned to a variable', () => {
+  it('is its decimal value: `$n = 010` tags app:10, which a later run uses, so the builder build stays', () => {
+    const p = planFiles({ ...DOCKERFILES, 'build.ps1': ['$n = 010', 'docker build -t "app:$n" -f Dockerfile.build .', 'docker create --name extract "app:$n"', 'docker cp extract:/out/app ./app', 'docker rm extract', 'docker build -t app:latest .', 'docker run --rm app:10 /out/app', ''].join('\n') });
+    expect(codes(p)).toEqual([['migrate']]);
+    expect(p.setups[0]!.notes.join('\n')).toContain('the builder build stays as `--target builder`');
+  });
+});

@@ -160,8 +160,10 @@ function piecesOf(node: TsNode, text: string): Piece[] {
   const inner = unwrap(node);
   if (inner.type === 'variable') return [variablePiece(text.slice(inner.startIndex, inner.endIndex))];
   if (inner.type === 'integer_literal') {
-    const v = text.slice(inner.startIndex, inner.endIndex);
-    return /^[0-9]+$/.test(v) ? [{ kind: 'lit', text: v }] : [{ kind: 'unknown' }];
+    // A number is its value, written in decimal: `010` is 10 (PowerShell has no octal literals).
+    // One past the decimal type's 28 digits is a double, written otherwise (`1E+30`): unknown.
+    const v = text.slice(inner.startIndex, inner.endIndex).replace(/^0+(?=[0-9])/, '');
+    return /^[0-9]{1,28}$/.test(v) ? [{ kind: 'lit', text: v }] : [{ kind: 'unknown' }];
   }
   if (inner.type === 'string_literal') {
     const s = inner.namedChildren[0];
