@@ -340,6 +340,18 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       if (shell === null) o.emit(` ; . ${unknownWord(nameNode, 'variables after ')}`, cmd.endIndex);
       else o.emit(` ; ${shell}=${unknownWord(nameNode, `${shell} after `)}`, cmd.endIndex);
     }
+    if (name !== null && !program && functions.has(name.toLowerCase())) {
+      // A call of a function of the script runs its body here, which the reader read where the
+      // function is defined: what the body assigns (`$script:Tag = …`, or any name when the call
+      // is dot-sourced) and where it moves are only known at run time after the call.
+      const effects = functionEffects(name.toLowerCase(), new Set());
+      if (effects.sets === null) o.emit(` ; . ${unknownWord(nameNode, 'sourced ')}`, cmd.endIndex);
+      else for (const [v, exported] of effects.sets) o.emit(` ; ${exported ? 'export ' : ''}${v}=${unknownWord(nameNode, `${v} after `)}`, cmd.endIndex);
+      if (effects.moves) {
+        o.emit(` ; cd ${unknownWord(nameNode, 'location after ')}`, cmd.endIndex);
+        moved = true;
+      }
+    }
     if (name !== null && !program && /\.ps1$/i.test(name)) {
       // Read once, where the session stands before the call.
       const callee = readCallee(name);
@@ -363,6 +375,55 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
         if (exported && v !== v.toUpperCase()) o.emit(` ; export ${v.toUpperCase()}=${unknownWord(nameNode, `${v.toUpperCase()} after `)}`, cmd.endIndex);
       }
     }
+  };
+
+  /**
+   * What a call of the script's function `name` (lower case) may leave changed: the shell names of
+   * the variables its body assigns, and of those the functions it calls assign (null: any name,
+   * where it runs a computed command, a script, `Set-Variable` or `Invoke-Expression`), and
+   * whether it may move (a location command, a script, a computed command).
+   */
+  const functionEffects = (name: string, seen: Set<string>): { sets: Map<string, boolean> | null; moves: boolean } => {
+    const out: { sets: Map<string, boolean> | null; moves: boolean } = { sets: new Map(), moves: false };
+    if (seen.has(name)) return out;
+    seen.add(name);
+    const bodies = tree.root.descendantsOfType('function_statement').filter((f) => {
+      const n = f.namedChildren.find((c) => c.type === 'function_name');
+      return n !== undefined && text.slice(n.startIndex, n.endIndex).toLowerCase() === name;
+    });
+    for (const body of bodies) {
+      for (const a of body.descendantsOfType('assignment_expression')) {
+        const target = a.namedChildren[0] ? unwrap(a.namedChildren[0]) : null;
+        const v = target && target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
+        if (v !== null && INERT_VARIABLES.has(v.toLowerCase().replace(/^(global|script):/, ''))) continue;
+        const shell = v === null ? null : shellVarOf(v);
+        if (shell === null) {
+          if (v === null || !/^(private|using):/i.test(v)) out.sets = null;
+          continue;
+        }
+        out.sets?.set(shell, /^env:/i.test(v!));
+        if (/^env:/i.test(v!) && shell !== shell.toUpperCase()) out.sets?.set(shell.toUpperCase(), true);
+      }
+      for (const c of body.descendantsOfType('command')) {
+        const n = commandName(c, text).name;
+        const lower = n?.toLowerCase() ?? null;
+        const key = n === null ? null : cmdletOf(n);
+        if (n === null || /\.ps1$/i.test(n)) {
+          out.sets = null;
+          out.moves = true;
+          continue;
+        }
+        if (key === 'set-location' || key === 'push-location' || key === 'pop-location') out.moves = true;
+        if (VARIABLE_CMDLETS.has(lower!) || ['invoke-expression', 'iex', 'set-item', 'new-item'].includes(key ?? lower!)) out.sets = null;
+        if (functions.has(lower!) && lower !== name) {
+          const inner = functionEffects(lower!, seen);
+          out.moves ||= inner.moves;
+          if (inner.sets === null) out.sets = null;
+          else for (const [v, e] of inner.sets) out.sets?.set(v, e);
+        }
+      }
+    }
+    return out;
   };
 
   /**
