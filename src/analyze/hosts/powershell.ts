@@ -734,18 +734,44 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
 
   /** `$x = …` in a block or an expression: afterwards `$x` is only known at run time. */
   const assignedUnknown = (a: TsNode) => {
-    const target = unwrap(a.namedChildren[0]!);
-    const name = target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
-    const v = name === null ? null : shellVarOf(name);
-    if (v) simple(`${/^env:/i.test(name!) ? 'export ' : ''}${v}=${unknownWord(a)}`, a.startIndex, a.endIndex, { nested: true });
-    windowsEnvName(name, a, { nested: true });
+    const { variable: target, converts } = assignedVariable(a.namedChildren[0]!);
+    // (several variables, an item, a property: each variable named on the left)
+    const targets = target !== null ? [target] : a.namedChildren[0]!.descendantsOfType('variable');
+    for (const t of targets) {
+      const name = variableName(text.slice(t.startIndex, t.endIndex));
+      const v = name === null ? null : shellVarOf(name);
+      if (v) simple(`${/^env:/i.test(name!) ? 'export ' : ''}${v}=${unknownWord(a)}`, a.startIndex, a.endIndex, { nested: true });
+      if (converts && name !== null) typed.add(name.toLowerCase());
+      windowsEnvName(name, a, { nested: true });
+    }
+  };
+
+  /** Variables given a type other than string (`[int]$n = …`): each later value is converted to it. */
+  const typed = new Set<string>();
+
+  /**
+   * The variable an assignment's left side names: a plain one (`$x`, `$script:x`), also behind
+   * type casts (`[string]$x`, `[ValidateNotNull()][int]$x`), with whether a cast other than to
+   * string converts its values; null for anything else (several variables, an item, a property).
+   */
+  const assignedVariable = (left: TsNode): { variable: TsNode | null; converts: boolean } => {
+    let n = unwrap(left);
+    let converts = false;
+    while (n.type === 'cast_expression') {
+      const type = n.namedChildren.find((c) => c.type === 'type_literal');
+      const inner = n.namedChildren.find((c) => c !== type);
+      if (!type || !inner) return { variable: null, converts };
+      if (!/^\[\s*string\s*\]$/i.test(text.slice(type.startIndex, type.endIndex))) converts = true;
+      n = unwrap(inner);
+    }
+    return { variable: n.type === 'variable' ? n : null, converts };
   };
 
   /** `$name = …` (assignmentOf), and the name's capitals on Windows (windowsEnvName). */
   const assignment = (stmt: TsNode, a: TsNode, ctx: Ctx, guard: { node: TsNode; shell: string } | null) => {
     assignmentOf(stmt, a, ctx, guard);
-    const target = unwrap(a.namedChildren[0]!);
-    windowsEnvName(target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null, stmt, ctx);
+    const target = assignedVariable(a.namedChildren[0]!).variable;
+    windowsEnvName(target !== null ? variableName(text.slice(target.startIndex, target.endIndex)) : null, stmt, ctx);
   };
 
   /** `$name = …`: an assignment (static value), a capture (`$id = docker create …`), or an unknown value. */
@@ -753,10 +779,23 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     const left = a.namedChildren[0]!;
     const op = a.namedChildren.find((c) => c.type === 'assignement_operator' || c.type === 'assignment_operator');
     const value = a.namedChildren.find((c, k) => k > 0 && c.type === 'pipeline');
-    const target = unwrap(left);
-    const name = target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
+    const { variable: target, converts } = assignedVariable(left);
+    const name = target !== null ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
     const opText = op ? text.slice(op.startIndex, op.endIndex).trim() : '';
     const lower = name?.toLowerCase() ?? '';
+    if (name === null) {
+      // Several variables (`$a, $b = …`), an array item or a property (`$h.Out = …`): each
+      // variable named there holds a value only known at run time afterwards.
+      hidden(a, null);
+      for (const v of left.descendantsOfType('variable')) {
+        const n = variableName(text.slice(v.startIndex, v.endIndex));
+        const shell = n === null ? null : shellVarOf(n);
+        if (shell !== null) simple(`${/^env:/i.test(n!) ? 'export ' : ''}${shell}=${unknownWord(a)}`, stmt.startIndex, stmt.endIndex, ctx);
+      }
+      return;
+    }
+    // `[int]$n = …`: the variable converts this value, and every later one, to its type.
+    if (converts) typed.add(lower);
     if (name !== null && INERT_VARIABLES.has(lower.replace(/^(global|script):/, '')) && opText === '=' && value && hiddenCommands(value, null).length === 0) return;
     const valueChain = value?.namedChildren.find((c) => c.type === 'pipeline_chain');
     const cmds = valueChain ? valueChain.namedChildren.filter((c) => c.type === 'command') : [];
@@ -806,7 +845,7 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
     }
     hidden(value, null);
     const pieces = argumentPieces(inner, text);
-    const known = !ctx.nested && (inner.type === 'string_literal' || inner.type === 'integer_literal' || inner.type === 'variable');
+    const known = !ctx.nested && !typed.has(lower) && (inner.type === 'string_literal' || inner.type === 'integer_literal' || inner.type === 'variable');
     const o = new Out();
     o.emit(lhs(known ? spelled(pieces, src(inner)) : unknownWord(a)), stmt.startIndex);
     add(o, stmt.startIndex, stmt.endIndex, ctx, true);
