@@ -3,8 +3,9 @@
  * looks a command name up as an alias first, then a function, then a cmdlet, and only then a
  * program on PATH (any case), so `function docker { … }` or `Set-Alias docker podman` makes
  * every later `docker …` run that instead; so does such a definition in a file the script
- * dot-sources (`. ./helpers.ps1`: it runs in the script's scope). The setups whose steps run a
- * name found here are refused (src/analyze/shadowed-commands.ts, COMMAND_SHADOWED).
+ * dot-sources (`. ./helpers.ps1`: it runs in the script's scope), in a module it imports
+ * (`Import-Module ./helpers.psm1`), or in text it runs with `Invoke-Expression`. The setups
+ * whose steps run a name found here are refused (src/analyze/shadowed-commands.ts, COMMAND_SHADOWED).
  */
 import path from 'node:path/posix';
 import type { RepoFs } from '../../model/fs.js';
@@ -41,6 +42,35 @@ export function psShadows(file: string, text: string, root: TsNode, cwd: string 
     const name = target && target.type === 'variable' ? variableName(text.slice(target.startIndex, target.endIndex)) : null;
     if (name !== null && name.toLowerCase() === 'env:path') unknown(`${file} sets $env:PATH (line ${text.slice(0, a.startIndex).split('\n').length}), which may put first a folder holding a program of that name`);
   }
+  /**
+   * `Import-Module ./build/helpers.psm1`: the module's functions and aliases are the session's
+   * after it, as a dot-sourced file's are (read the same way); a module by its name (or a
+   * manifest, a binary module, a path only known at run time) may define any name, except
+   * PowerShell's own `Microsoft.PowerShell.*` modules.
+   */
+  const importedModule = (cmd: TsNode) => {
+    const elements = cmd.namedChildren.find((c) => c.type === 'command_elements')?.namedChildren.filter((c) => c.type !== 'command_argument_sep') ?? [];
+    const named = elements.findIndex((e) => /^-n(a(me?)?)?$/i.test(text.slice(e.startIndex, e.endIndex)));
+    const arg = named >= 0 ? elements[named + 1] : elements.find((e) => !text.slice(e.startIndex, e.endIndex).startsWith('-'));
+    const where = `${file} imports ${arg ? text.slice(arg.startIndex, arg.endIndex) : 'a module'} (line ${text.slice(0, cmd.startIndex).split('\n').length})`;
+    const value = arg ? staticValue(argumentPieces(arg, text)) : null;
+    if (value !== null && /^Microsoft\.PowerShell\.[A-Za-z.]+$/i.test(value)) return;
+    if (arg === undefined || value === null && argumentPieces(arg, text)[0]?.kind !== 'self') {
+      unknown(`${where}, a module the tool cannot read, whose commands may have any name`);
+      return;
+    }
+    const rel = /\.psm1['"]?$/i.test(value ?? text.slice(arg.startIndex, arg.endIndex)) ? dotSourced(file, arg, text, cwd) : null;
+    const other = rel !== null && fs ? fs.readText(rel) : null;
+    const tree = other === null ? null : parse(other);
+    if (rel === null || other === null || tree === null) {
+      unknown(`${where}, a module the tool cannot read, whose commands may have any name`);
+      return;
+    }
+    if (seen.has(rel)) return;
+    const inner = psShadows(rel, other, tree, cwd, fs, parse, new Set([...seen, rel]));
+    for (const [n, by] of inner.names) if (!out.names.has(n)) out.names.set(n, `${by} (imported by ${file})`);
+    if (inner.unknown) unknown(inner.unknown);
+  };
   for (const cmd of root.descendantsOfType('command')) {
     const nameNode = cmd.namedChildren.find((c) => c.type === 'command_name' || c.type === 'command_name_expr');
     if (!nameNode) continue;
@@ -66,6 +96,14 @@ export function psShadows(file: string, text: string, root: TsNode, cwd: string 
       continue;
     }
     const name = text.slice(nameNode.startIndex, nameNode.endIndex).toLowerCase();
+    if (name === 'invoke-expression' || name === 'iex') {
+      unknown(`${file} runs Invoke-Expression (line ${text.slice(0, cmd.startIndex).split('\n').length}), whose text may define a function of any name`);
+      continue;
+    }
+    if (name === 'import-module' || name === 'ipmo') {
+      importedModule(cmd);
+      continue;
+    }
     if (!ALIAS_SETTERS.has(name)) continue;
     // The alias's name: `-Name X`, or the first argument that is no parameter nor a parameter's value.
     const elements = cmd.namedChildren.find((c) => c.type === 'command_elements')?.namedChildren.filter((c) => c.type !== 'command_argument_sep') ?? [];

@@ -340,6 +340,12 @@ export function powerShellSnippets(file: string, text: string, opts: PsOptions):
       if (shell === null) o.emit(` ; . ${unknownWord(nameNode, 'variables after ')}`, cmd.endIndex);
       else o.emit(` ; ${shell}=${unknownWord(nameNode, `${shell} after `)}`, cmd.endIndex);
     }
+    if (name !== null && !program && ['invoke-expression', 'iex'].includes(name.toLowerCase()) && !shadowed(name)) {
+      // `Invoke-Expression $text` runs PowerShell only known at run time in the session's scope,
+      // as a dot-sourced file: it may set any variable, and move.
+      o.emit(` ; . ${unknownWord(nameNode, 'sourced ')} ; cd ${unknownWord(nameNode, 'location after ')}`, cmd.endIndex);
+      moved = true;
+    }
     if (name !== null && !program && functions.has(name.toLowerCase())) {
       // A call of a function of the script runs its body here, which the reader read where the
       // function is defined: what the body assigns (`$script:Tag = …`, or any name when the call
