@@ -27,6 +27,12 @@ describe('the last native program of a PowerShell text', () => {
     expect(p.setups[0]!.diagnostics.find((d) => d.code === 'SCRIPT_EDIT_UNSAFE')!.message).toContain('`git describe --tags --exact-match` would now be the last native program');
   });
 
+  it('refuses an Azure Pipelines pwsh step the same way', () => {
+    const step = (lines: string[]) => `- pwsh: |\n${lines.map((l) => `    ${l}\n`).join('')}`;
+    const p = planFiles({ ...DOCKERFILES, 'azure-pipelines.yml': `pool:\n  vmImage: ubuntu-latest\nsteps:\n- checkout: self\n${step(['git describe --tags --exact-match', ...COMPILE])}${step(FINAL)}` });
+    expect(codes(p)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
   it('refuses a captured native program too', () => {
     expect(codes(workflow(['$tag = git describe --tags --exact-match', ...COMPILE], FINAL))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
   });
