@@ -23,6 +23,11 @@ describe('a PowerShell expression sent to a file', () => {
     expect(codes(workflow('"LOG_LEVEL=debug" >> $env:GITHUB_ENV'))).toEqual([['migrate']]);
   });
 
+  it('is a write of $GITHUB_PATH: a folder of the repository holding docker put first refuses', () => {
+    const p = planFiles({ ...DOCKERFILES, 'tools/docker': '#!/bin/sh\nexec /usr/bin/docker "$@"\n', '.github/workflows/ci.yml': `name: ci\non: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        shell: pwsh\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          "$env:GITHUB_WORKSPACE/tools" >> $env:GITHUB_PATH\n      - run: |\n${COMPILE.map((l) => `          ${l}\n`).join('')}      - run: ${FINAL}\n` });
+    expect(codes(p)).toEqual([['refused', 'COMMAND_SHADOWED']]);
+  });
+
   it('is a write of the file it names: a builder input written between the builds refuses', () => {
     const p = planFiles({ ...DOCKERFILES, 'build.ps1': [...COMPILE, '"// generated" >> main.go', FINAL, ''].join('\n') });
     expect(codes(p)).toEqual([['refused', 'BUILDER_INPUT_CHANGED']]);
