@@ -111,21 +111,32 @@ export function isNegatedStepGuard(script: ShellScript, k: number, removed: Read
 }
 
 /** The `if` guards shape: one condition statement `cond` accepts, one then-body ending in a failing exit. */
-function isIfGuard(script: ShellScript, k: number, condOk: (c: { cmd: ScriptCommand; negated: boolean }) => boolean, removed: ReadonlySet<number>): boolean {
+type Unit = ShellScript['units'][number];
+
+/**
+ * Unit `k` as an `if … fi` whose every statement is one of its commands (a condition may be that
+ * command under `!`): its inner units, and the command each is; null for any other statement.
+ */
+function ifStatements(script: ShellScript, k: number): { inner: Unit[]; of: (x: Unit) => ScriptCommand | undefined } | null {
   const u = script.units[k]!;
   const text = script.text.slice(u.start, u.stmtEnd);
-  if (!/^if[ \t]/.test(text) || !text.endsWith('fi')) return false;
+  if (!/^if[ \t]/.test(text) || !text.endsWith('fi')) return null;
   const inner = script.units.filter((x, j) => j !== k && x.start >= u.start && x.end <= u.stmtEnd);
   const cmds = script.commands.filter((c) => c.start >= u.start && c.end <= u.stmtEnd);
-  // Each statement is one of the commands (a condition may be that command under `!`).
   const negation = (x: { start: number }, c: ScriptCommand) => /^![ \t]+$/.test(script.text.slice(x.start, c.start));
-  const of = (x: ShellScript['units'][number]) => cmds.find((c) => c.end === x.stmtEnd && (c.start === x.start || (x.role === 'condition' && negation(x, c))));
-  if (inner.length !== cmds.length || inner.some((x) => x.chain !== null || !of(x))) return false;
+  const of = (x: Unit) => cmds.find((c) => c.end === x.stmtEnd && (c.start === x.start || (x.role === 'condition' && negation(x, c))));
+  return inner.length !== cmds.length || inner.some((x) => x.chain !== null || !of(x)) ? null : { inner, of };
+}
+
+function isIfGuard(script: ShellScript, k: number, condOk: (c: { cmd: ScriptCommand; negated: boolean }) => boolean, removed: ReadonlySet<number>): boolean {
+  const read = ifStatements(script, k);
+  if (read === null) return false;
+  const { inner, of } = read;
   const cond = inner.filter((x) => x.role === 'condition');
   const body = inner.filter((x) => x.role === 'body');
   if (cond.length !== 1 || body.length < 1 || cond.length + body.length !== inner.length) return false;
   if (cond[0]!.start > body[0]!.start || body.some((x) => x.list !== body[0]!.list)) return false;
-  const at = (x: ShellScript['units'][number]) => of(x)!;
+  const at = (x: Unit) => of(x)!;
   const c = at(cond[0]!);
   if (!condOk({ cmd: c, negated: c.start !== cond[0]!.start })) return false;
   const last = body[body.length - 1]!;
@@ -140,14 +151,9 @@ function isIfGuard(script: ShellScript, k: number, condOk: (c: { cmd: ScriptComm
  * neither has anything left to do.
  */
 export function isStepIfElseGuard(script: ShellScript, k: number, removed: ReadonlySet<number>): boolean {
-  const u = script.units[k]!;
-  const text = script.text.slice(u.start, u.stmtEnd);
-  if (!/^if[ \t]/.test(text) || !text.endsWith('fi')) return false;
-  const inner = script.units.filter((x, j) => j !== k && x.start >= u.start && x.end <= u.stmtEnd);
-  const cmds = script.commands.filter((c) => c.start >= u.start && c.end <= u.stmtEnd);
-  const negation = (x: { start: number }, c: ScriptCommand) => /^![ \t]+$/.test(script.text.slice(x.start, c.start));
-  const of = (x: ShellScript['units'][number]) => cmds.find((c) => c.end === x.stmtEnd && (c.start === x.start || (x.role === 'condition' && negation(x, c))));
-  if (inner.length !== cmds.length || inner.some((x) => x.chain !== null || x.group !== null || !of(x))) return false;
+  const read = ifStatements(script, k);
+  if (read === null || read.inner.some((x) => x.group !== null)) return false;
+  const { inner, of } = read;
   const cond = inner.filter((x) => x.role === 'condition');
   const body = inner.filter((x) => x.role === 'body');
   // One condition (no elif), then two bodies: the then-list and the else-list, in that order.
