@@ -300,6 +300,8 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
   const mount = mounts.find((m) => dest === m.ctr || dest.startsWith(`${m.ctr}/`));
   if (!mount) return null;
   const ex = baseRun(inv, imageIndex);
+  // A named volume is read as the folder of that name, for what links it, and refused.
+  if (mount.volume !== undefined) ex.problems.push(namedVolume(inv, mount));
   const destRel = dest.slice(mount.ctr.length).replace(/^\/+/, '');
   const destIsDir = /\/$/.test(dest) || dest === mount.ctr || paths.length > 2;
   // `cp -r /out/. /m/` copies what /out holds into /m, not /out itself: the artifact is /m's
@@ -332,19 +334,36 @@ function absoluteIn(p: string, inv: DockerInvocation): string | null {
 }
 
 
-/** `-v HOST:/path` mounts of a repository folder (`$PWD/x`, `./x`, `x`); null when one is not such a mount. */
-function bindMounts(inv: DockerInvocation): { host: string; ctr: string }[] | null {
+/**
+ * `-v HOST:/path` mounts of a repository folder (`$PWD/x`, `./x`); null when one is not such a
+ * mount. A bare name (`-v out:/out`) is no folder: docker and podman mount the named volume
+ * `out`, whose files never reach the repository; it is kept, with `volume` set, so the
+ * extraction through it refuses by name.
+ */
+function bindMounts(inv: DockerInvocation): { host: string; ctr: string; volume?: string }[] | null {
   const cwd = inv.cmd.cwd;
   if (cwd === null) return null;
-  const mounts: { host: string; ctr: string }[] = [];
+  const mounts: { host: string; ctr: string; volume?: string }[] = [];
   for (const v of flagValues(inv, '--volume')) {
     const m = /^(\$\{PWD\}|\.)?([^:]*):(\/[^:]*)(:[a-z,]+)?$/.exec(wordKey(v));
     if (!m) return null;
     const hostRel = m[1] ? `.${m[2]}` : m[2]!;
     if (!m[1] && (hostRel.startsWith('/') || hostRel === '')) return null;
-    mounts.push({ host: resolveRel(cwd, hostRel || '.'), ctr: trimTrailingSlashes(m[3]!) || '/' });
+    const ctr = trimTrailingSlashes(m[3]!) || '/';
+    if (!m[1] && !hostRel.startsWith('.')) {
+      // A volume name holds no `/` (docker refuses one that does): anything else is not read.
+      if (hostRel.includes('/') || v.value === null) return null;
+      mounts.push({ host: resolveRel(cwd, hostRel), ctr, volume: hostRel });
+      continue;
+    }
+    mounts.push({ host: resolveRel(cwd, hostRel || '.'), ctr });
   }
   return mounts;
+}
+
+/** The refusal of an extraction that writes into a named volume instead of a repository folder. */
+function namedVolume(inv: DockerInvocation, mount: { ctr: string; volume?: string }): Diagnostic {
+  return diag('ARTIFACT_VOLUME', 'error', `\`${shownCommand(inv.cmd)}\` mounts the named volume \`${mount.volume}\` at ${mount.ctr} (a bare name is a volume, not the folder ./${mount.volume}), so what the container writes there never reaches the repository, and the runtime build did not copy it`, at(inv.cmd, `Write the folder as \`./${mount.volume}\` or \`"$PWD/${mount.volume}"\` if it was meant, or migrate by hand.`));
 }
 
 /**
@@ -357,7 +376,10 @@ export function fromMountBuild(inv: DockerInvocation, imageIndex: number, isDir:
   if (mounts === null || mounts.length !== 1) return null;
   const mount = mounts[0]!;
   const ex = baseRun(inv, imageIndex);
-  if (isDir(mount.host)) {
+  if (mount.volume !== undefined) {
+    // Read as the folder of that name, for what links it; refused whatever it links to.
+    ex.problems.push(namedVolume(inv, mount));
+  } else if (isDir(mount.host)) {
     ex.problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${mount.host || '.'} of the repository mounted at ${mount.ctr}, so it reads host files at run time`, at(inv.cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
     return ex;
   }

@@ -417,6 +417,13 @@ describe('host effects: what the builder container was run with (run flags, volu
     refused(repo([BUILD, 'docker run --rm -v "$PWD:/dist" -v "$PWD/prebuilt:/out" app:build cp /out/app /dist/app', RUN]), 'ARTIFACT_VOLUME', 4);
     refused(repo([BUILD, 'docker run --rm -v "$PWD:/out" app:build cp /out/app /out/app.copy', RUN], { Dockerfile: 'FROM alpine:3.19\nCOPY app.copy /usr/local/bin/app\n' }), 'ARTIFACT_VOLUME', 4);
   });
+  it('a bare name mounted as the output (`-v out:/out`) is a named volume, not the folder: refused', () => {
+    const OUT = { Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n' };
+    refused(repo([BUILD, 'docker run --rm -v out:/out app:build cp -p /out/app /out/', RUN], OUT), 'ARTIFACT_VOLUME', 4);
+    refused(repo([BUILD, 'docker run --rm -v out:/dist app:build cp -p /out/app /dist/', RUN], OUT), 'ARTIFACT_VOLUME', 4);
+    refused(repo([BUILD, 'docker run --rm -v out:/dist app:build sh -c "cp /out/app /dist/app"', RUN], OUT), 'ARTIFACT_VOLUME', 4);
+    migrates(repo([BUILD, 'docker run --rm -v ./out:/dist app:build cp -p /out/app /dist/', RUN, 'rm -rf out'], OUT));
+  });
   it('a volume elsewhere, or the one mount a run writes its output through, migrates', () => {
     migrates(repo([BUILD, 'docker run --rm -v cache:/root/.cache app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']));
     migrates(repo([BUILD, 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app', RUN, 'rm -f app']));
