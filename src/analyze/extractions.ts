@@ -287,7 +287,8 @@ export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: Scr
 /** `docker run --rm -v HOST:/m IMG cp [-r] SRC… /m/…`. */
 export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extraction | null {
   const cmd = inv.cmd;
-  const rest = inv.operands.filter((o) => o.index > imageIndex).map((o) => o.word.value);
+  // What the container runs: `--entrypoint /bin/echo IMG cp …` runs echo, not cp.
+  const rest = commandWords(inv, imageIndex).map((w) => w.value);
   if (rest[0] !== 'cp' || cmd.cwd === null) return null;
   const mounts = bindMounts(inv);
   if (mounts === null || mounts.length === 0) return null;

@@ -15,7 +15,7 @@ import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import { contextMounts, mountReaches } from './context-mounts.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
-import { streamed } from './stream.js';
+import { copiedBehindEntrypoint, streamed } from './stream.js';
 import { stdinProblem } from './run-flags.js';
 import { noBuilder, stockUnused, unfollowedCp, unreadBuildBefore, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
 import { isWrapper, programAt } from '../model/wrappers.js';
@@ -275,7 +275,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       }
       const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
       const built = stageOf(imageOp.word, cmd);
-      const ex = streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next) ?? fromTarPipe(inv, imageOp.index, next), built) ?? fromMountCopy(inv, imageOp.index) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
+      const ex = streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next) ?? fromTarPipe(inv, imageOp.index, next), built) ?? copiedBehindEntrypoint(fromMountCopy(inv, imageOp.index), built) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
       if (ex) extractions.push(ex);
       else {
         const miss = unrecognisedRun(inv, () => notCatWhy(inv, imageOp.index, built));

@@ -54,6 +54,27 @@ export function streamed(ex: Extraction | null, built: { facts: DockerfileFacts;
 }
 
 /**
+ * `docker run -v "$PWD/out:/out" IMG cp /build/app /out/` behind the builder image's ENTRYPOINT:
+ * the `cp …` words were that program's arguments (`["/bin/echo"]` copies nothing, a wrapper
+ * may build or change the file first), while the migrated COPY --from copies the file as the
+ * builder stage holds it.
+ */
+export function copiedBehindEntrypoint(ex: Extraction | null, built: { facts: DockerfileFacts; stage: StageFacts } | null): Extraction | null {
+  if (!ex) return null;
+  const ep = entrypointInFront(ex.at, built);
+  if (ep) {
+    ex.problems.push(
+      diag('STREAM_ENTRYPOINT', 'error', `\`${shownCommand(ex.at.cmd)}\` runs its \`cp\` as the arguments of ${ep}: what that does with them decided what landed in the mounted folder, while the migrated COPY --from would copy the file as the builder stage holds it`, {
+        file: ex.at.cmd.file,
+        line: ex.at.cmd.line,
+        hint: 'Pass `--entrypoint cp` on the docker run line (or declare `ENTRYPOINT []` in the builder Dockerfile) if the ENTRYPOINT only runs its arguments, then run the tool again; or migrate by hand.',
+      }),
+    );
+  }
+  return ex;
+}
+
+/**
  * The ENTRYPOINT a stream's explicit command (`docker run IMG cat /p`) runs behind, said for the
  * message; null when none runs: `--entrypoint` on the line replaces it, `ENTRYPOINT []` clears
  * it, and the official images known to declare none have none. An image that prints its own

@@ -82,7 +82,7 @@ export const CODES = {
   STOCK_BUILD_UNSUPPORTED: 'A build run in a stock image with the sources mounted uses something a build stage cannot give it.',
   STREAM_TTY: 'A stream extraction (docker run … cat /p > f) ran with -t, which corrupts the file it wrote.',
   STREAM_STDERR: 'A stream extraction (docker run … cat /p > f) also sent its standard error into what it wrote (2>&1).',
-  STREAM_ENTRYPOINT: 'A stream extraction\'s command (docker run IMG cat /p > f) ran behind an ENTRYPOINT of the builder image, whose output went into the file too.',
+  STREAM_ENTRYPOINT: 'A stream extraction\'s command (docker run IMG cat /p > f), or a copy through a mount (docker run -v … IMG cp …), ran behind an ENTRYPOINT of the builder image, which decided what landed.',
   EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   DOCKER_WRAPPERS_DIFFER: 'The docker commands of a setup run through different wrappers (sudo for some, not for others), so one merged build cannot run as they all did.',
   FINAL_BUILD_TIMEOUT: 'The final build runs through timeout: merged, it would build the builder stage too within the limit the runtime build alone had.',

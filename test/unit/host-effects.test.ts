@@ -424,6 +424,17 @@ describe('host effects: what the builder container was run with (run flags, volu
     refused(repo([BUILD, 'docker run --rm -v out:/dist app:build sh -c "cp /out/app /dist/app"', RUN], OUT), 'ARTIFACT_VOLUME', 4);
     migrates(repo([BUILD, 'docker run --rm -v ./out:/dist app:build cp -p /out/app /dist/', RUN, 'rm -rf out'], OUT));
   });
+  it('a mount copy runs its cp as the program the run names: --entrypoint or the builder ENTRYPOINT decides what lands', () => {
+    const EP = { 'Dockerfile.build': `${BUILDER}ENTRYPOINT ["/bin/echo"]\n` };
+    const copy = 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app';
+    refused(repo([BUILD, copy, RUN, 'rm -f app'], EP), 'STREAM_ENTRYPOINT', 4);
+    // Cleared on the line, it runs cp itself; so does `--entrypoint cp`.
+    migrates(repo([BUILD, copy.replace('--rm', '--rm --entrypoint ""'), RUN, 'rm -f app'], EP));
+    migrates(repo([BUILD, 'docker run --rm --entrypoint cp -v "$PWD:/dist" app:build /out/app /dist/app', RUN, 'rm -f app'], EP));
+    // `--entrypoint /bin/echo IMG cp …` copies nothing: it is no copy out of the image.
+    const { out } = migrates(repo([BUILD, 'docker run --rm --entrypoint /bin/echo -v "$PWD/bin:/dist" app:build cp /out/app /dist/app', RUN, 'rm -rf bin'], { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' }));
+    expect(out['Dockerfile']).toContain('RUN ["/bin/echo", "cp", "/out/app", "/dist/app"]\n');
+  });
   it('a volume elsewhere, or the one mount a run writes its output through, migrates', () => {
     migrates(repo([BUILD, 'docker run --rm -v cache:/root/.cache app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']));
     migrates(repo([BUILD, 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app', RUN, 'rm -f app']));
