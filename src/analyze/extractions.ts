@@ -298,8 +298,10 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
   const paths = (args as string[]).filter((a) => !a.startsWith('-'));
   if (paths.length < 2 || flags.some((f) => !/^-[rRapfv]+$/.test(f))) return null;
   const dest = paths[paths.length - 1]!;
-  const mount = mounts.find((m) => dest === m.ctr || dest.startsWith(`${m.ctr}/`));
+  // The deepest mount holding the destination is the one cp writes into.
+  const mount = mounts.filter((m) => dest === m.ctr || dest.startsWith(`${m.ctr}/`)).sort((a, b) => b.ctr.length - a.ctr.length)[0];
   if (!mount) return null;
+  const targets = mountTargets(inv);
   const ex = baseRun(inv, imageIndex);
   // A named volume is read as the folder of that name, for what links it, and refused.
   if (mount.volume !== undefined) ex.problems.push(namedVolume(inv, mount));
@@ -316,11 +318,31 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
       continue;
     }
     const whole = contents(src);
+    // Another mount at or inside what cp writes (`-v "$PWD:/dist" --tmpfs /dist/bin`, cp to
+    // /dist/bin/) took those files: they never reached the repository folder.
+    const written = trimTrailingSlashes(destIsDir && !whole ? path.join(dest, path.basename(containerPath)) : dest) || '/';
+    const inner = targets.find((t) => t !== mount.ctr && (t === null || ((mount.ctr === '/' || t.startsWith(`${mount.ctr}/`)) && (t === written || written.startsWith(`${t}/`) || t.startsWith(`${written}/`)))));
+    if (inner !== undefined) {
+      ex.problems.push(diag('ARTIFACT_VOLUME', 'error', `\`${shownCommand(cmd)}\` mounts ${inner === null ? 'a volume whose path is not known' : `a volume at ${inner}`} inside ${mount.ctr}, so cp wrote ${written} into that volume, not into the repository folder`, at(cmd, 'Copy into the bind-mounted folder alone, or migrate by hand.')));
+      return ex;
+    }
     const hostPath = resolveRel(mount.host, destIsDir && !whole ? path.join(destRel, path.basename(containerPath)) : destRel);
     ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole, ...(flags.some((f) => /[ap]/.test(f)) ? {} : { modesMasked: 'cp' as const }) });
   }
   ex.dirs.push(mount.host);
   return ex;
+}
+
+/** The container paths of `-v`, `--mount` and `--tmpfs` mounts (null where one is not known). */
+function mountTargets(inv: DockerInvocation): (string | null)[] {
+  const clean = (p: string | undefined) => (p !== undefined && p.startsWith('/') ? trimTrailingSlashes(path.normalize(p)) || '/' : null);
+  return inv.flags.flatMap((f) => {
+    if (!f.value || !['--volume', '--mount', '--tmpfs'].includes(f.name)) return [];
+    const v = wordKey(f.value);
+    if (f.name === '--mount') return [clean(v.split(',').map((kv) => kv.split('=')).find(([k]) => k === 'target' || k === 'dst' || k === 'destination')?.[1])];
+    const parts = v.split(':');
+    return [clean(f.name === '--tmpfs' || parts.length === 1 ? parts[0] : parts[1])];
+  });
 }
 
 function baseRun(inv: DockerInvocation, imageIndex: number): Extraction {

@@ -424,6 +424,13 @@ describe('host effects: what the builder container was run with (run flags, volu
     refused(repo([BUILD, 'docker run --rm -v out:/dist app:build sh -c "cp /out/app /dist/app"', RUN], OUT), 'ARTIFACT_VOLUME', 4);
     migrates(repo([BUILD, 'docker run --rm -v ./out:/dist app:build cp -p /out/app /dist/', RUN, 'rm -rf out'], OUT));
   });
+  it('another mount inside the bind-mounted output, over what cp writes, took the files: refused', () => {
+    const BIN = { Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\n' };
+    for (const inner of ['--tmpfs /dist/bin', '--mount type=volume,dst=/dist/bin', '-v cache:/dist/bin', '-v "$PWD/cache:/dist/bin/app"']) {
+      refused(repo([BUILD, `docker run --rm -v "$PWD:/dist" ${inner} app:build cp -p /out/app /dist/bin/`, RUN], BIN), 'ARTIFACT_VOLUME', 4);
+    }
+    migrates(repo([BUILD, 'docker run --rm -v "$PWD:/dist" --tmpfs /tmp/scratch app:build cp -p /out/app /dist/bin/', RUN, 'rm -rf bin'], BIN));
+  });
   it('a mount copy runs its cp as the program the run names: --entrypoint or the builder ENTRYPOINT decides what lands', () => {
     const EP = { 'Dockerfile.build': `${BUILDER}ENTRYPOINT ["/bin/echo"]\n` };
     const copy = 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app';
