@@ -373,9 +373,10 @@ function bindMounts(inv: DockerInvocation): { host: string; ctr: string; volume?
     const hostRel = m[1] ? `.${m[2]}` : m[2]!;
     if (!m[1] && (hostRel.startsWith('/') || hostRel === '')) return null;
     const ctr = trimTrailingSlashes(m[3]!) || '/';
-    if (!m[1] && !hostRel.startsWith('.')) {
+    if (!m[1] && !hostRel.startsWith('.') && v.value !== null) {
       // A volume name holds no `/` (docker refuses one that does): anything else is not read.
-      if (hostRel.includes('/') || v.value === null) return null;
+      // (A host side only known at run time is a path the plan refuses as such.)
+      if (hostRel.includes('/')) return null;
       mounts.push({ host: resolveRel(cwd, hostRel), ctr, volume: hostRel });
       continue;
     }
