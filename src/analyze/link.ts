@@ -16,7 +16,7 @@ import { contextMounts, mountReaches } from './context-mounts.js';
 import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { copiedBehindEntrypoint, streamed } from './stream.js';
-import { stdinProblem } from './run-flags.js';
+import { pulledImage, stdinProblem } from './run-flags.js';
 import { noBuilder, stockUnused, unfollowedCp, unreadBuildBefore, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
 import { isWrapper, programAt } from '../model/wrappers.js';
 import { engineBuild } from '../model/engine-builds.js';
@@ -123,6 +123,13 @@ const wrapperNames = (cmd: ScriptCommand, at: number) => cmd.words.slice(0, at).
  * reported when a build before it is one the model does not read (`sudo BUILDKIT_PROGRESS=plain
  * docker build …`), naming that build.
  */
+/** An extraction by a run with its `--pull` problem (a run step's own is refused with it: runStepOf). */
+function withPull(ex: Extraction): Extraction {
+  const pulled = ex.run === null ? pulledImage(ex.at) : null;
+  if (pulled) ex.problems.push(pulled);
+  return ex;
+}
+
 function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   sequence.forEach((cmd, i) => {
@@ -214,6 +221,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       if (key && imageOp) {
         const problems: Diagnostic[] = [];
         const run = inv.verb === 'run' ? detached(inv, imageOp.index, runStepOf(inv, imageOp.index, problems), problems) : null;
+        // (A run's own --pull is refused with its run step: runStepOf.)
+        const pulled = inv.verb === 'create' ? pulledImage(inv) : null;
+        if (pulled) problems.push(pulled);
         containers.set(key, { key, image: canonicalImage(wordKey(imageOp.word)), made: inv, run, commands: [cmd], problems });
       } else if (inv.verb === 'run') {
         // `docker run IMG cat /p > f` without --rm streams the same file; the container is only left behind.
@@ -221,7 +231,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         const built = imageOp && !nameWord ? stageOf(imageOp.word, cmd) : null;
         const ex = imageOp && !nameWord ? streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next), built) : null;
         const miss = ex ? null : unrecognisedRun(inv, () => notCatWhy(inv, imageOp ? imageOp.index : -1, built));
-        if (ex) extractions.push(ex);
+        if (ex) extractions.push(withPull(ex));
         if (miss) nearMisses.push({ at: cmd, d: miss });
       }
       continue;
@@ -276,7 +286,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
       const next = cmd.stdout?.kind === 'pipe' ? commandAt(cmd.stdout.to) ?? null : null;
       const built = stageOf(imageOp.word, cmd);
       const ex = streamed(fromCatRedirect(inv, imageOp.index, next) ?? fromImageCat(inv, imageOp.index, built, next) ?? fromTarPipe(inv, imageOp.index, next), built) ?? copiedBehindEntrypoint(fromMountCopy(inv, imageOp.index), built) ?? fromMountBuild(inv, imageOp.index, (rel) => rel === '' || fs.kind(rel) === 'dir');
-      if (ex) extractions.push(ex);
+      if (ex) extractions.push(withPull(ex));
       else {
         const miss = unrecognisedRun(inv, () => notCatWhy(inv, imageOp.index, built));
         if (miss) nearMisses.push({ at: cmd, d: miss });

@@ -75,3 +75,20 @@ export function stdinProblem(interactive: boolean, cmd: ScriptCommand, command: 
     hint: 'Pass the commands as arguments (`sh -c \'…\'`) or put them in the builder Dockerfile, then run the tool again.',
   });
 }
+
+/**
+ * The problem of a container the files are copied out of (`docker create --pull always IMG`,
+ * `docker run --rm --pull always IMG cat /p > f`) made with a `--pull` that may take the image
+ * from the registry instead of the one just built: the files came from that image, where
+ * COPY --from takes the builder stage's. `missing` (the default) and `never` use the local image.
+ */
+export function pulledImage(inv: DockerInvocation): Diagnostic | null {
+  const f = inv.flags.filter((x) => x.name === '--pull').at(-1);
+  if (!f || f.value?.value === 'missing' || f.value?.value === 'never') return null;
+  const written = inv.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount).map((w) => w.raw).join(' ');
+  return diag('FLAG_CONFLICT', 'error', `the container the files are copied out of is made with \`${written}\`, which may pull ${inv.operands[0]?.word.raw ?? 'its image'} from the registry and copy out of that image, not the one the builder build made`, {
+    file: inv.cmd.file,
+    line: inv.cmd.line,
+    hint: 'Drop --pull (or write --pull missing) so the container uses the image just built, then run the tool again; or migrate by hand.',
+  });
+}

@@ -431,6 +431,14 @@ describe('host effects: what the builder container was run with (run flags, volu
     }
     migrates(repo([BUILD, 'docker run --rm -v "$PWD:/dist" --tmpfs /tmp/scratch app:build cp -p /out/app /dist/bin/', RUN, 'rm -rf bin'], BIN));
   });
+  it('a container copied out of with --pull always may hold a registry image, not the one just built: refused', () => {
+    refused(repo([BUILD, 'docker create --pull always --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', RUN]), 'FLAG_CONFLICT', 4);
+    refused(repo([BUILD, 'docker run --rm --pull=always app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']), 'FLAG_CONFLICT', 4);
+    refused(repo([BUILD, 'docker run --rm --pull always -v "$PWD:/dist" app:build cp -p /out/app /dist/app', RUN, 'rm -f app']), 'FLAG_CONFLICT', 4);
+    // The local image either way.
+    migrates(repo([BUILD, 'docker create --pull never --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', RUN]));
+    migrates(repo([BUILD, 'docker run --rm --pull missing app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']));
+  });
   it('a mount copy runs its cp as the program the run names: --entrypoint or the builder ENTRYPOINT decides what lands', () => {
     const EP = { 'Dockerfile.build': `${BUILDER}ENTRYPOINT ["/bin/echo"]\n` };
     const copy = 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app';
