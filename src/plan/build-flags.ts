@@ -5,7 +5,7 @@
  */
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { dockerEnvironment, dockerVariable, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
+import { dockerEnvironment, dockerVariable, flagValues, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
 import { sameUnknownValue, type Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
@@ -259,6 +259,13 @@ export function extractionEngines(builder: DockerInvocation, extraction: readonl
     const unmodelled = [...dockerEnvironment(inv.cmd).keys()].find((n) => /^DOCKER_/.test(n) && BUILD_ENV[n] === undefined);
     if (unmodelled !== undefined) {
       return [diag('UNSUPPORTED_BUILD_FLAG', 'error', `\`${shownCmd(inv)}\` runs docker with $${unmodelled} set, and the tool does not model what it does`, at(inv, `Remove ${unmodelled} from the command, or migrate this setup by hand.`))];
+    }
+    // `docker create --platform linux/arm64 IMG`: an image of the builder build's platform
+    // (its own --platform, or the host's) is not that one, and docker pulls IMG instead.
+    const platform = (i: DockerInvocation) => flagValues(i, '--platform').at(-1)?.value;
+    const wanted = inv.verb === 'create' || inv.verb === 'run' ? flagValues(inv, '--platform').at(-1) : undefined;
+    if (wanted !== undefined && (wanted.value === null || wanted.value !== platform(builder))) {
+      return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(inv)}\` asks for the image for \`--platform ${wanted.raw}\`, which the builder build was not given: where the image just built is for another platform, docker takes (or pulls) another image of that name, while the merged build copies from the stage it builds`, at(inv, 'Give the builder build the same --platform (or drop it from the container), or migrate this setup by hand.'))];
     }
     const name = ENGINE_ENV.find((n) => envOf(inv, n) !== envOf(builder, n));
     if (name !== undefined) {

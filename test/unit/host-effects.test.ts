@@ -439,6 +439,11 @@ describe('host effects: what the builder container was run with (run flags, volu
     migrates(repo([BUILD, 'docker create --pull never --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', RUN]));
     migrates(repo([BUILD, 'docker run --rm --pull missing app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']));
   });
+  it('a container copied out of for another --platform than the builder build was given refuses', () => {
+    refused(repo([BUILD, 'docker create --platform linux/arm64 --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', RUN]), 'FLAG_CONFLICT', 4);
+    refused(repo([BUILD, 'docker run --rm --platform linux/arm64 app:build cat /out/app > app', 'chmod +x app', RUN, 'rm -f app']), 'FLAG_CONFLICT', 4);
+    migrates(repo([BUILD.replace('docker build', 'docker build --platform linux/arm64'), 'docker create --platform linux/arm64 --name x app:build', 'docker cp x:/out/app ./app', 'docker rm x', RUN]));
+  });
   it('a mount copy runs its cp as the program the run names: --entrypoint or the builder ENTRYPOINT decides what lands', () => {
     const EP = { 'Dockerfile.build': `${BUILDER}ENTRYPOINT ["/bin/echo"]\n` };
     const copy = 'docker run --rm -v "$PWD:/dist" app:build cp /out/app /dist/app';
