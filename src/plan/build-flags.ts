@@ -11,6 +11,7 @@ import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
 import { stageRefsOfText } from '../analyze/stage-refs.js';
+import { namesBase } from './builder-bases.js';
 
 /** A word any POSIX shell and bash read alike: literal characters, quotes, plain `$NAME`/`${NAME}`. */
 const POSIX_PLAIN = /^(?:[^$`\\{}]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/;
@@ -626,6 +627,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   for (const f of r.flags) {
     if (BUILD_FLAGS[f.name] === 'same' && !b.flags.some((x) => x.name === f.name)) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only; in one build it would apply to the builder stage too`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+    }
+    // A named context is resolved in place of an image of its name (BuildKit looks `FROM golang:1.21`
+    // up as the context `golang:1.21` first): given to the runtime build alone, it would now
+    // replace an image the builder's stages start from, copy or mount from.
+    if (f.name === '--build-context' && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f))) {
+      const value = f.value ? f.value.value : '';
+      const name = value === null ? null : value.split('=')[0]!;
+      const base = namesBase(name, stageRefsOfText(builderFacts.text).refs.filter((ref) => ref.resolved === null && ref.value !== '' && ref.value.toLowerCase() !== 'scratch').map((ref) => ref.value));
+      if (base !== null) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, r, f)} is given to the runtime build only, and ${name === null ? 'a context name only known at run time may name' : 'it names'} the image ${base} that ${builderFacts.path} resolves: in one build the builder stage would be built from the context instead`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
     }
     const kind = BUILD_FLAGS[f.name];
     const why = (kind === 'run' || kind === 'pull') && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f)) ? reachOf(f.name, builderFacts, local) : null;

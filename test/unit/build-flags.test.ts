@@ -155,6 +155,15 @@ describe('the build flag table', () => {
     expect(found[0]!.hint).toMatch(/--stage-name NAME/);
     expect(plan(script('', '--build-context tools=../tools')).errors).toEqual([]);
   });
+
+  it("a runtime --build-context named like an image the builder starts from would replace it in the builder stage", () => {
+    // BuildKit resolves `FROM golang:1.21` through a named context of that name: merged, the compile would run on golang:1.22.
+    expect(plan(script('', '--build-context golang:1.21=docker-image://golang:1.22')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('', '--build-context "$BASE=docker-image://golang:1.22"')).errors).toEqual(['FLAG_CONFLICT']);
+    // The same context for both builds, or a name the builder does not resolve, changes nothing.
+    expect(plan(script('--build-context golang:1.21=docker-image://golang:1.22', '--build-context golang:1.21=docker-image://golang:1.22')).errors).toEqual([]);
+    expect(plan(script('', '--build-context golang=docker-image://golang:1.22')).errors).toEqual([]);
+  });
 });
 
 describe('the build environment table', () => {
