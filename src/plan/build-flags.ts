@@ -628,6 +628,11 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     if (BUILD_FLAGS[f.name] === 'same' && !b.flags.some((x) => x.name === f.name)) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only; in one build it would apply to the builder stage too`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
     }
+    // A secret or SSH agent the builder's stages never had would now be offered to their RUN --mount.
+    if (BUILD_FLAGS[f.name] === 'mount' && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f))) {
+      const kind = f.name === '--secret' ? 'secret' : 'ssh';
+      if (mountsOf(builderFacts, kind)) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only, and ${builderFacts.path} has RUN --mount=type=${kind}, which would now receive it`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+    }
     // A named context is resolved in place of an image of its name (BuildKit looks `FROM golang:1.21`
     // up as the context `golang:1.21` first): given to the runtime build alone, it would now
     // replace an image the builder's stages start from, copy or mount from.

@@ -139,6 +139,17 @@ describe('the build flag table', () => {
     expect(plan(script('--secret id=npm,src=.npmrc'), 'FROM alpine\nRUN --mount=type=secret,id=npm true\nCOPY app /app\n').errors).toEqual(['FLAG_CONFLICT']);
   });
 
+  it('--secret or --ssh given to the runtime build alone is refused when the builder Dockerfile mounts that kind', () => {
+    // A secret or SSH mount is optional by default: the old builder's RUN ran without it, and would now get it.
+    const errors = (sh: string, builder: string) => planFiles({ 'build.sh': sh, 'Dockerfile.build': builder, Dockerfile: RUNTIME }).setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+    const secret = 'FROM golang:1.21\nRUN --mount=type=secret,id=token sh -c "test -f /run/secrets/token && touch /tok; go build -o /out/app ."\n';
+    expect(errors(script('', '--secret id=token,src=t.txt'), secret)).toEqual(['FLAG_CONFLICT']);
+    expect(errors(script('', '--ssh default'), 'FROM golang:1.21\nRUN --mount=type=ssh go build -o /out/app .\n')).toEqual(['FLAG_CONFLICT']);
+    // Given to both builds, or to a builder that mounts none, it migrates.
+    expect(errors(script('--secret id=token,src=t.txt', '--secret id=token,src=t.txt'), secret)).toEqual([]);
+    expect(errors(script('', '--secret id=token,src=t.txt'), BUILDER)).toEqual([]);
+  });
+
   it('--build-arg NAME (value from the environment) must see the same environment', () => {
     expect(plan(script('--build-arg GOFLAGS', '', '', 'GOFLAGS=-mod=vendor ')).errors).toEqual(['FLAG_CONFLICT']);
     expect(plan(script('--build-arg GOFLAGS', '', 'GOFLAGS=-mod=vendor\n')).errors).toEqual([]);
