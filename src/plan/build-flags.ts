@@ -682,6 +682,21 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     }
   }
   out.diagnostics.push(...epochConflicts(b, r, builderFacts, setup));
+  // `docker buildx build` always builds with BuildKit, whatever DOCKER_BUILDKIT says; `docker build`
+  // with DOCKER_BUILDKIT=0 with the legacy builder, which reads a Dockerfile otherwise (no
+  // `RUN --mount`, heredocs or `# syntax=`, no TARGETARCH): the merged builder stage is built by
+  // the final build's.
+  const buildx = (inv: DockerInvocation) => inv.cmd.words[inv.at ?? 0]?.value === 'docker' && inv.cmd.words[inv.verbIndex - 1]?.value === 'buildx';
+  const legacyOf = (inv: DockerInvocation) => {
+    if (buildx(inv)) return false;
+    const v = envOf(inv, 'DOCKER_BUILDKIT');
+    return legacyBuilder(v === undefined ? merged?.callerBuildkit : v);
+  };
+  const isDocker = (inv: DockerInvocation) => inv.cmd.words[inv.at ?? 0]?.value === 'docker';
+  if (isDocker(b) && isDocker(r) && buildx(b) !== buildx(r) && legacyOf(b) !== legacyOf(r)) {
+    const shown = (inv: DockerInvocation) => (buildx(inv) ? 'with BuildKit (`docker buildx build`)' : legacyOf(inv) ? `with the legacy builder (DOCKER_BUILDKIT=${envOf(inv, 'DOCKER_BUILDKIT') ?? merged?.callerBuildkit})` : 'with DOCKER_BUILDKIT only known at run time, which may pick the legacy builder');
+    out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `the builder build runs ${shown(b)} but the final build ${shown(r)}; the one merged build builds the builder's stages as the final build does`, at(b, 'Build both images with `docker buildx build`, or both with `docker build` in the same environment, or migrate this setup by hand.')));
+  }
   // The legacy builder cannot run everything a merged file may need.
   // (a caller's value where the script sets none: the script runs in its caller's environment)
   const own = envOf(r, 'DOCKER_BUILDKIT');

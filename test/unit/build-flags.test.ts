@@ -183,6 +183,17 @@ describe('the build environment table', () => {
     expect(plan(script('', '', 'export DOCKER_DEFAULT_PLATFORM=linux/arm64\n')).errors).toEqual([]);
   });
 
+  it('`docker buildx build` beside a `docker build` that DOCKER_BUILDKIT=0 sends to the legacy builder is refused', () => {
+    // buildx builds with BuildKit whatever DOCKER_BUILDKIT says: merged, the legacy builder would build the builder's stages.
+    const buildx = (sh: string) => sh.replace('docker build  -t app:build', 'docker buildx build --load -t app:build');
+    expect(plan(buildx(script('', '', 'export DOCKER_BUILDKIT=0\n'))).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(buildx(script('', '', 'export DOCKER_BUILDKIT="$MODE"\n'))).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('', '', 'export DOCKER_BUILDKIT=0\n').replace('docker build  -t app:latest', 'docker buildx build --load -t app:latest')).errors).toEqual(['FLAG_CONFLICT']);
+    // Both with BuildKit, it migrates.
+    expect(plan(buildx(script(''))).errors).toEqual([]);
+    expect(plan(buildx(script('', '', 'export DOCKER_BUILDKIT=1\n'))).errors).toEqual([]);
+  });
+
   it('DOCKER_BUILDKIT=0 for one build only is refused', () => {
     expect(plan(script('', '', '', 'DOCKER_BUILDKIT=0 ')).errors).toEqual(['FLAG_CONFLICT']);
     expect(plan(script('', '', '', '', 'DOCKER_BUILDKIT=0 ')).errors).toEqual(['FLAG_CONFLICT']);
