@@ -582,6 +582,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     }
     const same = r.flags.filter((x) => x.name === f.name);
     const matched = same.some((x) => valueKey(x) === valueKey(f));
+    // An inline cache is written into the built image's config (as BUILDKIT_INLINE_CACHE=1 is):
+    // carried, the final image would hold it.
+    if (f.name === '--cache-to' && !matched) {
+      const v = f.value ? f.value.value : '';
+      if (v === null || v.split(',').some((p) => p.trim().toLowerCase() === 'type=inline')) {
+        out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} is given to the builder build only, and ${v === null ? 'its value, only known at run time, may ask for' : 'it asks for'} an inline cache, which is written into the image built: in one build the final image would hold it`, at(b, `Drop ${f.name} from the builder build (its image is gone), or migrate this setup by hand.`)));
+        continue;
+      }
+    }
     if (treatment === 'carry') {
       if (same.length > 0 && !matched && !REPEATABLE.has(f.name)) {
         out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} differs between the builder build and the runtime build`, at(b, `Use the same ${f.name} for both builds, or migrate this setup by hand.`)));

@@ -25,7 +25,7 @@ function plan(sh: string, runtime = RUNTIME) {
 /** A value each valued flag accepts. */
 const SAMPLE: Record<string, string> = {
   '--build-arg': 'GOFLAGS=-mod=vendor', '--label': 'team=core', '--annotation': 'a=b', '--platform': 'linux/arm64', '--network': 'host',
-  '--cache-from': 'type=registry,ref=app:cache', '--cache-to': 'type=inline', '--iidfile': 'id.txt', '--secret': 'id=npm,src=.npmrc',
+  '--cache-from': 'type=registry,ref=app:cache', '--cache-to': 'type=local,dest=/tmp/cache', '--iidfile': 'id.txt', '--secret': 'id=npm,src=.npmrc',
   '--ssh': 'default', '--progress': 'plain', '--output': 'type=local,dest=out', '--build-context': 'tools=../tools', '--add-host': 'proxy:10.0.0.1',
   '--shm-size': '256m', '--memory': '2g', '--memory-swap': '3g', '--cpu-shares': '512', '--cpuset-cpus': '0', '--cpuset-mems': '0',
   '--cpu-period': '100000', '--cpu-quota': '50000', '--cgroup-parent': 'build', '--isolation': 'default', '--ulimit': 'nofile=1024:1024',
@@ -137,6 +137,15 @@ describe('the build flag table', () => {
 
   it('--secret is refused when the runtime Dockerfile mounts secrets it did not get', () => {
     expect(plan(script('--secret id=npm,src=.npmrc'), 'FROM alpine\nRUN --mount=type=secret,id=npm true\nCOPY app /app\n').errors).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('--cache-to type=inline given to the builder build alone is refused: the final image would hold the inline cache', () => {
+    expect(plan(script('--cache-to type=inline')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('--cache-to=type=inline,mode=max')).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('--cache-to "$CACHE_TO"')).errors).toEqual(['FLAG_CONFLICT']);
+    // Given to both builds, or a cache exported elsewhere, it migrates.
+    expect(plan(script('--cache-to type=inline', '--cache-to type=inline')).errors).toEqual([]);
+    expect(plan(script('--cache-to type=local,dest=/tmp/cache')).errors).toEqual([]);
   });
 
   it('--secret or --ssh given to the runtime build alone is refused when the builder Dockerfile mounts that kind', () => {
