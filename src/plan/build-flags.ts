@@ -219,6 +219,45 @@ export function contextShadowedBy(runtime: DockerInvocation, stageNames: readonl
     .map((name) => diag('STAGE_NAME_COLLISION', 'error', `the runtime build's --build-context ${name}=… names a context that a stage of the merged file would now shadow`, { file: runtime.cmd.file, line: runtime.cmd.line, ...(setup === undefined ? {} : { setup }), hint }));
 }
 
+/**
+ * A named context is resolved in place of an image of its name (BuildKit looks `FROM golang:1.21`
+ * up as the context `golang:1.21` first): given to the runtime build alone, it would now replace
+ * an image the builder's stages start from, copy or mount from.
+ */
+function contextReplacesBase(text: string, r: DockerInvocation, f: ParsedFlag, builderFacts: DockerfileFacts, setup: string): Diagnostic | null {
+  const value = f.value ? f.value.value : '';
+  const name = value === null ? null : value.split('=')[0]!;
+  const base = namesBase(name, stageRefsOfText(builderFacts.text).refs.filter((ref) => ref.resolved === null && ref.value !== '' && ref.value.toLowerCase() !== 'scratch').map((ref) => ref.value));
+  if (base === null) return null;
+  return diag('FLAG_CONFLICT', 'error', `${raw(text, r, f)} is given to the runtime build only, and ${name === null ? 'a context name only known at run time may name' : 'it names'} the image ${base} that ${builderFacts.path} resolves: in one build the builder stage would be built from the context instead`, { file: r.cmd.file, line: r.cmd.line, setup, hint: `Pass the same ${f.name} to both builds, or migrate this setup by hand.` });
+}
+
+/**
+ * A stock build (`docker run --rm -v "$PWD":/src golang:1.21 go build`) gave no build flags: a
+ * flag of the final build that applies to every stage or to what a RUN's process sees (a
+ * platform, a network, limits), a named context replacing its image, or DOCKER_DEFAULT_PLATFORM
+ * set for the final build and not for the run, now reaches the generated builder stage. The
+ * run's own flag of the same name and value (`docker run --platform linux/arm64 …`) gave its
+ * container the same.
+ */
+export function stockRuntimeFlags(text: string, run: DockerInvocation, r: DockerInvocation, builderFacts: DockerfileFacts, setup: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = { file: r.cmd.file, line: r.cmd.line, setup };
+  for (const f of r.flags) {
+    const kind = BUILD_FLAGS[f.name];
+    if (f.name === '--build-context') {
+      const d = contextReplacesBase(text, r, f, builderFacts, setup);
+      if (d) out.push(d);
+    } else if ((kind === 'same' || kind === 'run') && !run.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f))) {
+      out.push(diag('FLAG_CONFLICT', 'error', `${raw(text, r, f)} is given to the final build, and in one build it would also apply to the builder stage, where \`${run.cmd.words.slice(run.at ?? 0, run.verbIndex + 1).map((w) => w.raw).join(' ')} …\` ran without it`, { ...at, hint: `Give the run the same ${f.name}, or migrate this setup by hand.` }));
+    }
+  }
+  if (envOf(run, 'DOCKER_DEFAULT_PLATFORM') !== envOf(r, 'DOCKER_DEFAULT_PLATFORM')) {
+    out.push(diag('FLAG_CONFLICT', 'error', `$DOCKER_DEFAULT_PLATFORM is ${show(envOf(run, 'DOCKER_DEFAULT_PLATFORM'))} for the builder's run but ${show(envOf(r, 'DOCKER_DEFAULT_PLATFORM'))} for the final build; the one merged build builds the builder stage with the final build's`, { ...at, hint: 'Give DOCKER_DEFAULT_PLATFORM the same value for both, or migrate this setup by hand.' }));
+  }
+  return out;
+}
+
 const show = (v: string | null | undefined) => (v === undefined ? 'unset' : v === null ? 'only known at run time' : JSON.stringify(v));
 /** A variable's value for a command, where unset in the script means whatever the caller's environment has. */
 const shownEnv = (v: string | null | undefined) => (v === undefined ? "the caller's" : show(v));
@@ -642,14 +681,9 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       const kind = f.name === '--secret' ? 'secret' : 'ssh';
       if (mountsOf(builderFacts, kind)) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} is given to the runtime build only, and ${builderFacts.path} has RUN --mount=type=${kind}, which would now receive it`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
     }
-    // A named context is resolved in place of an image of its name (BuildKit looks `FROM golang:1.21`
-    // up as the context `golang:1.21` first): given to the runtime build alone, it would now
-    // replace an image the builder's stages start from, copy or mount from.
     if (f.name === '--build-context' && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f))) {
-      const value = f.value ? f.value.value : '';
-      const name = value === null ? null : value.split('=')[0]!;
-      const base = namesBase(name, stageRefsOfText(builderFacts.text).refs.filter((ref) => ref.resolved === null && ref.value !== '' && ref.value.toLowerCase() !== 'scratch').map((ref) => ref.value));
-      if (base !== null) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, r, f)} is given to the runtime build only, and ${name === null ? 'a context name only known at run time may name' : 'it names'} the image ${base} that ${builderFacts.path} resolves: in one build the builder stage would be built from the context instead`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
+      const d = contextReplacesBase(text, r, f, builderFacts, setup);
+      if (d) out.diagnostics.push(d);
     }
     const kind = BUILD_FLAGS[f.name];
     const why = (kind === 'run' || kind === 'pull') && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f)) ? reachOf(f.name, builderFacts, local) : null;

@@ -20,7 +20,7 @@ import { adapterFor } from '../../transforms/adapters.js';
 import { shownCommand, type ScriptAdapter, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
-import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
+import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, stockRuntimeFlags, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { callEnvironmentConflicts } from './call-environments.js';
 import { composeOrigin, planCompose } from './compose.js';
@@ -620,7 +620,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? stockCarry : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd), spellingsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
+  const carry = setup.builder.stock ? { ...stockCarry, diagnostics: stockRuntimeFlags(script.text, setup.builder.inv, runtime.inv, builderFacts, setup.id) } : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd), spellingsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
   plan.diagnostics.push(...carry.diagnostics);
   const sourcedChange = sourcedVariableChange(setup, script, fs);
   if (sourcedChange) plan.diagnostics.push(sourcedChange);

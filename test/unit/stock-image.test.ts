@@ -16,6 +16,19 @@ describe('builds in a stock image with the sources mounted', () => {
     expect(plan.changes.map((c) => c.action)).not.toContain('delete');
   });
 
+  it("refuse a final build's flag that would now reach the generated stage: a platform, a network, a named context replacing the image, DOCKER_DEFAULT_PLATFORM", () => {
+    const run = 'docker run --rm -v "$PWD":/src -w /src golang:1.21 go build -o bin/app .';
+    const with_ = (build: string) => errors(planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script(run, build) }));
+    // The old run compiled for the host's platform, with the default network, in golang:1.21.
+    expect(with_('docker build --platform linux/arm64 -t app .')).toEqual(['FLAG_CONFLICT']);
+    expect(with_('docker build --network none -t app .')).toEqual(['FLAG_CONFLICT']);
+    expect(with_('docker build --build-context golang:1.21=docker-image://golang:1.22 -t app .')).toEqual(['FLAG_CONFLICT']);
+    expect(with_('DOCKER_DEFAULT_PLATFORM=linux/arm64 docker build -t app .')).toEqual(['FLAG_CONFLICT']);
+    // Flags that change nothing the stage sees still migrate.
+    expect(with_('docker build --progress plain --build-context other=../x -t app .')).toEqual([]);
+    expect(errors(planFiles({ 'main.go': GO, Dockerfile: RUNTIME, 'build.sh': script('export DOCKER_DEFAULT_PLATFORM=linux/amd64', run, 'docker build -t app .') }))).toEqual([]);
+  });
+
   it('copy a mounted subfolder of the context to the mount point, and make the folder a mkdir made', () => {
     const plan = planFiles({
       'src/main.go': GO,
