@@ -82,6 +82,10 @@ const joined = (all: readonly HookRunning[]): HookRunning => (all.length > 0 && 
 /** The yarn major version a `yarn.lock` was written by: 1, 2 (for 2 and later), or null. */
 function yarnLockMajor(text: string): 1 | 2 | null {
   if (text.split('\n', 5).some((l) => l.trim() === '# yarn lockfile v1')) return 1;
+  // yarn 2+ writes `__metadata:` as the first key, after its header comment: a lock file of a
+  // monorepo runs to megabytes, read for each package with hooks, so it is parsed only otherwise.
+  const first = text.split('\n', 20).find((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (first?.trimEnd() === '__metadata:') return 2;
   try {
     const doc: unknown = yaml().parse(text);
     return doc !== null && typeof doc === 'object' && '__metadata' in doc ? 2 : null;

@@ -13,7 +13,10 @@ import type { ScriptCommand } from '../../model/script.js';
 import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.js';
 import { revivable } from '../../model/revivable.js';
 import { calledScript, plainCall } from './package-script-calls.js';
-import { packageHooks } from './package-hooks.js';
+import { packageHooks, type PackageHooks } from './package-hooks.js';
+
+/** What a package none of whose scripts has a `preX`/`postX` hook reads as: nothing to run around them. */
+const NO_HOOKS: PackageHooks = { byName: 'run', npm: 'run', runners: [] };
 import type { RepoFs } from '../../model/fs.js';
 
 /** Decodes a JSON string token, mapping every decoded character back to the file. */
@@ -94,7 +97,10 @@ export function parsePackageJson(file: string, text: string, fs?: RepoFs): { scr
   // Sequences: each script with its pre/post scripts where the package's manager runs them
   // (./package-hooks.ts), `npm run X` expanded in place (with X's own where npm runs them).
   const field = root.children?.find((p) => p.children?.[0]?.value === 'packageManager')?.children?.[1];
-  const hooks = packageHooks(file, field?.type === 'string' ? String(field.value) : null, fs);
+  // (only a package with a hook of one of its scripts needs to know: the hooks decide nothing else, and
+  // finding the manager reads files up to the root)
+  const paired = names.some((n) => names.includes(`pre${n}`) || names.includes(`post${n}`));
+  const hooks = paired ? packageHooks(file, field?.type === 'string' ? String(field.value) : null, fs) : NO_HOOKS;
   const commandsOf = (i: number): ScriptCommand[] => {
     const part = script.parts.find((p) => p.snippet === snippets[i]);
     return part ? script.commands.slice(part.first, part.first + part.script.commands.length) : [];
