@@ -9,34 +9,9 @@
  */
 import { diag } from '../model/diagnostics.js';
 import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
-import { programAt } from '../model/wrappers.js';
+import { scriptRun } from './script-run.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { setupCommands, type Setup } from '../model/setup.js';
-
-/** npm's commands that run the script of their own name. */
-const NPM_SCRIPT_COMMANDS = new Set(['test', 't', 'tst', 'start', 'stop', 'restart']);
-
-/**
- * The script `cmd` (running `runner`) runs by name, null when the tool cannot tell which, or
- * undefined when it runs none (`npm install`).
- */
-function scriptNamed(cmd: ScriptCommand, runner: string): string | null | undefined {
-  const { at } = programAt(cmd.words);
-  const words = cmd.words.slice(at + 1).map((w) => w.value);
-  let k = 0;
-  // An option before the name may take the next word: which word names the script is then not known.
-  if (words[0] != null && words[0].startsWith('-')) return null;
-  const first = words[k];
-  if (first === undefined) return undefined;
-  if (first === null) return null;
-  if (first === 'run' || first === 'run-script') {
-    k++;
-    const name = words[k];
-    return name === undefined ? undefined : name === null || name.startsWith('-') ? null : name;
-  }
-  if (runner === 'npm') return NPM_SCRIPT_COMMANDS.has(first) ? (first.startsWith('t') ? 'test' : first) : undefined;
-  return first;
-}
 
 /**
  * Whether `cmd` may turn npm's scripts off: `--ignore-scripts`, a word only known at run time,
@@ -53,8 +28,9 @@ export function markHookSkippingCall(setup: Setup, pkg: ScriptFile | undefined, 
   if (!hooked || setup.diagnostics.some((d) => d.code === 'CONDITIONAL_STEP' && d.file === cmd.file && d.line === cmd.line)) return;
   if (hooked.runners.includes(runner) && !(runner === 'npm' && ignoresScripts(cmd))) return;
   const own = new Set(setupCommands(setup));
-  const name = scriptNamed(cmd, runner);
-  if (name === undefined) return;
+  const run = scriptRun(cmd, runner);
+  if (run === undefined) return;
+  const name = run.name;
   const entry = hooked.entries.find((e) => (name === null || e.entry === name) && e.commands.some((c) => own.has(c)));
   if (!entry) return;
   const how = runner === 'npm' ? 'npm under ignore-scripts (`--ignore-scripts`, `npm_config_ignore_scripts` in its environment),' : `${runner}, which is not known to run a script's pre and post scripts here,`;

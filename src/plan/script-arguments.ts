@@ -8,25 +8,19 @@
  */
 import { diag } from '../model/diagnostics.js';
 import { shownCommand, type ScriptCommand, type ScriptFile } from '../model/script.js';
-import { programAt } from '../model/wrappers.js';
+import { scriptRun } from './script-run.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
 import { setupCommands, type Setup } from '../model/setup.js';
 import { dockerInvocation } from '../model/docker-command.js';
 
-/** The script `cmd` runs by name and the words it hands it, or null where the tool cannot tell them. */
+/** The script `cmd` runs by name and the words it hands it, or null where the tool cannot tell them (npm: only `npm run NAME`). */
 function scriptCall(cmd: ScriptCommand, runner: string): { name: string; words: (string | null)[] } | null {
-  const { at } = programAt(cmd.words);
-  const words = cmd.words.slice(at + 1).map((w) => w.value);
-  if (words[0] == null || words[0].startsWith('-')) return null;
-  const run = words[0] === 'run' || words[0] === 'run-script';
-  if (runner === 'npm' && !run) return null;
-  const name = words[run ? 1 : 0];
-  if (name == null || name.startsWith('-')) return null;
-  const rest = words.slice(run ? 2 : 1);
-  if (runner !== 'npm') return { name, words: rest };
+  const run = scriptRun(cmd, runner);
+  if (run === undefined || run.name === null || (runner === 'npm' && !run.run)) return null;
+  if (runner !== 'npm') return { name: run.name, words: run.rest };
   // npm takes the options it knows for itself; what follows `--`, and any other word, goes to the script.
-  const dash = rest.indexOf('--');
-  return { name, words: [...(dash < 0 ? rest : rest.slice(0, dash)).filter((w) => w === null || !w.startsWith('-')), ...(dash < 0 ? [] : rest.slice(dash + 1))] };
+  const dash = run.rest.indexOf('--');
+  return { name: run.name, words: [...(dash < 0 ? run.rest : run.rest.slice(0, dash)).filter((w) => w === null || !w.startsWith('-')), ...(dash < 0 ? [] : run.rest.slice(dash + 1))] };
 }
 
 /** Refuses `setup` where `cmd`, of `caller`, hands words to the package.json script whose last command is one of its steps. */
