@@ -15,6 +15,11 @@ export interface PtySession {
    * redraws it with the answer, which counts once more before the next question is asked.
    */
   waitForPrompt(prompt: string, count?: number, timeoutMs?: number): Promise<void>;
+  /**
+   * The screen read as one JSON document, once it parses (fails after a timeout): node-pty may
+   * still be delivering a large report after the exit settled.
+   */
+  json(timeoutMs?: number): Promise<unknown>;
   type(keys: string): void;
   exit: Promise<number>;
 }
@@ -63,6 +68,18 @@ function startPty(file: string, args: string[], cwd: string, env: Record<string,
     type: (keys) => p.write(keys),
     exit,
     waitFor: (text, count = 1, timeoutMs = 15_000) => poll(() => occurrences(text) >= count, `${String(text)} ×${count}`, timeoutMs),
+    json: async (timeoutMs = 15_000) => {
+      let parsed: unknown;
+      await poll(() => {
+        try {
+          parsed = JSON.parse(screen());
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a whole JSON document', timeoutMs);
+      return parsed;
+    },
     waitForPrompt: (prompt, count = 1, timeoutMs = 15_000) =>
       poll(() => occurrences(prompt) >= count && screen().trimEnd().endsWith(prompt.trimEnd()), `the prompt ${prompt} ×${count} waiting for an answer`, timeoutMs),
   };
