@@ -235,6 +235,28 @@ const CALLER_DEPTH = 3;
  */
 function callerEnvironments(analysis: Analysis, fs: RepoFs, files: readonly string[]): (script: string) => string[] {
   const known = new Map<string, string[]>();
+  // Each file is searched once per word (a monorepo's packages share script names: a hundred
+  // `ci.sh` would otherwise each search every file), and each caller is read once.
+  const naming = new Map<string, string[]>();
+  const filesNaming = (word: string, holds: (text: string) => boolean): string[] => {
+    let list = naming.get(word);
+    if (!list) {
+      list = files.filter((rel) => {
+        const text = fs.peekText?.(rel) ?? fs.readText(rel);
+        return text !== null && holds(text);
+      });
+      naming.set(word, list);
+    }
+    return list;
+  };
+  const callers = new Map<string, ScriptFile | null>();
+  const callerOf = (rel: string): ScriptFile | null => {
+    if (!callers.has(rel)) {
+      const text = fs.peekText?.(rel) ?? fs.readText(rel);
+      callers.set(rel, text === null ? null : callerScript(analysis, fs, rel, text));
+    }
+    return callers.get(rel)!;
+  };
   const of = (target: string, depth: number): string[] => {
     const cached = known.get(target);
     if (cached) return cached;
@@ -249,11 +271,11 @@ function callerEnvironments(analysis: Analysis, fs: RepoFs, files: readonly stri
       const folder = runner === null ? undefined : runnerFolder(cmd, runner);
       return runner !== null && (folder === null || runsFileFrom(runner, folder!, target));
     };
-    for (const rel of files) {
+    const base = path.basename(target);
+    const candidates = npm ? filesNaming('\0npm', (text) => /\b(?:npm|yarn|pnpm)\b/.test(text)) : filesNaming(base, (text) => text.includes(base));
+    for (const rel of candidates) {
       if (rel === target && !npm) continue;
-      const text = fs.peekText?.(rel) ?? fs.readText(rel);
-      if (text === null || !(npm ? /\b(?:npm|yarn|pnpm)\b/.test(text) : text.includes(path.basename(target)))) continue;
-      const caller = callerScript(analysis, fs, rel, text);
+      const caller = callerOf(rel);
       if (!caller) continue;
       for (const cmd of caller.commands) {
         if (!runs(cmd, caller.text)) continue;

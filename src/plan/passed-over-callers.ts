@@ -29,7 +29,8 @@ import type { RepoFs } from '../model/fs.js';
 import type { Setup } from '../model/setup.js';
 import type { MakeScript } from '../analyze/embedded.js';
 import { LineIndex } from '../model/text.js';
-import { leftOutputs } from './removed-outputs.js';
+import type { EmbeddedScript } from '../analyze/embedded.js';
+import { leftOutputs, type Output } from './removed-outputs.js';
 import { markHookSkippingNaming } from './hook-callers.js';
 import { COMPOSE_FILE, DOCKERFILE } from '../discover/passed-over.js';
 import { inert, inertRanges } from './passed-over-inert.js';
@@ -50,19 +51,23 @@ function liveNamings(rel: string, text: string, name: string, ranges: { of?: [nu
  */
 export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, left: (setup: Setup, hostPath: string) => boolean): void {
   const bases = new Set([...byScript.keys()].map((s) => path.basename(s)));
+  const outputs = outputsBySetup(analysis);
   for (const rel of unreadFiles(analysis)) {
     if (inContainer(rel)) continue;
     const text = fs.readText(rel);
     if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text, fs)) continue;
     let lines: LineIndex | null = null;
     const ranges = {};
+    // (scripts of one name, a monorepo's hundred `build.sh`: their namings are searched once)
+    const found = new Map<string, Naming[]>();
+    const of = (base: string) => found.get(base) ?? found.set(base, liveNamings(rel, text, base, ranges)).get(base)!;
     for (const [script, setups] of byScript) {
-      const hit = liveNamings(rel, text, path.basename(script), ranges).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
+      const hit = of(path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
       if (!hit) continue;
       lines ??= new LineIndex(text);
       const line = lines.lineOf(hit.at);
-      const why = `${rel}:${line} names ${script} (\`${hit.token}\`), and the tool does not read that file: it may run ${script} and then read what it leaves`;
-      for (const setup of setups) markSetup(setup, text, rel, line, why, analysis, left);
+      const why = () => `${rel}:${line} names ${script} (\`${hit.token}\`), and the tool does not read that file: it may run ${script} and then read what it leaves`;
+      for (const setup of setups) markSetup(setup, text, rel, line, why, analysis, left, outputs);
     }
   }
 }
@@ -230,9 +235,15 @@ export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['ma
  */
 export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setups: readonly { setup: Setup; runners: readonly string[] }[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
-  // Every word that may count: a file holding none of them is let go after one search each.
-  const words = [...new Set(setups.flatMap(({ setup, runners }) => [...runners, path.basename(setup.script)]))];
+  const outputs = outputsBySetup(analysis);
+  // A setup whose every artifact is marked as needed on the host, which leaves no other output
+  // and has no pre/post scripts, gains nothing from one more naming file: it is settled. (Every
+  // file naming `make` may run each of a monorepo's Makefiles: without this, files × setups.)
+  const settled = ({ setup }: { setup: Setup }) => setup.artifacts.every((a) => a.hostNeeded) && outputs(setup).length === 0 && !(analysis.scripts.get(setup.script) as Partial<EmbeddedScript> | undefined)?.hooked;
+  let pending = setups.filter((s) => !settled(s));
+  let words = wordsOf(pending);
   for (const rel of unreadFiles(analysis)) {
+    if (pending.length === 0) return;
     if (inContainer(rel)) continue;
     const text = fs.readText(rel);
     if (text === null || !words.some((w) => text.includes(w)) || readAsScript(analysis, rel, text, fs)) continue;
@@ -241,17 +252,26 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
     const ranges = {};
     const of = (word: string) => found.get(word) ?? found.set(word, text.includes(word) ? liveNamings(rel, text, word, ranges) : []).get(word)!;
     let lines: LineIndex | null = null;
-    for (const { setup, runners } of setups) {
+    for (const { setup, runners } of pending) {
       const hit = runners.map((r) => of(r).find((n) => n.token === r)).find((n) => n !== undefined) ?? of(path.basename(setup.script)).find((n) => mayBe(n.token, n.afterExpansion, rel, setup.script));
       if (!hit) continue;
       lines ??= new LineIndex(text);
       const line = lines.lineOf(hit.at);
-      const why = `${rel}:${line} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
-      markSetup(setup, text, rel, line, why, analysis, left);
+      const why = () => `${rel}:${line} names ${runners.includes(hit.token) ? hit.token : setup.script} (\`${hit.token}\`), and the tool does not read that file: it may run ${setup.script} and then read what it leaves`;
+      markSetup(setup, text, rel, line, why, analysis, left, outputs);
       // A runner that may run the setup's package.json script without the hooks its steps are in (./hook-callers.ts).
       markHookSkippingNaming(setup, analysis.scripts.get(setup.script), rel, line, (r) => runners.includes(r) && of(r).some((n) => n.token === r), text.includes('--ignore-scripts'));
     }
+    if (lines !== null && pending.some(settled)) {
+      pending = pending.filter((s) => !settled(s));
+      words = wordsOf(pending);
+    }
   }
+}
+
+/** Every word whose naming may count for one of `setups` (its runners, its script's name): a file holding none is let go after one search each. */
+function wordsOf(setups: readonly { setup: Setup; runners: readonly string[] }[]): string[] {
+  return [...new Set(setups.flatMap(({ setup, runners }) => [...runners, path.basename(setup.script)]))];
 }
 
 /**
@@ -308,10 +328,21 @@ function unreadRunnerFiles(analysis: Analysis, fs: RepoFs, runners: readonly str
 }
 
 /** A naming of `setup`'s script or runner at `file`:`line`: what it left behind counts as used there (`why`). */
-function markSetup(setup: Setup, text: string, file: string, line: number, why: string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean): void {
-  for (const a of setup.artifacts) if (!a.hostNeeded && left(setup, a.hostPath)) a.hostNeeded = why;
+/**
+ * What each setup's removed commands leave (leftOutputs), worked out once per setup: every
+ * passed-over file naming a runner asks again for every setup it may run (a monorepo's files
+ * naming `make` times its hundreds of Makefiles). The setups' commands do not change while
+ * the callers are marked.
+ */
+function outputsBySetup(analysis: Analysis): (setup: Setup) => readonly Output[] {
+  const known = new Map<Setup, readonly Output[]>();
+  return (setup) => known.get(setup) ?? known.set(setup, leftOutputs(setup, analysis.scripts.get(setup.script))).get(setup)!;
+}
+
+function markSetup(setup: Setup, text: string, file: string, line: number, why: () => string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean, outputs: (setup: Setup) => readonly Output[]): void {
+  for (const a of setup.artifacts) if (!a.hostNeeded && left(setup, a.hostPath)) a.hostNeeded = why();
   const where = `${file}:${line}`;
-  for (const o of leftOutputs(setup, analysis.scripts.get(setup.script))) {
+  for (const o of outputs(setup)) {
     const base = path.basename(o.path!);
     if (namings(text, base).length === 0 || setup.diagnostics.some((d) => d.code === 'REMOVED_OUTPUT_USED' && d.file === file && d.line === line)) continue;
     setup.diagnostics.push(
