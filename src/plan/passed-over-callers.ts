@@ -50,9 +50,13 @@ function liveNamings(rel: string, text: string, name: string, ranges: { of?: [nu
  * when the script ends (the script does not remove it).
  */
 export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, left: (setup: Setup, hostPath: string) => boolean): void {
-  const bases = new Set([...byScript.keys()].map((s) => path.basename(s)));
   const outputs = outputsBySetup(analysis);
+  // (a script whose setups are all settled is searched for no more)
+  const open = ([, setups]: readonly [string, readonly Setup[]]) => !setups.every((setup) => settled(setup, outputs));
+  let pending = [...byScript].filter(open);
+  let bases = new Set(pending.map(([s]) => path.basename(s)));
   for (const rel of unreadFiles(analysis)) {
+    if (pending.length === 0) return;
     if (inContainer(rel)) continue;
     const text = fs.readText(rel);
     if (text === null || ![...bases].some((b) => text.includes(b)) || readAsScript(analysis, rel, text, fs)) continue;
@@ -61,7 +65,7 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
     // (scripts of one name, a monorepo's hundred `build.sh`: their namings are searched once)
     const found = new Map<string, Naming[]>();
     const of = (base: string) => found.get(base) ?? found.set(base, liveNamings(rel, text, base, ranges)).get(base)!;
-    for (const [script, setups] of byScript) {
+    for (const [script, setups] of pending) {
       const hit = of(path.basename(script)).find((n) => mayBe(n.token, n.afterExpansion, rel, script));
       if (!hit) continue;
       lines ??= new LineIndex(text);
@@ -69,7 +73,20 @@ export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: 
       const why = () => `${rel}:${line} names ${script} (\`${hit.token}\`), and the tool does not read that file: it may run ${script} and then read what it leaves`;
       for (const setup of setups) markSetup(setup, text, rel, line, why, analysis, left, outputs);
     }
+    if (lines !== null && !pending.every(open)) {
+      pending = pending.filter(open);
+      bases = new Set(pending.map(([s]) => path.basename(s)));
+    }
   }
+}
+
+/**
+ * A setup one more naming file can teach nothing: every artifact is marked as needed on the
+ * host, it leaves no other output, and it has no pre/post scripts. (Every file naming `make` or
+ * a bare `build.sh` may run each of a monorepo's hundreds: searched on, that is files × setups.)
+ */
+function settled(setup: Setup, outputs: (setup: Setup) => readonly Output[], scripts?: ReadonlyMap<string, unknown>): boolean {
+  return setup.artifacts.every((a) => a.hostNeeded) && outputs(setup).length === 0 && !(scripts?.get(setup.script) as Partial<EmbeddedScript> | undefined)?.hooked;
 }
 
 /** A Dockerfile's or compose file's `RUN ./build.sh`, `command: npm run build` runs in a container, not on the host. */
@@ -236,11 +253,9 @@ export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['ma
 export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setups: readonly { setup: Setup; runners: readonly string[] }[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
   const outputs = outputsBySetup(analysis);
-  // A setup whose every artifact is marked as needed on the host, which leaves no other output
-  // and has no pre/post scripts, gains nothing from one more naming file: it is settled. (Every
-  // file naming `make` may run each of a monorepo's Makefiles: without this, files × setups.)
-  const settled = ({ setup }: { setup: Setup }) => setup.artifacts.every((a) => a.hostNeeded) && outputs(setup).length === 0 && !(analysis.scripts.get(setup.script) as Partial<EmbeddedScript> | undefined)?.hooked;
-  let pending = setups.filter((s) => !settled(s));
+  // (a settled setup is searched for no more; its pre/post scripts are checked per naming file)
+  const open = ({ setup }: { setup: Setup }) => !settled(setup, outputs, analysis.scripts);
+  let pending = setups.filter(open);
   let words = wordsOf(pending);
   for (const rel of unreadFiles(analysis)) {
     if (pending.length === 0) return;
@@ -262,8 +277,8 @@ export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setu
       // A runner that may run the setup's package.json script without the hooks its steps are in (./hook-callers.ts).
       markHookSkippingNaming(setup, analysis.scripts.get(setup.script), rel, line, (r) => runners.includes(r) && of(r).some((n) => n.token === r), text.includes('--ignore-scripts'));
     }
-    if (lines !== null && pending.some(settled)) {
-      pending = pending.filter((s) => !settled(s));
+    if (lines !== null && !pending.every(open)) {
+      pending = pending.filter(open);
       words = wordsOf(pending);
     }
   }
