@@ -114,7 +114,9 @@ export interface UnfoldedCopy {
  */
 export function foldCopies(artifacts: readonly Artifact[], candidates: readonly ScriptCommand[], sequence: readonly ScriptCommand[], fs: RepoFs, isFile: (a: Artifact) => boolean, unfolded: UnfoldedCopy[] = []): { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] {
   const out: { cmd: ScriptCommand; artifact: Artifact; source: Artifact; masked: boolean }[] = [];
-  const pos = (c: ScriptCommand) => sequence.indexOf(c);
+  // (looked up: a script driving many setups has many candidates, each placed once per artifact)
+  let order: Map<ScriptCommand, number> | undefined;
+  const pos = (c: ScriptCommand) => (order ??= firstPositions(sequence)).get(c) ?? -1;
   for (const a of artifacts) {
     if (a.contentsOnly) continue;
     // From the command that extracts it on (`docker cp c:/out/app app`, `cp app bin/app`, then `docker rm c`).
@@ -174,5 +176,14 @@ export function foldCopies(artifacts: readonly Artifact[], candidates: readonly 
       break;
     }
   }
+  return out;
+}
+
+/** Each command's first position in `sequence` (as `indexOf` finds it), found once. */
+function firstPositions(sequence: readonly ScriptCommand[]): Map<ScriptCommand, number> {
+  const out = new Map<ScriptCommand, number>();
+  sequence.forEach((c, k) => {
+    if (!out.has(c)) out.set(c, k);
+  });
   return out;
 }

@@ -533,6 +533,11 @@ function makeSetup(
   const literalTag = !builder.stock && builder.tags.length > 0 && dynamicTags(builder).length === 0;
   let otherKeys: Set<string> | null = null;
   const others = () => (otherKeys ??= otherImageKeys(invs, builder.inv));
+  // Looked up, not searched, for each command: a file driving many setups (a Makefile of a
+  // hundred images) would otherwise cost commands² per setup.
+  const invOf = new Map<ScriptCommand, DockerInvocation>();
+  for (const i of invs) if (!invOf.has(i.cmd)) invOf.set(i.cmd, i);
+  const removedBefore = removalsAfter(sequence.filter((c) => pos(c) > lastExtraction), pos);
   for (const cmd of sequence) {
     if (entry.commands.has(cmd) || cmd === setup.runtime.inv.cmd || cmd === builder.inv.cmd) continue;
     const prog = cmd.words[0]?.value;
@@ -542,7 +547,7 @@ function makeSetup(
       if (ops.length > 0 && ops.every(({ w }) => extractionDirs.has(resolved(cmd, w) ?? '\0'))) setup.extraction.push(cmd);
       continue;
     }
-    const inv = invs.find((i) => i.cmd === cmd);
+    const inv = invOf.get(cmd);
     if (inv && inv.verb !== 'build' && inv.verb !== 'rmi' && pos(cmd) > pos(builder.inv.cmd)) {
       const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
       // The builder image is still wanted (tests run in it, it is pushed or retagged): the
@@ -620,8 +625,7 @@ function makeSetup(
     if (callsOwnBody(script, cmd, builder.inv.cmd) || runsBeforeOwnBody(script, cmd, builder.inv.cmd, sequence) || callsOuterBody(script, cmd, builder.inv.cmd, sequence)) continue;
     // `rm -f out/app` before the runtime build: it succeeds without the file too, and leaves it gone either way.
     if (forcedRemoval(cmd) && !verboseRemoval(cmd)) continue;
-    const between = sequence.slice(lastExtraction + 1, pos(cmd));
-    const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, between));
+    const present = setup.artifacts.filter((a) => !removedBefore(a.hostPath, pos(cmd)));
     const used = laterUse(cmd, present, fs, script);
     for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
   }
@@ -806,8 +810,31 @@ function laterBlockUses(script: ScriptFile, sequence: readonly ScriptCommand[], 
 }
 
 function removedEarlier(hostPath: string, between: readonly ScriptCommand[]): boolean {
-  const removes = (c: ScriptCommand, w: Word) => w.value !== null && c.cwd !== null && ((p) => p === hostPath || p === '' || hostPath.startsWith(`${p}/`))(resolveRel(c.cwd, w.value));
-  return between.some((c) => c.words[0]?.value === 'rm' && !c.conditional && !c.loop && !(c.branches?.length) && c.words.slice(1).some((w) => removes(c, w)));
+  return between.some((c) => removesPath(c, hostPath));
+}
+
+/** `rm … PATH` (or a folder holding it) that runs whenever the commands around it do. */
+function removesPath(c: ScriptCommand, hostPath: string): boolean {
+  const removes = (w: Word) => w.value !== null && c.cwd !== null && ((p) => p === hostPath || p === '' || hostPath.startsWith(`${p}/`))(resolveRel(c.cwd, w.value));
+  return c.words[0]?.value === 'rm' && !c.conditional && !c.loop && !(c.branches?.length) && c.words.slice(1).some(removes);
+}
+
+/**
+ * removedEarlier over `commands` (in order) before a position, each path's first removal found
+ * once: `(hostPath, at)` is whether one of them at a position below `at` removes it.
+ */
+function removalsAfter(commands: readonly ScriptCommand[], pos: (c: ScriptCommand) => number): (hostPath: string, at: number) => boolean {
+  const rms = commands.filter((c) => c.words[0]?.value === 'rm');
+  const first = new Map<string, number>();
+  return (hostPath, at) => {
+    let p = first.get(hostPath);
+    if (p === undefined) {
+      const c = rms.find((r) => removesPath(r, hostPath));
+      p = c === undefined ? Infinity : pos(c);
+      first.set(hostPath, p);
+    }
+    return p < at;
+  };
 }
 
 /** What a mount of `mounted` (context-relative) is to the artifact at `hostPath`. */

@@ -65,7 +65,7 @@ function outerCall(script: ScriptFile, inner: ScriptCommand, sequence: readonly 
  * It is no later use of what the body extracts.
  */
 export function runsBeforeOwnBody(script: ScriptFile, cmd: ScriptCommand, inner: ScriptCommand, sequence: readonly ScriptCommand[]): boolean {
-  if (cmd.loop || cmd.iteration !== null) return false;
+  if (cmd.loop || cmd.iteration !== null || !inFunctionBody(script, inner)) return false;
   const at = sequence.indexOf(cmd);
   if (at < 0) return false;
   const oc = outerCall(script, inner, sequence);
@@ -81,7 +81,19 @@ export function runsBeforeOwnBody(script: ScriptFile, cmd: ScriptCommand, inner:
  * `inner` (`main "$@"`): both bodies are read where they stand, so the call adds nothing.
  */
 export function callsOuterBody(script: ScriptFile, cmd: ScriptCommand, inner: ScriptCommand, sequence: readonly ScriptCommand[]): boolean {
-  return outerCall(script, inner, sequence)?.outer === cmd;
+  return inFunctionBody(script, inner) && outerCall(script, inner, sequence)?.outer === cmd;
+}
+
+/**
+ * Whether `inner` stands in a function's body. Asked first, before the searches of the
+ * sequence above, which can only answer yes for such a command: the linker asks about every
+ * command of a script for each of its setups.
+ */
+function inFunctionBody(script: ScriptFile, inner: ScriptCommand): boolean {
+  const functions = (script as { functions?: ReadonlyMap<string, string> }).functions;
+  if (!functions || functions.size === 0 || !inner.branches?.length) return false;
+  const ids = new Set(functions.values());
+  return inner.branches.some((b) => ids.has(b.id));
 }
 
 const sameBranches = (a: ScriptCommand, b: ScriptCommand) => (a.branches ?? []).map((x) => x.id).join(' ') === (b.branches ?? []).map((x) => x.id).join(' ');
