@@ -143,8 +143,11 @@ export function containerOf(word: Word, containers: Map<string, Container>): { c
   return { ctr: best, path: word.value === null && /\$|`/.test(rest) ? null : rest };
 }
 
-/** `docker cp CTR:SRC DST` → an artifact of the container's image. */
-export function fromCp(inv: DockerInvocation, containers: Map<string, Container>, unresolved: Diagnostic[], isDir: (rel: string) => boolean): Extraction | null {
+/**
+ * `docker cp CTR:SRC DST` → an artifact of the container's image. `isDir`: whether `rel` is a folder when the copy runs; `unsure`: whether that is not known
+ * (the caller then refuses the copy on its own, ARTIFACT_DEST_EXISTS).
+ */
+export function fromCp(inv: DockerInvocation, containers: Map<string, Container>, unresolved: Diagnostic[], isDir: (rel: string) => boolean, unsure: (rel: string) => boolean = () => false): Extraction | null {
   const cmd = inv.cmd;
   const [srcOp, dstOp] = inv.operands;
   if (!srcOp || !dstOp) return null;
@@ -184,9 +187,16 @@ export function fromCp(inv: DockerInvocation, containers: Map<string, Container>
   let hostPath = resolveRel(cmd.cwd, dst);
   const contents = /\/\.$/.test(containerPath);
   const cleanSrc = trimTrailingSlashes(containerPath.replace(/\/\.$/, '')) || '/';
-  // Into an existing folder (`.`, `dir/`, or a folder of the repository), the copy lands
-  // inside it under its own name.
-  if (!contents && (/\/$/.test(dst) || /^\.\.?$/.test(dst) || isDir(hostPath))) hostPath = resolveRel(hostPath, path.basename(cleanSrc));
+  // Into an existing folder (`.`, or a folder of the repository or one the script made), the
+  // copy lands inside it under its own name. `dir/` is no proof that `dir` exists: where it
+  // does not, docker makes `dir` a copy of a folder (its contents at dir/…) and fails for a
+  // file, podman fails for both, so what landed depends on the engine and the source's kind.
+  if (!contents && (/^\.\.?\/*$/.test(dst) || isDir(hostPath))) hostPath = resolveRel(hostPath, path.basename(cleanSrc));
+  else if (!contents && /\/$/.test(dst) && !unsure(hostPath)) {
+    const folder = trimTrailingSlashes(dst);
+    ex.problems.push(diag('DYNAMIC_ARTIFACT_PATH', 'error', `\`${shownCommand(cmd)}\` copies into ${folder}/, which does not exist when it runs: docker then makes ${folder} a copy of the folder ${cleanSrc} (its contents at ${folder}/…) and fails for a file, podman fails for both, so what landed depends on the engine`, at(cmd, `Make the folder first (\`mkdir -p ${folder}\` before the copy) to land it at ${folder}/${path.basename(cleanSrc)}, or write \`${folder}\` without the trailing slash to land it at ${folder}, then run the tool again.`)));
+    return ex;
+  }
   ex.artifacts.push({ containerPath: cleanSrc, hostPath, via: inv, consumers: [], mode: null, contentsOnly: contents });
   return ex;
 }

@@ -261,7 +261,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
         const expansion = at.state === 'unknown' || rel === '' ? undefined : anyTime.find((c) => changesDir(rel, c));
         if (at.state === 'unknown' || expansion) unsure = { rel, ...(at.again ? { again: at.again } : {}), ...(expansion ? { expansion } : {}) };
         return at.state === 'dir';
-      });
+      }, (rel) => unsure !== null && (unsure as { rel: string }).rel === rel);
       if (ex && unsure !== null) {
         // One file copied in a body run again lands where the last call put it, unless the builder proves it no file (./file-landing.ts).
         const one = ex.artifacts.length === 1 && !ex.artifacts[0]!.contentsOnly ? ex.artifacts[0]! : null;
@@ -895,7 +895,7 @@ function destUnknown(cmd: ScriptCommand, unsure: { rel: string; again?: string; 
   return diag('ARTIFACT_DEST_EXISTS', 'error', `\`${shownCommand(cmd)}\` copies onto ${rel}, ${why}, so whether the copy lands inside it is not known`, {
     file: cmd.file,
     line: cmd.line,
-    hint: by ? 'Make the folder in a recipe line of its own before the copy (`mkdir -p bin`), not in a `$(shell …)`, or copy to a path ending in `/`.' : 'Make or remove the folder unconditionally before the copy, or copy to a path ending in `/`.',
+    hint: by ? 'Make the folder in a recipe line of its own before the copy (`mkdir -p bin`), not in a `$(shell …)`.' : 'Make or remove the folder unconditionally before the copy.',
   });
 }
 
