@@ -824,6 +824,9 @@ function keepBuilderBuild(setup: Setup, runtimeDockerfile: string, stage: string
   return [...edits, ...adapter.repairs(script, cmd.index)];
 }
 
+/** Programs that change nothing outside the shell running them: run in a command substitution, they only print. */
+const ONLY_PRINT: ReadonlySet<string> = new Set(['pwd', 'dirname', 'basename', 'realpath', 'readlink', 'echo', 'printf', 'id', 'whoami', 'uname']);
+
 type Combined = { changes: FileChange[] } | { refused: { draft: Draft; diagnostic: Diagnostic }[] };
 
 function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combined {
@@ -844,7 +847,11 @@ function combineScripts(drafts: Draft[], analysis: Analysis, fs: RepoFs): Combin
     const within = (i: number) => { const c = script.commands[i]!; return wholes.some((w) => w !== c && w.file === c.file && c.start >= w.start && c.end <= w.end); };
     const own = asked.filter((i) => !within(i));
     const edited = [...new Set([...own, ...adapter.companions(script, own)])];
-    const removed = [...new Set([...edited, ...asked.filter(within)])];
+    // A command substitution in a removed command's words (`"$(pwd)/out:/out"`) goes with it,
+    // where it only prints (a substitution runs in a subshell: no variable it sets outlives it).
+    const gone = edited.map((i) => script.commands[i]!);
+    const captured = script.commands.filter((c) => c.stdout?.kind === 'capture' && c.redirects.length === 0 && ONLY_PRINT.has(c.words[0]?.value ?? '') && gone.some((w) => w !== c && w.file === c.file && c.start >= w.start && c.end <= w.end && c.end - c.start < w.end - w.start)).map((c) => c.index);
+    const removed = [...new Set([...edited, ...asked.filter(within), ...captured])];
     // An npm script, Make target or CI step the removal empties may still be run or read by its
     // name: checked here, for all the setups editing the file together, where the removal's
     // companions were just read (their snippets are read again on demand, ../analyze/release.ts).
