@@ -17,10 +17,8 @@ import { dockerInvocation } from '../model/docker-command.js';
 function scriptCall(cmd: ScriptCommand, runner: string): { name: string; words: (string | null)[] } | null {
   const run = scriptRun(cmd, runner);
   if (run === undefined || run.name === null || (runner === 'npm' && !run.run)) return null;
-  if (runner !== 'npm') return { name: run.name, words: run.rest };
-  // npm takes the options it knows for itself; what follows `--`, and any other word, goes to the script.
-  const dash = run.rest.indexOf('--');
-  return { name: run.name, words: [...(dash < 0 ? run.rest : run.rest.slice(0, dash)).filter((w) => w === null || !w.startsWith('-')), ...(dash < 0 ? [] : run.rest.slice(dash + 1))] };
+  // (npm: its own options and their values are left out already, ./script-run.ts)
+  return { name: run.name, words: run.rest };
 }
 
 /** Refuses `setup` where `cmd`, of `caller`, hands words to the package.json script whose last command is one of its steps. */

@@ -5,6 +5,7 @@
  */
 import type { ScriptCommand } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
+import { readNpmLine } from '../analyze/hosts/npm-options.js';
 
 /** npm's commands that run the script of their own name (`t` and `tst` are `test`). */
 const NPM_SCRIPT_COMMANDS = new Set(['test', 't', 'tst', 'start', 'stop', 'restart']);
@@ -18,6 +19,7 @@ const NPM_SCRIPT_COMMANDS = new Set(['test', 't', 'tst', 'start', 'stop', 'resta
 export function scriptRun(cmd: ScriptCommand, runner: string): { name: string | null; rest: (string | null)[]; run: boolean } | undefined {
   const { at } = programAt(cmd.words);
   const words = cmd.words.slice(at + 1).map((w) => w.value);
+  if (runner === 'npm') return npmScriptRun(words);
   const first = words[0];
   if (first === undefined) return undefined;
   if (first === null || first.startsWith('-')) return { name: null, rest: [], run: false };
@@ -26,6 +28,23 @@ export function scriptRun(cmd: ScriptCommand, runner: string): { name: string | 
     if (name === undefined) return undefined;
     return name === null || name.startsWith('-') ? { name: null, rest: [], run: true } : { name, rest: words.slice(2), run: true };
   }
-  if (runner !== 'npm') return { name: first, rest: words.slice(1), run: false };
-  return NPM_SCRIPT_COMMANDS.has(first) ? { name: first.startsWith('t') ? 'test' : first, rest: words.slice(1), run: false } : undefined;
+  return { name: first, rest: words.slice(1), run: false };
+}
+
+/**
+ * The same for npm, which takes its own options (and their values: `--loglevel silly`, `-w web`)
+ * anywhere before `--` (../analyze/hosts/npm-options.ts): `rest` holds only the words it hands
+ * the script, ending in null where what follows an option cannot be told apart.
+ */
+function npmScriptRun(words: readonly (string | null)[]): { name: string | null; rest: (string | null)[]; run: boolean } | undefined {
+  const line = readNpmLine(words);
+  const [first, second, ...rest] = line.positional;
+  const handed = line.unclear ? [...rest, null] : rest;
+  if (first === undefined) return line.unclear ? { name: null, rest: [], run: false } : undefined;
+  if (first === null) return { name: null, rest: [], run: false };
+  if (first === 'run' || first === 'run-script') {
+    if (second === undefined) return line.unclear ? { name: null, rest: [], run: true } : undefined;
+    return second === null ? { name: null, rest: [], run: true } : { name: second, rest: handed, run: true };
+  }
+  return NPM_SCRIPT_COMMANDS.has(first) ? { name: first.startsWith('t') ? 'test' : first, rest: second === undefined ? handed : [second, ...handed], run: false } : undefined;
 }

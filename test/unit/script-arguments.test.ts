@@ -26,4 +26,12 @@ describe('a caller handing words to the script of a setup', () => {
     expect(codes(tree(ci('npm run image --silent')))).toEqual([]);
     expect(codes(tree(ci('npm run image -- --verbose'), { image: `${IMAGE} && echo built` }))).toEqual([]);
   });
+
+  it('reads the value of an npm option as npm\'s, not a word for the script (`--loglevel silly`)', () => {
+    for (const line of ['npm run image --loglevel silly', 'npm --loglevel silly run image', 'npm run image --logl silly', 'npm run image --if-present true', 'npm run image -dd'])
+      expect(codes(tree(ci(line))), line).toEqual([]);
+    // npm hands these words on: after `--`, after a Boolean option (or one of no name it knows), after `--no-`
+    for (const line of ['npm run image --loglevel silly -- --pull', 'npm run image --if-present --pull2 x', 'npm run image --no-loglevel silly', 'npm run image --color q'])
+      expect(codes(tree(ci(line))), line).toContain('UNSUPPORTED_BUILD_FLAG');
+  });
 });

@@ -17,6 +17,7 @@
  */
 import type { ScriptCommand } from '../../model/script.js';
 import type { HookRunning } from './package-hooks.js';
+import { readNpmLine } from './npm-options.js';
 
 /** Commands of yarn 1 and of yarn 2+ (with its bundled plugins), and their short forms. */
 const YARN_COMMANDS = new Set([
@@ -31,13 +32,15 @@ const YARN_COMMANDS = new Set([
  * npm's options that leave a script to run as written, with its pre/post scripts, in this
  * package: how much npm prints, and `--if-present` (the script is there).
  */
-const PLAIN_OPTIONS = /^(--if-present|--silent|-s|--quiet|-q|--loglevel=\w+|--foreground-scripts)$/;
+const PLAIN_SETTINGS: ReadonlySet<string> = new Set(['if-present', 'loglevel', 'foreground-scripts']);
 
 interface Call {
   runner: 'npm' | 'pnpm' | 'yarn';
   name: string;
-  /** The words after the name. */
+  /** The words after the name (npm: those it hands the script). */
   rest: readonly (string | null)[];
+  /** npm's own settings on the line (`--loglevel silly`: `loglevel`); null where the line cannot be read (./npm-options.ts). */
+  settings?: readonly string[] | null;
 }
 
 /** The script a command names, by its runner; `scripts`: the package's script names. */
@@ -45,6 +48,12 @@ function callOf(c: ScriptCommand, scripts: readonly string[]): Call | null {
   const w = c.words.map((x) => x.value);
   const runner = w[0];
   if (runner !== 'npm' && runner !== 'pnpm' && runner !== 'yarn') return null;
+  if (runner === 'npm') {
+    // npm takes its options, and their values, anywhere on its line (`npm run image --loglevel silly`)
+    const line = readNpmLine(w.slice(1));
+    const [verb, name] = line.positional;
+    return (verb === 'run' || verb === 'run-script') && name !== undefined && name !== null ? { runner, name, rest: line.positional.slice(2), settings: line.unclear ? null : line.settings } : null;
+  }
   if ((w[1] === 'run' || w[1] === 'run-script') && w[2] !== undefined && w[2] !== null) return { runner, name: w[2], rest: w.slice(3) };
   // `yarn extract`: yarn's own commands first, then the package's scripts.
   const name = w[1];
@@ -66,6 +75,6 @@ export function plainCall(c: ScriptCommand, scripts: readonly string[], npmHooks
   if (call === null) return null;
   if ((c.env && c.env.size > 0) || (c.exported && c.exported.length > 0)) return null;
   const hooked = scripts.includes(`pre${call.name}`) || scripts.includes(`post${call.name}`);
-  if (call.runner === 'npm') return call.rest.every((v) => v !== null && PLAIN_OPTIONS.test(v)) && (npmHooks !== 'unknown' || !hooked) ? call.name : null;
+  if (call.runner === 'npm') return call.rest.length === 0 && call.settings != null && call.settings.every((k) => PLAIN_SETTINGS.has(k)) && (npmHooks !== 'unknown' || !hooked) ? call.name : null;
   return call.rest.length === 0 && !hooked ? call.name : null;
 }
