@@ -297,7 +297,7 @@ export interface EmbeddedScript extends ScriptFile {
    * each with the commands those run, and the runners known to run them: a caller running such
    * a script through another (`pnpm image`, `npm run image --ignore-scripts`) runs it alone.
    */
-  hooked?: { runners: readonly string[]; entries: readonly { entry: string; commands: readonly ScriptCommand[] }[] };
+  hooked?: { runners: readonly string[]; entries: readonly { entry: string; commands: readonly ScriptCommand[]; /** those of the `preX` script, run before X's own */ pre: readonly ScriptCommand[] }[] };
 }
 
 /** A GitLab job's `artifacts: reports: dotenv:` files (from the repository's root), or why they are not known. */

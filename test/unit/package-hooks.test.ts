@@ -114,3 +114,23 @@ describe('a caller of a script whose pre script holds some of the setup\'s steps
     expect(statuses({ 'package.json': pkg({}, { ...SCRIPTS, lint: 'eslint .' }), 'ci.sh': ci('pnpm lint') })).toEqual(['migrate']);
   });
 });
+
+describe('a caller of a script whose pre script runs before the setup\'s steps, holding none', () => {
+  const ALL = 'docker build -t app:build -f Dockerfile.build . && docker create --name app-out app:build && docker cp app-out:/out/app out && docker rm app-out && docker build -t app:latest .';
+  const files = (pre: string, line: string) => ({ 'package.json': pkg({}, { preimage: pre, image: ALL }), 'ci.sh': `#!/bin/sh\nset -e\ndocker version\n${line}\n`, Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n' });
+  const codes = (f: Record<string, string>) => planFiles({ ...DOCKERFILES, ...f }).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+
+  it('refuses where the caller may skip it and it may change what the steps find (`mkdir -p out` decides where the copy lands)', () => {
+    expect(codes(files('mkdir -p out', 'yarn image'))).toContain('CONDITIONAL_STEP');
+    expect(codes(files('mkdir -p out', 'npm run image --ignore-scripts'))).toContain('CONDITIONAL_STEP');
+    // a file the tool does not read, naming yarn
+    expect(codes({ ...files('mkdir -p out', 'true'), 'deploy.py': 'import subprocess\nsubprocess.run(["yarn", "image"], check=True)\n' })).toContain('CONDITIONAL_STEP');
+  });
+
+  it('migrates where the runner runs it, or it only prints (no yarn file: yarn\'s version is not known, and a hook that changes nothing cannot matter)', () => {
+    expect(statuses(files('mkdir -p out', 'npm run image'))).toEqual(['migrate']);
+    expect(statuses({ ...files('mkdir -p out', 'yarn image'), 'yarn.lock': '# yarn lockfile v1\n' })).toEqual(['migrate']);
+    expect(statuses(files('echo building', 'yarn image'))).toEqual(['migrate']);
+    expect(statuses({ 'package.json': pkg({}, { image: ALL }), 'ci.sh': '#!/bin/sh\nset -e\ndocker version\nyarn image\n', Dockerfile: 'FROM alpine:3.19\nCOPY out/app /usr/local/bin/app\n' })).toEqual(['migrate']);
+  });
+});

@@ -130,8 +130,9 @@ export function parsePackageJson(file: string, text: string, fs?: RepoFs): { scr
   script.entries = names.filter((n) => !byName || !/^(pre|post)/.test(n) || !names.includes(n.replace(/^(pre|post)/, '')));
   script.sequences = script.entries.map((n) => expand(n, new Set(), byName));
   const hooked = byName ? script.entries.flatMap((n) => {
-    const commands = [`pre${n}`, `post${n}`].filter((h) => names.includes(h)).flatMap((h) => expand(h, new Set([n]), false));
-    return commands.length > 0 ? [{ entry: n, commands }] : [];
+    const pre = names.includes(`pre${n}`) ? expand(`pre${n}`, new Set([n]), false) : [];
+    const commands = [...pre, ...(names.includes(`post${n}`) ? expand(`post${n}`, new Set([n]), false) : [])];
+    return commands.length > 0 ? [{ entry: n, commands, pre }] : [];
   }) : [];
   if (hooked.length > 0) script.hooked = { runners: hooks.runners, entries: hooked };
   // npm packs the package's folder after these hooks ran (`npm pack`, `npm publish`, and an
