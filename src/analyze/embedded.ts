@@ -234,6 +234,13 @@ export interface SnippetHost {
    * native program it ran (Snippet.setsExitCode), whatever ran after it. What it is, for messages.
    */
   exitsWithLastExitCode?: string;
+  /**
+   * The host does not end the item's text with `exit $LASTEXITCODE` (an Azure Pipelines
+   * PowerShell step with `ignoreLASTEXITCODE: true`, or a value only known at run time): its
+   * status is not the last native program's, and the tool does not model what it is. What it is,
+   * for messages.
+   */
+  statusUnmodelled?: string;
 }
 
 /** A word of a command written anew: a value to spell, or text as written in the snippet's own syntax. */

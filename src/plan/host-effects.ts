@@ -117,6 +117,8 @@ export function checkHostEffects(
     // (after the commands dropped with the setup are known: a cleanup at the end goes too)
     const ending = newEnding(script, new Set([...removed.commands, ...out.deletes]));
     if (ending) refuse('SCRIPT_EDIT_UNSAFE', ending.now, `\`${shownCommand(ending.now)}\` would now end ${ending.where}: its status (non-zero whenever the test before \`&&\` or \`||\` fails) becomes the exit status, where the removed \`${shownCommand(ending.was)}\` (line ${ending.was.line}) ended it before`, 'End that text with a command that stays (`true`, or the runtime build), then run the tool again; or migrate by hand.');
+    const unmodelled = newLastStatement(script, new Set([...removed.commands, ...out.deletes]));
+    if (unmodelled) refuse('SCRIPT_EDIT_UNSAFE', unmodelled.now, `\`${shownCommand(unmodelled.now)}\` would now be the last ${unmodelled.native ? 'native program' : 'statement'} ${unmodelled.where} runs, where the removed \`${shownCommand(unmodelled.was)}\` (line ${unmodelled.was.line}) was: the tool does not model how that decides the step's status`, 'Leave `ignoreLASTEXITCODE` out (the step then ends with `exit $LASTEXITCODE`), or end the text with a statement that stays, then run the tool again; or migrate by hand.');
     const exitCode = newLastExitCode(script, new Set([...removed.commands, ...out.deletes]));
     if (exitCode) refuse('SCRIPT_EDIT_UNSAFE', exitCode.now, `\`${shownCommand(exitCode.now)}\` would now be the last native program ${exitCode.where} runs, whose \`$LASTEXITCODE\` is its exit status: a failure of it, which PowerShell goes past, would now fail it, where the removed \`${shownCommand(exitCode.was)}\` (line ${exitCode.was.line}) set that status before`, 'Check its status where it runs (`if ($LASTEXITCODE -ne 0) { exit 1 }`), or end the text with a native program that stays, then run the tool again; or migrate by hand.');
   };
@@ -739,6 +741,35 @@ function newLastExitCode(script: ScriptFile, removed: ReadonlySet<ScriptCommand>
     const now = kept[kept.length - 1];
     if (!now || now.snippet.setsExitCode!.guarded) continue;
     return { now: commands(now)[0]!, was: commands(was)[0]!, where };
+  }
+  return null;
+}
+
+/**
+ * A PowerShell CI step whose host does not end it with `exit $LASTEXITCODE`
+ * (SnippetHost.statusUnmodelled): where the removal takes away its last statement or its last
+ * native program and others stay, the one that now ends it (or is now the last native program)
+ * may decide its status otherwise. The first such, with the new and the old one; null when none.
+ */
+function newLastStatement(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { now: ScriptCommand; was: ScriptCommand; where: string; native: boolean } | null {
+  const parts = (script as Partial<EmbeddedScript>).parts ?? [];
+  const texts = new Map<object, typeof parts>();
+  for (const part of parts) {
+    const host = part.snippet.host;
+    if (host?.statusUnmodelled === undefined) continue;
+    if (!texts.has(host)) texts.set(host, []);
+    texts.get(host)!.push(part);
+  }
+  for (const [host, own] of texts) {
+    const commands = (p: (typeof parts)[number]) => script.commands.slice(p.first, p.first + p.count);
+    const gone = (p: (typeof parts)[number]) => commands(p).every((c) => removed.has(c));
+    for (const native of [false, true]) {
+      const all = own.filter((p) => p.count > 0 && (!native || p.snippet.setsExitCode !== undefined));
+      const was = all[all.length - 1];
+      if (!was || !gone(was)) continue;
+      const now = all.filter((p) => !gone(p)).pop();
+      if (now) return { now: commands(now)[0]!, was: commands(was)[0]!, where: (host as { statusUnmodelled: string }).statusUnmodelled, native };
+    }
   }
   return null;
 }

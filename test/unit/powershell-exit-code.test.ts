@@ -48,4 +48,18 @@ describe('the last native program of a PowerShell text', () => {
     expect(codes(script(...FINAL))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
     expect(codes(script(...FINAL, 'if ($LASTEXITCODE -ne 0) { exit 1 }'))).toEqual([['migrate']]);
   });
+
+  it('refuses an Azure PowerShell step with ignoreLASTEXITCODE whose last statement goes, as its status is then not modelled', () => {
+    const task = (lines: string[], ignore: string) => `- task: PowerShell@2\n  inputs:\n    targetType: inline\n    ignoreLASTEXITCODE: ${ignore}\n    script: |\n${lines.map((l) => `      ${l}\n`).join('')}`;
+    const plan = (first: string[], ignore: string) => planFiles({ ...DOCKERFILES, 'azure-pipelines.yml': `pool:\n  vmImage: ubuntu-latest\nsteps:\n- checkout: self\n${task(first, ignore)}- pwsh: |\n    ${FINAL[0]}\n` });
+    // a cmdlet that failed without stopping it (its `$?` false) would now end it
+    const p = plan(['Remove-Item missing -ErrorAction SilentlyContinue', ...COMPILE], 'true');
+    expect(codes(p)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(p.setups[0]!.diagnostics.find((d) => d.code === 'SCRIPT_EDIT_UNSAFE')!.message).toContain('would now be the last statement');
+    expect(codes(plan(['Remove-Item missing -ErrorAction SilentlyContinue', ...COMPILE], '$(ignoreCodes)'))).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    // without it, the host's `exit $LASTEXITCODE` decides, and no native program stays
+    expect(codes(plan(['Remove-Item missing -ErrorAction SilentlyContinue', ...COMPILE], 'false'))).toEqual([['migrate']]);
+    // the statement that ends it stays
+    expect(codes(plan([...COMPILE, 'Write-Host "compiled"'], 'true'))).toEqual([['migrate']]);
+  });
 });

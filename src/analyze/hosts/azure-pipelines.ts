@@ -93,16 +93,24 @@ function workingDirOf(wd: unknown): string | null {
  * The PowerShell a step runs inline: a `pwsh:` or `powershell:` step, or a `PowerShell@2` task
  * whose `inputs:` give an inline `script:` (`targetType: inline`), with its working directory.
  */
-function powerShellBody(step: YAMLMap, key: string): { body: Scalar; workingDirectory: unknown } | null {
+function powerShellBody(step: YAMLMap, key: string): { body: Scalar; workingDirectory: unknown; ignoreLastExitCode: boolean | null } | null {
   if (key === 'pwsh' || key === 'powershell') {
     const body = step.get(key, true);
-    return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: step.get('workingDirectory') } : null;
+    return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: step.get('workingDirectory'), ignoreLastExitCode: flagOf(step.get('ignoreLASTEXITCODE')) } : null;
   }
   if (key !== 'task' || !/^PowerShell@2$/i.test(String(step.get('task')))) return null;
   const inputs = step.get('inputs', true);
   if (!isMap(inputs) || String(inputs.get('targetType') ?? 'filePath').toLowerCase() !== 'inline') return null;
   const body = inputs.get('script', true);
-  return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: inputs.get('workingDirectory') } : null;
+  return isScalar(body) && typeof body.value === 'string' && body.range ? { body, workingDirectory: inputs.get('workingDirectory'), ignoreLastExitCode: flagOf(inputs.get('ignoreLASTEXITCODE')) } : null;
+}
+
+/** A boolean step setting or task input (absent: false); null when only known at run time (a macro, an expression). */
+function flagOf(v: unknown): boolean | null {
+  if (v === undefined || v === null || v === false) return false;
+  if (v === true) return true;
+  const t = String(v).trim().toLowerCase();
+  return t === 'true' ? true : t === 'false' || t === '' ? false : null;
 }
 
 /**
@@ -335,7 +343,7 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
         const decoded = decodeScalar(text, ps.body, exprs);
         const cwd = workingDirOf(ps.workingDirectory);
         if (decoded) {
-          const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }] }, snippets, psRead, fs);
+          const r = powerShellStep(file, text, { decoded: withMacros(decoded, vars), cwd, vars: staticEnv(step.get('env', true), env), label, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], ignoreLastExitCode: ps.ignoreLastExitCode }, snippets, psRead, fs);
           if (unparsedPowerShell(r)) {
             // PowerShell the grammar cannot read still runs: with docker in it, its job's setups
             // refuse; without, it is a program the tool does not model, which may read or write

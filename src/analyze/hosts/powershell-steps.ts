@@ -19,6 +19,8 @@ export interface PowerShellStep {
   label: string;
   /** Edits removing the whole step. */
   remove: Edit[] | null;
+  /** Azure Pipelines' `ignoreLASTEXITCODE` of the step: true, false (the default), or null when only known at run time. */
+  ignoreLastExitCode?: boolean | null;
 }
 
 /** Snippets for one step (appended to `into`), and the PowerShell snippets to mark nested after composing. */
@@ -38,7 +40,11 @@ export function powerShellStep(file: string, fileText: string, step: PowerShellS
   // variable:\LASTEXITCODE)) { exit $LASTEXITCODE }` appended, and Azure Pipelines' PowerShell
   // task does the same unless `ignoreLASTEXITCODE` (its documented default is false): the step
   // fails when the last native program it ran failed, whatever ran after it.
-  const host = { size: snippets.length, remove: step.remove, exitsWithLastExitCode: `${step.label} (a PowerShell step, which the CI host ends with \`exit $LASTEXITCODE\`)` };
+  // With `ignoreLASTEXITCODE: true` it does not, and what the step's status then is the tool does not model.
+  const ignores = step.ignoreLastExitCode === undefined || step.ignoreLastExitCode === false ? null : step.ignoreLastExitCode === true ? 'with `ignoreLASTEXITCODE: true`' : 'with `ignoreLASTEXITCODE` only known at run time';
+  const host = ignores === null
+    ? { size: snippets.length, remove: step.remove, exitsWithLastExitCode: `${step.label} (a PowerShell step, which the CI host ends with \`exit $LASTEXITCODE\`)` }
+    : { size: snippets.length, remove: step.remove, statusUnmodelled: `${step.label} (a PowerShell step ${ignores}, whose status is not its last native program's)` };
   const ids: number[] = [];
   for (const s of snippets) {
     s.snippet.host = host;
