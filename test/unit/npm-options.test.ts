@@ -16,6 +16,9 @@ describe('npm command line', () => {
     expect(handed('-C . z')).toEqual(['z']);
     expect(handed('--foo true')).toEqual([]);
     expect(handed('--browser q')).toEqual([]);
+    // a short form written long
+    expect(handed('--reg http://x q')).toEqual(['q']);
+    expect(readNpmLine(['run', 'x', '--silent']).settings).toEqual(['loglevel']);
     expect(handed('--color always q')).toEqual(['q']);
   });
 
@@ -27,6 +30,7 @@ describe('npm command line', () => {
     expect(handed('--no-loglevel q')).toEqual(['q']);
     expect(handed('-ddd q')).toEqual(['q']);
     expect(handed('-sq q')).toEqual(['q']);
+    expect(handed('--verbose q')).toEqual(['q']);
     expect(handed('-- --loglevel x')).toEqual(['--loglevel', 'x']);
   });
 

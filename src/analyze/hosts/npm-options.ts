@@ -70,11 +70,12 @@ function settingOf(name: string): string | null {
 /** The long options a word stands for (`-s` is `--loglevel silent`, `-sq` two short forms, `-loglevel` `--loglevel`). */
 function expanded(word: string): string[] {
   const body = word.replace(/^-+/, '');
-  if (word.startsWith('--')) return [word];
   const eq = body.indexOf('=');
   const key = eq < 0 ? body : body.slice(0, eq);
-  const short = SHORTHANDS[key];
-  if (short) return eq < 0 ? [...short] : [short[0]!, body.slice(eq + 1)];
+  // (`--silent` too: a short form written long, where it names no setting)
+  const short = KNOWN.includes(key) ? undefined : SHORTHANDS[key];
+  if (short) return eq < 0 ? [...short] : [`${short[0]!}=${body.slice(eq + 1)}`];
+  if (word.startsWith('--')) return [word];
   if (key.length > 1 && [...key].every((ch) => ch in SHORTHANDS)) return [...key].flatMap((ch) => SHORTHANDS[ch]!);
   return [`--${body}`];
 }
