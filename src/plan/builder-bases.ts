@@ -86,3 +86,19 @@ function baseChanged(made: readonly (string | null)[], bases: readonly string[],
   }
   return null;
 }
+
+/**
+ * Where the builder's Dockerfile reads, by a literal name, the image its own build tags
+ * (`COPY --from=app:build /out /prev` in the file `docker build -t app:build` builds): each run
+ * of the old script read the builder image the run before it left. Merged, no build writes
+ * that tag any more (or, where the builder build is kept, the final build's builder stage reads
+ * what the kept build just wrote): every later run reads another image. Null where it does not.
+ */
+export function ownTagRead(setup: Setup, dockerfiles: ReadonlyMap<string, DockerfileFacts | null>): { value: string; line: number } | null {
+  const b = setup.builder;
+  const facts = b.stock || !b.dockerfile ? null : dockerfiles.get(b.dockerfile) ?? null;
+  if (!facts) return null;
+  const tags = new Set(b.tags.map(canonicalImage));
+  const ref = stageRefsOfText(facts.text).refs.find((r) => r.resolved === null && r.value !== '' && !r.value.includes('$') && tags.has(canonicalImage(r.value)));
+  return ref ? { value: ref.value, line: ref.line } : null;
+}

@@ -21,6 +21,7 @@ import { shownCommand, type ScriptAdapter, type ScriptCommand, type ScriptFile, 
 import { bakeBuilderArgs } from './baked-args.js';
 import { passedArgs } from '../analyze/copy-variables.js';
 import { builderOnlyPlatform, carryBuilderFlags, contextShadowedBy, stockRuntimeFlags, extractionEngines, PROXY_ARGS, readsProxy, runStepProxyLeaks, runtimeArgLeaks } from './build-flags.js';
+import { ownTagRead } from './builder-bases.js';
 import { checkBuildInputs } from './build-inputs.js';
 import { callEnvironmentConflicts } from './call-environments.js';
 import { composeOrigin, planCompose } from './compose.js';
@@ -549,6 +550,15 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   if (runtimeSub) plan.diagnostics.push(...runtimeSub.diagnostics);
   // Builder-only build arguments the runtime declares too: defaults of the builder's own declarations.
   const baked = setup.builder.stock ? null : bakeBuilderArgs(setup.builder, runtime, builderFacts, runtimeFacts);
+  const ownTag = ownTagRead(setup, analysis.dockerfiles);
+  if (ownTag) {
+    plan.diagnostics.push(diag('BUILDER_TAG_USED', 'error', `\`${ownTag.value}\` (${builderFacts.path}:${ownTag.line}) is the image the builder build itself tags: each run of the old script read the builder image the run before left; merged, no build writes that tag before the builder stage reads it, so every later run would read another image`, {
+      file: builderFacts.path,
+      line: ownTag.line,
+      setup: setup.id,
+      hint: 'Read the earlier build\'s files from an image of another name (or a cache mount), or migrate this setup by hand.',
+    }));
+  }
 
   let builderStage = builderFacts.stages.length - 1;
   if (setup.builder.target) {
