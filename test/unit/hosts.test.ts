@@ -298,9 +298,21 @@ describe('CI steps in a shell that is not sh', () => {
     });
   }
 
-  it('shell: bash named on a Windows runner is read', () => {
+  // A Windows runner's docker builds Windows containers with the legacy builder: a merged
+  // `COPY --chown=0:0` names a Windows account there, an export stage cannot be written.
+  it('shell: bash named on a Windows runner is read, and its setups refused; so is a script the job runs', () => {
     const wf = `on: push\njobs:\n  b:\n    runs-on: windows-latest\n    defaults:\n      run:\n        shell: bash\n    steps:\n      - run: |\n${block('          ')}\n`;
-    expect(planFiles(files(wf)).setups.map((s) => s.status)).toEqual(['migrate']);
+    const plan = planFiles(files(wf));
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line])])).toEqual([['refused', [['SHELL_NOT_READ', 4]]]]);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'SHELL_NOT_READ')!.message).toContain('runs on a Windows runner (`runs-on: windows-latest`)');
+    expect(plan.changes).toEqual([]);
+    const called = planFiles({ ...files(`on: push\njobs:\n  b:\n    runs-on: [self-hosted, Windows]\n    steps:\n      - run: ./build.sh\n        shell: bash\n`), 'build.sh': `#!/bin/sh\nset -e\n${pattern.join('\n')}\n` });
+    expect(called.setups.map((s) => [s.script, s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['build.sh', 'refused', ['SHELL_NOT_READ']]]);
+    // The same job on a Linux runner migrates, and a Windows job without docker says nothing.
+    expect(planFiles(files(wf.replace('windows-latest', 'ubuntu-latest'))).setups.map((s) => s.status)).toEqual(['migrate']);
+    const quiet = planFiles(files(`${wf.replace('windows-latest', 'ubuntu-latest')}  w:\n    runs-on: windows-latest\n    steps:\n      - run: dotnet test\n`));
+    expect(quiet.setups.map((s) => s.status)).toEqual(['migrate']);
+    expect(codes(quiet)).not.toContain('warning:SHELL_NOT_READ');
   });
 
   for (const [name, wf] of [

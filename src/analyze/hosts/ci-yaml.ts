@@ -257,16 +257,40 @@ function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
     return /^(bash|sh)\b/.test(value) ? 'sh' : value.split(/\s/)[0] || 'an unknown shell';
   }
   // No shell named: bash on Linux and macOS runners, PowerShell on Windows runners.
+  return windowsRunner(job) !== null ? 'pwsh (the default shell of Windows runners)' : 'sh';
+}
+
+/**
+ * The `runs-on:` label by which a GitHub job runs on a Windows runner (`windows-latest`, a
+ * self-hosted runner labelled `windows`, or `${{ matrix.os }}` with a matrix that lists one,
+ * whose leg runs there), or null.
+ */
+export function windowsRunner(job: YAMLMap): string | null {
   const runsOn = job.get('runs-on', true);
   const labels = isSeq(runsOn) ? runsOn.items : [runsOn];
-  const windows = labels.some((l) => {
+  const strategy = job.get('strategy', true);
+  for (const l of labels) {
     const v = isScalar(l) ? String(l.value) : '';
-    if (/windows/i.test(v)) return true;
-    // `${{ matrix.os }}`: a matrix that lists a Windows runner runs the step in PowerShell there.
-    const strategy = job.get('strategy', true);
-    return v.includes('${{') && strategy !== undefined && /windows/i.test(String(strategy));
+    if (/windows/i.test(v)) return v;
+    if (v.includes('${{') && strategy !== undefined && /windows/i.test(String(strategy))) return v;
+  }
+  return null;
+}
+
+/**
+ * Why a GitHub job on a Windows runner is not migrated, whatever shell its steps run in: the
+ * runner's docker daemon builds Windows containers, and the docker CLI builds for such a daemon
+ * with the legacy builder, where BuildKit cannot (docker/cli BuildKitEnabled: "not if wcow
+ * reported from server side"). There a merged `COPY --from=… --chown=0:0` looks the account
+ * `0:0` up as a Windows account name, an export stage cannot be written with `--output`, and
+ * the modes and owners the tool reads for an extracted file are those of Linux.
+ */
+function windowsJobNotRead(file: string, job: string, label: string, line: number): Diagnostic {
+  return diag('SHELL_NOT_READ', 'warning', `${file} job ${job} runs on a Windows runner (\`runs-on: ${label}\`), whose docker builds Windows containers with the legacy builder, which the tool does not model (a merged \`COPY --chown=0:0\` names a Windows account there, an export stage cannot be written with --output); its setups were not migrated`, {
+    file,
+    line,
+    hint: 'Migrate this job by hand, or run its docker builds on a Linux runner.',
   });
-  return windows ? 'pwsh (the default shell of Windows runners)' : 'sh';
 }
 
 /** A GitHub Actions step's `shell:` as written (the step's, else the job's or the workflow's `defaults: run:`), '' for one that is no string, null for none (the default `bash -e {0}`). */
@@ -444,6 +468,9 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       // $GITHUB_ENV, whose value the runner gives the later steps over it (../step-env-files.ts).
       let envBefore = jobEnv;
       const repositoryAtWorkspace = checkoutAtWorkspace(steps);
+      // (on a Windows runner every setup of the job, or of a script it runs, is refused: windowsJobNotRead)
+      const windows = windowsRunner(job);
+      if (windows !== null && job.range) unread.push({ sequence: groups.length, after: job.range[1], diagnostic: windowsJobNotRead(file, jobKey, windows, lines.lineOf((job.get('runs-on', true) as { range?: number[] } | undefined)?.range?.[0] ?? job.range[0])) });
       const readStep = (step: YAMLMap, k: number): void => {
         if (!step.range) return;
         const wd = step.get('working-directory', true) ?? defaults;
