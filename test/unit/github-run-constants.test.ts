@@ -43,9 +43,26 @@ describe('a builder tagged with a value GitHub fixes for the run, named in a lat
     }
   });
 
+  // Fixed before the job's first step (proven on podman: the matrix leg's workflow run both
+  // ways gave the same builder and final images).
+  it('migrates for a matrix value, an input, a configuration variable and a needed job\'s output', () => {
+    for (const tag of ['${{ matrix.arch }}', '${{ inputs.tag }}', '${{ vars.BUILDER_TAG }}', '${{ needs.meta.outputs.tag }}', '${{ github.event.inputs.tag }}', '${{matrix.go-version}}-${{ strategy.job-index }}']) {
+      const f = files(tag);
+      const { setups, plan } = outcome(f);
+      expect(setups, tag).toEqual([['migrate']]);
+      expect(applied(f, plan)['.github/workflows/ci.yml']).toContain(`docker build --target builder -t app-builder:${tag} -f Dockerfile .`);
+    }
+    // Two paths are two values: `matrix.arch` is not `matrix.os`, nor `inputs.arch`.
+    expect(outcome(files('${{ matrix.arch }}', '${{ matrix.os }}')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files('${{ matrix.arch }}', '${{ inputs.arch }}')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files('${{ matrix.a-b }}', '${{ matrix.a_b }}')).setups).not.toEqual([['migrate']]);
+  });
+
   it('does not follow a value that differs from step to step, or one the step assigns itself', () => {
     expect(outcome(files('$GITHUB_ACTION')).setups).not.toEqual([['migrate']]);
     expect(outcome(files('${{ steps.meta.outputs.tag }}')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files('${{ env.TAG }}')).setups).not.toEqual([['migrate']]);
+    expect(outcome(files("${{ format('{0}', matrix.arch) }}")).setups).not.toEqual([['migrate']]);
     expect(outcome(files('$GITHUB_SHA', '$GITHUB_SHA', 'GITHUB_SHA=$(date +%s)')).setups).not.toEqual([['migrate']]);
     expect(outcome(files('${{ github.sha }}', '$GITHUB_SHA')).setups).not.toEqual([['migrate']]);
   });

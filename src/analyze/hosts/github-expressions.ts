@@ -66,10 +66,29 @@ const RUN_CONSTANT_VARIABLES = [...[...RUN_CONSTANT_PROPERTIES].map((p) => `GITH
 const GITHUB_PROPERTY = /^\$\{\{\s*github\.([a-z_]+)\s*\}\}$/;
 const CONSTANT_PREFIX = '__ci_expression_github_';
 
-/** The name a `${{ github.PROPERTY }}` of a run-constant property is read by (the same wherever it stands), or null. */
+/**
+ * Contexts GitHub fixes before a job's first step and no step changes (its expressions
+ * reference): `matrix` and `strategy` (the job's leg), `inputs` (a `workflow_call` or
+ * `workflow_dispatch` run's; `github.event.inputs` too), `vars` (the configuration variables)
+ * and `needs.<job>.outputs`/`result` (the jobs this one waits for, finished before it starts).
+ * A property path of plain names (`matrix.arch`, `needs.build.outputs.tag`), read whole.
+ */
+const JOB_CONSTANT = /^\$\{\{\s*((?:matrix|strategy|inputs|vars)\.[A-Za-z_][\w-]*|github\.event\.inputs\.[A-Za-z_][\w-]*|needs\.[A-Za-z_][\w-]*\.(?:outputs\.[A-Za-z_][\w-]*|result))\s*\}\}$/;
+const JOB_PREFIX = '__ci_expression_job_';
+
+/** A property path as a shell name's tail: each character but a letter or digit as `_` and its two hex digits (`matrix.arch` is `matrix_2earch`), so two paths never share a name. */
+const encoded = (path: string) => path.replace(/[^A-Za-z0-9]/g, (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
+/**
+ * The name an expression GitHub fixes for the whole run or job is read by (the same wherever
+ * it stands): `${{ github.PROPERTY }}` of a run-constant property, or a JOB_CONSTANT path; null
+ * for any other.
+ */
 export function runConstantName(text: string): string | null {
   const m = GITHUB_PROPERTY.exec(text);
-  return m && RUN_CONSTANT_PROPERTIES.has(m[1]!) ? `${CONSTANT_PREFIX}${m[1]}` : null;
+  if (m) return RUN_CONSTANT_PROPERTIES.has(m[1]!) ? `${CONSTANT_PREFIX}${m[1]}` : null;
+  const j = JOB_CONSTANT.exec(text);
+  return j ? `${JOB_PREFIX}${encoded(j[1]!)}` : null;
 }
 
 /**
@@ -78,5 +97,5 @@ export function runConstantName(text: string): string | null {
  * step's environment gives them a value (`vars`).
  */
 export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, read: readonly ReadExpression[]): Versions {
-  return jobWideVersions(seed, job, vars, [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX))]);
+  return jobWideVersions(seed, job, vars, [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX) || n.startsWith(JOB_PREFIX))]);
 }
