@@ -273,6 +273,12 @@ export interface EmbeddedScript extends ScriptFile {
    * per sequence, whether it may. A file one such sequence leaves may be read by another.
    */
   sharedWorkspace?: boolean[];
+  /**
+   * Per sequence, whether it clears the working folder before any of its commands run (a GitHub
+   * job whose first step is a checkout of the workspace, which cleans it): it still leaves its
+   * own files for the later ones, but finds none an earlier one left.
+   */
+  cleanedFirst?: boolean[];
   /** Steps of a sequence that run in a shell that is not read (Python, cmd…). */
   unread?: UnreadStep[];
   /**

@@ -253,8 +253,9 @@ const SAME_TREE_ENTRIES: ReadonlySet<ScriptFile['kind']> = new Set(['make', 'pac
  * extraction's container behind for them, whatever their place in the file, so their commands
  * are checked as a caller's are. (CI jobs run on machines of their own, except those a CI file
  * marks as sharing one working folder, EmbeddedScript.sharedWorkspace: the other such jobs are
- * checked alike; a target that has the builder's among its prerequisites holds the setup's steps
- * itself: SHARED_STEPS_DIFFER.)
+ * checked alike, but for one that clears the folder before its commands, cleanedFirst; a target
+ * that has the builder's among its prerequisites holds the setup's steps itself:
+ * SHARED_STEPS_DIFFER.)
  */
 function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
   for (const setup of analysis.setups) {
@@ -270,6 +271,7 @@ function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
     const first = script.sequences.indexOf(holding[0]!);
     script.sequences.forEach((seq, k) => {
       if (shared && !shared[k]) return;
+      if (script.cleanedFirst?.[k] && !holding.includes(seq)) return;
       const others = seq.filter((c) => !own.has(c));
       if (others.length === 0) return;
       // A sequence runs in its order (a target after its prerequisites).

@@ -8,6 +8,7 @@ import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
+import { cleansFirst, mayKeepFolder, windowsRunner } from './github-runners.js';
 import { expressionValues, runConstantName, runConstantVersions, type ReadExpression } from './github-expressions.js';
 import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
@@ -261,23 +262,6 @@ function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
 }
 
 /**
- * The `runs-on:` label by which a GitHub job runs on a Windows runner (`windows-latest`, a
- * self-hosted runner labelled `windows`, or `${{ matrix.os }}` with a matrix that lists one,
- * whose leg runs there), or null.
- */
-export function windowsRunner(job: YAMLMap): string | null {
-  const runsOn = job.get('runs-on', true);
-  const labels = isSeq(runsOn) ? runsOn.items : [runsOn];
-  const strategy = job.get('strategy', true);
-  for (const l of labels) {
-    const v = isScalar(l) ? String(l.value) : '';
-    if (/windows/i.test(v)) return v;
-    if (v.includes('${{') && strategy !== undefined && /windows/i.test(String(strategy))) return v;
-  }
-  return null;
-}
-
-/**
  * Why a GitHub job on a Windows runner is not migrated, whatever shell its steps run in: the
  * runner's docker daemon builds Windows containers, and the docker CLI builds for such a daemon
  * with the legacy builder, where BuildKit cannot (docker/cli BuildKitEnabled: "not if wcow
@@ -375,6 +359,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
   const root = doc.contents;
   if (!isMap(root)) return { script: null, diagnostics };
   const psRead: PsSnippet[] = [];
+  // (GitHub jobs that may run in one folder on a self-hosted runner: EmbeddedScript.sharedWorkspace)
+  let shared: { folder: boolean[]; cleaned: boolean[] } | undefined;
 
   // Steps another shell runs (PowerShell, cmd, Python): never read as sh. A setup found in
   // the same job is refused when such a step mentions docker (see linkSequences).
@@ -453,6 +439,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     yaml().visit(doc, { Alias: (_k, n) => { aliases.push({ source: n.source, at: n.range?.[0] ?? 0 }); return yaml().visit.BREAK; } });
     const alias = aliases[0];
     const aliasUnread = alias ? diag('SHELL_NOT_READ', 'warning', `${file} reuses YAML through an alias (\`*${alias.source}\`, line ${lines.lineOf(alias.at)}), which the tool does not follow in a workflow: a step, \`env:\` or \`defaults:\` given through it may run elsewhere or change what a job runs; its jobs were not followed`, { file, line: lines.lineOf(alias.at), hint: 'Write the reused steps and settings out in each job, or migrate this workflow by hand.' }) : null;
+    const keptFolder: boolean[] = [];
+    const cleaned: boolean[] = [];
     for (const jp of jobs.items) {
       const job = jp.value as YAMLMap;
       if (!isMap(job)) continue;
@@ -468,6 +456,9 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       // $GITHUB_ENV, whose value the runner gives the later steps over it (../step-env-files.ts).
       let envBefore = jobEnv;
       const repositoryAtWorkspace = checkoutAtWorkspace(steps);
+      // (a self-hosted runner keeps the job's folder for the next job: ./github-runners.ts)
+      keptFolder.push(mayKeepFolder(job));
+      cleaned.push(cleansFirst(steps));
       // (on a Windows runner every setup of the job, or of a script it runs, is refused: windowsJobNotRead)
       const windows = windowsRunner(job);
       if (windows !== null && job.range) unread.push({ sequence: groups.length, after: job.range[1], diagnostic: windowsJobNotRead(file, jobKey, windows, lines.lineOf((job.get('runs-on', true) as { range?: number[] } | undefined)?.range?.[0] ?? job.range[0])) });
@@ -539,6 +530,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       groups.push(group);
       jobNames.push(String(isScalar(jp.key) ? jp.key.value : ''));
     }
+    if (keptFolder.some((x) => x)) shared = { folder: keptFolder, cleaned };
   } else {
     const globalVars = staticEnv(root.get('variables', true), new Map());
     // Every job that runs the default before_script (it has none of its own, through `extends:`
@@ -658,6 +650,10 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     }
   }
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
+  if (shared) {
+    script.sharedWorkspace = shared.folder;
+    script.cleanedFirst = shared.cleaned;
+  }
   finishPowerShell(script, psRead);
   script.entries = jobNames;
   if (dotenv.length > 0) script.dotenv = dotenv;
