@@ -67,3 +67,46 @@ describe('a builder tagged with a value GitHub fixes for the run, named in a lat
     expect(outcome(files('${{ github.sha }}', '$GITHUB_SHA')).setups).not.toEqual([['migrate']]);
   });
 });
+
+describe("a builder tagged through the job's or the workflow's env:, whose value GitHub fixes before the first step", () => {
+  const wf = (between = '', env = 'env:\n  IMAGE: ghcr.io/${{ github.repository }}\n', createEnv = '') => ({
+    'Dockerfile.build': 'FROM busybox:latest\nRUN mkdir -p /out && echo hi > /out/app\n',
+    Dockerfile: 'FROM busybox:latest\nCOPY app /usr/local/bin/app\n',
+    '.github/workflows/ci.yml': [
+      'on: push',
+      env,
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - run: docker build -t "$IMAGE:builder" -f Dockerfile.build .',
+      between,
+      '      - run: |',
+      '          docker create --name extract "$IMAGE:builder"',
+      '          docker cp extract:/out/app ./app',
+      '          docker rm extract',
+      createEnv,
+      '      - run: docker build -t "$IMAGE:latest" .',
+      '',
+    ].filter((l) => l !== '').join('\n') + '\n',
+  });
+
+  it('migrates: the builder build kept under its tag', () => {
+    for (const env of ['env:\n  IMAGE: ghcr.io/${{ github.repository }}\n', 'jobs-env']) {
+      const f = env === 'jobs-env' ? { ...wf('', ''), '.github/workflows/ci.yml': wf('', '')['.github/workflows/ci.yml'].replace('    runs-on: ubuntu-latest\n', '    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        arch: [amd64, arm64]\n    env:\n      IMAGE: app-${{ matrix.arch }}\n') } : wf('', env);
+      const { setups, plan } = outcome(f);
+      expect(setups, env).toEqual([['migrate']]);
+      expect(applied(f, plan)['.github/workflows/ci.yml']).toContain('docker build --target builder -t "$IMAGE:builder" -f Dockerfile .');
+    }
+    // Steps that write no variable for the later ones leave it as it was.
+    expect(outcome(wf('      - uses: actions/upload-artifact@v4\n        with:\n          name: src\n          path: main.go')).setups).toEqual([['migrate']]);
+  });
+
+  it('not across a step that may give it another value, nor where the step sets it itself', () => {
+    for (const between of ['      - run: echo "IMAGE=other" >> "$GITHUB_ENV"', '      - uses: some/action@v1', '      - shell: python\n        run: print(1)']) {
+      expect(outcome(wf(between)).setups, between).not.toEqual([['migrate']]);
+    }
+    expect(outcome(wf('', undefined, '        env:\n          IMAGE: ghcr.io/${{ github.repository }}')).setups).not.toEqual([['migrate']]);
+  });
+});

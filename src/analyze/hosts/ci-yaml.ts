@@ -249,6 +249,21 @@ function githubEnvWritten(file: string, text: string, run: unknown): string[] {
   return script ? githubEnvNames(script.commands) : [];
 }
 
+/** Actions that write no variable for the later steps (`core.exportVariable`). */
+const NO_ENV_ACTION = /^actions\/(checkout|upload-artifact|download-artifact|cache(\/save|\/restore)?)(@|$)/;
+
+/**
+ * Whether a GitHub step may give the later steps of its job other values of the job's variables:
+ * a bash or sh step whose text names `$GITHUB_ENV` (the names it writes are followed too), a step
+ * in another shell, an action but a few that export none.
+ */
+function mayWriteJobEnv(step: YAMLMap, shell: string): boolean {
+  const uses = step.get('uses');
+  if (typeof uses === 'string') return !NO_ENV_ACTION.test(uses);
+  const run = step.get('run');
+  return typeof run === 'string' && (shell !== 'sh' || run.includes('GITHUB_ENV'));
+}
+
 /** `sh` for a step bash or sh runs, else the name of the shell that runs it (or why it is not known). */
 function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
   const named = step.get('shell', true) ?? job.getIn(['defaults', 'run', 'shell'], true) ?? root.getIn(['defaults', 'run', 'shell'], true);
@@ -415,7 +430,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (d) unread.push({ sequence: groups.length, diagnostic: d });
   };
 
-  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean; job: string }): boolean => {
+  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean; job: string; jobEnv: ReadonlyMap<string, string> }): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
     // (a GitHub expression the runner substitutes with a value the tool knows reads as that value)
@@ -423,7 +438,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (!decoded) return false;
     const known = github ? expressionValues(read, github.env, github.atWorkspace) : [];
     if (known.length > 0) vars = new Map([...vars, ...known]);
-    const versions = github && node.range ? { versions: runConstantVersions(`${file}#step@${node.range[0]}`, `${file}#job:${github.job}`, vars, read) } : {};
+    const versions = github && node.range ? { versions: runConstantVersions(`${file}#step@${node.range[0]}`, `${file}#job:${github.job}`, vars, read, github.jobEnv) } : {};
     snippets.push({ ...decoded, cwd, vars, ...versions, remove: item ? [{ ...item, text: '' }] : null, label, continues });
     return true;
   };
@@ -462,6 +477,17 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       // (on a Windows runner every setup of the job, or of a script it runs, is refused: windowsJobNotRead)
       const windows = windowsRunner(job);
       if (windows !== null && job.range) unread.push({ sequence: groups.length, after: job.range[1], diagnostic: windowsJobNotRead(file, jobKey, windows, lines.lineOf((job.get('runs-on', true) as { range?: number[] } | undefined)?.range?.[0] ?? job.range[0])) });
+      // The job's and the workflow's `env:` values only known at run time (an expression, which
+      // GitHub evaluates once, before the job's first step) are one value in every step, until a
+      // step that may write the job's environment for the later ones (../step-env-files.ts:
+      // `$GITHUB_ENV`, an action's `core.exportVariable`, a shell the tool does not read) starts
+      // another epoch; a name the step's own `env:` sets, or an earlier step wrote, is its own.
+      let envEpoch = 0;
+      const rewritten = new Set<string>();
+      const jobConstantEnv = (step: YAMLMap): Map<string, string> => {
+        const own = staticEnv(step.get('env', true), new Map());
+        return new Map([...jobEnv].filter(([name, v]) => v === null && !own.has(name) && !rewritten.has(name)).map(([name]) => [name, `env${envEpoch}`]));
+      };
       const readStep = (step: YAMLMap, k: number): void => {
         if (!step.range) return;
         const wd = step.get('working-directory', true) ?? defaults;
@@ -501,7 +527,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         // (`${{ env.NAME }}` of a name the step's own `env:` sets is left unknown: ./github-expressions.ts)
         const exprEnv = new Map([...envBefore, ...[...env.keys()].filter((k) => env.get(k) !== envBefore.get(k) || !envBefore.has(k)).map((k): [string, null] => [k, null])]);
         // (in a job's `container:`, `${{ github.workspace }}` is the runner's path, not the container's)
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container'), job: jobKey })) {
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container'), job: jobKey, jobEnv: jobConstantEnv(step) })) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);
@@ -514,7 +540,9 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         if (setsEnv) {
           const written = githubEnvWritten(file, text, step.get('run', true));
           if (written.length > 0) envBefore = new Map([...envBefore, ...written.map((n): [string, null] => [n, null])]);
+          for (const n of written) rewritten.add(n);
         }
+        if (mayWriteJobEnv(step, stepShell(step, job, root))) envEpoch++;
         const branches = githubStepIf(step, jobKey, k + 1, setsEnv);
         if (branches) for (const sn of snippets.slice(first)) sn.branches = branches;
         // `if: always()` (or another status check but success()) runs the step after a failed one too.

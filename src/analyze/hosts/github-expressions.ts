@@ -94,8 +94,13 @@ export function runConstantName(text: string): string | null {
 /**
  * The versions a step's shell starts with (`seed` names the step): the run-constant variables
  * and expressions it may read are at the job's one version (`job` names the job), unless the
- * step's environment gives them a value (`vars`).
+ * step's environment gives them a value (`vars`); so are the names of `jobEnv`, the job's `env:`
+ * values only known at run time, each at the epoch given (a step that may rewrite them starts
+ * another).
  */
-export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, read: readonly ReadExpression[]): Versions {
-  return jobWideVersions(seed, job, vars, [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX) || n.startsWith(JOB_PREFIX))]);
+export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, read: readonly ReadExpression[], jobEnv: ReadonlyMap<string, string> = new Map()): Versions {
+  const versions = jobWideVersions(seed, job, vars, [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX) || n.startsWith(JOB_PREFIX))]);
+  // (a variable of the job's `env:` GitHub fixed before its first step, at the epoch the reader gives it: ./ci-yaml.ts)
+  for (const [name, epoch] of jobEnv) versions.of.set(name, { id: `${job}.${epoch}.${name}`, fallback: null });
+  return versions;
 }
