@@ -32,6 +32,8 @@ import { setupCommands, type Setup } from '../model/setup.js';
 import { pathEntry } from './path-entries.js';
 import { fromCheckout } from './hosts/ci-path-expressions.js';
 import { WRITABLE_JOB_WIDE } from './hosts/run-constants.js';
+import { isJobEnvVersion } from './hosts/github-expressions.js';
+import { keyVersions } from './shell/versions.js';
 import { scriptRuns } from './script-runs.js';
 import { parseShell } from './shell.js';
 import { SOURCING } from './sourced-files.js';
@@ -220,13 +222,16 @@ export function envWriteWhat(w: Write, reads: ReadonlySet<string> = new Set()): 
  * The variables a setup's commands expand in words the tool read a value for (`docker cp
  * "x:$BIN" app` with `BIN: /out/app` in the YAML reads BIN): a later value would change what
  * the migration wrote. (A word already only known at run time was not taken for any value, but
- * for one reading a value the service fixes for the run, `$CIRCLE_SHA1`, which is taken as one
- * value in every step: ./hosts/run-constants.ts.)
+ * for one reading a value the service fixes for the run, `$CIRCLE_SHA1`, or a GitHub job's
+ * `env:` value, each taken as one value in every step: ./hosts/run-constants.ts,
+ * ./hosts/github-expressions.ts.)
  */
 function readNames(setup: Setup): Set<string> {
   const out = new Set<string>();
   for (const cmd of setupCommands(setup)) {
     for (const w of cmd.words) for (const m of w.raw.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) if (w.value !== null || WRITABLE_JOB_WIDE.has(m[1]!)) out.add(m[1]!);
+    // (and a GitHub job's `env:` value only known at run time, taken as one value in every step)
+    for (const w of cmd.words) for (const v of keyVersions(w.same ?? '')) if (isJobEnvVersion(v.id)) out.add(v.name);
   }
   return out;
 }

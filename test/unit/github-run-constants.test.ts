@@ -108,5 +108,8 @@ describe("a builder tagged through the job's or the workflow's env:, whose value
       expect(outcome(wf(between)).setups, between).not.toEqual([['migrate']]);
     }
     expect(outcome(wf('', undefined, '        env:\n          IMAGE: ghcr.io/${{ github.repository }}')).setups).not.toEqual([['migrate']]);
+    // (a repository script the step runs writes $GITHUB_ENV for the later steps as well)
+    const script = outcome({ ...wf('      - run: ./ci/retag.sh'), 'ci/retag.sh': '#!/bin/sh\necho "IMAGE=other/thing" >> "$GITHUB_ENV"\n' });
+    expect(script.setups[0]).toContain('STEP_ENV_WRITTEN');
   });
 });

@@ -101,6 +101,11 @@ export function runConstantName(text: string): string | null {
 export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap<string, string | null>, read: readonly ReadExpression[], jobEnv: ReadonlyMap<string, string> = new Map()): Versions {
   const versions = jobWideVersions(seed, job, vars, [...RUN_CONSTANT_VARIABLES, ...read.map((e) => e.name).filter((n) => n.startsWith(CONSTANT_PREFIX) || n.startsWith(JOB_PREFIX))]);
   // (a variable of the job's `env:` GitHub fixed before its first step, at the epoch the reader gives it: ./ci-yaml.ts)
-  for (const [name, epoch] of jobEnv) versions.of.set(name, { id: `${job}.${epoch}.${name}`, fallback: null });
+  for (const [name, epoch] of jobEnv) versions.of.set(name, { id: `${job}${JOB_ENV}${epoch}.${name}`, fallback: null });
   return versions;
 }
+
+const JOB_ENV = '.job-env@';
+
+/** Whether a variable's version is one of a job's `env:` GitHub fixed before its first step (runConstantVersions): a script that writes it to `$GITHUB_ENV` between two steps gives the later one another value. */
+export const isJobEnvVersion = (id: string) => id.includes(JOB_ENV);

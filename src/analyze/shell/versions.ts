@@ -126,6 +126,16 @@ export function fallbackOf(own: string | null, op: string, dflt: string | null, 
   return own === '' ? null : own;
 }
 
+/** The variables a key reads, each with the version id it reads (`TAG` at `<id>` of `\u0001TAG\u0003<id>\u0003\u0002`). */
+export function keyVersions(key: string): { name: string; id: string }[] {
+  const out: { name: string; id: string }[] = [];
+  for (let i = key.indexOf(OPEN); i >= 0; i = key.indexOf(OPEN, i + 1)) {
+    const m = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*)${EXPORTED}?${ID}([^${ID}]*)${ID}`).exec(key.slice(i + 1));
+    if (m) out.push({ name: m[1]!, id: m[2]! });
+  }
+  return out;
+}
+
 /** The variables a key reads (`TAG` of `\u0001TAG\u0003<id>\u0003\u0002`), defaults included, and whether each is exported. */
 export function keyVariables(key: string): { name: string; exported: boolean }[] {
   const out: { name: string; exported: boolean }[] = [];
