@@ -8,7 +8,7 @@ import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
 import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
-import { cleansFirst, mayKeepFolder, windowsRunner } from './github-runners.js';
+import { cleansFirst, mayKeepFolder, windowsJobNotRead, windowsRunner } from './github-runners.js';
 import { expressionValues, runConstantName, runConstantVersions, type ReadExpression } from './github-expressions.js';
 import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
@@ -274,22 +274,6 @@ function stepShell(step: YAMLMap, job: YAMLMap, root: YAMLMap): string {
   }
   // No shell named: bash on Linux and macOS runners, PowerShell on Windows runners.
   return windowsRunner(job) !== null ? 'pwsh (the default shell of Windows runners)' : 'sh';
-}
-
-/**
- * Why a GitHub job on a Windows runner is not migrated, whatever shell its steps run in: the
- * runner's docker daemon builds Windows containers, and the docker CLI builds for such a daemon
- * with the legacy builder, where BuildKit cannot (docker/cli BuildKitEnabled: "not if wcow
- * reported from server side"). There a merged `COPY --from=… --chown=0:0` looks the account
- * `0:0` up as a Windows account name, an export stage cannot be written with `--output`, and
- * the modes and owners the tool reads for an extracted file are those of Linux.
- */
-function windowsJobNotRead(file: string, job: string, label: string, line: number): Diagnostic {
-  return diag('SHELL_NOT_READ', 'warning', `${file} job ${job} runs on a Windows runner (\`runs-on: ${label}\`), whose docker builds Windows containers with the legacy builder, which the tool does not model (a merged \`COPY --chown=0:0\` names a Windows account there, an export stage cannot be written with --output); its setups were not migrated`, {
-    file,
-    line,
-    hint: 'Migrate this job by hand, or run its docker builds on a Linux runner.',
-  });
 }
 
 /** A GitHub Actions step's `shell:` as written (the step's, else the job's or the workflow's `defaults: run:`), '' for one that is no string, null for none (the default `bash -e {0}`). */

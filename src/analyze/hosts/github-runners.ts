@@ -11,6 +11,7 @@
  * which removes untracked and ignored files alike).
  */
 import type { YAMLMap, YAMLSeq } from 'yaml';
+import { diag, type Diagnostic } from '../../model/diagnostics.js';
 import { yaml } from './yaml-module.js';
 
 /** The labels of GitHub-hosted runners' standard images: every job gets a machine of its own. */
@@ -69,6 +70,22 @@ export function windowsRunner(job: YAMLMap): string | null {
     if (v.includes('${{') && strategy !== undefined && /windows/i.test(String(strategy))) return v;
   }
   return null;
+}
+
+/**
+ * Why a GitHub job on a Windows runner is not migrated, whatever shell its steps run in: the
+ * runner's docker daemon builds Windows containers, and the docker CLI builds for such a daemon
+ * with the legacy builder, where BuildKit cannot (docker/cli BuildKitEnabled: "not if wcow
+ * reported from server side"). There a merged `COPY --from=… --chown=0:0` looks the account
+ * `0:0` up as a Windows account name, an export stage cannot be written with `--output`, and
+ * the modes and owners the tool reads for an extracted file are those of Linux.
+ */
+export function windowsJobNotRead(file: string, job: string, label: string, line: number): Diagnostic {
+  return diag('SHELL_NOT_READ', 'warning', `${file} job ${job} runs on a Windows runner (\`runs-on: ${label}\`), whose docker builds Windows containers with the legacy builder, which the tool does not model (a merged \`COPY --chown=0:0\` names a Windows account there, an export stage cannot be written with --output); its setups were not migrated`, {
+    file,
+    line,
+    hint: 'Migrate this job by hand, or run its docker builds on a Linux runner.',
+  });
 }
 
 /** Whether the job may run on a self-hosted runner, which keeps its folder for the next job: any label but the hosted images' (a `${{ matrix.os }}` listing only those is hosted). */
