@@ -679,31 +679,34 @@ function failureLeniency(script: ScriptFile, cmd: ScriptCommand): { where: strin
  * and now fails the text. The first such text, with its new and old last commands; null when none.
  */
 function newEnding(script: ScriptFile, removed: ReadonlySet<ScriptCommand>): { now: ScriptCommand; was: ScriptCommand; where: string } | null {
-  const parts = script.kind === 'shell' ? [{ script: script as ShellScript, first: 0, count: script.commands.length, continued: false }] : ((script as Partial<EmbeddedScript>).parts ?? []).map((p, k, all) => ({ script: p.script, first: p.first, count: p.count, continued: all[k + 1]?.snippet.continues === true }));
-  for (const part of parts) {
+  // (a snippet's reading is asked for only where the removal touches it: read again on demand,
+  // ../analyze/release.ts, each of a file's hundred npm scripts would be read for every setup)
+  const parts = script.kind === 'shell' ? [{ read: () => script as ShellScript, first: 0, count: script.commands.length, continued: false }] : ((script as Partial<EmbeddedScript>).parts ?? []).map((p, k, all) => ({ read: () => p.script, first: p.first, count: p.count, continued: all[k + 1]?.snippet.continues === true }));
+  for (const { read, ...part } of parts) {
     // (a text the next one continues in the same shell, GitLab's script items, ends nothing)
     if (part.continued || part.count === 0) continue;
     const file = script.commands.slice(part.first, part.first + part.count);
-    const last = (cmds: number[]) => cmds.reduce((a, b) => (part.script.commands[b]!.start > part.script.commands[a]!.start ? b : a));
     const all = file.map((_, k) => k);
     const kept = all.filter((k) => !removed.has(file[k]!));
     if (kept.length === 0 || kept.length === all.length) continue;
+    const snippet = read();
+    const last = (cmds: number[]) => cmds.reduce((a, b) => (snippet.commands[b]!.start > snippet.commands[a]!.start ? b : a));
     const was = last(all);
     if (!removed.has(file[was]!)) continue;
     const now = last(kept);
-    const unit = part.script.units[part.script.commands[now]!.unit];
+    const unit = snippet.units[snippet.commands[now]!.unit];
     const chain = unit?.chain ?? null;
-    if (chain === null || !part.script.units.some((u) => u.chain === chain && (u.opBefore === '&&' || u.opBefore === '||'))) continue;
+    if (chain === null || !snippet.units.some((u) => u.chain === chain && (u.opBefore === '&&' || u.opBefore === '||'))) continue;
     // (the same `&&` chain as the command that went, `a && b && rm -rf dist`: it failed when a
     // member before failed, and succeeds when they do, either way; `|| exit 1` ends the text
     // itself, `|| true` succeeds)
-    const wasChain = part.script.units[part.script.commands[was]!.unit]?.chain ?? null;
-    if (wasChain === chain && part.script.units.every((u) => u.chain !== chain || u.opBefore === null || u.opBefore === '&&')) continue;
+    const wasChain = snippet.units[snippet.commands[was]!.unit]?.chain ?? null;
+    if (wasChain === chain && snippet.units.every((u) => u.chain !== chain || u.opBefore === null || u.opBefore === '&&')) continue;
     // (`a || exit 1`, `a || true`: what runs after `||` ends the list with its own status, as
     // the text's end did; after `&&`, `[ -f app ] && exit 0`, a failing test is the status)
-    if (['exit', 'true', ':'].includes(part.script.commands[now]!.words[0]?.value ?? '') && unit?.opBefore === '||') continue;
+    if (['exit', 'true', ':'].includes(snippet.commands[now]!.words[0]?.value ?? '') && unit?.opBefore === '||') continue;
     // (a list whose every member succeeds, `true && echo ok`, ends it with 0 as the removed one did)
-    const members = part.script.commands.filter((c) => part.script.units[c.unit]?.chain === chain);
+    const members = snippet.commands.filter((c) => snippet.units[c.unit]?.chain === chain);
     if (members.every((c) => c.stdout === null && INFALLIBLE.has(c.words[0]?.value ?? ''))) continue;
     return { now: file[now]!, was: file[was]!, where: script.kind === 'shell' ? script.file : `its text in ${script.file}` };
   }

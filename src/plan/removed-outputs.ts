@@ -104,11 +104,14 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
  */
 export function leftOutputs(setup: Setup, script: ScriptFile | undefined): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
-  const staying = (script?.commands ?? []).filter((c) => !removed.has(c));
+  // (the commands that stay are listed only when a removed one wrote something: most write
+  // nothing, and a file of many setups asks for each setup once per entry it checks)
+  let staying: ScriptCommand[] | undefined;
   const out: Output[] = [];
   for (const cmd of removed) {
     for (const o of outputsOf(cmd, setup.artifacts)) {
       if (o.path === null || out.some((x) => x.path === o.path)) continue;
+      staying ??= (script?.commands ?? []).filter((c) => !removed.has(c));
       const gone = staying.some((c) => c.index > cmd.index && c.file === cmd.file && removes(c, o.path!));
       if (!gone) out.push(o);
     }
