@@ -38,6 +38,11 @@ describe('continuation edits', () => {
     expect(convert('# escape=`\nFROM golang:1.21\nHEALTHCHECK --interval=5s CMD test -f /a\\b `\n  || exit 1\n', '\\')).toBe('# escape=`\nFROM golang:1.21\nHEALTHCHECK --interval=5s CMD test -f /a\\b \\\n  || exit 1\n');
   });
 
+  it('keeps an escape character ending a heredoc line, which BuildKit hands to the shell or the file as written', () => {
+    expect(convert('FROM alpine:3.19\nRUN <<EOT\necho one \\\n  two > /out/app\nEOT\nRUN chmod 755 \\\n  /out/app\n', '`')).toBe('FROM alpine:3.19\nRUN <<EOT\necho one \\\n  two > /out/app\nEOT\nRUN chmod 755 `\n  /out/app\n');
+    expect(convert('FROM alpine:3.19\nCOPY <<EOT /out/notes\nline \\\nlast\nEOT\n', '`')).toBe('FROM alpine:3.19\nCOPY <<EOT /out/notes\nline \\\nlast\nEOT\n');
+  });
+
   it('refuses a continuation before the first stage', () => {
     expect(convert('# escape=`\nARG A=1 `\n  B=2\nFROM golang:1.21\n', '\\')).toBeNull();
   });
