@@ -294,3 +294,31 @@ describe('the build environment table', () => {
     expect(plan(`#!/bin/sh\nset -e\nexport DOCKER_HOST=tcp://ci:2375\n${extraction('').slice('#!/bin/sh\nset -e\n'.length)}`).errors).toEqual([]);
   });
 });
+
+describe('flags read in the folder the build runs in', () => {
+  const moved = (builderFlags: string, runtimeFlags = '') =>
+    `#!/bin/sh\nset -e\ncd sub\ndocker build ${builderFlags} -t app:build -f ../Dockerfile.build ..\ncd ..\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build ${runtimeFlags} -t app:latest .\n`;
+  const SECRET = 'FROM golang:1.21\nARG DIR\nRUN --mount=type=secret,id=tok go build -o /out/app .\n';
+  const run = (sh: string) => {
+    const p = planFiles({ 'build.sh': sh, 'Dockerfile.build': SECRET, Dockerfile: RUNTIME, 'sub/token.txt': 'sub\n', 'token.txt': 'root\n' });
+    return p.setups[0]!.diagnostics.filter((d) => d.severity === 'error');
+  };
+
+  it('refuses a relative path, $PWD or a command substitution carried from a build run in another folder (podman: the secret read sub/token.txt, merged token.txt)', () => {
+    for (const flags of ['--secret id=tok,src=token.txt', '--build-arg DIR=$PWD', '--build-arg DIR="$(cat VERSION)"', '--cache-from type=local,src=cache', '--ssh default=keys/id_rsa', '--build-context tools=tools']) {
+      const errors = run(moved(flags));
+      expect(errors.map((d) => [d.code, d.line]), flags).toEqual([['FLAG_CONFLICT', 4]]);
+      expect(errors[0]!.message, flags).toContain('the builder build ran in sub/, the final build runs in the repository root');
+    }
+    // the final build's own flag of the same text reads its own folder's file too
+    expect(run(moved('--secret id=tok,src=token.txt', '--secret id=tok,src=token.txt')).map((d) => d.code)).toEqual(['FLAG_CONFLICT']);
+  });
+
+  it('carries what reads the same from any folder', () => {
+    for (const flags of ['--secret id=tok,src=/run/token.txt', '--build-arg DIR=sub', '--cache-from type=registry,ref=app:cache', '--ssh default', '--secret id=tok,env=TOKEN']) {
+      expect(run(moved(flags)).map((d) => d.code), flags).toEqual([]);
+    }
+    // the same folder: the path reads the same file
+    expect(plan(script('--secret id=tok,src=token.txt')).errors).toEqual([]);
+  });
+});
