@@ -7,7 +7,8 @@
  *
  * What the builder reads: the sources of its Dockerfile's COPY and ADD lines that come from its
  * context (not `--from`, not a URL), the path a `RUN --mount` of type bind (the default) without
- * `from` mounts (the whole context when it names no `source`), and the mounted folder of a stock toolchain build. What a command writes comes from
+ * `from` mounts (the whole context when it names no `source`), the host files and folders its build
+ * flags name (a `--secret` file, `--ssh` keys, a local cache, a `--build-context` folder), and the mounted folder of a stock toolchain build. What a command writes comes from
  * the host-command table (./host-commands.ts); a program the table does not know may write
  * anything, so it meets every read. A Dockerfile that cannot be read is taken as reading it all.
  */
@@ -17,6 +18,7 @@ import { contextMounts } from '../analyze/context-mounts.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { meets, type HostEffect, type PathUse } from './host-commands.js';
+import { flagHostPaths } from './flag-folders.js';
 
 /** A path the builder reads ('' is the repository root), and the instruction that reads it. */
 export interface BuilderRead {
@@ -42,6 +44,16 @@ export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, Dock
   }
   // A bind mount (the default type) of the context, or of a path in it.
   for (const m of contextMounts(facts)) reads.push({ path: resolveRel(context, m.source), why: `\`RUN --mount=${m.text}\` (${facts.path}:${m.line})` });
+  // A file or folder a flag of the build names (`--secret id=tok,src=token.txt`), which the merged build reads when it runs (./flag-folders.ts).
+  const cwd = b.inv.cmd.cwd;
+  for (const f of b.inv.flags) {
+    const value = f.value?.value;
+    if (!value) continue;
+    for (const p of flagHostPaths(f.name, value)) {
+      if (p.startsWith('/')) reads.push({ path: p, why: `\`${f.name} ${value}\`` });
+      else if (cwd !== null) reads.push({ path: resolveRel(cwd, p), why: `\`${f.name} ${value}\`` });
+    }
+  }
   return reads;
 }
 

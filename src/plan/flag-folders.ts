@@ -21,7 +21,27 @@ const PATH_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
 /** A value naming no host path: a URL or image reference scheme (`docker-image://`, `https://`), or git over SSH. */
 const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
-const relative = (path: string) => path !== '' && !path.startsWith('/') && !REMOTE.test(path);
+/**
+ * The host paths the flag `name` with the value `value` names, as written (relative ones read
+ * from the folder the build runs in): a `--secret` file, `--ssh` keys or socket, a local cache
+ * folder, a `--build-context` folder.
+ */
+export function flagHostPaths(name: string, value: string): string[] {
+  const eq = value.indexOf('=');
+  if (name === '--build-context') {
+    const path = eq < 0 ? '' : value.slice(eq + 1).replace(/^oci-layout:\/\//, '');
+    return path !== '' && !REMOTE.test(path) ? [path] : [];
+  }
+  // `default|<id>[=<socket>|<key>[,<key>]]`
+  if (name === '--ssh') return eq < 0 ? [] : value.slice(eq + 1).split(',').filter((p) => p !== '');
+  const keys = PATH_KEYS[name];
+  if (!keys) return [];
+  return value.split(',').flatMap((part) => {
+    const at = part.indexOf('=');
+    const path = part.slice(at + 1);
+    return at >= 0 && keys.has(part.slice(0, at).trim().toLowerCase()) && path !== '' && !REMOTE.test(path) ? [path] : [];
+  });
+}
 
 /**
  * Why the flag `name`, written `written` in the script (`value`: what it reads as, null when
@@ -30,28 +50,8 @@ const relative = (path: string) => path !== '' && !path.startsWith('/') && !REMO
 export function folderDependence(name: string, written: string, value: string | null): string | null {
   if (/\$\(|`/.test(written)) return 'runs a command substitution, which runs in the folder of the build it is given to';
   if (/\$\{?(?:PWD|OLDPWD)\b/.test(written)) return 'reads the working directory ($PWD), which `cd` changes';
-  if (value === null) return null;
-  if (name === '--build-context') {
-    const eq = value.indexOf('=');
-    const path = eq < 0 ? '' : value.slice(eq + 1);
-    return relative(path.replace(/^oci-layout:\/\//, '')) ? `names the folder ${path} relative to the folder the build runs in` : null;
-  }
-  if (name === '--ssh') {
-    // `default|<id>[=<socket>|<key>[,<key>]]`
-    const eq = value.indexOf('=');
-    const paths = eq < 0 ? [] : value.slice(eq + 1).split(',');
-    const rel = paths.find(relative);
-    return rel ? `names ${rel} relative to the folder the build runs in` : null;
-  }
-  const keys = PATH_KEYS[name];
-  if (!keys) return null;
-  for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const path = part.slice(eq + 1);
-    if (keys.has(part.slice(0, eq).trim().toLowerCase()) && relative(path)) return `names ${path} relative to the folder the build runs in`;
-  }
-  return null;
+  const rel = value === null ? undefined : flagHostPaths(name, value).find((p) => !p.startsWith('/'));
+  return rel === undefined ? null : `names ${rel} relative to the folder the build runs in`;
 }
 
 /** A working directory for a message ('' is the repository root, null unknown). */

@@ -314,6 +314,20 @@ describe('flags read in the folder the build runs in', () => {
     expect(run(moved('--secret id=tok,src=token.txt', '--secret id=tok,src=token.txt')).map((d) => d.code)).toEqual(['FLAG_CONFLICT']);
   });
 
+  it('refuses a command between the builds that writes a file a builder flag names: merged, the flag is read after it (podman: the final build failed on the removed secret)', () => {
+    const between = (cmd: string, flag = '--secret id=tok,src=token.txt') =>
+      `#!/bin/sh\nset -e\necho "$TOKEN" > token.txt\ndocker build ${flag} -t app:build -f Dockerfile.build .\n${cmd}\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\n`;
+    for (const cmd of ['rm -f token.txt', 'echo other > token.txt']) {
+      const errors = run(between(cmd));
+      expect(errors.map((d) => [d.code, d.line]), cmd).toEqual([['BUILDER_INPUT_CHANGED', 5]]);
+      expect(errors[0]!.message, cmd).toContain('which the builder reads (`--secret id=tok,src=token.txt`)');
+    }
+    expect(run(between('rm -rf keys', '--ssh default=keys/id_rsa')).map((d) => d.code)).toEqual(['BUILDER_INPUT_CHANGED']);
+    // another file, or a secret from the environment
+    expect(run(between('rm -f other.txt')).map((d) => d.code)).toEqual([]);
+    expect(run(between('rm -f token.txt', '--secret id=tok,env=TOKEN')).map((d) => d.code)).toEqual([]);
+  });
+
   it('carries what reads the same from any folder', () => {
     for (const flags of ['--secret id=tok,src=/run/token.txt', '--build-arg DIR=sub', '--cache-from type=registry,ref=app:cache', '--ssh default', '--secret id=tok,env=TOKEN']) {
       expect(run(moved(flags)).map((d) => d.code), flags).toEqual([]);
