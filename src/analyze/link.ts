@@ -40,7 +40,7 @@ import { githubEnvWrites } from './step-env-files.js';
 import { dotenvWrites } from './gitlab-dotenv.js';
 import { shadowedCommands } from './shadowed-commands.js';
 import { sourcedFolderChanges } from './sourced-folders.js';
-import { onbuildContextReads } from './onbuild-base.js';
+import { builderOnbuildRead, onbuildContextReads } from './onbuild-base.js';
 import { honoursUmask, innerUmaskPaths, noteModeSource, umaskDependence, umaskModes } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
@@ -516,6 +516,10 @@ function makeSetup(
   // A base image the script built with `ONBUILD COPY . …`: the trigger reads the runtime context (./onbuild-base.ts).
   const bases = [...builds].filter(([i, b]) => b !== builder && pos(i.cmd) < pos(runtimeCmd)).map(([, b]) => b);
   diagnostics.push(...onbuildContextReads(runtimeFacts, setup.runtime.dockerfile!, bases, (rel) => loadDockerfile(rel, fs, dockerfiles), id));
+  // The builder's own base built that way reads the builder's context when the builder stage is built (src/plan/builder-inputs.ts).
+  const ownFacts = builderFacts();
+  const onbuild = ownFacts ? builderOnbuildRead(ownFacts, [...builds].filter(([i, b]) => b !== builder && pos(i.cmd) < pos(builder.inv.cmd)).map(([, b]) => b), (rel) => loadDockerfile(rel, fs, dockerfiles)) : null;
+  if (onbuild) setup.builderOnbuildRead = onbuild;
 
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.

@@ -159,6 +159,12 @@ export interface Setup {
   builderTagUnknown?: { file: string; line: number; tag: string };
   /** Set when the builder compiled at run time: the builder stage must do it in a RUN. */
   run: RunStep | null;
+  /**
+   * Set when a builder stage starts FROM an image the script built earlier whose `ONBUILD`
+   * trigger reads the build context (`ONBUILD COPY . /src`): the trigger, said as a reason
+   * (src/analyze/onbuild-base.ts). The builder then reads its whole context.
+   */
+  builderOnbuildRead?: string;
   /** Errors here mean the setup is refused; warnings are shown with it. */
 /**
    * COMMAND_SHADOWED for aliases the script defines that bash, running it as its `#!` line says,

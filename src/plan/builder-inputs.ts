@@ -8,7 +8,9 @@
  * What the builder reads: the sources of its Dockerfile's COPY and ADD lines that come from its
  * context (not `--from`, not a URL), the path a `RUN --mount` of type bind (the default) without
  * `from` mounts (the whole context when it names no `source`), the host files and folders its build
- * flags name (a `--secret` file, `--ssh` keys, a local cache, a `--build-context` folder), and the mounted folder of a stock toolchain build. What a command writes comes from
+ * flags name (a `--secret` file, `--ssh` keys, a local cache, a `--build-context` folder), the whole
+ * context when a stage starts FROM an image the script built with a context-reading `ONBUILD`
+ * trigger (../analyze/onbuild-base.ts), and the mounted folder of a stock toolchain build. What a command writes comes from
  * the host-command table (./host-commands.ts); a program the table does not know may write
  * anything, so it meets every read. A Dockerfile that cannot be read is taken as reading it all.
  */
@@ -35,6 +37,7 @@ export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, Dock
   if (context === null) return [{ path: '', why: 'its build context, known only at run time' }];
   if (!facts) return [{ path: context, why: `its build context (${b.dockerfile ?? 'its Dockerfile'} could not be read)` }];
   const reads: BuilderRead[] = [];
+  if (setup.builderOnbuildRead) reads.push({ path: context, why: `its build context, through the ${setup.builderOnbuildRead}` });
   for (const copy of facts.copies) {
     if (copy.from || copy.heredoc) continue;
     for (const src of copy.sources) {
