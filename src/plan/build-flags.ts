@@ -12,7 +12,7 @@ import { canonicalImage } from '../model/image-ref.js';
 import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
 import { stageRefsOfText } from '../analyze/stage-refs.js';
 import { namesBase } from './builder-bases.js';
-import { folderDependence, shownFolder } from './flag-folders.js';
+import { flagEnvironmentNames, folderDependence, shownFolder } from './flag-host-reads.js';
 
 /** A word any POSIX shell and bash read alike: literal characters, quotes, plain `$NAME`/`${NAME}`. */
 const POSIX_PLAIN = /^(?:[^$`\\{}]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})*$/;
@@ -582,10 +582,16 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   for (const f of b.flags) {
     const treatment = BUILD_FLAGS[f.name];
     if (treatment === 'drop' || treatment === 'harmless') continue;
-    // Carried, or standing in the final build already, the flag is read in the final build's folder (./flag-folders.ts).
+    // Carried, or standing in the final build already, the flag is read in the final build's folder (./flag-host-reads.ts).
     const moved = b.cmd.cwd !== r.cmd.cwd && !(f.name === '--build-arg' && baked.has(buildArgName(f))) ? folderDependence(f.name, raw(text, b, f), f.value ? f.value.value : null) : null;
     if (moved) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} ${moved}: the builder build ran in ${shownFolder(b.cmd.cwd)}, the final build runs in ${shownFolder(r.cmd.cwd)}, where it would read something else`, at(b, 'Run both builds from the same folder, or write the flag so that it reads the same from the final build\'s folder (an absolute path, a literal value), then run the tool again.')));
+      continue;
+    }
+    // A secret (or SSH agent) the flag takes from the environment is read when the merged build runs.
+    const envName = f.value?.value ? flagEnvironmentNames(f.name, f.value.value).find((n) => envOf(b, n) !== envOf(r, n) || (ownEnvironment !== null && b.cmd.vars.get(n) === undefined)) : undefined;
+    if (envName !== undefined) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} takes its value from $${envName}, which is ${shownEnv(envOf(b, envName))} for the builder build but ${ownEnvironment !== null ? `may differ in the final build's call, which runs with ${ownEnvironment}` : `${shownEnv(envOf(r, envName))} for the final build`}: merged, the one build reads the final build's`, at(b, `Give $${envName} one value for both builds, then run the tool again.`)));
       continue;
     }
     if (treatment === undefined || treatment === 'output') {

@@ -20,7 +20,7 @@ import { contextMounts } from '../analyze/context-mounts.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
 import { meets, type HostEffect, type PathUse } from './host-commands.js';
-import { flagHostPaths } from './flag-folders.js';
+import { flagHostPaths } from './flag-host-reads.js';
 
 /** A path the builder reads ('' is the repository root), and the instruction that reads it. */
 export interface BuilderRead {
@@ -47,7 +47,7 @@ export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, Dock
   }
   // A bind mount (the default type) of the context, or of a path in it.
   for (const m of contextMounts(facts)) reads.push({ path: resolveRel(context, m.source), why: `\`RUN --mount=${m.text}\` (${facts.path}:${m.line})` });
-  // A file or folder a flag of the build names (`--secret id=tok,src=token.txt`), which the merged build reads when it runs (./flag-folders.ts).
+  // A file or folder a flag of the build names (`--secret id=tok,src=token.txt`), which the merged build reads when it runs (./flag-host-reads.ts).
   const cwd = b.inv.cmd.cwd;
   for (const f of b.inv.flags) {
     const value = f.value?.value;

@@ -328,6 +328,17 @@ describe('flags read in the folder the build runs in', () => {
     expect(run(between('rm -f token.txt', '--secret id=tok,env=TOKEN')).map((d) => d.code)).toEqual([]);
   });
 
+  it('refuses a secret taken from a variable that has another value at the final build (podman: the artifact held first, merged second)', () => {
+    const env = (flag: string, between: string) =>
+      `#!/bin/sh\nset -e\nexport TOKEN=first\ndocker build ${flag} -t app:build -f Dockerfile.build .\n${between}\ndocker create --name x app:build\ndocker cp x:/out/app ./app\ndocker rm x\ndocker build -t app:latest .\n`;
+    for (const flag of ['--secret id=tok,env=TOKEN', '--secret id=TOKEN', '--secret type=env,id=tok,src=TOKEN']) {
+      const errors = run(env(flag, 'export TOKEN=second'));
+      expect(errors.map((d) => [d.code, d.line]), flag).toEqual([['FLAG_CONFLICT', 4]]);
+      expect(errors[0]!.message, flag).toContain('takes its value from $TOKEN, which is "first" for the builder build but "second" for the final build');
+      expect(run(env(flag, 'echo unchanged')).map((d) => d.code), flag).toEqual([]);
+    }
+  });
+
   it('carries what reads the same from any folder', () => {
     for (const flags of ['--secret id=tok,src=/run/token.txt', '--build-arg DIR=sub', '--cache-from type=registry,ref=app:cache', '--ssh default', '--secret id=tok,env=TOKEN']) {
       expect(run(moved(flags)).map((d) => d.code), flags).toEqual([]);
