@@ -50,8 +50,13 @@ export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, Dock
   // A file or folder a flag of the build names (`--secret id=tok,src=token.txt`), which the merged build reads when it runs (./flag-host-reads.ts).
   const cwd = b.inv.cmd.cwd;
   for (const f of b.inv.flags) {
-    const value = f.value?.value;
-    if (!value) continue;
+    if (!f.value) continue;
+    const value = f.value.value;
+    // (a path only known at run time, `src=$HOME/token`, is met by every write whose path is not known either)
+    if (value === null) {
+      for (const p of flagHostPaths(f.name, f.value.symbol)) reads.push({ path: `\0${p}`, why: `\`${f.name} ${f.value.raw}\`` });
+      continue;
+    }
     for (const p of flagHostPaths(f.name, value)) {
       if (p.startsWith('/')) reads.push({ path: p, why: `\`${f.name} ${value}\`` });
       else if (cwd !== null) reads.push({ path: resolveRel(cwd, p), why: `\`${f.name} ${value}\`` });

@@ -323,6 +323,9 @@ describe('flags read in the folder the build runs in', () => {
       expect(errors[0]!.message, cmd).toContain('which the builder reads (`--secret id=tok,src=token.txt`)');
     }
     expect(run(between('rm -rf keys', '--ssh default=keys/id_rsa')).map((d) => d.code)).toEqual(['BUILDER_INPUT_CHANGED']);
+    // a path only known at run time, met by a write whose path is not known either
+    expect(run(between('rm -f "$HOME/token.txt"', '--secret id=tok,src="$HOME/token.txt"')).map((d) => d.code)).toEqual(['BUILDER_INPUT_CHANGED']);
+    expect(run(between('rm -f /tmp/token.txt', '--secret id=tok,src="$HOME/token.txt"')).map((d) => d.code)).toEqual([]);
     // another file, or a secret from the environment
     expect(run(between('rm -f other.txt')).map((d) => d.code)).toEqual([]);
     expect(run(between('rm -f token.txt', '--secret id=tok,env=TOKEN')).map((d) => d.code)).toEqual([]);
