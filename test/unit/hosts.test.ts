@@ -263,7 +263,7 @@ describe('JavaScript / TypeScript build scripts', () => {
       "spawnSync('docker', ['create', '--name', 'x', 'app:build']);",
       "spawnSync('docker', ['cp', 'x:/out/app', 'app']);",
       "await execa('docker', ['rm', 'x']);",
-      "await execa('docker', ['build', '-t', 'app', '.']);",
+      "await execa('docker', ['build', '-t', 'app', '.'], { stdio: 'inherit' });",
       '',
     ].join('\n');
     const out = migrate({ 'build.ts': ts });
@@ -271,7 +271,7 @@ describe('JavaScript / TypeScript build scripts', () => {
       [
         "import { spawnSync } from 'node:child_process';",
         "import { execa } from 'execa';",
-        "await execa('docker', ['build', '--build-arg', 'GOFLAGS=-trimpath', '-t', 'app', '.']);",
+        "await execa('docker', ['build', '--build-arg', 'GOFLAGS=-trimpath', '-t', 'app', '.'], { stdio: 'inherit' });",
         '',
       ].join('\n'),
     );

@@ -64,6 +64,17 @@ describe('options and methods that make a failed call resolve instead of throwin
     expect(execa(`await execa('docker', ['build', '-t', 'lantern:latest', '.'], { stdio: 'inherit', reject: true });`)).toEqual([['migrate']]);
   });
 
+  it("refuses a final execa call that keeps its output (execa's default pipe, 100 MB `maxBuffer`) where the builder build's was kept too", () => {
+    const held = (final: string) => planFiles(jsBuildRepo("import { execa } from 'execa';\n", [...steps.map((l) => `await execa('docker', [${l.split(' ').slice(1).map((w) => `'${w}'`).join(', ')}]);`), final])).setups.map((s) => [s.status, ...s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)]);
+    expect(held("await execa('docker', ['build', '-t', 'lantern:latest', '.']);")).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    expect(held("await execa('docker', ['build', '-t', 'lantern:latest', '.'], { stdout: 'inherit' });")).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+    // shown, or kept without a bound, or not kept: no buffer holds the compile's log
+    expect(held("await execa('docker', ['build', '-t', 'lantern:latest', '.'], { stdout: 'inherit', stderr: 'inherit' });")).toEqual([['migrate']]);
+    expect(held("await execa('docker', ['build', '-t', 'lantern:latest', '.'], { buffer: false });")).toEqual([['migrate']]);
+    expect(held("await execa('docker', ['build', '-t', 'lantern:latest', '.'], { maxBuffer: Infinity });")).toEqual([['migrate']]);
+    expect(execa(`await execa('docker', ['build', '-t', 'lantern:latest', '.']);`)).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
+  });
+
   it('refuses a final zx command after `$.nothrow = true`, or with `.nothrow()`', () => {
     expect(zx(...zxSteps, '$.nothrow = true;', 'await $`docker build -t lantern:latest .`;')).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);
     expect(zx(...zxSteps, 'await $`docker build -t lantern:latest .`.nothrow();')).toEqual([['refused', 'SCRIPT_EDIT_UNSAFE']]);

@@ -11,6 +11,8 @@
  *   (the default `pipe`), execSync, execFileSync, spawnSync, exec and execFile hold the output in
  *   a buffer of at most `maxBuffer` bytes (1 MiB by default) and fail past it
  *   (Snippet.capturesOutput): a compile moving into such a call brings its log into the buffer.
+ *   execa and execaSync do the same with a piped stdout or stderr (their default; 100 MB by
+ *   default, `error.isMaxBuffer`), unless `buffer: false`.
  * - `exec`/`execSync` run their text with `/bin/sh -c` (or the `shell` option's program): no
  *   shell starts with pipefail, so a build piped into `tee` fails nothing (Snippet.pipefail);
  *   zx's `$` starts bash with `set -euo pipefail`.
@@ -120,6 +122,8 @@ function rejects(options: any): boolean | undefined {
 }
 
 const BUFFERED = new Set(['execSync', 'execFileSync', 'spawnSync', 'exec', 'execFile']);
+/** execa's calls: a piped stream's output is kept, and past `maxBuffer` (100 MB by default) the call fails. */
+const EXECA = new Set(['execa', 'execaSync']);
 /** The calls whose first argument is shell text, run by the `shell` option's program. */
 const SHELL_TEXT = new Set(['exec', 'execSync']);
 /** sh, bash or dash, by a path or by name. */
@@ -146,11 +150,21 @@ function markOptions(snippet: Snippet, via: string, options: any): void {
       snippet.shellName = /bash$/.test(program) ? 'bash' : 'sh';
     }
   }
-  if (!BUFFERED.has(via)) return;
+  const execa = EXECA.has(via);
+  if (!BUFFERED.has(via) && !execa) return;
   const stdio = prop('stdio')?.value;
   const inherit = (e: any) => e?.type === 'StringLiteral' && (e.value === 'inherit' || e.value === 'ignore');
-  const streamed = literal && stdio !== undefined && (inherit(stdio) || (stdio.type === 'ArrayExpression' && inherit(stdio.elements[1]) && inherit(stdio.elements[2])));
+  // execa's `stdout`/`stderr` options take the place of `stdio`'s entries for those streams.
+  const stream = (fd: 1 | 2): boolean => {
+    const own = execa ? prop(fd === 1 ? 'stdout' : 'stderr')?.value : undefined;
+    if (own !== undefined) return inherit(own);
+    return stdio !== undefined && (inherit(stdio) || (stdio.type === 'ArrayExpression' && inherit(stdio.elements[fd])));
+  };
+  const streamed = literal && stream(1) && stream(2);
   const maxBuffer = prop('maxBuffer')?.value;
   const unbounded = maxBuffer?.type === 'Identifier' && maxBuffer.name === 'Infinity';
-  if (!streamed && !unbounded) snippet.capturesOutput = true;
+  // execa's `buffer: false` keeps no output.
+  const buffer = prop('buffer')?.value;
+  const unbuffered = execa && buffer?.type === 'BooleanLiteral' && buffer.value === false;
+  if (!streamed && !unbounded && !unbuffered) snippet.capturesOutput = true;
 }
