@@ -308,7 +308,7 @@ export function checkHostEffects(
     const other = [...setup.extraction, runtime.inv.cmd].find((c) => around(c) !== was);
     if (other) {
       const now = around(other);
-      refuse('SCRIPT_EDIT_UNSAFE', other, `\`${shownCommand(other)}\` runs ${now === null ? 'outside' : `in \`${now}\`, and`} the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${was === null ? 'outside it' : `in \`${was}\``}: merged, the compile runs where the runtime build does, without the credentials, agent, engine, tools or retries the builder's block gave it (or with ones it did not have)`, 'Put the builder build and the runtime build in the same block, then run the tool again; or migrate by hand.');
+      refuse('SCRIPT_EDIT_UNSAFE', other, `\`${shownCommand(other)}\` runs ${now === null ? 'outside' : `in \`${now}\`, and`} the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${was === null ? 'outside it' : `in \`${was}\``}: merged, the compile runs where the runtime build does, without the credentials, variables, agent, engine, tools or retries the builder's block gave it (or with ones it did not have)`, 'Put the builder build and the runtime build in the same block, then run the tool again; or migrate by hand.');
     }
   }
   // The compile's log moves into the runtime call (and the export build's). Where the runtime

@@ -371,6 +371,16 @@ describe('blocks around the steps that the compile would move into or out of', (
     }
   });
 
+  it('refuses the builder build in a withEnv whose list the tool cannot read, and the runtime build outside', () => {
+    for (const open of ['withEnv(legacy)', 'withEnv([legacy])', "withEnv(['K=v'] + legacy)"]) {
+      const jf = `def legacy = ['DOCKER_BUILDKIT=0']\n${around(open, 1)}`;
+      expect(plan(jf), open).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+      expect(plan(`def legacy = ['DOCKER_BUILDKIT=0']\n${around(open, 5)}`), open).toEqual([['migrate', []]]);
+    }
+    // a list of literal `NAME=value` strings is read: names docker does not read change nothing
+    expect(plan(around("withEnv(['GOFLAGS=-trimpath'])", 1))).toEqual([['migrate', []]]);
+  });
+
   it('refuses a runtime build under a time limit the builder build did not have (timeout block, stage options)', () => {
     const jf = `node {\n${STEPS.slice(0, 4).map((l) => `  ${l}`).join('\n')}\n  timeout(time: 1, unit: 'MINUTES') {\n    ${STEPS[4]}\n  }\n}\n`;
     expect(plan(jf)).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);

@@ -371,7 +371,11 @@ class Reader {
         if (closure) this.body(closure, { ...ctx, vars: new Map(ctx.vars), cwd: this.dirOf(n, ctx) });
         return;
       case 'withEnv':
-        if (closure) this.body(closure, { ...ctx, vars: this.withEnv(n, ctx.vars) });
+        if (closure) {
+          // Names set that the reader does not know change what the steps see, as a wrapper's do.
+          const { vars, unknown } = this.withEnv(n, ctx.vars);
+          this.body(closure, { ...ctx, vars, ...(unknown ? { wrappers: [...(ctx.wrappers ?? []), `${this.head(n)} (line ${this.line(n)})`] } : {}) });
+        }
         return;
       case 'environment':
         if (closure) this.environment(closure, ctx);
@@ -459,17 +463,28 @@ class Reader {
     return resolveRel(ctx.cwd, s.value);
   }
 
-  withEnv(n: TsNode, vars: Map<string, string | null>): Map<string, string | null> {
+  /**
+   * `withEnv(['NAME=value', …])`: the names it sets, each known or (interpolated) not. A list
+   * that is no list literal of `NAME=…` strings (`withEnv(legacy)`, `withEnv([flags])`,
+   * `withEnv(['A=1'] + more)`) sets names the reader does not know (a `DOCKER_BUILDKIT`, a
+   * `DOCKER_HOST`…): `unknown` says so.
+   */
+  withEnv(n: TsNode, vars: Map<string, string | null>): { vars: Map<string, string | null>; unknown: boolean } {
     const out = new Map(vars);
-    const list = n.childForFieldName('arguments')?.namedChildren.find((c) => c.type === 'array_literal');
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'closure') ?? [];
+    const list = args.length === 1 && args[0]!.type === 'array_literal' ? args[0]! : null;
+    let unknown = list === null;
     for (const item of list?.namedChildren ?? []) {
       const s = this.decode(item);
       const eq = s ? s.value.indexOf('=') : -1;
-      if (!s || eq <= 0) continue;
+      if (!s || eq <= 0) {
+        unknown = true;
+        continue;
+      }
       out.set(s.value.slice(0, eq), s.interpolated ? null : s.value.slice(eq + 1));
       this.pathValue(s.value.slice(0, eq), { ...s, value: s.value.slice(eq + 1) }, item);
     }
-    return out;
+    return { vars: out, unknown };
   }
 
   /**
