@@ -57,3 +57,18 @@ describe('collectPaths, one visitor for every walk', () => {
     expect(names(first)).toEqual(['f', 'x']);
   });
 });
+
+describe("TypeScript's type-only expressions", () => {
+  it('are read as the expression they hold, which is what runs: `as`, `satisfies`, `!`, `as const`', () => {
+    const text = [
+      "import { execSync, type ExecSyncOptions } from 'node:child_process';",
+      "const IMAGE = 'app' as const;",
+      "const DF = ('Dockerfile.build' satisfies string)!;",
+      "execSync(`docker build -t ${IMAGE}:build -f ${DF} .`, { cwd: 'svc' } as ExecSyncOptions);",
+      '',
+    ].join('\n');
+    const script = parseJavaScript('scripts/image.ts', text, '').script!;
+    expect(script.commands.map((c) => c.words.map((w) => w.value))).toEqual([['docker', 'build', '-t', 'app:build', '-f', 'Dockerfile.build', '.']]);
+    expect(script.commands[0]!.cwd).toBe('svc');
+  });
+});

@@ -31,9 +31,42 @@ function tsxParser(): { parse(text: string): any } {
   return parser;
 }
 
-/** The syntax tree of a script's text (offsets into the text itself); throws babel's error when it does not parse. */
+/**
+ * TypeScript's expressions that only speak to the type checker: `x as T`, `x satisfies T`,
+ * `x!`, `<T>x`, `f<T>`. The compiler erases them (the program runs `x`), so the tree holds `x`
+ * in their place: `{ stdio: 'inherit' } as ExecSyncOptions` is the options object, and
+ * `const IMAGE = 'app' as const` the string, as they are at run time.
+ */
+const TYPE_ONLY = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression']);
+
+/** Replaces each type-only expression under `node` by the expression it holds. */
+function eraseTypeOnly(node: any): void {
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    for (const key of Object.keys(n)) {
+      if (key === 'loc' || key === 'extra' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments' || key === 'comments' || key === 'tokens') continue;
+      const v = n[key];
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          while (v[i] && TYPE_ONLY.has(v[i].type)) v[i] = v[i].expression;
+          if (v[i] && typeof v[i].type === 'string') stack.push(v[i]);
+        }
+      } else if (v && typeof v === 'object' && typeof v.type === 'string') {
+        let inner = v;
+        while (TYPE_ONLY.has(inner.type)) inner = inner.expression;
+        n[key] = inner;
+        stack.push(inner);
+      }
+    }
+  }
+}
+
+/** The syntax tree of a script's text (offsets into the text itself), with TypeScript's type-only expressions erased; throws babel's error when it does not parse. */
 export function parseScriptTree(text: string): any {
-  return tsxParser().parse(text);
+  const tree = tsxParser().parse(text);
+  eraseTypeOnly(tree);
+  return tree;
 }
 
 /**
