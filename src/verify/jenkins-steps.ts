@@ -20,6 +20,8 @@ export function jenkinsSteps(file: string, text: string, job: string): EntryStep
   const out: EntryStep[] = [];
   for (const id of reading.sequences[seq]!) {
     const s = reading.snippets[id]!;
+    // (a step Jenkins runs itself that only reads the workspace: `archiveArtifacts`, `stash`)
+    if (reading.readers?.has(id)) continue;
     if (reading.interpolated.has(id)) return { none: `${s.label} uses a Groovy \${…} interpolation, which only Jenkins evaluates` };
     if (s.cwd === null) return { none: `${s.label} runs in a folder only known to Jenkins` };
     out.push({ argv: shellOf(s.shell), cwd: s.cwd, env: { JENKINS_URL: 'http://localhost/', ...Object.fromEntries(reading.env[id]!) }, label: s.label });

@@ -167,7 +167,8 @@ describe('what is not followed', () => {
       ["pipeline {\n agent { docker { image 'golang' } }\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n}\n", /container/],
       ["node {\n docker.image('golang').inside { sh 'go build -o app' }\n}\n", /container/],
       ["node {\n bat 'docker build -t a .'\n}\n", /bat/],
-      ["node {\n archiveArtifacts artifacts: 'app'\n sh 'docker build -t a .'\n}\n", /archiveArtifacts/],
+      ["node {\n junit 'reports/*.xml'\n sh 'docker build -t a .'\n}\n", /junit/],
+      ["pipeline {\n agent any\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n post { success { archiveArtifacts 'app' } }\n}\n", /post/],
       ["node {\n sh script: 'docker rm x', returnStatus: true\n}\n", /returnStatus/],
       ["node {\n if (params.PUSH) { sh 'docker push a' }\n}\n", /conditionally/],
     ];
@@ -180,14 +181,17 @@ describe('what is not followed', () => {
   });
 
   it('a setup in a pipeline with an unread step is refused (SHELL_NOT_READ)', () => {
-    const jf = `node {\n  sh 'docker build -t app:build -f Dockerfile.build .'\n  sh 'docker create --name x app:build'\n  sh 'docker cp x:/out/app app'\n  archiveArtifacts artifacts: 'app'\n  sh 'docker rm x'\n  sh 'docker build -t app .'\n}\n`;
+    const jf = `node {\n  sh 'docker build -t app:build -f Dockerfile.build .'\n  sh 'docker create --name x app:build'\n  sh 'docker cp x:/out/app app'\n  junit 'reports/*.xml'\n  sh 'docker rm x'\n  sh 'docker build -t app .'\n}\n`;
     const plan = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf });
     expect(codes(plan)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    // archiveArtifacts there is read: a program the tool does not model, reading the artifact between the extraction's steps
+    const archived = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf.replace("junit 'reports/*.xml'", "archiveArtifacts artifacts: 'app'") });
+    expect(codes(archived)).toEqual([['refused', ['ARTIFACT_USED_ON_HOST', 'BUILDER_INPUT_CHANGED']]]);
   });
 
   it('an unknown step is a warning when it mentions docker, a note otherwise', () => {
     const severities = (text: string) => read(text).script!.unread!.map((u) => u.diagnostic.severity);
-    expect(severities("node {\n  archiveArtifacts artifacts: 'app'\n  sh 'docker build -t a .'\n}\n")).toEqual(['info']);
+    expect(severities("node {\n  junit 'reports/*.xml'\n  sh 'docker build -t a .'\n}\n")).toEqual(['info']);
     expect(severities("node {\n  dockerPush image: 'a'\n}\n")).toEqual(['warning']);
   });
 
@@ -379,6 +383,16 @@ describe('blocks around the steps that the compile would move into or out of', (
     }
     // a list of literal `NAME=value` strings is read: names docker does not read change nothing
     expect(plan(around("withEnv(['GOFLAGS=-trimpath'])", 1))).toEqual([['migrate', []]]);
+  });
+
+  it('reads archiveArtifacts and stash as steps that may read the artifact: after the runtime build it stays on the host', () => {
+    for (const step of ["archiveArtifacts 'app'", "archiveArtifacts artifacts: 'app', fingerprint: true", "stash includes: 'app', name: 'bin'"]) {
+      const p = planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: `node {\n${STEPS.map((l) => `  ${l}`).join('\n')}\n  ${step}\n}\n` });
+      expect(p.setups.map((s) => s.status), step).toEqual(['migrate']);
+      expect(p.changes.find((c) => c.path === 'Jenkinsfile')!.after, step).toBe(`node {\n  sh 'docker build --target export --output type=local,dest=. -f Dockerfile .'\n  ${STEPS[4]}\n  ${step}\n}\n`);
+    }
+    // its arguments' Groovy may read a file too
+    expect(plan(`node {\n${STEPS.map((l) => `  ${l}`).join('\n')}\n  archiveArtifacts "\${readFile('NAME').trim()}"\n}\n`)).toEqual([['refused', ['SHELL_NOT_READ']]]);
   });
 
   it('refuses a runtime build under a time limit the builder build did not have (timeout block, stage options)', () => {

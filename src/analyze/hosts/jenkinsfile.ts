@@ -85,6 +85,14 @@ const WRAPPERS = new Set(['pipeline', 'stages', 'steps', 'script', 'stage', 'tim
 const ENV_WRAPPERS = new Set(['withCredentials', 'sshagent', 'wrap']);
 /** Blocks whose body may run zero, several times, or concurrently. */
 const CONDITIONAL = new Set(['post', 'always', 'success', 'failure', 'unstable', 'changed', 'fixed', 'regression', 'aborted', 'cleanup', 'unsuccessful', 'when', 'parallel', 'retry', 'catchError', 'warnError', 'waitUntil']);
+/**
+ * Steps that read files of the workspace under their `dir()` and write none there, run no
+ * program and no container: `archiveArtifacts` and `stash` copy the files their patterns match to
+ * the controller. Each is read as a program the tool does not model, run where it stands
+ * (`jenkins:archiveArtifacts`), as a JavaScript script's `fs.readFileSync` is: after the
+ * extraction it may read the artifact, which then stays on the host (the export build).
+ */
+const WORKSPACE_READERS = new Set(['archiveArtifacts', 'stash']);
 /** In `post` blocks, after every stage: clearing the workspace changes no image. */
 const POST_INERT = new Set(['cleanWs', 'deleteDir']);
 
@@ -96,6 +104,8 @@ export interface JenkinsReading {
   unread: UnreadStep[];
   /** Snippets whose text holds a Groovy interpolation (only Jenkins can run them). */
   interpolated: Set<number>;
+  /** Snippets standing for a step Jenkins runs itself that only reads the workspace (WORKSPACE_READERS): nothing to run outside Jenkins. */
+  readers?: Set<number>;
   /** The static environment each snippet sees (for running it). */
   env: Map<string, string>[];
   /** Interpolation N as written in the file (`${params.BINARY}`), for messages. */
@@ -413,6 +423,10 @@ class Reader {
       return;
     }
     if (DIRECTIVES.has(name)) return;
+    if (WORKSPACE_READERS.has(name) && !closure) {
+      this.workspaceReader(n, name, ctx);
+      return;
+    }
     this.unread(ctx, n, `the step \`${name}\` is not modelled (it may use the builder's image or artifact)`);
   }
 
@@ -558,6 +572,31 @@ class Reader {
       // Shell text in a Groovy string: a whole command written anew (the export build) is spelled for the shell, then through `encode`.
       shellText: decoded.interpolated ? { error: 'the step\'s text holds a Groovy interpolation, which only Jenkins fills in' } : true,
     }, stmt !== null);
+  }
+
+  /** A step of WORKSPACE_READERS, as the program `jenkins:NAME` run in its `dir()`; its arguments' Groovy is passed over as an `echo`'s is. */
+  workspaceReader(n: TsNode, name: string, ctx: Ctx): void {
+    const args = n.childForFieldName('arguments') ?? n.childForFieldName('args');
+    const unread = this.reading.unread.length;
+    if (args) this.passedOver(args, ctx);
+    if (this.reading.unread.length > unread) return;
+    const shell = `jenkins:${name}`;
+    const toFile = Array.from({ length: shell.length + 1 }, () => n.startIndex);
+    const snippet: Snippet = {
+      shell,
+      toFile,
+      encode: groovyEncode("'"),
+      cwd: ctx.cwd,
+      vars: ctx.vars,
+      // A failing step fails the pipeline, as a failing command of `sh -xe` does.
+      errexit: true,
+      remove: null,
+      label: `${this.file} ${name} step at line ${this.line(n)}`,
+      insertWords: () => ({ error: `the \`${name}\` step (line ${this.line(n)}) is no docker command` }),
+      shellText: { error: `the \`${name}\` step is no shell text` },
+    };
+    this.add(ctx, n, { quote: "'", value: shell, toFile, interpolated: false }, snippet, false);
+    (this.reading.readers ??= new Set()).add(this.reading.snippets.length - 1);
   }
 
   /** `docker.build(name[, args])`: the plugin runs `docker build -t ${name} ${args}` through `sh`. */
