@@ -616,7 +616,10 @@ function makeSetup(
       const hits = operands.filter(({ w }) => disposable.has(resolved(cmd, w) ?? '\0'));
       if (hits.length > 0 && hits.length === operands.length) setup.cleanup.push(cmd);
       else for (const h of hits) setup.cleanupWords.push({ cmd, word: h.k });
-      continue;
+      // A removal naming no artifact itself may still need one there: `rm dist/app` (no `-f`) of
+      // a file the copy of a folder's contents into dist/ put there fails once nothing puts it
+      // there, so it is judged as any later command is below.
+      if (hits.length > 0) continue;
     }
     if (inv && pos(inv.cmd) > runtimeIndex && removesOnlyImages(inv, builderTags)) {
       rmis.push(cmd);

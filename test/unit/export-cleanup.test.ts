@@ -28,6 +28,20 @@ describe('removals of an artifact the host still uses', () => {
     expect(script).toMatch(/^sha256sum out\/app > app.sha256\nrm -rf out\n$/m);
   });
 
+  it('keeps the artifact on the host for `rm dist/app` (no -f) of a file the copy of a folder\'s contents put there: without it the removal fails', () => {
+    const files = (rm: string) => ({
+      'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/dist/app .\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY dist/ /app/\n',
+      'main.go': 'package main\n',
+      'build.sh': ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', 'mkdir -p dist', 'docker create --name x app:build', 'docker cp x:/out/dist/. dist/', 'docker rm x', 'docker build -t app:latest .', rm, ''].join('\n'),
+    });
+    const script = migrate(files('rm dist/app'));
+    expect(script).toMatch(/^docker build --target export --output type=local,dest=\. -f Dockerfile \.\ndocker build -t app:latest \.\nrm dist\/app\n$/m);
+    // `rm -f` succeeds without it; `rm -r dist` removes the artifact itself, which goes with the extraction
+    expect(migrate(files('rm -f dist/app'))).not.toMatch(/--target export/);
+    expect(migrate(files('rm -r dist'))).not.toMatch(/--target export|rm -r dist/);
+  });
+
   it('keeps `rm -rf bin` after a stock-image build whose output a checksum reads', () => {
     const script = migrate({
       Dockerfile: 'FROM alpine:3.19\nCOPY bin/app /usr/local/bin/app\nCMD ["app"]\n',
