@@ -70,6 +70,22 @@ describe('fs.rmSync and fs.mkdirSync in a JavaScript build script', () => {
     expect(after).not.toContain('docker cp');
   });
 
+  it('removes the artifact\'s removal after the runtime build with the extraction, as a shell script\'s `rm`', () => {
+    const after = (rm: string) => {
+      const files = repo("const fs = require('fs');\nconst fsp = require('fs/promises');");
+      files['scripts/image.js'] += `${rm}\n`;
+      const plan = planFiles(files);
+      expect(plan.setups.map((s) => s.status), rm).toEqual(['migrate']);
+      return plan.changes.find((c) => c.path === 'scripts/image.js')!.after!;
+    };
+    for (const rm of ["fs.rmSync('dist', { recursive: true });", "await fsp.rm('dist', { recursive: true });"]) {
+      expect(after(rm), rm).not.toContain(rm);
+      expect(after(rm), rm).not.toMatch(/--target export/);
+    }
+    // a file the copy of dist's contents put there, removed without `force`: it must be there, so it stays on the host
+    expect(after("fs.rmSync('dist/lantern');")).toMatch(/--target export[^\n]*\n[^\n]*lantern:latest[^\n]*\nfs\.rmSync\('dist\/lantern'\);\n$/);
+  });
+
   it('still refuses a call it does not read exactly (a mode, options by name, a module of its own)', () => {
     expect(outcome(repo("const fs = require('fs');", "fs.mkdirSync('dist', { recursive: true, mode: 0o700 });")).errors).toEqual(['HOST_POSTPROCESS']);
     expect(outcome(repo("const fs = require('fs');\nconst opts = { recursive: true };", "fs.mkdirSync('dist', opts);")).errors).toEqual(['HOST_POSTPROCESS']);

@@ -255,10 +255,13 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       folderChangedAt(p);
     }
     // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
-    const program = fsShellText(node, fsNames, (e) => staticString(e, consts, objects), p.parent?.node.type === 'AwaitExpression') ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
+    const fsText = fsShellText(node, fsNames, (e) => staticString(e, consts, objects), p.parent?.node.type === 'AwaitExpression');
+    const program = fsText ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
     // (its end maps to the call's: a stand-in given a value only known at run time is shown as the call is written)
     const decoded = { shell: program, toFile: Array.from({ length: program.length + 1 }, (_, i) => (i === program.length ? node.end : node.start)) };
-    push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
+    // An `rm`/`mkdir` read from fs can go as its statement does (the artifact's removal after the
+    // runtime build goes with the extraction, as a shell script's `rm app` does).
+    push(p, shellSnippet(decoded, jsEncode('string'), base, env.at(p, undefined), fsText !== null ? statementRange(text, p) : null, lineOf(node.start)));
   };
   /** A method call on a zx command (`` $`…`.quiet() ``): read with the command (./js-failure.ts zxChain). */
   const zxMethod = (node: any): boolean => {
