@@ -65,9 +65,12 @@ function eraseTypeOnly(node: any): void {
 /** The syntax tree of a script's text (offsets into the text itself), with TypeScript's type-only expressions erased; throws babel's error when it does not parse. */
 export function parseScriptTree(text: string): any {
   const tree = tsxParser().parse(text);
-  eraseTypeOnly(tree);
+  // (a text that cannot hold one is not walked: `as `, `satisfies`, `x!` not before `=`, `f<T>`)
+  if (MAY_HOLD_TYPE_ONLY.test(text)) eraseTypeOnly(tree);
   return tree;
 }
+
+const MAY_HOLD_TYPE_ONLY = /\bas\s|\bsatisfies\b|[\w$)\]]!(?!=)|[\w$]\s*</;
 
 /**
  * The paths (ast-types NodePaths, with `.node` and `.parent`) of every node of each asked type,
