@@ -34,9 +34,12 @@ export function otherImageKeys(invs: readonly DockerInvocation[], builder: Docke
 
 /** Whether an invocation after the builder build may name an image with one of `tags` through a run-time word. */
 export function mayNameImage(inv: DockerInvocation, tags: readonly string[], others: ReadonlySet<string>): boolean {
-  const spellings = tags.flatMap(spellingsOf);
+  // (spelled out only for a word only known at run time: the linker asks for every docker
+  // command of a script, for each of its setups, and most name their images literally)
+  let spellings: string[] | undefined;
   return imageWords(inv).some((w) => {
     if (w.value !== null) return false;
+    spellings ??= tags.flatMap(spellingsOf);
     if (typeof w.same === 'string' && others.has(w.same)) return false;
     // The word's text starts with its static prefix: it can spell a tag only if the tag starts so too.
     return spellings.some((s) => s.startsWith(w.staticPrefix));
