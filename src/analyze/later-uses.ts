@@ -8,6 +8,8 @@
  *   names the artifact. A sourced file that cannot be read (missing, or a path only known at run
  *   time) counts as a use: what it runs is not known.
  * - A call of a function the script defines runs the function's body: its commands are checked.
+ * - A trap's handler (`trap 'sha256sum app > SUMS' EXIT`) runs later in the script's shell: its
+ *   commands are checked, and a handler only known at run time counts as a use.
  * - A shell's `-c` text written out in full (`sh -c 'docker rm relay-x'`) runs its commands:
  *   each is checked the same way (./script-runs.ts inlineCommands).
  * - Any other program the tool does not model (`python3 scripts/publish.py`, `./deploy`,
@@ -39,6 +41,7 @@ import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
 import { SOURCING, sourcedFile } from './sourced-files.js';
+import { trapHandlerCommands } from './trap-handlers.js';
 
 const at = (cmd: ScriptCommand) => `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line})`;
 
@@ -55,6 +58,10 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   if (inv && inv.verb !== 'run' && inv.verb !== 'create') return null;
   const named = artifactUse(cmd, inv, artifacts) ?? (inv ? null : linkedRead(cmd, artifacts, fs, script));
   if (named || inv) return named;
+  // `trap 'sha256sum app > SUMS' EXIT`: the handler runs later in this shell (./trap-handlers.ts).
+  const handler = trapHandlerCommands(cmd);
+  if (handler === null) return { artifacts: [...artifacts], why: `${at(cmd)} sets a trap whose text is only known at run time; it may use it` };
+  if (handler) return handler.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, script, seen), `, in the trap ${at(cmd)} sets`), null);
   const fn = functionBody(cmd, script, seen);
   if (fn) return fn.body.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, script, fn.seen), `, in the function ${fn.name}, which ${at(cmd)} calls`), null);
   if (SOURCING.has(cmd.words[0]?.value ?? '')) {

@@ -47,6 +47,7 @@ import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
 import { tagUses } from './dynamic-tag-uses.js';
 import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, namesRepository, otherImageKeys } from './unknown-image.js';
+import { trapHandlerCommands } from './trap-handlers.js';
 import { laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { contextSource, namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
@@ -565,6 +566,13 @@ function makeSetup(
     // Docker commands the model does not read (`docker save "$IMG"`, `docker images app > tags.txt`) may name or list it too.
     const unread = inv ? null : dockerInvocation(cmd);
     if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags, (i) => script.commands.find((c) => c.index === i)) || namesRepository(unread, builder.tags))) setup.builderTagUsers.push(cmd);
+    // A trap's handler runs when the script ends (or on a signal), whenever it was set: with
+    // every artifact there, as after the runtime build (./trap-handlers.ts).
+    if (pos(cmd) <= lastExtraction && trapHandlerCommands(cmd) !== undefined) {
+      const used = laterUse(cmd, setup.artifacts, fs, script);
+      for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
+      continue;
+    }
     if (pos(cmd) <= lastExtraction) {
       // Between the extraction's own steps (`docker cp …`, then this, then `docker rm …`): the
       // files copied out before it are there for it to use, and an export build, which takes
