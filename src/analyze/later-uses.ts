@@ -40,7 +40,7 @@ import { inlineCommands } from './script-runs.js';
 import { artifactUse, type ArtifactUse } from './host-uses.js';
 import { parseShell } from './shell.js';
 import { SCRIPT_SHELLS as SHELLS } from '../model/shells.js';
-import { SOURCING, sourcedFile } from './sourced-files.js';
+import { SOURCING, sourcedFile, sourcedFiles } from './sourced-files.js';
 import { trapHandlerCommands } from './trap-handlers.js';
 
 const at = (cmd: ScriptCommand) => `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line})`;
@@ -82,6 +82,24 @@ export function laterUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs:
   const inline = inlineCommands(cmd);
   if (inline.length > 0) return inline.reduce<ArtifactUse | null>((found, c) => found ?? within(laterUse(c, artifacts, fs, null, seen), `, in the shell text ${at(cmd)} runs`), null);
   return unmodelledUse(cmd, artifacts, fs);
+}
+
+/**
+ * A command before the extraction that leaves a trap handler running when the script ends, with
+ * every artifact there: a `trap` itself, or a file it sources (and those that one sources) that
+ * sets one. The first use of an artifact in such a handler, or null.
+ */
+export function exitHandlerUse(cmd: ScriptCommand, artifacts: readonly Artifact[], fs: RepoFs, script: ScriptFile | null): ArtifactUse | null {
+  if (trapHandlerCommands(cmd) !== undefined) return laterUse(cmd, artifacts, fs, script);
+  if (!SOURCING.has(cmd.words[0]?.value ?? '')) return null;
+  for (const f of sourcedFiles([cmd], fs)) {
+    for (const c of f.script.commands) {
+      if (trapHandlerCommands(c) === undefined) continue;
+      const used = within(laterUse(c, artifacts, fs, f.script, new Set([f.rel])), `, in ${f.rel}, which ${at(f.by)} sources`);
+      if (used) return used;
+    }
+  }
+  return null;
 }
 
 /**

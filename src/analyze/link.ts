@@ -48,7 +48,7 @@ import { tagUses } from './dynamic-tag-uses.js';
 import { unknownProgramWord } from './unknown-program.js';
 import { listsImage, mayNameImage, namesRepository, otherImageKeys } from './unknown-image.js';
 import { trapHandlerCommands } from './trap-handlers.js';
-import { laterUse } from './later-uses.js';
+import { exitHandlerUse, laterUse } from './later-uses.js';
 import { foldRenames } from './renamed-artifacts.js';
 import { contextSource, namedThrough, passedArgs, variableReach, variableSources } from './copy-variables.js';
 import { foldCopies, type UnfoldedCopy } from './copied-artifacts.js';
@@ -566,12 +566,16 @@ function makeSetup(
     // Docker commands the model does not read (`docker save "$IMG"`, `docker images app > tags.txt`) may name or list it too.
     const unread = inv ? null : dockerInvocation(cmd);
     if (unread?.verb === 'other' && !builder.stock && pos(cmd) > pos(builder.inv.cmd) && ((literalTag && mayNameImage(unread, builder.tags, others())) || listsImage(unread, builder.tags, (i) => script.commands.find((c) => c.index === i)) || namesRepository(unread, builder.tags))) setup.builderTagUsers.push(cmd);
-    // A trap's handler runs when the script ends (or on a signal), whenever it was set: with
-    // every artifact there, as after the runtime build (./trap-handlers.ts).
+    // A trap's handler runs when the script ends (or on a signal), whenever it was set (here or
+    // in a file sourced here): with every artifact there, as after the runtime build (./trap-handlers.ts).
     if (pos(cmd) <= lastExtraction && trapHandlerCommands(cmd) !== undefined) {
-      const used = laterUse(cmd, setup.artifacts, fs, script);
+      const used = exitHandlerUse(cmd, setup.artifacts, fs, script);
       for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
       continue;
+    }
+    if (pos(cmd) < firstExtraction) {
+      const used = exitHandlerUse(cmd, setup.artifacts, fs, script);
+      for (const a of used?.artifacts ?? []) a.hostNeeded ??= used!.why;
     }
     if (pos(cmd) <= lastExtraction) {
       // Between the extraction's own steps (`docker cp …`, then this, then `docker rm …`): the
