@@ -6,7 +6,7 @@
  * the command only lists (`trap`, `trap -p`, `trap -l`). An empty handler ignores the signals.
  * A single operand is a reset in bash (`trap EXIT`), so it sets nothing either.
  */
-import type { ScriptCommand } from '../model/script.js';
+import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { programAt } from '../model/wrappers.js';
 import { parseShell } from './shell/index.js';
 
@@ -31,4 +31,29 @@ export function trapHandlerCommands(cmd: ScriptCommand): ScriptCommand[] | null 
   // Text the reader cannot take may run anything.
   if (!inner) return null;
   return inner.commands.map((c) => ({ ...c, line: cmd.line + c.line - 1 }));
+}
+
+/**
+ * What the handler `cmd` sets runs, for checks of single commands: its commands, and the bodies
+ * of the script's functions they call (and those those call). null: a handler only known at
+ * run time, or one that cannot be read; undefined when `cmd` is no `trap`.
+ */
+export function trapRuns(cmd: ScriptCommand, script: ScriptFile | null): ScriptCommand[] | null | undefined {
+  const handler = trapHandlerCommands(cmd);
+  if (!handler) return handler;
+  const functions = (script as { functions?: ReadonlyMap<string, string> } | null)?.functions;
+  const out: ScriptCommand[] = [];
+  const seen = new Set<string>();
+  const visit = (cmds: readonly ScriptCommand[]) => {
+    for (const c of cmds) {
+      out.push(c);
+      const name = c.words[0]?.value;
+      const id = name ? functions?.get(name) : undefined;
+      if (!name || id === undefined || seen.has(name) || !script) continue;
+      seen.add(name);
+      visit(script.commands.filter((b) => b.branches?.some((x) => x.id === id)));
+    }
+  };
+  visit(handler);
+  return out;
 }

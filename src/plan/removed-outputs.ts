@@ -14,6 +14,7 @@
  * as the artifact; `/dev/null` and descriptor moves (`2>&1`) write no file.
  */
 import { artifactUse } from '../analyze/host-uses.js';
+import { trapRuns } from '../analyze/trap-handlers.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { resolveRel } from '../model/paths.js';
@@ -77,6 +78,24 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
     // Written anew on every path (`make test > build.log`): what reads it afterwards reads this
     // (when the removed writer ran where it is written, not from a function called later).
     for (const p of rewritten(cmd)) outputs.splice(0, outputs.length, ...outputs.filter((o) => o.path !== p || !inPlace(o.by)));
+  }
+  // A trap's handler runs when the script ends, whenever it was set (../analyze/trap-handlers.ts).
+  for (const cmd of sequence) {
+    if (removed.has(cmd) || outputs.length === 0) continue;
+    const runs = trapRuns(cmd, script ?? null);
+    if (runs === undefined) continue;
+    if (runs === null) {
+      const o = outputs[0]!;
+      out.push(diag('REMOVED_OUTPUT_USED', 'error', `the trap \`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) runs text only known at run time when the script ends, which may read ${o.path}, written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+      continue;
+    }
+    for (const c of runs) {
+      const d = outputRead(setup, c, outputs, artifactUse, `, in the trap \`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) sets, which runs when the script ends`, reading);
+      if (d) {
+        out.push(d);
+        break;
+      }
+    }
   }
   // A CI key or step that takes the file from the job's folder afterwards (`actions/upload-artifact` `path: build.log`).
   if (script) {

@@ -46,3 +46,19 @@ describe('a trap handler that reads an artifact', () => {
     }
   });
 });
+
+describe('a trap handler that reads a file a removed command wrote', () => {
+  it('refuses REMOVED_OUTPUT_USED, set before or after the removed command, in its text or a function it calls', () => {
+    const logged = ['docker build -t app:build -f Dockerfile.build . > builder.log 2>&1', ...STEPS.slice(1)];
+    for (const lines of [["trap 'tail -n 5 builder.log' EXIT", ...logged], ['show() { tail -n 5 builder.log; }', 'trap show EXIT', ...logged], [...logged.slice(0, 2), "trap 'cat builder.log' ERR", ...logged.slice(2)]]) {
+      const plan = planFiles(repo(lines));
+      expect(plan.setups.map((s) => s.status), lines.join('; ')).toEqual(['refused']);
+      expect(plan.setups[0]!.diagnostics.map((d) => d.code), lines.join('; ')).toContain('REMOVED_OUTPUT_USED');
+    }
+  });
+
+  it('migrates where the handler does not read it', () => {
+    const plan = planFiles(repo(["trap 'echo done' EXIT", 'docker build -t app:build -f Dockerfile.build . > builder.log 2>&1', ...STEPS.slice(1)]));
+    expect(plan.setups.map((s) => s.status)).toEqual(['migrate']);
+  });
+});
