@@ -95,7 +95,12 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
     effect.mayTouch.push(...args.map((w) => use(cmd, w)));
     return effect;
   }
-  if (NO_PATHS.has(program)) return effect;
+  if (NO_PATHS.has(program)) {
+    // The shell expands an unquoted pattern into the names it matches before the program runs
+    // (`echo ap? > list.txt`, `printf '%s\n' dist/*`): whatever the program, that is a listing.
+    effect.reads.push(...args.map((w) => use(cmd, w)).filter((u) => u.glob));
+    return effect;
+  }
   // The subcommand is the first operand; a `git -C dir` (another repository) is not read.
   if (PRINTS[program] && operands[0]?.value !== undefined && PRINTS[program]!.has(operands[0]!.value ?? '') && !flags.some((f) => f === '-C' || f.startsWith('--git-dir') || f.startsWith('--work-tree'))) return effect;
   if (TESTS.has(program)) effect.reads.push(...testedPaths(args, program).map((w) => use(cmd, w)));

@@ -47,6 +47,15 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome('sha256sum "a*" > SUMS || true').exported).toBe(false);
   });
 
+  it('exports it for a pattern given to a program that reads no path (`echo ap?`): the shell expands it first', () => {
+    const r = outcome('echo ap? > LIST');
+    expect(r.exported).toBe(true);
+    expect(r.why).toContain('`echo ap?` (build.sh:8) names it through a pattern');
+    expect(outcome("printf '%s\\n' * > LIST").exported).toBe(true);
+    // Quoted, the shell leaves it alone.
+    expect(outcome("echo 'ap?' > LIST").exported).toBe(false);
+  });
+
   it('exports it for a listing of the folder it runs in, given no operand, that a file or a pipe receives', () => {
     expect(outcome('ls > FILES').exported).toBe(true);
     expect(outcome('files=$(ls)\necho "$files" > FILES').exported).toBe(true);
