@@ -56,6 +56,21 @@ describe('an artifact used through the folder that holds it', () => {
     expect(outcome("echo 'ap?' > LIST").exported).toBe(false);
   });
 
+  it('exports it for a pattern among the items of a `for` loop, whatever the body does with the names', () => {
+    const r = outcome('for f in a*; do echo "$f"; done > LIST');
+    expect(r.exported).toBe(true);
+    expect(r.why).toContain('names it through a pattern');
+    expect(outcome('P="ap? docs"\nfor f in $P; do echo "$f"; done > LIST').exported).toBe(true);
+    expect(outcome('for f in "a*"; do echo "$f"; done > LIST').exported).toBe(false);
+    expect(outcome('for f in api web; do echo "$f"; done > LIST').exported).toBe(false);
+  });
+
+  it('exports it for a pattern among the elements of an array (`files=(a*)`, `local files=(a*)`)', () => {
+    expect(outcome('files=(a*)\necho "${files[@]}" > LIST').exported).toBe(true);
+    expect(outcome('list() { local files=(a*); echo "${files[@]}"; }\nlist > LIST').exported).toBe(true);
+    expect(outcome('files=("a*" b)\necho "${files[@]}" > LIST').exported).toBe(false);
+  });
+
   it('exports it for a listing of the folder it runs in, given no operand, that a file or a pipe receives', () => {
     expect(outcome('ls > FILES').exported).toBe(true);
     expect(outcome('files=$(ls)\necho "$files" > FILES').exported).toBe(true);

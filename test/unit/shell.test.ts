@@ -43,9 +43,12 @@ describe('shell adapter: reading', () => {
 
   it('reads a loop over a pattern as names only known at run time, not as the pattern\'s text', () => {
     // `for f in *` binds f to each name the pattern matches (an extracted artifact among them),
-    // so `sha256sum "$f"` reads a path only known at run time, not a file named `*`.
+    // so `sha256sum "$f"` reads a path only known at run time, not a file named `*`. The
+    // expansion itself lists the folders (`ls -d -- PATTERN`), whatever the body does.
     expect(values('for f in *; do sha256sum "$f"; done\nP=\'out/*.tgz\'\nfor f in $P; do cat "$f"; done\nfor f in "*" a; do echo "$f"; done\n')).toEqual([
+      ['ls', '-d', '--', '*'],
       ['sha256sum', null],
+      ['ls', '-d', '--', 'out/*.tgz'],
       ['cat', null],
       ['echo', '*'],
       ['echo', 'a'],

@@ -7,7 +7,7 @@ import { walkStmt } from './statements.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
-import { shellFileRead } from './commands.js';
+import { patternListing, shellFileRead } from './commands.js';
 import { havoc, versionOf } from './versions.js';
 
 /** `NAME=value` statements: `id=$(docker create …)` captures its command's output as `${id}`. */
@@ -34,10 +34,22 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     [w.currentUnit, w.currentCtx] = [saved, savedCtx];
     const append = a.children.some((c) => !c.isNamed && c.type === '+=');
     const unsure = uncertain || append || value?.type === 'array';
+    arrayPatterns(w, value, scope, ctx, unit);
     notePath(w, name, word?.symbol ?? v, scope, a);
     setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
     if (scope.versions.allExport) scope.versions.exported.add(name);
   }
+}
+
+/**
+ * `files=(dist/*)`: the shell expands a pattern among an array's elements into the names the
+ * folder holds, a listing of it (./commands.ts patternListing). Plain words only: an element
+ * with an expansion or a quote is not read here.
+ */
+function arrayPatterns(w: ShellWalk, value: TsNode | null, scope: Scope, ctx: Ctx, unit: number): void {
+  if (value?.type !== 'array') return;
+  const patterns = value.namedChildren.filter((el) => el.type === 'word' && /[*?[]/.test(src(w, el))).map((el) => evalWord(w, el, scope));
+  patternListing(w, patterns.filter((word) => word.pattern === true), scope, ctx, unit);
 }
 
 /**
@@ -140,6 +152,7 @@ export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx, 
       [w.currentUnit, w.currentCtx] = [saved, savedCtx];
       const v = ifsWhitespace(w, name, value) ?? folder ?? (word ? word.value : '');
       const unsure = uncertain || value?.type === 'array';
+      arrayPatterns(w, value, scope, ctx, unit);
       notePath(w, name, word?.symbol ?? v, scope, a);
       setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
       if (exports) scope.versions.exported.add(name);

@@ -54,6 +54,18 @@ export function shellFileRead(w: ShellWalk, subst: TsNode, scope: Scope, ctx: Ct
   return cmd;
 }
 
+/**
+ * `for f in dist/*`: the shell expands the patterns among the items into the names the folders
+ * hold before the first pass, whatever the body does with them (`echo "$f"`): read as the listing
+ * `ls -d -- PATTERNS` there (its first words span no text: nothing edits it).
+ */
+export function patternListing(w: ShellWalk, patterns: Word[], scope: Scope, ctx: Ctx, unit: number): ScriptCommand | null {
+  if (patterns.length === 0) return null;
+  const at = patterns[0]!.start;
+  const word = (value: string): Word => ({ value, symbol: value, staticPrefix: value, raw: value, start: at, end: at });
+  return newCommand(w, [word('ls'), word('-d'), word('--'), ...patterns], [], at, patterns[patterns.length - 1]!.end, scope, unit, ctx);
+}
+
 /** Where `cd ARG` goes from the scope's folder: null when only known at run time. */
 function cdTarget(w: ShellWalk, arg: Word, scope: Scope): string | null {
   // A relative `$0` names the script's folder only from the folder the script started in.

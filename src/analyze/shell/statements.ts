@@ -3,7 +3,7 @@ import type { Word } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { assignments, declaration } from './assignments.js';
 import { forgetStack, stackBalanced } from './dir-stack.js';
-import { testCommand, walkCommand } from './commands.js';
+import { patternListing, testCommand, walkCommand } from './commands.js';
 import { walkChain, walkList } from './lists.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
 import { failingMark } from './failing-exit.js';
@@ -127,6 +127,8 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       // into the names it matches, so the variable holds those (a `"$f"` in the body names them),
       // not the pattern's text; which names they are is only known at run time.
       const expanded = items.some((word, k) => word.value !== null && /[*?[]/.test(word.value) && !QUOTED.has(itemNodes[k]!.type));
+      // (the expansion lists the folders: a read of what they hold, ./commands.ts patternListing)
+      patternListing(w, items.filter((word) => word.pattern === true), scope, ctx, unit);
       if (loopVar && !ctx.iteration && items.length > 0 && !expanded && items.every((word) => word.value !== null)) {
         const values = items.flatMap((word) => (/['"\\]/.test(word.raw) ? [word.value!] : word.value!.split(/\s+/).filter(Boolean)));
         const loop = w.loopCounter++;
