@@ -112,9 +112,8 @@ function deleteCommands(script: ShellScript, indices: readonly number[]): Edit[]
   for (const members of byList.values()) {
     for (let k = 0; k + 1 < members.length; k++) {
       const next = units[members[k + 1]!]!;
-      if (doomed.has(members[k]!) && !doomed.has(members[k + 1]!) && readsStatus(script.text.slice(next.start, next.stmtEnd))) {
-        return { error: `line ${script.lines.lineOf(next.start)}: reads \`$?\`, the exit status of the command before it, which the migration removes` };
-      }
+      const read = doomed.has(members[k]!) && !doomed.has(members[k + 1]!) ? readsStatus(script.text.slice(next.start, next.stmtEnd)) : null;
+      if (read) return { error: `line ${script.lines.lineOf(next.start)}: reads \`${read.name}\`, ${read.what} before it, which the migration removes` };
     }
   }
 
@@ -230,7 +229,14 @@ function isWhole(script: ShellScript, k: number, doomed: ReadonlySet<number>): b
   return members.length > 0 && members.every((j) => doomed.has(j));
 }
 
-/** Whether a statement's text expands `$?` (or `${?}`) anywhere. */
-function readsStatus(text: string): boolean {
-  return text.includes('$?') || text.includes('${?}');
+/**
+ * What a statement's text expands of the command before it, anywhere: `$?` (or `${?}`), its exit
+ * status; `PIPESTATUS` (`${PIPESTATUS[0]}`), the statuses of its pipeline's commands; `$_` (or
+ * `${_}`), its last word. Null when none.
+ */
+function readsStatus(text: string): { name: string; what: string } | null {
+  if (text.includes('$?') || text.includes('${?}')) return { name: '$?', what: 'the exit status of the command' };
+  if (/\bPIPESTATUS\b/.test(text)) return { name: 'PIPESTATUS', what: 'the exit statuses of the pipeline' };
+  if (/\$_(?![A-Za-z0-9_])|\$\{_\}/.test(text)) return { name: '$_', what: 'the last word of the command' };
+  return null;
 }

@@ -308,6 +308,14 @@ describe('shell adapter: removing commands', () => {
     expect(remove('docker cp x:/a .\nmake\necho "make: $?"\n', isDocker)).toBe('make\necho "make: $?"\n');
   });
 
+  it('refuses to remove a command whose pipeline statuses (`PIPESTATUS`) or last word (`$_`) the next statement reads', () => {
+    expect(remove('docker run --rm b cat /a | tee a >/dev/null\necho "${PIPESTATUS[0]}" > rc\n', (w) => isDocker(w) || w[0] === 'tee')).toEqual({ error: 'line 2: reads `PIPESTATUS`, the exit statuses of the pipeline before it, which the migration removes' });
+    expect(remove('docker cp x:/a ./a\necho "copied $_" > note\n', isDocker)).toEqual({ error: 'line 2: reads `$_`, the last word of the command before it, which the migration removes' });
+    expect(remove('docker cp x:/a ./a\necho "${_}"\n', isDocker)).toHaveProperty('error');
+    // A variable whose name starts with `_` is another variable.
+    expect(remove('docker cp x:/a ./a\necho "$_OUT"\n', isDocker)).toBe('echo "$_OUT"\n');
+  });
+
   it('removes whole lines and the blank lines a removed block leaves doubled', () => {
     expect(remove('#!/bin/sh\necho a\n\ndocker create x\ndocker cp x:/a .\n\necho b\n', isDocker)).toBe('#!/bin/sh\necho a\n\necho b\n');
   });
