@@ -151,8 +151,11 @@ function runsOf(cmd: ScriptCommand, words: readonly Word[], cwd: string | null, 
   if (placeholder(prog)) return [{ path: null, cwd }];
   const name = path.basename(value);
   if (SHELLS.has(name)) {
-    const { text, file } = shellOperand(rest);
+    const { text, file, stdin } = shellOperand(rest);
     if (text !== undefined) return text === null || depth >= DEPTH ? [] : inlineRuns(cmd, text, cwd, depth);
+    // `sh <<'EOF'`: the here-document is its script (the command's own input, not xargs' or find's).
+    const fed = stdin && words === cmd.words ? stdinText(cmd) : undefined;
+    if (typeof fed === 'string') return depth >= DEPTH ? [] : inlineRuns(cmd, fed, cwd, depth);
     // `xargs -n1 sh` (the file comes from the input), `-exec sh {} \;`.
     if (file === undefined) return slot?.appended ? [{ path: null, cwd }] : [];
     if (placeholder(file)) return [{ path: null, cwd }];
@@ -241,9 +244,10 @@ function envChdir(words: readonly Word[], at: number): { from: number; to: numbe
  * A shell's operands past its options: `text` for `-c TEXT` (null when only known at run time),
  * else `file`, the script it runs (undefined when there is none: it reads standard input).
  */
-function shellOperand(rest: readonly Word[]): { text?: string | null; file?: Word } {
+function shellOperand(rest: readonly Word[]): { text?: string | null; file?: Word; stdin?: true } {
   let i = 0;
   let c = false;
+  let s = false;
   for (; ; i++) {
     const opt = rest[i]?.value;
     if (opt === undefined || opt === null || opt === '-' || opt === '+' || !/^[-+]/.test(opt)) break;
@@ -252,10 +256,25 @@ function shellOperand(rest: readonly Word[]): { text?: string | null; file?: Wor
       break;
     }
     if (/^-[a-zA-Z]*c/.test(opt)) c = true;
+    if (/^-[a-zA-Z]*s/.test(opt)) s = true;
     if (/^[-+][a-zA-Z]*[oO]$/.test(opt) || opt === '--rcfile' || opt === '--init-file') i++;
   }
   if (c) return { text: rest[i] === undefined ? null : rest[i]!.value };
-  return rest[i] === undefined ? {} : { file: rest[i]! };
+  // (`sh`, `bash -s ARGS`: the script is read from standard input)
+  return rest[i] === undefined || s ? { stdin: true } : { file: rest[i]! };
+}
+
+/**
+ * The script a shell reads on its standard input when that is a here-document or here-string of
+ * `cmd` (`sh <<'EOF'`, `bash -s <<< 'docker rm x'`): its text, null when only known at run time;
+ * undefined when standard input is something else (a file, a pipe, the caller's).
+ */
+function stdinText(cmd: ScriptCommand): string | null | undefined {
+  const input = cmd.redirects.filter((r) => (r.fd === null || r.fd === '0') && (r.op === '<' || r.op.startsWith('<<') || r.op === '<&' || r.op === '<>')).pop();
+  if (!input) return undefined;
+  if (input.op === '<<' || input.op === '<<-') return input.body ?? null;
+  if (input.op === '<<<') return input.target.value === null ? null : `${input.target.value}\n`;
+  return undefined;
 }
 
 /** The scripts a `sh -c` text written out in full runs, read from `cwd` with the variables the caller exported. */
@@ -276,7 +295,9 @@ export function inlineCommands(cmd: ScriptCommand, depth = 0): ScriptCommand[] {
   if (typeof carried === 'string') return textCommands(cmd, carried, past?.cwd ?? cmd.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
   const prog = past?.words[past.at]?.value;
   if (!past || prog == null || !SHELLS.has(path.basename(prog))) return [];
-  const { text } = shellOperand(past.words.slice(past.at + 1));
+  const operand = shellOperand(past.words.slice(past.at + 1));
+  // A here-document the shell reads as its script (`sh <<'EOF'`) runs as a `-c` text does.
+  const text = operand.stdin ? stdinText(cmd) : operand.text;
   if (text == null) return [];
   return textCommands(cmd, text, past.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
 }

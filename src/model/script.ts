@@ -37,6 +37,12 @@ export interface Redirect {
   /** File descriptor the redirect applies to, when written (`2>`). */
   fd: string | null;
   target: Word;
+  /**
+   * A here-document's text as the command reads it (`<<'EOF'`, or `<<EOF` with no expansion,
+   * quote or escape in it; `<<-` without its leading tabs); null when only known at run time.
+   * Absent for other redirects.
+   */
+  body?: string | null;
 }
 
 export interface ScriptCommand {

@@ -12,9 +12,32 @@ export function redirectOf(w: ShellWalk, r: TsNode, scope: Scope): Redirect[] {
     const delim = r.namedChildren.find((c) => c.type === 'heredoc_start');
     if (!delim) return [];
     const op = r.children.find((c) => !c.isNamed && (c.type === '<<' || c.type === '<<-'))?.type ?? '<<';
-    // The body's `$(…)` run before the command (an unquoted delimiter): their commands are read.
-    for (const part of r.namedChildren.find((c) => c.type === 'heredoc_body')?.namedChildren ?? []) if (part.type !== 'heredoc_content') evalWord(w, part, scope);
-    const own: Redirect = { op, fd, target: { value: null, symbol: src(w, delim), staticPrefix: '', raw: src(w, delim), start: delim.startIndex, end: delim.endIndex } };
+    // The body's `$(…)` run before the command (an unquoted delimiter): their commands are read,
+    // and the expansions' values kept for its text.
+    const expanded = new Map<TsNode, string | null>();
+    for (const part of r.namedChildren.find((c) => c.type === 'heredoc_body')?.namedChildren ?? []) if (part.type !== 'heredoc_content') expanded.set(part, evalWord(w, part, scope).value);
+    // Its text: as written under a quoted delimiter; under a bare one, with the values of its
+    // expansions where all are known, and no backquote or backslash (which the shell would read).
+    const bodyNode = r.namedChildren.find((c) => c.type === 'heredoc_body');
+    let text: string | null = bodyNode ? src(w, bodyNode) : '';
+    if (bodyNode && !/['"\\]/.test(src(w, delim))) {
+      const parts = bodyNode.namedChildren.filter((c) => c.type !== 'heredoc_content');
+      const literal = (from: number, to: number) => (/[$`\\]/.test(w.text.slice(from, to)) ? null : w.text.slice(from, to));
+      let at = bodyNode.startIndex;
+      text = '';
+      for (const part of [...parts, null]) {
+        const before = literal(at, part ? part.startIndex : bodyNode.endIndex);
+        const value = part ? expanded.get(part) ?? null : '';
+        if (before === null || value === null) {
+          text = null;
+          break;
+        }
+        text += before + value;
+        if (part) at = part.endIndex;
+      }
+    }
+    const body = text !== null && op === '<<-' ? text.replace(/^\t+/gm, '') : text;
+    const own: Redirect = { op, fd, target: { value: null, symbol: src(w, delim), staticPrefix: '', raw: src(w, delim), start: delim.startIndex, end: delim.endIndex }, body };
     // The grammar puts what follows `<<EOF` on its line inside the here-document: the command's
     // other redirects (`cat <<EOF > build/app.conf`) are read as its own; a pipe, a list or
     // another command there (`cat <<EOF | tee notes`, `cat <<EOF && rm x`) is not read.
