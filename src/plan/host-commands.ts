@@ -98,7 +98,8 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
   if (NO_PATHS.has(program)) {
     // The shell expands an unquoted pattern into the names it matches before the program runs
     // (`echo ap? > list.txt`, `printf '%s\n' dist/*`): whatever the program, that is a listing.
-    effect.reads.push(...args.map((w) => use(cmd, w)).filter((u) => u.glob));
+    // (an escaped or quoted character, `expr 2 \* 3`, is no pattern: the shell reader marks those it expands)
+    effect.reads.push(...args.filter((w) => w.pattern === true || !/[\\'"]/.test(w.raw)).map((w) => use(cmd, w)).filter((u) => u.glob));
     return effect;
   }
   // The subcommand is the first operand; a `git -C dir` (another repository) is not read.

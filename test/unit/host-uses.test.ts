@@ -52,8 +52,9 @@ describe('an artifact used through the folder that holds it', () => {
     expect(r.exported).toBe(true);
     expect(r.why).toContain('`echo ap?` (build.sh:8) names it through a pattern');
     expect(outcome("printf '%s\\n' * > LIST").exported).toBe(true);
-    // Quoted, the shell leaves it alone.
+    // Quoted or escaped, the shell leaves it alone.
     expect(outcome("echo 'ap?' > LIST").exported).toBe(false);
+    expect(outcome('n=$(expr 2 \\* 3)\necho "$n" > N').exported).toBe(false);
   });
 
   it('exports it for a pattern among the items of a `for` loop, whatever the body does with the names', () => {
