@@ -98,7 +98,13 @@ function effects(w: ShellWalk, all: Word[], scope: Scope, ctx: Ctx): void {
     forgetStack(scope);
   } else if (prog === 'cd') {
     const arg = cdOperand(words.slice(1));
-    scope.cwd = !arg || uncertain || arg.raw === '-' ? null : cdTarget(w, arg, scope);
+    const before = scope.cwd;
+    // `cd -` goes back to the folder the last `cd` left (OLDPWD), when nothing else moved since.
+    const back = scope.cdBack !== undefined && !scope.vars.has('OLDPWD') && scope.cdBack.from === before && scope.cdBack.moves === (w.folderMoves ?? 0) ? scope.cdBack.to : null;
+    scope.cwd = !arg || uncertain ? null : arg.raw === '-' ? back : cdTarget(w, arg, scope);
+    w.folderMoves = (w.folderMoves ?? 0) + 1;
+    if (before !== null && scope.cwd !== null) scope.cdBack = { from: scope.cwd, to: before, moves: w.folderMoves };
+    else delete scope.cdBack;
   } else if (prog != null && stackEffects(prog, words.slice(1), scope, ctx, (arg) => (stackUncertain(ctx) ? null : cdTarget(w, arg, scope)))) {
     // `pushd DIR` … `popd` (./dir-stack.ts).
   } else if (prog != null && w.functions.has(prog) && callMayChangeFolder(w, prog)) {
@@ -109,6 +115,8 @@ function effects(w: ShellWalk, all: Word[], scope: Scope, ctx: Ctx): void {
     // Under a condition or in a loop it may be on or off afterwards: on is the side that hides no export.
     if (on !== null) scope.versions.allExport = on || (uncertain && scope.versions.allExport === true);
   }
+  // (a `pushd`/`popd` changes OLDPWD too)
+  if (prog === 'pushd' || prog === 'popd') w.folderMoves = (w.folderMoves ?? 0) + 1;
   if (mayAssign(w, all)) havoc(scope.versions);
   forgetValues(words, scope);
 }

@@ -75,6 +75,11 @@ export interface Scope {
   versions: Versions;
   /** The `pushd`s not yet undone by a `popd` in this scope (./dir-stack.ts). */
   dirs?: Pushed[];
+  /**
+   * Where `cd -` goes (OLDPWD): the folder `to` the last `cd` left, while the walk is still in
+   * the folder `from` it went to and has read no other folder change since (`moves`).
+   */
+  cdBack?: { from: string; to: string; moves: number };
 }
 
 /** `fallback`: the value when the environment sets nothing (./versions.ts), null when not known. */

@@ -35,6 +35,8 @@ export interface ShellWalk {
   bodyFolders: Map<string, string | null>;
   /** The function definitions called from another folder than the one their body was read in. */
   calledElsewhere: Set<string>;
+  /** How many `cd`, `pushd` and `popd` the walk has read so far, anywhere (./commands.ts cdBack). */
+  folderMoves?: number;
 }
 
 /** The source text of a node. */
