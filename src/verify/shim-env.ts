@@ -42,6 +42,8 @@ export interface ShimEnvOptions {
   logFile?: string;
   /** File to which the shim appends why it refused a command (push, login, a remote host…). */
   refusals?: string;
+  /** The empty image every name the migrated run must build itself starts as (./store-images.ts), and the file to which the shim appends each such name a command looked up while it still named that image. */
+  standIn?: { id: string; uses: string };
 }
 
 export const SHIM_ENV = {
@@ -50,6 +52,8 @@ export const SHIM_ENV = {
   imageStore: 'MULTISTAGE_CODEMOD_STORAGE_IMAGESTORE',
   log: 'MULTISTAGE_CODEMOD_SHIM_LOG',
   refusals: 'MULTISTAGE_CODEMOD_SHIM_REFUSALS',
+  standInId: 'MULTISTAGE_CODEMOD_STANDIN_ID',
+  standInUses: 'MULTISTAGE_CODEMOD_STANDIN_USES',
 } as const;
 
 /** `base` with the shim first on PATH and its storage settings filled in (and no stale ones kept). */
@@ -63,5 +67,9 @@ export function shimEnv(base: NodeJS.ProcessEnv, storage: ShimStorage, options: 
   if (storage.imageStore !== undefined) env[SHIM_ENV.imageStore] = storage.imageStore;
   if (options.logFile !== undefined) env[SHIM_ENV.log] = options.logFile;
   if (options.refusals !== undefined) env[SHIM_ENV.refusals] = options.refusals;
+  if (options.standIn !== undefined) {
+    env[SHIM_ENV.standInId] = options.standIn.id;
+    env[SHIM_ENV.standInUses] = options.standIn.uses;
+  }
   return env;
 }

@@ -137,13 +137,17 @@ async function verifyEntry(engine: PodmanEngine, run: RootRun, changes: readonly
     const poison = await poisonNames(newStore.engine, [...oldImages.keys(), ...builderTags]);
     const newRefusals = path.join(work, 'new-refusals');
     const newBefore = snapshotTree(newDir);
-    const newRun = await runSteps(newSteps, newDir, shimEnv(env, newStore.shim, { refusals: newRefusals }), timeoutMs);
+    const standInUses = path.join(work, 'new-stand-in-uses');
+    const newRun = await runSteps(newSteps, newDir, shimEnv(env, newStore.shim, { refusals: newRefusals, standIn: { id: poison, uses: standInUses } }), timeoutMs);
     const newAfter = snapshotTree(newDir);
     const done = { ...base, migrated: summary(newRun) };
 
     say('comparing');
     const differences: string[] = [];
     for (const r of readLines(newRefusals)) differences.push(`the migrated pipeline asked for what --verify never does: ${r}`);
+    // The old run had a real image under that name; a lookup that found the stand-in instead
+    // (`docker image inspect NAME && …`) may have answered as if the migrated run had built it.
+    for (const n of new Set(readLines(standInUses))) differences.push(`image ${n}: looked up by the migrated pipeline, which no longer builds it (the old pipeline did)`);
     if (newRun.timedOut) differences.push(`the migrated pipeline did not finish within ${timeoutMs / 1000} s`);
     else if (newRun.exitCode !== 0) differences.push(`exit status: the old pipeline 0, the migrated one ${newRun.exitCode} (in ${newRun.failedStep}): ${lastLine(newRun.output)}`);
 

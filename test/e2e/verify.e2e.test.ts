@@ -12,11 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { PlanOptions } from '../../src/plan/index.js';
+import type { FileChange, PlanOptions } from '../../src/plan/index.js';
 import { runRoot } from '../../src/pipeline.js';
 import { detectEngine, STORAGE_DRIVER_ENV } from '../../src/verify/engine.js';
 import { verifyRoot } from '../../src/verify/verify.js';
-import { copyToTemp, FIXTURES, readTree } from '../support/tree.js';
+import { copyToTemp, FIXTURES, readTree, writeTemp } from '../support/tree.js';
 import { ensureBaseImages } from './support/base-images.js';
 import { engineForTests } from './support/engine-for-tests.js';
 import { withSharedStore } from './support/shared-store-lock.js';
@@ -142,6 +142,38 @@ describe.skipIf(!engine)('--verify runs the pipelines', () => {
     const v = (await verifyRoot(engine!, run, changes, [id], { env: ENV })).get(id)!;
     expect(v.status).toBe('differs');
     expect(v.differences.join('\n')).toMatch(/image localhost\/alexellis2\/href-counter:latest: .*\/root\/app\b.*(content|size)/);
+  });
+
+  it('catches a migrated script that only finds the builder image it no longer builds because of the stand-in', async () => {
+    // The last line asks whether the builder image exists. The migrated run starts with an
+    // empty stand-in under every name the old run built: without noting that lookup, the
+    // stand-in answered "yes" and both runs left had-image.
+    const check = 'docker image inspect standin9:build > /dev/null 2>&1 && touch had-image\n';
+    const dir = writeTemp({
+      'Dockerfile.build': 'FROM alpine:3.19\nRUN mkdir /out && echo built > /out/app && chmod 755 /out/app\n',
+      Dockerfile: 'FROM alpine:3.19\nCOPY app /usr/local/bin/app\n',
+      'build.sh': `#!/bin/sh\nset -e\ndocker build -t standin9:build -f Dockerfile.build .\ndocker create --name standin9-x standin9:build\ndocker cp standin9-x:/out/app ./app\ndocker rm standin9-x\ndocker build -t standin9:latest .\n${check}`,
+    });
+    const run = runRoot(dir, { stageName: 'builder' });
+    const setup = run.analysis.setups[0]!;
+    const id = setup.id;
+    // The builder build gone, the check kept: what a migration that overlooked the check would
+    // write, with the setup as such an analysis saw it (nothing else uses the builder image).
+    Object.assign(setup, { builderTagUsers: [], builderTagUsedElsewhere: undefined, builderTagUnknown: undefined });
+    const changes: FileChange[] = [
+      { path: 'Dockerfile.build', action: 'delete', before: null, after: null, setups: [id] },
+      {
+        path: 'Dockerfile',
+        action: 'update',
+        before: null,
+        after: 'FROM alpine:3.19 AS builder\nRUN mkdir /out && echo built > /out/app && chmod 755 /out/app\n\nFROM scratch AS export\nCOPY --from=builder /out/app /app\n\nFROM alpine:3.19\nCOPY --from=builder /out/app /usr/local/bin/app\n',
+        setups: [id],
+      },
+      { path: 'build.sh', action: 'update', before: null, after: `#!/bin/sh\nset -e\ndocker build --target export --output type=local,dest=. -f Dockerfile .\ndocker build -t standin9:latest .\n${check}`, setups: [id] },
+    ];
+    const v = (await verifyRoot(engine!, run, changes, [id], { env: ENV })).get(id)!;
+    expect(v.status).toBe('differs');
+    expect(v.differences.join('\n')).toMatch(/image standin9:build: looked up by the migrated pipeline, which no longer builds it/);
   });
 
   it('says "not verified" when the old pipeline cannot run here, and writes nothing', async () => {
