@@ -126,6 +126,14 @@ const REPEATABLE = new Set(['--cache-from', '--cache-to', '--ulimit', '--allow',
 
 const MODELLED_ENV = /^(DOCKER|BUILDKIT|BUILDX)_/;
 
+/**
+ * PATH, and a Jenkins `withEnv(['PATH+NAME=…'])` entry put before it: the shell finds `docker`
+ * on it, and another docker found first (`PATH=/opt/docker-20/bin:$PATH docker build …`) may be
+ * another client version, with the legacy builder or other defaults. The merged build runs the
+ * final build's docker: PATH must be the same for both builds.
+ */
+const isPathVariable = (name: string) => name === 'PATH' || name.startsWith('PATH+');
+
 /** Global docker flags that only change what the client prints. */
 const HARMLESS_GLOBAL = /^(--log-level|-l|-D|--debug)( |$)/;
 
@@ -716,9 +724,9 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
 
   // The build environment: the merged build runs with the final build's.
   const [bEnv, rEnv] = [dockerEnvironment(b.cmd), dockerEnvironment(r.cmd)];
-  const names = new Set([...bEnv.keys(), ...rEnv.keys(), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys(), ...perTarget].filter((n) => MODELLED_ENV.test(n))]);
+  const names = new Set([...bEnv.keys(), ...rEnv.keys(), ...[...b.cmd.vars.keys(), ...r.cmd.vars.keys(), ...perTarget].filter((n) => MODELLED_ENV.test(n) || isPathVariable(n))]);
   for (const name of names) {
-    const kind = BUILD_ENV[name];
+    const kind = isPathVariable(name) ? 'same' : BUILD_ENV[name];
     if (kind === 'harmless') continue;
     // A Make variable with a value of its own in the builder's rule (`binary: export
     // DOCKER_DEFAULT_PLATFORM = linux/arm64`, `.EXPORT_ALL_VARIABLES`) may reach the builder
@@ -733,7 +741,10 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       }
       continue;
     }
-    if (envOf(b, name) !== envOf(r, name)) {
+    if (envOf(b, name) !== envOf(r, name) && isPathVariable(name)) {
+      const shownPath = (v: string | null | undefined) => (v === undefined ? "as the script's caller gives it" : show(v));
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${shownPath(envOf(b, name))} for the builder build but ${shownPath(envOf(r, name))} for the final build: the builder build may run another \`docker\` (another client version, the legacy builder, other defaults), and the one merged build runs the final build's`, at(b, `Give both builds the same PATH, or migrate this setup by hand.`)));
+    } else if (envOf(b, name) !== envOf(r, name)) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build; the one merged build runs with the final build's`, at(b, `Give ${name} the same value for both builds, or migrate this setup by hand.`)));
     }
   }

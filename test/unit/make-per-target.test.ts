@@ -24,6 +24,9 @@ describe('Make variables that differ per rule', () => {
     expect(names('A := 1\nbin: B := 2\nbin%: C = 3\nD = $@\nE = $(D)-x\nF = $(A)\nG = $(@D)/out\n')).toEqual(['B', 'C', 'D', 'E', 'G']);
     // with a modifier, which the grammar reads as a rule holding an error at the `=`
     expect(names('bin: export H = 1.2.3\nbin%: private export I := 2\nall: override J = 3\n')).toEqual(['H', 'I', 'J']);
+    // with a value the grammar reads otherwise, starting with `/`
+    expect(names('bin: export PATH = /opt/bin\n')).toEqual(['PATH']);
+    expect(names('bin: export PATH := /opt/docker-20/bin:$(PATH)\n')).toEqual(['PATH']);
   });
 
   it('refuse a builder build taking an exported target-specific value from its environment (--build-arg NAME, DOCKER_*)', () => {

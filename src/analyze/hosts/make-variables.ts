@@ -188,16 +188,21 @@ export function targetSpecificNames(root: TsNode, text: string): Set<string> {
       const eq = kids.findIndex((c) => c.type === 'ERROR' && /^[:+?!]*=$/.test(slice(c).trim()));
       if (eq > 0 && kids.slice(0, eq - 1).every((c) => ['export', 'private', 'override', 'unexport'].includes(slice(c)))) out.add(slice(kids[eq - 1]!));
     }
-    const errs = r.namedChildren.filter((c) => c.type === 'ERROR' && /^[:+?!]*=$/.test(slice(c).trim()));
+    // (`binary: export PATH := /opt/bin:$(PATH)`: a value starting with `/` joins the ERROR at the `=`)
+    const errs = r.namedChildren.filter((c) => c.type === 'ERROR' && /^[:+?!]*=(\s|\/|$)/.test(slice(c).trim()));
     for (const e of errs) {
       const before = r.namedChildren.filter((c) => c.endIndex <= e.startIndex && c.type === 'pattern_list').pop();
       const last = before?.namedChildren[before.namedChildren.length - 1];
       if (last) out.add(slice(last));
     }
   }
+  // (`binary: export PATH = /opt/bin` reads as an assignment whose name, past the modifier, the grammar holds in an ERROR)
+  const MODIFIERS = new Set(['export', 'private', 'override', 'unexport']);
   for (const a of root.descendantsOfType('variable_assignment')) {
-    const name = a.namedChildren.find((c) => c.type === 'word');
-    if (name && a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) out.add(slice(name));
+    if (!a.namedChildren.some((c) => c.type === 'list' || c.type === 'targets')) continue;
+    const words = a.namedChildren.flatMap((c) => (c.type === 'word' ? [c] : c.type === 'ERROR' ? c.namedChildren.filter((w) => w.type === 'word') : []));
+    const name = words.find((w) => !MODIFIERS.has(slice(w))) ?? words[0];
+    if (name) out.add(slice(name));
   }
   return out;
 }
