@@ -19,7 +19,7 @@ import { resolveRel } from '../model/paths.js';
 import { contextMounts } from '../analyze/context-mounts.js';
 import type { ScriptCommand } from '../model/script.js';
 import type { Setup } from '../model/setup.js';
-import { meets, type HostEffect, type PathUse } from './host-commands.js';
+import { hostEffect, meets, printsFromNamedFiles, type HostEffect, type PathUse } from './host-commands.js';
 import { flagHostPaths } from './flag-host-reads.js';
 
 /** A path the builder reads ('' is the repository root), and the instruction that reads it. */
@@ -66,6 +66,35 @@ export function builderReads(setup: Setup, dockerfiles: ReadonlyMap<string, Dock
 }
 
 /** How a written path meets a read one (the root '' holds every relative path). */
+/** Flags whose words stay with the builder build (its own name and file): never carried to the final build. */
+const NOT_CARRIED = new Set(['--tag', '--file', '--iidfile', '--quiet']);
+
+/**
+ * What the command substitutions in the builder build's flags read (`--build-arg V="$(cat
+ * VERSION)"`): carried to the final build, they run there, after the commands between the builds,
+ * and the merged builder stage compiles with what they print then. A substitution whose program
+ * prints more than the files it names hold (`git describe`), the tool does not model, or that
+ * writes, may read anything: the whole repository.
+ */
+export function carriedSubstitutionReads(setup: Setup, commands: readonly ScriptCommand[]): BuilderRead[] {
+  const b = setup.builder.inv;
+  if (setup.builder.stock) return [];
+  const out: BuilderRead[] = [];
+  for (const f of b.flags) {
+    if (NOT_CARRIED.has(f.name)) continue;
+    const words = b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount);
+    const shown = words.map((w) => w.raw).join(' ');
+    for (const c of commands) {
+      if (c === b.cmd || c.file !== b.cmd.file || c.stdout?.kind !== 'capture' || !words.some((w) => w.end > w.start && c.start >= w.start && c.end <= w.end)) continue;
+      const effect = hostEffect(c);
+      const why = `\`${c.words.map((w) => w.raw).join(' ')}\` in \`${shown}\`, which the final build now runs`;
+      if (!effect.known || !printsFromNamedFiles(effect.program) || effect.writes.length > 0 || effect.mayTouch.length > 0) out.push({ path: '', why: `${why} (and which may read any file)` });
+      else for (const r of effect.reads) out.push({ path: r.path ?? '', why });
+    }
+  }
+  return out;
+}
+
 function meetsRead(u: PathUse, read: string): boolean {
   if (read === '') return u.path === null || !u.path.startsWith('/');
   return meets(u, read) !== null;

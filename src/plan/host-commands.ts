@@ -37,6 +37,8 @@ export interface HostEffect {
 const NO_PATHS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'export', 'cd', 'pushd', 'popd', 'exit', 'return', 'shift', 'unset', 'local', 'readonly', 'declare', 'typeset', 'sleep', 'date', 'pwd', 'whoami', 'id', 'uname', 'umask', 'wait', 'basename', 'dirname', 'hostname', 'trap', 'shopt', 'seq', 'expr']);
 /** Programs that only read the files they are given. */
 const READS = new Set(['cat', 'ls', 'sha256sum', 'sha1sum', 'sha512sum', 'md5sum', 'b2sum', 'cksum', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'wc', 'file', 'stat', 'du', 'diff', 'cmp', 'cut', 'sort', 'uniq', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'less', 'more', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'jq']);
+/** Whether what `program` prints depends on the files its operands name alone (none for `echo`, `date`), not on the repository's state (`git describe`). */
+export const printsFromNamedFiles = (program: string | null): boolean => program !== null && (NO_PATHS.has(program) || READS.has(program));
 /** Readers that list the folder they run in when given no operand. */
 const LISTS_FOLDER = new Set(['ls', 'du']);
 /** `test`, `[` and `[[`: only the operands of file operators are paths (src/plan/test-operands.ts). */

@@ -23,7 +23,7 @@ import { listsContainers, shownOnly } from '../analyze/unknown-image.js';
 import type { RepoFs } from '../model/fs.js';
 import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
 import type { Artifact, Setup } from '../model/setup.js';
-import { builderReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
+import { builderReads, carriedSubstitutionReads, changesBuilderInput, type BuilderRead } from './builder-inputs.js';
 import { hostEffect, meets, readsOnlyNamed, use, type HostEffect, type PathUse } from './host-commands.js';
 import { hiddenCommands } from './hidden-docker.js';
 import { programAt } from '../model/wrappers.js';
@@ -170,7 +170,7 @@ export function checkHostEffects(
         const sameGroup = steps.isStepFor(cmd, runtime.inv.cmd);
         if (out.diagnostics.length === before && !sameGroup && !out.deletes.includes(cmd) && at > builderAt && at < runtimeAt) {
           const writes = dockerHostWrites(inv, cmd);
-          const why = writes.length > 0 ? changesBuilderInput(cmd, { program: 'docker', at: 0, reads: [], writes, mayTouch: [], known: true }, (reads ??= builderReads(setup, dockerfiles))) : null;
+          const why = writes.length > 0 ? changesBuilderInput(cmd, { program: 'docker', at: 0, reads: [], writes, mayTouch: [], known: true }, (reads ??= [...builderReads(setup, dockerfiles), ...carriedSubstitutionReads(setup, script.commands)])) : null;
           if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shownCommand(cmd)}\` runs between the builder build and the runtime build, and ${why}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
         }
         continue;
@@ -207,7 +207,7 @@ export function checkHostEffects(
       }
       // Between the builder build and the runtime build: merged, the builder reads its context after this command (./builder-inputs.ts).
       if (out.diagnostics.length === before && at > builderAt && at < runtimeAt && cmd.words.length > 0) {
-        const why = changesBuilderInput(cmd, effect, (reads ??= builderReads(setup, dockerfiles)), callee?.unknown ? shownCommand(callee.unknown.cmd) : undefined);
+        const why = changesBuilderInput(cmd, effect, (reads ??= [...builderReads(setup, dockerfiles), ...carriedSubstitutionReads(setup, script.commands)]), callee?.unknown ? shownCommand(callee.unknown.cmd) : undefined);
         const inside = callee?.unknown && why?.startsWith('the tool does not know') ? ` (\`${shownCommand(callee.unknown.cmd)}\`, ${callee.unknown.where})` : '';
         if (why) refuse('BUILDER_INPUT_CHANGED', cmd, `\`${shownCommand(cmd)}\` runs between the builder build and the runtime build, and ${why}${inside}: merged, the builder stage is built after this command and would read what it leaves`, BUILDER_INPUT_HINT);
       }
@@ -216,7 +216,7 @@ export function checkHostEffects(
     }
   }
   // `uses:` steps between the builds: writers of the builder's inputs, a builder switched (./action-steps.ts).
-  if (script.kind === 'github-actions' && sequences[0]) checkActionSteps(setup, script, sequences[0], () => (reads ??= builderReads(setup, dockerfiles)), () => (bases ??= builderBases(setup, dockerfiles)), refuse);
+  if (script.kind === 'github-actions' && sequences[0]) checkActionSteps(setup, script, sequences[0], () => (reads ??= [...builderReads(setup, dockerfiles), ...carriedSubstitutionReads(setup, script.commands)]), () => (bases ??= builderBases(setup, dockerfiles)), refuse);
   checkWorkspaceReads(setup, script, sequences[0], refuse);
   // Files the removed commands wrote (`> build.log`), read by a command that stays (./removed-outputs.ts).
   for (const seq of sequences) for (const d of removedOutputUses(setup, seq, removed.commands, script, { fs, dockerfiles })) if (!out.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) out.diagnostics.push(d);

@@ -705,7 +705,10 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       plan.diagnostics.push(diag('SCRIPT_EDIT_UNSAFE', 'error', `cannot add the builder build's flags to the final build: ${inserted.error}`, { file: rcmd.file, line: rcmd.line, setup: setup.id, hint: 'Pass the flags to the final build yourself, remove them from the builder build, then run the tool again.' }));
     } else {
       draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
-      draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: insertWords.map((w) => w.symbol) });
+      // The command substitutions of the carried words (`$(cat VERSION)`) now run with the final build.
+      const bcmd = setup.builder.inv.cmd;
+      const carries = script.commands.filter((c) => c !== bcmd && c.file === bcmd.file && c.start >= bcmd.start && c.end <= bcmd.end && carry.words.some((w) => w.end > w.start && c.start >= w.start && c.end <= w.end)).map((c) => c.index);
+      draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: insertWords.map((w) => w.symbol), ...(carries.length > 0 ? { carries } : {}) });
     }
   }
   for (const { cmd, word } of setup.cleanupWords) {

@@ -17,11 +17,14 @@ import type { ScriptCommand, ScriptFile } from '../model/script.js';
 import { emptiedYamlKey } from './emptied-yaml-keys.js';
 
 /**
- * A planned change of one command's words, by the command's index in the analysed script and
+ * A planned change of one command's words (an insert's `carries`: the commands of command
+ * substitutions in the inserted words, `cat VERSION` of `--build-arg V="$(cat VERSION)"` carried
+ * from the builder build, which now run with this command, and no longer where they stood when
+ * the command holding them there is removed), by the command's index in the analysed script and
  * word indexes of the command as it was; a word is given by its symbol (its value when static).
  */
 export type WordChange =
-  | { index: number; kind: 'insert'; after: number; words: string[] }
+  | { index: number; kind: 'insert'; after: number; words: string[]; carries?: readonly number[] }
   | { index: number; kind: 'replace'; word: number; with: string }
   | { index: number; kind: 'remove'; word: number }
   | { index: number; kind: 'whole'; words: string[]; env?: Readonly<Record<string, string>>; absorbs?: readonly number[] };
@@ -55,8 +58,23 @@ export function rereadScript(p: PlannedScript, fs: RepoFs): string | null {
 
   const expected: Shape[] = [];
   const expectedFrom: ScriptCommand[] = [];
+  const within = (c: ScriptCommand, w: ScriptCommand) => w !== c && w.file === c.file && c.start >= w.start && c.end <= w.end;
+  // Substitutions carried in inserted words: gone from a removed command, read again before the
+  // command they were inserted into (or before its own substitutions in words after the insertion).
+  const carriers = rewrites.flatMap((r) => (r.kind === 'insert' && r.carries?.length ? [{ target: oldCommands[r.index]!, after: r.after, carried: r.carries.map((i) => oldCommands[i]!) }] : []));
+  const moved = new Set(carriers.flatMap((x) => x.carried.filter((c) => oldCommands.some((w) => removed.has(w.index) && within(c, w))).map((c) => c.index)));
+  const pending = [...carriers];
   for (const c of oldCommands) {
-    if (removed.has(c.index)) continue;
+    for (let k = 0; k < pending.length; k++) {
+      const { target, after, carried } = pending[k]!;
+      if (c !== target && !(within(c, target) && c.start >= (target.words[after]?.end ?? target.end))) continue;
+      for (const m of carried) {
+        expected.push({ ...shapeOf(m), cwd: target.cwd, conditional: target.conditional, loop: target.loop, iteration: target.iteration?.label ?? null });
+        expectedFrom.push(m);
+      }
+      pending.splice(k--, 1);
+    }
+    if (removed.has(c.index) || moved.has(c.index)) continue;
     expected.push({ ...shapeOf(c), ...rewritten(c, rewrites.filter((r) => r.index === c.index)) });
     expectedFrom.push(c);
   }
