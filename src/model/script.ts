@@ -105,7 +105,7 @@ export interface ScriptCommand {
 }
 
 /** The variables whose unknown values commands carry the version of (ScriptCommand.unknownVersions): those the plan compares between builds. */
-export const VERSIONED_VARIABLES: readonly string[] = ['SOURCE_DATE_EPOCH'];
+export const VERSIONED_VARIABLES: readonly string[] = ['SOURCE_DATE_EPOCH', 'PATH'];
 
 /**
  * Whether two commands surely see the same value of `name`, though it is only known at run

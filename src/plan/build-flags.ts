@@ -741,10 +741,12 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       }
       continue;
     }
-    if (envOf(b, name) !== envOf(r, name) && isPathVariable(name)) {
+    // (two values only known at run time are the same where one assignment reaches both builds)
+    const pathDiffers = isPathVariable(name) && (envOf(b, name) !== envOf(r, name) || (envOf(b, name) === null && !sameUnknownValue(b.cmd, r.cmd, name)));
+    if (pathDiffers) {
       const shownPath = (v: string | null | undefined) => (v === undefined ? "as the script's caller gives it" : show(v));
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${shownPath(envOf(b, name))} for the builder build but ${shownPath(envOf(r, name))} for the final build: the builder build may run another \`docker\` (another client version, the legacy builder, other defaults), and the one merged build runs the final build's`, at(b, `Give both builds the same PATH, or migrate this setup by hand.`)));
-    } else if (envOf(b, name) !== envOf(r, name)) {
+    } else if (!isPathVariable(name) && envOf(b, name) !== envOf(r, name)) {
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build; the one merged build runs with the final build's`, at(b, `Give ${name} the same value for both builds, or migrate this setup by hand.`)));
     }
   }

@@ -25,6 +25,8 @@ describe('a PATH for one build only', () => {
     expect(sh('env PATH=/opt/docker-20/bin:/usr/bin ')).toEqual([['refused', 'FLAG_CONFLICT']]);
     expect(sh('', 'export PATH=/opt/docker-20/bin:$PATH\n')).toEqual([['refused', 'FLAG_CONFLICT']]);
     expect(sh('', '', 'PATH=/opt/docker-20/bin:$PATH ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    // two values only known at run time, from two assignments
+    expect(sh('', 'export PATH=/opt/docker-27/bin:$PATH\n', '', 'export PATH=/opt/docker-20/bin:$PATH\n')).toEqual([['refused', 'FLAG_CONFLICT']]);
     const sub = `#!/bin/sh\nset -e\n(export PATH=/opt/docker-20/bin:$PATH; docker build -t app-build -f Dockerfile.build .)\n${EXTRACT.join('\n')}\ndocker build -t app .\n`;
     expect(outcome({ 'build.sh': sub })).toEqual([['refused', 'FLAG_CONFLICT']]);
     const fn = `#!/bin/bash\nset -e\nold() { local PATH=/opt/docker-20/bin:$PATH; docker build -t app-build -f Dockerfile.build .; }\nold\n${EXTRACT.join('\n')}\ndocker build -t app .\n`;
