@@ -707,7 +707,8 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
       draft.script.edits.push(...inserted, ...adapter.repairs(script, rcmd.index));
       // The command substitutions of the carried words (`$(cat VERSION)`) now run with the final build.
       const bcmd = setup.builder.inv.cmd;
-      const carries = script.commands.filter((c) => c !== bcmd && c.file === bcmd.file && c.start >= bcmd.start && c.end <= bcmd.end && carry.words.some((w) => w.end > w.start && c.start >= w.start && c.end <= w.end)).map((c) => c.index);
+      // (none for a compose service read as commands: its words come from the YAML, not the script's text)
+      const carries = isExpanded(script) ? [] : script.commands.filter((c) => c !== bcmd && c.stdout?.kind === 'capture' && c.file === bcmd.file && c.start >= bcmd.start && c.end <= bcmd.end && carry.words.some((w) => w.end > w.start && c.start >= w.start && c.end <= w.end)).map((c) => c.index);
       draft.script.rewrites.push({ index: rcmd.index, kind: 'insert', after: runtime.inv.verbIndex, words: insertWords.map((w) => w.symbol), ...(carries.length > 0 ? { carries } : {}) });
     }
   }
