@@ -108,6 +108,27 @@ export interface ScriptCommand {
 export const VERSIONED_VARIABLES: readonly string[] = ['SOURCE_DATE_EPOCH', 'PATH'];
 
 /**
+ * Whether a variable's assignments are told apart where its value is only known at run time:
+ * VERSIONED_VARIABLES, and those of docker's build environment (`DOCKER_HOST`, `BUILDKIT_…`,
+ * `BUILDX_…`), which must be the same at the builder build and the final build.
+ */
+export const isVersionedVariable = (name: string): boolean => VERSIONED_VARIABLES.includes(name) || /^(DOCKER|BUILDKIT|BUILDX)_/.test(name);
+
+/**
+ * Whether two commands surely see different values of `name`, both only known at run time:
+ * different assignments in the script reach them (`export DOCKER_HOST=$A`, then `export
+ * DOCKER_HOST=$B` between them). Not where both take it from where their reading started (a CI
+ * step's environment, the script's caller): readings of separate snippets never share an id,
+ * though each may start from the same job environment.
+ */
+export function differentUnknownValues(a: ScriptCommand, b: ScriptCommand, name: string): boolean {
+  if (a.env?.has(name) || b.env?.has(name)) return true;
+  const [va, vb] = [a.unknownVersions?.[name], b.unknownVersions?.[name]];
+  if (va === undefined || vb === undefined || va === vb) return false;
+  return !(va.endsWith('.0') && vb.endsWith('.0'));
+}
+
+/**
  * Whether two commands surely see the same value of `name`, though it is only known at run
  * time: the same assignment reaches both (not one set for the command alone).
  */

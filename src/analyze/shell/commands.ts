@@ -1,6 +1,6 @@
 /** Simple commands (and `[ … ]` tests) read into ScriptCommands, with the effects of `cd` on the scope. */
 import path from 'node:path/posix';
-import { VERSIONED_VARIABLES, type Redirect, type ScriptCommand, type Word } from '../../model/script.js';
+import { isVersionedVariable, type Redirect, type ScriptCommand, type Word } from '../../model/script.js';
 import { absoluteSelf, cdOperand, folderOf, isFolderValue, scriptRelative, withoutFolderValues, wordInCwd } from '../script-folder.js';
 import type { TsNode } from '../tree-sitter.js';
 import { prefixAssignments } from './assignments.js';
@@ -29,15 +29,32 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     loop: ctx.loop,
     ...(ctx.branches && ctx.branches.length > 0 ? { branches: ctx.branches } : {}),
     iteration: ctx.iteration ?? null,
-    vars: (scope.snapshot ??= withoutFolderValues(scope.vars)),
+    vars: snapshotOf(scope),
     stdout: null,
     stdinFrom: null,
     ...(scope.versions.exported.size > 0 ? { exported: [...scope.versions.exported] } : {}),
   };
-  const unknown = VERSIONED_VARIABLES.filter((n) => scope.vars.get(n) === null);
+  const unknown = versionedUnknowns(scope);
   if (unknown.length > 0) cmd.unknownVersions = Object.fromEntries(unknown.map((n) => [n, versionOf(scope.versions, n).id]));
   w.script.commands.push(cmd);
   return cmd;
+}
+
+function snapshotOf(scope: Scope): ReadonlyMap<string, string | null> {
+  return (scope.snapshot ??= withoutFolderValues(scope.vars));
+}
+
+/** The names of the variables of isVersionedVariable only known at run time, listed once per snapshot of the scope's variables. */
+const unknownsBySnapshot = new WeakMap<ReadonlyMap<string, string | null>, string[]>();
+function versionedUnknowns(scope: Scope): string[] {
+  const snapshot = snapshotOf(scope);
+  let names = unknownsBySnapshot.get(snapshot);
+  if (!names) {
+    names = [];
+    for (const [n, v] of scope.vars) if (v === null && isVersionedVariable(n)) names.push(n);
+    unknownsBySnapshot.set(snapshot, names);
+  }
+  return names;
 }
 
 /**
