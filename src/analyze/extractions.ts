@@ -10,7 +10,7 @@
  */
 import path from 'node:path/posix';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { flagValues, type DockerInvocation } from '../model/docker-command.js';
+import { dockerVariable, flagValues, type DockerInvocation } from '../model/docker-command.js';
 import { shownCommand, type ScriptCommand, type Word } from '../model/script.js';
 import type { Artifact, RunStep } from '../model/setup.js';
 import { parseShell } from './shell.js';
@@ -315,6 +315,7 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
   const ex = baseRun(inv, imageIndex);
   // A named volume is read as the folder of that name, for what links it, and refused.
   if (mount.volume !== undefined) ex.problems.push(namedVolume(inv, mount));
+  else if (dockerVariable(cmd, 'DOCKER_HOST') === null) ex.problems.push(remoteMount(inv, mount));
   const destRel = dest.slice(mount.ctr.length).replace(/^\/+/, '');
   const destIsDir = /\/$/.test(dest) || dest === mount.ctr || paths.length > 2;
   // `cp -r /out/. /m/` copies what /out holds into /m, not /out itself: the artifact is /m's
@@ -401,6 +402,16 @@ function namedVolume(inv: DockerInvocation, mount: { ctr: string; volume?: strin
 }
 
 /**
+ * The refusal of a bind mount on an engine DOCKER_HOST names with a value only known at run time
+ * (CircleCI's `setup_remote_docker` sets one: ./hosts/circleci.ts): docker mounts the folder of
+ * that path on the engine's machine, which need not be the script's (on a remote engine it is
+ * not), so what the container wrote there is not proven to reach the repository.
+ */
+function remoteMount(inv: DockerInvocation, mount: { host: string; ctr: string }): Diagnostic {
+  return diag('ARTIFACT_VOLUME', 'error', `\`${shownCommand(inv.cmd)}\` bind-mounts ${mount.host ? `./${mount.host}` : 'the repository folder'} at ${mount.ctr} on the engine DOCKER_HOST names, only known at run time: docker mounts that path on the engine's machine, and a remote engine shares no folder with the script, so what the container writes there is not proven to reach the repository (nor did the runtime build necessarily copy it)`, at(inv.cmd, 'Take the files out with `docker cp` (or `docker run … cat`), which reach the script through the engine, and run the tool again; or migrate by hand.'));
+}
+
+/**
  * `docker run --rm -v "$PWD/out:/out" IMG make …`: a build that writes straight into a mounted
  * folder. The folder (which must not exist in the repository, so it holds nothing but the
  * output) is a folder artifact; the builder stage runs the same command, after creating it.
@@ -413,6 +424,8 @@ export function fromMountBuild(inv: DockerInvocation, imageIndex: number, isDir:
   if (mount.volume !== undefined) {
     // Read as the folder of that name, for what links it; refused whatever it links to.
     ex.problems.push(namedVolume(inv, mount));
+  } else if (dockerVariable(inv.cmd, 'DOCKER_HOST') === null) {
+    ex.problems.push(remoteMount(inv, mount));
   } else if (isDir(mount.host)) {
     ex.problems.push(diag('BUILD_AT_RUN_TIME', 'error', `the builder runs with ${mount.host || '.'} of the repository mounted at ${mount.ctr}, so it reads host files at run time`, at(inv.cmd, 'Builds that read host files at run time are not migrated; migrate this setup by hand.')));
     return ex;

@@ -162,3 +162,19 @@ describe('CircleCI machine executor docker engine', () => {
     exports(plan(onMachine('    machine:\n      image: ubuntu-2004:202010-01\n    environment:\n      DOCKER_BUILDKIT: "1"\n')));
   });
 });
+
+describe('CircleCI remote docker engine', () => {
+  const mountCopy = ['docker build -t app:build -f Dockerfile.build .', 'docker run --rm -v "$PWD":/host app:build cp -p /out/app /host/app', 'docker build -t app:latest .'].map((l) => `          ${l}`).join('\n');
+  const remote = (head = '    docker:\n      - image: cimg/base:2024.01\n', env = '') => `version: 2.1\njobs:\n  build:\n${head}${env}    steps:\n      - checkout\n      - setup_remote_docker\n      - run: |\n${mountCopy}\n`;
+
+  it('a bind-mount extraction on `setup_remote_docker`\'s engine wrote into the remote machine\'s folder: refused (ARTIFACT_VOLUME)', () => {
+    refused(plan(remote()), 'ARTIFACT_VOLUME', /bind-mounts the repository folder at \/host on the engine DOCKER_HOST names/);
+  });
+
+  it('on a machine executor, or with DOCKER_HOST the job sets itself, the mount is the job\'s folder: migrated', () => {
+    for (const p of [plan(remote('    machine:\n      image: ubuntu-2204:current\n').replace('      - setup_remote_docker\n', '')), plan(remote(undefined, '    environment:\n      DOCKER_HOST: unix:///var/run/docker.sock\n'))]) {
+      expect(errors(p)).toEqual([]);
+      expect(p.changes.find((c) => c.path === 'Dockerfile')!.after).toContain('COPY --from=builder');
+    }
+  });
+});

@@ -70,15 +70,17 @@ function circleEnv(node: unknown, into: Map<string, string | null>): Map<string,
  * DOCKER_BUILDKIT as a job's docker CLI gives it where the job sets none: the job's primary
  * image (the first of `docker:`) when it is an official `docker:` image, else the version
  * `setup_remote_docker` asks for; a CLI before 23 builds with the legacy builder
- * (./gitlab-docker-image.ts), which reads as DOCKER_BUILDKIT=0.
+ * (./gitlab-docker-image.ts), which reads as DOCKER_BUILDKIT=0. And DOCKER_HOST where the
+ * engine is a remote one (remoteEngine).
  */
 function legacyDockerEnv(root: YAMLMap, job: CircleJob, steps: readonly CircleStep[]): { vars: Map<string, string | null>; notes: Map<string, string> } {
   const vars = new Map<string, string | null>();
   const notes = new Map<string, string>();
   const own = circleEnv(job.get('environment'), new Map());
-  if (own.has('DOCKER_BUILDKIT')) return { vars, notes };
   const executor = executorOf(root, job);
   const docker = executor.get('docker');
+  remoteEngine(own, docker, steps, vars, notes);
+  if (own.has('DOCKER_BUILDKIT')) return { vars, notes };
   const first = isSeq(docker) ? docker.items[0] : undefined;
   const image = isMap(first) ? scalarOf(first.get('image', true)) : null;
   let given = image === null ? undefined : imageBuildkit(image, new Map());
@@ -96,6 +98,19 @@ function legacyDockerEnv(root: YAMLMap, job: CircleJob, steps: readonly CircleSt
     notes.set('DOCKER_BUILDKIT', given.why);
   }
   return { vars, notes };
+}
+
+/**
+ * `setup_remote_docker` in a `docker:` job starts the engine on a machine of its own and points
+ * the job's docker CLI at it through DOCKER_HOST, a `tcp://` address only known at run time
+ * (https://circleci.com/docs/building-docker-images/: a folder of the job cannot be mounted
+ * into a container there). Read as DOCKER_HOST not known, so a bind mount is not taken for the
+ * job's folder (../extractions.ts). A job setting DOCKER_HOST itself keeps its value.
+ */
+function remoteEngine(own: ReadonlyMap<string, string | null>, docker: unknown, steps: readonly CircleStep[], vars: Map<string, string | null>, notes: Map<string, string>): void {
+  if (!isSeq(docker) || own.has('DOCKER_HOST') || !steps.some((s) => s.kind === 'setup_remote_docker')) return;
+  vars.set('DOCKER_HOST', null);
+  notes.set('DOCKER_HOST', 'set by `setup_remote_docker`, whose engine runs on a remote machine that shares no folder with the job');
 }
 
 /**
