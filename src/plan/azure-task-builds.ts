@@ -65,3 +65,30 @@ export function azureTaskBuilds(analysis: Analysis, fs: RepoFs): TaskBuild[] {
   }
   return out;
 }
+
+/**
+ * The images a `Docker@2` task of a YAML text names by `repository:` and `tags:` apart (`push`
+ * of `repository: app` with `tags: build` pushes `app:build`; a build tags them so): each
+ * repository with each tag, one per line or comma of `tags:`, with the task's line. A task
+ * without `tags:` takes `$(Build.BuildId)`, only known at run time: no literal name. Null when
+ * the text cannot be parsed.
+ */
+export function azureTaskImages(text: string): { ref: string; line: number }[] | null {
+  if (!/Docker@/i.test(text)) return [];
+  const y = yaml();
+  const doc = y.parseDocument(text);
+  if (doc.errors.length > 0) return null;
+  const lines = new LineIndex(text);
+  const out: { ref: string; line: number }[] = [];
+  for (const step of maps(doc.contents)) {
+    const task = step.get('task');
+    if (typeof task !== 'string' || !/^Docker@\d+$/i.test(task.trim())) continue;
+    const inputs = step.get('inputs', true);
+    const input = (key: string) => (y.isMap(inputs) ? getNoCase(inputs, key) : undefined);
+    const scalar = (n: unknown) => (y.isScalar(n) && n.value !== null ? String(n.value) : undefined);
+    const list = (n: unknown) => (scalar(n) ?? '').split(/[\n,]/).map((t) => t.trim()).filter((t) => t !== '');
+    const tags = list(input('tags'));
+    for (const repository of list(input('repository'))) for (const tag of tags) out.push({ ref: `${repository}:${tag}`, line: lineOf(lines, step) });
+  }
+  return out;
+}

@@ -56,6 +56,7 @@ import type { EmbeddedScript } from '../analyze/embedded.js';
 import { failureIgnored } from './failure-ignored.js';
 import { exportedReadBy } from './exported-env.js';
 import { addTo } from '../model/multimap.js';
+import { azureTaskImages } from './azure-task-builds.js';
 import { composeServiceImage } from '../analyze/compose.js';
 
 /** Where a builder image may be used: the command as written, or the line. */
@@ -234,7 +235,7 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
       const comment = script ? fileKind(script.kind).comment : '#';
       const mention = lineMention(rel, lines, at, comment === null ? [] : [comment]);
       if (mention) record(hits, rel, (setup) => (rel === setup.runtime?.dockerfile && mergedAway(analysis.dockerfiles.get(rel) ?? null, at, setup) ? null : mention));
-    });
+    });    if (/\.ya?ml$/i.test(rel)) dockerTaskMentions(rel, text, lines, hitsIn, record);
   }
   // The second look (./passed-over-files.ts): files the walk passed over, read again only now
   // that a builder build would go, and searched as text (a mention outside a whole-line comment
@@ -256,9 +257,20 @@ function builderTagMentions(analysis: Analysis, fs: RepoFs): Map<Setup, TagMenti
     hitsIn(text, (at, hits) => {
       const mention = lineMention(rel, lines, at, comments);
       if (mention) record(hits, rel, () => mention);
-    });
+    });    if (/\.ya?ml$/i.test(rel)) dockerTaskMentions(rel, text, lines, hitsIn, record);
   }
   return out;
+}
+
+/**
+ * An Azure Pipelines `Docker@2` task names an image by `repository:` and `tags:` apart, so the
+ * text never spells `app:build`: each name it gives (./azure-task-builds.ts) is searched, as a
+ * mention on the task's line. A file that cannot be parsed is searched as text alone.
+ */
+function dockerTaskMentions(rel: string, text: string, lines: LineIndex, hitsIn: (text: string, found: (from: number, hits: Setup[]) => void) => void, record: (hits: Setup[], rel: string, mention: (setup: Setup) => TagMention | null) => void): void {
+  for (const { ref, line } of azureTaskImages(text) ?? []) {
+    hitsIn(ref, (_at, hits) => record(hits, rel, () => ({ file: rel, line, text: `${lines.lineText(line).trim()} (${ref})` })));
+  }
 }
 
 /**

@@ -185,3 +185,23 @@ describe('Azure Pipelines: Bash@3 from a file', () => {
     expect(applied(f, plan)['Dockerfile']).toContain('AS export');
   });
 });
+
+describe('Azure Pipelines: Docker@2 tasks naming the builder image', () => {
+  const ci = (repository: string, tags: string) => `pool:\n  name: Default\njobs:\n  - job: build\n    steps:\n      - bash: |\n${SETUP('/out/app', '          ')}  - job: cache\n    dependsOn: build\n    steps:\n      - task: Docker@2\n        inputs:\n          command: push\n          repository: ${repository}\n          tags: ${tags}\n`;
+
+  it('`repository: app` with `tags: build` pushes the builder image app:build: the builder build stays', () => {
+    const f = files(ci('app', '|\n            $(Build.BuildId)\n            build'));
+    const plan = planFiles(f);
+    expect(statuses(plan)).toEqual([['migrate', []]]);
+    expect(applied(f, plan)['azure-pipelines.yml']).toContain('docker build --target builder -t app:build -f Dockerfile .');
+  });
+
+  it('another repository or tag leaves the builder build to go', () => {
+    for (const [repository, tags] of [['app', 'latest'], ['other', 'build']] as const) {
+      const f = files(ci(repository, tags));
+      const plan = planFiles(f);
+      expect(statuses(plan)).toEqual([['migrate', []]]);
+      expect(applied(f, plan)['azure-pipelines.yml']).not.toContain('--target builder');
+    }
+  });
+});
