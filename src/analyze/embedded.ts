@@ -269,7 +269,9 @@ export interface EmbeddedScript extends ScriptFile {
   entries?: string[];
   /**
    * For CI files whose jobs may run one after another in one working folder (Azure Pipelines jobs
-   * on the project's own agents that do not clean it: ./hosts/azure-pipelines.ts sharesWorkspace):
+   * on the project's own agents that do not clean it: ./hosts/azure-pipelines.ts sharesWorkspace;
+   * GitLab jobs in a runner's folder, one that does not clean it finding the others' files:
+   * ./hosts/gitlab-git-strategy.ts):
    * per sequence, whether it may. A file one such sequence leaves may be read by another.
    */
   sharedWorkspace?: boolean[];

@@ -7,6 +7,7 @@
 import type { RepoFs } from '../../model/fs.js';
 import type { Scalar, YAMLMap } from 'yaml';
 import { yaml } from './yaml-module.js';
+import { findsEarlierFiles } from './gitlab-git-strategy.js';
 import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
 import { cleansFirst, mayKeepFolder, windowsJobNotRead, windowsRunner } from './github-runners.js';
 import { expressionValues, runConstantName, runConstantVersions, type ReadExpression } from './github-expressions.js';
@@ -568,13 +569,16 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         hint: 'Write the commands as plain strings (or `!reference` tags and anchors to lists of strings in this file), or migrate this job by hand.',
       });
     const mayDotenv = text.includes('dotenv');
-    const shared = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf(defaultBefore?.range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
+    const keepsFolder: boolean[] = [];
+    const sharedBefore = sharing.length > 1 ? `${defaultWhere} (${file}:${lines.lineOf(defaultBefore?.range?.[0] ?? 0)}), which the jobs ${sharing.join(', ')} all run` : undefined;
     for (const jp of root.items) {
       const name = isScalar(jp.key) ? String(jp.key.value) : '';
       if (!name || name.startsWith('.') || GITLAB_GLOBAL_KEYWORDS.has(name) || !isMap(jp.value)) continue;
       const job = jp.value;
       const resolved = gitlabJobVars(root, job);
       const vars = 'unknown' in resolved ? staticEnv(job.get('variables', true), globalVars) : resolved.vars;
+      // (a job that may run in a folder an earlier job left, with its files: ./gitlab-git-strategy.ts)
+      keepsFolder[groups.length] = findsEarlierFiles(vars);
       // (a docker CLI before 23 builds with the legacy builder unless told otherwise: ./gitlab-docker-image.ts;
       // the image a template gives through `extends:` or a `<<:` merge too; one an included file's
       // `default:` may give is not known)
@@ -624,7 +628,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
             unread.push({ sequence: groups.length, diagnostic: scriptNotRead(it.node, `${file} job ${name} ${list.key} item at line ${lines.lineOf(it.node.range?.[0] ?? 0)} is not shell text the tool reads`) });
             continue;
           }
-          const where = it.from === 'default' ? shared : it.own ? undefined : `${file}:${lines.lineOf(it.node.range![0])}, text the YAML file writes once and reuses`;
+          const where = it.from === 'default' ? sharedBefore : it.own ? undefined : `${file}:${lines.lineOf(it.node.range![0])}, text the YAML file writes once and reuses`;
           if (where) snippets[id]!.shared = where;
           group.push(id);
           // The runner's bash or sh starts the script it writes for before_script and script
@@ -660,6 +664,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
       groups.push(group);
       jobNames.push(name);
     }
+    // Every job leaves its folder to the next job of the runner; one that does not clean it first finds those files.
+    if (keepsFolder.some((x) => x)) shared = { folder: groups.map(() => true), cleaned: groups.map((_, k) => keepsFolder[k] !== true) };
   }
   const { script, diagnostics: parsed } = composeEmbedded(file, kind, text, snippets, groups);
   if (shared) {
