@@ -169,6 +169,8 @@ describe('CircleCI remote docker engine', () => {
 
   it('a bind-mount extraction on `setup_remote_docker`\'s engine wrote into the remote machine\'s folder: refused (ARTIFACT_VOLUME)', () => {
     refused(plan(remote()), 'ARTIFACT_VOLUME', /bind-mounts the repository folder at \/host on the engine DOCKER_HOST names/);
+    // an orb's executor is a docker image too
+    refused(plan(remote('    executor: node/default\n', '').replace('version: 2.1\n', 'version: 2.1\norbs:\n  node: circleci/node@5\n')), 'ARTIFACT_VOLUME');
   });
 
   it('on a machine executor, or with DOCKER_HOST the job sets itself, the mount is the job\'s folder: migrated', () => {

@@ -79,7 +79,7 @@ function legacyDockerEnv(root: YAMLMap, job: CircleJob, steps: readonly CircleSt
   const own = circleEnv(job.get('environment'), new Map());
   const executor = executorOf(root, job);
   const docker = executor.get('docker');
-  remoteEngine(own, docker, steps, vars, notes);
+  remoteEngine(own, executor.get('machine'), steps, vars, notes);
   if (own.has('DOCKER_BUILDKIT')) return { vars, notes };
   const first = isSeq(docker) ? docker.items[0] : undefined;
   const image = isMap(first) ? scalarOf(first.get('image', true)) : null;
@@ -101,14 +101,15 @@ function legacyDockerEnv(root: YAMLMap, job: CircleJob, steps: readonly CircleSt
 }
 
 /**
- * `setup_remote_docker` in a `docker:` job starts the engine on a machine of its own and points
+ * `setup_remote_docker` in a `docker:` job (any job but a `machine:` one: an orb's executor,
+ * `node/default`, is a docker image too) starts the engine on a machine of its own and points
  * the job's docker CLI at it through DOCKER_HOST, a `tcp://` address only known at run time
  * (https://circleci.com/docs/building-docker-images/: a folder of the job cannot be mounted
  * into a container there). Read as DOCKER_HOST not known, so a bind mount is not taken for the
  * job's folder (../extractions.ts). A job setting DOCKER_HOST itself keeps its value.
  */
-function remoteEngine(own: ReadonlyMap<string, string | null>, docker: unknown, steps: readonly CircleStep[], vars: Map<string, string | null>, notes: Map<string, string>): void {
-  if (!isSeq(docker) || own.has('DOCKER_HOST') || !steps.some((s) => s.kind === 'setup_remote_docker')) return;
+function remoteEngine(own: ReadonlyMap<string, string | null>, machine: unknown, steps: readonly CircleStep[], vars: Map<string, string | null>, notes: Map<string, string>): void {
+  if ((machine !== undefined && machine !== null) || own.has('DOCKER_HOST') || !steps.some((s) => s.kind === 'setup_remote_docker')) return;
   vars.set('DOCKER_HOST', null);
   notes.set('DOCKER_HOST', 'set by `setup_remote_docker`, whose engine runs on a remote machine that shares no folder with the job');
 }
