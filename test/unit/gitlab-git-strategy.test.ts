@@ -37,4 +37,10 @@ describe('a GitLab job reusing the runner\'s folder', () => {
     expect(exported(ci(''))).toBe(false);
     expect(exported(ci('  variables:\n    GIT_STRATEGY: fetch\n    GIT_CLEAN_FLAGS: -ffdx\n'))).toBe(false);
   });
+
+  it('a later such job reading a file a removed command wrote refuses (REMOVED_OUTPUT_USED)', () => {
+    const text = ci('  variables:\n    GIT_STRATEGY: none\n').replace(' -f Dockerfile.build .\n', ' -f Dockerfile.build . > build.log 2>&1\n').replace('./app --version', 'grep -c Step build.log');
+    const plan = planFiles({ ...BASE, '.gitlab-ci.yml': text });
+    expect(plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))).toEqual(['REMOVED_OUTPUT_USED']);
+  });
 });
