@@ -22,6 +22,7 @@ import { snippetIgnoresFailure } from './failure-ignored.js';
 import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
 import { lostRedirect } from './replaced-redirects.js';
+import { timeReadOf } from './time-reads.js';
 import { wrapperWords } from './wrapped-docker.js';
 
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
@@ -123,6 +124,12 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const sequence = sequenceOf(script, target, b.cmd);
   if (target.cwd === null || sequence === null) {
     refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} is still needed on the host, but the folder the extraction runs in is not known, so the export build's paths cannot be written`, 'Give the step a literal working directory, or migrate this setup by hand.');
+    return out;
+  }
+  // A later command deciding by the file's modification time (./time-reads.ts).
+  const timed = timeReadOf(sequence.slice(sequence.indexOf(target) + 1), setup.artifacts.filter((a) => a.hostNeeded).map((a) => a.hostPath));
+  if (timed) {
+    refuse('ARTIFACT_USED_ON_HOST', timed.cmd, `${hostPaths(setup)} is still needed on the host, and \`${shownCommand(timed.cmd)}\` ${timed.how} ${timed.word === '.' ? 'the folder holding it' : timed.word}: the export build gives the file the time its exporter gives it (the builder stage's), not the one the extraction gave it, so that command may decide otherwise`, 'Migrate this setup by hand.');
     return out;
   }
   // A folder the export has to make itself (the old run's extraction made it: `docker cp` of a
