@@ -139,6 +139,20 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   if (dirStateAfter(exp.dest, staying, fs) !== 'dir') {
     refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} is still needed on the host, but no folder ${exp.dest} exists before the export build that would write it there: the build would make it itself, with the engine's mode and owner rather than those the extraction gave it`, `Make the folder first in ${setup.script} (\`mkdir -p ${exp.dest}\` before the extraction), then run the tool again.`);
   }
+  // The exporter gives each folder it writes below its destination the export stage's mode and
+  // time, also one the host already has (`mkdir -m 700 dist` before `docker cp x:/out/. dist/`,
+  // or `bin/` and `dist/` of two files exported into their common folder), where the extraction
+  // only added files to it (seen on podman: 0700 became 0755).
+  const held = new Set(setup.artifacts.filter((a) => a.hostNeeded).flatMap((a) => {
+    const out: string[] = [];
+    for (let d = a.hostPath; d !== exp.dest && d !== '' && d !== '.'; d = path.dirname(d)) out.push(d);
+    return out;
+  }));
+  const existing = [...held].filter((d) => dirStateAfter(d, staying, fs) !== 'absent').sort();
+  if (existing.length > 0) {
+    refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} ${setup.artifacts.filter((a) => a.hostNeeded).length === 1 ? 'is' : 'are'} still needed on the host, and the export build would write ${exp.dest || 'the root'} with ${existing.join(', ')} in it, ${existing.length === 1 ? 'a folder' : 'folders'} the host may already hold: the exporter gives ${existing.length === 1 ? 'it' : 'them'} the export stage's mode, where the extraction only put files into ${existing.length === 1 ? 'it' : 'them'} and left ${existing.length === 1 ? 'its' : 'their'} own as it was`, existing.length === 1 && held.size === 1 ? 'Migrate this setup by hand.' : 'Extract the files the host needs into one folder, then run the tool again; or migrate this setup by hand.');
+    return out;
+  }
   const flags = setup.builder.stock ? [] : b.flags.filter((f) => !OWN.has(f.name));
   const copied = flags.flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount));
   const { env, problems } = environmentOf(setup, script, target, copied);

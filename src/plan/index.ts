@@ -13,6 +13,7 @@ import type { Progress } from '../model/progress.js';
 import { dockerInvocation, dockerVariable } from '../model/docker-command.js';
 import { applyEdits, type Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
+import { dirStateAfter } from '../analyze/host-dirs.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
 import { mergeBuilders, mergeDockerfiles, type BuilderPart } from '../../transforms/dockerfile-merge.js';
 import path from 'node:path/posix';
@@ -587,7 +588,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.diagnostics.push(...hostChmods.diagnostics);
   plan.notes.push(...hostChmods.notes);
   const modeOf = (a: Artifact) => a.mode ?? hostChmods.modes.get(a) ?? null;
-  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!, modeOf, inner?.exported);
+  const planned = exportPlan(setup, builderFacts, runtimeFacts, opts.stageName, analysis.scripts.get(setup.script)!, modeOf, fs, inner?.exported);
   if ('error' in planned) plan.diagnostics.push(planned.error);
   const exported = 'error' in planned ? { stage: null, dest: '', reasons: [] } : planned;
   // `docker run -v "$PWD/out:/out" IMG cp /out/app /out/`, `docker run IMG tar -c … | tar -x`: the
@@ -750,7 +751,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
  * Files the host still needs after the build get a `FROM scratch` export stage. Supported
  * where the export build can take the extraction's place (./export-build.ts).
  */
-function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile, modeOf: (a: Artifact) => number | null, innerModes?: ReadonlyMap<Artifact, readonly InnerMode[]>): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
+function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: DockerfileFacts, stageName: string, script: ScriptFile, modeOf: (a: Artifact) => number | null, fs: RepoFs, innerModes?: ReadonlyMap<Artifact, readonly InnerMode[]>): { stage: NonNullable<Parameters<typeof mergeDockerfiles>[0]['exportStage']> | null; dest: string; reasons: string[] } | { error: Diagnostic } {
   const host = setup.artifacts.filter((a) => a.hostNeeded);
   if (host.length === 0) return { stage: null, dest: '', reasons: [] };
   const where = { file: setup.script, line: host[0]!.via.cmd.line, setup: setup.id };
@@ -759,18 +760,29 @@ function exportPlan(setup: Setup, builderFacts: DockerfileFacts, runtimeFacts: D
   }
   const taken = new Set([...builderFacts.stages, ...runtimeFacts.stages].map((s) => s.name?.toLowerCase()).filter(Boolean));
   const name = ['export', `${stageName}-export`, 'host-export'].find((n) => !taken.has(n))!;
-  // One output folder: the deepest folder holding every file the host needs.
-  const dirs = host.map((a) => path.dirname(a.hostPath).replace(/^\.$/, ''));
+  // One output folder: the deepest folder holding every file the host needs. A folder the host
+  // already has, that the extraction filled (`mkdir -p out` before `docker cp x:/out/. out/` or a
+  // bind mount of it), is written as the output folder itself: the exporter keeps that one's
+  // mode, and gives any folder below it the export stage's (./export-build.ts refuses those).
+  const dirs = host.map((a) => (hostFolderBefore(script, a, fs) ? a.hostPath : path.dirname(a.hostPath).replace(/^\.$/, '')));
   let dest = dirs[0]!;
   while (!dirs.every((d) => d === dest || d.startsWith(`${dest}/`) || dest === '')) dest = path.dirname(dest).replace(/^\.$/, '');
   // A file inside an exported folder whose mode a host chmod set is written again after the folder, with that mode (./inner-modes.ts).
   const files = host.flatMap((a) => {
-    const at = `/${dest ? a.hostPath.slice(dest.length + 1) : a.hostPath}`;
+    const at = a.hostPath === dest ? '/' : `/${dest ? a.hostPath.slice(dest.length + 1) : a.hostPath}`;
     return [{ containerPath: a.containerPath, dest: at, mode: modeOf(a) }, ...(innerModes?.get(a) ?? []).map((m) => ({ containerPath: m.stagePath, dest: path.join(at, m.within), mode: m.mode }))];
   });
   return { stage: { name, files }, dest, reasons: host.map((a) => `${a.hostPath} is still needed on the host: ${a.hostNeeded}`) };
 }
 
+
+/** Whether the host surely has the artifact's host path as a folder before its extraction runs (the extraction fills it). */
+function hostFolderBefore(script: ScriptFile, a: Artifact, fs: RepoFs): boolean {
+  const cmd = a.via.cmd;
+  const sequence = 'sequences' in script ? ((script as EmbeddedScript).sequences.find((s) => s.includes(cmd)) ?? []) : script.commands;
+  const k = sequence.indexOf(cmd);
+  return k >= 0 && dirStateAfter(a.hostPath, sequence.slice(0, k), fs) === 'dir';
+}
 
 /** Why a kept builder build stays: the first use of its image after the setup, or its tag's unknown name. */
 function whyBuilderKept(setup: Setup): string {

@@ -1,0 +1,45 @@
+/**
+ * The exporter (`--output type=local,dest=DIR`) keeps DIR's own mode but gives every folder it
+ * writes below DIR the export stage's mode (seen on podman: a `mkdir -m 700 dist` became 0755),
+ * where the extraction only put files into the host's folder. A folder the host already has and
+ * the extraction filled (`docker cp x:/out/. dist/`, a bind mount of it) is therefore the export
+ * build's destination itself; files in several such folders (`bin/app`, `dist/lib`) would be
+ * written through their common folder, and refuse.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/plan/index.js';
+import { applied, planFiles } from '../support/plan.js';
+
+const BASE = {
+  'Dockerfile.build': 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/relay .\n',
+  'main.go': 'package main\n',
+};
+const errors = (plan: Plan) => plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
+const script = (lines: string[]) => ['#!/bin/sh', 'set -e', ...lines, ''].join('\n');
+
+describe('folders the export build writes', () => {
+  it('writes into a folder the host already has, that the extraction filled, as the destination itself', () => {
+    const files = {
+      ...BASE,
+      Dockerfile: 'FROM alpine:3.19\nCOPY dist/ /usr/local/bin/\n',
+      'build.sh': script(['mkdir -m 700 dist', 'docker build -t relay:build -f Dockerfile.build .', 'docker create --name relay-x relay:build', 'docker cp relay-x:/out/. dist/', 'docker rm relay-x', 'docker build -t relay:latest .', 'sha256sum dist/relay']),
+    };
+    const plan = planFiles(files);
+    expect(errors(plan)).toEqual([]);
+    const out = applied(files, plan);
+    expect(out['Dockerfile']).toMatch(/^FROM scratch AS export\nCOPY --from=builder \/out \/\n/m);
+    expect(out['build.sh']).toContain('mkdir -m 700 dist\ndocker build --target export --output type=local,dest=dist -f Dockerfile .\n');
+  });
+
+  it('refuses files in several folders the host has, written through their common folder', () => {
+    const files = {
+      ...BASE,
+      Dockerfile: 'FROM alpine:3.19\nCOPY bin/relay /usr/local/bin/relay\nCOPY dist/relay2 /usr/local/bin/relay2\n',
+      'build.sh': script(['mkdir -p bin dist', 'docker build -t relay:build -f Dockerfile.build .', 'docker create --name relay-x relay:build', 'docker cp relay-x:/out/relay bin/relay', 'docker cp relay-x:/out/relay dist/relay2', 'docker rm relay-x', 'docker build -t relay:latest .', 'sha256sum bin/relay dist/relay2']),
+    };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('refused');
+    expect(errors(plan).map((d) => d.code)).toEqual(['ARTIFACT_USED_ON_HOST']);
+    expect(errors(plan)[0]!.message).toContain('would write the root with bin, dist in it, folders the host may already hold: the exporter gives them the export stage\'s mode');
+  });
+});
