@@ -158,6 +158,12 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const { env, problems } = environmentOf(setup, script, target, copied);
   out.diagnostics.push(...problems);
   const rel = (p: string) => path.relative(target.cwd || '.', p || '.') || '.';
+  // `--output` is a comma-separated list of key=value options: a `,` in the folder would end its
+  // `dest=` (podman then refuses the value; buildx reads it as CSV, whose quoting podman does not).
+  if (/[,"\n]/.test(rel(exp.dest))) {
+    refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} is still needed on the host, and the export build would write it into ${rel(exp.dest)}, which \`--output type=local,dest=…\` cannot name: its options are separated by commas (a \`,\`, \`"\` or line break in the folder's name)`, 'Extract the files into a folder whose name has no comma or double quote, then run the tool again; or migrate this setup by hand.');
+    return out;
+  }
   const head = ['docker', 'build', '--target', exp.stage, '--output', `type=local,dest=${rel(exp.dest)}`, '-f', rel(exp.dockerfile)];
   const prefix: NewWord[] = [...env].map(([name, to]) => ({ env: name, to }));
   // Through the wrappers every docker command of the setup ran through (./wrapped-docker.ts): `sudo docker build --target export …`.

@@ -43,3 +43,17 @@ describe('folders the export build writes', () => {
     expect(errors(plan)[0]!.message).toContain('would write the root with bin, dist in it, folders the host may already hold: the exporter gives them the export stage\'s mode');
   });
 });
+
+describe('the export build\'s destination', () => {
+  it('refuses a folder whose name `--output type=local,dest=…` cannot hold (a comma ends the option)', () => {
+    const files = {
+      ...BASE,
+      Dockerfile: 'FROM alpine:3.19\nCOPY out,v2/relay /usr/local/bin/relay\n',
+      'build.sh': script(['mkdir -p out,v2', 'docker build -t relay:build -f Dockerfile.build .', 'docker create --name relay-x relay:build', 'docker cp relay-x:/out/relay out,v2/relay', 'docker rm relay-x', 'docker build -t relay:latest .', 'sha256sum out,v2/relay']),
+    };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('refused');
+    expect(errors(plan).map((d) => d.code)).toEqual(['ARTIFACT_USED_ON_HOST']);
+    expect(errors(plan)[0]!.message).toContain('which `--output type=local,dest=…` cannot name');
+  });
+});
