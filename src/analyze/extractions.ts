@@ -288,7 +288,7 @@ export function fromTarPipe(inv: DockerInvocation, imageIndex: number, next: Scr
   for (const p of create.paths) {
     const containerPath = path.normalize(path.join(base, p)).replace(/\/$/, '') || '/';
     const hostPath = resolveRel(hostDir, p);
-    ex.artifacts.push({ containerPath, hostPath, via: inv, consumers: [], mode: null, contentsOnly: p === '.' || p === './', ...(extract.keepsModes || extract.unsupported ? {} : { modesMasked: 'tar' as const }) });
+    ex.artifacts.push({ containerPath, hostPath, via: inv, consumers: [], mode: null, contentsOnly: p === '.' || p === './', ...(p === '.' || p === './' ? { ownFolderMode: true as const } : {}), ...(extract.keepsModes || extract.unsupported ? {} : { modesMasked: 'tar' as const }) });
   }
   ex.dirs.push(hostDir);
   return ex;
@@ -338,7 +338,7 @@ export function fromMountCopy(inv: DockerInvocation, imageIndex: number): Extrac
       return ex;
     }
     const hostPath = resolveRel(mount.host, destIsDir && !whole ? path.join(destRel, path.basename(containerPath)) : destRel);
-    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole, ...(flags.some((f) => /[ap]/.test(f)) ? {} : { modesMasked: 'cp' as const }) });
+    ex.artifacts.push({ containerPath: trimTrailingSlashes(containerPath), hostPath, via: inv, consumers: [], mode: null, contentsOnly: whole, ...(whole && flags.some((f) => /[ap]/.test(f)) ? { ownFolderMode: true as const } : {}), ...(flags.some((f) => /[ap]/.test(f)) ? {} : { modesMasked: 'cp' as const }) });
   }
   ex.dirs.push(mount.host);
   return ex;

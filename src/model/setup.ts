@@ -83,6 +83,11 @@ export interface Artifact {
   pendingModes?: string[];
   /** `docker cp x:/dir/. dst` copies the folder's contents. */
   contentsOnly: boolean;
+  /**
+   * Set when copying the contents also gives the host folder the container folder's own mode:
+   * tar's `./` entry (`tar -c -C /out .`), a container's `cp -a /out/. /dist` into a bind mount.
+   */
+  ownFolderMode?: true;
   /** Why the file is still needed on the host after the build (then an export stage keeps it), or null. */
   hostNeeded?: string | null;
   /**

@@ -150,8 +150,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   }));
   const existing = [...held].filter((d) => dirStateAfter(d, staying, fs) !== 'absent').sort();
   if (existing.length > 0) {
-    refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} ${setup.artifacts.filter((a) => a.hostNeeded).length === 1 ? 'is' : 'are'} still needed on the host, and the export build would write ${exp.dest || 'the root'} with ${existing.join(', ')} in it, ${existing.length === 1 ? 'a folder' : 'folders'} the host may already hold: the exporter gives ${existing.length === 1 ? 'it' : 'them'} the export stage's mode, where the extraction only put files into ${existing.length === 1 ? 'it' : 'them'} and left ${existing.length === 1 ? 'its' : 'their'} own as it was`, existing.length === 1 && held.size === 1 ? 'Migrate this setup by hand.' : 'Extract the files the host needs into one folder, then run the tool again; or migrate this setup by hand.');
-    return out;
+    refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} ${setup.artifacts.filter((a) => a.hostNeeded).length === 1 ? 'is' : 'are'} still needed on the host, and the export build would write ${exp.dest || 'the root'} with ${existing.join(', ')} in it, ${existing.length === 1 ? 'a folder' : 'folders'} the host may already hold: the exporter gives ${existing.length === 1 ? 'it' : 'them'} the export stage's mode, not the one the extraction left ${existing.length === 1 ? 'it' : 'them'} with (its own, or the container folder's where tar's \`./\` entry or a \`cp -a\` of a folder's contents carried it)`, existing.length === 1 && held.size === 1 ? 'Migrate this setup by hand.' : 'Extract the files the host needs into one folder, then run the tool again; or migrate this setup by hand.');
   }
   const flags = setup.builder.stock ? [] : b.flags.filter((f) => !OWN.has(f.name));
   const copied = flags.flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount));

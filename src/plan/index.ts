@@ -781,7 +781,8 @@ function hostFolderBefore(script: ScriptFile, a: Artifact, fs: RepoFs): boolean 
   const cmd = a.via.cmd;
   const sequence = 'sequences' in script ? ((script as EmbeddedScript).sequences.find((s) => s.includes(cmd)) ?? []) : script.commands;
   const k = sequence.indexOf(cmd);
-  return k >= 0 && dirStateAfter(a.hostPath, sequence.slice(0, k), fs) === 'dir';
+  // (tar's `./` entry, a `cp -a SRC/.`, give the folder the container folder's mode: an export gives it none of the two)
+  return k >= 0 && !a.ownFolderMode && dirStateAfter(a.hostPath, sequence.slice(0, k), fs) === 'dir';
 }
 
 /** Why a kept builder build stays: the first use of its image after the setup, or its tag's unknown name. */

@@ -44,6 +44,20 @@ describe('folders the export build writes', () => {
   });
 });
 
+describe('a folder whose own mode the extraction set', () => {
+  it('refuses tar\'s `./` entry into a folder the host has: tar gives it the container folder\'s mode, the exporter neither that nor its own', () => {
+    const files = {
+      ...BASE,
+      Dockerfile: 'FROM alpine:3.19\nCOPY dist/relay /usr/local/bin/relay\n',
+      'build.sh': script(['mkdir -p dist', 'docker build -t relay:build -f Dockerfile.build .', 'docker run --rm relay:build tar -c -C /out . | tar -x -C dist', 'docker build -t relay:latest .', 'sha256sum dist/relay']),
+    };
+    const plan = planFiles(files);
+    expect(plan.setups[0]!.status).toBe('refused');
+    expect(errors(plan).map((d) => d.code)).toEqual(['ARTIFACT_USED_ON_HOST']);
+    expect(errors(plan)[0]!.message).toContain('would write the root with dist in it, a folder the host may already hold');
+  });
+});
+
 describe('the export build\'s destination', () => {
   it('refuses a folder whose name `--output type=local,dest=…` cannot hold (a comma ends the option)', () => {
     const files = {
