@@ -36,7 +36,7 @@ describe('removals of an artifact the host still uses', () => {
       'build.sh': ['#!/bin/sh', 'set -e', 'docker build -t app:build -f Dockerfile.build .', 'mkdir -p dist', 'docker create --name x app:build', 'docker cp x:/out/dist/. dist/', 'docker rm x', 'docker build -t app:latest .', rm, ''].join('\n'),
     });
     const script = migrate(files('rm dist/app'));
-    expect(script).toMatch(/^docker build --target export --output type=local,dest=\. -f Dockerfile \.\ndocker build -t app:latest \.\nrm dist\/app\n$/m);
+    expect(script).toMatch(/^docker build --target export --output type=local,dest=dist -f Dockerfile \.\ndocker build -t app:latest \.\nrm dist\/app\n$/m);
     // `rm -f` succeeds without it; `rm -r dist` removes the artifact itself, which goes with the extraction
     expect(migrate(files('rm -f dist/app'))).not.toMatch(/--target export/);
     expect(migrate(files('rm -r dist'))).not.toMatch(/--target export|rm -r dist/);

@@ -16,7 +16,7 @@ const BASE = {
 };
 const BUILD = 'docker build -t relay:build -f Dockerfile.build .';
 const RUN = 'docker run --rm -v "$PWD/out:/out" relay:build go build -o /out/relay .';
-const EXPORT = 'docker build --target export --output type=local,dest=. -f Dockerfile .';
+const EXPORT = 'docker build --target export --output type=local,dest=out -f Dockerfile .';
 const sh = (lines: string[]) => ['#!/bin/sh', 'set -e', ...lines, ''].join('\n');
 
 const errors = (plan: Plan) => plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
