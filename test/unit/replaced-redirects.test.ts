@@ -15,7 +15,7 @@ const BASE = {
   'steps.sh': 'set -e\ngo build -o /out/relay .\n',
 };
 const RUN = 'docker run --rm -v "$PWD/out:/out" relay:build go build -o /out/relay .';
-const EXPORT = 'docker build --target export --output type=local,dest=. -f Dockerfile .';
+const EXPORT = 'docker build --target export --output type=local,dest=out -f Dockerfile .';
 const script = (run: string, later = '') => `#!/bin/sh\nset -e\ndocker build -t relay:build -f Dockerfile.build .\nmkdir -p out\n${run}\ndocker build -t relay:latest .\n./out/relay --selftest\n${later}`;
 
 const errors = (plan: Plan) => plan.setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error'));
