@@ -44,7 +44,8 @@ const SHELL_NOISE: Line[][] = [
   snippet('noise', 'for f in a b; do echo "$f"; done'),
   snippet('noise', 'echo trailing   '),
   snippet('noise', '\techo tab'),
-  snippet('noise', 'export PATH="$PATH:/opt/bin"'),
+  // (not PATH: a PATH changed between the builds may find another docker, refused FLAG_CONFLICT)
+  snippet('noise', 'export LC_ALL=C'),
   snippet('noise', 'date > /dev/null'),
   snippet('noise', 'docker ps'),
   snippet('noise', 'docker images | head -n 3'),

@@ -32,12 +32,21 @@ describe('a setup in a function called more than once', () => {
     }
   });
 
-  it('migrates when the body itself removes the folder before the copy, and when the function runs once', () => {
-    for (const [body, calls] of [[extract(['rm -rf dist']), ['image', 'image']], [extract(), ['image']]] as const) {
+  it('migrates when the function runs once', () => {
+    for (const [body, calls] of [[extract(), ['image']]] as const) {
       const files = repo([...body], [...calls]);
       const plan = planFiles(files);
       expect(plan.setups.map((s) => s.status), calls.join('; ')).toEqual(['migrate']);
       expect(applied(files, plan).Dockerfile).toMatch(/^COPY --from=builder .*\/out\/? \/opt\/app\/$/m);
     }
+  });
+
+  it('refuses, where the body removes the folder before the copy, for the export build\'s folder mode only, not for the nesting', () => {
+    // Called twice, the artifact stays on the host through an export build, which would write
+    // dist with the export stage's mode (src/plan/export-build.ts): refused for that reason
+    // alone; the copy's nesting is known (the body removes dist first).
+    const plan = planFiles(repo(extract(['rm -rf dist']), ['image', 'image']));
+    expect(plan.setups[0]!.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['ARTIFACT_USED_ON_HOST']);
+    expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'ARTIFACT_USED_ON_HOST')?.message).toContain("the exporter gives it the export stage's mode");
   });
 });
