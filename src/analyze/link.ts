@@ -811,7 +811,7 @@ function laterBlockUses(script: ScriptFile, sequence: readonly ScriptCommand[], 
   if (!from) return;
   const own = new Set(sequence);
   const rest = sequence.filter((c) => c.start > from.start);
-  const present = setup.artifacts.filter((a) => !removedEarlier(a.hostPath, rest));
+  const present = setup.artifacts.filter((a) => !rest.some((c) => removesPath(c, a.hostPath)));
   if (present.length === 0) return;
   const embedded = script as Partial<EmbeddedScript>;
   const names = embedded.entries ?? [];
@@ -828,10 +828,6 @@ function laterBlockUses(script: ScriptFile, sequence: readonly ScriptCommand[], 
   });
 }
 
-function removedEarlier(hostPath: string, between: readonly ScriptCommand[]): boolean {
-  return between.some((c) => removesPath(c, hostPath));
-}
-
 /** `rm … PATH` (or a folder holding it) that runs whenever the commands around it do. */
 function removesPath(c: ScriptCommand, hostPath: string): boolean {
   const removes = (w: Word) => w.value !== null && c.cwd !== null && ((p) => p === hostPath || p === '' || hostPath.startsWith(`${p}/`))(resolveRel(c.cwd, w.value));
@@ -839,7 +835,7 @@ function removesPath(c: ScriptCommand, hostPath: string): boolean {
 }
 
 /**
- * removedEarlier over `commands` (in order) before a position, each path's first removal found
+ * Whether one of `commands` (in order) before a position removes a path (removesPath), each path's first removal found
  * once: `(hostPath, at)` is whether one of them at a position below `at` removes it.
  */
 function removalsAfter(commands: readonly ScriptCommand[], pos: (c: ScriptCommand) => number): (hostPath: string, at: number) => boolean {

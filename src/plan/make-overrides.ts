@@ -133,14 +133,15 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
   const names = [...new Set([...byName.keys(), ...[...fixed.values()].flatMap((m) => [...m.keys()])])];
   // (files that do not say docker too: `make image BIN=…` alone in a CI script)
   const files = [...new Set([...analysis.files, ...(analysis.quiet ?? []), ...(analysis.passedOver ?? [])])].sort();
-  const inherited = callerEnvironments(analysis, fs, files);
+  const callerOf = callerReader(analysis, fs);
+  const inherited = callerEnvironments(fs, files, callerOf);
   for (const rel of files) {
     const text = fs.peekText?.(rel) ?? fs.readText(rel);
     if (text === null || !/make/i.test(text)) continue;
     const named = names.some((n) => text.includes(n)) || IGNORE_ERRORS_TEXT.test(text) || MAKE_FILE_TEXT.test(text) || RUN_TIME_ARGUMENT_TEXT.test(text);
     // (a script whose callers give it one of the names: `BIN=… ./ci.sh`, where ci.sh runs `make image`)
     if (!named && !/\bg?make\b/.test(text)) continue;
-    const script = callerScript(analysis, fs, rel, text);
+    const script = callerOf(rel, text);
     if (!script) continue;
     if (!named && !(CALLED.has(script.kind) && inherited(rel).some((n) => names.includes(n) || n === 'MAKEFLAGS' || n === 'MAKEFILES'))) continue;
     for (const cmd of script.commands) {
@@ -227,13 +228,25 @@ const NPMS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm']);
 /** How deep callers of callers are followed. */
 const CALLER_DEPTH = 3;
 
+/** Each file read as a caller once (callerScript), whichever search asks first. */
+function callerReader(analysis: Analysis, fs: RepoFs): (rel: string, text?: string | null) => ScriptFile | null {
+  const callers = new Map<string, ScriptFile | null>();
+  return (rel, known) => {
+    if (!callers.has(rel)) {
+      const text = known !== undefined ? known : (fs.peekText?.(rel) ?? fs.readText(rel));
+      callers.set(rel, text === null ? null : callerScript(analysis, fs, rel, text));
+    }
+    return callers.get(rel)!;
+  };
+}
+
 /**
  * The names in the environment each script starts with from the commands that run it
  * (`BIN=/out/app2 ./ci.sh`, after `export BIN`, a CI step's `env:`), and from their own
  * callers in turn (three deep): a `make` the script runs gets them too. Read once per script,
  * from the files whose text names it.
  */
-function callerEnvironments(analysis: Analysis, fs: RepoFs, files: readonly string[]): (script: string) => string[] {
+function callerEnvironments(fs: RepoFs, files: readonly string[], callerOf: (rel: string) => ScriptFile | null): (script: string) => string[] {
   const known = new Map<string, string[]>();
   // Each file is searched once per word (a monorepo's packages share script names: a hundred
   // `ci.sh` would otherwise each search every file), and each caller is read once.
@@ -248,14 +261,6 @@ function callerEnvironments(analysis: Analysis, fs: RepoFs, files: readonly stri
       naming.set(word, list);
     }
     return list;
-  };
-  const callers = new Map<string, ScriptFile | null>();
-  const callerOf = (rel: string): ScriptFile | null => {
-    if (!callers.has(rel)) {
-      const text = fs.peekText?.(rel) ?? fs.readText(rel);
-      callers.set(rel, text === null ? null : callerScript(analysis, fs, rel, text));
-    }
-    return callers.get(rel)!;
   };
   const of = (target: string, depth: number): string[] => {
     const cached = known.get(target);
