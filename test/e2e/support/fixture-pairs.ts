@@ -22,6 +22,7 @@ import { exec, hostFile, runScript, treeState } from './pipeline.js';
 import { openRunStore } from './run-store.js';
 import { envForEngine } from './shim.js';
 import { onPath } from '../../../src/verify/ci-steps.js';
+import { kindOf } from '../../../src/kinds/registry.js';
 
 /** How many test files share the fixture pairs: one per core of a 4-core machine; a 2-core one runs two at a time. */
 export const FIXTURE_SHARDS = 4;
@@ -308,6 +309,15 @@ interface PlannedSetup {
   hostPaths: string[];
 }
 
+/**
+ * The setups' scripts that only RUN can run: a pair without an entry has each setup's script run
+ * as a shell script, which a Makefile, a CI file, a Jenkinsfile or package.json is not (run so,
+ * it fails, or worse passes while proving nothing).
+ */
+function unrunnable(dir: string, setups: PlannedSetup[]): string[] {
+  return setups.map((s) => s.script).filter((script) => kindOf(script, fs.readFileSync(path.join(dir, script), 'utf8')) !== 'shell');
+}
+
 function plannedSetups(dir: string): PlannedSetup[] {
   const r = runCli(['--dry-run', '--json'], dir);
   const report = JSON.parse(r.stdout);
@@ -348,6 +358,7 @@ function provePair(engine: Engine, c: string): void {
       // Old pipeline.
       const log = path.join(oldDir, '..', `${path.basename(oldDir)}.shim.log`);
       const run = RUN[c] ?? NEEDS_PWSH[c];
+      if (!run) expect(unrunnable(newDir, setups), `register how ${c}'s pipeline runs in RUN (fixture-pairs.ts): run as a shell script, it would not be the pipeline the tool read`).toEqual([]);
       const runPipeline = (e: Engine, dir: string, logFile?: string) => (run ? run(dir, envForEngine(e, process.env, logFile ? { logFile } : {})) : setups.forEach((s) => runScript(e, dir, s.script, logFile)));
       const oldTree = treeState(oldDir);
       try {
