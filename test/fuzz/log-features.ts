@@ -17,6 +17,13 @@ export const LOG_FEATURES = {
   logWriter: ['none', 'build', 'run'],
   /** What reads the log: the build's own commands after the runtime build, a caller after the script, a neighbour script run later. */
   logReader: ['none', 'script', 'caller', 'neighbour'],
+  /**
+   * How the writer reaches the log in a sh or bash script: its own redirect, or a descriptor the
+   * script opened at its top (`exec 3>build.log`, `exec 3>>build.log`) that the writer's output
+   * goes to (`>&3 2>&1`). Opened so, the log exists whatever runs: removing the writer leaves it
+   * empty, not missing.
+   */
+  logVia: ['redirect', 'fd', 'fd-append'],
 } as const;
 
 /** Extractions whose builder `docker run` writes something other than the artifact on its standard output. */
@@ -33,6 +40,8 @@ export function normalizeLogs(s: RepoSpec): void {
   // a caller runs a sh or bash script; a neighbour is run after the pipeline only when a script runs it (a CI job is one entry here)
   if (s.logReader === 'caller' && (s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash'))) s.logReader = 'neighbour';
   if (s.logReader === 'neighbour' && s.runner !== 'script') s.logReader = 'script';
+  // (a descriptor opened by `exec` lasts for the rest of a sh or bash script; a recipe line, an npm script or a CI step is a shell of its own)
+  if (s.logWriter === 'none' || s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash')) s.logVia = 'redirect';
 }
 
 /** The log's file name (from the root), if one is written. */
@@ -44,7 +53,16 @@ export function logFile(s: RepoSpec): string | null {
 
 /** The redirect to append to the builder build (`which` 'build') or to the builder run (`which` 'run'), or ''. */
 export function logRedirect(s: RepoSpec, which: 'build' | 'run'): string {
-  return s.logWriter === which ? ` > ${logFile(s)} 2>&1` : '';
+  if (s.logWriter !== which) return '';
+  return s.logVia === 'redirect' ? ` > ${logFile(s)} 2>&1` : ' >&3 2>&1';
+}
+
+/** The script's line that opens the log's descriptor, at its top (after any `cd`), if drawn. */
+export function logOpenLines(s: RepoSpec): string[] {
+  if (logFile(s) === null) return [];
+  if (s.logVia === 'fd') return [`exec 3>${logFile(s)}`];
+  if (s.logVia === 'fd-append') return [`exec 3>>${logFile(s)}`];
+  return [];
 }
 
 /**
@@ -52,6 +70,8 @@ export function logRedirect(s: RepoSpec, which: 'build' | 'run'): string {
  * the engine's steps; a run may print nothing, so its log is counted, not grepped).
  */
 export function logReadLine(s: RepoSpec): string {
+  // (through a descriptor the log is there, empty, whatever ran: the reader fails on an empty log, even without errexit)
+  if (s.logVia !== 'redirect' && s.logWriter === 'build') return `grep -q . ${logFile(s)} || exit 3`;
   return s.logWriter === 'run' ? `wc -l < ${logFile(s)}` : `grep -c . ${logFile(s)}`;
 }
 

@@ -23,7 +23,7 @@ import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence, splitListLines } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
 import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
-import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logRedirect } from './log-features.js';
+import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logOpenLines, logRedirect } from './log-features.js';
 import { afterBuilderLines, afterRuntimeLines, imageFinalTags, imageScratch, rebuildEntries, rebuildFiles, rebuildKeepsArtifact, rebuildLines, rebuildRefusal, runtimeBuildFlags, wrapEngine } from './image-features.js';
 import { setLine } from './errexit-features.js';
 import { removalLine, sourcedFile, sourcedHead, sourcedRefusal, trapLine } from './sourced-features.js';
@@ -470,6 +470,8 @@ function shellScript(s: RepoSpec, l: Layout): string {
   if (s.inScriptsDir) head.push('cd "$(dirname "$0")/.."');
   // (a file it sources, from the repository's root: ./sourced-features.ts)
   head.push(...sourcedHead(s));
+  // (the log's descriptor, opened once for the whole script: ./log-features.ts)
+  head.push(...logOpenLines(s));
   const c = commands(s, l, '$');
   // A second setup's commands at the end, or before the runtime build (./render-second.ts).
   const second = secondSetup(s, '$')?.lines ?? [];

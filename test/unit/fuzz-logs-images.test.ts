@@ -46,6 +46,21 @@ describe('fuzz logs: a log a command of the pattern writes', () => {
     expect(spec({ logWriter: 'build', logReader: 'neighbour', runner: 'github' }).logReader).toBe('script');
   });
 
+  it('writes the log through a descriptor a sh or bash script opened at its top, truncating or appending', () => {
+    const fd = script(spec({ logWriter: 'build', logReader: 'script', logVia: 'fd' }));
+    expect(fd).toMatch(/^exec 3>build\.log$/m);
+    expect(fd).toMatch(/^docker build -t \S+ -f \S+ \. >&3 2>&1$/m);
+    expect(fd.indexOf('exec 3>build.log')).toBeLessThan(fd.indexOf('docker build'));
+    expect(fd).toMatch(/^grep -q \. build\.log \|\| exit 3$/m);
+    expect(spawnSync('sh', ['-n'], { input: fd, encoding: 'utf8' }).status, fd).toBe(0);
+    expect(script(spec({ logWriter: 'run', extraction: 'run-name', logVia: 'fd-append' }))).toMatch(/^exec 3>>test-report\.txt\n[^]*go build -o \/out\/\w+ \. >&3 2>&1$/m);
+    // (opened so only where it lasts past one command: a recipe line, an npm script, a CI step are shells of their own)
+    expect(spec({ logWriter: 'build', logVia: 'fd', driver: 'make' }).logVia).toBe('redirect');
+    expect(spec({ logWriter: 'build', logVia: 'fd', runner: 'github' }).logVia).toBe('redirect');
+    expect(spec({ logWriter: 'none', logVia: 'fd' }).logVia).toBe('redirect');
+    expect(script(spec({ logWriter: 'build', logVia: 'redirect' }))).not.toMatch(/exec 3|>&3/);
+  });
+
   it('leaves the caller of hostReach as it was when the log is not read there', () => {
     const ci = (s: RepoSpec) => file(s, 'ci.sh');
     expect(ci(spec({ hostReach: 'caller', logWriter: 'build' }))).toBe(`#!/bin/sh\nset -e\nsh build.sh\n./bin/${app} > run.log\n`);
