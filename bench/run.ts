@@ -17,7 +17,8 @@
  *
  * Options: --runs N (measured runs per command, default 5; the cold run does 4×N, at least
  * 10), --cold-only (only the cold run: no trees, no ripgrep), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
- * trees in the temporary folder), --bin PATH (another build of the CLI; default
+ * trees in the temporary folder), --no-shapes (leave out the one-file shapes of bench/shapes.ts: one
+ * build.sh or Makefile driving 50 and 200 setups, measured for how the work grows), --bin PATH (another build of the CLI; default
  * dist/src/bin.cjs, the package's executable), --compare PATH (a second build measured in the
  * same rounds, e.g. main's build before a change: both see the same machine load, so their
  * ratio holds on a busy machine).
@@ -34,6 +35,7 @@ import { EXAMPLE, measureCold } from './cold.js';
 import { measureAll, rssMethod, type Command, type Stats } from './measure.js';
 import { measureParser, parserLines, type ParserCost } from './parser.js';
 import { markdownTable, targetLines, type TreeRow } from './report.js';
+import { generateShape, SHAPES } from './shapes.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 /** The package's executable (package.json "bin"), as npx runs it. */
@@ -44,7 +46,7 @@ const PATTERN = 'docker (container )?cp';
 const OTHER_THREADS = os.availableParallelism() >= MIN_CORES ? { workers: '1', label: 'on one thread' } : { workers: '2', label: 'on two threads (the main thread walks, analysis on two)' };
 
 function main(): number {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false }, 'cold-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false }, 'no-shapes': { type: 'boolean', default: false }, 'cold-only': { type: 'boolean', default: false } } });
   const COMPARE = values.compare === undefined ? undefined : path.resolve(values.compare);
   const BIN = path.resolve(values.bin);
   const runs = Math.max(1, Number(values.runs));
@@ -110,6 +112,7 @@ function main(): number {
     const tree1 = path.join(work, 'tree-1x');
     const parser: ParserCost = measureParser(BIN, tree1, runs);
     const cmpParser = COMPARE ? measureParser(COMPARE, tree1, runs) : undefined;
+    const shapes = values['no-shapes'] ? [] : measureShapes(work, BIN, method, runs);
     err('measuring the cold single-repo run…');
     // The code cache (src/code-cache.cts) is made by the warm-up; a first run after installing
     // the package has none, which the run with it turned off measures.
@@ -118,6 +121,7 @@ function main(): number {
     report(rows, cold, bare, baseName, coldRuns);
     out(`  without the code cache (a first run after installing): cli ${first.ms.toFixed(0)} ms   ratio ×${(first.ms / bare.ms).toFixed(1)}`);
     out(`\n${parserLines(parser, rows[0]?.tool.ms).join('\n')}`);
+    if (shapes.length > 0) out(`\n${shapeLines(shapes).join('\n')}`);
     if (COMPARE && cmpCold) compared(COMPARE, rows, cold, cmpCold, parser, cmpParser);
     out('\ntargets:');
     for (const line of targetLines(rows, cold, bare)) out(`  ${line}`);
@@ -130,6 +134,43 @@ function main(): number {
     else fs.rmSync(work, { recursive: true, force: true });
   }
   return 0;
+}
+
+/** The sizes of the one-file shapes (bench/shapes.ts): four times the setups, so linear growth is ×4. */
+const SHAPE_SIZES = [50, 200] as const;
+
+interface ShapeRow {
+  shape: string;
+  small: Stats;
+  large: Stats;
+}
+
+/** Each one-file shape at both sizes, interleaved in the same rounds (bench/shapes.ts). */
+function measureShapes(work: string, bin: string, method: ReturnType<typeof rssMethod>, runs: number): ShapeRow[] {
+  err(`measuring one file driving ${SHAPE_SIZES.join(' and ')} setups…`);
+  const commands = SHAPES.flatMap((shape) =>
+    SHAPE_SIZES.map((n) => {
+      const dir = path.join(work, `shape-${shape}-${n}`);
+      generateShape(dir, shape, n);
+      const check = (stdout: string) => {
+        const planned = (JSON.parse(stdout) as { setups: { status: string }[] }).setups.filter((s) => s.status === 'planned').length;
+        if (planned !== n) throw new Error(`one ${shape} file driving ${n} setups: the CLI planned ${planned}`);
+      };
+      return { label: `${shape} ${n}`, c: { cmd: process.execPath, args: [bin, dir, '--dry-run', '--json'], node: true } as Command, check };
+    }),
+  );
+  const stats = measureAll(commands, method, runs);
+  return SHAPES.map((shape, k) => ({ shape, small: stats[2 * k]!, large: stats[2 * k + 1]! }));
+}
+
+function shapeLines(rows: ShapeRow[]): string[] {
+  const [small, large] = SHAPE_SIZES;
+  const cpu = (s: Stats) => (s.cpuMs === null ? `${(s.ms / 1000).toFixed(2)} s wall` : `${(s.cpuMs / 1000).toFixed(2)} s CPU`);
+  const growth = (r: ShapeRow) => (r.small.cpuMs !== null && r.large.cpuMs !== null ? r.large.cpuMs / r.small.cpuMs : r.large.ms / r.small.ms);
+  return [
+    `one file driving many setups (bench/shapes.ts: a root build.sh, a root Makefile), ${small} and ${large} setups, medians; linear growth is ×${large / small}:`,
+    ...rows.map((r) => `  ${r.shape.padEnd(5)}  ${small}: ${cpu(r.small)}, ${r.small.rssMiB?.toFixed(0) ?? 'n/a'} MiB   ${large}: ${cpu(r.large)}, ${r.large.rssMiB?.toFixed(0) ?? 'n/a'} MiB   growth ×${growth(r).toFixed(1)}`),
+  ];
 }
 
 /** The --compare build beside the measured one: its figures, and the measured build's as a ratio of them. */
