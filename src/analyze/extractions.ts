@@ -24,9 +24,20 @@ import { BACKSLASH_WORD } from './hosts/powershell-words.js';
 
 export const wordKey = (w: Word) => (w.value !== null ? w.value : w.symbol);
 
+/**
+ * The image a word names, canonical (`app` is `app:latest`), once per word: a script driving many
+ * setups has each docker command's words compared with every setup's builder tags.
+ */
+const imageKeys = new WeakMap<Word, string>();
+export function imageKeyOf(w: Word): string {
+  let k = imageKeys.get(w);
+  if (k === undefined) imageKeys.set(w, (k = canonicalImage(wordKey(w))));
+  return k;
+}
+
 /** `docker rmi` of these images and nothing else (`tags`: canonical references, as BuildStep.tags). */
 export function removesOnlyImages(inv: DockerInvocation | null, tags: ReadonlySet<string>): boolean {
-  return inv?.verb === 'rmi' && inv.operands.length > 0 && inv.operands.every((o) => tags.has(canonicalImage(wordKey(o.word))));
+  return inv?.verb === 'rmi' && inv.operands.length > 0 && inv.operands.every((o) => tags.has(imageKeyOf(o.word)));
 }
 
 

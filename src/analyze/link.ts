@@ -20,7 +20,7 @@ import { pulledImage, stdinProblem } from './run-flags.js';
 import { noBuilder, stockUnused, unfollowedCp, unreadBuildBefore, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
 import { isWrapper, programAt } from '../model/wrappers.js';
 import { engineBuild } from '../model/engine-builds.js';
-import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, wordKey, type Container, type Extraction } from './extractions.js';
+import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, imageKeyOf, wordKey, type Container, type Extraction } from './extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { globToRegExp } from '../model/glob.js';
 import { resolveRel } from '../model/paths.js';
@@ -436,7 +436,8 @@ function makeSetup(
   const isFile = (a: Artifact) => (setup.run === null || setup.run.idle !== undefined) && unprovenFile(a.containerPath, builder, builderFacts()) === null;
   // (after a rename folded above: the file is at its name once the `mv` ran, which is no use of it)
   // (and a copy made while the container is still there: `docker cp c:/out/app app`, `cp app bin/app`, `docker rm c`)
-  const amid = sequence.filter((c) => pos(c) > Math.min(...setup.extraction.map(pos)) && pos(c) < lastExtraction && !commands.has(c) && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
+  const extractionStart = Math.min(...setup.extraction.map(pos));
+  const amid = sequence.filter((c) => pos(c) > extractionStart && pos(c) < lastExtraction && !commands.has(c) && !callsOwnBody(script, c, builder.inv.cmd) && !runsBeforeOwnBody(script, c, builder.inv.cmd, sequence));
   const unfolded: UnfoldedCopy[] = [];
   const copies = foldCopies(setup.artifacts, [...amid, ...afterExtraction.filter((c) => !renames.includes(c))], sequence, fs, isFile, unfolded);
   // A plain cp on the host gives its copy the mode less the shell's umask.
@@ -554,7 +555,7 @@ function makeSetup(
     }
     const inv = invOf.get(cmd);
     if (inv && inv.verb !== 'build' && inv.verb !== 'rmi' && pos(cmd) > pos(builder.inv.cmd)) {
-      const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(canonicalImage(wordKey(w))));
+      const mentions = [...inv.operands.map((o) => o.word), ...inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)].some((w) => builderTags.has(imageKeyOf(w)));
       // The builder image is still wanted (tests run in it, it is pushed or retagged): the
       // builder build stays, as `docker build --target <stage>` of the merged Dockerfile.
       if (mentions || (literalTag && mayNameImage(inv, builder.tags, others())) || namesRepository(inv, builder.tags)) setup.builderTagUsers.push(cmd);

@@ -8,7 +8,7 @@
 import path from 'node:path/posix';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
-import { wordKey } from '../analyze/extractions.js';
+import { imageKeyOf, wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { dockerInvocation, type DockerInvocation } from '../model/docker-command.js';
 import type { ScriptCommand, ScriptFile } from '../model/script.js';
@@ -132,7 +132,7 @@ export function builderRmisOfGroup(group: Setup[], script: ScriptFile): { whole:
     if (c.index <= after || owned.has(c)) continue;
     const inv = dockerInvocation(c);
     if (inv?.verb !== 'rmi' || inv.operands.length === 0) continue;
-    const hits = inv.operands.filter((o) => tags.has(canonicalImage(wordKey(o.word))));
+    const hits = inv.operands.filter((o) => tags.has(imageKeyOf(o.word)));
     if (hits.length === inv.operands.length) out.whole.push(c);
     else out.words.push(...hits.map((o) => ({ cmd: c, word: o.index })));
   }

@@ -8,7 +8,7 @@
  */
 import { partHolding, type EmbeddedScript } from '../analyze/embedded.js';
 import { isExpanded } from '../analyze/compose.js';
-import { wordKey } from '../analyze/extractions.js';
+import { imageKeyOf, wordKey } from '../analyze/extractions.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { resolveRel } from '../model/paths.js';
 import { readDockerfile, type DockerfileFacts } from '../analyze/dockerfile.js';
@@ -512,12 +512,12 @@ function checkDocker(inv: DockerInvocation, cmd: ScriptCommand, script: ScriptFi
   // A `docker rmi` of this builder's image alone that is not its cleanup after the final build
   // (a stale image removed first, a `clean` branch): the image is no longer made, so the
   // command would fail; it goes, unless its failure is ignored (`|| true`), where it is harmless.
-  if (inv.verb === 'rmi' && ops.length > 0 && ops.every((w) => removed.tags.has(canonicalImage(wordKey(w))))) {
+  if (inv.verb === 'rmi' && ops.length > 0 && ops.every((w) => removed.tags.has(imageKeyOf(w)))) {
     if (!failureIgnored(cmd, script)) drop(cmd, 'only removed the builder image, which the migration no longer builds');
     return;
   }
   // Any other `docker rmi` of builder images is cleanup the linker (and a group of builders) already decides on.
-  if (inv.verb !== 'rmi' && ops.concat(inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)).some((w) => removed.tags.has(canonicalImage(wordKey(w))))) {
+  if (inv.verb !== 'rmi' && ops.concat(inv.flags.map((f) => f.value).filter((w): w is Word => w !== null)).some((w) => removed.tags.has(imageKeyOf(w)))) {
     refuse('REMOVED_NAME_USED', cmd, `\`${shownCommand(cmd)}\` uses the builder image ${setup.builder.tags[0]}, which is no longer built`, 'Run that command without the prefix so the tool can keep the builder build, or migrate by hand.');
     return;
   }
