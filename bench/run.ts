@@ -18,7 +18,9 @@
  * Options: --runs N (measured runs per command, default 5; the cold run does 4×N, at least
  * 10), --cold-only (only the cold run: no trees, no ripgrep), --scale N (also measure the N× tree; 1 measures only the 1× tree), --keep (leave the
  * trees in the temporary folder), --no-shapes (leave out the one-file shapes of bench/shapes.ts: one
- * build.sh or Makefile driving 50 and 200 setups, measured for how the work grows), --bin PATH (another build of the CLI; default
+ * build.sh or Makefile driving 50 and 200 setups, measured for how the work grows), --no-growth
+ * (leave out the adversarial files of bench/growth.ts, whose CPU must grow less than 8× for 4×
+ * the bytes), --bin PATH (another build of the CLI; default
  * dist/src/bin.cjs, the package's executable), --compare PATH (a second build measured in the
  * same rounds, e.g. main's build before a change: both see the same machine load, so their
  * ratio holds on a busy machine).
@@ -36,6 +38,7 @@ import { measureAll, rssMethod, type Command, type Stats } from './measure.js';
 import { measureParser, parserLines, type ParserCost } from './parser.js';
 import { markdownTable, targetLines, type TreeRow } from './report.js';
 import { generateShape, SHAPES } from './shapes.js';
+import { growthLines, growthTarget, measureGrowth } from './growth.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 /** The package's executable (package.json "bin"), as npx runs it. */
@@ -46,7 +49,7 @@ const PATTERN = 'docker (container )?cp';
 const OTHER_THREADS = os.availableParallelism() >= MIN_CORES ? { workers: '1', label: 'on one thread' } : { workers: '2', label: 'on two threads (the main thread walks, analysis on two)' };
 
 function main(): number {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false }, 'no-shapes': { type: 'boolean', default: false }, 'cold-only': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, scale: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false }, bin: { type: 'string', default: DEFAULT_BIN }, compare: { type: 'string' }, 'no-threads': { type: 'boolean', default: false }, 'no-shapes': { type: 'boolean', default: false }, 'no-growth': { type: 'boolean', default: false }, 'cold-only': { type: 'boolean', default: false } } });
   const COMPARE = values.compare === undefined ? undefined : path.resolve(values.compare);
   const BIN = path.resolve(values.bin);
   const runs = Math.max(1, Number(values.runs));
@@ -113,6 +116,8 @@ function main(): number {
     const parser: ParserCost = measureParser(BIN, tree1, runs);
     const cmpParser = COMPARE ? measureParser(COMPARE, tree1, runs) : undefined;
     const shapes = values['no-shapes'] ? [] : measureShapes(work, BIN, method, runs);
+    if (!values['no-growth']) err('measuring the adversarial files at 512 KiB and 2 MiB…');
+    const growth = values['no-growth'] ? null : measureGrowth(work, BIN, method, runs);
     err('measuring the cold single-repo run…');
     // The code cache (src/code-cache.cts) is made by the warm-up; a first run after installing
     // the package has none, which the run with it turned off measures.
@@ -122,9 +127,11 @@ function main(): number {
     out(`  without the code cache (a first run after installing): cli ${first.ms.toFixed(0)} ms   ratio ×${(first.ms / bare.ms).toFixed(1)}`);
     out(`\n${parserLines(parser, rows[0]?.tool.ms).join('\n')}`);
     if (shapes.length > 0) out(`\n${shapeLines(shapes).join('\n')}`);
+    if (growth) out(`\n${growthLines(growth).join('\n')}`);
     if (COMPARE && cmpCold) compared(COMPARE, rows, cold, cmpCold, parser, cmpParser);
     out('\ntargets:');
     for (const line of targetLines(rows, cold, bare)) out(`  ${line}`);
+    if (growth) out(`  ${growthTarget(growth)}`);
     // Other processes on a 2-core machine move every figure: say how busy it was.
     const loadEnd = loadavg();
     out(`\nload average ${loadEnd} at the end (1, 5, 15 min); above ~1 per core the figures are noisy`);

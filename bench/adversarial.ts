@@ -1,5 +1,6 @@
 /**
- * Adversarial repositories for the growth test: every file kind the walker reads, each filled
+ * Adversarial repositories for the bench's growth measure (bench/growth.ts) and the unit test
+ * that they are read whole (test/unit/adversarial-files.test.ts): every file kind the walker reads, each filled
  * to a given size with what makes a careless regular expression or scanner quadratic (long runs
  * of word characters, very long lines, many quotes and backslashes), around a real setup so
  * every analyser reads them.
