@@ -316,9 +316,11 @@ export function extractionEngines(builder: DockerInvocation, extraction: readonl
     if (wanted !== undefined && (wanted.value === null || wanted.value !== platform(builder))) {
       return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(inv)}\` asks for the image for \`--platform ${wanted.raw}\`, which the builder build was not given: where the image just built is for another platform, docker takes (or pulls) another image of that name, while the merged build copies from the stage it builds`, at(inv, 'Give the builder build the same --platform (or drop it from the container), or migrate this setup by hand.'))];
     }
-    const name = ENGINE_ENV.find((n) => envOf(inv, n) !== envOf(builder, n));
+    // (two values only known at run time differ where different assignments, or steps' `env:`, give them)
+    const name = ENGINE_ENV.find((n) => envOf(inv, n) !== envOf(builder, n) || (envOf(inv, n) === null && differentUnknownValues(inv.cmd, builder.cmd, n)));
     if (name !== undefined) {
-      return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(inv)}\` runs with $${name} ${show(envOf(inv, name))}, the builder build with $${name} ${show(envOf(builder, name))}: it reads another engine's image, while the merged build copies from the stage it builds`, at(inv, `Give ${name} the same value for the builder build and its extraction, or migrate this setup by hand.`))];
+      const values = envOf(inv, name) === null && envOf(builder, name) === null ? `$${name} only known at run time, the builder build with another value of $${name} only known at run time` : `$${name} ${show(envOf(inv, name))}, the builder build with $${name} ${show(envOf(builder, name))}`;
+      return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(inv)}\` runs with ${values}: it reads another engine's image, while the merged build copies from the stage it builds`, at(inv, `Give ${name} the same value for the builder build and its extraction, or migrate this setup by hand.`))];
     }
   }
   return [];
@@ -747,7 +749,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       const shownPath = (v: string | null | undefined) => (v === undefined ? "as the script's caller gives it" : show(v));
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${shownPath(envOf(b, name))} for the builder build but ${shownPath(envOf(r, name))} for the final build: the builder build may run another \`docker\` (another client version, the legacy builder, other defaults), and the one merged build runs the final build's`, at(b, `Give both builds the same PATH, or migrate this setup by hand.`)));
     } else if (!isPathVariable(name) && (envOf(b, name) !== envOf(r, name) || (envOf(b, name) === null && differentUnknownValues(b.cmd, r.cmd, name)))) {
-      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build; the one merged build runs with the final build's`, at(b, `Give ${name} the same value for both builds, or migrate this setup by hand.`)));
+      const values = envOf(b, name) === null && envOf(r, name) === null ? 'given two values only known at run time, which may differ, by the builder build and the final build' : `${show(envOf(b, name))} for the builder build but ${show(envOf(r, name))} for the final build`;
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${values}; the one merged build runs with the final build's`, at(b, `Give ${name} the same value for both builds, or migrate this setup by hand.`)));
     }
   }
   out.diagnostics.push(...epochConflicts(b, r, builderFacts, setup));

@@ -22,7 +22,7 @@ import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { azureStepCondition } from './step-conditions.js';
 import { yaml } from './yaml-module.js';
-import { AZURE_RUN_VARIABLES, jobWideVersions } from './run-constants.js';
+import { AZURE_RUN_VARIABLES, jobWideVersions, stepEnvVersions } from './run-constants.js';
 import { commandsSetVariables, taskSetVariables, textSetVariables } from './azure-set-variables.js';
 import { parseShell } from '../shell.js';
 import { textOf } from '../step-env-files.js';
@@ -276,6 +276,8 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
     // its value there is only known at run time (a name the tool cannot read: any name).
     // So does a repository script it runs, and a task known to set variables (./azure-set-variables.ts).
     let ranShell: { shell: string; cwd: string | null }[] = [];
+    // (steps after one that may set variables for the later ones read a step `env:` anew)
+    let setEpoch = 0;
     let ranPowerShell = false;
     const afterStep = (step: YAMLMap) => {
       const read = fs ? textOf(fs) : null;
@@ -284,6 +286,7 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
       const own = setVariables(step);
       const ran = read && own !== null && inTask !== null ? commandsSetVariables(commands, read, 0, !ranPowerShell) : [];
       const set = own === null || inTask === null || ran === null ? null : [...own, ...inTask, ...ran];
+      if (set === null || set.length > 0) setEpoch++;
       if (set === null) {
         vars = null;
         env = new Map();
@@ -386,6 +389,10 @@ export function parseAzurePipelines(file: string, text: string, fs?: RepoFs): { 
       const stepVars = staticEnv(step.get('env', true), env);
       // (what Azure fixes for the run, `$(Build.SourceVersion)`, is one value in every step: ./run-constants.ts)
       const versions = jobWideVersions(`${file}#step@${step.range[0]}`, `${file}#job:${job.name}`, stepVars, AZURE_RUN_VARIABLES.flatMap((n) => [macroVar(n), envVar(n)]));
+      // (a build-environment variable the step's own `env:` sets to a value only known at run time,
+      // `$(remoteHost)`, is one value in the steps that give it the same text, until a step that
+      // may set variables for the later ones)
+      stepEnvVersions(versions, step.get('env', true), stepVars, () => `${file}#job:${job.name}.step-env@${setEpoch}`);
       snippets.push({ ...shellText, cwd, vars: stepVars, versions, remove: [{ ...itemLines(text, step.range[0], step.range[1]), text: '' }], label });
     }
     groups.push(group);

@@ -10,7 +10,9 @@ import { yaml } from './yaml-module.js';
 import { findsEarlierFiles } from './gitlab-git-strategy.js';
 import { checkoutAtWorkspace, underWorkspace, withWorkspace } from './github-workspace.js';
 import { cleansFirst, mayKeepFolder, windowsJobNotRead, windowsRunner } from './github-runners.js';
-import { expressionValues, runConstantName, runConstantVersions, type ReadExpression } from './github-expressions.js';
+import { expressionValues, runConstantName, runConstantVersions, stepEnvStable, type ReadExpression } from './github-expressions.js';
+import { stepEnvVersions } from './run-constants.js';
+import type { Versions } from '../shell/versions.js';
 import { gitlabJobImage, gitlabJobServices, imageBuildkit, serviceBuildkit } from './gitlab-docker-image.js';
 
 export const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
@@ -415,7 +417,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (d) unread.push({ sequence: groups.length, diagnostic: d });
   };
 
-  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean; job: string; jobEnv: ReadonlyMap<string, string> }): boolean => {
+  const add = (node: unknown, item: { start: number; end: number } | null, cwd: string | null, vars: Map<string, string | null>, label: string, continues: boolean, github?: { env: ReadonlyMap<string, string | null>; atWorkspace: boolean; job: string; jobEnv: ReadonlyMap<string, string>; stepEnv: (versions: Versions, vars: ReadonlyMap<string, string | null>) => void }): boolean => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return false;
     const decoded = decodeScalar(text, node, exprs);
     // (a GitHub expression the runner substitutes with a value the tool knows reads as that value)
@@ -424,6 +426,7 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     const known = github ? expressionValues(read, github.env, github.atWorkspace) : [];
     if (known.length > 0) vars = new Map([...vars, ...known]);
     const versions = github && node.range ? { versions: runConstantVersions(`${file}#step@${node.range[0]}`, `${file}#job:${github.job}`, vars, read, github.jobEnv) } : {};
+    if (github && versions.versions) github.stepEnv(versions.versions, vars);
     snippets.push({ ...decoded, cwd, vars, ...versions, remove: item ? [{ ...item, text: '' }] : null, label, continues });
     return true;
   };
@@ -512,7 +515,12 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         // (`${{ env.NAME }}` of a name the step's own `env:` sets is left unknown: ./github-expressions.ts)
         const exprEnv = new Map([...envBefore, ...[...env.keys()].filter((k) => env.get(k) !== envBefore.get(k) || !envBefore.has(k)).map((k): [string, null] => [k, null])]);
         // (in a job's `container:`, `${{ github.workspace }}` is the runner's path, not the container's)
-        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container'), job: jobKey, jobEnv: jobConstantEnv(step) })) {
+        // (a build-environment variable the step's own `env:` sets to a value only known at run
+        // time is one value in the steps that give it the same text, if that text reads the same
+        // in each: ./run-constants.ts)
+        const epoch = envEpoch;
+        const stepEnv = (versions: Versions, vars: ReadonlyMap<string, string | null>) => stepEnvVersions(versions, step.get('env', true), vars, (t) => (stepEnvStable(t) ? `${file}#job:${jobKey}.step-env@${epoch}` : null));
+        if (add(run, itemLines(text, step.range[0], step.range[1]), cwd, withWorkspace(env, repositoryAtWorkspace), label, false, { env: exprEnv, atWorkspace: repositoryAtWorkspace && !job.has('container'), job: jobKey, jobEnv: jobConstantEnv(step), stepEnv })) {
           group.push(id);
           if (stepErrexit(step, job, root)) for (const sn of snippets.slice(id)) sn.errexit = true;
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);

@@ -15,7 +15,7 @@ import { circleJobs, circleSteps, type CircleJob, type CircleStep } from './circ
 import { imageBuildkit } from './gitlab-docker-image.js';
 import { machineBuildkit } from './circleci-machine.js';
 import { yaml } from './yaml-module.js';
-import { CIRCLECI_RUN_VARIABLES, jobWideVersions } from './run-constants.js';
+import { CIRCLECI_RUN_VARIABLES, jobWideVersions, stepEnvVersions } from './run-constants.js';
 
 const DEFAULT_WORKDIR = '~/project';
 
@@ -208,6 +208,10 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
       const remove = step.shared === undefined && step.node.range ? [{ ...itemLines(text, step.node.range[0], step.node.range[1]), text: '' }] : null;
       // (what CircleCI fixes for the run, `$CIRCLE_SHA1`, is one value in every step of the job: ./run-constants.ts)
       const versions = jobWideVersions(`${file}#step@${command.range[0]}`, `${file}#job:${jobName}`, vars, CIRCLECI_RUN_VARIABLES);
+      // (a build-environment variable the step's own `environment:` sets to a value only known at
+      // run time, a parameter's, is one value in the steps that give it the same text: CircleCI
+      // substitutes parameters once, before the job runs)
+      stepEnvVersions(versions, detail?.get('environment', true), vars, () => `${file}#job:${jobName}.step-env`);
       snippets.push({ ...decoded, cwd, vars, versions, remove, label, ...(step.shared !== undefined ? { shared: step.shared } : {}), ...(all.length > 0 ? { branches: all } : {}), ...(stepErrexit(detail, cj) ? { errexit: true } : {}), ...(detail?.get('when') === 'always' ? { afterFailure: true } : {}), ...(detail?.get('when') === 'on_fail' ? { onlyAfterFailure: true } : {}), timeout: limit !== null ? `no_output_timeout: ${limit}` : 'no_output_timeout: 10m (CircleCI\'s default)' });
     }
     // A `when:`/`unless:` step running docker: the docker commands of a setup may be split across pipelines.

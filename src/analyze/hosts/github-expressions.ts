@@ -107,5 +107,20 @@ export function runConstantVersions(seed: string, job: string, vars: ReadonlyMap
 
 const JOB_ENV = '.job-env@';
 
+/**
+ * Expressions a step's `env:` reads alike in every step of its job, until a step that may write
+ * the job's environment (`env.NAME`, which `$GITHUB_ENV` may change): besides those of
+ * runConstantName, `secrets.NAME`, fixed for the run, and `runner.NAME`, the machine's.
+ * Not `steps.…` (another step's outputs, set as it runs), `hashFiles(…)` (the files as they are
+ * then) or any other.
+ */
+const STEP_ENV_STABLE = /^\$\{\{\s*(?:secrets|env|runner)\.[A-Za-z_][\w-]*\s*\}\}$/;
+
+/** Whether a value of a step's `env:` gives the same text in every step of its job until a step that may write the job's environment: its expressions are each one of STEP_ENV_STABLE or runConstantName. */
+export function stepEnvStable(text: string): boolean {
+  const rest = text.replace(/\$\{\{[\s\S]*?\}\}/g, (e) => (runConstantName(e) !== null || STEP_ENV_STABLE.test(e) ? '' : '${{'));
+  return !rest.includes('${{');
+}
+
 /** Whether a variable's version is one of a job's `env:` GitHub fixed before its first step (runConstantVersions): a script that writes it to `$GITHUB_ENV` between two steps gives the later one another value. */
 export const isJobEnvVersion = (id: string) => id.includes(JOB_ENV);

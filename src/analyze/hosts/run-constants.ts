@@ -6,7 +6,9 @@
  * one step would not be the image a later step names by the same text. Read at the job's one
  * version, they are, though the value is not known. Each host names its own (in its reader).
  */
+import { isVersionedVariable } from '../../model/script.js';
 import { newVersions, type Versions } from '../shell/versions.js';
+import { isMap, isScalar } from './ci-yaml.js';
 
 /**
  * CircleCI's variables for what it fixes for the run. A step may write another value for the
@@ -37,4 +39,23 @@ export function jobWideVersions(seed: string, job: string, vars: ReadonlyMap<str
   const versions = newVersions(vars.keys(), seed);
   for (const name of names) if (!vars.has(name)) versions.of.set(name, { id: `${job}.${name}`, fallback: null });
   return versions;
+}
+
+/**
+ * The variables of docker's build environment (DOCKER_HOST, BUILDKIT_…, BUILDX_…:
+ * isVersionedVariable) a step's own `env:` gives a value only known at run time (`DOCKER_HOST:
+ * ${{ secrets.REMOTE }}`): each at a version of its own in `versions`, so two steps that give
+ * one another text are told apart (../../model/script.ts, differentUnknownValues), though each
+ * step's shell starts from it. `key` names the value a text gives in every step of the job that
+ * gives it (one version for one text), or null where the same text may give another value in
+ * another step (the step's own version then).
+ */
+export function stepEnvVersions(versions: Versions, node: unknown, vars: ReadonlyMap<string, string | null>, key: (text: string) => string | null): void {
+  if (!isMap(node)) return;
+  for (const p of node.items) {
+    const name = isScalar(p.key) ? String(p.key.value) : null;
+    if (name === null || !isVersionedVariable(name) || vars.get(name) !== null) continue;
+    const id = isScalar(p.value) && p.value.value !== null ? key(String(p.value.value)) : null;
+    versions.of.set(name, { id: id === null ? `${versions.seed}.step-env.${name}` : `${id}:${name}:${JSON.stringify(String((p.value as { value: unknown }).value))}`, fallback: null });
+  }
 }
