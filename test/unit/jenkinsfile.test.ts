@@ -168,7 +168,8 @@ describe('what is not followed', () => {
       ["node {\n docker.image('golang').inside { sh 'go build -o app' }\n}\n", /container/],
       ["node {\n bat 'docker build -t a .'\n}\n", /bat/],
       ["node {\n junit 'reports/*.xml'\n sh 'docker build -t a .'\n}\n", /junit/],
-      ["pipeline {\n agent any\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n post { success { archiveArtifacts 'app' } }\n}\n", /post/],
+      ["pipeline {\n agent any\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n post { failure { archiveArtifacts 'app' } }\n}\n", /post \{ failure \}` runs its steps on some outcomes/],
+      ["pipeline {\n agent any\n stages { stage('a') { steps { sh 'docker build -t a .' } } }\n post { always { archiveArtifacts 'app'\n sh 'ls' } }\n}\n", /post \{ always \}` runs a step the tool does not follow/],
       ["node {\n sh script: 'docker rm x', returnStatus: true\n}\n", /returnStatus/],
       ["node {\n if (params.PUSH) { sh 'docker push a' }\n}\n", /conditionally/],
     ];
@@ -393,6 +394,23 @@ describe('blocks around the steps that the compile would move into or out of', (
     }
     // its arguments' Groovy may read a file too
     expect(plan(`node {\n${STEPS.map((l) => `  ${l}`).join('\n')}\n  archiveArtifacts "\${readFile('NAME').trim()}"\n}\n`)).toEqual([['refused', ['SHELL_NOT_READ']]]);
+  });
+
+  it("reads archiveArtifacts and stash in a post section's always, success or cleanup as steps after the block's, wherever the section is written", () => {
+    const steps = STEPS.map((l) => `          ${l}`).join('\n');
+    const stage = (post: string) => `    stage('b') {\n      steps {\n${steps}\n      }\n${post}    }\n`;
+    const pipeline = (post: string, before = '', inStage = '') => `pipeline {\n  agent any\n${before}  stages {\n${stage(inStage)}  }\n${post}}\n`;
+    const after = (jf: string) => planFiles({ 'Dockerfile.build': BUILDER, Dockerfile: RUNTIME, Jenkinsfile: jf }).changes.find((c) => c.path === 'Jenkinsfile')?.after;
+    for (const cond of ['always', 'success', 'cleanup']) {
+      const post = `  post {\n    ${cond} {\n      archiveArtifacts artifacts: 'app', fingerprint: true\n      stash includes: 'app', name: 'bin'\n      cleanWs()\n    }\n  }\n`;
+      for (const jf of [pipeline(post), pipeline('', post), pipeline('', '', post.replace(/^/gm, '    '))]) {
+        expect(plan(jf), jf).toEqual([['migrate', []]]);
+        expect(after(jf), jf).toContain("sh 'docker build --target export --output type=local,dest=. -f Dockerfile .'");
+      }
+    }
+    // a condition that runs on some paths only, or a step of another kind there, is not followed
+    expect(plan(pipeline("  post {\n    failure {\n      archiveArtifacts 'app'\n    }\n  }\n"))).toEqual([['refused', ['SHELL_NOT_READ']]]);
+    expect(plan(pipeline("  post {\n    always {\n      archiveArtifacts 'app'\n      sh 'rm -f app'\n    }\n  }\n"))).toEqual([['refused', ['SHELL_NOT_READ']]]);
   });
 
   it('refuses a runtime build under a time limit the builder build did not have (timeout block, stage options)', () => {

@@ -95,6 +95,8 @@ const CONDITIONAL = new Set(['post', 'always', 'success', 'failure', 'unstable',
 const WORKSPACE_READERS = new Set(['archiveArtifacts', 'stash']);
 /** In `post` blocks, after every stage: clearing the workspace changes no image. */
 const POST_INERT = new Set(['cleanWs', 'deleteDir']);
+/** `post` conditions whose workspace readers are read as steps after the block's (Reader.post): they run on every path, or where it succeeded. */
+const POST_READ = new Set(['always', 'success', 'cleanup']);
 
 export interface JenkinsReading {
   snippets: Snippet[];
@@ -412,6 +414,10 @@ class Reader {
       });
       return;
     }
+    if (name === 'post' && closure && !ctx.blocked) {
+      this.post(closure, ctx);
+      return;
+    }
     if (CONDITIONAL.has(name)) {
       this.blockedBody(closure ?? n, { ...ctx, blocked: `\`${name}\` runs its steps conditionally, repeatedly or concurrently, which the tool does not follow`, post: ctx.post || name === 'post' });
       return;
@@ -430,13 +436,57 @@ class Reader {
     this.unread(ctx, n, `the step \`${name}\` is not modelled (it may use the builder's image or artifact)`);
   }
 
+  /**
+   * A declarative `post` section, which runs after the block's steps (and stages): a condition
+   * that runs on every path (`always`, `cleanup`) or where the block succeeded (`success`) and
+   * holds only steps that read the workspace (WORKSPACE_READERS) and inert ones is read as those
+   * steps standing after the block's, those of `always`/`cleanup` running after a failed step
+   * too; any other condition (`failure`, `changed`…), or a step of another kind, is not followed.
+   */
+  post(closure: TsNode, ctx: Ctx): void {
+    const blocked = (name: string | null) =>
+      name !== null && POST_READ.has(name) ? `\`post { ${name} }\` runs a step the tool does not follow there (only archiveArtifacts, stash and steps that touch no file are read in it)` : `\`post${name === null ? '' : ` { ${name} }`}\` runs its steps on some outcomes of the run only, which the tool does not follow`;
+    for (const s of closure.namedChildren) {
+      if (s.type === 'line_comment' || s.type === 'block_comment') continue;
+      const c = (s.type === 'expression_statement' ? s.namedChildren[0] : s) ?? null;
+      const name = c && (c.type === 'method_invocation' || c.type === 'juxt_function_call') && !c.childForFieldName('object') ? callName(c, this.text) : null;
+      const body = c ? (c.childForFieldName('body') ?? closureArg(c)) : null;
+      const steps = body ? this.readerSteps(body) : null;
+      if (c === null || name === null || !POST_READ.has(name) || steps === null) {
+        this.blockedBody(s, { ...ctx, blocked: blocked(name), post: true });
+        continue;
+      }
+      for (const step of steps) {
+        this.workspaceReader(step.call, step.name, ctx);
+        const last = this.reading.snippets.at(-1);
+        if (name !== 'success' && last && this.reading.readers?.has(this.reading.snippets.length - 1)) last.afterFailure = true;
+      }
+    }
+  }
+
+  /** The workspace readers a `post` condition's body runs, in order, when it holds nothing else but inert steps and comments; null otherwise. */
+  readerSteps(body: TsNode): { call: TsNode; name: string }[] | null {
+    const out: { call: TsNode; name: string }[] = [];
+    for (const s of body.namedChildren) {
+      if (s.type === 'line_comment' || s.type === 'block_comment') continue;
+      const c = (s.type === 'expression_statement' ? s.namedChildren[0] : s) ?? null;
+      if (!c || (c.type !== 'method_invocation' && c.type !== 'juxt_function_call') || c.childForFieldName('object') || c.childForFieldName('body') || closureArg(c)) return null;
+      const name = callName(c, this.text);
+      if (name !== null && WORKSPACE_READERS.has(name)) out.push({ call: c, name });
+      else if (name === null || !(POST_INERT.has(name) || (INERT.has(name) && !this.src(c).includes('$')))) return null;
+    }
+    return out;
+  }
+
   /** A declarative `pipeline` or `stage` block: its `agent` decides the machine, `when` makes it conditional. */
   block(n: TsNode, name: string, closure: TsNode, ctx: Ctx): void {
     // Declarative sections apply to the whole block in any order: its `environment {}` to every
     // step, even written after `steps {}`; its `options { timeout(…) }` and `retry(…)` likewise.
     const sections = closure.namedChildren;
     const environment = sections.filter((d) => /^environment\b/.test(this.src(d)));
-    const directives = [...environment, ...sections.filter((d) => !environment.includes(d))];
+    // (its `post` runs after its steps and stages, wherever it is written)
+    const post = sections.filter((d) => /^post\b/.test(this.src(d)));
+    const directives = [...environment, ...sections.filter((d) => !environment.includes(d) && !post.includes(d)), ...post];
     const agent = directives.find((d) => /^agent\b/.test(this.src(d)));
     const when = directives.find((d) => /^when\b/.test(this.src(d)));
     let inner: Ctx = { ...ctx, vars: new Map(ctx.vars) };

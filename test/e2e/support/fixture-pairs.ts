@@ -94,6 +94,8 @@ const RUN: Record<string, (dir: string, env: NodeJS.ProcessEnv) => void> = {
   'jenkins-env-bash': (dir, env) => runJenkinsfile(dir, env),
   // archiveArtifacts and stash after the final build read the binary the export build leaves (run as Jenkins would not: skipped).
   'jenkins-archive-artifacts': (dir, env) => runJenkinsfile(dir, env),
+  // The same, from the pipeline's `post { always { … } }` after its stages.
+  'jenkins-post-archive-artifacts': (dir, env) => runJenkinsfile(dir, env),
   'export-azure-publish': (dir, env) => runAzureSteps(dir, env),
   'export-bitbucket-artifacts': (dir, env) => runBitbucketDefault(dir, env),
   'export-travis-before-deploy': (dir, env) => runTravis(dir, env),
