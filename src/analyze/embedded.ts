@@ -130,6 +130,8 @@ export interface Snippet {
    * execSync without `stdio: 'inherit'`: 1 MiB by default): a compile moving into it brings its log.
    */
   capturesOutput?: boolean;
+  /** Where the buffer is not Node's (shelljs's `exec`): what it is, and how the call is given a way out, for the refusal. */
+  buffer?: { what: string; hint: string };
   /**
    * The host starts the snippet's shell with errexit on (a GitHub Actions step's default
    * `bash -e {0}`, a CircleCI step's default `/bin/bash -eo pipefail`, the `set -eo pipefail` a

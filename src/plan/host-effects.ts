@@ -338,7 +338,8 @@ export function checkHostEffects(
     const own = snippetOf(setup.builder.inv.cmd)?.capturesOutput === true;
     const quiet = runtime.inv.flags.some((f) => f.name === '--quiet' && (f.value === null || f.value.value === 'true'));
     const held = [...(quiet ? [] : [runtime.inv.cmd]), ...(exportAt && !own ? [exportAt] : [])].find((c) => snippetOf(c)?.capturesOutput === true);
-    if (held) refuse('SCRIPT_EDIT_UNSAFE', held, `\`${shownCommand(held)}\` holds its output in a buffer that fails the call past a size (no \`stdio: 'inherit'\`: Node's \`maxBuffer\`, 1 MiB by default; execa's, 100 MB), and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${own ? 'held its log in a buffer of its own call' : 'did not'}: merged, the compile's log goes into it${own ? ' too, and the two logs together may pass the limit though each alone did not' : ''}`, "Give the call `{ stdio: 'inherit' }` (or `maxBuffer: Infinity`), then run the tool again; or migrate by hand.");
+    const buffer = held ? snippetOf(held)?.buffer : undefined;
+    if (held) refuse('SCRIPT_EDIT_UNSAFE', held, `\`${shownCommand(held)}\` holds its output in a buffer that fails the call past a size (${buffer?.what ?? "no \`stdio: 'inherit'\`: Node's \`maxBuffer\`, 1 MiB by default; execa's, 100 MB"}), and the builder build \`${shownCommand(setup.builder.inv.cmd)}\` (line ${setup.builder.inv.cmd.line}) ${own ? 'held its log in a buffer of its own call' : 'did not'}: merged, the compile's log goes into it${own ? ' too, and the two logs together may pass the limit though each alone did not' : ''}`, buffer?.hint ?? "Give the call `{ stdio: 'inherit' }` (or `maxBuffer: Infinity`), then run the tool again; or migrate by hand.");
   }
   // A step the host does not wait for (a JavaScript `exec`/`spawn` of child_process, a promise
   // not awaited) runs alongside the next: the old pipeline's order is not what the text says.

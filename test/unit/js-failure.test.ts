@@ -133,3 +133,36 @@ describe('early exits in a shell script between the builds', () => {
     expect(shell('[ -f Dockerfile ] || exit')).toEqual([['migrate']]);
   });
 });
+
+describe("shelljs's exec: synchronous unless given a callback or `async: true`", () => {
+  const steps = ['docker build -t lantern:build -f Dockerfile.build .', 'docker create --name lantern-out lantern:build', 'docker cp lantern-out:/out/lantern ./lantern', 'docker rm lantern-out'];
+  const HEAD_SJ = "import shell from 'shelljs';\nimport { execSync } from 'node:child_process';\n";
+  const run = (head: string, ...lines: string[]) => planFiles(jsBuildRepo(head, lines)).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+  const messages = (head: string, ...lines: string[]) => planFiles(jsBuildRepo(head, lines)).setups.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message));
+
+  it('migrates a builder build and extraction run by shell.exec, waited for, that throw under set -e', () => {
+    expect(run(HEAD_SJ, "shell.set('-e');", ...steps.map((l) => `shell.exec('${l}');`), FINAL)).toEqual([['migrate']]);
+    expect(run(HEAD_SJ, "shell.config.fatal = true;", ...steps.map((l) => `shell.exec('${l}', { silent: false });`), FINAL)).toEqual([['migrate']]);
+    expect(run("import { exec } from 'shelljs';\nimport { execSync } from 'node:child_process';\n", ...steps.map((l) => `exec('${l}', { fatal: true });`), FINAL)).toEqual([['migrate']]);
+    expect(run("const shell = require('shelljs');\nconst { execSync } = require('node:child_process');\n", "shell.set('-e');", ...steps.map((l) => `shell.exec('${l}', { async: false });`), FINAL)).toEqual([['migrate']]);
+  });
+
+  it('still refuses one not waited for: a callback or async: true', () => {
+    const loose = (call: (l: string) => string) => messages(HEAD_SJ, "shell.set('-e');", ...steps.map(call), FINAL).some((m) => m.includes('without being waited for'));
+    expect(loose((l) => `shell.exec('${l}', () => {});`)).toBe(true);
+    expect(loose((l) => `shell.exec('${l}', { silent: true }, (code) => {});`)).toBe(true);
+    expect(loose((l) => `shell.exec('${l}', { async: true });`)).toBe(true);
+    // options only known at run time may say `async: true` (and hold a `cwd`)
+    expect(run(HEAD_SJ, "const opts = JSON.parse(process.env.OPTS);", "shell.set('-e');", ...steps.map((l) => `shell.exec('${l}', opts);`), FINAL)[0]![0]).toBe('refused');
+    expect(loose((l) => `shell.exec('${l}');`)).toBe(false);
+  });
+
+  it("keeps a final build by shell.exec refused for its buffer, which Infinity does not lift", () => {
+    const m = messages(HEAD_SJ, "shell.set('-e');", ...steps.map((l) => `shell.exec('${l}');`), "shell.exec('docker build -t lantern:latest .', { maxBuffer: Infinity });");
+    expect(m.some((x) => x.includes("shelljs's `exec` keeps it"))).toBe(true);
+  });
+
+  it("reads shelljs's cd as a change of the folder the calls after it run in", () => {
+    expect(run(HEAD_SJ, "shell.set('-e');", "shell.cd('sub');", ...steps.map((l) => `shell.exec('${l}');`), FINAL)).not.toEqual([['migrate']]);
+  });
+});

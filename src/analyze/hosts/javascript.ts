@@ -25,6 +25,7 @@ import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from 
 import { fsBindings, fsShellText } from './js-fs-calls.js';
 import { chdirTarget, dirnameKnown } from './js-chdir.js';
 import { childProcessNames, markFailure, ZX_METHODS, zxChain } from './js-failure.js';
+import { isFunctionNode, isShelljsExec, isShelljsFolderChange, shelljsFatal, shelljsNames, shelljsSync } from './js-shelljs.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
 const jsEncode = revivable('javascript.encode', (kind: 'string' | 'template' | 'argv', q: string = "'") => (s: string): string => {
@@ -128,6 +129,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
   });
   const wrappers = findWrappers(paths);
   const childProcess = childProcessNames(paths.ImportDeclaration, paths.VariableDeclarator);
+  const shelljs = shelljsNames(paths.ImportDeclaration, paths.VariableDeclarator);
   /** Whether a callee is Node's child_process function (`exec`, `cp.exec`). */
   const fromChildProcess = (callee: any): boolean =>
     (callee?.type === 'Identifier' && childProcess.names.has(callee.name)) || (callee?.type === 'MemberExpression' && callee.object?.type === 'Identifier' && childProcess.namespaces.has(callee.object.name));
@@ -254,6 +256,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       }
       folderChangedAt(p);
     }
+    // (shelljs's `cd`/`pushd`/`popd` change the process's folder too, to one not followed here)
+    if (isShelljsFolderChange(node.callee, shelljs)) folderChangedAt(p);
     // `fs.rmSync('dist', { recursive: true, force: true })` is `rm -rf dist` (./js-fs-calls.ts).
     const fsText = fsShellText(node, fsNames, (e) => staticString(e, consts, objects), p.parent?.node.type === 'AwaitExpression');
     const program = fsText ?? [standIn(node.callee, text), ...literalArguments(node, (e) => staticString(e, consts, objects), () => `"\${${PLACEHOLDER}${n++}}"`)].join(' ');
@@ -375,7 +379,10 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         if (text.slice(a0.start, a0.end).includes('docker')) mentionsDocker = true;
         let decoded: { shell: string; toFile: number[] };
         let encode: (s: string) => string;
-        const callEnv = env.at(p, a1);
+        // (shelljs's `exec(text, callback)` has no options)
+        const sj = !wrapper && isShelljsExec(node.callee, shelljs);
+        const opts = sj && isFunctionNode(a1) ? undefined : a1;
+        const callEnv = env.at(p, opts);
         if (a0.type === 'StringLiteral') {
           decoded = { shell: '', toFile: [] };
           decodeJs(text, a0.start + 1, a0.end - 1, decoded);
@@ -386,10 +393,11 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
           decoded = template(a0, false, callEnv);
           encode = jsEncode('template');
         }
-        const snippet = shellSnippet(decoded, encode, cwdOf(a1, base), callEnv, statementRange(text, p), lineOf(node.start));
+        const snippet = shellSnippet(decoded, encode, cwdOf(opts, base), callEnv, statementRange(text, p), lineOf(node.start));
         snippet.spelling = a0.type === 'StringLiteral' ? `a JavaScript ${text[a0.start]}…${text[a0.start]} string` : 'a JavaScript template literal';
-        markFailure(snippet, p, wrapper?.via ?? name, fromChildProcess(wrapper?.callee ?? node.callee), a1);
-        push(p, snippet, (from) => cwdOf(a1, from));
+        if (sj) markFailure(snippet, p, 'shelljs.exec', false, opts, undefined, { sync: shelljsSync(node.arguments.slice(1)), fatal: shelljsFatal(opts, node.start, shelljs, paths.CallExpression, paths.AssignmentExpression) });
+        else markFailure(snippet, p, wrapper?.via ?? name, fromChildProcess(wrapper?.callee ?? node.callee), a1);
+        push(p, snippet, (from) => cwdOf(opts, from));
         return;
       }
       if (ARGV_CALLS.has(name) && a0.type === 'StringLiteral' && a0.value === 'docker' && a1?.type === 'ArrayExpression' && !mayUseShell(a2)) {

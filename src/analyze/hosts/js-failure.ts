@@ -52,12 +52,24 @@ export function childProcessNames(imports: readonly any[], declarators: readonly
  * Marks `snippet` with what a failure of the call at `p` does: `via` is the API the call makes
  * (a wrapper's inner call), `fromChildProcess` whether that name is Node's own callback API.
  */
-export function markFailure(snippet: Snippet, p: any, via: string, fromChildProcess: boolean, options?: any, zxNothrow?: string): void {
+export function markFailure(snippet: Snippet, p: any, via: string, fromChildProcess: boolean, options?: any, zxNothrow?: string, shelljs?: { sync: boolean; fatal: boolean | undefined }): void {
   markOptions(snippet, via, options);
   const lenient = (why: string) => {
     snippet.goesOnAfterFailure = true;
     snippet.goesOnWhy = why;
   };
+  if (shelljs) {
+    // (./js-shelljs.ts: synchronous unless given a callback or `async: true`; its output always kept)
+    snippet.capturesOutput = true;
+    snippet.buffer = { what: "shelljs's `exec` keeps it, `maxBuffer` 20 MiB by default, which reaches its child as JSON, so `Infinity` is no way out", hint: 'Run the call with execSync and `{ stdio: \'inherit\' }`, then run the tool again; or migrate by hand.' };
+    if (!shelljs.sync) {
+      snippet.goesOnAfterFailure = true;
+      snippet.concurrent = true;
+      return;
+    }
+    if (shelljs.fatal !== true) lenient(shelljs.fatal === false ? "its failure does not stop the script (shelljs's `exec` returns the failed result where `fatal` is off: no `shell.set('-e')` or `fatal: true`)" : "its failure may not stop the script (shelljs's `exec` throws only where `fatal` is on, which is set where it may run at another time, or by a value only known at run time)");
+    return;
+  }
   let call = p;
   if (via === '$') {
     // zx runs its text with bash, after the prefix `set -euo pipefail;`.
@@ -125,7 +137,7 @@ const BUFFERED = new Set(['execSync', 'execFileSync', 'spawnSync', 'exec', 'exec
 /** execa's calls: a piped stream's output is kept, and past `maxBuffer` (100 MB by default) the call fails. */
 const EXECA = new Set(['execa', 'execaSync']);
 /** The calls whose first argument is shell text, run by the `shell` option's program. */
-const SHELL_TEXT = new Set(['exec', 'execSync']);
+const SHELL_TEXT = new Set(['exec', 'execSync', 'shelljs.exec']);
 /** sh, bash or dash, by a path or by name. */
 const POSIX_SHELL = /^(?:\S*\/)?(?:sh|bash|dash)$/;
 
