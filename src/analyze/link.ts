@@ -17,7 +17,8 @@ import { detached } from './detached.js';
 import { stockParts, stockRun, type StockRun } from './stock-image.js';
 import { copiedBehindEntrypoint, streamed } from './stream.js';
 import { pulledImage, stdinProblem } from './run-flags.js';
-import { noBuilder, stockUnused, unfollowedCp, unreadBuildBefore, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
+import { noBuilder, notFollowed, stockUnused, unfollowedCp, unreadBuildBefore, unrecognisedRun, wrappedExtraction, wrappedThrough } from './near-miss.js';
+import { actionBuildMiss } from './action-build-misses.js';
 import { isWrapper, programAt } from '../model/wrappers.js';
 import { engineBuild } from '../model/engine-builds.js';
 import { containerOf, fromCatRedirect, fromCp, fromMountBuild, fromMountCopy, fromTarPipe, removesOnlyImages, runStepOf, imageKeyOf, wordKey, type Container, type Extraction } from './extractions.js';
@@ -190,7 +191,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   const extractions: Extraction[] = [];
   const unresolved: Diagnostic[] = [];
   const stock: StockRun[] = [];
-  const nearMisses: { at: ScriptCommand; d: Diagnostic }[] = [];
+  const nearMisses: { at: ScriptCommand; d: Diagnostic; action?: boolean }[] = [];
   const swaps = new Map<BuildStep, Diagnostic>();
   const isDir = (rel: string) => rel === '' || fs.kind(rel) === 'dir';
   // The stage an image built earlier in the sequence ends in (its own CMD/ENTRYPOINT may do the `cat`).
@@ -316,7 +317,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     let builder: BuildStep | null = null;
     for (const [inv, b] of builds) if (pos(inv.cmd) < pos(ex.at.cmd) && b.tags.includes(ex.image)) builder = b;
     if (!builder) {
-      nearMisses.push({ at: ex.at.cmd, d: noBuilder(ex.at.cmd, ex.image) });
+      // (in a workflow, the image may be built by a docker/build-push-action step: ./action-build-misses.ts)
+      const action = actionBuildMiss(script, ex.at.cmd.line, ex.image);
+      nearMisses.push(action ? { at: ex.at.cmd, d: notFollowed(ex.at.cmd, `it takes files out of ${ex.image}, and ${action.why}`, action.hint), action: true } : { at: ex.at.cmd, d: noBuilder(ex.at.cmd, ex.image) });
       continue;
     }
     addTo(byBuild, builder, ex);
@@ -346,7 +349,7 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
   if (setups.length === 0 && unresolved.length > 0) diagnostics.push(...unresolved);
   // Only a step some later build could have consumed is a near miss (not a log copied from a running service).
   const lastBuild = Math.max(-1, ...[...builds.keys()].map((i) => pos(i.cmd)));
-  diagnostics.push(...nearMisses.filter((m) => pos(m.at) < lastBuild).sort((a, b) => pos(a.at) - pos(b.at)).map((m) => m.d));
+  diagnostics.push(...nearMisses.filter((m) => pos(m.at) < lastBuild || m.action).sort((a, b) => pos(a.at) - pos(b.at)).map((m) => m.d));
   return { setups, diagnostics };
 }
 
