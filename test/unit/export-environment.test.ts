@@ -50,7 +50,7 @@ describe('the builder build\'s environment in a shell script', () => {
     // (two values set for each command alone are not proven the same: `"$P"` may read another P,
     // src/model/script.ts differentUnknownValues; the export build's own conflict is reported too)
     expect(found).toEqual([[
-      expect.stringMatching(/^FLAG_CONFLICT: \$DOCKER_DEFAULT_PLATFORM is only known at run time for the builder build but only known at run time for the final build/),
+      expect.stringMatching(/^FLAG_CONFLICT: \$DOCKER_DEFAULT_PLATFORM is given two values only known at run time, which may differ, by the builder build and the final build/),
       expect.stringMatching(/^FLAG_CONFLICT: \$DOCKER_DEFAULT_PLATFORM is only known at run time for the builder build but unset where the export build runs/),
     ]]);
   });
