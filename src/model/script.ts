@@ -43,6 +43,12 @@ export interface Redirect {
    * Absent for other redirects.
    */
   body?: string | null;
+  /**
+   * For an output into a process substitution holding only `tee [-a] FILE…` (`> >(tee -a
+   * build.log)`): the files tee writes; null when tee gets an option not read here. Absent for
+   * other redirects.
+   */
+  tee?: readonly Word[] | null;
 }
 
 export interface ScriptCommand {
@@ -52,6 +58,12 @@ export interface ScriptCommand {
   index: number;
   words: Word[];
   redirects: Redirect[];
+  /**
+   * Output redirects of the compound statements around the command (`{ docker cp …; } >
+   * build.log 2>&1`, `done > log`), outermost first: the shell opens each once, before the
+   * command's own redirects, and the command writes into what they opened. Absent: none.
+   */
+  around?: readonly Redirect[];
   /** Source range of the whole command, redirects included. */
   start: number;
   end: number;

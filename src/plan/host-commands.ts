@@ -92,6 +92,8 @@ export function hostEffect(cmd: ScriptCommand): HostEffect {
     if (r.op === '<') effect.reads.push(use(cmd, r.target));
     else if (/^(>|>>|>\||&>|&>>)$/.test(r.op) && !/^&?\d*-?$/.test(r.target.value ?? 'x')) effect.writes.push(use(cmd, r.target));
   }
+  // `exec 3> build.log`, `exec > build.log 2>&1`: the shell opens its files, no program runs.
+  if (program === null && cmd.words.length === 1 && cmd.words[0]!.value === 'exec') return { ...effect, program: 'exec' };
   if (program === null) {
     effect.known = false;
     effect.mayTouch.push(...args.map((w) => use(cmd, w)));

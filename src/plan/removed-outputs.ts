@@ -23,6 +23,7 @@ import { jobOf, readMeets, workspaceReads, type WorkspaceRead } from './workspac
 
 export { jobOf };
 import { forcedRemoval } from './forced-removal.js';
+import { Descriptors, isExecRedirect, redirectText } from './descriptor-outputs.js';
 import { copiedFromContext, type BuildReading } from './output-copies.js';
 import { keepsBuilderImage, type Artifact, type Setup } from '../model/setup.js';
 import type { EmbeddedScript } from '../analyze/embedded.js';
@@ -35,13 +36,32 @@ export interface Output {
   path: string | null;
   by: ScriptCommand;
   raw: string;
+  /** How its output reached the file when the command did not open it (`; its output went there through \`exec 3>build.log\` (build.sh:3)`). */
+  via?: string;
 }
 
-/** The files `cmd` writes through its redirects (null: a path only known at run time). */
-function outputsOf(cmd: ScriptCommand, artifacts: readonly Artifact[]): Output[] {
+/**
+ * The files `cmd` writes through its redirects, and through descriptors an `exec` before it or
+ * a compound statement around it opened (./descriptor-outputs.ts; null: a path only known at
+ * run time).
+ */
+function outputsOf(cmd: ScriptCommand, artifacts: readonly Artifact[], fds?: Descriptors): Output[] {
   const out: Output[] = [];
+  for (const s of fds?.written(cmd) ?? []) {
+    if (s.path !== null && artifacts.some((a) => a.hostPath === s.path)) continue;
+    const where = s.exec ? `\`exec ${s.opener.redirects.map(redirectText).join(' ')}\` at ${s.opener.file}:${s.opener.line}` : `the redirect \`${s.raw}\` of the compound statement around it`;
+    out.push({ path: s.path, by: cmd, raw: s.raw, via: `; its output went there through ${where}` });
+  }
   for (const r of cmd.redirects) {
     if (!WRITES.has(r.op)) continue;
+    // `> >(tee build.log)`: the files tee writes.
+    if (r.tee) {
+      for (const t of r.tee) {
+        const path = t.value === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, t.value);
+        if (path === null || !artifacts.some((a) => a.hostPath === path)) out.push({ path, by: cmd, raw: `${r.op} ${r.target.raw}` });
+      }
+      continue;
+    }
     const v = r.target.value;
     // `>&2`, `2>&1`: a descriptor, no file.
     if (v !== null && (/^[0-9-]$/.test(v) || v === '/dev/null' || v === '/dev/stderr' || v === '/dev/stdout')) continue;
@@ -59,14 +79,16 @@ function outputsOf(cmd: ScriptCommand, artifacts: readonly Artifact[]): Output[]
 export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand[], removed: ReadonlySet<ScriptCommand>, script?: ScriptFile, reading?: BuildReading): Diagnostic[] {
   const out: Diagnostic[] = [];
   const outputs: Output[] = [];
+  const fds = new Descriptors(script);
   for (const cmd of sequence) {
+    fds.see(cmd);
     if (removed.has(cmd)) {
-      for (const o of outputsOf(cmd, setup.artifacts)) {
+      for (const o of outputsOf(cmd, setup.artifacts, fds)) {
         if (o.path !== null) {
           outputs.push(o);
           continue;
         }
-        out.push(diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) goes, and it wrote a file only known at run time (\`${o.raw}\`), which the migrated script no longer writes: what reads it cannot be told`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+        out.push(diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) goes, and it wrote a file only known at run time (\`${o.raw}\`${o.via ?? ''}), which the migrated script no longer writes: what reads it cannot be told`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
       }
       continue;
     }
@@ -86,7 +108,7 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
     if (runs === undefined) continue;
     if (runs === null) {
       const o = outputs[0]!;
-      out.push(diag('REMOVED_OUTPUT_USED', 'error', `the trap \`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) runs text only known at run time when the script ends, which may read ${o.path}, written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+      out.push(diag('REMOVED_OUTPUT_USED', 'error', `the trap \`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) runs text only known at run time when the script ends, which may read ${o.path}, written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}${o.via ?? ''}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
       continue;
     }
     for (const c of runs) {
@@ -127,8 +149,10 @@ export function leftOutputs(setup: Setup, script: ScriptFile | undefined): Outpu
   // nothing, and a file of many setups asks for each setup once per entry it checks)
   let staying: ScriptCommand[] | undefined;
   const out: Output[] = [];
+  // (the descriptors an `exec` opened are followed through the file in order, where it has one)
+  const fds = script?.commands.some(isExecRedirect) ? descriptorsAt(script) : undefined;
   for (const cmd of removed) {
-    for (const o of outputsOf(cmd, setup.artifacts)) {
+    for (const o of outputsOf(cmd, setup.artifacts, fds?.(cmd) ?? new Descriptors(script))) {
       if (o.path === null || out.some((x) => x.path === o.path)) continue;
       staying ??= (script?.commands ?? []).filter((c) => !removed.has(c));
       const gone = staying.some((c) => c.index > cmd.index && c.file === cmd.file && removes(c, o.path!));
@@ -136,6 +160,17 @@ export function leftOutputs(setup: Setup, script: ScriptFile | undefined): Outpu
     }
   }
   return out;
+}
+
+/** For each command of `script`, its shell's descriptors as they are when it runs (the file's commands in order). */
+function descriptorsAt(script: ScriptFile): (cmd: ScriptCommand) => Descriptors {
+  const fds = new Descriptors(script);
+  const at = new Map<ScriptCommand, Descriptors>();
+  for (const c of script.commands) {
+    fds.see(c);
+    at.set(c, fds.snapshot());
+  }
+  return (cmd) => at.get(cmd) ?? new Descriptors(script);
 }
 
 /** `rm … PATH` (or a folder holding it), run where it can be resolved. */
@@ -160,7 +195,7 @@ export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly O
   const copied = inv && reading ? copiedFromContext(inv, outputs.map((o) => o.path!), reading) : null;
   if (copied) {
     const o = outputs.find((x) => x.path === copied.path)!;
-    return diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) builds from ${o.path}${after}: ${copied.why}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+    return diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) builds from ${o.path}${after}: ${copied.why}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}${o.via ?? ''}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
   }
   const pseudo = outputs.map((o) => ({ hostPath: o.path! }) as Artifact);
   // A redirect that truncates the file (`> build.log`) writes it whatever was there: no read of it.
@@ -169,7 +204,7 @@ export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly O
   const use = uses(kept.length === cmd.redirects.length ? cmd : { ...cmd, redirects: kept }, inv, pseudo);
   if (!use) return null;
   const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
-  return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+  return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}${o.via ?? ''}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
 }
 
 /** Redirect operators that write a file from its start, whatever it held. */
@@ -194,7 +229,7 @@ export function outputTaken(setup: Setup, r: WorkspaceRead, file: string, output
   const o = outputs.find((x) => readMeets(r, x.path!, x.by.words[0]!) !== null);
   if (!o) return null;
   const what = r.path === null ? `a path only known at run time, which may be ${o.path}` : r.path === o.path ? o.path! : `${r.path}, which holds ${o.path}`;
-  return diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${file}:${r.line}) reads ${what}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the migrated job no longer writes it`, { file, line: r.line, setup: setup.id, hint: HINT });
+  return diag('REMOVED_OUTPUT_USED', 'error', `${r.by} (${file}:${r.line}) reads ${what}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}${o.via ?? ''}), which the migration removes: the migrated job no longer writes it`, { file, line: r.line, setup: setup.id, hint: HINT });
 }
 
 /**

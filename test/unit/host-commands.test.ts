@@ -31,6 +31,12 @@ describe('host command classifier', () => {
   });
 
 
+  it('`exec` with redirects only opens its files; `exec` of a program is that program', () => {
+    expect(effect('exec 3> build.log')).toMatchObject({ program: 'exec', known: true, reads: [], writes: ['build.log'], mayTouch: [] });
+    expect(effect('exec > logs/build.log 2>&1')).toMatchObject({ known: true, writes: ['logs/build.log'] });
+    expect(effect('exec make dist')).toMatchObject({ program: 'make', known: false });
+  });
+
   it('reads: checksums, listings, tests', () => {
     expect(effect('sha256sum app')).toMatchObject({ reads: ['app'], writes: [], known: true });
     expect(effect('ls -la bin/')).toMatchObject({ reads: ['bin'], writes: [] });

@@ -168,3 +168,44 @@ describe('files the removed commands wrote, copied into an image by a build that
     expect(r.used).toEqual([expect.stringMatching(/^ci\.sh:3 `docker build -f Dockerfile\.logs -t logs \.` \(ci\.sh:3\) builds from build\.log after running build\.sh \(ci\.sh:2\): `COPY build\.log` \(Dockerfile\.logs:2\) copies it/)]);
   });
 });
+
+describe('files the removed commands wrote through descriptors they did not open', () => {
+  it('a descriptor an `exec` opened, then a removed command writing to it, then a read, refuses', () => {
+    const r = codes(['exec 3> build.log', BUILD, 'docker create --name x app:build >&3', 'docker cp x:/out/app ./app >&3 2>&1', 'docker rm x', RUN, 'grep -c . build.log']);
+    expect(r.status).toBe('refused');
+    expect(r.used.map((d) => d.line)).toEqual([9]);
+    expect(r.used[0]!.message).toMatch(/uses build\.log, but it was written by `docker create --name x app:build` \(build\.sh:5; its output went there through `exec 3>build\.log` at build\.sh:3\)/);
+    // Appending, the errors alone.
+    expect(codes(['exec 4>>build.log', BUILD, 'docker create --name x app:build 2>&4', ...EXTRACT.slice(1), RUN, 'cat build.log']).status).toBe('refused');
+  });
+
+  it('the whole script\'s output sent to a file by `exec`, or through `tee`, then read, refuses', () => {
+    expect(codes(['exec > build.log 2>&1', BUILD, ...EXTRACT, RUN, 'grep -q Successfully build.log']).status).toBe('refused');
+    expect(codes(['exec 2> errors.log', BUILD, ...EXTRACT, RUN, 'cat errors.log']).status).toBe('refused');
+    const tee = codes(['exec > >(tee -a build.log) 2>&1', BUILD, ...EXTRACT, RUN, 'cat build.log']);
+    expect(tee.used[0]!.message).toMatch(/uses build\.log, but it was written by `docker build -t app:build -f Dockerfile\.build \.` \(build\.sh:4; its output went there through `exec > >\(tee -a build\.log\) 2>&1` at build\.sh:3\)/);
+    // A process substitution other than tee writes what the tool cannot tell.
+    expect(codes(['exec > >(logger -t build) 2>&1', BUILD, ...EXTRACT, RUN]).used[0]!.message).toMatch(/only known at run time/);
+  });
+
+  it('a caller reading the file after running the script refuses', () => {
+    const plan = planFiles({ ...repo(['exec > build.log 2>&1', BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nsh build.sh\ngrep -q Successfully build.log\n' });
+    expect(plan.setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`)).toEqual(['ci.sh:3']);
+  });
+
+  it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
+    const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
+    expect(r.status).toBe('refused');
+    expect(r.used[0]!.message).toMatch(/\(build\.sh:5; its output went there through the redirect `>extract\.log` of the compound statement around it\)/);
+  });
+
+  it('descriptors nothing reads afterwards, ones closed or sent elsewhere, or output captured, migrate', () => {
+    expect(codes(['exec 3> build.log', BUILD, 'docker create --name x app:build >&3', ...EXTRACT.slice(1), RUN, 'echo built']).status).toBe('migrate');
+    expect(codes(['exec > build.log 2>&1', BUILD, ...EXTRACT, RUN]).status).toBe('migrate');
+    // Closed before the removed commands, or their output sent to /dev/null.
+    expect(codes(['exec 3> build.log', 'exec 3>&-', BUILD, 'docker create --name x app:build >&3', ...EXTRACT.slice(1), RUN, 'cat build.log']).status).toBe('migrate');
+    expect(codes(['exec 3> build.log', `${BUILD} > /dev/null 2>&1`, ...EXTRACT.map((c) => `${c} > /dev/null 2>&1`), RUN, 'cat build.log']).status).toBe('migrate');
+    // Opened after them.
+    expect(codes([BUILD, ...EXTRACT, 'exec > build.log 2>&1', RUN, 'cat build.log']).status).toBe('migrate');
+  });
+});

@@ -28,6 +28,7 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     conditional: ctx.conditional,
     loop: ctx.loop,
     ...(ctx.branches && ctx.branches.length > 0 ? { branches: ctx.branches } : {}),
+    ...(ctx.around && ctx.around.length > 0 ? { around: ctx.around } : {}),
     iteration: ctx.iteration ?? null,
     vars: snapshotOf(scope),
     stdout: null,

@@ -1,5 +1,6 @@
 /** A redirect node (`> file`, `2>&1`, `<<EOF`) read into Redirects (a here-document's line may hold more). */
-import type { Redirect } from '../../model/script.js';
+import type { Redirect, Word } from '../../model/script.js';
+import { REDIRECTS } from './node-types.js';
 import type { TsNode } from '../tree-sitter.js';
 import type { Scope } from './types.js';
 import { src, Untrusted, type ShellWalk } from './walk.js';
@@ -47,9 +48,38 @@ export function redirectOf(w: ShellWalk, r: TsNode, scope: Scope): Redirect[] {
     return [own, ...rest.flatMap((c) => redirectOf(w, c, scope))];
   }
   const target = r.childForFieldName('destination') ?? r.namedChildren.filter((c) => c.type !== 'file_descriptor')[0];
+  // `3>&-`, `<&-`: the grammar reads the close as one token, with no target; read as a move to `-`.
+  const close = target ? undefined : r.children.find((c) => !c.isNamed && (c.type === '>&-' || c.type === '<&-'));
+  if (close) return [{ op: close.type.slice(0, 2), fd, target: { value: '-', symbol: '-', staticPrefix: '-', raw: '-', start: close.endIndex - 1, end: close.endIndex } }];
   if (!target) return [];
   const word = evalWord(w, target, scope);
-  return [{ op: w.text.slice(fdNode ? fdNode.endIndex : r.startIndex, target.startIndex).trim(), fd, target: word }];
+  const op = w.text.slice(fdNode ? fdNode.endIndex : r.startIndex, target.startIndex).trim();
+  const tee = target.type === 'process_substitution' && op.startsWith('>') ? teeFiles(w, target, scope) : undefined;
+  return [{ op, fd, target: word, ...(tee !== undefined ? { tee } : {}) }];
+}
+
+/** tee's options that leave its operands files. */
+const TEE_FLAGS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p']);
+
+/**
+ * The files of a process substitution that holds only `tee [-a] FILE…` (`exec > >(tee -a
+ * build.log)`): Redirect.tee; null for another option, undefined for anything else.
+ */
+function teeFiles(w: ShellWalk, sub: TsNode, scope: Scope): Word[] | null | undefined {
+  const inner = sub.namedChildren.filter((c) => c.type !== 'comment');
+  const cmd = inner.length === 1 && inner[0]!.type === 'command' ? inner[0]! : null;
+  const name = cmd?.childForFieldName('name')?.namedChildren[0];
+  if (!cmd || !name || evalWord(w, name, scope).value !== 'tee' || cmd.namedChildren.some((c) => c.type === 'variable_assignment' || REDIRECTS.has(c.type))) return undefined;
+  const files: Word[] = [];
+  let operands = false;
+  for (const arg of cmd.childrenForFieldName('argument')) {
+    const word = evalWord(w, arg, scope);
+    if (!operands && word.value === '--') operands = true;
+    else if (!operands && word.value !== null && word.value.startsWith('-') && word.value !== '-') {
+      if (!TEE_FLAGS.has(word.value)) return null;
+    } else files.push(word);
+  }
+  return files;
 }
 
 /** A here-document's own parts. */

@@ -1,5 +1,4 @@
 /** One statement of any kind (command, assignment, `if`, loop, `case`, function…) walked into the script. */
-import type { Word } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { assignments, declaration } from './assignments.js';
 import { forgetStack, stackBalanced } from './dir-stack.js';
@@ -10,10 +9,23 @@ import { failingMark } from './failing-exit.js';
 import { childScope, setVar, type Ctx, type Scope } from './types.js';
 import { nested, src, type ShellWalk } from './walk.js';
 import { evalWord } from './words.js';
-import { holdsFolder } from '../script-folder.js';
+import { holdsFolder, isFolderValue, wordInCwd } from '../script-folder.js';
+import { redirectOf } from './redirects.js';
+import type { Redirect, Word } from '../../model/script.js';
 
 /** Redirect operators that only read: `<`, and `<&` of a descriptor (read as no file). */
 const INPUT_OPS = new Set(['<']);
+
+/** An output redirect of a compound statement, read where the compound opens it (its `$(…)` run there). */
+function aroundRedirect(w: ShellWalk, r: TsNode, scope: Scope, unit: number, ctx: Ctx): Redirect[] {
+  const saved = [w.currentUnit, w.currentCtx] as const;
+  [w.currentUnit, w.currentCtx] = [unit, ctx];
+  try {
+    return redirectOf(w, r, scope).map((x) => (isFolderValue(x.target.value) ? { ...x, target: wordInCwd(x.target, scope.cwd) } : x));
+  } finally {
+    [w.currentUnit, w.currentCtx] = saved;
+  }
+}
 
 /** Item words quoted whole: the shell expands no pattern in them. */
 const QUOTED = new Set(['string', 'raw_string', 'ansi_c_string']);
@@ -40,8 +52,12 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       else if (body.type === 'list' || body.type === 'pipeline') walkChain(w, stmt, scope, ctx, unit);
       else {
         // `done < <(ls dist)`, `} < dist/app.conf`: each command inside reads that input.
-        const inputs = stmt.namedChildren.filter((c) => c.type === 'file_redirect' && INPUT_OPS.has(c.children.find((k) => !k.isNamed)?.type ?? ''));
-        walkStmt(w, body, scope, inputs.length > 0 ? { ...ctx, inputs: [...(ctx.inputs ?? []), ...inputs] } : ctx, unit, null);
+        const redirects = stmt.namedChildren.filter((c) => REDIRECTS.has(c.type));
+        const inputs = redirects.filter((c) => c.type === 'file_redirect' && INPUT_OPS.has(c.children.find((k) => !k.isNamed)?.type ?? ''));
+        // `} > build.log 2>&1`: opened once, around every command inside (ScriptCommand.around).
+        const outputs = redirects.filter((c) => c.type === 'file_redirect' && !inputs.includes(c));
+        const around = outputs.length > 0 ? [...(ctx.around ?? []), ...outputs.flatMap((r) => aroundRedirect(w, r, scope, unit, ctx))] : ctx.around;
+        walkStmt(w, body, scope, { ...ctx, ...(inputs.length > 0 ? { inputs: [...(ctx.inputs ?? []), ...inputs] } : {}), ...(around ? { around } : {}) }, unit, null);
       }
       return;
     }

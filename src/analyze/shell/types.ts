@@ -1,7 +1,7 @@
 /** The shapes the shell reader produces (ShellScript and its units) and the state its walk carries (Scope, Ctx). */
 import type { Diagnostic } from '../../model/diagnostics.js';
 import type { Edit } from '../../model/edits.js';
-import type { Branch, Iteration, ScriptFile } from '../../model/script.js';
+import type { Branch, Iteration, Redirect, ScriptFile } from '../../model/script.js';
 import type { LineIndex } from '../../model/text.js';
 import type { TsNode } from '../tree-sitter.js';
 import type { Pushed } from './dir-stack.js';
@@ -113,6 +113,11 @@ export interface Ctx {
    * the compound opens its file once, and the commands' writes add up in it.
    */
   inputs?: readonly TsNode[];
+  /**
+   * Output redirects of the compound statements around this one (`{ …; } > build.log 2>&1`),
+   * outermost first, read where the compound opens them (ScriptCommand.around).
+   */
+  around?: readonly Redirect[];
   /**
    * What an `exit` here ends when it is not the script's shell: a `( )` subshell or a member of a
    * pipe ('subshell': its status is that statement's), or a `$(…)` ('substitution': its status

@@ -1,0 +1,111 @@
+/**
+ * Files a command writes through descriptors it did not open itself: those an `exec` before it
+ * opened in the same shell (`exec 3> build.log`, then `docker cp … >&3`; `exec > build.log
+ * 2>&1`; `exec > >(tee build.log)`), and those of the compound statements around it (`{ docker
+ * cp …; } > build.log`, ScriptCommand.around). A removed command's output no longer reaches
+ * them, as a file it wrote through its own redirect is no longer written (./removed-outputs.ts).
+ *
+ * Every removed docker command may print on its standard output and error (a container's id, a
+ * build's steps and progress, `docker rm`'s name), so each counts as writing both, wherever they
+ * lead once its own redirects and a capture or pipe of its output are applied. A path only known
+ * at run time (`exec > "$LOG"`, a process substitution other than `>(tee FILE…)`) is null.
+ */
+import { partHolding } from '../analyze/embedded.js';
+import { resolveRel } from '../model/paths.js';
+import type { Redirect, ScriptCommand, ScriptFile } from '../model/script.js';
+
+/** A file a descriptor leads to, and the redirect that opened it. */
+export interface Sink {
+  path: string | null;
+  /** The `exec` that opened it, or the command whose compound's redirect it is. */
+  opener: ScriptCommand;
+  /** The redirect as written (`3> build.log`). */
+  raw: string;
+  /** Opened by an `exec` (else by a compound statement around the command). */
+  exec: boolean;
+}
+
+/** A redirect as written (`3> build.log` as `3>build.log`, `> >(tee log)`). */
+export const redirectText = (r: Redirect) => `${r.fd ?? ''}${r.op}${/^[<>]/.test(r.target.raw) ? ' ' : ''}${r.target.raw}`;
+
+type Table = Map<string, readonly Sink[]>;
+
+/** `exec` with redirects only: it changes the descriptors of the shell running it. */
+export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && cmd.words[0]!.value === 'exec' && cmd.redirects.length > 0;
+
+/**
+ * The descriptors of one shell as its commands run: `see` each command in the order they run
+ * (an `exec` changes them; a command of another file or another snippet of an embedded file
+ * starts from none), `written` for the files a command's standard output and error reach
+ * through descriptors it did not open itself.
+ */
+export class Descriptors {
+  private table: Table = new Map();
+  private shell: string | undefined;
+  constructor(private readonly script: ScriptFile | undefined) {}
+
+  see(cmd: ScriptCommand): void {
+    const shell = `${cmd.file}\0${this.script ? partHolding(this.script, cmd)?.at ?? '' : ''}`;
+    if (shell !== this.shell) [this.table, this.shell] = [new Map(), shell];
+    // (an `exec` in a branch or a loop may run or not: what it opens is added to what was there)
+    if (isExecRedirect(cmd)) this.table = applied(this.table, cmd.redirects, cmd, true, !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0);
+  }
+
+  /** A copy, as they are now. */
+  snapshot(): Descriptors {
+    const d = new Descriptors(this.script);
+    [d.table, d.shell] = [this.table, this.shell];
+    return d;
+  }
+
+  /** The files `cmd`'s standard output and error reach through descriptors it did not open itself. */
+  written(cmd: ScriptCommand): Sink[] {
+    let t = this.table;
+    if (cmd.around) t = applied(t, cmd.around, cmd, false, true);
+    // A pipe or a capture takes the output before the command's own redirects apply.
+    if (cmd.stdout) t = new Map([...t, ['1', []], ...(cmd.stdout.kind === 'pipe' && cmd.stdout.errors ? ([['2', []]] as const) : [])]);
+    t = applied(t, cmd.redirects, cmd, null, true);
+    const out: Sink[] = [];
+    for (const s of [...(t.get('1') ?? []), ...(t.get('2') ?? [])]) if (!out.some((o) => o.path === s.path && o.opener === s.opener)) out.push(s);
+    return out;
+  }
+}
+
+/**
+ * `table` after `redirects` of `by`, in order: a file opened gives its descriptor that file as
+ * a sink (a command's own, `exec` null, gives none: ./removed-outputs.ts reads those), a move
+ * (`2>&1`, `>&3`) copies another descriptor's sinks, a close or /dev/null leaves none. `replace`
+ * false: the redirects may not run, so what they open is added to what was there.
+ */
+function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand, exec: boolean | null, replace: boolean): Table {
+  const t: Table = new Map(table);
+  const set = (fd: string, sinks: readonly Sink[]) => t.set(fd, replace ? sinks : [...(t.get(fd) ?? []), ...sinks]);
+  for (const r of redirects) {
+    if (r.body !== undefined) continue;
+    const input = r.op.startsWith('<') && r.op !== '<>';
+    const fd = r.fd ?? (input || r.op === '<>' ? '0' : '1');
+    const v = r.target.value;
+    if (r.op === '>&' || r.op === '<&') {
+      if (v === '-') set(fd, []);
+      else if (v !== null && /^[0-9]+$/.test(v)) set(fd, t.get(v) ?? []);
+      // `>& build.log`: standard output and error into the file, as `&>`.
+      else if (r.op === '>&' && r.fd === null) for (const d of ['1', '2']) set(d, file(r, by, exec));
+      continue;
+    }
+    if (input) continue;
+    if (r.op === '&>' || r.op === '&>>') for (const d of ['1', '2']) set(d, file(r, by, exec));
+    else set(fd, file(r, by, exec));
+  }
+  return t;
+
+  function file(r: Redirect, cmd: ScriptCommand, ex: boolean | null): readonly Sink[] {
+    const v = r.target.value;
+    if (v === '/dev/null') return [];
+    const dev = v === '/dev/stdout' ? '1' : v === '/dev/stderr' ? '2' : v?.startsWith('/dev/fd/') ? v.slice('/dev/fd/'.length) : null;
+    if (dev !== null) return t.get(dev) ?? [];
+    if (ex === null) return [];
+    // `> >(tee -a build.log)`: the files tee writes.
+    const paths = r.tee === undefined ? [v] : r.tee === null ? [null] : r.tee.map((x) => x.value);
+    return paths.map((p) => ({ path: p === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, p), opener: cmd, raw: redirectText(r), exec: ex }));
+  }
+}
