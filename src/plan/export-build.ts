@@ -15,7 +15,7 @@ import { dockerEnvironment, dockerVariable, wrapperEnvironment } from '../model/
 import type { Edit } from '../model/edits.js';
 import type { RepoFs } from '../model/fs.js';
 import { shownCommand, type NewWord, type ScriptAdapter, type ScriptCommand, type ScriptFile, type ScriptKind, type Word } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
+import type { Artifact, Setup } from '../model/setup.js';
 import { shellQuote } from '../model/shell-quote.js';
 import { BUILD_ENV, buildArgName, legacyBuilder } from './build-flags.js';
 import { snippetIgnoresFailure } from './failure-ignored.js';
@@ -23,6 +23,7 @@ import { ruleNamingFile } from './make-file-order.js';
 import type { WordChange } from './reread.js';
 import { lostRedirect } from './replaced-redirects.js';
 import { timeReadOf } from './time-reads.js';
+import { folderEntrySeen, madeFolders } from './made-folder-entry.js';
 import { wrapperWords } from './wrapped-docker.js';
 
 /** The kinds an export build is written into: a shell line, a CI step's shell, a Make recipe line, an npm script, a JS build script's call. */
@@ -89,7 +90,7 @@ function sequenceOf(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): rea
  * The export build in place of the extraction's last step that stands on its own, or the
  * diagnostics that say why it cannot be written.
  */
-export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, deletes: readonly number[], fs: RepoFs): ExportEdit {
+export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, deletes: readonly number[], fs: RepoFs, isFile: (a: Artifact) => boolean = () => false): ExportEdit {
   const out: ExportEdit = { edits: [], rewrites: [], keep: new Set(), absorbed: new Set(), diagnostics: [], notes: [] };
   const refuse = (code: Parameters<typeof diag>[0], at: ScriptCommand, message: string, hint: string) => out.diagnostics.push(diag(code, 'error', message, { file: setup.script, line: at.line, setup: setup.id, hint }));
   // (a command fed by a `cat FILE |` that goes with it, ./piped-feed.ts, stands on its own with it)
@@ -151,6 +152,15 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   const existing = [...held].filter((d) => dirStateAfter(d, staying, fs) !== 'absent').sort();
   if (existing.length > 0) {
     refuse('ARTIFACT_USED_ON_HOST', target, `${hostPaths(setup)} ${setup.artifacts.filter((a) => a.hostNeeded).length === 1 ? 'is' : 'are'} still needed on the host, and the export build would write ${exp.dest || 'the root'} with ${existing.join(', ')} in it, ${existing.length === 1 ? 'a folder' : 'folders'} the host may already hold: the exporter gives ${existing.length === 1 ? 'it' : 'them'} the export stage's mode, not the one the extraction left ${existing.length === 1 ? 'it' : 'them'} with (its own, or the container folder's where tar's \`./\` entry or a \`cp -a\` of a folder's contents carried it)`, existing.length === 1 && held.size === 1 ? 'Migrate this setup by hand.' : 'Extract the files the host needs into one folder, then run the tool again; or migrate this setup by hand.');
+  }
+  // A folder the extraction made whole gets another mode and time of its own (./made-folder-entry.ts).
+  // (one refusal of the export build is enough)
+  const refused = out.diagnostics.some((d) => d.severity === 'error');
+  for (const a of refused ? [] : madeFolders(setup.artifacts, isFile, (p) => dirStateAfter(p, staying, fs) === 'absent')) {
+    const seen = folderEntrySeen(sequence.slice(sequence.indexOf(target) + 1), a.hostPath);
+    if (!seen) continue;
+    refuse('ARTIFACT_USED_ON_HOST', seen, `${hostPaths(setup)} is still needed on the host, and \`${shownCommand(seen)}\` reads the folder ${a.hostPath} itself, which \`${shownCommand(a.via.cmd)}\` made whole: the export build would make it with the mode COPY gives a folder it makes and the time of the export, not the container folder's mode and time the extraction gave it`, 'Migrate this setup by hand; or read only the files the folder holds after the build.');
+    break;
   }
   const flags = setup.builder.stock ? [] : b.flags.filter((f) => !OWN.has(f.name));
   const copied = flags.flatMap((f) => b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount));

@@ -35,7 +35,7 @@ import { checkHostEffects } from './host-effects.js';
 import { runStepLines, runtimeReadsRanStage } from './run-step.js';
 import { runFailureIgnored } from './run-failure.js';
 import { REFUSED_HINT } from './runtime-rebuilds.js';
-import { plainCopyChangesModes, renamedKind } from './artifact-kind.js';
+import { artifactKind, plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { hostChmodFiles, innerModes, type InnerMode } from './inner-modes.js';
 import { checkBroadCopies } from './broad-copy-check.js';
 import { siblingBuildEdits } from './context-siblings.js';
@@ -680,7 +680,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.diagnostics.push(...left.diagnostics);
     plan.notes.push(...left.notes);
     draft.ignore = left.change;
-    const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs);
+    // (an artifact the runtime build copies as a file, proven so by the Dockerfiles)
+    const isFile = (a: Artifact) => builderStage >= 0 && a.consumers.some((c) => c.within === undefined && trimTrailingSlashes(c.stagePath) === trimTrailingSlashes(a.containerPath) && artifactKind({ stagePath: c.stagePath, builder: builderFacts, builderStage, appended: runStep?.lines ?? [], runtime: runtimeFacts, copy: c.copy, hostBase: trimTrailingSlashes(c.hostSource).split('/').pop() ?? '', buildArgs: passedArgs(setup.builder.inv) }) === 'file');
+    const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs, isFile);
     draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i) && !written.absorbed.has(i));
     draft.script.edits.push(...written.edits);
     draft.script.rewrites.push(...written.rewrites);

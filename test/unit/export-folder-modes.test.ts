@@ -71,3 +71,32 @@ describe('the export build\'s destination', () => {
     expect(errors(plan)[0]!.message).toContain('which `--output type=local,dest=…` cannot name');
   });
 });
+
+describe('a folder the extraction made whole', () => {
+  // `docker cp x:/out ./dist` with no dist before: the folder's own mode and time are the
+  // container folder's; the export build gives it COPY's 0755 and the time of the export.
+  const FOLDER_BUILD = 'FROM golang:1.21\nWORKDIR /src\nCOPY main.go .\nRUN mkdir -p /out/bin /out/empty && go build -o /out/bin/relay . && ln /out/bin/relay /out/bin/relay-hard && chmod 0750 /out\n';
+  const folderRepo = (after: string) => ({
+    'Dockerfile.build': FOLDER_BUILD,
+    'main.go': 'package main\n',
+    Dockerfile: 'FROM alpine:3.19\nCOPY dist /srv/\n',
+    'build.sh': script(['rm -rf dist', 'docker build -t relay:build -f Dockerfile.build .', 'docker create --name relay-x relay:build', 'docker cp relay-x:/out ./dist', 'docker rm relay-x', 'docker build -t relay:latest .', after]),
+  });
+
+  it('refuses an archive, a copy or a listing of the folder itself, or of a folder holding it', () => {
+    for (const after of ['tar czf release.tgz dist', 'cp -a dist release', 'ls -ld dist > manifest.txt', 'zip -r release.zip .', 'rsync -a dist/ host:/srv/']) {
+      const plan = planFiles(folderRepo(after));
+      expect(plan.setups[0]!.status, after).toBe('refused');
+      expect(errors(plan).map((d) => [d.code, d.line]), after).toEqual([['ARTIFACT_USED_ON_HOST', 9]]);
+    }
+    expect(errors(planFiles(folderRepo('tar czf release.tgz dist')))[0]!.message).toContain('`tar czf release.tgz dist` reads the folder dist itself, which `docker cp relay-x:/out ./dist` made whole: the export build would make it with the mode COPY gives a folder it makes and the time of the export');
+  });
+
+  it('exports a folder whose files alone are read afterwards, and one the host made before', () => {
+    for (const after of ['ls -d dist', 'cat dist/bin/relay > relay.copy', 'node tools/sign.js dist']) expect(errors(planFiles(folderRepo(after))), after).toEqual([]);
+    const files = folderRepo('sha256sum dist/bin/relay > SUMS');
+    const plan = planFiles(files);
+    expect(errors(plan)).toEqual([]);
+    expect(applied(files, plan)['build.sh']).toContain('docker build --target export --output type=local,dest=. -f Dockerfile .\n');
+  });
+});
