@@ -189,6 +189,13 @@ export interface Setup {
    * caller sets it.
    */
   callerBuildkit?: string | null;
+  /**
+   * Commands and Make rules of the script's callers that go by an artifact's modification time
+   * (`release.tgz: dist/app` in a Makefile whose recipe runs the script, `find . -newer dist/app`
+   * after `./build.sh`: src/plan/caller-uses.ts): an export build of that artifact refuses, as one
+   * in the setup's own file does (src/plan/export-build.ts).
+   */
+  callerTimeReads?: { hostPath: string; why: string; file: string; line: number }[];
   /** Why the callers' DOCKER_BUILDKIT is what it is, where their host gives it (a GitLab job's `docker:` image; ../analyze/embedded.ts hostVarNote), said as where the builds run. */
   callerBuildkitWhy?: string;
     diagnostics: Diagnostic[];

@@ -38,6 +38,8 @@ import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
+import { ruleNamingFile } from './make-file-order.js';
+import { timeReadOf } from './time-reads.js';
 import { markUnknownProgram } from './tag-mentions.js';
 import { markPassedOverCallers, markPassedOverRunnerCallers, markUnreadableNamers, RUNNERS } from './passed-over-callers.js';
 import { foldersReached, runnerFolder, runnerOf, runsFileFrom } from './runner-calls.js';
@@ -321,6 +323,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // runs is read through. The files the removed commands wrote keep the narrower reading.
   const later: typeof artifactUse = (cmd, _inv, artifacts) => laterUse(cmd, artifacts, reading.fs, caller);
   checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell') }, artifactUse);
+  // A Make rule or a command of the caller going by an artifact's modification time (./time-reads.ts, ./make-file-order.ts).
+  markCallerTimeReads(setup, caller, call, calls, after);
   // A CI file's keys and steps that take files from the folder of the job that made the call
   // (`actions/upload-artifact` `path: relay`, in any place: a cache is saved when the job ends)
   // read the artifact the old script left there, as in the setup's own job (../analyze/link.ts).
@@ -332,6 +336,27 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   for (const r of workspaceReads(caller.kind, caller.text)) {
     const d = sameJob(r, job) ? outputTaken(setup, r, caller.file, outputs, after) : null;
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
+  }
+}
+
+/**
+ * The artifacts whose modification time a caller goes by after running the script: a rule of a
+ * Makefile caller naming one (or a folder holding one) as a target or prerequisite, which Make
+ * runs or not by that time, or a command of the caller that reads it (`find . -newer dist/app`,
+ * `[ main.go -nt dist/app ]`: in any order, as the caller's later uses are read). Kept on the
+ * setup for its export build, which gives the file another time than the extraction did.
+ */
+function markCallerTimeReads(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>, after: string): void {
+  const others = caller.commands.filter((c) => !calls.has(c));
+  for (const a of setup.artifacts) {
+    if (setup.callerTimeReads?.some((t) => t.hostPath === a.hostPath)) continue;
+    const rule = ruleNamingFile(caller, [a.hostPath]);
+    const timed = rule ? null : timeReadOf(others, [a.hostPath]);
+    if (!rule && !timed) continue;
+    const why = rule
+      ? `a rule of ${caller.file}, which runs ${setup.script} (${call.file}:${call.line}), has ${rule.name}${rule.name.includes('$') ? ', a name only known once Make expands it,' : ''} as a ${rule.role}: Make runs that rule or not by the file's modification time`
+      : `\`${shownCommand(timed!.cmd)}\` (${timed!.cmd.file}:${timed!.cmd.line}) ${timed!.how} ${timed!.word === '.' ? 'the folder holding it' : timed!.word}${after}`;
+    (setup.callerTimeReads ??= []).push({ hostPath: a.hostPath, why, file: caller.file, line: rule ? rule.line ?? call.line : timed!.cmd.line });
   }
 }
 

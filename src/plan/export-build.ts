@@ -121,6 +121,12 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
     out.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${hostPaths(setup)} is still needed on the host, and a rule of ${setup.script} has ${named} as a ${rule.role}: Make runs that rule or not by the file's modification time, which the export build need not give it as the extraction did`, { file: setup.script, line: rule.line ?? target.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
     return out;
   }
+  // The same in a caller (./caller-uses.ts markCallerTimeReads).
+  const callerTimed = setup.callerTimeReads?.find((t) => setup.artifacts.some((a) => a.hostNeeded && a.hostPath === t.hostPath));
+  if (callerTimed) {
+    out.diagnostics.push(diag('ARTIFACT_USED_ON_HOST', 'error', `${hostPaths(setup)} is still needed on the host, and ${callerTimed.why}: the export build gives ${callerTimed.hostPath} the time its exporter gives it, not the one the extraction gave it, so that may go otherwise`, { file: callerTimed.file, line: callerTimed.line, setup: setup.id, hint: 'Migrate this setup by hand.' }));
+    return out;
+  }
   const b = setup.builder.inv;
   const sequence = sequenceOf(script, target, b.cmd);
   if (target.cwd === null || sequence === null) {

@@ -1,6 +1,7 @@
 /**
  * Host commands whose outcome depends on a file's modification time: `[ main.go -nt app ]`,
- * `find . -newer app`, `find dist -mmin -5`, `touch -r app stamp`, `date -r app`. The export
+ * `find . -newer app`, `find dist -mmin -5`, `touch -r app stamp`, `date -r app`, `cp -u app
+ * /srv/` (`mv -u`, `rsync -u`). The export
  * build writes the files the host needs with the time its exporter gives them (the builder
  * stage's, from a cached layer too, to the second on podman), not the one the extraction gave
  * them (`docker run … cat > app` writes the time it ran): such a command may then decide
@@ -49,6 +50,10 @@ export function timeReads(cmd: ScriptCommand): { words: Word[]; how: string } | 
     // Each file under the start paths is compared by its time too.
     const dot: Word = { value: '.', symbol: '.', staticPrefix: '.', raw: '.', start: cmd.words[at]!.start, end: cmd.words[at]!.end };
     return { words: [...refs, ...(starts.length > 0 ? starts : [dot])], how: 'selects files by the modification time of' };
+  }
+  // `cp -u`, `mv -u`, `rsync -u`: copy only where the source is newer than the destination.
+  if ((program === 'cp' || program === 'mv' || program === 'rsync') && args.some((w) => w.value !== null && (w.value === '--update' || w.value.startsWith('--update=') || /^-[a-zA-Z]*u/.test(w.value)))) {
+    return { words: args.filter((w) => w.value === null || !w.value.startsWith('-')), how: 'copies by the modification time of' };
   }
   if (program === 'touch' || program === 'date') {
     const refs: Word[] = [];
