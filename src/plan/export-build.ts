@@ -90,7 +90,7 @@ function sequenceOf(script: ScriptFile, a: ScriptCommand, b: ScriptCommand): rea
  * The export build in place of the extraction's last step that stands on its own, or the
  * diagnostics that say why it cannot be written.
  */
-export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, deletes: readonly number[], fs: RepoFs, isFile: (a: Artifact) => boolean = () => false): ExportEdit {
+export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFile, adapter: ScriptAdapter<ScriptFile>, deletes: readonly number[], fs: RepoFs, isFolder: (a: Artifact) => boolean = () => false): ExportEdit {
   const out: ExportEdit = { edits: [], rewrites: [], keep: new Set(), absorbed: new Set(), diagnostics: [], notes: [] };
   const refuse = (code: Parameters<typeof diag>[0], at: ScriptCommand, message: string, hint: string) => out.diagnostics.push(diag(code, 'error', message, { file: setup.script, line: at.line, setup: setup.id, hint }));
   // (a command fed by a `cat FILE |` that goes with it, ./piped-feed.ts, stands on its own with it)
@@ -162,7 +162,7 @@ export function exportBuildEdit(setup: Setup, exp: ExportBuild, script: ScriptFi
   // A folder the extraction made whole gets another mode and time of its own (./made-folder-entry.ts).
   // (one refusal of the export build is enough)
   const refused = out.diagnostics.some((d) => d.severity === 'error');
-  for (const a of refused ? [] : madeFolders(setup.artifacts, isFile, (p) => dirStateAfter(p, staying, fs) === 'absent')) {
+  for (const a of refused ? [] : madeFolders(setup.artifacts, isFolder, (p) => dirStateAfter(p, staying, fs) === 'absent')) {
     const seen = folderEntrySeen(sequence.slice(sequence.indexOf(target) + 1), a.hostPath);
     if (!seen) continue;
     refuse('ARTIFACT_USED_ON_HOST', seen, `${hostPaths(setup)} is still needed on the host, and \`${shownCommand(seen)}\` reads the folder ${a.hostPath} itself, which \`${shownCommand(a.via.cmd)}\` made whole: the export build would make it with the mode COPY gives a folder it makes and the time of the export, not the container folder's mode and time the extraction gave it`, 'Migrate this setup by hand; or read only the files the folder holds after the build.');

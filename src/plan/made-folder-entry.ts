@@ -61,7 +61,11 @@ export function folderEntrySeen(later: readonly ScriptCommand[], folder: string)
   return null;
 }
 
-/** The artifacts the export build writes as folders the extraction made whole: not a folder's contents, not proven a file, absent before. */
-export function madeFolders(artifacts: readonly Artifact[], isFile: (a: Artifact) => boolean, absentBefore: (p: string) => boolean): Artifact[] {
-  return artifacts.filter((a) => a.hostNeeded && !a.contentsOnly && !isFile(a) && absentBefore(a.hostPath));
+/**
+ * The artifacts the export build writes as folders the extraction made whole: the Dockerfiles
+ * prove them folders (../plan/artifact-kind.ts; one whose kind is not proven is not taken for
+ * one), not a folder's contents, absent before.
+ */
+export function madeFolders(artifacts: readonly Artifact[], isFolder: (a: Artifact) => boolean, absentBefore: (p: string) => boolean): Artifact[] {
+  return artifacts.filter((a) => a.hostNeeded && !a.contentsOnly && isFolder(a) && absentBefore(a.hostPath));
 }
