@@ -29,14 +29,15 @@ import { inEnvironment } from './export-build.js';
 import type { RepoFs } from '../model/fs.js';
 import { folderOf, resolveRel } from '../model/paths.js';
 import { shownCommand, type ScriptCommand, type ScriptFile, type Word } from '../model/script.js';
-import type { Setup } from '../model/setup.js';
+import { keepsBuilderImage, type Setup } from '../model/setup.js';
 import { hostVarNote, unreadConcerns, type EmbeddedScript } from '../analyze/embedded.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { readsArtifact } from './host-effects.js';
 import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
-import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob } from './removed-outputs.js';
+import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, type Output } from './removed-outputs.js';
+import { callOutputs } from './descriptor-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { ruleNamingFile } from './make-file-order.js';
 import { timeReadOf } from './time-reads.js';
@@ -458,17 +459,26 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
  * (REMOVED_OUTPUT_USED). Read as the artifacts are, by the same commands (`uses`).
  */
 function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
-  const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
+  const own = reading.scripts.get(setup.script);
+  const outputs = leftOutputs(setup, own);
   let live = outputs;
   for (const cmd of readers.commands) {
-    // A call of the setup's script writes them again.
-    if (skip.has(cmd)) live = outputs;
+    // A call of the setup's script writes them again; and a file the call sends the script's
+    // output to (`./build.sh > build.log 2>&1`) no longer gets the removed commands' output.
+    if (skip.has(cmd)) live = own ? [...outputs, ...callerOutputs(setup, own, cmd)] : outputs;
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
     const d = outputRead(setup, cmd, live, uses, after, reading);
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
     // Written anew on every path (`go test ./... > build.log`), a later read in the same run reads that.
     if (readers.ordered) for (const p of rewritten(cmd)) live = live.filter((o) => o.path !== p);
   }
+}
+
+/** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs). */
+function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand): Output[] {
+  if (call.redirects.length === 0 && !call.around) return [];
+  const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
+  return callOutputs(script, removed, call).flatMap(({ sink, by }) => (sink.path === null ? [] : [{ path: sink.path, by, raw: sink.raw, via: `; its output went there through \`${sink.raw}\` of the call at ${call.file}:${call.line}` }]));
 }
 
 /**

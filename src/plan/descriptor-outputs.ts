@@ -40,20 +40,23 @@ export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && 
  * through descriptors it did not open itself.
  */
 export class Descriptors {
-  private table: Table = new Map();
+  private table: Table;
   private shell: string | undefined;
-  constructor(private readonly script: ScriptFile | undefined) {}
+  /** `inherited`: what the script's standard output and error lead to as its caller runs it. */
+  constructor(private readonly script: ScriptFile | undefined, private readonly inherited: Table = new Map()) {
+    this.table = inherited;
+  }
 
   see(cmd: ScriptCommand): void {
     const shell = `${cmd.file}\0${this.script ? partHolding(this.script, cmd)?.at ?? '' : ''}`;
-    if (shell !== this.shell) [this.table, this.shell] = [new Map(), shell];
+    if (shell !== this.shell) [this.table, this.shell] = [this.shell === undefined ? this.inherited : new Map(), shell];
     // (an `exec` in a branch or a loop may run or not: what it opens is added to what was there)
     if (isExecRedirect(cmd)) this.table = applied(this.table, cmd.redirects, cmd, true, !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0);
   }
 
   /** A copy, as they are now. */
   snapshot(): Descriptors {
-    const d = new Descriptors(this.script);
+    const d = new Descriptors(this.script, this.inherited);
     [d.table, d.shell] = [this.table, this.shell];
     return d;
   }
@@ -108,4 +111,27 @@ function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand
     const paths = r.tee === undefined ? [v] : r.tee === null ? [null] : r.tee.map((x) => x.value);
     return paths.map((p) => ({ path: p === null || cmd.cwd === null ? null : resolveRel(cmd.cwd, p), opener: cmd, raw: redirectText(r), exec: ex }));
   }
+}
+
+/**
+ * The files a caller's run of a shell script sends its output to (`./build.sh > build.log
+ * 2>&1`, the call's own redirects and those of a compound around it) that `removed`, commands of
+ * that script, write into: their output, not redirected elsewhere in the script, reached the
+ * file through the call.
+ */
+export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand): { sink: Sink; by: ScriptCommand }[] {
+  if (script.kind !== 'shell') return [];
+  let start: Table = new Map();
+  if (call.around) start = applied(start, call.around, call, false, true);
+  start = applied(start, call.redirects, call, false, true);
+  const inherited: Table = new Map([['1', start.get('1') ?? []], ['2', start.get('2') ?? []]]);
+  if (inherited.get('1')!.length === 0 && inherited.get('2')!.length === 0) return [];
+  const fds = new Descriptors(script, inherited);
+  const out: { sink: Sink; by: ScriptCommand }[] = [];
+  for (const cmd of script.commands) {
+    fds.see(cmd);
+    if (!removed.has(cmd)) continue;
+    for (const sink of fds.written(cmd)) if (sink.opener === call && !out.some((o) => o.sink.path === sink.path)) out.push({ sink, by: cmd });
+  }
+  return out;
 }

@@ -193,6 +193,15 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(plan.setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`)).toEqual(['ci.sh:3']);
   });
 
+  it('a caller sending the script\'s output to a file and reading it afterwards refuses', () => {
+    const used = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': ci }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(used('#!/bin/sh\n./build.sh > build.log 2>&1\ngrep -c . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 `grep -c \. build\.log` \(ci\.sh:3\) uses build\.log after running build\.sh \(ci\.sh:2\), but it was written by `docker build -t app:build -f Dockerfile\.build \.` \(build\.sh:3; its output went there through `>build\.log` of the call at ci\.sh:2\)/)]);
+    // Nothing reads it, or the script sends the removed commands' output elsewhere itself.
+    expect(used('#!/bin/sh\n./build.sh > build.log 2>&1\necho done\n')).toEqual([]);
+    const quiet = planFiles({ ...repo([`${BUILD} > /dev/null 2>&1`, ...EXTRACT.map((c) => `${c} > /dev/null 2>&1`), RUN]), 'ci.sh': '#!/bin/sh\n./build.sh > build.log 2>&1\ncat build.log\n' });
+    expect(quiet.setups[0]!.status).toBe('migrate');
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
