@@ -1,6 +1,6 @@
 /**
  * A command that runs a program the script only names at run time: `$TOOL go vet`, Make's
- * `$(call IN_BUILDER,…)`, `sudo $CMD`, `eval "$CMD"`, `sh -c "$CMD"`, `find . -exec $CMD {} +`,
+ * `$(call IN_BUILDER,…)`, `sudo $CMD`, `eval "$CMD"` (or `eval "docker run app:\$TAG"`), `sh -c "$CMD"`, `find . -exec $CMD {} +`,
  * and a program that runs a file or package only named at run time: `sh "$SCRIPT"`, `make -f
  * "$MK"`, `npx "$TOOL"`, `yarn "$TASK"`.
  * Such a command may be `docker run` of the builder image, or anything else, so the callers
@@ -56,7 +56,9 @@ export function unknownProgramWord(cmd: ScriptCommand): Word | null {
   if (program.value === null) return program;
   const name = path.basename(program.value);
   const rest = words.slice(at + 1);
-  if (name === 'eval') return rest.find((w) => w.value === null) ?? null;
+  // eval reads its words again as shell text: a `$` or backquote in a static word (`eval docker run
+  // "app:\$TAG"`) is an expansion there, only known at run time.
+  if (name === 'eval') return rest.find((w) => w.value === null || /[$`]/.test(w.value)) ?? null;
   if (SHELLS.has(name)) {
     // `sh -c SCRIPT`, `bash -ec SCRIPT`, and `sh "$SCRIPT"`, `bash -o pipefail "$1"`: the
     // script, or the file it runs, is the first word after the options.

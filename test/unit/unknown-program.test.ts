@@ -36,6 +36,13 @@ describe('a program only known at run time after the builder build', () => {
     }
   });
 
+  it('keeps it for an eval whose static text expands a variable or a command when eval reads it again', () => {
+    for (const line of ['eval docker run --rm "app:\\$TAG"', "eval 'docker run --rm app:$TAG'", 'eval "docker run --rm \\$(cat image.txt)"']) {
+      const { out } = migrate({ 'build.sh': `#!/bin/sh\nset -e\n${PATTERN}${line}\n` });
+      expect(out['build.sh'], line).toContain(KEPT);
+    }
+  });
+
   it('keeps it when a caller runs one after calling the script', () => {
     const { out } = migrate({ 'build.sh': `#!/bin/sh\nset -e\n${PATTERN}`, 'ci.sh': '#!/bin/sh\nset -e\nsh build.sh\n"$TOOL" go version\n' });
     expect(out['build.sh']).toContain(KEPT);
