@@ -36,12 +36,12 @@ export function unknownContainer(cmd: ScriptCommand, name: string): Diagnostic {
 }
 
 /**
- * `time docker cp NAME:/p dst`, `sudo -D /srv docker cp …` (docker behind a wrapper the docker
+ * `nohup docker cp NAME:/p dst`, `sudo -D /srv docker cp …` (docker behind a wrapper the docker
  * model does not read through: src/model/docker-command.ts dockerAt). Through sudo, docker also
  * talks to root's daemon with root's config, and the copy lands owned by root.
  */
 export function wrappedExtraction(cmd: ScriptCommand, wrappers: readonly string[]): Diagnostic {
-  return notFollowed(cmd, `it runs docker through ${wrappedThrough(wrappers)}, which the tool does not read through here (it reads sudo, nice, env, command and timeout, with options it knows and words known before the run)`, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.');
+  return notFollowed(cmd, `it runs docker through ${wrappedThrough(wrappers)}, which the tool does not read through here (it reads sudo, nice, env, command, timeout, time (alone or with -p), and exec on the final build, with options it knows and words known before the run)`, 'Run docker directly in the script (run the whole script with sudo if it needs root), or migrate by hand.');
 }
 
 /**

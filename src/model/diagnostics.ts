@@ -85,6 +85,7 @@ export const CODES = {
   STREAM_ENTRYPOINT: 'A stream extraction\'s command (docker run IMG cat /p > f), or a copy through a mount (docker run -v … IMG cp …), ran behind an ENTRYPOINT of the builder image, which decided what landed.',
   EXTRACTION_NOT_FOLLOWED: 'A command looks like it takes build output out of a container, but no setup could be linked through it.',
   DOCKER_WRAPPERS_DIFFER: 'The docker commands of a setup run through different wrappers (sudo for some, not for others), so one merged build cannot run as they all did.',
+  EXEC_BEFORE_FINAL_BUILD: 'A docker command of the setup before its final build runs through `exec`, which replaces the shell running it, so the steps after it may never run.',
   FINAL_BUILD_TIMEOUT: 'The final build runs through timeout: merged, it would build the builder stage too within the limit the runtime build alone had.',
   EXEC_BUILD: 'The builder container runs commands through docker exec before files are copied out of it.',
   DAPPER_BUILD: 'The build runs through rancher/dapper (Dockerfile.dapper), which the tool does not migrate.',

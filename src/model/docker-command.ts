@@ -132,13 +132,17 @@ export function isDockerProgram(word: Word | undefined): boolean {
 /**
  * Wrappers the docker model reads through: they run docker as it is, only as another user
  * (`sudo`), at another priority (`nice`), with variables set (`env`), bypassing a shell
- * function named docker (`command`), or within a time limit (`timeout`). Every docker command of
- * a setup must run through the same ones, a time limit aside, which goes with the steps that go
- * (src/plan/wrapped-docker.ts); the commands the migration keeps or writes keep them. Others are
- * not read through: `exec` (the script ends there), `nohup`, `time`, and those whose options the
+ * function named docker (`command`, `env`), within a time limit (`timeout`), timed (`time`, or
+ * `time -p`: the shell's keyword and GNU time both print the times on standard error and exit
+ * with docker's status), or in place of the shell (`exec`, first: nothing after it runs). Every
+ * docker command of a setup must run through the same ones, but for those that only time it or
+ * bypass a function (which COMMAND_SHADOWED already refuses), and `exec`, which only the final
+ * build may have (src/plan/wrapped-docker.ts); the commands the migration keeps or writes keep
+ * them. Others are not read through: `nohup`, `time` with GNU time's other options (bash's
+ * keyword would run the option as the program), `exec` with options, and those whose options the
  * tool cannot read (./wrappers.ts).
  */
-const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command', 'timeout']);
+const READ_THROUGH = new Set(['sudo', 'nice', 'env', 'command', 'timeout', 'time', 'exec']);
 
 /**
  * Whether the wrapper span is `env` with `NAME=value` words alone, all known before the run
@@ -154,7 +158,7 @@ export function isEnvironmentSpan(words: readonly Word[], span: { name: string; 
 /**
  * Where docker starts in `words`: 0 when it is the program, the index past wrappers it is read
  * through (above), or null. Read through only when every wrapper word is static, `command` has
- * no option (`-v` looks docker up, `-p` may find another), and no variable set for docker by a
+ * no option (`-v` looks docker up, `-p` may find another), `time` none but `-p`, and no variable set for docker by a
  * wrapper is one docker or the build reads itself (`sudo DOCKER_HOST=…`, `BUILDX_*`,
  * `BUILDKIT_*`, `env -u DOCKER_CONFIG`), but by an `env` of assignments alone, which the plan
  * judges as it does assignments written before the program (dockerEnvironment).
@@ -167,10 +171,12 @@ export function dockerAt(words: readonly Word[]): number | null {
   for (const span of spans) {
     const { name, start, end } = span;
     if (!READ_THROUGH.has(name)) return null;
+    // exec is the shell's own, so it comes first; `exec -a NAME`, `-c`, `-l` change docker's name or environment.
+    if (name === 'exec' && (start !== 0 || end !== start + 1)) return null;
     if (isEnvironmentSpan(words, span)) continue;
     for (const w of words.slice(start + 1, end!)) {
       const v = w.value;
-      if (v === null || (name === 'command' && v.startsWith('-'))) return null;
+      if (v === null || (name === 'command' && v.startsWith('-')) || (name === 'time' && v !== '-p')) return null;
       // A variable docker or the build reads, set or unset for docker alone.
       if (/^(DOCKER|BUILDX|BUILDKIT)_/.test(v) || (name === 'env' && /^-(u|-unset)/.test(v))) return null;
     }

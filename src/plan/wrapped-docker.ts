@@ -27,14 +27,23 @@ export function wrapperWords(cmd: ScriptCommand): ScriptCommand['words'] {
 }
 
 /**
- * The wrappers' spans before docker in `cmd` other than `timeout`'s and an `env` of assignments
- * alone's: those are docker's environment, judged as assignments before the program are (the
- * builds' in ./build-flags.ts, the other steps' in ./docker-environment.ts).
+ * Wrappers that change nothing a docker command builds or copies, so they need not be the same
+ * on every step: `time` (the times go to standard error), `command`, a bare `env` (each runs
+ * docker where the shell would, bypassing only a function or alias named docker, which
+ * COMMAND_SHADOWED refuses anyway) and `exec` (the shell ends with docker: only the final build
+ * may have it, below). `timeout` is judged apart.
+ */
+const NEUTRAL = new Set(['time', 'command', 'exec']);
+
+/**
+ * The wrappers' spans before docker in `cmd` other than `timeout`'s, the NEUTRAL ones' and an
+ * `env` of assignments alone's: those are docker's environment, judged as assignments before
+ * the program are (the builds' in ./build-flags.ts, the other steps' in ./docker-environment.ts).
  */
 function untimed(cmd: ScriptCommand): ScriptCommand['words'] {
   const at = dockerInvocation(cmd)?.at ?? 0;
   return wrapperSpans(cmd.words.slice(0, at))
-    .filter((s) => s.name !== 'timeout' && !isEnvironmentSpan(cmd.words, s))
+    .filter((s) => s.name !== 'timeout' && !NEUTRAL.has(s.name) && !(s.name === 'env' && s.end === s.start + 1) && !isEnvironmentSpan(cmd.words, s))
     .flatMap((s) => cmd.words.slice(s.start, s.end ?? at));
 }
 
@@ -49,6 +58,16 @@ export function checkWrappers(setup: Setup): Diagnostic | null {
       line: runtime.line,
       setup: setup.id,
       hint: 'Run the final build without a time limit (or give the merged build one for both builds, by hand), then run the tool again.',
+    });
+  }
+  // `exec docker …` ends the shell with docker: on a step before the final build, the steps after it never ran.
+  const exec = [setup.builder.inv.cmd, ...setup.extraction].find((c) => wrapperSpans(wrapperWords(c)).some((s) => s.name === 'exec'));
+  if (exec) {
+    return diag('EXEC_BEFORE_FINAL_BUILD', 'error', `\`${shownCommand(exec)}\` (${exec.file}:${exec.line}) runs docker through \`exec\`, which replaces the shell running it: the setup's later steps run after it only where that shell was a subshell of its own, which the tool does not follow (it reads \`exec\` on the final build alone)`, {
+      file: exec.file,
+      line: exec.line,
+      setup: setup.id,
+      hint: 'Drop the `exec` (only the last command of a script may replace the shell), then run the tool again.',
     });
   }
   // A removal of the container or the builder image goes with them, and builds and writes nothing: its wrappers do not matter.

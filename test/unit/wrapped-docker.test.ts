@@ -127,6 +127,31 @@ describe('docker through sudo in a setup', () => {
     }
   });
 
+  it('lets time, command and a bare env stand on some steps alone: they change nothing a step builds or copies', () => {
+    // `time` on the builder build alone (then on the export build it becomes), and on both builds
+    expect(outcome(steps((k) => (k === 0 ? 'time ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
+    expect(outcome(steps((k) => (k === 0 ? 'time ' : ''), ['sha256sum relay > relay.sha256'])).script).toEqual(['time docker build --target export --output type=local,dest=. -f Dockerfile .', 'docker build -t relay:latest .', 'sha256sum relay > relay.sha256']);
+    expect(outcome(steps((k) => (k === 0 || k === 4 ? 'time -p ' : '')))).toEqual({ setups: [['migrate', []]], script: ['time -p docker build -t relay:latest .'] });
+    // `command` and a bare `env` on some steps (no function or alias docker: they run the same program)
+    expect(outcome(steps((k) => (k === 0 || k === 2 ? 'command ' : '')))).toEqual({ setups: [['migrate', []]], script: ['docker build -t relay:latest .'] });
+    expect(outcome(steps((k) => (k === 1 ? 'env ' : k === 4 ? 'command ' : '')))).toEqual({ setups: [['migrate', []]], script: ['command docker build -t relay:latest .'] });
+    // beside sudo, which must still be on every step
+    expect(outcome(steps((k) => (k === 0 ? 'time sudo ' : 'sudo ')))).toEqual({ setups: [['migrate', []]], script: ['sudo docker build -t relay:latest .'] });
+    expect(outcome(steps((k) => (k === 0 ? 'time sudo ' : '')))).toMatchObject({ setups: [['refused', ['DOCKER_WRAPPERS_DIFFER']]] });
+  });
+
+  it('reads `exec` on the final build, which keeps it, and refuses it on a step before', () => {
+    expect(outcome(steps((k) => (k === 4 ? 'exec ' : '')))).toEqual({ setups: [['migrate', []]], script: ['exec docker build -t relay:latest .'] });
+    expect(outcome(steps((k) => (k === 4 ? 'exec sudo ' : 'sudo ')))).toEqual({ setups: [['migrate', []]], script: ['exec sudo docker build -t relay:latest .'] });
+    for (const k0 of [0, 2, 3]) {
+      const p = steps((k) => (k === k0 ? 'exec ' : ''));
+      expect(p.changes, String(k0)).toEqual([]);
+      const found = codes(p);
+      expect(found.map(([c, l]) => [c, l]), String(k0)).toEqual([['EXEC_BEFORE_FINAL_BUILD', k0 + 3]]);
+      expect(found[0]![2]).toContain('runs docker through `exec`, which replaces the shell running it');
+    }
+  });
+
   it('a copy through sudo after no image build is no near miss (a log taken out of a service)', () => {
     expect(codes(plan(['sudo docker cp web:/var/log/app.log ./app.log']))).toEqual([]);
   });
@@ -135,6 +160,9 @@ describe('docker through sudo in a setup', () => {
     const at = (text: string) => dockerAt(parseShell('b.sh', `${text}\n`).script!.commands[0]!.words);
     expect([at('docker build .'), at('sudo docker build .'), at('sudo -u ci -E docker build .'), at('nice -n 10 env GOFLAGS=-mod=mod docker build .'), at('command docker build .')]).toEqual([0, 1, 4, 5, 1]);
     expect(at('timeout -k 5 600 docker build .')).toBe(4);
-    expect([at('timeout "$T" docker build .'), at('command -v docker'), at('sudo -D /srv docker build .'), at('exec docker build .'), at('nice -n "$N" docker build .'), at('sudo make')]).toEqual([null, null, null, null, null, null]);
+    expect([at('time docker build .'), at('time -p docker build .'), at('exec docker build .'), at('exec sudo docker build .'), at('env docker build .')]).toEqual([1, 2, 1, 2, 1]);
+    expect([at('timeout "$T" docker build .'), at('command -v docker'), at('sudo -D /srv docker build .'), at('nice -n "$N" docker build .'), at('sudo make')]).toEqual([null, null, null, null, null]);
+    // GNU time's other options (bash's keyword would run `-v` as the program), exec with options or behind another wrapper
+    expect([at('time -v docker build .'), at('time -f %e docker build .'), at('exec -a d docker build .'), at('exec -c docker build .'), at('nice exec docker build .')]).toEqual([null, null, null, null, null]);
   });
 });

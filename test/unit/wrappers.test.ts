@@ -105,7 +105,8 @@ describe('both readers use it', () => {
     expect(engineBuild(cmd)).toBeNull();
     expect(engineBuild(command('nice -n 10 docker build -t app .'))).toBeNull();
     // A wrapper the docker model does not read through leaves it another engine's build.
-    expect(engineBuild(command('time -p docker build -t app .'))).toMatchObject({ kind: 'build', engine: 'docker' });
+    expect(engineBuild(command('time -v docker build -t app .'))).toMatchObject({ kind: 'build', engine: 'docker' });
+    expect(engineBuild(command('time -p docker build -t app .'))).toBeNull();
     expect(engineBuild(command('timeout 1h docker build -t app .'))).toBeNull();
     expect(engineBuild(command('timeout 1h podman build -t app .'))).toMatchObject({ kind: 'build', engine: 'podman' });
   });
