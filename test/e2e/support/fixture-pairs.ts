@@ -231,6 +231,7 @@ const HOST_FILES: Record<string, string[]> = {
   'export-github-steps': ['dist/lantern', 'dist/lantern.sha256'],
   'export-github-python-step': ['beacon', 'beacon.sha256'],
   'wrapped-docker-nice': ['ferry', 'ferry.sha256'],
+  'wrapped-docker-time-exec': ['kestrel', 'kestrel.sha256'],
   'extract-tmp-then-rename': ['bin/relay', 'relay.sha256'],
   'export-circleci-store-artifacts': ['build/curlew'],
   'export-jenkins-sh-step': ['beacon', 'beacon.sha256'],
