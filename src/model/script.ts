@@ -96,6 +96,12 @@ export interface ScriptCommand {
   /** Variables set for this command alone (`NAME=value docker build …`). */
   env?: ReadonlyMap<string, string | null>;
   /**
+   * For a variable of `env` whose value is only known at run time, its value word's `same` key
+   * (Word.same): two commands whose keys are equal set it to the same text (`P="$PLATFORM"
+   * docker build …` twice, no assignment to PLATFORM between). Absent, or null: not known.
+   */
+  envKeys?: ReadonlyMap<string, string | null>;
+  /**
    * The script's variables the program run sees in its environment: those it exported
    * (`export NAME=…`, `declare -x`, any assignment under `set -a`); absent when none. Their
    * values are in `vars`.
@@ -134,18 +140,30 @@ export const isVersionedVariable = (name: string): boolean => VERSIONED_VARIABLE
  * though each may start from the same job environment.
  */
 export function differentUnknownValues(a: ScriptCommand, b: ScriptCommand, name: string): boolean {
-  if (a.env?.has(name) || b.env?.has(name)) return true;
+  if (a.env?.has(name) || b.env?.has(name)) return !sameEnvironmentKey(a, b, name);
   const [va, vb] = [a.unknownVersions?.[name], b.unknownVersions?.[name]];
   if (va === undefined || vb === undefined || va === vb) return false;
   return !(va.endsWith('.0') && vb.endsWith('.0'));
 }
 
 /**
+ * Whether both commands set `name` for themselves alone to a value only known at run time that
+ * is surely the same text: the same words around the same variables, read at the same
+ * assignments (`DOCKER_DEFAULT_PLATFORM="$P" docker build …` on both, P not assigned between).
+ */
+function sameEnvironmentKey(a: ScriptCommand, b: ScriptCommand, name: string): boolean {
+  if (a.env?.get(name) !== null || b.env?.get(name) !== null) return false;
+  const key = a.envKeys?.get(name);
+  return key != null && key === b.envKeys?.get(name);
+}
+
+/**
  * Whether two commands surely see the same value of `name`, though it is only known at run
- * time: the same assignment reaches both (not one set for the command alone).
+ * time: the same assignment reaches both, or each sets it alone with the same words read at
+ * the same assignments.
  */
 export function sameUnknownValue(a: ScriptCommand, b: ScriptCommand, name: string): boolean {
-  if (a.env?.has(name) || b.env?.has(name)) return false;
+  if (a.env?.has(name) || b.env?.has(name)) return sameEnvironmentKey(a, b, name);
   const va = a.unknownVersions?.[name];
   return va !== undefined && va === b.unknownVersions?.[name];
 }

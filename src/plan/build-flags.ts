@@ -316,7 +316,8 @@ export function extractionEngines(builder: DockerInvocation, extraction: readonl
     if (wanted !== undefined && (wanted.value === null || wanted.value !== platform(builder))) {
       return [diag('FLAG_CONFLICT', 'error', `\`${shownCmd(inv)}\` asks for the image for \`--platform ${wanted.raw}\`, which the builder build was not given: where the image just built is for another platform, docker takes (or pulls) another image of that name, while the merged build copies from the stage it builds`, at(inv, 'Give the builder build the same --platform (or drop it from the container), or migrate this setup by hand.'))];
     }
-    // (two values only known at run time differ where different assignments, or steps' `env:`, give them)
+    // (two values only known at run time differ where different assignments, or steps' `env:`, give them; they are one where the
+    // same assignment reaches both, or each command sets it to the same words read at the same assignments)
     const name = ENGINE_ENV.find((n) => envOf(inv, n) !== envOf(builder, n) || (envOf(inv, n) === null && differentUnknownValues(inv.cmd, builder.cmd, n)));
     if (name !== undefined) {
       const values = envOf(inv, name) === null && envOf(builder, name) === null ? `$${name} only known at run time, the builder build with another value of $${name} only known at run time` : `$${name} ${show(envOf(inv, name))}, the builder build with $${name} ${show(envOf(builder, name))}`;

@@ -27,3 +27,36 @@ describe('a build-environment variable only known at run time at both builds', (
     expect(outcome('', '')).toEqual([['migrate']]);
   });
 });
+
+/**
+ * The same variable set for each build alone (`DOCKER_DEFAULT_PLATFORM="$P" docker build …` on
+ * both, `PATH=/opt/docker/bin:$PATH docker build …` on both): one value where both prefixes are
+ * the same words read at the same assignments (the shell reader's keys), two where a variable
+ * they read is assigned between the builds, or a prefix runs a command substitution.
+ */
+const prefixed = (prelude: string, builder: string, between: string, runtime: string, extract = EXTRACT) =>
+  planFiles({ ...DOCKERFILES, 'build.sh': `#!/bin/sh\nset -e\n${prelude}${builder}docker build -t app-build -f Dockerfile.build .\n${extract}${between}${runtime}docker build -t app .\n` }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+
+describe('a build-environment variable set for each build alone, only known at run time', () => {
+  it('is one value where both builds carry the same prefix, reading variables not assigned between', () => {
+    for (const p of ['DOCKER_DEFAULT_PLATFORM="$P" ', 'PATH=/opt/docker/bin:$PATH ', 'DOCKER_DEFAULT_PLATFORM="linux/${ARCH:-amd64}" ', 'PATH="$HOME/bin:$PATH" DOCKER_BUILDKIT="$BK" ']) {
+      expect(prefixed('', p, 'echo "$P $ARCH"\n', p), p).toEqual([['migrate']]);
+    }
+  });
+
+  it('is refused where a variable the prefix reads is assigned between, the words differ, or a prefix runs a command', () => {
+    expect(prefixed('', 'DOCKER_DEFAULT_PLATFORM="$P" ', 'P=linux/arm64\n', 'DOCKER_DEFAULT_PLATFORM="$P" ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('', 'PATH=/opt/docker/bin:$PATH ', 'export PATH="/opt/other:$PATH"\n', 'PATH=/opt/docker/bin:$PATH ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('', 'DOCKER_DEFAULT_PLATFORM="$P" ', '', 'DOCKER_DEFAULT_PLATFORM="$Q" ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('', 'DOCKER_DEFAULT_PLATFORM="$(cat platform)" ', '', 'DOCKER_DEFAULT_PLATFORM="$(cat platform)" ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('', 'DOCKER_DEFAULT_PLATFORM="$P" ', '', '')).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  it('refuses an extraction on an engine set to another value only known at run time', () => {
+    const away = EXTRACT.replace(/^docker/gm, 'DOCKER_HOST="$B" docker');
+    expect(prefixed('', 'DOCKER_HOST="$A" ', '', 'DOCKER_HOST="$A" ', away)).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('export DOCKER_HOST="$A"\n', '', '', '', away)).toEqual([['refused', 'FLAG_CONFLICT']]);
+    // the same words on every step: one engine
+    expect(prefixed('', 'DOCKER_HOST="$A" ', '', 'DOCKER_HOST="$A" ', EXTRACT.replace(/^docker/gm, 'DOCKER_HOST="$A" docker'))).toEqual([['migrate']]);
+  });
+});

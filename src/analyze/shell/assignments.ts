@@ -71,18 +71,25 @@ function folderAssigned(w: ShellWalk, value: TsNode, scope: Scope): string | nul
   return folder === null ? null : folderValue(folder);
 }
 
-/** `NAME=value cmd …`: the variables set in the command's own environment only. */
-export function prefixAssignments(w: ShellWalk, cmd: TsNode, scope: Scope): Map<string, string | null> {
+/**
+ * `NAME=value cmd …`: the variables set in the command's own environment only, and for those
+ * only known at run time the value word's `same` key (ScriptCommand.envKeys).
+ */
+export function prefixAssignments(w: ShellWalk, cmd: TsNode, scope: Scope): { env: Map<string, string | null>; keys: Map<string, string | null> } {
   const env = new Map<string, string | null>();
+  const keys = new Map<string, string | null>();
   for (const c of cmd.children) {
     if (c.type !== 'variable_assignment') continue;
     const { name, value } = assignment(w, c);
     const word = value ? evalWord(w, value, scope) : null;
     const v = word ? word.value : '';
     notePath(w, name, word?.symbol ?? v, scope, c);
+    // (a folder value is the script's folder, known, but not as text: no key)
     env.set(name, isFolderValue(v) ? null : v);
+    if (v === null) keys.set(name, word?.same ?? null);
+    else keys.delete(name);
   }
-  return env;
+  return { env, keys };
 }
 
 /**

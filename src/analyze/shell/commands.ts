@@ -270,8 +270,9 @@ export function walkCommand(w: ShellWalk, stmt: Pick<TsNode, 'startIndex' | 'end
   }
   if (words.length > 0) {
     const c = newCommand(w, words, redirects, stmt.startIndex, glued ? glued.endIndex : stmt.endIndex, scope, unit, ctx);
-    const env = prefixAssignments(w, cmd, scope);
+    const { env, keys } = prefixAssignments(w, cmd, scope);
     if (env.size > 0) c.env = env;
+    if (keys.size > 0) c.envKeys = keys;
     if (glued) {
       // Repair: keep the backslash, drop the blanks after it.
       const lineEnd = w.lines.lineEnd(w.lines.lineOf(Math.max(0, stmt.endIndex - 1)));
