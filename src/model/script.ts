@@ -115,6 +115,12 @@ export interface ScriptCommand {
    */
   unknownVersions?: Readonly<Record<string, string>>;
   /**
+   * The PATH the command's shell searches, as the versions of its assignments
+   * (src/analyze/shell/versions.ts pathChain): its own first, then those whose value it begins
+   * with, folders only appended after them. Absent: not read (a reader other than the shell's).
+   */
+  pathVersions?: readonly string[];
+  /**
    * The command as the file writes it, for messages, when its words are a translation (a
    * PowerShell statement read as shell: its words' `raw` is the shell text, `"${__ps_expression_…}"`
    * for what has no shell spelling). Absent: the words' own text is the file's.
@@ -166,6 +172,17 @@ export function sameUnknownValue(a: ScriptCommand, b: ScriptCommand, name: strin
   if (a.env?.has(name) || b.env?.has(name)) return sameEnvironmentKey(a, b, name);
   const va = a.unknownVersions?.[name];
   return va !== undefined && va === b.unknownVersions?.[name];
+}
+
+/**
+ * Whether `later` searches the PATH `earlier` searched with folders only appended after it
+ * (`export PATH="$PATH:/opt/bin"` between them, or none): a program `earlier` found on its PATH
+ * is the one `later` finds. Not where either sets PATH for itself alone.
+ */
+export function pathOnlyAppended(earlier: ScriptCommand, later: ScriptCommand): boolean {
+  if (earlier.env?.has('PATH') || later.env?.has('PATH')) return false;
+  const own = earlier.pathVersions?.[0];
+  return own !== undefined && (later.pathVersions?.includes(own) ?? false);
 }
 
 /** A command as messages name it: the file's text where the words are a translation, else its words as written. */

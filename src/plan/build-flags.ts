@@ -6,7 +6,7 @@
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerEnvironment, dockerVariable, flagValues, globalFlags, type DockerInvocation, type ParsedFlag } from '../model/docker-command.js';
-import { differentUnknownValues, sameUnknownValue, type Word } from '../model/script.js';
+import { differentUnknownValues, pathOnlyAppended, sameUnknownValue, type Word } from '../model/script.js';
 import type { BuildStep } from '../model/setup.js';
 import { canonicalImage } from '../model/image-ref.js';
 import { failsOnCheckWarnings } from '../../transforms/check-directive.js';
@@ -745,7 +745,9 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       continue;
     }
     // (two values only known at run time are the same where one assignment reaches both builds)
-    const pathDiffers = isPathVariable(name) && (envOf(b, name) !== envOf(r, name) || (envOf(b, name) === null && differentUnknownValues(b.cmd, r.cmd, name)));
+    // (PATH with folders only appended between the builds finds the `docker` the builder build found: those come after)
+    const appended = name === 'PATH' && !bEnv.has(name) && !rEnv.has(name) && pathOnlyAppended(b.cmd, r.cmd);
+    const pathDiffers = isPathVariable(name) && !appended && (envOf(b, name) !== envOf(r, name) || (envOf(b, name) === null && differentUnknownValues(b.cmd, r.cmd, name)));
     if (pathDiffers) {
       const shownPath = (v: string | null | undefined) => (v === undefined ? "as the script's caller gives it" : show(v));
       out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `$${name} is ${shownPath(envOf(b, name))} for the builder build but ${shownPath(envOf(r, name))} for the final build: the builder build may run another \`docker\` (another client version, the legacy builder, other defaults), and the one merged build runs the final build's`, at(b, `Give both builds the same PATH, or migrate this setup by hand.`)));

@@ -57,3 +57,40 @@ describe('a PATH for one build only', () => {
     expect(sh('')).toEqual([['migrate']]);
   });
 });
+
+/**
+ * Folders only appended to PATH between the builds: the builder build found `docker` in a folder
+ * of the PATH it had, and the final build searches those folders first, so it finds the same one
+ * (the shell reader records each PATH assignment whose value starts with the PATH before it).
+ */
+describe('a PATH only appended to between the builds', () => {
+  it('migrates: the docker the builder build found comes first', () => {
+    for (const between of [
+      'export PATH="$PATH:/opt/bin"\n',
+      'PATH=$PATH:/opt/bin\nexport PATH\n',
+      'export PATH="${PATH}:$(cat .tools-dir)/bin"\n',
+      'PATH="$PATH":"$HOME/.local/bin"\nPATH=$PATH\':/usr/local/go/bin\'\n',
+      'if [ -d /opt/bin ]; then export PATH="$PATH:/opt/bin"; fi\n',
+    ]) {
+      expect(sh('', between), between).toEqual([['migrate']]);
+      // after a PATH the script set itself
+      expect(sh('', between, '', 'export PATH="/opt/docker-27/bin:$PATH"\n'), between).toEqual([['migrate']]);
+    }
+  });
+
+  it('is refused where a folder may come first, or PATH is set otherwise between', () => {
+    for (const between of [
+      'export PATH="/opt/bin:$PATH"\n',
+      'export PATH="$PATH:/opt/bin"\nexport PATH="/opt/other:$PATH"\n',
+      'export PATH="${PATH:-/usr/bin}:/opt/bin"\n',
+      'export PATH="$(echo "$PATH"):/opt/bin"\n',
+      'export PATH="$PATH:/opt/bin"\n. ./env.sh\n',
+      'export PATH="$OTHER:/opt/bin"\n',
+    ]) {
+      expect(sh('', between)[0]?.[0], between).toBe('refused');
+    }
+    // appended for the builder build alone, in a subshell
+    const sub = `#!/bin/sh\nset -e\n(export PATH="$PATH:/opt/bin"; docker build -t app-build -f Dockerfile.build .)\n${EXTRACT.join('\n')}\ndocker build -t app .\n`;
+    expect(outcome({ 'build.sh': sub })).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+});

@@ -36,7 +36,7 @@ export function assignments(w: ShellWalk, nodes: TsNode[], scope: Scope, ctx: Ct
     const unsure = uncertain || append || value?.type === 'array';
     arrayPatterns(w, value, scope, ctx, unit);
     notePath(w, name, word?.symbol ?? v, scope, a);
-    setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
+    setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null, !append && appendsToPath(w, name, value));
     if (scope.versions.allExport) scope.versions.exported.add(name);
   }
 }
@@ -126,6 +126,28 @@ function notePath(w: ShellWalk, name: string, symbol: string | null, scope: Scop
   }
 }
 
+/**
+ * Whether an assignment to PATH gives it the value it had with folders appended, each searched
+ * after those it had: `$PATH:/opt/bin`, `"${PATH}:$HOME/bin"`, `"$PATH":"$(go env GOPATH)/bin"`
+ * (read from the parse: a plain expansion of PATH first, then text starting with `:`).
+ */
+function appendsToPath(w: ShellWalk, name: string, value: TsNode | null): boolean {
+  if (name !== 'PATH' || value === null) return false;
+  const parts = value.type === 'concatenation' ? value.children : [value];
+  const plainPath = (n: TsNode | undefined) =>
+    n !== undefined && ((n.type === 'simple_expansion' && n.children.length === 2) || (n.type === 'expansion' && n.children.length === 3)) && n.namedChildren[0]?.type === 'variable_name' && src(w, n.namedChildren[0]) === 'PATH';
+  /** The text a part starts with, a string's after its opening quote. */
+  const startsWithColon = (n: TsNode | undefined) =>
+    n !== undefined && (n.type === 'word' || n.type === 'raw_string' ? src(w, n).replace(/^'/, '').startsWith(':') : n.type === 'string' && n.children[1]?.type === 'string_content' && src(w, n.children[1]).startsWith(':'));
+  const [first, second] = parts;
+  if (plainPath(first)) return startsWithColon(second);
+  if (first?.type !== 'string' || !plainPath(first.children[1])) return false;
+  // `"$PATH:/opt/bin"`, or `"$PATH":/opt/bin`
+  const after = first.children[2];
+  if (after?.type === 'string_content') return src(w, after).startsWith(':');
+  return after?.type === '"' && first.children.length === 3 && startsWithColon(second);
+}
+
 /** The name and value node of a `variable_assignment` (`NAME=value`; no value for `NAME=`). */
 function assignment(w: ShellWalk, a: TsNode): { name: string; value: TsNode | null } {
   return { name: src(w, a.childForFieldName('name') ?? a.namedChildren[0]!), value: a.childForFieldName('value') };
@@ -161,12 +183,13 @@ export function declaration(w: ShellWalk, decl: TsNode, scope: Scope, ctx: Ctx, 
       const unsure = uncertain || value?.type === 'array';
       arrayPatterns(w, value, scope, ctx, unit);
       notePath(w, name, word?.symbol ?? v, scope, a);
-      setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null);
+      setVar(scope, name, unsure ? null : v, unsure ? null : v ?? word?.fallback ?? null, appendsToPath(w, name, value));
       if (exports) scope.versions.exported.add(name);
     } else if (a.type === 'variable_name') {
       const name = src(w, a);
       const had = scope.vars.get(name) ?? null;
-      setVar(scope, name, uncertain ? null : had, uncertain ? null : had ?? versionOf(scope.versions, name).fallback);
+      // (`export PATH` keeps its value; `local PATH`, `declare PATH` in a function, make a variable of their own)
+      setVar(scope, name, uncertain ? null : had, uncertain ? null : had ?? versionOf(scope.versions, name).fallback, keyword === 'export' && name === 'PATH');
       if (exports) scope.versions.exported.add(name);
     }
   }

@@ -12,7 +12,7 @@ import { evalWord } from './words.js';
 import { callMayChangeFolder, noteCall } from './function-folders.js';
 import { forgetStack, stackEffects } from './dir-stack.js';
 import { pastShellPrefixes } from './shell-prefixes.js';
-import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS, versionOf } from './versions.js';
+import { ASSIGNING_BUILTINS, havoc, MID_SCRIPT_TRAPS, pathChain, versionOf } from './versions.js';
 
 function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: number, e: number, scope: Scope, unit: number, ctx: Ctx): ScriptCommand {
   const cmd: ScriptCommand = {
@@ -34,6 +34,7 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     stdout: null,
     stdinFrom: null,
     ...(scope.versions.exported.size > 0 ? { exported: [...scope.versions.exported] } : {}),
+    pathVersions: pathChain(scope.versions),
   };
   const unknown = versionedUnknowns(scope);
   if (unknown.length > 0) cmd.unknownVersions = Object.fromEntries(unknown.map((n) => [n, versionOf(scope.versions, n).id]));

@@ -83,10 +83,10 @@ export interface Scope {
 }
 
 /** `fallback`: the value when the environment sets nothing (./versions.ts), null when not known. */
-export function setVar(scope: Scope, name: string, value: string | null, fallback: string | null = value): void {
+export function setVar(scope: Scope, name: string, value: string | null, fallback: string | null = value, appends = false): void {
   scope.vars.set(name, value);
   scope.snapshot = undefined;
-  assigned(scope.versions, name, fallback);
+  assigned(scope.versions, name, fallback, appends);
 }
 
 /** The scope of a subshell, a function body or a loop pass: what it assigns stays there. */

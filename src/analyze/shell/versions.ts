@@ -28,6 +28,12 @@ export interface VarVersion {
   fallback: string | null;
   /** The fallback '' is the variable unset (inherited, never assigned), not set empty: `${NAME-default}` then gives the default. */
   unset?: true;
+  /**
+   * PATH only, for a value that begins with the one before it, folders only appended after it
+   * (`export PATH="$PATH:/opt/bin"`, or `export PATH` alone): this version's id, then those
+   * (pathChain).
+   */
+  chain?: readonly string[];
 }
 
 export interface Versions {
@@ -43,8 +49,8 @@ export interface Versions {
   /** `set -a` (`set -o allexport`) is in effect: every variable assigned from here on is exported. */
   allExport?: boolean;
   seed: string;
-  /** Shared by the copies of one reading, so its ids never repeat. */
-  counter: { n: number };
+  /** Shared by the copies of one reading, so its ids never repeat (and the PATH chains of its base versions, pathChain). */
+  counter: { n: number; chains?: Map<string, readonly string[]> };
 }
 
 const fresh = (v: Versions) => `${v.seed}.${++v.counter.n}`;
@@ -73,8 +79,25 @@ export function versionOf(v: Versions, name: string): VarVersion {
   return v.baseUnset && !v.inherited.has(name) ? { id: v.base, fallback: '', unset: true } : { id: v.base, fallback: null };
 }
 
-export function assigned(v: Versions, name: string, fallback: string | null): void {
-  v.of.set(name, { id: fresh(v), fallback });
+/** `appends`: PATH's value begins with the one before, folders only appended after it (VarVersion.chain). */
+export function assigned(v: Versions, name: string, fallback: string | null, appends = false): void {
+  const id = fresh(v);
+  v.of.set(name, appends ? { id, fallback, chain: [id, ...pathChain(v)] } : { id, fallback });
+}
+
+/**
+ * The PATH the shell searches at this point as versions: its own first, then those whose value
+ * it begins with, folders only appended after them (VarVersion.chain). A command found in
+ * the PATH of any of them is found in the same folder with this one: the folders appended come
+ * after those searched first.
+ */
+export function pathChain(v: Versions): readonly string[] {
+  const own = versionOf(v, 'PATH');
+  if (own.chain) return own.chain;
+  const chains = (v.counter.chains ??= new Map());
+  let chain = chains.get(own.id);
+  if (!chain) chains.set(own.id, (chain = [own.id]));
+  return chain;
 }
 
 /** A step that may assign any variable. */
