@@ -117,7 +117,8 @@ export interface ScriptCommand {
   /**
    * The PATH the command's shell searches, as the versions of its assignments
    * (src/analyze/shell/versions.ts pathChain): its own first, then those whose value it begins
-   * with, folders only appended after them. Absent: not read (a reader other than the shell's).
+   * with, folders only appended after them. Absent: not read (a reader other than the shell's,
+   * or a script that never appends to PATH).
    */
   pathVersions?: readonly string[];
   /**

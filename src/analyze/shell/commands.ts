@@ -34,10 +34,10 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     stdout: null,
     stdinFrom: null,
     ...(scope.versions.exported.size > 0 ? { exported: [...scope.versions.exported] } : {}),
-    pathVersions: pathChain(scope.versions),
   };
   const unknown = versionedUnknowns(scope);
   if (unknown.length > 0) cmd.unknownVersions = Object.fromEntries(unknown.map((n) => [n, versionOf(scope.versions, n).id]));
+  w.pathChains.push([cmd, pathChain(scope.versions)]);
   w.script.commands.push(cmd);
   return cmd;
 }

@@ -81,6 +81,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     returnsHome: new Set(),
     bodyFolders: new Map(),
     calledElsewhere: new Set(),
+    pathChains: [],
   };
 
   const top: Scope = { vars: new Map(init.vars ?? []), cwd: w.startCwd, versions: init.versions ? continueVersions(init.versions, init.seed ?? newSeed()) : newVersions(init.vars && init.vars.size > 0 ? init.vars.keys() : [], init.seed) };
@@ -91,6 +92,7 @@ export function parseShell(file: string, text: string, init: ShellInit = {}): Sh
     return notAnalysed(`cannot analyse shell script: ${e.why}`, e.at, 'Simplify that part of the script (or migrate this setup by hand), then run the tool again.');
   }
   forgetMovedBodies(w);
+  if (w.pathChains.some(([, chain]) => chain.length > 1)) for (const [cmd, chain] of w.pathChains) cmd.pathVersions = chain;
   script.final = { vars: top.vars, cwd: top.cwd, versions: top.versions };
   return { script, diagnostics };
 }

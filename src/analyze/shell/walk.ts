@@ -3,6 +3,7 @@
  * counters, how deep the walk is), and the guard that stops it where the tree cannot be trusted.
  */
 import type { Diagnostic } from '../../model/diagnostics.js';
+import type { ScriptCommand } from '../../model/script.js';
 import type { LineIndex } from '../../model/text.js';
 import type { TsNode } from '../tree-sitter.js';
 import type { Ctx, ShellScript } from './types.js';
@@ -37,6 +38,12 @@ export interface ShellWalk {
   calledElsewhere: Set<string>;
   /** How many `cd`, `pushd` and `popd` the walk has read so far, anywhere (./commands.ts cdBack). */
   folderMoves?: number;
+  /**
+   * Each command's PATH as versions (./versions.ts pathChain), given to the commands
+   * (ScriptCommand.pathVersions) only where the script appends to PATH: elsewhere they would
+   * only tell two readings of one script apart.
+   */
+  pathChains: [ScriptCommand, readonly string[]][];
 }
 
 /** The source text of a node. */
