@@ -132,6 +132,9 @@ function withPull(ex: Extraction): Extraction {
   return ex;
 }
 
+/** An image build behind a wrapper the docker model does not read through (`sudo BUILDKIT_PROGRESS=plain docker build …`, `time -v docker build …`). */
+const unreadWrappedBuild = (c: ScriptCommand) => programAt(c.words).at > 0 && dockerAt(c.words) === null && engineBuild(c)?.kind === 'build';
+
 function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   sequence.forEach((cmd, i) => {
@@ -150,7 +153,7 @@ function wrappedExtractions(sequence: readonly ScriptCommand[]): Diagnostic[] {
     }
     // Read through its wrappers, the copy was still not linked: say what stood in the way when a
     // build before it is one the docker model does not read (`sudo BUILDKIT_PROGRESS=plain docker build …`).
-    const unread = sequence.slice(0, i).find((c) => programAt(c.words).at > 0 && dockerAt(c.words) === null && engineBuild(c)?.kind === 'build');
+    const unread = sequence.slice(0, i).find(unreadWrappedBuild);
     if (unread) out.push(unreadBuildBefore(cmd, unread));
   });
   return out;
@@ -319,7 +322,9 @@ export function linkScript(script: ScriptFile, fs: RepoFs, dockerfiles: Map<stri
     if (!builder) {
       // (in a workflow, the image may be built by a docker/build-push-action step: ./action-build-misses.ts)
       const action = actionBuildMiss(script, ex.at.cmd.line, ex.image);
-      nearMisses.push(action ? { at: ex.at.cmd, d: notFollowed(ex.at.cmd, `it takes files out of ${ex.image}, and ${action.why}`, action.hint), action: true } : { at: ex.at.cmd, d: noBuilder(ex.at.cmd, ex.image) });
+      // (a copy run directly after a build the docker model does not read, `time -v docker build …`: name that build)
+      const unread = action ? undefined : programAt(ex.at.cmd.words).at === 0 ? sequence.find((c) => pos(c) < pos(ex.at.cmd) && unreadWrappedBuild(c)) : undefined;
+      nearMisses.push(action ? { at: ex.at.cmd, d: notFollowed(ex.at.cmd, `it takes files out of ${ex.image}, and ${action.why}`, action.hint), action: true } : { at: ex.at.cmd, d: unread ? unreadBuildBefore(ex.at.cmd, unread) : noBuilder(ex.at.cmd, ex.image) });
       continue;
     }
     addTo(byBuild, builder, ex);

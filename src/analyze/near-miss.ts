@@ -53,7 +53,7 @@ export function unreadBuildBefore(cmd: ScriptCommand, build: ScriptCommand): Dia
   return notFollowed(
     cmd,
     `the image it takes files from may be the one \`${shownCommand(build)}\` (${build.file}:${build.line}) builds, and the tool does not read that build: it runs docker through a wrapper that sets or unsets a variable docker reads, or with options the tool does not follow`,
-    'Set the variable with an `env` of assignments alone right before docker (`sudo env NAME=value docker build …`), or migrate by hand.',
+    'Set the variable with an `env` of assignments alone right before docker (`sudo env NAME=value docker build …`), or drop the wrapper options the tool does not read (`time -v`), or migrate by hand.',
   );
 }
 

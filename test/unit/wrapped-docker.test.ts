@@ -103,6 +103,10 @@ describe('docker through sudo in a setup', () => {
     const sudoBuild = codes(steps((k) => (k === 0 || k === 4 ? 'sudo BUILDKIT_PROGRESS=plain ' : 'sudo ')));
     expect(sudoBuild.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
     expect(sudoBuild[0]![2]).toContain('may be the one `sudo BUILDKIT_PROGRESS=plain docker build -t relay:build -f Dockerfile.build .` (build.sh:3) builds, and the tool does not read that build');
+    // a copy run directly after a build through a wrapper option the model does not read names that build
+    const timed = codes(steps((k) => (k === 0 ? 'time -v ' : '')));
+    expect(timed.map(([c, l]) => [c, l])).toEqual([['EXTRACTION_NOT_FOLLOWED', 5]]);
+    expect(timed[0]![2]).toContain('may be the one `time -v docker build -t relay:build -f Dockerfile.build .` (build.sh:3) builds, and the tool does not read that build');
     // what its hint says to do is read
     expect(outcome(steps((k) => (k === 0 || k === 4 ? 'sudo env BUILDKIT_PROGRESS=plain ' : 'sudo ')))).toEqual({ setups: [['migrate', []]], script: ['sudo env BUILDKIT_PROGRESS=plain docker build -t relay:latest .'] });
   });
