@@ -12,7 +12,10 @@
  * builder build, `docker create`, `docker cp`) goes with them, and the merged build runs as
  * the runtime build did, without one (an export build keeps the builder build's). On the final
  * build it is refused: merged, the builder stage would be built within the one limit the runtime
- * build alone had (FINAL_BUILD_TIMEOUT).
+ * build alone had (FINAL_BUILD_TIMEOUT). Nor are `time`, `command` and a bare `env` (NEUTRAL):
+ * they go with the steps that go, the final build keeping its own. `exec` ends the shell with
+ * docker: the final build keeps it, and on any step before it the setup is refused
+ * (EXEC_BEFORE_FINAL_BUILD).
  */
 import { dockerInvocation, isEnvironmentSpan } from '../model/docker-command.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
