@@ -23,7 +23,7 @@ import { inlineCommands } from '../analyze/script-runs.js';
 import { artifactRead, artifactUse } from '../analyze/host-uses.js';
 import { laterUse } from '../analyze/later-uses.js';
 import { wordKey } from '../analyze/extractions.js';
-import { diag } from '../model/diagnostics.js';
+import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation, dockerVariable, flagValues } from '../model/docker-command.js';
 import { inEnvironment } from './export-build.js';
 import type { RepoFs } from '../model/fs.js';
@@ -36,7 +36,7 @@ import { readsArtifact } from './host-effects.js';
 import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
-import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, type Output } from './removed-outputs.js';
+import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, unknownOutput, type Output } from './removed-outputs.js';
 import { callOutputs } from './descriptor-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { ruleNamingFile } from './make-file-order.js';
@@ -331,11 +331,15 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // read the artifact the old script left there, as in the setup's own job (../analyze/link.ts).
   const job = jobOf(caller, sequence);
   checkCallerWorkspaceReads(setup, caller, call, job, after);
-  // And a file a removed command wrote (`path: build.log`).
-  const outputs = leftOutputs(setup, reading.scripts.get(setup.script));
-  if (outputs.length === 0) return;
+  // And a file a removed command wrote (`path: build.log`), or one the call sent their output to
+  // (`run: ./build.sh | tee build.log`), which a step that reads only once it runs finds only after the call.
+  const own = reading.scripts.get(setup.script);
+  const outputs = leftOutputs(setup, own);
+  const through = own ? callerOutputs(setup, own, call, sequence).filter((o) => o.path !== null) : [];
+  if (outputs.length === 0 && through.length === 0) return;
   for (const r of workspaceReads(caller.kind, caller.text)) {
-    const d = sameJob(r, job) ? outputTaken(setup, r, caller.file, outputs, after) : null;
+    const taken = r.afterOnly === true && r.line < call.line ? outputs : [...outputs, ...through];
+    const d = sameJob(r, job) ? outputTaken(setup, r, caller.file, taken, after) : null;
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
   }
 }
@@ -462,23 +466,53 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
   const own = reading.scripts.get(setup.script);
   const outputs = leftOutputs(setup, own);
   let live = outputs;
+  let carried = new Set<ScriptCommand>();
+  let carrying: Output[] = [];
+  const push = (d: Diagnostic | null) => {
+    if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
+  };
   for (const cmd of readers.commands) {
     // A call of the setup's script writes them again; and a file the call sends the script's
-    // output to (`./build.sh > build.log 2>&1`) no longer gets the removed commands' output.
-    if (skip.has(cmd)) live = own ? [...outputs, ...callerOutputs(setup, own, cmd)] : outputs;
+    // output to (`./build.sh > build.log 2>&1`, `./build.sh | tee build.log`) no longer gets
+    // the removed commands' output.
+    if (skip.has(cmd)) {
+      const through = own ? callerOutputs(setup, own, cmd, readers.commands) : [];
+      // A path only known at run time (`./build.sh > "$LOG"`): what reads it cannot be told.
+      for (const o of through.filter((x) => x.path === null)) push(unknownOutput(setup, o, cmd));
+      live = [...outputs, ...through.filter((o) => o.path !== null)];
+      carried = new Set([...carried, ...pipeReaders(cmd, readers.commands)]);
+      carrying = through;
+    }
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
-    const d = outputRead(setup, cmd, live, uses, after, reading);
-    if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
+    // What a pipe from the call feeds (`| tee build.log`, `| gzip > log.gz`) writes those files
+    // as the call runs: neither a read of them nor a write after it.
+    if (carried.has(cmd)) {
+      push(outputRead(setup, cmd, live.filter((o) => !carrying.includes(o)), uses, after, reading));
+      continue;
+    }
+    push(outputRead(setup, cmd, live, uses, after, reading));
     // Written anew on every path (`go test ./... > build.log`), a later read in the same run reads that.
     if (readers.ordered) for (const p of rewritten(cmd)) live = live.filter((o) => o.path !== p);
   }
 }
 
-/** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs). */
-function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand): Output[] {
-  if (call.redirects.length === 0 && !call.around) return [];
+/** The commands a pipe from `cmd` feeds, one after another (`./build.sh | tee build.log | gzip > log.gz`). */
+function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): ScriptCommand[] {
+  const out: ScriptCommand[] = [];
+  for (let c: ScriptCommand | undefined = cmd; c?.stdout?.kind === 'pipe' && out.length < 16; ) {
+    const to: number = c.stdout.to;
+    c = commands.find((x) => x.file === cmd.file && x.index === to);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
+function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[]): Output[] {
+  if (call.redirects.length === 0 && !call.around && call.stdout?.kind !== 'pipe') return [];
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
-  return callOutputs(script, removed, call).flatMap(({ sink, by }) => (sink.path === null ? [] : [{ path: sink.path, by, raw: sink.raw, via: `; its output went there through \`${sink.raw}\` of the call at ${call.file}:${call.line}` }]));
+  const commandAt = (index: number) => commands.find((c) => c.file === call.file && c.index === index);
+  return callOutputs(script, removed, call, commandAt).map(({ sink, by }) => ({ path: sink.path, by, raw: sink.raw, via: `; its output went there through \`${sink.raw}\` of the call at ${call.file}:${call.line}` }));
 }
 
 /**

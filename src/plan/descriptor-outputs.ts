@@ -12,7 +12,7 @@
  */
 import { partHolding } from '../analyze/embedded.js';
 import { resolveRel } from '../model/paths.js';
-import type { Redirect, ScriptCommand, ScriptFile } from '../model/script.js';
+import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
 
 /** A file a descriptor leads to, and the redirect that opened it. */
 export interface Sink {
@@ -115,14 +115,21 @@ function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand
 
 /**
  * The files a caller's run of a shell script sends its output to (`./build.sh > build.log
- * 2>&1`, the call's own redirects and those of a compound around it) that `removed`, commands of
- * that script, write into: their output, not redirected elsewhere in the script, reached the
- * file through the call.
+ * 2>&1`, the call's own redirects and those of a compound around it, and what a pipe from it
+ * writes: `./build.sh | tee build.log`, `sh build.sh 2>&1 | gzip > log.gz`) that `removed`,
+ * commands of that script, write into: their output, not redirected elsewhere in the script,
+ * reached the file through the call. `commandAt`: the caller's command of an index (the pipe's
+ * readers). A path only known at run time is null.
  */
-export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand): { sink: Sink; by: ScriptCommand }[] {
+export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined): { sink: Sink; by: ScriptCommand }[] {
   if (script.kind !== 'shell') return [];
   let start: Table = new Map();
   if (call.around) start = applied(start, call.around, call, false, true);
+  // A pipe or a capture takes the output before the call's own redirects apply (`2>&1 | tee log`: both).
+  if (call.stdout?.kind === 'pipe') {
+    const sinks = piped(commandAt(call.stdout.to), call, commandAt, 0);
+    start = new Map([...start, ['1', sinks], ...(call.stdout.errors ? ([['2', sinks]] as const) : [])]);
+  } else if (call.stdout) start = new Map([...start, ['1', []]]);
   start = applied(start, call.redirects, call, false, true);
   const inherited: Table = new Map([['1', start.get('1') ?? []], ['2', start.get('2') ?? []]]);
   if (inherited.get('1')!.length === 0 && inherited.get('2')!.length === 0) return [];
@@ -134,4 +141,37 @@ export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptComma
     for (const sink of fds.written(cmd)) if (sink.opener === call && !out.some((o) => o.sink.path === sink.path)) out.push({ sink, by: cmd });
   }
   return out;
+}
+
+/** `tee`'s options that leave its operands files to write. */
+const TEE_OPTIONS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p', '-ai', '-ia']);
+
+/**
+ * The files what a pipe's `reader` reads goes on to, as sinks of `call` (whose output the pipe
+ * carries): the files `tee` names, and where the reader's standard output leads (its
+ * redirects, a compound's around it, a further pipe), as what it writes there is made of what
+ * it read (`gzip > log.gz`, `wc -l > count.txt`). A reader not known is a path only known at run time.
+ */
+function piped(reader: ScriptCommand | undefined, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined, depth: number): Sink[] {
+  const raw = reader ? `| ${shownCommand(reader)}` : '|';
+  if (!reader || depth > 8) return [{ path: null, opener: call, raw, exec: false }];
+  let t: Table = new Map();
+  if (reader.around) t = applied(t, reader.around, reader, false, true);
+  if (reader.stdout?.kind === 'pipe') t.set('1', piped(commandAt(reader.stdout.to), reader, commandAt, depth + 1));
+  else if (reader.stdout) t.set('1', []);
+  t = applied(t, reader.redirects, reader, false, true);
+  const own: Sink[] = [];
+  if (reader.words[0]?.value === 'tee') {
+    let options = true;
+    for (const w of reader.words.slice(1)) {
+      const v = w.value;
+      if (options && v === '--') options = false;
+      else if (options && v !== null && v.startsWith('-') && v !== '-') {
+        if (!TEE_OPTIONS.has(v)) own.push({ path: null, opener: call, raw, exec: false });
+      } else if (v === '/dev/null') continue;
+      else if (v === '/dev/stdout' || v === '/dev/stderr') own.push(...(t.get(v === '/dev/stdout' ? '1' : '2') ?? []));
+      else own.push({ path: v === null || reader.cwd === null ? null : resolveRel(reader.cwd, v), opener: call, raw, exec: false });
+    }
+  }
+  return [...own, ...(t.get('1') ?? []).map((s) => ({ ...s, raw: `${raw} ${s.raw}` }))].map((s) => ({ ...s, opener: call }));
 }

@@ -88,7 +88,7 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
           outputs.push(o);
           continue;
         }
-        out.push(diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) goes, and it wrote a file only known at run time (\`${o.raw}\`${o.via ?? ''}), which the migrated script no longer writes: what reads it cannot be told`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT }));
+        out.push(unknownOutput(setup, o));
       }
       continue;
     }
@@ -240,6 +240,15 @@ export function outputTaken(setup: Setup, r: WorkspaceRead, file: string, output
  */
 export function sameJob(r: WorkspaceRead, job: string | undefined): boolean {
   return r.job === undefined || job === undefined || r.job === job;
+}
+
+/**
+ * The refusal for a removed command's output reaching a file only known at run time (`> "$LOG"`,
+ * in its script or in a call of it, `at`): what reads that file cannot be told.
+ */
+export function unknownOutput(setup: Setup, o: Output, at: ScriptCommand = o.by): Diagnostic {
+  const cmd = o.by;
+  return diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) goes, and it wrote a file only known at run time (\`${o.raw}\`${o.via ?? ''}), which the migrated script no longer writes: what reads it cannot be told`, { file: at.file, line: at.line, setup: setup.id, hint: HINT });
 }
 
 const HINT = 'Write that file from a command that stays (or stop reading it), then run the tool again; or migrate by hand.';

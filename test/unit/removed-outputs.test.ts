@@ -202,6 +202,39 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(quiet.setups[0]!.status).toBe('migrate');
   });
 
+  it('a caller piping the script\'s output into a file and reading it afterwards refuses; the pipe\'s own writer is no read', () => {
+    const plan = (extra: Record<string, string>) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), ...extra }).setups[0]!;
+    const used = (ci: string) => plan({ 'ci.sh': ci }).diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(used('#!/bin/sh\n./build.sh | tee build.log\ngrep -c . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 `grep -c \. build\.log` \(ci\.sh:3\) uses build\.log after running build\.sh \(ci\.sh:2\), but it was written by `docker build -t app:build -f Dockerfile\.build \.` \(build\.sh:3; its output went there through `\| tee build\.log` of the call at ci\.sh:2\)/)]);
+    // Its errors too, appended; through another program into a file; along a longer pipe.
+    expect(used('#!/bin/sh\n./build.sh 2>&1 | tee -a log\ncat log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    expect(used('#!/bin/sh\nsh build.sh | gzip > log.gz\nzcat log.gz\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `\| gzip >log\.gz` of the call/)]);
+    expect(used('#!/bin/sh\n./build.sh | grep -v Step | tee out.txt > /dev/null\nwc -l out.txt\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    // A Makefile recipe writing its target, read by another rule.
+    expect(plan({ Makefile: 'build.log:\n\t./build.sh | tee $@\n\ncheck: build.log\n\tgrep -c . build.log\n' }).diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`)).toEqual(['Makefile:5']);
+    // Nothing reads it afterwards, or the pipe writes no file.
+    expect(used('#!/bin/sh\n./build.sh | tee build.log\necho done\n')).toEqual([]);
+    expect(used('#!/bin/sh\n./build.sh | grep -v Step\necho ok > build.log\ncat build.log\n')).toEqual([]);
+  });
+
+  it('a caller sending the script\'s output to a path only known at run time refuses', () => {
+    const setup = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\n./build.sh > "$LOG"\ncat "$LOG"\n' }).setups[0]!;
+    expect(setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([expect.stringMatching(/^ci\.sh:2 `docker build -t app:build -f Dockerfile\.build \.` \(build\.sh:3\) goes, and it wrote a file only known at run time \(`>"\$LOG"`.*what reads it cannot be told/)]);
+    // A read of a path only known at run time after a redirect to a known one may read it.
+    const read = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\n./build.sh > build.log\ncat "$F"\n' }).setups[0]!;
+    expect(read.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`)).toEqual(['ci.sh:3']);
+  });
+
+  it('a CI step piping the script\'s output into a file, then a step reading or uploading it, refuses', () => {
+    const workflow = (...steps: string[]) => ({ '.github/workflows/ci.yml': ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', ...steps, ''].join('\n') });
+    const used = (extra: Record<string, string>) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`);
+    expect(used(workflow('      - run: ./build.sh | tee build.log', '      - run: grep -c . build.log'))).toEqual(['.github/workflows/ci.yml:8']);
+    const upload = ['      - uses: actions/upload-artifact@v4', '        with:', '          path: build.log'];
+    expect(used(workflow('      - run: ./build.sh | tee build.log', ...upload))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: ./build.sh > build.log 2>&1', ...upload))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: ./build.sh | tee build.log', '      - run: echo done'))).toEqual([]);
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
