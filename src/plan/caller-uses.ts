@@ -37,7 +37,7 @@ import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, unknownOutput, type Output } from './removed-outputs.js';
-import { callOutputs } from './descriptor-outputs.js';
+import { callOutputs, Descriptors, redirectText } from './descriptor-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { ruleNamingFile } from './make-file-order.js';
 import { timeReadOf } from './time-reads.js';
@@ -323,7 +323,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // folder holding the artifact (`python3 ci/upload.py`), may read it; a script or function it
   // runs is read through. The files the removed commands wrote keep the narrower reading.
   const later: typeof artifactUse = (cmd, _inv, artifacts) => laterUse(cmd, artifacts, reading.fs, caller);
-  checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell') }, artifactUse);
+  checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell'), script: caller }, artifactUse);
   // A Make rule or a command of the caller going by an artifact's modification time (./time-reads.ts, ./make-file-order.ts).
   markCallerTimeReads(setup, caller, call, calls, after);
   // A CI file's keys and steps that take files from the folder of the job that made the call
@@ -335,7 +335,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // (`run: ./build.sh | tee build.log`), which a step that reads only once it runs finds only after the call.
   const own = reading.scripts.get(setup.script);
   const outputs = leftOutputs(setup, own);
-  const through = own ? callerOutputs(setup, own, call, sequence).filter((o) => o.path !== null) : [];
+  const through = own ? callerOutputs(setup, own, call, sequence, caller).filter((o) => o.path !== null) : [];
   if (outputs.length === 0 && through.length === 0) return;
   for (const r of workspaceReads(caller.kind, caller.text)) {
     const taken = r.afterOnly === true && r.line < call.line ? outputs : [...outputs, ...through];
@@ -476,7 +476,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
     // output to (`./build.sh > build.log 2>&1`, `./build.sh | tee build.log`) no longer gets
     // the removed commands' output.
     if (skip.has(cmd)) {
-      const through = own ? callerOutputs(setup, own, cmd, readers.commands) : [];
+      const through = own ? callerOutputs(setup, own, cmd, readers.commands, readers.script) : [];
       // A path only known at run time (`./build.sh > "$LOG"`): what reads it cannot be told.
       for (const o of through.filter((x) => x.path === null)) push(unknownOutput(setup, o, cmd));
       live = [...outputs, ...through.filter((o) => o.path !== null)];
@@ -508,11 +508,19 @@ function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): Sc
 }
 
 /** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
-function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[]): Output[] {
-  if (call.redirects.length === 0 && !call.around && call.stdout?.kind !== 'pipe') return [];
+function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], caller?: ScriptFile): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
   const commandAt = (index: number) => commands.find((c) => c.file === call.file && c.index === index);
-  return callOutputs(script, removed, call, commandAt).map(({ sink, by }) => ({ path: sink.path, by, raw: sink.raw, via: `; its output went there through \`${sink.raw}\` of the call at ${call.file}:${call.line}` }));
+  // The caller's descriptors as the call runs (`exec > ci.log 2>&1` before it).
+  const fds = new Descriptors(caller);
+  for (const c of commands) {
+    fds.see(c);
+    if (c === call) break;
+  }
+  return callOutputs(script, removed, call, commandAt, fds).map(({ sink, by }) => {
+    const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
+    return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };
+  });
 }
 
 /**
@@ -522,5 +530,7 @@ function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, co
  */
 interface OutputReaders {
   commands: readonly ScriptCommand[];
+  /** The file they are of, when they are one file's. */
+  script?: ScriptFile;
   ordered: boolean;
 }

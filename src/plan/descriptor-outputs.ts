@@ -30,6 +30,9 @@ export const redirectText = (r: Redirect) => `${r.fd ?? ''}${r.op}${/^[<>]/.test
 
 type Table = Map<string, readonly Sink[]>;
 
+/** Whether a command is in a function body (../analyze/shell/statements.ts: its branch `fn…`). */
+const inFunction = (cmd: ScriptCommand) => (cmd.branches ?? []).some((b) => b.id.replace(/^\d+\//, '').startsWith('fn'));
+
 /** `exec` with redirects only: it changes the descriptors of the shell running it. */
 export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && cmd.words[0]!.value === 'exec' && cmd.redirects.length > 0;
 
@@ -48,10 +51,44 @@ export class Descriptors {
   }
 
   see(cmd: ScriptCommand): void {
-    const shell = `${cmd.file}\0${this.script ? partHolding(this.script, cmd)?.at ?? '' : ''}`;
-    if (shell !== this.shell) [this.table, this.shell] = [this.shell === undefined ? this.inherited : new Map(), shell];
+    const shell = this.shellOf(cmd);
+    if (shell !== this.shell) [this.table, this.shell] = [this.fromFunctions(shell, this.shell === undefined ? this.inherited : new Map()), shell];
     // (an `exec` in a branch or a loop may run or not: what it opens is added to what was there)
     if (isExecRedirect(cmd)) this.table = applied(this.table, cmd.redirects, cmd, true, !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0);
+  }
+
+  private shellOf(cmd: ScriptCommand): string {
+    return `${cmd.file}\0${this.script ? partHolding(this.script, cmd)?.at ?? '' : ''}`;
+  }
+
+  /**
+   * `table` with what each `exec` in a function body of `shell` opens added: the function may
+   * be called anywhere in it, before the commands written above it (`main` defined first,
+   * calling `log() { exec > build.log 2>&1; }`), and what its `exec` opens lasts after the call.
+   */
+  private fromFunctions(shell: string, table: Table): Table {
+    let t = table;
+    for (const c of this.script?.commands ?? []) {
+      if (isExecRedirect(c) && inFunction(c) && this.shellOf(c) === shell) t = applied(t, c.redirects, c, true, false);
+    }
+    return t;
+  }
+
+  /**
+   * Where a call's standard output and error lead as it runs (the script it runs inherits
+   * them): these descriptors, a compound's redirects around it, a pipe from it (`commandAt`:
+   * its file's command of an index) and its own redirects, all of them files it sends them to.
+   */
+  callSinks(call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined): Table {
+    let t = this.table;
+    if (call.around) t = applied(t, call.around, call, false, true);
+    // A pipe or a capture takes the output before the call's own redirects apply (`2>&1 | tee log`: both).
+    if (call.stdout?.kind === 'pipe') {
+      const sinks = piped(commandAt(call.stdout.to), call, commandAt, 0);
+      t = new Map([...t, ['1', sinks], ...(call.stdout.errors ? ([['2', sinks]] as const) : [])]);
+    } else if (call.stdout) t = new Map([...t, ['1', []]]);
+    t = applied(t, call.redirects, call, false, true);
+    return new Map([['1', t.get('1') ?? []], ['2', t.get('2') ?? []]]);
   }
 
   /** A copy, as they are now. */
@@ -119,26 +156,20 @@ function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand
  * writes: `./build.sh | tee build.log`, `sh build.sh 2>&1 | gzip > log.gz`) that `removed`,
  * commands of that script, write into: their output, not redirected elsewhere in the script,
  * reached the file through the call. `commandAt`: the caller's command of an index (the pipe's
- * readers). A path only known at run time is null.
+ * readers); `caller`: the caller's descriptors as the call runs (`exec > ci.log 2>&1` before
+ * it). A path only known at run time is null.
  */
-export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined): { sink: Sink; by: ScriptCommand }[] {
+export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined, caller: Descriptors = new Descriptors(undefined)): { sink: Sink; by: ScriptCommand }[] {
   if (script.kind !== 'shell') return [];
-  let start: Table = new Map();
-  if (call.around) start = applied(start, call.around, call, false, true);
-  // A pipe or a capture takes the output before the call's own redirects apply (`2>&1 | tee log`: both).
-  if (call.stdout?.kind === 'pipe') {
-    const sinks = piped(commandAt(call.stdout.to), call, commandAt, 0);
-    start = new Map([...start, ['1', sinks], ...(call.stdout.errors ? ([['2', sinks]] as const) : [])]);
-  } else if (call.stdout) start = new Map([...start, ['1', []]]);
-  start = applied(start, call.redirects, call, false, true);
-  const inherited: Table = new Map([['1', start.get('1') ?? []], ['2', start.get('2') ?? []]]);
-  if (inherited.get('1')!.length === 0 && inherited.get('2')!.length === 0) return [];
+  const inherited = caller.callSinks(call, commandAt);
+  const mine = new Set([...inherited.values()].flat());
+  if (mine.size === 0) return [];
   const fds = new Descriptors(script, inherited);
   const out: { sink: Sink; by: ScriptCommand }[] = [];
   for (const cmd of script.commands) {
     fds.see(cmd);
     if (!removed.has(cmd)) continue;
-    for (const sink of fds.written(cmd)) if (sink.opener === call && !out.some((o) => o.sink.path === sink.path)) out.push({ sink, by: cmd });
+    for (const sink of fds.written(cmd)) if (mine.has(sink) && !out.some((o) => o.sink.path === sink.path)) out.push({ sink, by: cmd });
   }
   return out;
 }

@@ -235,6 +235,21 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(used(workflow('      - run: ./build.sh | tee build.log', '      - run: echo done'))).toEqual([]);
   });
 
+  it('an `exec` in a function body counts wherever the function is called from; one in a subshell around the removed commands counts for them', () => {
+    // Called before the removed commands, though written after them (`main` first).
+    const late = codes(['main() {', '  log', `  ${BUILD}`, ...EXTRACT.map((c) => `  ${c}`), `  ${RUN}`, '  grep -c . build.log', '}', 'log() { exec > build.log 2>&1; }', 'main']);
+    expect(late.used.map((d) => d.line)).toEqual([10]);
+    expect(late.used[0]!.message).toMatch(/its output went there through `exec >build\.log 2>&1` at build\.sh:12\)/);
+    expect(codes(['log() { exec 3> build.log; }', BUILD, 'log', 'docker create --name x app:build >&3', ...EXTRACT.slice(1), RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['(', 'exec > build.log 2>&1', BUILD, ...EXTRACT, ')', RUN, 'cat build.log']).status).toBe('refused');
+  });
+
+  it('a caller\'s own `exec` the call inherits, then a read, refuses', () => {
+    const setup = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nexec > ci.log 2>&1\n./build.sh\ncat ci.log\n' }).setups[0]!;
+    expect(setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([expect.stringMatching(/^ci\.sh:4 `cat ci\.log` .*through `exec >ci\.log 2>&1` at ci\.sh:2, which the call inherits\)/)]);
+    expect(planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nexec > ci.log 2>&1\n./build.sh\necho done\n' }).setups[0]!.status).toBe('migrate');
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
