@@ -52,6 +52,13 @@ describe('a build-environment variable set for each build alone, only known at r
     expect(prefixed('', 'DOCKER_DEFAULT_PLATFORM="$P" ', '', '')).toEqual([['refused', 'FLAG_CONFLICT']]);
   });
 
+  it('reads a prefix value after the assignments before it in the same prefix, as the shell makes them in order', () => {
+    // `P=linux/$ARCH DOCKER_DEFAULT_PLATFORM=$P`: the platform is the prefix's P, not the script's
+    expect(prefixed('', 'P=linux/$A DOCKER_DEFAULT_PLATFORM=$P ', 'A=arm64\n', 'P=linux/$A DOCKER_DEFAULT_PLATFORM=$P ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('P=linux/amd64\n', 'P=linux/arm64 DOCKER_DEFAULT_PLATFORM=$P ', '', 'DOCKER_DEFAULT_PLATFORM=$P ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(prefixed('P=linux/amd64\n', 'P=linux/arm64 DOCKER_DEFAULT_PLATFORM=$P ', '', 'DOCKER_DEFAULT_PLATFORM=linux/arm64 ')).toEqual([['migrate']]);
+  });
+
   it('refuses an extraction on an engine set to another value only known at run time', () => {
     const away = EXTRACT.replace(/^docker/gm, 'DOCKER_HOST="$B" docker');
     expect(prefixed('', 'DOCKER_HOST="$A" ', '', 'DOCKER_HOST="$A" ', away)).toEqual([['refused', 'FLAG_CONFLICT']]);

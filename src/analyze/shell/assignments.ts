@@ -78,11 +78,17 @@ function folderAssigned(w: ShellWalk, value: TsNode, scope: Scope): string | nul
 export function prefixAssignments(w: ShellWalk, cmd: TsNode, scope: Scope): { env: Map<string, string | null>; keys: Map<string, string | null> } {
   const env = new Map<string, string | null>();
   const keys = new Map<string, string | null>();
+  // The shell makes the assignments in order, each seen by the values after it (`P=linux/$A
+  // DOCKER_DEFAULT_PLATFORM=$P docker …`): those are read in a scope of their own, where each
+  // assignment made is a version of its own to this command.
+  let made: Scope | null = null;
   for (const c of cmd.children) {
     if (c.type !== 'variable_assignment') continue;
     const { name, value } = assignment(w, c);
-    const word = value ? evalWord(w, value, scope) : null;
+    const word = value ? evalWord(w, value, made ?? scope) : null;
     const v = word ? word.value : '';
+    made ??= childScope(scope);
+    setVar(made, name, v, v ?? word?.fallback ?? null);
     notePath(w, name, word?.symbol ?? v, scope, c);
     // (a folder value is the script's folder, known, but not as text: no key)
     env.set(name, isFolderValue(v) ? null : v);
