@@ -680,8 +680,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     plan.diagnostics.push(...left.diagnostics);
     plan.notes.push(...left.notes);
     draft.ignore = left.change;
-    // (an artifact the Dockerfiles prove a folder)
-    const isFolder = (a: Artifact) => builderStage >= 0 && a.consumers.some((c) => c.within === undefined && trimTrailingSlashes(c.stagePath) === trimTrailingSlashes(a.containerPath) && artifactKind({ stagePath: c.stagePath, builder: builderFacts, builderStage, appended: runStep?.lines ?? [], runtime: runtimeFacts, copy: c.copy, hostBase: trimTrailingSlashes(c.hostSource).split('/').pop() ?? '', buildArgs: passedArgs(setup.builder.inv) }) === 'folder');
+    // (an artifact the Dockerfiles prove a folder: a COPY takes a path below it, `COPY dist/app /app`, or takes it whole as a folder)
+    const below = (a: Artifact) => a.consumers.some((c) => c.within === undefined && trimTrailingSlashes(c.stagePath).startsWith(`${trimTrailingSlashes(a.containerPath)}/`));
+    const isFolder = (a: Artifact) => builderStage >= 0 && (below(a) || a.consumers.some((c) => c.within === undefined && trimTrailingSlashes(c.stagePath) === trimTrailingSlashes(a.containerPath) && artifactKind({ stagePath: c.stagePath, builder: builderFacts, builderStage, appended: runStep?.lines ?? [], runtime: runtimeFacts, copy: c.copy, hostBase: trimTrailingSlashes(c.hostSource).split('/').pop() ?? '', buildArgs: passedArgs(setup.builder.inv) }) === 'folder'));
     const written = exportBuildEdit(setup, { stage: exported.stage.name, dest: exported.dest, reasons: exported.reasons, dockerfile: runtimeFacts.path, context: runtime.context ?? '' }, script, adapter, draft.script.deletes, fs, isFolder);
     draft.script.deletes = draft.script.deletes.filter((i) => !written.keep.has(i) && !written.absorbed.has(i));
     draft.script.edits.push(...written.edits);

@@ -92,6 +92,11 @@ describe('a folder the extraction made whole', () => {
     expect(errors(planFiles(folderRepo('tar czf release.tgz dist')))[0]!.message).toContain('`tar czf release.tgz dist` reads the folder dist itself, which `docker cp relay-x:/out ./dist` made whole: the export build would make it with the mode COPY gives a folder it makes and the time of the export');
   });
 
+  it('refuses so where the runtime build copies a file from the folder, which proves it one', () => {
+    const files = { ...folderRepo('tar czf release.tgz dist'), Dockerfile: 'FROM alpine:3.19\nCOPY dist/bin/relay /usr/local/bin/relay\n' };
+    expect(errors(planFiles(files)).map((d) => [d.code, d.line])).toEqual([['ARTIFACT_USED_ON_HOST', 9]]);
+  });
+
   it('exports a folder whose files alone are read afterwards, and one the host made before', () => {
     for (const after of ['ls -d dist', 'cat dist/bin/relay > relay.copy', 'node tools/sign.js dist']) expect(errors(planFiles(folderRepo(after))), after).toEqual([]);
     const files = folderRepo('sha256sum dist/bin/relay > SUMS');
