@@ -188,6 +188,12 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(codes(['exec > >(logger -t build) 2>&1', BUILD, ...EXTRACT, RUN]).used[0]!.message).toMatch(/only known at run time/);
   });
 
+  it('an `exec` in the body of a function defined below the commands that run after its call refuses', () => {
+    const r = codes(['main() {', '  logs', ...[BUILD, ...EXTRACT, RUN, 'grep -c . build.log'].map((c) => `  ${c}`), '}', 'logs() { exec > build.log 2>&1; }', 'main']);
+    expect(r.status).toBe('refused');
+    expect(r.used[0]!.message).toMatch(/its output went there through `exec >build\.log 2>&1` at build\.sh:\d+\)/);
+  });
+
   it('a caller reading the file after running the script refuses', () => {
     const plan = planFiles({ ...repo(['exec > build.log 2>&1', BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nsh build.sh\ngrep -q Successfully build.log\n' });
     expect(plan.setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`)).toEqual(['ci.sh:3']);
