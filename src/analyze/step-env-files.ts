@@ -280,6 +280,11 @@ export function mayWriteStepEnv(caller: ScriptFile, commands: readonly ScriptCom
   return STEP_ENV_MENTIONS.some((m) => caller.text.includes(m)) || commands.some((c) => calleeWrites(c, 0, text, 0).length > 0);
 }
 
+/** Whether `commands` (one step's) run or source a repository script that writes (or may write) the environment files for the later steps. */
+export function scriptsWriteStepEnv(commands: readonly ScriptCommand[], text: TextOf): boolean {
+  return commands.some((c) => calleeWrites(c, 0, text, 0).length > 0);
+}
+
 /**
  * What the earlier steps of a caller's job leave for the script its command at `index` runs:
  * the PATH folders they append, and the first write of a variable that matters (or one the tool

@@ -54,6 +54,10 @@ describe("a build-environment variable a step's env: gives a value only known at
   it("refuses the same text where it may read another value in another step (another step's output, or after a step that may write the job's environment)", () => {
     expect(outcome(github('${{ steps.h.outputs.host }}', '${{ steps.h.outputs.host }}', '${{ steps.h.outputs.host }}'))).toEqual([['refused', 'FLAG_CONFLICT']]);
     expect(outcome(github('${{ env.HOST }}', '${{ env.HOST }}', '${{ env.HOST }}', '      - run: echo "HOST=tcp://other:2375" >> "$GITHUB_ENV"\n'))).toEqual([['refused', 'FLAG_CONFLICT']]);
+    // (through a repository script the step runs)
+    const switched = { ...github('${{ env.HOST }}', '${{ env.HOST }}', '${{ env.HOST }}', '      - run: ./ci/switch.sh\n'), 'ci/switch.sh': '#!/bin/sh\necho "HOST=tcp://other:2375" >> "$GITHUB_ENV"\n' };
+    expect(outcome(switched)).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(outcome({ ...switched, 'ci/switch.sh': '#!/bin/sh\necho switching\n' })).toEqual([['migrate']]);
   });
 
   const azure = (final: string) => ({

@@ -26,7 +26,7 @@ import type { PsSnippet } from './powershell.js';
 import { finishPowerShell, powerShellStep } from './powershell-steps.js';
 import { githubStepIf } from './step-conditions.js';
 import { parseShell } from '../shell.js';
-import { githubEnvNames } from '../step-env-files.js';
+import { githubEnvNames, scriptsWriteStepEnv, textOf } from '../step-env-files.js';
 import { revivable } from '../../model/revivable.js';
 
 /** How shell text is written back into a scalar of each style (functions that can cross threads: model/revivable.ts). */
@@ -250,6 +250,14 @@ function githubEnvWritten(file: string, text: string, run: unknown): string[] {
   const decoded = decodeScalar(text, run, { n: 0 });
   const script = decoded ? parseShell(file, decoded.shell).script : null;
   return script ? githubEnvNames(script.commands) : [];
+}
+
+/** Whether a GitHub step's `run:` text runs or sources a repository script that writes (or may write) $GITHUB_ENV (../step-env-files.ts). */
+function runsEnvScript(file: string, text: string, run: unknown, cwd: string | null, fs: RepoFs | undefined): boolean {
+  if (!fs || !isScalar(run) || typeof run.value !== 'string') return false;
+  const decoded = decodeScalar(text, run, { n: 0 });
+  const script = decoded ? parseShell(file, decoded.shell, { cwd }).script : null;
+  return script !== null && scriptsWriteStepEnv(script.commands, textOf(fs));
 }
 
 /** Actions that write no variable for the later steps (`core.exportVariable`). */
@@ -476,12 +484,16 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
         const own = staticEnv(step.get('env', true), new Map());
         return new Map([...jobEnv].filter(([name, v]) => v === null && !own.has(name) && !rewritten.has(name)).map(([name]) => [name, `env${envEpoch}`]));
       };
-      const readStep = (step: YAMLMap, k: number): void => {
-        if (!step.range) return;
+      /** The folder a step runs in, from the repository's root (null: not known). */
+      const stepCwd = (step: YAMLMap): string | null => {
         const wd = step.get('working-directory', true) ?? defaults;
         // (`${{ github.workspace }}` is the folder a relative working-directory starts from: ./github-workspace.ts)
         const wdText = isScalar(wd) && typeof wd.value === 'string' ? underWorkspace(wd.value) : null;
-        const cwd = wd === undefined || wd === null ? '' : wdText !== null && !wdText.includes('${{') ? wdText.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
+        return wd === undefined || wd === null ? '' : wdText !== null && !wdText.includes('${{') ? wdText.replace(/^\.\/?/, '').replace(/\/$/, '') : null;
+      };
+      const readStep = (step: YAMLMap, k: number): void => {
+        if (!step.range) return;
+        const cwd = stepCwd(step);
         const shell = stepShell(step, job, root);
         const run = step.get('run', true);
         if ((shell === 'pwsh' || shell === 'powershell') && isScalar(run) && typeof run.value === 'string') {
@@ -536,6 +548,8 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
           for (const n of written) rewritten.add(n);
         }
         if (mayWriteJobEnv(step, stepShell(step, job, root))) envEpoch++;
+        // (a repository script the step runs may write $GITHUB_ENV too: `${{ env.NAME }}` in a later step's `env:` may read another value)
+        else if (runsEnvScript(file, text, step.get('run', true), stepCwd(step), fs)) envEpoch++;
         const branches = githubStepIf(step, jobKey, k + 1, setsEnv);
         if (branches) for (const sn of snippets.slice(first)) sn.branches = branches;
         // `if: always()` (or another status check but success()) runs the step after a failed one too.
