@@ -256,6 +256,15 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nexec > ci.log 2>&1\n./build.sh\necho done\n' }).setups[0]!.status).toBe('migrate');
   });
 
+  it('a caller piping the script\'s output into tee, then reading the file, refuses', () => {
+    const at = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': ci }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`);
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee -a build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
+    expect(at('#!/bin/sh\nsh build.sh |& tee build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
+    // nothing reads it afterwards, or the pipe leads elsewhere
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee build.log\necho done\n')).toEqual([]);
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | logger -t build\ncat build.log\n')).toEqual([]);
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
