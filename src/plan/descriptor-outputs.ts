@@ -12,6 +12,7 @@
  */
 import { partHolding } from '../analyze/embedded.js';
 import { resolveRel } from '../model/paths.js';
+import { programAt } from '../model/wrappers.js';
 import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
 
 /** A file a descriptor leads to, and the redirect that opened it. */
@@ -175,7 +176,7 @@ export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptComma
 }
 
 /** `tee`'s options that leave its operands files to write. */
-const TEE_OPTIONS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p', '-ai', '-ia']);
+const TEE_OPTIONS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p', '-ai', '-ia', '--output-error', ...['warn', 'warn-nopipe', 'exit', 'exit-nopipe'].map((m) => `--output-error=${m}`)]);
 
 /**
  * The files what a pipe's `reader` reads goes on to, as sinks of `call` (whose output the pipe
@@ -192,9 +193,12 @@ function piped(reader: ScriptCommand | undefined, call: ScriptCommand, commandAt
   else if (reader.stdout) t.set('1', []);
   t = applied(t, reader.redirects, reader, false, true);
   const own: Sink[] = [];
-  if (reader.words[0]?.value === 'tee') {
+  // (past the wrappers that run it: `sudo tee build.log`, `stdbuf -oL tee build.log`; a wrapper whose options cannot be read may run tee)
+  const program = programAt(reader.words);
+  if (!program.known) own.push({ path: null, opener: call, raw, exec: false });
+  else if (reader.words[program.at]?.value === 'tee') {
     let options = true;
-    for (const w of reader.words.slice(1)) {
+    for (const w of reader.words.slice(program.at + 1)) {
       const v = w.value;
       if (options && v === '--') options = false;
       else if (options && v !== null && v.startsWith('-') && v !== '-') {

@@ -263,6 +263,10 @@ describe('files the removed commands wrote through descriptors they did not open
     // nothing reads it afterwards, or the pipe leads elsewhere
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee build.log\necho done\n')).toEqual([]);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | logger -t build\ncat build.log\n')).toEqual([]);
+    // tee run through a wrapper, or with its --output-error option
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | sudo tee build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | stdbuf -oL tee -a build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee --output-error=warn build.log\necho done\n')).toEqual([]);
   });
 
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
