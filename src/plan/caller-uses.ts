@@ -479,7 +479,8 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
       const through = own ? callerOutputs(setup, own, cmd, readers.commands, readers.script) : [];
       // A path only known at run time (`./build.sh > "$LOG"`): what reads it cannot be told.
       for (const o of through.filter((x) => x.path === null)) push(unknownOutput(setup, o, cmd));
-      live = [...outputs, ...through.filter((o) => o.path !== null)];
+      // (a file an earlier call sent that output to keeps it: `./build.sh | tee build.log`, then `./build.sh`, then `cat build.log`)
+      live = [...new Set([...live, ...outputs, ...through.filter((o) => o.path !== null)])];
       carried = new Set([...carried, ...pipeReaders(cmd, readers.commands)]);
       carrying = through;
     }

@@ -267,6 +267,10 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | sudo tee build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | stdbuf -oL tee -a build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee --output-error=warn build.log\necho done\n')).toEqual([]);
+    // a later call that sends its output elsewhere leaves the file as the first call wrote it
+    expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee build.log\nsh build.sh\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
+    expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\nsh build.sh > other.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
+    expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\necho new > build.log\nsh build.sh\ngrep -q new build.log\n')).toEqual([]);
   });
 
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
