@@ -63,9 +63,12 @@ function staticTest(cmd: ScriptCommand, script: ScriptFile, fs: RepoFs, setupPat
   return negate ? !holds : holds;
 }
 
+/** What a branch is, from its id (../analyze/shell/statements.ts): `if`, `case`, `fn` (a function body), `loop`… */
+export const branchKind = (b: Branch): string => b.id.replace(/^\d+\//, '').replace(/[0-9:].*$/, '');
+
 function describe(b: Branch): string {
   if (b.where) return b.where;
-  const kind = b.id.replace(/^\d+\//, '').replace(/[0-9:].*$/, '');
+  const kind = branchKind(b);
   if (kind === 'if') return 'in an if/elif/else branch';
   if (kind === 'case') return 'in a case item';
   if (kind === 'fn') return 'in a function body';

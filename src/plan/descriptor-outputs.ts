@@ -11,6 +11,7 @@
  * at run time (`exec > "$LOG"`, a process substitution other than `>(tee FILE…)`) is null.
  */
 import { partHolding } from '../analyze/embedded.js';
+import { branchKind } from '../analyze/conditions.js';
 import { resolveRel } from '../model/paths.js';
 import { programAt } from '../model/wrappers.js';
 import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
@@ -32,7 +33,7 @@ export const redirectText = (r: Redirect) => `${r.fd ?? ''}${r.op}${/^[<>]/.test
 type Table = Map<string, readonly Sink[]>;
 
 /** Whether a command is in a function body (../analyze/shell/statements.ts: its branch `fn…`). */
-const inFunction = (cmd: ScriptCommand) => (cmd.branches ?? []).some((b) => b.id.replace(/^\d+\//, '').startsWith('fn'));
+const inFunction = (cmd: ScriptCommand) => (cmd.branches ?? []).some((b) => branchKind(b) === 'fn');
 
 /** `exec` with redirects only: it changes the descriptors of the shell running it. */
 export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && cmd.words[0]!.value === 'exec' && cmd.redirects.length > 0;
