@@ -175,7 +175,7 @@ const LOCAL_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', '
  */
 function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading, callersOf: ReadonlyMap<string, ReadonlySet<string>>): void {
   // A setup whose artifacts all stay on the host may still leave files the migration no longer writes (./removed-outputs.ts).
-  const outputsOf = new Map(analysis.setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script)).map((o) => o.path!)]));
+  const outputsOf = new Map(analysis.setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script), fs).map((o) => o.path!)]));
   const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && (s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)) || outputsOf.get(s)!.length > 0));
   if (setups.length === 0) return;
   const inFolder = new Map<string, string[]>();
@@ -334,8 +334,8 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // And a file a removed command wrote (`path: build.log`), or one the call sent their output to
   // (`run: ./build.sh | tee build.log`), which a step that reads only once it runs finds only after the call.
   const own = reading.scripts.get(setup.script);
-  const outputs = leftOutputs(setup, own);
-  const through = own ? callerOutputs(setup, own, call, sequence, caller).filter((o) => o.path !== null) : [];
+  const outputs = leftOutputs(setup, own, reading.fs);
+  const through = own ? callerOutputs(setup, own, call, sequence, reading.fs, caller).filter((o) => o.path !== null) : [];
   if (outputs.length === 0 && through.length === 0) return;
   for (const r of workspaceReads(caller.kind, caller.text)) {
     const taken = r.afterOnly === true && r.line < call.line ? outputs : [...outputs, ...through];
@@ -464,7 +464,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
  */
 function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
   const own = reading.scripts.get(setup.script);
-  const outputs = leftOutputs(setup, own);
+  const outputs = leftOutputs(setup, own, reading.fs);
   let live = outputs;
   let carried = new Set<ScriptCommand>();
   let carrying: Output[] = [];
@@ -476,7 +476,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
     // output to (`./build.sh > build.log 2>&1`, `./build.sh | tee build.log`) no longer gets
     // the removed commands' output.
     if (skip.has(cmd)) {
-      const through = own ? callerOutputs(setup, own, cmd, readers.commands, readers.script) : [];
+      const through = own ? callerOutputs(setup, own, cmd, readers.commands, reading.fs, readers.script) : [];
       // A path only known at run time (`./build.sh > "$LOG"`): what reads it cannot be told.
       for (const o of through.filter((x) => x.path === null)) push(unknownOutput(setup, o, cmd));
       // (a file an earlier call sent that output to keeps it: `./build.sh | tee build.log`, then `./build.sh`, then `cat build.log`)
@@ -509,16 +509,16 @@ function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): Sc
 }
 
 /** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
-function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], caller?: ScriptFile): Output[] {
+function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], fs: RepoFs, caller?: ScriptFile): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
   const commandAt = (index: number) => commands.find((c) => c.file === call.file && c.index === index);
   // The caller's descriptors as the call runs (`exec > ci.log 2>&1` before it).
-  const fds = new Descriptors(caller);
+  const fds = new Descriptors(caller, undefined, fs);
   for (const c of commands) {
     fds.see(c);
     if (c === call) break;
   }
-  return callOutputs(script, removed, call, commandAt, fds).map(({ sink, by }) => {
+  return callOutputs(script, removed, call, commandAt, fds, fs).map(({ sink, by }) => {
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };
   });

@@ -9,9 +9,15 @@
  * build's steps and progress, `docker rm`'s name), so each counts as writing both, wherever they
  * lead once its own redirects and a capture or pipe of its output are applied. A path only known
  * at run time (`exec > "$LOG"`, a process substitution other than `>(tee FILE…)`) is null.
+ *
+ * A file the shell sources (`. ./lib/log.sh`) runs in it: its own `exec`s open descriptors
+ * where it is sourced, and one in a function it defines (`start_log() { exec > build.log
+ * 2>&1; }`) may be called anywhere after that, so what it opens counts from the sourcing on.
  */
 import { partHolding } from '../analyze/embedded.js';
 import { branchKind } from '../analyze/conditions.js';
+import { SOURCING, sourcedFile } from '../analyze/sourced-files.js';
+import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import { programAt } from '../model/wrappers.js';
 import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
@@ -35,6 +41,9 @@ type Table = Map<string, readonly Sink[]>;
 /** Whether a command is in a function body (../analyze/shell/statements.ts: its branch `fn…`). */
 const inFunction = (cmd: ScriptCommand) => (cmd.branches ?? []).some((b) => branchKind(b) === 'fn');
 
+/** Whether a command runs once where it is written (not in a branch, a chain after its first member, a loop or a function). */
+const once = (cmd: ScriptCommand) => !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0;
+
 /** `exec` with redirects only: it changes the descriptors of the shell running it. */
 export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && cmd.words[0]!.value === 'exec' && cmd.redirects.length > 0;
 
@@ -47,16 +56,45 @@ export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && 
 export class Descriptors {
   private table: Table;
   private shell: string | undefined;
-  /** `inherited`: what the script's standard output and error lead to as its caller runs it. */
-  constructor(private readonly script: ScriptFile | undefined, private readonly inherited: Table = new Map()) {
+  /** The `exec`s in the functions of the files this shell sourced so far, which may run after any later command. */
+  private sourcedFunctions: ScriptCommand[] = [];
+  /**
+   * `inherited`: what the script's standard output and error lead to as its caller runs it;
+   * `fs`: where the files it sources are read (without it, a sourcing opens nothing).
+   */
+  constructor(private readonly script: ScriptFile | undefined, private readonly inherited: Table = new Map(), private readonly fs?: RepoFs) {
     this.table = inherited;
   }
 
   see(cmd: ScriptCommand): void {
     const shell = this.shellOf(cmd);
-    if (shell !== this.shell) [this.table, this.shell] = [this.fromFunctions(shell, this.shell === undefined ? this.inherited : new Map()), shell];
+    if (shell !== this.shell) [this.table, this.shell, this.sourcedFunctions] = [this.fromFunctions(shell, this.shell === undefined ? this.inherited : new Map()), shell, []];
     // (an `exec` in a branch or a loop may run or not: what it opens is added to what was there)
-    if (isExecRedirect(cmd)) this.table = applied(this.table, cmd.redirects, cmd, true, !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0);
+    if (isExecRedirect(cmd)) {
+      this.table = applied(this.table, cmd.redirects, cmd, true, once(cmd));
+      // (a function a sourced file defined may still be called after this one)
+      for (const c of this.sourcedFunctions) this.table = applied(this.table, c.redirects, c, true, false);
+    }
+    if (this.fs && SOURCING.has(cmd.words[0]?.value ?? '')) this.source(cmd, once(cmd), new Set());
+  }
+
+  /**
+   * What the file `by` sources opens as it runs (`once`: where the sourcing runs once, as
+   * written), and the `exec`s of the functions it defines, from here on. A file that cannot be
+   * read is not followed.
+   */
+  private source(by: ScriptCommand, once_: boolean, seen: Set<string>): void {
+    const s = sourcedFile(by, this.fs!);
+    if (!s || 'unknown' in s || seen.has(s.rel) || seen.size > 16) return;
+    seen.add(s.rel);
+    const functions: ScriptCommand[] = [];
+    for (const c of s.script.commands) {
+      if (isExecRedirect(c) && inFunction(c)) functions.push(c);
+      else if (isExecRedirect(c)) this.table = applied(this.table, c.redirects, c, true, once_ && once(c));
+      else if (SOURCING.has(c.words[0]?.value ?? '')) this.source(c, once_ && once(c), seen);
+    }
+    for (const c of functions) this.table = applied(this.table, c.redirects, c, true, false);
+    this.sourcedFunctions.push(...functions);
   }
 
   private shellOf(cmd: ScriptCommand): string {
@@ -95,8 +133,8 @@ export class Descriptors {
 
   /** A copy, as they are now. */
   snapshot(): Descriptors {
-    const d = new Descriptors(this.script, this.inherited);
-    [d.table, d.shell] = [this.table, this.shell];
+    const d = new Descriptors(this.script, this.inherited, this.fs);
+    [d.table, d.shell, d.sourcedFunctions] = [this.table, this.shell, [...this.sourcedFunctions]];
     return d;
   }
 
@@ -161,12 +199,12 @@ function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand
  * readers); `caller`: the caller's descriptors as the call runs (`exec > ci.log 2>&1` before
  * it). A path only known at run time is null.
  */
-export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined, caller: Descriptors = new Descriptors(undefined)): { sink: Sink; by: ScriptCommand }[] {
+export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined, caller: Descriptors = new Descriptors(undefined), fs?: RepoFs): { sink: Sink; by: ScriptCommand }[] {
   if (script.kind !== 'shell') return [];
   const inherited = caller.callSinks(call, commandAt);
   const mine = new Set([...inherited.values()].flat());
   if (mine.size === 0) return [];
-  const fds = new Descriptors(script, inherited);
+  const fds = new Descriptors(script, inherited, fs);
   const out: { sink: Sink; by: ScriptCommand }[] = [];
   for (const cmd of script.commands) {
     fds.see(cmd);

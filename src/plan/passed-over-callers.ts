@@ -50,7 +50,7 @@ function liveNamings(rel: string, text: string, name: string, ranges: { of?: [nu
  * when the script ends (the script does not remove it).
  */
 export function markPassedOverCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, left: (setup: Setup, hostPath: string) => boolean): void {
-  const outputs = outputsBySetup(analysis);
+  const outputs = outputsBySetup(analysis, fs);
   // (a script whose setups are all settled is searched for no more)
   const open = ([, setups]: readonly [string, readonly Setup[]]) => !setups.every((setup) => settled(setup, outputs));
   let pending = [...byScript].filter(open);
@@ -178,7 +178,7 @@ function unreadable(analysis: Analysis, fs: RepoFs, rel: string, text: string): 
  */
 export function markUnreadableNamers(analysis: Analysis, fs: RepoFs, setups: readonly Setup[], containers: (setup: Setup) => readonly string[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
-  const outputs = new Map(setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script)).map((o) => ({ base: path.basename(o.path!), by: o.by }))]));
+  const outputs = new Map(setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script), fs).map((o) => ({ base: path.basename(o.path!), by: o.by }))]));
   // An artifact is named by its own name or a folder holding it (`cd dist && tar czf ../rel.tgz .`).
   const segments = (hostPath: string) => hostPath.split('/').filter((x) => x !== '' && x !== '.');
   const names = new Set(setups.flatMap((s) => [...containers(s), ...s.artifacts.flatMap((a) => segments(a.hostPath)), ...outputs.get(s)!.map((o) => o.base)]));
@@ -252,7 +252,7 @@ export const RUNNERS: Readonly<Record<string, readonly string[]>> = { make: ['ma
  */
 export function markPassedOverRunnerCallers(analysis: Analysis, fs: RepoFs, setups: readonly { setup: Setup; runners: readonly string[] }[], left: (setup: Setup, hostPath: string) => boolean): void {
   if (setups.length === 0) return;
-  const outputs = outputsBySetup(analysis);
+  const outputs = outputsBySetup(analysis, fs);
   // (a settled setup is searched for no more; its pre/post scripts are checked per naming file)
   const open = ({ setup }: { setup: Setup }) => !settled(setup, outputs, analysis.scripts);
   let pending = setups.filter(open);
@@ -349,9 +349,9 @@ function unreadRunnerFiles(analysis: Analysis, fs: RepoFs, runners: readonly str
  * naming `make` times its hundreds of Makefiles). The setups' commands do not change while
  * the callers are marked.
  */
-function outputsBySetup(analysis: Analysis): (setup: Setup) => readonly Output[] {
+function outputsBySetup(analysis: Analysis, fs: RepoFs): (setup: Setup) => readonly Output[] {
   const known = new Map<Setup, readonly Output[]>();
-  return (setup) => known.get(setup) ?? known.set(setup, leftOutputs(setup, analysis.scripts.get(setup.script))).get(setup)!;
+  return (setup) => known.get(setup) ?? known.set(setup, leftOutputs(setup, analysis.scripts.get(setup.script), fs)).get(setup)!;
 }
 
 function markSetup(setup: Setup, text: string, file: string, line: number, why: () => string, analysis: Analysis, left: (setup: Setup, hostPath: string) => boolean, outputs: (setup: Setup) => readonly Output[]): void {

@@ -14,7 +14,9 @@
  * as the artifact; `/dev/null` and descriptor moves (`2>&1`) write no file.
  */
 import { artifactUse } from '../analyze/host-uses.js';
+import { SOURCING } from '../analyze/sourced-files.js';
 import { trapRuns } from '../analyze/trap-handlers.js';
+import type { RepoFs } from '../model/fs.js';
 import { diag, type Diagnostic } from '../model/diagnostics.js';
 import { dockerInvocation } from '../model/docker-command.js';
 import { resolveRel } from '../model/paths.js';
@@ -79,7 +81,7 @@ function outputsOf(cmd: ScriptCommand, artifacts: readonly Artifact[], fds?: Des
 export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand[], removed: ReadonlySet<ScriptCommand>, script?: ScriptFile, reading?: BuildReading): Diagnostic[] {
   const out: Diagnostic[] = [];
   const outputs: Output[] = [];
-  const fds = new Descriptors(script);
+  const fds = new Descriptors(script, undefined, reading?.fs);
   for (const cmd of sequence) {
     fds.see(cmd);
     if (removed.has(cmd)) {
@@ -143,14 +145,14 @@ export function removedOutputUses(setup: Setup, sequence: readonly ScriptCommand
  * after writing them (`rm -f build.log`), which the old script did not leave either. A path only
  * known at run time is the setup's own refusal (removedOutputUses).
  */
-export function leftOutputs(setup: Setup, script: ScriptFile | undefined): Output[] {
+export function leftOutputs(setup: Setup, script: ScriptFile | undefined, fs?: RepoFs): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
   // (the commands that stay are listed only when a removed one wrote something: most write
   // nothing, and a file of many setups asks for each setup once per entry it checks)
   let staying: ScriptCommand[] | undefined;
   const out: Output[] = [];
   // (the descriptors an `exec` opened are followed through the file in order, where it has one)
-  const fds = script?.commands.some(isExecRedirect) ? descriptorsAt(script) : undefined;
+  const fds = script?.commands.some((c) => isExecRedirect(c) || (fs !== undefined && SOURCING.has(c.words[0]?.value ?? ''))) ? descriptorsAt(script, fs) : undefined;
   for (const cmd of removed) {
     for (const o of outputsOf(cmd, setup.artifacts, fds?.(cmd) ?? new Descriptors(script))) {
       if (o.path === null || out.some((x) => x.path === o.path)) continue;
@@ -163,8 +165,8 @@ export function leftOutputs(setup: Setup, script: ScriptFile | undefined): Outpu
 }
 
 /** For each command of `script`, its shell's descriptors as they are when it runs (the file's commands in order). */
-function descriptorsAt(script: ScriptFile): (cmd: ScriptCommand) => Descriptors {
-  const fds = new Descriptors(script);
+function descriptorsAt(script: ScriptFile, fs?: RepoFs): (cmd: ScriptCommand) => Descriptors {
+  const fds = new Descriptors(script, undefined, fs);
   const at = new Map<ScriptCommand, Descriptors>();
   for (const c of script.commands) {
     fds.see(c);

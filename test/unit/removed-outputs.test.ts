@@ -250,6 +250,19 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(codes(['(', 'exec > build.log 2>&1', BUILD, ...EXTRACT, ')', RUN, 'cat build.log']).status).toBe('refused');
   });
 
+  it('an `exec` of a file the script sources, in a function it defines or at its top, counts as the script\'s own', () => {
+    const used = (lines: string[], extra: Record<string, string>) => planFiles({ ...repo(lines), ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    const lib = { 'lib/log.sh': 'start_log() {\n  exec > build.log 2>&1\n}\n' };
+    expect(used(['. ./lib/log.sh', 'start_log', BUILD, ...EXTRACT, RUN, 'grep -q . build.log || exit 3'], lib)).toEqual([expect.stringMatching(/^build\.sh:10 .*through `exec >build\.log 2>&1` at lib\/log\.sh:2\)/)]);
+    expect(used(['source lib/log.sh', BUILD, 'docker create --name x app:build >&3', ...EXTRACT.slice(1), RUN], { 'lib/log.sh': 'exec 3>build.log\n', 'ci.sh': '#!/bin/sh\n./build.sh\ncat build.log\n' })).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `exec 3>build\.log` at lib\/log\.sh:1\)/)]);
+    // sourced by a file the script sources, or by the caller before it runs the script
+    expect(used(['. lib/common.sh', 'start_log', BUILD, ...EXTRACT, RUN, 'cat build.log'], { ...lib, 'lib/common.sh': '. lib/log.sh\n' })).toHaveLength(1);
+    expect(used([BUILD, ...EXTRACT, RUN], { 'lib/log.sh': 'exec > ci.log 2>&1\n', 'ci.sh': '#!/bin/sh\n. lib/log.sh\n./build.sh\ncat ci.log\n' })).toEqual([expect.stringMatching(/^ci\.sh:4 .*through `exec >ci\.log 2>&1` at lib\/log\.sh:1, which the call inherits\)/)]);
+    // nothing reads it afterwards, or the sourced file's `exec` runs after the removed commands
+    expect(used(['. ./lib/log.sh', 'start_log', BUILD, ...EXTRACT, RUN, 'echo done'], lib)).toEqual([]);
+    expect(used([BUILD, ...EXTRACT, '. lib/log.sh', RUN, 'cat build.log'], { 'lib/log.sh': 'exec > build.log 2>&1\n' })).toEqual([]);
+  });
+
   it('a caller\'s own `exec` the call inherits, then a read, refuses', () => {
     const setup = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nexec > ci.log 2>&1\n./build.sh\ncat ci.log\n' }).setups[0]!;
     expect(setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([expect.stringMatching(/^ci\.sh:4 `cat ci\.log` .*through `exec >ci\.log 2>&1` at ci\.sh:2, which the call inherits\)/)]);
