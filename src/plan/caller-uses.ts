@@ -36,7 +36,7 @@ import { readsArtifact } from './host-effects.js';
 import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
-import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, unknownOutput, type Output } from './removed-outputs.js';
+import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, unknownOutput, untoldRead, type Output } from './removed-outputs.js';
 import { callOutputs, Descriptors, redirectText } from './descriptor-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { ruleNamingFile } from './make-file-order.js';
@@ -335,10 +335,12 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // (`run: ./build.sh | tee build.log`), which a step that reads only once it runs finds only after the call.
   const own = reading.scripts.get(setup.script);
   const outputs = leftOutputs(setup, own, reading.fs);
-  const through = own ? callerOutputs(setup, own, call, sequence, reading.fs, caller).filter((o) => o.path !== null) : [];
+  const through = own ? callerOutputs(setup, own, call, sequence, reading.fs, caller).filter((o) => o.path !== null || o.anywhere) : [];
   if (outputs.length === 0 && through.length === 0) return;
   for (const r of workspaceReads(caller.kind, caller.text)) {
-    const taken = r.afterOnly === true && r.line < call.line ? outputs : [...outputs, ...through];
+    // (a file a program whose writes the tool cannot tell wrote may be the one the step reads)
+    const untold = r.afterOnly === true && r.line < call.line ? [] : through.filter((o) => o.anywhere).map((o) => ({ ...o, path: r.path ?? '' }));
+    const taken = r.afterOnly === true && r.line < call.line ? outputs : [...outputs, ...through.filter((o) => o.path !== null), ...untold];
     const d = sameJob(r, job) ? outputTaken(setup, r, caller.file, taken, after) : null;
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
   }
@@ -468,6 +470,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
   let live = outputs;
   let carried = new Set<ScriptCommand>();
   let carrying: Output[] = [];
+  let untold: Output[] = [];
   const push = (d: Diagnostic | null) => {
     if (d && !setup.diagnostics.some((x) => x.code === d.code && x.file === d.file && x.line === d.line)) setup.diagnostics.push(d);
   };
@@ -478,7 +481,9 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
     if (skip.has(cmd)) {
       const through = own ? callerOutputs(setup, own, cmd, readers.commands, reading.fs, readers.script) : [];
       // A path only known at run time (`./build.sh > "$LOG"`): what reads it cannot be told.
-      for (const o of through.filter((x) => x.path === null)) push(unknownOutput(setup, o, cmd));
+      for (const o of through.filter((x) => x.path === null && !x.anywhere)) push(unknownOutput(setup, o, cmd));
+      // (a program whose writes the tool cannot tell may have written any file: ../plan/untold-writers.ts)
+      untold = [...untold, ...through.filter((o) => o.anywhere)];
       // (a file an earlier call sent that output to keeps it: `./build.sh | tee build.log`, then `./build.sh`, then `cat build.log`)
       live = [...new Set([...live, ...outputs, ...through.filter((o) => o.path !== null)])];
       carried = new Set([...carried, ...pipeReaders(cmd, readers.commands)]);
@@ -491,7 +496,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
       push(outputRead(setup, cmd, live.filter((o) => !carrying.includes(o)), uses, after, reading));
       continue;
     }
-    push(outputRead(setup, cmd, live, uses, after, reading));
+    push(outputRead(setup, cmd, live, uses, after, reading) ?? untoldRead(setup, cmd, untold, uses, after, reading));
     // Written anew on every path (`go test ./... > build.log`), a later read in the same run reads that.
     if (readers.ordered) for (const p of rewritten(cmd)) live = live.filter((o) => o.path !== p);
   }
@@ -519,6 +524,7 @@ function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, co
     if (c === call) break;
   }
   return callOutputs(script, removed, call, commandAt, fds, fs).map(({ sink, by }) => {
+    if (sink.anywhere) return { path: null, by, raw: sink.raw, via: `; its output may have gone there through \`${sink.raw}\` of the call at ${call.file}:${call.line}, a program whose writes the tool does not know`, anywhere: true };
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };
   });

@@ -20,6 +20,7 @@ import { SOURCING, sourcedFile } from '../analyze/sourced-files.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import { programAt } from '../model/wrappers.js';
+import { callWritesUntold, pipeWritesUntold } from './untold-writers.js';
 import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
 
 /** A file a descriptor leads to, and the redirect that opened it. */
@@ -31,6 +32,8 @@ export interface Sink {
   raw: string;
   /** Opened by an `exec` (else by a compound statement around the command). */
   exec: boolean;
+  /** Written by a program whose writes the tool cannot tell (./untold-writers.ts): it may be any file (`path` null). */
+  anywhere?: true;
 }
 
 /** A redirect as written (`3> build.log` as `3>build.log`, `> >(tee log)`). */
@@ -119,7 +122,7 @@ export class Descriptors {
    * them): these descriptors, a compound's redirects around it, a pipe from it (`commandAt`:
    * its file's command of an index) and its own redirects, all of them files it sends them to.
    */
-  callSinks(call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined): Table {
+  callSinks(call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined, script?: string): Table {
     let t = this.table;
     if (call.around) t = applied(t, call.around, call, false, true);
     // A pipe or a capture takes the output before the call's own redirects apply (`2>&1 | tee log`: both).
@@ -128,7 +131,11 @@ export class Descriptors {
       t = new Map([...t, ['1', sinks], ...(call.stdout.errors ? ([['2', sinks]] as const) : [])]);
     } else if (call.stdout) t = new Map([...t, ['1', []]]);
     t = applied(t, call.redirects, call, false, true);
-    return new Map([['1', t.get('1') ?? []], ['2', t.get('2') ?? []]]);
+    // A program the tool does not model running the script (`script -qc ./build.sh build.log`,
+    // `retry ./build.sh`) may write what the script prints to files of its own.
+    const p = programAt(call.words);
+    const own: Sink[] = script !== undefined && callWritesUntold(call, p.at, p.known, script) ? [{ path: null, opener: call, raw: call.words[p.known ? p.at : 0]?.raw ?? '', exec: false, anywhere: true }] : [];
+    return new Map([['1', [...(t.get('1') ?? []), ...own]], ['2', [...(t.get('2') ?? []), ...own]]]);
   }
 
   /** A copy, as they are now. */
@@ -146,7 +153,7 @@ export class Descriptors {
     if (cmd.stdout) t = new Map([...t, ['1', []], ...(cmd.stdout.kind === 'pipe' && cmd.stdout.errors ? ([['2', []]] as const) : [])]);
     t = applied(t, cmd.redirects, cmd, null, true);
     const out: Sink[] = [];
-    for (const s of [...(t.get('1') ?? []), ...(t.get('2') ?? [])]) if (!out.some((o) => o.path === s.path && o.opener === s.opener)) out.push(s);
+    for (const s of [...(t.get('1') ?? []), ...(t.get('2') ?? [])]) if (!out.some((o) => o.path === s.path && o.opener === s.opener && o.anywhere === s.anywhere && o.raw === s.raw)) out.push(s);
     return out;
   }
 }
@@ -201,7 +208,7 @@ function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand
  */
 export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined, caller: Descriptors = new Descriptors(undefined), fs?: RepoFs): { sink: Sink; by: ScriptCommand }[] {
   if (script.kind !== 'shell') return [];
-  const inherited = caller.callSinks(call, commandAt);
+  const inherited = caller.callSinks(call, commandAt, script.file);
   const mine = new Set([...inherited.values()].flat());
   if (mine.size === 0) return [];
   const fds = new Descriptors(script, inherited, fs);
@@ -209,7 +216,7 @@ export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptComma
   for (const cmd of script.commands) {
     fds.see(cmd);
     if (!removed.has(cmd)) continue;
-    for (const sink of fds.written(cmd)) if (mine.has(sink) && !out.some((o) => o.sink.path === sink.path)) out.push({ sink, by: cmd });
+    for (const sink of fds.written(cmd)) if (mine.has(sink) && !out.some((o) => o.sink.path === sink.path && o.sink.anywhere === sink.anywhere && (!sink.anywhere || o.sink.raw === sink.raw))) out.push({ sink, by: cmd });
   }
   return out;
 }
@@ -221,7 +228,9 @@ const TEE_OPTIONS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p'
  * The files what a pipe's `reader` reads goes on to, as sinks of `call` (whose output the pipe
  * carries): the files `tee` names, and where the reader's standard output leads (its
  * redirects, a compound's around it, a further pipe), as what it writes there is made of what
- * it read (`gzip > log.gz`, `wc -l > count.txt`). A reader not known is a path only known at run time.
+ * it read (`gzip > log.gz`, `wc -l > count.txt`). A reader not known is a path only known at run
+ * time; one whose own writes the tool cannot tell (`awk '{print > "build.log"}'`, `sed -n 'w
+ * build.log'`: ./untold-writers.ts) may write any file.
  */
 function piped(reader: ScriptCommand | undefined, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined, depth: number): Sink[] {
   const raw = reader ? `| ${shownCommand(reader)}` : '|';
@@ -246,6 +255,6 @@ function piped(reader: ScriptCommand | undefined, call: ScriptCommand, commandAt
       else if (v === '/dev/stdout' || v === '/dev/stderr') own.push(...(t.get(v === '/dev/stdout' ? '1' : '2') ?? []));
       else own.push({ path: v === null || reader.cwd === null ? null : resolveRel(reader.cwd, v), opener: call, raw, exec: false });
     }
-  }
+  } else if (pipeWritesUntold(reader, program.at)) own.push({ path: null, opener: call, raw, exec: false, anywhere: true });
   return [...own, ...(t.get('1') ?? []).map((s) => ({ ...s, raw: `${raw} ${s.raw}` }))].map((s) => ({ ...s, opener: call }));
 }

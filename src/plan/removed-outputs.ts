@@ -14,6 +14,7 @@
  * as the artifact; `/dev/null` and descriptor moves (`2>&1`) write no file.
  */
 import { artifactUse } from '../analyze/host-uses.js';
+import { hostEffect, readsOnlyNamed } from './host-commands.js';
 import { SOURCING } from '../analyze/sourced-files.js';
 import { trapRuns } from '../analyze/trap-handlers.js';
 import type { RepoFs } from '../model/fs.js';
@@ -40,6 +41,8 @@ export interface Output {
   raw: string;
   /** How its output reached the file when the command did not open it (`; its output went there through \`exec 3>build.log\` (build.sh:3)`). */
   via?: string;
+  /** Written by a program whose writes the tool cannot tell (./untold-writers.ts): it may be any file (`path` null). */
+  anywhere?: true;
 }
 
 /**
@@ -207,6 +210,30 @@ export function outputRead(setup: Setup, cmd: ScriptCommand, outputs: readonly O
   if (!use) return null;
   const o = outputs[pseudo.indexOf(use.artifacts[0]!)]!;
   return diag('REMOVED_OUTPUT_USED', 'error', `${use.why.replace(/\bit$/, o.path!)}${after}, but it was written by \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}${o.via ?? ''}), which the migration removes: the migrated script no longer writes it`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+}
+
+/**
+ * The refusal for a command run after the setup's script that may read a file a program whose
+ * writes the tool cannot tell wrote from the removed commands' output (`./build.sh | awk
+ * '{print > "build.log"}'`, then `cat build.log`): one that reads a file (each path it reads is
+ * checked as if that program wrote it, as `outputRead` does), a pattern or a path only known
+ * at run time, a build from a context, or a program the tool does not model, which may read it.
+ */
+export function untoldRead(setup: Setup, cmd: ScriptCommand, outputs: readonly Output[], uses: typeof artifactUse, after: string, reading?: BuildReading): Diagnostic | null {
+  const o = outputs.find((x) => x.anywhere);
+  if (!o) return null;
+  const refuse = (why: string) => diag('REMOVED_OUTPUT_USED', 'error', `\`${shownCommand(cmd)}\` (${cmd.file}:${cmd.line}) ${why}${after}, which may be a file \`${o.raw}\` wrote from the output of \`${shownCommand(o.by)}\` (${o.by.file}:${o.by.line}), which the migration removes: the tool does not know which files that program writes, and the migrated script no longer prints that output`, { file: cmd.file, line: cmd.line, setup: setup.id, hint: HINT });
+  const inv = dockerInvocation(cmd);
+  if (inv) return inv.verb === 'build' ? refuse('builds from a context') : null;
+  const effect = hostEffect(cmd);
+  if (!effect.known && !readsOnlyNamed(cmd, effect)) return refuse(`runs ${effect.program === null ? 'a program only known at run time' : 'a program the tool does not model'}, which may read files`);
+  // (the last first: `grep -q Successfully build.log` reads the file after its pattern)
+  for (const u of [...effect.reads].reverse()) {
+    if (u.path === null || u.glob) return refuse(`reads ${u.glob ? `the pattern ${u.word.raw}` : `${u.word.raw}, a path only known at run time`}`);
+    const d = outputRead(setup, cmd, [{ ...o, path: u.path, anywhere: undefined }], uses, after, reading);
+    if (d) return d;
+  }
+  return null;
 }
 
 /** Redirect operators that write a file from its start, whatever it held. */

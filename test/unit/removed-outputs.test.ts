@@ -239,6 +239,9 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(used(workflow('      - run: ./build.sh | tee build.log', ...upload))).toEqual(['.github/workflows/ci.yml:10']);
     expect(used(workflow('      - run: ./build.sh > build.log 2>&1', ...upload))).toEqual(['.github/workflows/ci.yml:10']);
     expect(used(workflow('      - run: ./build.sh | tee build.log', '      - run: echo done'))).toEqual([]);
+    // through a program whose writes the tool cannot tell
+    expect(used(workflow('      - run: ./build.sh | awk \'{print > "build.log"}\'', ...upload))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: ./build.sh | awk \'{print > "build.log"}\'', '      - run: grep -c . build.log'))).toEqual(['.github/workflows/ci.yml:8']);
   });
 
   it('an `exec` in a function body counts wherever the function is called from; one in a subshell around the removed commands counts for them', () => {
@@ -284,6 +287,21 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee build.log\nsh build.sh\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
     expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\nsh build.sh > other.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
     expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\necho new > build.log\nsh build.sh\ngrep -q new build.log\n')).toEqual([]);
+  });
+
+  it('a caller\'s program whose writes the tool cannot tell, in the pipe from the call or running the script, may have written the file a later command reads', () => {
+    const at = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': `#!/bin/sh\n${ci}` }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(at('./build.sh | awk \'{print > "build.log"}\'\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 `cat build\.log` .*uses build\.log after running build\.sh .*its output may have gone there through `\| awk '\{print > "build\.log"\}'` of the call at ci\.sh:2, a program whose writes the tool does not know\)/)]);
+    expect(at('./build.sh 2>&1 | sed -n "w build.log"\ngrep -q Successfully build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*uses build\.log after/)]);
+    expect(at('./build.sh | ./tools/logsplit build.log\ncat build.log\n')).toHaveLength(1);
+    expect(at('./build.sh | sort -o sorted.log\ncat sorted.log\n')).toHaveLength(1);
+    expect(at('script -qc ./build.sh build.log\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `script` of the call at ci\.sh:2/)]);
+    expect(at('./build.sh | awk \'{print > "build.log"}\'\ntar czf logs.tgz *.log\n')).toEqual([expect.stringMatching(/reads the pattern \*\.log after running build\.sh \(ci\.sh:2\), which may be a file `\| awk/)]);
+    // nothing reads a file afterwards, or the programs write only their standard output
+    expect(at('./build.sh | awk \'{print > "build.log"}\'\necho done\ndocker push app:latest\n')).toEqual([]);
+    expect(at('script -qc ./build.sh build.log\necho ok\n')).toEqual([]);
+    expect(at('./build.sh 2>&1 | grep -v DEBUG | ts\ncat build.log\n')).toEqual([]);
+    expect(at('sudo -E ./build.sh | gzip > log.gz\ncat VERSION\n')).toEqual([]);
   });
 
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
