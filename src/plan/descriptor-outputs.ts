@@ -20,7 +20,7 @@ import { SOURCING, sourcedFile } from '../analyze/sourced-files.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import { programAt } from '../model/wrappers.js';
-import { callWritesUntold, pipeWritesUntold } from './untold-writers.js';
+import { callWrites, pipeWritesUntold } from './untold-writers.js';
 import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
 
 /** A file a descriptor leads to, and the redirect that opened it. */
@@ -131,10 +131,12 @@ export class Descriptors {
       t = new Map([...t, ['1', sinks], ...(call.stdout.errors ? ([['2', sinks]] as const) : [])]);
     } else if (call.stdout) t = new Map([...t, ['1', []]]);
     t = applied(t, call.redirects, call, false, true);
-    // A program the tool does not model running the script (`script -qc ./build.sh build.log`,
-    // `retry ./build.sh`) may write what the script prints to files of its own.
+    // A program running the script may write what it prints to files of its own (`script -qc
+    // ./build.sh build.log`), one the tool does not model (`retry ./build.sh`) to any.
     const p = programAt(call.words);
-    const own: Sink[] = script !== undefined && callWritesUntold(call, p.at, p.known, script) ? [{ path: null, opener: call, raw: call.words[p.known ? p.at : 0]?.raw ?? '', exec: false, anywhere: true }] : [];
+    const files = script === undefined ? [] : callWrites(call, p.at, p.known, script);
+    const raw = shownCommand(call);
+    const own: Sink[] = files === null ? [{ path: null, opener: call, raw: call.words[p.known ? p.at : 0]?.raw ?? '', exec: false, anywhere: true }] : files.filter((f) => f !== '/dev/null').map((f) => ({ path: call.cwd === null ? null : resolveRel(call.cwd, f), opener: call, raw, exec: false }));
     return new Map([['1', [...(t.get('1') ?? []), ...own]], ['2', [...(t.get('2') ?? []), ...own]]]);
   }
 

@@ -2,7 +2,7 @@
  * Programs whose file writes the tool cannot tell, given a script's output: a reader of a
  * caller's pipe from the script (`./build.sh | awk '{print > "build.log"}'`, `| sed -n 'w
  * build.log'`, `| ./tools/logsplit build.log`, `| split -l 1000 - log.`), and a program that
- * runs the script itself (`script -qc ./build.sh build.log`, `retry ./build.sh`). What they
+ * runs the script itself (`retry ./build.sh`; util-linux `script` is read for its files). What they
  * write may be any file, named in their own text or by their own code; a program known to write
  * nothing but its standard output (`grep`, `gzip`, `ts`) and the shells are not among them.
  * `tee` is read for its files (./descriptor-outputs.ts).
@@ -37,13 +37,69 @@ export function pipeWritesUntold(cmd: ScriptCommand, at: number): boolean {
 const RUNNERS = new Set(['npx', 'npm', 'yarn', 'pnpm', 'bunx', 'exec', 'command']);
 
 /**
- * Whether the program of a call of `script` (its word `at`, past the wrappers; `known` false
- * where their options cannot be read) is one that may write the script's output to files the
- * tool cannot tell: not the script run by its path or name, a shell or a package runner.
+ * The files the program of a call of `script` (its word `at`, past the wrappers; `known` false
+ * where their options cannot be read) writes the script's output to of its own: none for the
+ * script run by its path or name, a shell or a package runner; util-linux `script`'s typescript
+ * (`script -qc ./build.sh build.log`, `typescript` when it names none) and log files; null for
+ * any other program, whose writes the tool cannot tell.
  */
-export function callWritesUntold(call: ScriptCommand, at: number, known: boolean, script: string): boolean {
+export function callWrites(call: ScriptCommand, at: number, known: boolean, script: string): string[] | null {
   const program = known ? call.words[at]?.value ?? null : null;
-  if (program === null) return true;
+  if (program === null) return null;
   const name = path.basename(program);
-  return !(program.includes('/') || name === path.basename(script) || ALL_SHELLS.has(name) || RUNNERS.has(name));
+  if (program.includes('/') || name === path.basename(script) || ALL_SHELLS.has(name) || RUNNERS.has(name)) return [];
+  return name === 'script' ? typescriptFiles(call.words.slice(at + 1).map((w) => w.value)) : null;
+}
+
+/** util-linux script's options: without a value, with one, with a file it writes (`-O`, `-B`, `-T`). */
+const SCRIPT_FLAGS = new Set(['a', 'e', 'f', 'q']);
+const SCRIPT_VALUED = new Set(['c', 'E', 'm', 'o', 'I']);
+const SCRIPT_FILES = new Set(['B', 'O', 'T']);
+const SCRIPT_LONG: Readonly<Record<string, 'flag' | 'valued' | 'file'>> = {
+  '--append': 'flag', '--return': 'flag', '--flush': 'flag', '--quiet': 'flag', '--force': 'flag',
+  '--command': 'valued', '--echo': 'valued', '--logging-format': 'valued', '--output-limit': 'valued', '--log-in': 'valued',
+  '--log-out': 'file', '--log-io': 'file', '--log-timing': 'file',
+};
+
+/** The files `script ARGS` writes (its typescript operand, `typescript` without one, its log files); null where its words cannot be read. */
+function typescriptFiles(args: readonly (string | null)[]): string[] | null {
+  const files: string[] = [];
+  let operand: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i];
+    if (v === null || v === undefined) return null;
+    if (v === '--' || !v.startsWith('-') || v === '-') {
+      const rest = v === '--' ? args.slice(i + 1) : args.slice(i);
+      if (rest.length > 1 || rest.some((r) => r === null)) return null;
+      operand = rest[0] ?? undefined;
+      break;
+    }
+    if (v.startsWith('--')) {
+      const eq = v.indexOf('=');
+      const [opt, value] = eq < 0 ? [v, undefined] : [v.slice(0, eq), v.slice(eq + 1)];
+      // `--timing` alone writes the timing to standard error; `--timing=FILE` to the file.
+      const kind = opt === '--timing' ? (value === undefined ? 'flag' : 'file') : SCRIPT_LONG[opt];
+      if (kind === undefined) return null;
+      if (kind === 'flag') continue;
+      const val = value ?? args[++i];
+      if (val === null || val === undefined) return null;
+      if (kind === 'file') files.push(val);
+      continue;
+    }
+    for (let j = 1; j < v.length; j++) {
+      const c = v[j]!;
+      if (SCRIPT_FLAGS.has(c)) continue;
+      // `-t` takes its file only attached (`-ttiming.log`); alone it writes to standard error.
+      if (c === 't') {
+        if (j + 1 < v.length) files.push(v.slice(j + 1));
+        break;
+      }
+      if (!SCRIPT_VALUED.has(c) && !SCRIPT_FILES.has(c)) return null;
+      const val = j + 1 < v.length ? v.slice(j + 1) : args[++i];
+      if (val === null || val === undefined) return null;
+      if (SCRIPT_FILES.has(c)) files.push(val);
+      break;
+    }
+  }
+  return [...files, operand ?? 'typescript'];
 }
