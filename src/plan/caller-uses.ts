@@ -175,7 +175,8 @@ const LOCAL_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', '
  */
 function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading, callersOf: ReadonlyMap<string, ReadonlySet<string>>): void {
   // A setup whose artifacts all stay on the host may still leave files the migration no longer writes (./removed-outputs.ts).
-  const outputsOf = new Map(analysis.setups.map((s) => [s, leftOutputs(s, analysis.scripts.get(s.script), fs).map((o) => o.path!)]));
+  // (and the files its callers sent its output to: `./build.sh > build.log` in ci.sh, then release.sh running ci.sh and reading build.log)
+  const outputsOf = new Map(analysis.setups.map((s) => [s, [...leftOutputs(s, analysis.scripts.get(s.script), fs), ...(sentByCallers.get(s) ?? [])].map((o) => o.path!)]));
   const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && (s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)) || outputsOf.get(s)!.length > 0));
   if (setups.length === 0) return;
   const inFolder = new Map<string, string[]>();
@@ -207,7 +208,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
       else scripts.set(rel, script);
       if (!script || !LOCAL_KINDS.has(script.kind) || calledBy(script, setup.script)) continue;
       const commands = script.commands.filter((c) => !own.has(c));
-      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading, { commands, ordered: script.kind === 'shell' });
+      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading, { commands, ordered: script.kind === 'shell', also: sentByCallers.get(setup) });
     }
   });
   // Each file is read there once.
@@ -219,7 +220,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
     scriptOf,
     outputs: (setup) => outputsOf.get(setup) ?? [],
     skip: (setup, rel, script) => rel === setup.script || (callersOf.get(setup.script)?.has(rel) ?? false) || calledBy(script, setup.script),
-    check: (setup, commands, after, kind) => checkLater(setup, commands, new Set(), after, artifactRead, reading, { commands, ordered: kind === 'shell' }),
+    check: (setup, commands, after, kind) => checkLater(setup, commands, new Set(), after, artifactRead, reading, { commands, ordered: kind === 'shell', also: sentByCallers.get(setup) }),
   });
 }
 
@@ -466,7 +467,7 @@ function checkLater(setup: Setup, commands: readonly ScriptCommand[], skip: Read
  */
 function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySet<ScriptCommand>, after: string, uses: typeof artifactUse, reading: BuildReading): void {
   const own = reading.scripts.get(setup.script);
-  const outputs = leftOutputs(setup, own, reading.fs);
+  const outputs = [...leftOutputs(setup, own, reading.fs), ...(readers.also ?? [])];
   let live = outputs;
   let carried = new Set<ScriptCommand>();
   let carrying: Output[] = [];
@@ -513,6 +514,14 @@ function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): Sc
   return out;
 }
 
+/**
+ * The files each setup's callers sent its script's output to (`./build.sh > build.log 2>&1` in
+ * ci.sh), which the migration no longer writes either: a script that may run after such a
+ * caller (release.sh running ci.sh, then `grep -q Successfully build.log`) is searched for
+ * reads of them as for the script's own (markNeighbourUses).
+ */
+const sentByCallers = new WeakMap<Setup, Output[]>();
+
 /** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
 function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], fs: RepoFs, caller?: ScriptFile): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
@@ -523,11 +532,14 @@ function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, co
     fds.see(c);
     if (c === call) break;
   }
-  return callOutputs(script, removed, call, commandAt, fds, fs).map(({ sink, by }) => {
+  const out = callOutputs(script, removed, call, commandAt, fds, fs).map(({ sink, by }): Output => {
     if (sink.anywhere) return { path: null, by, raw: sink.raw, via: `; its output may have gone there through \`${sink.raw}\` of the call at ${call.file}:${call.line}, a program whose writes the tool does not know`, anywhere: true };
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };
   });
+  const sent = out.filter((o) => o.path !== null && !o.anywhere);
+  if (sent.length > 0) sentByCallers.set(setup, [...(sentByCallers.get(setup) ?? []), ...sent.filter((o) => !sentByCallers.get(setup)?.some((x) => x.path === o.path))]);
+  return out;
 }
 
 /**
@@ -537,6 +549,8 @@ function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, co
  */
 interface OutputReaders {
   commands: readonly ScriptCommand[];
+  /** Files besides the script's own outputs that the migration no longer writes (those its callers sent its output to). */
+  also?: readonly Output[];
   /** The file they are of, when they are one file's. */
   script?: ScriptFile;
   ordered: boolean;

@@ -310,6 +310,13 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('sudo -E ./build.sh | gzip > log.gz\ncat VERSION\n')).toEqual([]);
   });
 
+  it('a file a caller sent the script\'s output to, read by a script that may run after that caller, refuses', () => {
+    const at = (extra: Record<string, string>) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(at({ 'ci.sh': '#!/bin/sh\n./build.sh > build.log 2>&1\n', 'release.sh': '#!/bin/sh\n./ci.sh\ngrep -q Successfully build.log\n' })).toEqual([expect.stringMatching(/^release\.sh:3 `grep -q Successfully build\.log` .*, in release\.sh, which may be run after build\.sh left it there, but it was written by .*through `>build\.log` of the call at ci\.sh:2\)/)]);
+    expect(at({ 'ci/ci.sh': '#!/bin/sh\ncd "$(dirname "$0")/.."\n./build.sh | tee logs/build.log\n', 'tools/release.sh': '#!/bin/sh\n./ci/ci.sh\ncat logs/build.log\n' })).toEqual([expect.stringMatching(/^tools\/release\.sh:3 /)]);
+    expect(at({ 'ci.sh': '#!/bin/sh\n./build.sh | tee build.log\n', 'release.sh': '#!/bin/sh\n./ci.sh\necho ok\n' })).toEqual([]);
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
