@@ -230,6 +230,7 @@ export function untoldRead(setup: Setup, cmd: ScriptCommand, outputs: readonly O
   // (the last first: `grep -q Successfully build.log` reads the file after its pattern)
   for (const u of [...effect.reads].reverse()) {
     if (u.path === null || u.glob) return refuse(`reads ${u.glob ? `the pattern ${u.word.raw}` : `${u.word.raw}, a path only known at run time`}`);
+    if (u.path === '') return refuse('reads the repository\'s root folder');
     const d = outputRead(setup, cmd, [{ ...o, path: u.path, anywhere: undefined }], uses, after, reading);
     if (d) return d;
   }

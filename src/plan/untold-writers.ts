@@ -33,8 +33,8 @@ export function pipeWritesUntold(cmd: ScriptCommand, at: number): boolean {
   return !(FILTERS.has(program) || printsFromNamedFiles(program));
 }
 
-/** Programs that run a script they are given and write no file of its output themselves. */
-const RUNNERS = new Set(['npx', 'npm', 'yarn', 'pnpm', 'bunx', 'exec', 'command']);
+/** Programs that run a script they are given and write no file of its output themselves (a wrapper among them whose options the tool does not read, `env -C svc`, too). */
+const RUNNERS = new Set(['npx', 'npm', 'yarn', 'pnpm', 'bunx', 'exec', 'command', 'env', 'sudo', 'doas', 'su', 'runuser', 'flock', 'xargs', 'find', 'timeout', 'nice', 'ionice', 'chrt', 'taskset', 'setsid', 'stdbuf']);
 
 /**
  * The files the program of a call of `script` (its word `at`, past the wrappers; `known` false
@@ -44,7 +44,8 @@ const RUNNERS = new Set(['npx', 'npm', 'yarn', 'pnpm', 'bunx', 'exec', 'command'
  * any other program, whose writes the tool cannot tell.
  */
 export function callWrites(call: ScriptCommand, at: number, known: boolean, script: string): string[] | null {
-  const program = known ? call.words[at]?.value ?? null : null;
+  const first = call.words[0]?.value;
+  const program = known ? call.words[at]?.value ?? null : first !== null && first !== undefined && RUNNERS.has(path.basename(first)) ? first : null;
   if (program === null) return null;
   const name = path.basename(program);
   if (program.includes('/') || name === path.basename(script) || ALL_SHELLS.has(name) || RUNNERS.has(name)) return [];

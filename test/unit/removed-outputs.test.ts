@@ -295,12 +295,17 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('./build.sh 2>&1 | sed -n "w build.log"\ngrep -q Successfully build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*uses build\.log after/)]);
     expect(at('./build.sh | ./tools/logsplit build.log\ncat build.log\n')).toHaveLength(1);
     expect(at('./build.sh | sort -o sorted.log\ncat sorted.log\n')).toHaveLength(1);
-    expect(at('flock /tmp/ci.lock -c ./build.sh\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `flock` of the call at ci\.sh:2, a program whose writes the tool does not know/)]);
+    expect(at('parallel ::: ./build.sh\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `parallel` of the call at ci\.sh:2, a program whose writes the tool does not know/)]);
     // util-linux script writes its typescript (`typescript` when it names none) and log files
     expect(at('script -qc ./build.sh build.log\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*its output went there through `script -qc \.\/build\.sh build\.log` of the call at ci\.sh:2\)/)]);
     expect(at('script -q -c ./build.sh\ncat typescript\n')).toHaveLength(1);
     expect(at('script --log-out=out.log -qc ./build.sh /dev/null\ncat out.log\n')).toHaveLength(1);
     expect(at('script -qec ./build.sh /dev/null\ntar czf /tmp/release.tgz .\n')).toEqual([]);
+    expect(at('script --quiet --command=./build.sh build.log\ntar czf /tmp/release.tgz .\n')).toEqual([expect.stringMatching(/^ci\.sh:3 `tar czf \/tmp\/release\.tgz \.` .*reads the folder holding build\.log/)]);
+    expect(at('./build.sh | awk \'{print > "build.log"}\'\ntar czf /tmp/release.tgz .\n')).toEqual([expect.stringMatching(/^ci\.sh:3 `tar czf \/tmp\/release\.tgz \.` \(ci\.sh:3\) reads the repository's root folder after running build\.sh/)]);
+    // programs that run the script and write no file of its output
+    expect(at('env -C . sh build.sh\ncat VERSION\n')).toEqual([]);
+    expect(at('su ci -c ./build.sh\ncat VERSION\n')).toEqual([]);
     expect(at('script -qc ./build.sh build.log\ncat other.log\n')).toEqual([]);
     expect(at('./build.sh | awk \'{print > "build.log"}\'\ntar czf logs.tgz *.log\n')).toEqual([expect.stringMatching(/reads the pattern \*\.log after running build\.sh \(ci\.sh:2\), which may be a file `\| awk/)]);
     // nothing reads a file afterwards, or the programs write only their standard output

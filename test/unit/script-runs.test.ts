@@ -42,7 +42,7 @@ const CALLS = [
   "su -c 'sh svc/build.sh' ci",
   "su ci -c './svc/build.sh'",
   "script -qc 'cd svc && ./build.sh' /dev/null",
-  "script --quiet --command='sh svc/build.sh' build.log",
+  "script --quiet --command='sh svc/build.sh' /dev/null",
   "flock /tmp/relay.lock -c './svc/build.sh'",
 ];
 
