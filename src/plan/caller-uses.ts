@@ -107,9 +107,59 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
       callersOf.set(target, (callersOf.get(target) ?? new Set()).add(rel));
     }
   }
+  markUpperCallers(analysis, fs, byScript, callersOf, reading);
   // A Python script or task runner's file that names the script may run it, unread (./passed-over-callers.ts).
   markPassedOverCallers(analysis, fs, byScript, (s, p) => !removedByScript(s, p));
   markNeighbourUses(analysis, fs, reading, callersOf);
+}
+
+/** How many levels of callers above a script's own are read as its callers. */
+const UPPER_LEVELS = 3;
+
+/**
+ * A file that runs a shell script calling the setup's script (a CI step or a script running
+ * `./ci.sh`, whose `./build.sh` runs the setup) runs the setup's script then too: its later
+ * commands, steps and keys may read what the script left (an artifact, a log it wrote, a file
+ * ci.sh sent its output to) as a direct caller's may, and it is checked as one (a few levels
+ * up). A CI file is never searched as a neighbour (its job starts from a checkout of its own),
+ * so this is where such a job is read. `callersOf` gains the files found, which the neighbour
+ * search then leaves to this reading.
+ */
+function markUpperCallers(analysis: Analysis, fs: RepoFs, byScript: ReadonlyMap<string, readonly Setup[]>, callersOf: Map<string, Set<string>>, reading: BuildReading): void {
+  const isShell = (rel: string) => (analysis.scripts.get(rel)?.kind ?? scriptKindOf(rel, fs.readText(rel) ?? '')) === 'shell';
+  // (each caller with the setup scripts it runs, by a call or through callers of its own)
+  let upper = new Map<string, Set<string>>();
+  for (const [target, callers] of callersOf) for (const c of callers) if (c !== target && isShell(c)) (upper.get(c) ?? upper.set(c, new Set()).get(c)!).add(target);
+  const files = [...new Set([...analysis.files, ...(analysis.quiet ?? [])])].sort();
+  for (let level = 0; level < UPPER_LEVELS && upper.size > 0; level++) {
+    const targets = new Set(upper.keys());
+    const byName = new Map<string, string[]>();
+    for (const t of targets) addTo(byName, path.basename(t), t);
+    const next = new Map<string, Set<string>>();
+    for (const rel of files) {
+      const text = fs.readText(rel);
+      if (text === null || ![...byName.keys()].some((n) => text.includes(n))) continue;
+      const script = callerScript(analysis, fs, rel, text);
+      if (!script) continue;
+      const calls = script.commands.flatMap((cmd) => calledTargets(cmd, targets, byName, script.text).filter((t) => t !== rel).map((t) => ({ cmd, via: t })));
+      const callCmds = new Set(calls.map((c) => c.cmd));
+      for (const { cmd, via } of calls) {
+        for (const target of upper.get(via)!) {
+          if (target === rel || callersOf.get(target)?.has(rel)) continue;
+          for (const setup of byScript.get(target) ?? []) {
+            if (setup.diagnostics.some((d) => d.severity === 'error')) continue;
+            // (with the files the caller it runs sent the script's output to, which this one may read, and then holds as they are)
+            const sent = sentBy(setup, via);
+            checkCaller(setup, script, cmd, callCmds, reading, sent);
+            recordSent(setup, rel, sent);
+          }
+          callersOf.set(target, (callersOf.get(target) ?? new Set()).add(rel));
+          if (script.kind === 'shell') (next.get(rel) ?? next.set(rel, new Set()).get(rel)!).add(target);
+        }
+      }
+    }
+    upper = next;
+  }
 }
 
 /**
@@ -176,7 +226,7 @@ const LOCAL_KINDS: ReadonlySet<ScriptFile['kind']> = new Set(['shell', 'make', '
 function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading, callersOf: ReadonlyMap<string, ReadonlySet<string>>): void {
   // A setup whose artifacts all stay on the host may still leave files the migration no longer writes (./removed-outputs.ts).
   // (and the files its callers sent its output to: `./build.sh > build.log` in ci.sh, then release.sh running ci.sh and reading build.log)
-  const outputsOf = new Map(analysis.setups.map((s) => [s, [...leftOutputs(s, analysis.scripts.get(s.script), fs), ...(sentByCallers.get(s) ?? [])].map((o) => o.path!)]));
+  const outputsOf = new Map(analysis.setups.map((s) => [s, [...leftOutputs(s, analysis.scripts.get(s.script), fs), ...sentBy(s)].map((o) => o.path!)]));
   const setups = analysis.setups.filter((s) => s.runtime && !s.diagnostics.some((d) => d.severity === 'error') && (s.artifacts.some((a) => !a.hostNeeded && !removedByScript(s, a.hostPath)) || outputsOf.get(s)!.length > 0));
   if (setups.length === 0) return;
   const inFolder = new Map<string, string[]>();
@@ -208,7 +258,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
       else scripts.set(rel, script);
       if (!script || !LOCAL_KINDS.has(script.kind) || calledBy(script, setup.script)) continue;
       const commands = script.commands.filter((c) => !own.has(c));
-      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading, { commands, ordered: script.kind === 'shell', also: sentByCallers.get(setup) });
+      checkLater(setup, commands, new Set(), `, in ${rel}, which may be run after ${setup.script} left it there`, artifactRead, reading, { commands, ordered: script.kind === 'shell', also: sentBy(setup) });
     }
   });
   // Each file is read there once.
@@ -220,7 +270,7 @@ function markNeighbourUses(analysis: Analysis, fs: RepoFs, reading: BuildReading
     scriptOf,
     outputs: (setup) => outputsOf.get(setup) ?? [],
     skip: (setup, rel, script) => rel === setup.script || (callersOf.get(setup.script)?.has(rel) ?? false) || calledBy(script, setup.script),
-    check: (setup, commands, after, kind) => checkLater(setup, commands, new Set(), after, artifactRead, reading, { commands, ordered: kind === 'shell', also: sentByCallers.get(setup) }),
+    check: (setup, commands, after, kind) => checkLater(setup, commands, new Set(), after, artifactRead, reading, { commands, ordered: kind === 'shell', also: sentBy(setup) }),
   });
 }
 
@@ -293,7 +343,7 @@ function markSiblingUses(analysis: Analysis, reading: BuildReading): void {
 const OWN_MACHINE_JOBS: ReadonlySet<ScriptFile['kind']> = new Set(['github-actions', 'gitlab-ci', 'circleci']);
 
 /** `calls`: the caller's commands that run a setup's script (they are the calls, not uses). */
-function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>, reading: BuildReading): void {
+function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, calls: ReadonlySet<ScriptCommand>, reading: BuildReading, also: readonly Output[] = []): void {
   const after = ` after running ${setup.script} (${call.file}:${call.line})`;
   // A caller that names the builder image through the script's environment may use it by that name (./caller-tags.ts).
   const named = setup.builderTagUsedElsewhere || setup.builderTagUnknown || setup.builderTagUsers.length > 0 ? null : tagSetByCaller(setup, reading.scripts.get(setup.script), call);
@@ -324,7 +374,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // folder holding the artifact (`python3 ci/upload.py`), may read it; a script or function it
   // runs is read through. The files the removed commands wrote keep the narrower reading.
   const later: typeof artifactUse = (cmd, _inv, artifacts) => laterUse(cmd, artifacts, reading.fs, caller);
-  checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell'), script: caller }, artifactUse);
+  checkLater(setup, caller.commands, calls, after, later, reading, { commands: ownJob ? sequence : caller.commands, ordered: [...calls].every(inPlace) && (ownJob || caller.kind === 'shell'), script: caller, also }, artifactUse);
   // A Make rule or a command of the caller going by an artifact's modification time (./time-reads.ts, ./make-file-order.ts).
   markCallerTimeReads(setup, caller, call, calls, after);
   // A CI file's keys and steps that take files from the folder of the job that made the call
@@ -335,7 +385,7 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   // And a file a removed command wrote (`path: build.log`), or one the call sent their output to
   // (`run: ./build.sh | tee build.log`), which a step that reads only once it runs finds only after the call.
   const own = reading.scripts.get(setup.script);
-  const outputs = leftOutputs(setup, own, reading.fs);
+  const outputs = [...leftOutputs(setup, own, reading.fs), ...also];
   const through = own ? callerOutputs(setup, own, call, sequence, reading.fs, caller).filter((o) => o.path !== null || o.anywhere) : [];
   if (outputs.length === 0 && through.length === 0) return;
   for (const r of workspaceReads(caller.kind, caller.text)) {
@@ -520,7 +570,24 @@ function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): Sc
  * caller (release.sh running ci.sh, then `grep -q Successfully build.log`) is searched for
  * reads of them as for the script's own (markNeighbourUses).
  */
-const sentByCallers = new WeakMap<Setup, Output[]>();
+const sentByCallers = new WeakMap<Setup, Map<string, Output[]>>();
+
+/** The files `setup`'s callers sent its output to: those of the caller `rel`, or of every caller. */
+function sentBy(setup: Setup, rel?: string): Output[] {
+  const all = sentByCallers.get(setup);
+  if (!all) return [];
+  const lists = rel === undefined ? [...all.values()] : [all.get(rel) ?? []];
+  const out: Output[] = [];
+  for (const o of lists.flat()) if (!out.some((x) => x.path === o.path)) out.push(o);
+  return out;
+}
+
+/** Records that the caller `rel` sent `setup`'s output to `outputs`. */
+function recordSent(setup: Setup, rel: string, outputs: readonly Output[]): void {
+  if (outputs.length === 0) return;
+  const all = sentByCallers.get(setup) ?? sentByCallers.set(setup, new Map()).get(setup)!;
+  all.set(rel, [...(all.get(rel) ?? []), ...outputs]);
+}
 
 /** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
 function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], fs: RepoFs, caller?: ScriptFile): Output[] {
@@ -537,8 +604,7 @@ function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, co
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };
   });
-  const sent = out.filter((o) => o.path !== null && !o.anywhere);
-  if (sent.length > 0) sentByCallers.set(setup, [...(sentByCallers.get(setup) ?? []), ...sent.filter((o) => !sentByCallers.get(setup)?.some((x) => x.path === o.path))]);
+  recordSent(setup, call.file, out.filter((o) => o.path !== null && !o.anywhere));
   return out;
 }
 

@@ -36,6 +36,14 @@ describe('what a caller does after running the setup\'s script', () => {
     expect(r.why).toContain('`./relay --selftest` (ci.sh:4) uses it after running build.sh (ci.sh:3)');
   });
 
+  it('keeps it for a CI step after a step that runs a script calling the setup\'s script', () => {
+    const workflow = (after: string) => ({ 'ci.sh': '#!/bin/sh\nset -e\n./build.sh\n', '.github/workflows/ci.yml': ['on: push', 'jobs:', '  b:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - run: ./ci.sh', `      - run: ${after}`, ''].join('\n') });
+    const r = outcome(workflow('sha256sum relay'));
+    expect(r).toMatchObject({ status: 'migrate', exported: true });
+    expect(r.why).toContain('`sha256sum relay` (.github/workflows/ci.yml:8) uses it after running build.sh (.github/workflows/ci.yml:7)');
+    expect(outcome(workflow('docker push relay:latest'))).toMatchObject({ status: 'migrate', exported: false });
+  });
+
   it('keeps it for a Makefile recipe that packs the folder holding it', () => {
     const r = outcome({ Makefile: 'release:\n\t./build.sh\n\ttar czf rel.tgz .\n' });
     expect(r.exported).toBe(true);
