@@ -30,7 +30,59 @@ export function pipeWritesUntold(cmd: ScriptCommand, at: number): boolean {
   const args = cmd.words.slice(at + 1).map((w) => w.value);
   const writing = WRITING_OPTIONS[program];
   if (writing) return writing(args);
+  if (program === 'sed') return sedMayWrite(args);
+  if (AWKS.has(program)) return awkMayWrite(args);
   return !(FILTERS.has(program) || printsFromNamedFiles(program));
+}
+
+/**
+ * Whether sed given `args` may write a file: only its `w` and `W` commands, the `w` flag of `s`,
+ * and the `e` command and flag (which run a shell command) do, besides `-i`; so a script
+ * without any of those letters (`s/^/[build] /`) writes none. The letters are looked for in the
+ * whole text, so a script that holds one anywhere (`s/error/ERROR/`) counts as writing: the
+ * test may take a filter for a writer, never a writer for a filter. A script file (`-f`) or an
+ * option not listed may write.
+ */
+function sedMayWrite(args: readonly (string | null)[]): boolean {
+  const scripts: (string | null)[] = [];
+  let options = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === null) return true;
+    if (options && a === '--') options = false;
+    else if (options && (a === '-e' || a === '--expression')) scripts.push(args[++i] ?? null);
+    else if (options && a.startsWith('--expression=')) scripts.push(a.slice('--expression='.length));
+    else if (options && /^-[nErsuz]+$/.test(a)) continue;
+    else if (options && ['--quiet', '--silent', '--regexp-extended', '--separate', '--unbuffered', '--null-data', '--posix', '--debug', '--sandbox'].includes(a)) continue;
+    else if (options && a.startsWith('-') && a !== '-') return true;
+    // the first operand is the script when no -e gave one; the others are files it reads
+    else if (scripts.length === 0) scripts.push(a);
+  }
+  return scripts.length === 0 || scripts.some((t) => t === null || /[wWe]/.test(t));
+}
+
+const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk']);
+
+/**
+ * Whether awk given `args` may write a file: only its output redirections (`print > "f"`, `>>`,
+ * `| cmd`) and `system()` do in a program, so one without `>`, `|` and `system`
+ * (`{ print $1 }`) writes none; the test may take a filter for a writer, never the other way.
+ * Only `-F` and `-v` (and `--`) are read among its options: another (a program file, gawk's
+ * `-i inplace`, `--dump-variables`) may write.
+ */
+function awkMayWrite(args: readonly (string | null)[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === null) return true;
+    if (a === '-F' || a === '-v') {
+      i++;
+      continue;
+    }
+    if (/^-[Fv]./.test(a) || a === '--') continue;
+    if (a.startsWith('-')) return true;
+    return /[>|]|system/.test(a);
+  }
+  return true;
 }
 
 /** Programs that run a script they are given and write no file of its output themselves (a wrapper among them whose options the tool does not read, `env -C svc`, too). */

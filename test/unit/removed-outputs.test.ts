@@ -312,6 +312,11 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('./build.sh | awk \'{print > "build.log"}\'\necho done\ndocker push app:latest\n')).toEqual([]);
     expect(at('script -qc ./build.sh build.log\necho ok\n')).toEqual([]);
     expect(at('./build.sh 2>&1 | grep -v DEBUG | ts\ncat build.log\n')).toEqual([]);
+    // sed and awk programs that hold no command writing a file (no `w`/`W`/`e` in sed's, no `>`, `|` or `system` in awk's)
+    expect(at('./build.sh 2>&1 | sed "s/^/[build] /"\nsha256sum app > SUMS\n')).toEqual([]);
+    expect(at('./build.sh 2>&1 | awk -F: \'{ print $1 }\'\ncat VERSION\n')).toEqual([]);
+    expect(at('./build.sh 2>&1 | sed -e "s/x/y/w out.log"\ncat out.log\n')).toHaveLength(1);
+    expect(at('./build.sh 2>&1 | gawk -i inplace \'{ print }\'\ncat VERSION\n')).toHaveLength(1);
     expect(at('sudo -E ./build.sh | gzip > log.gz\ncat VERSION\n')).toEqual([]);
   });
 
