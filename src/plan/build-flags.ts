@@ -159,6 +159,11 @@ export interface MergedNeeds {
   callerBuildkit?: string | null;
   /** Why the final build's DOCKER_BUILDKIT (its own, else the callers') is what it is, where its host gives it, said as where it runs (../analyze/embedded.ts hostVarNote). */
   buildkitWhy?: string;
+  /**
+   * The builder file's stages after the one its build's `--target` names (`stage \`test\` (Dockerfile.build:3)`):
+   * the old build never built them, and the legacy builder builds every stage of a file up to its target.
+   */
+  pastTarget?: string[];
 }
 
 export interface CarryResult {
@@ -782,6 +787,14 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     const given = own === undefined ? ' from a caller of the script' : '';
     const runs = merged.buildkitWhy !== undefined ? `${own === undefined ? 'where a caller of the script runs it, ' : ''}${merged.buildkitWhy}; it cannot run` : legacy ? `with DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder), which cannot run` : `with DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false), which cannot run`;
     if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs ${runs} ${why.join(' or ')}, which the merged build needs`, at(r, merged.buildkitWhy !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or migrate this setup by hand.' : 'Build with BuildKit, or migrate this setup by hand.')));
+    // The legacy builder builds every stage of the file up to the target, needed or not: merged,
+    // the builder file's stages after the builder build's --target (which that build stopped
+    // before) stand before the final stage, and would now be built (a `RUN go test` that fails).
+    const past = merged.pastTarget ?? [];
+    if (past.length > 0) {
+      const runsAs = merged.buildkitWhy !== undefined ? `${own === undefined ? 'where a caller of the script runs it, ' : ''}${merged.buildkitWhy}` : legacy ? `with DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder)` : `with DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false)`;
+      out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs ${runsAs}, which builds every stage of a Dockerfile up to its target: merged, it would also build ${past.join(', ')}, after the builder build's --target ${b.flags.find((f) => f.name === '--target')?.value?.value ?? ''}, which the old builder build never built (a failing or slow RUN there would now stop or slow the final build)`, at(r, merged.buildkitWhy !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or move those stages to a Dockerfile of their own, or migrate this setup by hand.' : 'Build with BuildKit, or move those stages to a Dockerfile of their own, or migrate this setup by hand.')));
+    }
   }
 
   out.diagnostics.push(...runtimeArgLeaks(r, builderArgs, builderFacts, setup));
