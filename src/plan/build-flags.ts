@@ -24,12 +24,12 @@ const POSIX_PLAIN = /^(?:[^$`\\{}]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z
  * - `harmless`: it changes how the build runs, not what it produces (`--progress`, `--rm`);
  * - `carry`: added to the final build (each occurrence, unless that build has it already);
  *   resource limits and cache settings, and what only the builder's own instructions can use;
- * - `run`: what a RUN's process sees (`--ulimit`, `--shm-size`): carried only to a file with no
+ * - `run`: what a RUN's process sees (`--ulimit`, `--shm-size`, `--network`, `--add-host`): carried only to a file with no
  *   RUN of its own (a RUN there would now run with it); given to one build only, it is refused
  *   when the other file has a RUN;
  * - `pull`: `--pull` resolves every FROM from the registry: carried only when no FROM of the other
  *   file names an image the script makes on the host (it would be pulled instead, or not found);
- * - `same`: it applies to every stage of a build (`--platform`, `--network`, `--add-host`…): the
+ * - `same`: it applies to every stage of a build (`--platform`, `--security-opt`, `--builder`…): the
  *   runtime build must have had exactly the same, or the setup is refused;
  * - `output`: it sends the builder's result somewhere (`--output`, `--push`): refused;
  * - `context`: a named build context changes what FROM and `COPY --from` resolve to: refused
@@ -69,8 +69,9 @@ export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--ulimit': 'run',
   '--allow': 'carry',
   '--platform': 'same',
-  '--network': 'same',
-  '--add-host': 'same',
+  // The network RUN's processes get, and the hosts they resolve: nothing else of a build reads them.
+  '--network': 'run',
+  '--add-host': 'run',
   '--isolation': 'same',
   '--cgroup-parent': 'same',
   '--security-opt': 'same',
