@@ -198,7 +198,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const converted = input.sharedBase ? null : continuationEdits(builder, runtime.escape);
       if (converted) {
         escapeEdits.set(builder.path, converted);
-        notes.push(`${builder.path} continues lines with \`${builder.escape}\` and uses it for nothing else: its ${converted.length} continuation(s) become ${runtime.path}'s \`${runtime.escape}\`, and every instruction reads as before`);
+        notes.push(converted.length === 0 ? `${builder.path} escapes with \`${builder.escape}\` but uses its escape character nowhere, so it reads the same under ${runtime.path}'s \`${runtime.escape}\`` : `${builder.path} continues lines with \`${builder.escape}\` and uses it for nothing else: its ${converted.length} continuation(s) become ${runtime.path}'s \`${runtime.escape}\`, and every instruction reads as before`);
       } else {
         refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`, and its escape character does more than continue lines; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
       }
