@@ -416,6 +416,36 @@ function localBase(facts: DockerfileFacts, local: ReadonlySet<string> | null): s
   return null;
 }
 
+/**
+ * `FROM TAG (Dockerfile:N)` where the final image's stage (the runtime build's --target, else the
+ * last) starts from one of the builder's tags, through the stages of its own file it is built
+ * FROM; null when it does not, or the chain names an image only known at build time.
+ */
+export function finalStageFromBuilder(facts: DockerfileFacts, r: DockerInvocation, tags: readonly string[]): string | null {
+  const target = flagValues(r, '--target').at(-1);
+  if (target && target.value === null) return null;
+  let st = target ? facts.stages.find((s) => s.name?.toLowerCase() === target.value!.toLowerCase()) : facts.stages.at(-1);
+  const seen = new Set<number>();
+  while (st && !seen.has(st.index)) {
+    seen.add(st.index);
+    const image = st.image;
+    const index = st.index;
+    const own = facts.stages.find((o) => o.index < index && o.name?.toLowerCase() === image.toLowerCase());
+    if (own) {
+      st = own;
+      continue;
+    }
+    return tags.includes(canonicalImage(image)) ? `FROM ${image} (${facts.path}:${st.from.line})` : null;
+  }
+  return null;
+}
+
+/** Whether the final build's own --label sets the key of the builder build's `f` (its value then wins in both). */
+function finalSetsLabel(r: DockerInvocation, f: ParsedFlag): boolean {
+  const key = (x: ParsedFlag) => (x.value?.value ?? null)?.split('=')[0] ?? null;
+  return r.flags.some((x) => x.name === '--label' && (valueKey(x) === valueKey(f) || (key(x) !== null && key(x) === key(f))));
+}
+
 /** Why a `run` or `pull` flag cannot reach the stages of `facts`, which were built without it; null when it can. */
 function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string> | null): string | null {
   if (BUILD_FLAGS[name] === 'run') {
@@ -596,8 +626,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   const runtimeArgs = new Map(r.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
   const builderArgs = new Map(b.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
 
+  const inherits = finalStageFromBuilder(runtimeFacts, r, builder.tags);
   for (const f of b.flags) {
     const treatment = BUILD_FLAGS[f.name];
+    // A label is part of the image config, which a stage built FROM the image inherits: the old
+    // final image held the builder build's --label, unless the final build set that key itself.
+    if (f.name === '--label' && inherits !== null && !finalSetsLabel(r, f)) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} labelled the builder image, and the final image starts ${inherits}: it inherited the label, which the merged build (whose builder stage has no such flag) would not give it`, at(b, 'Write the label as a LABEL line in the builder Dockerfile, or pass the same --label to the final build, then run the tool again.')));
+      continue;
+    }
     if (treatment === 'drop' || treatment === 'harmless') continue;
     // Carried, or standing in the final build already, the flag is read in the final build's folder (./flag-host-reads.ts).
     const moved = b.cmd.cwd !== r.cmd.cwd && !(f.name === '--build-arg' && baked.has(buildArgName(f))) ? folderDependence(f.name, raw(text, b, f), f.value ? f.value.value : null) : null;
