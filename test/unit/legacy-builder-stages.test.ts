@@ -21,7 +21,7 @@ describe('stages after the builder build\'s --target under the legacy builder', 
   it('refuses where the script picks the legacy builder, naming the stage it would now build', () => {
     const files = { 'build.sh': script(['export DOCKER_BUILDKIT=0']) };
     expect(codes(files)).toEqual([['refused', 'UNSUPPORTED_BUILD_FLAG']]);
-    expect(messages(files)).toContain('UNSUPPORTED_BUILD_FLAG the build runs with DOCKER_BUILDKIT=0 (the legacy builder), which builds every stage of a Dockerfile up to its target: merged, it would also build stage `test` (Dockerfile.build:6), after the builder build\'s --target build, which the old builder build never built (a failing or slow RUN there would now stop or slow the final build)');
+    expect(messages(files)).toContain('UNSUPPORTED_BUILD_FLAG the build runs with DOCKER_BUILDKIT=0 (the legacy builder); the legacy builder builds every stage of a Dockerfile up to its target: merged, it would also build stage `test` (Dockerfile.build:6), after the builder build\'s --target build, which the old builder build never built (a failing or slow RUN there would now stop or slow the final build)');
   });
 
   it('refuses where DOCKER_BUILDKIT is only known at run time, and on a Travis CI machine that sets none', () => {
