@@ -49,6 +49,13 @@ export interface Redirect {
    * other redirects.
    */
   tee?: readonly Word[] | null;
+  /**
+   * In ScriptCommand.around, a pipe the command's output goes into where the pipe's writer or
+   * reader is not one simple command (`{ … } | tee log`, `sh build.sh | while read l; do …;
+   * done`, op `|` or `|&`, the target the reader as written): the indices of the reader's
+   * commands, all of a compound statement's. Absent for other redirects.
+   */
+  pipe?: readonly number[];
 }
 
 export interface ScriptCommand {

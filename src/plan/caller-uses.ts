@@ -37,7 +37,7 @@ import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, unknownOutput, type Output } from './removed-outputs.js';
-import { callOutputs, Descriptors, redirectText } from './descriptor-outputs.js';
+import { callerShell, callOutputs, Descriptors, pipeReaders, redirectText } from './descriptor-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { ruleNamingFile } from './make-file-order.js';
 import { timeReadOf } from './time-reads.js';
@@ -481,7 +481,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
       for (const o of through.filter((x) => x.path === null)) push(unknownOutput(setup, o, cmd));
       // (a file an earlier call sent that output to keeps it: `./build.sh | tee build.log`, then `./build.sh`, then `cat build.log`)
       live = [...new Set([...live, ...outputs, ...through.filter((o) => o.path !== null)])];
-      carried = new Set([...carried, ...pipeReaders(cmd, readers.commands)]);
+      carried = new Set([...carried, ...pipeReaders(cmd, callerShell(readers.commands, cmd.file, readers.script))]);
       carrying = through;
     }
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
@@ -497,28 +497,16 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
   }
 }
 
-/** The commands a pipe from `cmd` feeds, one after another (`./build.sh | tee build.log | gzip > log.gz`). */
-function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): ScriptCommand[] {
-  const out: ScriptCommand[] = [];
-  for (let c: ScriptCommand | undefined = cmd; c?.stdout?.kind === 'pipe' && out.length < 16; ) {
-    const to: number = c.stdout.to;
-    c = commands.find((x) => x.file === cmd.file && x.index === to);
-    if (c) out.push(c);
-  }
-  return out;
-}
-
 /** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
 function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], caller?: ScriptFile): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
-  const commandAt = (index: number) => commands.find((c) => c.file === call.file && c.index === index);
   // The caller's descriptors as the call runs (`exec > ci.log 2>&1` before it).
   const fds = new Descriptors(caller);
   for (const c of commands) {
     fds.see(c);
     if (c === call) break;
   }
-  return callOutputs(script, removed, call, commandAt, fds).map(({ sink, by }) => {
+  return callOutputs(script, removed, call, callerShell(commands, call.file, caller), fds).map(({ sink, by }) => {
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };
   });

@@ -32,6 +32,40 @@ export const redirectText = (r: Redirect) => `${r.fd ?? ''}${r.op}${/^[<>]/.test
 
 type Table = Map<string, readonly Sink[]>;
 
+/**
+ * The caller's shell, as a pipe or a function call leads through it: its command of an index
+ * (in the call's file), the commands of one of its functions' bodies, and the calls of the
+ * functions whose bodies hold a command.
+ */
+export interface CallerShell {
+  at(index: number): ScriptCommand | undefined;
+  /** The commands of the body of the function `name`; undefined when the shell defines none of that name. */
+  body(name: string): readonly ScriptCommand[] | undefined;
+  /** The commands that call a function whose body holds `cmd` (where the body runs, it runs with their descriptors). */
+  callers(cmd: ScriptCommand): readonly ScriptCommand[];
+}
+
+/** `commands` (of `file`, and of `script` when it is a shell script with functions) as a CallerShell. */
+export function callerShell(commands: readonly ScriptCommand[], file: string, script?: ScriptFile): CallerShell {
+  const functions = (script as { functions?: ReadonlyMap<string, string> } | undefined)?.functions;
+  const names = new Map([...(functions ?? [])].map(([name, id]) => [id, name]));
+  const mine = commands.filter((c) => c.file === file);
+  return {
+    at: (index) => mine.find((c) => c.index === index),
+    body: (name) => {
+      const id = functions?.get(name);
+      return id === undefined ? undefined : mine.filter((c) => c.branches?.some((b) => b.id === id));
+    },
+    callers: (cmd) => {
+      const called = new Set((cmd.branches ?? []).flatMap((b) => names.get(b.id) ?? []));
+      return called.size === 0 ? [] : mine.filter((c) => c !== cmd && c.words[0]?.value != null && called.has(c.words[0].value));
+    },
+  };
+}
+
+/** A shell with no commands. */
+const NO_SHELL: CallerShell = { at: () => undefined, body: () => undefined, callers: () => [] };
+
 /** Whether a command is in a function body (../analyze/shell/statements.ts: its branch `fn…`). */
 const inFunction = (cmd: ScriptCommand) => (cmd.branches ?? []).some((b) => branchKind(b) === 'fn');
 
@@ -78,19 +112,12 @@ export class Descriptors {
 
   /**
    * Where a call's standard output and error lead as it runs (the script it runs inherits
-   * them): these descriptors, a compound's redirects around it, a pipe from it (`commandAt`:
-   * its file's command of an index) and its own redirects, all of them files it sends them to.
+   * them): these descriptors, a compound's redirects and pipe around it, a pipe from it (read
+   * through `shell`, the caller's commands), its own redirects, and in a function body those of
+   * the function's calls, all of them files it sends them to.
    */
-  callSinks(call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined): Table {
-    let t = this.table;
-    if (call.around) t = applied(t, call.around, call, false, true);
-    // A pipe or a capture takes the output before the call's own redirects apply (`2>&1 | tee log`: both).
-    if (call.stdout?.kind === 'pipe') {
-      const sinks = piped(commandAt(call.stdout.to), call, commandAt, 0);
-      t = new Map([...t, ['1', sinks], ...(call.stdout.errors ? ([['2', sinks]] as const) : [])]);
-    } else if (call.stdout) t = new Map([...t, ['1', []]]);
-    t = applied(t, call.redirects, call, false, true);
-    return new Map([['1', t.get('1') ?? []], ['2', t.get('2') ?? []]]);
+  callSinks(call: ScriptCommand, shell: CallerShell): Table {
+    return commandSinks(this.table, call, shell, 0);
   }
 
   /** A copy, as they are now. */
@@ -114,16 +141,86 @@ export class Descriptors {
 }
 
 /**
+ * Where `cmd`'s standard output and error lead as it runs in `shell` with the descriptors
+ * `table`: a compound's redirects around it and a pipe it is in, a pipe from it and its own
+ * redirects (a capture: nowhere). In a function body, it runs wherever the function is called,
+ * with the descriptors of each call (`run | tee build.log`, `run() { sh build.sh; }`), added.
+ */
+function commandSinks(table: Table, cmd: ScriptCommand, shell: CallerShell, depth: number): Table {
+  let t = table;
+  if (depth < 8) {
+    for (const c of shell.callers(cmd)) {
+      const from = commandSinks(table, c, shell, depth + 1);
+      t = new Map(['1', '2'].map((fd) => [fd, [...new Set([...(t.get(fd) ?? []), ...(from.get(fd) ?? [])])]]));
+    }
+  }
+  const follow = (r: Redirect) => readersSinks(r, cmd, shell, depth);
+  if (cmd.around) t = applied(t, cmd.around, cmd, false, true, follow);
+  // A pipe or a capture takes the output before the command's own redirects apply (`2>&1 | tee log`: both).
+  if (cmd.stdout?.kind === 'pipe') {
+    const sinks = piped(shell.at(cmd.stdout.to), cmd, shell, depth);
+    t = new Map([...t, ['1', sinks], ...(cmd.stdout.errors ? ([['2', sinks]] as const) : [])]);
+  } else if (cmd.stdout) t = new Map([...t, ['1', []]]);
+  t = applied(t, cmd.redirects, cmd, false, true, follow);
+  return new Map([['1', t.get('1') ?? []], ['2', t.get('2') ?? []]]);
+}
+
+/** What the commands reading a pipe around `writer` (Redirect.pipe: a compound statement's, all of them) write of what they read. */
+function readersSinks(r: Redirect, writer: ScriptCommand, shell: CallerShell, depth: number): Sink[] {
+  const out: Sink[] = [];
+  for (const i of r.pipe ?? []) {
+    // (the compound's text, shown whole, says where each of its commands writes)
+    for (const s of piped(shell.at(i), writer, shell, depth + 1, `| ${r.target.raw}`)) if (!out.some((o) => o.path === s.path)) out.push({ ...s, raw: `| ${r.target.raw}` });
+  }
+  return out;
+}
+
+/**
+ * The commands the pipes `cmd`'s output goes into feed, and those these feed in turn (`./build.sh
+ * | tee build.log | gzip > log.gz`): a simple reader, every command of a compound one (`|
+ * while read l; do …; done`), the body of a function read so (`| save`); for a command in a
+ * function body, those of the function's calls too (`run | tee build.log`).
+ */
+export function pipeReaders(cmd: ScriptCommand, shell: CallerShell): ScriptCommand[] {
+  const out: ScriptCommand[] = [];
+  const seen = new Set<ScriptCommand>();
+  const visit = (c: ScriptCommand, depth: number) => {
+    if (seen.has(c) || depth > 8 || out.length > 64) return;
+    seen.add(c);
+    const add = (r: ScriptCommand | undefined) => {
+      if (!r || out.includes(r)) return;
+      out.push(r);
+      const name = r.words[0]?.value;
+      for (const b of (name ? shell.body(name) : undefined) ?? []) if (!out.includes(b)) out.push(b);
+    };
+    const next: ScriptCommand[] = [];
+    if (c.stdout?.kind === 'pipe') next.push(...[shell.at(c.stdout.to)].flatMap((r) => r ?? []));
+    for (const r of c.around ?? []) next.push(...(r.pipe ?? []).flatMap((i) => shell.at(i) ?? []));
+    for (const r of next) add(r);
+    for (const r of [...out]) visit(r, depth + 1);
+    for (const k of shell.callers(c)) visit(k, depth + 1);
+  };
+  visit(cmd, 0);
+  return out;
+}
+
+/**
  * `table` after `redirects` of `by`, in order: a file opened gives its descriptor that file as
  * a sink (a command's own, `exec` null, gives none: ./removed-outputs.ts reads those), a move
  * (`2>&1`, `>&3`) copies another descriptor's sinks, a close or /dev/null leaves none. `replace`
  * false: the redirects may not run, so what they open is added to what was there.
  */
-function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand, exec: boolean | null, replace: boolean): Table {
+function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand, exec: boolean | null, replace: boolean, follow: (r: Redirect) => readonly Sink[] = () => []): Table {
   const t: Table = new Map(table);
   const set = (fd: string, sinks: readonly Sink[]) => t.set(fd, replace ? sinks : [...(t.get(fd) ?? []), ...sinks]);
   for (const r of redirects) {
     if (r.body !== undefined) continue;
+    // A pipe a compound statement's output goes into (Redirect.pipe): what its readers write (`follow`; none by default, as for a pipe from the command itself).
+    if (r.pipe) {
+      const sinks = follow(r);
+      for (const d of r.op === '|&' ? ['1', '2'] : ['1']) set(d, sinks);
+      continue;
+    }
     const input = r.op.startsWith('<') && r.op !== '<>';
     const fd = r.fd ?? (input || r.op === '<>' ? '0' : '1');
     const v = r.target.value;
@@ -157,13 +254,13 @@ function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand
  * 2>&1`, the call's own redirects and those of a compound around it, and what a pipe from it
  * writes: `./build.sh | tee build.log`, `sh build.sh 2>&1 | gzip > log.gz`) that `removed`,
  * commands of that script, write into: their output, not redirected elsewhere in the script,
- * reached the file through the call. `commandAt`: the caller's command of an index (the pipe's
- * readers); `caller`: the caller's descriptors as the call runs (`exec > ci.log 2>&1` before
+ * reached the file through the call. `shell`: the caller's commands (a pipe's readers, its
+ * functions and their calls); `caller`: the caller's descriptors as the call runs (`exec > ci.log 2>&1` before
  * it). A path only known at run time is null.
  */
-export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined = () => undefined, caller: Descriptors = new Descriptors(undefined)): { sink: Sink; by: ScriptCommand }[] {
+export function callOutputs(script: ScriptFile, removed: ReadonlySet<ScriptCommand>, call: ScriptCommand, shell: CallerShell = NO_SHELL, caller: Descriptors = new Descriptors(undefined)): { sink: Sink; by: ScriptCommand }[] {
   if (script.kind !== 'shell') return [];
-  const inherited = caller.callSinks(call, commandAt);
+  const inherited = caller.callSinks(call, shell);
   const mine = new Set([...inherited.values()].flat());
   if (mine.size === 0) return [];
   const fds = new Descriptors(script, inherited);
@@ -183,17 +280,23 @@ const TEE_OPTIONS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p'
  * The files what a pipe's `reader` reads goes on to, as sinks of `call` (whose output the pipe
  * carries): the files `tee` names, and where the reader's standard output leads (its
  * redirects, a compound's around it, a further pipe), as what it writes there is made of what
- * it read (`gzip > log.gz`, `wc -l > count.txt`). A reader not known is a path only known at run time.
+ * it read (`gzip > log.gz`, `wc -l > count.txt`); for a function of the caller's shell, what
+ * the commands of its body write so (`save() { tee build.log; }`). A reader not known is a path
+ * only known at run time. `shown`: the pipe as messages show it (the reader's text by default).
  */
-function piped(reader: ScriptCommand | undefined, call: ScriptCommand, commandAt: (index: number) => ScriptCommand | undefined, depth: number): Sink[] {
-  const raw = reader ? `| ${shownCommand(reader)}` : '|';
+function piped(reader: ScriptCommand | undefined, call: ScriptCommand, shell: CallerShell, depth: number, shown?: string): Sink[] {
+  const raw = shown ?? (reader ? `| ${shownCommand(reader)}` : '|');
   if (!reader || depth > 8) return [{ path: null, opener: call, raw, exec: false }];
-  let t: Table = new Map();
-  if (reader.around) t = applied(t, reader.around, reader, false, true);
-  if (reader.stdout?.kind === 'pipe') t.set('1', piped(commandAt(reader.stdout.to), reader, commandAt, depth + 1));
-  else if (reader.stdout) t.set('1', []);
-  t = applied(t, reader.redirects, reader, false, true);
+  const name = reader.words[0]?.value;
+  const body = name ? shell.body(name) : undefined;
+  if (body) {
+    const out: Sink[] = [];
+    for (const c of body) for (const s of piped(c, call, shell, depth + 1, raw)) if (!out.some((o) => o.path === s.path && o.raw === s.raw)) out.push(s);
+    // (and where the call's own output leads: `save > build.log`, `save() { cat; }`)
+    return [...out, ...outputOf(reader, shell, depth, raw)].map((s) => ({ ...s, opener: call }));
+  }
   const own: Sink[] = [];
+  const t = stdoutOf(reader, shell, depth);
   // (past the wrappers that run it: `sudo tee build.log`, `stdbuf -oL tee build.log`; a wrapper whose options cannot be read may run tee)
   const program = programAt(reader.words);
   if (!program.known) own.push({ path: null, opener: call, raw, exec: false });
@@ -209,5 +312,20 @@ function piped(reader: ScriptCommand | undefined, call: ScriptCommand, commandAt
       else own.push({ path: v === null || reader.cwd === null ? null : resolveRel(reader.cwd, v), opener: call, raw, exec: false });
     }
   }
-  return [...own, ...(t.get('1') ?? []).map((s) => ({ ...s, raw: `${raw} ${s.raw}` }))].map((s) => ({ ...s, opener: call }));
+  return [...own, ...outputOf(reader, shell, depth, raw, t)].map((s) => ({ ...s, opener: call }));
+}
+
+/** Where a pipe's reader's standard output and error lead, from none: a compound's redirects and pipe around it, a further pipe, its own redirects. */
+function stdoutOf(reader: ScriptCommand, shell: CallerShell, depth: number): Table {
+  let t: Table = new Map();
+  const follow = (r: Redirect) => readersSinks(r, reader, shell, depth + 1);
+  if (reader.around) t = applied(t, reader.around, reader, false, true, follow);
+  if (reader.stdout?.kind === 'pipe') t.set('1', piped(shell.at(reader.stdout.to), reader, shell, depth + 1));
+  else if (reader.stdout) t.set('1', []);
+  return applied(t, reader.redirects, reader, false, true, follow);
+}
+
+/** The files a pipe's reader's standard output reaches, shown after the pipe (`| gzip >log.gz`). */
+function outputOf(reader: ScriptCommand, shell: CallerShell, depth: number, raw: string, t: Table = stdoutOf(reader, shell, depth)): Sink[] {
+  return (t.get('1') ?? []).map((s) => ({ ...s, raw: s.raw.startsWith(raw) ? s.raw : `${raw} ${s.raw}` }));
 }

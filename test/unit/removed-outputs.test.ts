@@ -273,6 +273,30 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\necho new > build.log\nsh build.sh\ngrep -q new build.log\n')).toEqual([]);
   });
 
+  it('a caller piping the script\'s output into a compound statement, or piping a compound statement holding the call, then reading the file, refuses', () => {
+    const at = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': ci }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do echo "$l" >> build.log; done\ngrep -q . build.log || exit 3\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `\| while read l; do echo "\$l" >> build\.log; done` of the call at ci\.sh:2\)/)]);
+    expect(at('#!/bin/sh\nsh build.sh | { cat > build.log; }\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do printf "%s\\n" "$l"; done > build.log\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    expect(at('#!/bin/sh\n(sh build.sh) 2>&1 | tee build.log\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `\| tee build\.log` of the call at ci\.sh:2\)/)]);
+    expect(at('#!/bin/sh\n{ echo start; sh build.sh; } | { grep -v Step; } | tee build.log > /dev/null\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    // Nothing reads it afterwards, or the compound writes no file.
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do echo "$l" >> build.log; done\necho done\n')).toEqual([]);
+    expect(at('#!/bin/sh\n(sh build.sh) 2>&1 | tee build.log\necho done\n')).toEqual([]);
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do echo "$l"; done\ncat build.log\n')).toEqual([]);
+  });
+
+  it('a caller piping the script\'s output into a function of its own, or piping a function that runs the script, then reading the file, refuses', () => {
+    const at = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': ci }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(at('#!/bin/sh\nsave() { tee build.log; }\nsh build.sh | save\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 .*through `\| save` of the call at ci\.sh:3\)/)]);
+    expect(at('#!/bin/sh\nsave() { cat; }\nsh build.sh | save > build.log\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun | tee build.log\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun > build.log 2>&1\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    // Nothing reads it afterwards.
+    expect(at('#!/bin/sh\nsave() { tee build.log; }\nsh build.sh | save\necho ok\n')).toEqual([]);
+    expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun | tee build.log\necho ok\n')).toEqual([]);
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
