@@ -69,6 +69,9 @@ const NO_SHELL: CallerShell = { at: () => undefined, body: () => undefined, call
 /** Whether a command is in a function body (../analyze/shell/statements.ts: its branch `fn…`). */
 const inFunction = (cmd: ScriptCommand) => (cmd.branches ?? []).some((b) => branchKind(b) === 'fn');
 
+/** Whether a command in the subshells `inside` (ScriptCommand.subshell) runs in `subshell`. */
+const within = (inside: string, subshell: string) => inside === subshell || inside.startsWith(`${subshell}/`);
+
 /** `exec` with redirects only: it changes the descriptors of the shell running it. */
 export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && cmd.words[0]!.value === 'exec' && cmd.redirects.length > 0;
 
@@ -81,6 +84,10 @@ export const isExecRedirect = (cmd: ScriptCommand) => cmd.words.length === 1 && 
 export class Descriptors {
   private table: Table;
   private shell: string | undefined;
+  /** The subshells an `exec` changed the descriptors in (ScriptCommand.subshell), innermost last, each with the descriptors it started with. */
+  private scopes: { subshell: string; saved: Table }[] = [];
+  /** The `exec`s of the bodies of functions of this shell only ever called in a subshell, by name: they open their files at each call. */
+  private deferred = new Map<string, ScriptCommand[]>();
   /** `inherited`: what the script's standard output and error lead to as its caller runs it. */
   constructor(private readonly script: ScriptFile | undefined, private readonly inherited: Table = new Map()) {
     this.table = inherited;
@@ -88,9 +95,22 @@ export class Descriptors {
 
   see(cmd: ScriptCommand): void {
     const shell = this.shellOf(cmd);
-    if (shell !== this.shell) [this.table, this.shell] = [this.fromFunctions(shell, this.shell === undefined ? this.inherited : new Map()), shell];
+    if (shell !== this.shell) {
+      const start = this.shell === undefined ? this.inherited : new Map();
+      [this.shell, this.scopes, this.deferred] = [shell, [], new Map()];
+      this.table = this.fromFunctions(shell, start);
+    }
+    // What an `exec` in a subshell changed ends with the subshell (`( exec > build.log 2>&1 )`).
+    const inside = cmd.subshell ?? '';
+    for (let top = this.scopes.at(-1); top && !within(inside, top.subshell); top = this.scopes.at(-1)) this.table = this.scopes.pop()!.saved;
+    // (a call, in a subshell, of a function whose body runs an `exec`: `( log )`)
+    // (where its body is written, such an `exec` opens nothing)
+    const deferred = [...this.deferred.values()].some((d) => d.includes(cmd));
+    const execs = isExecRedirect(cmd) ? (deferred ? [] : [cmd]) : cmd.words[0]?.value ? this.deferred.get(cmd.words[0].value) ?? [] : [];
+    if (execs.length === 0) return;
+    if (inside !== '' && this.scopes.at(-1)?.subshell !== inside) this.scopes.push({ subshell: inside, saved: this.table });
     // (an `exec` in a branch or a loop may run or not: what it opens is added to what was there)
-    if (isExecRedirect(cmd)) this.table = applied(this.table, cmd.redirects, cmd, true, !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0);
+    for (const e of execs) this.table = applied(this.table, e.redirects, e, true, e === cmd && !cmd.conditional && !cmd.loop && (cmd.branches?.length ?? 0) === 0);
   }
 
   private shellOf(cmd: ScriptCommand): string {
@@ -105,9 +125,35 @@ export class Descriptors {
   private fromFunctions(shell: string, table: Table): Table {
     let t = table;
     for (const c of this.script?.commands ?? []) {
-      if (isExecRedirect(c) && inFunction(c) && this.shellOf(c) === shell) t = applied(t, c.redirects, c, true, false);
+      if (!isExecRedirect(c) || !inFunction(c) || this.shellOf(c) !== shell) continue;
+      // A function only ever called by name in a subshell (`( log )`) opens them there alone.
+      const name = this.subshellOnly(c, shell);
+      if (name !== null) this.deferred.set(name, [...(this.deferred.get(name) ?? []), c]);
+      else t = applied(t, c.redirects, c, true, false);
     }
     return t;
+  }
+
+  /**
+   * The name of the function whose body holds `exec` when every command of `shell` that may run
+   * it is a call by that name in a subshell (`( log )`): none names it otherwise (`trap log
+   * EXIT`, `command log`, a word holding it), runs a program only known at run time, or runs
+   * text or a file (`eval`, `source`, `.`) that may call it; else null.
+   */
+  private subshellOnly(exec: ScriptCommand, shell: string): string | null {
+    const fns = (exec.branches ?? []).filter((b) => branchKind(b) === 'fn');
+    const functions = (this.script as { functions?: ReadonlyMap<string, string> } | undefined)?.functions;
+    const name = fns.length === 1 ? [...(functions ?? [])].find(([, id]) => id === fns[0]!.id)?.[0] : undefined;
+    if (name === undefined) return null;
+    for (const c of this.script?.commands ?? []) {
+      if (this.shellOf(c) !== shell || c.words.length === 0) continue;
+      const program = c.words[0]!.value;
+      if (program === null || program === 'eval' || program === 'source' || program === '.') return null;
+      const names = (w: ScriptCommand['words'][number]) => w.value !== null && w.value.split(/[\s;&|()<>`$"'{}=]+/).includes(name);
+      if (program === name && c.subshell !== undefined && !c.words.slice(1).some(names)) continue;
+      if (c.words.some((w) => (w.value === null ? program === 'trap' : names(w)))) return null;
+    }
+    return name;
   }
 
   /**
@@ -123,7 +169,7 @@ export class Descriptors {
   /** A copy, as they are now. */
   snapshot(): Descriptors {
     const d = new Descriptors(this.script, this.inherited);
-    [d.table, d.shell] = [this.table, this.shell];
+    [d.table, d.shell, d.scopes, d.deferred] = [this.table, this.shell, [...this.scopes], this.deferred];
     return d;
   }
 

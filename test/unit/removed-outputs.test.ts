@@ -250,6 +250,19 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(codes(['(', 'exec > build.log 2>&1', BUILD, ...EXTRACT, ')', RUN, 'cat build.log']).status).toBe('refused');
   });
 
+  it('an `exec` in a subshell, or in a function only called in one, opens its files to the subshell\'s end only', () => {
+    // The removed commands run after the subshell: their output never reached the file.
+    expect(codes(['( exec > build.log 2>&1 )', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('migrate');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('migrate');
+    expect(codes(['log() { exec > build.log 2>&1; }', 'echo x | log', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('migrate');
+    // In the subshell after the call, a call outside one, or a use of the name the tool cannot follow, counts.
+    expect(codes(['log() { exec > build.log 2>&1; }', `( log; ${BUILD} )`, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', 'log', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', 'trap log EXIT', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', '"$STEP"', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['( exec > build.log 2>&1', BUILD, ')', ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+  });
+
   it('a caller\'s own `exec` the call inherits, then a read, refuses', () => {
     const setup = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nexec > ci.log 2>&1\n./build.sh\ncat ci.log\n' }).setups[0]!;
     expect(setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([expect.stringMatching(/^ci\.sh:4 `cat ci\.log` .*through `exec >ci\.log 2>&1` at ci\.sh:2, which the call inherits\)/)]);

@@ -91,7 +91,7 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
     const memberScope = piped ? childScope(scope) : scope;
     // An `exit` there ends that side's subshell only (./failing-exit.ts).
-    const exitCtx: Ctx = piped && ctx.exitScope === undefined ? { ...ctx, exitScope: 'subshell' } : ctx;
+    const exitCtx: Ctx = piped ? { ...ctx, ...(ctx.exitScope === undefined ? { exitScope: 'subshell' as const } : {}), subshell: `${ctx.subshell ?? ''}/${m.stmt.startIndex}` } : ctx;
     // A member after `&&`/`||` runs depending on the exit status of the commands before it; a
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {

@@ -87,7 +87,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     case 'subshell':
       // An `exit` inside ends the subshell only (./failing-exit.ts).
       w.script.units[unit]!.subshell = true;
-      walkList(w, stmt.children, childScope(scope), ctx.exitScope === 'substitution' ? ctx : { ...ctx, exitScope: 'subshell' }, 'body', unit);
+      walkList(w, stmt.children, childScope(scope), { ...ctx, ...(ctx.exitScope === 'substitution' ? {} : { exitScope: 'subshell' as const }), subshell: `${ctx.subshell ?? ''}/${stmt.startIndex}` }, 'body', unit);
       return;
     case 'compound_statement':
       walkList(w, stmt.children, scope, ctx, 'body', unit);
