@@ -345,7 +345,8 @@ function piped(reader: ScriptCommand | undefined, call: ScriptCommand, shell: Ca
   const t = stdoutOf(reader, shell, depth);
   // (past the wrappers that run it: `sudo tee build.log`, `stdbuf -oL tee build.log`; a wrapper whose options cannot be read may run tee)
   const program = programAt(reader.words);
-  if (!program.known) own.push({ path: null, opener: call, raw, exec: false });
+  // (a program only known at run time, `| "$SAVER"`, may be tee too)
+  if (!program.known || (reader.words[program.at] !== undefined && reader.words[program.at]!.value === null)) own.push({ path: null, opener: call, raw, exec: false });
   else if (reader.words[program.at]?.value === 'tee') {
     let options = true;
     for (const w of reader.words.slice(program.at + 1)) {

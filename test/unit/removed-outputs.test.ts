@@ -280,6 +280,8 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | sudo tee build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | stdbuf -oL tee -a build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee --output-error=warn build.log\necho done\n')).toEqual([]);
+    // a program only known at run time may be tee: a file only known at run time
+    expect(at('#!/bin/sh\nsh build.sh | "$SAVER"\ncat build.log\n')).toEqual(['ci.sh:2']);
     // a later call that sends its output elsewhere leaves the file as the first call wrote it
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee build.log\nsh build.sh\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
     expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\nsh build.sh > other.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
