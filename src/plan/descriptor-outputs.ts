@@ -39,29 +39,54 @@ type Table = Map<string, readonly Sink[]>;
  */
 export interface CallerShell {
   at(index: number): ScriptCommand | undefined;
-  /** The commands of the body of the function `name`; undefined when the shell defines none of that name. */
-  body(name: string): readonly ScriptCommand[] | undefined;
+  /**
+   * The commands of the body of the function `cmd` runs (by its first word); undefined when the
+   * shell defines none of that name, null when it may and its body cannot be read (a function
+   * another step of a CI file defines).
+   */
+  body(cmd: ScriptCommand): readonly ScriptCommand[] | null | undefined;
   /** The commands that call a function whose body holds `cmd` (where the body runs, it runs with their descriptors). */
   callers(cmd: ScriptCommand): readonly ScriptCommand[];
 }
 
-/** `commands` (of `file`, and of `script` when it is a shell script with functions) as a CallerShell. */
+/**
+ * `commands` (of `file`, and of `script`) as a CallerShell. The functions are those of the shell
+ * a command runs in: a shell script's own, or those of the snippet of an embedded script (a CI
+ * step, a recipe: ../analyze/embedded.ts) holding it, whose reading is asked for only then.
+ */
 export function callerShell(commands: readonly ScriptCommand[], file: string, script?: ScriptFile): CallerShell {
-  const functions = (script as { functions?: ReadonlyMap<string, string> } | undefined)?.functions;
-  const names = new Map([...(functions ?? [])].map(([name, id]) => [id, name]));
   const mine = commands.filter((c) => c.file === file);
+  const own = (script as { functions?: ReadonlyMap<string, string> } | undefined)?.functions;
+  const defined = (script as { definedFunctions?: ReadonlySet<string> } | undefined)?.definedFunctions;
+  const shellOf = (cmd: ScriptCommand): { functions: ReadonlyMap<string, string>; commands: readonly ScriptCommand[] } | null => {
+    if (own) return { functions: own, commands: mine };
+    const held = script && defined ? partHolding(script, cmd) : null;
+    const functions = held?.part.script.functions;
+    return held && functions ? { functions, commands: mine.filter((c) => c.index >= held.part.first && c.index < held.part.first + held.part.count) } : null;
+  };
   return {
     at: (index) => mine.find((c) => c.index === index),
-    body: (name) => {
-      const id = functions?.get(name);
-      return id === undefined ? undefined : mine.filter((c) => c.branches?.some((b) => b.id === id));
+    body: (cmd) => {
+      const name = cmd.words[0]?.value;
+      if (!name || !(own?.has(name) || defined?.has(name))) return undefined;
+      const shell = shellOf(cmd);
+      const id = shell?.functions.get(name);
+      if (!shell || id === undefined) return defined?.has(name) ? null : undefined;
+      return shell.commands.filter((c) => c.branches?.some((b) => ownId(b.id) === id));
     },
     callers: (cmd) => {
-      const called = new Set((cmd.branches ?? []).flatMap((b) => names.get(b.id) ?? []));
-      return called.size === 0 ? [] : mine.filter((c) => c !== cmd && c.words[0]?.value != null && called.has(c.words[0].value));
+      if (!(cmd.branches ?? []).some((b) => branchKind(b) === 'fn')) return [];
+      const shell = shellOf(cmd);
+      if (!shell) return [];
+      const names = new Map([...shell.functions].map(([name, id]) => [id, name]));
+      const called = new Set((cmd.branches ?? []).flatMap((b) => names.get(ownId(b.id)) ?? []));
+      return called.size === 0 ? [] : shell.commands.filter((c) => c !== cmd && c.words[0]?.value != null && called.has(c.words[0].value));
     },
   };
 }
+
+/** A branch's id as its snippet's reading gives it (an embedded script's commands carry it after `N/`: ../analyze/embedded.ts). */
+const ownId = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 
 /** A shell with no commands. */
 const NO_SHELL: CallerShell = { at: () => undefined, body: () => undefined, callers: () => [] };
@@ -236,8 +261,7 @@ export function pipeReaders(cmd: ScriptCommand, shell: CallerShell): ScriptComma
     const add = (r: ScriptCommand | undefined) => {
       if (!r || out.includes(r)) return;
       out.push(r);
-      const name = r.words[0]?.value;
-      for (const b of (name ? shell.body(name) : undefined) ?? []) if (!out.includes(b)) out.push(b);
+      for (const b of shell.body(r) ?? []) if (!out.includes(b)) out.push(b);
     };
     const next: ScriptCommand[] = [];
     if (c.stdout?.kind === 'pipe') next.push(...[shell.at(c.stdout.to)].flatMap((r) => r ?? []));
@@ -333,8 +357,9 @@ const TEE_OPTIONS = new Set(['-a', '--append', '-i', '--ignore-interrupts', '-p'
 function piped(reader: ScriptCommand | undefined, call: ScriptCommand, shell: CallerShell, depth: number, shown?: string): Sink[] {
   const raw = shown ?? (reader ? `| ${shownCommand(reader)}` : '|');
   if (!reader || depth > 8) return [{ path: null, opener: call, raw, exec: false }];
-  const name = reader.words[0]?.value;
-  const body = name ? shell.body(name) : undefined;
+  const body = shell.body(reader);
+  // (a function whose body cannot be read may write anything)
+  if (body === null) return [{ path: null, opener: call, raw, exec: false }];
   if (body) {
     const out: Sink[] = [];
     for (const c of body) for (const s of piped(c, call, shell, depth + 1, raw)) if (!out.some((o) => o.path === s.path && o.raw === s.raw)) out.push(s);

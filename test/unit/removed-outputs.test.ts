@@ -310,6 +310,13 @@ describe('files the removed commands wrote through descriptors they did not open
     // Nothing reads it afterwards.
     expect(at('#!/bin/sh\nsave() { tee build.log; }\nsh build.sh | save\necho ok\n')).toEqual([]);
     expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun | tee build.log\necho ok\n')).toEqual([]);
+    // In a CI step: a function of the step's own shell is read through; one another step defines may write anything.
+    const workflow = (...steps: string[]) => ({ '.github/workflows/ci.yml': ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', ...steps, ''].join('\n') });
+    const used = (extra: Record<string, string>) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`);
+    expect(used(workflow('      - run: |', '          save() { tee build.log; }', '          ./build.sh | save', '      - run: grep -q . build.log'))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: |', '          run() { ./build.sh; }', '          run | tee build.log', '      - run: grep -q . build.log'))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: |', '          run() { ./build.sh; }', '          run | tee build.log', '      - run: echo done'))).toEqual([]);
+    expect(used(workflow('      - run: save() { tee build.log; }', '      - run: ./build.sh | save', '      - run: echo done'))).toEqual(['.github/workflows/ci.yml:8']);
   });
 
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
