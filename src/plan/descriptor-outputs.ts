@@ -280,13 +280,15 @@ export function pipeReaders(cmd: ScriptCommand, shell: CallerShell): ScriptComma
  * (`2>&1`, `>&3`) copies another descriptor's sinks, a close or /dev/null leaves none. `replace`
  * false: the redirects may not run, so what they open is added to what was there.
  */
-function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand, exec: boolean | null, replace: boolean, follow: (r: Redirect) => readonly Sink[] = () => []): Table {
+function applied(table: Table, redirects: readonly Redirect[], by: ScriptCommand, exec: boolean | null, replace: boolean, follow?: (r: Redirect) => readonly Sink[]): Table {
   const t: Table = new Map(table);
   const set = (fd: string, sinks: readonly Sink[]) => t.set(fd, replace ? sinks : [...(t.get(fd) ?? []), ...sinks]);
   for (const r of redirects) {
     if (r.body !== undefined) continue;
-    // A pipe a compound statement's output goes into (Redirect.pipe): what its readers write (`follow`; none by default, as for a pipe from the command itself).
+    // A pipe a compound statement's output goes into (Redirect.pipe): what its readers write
+    // (`follow`); without it, where the readers' output goes, taken for the descriptors as they were.
     if (r.pipe) {
+      if (!follow) continue;
       const sinks = follow(r);
       for (const d of r.op === '|&' ? ['1', '2'] : ['1']) set(d, sinks);
       continue;

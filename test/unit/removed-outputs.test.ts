@@ -322,6 +322,8 @@ describe('files the removed commands wrote through descriptors they did not open
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
+    // Piped on, into what writes where the script's output goes.
+    expect(codes(['exec > build.log', `${BUILD} > /dev/null`, '{', ...EXTRACT, '} | cat', RUN, 'cat build.log']).used.map((d) => d.line)).toEqual([11]);
     expect(r.used[0]!.message).toMatch(/\(build\.sh:5; its output went there through the redirect `>extract\.log` of the compound statement around it\)/);
   });
 
