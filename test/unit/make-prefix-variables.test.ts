@@ -38,8 +38,14 @@ describe('recipe prefixes a variable gives', () => {
     expect(codes({ Makefile: run('-').join('\n') })).toEqual([['refused', ['BUILD_AT_RUN_TIME']]]);
   });
 
-  it('leaves a value some targets set for themselves, or one set under a conditional, unread', () => {
-    for (const head of [['Q := @', 'image: Q :='], ['ifeq ($(V),1)', 'Q :=', 'else', 'Q := @', 'endif'], ['Q := @', 'include other.mk']]) {
+  it('reads one set under a conditional when every branch gives it prefixes alone (`make V=1` shows the commands)', () => {
+    const head = ['ifeq ($(V),1)', '  Q =', 'else', '  Q := @', 'endif'];
+    expect(codes({ Makefile: [...head, ...recipe('$(Q)')].join('\n'), 'ci.sh': '#!/bin/sh\nset -e\nmake image V=1\n' })).toEqual([['migrate', []]]);
+  });
+
+  it('leaves a value some targets set for themselves, one a branch leaves unset or sets otherwise, or one an include may set, unread', () => {
+    const heads = [['Q := @', 'image: Q :='], ['ifndef V', 'Q := @', 'endif'], ['ifeq ($(V),1)', 'Q = echo', 'else', 'Q = @', 'endif'], ['ifeq ($(V),1)', 'Q =', 'else', 'Q = @', 'endif', 'Q += x'], ['Q := @', 'include other.mk']];
+    for (const head of heads) {
       expect(codes({ Makefile: [...head, ...recipe('$(Q)')].join('\n'), 'other.mk': '' }), head.join(' ')).toEqual([]);
     }
   });

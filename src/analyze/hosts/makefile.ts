@@ -105,7 +105,7 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   const runVersions = oneRun(file, root, vars, eachUse, evaluated !== undefined);
   // (a variable whose every expansion may give another value is read as one expansion the reader does not model)
   const eachCall = new Set(eachUseWith(new Set()).keys());
-  const prefixVars = prefixVariables(vars, perTarget, new Set([...eachCall, ...eachUse.keys()]), evaluated !== undefined || root.descendantsOfType('include_directive').length > 0);
+  const prefixVars = prefixVariables(root, text, vars, perTarget, new Set([...eachCall, ...eachUse.keys()]), evaluated !== undefined || root.descendantsOfType('include_directive').length > 0);
   // The snippets whose lines start with such an expansion, and the variables it reads.
   const prefixReadsOf = new Map<number, string[]>();
   const snippets: Snippet[] = [];
