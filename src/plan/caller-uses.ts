@@ -16,6 +16,7 @@
  * far scripts and sibling entries below. A removal that cannot fail (`rm -f relay`) is no use. Callers are the
  * files the analysis read and the files the walk kept as possible callers (no docker in them).
  */
+import { envPrefix } from '../model/wrappers.js';
 import path from 'node:path/posix';
 import { scriptKindOf, readScript, setupCommands, type Analysis } from '../analyze/index.js';
 import { calledTargets } from '../analyze/callers.js';
@@ -305,8 +306,10 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find((c) => setsUmask(c) && sameShell(caller, c, call)) : undefined;
   if (umask && !setup.diagnostics.some((d) => d.code === 'HOST_UMASK' && d.file === umask.file && d.line === umask.line)) setup.diagnostics.push(umaskSet(setup, umask, setup.umaskModes!, call));
   // And its environment: DOCKER_BUILDKIT picks the builder the script's builds run with where it sets none (./build-flags.ts).
-  if (inEnvironment(caller, call, 'DOCKER_BUILDKIT') || call.exported?.includes('DOCKER_BUILDKIT')) {
-    const bk = dockerVariable(call, 'DOCKER_BUILDKIT');
+  // (also through env: `env DOCKER_BUILDKIT=0 ./build.sh` runs the script with it, as `DOCKER_BUILDKIT=0 ./build.sh` does)
+  const viaEnv = envPrefix(call)?.vars;
+  if (viaEnv?.has('DOCKER_BUILDKIT') || inEnvironment(caller, call, 'DOCKER_BUILDKIT') || call.exported?.includes('DOCKER_BUILDKIT')) {
+    const bk = viaEnv?.has('DOCKER_BUILDKIT') ? viaEnv.get('DOCKER_BUILDKIT')! : dockerVariable(call, 'DOCKER_BUILDKIT');
     if (bk !== undefined) {
       const why = hostVarNote(caller, call, 'DOCKER_BUILDKIT');
       // (one reason for every caller, or none said)

@@ -250,6 +250,10 @@ describe('the build environment table', () => {
     expect(withCaller({})).toEqual([]);
     expect(withCaller({ 'ci.sh': '#!/bin/sh\nDOCKER_BUILDKIT=0 ./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
     expect(withCaller({ 'ci.sh': '#!/bin/sh\nexport DOCKER_BUILDKIT=false\n./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    // (through env, in a script or an npm script: the script runs with it as with the assignment)
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nenv DOCKER_BUILDKIT=0 ./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ 'package.json': '{"scripts":{"image":"env -u CI DOCKER_BUILDKIT=0 sh build.sh"}}' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nenv DOCKER_BUILDKIT=1 ./build.sh\n' })).toEqual([]);
     expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: 0\n') })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
     expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: ${{ vars.BK }}\n') })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
     // BuildKit asked for, a variable not exported, or the script's own value: as before.
