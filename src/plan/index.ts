@@ -33,7 +33,7 @@ import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
 import { runStepLines, runtimeReadsRanStage } from './run-step.js';
-import { runFailureIgnored } from './run-failure.js';
+import { runFailureIgnored, unwaitedBackground } from './run-failure.js';
 import { REFUSED_HINT } from './runtime-rebuilds.js';
 import { artifactKind, plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { hostChmodFiles, innerModes, type InnerMode } from './inner-modes.js';
@@ -561,6 +561,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     }));
   }
 
+  // A step run in the background that nothing waits for ran beside the next (./run-failure.ts).
+  const unwaited = unwaitedBackground(setup, analysis.scripts.get(setup.script)!);
+  if (unwaited) plan.diagnostics.push(unwaited);
   let builderStage = builderFacts.stages.length - 1;
   if (setup.builder.target) {
     builderStage = builderFacts.stages.findIndex((s) => s.name?.toLowerCase() === setup.builder.target!.toLowerCase());

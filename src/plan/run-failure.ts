@@ -517,3 +517,37 @@ function andSkips(script: ShellScript, cmd: ScriptCommand, watched: Watched): bo
   if (watched.runtime !== null && within(watched.runtime)) return true;
   return watched.copies.length > 0 && watched.copies.every(within);
 }
+
+/**
+ * A step of the setup that runs in the background (`docker run … > app &`, `docker build … &`)
+ * with no `wait` after it in its shell before the setup's next step: the next step ran while it
+ * was still running (the runtime build read a half-written app, or none), where the merged build
+ * runs them in order. A `wait` (for every job, or `wait $!` right after it) is the order the
+ * migration keeps. Null when every step is waited for.
+ */
+export function unwaitedBackground(setup: Setup, script: ScriptFile): Diagnostic | null {
+  const steps = [setup.builder.inv.cmd, ...(setup.run ? [setup.run.at] : []), ...setup.extraction].filter((c) => c.file === script.file);
+  const all = [...steps, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])].filter((c) => c.file === script.file).sort((a, b) => a.index - b.index);
+  for (const cmd of steps) {
+    const next = all.find((c) => c.index > cmd.index) ?? null;
+    const held = script.kind === 'shell' ? { shell: script as ShellScript, inner: cmd } : (() => {
+      const h = partHolding(script, cmd);
+      return h ? { shell: h.part.script, inner: h.inner, at: h.at } : null;
+    })();
+    if (!held || !backgrounded(held.shell, held.inner)) continue;
+    const sameShell = next !== null && (script.kind === 'shell' || partHolding(script, next)?.at === (held as { at?: number }).at);
+    const until = sameShell ? (script.kind === 'shell' ? next!.start : partHolding(script, next!)!.inner.start) : Infinity;
+    // (the next step in the same background job, `a && b &`, runs after it there)
+    const nextInner = sameShell ? (script.kind === 'shell' ? next! : partHolding(script, next!)!.inner) : null;
+    if (nextInner && held.shell.units.some((u) => u.background === true && u.start <= held.inner.start && held.inner.end <= u.stmtEnd && u.start <= nextInner.start && nextInner.end <= u.stmtEnd)) continue;
+    const waited = waitedFor(held.shell, held.inner) !== null || held.shell.commands.some((c) => c.start >= held.inner.end && c.start < until && c.words.length === 1 && c.words[0]?.value === 'wait');
+    if (waited) continue;
+    return diag('SCRIPT_EDIT_UNSAFE', 'error', `\`${shownCommand(cmd)}\` runs in the background (\`&\`), and nothing waits for it before ${next ? `\`${shownCommand(next)}\` (line ${next.line})` : 'the run ends'}: the old steps ran side by side, the merged build runs them in order`, {
+      file: cmd.file,
+      line: cmd.line,
+      setup: setup.id,
+      hint: 'Run the step in the foreground (or `wait` for it before the next step), then run the tool again; or migrate by hand.',
+    });
+  }
+  return null;
+}
