@@ -536,11 +536,19 @@ export function unwaitedBackground(setup: Setup, script: ScriptFile): Diagnostic
     })();
     if (!held || !backgrounded(held.shell, held.inner)) continue;
     const sameShell = next !== null && (script.kind === 'shell' || partHolding(script, next)?.at === (held as { at?: number }).at);
-    const until = sameShell ? (script.kind === 'shell' ? next!.start : partHolding(script, next!)!.inner.start) : Infinity;
     // (the next step in the same background job, `a && b &`, runs after it there)
     const nextInner = sameShell ? (script.kind === 'shell' ? next! : partHolding(script, next!)!.inner) : null;
     if (nextInner && held.shell.units.some((u) => u.background === true && u.start <= held.inner.start && held.inner.end <= u.stmtEnd && u.start <= nextInner.start && nextInner.end <= u.stmtEnd)) continue;
-    const waited = waitedFor(held.shell, held.inner) !== null || held.shell.commands.some((c) => c.start >= held.inner.end && c.start < until && c.words.length === 1 && c.words[0]?.value === 'wait');
+    // (a `wait` in a later text the same shell goes on to run, GitLab's next script item, waits for it too)
+    const parts = script.kind === 'shell' ? [] : (script as EmbeddedScript).parts;
+    const inSameShell = (c: ScriptCommand) => {
+      if (script.kind === 'shell') return true;
+      const at = partHolding(script, c)?.at;
+      if (at === undefined) return false;
+      for (let k = (held as { at: number }).at + 1; k <= at; k++) if (parts[k]!.snippet.continues !== true) return false;
+      return true;
+    };
+    const waited = waitedFor(held.shell, held.inner) !== null || script.commands.some((c) => c.index > cmd.index && (next === null || c.index < next.index) && c.words.length === 1 && c.words[0]?.value === 'wait' && inSameShell(c));
     if (waited) continue;
     return diag('SCRIPT_EDIT_UNSAFE', 'error', `\`${shownCommand(cmd)}\` runs in the background (\`&\`), and nothing waits for it before ${next ? `\`${shownCommand(next)}\` (line ${next.line})` : 'the run ends'}: the old steps ran side by side, the merged build runs them in order`, {
       file: cmd.file,
