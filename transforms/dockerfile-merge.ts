@@ -198,7 +198,7 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
       const converted = input.sharedBase ? null : continuationEdits(builder, runtime.escape);
       if (converted) {
         escapeEdits.set(builder.path, converted);
-        notes.push(`${builder.path} continues lines with \`${builder.escape}\` and uses it for nothing else: its ${converted.length} continuation(s) become ${runtime.path}'s \`${runtime.escape}\`, and every instruction reads as before`);
+        notes.push(converted.length === 0 ? `${builder.path} escapes with \`${builder.escape}\` but uses its escape character nowhere, so it reads the same under ${runtime.path}'s \`${runtime.escape}\`` : `${builder.path} continues lines with \`${builder.escape}\` and uses it for nothing else: its ${converted.length} continuation(s) become ${runtime.path}'s \`${runtime.escape}\`, and every instruction reads as before`);
       } else {
         refuse('ESCAPE_MISMATCH', `${builder.path} escapes with \`${builder.escape}\` but ${runtime.path} with \`${runtime.escape}\`, and its escape character does more than continue lines; one file cannot hold both`, builder.path, 1, 'Use the same `# escape=` directive in both files, then run the tool again.');
       }
@@ -509,8 +509,24 @@ export function mergeBuilders(input: MergeManyInput): MergeManyResult {
   // A name an earlier stage of the runtime file has is that stage, not the image of that tag
   // (`FROM alpine AS base` … `FROM base`, with the builder tagged `base`): it stays.
   const ownStage = (value: string, stage: number) => runtime.stages.some((st) => st.index < stage && st.name !== null && st.name.toLowerCase() === value.toLowerCase());
+  // An ONBUILD of the builder stage fired when a runtime stage started FROM the built image; FROM
+  // a stage of the same file, BuildKit fires it by a rule that changed between releases (not at
+  // all in 0.17.0, moby/buildkit#5486; once for several stages FROM it, moby/buildkit#3522, as
+  // the classic builder does, moby/moby#35652): what the runtime stage holds would depend on it.
+  const onbuildOf = new Map<string, { path: string; line: number }>();
+  builders.forEach((b) => {
+    const st = b.builder.stages[b.builderStage];
+    if (!st) return;
+    const ins = b.builder.instructions.find((i) => i.getKeyword() === 'ONBUILD' && b.builder.lines.offsetAt(i.getRange().start) >= st.from.start && b.builder.lines.offsetAt(i.getRange().start) < st.end);
+    if (ins) b.builderTags.forEach((t) => onbuildOf.set(t, { path: b.builder.path, line: ins.getRange().start.line + 1 }));
+  });
   for (const s of runtime.stages) {
     const ref = ownStage(s.image, s.index) ? undefined : refOfTag.get(canonicalImage(s.image));
+    const onbuild = ref ? onbuildOf.get(canonicalImage(s.image)) : undefined;
+    if (onbuild) {
+      refuse('BUILDER_TAG_USED', `FROM ${s.image} (${runtime.path}:${s.from.line}) starts from the builder image, whose stage has ONBUILD (${onbuild.path}:${onbuild.line}): the trigger fired when the runtime build started FROM the built image, but FROM a stage of the same file BuildKit fires it by a rule that changed between releases (not at all in 0.17.0; once for several stages FROM it, as the classic builder does)`, runtime.path, s.from.line, 'Keep the builder image and its build, or move the ONBUILD instructions into the runtime stage as plain instructions, then run the tool again.');
+      continue;
+    }
     if (ref) {
       const imageStart = runtime.text.indexOf(s.image, s.from.start);
       edits.push({ start: imageStart, end: imageStart + s.image.length, text: ref });

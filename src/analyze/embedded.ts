@@ -353,6 +353,8 @@ export interface MakeScript extends EmbeddedScript {
   notPhony?: Readonly<Record<string, readonly string[]>>;
   /** The variables each variable's assignments name (`BIN = $(OUT)/app`), where any do (./hosts/make-variables.ts). */
   variableMentions?: Readonly<Record<string, readonly string[]>>;
+  /** The variables a command's recipe line read as its prefixes (`$(Q)docker …` with `Q := @`), by the command's index (./hosts/make-prefix-variables.ts). */
+  prefixReads?: Readonly<Record<number, readonly string[]>>;
   /**
    * `.ONESHELL` holds: each rule's recipe runs in one shell (its later lines continue the first's,
    * Snippet.continues). Read for what other setups' checks need; a setup it holds is refused

@@ -65,6 +65,17 @@ export interface LinkResult {
 
 
 /**
+ * A context written through the folder the command runs in (`"$PWD"`, `"$(pwd)"`, `"$PWD/svc"`)
+ * as a relative path (`.`, `./svc`), as a mount's host side is read; null for any other word
+ * only known at run time. Only in double quotes: unquoted, the shell splits a folder whose name
+ * holds a blank into several words, and docker fails.
+ */
+function hereRelative(w: Word): string | null {
+  const m = /^\$\{PWD\}(\/[^$`\\]*)?$/.exec(w.symbol);
+  return m && /^"[^"]*"$/.test(w.raw) ? `.${m[1] ?? ''}` : null;
+}
+
+/**
  * A build's context folder and Dockerfile as repository paths, each null when not known (a URL,
  * a context on standard input, a run-time word). A Dockerfile fed on standard input (`-f - <
  * FILE`, or a plain `cat FILE` piped in: `feeder` is the command piping into the build) is read
@@ -76,8 +87,9 @@ export function buildInputs(inv: DockerInvocation, feeder?: ScriptCommand | null
   const ctxWord = inv.operands[0]?.word;
   let context: string | null = null;
   let dockerfile: string | null = null;
-  if (ctxWord && ctxWord.value !== null && cmd.cwd !== null && !/^[a-z]+:\/\/|^git@|^-$/.test(ctxWord.value)) {
-    context = resolveRel(cmd.cwd, ctxWord.value);
+  const ctx = ctxWord ? (ctxWord.value ?? hereRelative(ctxWord)) : null;
+  if (ctx !== null && cmd.cwd !== null && !/^[a-z]+:\/\/|^git@|^-$/.test(ctx)) {
+    context = resolveRel(cmd.cwd, ctx);
   }
   if (fileWord) {
     // docker resolves -f against the current directory, not the context; `-f -` reads standard input.

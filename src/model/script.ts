@@ -49,6 +49,13 @@ export interface Redirect {
    * other redirects.
    */
   tee?: readonly Word[] | null;
+  /**
+   * In ScriptCommand.around, a pipe the command's output goes into where the pipe's writer or
+   * reader is not one simple command (`{ … } | tee log`, `sh build.sh | while read l; do …;
+   * done`, op `|` or `|&`, the target the reader as written): the indices of the reader's
+   * commands, all of a compound statement's. Absent for other redirects.
+   */
+  pipe?: readonly number[];
 }
 
 export interface ScriptCommand {
@@ -87,6 +94,12 @@ export interface ScriptCommand {
    * or piped into another command (its index).
    */
   stdout: { kind: 'capture'; symbol: string } | { kind: 'pipe'; to: number; /** `|&`: standard error goes down the pipe too (after the command's own redirects). */ errors?: true } | null;
+  /**
+   * The subshells the command runs in (a `( )`, a member of a pipe, a `$(…)`), outermost first,
+   * each named by where it starts (`/120/134`): what an `exec` changes there lasts to its end
+   * only. Absent: the script's own shell (or a reader that does not say).
+   */
+  subshell?: string;
   /** Index of the command whose output is piped into this one. */
   stdinFrom: number | null;
   /** Set when the command is one reading of a loop body (`for svc in api worker`). */

@@ -24,12 +24,12 @@ const POSIX_PLAIN = /^(?:[^$`\\{}]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z
  * - `harmless`: it changes how the build runs, not what it produces (`--progress`, `--rm`);
  * - `carry`: added to the final build (each occurrence, unless that build has it already);
  *   resource limits and cache settings, and what only the builder's own instructions can use;
- * - `run`: what a RUN's process sees (`--ulimit`, `--shm-size`): carried only to a file with no
+ * - `run`: what a RUN's process sees (`--ulimit`, `--shm-size`, `--network`, `--add-host`): carried only to a file with no
  *   RUN of its own (a RUN there would now run with it); given to one build only, it is refused
  *   when the other file has a RUN;
  * - `pull`: `--pull` resolves every FROM from the registry: carried only when no FROM of the other
  *   file names an image the script makes on the host (it would be pulled instead, or not found);
- * - `same`: it applies to every stage of a build (`--platform`, `--network`, `--add-host`…): the
+ * - `same`: it applies to every stage of a build (`--platform`, `--security-opt`, `--builder`…): the
  *   runtime build must have had exactly the same, or the setup is refused;
  * - `output`: it sends the builder's result somewhere (`--output`, `--push`): refused;
  * - `context`: a named build context changes what FROM and `COPY --from` resolve to: refused
@@ -69,8 +69,9 @@ export const BUILD_FLAGS: Readonly<Record<string, FlagTreatment>> = {
   '--ulimit': 'run',
   '--allow': 'carry',
   '--platform': 'same',
-  '--network': 'same',
-  '--add-host': 'same',
+  // The network RUN's processes get, and the hosts they resolve: nothing else of a build reads them.
+  '--network': 'run',
+  '--add-host': 'run',
   '--isolation': 'same',
   '--cgroup-parent': 'same',
   '--security-opt': 'same',
@@ -159,6 +160,11 @@ export interface MergedNeeds {
   callerBuildkit?: string | null;
   /** Why the final build's DOCKER_BUILDKIT (its own, else the callers') is what it is, where its host gives it, said as where it runs (../analyze/embedded.ts hostVarNote). */
   buildkitWhy?: string;
+  /**
+   * The builder file's stages after the one its build's `--target` names (`stage \`test\` (Dockerfile.build:3)`):
+   * the old build never built them, and the legacy builder builds every stage of a file up to its target.
+   */
+  pastTarget?: string[];
 }
 
 export interface CarryResult {
@@ -410,6 +416,36 @@ function localBase(facts: DockerfileFacts, local: ReadonlySet<string> | null): s
   return null;
 }
 
+/**
+ * `FROM TAG (Dockerfile:N)` where the final image's stage (the runtime build's --target, else the
+ * last) starts from one of the builder's tags, through the stages of its own file it is built
+ * FROM; null when it does not, or the chain names an image only known at build time.
+ */
+export function finalStageFromBuilder(facts: DockerfileFacts, r: DockerInvocation, tags: readonly string[]): string | null {
+  const target = flagValues(r, '--target').at(-1);
+  if (target && target.value === null) return null;
+  let st = target ? facts.stages.find((s) => s.name?.toLowerCase() === target.value!.toLowerCase()) : facts.stages.at(-1);
+  const seen = new Set<number>();
+  while (st && !seen.has(st.index)) {
+    seen.add(st.index);
+    const image = st.image;
+    const index = st.index;
+    const own = facts.stages.find((o) => o.index < index && o.name?.toLowerCase() === image.toLowerCase());
+    if (own) {
+      st = own;
+      continue;
+    }
+    return tags.includes(canonicalImage(image)) ? `FROM ${image} (${facts.path}:${st.from.line})` : null;
+  }
+  return null;
+}
+
+/** Whether the final build's own --label sets the key of the builder build's `f` (its value then wins in both). */
+function finalSetsLabel(r: DockerInvocation, f: ParsedFlag): boolean {
+  const key = (x: ParsedFlag) => (x.value?.value ?? null)?.split('=')[0] ?? null;
+  return r.flags.some((x) => x.name === '--label' && (valueKey(x) === valueKey(f) || (key(x) !== null && key(x) === key(f))));
+}
+
 /** Why a `run` or `pull` flag cannot reach the stages of `facts`, which were built without it; null when it can. */
 function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string> | null): string | null {
   if (BUILD_FLAGS[name] === 'run') {
@@ -590,8 +626,15 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
   const runtimeArgs = new Map(r.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
   const builderArgs = new Map(b.flags.filter((f) => f.name === '--build-arg').map((f) => [buildArgName(f), valueKey(f)]));
 
+  const inherits = finalStageFromBuilder(runtimeFacts, r, builder.tags);
   for (const f of b.flags) {
     const treatment = BUILD_FLAGS[f.name];
+    // A label is part of the image config, which a stage built FROM the image inherits: the old
+    // final image held the builder build's --label, unless the final build set that key itself.
+    if (f.name === '--label' && inherits !== null && !finalSetsLabel(r, f)) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} labelled the builder image, and the final image starts ${inherits}: it inherited the label, which the merged build (whose builder stage has no such flag) would not give it`, at(b, 'Write the label as a LABEL line in the builder Dockerfile, or pass the same --label to the final build, then run the tool again.')));
+      continue;
+    }
     if (treatment === 'drop' || treatment === 'harmless') continue;
     // Carried, or standing in the final build already, the flag is read in the final build's folder (./flag-host-reads.ts).
     const moved = b.cmd.cwd !== r.cmd.cwd && !(f.name === '--build-arg' && baked.has(buildArgName(f))) ? folderDependence(f.name, raw(text, b, f), f.value ? f.value.value : null) : null;
@@ -782,6 +825,14 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     const given = own === undefined ? ' from a caller of the script' : '';
     const runs = merged.buildkitWhy !== undefined ? `${own === undefined ? 'where a caller of the script runs it, ' : ''}${merged.buildkitWhy}; it cannot run` : legacy ? `with DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder), which cannot run` : `with DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false), which cannot run`;
     if (why.length > 0) out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs ${runs} ${why.join(' or ')}, which the merged build needs`, at(r, merged.buildkitWhy !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or migrate this setup by hand.' : 'Build with BuildKit, or migrate this setup by hand.')));
+    // The legacy builder builds every stage of the file up to the target, needed or not: merged,
+    // the builder file's stages after the builder build's --target (which that build stopped
+    // before) stand before the final stage, and would now be built (a `RUN go test` that fails).
+    const past = merged.pastTarget ?? [];
+    if (past.length > 0) {
+      const runsAs = merged.buildkitWhy !== undefined ? `${own === undefined ? 'where a caller of the script runs it, ' : ''}${merged.buildkitWhy}` : legacy ? `with DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder)` : `with DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false)`;
+      out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs ${runsAs}; the legacy builder builds every stage of a Dockerfile up to its target: merged, it would also build ${past.join(', ')}, after the builder build's --target ${b.flags.find((f) => f.name === '--target')?.value?.value ?? ''}, which the old builder build never built (a failing or slow RUN there would now stop or slow the final build)`, at(r, merged.buildkitWhy !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or move those stages to a Dockerfile of their own, or migrate this setup by hand.' : 'Build with BuildKit, or move those stages to a Dockerfile of their own, or migrate this setup by hand.')));
+    }
   }
 
   out.diagnostics.push(...runtimeArgLeaks(r, builderArgs, builderFacts, setup));

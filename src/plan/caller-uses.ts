@@ -16,6 +16,7 @@
  * far scripts and sibling entries below. A removal that cannot fail (`rm -f relay`) is no use. Callers are the
  * files the analysis read and the files the walk kept as possible callers (no docker in them).
  */
+import { envPrefix } from '../model/wrappers.js';
 import path from 'node:path/posix';
 import { scriptKindOf, readScript, setupCommands, type Analysis } from '../analyze/index.js';
 import { calledTargets } from '../analyze/callers.js';
@@ -37,7 +38,7 @@ import { tagSetByCaller } from './caller-tags.js';
 import { markFarUses } from './far-uses.js';
 import { forcedRemoval } from './forced-removal.js';
 import { inPlace, jobOf, leftOutputs, outputRead, outputTaken, rewritten, sameJob, unknownOutput, untoldRead, type Output } from './removed-outputs.js';
-import { callOutputs, Descriptors, redirectText } from './descriptor-outputs.js';
+import { callerShell, callOutputs, Descriptors, pipeReaders, redirectText } from './descriptor-outputs.js';
 import { readMeets, workspaceReads } from './workspace-reads/index.js';
 import { ruleNamingFile } from './make-file-order.js';
 import { timeReadOf } from './time-reads.js';
@@ -356,8 +357,10 @@ function checkCaller(setup: Setup, caller: ScriptFile, call: ScriptCommand, call
   const umask = setup.umaskModes ? sequence.slice(0, sequence.indexOf(call)).find((c) => setsUmask(c) && sameShell(caller, c, call)) : undefined;
   if (umask && !setup.diagnostics.some((d) => d.code === 'HOST_UMASK' && d.file === umask.file && d.line === umask.line)) setup.diagnostics.push(umaskSet(setup, umask, setup.umaskModes!, call));
   // And its environment: DOCKER_BUILDKIT picks the builder the script's builds run with where it sets none (./build-flags.ts).
-  if (inEnvironment(caller, call, 'DOCKER_BUILDKIT') || call.exported?.includes('DOCKER_BUILDKIT')) {
-    const bk = dockerVariable(call, 'DOCKER_BUILDKIT');
+  // (also through env: `env DOCKER_BUILDKIT=0 ./build.sh` runs the script with it, as `DOCKER_BUILDKIT=0 ./build.sh` does)
+  const viaEnv = envPrefix(call)?.vars;
+  if (viaEnv?.has('DOCKER_BUILDKIT') || inEnvironment(caller, call, 'DOCKER_BUILDKIT') || call.exported?.includes('DOCKER_BUILDKIT')) {
+    const bk = viaEnv?.has('DOCKER_BUILDKIT') ? viaEnv.get('DOCKER_BUILDKIT')! : dockerVariable(call, 'DOCKER_BUILDKIT');
     if (bk !== undefined) {
       const why = hostVarNote(caller, call, 'DOCKER_BUILDKIT');
       // (one reason for every caller, or none said)
@@ -537,7 +540,7 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
       untold = [...untold, ...through.filter((o) => o.anywhere)];
       // (a file an earlier call sent that output to keeps it: `./build.sh | tee build.log`, then `./build.sh`, then `cat build.log`)
       live = [...new Set([...live, ...outputs, ...through.filter((o) => o.path !== null)])];
-      carried = new Set([...carried, ...pipeReaders(cmd, readers.commands)]);
+      carried = new Set([...carried, ...pipeReaders(cmd, callerShell(readers.commands, cmd.file, readers.script))]);
       carrying = through;
     }
     if (skip.has(cmd) || forcedRemoval(cmd)) continue;
@@ -551,17 +554,6 @@ function checkOutputReads(setup: Setup, readers: OutputReaders, skip: ReadonlySe
     // Written anew on every path (`go test ./... > build.log`), a later read in the same run reads that.
     if (readers.ordered) for (const p of rewritten(cmd)) live = live.filter((o) => o.path !== p);
   }
-}
-
-/** The commands a pipe from `cmd` feeds, one after another (`./build.sh | tee build.log | gzip > log.gz`). */
-function pipeReaders(cmd: ScriptCommand, commands: readonly ScriptCommand[]): ScriptCommand[] {
-  const out: ScriptCommand[] = [];
-  for (let c: ScriptCommand | undefined = cmd; c?.stdout?.kind === 'pipe' && out.length < 16; ) {
-    const to: number = c.stdout.to;
-    c = commands.find((x) => x.file === cmd.file && x.index === to);
-    if (c) out.push(c);
-  }
-  return out;
 }
 
 /**
@@ -592,14 +584,13 @@ function recordSent(setup: Setup, rel: string, outputs: readonly Output[]): void
 /** The files `call` sends the setup's script's output to that the commands the migration removes wrote into (../plan/descriptor-outputs.ts callOutputs); `commands`: the caller's, among them what a pipe from the call feeds. */
 function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, commands: readonly ScriptCommand[], fs: RepoFs, caller?: ScriptFile): Output[] {
   const removed = new Set([...(keepsBuilderImage(setup) ? [] : [setup.builder.inv.cmd]), ...setup.extraction, ...setup.cleanup]);
-  const commandAt = (index: number) => commands.find((c) => c.file === call.file && c.index === index);
   // The caller's descriptors as the call runs (`exec > ci.log 2>&1` before it).
   const fds = new Descriptors(caller, undefined, fs);
   for (const c of commands) {
     fds.see(c);
     if (c === call) break;
   }
-  const out = callOutputs(script, removed, call, commandAt, fds, fs).map(({ sink, by }): Output => {
+  const out = callOutputs(script, removed, call, callerShell(commands, call.file, caller), fds, fs).map(({ sink, by }): Output => {
     if (sink.anywhere) return { path: null, by, raw: sink.raw, via: `; its output may have gone there through \`${sink.raw}\` of the call at ${call.file}:${call.line}, a program whose writes the tool does not know`, anywhere: true };
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };

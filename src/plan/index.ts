@@ -33,7 +33,7 @@ import { announcements } from './announcements.js';
 import { rereadScript, type WordChange } from './reread.js';
 import { checkHostEffects } from './host-effects.js';
 import { runStepLines, runtimeReadsRanStage } from './run-step.js';
-import { runFailureIgnored } from './run-failure.js';
+import { runFailureIgnored, unwaitedBackground } from './run-failure.js';
 import { REFUSED_HINT } from './runtime-rebuilds.js';
 import { artifactKind, plainCopyChangesModes, renamedKind } from './artifact-kind.js';
 import { hostChmodFiles, innerModes, type InnerMode } from './inner-modes.js';
@@ -561,6 +561,9 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
     }));
   }
 
+  // A step run in the background that nothing waits for ran beside the next (./run-failure.ts).
+  const unwaited = unwaitedBackground(setup, analysis.scripts.get(setup.script)!);
+  if (unwaited) plan.diagnostics.push(unwaited);
   let builderStage = builderFacts.stages.length - 1;
   if (setup.builder.target) {
     builderStage = builderFacts.stages.findIndex((s) => s.name?.toLowerCase() === setup.builder.target!.toLowerCase());
@@ -631,7 +634,7 @@ function draftSetup(setup: Setup, analysis: Analysis, fs: RepoFs, opts: PlanOpti
   plan.notes.push(...merge.notes);
   const script = analysis.scripts.get(setup.script)!;
   const adapter = adapterFor(script);
-  const carry = setup.builder.stock ? { ...stockCarry, diagnostics: stockRuntimeFlags(script.text, setup.builder.inv, runtime.inv, builderFacts, setup.id) } : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd), spellingsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
+  const carry = setup.builder.stock ? { ...stockCarry, diagnostics: stockRuntimeFlags(script.text, setup.builder.inv, runtime.inv, builderFacts, setup.id) } : carryBuilderFlags(script.text, setup.builder, runtime, builderFacts, runtimeFacts, setup.id, { chmod: part.consumers.some((c) => c.mode !== null || c.innerModes !== undefined), exportStage: part.exportStage !== undefined, stageRefs: [merge.stageRef, ...merge.renamed], pastTarget: builderFacts.stages.slice(builderStage + 1).map((st) => `stage ${st.name ? `\`${st.name}\`` : st.index} (${builderFacts.path}:${st.from.line})`), ...(setup.callerBuildkit !== undefined ? { callerBuildkit: setup.callerBuildkit } : {}), ...buildkitWhy(setup, script, runtime.inv.cmd) }, localImages(script.commands), baked?.defaults, perScriptVariables(script, setup.builder.inv.cmd, runtime.inv.cmd), isExpanded(script) && script.compose.origin[setup.builder.inv.cmd.index] != null, ownEnvironment(script, setup.builder.inv.cmd, runtime.inv.cmd), shellsApart(script, setup.builder.inv.cmd, runtime.inv.cmd), spellingsApart(script, setup.builder.inv.cmd, runtime.inv.cmd));
   plan.diagnostics.push(...carry.diagnostics);
   const sourcedChange = sourcedVariableChange(setup, script, fs);
   if (sourcedChange) plan.diagnostics.push(sourcedChange);

@@ -93,7 +93,7 @@ function wordReads(w: Word, mentions: Readonly<Record<string, readonly string[]>
  * builder build argument the runtime build gives in the same text or not at all (carried as
  * written: both read the caller's value).
  */
-function fixedReads(setup: Setup, mentions: Readonly<Record<string, readonly string[]>>): Map<string, ScriptCommand> {
+function fixedReads(setup: Setup, mentions: Readonly<Record<string, readonly string[]>>, prefixReads: Readonly<Record<number, readonly string[]>>): Map<string, ScriptCommand> {
   const out = new Map<string, ScriptCommand>();
   const tagRaw = new Set(flagValues(setup.builder.inv, '--tag').map((w) => w.raw));
   const runtimeArgs = setup.runtime ? flagValues(setup.runtime.inv, '--build-arg') : [];
@@ -109,6 +109,8 @@ function fixedReads(setup: Setup, mentions: Readonly<Record<string, readonly str
       if (skipped.has(w) || tagRaw.has(w.raw)) continue;
       for (const n of wordReads(w, mentions)) if (!out.has(n)) out.set(n, cmd);
     }
+    // (a `$(Q)` Make read as the line's prefixes: a caller's `make Q=…` may give the line other text)
+    for (const n of prefixReads[cmd.index] ?? []) if (!out.has(n)) out.set(n, cmd);
   }
   return out;
 }
@@ -122,7 +124,7 @@ export function markMakeOverrides(analysis: Analysis, fs: RepoFs): void {
     if (script?.kind !== 'make') continue;
     makeSetups.push(setup);
     const mentions = (script as MakeScript).variableMentions ?? {};
-    const reads = fixedReads(setup, mentions);
+    const reads = fixedReads(setup, mentions, (script as MakeScript).prefixReads ?? {});
     if (reads.size > 0) fixed.set(setup, reads);
     if (!setup.runtime || setup.builder.stock || keepsBuilderImage(setup)) continue;
     for (const w of flagValues(setup.builder.inv, '--tag')) {

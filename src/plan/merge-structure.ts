@@ -10,6 +10,7 @@
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { argDeclarations, type ArgDeclaration } from '../analyze/arg-declarations.js';
 import '../analyze/dockerfile-arguments.js';
+import { mayHoldHeredoc } from '../analyze/dockerfile-heredocs.js';
 import '../analyze/dockerfile-parses.js';
 import type { DockerfileFacts } from '../analyze/dockerfile.js';
 import { stageRefsOf, type StageRef } from '../analyze/stage-refs.js';
@@ -59,6 +60,10 @@ function parse(text: string, escape: string): Instruction[] {
 const RAW = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'MAINTAINER']);
 const shape = (ins: Instruction): Ins => {
   const keyword = ins.getKeyword();
+  // A heredoc's body reaches the command as written: BuildKit reads no escape character there, so
+  // a body line ending in one (`apt-get install -y \` in a `RUN <<EOF` script) is the shell's own
+  // continuation, which dockerfile-ast would join under `\` and not under a backtick.
+  if (RAW.has(keyword) && mayHoldHeredoc(ins)) return { keyword, args: ins.getTextContent().slice(keyword.length) };
   // (an ONBUILD whose trigger runs as written, too: src/analyze/instruction-words.ts)
   const words = RAW.has(keyword) ? null : instructionWords(ins);
   return { keyword, args: words === null ? (ins.getArgumentsContent() ?? '') : words.join(' ') };

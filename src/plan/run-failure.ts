@@ -517,3 +517,45 @@ function andSkips(script: ShellScript, cmd: ScriptCommand, watched: Watched): bo
   if (watched.runtime !== null && within(watched.runtime)) return true;
   return watched.copies.length > 0 && watched.copies.every(within);
 }
+
+/**
+ * A step of the setup that runs in the background (`docker run … > app &`, `docker build … &`)
+ * with no `wait` after it in its shell before the setup's next step: the next step ran while it
+ * was still running (the runtime build read a half-written app, or none), where the merged build
+ * runs them in order. A `wait` (for every job, or `wait $!` right after it) is the order the
+ * migration keeps. Null when every step is waited for.
+ */
+export function unwaitedBackground(setup: Setup, script: ScriptFile): Diagnostic | null {
+  const steps = [setup.builder.inv.cmd, ...(setup.run ? [setup.run.at] : []), ...setup.extraction].filter((c) => c.file === script.file);
+  const all = [...steps, ...(setup.runtime ? [setup.runtime.inv.cmd] : [])].filter((c) => c.file === script.file).sort((a, b) => a.index - b.index);
+  for (const cmd of steps) {
+    const next = all.find((c) => c.index > cmd.index) ?? null;
+    const held = script.kind === 'shell' ? { shell: script as ShellScript, inner: cmd } : (() => {
+      const h = partHolding(script, cmd);
+      return h ? { shell: h.part.script, inner: h.inner, at: h.at } : null;
+    })();
+    if (!held || !backgrounded(held.shell, held.inner)) continue;
+    const sameShell = next !== null && (script.kind === 'shell' || partHolding(script, next)?.at === (held as { at?: number }).at);
+    // (the next step in the same background job, `a && b &`, runs after it there)
+    const nextInner = sameShell ? (script.kind === 'shell' ? next! : partHolding(script, next!)!.inner) : null;
+    if (nextInner && held.shell.units.some((u) => u.background === true && u.start <= held.inner.start && held.inner.end <= u.stmtEnd && u.start <= nextInner.start && nextInner.end <= u.stmtEnd)) continue;
+    // (a `wait` in a later text the same shell goes on to run, GitLab's next script item, waits for it too)
+    const parts = script.kind === 'shell' ? [] : (script as EmbeddedScript).parts;
+    const inSameShell = (c: ScriptCommand) => {
+      if (script.kind === 'shell') return true;
+      const at = partHolding(script, c)?.at;
+      if (at === undefined) return false;
+      for (let k = (held as { at: number }).at + 1; k <= at; k++) if (parts[k]!.snippet.continues !== true) return false;
+      return true;
+    };
+    const waited = waitedFor(held.shell, held.inner) !== null || script.commands.some((c) => c.index > cmd.index && (next === null || c.index < next.index) && c.words.length === 1 && c.words[0]?.value === 'wait' && inSameShell(c));
+    if (waited) continue;
+    return diag('SCRIPT_EDIT_UNSAFE', 'error', `\`${shownCommand(cmd)}\` runs in the background (\`&\`), and nothing waits for it before ${next ? `\`${shownCommand(next)}\` (line ${next.line})` : 'the run ends'}: the old steps ran side by side, the merged build runs them in order`, {
+      file: cmd.file,
+      line: cmd.line,
+      setup: setup.id,
+      hint: 'Run the step in the foreground (or `wait` for it before the next step), then run the tool again; or migrate by hand.',
+    });
+  }
+  return null;
+}

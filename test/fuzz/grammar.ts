@@ -219,7 +219,7 @@ const OWN_STREAM: ReadonlySet<Feature> = new Set<Feature>(['tagUse', 'globalArgs
  * For a feature of the second stream that must stay rare: the chance it leaves its plainest option.
  * (engineWrapper: while the tool reads no setup under a wrapper, every such seed is "not found": rarer, so other shapes keep their share.)
  */
-const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4, laterReader: 0.3, remoteReader: 0.3, releaseStep: 0.3, preRuntimeTool: 0.1, ciFlavour: 0.5, tmpRename: 0.5, logWriter: 0.4, engineWrapper: 0.2, runtimeRebuild: 0.3, imageUse: 0.3, catSink: 0.5, toolCaller: 0.4, outArg: 0.3, scriptFunction: 0.3, copyArg: 0.3, makeOverride: 0.6, hostPlace: 0.4, errexit: 0.3, sourcedLib: 0.3, splitList: 0.3, removalAt: 0.3, makeShellVars: 0.5, logVia: 0.5 };
+const OWN_ODDS: Partial<Record<Feature, number>> = { sourceEdit: 0.1, runner: 0.5, hostReach: 0.4, twoSetups: 0.4, runFlag: 0.4, stdinFeed: 0.5, volumeOver: 0.3, builderRmi: 0.3, sibling: 0.4, laterReader: 0.3, remoteReader: 0.3, releaseStep: 0.3, preRuntimeTool: 0.1, ciFlavour: 0.5, tmpRename: 0.5, logWriter: 0.4, engineWrapper: 0.2, runtimeRebuild: 0.3, imageUse: 0.3, catSink: 0.5, toolCaller: 0.4, outArg: 0.3, scriptFunction: 0.3, copyArg: 0.3, makeOverride: 0.6, hostPlace: 0.4, errexit: 0.3, sourcedLib: 0.3, splitList: 0.3, removalAt: 0.3, makeShellVars: 0.5, logVia: 0.5, logPipe: 0.5 };
 /**
  * The runner features, drawn last from a third stream: a seed whose runner stays `script` (about
  * half) writes exactly the repository it wrote before they were added.
@@ -235,7 +235,7 @@ const TWO_STREAM: ReadonlySet<Feature> = new Set<Feature>(['twoSetups', 'secondB
  * others (seeded from the seed and the stream's constant): a seed keeps every earlier choice,
  * and its repository when the draw is `none`.
  */
-const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491], ['laterReader', 0x68e31da4], ['remoteReader', 0xb5297a4d], ['releaseStep', 0x1b56c4e9], ['preRuntimeTool', 0xcc9e2d51], ['ciFlavour', 0x85a308d3], ['tmpRename', 0xe6546b64], ['logWriter', 0x3c6ef372], ['logReader', 0xa54ff53a], ['engineWrapper', 0x510e527f], ['runtimeRebuild', 0x9b05688c], ['imageUse', 0x1f83d9ab], ['catSink', 0x4cf5ad43], ['toolCaller', 0x6a09e667], ['outArg', 0xbb67ae85], ['scriptFunction', 0x5be0cd19], ['copyArg', 0x165667b1], ['makeOverride', 0xc2b2ae35], ['hostPlace', 0x27220a95], ['errexit', 0x7feb352d], ['sourcedLib', 0x2b7e1516], ['splitList', 0x3243f6a8], ['removalAt', 0x13198a2e], ['makeShellVars', 0xa4093822], ['logVia', 0x299f31d0]];
+const LATE_STREAMS: readonly [Feature, number][] = [['runFlag', 0x9e3779b9], ['stdinFeed', 0x7f4a7c15], ['volumeOver', 0x94d049bb], ['builderRmi', 0xbf58476d], ['sibling', 0x2545f491], ['laterReader', 0x68e31da4], ['remoteReader', 0xb5297a4d], ['releaseStep', 0x1b56c4e9], ['preRuntimeTool', 0xcc9e2d51], ['ciFlavour', 0x85a308d3], ['tmpRename', 0xe6546b64], ['logWriter', 0x3c6ef372], ['logReader', 0xa54ff53a], ['engineWrapper', 0x510e527f], ['runtimeRebuild', 0x9b05688c], ['imageUse', 0x1f83d9ab], ['catSink', 0x4cf5ad43], ['toolCaller', 0x6a09e667], ['outArg', 0xbb67ae85], ['scriptFunction', 0x5be0cd19], ['copyArg', 0x165667b1], ['makeOverride', 0xc2b2ae35], ['hostPlace', 0x27220a95], ['errexit', 0x7feb352d], ['sourcedLib', 0x2b7e1516], ['splitList', 0x3243f6a8], ['removalAt', 0x13198a2e], ['makeShellVars', 0xa4093822], ['logVia', 0x299f31d0], ['logPipe', 0x082efa98]];
 
 /** mulberry32: a small, fast, seeded PRNG with good enough spread for choosing features. */
 export function prng(seed: number): () => number {
@@ -440,7 +440,7 @@ export const HOST_FEATURES: readonly Feature[] = [...HOST_STREAM];
 /** The run-step, later-step and reader features (LATE_STREAMS), for the tests that pin earlier seeds. */
 export const LATE_FEATURES: readonly Feature[] = LATE_STREAMS.map(([k]) => k);
 /** The log and image features (./log-features.ts, ./image-features.ts) at their plainest, for the tests that write specs by hand. */
-export const PLAIN_LOGS_AND_IMAGES = { logWriter: 'none', logReader: 'none', logVia: 'redirect', engineWrapper: 'none', runtimeRebuild: 'none', imageUse: 'none' } as const;
+export const PLAIN_LOGS_AND_IMAGES = { logWriter: 'none', logReader: 'none', logVia: 'redirect', logPipe: 'none', engineWrapper: 'none', runtimeRebuild: 'none', imageUse: 'none' } as const;
 /** The second-setup features (TWO_STREAM), for the tests that pin earlier seeds. */
 export const TWO_SETUP_FEATURES: readonly Feature[] = [...TWO_STREAM];
 

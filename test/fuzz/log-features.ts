@@ -24,14 +24,24 @@ export const LOG_FEATURES = {
    * empty, not missing.
    */
   logVia: ['redirect', 'fd', 'fd-append'],
+  /**
+   * How the writer reaches the log through a pipe instead, in a sh or bash script: into `tee`,
+   * a `while read` loop appending each line, a brace group (`| { cat > build.log; }`), a shell
+   * function the script defines at its top (`| save_log`), or from a subshell holding the
+   * writer (`( docker build … ) 2>&1 | tee build.log`). A compound statement on either side of
+   * the pipe, or a function, hides where the output goes from a model that reads simple commands
+   * only.
+   */
+  logPipe: ['none', 'tee', 'while', 'brace', 'function', 'subshell'],
 } as const;
 
 /** Extractions whose builder `docker run` writes something other than the artifact on its standard output. */
 const CHATTY_RUNS: ReadonlySet<string> = new Set(['run-name', 'volume-cp', 'mount-build', 'stock-build']);
 
-/** The log features as the rest of the spec allows (a spec stored before they existed reads them as `none`). */
+/** The log features as the rest of the spec allows (a spec stored before they existed reads them in their plainest form). */
 export function normalizeLogs(s: RepoSpec): void {
-  for (const k of Object.keys(LOG_FEATURES) as (keyof typeof LOG_FEATURES)[]) if (s[k] === undefined) (s as Record<string, unknown>)[k] = 'none';
+  // (each feature's plainest form, its first option: `redirect` for logVia, which has no `none`)
+  for (const k of Object.keys(LOG_FEATURES) as (keyof typeof LOG_FEATURES)[]) if (s[k] === undefined) (s as Record<string, unknown>)[k] = LOG_FEATURES[k][0];
   // a stock toolchain run has no builder build; a run fed its steps on standard input already redirects it
   if (s.logWriter === 'build' && s.extraction === 'stock-build') s.logWriter = 'run';
   if (s.logWriter === 'run' && (!CHATTY_RUNS.has(s.extraction) || s.stdinFeed !== 'none')) s.logWriter = 'build';
@@ -42,6 +52,9 @@ export function normalizeLogs(s: RepoSpec): void {
   if (s.logReader === 'neighbour' && s.runner !== 'script') s.logReader = 'script';
   // (a descriptor opened by `exec` lasts for the rest of a sh or bash script; a recipe line, an npm script or a CI step is a shell of its own)
   if (s.logWriter === 'none' || s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash')) s.logVia = 'redirect';
+  // (a pipe takes the place of the redirect or the descriptor; a run may print nothing, and a loop that reads no line never makes the file)
+  if (s.logWriter === 'none' || s.runner !== 'script' || (s.driver !== 'sh' && s.driver !== 'bash') || s.logVia !== 'redirect') s.logPipe = 'none';
+  if (s.logPipe === 'while' && s.logWriter === 'run') s.logPipe = 'tee';
 }
 
 /** The log's file name (from the root), if one is written. */
@@ -51,17 +64,32 @@ export function logFile(s: RepoSpec): string | null {
   return null;
 }
 
-/** The redirect to append to the builder build (`which` 'build') or to the builder run (`which` 'run'), or ''. */
-export function logRedirect(s: RepoSpec, which: 'build' | 'run'): string {
-  if (s.logWriter !== which) return '';
-  return s.logVia === 'redirect' ? ` > ${logFile(s)} 2>&1` : ' >&3 2>&1';
+/** The builder build's line (`which` 'build') or the builder run's (`which` 'run') with its output sent to the log, if drawn. */
+export function logged(s: RepoSpec, which: 'build' | 'run', line: string): string {
+  if (s.logWriter !== which) return line;
+  const log = logFile(s)!;
+  switch (s.logPipe) {
+    case 'tee':
+      return `${line} 2>&1 | tee ${log}`;
+    case 'while':
+      return `${line} 2>&1 | while IFS= read -r l; do printf '%s\\n' "$l" >> ${log}; done`;
+    case 'brace':
+      return `${line} 2>&1 | { cat > ${log}; }`;
+    case 'function':
+      return `${line} 2>&1 | save_log`;
+    case 'subshell':
+      return `( ${line} ) 2>&1 | tee ${log}`;
+    case 'none':
+      return s.logVia === 'redirect' ? `${line} > ${log} 2>&1` : `${line} >&3 2>&1`;
+  }
 }
 
-/** The script's line that opens the log's descriptor, at its top (after any `cd`), if drawn. */
+/** The script's line that opens the log's descriptor, or defines the function the writer pipes into, at its top (after any `cd`), if drawn. */
 export function logOpenLines(s: RepoSpec): string[] {
   if (logFile(s) === null) return [];
   if (s.logVia === 'fd') return [`exec 3>${logFile(s)}`];
   if (s.logVia === 'fd-append') return [`exec 3>>${logFile(s)}`];
+  if (s.logPipe === 'function') return [`save_log() { cat > ${logFile(s)}; }`];
   return [];
 }
 
@@ -70,8 +98,9 @@ export function logOpenLines(s: RepoSpec): string[] {
  * the engine's steps; a run may print nothing, so its log is counted, not grepped).
  */
 export function logReadLine(s: RepoSpec): string {
-  // (through a descriptor the log is there, empty, whatever ran: the reader fails on an empty log, even without errexit)
-  if (s.logVia !== 'redirect' && s.logWriter === 'build') return `grep -q . ${logFile(s)} || exit 3`;
+  // (through a descriptor the log is there, empty, whatever ran: the reader fails on an empty log, even without errexit;
+  // through a pipe too, as the build's log always holds lines)
+  if ((s.logVia !== 'redirect' || s.logPipe !== 'none') && s.logWriter === 'build') return `grep -q . ${logFile(s)} || exit 3`;
   return s.logWriter === 'run' ? `wc -l < ${logFile(s)}` : `grep -c . ${logFile(s)}`;
 }
 

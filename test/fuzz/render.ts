@@ -23,7 +23,7 @@ import { secondSetup } from './render-second.js';
 import { cleanBranch, laterEntries, otherTargets, rmiInSequence, splitListLines } from './later-step-features.js';
 import { builderRun, cachedCopy, fedRun, mustRefuse, stepsFile } from './run-step-features.js';
 import { keepsArtifact, preRuntimeLines, readerEntries, readerFiles, readerLines, readerTargets } from './reader-features.js';
-import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logOpenLines, logRedirect } from './log-features.js';
+import { logEntries, logFile, logFiles, logReadInCaller, logReadInScript, logOpenLines, logged } from './log-features.js';
 import { afterBuilderLines, afterRuntimeLines, imageFinalTags, imageScratch, rebuildEntries, rebuildFiles, rebuildKeepsArtifact, rebuildLines, rebuildRefusal, runtimeBuildFlags, wrapEngine } from './image-features.js';
 import { setLine } from './errexit-features.js';
 import { removalLine, sourcedFile, sourcedHead, sourcedRefusal, trapLine } from './sourced-features.js';
@@ -289,7 +289,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
   if (s.echo) builder.push(`echo "==> building ${a}"`);
   if (s.extraction !== 'stock-build') {
     const flags = `${s.label ? '--label org.example.role=builder ' : ''}${s.buildArg ? '--build-arg BUILD_MODE=debug ' : ''}${outArgFlag(s)}${df.builderTarget(s)}`;
-    builder.push(guard(`docker build ${flags}-t ${tag} -f ${s.builderFile} .${logRedirect(s, 'build')}`));
+    builder.push(guard(logged(s, 'build', `docker build ${flags}-t ${tag} -f ${s.builderFile} .`)));
     builder.push(...afterBuilderLines(s, tag));
   }
   const extract: string[] = [];
@@ -335,7 +335,7 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       if (s.extraction === 'create-cp') extract.push(`${ctr('create')} --name ${c} ${tag}`);
       else if (s.extraction === 'detached-idle') extract.push(builderRun(s, dollar, `-d --name ${c} `, tag, 'tail', ['-f', '/dev/null']));
       else if (s.stdinFeed !== 'none') extract.push(...fedRun(s, c, '-e CGO_ENABLED=0 ', tag, runTimeCommand(l)));
-      else extract.push(builderRun(s, dollar, `--name ${c} -e CGO_ENABLED=0 `, tag, s.builderJsonCmd ? '' : 'go', s.builderJsonCmd ? [] : ['build', '-o', l.containerPath, '.']) + logRedirect(s, 'run'));
+      else extract.push(logged(s, 'run', builderRun(s, dollar, `--name ${c} -e CGO_ENABLED=0 `, tag, s.builderJsonCmd ? '' : 'go', s.builderJsonCmd ? [] : ['build', '-o', l.containerPath, '.'])));
       if (s.copyIn) extract.push(`${ctr('cp')} NOTICE ${c}:${copyInTarget}`);
       extract.push(wrap(guard(`${ctr('cp')} ${c}:${l.containerPath} ${cpDest}`)), ...extraCp(c));
       if (s.inspectAfter) extract.push(`docker inspect ${c} > /dev/null`);
@@ -363,17 +363,17 @@ export function commands(s: RepoSpec, l: Layout, dollar: string, auto: { dest: s
       break;
     }
     case 'volume-cp':
-      extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', `${outRoot(s)}/.`, '/export/'] : [l.containerPath, '/export/']) + logRedirect(s, 'run'));
+      extract.push(logged(s, 'run', builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/export" `, tag, 'cp', s.artifact === 'folder' ? ['-r', `${outRoot(s)}/.`, '/export/'] : [l.containerPath, '/export/'])));
       break;
     case 'mount-build':
       if (s.stdinFeed !== 'none') extract.push(...fedRun(s, null, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, runTimeCommand(l)));
-      else extract.push(builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.']) + logRedirect(s, 'run'));
+      else extract.push(logged(s, 'run', builderRun(s, dollar, `--rm -v "${dollar}PWD/out:/out" -e CGO_ENABLED=0 `, tag, 'go', ['build', '-o', l.containerPath, '.'])));
       break;
     case 'tar-pipe':
       extract.push(`${builderRun(s, dollar, '--rm ', tag, 'tar', ['-C', outRoot(s), '-c', '.'])}${tarPipeOf(s)} tar -x -C build/`);
       break;
     case 'stock-build':
-      extract.push(guard(`docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .${logRedirect(s, 'run')}`));
+      extract.push(guard(logged(s, 'run', `docker run --rm -v "${dollar}PWD":/src -w /src -e CGO_ENABLED=0 golang:1.21 go build -o ${l.hostPath} .`)));
       break;
   }
   if (renamed) extract.push(renamed.mv);

@@ -83,6 +83,22 @@ describe('the build flag table', () => {
     expect(plan(script('--ulimit nofile=1024:1024', '--ulimit nproc=64'), runtime).errors).toContain('FLAG_CONFLICT');
   });
 
+  it('--network and --add-host of the builder build alone are carried to a runtime file with no RUN, which nothing else of a build lets read them', () => {
+    // FROM scratch + COPY + ENTRYPOINT: the merged build gives the network and hosts file to the builder's RUN alone, as before.
+    const noRun = 'FROM scratch\nCOPY app /app\nENTRYPOINT ["/app"]\n';
+    for (const flag of ['--network host', '--network=host', '--add-host proxy:10.0.0.1']) {
+      const p = plan(script(flag), noRun);
+      expect(p.errors).toEqual([]);
+      expect(p.script).toMatch(new RegExp(`docker build ${flag} +-t app:latest \\.`));
+    }
+    // A RUN of the runtime file would now run with them.
+    const withRun = 'FROM alpine\nRUN wget -q -O /etc/motd http://proxy/motd\nCOPY app /app\n';
+    for (const flag of ['--network host', '--add-host proxy:10.0.0.1']) expect(plan(script(flag), withRun).errors).toEqual(['FLAG_CONFLICT']);
+    // Given to the runtime build alone, they reach the builder's RUN.
+    expect(plan(script('', '--network host'), noRun).errors).toEqual(['FLAG_CONFLICT']);
+    expect(plan(script('--network host', '--network none'), noRun).errors).toContain('FLAG_CONFLICT');
+  });
+
   it('--ulimit of the runtime build only is refused: the builder\'s RUN would now run with it', () => {
     expect(plan(script('', '--ulimit nofile=1024:1024')).errors).toEqual(['FLAG_CONFLICT']);
     expect(plan(script('', '--shm-size=1g')).errors).toEqual(['FLAG_CONFLICT']);
@@ -234,6 +250,10 @@ describe('the build environment table', () => {
     expect(withCaller({})).toEqual([]);
     expect(withCaller({ 'ci.sh': '#!/bin/sh\nDOCKER_BUILDKIT=0 ./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
     expect(withCaller({ 'ci.sh': '#!/bin/sh\nexport DOCKER_BUILDKIT=false\n./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    // (through env, in a script or an npm script: the script runs with it as with the assignment)
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nenv DOCKER_BUILDKIT=0 ./build.sh\n' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ 'package.json': '{"scripts":{"image":"env -u CI DOCKER_BUILDKIT=0 sh build.sh"}}' })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
+    expect(withCaller({ 'ci.sh': '#!/bin/sh\nenv DOCKER_BUILDKIT=1 ./build.sh\n' })).toEqual([]);
     expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: 0\n') })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
     expect(withCaller({ '.github/workflows/ci.yml': step('    env:\n      DOCKER_BUILDKIT: ${{ vars.BK }}\n') })).toEqual(['UNSUPPORTED_BUILD_FLAG']);
     // BuildKit asked for, a variable not exported, or the script's own value: as before.

@@ -64,6 +64,17 @@ describe('planning with two escape characters', () => {
     expect(plan.setups.map((s) => [s.status, s.diagnostics])).toEqual([['migrate', []]]);
     expect(applied(files, plan)['Dockerfile']).toContain("FROM golang:1.21 AS builder\nRUN printf 'a\\\\nb' > /x \\\n  && go build -o /out/app .\nCMD echo \\ done\n");
   });
+
+  it('merges a builder whose RUN heredoc holds a shell continuation, which BuildKit hands on as written under either character', () => {
+    // BuildKit reads a heredoc's body line by line as written (frontend/dockerfile/parser Parse), so
+    // `apt-get install -y \` stays the shell's continuation under the runtime's backtick.
+    const builder = 'FROM alpine:3.19\nRUN <<EOF\nmkdir /out\necho one \\\n  two > /out/app\nEOF\n';
+    const files = { 'build.sh': SCRIPT, 'Dockerfile.build': builder, Dockerfile: '# escape=`\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error')])).toEqual([['migrate', []]]);
+    expect(plan.setups[0]!.notes.join('\n')).toContain('Dockerfile.build escapes with `\\` but uses its escape character nowhere');
+    expect(applied(files, plan)['Dockerfile']).toContain('FROM alpine:3.19 AS builder\nRUN <<EOF\nmkdir /out\necho one \\\n  two > /out/app\nEOF\n');
+  });
 });
 
 describe('values in quotes and ONBUILD triggers under two escape characters', () => {

@@ -61,6 +61,41 @@ describe('fuzz logs: a log a command of the pattern writes', () => {
     expect(script(spec({ logWriter: 'build', logVia: 'redirect' }))).not.toMatch(/exec 3|>&3/);
   });
 
+  it('writes the log through a pipe into tee, a while loop, a brace group, a function or from a subshell, each a script sh reads', () => {
+    const shapes: Record<string, RegExp> = {
+      tee: /^docker build -t \S+ -f \S+ \. 2>&1 \| tee build\.log$/m,
+      while: /^docker build -t \S+ -f \S+ \. 2>&1 \| while IFS= read -r l; do printf '%s\\n' "\$l" >> build\.log; done$/m,
+      brace: /^docker build -t \S+ -f \S+ \. 2>&1 \| \{ cat > build\.log; \}$/m,
+      function: /^docker build -t \S+ -f \S+ \. 2>&1 \| save_log$/m,
+      subshell: /^\( docker build -t \S+ -f \S+ \. \) 2>&1 \| tee build\.log$/m,
+    };
+    for (const [logPipe, shape] of Object.entries(shapes)) {
+      const text = script(spec({ logWriter: 'build', logReader: 'script', logPipe } as Partial<RepoSpec>));
+      expect(text, logPipe).toMatch(shape);
+      expect(text, logPipe).not.toMatch(/> build\.log 2>&1|>&3/);
+      // (the build's log always holds lines: a missing or empty log fails the reader, even without errexit)
+      expect(text, logPipe).toMatch(/^grep -q \. build\.log \|\| exit 3$/m);
+      expect(spawnSync('sh', ['-n'], { input: text, encoding: 'utf8' }).status, text).toBe(0);
+    }
+    const fn = script(spec({ logWriter: 'build', logPipe: 'function' }));
+    expect(fn).toMatch(/^save_log\(\) \{ cat > build\.log; \}$/m);
+    expect(fn.indexOf('save_log()')).toBeLessThan(fn.indexOf('docker build'));
+    expect(script(spec({ logWriter: 'run', extraction: 'run-name', logPipe: 'tee' }))).toMatch(/go build -o \/out\/\w+ \. 2>&1 \| tee test-report\.txt$/m);
+    // (a run may print nothing: a loop that reads no line never makes its file)
+    expect(spec({ logWriter: 'run', extraction: 'run-name', logPipe: 'while' }).logPipe).toBe('tee');
+    // (a pipe takes the place of the descriptor; only sh and bash scripts draw it)
+    expect(spec({ logWriter: 'build', logVia: 'fd', logPipe: 'tee' }).logPipe).toBe('none');
+    expect(spec({ logWriter: 'build', logPipe: 'tee', driver: 'make' }).logPipe).toBe('none');
+    expect(spec({ logWriter: 'build', logPipe: 'tee', runner: 'github' }).logPipe).toBe('none');
+    expect(spec({ logWriter: 'none', logPipe: 'tee' }).logPipe).toBe('none');
+    // (a spec stored before the draw existed reads its plainest form)
+    const stored = { ...base, logWriter: 'build' } as Record<string, unknown>;
+    delete stored.logPipe;
+    delete stored.logVia;
+    expect(script(normalize(stored as RepoSpec))).toMatch(/^docker build -t \S+ -f \S+ \. > build\.log 2>&1$/m);
+    expect(FEATURES.logPipe[0]).toBe('none');
+  });
+
   it('leaves the caller of hostReach as it was when the log is not read there', () => {
     const ci = (s: RepoSpec) => file(s, 'ci.sh');
     expect(ci(spec({ hostReach: 'caller', logWriter: 'build' }))).toBe(`#!/bin/sh\nset -e\nsh build.sh\n./bin/${app} > run.log\n`);

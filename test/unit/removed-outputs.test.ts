@@ -266,6 +266,19 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(used([BUILD, ...EXTRACT, '. lib/log.sh', RUN, 'cat build.log'], { 'lib/log.sh': 'exec > build.log 2>&1\n' })).toEqual([]);
   });
 
+  it('an `exec` in a subshell, or in a function only called in one, opens its files to the subshell\'s end only', () => {
+    // The removed commands run after the subshell: their output never reached the file.
+    expect(codes(['( exec > build.log 2>&1 )', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('migrate');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('migrate');
+    expect(codes(['log() { exec > build.log 2>&1; }', 'echo x | log', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('migrate');
+    // In the subshell after the call, a call outside one, or a use of the name the tool cannot follow, counts.
+    expect(codes(['log() { exec > build.log 2>&1; }', `( log; ${BUILD} )`, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', 'log', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', 'trap log EXIT', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['log() { exec > build.log 2>&1; }', '( log )', '"$STEP"', BUILD, ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+    expect(codes(['( exec > build.log 2>&1', BUILD, ')', ...EXTRACT, RUN, 'cat build.log']).status).toBe('refused');
+  });
+
   it('a caller\'s own `exec` the call inherits, then a read, refuses', () => {
     const setup = planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': '#!/bin/sh\nexec > ci.log 2>&1\n./build.sh\ncat ci.log\n' }).setups[0]!;
     expect(setup.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`)).toEqual([expect.stringMatching(/^ci\.sh:4 `cat ci\.log` .*through `exec >ci\.log 2>&1` at ci\.sh:2, which the call inherits\)/)]);
@@ -283,6 +296,8 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | sudo tee build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | stdbuf -oL tee -a build.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:3']);
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee --output-error=warn build.log\necho done\n')).toEqual([]);
+    // a program only known at run time may be tee: a file only known at run time
+    expect(at('#!/bin/sh\nsh build.sh | "$SAVER"\ncat build.log\n')).toEqual(['ci.sh:2']);
     // a later call that sends its output elsewhere leaves the file as the first call wrote it
     expect(at('#!/bin/sh\nsh build.sh 2>&1 | tee build.log\nsh build.sh\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
     expect(at('#!/bin/sh\nsh build.sh > build.log 2>&1\nsh build.sh > other.log\ngrep -q Successfully build.log\n')).toEqual(['ci.sh:4']);
@@ -331,9 +346,42 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at({ 'ci.sh': '#!/bin/sh\n./build.sh | tee build.log\n', 'release.sh': '#!/bin/sh\n./ci.sh\necho ok\n' })).toEqual([]);
   });
 
+  it('a caller piping the script\'s output into a compound statement, or piping a compound statement holding the call, then reading the file, refuses', () => {
+    const at = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': ci }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do echo "$l" >> build.log; done\ngrep -q . build.log || exit 3\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `\| while read l; do echo "\$l" >> build\.log; done` of the call at ci\.sh:2\)/)]);
+    expect(at('#!/bin/sh\nsh build.sh | { cat > build.log; }\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do printf "%s\\n" "$l"; done > build.log\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    expect(at('#!/bin/sh\n(sh build.sh) 2>&1 | tee build.log\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 .*through `\| tee build\.log` of the call at ci\.sh:2\)/)]);
+    expect(at('#!/bin/sh\n{ echo start; sh build.sh; } | { grep -v Step; } | tee build.log > /dev/null\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 /)]);
+    // Nothing reads it afterwards, or the compound writes no file.
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do echo "$l" >> build.log; done\necho done\n')).toEqual([]);
+    expect(at('#!/bin/sh\n(sh build.sh) 2>&1 | tee build.log\necho done\n')).toEqual([]);
+    expect(at('#!/bin/sh\nsh build.sh | while read l; do echo "$l"; done\ncat build.log\n')).toEqual([]);
+  });
+
+  it('a caller piping the script\'s output into a function of its own, or piping a function that runs the script, then reading the file, refuses', () => {
+    const at = (ci: string) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), 'ci.sh': ci }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line} ${d.message}`);
+    expect(at('#!/bin/sh\nsave() { tee build.log; }\nsh build.sh | save\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 .*through `\| save` of the call at ci\.sh:3\)/)]);
+    expect(at('#!/bin/sh\nsave() { cat; }\nsh build.sh | save > build.log\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun | tee build.log\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun > build.log 2>&1\ngrep -q . build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:4 /)]);
+    // Nothing reads it afterwards.
+    expect(at('#!/bin/sh\nsave() { tee build.log; }\nsh build.sh | save\necho ok\n')).toEqual([]);
+    expect(at('#!/bin/sh\nrun() { sh build.sh; }\nrun | tee build.log\necho ok\n')).toEqual([]);
+    // In a CI step: a function of the step's own shell is read through; one another step defines may write anything.
+    const workflow = (...steps: string[]) => ({ '.github/workflows/ci.yml': ['on: push', 'jobs:', '  image:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', ...steps, ''].join('\n') });
+    const used = (extra: Record<string, string>) => planFiles({ ...repo([BUILD, ...EXTRACT, RUN]), ...extra }).setups[0]!.diagnostics.filter((d) => d.code === 'REMOVED_OUTPUT_USED').map((d) => `${d.file}:${d.line}`);
+    expect(used(workflow('      - run: |', '          save() { tee build.log; }', '          ./build.sh | save', '      - run: grep -q . build.log'))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: |', '          run() { ./build.sh; }', '          run | tee build.log', '      - run: grep -q . build.log'))).toEqual(['.github/workflows/ci.yml:10']);
+    expect(used(workflow('      - run: |', '          run() { ./build.sh; }', '          run | tee build.log', '      - run: echo done'))).toEqual([]);
+    expect(used(workflow('      - run: save() { tee build.log; }', '      - run: ./build.sh | save', '      - run: echo done'))).toEqual(['.github/workflows/ci.yml:8']);
+  });
+
   it('a compound statement\'s redirect around removed commands, then a read, refuses', () => {
     const r = codes([BUILD, '{', ...EXTRACT, '} > extract.log 2>&1', RUN, 'cat extract.log']);
     expect(r.status).toBe('refused');
+    // Piped on, into what writes where the script's output goes.
+    expect(codes(['exec > build.log', `${BUILD} > /dev/null`, '{', ...EXTRACT, '} | cat', RUN, 'cat build.log']).used.map((d) => d.line)).toEqual([11]);
     expect(r.used[0]!.message).toMatch(/\(build\.sh:5; its output went there through the redirect `>extract\.log` of the compound statement around it\)/);
   });
 

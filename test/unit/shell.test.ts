@@ -198,6 +198,21 @@ describe('shell adapter: reading', () => {
     expect(rm!.redirects.map((r) => [r.fd, r.op, r.target.value])).toEqual([[null, '>', '/dev/null'], ['2', '>&', '1']]);
   });
 
+  it('records a pipe whose writer or reader is a compound statement as a pipe around the writer\'s commands, and reads a redirect after a compound reader', () => {
+    const text = 'sh build.sh | while read l; do echo "$l"; done > build.log\n(make; sh b.sh) 2>&1 | tee b.log\nls | { cat; }\n';
+    const { script, diagnostics } = parse(text);
+    expect(diagnostics).toEqual([]);
+    const [sh, read, echo, make, b, tee, ls, cat] = script.commands;
+    expect(script.commands.map((c) => c.words[0]!.value)).toEqual(['sh', 'read', 'echo', 'make', 'sh', 'tee', 'ls', 'cat']);
+    // The loop reads the pipe, and its redirect (read by the grammar around the whole pipe) is around its commands.
+    expect(sh!.stdout).toBeNull();
+    expect(sh!.around?.map((r) => [r.op, r.pipe])).toEqual([['|', [read!.index, echo!.index]]]);
+    expect(echo!.around?.map((r) => [r.op, r.target.value])).toEqual([['>', 'build.log']]);
+    // A subshell's commands write into the pipe, opened before the subshell's own redirects.
+    for (const c of [make!, b!]) expect(c.around?.map((r) => [r.fd, r.op, r.pipe ?? r.target.value])).toEqual([[null, '|', [tee!.index]], ['2', '>&', '1']]);
+    expect(ls!.around?.map((r) => r.pipe)).toEqual([[cat!.index]]);
+  });
+
   it('reads a pipeline the grammar groups around an && list as the shell groups it (`|` binds tighter)', () => {
     // tree-sitter-bash reads this as `(a && b 2>&1) | tar … && d`; the shell as `a && (b 2>&1 | tar …) && d`.
     const text = 'mkdir -p build && docker run --rm app:build tar -c . 2>&1 | tar -x -C build/ && ls build\n';

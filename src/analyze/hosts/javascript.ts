@@ -25,6 +25,7 @@ import { isChdir, isZxFolderSetting, literalArguments, pureCall, standIn } from 
 import { fsBindings, fsShellText } from './js-fs-calls.js';
 import { chdirTarget, dirnameKnown } from './js-chdir.js';
 import { childProcessNames, markFailure, ZX_METHODS, zxChain } from './js-failure.js';
+import { foreignShellOption, zxForeignShell } from './js-shell-option.js';
 import { isFunctionNode, isShelljsExec, isShelljsFolderChange, shelljsFatal, shelljsNames, shelljsSync } from './js-shelljs.js';
 
 /** Shell text written into a JS string literal (its quote), a template literal, or an argv element as is (functions that can cross threads: model/revivable.ts). */
@@ -359,6 +360,7 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       return required && id.type === 'ObjectPattern' && id.properties.some((x: any) => x.value?.type === 'Identifier' && x.value.name === '$');
     });
 
+  const zxForeign = zxForeignShell(paths.CallExpression, paths.AssignmentExpression);
   /** Every call, read as a snippet. */
   const collect = () => {
     n = 0;
@@ -382,6 +384,8 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
         // (shelljs's `exec(text, callback)` has no options)
         const sj = !wrapper && isShelljsExec(node.callee, shelljs);
         const opts = sj && isFunctionNode(a1) ? undefined : a1;
+        // (text handed to another shell than sh is not read as sh: ./js-shell-option.ts)
+        if (foreignShellOption(opts)) return unmodelled(p);
         const callEnv = env.at(p, opts);
         if (a0.type === 'StringLiteral') {
           decoded = { shell: '', toFile: [] };
@@ -420,6 +424,12 @@ export function parseJavaScript(file: string, text: string, packageDir: string |
       if (execaDollar) {
         // execa's `$` runs no shell: it splits the text on spaces and passes quotes, `$VAR` and `|` as they are.
         const program = 'js:execa.$';
+        push(p, shellSnippet({ shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) }, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
+        return;
+      }
+      if (zxForeign) {
+        // zx switched to another shell (./js-shell-option.ts): its text is not read as sh.
+        const program = 'js:zx.$';
         push(p, shellSnippet({ shell: program, toFile: Array.from({ length: program.length + 1 }, () => node.start) }, jsEncode('string'), base, env.at(p, undefined), null, lineOf(node.start)));
         return;
       }

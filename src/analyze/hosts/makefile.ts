@@ -17,6 +17,7 @@ import { prerequisiteWords } from './make-prerequisite-words.js';
 import { conditioned, rulesIn, type Conditioned } from './make-conditionals.js';
 import { LineIndex } from '../../model/text.js';
 import { expandedEachUse, makeVariables, perTargetVariables, variableMentions } from './make-variables.js';
+import { prefixVariables } from './make-prefix-variables.js';
 import { newVersions, type Versions } from '../shell/versions.js';
 import { phonyTargets, rulesNotPhony } from './make-phony.js';
 import { revivable } from '../../model/revivable.js';
@@ -104,6 +105,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   const runVersions = oneRun(file, root, vars, eachUse, evaluated !== undefined);
   // (a variable whose every expansion may give another value is read as one expansion the reader does not model)
   const eachCall = new Set(eachUseWith(new Set()).keys());
+  const prefixVars = prefixVariables(root, text, vars, perTarget, new Set([...eachCall, ...eachUse.keys()]), evaluated !== undefined || root.descendantsOfType('include_directive').length > 0);
+  // The snippets whose lines start with such an expansion, and the variables it reads.
+  const prefixReadsOf = new Map<number, string[]>();
   const snippets: Snippet[] = [];
   const recipeOf = new Map<string, number[]>();
   const prereqsOf = new Map<string, string[]>();
@@ -121,13 +125,14 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
     }
     // Names the lines' own shell text uses as Make's expansions cannot share (./make-shell-names.ts):
     // under .ONESHELL one shell runs the whole recipe, so a name one line clashes on clashes on all.
-    const read = lines.map(({ node: line }, k) => shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall));
+    const read = lines.map(({ node: line }, k) => shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall, new Set(), prefixVars));
     const clashes = read.map((r) => clashingNames(r, vars, surelyExported));
     const recipeClash = oneShell ? { separate: new Set(clashes.flatMap((c) => [...c.separate])), ownStart: new Set(clashes.flatMap((c) => [...c.ownStart])) } : null;
     for (const [k, { node: line, branches }] of lines.entries()) {
       ids.push(snippets.length);
       const clash = recipeClash ?? clashes[k]!;
-      const shell = clash.separate.size === 0 ? read[k]! : shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall, clash.separate);
+      const shell = clash.separate.size === 0 ? read[k]! : shellOf(text, line, automatics.get(rule), true, oneShell && k > 0, eachCall, clash.separate, prefixVars);
+      if (shell.prefixReads.length > 0) prefixReadsOf.set(snippets.length, shell.prefixReads);
       const snippet = recipeSnippet(file, text, rule, line, targets[0] ?? '', shell, vars, dir, runVersions, clash.ownStart);
       // Under .ONESHELL one shell runs the whole recipe: each line starts where the last one ended
       // (its folder, its variables), and only the first line's `-` ignores the recipe's failure.
@@ -206,6 +211,9 @@ export function parseMakefile(file: string, text: string, fs?: RepoFs): { script
   make.notPhony = rulesNotPhony(root, text);
   const mentions = variableMentions(root, text);
   if (Object.keys(mentions).length > 0) make.variableMentions = mentions;
+  const prefixReads: Record<number, string[]> = {};
+  for (const [id, names] of prefixReadsOf) for (const c of commandsOf(id)) prefixReads[c.index] = names;
+  if (Object.keys(prefixReads).length > 0) make.prefixReads = prefixReads;
   // An exported PATH holding folders of the repository (./make-path.ts).
   const onPath = makePathFolders(root, text, dir, exported, (o) => lineOf.lineOf(o));
   if (onPath.length > 0) make.pathFolders = [...(make.pathFolders ?? []), ...onPath];
@@ -307,7 +315,7 @@ function expansionSnippet(file: string, text: string, command: TsNode, automatic
 }
 
 /** The shell text of a recipe line or shell command as Make passes it on, with each character's file offset. */
-function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false, eachCall: ReadonlySet<string> = new Set(), separate: ReadonlySet<string> = new Set()): RecipeShell {
+function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefined, recipe: boolean, inner = false, eachCall: ReadonlySet<string> = new Set(), separate: ReadonlySet<string> = new Set(), prefixVars: ReadonlyMap<string, string> = new Map()): RecipeShell {
   let shell = '';
   const expanded: Expanded[] = [];
   const names = new Set<string>();
@@ -325,9 +333,34 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
     .sort((a, b) => a.startIndex - b.startIndex);
   let next = 0;
   let i = line.startIndex;
-  // Recipe prefixes: @ (silent), - (ignore errors), + (always run).
+  // Recipe prefixes: @ (silent), - (ignore errors), + (always run). Make reads them after it
+  // expands the line, so a leading `$(Q)` whose value is only prefixes (./make-prefix-variables.ts)
+  // gives prefixes too, and so do the blanks among them.
   let ignoreErrors = false;
-  while (recipe && i < line.endIndex && '@-+'.includes(text[i]!)) ignoreErrors ||= text[i++] === '-';
+  const prefixReads: string[] = [];
+  const prefixAt = (at: number): string | undefined => {
+    const x = expansions.find((e) => e.startIndex === at);
+    const name = x?.type === 'variable_reference' ? /^\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]$/.exec(text.slice(x.startIndex, x.endIndex))?.[1] : undefined;
+    return name !== undefined && prefixVars.has(name) ? name : undefined;
+  };
+  while (recipe && !inner && i < line.endIndex) {
+    if ('@-+'.includes(text[i]!)) {
+      ignoreErrors ||= text[i++] === '-';
+      continue;
+    }
+    let j = i;
+    while (j < line.endIndex && (text[j] === ' ' || text[j] === '\t')) j++;
+    const name = prefixAt(j);
+    if (j > i && name === undefined && !(j < line.endIndex && '@-+'.includes(text[j]!))) break;
+    if (name === undefined) {
+      if (j === i) break;
+      i = j;
+      continue;
+    }
+    ignoreErrors ||= prefixVars.get(name)!.includes('-');
+    prefixReads.push(name);
+    i = expansions.find((e) => e.startIndex === j)!.endIndex;
+  }
   // A later line of a .ONESHELL recipe: Make drops its prefixes and the blanks among them
   // before the shell gets the recipe (for a POSIX shell), and they mean nothing there (GNU make
   // 4.3: `@-+ false` on a second line runs `false`, and the recipe goes on).
@@ -372,7 +405,7 @@ function shellOf(text: string, line: TsNode, automatic: RuleAutomatics | undefin
     for (; i < j; i++) toFile.push(i);
   }
   toFile.push(line.endIndex);
-  return { shell, toFile, ignoreErrors, placeholders: fn, expanded, names };
+  return { shell, toFile, ignoreErrors, placeholders: fn, expanded, names, prefixReads };
 }
 
 /**
@@ -397,6 +430,8 @@ interface RecipeShell {
   /** The spans Make's expansions gave (not the line's own shell text), and the variables it read as the shell's `${NAME}`. */
   expanded: Expanded[];
   names: Set<string>;
+  /** The variables whose expansions at its start Make read as prefixes (`$(Q)`). */
+  prefixReads: string[];
 }
 
 /**

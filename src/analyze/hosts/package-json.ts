@@ -14,6 +14,7 @@ import { composeEmbedded, type EmbeddedScript, type Snippet } from '../embedded.
 import { revivable } from '../../model/revivable.js';
 import { calledScript, plainCall } from './package-script-calls.js';
 import { packageHooks, type PackageHooks } from './package-hooks.js';
+import { foreignScriptShell } from './npm-script-shell.js';
 
 /** What a package none of whose scripts has a `preX`/`postX` hook reads as: nothing to run around them. */
 const NO_HOOKS: PackageHooks = { byName: 'run', npm: 'run', runners: [] };
@@ -69,6 +70,12 @@ export function parsePackageJson(file: string, text: string, fs?: RepoFs): { scr
   }
   const scriptsNode = root.children?.find((p) => p.children?.[0]?.value === 'scripts')?.children?.[1];
   if (!scriptsNode || scriptsNode.type !== 'object') return { script: null, diagnostics: [] };
+  // A `.npmrc` giving npm another shell for the scripts (./npm-script-shell.ts): not read as sh.
+  const foreign = foreignScriptShell(file, fs);
+  if (foreign) {
+    const hint = 'Migrate the setups it drives by hand, or let its scripts run in sh or bash.';
+    return { script: null, diagnostics: [diag('SHELL_PARSE_ERROR', 'warning', `${file} runs its scripts with \`${foreign.shell}\` (script-shell in ${foreign.npmrc}), a shell the tool does not read as sh; it was not analysed`, { file, hint })] };
+  }
   const dir = path.dirname(file) === '.' ? '' : path.dirname(file);
   const names: string[] = [];
   const snippets: Snippet[] = [];

@@ -29,6 +29,7 @@ function newCommand(w: ShellWalk, words: Word[], redirects: Redirect[], s: numbe
     loop: ctx.loop,
     ...(ctx.branches && ctx.branches.length > 0 ? { branches: ctx.branches } : {}),
     ...(ctx.around && ctx.around.length > 0 ? { around: ctx.around } : {}),
+    ...(ctx.subshell ? { subshell: ctx.subshell } : {}),
     iteration: ctx.iteration ?? null,
     vars: snapshotOf(scope),
     stdout: null,

@@ -1,11 +1,11 @@
 /** Statement lists and `&&`/`||`/`|` chains: each statement, and each chain member, a deletable unit. */
-import type { Branch, ScriptCommand } from '../../model/script.js';
+import type { Branch, Redirect, ScriptCommand } from '../../model/script.js';
 import type { TsNode } from '../tree-sitter.js';
 import { brokenContinuation } from './continuation.js';
 import { REDIRECTS, STATEMENTS } from './node-types.js';
 import { failingMark } from './failing-exit.js';
 import { walkCommand } from './commands.js';
-import { walkStmt } from './statements.js';
+import { walkCompoundRedirected, walkStmt } from './statements.js';
 import { childScope, type Ctx, type ListRole, type Scope } from './types.js';
 import { Untrusted, type ShellWalk } from './walk.js';
 
@@ -75,6 +75,8 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
   flatten(stmt, null);
   let afterOr = false;
   let previousLast: ScriptCommand | null = null;
+  // The commands of the member before, all of them (a compound statement's too).
+  let previousAll: ScriptCommand[] = [];
   const chainFirst = script.commands.length;
   let memberBranches: readonly Branch[] | undefined = ctx.branches;
   // A member run under `!` inverts its exit status: what comes after it runs on the opposite of what `on` says.
@@ -89,7 +91,7 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     const piped = m.op === '|' || m.op === '|&' || members[k + 1]?.op === '|' || members[k + 1]?.op === '|&';
     const memberScope = piped ? childScope(scope) : scope;
     // An `exit` there ends that side's subshell only (./failing-exit.ts).
-    const exitCtx: Ctx = piped && ctx.exitScope === undefined ? { ...ctx, exitScope: 'subshell' } : ctx;
+    const exitCtx: Ctx = piped ? { ...ctx, ...(ctx.exitScope === undefined ? { exitScope: 'subshell' as const } : {}), subshell: `${ctx.subshell ?? ''}/${m.stmt.startIndex}` } : ctx;
     // A member after `&&`/`||` runs depending on the exit status of the commands before it; a
     // member after `|` runs with the one it reads from.
     if (m.op === '&&' || m.op === '||') {
@@ -102,23 +104,52 @@ export function walkChain(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, st
     const memberCtx = { ...exitCtx, conditional: ctx.conditional || afterOr || m.op === '||', ...(memberBranches ? { branches: memberBranches } : {}) };
     if (m.redirects) walkRedirected(w, m.stmt, m.redirects, end, memberScope, memberCtx, unit);
     else walkStmt(w, m.stmt, memberScope, memberCtx, unit, null);
-    const made = script.commands.slice(first).filter((c) => c.unit === unit);
-    if (previousLast && (m.op === '|' || m.op === '|&') && made[0]) {
-      previousLast.stdout = { kind: 'pipe', to: made[0].index, ...(m.op === '|&' ? { errors: true as const } : {}) };
-      made[0].stdinFrom = previousLast.index;
+    const all = script.commands.slice(first);
+    const made = all.filter((c) => c.unit === unit);
+    if (m.op === '|' || m.op === '|&') {
+      if (previousLast && made[0]) {
+        previousLast.stdout = { kind: 'pipe', to: made[0].index, ...(m.op === '|&' ? { errors: true as const } : {}) };
+        made[0].stdinFrom = previousLast.index;
+      } else pipeAround(w, previousAll, all, m.op, m.stmt, end, ctx.around?.length ?? 0);
     }
     previousLast = made[made.length - 1] ?? null;
+    previousAll = all;
   });
 }
 
 /**
+ * A pipe whose writer or reader is a compound statement (`{ …; } | tee log`, `sh build.sh |
+ * while read l; do …; done`), given to every command of the writer as a redirect around it
+ * (Redirect.pipe), opened before the writer's own (at `at`, after those around the whole chain):
+ * the commands of the reader take what the writer's commands print.
+ */
+function pipeAround(w: ShellWalk, writers: readonly ScriptCommand[], readers: readonly ScriptCommand[], op: string, reader: TsNode, end: number, at: number): void {
+  if (writers.length === 0 || readers.length === 0) return;
+  const text = w.text.slice(reader.startIndex, end).replace(/\s+/g, ' ');
+  const raw = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const pipe: Redirect = { op, fd: null, target: { value: null, symbol: raw, staticPrefix: '', raw, start: reader.startIndex, end }, pipe: readers.map((c) => c.index) };
+  for (const c of writers) {
+    const around = c.around ?? [];
+    const k = Math.min(at, around.length);
+    c.around = [...around.slice(0, k), pipe, ...around.slice(k)];
+  }
+}
+
+/**
  * The last member of a chain with the redirects the grammar read around the whole chain: a
- * simple command (with its own redirects first); anything else is not read.
+ * simple command (with its own redirects first), or a compound statement (`sh build.sh | while
+ * read l; do …; done > build.log`: around its commands, as its own); anything else is not read.
  */
 function walkRedirected(w: ShellWalk, stmt: TsNode, redirects: TsNode[], end: number, scope: Scope, ctx: Ctx, unit: number): void {
   const range = { startIndex: stmt.startIndex, endIndex: end };
   if (stmt.type === 'command') return walkCommand(w, range, stmt, redirects, scope, ctx, unit, null);
   const body = stmt.type === 'redirected_statement' ? stmt.childForFieldName('body') : null;
-  if (body?.type === 'command') return walkCommand(w, range, body, [...stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), ...redirects], scope, ctx, unit, null);
+  const own = body ? stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)) : [];
+  if (body?.type === 'command') return walkCommand(w, range, body, [...own, ...redirects], scope, ctx, unit, null);
+  const compound = body ?? stmt;
+  if (COMPOUNDS.has(compound.type)) return walkCompoundRedirected(w, compound, [...own, ...redirects], scope, ctx, unit);
   throw new Untrusted('a redirect read around a && or || list', stmt.startIndex);
 }
+
+/** Statements whose commands a redirect after them is around (ScriptCommand.around). */
+const COMPOUNDS = new Set(['compound_statement', 'subshell', 'while_statement', 'for_statement', 'c_style_for_statement', 'if_statement', 'case_statement']);

@@ -30,6 +30,16 @@ function aroundRedirect(w: ShellWalk, r: TsNode, scope: Scope, unit: number, ctx
 /** Item words quoted whole: the shell expands no pattern in them. */
 const QUOTED = new Set(['string', 'raw_string', 'ansi_c_string']);
 
+/** A compound statement (`{ }`, `( )`, a loop, an `if`…) with `redirects` after it. */
+export function walkCompoundRedirected(w: ShellWalk, body: TsNode, redirects: readonly TsNode[], scope: Scope, ctx: Ctx, unit: number): void {
+  // `done < <(ls dist)`, `} < dist/app.conf`: each command inside reads that input.
+  const inputs = redirects.filter((c) => c.type === 'file_redirect' && INPUT_OPS.has(c.children.find((k) => !k.isNamed)?.type ?? ''));
+  // `} > build.log 2>&1`: opened once, around every command inside (ScriptCommand.around).
+  const outputs = redirects.filter((c) => c.type === 'file_redirect' && !inputs.includes(c));
+  const around = outputs.length > 0 ? [...(ctx.around ?? []), ...outputs.flatMap((r) => aroundRedirect(w, r, scope, unit, ctx))] : ctx.around;
+  walkStmt(w, body, scope, { ...ctx, ...(inputs.length > 0 ? { inputs: [...(ctx.inputs ?? []), ...inputs] } : {}), ...(around ? { around } : {}) }, unit, null);
+}
+
 export function walkStmt(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: number, glued: TsNode | null): void {
   nested(w, stmt, () => walkStmtIn(w, stmt, scope, ctx, unit, glued));
 }
@@ -50,15 +60,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
       }
       // `a || b > f`: the redirect is the last command's (src/analyze/shell/lists.ts).
       else if (body.type === 'list' || body.type === 'pipeline') walkChain(w, stmt, scope, ctx, unit);
-      else {
-        // `done < <(ls dist)`, `} < dist/app.conf`: each command inside reads that input.
-        const redirects = stmt.namedChildren.filter((c) => REDIRECTS.has(c.type));
-        const inputs = redirects.filter((c) => c.type === 'file_redirect' && INPUT_OPS.has(c.children.find((k) => !k.isNamed)?.type ?? ''));
-        // `} > build.log 2>&1`: opened once, around every command inside (ScriptCommand.around).
-        const outputs = redirects.filter((c) => c.type === 'file_redirect' && !inputs.includes(c));
-        const around = outputs.length > 0 ? [...(ctx.around ?? []), ...outputs.flatMap((r) => aroundRedirect(w, r, scope, unit, ctx))] : ctx.around;
-        walkStmt(w, body, scope, { ...ctx, ...(inputs.length > 0 ? { inputs: [...(ctx.inputs ?? []), ...inputs] } : {}), ...(around ? { around } : {}) }, unit, null);
-      }
+      else walkCompoundRedirected(w, body, stmt.namedChildren.filter((c) => REDIRECTS.has(c.type)), scope, ctx, unit);
       return;
     }
     case 'variable_assignment':
@@ -85,7 +87,7 @@ function walkStmtIn(w: ShellWalk, stmt: TsNode, scope: Scope, ctx: Ctx, unit: nu
     case 'subshell':
       // An `exit` inside ends the subshell only (./failing-exit.ts).
       w.script.units[unit]!.subshell = true;
-      walkList(w, stmt.children, childScope(scope), ctx.exitScope === 'substitution' ? ctx : { ...ctx, exitScope: 'subshell' }, 'body', unit);
+      walkList(w, stmt.children, childScope(scope), { ...ctx, ...(ctx.exitScope === 'substitution' ? {} : { exitScope: 'subshell' as const }), subshell: `${ctx.subshell ?? ''}/${stmt.startIndex}` }, 'body', unit);
       return;
     case 'compound_statement':
       walkList(w, stmt.children, scope, ctx, 'body', unit);

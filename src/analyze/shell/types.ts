@@ -124,6 +124,8 @@ export interface Ctx {
    * is the substitution's, which the command around it may not pass on).
    */
   exitScope?: 'subshell' | 'substitution';
+  /** The subshells the statements run in (ScriptCommand.subshell). */
+  subshell?: string;
 }
 
 export interface ShellInit {

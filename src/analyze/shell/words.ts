@@ -273,7 +273,7 @@ function captureSubst(w: ShellWalk, p: TsNode, symbol: string, scope: Scope): vo
   const first = w.script.commands.length;
   const inner: Scope = childScope(scope);
   // An `exit` inside gives the substitution's status, which the command around it may not pass on (./failing-exit.ts).
-  const ctx = { ...w.currentCtx, exitScope: 'substitution' as const };
+  const ctx = { ...w.currentCtx, exitScope: 'substitution' as const, subshell: `${w.currentCtx.subshell ?? ''}/${p.startIndex}` };
   for (const st of p.namedChildren) if (STATEMENTS.has(st.type)) walkStmt(w, st, inner, ctx, w.currentUnit, null);
   if (w.script.commands.length === first) shellFileRead(w, p, inner, w.currentCtx, w.currentUnit);
   const made = w.script.commands.slice(first);
