@@ -10,10 +10,13 @@
 import path from 'node:path/posix';
 import { ALL_SHELLS } from '../model/shells.js';
 import type { ScriptCommand } from '../model/script.js';
-import { printsFromNamedFiles } from './host-commands.js';
+import { printsFromNamedFiles, TESTS } from './host-commands.js';
 
 /** Filters that read standard input and write only their standard output (besides `printsFromNamedFiles`: `cat`, `grep`, `head`, `wc`, `echo`…). */
 const FILTERS = new Set(['tr', 'ts', 'logger', 'column', 'fold', 'fmt', 'nl', 'tac', 'rev', 'expand', 'unexpand', 'base64', 'pv', 'col', 'colrm', 'strings', 'gzip', 'bzip2', 'xz', 'zstd', 'lz4', 'cat']);
+
+/** Shell builtins that read their input into variables, and tests: they write no file (`| while read l; do …; done`). */
+const NO_WRITES = new Set(['read', 'mapfile', 'readarray', ...TESTS]);
 
 /** Programs that write files named by options the table above does not read: `sort -o FILE`, `uniq IN OUT`, `less -o FILE`. */
 const WRITING_OPTIONS: Readonly<Record<string, (args: readonly (string | null)[]) => boolean>> = {
@@ -32,7 +35,7 @@ export function pipeWritesUntold(cmd: ScriptCommand, at: number): boolean {
   if (writing) return writing(args);
   if (program === 'sed') return sedMayWrite(args);
   if (AWKS.has(program)) return awkMayWrite(args);
-  return !(FILTERS.has(program) || printsFromNamedFiles(program));
+  return !(FILTERS.has(program) || NO_WRITES.has(program) || printsFromNamedFiles(program));
 }
 
 /**
