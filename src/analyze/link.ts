@@ -41,7 +41,7 @@ import { githubEnvWrites } from './step-env-files.js';
 import { dotenvWrites } from './gitlab-dotenv.js';
 import { shadowedCommands } from './shadowed-commands.js';
 import { sourcedFolderChanges } from './sourced-folders.js';
-import { builderOnbuildRead, onbuildContextReads } from './onbuild-base.js';
+import { builderOnbuildRead, onbuildContextReads, onbuildRun } from './onbuild-base.js';
 import { honoursUmask, innerUmaskPaths, noteModeSource, umaskDependence, umaskModes } from './host-umask.js';
 import { dapperSetups, execBuilds, swapDiagnostic, swappedIn } from './unsupported-builders.js';
 import { dynamicTags, extractionImages, unfollowedTag } from './dynamic-tag.js';
@@ -542,6 +542,11 @@ function makeSetup(
   const ownFacts = builderFacts();
   const onbuild = ownFacts ? builderOnbuildRead(ownFacts, [...builds].filter(([i, b]) => b !== builder && pos(i.cmd) < pos(builder.inv.cmd)).map(([, b]) => b), (rel) => loadDockerfile(rel, fs, dockerfiles)) : null;
   if (onbuild) setup.builderOnbuildRead = onbuild;
+  // A base built with `ONBUILD RUN`: a RUN runs in that build, which a flag reaching RUN's processes reaches (src/plan/build-flags.ts).
+  const runtimeRun = onbuildRun(runtimeFacts, bases, (rel) => loadDockerfile(rel, fs, dockerfiles));
+  if (runtimeRun) setup.runtimeOnbuildRun = runtimeRun;
+  const builderRun = ownFacts ? onbuildRun(ownFacts, [...builds].filter(([i, b]) => b !== builder && pos(i.cmd) < pos(builder.inv.cmd)).map(([, b]) => b), (rel) => loadDockerfile(rel, fs, dockerfiles)) : null;
+  if (builderRun) setup.builderOnbuildRun = builderRun;
 
   // Around the extraction: `mkdir` of the folders it fills, `chmod` of files `cat` wrote;
   // after the runtime build: `rm` of artifacts, `docker rmi` of the builder image.

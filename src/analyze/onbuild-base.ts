@@ -21,8 +21,8 @@ function readsContext(trigger: string): boolean {
   return /^RUN\s/i.test(t) && /--mount[=\s]/i.test(t);
 }
 
-/** The `ONBUILD` trigger reading the build context of an image the script built earlier (the last such build of `image`), or null. */
-export function contextReadingTrigger(image: string, earlier: readonly BuildStep[], load: (rel: string) => DockerfileFacts | null): { base: BuildStep; trigger: Instruction } | null {
+/** The first `ONBUILD` trigger of an image the script built earlier (the last such build of `image`) that `pick` accepts, or null. */
+function triggerOf(image: string, earlier: readonly BuildStep[], load: (rel: string) => DockerfileFacts | null, pick: (trigger: string) => boolean): { base: BuildStep; trigger: Instruction } | null {
   const name = canonicalImage(image);
   const base = [...earlier].reverse().find((b) => b.tags.includes(name) && b.dockerfile !== null);
   const facts = base ? load(base.dockerfile!) : null;
@@ -33,8 +33,27 @@ export function contextReadingTrigger(image: string, earlier: readonly BuildStep
     const at = built.facts.lines.offsetAt(i.getRange().start);
     return i.getKeyword() === 'ONBUILD' && at > built.stage.from.start && (next === undefined || at < next.from.start);
   });
-  const reading = triggers.find((i) => readsContext(i.getRawArgumentsContent() ?? ''));
-  return reading ? { base: base!, trigger: reading } : null;
+  const found = triggers.find((i) => pick(i.getRawArgumentsContent() ?? ''));
+  return found ? { base: base!, trigger: found } : null;
+}
+
+/** The `ONBUILD` trigger reading the build context of an image the script built earlier (the last such build of `image`), or null. */
+export function contextReadingTrigger(image: string, earlier: readonly BuildStep[], load: (rel: string) => DockerfileFacts | null): { base: BuildStep; trigger: Instruction } | null {
+  return triggerOf(image, earlier, load, readsContext);
+}
+
+/**
+ * The first stage of `facts` built FROM an image the script built earlier with an `ONBUILD RUN`
+ * trigger, said as its reason, or null: the trigger runs a RUN in the build of `facts`, so what
+ * reaches a RUN's process there (`--network`, `--add-host`, `--ulimit`, src/plan/build-flags.ts)
+ * reaches it, though the file has no RUN of its own.
+ */
+export function onbuildRun(facts: DockerfileFacts, earlier: readonly BuildStep[], load: (rel: string) => DockerfileFacts | null): string | null {
+  for (const stage of facts.stages) {
+    const found = triggerOf(stage.image, earlier, load, (t) => /^RUN\s/i.test(t.trim()));
+    if (found) return `the \`ONBUILD ${found.trigger.getRawArgumentsContent()}\` of ${stage.image} (${found.base.dockerfile}:${found.trigger.getRange().start.line + 1}), which ${facts.path}:${stage.from.line} starts from, and which ran without it`;
+  }
+  return null;
 }
 
 /**

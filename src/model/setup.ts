@@ -170,6 +170,13 @@ export interface Setup {
    * (src/analyze/onbuild-base.ts). The builder then reads its whole context.
    */
   builderOnbuildRead?: string;
+  /**
+   * Set when a stage of the runtime (or builder) Dockerfile starts FROM an image the script
+   * built earlier with an `ONBUILD RUN` trigger: the trigger, said as a reason
+   * (src/analyze/onbuild-base.ts onbuildRun). A RUN runs in that build though its file has none.
+   */
+  runtimeOnbuildRun?: string;
+  builderOnbuildRun?: string;
   /** Errors here mean the setup is refused; warnings are shown with it. */
 /**
    * COMMAND_SHADOWED for aliases the script defines that bash, running it as its `#!` line says,

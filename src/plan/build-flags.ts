@@ -165,6 +165,8 @@ export interface MergedNeeds {
    * the old build never built them, and the legacy builder builds every stage of a file up to its target.
    */
   pastTarget?: string[];
+  /** The `ONBUILD RUN` of a base the script built that each file's build runs (src/analyze/onbuild-base.ts onbuildRun), said as a reason. */
+  onbuildRuns?: { builder?: string; runtime?: string };
 }
 
 export interface CarryResult {
@@ -447,10 +449,11 @@ function finalSetsLabel(r: DockerInvocation, f: ParsedFlag): boolean {
 }
 
 /** Why a `run` or `pull` flag cannot reach the stages of `facts`, which were built without it; null when it can. */
-function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string> | null): string | null {
+function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string> | null, trigger: string | undefined): string | null {
   if (BUILD_FLAGS[name] === 'run') {
     const run = firstRun(facts);
-    return run ? `the RUN at ${run}, which ran without it` : null;
+    // (a base the script built with `ONBUILD RUN` runs a RUN in the build, too)
+    return run ? `the RUN at ${run}, which ran without it` : (trigger ?? null);
   }
   const base = localBase(facts, local);
   return base ? `${base}, which names an image the script may make on the host: --pull would read it from the registry instead` : null;
@@ -704,7 +707,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       continue;
     }
     if (treatment === 'run' || treatment === 'pull') {
-      const why = matched ? null : reachOf(f.name, runtimeFacts, local);
+      const why = matched ? null : reachOf(f.name, runtimeFacts, local, merged?.onbuildRuns?.runtime);
       if (same.length > 0 && !matched && !REPEATABLE.has(f.name)) {
         out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${f.name} differs between the builder build and the runtime build`, at(b, `Use the same ${f.name} for both builds, or migrate this setup by hand.`)));
       } else if (why) {
@@ -753,7 +756,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       if (d) out.diagnostics.push(d);
     }
     const kind = BUILD_FLAGS[f.name];
-    const why = (kind === 'run' || kind === 'pull') && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f)) ? reachOf(f.name, builderFacts, local) : null;
+    const why = (kind === 'run' || kind === 'pull') && !b.flags.some((x) => x.name === f.name && valueKey(x) === valueKey(f)) ? reachOf(f.name, builderFacts, local, merged?.onbuildRuns?.builder) : null;
     if (why) out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, r, f)} is given to the runtime build only; in one build it would also reach ${why}`, at(r, `Pass the same ${f.name} to both builds, or migrate this setup by hand.`)));
   }
   if (merged) {
