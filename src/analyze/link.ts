@@ -70,10 +70,17 @@ export interface LinkResult {
  * only known at run time. Only in double quotes: unquoted, the shell splits a folder whose name
  * holds a blank into several words, and docker fails.
  */
-function hereRelative(w: Word): string | null {
+function hereRelative(w: Word, file: string): string | null {
   const m = /^\$\{PWD\}(\/[^$`\\]*)?$/.exec(w.symbol);
+  // In a Makefile, `$(PWD)` (read as `${PWD}`) is Make's variable: the environment's PWD when
+  // make started, which `make -C svc` (or `$(MAKE) -C svc` in another Makefile) does not
+  // change; only the recipe shell's own `$$PWD` (read as `$PWD`) is the folder it runs in.
+  if (MAKE_FILE.test(file.split('/').pop()!) && w.raw.includes('${PWD}')) return null;
   return m && /^"[^"]*"$/.test(w.raw) ? `.${m[1] ?? ''}` : null;
 }
+
+/** The files read as Makefiles (src/kinds/make.ts). */
+const MAKE_FILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
 
 /**
  * A build's context folder and Dockerfile as repository paths, each null when not known (a URL,
@@ -87,7 +94,7 @@ export function buildInputs(inv: DockerInvocation, feeder?: ScriptCommand | null
   const ctxWord = inv.operands[0]?.word;
   let context: string | null = null;
   let dockerfile: string | null = null;
-  const ctx = ctxWord ? (ctxWord.value ?? hereRelative(ctxWord)) : null;
+  const ctx = ctxWord ? (ctxWord.value ?? hereRelative(ctxWord, cmd.file)) : null;
   if (ctx !== null && cmd.cwd !== null && !/^[a-z]+:\/\/|^git@|^-$/.test(ctx)) {
     context = resolveRel(cmd.cwd, ctx);
   }

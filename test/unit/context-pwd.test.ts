@@ -35,4 +35,11 @@ describe('a context written as the folder the command runs in', () => {
   it('leaves an unquoted one, or one with more after the quotes, only known at run time', () => {
     for (const b of ['$PWD', '$(pwd)', '"$PWD"/svc', '"$HOME"']) expect(plan(b, '.').setups).toEqual([['refused', 'DYNAMIC_BUILD_INPUT']]);
   });
+
+  it("in a Makefile, reads the recipe shell's own $$PWD and not Make's $(PWD), which `make -C` leaves at the caller's folder", () => {
+    const recipe = (ctx: string) => `image:\n\tdocker build -t app:build -f Dockerfile.build ${ctx}\n\tdocker create --name x app:build\n\tdocker cp x:/out/app ./app\n\tdocker rm x\n\tdocker build -t app:latest .\n`;
+    const status = (ctx: string) => planFiles({ ...FILES, Makefile: recipe(ctx) }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+    for (const ctx of ['"$$PWD"', '"$$(pwd)"', '"$$PWD/svc"']) expect(status(ctx)).toEqual([['migrate']]);
+    for (const ctx of ['"$(PWD)"', '"${PWD}"', '"$(PWD)/svc"']) expect(status(ctx)).toEqual([['refused', 'DYNAMIC_BUILD_INPUT']]);
+  });
 });
