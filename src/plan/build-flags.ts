@@ -420,13 +420,26 @@ function localBase(facts: DockerfileFacts, local: ReadonlySet<string> | null): s
 
 /**
  * `FROM TAG (Dockerfile:N)` where the final image's stage (the runtime build's --target, else the
- * last) starts from one of the builder's tags, through the stages of its own file it is built
- * FROM; null when it does not, or the chain names an image only known at build time.
+ * last; any stage for a target only known at run time) starts from one of the builder's tags,
+ * through the stages of its own file it is built FROM; null when it does not, or the chain
+ * names an image only known at build time.
  */
 export function finalStageFromBuilder(facts: DockerfileFacts, r: DockerInvocation, tags: readonly string[]): string | null {
   const target = flagValues(r, '--target').at(-1);
-  if (target && target.value === null) return null;
-  let st = target ? facts.stages.find((s) => s.name?.toLowerCase() === target.value!.toLowerCase()) : facts.stages.at(-1);
+  // A target only known at run time may be any stage: the first that starts from the builder.
+  if (target && target.value === null) {
+    for (const st of facts.stages) {
+      const found = stageFromBuilder(facts, st, tags);
+      if (found) return `${found} in a stage the final build's --target, only known at run time, may name`;
+    }
+    return null;
+  }
+  return stageFromBuilder(facts, target ? facts.stages.find((s) => s.name?.toLowerCase() === target.value!.toLowerCase()) : facts.stages.at(-1), tags);
+}
+
+/** `FROM TAG (Dockerfile:N)` where stage `st` starts from one of `tags` through the stages of its file it is built FROM, or null. */
+function stageFromBuilder(facts: DockerfileFacts, start: DockerfileFacts['stages'][number] | undefined, tags: readonly string[]): string | null {
+  let st = start;
   const seen = new Set<number>();
   while (st && !seen.has(st.index)) {
     seen.add(st.index);

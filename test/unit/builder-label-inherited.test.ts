@@ -25,4 +25,11 @@ describe('a builder build\'s --label the final image inherited', () => {
     expect(codes('FROM app:build AS dev\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n', '--label team=core')).toEqual([['migrate']]);
     expect(codes('FROM app:build\nCOPY app /usr/local/bin/app\n', '')).toEqual([['migrate']]);
   });
+
+  it('refuses where the final build\'s --target is only known at run time and some stage starts FROM the builder image', () => {
+    const runtime = 'FROM alpine:3.19 AS plain\nCOPY app /usr/local/bin/app\nFROM app:build AS rich\nCOPY app /usr/local/bin/app\n';
+    expect(codes(runtime, '--label team=core', '--target "$T" ')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes('FROM alpine:3.19 AS plain\nCOPY app /usr/local/bin/app\nFROM alpine:3.19 AS other\n', '--label team=core', '--target "$T" ')).not.toContainEqual(expect.arrayContaining(['FLAG_CONFLICT']));
+  });
 });
+
