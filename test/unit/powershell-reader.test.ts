@@ -66,6 +66,14 @@ describe('PowerShell quoting', () => {
     expect(plan.setups[0]!.diagnostics.find((d) => d.code === 'DYNAMIC_ARTIFACT_PATH')!.message).toContain('`docker cp x:/out/app "$PWD/app"`');
   });
 
+  it('$env:PWD is not the current location: Set-Location leaves the environment\'s PWD as it was, so a context written with it is only known at run time', () => {
+    const files = { 'svc/Dockerfile.build': 'FROM alpine:3.19\nCOPY marker /app\n', 'svc/marker': 'svc\n', marker: 'root\n', Dockerfile: RUNTIME };
+    const ps = (ctx: string) => `Set-Location svc\ndocker build -t app:build -f Dockerfile.build ${ctx}\nSet-Location ..\ndocker create --name x app:build\ndocker cp x:/app ./app\ndocker rm x\ndocker build -t app .\n`;
+    const codes = (ctx: string) => planFiles({ ...files, 'build.ps1': ps(ctx) }).setups.map((s) => [s.status, ...new Set(s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))]);
+    for (const ctx of ['"$env:PWD"', '$env:PWD', '"${env:PWD}"']) expect(codes(ctx)).toEqual([['refused', 'DYNAMIC_BUILD_INPUT']]);
+    expect(codes('"$PWD"')).toEqual([['migrate']]);
+  });
+
   it('a bare word expands its variables; $env:NAME is the environment variable', () => {
     const c = commands('$v = \'7\'\ndocker build -t app:$v --build-arg "P=$env:HTTP_PROXY" .\n');
     expect(c[0]!.slice(0, 4)).toEqual(['docker', 'build', '-t', 'app:7']);

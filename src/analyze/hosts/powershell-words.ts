@@ -53,6 +53,9 @@ function variablePiece(raw: string): Piece {
   // `$PWD`, the current location, is where native commands start: the shell's `$PWD`, read as the shell reader reads it.
   if (name.toLowerCase() === 'pwd') return { kind: 'var', name: 'PWD' };
   const v = shellVarOf(name);
+  // `$env:PWD` is the environment's PWD when PowerShell started: Set-Location changes `$PWD`,
+  // not the environment (PowerShell/PowerShell#7388), and Windows has none.
+  if ((v === 'PWD' || v === 'OLDPWD')) return { kind: 'unknown' };
   return v === null ? { kind: 'unknown' } : { kind: 'var', name: v };
 }
 
