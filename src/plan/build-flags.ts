@@ -844,7 +844,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     // The legacy builder builds every stage of the file up to the target, needed or not: merged,
     // the builder file's stages after the builder build's --target (which that build stopped
     // before) stand before the final stage, and would now be built (a `RUN go test` that fails).
-    const past = merged.pastTarget ?? [];
+    // (`docker buildx build` builds with BuildKit whatever DOCKER_BUILDKIT says, and skips them)
+    const past = buildx(r) ? [] : (merged.pastTarget ?? []);
     if (past.length > 0) {
       const runsAs = merged.buildkitWhy !== undefined ? `${own === undefined ? 'where a caller of the script runs it, ' : ''}${merged.buildkitWhy}` : legacy ? `with DOCKER_BUILDKIT=${buildkit}${given} (the legacy builder)` : `with DOCKER_BUILDKIT set to a value only known at run time${given}, which may pick the legacy builder (0 or false)`;
       out.diagnostics.push(diag('UNSUPPORTED_BUILD_FLAG', 'error', `the build runs ${runsAs}; the legacy builder builds every stage of a Dockerfile up to its target: merged, it would also build ${past.join(', ')}, after the builder build's --target ${b.flags.find((f) => f.name === '--target')?.value?.value ?? ''}, which the old builder build never built (a failing or slow RUN there would now stop or slow the final build)`, at(r, merged.buildkitWhy !== undefined ? 'Set DOCKER_BUILDKIT=1 for the job (or run it in a docker image of 23 or later), or move those stages to a Dockerfile of their own, or migrate this setup by hand.' : 'Build with BuildKit, or move those stages to a Dockerfile of their own, or migrate this setup by hand.')));

@@ -37,4 +37,10 @@ describe('stages after the builder build\'s --target under the legacy builder', 
     expect(codes({ 'build.sh': script(['export DOCKER_BUILDKIT=0'], '') })).toEqual([['migrate']]);
     expect(codes({ 'build.sh': script(['export DOCKER_BUILDKIT=0'], '--target test ') })).toEqual([['migrate']]);
   });
+
+  it('migrates where both builds are `docker buildx build`, BuildKit whatever DOCKER_BUILDKIT says', () => {
+    const buildx = script(['export DOCKER_BUILDKIT=0']).replace(/docker build /g, 'docker buildx build --load ');
+    expect(codes({ 'build.sh': buildx })).toEqual([['migrate']]);
+  });
 });
+
