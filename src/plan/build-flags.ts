@@ -421,28 +421,38 @@ function localBase(facts: DockerfileFacts, local: ReadonlySet<string> | null): s
 /**
  * `FROM TAG (Dockerfile:N)` where the final image's stage (the runtime build's --target, else the
  * last; any stage for a target only known at run time) starts from one of the builder's tags,
- * through the stages of its own file it is built FROM; null when it does not, or the chain
+ * through the stages of its own file it is built FROM, with the label keys a LABEL of those
+ * stages sets (each replaces the value the image inherited); null when it does not, or the chain
  * names an image only known at build time.
  */
-export function finalStageFromBuilder(facts: DockerfileFacts, r: DockerInvocation, tags: readonly string[]): string | null {
+export function finalStageFromBuilder(facts: DockerfileFacts, r: DockerInvocation, tags: readonly string[]): { at: string; labels: ReadonlySet<string> } | null {
   const target = flagValues(r, '--target').at(-1);
   // A target only known at run time may be any stage: the first that starts from the builder.
   if (target && target.value === null) {
     for (const st of facts.stages) {
       const found = stageFromBuilder(facts, st, tags);
-      if (found) return `${found} in a stage the final build's --target, only known at run time, may name`;
+      if (found) return { at: `${found.at} in a stage the final build's --target, only known at run time, may name`, labels: new Set() };
     }
     return null;
   }
   return stageFromBuilder(facts, target ? facts.stages.find((s) => s.name?.toLowerCase() === target.value!.toLowerCase()) : facts.stages.at(-1), tags);
 }
 
-/** `FROM TAG (Dockerfile:N)` where stage `st` starts from one of `tags` through the stages of its file it is built FROM, or null. */
-function stageFromBuilder(facts: DockerfileFacts, start: DockerfileFacts['stages'][number] | undefined, tags: readonly string[]): string | null {
+/** The label keys the stage's own LABEL lines set, written literally (`LABEL team=ops`, `"team"=ops`). */
+function stageLabels(facts: DockerfileFacts, st: DockerfileFacts['stages'][number]): string[] {
+  return facts.instructions
+    .filter((i) => i.getKeyword() === 'LABEL' && facts.lines.offsetAt(i.getRange().start) > st.from.start && facts.lines.offsetAt(i.getRange().start) < st.end)
+    .flatMap((i) => ((i as unknown as { getProperties?(): { getName(): string; getValue(): string | null }[] }).getProperties?.() ?? []).filter((p) => p.getValue() !== null && /^[^$\\`\s]+$/.test(p.getName())).map((p) => p.getName()));
+}
+
+/** `FROM TAG (Dockerfile:N)` where stage `start` starts from one of `tags` through the stages of its file it is built FROM, with the label keys those stages set; or null. */
+function stageFromBuilder(facts: DockerfileFacts, start: DockerfileFacts['stages'][number] | undefined, tags: readonly string[]): { at: string; labels: ReadonlySet<string> } | null {
   let st = start;
   const seen = new Set<number>();
+  const labels = new Set<string>();
   while (st && !seen.has(st.index)) {
     seen.add(st.index);
+    for (const key of stageLabels(facts, st)) labels.add(key);
     const image = st.image;
     const index = st.index;
     const own = facts.stages.find((o) => o.index < index && o.name?.toLowerCase() === image.toLowerCase());
@@ -450,16 +460,18 @@ function stageFromBuilder(facts: DockerfileFacts, start: DockerfileFacts['stages
       st = own;
       continue;
     }
-    return tags.includes(canonicalImage(image)) ? `FROM ${image} (${facts.path}:${st.from.line})` : null;
+    return tags.includes(canonicalImage(image)) ? { at: `FROM ${image} (${facts.path}:${st.from.line})`, labels } : null;
   }
   return null;
 }
 
 /** Whether the final build's own --label sets the key of the builder build's `f` (its value then wins in both). */
 function finalSetsLabel(r: DockerInvocation, f: ParsedFlag): boolean {
-  const key = (x: ParsedFlag) => (x.value?.value ?? null)?.split('=')[0] ?? null;
-  return r.flags.some((x) => x.name === '--label' && (valueKey(x) === valueKey(f) || (key(x) !== null && key(x) === key(f))));
+  return r.flags.some((x) => x.name === '--label' && (valueKey(x) === valueKey(f) || (labelKey(x) !== null && labelKey(x) === labelKey(f))));
 }
+
+/** The key a `--label KEY=VALUE` sets, null when only known at run time. */
+const labelKey = (x: ParsedFlag): string | null => (x.value?.value ?? null)?.split('=')[0] ?? null;
 
 /** Why a `run` or `pull` flag cannot reach the stages of `facts`, which were built without it; null when it can. */
 function reachOf(name: string, facts: DockerfileFacts, local: ReadonlySet<string> | null, trigger: string | undefined): string | null {
@@ -647,8 +659,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     const treatment = BUILD_FLAGS[f.name];
     // A label is part of the image config, which a stage built FROM the image inherits: the old
     // final image held the builder build's --label, unless the final build set that key itself.
-    if (f.name === '--label' && inherits !== null && !finalSetsLabel(r, f)) {
-      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} labelled the builder image, and the final image starts ${inherits}: it inherited the label, which the merged build (whose builder stage has no such flag) would not give it`, at(b, 'Write the label as a LABEL line in the builder Dockerfile, or pass the same --label to the final build, then run the tool again.')));
+    if (f.name === '--label' && inherits !== null && !finalSetsLabel(r, f) && !inherits.labels.has(labelKey(f) ?? '')) {
+      out.diagnostics.push(diag('FLAG_CONFLICT', 'error', `${raw(text, b, f)} labelled the builder image, and the final image starts ${inherits.at}: it inherited the label, which the merged build (whose builder stage has no such flag) would not give it`, at(b, 'Write the label as a LABEL line in the builder Dockerfile, or pass the same --label to the final build, then run the tool again.')));
       continue;
     }
     if (treatment === 'drop' || treatment === 'harmless') continue;

@@ -31,5 +31,14 @@ describe('a builder build\'s --label the final image inherited', () => {
     expect(codes(runtime, '--label team=core', '--target "$T" ')).toEqual([['refused', 'FLAG_CONFLICT']]);
     expect(codes('FROM alpine:3.19 AS plain\nCOPY app /usr/local/bin/app\nFROM alpine:3.19 AS other\n', '--label team=core', '--target "$T" ')).not.toContainEqual(expect.arrayContaining(['FLAG_CONFLICT']));
   });
+
+  it('migrates where a LABEL of the final stage (or of a stage it is built FROM, after the builder image) sets that key, whose value wins in both', () => {
+    expect(codes('FROM app:build\nLABEL team=ops\nCOPY app /usr/local/bin/app\n', '--label team=core')).toEqual([['migrate']]);
+    expect(codes('FROM app:build AS base\nLABEL "team"=ops other=x\nFROM base\nCOPY app /usr/local/bin/app\n', '--label team=core')).toEqual([['migrate']]);
+    // another key, a key only known at build time, or a LABEL in a stage off the chain
+    expect(codes('FROM app:build\nLABEL Team=ops\nCOPY app /usr/local/bin/app\n', '--label team=core')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes('FROM app:build\nARG K=team\nLABEL $K=ops\nCOPY app /usr/local/bin/app\n', '--label team=core')).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(codes('FROM alpine:3.19 AS other\nLABEL team=ops\nFROM app:build\nCOPY app /usr/local/bin/app\n', '--label team=core')).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
 });
 
