@@ -58,19 +58,35 @@ function parse(text: string, escape: string): Instruction[] {
  * would make the same command read differently under `\` and under a backtick.
  */
 const RAW = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK', 'MAINTAINER']);
-const shape = (ins: Instruction): Ins => {
+const shape = (escape: string) => (ins: Instruction): Ins => {
   const keyword = ins.getKeyword();
   // A heredoc's body reaches the command as written: BuildKit reads no escape character there, so
   // a body line ending in one (`apt-get install -y \` in a `RUN <<EOF` script) is the shell's own
   // continuation, which dockerfile-ast would join under `\` and not under a backtick.
-  if (RAW.has(keyword) && mayHoldHeredoc(ins)) return { keyword, args: ins.getTextContent().slice(keyword.length) };
+  if (RAW.has(keyword) && mayHoldHeredoc(ins)) return { keyword, args: heredocText(ins.getTextContent().slice(keyword.length), escape) };
   // (an ONBUILD whose trigger runs as written, too: src/analyze/instruction-words.ts)
   const words = RAW.has(keyword) ? null : instructionWords(ins);
   return { keyword, args: words === null ? (ins.getArgumentsContent() ?? '') : words.join(' ') };
 };
+/**
+ * A heredoc instruction's text with the lines before its bodies joined where the file's escape
+ * character continues them (`RUN --network=default \` then `    <<EOF`): BuildKit reads that
+ * logical line with the escape character, the bodies after it as written.
+ */
+function heredocText(text: string, escape: string): string {
+  const lines = text.split('\n');
+  let head = '';
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const trimmed = lines[i]!.replace(/[ \t\r]+$/, '');
+    if (!trimmed.endsWith(escape)) break;
+    head += trimmed.slice(0, -1);
+  }
+  return [head + (lines[i] ?? ''), ...lines.slice(i + 1)].join('\n');
+}
 const show = (i: Ins | undefined) => (i ? `${i.keyword} ${i.args}`.slice(0, 80) : '(nothing)');
 /** Instructions whose words the merge never changes. */
-const kept = (list: Instruction[]) => list.filter((i) => !['FROM', 'COPY', 'ADD'].includes(i.getKeyword())).map(shape);
+const kept = (list: Instruction[], escape: string) => list.filter((i) => !['FROM', 'COPY', 'ADD'].includes(i.getKeyword())).map(shape(escape));
 
 /** An ARG as the merge meant to write it: each word declaring one of `defaults` as `NAME=value` (src/plan/baked-args.ts). */
 function withDefaults(ins: Ins, defaults: ReadonlyMap<string, string>): Ins {
@@ -101,8 +117,8 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
   const pieces = intent.inserted.map((t) => parse(t, escape));
 
   // 1. The whole reads as its pieces: nothing joined to what follows it, nothing lost.
-  const expected = [...head, ...pieces.flat(), ...tail].map(shape);
-  const actual = whole.map(shape);
+  const expected = [...head, ...pieces.flat(), ...tail].map(shape(escape));
+  const actual = whole.map(shape(escape));
   const at = firstDifference(expected, actual);
   if (at >= 0) {
     fail(`instruction ${at + 1} reads as \`${show(actual[at])}\` where \`${show(expected[at])}\` was meant (a line continued into the next piece?)`);
@@ -114,20 +130,20 @@ export function checkMergedStructure(merged: string, intent: MergeIntent, file: 
     const original = b.original.instructions;
     // Global ARGs before the first FROM went in with the other files' global parts.
     const first = Math.max(0, original.findIndex((i) => i.getKeyword() === 'FROM')) + b.dropped;
-    const own = (list: Instruction[]) => kept(list).map((i) => (b.argDefaults ? withDefaults(i, b.argDefaults) : i));
-    const want = [...own(original.slice(first, b.appendAfter)), ...kept(b.appended.flatMap((l) => parse(l, escape))), ...own(original.slice(b.appendAfter))];
+    const own = (list: Instruction[]) => kept(list, b.original.escape).map((i) => (b.argDefaults ? withDefaults(i, b.argDefaults) : i));
+    const want = [...own(original.slice(first, b.appendAfter)), ...kept(b.appended.flatMap((l) => parse(l, escape)), escape), ...own(original.slice(b.appendAfter))];
     // The piece as inserted (its own parse, made for step 1): the bytes written, not a copy before trimming.
     const piece = pieces[b.piece];
     if (!piece) {
       fail(`the stages from ${b.original.path} are not among the inserted texts`);
       continue;
     }
-    const got = kept(piece);
+    const got = kept(piece, escape);
     const d = firstDifference(want, got);
     if (d >= 0) fail(`the stages from ${b.original.path} run \`${show(got[d])}\` where \`${show(want[d])}\` was meant`);
   }
-  const runtimeWant = kept(intent.runtime.original.instructions);
-  const runtimeGot = kept(runtime);
+  const runtimeWant = kept(intent.runtime.original.instructions, intent.runtime.original.escape);
+  const runtimeGot = kept(runtime, escape);
   const rd = firstDifference(runtimeWant, runtimeGot);
   if (rd >= 0) fail(`the stages of ${intent.runtime.original.path} run \`${show(runtimeGot[rd])}\` where \`${show(runtimeWant[rd])}\` was meant`);
   if (intent.runtime.original.stages.length !== runtime.filter((i) => i.getKeyword() === 'FROM').length) fail(`${intent.runtime.original.path} no longer has its ${intent.runtime.original.stages.length} stage(s)`);

@@ -75,6 +75,15 @@ describe('planning with two escape characters', () => {
     expect(plan.setups[0]!.notes.join('\n')).toContain('Dockerfile.build escapes with `\\` but uses its escape character nowhere');
     expect(applied(files, plan)['Dockerfile']).toContain('FROM alpine:3.19 AS builder\nRUN <<EOF\nmkdir /out\necho one \\\n  two > /out/app\nEOF\n');
   });
+
+  it('merges a heredoc RUN whose line before the body is continued with the escape character, which the continuation turns into the runtime\'s', () => {
+    // BuildKit joins the instruction's own lines with the file's escape character, then reads the bodies after them as written.
+    const builder = 'FROM alpine:3.19\nRUN --network=default \\\n    <<EOF\nmkdir /out\necho one \\\n  two > /out/app\nEOF\n';
+    const files = { 'build.sh': SCRIPT, 'Dockerfile.build': builder, Dockerfile: '# escape=`\nFROM alpine:3.19\nCOPY app /usr/local/bin/app\n' };
+    const plan = planFiles(files);
+    expect(plan.setups.map((s) => [s.status, s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)])).toEqual([['migrate', []]]);
+    expect(applied(files, plan)['Dockerfile']).toContain('FROM alpine:3.19 AS builder\nRUN --network=default `\n    <<EOF\nmkdir /out\necho one \\\n  two > /out/app\nEOF\n');
+  });
 });
 
 describe('values in quotes and ONBUILD triggers under two escape characters', () => {
