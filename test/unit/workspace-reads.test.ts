@@ -181,6 +181,10 @@ describe('CircleCI, Azure, Bitbucket and Travis steps get the export build too',
     keeps(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: dist', '      Contents: app', '      TargetFolder: $(Build.ArtifactStagingDirectory)']), /`Contents:`.*reads dist\/app/);
     keeps(F, pipe(['  - task: ArchiveFiles@2', '    inputs:', '      rootFolderOrFile: dist']), /`rootFolderOrFile:`/);
     refuses(F, pipe(['  - task: CopyFiles@2', '    inputs:', '      SourceFolder: $(Build.SourcesDirectory)', '      Contents: "**"']), 12, /`Contents:`/);
+    // without targetPath (or its alias path) the task publishes $(Pipeline.Workspace), the checkout included
+    refuses(F, pipe(['  - task: PublishPipelineArtifact@1', '    inputs:', '      artifact: everything']), 9, /`task: PublishPipelineArtifact@1` \(no `targetPath:`.*reads the whole checkout/);
+    refuses(F, pipe(['  - task: PublishPipelineArtifact@1']), 9, /no `targetPath:`/);
+    keeps(F, pipe(['  - task: PublishPipelineArtifact@1', '    inputs:', '      path: dist', '      artifact: app']), /`task: PublishPipelineArtifact@1` \(`path:`\).*reads dist/);
   });
 
   it('Bitbucket Pipelines artifacts: and Travis CI cache: directories:', () => {

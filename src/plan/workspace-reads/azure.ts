@@ -3,7 +3,8 @@
  * the tasks `PublishPipelineArtifact` (`targetPath`/`path`), `PublishBuildArtifacts`
  * (`PathtoPublish`), `CopyFiles` (`SourceFolder` + each of `Contents`), `ArchiveFiles`
  * (`rootFolderOrFile`) and `Cache` (`path`); any other task may read any path its inputs
- * mention. `$(Build.SourcesDirectory)` and `$(System.DefaultWorkingDirectory)` are the root;
+ * mention. `PublishPipelineArtifact` without `targetPath`/`path` publishes `$(Pipeline.Workspace)`,
+ * which holds the sources folder: the whole checkout. `$(Build.SourcesDirectory)` and `$(System.DefaultWorkingDirectory)` are the root;
  * another macro is only known at run time.
  */
 import type { Document, YAMLMap } from 'yaml';
@@ -35,6 +36,8 @@ export function azureReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
     if (str(publish) !== null) out.push(...read('the step `publish:`', rooted(str(publish)!), lineOf(lines, publish)));
     const task = step.get('task');
     const inputs = step.get('inputs', true);
+    if (typeof task === 'string' && /^PublishPipelineArtifact@/i.test(task) && !(y.isMap(inputs) && (getNoCase(inputs, 'targetPath') !== undefined || getNoCase(inputs, 'path') !== undefined)))
+      out.push(...read(`the step \`task: ${task}\` (no \`targetPath:\`: it publishes \`$(Pipeline.Workspace)\`)`, '', lineOf(lines, step.get('task', true))));
     if (typeof task !== 'string' || NO_READ.test(task) || !y.isMap(inputs) || inlineBash(task, inputs)) continue;
     const by = (key: string) => `the step \`task: ${task}\` (\`${key}:\`)`;
     if (/^CopyFiles@/i.test(task)) {
