@@ -614,7 +614,7 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
     // whose value differs per rule, `perTarget`, may not when the builds are in different rules).
     for (const w of b.cmd.words.slice(f.wordIndex, f.wordIndex + f.wordCount)) {
       // (as written in the file, and as the shell the reader made of it: a PowerShell `$Version` reads `${__ps_version}`)
-      const names = new Set([...text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g), ...w.raw.matchAll(/\$\{?(__ps_[A-Za-z0-9_]+)/g)].map((m) => m[1]!));
+      const names = new Set([...text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g), ...w.raw.matchAll(/\$\{?(__ps_[A-Za-z0-9_]+|__ci_expression_\d+)/g)].map((m) => m[1]!));
       for (const name of names) {
         if (ownEnvironment !== null && !name.startsWith('__ps_') && b.cmd.vars.get(name) === undefined) {
           out.diagnostics.push(replaced(`${raw(text, b, f)} reads $${name}`));

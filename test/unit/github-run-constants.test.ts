@@ -113,3 +113,54 @@ describe("a builder tagged through the job's or the workflow's env:, whose value
     expect(script.setups[0]).toContain('STEP_ENV_WRITTEN');
   });
 });
+
+describe("a step's output read in a flag carried from the builder build into a later step's final build", () => {
+  const wf = (arg: string, metaAt: 'before' | 'between') => {
+    const meta = ['      - id: meta', '        run: echo "version=1.2.3" >> "$GITHUB_OUTPUT"'];
+    return {
+      'Dockerfile.build': 'FROM busybox:latest\nARG V=dev\nRUN mkdir -p /out && echo "$V" > /out/app\n',
+      Dockerfile: 'FROM busybox:latest\nCOPY app /usr/local/bin/app\n',
+      '.github/workflows/ci.yml': [
+        'on: push',
+        'jobs:',
+        '  build:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        ...(metaAt === 'before' ? meta : []),
+        '      - run: |',
+        `          docker build --build-arg V=${arg} -t app-builder -f Dockerfile.build .`,
+        '          docker create --name extract app-builder',
+        '          docker cp extract:/out/app ./app',
+        '          docker rm extract',
+        ...(metaAt === 'between' ? meta : []),
+        '      - run: docker build -t app .',
+        '',
+      ].join('\n'),
+    };
+  };
+
+  // GitHub substitutes `${{ … }}` into a step's text as the step starts: the builder step read the
+  // output empty, before the step setting it ran; carried into the final build's step, it reads 1.2.3.
+  it('refuses where the expression may give the final build\'s step another value', () => {
+    const { setups } = outcome(wf('${{ steps.meta.outputs.version }}', 'between'));
+    expect(setups).toEqual([['refused', 'FLAG_CONFLICT']]);
+    expect(outcome(wf("${{ hashFiles('app') }}", 'before')).setups).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  it('migrates where the step setting it ran before both builds (a step runs once)', () => {
+    const f = wf('${{ steps.meta.outputs.version }}', 'before');
+    const { setups, plan } = outcome(f);
+    expect(setups).toEqual([['migrate']]);
+    expect(applied(f, plan)['.github/workflows/ci.yml']).toContain('docker build --build-arg V=${{ steps.meta.outputs.version }} -t app .');
+    // (an output of another step still differs: `steps.other` names no earlier step)
+    expect(outcome(wf('${{ steps.other.outputs.version }}', 'before')).setups).toEqual([['refused', 'FLAG_CONFLICT']]);
+  });
+
+  // (proven on podman: the workflow's steps, the output substituted, built both ways gave the same final image)
+  it('links a builder tagged with an earlier step\'s output to a later step naming it so', () => {
+    const f = files('${{ steps.meta.outputs.tag }}');
+    f['.github/workflows/ci.yml'] = f['.github/workflows/ci.yml'].replace('      - uses: actions/checkout@v4\n', '      - uses: actions/checkout@v4\n      - id: meta\n        run: echo "tag=1.2.3" >> "$GITHUB_OUTPUT"\n');
+    expect(outcome(f).setups).toEqual([['migrate']]);
+  });
+});

@@ -75,6 +75,8 @@ export function undecodableStep(node: unknown, file: string, line: number, label
 export interface CiExpressions {
   n: number;
   read?: ReadExpression[];
+  /** GitHub Actions: the `id`s of the job's steps before the one read (their outputs are fixed by then). */
+  ran?: Set<string>;
 }
 
 export function decodeScalar(text: string, node: Scalar, exprs: CiExpressions): Decoded | null {
@@ -162,7 +164,7 @@ function withExpressions(d: Decoded, exprs: CiExpressions): Decoded {
     if (close < 0) return null;
     const written = shell.slice(i, close + 2);
     // (a property of the run GitHub gives every step alike is read by one name wherever it stands: ./github-expressions.ts)
-    const constant = exprs.read ? runConstantName(written) : null;
+    const constant = exprs.read ? runConstantName(written, exprs.ran) : null;
     const name = constant ?? `__ci_expression_${exprs.n++}`;
     exprs.read?.push({ name, text: written });
     return { end: close + 2, text: `\${${name}}` };
@@ -433,6 +435,11 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (!decoded) return false;
     const known = github ? expressionValues(read, github.env, github.atWorkspace) : [];
     if (known.length > 0) vars = new Map([...vars, ...known]);
+    // Any other expression the runner substitutes when this step starts (`${{ steps.meta.outputs.v }}`,
+    // `${{ hashFiles(…) }}`): a value only known at run time in this step's shell, and one its
+    // name stands for nowhere else, so a flag carried into a later step's text reads another value.
+    const stepOnly = github ? read.filter((e) => /^__ci_expression_\d+$/.test(e.name) && !known.some(([n]) => n === e.name)) : [];
+    if (stepOnly.length > 0) vars = new Map([...vars, ...stepOnly.map((e): [string, null] => [e.name, null])]);
     const versions = github && node.range ? { versions: runConstantVersions(`${file}#step@${node.range[0]}`, `${file}#job:${github.job}`, vars, read, github.jobEnv) } : {};
     if (github && versions.versions) github.stepEnv(versions.versions, vars);
     snippets.push({ ...decoded, cwd, vars, ...versions, remove: item ? [{ ...item, text: '' }] : null, label, continues });
@@ -538,10 +545,13 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
           for (const sn of snippets.slice(id)) sn.pipefail = stepPipefail(step, job, root);
         } else undecodable(run, step.range[0], label);
       };
+      exprs.ran = new Set();
       steps.items.forEach((step, k) => {
         if (!isMap(step) || !step.range) return;
         const first = snippets.length;
         readStep(step, k);
+        const stepId = step.get('id');
+        if (typeof stepId === 'string') exprs.ran!.add(stepId);
         if (setsEnv) {
           const written = githubEnvWritten(file, text, step.get('run', true));
           if (written.length > 0) envBefore = new Map([...envBefore, ...written.map((n): [string, null] => [n, null])]);

@@ -81,15 +81,21 @@ const encoded = (path: string) => path.replace(/[^A-Za-z0-9]/g, (c) => `_${c.cha
 
 /**
  * The name an expression GitHub fixes for the whole run or job is read by (the same wherever
- * it stands): `${{ github.PROPERTY }}` of a run-constant property, or a JOB_CONSTANT path; null
- * for any other.
+ * it stands): `${{ github.PROPERTY }}` of a run-constant property, or a JOB_CONSTANT path, or an
+ * output or the status of a step of `ran` (the ids of the steps before the one read); null for any other.
  */
-export function runConstantName(text: string): string | null {
+export function runConstantName(text: string, ran: ReadonlySet<string> = new Set()): string | null {
   const m = GITHUB_PROPERTY.exec(text);
   if (m) return RUN_CONSTANT_PROPERTIES.has(m[1]!) ? `${CONSTANT_PREFIX}${m[1]}` : null;
   const j = JOB_CONSTANT.exec(text);
-  return j ? `${JOB_PREFIX}${encoded(j[1]!)}` : null;
+  if (j) return `${JOB_PREFIX}${encoded(j[1]!)}`;
+  // A step's outputs and status are set once, as it runs: read after it, they hold one value in every later step of the job.
+  const s = STEP_RESULT.exec(text);
+  return s && ran.has(s[2]!) ? `${JOB_PREFIX}${encoded(s[1]!)}` : null;
 }
+
+/** `${{ steps.ID.outputs.NAME }}`, `${{ steps.ID.outcome }}`, `${{ steps.ID.conclusion }}`: what an earlier step of the job left (a step's `id` runs once). */
+const STEP_RESULT = /^\$\{\{\s*(steps\.([A-Za-z_][\w-]*)\.(?:outputs\.[A-Za-z_][\w-]*|outcome|conclusion))\s*\}\}$/;
 
 /**
  * The versions a step's shell starts with (`seed` names the step): the run-constant variables
