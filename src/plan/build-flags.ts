@@ -616,6 +616,8 @@ export function carryBuilderFlags(text: string, builder: BuildStep, runtime: Bui
       // (as written in the file, and as the shell the reader made of it: a PowerShell `$Version` reads `${__ps_version}`)
       const names = new Set([...text.slice(w.start, w.end).matchAll(/\$[{(]?([A-Za-z_][A-Za-z0-9_]*)/g), ...w.raw.matchAll(/\$\{?(__ps_[A-Za-z0-9_]+|__ci_expression_\d+)/g)].map((m) => m[1]!));
       for (const name of names) {
+        // (a CI expression counts where its step's reading marks it as that step's own value: ../analyze/hosts/ci-yaml.ts)
+        if (/^__ci_expression_\d+$/.test(name) && b.cmd.vars.get(name) !== null) continue;
         if (ownEnvironment !== null && !name.startsWith('__ps_') && b.cmd.vars.get(name) === undefined) {
           out.diagnostics.push(replaced(`${raw(text, b, f)} reads $${name}`));
           return;

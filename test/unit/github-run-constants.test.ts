@@ -155,6 +155,8 @@ describe("a step's output read in a flag carried from the builder build into a l
     expect(applied(f, plan)['.github/workflows/ci.yml']).toContain('docker build --build-arg V=${{ steps.meta.outputs.version }} -t app .');
     // (an output of another step still differs: `steps.other` names no earlier step)
     expect(outcome(wf('${{ steps.other.outputs.version }}', 'before')).setups).toEqual([['refused', 'FLAG_CONFLICT']]);
+    // (what every step reads alike until a step writes the job's environment is carried as before)
+    for (const arg of ['${{ env.V }}', '${{ secrets.V }}', '${{ github.sha }}', '${{ matrix.v }}']) expect(outcome(wf(arg, 'before')).setups, arg).toEqual([['migrate']]);
   });
 
   // (proven on podman: the workflow's steps, the output substituted, built both ways gave the same final image)

@@ -435,10 +435,12 @@ export function parseCiYaml(kind: ScriptKind, file: string, text: string, fs?: R
     if (!decoded) return false;
     const known = github ? expressionValues(read, github.env, github.atWorkspace) : [];
     if (known.length > 0) vars = new Map([...vars, ...known]);
-    // Any other expression the runner substitutes when this step starts (`${{ steps.meta.outputs.v }}`,
-    // `${{ hashFiles(…) }}`): a value only known at run time in this step's shell, and one its
-    // name stands for nowhere else, so a flag carried into a later step's text reads another value.
-    const stepOnly = github ? read.filter((e) => /^__ci_expression_\d+$/.test(e.name) && !known.some(([n]) => n === e.name)) : [];
+    // Any other expression the runner substitutes when this step starts (`${{ steps.meta.outputs.v }}`
+    // of a step not run yet, `${{ hashFiles(…) }}`), but those every step reads alike until a step
+    // that may write the job's environment (`env.NAME`, `secrets.NAME`: stepEnvStable): a value only
+    // known at run time in this step's shell, and one its name stands for nowhere else, so a flag
+    // carried into a later step's text would read another value (../../plan/build-flags.ts).
+    const stepOnly = github ? read.filter((e) => /^__ci_expression_\d+$/.test(e.name) && !known.some(([n]) => n === e.name) && !stepEnvStable(e.text)) : [];
     if (stepOnly.length > 0) vars = new Map([...vars, ...stepOnly.map((e): [string, null] => [e.name, null])]);
     const versions = github && node.range ? { versions: runConstantVersions(`${file}#step@${node.range[0]}`, `${file}#job:${github.job}`, vars, read, github.jobEnv) } : {};
     if (github && versions.versions) github.stepEnv(versions.versions, vars);
