@@ -151,6 +151,24 @@ describe('GitLab CI: artifacts: and cache: of the job', () => {
     keeps(F, ci(['  artifacts:', '    reports:', '      dotenv: dist/app']), /`artifacts: reports: dotenv:`/);
   });
 
+  // GitLab adds the folder a Pages job publishes to its artifacts (`public` by default), with no `artifacts:` written
+  it('a Pages job\'s published folder counts as a read', () => {
+    const pages = (name: string, keys: string[]) => ci(keys).replace('build-image:', `${name}:`).replaceAll('dist', 'public');
+    const P = { ...BASE, Dockerfile: BASE.Dockerfile.replace('dist/app', 'public/app') };
+    const keepsPages = (text: string, says: RegExp) => {
+      const p = planFiles({ ...P, [F]: text });
+      expect(p.setups[0]!.status).toBe('migrate');
+      expect(p.changes.find((c) => c.path === F)!.after).toContain('docker build --target export --output type=local,dest=public');
+      expect(p.setups[0]!.notes.join('\n')).toMatch(says);
+    };
+    keepsPages(pages('pages', []), /the folder Pages job pages publishes .*`public` by default .*reads public/);
+    keepsPages(pages('docs', ['  pages: true']), /Pages job docs publishes/);
+    const other = planFiles({ ...P, [F]: pages('docs', ['  pages:', '    publish: site']) });
+    expect(other.setups[0]!.notes.join('\n')).not.toMatch(/Pages job/);
+    const off = planFiles({ ...P, [F]: pages('pages', ['  pages: false']) });
+    expect(off.changes.find((c) => c.path === F)!.after).not.toContain('--output');
+  });
+
   it('a pattern, a variable, or untracked: true refuses', () => {
     refuses(F, ci(['  artifacts:', '    paths:', '      - "dist/**"']), 11, /reads dist\/\*\*/);
     refuses(F, ci(['  artifacts:', '    paths:', '      - $OUT/app']), 11, /a path only known at run time/);

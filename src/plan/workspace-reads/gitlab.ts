@@ -2,7 +2,8 @@
  * GitLab CI: the keys that take files from the job's folder after its script: `artifacts:`
  * (`paths:`, every `reports:` file, `untracked: true`) and `cache:` (`paths:`, `untracked:`;
  * one cache or a list), of every job, template and `default:`. Another job gets them, so they
- * are a use on the host after the extracting job's script.
+ * are a use on the host after the extracting job's script. So is the folder a Pages job
+ * publishes, which GitLab adds to the job's artifacts.
  */
 import type { Document, YAMLMap } from 'yaml';
 import { yaml } from '../../analyze/hosts/yaml-module.js';
@@ -59,6 +60,19 @@ export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
       untracked(c, `the \`cache:\` of ${name}`);
     }
   };
+  // A Pages job (named `pages`, or `pages: true`/`pages: {…}`; not `pages: false`) has GitLab
+  // upload the folder it publishes as an artifact of its own, `public` unless `pages: publish:`
+  // (or the older job-level `publish:`) names another: GitLab adds it to `artifacts: paths:`.
+  const pagesRead = (job: YAMLMap, name: string) => {
+    const pages = job.get('pages', true);
+    const off = y.isScalar(pages) && pages.value === false;
+    const on = y.isMap(pages) || (y.isScalar(pages) && pages.value === true) || (name === 'pages' && !off && (pages === undefined || pages === null));
+    if (!on) return;
+    const publish = (y.isMap(pages) ? pages.get('publish', true) : undefined) ?? job.get('publish', true);
+    const by = `the folder Pages job ${name} publishes (GitLab adds it to its \`artifacts: paths:\`)`;
+    if (publish !== undefined && publish !== null) paths(publish, by);
+    else out.push(...read(`${by}, \`public\` by default`, 'public', lineOf(lines, pages ?? null, job)));
+  };
   keysOf(doc.contents, 'the file');
   for (const jp of doc.contents.items) {
     const name = y.isScalar(jp.key) ? String(jp.key.value) : '';
@@ -67,6 +81,7 @@ export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
     keysOf(jp.value, name === 'default' ? '`default:`' : `job ${name}`);
     // A job's own keys take its own folder (each job starts from a fresh clone); `default:`, a
     // template (`.base`, which jobs extend) and the file's top-level keys may be any job's.
+    if (name !== 'default' && !name.startsWith('.') && !GLOBAL_KEYS.has(name)) pagesRead(jp.value, name);
     if (name !== 'default' && !name.startsWith('.')) for (const r of out.slice(first)) r.job = name;
     // A job with no `artifacts:` of its own, in a file that includes others: an included file's
     // `default:` may give it some (a job's own key replaces the default's), and what they name is
