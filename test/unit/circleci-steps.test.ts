@@ -180,3 +180,19 @@ describe('CircleCI remote docker engine', () => {
     }
   });
 });
+
+describe('the deprecated `deploy` step', () => {
+  // CircleCI runs it as a `run` step in a job without parallelism: a use of the extracted file there keeps it on the host.
+  it('is read as a run step', () => {
+    const p = plan(job('      - deploy:\n          command: scp app deploy@example.com:/srv/app\n'));
+    exports(p);
+    expect(p.setups[0]!.notes.join('\n')).toMatch(/app is still needed on the host: `scp app deploy@example\.com:\/srv\/app`/);
+  });
+
+  it('in a job with parallelism it runs on one node: a program the tool does not model, not read where it runs docker', () => {
+    const par = (steps: string) => job(steps).replace('    steps:\n', '    parallelism: 3\n    steps:\n');
+    exports(plan(par('      - deploy:\n          command: scp app deploy@example.com:/srv/app\n')));
+    const p = plan(par('      - deploy:\n          command: docker push app:latest\n'));
+    expect(p.changes).toEqual([]);
+  });
+});

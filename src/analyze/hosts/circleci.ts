@@ -128,6 +128,14 @@ function executorOf(root: YAMLMap, job: CircleJob): Keys {
   return isMap(entry) ? { get: (key) => entry.get(key, true) } : job;
 }
 
+
+/** Whether a job's `parallelism` may run it on more than one node: a number above 1, or a value the file does not fix. */
+function parallel(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : null;
+  return n === null || n > 1;
+}
+
 export function parseCircleCi(file: string, text: string): { script: EmbeddedScript | null; diagnostics: Diagnostic[] } {
   const doc = yaml().parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length > 0) {
@@ -175,7 +183,18 @@ export function parseCircleCi(file: string, text: string): { script: EmbeddedScr
         }
         continue;
       }
-      if (step.kind !== 'run') continue;
+      // The deprecated `deploy` step runs its command as `run` does in a job without parallelism
+      // (CircleCI's "Migrate from deploy to run"); with parallelism, once, on one node, after the
+      // others: a program the tool does not model there, and not read where it runs docker.
+      if (step.kind === 'deploy' && parallel(cj.get('parallelism'))) {
+        if (mentionsDocker(step.body)) unread.push({ sequence: groups.length, diagnostic: diag('SHELL_NOT_READ', 'warning', `${label} is a \`deploy\` step running docker in a job with \`parallelism\`, which runs on one node only; its commands were not followed`, { file, line, hint: 'Write it as a `run:` step, or migrate this job by hand.' }) });
+        else if (step.node.range) {
+          group.push(snippets.length);
+          snippets.push({ ...standInProgram('circleci-deploy', step.node.range[0], stepCwd(jobDir, checkoutElsewhere, undefined), jobEnv, label, `${label} is a \`deploy\` step, which runs on one node of the job's parallelism`), ...(branches ? { branches } : {}) });
+        }
+        continue;
+      }
+      if (step.kind !== 'run' && step.kind !== 'deploy') continue;
       const detail = isMap(step.body) ? step.body : null;
       const command = resolveAlias({ root }, detail ? detail.get('command', true) : step.body) as Scalar | undefined;
       if (!isScalar(command) || typeof command.value !== 'string' || !command.range) continue;
