@@ -18,10 +18,27 @@ const FILTERS = new Set(['tr', 'ts', 'logger', 'column', 'fold', 'fmt', 'nl', 't
 /** Shell builtins that read their input into variables, and tests: they write no file (`| while read l; do …; done`). */
 const NO_WRITES = new Set(['read', 'mapfile', 'readarray', ...TESTS]);
 
-/** Programs that write files named by options the table above does not read: `sort -o FILE`, `uniq IN OUT`, `less -o FILE`. */
+/** The words of `args` that are no option (`-` alone, standard input, is one), or null where one is only known at run time. */
+const operands = (args: readonly (string | null)[]) => args.filter((a) => a === null || !a.startsWith('-') || a === '-');
+/** Whether `args` hold a word only known at run time, or a file operand other than standard input. */
+const namesFiles = (args: readonly (string | null)[]) => operands(args).some((a) => a !== '-');
+
+/**
+ * Programs that write files named by options the table above does not read, or by an operand:
+ * `sort -o FILE`, `uniq IN OUT`, `less -o FILE`, `zstd -o FILE` (and a FILE operand, which it
+ * writes FILE.zst of), `lz4 - OUT`, `xxd - OUT`, `pv -o FILE` (pv 1.8) and its `-P` pid file.
+ * The compressors given a file compress that file, a write the tool does not follow either.
+ */
 const WRITING_OPTIONS: Readonly<Record<string, (args: readonly (string | null)[]) => boolean>> = {
   sort: (args) => args.some((a) => a === null || /^-[A-Za-z]*o|^--output/.test(a)),
-  uniq: (args) => args.filter((a) => a === null || !a.startsWith('-') || a === '-').length > 1,
+  uniq: (args) => operands(args).length > 1,
+  zstd: (args) => namesFiles(args) || args.some((a) => a !== null && /^-[A-Za-z0-9#]*o|^--output/.test(a)),
+  lz4: namesFiles,
+  gzip: namesFiles,
+  bzip2: namesFiles,
+  xz: namesFiles,
+  xxd: (args) => operands(args).length > 1 || args.some((a) => a === null),
+  pv: (args) => args.some((a) => a === null || /^-[A-Za-z]*[oPU]|^--(output|pidfile|store-and-forward)/.test(a)),
   less: () => true,
   more: () => true,
 };
@@ -68,7 +85,7 @@ const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk']);
 
 /**
  * Whether awk given `args` may write a file: only its output redirections (`print > "f"`, `>>`,
- * `| cmd`) and `system()` do in a program, so one without `>`, `|` and `system`
+ * `| cmd`), `system()` and gawk's `@` directives and indirect calls do in a program, so one without `>`, `|`, `@` and `system`
  * (`{ print $1 }`) writes none; the test may take a filter for a writer, never the other way.
  * Only `-F` and `-v` (and `--`) are read among its options: another (a program file, gawk's
  * `-i inplace`, `--dump-variables`) may write.
@@ -83,7 +100,8 @@ function awkMayWrite(args: readonly (string | null)[]): boolean {
     }
     if (/^-[Fv]./.test(a) || a === '--') continue;
     if (a.startsWith('-')) return true;
-    return /[>|]|system/.test(a);
+    // (gawk's `@include`/`@load` bring in code or functions that write, `writea()`; `@f()` calls a function named at run time)
+    return /[>|@]|system/.test(a);
   }
   return true;
 }

@@ -333,6 +333,13 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('./build.sh 2>&1 | sed -e "s/x/y/w out.log"\ncat out.log\n')).toHaveLength(1);
     expect(at('./build.sh 2>&1 | gawk -i inplace \'{ print }\'\ncat VERSION\n')).toHaveLength(1);
     expect(at('sudo -E ./build.sh | gzip > log.gz\ncat VERSION\n')).toEqual([]);
+    // filters whose options or operands name a file they write: zstd -o, lz4 and xxd's output operand, pv -o; gawk's @include
+    expect(at('./build.sh 2>&1 | zstd -q -o build.log.zst\nzstdcat build.log.zst\n')).toHaveLength(1);
+    expect(at('./build.sh 2>&1 | lz4 - build.log.lz4\nlz4cat build.log.lz4\n')).toHaveLength(1);
+    expect(at('./build.sh 2>&1 | xxd - build.hex\ncat build.hex\n')).toHaveLength(1);
+    expect(at('./build.sh 2>&1 | pv -q -o build.log\ncat build.log\n')).toHaveLength(1);
+    expect(at('./build.sh 2>&1 | gawk \'@include "save.awk"; { print }\'\ncat build.log\n')).toHaveLength(1);
+    expect(at('./build.sh 2>&1 | zstd -q > log.zst\ncat VERSION\n')).toEqual([]);
   });
 
   it('a file a caller sent the script\'s output to, read by a script that may run after that caller, refuses', () => {
