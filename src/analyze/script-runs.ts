@@ -279,7 +279,23 @@ function stdinText(cmd: ScriptCommand): string | null | undefined {
 
 /** The scripts a `sh -c` text written out in full runs, read from `cwd` with the variables the caller exported. */
 function inlineRuns(cmd: ScriptCommand, text: string, cwd: string | null, depth: number): ScriptRun[] {
-  return textCommands(cmd, text, cwd).flatMap((c) => runsOf(c, c.words, c.cwd, null, depth + 1));
+  const runs = textCommands(cmd, text, cwd).flatMap((c) => runsOf(c, c.words, c.cwd, null, depth + 1));
+  textRuns += runs.length;
+  return runs;
+}
+
+/** How many runs inlineRuns found so far (runsInText compares it before and after a reading). */
+let textRuns = 0;
+
+/**
+ * Whether a script `cmd` runs is run by a command of a text a shell or a text runner reads
+ * (`sh -c './build.sh > build.log'`, `xargs -I{} sh -c '{} | tee log'`): that command's own
+ * redirects and pipes then apply to the script's output too.
+ */
+export function runsInText(cmd: ScriptCommand): boolean {
+  const before = textRuns;
+  scriptRuns(cmd);
+  return textRuns > before;
 }
 
 /**
@@ -290,16 +306,25 @@ function inlineRuns(cmd: ScriptCommand, text: string, cwd: string | null, depth:
  */
 export function inlineCommands(cmd: ScriptCommand, depth = 0): ScriptCommand[] {
   if (depth >= DEPTH) return [];
+  return (carriedCommands(cmd) ?? []).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
+}
+
+/**
+ * The commands of the text `cmd` runs as a shell's script (its `-c` text, a here-document it
+ * reads, the command line of `su -c`, `script -c`, `flock -c`), one level only, read as
+ * inlineCommands reads them; null when it runs no text the tool can read.
+ */
+export function carriedCommands(cmd: ScriptCommand): ScriptCommand[] | null {
   const past = pastWrappers(cmd.words, cmd.cwd);
   const carried = past ? commandText(past.words, past.at) : commandText(cmd.words, programAt(cmd.words).at);
-  if (typeof carried === 'string') return textCommands(cmd, carried, past?.cwd ?? cmd.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
+  if (typeof carried === 'string') return textCommands(cmd, carried, past?.cwd ?? cmd.cwd);
   const prog = past?.words[past.at]?.value;
-  if (!past || prog == null || !SHELLS.has(path.basename(prog))) return [];
+  if (!past || prog == null || !SHELLS.has(path.basename(prog))) return null;
   const operand = shellOperand(past.words.slice(past.at + 1));
   // A here-document the shell reads as its script (`sh <<'EOF'`) runs as a `-c` text does.
   const text = operand.stdin ? stdinText(cmd) : operand.text;
-  if (text == null) return [];
-  return textCommands(cmd, text, past.cwd).flatMap((c) => [c, ...inlineCommands(c, depth + 1)]);
+  if (text == null) return null;
+  return textCommands(cmd, text, past.cwd);
 }
 
 /** `text` read as a shell script from `cwd`, with the variables `cmd` exported, each command at `cmd`'s file and line. */

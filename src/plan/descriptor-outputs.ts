@@ -20,6 +20,7 @@ import { SOURCING, sourcedFile } from '../analyze/sourced-files.js';
 import type { RepoFs } from '../model/fs.js';
 import { resolveRel } from '../model/paths.js';
 import { programAt } from '../model/wrappers.js';
+import { carriedCommands, runsInText, scriptRuns } from '../analyze/script-runs.js';
 import { callWrites, pipeWritesUntold } from './untold-writers.js';
 import { shownCommand, type Redirect, type ScriptCommand, type ScriptFile } from '../model/script.js';
 
@@ -228,12 +229,32 @@ export class Descriptors {
    * the function's calls, all of them files it sends them to. `script`: the file the call runs,
    * which a program running it may write to files of its own (./untold-writers.ts).
    */
-  callSinks(call: ScriptCommand, shell: CallerShell, script?: string): Table {
-    const t = commandSinks(this.table, call, shell, 0);
+  callSinks(call: ScriptCommand, shell: CallerShell, script?: string, depth = 0): Table {
+    let t = commandSinks(this.table, call, shell, 0);
     // A program running the script may write what it prints to files of its own (`script -qc
     // ./build.sh build.log`), one the tool does not model (`retry ./build.sh`) to any.
     const p = programAt(call.words);
-    const files = script === undefined ? [] : callWrites(call, p.at, p.known, script);
+    let files = script === undefined ? [] : callWrites(call, p.at, p.known, script);
+    const inText = script !== undefined && runsInText(call);
+    // A text a shell runs (`sh -c './build.sh > build.log 2>&1'`, `su ci -c '…'`) is a shell of
+    // its own, starting with the call's descriptors: the command of it running the script sends
+    // the output where that shell's `exec`s, its redirects and pipes say.
+    const inner = inText && depth < 3 ? carriedCommands(call) : null;
+    const running = (inner ?? []).filter((c) => scriptRuns(c).some((r) => r.path === null || r.cwd === null || r.anyFolder || r.ownFolder || resolveRel(r.cwd, r.path) === script));
+    if (inner && running.length > 0) {
+      const fds = new Descriptors(undefined, t);
+      const innerShell = callerShell(inner, call.file);
+      const sinks: Table = new Map();
+      for (const c of inner) {
+        fds.see(c);
+        if (!running.includes(c)) continue;
+        for (const [fd, s] of fds.callSinks(c, innerShell, script, depth + 1)) sinks.set(fd, [...(sinks.get(fd) ?? []), ...s]);
+      }
+      t = sinks;
+    } else if (inText && files !== null && files.length === 0) {
+      // (a text run another way, `xargs sh -c '{} > build.log'`, `find … -exec sh -c …`: its redirects are not read)
+      files = null;
+    }
     const raw = shownCommand(call);
     const own: Sink[] = files === null ? [{ path: null, opener: call, raw: call.words[p.known ? p.at : 0]?.raw ?? '', exec: false, anywhere: true }] : files.filter((f) => f !== '/dev/null').map((f) => ({ path: call.cwd === null ? null : resolveRel(call.cwd, f), opener: call, raw, exec: false }));
     return new Map([['1', [...(t.get('1') ?? []), ...own]], ['2', [...(t.get('2') ?? []), ...own]]]);

@@ -112,7 +112,8 @@ const RUNNERS = new Set(['npx', 'npm', 'yarn', 'pnpm', 'bunx', 'exec', 'command'
 /**
  * The files the program of a call of `script` (its word `at`, past the wrappers; `known` false
  * where their options cannot be read) writes the script's output to of its own: none for the
- * script run by its path or name, a shell or a package runner; util-linux `script`'s typescript
+ * script run by its path or name, a shell or a package runner (the text a shell runs, `sh -c
+ * './build.sh > build.log'`, is read as a shell of its own: ./descriptor-outputs.ts callSinks); util-linux `script`'s typescript
  * (`script -qc ./build.sh build.log`, `typescript` when it names none) and log files; null for
  * any other program, whose writes the tool cannot tell.
  */

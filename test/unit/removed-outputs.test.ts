@@ -340,6 +340,13 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('./build.sh 2>&1 | pv -q -o build.log\ncat build.log\n')).toHaveLength(1);
     expect(at('./build.sh 2>&1 | gawk \'@include "save.awk"; { print }\'\ncat build.log\n')).toHaveLength(1);
     expect(at('./build.sh 2>&1 | zstd -q > log.zst\ncat VERSION\n')).toEqual([]);
+    // a text a shell or a text runner runs sends the output where its own redirects, pipes and execs say
+    expect(at('sh -c \'./build.sh > build.log 2>&1\'\ncat build.log\n')).toEqual([expect.stringMatching(/^ci\.sh:3 `cat build\.log` .*through `>build\.log` of the call at ci\.sh:2\)/)]);
+    expect(at('su ci -c \'./build.sh 2>&1 | tee build.log\'\ncat build.log\n')).toHaveLength(1);
+    expect(at('sudo sh -c \'exec > build.log 2>&1; ./build.sh\'\ncat build.log\n')).toHaveLength(1);
+    expect(at('bash -c "sh -c \'./build.sh >> build.log\'"\ncat build.log\n')).toHaveLength(1);
+    expect(at('sh -c \'./build.sh > other.log 2>&1\'\ncat build.log\n')).toEqual([]);
+    expect(at('sh -c \'cd . && ./build.sh\'\ncat build.log\n')).toEqual([]);
   });
 
   it('a file a caller sent the script\'s output to, read by a script that may run after that caller, refuses', () => {
