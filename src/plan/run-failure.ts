@@ -465,6 +465,13 @@ function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boole
  * neither errexit nor the snippet's status (a later `wait` returns 0 for all jobs); an `|| exit`
  * or `&&` chain around it ends or skips only the background job.
  */
+/** The innermost `( )` subshell unit holding `start`…`end` (other than `self`), or null in the shell's own. */
+function subshellAround(script: ShellScript, start: number, end: number, self?: ShellScript['units'][number]): ShellScript['units'][number] | null {
+  let best: ShellScript['units'][number] | null = null;
+  for (const u of script.units) if (u !== self && u.subshell === true && u.start <= start && end <= u.stmtEnd && (best === null || u.start >= best.start)) best = u;
+  return best;
+}
+
 function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
   return script.units.some((u) => u.background === true && u.start <= cmd.start && cmd.end <= u.stmtEnd);
 }
@@ -548,7 +555,19 @@ export function unwaitedBackground(setup: Setup, script: ScriptFile): Diagnostic
       for (let k = (held as { at: number }).at + 1; k <= at; k++) if (parts[k]!.snippet.continues !== true) return false;
       return true;
     };
-    const waited = waitedFor(held.shell, held.inner) !== null || script.commands.some((c) => c.index > cmd.index && (next === null || c.index < next.index) && c.words.length === 1 && c.words[0]?.value === 'wait' && inSameShell(c));
+    // The shell whose job it is: the innermost `( )` around the outermost `&` holding the step
+    // (`( docker cp … & )`: the subshell's, which a `wait` after the subshell does not wait for).
+    const job = held.shell.units.filter((u) => u.background === true && u.start <= held.inner.start && held.inner.end <= u.stmtEnd).sort((a, b) => a.start - b.start)[0]!;
+    const owner = subshellAround(held.shell, job.start, job.stmtEnd, job);
+    // (a `wait` that runs once where it is written, in that shell: not in a branch, a loop, a
+    // function, a subshell of its own, nor in the background itself)
+    const waits = (c: ScriptCommand) => {
+      if (c.words.length !== 1 || c.words[0]?.value !== 'wait' || c.conditional || c.loop || (c.branches?.length ?? 0) > 0 || !inSameShell(c)) return false;
+      const h = script.kind === 'shell' ? { shell: script as ShellScript, inner: c } : partHolding(script, c) && { shell: partHolding(script, c)!.part.script, inner: partHolding(script, c)!.inner };
+      if (!h || backgrounded(h.shell, h.inner)) return false;
+      return h.shell === held.shell ? subshellAround(h.shell, h.inner.start, h.inner.end) === owner : owner === null && subshellAround(h.shell, h.inner.start, h.inner.end) === null;
+    };
+    const waited = waitedFor(held.shell, held.inner) !== null || script.commands.some((c) => c.index > cmd.index && (next === null || c.index < next.index) && waits(c));
     if (waited) continue;
     return diag('SCRIPT_EDIT_UNSAFE', 'error', `\`${shownCommand(cmd)}\` runs in the background (\`&\`), and nothing waits for it before ${next ? `\`${shownCommand(next)}\` (line ${next.line})` : 'the run ends'}: the old steps ran side by side, the merged build runs them in order`, {
       file: cmd.file,

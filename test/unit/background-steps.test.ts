@@ -28,5 +28,17 @@ describe('setup steps run in the background', () => {
     expect(codes(sh(`${BUILD} &`, 'docker build -t tools -f Dockerfile.tools . &', 'wait', CAT, FINAL))).toEqual([['migrate', []]]);
     expect(codes(sh(BUILD, `${CAT} &`, 'wait $!', FINAL))).toEqual([['migrate', []]]);
     expect(codes({ 'package.json': JSON.stringify({ scripts: { image: `${BUILD} && ${CAT} & wait; ${FINAL}` } }) })).toEqual([['migrate', []]]);
+    expect(codes(sh(BUILD, `( ${CAT} & wait )`, FINAL))).toEqual([['migrate', []]]);
+    expect(codes(sh(BUILD, `( ${CAT} ) &`, 'wait', FINAL))).toEqual([['migrate', []]]);
+  });
+
+  it('refuses a wait that may not run, runs in another shell, or is not the shell whose job the step is', () => {
+    // the job is the subshell's, which has ended: the outer wait has nothing to wait for
+    expect(codes(sh(BUILD, `( ${CAT} & )`, 'wait', FINAL))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    // a wait in a branch, a function body, a subshell of its own, or in the background
+    expect(codes(sh(BUILD, `${CAT} &`, 'if [ -n "$SLOW" ]; then wait; fi', FINAL))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(codes(sh(BUILD, `${CAT} &`, 'later() { wait; }', FINAL))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(codes(sh(BUILD, `${CAT} &`, '( wait )', FINAL))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
+    expect(codes(sh(BUILD, `${CAT} &`, 'wait &', FINAL))).toEqual([['refused', ['SCRIPT_EDIT_UNSAFE']]]);
   });
 });
