@@ -167,6 +167,10 @@ describe('GitLab CI: artifacts: and cache: of the job', () => {
     expect(other.setups[0]!.notes.join('\n')).not.toMatch(/Pages job/);
     const off = planFiles({ ...P, [F]: pages('pages', ['  pages: false']) });
     expect(off.changes.find((c) => c.path === F)!.after).not.toContain('--output');
+    // a template setting `pages:` (or `publish:`) that a job extends or takes `pages:` from by `!reference`
+    keepsPages(`.docs:\n  pages: true\n${pages('docs', ['  extends: .docs'])}`, /the folder a Pages job extending \.docs publishes .*`public` by default/);
+    keepsPages(`.docs:\n  pages: true\n${pages('docs', ['  pages: !reference [.docs, pages]'])}`, /Pages job/);
+    keepsPages(`.docs:\n  publish: public\n${pages('pages', ['  extends: .docs'])}`, /Pages job/);
   });
 
   it('a pattern, a variable, or untracked: true refuses', () => {

@@ -63,13 +63,18 @@ export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
   // A Pages job (named `pages`, or `pages: true`/`pages: {…}`; not `pages: false`) has GitLab
   // upload the folder it publishes as an artifact of its own, `public` unless `pages: publish:`
   // (or the older job-level `publish:`) names another: GitLab adds it to `artifacts: paths:`.
+  // A template (`.docs`, which a job extends or takes a key of with `!reference`) setting
+  // `pages:` or `publish:` may make any job a Pages job, as its `artifacts:` may be any job's;
+  // so may a job's `pages:` the tool cannot read (`!reference [.docs, pages]`), `public` then.
   const pagesRead = (job: YAMLMap, name: string) => {
     const pages = job.get('pages', true);
     const off = y.isScalar(pages) && pages.value === false;
-    const on = y.isMap(pages) || (y.isScalar(pages) && pages.value === true) || (name === 'pages' && !off && (pages === undefined || pages === null));
+    const template = name.startsWith('.');
+    const unread = pages !== undefined && pages !== null && !y.isMap(pages) && !y.isScalar(pages);
+    const on = y.isMap(pages) || unread || (y.isScalar(pages) && pages.value === true) || (!off && (pages === undefined || pages === null) && (name === 'pages' || (template && job.has('publish'))));
     if (!on) return;
     const publish = (y.isMap(pages) ? pages.get('publish', true) : undefined) ?? job.get('publish', true);
-    const by = `the folder Pages job ${name} publishes (GitLab adds it to its \`artifacts: paths:\`)`;
+    const by = template ? `the folder a Pages job extending ${name} publishes (GitLab adds it to its \`artifacts: paths:\`)` : `the folder Pages job ${name} publishes (GitLab adds it to its \`artifacts: paths:\`)`;
     if (publish !== undefined && publish !== null) paths(publish, by);
     else out.push(...read(`${by}, \`public\` by default`, 'public', lineOf(lines, pages ?? null, job)));
   };
@@ -81,7 +86,7 @@ export function gitlabReads(doc: Document, lines: LineIndex): WorkspaceRead[] {
     keysOf(jp.value, name === 'default' ? '`default:`' : `job ${name}`);
     // A job's own keys take its own folder (each job starts from a fresh clone); `default:`, a
     // template (`.base`, which jobs extend) and the file's top-level keys may be any job's.
-    if (name !== 'default' && !name.startsWith('.') && !GLOBAL_KEYS.has(name)) pagesRead(jp.value, name);
+    if (name !== 'default' && !GLOBAL_KEYS.has(name)) pagesRead(jp.value, name);
     if (name !== 'default' && !name.startsWith('.')) for (const r of out.slice(first)) r.job = name;
     // A job with no `artifacts:` of its own, in a file that includes others: an included file's
     // `default:` may give it some (a job's own key replaces the default's), and what they name is
