@@ -114,15 +114,19 @@ export function markCallerUses(analysis: Analysis, fs: RepoFs): void {
   markNeighbourUses(analysis, fs, reading, callersOf);
 }
 
-/** How many levels of callers above a script's own are read as its callers. */
-const UPPER_LEVELS = 3;
+/**
+ * How many levels of callers above a script's own are read as its callers: each level reads only
+ * the callers new to it (a file already read as a setup script's caller is not read again), so
+ * the search ends where the chain does; the bound only guards against a pathological repository.
+ */
+const UPPER_LEVELS = 12;
 
 /**
  * A file that runs a shell script calling the setup's script (a CI step or a script running
  * `./ci.sh`, whose `./build.sh` runs the setup) runs the setup's script then too: its later
  * commands, steps and keys may read what the script left (an artifact, a log it wrote, a file
- * ci.sh sent its output to) as a direct caller's may, and it is checked as one (a few levels
- * up). A CI file is never searched as a neighbour (its job starts from a checkout of its own),
+ * ci.sh sent its output to) as a direct caller's may, and it is checked as one (however many
+ * levels up: a GitHub step `./c.sh` running b.sh, a.sh, ci.sh, then build.sh). A CI file is never searched as a neighbour (its job starts from a checkout of its own),
  * so this is where such a job is read. `callersOf` gains the files found, which the neighbour
  * search then leaves to this reading.
  */

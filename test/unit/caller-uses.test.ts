@@ -42,6 +42,10 @@ describe('what a caller does after running the setup\'s script', () => {
     expect(r).toMatchObject({ status: 'migrate', exported: true });
     expect(r.why).toContain('`sha256sum relay` (.github/workflows/ci.yml:8) uses it after running build.sh (.github/workflows/ci.yml:7)');
     expect(outcome(workflow('docker push relay:latest'))).toMatchObject({ status: 'migrate', exported: false });
+    // however many scripts lie between the step and the setup's script (c.sh, b.sh, a.sh, ci.sh, build.sh)
+    const chain = { ...workflow('sha256sum relay'), 'a.sh': '#!/bin/sh\n./ci.sh\n', 'b.sh': '#!/bin/sh\n./a.sh\n', 'c.sh': '#!/bin/sh\n./b.sh\n' };
+    chain['.github/workflows/ci.yml'] = chain['.github/workflows/ci.yml'].replace('run: ./ci.sh', 'run: ./c.sh');
+    expect(outcome(chain)).toMatchObject({ status: 'migrate', exported: true });
   });
 
   it('keeps it for a Makefile recipe that packs the folder holding it', () => {
