@@ -595,6 +595,7 @@ function callerOutputs(setup: Setup, script: ScriptFile, call: ScriptCommand, co
     if (c === call) break;
   }
   const out = callOutputs(script, removed, call, callerShell(commands, call.file, caller), fds, fs).map(({ sink, by }): Output => {
+    if (sink.anywhere && sink.exec) return { path: null, by, raw: sink.raw, via: `; its output may have gone there through \`${sink.raw}\` at ${sink.opener.file}:${sink.opener.line}, a file the tool cannot read sourced before the call, whose \`exec\` may open any file`, anywhere: true };
     if (sink.anywhere) return { path: null, by, raw: sink.raw, via: `; its output may have gone there through \`${sink.raw}\` of the call at ${call.file}:${call.line}, a program whose writes the tool does not know`, anywhere: true };
     const where = sink.exec ? `\`exec ${sink.opener.redirects.map(redirectText).join(' ')}\` at ${sink.opener.file}:${sink.opener.line}, which the call inherits` : `\`${sink.raw}\` of the call at ${call.file}:${call.line}`;
     return { path: sink.path, by, raw: sink.raw, via: `; its output went there through ${where}` };

@@ -167,7 +167,17 @@ export class Descriptors {
    */
   private source(by: ScriptCommand, once_: boolean, seen: Set<string>): void {
     const s = sourcedFile(by, this.fs!);
-    if (!s || 'unknown' in s || seen.has(s.rel) || seen.size > 16) return;
+    if (s && 'unknown' in s) {
+      // A file of the repository that cannot be read, or one only known at run time (`. "$CONF"`),
+      // may open any file with an `exec` of its own: what follows may write any file, as a program
+      // whose writes the tool cannot tell does (not a file outside the repository, `/etc/os-release`).
+      const v = by.words[1]?.value ?? null;
+      if (v !== null && /^[/~]/.test(v)) return;
+      const sink: Sink = { path: null, opener: by, raw: shownCommand(by), exec: true, anywhere: true };
+      for (const fd of ['1', '2']) this.table = new Map([...this.table, [fd, [...(this.table.get(fd) ?? []), sink]]]);
+      return;
+    }
+    if (!s || seen.has(s.rel) || seen.size > 16) return;
     seen.add(s.rel);
     const functions: ScriptCommand[] = [];
     for (const c of s.script.commands) {

@@ -264,6 +264,11 @@ describe('files the removed commands wrote through descriptors they did not open
     // nothing reads it afterwards, or the sourced file's `exec` runs after the removed commands
     expect(used(['. ./lib/log.sh', 'start_log', BUILD, ...EXTRACT, RUN, 'echo done'], lib)).toEqual([]);
     expect(used([BUILD, ...EXTRACT, '. lib/log.sh', RUN, 'cat build.log'], { 'lib/log.sh': 'exec > build.log 2>&1\n' })).toEqual([]);
+    // a caller sourcing a file only known at run time (or one the repository lacks) before the call: its `exec` may open any file
+    expect(used([BUILD, ...EXTRACT, RUN], { 'ci.sh': '#!/bin/sh\n. "$CONF"\n./build.sh\ngrep -q Step build.log\n' })).toEqual([expect.stringMatching(/^ci\.sh:4 .*through `\. "\$CONF"` at ci\.sh:2, a file the tool cannot read sourced before the call/)]);
+    expect(used([BUILD, ...EXTRACT, RUN], { 'ci.sh': '#!/bin/sh\n. ./.env.local\n./build.sh\ncat build.log\n' })).toHaveLength(1);
+    expect(used([BUILD, ...EXTRACT, RUN], { 'ci.sh': '#!/bin/sh\n. "$CONF"\n./build.sh\ndocker push app:latest\n' })).toEqual([]);
+    expect(used([BUILD, ...EXTRACT, RUN], { 'ci.sh': '#!/bin/sh\n. /etc/os-release\n./build.sh\ncat VERSION\n' })).toEqual([]);
   });
 
   it('an `exec` in a subshell, or in a function only called in one, opens its files to the subshell\'s end only', () => {
