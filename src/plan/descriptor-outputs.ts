@@ -252,7 +252,7 @@ export class Descriptors {
     const inner = inText && depth < 3 ? carriedCommands(call) : null;
     const running = (inner ?? []).filter((c) => scriptRuns(c).some((r) => r.path === null || r.cwd === null || r.anyFolder || r.ownFolder || resolveRel(r.cwd, r.path) === script));
     if (inner && running.length > 0) {
-      const fds = new Descriptors(undefined, t);
+      const fds = new Descriptors(undefined, t, this.fs);
       const innerShell = callerShell(inner, call.file);
       const sinks: Table = new Map();
       for (const c of inner) {

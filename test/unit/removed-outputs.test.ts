@@ -352,6 +352,7 @@ describe('files the removed commands wrote through descriptors they did not open
     expect(at('bash -c "sh -c \'./build.sh >> build.log\'"\ncat build.log\n')).toHaveLength(1);
     expect(at('sh -c \'./build.sh > other.log 2>&1\'\ncat build.log\n')).toEqual([]);
     expect(at('sh -c \'cd . && ./build.sh\'\ncat build.log\n')).toEqual([]);
+    expect(at('sh -c \'. "$CONF"; ./build.sh\'\ncat build.log\n')).toHaveLength(1);
   });
 
   it('a file a caller sent the script\'s output to, read by a script that may run after that caller, refuses', () => {
