@@ -465,15 +465,15 @@ function errexitReaches(script: ShellScript, cmd: ScriptCommand, asStatus: boole
  * neither errexit nor the snippet's status (a later `wait` returns 0 for all jobs); an `|| exit`
  * or `&&` chain around it ends or skips only the background job.
  */
+function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
+  return script.units.some((u) => u.background === true && u.start <= cmd.start && cmd.end <= u.stmtEnd);
+}
+
 /** The innermost `( )` subshell unit holding `start`…`end` (other than `self`), or null in the shell's own. */
 function subshellAround(script: ShellScript, start: number, end: number, self?: ShellScript['units'][number]): ShellScript['units'][number] | null {
   let best: ShellScript['units'][number] | null = null;
   for (const u of script.units) if (u !== self && u.subshell === true && u.start <= start && end <= u.stmtEnd && (best === null || u.start >= best.start)) best = u;
   return best;
-}
-
-function backgrounded(script: ShellScript, cmd: ScriptCommand): boolean {
-  return script.units.some((u) => u.background === true && u.start <= cmd.start && cmd.end <= u.stmtEnd);
 }
 
 /**
