@@ -15,3 +15,9 @@ export const SCRIPT_SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'dash',
  * a script, whether or not the tool reads its language.
  */
 export const ALL_SHELLS: ReadonlySet<string> = new Set([...SCRIPT_SHELLS, 'ksh', 'mksh', 'zsh', 'busybox']);
+
+/**
+ * sh, bash or dash, named or by a path (`/bin/sh`, `bash`): a shell option (Node's `shell:`,
+ * npm's `script-shell`) naming one leaves the text read as the tool reads sh.
+ */
+export const POSIX_SHELL_PATH = /^(?:\S*\/)?(?:sh|bash|dash)$/;

@@ -22,6 +22,7 @@
  *   `` await $`…` ``, throw on failure like execSync; not waited for, they run concurrently too.
  */
 import type { Snippet } from '../embedded.js';
+import { POSIX_SHELL_PATH } from '../../model/shells.js';
 
 const THROWING = new Set(['execSync', 'execFileSync', 'execaSync']);
 const CALLBACK_APIS = new Set(['exec', 'spawn', 'execFile']);
@@ -138,8 +139,6 @@ const BUFFERED = new Set(['execSync', 'execFileSync', 'spawnSync', 'exec', 'exec
 const EXECA = new Set(['execa', 'execaSync']);
 /** The calls whose first argument is shell text, run by the `shell` option's program. */
 const SHELL_TEXT = new Set(['exec', 'execSync', 'shelljs.exec']);
-/** sh, bash or dash, by a path or by name. */
-const POSIX_SHELL = /^(?:\S*\/)?(?:sh|bash|dash)$/;
 
 /** The call's options object: its `timeout`, and whether its output goes to a bounded buffer. */
 function markOptions(snippet: Snippet, via: string, options: any): void {
@@ -157,7 +156,7 @@ function markOptions(snippet: Snippet, via: string, options: any): void {
     // Node runs the text with `shell` (`/bin/sh` by default) and `-c`: no shell starts with pipefail.
     const shell = prop('shell')?.value;
     const program = !literal ? undefined : shell === undefined ? '/bin/sh' : shell.type === 'StringLiteral' ? shell.value : undefined;
-    if (program !== undefined && POSIX_SHELL.test(program)) {
+    if (program !== undefined && POSIX_SHELL_PATH.test(program)) {
       snippet.pipefail = false;
       snippet.shellName = /bash$/.test(program) ? 'bash' : 'sh';
     }

@@ -7,14 +7,12 @@
  * is a program the tool does not model, as a Makefile setting `SHELL` to another program is not
  * read. Only options written as an object literal are seen (options passed by name are not).
  */
-
-/** sh, bash or dash, by a path or by name. */
-const POSIX_SHELL = /^(?:\S*\/)?(?:sh|bash|dash)$/;
+import { POSIX_SHELL_PATH } from '../../model/shells.js';
 
 const isShellKey = (x: any) => x?.type === 'ObjectProperty' && !x.computed && (x.key?.name === 'shell' || x.key?.value === 'shell');
 
 /** Whether a value given as the shell names a POSIX one (a string of sh, bash or dash, or a Boolean: the default). */
-const posixValue = (v: any) => (v?.type === 'StringLiteral' && POSIX_SHELL.test(v.value)) || v?.type === 'BooleanLiteral';
+const posixValue = (v: any) => (v?.type === 'StringLiteral' && POSIX_SHELL_PATH.test(v.value)) || v?.type === 'BooleanLiteral';
 
 /** Whether an `exec`/`execSync` options object literal names a shell other than sh, bash or dash (or one not known). */
 export function foreignShellOption(options: any): boolean {

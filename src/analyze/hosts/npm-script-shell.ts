@@ -11,9 +11,8 @@
  */
 import path from 'node:path/posix';
 import type { RepoFs } from '../../model/fs.js';
+import { POSIX_SHELL_PATH } from '../../model/shells.js';
 
-/** sh, bash or dash, by a path or by name. */
-const POSIX_SHELL = /^(?:\S*\/)?(?:sh|bash|dash)$/;
 
 /** The `script-shell` a `.npmrc` (ini: `key=value` lines) sets, or null when it sets none; the last line wins. */
 function scriptShellIn(text: string): string | null {
@@ -41,7 +40,7 @@ export function foreignScriptShell(file: string, fs: RepoFs | undefined): { shel
     const text = (fs.peekText ?? fs.readText).call(fs, rel);
     const shell = text === null ? null : scriptShellIn(text);
     // (the nearest setting is the one npm reads for the project)
-    if (shell !== null) return POSIX_SHELL.test(shell) ? null : { shell, npmrc: rel };
+    if (shell !== null) return POSIX_SHELL_PATH.test(shell) ? null : { shell, npmrc: rel };
     if (dir === '') return null;
     dir = path.dirname(dir) === '.' ? '' : path.dirname(dir);
   }
