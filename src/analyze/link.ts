@@ -56,6 +56,7 @@ import { foldCopies, type UnfoldedCopy } from './copied-artifacts.js';
 import { applyChmod } from './chmod-mode.js';
 import { workspaceUses } from '../plan/workspace-reads/index.js';
 import { forcedRemoval, verboseRemoval } from '../plan/forced-removal.js';
+import { isMakeFile } from '../plan/make-includes.js';
 import { addTo } from '../model/multimap.js';
 
 export interface LinkResult {
@@ -75,12 +76,9 @@ function hereRelative(w: Word, file: string): string | null {
   // In a Makefile, `$(PWD)` (read as `${PWD}`) is Make's variable: the environment's PWD when
   // make started, which `make -C svc` (or `$(MAKE) -C svc` in another Makefile) does not
   // change; only the recipe shell's own `$$PWD` (read as `$PWD`) is the folder it runs in.
-  if (MAKE_FILE.test(file.split('/').pop()!) && w.raw.includes('${PWD}')) return null;
+  if (isMakeFile(file) && w.raw.includes('${PWD}')) return null;
   return m && /^"[^"]*"$/.test(w.raw) ? `.${m[1] ?? ''}` : null;
 }
-
-/** The files read as Makefiles (src/kinds/make.ts). */
-const MAKE_FILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
 
 /**
  * A build's context folder and Dockerfile as repository paths, each null when not known (a URL,
